@@ -1,0 +1,75 @@
+package dev.ripple.core.ffn;
+
+import dev.ripple.core.format.DType;
+
+/**
+ * Shape of one FFN layer as stored on flash: {@code y = Σ_i act_i · down[:, i] + downBias} with
+ * {@code act_i = f(x·up_i + upBias_i)}, or for gated layers
+ * {@code act_i = f(x·gate_i + gateBias_i) · (x·up_i + upBias_i)}.
+ *
+ * <p>Each neuron's weights form one bundle, so one contiguous read fetches everything the neuron
+ * needs. Bundle layout (elements of {@link #dtype()}, back to back):
+ * <pre>
+ *   up row [dModel] | gate row [dModel] (gated only) | down column [dModel] | up bias | gate bias (gated only)
+ * </pre>
+ *
+ * @param index      layer number in the model, from 0
+ * @param dModel     hidden size (input and output width)
+ * @param dFfn       number of neurons
+ * @param activation element-wise activation
+ * @param gated      true for GLU-style layers (gate and up projections)
+ * @param dtype      element type of the bundles on flash
+ */
+public record FfnLayerSpec(int index, int dModel, int dFfn, Activation activation, boolean gated, DType dtype) {
+
+    public FfnLayerSpec {
+        if (index < 0 || dModel <= 0 || dFfn <= 0) {
+            throw new IllegalArgumentException("layer " + index + ": dModel and dFfn must be positive, got "
+                    + dModel + " and " + dFfn);
+        }
+        if (activation == null || dtype == null || !dtype.isFloat()) {
+            throw new IllegalArgumentException("layer " + index + ": needs an activation and a float dtype, got "
+                    + activation + " and " + dtype);
+        }
+    }
+
+    /** Elements in one bundle: 2·dModel + 1, or 3·dModel + 2 when gated. */
+    public int bundleElements() {
+        return gated ? 3 * dModel + 2 : 2 * dModel + 1;
+    }
+
+    /** Bytes in one bundle. */
+    public int bundleBytes() {
+        return bundleElements() * dtype.size();
+    }
+
+    /** Element offset of the gate row inside a bundle (gated layers only). */
+    public int gateOffset() {
+        return dModel;
+    }
+
+    /** Element offset of the down column inside a bundle. */
+    public int downOffset() {
+        return gated ? 2 * dModel : dModel;
+    }
+
+    /** Element offset of the up bias inside a bundle. */
+    public int upBiasOffset() {
+        return gated ? 3 * dModel : 2 * dModel;
+    }
+
+    /** Element offset of the gate bias inside a bundle (gated layers only). */
+    public int gateBiasOffset() {
+        return 3 * dModel + 1;
+    }
+
+    /** Bytes of all bundles of the layer. */
+    public long sectionBytes() {
+        return (long) dFfn * bundleBytes();
+    }
+
+    /** The same layer stored with another element type. */
+    public FfnLayerSpec withDtype(DType other) {
+        return new FfnLayerSpec(index, dModel, dFfn, activation, gated, other);
+    }
+}

@@ -1,0 +1,199 @@
+package dev.ripple.core.format;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.ripple.core.ffn.FfnLayerSpec;
+import dev.ripple.core.ffn.FfnLayerWeights;
+import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ThreadLocalRandom;
+
+/**
+ * Writes a {@code .ripple} file (docs/FORMAT.md) so that the destination is either the complete
+ * new file or untouched: bytes go to a temporary file in the destination's directory, which is
+ * forced to disk and then renamed over the destination in one atomic step.
+ *
+ * <pre>{@code
+ * RippleFileWriter.write(Path.of("model.ripple"), contents);
+ * }</pre>
+ */
+public final class RippleFileWriter {
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private RippleFileWriter() {
+    }
+
+    /** Writes {@code contents} to {@code destination} atomically; returns the file size. */
+    public static long write(Path destination, RippleContents contents) throws IOException {
+        Path target = destination.toAbsolutePath();
+        Path dir = target.getParent();
+        Files.createDirectories(dir);
+        Path tmp = dir.resolve("." + target.getFileName() + ".tmp-" + Long.toHexString(ThreadLocalRandom.current().nextLong()));
+        boolean done = false;
+        try {
+            long size;
+            try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+                size = writeTo(ch, contents);
+                ch.force(true);
+            }
+            try {
+                Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            } catch (AtomicMoveNotSupportedException e) {
+                throw new IOException(target + ": the file system cannot rename atomically; refusing a non-atomic write", e);
+            }
+            forceDirectory(dir);
+            done = true;
+            return size;
+        } finally {
+            if (!done) {
+                Files.deleteIfExists(tmp);
+            }
+        }
+    }
+
+    /** Makes the rename durable; some file systems refuse to open directories, which is harmless. */
+    private static void forceDirectory(Path dir) {
+        try (FileChannel d = FileChannel.open(dir, StandardOpenOption.READ)) {
+            d.force(true);
+        } catch (IOException | UnsupportedOperationException ignored) {
+            // Not all platforms allow fsync on a directory; the data itself is already forced.
+        }
+    }
+
+    private static long writeTo(FileChannel ch, RippleContents c) throws IOException {
+        ChecksummedOutput out = new ChecksummedOutput(ch);
+        writeHeader(out);
+        List<SectionEntry> entries = new ArrayList<>();
+
+        byte[] metadata = JSON.writeValueAsBytes(metadataJson(c));
+        entries.add(section(out, RippleFormat.METADATA_SECTION, SectionKind.METADATA, DType.BYTES, new long[0],
+                RippleFormat.SMALL_ALIGN, () -> out.putBytes(metadata)));
+
+        for (ResidentTensor t : c.tensors()) {
+            entries.add(section(out, t.name(), SectionKind.TENSOR, t.dtype(), t.shape(), RippleFormat.SMALL_ALIGN,
+                    () -> out.putFloats(t.values(), 0, t.values().length, t.dtype())));
+        }
+        for (PlacedLayer layer : c.layers()) {
+            FfnLayerWeights w = layer.weights();
+            FfnLayerSpec spec = w.spec();
+            entries.add(section(out, RippleFormat.downBiasTensor(spec.index()), SectionKind.TENSOR, DType.F32,
+                    new long[] {spec.dModel()}, RippleFormat.SMALL_ALIGN,
+                    () -> out.putFloats(w.downBias(), 0, spec.dModel(), DType.F32)));
+            int[] order = layer.slotToNeuron();
+            entries.add(section(out, RippleFormat.permutationSection(spec.index()), SectionKind.PERMUTATION, DType.I32,
+                    new long[] {spec.dFfn()}, RippleFormat.SMALL_ALIGN, () -> {
+                        for (int neuron : order) {
+                            out.putInt(neuron);
+                        }
+                    }));
+            entries.add(section(out, RippleFormat.bundlesSection(spec.index()), SectionKind.FFN_BUNDLES, spec.dtype(),
+                    new long[] {spec.dFfn(), spec.bundleElements()}, RippleFormat.PAGE, () -> {
+                        float[] bundle = new float[spec.bundleElements()];
+                        for (int neuron : order) {
+                            w.bundleOf(neuron, bundle, 0);
+                            out.putFloats(bundle, 0, bundle.length, spec.dtype());
+                        }
+                    }));
+        }
+        for (var blob : c.blobs().entrySet()) {
+            entries.add(section(out, "blob." + blob.getKey(), SectionKind.BLOB, DType.BYTES, new long[0],
+                    RippleFormat.SMALL_ALIGN, () -> out.putBytes(blob.getValue())));
+        }
+
+        out.padTo(RippleFormat.SMALL_ALIGN);
+        long directoryOffset = out.position();
+        out.beginSection();
+        out.putInt(entries.size());
+        for (SectionEntry e : entries) {
+            writeEntry(out, e);
+        }
+        long directoryLength = out.position() - directoryOffset;
+        int directoryCrc = out.endSection();
+
+        out.putLong(directoryOffset);
+        out.putLong(directoryLength);
+        out.putInt(directoryCrc);
+        out.putBytes(RippleFormat.FOOTER_MAGIC);
+        out.putInt(out.fileCrc());
+        out.flush();
+        return out.position();
+    }
+
+    private static void writeHeader(ChecksummedOutput out) throws IOException {
+        java.nio.ByteBuffer h = java.nio.ByteBuffer.allocate(RippleFormat.HEADER_CHECKED_BYTES).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+        h.put(RippleFormat.MAGIC).putShort((short) RippleFormat.VERSION_MAJOR).putShort((short) RippleFormat.VERSION_MINOR)
+                .putInt(0).putInt(RippleFormat.BYTE_ORDER_MARK);
+        java.util.zip.CRC32C crc = new java.util.zip.CRC32C();
+        crc.update(h.array());
+        out.putBytes(h.array());
+        out.putInt((int) crc.getValue());
+        out.padTo(RippleFormat.HEADER_BYTES);
+    }
+
+    private static void writeEntry(ChecksummedOutput out, SectionEntry e) throws IOException {
+        byte[] name = e.name().getBytes(StandardCharsets.UTF_8);
+        if (name.length > RippleFormat.MAX_NAME_BYTES) {
+            throw new IllegalArgumentException("section name longer than " + RippleFormat.MAX_NAME_BYTES + " bytes: " + e.name());
+        }
+        long[] shape = e.shape();
+        out.putShort(e.kind().code());
+        out.putByte(e.dtype().code());
+        out.putByte(shape.length);
+        out.putInt(e.crc32c());
+        out.putLong(e.offset());
+        out.putLong(e.length());
+        for (long d : shape) {
+            out.putLong(d);
+        }
+        out.putShort(name.length);
+        out.putBytes(name);
+    }
+
+    @FunctionalInterface
+    private interface Body {
+        void write() throws IOException;
+    }
+
+    private static SectionEntry section(ChecksummedOutput out, String name, SectionKind kind, DType dtype, long[] shape,
+                                        int alignment, Body body) throws IOException {
+        out.padTo(alignment);
+        long start = out.position();
+        out.beginSection();
+        body.write();
+        int crc = out.endSection();
+        return new SectionEntry(name, kind, dtype, shape, start, out.position() - start, crc);
+    }
+
+    private static ObjectNode metadataJson(RippleContents c) {
+        ObjectNode root = JSON.createObjectNode();
+        root.put("format", "ripple");
+        root.put("formatVersion", RippleFormat.VERSION_MAJOR + "." + RippleFormat.VERSION_MINOR);
+        root.set("architecture", c.architecture());
+        root.set("provenance", c.provenance());
+        ArrayNode layers = root.putArray("layers");
+        for (PlacedLayer layer : c.layers()) {
+            FfnLayerSpec s = layer.weights().spec();
+            ObjectNode l = layers.addObject();
+            l.put("index", s.index());
+            l.put("dModel", s.dModel());
+            l.put("dFfn", s.dFfn());
+            l.put("activation", s.activation().label());
+            l.put("gated", s.gated());
+            l.put("dtype", s.dtype().label());
+            l.put("bundleBytes", s.bundleBytes());
+            l.put("bundles", RippleFormat.bundlesSection(s.index()));
+            l.put("permutation", RippleFormat.permutationSection(s.index()));
+            l.put("downBias", RippleFormat.downBiasTensor(s.index()));
+        }
+        return root;
+    }
+}

@@ -1,0 +1,58 @@
+package dev.ripple.core.format;
+
+/**
+ * Constants of the {@code .ripple} layout; docs/FORMAT.md is the byte-by-byte specification and
+ * must change together with this class.
+ */
+public final class RippleFormat {
+    private RippleFormat() {
+    }
+
+    /** First 8 bytes: 0x89 'R' 'P' 'L' CR LF 0x1A LF. The high byte and line ends catch text-mode copies. */
+    static final byte[] MAGIC = {(byte) 0x89, 'R', 'P', 'L', '\r', '\n', 0x1A, '\n'};
+    /** Last 8 bytes of the footer before the file checksum. */
+    static final byte[] FOOTER_MAGIC = {'R', 'P', 'L', 'F', 'O', 'O', 'T', '1'};
+
+    public static final int VERSION_MAJOR = 1;
+    public static final int VERSION_MINOR = 0;
+    /** Written as a little-endian u32; reads back as this value only on a little-endian file. */
+    static final int BYTE_ORDER_MARK = 0x0A0B0C0D;
+
+    static final int HEADER_BYTES = 64;
+    /** Bytes 0..19 of the header are covered by the header checksum stored at 20. */
+    static final int HEADER_CHECKED_BYTES = 20;
+    static final int FOOTER_BYTES = 32;
+
+    /** FFN bundle sections start on this boundary so direct I/O can read them in place. */
+    public static final int PAGE = 4096;
+    /** Every other section starts on this boundary (cache line, SIMD friendly). */
+    static final int SMALL_ALIGN = 64;
+
+    /** Upper bounds checked before anything is allocated from a declared length. */
+    static final long MAX_DIRECTORY_BYTES = 64L << 20;
+    static final long MAX_METADATA_BYTES = 64L << 20;
+    static final int MAX_NAME_BYTES = 1024;
+    static final int MAX_RANK = 8;
+
+    public static final String METADATA_SECTION = "metadata";
+
+    /** Section name of layer {@code index}'s bundles. */
+    public static String bundlesSection(int index) {
+        return "ffn." + index + ".bundles";
+    }
+
+    /** Section name of layer {@code index}'s slot → neuron permutation. */
+    public static String permutationSection(int index) {
+        return "ffn." + index + ".permutation";
+    }
+
+    /** Name of the resident tensor holding layer {@code index}'s down-projection bias. */
+    public static String downBiasTensor(int index) {
+        return "ffn." + index + ".down_bias";
+    }
+
+    /** Rounds {@code offset} up to a multiple of {@code alignment} (a power of two). */
+    static long align(long offset, int alignment) {
+        return (offset + alignment - 1) & -(long) alignment;
+    }
+}

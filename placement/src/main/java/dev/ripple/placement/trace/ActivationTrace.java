@@ -1,0 +1,65 @@
+package dev.ripple.placement.trace;
+
+import java.util.ArrayList;
+import java.util.List;
+import org.roaringbitmap.RoaringBitmap;
+
+/**
+ * Which FFN neurons were active, per token and layer, under one activity rule: the input of
+ * co-activation statistics, placement and placement evaluation. Neuron ids are in the model's
+ * original order. Instances are built by the profiler or read from a trace file.
+ */
+public final class ActivationTrace {
+    private final TraceInfo info;
+    private final int[] neurons;
+    private final List<List<RoaringBitmap>> perLayer;
+
+    /**
+     * @param info    what the trace was recorded from (model, corpus, rule, token count)
+     * @param neurons neurons per layer
+     */
+    public ActivationTrace(TraceInfo info, int[] neurons) {
+        this.info = info;
+        this.neurons = neurons.clone();
+        this.perLayer = new ArrayList<>();
+        for (int i = 0; i < neurons.length; i++) {
+            perLayer.add(new ArrayList<>());
+        }
+    }
+
+    /** Appends one token's active set for {@code layer}; tokens of a layer are appended in order. */
+    public void add(int layer, RoaringBitmap active) {
+        if (!active.isEmpty() && active.last() >= neurons[layer]) {
+            throw new IllegalArgumentException("layer " + layer + ": neuron " + active.last() + " out of range 0.."
+                    + (neurons[layer] - 1));
+        }
+        perLayer.get(layer).add(active);
+    }
+
+    public TraceInfo info() {
+        return info;
+    }
+
+    public int layers() {
+        return neurons.length;
+    }
+
+    public int neurons(int layer) {
+        return neurons[layer];
+    }
+
+    /** Tokens recorded for {@code layer}. */
+    public int tokens(int layer) {
+        return perLayer.get(layer).size();
+    }
+
+    /** The active set of {@code token} in {@code layer} (do not modify). */
+    public RoaringBitmap active(int layer, int token) {
+        return perLayer.get(layer).get(token);
+    }
+
+    /** All active sets of one layer in token order (do not modify). */
+    public List<RoaringBitmap> layer(int layer) {
+        return java.util.Collections.unmodifiableList(perLayer.get(layer));
+    }
+}
