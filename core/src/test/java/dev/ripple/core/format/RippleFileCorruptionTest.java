@@ -1,0 +1,184 @@
+package dev.ripple.core.format;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import dev.ripple.core.ffn.Activation;
+import dev.ripple.core.format.RippleFormatException.Problem;
+import dev.ripple.core.testing.RandomModels;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Damaged files are always refused with a typed error that names where the damage is. */
+class RippleFileCorruptionTest {
+    @TempDir
+    Path dir;
+    Path original;
+    byte[] bytes;
+    List<SectionEntry> sections;
+
+    @BeforeEach
+    void writeSmallModel() throws IOException {
+        original = dir.resolve("good.ripple");
+        RippleFileWriter.write(original, RandomModels.model(42, 2, 4, 8, Activation.GELU, true, DType.F16));
+        bytes = Files.readAllBytes(original);
+        try (RippleFile f = RippleFile.open(original)) {
+            sections = f.sections();
+        }
+    }
+
+    private RippleFormatException openAndVerifyFails(byte[] content) throws IOException {
+        Path p = dir.resolve("bad.ripple");
+        Files.write(p, content);
+        return assertThrows(RippleFormatException.class, () -> {
+            try (RippleFile f = RippleFile.open(p)) {
+                f.verify();
+            }
+        });
+    }
+
+    /** The section, or structure, that holds byte {@code offset}. */
+    private String owner(long offset) {
+        for (SectionEntry e : sections) {
+            if (offset >= e.offset() && offset < e.end()) {
+                return e.name();
+            }
+        }
+        return null;
+    }
+
+    @Test
+    void everySingleFlippedByteIsCaughtAndSectionBytesAreAttributedToTheirSection() throws IOException {
+        for (int at = 0; at < bytes.length; at++) {
+            byte[] damaged = bytes.clone();
+            damaged[at] ^= 0x10;
+            RippleFormatException e;
+            try {
+                e = openAndVerifyFails(damaged);
+            } catch (AssertionError missed) {
+                throw new AssertionError("flipping byte " + at + " of " + bytes.length + " went unnoticed", missed);
+            }
+            assertEquals(dir.resolve("bad.ripple"), e.file());
+            String section = owner(at);
+            if (section != null) {
+                assertTrue(e.getMessage().contains(section), "byte " + at + " lies in " + section + ": " + e.getMessage());
+                assertEquals(Problem.CHECKSUM_MISMATCH, e.problem(), e.getMessage());
+            }
+        }
+    }
+
+    @Test
+    void flippedByteInALayerSectionNamesThatSection() throws IOException {
+        SectionEntry bundles = sections.stream().filter(s -> s.name().equals("ffn.1.bundles")).findFirst().orElseThrow();
+        byte[] damaged = bytes.clone();
+        damaged[(int) (bundles.offset() + bundles.length() / 2)] ^= 1;
+        Path p = dir.resolve("bad.ripple");
+        Files.write(p, damaged);
+        try (RippleFile f = RippleFile.open(p)) { // cheap checks at open do not read bundles
+            RippleFormatException e = assertThrows(RippleFormatException.class, f::verify);
+            assertEquals("section " + bundles.describe(), e.section());
+            assertEquals(Problem.CHECKSUM_MISMATCH, e.problem());
+        }
+    }
+
+    @Test
+    void truncationAtAnyOffsetIsRefused() throws IOException {
+        for (int length = 0; length < bytes.length; length += (length < 200 ? 1 : 37)) {
+            RippleFormatException e = openAndVerifyFails(Arrays.copyOf(bytes, length));
+            assertTrue(e.problem() == Problem.TRUNCATED || e.problem() == Problem.BAD_MAGIC
+                    || e.problem() == Problem.INCONSISTENT, "length " + length + ": " + e.getMessage());
+        }
+    }
+
+    @Test
+    void foreignFileHasBadMagic() throws IOException {
+        RippleFormatException e = openAndVerifyFails("{\"not\": \"a model\"}\n".repeat(20).getBytes(StandardCharsets.UTF_8));
+        assertEquals(Problem.BAD_MAGIC, e.problem());
+        assertEquals("header", e.section());
+    }
+
+    @Test
+    void emptyFileIsTruncated() throws IOException {
+        assertEquals(Problem.TRUNCATED, openAndVerifyFails(new byte[0]).problem());
+    }
+
+    @Test
+    void newerMajorVersionIsUnsupported() throws IOException {
+        byte[] b = bytes.clone();
+        b[8] = 2;
+        RippleFormatException e = openAndVerifyFails(Reseal.reseal(b));
+        assertEquals(Problem.UNSUPPORTED_VERSION, e.problem());
+        assertTrue(e.getMessage().contains("newer"), e.getMessage());
+    }
+
+    @Test
+    void unknownRequiredFlagIsUnsupported() throws IOException {
+        byte[] b = bytes.clone();
+        b[12] = 1;
+        assertEquals(Problem.UNSUPPORTED_VERSION, openAndVerifyFails(Reseal.reseal(b)).problem());
+    }
+
+    @Test
+    void layerTableThatDisagreesWithItsSectionIsInconsistent() throws IOException {
+        RippleFormatException e = openAndVerifyFails(Reseal.reseal(replaceInMetadata("\"dFfn\":8", "\"dFfn\":7")));
+        assertEquals(Problem.INCONSISTENT, e.problem());
+        assertTrue(e.getMessage().contains("ffn.0"), e.getMessage());
+    }
+
+    @Test
+    void layerTableNamingAMissingSectionIsInconsistent() throws IOException {
+        RippleFormatException e = openAndVerifyFails(Reseal.reseal(replaceInMetadata("ffn.1.bundles", "ffn.9.bundles")));
+        assertEquals(Problem.INCONSISTENT, e.problem());
+        assertTrue(e.getMessage().contains("ffn.9.bundles"), e.getMessage());
+    }
+
+    @Test
+    void invalidJsonMetadataIsInconsistent() throws IOException {
+        RippleFormatException e = openAndVerifyFails(Reseal.reseal(replaceInMetadata("{\"format\"", "[\"format\"")));
+        assertEquals(Problem.INCONSISTENT, e.problem());
+        assertTrue(e.getMessage().contains("metadata"), e.getMessage());
+    }
+
+    @Test
+    void permutationWithADuplicateIsInconsistent() throws IOException {
+        SectionEntry perm = sections.stream().filter(s -> s.name().equals("ffn.0.permutation")).findFirst().orElseThrow();
+        byte[] b = bytes.clone();
+        System.arraycopy(b, (int) perm.offset(), b, (int) perm.offset() + 4, 4); // slot 1 := slot 0
+        RippleFormatException e = openAndVerifyFails(Reseal.reseal(b));
+        assertEquals(Problem.INCONSISTENT, e.problem());
+        assertTrue(e.getMessage().contains("ffn.0.permutation"), e.getMessage());
+    }
+
+    @Test
+    void sectionPointingPastTheDataAreaIsRefusedBeforeAllocating() throws IOException {
+        byte[] b = bytes.clone();
+        java.nio.ByteBuffer buf = java.nio.ByteBuffer.wrap(b).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+        int footer = b.length - RippleFormat.FOOTER_BYTES;
+        int firstEntry = (int) buf.getLong(footer) + 4;
+        buf.putLong(firstEntry + 16, Long.MAX_VALUE - 10); // metadata length
+        RippleFormatException e = openAndVerifyFails(Reseal.reseal(b));
+        assertEquals(Problem.INCONSISTENT, e.problem());
+        assertTrue(e.getMessage().contains("metadata"), e.getMessage());
+    }
+
+    private byte[] replaceInMetadata(String from, String to) {
+        if (from.length() != to.length()) {
+            fail("patches must keep the length");
+        }
+        String text = new String(bytes, StandardCharsets.ISO_8859_1);
+        int at = text.indexOf(from);
+        assertTrue(at > 0, "pattern " + from + " present");
+        byte[] b = bytes.clone();
+        System.arraycopy(to.getBytes(StandardCharsets.ISO_8859_1), 0, b, at, to.length());
+        return b;
+    }
+}

@@ -1,0 +1,70 @@
+package dev.ripple.core.testing;
+
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.ripple.core.ffn.Activation;
+import dev.ripple.core.ffn.FfnLayerSpec;
+import dev.ripple.core.ffn.FfnLayerWeights;
+import dev.ripple.core.format.DType;
+import dev.ripple.core.format.PlacedLayer;
+import dev.ripple.core.format.ResidentTensor;
+import dev.ripple.core.format.RippleContents;
+import java.util.Random;
+
+/** Seeded random models for tests: weights, placements, resident tensors and a blob. */
+public final class RandomModels {
+    private RandomModels() {
+    }
+
+    public static float[] randomFloats(Random rnd, int n, float scale) {
+        float[] a = new float[n];
+        for (int i = 0; i < n; i++) {
+            a[i] = (float) (rnd.nextGaussian() * scale);
+        }
+        return a;
+    }
+
+    public static FfnLayerWeights layer(Random rnd, int index, int dModel, int dFfn, Activation act, boolean gated, DType dtype) {
+        FfnLayerSpec spec = new FfnLayerSpec(index, dModel, dFfn, act, gated, dtype);
+        int m = dModel * dFfn;
+        float scale = (float) (1.0 / Math.sqrt(dModel));
+        return new FfnLayerWeights(spec, randomFloats(rnd, m, scale), gated ? randomFloats(rnd, m, scale) : null,
+                randomFloats(rnd, m, scale), randomFloats(rnd, dFfn, 0.1f), gated ? randomFloats(rnd, dFfn, 0.1f) : null,
+                randomFloats(rnd, dModel, 0.1f));
+    }
+
+    /** A random permutation of 0..n-1 (Fisher–Yates). */
+    public static int[] shuffled(Random rnd, int n) {
+        int[] p = new int[n];
+        for (int i = 0; i < n; i++) {
+            p[i] = i;
+        }
+        for (int i = n - 1; i > 0; i--) {
+            int j = rnd.nextInt(i + 1);
+            int t = p[i];
+            p[i] = p[j];
+            p[j] = t;
+        }
+        return p;
+    }
+
+    /** A small model: {@code layers} FFN layers with random placements, two tensors and a blob. */
+    public static RippleContents model(long seed, int layers, int dModel, int dFfn, Activation act, boolean gated, DType dtype) {
+        Random rnd = new Random(seed);
+        ObjectNode arch = JsonNodeFactory.instance.objectNode();
+        arch.put("type", "test");
+        arch.put("hiddenSize", dModel);
+        arch.put("layers", layers);
+        ObjectNode prov = JsonNodeFactory.instance.objectNode();
+        prov.put("sourceModel", "random seed " + seed);
+        prov.putObject("placement").put("algorithm", "random");
+        RippleContents c = new RippleContents().architecture(arch).provenance(prov)
+                .addTensor(new ResidentTensor("embeddings.word", DType.F32, new long[] {7, dModel}, randomFloats(rnd, 7 * dModel, 1f)))
+                .addTensor(new ResidentTensor("norm.weight", dtype, new long[] {dModel}, randomFloats(rnd, dModel, 1f)))
+                .addBlob("tokenizer.json", ("{\"seed\":" + seed + "}").getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        for (int l = 0; l < layers; l++) {
+            c.addLayer(new PlacedLayer(layer(rnd, l, dModel, dFfn, act, gated, dtype), shuffled(rnd, dFfn)));
+        }
+        return c;
+    }
+}
