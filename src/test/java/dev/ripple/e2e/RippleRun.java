@@ -1,0 +1,53 @@
+package dev.ripple.e2e;
+
+import dev.ripple.bench.cli.RippleCommand;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * One run of the {@code ripple} command: in this JVM (fast) or in a child JVM started the way the
+ * launcher starts it (so exit codes and stderr are exactly what a user sees).
+ */
+record RippleRun(int exit, String out, String err) {
+
+    static RippleRun inProcess(String... args) {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        int exit = RippleCommand.run(new PrintWriter(out), new PrintWriter(err), args);
+        return new RippleRun(exit, out.toString(), err.toString());
+    }
+
+    static RippleRun childJvm(String... args) throws IOException, InterruptedException {
+        List<String> cmd = new ArrayList<>();
+        cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        cmd.add("--enable-native-access=ALL-UNNAMED");
+        cmd.add("-cp");
+        cmd.add(System.getProperty("java.class.path"));
+        cmd.add(RippleCommand.class.getName());
+        cmd.addAll(List.of(args));
+        Process p = new ProcessBuilder(cmd).start();
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        Thread drainErr = Thread.ofVirtual().start(() -> {
+            try {
+                p.getErrorStream().transferTo(err);
+            } catch (IOException ignored) {
+                // the process ended
+            }
+        });
+        p.getInputStream().transferTo(out);
+        if (!p.waitFor(120, TimeUnit.SECONDS)) {
+            p.destroyForcibly();
+            throw new AssertionError("ripple " + String.join(" ", args) + " did not finish in 120 s");
+        }
+        drainErr.join();
+        return new RippleRun(p.exitValue(), out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+    }
+}
