@@ -1,0 +1,148 @@
+package dev.ripple.core.ffn;
+
+import dev.ripple.core.ffn.kernels.KernelProvider;
+import dev.ripple.core.ffn.kernels.Kernels;
+import dev.ripple.core.format.DType;
+import java.util.concurrent.ForkJoinPool;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * Computes an FFN layer over the bundles of its active neurons only:
+ * {@code out = downBias + Σ_{i ∈ active} act_i · down[:, i]}. Activations are recomputed exactly
+ * from the loaded rows, so a predictor's false positives cost I/O but never accuracy.
+ *
+ * <pre>{@code
+ * SparseFfnExecutor ffn = new SparseFfnExecutor(spec, downBias);
+ * BundleRefs refs = new BundleRefs();
+ * refs.add(slot, segment, offsetOfBundle);   // for each active neuron
+ * ffn.forward(x, refs, out, null);
+ * }</pre>
+ *
+ * <p>Thread-safe: holds no per-call state. Large active sets are split across the cores, each
+ * part accumulating privately, then summed.
+ */
+public final class SparseFfnExecutor {
+    /** Below this many weight elements touched per token, one thread is faster than forking. */
+    static final long PARALLEL_ELEMENTS = 1L << 18;
+
+    private final FfnLayerSpec spec;
+    private final float[] downBias;
+    private final Kernels kernels;
+
+    public SparseFfnExecutor(FfnLayerSpec spec, float[] downBias) {
+        this(spec, downBias, KernelProvider.best());
+    }
+
+    public SparseFfnExecutor(FfnLayerSpec spec, float[] downBias, Kernels kernels) {
+        if (downBias.length != spec.dModel()) {
+            throw new IllegalArgumentException("layer " + spec.index() + ": down bias has " + downBias.length
+                    + " elements, expected " + spec.dModel());
+        }
+        this.spec = spec;
+        this.downBias = downBias.clone();
+        this.kernels = kernels;
+    }
+
+    public FfnLayerSpec spec() {
+        return spec;
+    }
+
+    public Kernels kernels() {
+        return kernels;
+    }
+
+    /**
+     * @param x           the layer input, {@code dModel} floats
+     * @param bundles     the active neurons' bundles
+     * @param out         receives the layer output, {@code dModel} floats
+     * @param activations if not null, receives act_i for bundle i of {@code bundles}
+     */
+    public void forward(float[] x, BundleRefs bundles, float[] out, float[] activations) {
+        int d = spec.dModel();
+        if (x.length < d || out.length < d) {
+            throw new IllegalArgumentException("layer " + spec.index() + ": input and output need " + d + " floats");
+        }
+        int n = bundles.size();
+        long work = (long) n * spec.bundleElements();
+        int parts = (int) Math.min(Runtime.getRuntime().availableProcessors(), work / PARALLEL_ELEMENTS);
+        if (parts <= 1 || !shared(bundles)) {
+            float[] acc = new float[d];
+            accumulate(x, bundles, 0, n, acc, activations);
+            finish(acc, out);
+            return;
+        }
+        // Part 0 runs on the calling thread, the others on the common pool (whose parallelism is
+        // cores − 1), so every core works and a caller on a pool thread cannot starve it.
+        float[][] partials = new float[parts][d];
+        CompletableFuture<?>[] others = new CompletableFuture<?>[parts - 1];
+        for (int p = 1; p < parts; p++) {
+            int part = p;
+            others[p - 1] = CompletableFuture.runAsync(() -> accumulate(x, bundles, bounds(n, parts, part),
+                    bounds(n, parts, part + 1), partials[part], activations), ForkJoinPool.commonPool());
+        }
+        accumulate(x, bundles, 0, bounds(n, parts, 1), partials[0], activations);
+        CompletableFuture.allOf(others).join();
+        float[] acc = partials[0];
+        for (int p = 1; p < parts; p++) {
+            for (int k = 0; k < d; k++) {
+                acc[k] += partials[p][k];
+            }
+        }
+        finish(acc, out);
+    }
+
+    /** A thread that never runs: asks whether a segment may be touched by threads other than its owner. */
+    private static final Thread ANY_OTHER_THREAD = Thread.ofVirtual().unstarted(() -> { });
+
+    /** Confined segments (a caller's {@code Arena.ofConfined()}) keep the work on the calling thread. */
+    private static boolean shared(BundleRefs b) {
+        for (int i = 0; i < b.size(); i++) {
+            if (!b.segment(i).isAccessibleBy(ANY_OTHER_THREAD)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static int bounds(int n, int parts, int part) {
+        return (int) ((long) n * part / parts);
+    }
+
+    private void finish(float[] acc, float[] out) {
+        for (int k = 0; k < spec.dModel(); k++) {
+            out[k] = acc[k] + downBias[k];
+        }
+    }
+
+    /** Adds the contributions of bundles [from, to) into acc. */
+    private void accumulate(float[] x, BundleRefs b, int from, int to, float[] acc, float[] activations) {
+        int d = spec.dModel();
+        DType t = spec.dtype();
+        int es = t.size();
+        float[] scratch = new float[d];
+        var half = java.lang.foreign.ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(java.nio.ByteOrder.LITTLE_ENDIAN);
+        var single = java.lang.foreign.ValueLayout.JAVA_FLOAT_UNALIGNED.withOrder(java.nio.ByteOrder.LITTLE_ENDIAN);
+        for (int i = from; i < to; i++) {
+            var seg = b.segment(i);
+            long base = b.offset(i);
+            float upBias = es == 4 ? seg.get(single, base + 4L * spec.upBiasOffset())
+                    : t.decode(seg.get(half, base + 2L * spec.upBiasOffset()));
+            float u = kernels.dot(t, seg, base, x, d, scratch) + upBias;
+            float a;
+            if (spec.gated()) {
+                float gateBias = es == 4 ? seg.get(single, base + 4L * spec.gateBiasOffset())
+                        : t.decode(seg.get(half, base + 2L * spec.gateBiasOffset()));
+                float g = kernels.dot(t, seg, base + (long) es * spec.gateOffset(), x, d, scratch) + gateBias;
+                a = spec.activation().apply(g) * u;
+            } else {
+                a = spec.activation().apply(u);
+            }
+            if (activations != null) {
+                activations[i] = a;
+            }
+            if (a != 0f) {
+                kernels.axpy(t, a, seg, base + (long) es * spec.downOffset(), acc, d, scratch);
+            }
+        }
+    }
+}

@@ -1,0 +1,58 @@
+package dev.ripple.core.ffn.kernels;
+
+import dev.ripple.core.format.DType;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.nio.ByteOrder;
+
+/** The reference kernels: plain loops, any dtype, any platform. */
+public final class ScalarKernels implements Kernels {
+    static final ValueLayout.OfFloat F32 = ValueLayout.JAVA_FLOAT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
+    static final ValueLayout.OfShort I16 = ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
+
+    @Override
+    public String name() {
+        return "scalar";
+    }
+
+    @Override
+    public float dot(DType dtype, MemorySegment segment, long byteOffset, float[] x, int n, float[] scratch) {
+        float sum = 0f;
+        if (dtype == DType.F32) {
+            for (int k = 0; k < n; k++) {
+                sum += x[k] * segment.get(F32, byteOffset + 4L * k);
+            }
+        } else {
+            for (int k = 0; k < n; k++) {
+                sum += x[k] * dtype.decode(segment.get(I16, byteOffset + 2L * k));
+            }
+        }
+        return sum;
+    }
+
+    @Override
+    public void axpy(DType dtype, float a, MemorySegment segment, long byteOffset, float[] y, int n, float[] scratch) {
+        if (dtype == DType.F32) {
+            for (int k = 0; k < n; k++) {
+                y[k] += a * segment.get(F32, byteOffset + 4L * k);
+            }
+        } else {
+            for (int k = 0; k < n; k++) {
+                y[k] += a * dtype.decode(segment.get(I16, byteOffset + 2L * k));
+            }
+        }
+    }
+
+    /** Widens n half-precision values (f16 or bf16) into {@code out}. */
+    static void widen(DType dtype, MemorySegment segment, long byteOffset, float[] out, int n) {
+        if (dtype == DType.F16) {
+            for (int k = 0; k < n; k++) {
+                out[k] = Float.float16ToFloat(segment.get(I16, byteOffset + 2L * k));
+            }
+        } else {
+            for (int k = 0; k < n; k++) {
+                out[k] = Float.intBitsToFloat(segment.get(I16, byteOffset + 2L * k) << 16);
+            }
+        }
+    }
+}

@@ -1,0 +1,56 @@
+package dev.ripple.core.ffn;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.ripple.core.ffn.kernels.KernelProvider;
+import dev.ripple.core.ffn.kernels.Kernels;
+import dev.ripple.core.format.DType;
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.nio.ByteOrder;
+import java.util.Random;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+/** The Vector API kernels agree with the scalar reference over awkward sizes and offsets. */
+class KernelsTest {
+
+    @ParameterizedTest(name = "{0} n={1} offset={2}")
+    @CsvSource({"F32,1,0", "F32,7,4", "F32,13,12", "F32,384,0", "F32,4097,8", "F16,1,2", "F16,7,0", "F16,13,6",
+            "F16,384,2", "F16,4097,0", "BF16,7,2", "BF16,4097,0"})
+    void vectorMatchesScalar(DType dtype, int n, int offset) {
+        long seed = 1000L * n + offset;
+        Random rnd = new Random(seed);
+        Kernels best = KernelProvider.best();
+        Kernels scalar = KernelProvider.scalar();
+        assertTrue(best.name().startsWith("vector"), "tests run with the Vector API module: " + KernelProvider.reason());
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment seg = arena.allocate(offset + (long) n * dtype.size() + 16);
+            float[] x = new float[n];
+            for (int k = 0; k < n; k++) {
+                float w = (float) rnd.nextGaussian();
+                x[k] = (float) rnd.nextGaussian();
+                long at = offset + (long) k * dtype.size();
+                if (dtype == DType.F32) {
+                    seg.set(ValueLayout.JAVA_FLOAT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN), at, w);
+                } else {
+                    seg.set(ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN), at, (short) dtype.encode(w));
+                }
+            }
+            float[] scratch = new float[n];
+            float expected = scalar.dot(dtype, seg, offset, x, n, scratch);
+            float actual = best.dot(dtype, seg, offset, x, n, scratch);
+            double tolerance = 1e-5 * Math.sqrt(n) * (1 + Math.abs(expected));
+            assertEquals(expected, actual, tolerance, "seed " + seed);
+
+            float[] y1 = x.clone();
+            float[] y2 = x.clone();
+            scalar.axpy(dtype, 0.75f, seg, offset, y1, n, scratch);
+            best.axpy(dtype, 0.75f, seg, offset, y2, n, scratch);
+            assertArrayEquals(y1, y2, 1e-5f, "seed " + seed);
+        }
+    }
+}

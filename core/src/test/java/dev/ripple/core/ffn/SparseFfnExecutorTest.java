@@ -1,0 +1,114 @@
+package dev.ripple.core.ffn;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.ripple.core.ffn.kernels.KernelProvider;
+import dev.ripple.core.ffn.kernels.Kernels;
+import dev.ripple.core.format.DType;
+import dev.ripple.core.testing.RandomModels;
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.nio.ByteOrder;
+import java.util.Random;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+class SparseFfnExecutorTest {
+
+    /** Lays out the bundles of {@code w} in slot order {@code order} in one segment, as on flash. */
+    static MemorySegment bundles(Arena arena, FfnLayerWeights w, int[] order) {
+        FfnLayerSpec s = w.spec();
+        MemorySegment seg = arena.allocate((long) s.dFfn() * s.bundleBytes(), 64);
+        float[] bundle = new float[s.bundleElements()];
+        for (int slot = 0; slot < order.length; slot++) {
+            w.bundleOf(order[slot], bundle, 0);
+            long base = (long) slot * s.bundleBytes();
+            for (int e = 0; e < bundle.length; e++) {
+                if (s.dtype() == DType.F32) {
+                    seg.set(ValueLayout.JAVA_FLOAT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN), base + 4L * e, bundle[e]);
+                } else {
+                    seg.set(ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN), base + 2L * e,
+                            (short) s.dtype().encode(bundle[e]));
+                }
+            }
+        }
+        return seg;
+    }
+
+    static double relativeError(float[] actual, float[] expected) {
+        double num = 0;
+        double den = 0;
+        for (int k = 0; k < expected.length; k++) {
+            num += Math.pow(actual[k] - expected[k], 2);
+            den += Math.pow(expected[k], 2);
+        }
+        return Math.sqrt(num / Math.max(den, 1e-30));
+    }
+
+    @ParameterizedTest(name = "d={0} n={1} {2} gated={3} kernels={4}")
+    @CsvSource({"8,16,RELU,false,best", "8,16,RELU,false,scalar", "64,256,GELU,false,best", "64,256,GELU,false,scalar",
+            "48,96,SILU,true,best", "48,96,SILU,true,scalar", "13,77,GELU_TANH,true,best", "384,1536,GELU,false,best",
+            "256,4096,SILU,true,best"})
+    void denseModeEqualsThePlainDenseFfn(int d, int n, Activation act, boolean gated, String which) {
+        long seed = 31L * d + n;
+        Random rnd = new Random(seed);
+        FfnLayerWeights w = RandomModels.layer(rnd, 0, d, n, act, gated, DType.F32);
+        int[] order = RandomModels.shuffled(rnd, n);
+        Kernels kernels = which.equals("scalar") ? KernelProvider.scalar() : KernelProvider.best();
+        try (Arena arena = Arena.ofShared()) { // shared: large layers run on several threads
+            MemorySegment seg = bundles(arena, w, order);
+            SparseFfnExecutor ffn = new SparseFfnExecutor(w.spec(), w.downBias(), kernels);
+            BundleRefs refs = new BundleRefs();
+            for (int slot = 0; slot < n; slot++) {
+                refs.add(slot, seg, (long) slot * w.spec().bundleBytes());
+            }
+            for (int trial = 0; trial < 3; trial++) {
+                float[] x = RandomModels.randomFloats(rnd, d, 1f);
+                float[] expected = new float[d];
+                w.denseForward(x, expected);
+                float[] actual = new float[d];
+                float[] acts = new float[n];
+                ffn.forward(x, refs, actual, acts);
+                double err = relativeError(actual, expected);
+                assertTrue(err < 1e-5, "seed " + seed + ": relative error " + err);
+                int neuron = order[n / 2];
+                assertEquals(w.activationOf(neuron, x), acts[n / 2], 1e-4 * (1 + Math.abs(acts[n / 2])), "seed " + seed);
+            }
+        }
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource({"F16", "BF16"})
+    void halfPrecisionBundlesMatchTheDenseFfnOfTheRoundedWeights(DType dtype) {
+        Random rnd = new Random(5);
+        FfnLayerWeights w32 = RandomModels.layer(rnd, 0, 32, 64, Activation.GELU, false, DType.F32);
+        FfnLayerWeights rounded = new FfnLayerWeights(w32.spec(), round(w32.up(), dtype), null, round(w32.downColumns(), dtype),
+                round(w32.upBias(), dtype), null, w32.downBias());
+        FfnLayerWeights stored = new FfnLayerWeights(w32.spec().withDtype(dtype), w32.up(), null, w32.downColumns(),
+                w32.upBias(), null, w32.downBias());
+        int[] order = RandomModels.shuffled(rnd, 64);
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment seg = bundles(arena, stored, order);
+            BundleRefs refs = new BundleRefs();
+            for (int slot = 0; slot < 64; slot++) {
+                refs.add(slot, seg, (long) slot * stored.spec().bundleBytes());
+            }
+            float[] x = RandomModels.randomFloats(rnd, 32, 1f);
+            float[] expected = new float[32];
+            rounded.denseForward(x, expected);
+            float[] actual = new float[32];
+            new SparseFfnExecutor(stored.spec(), w32.downBias()).forward(x, refs, actual, null);
+            assertTrue(relativeError(actual, expected) < 1e-5, "relative error " + relativeError(actual, expected));
+        }
+    }
+
+    private static float[] round(float[] a, DType t) {
+        float[] r = new float[a.length];
+        for (int i = 0; i < a.length; i++) {
+            r[i] = t.decode(t.encode(a[i]));
+        }
+        return r;
+    }
+}
