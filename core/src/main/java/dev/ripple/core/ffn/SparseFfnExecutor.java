@@ -28,12 +28,31 @@ public final class SparseFfnExecutor {
     private final FfnLayerSpec spec;
     private final float[] downBias;
     private final Kernels kernels;
+    /** Mean fill-in: m by slot (null when off); its constant is folded into {@link #downBias}. */
+    private final float[] fillMeanBySlot;
 
     public SparseFfnExecutor(FfnLayerSpec spec, float[] downBias) {
         this(spec, downBias, KernelProvider.best());
     }
 
     public SparseFfnExecutor(FfnLayerSpec spec, float[] downBias, Kernels kernels) {
+        this(spec, downBias, kernels, null, null);
+    }
+
+    /**
+     * An executor with mean fill-in (see {@link dev.ripple.core.activity.FillIn}): loaded neurons
+     * contribute {@code (a − m_slot)·d}, and {@code fillConstant} is added to the bias.
+     *
+     * @param fillMeanBySlot m per slot, or null for no fill-in
+     * @param fillConstant   Σ m·d over all neurons, or null for no fill-in
+     */
+    public SparseFfnExecutor(FfnLayerSpec spec, float[] downBias, Kernels kernels, float[] fillMeanBySlot,
+                             float[] fillConstant) {
+        if ((fillMeanBySlot == null) != (fillConstant == null)
+                || (fillMeanBySlot != null && (fillMeanBySlot.length != spec.dFfn() || fillConstant.length != spec.dModel()))) {
+            throw new IllegalArgumentException("layer " + spec.index() + ": fill-in needs " + spec.dFfn()
+                    + " means and a constant of " + spec.dModel());
+        }
         if (downBias.length != spec.dModel()) {
             throw new IllegalArgumentException("layer " + spec.index() + ": down bias has " + downBias.length
                     + " elements, expected " + spec.dModel());
@@ -41,6 +60,12 @@ public final class SparseFfnExecutor {
         this.spec = spec;
         this.downBias = downBias.clone();
         this.kernels = kernels;
+        this.fillMeanBySlot = fillMeanBySlot == null ? null : fillMeanBySlot.clone();
+        if (fillConstant != null) {
+            for (int k = 0; k < spec.dModel(); k++) {
+                this.downBias[k] += fillConstant[k];
+            }
+        }
     }
 
     public FfnLayerSpec spec() {
@@ -49,6 +74,11 @@ public final class SparseFfnExecutor {
 
     public Kernels kernels() {
         return kernels;
+    }
+
+    /** True when this executor applies mean fill-in. */
+    public boolean fillIn() {
+        return fillMeanBySlot != null;
     }
 
     /**
@@ -139,6 +169,9 @@ public final class SparseFfnExecutor {
             }
             if (activations != null) {
                 activations[i] = a;
+            }
+            if (fillMeanBySlot != null) {
+                a -= fillMeanBySlot[b.slot(i)];
             }
             if (a != 0f) {
                 kernels.axpy(t, a, seg, base + (long) es * spec.downOffset(), acc, d, scratch);

@@ -17,26 +17,6 @@ import org.junit.jupiter.params.provider.CsvSource;
 
 class SparseFfnExecutorTest {
 
-    /** Lays out the bundles of {@code w} in slot order {@code order} in one segment, as on flash. */
-    static MemorySegment bundles(Arena arena, FfnLayerWeights w, int[] order) {
-        FfnLayerSpec s = w.spec();
-        MemorySegment seg = arena.allocate((long) s.dFfn() * s.bundleBytes(), 64);
-        float[] bundle = new float[s.bundleElements()];
-        for (int slot = 0; slot < order.length; slot++) {
-            w.bundleOf(order[slot], bundle, 0);
-            long base = (long) slot * s.bundleBytes();
-            for (int e = 0; e < bundle.length; e++) {
-                if (s.dtype() == DType.F32) {
-                    seg.set(ValueLayout.JAVA_FLOAT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN), base + 4L * e, bundle[e]);
-                } else {
-                    seg.set(ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN), base + 2L * e,
-                            (short) s.dtype().encode(bundle[e]));
-                }
-            }
-        }
-        return seg;
-    }
-
     static double relativeError(float[] actual, float[] expected) {
         double num = 0;
         double den = 0;
@@ -58,7 +38,7 @@ class SparseFfnExecutorTest {
         int[] order = RandomModels.shuffled(rnd, n);
         Kernels kernels = which.equals("scalar") ? KernelProvider.scalar() : KernelProvider.best();
         try (Arena arena = Arena.ofShared()) { // shared: large layers run on several threads
-            MemorySegment seg = bundles(arena, w, order);
+            MemorySegment seg = RandomModels.bundles(arena, w, order);
             SparseFfnExecutor ffn = new SparseFfnExecutor(w.spec(), w.downBias(), kernels);
             BundleRefs refs = new BundleRefs();
             for (int slot = 0; slot < n; slot++) {
@@ -90,7 +70,7 @@ class SparseFfnExecutorTest {
                 w32.upBias(), null, w32.downBias());
         int[] order = RandomModels.shuffled(rnd, 64);
         try (Arena arena = Arena.ofConfined()) {
-            MemorySegment seg = bundles(arena, stored, order);
+            MemorySegment seg = RandomModels.bundles(arena, stored, order);
             BundleRefs refs = new BundleRefs();
             for (int slot = 0; slot < 64; slot++) {
                 refs.add(slot, seg, (long) slot * stored.spec().bundleBytes());

@@ -9,6 +9,11 @@ import dev.ripple.core.format.DType;
 import dev.ripple.core.format.PlacedLayer;
 import dev.ripple.core.format.ResidentTensor;
 import dev.ripple.core.format.RippleContents;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.nio.ByteOrder;
 import java.util.Random;
 
 /** Seeded random models for tests: weights, placements, resident tensors and a blob. */
@@ -67,4 +72,25 @@ public final class RandomModels {
         }
         return c;
     }
+
+    /** Lays out the bundles of {@code w} in slot order {@code order} in one segment, as on flash. */
+    public static MemorySegment bundles(Arena arena, FfnLayerWeights w, int[] order) {
+        FfnLayerSpec s = w.spec();
+        MemorySegment seg = arena.allocate((long) s.dFfn() * s.bundleBytes(), 64);
+        float[] bundle = new float[s.bundleElements()];
+        for (int slot = 0; slot < order.length; slot++) {
+            w.bundleOf(order[slot], bundle, 0);
+            long base = (long) slot * s.bundleBytes();
+            for (int e = 0; e < bundle.length; e++) {
+                if (s.dtype() == DType.F32) {
+                    seg.set(ValueLayout.JAVA_FLOAT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN), base + 4L * e, bundle[e]);
+                } else {
+                    seg.set(ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN), base + 2L * e,
+                            (short) s.dtype().encode(bundle[e]));
+                }
+            }
+        }
+        return seg;
+    }
+
 }

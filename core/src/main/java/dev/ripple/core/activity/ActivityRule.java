@@ -1,0 +1,90 @@
+package dev.ripple.core.activity;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.util.Locale;
+import org.eclipse.collections.api.list.primitive.MutableIntList;
+
+/**
+ * Decides which neurons of a layer count as active for one token, from their activations. One
+ * concept used by profiling, placement, predictors and the runtime, stored in trace files and
+ * {@code .ripple} metadata so a file always says how it was made.
+ *
+ * <p>Forms (the text form is what {@link #parse} accepts and {@link #describe} prints):
+ * <ul>
+ *   <li>{@code act > t}: by value, the ReLU notion (exact for ReLU with t = 0);</li>
+ *   <li>{@code |act| > t}: by magnitude, what GELU/SiLU need, since their many small negative
+ *       values add up;</li>
+ *   <li>either with per-layer thresholds: {@code |act| > 0.1,0.12,0.2} (one per layer, the last
+ *       repeats);</li>
+ *   <li>{@code top-k 128} or {@code top 20%}: the k, or the fraction, of largest |act| per token.</li>
+ * </ul>
+ */
+public sealed interface ActivityRule permits ThresholdRule, TopKRule {
+
+    /** Adds to {@code out} the indices of the active entries of {@code activations[0, n)} for {@code layer}. */
+    void select(int layer, float[] activations, int n, MutableIntList out);
+
+    /** True when {@code value} is active in {@code layer} (top-k rules cannot judge one value alone). */
+    boolean isActive(int layer, float value);
+
+    /** The text form, e.g. {@code |act| > 0.1}. */
+    String describe();
+
+    ObjectNode toJson();
+
+    /** Parses the text form; see the class comment. */
+    static ActivityRule parse(String text) {
+        String s = text.strip().toLowerCase(Locale.ROOT).replace(" ", "");
+        try {
+            if (s.startsWith("top-k")) {
+                return TopKRule.ofCount(Integer.parseInt(s.substring(5)));
+            }
+            if (s.startsWith("top") && s.endsWith("%")) {
+                return TopKRule.ofFraction(Double.parseDouble(s.substring(3, s.length() - 1)) / 100.0);
+            }
+            ThresholdRule.Mode mode;
+            String thresholds;
+            if (s.startsWith("|act|>")) {
+                mode = ThresholdRule.Mode.MAGNITUDE;
+                thresholds = s.substring(6);
+            } else if (s.startsWith("act>")) {
+                mode = ThresholdRule.Mode.VALUE;
+                thresholds = s.substring(4);
+            } else {
+                throw new IllegalArgumentException("expected 'act > t', '|act| > t', 'top-k K' or 'top P%'");
+            }
+            return new ThresholdRule(mode, parseFloats(thresholds));
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("bad activity rule '" + text + "': " + e.getMessage());
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("bad activity rule '" + text + "': " + e.getMessage());
+        }
+    }
+
+    private static float[] parseFloats(String csv) {
+        String[] parts = csv.split(",");
+        float[] t = new float[parts.length];
+        for (int i = 0; i < parts.length; i++) {
+            t[i] = Float.parseFloat(parts[i]);
+        }
+        return t;
+    }
+
+    /** Reads the form written by {@link #toJson()}. */
+    static ActivityRule fromJson(JsonNode node) {
+        JsonNode text = node.path("rule");
+        if (!text.isTextual()) {
+            throw new IllegalArgumentException("activity rule JSON needs a 'rule' string, got " + node);
+        }
+        return parse(text.asText());
+    }
+
+    /** The JSON form shared by implementations: {@code {"rule": "<text form>"}} plus details. */
+    static ObjectNode json(ActivityRule rule) {
+        ObjectNode n = JsonNodeFactory.instance.objectNode();
+        n.put("rule", rule.describe());
+        return n;
+    }
+}
