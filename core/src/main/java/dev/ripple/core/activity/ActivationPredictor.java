@@ -1,0 +1,26 @@
+package dev.ripple.core.activity;
+
+import org.eclipse.collections.api.list.primitive.MutableIntList;
+
+/**
+ * Guesses, before any FFN weight is read, which neurons of a layer will be active for a token.
+ * False positives cost I/O only (the executor recomputes exact activations from the loaded
+ * rows); false negatives cost accuracy (softened by mean fill-in).
+ *
+ * <p>Implementations: {@link DensePredictor} (all neurons: the correctness baseline),
+ * {@link TracePredictor} (replays recorded true sets: I/O evaluation without predictor error) and
+ * {@link LowRankPredictor} (a resident truncated SVD of the up/gate projection).
+ */
+public interface ActivationPredictor {
+
+    /** {@code dense}, {@code trace}, {@code lowrank}. */
+    String name();
+
+    /**
+     * Adds the predicted active neurons (original ids, ascending) of {@code layer} to {@code out}.
+     *
+     * @param x     the layer's FFN input
+     * @param token the token's position in the caller's stream (used by trace replay only)
+     */
+    void predict(int layer, float[] x, int token, MutableIntList out);
+}
