@@ -1,6 +1,7 @@
 package dev.ripple.io.reader;
 
 import dev.ripple.io.Extent;
+import dev.ripple.io.ReadPlan;
 import dev.ripple.io.ReadStats;
 
 import java.io.IOException;
@@ -75,6 +76,24 @@ public interface ExtentReader extends AutoCloseable {
     /** Reads one extent into {@code target}. */
     default ReadStats read(Extent extent, MemorySegment target) throws IOException {
         return read(List.of(extent), List.of(target));
+    }
+
+    /**
+     * Executes {@code plan}: reads its physical reads back to back into {@code buffer}, which must
+     * hold at least {@link ReadPlan#bytesRead()} bytes. Needed extent {@code i} is then at
+     * {@code plan.neededSlice(buffer, i)}.
+     */
+    default ReadStats read(ReadPlan plan, MemorySegment buffer) throws IOException {
+        if (buffer.byteSize() < plan.bytesRead()) {
+            throw new IllegalArgumentException(path() + ": buffer of " + buffer.byteSize() + " bytes is smaller than the "
+                    + plan.bytesRead() + " bytes the plan reads");
+        }
+        List<Extent> reads = plan.reads();
+        List<MemorySegment> targets = new java.util.ArrayList<>(reads.size());
+        for (int r = 0; r < reads.size(); r++) {
+            targets.add(buffer.asSlice(plan.readBufferOffset(r), reads.get(r).length()));
+        }
+        return read(reads, targets);
     }
 
     /** What this reader is, for reports: kind, file, queue depth. */
