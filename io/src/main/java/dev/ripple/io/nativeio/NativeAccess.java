@@ -73,6 +73,7 @@ public final class NativeAccess {
     }
 
     /** Binds for the given OS name; package-private so tests can exercise the unavailable path. */
+    @SuppressWarnings("restricted") // the one place Ripple binds native code; see the class comment
     static Optional<NativeAccess> bind(String osName, boolean enabled) {
         if (!enabled) {
             LOG.log(System.Logger.Level.INFO, "Native I/O hints disabled by -D" + DISABLED_PROPERTY

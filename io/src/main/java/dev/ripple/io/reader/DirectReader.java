@@ -85,19 +85,16 @@ public final class DirectReader extends BaseExtentReader {
             return FileChannel.open(path, StandardOpenOption.READ, ExtendedOpenOption.DIRECT);
         } catch (UnsupportedOperationException | IOException e) {
             // Distinguish "no such file / no permission" (rethrown as is) from "file fine, O_DIRECT refused".
-            try (FileChannel plain = FileChannel.open(path, StandardOpenOption.READ)) {
-                String type;
-                try {
-                    type = Files.getFileStore(path).type();
-                } catch (IOException storeFailure) {
-                    type = "unknown type";
-                }
-                throw new DirectIoUnsupportedException(path, type, e);
-            } catch (DirectIoUnsupportedException d) {
-                throw d;
-            } catch (IOException plainFailure) {
-                throw e instanceof IOException io ? io : plainFailure;
+            if (!Files.isRegularFile(path) || !Files.isReadable(path)) {
+                throw e instanceof IOException io ? io : new IOException(path + ": cannot be opened for reading", e);
             }
+            String type;
+            try {
+                type = Files.getFileStore(path).type();
+            } catch (IOException storeFailure) {
+                type = "unknown type";
+            }
+            throw new DirectIoUnsupportedException(path, type, e);
         }
     }
 

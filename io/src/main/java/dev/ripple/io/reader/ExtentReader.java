@@ -36,7 +36,10 @@ import java.util.List;
  *
  * <p><b>Threads.</b> Implementations are thread-safe: several threads may call {@code read}
  * concurrently (each request then uses its caller plus the shared workers). {@link #close()} must
- * not race with reads in progress.
+ * not race with reads in progress. Do not interrupt a thread inside {@code read} of the positional
+ * or direct reader: NIO closes a {@code FileChannel} when a thread blocked on it is interrupted,
+ * and the reader then fails every later read (an interrupted parallel request waits for its
+ * in-flight reads and throws {@link java.io.InterruptedIOException}).
  *
  * <pre>{@code
  * try (ExtentReader reader = ReaderKind.DIRECT.open(path, 8);

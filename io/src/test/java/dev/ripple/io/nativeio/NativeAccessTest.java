@@ -47,6 +47,7 @@ class NativeAccessTest {
     }
 
     @Test
+    @SuppressWarnings("restricted")
     void madviseOnUnmappedMemoryReportsErrno() {
         assumeTrue(linux());
         NativeAccess na = NativeAccess.get().orElseThrow();
