@@ -84,6 +84,11 @@ public record DeviceProfile(int formatVersion, String name, String source, Strin
         return costModel.costMicros(bytes, queueDepth);
     }
 
+    /** Gap below which the planner reads through rather than skips, at {@code queueDepth}, bytes. */
+    public double breakEvenGapBytes(int queueDepth) {
+        return costModel.lineAt(queueDepth).breakEvenGapBytes();
+    }
+
     /** This profile as JSON text. */
     public String toJson() {
         try {
@@ -142,6 +147,8 @@ public record DeviceProfile(int formatVersion, String name, String source, Strin
             throw new DeviceProfileException(file, "file does not exist (create one with `ripple calibrate`)", e);
         } catch (java.nio.charset.MalformedInputException e) {
             throw new DeviceProfileException(file, "not UTF-8 text", e);
+        } catch (IOException e) {
+            throw new DeviceProfileException(file, "cannot be read (" + e + ")", e);
         }
         return fromJson(text, file);
     }

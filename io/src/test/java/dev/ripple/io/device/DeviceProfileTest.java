@@ -87,6 +87,8 @@ class DeviceProfileTest {
         assertBad(good.replace("\"name\" : \"test-disk\"", "\"name\" : \"test-disk\", \"colour\" : \"red\""), "colour");
         assertBad(good.replaceFirst("\"iops\" : [0-9.E]+", "\"iops\" : 0"), "iops must be");
         assertBad(good + " {}", "Trailing token");
+        DeviceProfileException directory = assertThrows(DeviceProfileException.class, () -> DeviceProfile.read(dir));
+        assertTrue(directory.getMessage().contains("cannot be read"), directory.getMessage());
         DeviceProfileException missing = assertThrows(DeviceProfileException.class,
                 () -> DeviceProfile.read(dir.resolve("absent.json")));
         assertTrue(missing.getMessage().contains("absent.json") && missing.getMessage().contains("does not exist"),

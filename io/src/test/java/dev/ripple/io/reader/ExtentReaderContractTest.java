@@ -235,6 +235,16 @@ abstract class ExtentReaderContractTest {
     }
 
     @Test
+    void heapTargetsWorkToo() throws IOException {
+        byte[] heap = new byte[5000];
+        try (ExtentReader reader = open(file, 4)) {
+            reader.read(List.of(new Extent(4000, 5000), new Extent(1, 1)),
+                    List.of(MemorySegment.ofArray(heap), MemorySegment.ofArray(new byte[1])));
+        }
+        assertArrayEquals(Arrays.copyOfRange(expected, 4000, 9000), heap, seedMessage("heap target"));
+    }
+
+    @Test
     void closedReaderRefusesReadsAndCloseIsIdempotent() throws IOException {
         ExtentReader reader = open(file, 2);
         reader.close();
