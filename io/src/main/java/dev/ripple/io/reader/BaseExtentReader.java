@@ -38,6 +38,8 @@ abstract class BaseExtentReader implements ExtentReader {
     private final ThreadPoolExecutor workers;
     private final Thread aWorker;
     private final AtomicBoolean closed = new AtomicBoolean();
+    private final AtomicInteger inFlight = new AtomicInteger();
+    private final AtomicInteger peakInFlight = new AtomicInteger();
 
     BaseExtentReader(Path path, long fileSize, int queueDepth) {
         if (queueDepth < 1) {
@@ -116,7 +118,7 @@ abstract class BaseExtentReader implements ExtentReader {
         if (workers == null || count == 1) {
             total = new Tally();
             for (int i = 0; i < count; i++) {
-                readOne(extents.get(i), targets.get(i), total);
+                readCounted(extents.get(i), targets.get(i), total);
             }
         } else {
             total = readParallel(extents, targets);
@@ -200,13 +202,32 @@ abstract class BaseExtentReader implements ExtentReader {
         int count = extents.size();
         for (int i = next.getAndIncrement(); i < count && !failed.get(); i = next.getAndIncrement()) {
             try {
-                readOne(extents.get(i), targets.get(i), tally);
+                readCounted(extents.get(i), targets.get(i), tally);
             } catch (IOException | RuntimeException e) {
                 failed.set(true);
                 throw e;
             }
         }
         return tally;
+    }
+
+    private void readCounted(Extent extent, MemorySegment target, Tally tally) throws IOException {
+        int now = inFlight.incrementAndGet();
+        peakInFlight.accumulateAndGet(now, Math::max);
+        try {
+            readOne(extent, target, tally);
+        } finally {
+            inFlight.decrementAndGet();
+        }
+    }
+
+    /**
+     * Most reads this reader ever had in flight at once, over all requests: a check that queue
+     * depth means what it says (at most the queue depth per request, more only with concurrent
+     * callers).
+     */
+    int peakInFlight() {
+        return peakInFlight.get();
     }
 
     private void validate(List<Extent> extents, List<MemorySegment> targets) throws IOException {

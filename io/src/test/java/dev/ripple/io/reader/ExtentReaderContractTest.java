@@ -166,6 +166,27 @@ abstract class ExtentReaderContractTest {
     }
 
     @Test
+    void queueDepthBoundsReadsInFlightAndIsReached() throws IOException {
+        List<Extent> extents = new ArrayList<>();
+        for (int i = 0; i < 2000; i++) {
+            extents.add(new Extent((i * 7919L * 4096) % (FILE_SIZE - 8192), 8192));
+        }
+        List<MemorySegment> targets = extents.stream().map(e -> arena.allocate(e.length())).toList();
+        try (ExtentReader reader = open(file, 4)) {
+            BaseExtentReader base = (BaseExtentReader) reader;
+            for (int attempt = 0; attempt < 5 && base.peakInFlight() < 2; attempt++) {
+                reader.read(extents, targets);
+            }
+            assertTrue(base.peakInFlight() >= 2, "reads overlapped: peak " + base.peakInFlight());
+            assertTrue(base.peakInFlight() <= 4, "never more than the queue depth: peak " + base.peakInFlight());
+        }
+        try (ExtentReader reader = open(file, 1)) {
+            reader.read(extents, targets);
+            assertEquals(1, ((BaseExtentReader) reader).peakInFlight());
+        }
+    }
+
+    @Test
     void concurrentCallersShareOneReader() throws Exception {
         try (ExtentReader reader = open(file, 4); ExecutorService callers = Executors.newFixedThreadPool(3)) {
             List<Future<?>> futures = new ArrayList<>();
