@@ -23,10 +23,12 @@ import java.util.List;
  * </ul>
  * Touching or overlapping extents are always merged. {@link #withAlignment} measures gaps between
  * the aligned boundaries a direct reader actually reads, so two extents in the same 4 KiB page merge
- * for free; {@link #withMaxReadBytes} caps how long a merged read may grow.
+ * for free; {@link #withAlignedReads} also expands the reads themselves to aligned boundaries so a
+ * direct reader fills an aligned buffer with no bounce copy; {@link #withMaxReadBytes} caps how
+ * long a merged read may grow.
  *
  * <pre>{@code
- * ReadPlanner planner = ReadPlanner.costModel(profile, 8).withAlignment(4096);
+ * ReadPlanner planner = ReadPlanner.costModel(profile, 8).withAlignedReads(4096, reader.fileSize());
  * ReadPlan plan = planner.plan(neededSortedByOffset);
  * }</pre>
  */
@@ -35,13 +37,16 @@ public final class ReadPlanner {
     private final double breakEvenGapBytes; // merge when gap < this (cost mode)
     private final long maxGapBytes;         // merge when gap <= this (fixed mode); -1 in cost mode
     private final long alignment;
+    private final long alignedReadsFileSize; // -1: reads are not expanded to alignment
     private final long maxReadBytes;
     private final String rule;
 
-    private ReadPlanner(double breakEvenGapBytes, long maxGapBytes, long alignment, long maxReadBytes, String rule) {
+    private ReadPlanner(double breakEvenGapBytes, long maxGapBytes, long alignment, long alignedReadsFileSize,
+                        long maxReadBytes, String rule) {
         this.breakEvenGapBytes = breakEvenGapBytes;
         this.maxGapBytes = maxGapBytes;
         this.alignment = alignment;
+        this.alignedReadsFileSize = alignedReadsFileSize;
         this.maxReadBytes = maxReadBytes;
         this.rule = rule;
     }
@@ -54,7 +59,7 @@ public final class ReadPlanner {
     /** Merges when the gap is below the model's break-even gap {@code a·b} at {@code queueDepth}. */
     public static ReadPlanner costModel(CostModel model, int queueDepth) {
         CostLine line = model.lineAt(queueDepth);
-        return new ReadPlanner(line.breakEvenGapBytes(), -1, 1, Long.MAX_VALUE,
+        return new ReadPlanner(line.breakEvenGapBytes(), -1, 1, -1, Long.MAX_VALUE,
                 String.format("cost model at queue depth %d (a=%.2f us, b=%.1f B/us, break-even gap %.0f B)",
                         queueDepth, line.fixedMicros(), line.bytesPerMicro(), line.breakEvenGapBytes()));
     }
@@ -64,7 +69,7 @@ public final class ReadPlanner {
         if (maxGapBytes < 0) {
             throw new IllegalArgumentException("maxGapBytes must be >= 0, got " + maxGapBytes);
         }
-        return new ReadPlanner(0, maxGapBytes, 1, Long.MAX_VALUE, "fixed gap <= " + maxGapBytes + " B");
+        return new ReadPlanner(0, maxGapBytes, 1, -1, Long.MAX_VALUE, "fixed gap <= " + maxGapBytes + " B");
     }
 
     /**
@@ -72,10 +77,34 @@ public final class ReadPlanner {
      * direct reader reads), so extents sharing an aligned block merge for free.
      */
     public ReadPlanner withAlignment(long alignment) {
+        requirePowerOfTwo(alignment);
+        return new ReadPlanner(breakEvenGapBytes, maxGapBytes, alignment, -1, maxReadBytes, rule);
+    }
+
+    /**
+     * Like {@link #withAlignment}, and also expands every physical read to {@code alignment}
+     * boundaries (the last one clamped to {@code fileSize}). A direct reader then reads each of
+     * them straight into an aligned destination, without a bounce buffer or a copy, and the plan's
+     * {@link ReadPlan#bytesRead()} is exactly what the device transfers. Extents sharing an aligned
+     * block are always merged, even past {@link #withMaxReadBytes}, so reads stay disjoint.
+     *
+     * <pre>{@code
+     * ReadPlanner planner = ReadPlanner.costModel(profile, q).withAlignedReads(DirectReader.ALIGNMENT, reader.fileSize());
+     * MemorySegment buffer = arena.allocate(plan.bytesRead(), DirectReader.ALIGNMENT);
+     * }</pre>
+     */
+    public ReadPlanner withAlignedReads(long alignment, long fileSize) {
+        requirePowerOfTwo(alignment);
+        if (fileSize < 0) {
+            throw new IllegalArgumentException("fileSize must be >= 0, got " + fileSize);
+        }
+        return new ReadPlanner(breakEvenGapBytes, maxGapBytes, alignment, fileSize, maxReadBytes, rule);
+    }
+
+    private static void requirePowerOfTwo(long alignment) {
         if (alignment < 1 || Long.bitCount(alignment) != 1) {
             throw new IllegalArgumentException("alignment must be a power of two, got " + alignment);
         }
-        return new ReadPlanner(breakEvenGapBytes, maxGapBytes, alignment, maxReadBytes, rule);
     }
 
     /** Never grows a merged read beyond {@code maxReadBytes} (a single longer extent stays one read). */
@@ -83,12 +112,13 @@ public final class ReadPlanner {
         if (maxReadBytes < 1) {
             throw new IllegalArgumentException("maxReadBytes must be positive, got " + maxReadBytes);
         }
-        return new ReadPlanner(breakEvenGapBytes, maxGapBytes, alignment, maxReadBytes, rule);
+        return new ReadPlanner(breakEvenGapBytes, maxGapBytes, alignment, alignedReadsFileSize, maxReadBytes, rule);
     }
 
     /** The merge rule, for reports. */
     public String describe() {
         return rule + (alignment > 1 ? ", gaps between " + alignment + "-byte aligned boundaries" : "")
+                + (alignedReadsFileSize >= 0 ? ", reads expanded to alignment" : "")
                 + (maxReadBytes < Long.MAX_VALUE ? ", reads <= " + maxReadBytes + " B" : "");
     }
 
@@ -125,18 +155,30 @@ public final class ReadPlanner {
             }
             long gap = alignDown(e.offset()) - alignUp(end);
             long mergedEnd = Math.max(end, e.end());
-            boolean fits = mergedEnd - start <= maxReadBytes || e.offset() < end;
+            boolean mustMerge = e.offset() < end || (alignedReadsFileSize >= 0 && gap <= 0);
+            boolean fits = mergedEnd - start <= maxReadBytes || mustMerge;
             if (fits && mergesGap(gap)) {
                 end = mergedEnd;
             } else {
-                reads.add(Extent.between(start, end));
+                reads.add(physicalRead(start, end));
                 start = e.offset();
                 end = e.end();
             }
             readOfNeeded[i] = reads.size();
         }
-        reads.add(Extent.between(start, end));
+        reads.add(physicalRead(start, end));
         return new ReadPlan(needed, reads, readOfNeeded);
+    }
+
+    private Extent physicalRead(long start, long end) {
+        if (alignedReadsFileSize < 0) {
+            return Extent.between(start, end);
+        }
+        if (end > alignedReadsFileSize) {
+            throw new IllegalArgumentException("needed bytes up to " + end + " lie past the end of the file (size "
+                    + alignedReadsFileSize + ")");
+        }
+        return Extent.between(alignDown(start), Math.min(alignUp(end), alignedReadsFileSize));
     }
 
     private long alignDown(long x) {

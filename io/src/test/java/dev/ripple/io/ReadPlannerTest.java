@@ -32,7 +32,8 @@ class ReadPlannerTest {
     static final CostModel MODEL = new CostModel("test", List.of(new CostLine(1, 10, 1000)));
 
     static final long SEED = TestFiles.seed();
-    static final int FILE_SIZE = 2 << 20;
+    /** Not a multiple of 4 KiB, so the last aligned read ends at an unaligned end of file. */
+    static final int FILE_SIZE = (2 << 20) + 777;
     static Path dir;
     static Path file;
     static byte[] expected;
@@ -123,6 +124,26 @@ class ReadPlannerTest {
     }
 
     @Test
+    void alignedReadsAreExpandedToBlocksAndClampedAtEndOfFile() {
+        ReadPlanner planner = ReadPlanner.fixedGap(0).withAlignedReads(4096, 20_000);
+        ReadPlan plan = planner.plan(List.of(new Extent(10, 100), new Extent(5000, 10), new Extent(8192, 1),
+                new Extent(19_000, 1000)));
+        // [10,110) and [5000,5010) lie in touching blocks (aligned gap 0): one read [0, 12288).
+        assertEquals(List.of(new Extent(0, 12_288), new Extent(16_384, 20_000 - 16_384)), plan.reads());
+        assertEquals(List.of(0, 0, 0, 1), List.of(plan.readOf(0), plan.readOf(1), plan.readOf(2), plan.readOf(3)));
+        assertEquals(10, plan.offsetInRead(0));
+        assertEquals(5000, plan.offsetInRead(1));
+        assertEquals(12_288 + 19_000 - 16_384, plan.bufferOffset(3));
+        assertPlanInvariants(plan);
+        // Extents sharing a block merge even past the read cap, so reads stay disjoint.
+        ReadPlan capped = ReadPlanner.fixedGap(0).withAlignedReads(4096, 20_000).withMaxReadBytes(100)
+                .plan(List.of(new Extent(0, 100), new Extent(200, 100)));
+        assertEquals(List.of(new Extent(0, 4096)), capped.reads());
+        assertThrows(IllegalArgumentException.class,
+                () -> ReadPlanner.fixedGap(0).withAlignedReads(4096, 100).plan(List.of(new Extent(50, 100))));
+    }
+
+    @Test
     void maxReadBytesCapsMergedReads() {
         List<Extent> run = new ArrayList<>();
         for (int i = 0; i < 10; i++) {
@@ -184,15 +205,23 @@ class ReadPlannerTest {
                 default -> random.nextInt(60_000);
             };
         }
+        // The last needed extent ends at the (unaligned) end of the file.
+        Extent last = needed.getLast();
+        needed.set(needed.size() - 1, Extent.between(last.offset(), FILE_SIZE));
         for (ReadPlanner planner : List.of(ReadPlanner.costModel(MODEL, 4), ReadPlanner.fixedGap(0),
-                ReadPlanner.fixedGap(20_000).withAlignment(4096))) {
+                ReadPlanner.fixedGap(20_000).withAlignment(4096),
+                ReadPlanner.fixedGap(0).withAlignedReads(4096, FILE_SIZE),
+                ReadPlanner.costModel(MODEL, 4).withAlignedReads(4096, FILE_SIZE).withMaxReadBytes(30_000))) {
             ReadPlan plan = planner.plan(needed);
             assertPlanInvariants(plan);
             try (ExtentReader reader = kind.open(file, 4); Arena arena = Arena.ofShared()) {
-                MemorySegment buffer = arena.allocate(plan.bytesRead());
+                MemorySegment buffer = arena.allocate(plan.bytesRead(), 4096);
                 ReadStats stats = reader.read(plan, buffer);
                 assertEquals(plan.operations(), stats.extents());
                 assertEquals(plan.bytesRead(), stats.bytesRequested());
+                if (planner.describe().contains("expanded") && kind == ReaderKind.DIRECT) {
+                    assertEquals(plan.bytesRead(), stats.bytesRead(), "aligned reads need no padding: " + planner);
+                }
                 for (int i = 0; i < needed.size(); i++) {
                     Extent e = needed.get(i);
                     assertArrayEquals(Arrays.copyOfRange(expected, (int) e.offset(), (int) e.end()),

@@ -44,7 +44,10 @@ public final class DirectReader extends BaseExtentReader {
     private static final long MAX_CALL_BYTES = 64L << 20;
 
     private final FileChannel channel;
-    private final AlignedBufferPool buffers = new AlignedBufferPool(ALIGNMENT);
+    /** Bounce buffers kept between requests; beyond this many bytes they are left to the GC. */
+    private static final long MAX_POOLED_BYTES = 256L << 20;
+
+    private final AlignedBufferPool buffers = new AlignedBufferPool(ALIGNMENT, MAX_POOLED_BYTES);
 
     private DirectReader(Path path, FileChannel channel, int queueDepth) throws IOException {
         super(path, channel.size(), queueDepth);
@@ -132,9 +135,9 @@ public final class DirectReader extends BaseExtentReader {
         MemorySegment dst = target.asSlice(targetOffset, to - from);
         boolean zeroCopy = alignedStart == from && alignedEnd == to && dst.isNative()
                 && dst.address() % ALIGNMENT == 0;
-        AlignedBufferPool.Buffer bounce = zeroCopy ? null : buffers.take(span);
+        MemorySegment bounce = zeroCopy ? null : buffers.take(span);
         try {
-            MemorySegment into = zeroCopy ? dst : bounce.segment().asSlice(0, span);
+            MemorySegment into = zeroCopy ? dst : bounce.asSlice(0, span);
             ByteBuffer buffer = into.asByteBuffer();
             long got = 0;
             while (got < needed) {
@@ -156,7 +159,7 @@ public final class DirectReader extends BaseExtentReader {
             }
             tally.bytesRead += got;
             if (!zeroCopy) {
-                MemorySegment.copy(bounce.segment(), from - alignedStart, dst, 0, to - from);
+                MemorySegment.copy(bounce, from - alignedStart, dst, 0, to - from);
             }
         } finally {
             if (bounce != null) {
@@ -178,7 +181,7 @@ public final class DirectReader extends BaseExtentReader {
         try {
             channel.close();
         } finally {
-            buffers.closeAll();
+            buffers.clear();
         }
     }
 
