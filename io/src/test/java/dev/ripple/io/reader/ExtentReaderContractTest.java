@@ -275,6 +275,16 @@ abstract class ExtentReaderContractTest {
     }
 
     @Test
+    void emptyFileOpensAndRejectsEveryExtent() throws IOException {
+        Path empty = TestFiles.write(dir.resolve("empty-" + getClass().getSimpleName() + ".bin"), new byte[0]);
+        try (ExtentReader reader = open(empty, 2)) {
+            assertEquals(0, reader.fileSize());
+            assertSame(ReadStats.EMPTY, reader.read(List.of(), List.of()));
+            assertThrows(ExtentBeyondEndOfFileException.class, () -> reader.read(new Extent(0, 1), arena.allocate(1)));
+        }
+    }
+
+    @Test
     void describeNamesTheFile() throws IOException {
         try (ExtentReader reader = open(file, 3)) {
             assertTrue(reader.describe().contains(file.toString()), reader.describe());
