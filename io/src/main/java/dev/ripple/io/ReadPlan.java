@@ -1,0 +1,104 @@
+package dev.ripple.io;
+
+import java.lang.foreign.MemorySegment;
+import java.util.List;
+
+/**
+ * The physical reads that deliver a set of needed extents, and where each needed extent lands.
+ *
+ * <p>Made by {@link ReadPlanner}. The reads are sorted by offset and disjoint. Each needed extent
+ * lies inside exactly one read, at {@link #offsetInRead(int)}. A caller that reads all reads back
+ * to back into one buffer of {@link #bytesRead()} bytes (as
+ * {@link dev.ripple.io.reader.ExtentReader#read(ReadPlan, MemorySegment)} does) finds needed extent
+ * {@code i} at {@link #bufferOffset(int)}, or as a ready slice via {@link #neededSlice}.
+ *
+ * <pre>{@code
+ * ReadPlan plan = planner.plan(needed);
+ * MemorySegment buffer = arena.allocate(plan.bytesRead());
+ * reader.read(plan, buffer);
+ * MemorySegment bundle7 = plan.neededSlice(buffer, 7);
+ * }</pre>
+ */
+public final class ReadPlan {
+
+    private final List<Extent> needed;
+    private final List<Extent> reads;
+    private final int[] readOfNeeded;
+    private final long[] readBufferOffsets;
+    private final long bytesNeeded;
+    private final long bytesRead;
+
+    ReadPlan(List<Extent> needed, List<Extent> reads, int[] readOfNeeded) {
+        this.needed = List.copyOf(needed);
+        this.reads = List.copyOf(reads);
+        this.readOfNeeded = readOfNeeded;
+        this.readBufferOffsets = new long[reads.size()];
+        long offset = 0;
+        for (int r = 0; r < reads.size(); r++) {
+            readBufferOffsets[r] = offset;
+            offset += reads.get(r).length();
+        }
+        this.bytesRead = offset;
+        long sum = 0;
+        for (Extent e : needed) {
+            sum += e.length();
+        }
+        this.bytesNeeded = sum;
+    }
+
+    /** The needed extents, in the order given to the planner. */
+    public List<Extent> needed() {
+        return needed;
+    }
+
+    /** The physical reads, sorted by offset and disjoint. */
+    public List<Extent> reads() {
+        return reads;
+    }
+
+    /** Number of read operations the plan issues. */
+    public int operations() {
+        return reads.size();
+    }
+
+    /** Sum of the needed extents' lengths. */
+    public long bytesNeeded() {
+        return bytesNeeded;
+    }
+
+    /** Sum of the physical reads' lengths: needed bytes plus the gaps read through. */
+    public long bytesRead() {
+        return bytesRead;
+    }
+
+    /** Index into {@link #reads()} of the read that holds needed extent {@code neededIndex}. */
+    public int readOf(int neededIndex) {
+        return readOfNeeded[neededIndex];
+    }
+
+    /** Where needed extent {@code neededIndex} starts inside its read. */
+    public long offsetInRead(int neededIndex) {
+        return needed.get(neededIndex).offset() - reads.get(readOfNeeded[neededIndex]).offset();
+    }
+
+    /** Where read {@code readIndex} starts in a buffer holding all reads back to back. */
+    public long readBufferOffset(int readIndex) {
+        return readBufferOffsets[readIndex];
+    }
+
+    /** Where needed extent {@code neededIndex} starts in a buffer holding all reads back to back. */
+    public long bufferOffset(int neededIndex) {
+        return readBufferOffsets[readOfNeeded[neededIndex]] + offsetInRead(neededIndex);
+    }
+
+    /** Needed extent {@code neededIndex} as a slice of {@code buffer} filled according to this plan. */
+    public MemorySegment neededSlice(MemorySegment buffer, int neededIndex) {
+        return buffer.asSlice(bufferOffset(neededIndex), needed.get(neededIndex).length());
+    }
+
+    @Override
+    public String toString() {
+        return "ReadPlan[" + needed.size() + " needed extents, " + reads.size() + " reads, " + bytesNeeded
+                + " bytes needed, " + bytesRead + " bytes read]";
+    }
+}

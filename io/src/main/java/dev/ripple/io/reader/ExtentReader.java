@@ -1,0 +1,107 @@
+package dev.ripple.io.reader;
+
+import dev.ripple.io.Extent;
+import dev.ripple.io.ReadPlan;
+import dev.ripple.io.ReadStats;
+
+import java.io.IOException;
+import java.lang.foreign.MemorySegment;
+import java.nio.file.Path;
+import java.util.List;
+
+/**
+ * Reads byte extents of one file into caller-provided memory, several at a time.
+ *
+ * <p><b>Targets.</b> One {@link MemorySegment} per extent: extent {@code i} is written to bytes
+ * {@code [0, extents.get(i).length())} of {@code targets.get(i)}, which must be writable and at
+ * least that long. One target per extent was chosen over one destination with per-extent offsets
+ * because it keeps the reader free of layout decisions: a caller that wants one destination slices
+ * it ({@code dest.asSlice(off, len)}), a cache hands out its slot segments directly, and each
+ * target's bounds are checked by the FFM runtime. When the queue depth is above 1 the targets are
+ * written from the reader's worker threads, so they must come from a shared, global or automatic
+ * arena, not a confined one (checked up front).
+ *
+ * <p><b>Parallelism.</b> The reader's queue depth bounds how many read operations of one request
+ * are in flight. Implementations use the calling thread plus {@code queueDepth - 1} platform
+ * worker threads owned by the reader, each taking the next unread extent until none is left.
+ * Platform threads, not virtual threads: blocking file reads pin a virtual thread's carrier (the
+ * JDK then compensates by adding carriers), so a semaphore over virtual threads adds scheduling
+ * work without making the in-flight count any more exact; a fixed set of threads makes "queue
+ * depth" mean exactly what {@code fio}'s {@code numjobs} with synchronous reads means. At queue
+ * depth 1 no thread is created and the request runs on the caller.
+ *
+ * <p><b>Errors.</b> Every extent is checked against the file size before any I/O is issued:
+ * one that reaches past the end throws {@link dev.ripple.io.ExtentBeyondEndOfFileException};
+ * one ending exactly at the end of the file is fine. I/O errors name the file and the extent.
+ *
+ * <p><b>Threads.</b> Implementations are thread-safe: several threads may call {@code read}
+ * concurrently (each request then uses its caller plus the shared workers). {@link #close()} must
+ * not race with reads in progress. Do not interrupt a thread inside {@code read} of the positional
+ * or direct reader: NIO closes a {@code FileChannel} when a thread blocked on it is interrupted,
+ * and the reader then fails every later read (an interrupted parallel request waits for its
+ * in-flight reads and throws {@link java.io.InterruptedIOException}).
+ *
+ * <pre>{@code
+ * try (ExtentReader reader = ReaderKind.DIRECT.open(path, 8);
+ *      Arena arena = Arena.ofShared()) {
+ *     List<Extent> extents = List.of(new Extent(0, 3076), new Extent(40_000, 9228));
+ *     List<MemorySegment> targets = extents.stream().map(e -> arena.allocate(e.length())).toList();
+ *     ReadStats stats = reader.read(extents, targets);
+ * }
+ * }</pre>
+ */
+public interface ExtentReader extends AutoCloseable {
+
+    /** The file this reader reads. */
+    Path path();
+
+    /** Size of the file in bytes, as seen when the reader was opened. */
+    long fileSize();
+
+    /** Maximum number of read operations of one request in flight at once. */
+    int queueDepth();
+
+    /**
+     * Reads each extent into the target of the same index, up to {@link #queueDepth()} at a time,
+     * and returns when all are done.
+     *
+     * @param extents extents to read, in any order; they may overlap
+     * @param targets one writable segment per extent, each at least as long as its extent
+     * @return what the request cost
+     * @throws dev.ripple.io.ExtentBeyondEndOfFileException if an extent ends past the end of the
+     *         file (before any I/O is issued)
+     * @throws IOException if a read fails; the message names the file and the extent
+     * @throws IllegalArgumentException if the lists differ in size or a target is too small,
+     *         read-only, or confined to another thread
+     */
+    ReadStats read(List<Extent> extents, List<MemorySegment> targets) throws IOException;
+
+    /** Reads one extent into {@code target}. */
+    default ReadStats read(Extent extent, MemorySegment target) throws IOException {
+        return read(List.of(extent), List.of(target));
+    }
+
+    /**
+     * Executes {@code plan}: reads its physical reads back to back into {@code buffer}, which must
+     * hold at least {@link ReadPlan#bytesRead()} bytes. Needed extent {@code i} is then at
+     * {@code plan.neededSlice(buffer, i)}.
+     */
+    default ReadStats read(ReadPlan plan, MemorySegment buffer) throws IOException {
+        if (buffer.byteSize() < plan.bytesRead()) {
+            throw new IllegalArgumentException(path() + ": buffer of " + buffer.byteSize() + " bytes is smaller than the "
+                    + plan.bytesRead() + " bytes the plan reads");
+        }
+        List<Extent> reads = plan.reads();
+        List<MemorySegment> targets = new java.util.ArrayList<>(reads.size());
+        for (int r = 0; r < reads.size(); r++) {
+            targets.add(buffer.asSlice(plan.readBufferOffset(r), reads.get(r).length()));
+        }
+        return read(reads, targets);
+    }
+
+    /** What this reader is, for reports: kind, file, queue depth. */
+    String describe();
+
+    @Override
+    void close() throws IOException;
+}

@@ -1,0 +1,82 @@
+package dev.ripple.io.reader;
+
+import dev.ripple.io.Extent;
+
+import java.io.IOException;
+import java.lang.foreign.MemorySegment;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+
+/**
+ * Reads extents with positional reads ({@code FileChannel.read(ByteBuffer, position)}, i.e.
+ * {@code pread(2)}) through the page cache.
+ *
+ * <p>The portable baseline: no mapping, no alignment rules. Because it goes through the page
+ * cache, a benchmark must evict the file ({@link dev.ripple.io.nativeio.PageCache#evict}) before a
+ * cold pass. Each system call counts as one operation; a short read is continued with another.
+ * Kernel read-ahead applies and cannot be disabled from Java ({@code posix_fadvise} acts on one
+ * open file description and a {@code FileChannel} does not expose its descriptor), so a cold pass
+ * may fetch more from the device than {@code bytesRead} reports; {@link DirectReader} is exact.
+ *
+ * <pre>{@code
+ * try (ExtentReader reader = PositionalReader.open(path, 4)) { ... }
+ * }</pre>
+ */
+public final class PositionalReader extends BaseExtentReader {
+
+    /** Largest byte range handed to one system call; longer extents are read in pieces. */
+    private static final int MAX_CALL_BYTES = 1 << 30;
+
+    private final FileChannel channel;
+
+    private PositionalReader(Path path, FileChannel channel, int queueDepth) throws IOException {
+        super(path, channel.size(), queueDepth);
+        this.channel = channel;
+    }
+
+    /** Opens {@code path} for reading with up to {@code queueDepth} reads in flight per request. */
+    public static PositionalReader open(Path path, int queueDepth) throws IOException {
+        FileChannel channel = FileChannel.open(path, StandardOpenOption.READ);
+        try {
+            return new PositionalReader(path, channel, queueDepth);
+        } catch (IOException | RuntimeException e) {
+            channel.close();
+            throw e;
+        }
+    }
+
+    @Override
+    void readOne(Extent extent, MemorySegment target, Tally tally) throws IOException {
+        long done = 0;
+        while (done < extent.length()) {
+            int piece = (int) Math.min(MAX_CALL_BYTES, extent.length() - done);
+            ByteBuffer buffer = target.asSlice(done, piece).asByteBuffer();
+            while (buffer.hasRemaining()) {
+                int n;
+                try {
+                    n = channel.read(buffer, extent.offset() + done + buffer.position());
+                } catch (IOException e) {
+                    throw failure(extent, "positional read failed", e);
+                }
+                tally.operations++;
+                if (n < 0) {
+                    throw failure(extent, "unexpected end of file (did the file shrink?)", null);
+                }
+                tally.bytesRead += n;
+            }
+            done += piece;
+        }
+    }
+
+    @Override
+    void closeResources() throws IOException {
+        channel.close();
+    }
+
+    @Override
+    String kind() {
+        return "positional";
+    }
+}

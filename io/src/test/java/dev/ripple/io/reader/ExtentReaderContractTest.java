@@ -1,0 +1,294 @@
+package dev.ripple.io.reader;
+
+import dev.ripple.io.Extent;
+import dev.ripple.io.ExtentBeyondEndOfFileException;
+import dev.ripple.io.ReadStats;
+import dev.ripple.io.TestFiles;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+import java.io.IOException;
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.SplittableRandom;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The contract every {@link ExtentReader} keeps. Each implementation adds a three-line subclass.
+ *
+ * <p>All subclasses read the same file: pseudo-random bytes from a seeded RNG, with a size that is
+ * not a multiple of 4 KiB so that extents ending at the end of file exercise the short final
+ * aligned read. Every assertion message carries the seed; rerun with {@code -Dtests.seed=<seed>}.
+ */
+abstract class ExtentReaderContractTest {
+
+    /** 1 MiB + 123 bytes: the end of file is not 4 KiB aligned. */
+    static final int FILE_SIZE = (1 << 20) + 123;
+
+    static final long SEED = TestFiles.seed();
+    static Path dir;
+    static Path file;
+    static byte[] expected;
+
+    Arena arena;
+
+    /** Opens the implementation under test. */
+    abstract ExtentReader open(Path path, int queueDepth) throws IOException;
+
+    @BeforeAll
+    static void writeFile() throws IOException {
+        dir = TestFiles.newDirectory("reader-contract");
+        expected = TestFiles.pattern(SEED, FILE_SIZE);
+        file = TestFiles.write(dir.resolve("pattern.bin"), expected);
+    }
+
+    @AfterAll
+    static void deleteFile() {
+        TestFiles.deleteRecursively(dir);
+    }
+
+    @BeforeEach
+    void openArena() {
+        arena = Arena.ofShared();
+    }
+
+    @AfterEach
+    void closeArena() {
+        arena.close();
+    }
+
+    static String seedMessage(String what) {
+        return what + " (seed=" + SEED + ", rerun with -Dtests.seed=" + SEED + ")";
+    }
+
+    /** Reads {@code extents} at {@code queueDepth} and checks every byte against the pattern. */
+    ReadStats readAndVerify(List<Extent> extents, int queueDepth) throws IOException {
+        List<MemorySegment> targets = new ArrayList<>();
+        for (Extent e : extents) {
+            targets.add(arena.allocate(e.length()));
+        }
+        ReadStats stats;
+        try (ExtentReader reader = open(file, queueDepth)) {
+            assertEquals(FILE_SIZE, reader.fileSize());
+            assertEquals(queueDepth, reader.queueDepth());
+            stats = reader.read(extents, targets);
+        }
+        for (int i = 0; i < extents.size(); i++) {
+            Extent e = extents.get(i);
+            byte[] want = Arrays.copyOfRange(expected, (int) e.offset(), (int) e.end());
+            byte[] got = targets.get(i).asSlice(0, e.length()).toArray(ValueLayout.JAVA_BYTE);
+            assertArrayEquals(want, got, seedMessage("bytes of extent " + i + " " + e + " at queue depth " + queueDepth));
+        }
+        assertStatsConsistent(extents, stats);
+        return stats;
+    }
+
+    static void assertStatsConsistent(List<Extent> extents, ReadStats stats) {
+        long requested = extents.stream().mapToLong(Extent::length).sum();
+        assertEquals(extents.size(), stats.extents(), seedMessage("extents counted"));
+        assertEquals(requested, stats.bytesRequested(), seedMessage("bytes requested"));
+        assertTrue(stats.bytesRead() >= requested, seedMessage("bytes read " + stats.bytesRead() + " >= requested " + requested));
+        assertTrue(stats.operations() >= extents.size(), seedMessage("at least one operation per extent: " + stats));
+        assertTrue(stats.elapsedNanos() > 0, seedMessage("elapsed time measured: " + stats));
+    }
+
+    @Test
+    void extentsCrossingPageBoundaries() throws IOException {
+        readAndVerify(List.of(new Extent(4090, 12), new Extent(4095, 2), new Extent(8191, 4098),
+                new Extent(0, 4096), new Extent(4096, 4096), new Extent(12_287, 8194), new Extent(100, 20_000)), 1);
+    }
+
+    @Test
+    void tinyAndLargeExtents() throws IOException {
+        readAndVerify(List.of(new Extent(0, 1), new Extent(4095, 1), new Extent(4096, 1), new Extent(777_777, 1),
+                new Extent(3, 700_001), new Extent(0, FILE_SIZE)), 4);
+    }
+
+    @Test
+    void extentsEndingExactlyAtEndOfFile() throws IOException {
+        readAndVerify(List.of(new Extent(FILE_SIZE - 1, 1), new Extent(FILE_SIZE - 123, 123),
+                new Extent(FILE_SIZE - 5000, 5000), new Extent(FILE_SIZE - 4219, 4219)), 1);
+    }
+
+    @Test
+    void extentBeyondEndOfFileIsATypedErrorNamingFileOffsetAndSize() throws IOException {
+        MemorySegment target = arena.allocate(64);
+        try (ExtentReader reader = open(file, 1)) {
+            for (Extent bad : List.of(new Extent(FILE_SIZE - 10, 11), new Extent(FILE_SIZE, 1), new Extent(5L << 40, 8))) {
+                ExtentBeyondEndOfFileException e = assertThrows(ExtentBeyondEndOfFileException.class,
+                        () -> reader.read(bad, target));
+                assertEquals(FILE_SIZE, e.fileSize());
+                assertEquals(bad, e.extent());
+                assertTrue(e.getMessage().contains(file.toString()), e.getMessage());
+                assertTrue(e.getMessage().contains(Long.toString(bad.offset())), e.getMessage());
+                assertTrue(e.getMessage().contains(Long.toString(FILE_SIZE)), e.getMessage());
+            }
+            // The reader is still usable after a rejected request.
+            reader.read(new Extent(0, 64), target);
+            assertArrayEquals(Arrays.copyOf(expected, 64), target.toArray(ValueLayout.JAVA_BYTE));
+        }
+    }
+
+    @ParameterizedTest(name = "queue depth {0}")
+    @ValueSource(ints = {1, 4, 32})
+    void manyRandomExtents(int queueDepth) throws IOException {
+        SplittableRandom random = new SplittableRandom(SEED ^ queueDepth);
+        List<Extent> extents = new ArrayList<>();
+        for (int i = 0; i < 300; i++) {
+            int length = switch (random.nextInt(4)) {
+                case 0 -> 1 + random.nextInt(64);
+                case 1 -> 1 + random.nextInt(4096);
+                case 2 -> 3076;
+                default -> 1 + random.nextInt(64 * 1024);
+            };
+            long offset = random.nextLong(FILE_SIZE - length + 1);
+            extents.add(new Extent(offset, length));
+        }
+        readAndVerify(extents, queueDepth);
+    }
+
+    @Test
+    void queueDepthBoundsReadsInFlightAndIsReached() throws IOException {
+        List<Extent> extents = new ArrayList<>();
+        for (int i = 0; i < 2000; i++) {
+            extents.add(new Extent((i * 7919L * 4096) % (FILE_SIZE - 8192), 8192));
+        }
+        List<MemorySegment> targets = extents.stream().map(e -> arena.allocate(e.length())).toList();
+        try (ExtentReader reader = open(file, 4)) {
+            BaseExtentReader base = (BaseExtentReader) reader;
+            for (int attempt = 0; attempt < 5 && base.peakInFlight() < 2; attempt++) {
+                reader.read(extents, targets);
+            }
+            assertTrue(base.peakInFlight() >= 2, "reads overlapped: peak " + base.peakInFlight());
+            assertTrue(base.peakInFlight() <= 4, "never more than the queue depth: peak " + base.peakInFlight());
+        }
+        try (ExtentReader reader = open(file, 1)) {
+            reader.read(extents, targets);
+            assertEquals(1, ((BaseExtentReader) reader).peakInFlight());
+        }
+    }
+
+    @Test
+    void concurrentCallersShareOneReader() throws Exception {
+        try (ExtentReader reader = open(file, 4); ExecutorService callers = Executors.newFixedThreadPool(3)) {
+            List<Future<?>> futures = new ArrayList<>();
+            for (int c = 0; c < 3; c++) {
+                long callerSeed = SEED + c;
+                futures.add(callers.submit(() -> {
+                    SplittableRandom random = new SplittableRandom(callerSeed);
+                    for (int round = 0; round < 20; round++) {
+                        List<Extent> extents = new ArrayList<>();
+                        List<MemorySegment> targets = new ArrayList<>();
+                        for (int i = 0; i < 16; i++) {
+                            int length = 1 + random.nextInt(9000);
+                            Extent e = new Extent(random.nextLong(FILE_SIZE - length + 1), length);
+                            extents.add(e);
+                            targets.add(arena.allocate(length));
+                        }
+                        reader.read(extents, targets);
+                        for (int i = 0; i < extents.size(); i++) {
+                            Extent e = extents.get(i);
+                            assertArrayEquals(Arrays.copyOfRange(expected, (int) e.offset(), (int) e.end()),
+                                    targets.get(i).toArray(ValueLayout.JAVA_BYTE), seedMessage("concurrent read " + e));
+                        }
+                    }
+                    return null;
+                }));
+            }
+            for (Future<?> f : futures) {
+                f.get();
+            }
+        }
+    }
+
+    @Test
+    void statsOfASingleExtentAndOfAnEmptyRequest() throws IOException {
+        try (ExtentReader reader = open(file, 2)) {
+            assertSame(ReadStats.EMPTY, reader.read(List.of(), List.of()));
+        }
+        ReadStats stats = readAndVerify(List.of(new Extent(8192, 8192)), 2);
+        assertEquals(8192, stats.bytesRequested());
+        assertEquals(8192, stats.bytesRead(), "an aligned extent reads exactly its bytes");
+        assertEquals(1, stats.operations());
+    }
+
+    @Test
+    void badTargetsAreRejectedBeforeAnyRead() throws IOException {
+        try (ExtentReader reader = open(file, 4)) {
+            Extent e = new Extent(0, 100);
+            assertThrows(IllegalArgumentException.class, () -> reader.read(e, arena.allocate(99)));
+            assertThrows(IllegalArgumentException.class, () -> reader.read(List.of(e, e), List.of(arena.allocate(100))));
+            assertThrows(IllegalArgumentException.class, () -> reader.read(e, arena.allocate(100).asReadOnly()));
+            try (Arena confined = Arena.ofConfined()) {
+                IllegalArgumentException ex = assertThrows(IllegalArgumentException.class,
+                        () -> reader.read(List.of(e, e), List.of(confined.allocate(100), confined.allocate(100))));
+                assertTrue(ex.getMessage().contains("confined"), ex.getMessage());
+            }
+        }
+    }
+
+    @Test
+    void confinedTargetsWorkAtQueueDepthOne() throws IOException {
+        try (ExtentReader reader = open(file, 1); Arena confined = Arena.ofConfined()) {
+            MemorySegment a = confined.allocate(10);
+            MemorySegment b = confined.allocate(10);
+            reader.read(List.of(new Extent(5, 10), new Extent(50_000, 10)), List.of(a, b));
+            assertArrayEquals(Arrays.copyOfRange(expected, 50_000, 50_010), b.toArray(ValueLayout.JAVA_BYTE));
+        }
+    }
+
+    @Test
+    void heapTargetsWorkToo() throws IOException {
+        byte[] heap = new byte[5000];
+        try (ExtentReader reader = open(file, 4)) {
+            reader.read(List.of(new Extent(4000, 5000), new Extent(1, 1)),
+                    List.of(MemorySegment.ofArray(heap), MemorySegment.ofArray(new byte[1])));
+        }
+        assertArrayEquals(Arrays.copyOfRange(expected, 4000, 9000), heap, seedMessage("heap target"));
+    }
+
+    @Test
+    void closedReaderRefusesReadsAndCloseIsIdempotent() throws IOException {
+        ExtentReader reader = open(file, 2);
+        reader.close();
+        reader.close();
+        IOException e = assertThrows(IOException.class, () -> reader.read(new Extent(0, 1), arena.allocate(1)));
+        assertTrue(e.getMessage().contains("closed"), e.getMessage());
+    }
+
+    @Test
+    void emptyFileOpensAndRejectsEveryExtent() throws IOException {
+        Path empty = TestFiles.write(dir.resolve("empty-" + getClass().getSimpleName() + ".bin"), new byte[0]);
+        try (ExtentReader reader = open(empty, 2)) {
+            assertEquals(0, reader.fileSize());
+            assertSame(ReadStats.EMPTY, reader.read(List.of(), List.of()));
+            assertThrows(ExtentBeyondEndOfFileException.class, () -> reader.read(new Extent(0, 1), arena.allocate(1)));
+        }
+    }
+
+    @Test
+    void describeNamesTheFile() throws IOException {
+        try (ExtentReader reader = open(file, 3)) {
+            assertTrue(reader.describe().contains(file.toString()), reader.describe());
+            assertEquals(file, reader.path());
+        }
+    }
+}
