@@ -79,7 +79,7 @@ final class CalibrateCommand implements Callable<Integer> {
                 profile.sequentialMiBps(), profile.random4kQd1Iops());
         o.printf("%10s %4s %12s %12s %10s %10s%n", "read size", "qd", "mean us", "p99 us", "MiB/s", "IOPS");
         for (Measurement m : profile.measurements()) {
-            o.printf("%10d %4d %12.1f %12.1f %10.1f %10.0f%n", m.readBytes(), m.queueDepth(), m.meanMicros(), m.p99Micros(),
+            o.printf("%10d %4d %12.1f %12.1f %10.1f %10.0f%n", m.readBytes(), m.queueDepth(), m.latencyMeanMicros(), m.latencyP99Micros(),
                     m.mibPerSecond(), m.iops());
         }
         return 0;
