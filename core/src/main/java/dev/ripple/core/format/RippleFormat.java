@@ -51,6 +51,21 @@ public final class RippleFormat {
         return "ffn." + index + ".down_bias";
     }
 
+    /** Resident tensor: layer {@code index}'s mean fill-in means m_i, in original neuron order [dFfn]. */
+    public static String fillMeanTensor(int index) {
+        return "ffn." + index + ".fill.mean";
+    }
+
+    /** Resident tensor: layer {@code index}'s fill-in constant Σ m_i·d_i [dModel]. */
+    public static String fillConstantTensor(int index) {
+        return "ffn." + index + ".fill.constant";
+    }
+
+    /** Resident tensor of layer {@code index}'s low-rank predictor: part a [dModel, r], b [r, dFfn], bias [dFfn], residual [dFfn]. */
+    public static String lowRankTensor(int index, String part) {
+        return "ffn." + index + ".lowrank." + part;
+    }
+
     /** Rounds {@code offset} up to a multiple of {@code alignment} (a power of two). */
     static long align(long offset, int alignment) {
         return (offset + alignment - 1) & -(long) alignment;

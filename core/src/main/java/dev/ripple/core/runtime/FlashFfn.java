@@ -1,0 +1,130 @@
+package dev.ripple.core.runtime;
+
+import dev.ripple.cache.BundleCache;
+import dev.ripple.core.activity.ActivationPredictor;
+import dev.ripple.core.ffn.SparseFfnExecutor;
+import dev.ripple.core.format.FfnLayerSection;
+import dev.ripple.io.Extent;
+import dev.ripple.io.ReadPlan;
+import dev.ripple.io.ReadPlanner;
+import dev.ripple.io.reader.ExtentReader;
+import java.io.IOException;
+import java.lang.foreign.MemorySegment;
+import java.util.Arrays;
+import java.util.function.Consumer;
+
+/**
+ * One FFN layer served from flash, per token:
+ * predictor → active neurons → slots (placement order) → cache lookup → read planner (collapse)
+ * → reader (parallel) → cache admission → sparse executor.
+ *
+ * <p>Thread-safe: per-call state lives in thread-local scratch; the cache and reader are shared.
+ * A failed read throws {@link FlashReadException} and admits nothing to the cache.
+ */
+public final class FlashFfn {
+    private final FfnLayerSection layer;
+    private final int[] neuronToSlot;
+    private final ActivationPredictor predictor;
+    private final BundleCache cache;
+    private final ReadPlanner planner;
+    private final ExtentReader reader;
+    private final SparseFfnExecutor executor;
+    private final RuntimeStats stats;
+    private final Consumer<TokenStats> listener;
+    private final ThreadLocal<Scratch> scratch = ThreadLocal.withInitial(Scratch::new);
+
+    FlashFfn(FfnLayerSection layer, ActivationPredictor predictor, BundleCache cache, ReadPlanner planner,
+             ExtentReader reader, SparseFfnExecutor executor, RuntimeStats stats, Consumer<TokenStats> listener) {
+        this.layer = layer;
+        this.neuronToSlot = layer.neuronToSlot();
+        this.predictor = predictor;
+        this.cache = cache;
+        this.planner = planner;
+        this.reader = reader;
+        this.executor = executor;
+        this.stats = stats;
+        this.listener = listener;
+    }
+
+    public FfnLayerSection section() {
+        return layer;
+    }
+
+    /** True when this layer applies mean fill-in. */
+    public boolean fillIn() {
+        return executor.fillIn();
+    }
+
+    /** out = FFN(x) over the predicted neurons; returns what it cost. */
+    public TokenStats forward(int token, float[] x, float[] out) {
+        int index = layer.spec().index();
+        int bundleBytes = layer.spec().bundleBytes();
+        Scratch s = scratch.get();
+        s.predicted.clear();
+        predictor.predict(index, x, token, s.predicted);
+        int n = s.predicted.size();
+        s.ensure(n);
+        for (int i = 0; i < n; i++) {
+            s.slots[i] = neuronToSlot[s.predicted.get(i)];
+        }
+        Arrays.sort(s.slots, 0, n);
+
+        MemorySegment hits = MemorySegment.NULL;
+        int hitCount = 0;
+        if (cache != null && n > 0) {
+            hits = s.hitBuffer((long) n * bundleBytes);
+            hitCount = cache.lookup(index, s.slots, n, hits, s.hit);
+        } else {
+            Arrays.fill(s.hit, 0, n, false);
+        }
+        s.refs.clear();
+        s.extents.clear();
+        int misses = 0;
+        for (int i = 0; i < n; i++) {
+            int slot = s.slots[i];
+            if (s.hit[i]) {
+                s.refs.add(slot, hits, (long) i * bundleBytes);
+            } else {
+                s.missSlots[misses++] = slot;
+                s.extents.add(new Extent(layer.bundleOffset(slot), bundleBytes));
+            }
+        }
+
+        long ioStart = System.nanoTime();
+        int ops = 0;
+        long bytesRead = 0;
+        if (misses > 0) {
+            ReadPlan plan = planner.plan(s.extents);
+            MemorySegment buffer = s.readBuffer(plan.bytesRead());
+            try {
+                reader.read(plan, buffer);
+            } catch (IOException e) {
+                stats.failed();
+                throw new FlashReadException(index, token, e);
+            }
+            ops = plan.operations();
+            bytesRead = plan.bytesRead();
+            for (int j = 0; j < misses; j++) {
+                MemorySegment bundle = plan.neededSlice(buffer, j);
+                s.missSegments[j] = bundle;
+                s.refs.add(s.missSlots[j], bundle, 0);
+            }
+            if (cache != null) {
+                cache.admit(index, s.missSlots, misses, s.missSegments);
+            }
+        }
+        long ioNanos = System.nanoTime() - ioStart;
+
+        long computeStart = System.nanoTime();
+        executor.forward(x, s.refs, out, null);
+        long computeNanos = System.nanoTime() - computeStart;
+        Arrays.fill(s.missSegments, 0, misses, null);
+
+        TokenStats t = new TokenStats(index, token, n, hitCount, ops, (long) misses * bundleBytes, bytesRead, ioNanos, computeNanos);
+        stats.add(t);
+        if (listener != null) {
+            listener.accept(t);
+        }
+        return t;
+    }
+}

@@ -1,0 +1,235 @@
+package dev.ripple.core.runtime;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.ripple.cache.BundleCache;
+import dev.ripple.cache.CachePolicies;
+import dev.ripple.cache.PolicyOptions;
+import dev.ripple.core.activity.ActivationPredictor;
+import dev.ripple.core.activity.ActivityRule;
+import dev.ripple.core.activity.DensePredictor;
+import dev.ripple.core.activity.LowRankPredictor;
+import dev.ripple.core.ffn.SparseFfnExecutor;
+import dev.ripple.core.ffn.kernels.KernelProvider;
+import dev.ripple.core.format.FfnLayerSection;
+import dev.ripple.core.format.RippleFile;
+import dev.ripple.core.format.RippleFormat;
+import dev.ripple.core.format.TensorView;
+import dev.ripple.core.model.BertConfig;
+import dev.ripple.core.model.EncoderModel;
+import dev.ripple.core.model.FeedForward;
+import dev.ripple.io.ReadPlanner;
+import dev.ripple.io.reader.DirectReader;
+import dev.ripple.io.reader.ExtentReader;
+import dev.ripple.io.reader.ReaderKind;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.function.Consumer;
+
+/**
+ * A {@code .ripple} model opened for inference: resident tensors in DRAM, FFN bundles read from
+ * flash per token. The entry point for Java apps.
+ *
+ * <pre>{@code
+ * try (RippleModel m = RippleModel.open(Path.of("minilm.ripple"), RuntimeOptions.defaults())) {
+ *     float[] out = new float[384];
+ *     m.ffn(0).forward(0, hidden, out);                  // one FFN layer, one token
+ *     float[] embedding = m.encoder().orElseThrow().embed(tokenIds, 0);   // the whole BERT forward
+ *     System.out.println(m.stats().hitRate());
+ * }
+ * }</pre>
+ *
+ * <p>Thread-safe: many threads may run tokens through one model; the cache budget holds across
+ * all of them.
+ */
+public final class RippleModel implements FeedForward, AutoCloseable {
+    private final RippleFile file;
+    private final ExtentReader reader;
+    private final BundleCache cache;
+    private final List<FlashFfn> layers;
+    private final RuntimeStats stats = new RuntimeStats();
+    private final ActivationPredictor predictor;
+
+    private RippleModel(RippleFile file, ExtentReader reader, BundleCache cache, ActivationPredictor predictor,
+                        RuntimeOptions options, Consumer<TokenStats> listener) {
+        this.file = file;
+        this.reader = reader;
+        this.cache = cache;
+        this.predictor = predictor;
+        ReadPlanner planner = options.device() != null
+                ? ReadPlanner.costModel(options.device(), options.queueDepth())
+                : ReadPlanner.fixedGap(options.maxGapBytes());
+        if (options.reader() == ReaderKind.DIRECT) {
+            planner = planner.withAlignedReads(DirectReader.ALIGNMENT, reader.fileSize());
+        }
+        List<FlashFfn> ls = new ArrayList<>();
+        for (FfnLayerSection l : file.layers()) {
+            float[] bias = tensor(file, l.downBiasTensor());
+            int i = l.spec().index();
+            SparseFfnExecutor executor;
+            Optional<TensorView> mean = file.tensor(RippleFormat.fillMeanTensor(i));
+            Optional<TensorView> constant = file.tensor(RippleFormat.fillConstantTensor(i));
+            if (options.fillIn() && mean.isPresent() && constant.isPresent()) {
+                float[] m = mean.get().toFloatArray();
+                float[] bySlot = new float[m.length];
+                int[] order = l.slotToNeuron();
+                for (int k = 0; k < order.length; k++) {
+                    bySlot[k] = m[order[k]];
+                }
+                executor = new SparseFfnExecutor(l.spec(), bias, KernelProvider.best(), bySlot, constant.get().toFloatArray());
+            } else {
+                executor = new SparseFfnExecutor(l.spec(), bias);
+            }
+            ls.add(new FlashFfn(l, predictor, cache, planner, reader, executor, stats, listener));
+        }
+        this.layers = List.copyOf(ls);
+    }
+
+    /** Opens {@code path} with the predictor named in {@code options}. */
+    public static RippleModel open(Path path, RuntimeOptions options) throws IOException {
+        return open(path, options, null, null);
+    }
+
+    /**
+     * Opens {@code path}; {@code predictor} overrides the one named in the options (e.g. a
+     * {@link dev.ripple.core.activity.TracePredictor}); {@code listener} receives every token's costs.
+     */
+    public static RippleModel open(Path path, RuntimeOptions options, ActivationPredictor predictor,
+                                   Consumer<TokenStats> listener) throws IOException {
+        RippleFile file = RippleFile.open(path);
+        ExtentReader reader = null;
+        BundleCache cache = null;
+        try {
+            ActivationPredictor p = predictor != null ? predictor : predictorFor(file, options);
+            reader = options.reader().open(path, options.queueDepth());
+            cache = cacheFor(file, options);
+            return new RippleModel(file, reader, cache, p, options, listener);
+        } catch (IOException | RuntimeException e) {
+            if (cache != null) {
+                cache.close();
+            }
+            if (reader != null) {
+                reader.close();
+            }
+            file.close();
+            throw e;
+        }
+    }
+
+    private static BundleCache cacheFor(RippleFile file, RuntimeOptions options) {
+        if (options.cachePolicy().equals("none")) {
+            return null;
+        }
+        long ffnBytes = 0;
+        int[] bundleBytes = new int[file.layers().size()];
+        for (FfnLayerSection l : file.layers()) {
+            ffnBytes += l.bundles().length();
+            bundleBytes[l.spec().index()] = l.spec().bundleBytes();
+        }
+        long budget = options.cacheBytes() > 0 ? options.cacheBytes() : (long) (options.cacheFraction() * ffnBytes);
+        if (budget == 0) {
+            return null;
+        }
+        PolicyOptions po = PolicyOptions.defaults();
+        return new BundleCache(budget, bundleBytes, CachePolicies.create(options.cachePolicy(), po));
+    }
+
+    private static ActivationPredictor predictorFor(RippleFile file, RuntimeOptions options) {
+        int[] sizes = file.layers().stream().mapToInt(l -> l.spec().dFfn()).toArray();
+        switch (options.predictor()) {
+            case "dense" -> {
+                return new DensePredictor(sizes);
+            }
+            case "lowrank" -> {
+                JsonNode prov = file.provenance();
+                JsonNode ruleJson = prov.path("activityRule");
+                if (ruleJson.isMissingNode() || file.tensor(RippleFormat.lowRankTensor(0, "a")).isEmpty()) {
+                    throw new IllegalArgumentException(file.path() + ": has no low-rank predictor; write it with "
+                            + "'ripple place --predictor lowrank' or run with the dense predictor");
+                }
+                ActivityRule rule = ActivityRule.fromJson(ruleJson);
+                float margin = Float.isNaN(options.margin()) ? (float) prov.path("predictor").path("margin").asDouble(1.0)
+                        : options.margin();
+                List<LowRankPredictor.Factors> factors = new ArrayList<>();
+                for (FfnLayerSection l : file.layers()) {
+                    int i = l.spec().index();
+                    TensorView a = file.tensor(RippleFormat.lowRankTensor(i, "a")).orElseThrow(() -> missing(file, i));
+                    int rank = (int) a.shape()[1];
+                    factors.add(new LowRankPredictor.Factors(l.spec().dModel(), rank, l.spec().dFfn(), a.toFloatArray(),
+                            tensor(file, RippleFormat.lowRankTensor(i, "b")), tensor(file, RippleFormat.lowRankTensor(i, "bias")),
+                            tensor(file, RippleFormat.lowRankTensor(i, "residual")), l.spec().activation()));
+                }
+                return new LowRankPredictor(factors, rule, margin);
+            }
+            case "trace" -> throw new IllegalArgumentException("the trace predictor replays recorded sets: pass a "
+                    + "TracePredictor to RippleModel.open(path, options, predictor, listener)");
+            default -> throw new IllegalArgumentException("unknown predictor '" + options.predictor()
+                    + "' (known: dense, lowrank, trace)");
+        }
+    }
+
+    private static IllegalArgumentException missing(RippleFile file, int layer) {
+        return new IllegalArgumentException(file.path() + ": layer " + layer + " has no low-rank predictor tensors");
+    }
+
+    private static float[] tensor(RippleFile file, String name) {
+        return file.tensor(name).map(TensorView::toFloatArray)
+                .orElseThrow(() -> new IllegalArgumentException(file.path() + ": resident tensor '" + name + "' is missing"));
+    }
+
+    public RippleFile file() {
+        return file;
+    }
+
+    public int layerCount() {
+        return layers.size();
+    }
+
+    public FlashFfn ffn(int layer) {
+        return layers.get(layer);
+    }
+
+    @Override
+    public void forward(int layer, int token, float[] x, float[] out) {
+        layers.get(layer).forward(token, x, out);
+    }
+
+    public ActivationPredictor predictor() {
+        return predictor;
+    }
+
+    /** The BERT encoder over this model's FFNs, when the file holds a BERT-family model. */
+    public Optional<EncoderModel> encoder() {
+        if (!BertConfig.TYPE.equals(file.architecture().path("type").asText())) {
+            return Optional.empty();
+        }
+        return Optional.of(EncoderModel.load(file, this));
+    }
+
+    public RuntimeStats stats() {
+        return stats;
+    }
+
+    /** The DRAM cache, if one is configured. */
+    public Optional<BundleCache> cache() {
+        return Optional.ofNullable(cache);
+    }
+
+    public ExtentReader reader() {
+        return reader;
+    }
+
+    @Override
+    public void close() throws IOException {
+        try {
+            if (cache != null) {
+                cache.close();
+            }
+            reader.close();
+        } finally {
+            file.close();
+        }
+    }
+}

@@ -1,0 +1,89 @@
+package dev.ripple.core.runtime;
+
+import dev.ripple.io.device.DeviceProfile;
+import dev.ripple.io.reader.ReaderKind;
+import java.util.Objects;
+
+/**
+ * How a {@link RippleModel} reads, caches and predicts. Immutable; start from {@link #defaults()}
+ * and change what you need:
+ *
+ * <pre>{@code
+ * RuntimeOptions o = RuntimeOptions.defaults()
+ *         .withReader(ReaderKind.DIRECT).withQueueDepth(8)
+ *         .withCache("linking", 0.1)               // policy, share of the FFN bytes
+ *         .withPredictor("lowrank")                // dense | lowrank | trace
+ *         .withDevice(DeviceProfile.read(Path.of("device-profile.json")));
+ * }</pre>
+ *
+ * @param reader        how bundles are read: DIRECT (O_DIRECT, default), MMAP or POSITIONAL
+ * @param queueDepth    reads of one request in flight at once
+ * @param cachePolicy   none, lru, s3fifo, lfu, window, linking
+ * @param cacheFraction DRAM budget as a share of all FFN bundle bytes (used when cacheBytes is 0)
+ * @param cacheBytes    DRAM budget in bytes (0: use cacheFraction)
+ * @param predictor     dense, lowrank (factors stored in the file) or trace (sets given by the caller)
+ * @param fillIn        apply mean fill-in when the file has it
+ * @param device        device profile the read planner merges by; null: merge only touching extents
+ * @param maxGapBytes   when device is null, merge reads whose gap is at most this many bytes
+ * @param margin        low-rank predictor margin; NaN: the one stored in the file
+ */
+public record RuntimeOptions(ReaderKind reader, int queueDepth, String cachePolicy, double cacheFraction, long cacheBytes,
+                             String predictor, boolean fillIn, DeviceProfile device, long maxGapBytes, float margin) {
+
+    public RuntimeOptions {
+        Objects.requireNonNull(reader, "reader");
+        if (queueDepth < 1 || queueDepth > 1024) {
+            throw new IllegalArgumentException("queue depth must be in 1..1024, got " + queueDepth);
+        }
+        if (!(cacheFraction >= 0 && cacheFraction <= 1) || cacheBytes < 0) {
+            throw new IllegalArgumentException("cache budget must be a fraction in [0, 1] or bytes ≥ 0, got "
+                    + cacheFraction + " and " + cacheBytes);
+        }
+        if (maxGapBytes < 0) {
+            throw new IllegalArgumentException("max gap must be ≥ 0, got " + maxGapBytes);
+        }
+        Objects.requireNonNull(cachePolicy, "cachePolicy");
+        Objects.requireNonNull(predictor, "predictor");
+    }
+
+    /** Direct I/O at queue depth 8, linking cache on 10% of the FFN bytes, low-rank predictor, fill-in on. */
+    public static RuntimeOptions defaults() {
+        return new RuntimeOptions(ReaderKind.DIRECT, 8, "linking", 0.1, 0, "lowrank", true, null, 0, Float.NaN);
+    }
+
+    public RuntimeOptions withReader(ReaderKind r) {
+        return new RuntimeOptions(r, queueDepth, cachePolicy, cacheFraction, cacheBytes, predictor, fillIn, device, maxGapBytes, margin);
+    }
+
+    public RuntimeOptions withQueueDepth(int q) {
+        return new RuntimeOptions(reader, q, cachePolicy, cacheFraction, cacheBytes, predictor, fillIn, device, maxGapBytes, margin);
+    }
+
+    public RuntimeOptions withCache(String policy, double fraction) {
+        return new RuntimeOptions(reader, queueDepth, policy, fraction, 0, predictor, fillIn, device, maxGapBytes, margin);
+    }
+
+    public RuntimeOptions withCacheBytes(String policy, long bytes) {
+        return new RuntimeOptions(reader, queueDepth, policy, 0, bytes, predictor, fillIn, device, maxGapBytes, margin);
+    }
+
+    public RuntimeOptions withPredictor(String p) {
+        return new RuntimeOptions(reader, queueDepth, cachePolicy, cacheFraction, cacheBytes, p, fillIn, device, maxGapBytes, margin);
+    }
+
+    public RuntimeOptions withFillIn(boolean on) {
+        return new RuntimeOptions(reader, queueDepth, cachePolicy, cacheFraction, cacheBytes, predictor, on, device, maxGapBytes, margin);
+    }
+
+    public RuntimeOptions withDevice(DeviceProfile d) {
+        return new RuntimeOptions(reader, queueDepth, cachePolicy, cacheFraction, cacheBytes, predictor, fillIn, d, maxGapBytes, margin);
+    }
+
+    public RuntimeOptions withMaxGapBytes(long gap) {
+        return new RuntimeOptions(reader, queueDepth, cachePolicy, cacheFraction, cacheBytes, predictor, fillIn, null, gap, margin);
+    }
+
+    public RuntimeOptions withMargin(float m) {
+        return new RuntimeOptions(reader, queueDepth, cachePolicy, cacheFraction, cacheBytes, predictor, fillIn, device, maxGapBytes, m);
+    }
+}

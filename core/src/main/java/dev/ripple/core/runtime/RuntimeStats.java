@@ -1,0 +1,74 @@
+package dev.ripple.core.runtime;
+
+import java.util.concurrent.atomic.LongAdder;
+
+/** Running totals over all tokens and layers of a {@link RippleModel}; safe to read while it runs. */
+public final class RuntimeStats {
+    private final LongAdder calls = new LongAdder();
+    private final LongAdder predicted = new LongAdder();
+    private final LongAdder hits = new LongAdder();
+    private final LongAdder ops = new LongAdder();
+    private final LongAdder bytesNeeded = new LongAdder();
+    private final LongAdder bytesRead = new LongAdder();
+    private final LongAdder ioNanos = new LongAdder();
+    private final LongAdder computeNanos = new LongAdder();
+    private final LongAdder failures = new LongAdder();
+
+    void add(TokenStats s) {
+        calls.increment();
+        predicted.add(s.predicted());
+        hits.add(s.cacheHits());
+        ops.add(s.readOps());
+        bytesNeeded.add(s.bytesNeeded());
+        bytesRead.add(s.bytesRead());
+        ioNanos.add(s.ioNanos());
+        computeNanos.add(s.computeNanos());
+    }
+
+    void failed() {
+        failures.increment();
+    }
+
+    /** FFN calls (token × layer). */
+    public long calls() {
+        return calls.sum();
+    }
+
+    public long predicted() {
+        return predicted.sum();
+    }
+
+    public long cacheHits() {
+        return hits.sum();
+    }
+
+    public long readOps() {
+        return ops.sum();
+    }
+
+    public long bytesNeeded() {
+        return bytesNeeded.sum();
+    }
+
+    public long bytesRead() {
+        return bytesRead.sum();
+    }
+
+    public long ioNanos() {
+        return ioNanos.sum();
+    }
+
+    public long computeNanos() {
+        return computeNanos.sum();
+    }
+
+    /** FFN calls that ended in a read error. */
+    public long failures() {
+        return failures.sum();
+    }
+
+    public double hitRate() {
+        long p = predicted();
+        return p == 0 ? 0 : cacheHits() / (double) p;
+    }
+}

@@ -1,0 +1,101 @@
+package dev.ripple.core.runtime;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.ripple.cache.CachePolicies;
+import dev.ripple.core.ffn.Activation;
+import dev.ripple.core.ffn.FfnLayerWeights;
+import dev.ripple.core.format.DType;
+import dev.ripple.core.format.RippleContents;
+import dev.ripple.core.format.RippleFileWriter;
+import dev.ripple.core.testing.RandomModels;
+import dev.ripple.io.reader.ReaderKind;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/** A written .ripple model read back through every reader and cache policy reproduces the dense FFN. */
+class RippleModelTest {
+    @TempDir
+    static Path dir;
+    static Path file;
+    static RippleContents contents;
+
+    @BeforeAll
+    static void writeModel() throws Exception {
+        contents = RandomModels.model(2024, 2, 32, 200, Activation.GELU, true, DType.F32);
+        file = dir.resolve("model.ripple");
+        RippleFileWriter.write(file, contents);
+    }
+
+    static Stream<Arguments> readersAndPolicies() {
+        List<Arguments> out = new ArrayList<>();
+        for (ReaderKind r : ReaderKind.values()) {
+            for (String policy : CachePolicies.names()) {
+                out.add(Arguments.of(r, policy));
+            }
+        }
+        return out.stream();
+    }
+
+    static double relativeError(float[] a, float[] b) {
+        double num = 0;
+        double den = 0;
+        for (int k = 0; k < a.length; k++) {
+            num += Math.pow(a[k] - b[k], 2);
+            den += Math.pow(b[k], 2);
+        }
+        return Math.sqrt(num / den);
+    }
+
+    @ParameterizedTest(name = "{0} reader, {1} cache")
+    @MethodSource("readersAndPolicies")
+    void denseRunThroughFlashEqualsTheDenseFfn(ReaderKind reader, String policy) throws Exception {
+        RuntimeOptions options = RuntimeOptions.defaults().withReader(reader).withQueueDepth(4)
+                .withCache(policy, 0.3).withPredictor("dense").withMaxGapBytes(200);
+        Random rnd = new Random(7);
+        List<float[]> inputs = new ArrayList<>();
+        for (int t = 0; t < 6; t++) {
+            inputs.add(RandomModels.randomFloats(rnd, 32, 1f));
+        }
+        try (RippleModel m = RippleModel.open(file, options)) {
+            for (int pass = 0; pass < 2; pass++) { // the second pass meets a warm cache
+                for (int t = 0; t < inputs.size(); t++) {
+                    for (int l = 0; l < 2; l++) {
+                        FfnLayerWeights w = contents.layers().get(l).weights();
+                        float[] expected = new float[32];
+                        w.denseForward(inputs.get(t), expected);
+                        float[] out = new float[32];
+                        TokenStats s = m.ffn(l).forward(t, inputs.get(t), out);
+                        assertTrue(relativeError(out, expected) < 1e-5, reader + "/" + policy + " layer " + l + " token " + t
+                                + ": relative error " + relativeError(out, expected));
+                        assertEquals(200, s.predicted());
+                        assertEquals(200L * w.spec().bundleBytes(), s.bytesNeeded() + (long) s.cacheHits() * w.spec().bundleBytes());
+                        m.cache().ifPresent(c -> assertTrue(c.residentBytes() <= c.budgetBytes()));
+                    }
+                }
+            }
+            assertEquals(2L * 6 * 2, m.stats().calls());
+            if (!policy.equals("none")) {
+                assertTrue(m.cache().isPresent());
+            }
+        }
+    }
+
+    @Test
+    void missingLowRankPredictorIsExplained() {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> RippleModel.open(file, RuntimeOptions.defaults()));
+        assertTrue(e.getMessage().contains("no low-rank predictor"), e.getMessage());
+    }
+}
