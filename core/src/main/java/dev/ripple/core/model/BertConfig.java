@@ -7,9 +7,9 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The architecture block of a BERT-family {@code .ripple} file (docs/FORMAT.md, "Architectures"):
- * sizes and the names of the resident tensors the forward pass needs. Linear weights are stored
- * {@code [in, out]} (as ONNX MatMul holds them: {@code y = x·W + b}).
+ * The architecture block of a BERT-family {@code .ripple} file (docs/IMPORT.md): sizes and the
+ * names of the resident tensors the forward pass needs. Linear weights are stored {@code [out, in]}
+ * ({@code y_j = W_j · x + b_j}), so each output is one contiguous dot product.
  */
 public record BertConfig(int hiddenSize, int numHeads, int numLayers, float layerNormEps, int vocabSize,
                          int maxPositions, int typeVocabSize, String pooling, boolean normalize,
@@ -41,30 +41,44 @@ public record BertConfig(int hiddenSize, int numHeads, int numLayers, float laye
         return hiddenSize / numHeads;
     }
 
-    /** Reads the architecture block; every missing field is named in the error. */
+    /**
+     * Reads the architecture block written by the ONNX importer (docs/IMPORT.md): nested
+     * {@code embeddings {word, position, tokenType, norm {weight, bias}}} and per layer
+     * {@code query|key|value|attentionOutput {weight, bias}}, {@code attentionNorm|outputNorm {weight, bias}};
+     * linear weights {@code [out, in]} ({@code weightLayout: out_in}). Every missing field is named.
+     */
     public static BertConfig fromJson(JsonNode a) {
         if (!TYPE.equals(a.path("type").asText())) {
             throw new IllegalArgumentException("architecture type is '" + a.path("type").asText() + "', not 'bert'");
         }
-        JsonNode t = a.path("tensors");
+        if (!"out_in".equals(a.path("weightLayout").asText("out_in"))) {
+            throw new IllegalArgumentException("bert architecture: weightLayout '" + a.path("weightLayout").asText()
+                    + "' is not supported (expected out_in)");
+        }
+        JsonNode e = a.path("embeddings");
         List<Layer> layers = new ArrayList<>();
-        JsonNode ls = t.path("layers");
+        JsonNode ls = a.path("layers");
         for (int i = 0; i < ls.size(); i++) {
             JsonNode l = ls.get(i);
-            String w = "tensors.layers[" + i + "].";
-            layers.add(new Layer(text(l, "query", w), text(l, "queryBias", w), text(l, "key", w), text(l, "keyBias", w),
-                    text(l, "value", w), text(l, "valueBias", w), text(l, "attentionOutput", w),
-                    text(l, "attentionOutputBias", w), text(l, "attentionNormWeight", w), text(l, "attentionNormBias", w),
-                    text(l, "outputNormWeight", w), text(l, "outputNormBias", w)));
+            String w = "layers[" + i + "].";
+            layers.add(new Layer(text(l.path("query"), "weight", w + "query."), text(l.path("query"), "bias", w + "query."),
+                    text(l.path("key"), "weight", w + "key."), text(l.path("key"), "bias", w + "key."),
+                    text(l.path("value"), "weight", w + "value."), text(l.path("value"), "bias", w + "value."),
+                    text(l.path("attentionOutput"), "weight", w + "attentionOutput."),
+                    text(l.path("attentionOutput"), "bias", w + "attentionOutput."),
+                    text(l.path("attentionNorm"), "weight", w + "attentionNorm."),
+                    text(l.path("attentionNorm"), "bias", w + "attentionNorm."),
+                    text(l.path("outputNorm"), "weight", w + "outputNorm."), text(l.path("outputNorm"), "bias", w + "outputNorm.")));
         }
         return new BertConfig(integer(a, "hiddenSize"), integer(a, "numHeads"), integer(a, "numLayers"),
                 (float) number(a, "layerNormEps"), integer(a, "vocabSize"), integer(a, "maxPositions"),
                 a.path("typeVocabSize").asInt(0), a.path("pooling").asText("mean"), a.path("normalize").asBoolean(true),
-                text(t, "wordEmbeddings", "tensors."), text(t, "positionEmbeddings", "tensors."),
-                t.path("tokenTypeEmbeddings").isTextual() ? t.path("tokenTypeEmbeddings").asText() : null,
-                text(t, "embeddingsNormWeight", "tensors."), text(t, "embeddingsNormBias", "tensors."), layers);
+                text(e, "word", "embeddings."), text(e, "position", "embeddings."),
+                e.path("tokenType").isTextual() ? e.path("tokenType").asText() : null,
+                text(e.path("norm"), "weight", "embeddings.norm."), text(e.path("norm"), "bias", "embeddings.norm."), layers);
     }
 
+    /** The architecture block in the form {@link #fromJson} reads. */
     public ObjectNode toJson() {
         ObjectNode a = JsonNodeFactory.instance.objectNode();
         a.put("type", TYPE);
@@ -77,31 +91,30 @@ public record BertConfig(int hiddenSize, int numHeads, int numLayers, float laye
         a.put("typeVocabSize", typeVocabSize);
         a.put("pooling", pooling);
         a.put("normalize", normalize);
-        ObjectNode t = a.putObject("tensors");
-        t.put("wordEmbeddings", wordEmbeddings);
-        t.put("positionEmbeddings", positionEmbeddings);
+        a.put("weightLayout", "out_in");
+        ObjectNode e = a.putObject("embeddings");
+        e.put("word", wordEmbeddings);
+        e.put("position", positionEmbeddings);
         if (tokenTypeEmbeddings != null) {
-            t.put("tokenTypeEmbeddings", tokenTypeEmbeddings);
+            e.put("tokenType", tokenTypeEmbeddings);
         }
-        t.put("embeddingsNormWeight", embeddingsNormWeight);
-        t.put("embeddingsNormBias", embeddingsNormBias);
-        var arr = t.putArray("layers");
+        pair(e.putObject("norm"), embeddingsNormWeight, embeddingsNormBias);
+        var arr = a.putArray("layers");
         for (Layer l : layers) {
             ObjectNode n = arr.addObject();
-            n.put("query", l.query());
-            n.put("queryBias", l.queryBias());
-            n.put("key", l.key());
-            n.put("keyBias", l.keyBias());
-            n.put("value", l.value());
-            n.put("valueBias", l.valueBias());
-            n.put("attentionOutput", l.attentionOutput());
-            n.put("attentionOutputBias", l.attentionOutputBias());
-            n.put("attentionNormWeight", l.attentionNormWeight());
-            n.put("attentionNormBias", l.attentionNormBias());
-            n.put("outputNormWeight", l.outputNormWeight());
-            n.put("outputNormBias", l.outputNormBias());
+            pair(n.putObject("query"), l.query(), l.queryBias());
+            pair(n.putObject("key"), l.key(), l.keyBias());
+            pair(n.putObject("value"), l.value(), l.valueBias());
+            pair(n.putObject("attentionOutput"), l.attentionOutput(), l.attentionOutputBias());
+            pair(n.putObject("attentionNorm"), l.attentionNormWeight(), l.attentionNormBias());
+            pair(n.putObject("outputNorm"), l.outputNormWeight(), l.outputNormBias());
         }
         return a;
+    }
+
+    private static void pair(ObjectNode o, String weight, String bias) {
+        o.put("weight", weight);
+        o.put("bias", bias);
     }
 
     private static String text(JsonNode n, String field, String where) {

@@ -203,16 +203,17 @@ public final class EncoderModel {
         return out;
     }
 
-    /** y = x·W + b with W stored [in, out]: row k of W scaled by x[k], accumulated. */
+    /** y = W·x + b with W stored [out, in]: one contiguous dot product per output. */
     static float[] linear(float[] x, float[] weight, float[] bias, int out) {
-        float[] y = bias.clone();
+        float[] y = new float[out];
         int in = x.length;
-        for (int kk = 0; kk < in; kk++) {
-            float xv = x[kk];
-            int row = kk * out;
-            for (int j = 0; j < out; j++) {
-                y[j] += xv * weight[row + j];
+        for (int j = 0; j < out; j++) {
+            int row = j * in;
+            float s = 0;
+            for (int kk = 0; kk < in; kk++) {
+                s += weight[row + kk] * x[kk];
             }
+            y[j] = s + bias[j];
         }
         return y;
     }
