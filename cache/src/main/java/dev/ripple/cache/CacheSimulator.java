@@ -1,0 +1,54 @@
+package dev.ripple.cache;
+
+import java.util.Arrays;
+
+/**
+ * Replays access sets without bytes: the same policy classes and the same engine (budget
+ * arithmetic, admission loop) as {@link BundleCache}, with a store that holds nothing. Used to
+ * sweep policies and budgets over activation traces. Not thread-safe by contract (one replay).
+ */
+public final class CacheSimulator {
+    private final CacheEngine engine;
+    private boolean[] hit = new boolean[64];
+
+    public CacheSimulator(long budgetBytes, int[] bundleBytesPerLayer, CachePolicy policy) {
+        this.engine = new CacheEngine(budgetBytes, bundleBytesPerLayer, policy, false);
+    }
+
+    /**
+     * Returns the misses of this token-layer (ascending slots) after recording the access and
+     * admitting all misses per policy.
+     */
+    public int[] access(int layer, int[] slots, int count) {
+        if (hit.length < count) {
+            hit = new boolean[Math.max(count, hit.length * 2)];
+        }
+        engine.lookup(layer, slots, count, null, hit);
+        int[] missed = new int[count];
+        int n = 0;
+        for (int i = 0; i < count; i++) {
+            if (!hit[i]) {
+                missed[n++] = slots[i];
+            }
+        }
+        missed = Arrays.copyOf(missed, n);
+        engine.admit(layer, missed, n, null);
+        return missed;
+    }
+
+    public CacheStats stats() {
+        return engine.stats();
+    }
+
+    public long budgetBytes() {
+        return engine.budgetBytes();
+    }
+
+    public long residentBytes() {
+        return engine.residentBytes();
+    }
+
+    public String policyName() {
+        return engine.policyName();
+    }
+}
