@@ -72,6 +72,16 @@ public final class BundleCache implements AutoCloseable {
         return engine.allocatedBytes();
     }
 
+    /** Resident slots of a layer, ascending. */
+    public int[] residentSlots(int layer) {
+        return engine.residentSlots(layer);
+    }
+
+    /** The policy instance (tests). */
+    CachePolicy policy() {
+        return engine.policy();
+    }
+
     public CacheStats stats() {
         return engine.stats();
     }

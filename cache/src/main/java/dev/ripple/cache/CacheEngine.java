@@ -128,6 +128,26 @@ final class CacheEngine {
                 admissions.sum(), rejected.sum(), evictions.sum(), resident.get(), peak.get());
     }
 
+    /** Resident slots of a layer, ascending (tests and diagnostics). */
+    int[] residentSlots(int layer) {
+        checkLayer(layer);
+        ReentrantLock lock = layerLocks[layer];
+        lock.lock();
+        try {
+            long[] table = handles[layer];
+            int[] out = new int[table.length];
+            int n = 0;
+            for (int s = 0; s < table.length; s++) {
+                if (table[s] != ABSENT) {
+                    out[n++] = s;
+                }
+            }
+            return Arrays.copyOf(out, n);
+        } finally {
+            lock.unlock();
+        }
+    }
+
     /** Copies resident bundles into {@code out} (may be null: residency only), records the access. */
     int lookup(int layer, int[] slots, int count, MemorySegment out, boolean[] hit) {
         checkLayer(layer);

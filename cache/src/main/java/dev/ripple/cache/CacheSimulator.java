@@ -36,6 +36,16 @@ public final class CacheSimulator {
         return missed;
     }
 
+    /** Resident slots of a layer, ascending. */
+    public int[] residentSlots(int layer) {
+        return engine.residentSlots(layer);
+    }
+
+    /** The policy instance (tests). */
+    CachePolicy policy() {
+        return engine.policy();
+    }
+
     public CacheStats stats() {
         return engine.stats();
     }
