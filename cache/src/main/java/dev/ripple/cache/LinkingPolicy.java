@@ -8,24 +8,26 @@ import org.eclipse.collections.impl.map.mutable.primitive.LongIntHashMap;
 /**
  * Linking-aligned admission (Ripple, arXiv 2410.19274: "linking-aligned" in-memory caching) over an
  * ordinary eviction policy (S3-FIFO by default, as in Ripple's evaluation). Decisions are made on
- * the runs that one token's needed slots form in placement order, because a run is one read
- * operation and operations, not bytes, dominate flash cost:
+ * runs in placement order, because a run is one read operation and operations, not bytes, dominate
+ * flash cost. The unit is a read this token costs: a maximal run of missed slots (with the planner's
+ * collapse gap, misses that close are one read). Caching removes that read only if every missed slot
+ * of it becomes resident, so the value of admitting is one operation per c bundles:
  * <ul>
- *   <li>a slot that is a run of its own (isolated) costs a whole read: caching it saves one
- *       operation per future access for one bundle of DRAM, so it is admitted;</li>
- *   <li>a run of length 2..L-1 is admitted whole (as one group): cached whole it saves one operation
- *       for its length in bundles; cached in part it saves none;</li>
- *   <li>slots of runs of length >= L are not admitted (or with a small probability): that run is read
- *       in one operation anyway, and caching part of it saves bytes, not operations, or splits the
- *       read in two.</li>
+ *   <li>c == 1 (an isolated needed slot, or the one missing piece of an otherwise cached run): one
+ *       operation saved per bundle, the best ratio: admitted;</li>
+ *   <li>2 <= c < L: admitted whole, as one group;</li>
+ *   <li>c >= L: not admitted (or with a small probability, Ripple's "lower probability"): it is read
+ *       in one operation anyway; caching part of it saves bytes, not operations, and caching a slot
+ *       inside it splits the read in two.</li>
  * </ul>
- * Groups stay whole: when the inner policy evicts one member of a run admitted together, the other
- * members leave too ({@link #pollExpired}), since a partly resident run saves no operation.
+ * Groups stay whole: when the inner policy evicts one member of a group, the other members leave too
+ * ({@link #pollExpired}), since a partly resident run saves no operation. See docs/CACHE.md.
  */
 final class LinkingPolicy extends AbstractPolicy {
     private final CachePolicy inner;
     private final int longRun;
     private final double longRunAdmitProbability;
+    private final int collapseGap;
     private final SplittableRandom random;
     private final LongIntHashMap groupOf = new LongIntHashMap();
     private final IntObjectHashMap<LongArrayList> members = new IntObjectHashMap<>();
@@ -35,8 +37,9 @@ final class LinkingPolicy extends AbstractPolicy {
     private int nextGroup;
     private int[] runLength = new int[0];
 
-    LinkingPolicy(CachePolicy inner, int longRun, double longRunAdmitProbability, long seed) {
+    LinkingPolicy(CachePolicy inner, int longRun, double longRunAdmitProbability, int collapseGap, long seed) {
         this.inner = inner;
+        this.collapseGap = collapseGap;
         this.longRun = longRun;
         this.longRunAdmitProbability = longRunAdmitProbability;
         this.random = new SplittableRandom(seed);
@@ -59,44 +62,36 @@ final class LinkingPolicy extends AbstractPolicy {
         inner.recordAccess(layer, slots, count);
     }
 
+    /**
+     * Works on the reads this token actually costs: maximal runs of offered misses (merged across
+     * gaps of at most the collapse gap, as the read planner does). A read of c missed bundles is
+     * removed only if all c become resident, so: c == 1 admit; 2 <= c < L admit the c together as a
+     * group; c >= L admit none (each with the small long-run probability). Resident needed slots next
+     * to a miss shorten its run, so a run that is mostly cached gets completed.
+     */
     @Override
     public void selectAdmissions(int layer, int[] needed, int neededCount, int[] offered, int offeredCount, boolean[] admit) {
         pendingGroup.clear();
-        if (runLength.length < neededCount) {
-            runLength = new int[Math.max(neededCount, runLength.length * 2)];
+        if (runLength.length < offeredCount) {
+            runLength = new int[Math.max(offeredCount, runLength.length * 2)];
         }
-        Runs.runLengths(needed, neededCount, runLength);
-        int j = 0;
-        int runGroupStart = -1;
-        int runGroup = -1;
+        Runs.collapsedGroupSizes(offered, offeredCount, collapseGap, runLength);
+        int group = -1;
         for (int i = 0; i < offeredCount; i++) {
-            int slot = offered[i];
-            while (j < neededCount && needed[j] < slot) {
-                j++;
-            }
-            // an offered slot outside the needed set (read through a collapsed gap) is a run of its own
-            int len = (j < neededCount && needed[j] == slot) ? runLength[j] : 1;
-            if (len == 1) {
+            int c = runLength[i];
+            boolean startsRead = i == 0 || (long) offered[i] - offered[i - 1] - 1 > collapseGap;
+            if (c == 1) {
                 admit[i] = true;
-            } else if (len < longRun) {
+            } else if (c < longRun) {
                 admit[i] = true;
-                int start = runStart(needed, j);
-                if (start != runGroupStart) {
-                    runGroupStart = start;
-                    runGroup = nextGroup++;
+                if (startsRead) {
+                    group = nextGroup++;
                 }
-                pendingGroup.put(CachePolicy.key(layer, slot), runGroup);
+                pendingGroup.put(CachePolicy.key(layer, offered[i]), group);
             } else {
                 admit[i] = longRunAdmitProbability > 0 && random.nextDouble() < longRunAdmitProbability;
             }
         }
-    }
-
-    private static int runStart(int[] needed, int j) {
-        while (j > 0 && needed[j - 1] == needed[j] - 1) {
-            j--;
-        }
-        return needed[j];
     }
 
     @Override

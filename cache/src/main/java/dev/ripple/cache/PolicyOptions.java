@@ -14,9 +14,12 @@ package dev.ripple.cache;
  * @param linkingLongRunAdmitProbability probability of admitting a slot of a long run anyway (Ripple's
  *                        "lower probability"), 0..1
  * @param s3fifoSmallRatio share of the budget in S3-FIFO's small queue, in (0, 1)
+ * @param linkingCollapseGap the read planner's collapse gap in slots (0 = no collapse): "linking" treats
+ *                        misses closer than this as one read, as the planner will
  */
 public record PolicyOptions(double[][] slotFrequencies, int windowTokens, long seed, String linkingInner,
-                            int linkingLongRun, double linkingLongRunAdmitProbability, double s3fifoSmallRatio) {
+                            int linkingLongRun, double linkingLongRunAdmitProbability, double s3fifoSmallRatio,
+                            int linkingCollapseGap) {
 
     public PolicyOptions {
         if (windowTokens < 1) {
@@ -31,18 +34,21 @@ public record PolicyOptions(double[][] slotFrequencies, int windowTokens, long s
         if (!(linkingLongRunAdmitProbability >= 0 && linkingLongRunAdmitProbability <= 1)) {
             throw new IllegalArgumentException("linkingLongRunAdmitProbability must be in [0, 1], was " + linkingLongRunAdmitProbability);
         }
+        if (linkingCollapseGap < 0) {
+            throw new IllegalArgumentException("linkingCollapseGap must be >= 0, was " + linkingCollapseGap);
+        }
         if (!(s3fifoSmallRatio > 0 && s3fifoSmallRatio < 1)) {
             throw new IllegalArgumentException("s3fifoSmallRatio must be in (0, 1), was " + s3fifoSmallRatio);
         }
     }
 
-    /** No frequencies, window 4, seed 42, linking over s3fifo with L = 3 and probability 0, small queue 10%. */
+    /** No frequencies, window 4, seed 42, linking over s3fifo with L = 3, probability 0 and no collapse, small queue 10%. */
     public static PolicyOptions defaults() {
-        return new PolicyOptions(null, 4, 42L, "s3fifo", 3, 0.0, 0.1);
+        return new PolicyOptions(null, 4, 42L, "s3fifo", 3, 0.0, 0.1, 0);
     }
 
     public PolicyOptions withSlotFrequencies(double[][] frequencies) {
-        return new PolicyOptions(frequencies, windowTokens, seed, linkingInner, linkingLongRun, linkingLongRunAdmitProbability, s3fifoSmallRatio);
+        return new PolicyOptions(frequencies, windowTokens, seed, linkingInner, linkingLongRun, linkingLongRunAdmitProbability, s3fifoSmallRatio, linkingCollapseGap);
     }
 
     /** Profiled counts per layer and slot, converted to doubles. */
@@ -63,18 +69,22 @@ public record PolicyOptions(double[][] slotFrequencies, int windowTokens, long s
     }
 
     public PolicyOptions withWindowTokens(int k) {
-        return new PolicyOptions(slotFrequencies, k, seed, linkingInner, linkingLongRun, linkingLongRunAdmitProbability, s3fifoSmallRatio);
+        return new PolicyOptions(slotFrequencies, k, seed, linkingInner, linkingLongRun, linkingLongRunAdmitProbability, s3fifoSmallRatio, linkingCollapseGap);
     }
 
     public PolicyOptions withSeed(long s) {
-        return new PolicyOptions(slotFrequencies, windowTokens, s, linkingInner, linkingLongRun, linkingLongRunAdmitProbability, s3fifoSmallRatio);
+        return new PolicyOptions(slotFrequencies, windowTokens, s, linkingInner, linkingLongRun, linkingLongRunAdmitProbability, s3fifoSmallRatio, linkingCollapseGap);
     }
 
     public PolicyOptions withLinking(String inner, int longRun, double longRunAdmitProbability) {
-        return new PolicyOptions(slotFrequencies, windowTokens, seed, inner, longRun, longRunAdmitProbability, s3fifoSmallRatio);
+        return new PolicyOptions(slotFrequencies, windowTokens, seed, inner, longRun, longRunAdmitProbability, s3fifoSmallRatio, linkingCollapseGap);
+    }
+
+    public PolicyOptions withLinkingCollapseGap(int gap) {
+        return new PolicyOptions(slotFrequencies, windowTokens, seed, linkingInner, linkingLongRun, linkingLongRunAdmitProbability, s3fifoSmallRatio, gap);
     }
 
     public PolicyOptions withS3fifoSmallRatio(double ratio) {
-        return new PolicyOptions(slotFrequencies, windowTokens, seed, linkingInner, linkingLongRun, linkingLongRunAdmitProbability, ratio);
+        return new PolicyOptions(slotFrequencies, windowTokens, seed, linkingInner, linkingLongRun, linkingLongRunAdmitProbability, ratio, linkingCollapseGap);
     }
 }

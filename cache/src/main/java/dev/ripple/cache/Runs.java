@@ -62,6 +62,29 @@ public final class Runs {
         return runs;
     }
 
+    /**
+     * Like {@link #runLengths} after access collapse: slots whose gaps are at most {@code maxGap}
+     * form one read; {@code groupSize[i]} receives the number of the given slots in slot i's read
+     * (gap slots not counted). Returns the number of reads.
+     */
+    public static int collapsedGroupSizes(int[] sortedSlots, int n, int maxGap, int[] groupSize) {
+        check(sortedSlots, n, maxGap);
+        int groups = 0;
+        int start = 0;
+        for (int i = 1; i <= n; i++) {
+            if (i == n || (long) sortedSlots[i] - sortedSlots[i - 1] - 1 > maxGap) {
+                if (i > start) {
+                    groups++;
+                    for (int j = start; j < i; j++) {
+                        groupSize[j] = i - start;
+                    }
+                }
+                start = i;
+            }
+        }
+        return groups;
+    }
+
     private static void check(int[] sortedSlots, int n, int maxGap) {
         if (n < 0 || n > sortedSlots.length) {
             throw new IllegalArgumentException("count " + n + " outside 0.." + sortedSlots.length);

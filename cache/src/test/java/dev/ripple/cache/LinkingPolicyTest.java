@@ -47,6 +47,29 @@ class LinkingPolicyTest {
     }
 
     @Test
+    void completesTheLastMissingPieceOfAMostlyCachedLongRun() {
+        CacheSimulator sim = linking(100_000, "lru");
+        sim.access(0, new int[] {10, 11}, 2);
+        sim.access(0, new int[] {13, 14}, 2);
+        assertArrayEquals(new int[] {10, 11, 13, 14}, sim.residentSlots(0));
+        // needed 10..14 is a long run, but only 12 misses: caching it removes this read
+        assertArrayEquals(new int[] {12}, sim.access(0, new int[] {10, 11, 12, 13, 14}, 5));
+        assertArrayEquals(new int[] {10, 11, 12, 13, 14}, sim.residentSlots(0));
+        assertArrayEquals(new int[0], sim.access(0, new int[] {10, 11, 12, 13, 14}, 5));
+    }
+
+    @Test
+    void collapseGapMergesNearbyMissesIntoOneRead() {
+        CacheSimulator noCollapse = linking(100_000, "lru");
+        noCollapse.access(0, new int[] {1, 3, 5, 20}, 4);
+        assertArrayEquals(new int[] {1, 3, 5, 20}, noCollapse.residentSlots(0), "four separate reads: all isolated");
+        CacheSimulator collapse = new CacheSimulator(100_000, ONE_LAYER, CachePolicies.create("linking",
+                PolicyOptions.defaults().withLinking("lru", 3, 0.0).withLinkingCollapseGap(1)));
+        collapse.access(0, new int[] {1, 3, 5, 20}, 4);
+        assertArrayEquals(new int[] {20}, collapse.residentSlots(0), "1, 3, 5 are one collapsed read of 3 misses");
+    }
+
+    @Test
     void longRunAdmissionProbabilityOneAdmitsEverything() {
         CacheSimulator sim = new CacheSimulator(100_000, ONE_LAYER,
                 CachePolicies.create("linking", PolicyOptions.defaults().withLinking("lru", 3, 1.0)));

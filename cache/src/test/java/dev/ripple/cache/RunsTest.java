@@ -34,4 +34,13 @@ class RunsTest {
         assertEquals(4, Runs.runLengths(SLOTS, SLOTS.length, len));
         assertArrayEquals(new int[] {3, 3, 3, 1, 2, 2, 1}, len);
     }
+
+    @Test
+    void collapsedGroupSizesCountOnlyGivenSlots() {
+        int[] size = new int[SLOTS.length];
+        assertEquals(3, Runs.collapsedGroupSizes(SLOTS, SLOTS.length, 1, size)); // [1 2 3] [7 _ 9 10] [20]
+        assertArrayEquals(new int[] {3, 3, 3, 3, 3, 3, 1}, size);
+        assertEquals(4, Runs.collapsedGroupSizes(SLOTS, SLOTS.length, 0, size));
+        assertArrayEquals(new int[] {3, 3, 3, 1, 2, 2, 1}, size);
+    }
 }
