@@ -28,6 +28,16 @@ public final class CachePolicies {
         return create(name, PolicyOptions.defaults());
     }
 
+    /**
+     * Belady's clairvoyant policy over a known access sequence (access a is layer
+     * {@code accessLayers[a]} with ascending slots {@code accessSlots[a]}): the hit-rate upper bound
+     * for replays in {@link CacheSimulator}, which must replay exactly this sequence. Not in
+     * {@link #names()}, since it cannot be made from a name.
+     */
+    public static CachePolicy clairvoyant(int[] accessLayers, int[][] accessSlots) {
+        return new ClairvoyantPolicy(accessLayers, accessSlots);
+    }
+
     public static List<String> names() {
         return NAMES;
     }
