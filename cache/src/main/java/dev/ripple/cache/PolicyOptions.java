@@ -42,6 +42,11 @@ public record PolicyOptions(double[][] slotFrequencies, int windowTokens, long s
         }
     }
 
+    /** The given frequencies, window and seed; the other fields as in {@link #defaults()}. */
+    public PolicyOptions(double[][] slotFrequencies, int windowTokens, long seed) {
+        this(slotFrequencies, windowTokens, seed, "s3fifo", 3, 0.0, 0.1, 0);
+    }
+
     /** No frequencies, window 4, seed 42, linking over s3fifo with L = 3, probability 0 and no collapse, small queue 10%. */
     public static PolicyOptions defaults() {
         return new PolicyOptions(null, 4, 42L, "s3fifo", 3, 0.0, 0.1, 0);

@@ -100,4 +100,18 @@ class BundleCacheTest {
             assertEquals(1.0 / 3, s.hitRate(), 1e-12);
         }
     }
+
+    @Test
+    void policyOptionsShortConstructorKeepsDefaults() {
+        PolicyOptions o = new PolicyOptions(new double[][] {{1, 2}}, 5, 7L);
+        assertEquals(5, o.windowTokens());
+        assertEquals(7L, o.seed());
+        assertEquals(PolicyOptions.defaults().linkingInner(), o.linkingInner());
+        assertEquals(PolicyOptions.defaults().linkingLongRun(), o.linkingLongRun());
+        assertEquals(2.0, PolicyOptions.defaults().withSlotFrequencies(new long[][] {{1, 2}}).slotFrequencies()[0][1]);
+        assertThrows(IllegalArgumentException.class, () -> new PolicyOptions(null, 0, 1L));
+        for (String name : CachePolicies.names()) {
+            assertEquals(name, CachePolicies.create(name, o).name());
+        }
+    }
 }
