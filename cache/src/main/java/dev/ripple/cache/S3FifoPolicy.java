@@ -8,12 +8,12 @@ package dev.ripple.cache;
  * moves to M, a key never accessed (a one-hit wonder) leaves the cache and its key goes to G.
  * Eviction from M: a key with frequency > 0 is reinserted at M's head with frequency - 1 (lazy
  * promotion, like CLOCK), otherwise evicted. A missed key found in G is admitted straight into M.
- * Sizes are in bytes because bundles of different layers may differ; G keeps as many keys as the
- * budget holds bundles of the smallest size.
+ * Sizes are in bytes because bundles of different layers may differ; G keeps as many keys as M holds
+ * bundles of the smallest size (90% of the budget).
  */
 final class S3FifoPolicy extends AbstractPolicy {
     private static final int MAX_FREQ = 3;
-    /** A key moves from S to M if it was hit at least this often while in S (paper: "accessed again"). */
+    /** A key moves from S to M if it was hit at least this often while in S (libCacheSim's move-to-main-threshold=1). */
     private static final int MOVE_TO_MAIN = 1;
 
     private final double smallRatio;
@@ -36,7 +36,8 @@ final class S3FifoPolicy extends AbstractPolicy {
             minBundle = Math.min(minBundle, b);
         }
         smallTarget = Math.max(1, (long) (budgetBytes * smallRatio));
-        ghostCapacity = Math.max(1, budgetBytes / Math.max(1, minBundle));
+        // G holds as many keys as M holds objects (paper; libCacheSim ghost-size-ratio = 0.9)
+        ghostCapacity = Math.max(1, (long) ((budgetBytes / Math.max(1, minBundle)) * (1 - smallRatio)));
     }
 
     @Override
