@@ -33,6 +33,7 @@ final class CacheEngine {
     private final LongAdder misses = new LongAdder();
     private final LongAdder hitBytes = new LongAdder();
     private final LongAdder missBytes = new LongAdder();
+    private final LongAdder missRuns = new LongAdder();
     private final LongAdder admissions = new LongAdder();
     private final LongAdder rejected = new LongAdder();
     private final LongAdder evictions = new LongAdder();
@@ -128,6 +129,10 @@ final class CacheEngine {
                 admissions.sum(), rejected.sum(), evictions.sum(), resident.get(), peak.get());
     }
 
+    long missRuns() {
+        return missRuns.sum();
+    }
+
     /** Resident slots of a layer, ascending (tests and diagnostics). */
     int[] residentSlots(int layer) {
         checkLayer(layer);
@@ -182,6 +187,13 @@ final class CacheEngine {
         } finally {
             lock.unlock();
         }
+        int runs = 0;
+        for (int i = 0; i < count; i++) {
+            if (!hit[i] && (i == 0 || hit[i - 1] || slots[i] != slots[i - 1] + 1)) {
+                runs++;
+            }
+        }
+        missRuns.add(runs);
         lookups.increment();
         hits.add(found);
         misses.add(count - found);

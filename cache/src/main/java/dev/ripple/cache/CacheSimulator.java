@@ -36,6 +36,14 @@ public final class CacheSimulator {
         return missed;
     }
 
+    /**
+     * Read operations the misses of all lookups so far cost without collapse: the sum over
+     * token-layers of {@link Runs#count} of the missed slots (a slot next to a hit starts a new run).
+     */
+    public long missRuns() {
+        return engine.missRuns();
+    }
+
     /** Resident slots of a layer, ascending. */
     public int[] residentSlots(int layer) {
         return engine.residentSlots(layer);

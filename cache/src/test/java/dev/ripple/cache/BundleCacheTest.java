@@ -98,6 +98,9 @@ class BundleCacheTest {
             assertEquals(4, s.admissions());
             assertEquals(128, s.residentBytes());
             assertEquals(1.0 / 3, s.hitRate(), 1e-12);
+            assertEquals(2, cache.missRuns(), "[1 2 3] then [4]");
+            TestSupport.step(cache, arena, 0, new int[] {0, 2, 5, 6, 8});
+            assertEquals(2 + 3, cache.missRuns(), "[0] (2 hit) [5 6] [8]");
         }
     }
 

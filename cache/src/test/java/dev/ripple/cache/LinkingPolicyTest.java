@@ -99,6 +99,7 @@ class LinkingPolicyTest {
                     }
                 }
                 ops.put(name, total);
+                assertTrue(sim.missRuns() >= total, "missRuns counts every access, warm-up included");
             }
             System.out.println("read operations after warm-up: " + ops);
             long linking = ops.get("linking");
