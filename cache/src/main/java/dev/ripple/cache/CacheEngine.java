@@ -289,9 +289,19 @@ final class CacheEngine {
                 if (now > peak.get()) {
                     peak.set(now);
                 }
-                long h = store.allocate(layer);
-                if (bundles != null) {
-                    store.write(layer, h, bundles[sc.offeredIndex[j]]);
+                long h = ABSENT;
+                try {
+                    h = store.allocate(layer);
+                    if (bundles != null) {
+                        store.write(layer, h, bundles[sc.offeredIndex[j]]);
+                    }
+                } catch (RuntimeException | Error e) {
+                    // nothing was published: return the chunk and the reservation, tell the policy nothing
+                    if (h != ABSENT) {
+                        store.free(layer, h);
+                    }
+                    resident.addAndGet(-bb);
+                    throw e;
                 }
                 publish(layer, slot, h);
                 policy.onAdmitted(layer, slot);

@@ -117,4 +117,20 @@ class BundleCacheTest {
             assertEquals(name, CachePolicies.create(name, o).name());
         }
     }
+
+    @Test
+    void aBundleThatCannotBeCopiedLeavesNoTrace() {
+        try (Arena arena = Arena.ofConfined(); BundleCache cache = new BundleCache(1000, SIZES, CachePolicies.create("lru"))) {
+            MemorySegment gone;
+            try (Arena shortLived = Arena.ofConfined()) {
+                gone = shortLived.allocate(32);
+            }
+            cache.lookup(0, new int[] {1, 2}, 2, arena.allocate(64), new boolean[2]);
+            MemorySegment ok = TestSupport.bundle(arena, 0, 1, 32);
+            assertThrows(IllegalStateException.class, () -> cache.admit(0, new int[] {1, 2}, 2, new MemorySegment[] {ok, gone}));
+            assertArrayEquals(new int[] {1}, cache.residentSlots(0), "the first was admitted, the failed one not");
+            assertEquals(32, cache.residentBytes());
+            assertEquals(1, cache.stats().admissions());
+        }
+    }
 }
