@@ -1,0 +1,111 @@
+package dev.ripple.cache;
+
+import java.lang.foreign.MemorySegment;
+
+/**
+ * Off-heap cache of bundles under a byte budget that is never exceeded. Thread-safe.
+ *
+ * <p>Per token and layer: {@link #lookup} the needed slots (this records the access with the policy
+ * and copies the resident bundles out), read the misses from flash, then {@link #admit} the bundles
+ * that were read completely, from the same thread. Storage: fixed-size chunks carved from off-heap
+ * slabs of one shared arena (see {@code OffHeapChunkStore}); concurrency: see {@code CacheEngine}
+ * and docs/CACHE.md.
+ */
+public final class BundleCache implements AutoCloseable {
+    private final CacheEngine engine;
+
+    /**
+     * @param bundleBytesPerLayer bundle size of each layer
+     * @throws IllegalArgumentException if budget < the largest bundle (message names both)
+     */
+    public BundleCache(long budgetBytes, int[] bundleBytesPerLayer, CachePolicy policy) {
+        this.engine = new CacheEngine(budgetBytes, bundleBytesPerLayer, policy, true);
+    }
+
+    /**
+     * One token's needed slots of a layer, ascending, {@code count} of them used. Records the access
+     * with the policy (once per token and layer), copies each resident bundle {@code slots[i]} into
+     * {@code out} at offset {@code (long) i * bundleBytes(layer)}, sets {@code hit[i]}; returns the
+     * number of hits. Bytes of misses in {@code out} are left untouched.
+     */
+    public int lookup(int layer, int[] slots, int count, MemorySegment out, boolean[] hit) {
+        if (out == null) {
+            throw new IllegalArgumentException("out is null");
+        }
+        return engine.lookup(layer, slots, count, out, hit);
+    }
+
+    /**
+     * Offers complete bundles just read for this token's misses (after {@link #lookup} of the same
+     * layer in the same thread). {@code bundles[i]} holds the full bytes of {@code slots[i]} (its
+     * first {@code bundleBytes(layer)} bytes are taken); a null entry is skipped. Slots already
+     * resident are ignored. The policy decides which to admit and what to evict.
+     *
+     * @throws IllegalArgumentException if a bundle is shorter than {@code bundleBytes(layer)}
+     */
+    public void admit(int layer, int[] slots, int count, MemorySegment[] bundles) {
+        if (bundles == null) {
+            throw new IllegalArgumentException("bundles is null");
+        }
+        engine.admit(layer, slots, count, bundles);
+    }
+
+    public int bundleBytes(int layer) {
+        return engine.bundleBytes(layer);
+    }
+
+    public int layers() {
+        return engine.layers();
+    }
+
+    public long budgetBytes() {
+        return engine.budgetBytes();
+    }
+
+    /** Bytes of resident bundles; never more than {@link #budgetBytes()}. */
+    public long residentBytes() {
+        return engine.residentBytes();
+    }
+
+    /** Off-heap bytes allocated for chunks, resident or free (equals at most the budget with one bundle size). */
+    public long allocatedBytes() {
+        return engine.allocatedBytes();
+    }
+
+    /**
+     * Read operations the misses of all lookups so far cost without collapse: the sum over
+     * token-layers of {@link Runs#count} of the missed slots (a slot next to a hit starts a new run).
+     */
+    public long missRuns() {
+        return engine.missRuns();
+    }
+
+    /** Resident slots of a layer, ascending. */
+    public int[] residentSlots(int layer) {
+        return engine.residentSlots(layer);
+    }
+
+    /** The policy instance (tests). */
+    CachePolicy policy() {
+        return engine.policy();
+    }
+
+    public CacheStats stats() {
+        return engine.stats();
+    }
+
+    public String policyName() {
+        return engine.policyName();
+    }
+
+    /** Frees the off-heap memory; later lookups and admissions throw {@link IllegalStateException}. Idempotent. */
+    @Override
+    public void close() {
+        engine.close();
+    }
+
+    @Override
+    public String toString() {
+        return "BundleCache[" + policyName() + ", budget " + budgetBytes() + " B, resident " + residentBytes() + " B]";
+    }
+}

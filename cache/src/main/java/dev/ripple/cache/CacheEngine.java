@@ -1,0 +1,420 @@
+package dev.ripple.cache;
+
+import java.lang.foreign.MemorySegment;
+import java.util.Arrays;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.LongAdder;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * The bookkeeping shared by {@link BundleCache} and {@link CacheSimulator}, so both make the same
+ * decisions with the same budget arithmetic. Locks: one admission lock guards the policy, the chunk
+ * store and all changes of residency; each layer has a lock that guards its slot → chunk table and
+ * the copies out of its chunks. Order: admission lock, then a layer lock, never the reverse.
+ * Lookups take only their layer's lock for the copy, then the admission lock to record the access.
+ * Resident bytes are reserved (under the admission lock, after evicting enough) before a bundle is
+ * copied in, and released after its chunk is unpublished, so {@link #residentBytes} never exceeds
+ * the budget.
+ */
+final class CacheEngine {
+    private static final long ABSENT = -1L;
+
+    private final long budget;
+    private final int[] bundleBytes;
+    private final CachePolicy policy;
+    private final ChunkStore store;
+    private final ReentrantLock admissionLock = new ReentrantLock();
+    private final ReentrantLock[] layerLocks;
+    private final long[][] handles;
+    private final AtomicLong resident = new AtomicLong();
+    private final AtomicLong peak = new AtomicLong();
+    private final LongAdder lookups = new LongAdder();
+    private final LongAdder hits = new LongAdder();
+    private final LongAdder misses = new LongAdder();
+    private final LongAdder hitBytes = new LongAdder();
+    private final LongAdder missBytes = new LongAdder();
+    private final LongAdder missRuns = new LongAdder();
+    private final LongAdder admissions = new LongAdder();
+    private final LongAdder rejected = new LongAdder();
+    private final LongAdder evictions = new LongAdder();
+    private final ThreadLocal<Scratch> scratch;
+    private volatile boolean closed;
+
+    private static final class Scratch {
+        final int[][] needed;
+        final int[] neededCount;
+        int[] offered = new int[64];
+        int[] offeredIndex = new int[64];
+        boolean[] admit = new boolean[64];
+
+        Scratch(int layers) {
+            needed = new int[layers][0];
+            neededCount = new int[layers];
+            Arrays.fill(neededCount, -1);
+        }
+    }
+
+    CacheEngine(long budgetBytes, int[] bundleBytesPerLayer, CachePolicy policy, boolean offHeap) {
+        if (bundleBytesPerLayer == null || bundleBytesPerLayer.length == 0) {
+            throw new IllegalArgumentException("bundleBytesPerLayer must name at least one layer");
+        }
+        if (policy == null) {
+            throw new IllegalArgumentException("policy is null; use CachePolicies.create(\"none\", ...) for no cache");
+        }
+        int largest = 0;
+        int largestLayer = 0;
+        for (int l = 0; l < bundleBytesPerLayer.length; l++) {
+            if (bundleBytesPerLayer[l] <= 0) {
+                throw new IllegalArgumentException("bundle size of layer " + l + " must be > 0, was " + bundleBytesPerLayer[l]);
+            }
+            if (bundleBytesPerLayer[l] > largest) {
+                largest = bundleBytesPerLayer[l];
+                largestLayer = l;
+            }
+        }
+        if (budgetBytes < largest) {
+            throw new IllegalArgumentException("cache budget " + budgetBytes + " B is smaller than the largest bundle, "
+                    + largest + " B (layer " + largestLayer + "): not even one bundle would fit");
+        }
+        this.budget = budgetBytes;
+        this.bundleBytes = bundleBytesPerLayer.clone();
+        this.policy = policy;
+        policy.init(budgetBytes, this.bundleBytes);
+        int layers = bundleBytes.length;
+        this.layerLocks = new ReentrantLock[layers];
+        this.handles = new long[layers][0];
+        for (int l = 0; l < layers; l++) {
+            layerLocks[l] = new ReentrantLock();
+        }
+        this.scratch = ThreadLocal.withInitial(() -> new Scratch(layers));
+        this.store = offHeap ? new OffHeapChunkStore(budgetBytes, this.bundleBytes) : ChunkStore.none();
+    }
+
+    int bundleBytes(int layer) {
+        checkLayer(layer);
+        return bundleBytes[layer];
+    }
+
+    int layers() {
+        return bundleBytes.length;
+    }
+
+    long budgetBytes() {
+        return budget;
+    }
+
+    long residentBytes() {
+        return resident.get();
+    }
+
+    String policyName() {
+        return policy.name();
+    }
+
+    CachePolicy policy() {
+        return policy;
+    }
+
+    long allocatedBytes() {
+        admissionLock.lock();
+        try {
+            return store.allocatedBytes();
+        } finally {
+            admissionLock.unlock();
+        }
+    }
+
+    CacheStats stats() {
+        return new CacheStats(lookups.sum(), hits.sum(), misses.sum(), hitBytes.sum(), missBytes.sum(),
+                admissions.sum(), rejected.sum(), evictions.sum(), resident.get(), peak.get());
+    }
+
+    long missRuns() {
+        return missRuns.sum();
+    }
+
+    /** Resident slots of a layer, ascending (tests and diagnostics). */
+    int[] residentSlots(int layer) {
+        checkLayer(layer);
+        ReentrantLock lock = layerLocks[layer];
+        lock.lock();
+        try {
+            long[] table = handles[layer];
+            int[] out = new int[table.length];
+            int n = 0;
+            for (int s = 0; s < table.length; s++) {
+                if (table[s] != ABSENT) {
+                    out[n++] = s;
+                }
+            }
+            return Arrays.copyOf(out, n);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Copies resident bundles into {@code out} (may be null: residency only), records the access. */
+    int lookup(int layer, int[] slots, int count, MemorySegment out, boolean[] hit) {
+        checkLayer(layer);
+        checkSlots("lookup", layer, slots, count);
+        if (hit.length < count) {
+            throw new IllegalArgumentException("hit has " + hit.length + " entries, count is " + count);
+        }
+        int bb = bundleBytes[layer];
+        if (out != null && out.byteSize() < (long) count * bb) {
+            throw new IllegalArgumentException("out holds " + out.byteSize() + " B, layer " + layer + " needs "
+                    + count + " x " + bb + " = " + (long) count * bb + " B");
+        }
+        int found = 0;
+        ReentrantLock lock = layerLocks[layer];
+        lock.lock();
+        try {
+            ensureOpen();
+            long[] table = handles[layer];
+            for (int i = 0; i < count; i++) {
+                int s = slots[i];
+                long h = s < table.length ? table[s] : ABSENT;
+                if (h != ABSENT) {
+                    if (out != null) {
+                        store.read(layer, h, out, (long) i * bb);
+                    }
+                    hit[i] = true;
+                    found++;
+                } else {
+                    hit[i] = false;
+                }
+            }
+        } finally {
+            lock.unlock();
+        }
+        int runs = 0;
+        for (int i = 0; i < count; i++) {
+            if (!hit[i] && (i == 0 || hit[i - 1] || slots[i] != slots[i - 1] + 1)) {
+                runs++;
+            }
+        }
+        missRuns.add(runs);
+        lookups.increment();
+        hits.add(found);
+        misses.add(count - found);
+        hitBytes.add((long) found * bb);
+        missBytes.add((long) (count - found) * bb);
+        Scratch sc = scratch.get();
+        if (sc.needed[layer].length < count) {
+            sc.needed[layer] = new int[Math.max(count, sc.needed[layer].length * 2)];
+        }
+        System.arraycopy(slots, 0, sc.needed[layer], 0, count);
+        sc.neededCount[layer] = count;
+        admissionLock.lock();
+        try {
+            ensureOpen();
+            policy.recordAccess(layer, slots, count);
+            drainExpired();
+        } finally {
+            admissionLock.unlock();
+        }
+        return found;
+    }
+
+    /** Offers the bundles of missed slots; {@code bundles} null means "no bytes" (simulator). */
+    void admit(int layer, int[] slots, int count, MemorySegment[] bundles) {
+        checkLayer(layer);
+        checkSlots("admit", layer, slots, count);
+        int bb = bundleBytes[layer];
+        if (bundles != null) {
+            if (bundles.length < count) {
+                throw new IllegalArgumentException("bundles has " + bundles.length + " entries, count is " + count);
+            }
+            for (int i = 0; i < count; i++) {
+                if (bundles[i] != null && bundles[i].byteSize() < bb) {
+                    throw new IllegalArgumentException("bundle of layer " + layer + " slot " + slots[i] + " holds "
+                            + bundles[i].byteSize() + " B, a complete bundle is " + bb + " B; partial bundles are never cached");
+                }
+            }
+        }
+        Scratch sc = scratch.get();
+        int[] needed = sc.neededCount[layer] >= 0 ? sc.needed[layer] : slots;
+        int neededCount = sc.neededCount[layer] >= 0 ? sc.neededCount[layer] : count;
+        admissionLock.lock();
+        try {
+            ensureOpen();
+            if (sc.offered.length < count) {
+                int cap = Math.max(count, sc.offered.length * 2);
+                sc.offered = new int[cap];
+                sc.offeredIndex = new int[cap];
+                sc.admit = new boolean[cap];
+            }
+            long[] table = handles[layer];
+            int n = 0;
+            for (int i = 0; i < count; i++) {
+                int s = slots[i];
+                boolean present = s < table.length && table[s] != ABSENT;
+                if (!present && (bundles == null || bundles[i] != null)) {
+                    sc.offered[n] = s;
+                    sc.offeredIndex[n] = i;
+                    n++;
+                }
+            }
+            if (n == 0) {
+                return;
+            }
+            policy.selectAdmissions(layer, needed, neededCount, sc.offered, n, sc.admit);
+            for (int j = 0; j < n; j++) {
+                if (!sc.admit[j]) {
+                    rejected.increment();
+                    continue;
+                }
+                int slot = sc.offered[j];
+                if (isResident(layer, slot)) {
+                    continue;
+                }
+                boolean fits = true;
+                while (resident.get() + bb > budget) {
+                    long victim = policy.evictFor(layer, slot);
+                    if (victim == CachePolicy.NO_KEY) {
+                        fits = false;
+                        break;
+                    }
+                    drop(victim);
+                    drainExpired();
+                }
+                if (!fits) {
+                    rejected.increment();
+                    continue;
+                }
+                long now = resident.addAndGet(bb);
+                if (now > budget) {
+                    throw new IllegalStateException("budget accounting broken: " + now + " > " + budget);
+                }
+                if (now > peak.get()) {
+                    peak.set(now);
+                }
+                long h = ABSENT;
+                try {
+                    h = store.allocate(layer);
+                    if (bundles != null) {
+                        store.write(layer, h, bundles[sc.offeredIndex[j]]);
+                    }
+                } catch (RuntimeException | Error e) {
+                    // nothing was published: return the chunk and the reservation, tell the policy nothing
+                    if (h != ABSENT) {
+                        store.free(layer, h);
+                    }
+                    resident.addAndGet(-bb);
+                    throw e;
+                }
+                publish(layer, slot, h);
+                policy.onAdmitted(layer, slot);
+                admissions.increment();
+                drainExpired();
+            }
+            drainExpired();
+        } finally {
+            admissionLock.unlock();
+        }
+    }
+
+    /** Under the admission lock. */
+    private boolean isResident(int layer, int slot) {
+        long[] table = handles[layer];
+        return slot < table.length && table[slot] != ABSENT;
+    }
+
+    private void publish(int layer, int slot, long h) {
+        ReentrantLock lock = layerLocks[layer];
+        lock.lock();
+        try {
+            long[] table = handles[layer];
+            if (slot >= table.length) {
+                int old = table.length;
+                table = Arrays.copyOf(table, Math.max(slot + 1, old * 2));
+                Arrays.fill(table, old, table.length, ABSENT);
+                handles[layer] = table;
+            }
+            table[slot] = h;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private void drainExpired() {
+        long k;
+        while ((k = policy.pollExpired()) != CachePolicy.NO_KEY) {
+            drop(k);
+        }
+    }
+
+    /** Unpublishes and frees a key the policy has already forgotten. Under the admission lock. */
+    private void drop(long key) {
+        int layer = CachePolicy.layerOf(key);
+        int slot = CachePolicy.slotOf(key);
+        if (layer < 0 || layer >= bundleBytes.length) {
+            throw new IllegalStateException("policy " + policy.name() + " returned a key of unknown layer " + layer);
+        }
+        long h;
+        ReentrantLock lock = layerLocks[layer];
+        lock.lock();
+        try {
+            long[] table = handles[layer];
+            h = slot >= 0 && slot < table.length ? table[slot] : ABSENT;
+            if (h == ABSENT) {
+                throw new IllegalStateException("policy " + policy.name() + " evicted layer " + layer + " slot " + slot
+                        + ", which is not resident");
+            }
+            table[slot] = ABSENT;
+        } finally {
+            lock.unlock();
+        }
+        store.free(layer, h);
+        resident.addAndGet(-bundleBytes[layer]);
+        evictions.increment();
+    }
+
+    void close() {
+        admissionLock.lock();
+        try {
+            if (closed) {
+                return;
+            }
+            for (ReentrantLock l : layerLocks) {
+                l.lock();
+            }
+            try {
+                closed = true;
+                store.close();
+            } finally {
+                for (ReentrantLock l : layerLocks) {
+                    l.unlock();
+                }
+            }
+        } finally {
+            admissionLock.unlock();
+        }
+    }
+
+    private void ensureOpen() {
+        if (closed) {
+            throw new IllegalStateException("cache is closed");
+        }
+    }
+
+    private void checkLayer(int layer) {
+        if (layer < 0 || layer >= bundleBytes.length) {
+            throw new IllegalArgumentException("layer " + layer + " outside 0.." + (bundleBytes.length - 1));
+        }
+    }
+
+    private static void checkSlots(String what, int layer, int[] slots, int count) {
+        if (count < 0 || count > slots.length) {
+            throw new IllegalArgumentException(what + ": count " + count + " outside 0.." + slots.length);
+        }
+        int prev = -1;
+        for (int i = 0; i < count; i++) {
+            if (slots[i] <= prev) {
+                throw new IllegalArgumentException(what + ": slots of layer " + layer + " must be ascending and >= 0; slots["
+                        + i + "] = " + slots[i] + " after " + prev);
+            }
+            prev = slots[i];
+        }
+    }
+}

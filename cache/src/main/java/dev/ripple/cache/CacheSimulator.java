@@ -1,0 +1,72 @@
+package dev.ripple.cache;
+
+import java.util.Arrays;
+
+/**
+ * Replays access sets without bytes: the same policy classes and the same engine (budget
+ * arithmetic, admission loop) as {@link BundleCache}, with a store that holds nothing. Used to
+ * sweep policies and budgets over activation traces. Not thread-safe by contract (one replay).
+ */
+public final class CacheSimulator {
+    private final CacheEngine engine;
+    private boolean[] hit = new boolean[64];
+
+    public CacheSimulator(long budgetBytes, int[] bundleBytesPerLayer, CachePolicy policy) {
+        this.engine = new CacheEngine(budgetBytes, bundleBytesPerLayer, policy, false);
+    }
+
+    /**
+     * Returns the misses of this token-layer (ascending slots) after recording the access and
+     * admitting all misses per policy.
+     */
+    public int[] access(int layer, int[] slots, int count) {
+        if (hit.length < count) {
+            hit = new boolean[Math.max(count, hit.length * 2)];
+        }
+        engine.lookup(layer, slots, count, null, hit);
+        int[] missed = new int[count];
+        int n = 0;
+        for (int i = 0; i < count; i++) {
+            if (!hit[i]) {
+                missed[n++] = slots[i];
+            }
+        }
+        missed = Arrays.copyOf(missed, n);
+        engine.admit(layer, missed, n, null);
+        return missed;
+    }
+
+    /**
+     * Read operations the misses of all lookups so far cost without collapse: the sum over
+     * token-layers of {@link Runs#count} of the missed slots (a slot next to a hit starts a new run).
+     */
+    public long missRuns() {
+        return engine.missRuns();
+    }
+
+    /** Resident slots of a layer, ascending. */
+    public int[] residentSlots(int layer) {
+        return engine.residentSlots(layer);
+    }
+
+    /** The policy instance (tests). */
+    CachePolicy policy() {
+        return engine.policy();
+    }
+
+    public CacheStats stats() {
+        return engine.stats();
+    }
+
+    public long budgetBytes() {
+        return engine.budgetBytes();
+    }
+
+    public long residentBytes() {
+        return engine.residentBytes();
+    }
+
+    public String policyName() {
+        return engine.policyName();
+    }
+}

@@ -1,0 +1,75 @@
+package dev.ripple.cache;
+
+/**
+ * Least frequently used, seeded with profiled frequencies: the hot-set cache of PowerInfer-style
+ * strategies (Song et al., "PowerInfer", arXiv 2312.12456: a few hot neurons carry most activations,
+ * so keep the hottest resident). A key's score is its profiled frequency plus the accesses this
+ * policy has seen. When full, a newcomer is admitted only if it is strictly hotter than the coldest
+ * resident, which it then replaces; otherwise it is rejected. Residents sit in an indexed binary
+ * min-heap on score ({@link IndexedMinHeap}), so a hit, an admission and an eviction cost O(log n).
+ */
+final class LfuPolicy extends AbstractPolicy {
+    private final double[][] seed;
+    private double[][] observed = new double[0][];
+    private final IndexedMinHeap heap = new IndexedMinHeap();
+
+    LfuPolicy(double[][] seed) {
+        this.seed = seed;
+    }
+
+    @Override public String name() { return "lfu"; }
+
+    double score(int layer, int slot) {
+        double s = 0;
+        if (seed != null && layer < seed.length && seed[layer] != null && slot < seed[layer].length) {
+            s += seed[layer][slot];
+        }
+        if (layer < observed.length && observed[layer] != null && slot < observed[layer].length) {
+            s += observed[layer][slot];
+        }
+        return s;
+    }
+
+    @Override
+    public void recordAccess(int layer, int[] slots, int count) {
+        if (count == 0) {
+            return;
+        }
+        if (layer >= observed.length) {
+            observed = java.util.Arrays.copyOf(observed, layer + 1);
+        }
+        double[] obs = observed[layer];
+        int maxSlot = slots[count - 1];
+        if (obs == null || obs.length <= maxSlot) {
+            obs = obs == null ? new double[maxSlot + 1] : java.util.Arrays.copyOf(obs, Math.max(maxSlot + 1, obs.length * 2));
+            observed[layer] = obs;
+        }
+        for (int i = 0; i < count; i++) {
+            obs[slots[i]] += 1;
+            heap.update(CachePolicy.key(layer, slots[i]), score(layer, slots[i]));
+        }
+    }
+
+    @Override
+    public long evictFor(int layer, int slot) {
+        if (heap.size() == 0 || !(score(layer, slot) > heap.peekScore())) {
+            return NO_KEY;
+        }
+        return heap.poll();
+    }
+
+    @Override
+    public void onAdmitted(int layer, int slot) {
+        heap.add(CachePolicy.key(layer, slot), score(layer, slot));
+    }
+
+    @Override
+    public void invalidate(int layer, int slot) {
+        heap.remove(CachePolicy.key(layer, slot));
+    }
+
+    @Override
+    public int residentCount() {
+        return heap.size();
+    }
+}

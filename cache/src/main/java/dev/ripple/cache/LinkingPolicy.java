@@ -1,0 +1,179 @@
+package dev.ripple.cache;
+
+import java.util.SplittableRandom;
+import org.eclipse.collections.impl.list.mutable.primitive.LongArrayList;
+import org.eclipse.collections.impl.map.mutable.primitive.IntObjectHashMap;
+import org.eclipse.collections.impl.map.mutable.primitive.LongIntHashMap;
+
+/**
+ * Linking-aligned admission (Ripple, arXiv 2410.19274: "linking-aligned" in-memory caching) over an
+ * ordinary eviction policy (S3-FIFO by default, as in Ripple's evaluation). Decisions are made on
+ * runs in placement order, because a run is one read operation and operations, not bytes, dominate
+ * flash cost. The unit is a read this token costs: a maximal run of missed slots (with the planner's
+ * collapse gap, misses that close are one read). Caching removes that read only if every missed slot
+ * of it becomes resident, so the value of admitting is one operation per c bundles:
+ * <ul>
+ *   <li>c == 1 (an isolated needed slot, or the one missing piece of an otherwise cached run): one
+ *       operation saved per bundle, the best ratio: admitted;</li>
+ *   <li>2 <= c < L: admitted whole, as one group;</li>
+ *   <li>c >= L: not admitted (or with a small probability, Ripple's "lower probability"): it is read
+ *       in one operation anyway; caching part of it saves bytes, not operations, and caching a slot
+ *       inside it splits the read in two.</li>
+ * </ul>
+ * Groups stay whole: when the inner policy evicts one member of a group, the other members leave too
+ * ({@link #pollExpired}), since a partly resident run saves no operation. See docs/CACHE.md.
+ */
+final class LinkingPolicy extends AbstractPolicy {
+    private final CachePolicy inner;
+    private final int longRun;
+    private final double longRunAdmitProbability;
+    private final int collapseGap;
+    private final SplittableRandom random;
+    private final LongIntHashMap groupOf = new LongIntHashMap();
+    private final IntObjectHashMap<LongArrayList> members = new IntObjectHashMap<>();
+    private final LongIntHashMap pendingGroup = new LongIntHashMap();
+    private final LongArrayList expired = new LongArrayList();
+    private int expiredRead;
+    private int nextGroup;
+    private int[] runLength = new int[0];
+
+    LinkingPolicy(CachePolicy inner, int longRun, double longRunAdmitProbability, int collapseGap, long seed) {
+        this.inner = inner;
+        this.collapseGap = collapseGap;
+        this.longRun = longRun;
+        this.longRunAdmitProbability = longRunAdmitProbability;
+        this.random = new SplittableRandom(seed);
+    }
+
+    @Override public String name() { return "linking"; }
+
+    /** The eviction policy underneath. */
+    String innerName() {
+        return inner.name();
+    }
+
+    @Override
+    protected void onInit() {
+        inner.init(budgetBytes, bundleBytes);
+    }
+
+    @Override
+    public void recordAccess(int layer, int[] slots, int count) {
+        inner.recordAccess(layer, slots, count);
+    }
+
+    /**
+     * Works on the reads this token actually costs: maximal runs of offered misses (merged across
+     * gaps of at most the collapse gap, as the read planner does). A read of c missed bundles is
+     * removed only if all c become resident, so: c == 1 admit; 2 <= c < L admit the c together as a
+     * group; c >= L admit none (each with the small long-run probability). Resident needed slots next
+     * to a miss shorten its run, so a run that is mostly cached gets completed.
+     */
+    @Override
+    public void selectAdmissions(int layer, int[] needed, int neededCount, int[] offered, int offeredCount, boolean[] admit) {
+        pendingGroup.clear();
+        if (runLength.length < offeredCount) {
+            runLength = new int[Math.max(offeredCount, runLength.length * 2)];
+        }
+        Runs.collapsedGroupSizes(offered, offeredCount, collapseGap, runLength);
+        int group = -1;
+        for (int i = 0; i < offeredCount; i++) {
+            int c = runLength[i];
+            boolean startsRead = i == 0 || (long) offered[i] - offered[i - 1] - 1 > collapseGap;
+            if (c == 1) {
+                admit[i] = true;
+            } else if (c < longRun) {
+                admit[i] = true;
+                if (startsRead) {
+                    group = nextGroup++;
+                }
+                pendingGroup.put(CachePolicy.key(layer, offered[i]), group);
+            } else {
+                admit[i] = longRunAdmitProbability > 0 && random.nextDouble() < longRunAdmitProbability;
+            }
+        }
+    }
+
+    @Override
+    public long evictFor(int layer, int slot) {
+        long victim = inner.evictFor(layer, slot);
+        if (victim != NO_KEY) {
+            dissolveGroupOf(victim);
+        }
+        return victim;
+    }
+
+    private void dissolveGroupOf(long key) {
+        int g = groupOf.getIfAbsent(key, -1);
+        if (g < 0) {
+            return;
+        }
+        groupOf.remove(key);
+        LongArrayList m = members.remove(g);
+        if (m == null) {
+            return;
+        }
+        for (int i = 0; i < m.size(); i++) {
+            long other = m.get(i);
+            if (other != key && groupOf.getIfAbsent(other, -1) == g) {
+                groupOf.remove(other);
+                inner.invalidate(CachePolicy.layerOf(other), CachePolicy.slotOf(other));
+                expired.add(other);
+            }
+        }
+    }
+
+    @Override
+    public void onAdmitted(int layer, int slot) {
+        inner.onAdmitted(layer, slot);
+        long k = CachePolicy.key(layer, slot);
+        int g = pendingGroup.getIfAbsent(k, -1);
+        if (g >= 0) {
+            groupOf.put(k, g);
+            LongArrayList m = members.get(g);
+            if (m == null) {
+                m = new LongArrayList(4);
+                members.put(g, m);
+            }
+            m.add(k);
+        }
+    }
+
+    @Override
+    public long pollExpired() {
+        if (expiredRead < expired.size()) {
+            return expired.get(expiredRead++);
+        }
+        if (expiredRead > 0) {
+            expired.clear();
+            expiredRead = 0;
+        }
+        long k = inner.pollExpired();
+        if (k != NO_KEY) {
+            dissolveGroupOf(k);
+        }
+        return k;
+    }
+
+    @Override
+    public void invalidate(int layer, int slot) {
+        long k = CachePolicy.key(layer, slot);
+        inner.invalidate(layer, slot);
+        int g = groupOf.getIfAbsent(k, -1);
+        if (g >= 0) {
+            groupOf.remove(k);
+            LongArrayList m = members.get(g);
+            if (m != null) {
+                m.remove(k);
+                if (m.isEmpty()) {
+                    members.remove(g);
+                }
+            }
+        }
+    }
+
+    @Override
+    public int residentCount() {
+        return inner.residentCount();
+    }
+}

@@ -1,0 +1,99 @@
+package dev.ripple.cache;
+
+import org.eclipse.collections.impl.list.mutable.primitive.LongArrayList;
+
+/**
+ * Sliding window of LLM in a flash (Alizadeh et al., arXiv 2312.11514, "windowing"): per layer,
+ * DRAM keeps the union of the slots active in the last k tokens, so each token loads only the
+ * difference. After a layer's token t is recorded, the slots last active at token t - k leave the
+ * window and are dropped even without pressure ({@link #pollExpired}). Under budget pressure the
+ * least recently active resident goes first (the window is budget-capped).
+ */
+final class WindowPolicy extends AbstractPolicy {
+    private final int k;
+    private final KeyList recency = new KeyList();
+    private final LongArrayList expired = new LongArrayList();
+    private int expiredRead;
+    private int[] tokens = new int[0];
+    private int[][] lastSeen = new int[0][];
+    private int[][][] ring = new int[0][][];
+    private int[][] ringCounts = new int[0][];
+
+    WindowPolicy(int k) {
+        this.k = k;
+    }
+
+    @Override public String name() { return "window"; }
+
+    @Override
+    protected void onInit() {
+        int layers = bundleBytes.length;
+        tokens = new int[layers];
+        lastSeen = new int[layers][0];
+        ring = new int[layers][k][0];
+        ringCounts = new int[layers][k];
+    }
+
+    @Override
+    public void recordAccess(int layer, int[] slots, int count) {
+        int t = ++tokens[layer];
+        int[] seen = lastSeen[layer];
+        if (count > 0 && seen.length <= slots[count - 1]) {
+            seen = java.util.Arrays.copyOf(seen, Math.max(slots[count - 1] + 1, seen.length * 2));
+            lastSeen[layer] = seen;
+        }
+        for (int i = 0; i < count; i++) {
+            seen[slots[i]] = t;
+            recency.moveToLast(CachePolicy.key(layer, slots[i]));
+        }
+        int r = t % k;
+        int[] old = ring[layer][r];
+        for (int i = 0, n = ringCounts[layer][r]; i < n; i++) {
+            int s = old[i];
+            if (seen[s] <= t - k) {
+                long key = CachePolicy.key(layer, s);
+                if (recency.remove(key)) {
+                    expired.add(key);
+                }
+            }
+        }
+        if (old.length < count) {
+            old = new int[Math.max(count, old.length * 2)];
+            ring[layer][r] = old;
+        }
+        System.arraycopy(slots, 0, old, 0, count);
+        ringCounts[layer][r] = count;
+    }
+
+    @Override
+    public long pollExpired() {
+        if (expiredRead < expired.size()) {
+            return expired.get(expiredRead++);
+        }
+        if (expiredRead > 0) {
+            expired.clear();
+            expiredRead = 0;
+        }
+        return NO_KEY;
+    }
+
+    @Override
+    public long evictFor(int layer, int slot) {
+        return recency.pollFirst();
+    }
+
+    @Override
+    public void onAdmitted(int layer, int slot) {
+        recency.addLast(CachePolicy.key(layer, slot), bundleBytes[layer], 0);
+    }
+
+    @Override
+    public void invalidate(int layer, int slot) {
+        recency.remove(CachePolicy.key(layer, slot));
+    }
+
+    @Override
+    public int residentCount() {
+        return recency.size();
+    }
+}

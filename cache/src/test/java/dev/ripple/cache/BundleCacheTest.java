@@ -1,0 +1,136 @@
+package dev.ripple.cache;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import org.junit.jupiter.api.Test;
+
+/** Unit tests of the cache's argument checks and byte handling. */
+class BundleCacheTest {
+    private static final int[] SIZES = {32, 48};
+
+    @Test
+    void budgetBelowTheLargestBundleIsRefusedNamingBoth() {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> new BundleCache(47, SIZES, CachePolicies.create("lru")));
+        assertTrue(e.getMessage().contains("47") && e.getMessage().contains("48") && e.getMessage().contains("layer 1"),
+                e.getMessage());
+        try (BundleCache ok = new BundleCache(48, SIZES, CachePolicies.create("lru"))) {
+            assertEquals(48, ok.budgetBytes());
+        }
+    }
+
+    @Test
+    void partialBundlesAreNeverCached() {
+        try (Arena arena = Arena.ofConfined(); BundleCache cache = new BundleCache(1000, SIZES, CachePolicies.create("lru"))) {
+            MemorySegment out = arena.allocate(32);
+            cache.lookup(0, new int[] {3}, 1, out, new boolean[1]);
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                    () -> cache.admit(0, new int[] {3}, 1, new MemorySegment[] {arena.allocate(31)}));
+            assertTrue(e.getMessage().contains("31") && e.getMessage().contains("32"), e.getMessage());
+            assertEquals(0, cache.residentBytes());
+            cache.admit(0, new int[] {3}, 1, new MemorySegment[] {null}); // a failed read: nothing cached
+            assertEquals(0, cache.residentBytes());
+        }
+    }
+
+    @Test
+    void hitCopiesTheAdmittedBytesAtTheSlotOffset() {
+        try (Arena arena = Arena.ofConfined(); BundleCache cache = new BundleCache(1000, SIZES, CachePolicies.create("lru"))) {
+            int[] slots = {2, 5, 9};
+            TestSupport.step(cache, arena, 1, slots);
+            MemorySegment out = arena.allocate(3 * 48);
+            out.fill((byte) 0x5A);
+            boolean[] hit = new boolean[3];
+            assertEquals(1, cache.lookup(1, new int[] {1, 5, 7}, 3, out, hit));
+            assertArrayEquals(new boolean[] {false, true, false}, hit);
+            TestSupport.assertBundle(out, 48, 1, 5, 48);
+            assertEquals((byte) 0x5A, out.get(ValueLayout.JAVA_BYTE, 0), "misses are left untouched");
+            assertEquals((byte) 0x5A, out.get(ValueLayout.JAVA_BYTE, 96));
+            assertEquals(0, cache.lookup(0, new int[] {5}, 1, out, new boolean[1]), "layers are separate");
+        }
+    }
+
+    @Test
+    void longerSegmentsContributeTheirFirstBundleBytes() {
+        try (Arena arena = Arena.ofConfined(); BundleCache cache = new BundleCache(1000, SIZES, CachePolicies.create("lru"))) {
+            MemorySegment big = arena.allocate(100);
+            MemorySegment.copy(TestSupport.bundle(arena, 0, 4, 32), 0, big, 0, 32);
+            cache.lookup(0, new int[] {4}, 1, arena.allocate(32), new boolean[1]);
+            cache.admit(0, new int[] {4}, 1, new MemorySegment[] {big});
+            MemorySegment out = arena.allocate(32);
+            assertEquals(1, cache.lookup(0, new int[] {4}, 1, out, new boolean[1]));
+            TestSupport.assertBundle(out, 0, 0, 4, 32);
+        }
+    }
+
+    @Test
+    void rejectsBadArguments() {
+        try (Arena arena = Arena.ofConfined(); BundleCache cache = new BundleCache(1000, SIZES, CachePolicies.create("lru"))) {
+            MemorySegment out = arena.allocate(64);
+            assertThrows(IllegalArgumentException.class, () -> cache.lookup(0, new int[] {3, 3}, 2, out, new boolean[2]));
+            assertThrows(IllegalArgumentException.class, () -> cache.lookup(0, new int[] {4, 3}, 2, out, new boolean[2]));
+            assertThrows(IllegalArgumentException.class, () -> cache.lookup(2, new int[] {1}, 1, out, new boolean[1]));
+            assertThrows(IllegalArgumentException.class, () -> cache.lookup(1, new int[] {1, 2}, 2, out, new boolean[2]),
+                    "out too small for 2 x 48");
+            assertThrows(IllegalArgumentException.class, () -> cache.lookup(0, new int[] {1}, 2, out, new boolean[2]));
+        }
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> CachePolicies.create("arc"));
+        assertTrue(e.getMessage().contains("linking"), e.getMessage());
+    }
+
+    @Test
+    void statsCountBundlesAndBytes() {
+        try (Arena arena = Arena.ofConfined(); BundleCache cache = new BundleCache(1000, SIZES, CachePolicies.create("lru"))) {
+            TestSupport.step(cache, arena, 0, new int[] {1, 2, 3});
+            TestSupport.step(cache, arena, 0, new int[] {2, 3, 4});
+            CacheStats s = cache.stats();
+            assertEquals(2, s.lookups());
+            assertEquals(2, s.hits());
+            assertEquals(4, s.misses());
+            assertEquals(64, s.hitBytes());
+            assertEquals(128, s.missBytes());
+            assertEquals(4, s.admissions());
+            assertEquals(128, s.residentBytes());
+            assertEquals(1.0 / 3, s.hitRate(), 1e-12);
+            assertEquals(2, cache.missRuns(), "[1 2 3] then [4]");
+            TestSupport.step(cache, arena, 0, new int[] {0, 2, 5, 6, 8});
+            assertEquals(2 + 3, cache.missRuns(), "[0] (2 hit) [5 6] [8]");
+        }
+    }
+
+    @Test
+    void policyOptionsShortConstructorKeepsDefaults() {
+        PolicyOptions o = new PolicyOptions(new double[][] {{1, 2}}, 5, 7L);
+        assertEquals(5, o.windowTokens());
+        assertEquals(7L, o.seed());
+        assertEquals(PolicyOptions.defaults().linkingInner(), o.linkingInner());
+        assertEquals(PolicyOptions.defaults().linkingLongRun(), o.linkingLongRun());
+        assertEquals(2.0, PolicyOptions.defaults().withSlotFrequencies(new long[][] {{1, 2}}).slotFrequencies()[0][1]);
+        assertThrows(IllegalArgumentException.class, () -> new PolicyOptions(null, 0, 1L));
+        for (String name : CachePolicies.names()) {
+            assertEquals(name, CachePolicies.create(name, o).name());
+        }
+    }
+
+    @Test
+    void aBundleThatCannotBeCopiedLeavesNoTrace() {
+        try (Arena arena = Arena.ofConfined(); BundleCache cache = new BundleCache(1000, SIZES, CachePolicies.create("lru"))) {
+            MemorySegment gone;
+            try (Arena shortLived = Arena.ofConfined()) {
+                gone = shortLived.allocate(32);
+            }
+            cache.lookup(0, new int[] {1, 2}, 2, arena.allocate(64), new boolean[2]);
+            MemorySegment ok = TestSupport.bundle(arena, 0, 1, 32);
+            assertThrows(IllegalStateException.class, () -> cache.admit(0, new int[] {1, 2}, 2, new MemorySegment[] {ok, gone}));
+            assertArrayEquals(new int[] {1}, cache.residentSlots(0), "the first was admitted, the failed one not");
+            assertEquals(32, cache.residentBytes());
+            assertEquals(1, cache.stats().admissions());
+        }
+    }
+}

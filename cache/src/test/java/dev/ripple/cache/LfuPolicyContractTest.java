@@ -1,0 +1,5 @@
+package dev.ripple.cache;
+
+class LfuPolicyContractTest extends CachePolicyContractTest {
+    @Override String policyName() { return "lfu"; }
+}

@@ -1,0 +1,6 @@
+package dev.ripple.cache;
+
+class LinkingOverLruPolicyContractTest extends CachePolicyContractTest {
+    @Override String policyName() { return "linking"; }
+    @Override PolicyOptions options() { return PolicyOptions.defaults().withLinking("lru", 4, 0.1).withLinkingCollapseGap(1); }
+}

@@ -1,0 +1,154 @@
+package dev.ripple.cache;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.SplittableRandom;
+import org.junit.jupiter.api.Test;
+
+class LinkingPolicyTest {
+    private static final int[] ONE_LAYER = {100};
+
+    private static CacheSimulator linking(long budget, String inner) {
+        return new CacheSimulator(budget, ONE_LAYER,
+                CachePolicies.create("linking", PolicyOptions.defaults().withLinking(inner, 3, 0.0)));
+    }
+
+    @Test
+    void admitsIsolatedSlotsAndShortRunsButNotLongRuns() {
+        CacheSimulator sim = linking(100_000, "s3fifo");
+        int[] needed = {1, 5, 6, 7, 8, 12, 13, 20, 30, 31, 32};
+        int[] misses = sim.access(0, needed, needed.length);
+        assertArrayEquals(needed, misses);
+        assertArrayEquals(new int[] {1, 12, 13, 20}, sim.residentSlots(0));
+        assertArrayEquals(new int[] {5, 6, 7, 8, 30, 31, 32}, sim.access(0, needed, needed.length),
+                "the long runs are read again, each in one operation");
+    }
+
+    @Test
+    void completesAShortRunWhosePartIsResident() {
+        CacheSimulator sim = linking(100_000, "lru");
+        sim.access(0, new int[] {10}, 1);
+        assertArrayEquals(new int[] {11}, sim.access(0, new int[] {10, 11}, 2));
+        assertArrayEquals(new int[] {10, 11}, sim.residentSlots(0));
+    }
+
+    @Test
+    void evictsARunAdmittedTogetherAsAWhole() {
+        CacheSimulator sim = linking(300, "lru");
+        sim.access(0, new int[] {12, 13}, 2);
+        sim.access(0, new int[] {30}, 1);
+        assertArrayEquals(new int[] {12, 13, 30}, sim.residentSlots(0));
+        sim.access(0, new int[] {40}, 1); // LRU evicts 12; 13 alone would save no read, so it goes too
+        assertArrayEquals(new int[] {30, 40}, sim.residentSlots(0));
+    }
+
+    @Test
+    void completesTheLastMissingPieceOfAMostlyCachedLongRun() {
+        CacheSimulator sim = linking(100_000, "lru");
+        sim.access(0, new int[] {10, 11}, 2);
+        sim.access(0, new int[] {13, 14}, 2);
+        assertArrayEquals(new int[] {10, 11, 13, 14}, sim.residentSlots(0));
+        // needed 10..14 is a long run, but only 12 misses: caching it removes this read
+        assertArrayEquals(new int[] {12}, sim.access(0, new int[] {10, 11, 12, 13, 14}, 5));
+        assertArrayEquals(new int[] {10, 11, 12, 13, 14}, sim.residentSlots(0));
+        assertArrayEquals(new int[0], sim.access(0, new int[] {10, 11, 12, 13, 14}, 5));
+    }
+
+    @Test
+    void collapseGapMergesNearbyMissesIntoOneRead() {
+        CacheSimulator noCollapse = linking(100_000, "lru");
+        noCollapse.access(0, new int[] {1, 3, 5, 20}, 4);
+        assertArrayEquals(new int[] {1, 3, 5, 20}, noCollapse.residentSlots(0), "four separate reads: all isolated");
+        CacheSimulator collapse = new CacheSimulator(100_000, ONE_LAYER, CachePolicies.create("linking",
+                PolicyOptions.defaults().withLinking("lru", 3, 0.0).withLinkingCollapseGap(1)));
+        collapse.access(0, new int[] {1, 3, 5, 20}, 4);
+        assertArrayEquals(new int[] {20}, collapse.residentSlots(0), "1, 3, 5 are one collapsed read of 3 misses");
+    }
+
+    @Test
+    void longRunAdmissionProbabilityOneAdmitsEverything() {
+        CacheSimulator sim = new CacheSimulator(100_000, ONE_LAYER,
+                CachePolicies.create("linking", PolicyOptions.defaults().withLinking("lru", 3, 1.0)));
+        sim.access(0, new int[] {5, 6, 7, 8}, 4);
+        assertArrayEquals(new int[] {5, 6, 7, 8}, sim.residentSlots(0));
+    }
+
+    /**
+     * A synthetic trace in placement order: co-active clusters (runs of 4..8 slots; a few hot, many
+     * cold) and isolated hot slots. At the same budget, linking must cost fewer read operations
+     * (runs among the misses) than lru, s3fifo and lfu seeded with the true frequencies.
+     */
+    @Test
+    void fewerReadOperationsThanOtherPoliciesOnClusteredTrace() {
+        TestSupport.seeded(TestSupport.seed(), r -> {
+            Trace trace = Trace.generate(r, 3000);
+            long budget = 50L * 100;
+            Map<String, Long> ops = new LinkedHashMap<>();
+            for (String name : new String[] {"none", "lru", "s3fifo", "lfu", "window", "linking"}) {
+                PolicyOptions o = PolicyOptions.defaults().withSlotFrequencies(new double[][] {trace.frequencies});
+                CacheSimulator sim = new CacheSimulator(budget, ONE_LAYER, CachePolicies.create(name, o));
+                long total = 0;
+                for (int t = 0; t < trace.tokens.length; t++) {
+                    int[] m = sim.access(0, trace.tokens[t], trace.tokens[t].length);
+                    if (t >= 500) {
+                        total += Runs.count(m, m.length);
+                    }
+                }
+                ops.put(name, total);
+                assertTrue(sim.missRuns() >= total, "missRuns counts every access, warm-up included");
+            }
+            System.out.println("read operations after warm-up: " + ops);
+            long linking = ops.get("linking");
+            for (String other : new String[] {"none", "lru", "s3fifo", "lfu"}) {
+                assertTrue(linking < ops.get(other), "linking " + linking + " vs " + other + " " + ops.get(other) + ": " + ops);
+            }
+        });
+    }
+
+    /** Clusters at 12-slot pitch (runs of 4..8), then isolated slots 4 apart. */
+    record Trace(int[][] tokens, double[] frequencies) {
+        static Trace generate(SplittableRandom r, int n) {
+            int clusters = 150;
+            int isolated = 50;
+            int[] clusterLength = new int[clusters];
+            double[] clusterP = new double[clusters];
+            for (int c = 0; c < clusters; c++) {
+                clusterLength[c] = 4 + r.nextInt(5);
+                clusterP[c] = c < 5 ? 0.8 : 0.04;
+            }
+            int universe = clusters * 12 + isolated * 4;
+            double[] freq = new double[universe];
+            for (int c = 0; c < clusters; c++) {
+                for (int j = 0; j < clusterLength[c]; j++) {
+                    freq[c * 12 + j] = clusterP[c];
+                }
+            }
+            for (int i = 0; i < isolated; i++) {
+                freq[clusters * 12 + i * 4] = 0.4;
+            }
+            int[][] tokens = new int[n][];
+            int[] buf = new int[universe];
+            for (int t = 0; t < n; t++) {
+                int k = 0;
+                for (int c = 0; c < clusters; c++) {
+                    if (r.nextDouble() < clusterP[c]) {
+                        for (int j = 0; j < clusterLength[c]; j++) {
+                            buf[k++] = c * 12 + j;
+                        }
+                    }
+                }
+                for (int i = 0; i < isolated; i++) {
+                    if (r.nextDouble() < 0.4) {
+                        buf[k++] = clusters * 12 + i * 4;
+                    }
+                }
+                tokens[t] = Arrays.copyOf(buf, k);
+            }
+            return new Trace(tokens, freq);
+        }
+    }
+}

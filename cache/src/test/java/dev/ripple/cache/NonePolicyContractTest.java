@@ -1,0 +1,5 @@
+package dev.ripple.cache;
+
+class NonePolicyContractTest extends CachePolicyContractTest {
+    @Override String policyName() { return "none"; }
+}

@@ -1,0 +1,5 @@
+package dev.ripple.cache;
+
+class WindowPolicyContractTest extends CachePolicyContractTest {
+    @Override String policyName() { return "window"; }
+}
