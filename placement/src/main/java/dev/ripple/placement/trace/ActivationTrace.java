@@ -36,6 +36,18 @@ public final class ActivationTrace {
         perLayer.get(layer).add(active);
     }
 
+    /**
+     * The same active sets under another description, e.g. once the profiler knows the final
+     * token count. The bitmaps are shared, not copied.
+     */
+    public ActivationTrace withInfo(TraceInfo other) {
+        ActivationTrace t = new ActivationTrace(other, neurons);
+        for (int l = 0; l < neurons.length; l++) {
+            t.perLayer.get(l).addAll(perLayer.get(l));
+        }
+        return t;
+    }
+
     public TraceInfo info() {
         return info;
     }

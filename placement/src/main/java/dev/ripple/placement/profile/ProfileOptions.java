@@ -1,0 +1,46 @@
+package dev.ripple.placement.profile;
+
+/**
+ * Settings of a profiling run.
+ *
+ * @param maxTokens         stop after this many tokens (the last passage may be cut short)
+ * @param maxSequenceLength passages are truncated to this many tokens, special tokens included
+ * @param rule              which neurons count as active
+ * @param measureError      also compute the FFN output error the rule causes (costs one dense
+ *                          down projection per token and layer, in Java)
+ * @param threads           ONNX Runtime intra-op threads (0: all processors)
+ */
+public record ProfileOptions(long maxTokens, int maxSequenceLength, ActivityRule rule, boolean measureError, int threads) {
+
+    public ProfileOptions {
+        if (maxTokens <= 0 || maxSequenceLength < 2 || rule == null || threads < 0) {
+            throw new IllegalArgumentException("need maxTokens > 0, maxSequenceLength >= 2, a rule and threads >= 0; got "
+                    + maxTokens + ", " + maxSequenceLength + ", " + rule + ", " + threads);
+        }
+    }
+
+    /** 100,000 tokens, sequences of at most 128 tokens, {@code act > 0}, error measured, all cores. */
+    public static ProfileOptions defaults() {
+        return new ProfileOptions(100_000, 128, ActivityRule.POSITIVE, true, 0);
+    }
+
+    public ProfileOptions withMaxTokens(long n) {
+        return new ProfileOptions(n, maxSequenceLength, rule, measureError, threads);
+    }
+
+    public ProfileOptions withMaxSequenceLength(int n) {
+        return new ProfileOptions(maxTokens, n, rule, measureError, threads);
+    }
+
+    public ProfileOptions withRule(ActivityRule r) {
+        return new ProfileOptions(maxTokens, maxSequenceLength, r, measureError, threads);
+    }
+
+    public ProfileOptions withMeasureError(boolean b) {
+        return new ProfileOptions(maxTokens, maxSequenceLength, rule, b, threads);
+    }
+
+    public ProfileOptions withThreads(int n) {
+        return new ProfileOptions(maxTokens, maxSequenceLength, rule, measureError, n);
+    }
+}
