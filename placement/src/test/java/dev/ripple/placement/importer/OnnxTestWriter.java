@@ -115,6 +115,40 @@ public final class OnnxTestWriter {
         return out;
     }
 
+    /** Adds a node with attributes built by {@link #floatAttr}, {@link #intsAttr}. */
+    public String nodeWithAttrs(String op, List<byte[]> attrs, String... in) {
+        String out = fresh(op.toLowerCase());
+        nodes.add(nodeBytes(op, "", in, out, attrs));
+        return out;
+    }
+
+    public static byte[] floatAttr(String name, float v) {
+        return message(o -> {
+            o.writeString(1, name);
+            o.writeFloat(2, v);
+            o.writeInt32(20, 1);
+        });
+    }
+
+    public static byte[] intsAttr(String name, long... v) {
+        return message(o -> {
+            o.writeString(1, name);
+            for (long x : v) {
+                o.writeInt64(8, x);
+            }
+            o.writeInt32(20, 7);
+        });
+    }
+
+    /** An int64 initializer (shapes for Reshape). */
+    public String longInitializer(String name, long... values) {
+        ByteBuffer b = ByteBuffer.allocate(values.length * 8).order(ByteOrder.LITTLE_ENDIAN);
+        for (long v : values) {
+            b.putLong(v);
+        }
+        return rawInitializer(name, new long[] {values.length}, 7, b.array(), false);
+    }
+
     public byte[] build() {
         byte[] graph = message(o -> {
             for (byte[] n : nodes) {
