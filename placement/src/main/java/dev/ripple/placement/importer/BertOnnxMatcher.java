@@ -99,7 +99,7 @@ final class BertOnnxMatcher {
                     continue;
                 }
                 OnnxLinear lin = OnnxLinear.producing(g, g.linearOutput(c));
-                Role r = roleOf(lin.output());
+                Role r = lin == null ? null : roleOf(lin.output());
                 if (r == null) {
                     continue;
                 }
@@ -133,14 +133,14 @@ final class BertOnnxMatcher {
             expectedLayerIn = ln2.output();
             String p = "layers." + i + ".";
             ObjectNode l = layers.addObject();
-            l.set("query", linear(p + "attention.query", q, d));
-            l.set("key", linear(p + "attention.key", k, d));
-            l.set("value", linear(p + "attention.value", v, d));
-            l.set("attentionOutput", linear(p + "attention.output", attnOut, d));
-            l.set("attentionNorm", norm(p + "attention.norm", ln1, d));
+            l.set("query", linear(p + "attention.query", q));
+            l.set("key", linear(p + "attention.key", k));
+            l.set("value", linear(p + "attention.value", v));
+            l.set("attentionOutput", linear(p + "attention.output", attnOut));
+            l.set("attentionNorm", norm(p + "attention.norm", ln1));
             l.put("ffn", i);
             l.put("ffnDownBias", RippleFormat.downBiasTensor(i));
-            l.set("outputNorm", norm(p + "output.norm", ln2, d));
+            l.set("outputNorm", norm(p + "output.norm", ln2));
         }
         if (heads <= 0 || d % heads != 0) {
             throw unsupported("could not read the number of attention heads from the query Reshape (found " + heads + ")");
@@ -181,20 +181,20 @@ final class BertOnnxMatcher {
         } else {
             emb.putNull("tokenType");
         }
-        emb.set("norm", norm("embeddings.norm", ln, d));
+        emb.set("norm", norm("embeddings.norm", ln));
         arch.put("vocabSize", word.dim(0));
         arch.put("maxPositions", pos.dim(0));
         arch.put("typeVocabSize", type == null ? 0 : type.dim(0));
     }
 
-    private ObjectNode linear(String name, OnnxLinear lin, int d) throws ModelFormatException {
+    private ObjectNode linear(String name, OnnxLinear lin) throws ModelFormatException {
         ObjectNode o = JsonNodeFactory.instance.objectNode();
         o.put("weight", add(name + ".weight", lin.weight(), true));
         o.put("bias", lin.bias() == null ? addZeros(name + ".bias", lin.out()) : add(name + ".bias", lin.bias(), false));
         return o;
     }
 
-    private ObjectNode norm(String name, OnnxLayerNorm ln, int d) throws ModelFormatException {
+    private ObjectNode norm(String name, OnnxLayerNorm ln) throws ModelFormatException {
         ObjectNode o = JsonNodeFactory.instance.objectNode();
         o.put("weight", add(name + ".weight", ln.gamma(), false));
         o.put("bias", add(name + ".bias", ln.beta(), false));
