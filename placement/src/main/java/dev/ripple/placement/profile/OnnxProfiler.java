@@ -154,6 +154,9 @@ public final class OnnxProfiler implements AutoCloseable {
             EncodedPassage cut = truncate(p, options.maxSequenceLength());
             float[][] acts = activations(cut);
             int take = (int) Math.min(cut.length(), options.maxTokens() - tokens);
+            if (take > 0) {
+                trace.addPassageStart((int) tokens);
+            }
             for (int l = 0; l < nLayers; l++) {
                 int f = neurons[l];
                 for (int t = 0; t < take; t++) {

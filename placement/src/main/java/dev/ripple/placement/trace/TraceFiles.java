@@ -32,6 +32,7 @@ import org.roaringbitmap.RoaringBitmap;
  *   magic "\x89RTR\r\n\x1a\n" | u16 major | u16 minor | u32 flags (0)
  *   u32 infoLength | info JSON (UTF-8: model, corpus, rule, tokens)
  *   u32 layers | per layer: u32 neurons, u32 tokens
+ *   u32 passages | per passage: u32 first token (increasing; 0 passages = no boundaries)
  *   per layer, per token: u32 n | n bytes of RoaringBitmap portable serialisation
  *   footer: u64 bytes before the footer | "RTRFOOT1" | u32 CRC32C of all bytes before the CRC
  * </pre>
@@ -105,6 +106,11 @@ public final class TraceFiles {
             out.u32(t.neurons(l));
             out.u32(t.tokens(l));
         }
+        int[] starts = t.passageStarts();
+        out.u32(starts.length);
+        for (int s : starts) {
+            out.u32(s);
+        }
         ByteBuffer buf = ByteBuffer.allocate(0);
         for (int l = 0; l < t.layers(); l++) {
             for (RoaringBitmap active : t.layer(l)) {
@@ -166,8 +172,26 @@ public final class TraceFiles {
                 }
                 minBody += 4L * tokens[l];
             }
-            in.requireRemaining(minBody + FOOTER_BYTES, "layers");
+            int passages = in.u32("passages");
+            in.requireLength(passages, Integer.MAX_VALUE - 8, "passages");
+            in.requireRemaining(4L * passages + minBody + FOOTER_BYTES, "passages");
             ActivationTrace trace = new ActivationTrace(info, neurons);
+            int maxTokens = 0;
+            for (int tk : tokens) {
+                maxTokens = Math.max(maxTokens, tk);
+            }
+            for (int p = 0; p < passages; p++) {
+                int start = in.u32("passages");
+                try {
+                    if (start >= maxTokens) {
+                        throw new IllegalArgumentException("passage " + p + " starts at token " + start + " but layers hold "
+                                + maxTokens + " tokens");
+                    }
+                    trace.addPassageStart(start);
+                } catch (IllegalArgumentException e) {
+                    throw new TraceFormatException(file, "passages", Problem.INCONSISTENT, e.getMessage(), e);
+                }
+            }
             byte[] buf = new byte[64];
             for (int l = 0; l < layers; l++) {
                 for (int t = 0; t < tokens[l]; t++) {

@@ -46,6 +46,8 @@ class MiniLmProfileTest {
             ActivationTrace back = TraceFiles.read(file);
             assertEquals(t.info(), back.info());
             assertEquals(t.layer(5), back.layer(5));
+            assertEquals(r.passages(), back.passageStarts().length);
+            assertEquals(0, back.passageStarts()[0]);
             System.out.printf("MiniLM act>0 on %d tokens: active %s, rel. error %s, trace %d bytes%n", r.tokens(),
                     java.util.Arrays.toString(r.meanActiveFraction()), java.util.Arrays.toString(r.meanRelativeError()),
                     java.nio.file.Files.size(file));

@@ -55,6 +55,11 @@ class OnnxProfilerTest {
             ActivationTrace trace = r.trace();
             assertEquals(total, trace.info().tokens());
             assertEquals(rule.toString(), trace.info().rule());
+            int[] starts = trace.passageStarts();
+            assertEquals(passages.size(), starts.length);
+            for (int p = 1; p < starts.length; p++) {
+                assertEquals(starts[p - 1] + passages.get(p - 1).length(), starts[p]);
+            }
             List<FfnLayerWeights> layers = profiler.model().layers();
             int token = 0;
             int borderline = 0;

@@ -1,5 +1,6 @@
 package dev.ripple.placement.trace;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -40,6 +41,9 @@ class TraceFilesTest {
                 t.add(l, b);
             }
         }
+        for (int k = 0; k < tokens; k += 1 + rnd.nextInt(3)) {
+            t.addPassageStart(k);
+        }
         return t;
     }
 
@@ -53,6 +57,8 @@ class TraceFilesTest {
         ActivationTrace back = TraceFiles.read(file);
         assertEquals(t.info(), back.info(), "seed " + SEED);
         assertEquals(t.layers(), back.layers());
+        assertTrue(t.passageStarts().length > 1);
+        assertArrayEquals(t.passageStarts(), back.passageStarts(), "seed " + SEED);
         for (int l = 0; l < t.layers(); l++) {
             assertEquals(t.neurons(l), back.neurons(l));
             assertEquals(t.layer(l), back.layer(l), "seed " + SEED + " layer " + l);
@@ -67,6 +73,23 @@ class TraceFilesTest {
         ActivationTrace back = TraceFiles.read(file);
         assertEquals(0, back.tokens(1));
         assertEquals(2, back.layers());
+        assertEquals(0, back.passageStarts().length);
+    }
+
+    @Test
+    void passageStartsBeyondTheTokensAreInconsistent() throws Exception {
+        ActivationTrace t = new ActivationTrace(new TraceInfo("m", "c", "act > 0", 2), new int[] {4});
+        t.add(0, RoaringBitmap.bitmapOf(1));
+        t.add(0, RoaringBitmap.bitmapOf(2));
+        t.addPassageStart(0);
+        t.addPassageStart(1);
+        Path file = dir.resolve("p.rtrace");
+        TraceFiles.write(file, t);
+        byte[] bytes = Files.readAllBytes(file);
+        int infoLength = ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN).getInt(16);
+        int secondStart = 20 + infoLength + 4 + 8 + 4 + 4;
+        ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN).putInt(secondStart, 7);
+        assertEquals(Problem.INCONSISTENT, readProblem(bytes));
     }
 
     @Test
