@@ -157,7 +157,10 @@ public final class OnnxProfiler implements AutoCloseable {
             if (take > 0) {
                 trace.addPassageStart((int) tokens);
             }
-            for (int l = 0; l < nLayers; l++) {
+            RoaringBitmap[][] sets = new RoaringBitmap[nLayers][take];
+            double[] passageError = new double[nLayers];
+            // Layers are independent: spread them over cores while ONNX Runtime is idle.
+            java.util.stream.IntStream.range(0, nLayers).parallel().forEach(l -> {
                 int f = neurons[l];
                 for (int t = 0; t < take; t++) {
                     RoaringBitmap active = new RoaringBitmap();
@@ -167,11 +170,17 @@ public final class OnnxProfiler implements AutoCloseable {
                             active.add(i);
                         }
                     }
-                    activeSum[l] += active.getCardinality() / (double) f;
                     if (options.measureError()) {
-                        errorSum[l] += errors[l].relative(layers.get(l), acts[l], base, active);
+                        passageError[l] += errors[l].relative(layers.get(l), acts[l], base, active);
                     }
-                    trace.add(l, active);
+                    sets[l][t] = active;
+                }
+            });
+            for (int l = 0; l < nLayers; l++) {
+                errorSum[l] += passageError[l];
+                for (int t = 0; t < take; t++) {
+                    activeSum[l] += sets[l][t].getCardinality() / (double) neurons[l];
+                    trace.add(l, sets[l][t]);
                 }
             }
             tokens += take;
