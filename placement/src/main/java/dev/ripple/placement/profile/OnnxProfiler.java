@@ -141,6 +141,10 @@ public final class OnnxProfiler implements AutoCloseable {
                 options.rule().toString(), 0), neurons);
         double[] activeSum = new double[nLayers];
         double[] errorSum = new double[nLayers];
+        NeuronMeans[] means = new NeuronMeans[nLayers];
+        for (int l = 0; l < nLayers; l++) {
+            means[l] = new NeuronMeans(neurons[l]);
+        }
         RuleError[] errors = new RuleError[nLayers];
         for (int l = 0; l < nLayers; l++) {
             errors[l] = new RuleError(layers.get(l).spec().dModel());
@@ -170,6 +174,7 @@ public final class OnnxProfiler implements AutoCloseable {
                             active.add(i);
                         }
                     }
+                    means[l].add(acts[l], base, active);
                     if (options.measureError()) {
                         passageError[l] += errors[l].relative(layers.get(l), acts[l], base, active);
                     }
@@ -196,7 +201,13 @@ public final class OnnxProfiler implements AutoCloseable {
             }
         }
         ActivationTrace done = trace.withInfo(new TraceInfo(trace.info().model(), corpus, options.rule().toString(), tokens));
-        return new ProfileResult(done, meanActive, meanError, tokens, count);
+        float[][] meanAct = new float[nLayers][];
+        float[][] meanInactive = new float[nLayers][];
+        for (int l = 0; l < nLayers; l++) {
+            meanAct[l] = means[l].meanAll();
+            meanInactive[l] = means[l].meanInactive();
+        }
+        return new ProfileResult(done, meanActive, meanError, meanAct, meanInactive, tokens, count);
     }
 
     /**

@@ -63,6 +63,7 @@ class OnnxProfilerTest {
             List<FfnLayerWeights> layers = profiler.model().layers();
             int token = 0;
             int borderline = 0;
+            double[][] sumAct = new double[layers.size()][f];
             for (EncodedPassage p : passages) {
                 for (long id : p.ids()) {
                     float[] h = new float[d];
@@ -72,6 +73,7 @@ class OnnxProfilerTest {
                         RoaringBitmap recorded = trace.active(l, token);
                         for (int i = 0; i < f; i++) {
                             float a = w.activationOf(i, h);
+                            sumAct[l][i] += a;
                             float margin = Math.abs(Math.abs(rule.magnitude() ? Math.abs(a) : a) - rule.threshold());
                             if (margin < 1e-4f && a != 0f) {
                                 borderline++;
@@ -87,6 +89,17 @@ class OnnxProfilerTest {
                         }
                     }
                     token++;
+                }
+            }
+            float[][] meanAct = r.meanActivation();
+            for (int l = 0; l < layers.size(); l++) {
+                for (int i = 0; i < f; i++) {
+                    assertEquals(sumAct[l][i] / total, meanAct[l][i], 1e-4, "mean activation, layer " + l + " neuron " + i);
+                }
+            }
+            if (rule.equals(ActivityRule.POSITIVE)) {
+                for (float m : r.meanInactiveActivation()[0]) {
+                    assertTrue(m <= 1e-5f, "inactive under act > 0 means a non-positive mean, got " + m);
                 }
             }
             assertTrue(borderline < total * f / 100, "too many borderline activations: " + borderline);
