@@ -47,6 +47,8 @@ final class OnnxProtoReader {
                 throw new ModelFormatException(file, "file", "is " + size + " bytes; ONNX models above 2 GiB keep their"
                         + " weights in external data files, which this importer does not read");
             }
+            // The bytes, plus f32 copies of the weights an import makes from them.
+            HeapBudget.require(file, 2 * size, "reading a " + size + "-byte ONNX model");
             byte[] bytes = new byte[(int) size];
             java.nio.ByteBuffer b = java.nio.ByteBuffer.wrap(bytes);
             while (b.hasRemaining()) {

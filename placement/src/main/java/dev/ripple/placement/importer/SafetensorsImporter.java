@@ -61,6 +61,11 @@ public final class SafetensorsImporter {
         String actName = cfg.path(opt ? "activation_function" : "hidden_act").asText(opt ? "relu" : "silu");
         Activation act = activation(ck, actName);
         String prefix = findLayerPrefix(ck);
+        long elements = 0;
+        for (String name : ck.tensors.keySet()) {
+            elements += ck.entry(name).elementCount();
+        }
+        HeapBudget.require(ck.root, elements * Float.BYTES, "importing " + elements + " weights as f32");
         List<FfnLayerWeights> ffns = new ArrayList<>();
         Set<String> ffnTensors = new TreeSet<>();
         for (int i = 0; i < layers; i++) {
