@@ -31,11 +31,41 @@ final class OnnxGraphIndex {
                     consumers.computeIfAbsent(in, k -> new ArrayList<>()).add(n);
                 }
             }
-            if (n.opType().equals("Constant") && n.attributes().containsKey("value")
-                    && n.attributes().get("value").t() != null) {
-                constants.put(n.output(), n.attributes().get("value").t());
+            if (n.opType().equals("Constant")) {
+                OnnxTensor t = constantValue(n);
+                if (t != null) {
+                    constants.put(n.output(), t);
+                }
             }
         }
+    }
+
+    /** A Constant node's value: {@code value} (a tensor) or the scalar/list forms of opset 12+. */
+    private static OnnxTensor constantValue(OnnxNode n) {
+        var attrs = n.attributes();
+        float[] none = new float[0];
+        if (attrs.containsKey("value") && attrs.get("value").t() != null) {
+            return attrs.get("value").t();
+        }
+        if (attrs.containsKey("value_float")) {
+            return new OnnxTensor(n.output(), OnnxTensor.FLOAT, new long[0], null, -1, 0,
+                    new float[] {attrs.get("value_float").f()}, new int[0], new long[0], new double[0], false);
+        }
+        if (attrs.containsKey("value_int")) {
+            return new OnnxTensor(n.output(), OnnxTensor.INT64, new long[0], null, -1, 0, none, new int[0],
+                    new long[] {attrs.get("value_int").i()}, new double[0], false);
+        }
+        if (attrs.containsKey("value_floats")) {
+            float[] v = attrs.get("value_floats").floats();
+            return new OnnxTensor(n.output(), OnnxTensor.FLOAT, new long[] {v.length}, null, -1, 0, v, new int[0],
+                    new long[0], new double[0], false);
+        }
+        if (attrs.containsKey("value_ints")) {
+            long[] v = attrs.get("value_ints").ints();
+            return new OnnxTensor(n.output(), OnnxTensor.INT64, new long[] {v.length}, null, -1, 0, none, new int[0], v,
+                    new double[0], false);
+        }
+        return null;
     }
 
     Path file() {

@@ -53,6 +53,21 @@ class OnnxImporterTest {
     }
 
     @Test
+    void erfGeluWithValueFloatConstants() throws Exception {
+        OnnxTestWriter w = new OnnxTestWriter(17);
+        w.input("x", 1, "batch", "d");
+        String u = w.node("MatMul", "x", w.initializer("up", new long[] {3, 5}, new float[15]));
+        String erf = w.node("Erf", w.node("Div", u, w.constantValueFloat((float) Math.sqrt(2))));
+        String act = w.node("Mul", w.constantValueFloat(0.5f), w.node("Mul", w.node("Add", erf, w.constantValueFloat(1f)), u));
+        w.output(w.node("MatMul", act, w.initializer("down", new long[] {5, 3}, new float[15])));
+        Path file = dir.resolve("value_float.onnx");
+        Files.write(file, w.build());
+        ImportedModel m = OnnxImporter.importFfns(file, DType.F32);
+        assertEquals(dev.ripple.core.ffn.Activation.GELU, m.layers().get(0).spec().activation());
+        assertEquals(act, m.activationOutputs().get(0));
+    }
+
+    @Test
     void graphWithoutFfnIsRejectedWithWhatWasFound() throws Exception {
         OnnxTestWriter w = new OnnxTestWriter(17);
         w.input("x", 1, "batch", "d");

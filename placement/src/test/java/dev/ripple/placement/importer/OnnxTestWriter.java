@@ -96,6 +96,11 @@ public final class OnnxTestWriter {
         return out;
     }
 
+    /** A scalar float constant written with the opset-12 {@code value_float} attribute. */
+    public String constantValueFloat(float value) {
+        return nodeWithAttrs("Constant", List.of(floatAttr("value_float", value)));
+    }
+
     /** Adds a node with one output; returns the output name. */
     public String node(String op, String... in) {
         String out = fresh(op.toLowerCase());
