@@ -138,7 +138,7 @@ public final class OnnxProfiler implements AutoCloseable {
         int nLayers = layers.size();
         int[] neurons = layers.stream().mapToInt(l -> l.spec().dFfn()).toArray();
         ActivationTrace trace = new ActivationTrace(new TraceInfo(file.getFileName().toString(), corpus,
-                options.rule().toString(), 0), neurons);
+                options.describeRules(), 0), neurons);
         double[] activeSum = new double[nLayers];
         double[] errorSum = new double[nLayers];
         NeuronMeans[] means = new NeuronMeans[nLayers];
@@ -166,11 +166,12 @@ public final class OnnxProfiler implements AutoCloseable {
             // Layers are independent: spread them over cores while ONNX Runtime is idle.
             java.util.stream.IntStream.range(0, nLayers).parallel().forEach(l -> {
                 int f = neurons[l];
+                ActivityRule rule = options.ruleFor(l);
                 for (int t = 0; t < take; t++) {
                     RoaringBitmap active = new RoaringBitmap();
                     int base = t * f;
                     for (int i = 0; i < f; i++) {
-                        if (options.rule().isActive(acts[l][base + i])) {
+                        if (rule.isActive(acts[l][base + i])) {
                             active.add(i);
                         }
                     }
@@ -200,7 +201,7 @@ public final class OnnxProfiler implements AutoCloseable {
                 meanError[l] = tokens == 0 ? 0 : errorSum[l] / tokens;
             }
         }
-        ActivationTrace done = trace.withInfo(new TraceInfo(trace.info().model(), corpus, options.rule().toString(), tokens));
+        ActivationTrace done = trace.withInfo(new TraceInfo(trace.info().model(), corpus, options.describeRules(), tokens));
         float[][] meanAct = new float[nLayers][];
         float[][] meanInactive = new float[nLayers][];
         for (int l = 0; l < nLayers; l++) {
