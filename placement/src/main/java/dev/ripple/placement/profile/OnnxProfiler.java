@@ -139,15 +139,9 @@ public final class OnnxProfiler implements AutoCloseable {
         int[] neurons = layers.stream().mapToInt(l -> l.spec().dFfn()).toArray();
         ActivationTrace trace = new ActivationTrace(new TraceInfo(file.getFileName().toString(), corpus,
                 options.describeRules(), 0), neurons);
-        double[] activeSum = new double[nLayers];
-        double[] errorSum = new double[nLayers];
-        NeuronMeans[] means = new NeuronMeans[nLayers];
+        LayerRecorder[] recorders = new LayerRecorder[nLayers];
         for (int l = 0; l < nLayers; l++) {
-            means[l] = new NeuronMeans(neurons[l]);
-        }
-        RuleError[] errors = new RuleError[nLayers];
-        for (int l = 0; l < nLayers; l++) {
-            errors[l] = new RuleError(layers.get(l).spec().dModel());
+            recorders[l] = new LayerRecorder(layers.get(l), options.ruleFor(l), options.measureError());
         }
         long tokens = 0;
         int count = 0;
@@ -155,38 +149,19 @@ public final class OnnxProfiler implements AutoCloseable {
             if (tokens >= options.maxTokens()) {
                 break;
             }
+            if (p.length() == 0) {
+                continue;
+            }
             EncodedPassage cut = truncate(p, options.maxSequenceLength());
             float[][] acts = activations(cut);
             int take = (int) Math.min(cut.length(), options.maxTokens() - tokens);
-            if (take > 0) {
-                trace.addPassageStart((int) tokens);
-            }
-            RoaringBitmap[][] sets = new RoaringBitmap[nLayers][take];
-            double[] passageError = new double[nLayers];
+            RoaringBitmap[][] sets = new RoaringBitmap[nLayers][];
             // Layers are independent: spread them over cores while ONNX Runtime is idle.
-            java.util.stream.IntStream.range(0, nLayers).parallel().forEach(l -> {
-                int f = neurons[l];
-                ActivityRule rule = options.ruleFor(l);
-                for (int t = 0; t < take; t++) {
-                    RoaringBitmap active = new RoaringBitmap();
-                    int base = t * f;
-                    for (int i = 0; i < f; i++) {
-                        if (rule.isActive(acts[l][base + i])) {
-                            active.add(i);
-                        }
-                    }
-                    means[l].add(acts[l], base, active);
-                    if (options.measureError()) {
-                        passageError[l] += errors[l].relative(layers.get(l), acts[l], base, active);
-                    }
-                    sets[l][t] = active;
-                }
-            });
+            java.util.stream.IntStream.range(0, nLayers).parallel().forEach(l -> sets[l] = recorders[l].record(acts[l], take));
+            trace.addPassageStart((int) tokens);
             for (int l = 0; l < nLayers; l++) {
-                errorSum[l] += passageError[l];
-                for (int t = 0; t < take; t++) {
-                    activeSum[l] += sets[l][t].getCardinality() / (double) neurons[l];
-                    trace.add(l, sets[l][t]);
+                for (RoaringBitmap active : sets[l]) {
+                    trace.add(l, active);
                 }
             }
             tokens += take;
@@ -195,19 +170,17 @@ public final class OnnxProfiler implements AutoCloseable {
         }
         double[] meanActive = new double[nLayers];
         double[] meanError = new double[options.measureError() ? nLayers : 0];
-        for (int l = 0; l < nLayers; l++) {
-            meanActive[l] = tokens == 0 ? 0 : activeSum[l] / tokens;
-            if (options.measureError()) {
-                meanError[l] = tokens == 0 ? 0 : errorSum[l] / tokens;
-            }
-        }
-        ActivationTrace done = trace.withInfo(new TraceInfo(trace.info().model(), corpus, options.describeRules(), tokens));
         float[][] meanAct = new float[nLayers][];
         float[][] meanInactive = new float[nLayers][];
         for (int l = 0; l < nLayers; l++) {
-            meanAct[l] = means[l].meanAll();
-            meanInactive[l] = means[l].meanInactive();
+            meanActive[l] = recorders[l].meanActiveFraction(tokens);
+            if (options.measureError()) {
+                meanError[l] = recorders[l].meanRelativeError(tokens);
+            }
+            meanAct[l] = recorders[l].meanActivation();
+            meanInactive[l] = recorders[l].meanInactiveActivation();
         }
+        ActivationTrace done = trace.withInfo(new TraceInfo(trace.info().model(), corpus, options.describeRules(), tokens));
         return new ProfileResult(done, meanActive, meanError, meanAct, meanInactive, tokens, count);
     }
 
