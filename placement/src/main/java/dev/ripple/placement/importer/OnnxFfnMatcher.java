@@ -104,10 +104,10 @@ final class OnnxFfnMatcher {
             case "Gelu", "BiasGelu" -> {
                 OnnxAttribute approx = p.attributes().get("approximate");
                 boolean tanh = approx != null && "tanh".equals(approx.s());
-                return p.inputs().size() == 1 ? linear(tanh ? Activation.GELU_TANH : Activation.GELU, p.input(0)) : null;
+                return fusedBias(tanh ? Activation.GELU_TANH : Activation.GELU, p);
             }
             case "FastGelu" -> {
-                return p.inputs().size() == 1 ? linear(Activation.GELU_TANH, p.input(0)) : null;
+                return fusedBias(Activation.GELU_TANH, p);
             }
             case "Silu", "Swish" -> {
                 return linear(Activation.SILU, p.input(0));
@@ -120,6 +120,22 @@ final class OnnxFfnMatcher {
                 return null;
             }
         }
+    }
+
+    /**
+     * ONNX Runtime's optimiser fuses the up bias into the activation ({@code BiasGelu(x·W, b)},
+     * {@code FastGelu(x·W, b)}); a second input is that bias.
+     */
+    private Elementwise fusedBias(Activation a, OnnxNode act) {
+        if (act.inputs().size() == 1 || act.input(1).isEmpty()) {
+            return linear(a, act.input(0));
+        }
+        OnnxLinear lin = OnnxLinear.producing(g, act.input(0));
+        OnnxTensor bias = g.constant(act.input(1));
+        if (lin == null || lin.bias() != null || bias == null || !OnnxLinear.isVector(bias, lin.out())) {
+            return null;
+        }
+        return new Elementwise(a, new OnnxLinear(lin.input(), lin.weight(), bias, act.input(0)));
     }
 
     private Elementwise linear(Activation a, String preActivation) {

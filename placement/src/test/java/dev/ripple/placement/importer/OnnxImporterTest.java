@@ -68,6 +68,21 @@ class OnnxImporterTest {
     }
 
     @Test
+    void fusedBiasGeluFromTheOnnxRuntimeOptimiser() throws Exception {
+        OnnxTestWriter w = new OnnxTestWriter(17);
+        w.input("x", 1, "batch", "d");
+        float[] bias = {1, 2, 3, 4, 5};
+        String u = w.node("MatMul", "x", w.initializer("up", new long[] {3, 5}, new float[15]));
+        String act = w.node("BiasGelu", u, w.initializer("up_bias", new long[] {5}, bias));
+        w.output(w.node("MatMul", act, w.initializer("down", new long[] {5, 3}, new float[15])));
+        Path file = dir.resolve("biasgelu.onnx");
+        Files.write(file, w.build());
+        ImportedModel m = OnnxImporter.importFfns(file, DType.F32);
+        assertEquals(dev.ripple.core.ffn.Activation.GELU, m.layers().get(0).spec().activation());
+        assertArrayEquals(bias, m.layers().get(0).upBias());
+    }
+
+    @Test
     void graphWithoutFfnIsRejectedWithWhatWasFound() throws Exception {
         OnnxTestWriter w = new OnnxTestWriter(17);
         w.input("x", 1, "batch", "d");
