@@ -6,7 +6,6 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -45,8 +44,7 @@ final class HfCheckpoint {
                 throw new ModelFormatException(index, "weight_map", "missing or not an object");
             }
             Map<String, SafetensorsFile> shards = new LinkedHashMap<>();
-            for (Iterator<Map.Entry<String, JsonNode>> it = map.fields(); it.hasNext(); ) {
-                Map.Entry<String, JsonNode> e = it.next();
+            for (Map.Entry<String, JsonNode> e : map.properties()) {
                 String shard = e.getValue().asText("");
                 Path shardPath = dir.resolve(shard).normalize();
                 if (shard.isEmpty() || !shardPath.startsWith(dir.normalize())) {

@@ -11,7 +11,6 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.Arrays;
 import java.util.Collections;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -83,8 +82,7 @@ public final class SafetensorsFile {
             long dataStart = 8 + headerLength;
             long dataSize = size - dataStart;
             Map<String, Entry> entries = new LinkedHashMap<>();
-            for (Iterator<Map.Entry<String, JsonNode>> it = root.fields(); it.hasNext(); ) {
-                Map.Entry<String, JsonNode> f = it.next();
+            for (Map.Entry<String, JsonNode> f : root.properties()) {
                 if (f.getKey().equals("__metadata__")) {
                     continue;
                 }
