@@ -123,6 +123,32 @@ class MiniLmImportTest {
         }
     }
 
+    @Test
+    void wholeEncoderRunsFromTheImportedTensorsAlone() throws Exception {
+        long[] ids = {101, 1996, 3222, 10217, 2000, 1996, 4811, 1012, 102};
+        int n = ids.length;
+        long[] mask = new long[n];
+        java.util.Arrays.fill(mask, 1);
+        float[][] java = new BertReference(model).forward(ids, new long[n]);
+        OrtEnvironment env = OrtEnvironment.getEnvironment();
+        try (OrtSession s = env.createSession(onnx.toString(), new OrtSession.SessionOptions());
+             OnnxTensor tIds = OnnxTensor.createTensor(env, LongBuffer.wrap(ids), new long[] {1, n});
+             OnnxTensor tMask = OnnxTensor.createTensor(env, LongBuffer.wrap(mask), new long[] {1, n});
+             OnnxTensor tType = OnnxTensor.createTensor(env, LongBuffer.wrap(new long[n]), new long[] {1, n});
+             OrtSession.Result r = s.run(Map.of("input_ids", tIds, "attention_mask", tMask, "token_type_ids", tType),
+                     Set.of("output_0"))) {
+            float[] ort = floats(r, "output_0");
+            assertEquals(n * 384, ort.length);
+            double maxErr = 0;
+            for (int t = 0; t < n; t++) {
+                for (int k = 0; k < 384; k++) {
+                    maxErr = Math.max(maxErr, Math.abs(java[t][k] - ort[t * 384 + k]));
+                }
+            }
+            assertTrue(maxErr < 1e-3, "last hidden state differs from ONNX Runtime by " + maxErr);
+        }
+    }
+
     private static float[] floats(OrtSession.Result r, String name) {
         FloatBuffer b = ((OnnxTensor) r.get(name).orElseThrow()).getFloatBuffer();
         float[] v = new float[b.remaining()];
