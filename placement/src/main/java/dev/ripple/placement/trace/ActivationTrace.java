@@ -13,6 +13,8 @@ public final class ActivationTrace {
     private final TraceInfo info;
     private final int[] neurons;
     private final List<List<RoaringBitmap>> perLayer;
+    private int[] passageStarts = new int[0];
+    private int passages;
 
     /**
      * @param info    what the trace was recorded from (model, corpus, rule, token count)
@@ -34,6 +36,42 @@ public final class ActivationTrace {
                     + (neurons[layer] - 1));
         }
         perLayer.get(layer).add(active);
+    }
+
+    /**
+     * Records that a passage (sentence) starts at token {@code firstToken}; starts must increase.
+     * Passage boundaries let evaluations report prefill-like (whole passage) figures beside
+     * per-token ones. A trace without boundaries is one stream of tokens.
+     */
+    public void addPassageStart(int firstToken) {
+        if (firstToken < 0 || (passages > 0 && firstToken <= passageStarts[passages - 1])) {
+            throw new IllegalArgumentException("passage starts must increase: " + firstToken + " after "
+                    + (passages == 0 ? "none" : passageStarts[passages - 1]));
+        }
+        if (passages == passageStarts.length) {
+            passageStarts = java.util.Arrays.copyOf(passageStarts, Math.max(16, passages * 2));
+        }
+        passageStarts[passages++] = firstToken;
+    }
+
+    /** First token of each passage, increasing; empty when boundaries were not recorded. */
+    public int[] passageStarts() {
+        return java.util.Arrays.copyOf(passageStarts, passages);
+    }
+
+    /**
+     * The same active sets under another description, e.g. once the profiler knows the final
+     * token count. The bitmaps are shared, not copied.
+     */
+    public ActivationTrace withInfo(TraceInfo other) {
+        ActivationTrace t = new ActivationTrace(other, neurons);
+        for (int l = 0; l < neurons.length; l++) {
+            t.perLayer.get(l).addAll(perLayer.get(l));
+        }
+        for (int i = 0; i < passages; i++) {
+            t.addPassageStart(passageStarts[i]);
+        }
+        return t;
     }
 
     public TraceInfo info() {

@@ -1,0 +1,112 @@
+package dev.ripple.placement.importer;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * A Hugging Face checkpoint directory: {@code config.json} plus either {@code model.safetensors}
+ * or shards listed in {@code model.safetensors.index.json} ({@code weight_map}: tensor → file).
+ * A path to a single {@code .safetensors} file is accepted too, with {@code config.json} beside it.
+ */
+final class HfCheckpoint {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    static final long MAX_JSON = 16L << 20;
+
+    final Path root;
+    final ObjectNode config;
+    /** Tensor name → the shard holding it. */
+    final Map<String, SafetensorsFile> tensors;
+
+    private HfCheckpoint(Path root, ObjectNode config, Map<String, SafetensorsFile> tensors) {
+        this.root = root;
+        this.config = config;
+        this.tensors = tensors;
+    }
+
+    static HfCheckpoint open(Path path) throws IOException {
+        Path dir = Files.isDirectory(path) ? path : path.toAbsolutePath().getParent();
+        ObjectNode config = readObject(dir.resolve("config.json"));
+        Map<String, SafetensorsFile> tensors = new LinkedHashMap<>();
+        if (!Files.isDirectory(path)) {
+            add(tensors, SafetensorsFile.open(path));
+        } else if (Files.exists(dir.resolve("model.safetensors"))) {
+            add(tensors, SafetensorsFile.open(dir.resolve("model.safetensors")));
+        } else if (Files.exists(dir.resolve("model.safetensors.index.json"))) {
+            Path index = dir.resolve("model.safetensors.index.json");
+            JsonNode map = readObject(index).get("weight_map");
+            if (map == null || !map.isObject()) {
+                throw new ModelFormatException(index, "weight_map", "missing or not an object");
+            }
+            Map<String, SafetensorsFile> shards = new LinkedHashMap<>();
+            for (Map.Entry<String, JsonNode> e : map.properties()) {
+                String shard = e.getValue().asText("");
+                Path shardPath = dir.resolve(shard).normalize();
+                if (shard.isEmpty() || !shardPath.startsWith(dir.normalize())) {
+                    throw new ModelFormatException(index, "weight_map", "tensor '" + e.getKey() + "' maps to '" + shard
+                            + "', not a file in " + dir);
+                }
+                SafetensorsFile f = shards.get(shard);
+                if (f == null) {
+                    f = SafetensorsFile.open(shardPath);
+                    shards.put(shard, f);
+                }
+                if (!f.entries().containsKey(e.getKey())) {
+                    throw new ModelFormatException(shardPath, "tensor '" + e.getKey() + "'", "listed in " + index.getFileName()
+                            + " but not in the shard");
+                }
+                tensors.put(e.getKey(), f);
+            }
+        } else {
+            throw new ModelFormatException(dir, "checkpoint", "has neither model.safetensors nor model.safetensors.index.json");
+        }
+        return new HfCheckpoint(dir, config, tensors);
+    }
+
+    private static void add(Map<String, SafetensorsFile> tensors, SafetensorsFile f) {
+        for (String name : f.entries().keySet()) {
+            tensors.put(name, f);
+        }
+    }
+
+    static ObjectNode readObject(Path file) throws IOException {
+        if (!Files.exists(file)) {
+            throw new ModelFormatException(file, "file", "not found");
+        }
+        long size = Files.size(file);
+        if (size > MAX_JSON) {
+            throw new ModelFormatException(file, "file", size + " bytes is too large for a JSON config (limit " + MAX_JSON + ")");
+        }
+        try {
+            JsonNode n = JSON.readTree(Files.readAllBytes(file));
+            if (n == null || !n.isObject()) {
+                throw new ModelFormatException(file, "json", "is not a JSON object");
+            }
+            return (ObjectNode) n;
+        } catch (com.fasterxml.jackson.core.JacksonException e) {
+            throw new ModelFormatException(file, "json", "does not parse: " + e.getOriginalMessage(), e);
+        }
+    }
+
+    boolean has(String name) {
+        return tensors.containsKey(name);
+    }
+
+    SafetensorsFile.Entry entry(String name) {
+        SafetensorsFile f = tensors.get(name);
+        return f == null ? null : f.entries().get(name);
+    }
+
+    float[] read(String name) throws IOException {
+        SafetensorsFile f = tensors.get(name);
+        if (f == null) {
+            throw new ModelFormatException(root, "tensor '" + name + "'", "not in the checkpoint");
+        }
+        return f.read(name);
+    }
+}

@@ -1,0 +1,65 @@
+package dev.ripple.placement.importer;
+
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.ripple.core.ffn.FfnLayerWeights;
+import dev.ripple.core.format.PlacedLayer;
+import dev.ripple.core.format.RippleContents;
+import dev.ripple.core.format.ResidentTensor;
+import java.util.List;
+
+/**
+ * What an importer extracts from a model file: everything a {@code .ripple} file needs except the
+ * placement. FFN layers are in the model's original neuron order; resident tensors hold every
+ * other weight, named as docs/IMPORT.md specifies, with matrices in [out, in] layout.
+ *
+ * <pre>{@code
+ * ImportedModel m = OnnxImporter.read(Path.of("all-minilm-l6-v2.onnx"));
+ * RippleContents c = m.toContents();          // identity placement
+ * RippleFileWriter.write(Path.of("minilm.ripple"), c);
+ * }</pre>
+ *
+ * @param source            the model file or directory it came from
+ * @param architecture      architecture config (type, sizes, per-layer tensor names; docs/IMPORT.md)
+ * @param tensors           resident tensors (embeddings, attention, norms, biases)
+ * @param layers            FFN layers in layer order, neurons in original order
+ * @param activationOutputs for ONNX, the graph name of each layer's activation tensor (the down
+ *                          projection's input), which the profiler adds as a graph output; empty for
+ *                          safetensors
+ */
+public record ImportedModel(String source, ObjectNode architecture, List<ResidentTensor> tensors,
+                            List<FfnLayerWeights> layers, List<String> activationOutputs) {
+
+    public ImportedModel {
+        architecture = architecture.deepCopy();
+        tensors = List.copyOf(tensors);
+        layers = List.copyOf(layers);
+        activationOutputs = List.copyOf(activationOutputs);
+    }
+
+    @Override
+    public ObjectNode architecture() {
+        return architecture.deepCopy();
+    }
+
+    /** Contents for {@code RippleFileWriter} with every layer in original order. */
+    public RippleContents toContents() {
+        ObjectNode prov = JsonNodeFactory.instance.objectNode();
+        prov.put("sourceModel", source);
+        prov.put("placement", "identity");
+        RippleContents c = new RippleContents().architecture(architecture).provenance(prov);
+        tensors.forEach(c::addTensor);
+        layers.forEach(l -> c.addLayer(PlacedLayer.identity(l)));
+        return c;
+    }
+
+    /** Finds a resident tensor by name. */
+    public ResidentTensor tensor(String name) {
+        for (ResidentTensor t : tensors) {
+            if (t.name().equals(name)) {
+                return t;
+            }
+        }
+        throw new IllegalArgumentException("no resident tensor '" + name + "' in " + source);
+    }
+}

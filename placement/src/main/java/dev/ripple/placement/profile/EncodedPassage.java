@@ -1,0 +1,22 @@
+package dev.ripple.placement.profile;
+
+/**
+ * One tokenised passage as BERT-style models take it.
+ *
+ * @param ids           token ids, special tokens included
+ * @param attentionMask 1 per real token
+ * @param typeIds       segment ids (0 for single sentences)
+ */
+public record EncodedPassage(long[] ids, long[] attentionMask, long[] typeIds) {
+
+    public EncodedPassage {
+        if (ids.length != attentionMask.length || ids.length != typeIds.length) {
+            throw new IllegalArgumentException("ids, mask and type ids differ in length: " + ids.length + ", "
+                    + attentionMask.length + ", " + typeIds.length);
+        }
+    }
+
+    public int length() {
+        return ids.length;
+    }
+}

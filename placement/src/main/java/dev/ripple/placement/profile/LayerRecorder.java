@@ -1,0 +1,63 @@
+package dev.ripple.placement.profile;
+
+import dev.ripple.core.ffn.FfnLayerWeights;
+import org.roaringbitmap.RoaringBitmap;
+
+/**
+ * What a profiling run records for one FFN layer: the active set of each token under the layer's
+ * rule, the active fraction, the rule's FFN output error and the per-neuron means. One instance
+ * per layer, used by one thread at a time.
+ */
+final class LayerRecorder {
+    private final FfnLayerWeights weights;
+    private final ActivityRule rule;
+    private final RuleError error;
+    private final NeuronMeans means;
+    private double activeSum;
+    private double errorSum;
+
+    LayerRecorder(FfnLayerWeights weights, ActivityRule rule, boolean measureError) {
+        this.weights = weights;
+        this.rule = rule;
+        this.error = measureError ? new RuleError(weights.spec().dModel()) : null;
+        this.means = new NeuronMeans(weights.spec().dFfn());
+    }
+
+    /** Records the first {@code tokens} rows of {@code acts} ([tokens × dFfn]); returns their active sets. */
+    RoaringBitmap[] record(float[] acts, int tokens) {
+        int f = weights.spec().dFfn();
+        RoaringBitmap[] sets = new RoaringBitmap[tokens];
+        for (int t = 0; t < tokens; t++) {
+            int base = t * f;
+            RoaringBitmap active = new RoaringBitmap();
+            for (int i = 0; i < f; i++) {
+                if (rule.isActive(acts[base + i])) {
+                    active.add(i);
+                }
+            }
+            means.add(acts, base, active);
+            activeSum += active.getCardinality() / (double) f;
+            if (error != null) {
+                errorSum += error.relative(weights, acts, base, active);
+            }
+            sets[t] = active;
+        }
+        return sets;
+    }
+
+    double meanActiveFraction(long tokens) {
+        return tokens == 0 ? 0 : activeSum / tokens;
+    }
+
+    double meanRelativeError(long tokens) {
+        return tokens == 0 ? 0 : errorSum / tokens;
+    }
+
+    float[] meanActivation() {
+        return means.meanAll();
+    }
+
+    float[] meanInactiveActivation() {
+        return means.meanInactive();
+    }
+}

@@ -1,0 +1,254 @@
+package dev.ripple.placement.profile;
+
+import ai.onnxruntime.OnnxTensor;
+import ai.onnxruntime.OnnxValue;
+import ai.onnxruntime.OrtEnvironment;
+import ai.onnxruntime.OrtException;
+import ai.onnxruntime.OrtSession;
+import dev.ripple.core.ffn.FfnLayerWeights;
+import dev.ripple.core.format.DType;
+import dev.ripple.placement.importer.ImportedModel;
+import dev.ripple.placement.importer.OnnxImporter;
+import dev.ripple.placement.importer.OnnxModel;
+import dev.ripple.placement.importer.OnnxOutputsRewriter;
+import dev.ripple.placement.importer.UnsupportedModelException;
+import dev.ripple.placement.trace.ActivationTrace;
+import dev.ripple.placement.trace.TraceInfo;
+import java.io.IOException;
+import java.nio.FloatBuffer;
+import java.nio.LongBuffer;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.roaringbitmap.RoaringBitmap;
+
+/**
+ * Records which FFN neurons fire, token by token, by running an ONNX model in ONNX Runtime with
+ * every FFN activation tensor added as an extra graph output ({@link OnnxOutputsRewriter}).
+ * Passages run one at a time (no padding, so every recorded token is a real one); each token's
+ * active set per layer goes into an {@link ActivationTrace}. The FFN output error the rule causes
+ * is computed in Java from the returned activations and the imported down weights.
+ *
+ * <pre>{@code
+ * try (OnnxProfiler p = OnnxProfiler.open(Path.of("model.onnx"), Path.of("tokenizer.json"),
+ *         ProfileOptions.defaults().withMaxTokens(20_000))) {
+ *     ProfileResult r = p.profile(corpus.passages(), "europarl en calibration", ProfileProgress.NONE);
+ *     TraceFiles.write(Path.of("model.rtrace"), r.trace());
+ * }
+ * }</pre>
+ *
+ * <p>Model inputs are fed by name: {@code input_ids}, {@code attention_mask},
+ * {@code token_type_ids}, {@code position_ids}; any other input is reported as unsupported.
+ */
+public final class OnnxProfiler implements AutoCloseable {
+    private final Path file;
+    private final ImportedModel model;
+    private final ProfileOptions options;
+    private final OrtEnvironment env;
+    private final OrtSession session;
+    private final PassageTokenizer tokenizer;
+    private final Set<String> outputs;
+
+    private OnnxProfiler(Path file, ImportedModel model, ProfileOptions options, OrtEnvironment env, OrtSession session,
+                         PassageTokenizer tokenizer) {
+        this.file = file;
+        this.model = model;
+        this.options = options;
+        this.env = env;
+        this.session = session;
+        this.tokenizer = tokenizer;
+        this.outputs = new LinkedHashSet<>(model.activationOutputs());
+    }
+
+    /**
+     * Opens a model for profiling.
+     *
+     * @param tokenizerJson the model's tokenizer.json, or null to use {@link #profileEncoded} only
+     */
+    public static OnnxProfiler open(Path onnxFile, Path tokenizerJson, ProfileOptions options) throws IOException {
+        OnnxModel parsed = OnnxModel.read(onnxFile);
+        ImportedModel ffns = OnnxImporter.ffnsOf(parsed, DType.F32);
+        byte[] rewritten = OnnxOutputsRewriter.withOutputs(parsed, ffns.activationOutputs());
+        OrtEnvironment env = OrtEnvironment.getEnvironment();
+        OrtSession session = null;
+        PassageTokenizer tok = null;
+        try (OrtSession.SessionOptions so = new OrtSession.SessionOptions()) {
+            int threads = options.threads() == 0 ? Runtime.getRuntime().availableProcessors() : options.threads();
+            so.setIntraOpNumThreads(threads);
+            so.setInterOpNumThreads(1);
+            session = env.createSession(rewritten, so);
+            for (String in : session.getInputNames()) {
+                if (!List.of("input_ids", "attention_mask", "token_type_ids", "position_ids").contains(in)) {
+                    throw new UnsupportedModelException(onnxFile, "model input '" + in + "' is not one the profiler can feed"
+                            + " (input_ids, attention_mask, token_type_ids, position_ids); inputs: " + session.getInputNames());
+                }
+            }
+            if (tokenizerJson != null) {
+                tok = PassageTokenizer.open(tokenizerJson, options.maxSequenceLength());
+            }
+            OnnxProfiler p = new OnnxProfiler(onnxFile, ffns, options, env, session, tok);
+            session = null;
+            tok = null;
+            return p;
+        } catch (OrtException e) {
+            throw new IOException(onnxFile + ": ONNX Runtime cannot load the model: " + e.getMessage(), e);
+        } finally {
+            if (session != null) {
+                closeQuietly(session);
+            }
+            if (tok != null) {
+                tok.close();
+            }
+        }
+    }
+
+    /** The model's FFN layers (original neuron order) and activation tensor names. */
+    public ImportedModel model() {
+        return model;
+    }
+
+    /** Tokenises and profiles {@code passages} until the token budget is reached. */
+    public ProfileResult profile(Iterable<String> passages, String corpus, ProfileProgress progress) throws IOException {
+        if (tokenizer == null) {
+            throw new IllegalStateException("opened without a tokenizer; use profileEncoded");
+        }
+        Iterable<EncodedPassage> encoded = () -> new java.util.Iterator<>() {
+            final java.util.Iterator<String> it = passages.iterator();
+
+            @Override
+            public boolean hasNext() {
+                return it.hasNext();
+            }
+
+            @Override
+            public EncodedPassage next() {
+                return tokenizer.encode(it.next());
+            }
+        };
+        return profileEncoded(encoded, corpus, progress);
+    }
+
+    /** Profiles already tokenised passages (each truncated to the maximum sequence length). */
+    public ProfileResult profileEncoded(Iterable<EncodedPassage> passages, String corpus, ProfileProgress progress)
+            throws IOException {
+        List<FfnLayerWeights> layers = model.layers();
+        int nLayers = layers.size();
+        int[] neurons = layers.stream().mapToInt(l -> l.spec().dFfn()).toArray();
+        ActivationTrace trace = new ActivationTrace(new TraceInfo(file.getFileName().toString(), corpus,
+                options.describeRules(), 0), neurons);
+        LayerRecorder[] recorders = new LayerRecorder[nLayers];
+        for (int l = 0; l < nLayers; l++) {
+            recorders[l] = new LayerRecorder(layers.get(l), options.ruleFor(l), options.measureError());
+        }
+        long tokens = 0;
+        int count = 0;
+        for (EncodedPassage p : passages) {
+            if (tokens >= options.maxTokens()) {
+                break;
+            }
+            if (p.length() == 0) {
+                continue;
+            }
+            EncodedPassage cut = truncate(p, options.maxSequenceLength());
+            float[][] acts = activations(cut);
+            int take = (int) Math.min(cut.length(), options.maxTokens() - tokens);
+            RoaringBitmap[][] sets = new RoaringBitmap[nLayers][];
+            // Layers are independent: spread them over cores while ONNX Runtime is idle.
+            java.util.stream.IntStream.range(0, nLayers).parallel().forEach(l -> sets[l] = recorders[l].record(acts[l], take));
+            trace.addPassageStart((int) tokens);
+            for (int l = 0; l < nLayers; l++) {
+                for (RoaringBitmap active : sets[l]) {
+                    trace.add(l, active);
+                }
+            }
+            tokens += take;
+            count++;
+            progress.update(tokens, options.maxTokens(), count);
+        }
+        double[] meanActive = new double[nLayers];
+        double[] meanError = new double[options.measureError() ? nLayers : 0];
+        float[][] meanAct = new float[nLayers][];
+        float[][] meanInactive = new float[nLayers][];
+        for (int l = 0; l < nLayers; l++) {
+            meanActive[l] = recorders[l].meanActiveFraction(tokens);
+            if (options.measureError()) {
+                meanError[l] = recorders[l].meanRelativeError(tokens);
+            }
+            meanAct[l] = recorders[l].meanActivation();
+            meanInactive[l] = recorders[l].meanInactiveActivation();
+        }
+        ActivationTrace done = trace.withInfo(new TraceInfo(trace.info().model(), corpus, options.describeRules(), tokens));
+        return new ProfileResult(done, meanActive, meanError, meanAct, meanInactive, tokens, count);
+    }
+
+    /**
+     * Runs one passage and returns, per layer, the activations as [tokens × dFfn] row-major.
+     *
+     * @throws IOException when ONNX Runtime fails or returns a tensor of an unexpected size
+     */
+    public float[][] activations(EncodedPassage p) throws IOException {
+        int n = p.length();
+        long[] shape = {1, n};
+        Map<String, OnnxTensor> inputs = new HashMap<>();
+        try {
+            for (String name : session.getInputNames()) {
+                long[] values = switch (name) {
+                    case "input_ids" -> p.ids();
+                    case "attention_mask" -> p.attentionMask();
+                    case "token_type_ids" -> p.typeIds();
+                    default -> java.util.stream.LongStream.range(0, n).toArray();
+                };
+                inputs.put(name, OnnxTensor.createTensor(env, LongBuffer.wrap(values), shape));
+            }
+            try (OrtSession.Result r = session.run(inputs, outputs)) {
+                List<FfnLayerWeights> layers = model.layers();
+                float[][] out = new float[layers.size()][];
+                for (int l = 0; l < layers.size(); l++) {
+                    String name = model.activationOutputs().get(l);
+                    OnnxValue v = r.get(name).orElseThrow(() -> new IOException(file + ": ONNX Runtime returned no '" + name + "'"));
+                    FloatBuffer fb = ((OnnxTensor) v).getFloatBuffer();
+                    long expected = (long) n * layers.get(l).spec().dFfn();
+                    if (fb == null || fb.remaining() != expected) {
+                        throw new IOException(file + ": activation tensor '" + name + "' of layer " + l + " holds "
+                                + (fb == null ? "no floats" : fb.remaining() + " floats") + ", expected " + expected
+                                + " (" + n + " tokens × " + layers.get(l).spec().dFfn() + " neurons)");
+                    }
+                    out[l] = new float[(int) expected];
+                    fb.get(out[l]);
+                }
+                return out;
+            }
+        } catch (OrtException e) {
+            throw new IOException(file + ": ONNX Runtime failed on a passage of " + n + " tokens: " + e.getMessage(), e);
+        } finally {
+            inputs.values().forEach(OnnxTensor::close);
+        }
+    }
+
+    private static EncodedPassage truncate(EncodedPassage p, int max) {
+        if (p.length() <= max) {
+            return p;
+        }
+        return new EncodedPassage(java.util.Arrays.copyOf(p.ids(), max), java.util.Arrays.copyOf(p.attentionMask(), max),
+                java.util.Arrays.copyOf(p.typeIds(), max));
+    }
+
+    @Override
+    public void close() {
+        closeQuietly(session);
+        if (tokenizer != null) {
+            tokenizer.close();
+        }
+    }
+
+    private static void closeQuietly(OrtSession s) {
+        try {
+            s.close();
+        } catch (OrtException ignored) {
+            // Closing a session only frees native memory; nothing to recover.
+        }
+    }
+}

@@ -1,0 +1,57 @@
+package dev.ripple.placement.profile;
+
+import dev.ripple.placement.trace.ActivationTrace;
+
+/**
+ * What a profiling run produced.
+ *
+ * @param trace              active neurons per token and layer
+ * @param meanActiveFraction per layer, mean over tokens of |active| / dFfn
+ * @param meanRelativeError  per layer, mean over tokens of ||FFN_sparse − FFN_dense|| / ||FFN_dense||,
+ *                           where FFN_sparse keeps only active neurons (down bias included in both);
+ *                           empty when not measured
+ * @param meanActivation     per layer and neuron, mean activation over all tokens
+ * @param meanInactiveActivation per layer and neuron, mean activation over the tokens where the
+ *                           neuron was inactive under the rule (0 if it never was): the fill-in
+ *                           value that replaces a dropped neuron (ARCHITECTURE.md, mean fill-in)
+ * @param tokens             tokens recorded
+ * @param passages           passages run
+ */
+public record ProfileResult(ActivationTrace trace, double[] meanActiveFraction, double[] meanRelativeError,
+                            float[][] meanActivation, float[][] meanInactiveActivation, long tokens, int passages) {
+
+    public ProfileResult {
+        meanActiveFraction = meanActiveFraction.clone();
+        meanRelativeError = meanRelativeError.clone();
+        meanActivation = deepCopy(meanActivation);
+        meanInactiveActivation = deepCopy(meanInactiveActivation);
+    }
+
+    @Override
+    public float[][] meanActivation() {
+        return deepCopy(meanActivation);
+    }
+
+    @Override
+    public float[][] meanInactiveActivation() {
+        return deepCopy(meanInactiveActivation);
+    }
+
+    private static float[][] deepCopy(float[][] a) {
+        float[][] c = new float[a.length][];
+        for (int i = 0; i < a.length; i++) {
+            c[i] = a[i].clone();
+        }
+        return c;
+    }
+
+    @Override
+    public double[] meanActiveFraction() {
+        return meanActiveFraction.clone();
+    }
+
+    @Override
+    public double[] meanRelativeError() {
+        return meanRelativeError.clone();
+    }
+}

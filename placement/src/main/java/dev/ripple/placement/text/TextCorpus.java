@@ -1,0 +1,61 @@
+package dev.ripple.placement.text;
+
+import java.io.BufferedInputStream;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.zip.GZIPInputStream;
+
+/**
+ * Reads a calibration text: one passage per line, UTF-8, plain or gzip-compressed (recognised by
+ * its magic bytes, not its name), blank lines skipped, surrounding white space trimmed.
+ *
+ * <pre>{@code
+ * List<String> passages = TextCorpus.read(Path.of("calibration.txt.gz"), 10_000);
+ * }</pre>
+ */
+public final class TextCorpus {
+    private TextCorpus() {
+    }
+
+    /** Up to {@code maxPassages} non-blank lines of {@code file}. */
+    public static List<String> read(Path file, int maxPassages) throws IOException {
+        try (InputStream in = Files.newInputStream(file)) {
+            return read(in, maxPassages);
+        } catch (java.util.zip.ZipException e) {
+            throw new IOException(file + ": starts like gzip but does not decompress: " + e.getMessage(), e);
+        }
+    }
+
+    /** Up to {@code maxPassages} non-blank lines of a stream (closed by the caller). */
+    public static List<String> read(InputStream in, int maxPassages) throws IOException {
+        List<String> out = new ArrayList<>();
+        try (BufferedReader r = reader(in)) {
+            String line;
+            while (out.size() < maxPassages && (line = r.readLine()) != null) {
+                String s = line.strip();
+                if (!s.isEmpty()) {
+                    out.add(s);
+                }
+            }
+        }
+        return out;
+    }
+
+    /** A UTF-8 reader over {@code in}, decompressing when it starts with the gzip magic 1f 8b. */
+    public static BufferedReader reader(InputStream in) throws IOException {
+        BufferedInputStream b = new BufferedInputStream(in, 1 << 16);
+        b.mark(2);
+        int m0 = b.read();
+        int m1 = b.read();
+        b.reset();
+        InputStream data = (m0 == 0x1f && m1 == 0x8b) ? new GZIPInputStream(b, 1 << 16) : b;
+        return new BufferedReader(new InputStreamReader(data, StandardCharsets.UTF_8));
+    }
+}

@@ -1,0 +1,370 @@
+package dev.ripple.placement.trace;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.ripple.placement.trace.TraceFormatException.Problem;
+import java.io.BufferedInputStream;
+import java.io.BufferedOutputStream;
+import java.io.EOFException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.channels.Channels;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.util.Arrays;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.zip.CRC32C;
+import org.roaringbitmap.RoaringBitmap;
+
+/**
+ * Reads and writes activation trace files ({@code .rtrace}; layout in docs/TRACE.md).
+ *
+ * <pre>
+ *   magic "\x89RTR\r\n\x1a\n" | u16 major | u16 minor | u32 flags (0)
+ *   u32 infoLength | info JSON (UTF-8: model, corpus, rule, tokens)
+ *   u32 layers | per layer: u32 neurons, u32 tokens
+ *   u32 passages | per passage: u32 first token (increasing; 0 passages = no boundaries)
+ *   per layer, per token: u32 n | n bytes of RoaringBitmap portable serialisation
+ *   footer: u64 bytes before the footer | "RTRFOOT1" | u32 CRC32C of all bytes before the CRC
+ * </pre>
+ * All integers little-endian. Writing goes to a temporary file that is forced and atomically
+ * renamed; reading streams the file once, checks every declared count and length against the
+ * bytes left before allocating, checks each bitmap's size and range, and verifies the checksum.
+ *
+ * <pre>{@code
+ * TraceFiles.write(Path.of("minilm.rtrace"), trace);
+ * ActivationTrace back = TraceFiles.read(Path.of("minilm.rtrace"));
+ * }</pre>
+ */
+public final class TraceFiles {
+    static final byte[] MAGIC = {(byte) 0x89, 'R', 'T', 'R', '\r', '\n', 0x1A, '\n'};
+    static final byte[] FOOTER_MAGIC = {'R', 'T', 'R', 'F', 'O', 'O', 'T', '1'};
+    public static final int VERSION_MAJOR = 1;
+    public static final int VERSION_MINOR = 0;
+    static final int MAX_INFO_BYTES = 1 << 20;
+    static final int MAX_LAYERS = 1 << 16;
+    static final int FOOTER_BYTES = 8 + 8 + 4;
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private TraceFiles() {
+    }
+
+    /** Writes {@code trace} to {@code destination} atomically; returns the file size. */
+    public static long write(Path destination, ActivationTrace trace) throws IOException {
+        Path target = destination.toAbsolutePath();
+        Path dir = target.getParent();
+        Files.createDirectories(dir);
+        Path tmp = dir.resolve("." + target.getFileName() + ".tmp-" + Long.toHexString(ThreadLocalRandom.current().nextLong()));
+        boolean done = false;
+        try {
+            long size;
+            try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+                Out out = new Out(new BufferedOutputStream(Channels.newOutputStream(ch), 1 << 16));
+                writeTo(out, trace);
+                out.flush();
+                size = out.count;
+                ch.force(true);
+            }
+            try {
+                Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            } catch (AtomicMoveNotSupportedException e) {
+                throw new IOException(target + ": the file system cannot rename atomically; refusing a non-atomic write", e);
+            }
+            done = true;
+            return size;
+        } finally {
+            if (!done) {
+                Files.deleteIfExists(tmp);
+            }
+        }
+    }
+
+    private static void writeTo(Out out, ActivationTrace t) throws IOException {
+        out.bytes(MAGIC);
+        out.u16(VERSION_MAJOR);
+        out.u16(VERSION_MINOR);
+        out.u32(0);
+        ObjectNode info = JSON.createObjectNode();
+        info.put("model", t.info().model());
+        info.put("corpus", t.info().corpus());
+        info.put("rule", t.info().rule());
+        info.put("tokens", t.info().tokens());
+        byte[] json = JSON.writeValueAsBytes(info);
+        out.u32(json.length);
+        out.bytes(json);
+        out.u32(t.layers());
+        for (int l = 0; l < t.layers(); l++) {
+            out.u32(t.neurons(l));
+            out.u32(t.tokens(l));
+        }
+        int[] starts = t.passageStarts();
+        out.u32(starts.length);
+        for (int s : starts) {
+            out.u32(s);
+        }
+        ByteBuffer buf = ByteBuffer.allocate(0);
+        for (int l = 0; l < t.layers(); l++) {
+            for (RoaringBitmap active : t.layer(l)) {
+                RoaringBitmap b = active.clone();
+                b.runOptimize();
+                int n = b.serializedSizeInBytes();
+                if (buf.capacity() < n) {
+                    buf = ByteBuffer.allocate(Math.max(n, buf.capacity() * 2));
+                }
+                buf.clear();
+                b.serialize(buf);
+                out.u32(n);
+                out.bytes(buf.array(), n);
+            }
+        }
+        long before = out.count;
+        out.u64(before);
+        out.bytes(FOOTER_MAGIC);
+        out.u32((int) out.crc.getValue());
+    }
+
+    /** Reads and fully validates a trace file. */
+    public static ActivationTrace read(Path file) throws IOException {
+        long size = Files.size(file);
+        if (size < MAGIC.length + 8 + 4 + 4 + FOOTER_BYTES) {
+            throw new TraceFormatException(file, "file", Problem.TRUNCATED, "only " + size + " bytes; a trace file has at least "
+                    + (MAGIC.length + 16 + FOOTER_BYTES));
+        }
+        try (InputStream raw = new BufferedInputStream(Files.newInputStream(file), 1 << 16)) {
+            In in = new In(raw, file, size);
+            byte[] magic = in.bytes(MAGIC.length, "header");
+            if (!Arrays.equals(magic, MAGIC)) {
+                throw new TraceFormatException(file, "header", Problem.BAD_MAGIC, "first bytes " + Arrays.toString(magic)
+                        + " are not the trace magic");
+            }
+            int major = in.u16("header");
+            int minor = in.u16("header");
+            int flags = in.u32("header");
+            if (major != VERSION_MAJOR || flags != 0) {
+                throw new TraceFormatException(file, "header", Problem.UNSUPPORTED_VERSION, "version " + major + "." + minor
+                        + " flags " + flags + "; this reader supports " + VERSION_MAJOR + ".x without flags");
+            }
+            int infoLength = in.u32("info");
+            in.requireLength(infoLength, MAX_INFO_BYTES, "info");
+            TraceInfo info = parseInfo(file, in.bytes(infoLength, "info"));
+            int layers = in.u32("layers");
+            in.requireLength(layers, MAX_LAYERS, "layers");
+            in.requireRemaining((long) layers * 8, "layers");
+            int[] neurons = new int[layers];
+            int[] tokens = new int[layers];
+            long minBody = 0;
+            for (int l = 0; l < layers; l++) {
+                neurons[l] = in.u32("layers");
+                tokens[l] = in.u32("layers");
+                if (neurons[l] <= 0 || tokens[l] < 0) {
+                    throw new TraceFormatException(file, "layers", Problem.INCONSISTENT, "layer " + l + " declares "
+                            + Integer.toUnsignedString(neurons[l]) + " neurons and " + Integer.toUnsignedString(tokens[l])
+                            + " tokens");
+                }
+                minBody += 4L * tokens[l];
+            }
+            int passages = in.u32("passages");
+            in.requireLength(passages, Integer.MAX_VALUE - 8, "passages");
+            in.requireRemaining(4L * passages + minBody + FOOTER_BYTES, "passages");
+            ActivationTrace trace = new ActivationTrace(info, neurons);
+            int maxTokens = 0;
+            for (int tk : tokens) {
+                maxTokens = Math.max(maxTokens, tk);
+            }
+            for (int p = 0; p < passages; p++) {
+                int start = in.u32("passages");
+                try {
+                    if (start >= maxTokens) {
+                        throw new IllegalArgumentException("passage " + p + " starts at token " + start + " but layers hold "
+                                + maxTokens + " tokens");
+                    }
+                    trace.addPassageStart(start);
+                } catch (IllegalArgumentException e) {
+                    throw new TraceFormatException(file, "passages", Problem.INCONSISTENT, e.getMessage(), e);
+                }
+            }
+            byte[] buf = new byte[64];
+            for (int l = 0; l < layers; l++) {
+                for (int t = 0; t < tokens[l]; t++) {
+                    String where = "layer " + l + " token " + t;
+                    int n = in.u32(where);
+                    in.requireLength(n, Integer.MAX_VALUE - 8, where);
+                    in.requireRemaining((long) n + FOOTER_BYTES, where);
+                    if (buf.length < n) {
+                        buf = new byte[Math.max(n, buf.length * 2)];
+                    }
+                    in.readFully(buf, n, where);
+                    trace.add(l, bitmap(file, where, buf, n, neurons[l]));
+                }
+            }
+            long before = in.count;
+            long declared = in.u64("footer");
+            byte[] footerMagic = in.bytes(FOOTER_MAGIC.length, "footer");
+            int computed = (int) in.crc.getValue();
+            int stored = in.u32("footer");
+            if (declared != before || !Arrays.equals(footerMagic, FOOTER_MAGIC) || in.count != size) {
+                throw new TraceFormatException(file, "footer", Problem.INCONSISTENT, "footer declares " + declared
+                        + " bytes of content, found " + before + "; file size " + size + ", read " + in.count);
+            }
+            if (computed != stored) {
+                throw new TraceFormatException(file, "footer", Problem.CHECKSUM_MISMATCH, String.format(
+                        "stored CRC32C %08x, computed %08x", stored, computed));
+            }
+            return trace;
+        }
+    }
+
+    private static TraceInfo parseInfo(Path file, byte[] json) throws TraceFormatException {
+        try {
+            JsonNode n = JSON.readTree(json);
+            if (n == null || !n.isObject() || !n.path("tokens").canConvertToLong()) {
+                throw new TraceFormatException(file, "info", Problem.INCONSISTENT, "not a JSON object with model, corpus, rule, tokens");
+            }
+            return new TraceInfo(n.path("model").asText(""), n.path("corpus").asText(""), n.path("rule").asText(""),
+                    n.path("tokens").asLong());
+        } catch (IOException e) {
+            throw new TraceFormatException(file, "info", Problem.INCONSISTENT, "bad JSON: " + e.getMessage(), e);
+        }
+    }
+
+    private static RoaringBitmap bitmap(Path file, String where, byte[] buf, int n, int neurons) throws TraceFormatException {
+        RoaringBitmap b = new RoaringBitmap();
+        try {
+            b.deserialize(ByteBuffer.wrap(buf, 0, n).slice().order(ByteOrder.LITTLE_ENDIAN));
+        } catch (IOException | RuntimeException e) {
+            throw new TraceFormatException(file, where, Problem.INCONSISTENT, "bitmap of " + n + " bytes does not decode: " + e, e);
+        }
+        if (b.serializedSizeInBytes() != n) {
+            throw new TraceFormatException(file, where, Problem.INCONSISTENT, "bitmap decodes to " + b.serializedSizeInBytes()
+                    + " bytes, " + n + " stored");
+        }
+        if (!b.isEmpty() && (b.first() < 0 || b.last() >= neurons)) {
+            throw new TraceFormatException(file, where, Problem.INCONSISTENT, "neuron " + Integer.toUnsignedString(b.last())
+                    + " outside 0.." + (neurons - 1));
+        }
+        return b;
+    }
+
+    /** Little-endian output that counts bytes and checksums them. */
+    private static final class Out {
+        final OutputStream out;
+        final CRC32C crc = new CRC32C();
+        final byte[] scratch = new byte[8];
+        long count;
+
+        Out(OutputStream out) {
+            this.out = out;
+        }
+
+        void bytes(byte[] b) throws IOException {
+            bytes(b, b.length);
+        }
+
+        void bytes(byte[] b, int n) throws IOException {
+            out.write(b, 0, n);
+            crc.update(b, 0, n);
+            count += n;
+        }
+
+        void u16(int v) throws IOException {
+            ByteBuffer.wrap(scratch).order(ByteOrder.LITTLE_ENDIAN).putShort((short) v);
+            bytes(scratch, 2);
+        }
+
+        void u32(int v) throws IOException {
+            ByteBuffer.wrap(scratch).order(ByteOrder.LITTLE_ENDIAN).putInt(v);
+            bytes(scratch, 4);
+        }
+
+        void u64(long v) throws IOException {
+            ByteBuffer.wrap(scratch).order(ByteOrder.LITTLE_ENDIAN).putLong(v);
+            bytes(scratch, 8);
+        }
+
+        void flush() throws IOException {
+            out.flush();
+        }
+    }
+
+    /** Little-endian input that counts and checksums bytes and knows the file size. */
+    private static final class In {
+        final InputStream in;
+        final Path file;
+        final long size;
+        final CRC32C crc = new CRC32C();
+        final byte[] scratch = new byte[8];
+        long count;
+
+        In(InputStream in, Path file, long size) {
+            this.in = in;
+            this.file = file;
+            this.size = size;
+        }
+
+        void readFully(byte[] b, int n, String where) throws IOException {
+            try {
+                int off = 0;
+                while (off < n) {
+                    int r = in.read(b, off, n - off);
+                    if (r < 0) {
+                        throw new EOFException();
+                    }
+                    off += r;
+                }
+            } catch (EOFException e) {
+                throw new TraceFormatException(file, where, Problem.TRUNCATED, "file ends at byte " + count + " inside a "
+                        + n + "-byte field", e);
+            }
+            crc.update(b, 0, n);
+            count += n;
+        }
+
+        byte[] bytes(int n, String where) throws IOException {
+            requireRemaining(n, where);
+            byte[] b = new byte[n];
+            readFully(b, n, where);
+            return b;
+        }
+
+        int u16(String where) throws IOException {
+            requireRemaining(2, where);
+            readFully(scratch, 2, where);
+            return ByteBuffer.wrap(scratch).order(ByteOrder.LITTLE_ENDIAN).getShort() & 0xFFFF;
+        }
+
+        int u32(String where) throws IOException {
+            requireRemaining(4, where);
+            readFully(scratch, 4, where);
+            return ByteBuffer.wrap(scratch).order(ByteOrder.LITTLE_ENDIAN).getInt();
+        }
+
+        long u64(String where) throws IOException {
+            requireRemaining(8, where);
+            readFully(scratch, 8, where);
+            return ByteBuffer.wrap(scratch).order(ByteOrder.LITTLE_ENDIAN).getLong();
+        }
+
+        void requireRemaining(long n, String where) throws TraceFormatException {
+            if (n > size - count) {
+                throw new TraceFormatException(file, where, Problem.TRUNCATED, "needs " + n + " bytes at offset " + count
+                        + " but the file has " + (size - count) + " left");
+            }
+        }
+
+        void requireLength(int n, int max, String where) throws TraceFormatException {
+            if (n < 0 || n > max) {
+                throw new TraceFormatException(file, where, Problem.INCONSISTENT, "declared count "
+                        + Integer.toUnsignedString(n) + " exceeds the limit " + max);
+            }
+        }
+    }
+}

@@ -1,0 +1,55 @@
+package dev.ripple.placement.trace;
+
+import java.io.IOException;
+import java.nio.file.Path;
+
+/**
+ * A trace file that cannot be used. The message names the file, the section ({@code header},
+ * {@code info}, {@code layers}, {@code layer 3 token 17}, {@code footer}) and what is wrong, with
+ * expected versus actual values.
+ */
+public final class TraceFormatException extends IOException {
+    private static final long serialVersionUID = 1L;
+
+    /** What kind of problem was found. */
+    public enum Problem {
+        /** Not a trace file. */
+        BAD_MAGIC,
+        /** Written by a newer format version. */
+        UNSUPPORTED_VERSION,
+        /** Ends before a structure it declares. */
+        TRUNCATED,
+        /** Stored and computed CRC32C differ. */
+        CHECKSUM_MISMATCH,
+        /** Declared sizes, counts or bitmaps disagree. */
+        INCONSISTENT
+    }
+
+    private final transient Path file;
+    private final String section;
+    private final Problem problem;
+
+    public TraceFormatException(Path file, String section, Problem problem, String detail) {
+        this(file, section, problem, detail, null);
+    }
+
+    public TraceFormatException(Path file, String section, Problem problem, String detail, Throwable cause) {
+        super(file + ": " + section + ": " + problem.name().toLowerCase(java.util.Locale.ROOT).replace('_', ' ') + ": " + detail,
+                cause);
+        this.file = file;
+        this.section = section;
+        this.problem = problem;
+    }
+
+    public Path file() {
+        return file;
+    }
+
+    public String section() {
+        return section;
+    }
+
+    public Problem problem() {
+        return problem;
+    }
+}

@@ -1,0 +1,223 @@
+package dev.ripple.placement.importer;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.ripple.core.ffn.Activation;
+import dev.ripple.core.ffn.FfnLayerWeights;
+import dev.ripple.core.format.DType;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/** Generated OPT and Llama checkpoints in F32, F16 and BF16, single file and sharded. */
+class SafetensorsImporterTest {
+    static final int D = 8;
+    static final int F = 24;
+    static final int LAYERS = 2;
+    static final int VOCAB = 10;
+
+    @TempDir
+    Path dir;
+
+    /** Values exactly representable in f16 and bf16 (multiples of 1/64 in [-2, 2]), so all dtypes compare exactly. */
+    static float[] values(Random rnd, int n) {
+        float[] v = new float[n];
+        for (int i = 0; i < n; i++) {
+            v[i] = (rnd.nextInt(257) - 128) / 64f;
+        }
+        return v;
+    }
+
+    static SafetensorsTestWriter opt(long seed) {
+        Random rnd = new Random(seed);
+        SafetensorsTestWriter w = new SafetensorsTestWriter();
+        String b = "model.decoder.";
+        w.put(b + "embed_tokens.weight", new long[] {VOCAB, D}, values(rnd, VOCAB * D));
+        w.put(b + "embed_positions.weight", new long[] {20, D}, values(rnd, 20 * D));
+        w.put(b + "final_layer_norm.weight", new long[] {D}, values(rnd, D));
+        w.put(b + "final_layer_norm.bias", new long[] {D}, values(rnd, D));
+        for (int i = 0; i < LAYERS; i++) {
+            String p = b + "layers." + i + ".";
+            for (String proj : new String[] {"q_proj", "k_proj", "v_proj", "out_proj"}) {
+                w.put(p + "self_attn." + proj + ".weight", new long[] {D, D}, values(rnd, D * D));
+                w.put(p + "self_attn." + proj + ".bias", new long[] {D}, values(rnd, D));
+            }
+            for (String ln : new String[] {"self_attn_layer_norm", "final_layer_norm"}) {
+                w.put(p + ln + ".weight", new long[] {D}, values(rnd, D));
+                w.put(p + ln + ".bias", new long[] {D}, values(rnd, D));
+            }
+            w.put(p + "fc1.weight", new long[] {F, D}, values(rnd, F * D));
+            w.put(p + "fc1.bias", new long[] {F}, values(rnd, F));
+            w.put(p + "fc2.weight", new long[] {D, F}, values(rnd, D * F));
+            w.put(p + "fc2.bias", new long[] {D}, values(rnd, D));
+        }
+        return w;
+    }
+
+    static SafetensorsTestWriter llama(long seed) {
+        Random rnd = new Random(seed);
+        SafetensorsTestWriter w = new SafetensorsTestWriter();
+        w.put("model.embed_tokens.weight", new long[] {VOCAB, D}, values(rnd, VOCAB * D));
+        w.put("model.norm.weight", new long[] {D}, values(rnd, D));
+        w.put("lm_head.weight", new long[] {VOCAB, D}, values(rnd, VOCAB * D));
+        for (int i = 0; i < LAYERS; i++) {
+            String p = "model.layers." + i + ".";
+            for (String proj : new String[] {"q_proj", "k_proj", "v_proj", "o_proj"}) {
+                w.put(p + "self_attn." + proj + ".weight", new long[] {D, D}, values(rnd, D * D));
+            }
+            w.put(p + "input_layernorm.weight", new long[] {D}, values(rnd, D));
+            w.put(p + "post_attention_layernorm.weight", new long[] {D}, values(rnd, D));
+            w.put(p + "mlp.gate_proj.weight", new long[] {F, D}, values(rnd, F * D));
+            w.put(p + "mlp.up_proj.weight", new long[] {F, D}, values(rnd, F * D));
+            w.put(p + "mlp.down_proj.weight", new long[] {D, F}, values(rnd, D * F));
+        }
+        return w;
+    }
+
+    void config(Path d, boolean opt) throws Exception {
+        String json = opt
+                ? "{\"model_type\":\"opt\",\"num_hidden_layers\":2,\"hidden_size\":8,\"ffn_dim\":24,\"num_attention_heads\":2,"
+                + "\"vocab_size\":10,\"max_position_embeddings\":18,\"activation_function\":\"relu\",\"do_layer_norm_before\":true}"
+                : "{\"model_type\":\"llama\",\"num_hidden_layers\":2,\"hidden_size\":8,\"intermediate_size\":24,"
+                + "\"num_attention_heads\":2,\"num_key_value_heads\":1,\"vocab_size\":10,\"hidden_act\":\"silu\","
+                + "\"rms_norm_eps\":1e-6,\"rope_theta\":10000.0,\"tie_word_embeddings\":false}";
+        Files.writeString(d.resolve("config.json"), json);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"F32", "F16", "BF16"})
+    void optImportsExactly(String dtype) throws Exception {
+        SafetensorsTestWriter w = opt(7);
+        w.write(dir.resolve("model.safetensors"), dtype);
+        config(dir, true);
+        ImportedModel m = SafetensorsImporter.importModel(dir, DType.F16);
+        assertEquals(LAYERS, m.layers().size());
+        for (int i = 0; i < LAYERS; i++) {
+            String p = "model.decoder.layers." + i + ".";
+            FfnLayerWeights l = m.layers().get(i);
+            assertEquals(Activation.RELU, l.spec().activation());
+            assertEquals(DType.F16, l.spec().dtype());
+            assertNull(l.gate());
+            assertArrayEquals(w.values().get(p + "fc1.weight"), l.up());
+            assertArrayEquals(GeneratedFfnModel.transpose(w.values().get(p + "fc2.weight"), D, F), l.downColumns());
+            assertArrayEquals(w.values().get(p + "fc1.bias"), l.upBias());
+            assertArrayEquals(w.values().get(p + "fc2.bias"), l.downBias());
+        }
+        assertArrayEquals(w.values().get("model.decoder.layers.1.self_attn.k_proj.weight"),
+                m.tensor("model.decoder.layers.1.self_attn.k_proj.weight").values());
+        assertEquals(DType.ofLabel(dtype), m.tensor("model.decoder.embed_tokens.weight").dtype());
+        assertEquals(2 + 1 + 1 + LAYERS * 12, m.tensors().size(), "every non-FFN tensor is resident");
+        assertEquals("opt", m.architecture().get("type").asText());
+        assertEquals("model.decoder.layers.0.self_attn_layer_norm.bias",
+                m.architecture().get("layers").get(0).get("attentionNorm").get("bias").asText());
+        assertEquals("model.decoder.embed_tokens.weight", m.architecture().get("lmHead").asText());
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"F32", "F16", "BF16"})
+    void llamaImportsExactlyFromShards(String dtype) throws Exception {
+        SafetensorsTestWriter all = llama(11);
+        // Two shards: layer 0 and the rest.
+        SafetensorsTestWriter a = new SafetensorsTestWriter();
+        SafetensorsTestWriter b = new SafetensorsTestWriter();
+        StringBuilder map = new StringBuilder("{\"metadata\":{},\"weight_map\":{");
+        int k = 0;
+        for (var e : all.values().entrySet()) {
+            boolean first = e.getKey().startsWith("model.layers.0.");
+            long[] shape = e.getValue().length == D ? new long[] {D}
+                    : e.getKey().contains("down_proj") ? new long[] {D, F}
+                    : e.getKey().contains("mlp") ? new long[] {F, D}
+                    : e.getKey().contains("self_attn") ? new long[] {D, D} : new long[] {VOCAB, D};
+            (first ? a : b).put(e.getKey(), shape, e.getValue());
+            map.append(k++ == 0 ? "" : ",").append('"').append(e.getKey()).append("\":\"")
+                    .append(first ? "model-00001-of-00002.safetensors" : "model-00002-of-00002.safetensors").append('"');
+        }
+        map.append("}}");
+        a.write(dir.resolve("model-00001-of-00002.safetensors"), dtype);
+        b.write(dir.resolve("model-00002-of-00002.safetensors"), dtype);
+        Files.writeString(dir.resolve("model.safetensors.index.json"), map);
+        config(dir, false);
+        ImportedModel m = SafetensorsImporter.importModel(dir, DType.F32);
+        for (int i = 0; i < LAYERS; i++) {
+            String p = "model.layers." + i + ".mlp.";
+            FfnLayerWeights l = m.layers().get(i);
+            assertTrue(l.spec().gated());
+            assertEquals(Activation.SILU, l.spec().activation());
+            assertArrayEquals(all.values().get(p + "gate_proj.weight"), l.gate());
+            assertArrayEquals(all.values().get(p + "up_proj.weight"), l.up());
+            assertArrayEquals(GeneratedFfnModel.transpose(all.values().get(p + "down_proj.weight"), D, F), l.downColumns());
+            assertArrayEquals(new float[F], l.upBias());
+        }
+        assertEquals("llama", m.architecture().get("type").asText());
+        assertEquals(1, m.architecture().get("numKeyValueHeads").asInt());
+        assertEquals("lm_head.weight", m.architecture().get("lmHead").asText());
+        assertArrayEquals(all.values().get("model.norm.weight"), m.tensor("model.norm.weight").values());
+        assertEquals(3 + LAYERS * 6, m.tensors().size());
+    }
+
+    @Test
+    void corruptHeadersAreTypedErrors() throws Exception {
+        SafetensorsTestWriter w = opt(3);
+        Path good = dir.resolve("good.safetensors");
+        w.write(good, "F32");
+        byte[] bytes = Files.readAllBytes(good);
+        long headerLen = ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN).getLong(0);
+
+        byte[] hugeHeader = bytes.clone();
+        ByteBuffer.wrap(hugeHeader).order(ByteOrder.LITTLE_ENDIAN).putLong(0, Long.MAX_VALUE);
+        assertTrue(error(hugeHeader).contains("declares a JSON header"));
+
+        byte[] truncated = java.util.Arrays.copyOf(bytes, bytes.length - 4);
+        assertTrue(error(truncated).contains("data_offsets"), error(truncated));
+
+        byte[] badJson = bytes.clone();
+        badJson[8] = '[';
+        assertTrue(error(badJson).contains("header"), error(badJson));
+
+        String json = new String(bytes, 8, (int) headerLen, java.nio.charset.StandardCharsets.UTF_8);
+        String wrongShape = json.replaceFirst("\"shape\":\\[10,8\\]", "\"shape\":[10,9]");
+        byte[] ws = withHeader(bytes, headerLen, wrongShape);
+        assertTrue(error(ws).contains("needs 360 bytes"), error(ws));
+
+        assertThrows(ModelFormatException.class, () -> SafetensorsFile.open(write(new byte[3])));
+    }
+
+    @Test
+    void unsupportedArchitectureSaysWhy() throws Exception {
+        opt(1).write(dir.resolve("model.safetensors"), "F32");
+        Files.writeString(dir.resolve("config.json"), "{\"model_type\":\"gpt2\"}");
+        UnsupportedModelException e = assertThrows(UnsupportedModelException.class,
+                () -> SafetensorsImporter.importModel(dir, DType.F32));
+        assertTrue(e.getMessage().contains("gpt2"), e.getMessage());
+    }
+
+    private static byte[] withHeader(byte[] bytes, long oldLen, String json) {
+        byte[] j = json.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        ByteBuffer b = ByteBuffer.allocate((int) (bytes.length - oldLen + j.length)).order(ByteOrder.LITTLE_ENDIAN);
+        b.putLong(j.length).put(j).put(bytes, (int) (8 + oldLen), (int) (bytes.length - 8 - oldLen));
+        return b.array();
+    }
+
+    private Path write(byte[] bytes) throws Exception {
+        Path f = dir.resolve("bad-" + System.nanoTime() + ".safetensors");
+        Files.write(f, bytes);
+        return f;
+    }
+
+    private String error(byte[] bytes) throws Exception {
+        Path f = write(bytes);
+        ModelFormatException e = assertThrows(ModelFormatException.class, () -> SafetensorsFile.open(f));
+        assertTrue(e.getMessage().startsWith(f.toString()), e.getMessage());
+        return e.getMessage();
+    }
+}

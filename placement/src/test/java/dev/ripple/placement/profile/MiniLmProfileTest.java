@@ -1,0 +1,68 @@
+package dev.ripple.placement.profile;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.ripple.placement.testdata.RealData;
+import dev.ripple.placement.text.EuroparlCorpus;
+import dev.ripple.placement.trace.ActivationTrace;
+import dev.ripple.placement.trace.TraceFiles;
+import java.io.InputStream;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Profiles the real all-MiniLM-L6-v2 on English Europarl sentences, tokenised offline with the
+ * model's own tokenizer.json, and checks the sparsity ARCHITECTURE.md reports for {@code act > 0}.
+ */
+class MiniLmProfileTest {
+
+    @Test
+    void europarlSparsityIsInTheExpectedRange(@TempDir Path dir) throws Exception {
+        EuroparlCorpus.Split split;
+        try (InputStream in = RealData.stream(RealData.EUROPARL)) {
+            split = EuroparlCorpus.read(in, 0.5);
+        }
+        List<String> sentences = split.calibration().subList(0, 40);
+        Path onnx = RealData.file(RealData.MINILM_ONNX);
+        Path tok = RealData.file(RealData.MINILM_TOKENIZER);
+        ProfileOptions opts = ProfileOptions.defaults().withMaxTokens(1_000).withMaxSequenceLength(64);
+        try (OnnxProfiler p = OnnxProfiler.open(onnx, tok, opts)) {
+            ProfileResult r = p.profile(sentences, "europarl en calibration, 40 sentences", ProfileProgress.NONE);
+            assertTrue(r.tokens() > 500 && r.tokens() <= 1_000, "tokens " + r.tokens());
+            ActivationTrace t = r.trace();
+            assertEquals(6, t.layers());
+            for (int l = 0; l < 6; l++) {
+                assertEquals(r.tokens(), t.tokens(l));
+                double frac = r.meanActiveFraction()[l];
+                assertTrue(frac > 0.10 && frac < 0.35, "layer " + l + " active fraction " + frac);
+                double err = r.meanRelativeError()[l];
+                assertTrue(err > 0.1 && err < 1.0, "layer " + l + " relative error " + err);
+            }
+            Path file = dir.resolve("minilm.rtrace");
+            TraceFiles.write(file, t);
+            ActivationTrace back = TraceFiles.read(file);
+            assertEquals(t.info(), back.info());
+            assertEquals(t.layer(5), back.layer(5));
+            assertEquals(r.passages(), back.passageStarts().length);
+            assertEquals(0, back.passageStarts()[0]);
+            System.out.printf("MiniLM act>0 on %d tokens: active %s, rel. error %s, trace %d bytes%n", r.tokens(),
+                    java.util.Arrays.toString(r.meanActiveFraction()), java.util.Arrays.toString(r.meanRelativeError()),
+                    java.nio.file.Files.size(file));
+        }
+    }
+
+    @Test
+    void tokenizerWorksOfflineFromTheJar() throws Exception {
+        try (PassageTokenizer t = PassageTokenizer.open(RealData.file(RealData.MINILM_TOKENIZER), 16)) {
+            EncodedPassage p = t.encode("The Commission agrees.");
+            assertEquals(101, p.ids()[0]);
+            assertEquals(102, p.ids()[p.length() - 1]);
+            assertTrue(p.length() >= 5);
+            EncodedPassage longOne = t.encode("word ".repeat(100));
+            assertEquals(16, longOne.length());
+        }
+    }
+}

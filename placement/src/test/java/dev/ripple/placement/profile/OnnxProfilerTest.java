@@ -1,0 +1,120 @@
+package dev.ripple.placement.profile;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.ripple.core.ffn.FfnLayerWeights;
+import dev.ripple.placement.importer.GeneratedFfnModel;
+import dev.ripple.placement.trace.ActivationTrace;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+import org.roaringbitmap.RoaringBitmap;
+
+/**
+ * Profiles generated models in a real ONNX Runtime session and checks every recorded active set
+ * against the activations computed in Java from the generated weights.
+ */
+class OnnxProfilerTest {
+    @TempDir
+    Path dir;
+
+    @ParameterizedTest
+    @EnumSource(value = GeneratedFfnModel.Style.class)
+    void activeSetsMatchJavaReference(GeneratedFfnModel.Style style) throws Exception {
+        long seed = 1234 + style.ordinal();
+        int vocab = 17;
+        int d = 12;
+        int f = 40;
+        GeneratedFfnModel g = new GeneratedFfnModel(style, 3, vocab, d, f, seed, false);
+        Path file = dir.resolve(style + ".onnx");
+        Files.write(file, g.bytes);
+        Random rnd = new Random(seed);
+        List<EncodedPassage> passages = new ArrayList<>();
+        for (int p = 0; p < 4; p++) {
+            int n = 3 + rnd.nextInt(6);
+            long[] ids = new long[n];
+            for (int i = 0; i < n; i++) {
+                ids[i] = rnd.nextInt(vocab);
+            }
+            passages.add(new EncodedPassage(ids, new long[n], new long[n]));
+        }
+        ActivityRule rule = style.ordinal() % 2 == 0 ? ActivityRule.POSITIVE : ActivityRule.magnitude(0.05f);
+        ActivityRule lastLayer = ActivityRule.magnitude(0.2f);
+        ProfileOptions opts = ProfileOptions.defaults().withRule(rule).withLayerRule(2, lastLayer).withThreads(1);
+        long[] progressTokens = {0};
+        try (OnnxProfiler profiler = OnnxProfiler.open(file, null, opts)) {
+            ProfileResult r = profiler.profileEncoded(passages, "generated", (t, max, n) -> progressTokens[0] = t);
+            int total = passages.stream().mapToInt(EncodedPassage::length).sum();
+            assertEquals(total, r.tokens());
+            assertEquals(total, progressTokens[0]);
+            ActivationTrace trace = r.trace();
+            assertEquals(total, trace.info().tokens());
+            assertEquals(rule + "; layer 2: |act| > 0.2", trace.info().rule());
+            int[] starts = trace.passageStarts();
+            assertEquals(passages.size(), starts.length);
+            for (int p = 1; p < starts.length; p++) {
+                assertEquals(starts[p - 1] + passages.get(p - 1).length(), starts[p]);
+            }
+            List<FfnLayerWeights> layers = profiler.model().layers();
+            int token = 0;
+            int borderline = 0;
+            double[][] sumAct = new double[layers.size()][f];
+            for (EncodedPassage p : passages) {
+                for (long id : p.ids()) {
+                    float[] h = new float[d];
+                    System.arraycopy(g.embedding, (int) id * d, h, 0, d);
+                    for (int l = 0; l < layers.size(); l++) {
+                        FfnLayerWeights w = layers.get(l);
+                        RoaringBitmap recorded = trace.active(l, token);
+                        ActivityRule layerRule = l == 2 ? lastLayer : rule;
+                        for (int i = 0; i < f; i++) {
+                            float a = w.activationOf(i, h);
+                            sumAct[l][i] += a;
+                            float margin = Math.abs((layerRule.magnitude() ? Math.abs(a) : a) - layerRule.threshold());
+                            if (margin < 1e-4f && a != 0f) {
+                                borderline++;
+                                continue;
+                            }
+                            assertEquals(layerRule.isActive(a), recorded.contains(i),
+                                    style + " seed " + seed + " token " + token + " layer " + l + " neuron " + i + " act " + a);
+                        }
+                        float[] y = new float[d];
+                        w.denseForward(h, y);
+                        for (int k = 0; k < d; k++) {
+                            h[k] += y[k];
+                        }
+                    }
+                    token++;
+                }
+            }
+            float[][] meanAct = r.meanActivation();
+            for (int l = 0; l < layers.size(); l++) {
+                for (int i = 0; i < f; i++) {
+                    assertEquals(sumAct[l][i] / total, meanAct[l][i], 1e-4, "mean activation, layer " + l + " neuron " + i);
+                }
+            }
+            if (rule.equals(ActivityRule.POSITIVE)) {
+                for (float m : r.meanInactiveActivation()[0]) {
+                    assertTrue(m <= 1e-5f, "inactive under act > 0 means a non-positive mean, got " + m);
+                }
+            }
+            assertTrue(borderline < total * f / 100, "too many borderline activations: " + borderline);
+            for (double frac : r.meanActiveFraction()) {
+                assertTrue(frac > 0 && frac < 1, "active fraction " + frac);
+            }
+            for (int l = 0; l < r.meanRelativeError().length; l++) {
+                double e = r.meanRelativeError()[l];
+                assertTrue(e >= 0 && e < 1.5, "relative error " + e);
+                if (style == GeneratedFfnModel.Style.RELU && l < 2) {
+                    assertEquals(0.0, e, "act > 0 drops only zeros of a ReLU, so it loses nothing");
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,168 @@
+package dev.ripple.placement.trace;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.ripple.placement.trace.TraceFormatException.Problem;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.roaringbitmap.RoaringBitmap;
+
+/** Round trip and corruption tests of the trace file format (seeded; the seed is in every message). */
+class TraceFilesTest {
+    private static final long SEED = 20261123L;
+
+    @TempDir
+    Path dir;
+
+    static ActivationTrace randomTrace(long seed, int[] neurons, int tokens) {
+        Random rnd = new Random(seed);
+        ActivationTrace t = new ActivationTrace(new TraceInfo("model.onnx", "corpus ü", "act > 0", tokens), neurons);
+        for (int l = 0; l < neurons.length; l++) {
+            for (int k = 0; k < tokens; k++) {
+                RoaringBitmap b = new RoaringBitmap();
+                double density = rnd.nextDouble();
+                for (int i = 0; i < neurons[l]; i++) {
+                    if (rnd.nextDouble() < density * density) {
+                        b.add(i);
+                    }
+                }
+                if (k % 7 == 0) {
+                    b.add(0L, neurons[l]);   // a full run, to exercise run containers
+                }
+                t.add(l, b);
+            }
+        }
+        for (int k = 0; k < tokens; k += 1 + rnd.nextInt(3)) {
+            t.addPassageStart(k);
+        }
+        return t;
+    }
+
+    @Test
+    void roundTripKeepsEverything() throws Exception {
+        int[] neurons = {1, 17, 1536, 70_000};
+        ActivationTrace t = randomTrace(SEED, neurons, 9);
+        Path file = dir.resolve("t.rtrace");
+        long size = TraceFiles.write(file, t);
+        assertEquals(Files.size(file), size);
+        ActivationTrace back = TraceFiles.read(file);
+        assertEquals(t.info(), back.info(), "seed " + SEED);
+        assertEquals(t.layers(), back.layers());
+        assertTrue(t.passageStarts().length > 1);
+        assertArrayEquals(t.passageStarts(), back.passageStarts(), "seed " + SEED);
+        for (int l = 0; l < t.layers(); l++) {
+            assertEquals(t.neurons(l), back.neurons(l));
+            assertEquals(t.layer(l), back.layer(l), "seed " + SEED + " layer " + l);
+        }
+    }
+
+    @Test
+    void emptyTraceRoundTrips() throws Exception {
+        ActivationTrace t = new ActivationTrace(new TraceInfo("m", "c", "act > 0", 0), new int[] {4, 4});
+        Path file = dir.resolve("empty.rtrace");
+        TraceFiles.write(file, t);
+        ActivationTrace back = TraceFiles.read(file);
+        assertEquals(0, back.tokens(1));
+        assertEquals(2, back.layers());
+        assertEquals(0, back.passageStarts().length);
+    }
+
+    @Test
+    void passageStartsBeyondTheTokensAreInconsistent() throws Exception {
+        ActivationTrace t = new ActivationTrace(new TraceInfo("m", "c", "act > 0", 2), new int[] {4});
+        t.add(0, RoaringBitmap.bitmapOf(1));
+        t.add(0, RoaringBitmap.bitmapOf(2));
+        t.addPassageStart(0);
+        t.addPassageStart(1);
+        Path file = dir.resolve("p.rtrace");
+        TraceFiles.write(file, t);
+        byte[] bytes = Files.readAllBytes(file);
+        int infoLength = ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN).getInt(16);
+        int secondStart = 20 + infoLength + 4 + 8 + 4 + 4;
+        ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN).putInt(secondStart, 7);
+        assertEquals(Problem.INCONSISTENT, readProblem(bytes));
+    }
+
+    @Test
+    void everyFlippedByteIsDetected() throws Exception {
+        Path file = dir.resolve("t.rtrace");
+        TraceFiles.write(file, randomTrace(SEED, new int[] {40, 300}, 5));
+        byte[] good = Files.readAllBytes(file);
+        Random rnd = new Random(SEED);
+        for (int trial = 0; trial < 300; trial++) {
+            byte[] bad = good.clone();
+            int at = rnd.nextInt(bad.length);
+            bad[at] ^= (byte) (1 << rnd.nextInt(8));
+            Path f = dir.resolve("bad.rtrace");
+            Files.write(f, bad);
+            TraceFormatException e = assertThrows(TraceFormatException.class, () -> TraceFiles.read(f),
+                    "seed " + SEED + " flipped byte " + at);
+            assertTrue(e.getMessage().startsWith(f.toString()), e.getMessage());
+        }
+    }
+
+    @Test
+    void truncationIsReportedAsTruncated() throws Exception {
+        Path file = dir.resolve("t.rtrace");
+        TraceFiles.write(file, randomTrace(SEED, new int[] {40, 300}, 5));
+        byte[] good = Files.readAllBytes(file);
+        for (int cut : new int[] {0, 10, 30, good.length / 2, good.length - 1}) {
+            Path f = dir.resolve("cut.rtrace");
+            Files.write(f, Arrays.copyOf(good, cut));
+            TraceFormatException e = assertThrows(TraceFormatException.class, () -> TraceFiles.read(f), "cut " + cut);
+            assertTrue(e.problem() == Problem.TRUNCATED || e.problem() == Problem.INCONSISTENT, "cut " + cut + ": " + e);
+        }
+    }
+
+    @Test
+    void badMagicVersionAndHugeCountsAreTyped() throws Exception {
+        Path file = dir.resolve("t.rtrace");
+        TraceFiles.write(file, randomTrace(SEED, new int[] {40}, 3));
+        byte[] good = Files.readAllBytes(file);
+
+        byte[] magic = good.clone();
+        magic[1] = 'X';
+        assertEquals(Problem.BAD_MAGIC, readProblem(magic));
+
+        byte[] version = good.clone();
+        version[8] = 9;
+        assertEquals(Problem.UNSUPPORTED_VERSION, readProblem(version));
+
+        // Declare an info JSON of 2 GiB: must fail on the check, not on allocation.
+        byte[] hugeInfo = good.clone();
+        ByteBuffer.wrap(hugeInfo).order(ByteOrder.LITTLE_ENDIAN).putInt(16, Integer.MAX_VALUE);
+        assertEquals(Problem.INCONSISTENT, readProblem(hugeInfo));
+
+        // Declare 2^31-1 tokens in layer 0.
+        int infoLength = ByteBuffer.wrap(good).order(ByteOrder.LITTLE_ENDIAN).getInt(16);
+        byte[] hugeTokens = good.clone();
+        ByteBuffer.wrap(hugeTokens).order(ByteOrder.LITTLE_ENDIAN).putInt(20 + infoLength + 4 + 4, Integer.MAX_VALUE);
+        assertEquals(Problem.TRUNCATED, readProblem(hugeTokens));
+    }
+
+    private Problem readProblem(byte[] bytes) throws Exception {
+        Path f = dir.resolve("p.rtrace");
+        Files.write(f, bytes);
+        return assertThrows(TraceFormatException.class, () -> TraceFiles.read(f)).problem();
+    }
+
+    @Test
+    void writeIsAtomicAndLeavesNoTemporaryFiles() throws Exception {
+        Path file = dir.resolve("t.rtrace");
+        TraceFiles.write(file, randomTrace(1, new int[] {8}, 2));
+        TraceFiles.write(file, randomTrace(2, new int[] {8}, 3));
+        assertEquals(3, TraceFiles.read(file).tokens(0));
+        try (var s = Files.list(dir)) {
+            assertEquals(1, s.count());
+        }
+    }
+}
