@@ -1,0 +1,164 @@
+package dev.ripple.placement.algorithm;
+
+import dev.ripple.placement.stats.LayerStats;
+import dev.ripple.placement.stats.NeighbourLists;
+
+/**
+ * Improves a path by 2-opt (segment reversal) and or-opt (moving a segment of 1-3 neurons,
+ * possibly reversed) toward a distance-weighted objective
+ * {@code sum_d weights[d-1] * sum_k f(order[k], order[k+d])}.
+ *
+ * <p>Moves are only tried where they can pay: for each neuron {@code u}, each of its strongest
+ * partners {@code v} is brought next to {@code u} by every move that does so; the best strictly
+ * improving move for {@code u} is applied. Neurons are visited in id order, sweep after sweep,
+ * until a sweep improves nothing or the sweep bound is reached, so the result is deterministic.
+ * The gain of a move is computed exactly from the pairs near its cuts (see {@link PathMove}):
+ * O(D^2) look-ups instead of a full re-evaluation.
+ */
+final class PathLocalSearch {
+    /** What a run did: sweeps made, moves applied, objective gained, and whether time ran out. */
+    record Result(int sweeps, long moves, long gain, boolean timedOut) {
+    }
+
+    private final LayerStats stats;
+    private final NeighbourLists candidates;
+    private final int[] weights;
+    private final int reach;
+    private final int[] cuts = new int[3];
+    private final int[] near;
+    private final PathMove trial = new PathMove();
+    private final PathMove best = new PathMove();
+    private int[] order;
+    private int[] slotOf;
+    private int n;
+
+    PathLocalSearch(LayerStats stats, NeighbourLists candidates, int[] weights) {
+        this.stats = stats;
+        this.candidates = candidates;
+        this.weights = weights.clone();
+        this.reach = weights.length;
+        this.near = new int[12 * reach + 4];
+    }
+
+    /** Improves {@code order} in place. */
+    Result run(int[] order, int maxSweeps, long deadlineNanos) {
+        this.order = order;
+        this.n = order.length;
+        this.slotOf = Permutations.inverse(order);
+        int[] scratch = new int[n];
+        long moves = 0;
+        long gain = 0;
+        int sweeps = 0;
+        boolean timedOut = false;
+        while (sweeps < maxSweeps && !timedOut) {
+            sweeps++;
+            long sweepGain = 0;
+            for (int u = 0; u < n; u++) {
+                if ((u & 255) == 0 && System.nanoTime() > deadlineNanos) {
+                    timedOut = true;
+                    break;
+                }
+                long d = bestMoveFor(u);
+                if (d > 0) {
+                    best.apply(order, slotOf, scratch);
+                    moves++;
+                    sweepGain += d;
+                }
+            }
+            gain += sweepGain;
+            if (sweepGain == 0) {
+                break;
+            }
+        }
+        return new Result(sweeps, moves, gain, timedOut);
+    }
+
+    /** Finds the best move bringing a partner next to {@code u}; leaves it in {@link #best}. */
+    private long bestMoveFor(int u) {
+        long bestGain = 0;
+        int p = slotOf[u];
+        for (int k = 0; k < candidates.size(u); k++) {
+            int q = slotOf[candidates.id(u, k)];
+            if (Math.abs(p - q) <= 1) {
+                continue;
+            }
+            bestGain = consider(q > p ? trial.reverse(p + 1, q) : trial.reverse(q, p - 1), bestGain);
+            for (int len = 1; len <= 3; len++) {
+                // v first in a segment inserted right after u: u, v, ...
+                bestGain = tryMove(q, q + len - 1, p, false, p, bestGain);
+                if (len > 1) {
+                    bestGain = tryMove(q - len + 1, q, p, true, p, bestGain);
+                }
+                // v last in a segment inserted right before u: ..., v, u
+                bestGain = tryMove(q - len + 1, q, p - 1, false, p, bestGain);
+                if (len > 1) {
+                    bestGain = tryMove(q, q + len - 1, p - 1, true, p, bestGain);
+                }
+            }
+        }
+        return bestGain;
+    }
+
+    private long tryMove(int a, int b, int c, boolean reversed, int p, long bestGain) {
+        if (a < 0 || b >= n || (p >= a && p <= b) || !(c > b || c < a - 1)) {
+            return bestGain;
+        }
+        return consider(trial.move(a, b, c, reversed), bestGain);
+    }
+
+    private long consider(PathMove m, long bestGain) {
+        long d = gain(m);
+        if (d > bestGain) {
+            best.set(m);
+            return d;
+        }
+        return bestGain;
+    }
+
+    /** Exact objective change of {@code m}: only pairs near a cut (before or after) can change. */
+    long gain(PathMove m) {
+        int count = 0;
+        int nc = m.cutsBefore(cuts);
+        for (int c = 0; c < nc; c++) {
+            for (int s = Math.max(0, cuts[c] - reach); s <= Math.min(n - 1, cuts[c] + reach - 1); s++) {
+                count = addDistinct(order[s], count);
+            }
+        }
+        nc = m.cutsAfter(cuts);
+        for (int c = 0; c < nc; c++) {
+            for (int s = Math.max(0, cuts[c] - reach); s <= Math.min(n - 1, cuts[c] + reach - 1); s++) {
+                count = addDistinct(order[m.oldSlot(s)], count);
+            }
+        }
+        long delta = 0;
+        for (int x = 0; x < count; x++) {
+            int ex = near[x];
+            int px = slotOf[ex];
+            int nx = m.newSlot(px);
+            for (int y = x + 1; y < count; y++) {
+                int ey = near[y];
+                int py = slotOf[ey];
+                int before = weightAt(Math.abs(px - py));
+                int after = weightAt(Math.abs(nx - m.newSlot(py)));
+                if (before != after) {
+                    delta += (long) (after - before) * stats.joint(ex, ey);
+                }
+            }
+        }
+        return delta;
+    }
+
+    private int weightAt(int distance) {
+        return distance <= reach ? weights[distance - 1] : 0;
+    }
+
+    private int addDistinct(int v, int count) {
+        for (int k = 0; k < count; k++) {
+            if (near[k] == v) {
+                return count;
+            }
+        }
+        near[count] = v;
+        return count + 1;
+    }
+}
