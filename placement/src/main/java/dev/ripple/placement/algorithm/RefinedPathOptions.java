@@ -30,7 +30,7 @@ public record RefinedPathOptions(int[] distanceWeights, int candidates, int maxS
     }
 
     public static RefinedPathOptions defaults() {
-        return new RefinedPathOptions(new int[] {4, 1}, 8, 20, Duration.ofSeconds(40));
+        return new RefinedPathOptions(new int[] {4, 1}, 16, 20, Duration.ofSeconds(40));
     }
 
     @Override
