@@ -11,7 +11,8 @@ import dev.ripple.placement.stats.NeighbourLists;
  * <p>Moves are only tried where they can pay: for each neuron {@code u}, each of its strongest
  * partners {@code v} is brought next to {@code u} by every move that does so; the best strictly
  * improving move for {@code u} is applied. Neurons are visited in id order, sweep after sweep,
- * until a sweep improves nothing or the sweep bound is reached, so the result is deterministic.
+ * until a sweep improves nothing or the sweep bound is reached, so the result is deterministic;
+ * after the first sweep only neurons next to a change are looked at again ("don't look" bits).
  * The gain of a move is computed exactly from the pairs near its cuts (see {@link PathMove}):
  * O(D^2) look-ups instead of a full re-evaluation.
  */
@@ -26,6 +27,8 @@ final class PathLocalSearch {
     private final int reach;
     private final int[] cuts = new int[3];
     private final int[] near;
+    private final int[] oldSlots;
+    private final int[] newSlots;
     private final PathMove trial = new PathMove();
     private final PathMove best = new PathMove();
     private int[] order;
@@ -38,6 +41,8 @@ final class PathLocalSearch {
         this.weights = weights.clone();
         this.reach = weights.length;
         this.near = new int[12 * reach + 4];
+        this.oldSlots = new int[near.length];
+        this.newSlots = new int[near.length];
     }
 
     /** Improves {@code order} in place. */
@@ -46,6 +51,9 @@ final class PathLocalSearch {
         this.n = order.length;
         this.slotOf = Permutations.inverse(order);
         int[] scratch = new int[n];
+        // "don't look" bits: a neuron is re-examined only after the path changed near it
+        boolean[] look = new boolean[n];
+        java.util.Arrays.fill(look, true);
         long moves = 0;
         long gain = 0;
         int sweeps = 0;
@@ -58,9 +66,14 @@ final class PathLocalSearch {
                     timedOut = true;
                     break;
                 }
+                if (!look[u]) {
+                    continue;
+                }
+                look[u] = false;
                 long d = bestMoveFor(u);
                 if (d > 0) {
                     best.apply(order, slotOf, scratch);
+                    wake(look);
                     moves++;
                     sweepGain += d;
                 }
@@ -71,6 +84,16 @@ final class PathLocalSearch {
             }
         }
         return new Result(sweeps, moves, gain, timedOut);
+    }
+
+    /** Marks the neurons next to the cuts of the move just applied for another look. */
+    private void wake(boolean[] look) {
+        int nc = best.cutsAfter(cuts);
+        for (int c = 0; c < nc; c++) {
+            for (int s = Math.max(0, cuts[c] - reach - 1); s <= Math.min(n - 1, cuts[c] + reach); s++) {
+                look[order[s]] = true;
+            }
+        }
     }
 
     /** Finds the best move bringing a partner next to {@code u}; leaves it in {@link #best}. */
@@ -130,18 +153,19 @@ final class PathLocalSearch {
                 count = addDistinct(order[m.oldSlot(s)], count);
             }
         }
+        for (int x = 0; x < count; x++) {
+            oldSlots[x] = slotOf[near[x]];
+            newSlots[x] = m.newSlot(oldSlots[x]);
+        }
         long delta = 0;
         for (int x = 0; x < count; x++) {
-            int ex = near[x];
-            int px = slotOf[ex];
-            int nx = m.newSlot(px);
+            int px = oldSlots[x];
+            int nx = newSlots[x];
             for (int y = x + 1; y < count; y++) {
-                int ey = near[y];
-                int py = slotOf[ey];
-                int before = weightAt(Math.abs(px - py));
-                int after = weightAt(Math.abs(nx - m.newSlot(py)));
+                int before = weightAt(Math.abs(px - oldSlots[y]));
+                int after = weightAt(Math.abs(nx - newSlots[y]));
                 if (before != after) {
-                    delta += (long) (after - before) * stats.joint(ex, ey);
+                    delta += (long) (after - before) * stats.joint(near[x], near[y]);
                 }
             }
         }
