@@ -8,7 +8,7 @@ import dev.ripple.placement.stats.NeighbourLists;
  * possibly reversed) toward a distance-weighted objective
  * {@code sum_d weights[d-1] * sum_k f(order[k], order[k+d])}.
  *
- * <p>Moves are only tried where they can pay: for each neuron {@code u}, each of its strongest
+ * <p>Moves are only tried where they can pay: for each neuron {@code u}, each of its best
  * partners {@code v} is brought next to {@code u} by every move that does so; the best strictly
  * improving move for {@code u} is applied. Neurons are visited in id order, sweep after sweep,
  * until a sweep improves nothing or the sweep bound is reached, so the result is deterministic;

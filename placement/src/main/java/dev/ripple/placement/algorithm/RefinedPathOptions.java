@@ -10,7 +10,7 @@ import java.util.Arrays;
  *                        search is exact and deterministic); {@code {4, 1}} values adjacency
  *                        four times a pair one slot apart, which a gap-1 collapse still reads in
  *                        one operation
- * @param candidates      strongest partners per neuron tried as move targets
+ * @param candidates      best partners per neuron (by excess co-activation) tried as move targets
  * @param maxSweeps       passes over all neurons (the result is deterministic under this bound)
  * @param timeLimit       safety stop; if it ends the search early the result depends on speed,
  *                        so it is set far above what the sweeps take on the target sizes

@@ -14,7 +14,7 @@ import java.util.List;
  * <p>Why it generalises: the greedy commits to each pair for good, so a strong pair taken early
  * can strand both of its neurons' other partners; local search undoes such commitments wherever
  * the calibration counts say so. Joint counts are unbiased estimates of held-out co-activation,
- * and moves only follow a neuron's strongest partners (the best-estimated pairs), so the gain
+ * and moves only follow a neuron's best partners (high counts, well estimated), so the gain
  * carries over to held-out tokens; the tests check it on a held-out split.
  */
 public final class RefinedPathPlacement implements PlacementAlgorithm {

@@ -20,7 +20,8 @@ import org.roaringbitmap.RoaringBitmap;
  * scattered increments stay in cache. Work is {@code sum_t |S_t|^2 / 2}.
  *
  * <p>Top-K mode (larger layers): blocks of rows are counted against all columns in a per-thread
- * scratch (at most 32 MiB), each row's K strongest partners are kept and the scratch is reused.
+ * scratch of about 512 KiB (a few rows), each row keeps its K partners of highest excess co-activation
+ * ({@code f(i,j)·T − f(i)·f(j)}, see {@link NeighbourLists}) and the scratch is reused.
  * This needs the whole trace flattened once ({@code 4 x sum |S_t|} bytes) and twice the work.
  *
  * <pre>{@code
@@ -32,8 +33,12 @@ import org.roaringbitmap.RoaringBitmap;
 public final class CoActivationCounter {
     /** Triangle entries per row block in exact mode: 128 Ki ints = 512 KiB. */
     private static final int BLOCK_ENTRIES = 1 << 17;
-    /** Scratch ints per thread in top-K mode: 8 Mi ints = 32 MiB. */
-    private static final int SCRATCH_INTS = 1 << 23;
+    /**
+     * Scratch ints per thread in top-K mode: 128 Ki ints = 512 KiB, a few full rows. Larger
+     * scratch means fewer passes over the token cursors but increments that miss the cache; at
+     * 32 MiB a 24,576-neuron layer of 20k tokens did not finish counting in two minutes.
+     */
+    private static final int SCRATCH_INTS = 1 << 17;
 
     private final CountingOptions options;
 
@@ -61,7 +66,7 @@ public final class CoActivationCounter {
         }
         for (int t = 0; t < tokens.size(); t++) {
             RoaringBitmap b = tokens.get(t);
-            if (!b.isEmpty() && (b.first() < 0 || b.last() >= neurons)) {
+            if (!b.isEmpty() && (b.last() < 0 || b.last() >= neurons)) { // ids are unsigned in a bitmap
                 throw new IllegalArgumentException("token " + t + ": neuron ids " + b.first() + ".." + b.last()
                         + " outside 0.." + (neurons - 1));
             }
@@ -165,8 +170,12 @@ public final class CoActivationCounter {
                     int row = (i - r0) * n;
                     scratch[row + i] = 0; // the diagonal counted f(i)
                     TopSelector top = new TopSelector(options.topK());
+                    long tokenCount = tokens.size();
                     for (int j = 0; j < n; j++) {
-                        top.offer(j, scratch[row + j]);
+                        int w = scratch[row + j];
+                        if (w > 0) {
+                            top.offer(j, w, TopSelector.excess(w, tokenCount, counts[i], counts[j]));
+                        }
                     }
                     int[][] s = top.sorted();
                     ids[i] = s[0];

@@ -89,11 +89,15 @@ public final class DenseLayerStats implements LayerStats {
         for (int i = 0; i < n - 1; i++) {
             int base = (int) TriangleIndex.rowBase(n, i);
             TopSelector row = top[i];
+            int ci = counts[i];
             for (int j = i + 1; j < n; j++) {
                 int w = triangle[base + j];
                 if (w > 0) {
-                    row.offer(j, w);
-                    top[j].offer(i, w);
+                    long score = TopSelector.excess(w, tokens, ci, counts[j]);
+                    if (score > 0) {
+                        row.offer(j, w, score);
+                        top[j].offer(i, w, score);
+                    }
                 }
             }
         }

@@ -10,7 +10,7 @@ import java.util.function.IntPredicate;
  * {@code sum f(i) - sum over adjacent slots of f(i,j)} (see ARCHITECTURE.md, "A useful identity").
  *
  * <p>Two representations exist: {@link DenseLayerStats} holds every pair exactly (packed upper
- * triangle), {@link TopKLayerStats} holds each neuron's K strongest partners when the triangle
+ * triangle), {@link TopKLayerStats} holds each neuron's K best partners when the triangle
  * would not fit the memory budget. {@link CoActivationCounter} picks one.
  *
  * <pre>{@code
@@ -48,8 +48,10 @@ public interface LayerStats {
     void forEachPair(IntPredicate rowFilter, PairVisitor visitor);
 
     /**
-     * Each neuron's up to {@code m} strongest partners ({@code f(i,j) > 0}), strongest first, ties
-     * by smaller id: the candidate lists of local search.
+     * Each neuron's up to {@code m} partners of highest excess co-activation
+     * {@code f(i,j)·T − f(i)·f(j) > 0}, best first, ties by smaller id, with their exact joint
+     * counts: the candidate lists of local search (see {@link NeighbourLists} for why not the raw
+     * count).
      */
     NeighbourLists neighbours(int m);
 }

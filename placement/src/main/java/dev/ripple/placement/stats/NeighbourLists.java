@@ -3,8 +3,10 @@ package dev.ripple.placement.stats;
 import java.util.Arrays;
 
 /**
- * Per neuron, a short list of partners with their joint counts, strongest first (ties by smaller
- * id), stored compressed-row style so that 16,384 neurons x 64 partners cost 8 MiB, not 16,384
+ * Per neuron, a short list of partners with their exact joint counts, ranked by excess
+ * co-activation {@code f(i,j)·T − f(i)·f(j)} (ties by smaller id); partners that co-fire no more
+ * than chance are left out. The excess, not the raw count, because hot neurons co-fire with
+ * everyone and would otherwise fill every list. Stored compressed-row style so that 16,384 neurons x 64 partners cost 8 MiB, not 16,384
  * objects.
  */
 public final class NeighbourLists {
@@ -18,7 +20,7 @@ public final class NeighbourLists {
         this.joints = joints;
     }
 
-    /** Builds lists from per-neuron arrays already sorted strongest first. */
+    /** Builds lists from per-neuron arrays already ranked. */
     static NeighbourLists of(int[][] idsPerNeuron, int[][] jointsPerNeuron) {
         int n = idsPerNeuron.length;
         int[] offsets = new int[n + 1];
@@ -43,22 +45,22 @@ public final class NeighbourLists {
         return offsets[i + 1] - offsets[i];
     }
 
-    /** The {@code k}-th strongest partner of {@code i}. */
+    /** The {@code k}-th partner of {@code i} in rank order. */
     public int id(int i, int k) {
         return ids[offsets[i] + k];
     }
 
-    /** The joint count of {@code i} with its {@code k}-th strongest partner. */
+    /** The joint count {@code f(i, id(i,k))}. */
     public int joint(int i, int k) {
         return joints[offsets[i] + k];
     }
 
-    /** The partners of {@code i}, strongest first (a copy). */
+    /** The partners of {@code i} in rank order (a copy). */
     public int[] ids(int i) {
         return Arrays.copyOfRange(ids, offsets[i], offsets[i + 1]);
     }
 
-    /** Keeps the {@code m} strongest partners per neuron. */
+    /** Keeps the first {@code m} partners per neuron. */
     public NeighbourLists truncate(int m) {
         int n = neurons();
         int[][] id = new int[n][];

@@ -4,10 +4,13 @@ import java.util.function.IntPredicate;
 
 /**
  * Approximate co-activation statistics for layers too large for the exact triangle: activation
- * counts are exact, and each neuron keeps its K strongest partners with their exact joint counts.
- * A pair is stored if it is in the list of either neuron; any other pair reads as 0. Greedy
- * placement only ever joins strong pairs, so the weak tail it loses barely matters (Ripple's
- * paper makes the same observation for its 32-43k neuron layers).
+ * counts are exact, and each neuron keeps its K partners of highest excess co-activation (see
+ * {@link NeighbourLists}) with their exact joint counts.
+ * A pair is stored if it is in the list of either neuron; any other pair reads as 0, in
+ * particular pairs that co-fire only by chance (hot neurons with everyone). Greedy placement only
+ * ever joins strong pairs, so the weak tail it loses barely matters (Ripple's paper makes the
+ * same observation for its 32-43k neuron layers); unjoined hot neurons end up together among the
+ * isolated neurons, which are appended hottest first.
  */
 public final class TopKLayerStats implements LayerStats {
     private final long tokens;

@@ -95,8 +95,10 @@ class CoActivationCounterTest {
         NeighbourLists lists = s.neighbours(k);
         for (int row = 0; row < n; row++) {
             final int i = row;
-            int[] expect = java.util.stream.IntStream.range(0, n).filter(j -> j != i && f[i][j] > 0).boxed()
-                    .sorted((a, b) -> f[i][b] != f[i][a] ? Integer.compare(f[i][b], f[i][a]) : Integer.compare(a, b))
+            int[] expect = java.util.stream.IntStream.range(0, n)
+                    .filter(j -> j != i && f[i][j] > 0 && excess(s, f, i, j) > 0).boxed()
+                    .sorted((a, b) -> excess(s, f, i, b) != excess(s, f, i, a)
+                            ? Long.compare(excess(s, f, i, b), excess(s, f, i, a)) : Integer.compare(a, b))
                     .limit(k).mapToInt(Integer::intValue).toArray();
             assertEquals(java.util.Arrays.toString(expect), java.util.Arrays.toString(lists.ids(i)), "neuron " + i);
             for (int j : expect) {
@@ -125,6 +127,23 @@ class CoActivationCounterTest {
         assertEquals(stored, seen.size());
     }
 
+    /** f(i,j)·T − f(i)·f(j): the ranking of neighbour lists. */
+    static long excess(LayerStats s, int[][] f, int i, int j) {
+        return f[i][j] * s.tokens() - (long) s.count(i) * s.count(j);
+    }
+
+    @Test
+    void hotNeuronsDoNotCrowdOutTrueGroupMates() {
+        // neuron 0 fires in every token; 1 and 2 fire together in a third of them
+        List<RoaringBitmap> tokens = new ArrayList<>();
+        for (int t = 0; t < 300; t++) {
+            tokens.add(t % 3 == 0 ? RoaringBitmap.bitmapOf(0, 1, 2) : RoaringBitmap.bitmapOf(0, 3 + t % 5));
+        }
+        LayerStats s = new CoActivationCounter().count(tokens, 8);
+        assertTrue(s.joint(1, 0) >= s.joint(1, 2)); // by raw count the hot neuron ties the group mate
+        assertEquals("[2]", java.util.Arrays.toString(s.neighbours(1).ids(1)));
+    }
+
     @Test
     void denseForEachPairAndNeighboursAgreeWithJoint() {
         int n = 120;
@@ -146,7 +165,9 @@ class CoActivationCounterTest {
         NeighbourLists lists = s.neighbours(4);
         for (int i = 0; i < n; i++) {
             for (int k = 1; k < lists.size(i); k++) {
-                assertTrue(lists.joint(i, k - 1) >= lists.joint(i, k));
+                long prev = lists.joint(i, k - 1) * s.tokens() - (long) s.count(i) * s.count(lists.id(i, k - 1));
+                long cur = lists.joint(i, k) * s.tokens() - (long) s.count(i) * s.count(lists.id(i, k));
+                assertTrue(prev >= cur && cur > 0);
             }
             for (int k = 0; k < lists.size(i); k++) {
                 assertEquals(s.joint(i, lists.id(i, k)), lists.joint(i, k));
