@@ -6,12 +6,11 @@ import java.util.List;
  * Figures of one layer on a held-out trace.
  *
  * @param layer          layer index
- * @param tokens         tokens evaluated
  * @param activePerToken mean active neurons per token
  * @param readsPerToken  mean contiguous reads per token
  * @param collapsed      reads and extra bytes per collapse gap
  */
-public record LayerEvaluation(int layer, int tokens, double activePerToken, double readsPerToken,
+public record LayerEvaluation(int layer, double activePerToken, double readsPerToken,
         List<CollapseFigure> collapsed) {
     public LayerEvaluation {
         collapsed = List.copyOf(collapsed);

@@ -7,11 +7,10 @@ import java.util.List;
  * names of the report ({@code overall.readsPerToken}, {@code layers[i].collapsed[k].gap}, ...), so
  * Jackson or any record-aware writer serialises it without annotations.
  *
- * @param algorithm name of the placement evaluated (free text)
  * @param overall   figures over all token-layers
  * @param layers    figures per layer, in layer order
  */
-public record PlacementEvaluation(String algorithm, OverallEvaluation overall, List<LayerEvaluation> layers) {
+public record PlacementEvaluation(OverallEvaluation overall, List<LayerEvaluation> layers) {
     public PlacementEvaluation {
         layers = List.copyOf(layers);
     }

@@ -17,7 +17,7 @@ import org.roaringbitmap.RoaringBitmap;
  * <pre>{@code
  * int[][] orders = PlacementAlgorithms.placeAll(calibration, PlacementAlgorithms.byName("ripple"),
  *         new CoActivationCounter());
- * PlacementEvaluation e = new PlacementEvaluator().evaluate("ripple", heldOut, orders);
+ * PlacementEvaluation e = new PlacementEvaluator().evaluate(heldOut, orders);
  * double reads = e.overall().readsPerToken();
  * }</pre>
  */
@@ -41,7 +41,7 @@ public final class PlacementEvaluator {
     }
 
     /** Evaluates {@code orders[layer]} (slot -> neuron) on every layer of {@code heldOut}. */
-    public PlacementEvaluation evaluate(String algorithm, ActivationTrace heldOut, int[][] orders) {
+    public PlacementEvaluation evaluate(ActivationTrace heldOut, int[][] orders) {
         if (orders.length != heldOut.layers()) {
             throw new IllegalArgumentException(orders.length + " layer orders for a trace of " + heldOut.layers()
                     + " layers");
@@ -51,10 +51,10 @@ public final class PlacementEvaluator {
         for (int l = 0; l < orders.length; l++) {
             Totals t = new Totals(gaps.length);
             tally(heldOut.layer(l), heldOut.neurons(l), orders[l], l, t);
-            layers.add(new LayerEvaluation(l, (int) t.tokens, t.active(), t.reads(), t.collapsed(gaps)));
+            layers.add(new LayerEvaluation(l, t.active(), t.reads(), t.collapsed(gaps)));
             all.add(t);
         }
-        return new PlacementEvaluation(algorithm, new OverallEvaluation(all.active(), all.reads(), all.collapsed(gaps)),
+        return new PlacementEvaluation(new OverallEvaluation(all.active(), all.reads(), all.collapsed(gaps)),
                 layers);
     }
 
@@ -62,7 +62,7 @@ public final class PlacementEvaluator {
     public LayerEvaluation evaluateLayer(int layer, List<RoaringBitmap> tokens, int neurons, int[] order) {
         Totals t = new Totals(gaps.length);
         tally(tokens, neurons, order, layer, t);
-        return new LayerEvaluation(layer, (int) t.tokens, t.active(), t.reads(), t.collapsed(gaps));
+        return new LayerEvaluation(layer, t.active(), t.reads(), t.collapsed(gaps));
     }
 
     private void tally(List<RoaringBitmap> tokens, int neurons, int[] order, int layer, Totals t) {

@@ -29,12 +29,11 @@ class PlacementEvaluatorTest {
         t.add(1, RoaringBitmap.bitmapOf(0, 2));
         t.add(1, new RoaringBitmap());
         t.add(1, RoaringBitmap.bitmapOf(1));
-        PlacementEvaluation e = new PlacementEvaluator(0, 1, 4).evaluate("hand", t,
+        PlacementEvaluation e = new PlacementEvaluator(0, 1, 4).evaluate(t,
                 new int[][] {{5, 0, 1, 2, 3, 4}, {0, 1, 2}});
 
         LayerEvaluation l0 = e.layers().get(0);
         assertEquals(0, l0.layer());
-        assertEquals(3, l0.tokens());
         assertEquals(5 / 3.0, l0.activePerToken(), 1e-12);
         assertEquals(4 / 3.0, l0.readsPerToken(), 1e-12);
         assertEquals(new CollapseFigure(0, 4 / 3.0, 0), l0.collapsed().get(0));
@@ -62,7 +61,7 @@ class PlacementEvaluatorTest {
     void defaultGapsAre0_1_2_4_8() {
         ActivationTrace t = new ActivationTrace(new TraceInfo("m", "c", "r", 1), new int[] {4});
         t.add(0, RoaringBitmap.bitmapOf(0, 3));
-        PlacementEvaluation e = new PlacementEvaluator().evaluate("x", t, new int[][] {{0, 1, 2, 3}});
+        PlacementEvaluation e = new PlacementEvaluator().evaluate(t, new int[][] {{0, 1, 2, 3}});
         assertEquals(List.of(0, 1, 2, 4, 8), e.overall().collapsed().stream().map(CollapseFigure::gap).toList());
         assertEquals(2.0, e.overall().collapsed().get(1).readsPerToken());
         assertEquals(1.0, e.overall().collapsed().get(2).readsPerToken());
@@ -71,9 +70,9 @@ class PlacementEvaluatorTest {
 
     @Test
     void recordNamesAreTheJsonNames() {
-        assertEquals(List.of("algorithm", "overall", "layers"), names(PlacementEvaluation.class));
+        assertEquals(List.of("overall", "layers"), names(PlacementEvaluation.class));
         assertEquals(List.of("activePerToken", "readsPerToken", "collapsed"), names(OverallEvaluation.class));
-        assertEquals(List.of("layer", "tokens", "activePerToken", "readsPerToken", "collapsed"),
+        assertEquals(List.of("layer", "activePerToken", "readsPerToken", "collapsed"),
                 names(LayerEvaluation.class));
         assertEquals(List.of("gap", "readsPerToken", "extraBytesFraction"), names(CollapseFigure.class));
     }
@@ -83,7 +82,7 @@ class PlacementEvaluatorTest {
         ActivationTrace t = new ActivationTrace(new TraceInfo("m", "c", "r", 1), new int[] {3});
         t.add(0, RoaringBitmap.bitmapOf(0));
         assertThrows(IllegalArgumentException.class,
-                () -> new PlacementEvaluator().evaluate("x", t, new int[][] {{0, 0, 2}}));
+                () -> new PlacementEvaluator().evaluate(t, new int[][] {{0, 0, 2}}));
     }
 
     private static List<String> names(Class<?> record) {
