@@ -20,6 +20,7 @@ import java.util.List;
 public final class RefinedPathPlacement implements PlacementAlgorithm {
     private final RefinedPathOptions options;
     private volatile PathLocalSearch.Result lastResult;
+    private volatile long lastKickGain;
 
     public RefinedPathPlacement(RefinedPathOptions options) {
         this.options = options;
@@ -45,7 +46,13 @@ public final class RefinedPathPlacement implements PlacementAlgorithm {
         List<int[]> chains = GreedyChains.build(stats);
         NeighbourLists partners = stats.neighbours(options.candidates());
         int[] order = ChainLinker.link(chains, stats, partners, weights);
-        lastResult = new PathLocalSearch(stats, partners, weights).run(order, options.maxSweeps(), deadline);
+        PathLocalSearch search = new PathLocalSearch(stats, partners, weights);
+        PathLocalSearch.Result r = search.run(order, options.maxSweeps(), deadline);
+        long kicked = search.perturb((int) Math.round(options.kicksPerNeuron() * order.length), options.kickSegment(),
+                options.seed(), deadline);
+        lastResult = new PathLocalSearch.Result(r.sweeps(), r.moves(), r.gain() + kicked,
+                r.timedOut() || System.nanoTime() > deadline);
+        lastKickGain = kicked;
         return Permutations.requirePermutation(name(), order, stats.neurons());
     }
 
@@ -53,6 +60,7 @@ public final class RefinedPathPlacement implements PlacementAlgorithm {
     public String lastSearchSummary() {
         PathLocalSearch.Result r = lastResult;
         return r == null ? null : "sweeps=" + r.sweeps() + " moves=" + r.moves() + " gain=" + r.gain()
+                + " (kicks " + lastKickGain + ")"
                 + (r.timedOut() ? " (time limit reached)" : "");
     }
 }

@@ -60,6 +60,37 @@ class PathMoveTest {
         }
     }
 
+    @Test
+    void searchAndKicksReportExactlyTheObjectiveTheyGain() {
+        for (long seed = 1; seed <= 10; seed++) {
+            SplittableRandom rnd = new SplittableRandom(seed);
+            int n = 10 + rnd.nextInt(150);
+            List<RoaringBitmap> sets = new ArrayList<>();
+            for (int t = 0; t < 80; t++) {
+                RoaringBitmap b = new RoaringBitmap();
+                int group = rnd.nextInt(5);
+                for (int i = 0; i < n; i++) {
+                    if (rnd.nextDouble() < (i % 5 == group ? 0.6 : 0.05)) {
+                        b.add(i);
+                    }
+                }
+                sets.add(b);
+            }
+            LayerStats stats = new CoActivationCounter().count(sets, n);
+            int[] weights = {4, 1};
+            int[] order = new IdentityPlacement().order(stats);
+            long before = PathObjective.windowWeight(order, stats, weights);
+            PathLocalSearch s = new PathLocalSearch(stats, stats.neighbours(8), weights);
+            PathLocalSearch.Result r = s.run(order, 20, Long.MAX_VALUE);
+            long afterSearch = PathObjective.windowWeight(order, stats, weights);
+            assertEquals(before + r.gain(), afterSearch, "seed " + seed);
+            long kicked = s.perturb(n, 6, seed, Long.MAX_VALUE);
+            assertTrue(kicked >= 0);
+            assertTrue(Permutations.isPermutation(order, n), "seed " + seed);
+            assertEquals(afterSearch + kicked, PathObjective.windowWeight(order, stats, weights), "seed " + seed);
+        }
+    }
+
     private static PathMove randomMove(SplittableRandom rnd, int n) {
         int a = rnd.nextInt(n);
         int b = Math.min(n - 1, a + rnd.nextInt(4));
