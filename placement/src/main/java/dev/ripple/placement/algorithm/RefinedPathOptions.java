@@ -38,11 +38,11 @@ public record RefinedPathOptions(int[] distanceWeights, int candidates, int maxS
     }
 
     /**
-     * Weights {4, 1}, 16 candidates, up to 20 sweeps, 40 s safety stop, 0.1 kicks per neuron of
-     * up to 20-neuron segments, seed 42: about 15 s for 16,384 neurons on 2 cores (docs/PLACEMENT.md).
+     * Weights {4, 1}, 16 candidates, up to 20 sweeps, 40 s safety stop, 0.05 kicks per neuron of
+     * up to 20-neuron segments, seed 42: 5-12 s for 16,384 neurons on 2 cores (docs/PLACEMENT.md).
      */
     public static RefinedPathOptions defaults() {
-        return new RefinedPathOptions(new int[] {4, 1}, 16, 20, Duration.ofSeconds(40), 0.1, 20, 42);
+        return new RefinedPathOptions(new int[] {4, 1}, 16, 20, Duration.ofSeconds(40), 0.05, 20, 42);
     }
 
     public RefinedPathOptions withSearch(int[] weights, int candidateCount, int sweeps) {
