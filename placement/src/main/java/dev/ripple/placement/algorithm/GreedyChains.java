@@ -1,0 +1,120 @@
+package dev.ripple.placement.algorithm;
+
+import dev.ripple.placement.stats.LayerStats;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Ripple's greedy step: every neuron starts as its own chain; pairs are taken by descending
+ * {@code f(i,j)} (ties by ascending {@code (i, j)}) and joined when both are chain ends (degree
+ * below 2) and in different chains (union-find), so the result is a set of disjoint paths, never
+ * a cycle. Pairs with {@code f(i,j) = 0} are never joined.
+ *
+ * <p>Sorting all pairs of a 16,384-neuron layer would take 1 GiB of keys. Instead pairs are taken
+ * in weight bands: a histogram of the pairs whose both ends are still open picks the band of the
+ * heaviest ones that fits a budget, those are counting-sorted and joined, and the next band is
+ * taken below it. Pairs with a closed end are rejected by the greedy anyway, so filtering them out
+ * before a band is exact, and each band shrinks the open set quickly.
+ */
+final class GreedyChains {
+    private final int n;
+    private final int[] left;
+    private final int[] right;
+    private final byte[] degree;
+    private final UnionFind sets;
+
+    private GreedyChains(int n) {
+        this.n = n;
+        left = new int[n];
+        right = new int[n];
+        java.util.Arrays.fill(left, -1);
+        java.util.Arrays.fill(right, -1);
+        degree = new byte[n];
+        sets = new UnionFind(n);
+    }
+
+    /** The chains of the greedy join, each walked from its smaller-id end; singletons included. */
+    static List<int[]> build(LayerStats stats) {
+        GreedyChains g = new GreedyChains(stats.neurons());
+        g.join(stats);
+        return g.chains();
+    }
+
+    private void join(LayerStats stats) {
+        int budget = Math.max(1 << 20, 4 * n);
+        int joins = 0;
+        int hi = stats.maxJoint() + 1;
+        while (hi > 1 && joins < n - 1) {
+            final int top = hi;
+            int[] hist = new int[top];
+            stats.forEachPair(i -> degree[i] < 2, (i, j, w) -> {
+                if (w < top && degree[j] < 2) {
+                    hist[w]++;
+                }
+            });
+            int lo = top - 1;
+            long taken = hist[lo];
+            while (lo > 1 && taken + hist[lo - 1] <= budget) {
+                lo--;
+                taken += hist[lo];
+            }
+            if (taken == 0 && lo <= 1) {
+                break;
+            }
+            final int bottom = lo;
+            long[] pairs = new long[(int) taken];
+            int[] next = new int[top - bottom]; // write position per weight, heaviest first
+            for (int w = top - 2, acc = hist[top - 1]; w >= bottom; w--) {
+                next[top - 1 - w] = acc;
+                acc += hist[w];
+            }
+            stats.forEachPair(i -> degree[i] < 2, (i, j, w) -> {
+                if (w >= bottom && w < top && degree[j] < 2) {
+                    pairs[next[top - 1 - w]++] = ((long) i << 32) | j;
+                }
+            });
+            for (long p : pairs) {
+                int i = (int) (p >>> 32);
+                int j = (int) p;
+                if (degree[i] < 2 && degree[j] < 2 && sets.union(i, j)) {
+                    link(i, j);
+                    link(j, i);
+                    joins++;
+                }
+            }
+            hi = bottom;
+        }
+    }
+
+    private void link(int a, int b) {
+        if (left[a] < 0) {
+            left[a] = b;
+        } else {
+            right[a] = b;
+        }
+        degree[a]++;
+    }
+
+    private List<int[]> chains() {
+        boolean[] done = new boolean[n];
+        List<int[]> out = new ArrayList<>();
+        int[] buf = new int[n];
+        for (int start = 0; start < n; start++) {
+            if (done[start] || degree[start] > 1) {
+                continue;
+            }
+            int len = 0;
+            int prev = -1;
+            int cur = start;
+            while (cur >= 0) {
+                buf[len++] = cur;
+                done[cur] = true;
+                int nxt = left[cur] != prev ? left[cur] : right[cur];
+                prev = cur;
+                cur = nxt;
+            }
+            out.add(java.util.Arrays.copyOf(buf, len));
+        }
+        return out;
+    }
+}

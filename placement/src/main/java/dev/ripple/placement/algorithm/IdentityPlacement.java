@@ -1,0 +1,20 @@
+package dev.ripple.placement.algorithm;
+
+import dev.ripple.placement.stats.LayerStats;
+
+/** The model's original order: the baseline every other placement is measured against. */
+public final class IdentityPlacement implements PlacementAlgorithm {
+    @Override
+    public String name() {
+        return "identity";
+    }
+
+    @Override
+    public int[] order(LayerStats stats) {
+        int[] order = new int[stats.neurons()];
+        for (int i = 0; i < order.length; i++) {
+            order[i] = i;
+        }
+        return order;
+    }
+}

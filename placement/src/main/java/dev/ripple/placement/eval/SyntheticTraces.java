@@ -1,0 +1,163 @@
+package dev.ripple.placement.eval;
+
+import dev.ripple.placement.trace.ActivationTrace;
+import dev.ripple.placement.trace.TraceInfo;
+import java.util.Arrays;
+import java.util.SplittableRandom;
+import org.roaringbitmap.RoaringBitmap;
+
+/**
+ * Synthetic activation traces with the structure placement feeds on, for tests and benchmarks
+ * when no model trace is at hand: neurons belong to clusters that fire together (each member
+ * with some probability), cluster popularity is skewed, some neurons also belong to a second
+ * cluster (so no order can make every cluster contiguous), a few hot neurons fire often on their
+ * own, and independent noise fires anywhere. Neuron ids are shuffled, so the original order
+ * carries no structure. Deterministic for a given spec.
+ *
+ * <pre>{@code
+ * ActivationTrace trace = SyntheticTraces.generate(SyntheticTraces.Spec.realistic(4096, 20_000, 42));
+ * }</pre>
+ */
+public final class SyntheticTraces {
+    private SyntheticTraces() {
+    }
+
+    /**
+     * @param layers            layers generated (independent structure each)
+     * @param neurons           neurons per layer
+     * @param tokens            tokens per layer
+     * @param clusterSize       members per cluster (primary membership)
+     * @param clustersPerToken  mean clusters active per token
+     * @param skew              cluster popularity ~ 1 / rank^skew (0 = uniform)
+     * @param memberProbability probability a member of an active cluster fires
+     * @param overlap           fraction of neurons also in a second cluster
+     * @param hotFraction       fraction of neurons that are hot
+     * @param hotProbability    firing probability of a hot neuron per token
+     * @param noise             firing probability of any neuron per token, independently
+     * @param seed              RNG seed
+     */
+    public record Spec(int layers, int neurons, int tokens, int clusterSize, double clustersPerToken, double skew,
+            double memberProbability, double overlap, double hotFraction, double hotProbability, double noise,
+            long seed) {
+
+        /** About 5% activity: clusters of 32, ~20 active, 20% overlap, 2% hot, 1% noise. */
+        public static Spec realistic(int neurons, int tokens, long seed) {
+            return new Spec(1, neurons, tokens, 32, Math.max(1, neurons / 32.0 * 0.04), 0.6, 0.7, 0.2, 0.02, 0.4, 0.01,
+                    seed);
+        }
+
+        public Spec withLayers(int l) {
+            return new Spec(l, neurons, tokens, clusterSize, clustersPerToken, skew, memberProbability, overlap,
+                    hotFraction, hotProbability, noise, seed);
+        }
+    }
+
+    public static ActivationTrace generate(Spec spec) {
+        int[] neurons = new int[spec.layers()];
+        Arrays.fill(neurons, spec.neurons());
+        ActivationTrace trace = new ActivationTrace(new TraceInfo("synthetic " + spec, "synthetic", "synthetic",
+                spec.tokens()), neurons);
+        for (int l = 0; l < spec.layers(); l++) {
+            generateLayer(spec, new SplittableRandom(spec.seed() * 1_000_003L + l), trace, l);
+        }
+        return trace;
+    }
+
+    private static void generateLayer(Spec spec, SplittableRandom rnd, ActivationTrace trace, int layer) {
+        int n = spec.neurons();
+        int[] shuffle = new int[n];
+        for (int i = 0; i < n; i++) {
+            shuffle[i] = i;
+        }
+        for (int i = n - 1; i > 0; i--) {
+            int j = rnd.nextInt(i + 1);
+            int t = shuffle[i];
+            shuffle[i] = shuffle[j];
+            shuffle[j] = t;
+        }
+        int clusters = Math.max(1, n / spec.clusterSize());
+        // members: neuron k (before shuffling) is in cluster k / clusterSize; overlaps add more
+        int[][] members = new int[clusters][];
+        int[] fill = new int[clusters];
+        int[] second = new int[n];
+        for (int k = 0; k < n; k++) {
+            fill[Math.min(clusters - 1, k / spec.clusterSize())]++;
+            second[k] = rnd.nextDouble() < spec.overlap() ? rnd.nextInt(clusters) : -1;
+            if (second[k] >= 0) {
+                fill[second[k]]++;
+            }
+        }
+        for (int c = 0; c < clusters; c++) {
+            members[c] = new int[fill[c]];
+            fill[c] = 0;
+        }
+        for (int k = 0; k < n; k++) {
+            int c = Math.min(clusters - 1, k / spec.clusterSize());
+            members[c][fill[c]++] = shuffle[k];
+            if (second[k] >= 0) {
+                members[second[k]][fill[second[k]]++] = shuffle[k];
+            }
+        }
+        double[] popularity = new double[clusters];
+        double sum = 0;
+        for (int c = 0; c < clusters; c++) {
+            popularity[c] = 1 / Math.pow(c + 1, spec.skew());
+            sum += popularity[c];
+        }
+        for (int c = 0; c < clusters; c++) {
+            popularity[c] = Math.min(1, popularity[c] * spec.clustersPerToken() / sum);
+        }
+        int hot = (int) Math.round(n * spec.hotFraction());
+        int[] hotIds = new int[hot];
+        for (int h = 0; h < hot; h++) {
+            hotIds[h] = shuffle[rnd.nextInt(n)];
+        }
+        double logMiss = spec.noise() > 0 ? Math.log1p(-spec.noise()) : 0;
+        boolean[] on = new boolean[n];
+        int[] ids = new int[n];
+        for (int t = 0; t < spec.tokens(); t++) {
+            int count = 0;
+            for (int c = 0; c < clusters; c++) {
+                if (rnd.nextDouble() < popularity[c]) {
+                    for (int v : members[c]) {
+                        if (!on[v] && rnd.nextDouble() < spec.memberProbability()) {
+                            on[v] = true;
+                            ids[count++] = v;
+                        }
+                    }
+                }
+            }
+            for (int v : hotIds) {
+                if (!on[v] && rnd.nextDouble() < spec.hotProbability()) {
+                    on[v] = true;
+                    ids[count++] = v;
+                }
+            }
+            if (spec.noise() > 0) {
+                // geometric skips: O(noise x n) draws instead of n
+                for (long v = skip(rnd, logMiss); v < n; v += 1 + skip(rnd, logMiss)) {
+                    int id = (int) v;
+                    if (!on[id]) {
+                        on[id] = true;
+                        ids[count++] = id;
+                    }
+                }
+            }
+            Arrays.sort(ids, 0, count);
+            RoaringBitmap b = new RoaringBitmap();
+            b.addN(ids, 0, count);
+            for (int k = 0; k < count; k++) {
+                on[ids[k]] = false;
+            }
+            b.runOptimize();
+            trace.add(layer, b);
+        }
+    }
+
+    private static long skip(SplittableRandom rnd, double logMiss) {
+        if (logMiss == 0) {
+            return Long.MAX_VALUE / 4;
+        }
+        return (long) Math.floor(Math.log(1 - rnd.nextDouble()) / logMiss);
+    }
+}

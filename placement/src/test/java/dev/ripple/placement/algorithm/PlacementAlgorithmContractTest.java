@@ -1,0 +1,96 @@
+package dev.ripple.placement.algorithm;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.ripple.placement.eval.SyntheticTraces;
+import dev.ripple.placement.stats.CoActivationCounter;
+import dev.ripple.placement.stats.CountingOptions;
+import dev.ripple.placement.stats.LayerStats;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.SplittableRandom;
+import org.junit.jupiter.api.Test;
+import org.roaringbitmap.RoaringBitmap;
+
+/** What every placement algorithm promises; each implementation adds a three-line subclass. */
+abstract class PlacementAlgorithmContractTest {
+
+    abstract PlacementAlgorithm algorithm();
+
+    @Test
+    void alwaysReturnsAValidPermutationOnRandomTraces() {
+        for (long seed = 1; seed <= 40; seed++) {
+            SplittableRandom rnd = new SplittableRandom(seed);
+            int n = 1 + rnd.nextInt(300);
+            int tokens = rnd.nextInt(200);
+            double p = rnd.nextDouble() * 0.3;
+            List<RoaringBitmap> sets = new ArrayList<>();
+            for (int t = 0; t < tokens; t++) {
+                RoaringBitmap b = new RoaringBitmap();
+                for (int i = 0; i < n; i++) {
+                    if (rnd.nextDouble() < p) {
+                        b.add(i);
+                    }
+                }
+                sets.add(b);
+            }
+            boolean topK = rnd.nextBoolean();
+            CountingOptions opts = CountingOptions.defaults().withTopK(1 + rnd.nextInt(6));
+            LayerStats stats = new CoActivationCounter(topK ? opts.withMaxDenseBytes(0) : opts).count(sets, n);
+            int[] order = algorithm().order(stats);
+            assertTrue(Permutations.isPermutation(order, n), "seed " + seed + " (n=" + n + ", tokens=" + tokens
+                    + ", p=" + p + ", topK=" + topK + "): not a permutation: " + Arrays.toString(order));
+        }
+    }
+
+    @Test
+    void sameInputSameOrder() {
+        LayerStats stats = new CoActivationCounter().count(
+                SyntheticTraces.generate(SyntheticTraces.Spec.realistic(512, 2000, 5)), 0);
+        assertArrayEquals(algorithm().order(stats), algorithm().order(stats));
+    }
+
+    @Test
+    void singleNeuronAndNoTokens() {
+        LayerStats one = new CoActivationCounter().count(List.of(RoaringBitmap.bitmapOf(0)), 1);
+        assertArrayEquals(new int[] {0}, algorithm().order(one));
+        LayerStats none = new CoActivationCounter().count(List.of(), 5);
+        assertTrue(Permutations.isPermutation(algorithm().order(none), 5));
+    }
+
+    @Test
+    void isRegisteredUnderItsName() {
+        assertEquals(algorithm().name(), PlacementAlgorithms.byName(algorithm().name()).name());
+    }
+}
+
+class IdentityPlacementTest extends PlacementAlgorithmContractTest {
+    @Override
+    PlacementAlgorithm algorithm() {
+        return new IdentityPlacement();
+    }
+}
+
+class FrequencyPlacementTest extends PlacementAlgorithmContractTest {
+    @Override
+    PlacementAlgorithm algorithm() {
+        return new FrequencyPlacement();
+    }
+}
+
+class GreedyPathPlacementContractTest extends PlacementAlgorithmContractTest {
+    @Override
+    PlacementAlgorithm algorithm() {
+        return new GreedyPathPlacement();
+    }
+}
+
+class RefinedPathPlacementTest extends PlacementAlgorithmContractTest {
+    @Override
+    PlacementAlgorithm algorithm() {
+        return new RefinedPathPlacement();
+    }
+}

@@ -1,0 +1,183 @@
+package dev.ripple.placement.stats;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.SplittableRandom;
+import org.junit.jupiter.api.Test;
+import org.roaringbitmap.RoaringBitmap;
+
+class CoActivationCounterTest {
+
+    static List<RoaringBitmap> randomTokens(long seed, int n, int tokens, double p) {
+        SplittableRandom rnd = new SplittableRandom(seed);
+        List<RoaringBitmap> out = new ArrayList<>();
+        for (int t = 0; t < tokens; t++) {
+            RoaringBitmap b = new RoaringBitmap();
+            double pt = p * (0.2 + 1.6 * rnd.nextDouble());
+            for (int i = 0; i < n; i++) {
+                if (rnd.nextDouble() < pt * (i % 3 == 0 ? 2 : 1)) {
+                    b.add(i);
+                }
+            }
+            out.add(b);
+        }
+        return out;
+    }
+
+    static int[][] bruteForce(List<RoaringBitmap> tokens, int n) {
+        int[][] f = new int[n][n];
+        for (RoaringBitmap b : tokens) {
+            int[] a = b.toArray();
+            for (int x : a) {
+                for (int y : a) {
+                    if (x != y) {
+                        f[x][y]++;
+                    }
+                }
+            }
+        }
+        return f;
+    }
+
+    @Test
+    void denseCountsMatchBruteForceForAnyThreadCount() {
+        for (long seed = 1; seed <= 5; seed++) {
+            int n = 50 + (int) seed * 97; // awkward sizes, several row blocks once n > 512
+            List<RoaringBitmap> tokens = randomTokens(seed, n, 300, 0.08);
+            int[][] f = bruteForce(tokens, n);
+            for (int threads : new int[] {1, 2, 3}) {
+                LayerStats s = new CoActivationCounter(new CountingOptions(threads, 1L << 30, 8, 37)).count(tokens, n);
+                assertTrue(s.exact());
+                assertEquals(300, s.tokens());
+                for (int i = 0; i < n; i++) {
+                    int count = 0;
+                    for (RoaringBitmap b : tokens) {
+                        count += b.contains(i) ? 1 : 0;
+                    }
+                    assertEquals(count, s.count(i), "seed " + seed + " f(" + i + ")");
+                    for (int j = 0; j < n; j++) {
+                        assertEquals(f[i][j], s.joint(i, j), "seed " + seed + " threads " + threads + " f(" + i + "," + j + ")");
+                    }
+                }
+            }
+        }
+    }
+
+    @Test
+    void largeLayerCrossesManyRowBlocks() {
+        int n = 1500; // 1.1M pairs: 9 row blocks of 128 Ki entries
+        List<RoaringBitmap> tokens = randomTokens(7, n, 60, 0.05);
+        int[][] f = bruteForce(tokens, n);
+        LayerStats s = new CoActivationCounter(CountingOptions.defaults().withThreads(2)).count(tokens, n);
+        for (int i = 0; i < n; i++) {
+            for (int j = 0; j < n; j++) {
+                if (f[i][j] != s.joint(i, j)) {
+                    assertEquals(f[i][j], s.joint(i, j), "f(" + i + "," + j + ")");
+                }
+            }
+        }
+    }
+
+    @Test
+    void topKListsHoldTheStrongestPartnersWithExactCounts() {
+        int n = 300;
+        int k = 5;
+        List<RoaringBitmap> tokens = randomTokens(11, n, 400, 0.06);
+        int[][] f = bruteForce(tokens, n);
+        CountingOptions opts = CountingOptions.defaults().withMaxDenseBytes(0).withTopK(k);
+        assertFalse(opts.dense(n));
+        LayerStats s = new CoActivationCounter(opts).count(tokens, n);
+        assertFalse(s.exact());
+        NeighbourLists lists = s.neighbours(k);
+        for (int row = 0; row < n; row++) {
+            final int i = row;
+            int[] expect = java.util.stream.IntStream.range(0, n)
+                    .filter(j -> j != i && f[i][j] > 0 && excess(s, f, i, j) > 0).boxed()
+                    .sorted((a, b) -> excess(s, f, i, b) != excess(s, f, i, a)
+                            ? Long.compare(excess(s, f, i, b), excess(s, f, i, a)) : Integer.compare(a, b))
+                    .limit(k).mapToInt(Integer::intValue).toArray();
+            assertEquals(java.util.Arrays.toString(expect), java.util.Arrays.toString(lists.ids(i)), "neuron " + i);
+            for (int j : expect) {
+                assertEquals(f[i][j], s.joint(i, j));
+                assertEquals(f[i][j], s.joint(j, i));
+            }
+        }
+        // forEachPair visits each stored pair once, ascending, with its exact count
+        long[] last = {-1};
+        java.util.Set<Long> seen = new java.util.HashSet<>();
+        s.forEachPair(i -> true, (i, j, w) -> {
+            long key = (long) i * n + j;
+            assertTrue(i < j && key > last[0], "order at " + i + "," + j);
+            last[0] = key;
+            assertTrue(seen.add(key));
+            assertEquals(f[i][j], w);
+        });
+        int stored = 0;
+        for (int i = 0; i < n; i++) {
+            for (int j = i + 1; j < n; j++) {
+                if (s.joint(i, j) > 0) {
+                    stored++;
+                }
+            }
+        }
+        assertEquals(stored, seen.size());
+    }
+
+    /** f(i,j)·T − f(i)·f(j): the ranking of neighbour lists. */
+    static long excess(LayerStats s, int[][] f, int i, int j) {
+        return f[i][j] * s.tokens() - (long) s.count(i) * s.count(j);
+    }
+
+    @Test
+    void hotNeuronsDoNotCrowdOutTrueGroupMates() {
+        // neuron 0 fires in every token; 1 and 2 fire together in a third of them
+        List<RoaringBitmap> tokens = new ArrayList<>();
+        for (int t = 0; t < 300; t++) {
+            tokens.add(t % 3 == 0 ? RoaringBitmap.bitmapOf(0, 1, 2) : RoaringBitmap.bitmapOf(0, 3 + t % 5));
+        }
+        LayerStats s = new CoActivationCounter().count(tokens, 8);
+        assertTrue(s.joint(1, 0) >= s.joint(1, 2)); // by raw count the hot neuron ties the group mate
+        assertEquals("[2]", java.util.Arrays.toString(s.neighbours(1).ids(1)));
+    }
+
+    @Test
+    void denseForEachPairAndNeighboursAgreeWithJoint() {
+        int n = 120;
+        List<RoaringBitmap> tokens = randomTokens(3, n, 200, 0.1);
+        LayerStats s = new CoActivationCounter().count(tokens, n);
+        long[] total = {0};
+        s.forEachPair(i -> i % 2 == 0, (i, j, w) -> {
+            assertEquals(0, i % 2);
+            assertEquals(s.joint(i, j), w);
+            total[0]++;
+        });
+        long expected = 0;
+        for (int i = 0; i < n; i += 2) {
+            for (int j = i + 1; j < n; j++) {
+                expected += s.joint(i, j) > 0 ? 1 : 0;
+            }
+        }
+        assertEquals(expected, total[0]);
+        NeighbourLists lists = s.neighbours(4);
+        for (int i = 0; i < n; i++) {
+            for (int k = 1; k < lists.size(i); k++) {
+                long prev = lists.joint(i, k - 1) * s.tokens() - (long) s.count(i) * s.count(lists.id(i, k - 1));
+                long cur = lists.joint(i, k) * s.tokens() - (long) s.count(i) * s.count(lists.id(i, k));
+                assertTrue(prev >= cur && cur > 0);
+            }
+            for (int k = 0; k < lists.size(i); k++) {
+                assertEquals(s.joint(i, lists.id(i, k)), lists.joint(i, k));
+            }
+        }
+    }
+
+    @Test
+    void defaultDenseLimitAdmitsExactly16384Neurons() {
+        assertTrue(CountingOptions.defaults().dense(16_384));
+        assertFalse(CountingOptions.defaults().dense(16_385));
+    }
+}
