@@ -1,6 +1,8 @@
 package dev.ripple.placement.profile;
 
+import dev.ripple.core.activity.ActivityRule;
 import dev.ripple.core.ffn.FfnLayerWeights;
+import org.eclipse.collections.impl.list.mutable.primitive.IntArrayList;
 import org.roaringbitmap.RoaringBitmap;
 
 /**
@@ -26,15 +28,15 @@ final class LayerRecorder {
     /** Records the first {@code tokens} rows of {@code acts} ([tokens × dFfn]); returns their active sets. */
     RoaringBitmap[] record(float[] acts, int tokens) {
         int f = weights.spec().dFfn();
+        float[] row = new float[f];
+        IntArrayList selected = new IntArrayList();
         RoaringBitmap[] sets = new RoaringBitmap[tokens];
         for (int t = 0; t < tokens; t++) {
             int base = t * f;
-            RoaringBitmap active = new RoaringBitmap();
-            for (int i = 0; i < f; i++) {
-                if (rule.isActive(acts[base + i])) {
-                    active.add(i);
-                }
-            }
+            System.arraycopy(acts, base, row, 0, f);
+            selected.clear();
+            rule.select(weights.spec().index(), row, f, selected);
+            RoaringBitmap active = RoaringBitmap.bitmapOf(selected.toArray());
             means.add(acts, base, active);
             activeSum += active.getCardinality() / (double) f;
             if (error != null) {

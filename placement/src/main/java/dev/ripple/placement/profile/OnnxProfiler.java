@@ -138,10 +138,10 @@ public final class OnnxProfiler implements AutoCloseable {
         int nLayers = layers.size();
         int[] neurons = layers.stream().mapToInt(l -> l.spec().dFfn()).toArray();
         ActivationTrace trace = new ActivationTrace(new TraceInfo(file.getFileName().toString(), corpus,
-                options.describeRules(), 0), neurons);
+                options.rule().describe(), 0), neurons);
         LayerRecorder[] recorders = new LayerRecorder[nLayers];
         for (int l = 0; l < nLayers; l++) {
-            recorders[l] = new LayerRecorder(layers.get(l), options.ruleFor(l), options.measureError());
+            recorders[l] = new LayerRecorder(layers.get(l), options.rule(), options.measureError());
         }
         long tokens = 0;
         int count = 0;
@@ -180,7 +180,8 @@ public final class OnnxProfiler implements AutoCloseable {
             meanAct[l] = recorders[l].meanActivation();
             meanInactive[l] = recorders[l].meanInactiveActivation();
         }
-        ActivationTrace done = trace.withInfo(new TraceInfo(trace.info().model(), corpus, options.describeRules(), tokens));
+        ActivationTrace done = trace.withInfo(new TraceInfo(trace.info().model(), corpus, options.rule().describe(), tokens));
+        done.setMeanInactive(meanInactive);
         return new ProfileResult(done, meanActive, meanError, meanAct, meanInactive, tokens, count);
     }
 

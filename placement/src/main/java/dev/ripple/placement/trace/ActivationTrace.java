@@ -13,6 +13,7 @@ public final class ActivationTrace {
     private final TraceInfo info;
     private final int[] neurons;
     private final List<List<RoaringBitmap>> perLayer;
+    private float[][] meanInactive;
     private int[] passageStarts = new int[0];
     private int passages;
 
@@ -72,6 +73,29 @@ public final class ActivationTrace {
             t.addPassageStart(passageStarts[i]);
         }
         return t;
+    }
+
+    /**
+     * Per layer and neuron, the mean activation over the tokens where the neuron was NOT active
+     * under the trace's rule: what mean fill-in substitutes for dropped neurons. Null when not recorded.
+     */
+    public float[][] meanInactive() {
+        return meanInactive == null ? null : meanInactive.clone();
+    }
+
+    /** Attaches the per-neuron inactive means (one array of neurons(l) per layer). */
+    public void setMeanInactive(float[][] means) {
+        if (means != null) {
+            if (means.length != neurons.length) {
+                throw new IllegalArgumentException("means for " + means.length + " layers, trace has " + neurons.length);
+            }
+            for (int l = 0; l < means.length; l++) {
+                if (means[l].length != neurons[l]) {
+                    throw new IllegalArgumentException("layer " + l + ": " + means[l].length + " means for " + neurons[l] + " neurons");
+                }
+            }
+        }
+        this.meanInactive = means == null ? null : means.clone();
     }
 
     public TraceInfo info() {

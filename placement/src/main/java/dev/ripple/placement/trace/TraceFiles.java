@@ -49,7 +49,8 @@ public final class TraceFiles {
     static final byte[] MAGIC = {(byte) 0x89, 'R', 'T', 'R', '\r', '\n', 0x1A, '\n'};
     static final byte[] FOOTER_MAGIC = {'R', 'T', 'R', 'F', 'O', 'O', 'T', '1'};
     public static final int VERSION_MAJOR = 1;
-    public static final int VERSION_MINOR = 0;
+    /** 1.1 adds the optional per-neuron inactive means after the passage starts. */
+    public static final int VERSION_MINOR = 1;
     static final int MAX_INFO_BYTES = 1 << 20;
     static final int MAX_LAYERS = 1 << 16;
     static final int FOOTER_BYTES = 8 + 8 + 4;
@@ -110,6 +111,15 @@ public final class TraceFiles {
         out.u32(starts.length);
         for (int s : starts) {
             out.u32(s);
+        }
+        float[][] means = t.meanInactive();
+        out.u32(means == null ? 0 : 1);
+        if (means != null) {
+            for (float[] layer : means) {
+                for (float m : layer) {
+                    out.u32(Float.floatToRawIntBits(m));
+                }
+            }
         }
         ByteBuffer buf = ByteBuffer.allocate(0);
         for (int l = 0; l < t.layers(); l++) {
@@ -190,6 +200,27 @@ public final class TraceFiles {
                     trace.addPassageStart(start);
                 } catch (IllegalArgumentException e) {
                     throw new TraceFormatException(file, "passages", Problem.INCONSISTENT, e.getMessage(), e);
+                }
+            }
+            if (minor >= 1) {
+                int hasMeans = in.u32("means");
+                if (hasMeans != 0 && hasMeans != 1) {
+                    throw new TraceFormatException(file, "means", Problem.INCONSISTENT, "flag is " + hasMeans + ", not 0 or 1");
+                }
+                if (hasMeans == 1) {
+                    long total = 0;
+                    for (int nl : neurons) {
+                        total += nl;
+                    }
+                    in.requireRemaining(4 * total + minBody + FOOTER_BYTES, "means");
+                    float[][] means = new float[layers][];
+                    for (int l = 0; l < layers; l++) {
+                        means[l] = new float[neurons[l]];
+                        for (int i = 0; i < neurons[l]; i++) {
+                            means[l][i] = Float.intBitsToFloat(in.u32("means"));
+                        }
+                    }
+                    trace.setMeanInactive(means);
                 }
             }
             byte[] buf = new byte[64];

@@ -1,5 +1,7 @@
 package dev.ripple.placement.profile;
 
+import dev.ripple.core.activity.ThresholdRule;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -44,9 +46,10 @@ class OnnxProfilerTest {
             }
             passages.add(new EncodedPassage(ids, new long[n], new long[n]));
         }
-        ActivityRule rule = style.ordinal() % 2 == 0 ? ActivityRule.POSITIVE : ActivityRule.magnitude(0.05f);
-        ActivityRule lastLayer = ActivityRule.magnitude(0.2f);
-        ProfileOptions opts = ProfileOptions.defaults().withRule(rule).withLayerRule(2, lastLayer).withThreads(1);
+        boolean byValue = style.ordinal() % 2 == 0;
+        ThresholdRule rule = byValue ? new ThresholdRule(ThresholdRule.Mode.VALUE, new float[] {0f, 0f, 0.1f})
+                : new ThresholdRule(ThresholdRule.Mode.MAGNITUDE, new float[] {0.05f, 0.05f, 0.2f});
+        ProfileOptions opts = ProfileOptions.defaults().withRule(rule).withThreads(1);
         long[] progressTokens = {0};
         try (OnnxProfiler profiler = OnnxProfiler.open(file, null, opts)) {
             ProfileResult r = profiler.profileEncoded(passages, "generated", (t, max, n) -> progressTokens[0] = t);
@@ -55,7 +58,7 @@ class OnnxProfilerTest {
             assertEquals(total, progressTokens[0]);
             ActivationTrace trace = r.trace();
             assertEquals(total, trace.info().tokens());
-            assertEquals(rule + "; layer 2: |act| > 0.2", trace.info().rule());
+            assertEquals(rule.describe(), trace.info().rule());
             int[] starts = trace.passageStarts();
             assertEquals(passages.size(), starts.length);
             for (int p = 1; p < starts.length; p++) {
@@ -72,16 +75,15 @@ class OnnxProfilerTest {
                     for (int l = 0; l < layers.size(); l++) {
                         FfnLayerWeights w = layers.get(l);
                         RoaringBitmap recorded = trace.active(l, token);
-                        ActivityRule layerRule = l == 2 ? lastLayer : rule;
                         for (int i = 0; i < f; i++) {
                             float a = w.activationOf(i, h);
                             sumAct[l][i] += a;
-                            float margin = Math.abs((layerRule.magnitude() ? Math.abs(a) : a) - layerRule.threshold());
+                            float margin = Math.abs((byValue ? a : Math.abs(a)) - rule.threshold(l));
                             if (margin < 1e-4f && a != 0f) {
                                 borderline++;
                                 continue;
                             }
-                            assertEquals(layerRule.isActive(a), recorded.contains(i),
+                            assertEquals(rule.isActive(l, a), recorded.contains(i),
                                     style + " seed " + seed + " token " + token + " layer " + l + " neuron " + i + " act " + a);
                         }
                         float[] y = new float[d];
@@ -99,7 +101,7 @@ class OnnxProfilerTest {
                     assertEquals(sumAct[l][i] / total, meanAct[l][i], 1e-4, "mean activation, layer " + l + " neuron " + i);
                 }
             }
-            if (rule.equals(ActivityRule.POSITIVE)) {
+            if (byValue) {
                 for (float m : r.meanInactiveActivation()[0]) {
                     assertTrue(m <= 1e-5f, "inactive under act > 0 means a non-positive mean, got " + m);
                 }

@@ -66,6 +66,29 @@ class TraceFilesTest {
     }
 
     @Test
+    void inactiveMeansRoundTripBitExactly() throws Exception {
+        int[] neurons = {3, 40};
+        ActivationTrace t = randomTrace(SEED, neurons, 4);
+        float[][] means = {{-0.1f, 0f, Float.MIN_VALUE}, new float[40]};
+        for (int i = 0; i < 40; i++) {
+            means[1][i] = -i / 7f;
+        }
+        t.setMeanInactive(means);
+        Path file = dir.resolve("m.rtrace");
+        TraceFiles.write(file, t);
+        float[][] back = TraceFiles.read(file).meanInactive();
+        assertArrayEquals(means[0], back[0]);
+        assertArrayEquals(means[1], back[1]);
+        assertEquals(null, TraceFiles.read(writeWithoutMeans()).meanInactive());
+    }
+
+    private Path writeWithoutMeans() throws Exception {
+        Path file = dir.resolve("plain.rtrace");
+        TraceFiles.write(file, randomTrace(SEED, new int[] {5}, 2));
+        return file;
+    }
+
+    @Test
     void emptyTraceRoundTrips() throws Exception {
         ActivationTrace t = new ActivationTrace(new TraceInfo("m", "c", "act > 0", 0), new int[] {4, 4});
         Path file = dir.resolve("empty.rtrace");
