@@ -1,0 +1,52 @@
+package dev.ripple.bench.cli;
+
+import dev.ripple.placement.text.EuroparlCorpus;
+import dev.ripple.placement.text.TextCorpus;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The text a command runs on, split into disjoint calibration and held-out passages. The default
+ * is the embedded Europarl sample (English lines only, split by speech); a user's file has one
+ * passage per line and is split by line with the same rule: line j is held out iff
+ * {@code floor((j+1)·f) > floor(j·f)}, so the split is deterministic and interleaved.
+ */
+record Corpus(String name, List<String> calibration, List<String> heldOut) {
+
+    static Corpus load(Path text, double heldOutFraction) throws IOException {
+        if (!(heldOutFraction >= 0 && heldOutFraction < 1)) {
+            throw new IllegalArgumentException("held-out fraction must be in [0, 1), got " + heldOutFraction);
+        }
+        if (text == null) {
+            EuroparlCorpus.Split s = EuroparlCorpus.read(DefaultData.europarl(), heldOutFraction);
+            return new Corpus(DefaultData.CORPUS_NAME, s.calibration(), s.heldOut());
+        }
+        List<String> lines = TextCorpus.read(text, Integer.MAX_VALUE);
+        if (lines.isEmpty()) {
+            throw new IllegalArgumentException(text + ": no non-blank lines to run on");
+        }
+        List<String> cal = new ArrayList<>();
+        List<String> held = new ArrayList<>();
+        for (int j = 0; j < lines.size(); j++) {
+            boolean out = Math.floor((j + 1) * heldOutFraction) > Math.floor(j * heldOutFraction);
+            (out ? held : cal).add(lines.get(j));
+        }
+        return new Corpus(text.getFileName().toString(), cal, held);
+    }
+
+    /** The passages of one split: calibration, heldout or all. */
+    List<String> part(String which) {
+        return switch (which) {
+            case "calibration" -> calibration;
+            case "heldout" -> heldOut;
+            case "all" -> {
+                List<String> all = new ArrayList<>(calibration);
+                all.addAll(heldOut);
+                yield all;
+            }
+            default -> throw new IllegalArgumentException("--split must be calibration, heldout or all, not '" + which + "'");
+        };
+    }
+}

