@@ -1,0 +1,211 @@
+package dev.ripple.bench.cli;
+
+import dev.ripple.bench.harness.AuditedPredictor;
+import dev.ripple.bench.harness.FidelityRun;
+import dev.ripple.core.activity.ActivationPredictor;
+import dev.ripple.core.activity.ActivityRule;
+import dev.ripple.core.activity.TracePredictor;
+import dev.ripple.core.format.DType;
+import dev.ripple.core.format.RippleFileWriter;
+import dev.ripple.core.model.EncoderModel;
+import dev.ripple.core.runtime.RippleModel;
+import dev.ripple.core.runtime.RuntimeOptions;
+import dev.ripple.io.reader.ReaderKind;
+import dev.ripple.placement.LayoutBuilder;
+import dev.ripple.placement.algorithm.PlacementAlgorithms;
+import dev.ripple.placement.eval.PlacementEvaluation;
+import dev.ripple.placement.importer.ImportedModel;
+import dev.ripple.placement.profile.EncodedPassage;
+import dev.ripple.placement.profile.OnnxEncoder;
+import dev.ripple.placement.profile.PassageTokenizer;
+import dev.ripple.placement.profile.ProfileResult;
+import dev.ripple.placement.trace.ActivationTrace;
+import dev.ripple.placement.trace.TraceFiles;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import org.roaringbitmap.RoaringBitmap;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code ripple demo}: the whole job on one model, end to end — profile a calibration split with
+ * ONNX Runtime, place with every algorithm and keep ripple+, write the .ripple file, embed held-out
+ * sentences from flash and check them against ONNX Runtime, and report.
+ */
+@Command(name = "demo", mixinStandardHelpOptions = true,
+        description = "Profile, place, write, run and report on one model (default: the embedded all-MiniLM-L6-v2 "
+                + "and Europarl sample, resolved through Maven).")
+final class DemoCommand implements Callable<Integer> {
+
+    @Option(names = "--model", paramLabel = "M.onnx", description = "a BERT-family ONNX model (default: embedded all-MiniLM-L6-v2)")
+    Path model;
+
+    @Option(names = "--tokenizer", paramLabel = "T.json", description = "its tokenizer.json (default: beside the model)")
+    Path tokenizer;
+
+    @Option(names = "--text", paramLabel = "T.txt", description = "text, one passage per line (default: embedded Europarl sample)")
+    Path text;
+
+    @Option(names = "--work", defaultValue = "ripple-work", description = "directory for traces and the .ripple file (default: ${DEFAULT-VALUE})")
+    Path work;
+
+    @Option(names = "--calibration-tokens", defaultValue = "20000", description = "tokens profiled for placement (default: ${DEFAULT-VALUE})")
+    long calibrationTokens;
+
+    @Option(names = "--sentences", defaultValue = "100", description = "held-out passages embedded and checked (default: ${DEFAULT-VALUE})")
+    int sentences;
+
+    @Option(names = "--rule", defaultValue = "act > 0", description = "activity rule (default: ${DEFAULT-VALUE})")
+    String rule;
+
+    @Option(names = "--reader", defaultValue = "direct", description = "direct, mmap or positional (default: ${DEFAULT-VALUE})")
+    String reader;
+
+    @Option(names = "--cache", defaultValue = "linking", description = "cache policy (default: ${DEFAULT-VALUE})")
+    String cache;
+
+    @Option(names = "--cache-fraction", defaultValue = "0.1", description = "DRAM cache as a share of FFN bytes (default: ${DEFAULT-VALUE})")
+    double cacheFraction;
+
+    @Option(names = "--margin", defaultValue = "1.0", description = "low-rank predictor margin (default: ${DEFAULT-VALUE})")
+    float margin;
+
+    @Option(names = "--quiet", description = "no progress bars")
+    boolean quiet;
+
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public Integer call() throws Exception {
+        PrintWriter o = spec.commandLine().getOut();
+        if (sentences < 1 || calibrationTokens < 1) {
+            throw new IllegalArgumentException("--sentences and --calibration-tokens must be positive");
+        }
+        ReaderKind readerKind = ReaderKind.valueOf(reader.toUpperCase(java.util.Locale.ROOT).replace("PREAD", "POSITIONAL"));
+        ActivityRule activity = ActivityRule.parse(rule);
+        Files.createDirectories(work);
+        Path onnx = model != null ? model : DefaultData.model(work);
+        Path tok = model != null ? DefaultData.tokenizerFor(model, tokenizer) : DefaultData.tokenizer(work);
+        Corpus corpus = Corpus.load(text, 0.5);
+        List<String> heldOutText = corpus.heldOut().subList(0, Math.min(sentences, corpus.heldOut().size()));
+        o.printf("Ripple demo on %s%ntext: %s (%d calibration passages, %d held-out passages used)%n%n",
+                model != null ? onnx : DefaultData.MODEL_NAME, corpus.name(), corpus.calibration().size(), heldOutText.size());
+
+        o.printf("1. profile with ONNX Runtime under '%s'%n", activity.describe());
+        ProfileResult calib = ProfileCommand.profile(onnx, tok, corpus.calibration(), corpus.name() + ", calibration",
+                activity, calibrationTokens, quiet);
+        ProfileResult held = ProfileCommand.profile(onnx, tok, heldOutText, corpus.name() + ", held-out", activity,
+                Long.MAX_VALUE / 4, quiet);
+        TraceFiles.write(work.resolve("calibration.rtrace"), calib.trace());
+        TraceFiles.write(work.resolve("heldout.rtrace"), held.trace());
+        ProfileCommand.report(o, calib, work.resolve("calibration.rtrace"));
+        o.printf("held-out: %d tokens -> %s%n%n", held.tokens(), work.resolve("heldout.rtrace"));
+
+        o.println("2. place (calibration split) and evaluate (held-out split)");
+        ImportedModel imported = PlaceCommand.importModel(onnx, DType.F32);
+        Map<String, PlacementEvaluation> evaluations = new LinkedHashMap<>();
+        int[][] chosen = null;
+        for (String name : List.of("ripple+", "ripple", "frequency", "identity")) {
+            PlaceCommand.Result r = PlaceCommand.place(imported, calib.trace(), held.trace(), PlacementAlgorithms.byName(name), quiet);
+            evaluations.put(name, r.evaluation());
+            if (chosen == null) {
+                chosen = r.orders();
+            }
+        }
+        PlaceCommand.printComparison(o, evaluations);
+        o.println();
+
+        Path file = work.resolve("model.ripple");
+        int rank = Math.min(imported.layers().get(0).spec().dModel(), imported.layers().get(0).spec().dFfn()) / 4;
+        var stats = new com.fasterxml.jackson.databind.ObjectMapper().valueToTree(evaluations.get("ripple+").overall());
+        long size = RippleFileWriter.write(file, new LayoutBuilder(imported, chosen).rule(activity)
+                .corpus(calib.trace().info().corpus()).placement("ripple+", (com.fasterxml.jackson.databind.node.ObjectNode) stats)
+                .fillIn(calib.meanInactiveActivation()).lowRank(rank, margin).tokenizer(Files.readAllBytes(tok)).build(l -> { }));
+        o.printf("3. wrote %s (%s): ripple+ placement, mean fill-in, rank-%d low-rank predictor; check it with "
+                + "'./ripple inspect --verify %s'%n%n", file, InspectCommand.bytes(size), rank, file);
+
+        o.printf("4. embed %d held-out passages from flash (%s reads, %s cache on %.0f%% of FFN bytes) and compare with "
+                + "ONNX Runtime%n", heldOutText.size(), readerKind.name().toLowerCase(), cache, 100 * cacheFraction);
+        List<EncodedPassage> passages = new ArrayList<>();
+        try (PassageTokenizer t = PassageTokenizer.open(tok, 128)) {
+            for (String s : heldOutText) {
+                EncodedPassage p = t.encode(s);
+                if (p.length() > 0) {
+                    passages.add(p);
+                }
+            }
+        }
+        List<float[]> reference = new ArrayList<>();
+        double ortMs;
+        RuntimeOptions base = RuntimeOptions.defaults().withReader(readerKind).withCache(cache, cacheFraction).withMargin(margin);
+        try (OnnxEncoder ort = OnnxEncoder.open(onnx, 0); RippleModel pooler = RippleModel.open(file, base.withPredictor("dense"))) {
+            EncoderModel enc = pooler.encoder().orElseThrow();
+            for (EncodedPassage p : passages.subList(0, Math.min(5, passages.size()))) {
+                ort.hiddenStates(p); // warm-up
+            }
+            long start = System.nanoTime();
+            for (EncodedPassage p : passages) {
+                reference.add(enc.pool(ort.hiddenStates(p)));
+            }
+            ortMs = (System.nanoTime() - start) / 1e6 / passages.size();
+        }
+
+        List<FidelityRun> runs = new ArrayList<>();
+        runs.add(run("dense: all neurons, no fill-in", file, base.withPredictor("dense").withFillIn(false), null, held.trace(), passages, reference));
+        runs.add(run("oracle: true active sets + fill-in", file, base, trace(held.trace()), held.trace(), passages, reference));
+        runs.add(run("oracle, no fill-in", file, base.withFillIn(false), trace(held.trace()), held.trace(), passages, reference));
+        runs.add(run("low-rank predictor + fill-in", file, base.withPredictor("lowrank"), null, held.trace(), passages, reference));
+
+        o.printf("%-36s %8s %8s %8s %8s %8s %9s %9s %8s %7s%n", "run", "read", "cos mean", "cos p5", "cos min",
+                "recall", "ops/tok", "io ms/tok", "ms/sent", "hits");
+        for (FidelityRun r : runs) {
+            o.printf("%-36s %7.1f%% %8.4f %8.4f %8.4f %8s %9.1f %9.3f %8.1f %6.1f%%%n", r.label(), 100 * r.neuronsReadFraction(),
+                    r.cosine().mean(), r.cosine().p5(), r.cosine().min(),
+                    Double.isNaN(r.recall()) ? "-" : String.format("%.3f", r.recall()), r.opsPerToken(), r.ioMsPerToken(),
+                    r.msPerSentence(), 100 * r.hitRate());
+        }
+        o.printf("ONNX Runtime dense forward: %.1f ms per passage (same passages, %d threads)%n%n", ortMs,
+                Runtime.getRuntime().availableProcessors());
+        o.println("Still to come (see the open issues): calibrated per-layer thresholds and the sparsity-fidelity curve, "
+                + "and 'ripple bench' comparing naive, llm-in-a-flash, powerinfer, ripple and ripple+ side by side.");
+        return 0;
+    }
+
+    private static ActivationPredictor trace(ActivationTrace t) {
+        List<List<int[]>> sets = new ArrayList<>();
+        for (int l = 0; l < t.layers(); l++) {
+            List<int[]> layer = new ArrayList<>();
+            for (RoaringBitmap b : t.layer(l)) {
+                layer.add(b.toArray());
+            }
+            sets.add(layer);
+        }
+        return new TracePredictor(sets);
+    }
+
+    private FidelityRun run(String label, Path file, RuntimeOptions options, ActivationPredictor override,
+                            ActivationTrace truth, List<EncodedPassage> passages, List<float[]> reference) throws Exception {
+        AuditedPredictor audit = null;
+        ActivationPredictor predictor = override;
+        if (!options.predictor().equals("dense")) {
+            try (RippleModel probe = RippleModel.open(file, options, override, null)) {
+                audit = new AuditedPredictor(probe.predictor(), truth);
+            }
+            predictor = audit;
+        }
+        try (RippleModel m = RippleModel.open(file, options, predictor, null);
+             CliProgress bar = CliProgress.start(label, passages.size(), quiet)) {
+            int[] done = {0};
+            return FidelityRun.run(label, m, passages, reference, audit, () -> bar.stepTo(++done[0]));
+        }
+    }
+}

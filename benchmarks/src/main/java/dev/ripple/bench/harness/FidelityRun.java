@@ -1,0 +1,72 @@
+package dev.ripple.bench.harness;
+
+import dev.ripple.core.model.EncoderModel;
+import dev.ripple.core.runtime.RippleModel;
+import dev.ripple.core.runtime.RuntimeStats;
+import dev.ripple.placement.profile.EncodedPassage;
+import java.util.List;
+
+/**
+ * Embeds held-out passages with the flash runtime and compares each embedding with ONNX Runtime's
+ * dense one: the fidelity and cost of one runtime configuration.
+ *
+ * @param label              what was run (predictor, rule, fill-in)
+ * @param cosine             cosine against ONNX Runtime, over passages
+ * @param neuronsReadFraction bundles needed per token and layer, as a share of all neurons
+ * @param opsPerToken        read operations per token (all layers)
+ * @param bytesReadPerToken  bytes read per token (all layers)
+ * @param ioMsPerToken       reader time per token (all layers)
+ * @param msPerSentence      wall time of the whole Java forward per passage
+ * @param hitRate            cache hits over bundles needed
+ * @param recall             predictor recall against the true sets (NaN when not audited)
+ * @param precision          predictor precision (NaN when not audited)
+ */
+public record FidelityRun(String label, Cosines cosine, double neuronsReadFraction, double opsPerToken,
+                          double bytesReadPerToken, double ioMsPerToken, double msPerSentence, double hitRate,
+                          double recall, double precision) {
+
+    /**
+     * @param reference ONNX Runtime's pooled embeddings of the same passages
+     * @param audit     the model's predictor when it is audited, else null
+     */
+    public static FidelityRun run(String label, RippleModel model, List<EncodedPassage> passages, List<float[]> reference,
+                                  AuditedPredictor audit, Runnable afterEach) {
+        EncoderModel encoder = model.encoder().orElseThrow(() ->
+                new IllegalArgumentException(model.file().path() + ": not a BERT-family model; fidelity needs an encoder"));
+        RuntimeStats stats = model.stats();
+        long calls0 = stats.calls();
+        long predicted0 = stats.predicted();
+        long ops0 = stats.readOps();
+        long bytes0 = stats.bytesRead();
+        long io0 = stats.ioNanos();
+        long hits0 = stats.cacheHits();
+        double[] cos = new double[passages.size()];
+        int token = 0;
+        long tokens = 0;
+        long start = System.nanoTime();
+        for (int p = 0; p < passages.size(); p++) {
+            long[] ids = passages.get(p).ids();
+            int[] intIds = new int[ids.length];
+            for (int i = 0; i < ids.length; i++) {
+                intIds[i] = (int) ids[i];
+            }
+            float[] e = encoder.embed(intIds, token);
+            cos[p] = Cosines.cosine(e, reference.get(p));
+            token += ids.length;
+            tokens += ids.length;
+            if (afterEach != null) {
+                afterEach.run();
+            }
+        }
+        double ms = (System.nanoTime() - start) / 1e6;
+        long calls = stats.calls() - calls0;
+        int layers = model.layerCount();
+        long neurons = model.file().layers().stream().mapToLong(l -> l.spec().dFfn()).sum() / layers;
+        long predicted = stats.predicted() - predicted0;
+        return new FidelityRun(label, Cosines.of(cos), predicted / (double) (calls * neurons),
+                (stats.readOps() - ops0) / (double) tokens, (stats.bytesRead() - bytes0) / (double) tokens,
+                (stats.ioNanos() - io0) / 1e6 / tokens, ms / passages.size(),
+                predicted == 0 ? 0 : (stats.cacheHits() - hits0) / (double) predicted,
+                audit == null ? Double.NaN : audit.recall(), audit == null ? Double.NaN : audit.precision());
+    }
+}
