@@ -1,0 +1,90 @@
+package dev.ripple.e2e;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.ripple.core.format.RippleFile;
+import dev.ripple.placement.trace.ActivationTrace;
+import dev.ripple.placement.trace.TraceFiles;
+import java.nio.file.Path;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The offline stage on the real all-MiniLM-L6-v2 and Europarl text, through the CLI as a user runs
+ * it: profile a calibration and a held-out split, place with every algorithm, write the file.
+ */
+class RealModelPipelineTest {
+    @TempDir
+    static Path dir;
+    static JsonNode report;
+    static Path model;
+
+    @BeforeAll
+    static void profileAndPlace() throws Exception {
+        String work = dir.resolve("work").toString();
+        RippleRun calib = RippleRun.inProcess("profile", "--out", dir.resolve("c.rtrace").toString(), "--max-tokens", "5000",
+                "--work", work, "--quiet");
+        assertEquals(0, calib.exit(), calib.err());
+        RippleRun held = RippleRun.inProcess("profile", "--split", "heldout", "--out", dir.resolve("h.rtrace").toString(),
+                "--max-tokens", "2000", "--work", work, "--quiet");
+        assertEquals(0, held.exit(), held.err());
+        model = dir.resolve("minilm.ripple");
+        RippleRun place = RippleRun.inProcess("place", "--trace", dir.resolve("c.rtrace").toString(), "--eval",
+                dir.resolve("h.rtrace").toString(), "--compare", "--json", "--out", model.toString(), "--rank", "32",
+                "--work", work, "--quiet");
+        assertEquals(0, place.exit(), place.err());
+        report = new ObjectMapper().readTree(place.out());
+    }
+
+    @Test
+    void profileRecordsGeluSparsityAndTheRuleInTheTrace() throws Exception {
+        ActivationTrace t = TraceFiles.read(dir.resolve("c.rtrace"));
+        assertEquals(6, t.layers());
+        assertEquals("act > 0", t.info().rule());
+        assertTrue(t.info().tokens() >= 5000, "tokens " + t.info().tokens());
+        assertTrue(t.meanInactive() != null, "inactive means recorded for fill-in");
+        for (int l = 0; l < 6; l++) {
+            double active = 0;
+            for (int k = 0; k < t.tokens(l); k++) {
+                active += t.active(l, k).getCardinality();
+            }
+            double share = active / t.tokens(l) / 1536;
+            assertTrue(share > 0.12 && share < 0.35, "layer " + l + " active share " + share);
+        }
+    }
+
+    @Test
+    void coActivationPlacementNeedsFewerReadsOnHeldOutText() {
+        double ripplePlus = report.path("overall").path("readsPerToken").asDouble();
+        JsonNode cmp = report.path("compare");
+        double ripple = cmp.path("ripple").path("readsPerToken").asDouble();
+        double frequency = cmp.path("frequency").path("readsPerToken").asDouble();
+        double identity = cmp.path("identity").path("readsPerToken").asDouble();
+        assertTrue(ripplePlus <= ripple && ripple < frequency && frequency < identity,
+                "ripple+ " + ripplePlus + ", ripple " + ripple + ", frequency " + frequency + ", identity " + identity);
+        assertTrue(identity / ripple > 1.4, "co-activation placement saves at least 1.4x reads: " + identity / ripple);
+        assertEquals(6, report.path("layers").size());
+        JsonNode collapsed = report.path("overall").path("collapsed");
+        assertEquals(5, collapsed.size());
+        assertEquals(8, collapsed.get(4).path("gap").asInt());
+        assertTrue(collapsed.get(4).path("readsPerToken").asDouble() < ripplePlus);
+        assertTrue(collapsed.get(4).path("extraBytesFraction").asDouble() > 0);
+    }
+
+    @Test
+    void writtenFileVerifiesAndSaysHowItWasMade() throws Exception {
+        try (RippleFile f = RippleFile.open(model)) {
+            f.verify();
+            assertEquals(6, f.layers().size());
+            assertEquals("ripple+", f.provenance().path("placement").path("algorithm").asText());
+            assertEquals("act > 0", f.provenance().path("activityRule").path("rule").asText());
+            assertEquals(32, f.provenance().path("predictor").path("rank").asInt());
+            assertTrue(f.blob("tokenizer.json").isPresent());
+            assertEquals("bert", f.architecture().path("type").asText());
+        }
+    }
+}
