@@ -13,17 +13,12 @@ import picocli.CommandLine.Parameters;
 @Command(name = "jmh", description = "Run the JMH microbenchmarks (arguments go to JMH; try 'ripple jmh -l').")
 final class JmhCommand implements Callable<Integer> {
 
-    @picocli.CommandLine.Unmatched
-    List<String> unmatched = new ArrayList<>();
-
     @Parameters(arity = "0..*", paramLabel = "ARG", description = "JMH arguments, e.g. ExecutorBenchmark -p dtype=F16")
     List<String> args = new ArrayList<>();
 
     @Override
     public Integer call() throws Exception {
-        List<String> all = new ArrayList<>(unmatched);
-        all.addAll(args);
-        org.openjdk.jmh.Main.main(all.toArray(String[]::new));
+        org.openjdk.jmh.Main.main(args.toArray(String[]::new));
         return 0;
     }
 }

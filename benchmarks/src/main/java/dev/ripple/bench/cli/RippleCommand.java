@@ -33,6 +33,7 @@ public final class RippleCommand implements Runnable {
     public static int run(PrintWriter out, PrintWriter err, String... args) {
         try {
             CommandLine cl = new CommandLine(new RippleCommand());
+            cl.getSubcommands().get("jmh").setUnmatchedOptionsArePositionalParams(true); // JMH parses its own options
             cl.setOut(out);
             cl.setErr(err);
             cl.setParameterExceptionHandler((ex, a) -> {
