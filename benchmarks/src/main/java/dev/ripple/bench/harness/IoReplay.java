@@ -1,0 +1,84 @@
+package dev.ripple.bench.harness;
+
+import dev.ripple.core.activity.TracePredictor;
+import dev.ripple.core.runtime.RippleModel;
+import dev.ripple.core.runtime.RuntimeOptions;
+import dev.ripple.core.runtime.TokenStats;
+import dev.ripple.placement.trace.ActivationTrace;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.IntConsumer;
+import org.roaringbitmap.RoaringBitmap;
+
+/**
+ * Replays recorded held-out active sets through the flash runtime, token by token (decode-like):
+ * every layer's FFN of a token reads exactly the neurons that were active, through the configured
+ * placement, cache and reader, and the reader's time is measured. The trace predictor keeps
+ * prediction error out, so strategies differ only in placement, collapse and caching.
+ *
+ * @param name           strategy name
+ * @param ioMsPerToken   reader time per token, summed over layers
+ * @param opsPerToken    read operations per token (all layers)
+ * @param bytesPerToken  bytes read per token (all layers), gaps and alignment included
+ * @param neededPerToken bytes of the needed bundles per token that missed the cache
+ * @param cacheHitRate   bundles served from DRAM over bundles needed
+ * @param effectiveMiBps useful bytes (needed, cache misses) per second of I/O time
+ * @param dramBytes      cache budget in bytes
+ */
+public record IoReplay(String name, Percentiles ioMsPerToken, double opsPerToken, double bytesPerToken,
+                       double neededPerToken, double cacheHitRate, double effectiveMiBps, long dramBytes) {
+
+    /** Converts a trace into the runtime's trace predictor (ids per layer and token). */
+    public static TracePredictor predictor(ActivationTrace t) {
+        List<List<int[]>> sets = new ArrayList<>();
+        for (int l = 0; l < t.layers(); l++) {
+            List<int[]> layer = new ArrayList<>();
+            for (RoaringBitmap b : t.layer(l)) {
+                layer.add(b.toArray());
+            }
+            sets.add(layer);
+        }
+        return new TracePredictor(sets);
+    }
+
+    public static IoReplay run(String name, Path file, RuntimeOptions options, TracePredictor sets, int tokens,
+                               IntConsumer progress) throws IOException {
+        double[] perToken = new double[tokens];
+        long ops = 0;
+        long bytes = 0;
+        long needed = 0;
+        long hits = 0;
+        long predicted = 0;
+        long ioNanos = 0;
+        try (RippleModel m = RippleModel.open(file, options, sets, null)) {
+            int layers = m.layerCount();
+            float[][] x = new float[layers][];
+            float[][] out = new float[layers][];
+            for (int l = 0; l < layers; l++) {
+                x[l] = new float[m.ffn(l).section().spec().dModel()];
+                out[l] = new float[x[l].length];
+            }
+            for (int t = 0; t < tokens; t++) {
+                long tokenNanos = 0;
+                for (int l = 0; l < layers; l++) {
+                    TokenStats s = m.ffn(l).forward(t, x[l], out[l]);
+                    tokenNanos += s.ioNanos();
+                    ops += s.readOps();
+                    bytes += s.bytesRead();
+                    needed += s.bytesNeeded();
+                    hits += s.cacheHits();
+                    predicted += s.predicted();
+                }
+                perToken[t] = tokenNanos / 1e6;
+                ioNanos += tokenNanos;
+                progress.accept(t + 1);
+            }
+            long budget = m.cache().map(c -> c.budgetBytes()).orElse(0L);
+            return new IoReplay(name, Percentiles.of(perToken), ops / (double) tokens, bytes / (double) tokens,
+                    needed / (double) tokens, predicted == 0 ? 0 : hits / (double) predicted,
+                    ioNanos == 0 ? 0 : needed / (ioNanos / 1e9) / (1 << 20), budget);
+        }
+    }
+}
