@@ -98,12 +98,24 @@ public final class RippleModel implements FeedForward, AutoCloseable {
      */
     public static RippleModel open(Path path, RuntimeOptions options, ActivationPredictor predictor,
                                    Consumer<TokenStats> listener) throws IOException {
+        return open(path, options, predictor, listener, (p, qd) -> options.reader().open(p, qd));
+    }
+
+    /** Opens an {@link ExtentReader} on a file; lets tests and tools wrap or replace the configured reader. */
+    @FunctionalInterface
+    public interface ReaderFactory {
+        ExtentReader open(Path path, int queueDepth) throws IOException;
+    }
+
+    /** As {@link #open(Path, RuntimeOptions, ActivationPredictor, Consumer)}, reading through {@code readers}. */
+    public static RippleModel open(Path path, RuntimeOptions options, ActivationPredictor predictor,
+                                   Consumer<TokenStats> listener, ReaderFactory readers) throws IOException {
         RippleFile file = RippleFile.open(path);
         ExtentReader reader = null;
         BundleCache cache = null;
         try {
             ActivationPredictor p = predictor != null ? predictor : predictorFor(file, options);
-            reader = options.reader().open(path, options.queueDepth());
+            reader = readers.open(path, options.queueDepth());
             cache = cacheFor(file, options);
             return new RippleModel(file, reader, cache, p, options, listener);
         } catch (IOException | RuntimeException e) {
