@@ -25,6 +25,12 @@ record RippleRun(int exit, String out, String err) {
     }
 
     static RippleRun childJvm(String... args) throws IOException, InterruptedException {
+        Process p = startChild(args);
+        return collect(p, args);
+    }
+
+    /** Starts the command in a child JVM the way the launcher does, without waiting for it. */
+    static Process startChild(String... args) throws IOException {
         List<String> cmd = new ArrayList<>();
         cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         cmd.add("--enable-native-access=ALL-UNNAMED");
@@ -32,7 +38,11 @@ record RippleRun(int exit, String out, String err) {
         cmd.add(System.getProperty("java.class.path"));
         cmd.add(RippleCommand.class.getName());
         cmd.addAll(List.of(args));
-        Process p = new ProcessBuilder(cmd).start();
+        cmd.add(1, "--sun-misc-unsafe-memory-access=allow");
+        return new ProcessBuilder(cmd).start();
+    }
+
+    private static RippleRun collect(Process p, String... args) throws IOException, InterruptedException {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         ByteArrayOutputStream err = new ByteArrayOutputStream();
         Thread drainErr = Thread.ofVirtual().start(() -> {
