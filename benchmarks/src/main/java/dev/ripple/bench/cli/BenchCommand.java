@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.ripple.bench.harness.IoReplay;
 import dev.ripple.core.activity.ActivityRule;
 import dev.ripple.core.activity.TracePredictor;
+import dev.ripple.core.format.AtomicFile;
 import dev.ripple.core.format.DType;
 import dev.ripple.core.format.RippleFileWriter;
 import dev.ripple.core.runtime.RuntimeOptions;
@@ -175,9 +176,8 @@ final class BenchCommand implements Callable<Integer> {
                 n.put("cache", STRATEGIES.get(i).cache());
                 arr.add(n);
             }
-            Path tmp = Files.createTempFile(json.toAbsolutePath().getParent(), ".bench", ".json");
-            Files.writeString(tmp, JSON.writeValueAsString(doc));
-            Files.move(tmp, json, java.nio.file.StandardCopyOption.ATOMIC_MOVE, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+            byte[] bytes = JSON.writeValueAsBytes(doc);
+            AtomicFile.write(json, ch -> ch.write(java.nio.ByteBuffer.wrap(bytes)));
         }
         return 0;
     }

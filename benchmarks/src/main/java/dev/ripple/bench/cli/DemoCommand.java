@@ -2,9 +2,9 @@ package dev.ripple.bench.cli;
 
 import dev.ripple.bench.harness.AuditedPredictor;
 import dev.ripple.bench.harness.FidelityRun;
+import dev.ripple.bench.harness.IoReplay;
 import dev.ripple.core.activity.ActivationPredictor;
 import dev.ripple.core.activity.ActivityRule;
-import dev.ripple.core.activity.TracePredictor;
 import dev.ripple.core.format.DType;
 import dev.ripple.core.format.RippleFileWriter;
 import dev.ripple.core.model.EncoderModel;
@@ -29,7 +29,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import org.roaringbitmap.RoaringBitmap;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -161,8 +160,8 @@ final class DemoCommand implements Callable<Integer> {
 
         List<FidelityRun> runs = new ArrayList<>();
         runs.add(run("dense: all neurons, no fill-in", file, base.withPredictor("dense").withFillIn(false), null, held.trace(), passages, reference));
-        runs.add(run("oracle: true active sets + fill-in", file, base, trace(held.trace()), held.trace(), passages, reference));
-        runs.add(run("oracle, no fill-in", file, base.withFillIn(false), trace(held.trace()), held.trace(), passages, reference));
+        runs.add(run("oracle: true active sets + fill-in", file, base, IoReplay.predictor(held.trace()), held.trace(), passages, reference));
+        runs.add(run("oracle, no fill-in", file, base.withFillIn(false), IoReplay.predictor(held.trace()), held.trace(), passages, reference));
         runs.add(run("low-rank predictor + fill-in", file, base.withPredictor("lowrank"), null, held.trace(), passages, reference));
 
         o.printf("%-36s %8s %8s %8s %8s %8s %9s %9s %8s %7s%n", "run", "read", "cos mean", "cos p5", "cos min",
@@ -178,18 +177,6 @@ final class DemoCommand implements Callable<Integer> {
         o.println("Still to come (see the open issues): calibrated per-layer thresholds and the sparsity-fidelity curve, "
                 + "and 'ripple bench' comparing naive, llm-in-a-flash, powerinfer, ripple and ripple+ side by side.");
         return 0;
-    }
-
-    private static ActivationPredictor trace(ActivationTrace t) {
-        List<List<int[]>> sets = new ArrayList<>();
-        for (int l = 0; l < t.layers(); l++) {
-            List<int[]> layer = new ArrayList<>();
-            for (RoaringBitmap b : t.layer(l)) {
-                layer.add(b.toArray());
-            }
-            sets.add(layer);
-        }
-        return new TracePredictor(sets);
     }
 
     private FidelityRun run(String label, Path file, RuntimeOptions options, ActivationPredictor override,

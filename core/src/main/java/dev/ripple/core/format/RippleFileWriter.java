@@ -8,19 +8,13 @@ import dev.ripple.core.ffn.FfnLayerWeights;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.AtomicMoveNotSupportedException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.ThreadLocalRandom;
 
 /**
- * Writes a {@code .ripple} file (docs/FORMAT.md) so that the destination is either the complete
- * new file or untouched: bytes go to a temporary file in the destination's directory, which is
- * forced to disk and then renamed over the destination in one atomic step.
+ * Writes a {@code .ripple} file (docs/FORMAT.md) through {@link AtomicFile}, so the destination is
+ * either the complete new file or untouched.
  *
  * <pre>{@code
  * RippleFileWriter.write(Path.of("model.ripple"), contents);
@@ -32,41 +26,9 @@ public final class RippleFileWriter {
     private RippleFileWriter() {
     }
 
-    /** Writes {@code contents} to {@code destination} atomically; returns the file size. */
+    /** Writes {@code contents} to {@code destination} atomically ({@link AtomicFile}); returns the file size. */
     public static long write(Path destination, RippleContents contents) throws IOException {
-        Path target = destination.toAbsolutePath();
-        Path dir = target.getParent();
-        Files.createDirectories(dir);
-        Path tmp = dir.resolve("." + target.getFileName() + ".tmp-" + Long.toHexString(ThreadLocalRandom.current().nextLong()));
-        boolean done = false;
-        try {
-            long size;
-            try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
-                size = writeTo(ch, contents);
-                ch.force(true);
-            }
-            try {
-                Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-            } catch (AtomicMoveNotSupportedException e) {
-                throw new IOException(target + ": the file system cannot rename atomically; refusing a non-atomic write", e);
-            }
-            forceDirectory(dir);
-            done = true;
-            return size;
-        } finally {
-            if (!done) {
-                Files.deleteIfExists(tmp);
-            }
-        }
-    }
-
-    /** Makes the rename durable; some file systems refuse to open directories, which is harmless. */
-    private static void forceDirectory(Path dir) {
-        try (FileChannel d = FileChannel.open(dir, StandardOpenOption.READ)) {
-            d.force(true);
-        } catch (IOException | UnsupportedOperationException ignored) {
-            // Not all platforms allow fsync on a directory; the data itself is already forced.
-        }
+        return AtomicFile.write(destination, ch -> writeTo(ch, contents));
     }
 
     private static long writeTo(FileChannel ch, RippleContents c) throws IOException {

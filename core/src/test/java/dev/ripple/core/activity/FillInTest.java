@@ -55,15 +55,6 @@ class FillInTest {
         return FillIn.fromDroppedSums(w, sum, count);
     }
 
-    static double error(float[] a, float[] b) {
-        double num = 0;
-        double den = 0;
-        for (int k = 0; k < a.length; k++) {
-            num += Math.pow(a[k] - b[k], 2);
-            den += Math.pow(b[k], 2);
-        }
-        return Math.sqrt(num / den);
-    }
 
     @Test
     void fillInReducesTheErrorOfDroppingGeluNegatives() {
@@ -80,8 +71,8 @@ class FillInTest {
                 float[] x = RandomModels.randomFloats(rnd, D, 1f);
                 float[] dense = new float[D];
                 w.denseForward(x, dense);
-                without += error(sparse(w, bundles, rule, null, x), dense);
-                with += error(sparse(w, bundles, rule, fill, x), dense);
+                without += RandomModels.relativeError(sparse(w, bundles, rule, null, x), dense);
+                with += RandomModels.relativeError(sparse(w, bundles, rule, fill, x), dense);
             }
             assertTrue(with < 0.6 * without, "seed " + seed + ": error with fill-in " + with / 50 + ", without " + without / 50);
         }
@@ -97,7 +88,7 @@ class FillInTest {
             float[] x = RandomModels.randomFloats(rnd, D, 1f);
             float[] dense = new float[D];
             w.denseForward(x, dense);
-            double err = error(sparse(w, bundles, TopKRule.ofFraction(1.0), fill, x), dense);
+            double err = RandomModels.relativeError(sparse(w, bundles, TopKRule.ofFraction(1.0), fill, x), dense);
             assertTrue(err < 1e-5, "all neurons loaded: relative error " + err);
         }
     }
@@ -112,7 +103,7 @@ class FillInTest {
                 float[] x = RandomModels.randomFloats(rnd, D, 1f);
                 float[] dense = new float[D];
                 w.denseForward(x, dense);
-                double err = error(sparse(w, bundles, ThresholdRule.value(0f), null, x), dense);
+                double err = RandomModels.relativeError(sparse(w, bundles, ThresholdRule.value(0f), null, x), dense);
                 assertTrue(err < 1e-5, "ReLU, act > 0: relative error " + err);
             }
         }

@@ -17,15 +17,6 @@ import org.junit.jupiter.params.provider.CsvSource;
 
 class SparseFfnExecutorTest {
 
-    static double relativeError(float[] actual, float[] expected) {
-        double num = 0;
-        double den = 0;
-        for (int k = 0; k < expected.length; k++) {
-            num += Math.pow(actual[k] - expected[k], 2);
-            den += Math.pow(expected[k], 2);
-        }
-        return Math.sqrt(num / Math.max(den, 1e-30));
-    }
 
     @ParameterizedTest(name = "d={0} n={1} {2} gated={3} kernels={4}")
     @CsvSource({"8,16,RELU,false,best", "8,16,RELU,false,scalar", "64,256,GELU,false,best", "64,256,GELU,false,scalar",
@@ -51,7 +42,7 @@ class SparseFfnExecutorTest {
                 float[] actual = new float[d];
                 float[] acts = new float[n];
                 ffn.forward(x, refs, actual, acts);
-                double err = relativeError(actual, expected);
+                double err = RandomModels.relativeError(actual, expected);
                 assertTrue(err < 1e-5, "seed " + seed + ": relative error " + err);
                 int neuron = order[n / 2];
                 assertEquals(w.activationOf(neuron, x), acts[n / 2], 1e-4 * (1 + Math.abs(acts[n / 2])), "seed " + seed);
@@ -80,7 +71,7 @@ class SparseFfnExecutorTest {
             rounded.denseForward(x, expected);
             float[] actual = new float[32];
             new SparseFfnExecutor(stored.spec(), w32.downBias()).forward(x, refs, actual, null);
-            assertTrue(relativeError(actual, expected) < 1e-5, "relative error " + relativeError(actual, expected));
+            assertTrue(RandomModels.relativeError(actual, expected) < 1e-5, "relative error " + RandomModels.relativeError(actual, expected));
         }
     }
 

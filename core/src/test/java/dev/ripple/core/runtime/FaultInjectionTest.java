@@ -125,11 +125,11 @@ class FaultInjectionTest {
 
             float[] out = new float[16];
             m.ffn(0).forward(1, x, out);
-            assertTrue(RippleModelTest.relativeError(out, expected) < 1e-5, "the next token reads and computes correctly");
+            assertTrue(RandomModels.relativeError(out, expected) < 1e-5, "the next token reads and computes correctly");
             float[] again = new float[16];
             TokenStats warm = m.ffn(0).forward(2, x, again);
             assertTrue(warm.cacheHits() > 0, "later tokens hit what the successful read admitted");
-            assertTrue(RippleModelTest.relativeError(again, expected) < 1e-5, "cached bundles are the real ones");
+            assertTrue(RandomModels.relativeError(again, expected) < 1e-5, "cached bundles are the real ones");
         }
     }
 }

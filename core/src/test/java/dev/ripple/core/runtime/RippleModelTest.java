@@ -48,15 +48,6 @@ class RippleModelTest {
         return out.stream();
     }
 
-    static double relativeError(float[] a, float[] b) {
-        double num = 0;
-        double den = 0;
-        for (int k = 0; k < a.length; k++) {
-            num += Math.pow(a[k] - b[k], 2);
-            den += Math.pow(b[k], 2);
-        }
-        return Math.sqrt(num / den);
-    }
 
     @ParameterizedTest(name = "{0} reader, {1} cache")
     @MethodSource("readersAndPolicies")
@@ -77,8 +68,8 @@ class RippleModelTest {
                         w.denseForward(inputs.get(t), expected);
                         float[] out = new float[32];
                         TokenStats s = m.ffn(l).forward(t, inputs.get(t), out);
-                        assertTrue(relativeError(out, expected) < 1e-5, reader + "/" + policy + " layer " + l + " token " + t
-                                + ": relative error " + relativeError(out, expected));
+                        assertTrue(RandomModels.relativeError(out, expected) < 1e-5, reader + "/" + policy + " layer " + l + " token " + t
+                                + ": relative error " + RandomModels.relativeError(out, expected));
                         assertEquals(200, s.predicted());
                         assertEquals(200L * w.spec().bundleBytes(), s.bytesNeeded() + (long) s.cacheHits() * w.spec().bundleBytes());
                         m.cache().ifPresent(c -> assertTrue(c.residentBytes() <= c.budgetBytes()));

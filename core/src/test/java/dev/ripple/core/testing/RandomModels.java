@@ -93,4 +93,15 @@ public final class RandomModels {
         return seg;
     }
 
+
+    /** ‖a − b‖ / ‖b‖, in double precision. */
+    public static double relativeError(float[] a, float[] b) {
+        double num = 0;
+        double den = 0;
+        for (int k = 0; k < b.length; k++) {
+            num += Math.pow(a[k] - b[k], 2);
+            den += Math.pow(b[k], 2);
+        }
+        return Math.sqrt(num / Math.max(den, 1e-30));
+    }
 }

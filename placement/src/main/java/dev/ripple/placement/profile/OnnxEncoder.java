@@ -7,9 +7,7 @@ import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
 import java.io.IOException;
 import java.nio.FloatBuffer;
-import java.nio.LongBuffer;
 import java.nio.file.Path;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -53,19 +51,9 @@ public final class OnnxEncoder implements AutoCloseable {
     /** The first output for one passage, one row per token. */
     public float[][] hiddenStates(EncodedPassage p) throws IOException {
         int n = p.length();
-        long[] shape = {1, n};
-        Map<String, OnnxTensor> inputs = new HashMap<>();
+        Map<String, OnnxTensor> inputs = Map.of();
         try {
-            for (String name : session.getInputNames()) {
-                long[] values = switch (name) {
-                    case "input_ids" -> p.ids();
-                    case "attention_mask" -> p.attentionMask();
-                    case "token_type_ids" -> p.typeIds();
-                    case "position_ids" -> java.util.stream.LongStream.range(0, n).toArray();
-                    default -> throw new IOException(file + ": model input '" + name + "' cannot be fed");
-                };
-                inputs.put(name, OnnxTensor.createTensor(env, LongBuffer.wrap(values), shape));
-            }
+            inputs = OrtInputs.of(env, session.getInputNames(), p, file);
             try (OrtSession.Result r = session.run(inputs, java.util.Set.of(output))) {
                 OnnxValue v = r.get(output).orElseThrow(() -> new IOException(file + ": no output '" + output + "'"));
                 FloatBuffer fb = ((OnnxTensor) v).getFloatBuffer();

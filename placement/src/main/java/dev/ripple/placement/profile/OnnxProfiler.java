@@ -16,9 +16,7 @@ import dev.ripple.placement.trace.ActivationTrace;
 import dev.ripple.placement.trace.TraceInfo;
 import java.io.IOException;
 import java.nio.FloatBuffer;
-import java.nio.LongBuffer;
 import java.nio.file.Path;
-import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -192,18 +190,9 @@ public final class OnnxProfiler implements AutoCloseable {
      */
     public float[][] activations(EncodedPassage p) throws IOException {
         int n = p.length();
-        long[] shape = {1, n};
-        Map<String, OnnxTensor> inputs = new HashMap<>();
+        Map<String, OnnxTensor> inputs = Map.of();
         try {
-            for (String name : session.getInputNames()) {
-                long[] values = switch (name) {
-                    case "input_ids" -> p.ids();
-                    case "attention_mask" -> p.attentionMask();
-                    case "token_type_ids" -> p.typeIds();
-                    default -> java.util.stream.LongStream.range(0, n).toArray();
-                };
-                inputs.put(name, OnnxTensor.createTensor(env, LongBuffer.wrap(values), shape));
-            }
+            inputs = OrtInputs.of(env, session.getInputNames(), p, file);
             try (OrtSession.Result r = session.run(inputs, outputs)) {
                 List<FfnLayerWeights> layers = model.layers();
                 float[][] out = new float[layers.size()][];

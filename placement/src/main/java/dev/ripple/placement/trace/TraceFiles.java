@@ -3,6 +3,7 @@ package dev.ripple.placement.trace;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.ripple.core.format.AtomicFile;
 import dev.ripple.placement.trace.TraceFormatException.Problem;
 import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
@@ -13,15 +14,10 @@ import java.io.OutputStream;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.channels.Channels;
-import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.util.Arrays;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.zip.CRC32C;
 import org.roaringbitmap.RoaringBitmap;
 
@@ -61,32 +57,12 @@ public final class TraceFiles {
 
     /** Writes {@code trace} to {@code destination} atomically; returns the file size. */
     public static long write(Path destination, ActivationTrace trace) throws IOException {
-        Path target = destination.toAbsolutePath();
-        Path dir = target.getParent();
-        Files.createDirectories(dir);
-        Path tmp = dir.resolve("." + target.getFileName() + ".tmp-" + Long.toHexString(ThreadLocalRandom.current().nextLong()));
-        boolean done = false;
-        try {
-            long size;
-            try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
-                Out out = new Out(new BufferedOutputStream(Channels.newOutputStream(ch), 1 << 16));
-                writeTo(out, trace);
-                out.flush();
-                size = out.count;
-                ch.force(true);
-            }
-            try {
-                Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-            } catch (AtomicMoveNotSupportedException e) {
-                throw new IOException(target + ": the file system cannot rename atomically; refusing a non-atomic write", e);
-            }
-            done = true;
-            return size;
-        } finally {
-            if (!done) {
-                Files.deleteIfExists(tmp);
-            }
-        }
+        return AtomicFile.write(destination, ch -> {
+            Out out = new Out(new BufferedOutputStream(Channels.newOutputStream(ch), 1 << 16));
+            writeTo(out, trace);
+            out.flush();
+            return out.count;
+        });
     }
 
     private static void writeTo(Out out, ActivationTrace t) throws IOException {
