@@ -24,7 +24,8 @@ import org.openjdk.jmh.annotations.Warmup;
 /**
  * The CPU cost of {@link ReadPlanner#plan} on one token-layer: {@value #NEEDED} needed bundles of
  * {@value #BUNDLE_BYTES} B, sorted, one extent per bundle, in runs of 1–3 adjacent bundles separated
- * by gaps of 1–12 bundles (so about 175 runs over a layer of ~1,536 slots, close to MiniLM's
+ * by gaps of 1 + Exp(mean 5.8) bundles (so about 175 runs over a layer of ~1,450 slots, most gaps
+ * short and some long, close to MiniLM's
  * 344 active neurons in ~164 runs per token and layer, docs/PERFORMANCE.md section 2). 64 such
  * tokens are drawn once (seeded) and planned in turn. Planners: the cost model of the UFS 4.0 preset
  * at queue depth 32 and 1, the same at depth 32 with aligned reads (the direct-I/O mode), and fixed
@@ -46,6 +47,8 @@ public class PlannerBenchmark {
     static final int NEEDED = 350;
     static final int BUNDLE_BYTES = 3_076;
     static final int TOKENS = 64;
+    /** Slots of the layer as far as the file size given to the aligned planner is concerned. */
+    static final long MAX_SLOTS = 4096;
     /** Where the layer's bundles start in the file (some header and earlier layers before it). */
     static final long LAYER_OFFSET = 5L << 20;
 
@@ -62,7 +65,7 @@ public class PlannerBenchmark {
             case "cost-ufs40-q32" -> ReadPlanner.costModel(UfsPresets.ufs40(), 32);
             case "cost-ufs40-q1" -> ReadPlanner.costModel(UfsPresets.ufs40(), 1);
             case "cost-ufs40-q32-aligned" -> ReadPlanner.costModel(UfsPresets.ufs40(), 32)
-                    .withAlignedReads(4096, LAYER_OFFSET + 2048L * BUNDLE_BYTES);
+                    .withAlignedReads(4096, LAYER_OFFSET + MAX_SLOTS * BUNDLE_BYTES);
             case "fixed-0" -> ReadPlanner.fixedGap(0);
             case "fixed-6152" -> ReadPlanner.fixedGap(2L * BUNDLE_BYTES);
             default -> throw new IllegalArgumentException("unknown planner '" + planner + "'");
@@ -74,13 +77,13 @@ public class PlannerBenchmark {
         int maxSlot = 0;
         for (int t = 0; t < TOKENS; t++) {
             List<Extent> token = new ArrayList<>(NEEDED);
-            int slot = rnd.nextInt(1, 13);
+            int slot = gap(rnd);
             while (token.size() < NEEDED) {
                 int run = Math.min(rnd.nextInt(1, 4), NEEDED - token.size());
                 for (int i = 0; i < run; i++, slot++) {
                     token.add(new Extent(LAYER_OFFSET + (long) slot * BUNDLE_BYTES, BUNDLE_BYTES));
                 }
-                slot += rnd.nextInt(1, 13);
+                slot += gap(rnd);
             }
             maxSlot = Math.max(maxSlot, slot);
             tokens.add(List.copyOf(token));
@@ -88,11 +91,16 @@ public class PlannerBenchmark {
             ops += plan.operations();
             bytes += plan.bytesRead();
         }
-        if (maxSlot > 2048) {
-            throw new IllegalStateException("token reaches slot " + maxSlot + ", past the 2,048 the file size assumes");
+        if (maxSlot > MAX_SLOTS) {
+            throw new IllegalStateException("token reaches slot " + maxSlot + ", past the " + MAX_SLOTS + " slots the file size assumes");
         }
         System.out.printf("%n# %s: %s; per token: %.1f read operations, %.0f bytes read for %d needed%n", planner,
                 readPlanner.describe(), ops / (double) TOKENS, bytes / (double) TOKENS, (long) NEEDED * BUNDLE_BYTES);
+    }
+
+    /** 1 + an exponential variate of mean 5.8 bundles: mean gap ~6.3, a tail of long gaps. */
+    private static int gap(SplittableRandom rnd) {
+        return 1 + (int) (-Math.log(1 - rnd.nextDouble()) * 5.8);
     }
 
     @Benchmark
