@@ -1,0 +1,174 @@
+package dev.ripple.bench.jmh;
+
+import dev.ripple.io.Extent;
+import dev.ripple.io.ReadStats;
+import dev.ripple.io.nativeio.PageCache;
+import dev.ripple.io.reader.ExtentReader;
+import dev.ripple.io.reader.ReaderKind;
+import java.io.IOException;
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.net.URISyntaxException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.SplittableRandom;
+import java.util.concurrent.TimeUnit;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
+import org.openjdk.jmh.annotations.Warmup;
+
+/**
+ * One cold read request of {@code extents} random extents of {@code readBytes} bytes each, through
+ * each reader at each queue depth. Time per request (one JMH operation = one request).
+ *
+ * <p>The test file ({@value #FILE_BYTES} bytes of seeded random bytes) is written once to
+ * {@code benchmarks/target/jmh-data/} (next to the benchmarks jar, so on the project's disk, not
+ * tmpfs) and reused by later trials. Each request draws new random extents, starting at multiples
+ * of a 3,076-byte bundle (a MiniLM f32 bundle), so, as in a real {@code .ripple} file, extents are
+ * not 4 KiB-aligned and the direct reader goes through its bounce buffers.
+ *
+ * <p><b>Every measured request is cold.</b> Before each invocation (outside the measured time) the
+ * file is evicted from the page cache with {@link PageCache#evict} for {@code MMAP} and
+ * {@code POSITIONAL}; the mmap reader is also closed and reopened first, because pages still mapped
+ * into the process are not dropped by {@code POSIX_FADV_DONTNEED}. If eviction is unavailable (no
+ * native access, not Linux) the trial fails instead of printing warm numbers as cold ones.
+ * {@code DIRECT} bypasses the page cache and is not evicted; on a VM the host may still cache the
+ * file, which no guest call can prevent. {@code POSITIONAL} is subject to kernel read-ahead, so it
+ * fetches more from the device than it returns (see docs/IO.md).
+ *
+ * <pre>./ripple jmh ReaderBenchmark</pre>
+ */
+@State(Scope.Thread)
+@BenchmarkMode(Mode.AverageTime)
+@OutputTimeUnit(TimeUnit.MICROSECONDS)
+@Warmup(iterations = 1, time = 1)
+@Measurement(iterations = 3, time = 1)
+@Fork(value = 1, jvmArgsAppend = {"--add-modules", "jdk.incubator.vector", "--enable-native-access=ALL-UNNAMED"})
+public class ReaderBenchmark {
+
+    /** Size of the test file: 256 MiB. */
+    static final long FILE_BYTES = 256L << 20;
+    /** Extents start at multiples of this (a 384-wide f32 bundle with its bias: 3,076 B). */
+    static final int BUNDLE_BYTES = 3_076;
+
+    @Param({"MMAP", "POSITIONAL", "DIRECT"})
+    public ReaderKind reader;
+
+    @Param({"1", "8", "32"})
+    public int queueDepth;
+
+    /** Length of each extent of the request. */
+    @Param({"4096", "65536"})
+    public int readBytes;
+
+    /** Extents per request. */
+    @Param({"32"})
+    public int extents;
+
+    private Path file;
+    private Arena arena;
+    private ExtentReader extentReader;
+    private final List<MemorySegment> targets = new ArrayList<>();
+    private final List<Extent> request = new ArrayList<>();
+    private SplittableRandom random;
+
+    @Setup(Level.Trial)
+    public void setUp() throws IOException {
+        file = testFile();
+        if (reader.usesPageCache() && !PageCache.evict(file)) {
+            throw new IllegalStateException(file + ": cannot evict the page cache (native access unavailable; run with "
+                    + "--enable-native-access=ALL-UNNAMED on Linux): " + reader + " passes would not be cold, refusing to "
+                    + "report them");
+        }
+        arena = Arena.ofShared();
+        for (int i = 0; i < extents; i++) {
+            targets.add(arena.allocate(readBytes, 4096));
+        }
+        extentReader = reader.open(file, queueDepth);
+        random = new SplittableRandom(42);
+    }
+
+    @Setup(Level.Invocation)
+    public void coldRequest() throws IOException {
+        request.clear();
+        long lastStart = (FILE_BYTES - readBytes) / BUNDLE_BYTES;
+        for (int i = 0; i < extents; i++) {
+            request.add(new Extent(random.nextLong(lastStart + 1) * BUNDLE_BYTES, readBytes));
+        }
+        if (reader == ReaderKind.MMAP) {
+            extentReader.close();          // unmap: DONTNEED leaves pages mapped into a process alone
+        }
+        if (reader.usesPageCache() && !PageCache.evict(file)) {
+            throw new IllegalStateException(file + ": page-cache eviction became unavailable");
+        }
+        if (reader == ReaderKind.MMAP) {
+            extentReader = reader.open(file, queueDepth);
+        }
+    }
+
+    @Benchmark
+    public long request() throws IOException {
+        ReadStats stats = extentReader.read(request, targets);
+        return stats.bytesRead();
+    }
+
+    @TearDown(Level.Trial)
+    public void tearDown() throws IOException {
+        extentReader.close();
+        arena.close();
+    }
+
+    /** The shared test file, written once (to a temporary name, then moved) and reused. */
+    static Path testFile() throws IOException {
+        Path dir = dataDirectory();
+        Files.createDirectories(dir);
+        Path path = dir.resolve("reader-256m.bin");
+        if (Files.isRegularFile(path) && Files.size(path) == FILE_BYTES) {
+            return path;
+        }
+        Path tmp = Files.createTempFile(dir, "reader-256m", ".tmp");
+        try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE)) {
+            SplittableRandom rnd = new SplittableRandom(7);
+            ByteBuffer buf = ByteBuffer.allocateDirect(1 << 20);
+            for (long written = 0; written < FILE_BYTES; written += buf.capacity()) {
+                buf.clear();
+                while (buf.remaining() >= Long.BYTES) {
+                    buf.putLong(rnd.nextLong());
+                }
+                buf.flip();
+                while (buf.hasRemaining()) {
+                    ch.write(buf);
+                }
+            }
+            ch.force(true);
+        }
+        Files.move(tmp, path, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        return path;
+    }
+
+    /** {@code benchmarks/target/jmh-data}, found from the jar (or class directory) this class came from. */
+    static Path dataDirectory() {
+        try {
+            Path code = Path.of(ReaderBenchmark.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+            return code.getParent().resolve("jmh-data");
+        } catch (URISyntaxException | SecurityException | NullPointerException e) {
+            return Path.of("benchmarks", "target", "jmh-data");
+        }
+    }
+}
