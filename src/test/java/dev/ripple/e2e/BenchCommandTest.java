@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.ripple.io.device.UfsPresets;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
@@ -19,12 +20,14 @@ class BenchCommandTest {
     @Test
     void strategiesReplayTheSameTokensAndCoActivationPlacementNeedsFarFewerReads() throws Exception {
         Path json = dir.resolve("bench.json");
+        Path device = dir.resolve("ufs40.json");
+        UfsPresets.ufs40().write(device); // a fixed profile: collapse decisions do not depend on this machine's load
         RippleRun run = RippleRun.inProcess("bench", "--work", dir.toString(), "--calibration-tokens", "2000", "--tokens", "40",
-                "--json", json.toString(), "--quiet");
+                "--device", device.toString(), "--json", json.toString(), "--quiet");
         assertEquals(0, run.exit(), run.err());
         assertTrue(run.out().contains("O_DIRECT"), "the output states the I/O mode: " + run.out());
         JsonNode doc = new ObjectMapper().readTree(json.toFile());
-        assertTrue(doc.path("device").path("sequentialMiBps").asDouble() > 0);
+        assertEquals(UfsPresets.ufs40().sequentialMiBps(), doc.path("device").path("sequentialMiBps").asDouble());
         Map<String, JsonNode> byName = new HashMap<>();
         for (JsonNode s : doc.path("strategies")) {
             byName.put(s.path("name").asText(), s);
