@@ -23,7 +23,7 @@ class BenchCommandTest {
         Path device = dir.resolve("ufs40.json");
         UfsPresets.ufs40().write(device); // a fixed profile: collapse decisions do not depend on this machine's load
         RippleRun run = RippleRun.inProcess("bench", "--work", dir.toString(), "--calibration-tokens", "2000", "--tokens", "40",
-                "--device", device.toString(), "--json", json.toString(), "--quiet");
+                "--device", device.toString(), "--compare-policies", "--json", json.toString(), "--quiet");
         assertEquals(0, run.exit(), run.err());
         assertTrue(run.out().contains("O_DIRECT"), "the output states the I/O mode: " + run.out());
         JsonNode doc = new ObjectMapper().readTree(json.toFile());
@@ -41,5 +41,9 @@ class BenchCommandTest {
         double rippleOps = byName.get("ripple").path("opsPerToken").asDouble();
         assertTrue(flashOps / rippleOps > 3, "co-activation placement with collapse: " + flashOps + " vs " + rippleOps + " ops");
         assertEquals(0.0, byName.get("naive").path("cacheHitRate").asDouble());
+        assertEquals(dev.ripple.cache.CachePolicies.names().size(), doc.path("cachePolicies").size());
+        for (JsonNode p : doc.path("cachePolicies")) {
+            assertTrue(p.path("ioMsPerToken").path("mean").asDouble() > 0, p.toString());
+        }
     }
 }

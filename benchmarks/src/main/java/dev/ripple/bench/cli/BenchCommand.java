@@ -76,6 +76,9 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--json", paramLabel = "FILE", description = "write every figure as JSON")
     Path json;
 
+    @Option(names = "--compare-policies", description = "also replay the ripple+ placement under every cache policy at the same budget")
+    boolean comparePolicies;
+
     @Option(names = "--quiet", description = "no progress bars")
     boolean quiet;
 
@@ -151,6 +154,24 @@ final class BenchCommand implements Callable<Integer> {
                     r.ioMsPerToken().p99(), r.opsPerToken(), r.bytesPerToken() / 1024, r.effectiveMiBps(),
                     100 * r.effectiveMiBps() / profile.sequentialMiBps(), 100 * r.cacheHitRate());
         }
+        List<IoReplay> policies = new ArrayList<>();
+        if (comparePolicies) {
+            for (String policy : dev.ripple.cache.CachePolicies.names()) {
+                RuntimeOptions options = RuntimeOptions.defaults().withReader(readerKind).withQueueDepth(queueDepth)
+                        .withPredictor("trace").withFillIn(false).withCache(policy, cacheFraction).withDevice(profile);
+                try (CliProgress bar = CliProgress.start("ripple+ / " + policy, replayed, quiet)) {
+                    policies.add(IoReplay.run(policy, files.get("ripple+"), options, sets, replayed, bar::stepTo));
+                }
+            }
+            o.printf("%ncache policies at the same budget, ripple+ placement, collapse on:%n%-10s %9s %9s %9s %9s %9s %7s%n",
+                    "policy", "io mean", "p50", "p90", "p99", "ops/tok", "hits");
+            for (IoReplay r : policies) {
+                o.printf("%-10s %8.3fms %8.3fms %8.3fms %8.3fms %9.1f %6.1f%%%n", r.name(), r.ioMsPerToken().mean(),
+                        r.ioMsPerToken().p50(), r.ioMsPerToken().p90(), r.ioMsPerToken().p99(), r.opsPerToken(),
+                        100 * r.cacheHitRate());
+            }
+            o.println();
+        }
         IoReplay flash = results.get(1);
         IoReplay ripple = results.get(3);
         o.printf("ripple vs llm-in-a-flash: %.2fx lower mean I/O time per token, %.2fx fewer operations%n",
@@ -175,6 +196,10 @@ final class BenchCommand implements Callable<Integer> {
                 n.put("placement", STRATEGIES.get(i).placement());
                 n.put("cache", STRATEGIES.get(i).cache());
                 arr.add(n);
+            }
+            if (comparePolicies) {
+                ArrayNode pol = doc.putArray("cachePolicies");
+                policies.forEach(r -> pol.add((ObjectNode) JSON.valueToTree(r)));
             }
             byte[] bytes = JSON.writeValueAsBytes(doc);
             AtomicFile.write(json, ch -> ch.write(java.nio.ByteBuffer.wrap(bytes)));
