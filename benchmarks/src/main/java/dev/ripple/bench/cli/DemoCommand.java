@@ -164,12 +164,13 @@ final class DemoCommand implements Callable<Integer> {
         runs.add(run("oracle, no fill-in", file, base.withFillIn(false), IoReplay.predictor(held.trace()), held.trace(), passages, reference));
         runs.add(run("low-rank predictor + fill-in", file, base.withPredictor("lowrank"), null, held.trace(), passages, reference));
 
-        o.printf("%-36s %8s %8s %8s %8s %8s %9s %9s %8s %7s%n", "run", "read", "cos mean", "cos p5", "cos min",
-                "recall", "ops/tok", "io ms/tok", "ms/sent", "hits");
+        o.printf("%-36s %8s %8s %8s %8s %8s %9s %9s %9s %8s %7s%n", "run", "read", "cos mean", "cos p5", "cos min",
+                "recall", "precision", "ops/tok", "io ms/tok", "ms/sent", "hits");
         for (FidelityRun r : runs) {
-            o.printf("%-36s %7.1f%% %8.4f %8.4f %8.4f %8s %9.1f %9.3f %8.1f %6.1f%%%n", r.label(), 100 * r.neuronsReadFraction(),
+            o.printf("%-36s %7.1f%% %8.4f %8.4f %8.4f %8s %9s %9.1f %9.3f %8.1f %6.1f%%%n", r.label(), 100 * r.neuronsReadFraction(),
                     r.cosine().mean(), r.cosine().p5(), r.cosine().min(),
-                    Double.isNaN(r.recall()) ? "-" : String.format("%.3f", r.recall()), r.opsPerToken(), r.ioMsPerToken(),
+                    Double.isNaN(r.recall()) ? "-" : String.format("%.3f", r.recall()),
+                    Double.isNaN(r.precision()) ? "-" : String.format("%.3f", r.precision()), r.opsPerToken(), r.ioMsPerToken(),
                     r.msPerSentence(), 100 * r.hitRate());
         }
         o.printf("ONNX Runtime dense forward: %.1f ms per passage (same passages, %d threads)%n%n", ortMs,
