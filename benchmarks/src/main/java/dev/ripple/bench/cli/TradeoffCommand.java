@@ -75,7 +75,7 @@ final class TradeoffCommand implements Callable<Integer> {
     @Option(names = "--sentences", defaultValue = "60", description = "held-out passages embedded per point (default: ${DEFAULT-VALUE})")
     int sentences;
 
-    @Option(names = "--fractions", split = ",", defaultValue = "0.2,0.3,0.4", description = "neuron budgets per layer for calibrated |act| thresholds (default: ${DEFAULT-VALUE})")
+    @Option(names = "--fractions", split = ",", defaultValue = "0.2,0.3,0.4", description = "neuron budgets per layer for calibrated act and |act| thresholds (default: ${DEFAULT-VALUE})")
     List<Double> fractions;
 
     @Option(names = "--error-targets", split = ",", defaultValue = "0.1", description = "FFN error budgets (with fill-in) for calibrated |act| thresholds; 'none' for none (default: ${DEFAULT-VALUE})")
@@ -168,11 +168,13 @@ final class TradeoffCommand implements Callable<Integer> {
             addBoth(configs, "top P%", TopKRule.ofFraction(p), sample, layers);
         }
         ArrayNode calibrated = JSON.createArrayNode();
-        for (double f : fractions) {
-            ThresholdCalibrator.Result r = ThresholdCalibrator.forFraction(ThresholdRule.Mode.MAGNITUDE, sample, f);
-            calibrated.add(describe("fraction", f, r));
-            configs.add(TradeoffSweep.Config.oracle("|act| calibrated to a neuron share", r.rule(),
-                    ConditionalMeans.fillIn(r.rule(), sample, layers)));
+        for (ThresholdRule.Mode mode : ThresholdRule.Mode.values()) {
+            for (double f : fractions) {
+                ThresholdCalibrator.Result r = ThresholdCalibrator.forFraction(mode, sample, f);
+                calibrated.add(describe("fraction", f, r));
+                configs.add(TradeoffSweep.Config.oracle((mode == ThresholdRule.Mode.VALUE ? "act" : "|act|")
+                        + " calibrated to a neuron share", r.rule(), ConditionalMeans.fillIn(r.rule(), sample, layers)));
+            }
         }
         ActivationSample errorSample = sample.everyNth((sample.tokens() + 999) / 1000);
         for (double e : errorBudgets) {
@@ -214,7 +216,7 @@ final class TradeoffCommand implements Callable<Integer> {
             o.println();
             o.println("calibrated per-layer thresholds (on the calibration tokens):");
             for (var c : calibrated) {
-                o.printf("  %-9s %-5s -> %s%n", c.get("target").asText(), trim(c.get("value").asDouble()), c.get("rule").asText());
+                o.printf("  %-8s %-5s -> %s%n", c.get("target").asText(), trim(c.get("value").asDouble()), c.get("rule").asText());
             }
         }
         if (json != null) {
