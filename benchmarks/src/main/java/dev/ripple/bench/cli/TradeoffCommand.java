@@ -106,8 +106,7 @@ final class TradeoffCommand implements Callable<Integer> {
         if (sentences < 1 || calibrationTokens < 1) {
             throw new IllegalArgumentException("--sentences and --calibration-tokens must be positive");
         }
-        List<Double> errorBudgets = errorTargets.size() == 1 && errorTargets.get(0).equalsIgnoreCase("none") ? List.of()
-                : errorTargets.stream().map(Double::parseDouble).toList();
+        List<Double> errorBudgets = errorBudgets(errorTargets);
         Files.createDirectories(work);
         Path onnx = model != null ? model : DefaultData.model(work);
         Path tok = model != null ? DefaultData.tokenizerFor(model, tokenizer) : DefaultData.tokenizer(work);
@@ -238,6 +237,22 @@ final class TradeoffCommand implements Callable<Integer> {
             o.printf("PNG -> %s%n", png);
         }
         return 0;
+    }
+
+    /** The --error-targets values: numbers, or the single word 'none'. */
+    private static List<Double> errorBudgets(List<String> values) {
+        if (values.size() == 1 && values.get(0).equalsIgnoreCase("none")) {
+            return List.of();
+        }
+        List<Double> out = new ArrayList<>();
+        for (String v : values) {
+            try {
+                out.add(Double.parseDouble(v.strip()));
+            } catch (NumberFormatException e) {
+                throw new IllegalArgumentException("--error-targets takes numbers or 'none', not '" + v + "'");
+            }
+        }
+        return out;
     }
 
     private static void addBoth(List<TradeoffSweep.Config> configs, String family, ActivityRule rule, ActivationSample sample,
