@@ -98,9 +98,10 @@ public final class ThresholdCalibrator {
             float lo = lowest(mode, values);         // keeps every neuron: zero error
             float hi = highest(mode, values);        // drops every neuron
             double loError = probe.meanError(rule(mode, lo, l), true);
-            if (probe.meanError(rule(mode, hi, l), true) <= target) {
+            double hiError = probe.meanError(rule(mode, hi, l), true);
+            if (hiError <= target) {
                 lo = hi;
-                loError = probe.meanError(rule(mode, hi, l), true);
+                loError = hiError;
             } else {
                 for (int it = 0; it < iterations; it++) {
                     float mid = lo + (hi - lo) / 2;
