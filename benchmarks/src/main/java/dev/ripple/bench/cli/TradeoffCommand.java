@@ -107,6 +107,16 @@ final class TradeoffCommand implements Callable<Integer> {
             throw new IllegalArgumentException("--sentences and --calibration-tokens must be positive");
         }
         List<Double> errorBudgets = errorBudgets(errorTargets);
+        for (double f : fractions) {
+            if (!(f > 0 && f <= 1)) {
+                throw new IllegalArgumentException("--fractions must be in (0, 1], got " + f);
+            }
+        }
+        for (float m : margins) {
+            if (!(m >= 0)) {
+                throw new IllegalArgumentException("--margins must be ≥ 0, got " + m);
+            }
+        }
         Files.createDirectories(work);
         Path onnx = model != null ? model : DefaultData.model(work);
         Path tok = model != null ? DefaultData.tokenizerFor(model, tokenizer) : DefaultData.tokenizer(work);
@@ -247,9 +257,13 @@ final class TradeoffCommand implements Callable<Integer> {
         List<Double> out = new ArrayList<>();
         for (String v : values) {
             try {
-                out.add(Double.parseDouble(v.strip()));
+                double e = Double.parseDouble(v.strip());
+                if (!(e >= 0)) {
+                    throw new NumberFormatException();
+                }
+                out.add(e);
             } catch (NumberFormatException e) {
-                throw new IllegalArgumentException("--error-targets takes numbers or 'none', not '" + v + "'");
+                throw new IllegalArgumentException("--error-targets takes numbers ≥ 0 or 'none', not '" + v + "'");
             }
         }
         return out;
