@@ -78,6 +78,9 @@ class TradeoffCommandTest {
         assertEquals(1, run.exit(), run.out());
         assertEquals(1, run.err().strip().lines().count(), run.err());
         assertTrue(run.err().contains("--sentences"), run.err());
+        RippleRun topK = RippleRun.inProcess("tradeoff", "--work", dir.toString(), "--predictor-rule", "top 20%", "--quiet");
+        assertEquals(1, topK.exit(), topK.out());
+        assertTrue(topK.err().contains("--predictor-rule must be a threshold rule"), topK.err());
     }
 
     private static JsonNode find(JsonNode points, String rule, boolean fillIn, String predictor) {

@@ -84,6 +84,10 @@ final class TradeoffCommand implements Callable<Integer> {
     @Option(names = "--margins", split = ",", defaultValue = "0.5,1,2", description = "low-rank predictor margins tried on the best rule (default: ${DEFAULT-VALUE})")
     List<Float> margins;
 
+    @Option(names = "--predictor-rule", paramLabel = "R", description = "the threshold rule (with fill-in) the predictor is tried on "
+            + "(default: the one reading fewest neurons at mean cosine ≥ 0.99, else the best at ≤ 40%%)")
+    String predictorRule;
+
     @Option(names = "--json", paramLabel = "FILE", description = "write every point as JSON")
     Path json;
 
@@ -111,6 +115,10 @@ final class TradeoffCommand implements Callable<Integer> {
             if (!(f > 0 && f <= 1)) {
                 throw new IllegalArgumentException("--fractions must be in (0, 1], got " + f);
             }
+        }
+        if (predictorRule != null && !(ActivityRule.parse(predictorRule) instanceof ThresholdRule)) {
+            throw new IllegalArgumentException("--predictor-rule must be a threshold rule ('act > t' or '|act| > t'), not '"
+                    + predictorRule + "'");
         }
         for (float m : margins) {
             if (!(m >= 0)) {
@@ -205,12 +213,12 @@ final class TradeoffCommand implements Callable<Integer> {
                 runs.add(new Run(c, sweep.run(c, d -> bar.stepTo(start + d))));
                 base[0] += heldOut.size();
             }
-            Run best = best(runs);
+            TradeoffSweep.Config best = predictorRule == null ? best(runs).config() : chosen(predictorRule, sample, layers);
             int rank = Math.max(1, Math.min(layers.get(0).spec().dModel(), layers.get(0).spec().dFfn()) / 4);
             List<LowRankPredictor.Factors> factors = layers.parallelStream().map(w -> LowRankFactorizer.factor(w, rank, 42)).toList();
             for (float margin : margins) {
-                TradeoffSweep.Config c = new TradeoffSweep.Config(best.config().family(), best.config().rule(),
-                        best.config().fillIn(), new LowRankPredictor(factors, best.config().rule(), margin),
+                TradeoffSweep.Config c = new TradeoffSweep.Config(best.family(), best.rule(),
+                        best.fillIn(), new LowRankPredictor(factors, best.rule(), margin),
                         "low-rank r" + rank + " margin " + trim(margin));
                 bar.message(c.predictorLabel());
                 long start = base[0];
@@ -247,6 +255,17 @@ final class TradeoffCommand implements Callable<Integer> {
             o.printf("PNG -> %s%n", png);
         }
         return 0;
+    }
+
+    /** The rule given by --predictor-rule, with its fill-in. */
+    private static TradeoffSweep.Config chosen(String text, ActivationSample sample, List<FfnLayerWeights> layers) {
+        ActivityRule rule = ActivityRule.parse(text);
+        if (!(rule instanceof ThresholdRule t)) {
+            throw new IllegalArgumentException("--predictor-rule must be a threshold rule ('act > t' or '|act| > t'), not '"
+                    + rule.describe() + "'");
+        }
+        return TradeoffSweep.Config.oracle(t.mode() == ThresholdRule.Mode.VALUE ? "act > t" : "|act| > t", rule,
+                ConditionalMeans.fillIn(rule, sample, layers));
     }
 
     /** The --error-targets values: numbers, or the single word 'none'. */
