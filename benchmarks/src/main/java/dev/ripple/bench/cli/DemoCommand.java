@@ -175,8 +175,8 @@ final class DemoCommand implements Callable<Integer> {
         }
         o.printf("ONNX Runtime dense forward: %.1f ms per passage (same passages, %d threads)%n%n", ortMs,
                 Runtime.getRuntime().availableProcessors());
-        o.println("Still to come (see the open issues): calibrated per-layer thresholds and the sparsity-fidelity curve, "
-                + "and 'ripple bench' comparing naive, llm-in-a-flash, powerinfer, ripple and ripple+ side by side.");
+        o.println("Next: './ripple tradeoff' for the sparsity-fidelity curve (rules, calibrated thresholds, predictor), "
+                + "'./ripple bench' for the strategies side by side with measured I/O.");
         return 0;
     }
 

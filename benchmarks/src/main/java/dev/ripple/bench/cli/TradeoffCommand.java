@@ -1,0 +1,400 @@
+package dev.ripple.bench.cli;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.ripple.bench.harness.TradeoffChart;
+import dev.ripple.bench.harness.TradeoffPoint;
+import dev.ripple.bench.harness.TradeoffSweep;
+import dev.ripple.core.activity.ActivityRule;
+import dev.ripple.core.activity.FillIn;
+import dev.ripple.core.activity.LowRankPredictor;
+import dev.ripple.core.activity.ThresholdRule;
+import dev.ripple.core.activity.TopKRule;
+import dev.ripple.core.ffn.FfnLayerWeights;
+import dev.ripple.core.format.DType;
+import dev.ripple.core.format.ResidentTensor;
+import dev.ripple.core.model.BertConfig;
+import dev.ripple.core.model.EncoderModel;
+import dev.ripple.placement.calibrate.ActivationSample;
+import dev.ripple.placement.calibrate.ConditionalMeans;
+import dev.ripple.placement.calibrate.ThresholdCalibrator;
+import dev.ripple.placement.importer.ImportedModel;
+import dev.ripple.placement.predictor.LowRankFactorizer;
+import dev.ripple.placement.profile.EncodedPassage;
+import dev.ripple.placement.profile.OnnxEncoder;
+import dev.ripple.placement.profile.OnnxProfiler;
+import dev.ripple.placement.profile.PassageTokenizer;
+import dev.ripple.placement.profile.ProfileOptions;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code ripple tradeoff}: the sparsity–fidelity curve of a GELU model (issue 5). Sweeps activity
+ * rules and thresholds, each with and without mean fill-in, plus per-layer thresholds calibrated to
+ * a neuron budget or an FFN error budget, and a low-rank predictor on the best rule; for each point
+ * it reports the neurons read, the FFN error and the final-embedding cosine against ONNX Runtime
+ * on held-out passages. Everything runs exactly in DRAM ({@code RuleFfn}): no file, no I/O, so the
+ * figures are those of the rule, not of a cache or a disk.
+ */
+@Command(name = "tradeoff", mixinStandardHelpOptions = true,
+        description = "Sweep activity rules and thresholds (with and without mean fill-in, calibrated per layer, and "
+                + "with a low-rank predictor) and report neurons read, FFN error and embedding cosine against ONNX "
+                + "Runtime on held-out text.")
+final class TradeoffCommand implements Callable<Integer> {
+    private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+
+    @Option(names = "--model", paramLabel = "M.onnx", description = "a BERT-family ONNX model (default: embedded all-MiniLM-L6-v2)")
+    Path model;
+
+    @Option(names = "--tokenizer", paramLabel = "T.json", description = "its tokenizer.json (default: beside the model)")
+    Path tokenizer;
+
+    @Option(names = "--text", paramLabel = "T.txt", description = "text, one passage per line (default: embedded Europarl sample)")
+    Path text;
+
+    @Option(names = "--work", defaultValue = "ripple-work", description = "where the embedded model is unpacked (default: ${DEFAULT-VALUE})")
+    Path work;
+
+    @Option(names = "--calibration-tokens", defaultValue = "10000", description = "calibration tokens for fill-in means and thresholds (default: ${DEFAULT-VALUE})")
+    int calibrationTokens;
+
+    @Option(names = "--sentences", defaultValue = "60", description = "held-out passages embedded per point (default: ${DEFAULT-VALUE})")
+    int sentences;
+
+    @Option(names = "--fractions", split = ",", defaultValue = "0.2,0.3,0.4", description = "neuron budgets per layer for calibrated act and |act| thresholds (default: ${DEFAULT-VALUE})")
+    List<Double> fractions;
+
+    @Option(names = "--error-targets", split = ",", defaultValue = "0.1", description = "FFN error budgets (with fill-in) for calibrated |act| thresholds; 'none' for none (default: ${DEFAULT-VALUE})")
+    List<String> errorTargets;
+
+    @Option(names = "--margins", split = ",", defaultValue = "0.5,1,2", description = "low-rank predictor margins tried on the best rule (default: ${DEFAULT-VALUE})")
+    List<Float> margins;
+
+    @Option(names = "--predictor-rule", paramLabel = "R", description = "the threshold rule (with fill-in) the predictor is tried on "
+            + "(default: the one reading fewest neurons at mean cosine ≥ 0.99, else the best at ≤ 40%%)")
+    String predictorRule;
+
+    @Option(names = "--json", paramLabel = "FILE", description = "write every point as JSON")
+    Path json;
+
+    @Option(names = "--png", paramLabel = "FILE", description = "draw the curve (cosine vs neurons read) as a PNG")
+    Path png;
+
+    @Option(names = "--quiet", description = "no progress bars")
+    boolean quiet;
+
+    @Spec
+    CommandSpec spec;
+
+    /** A configuration and the point it gave. */
+    private record Run(TradeoffSweep.Config config, TradeoffPoint point) {
+    }
+
+    @Override
+    public Integer call() throws Exception {
+        PrintWriter o = spec.commandLine().getOut();
+        if (sentences < 1 || calibrationTokens < 1) {
+            throw new IllegalArgumentException("--sentences and --calibration-tokens must be positive");
+        }
+        List<Double> errorBudgets = errorBudgets(errorTargets);
+        for (double f : fractions) {
+            if (!(f > 0 && f <= 1)) {
+                throw new IllegalArgumentException("--fractions must be in (0, 1], got " + f);
+            }
+        }
+        if (predictorRule != null && !(ActivityRule.parse(predictorRule) instanceof ThresholdRule)) {
+            throw new IllegalArgumentException("--predictor-rule must be a threshold rule ('act > t' or '|act| > t'), not '"
+                    + predictorRule + "'");
+        }
+        for (float m : margins) {
+            if (!(m >= 0)) {
+                throw new IllegalArgumentException("--margins must be ≥ 0, got " + m);
+            }
+        }
+        Files.createDirectories(work);
+        Path onnx = model != null ? model : DefaultData.model(work);
+        Path tok = model != null ? DefaultData.tokenizerFor(model, tokenizer) : DefaultData.tokenizer(work);
+        Corpus corpus = Corpus.load(text, 0.5);
+        String modelName = model != null ? onnx.toString() : DefaultData.MODEL_NAME;
+
+        ImportedModel imported = PlaceCommand.importModel(onnx, DType.F32);
+        BertConfig config = BertConfig.fromJson(imported.architecture());
+        List<FfnLayerWeights> layers = imported.layers();
+        Map<String, float[]> tensors = new HashMap<>();
+        for (ResidentTensor t : imported.tensors()) {
+            tensors.put(t.name(), t.values());
+        }
+
+        List<EncodedPassage> calibration = new ArrayList<>();
+        List<EncodedPassage> heldOut = new ArrayList<>();
+        try (PassageTokenizer t = PassageTokenizer.open(tok, 128)) {
+            long tokens = 0;
+            for (String s : corpus.calibration()) {
+                if (tokens >= calibrationTokens) {
+                    break;
+                }
+                EncodedPassage p = t.encode(s);
+                if (p.length() > 0) {
+                    calibration.add(p);
+                    tokens += p.length();
+                }
+            }
+            for (String s : corpus.heldOut()) {
+                if (heldOut.size() >= sentences) {
+                    break;
+                }
+                EncodedPassage p = t.encode(s);
+                if (p.length() > 0) {
+                    heldOut.add(p);
+                }
+            }
+        }
+        if (heldOut.isEmpty() || calibration.isEmpty()) {
+            throw new IllegalArgumentException(corpus.name() + ": no calibration or no held-out passages to run on");
+        }
+        ActivationSample sample = calibrationSample(onnx, layers, calibration);
+        List<float[]> reference = reference(onnx, new EncoderModel(config, tensors::get, (l, tk, x, out) -> { }), heldOut);
+        long heldTokens = heldOut.stream().mapToLong(EncodedPassage::length).sum();
+        o.printf("Ripple tradeoff on %s%ntext: %s; %d calibration tokens (%d passages), %d held-out passages (%d tokens)%n"
+                        + "cosine: final sentence embedding of the Java forward against ONNX Runtime's dense output%n%n",
+                modelName, corpus.name(), sample.tokens(), calibration.size(), heldOut.size(), heldTokens);
+
+        List<TradeoffSweep.Config> configs = new ArrayList<>();
+        configs.add(TradeoffSweep.Config.oracle("dense", TopKRule.ofFraction(1.0), null));
+        for (float t : new float[] {-0.1f, -0.05f, 0f, 0.05f, 0.1f}) {
+            addBoth(configs, "act > t", ThresholdRule.value(t), sample, layers);
+        }
+        for (float t : new float[] {0.02f, 0.05f, 0.1f, 0.15f, 0.2f}) {
+            addBoth(configs, "|act| > t", ThresholdRule.magnitude(t), sample, layers);
+        }
+        for (double p : new double[] {0.1, 0.2, 0.3, 0.4, 0.6}) {
+            addBoth(configs, "top P%", TopKRule.ofFraction(p), sample, layers);
+        }
+        ArrayNode calibrated = JSON.createArrayNode();
+        for (ThresholdRule.Mode mode : ThresholdRule.Mode.values()) {
+            for (double f : fractions) {
+                ThresholdCalibrator.Result r = ThresholdCalibrator.forFraction(mode, sample, f);
+                calibrated.add(describe("fraction", f, r));
+                configs.add(TradeoffSweep.Config.oracle((mode == ThresholdRule.Mode.VALUE ? "act" : "|act|")
+                        + " calibrated to a neuron share", r.rule(), ConditionalMeans.fillIn(r.rule(), sample, layers)));
+            }
+        }
+        ActivationSample errorSample = sample.everyNth((sample.tokens() + 999) / 1000);
+        for (double e : errorBudgets) {
+            ThresholdCalibrator.Result r = ThresholdCalibrator.forError(ThresholdRule.Mode.MAGNITUDE, errorSample, layers, e, 14);
+            calibrated.add(describe("ffnError", e, r));
+            configs.add(TradeoffSweep.Config.oracle("|act| calibrated to an FFN error", r.rule(),
+                    ConditionalMeans.fillIn(r.rule(), sample, layers)));
+        }
+
+        TradeoffSweep sweep = new TradeoffSweep(config, tensors, layers, heldOut.stream().map(TradeoffCommand::ids).toList(),
+                reference, Runtime.getRuntime().availableProcessors());
+        List<Run> runs = new ArrayList<>();
+        long total = (long) (configs.size() + margins.size()) * heldOut.size();
+        try (CliProgress bar = CliProgress.start("sweep", total, quiet)) {
+            long[] base = {0};
+            for (TradeoffSweep.Config c : configs) {
+                bar.message(c.rule().describe() + (c.fillIn() != null ? " + fill-in" : ""));
+                long start = base[0];
+                runs.add(new Run(c, sweep.run(c, d -> bar.stepTo(start + d))));
+                base[0] += heldOut.size();
+            }
+            TradeoffSweep.Config best = predictorRule == null ? best(runs).config() : chosen(predictorRule, sample, layers);
+            int rank = Math.max(1, Math.min(layers.get(0).spec().dModel(), layers.get(0).spec().dFfn()) / 4);
+            List<LowRankPredictor.Factors> factors = layers.parallelStream().map(w -> LowRankFactorizer.factor(w, rank, 42)).toList();
+            for (float margin : margins) {
+                TradeoffSweep.Config c = new TradeoffSweep.Config(best.family(), best.rule(),
+                        best.fillIn(), new LowRankPredictor(factors, best.rule(), margin),
+                        "low-rank r" + rank + " margin " + trim(margin));
+                bar.message(c.predictorLabel());
+                long start = base[0];
+                runs.add(new Run(c, sweep.run(c, d -> bar.stepTo(start + d))));
+                base[0] += heldOut.size();
+            }
+        }
+
+        List<TradeoffPoint> points = runs.stream().map(Run::point).toList();
+        print(o, points);
+        if (calibrated.size() > 0) {
+            o.println();
+            o.println("calibrated per-layer thresholds (on the calibration tokens):");
+            for (var c : calibrated) {
+                o.printf("  %-8s %-5s -> %s%n", c.get("target").asText(), trim(c.get("value").asDouble()), c.get("rule").asText());
+            }
+        }
+        if (json != null) {
+            ObjectNode root = JSON.createObjectNode();
+            root.put("model", modelName);
+            root.put("corpus", corpus.name());
+            root.put("calibrationTokens", sample.tokens());
+            root.put("heldOutPassages", heldOut.size());
+            root.put("heldOutTokens", heldTokens);
+            root.set("calibrated", calibrated);
+            ArrayNode arr = root.putArray("points");
+            points.forEach(p -> arr.add(p.toJson()));
+            write(json, JSON.writeValueAsBytes(root));
+            o.printf("%nJSON -> %s%n", json);
+        }
+        if (png != null) {
+            TradeoffChart.write(png, "Sparsity vs fidelity, " + (model != null ? onnx.getFileName() : "all-MiniLM-L6-v2")
+                    + ", " + heldOut.size() + " held-out passages", points);
+            o.printf("PNG -> %s%n", png);
+        }
+        return 0;
+    }
+
+    /** The rule given by --predictor-rule, with its fill-in. */
+    private static TradeoffSweep.Config chosen(String text, ActivationSample sample, List<FfnLayerWeights> layers) {
+        ActivityRule rule = ActivityRule.parse(text);
+        if (!(rule instanceof ThresholdRule t)) {
+            throw new IllegalArgumentException("--predictor-rule must be a threshold rule ('act > t' or '|act| > t'), not '"
+                    + rule.describe() + "'");
+        }
+        return TradeoffSweep.Config.oracle(t.mode() == ThresholdRule.Mode.VALUE ? "act > t" : "|act| > t", rule,
+                ConditionalMeans.fillIn(rule, sample, layers));
+    }
+
+    /** The --error-targets values: numbers, or the single word 'none'. */
+    private static List<Double> errorBudgets(List<String> values) {
+        if (values.size() == 1 && values.get(0).equalsIgnoreCase("none")) {
+            return List.of();
+        }
+        List<Double> out = new ArrayList<>();
+        for (String v : values) {
+            try {
+                double e = Double.parseDouble(v.strip());
+                if (!(e >= 0)) {
+                    throw new NumberFormatException();
+                }
+                out.add(e);
+            } catch (NumberFormatException e) {
+                throw new IllegalArgumentException("--error-targets takes numbers ≥ 0 or 'none', not '" + v + "'");
+            }
+        }
+        return out;
+    }
+
+    private static void addBoth(List<TradeoffSweep.Config> configs, String family, ActivityRule rule, ActivationSample sample,
+                                List<FfnLayerWeights> layers) {
+        configs.add(TradeoffSweep.Config.oracle(family, rule, null));
+        configs.add(TradeoffSweep.Config.oracle(family, rule, ConditionalMeans.fillIn(rule, sample, layers)));
+    }
+
+    /**
+     * The rule the predictor is tried on: a threshold rule with fill-in (the low-rank predictor
+     * cannot serve top-k), the one reading fewest neurons at mean cosine ≥ 0.99, else the most
+     * faithful one reading at most 40%, else the most faithful one.
+     */
+    private static Run best(List<Run> runs) {
+        List<Run> candidates = runs.stream().filter(r -> r.config().fillIn() != null && r.config().rule() instanceof ThresholdRule)
+                .toList();
+        if (candidates.isEmpty()) {
+            throw new IllegalStateException("no threshold rule with fill-in was run; nothing to try the predictor on");
+        }
+        return candidates.stream().filter(r -> r.point().cosine().mean() >= 0.99)
+                .min(java.util.Comparator.comparingDouble(r -> r.point().readShare()))
+                .or(() -> candidates.stream().filter(r -> r.point().readShare() <= 0.4)
+                        .max(java.util.Comparator.comparingDouble(r -> r.point().cosine().mean())))
+                .orElseGet(() -> candidates.stream().max(java.util.Comparator.comparingDouble(r -> r.point().cosine().mean()))
+                        .orElseThrow());
+    }
+
+    private ActivationSample calibrationSample(Path onnx, List<FfnLayerWeights> layers, List<EncodedPassage> passages)
+            throws IOException {
+        int[] neurons = layers.stream().mapToInt(l -> l.spec().dFfn()).toArray();
+        ActivationSample.Builder b = ActivationSample.builder(neurons);
+        try (OnnxProfiler profiler = OnnxProfiler.open(onnx, null, ProfileOptions.defaults());
+             CliProgress bar = CliProgress.start("calibration", calibrationTokens, quiet)) {
+            for (EncodedPassage p : passages) {
+                int rows = Math.min(p.length(), calibrationTokens - b.tokens());
+                if (rows <= 0) {
+                    break;
+                }
+                b.add(profiler.activations(p), rows);
+                bar.stepTo(b.tokens());
+            }
+        }
+        return b.build();
+    }
+
+    private List<float[]> reference(Path onnx, EncoderModel pooler, List<EncodedPassage> passages) throws IOException {
+        List<float[]> out = new ArrayList<>();
+        try (OnnxEncoder ort = OnnxEncoder.open(onnx, 0); CliProgress bar = CliProgress.start("reference", passages.size(), quiet)) {
+            for (EncodedPassage p : passages) {
+                out.add(pooler.pool(ort.hiddenStates(p)));
+                bar.stepTo(out.size());
+            }
+        }
+        return out;
+    }
+
+    private static int[] ids(EncodedPassage p) {
+        long[] ids = p.ids();
+        int[] out = new int[ids.length];
+        for (int i = 0; i < ids.length; i++) {
+            out[i] = Math.toIntExact(ids[i]);
+        }
+        return out;
+    }
+
+    private static ObjectNode describe(String target, double value, ThresholdCalibrator.Result r) {
+        ObjectNode n = JSON.createObjectNode();
+        n.put("target", target);
+        n.put("value", value);
+        n.put("rule", r.rule().describe());
+        ArrayNode f = n.putArray("calibrationFraction");
+        for (double v : r.fraction()) {
+            f.add(v);
+        }
+        ArrayNode e = n.putArray("calibrationError");
+        for (double v : r.error()) {
+            e.add(v);
+        }
+        return n;
+    }
+
+    private static void print(PrintWriter o, List<TradeoffPoint> points) {
+        o.printf("%-34s %-8s %-26s %7s %9s %8s %8s %7s %9s%n", "rule", "fill-in", "read via", "read", "FFN err",
+                "cos mean", "cos p5", "recall", "precision");
+        for (TradeoffPoint p : points) {
+            String rule = p.rule().length() > 34 ? p.rule().substring(0, 31) + "..." : p.rule();
+            o.printf("%-34s %-8s %-26s %6.1f%% %9.3f %8.4f %8.4f %7s %9s%n", rule, p.fillIn() ? "yes" : "no", p.predictor(),
+                    100 * p.readShare(), p.ffnError(), p.cosine().mean(), p.cosine().p5(), fmt(p.recall()), fmt(p.precision()));
+        }
+    }
+
+    private static String fmt(double v) {
+        return Double.isNaN(v) ? "-" : String.format("%.3f", v);
+    }
+
+    private static String trim(double v) {
+        String s = Double.toString(Math.round(v * 1e4) / 1e4);
+        return s.endsWith(".0") ? s.substring(0, s.length() - 2) : s;
+    }
+
+    private static void write(Path file, byte[] bytes) throws IOException {
+        Path target = file.toAbsolutePath();
+        Files.createDirectories(target.getParent());
+        Path tmp = Files.createTempFile(target.getParent(), ".tradeoff", ".json");
+        try {
+            Files.write(tmp, bytes);
+            Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        } finally {
+            Files.deleteIfExists(tmp);
+        }
+    }
+}

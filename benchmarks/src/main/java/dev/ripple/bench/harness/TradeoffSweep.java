@@ -1,0 +1,105 @@
+package dev.ripple.bench.harness;
+
+import dev.ripple.core.activity.ActivationPredictor;
+import dev.ripple.core.activity.ActivityRule;
+import dev.ripple.core.activity.FillIn;
+import dev.ripple.core.ffn.FfnLayerWeights;
+import dev.ripple.core.model.BertConfig;
+import dev.ripple.core.model.EncoderModel;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.LongConsumer;
+
+/**
+ * Runs held-out passages through the Java encoder with a {@link RuleFfn} per configuration and
+ * compares every embedding with ONNX Runtime's dense one. Activations are recomputed for every
+ * configuration because a sparse layer changes the input of every later one. Passages are spread
+ * over threads (one encoder and one {@link RuleFfn} each); counts are sums, so the result does not
+ * depend on the thread count.
+ */
+public final class TradeoffSweep {
+    private final BertConfig config;
+    private final Map<String, float[]> tensors;
+    private final List<FfnLayerWeights> layers;
+    private final List<int[]> passages;
+    private final List<float[]> reference;
+    private final int threads;
+
+    /**
+     * @param tensors   the resident tensors by name (embeddings, attention, norms)
+     * @param passages  held-out token ids, special tokens included
+     * @param reference ONNX Runtime's pooled embedding of each passage
+     */
+    public TradeoffSweep(BertConfig config, Map<String, float[]> tensors, List<FfnLayerWeights> layers,
+                         List<int[]> passages, List<float[]> reference, int threads) {
+        if (passages.size() != reference.size() || passages.isEmpty()) {
+            throw new IllegalArgumentException("need one reference embedding per passage and at least one passage; got "
+                    + passages.size() + " passages and " + reference.size() + " embeddings");
+        }
+        this.config = config;
+        this.tensors = Map.copyOf(tensors);
+        this.layers = List.copyOf(layers);
+        this.passages = List.copyOf(passages);
+        this.reference = List.copyOf(reference);
+        this.threads = Math.max(1, Math.min(threads, passages.size()));
+    }
+
+    public int passages() {
+        return passages.size();
+    }
+
+    /** One configuration to run. */
+    public record Config(String family, ActivityRule rule, List<FillIn> fillIn, ActivationPredictor predictor,
+                         String predictorLabel) {
+        public static Config oracle(String family, ActivityRule rule, List<FillIn> fillIn) {
+            return new Config(family, rule, fillIn, null, "oracle");
+        }
+    }
+
+    /** Runs one configuration; {@code progress} receives the count of passages done. */
+    public TradeoffPoint run(Config c, LongConsumer progress) throws InterruptedException {
+        double[] cosines = new double[passages.size()];
+        AtomicLong done = new AtomicLong();
+        ExecutorService pool = Executors.newFixedThreadPool(threads, r -> {
+            Thread t = new Thread(r, "tradeoff");
+            t.setDaemon(true);
+            return t;
+        });
+        try {
+            List<Future<RuleFfn.FfnTally>> parts = new ArrayList<>();
+            for (int w = 0; w < threads; w++) {
+                int first = w;
+                parts.add(pool.submit(() -> {
+                    RuleFfn ffn = new RuleFfn(layers, c.rule(), c.fillIn(), c.predictor());
+                    EncoderModel encoder = new EncoderModel(config, tensors::get, ffn);
+                    for (int p = first; p < passages.size(); p += threads) {
+                        cosines[p] = Cosines.cosine(encoder.embed(passages.get(p), 0), reference.get(p));
+                        progress.accept(done.incrementAndGet());
+                    }
+                    return ffn.tally();
+                }));
+            }
+            RuleFfn.FfnTally total = RuleFfn.FfnTally.ZERO;
+            for (Future<RuleFfn.FfnTally> f : parts) {
+                total = total.plus(f.get());
+            }
+            long tokens = total.tokenLayers() / Math.max(1, layers.size());
+            return new TradeoffPoint(c.family(), c.rule().describe(), c.fillIn() != null, c.predictorLabel(),
+                    total.readShare(), total.ffnError(), Cosines.of(cosines), total.recall(), total.precision(), tokens);
+        } catch (ExecutionException e) {
+            Throwable cause = e.getCause();
+            if (cause instanceof RuntimeException re) {
+                throw re;
+            }
+            throw new IllegalStateException(cause.getMessage(), cause);
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+}
