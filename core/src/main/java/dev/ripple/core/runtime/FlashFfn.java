@@ -70,47 +70,70 @@ public final class FlashFfn {
         Arrays.sort(s.slots, 0, n);
 
         MemorySegment hits = MemorySegment.NULL;
-        int hitCount = 0;
         if (cache != null && n > 0) {
             hits = s.hitBuffer((long) n * bundleBytes);
-            hitCount = cache.lookup(index, s.slots, n, hits, s.hit);
+            cache.lookup(index, s.slots, n, hits, s.hit);
         } else {
             Arrays.fill(s.hit, 0, n, false);
         }
-        s.refs.clear();
+        // Plan over every needed bundle first, then issue only the reads that hold at least one
+        // miss: a hit inside such a read is read through rather than splitting it in two, so the
+        // cache can only remove whole reads, never add operations.
         s.extents.clear();
-        int misses = 0;
         for (int i = 0; i < n; i++) {
-            int slot = s.slots[i];
-            if (s.hit[i]) {
-                s.refs.add(slot, hits, (long) i * bundleBytes);
-            } else {
-                s.missSlots[misses++] = slot;
-                s.extents.add(new Extent(layer.bundleOffset(slot), bundleBytes));
-            }
+            s.extents.add(new Extent(layer.bundleOffset(s.slots[i]), bundleBytes));
         }
-
+        s.refs.clear();
+        int misses = 0;
+        int served = 0;
         long ioStart = System.nanoTime();
         int ops = 0;
         long bytesRead = 0;
-        if (misses > 0) {
-            ReadPlan plan = planner.plan(s.extents);
-            MemorySegment buffer = s.readBuffer(plan.bytesRead());
-            try {
-                reader.read(plan, buffer);
-            } catch (IOException e) {
-                stats.failed();
-                throw new FlashReadException(index, token, e);
+        long bytesNeeded = 0;
+        if (n > 0) {
+            ReadPlan all = planner.plan(s.extents);
+            boolean[] readHasMiss = s.readFlags(all.operations());
+            for (int i = 0; i < n; i++) {
+                if (!s.hit[i]) {
+                    readHasMiss[all.readOf(i)] = true;
+                }
             }
-            ops = plan.operations();
-            bytesRead = plan.bytesRead();
-            for (int j = 0; j < misses; j++) {
-                MemorySegment bundle = plan.neededSlice(buffer, j);
-                s.missSegments[j] = bundle;
-                s.refs.add(s.missSlots[j], bundle, 0);
+            s.extents.clear();
+            int[] readIndex = s.readIndex;
+            int toRead = 0;
+            for (int i = 0; i < n; i++) {
+                if (readHasMiss[all.readOf(i)]) {
+                    s.extents.add(new Extent(layer.bundleOffset(s.slots[i]), bundleBytes));
+                    readIndex[toRead++] = i;
+                } else {
+                    s.refs.add(s.slots[i], hits, (long) i * bundleBytes);
+                    served++;
+                }
             }
-            if (cache != null) {
-                cache.admit(index, s.missSlots, misses, s.missSegments);
+            if (toRead > 0) {
+                ReadPlan plan = planner.plan(s.extents);
+                MemorySegment buffer = s.readBuffer(plan.bytesRead());
+                try {
+                    reader.read(plan, buffer);
+                } catch (IOException e) {
+                    stats.failed();
+                    throw new FlashReadException(index, token, e);
+                }
+                ops = plan.operations();
+                bytesRead = plan.bytesRead();
+                bytesNeeded = (long) toRead * bundleBytes;
+                for (int j = 0; j < toRead; j++) {
+                    int i = readIndex[j];
+                    MemorySegment bundle = plan.neededSlice(buffer, j);
+                    s.refs.add(s.slots[i], bundle, 0);
+                    if (!s.hit[i]) {
+                        s.missSlots[misses] = s.slots[i];
+                        s.missSegments[misses++] = bundle;
+                    }
+                }
+                if (cache != null && misses > 0) {
+                    cache.admit(index, s.missSlots, misses, s.missSegments);
+                }
             }
         }
         long ioNanos = System.nanoTime() - ioStart;
@@ -120,7 +143,7 @@ public final class FlashFfn {
         long computeNanos = System.nanoTime() - computeStart;
         Arrays.fill(s.missSegments, 0, misses, null);
 
-        TokenStats t = new TokenStats(index, token, n, hitCount, ops, (long) misses * bundleBytes, bytesRead, ioNanos, computeNanos);
+        TokenStats t = new TokenStats(index, token, n, served, ops, bytesNeeded, bytesRead, ioNanos, computeNanos);
         stats.add(t);
         if (listener != null) {
             listener.accept(t);

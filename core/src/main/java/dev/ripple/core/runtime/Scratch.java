@@ -21,6 +21,8 @@ final class Scratch {
     int[] missSlots = new int[256];
     boolean[] hit = new boolean[256];
     MemorySegment[] missSegments = new MemorySegment[256];
+    int[] readIndex = new int[256];
+    private boolean[] readFlags = new boolean[64];
     private MemorySegment hitBuffer = MemorySegment.NULL;
     private MemorySegment readBuffer = MemorySegment.NULL;
 
@@ -31,7 +33,17 @@ final class Scratch {
             missSlots = new int[c];
             hit = new boolean[c];
             missSegments = new MemorySegment[c];
+            readIndex = new int[c];
         }
+    }
+
+    /** A cleared flag per read of a plan. */
+    boolean[] readFlags(int reads) {
+        if (readFlags.length < reads) {
+            readFlags = new boolean[Math.max(reads, readFlags.length * 2)];
+        }
+        java.util.Arrays.fill(readFlags, 0, reads, false);
+        return readFlags;
     }
 
     MemorySegment hitBuffer(long bytes) {

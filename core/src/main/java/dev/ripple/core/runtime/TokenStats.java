@@ -7,9 +7,10 @@ package dev.ripple.core.runtime;
  * @param layer        layer index
  * @param token        token position given by the caller
  * @param predicted    neurons the predictor selected (bundles needed)
- * @param cacheHits    of those, served from the DRAM cache
+ * @param cacheHits    of those, served from the DRAM cache (a cached bundle inside a read that
+ *                     happens anyway is read through, so hits never split a read)
  * @param readOps      read operations issued (after collapsing)
- * @param bytesNeeded  bytes of the missed bundles
+ * @param bytesNeeded  bytes of the needed bundles that were read from flash
  * @param bytesRead    bytes actually read (including collapsed gaps and alignment)
  * @param ioNanos      time in the reader
  * @param computeNanos time in the sparse executor
