@@ -29,8 +29,8 @@ public final class EncoderModel {
     private final List<LayerWeights> layers;
     private final FeedForward ffn;
 
-    private record LayerWeights(float[] q, float[] qb, float[] k, float[] kb, float[] v, float[] vb, float[] o, float[] ob,
-                                float[] n1w, float[] n1b, float[] n2w, float[] n2b) {
+    private record LayerWeights(Linear q, Linear k, Linear v, Linear o, float[] n1w, float[] n1b, float[] n2w,
+                                float[] n2b) {
     }
 
     /** Builds the encoder from tensors looked up by name (e.g. from a {@link RippleFile}). */
@@ -46,10 +46,11 @@ public final class EncoderModel {
         List<LayerWeights> ls = new ArrayList<>();
         long hh = (long) h * h;
         for (BertConfig.Layer l : config.layers()) {
-            ls.add(new LayerWeights(require(tensors, l.query(), hh), require(tensors, l.queryBias(), h),
-                    require(tensors, l.key(), hh), require(tensors, l.keyBias(), h),
-                    require(tensors, l.value(), hh), require(tensors, l.valueBias(), h),
-                    require(tensors, l.attentionOutput(), hh), require(tensors, l.attentionOutputBias(), h),
+            ls.add(new LayerWeights(
+                    new Linear(require(tensors, l.query(), hh), require(tensors, l.queryBias(), h), h, h),
+                    new Linear(require(tensors, l.key(), hh), require(tensors, l.keyBias(), h), h, h),
+                    new Linear(require(tensors, l.value(), hh), require(tensors, l.valueBias(), h), h, h),
+                    new Linear(require(tensors, l.attentionOutput(), hh), require(tensors, l.attentionOutputBias(), h), h, h),
                     require(tensors, l.attentionNormWeight(), h), require(tensors, l.attentionNormBias(), h),
                     require(tensors, l.outputNormWeight(), h), require(tensors, l.outputNormBias(), h)));
         }
@@ -101,7 +102,7 @@ public final class EncoderModel {
             }
             layerNorm(x[t], embNormW, embNormB);
         }
-        float[] ffnOut = new float[h];
+        float[][] ffnOut = new float[n][h];
         for (int l = 0; l < layers.size(); l++) {
             LayerWeights w = layers.get(l);
             float[][] attended = attention(x, w);
@@ -110,9 +111,12 @@ public final class EncoderModel {
                     attended[t][k] += x[t][k];
                 }
                 layerNorm(attended[t], w.n1w(), w.n1b());
-                ffn.forward(l, firstToken + t, attended[t], ffnOut);
+            }
+            // The whole sentence at once: the flash runtime reads the union of its active neurons once.
+            ffn.forwardAll(l, firstToken, attended, ffnOut);
+            for (int t = 0; t < n; t++) {
                 for (int k = 0; k < h; k++) {
-                    x[t][k] = attended[t][k] + ffnOut[k];
+                    x[t][k] = attended[t][k] + ffnOut[t][k];
                 }
                 layerNorm(x[t], w.n2w(), w.n2b());
             }
@@ -159,14 +163,9 @@ public final class EncoderModel {
         int h = config.hiddenSize();
         int heads = config.numHeads();
         int dh = config.headSize();
-        float[][] q = new float[n][];
-        float[][] k = new float[n][];
-        float[][] v = new float[n][];
-        for (int t = 0; t < n; t++) {
-            q[t] = linear(x[t], w.q(), w.qb(), h);
-            k[t] = linear(x[t], w.k(), w.kb(), h);
-            v[t] = linear(x[t], w.v(), w.vb(), h);
-        }
+        float[][] q = w.q().apply(x);
+        float[][] k = w.k().apply(x);
+        float[][] v = w.v().apply(x);
         float scale = (float) (1.0 / Math.sqrt(dh));
         float[][] context = new float[n][h];
         float[] scores = new float[n];
@@ -196,26 +195,7 @@ public final class EncoderModel {
                 }
             }
         }
-        float[][] out = new float[n][];
-        for (int t = 0; t < n; t++) {
-            out[t] = linear(context[t], w.o(), w.ob(), h);
-        }
-        return out;
-    }
-
-    /** y = W·x + b with W stored [out, in]: one contiguous dot product per output. */
-    static float[] linear(float[] x, float[] weight, float[] bias, int out) {
-        float[] y = new float[out];
-        int in = x.length;
-        for (int j = 0; j < out; j++) {
-            int row = j * in;
-            float s = 0;
-            for (int kk = 0; kk < in; kk++) {
-                s += weight[row + kk] * x[kk];
-            }
-            y[j] = s + bias[j];
-        }
-        return y;
+        return w.o().apply(context);
     }
 
     private void layerNorm(float[] x, float[] weight, float[] bias) {

@@ -57,17 +57,41 @@ public final class FlashFfn {
 
     /** out = FFN(x) over the predicted neurons; returns what it cost. */
     public TokenStats forward(int token, float[] x, float[] out) {
+        return forwardAll(token, new float[][] {x}, new float[][] {out});
+    }
+
+    /**
+     * Prefill: the FFN of a whole sequence with one read per layer. Each token's active set is
+     * predicted, their union is read once (cache, collapse and reader as for one token), and each
+     * token is then computed over its own predicted set only, so the outputs equal those of
+     * calling {@link #forward} token by token; only the I/O is shared. An encoder processes a
+     * sentence this way, and an LLM its prompt.
+     *
+     * @param firstToken position of {@code xs[0]} in the caller's stream (trace replay uses it)
+     * @param xs         one input of {@code dModel} floats per token
+     * @param outs       receive the outputs, one per token
+     * @return what the sequence cost in this layer ({@code predicted} counts the union)
+     */
+    public TokenStats forwardAll(int firstToken, float[][] xs, float[][] outs) {
+        if (xs.length != outs.length) {
+            throw new IllegalArgumentException("layer " + layer.spec().index() + ": " + xs.length + " inputs but "
+                    + outs.length + " outputs");
+        }
         int index = layer.spec().index();
         int bundleBytes = layer.spec().bundleBytes();
+        int tokens = xs.length;
         Scratch s = scratch.get();
-        s.predicted.clear();
-        predictor.predict(index, x, token, s.predicted);
-        int n = s.predicted.size();
-        s.ensure(n);
-        for (int i = 0; i < n; i++) {
-            s.slots[i] = neuronToSlot[s.predicted.get(i)];
+        long tokenPredictions = 0;
+        for (int t = 0; t < tokens; t++) {
+            var set = s.tokenSet(t);
+            predictor.predict(index, xs[t], firstToken + t, set);
+            for (int i = 0; i < set.size(); i++) {
+                set.set(i, neuronToSlot[set.get(i)]);
+            }
+            set.sortThis();
+            tokenPredictions += set.size();
         }
-        Arrays.sort(s.slots, 0, n);
+        int n = s.union(tokens, layer.spec().dFfn());
 
         MemorySegment hits = MemorySegment.NULL;
         if (cache != null && n > 0) {
@@ -83,7 +107,6 @@ public final class FlashFfn {
         for (int i = 0; i < n; i++) {
             s.extents.add(new Extent(layer.bundleOffset(s.slots[i]), bundleBytes));
         }
-        s.refs.clear();
         int misses = 0;
         int served = 0;
         long ioStart = System.nanoTime();
@@ -106,7 +129,7 @@ public final class FlashFfn {
                     s.extents.add(new Extent(layer.bundleOffset(s.slots[i]), bundleBytes));
                     readIndex[toRead++] = i;
                 } else {
-                    s.refs.add(s.slots[i], hits, (long) i * bundleBytes);
+                    s.located(i, hits, (long) i * bundleBytes);
                     served++;
                 }
             }
@@ -117,7 +140,7 @@ public final class FlashFfn {
                     reader.read(plan, buffer);
                 } catch (IOException e) {
                     stats.failed();
-                    throw new FlashReadException(index, token, e);
+                    throw new FlashReadException(index, firstToken, e);
                 }
                 ops = plan.operations();
                 bytesRead = plan.bytesRead();
@@ -125,7 +148,7 @@ public final class FlashFfn {
                 for (int j = 0; j < toRead; j++) {
                     int i = readIndex[j];
                     MemorySegment bundle = plan.neededSlice(buffer, j);
-                    s.refs.add(s.slots[i], bundle, 0);
+                    s.located(i, bundle, 0);
                     if (!s.hit[i]) {
                         s.missSlots[misses] = s.slots[i];
                         s.missSegments[misses++] = bundle;
@@ -139,11 +162,15 @@ public final class FlashFfn {
         long ioNanos = System.nanoTime() - ioStart;
 
         long computeStart = System.nanoTime();
-        executor.forward(x, s.refs, out, null);
+        for (int t = 0; t < tokens; t++) {
+            s.refsOf(t);
+            executor.forward(xs[t], s.refs, outs[t], null);
+        }
         long computeNanos = System.nanoTime() - computeStart;
-        Arrays.fill(s.missSegments, 0, misses, null);
+        s.release(misses);
 
-        TokenStats t = new TokenStats(index, token, n, served, ops, bytesNeeded, bytesRead, ioNanos, computeNanos);
+        TokenStats t = new TokenStats(index, firstToken, tokens, n, tokenPredictions, served, ops, bytesNeeded, bytesRead,
+                ioNanos, computeNanos);
         stats.add(t);
         if (listener != null) {
             listener.accept(t);

@@ -208,6 +208,12 @@ public final class RippleModel implements FeedForward, AutoCloseable {
         layers.get(layer).forward(token, x, out);
     }
 
+    /** One read of the union of the tokens' active neurons, then each token over its own set. */
+    @Override
+    public void forwardAll(int layer, int firstToken, float[][] x, float[][] out) {
+        layers.get(layer).forwardAll(firstToken, x, out);
+    }
+
     public ActivationPredictor predictor() {
         return predictor;
     }

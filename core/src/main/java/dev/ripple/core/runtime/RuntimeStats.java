@@ -5,6 +5,8 @@ import java.util.concurrent.atomic.LongAdder;
 /** Running totals over all tokens and layers of a {@link RippleModel}; safe to read while it runs. */
 public final class RuntimeStats {
     private final LongAdder calls = new LongAdder();
+    private final LongAdder tokenCalls = new LongAdder();
+    private final LongAdder tokenPredictions = new LongAdder();
     private final LongAdder predicted = new LongAdder();
     private final LongAdder hits = new LongAdder();
     private final LongAdder ops = new LongAdder();
@@ -16,6 +18,8 @@ public final class RuntimeStats {
 
     void add(TokenStats s) {
         calls.increment();
+        tokenCalls.add(s.tokens());
+        tokenPredictions.add(s.tokenPredictions());
         predicted.add(s.predicted());
         hits.add(s.cacheHits());
         ops.add(s.readOps());
@@ -29,11 +33,22 @@ public final class RuntimeStats {
         failures.increment();
     }
 
-    /** FFN calls (token × layer). */
+    /** FFN calls (one token, or one sequence read at once, × layer). */
     public long calls() {
         return calls.sum();
     }
 
+    /** Tokens computed, summed over layers (equals {@link #calls()} when every call is one token). */
+    public long tokenCalls() {
+        return tokenCalls.sum();
+    }
+
+    /** Sum of each token's predicted neurons, over tokens and layers. */
+    public long tokenPredictions() {
+        return tokenPredictions.sum();
+    }
+
+    /** Bundles needed: per call the predicted neurons, or their union over a sequence. */
     public long predicted() {
         return predicted.sum();
     }

@@ -1,20 +1,24 @@
 package dev.ripple.core.runtime;
 
 import dev.ripple.core.ffn.BundleRefs;
+import dev.ripple.io.Extent;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
-import dev.ripple.io.Extent;
 import org.eclipse.collections.impl.list.mutable.primitive.IntArrayList;
 
 /**
  * Per-thread working memory of {@link FlashFfn}, grown on demand and reused, so a warm token
  * allocates almost nothing. Buffers come from an automatic arena: shared (the reader's worker
  * threads write into them), aligned for direct I/O, and freed by the GC with the thread.
+ *
+ * <p>One call works in three steps: each token's predicted slots ({@link #tokenSet}), their
+ * ascending union in {@link #slots} ({@link #union}), where each union bundle now is
+ * ({@link #located}), and finally one token's {@link BundleRefs} ({@link #refsOf}).
  */
 final class Scratch {
-    final IntArrayList predicted = new IntArrayList();
     final BundleRefs refs = new BundleRefs();
     final List<Extent> extents = new ArrayList<>();
     int[] slots = new int[256];
@@ -22,9 +26,98 @@ final class Scratch {
     boolean[] hit = new boolean[256];
     MemorySegment[] missSegments = new MemorySegment[256];
     int[] readIndex = new int[256];
+    private IntArrayList[] tokenSets = {new IntArrayList()};
+    private MemorySegment[] where = new MemorySegment[256];
+    private long[] whereOffset = new long[256];
+    /** Slot → its index in {@link #slots}; valid only for slots of the current union. */
+    private int[] unionIndex = new int[0];
+    private boolean[] inUnion = new boolean[0];
     private boolean[] readFlags = new boolean[64];
     private MemorySegment hitBuffer = MemorySegment.NULL;
     private MemorySegment readBuffer = MemorySegment.NULL;
+
+    /** Token t's set, cleared, for the predictor to fill (then rewritten as ascending slots). */
+    IntArrayList tokenSet(int t) {
+        if (t >= tokenSets.length) {
+            int old = tokenSets.length;
+            tokenSets = Arrays.copyOf(tokenSets, Math.max(t + 1, old * 2));
+            for (int i = old; i < tokenSets.length; i++) {
+                tokenSets[i] = new IntArrayList();
+            }
+        }
+        tokenSets[t].clear();
+        return tokenSets[t];
+    }
+
+    /** Writes the ascending union of the first {@code tokens} sets to {@link #slots}; returns its size. */
+    int union(int tokens, int dFfn) {
+        if (tokens == 1) {
+            IntArrayList only = tokenSets[0];
+            int n = only.size();
+            ensure(n);
+            for (int i = 0; i < n; i++) {
+                slots[i] = only.get(i);
+            }
+            indexSlots(n, dFfn);
+            return n;
+        }
+        if (inUnion.length < dFfn) {
+            inUnion = new boolean[dFfn];
+        }
+        int n = 0;
+        for (int t = 0; t < tokens; t++) {
+            IntArrayList set = tokenSets[t];
+            for (int i = 0; i < set.size(); i++) {
+                int slot = set.get(i);
+                if (!inUnion[slot]) {
+                    inUnion[slot] = true;
+                    n++;
+                }
+            }
+        }
+        ensure(n);
+        int k = 0;
+        for (int slot = 0; k < n; slot++) {
+            if (inUnion[slot]) {
+                inUnion[slot] = false;
+                slots[k++] = slot;
+            }
+        }
+        indexSlots(n, dFfn);
+        return n;
+    }
+
+    private void indexSlots(int n, int dFfn) {
+        if (unionIndex.length < dFfn) {
+            unionIndex = new int[dFfn];
+        }
+        for (int i = 0; i < n; i++) {
+            unionIndex[slots[i]] = i;
+        }
+    }
+
+    /** Union bundle i is at {@code offset} in {@code segment}. */
+    void located(int i, MemorySegment segment, long offset) {
+        where[i] = segment;
+        whereOffset[i] = offset;
+    }
+
+    /** Fills {@link #refs} with token t's bundles, in ascending slot order. */
+    void refsOf(int t) {
+        refs.clear();
+        IntArrayList set = tokenSets[t];
+        for (int i = 0; i < set.size(); i++) {
+            int slot = set.get(i);
+            int u = unionIndex[slot];
+            refs.add(slot, where[u], whereOffset[u]);
+        }
+    }
+
+    /** Drops references to this call's buffers and cache copies. */
+    void release(int misses) {
+        refs.clear();
+        Arrays.fill(missSegments, 0, misses, null);
+    }
 
     void ensure(int n) {
         if (slots.length < n) {
@@ -34,6 +127,8 @@ final class Scratch {
             hit = new boolean[c];
             missSegments = new MemorySegment[c];
             readIndex = new int[c];
+            where = new MemorySegment[c];
+            whereOffset = new long[c];
         }
     }
 
@@ -42,7 +137,7 @@ final class Scratch {
         if (readFlags.length < reads) {
             readFlags = new boolean[Math.max(reads, readFlags.length * 2)];
         }
-        java.util.Arrays.fill(readFlags, 0, reads, false);
+        Arrays.fill(readFlags, 0, reads, false);
         return readFlags;
     }
 
