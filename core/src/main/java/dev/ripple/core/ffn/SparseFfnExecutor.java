@@ -121,6 +121,102 @@ public final class SparseFfnExecutor {
         finish(acc, out);
     }
 
+    /**
+     * A sequence at once (prefill): {@code outs[t]} is the FFN of {@code xs[t]} over the bundles
+     * that token t uses. Each bundle of {@code union} is visited once and applied to every token
+     * that uses it while its rows are in the CPU cache, instead of streaming the bundles from
+     * memory once per token; for a sentence this divides the memory traffic by its length.
+     * Contributions reach each token's sum in the order of {@code union}, so with one part the
+     * results equal {@link #forward} token by token over the same bundles in the same order.
+     *
+     * @param union       every bundle used by at least one token
+     * @param usersStart  for bundle i of union, its users are {@code users[usersStart[i] .. usersStart[i + 1])}
+     * @param users       token indices, ascending within each bundle
+     */
+    public void forwardAll(float[][] xs, BundleRefs union, int[] usersStart, int[] users, float[][] outs) {
+        int d = spec.dModel();
+        int tokens = xs.length;
+        if (outs.length != tokens) {
+            throw new IllegalArgumentException("layer " + spec.index() + ": " + tokens + " inputs but " + outs.length + " outputs");
+        }
+        for (int t = 0; t < tokens; t++) {
+            if (xs[t].length < d || outs[t].length < d) {
+                throw new IllegalArgumentException("layer " + spec.index() + ": input and output need " + d + " floats");
+            }
+        }
+        int n = union.size();
+        long work = (long) usersStart[n] * spec.bundleElements();
+        int parts = (int) Math.min(Runtime.getRuntime().availableProcessors(), work / PARALLEL_ELEMENTS);
+        parts = Math.min(parts, n);
+        float[][] acc;
+        if (parts <= 1 || !shared(union)) {
+            acc = new float[tokens][d];
+            accumulateAll(xs, union, usersStart, users, 0, n, acc);
+        } else {
+            float[][][] partials = new float[parts][][];
+            CompletableFuture<?>[] others = new CompletableFuture<?>[parts - 1];
+            int count = parts;
+            for (int p = 1; p < parts; p++) {
+                int part = p;
+                partials[part] = new float[tokens][d];
+                others[p - 1] = CompletableFuture.runAsync(() -> accumulateAll(xs, union, usersStart, users,
+                        bounds(n, count, part), bounds(n, count, part + 1), partials[part]), ForkJoinPool.commonPool());
+            }
+            partials[0] = new float[tokens][d];
+            accumulateAll(xs, union, usersStart, users, 0, bounds(n, parts, 1), partials[0]);
+            CompletableFuture.allOf(others).join();
+            acc = partials[0];
+            for (int p = 1; p < parts; p++) {
+                for (int t = 0; t < tokens; t++) {
+                    for (int k = 0; k < d; k++) {
+                        acc[t][k] += partials[p][t][k];
+                    }
+                }
+            }
+        }
+        for (int t = 0; t < tokens; t++) {
+            finish(acc[t], outs[t]);
+        }
+    }
+
+    /** Adds, for bundles [from, to) of the union, each one's contribution to each of its users. */
+    private void accumulateAll(float[][] xs, BundleRefs b, int[] usersStart, int[] users, int from, int to, float[][] acc) {
+        int d = spec.dModel();
+        DType t = spec.dtype();
+        int es = t.size();
+        float[] scratch = new float[d];
+        var half = java.lang.foreign.ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(java.nio.ByteOrder.LITTLE_ENDIAN);
+        var single = java.lang.foreign.ValueLayout.JAVA_FLOAT_UNALIGNED.withOrder(java.nio.ByteOrder.LITTLE_ENDIAN);
+        for (int i = from; i < to; i++) {
+            var seg = b.segment(i);
+            long base = b.offset(i);
+            long gateAt = base + (long) es * spec.gateOffset();
+            long downAt = base + (long) es * spec.downOffset();
+            float upBias = es == 4 ? seg.get(single, base + 4L * spec.upBiasOffset())
+                    : t.decode(seg.get(half, base + 2L * spec.upBiasOffset()));
+            float gateBias = !spec.gated() ? 0f : es == 4 ? seg.get(single, base + 4L * spec.gateBiasOffset())
+                    : t.decode(seg.get(half, base + 2L * spec.gateBiasOffset()));
+            float mean = fillMeanBySlot == null ? 0f : fillMeanBySlot[b.slot(i)];
+            // The bundle's rows stay in the CPU cache while every token that uses it is served.
+            for (int u = usersStart[i]; u < usersStart[i + 1]; u++) {
+                int tok = users[u];
+                float[] x = xs[tok];
+                float value = kernels.dot(t, seg, base, x, d, scratch) + upBias;
+                float a;
+                if (spec.gated()) {
+                    float g = kernels.dot(t, seg, gateAt, x, d, scratch) + gateBias;
+                    a = spec.activation().apply(g) * value;
+                } else {
+                    a = spec.activation().apply(value);
+                }
+                a -= mean;
+                if (a != 0f) {
+                    kernels.axpy(t, a, seg, downAt, acc[tok], d, scratch);
+                }
+            }
+        }
+    }
+
     /** A thread that never runs: asks whether a segment may be touched by threads other than its owner. */
     private static final Thread ANY_OTHER_THREAD = Thread.ofVirtual().unstarted(() -> { });
 

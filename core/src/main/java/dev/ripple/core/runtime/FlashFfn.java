@@ -162,9 +162,13 @@ public final class FlashFfn {
         long ioNanos = System.nanoTime() - ioStart;
 
         long computeStart = System.nanoTime();
-        for (int t = 0; t < tokens; t++) {
-            s.refsOf(t);
-            executor.forward(xs[t], s.refs, outs[t], null);
+        if (tokens == 1) {
+            s.refsOf(0);
+            executor.forward(xs[0], s.refs, outs[0], null);
+        } else {
+            s.unionRefs(n);
+            s.users(tokens, n);
+            executor.forwardAll(xs, s.refs, s.usersStart, s.users, outs);
         }
         long computeNanos = System.nanoTime() - computeStart;
         s.release(misses);

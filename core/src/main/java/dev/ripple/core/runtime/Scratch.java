@@ -26,6 +26,8 @@ final class Scratch {
     boolean[] hit = new boolean[256];
     MemorySegment[] missSegments = new MemorySegment[256];
     int[] readIndex = new int[256];
+    int[] usersStart = new int[257];
+    int[] users = new int[256];
     private IntArrayList[] tokenSets = {new IntArrayList()};
     private MemorySegment[] where = new MemorySegment[256];
     private long[] whereOffset = new long[256];
@@ -110,6 +112,47 @@ final class Scratch {
             int slot = set.get(i);
             int u = unionIndex[slot];
             refs.add(slot, where[u], whereOffset[u]);
+        }
+    }
+
+    /** Fills {@link #refs} with the whole union, in ascending slot order. */
+    void unionRefs(int n) {
+        refs.clear();
+        for (int i = 0; i < n; i++) {
+            refs.add(slots[i], where[i], whereOffset[i]);
+        }
+    }
+
+    /**
+     * Which tokens use each union bundle: bundle i's users are {@code users[usersStart[i] ..
+     * usersStart[i + 1])}, ascending.
+     */
+    void users(int tokens, int n) {
+        if (usersStart.length < n + 1) {
+            usersStart = new int[Math.max(n + 1, usersStart.length * 2)];
+        }
+        Arrays.fill(usersStart, 0, n + 1, 0);
+        int total = 0;
+        for (int t = 0; t < tokens; t++) {
+            IntArrayList set = tokenSets[t];
+            total += set.size();
+            for (int i = 0; i < set.size(); i++) {
+                usersStart[unionIndex[set.get(i)] + 1]++;
+            }
+        }
+        for (int i = 0; i < n; i++) {
+            usersStart[i + 1] += usersStart[i];
+        }
+        if (users.length < total) {
+            users = new int[Math.max(total, users.length * 2)];
+        }
+        int[] next = readIndex; // free once the reads are done; at least n long
+        System.arraycopy(usersStart, 0, next, 0, n);
+        for (int t = 0; t < tokens; t++) {
+            IntArrayList set = tokenSets[t];
+            for (int i = 0; i < set.size(); i++) {
+                users[next[unionIndex[set.get(i)]]++] = t;
+            }
         }
     }
 

@@ -50,6 +50,62 @@ class SparseFfnExecutorTest {
         }
     }
 
+    /**
+     * A sequence through {@code forwardAll} equals each token through {@code forward} over its own
+     * bundles: small layers (one thread: exactly) and large ones (split across cores), with
+     * fill-in, gated and half precision.
+     */
+    @ParameterizedTest(name = "d={0} n={1} {2} gated={3} {4} fill-in={5}")
+    @CsvSource({"16,40,GELU,false,F32,false", "16,40,GELU,false,F32,true", "24,64,SILU,true,F16,true",
+            "384,1536,GELU,false,F32,true", "256,2048,SILU,true,F32,false"})
+    void sequenceEqualsTokenByToken(int d, int n, Activation act, boolean gated, DType dtype, boolean fillIn) {
+        Random rnd = new Random(17L * d + n);
+        FfnLayerWeights w = RandomModels.layer(rnd, 0, d, n, act, gated, dtype);
+        int[] order = RandomModels.shuffled(rnd, n);
+        float[] means = fillIn ? RandomModels.randomFloats(rnd, n, 0.1f) : null;
+        float[] constant = fillIn ? RandomModels.randomFloats(rnd, d, 0.1f) : null;
+        SparseFfnExecutor ffn = new SparseFfnExecutor(w.spec(), w.downBias(), KernelProvider.best(), means, constant);
+        int tokens = 9;
+        try (Arena arena = Arena.ofShared()) {
+            MemorySegment seg = RandomModels.bundles(arena, w, order);
+            boolean[][] uses = new boolean[tokens][n];
+            float[][] xs = new float[tokens][];
+            for (int t = 0; t < tokens; t++) {
+                xs[t] = RandomModels.randomFloats(rnd, d, 1f);
+                for (int slot = 0; slot < n; slot++) {
+                    uses[t][slot] = rnd.nextInt(3) > 0; // two thirds: large enough to split across cores
+                }
+            }
+            BundleRefs union = new BundleRefs();
+            int[] usersStart = new int[n + 1];
+            int[] users = new int[tokens * n];
+            int u = 0;
+            for (int slot = 0; slot < n; slot++) {
+                union.add(slot, seg, (long) slot * w.spec().bundleBytes());
+                for (int t = 0; t < tokens; t++) {
+                    if (uses[t][slot]) {
+                        users[u++] = t;
+                    }
+                }
+                usersStart[slot + 1] = u;
+            }
+            float[][] outs = new float[tokens][d];
+            ffn.forwardAll(xs, union, usersStart, users, outs);
+            for (int t = 0; t < tokens; t++) {
+                BundleRefs own = new BundleRefs();
+                for (int slot = 0; slot < n; slot++) {
+                    if (uses[t][slot]) {
+                        own.add(slot, seg, (long) slot * w.spec().bundleBytes());
+                    }
+                }
+                float[] expected = new float[d];
+                ffn.forward(xs[t], own, expected, null);
+                double err = RandomModels.relativeError(outs[t], expected);
+                assertTrue(err < 1e-5, "token " + t + ": relative error " + err);
+            }
+        }
+    }
+
     @ParameterizedTest(name = "{0}")
     @CsvSource({"F16", "BF16"})
     void halfPrecisionBundlesMatchTheDenseFfnOfTheRoundedWeights(DType dtype) {

@@ -25,14 +25,31 @@ final class VectorKernels implements Kernels {
             ScalarKernels.widen(dtype, segment, byteOffset, scratch, n);
             return dotArrays(scratch, x, n);
         }
-        FloatVector acc = FloatVector.zero(S);
+        // Four independent accumulators: one chain of fused multiply-adds waits on the FMA latency
+        // (about 4 cycles) each step; four chains keep the units busy.
+        int len = S.length();
+        FloatVector acc0 = FloatVector.zero(S);
+        FloatVector acc1 = FloatVector.zero(S);
+        FloatVector acc2 = FloatVector.zero(S);
+        FloatVector acc3 = FloatVector.zero(S);
         int k = 0;
-        int upper = S.loopBound(n);
-        for (; k < upper; k += S.length()) {
-            FloatVector w = FloatVector.fromMemorySegment(S, segment, byteOffset + 4L * k, ByteOrder.LITTLE_ENDIAN);
-            acc = w.fma(FloatVector.fromArray(S, x, k), acc);
+        int upper4 = n - n % (4 * len);
+        for (; k < upper4; k += 4 * len) {
+            long at = byteOffset + 4L * k;
+            acc0 = FloatVector.fromMemorySegment(S, segment, at, ByteOrder.LITTLE_ENDIAN).fma(FloatVector.fromArray(S, x, k), acc0);
+            acc1 = FloatVector.fromMemorySegment(S, segment, at + 4L * len, ByteOrder.LITTLE_ENDIAN)
+                    .fma(FloatVector.fromArray(S, x, k + len), acc1);
+            acc2 = FloatVector.fromMemorySegment(S, segment, at + 8L * len, ByteOrder.LITTLE_ENDIAN)
+                    .fma(FloatVector.fromArray(S, x, k + 2 * len), acc2);
+            acc3 = FloatVector.fromMemorySegment(S, segment, at + 12L * len, ByteOrder.LITTLE_ENDIAN)
+                    .fma(FloatVector.fromArray(S, x, k + 3 * len), acc3);
         }
-        float sum = acc.reduceLanes(VectorOperators.ADD);
+        int upper = S.loopBound(n);
+        for (; k < upper; k += len) {
+            FloatVector w = FloatVector.fromMemorySegment(S, segment, byteOffset + 4L * k, ByteOrder.LITTLE_ENDIAN);
+            acc0 = w.fma(FloatVector.fromArray(S, x, k), acc0);
+        }
+        float sum = acc0.add(acc1).add(acc2.add(acc3)).reduceLanes(VectorOperators.ADD);
         for (; k < n; k++) {
             sum += x[k] * segment.get(ScalarKernels.F32, byteOffset + 4L * k);
         }
@@ -40,13 +57,24 @@ final class VectorKernels implements Kernels {
     }
 
     private static float dotArrays(float[] w, float[] x, int n) {
-        FloatVector acc = FloatVector.zero(S);
+        int len = S.length();
+        FloatVector acc0 = FloatVector.zero(S);
+        FloatVector acc1 = FloatVector.zero(S);
+        FloatVector acc2 = FloatVector.zero(S);
+        FloatVector acc3 = FloatVector.zero(S);
         int k = 0;
-        int upper = S.loopBound(n);
-        for (; k < upper; k += S.length()) {
-            acc = FloatVector.fromArray(S, w, k).fma(FloatVector.fromArray(S, x, k), acc);
+        int upper4 = n - n % (4 * len);
+        for (; k < upper4; k += 4 * len) {
+            acc0 = FloatVector.fromArray(S, w, k).fma(FloatVector.fromArray(S, x, k), acc0);
+            acc1 = FloatVector.fromArray(S, w, k + len).fma(FloatVector.fromArray(S, x, k + len), acc1);
+            acc2 = FloatVector.fromArray(S, w, k + 2 * len).fma(FloatVector.fromArray(S, x, k + 2 * len), acc2);
+            acc3 = FloatVector.fromArray(S, w, k + 3 * len).fma(FloatVector.fromArray(S, x, k + 3 * len), acc3);
         }
-        float sum = acc.reduceLanes(VectorOperators.ADD);
+        int upper = S.loopBound(n);
+        for (; k < upper; k += len) {
+            acc0 = FloatVector.fromArray(S, w, k).fma(FloatVector.fromArray(S, x, k), acc0);
+        }
+        float sum = acc0.add(acc1).add(acc2.add(acc3)).reduceLanes(VectorOperators.ADD);
         for (; k < n; k++) {
             sum += x[k] * w[k];
         }
