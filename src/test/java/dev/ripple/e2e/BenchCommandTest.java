@@ -12,7 +12,11 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** {@code ripple bench}, scaled down, on the real model: every strategy replays the same tokens with direct I/O. */
+/**
+ * {@code ripple bench}, scaled down, on the real model: every strategy replays the same tokens with
+ * direct I/O, decode-like and prefill-like, and embeds the same passages with the Java encoder;
+ * the JSON holds every figure the issue lists.
+ */
 class BenchCommandTest {
     @TempDir
     Path dir;
@@ -23,11 +27,20 @@ class BenchCommandTest {
         Path device = dir.resolve("ufs40.json");
         UfsPresets.ufs40().write(device); // a fixed profile: collapse decisions do not depend on this machine's load
         RippleRun run = RippleRun.inProcess("bench", "--work", dir.toString(), "--calibration-tokens", "2000", "--tokens", "40",
-                "--device", device.toString(), "--compare-policies", "--json", json.toString(), "--quiet");
+                "--sentences", "4", "--budgets", "0.05,0.3", "--sweep-tokens", "10", "--device", device.toString(),
+                "--compare-policies", "--json", json.toString(), "--quiet");
         assertEquals(0, run.exit(), run.err());
         assertTrue(run.out().contains("O_DIRECT"), "the output states the I/O mode: " + run.out());
         JsonNode doc = new ObjectMapper().readTree(json.toFile());
         assertEquals(UfsPresets.ufs40().sequentialMiBps(), doc.path("device").path("sequentialMiBps").asDouble());
+        double ort = doc.path("onnxRuntimeDenseMsPerSentence").asDouble();
+        double javaMs = doc.path("javaSparseMsPerSentence").asDouble();
+        assertTrue(ort > 0 && javaMs > 0, "compute peer and our forward are timed: " + ort + ", " + javaMs);
+        assertEquals(4, doc.path("sentences").asInt());
+        for (String plot : new String[] {"bench-latency.png", "bench-budget.png", "bench-bandwidth.png"}) {
+            assertTrue(java.nio.file.Files.size(dir.resolve(plot)) > 1000, plot);
+        }
+        assertEquals(2 * 5, doc.path("budgetSweep").size());
         Map<String, JsonNode> byName = new HashMap<>();
         for (JsonNode s : doc.path("strategies")) {
             byName.put(s.path("name").asText(), s);
@@ -35,12 +48,27 @@ class BenchCommandTest {
                 assertTrue(s.path("ioMsPerToken").path(key).asDouble() > 0, s.toString());
             }
             assertTrue(s.path("opsPerToken").asDouble() > 0 && s.path("bytesPerToken").asDouble() > 0, s.toString());
+            assertTrue(s.path("effectiveMiBps").asDouble() > 0 && s.path("tokensPerSecond").asDouble() > 0, s.toString());
+            double fraction = s.path("neuronsReadFraction").asDouble();
+            assertTrue(fraction > 0.05 && fraction < 0.6, "MiniLM under act > 0 needs about a fifth: " + fraction);
+            // the low-rank predictor with fill-in, as in the demo; the same for every strategy up to summation order
+            assertTrue(s.path("cosine").path("mean").asDouble() > 0.9, s.path("cosine").toString());
+            assertTrue(s.path("cosine").path("min").asDouble() <= s.path("cosine").path("mean").asDouble());
+            for (String preset : new String[] {"ufs-3.1", "ufs-4.0"}) {
+                assertTrue(s.path("projectedIoMsPerToken").path(preset).asDouble() > 0, s.toString());
+            }
+            JsonNode prefill = s.path("prefill");
+            assertTrue(prefill.path("opsPerSentence").asDouble() > 0, prefill.toString());
+            assertTrue(prefill.path("unionFraction").asDouble() >= fraction, "a passage's union holds each token's set");
         }
         assertEquals(5, byName.size());
         double flashOps = byName.get("llm-in-a-flash").path("opsPerToken").asDouble();
         double rippleOps = byName.get("ripple").path("opsPerToken").asDouble();
         assertTrue(flashOps / rippleOps > 3, "co-activation placement with collapse: " + flashOps + " vs " + rippleOps + " ops");
         assertEquals(0.0, byName.get("naive").path("cacheHitRate").asDouble());
+        assertTrue(byName.get("ripple").path("projectedIoMsPerToken").path("ufs-4.0").asDouble()
+                < byName.get("llm-in-a-flash").path("projectedIoMsPerToken").path("ufs-4.0").asDouble(),
+                "fewer, larger reads cost less on the phone preset");
         assertEquals(dev.ripple.cache.CachePolicies.names().size(), doc.path("cachePolicies").size());
         for (JsonNode p : doc.path("cachePolicies")) {
             assertTrue(p.path("ioMsPerToken").path("mean").asDouble() > 0, p.toString());

@@ -1,28 +1,43 @@
 package dev.ripple.bench.cli;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.ripple.bench.harness.AuditedPredictor;
+import dev.ripple.bench.harness.BenchReport;
+import dev.ripple.bench.harness.BudgetPoint;
+import dev.ripple.bench.harness.FidelityRun;
 import dev.ripple.bench.harness.IoReplay;
+import dev.ripple.bench.harness.OrtReference;
+import dev.ripple.bench.harness.PrefillReplay;
+import dev.ripple.bench.harness.StrategyRun;
+import dev.ripple.cache.CachePolicies;
+import dev.ripple.core.activity.ActivationPredictor;
 import dev.ripple.core.activity.ActivityRule;
 import dev.ripple.core.activity.TracePredictor;
 import dev.ripple.core.format.AtomicFile;
 import dev.ripple.core.format.DType;
 import dev.ripple.core.format.RippleFileWriter;
+import dev.ripple.core.runtime.RippleModel;
 import dev.ripple.core.runtime.RuntimeOptions;
+import dev.ripple.io.device.CalibrationOptions;
+import dev.ripple.io.device.DeviceCalibrator;
 import dev.ripple.io.device.DeviceProfile;
+import dev.ripple.io.device.UfsPresets;
+import dev.ripple.io.nativeio.PageCache;
 import dev.ripple.io.reader.ReaderKind;
 import dev.ripple.placement.LayoutBuilder;
 import dev.ripple.placement.algorithm.PlacementAlgorithms;
 import dev.ripple.placement.importer.ImportedModel;
+import dev.ripple.placement.profile.EncodedPassage;
 import dev.ripple.placement.profile.ProfileResult;
+import dev.ripple.placement.trace.ActivationTrace;
+import java.io.IOException;
 import java.io.PrintWriter;
+import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -32,13 +47,15 @@ import picocli.CommandLine.Spec;
 
 /**
  * {@code ripple bench}: one model, one run, the strategies of ARCHITECTURE.md side by side at the
- * same DRAM budget, on the same held-out tokens, with measured I/O.
+ * same DRAM budget on the same held-out passages — decode-like and prefill-like I/O with the true
+ * active sets, then the Java encoder with the real predictor for fidelity and speed, ONNX Runtime
+ * as the compute peer, phone-storage projections and plots.
  */
 @Command(name = "bench", mixinStandardHelpOptions = true,
-        description = "Profile and place on calibration text, then replay held-out tokens through the flash runtime under "
-                + "each strategy (placement x cache policy) at the same DRAM budget and measure I/O per token.")
+        description = "Profile and place on calibration text, then compare the I/O strategies (placement x cache x "
+                + "collapse) on held-out passages at the same DRAM budget: I/O per token and per passage, fidelity and "
+                + "speed of the Java forward against ONNX Runtime, UFS projections, JSON and plots.")
 final class BenchCommand implements Callable<Integer> {
-    private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
     @Option(names = "--model", paramLabel = "M.onnx", description = "ONNX model (default: embedded all-MiniLM-L6-v2)")
     Path model;
@@ -49,19 +66,42 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--text", paramLabel = "T.txt", description = "text, one passage per line (default: embedded Europarl sample)")
     Path text;
 
+    @Option(names = "--calibration-text", paramLabel = "C.txt",
+            description = "calibration passages (default: a disjoint split of --text)")
+    Path calibrationText;
+
     @Option(names = "--calibration-tokens", defaultValue = "20000", description = "tokens profiled for placement (default: ${DEFAULT-VALUE})")
     long calibrationTokens;
 
-    @Option(names = "--tokens", defaultValue = "600", description = "held-out tokens replayed per strategy (default: ${DEFAULT-VALUE})")
+    @Option(names = "--sentences", defaultValue = "24", description = "held-out passages measured (default: ${DEFAULT-VALUE})")
+    int sentences;
+
+    @Option(names = "--tokens", defaultValue = "600", description = "at most this many held-out tokens replayed one by one (default: ${DEFAULT-VALUE})")
     int tokens;
 
     @Option(names = "--rule", defaultValue = "act > 0", description = "activity rule (default: ${DEFAULT-VALUE})")
     String rule;
 
+    @Option(names = "--predictor", defaultValue = "lowrank", description = "predictor of the forward passes: lowrank or oracle (the true sets) (default: ${DEFAULT-VALUE})")
+    String predictor;
+
+    @Option(names = "--margin", defaultValue = "1.0", description = "low-rank predictor margin (default: ${DEFAULT-VALUE})")
+    float margin;
+
+    @Option(names = "--no-fill-in", description = "forward passes without mean fill-in")
+    boolean noFillIn;
+
     @Option(names = "--cache-fraction", defaultValue = "0.1", description = "DRAM budget as a share of FFN bytes (default: ${DEFAULT-VALUE})")
     double cacheFraction;
 
-    @Option(names = "--reader", defaultValue = "direct", description = "direct, mmap or positional (default: ${DEFAULT-VALUE})")
+    @Option(names = "--budgets", split = ",", defaultValue = "0.05,0.1,0.2,0.3",
+            description = "cache budgets of the latency-against-budget sweep; 'none' to skip (default: ${DEFAULT-VALUE})")
+    List<String> budgets;
+
+    @Option(names = "--sweep-tokens", defaultValue = "200", description = "tokens replayed per sweep point (default: ${DEFAULT-VALUE})")
+    int sweepTokens;
+
+    @Option(names = "--reader", defaultValue = "direct", description = "direct, mmap or pread (default: ${DEFAULT-VALUE})")
     String reader;
 
     @Option(names = "--queue-depth", defaultValue = "8", description = "reads in flight per request (default: ${DEFAULT-VALUE})")
@@ -70,11 +110,14 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--device", paramLabel = "PROFILE.json", description = "device profile for access collapse (default: measured now with 'calibrate --quick')")
     Path device;
 
-    @Option(names = "--work", defaultValue = "ripple-work", description = "directory for traces and files (default: ${DEFAULT-VALUE})")
+    @Option(names = "--work", defaultValue = "ripple-work", description = "directory for traces, files and plots (default: ${DEFAULT-VALUE})")
     Path work;
 
     @Option(names = "--json", paramLabel = "FILE", description = "write every figure as JSON")
     Path json;
+
+    @Option(names = "--no-plots", description = "do not write the PNG plots")
+    boolean noPlots;
 
     @Option(names = "--compare-policies", description = "also replay the ripple+ placement under every cache policy at the same budget")
     boolean comparePolicies;
@@ -99,118 +142,176 @@ final class BenchCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         PrintWriter o = spec.commandLine().getOut();
-        ReaderKind readerKind = ReaderKind.valueOf(reader.toUpperCase(java.util.Locale.ROOT));
-        if (readerKind != ReaderKind.DIRECT) {
-            throw new IllegalArgumentException("only --reader direct is supported by bench so far: mmap and positional "
-                    + "passes would need a page-cache eviction before every strategy");
+        ReaderKind readerKind = ReaderKind.valueOf(reader.toUpperCase(Locale.ROOT).replace("PREAD", "POSITIONAL"));
+        if (tokens < 1 || sentences < 1 || sweepTokens < 1 || calibrationTokens < 1) {
+            throw new IllegalArgumentException("--tokens, --sentences, --sweep-tokens and --calibration-tokens must be positive");
         }
-        if (tokens < 1) {
-            throw new IllegalArgumentException("--tokens must be positive");
+        if (!predictor.equals("lowrank") && !predictor.equals("oracle")) {
+            throw new IllegalArgumentException("--predictor must be lowrank or oracle, not '" + predictor + "'");
         }
+        List<Double> sweepBudgets = parseBudgets(budgets);
         ActivityRule activity = ActivityRule.parse(rule);
         Files.createDirectories(work);
         Path onnx = model != null ? model : DefaultData.model(work);
         Path tok = model != null ? DefaultData.tokenizerFor(model, tokenizer) : DefaultData.tokenizer(work);
-        Corpus corpus = Corpus.load(text, 0.5);
+        Corpus corpus = Corpus.load(text, calibrationText, 0.5);
+        List<String> heldOutText = corpus.heldOut().subList(0, Math.min(sentences, corpus.heldOut().size()));
+
         ProfileResult calib = ProfileCommand.profile(onnx, tok, corpus.calibration(), corpus.name() + ", calibration",
                 activity, calibrationTokens, quiet);
-        ProfileResult held = ProfileCommand.profile(onnx, tok, corpus.heldOut(), corpus.name() + ", held-out", activity,
-                tokens, quiet);
-        int replayed = (int) Math.min(tokens, held.tokens());
+        ProfileResult held = ProfileCommand.profile(onnx, tok, heldOutText, corpus.name() + ", held-out", activity,
+                Long.MAX_VALUE / 4, quiet);
+        ActivationTrace heldTrace = held.trace();
+        int heldTokens = (int) held.tokens();
+        int replayed = Math.min(tokens, heldTokens);
         DeviceProfile profile = device != null ? DeviceProfile.read(device) : measureDevice();
+        List<DeviceProfile> projections = List.of(UfsPresets.ufs31(), UfsPresets.ufs40());
 
-        ImportedModel imported = PlaceCommand.importModel(onnx, DType.F32);
-        Map<String, Path> files = new LinkedHashMap<>();
-        for (String placement : List.of("identity", "frequency", "ripple", "ripple+")) {
-            int[][] orders = PlaceCommand.place(imported, calib.trace(), null, PlacementAlgorithms.byName(placement), quiet).orders();
-            Path f = work.resolve("bench-" + placement.replace("+", "plus") + ".ripple");
-            RippleFileWriter.write(f, new LayoutBuilder(imported, orders).rule(activity).corpus(calib.trace().info().corpus())
-                    .placement(placement, null).lowRank(0, 1f).build(l -> { }));
-            files.put(placement, f);
+        Map<String, Path> files = writeFiles(onnx, calib, activity);
+        List<EncodedPassage> passages = OrtReference.encode(tok, heldOutText);
+        OrtReference ort;
+        try (RippleModel pooler = RippleModel.open(files.get("ripple+"), RuntimeOptions.defaults().withPredictor("dense")
+                .withCache("none", 0))) {
+            ort = OrtReference.embed(onnx, passages, pooler.encoder().orElseThrow(() -> new IllegalArgumentException(
+                    onnx + ": not a BERT-family model; bench needs an encoder to compare with ONNX Runtime")));
         }
-        TracePredictor sets = IoReplay.predictor(held.trace());
-        List<IoReplay> results = new ArrayList<>();
+        if (passages.size() != heldTrace.passageStarts().length) {
+            throw new IllegalStateException("held-out passages (" + passages.size() + ") and profiled passages ("
+                    + heldTrace.passageStarts().length + ") differ; the profiler and the tokenizer disagree");
+        }
+
+        TracePredictor sets = IoReplay.predictor(heldTrace);
+        List<StrategyRun> runs = new ArrayList<>();
         for (Strategy s : STRATEGIES) {
-            RuntimeOptions options = RuntimeOptions.defaults().withReader(readerKind).withQueueDepth(queueDepth)
-                    .withPredictor("trace").withFillIn(false).withCache(s.cache(), cacheFraction);
-            options = s.collapse() ? options.withDevice(profile) : options.withMaxGapBytes(0);
-            try (CliProgress bar = CliProgress.start(s.name(), replayed, quiet)) {
-                results.add(IoReplay.run(s.name(), files.get(s.placement()), options, sets, replayed, bar::stepTo));
+            Path file = files.get(s.placement());
+            RuntimeOptions options = options(s, cacheFraction, profile, readerKind);
+            IoReplay decode;
+            evictIfCached(file, readerKind);
+            try (CliProgress bar = CliProgress.start(s.name() + " decode", replayed, quiet)) {
+                decode = IoReplay.run(s.name(), file, options, sets, replayed, projections, bar::stepTo);
             }
+            evictIfCached(file, readerKind);
+            PrefillReplay prefill;
+            try (CliProgress bar = CliProgress.start(s.name() + " prefill", passages.size(), quiet)) {
+                prefill = PrefillReplay.run(s.name(), file, options, sets, heldTrace.passageStarts(), heldTokens, bar::stepTo);
+            }
+            evictIfCached(file, readerKind);
+            FidelityRun forward = forward(s.name(), file, options, sets, heldTrace, passages, ort.embeddings());
+            runs.add(new StrategyRun(s.name(), s.placement(), s.cache(), s.collapse(), decode, prefill, forward));
         }
 
-        o.printf("ripple bench: %s, %d held-out tokens replayed token by token (decode-like), true active sets under '%s'%n",
-                model != null ? onnx : DefaultData.MODEL_NAME, replayed, activity.describe());
-        o.printf("I/O: %s reads (O_DIRECT, page cache bypassed), queue depth %d; DRAM cache %.0f%% of FFN bytes; "
-                + "device %s: sequential %.0f MiB/s%n", readerKind.name().toLowerCase(), queueDepth, 100 * cacheFraction,
-                profile.name(), profile.sequentialMiBps());
-        o.printf("%-15s %-10s %-8s %9s %9s %9s %9s %9s %10s %9s %8s %7s%n", "strategy", "placement", "cache", "io mean",
-                "p50", "p90", "p99", "ops/tok", "KiB/tok", "MiB/s", "of seq", "hits");
-        for (int i = 0; i < results.size(); i++) {
-            IoReplay r = results.get(i);
-            Strategy s = STRATEGIES.get(i);
-            o.printf("%-15s %-10s %-8s %8.3fms %8.3fms %8.3fms %8.3fms %9.1f %10.1f %9.1f %7.1f%% %6.1f%%%n", r.name(),
-                    s.placement(), s.cache(), r.ioMsPerToken().mean(), r.ioMsPerToken().p50(), r.ioMsPerToken().p90(),
-                    r.ioMsPerToken().p99(), r.opsPerToken(), r.bytesPerToken() / 1024, r.effectiveMiBps(),
-                    100 * r.effectiveMiBps() / profile.sequentialMiBps(), 100 * r.cacheHitRate());
-        }
-        List<IoReplay> policies = new ArrayList<>();
-        if (comparePolicies) {
-            for (String policy : dev.ripple.cache.CachePolicies.names()) {
-                RuntimeOptions options = RuntimeOptions.defaults().withReader(readerKind).withQueueDepth(queueDepth)
-                        .withPredictor("trace").withFillIn(false).withCache(policy, cacheFraction).withDevice(profile);
-                try (CliProgress bar = CliProgress.start("ripple+ / " + policy, replayed, quiet)) {
-                    policies.add(IoReplay.run(policy, files.get("ripple+"), options, sets, replayed, bar::stepTo));
+        List<BudgetPoint> sweep = new ArrayList<>();
+        int sweepReplayed = Math.min(sweepTokens, heldTokens);
+        for (double budget : sweepBudgets) {
+            for (Strategy s : STRATEGIES) {
+                Path file = files.get(s.placement());
+                evictIfCached(file, readerKind);
+                try (CliProgress bar = CliProgress.start(s.name() + " @" + Math.round(100 * budget) + "%", sweepReplayed, quiet)) {
+                    sweep.add(new BudgetPoint(s.name(), budget, IoReplay.run(s.name(), file,
+                            options(s, budget, profile, readerKind), sets, sweepReplayed, bar::stepTo)));
                 }
             }
-            o.printf("%ncache policies at the same budget, ripple+ placement, collapse on:%n%-10s %9s %9s %9s %9s %9s %7s%n",
-                    "policy", "io mean", "p50", "p90", "p99", "ops/tok", "hits");
-            for (IoReplay r : policies) {
-                o.printf("%-10s %8.3fms %8.3fms %8.3fms %8.3fms %9.1f %6.1f%%%n", r.name(), r.ioMsPerToken().mean(),
-                        r.ioMsPerToken().p50(), r.ioMsPerToken().p90(), r.ioMsPerToken().p99(), r.opsPerToken(),
-                        100 * r.cacheHitRate());
-            }
-            o.println();
         }
-        IoReplay flash = results.get(1);
-        IoReplay ripple = results.get(3);
-        o.printf("ripple vs llm-in-a-flash: %.2fx lower mean I/O time per token, %.2fx fewer operations%n",
-                flash.ioMsPerToken().mean() / ripple.ioMsPerToken().mean(), flash.opsPerToken() / ripple.opsPerToken());
-        o.println("Not in this version yet: prefill-like (per sentence) passes, fidelity and compute time per strategy, "
-                + "the ONNX Runtime compute peer, UFS projections and plots.");
+
+        List<IoReplay> policies = new ArrayList<>();
+        if (comparePolicies) {
+            Path file = files.get("ripple+");
+            for (String policy : CachePolicies.names()) {
+                evictIfCached(file, readerKind);
+                RuntimeOptions options = options(new Strategy(policy, "ripple+", policy, true), cacheFraction, profile, readerKind);
+                try (CliProgress bar = CliProgress.start("ripple+ / " + policy, replayed, quiet)) {
+                    policies.add(IoReplay.run(policy, file, options, sets, replayed, bar::stepTo));
+                }
+            }
+        }
+
+        BenchReport report = new BenchReport(model != null ? onnx.toString() : DefaultData.MODEL_NAME, corpus.name(),
+                activity.describe(), readerKind == ReaderKind.POSITIONAL ? "pread" : readerKind.name().toLowerCase(Locale.ROOT),
+                queueDepth, cacheFraction, predictor, !noFillIn, profile, projections, passages.size(), heldTokens, replayed,
+                ort, runs, sweepReplayed, sweep, policies);
+        report.print(o);
+        if (!noPlots) {
+            List<Path> pngs = report.plots(work);
+            o.printf("plots: %s%n", String.join(", ", pngs.stream().map(Path::toString).toList()));
+        }
         if (json != null) {
-            ObjectNode doc = JSON.createObjectNode();
-            doc.put("model", model != null ? onnx.toString() : DefaultData.MODEL_NAME);
-            doc.put("tokens", replayed);
-            doc.put("rule", activity.describe());
-            doc.put("reader", readerKind.name().toLowerCase());
-            doc.put("queueDepth", queueDepth);
-            doc.put("cacheFraction", cacheFraction);
-            ObjectNode dev = doc.putObject("device");
-            dev.put("name", profile.name());
-            dev.put("sequentialMiBps", profile.sequentialMiBps());
-            dev.put("random4kQd1Iops", profile.random4kQd1Iops());
-            ArrayNode arr = doc.putArray("strategies");
-            for (int i = 0; i < results.size(); i++) {
-                ObjectNode n = JSON.valueToTree(results.get(i));
-                n.put("placement", STRATEGIES.get(i).placement());
-                n.put("cache", STRATEGIES.get(i).cache());
-                arr.add(n);
-            }
-            if (comparePolicies) {
-                ArrayNode pol = doc.putArray("cachePolicies");
-                policies.forEach(r -> pol.add((ObjectNode) JSON.valueToTree(r)));
-            }
-            byte[] bytes = JSON.writeValueAsBytes(doc);
-            AtomicFile.write(json, ch -> ch.write(java.nio.ByteBuffer.wrap(bytes)));
+            byte[] bytes = report.toJsonBytes();
+            AtomicFile.write(json, ch -> ch.write(ByteBuffer.wrap(bytes)));
+            o.printf("json: %s%n", json);
         }
         return 0;
     }
 
-    private DeviceProfile measureDevice() throws java.io.IOException {
+    private RuntimeOptions options(Strategy s, double budget, DeviceProfile profile, ReaderKind readerKind) {
+        RuntimeOptions options = RuntimeOptions.defaults().withReader(readerKind).withQueueDepth(queueDepth)
+                .withPredictor("trace").withFillIn(false).withCache(s.cache(), budget);
+        return s.collapse() ? options.withDevice(profile) : options.withMaxGapBytes(0);
+    }
+
+    /** The Java encoder over the held-out passages from one strategy's file, with the run's predictor. */
+    private FidelityRun forward(String name, Path file, RuntimeOptions ioOptions, TracePredictor sets, ActivationTrace truth,
+                                List<EncodedPassage> passages, List<float[]> reference) throws IOException {
+        boolean oracle = predictor.equals("oracle");
+        RuntimeOptions options = ioOptions.withPredictor(oracle ? "trace" : "lowrank").withFillIn(!noFillIn).withMargin(margin);
+        AuditedPredictor audit;
+        try (RippleModel probe = RippleModel.open(file, options, oracle ? sets : null, null)) {
+            audit = new AuditedPredictor(probe.predictor(), truth);
+        }
+        try (RippleModel m = RippleModel.open(file, options, (ActivationPredictor) audit, null);
+             CliProgress bar = CliProgress.start(name + " forward", passages.size(), quiet)) {
+            int[] done = {0};
+            return FidelityRun.run(name, m, passages, reference, audit, () -> bar.stepTo(++done[0]));
+        }
+    }
+
+    /** One .ripple file per placement algorithm, each with fill-in means and a low-rank predictor. */
+    private Map<String, Path> writeFiles(Path onnx, ProfileResult calib, ActivityRule activity) throws IOException {
+        ImportedModel imported = PlaceCommand.importModel(onnx, DType.F32);
+        var spec0 = imported.layers().getFirst().spec();
+        int rank = Math.min(spec0.dModel(), spec0.dFfn()) / 4;
+        Map<String, Path> files = new LinkedHashMap<>();
+        for (String placement : List.of("identity", "frequency", "ripple", "ripple+")) {
+            int[][] orders = PlaceCommand.place(imported, calib.trace(), null, PlacementAlgorithms.byName(placement), quiet).orders();
+            Path f = work.resolve("bench-" + placement.replace("+", "plus") + ".ripple");
+            try (CliProgress bar = CliProgress.start("write " + placement, imported.layers().size(), quiet)) {
+                RippleFileWriter.write(f, new LayoutBuilder(imported, orders).rule(activity).corpus(calib.trace().info().corpus())
+                        .placement(placement, null).fillIn(calib.meanInactiveActivation()).lowRank(rank, margin)
+                        .build(l -> bar.stepTo(l + 1)));
+            }
+            files.put(placement, f);
+        }
+        return files;
+    }
+
+    private static void evictIfCached(Path file, ReaderKind kind) throws IOException {
+        if (kind != ReaderKind.DIRECT) {
+            PageCache.evict(file);
+        }
+    }
+
+    private static List<Double> parseBudgets(List<String> values) {
+        List<Double> out = new ArrayList<>();
+        if (values.size() == 1 && values.getFirst().equals("none")) {
+            return out;
+        }
+        for (String v : values) {
+            double b;
+            try {
+                b = Double.parseDouble(v.trim());
+            } catch (NumberFormatException e) {
+                throw new IllegalArgumentException("--budgets: '" + v + "' is not a number (use e.g. 0.05,0.1,0.2 or none)");
+            }
+            if (!(b >= 0 && b <= 1)) {
+                throw new IllegalArgumentException("--budgets: " + v + " is not a share in [0, 1]");
+            }
+            out.add(b);
+        }
+        return out;
+    }
+
+    private DeviceProfile measureDevice() throws IOException {
         try (CliProgress bar = CliProgress.start("calibrate", 1, quiet)) {
-            return dev.ripple.io.device.DeviceCalibrator.calibrate(work, dev.ripple.io.device.CalibrationOptions.quick(),
-                    p -> bar.message(p.phase()));
+            return DeviceCalibrator.calibrate(work, CalibrationOptions.quick(), p -> bar.message(p.phase()));
         }
     }
 }

@@ -36,6 +36,25 @@ record Corpus(String name, List<String> calibration, List<String> heldOut) {
         return new Corpus(text.getFileName().toString(), cal, held);
     }
 
+    /**
+     * Calibration from its own file when given ({@code text} is then all held out), otherwise the
+     * disjoint split of {@link #load}.
+     */
+    static Corpus load(Path text, Path calibrationText, double heldOutFraction) throws IOException {
+        if (calibrationText == null) {
+            return load(text, heldOutFraction);
+        }
+        if (text == null) {
+            throw new IllegalArgumentException("--calibration-text needs --text: the held-out passages to measure on");
+        }
+        List<String> cal = TextCorpus.read(calibrationText, Integer.MAX_VALUE);
+        List<String> held = TextCorpus.read(text, Integer.MAX_VALUE);
+        if (cal.isEmpty() || held.isEmpty()) {
+            throw new IllegalArgumentException((cal.isEmpty() ? calibrationText : text) + ": no non-blank lines to run on");
+        }
+        return new Corpus(text.getFileName() + " (calibrated on " + calibrationText.getFileName() + ")", cal, held);
+    }
+
     /** The passages of one split: calibration, heldout or all. */
     List<String> part(String which) {
         return switch (which) {

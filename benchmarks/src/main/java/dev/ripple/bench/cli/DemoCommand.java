@@ -3,11 +3,11 @@ package dev.ripple.bench.cli;
 import dev.ripple.bench.harness.AuditedPredictor;
 import dev.ripple.bench.harness.FidelityRun;
 import dev.ripple.bench.harness.IoReplay;
+import dev.ripple.bench.harness.OrtReference;
 import dev.ripple.core.activity.ActivationPredictor;
 import dev.ripple.core.activity.ActivityRule;
 import dev.ripple.core.format.DType;
 import dev.ripple.core.format.RippleFileWriter;
-import dev.ripple.core.model.EncoderModel;
 import dev.ripple.core.runtime.RippleModel;
 import dev.ripple.core.runtime.RuntimeOptions;
 import dev.ripple.io.reader.ReaderKind;
@@ -16,8 +16,6 @@ import dev.ripple.placement.algorithm.PlacementAlgorithms;
 import dev.ripple.placement.eval.PlacementEvaluation;
 import dev.ripple.placement.importer.ImportedModel;
 import dev.ripple.placement.profile.EncodedPassage;
-import dev.ripple.placement.profile.OnnxEncoder;
-import dev.ripple.placement.profile.PassageTokenizer;
 import dev.ripple.placement.profile.ProfileResult;
 import dev.ripple.placement.trace.ActivationTrace;
 import dev.ripple.placement.trace.TraceFiles;
@@ -134,29 +132,14 @@ final class DemoCommand implements Callable<Integer> {
 
         o.printf("4. embed %d held-out passages from flash (%s reads, %s cache on %.0f%% of FFN bytes) and compare with "
                 + "ONNX Runtime%n", heldOutText.size(), readerKind.name().toLowerCase(), cache, 100 * cacheFraction);
-        List<EncodedPassage> passages = new ArrayList<>();
-        try (PassageTokenizer t = PassageTokenizer.open(tok, 128)) {
-            for (String s : heldOutText) {
-                EncodedPassage p = t.encode(s);
-                if (p.length() > 0) {
-                    passages.add(p);
-                }
-            }
-        }
-        List<float[]> reference = new ArrayList<>();
-        double ortMs;
+        List<EncodedPassage> passages = OrtReference.encode(tok, heldOutText);
         RuntimeOptions base = RuntimeOptions.defaults().withReader(readerKind).withCache(cache, cacheFraction).withMargin(margin);
-        try (OnnxEncoder ort = OnnxEncoder.open(onnx, 0); RippleModel pooler = RippleModel.open(file, base.withPredictor("dense"))) {
-            EncoderModel enc = pooler.encoder().orElseThrow();
-            for (EncodedPassage p : passages.subList(0, Math.min(5, passages.size()))) {
-                ort.hiddenStates(p); // warm-up
-            }
-            long start = System.nanoTime();
-            for (EncodedPassage p : passages) {
-                reference.add(enc.pool(ort.hiddenStates(p)));
-            }
-            ortMs = (System.nanoTime() - start) / 1e6 / passages.size();
+        OrtReference ort;
+        try (RippleModel pooler = RippleModel.open(file, base.withPredictor("dense"))) {
+            ort = OrtReference.embed(onnx, passages, pooler.encoder().orElseThrow(() -> new IllegalArgumentException(
+                    onnx + ": not a BERT-family model; the demo embeds sentences with an encoder")));
         }
+        List<float[]> reference = ort.embeddings();
 
         List<FidelityRun> runs = new ArrayList<>();
         runs.add(run("dense: all neurons, no fill-in", file, base.withPredictor("dense").withFillIn(false), null, held.trace(), passages, reference));
@@ -173,8 +156,8 @@ final class DemoCommand implements Callable<Integer> {
                     Double.isNaN(r.precision()) ? "-" : String.format("%.3f", r.precision()), r.opsPerToken(), r.ioMsPerToken(),
                     r.msPerSentence(), 100 * r.hitRate());
         }
-        o.printf("ONNX Runtime dense forward: %.1f ms per passage (same passages, %d threads)%n%n", ortMs,
-                Runtime.getRuntime().availableProcessors());
+        o.printf("ONNX Runtime dense forward: %.1f ms per passage (same passages, %d threads); each passage above is "
+                + "one prefill: its tokens' neurons are read once per layer%n%n", ort.msPerSentence(), ort.threads());
         o.println("Next: './ripple tradeoff' for the sparsity-fidelity curve (rules, calibrated thresholds, predictor), "
                 + "'./ripple bench' for the strategies side by side with measured I/O.");
         return 0;

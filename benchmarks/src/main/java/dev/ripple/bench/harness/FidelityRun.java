@@ -8,22 +8,27 @@ import java.util.List;
 
 /**
  * Embeds held-out passages with the flash runtime and compares each embedding with ONNX Runtime's
- * dense one: the fidelity and cost of one runtime configuration.
+ * dense one: the fidelity and cost of one runtime configuration. Each passage is one prefill: per
+ * layer the union of its tokens' predicted neurons is read once.
  *
  * @param label              what was run (predictor, rule, fill-in)
  * @param cosine             cosine against ONNX Runtime, over passages
- * @param neuronsReadFraction bundles needed per token and layer, as a share of all neurons
+ * @param neuronsReadFraction neurons predicted per token and layer, as a share of all neurons
+ * @param unionFraction      neurons read per passage and layer (the union of its tokens'), as a share
  * @param opsPerToken        read operations per token (all layers)
  * @param bytesReadPerToken  bytes read per token (all layers)
  * @param ioMsPerToken       reader time per token (all layers)
  * @param msPerSentence      wall time of the whole Java forward per passage
+ * @param computeMsPerSentence that wall time less the time in the reader
+ * @param tokensPerSecond    held-out tokens embedded per second of wall time
  * @param hitRate            cache hits over bundles needed
  * @param recall             predictor recall against the true sets (NaN when not audited)
  * @param precision          predictor precision (NaN when not audited)
  */
-public record FidelityRun(String label, Cosines cosine, double neuronsReadFraction, double opsPerToken,
-                          double bytesReadPerToken, double ioMsPerToken, double msPerSentence, double hitRate,
-                          double recall, double precision) {
+public record FidelityRun(String label, Cosines cosine, double neuronsReadFraction, double unionFraction,
+                          double opsPerToken, double bytesReadPerToken, double ioMsPerToken, double msPerSentence,
+                          double computeMsPerSentence, double tokensPerSecond, double hitRate, double recall,
+                          double precision) {
 
     /**
      * @param reference ONNX Runtime's pooled embeddings of the same passages
@@ -35,6 +40,8 @@ public record FidelityRun(String label, Cosines cosine, double neuronsReadFracti
                 new IllegalArgumentException(model.file().path() + ": not a BERT-family model; fidelity needs an encoder"));
         RuntimeStats stats = model.stats();
         long calls0 = stats.calls();
+        long tokenCalls0 = stats.tokenCalls();
+        long tokenPredictions0 = stats.tokenPredictions();
         long predicted0 = stats.predicted();
         long ops0 = stats.readOps();
         long bytes0 = stats.bytesRead();
@@ -63,10 +70,14 @@ public record FidelityRun(String label, Cosines cosine, double neuronsReadFracti
         int layers = model.layerCount();
         long neurons = model.file().layers().stream().mapToLong(l -> l.spec().dFfn()).sum() / layers;
         long predicted = stats.predicted() - predicted0;
-        return new FidelityRun(label, Cosines.of(cos), predicted / (double) (calls * neurons),
-                (stats.readOps() - ops0) / (double) tokens, (stats.bytesRead() - bytes0) / (double) tokens,
-                (stats.ioNanos() - io0) / 1e6 / tokens, ms / passages.size(),
-                predicted == 0 ? 0 : (stats.cacheHits() - hits0) / (double) predicted,
+        long tokenCalls = stats.tokenCalls() - tokenCalls0;
+        double ioMs = (stats.ioNanos() - io0) / 1e6;
+        int n = passages.size();
+        return new FidelityRun(label, Cosines.of(cos),
+                (stats.tokenPredictions() - tokenPredictions0) / (double) (tokenCalls * neurons),
+                predicted / (double) (calls * neurons), (stats.readOps() - ops0) / (double) tokens,
+                (stats.bytesRead() - bytes0) / (double) tokens, ioMs / tokens, ms / n, (ms - ioMs) / n,
+                tokens / (ms / 1e3), predicted == 0 ? 0 : (stats.cacheHits() - hits0) / (double) predicted,
                 audit == null ? Double.NaN : audit.recall(), audit == null ? Double.NaN : audit.precision());
     }
 }

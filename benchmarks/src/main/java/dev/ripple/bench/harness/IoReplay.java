@@ -4,11 +4,14 @@ import dev.ripple.core.activity.TracePredictor;
 import dev.ripple.core.runtime.RippleModel;
 import dev.ripple.core.runtime.RuntimeOptions;
 import dev.ripple.core.runtime.TokenStats;
+import dev.ripple.io.device.DeviceProfile;
 import dev.ripple.placement.trace.ActivationTrace;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.function.IntConsumer;
 import org.roaringbitmap.RoaringBitmap;
 
@@ -18,17 +21,22 @@ import org.roaringbitmap.RoaringBitmap;
  * placement, cache and reader, and the reader's time is measured. The trace predictor keeps
  * prediction error out, so strategies differ only in placement, collapse and caching.
  *
- * @param name           strategy name
- * @param ioMsPerToken   reader time per token, summed over layers
- * @param opsPerToken    read operations per token (all layers)
- * @param bytesPerToken  bytes read per token (all layers), gaps and alignment included
- * @param neededPerToken bytes of the needed bundles per token that missed the cache
- * @param cacheHitRate   bundles served from DRAM over bundles needed
- * @param effectiveMiBps useful bytes (needed, cache misses) per second of I/O time
- * @param dramBytes      cache budget in bytes
+ * @param name                strategy name
+ * @param ioMsPerToken        reader time per token, summed over layers
+ * @param opsPerToken         read operations per token (all layers)
+ * @param bytesPerToken       bytes read per token (all layers), gaps and alignment included
+ * @param neededPerToken      bytes of the needed bundles per token that missed the cache
+ * @param cacheHitRate        bundles served from DRAM over bundles needed
+ * @param effectiveMiBps      useful bytes (needed, cache misses) per second of I/O time
+ * @param dramBytes           cache budget in bytes
+ * @param peakCacheBytes      most bytes the cache held at once
+ * @param neuronsReadFraction neurons needed per token and layer, as a share of the layer's neurons
+ * @param projectedMsPerToken per device profile name: the same operation stream priced by that
+ *                            profile's cost model (ms per token)
  */
 public record IoReplay(String name, Percentiles ioMsPerToken, double opsPerToken, double bytesPerToken,
-                       double neededPerToken, double cacheHitRate, double effectiveMiBps, long dramBytes) {
+                       double neededPerToken, double cacheHitRate, double effectiveMiBps, long dramBytes,
+                       long peakCacheBytes, double neuronsReadFraction, Map<String, Double> projectedMsPerToken) {
 
     /** Converts a trace into the runtime's trace predictor (ids per layer and token). */
     public static TracePredictor predictor(ActivationTrace t) {
@@ -45,7 +53,18 @@ public record IoReplay(String name, Percentiles ioMsPerToken, double opsPerToken
 
     public static IoReplay run(String name, Path file, RuntimeOptions options, TracePredictor sets, int tokens,
                                IntConsumer progress) throws IOException {
+        return run(name, file, options, sets, tokens, List.of(), progress);
+    }
+
+    /**
+     * @param projections device profiles to price the measured operation stream with; each token-layer's
+     *                    reads cost {@code ops × costMicros(bytesRead / ops, min(queueDepth, ops))}, exact for
+     *                    the profiles' linear cost lines
+     */
+    public static IoReplay run(String name, Path file, RuntimeOptions options, TracePredictor sets, int tokens,
+                               List<DeviceProfile> projections, IntConsumer progress) throws IOException {
         double[] perToken = new double[tokens];
+        double[] projected = new double[projections.size()];
         long ops = 0;
         long bytes = 0;
         long needed = 0;
@@ -56,9 +75,11 @@ public record IoReplay(String name, Percentiles ioMsPerToken, double opsPerToken
             int layers = m.layerCount();
             float[][] x = new float[layers][];
             float[][] out = new float[layers][];
+            long neurons = 0;
             for (int l = 0; l < layers; l++) {
                 x[l] = new float[m.ffn(l).section().spec().dModel()];
                 out[l] = new float[x[l].length];
+                neurons += m.ffn(l).section().spec().dFfn();
             }
             for (int t = 0; t < tokens; t++) {
                 long tokenNanos = 0;
@@ -70,15 +91,32 @@ public record IoReplay(String name, Percentiles ioMsPerToken, double opsPerToken
                     needed += s.bytesNeeded();
                     hits += s.cacheHits();
                     predicted += s.predicted();
+                    for (int p = 0; p < projected.length; p++) {
+                        projected[p] += projectMicros(projections.get(p), s.readOps(), s.bytesRead(), options.queueDepth());
+                    }
                 }
                 perToken[t] = tokenNanos / 1e6;
                 ioNanos += tokenNanos;
                 progress.accept(t + 1);
             }
             long budget = m.cache().map(c -> c.budgetBytes()).orElse(0L);
+            long peak = m.cache().map(c -> c.stats().peakResidentBytes()).orElse(0L);
+            Map<String, Double> projectedMs = new LinkedHashMap<>();
+            for (int p = 0; p < projected.length; p++) {
+                projectedMs.put(projections.get(p).name(), projected[p] / 1e3 / tokens);
+            }
             return new IoReplay(name, Percentiles.of(perToken), ops / (double) tokens, bytes / (double) tokens,
                     needed / (double) tokens, predicted == 0 ? 0 : hits / (double) predicted,
-                    ioNanos == 0 ? 0 : needed / (ioNanos / 1e9) / (1 << 20), budget);
+                    ioNanos == 0 ? 0 : needed / (ioNanos / 1e9) / (1 << 20), budget, peak,
+                    predicted / (double) tokens / neurons, projectedMs);
         }
+    }
+
+    /** Time the given device would take for {@code ops} reads of {@code bytes} in all, µs. */
+    static double projectMicros(DeviceProfile device, int ops, long bytes, int queueDepth) {
+        if (ops == 0) {
+            return 0;
+        }
+        return ops * device.costMicros(Math.max(1, bytes / ops), Math.min(queueDepth, ops));
     }
 }

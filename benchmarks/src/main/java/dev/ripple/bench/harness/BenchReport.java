@@ -1,0 +1,242 @@
+package dev.ripple.bench.harness;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.ripple.io.device.DeviceProfile;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Everything one {@code ripple bench} run measured, and the three ways it is shown: the table, the
+ * JSON document (every figure; the keys the issue tracker and scripts rely on are listed in
+ * docs/PERFORMANCE.md) and the PNG plots.
+ *
+ * @param model          model name or path
+ * @param corpus         text the held-out passages came from
+ * @param rule           activity rule of the traces and files
+ * @param reader         reader kind (direct, mmap, positional)
+ * @param queueDepth     reads in flight per request
+ * @param cacheFraction  DRAM budget of the main table, share of FFN bytes
+ * @param predictor      predictor of the forward passes (lowrank or oracle)
+ * @param fillIn         whether the forward passes applied mean fill-in
+ * @param device         device profile measured in this run (collapse decisions, bandwidth share)
+ * @param projections    phone storage presets the operation streams are priced with
+ * @param sentences      held-out passages
+ * @param heldOutTokens  tokens of those passages
+ * @param decodeTokens   tokens replayed token by token
+ * @param ort            ONNX Runtime's dense forward on the same passages
+ * @param strategies     one entry per strategy
+ * @param sweepTokens    tokens replayed per sweep point
+ * @param sweep          latency against cache budget
+ * @param policies       the ripple+ file under every cache policy (empty unless asked)
+ */
+public record BenchReport(String model, String corpus, String rule, String reader, int queueDepth, double cacheFraction,
+                          String predictor, boolean fillIn, DeviceProfile device, List<DeviceProfile> projections,
+                          int sentences, int heldOutTokens, int decodeTokens, OrtReference ort,
+                          List<StrategyRun> strategies, int sweepTokens, List<BudgetPoint> sweep, List<IoReplay> policies) {
+    private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+
+    public StrategyRun strategy(String name) {
+        return strategies.stream().filter(s -> s.name().equals(name)).findFirst()
+                .orElseThrow(() -> new IllegalArgumentException("no strategy " + name));
+    }
+
+    /** Our sparse Java forward: the ripple+ strategy's wall time per passage. */
+    public double javaSparseMsPerSentence() {
+        return strategy("ripple+").forward().msPerSentence();
+    }
+
+    public void print(PrintWriter o) {
+        o.printf("ripple bench: %s on %s; %d held-out passages (%d tokens), rule '%s'%n", model, corpus, sentences,
+                heldOutTokens, rule);
+        o.printf("I/O: %s reads%s, queue depth %d; DRAM cache %.0f%% of FFN bytes; device %s: sequential %.0f MiB/s, "
+                + "4 KiB random qd1 %.0f IOPS%n", reader, reader.equals("direct") ? " (O_DIRECT, page cache bypassed)"
+                        : " (file evicted from the page cache before every pass)", queueDepth, 100 * cacheFraction,
+                device.name(), device.sequentialMiBps(), device.random4kQd1Iops());
+        o.printf("%nDecode-like: %d tokens one at a time, true active sets (I/O only)%n", decodeTokens);
+        o.printf("%-15s %-9s %-7s %9s %8s %8s %8s %8s %9s %6s %8s %7s %6s", "strategy", "placement", "cache", "io ms/tok",
+                "p50", "p90", "p99", "ops/tok", "KiB/tok", "read", "MiB/s", "of seq", "hits");
+        for (DeviceProfile p : projections) {
+            o.printf(" %10s", p.name());
+        }
+        o.println();
+        for (StrategyRun s : strategies) {
+            IoReplay r = s.decode();
+            o.printf("%-15s %-9s %-7s %9.3f %8.3f %8.3f %8.3f %8.1f %9.1f %5.1f%% %8.1f %6.1f%% %5.1f%%", s.name(),
+                    s.placement(), s.cache(), r.ioMsPerToken().mean(), r.ioMsPerToken().p50(), r.ioMsPerToken().p90(),
+                    r.ioMsPerToken().p99(), r.opsPerToken(), r.bytesPerToken() / 1024, 100 * r.neuronsReadFraction(),
+                    r.effectiveMiBps(), 100 * r.effectiveMiBps() / device.sequentialMiBps(), 100 * r.cacheHitRate());
+            for (DeviceProfile p : projections) {
+                o.printf(" %8.3fms", r.projectedMsPerToken().get(p.name()));
+            }
+            o.println();
+        }
+        o.printf("(projection columns: the same operation stream priced by the phone presets' cost models)%n");
+
+        o.printf("%nPrefill-like: each passage at once, the union of its tokens' active sets read once per layer%n");
+        o.printf("%-15s %12s %8s %8s %11s %10s %11s %7s%n", "strategy", "io ms/pass", "p90", "ops", "KiB", "union",
+                "io ms/tok", "hits");
+        for (StrategyRun s : strategies) {
+            PrefillReplay r = s.prefill();
+            o.printf("%-15s %12.3f %8.3f %8.1f %11.1f %9.1f%% %11.3f %6.1f%%%n", s.name(), r.ioMsPerSentence().mean(),
+                    r.ioMsPerSentence().p90(), r.opsPerSentence(), r.bytesPerSentence() / 1024, 100 * r.unionFraction(),
+                    r.ioMsPerToken(), 100 * r.cacheHitRate());
+        }
+
+        o.printf("%nForward: the Java encoder from each file with the %s predictor%s, against ONNX Runtime dense%n",
+                predictor, fillIn ? " and mean fill-in" : "");
+        o.printf("%-15s %8s %8s %8s %8s %10s %11s %10s %9s%n", "strategy", "cos mean", "cos p5", "cos min", "read",
+                "ms/pass", "compute ms", "io ms/tok", "tokens/s");
+        for (StrategyRun s : strategies) {
+            FidelityRun f = s.forward();
+            o.printf("%-15s %8.4f %8.4f %8.4f %7.1f%% %10.1f %11.1f %10.3f %9.1f%n", s.name(), f.cosine().mean(),
+                    f.cosine().p5(), f.cosine().min(), 100 * f.neuronsReadFraction(), f.msPerSentence(),
+                    f.computeMsPerSentence(), f.ioMsPerToken(), f.tokensPerSecond());
+        }
+        o.printf("ONNX Runtime dense: %.1f ms per passage (%d threads); our sparse Java forward (ripple+): %.1f ms "
+                + "per passage, %.2fx ONNX Runtime's time%n", ort.msPerSentence(), ort.threads(), javaSparseMsPerSentence(),
+                javaSparseMsPerSentence() / ort.msPerSentence());
+
+        if (!policies.isEmpty()) {
+            o.printf("%nCache policies at the same budget, ripple+ placement, collapse on:%n%-10s %9s %9s %9s %9s %9s %7s%n",
+                    "policy", "io mean", "p50", "p90", "p99", "ops/tok", "hits");
+            for (IoReplay r : policies) {
+                o.printf("%-10s %8.3fms %8.3fms %8.3fms %8.3fms %9.1f %6.1f%%%n", r.name(), r.ioMsPerToken().mean(),
+                        r.ioMsPerToken().p50(), r.ioMsPerToken().p90(), r.ioMsPerToken().p99(), r.opsPerToken(),
+                        100 * r.cacheHitRate());
+            }
+        }
+        if (!sweep.isEmpty()) {
+            o.printf("%nI/O ms per token against the cache budget (decode-like, %d tokens):%n%-15s", sweepTokens, "strategy");
+            List<Double> budgets = sweep.stream().map(BudgetPoint::cacheFraction).distinct().toList();
+            budgets.forEach(b -> o.printf(" %8.0f%%", 100 * b));
+            o.println();
+            for (StrategyRun s : strategies) {
+                o.printf("%-15s", s.name());
+                for (double b : budgets) {
+                    sweep.stream().filter(p -> p.strategy().equals(s.name()) && p.cacheFraction() == b).findFirst()
+                            .ifPresent(p -> o.printf(" %9.3f", p.decode().ioMsPerToken().mean()));
+                }
+                o.println();
+            }
+        }
+        IoReplay flash = strategy("llm-in-a-flash").decode();
+        IoReplay ripple = strategy("ripple").decode();
+        o.printf("%nripple vs llm-in-a-flash: %.2fx lower mean I/O time per token, %.2fx fewer operations; ripple+ "
+                + "reaches %.0f%% of the sequential bandwidth%n", flash.ioMsPerToken().mean() / ripple.ioMsPerToken().mean(),
+                flash.opsPerToken() / ripple.opsPerToken(),
+                100 * strategy("ripple+").decode().effectiveMiBps() / device.sequentialMiBps());
+    }
+
+    public ObjectNode toJson() {
+        ObjectNode doc = JSON.createObjectNode();
+        doc.put("model", model);
+        doc.put("corpus", corpus);
+        doc.put("rule", rule);
+        doc.put("reader", reader);
+        doc.put("queueDepth", queueDepth);
+        doc.put("cacheFraction", cacheFraction);
+        doc.put("predictor", predictor);
+        doc.put("fillIn", fillIn);
+        doc.put("sentences", sentences);
+        doc.put("heldOutTokens", heldOutTokens);
+        doc.put("decodeTokens", decodeTokens);
+        ObjectNode dev = doc.putObject("device");
+        dev.put("name", device.name());
+        dev.put("sequentialMiBps", device.sequentialMiBps());
+        dev.put("random4kQd1Iops", device.random4kQd1Iops());
+        ArrayNode proj = doc.putArray("projections");
+        for (DeviceProfile p : projections) {
+            proj.addObject().put("name", p.name()).put("sequentialMiBps", p.sequentialMiBps())
+                    .put("random4kQd1Iops", p.random4kQd1Iops()).put("source", p.source());
+        }
+        doc.put("onnxRuntimeDenseMsPerSentence", ort.msPerSentence());
+        doc.put("onnxRuntimeThreads", ort.threads());
+        doc.put("javaSparseMsPerSentence", javaSparseMsPerSentence());
+        ArrayNode arr = doc.putArray("strategies");
+        for (StrategyRun s : strategies) {
+            IoReplay r = s.decode();
+            FidelityRun f = s.forward();
+            ObjectNode n = arr.addObject();
+            n.put("name", s.name());
+            n.put("placement", s.placement());
+            n.put("cache", s.cache());
+            n.put("collapse", s.collapse());
+            n.set("ioMsPerToken", JSON.valueToTree(r.ioMsPerToken()));
+            n.put("opsPerToken", r.opsPerToken());
+            n.put("bytesPerToken", r.bytesPerToken());
+            n.put("neededBytesPerToken", r.neededPerToken());
+            n.put("effectiveMiBps", r.effectiveMiBps());
+            n.put("sequentialShare", r.effectiveMiBps() / device.sequentialMiBps());
+            n.put("cacheHitRate", r.cacheHitRate());
+            n.put("dramBytes", r.dramBytes());
+            n.put("peakCacheBytes", r.peakCacheBytes());
+            n.put("neuronsReadFraction", r.neuronsReadFraction());
+            ObjectNode pr = n.putObject("projectedIoMsPerToken");
+            for (Map.Entry<String, Double> e : r.projectedMsPerToken().entrySet()) {
+                pr.put(e.getKey(), e.getValue());
+            }
+            n.put("tokensPerSecond", f.tokensPerSecond());
+            n.put("msPerSentence", f.msPerSentence());
+            n.put("computeMsPerSentence", f.computeMsPerSentence());
+            ObjectNode cos = n.putObject("cosine");
+            cos.put("mean", f.cosine().mean());
+            cos.put("p5", f.cosine().p5());
+            cos.put("min", f.cosine().min());
+            n.set("forward", JSON.valueToTree(f));
+            n.set("prefill", JSON.valueToTree(s.prefill()));
+        }
+        doc.put("budgetSweepTokens", sweepTokens);
+        ArrayNode sw = doc.putArray("budgetSweep");
+        for (BudgetPoint p : sweep) {
+            sw.addObject().put("strategy", p.strategy()).put("cacheFraction", p.cacheFraction())
+                    .put("ioMsPerTokenMean", p.decode().ioMsPerToken().mean()).put("opsPerToken", p.decode().opsPerToken())
+                    .put("cacheHitRate", p.decode().cacheHitRate());
+        }
+        if (!policies.isEmpty()) {
+            ArrayNode pol = doc.putArray("cachePolicies");
+            policies.forEach(r -> pol.add((ObjectNode) JSON.valueToTree(r)));
+        }
+        return doc;
+    }
+
+    public byte[] toJsonBytes() throws IOException {
+        return JSON.writeValueAsBytes(toJson());
+    }
+
+    /** Writes bench-latency.png, bench-budget.png and bench-bandwidth.png into {@code dir}; returns them. */
+    public List<Path> plots(Path dir) throws IOException {
+        List<String> names = strategies.stream().map(StrategyRun::name).toList();
+        Path latency = dir.resolve("bench-latency.png");
+        Plots.bars(latency, "I/O time per token (decode-like, " + reader + " reads)", "ms per token", names,
+                strategies.stream().map(s -> s.decode().ioMsPerToken().mean()).toList());
+        List<Path> out = new ArrayList<>(List.of(latency));
+        if (!sweep.isEmpty()) {
+            List<Plots.Series> lines = new ArrayList<>();
+            for (String name : names) {
+                List<BudgetPoint> ps = sweep.stream().filter(p -> p.strategy().equals(name)).toList();
+                lines.add(new Plots.Series(name, ps.stream().mapToDouble(p -> 100 * p.cacheFraction()).toArray(),
+                        ps.stream().mapToDouble(p -> p.decode().ioMsPerToken().mean()).toArray()));
+            }
+            Path budget = dir.resolve("bench-budget.png");
+            Plots.lines(budget, "I/O time per token against the DRAM cache budget", "cache budget, % of FFN bytes",
+                    "ms per token", lines, false);
+            out.add(budget);
+        }
+        List<String> withLimit = new ArrayList<>(names);
+        withLimit.add("device sequential");
+        List<Double> bw = new ArrayList<>(strategies.stream().map(s -> s.decode().effectiveMiBps()).toList());
+        bw.add(device.sequentialMiBps());
+        Path bandwidth = dir.resolve("bench-bandwidth.png");
+        Plots.bars(bandwidth, "Effective bandwidth (useful bytes / I/O time) against the device's sequential bandwidth",
+                "MiB/s", withLimit, bw);
+        out.add(bandwidth);
+        return out;
+    }
+}
