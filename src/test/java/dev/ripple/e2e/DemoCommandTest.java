@@ -17,10 +17,11 @@ class DemoCommandTest {
     @Test
     void demoRunsEveryStepAndTheDenseFlashForwardMatchesOnnxRuntime() {
         RippleRun run = RippleRun.inProcess("demo", "--work", dir.toString(), "--calibration-tokens", "3000",
-                "--sentences", "12", "--quiet");
+                "--sentences", "12", "--bench-sentences", "3", "--quiet");
         assertEquals(0, run.exit(), run.err());
         String out = run.out();
-        for (String step : new String[] {"1. profile", "2. place", "3. wrote", "4. embed", "ONNX Runtime dense forward"}) {
+        for (String step : new String[] {"1. profile", "2. place", "3. wrote", "4. embed", "ONNX Runtime dense forward",
+                "5. the I/O strategies", "Decode-like", "Prefill-like", "ripple vs llm-in-a-flash"}) {
             assertTrue(out.contains(step), "missing step '" + step + "' in:\n" + out);
         }
         Matcher dense = Pattern.compile("dense: all neurons, no fill-in\\s+100\\.0%\\s+([0-9.]+)\\s+([0-9.]+)\\s+([0-9.]+)").matcher(out);

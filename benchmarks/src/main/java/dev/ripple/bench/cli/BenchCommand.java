@@ -142,14 +142,14 @@ final class BenchCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         PrintWriter o = spec.commandLine().getOut();
-        ReaderKind readerKind = ReaderKind.valueOf(reader.toUpperCase(Locale.ROOT).replace("PREAD", "POSITIONAL"));
+        readerKind(); // an unknown reader fails before any work
         if (tokens < 1 || sentences < 1 || sweepTokens < 1 || calibrationTokens < 1) {
             throw new IllegalArgumentException("--tokens, --sentences, --sweep-tokens and --calibration-tokens must be positive");
         }
         if (!predictor.equals("lowrank") && !predictor.equals("oracle")) {
             throw new IllegalArgumentException("--predictor must be lowrank or oracle, not '" + predictor + "'");
         }
-        List<Double> sweepBudgets = parseBudgets(budgets);
+        parseBudgets(budgets);
         ActivityRule activity = ActivityRule.parse(rule);
         Files.createDirectories(work);
         Path onnx = model != null ? model : DefaultData.model(work);
@@ -159,7 +159,33 @@ final class BenchCommand implements Callable<Integer> {
 
         ProfileResult calib = ProfileCommand.profile(onnx, tok, corpus.calibration(), corpus.name() + ", calibration",
                 activity, calibrationTokens, quiet);
-        ProfileResult held = ProfileCommand.profile(onnx, tok, heldOutText, corpus.name() + ", held-out", activity,
+        BenchReport report = measure(onnx, tok, model != null ? onnx.toString() : DefaultData.MODEL_NAME, corpus.name(),
+                calib, heldOutText);
+        report.print(o);
+        if (!noPlots) {
+            List<Path> pngs = report.plots(work);
+            o.printf("plots: %s%n", String.join(", ", pngs.stream().map(Path::toString).toList()));
+        }
+        if (json != null) {
+            byte[] bytes = report.toJsonBytes();
+            AtomicFile.write(json, ch -> ch.write(ByteBuffer.wrap(bytes)));
+            o.printf("json: %s%n", json);
+        }
+        return 0;
+    }
+
+    /**
+     * Everything after calibration profiling: held-out profile, device, files, ONNX Runtime
+     * reference, the strategies, the sweep and the policy comparison. The demo calls it with its own
+     * calibration profile (options parsed by picocli so defaults apply).
+     */
+    BenchReport measure(Path onnx, Path tok, String modelName, String corpusName, ProfileResult calib,
+                        List<String> heldOutText) throws IOException {
+        ReaderKind readerKind = readerKind();
+        ActivityRule activity = ActivityRule.parse(rule);
+        List<Double> sweepBudgets = parseBudgets(budgets);
+        Files.createDirectories(work);
+        ProfileResult held = ProfileCommand.profile(onnx, tok, heldOutText, corpusName + ", held-out", activity,
                 Long.MAX_VALUE / 4, quiet);
         ActivationTrace heldTrace = held.trace();
         int heldTokens = (int) held.tokens();
@@ -225,21 +251,14 @@ final class BenchCommand implements Callable<Integer> {
             }
         }
 
-        BenchReport report = new BenchReport(model != null ? onnx.toString() : DefaultData.MODEL_NAME, corpus.name(),
+        return new BenchReport(modelName, corpusName,
                 activity.describe(), readerKind == ReaderKind.POSITIONAL ? "pread" : readerKind.name().toLowerCase(Locale.ROOT),
                 queueDepth, cacheFraction, predictor, !noFillIn, profile, projections, passages.size(), heldTokens, replayed,
                 ort, runs, sweepReplayed, sweep, policies);
-        report.print(o);
-        if (!noPlots) {
-            List<Path> pngs = report.plots(work);
-            o.printf("plots: %s%n", String.join(", ", pngs.stream().map(Path::toString).toList()));
-        }
-        if (json != null) {
-            byte[] bytes = report.toJsonBytes();
-            AtomicFile.write(json, ch -> ch.write(ByteBuffer.wrap(bytes)));
-            o.printf("json: %s%n", json);
-        }
-        return 0;
+    }
+
+    private ReaderKind readerKind() {
+        return ReaderKind.valueOf(reader.toUpperCase(Locale.ROOT).replace("PREAD", "POSITIONAL"));
     }
 
     private RuntimeOptions options(Strategy s, double budget, DeviceProfile profile, ReaderKind readerKind) {

@@ -27,6 +27,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -74,6 +75,10 @@ final class DemoCommand implements Callable<Integer> {
 
     @Option(names = "--margin", defaultValue = "1.0", description = "low-rank predictor margin (default: ${DEFAULT-VALUE})")
     float margin;
+
+    @Option(names = "--bench-sentences", defaultValue = "16",
+            description = "held-out passages of the closing strategy comparison; 0 skips it (default: ${DEFAULT-VALUE})")
+    int benchSentences;
 
     @Option(names = "--quiet", description = "no progress bars")
     boolean quiet;
@@ -158,8 +163,25 @@ final class DemoCommand implements Callable<Integer> {
         }
         o.printf("ONNX Runtime dense forward: %.1f ms per passage (same passages, %d threads); each passage above is "
                 + "one prefill: its tokens' neurons are read once per layer%n%n", ort.msPerSentence(), ort.threads());
+
+        if (benchSentences > 0) {
+            int n = Math.min(benchSentences, heldOutText.size());
+            o.printf("5. the I/O strategies side by side on %d of those passages ('./ripple bench' with its defaults "
+                    + "measures more, sweeps the cache budget and writes JSON and plots)%n%n", n);
+            BenchCommand bench = new BenchCommand();
+            List<String> args = new ArrayList<>(List.of("--work", work.resolve("bench").toString(), "--sentences",
+                    String.valueOf(n), "--tokens", "300", "--budgets", "none", "--rule", rule, "--reader", reader,
+                    "--cache-fraction", String.valueOf(cacheFraction), "--margin", String.valueOf(margin)));
+            if (quiet) {
+                args.add("--quiet");
+            }
+            new CommandLine(bench).parseArgs(args.toArray(String[]::new));
+            bench.measure(onnx, tok, model != null ? onnx.toString() : DefaultData.MODEL_NAME, corpus.name(), calib,
+                    heldOutText.subList(0, n)).print(o);
+            o.println();
+        }
         o.println("Next: './ripple tradeoff' for the sparsity-fidelity curve (rules, calibrated thresholds, predictor), "
-                + "'./ripple bench' for the strategies side by side with measured I/O.");
+                + "'./ripple bench' for the strategies with budget sweep, JSON and plots.");
         return 0;
     }
 
