@@ -185,6 +185,8 @@ public final class SparseFfnExecutor {
         DType t = spec.dtype();
         int es = t.size();
         float[] scratch = new float[d];
+        float[] four = new float[4];
+        float[] gates = new float[4];
         var half = java.lang.foreign.ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(java.nio.ByteOrder.LITTLE_ENDIAN);
         var single = java.lang.foreign.ValueLayout.JAVA_FLOAT_UNALIGNED.withOrder(java.nio.ByteOrder.LITTLE_ENDIAN);
         for (int i = from; i < to; i++) {
@@ -197,8 +199,30 @@ public final class SparseFfnExecutor {
             float gateBias = !spec.gated() ? 0f : es == 4 ? seg.get(single, base + 4L * spec.gateBiasOffset())
                     : t.decode(seg.get(half, base + 2L * spec.gateBiasOffset()));
             float mean = fillMeanBySlot == null ? 0f : fillMeanBySlot[b.slot(i)];
-            // The bundle's rows stay in the CPU cache while every token that uses it is served.
-            for (int u = usersStart[i]; u < usersStart[i + 1]; u++) {
+            // The bundle's rows stay in the CPU cache while every token that uses it is served,
+            // four tokens per pass over a row.
+            int u = usersStart[i];
+            int end = usersStart[i + 1];
+            for (; u + 4 <= end; u += 4) {
+                float[] x0 = xs[users[u]];
+                float[] x1 = xs[users[u + 1]];
+                float[] x2 = xs[users[u + 2]];
+                float[] x3 = xs[users[u + 3]];
+                kernels.dot4(t, seg, base, x0, x1, x2, x3, d, scratch, four);
+                if (spec.gated()) {
+                    kernels.dot4(t, seg, gateAt, x0, x1, x2, x3, d, scratch, gates);
+                    for (int q = 0; q < 4; q++) {
+                        four[q] = spec.activation().apply(gates[q] + gateBias) * (four[q] + upBias) - mean;
+                    }
+                } else {
+                    for (int q = 0; q < 4; q++) {
+                        four[q] = spec.activation().apply(four[q] + upBias) - mean;
+                    }
+                }
+                kernels.axpy4(t, four[0], four[1], four[2], four[3], seg, downAt, acc[users[u]], acc[users[u + 1]],
+                        acc[users[u + 2]], acc[users[u + 3]], d, scratch);
+            }
+            for (; u < end; u++) {
                 int tok = users[u];
                 float[] x = xs[tok];
                 float value = kernels.dot(t, seg, base, x, d, scratch) + upBias;

@@ -55,9 +55,18 @@ final class Linear {
     }
 
     private void rows(int from, int to, float[][] xs, float[][] ys) {
+        float[] four = new float[4];
+        int n = xs.length;
         for (int j = from; j < to; j++) {
             long offset = 4L * j * in;
-            for (int t = 0; t < xs.length; t++) {
+            int t = 0;
+            for (; t + 4 <= n; t += 4) { // one pass over the row serves four tokens
+                kernels.dot4(DType.F32, weight, offset, xs[t], xs[t + 1], xs[t + 2], xs[t + 3], in, null, four);
+                for (int q = 0; q < 4; q++) {
+                    ys[t + q][j] = four[q] + bias[j];
+                }
+            }
+            for (; t < n; t++) {
                 ys[t][j] = kernels.dot(DType.F32, weight, offset, xs[t], in, null) + bias[j];
             }
         }

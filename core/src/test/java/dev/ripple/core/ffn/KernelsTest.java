@@ -53,4 +53,45 @@ class KernelsTest {
             assertArrayEquals(y1, y2, 1e-5f, "seed " + seed);
         }
     }
+
+    /** The four-token kernels of both implementations agree with four single-token calls of the reference. */
+    @ParameterizedTest(name = "{0} n={1} offset={2}")
+    @CsvSource({"F32,1,0", "F32,13,12", "F32,384,0", "F32,1000,8", "F16,7,2", "F16,384,0", "BF16,33,2"})
+    void fourTokenKernelsMatchFourSingleCalls(DType dtype, int n, int offset) {
+        Random rnd = new Random(77L * n + offset);
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment seg = arena.allocate(offset + (long) n * dtype.size() + 16);
+            for (int k = 0; k < n; k++) {
+                float w = (float) rnd.nextGaussian();
+                long at = offset + (long) k * dtype.size();
+                if (dtype == DType.F32) {
+                    seg.set(ValueLayout.JAVA_FLOAT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN), at, w);
+                } else {
+                    seg.set(ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN), at, (short) dtype.encode(w));
+                }
+            }
+            float[][] xs = new float[4][n];
+            for (float[] x : xs) {
+                for (int k = 0; k < n; k++) {
+                    x[k] = (float) rnd.nextGaussian();
+                }
+            }
+            float[] scratch = new float[n];
+            Kernels scalar = KernelProvider.scalar();
+            float[] a = {0.5f, -1.25f, 0f, 2f};
+            for (Kernels k : new Kernels[] {KernelProvider.best(), scalar}) {
+                float[] four = new float[4];
+                k.dot4(dtype, seg, offset, xs[0], xs[1], xs[2], xs[3], n, scratch, four);
+                float[][] ys = {xs[0].clone(), xs[1].clone(), xs[2].clone(), xs[3].clone()};
+                k.axpy4(dtype, a[0], a[1], a[2], a[3], seg, offset, ys[0], ys[1], ys[2], ys[3], n, scratch);
+                for (int i = 0; i < 4; i++) {
+                    float expected = scalar.dot(dtype, seg, offset, xs[i], n, scratch);
+                    assertEquals(expected, four[i], 1e-5 * Math.sqrt(n) * (1 + Math.abs(expected)), k.name() + " dot " + i);
+                    float[] y = xs[i].clone();
+                    scalar.axpy(dtype, a[i], seg, offset, y, n, scratch);
+                    assertArrayEquals(y, ys[i], 1e-5f, k.name() + " axpy " + i);
+                }
+            }
+        }
+    }
 }

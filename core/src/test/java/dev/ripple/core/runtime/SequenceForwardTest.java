@@ -1,6 +1,5 @@
 package dev.ripple.core.runtime;
 
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -24,7 +23,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * Prefill ({@link FlashFfn#forwardAll}) reads the union of a sequence's active neurons once and
- * must compute exactly what token-by-token calls compute.
+ * must compute what token-by-token calls compute.
  */
 class SequenceForwardTest {
     private static final int LAYERS = 2;
@@ -78,7 +77,9 @@ class SequenceForwardTest {
                 }
                 TokenStats s = bySequence.ffn(l).forwardAll(0, inputs, all);
                 for (int t = 0; t < TOKENS; t++) {
-                    assertArrayEquals(one[t], all[t], 0f, policy + " layer " + l + " token " + t);
+                    // same bundles, same order; only the rounding of four-token kernels differs
+                    double err = RandomModels.relativeError(all[t], one[t]);
+                    assertTrue(err < 1e-6, policy + " layer " + l + " token " + t + ": relative error " + err);
                 }
                 TreeSet<Integer> union = new TreeSet<>();
                 long sum = 0;

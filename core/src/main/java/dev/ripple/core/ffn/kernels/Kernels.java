@@ -23,4 +23,15 @@ public interface Kernels {
 
     /** y[k] += a · w[k] for the n elements of type {@code dtype} starting at {@code byteOffset}. */
     void axpy(DType dtype, float a, MemorySegment segment, long byteOffset, float[] y, int n, float[] scratch);
+
+    /**
+     * Four dot products of one row with four inputs, {@code out[i] = Σ_k xs[i][k] · w[k]}: when a
+     * sequence is computed at once, a row loaded (and widened) once serves four tokens.
+     */
+    void dot4(DType dtype, MemorySegment segment, long byteOffset, float[] x0, float[] x1, float[] x2, float[] x3, int n,
+              float[] scratch, float[] out);
+
+    /** Four scaled adds of one row, {@code y_i[k] += a_i · w[k]}, loading the row once. */
+    void axpy4(DType dtype, float a0, float a1, float a2, float a3, MemorySegment segment, long byteOffset, float[] y0,
+               float[] y1, float[] y2, float[] y3, int n, float[] scratch);
 }

@@ -43,6 +43,24 @@ public final class ScalarKernels implements Kernels {
         }
     }
 
+    @Override
+    public void dot4(DType dtype, MemorySegment segment, long byteOffset, float[] x0, float[] x1, float[] x2, float[] x3,
+                     int n, float[] scratch, float[] out) {
+        out[0] = dot(dtype, segment, byteOffset, x0, n, scratch);
+        out[1] = dot(dtype, segment, byteOffset, x1, n, scratch);
+        out[2] = dot(dtype, segment, byteOffset, x2, n, scratch);
+        out[3] = dot(dtype, segment, byteOffset, x3, n, scratch);
+    }
+
+    @Override
+    public void axpy4(DType dtype, float a0, float a1, float a2, float a3, MemorySegment segment, long byteOffset,
+                      float[] y0, float[] y1, float[] y2, float[] y3, int n, float[] scratch) {
+        axpy(dtype, a0, segment, byteOffset, y0, n, scratch);
+        axpy(dtype, a1, segment, byteOffset, y1, n, scratch);
+        axpy(dtype, a2, segment, byteOffset, y2, n, scratch);
+        axpy(dtype, a3, segment, byteOffset, y3, n, scratch);
+    }
+
     /** Widens n half-precision values (f16 or bf16) into {@code out}. */
     static void widen(DType dtype, MemorySegment segment, long byteOffset, float[] out, int n) {
         if (dtype == DType.F16) {

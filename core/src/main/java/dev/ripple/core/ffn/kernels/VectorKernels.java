@@ -111,4 +111,77 @@ final class VectorKernels implements Kernels {
             y[k] += a * w[k];
         }
     }
+
+    @Override
+    public void dot4(DType dtype, MemorySegment segment, long byteOffset, float[] x0, float[] x1, float[] x2, float[] x3,
+                     int n, float[] scratch, float[] out) {
+        MemorySegment w = segment;
+        long at = byteOffset;
+        if (dtype != DType.F32) {
+            ScalarKernels.widen(dtype, segment, byteOffset, scratch, n);
+            w = MemorySegment.ofArray(scratch);
+            at = 0;
+        }
+        // One chain per token: four independent FMA chains, one load of the row per step.
+        FloatVector acc0 = FloatVector.zero(S);
+        FloatVector acc1 = FloatVector.zero(S);
+        FloatVector acc2 = FloatVector.zero(S);
+        FloatVector acc3 = FloatVector.zero(S);
+        int k = 0;
+        int upper = S.loopBound(n);
+        for (; k < upper; k += S.length()) {
+            FloatVector v = FloatVector.fromMemorySegment(S, w, at + 4L * k, ByteOrder.LITTLE_ENDIAN);
+            acc0 = v.fma(FloatVector.fromArray(S, x0, k), acc0);
+            acc1 = v.fma(FloatVector.fromArray(S, x1, k), acc1);
+            acc2 = v.fma(FloatVector.fromArray(S, x2, k), acc2);
+            acc3 = v.fma(FloatVector.fromArray(S, x3, k), acc3);
+        }
+        float s0 = acc0.reduceLanes(VectorOperators.ADD);
+        float s1 = acc1.reduceLanes(VectorOperators.ADD);
+        float s2 = acc2.reduceLanes(VectorOperators.ADD);
+        float s3 = acc3.reduceLanes(VectorOperators.ADD);
+        for (; k < n; k++) {
+            float v = w.get(ScalarKernels.F32, at + 4L * k);
+            s0 += x0[k] * v;
+            s1 += x1[k] * v;
+            s2 += x2[k] * v;
+            s3 += x3[k] * v;
+        }
+        out[0] = s0;
+        out[1] = s1;
+        out[2] = s2;
+        out[3] = s3;
+    }
+
+    @Override
+    public void axpy4(DType dtype, float a0, float a1, float a2, float a3, MemorySegment segment, long byteOffset,
+                      float[] y0, float[] y1, float[] y2, float[] y3, int n, float[] scratch) {
+        MemorySegment w = segment;
+        long at = byteOffset;
+        if (dtype != DType.F32) {
+            ScalarKernels.widen(dtype, segment, byteOffset, scratch, n);
+            w = MemorySegment.ofArray(scratch);
+            at = 0;
+        }
+        FloatVector b0 = FloatVector.broadcast(S, a0);
+        FloatVector b1 = FloatVector.broadcast(S, a1);
+        FloatVector b2 = FloatVector.broadcast(S, a2);
+        FloatVector b3 = FloatVector.broadcast(S, a3);
+        int k = 0;
+        int upper = S.loopBound(n);
+        for (; k < upper; k += S.length()) {
+            FloatVector v = FloatVector.fromMemorySegment(S, w, at + 4L * k, ByteOrder.LITTLE_ENDIAN);
+            v.fma(b0, FloatVector.fromArray(S, y0, k)).intoArray(y0, k);
+            v.fma(b1, FloatVector.fromArray(S, y1, k)).intoArray(y1, k);
+            v.fma(b2, FloatVector.fromArray(S, y2, k)).intoArray(y2, k);
+            v.fma(b3, FloatVector.fromArray(S, y3, k)).intoArray(y3, k);
+        }
+        for (; k < n; k++) {
+            float v = w.get(ScalarKernels.F32, at + 4L * k);
+            y0[k] += a0 * v;
+            y1[k] += a1 * v;
+            y2[k] += a2 * v;
+            y3[k] += a3 * v;
+        }
+    }
 }
