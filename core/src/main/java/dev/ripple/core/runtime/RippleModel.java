@@ -144,7 +144,7 @@ public final class RippleModel implements FeedForward, AutoCloseable {
         if (budget == 0) {
             return null;
         }
-        PolicyOptions po = PolicyOptions.defaults();
+        PolicyOptions po = options.cachePolicyOptions() != null ? options.cachePolicyOptions() : PolicyOptions.defaults();
         return new BundleCache(budget, bundleBytes, CachePolicies.create(options.cachePolicy(), po));
     }
 

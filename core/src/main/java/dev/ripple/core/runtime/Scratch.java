@@ -22,6 +22,7 @@ final class Scratch {
     boolean[] hit = new boolean[256];
     MemorySegment[] missSegments = new MemorySegment[256];
     int[] readIndex = new int[256];
+    int[] readOf = new int[256];
     private boolean[] readFlags = new boolean[64];
     private MemorySegment hitBuffer = MemorySegment.NULL;
     private MemorySegment readBuffer = MemorySegment.NULL;
@@ -34,6 +35,7 @@ final class Scratch {
             hit = new boolean[c];
             missSegments = new MemorySegment[c];
             readIndex = new int[c];
+            readOf = new int[c];
         }
     }
 
