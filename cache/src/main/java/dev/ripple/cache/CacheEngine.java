@@ -243,7 +243,7 @@ final class CacheEngine {
         admissionLock.lock();
         try {
             ensureOpen();
-            policy.recordAccess(layer, slots, count);
+            policy.recordReads(layer, slots, reads, count);
             drainExpired();
         } finally {
             admissionLock.unlock();

@@ -44,6 +44,15 @@ public interface CachePolicy {
     void recordAccess(int layer, int[] slots, int count);
 
     /**
+     * What the cache calls once per token-layer: {@link #recordAccess} with the planned read of each
+     * needed slot ({@code readOf}, as in {@link #selectAdmissions}). Policies that do not reason on
+     * reads ignore it.
+     */
+    default void recordReads(int layer, int[] slots, int[] readOf, int count) {
+        recordAccess(layer, slots, count);
+    }
+
+    /**
      * Marks in {@code admit[i]} which of the offered missed slots to try to admit.
      *
      * @param needed the whole needed set of this token-layer (ascending, first {@code neededCount}),

@@ -37,6 +37,7 @@ final class LinkingPolicy extends AbstractPolicy {
     private int expiredRead;
     private int nextGroup;
     private int[] readOfOffered = new int[0];
+    private double[] credit = new double[0];
 
     LinkingPolicy(CachePolicy inner, int longRun, double longRunAdmitProbability, long seed) {
         this.inner = inner;
@@ -60,6 +61,34 @@ final class LinkingPolicy extends AbstractPolicy {
     @Override
     public void recordAccess(int layer, int[] slots, int count) {
         inner.recordAccess(layer, slots, count);
+    }
+
+    /**
+     * Over LFU, an access counts as the share of a read the slot stands for: 1/n for each of the n
+     * needed slots of its planned read. Keeping a slot removes its read only together with the other
+     * n − 1, so an isolated slot earns a whole operation per access and a slot of a long read a
+     * fraction: eviction then keeps the slots that remove the most reads per bundle, not the most
+     * active ones. Other inner policies see a plain access.
+     */
+    @Override
+    public void recordReads(int layer, int[] slots, int[] readOf, int count) {
+        if (!(inner instanceof LfuPolicy lfu)) {
+            inner.recordAccess(layer, slots, count);
+            return;
+        }
+        if (credit.length < count) {
+            credit = new double[Math.max(count, credit.length * 2)];
+        }
+        int i = 0;
+        while (i < count) {
+            int end = i + 1;
+            while (end < count && readOf[end] == readOf[i]) {
+                end++;
+            }
+            java.util.Arrays.fill(credit, i, end, 1.0 / (end - i));
+            i = end;
+        }
+        lfu.recordCredits(layer, slots, credit, count);
     }
 
     /**

@@ -94,6 +94,27 @@ class LinkingPolicyTest {
         assertArrayEquals(new int[] {30, 40}, sim.residentSlots(0));
     }
 
+    /**
+     * Over LFU, linking counts an access as 1/n of a read of n needed slots. Slot 7 was needed three
+     * times inside a read of four (0.75) and once alone (1): 1.75, where plain counting gives 4. Slot
+     * 20, needed alone twice (2), therefore displaces it from a one-bundle cache.
+     */
+    @Test
+    void overLfuAnAccessCountsAsTheShareOfItsRead() {
+        CacheSimulator sim = new CacheSimulator(100, ONE_LAYER,
+                CachePolicies.create("linking", PolicyOptions.defaults().withLinking("lfu", 3, 0.0)));
+        for (int i = 0; i < 3; i++) {
+            sim.access(0, new int[] {5, 6, 7, 8}, new int[] {0, 0, 0, 0}, 4); // 4 misses in one read: not admitted
+        }
+        assertArrayEquals(new int[0], sim.residentSlots(0));
+        sim.access(0, new int[] {7}, 1);
+        assertArrayEquals(new int[] {7}, sim.residentSlots(0));
+        sim.access(0, new int[] {20}, 1);
+        assertArrayEquals(new int[] {7}, sim.residentSlots(0), "1 < 1.75: rejected");
+        sim.access(0, new int[] {20}, 1);
+        assertArrayEquals(new int[] {20}, sim.residentSlots(0), "2 > 1.75: replaces 7");
+    }
+
     @Test
     void refusesReadsThatAreNotNumberedInSlotOrder() {
         CacheSimulator sim = linking(100_000, "lru");

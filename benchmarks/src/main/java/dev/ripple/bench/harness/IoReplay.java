@@ -9,6 +9,7 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Consumer;
 import java.util.function.IntConsumer;
 import org.roaringbitmap.RoaringBitmap;
 
@@ -45,6 +46,12 @@ public record IoReplay(String name, Percentiles ioMsPerToken, double opsPerToken
 
     public static IoReplay run(String name, Path file, RuntimeOptions options, TracePredictor sets, int tokens,
                                IntConsumer progress) throws IOException {
+        return run(name, file, options, sets, tokens, progress, null);
+    }
+
+    /** As {@link #run(String, Path, RuntimeOptions, TracePredictor, int, IntConsumer)}; {@code listener} (nullable) sees every token-layer's costs. */
+    public static IoReplay run(String name, Path file, RuntimeOptions options, TracePredictor sets, int tokens,
+                               IntConsumer progress, Consumer<TokenStats> listener) throws IOException {
         double[] perToken = new double[tokens];
         long ops = 0;
         long bytes = 0;
@@ -52,7 +59,7 @@ public record IoReplay(String name, Percentiles ioMsPerToken, double opsPerToken
         long hits = 0;
         long predicted = 0;
         long ioNanos = 0;
-        try (RippleModel m = RippleModel.open(file, options, sets, null)) {
+        try (RippleModel m = RippleModel.open(file, options, sets, listener)) {
             int layers = m.layerCount();
             float[][] x = new float[layers][];
             float[][] out = new float[layers][];
