@@ -9,6 +9,7 @@ import dev.ripple.io.device.UfsPresets;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -22,6 +23,7 @@ class PoliciesCommandTest {
     Path dir;
 
     @Test
+    @Tag("slow") // 31-45 s on the shared 2-core machine: five policies x two rounds plus profiling
     void everyPolicyReplaysTheSameTokensAndNoCacheAddsReads() throws Exception {
         Path json = dir.resolve("policies.json");
         Path device = dir.resolve("ufs40.json");
