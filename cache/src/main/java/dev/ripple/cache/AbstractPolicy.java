@@ -24,7 +24,7 @@ abstract class AbstractPolicy implements CachePolicy {
     }
 
     @Override
-    public void selectAdmissions(int layer, int[] needed, int neededCount, int[] offered, int offeredCount, boolean[] admit) {
+    public void selectAdmissions(int layer, int[] needed, int neededCount, int[] readOf, int[] offered, int offeredCount, boolean[] admit) {
         java.util.Arrays.fill(admit, 0, offeredCount, true);
     }
 

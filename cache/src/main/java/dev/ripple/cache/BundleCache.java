@@ -29,10 +29,23 @@ public final class BundleCache implements AutoCloseable {
      * number of hits. Bytes of misses in {@code out} are left untouched.
      */
     public int lookup(int layer, int[] slots, int count, MemorySegment out, boolean[] hit) {
+        return lookup(layer, slots, null, count, out, hit);
+    }
+
+    /**
+     * Like {@link #lookup(int, int[], int, MemorySegment, boolean[])}, and tells the cache how the
+     * caller's read planner groups the needed slots: {@code readOf[i]} is the index of the planned
+     * read that fetches {@code slots[i]} (0, 1, ... in slot order; null: contiguous runs are reads).
+     * A read is issued when any of its slots misses, and a resident slot inside it is read through,
+     * so a policy that reasons on reads ("linking") judges by exactly the reads the caller will make.
+     *
+     * @throws IllegalArgumentException if {@code readOf} does not number reads 0, 1, ... in slot order
+     */
+    public int lookup(int layer, int[] slots, int[] readOf, int count, MemorySegment out, boolean[] hit) {
         if (out == null) {
             throw new IllegalArgumentException("out is null");
         }
-        return engine.lookup(layer, slots, count, out, hit);
+        return engine.lookup(layer, slots, readOf, count, out, hit);
     }
 
     /**
@@ -78,6 +91,15 @@ public final class BundleCache implements AutoCloseable {
      */
     public long missRuns() {
         return engine.missRuns();
+    }
+
+    /**
+     * Planned reads issued so far: over all lookups, the reads (per the {@code readOf} grouping given
+     * to lookup, else contiguous runs) that hold at least one miss. With read-through this is what
+     * the misses cost in operations.
+     */
+    public long readsIssued() {
+        return engine.readsIssued();
     }
 
     /** Resident slots of a layer, ascending. */

@@ -34,6 +34,7 @@ final class CacheEngine {
     private final LongAdder hitBytes = new LongAdder();
     private final LongAdder missBytes = new LongAdder();
     private final LongAdder missRuns = new LongAdder();
+    private final LongAdder readsIssued = new LongAdder();
     private final LongAdder admissions = new LongAdder();
     private final LongAdder rejected = new LongAdder();
     private final LongAdder evictions = new LongAdder();
@@ -42,6 +43,7 @@ final class CacheEngine {
 
     private static final class Scratch {
         final int[][] needed;
+        final int[][] readOf;
         final int[] neededCount;
         int[] offered = new int[64];
         int[] offeredIndex = new int[64];
@@ -49,6 +51,7 @@ final class CacheEngine {
 
         Scratch(int layers) {
             needed = new int[layers][0];
+            readOf = new int[layers][0];
             neededCount = new int[layers];
             Arrays.fill(neededCount, -1);
         }
@@ -133,6 +136,10 @@ final class CacheEngine {
         return missRuns.sum();
     }
 
+    long readsIssued() {
+        return readsIssued.sum();
+    }
+
     /** Resident slots of a layer, ascending (tests and diagnostics). */
     int[] residentSlots(int layer) {
         checkLayer(layer);
@@ -153,10 +160,16 @@ final class CacheEngine {
         }
     }
 
-    /** Copies resident bundles into {@code out} (may be null: residency only), records the access. */
-    int lookup(int layer, int[] slots, int count, MemorySegment out, boolean[] hit) {
+    /**
+     * Copies resident bundles into {@code out} (may be null: residency only), records the access.
+     * {@code readOf} (nullable: contiguous runs) gives the planned read of each slot.
+     */
+    int lookup(int layer, int[] slots, int[] readOf, int count, MemorySegment out, boolean[] hit) {
         checkLayer(layer);
         checkSlots("lookup", layer, slots, count);
+        if (readOf != null) {
+            checkReads(layer, readOf, count);
+        }
         if (hit.length < count) {
             throw new IllegalArgumentException("hit has " + hit.length + " entries, count is " + count);
         }
@@ -201,14 +214,36 @@ final class CacheEngine {
         missBytes.add((long) (count - found) * bb);
         Scratch sc = scratch.get();
         if (sc.needed[layer].length < count) {
-            sc.needed[layer] = new int[Math.max(count, sc.needed[layer].length * 2)];
+            int cap = Math.max(count, sc.needed[layer].length * 2);
+            sc.needed[layer] = new int[cap];
+            sc.readOf[layer] = new int[cap];
         }
         System.arraycopy(slots, 0, sc.needed[layer], 0, count);
+        int[] reads = sc.readOf[layer];
+        if (readOf != null) {
+            System.arraycopy(readOf, 0, reads, 0, count);
+        } else {
+            Runs.readGroups(slots, count, 0, reads);
+        }
         sc.neededCount[layer] = count;
+        int issued = 0;
+        int current = -1;
+        boolean counted = false;
+        for (int i = 0; i < count; i++) {
+            if (reads[i] != current) {
+                current = reads[i];
+                counted = false;
+            }
+            if (!hit[i] && !counted) { // a planned read is issued when any of its slots misses
+                issued++;
+                counted = true;
+            }
+        }
+        readsIssued.add(issued);
         admissionLock.lock();
         try {
             ensureOpen();
-            policy.recordAccess(layer, slots, count);
+            policy.recordReads(layer, slots, reads, count);
             drainExpired();
         } finally {
             admissionLock.unlock();
@@ -233,8 +268,16 @@ final class CacheEngine {
             }
         }
         Scratch sc = scratch.get();
-        int[] needed = sc.neededCount[layer] >= 0 ? sc.needed[layer] : slots;
-        int neededCount = sc.neededCount[layer] >= 0 ? sc.neededCount[layer] : count;
+        boolean looked = sc.neededCount[layer] >= 0;
+        int[] needed = looked ? sc.needed[layer] : slots;
+        int neededCount = looked ? sc.neededCount[layer] : count;
+        int[] readOf;
+        if (looked) {
+            readOf = sc.readOf[layer];
+        } else {
+            readOf = new int[count];
+            Runs.readGroups(slots, count, 0, readOf);
+        }
         admissionLock.lock();
         try {
             ensureOpen();
@@ -258,7 +301,7 @@ final class CacheEngine {
             if (n == 0) {
                 return;
             }
-            policy.selectAdmissions(layer, needed, neededCount, sc.offered, n, sc.admit);
+            policy.selectAdmissions(layer, needed, neededCount, readOf, sc.offered, n, sc.admit);
             for (int j = 0; j < n; j++) {
                 if (!sc.admit[j]) {
                     rejected.increment();
@@ -401,6 +444,21 @@ final class CacheEngine {
     private void checkLayer(int layer) {
         if (layer < 0 || layer >= bundleBytes.length) {
             throw new IllegalArgumentException("layer " + layer + " outside 0.." + (bundleBytes.length - 1));
+        }
+    }
+
+    private static void checkReads(int layer, int[] readOf, int count) {
+        if (readOf.length < count) {
+            throw new IllegalArgumentException("readOf has " + readOf.length + " entries, count is " + count);
+        }
+        int prev = 0;
+        for (int i = 0; i < count; i++) {
+            int r = readOf[i];
+            if (r < prev || (i == 0 && r != 0) || r > prev + 1) {
+                throw new IllegalArgumentException("readOf of layer " + layer + " must number reads 0, 1, ... in slot order; readOf["
+                        + i + "] = " + r + " after " + prev);
+            }
+            prev = r;
         }
     }
 

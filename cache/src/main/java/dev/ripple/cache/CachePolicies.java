@@ -18,7 +18,7 @@ public final class CachePolicies {
             case "lfu" -> new LfuPolicy(o.slotFrequencies());
             case "window" -> new WindowPolicy(o.windowTokens());
             case "linking" -> new LinkingPolicy(create(o.linkingInner(), o), o.linkingLongRun(),
-                    o.linkingLongRunAdmitProbability(), o.linkingCollapseGap(), o.seed());
+                    o.linkingLongRunAdmitProbability(), o.seed());
             case null -> throw new IllegalArgumentException("policy name is null; known: " + NAMES);
             default -> throw new IllegalArgumentException("unknown cache policy '" + name + "'; known: " + NAMES);
         };

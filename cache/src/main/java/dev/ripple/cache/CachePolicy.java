@@ -7,7 +7,8 @@ package dev.ripple.cache;
  * into a {@code long}.
  *
  * <p>Protocol, per token and layer: {@link #recordAccess} once with the needed slots; then, for the
- * misses that were read, {@link #selectAdmissions} marks the candidates; for each candidate the cache
+ * misses that were read, {@link #selectAdmissions} marks the candidates, knowing the whole needed
+ * set and which planned read each needed slot belongs to; for each candidate the cache
  * asks {@link #evictFor} for victims until the candidate fits in the byte budget (or the policy
  * rejects it), then calls {@link #onAdmitted}. After every call the cache drains
  * {@link #pollExpired} and drops those keys too. The policy's resident set always equals the cache's.
@@ -43,12 +44,26 @@ public interface CachePolicy {
     void recordAccess(int layer, int[] slots, int count);
 
     /**
+     * What the cache calls once per token-layer: {@link #recordAccess} with the planned read of each
+     * needed slot ({@code readOf}, as in {@link #selectAdmissions}). Policies that do not reason on
+     * reads ignore it.
+     */
+    default void recordReads(int layer, int[] slots, int[] readOf, int count) {
+        recordAccess(layer, slots, count);
+    }
+
+    /**
      * Marks in {@code admit[i]} which of the offered missed slots to try to admit.
      *
      * @param needed the whole needed set of this token-layer (ascending, first {@code neededCount}),
      *               which contains the offered slots; policies that reason on runs use it
+     * @param readOf for each needed slot, the index of the planned read that fetches it (non-decreasing,
+     *               from 0): the caller's read planner's grouping over the whole needed set, or, when
+     *               the caller planned nothing, contiguous runs of needed slots. A read is issued when
+     *               any of its slots misses; a cached slot inside it is read through.
      */
-    void selectAdmissions(int layer, int[] needed, int neededCount, int[] offered, int offeredCount, boolean[] admit);
+    void selectAdmissions(int layer, int[] needed, int neededCount, int[] readOf, int[] offered, int offeredCount,
+                          boolean[] admit);
 
     /**
      * The candidate (layer, slot) does not fit: returns a resident key to evict, already removed from

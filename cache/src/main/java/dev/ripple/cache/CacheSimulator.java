@@ -20,10 +20,20 @@ public final class CacheSimulator {
      * admitting all misses per policy.
      */
     public int[] access(int layer, int[] slots, int count) {
+        return access(layer, slots, null, count);
+    }
+
+    /**
+     * Like {@link #access(int, int[], int)} with the caller's planned reads: {@code readOf[i]} is
+     * the read of {@code slots[i]} (see {@link BundleCache#lookup(int, int[], int[], int,
+     * java.lang.foreign.MemorySegment, boolean[])}; {@link Runs#readGroups} makes it for a slot gap).
+     * Returns the misses; the reads they cost are counted in {@link #readsIssued()}.
+     */
+    public int[] access(int layer, int[] slots, int[] readOf, int count) {
         if (hit.length < count) {
             hit = new boolean[Math.max(count, hit.length * 2)];
         }
-        engine.lookup(layer, slots, count, null, hit);
+        engine.lookup(layer, slots, readOf, count, null, hit);
         int[] missed = new int[count];
         int n = 0;
         for (int i = 0; i < count; i++) {
@@ -42,6 +52,11 @@ public final class CacheSimulator {
      */
     public long missRuns() {
         return engine.missRuns();
+    }
+
+    /** Planned reads that held at least one miss, over all accesses so far (see {@link BundleCache#readsIssued()}). */
+    public long readsIssued() {
+        return engine.readsIssued();
     }
 
     /** Resident slots of a layer, ascending. */

@@ -32,6 +32,14 @@ final class LfuPolicy extends AbstractPolicy {
 
     @Override
     public void recordAccess(int layer, int[] slots, int count) {
+        recordCredits(layer, slots, null, count);
+    }
+
+    /**
+     * Adds {@code credit[i]} (null: 1 each) to the score of {@code slots[i]}: how a wrapping policy
+     * ("linking") counts an access by the share of a read it stands for rather than as 1.
+     */
+    void recordCredits(int layer, int[] slots, double[] credit, int count) {
         if (count == 0) {
             return;
         }
@@ -45,7 +53,7 @@ final class LfuPolicy extends AbstractPolicy {
             observed[layer] = obs;
         }
         for (int i = 0; i < count; i++) {
-            obs[slots[i]] += 1;
+            obs[slots[i]] += credit == null ? 1 : credit[i];
             heap.update(CachePolicy.key(layer, slots[i]), score(layer, slots[i]));
         }
     }

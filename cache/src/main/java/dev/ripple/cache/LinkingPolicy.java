@@ -9,9 +9,11 @@ import org.eclipse.collections.impl.map.mutable.primitive.LongIntHashMap;
  * Linking-aligned admission (Ripple, arXiv 2410.19274: "linking-aligned" in-memory caching) over an
  * ordinary eviction policy (S3-FIFO by default, as in Ripple's evaluation). Decisions are made on
  * runs in placement order, because a run is one read operation and operations, not bytes, dominate
- * flash cost. The unit is a read this token costs: a maximal run of missed slots (with the planner's
- * collapse gap, misses that close are one read). Caching removes that read only if every missed slot
- * of it becomes resident, so the value of admitting is one operation per c bundles:
+ * flash cost. The unit is a read this token costs, as the caller's read planner made it over the
+ * whole needed set (collapse included) and passed to the cache with the lookup: such a read is issued
+ * when any of its slots misses and its resident slots are read through. Caching removes that read only
+ * if every missed slot of it becomes resident, so the value of admitting is one operation per c
+ * bundles:
  * <ul>
  *   <li>c == 1 (an isolated needed slot, or the one missing piece of an otherwise cached run): one
  *       operation saved per bundle, the best ratio: admitted;</li>
@@ -27,7 +29,6 @@ final class LinkingPolicy extends AbstractPolicy {
     private final CachePolicy inner;
     private final int longRun;
     private final double longRunAdmitProbability;
-    private final int collapseGap;
     private final SplittableRandom random;
     private final LongIntHashMap groupOf = new LongIntHashMap();
     private final IntObjectHashMap<LongArrayList> members = new IntObjectHashMap<>();
@@ -35,11 +36,11 @@ final class LinkingPolicy extends AbstractPolicy {
     private final LongArrayList expired = new LongArrayList();
     private int expiredRead;
     private int nextGroup;
-    private int[] runLength = new int[0];
+    private int[] readOfOffered = new int[0];
+    private double[] credit = new double[0];
 
-    LinkingPolicy(CachePolicy inner, int longRun, double longRunAdmitProbability, int collapseGap, long seed) {
+    LinkingPolicy(CachePolicy inner, int longRun, double longRunAdmitProbability, long seed) {
         this.inner = inner;
-        this.collapseGap = collapseGap;
         this.longRun = longRun;
         this.longRunAdmitProbability = longRunAdmitProbability;
         this.random = new SplittableRandom(seed);
@@ -63,34 +64,76 @@ final class LinkingPolicy extends AbstractPolicy {
     }
 
     /**
-     * Works on the reads this token actually costs: maximal runs of offered misses (merged across
-     * gaps of at most the collapse gap, as the read planner does). A read of c missed bundles is
-     * removed only if all c become resident, so: c == 1 admit; 2 <= c < L admit the c together as a
-     * group; c >= L admit none (each with the small long-run probability). Resident needed slots next
-     * to a miss shorten its run, so a run that is mostly cached gets completed.
+     * Over LFU, an access counts as the share of a read the slot stands for: 1/n for each of the n
+     * needed slots of its planned read. Keeping a slot removes its read only together with the other
+     * n − 1, so an isolated slot earns a whole operation per access and a slot of a long read a
+     * fraction: eviction then keeps the slots that remove the most reads per bundle, not the most
+     * active ones. Other inner policies see a plain access.
      */
     @Override
-    public void selectAdmissions(int layer, int[] needed, int neededCount, int[] offered, int offeredCount, boolean[] admit) {
-        pendingGroup.clear();
-        if (runLength.length < offeredCount) {
-            runLength = new int[Math.max(offeredCount, runLength.length * 2)];
+    public void recordReads(int layer, int[] slots, int[] readOf, int count) {
+        if (!(inner instanceof LfuPolicy lfu)) {
+            inner.recordAccess(layer, slots, count);
+            return;
         }
-        Runs.collapsedGroupSizes(offered, offeredCount, collapseGap, runLength);
-        int group = -1;
-        for (int i = 0; i < offeredCount; i++) {
-            int c = runLength[i];
-            boolean startsRead = i == 0 || (long) offered[i] - offered[i - 1] - 1 > collapseGap;
-            if (c == 1) {
-                admit[i] = true;
-            } else if (c < longRun) {
-                admit[i] = true;
-                if (startsRead) {
-                    group = nextGroup++;
-                }
-                pendingGroup.put(CachePolicy.key(layer, offered[i]), group);
-            } else {
-                admit[i] = longRunAdmitProbability > 0 && random.nextDouble() < longRunAdmitProbability;
+        if (credit.length < count) {
+            credit = new double[Math.max(count, credit.length * 2)];
+        }
+        int i = 0;
+        while (i < count) {
+            int end = i + 1;
+            while (end < count && readOf[end] == readOf[i]) {
+                end++;
             }
+            java.util.Arrays.fill(credit, i, end, 1.0 / (end - i));
+            i = end;
+        }
+        lfu.recordCredits(layer, slots, credit, count);
+    }
+
+    /**
+     * Works on the reads this token actually costs: the caller's planned reads over the whole needed
+     * set ({@code readOf}), of which those holding a miss are issued. A read with c missed bundles is
+     * removed only if all c become resident (its cached slots are read through otherwise), so:
+     * c == 1 admit; 2 <= c < L admit the c together as a group; c >= L admit none (each with the small
+     * long-run probability). A mostly cached read therefore gets completed.
+     */
+    @Override
+    public void selectAdmissions(int layer, int[] needed, int neededCount, int[] readOf, int[] offered, int offeredCount,
+                                 boolean[] admit) {
+        pendingGroup.clear();
+        if (readOfOffered.length < offeredCount) {
+            readOfOffered = new int[Math.max(offeredCount, readOfOffered.length * 2)];
+        }
+        // offered and needed are both ascending: one merge walk finds each offered slot's read;
+        // a slot offered without being needed (admit from another thread) is a read of its own
+        int j = 0;
+        int lone = -1;
+        for (int i = 0; i < offeredCount; i++) {
+            while (j < neededCount && needed[j] < offered[i]) {
+                j++;
+            }
+            readOfOffered[i] = j < neededCount && needed[j] == offered[i] ? readOf[j] : lone--;
+        }
+        int i = 0;
+        while (i < offeredCount) {
+            int end = i + 1;
+            while (end < offeredCount && readOfOffered[end] == readOfOffered[i]) {
+                end++;
+            }
+            int c = end - i;
+            int group = c > 1 && c < longRun ? nextGroup++ : -1;
+            for (int k = i; k < end; k++) {
+                if (c < longRun) {
+                    admit[k] = true;
+                    if (group >= 0) {
+                        pendingGroup.put(CachePolicy.key(layer, offered[k]), group);
+                    }
+                } else {
+                    admit[k] = longRunAdmitProbability > 0 && random.nextDouble() < longRunAdmitProbability;
+                }
+            }
+            i = end;
         }
     }
 

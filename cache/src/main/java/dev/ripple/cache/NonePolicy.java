@@ -4,7 +4,7 @@ package dev.ripple.cache;
 final class NonePolicy extends AbstractPolicy {
     @Override public String name() { return "none"; }
     @Override public void recordAccess(int layer, int[] slots, int count) {}
-    @Override public void selectAdmissions(int layer, int[] needed, int neededCount, int[] offered, int offeredCount, boolean[] admit) {
+    @Override public void selectAdmissions(int layer, int[] needed, int neededCount, int[] readOf, int[] offered, int offeredCount, boolean[] admit) {
         java.util.Arrays.fill(admit, 0, offeredCount, false);
     }
     @Override public long evictFor(int layer, int slot) { return NO_KEY; }

@@ -85,6 +85,28 @@ public final class Runs {
         return groups;
     }
 
+    /**
+     * Numbers the reads a planner that merges gaps of at most {@code maxGap} slots makes over the
+     * first {@code n} ascending slots: {@code readOf[i]} receives the index (0, 1, ...) of slot i's
+     * read. This is the read grouping {@link BundleCache#lookup(int, int[], int[], int,
+     * java.lang.foreign.MemorySegment, boolean[])} expects when the caller plans by a slot gap (the
+     * real runtime passes its planner's own grouping instead). Returns the number of reads.
+     */
+    public static int readGroups(int[] sortedSlots, int n, int maxGap, int[] readOf) {
+        check(sortedSlots, n, maxGap);
+        if (readOf.length < n) {
+            throw new IllegalArgumentException("readOf has " + readOf.length + " entries, count is " + n);
+        }
+        int read = 0;
+        for (int i = 0; i < n; i++) {
+            if (i > 0 && (long) sortedSlots[i] - sortedSlots[i - 1] - 1 > maxGap) {
+                read++;
+            }
+            readOf[i] = read;
+        }
+        return n == 0 ? 0 : read + 1;
+    }
+
     private static void check(int[] sortedSlots, int n, int maxGap) {
         if (n < 0 || n > sortedSlots.length) {
             throw new IllegalArgumentException("count " + n + " outside 0.." + sortedSlots.length);

@@ -43,4 +43,14 @@ class RunsTest {
         assertEquals(4, Runs.collapsedGroupSizes(SLOTS, SLOTS.length, 0, size));
         assertArrayEquals(new int[] {3, 3, 3, 1, 2, 2, 1}, size);
     }
+
+    @Test
+    void readGroupsNumberThePlannedReads() {
+        int[] readOf = new int[SLOTS.length];
+        assertEquals(3, Runs.readGroups(SLOTS, SLOTS.length, 1, readOf)); // [1 2 3] [7 _ 9 10] [20]
+        assertArrayEquals(new int[] {0, 0, 0, 1, 1, 1, 2}, readOf);
+        assertEquals(4, Runs.readGroups(SLOTS, SLOTS.length, 0, readOf));
+        assertArrayEquals(new int[] {0, 0, 0, 1, 2, 2, 3}, readOf);
+        assertEquals(0, Runs.readGroups(SLOTS, 0, 0, readOf));
+    }
 }

@@ -72,6 +72,13 @@ final class TestSupport {
         return Arrays.copyOf(out, n);
     }
 
+    /** The read of each slot when a planner merges gaps of at most {@code gap} slots. */
+    static int[] readsOf(int[] slots, int gap) {
+        int[] readOf = new int[slots.length];
+        Runs.readGroups(slots, slots.length, gap, readOf);
+        return readOf;
+    }
+
     /** Slots of {@code slots} not hit, in order. */
     static int[] misses(int[] slots, boolean[] hit) {
         int[] out = new int[slots.length];
@@ -86,10 +93,15 @@ final class TestSupport {
 
     /** Does one token-layer on a real cache: lookup, check hit bytes, admit the misses; returns the misses. */
     static int[] step(BundleCache cache, Arena arena, int layer, int[] slots) {
+        return step(cache, arena, layer, slots, 0);
+    }
+
+    /** Like {@link #step(BundleCache, Arena, int, int[])}, telling the cache reads planned with a slot gap of {@code readGap}. */
+    static int[] step(BundleCache cache, Arena arena, int layer, int[] slots, int readGap) {
         int bb = cache.bundleBytes(layer);
         MemorySegment out = arena.allocate(Math.max(1, (long) slots.length * bb));
         boolean[] hit = new boolean[slots.length];
-        int hits = cache.lookup(layer, slots, slots.length, out, hit);
+        int hits = cache.lookup(layer, slots, readsOf(slots, readGap), slots.length, out, hit);
         int counted = 0;
         for (int i = 0; i < slots.length; i++) {
             if (hit[i]) {

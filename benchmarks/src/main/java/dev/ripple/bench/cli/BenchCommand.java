@@ -214,7 +214,7 @@ final class BenchCommand implements Callable<Integer> {
             IoReplay decode;
             evictIfCached(file, readerKind);
             try (CliProgress bar = CliProgress.start(s.name() + " decode", replayed, quiet)) {
-                decode = IoReplay.run(s.name(), file, options, sets, replayed, projections, bar::stepTo);
+                decode = IoReplay.run(s.name(), file, options, sets, replayed, projections, bar::stepTo, null);
             }
             evictIfCached(file, readerKind);
             PrefillReplay prefill;

@@ -12,6 +12,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Consumer;
 import java.util.function.IntConsumer;
 import org.roaringbitmap.RoaringBitmap;
 
@@ -53,7 +54,13 @@ public record IoReplay(String name, Percentiles ioMsPerToken, double opsPerToken
 
     public static IoReplay run(String name, Path file, RuntimeOptions options, TracePredictor sets, int tokens,
                                IntConsumer progress) throws IOException {
-        return run(name, file, options, sets, tokens, List.of(), progress);
+        return run(name, file, options, sets, tokens, List.of(), progress, null);
+    }
+
+    /** As {@link #run(String, Path, RuntimeOptions, TracePredictor, int, IntConsumer)}; {@code listener} (nullable) sees every token-layer's costs. */
+    public static IoReplay run(String name, Path file, RuntimeOptions options, TracePredictor sets, int tokens,
+                               IntConsumer progress, Consumer<TokenStats> listener) throws IOException {
+        return run(name, file, options, sets, tokens, List.of(), progress, listener);
     }
 
     /**
@@ -62,7 +69,8 @@ public record IoReplay(String name, Percentiles ioMsPerToken, double opsPerToken
      *                    the profiles' linear cost lines
      */
     public static IoReplay run(String name, Path file, RuntimeOptions options, TracePredictor sets, int tokens,
-                               List<DeviceProfile> projections, IntConsumer progress) throws IOException {
+                               List<DeviceProfile> projections, IntConsumer progress, Consumer<TokenStats> listener)
+            throws IOException {
         double[] perToken = new double[tokens];
         double[] projected = new double[projections.size()];
         long ops = 0;
@@ -71,7 +79,7 @@ public record IoReplay(String name, Percentiles ioMsPerToken, double opsPerToken
         long hits = 0;
         long predicted = 0;
         long ioNanos = 0;
-        try (RippleModel m = RippleModel.open(file, options, sets, null)) {
+        try (RippleModel m = RippleModel.open(file, options, sets, listener)) {
             int layers = m.layerCount();
             float[][] x = new float[layers][];
             float[][] out = new float[layers][];

@@ -58,12 +58,7 @@ public final class RippleModel implements FeedForward, AutoCloseable {
         this.reader = reader;
         this.cache = cache;
         this.predictor = predictor;
-        ReadPlanner planner = options.device() != null
-                ? ReadPlanner.costModel(options.device(), options.queueDepth())
-                : ReadPlanner.fixedGap(options.maxGapBytes());
-        if (options.reader() == ReaderKind.DIRECT) {
-            planner = planner.withAlignedReads(DirectReader.ALIGNMENT, reader.fileSize());
-        }
+        ReadPlanner planner = plannerFor(options, reader.fileSize());
         List<FlashFfn> ls = new ArrayList<>();
         for (FfnLayerSection l : file.layers()) {
             float[] bias = tensor(file, l.downBiasTensor());
@@ -144,7 +139,7 @@ public final class RippleModel implements FeedForward, AutoCloseable {
         if (budget == 0) {
             return null;
         }
-        PolicyOptions po = PolicyOptions.defaults();
+        PolicyOptions po = options.cachePolicyOptions() != null ? options.cachePolicyOptions() : PolicyOptions.defaults();
         return new BundleCache(budget, bundleBytes, CachePolicies.create(options.cachePolicy(), po));
     }
 
@@ -228,6 +223,21 @@ public final class RippleModel implements FeedForward, AutoCloseable {
 
     public RuntimeStats stats() {
         return stats;
+    }
+
+    /**
+     * The read planner this runtime uses for {@code options} on a file of {@code fileSize} bytes: the
+     * device's cost model (else a fixed gap), with aligned reads for direct I/O. Public so tools that
+     * reason about the runtime's reads (e.g. a policy's profiled seed) plan exactly as it does.
+     */
+    public static ReadPlanner plannerFor(RuntimeOptions options, long fileSize) {
+        ReadPlanner planner = options.device() != null
+                ? ReadPlanner.costModel(options.device(), options.queueDepth())
+                : ReadPlanner.fixedGap(options.maxGapBytes());
+        if (options.reader() == ReaderKind.DIRECT) {
+            planner = planner.withAlignedReads(DirectReader.ALIGNMENT, fileSize);
+        }
+        return planner;
     }
 
     /** The DRAM cache, if one is configured. */

@@ -1,5 +1,6 @@
 package dev.ripple.core.runtime;
 
+import dev.ripple.cache.PolicyOptions;
 import dev.ripple.io.device.DeviceProfile;
 import dev.ripple.io.reader.ReaderKind;
 import java.util.Objects;
@@ -26,9 +27,12 @@ import java.util.Objects;
  * @param device        device profile the read planner merges by; null: merge only touching extents
  * @param maxGapBytes   when device is null, merge reads whose gap is at most this many bytes
  * @param margin        low-rank predictor margin; NaN: the one stored in the file
+ * @param cachePolicyOptions options of the cache policy (e.g. profiled slot frequencies that seed
+ *                      "lfu"); null: {@link PolicyOptions#defaults()}
  */
 public record RuntimeOptions(ReaderKind reader, int queueDepth, String cachePolicy, double cacheFraction, long cacheBytes,
-                             String predictor, boolean fillIn, DeviceProfile device, long maxGapBytes, float margin) {
+                             String predictor, boolean fillIn, DeviceProfile device, long maxGapBytes, float margin,
+                             PolicyOptions cachePolicyOptions) {
 
     public RuntimeOptions {
         Objects.requireNonNull(reader, "reader");
@@ -48,42 +52,47 @@ public record RuntimeOptions(ReaderKind reader, int queueDepth, String cachePoli
 
     /** Direct I/O at queue depth 8, linking cache on 10% of the FFN bytes, low-rank predictor, fill-in on. */
     public static RuntimeOptions defaults() {
-        return new RuntimeOptions(ReaderKind.DIRECT, 8, "linking", 0.1, 0, "lowrank", true, null, 0, Float.NaN);
+        return new RuntimeOptions(ReaderKind.DIRECT, 8, "linking", 0.1, 0, "lowrank", true, null, 0, Float.NaN, null);
     }
 
     public RuntimeOptions withReader(ReaderKind r) {
-        return new RuntimeOptions(r, queueDepth, cachePolicy, cacheFraction, cacheBytes, predictor, fillIn, device, maxGapBytes, margin);
+        return new RuntimeOptions(r, queueDepth, cachePolicy, cacheFraction, cacheBytes, predictor, fillIn, device, maxGapBytes, margin, cachePolicyOptions);
     }
 
     public RuntimeOptions withQueueDepth(int q) {
-        return new RuntimeOptions(reader, q, cachePolicy, cacheFraction, cacheBytes, predictor, fillIn, device, maxGapBytes, margin);
+        return new RuntimeOptions(reader, q, cachePolicy, cacheFraction, cacheBytes, predictor, fillIn, device, maxGapBytes, margin, cachePolicyOptions);
     }
 
     public RuntimeOptions withCache(String policy, double fraction) {
-        return new RuntimeOptions(reader, queueDepth, policy, fraction, 0, predictor, fillIn, device, maxGapBytes, margin);
+        return new RuntimeOptions(reader, queueDepth, policy, fraction, 0, predictor, fillIn, device, maxGapBytes, margin, cachePolicyOptions);
     }
 
     public RuntimeOptions withCacheBytes(String policy, long bytes) {
-        return new RuntimeOptions(reader, queueDepth, policy, 0, bytes, predictor, fillIn, device, maxGapBytes, margin);
+        return new RuntimeOptions(reader, queueDepth, policy, 0, bytes, predictor, fillIn, device, maxGapBytes, margin, cachePolicyOptions);
     }
 
     public RuntimeOptions withPredictor(String p) {
-        return new RuntimeOptions(reader, queueDepth, cachePolicy, cacheFraction, cacheBytes, p, fillIn, device, maxGapBytes, margin);
+        return new RuntimeOptions(reader, queueDepth, cachePolicy, cacheFraction, cacheBytes, p, fillIn, device, maxGapBytes, margin, cachePolicyOptions);
     }
 
     public RuntimeOptions withFillIn(boolean on) {
-        return new RuntimeOptions(reader, queueDepth, cachePolicy, cacheFraction, cacheBytes, predictor, on, device, maxGapBytes, margin);
+        return new RuntimeOptions(reader, queueDepth, cachePolicy, cacheFraction, cacheBytes, predictor, on, device, maxGapBytes, margin, cachePolicyOptions);
     }
 
     public RuntimeOptions withDevice(DeviceProfile d) {
-        return new RuntimeOptions(reader, queueDepth, cachePolicy, cacheFraction, cacheBytes, predictor, fillIn, d, maxGapBytes, margin);
+        return new RuntimeOptions(reader, queueDepth, cachePolicy, cacheFraction, cacheBytes, predictor, fillIn, d, maxGapBytes, margin, cachePolicyOptions);
     }
 
     public RuntimeOptions withMaxGapBytes(long gap) {
-        return new RuntimeOptions(reader, queueDepth, cachePolicy, cacheFraction, cacheBytes, predictor, fillIn, null, gap, margin);
+        return new RuntimeOptions(reader, queueDepth, cachePolicy, cacheFraction, cacheBytes, predictor, fillIn, null, gap, margin, cachePolicyOptions);
     }
 
     public RuntimeOptions withMargin(float m) {
-        return new RuntimeOptions(reader, queueDepth, cachePolicy, cacheFraction, cacheBytes, predictor, fillIn, device, maxGapBytes, m);
+        return new RuntimeOptions(reader, queueDepth, cachePolicy, cacheFraction, cacheBytes, predictor, fillIn, device, maxGapBytes, m, cachePolicyOptions);
+    }
+
+    /** Options of the cache policy, e.g. {@code PolicyOptions.defaults().withSlotFrequencies(counts)} to seed "lfu". */
+    public RuntimeOptions withCachePolicyOptions(PolicyOptions o) {
+        return new RuntimeOptions(reader, queueDepth, cachePolicy, cacheFraction, cacheBytes, predictor, fillIn, device, maxGapBytes, margin, o);
     }
 }

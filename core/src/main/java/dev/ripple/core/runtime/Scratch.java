@@ -26,6 +26,7 @@ final class Scratch {
     boolean[] hit = new boolean[256];
     MemorySegment[] missSegments = new MemorySegment[256];
     int[] readIndex = new int[256];
+    int[] readOf = new int[256];
     int[] usersStart = new int[257];
     int[] users = new int[256];
     private IntArrayList[] tokenSets = {new IntArrayList()};
@@ -170,6 +171,7 @@ final class Scratch {
             hit = new boolean[c];
             missSegments = new MemorySegment[c];
             readIndex = new int[c];
+            readOf = new int[c];
             where = new MemorySegment[c];
             whereOffset = new long[c];
         }

@@ -83,6 +83,41 @@ class RippleModelTest {
         }
     }
 
+    /**
+     * The cache is told the runtime's own planned reads (collapse included): every read operation
+     * the runtime issues is a planned read holding a miss, exactly what the cache counts.
+     */
+    @Test
+    void cacheCountsExactlyTheReadsTheRuntimeIssues() throws Exception {
+        Random rnd = new Random(11);
+        List<List<int[]>> sets = new ArrayList<>();
+        for (int l = 0; l < 2; l++) {
+            List<int[]> tokens = new ArrayList<>();
+            for (int t = 0; t < 40; t++) {
+                tokens.add(rnd.ints(0, 200).distinct().limit(20 + rnd.nextInt(20)).sorted().toArray());
+            }
+            sets.add(tokens);
+        }
+        int bundle = contents.layers().get(0).weights().spec().bundleBytes();
+        RuntimeOptions options = RuntimeOptions.defaults().withReader(ReaderKind.POSITIONAL).withQueueDepth(2)
+                .withCache("linking", 0.2).withPredictor("trace").withFillIn(false).withMaxGapBytes(3L * bundle);
+        try (RippleModel m = RippleModel.open(file, options, new dev.ripple.core.activity.TracePredictor(sets), null)) {
+            var cache = m.cache().orElseThrow();
+            float[] x = new float[32];
+            float[] out = new float[32];
+            long runtimeOps = 0;
+            for (int t = 0; t < 40; t++) {
+                for (int l = 0; l < 2; l++) {
+                    long before = cache.readsIssued();
+                    TokenStats s = m.ffn(l).forward(t, x, out);
+                    assertEquals(cache.readsIssued() - before, s.readOps(), "layer " + l + " token " + t);
+                    runtimeOps += s.readOps();
+                }
+            }
+            assertTrue(cache.stats().hits() > 0 && runtimeOps > 0, "the trace exercises both hits and reads");
+        }
+    }
+
     @Test
     void missingLowRankPredictorIsExplained() {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,

@@ -1,0 +1,294 @@
+package dev.ripple.bench.cli;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.ripple.bench.harness.IoReplay;
+import dev.ripple.bench.harness.ModelledIo;
+import dev.ripple.bench.harness.PolicySummary;
+import dev.ripple.bench.harness.PolicyVerdict;
+import dev.ripple.bench.harness.ReadShares;
+import dev.ripple.cache.CachePolicies;
+import dev.ripple.cache.PolicyOptions;
+import dev.ripple.core.activity.ActivityRule;
+import dev.ripple.core.activity.TracePredictor;
+import dev.ripple.core.format.AtomicFile;
+import dev.ripple.core.format.DType;
+import dev.ripple.core.format.RippleFileWriter;
+import dev.ripple.core.runtime.RippleModel;
+import dev.ripple.core.runtime.RuntimeOptions;
+import dev.ripple.io.device.CalibrationOptions;
+import dev.ripple.io.device.DeviceCalibrator;
+import dev.ripple.io.device.DeviceProfile;
+import dev.ripple.io.reader.ReaderKind;
+import dev.ripple.placement.LayoutBuilder;
+import dev.ripple.placement.algorithm.PlacementAlgorithms;
+import dev.ripple.placement.importer.ImportedModel;
+import dev.ripple.placement.profile.ProfileResult;
+import dev.ripple.placement.trace.ActivationTrace;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.ByteBuffer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import org.roaringbitmap.RoaringBitmap;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code ripple policies}: the cache policies side by side at one placement and one DRAM budget, on
+ * held-out tokens, with measured direct I/O. Profiling, placement and the LFU seed come from the
+ * calibration split only; the held-out split is only replayed. Every policy replays the same tokens
+ * from a cold cache in each of {@code --repeats} rounds, the order rotated per round so that no
+ * policy always runs first or last; timing is reported as the median of the repeats with min and
+ * max (the machine is shared), next to the operation counts and the device cost model's time for
+ * the same reads, which do not depend on noise.
+ */
+@Command(name = "policies", mixinStandardHelpOptions = true,
+        description = "Replay held-out tokens under each cache policy at the same DRAM budget and placement, with "
+                + "direct I/O, repeated in rotating rounds; report I/O time, operations, bytes, hits and modelled time per token.")
+final class PoliciesCommand implements Callable<Integer> {
+    private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+
+    @Option(names = "--model", paramLabel = "M.onnx", description = "ONNX model (default: embedded all-MiniLM-L6-v2)")
+    Path model;
+
+    @Option(names = "--tokenizer", paramLabel = "T.json", description = "its tokenizer.json (default: beside the model)")
+    Path tokenizer;
+
+    @Option(names = "--text", paramLabel = "T.txt", description = "text, one passage per line (default: embedded Europarl sample)")
+    Path text;
+
+    @Option(names = "--rule", defaultValue = "act > 0.5", description = "activity rule (default: ${DEFAULT-VALUE})")
+    String rule;
+
+    @Option(names = "--calibration-tokens", defaultValue = "10000", description = "tokens profiled for placement and the LFU seed (default: ${DEFAULT-VALUE})")
+    long calibrationTokens;
+
+    @Option(names = "--tokens", defaultValue = "300", description = "held-out tokens replayed per policy and repeat (default: ${DEFAULT-VALUE})")
+    int tokens;
+
+    @Option(names = "--repeats", defaultValue = "3", description = "rounds over all policies (default: ${DEFAULT-VALUE})")
+    int repeats;
+
+    @Option(names = "--cache-fraction", defaultValue = "0.1", description = "DRAM budget as a share of FFN bytes (default: ${DEFAULT-VALUE})")
+    double cacheFraction;
+
+    @Option(names = "--policies", defaultValue = "none,lru,s3fifo,lfu,linking", split = ",",
+            description = "policies to compare (default: ${DEFAULT-VALUE}; known: none, lru, s3fifo, lfu, window, linking)")
+    List<String> policies;
+
+    @Option(names = "--linking-inner", defaultValue = "s3fifo", description = "eviction policy under linking: s3fifo, lru, lfu (seeded like lfu) (default: ${DEFAULT-VALUE})")
+    String linkingInner;
+
+    @Option(names = "--replay", defaultValue = "held-out", description = "split to replay: held-out, or calibration "
+            + "(in-sample, for choosing settings without looking at held-out text) (default: ${DEFAULT-VALUE})")
+    String replay;
+
+    @Option(names = "--placement", defaultValue = "ripple+", description = "placement of the file (default: ${DEFAULT-VALUE})")
+    String placement;
+
+    @Option(names = "--queue-depth", defaultValue = "8", description = "reads in flight per request (default: ${DEFAULT-VALUE})")
+    int queueDepth;
+
+    @Option(names = "--device", paramLabel = "PROFILE.json", description = "device profile for collapse and the cost model (default: measured now with 'calibrate --quick')")
+    Path device;
+
+    @Option(names = "--work", defaultValue = "ripple-work", description = "directory for the model file (default: ${DEFAULT-VALUE})")
+    Path work;
+
+    @Option(names = "--json", paramLabel = "FILE", description = "write every figure as JSON")
+    Path json;
+
+    @Option(names = "--quiet", description = "no progress bars")
+    boolean quiet;
+
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public Integer call() throws Exception {
+        validate();
+        PrintWriter o = spec.commandLine().getOut();
+        ActivityRule activity = ActivityRule.parse(rule);
+        Files.createDirectories(work);
+        Path onnx = model != null ? model : DefaultData.model(work);
+        Path tok = model != null ? DefaultData.tokenizerFor(model, tokenizer) : DefaultData.tokenizer(work);
+        Corpus corpus = Corpus.load(text, 0.5);
+        ProfileResult calib = ProfileCommand.profile(onnx, tok, corpus.calibration(), corpus.name() + ", calibration",
+                activity, calibrationTokens, quiet);
+        ProfileResult held = replay.equals("calibration") ? calib
+                : ProfileCommand.profile(onnx, tok, corpus.heldOut(), corpus.name() + ", held-out", activity, tokens, quiet);
+        int replayed = (int) Math.min(tokens, held.tokens());
+        DeviceProfile profile = device != null ? DeviceProfile.read(device) : measureDevice();
+
+        ImportedModel imported = PlaceCommand.importModel(onnx, DType.F32);
+        int[][] orders = PlaceCommand.place(imported, calib.trace(), null, PlacementAlgorithms.byName(placement), quiet).orders();
+        Path file = work.resolve("policies-" + placement.replace("+", "plus") + ".ripple");
+        RippleFileWriter.write(file, new LayoutBuilder(imported, orders).rule(activity).corpus(calib.trace().info().corpus())
+                .placement(placement, null).lowRank(0, 1f).build(l -> { }));
+        RuntimeOptions base = RuntimeOptions.defaults().withReader(ReaderKind.DIRECT).withQueueDepth(queueDepth)
+                .withPredictor("trace").withFillIn(false).withDevice(profile);
+        PolicyOptions defaults = PolicyOptions.defaults();
+        PolicyOptions seeded = defaults.withSlotFrequencies(slotCounts(calib.trace(), orders));
+        // linking over lfu is seeded with the read shares of the same calibration tokens (see ReadShares)
+        PolicyOptions linkingOptions = seeded.withLinking(linkingInner, defaults.linkingLongRun(),
+                defaults.linkingLongRunAdmitProbability());
+        if (linkingInner.equals("lfu")) {
+            linkingOptions = linkingOptions.withSlotFrequencies(
+                    ReadShares.of(calib.trace(), file, RippleModel.plannerFor(base, Files.size(file))));
+        }
+
+        TracePredictor sets = IoReplay.predictor(held.trace());
+        Map<String, List<IoReplay>> runs = new LinkedHashMap<>();
+        Map<String, Double> modelled = new LinkedHashMap<>();
+        policies.forEach(p -> runs.put(p, new ArrayList<>()));
+        for (int round = 0; round < repeats; round++) {
+            for (int k = 0; k < policies.size(); k++) {
+                String policy = policies.get((round + k) % policies.size());
+                RuntimeOptions options = base.withCache(policy, cacheFraction)
+                        .withCachePolicyOptions(policy.equals("linking") ? linkingOptions : seeded);
+                ModelledIo cost = new ModelledIo(profile, queueDepth);
+                try (CliProgress bar = CliProgress.start(policy + " (round " + (round + 1) + "/" + repeats + ")", replayed, quiet)) {
+                    runs.get(policy).add(IoReplay.run(policy, file, options, sets, replayed, bar::stepTo, cost));
+                }
+                modelled.put(policy, cost.msPerToken(replayed));
+            }
+        }
+        List<PolicySummary> rows = new ArrayList<>();
+        runs.forEach((p, r) -> rows.add(PolicySummary.of(p, r, modelled.get(p))));
+        boolean canJudge = policies.contains("linking") && policies.stream().anyMatch(PolicyVerdict.BASELINES::contains);
+        PolicyVerdict verdict = canJudge ? PolicyVerdict.of(rows) : null;
+        long budget = runs.values().stream().mapToLong(r -> r.getFirst().dramBytes()).max().orElse(0);
+
+        double neededShare = neededShare(held.trace(), replayed);
+        o.printf("ripple policies: %s, '%s' (%.1f%% of neurons needed per token on the replayed %s tokens), "
+                        + "%s placement from %d calibration tokens; linking over %s%n",
+                model != null ? onnx : DefaultData.MODEL_NAME, activity.describe(), 100 * neededShare, replay, placement,
+                calib.tokens(), linkingInner);
+        o.printf("%d tokens replayed per policy from a cold cache, %d rounds (order rotated per round); DRAM %.0f%% "
+                        + "of FFN bytes (%d B; lfu seeded with calibration frequencies); direct I/O, queue depth %d; "
+                        + "device %s: sequential %.0f MiB/s%n",
+                replayed, repeats, 100 * cacheFraction, budget, queueDepth, profile.name(), profile.sequentialMiBps());
+        o.printf("%-8s %10s %9s %9s %9s %9s %9s %8s %9s %6s %10s%n", "policy", "io ms/tok", "min", "max", "p50", "p90",
+                "p99", "ops/tok", "KiB/tok", "hits", "model ms");
+        for (PolicySummary r : rows) {
+            o.printf("%-8s %10.3f %9.3f %9.3f %9.3f %9.3f %9.3f %8.1f %9.1f %5.1f%% %10.3f%n", r.name(), r.ioMsPerTokenMedian(),
+                    r.ioMsPerTokenMin(), r.ioMsPerTokenMax(), r.p50(), r.p90(), r.p99(), r.opsPerToken(), r.kibPerToken(),
+                    100 * r.hitRate(), r.modelledMsPerToken());
+        }
+        o.println("(io ms/tok: median over rounds of the mean reader time per token; min/max: over rounds; "
+                + "p50-p99: medians over rounds; model ms: the device cost model's time for the same reads)");
+        o.println(verdict != null ? verdict.describe() : "no verdict: it needs linking and at least one of lru, s3fifo, lfu");
+        if (json != null) {
+            writeJson(activity, neededShare, replayed, budget, profile, calib.tokens(), rows, verdict);
+        }
+        return 0;
+    }
+
+    private void validate() {
+        if (tokens < 1) {
+            throw new IllegalArgumentException("--tokens must be positive, got " + tokens);
+        }
+        if (repeats < 1) {
+            throw new IllegalArgumentException("--repeats must be positive, got " + repeats);
+        }
+        if (!(cacheFraction > 0 && cacheFraction <= 1)) {
+            throw new IllegalArgumentException("--cache-fraction must be in (0, 1], got " + cacheFraction);
+        }
+        if (policies.isEmpty() || policies.stream().distinct().count() != policies.size()) {
+            throw new IllegalArgumentException("--policies must name each policy once, got " + policies);
+        }
+        for (String p : policies) {
+            if (!CachePolicies.names().contains(p)) {
+                throw new IllegalArgumentException("unknown cache policy '" + p + "' (known: " + CachePolicies.names() + ")");
+            }
+        }
+        if (!replay.equals("held-out") && !replay.equals("calibration")) {
+            throw new IllegalArgumentException("--replay must be held-out or calibration, got " + replay);
+        }
+        if (!List.of("s3fifo", "lru", "lfu").contains(linkingInner)) {
+            throw new IllegalArgumentException("--linking-inner must be s3fifo, lru or lfu, got " + linkingInner);
+        }
+        if (!PlacementAlgorithms.names().contains(placement)) {
+            throw new IllegalArgumentException("unknown --placement '" + placement + "' (known: " + PlacementAlgorithms.names() + ")");
+        }
+    }
+
+    /**
+     * How often each slot was active in the calibration trace: the profiled frequencies "lfu" is
+     * seeded with (PowerInfer's hot set), in slot order of the placed file.
+     */
+    static long[][] slotCounts(ActivationTrace calibration, int[][] orders) {
+        long[][] counts = new long[orders.length][];
+        for (int l = 0; l < orders.length; l++) {
+            long[] byNeuron = new long[calibration.neurons(l)];
+            for (RoaringBitmap active : calibration.layer(l)) {
+                active.forEach((int n) -> byNeuron[n]++);
+            }
+            counts[l] = new long[orders[l].length];
+            for (int slot = 0; slot < orders[l].length; slot++) {
+                counts[l][slot] = byNeuron[orders[l][slot]];
+            }
+        }
+        return counts;
+    }
+
+    /** Mean share of a layer's neurons needed per token over the first {@code tokens} tokens. */
+    private static double neededShare(ActivationTrace t, int tokens) {
+        double sum = 0;
+        for (int l = 0; l < t.layers(); l++) {
+            long active = 0;
+            for (int i = 0; i < tokens; i++) {
+                active += t.active(l, i).getCardinality();
+            }
+            sum += active / (double) tokens / t.neurons(l);
+        }
+        return sum / t.layers();
+    }
+
+    private void writeJson(ActivityRule activity, double neededShare, int replayed, long budget, DeviceProfile profile,
+                           long calibration, List<PolicySummary> rows, PolicyVerdict verdict) throws IOException {
+        ObjectNode doc = JSON.createObjectNode();
+        doc.put("model", model != null ? model.toString() : DefaultData.MODEL_NAME);
+        doc.put("rule", activity.describe());
+        doc.put("neededShare", neededShare);
+        doc.put("placement", placement);
+        doc.put("replayed", replay);
+        doc.put("linkingInner", linkingInner);
+        doc.put("calibrationTokens", calibration);
+        doc.put("tokens", replayed);
+        doc.put("repeats", repeats);
+        doc.put("cacheFraction", cacheFraction);
+        doc.put("cacheBytes", budget);
+        doc.put("reader", "direct");
+        doc.put("queueDepth", queueDepth);
+        ObjectNode dev = doc.putObject("device");
+        dev.put("name", profile.name());
+        dev.put("sequentialMiBps", profile.sequentialMiBps());
+        dev.put("random4kQd1Iops", profile.random4kQd1Iops());
+        ArrayNode arr = doc.putArray("policies");
+        rows.forEach(r -> arr.add((ObjectNode) JSON.valueToTree(r)));
+        if (verdict != null) {
+            ObjectNode v = JSON.valueToTree(verdict);
+            v.put("text", verdict.describe());
+            doc.set("verdict", v);
+        }
+        byte[] bytes = JSON.writeValueAsBytes(doc);
+        AtomicFile.write(json, ch -> ch.write(ByteBuffer.wrap(bytes)));
+    }
+
+    private DeviceProfile measureDevice() throws IOException {
+        try (CliProgress bar = CliProgress.start("calibrate", 1, quiet)) {
+            return DeviceCalibrator.calibrate(work, CalibrationOptions.quick(), p -> bar.message(p.phase()));
+        }
+    }
+}
