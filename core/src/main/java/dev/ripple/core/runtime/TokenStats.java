@@ -15,7 +15,8 @@ package dev.ripple.core.runtime;
  * @param readOps          read operations issued (after collapsing)
  * @param bytesNeeded      bytes of the needed bundles that were read from flash
  * @param bytesRead        bytes actually read (including collapsed gaps and alignment)
- * @param ioNanos          time in the reader
+ * @param ioNanos          time planning the reads and in the reader (cache lookups and admission
+ *                         copies are not included)
  * @param computeNanos     time in the sparse executor
  */
 public record TokenStats(int layer, int token, int tokens, int predicted, long tokenPredictions, int cacheHits,
