@@ -1,6 +1,11 @@
 package dev.ripple.core.activity;
 
 import dev.ripple.core.ffn.Activation;
+import dev.ripple.core.ffn.kernels.KernelProvider;
+import dev.ripple.core.ffn.kernels.Kernels;
+import dev.ripple.core.format.DType;
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
 import java.util.List;
 import org.eclipse.collections.api.list.primitive.MutableIntList;
 
@@ -31,6 +36,11 @@ public final class LowRankPredictor implements ActivationPredictor {
     private final List<Factors> layers;
     private final ActivityRule rule;
     private final float margin;
+    private final ActiveRegion[] regions;
+    /** A and B of each layer off-heap, where the Vector API's loads are intrinsified. */
+    private final MemorySegment[] aRows;
+    private final MemorySegment[] bRows;
+    private final Kernels kernels = KernelProvider.best();
 
     public LowRankPredictor(List<Factors> layers, ActivityRule rule, float margin) {
         if (rule instanceof TopKRule) {
@@ -42,6 +52,16 @@ public final class LowRankPredictor implements ActivationPredictor {
         this.layers = List.copyOf(layers);
         this.rule = rule;
         this.margin = margin;
+        this.regions = new ActiveRegion[this.layers.size()];
+        this.aRows = new MemorySegment[regions.length];
+        this.bRows = new MemorySegment[regions.length];
+        Arena arena = Arena.ofAuto();
+        for (int l = 0; l < regions.length; l++) {
+            Factors f = this.layers.get(l);
+            regions[l] = ActiveRegion.of(f.activation(), rule, l);
+            aRows[l] = arena.allocate(4L * f.a().length, 64).copyFrom(MemorySegment.ofArray(f.a()));
+            bRows[l] = arena.allocate(4L * f.b().length, 64).copyFrom(MemorySegment.ofArray(f.b()));
+        }
     }
 
     @Override
@@ -59,47 +79,30 @@ public final class LowRankPredictor implements ActivationPredictor {
         int d = f.dModel();
         int r = f.rank();
         int n = f.dFfn();
+        // t = x·A and z = bias + t·B, each as a sum of scaled rows (A is [d × r], B is [r × n]).
+        MemorySegment a = aRows[layer];
+        MemorySegment b = bRows[layer];
         float[] t = new float[r];
         double norm = 0;
         for (int k = 0; k < d; k++) {
             float xk = x[k];
             norm += (double) xk * xk;
-            int row = k * r;
-            for (int j = 0; j < r; j++) {
-                t[j] += xk * f.a()[row + j];
+            if (xk != 0f) {
+                kernels.axpy(DType.F32, xk, a, 4L * k * r, t, r, null);
             }
         }
         float[] z = f.bias().clone();
         for (int j = 0; j < r; j++) {
-            float tj = t[j];
-            int row = j * n;
-            for (int i = 0; i < n; i++) {
-                z[i] += tj * f.b()[row + i];
-            }
+            kernels.axpy(DType.F32, t[j], b, 4L * j * n, z, n, null);
         }
         float scale = (float) (margin * Math.sqrt(norm / d));
+        ActiveRegion region = regions[layer];
+        float[] residual = f.residualNorm();
         for (int i = 0; i < n; i++) {
-            float half = scale * f.residualNorm()[i];
-            if (mayBeActive(layer, f.activation(), z[i] - half, z[i] + half)) {
+            float half = scale * residual[i];
+            if (region.intersects(z[i] - half, z[i] + half)) {
                 out.add(i);
             }
         }
-    }
-
-    /**
-     * True when the rule holds for act(z) for some z in [lo, hi]. The activations used here are
-     * monotone except for a single minimum (GELU, SiLU), so checking both ends and that minimum
-     * when it lies inside suffices.
-     */
-    private boolean mayBeActive(int layer, Activation act, float lo, float hi) {
-        if (rule.isActive(layer, act.apply(lo)) || rule.isActive(layer, act.apply(hi))) {
-            return true;
-        }
-        float minimumAt = switch (act) {
-            case GELU, GELU_TANH -> -0.7518f;
-            case SILU -> -1.2785f;
-            case RELU -> Float.NaN;
-        };
-        return lo < minimumAt && minimumAt < hi && rule.isActive(layer, act.apply(minimumAt));
     }
 }
