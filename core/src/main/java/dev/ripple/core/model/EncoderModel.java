@@ -5,6 +5,7 @@ import dev.ripple.core.format.TensorView;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Function;
+import java.util.stream.IntStream;
 
 /**
  * The BERT-family encoder forward pass (post-layer-norm, as BERT and sentence-transformers'
@@ -20,6 +21,8 @@ import java.util.function.Function;
  * <p>Thread-safe: weights are read-only and each call allocates its own activations.
  */
 public final class EncoderModel {
+    /** From this many tokens on, attention heads are computed in parallel. */
+    private static final int PARALLEL_ATTENTION_TOKENS = 8;
     private final BertConfig config;
     private final float[] word;
     private final float[] position;
@@ -168,9 +171,11 @@ public final class EncoderModel {
         float[][] v = w.v().apply(x);
         float scale = (float) (1.0 / Math.sqrt(dh));
         float[][] context = new float[n][h];
-        float[] scores = new float[n];
-        for (int head = 0; head < heads; head++) {
+        // Heads write disjoint column ranges of context, so they run in parallel for long sequences.
+        IntStream range = IntStream.range(0, heads);
+        (n >= PARALLEL_ATTENTION_TOKENS ? range.parallel() : range).forEach(head -> {
             int off = head * dh;
+            float[] scores = new float[n];
             for (int i = 0; i < n; i++) {
                 float max = Float.NEGATIVE_INFINITY;
                 for (int j = 0; j < n; j++) {
@@ -194,7 +199,7 @@ public final class EncoderModel {
                     }
                 }
             }
-        }
+        });
         return w.o().apply(context);
     }
 
