@@ -12,6 +12,12 @@ import org.eclipse.collections.impl.list.mutable.primitive.IntArrayList;
  * Per-thread working memory of {@link FlashFfn}, grown on demand and reused, so a warm token
  * allocates almost nothing. Buffers come from an automatic arena: shared (the reader's worker
  * threads write into them), aligned for direct I/O, and freed by the GC with the thread.
+ *
+ * <p>One per thread for a whole model, shared by its layers: a thread runs one layer at a time and
+ * nothing in here outlives a {@code forward} call. (Per layer, the off-heap working memory was
+ * threads × layers × twice the largest read plan; with direct I/O and sparse reads, 4 KiB alignment
+ * makes a plan several times the bundle bytes, which the native-memory check in
+ * OffHeapMemoryTest measured at about 18 MiB per thread for a 4-layer model.)
  */
 final class Scratch {
     final IntArrayList predicted = new IntArrayList();
