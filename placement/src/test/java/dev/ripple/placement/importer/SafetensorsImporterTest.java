@@ -205,6 +205,19 @@ class SafetensorsImporterTest {
         assertTrue(e.getMessage().contains("gpt2"), e.getMessage());
     }
 
+    /**
+     * Found by SafetensorsImporterFuzzTest: config.json starting 00 00 00 7B makes Jackson read it
+     * as UTF-32; a bad character then came out as CharConversionException, an IOException that is
+     * not a JacksonException, and escaped untyped.
+     */
+    @Test
+    void configThatIsNotValidTextIsAFormatError() throws Exception {
+        opt(1).write(dir.resolve("model.safetensors"), "F32");
+        Files.write(dir.resolve("config.json"), new byte[] {0, 0, 0, '{', 0x2e, 0x63, 0, 0});
+        ModelFormatException e = assertThrows(ModelFormatException.class, () -> SafetensorsImporter.importModel(dir, DType.F32));
+        assertTrue(e.getMessage().contains("config.json"), e.getMessage());
+    }
+
     private static byte[] withHeader(byte[] bytes, long oldLen, String json) {
         byte[] j = json.getBytes(java.nio.charset.StandardCharsets.UTF_8);
         ByteBuffer b = ByteBuffer.allocate((int) (bytes.length - oldLen + j.length)).order(ByteOrder.LITTLE_ENDIAN);
