@@ -57,7 +57,7 @@ class RippleFileFuzzTest {
     }
 
     @MethodSource("seeds")
-    @FuzzTest(maxDuration = "15s")
+    @FuzzTest(maxDuration = "10s")
     void openVerifyAndReadEverything(byte[] input) throws IOException {
         if (input.length == 0) {
             return;

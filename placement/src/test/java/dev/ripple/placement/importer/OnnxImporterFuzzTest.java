@@ -44,7 +44,7 @@ class OnnxImporterFuzzTest {
     }
 
     @MethodSource("seeds")
-    @FuzzTest(maxDuration = "15s")
+    @FuzzTest(maxDuration = "10s")
     void importArbitraryBytes(byte[] input) {
         if (input.length == 0) {
             return;

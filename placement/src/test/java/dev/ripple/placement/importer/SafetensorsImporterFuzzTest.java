@@ -53,7 +53,7 @@ class SafetensorsImporterFuzzTest {
     }
 
     @MethodSource("seeds")
-    @FuzzTest(maxDuration = "15s")
+    @FuzzTest(maxDuration = "10s")
     void importArbitraryCheckpoint(byte[] input) {
         if (input.length < 2) {
             return;

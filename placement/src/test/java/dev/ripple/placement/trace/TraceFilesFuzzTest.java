@@ -38,7 +38,7 @@ class TraceFilesFuzzTest {
     }
 
     @MethodSource("seeds")
-    @FuzzTest(maxDuration = "15s")
+    @FuzzTest(maxDuration = "10s")
     void readArbitraryBytes(byte[] input) {
         Path p = FuzzScratch.write("fuzz.rtrace", input);
         try {
