@@ -257,6 +257,11 @@ public final class RippleFile implements AutoCloseable {
     }
 
     private static void checkShape(Path path, SectionEntry e) throws RippleFormatException {
+        if (e.kind() == SectionKind.TENSOR && !e.dtype().isFloat()) {
+            // resident tensors are read as floats (TensorView.toFloatArray); the writer never stores others
+            throw new RippleFormatException(path, "section " + e.describe(), Problem.INCONSISTENT, "a tensor section holds "
+                    + e.dtype().label() + "; tensors hold f32, f16 or bf16");
+        }
         if (e.dtype() == DType.BYTES) {
             return;
         }

@@ -31,10 +31,13 @@ public final class FlashFfn {
     private final SparseFfnExecutor executor;
     private final RuntimeStats stats;
     private final Consumer<TokenStats> listener;
-    private final ThreadLocal<Scratch> scratch = ThreadLocal.withInitial(Scratch::new);
+    /** Shared by all layers of a model: see {@link Scratch}. */
+    private final ThreadLocal<Scratch> scratch;
 
     FlashFfn(FfnLayerSection layer, ActivationPredictor predictor, BundleCache cache, ReadPlanner planner,
-             ExtentReader reader, SparseFfnExecutor executor, RuntimeStats stats, Consumer<TokenStats> listener) {
+             ExtentReader reader, SparseFfnExecutor executor, RuntimeStats stats, Consumer<TokenStats> listener,
+             ThreadLocal<Scratch> scratch) {
+        this.scratch = scratch;
         this.layer = layer;
         this.neuronToSlot = layer.neuronToSlot();
         this.predictor = predictor;

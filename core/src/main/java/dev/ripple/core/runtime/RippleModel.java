@@ -59,6 +59,7 @@ public final class RippleModel implements FeedForward, AutoCloseable {
         this.cache = cache;
         this.predictor = predictor;
         ReadPlanner planner = plannerFor(options, reader.fileSize());
+        ThreadLocal<Scratch> scratch = ThreadLocal.withInitial(Scratch::new);   // one per thread, shared by the layers
         List<FlashFfn> ls = new ArrayList<>();
         for (FfnLayerSection l : file.layers()) {
             float[] bias = tensor(file, l.downBiasTensor());
@@ -77,7 +78,7 @@ public final class RippleModel implements FeedForward, AutoCloseable {
             } else {
                 executor = new SparseFfnExecutor(l.spec(), bias);
             }
-            ls.add(new FlashFfn(l, predictor, cache, planner, reader, executor, stats, listener));
+            ls.add(new FlashFfn(l, predictor, cache, planner, reader, executor, stats, listener, scratch));
         }
         this.layers = List.copyOf(ls);
     }

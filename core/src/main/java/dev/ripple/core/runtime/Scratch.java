@@ -17,6 +17,12 @@ import org.eclipse.collections.impl.list.mutable.primitive.IntArrayList;
  * <p>One call works in three steps: each token's predicted slots ({@link #tokenSet}), their
  * ascending union in {@link #slots} ({@link #union}), where each union bundle now is
  * ({@link #located}), and finally one token's {@link BundleRefs} ({@link #refsOf}).
+ *
+ * <p>One per thread for a whole model, shared by its layers: a thread runs one layer at a time and
+ * nothing in here outlives a {@code forward} call. (Per layer, the off-heap working memory was
+ * threads × layers × twice the largest read plan; with direct I/O and sparse reads, 4 KiB alignment
+ * makes a plan several times the bundle bytes, which the native-memory check in
+ * OffHeapMemoryTest measured at about 18 MiB per thread for a 4-layer model.)
  */
 final class Scratch {
     final BundleRefs refs = new BundleRefs();

@@ -170,6 +170,47 @@ class RippleFileCorruptionTest {
         assertTrue(e.getMessage().contains("metadata"), e.getMessage());
     }
 
+    /**
+     * Found by RippleFileFuzzTest: a tensor section whose dtype code says i32 or bytes passed the
+     * checks at open, and reading it as floats threw IllegalStateException. Now refused at open.
+     */
+    @Test
+    void tensorSectionThatDoesNotHoldFloatsIsInconsistent() throws IOException {
+        SectionEntry norm = sections.stream().filter(s -> s.name().equals("norm.weight")).findFirst().orElseThrow();
+        assertEquals(DType.F16, norm.dtype());
+        for (DType wrong : new DType[] {DType.BYTES, DType.I32}) {
+            byte[] b = bytes.clone();
+            java.nio.ByteBuffer buf = java.nio.ByteBuffer.wrap(b).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+            int entry = directoryEntryOf(buf, "norm.weight");
+            b[entry + 2] = (byte) wrong.code();   // entry: kind, dtype, ..., as Reseal walks it
+            if (wrong == DType.I32) {
+                buf.putLong(entry + 24, norm.shape()[0] / 2);   // keep the byte count consistent: 4-byte elements
+            }
+            RippleFormatException e = openAndVerifyFails(Reseal.reseal(b));
+            assertEquals(Problem.INCONSISTENT, e.problem(), e.getMessage());
+            assertTrue(e.getMessage().contains("norm.weight") && e.getMessage().contains("tensor"), e.getMessage());
+        }
+    }
+
+    /** Offset of the directory entry of section {@code name} (layout as in {@link Reseal}). */
+    private static int directoryEntryOf(java.nio.ByteBuffer b, String name) {
+        int footer = b.capacity() - RippleFormat.FOOTER_BYTES;
+        int p = (int) b.getLong(footer) + 4;
+        int count = b.getInt(p - 4);
+        for (int i = 0; i < count; i++) {
+            int rank = Byte.toUnsignedInt(b.get(p + 3));
+            int nameAt = p + 24 + 8 * rank;
+            int nameLength = Short.toUnsignedInt(b.getShort(nameAt));
+            byte[] n = new byte[nameLength];
+            b.get(nameAt + 2, n);
+            if (new String(n, StandardCharsets.UTF_8).equals(name)) {
+                return p;
+            }
+            p = nameAt + 2 + nameLength;
+        }
+        throw new AssertionError("no section " + name);
+    }
+
     private byte[] replaceInMetadata(String from, String to) {
         if (from.length() != to.length()) {
             fail("patches must keep the length");

@@ -82,15 +82,20 @@ final class HfCheckpoint {
         if (size > MAX_JSON) {
             throw new ModelFormatException(file, "file", size + " bytes is too large for a JSON config (limit " + MAX_JSON + ")");
         }
+        byte[] bytes = Files.readAllBytes(file);   // an I/O error here is an I/O error, not a format problem
+        JsonNode n;
         try {
-            JsonNode n = JSON.readTree(Files.readAllBytes(file));
-            if (n == null || !n.isObject()) {
-                throw new ModelFormatException(file, "json", "is not a JSON object");
-            }
-            return (ObjectNode) n;
+            n = JSON.readTree(bytes);
         } catch (com.fasterxml.jackson.core.JacksonException e) {
             throw new ModelFormatException(file, "json", "does not parse: " + e.getOriginalMessage(), e);
+        } catch (java.io.CharConversionException e) {
+            // Jackson guesses UTF-16/32 from the first bytes and reports bad characters this way, not as a JacksonException
+            throw new ModelFormatException(file, "json", "is not valid text: " + e.getMessage(), e);
         }
+        if (n == null || !n.isObject()) {
+            throw new ModelFormatException(file, "json", "is not a JSON object");
+        }
+        return (ObjectNode) n;
     }
 
     boolean has(String name) {

@@ -243,10 +243,18 @@ public final class TraceFiles {
         }
     }
 
+    /**
+     * Decodes one stored bitmap and checks it the way the rest of the code will use it. Roaring's
+     * decoder trusts the container headers, so a damaged header can yield a bitmap that is not
+     * empty but has no first element (a run container with zero runs), or whose cardinality
+     * disagrees with its contents; listing the values once, inside the guard, catches all of these.
+     */
     private static RoaringBitmap bitmap(Path file, String where, byte[] buf, int n, int neurons) throws TraceFormatException {
         RoaringBitmap b = new RoaringBitmap();
+        int[] values;
         try {
             b.deserialize(ByteBuffer.wrap(buf, 0, n).slice().order(ByteOrder.LITTLE_ENDIAN));
+            values = b.toArray();
         } catch (IOException | RuntimeException e) {
             throw new TraceFormatException(file, where, Problem.INCONSISTENT, "bitmap of " + n + " bytes does not decode: " + e, e);
         }
@@ -254,9 +262,19 @@ public final class TraceFiles {
             throw new TraceFormatException(file, where, Problem.INCONSISTENT, "bitmap decodes to " + b.serializedSizeInBytes()
                     + " bytes, " + n + " stored");
         }
-        if (!b.isEmpty() && (b.first() < 0 || b.last() >= neurons)) {
-            throw new TraceFormatException(file, where, Problem.INCONSISTENT, "neuron " + Integer.toUnsignedString(b.last())
-                    + " outside 0.." + (neurons - 1));
+        if (values.length != b.getLongCardinality() || (values.length == 0 && !b.isEmpty())) {
+            throw new TraceFormatException(file, where, Problem.INCONSISTENT, "bitmap headers declare "
+                    + b.getLongCardinality() + " neurons but its containers hold " + values.length);
+        }
+        for (int i = 0; i < values.length; i++) {
+            if (values[i] < 0 || values[i] >= neurons) {
+                throw new TraceFormatException(file, where, Problem.INCONSISTENT, "neuron "
+                        + Integer.toUnsignedString(values[i]) + " outside 0.." + (neurons - 1));
+            }
+            if (i > 0 && values[i] <= values[i - 1]) {
+                throw new TraceFormatException(file, where, Problem.INCONSISTENT, "bitmap lists neuron " + values[i]
+                        + " after " + values[i - 1] + ": its containers are not in order");
+            }
         }
         return b;
     }

@@ -36,10 +36,50 @@ class GeneratedBertTest {
 
     @Test
     void residentRolesAreFoundByStructure() throws Exception {
+        Map<String, float[]> weights = new HashMap<>();
+        Path file = dir.resolve("bert.onnx");
+        Files.write(file, bertBytes(weights));
+
+        ImportedModel m = OnnxImporter.importModel(file, DType.F32);
+        ObjectNode a = m.architecture();
+        assertEquals(H, a.get("numHeads").asInt());
+        assertEquals(VOCAB, a.get("vocabSize").asInt());
+        assertEquals(32, a.get("maxPositions").asInt());
+        assertEquals(1e-6, a.get("layerNormEps").asDouble(), 1e-12);
+        assertArrayEquals(weights.get("word"), m.tensor("embeddings.word").values());
+        assertArrayEquals(weights.get("pos"), m.tensor("embeddings.position").values());
+        assertArrayEquals(weights.get("type"), m.tensor("embeddings.token_type").values());
+        assertArrayEquals(weights.get("embln.g"), m.tensor("embeddings.norm.weight").values());
+        for (int l = 0; l < LAYERS; l++) {
+            String p = "l" + l + ".";
+            for (String role : List.of("query", "key", "value")) {
+                assertArrayEquals(GeneratedFfnModel.transpose(weights.get("onnx::MatMul_" + p + role), D, D),
+                        m.tensor("layers." + l + ".attention." + role + ".weight").values(), p + role);
+                assertArrayEquals(weights.get(p + role + ".b"), m.tensor("layers." + l + ".attention." + role + ".bias").values());
+            }
+            assertArrayEquals(GeneratedFfnModel.transpose(weights.get("onnx::MatMul_" + p + "out"), D, D),
+                    m.tensor("layers." + l + ".attention.output.weight").values());
+            assertArrayEquals(weights.get(p + "ln1.b"), m.tensor("layers." + l + ".attention.norm.bias").values());
+            assertArrayEquals(weights.get(p + "ln2.g"), m.tensor("layers." + l + ".output.norm.weight").values());
+            assertArrayEquals(weights.get(p + "down.b"), m.layers().get(l).downBias());
+        }
+
+        try (OnnxProfiler profiler = OnnxProfiler.open(file, null, ProfileOptions.defaults().withThreads(1))) {
+            EncodedPassage passage = new EncodedPassage(new long[] {1, 5, 7, 2}, new long[] {1, 1, 1, 1}, new long[4]);
+            ProfileResult r = profiler.profileEncoded(List.of(passage, passage), "generated", ProfileProgress.NONE);
+            assertEquals(8, r.tokens());
+            assertEquals(r.trace().active(1, 0), r.trace().active(1, 4), "same passage, same active sets");
+        }
+    }
+
+    /**
+     * A small BERT encoder exported the way PyTorch does it (also a seed of the ONNX fuzz test);
+     * fills {@code weights} with the generated initializers by name.
+     */
+    static byte[] bertBytes(Map<String, float[]> weights) {
         Random rnd = new Random(99);
         OnnxTestWriter w = new OnnxTestWriter(17);
         w.input("input_ids", 7, "batch", "seq").input("token_type_ids", 7, "batch", "seq").input("position_ids", 7, "batch", "seq");
-        Map<String, float[]> weights = new HashMap<>();
         String word = init(w, weights, "word", new long[] {VOCAB, D}, rnd);
         String type = init(w, weights, "type", new long[] {2, D}, rnd);
         String pos = init(w, weights, "pos", new long[] {32, D}, rnd);
@@ -75,39 +115,7 @@ class GeneratedBertTest {
             x = layerNorm(w, weights, p + "ln2", w.node("Add", down, h), rnd);
         }
         w.output(x);
-        Path file = dir.resolve("bert.onnx");
-        Files.write(file, w.build());
-
-        ImportedModel m = OnnxImporter.importModel(file, DType.F32);
-        ObjectNode a = m.architecture();
-        assertEquals(H, a.get("numHeads").asInt());
-        assertEquals(VOCAB, a.get("vocabSize").asInt());
-        assertEquals(32, a.get("maxPositions").asInt());
-        assertEquals(1e-6, a.get("layerNormEps").asDouble(), 1e-12);
-        assertArrayEquals(weights.get("word"), m.tensor("embeddings.word").values());
-        assertArrayEquals(weights.get("pos"), m.tensor("embeddings.position").values());
-        assertArrayEquals(weights.get("type"), m.tensor("embeddings.token_type").values());
-        assertArrayEquals(weights.get("embln.g"), m.tensor("embeddings.norm.weight").values());
-        for (int l = 0; l < LAYERS; l++) {
-            String p = "l" + l + ".";
-            for (String role : List.of("query", "key", "value")) {
-                assertArrayEquals(GeneratedFfnModel.transpose(weights.get("onnx::MatMul_" + p + role), D, D),
-                        m.tensor("layers." + l + ".attention." + role + ".weight").values(), p + role);
-                assertArrayEquals(weights.get(p + role + ".b"), m.tensor("layers." + l + ".attention." + role + ".bias").values());
-            }
-            assertArrayEquals(GeneratedFfnModel.transpose(weights.get("onnx::MatMul_" + p + "out"), D, D),
-                    m.tensor("layers." + l + ".attention.output.weight").values());
-            assertArrayEquals(weights.get(p + "ln1.b"), m.tensor("layers." + l + ".attention.norm.bias").values());
-            assertArrayEquals(weights.get(p + "ln2.g"), m.tensor("layers." + l + ".output.norm.weight").values());
-            assertArrayEquals(weights.get(p + "down.b"), m.layers().get(l).downBias());
-        }
-
-        try (OnnxProfiler profiler = OnnxProfiler.open(file, null, ProfileOptions.defaults().withThreads(1))) {
-            EncodedPassage passage = new EncodedPassage(new long[] {1, 5, 7, 2}, new long[] {1, 1, 1, 1}, new long[4]);
-            ProfileResult r = profiler.profileEncoded(List.of(passage, passage), "generated", ProfileProgress.NONE);
-            assertEquals(8, r.tokens());
-            assertEquals(r.trace().active(1, 0), r.trace().active(1, 4), "same passage, same active sets");
-        }
+        return w.build();
     }
 
     private static String init(OnnxTestWriter w, Map<String, float[]> weights, String name, long[] dims, Random rnd) {

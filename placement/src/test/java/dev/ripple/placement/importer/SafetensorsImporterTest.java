@@ -85,13 +85,17 @@ class SafetensorsImporterTest {
     }
 
     void config(Path d, boolean opt) throws Exception {
-        String json = opt
+        Files.writeString(d.resolve("config.json"), configJson(opt));
+    }
+
+    /** The config.json of the generated OPT or Llama checkpoint. */
+    static String configJson(boolean opt) {
+        return opt
                 ? "{\"model_type\":\"opt\",\"num_hidden_layers\":2,\"hidden_size\":8,\"ffn_dim\":24,\"num_attention_heads\":2,"
                 + "\"vocab_size\":10,\"max_position_embeddings\":18,\"activation_function\":\"relu\",\"do_layer_norm_before\":true}"
                 : "{\"model_type\":\"llama\",\"num_hidden_layers\":2,\"hidden_size\":8,\"intermediate_size\":24,"
                 + "\"num_attention_heads\":2,\"num_key_value_heads\":1,\"vocab_size\":10,\"hidden_act\":\"silu\","
                 + "\"rms_norm_eps\":1e-6,\"rope_theta\":10000.0,\"tie_word_embeddings\":false}";
-        Files.writeString(d.resolve("config.json"), json);
     }
 
     @ParameterizedTest
@@ -199,6 +203,19 @@ class SafetensorsImporterTest {
         UnsupportedModelException e = assertThrows(UnsupportedModelException.class,
                 () -> SafetensorsImporter.importModel(dir, DType.F32));
         assertTrue(e.getMessage().contains("gpt2"), e.getMessage());
+    }
+
+    /**
+     * Found by SafetensorsImporterFuzzTest: config.json starting 00 00 00 7B makes Jackson read it
+     * as UTF-32; a bad character then came out as CharConversionException, an IOException that is
+     * not a JacksonException, and escaped untyped.
+     */
+    @Test
+    void configThatIsNotValidTextIsAFormatError() throws Exception {
+        opt(1).write(dir.resolve("model.safetensors"), "F32");
+        Files.write(dir.resolve("config.json"), new byte[] {0, 0, 0, '{', 0x2e, 0x63, 0, 0});
+        ModelFormatException e = assertThrows(ModelFormatException.class, () -> SafetensorsImporter.importModel(dir, DType.F32));
+        assertTrue(e.getMessage().contains("config.json"), e.getMessage());
     }
 
     private static byte[] withHeader(byte[] bytes, long oldLen, String json) {

@@ -172,6 +172,62 @@ class TraceFilesTest {
         assertEquals(Problem.TRUNCATED, readProblem(hugeTokens));
     }
 
+    /**
+     * Found by the fuzzer (TraceFilesFuzzTest): a run container whose header says it holds zero
+     * runs decodes to a bitmap that is not empty yet has no first neuron, which escaped as
+     * NoSuchElementException. Built here on a correctly checksummed file, so only the decoder
+     * checks can catch it.
+     */
+    @Test
+    void bitmapWithAnEmptyRunContainerIsInconsistent() throws Exception {
+        byte[] emptyRun = {0x3B, 0x30, 0, 0, 1, 0, 0, 0, 0, 0, 0};   // run cookie, 1 container, key 0, 0 runs
+        TraceFormatException e = readFailure(traceWithOneBitmap(emptyRun));
+        assertEquals(Problem.INCONSISTENT, e.problem());
+        assertTrue(e.getMessage().contains("layer 0 token 0"), e.getMessage());
+    }
+
+    /** Two runs that overlap decode without error but list neurons out of order. */
+    @Test
+    void bitmapWithOverlappingRunsIsInconsistent() throws Exception {
+        byte[] overlapping = {0x3B, 0x30, 0, 0, 1, 0, 0, 5, 0, 2, 0, 0, 0, 3, 0, 1, 0, 2, 0};   // runs [0,3] and [1,3]
+        TraceFormatException e = readFailure(traceWithOneBitmap(overlapping));
+        assertEquals(Problem.INCONSISTENT, e.problem());
+    }
+
+    @Test
+    void wellFormedRunContainerStillReads() throws Exception {
+        byte[] run = {0x3B, 0x30, 0, 0, 1, 0, 0, 3, 0, 1, 0, 2, 0, 3, 0};   // one run [2,5]
+        Path f = dir.resolve("ok.rtrace");
+        Files.write(f, traceWithOneBitmap(run));
+        assertEquals(RoaringBitmap.bitmapOf(2, 3, 4, 5), TraceFiles.read(f).active(0, 0));
+    }
+
+    /** A valid, checksummed one-layer, one-token trace whose only bitmap is {@code bitmap} as stored. */
+    private byte[] traceWithOneBitmap(byte[] bitmap) throws Exception {
+        ActivationTrace t = new ActivationTrace(new TraceInfo("m", "c", "act > 0", 1), new int[] {8});
+        RoaringBitmap placeholder = RoaringBitmap.bitmapOf(7);
+        t.add(0, placeholder);
+        Path file = dir.resolve("one.rtrace");
+        TraceFiles.write(file, t);
+        byte[] good = Files.readAllBytes(file);
+        int stored = placeholder.serializedSizeInBytes();
+        int at = good.length - TraceFiles.FOOTER_BYTES - stored;   // the only bitmap ends the body
+        ByteBuffer out = ByteBuffer.allocate(at - 4 + 4 + bitmap.length + TraceFiles.FOOTER_BYTES).order(ByteOrder.LITTLE_ENDIAN);
+        out.put(good, 0, at - 4).putInt(bitmap.length).put(bitmap);
+        int content = out.position();
+        out.putLong(content).put(TraceFiles.FOOTER_MAGIC);
+        java.util.zip.CRC32C crc = new java.util.zip.CRC32C();
+        crc.update(out.array(), 0, out.position());
+        out.putInt((int) crc.getValue());
+        return out.array();
+    }
+
+    private TraceFormatException readFailure(byte[] bytes) throws Exception {
+        Path f = dir.resolve("p.rtrace");
+        Files.write(f, bytes);
+        return assertThrows(TraceFormatException.class, () -> TraceFiles.read(f));
+    }
+
     private Problem readProblem(byte[] bytes) throws Exception {
         Path f = dir.resolve("p.rtrace");
         Files.write(f, bytes);

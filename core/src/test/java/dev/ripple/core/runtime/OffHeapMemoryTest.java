@@ -1,0 +1,93 @@
+package dev.ripple.core.runtime;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.ripple.core.ffn.Activation;
+import dev.ripple.core.format.DType;
+import dev.ripple.core.format.RippleFileWriter;
+import dev.ripple.core.testing.RandomModels;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Off-heap memory measured by the JVM's native memory tracking, not by the cache's accounting:
+ * two child JVMs ({@link NativeMemoryProbe}) run the same tokens, on {@value #THREADS} threads,
+ * through a model with 16 MiB of FFN bundles, one without a cache and one with a budget
+ * B = 6 MiB, and report the growth of NMT's "Other" category (where FFM arenas and direct buffers
+ * are counted) while the model is still open and its threads alive.
+ *
+ * <ul>
+ *   <li>with the cache, growth ≤ B + resident tensors + slack, the slack being the runtime's
+ *       per-thread working memory (hit and read buffers, each at most twice the largest token-layer
+ *       need), stated as {@value #WORKING_BYTES_PER_THREAD} bytes per thread; measured: about
+ *       4.5 MiB per thread without a cache and 6 MiB with one;</li>
+ *   <li>without the cache, growth ≤ the same per-thread allowance: working memory grows with
+ *       threads, not with threads × layers (it did, 18 MiB per thread here, before the layers of a
+ *       model shared one scratch per thread);</li>
+ *   <li>the difference between the two runs is at least B / 2, so the check really sees the
+ *       cache's memory and is not vacuous.</li>
+ * </ul>
+ * The measured values are printed to the test output.
+ */
+class OffHeapMemoryTest {
+    static final long BUDGET = 6L << 20;
+    static final long WORKING_BYTES_PER_THREAD = 8L << 20;
+    static final int THREADS = 2;
+    static final int TOKENS = 200;
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void offHeapGrowthStaysWithinBudgetPlusResidentPlusSlack() throws Exception {
+        Path model = dir.resolve("m.ripple");
+        // 4 layers × 4096 neurons × (256 up + 256 down) f16 ≈ 16 MiB of bundles, far more than B.
+        RippleFileWriter.write(model, RandomModels.model(5, 4, 256, 4096, Activation.RELU, false, DType.F16));
+        long[] none = probe(model, "none", 0);
+        long[] cached = probe(model, "lru", BUDGET);
+        long growthNone = none[1] - none[0];
+        long growth = cached[1] - cached[0];
+        long resident = cached[3];
+        long slack = THREADS * WORKING_BYTES_PER_THREAD;
+        System.out.printf("NMT Other growth: %d B without cache, %d B with a %d B budget (cache allocated %d B); "
+                + "resident tensors %d B; limit %d B%n", growthNone, growth, BUDGET, cached[2], resident,
+                BUDGET + resident + slack);
+        assertEquals(0, none[2], "no cache, nothing allocated by it");
+        assertTrue(cached[2] <= BUDGET, "the cache's own accounting: " + cached[2]);
+        assertTrue(growth <= BUDGET + resident + slack, "off-heap growth " + growth + " B exceeds budget " + BUDGET
+                + " + resident " + resident + " + working memory " + slack);
+        assertTrue(growthNone <= slack, "working memory without a cache " + growthNone + " B exceeds " + slack
+                + " B for " + THREADS + " threads");
+        assertTrue(growth - growthNone >= BUDGET / 2, "NMT saw the cache fill: " + (growth - growthNone) + " B of " + BUDGET);
+    }
+
+    /** Runs {@link NativeMemoryProbe} in a child JVM with NMT on; returns its four numbers. */
+    private static long[] probe(Path model, String policy, long budget) throws IOException, InterruptedException {
+        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-XX:NativeMemoryTracking=summary", "-Xmx512m", "--add-modules", "jdk.incubator.vector",
+                "--enable-native-access=ALL-UNNAMED", "-cp", System.getProperty("java.class.path"),
+                NativeMemoryProbe.class.getName(), model.toString(), policy, Long.toString(budget),
+                Integer.toString(THREADS), Integer.toString(TOKENS)));
+        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        if (!p.waitFor(120, TimeUnit.SECONDS)) {
+            p.destroyForcibly();
+            throw new AssertionError("probe did not finish in 120 s");
+        }
+        assertEquals(0, p.exitValue(), out);
+        String[] lines = out.strip().split("\n");
+        String[] f = lines[lines.length - 1].trim().split(" ");
+        long[] v = new long[4];
+        for (int i = 0; i < 4; i++) {
+            v[i] = Long.parseLong(f[i]);
+        }
+        return v;
+    }
+}
