@@ -207,15 +207,22 @@ final class BenchCommand implements Callable<Integer> {
         }
 
         TracePredictor sets = IoReplay.predictor(heldTrace);
-        List<StrategyRun> runs = new ArrayList<>();
+        // Decode-like: the strategies interleaved token by token, so they meet the same device conditions.
+        List<IoReplay.Setup> decodeSetups = new ArrayList<>();
         for (Strategy s : STRATEGIES) {
             Path file = files.get(s.placement());
-            RuntimeOptions options = options(s, cacheFraction, profile, readerKind);
-            IoReplay decode;
             evictIfCached(file, readerKind);
-            try (CliProgress bar = CliProgress.start(s.name() + " decode", replayed, quiet)) {
-                decode = IoReplay.run(s.name(), file, options, sets, replayed, projections, bar::stepTo, null);
-            }
+            decodeSetups.add(new IoReplay.Setup(s.name(), file, options(s, cacheFraction, profile, readerKind)));
+        }
+        List<IoReplay> decoded;
+        try (CliProgress bar = CliProgress.start("decode, all strategies", replayed, quiet)) {
+            decoded = IoReplay.interleaved(decodeSetups, sets, replayed, projections, bar::stepTo, null);
+        }
+        List<StrategyRun> runs = new ArrayList<>();
+        for (int i = 0; i < STRATEGIES.size(); i++) {
+            Strategy s = STRATEGIES.get(i);
+            Path file = files.get(s.placement());
+            RuntimeOptions options = options(s, cacheFraction, profile, readerKind);
             evictIfCached(file, readerKind);
             PrefillReplay prefill;
             try (CliProgress bar = CliProgress.start(s.name() + " prefill", passages.size(), quiet)) {
@@ -223,18 +230,22 @@ final class BenchCommand implements Callable<Integer> {
             }
             evictIfCached(file, readerKind);
             FidelityRun forward = forward(s.name(), file, options, sets, heldTrace, passages, ort.embeddings());
-            runs.add(new StrategyRun(s.name(), s.placement(), s.cache(), s.collapse(), decode, prefill, forward));
+            runs.add(new StrategyRun(s.name(), s.placement(), s.cache(), s.collapse(), decoded.get(i), prefill, forward));
         }
 
         List<BudgetPoint> sweep = new ArrayList<>();
         int sweepReplayed = Math.min(sweepTokens, heldTokens);
         for (double budget : sweepBudgets) {
+            List<IoReplay.Setup> setups = new ArrayList<>();
             for (Strategy s : STRATEGIES) {
                 Path file = files.get(s.placement());
                 evictIfCached(file, readerKind);
-                try (CliProgress bar = CliProgress.start(s.name() + " @" + Math.round(100 * budget) + "%", sweepReplayed, quiet)) {
-                    sweep.add(new BudgetPoint(s.name(), budget, IoReplay.run(s.name(), file,
-                            options(s, budget, profile, readerKind), sets, sweepReplayed, bar::stepTo)));
+                setups.add(new IoReplay.Setup(s.name(), file, options(s, budget, profile, readerKind)));
+            }
+            try (CliProgress bar = CliProgress.start("cache " + Math.round(100 * budget) + "%", sweepReplayed, quiet)) {
+                List<IoReplay> point = IoReplay.interleaved(setups, sets, sweepReplayed, List.of(), bar::stepTo, null);
+                for (IoReplay r : point) {
+                    sweep.add(new BudgetPoint(r.name(), budget, r));
                 }
             }
         }
@@ -242,12 +253,14 @@ final class BenchCommand implements Callable<Integer> {
         List<IoReplay> policies = new ArrayList<>();
         if (comparePolicies) {
             Path file = files.get("ripple+");
+            evictIfCached(file, readerKind);
+            List<IoReplay.Setup> setups = new ArrayList<>();
             for (String policy : CachePolicies.names()) {
-                evictIfCached(file, readerKind);
-                RuntimeOptions options = options(new Strategy(policy, "ripple+", policy, true), cacheFraction, profile, readerKind);
-                try (CliProgress bar = CliProgress.start("ripple+ / " + policy, replayed, quiet)) {
-                    policies.add(IoReplay.run(policy, file, options, sets, replayed, bar::stepTo));
-                }
+                setups.add(new IoReplay.Setup(policy, file,
+                        options(new Strategy(policy, "ripple+", policy, true), cacheFraction, profile, readerKind)));
+            }
+            try (CliProgress bar = CliProgress.start("ripple+ under every policy", replayed, quiet)) {
+                policies.addAll(IoReplay.interleaved(setups, sets, replayed, List.of(), bar::stepTo, null));
             }
         }
 

@@ -59,7 +59,8 @@ public record BenchReport(String model, String corpus, String rule, String reade
                 + "4 KiB random qd1 %.0f IOPS%n", reader, reader.equals("direct") ? " (O_DIRECT, page cache bypassed)"
                         : " (file evicted from the page cache before every pass)", queueDepth, 100 * cacheFraction,
                 device.name(), device.sequentialMiBps(), device.random4kQd1Iops());
-        o.printf("%nDecode-like: %d tokens one at a time, true active sets (I/O only)%n", decodeTokens);
+        o.printf("%nDecode-like: %d tokens one at a time, true active sets (I/O only); strategies interleaved token by "
+                + "token so that all meet the same device conditions%n", decodeTokens);
         o.printf("%-15s %-9s %-7s %9s %8s %8s %8s %8s %9s %6s %8s %7s %6s", "strategy", "placement", "cache", "io ms/tok",
                 "p50", "p90", "p99", "ops/tok", "KiB/tok", "read", "MiB/s", "of seq", "hits");
         for (DeviceProfile p : projections) {
@@ -113,7 +114,8 @@ public record BenchReport(String model, String corpus, String rule, String reade
             }
         }
         if (!sweep.isEmpty()) {
-            o.printf("%nI/O ms per token against the cache budget (decode-like, %d tokens):%n%-15s", sweepTokens, "strategy");
+            o.printf("%nI/O ms per token against the cache budget (decode-like, %d tokens, strategies interleaved per "
+                    + "budget):%n%-15s", sweepTokens, "strategy");
             List<Double> budgets = sweep.stream().map(BudgetPoint::cacheFraction).distinct().toList();
             budgets.forEach(b -> o.printf(" %8.0f%%", 100 * b));
             o.println();

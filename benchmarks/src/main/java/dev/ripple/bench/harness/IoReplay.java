@@ -71,44 +71,113 @@ public record IoReplay(String name, Percentiles ioMsPerToken, double opsPerToken
     public static IoReplay run(String name, Path file, RuntimeOptions options, TracePredictor sets, int tokens,
                                List<DeviceProfile> projections, IntConsumer progress, Consumer<TokenStats> listener)
             throws IOException {
-        double[] perToken = new double[tokens];
-        double[] projected = new double[projections.size()];
-        long ops = 0;
-        long bytes = 0;
-        long needed = 0;
-        long hits = 0;
-        long predicted = 0;
-        long ioNanos = 0;
-        try (RippleModel m = RippleModel.open(file, options, sets, listener)) {
-            int layers = m.layerCount();
-            float[][] x = new float[layers][];
-            float[][] out = new float[layers][];
-            long neurons = 0;
-            for (int l = 0; l < layers; l++) {
-                x[l] = new float[m.ffn(l).section().spec().dModel()];
-                out[l] = new float[x[l].length];
-                neurons += m.ffn(l).section().spec().dFfn();
+        return interleaved(List.of(new Setup(name, file, options)), sets, tokens, projections, progress, listener).getFirst();
+    }
+
+    /** One replay among several run together: a name, a file and how to read it. */
+    public record Setup(String name, Path file, RuntimeOptions options) {
+    }
+
+    /**
+     * Replays several setups on the same tokens, interleaved: token t goes through every setup
+     * (in an order rotated per token) before token t + 1. Each setup keeps its own model and cache,
+     * so results do not depend on each other, but all of them meet the same device conditions;
+     * run one after the other, they were minutes apart, and this VM's storage speed drifts by 2x
+     * or more over minutes (docs/PERFORMANCE.md).
+     */
+    public static List<IoReplay> interleaved(List<Setup> setups, TracePredictor sets, int tokens,
+                                             List<DeviceProfile> projections, IntConsumer progress,
+                                             Consumer<TokenStats> listener) throws IOException {
+        List<RippleModel> models = new ArrayList<>();
+        try {
+            List<Tally> tallies = new ArrayList<>();
+            for (Setup s : setups) {
+                RippleModel m = RippleModel.open(s.file(), s.options(), sets, listener);
+                models.add(m);
+                tallies.add(new Tally(m, tokens, projections, s.options().queueDepth()));
             }
+            int k = setups.size();
             for (int t = 0; t < tokens; t++) {
-                long tokenNanos = 0;
-                for (int l = 0; l < layers; l++) {
-                    TokenStats s = m.ffn(l).forward(t, x[l], out[l]);
-                    tokenNanos += s.ioNanos();
-                    ops += s.readOps();
-                    bytes += s.bytesRead();
-                    needed += s.bytesNeeded();
-                    hits += s.cacheHits();
-                    predicted += s.predicted();
-                    for (int p = 0; p < projected.length; p++) {
-                        projected[p] += projectMicros(projections.get(p), s.readOps(), s.bytesRead(), options.queueDepth());
-                    }
+                for (int i = 0; i < k; i++) {
+                    tallies.get((i + t) % k).token(t);
                 }
-                perToken[t] = tokenNanos / 1e6;
-                ioNanos += tokenNanos;
                 progress.accept(t + 1);
             }
-            long budget = m.cache().map(c -> c.budgetBytes()).orElse(0L);
-            long peak = m.cache().map(c -> c.stats().peakResidentBytes()).orElse(0L);
+            List<IoReplay> out = new ArrayList<>();
+            for (int i = 0; i < k; i++) {
+                out.add(tallies.get(i).result(setups.get(i).name(), projections));
+            }
+            return out;
+        } finally {
+            IOException failure = null;
+            for (RippleModel m : models) {
+                try {
+                    m.close();
+                } catch (IOException e) {
+                    failure = e;
+                }
+            }
+            if (failure != null) {
+                throw failure;
+            }
+        }
+    }
+
+    /** What one setup has cost so far. */
+    private static final class Tally {
+        private final RippleModel model;
+        private final double[] perToken;
+        private final double[] projected;
+        private final List<DeviceProfile> projections;
+        private final int queueDepth;
+        private final float[][] x;
+        private final float[][] out;
+        private long neurons;
+        private long ops;
+        private long bytes;
+        private long needed;
+        private long hits;
+        private long predicted;
+        private long ioNanos;
+
+        Tally(RippleModel model, int tokens, List<DeviceProfile> projections, int queueDepth) {
+            this.model = model;
+            this.perToken = new double[tokens];
+            this.projected = new double[projections.size()];
+            this.projections = projections;
+            this.queueDepth = queueDepth;
+            int layers = model.layerCount();
+            x = new float[layers][];
+            out = new float[layers][];
+            for (int l = 0; l < layers; l++) {
+                x[l] = new float[model.ffn(l).section().spec().dModel()];
+                out[l] = new float[x[l].length];
+                neurons += model.ffn(l).section().spec().dFfn();
+            }
+        }
+
+        void token(int t) {
+            long tokenNanos = 0;
+            for (int l = 0; l < x.length; l++) {
+                TokenStats s = model.ffn(l).forward(t, x[l], out[l]);
+                tokenNanos += s.ioNanos();
+                ops += s.readOps();
+                bytes += s.bytesRead();
+                needed += s.bytesNeeded();
+                hits += s.cacheHits();
+                predicted += s.predicted();
+                for (int p = 0; p < projected.length; p++) {
+                    projected[p] += projectMicros(projections.get(p), s.readOps(), s.bytesRead(), queueDepth);
+                }
+            }
+            perToken[t] = tokenNanos / 1e6;
+            ioNanos += tokenNanos;
+        }
+
+        IoReplay result(String name, List<DeviceProfile> projections) {
+            int tokens = perToken.length;
+            long budget = model.cache().map(c -> c.budgetBytes()).orElse(0L);
+            long peak = model.cache().map(c -> c.stats().peakResidentBytes()).orElse(0L);
             Map<String, Double> projectedMs = new LinkedHashMap<>();
             for (int p = 0; p < projected.length; p++) {
                 projectedMs.put(projections.get(p).name(), projected[p] / 1e3 / tokens);
