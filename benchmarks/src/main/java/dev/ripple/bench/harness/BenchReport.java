@@ -134,6 +134,11 @@ public record BenchReport(String model, String corpus, String rule, String reade
                 + "reaches %.0f%% of the sequential bandwidth%n", flash.ioMsPerToken().mean() / ripple.ioMsPerToken().mean(),
                 flash.opsPerToken() / ripple.opsPerToken(),
                 100 * strategy("ripple+").decode().effectiveMiBps() / device.sequentialMiBps());
+        if (strategies.stream().anyMatch(s -> s.decode().effectiveMiBps() > device.sequentialMiBps())) {
+            o.printf("note: a strategy read faster than the device's measured sequential bandwidth: the profile '%s' "
+                    + "understates this storage (a quick calibration is noisy; 'ripple calibrate --dir D --out P.json' "
+                    + "then '--device P.json' gives a steadier one)%n", device.name());
+        }
     }
 
     public ObjectNode toJson() {
