@@ -128,6 +128,10 @@ final class BenchCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
+    /** Placements already computed on the calibration trace (the demo's), so bench does not redo them. */
+    record Placements(ImportedModel model, Map<String, int[][]> orders) {
+    }
+
     /** One strategy: which placement file, which cache policy, whether reads are collapsed. */
     private record Strategy(String name, String placement, String cache, boolean collapse) {
     }
@@ -160,7 +164,7 @@ final class BenchCommand implements Callable<Integer> {
         ProfileResult calib = ProfileCommand.profile(onnx, tok, corpus.calibration(), corpus.name() + ", calibration",
                 activity, calibrationTokens, quiet);
         BenchReport report = measure(onnx, tok, model != null ? onnx.toString() : DefaultData.MODEL_NAME, corpus.name(),
-                calib, heldOutText);
+                calib, heldOutText, null);
         report.print(o);
         if (!noPlots) {
             List<Path> pngs = report.plots(work);
@@ -177,10 +181,12 @@ final class BenchCommand implements Callable<Integer> {
     /**
      * Everything after calibration profiling: held-out profile, device, files, ONNX Runtime
      * reference, the strategies, the sweep and the policy comparison. The demo calls it with its own
-     * calibration profile (options parsed by picocli so defaults apply).
+     * calibration profile and placements (options parsed by picocli so defaults apply).
+     *
+     * @param placed the model and its placements by algorithm name, or null to import and place here
      */
     BenchReport measure(Path onnx, Path tok, String modelName, String corpusName, ProfileResult calib,
-                        List<String> heldOutText) throws IOException {
+                        List<String> heldOutText, Placements placed) throws IOException {
         ReaderKind readerKind = readerKind();
         ActivityRule activity = ActivityRule.parse(rule);
         List<Double> sweepBudgets = parseBudgets(budgets);
@@ -193,7 +199,7 @@ final class BenchCommand implements Callable<Integer> {
         DeviceProfile profile = device != null ? DeviceProfile.read(device) : measureDevice();
         List<DeviceProfile> projections = List.of(UfsPresets.ufs31(), UfsPresets.ufs40());
 
-        Map<String, Path> files = writeFiles(onnx, calib, activity);
+        Map<String, Path> files = writeFiles(onnx, calib, activity, placed);
         List<EncodedPassage> passages = OrtReference.encode(tok, heldOutText);
         OrtReference ort;
         try (RippleModel pooler = RippleModel.open(files.get("ripple+"), RuntimeOptions.defaults().withPredictor("dense")
@@ -297,13 +303,14 @@ final class BenchCommand implements Callable<Integer> {
     }
 
     /** One .ripple file per placement algorithm, each with fill-in means and a low-rank predictor. */
-    private Map<String, Path> writeFiles(Path onnx, ProfileResult calib, ActivityRule activity) throws IOException {
-        ImportedModel imported = PlaceCommand.importModel(onnx, DType.F32);
-        var spec0 = imported.layers().getFirst().spec();
-        int rank = Math.min(spec0.dModel(), spec0.dFfn()) / 4;
+    private Map<String, Path> writeFiles(Path onnx, ProfileResult calib, ActivityRule activity, Placements placed)
+            throws IOException {
+        ImportedModel imported = placed != null ? placed.model() : PlaceCommand.importModel(onnx, DType.F32);
+        int rank = PlaceCommand.defaultRank(imported.layers().getFirst().spec());
         Map<String, Path> files = new LinkedHashMap<>();
         for (String placement : List.of("identity", "frequency", "ripple", "ripple+")) {
-            int[][] orders = PlaceCommand.place(imported, calib.trace(), null, PlacementAlgorithms.byName(placement), quiet).orders();
+            int[][] orders = placed != null && placed.orders().containsKey(placement) ? placed.orders().get(placement)
+                    : PlaceCommand.place(imported, calib.trace(), null, PlacementAlgorithms.byName(placement), quiet).orders();
             Path f = work.resolve("bench-" + placement.replace("+", "plus") + ".ripple");
             try (CliProgress bar = CliProgress.start("write " + placement, imported.layers().size(), quiet)) {
                 RippleFileWriter.write(f, new LayoutBuilder(imported, orders).rule(activity).corpus(calib.trace().info().corpus())

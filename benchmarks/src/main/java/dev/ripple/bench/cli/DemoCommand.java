@@ -115,19 +115,18 @@ final class DemoCommand implements Callable<Integer> {
         o.println("2. place (calibration split) and evaluate (held-out split)");
         ImportedModel imported = PlaceCommand.importModel(onnx, DType.F32);
         Map<String, PlacementEvaluation> evaluations = new LinkedHashMap<>();
-        int[][] chosen = null;
+        Map<String, int[][]> orders = new LinkedHashMap<>();
         for (String name : List.of("ripple+", "ripple", "frequency", "identity")) {
             PlaceCommand.Result r = PlaceCommand.place(imported, calib.trace(), held.trace(), PlacementAlgorithms.byName(name), quiet);
             evaluations.put(name, r.evaluation());
-            if (chosen == null) {
-                chosen = r.orders();
-            }
+            orders.put(name, r.orders());
         }
+        int[][] chosen = orders.get("ripple+");
         PlaceCommand.printComparison(o, evaluations);
         o.println();
 
         Path file = work.resolve("model.ripple");
-        int rank = Math.min(imported.layers().get(0).spec().dModel(), imported.layers().get(0).spec().dFfn()) / 4;
+        int rank = PlaceCommand.defaultRank(imported.layers().getFirst().spec());
         var stats = new com.fasterxml.jackson.databind.ObjectMapper().valueToTree(evaluations.get("ripple+").overall());
         long size = RippleFileWriter.write(file, new LayoutBuilder(imported, chosen).rule(activity)
                 .corpus(calib.trace().info().corpus()).placement("ripple+", (com.fasterxml.jackson.databind.node.ObjectNode) stats)
@@ -177,7 +176,7 @@ final class DemoCommand implements Callable<Integer> {
             }
             new CommandLine(bench).parseArgs(args.toArray(String[]::new));
             bench.measure(onnx, tok, model != null ? onnx.toString() : DefaultData.MODEL_NAME, corpus.name(), calib,
-                    heldOutText.subList(0, n)).print(o);
+                    heldOutText.subList(0, n), new BenchCommand.Placements(imported, orders)).print(o);
             o.println();
         }
         o.println("Next: './ripple tradeoff' for the sparsity-fidelity curve (rules, calibrated thresholds, predictor), "

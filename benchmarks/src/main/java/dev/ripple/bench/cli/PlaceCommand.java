@@ -106,8 +106,7 @@ final class PlaceCommand implements Callable<Integer> {
         Result r = place(imported, calibration, heldOut, alg, quiet);
         ObjectNode stats = r.evaluation == null ? JSON.createObjectNode() : JSON.valueToTree(r.evaluation.overall());
         stats.put("calibrationTokens", calibration.info().tokens());
-        int chosenRank = rank >= 0 ? rank : Math.max(1, Math.min(imported.layers().get(0).spec().dModel(),
-                imported.layers().get(0).spec().dFfn()) / 4);
+        int chosenRank = rank >= 0 ? rank : defaultRank(imported.layers().getFirst().spec());
         RippleContents contents;
         try (CliProgress bar = CliProgress.start("layout", imported.layers().size(), quiet)) {
             contents = new LayoutBuilder(imported, r.orders).rule(ActivityRule.parse(calibration.info().rule()))
@@ -177,6 +176,11 @@ final class PlaceCommand implements Callable<Integer> {
             }
         }
         return new Result(orders, heldOut == null ? null : new PlacementEvaluator().evaluate(heldOut, orders));
+    }
+
+    /** The low-rank predictor's default rank: a quarter of the smaller dimension of a layer (the first). */
+    static int defaultRank(dev.ripple.core.ffn.FfnLayerSpec spec) {
+        return Math.max(1, Math.min(spec.dModel(), spec.dFfn()) / 4);
     }
 
     static ImportedModel importModel(Path m, DType storage) throws IOException {

@@ -214,7 +214,7 @@ final class TradeoffCommand implements Callable<Integer> {
                 base[0] += heldOut.size();
             }
             TradeoffSweep.Config best = predictorRule == null ? best(runs).config() : chosen(predictorRule, sample, layers);
-            int rank = Math.max(1, Math.min(layers.get(0).spec().dModel(), layers.get(0).spec().dFfn()) / 4);
+            int rank = PlaceCommand.defaultRank(layers.getFirst().spec());
             List<LowRankPredictor.Factors> factors = layers.parallelStream().map(w -> LowRankFactorizer.factor(w, rank, 42)).toList();
             for (float margin : margins) {
                 TradeoffSweep.Config c = new TradeoffSweep.Config(best.family(), best.rule(),

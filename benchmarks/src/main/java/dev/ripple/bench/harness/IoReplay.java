@@ -52,12 +52,7 @@ public record IoReplay(String name, Percentiles ioMsPerToken, double opsPerToken
         return new TracePredictor(sets);
     }
 
-    public static IoReplay run(String name, Path file, RuntimeOptions options, TracePredictor sets, int tokens,
-                               IntConsumer progress) throws IOException {
-        return run(name, file, options, sets, tokens, List.of(), progress, null);
-    }
-
-    /** As {@link #run(String, Path, RuntimeOptions, TracePredictor, int, IntConsumer)}; {@code listener} (nullable) sees every token-layer's costs. */
+    /** One setup alone, without projections; {@code listener} (nullable) sees every token-layer's costs. */
     public static IoReplay run(String name, Path file, RuntimeOptions options, TracePredictor sets, int tokens,
                                IntConsumer progress, Consumer<TokenStats> listener) throws IOException {
         return run(name, file, options, sets, tokens, List.of(), progress, listener);

@@ -41,16 +41,19 @@ public record PrefillReplay(String name, Percentiles ioMsPerSentence, double ioM
         long neurons = 0;
         try (RippleModel m = RippleModel.open(file, options, sets, null)) {
             int layers = m.layerCount();
+            int dModel = 0;
             for (int l = 0; l < layers; l++) {
                 neurons += m.ffn(l).section().spec().dFfn();
+                dModel = Math.max(dModel, m.ffn(l).section().spec().dModel());
             }
             for (int p = 0; p < passages; p++) {
                 int first = starts[p];
                 int end = p + 1 < passages ? starts[p + 1] : tokens;
                 long nanos = 0;
+                float[][] xs = new float[end - first][dModel];
+                float[][] outs = new float[end - first][dModel];
                 for (int l = 0; l < layers; l++) {
-                    int d = m.ffn(l).section().spec().dModel();
-                    TokenStats s = m.ffn(l).forwardAll(first, new float[end - first][d], new float[end - first][d]);
+                    TokenStats s = m.ffn(l).forwardAll(first, xs, outs);
                     nanos += s.ioNanos();
                     ops += s.readOps();
                     bytes += s.bytesRead();

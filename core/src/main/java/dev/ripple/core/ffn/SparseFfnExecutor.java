@@ -187,17 +187,13 @@ public final class SparseFfnExecutor {
         float[] scratch = new float[d];
         float[] four = new float[4];
         float[] gates = new float[4];
-        var half = java.lang.foreign.ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(java.nio.ByteOrder.LITTLE_ENDIAN);
-        var single = java.lang.foreign.ValueLayout.JAVA_FLOAT_UNALIGNED.withOrder(java.nio.ByteOrder.LITTLE_ENDIAN);
         for (int i = from; i < to; i++) {
             var seg = b.segment(i);
             long base = b.offset(i);
             long gateAt = base + (long) es * spec.gateOffset();
             long downAt = base + (long) es * spec.downOffset();
-            float upBias = es == 4 ? seg.get(single, base + 4L * spec.upBiasOffset())
-                    : t.decode(seg.get(half, base + 2L * spec.upBiasOffset()));
-            float gateBias = !spec.gated() ? 0f : es == 4 ? seg.get(single, base + 4L * spec.gateBiasOffset())
-                    : t.decode(seg.get(half, base + 2L * spec.gateBiasOffset()));
+            float upBias = scalarAt(seg, base, spec.upBiasOffset());
+            float gateBias = spec.gated() ? scalarAt(seg, base, spec.gateBiasOffset()) : 0f;
             float mean = fillMeanBySlot == null ? 0f : fillMeanBySlot[b.slot(i)];
             // The bundle's rows stay in the CPU cache while every token that uses it is served,
             // four tokens per pass over a row.
@@ -224,16 +220,7 @@ public final class SparseFfnExecutor {
             }
             for (; u < end; u++) {
                 int tok = users[u];
-                float[] x = xs[tok];
-                float value = kernels.dot(t, seg, base, x, d, scratch) + upBias;
-                float a;
-                if (spec.gated()) {
-                    float g = kernels.dot(t, seg, gateAt, x, d, scratch) + gateBias;
-                    a = spec.activation().apply(g) * value;
-                } else {
-                    a = spec.activation().apply(value);
-                }
-                a -= mean;
+                float a = activation(seg, base, gateAt, upBias, gateBias, xs[tok], scratch) - mean;
                 if (a != 0f) {
                     kernels.axpy(t, a, seg, downAt, acc[tok], d, scratch);
                 }
@@ -270,23 +257,12 @@ public final class SparseFfnExecutor {
         DType t = spec.dtype();
         int es = t.size();
         float[] scratch = new float[d];
-        var half = java.lang.foreign.ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(java.nio.ByteOrder.LITTLE_ENDIAN);
-        var single = java.lang.foreign.ValueLayout.JAVA_FLOAT_UNALIGNED.withOrder(java.nio.ByteOrder.LITTLE_ENDIAN);
         for (int i = from; i < to; i++) {
             var seg = b.segment(i);
             long base = b.offset(i);
-            float upBias = es == 4 ? seg.get(single, base + 4L * spec.upBiasOffset())
-                    : t.decode(seg.get(half, base + 2L * spec.upBiasOffset()));
-            float u = kernels.dot(t, seg, base, x, d, scratch) + upBias;
-            float a;
-            if (spec.gated()) {
-                float gateBias = es == 4 ? seg.get(single, base + 4L * spec.gateBiasOffset())
-                        : t.decode(seg.get(half, base + 2L * spec.gateBiasOffset()));
-                float g = kernels.dot(t, seg, base + (long) es * spec.gateOffset(), x, d, scratch) + gateBias;
-                a = spec.activation().apply(g) * u;
-            } else {
-                a = spec.activation().apply(u);
-            }
+            float upBias = scalarAt(seg, base, spec.upBiasOffset());
+            float gateBias = spec.gated() ? scalarAt(seg, base, spec.gateBiasOffset()) : 0f;
+            float a = activation(seg, base, base + (long) es * spec.gateOffset(), upBias, gateBias, x, scratch);
             if (activations != null) {
                 activations[i] = a;
             }
@@ -297,5 +273,30 @@ public final class SparseFfnExecutor {
                 kernels.axpy(t, a, seg, base + (long) es * spec.downOffset(), acc, d, scratch);
             }
         }
+    }
+
+    private static final java.lang.foreign.ValueLayout.OfShort HALF =
+            java.lang.foreign.ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(java.nio.ByteOrder.LITTLE_ENDIAN);
+    private static final java.lang.foreign.ValueLayout.OfFloat SINGLE =
+            java.lang.foreign.ValueLayout.JAVA_FLOAT_UNALIGNED.withOrder(java.nio.ByteOrder.LITTLE_ENDIAN);
+
+    /** One element of a bundle (a bias), {@code elementOffset} elements after its start. */
+    private float scalarAt(java.lang.foreign.MemorySegment seg, long base, int elementOffset) {
+        DType t = spec.dtype();
+        return t.size() == 4 ? seg.get(SINGLE, base + 4L * elementOffset)
+                : t.decode(seg.get(HALF, base + 2L * elementOffset));
+    }
+
+    /** act_i for one input: act(up·x + b) or, gated, act(gate·x + b_g)·(up·x + b). */
+    private float activation(java.lang.foreign.MemorySegment seg, long base, long gateAt, float upBias, float gateBias,
+                             float[] x, float[] scratch) {
+        DType t = spec.dtype();
+        int d = spec.dModel();
+        float u = kernels.dot(t, seg, base, x, d, scratch) + upBias;
+        if (!spec.gated()) {
+            return spec.activation().apply(u);
+        }
+        float g = kernels.dot(t, seg, gateAt, x, d, scratch) + gateBias;
+        return spec.activation().apply(g) * u;
     }
 }
