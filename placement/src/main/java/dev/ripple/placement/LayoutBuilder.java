@@ -12,7 +12,9 @@ import dev.ripple.core.format.ResidentTensor;
 import dev.ripple.core.format.RippleContents;
 import dev.ripple.core.format.RippleFormat;
 import dev.ripple.placement.importer.ImportedModel;
+import dev.ripple.placement.predictor.InputMoments;
 import dev.ripple.placement.predictor.LowRankFactorizer;
+import java.util.List;
 import java.util.function.IntConsumer;
 
 /**
@@ -23,7 +25,7 @@ import java.util.function.IntConsumer;
  * <pre>{@code
  * RippleContents c = new LayoutBuilder(model, orders)
  *         .rule(rule).corpus("europarl en, calibration").placement("ripple+", stats)
- *         .fillIn(trace.meanInactive()).lowRank(96, 1.0f).tokenizer(bytes)
+ *         .fillIn(trace.meanInactive()).lowRank(96, 1.5f).inputMoments(trace.inputMoments()).tokenizer(bytes)
  *         .build(progress);
  * }</pre>
  */
@@ -37,6 +39,7 @@ public final class LayoutBuilder {
     private float[][] meanInactive;
     private int rank;
     private float margin = 1f;
+    private List<InputMoments> moments = List.of();
     private byte[] tokenizer;
 
     public LayoutBuilder(ImportedModel model, int[][] orders) {
@@ -77,6 +80,19 @@ public final class LayoutBuilder {
         return this;
     }
 
+    /**
+     * Per-layer FFN input moments from profiling: the low-rank predictor is then fitted to the
+     * inputs the layers really see ({@link LowRankFactorizer#factor(FfnLayerWeights, int, long, InputMoments)});
+     * empty: fitted to the weights alone.
+     */
+    public LayoutBuilder inputMoments(List<InputMoments> m) {
+        if (!m.isEmpty() && m.size() != orders.length) {
+            throw new IllegalArgumentException("input moments for " + m.size() + " layers, the model has " + orders.length);
+        }
+        this.moments = List.copyOf(m);
+        return this;
+    }
+
     public LayoutBuilder tokenizer(byte[] json) {
         this.tokenizer = json;
         return this;
@@ -99,6 +115,7 @@ public final class LayoutBuilder {
             p.put("kind", "lowrank");
             p.put("rank", rank);
             p.put("margin", margin);
+            p.put("fit", moments.isEmpty() ? "weights" : "inputs");
         }
         RippleContents c = new RippleContents().architecture(model.architecture()).provenance(prov);
         model.tensors().forEach(c::addTensor);
@@ -113,7 +130,9 @@ public final class LayoutBuilder {
                 c.addTensor(new ResidentTensor(RippleFormat.fillConstantTensor(l), DType.F32, new long[] {d}, fill.constant()));
             }
             if (rank > 0) {
-                LowRankPredictor.Factors f = LowRankFactorizer.factor(w, Math.min(rank, Math.min(d, n)), 42 + l);
+                int r0 = Math.min(rank, Math.min(d, n));
+                LowRankPredictor.Factors f = moments.isEmpty() ? LowRankFactorizer.factor(w, r0, 42 + l)
+                        : LowRankFactorizer.factor(w, r0, 42 + l, moments.get(l));
                 int r = f.rank();
                 c.addTensor(new ResidentTensor(RippleFormat.lowRankTensor(l, "a"), DType.F32, new long[] {d, r}, f.a()));
                 c.addTensor(new ResidentTensor(RippleFormat.lowRankTensor(l, "b"), DType.F32, new long[] {r, n}, f.b()));

@@ -11,6 +11,7 @@ import dev.ripple.bench.harness.StrategyRun;
 import dev.ripple.cache.CachePolicies;
 import dev.ripple.core.activity.ActivationPredictor;
 import dev.ripple.core.activity.ActivityRule;
+import dev.ripple.core.activity.LowRankPredictor;
 import dev.ripple.core.activity.TracePredictor;
 import dev.ripple.core.format.AtomicFile;
 import dev.ripple.core.format.DType;
@@ -79,13 +80,14 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--tokens", defaultValue = "600", description = "at most this many held-out tokens replayed one by one (default: ${DEFAULT-VALUE})")
     int tokens;
 
-    @Option(names = "--rule", defaultValue = "act > 0", description = "activity rule (default: ${DEFAULT-VALUE})")
+    @Option(names = "--rule", description = ProfileCommand.RULE_HELP)
     String rule;
 
     @Option(names = "--predictor", defaultValue = "lowrank", description = "predictor of the forward passes: lowrank or oracle (the true sets) (default: ${DEFAULT-VALUE})")
     String predictor;
 
-    @Option(names = "--margin", defaultValue = "1.0", description = "low-rank predictor margin (default: ${DEFAULT-VALUE})")
+    @Option(names = "--margin", defaultValue = "" + LowRankPredictor.DEFAULT_MARGIN,
+            description = "low-rank predictor margin, in RMS errors of each neuron's prediction (default: ${DEFAULT-VALUE})")
     float margin;
 
     @Option(names = "--no-fill-in", description = "forward passes without mean fill-in")
@@ -154,7 +156,7 @@ final class BenchCommand implements Callable<Integer> {
             throw new IllegalArgumentException("--predictor must be lowrank or oracle, not '" + predictor + "'");
         }
         parseBudgets(budgets);
-        ActivityRule activity = ActivityRule.parse(rule);
+        ActivityRule activity = rule == null ? null : ActivityRule.parse(rule);
         Files.createDirectories(work);
         Path onnx = model != null ? model : DefaultData.model(work);
         Path tok = model != null ? DefaultData.tokenizerFor(model, tokenizer) : DefaultData.tokenizer(work);
@@ -188,7 +190,7 @@ final class BenchCommand implements Callable<Integer> {
     BenchReport measure(Path onnx, Path tok, String modelName, String corpusName, ProfileResult calib,
                         List<String> heldOutText, Placements placed) throws IOException {
         ReaderKind readerKind = readerKind();
-        ActivityRule activity = ActivityRule.parse(rule);
+        ActivityRule activity = ActivityRule.parse(calib.trace().info().rule());
         List<Double> sweepBudgets = parseBudgets(budgets);
         Files.createDirectories(work);
         ProfileResult held = ProfileCommand.profile(onnx, tok, heldOutText, corpusName + ", held-out", activity,
@@ -315,6 +317,7 @@ final class BenchCommand implements Callable<Integer> {
             try (CliProgress bar = CliProgress.start("write " + placement, imported.layers().size(), quiet)) {
                 RippleFileWriter.write(f, new LayoutBuilder(imported, orders).rule(activity).corpus(calib.trace().info().corpus())
                         .placement(placement, null).fillIn(calib.meanInactiveActivation()).lowRank(rank, margin)
+                        .inputMoments(calib.inputMoments())
                         .build(l -> bar.stepTo(l + 1)));
             }
             files.put(placement, f);

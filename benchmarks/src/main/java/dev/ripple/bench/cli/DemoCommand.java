@@ -6,6 +6,7 @@ import dev.ripple.bench.harness.IoReplay;
 import dev.ripple.bench.harness.OrtReference;
 import dev.ripple.core.activity.ActivationPredictor;
 import dev.ripple.core.activity.ActivityRule;
+import dev.ripple.core.activity.LowRankPredictor;
 import dev.ripple.core.format.DType;
 import dev.ripple.core.format.RippleFileWriter;
 import dev.ripple.core.runtime.RippleModel;
@@ -61,7 +62,7 @@ final class DemoCommand implements Callable<Integer> {
     @Option(names = "--sentences", defaultValue = "100", description = "held-out passages embedded and checked (default: ${DEFAULT-VALUE})")
     int sentences;
 
-    @Option(names = "--rule", defaultValue = "act > 0", description = "activity rule (default: ${DEFAULT-VALUE})")
+    @Option(names = "--rule", description = ProfileCommand.RULE_HELP)
     String rule;
 
     @Option(names = "--reader", defaultValue = "direct", description = "direct, mmap or positional (default: ${DEFAULT-VALUE})")
@@ -73,7 +74,8 @@ final class DemoCommand implements Callable<Integer> {
     @Option(names = "--cache-fraction", defaultValue = "0.1", description = "DRAM cache as a share of FFN bytes (default: ${DEFAULT-VALUE})")
     double cacheFraction;
 
-    @Option(names = "--margin", defaultValue = "1.0", description = "low-rank predictor margin (default: ${DEFAULT-VALUE})")
+    @Option(names = "--margin", defaultValue = "" + LowRankPredictor.DEFAULT_MARGIN,
+            description = "low-rank predictor margin, in RMS errors of each neuron's prediction (default: ${DEFAULT-VALUE})")
     float margin;
 
     @Option(names = "--bench-sentences", defaultValue = "16",
@@ -93,7 +95,7 @@ final class DemoCommand implements Callable<Integer> {
             throw new IllegalArgumentException("--sentences and --calibration-tokens must be positive");
         }
         ReaderKind readerKind = ReaderKind.valueOf(reader.toUpperCase(java.util.Locale.ROOT).replace("PREAD", "POSITIONAL"));
-        ActivityRule activity = ActivityRule.parse(rule);
+        ActivityRule requested = rule == null ? null : ActivityRule.parse(rule);
         Files.createDirectories(work);
         Path onnx = model != null ? model : DefaultData.model(work);
         Path tok = model != null ? DefaultData.tokenizerFor(model, tokenizer) : DefaultData.tokenizer(work);
@@ -102,9 +104,10 @@ final class DemoCommand implements Callable<Integer> {
         o.printf("Ripple demo on %s%ntext: %s (%d calibration passages, %d held-out passages used)%n%n",
                 model != null ? onnx : DefaultData.MODEL_NAME, corpus.name(), corpus.calibration().size(), heldOutText.size());
 
-        o.printf("1. profile with ONNX Runtime under '%s'%n", activity.describe());
+        o.printf("1. profile with ONNX Runtime under %s%n", requested == null ? "the model's default rule" : "'" + requested.describe() + "'");
         ProfileResult calib = ProfileCommand.profile(onnx, tok, corpus.calibration(), corpus.name() + ", calibration",
-                activity, calibrationTokens, quiet);
+                requested, calibrationTokens, quiet);
+        ActivityRule activity = ActivityRule.parse(calib.trace().info().rule());
         ProfileResult held = ProfileCommand.profile(onnx, tok, heldOutText, corpus.name() + ", held-out", activity,
                 Long.MAX_VALUE / 4, quiet);
         TraceFiles.write(work.resolve("calibration.rtrace"), calib.trace());
@@ -130,7 +133,7 @@ final class DemoCommand implements Callable<Integer> {
         var stats = new com.fasterxml.jackson.databind.ObjectMapper().valueToTree(evaluations.get("ripple+").overall());
         long size = RippleFileWriter.write(file, new LayoutBuilder(imported, chosen).rule(activity)
                 .corpus(calib.trace().info().corpus()).placement("ripple+", (com.fasterxml.jackson.databind.node.ObjectNode) stats)
-                .fillIn(calib.meanInactiveActivation()).lowRank(rank, margin).tokenizer(Files.readAllBytes(tok)).build(l -> { }));
+                .fillIn(calib.meanInactiveActivation()).lowRank(rank, margin).inputMoments(calib.inputMoments()).tokenizer(Files.readAllBytes(tok)).build(l -> { }));
         o.printf("3. wrote %s (%s): ripple+ placement, mean fill-in, rank-%d low-rank predictor; check it with "
                 + "'./ripple inspect --verify %s'%n%n", file, InspectCommand.bytes(size), rank, file);
 
@@ -169,7 +172,7 @@ final class DemoCommand implements Callable<Integer> {
                     + "measures more, sweeps the cache budget and writes JSON and plots)%n%n", n);
             BenchCommand bench = new BenchCommand();
             List<String> args = new ArrayList<>(List.of("--work", work.resolve("bench").toString(), "--sentences",
-                    String.valueOf(n), "--tokens", "300", "--budgets", "none", "--rule", rule, "--reader", reader,
+                    String.valueOf(n), "--tokens", "300", "--budgets", "none", "--rule", activity.describe(), "--reader", reader,
                     "--cache-fraction", String.valueOf(cacheFraction), "--margin", String.valueOf(margin)));
             if (quiet) {
                 args.add("--quiet");

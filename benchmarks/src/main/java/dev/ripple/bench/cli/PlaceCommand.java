@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.ripple.core.activity.ActivityRule;
+import dev.ripple.core.activity.LowRankPredictor;
 import dev.ripple.core.format.DType;
 import dev.ripple.core.format.RippleContents;
 import dev.ripple.core.format.RippleFileWriter;
@@ -70,7 +71,8 @@ final class PlaceCommand implements Callable<Integer> {
     @Option(names = "--rank", defaultValue = "-1", description = "rank of the low-rank predictor, 0 for none (default: a quarter of the smaller dimension)")
     int rank;
 
-    @Option(names = "--margin", defaultValue = "1.0", description = "low-rank predictor margin, in residual standard deviations (default: ${DEFAULT-VALUE})")
+    @Option(names = "--margin", defaultValue = "" + LowRankPredictor.DEFAULT_MARGIN,
+            description = "low-rank predictor margin, in RMS errors of each neuron's prediction (default: ${DEFAULT-VALUE})")
     float margin;
 
     @Option(names = "--no-fill-in", description = "do not store mean fill-in")
@@ -112,6 +114,7 @@ final class PlaceCommand implements Callable<Integer> {
             contents = new LayoutBuilder(imported, r.orders).rule(ActivityRule.parse(calibration.info().rule()))
                     .corpus(calibration.info().corpus()).placement(alg.name(), stats)
                     .fillIn(noFillIn ? null : calibration.meanInactive()).lowRank(chosenRank, margin)
+                    .inputMoments(calibration.inputMoments())
                     .tokenizer(tok == null ? null : Files.readAllBytes(tok))
                     .build(l -> bar.stepTo(l + 1));
         }

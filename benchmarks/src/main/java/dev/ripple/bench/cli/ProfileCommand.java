@@ -40,7 +40,7 @@ final class ProfileCommand implements Callable<Integer> {
     @Option(names = "--max-tokens", defaultValue = "20000", description = "stop after this many tokens (default: ${DEFAULT-VALUE})")
     long maxTokens;
 
-    @Option(names = "--rule", description = "activity rule: 'act > t', '|act| > t' (per layer: t0,t1,...), 'top-k K', 'top P%' (default: act > 0)")
+    @Option(names = "--rule", description = ProfileCommand.RULE_HELP)
     String rule;
 
     @Option(names = "--threshold", description = "shorthand for --rule 'act > t'")
@@ -70,6 +70,11 @@ final class ProfileCommand implements Callable<Integer> {
         return 0;
     }
 
+    /** The --rule help shared by the commands that profile. */
+    static final String RULE_HELP = "activity rule: 'act > t', '|act| > t' (per layer: t0,t1,...), 'top-k K', 'top P%' "
+            + "(default: act > 0 for ReLU models, act > -0.05 for GELU and SiLU)";
+
+    /** The rule given by --rule or --threshold, or null for the model's default. */
     static ActivityRule rule(String text, Float threshold) {
         if (text != null && threshold != null) {
             throw new IllegalArgumentException("give --rule or --threshold, not both");
@@ -77,9 +82,10 @@ final class ProfileCommand implements Callable<Integer> {
         if (threshold != null) {
             return ActivityRule.parse("act > " + threshold);
         }
-        return ActivityRule.parse(text == null ? "act > 0" : text);
+        return text == null ? null : ActivityRule.parse(text);
     }
 
+    /** Profiles {@code passages}; {@code rule} null: the model's default ({@link ActivityRule#defaultFor}). */
     static ProfileResult profile(Path model, Path tokenizer, List<String> passages, String corpus, ActivityRule rule,
                                  long maxTokens, boolean quiet) throws IOException {
         if (maxTokens <= 0) {

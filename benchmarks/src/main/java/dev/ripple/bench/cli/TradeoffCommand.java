@@ -21,6 +21,7 @@ import dev.ripple.placement.calibrate.ActivationSample;
 import dev.ripple.placement.calibrate.ConditionalMeans;
 import dev.ripple.placement.calibrate.ThresholdCalibrator;
 import dev.ripple.placement.importer.ImportedModel;
+import dev.ripple.placement.predictor.InputMoments;
 import dev.ripple.placement.predictor.LowRankFactorizer;
 import dev.ripple.placement.profile.EncodedPassage;
 import dev.ripple.placement.profile.OnnxEncoder;
@@ -81,12 +82,20 @@ final class TradeoffCommand implements Callable<Integer> {
     @Option(names = "--error-targets", split = ",", defaultValue = "0.1", description = "FFN error budgets (with fill-in) for calibrated |act| thresholds; 'none' for none (default: ${DEFAULT-VALUE})")
     List<String> errorTargets;
 
-    @Option(names = "--margins", split = ",", defaultValue = "0.5,1,2", description = "low-rank predictor margins tried on the best rule (default: ${DEFAULT-VALUE})")
+    @Option(names = "--margins", split = ",", defaultValue = "0.5,1,1.5,2", description = "low-rank predictor margins tried on the best rule (default: ${DEFAULT-VALUE})")
     List<Float> margins;
 
     @Option(names = "--predictor-rule", paramLabel = "R", description = "the threshold rule (with fill-in) the predictor is tried on "
             + "(default: the one reading fewest neurons at mean cosine ≥ 0.99, else the best at ≤ 40%%)")
     String predictorRule;
+
+    @Option(names = "--rank", defaultValue = "-1", description = "rank of the low-rank predictor (default: a quarter of the "
+            + "smaller layer dimension, as 'ripple place' uses)")
+    int rank;
+
+    @Option(names = "--predictor-only", description = "skip the rule sweep: run dense, the oracle of --predictor-rule and the "
+            + "predictor points only")
+    boolean predictorOnly;
 
     @Option(names = "--json", paramLabel = "FILE", description = "write every point as JSON")
     Path json;
@@ -119,6 +128,12 @@ final class TradeoffCommand implements Callable<Integer> {
         if (predictorRule != null && !(ActivityRule.parse(predictorRule) instanceof ThresholdRule)) {
             throw new IllegalArgumentException("--predictor-rule must be a threshold rule ('act > t' or '|act| > t'), not '"
                     + predictorRule + "'");
+        }
+        if (rank == 0 || rank < -1) {
+            throw new IllegalArgumentException("--rank must be positive, got " + rank);
+        }
+        if (predictorOnly && predictorRule == null) {
+            throw new IllegalArgumentException("--predictor-only needs --predictor-rule R");
         }
         for (float m : margins) {
             if (!(m >= 0)) {
@@ -166,7 +181,8 @@ final class TradeoffCommand implements Callable<Integer> {
         if (heldOut.isEmpty() || calibration.isEmpty()) {
             throw new IllegalArgumentException(corpus.name() + ": no calibration or no held-out passages to run on");
         }
-        ActivationSample sample = calibrationSample(onnx, layers, calibration);
+        Calibration calib = calibrationSample(onnx, layers, calibration);
+        ActivationSample sample = calib.sample();
         List<float[]> reference = reference(onnx, new EncoderModel(config, tensors::get, (l, tk, x, out) -> { }), heldOut);
         long heldTokens = heldOut.stream().mapToLong(EncodedPassage::length).sum();
         o.printf("Ripple tradeoff on %s%ntext: %s; %d calibration tokens (%d passages), %d held-out passages (%d tokens)%n"
@@ -175,36 +191,18 @@ final class TradeoffCommand implements Callable<Integer> {
 
         List<TradeoffSweep.Config> configs = new ArrayList<>();
         configs.add(TradeoffSweep.Config.oracle("dense", TopKRule.ofFraction(1.0), null));
-        for (float t : new float[] {-0.1f, -0.05f, 0f, 0.05f, 0.1f}) {
-            addBoth(configs, "act > t", ThresholdRule.value(t), sample, layers);
-        }
-        for (float t : new float[] {0.02f, 0.05f, 0.1f, 0.15f, 0.2f}) {
-            addBoth(configs, "|act| > t", ThresholdRule.magnitude(t), sample, layers);
-        }
-        for (double p : new double[] {0.1, 0.2, 0.3, 0.4, 0.6}) {
-            addBoth(configs, "top P%", TopKRule.ofFraction(p), sample, layers);
+        if (predictorOnly) {
+            configs.add(chosen(predictorRule, sample, layers));
         }
         ArrayNode calibrated = JSON.createArrayNode();
-        for (ThresholdRule.Mode mode : ThresholdRule.Mode.values()) {
-            for (double f : fractions) {
-                ThresholdCalibrator.Result r = ThresholdCalibrator.forFraction(mode, sample, f);
-                calibrated.add(describe("fraction", f, r));
-                configs.add(TradeoffSweep.Config.oracle((mode == ThresholdRule.Mode.VALUE ? "act" : "|act|")
-                        + " calibrated to a neuron share", r.rule(), ConditionalMeans.fillIn(r.rule(), sample, layers)));
-            }
-        }
-        ActivationSample errorSample = sample.everyNth((sample.tokens() + 999) / 1000);
-        for (double e : errorBudgets) {
-            ThresholdCalibrator.Result r = ThresholdCalibrator.forError(ThresholdRule.Mode.MAGNITUDE, errorSample, layers, e, 14);
-            calibrated.add(describe("ffnError", e, r));
-            configs.add(TradeoffSweep.Config.oracle("|act| calibrated to an FFN error", r.rule(),
-                    ConditionalMeans.fillIn(r.rule(), sample, layers)));
+        if (!predictorOnly) {
+            addSweep(configs, calibrated, sample, layers, errorBudgets);
         }
 
         TradeoffSweep sweep = new TradeoffSweep(config, tensors, layers, heldOut.stream().map(TradeoffCommand::ids).toList(),
                 reference, Runtime.getRuntime().availableProcessors());
         List<Run> runs = new ArrayList<>();
-        long total = (long) (configs.size() + margins.size()) * heldOut.size();
+        long total = (long) (configs.size() + 2L * margins.size()) * heldOut.size();
         try (CliProgress bar = CliProgress.start("sweep", total, quiet)) {
             long[] base = {0};
             for (TradeoffSweep.Config c : configs) {
@@ -214,16 +212,23 @@ final class TradeoffCommand implements Callable<Integer> {
                 base[0] += heldOut.size();
             }
             TradeoffSweep.Config best = predictorRule == null ? best(runs).config() : chosen(predictorRule, sample, layers);
-            int rank = PlaceCommand.defaultRank(layers.getFirst().spec());
-            List<LowRankPredictor.Factors> factors = layers.parallelStream().map(w -> LowRankFactorizer.factor(w, rank, 42)).toList();
-            for (float margin : margins) {
-                TradeoffSweep.Config c = new TradeoffSweep.Config(best.family(), best.rule(),
-                        best.fillIn(), new LowRankPredictor(factors, best.rule(), margin),
-                        "low-rank r" + rank + " margin " + trim(margin));
-                bar.message(c.predictorLabel());
-                long start = base[0];
-                runs.add(new Run(c, sweep.run(c, d -> bar.stepTo(start + d))));
-                base[0] += heldOut.size();
+            int rank = this.rank > 0 ? this.rank : PlaceCommand.defaultRank(layers.getFirst().spec());
+            Map<String, List<LowRankPredictor.Factors>> fits = new java.util.LinkedHashMap<>();
+            fits.put("weights", layers.parallelStream().map(w -> LowRankFactorizer.factor(w, rank, 42)).toList());
+            if (!calib.moments().isEmpty()) {
+                fits.put("inputs", java.util.stream.IntStream.range(0, layers.size()).parallel()
+                        .mapToObj(l -> LowRankFactorizer.factor(layers.get(l), rank, 42, calib.moments().get(l))).toList());
+            }
+            for (var fit : fits.entrySet()) {
+                for (float margin : margins) {
+                    TradeoffSweep.Config c = new TradeoffSweep.Config(best.family(), best.rule(),
+                            best.fillIn(), new LowRankPredictor(fit.getValue(), best.rule(), margin),
+                            "low-rank r" + rank + " " + fit.getKey() + " m" + trim(margin));
+                    bar.message(c.predictorLabel());
+                    long start = base[0];
+                    runs.add(new Run(c, sweep.run(c, d -> bar.stepTo(start + d))));
+                    base[0] += heldOut.size();
+                }
             }
         }
 
@@ -255,6 +260,35 @@ final class TradeoffCommand implements Callable<Integer> {
             o.printf("PNG -> %s%n", png);
         }
         return 0;
+    }
+
+    /** The rule sweep: value and magnitude thresholds, top-k, and thresholds calibrated to budgets. */
+    private void addSweep(List<TradeoffSweep.Config> configs, ArrayNode calibrated, ActivationSample sample,
+                          List<FfnLayerWeights> layers, List<Double> errorBudgets) {
+        for (float t : new float[] {-0.1f, -0.05f, 0f, 0.05f, 0.1f}) {
+            addBoth(configs, "act > t", ThresholdRule.value(t), sample, layers);
+        }
+        for (float t : new float[] {0.02f, 0.05f, 0.1f, 0.15f, 0.2f}) {
+            addBoth(configs, "|act| > t", ThresholdRule.magnitude(t), sample, layers);
+        }
+        for (double p : new double[] {0.1, 0.2, 0.3, 0.4, 0.6}) {
+            addBoth(configs, "top P%", TopKRule.ofFraction(p), sample, layers);
+        }
+        for (ThresholdRule.Mode mode : ThresholdRule.Mode.values()) {
+            for (double f : fractions) {
+                ThresholdCalibrator.Result r = ThresholdCalibrator.forFraction(mode, sample, f);
+                calibrated.add(describe("fraction", f, r));
+                configs.add(TradeoffSweep.Config.oracle((mode == ThresholdRule.Mode.VALUE ? "act" : "|act|")
+                        + " calibrated to a neuron share", r.rule(), ConditionalMeans.fillIn(r.rule(), sample, layers)));
+            }
+        }
+        ActivationSample errorSample = sample.everyNth((sample.tokens() + 999) / 1000);
+        for (double e : errorBudgets) {
+            ThresholdCalibrator.Result r = ThresholdCalibrator.forError(ThresholdRule.Mode.MAGNITUDE, errorSample, layers, e, 14);
+            calibrated.add(describe("ffnError", e, r));
+            configs.add(TradeoffSweep.Config.oracle("|act| calibrated to an FFN error", r.rule(),
+                    ConditionalMeans.fillIn(r.rule(), sample, layers)));
+        }
     }
 
     /** The rule given by --predictor-rule, with its fill-in. */
@@ -313,10 +347,15 @@ final class TradeoffCommand implements Callable<Integer> {
                         .orElseThrow());
     }
 
-    private ActivationSample calibrationSample(Path onnx, List<FfnLayerWeights> layers, List<EncodedPassage> passages)
+    /** The calibration activations, and the FFN input moments the predictor is fitted to (empty if unavailable). */
+    private record Calibration(ActivationSample sample, List<InputMoments> moments) {
+    }
+
+    private Calibration calibrationSample(Path onnx, List<FfnLayerWeights> layers, List<EncodedPassage> passages)
             throws IOException {
         int[] neurons = layers.stream().mapToInt(l -> l.spec().dFfn()).toArray();
         ActivationSample.Builder b = ActivationSample.builder(neurons);
+        List<InputMoments.Builder> moments = new ArrayList<>();
         try (OnnxProfiler profiler = OnnxProfiler.open(onnx, null, ProfileOptions.defaults());
              CliProgress bar = CliProgress.start("calibration", calibrationTokens, quiet)) {
             for (EncodedPassage p : passages) {
@@ -324,11 +363,18 @@ final class TradeoffCommand implements Callable<Integer> {
                 if (rows <= 0) {
                     break;
                 }
-                b.add(profiler.activations(p), rows);
+                OnnxProfiler.PassageTensors t = profiler.run(p);
+                b.add(t.activations(), rows);
+                for (int l = 0; l < t.inputs().length; l++) {
+                    if (moments.size() <= l) {
+                        moments.add(InputMoments.builder(layers.get(l).spec().dModel()));
+                    }
+                    moments.get(l).add(t.inputs()[l], rows);
+                }
                 bar.stepTo(b.tokens());
             }
         }
-        return b.build();
+        return new Calibration(b.build(), moments.stream().map(InputMoments.Builder::build).toList());
     }
 
     private List<float[]> reference(Path onnx, EncoderModel pooler, List<EncodedPassage> passages) throws IOException {

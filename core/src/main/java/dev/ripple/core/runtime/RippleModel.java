@@ -158,7 +158,7 @@ public final class RippleModel implements FeedForward, AutoCloseable {
                             + "'ripple place --predictor lowrank' or run with the dense predictor");
                 }
                 ActivityRule rule = ActivityRule.fromJson(ruleJson);
-                float margin = Float.isNaN(options.margin()) ? (float) prov.path("predictor").path("margin").asDouble(1.0)
+                float margin = Float.isNaN(options.margin()) ? (float) prov.path("predictor").path("margin").asDouble(LowRankPredictor.DEFAULT_MARGIN)
                         : options.margin();
                 List<LowRankPredictor.Factors> factors = new ArrayList<>();
                 for (FfnLayerSection l : file.layers()) {

@@ -26,15 +26,23 @@ import java.util.List;
  * @param activationOutputs for ONNX, the graph name of each layer's activation tensor (the down
  *                          projection's input), which the profiler adds as a graph output; empty for
  *                          safetensors
+ * @param ffnInputs         for ONNX, the graph name of each layer's FFN input (the up projection's
+ *                          input), which the profiler also reads to fit the low-rank predictor to
+ *                          real inputs; empty for safetensors
  */
 public record ImportedModel(String source, ObjectNode architecture, List<ResidentTensor> tensors,
-                            List<FfnLayerWeights> layers, List<String> activationOutputs) {
+                            List<FfnLayerWeights> layers, List<String> activationOutputs, List<String> ffnInputs) {
 
     public ImportedModel {
         architecture = architecture.deepCopy();
         tensors = List.copyOf(tensors);
         layers = List.copyOf(layers);
         activationOutputs = List.copyOf(activationOutputs);
+        ffnInputs = List.copyOf(ffnInputs);
+        if (!ffnInputs.isEmpty() && ffnInputs.size() != layers.size()) {
+            throw new IllegalArgumentException(source + ": " + ffnInputs.size() + " FFN input names for " + layers.size()
+                    + " layers");
+        }
     }
 
     @Override

@@ -43,7 +43,7 @@ public final class OnnxImporter {
         ObjectNode arch = bert.architecture();
         arch.put("source", "onnx");
         arch.put("producer", model.producer());
-        return new ImportedModel(file.toString(), arch, bert.tensors(), weights(file, ffns, storage), outputs(ffns));
+        return new ImportedModel(file.toString(), arch, bert.tensors(), weights(file, ffns, storage), outputs(ffns), inputs(ffns));
     }
 
     /**
@@ -67,7 +67,7 @@ public final class OnnxImporter {
         arch.put("intermediateSize", ffns.get(0).down().in());
         arch.put("activation", ffns.get(0).activation().label());
         arch.put("gated", ffns.get(0).gated());
-        return new ImportedModel(file.toString(), arch, List.of(), weights(file, ffns, storage), outputs(ffns));
+        return new ImportedModel(file.toString(), arch, List.of(), weights(file, ffns, storage), outputs(ffns), inputs(ffns));
     }
 
     private static List<OnnxFfn> findFfns(OnnxGraphIndex g) throws UnsupportedModelException {
@@ -81,6 +81,10 @@ public final class OnnxImporter {
 
     private static List<String> outputs(List<OnnxFfn> ffns) {
         return ffns.stream().map(OnnxFfn::activationOutput).toList();
+    }
+
+    private static List<String> inputs(List<OnnxFfn> ffns) {
+        return ffns.stream().map(f -> f.gated() ? f.gate().input() : f.up().input()).toList();
     }
 
     private static List<FfnLayerWeights> weights(Path file, List<OnnxFfn> ffns, DType storage) throws ModelFormatException {

@@ -103,7 +103,7 @@ public final class SafetensorsImporter {
             residents.add(new ResidentTensor(name, SafetensorsFile.dtypeOf(e.dtype()), e.shape(), ck.read(name)));
         }
         ObjectNode arch = architecture(ck, opt, type, prefix, layers, d, ffnDim, act);
-        return new ImportedModel(ck.root.toString(), arch, residents, ffns, List.of());
+        return new ImportedModel(ck.root.toString(), arch, residents, ffns, List.of(), List.of());
     }
 
     private static ObjectNode architecture(HfCheckpoint ck, boolean opt, String type, String prefix, int layers, int d,

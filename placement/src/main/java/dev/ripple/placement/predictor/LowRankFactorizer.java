@@ -3,7 +3,10 @@ package dev.ripple.placement.predictor;
 import dev.ripple.core.activity.LowRankPredictor;
 import dev.ripple.core.ffn.FfnLayerWeights;
 import java.util.Random;
+import org.apache.commons.math3.exception.MathArithmeticException;
+import org.apache.commons.math3.exception.MathIllegalArgumentException;
 import org.apache.commons.math3.linear.Array2DRowRealMatrix;
+import org.apache.commons.math3.linear.CholeskyDecomposition;
 import org.apache.commons.math3.linear.EigenDecomposition;
 import org.apache.commons.math3.linear.QRDecomposition;
 import org.apache.commons.math3.linear.RealMatrix;
@@ -25,18 +28,166 @@ public final class LowRankFactorizer {
     private LowRankFactorizer() {
     }
 
-    /** Rank-{@code rank} factors of layer {@code w}; deterministic for a given seed. */
+    /** Rank-{@code rank} factors of layer {@code w} fitted to all input directions alike; deterministic for a seed. */
     public static LowRankPredictor.Factors factor(FfnLayerWeights w, int rank, long seed) {
+        int n = w.spec().dFfn();
+        int d = w.spec().dModel();
+        checkRank(w, rank);
+        Svd svd = truncatedSvd(projection(w), n, d, rank, seed);
+        float[] a = new float[d * rank];
+        for (int i = 0; i < d; i++) {
+            for (int j = 0; j < rank; j++) {
+                a[i * rank + j] = (float) svd.v[i][j];
+            }
+        }
+        float[] residual = new float[n];
+        for (int i = 0; i < n; i++) {
+            residual[i] = (float) svd.residual[i];
+        }
+        return new LowRankPredictor.Factors(d, rank, n, a, transpose(svd.proj, n, rank), projectionBias(w).clone(), residual,
+                w.spec().activation());
+    }
+
+    /**
+     * Rank-{@code rank} factors fitted to the inputs the layer sees: the best rank-r approximation
+     * of {@code z = W·x} in mean square over inputs with the given moments, with the mean input
+     * folded into the bias. With Σ = L·Lᵀ the input covariance, the error of a neuron is
+     * {@code (w_i − A·p_i)·(x − μ)}, whose mean square is {@code ‖Lᵀ·(w_i − A·p_i)‖²}; so the
+     * truncated SVD of {@code M = W·L} gives the best rank-r fit, and {@code A = L⁻ᵀ·V_r},
+     * {@code p_i = (M·V_r)_i}, bias {@code b + (W − Bᵀ·Aᵀ)·μ}.
+     *
+     * <p>The stored residual of neuron i is its RMS error on those inputs divided by the RMS of one
+     * input coordinate, {@code √(E‖x‖²/dModel)}: the predictor multiplies it back by the current
+     * token's {@code ‖x‖/√dModel}, so its margin is in units of the neuron's measured error. Costs
+     * {@code O(dFfn·dModel²)} (forming W·L).
+     */
+    public static LowRankPredictor.Factors factor(FfnLayerWeights w, int rank, long seed, InputMoments moments) {
+        int n = w.spec().dFfn();
+        int d = w.spec().dModel();
+        checkRank(w, rank);
+        if (moments.dModel() != d) {
+            throw new IllegalArgumentException("layer " + w.spec().index() + ": input moments of width " + moments.dModel()
+                    + " for a layer of width " + d);
+        }
+        double[][] l = choleskyOfCovariance(moments, w.spec().index());
+        float[] rows = projection(w);
+        // M = W·L, row i = Lᵀ·w_i (L is lower triangular: column t of L is zero above t).
+        float[] m = new float[n * d];
+        for (int i = 0; i < n; i++) {
+            int row = i * d;
+            for (int t = 0; t < d; t++) {
+                double s = 0;
+                for (int k = t; k < d; k++) {
+                    s += rows[row + k] * l[k][t];
+                }
+                m[row + t] = (float) s;
+            }
+        }
+        Svd svd = truncatedSvd(m, n, d, rank, seed);
+        // A = L⁻ᵀ·V_r: solve Lᵀ·A = V_r by back substitution, column by column.
+        double[][] a = new double[d][rank];
+        for (int j = 0; j < rank; j++) {
+            for (int t = d - 1; t >= 0; t--) {
+                double s = svd.v[t][j];
+                for (int k = t + 1; k < d; k++) {
+                    s -= l[k][t] * a[k][j];
+                }
+                a[t][j] = s / l[t][t];
+            }
+        }
+        double[] mu = moments.mean();
+        double[] aMu = new double[rank];
+        for (int t = 0; t < d; t++) {
+            for (int j = 0; j < rank; j++) {
+                aMu[j] += a[t][j] * mu[t];
+            }
+        }
+        float[] bias0 = projectionBias(w);
+        float[] bias = new float[n];
+        float[] residual = new float[n];
+        double unit = Math.sqrt(moments.meanSquare());
+        for (int i = 0; i < n; i++) {
+            double s = bias0[i];
+            for (int t = 0; t < d; t++) {
+                s += rows[i * d + t] * mu[t];
+            }
+            for (int j = 0; j < rank; j++) {
+                s -= svd.proj[i][j] * aMu[j];
+            }
+            bias[i] = (float) s;
+            residual[i] = (float) (unit > 0 ? svd.residual[i] / unit : svd.residual[i]);
+        }
+        float[] af = new float[d * rank];
+        for (int t = 0; t < d; t++) {
+            for (int j = 0; j < rank; j++) {
+                af[t * rank + j] = (float) a[t][j];
+            }
+        }
+        return new LowRankPredictor.Factors(d, rank, n, af, transpose(svd.proj, n, rank), bias, residual,
+                w.spec().activation());
+    }
+
+    /** L with L·Lᵀ = Σ + εI, ε a millionth of the mean variance, so that rank-deficient inputs still factor. */
+    private static double[][] choleskyOfCovariance(InputMoments moments, int layer) {
+        int d = moments.dModel();
+        double[] cov = moments.covariance();
+        double trace = 0;
+        for (int i = 0; i < d; i++) {
+            trace += cov[i * d + i];
+        }
+        double ridge = Math.max(1e-6 * trace / d, 1e-12);
+        double[][] c = new double[d][d];
+        for (int i = 0; i < d; i++) {
+            for (int j = 0; j < d; j++) {
+                c[i][j] = cov[i * d + j];
+            }
+            c[i][i] += ridge;
+        }
+        try {
+            return new CholeskyDecomposition(new Array2DRowRealMatrix(c, false), 1e-6, 0).getL().getData();
+        } catch (MathIllegalArgumentException | MathArithmeticException e) {
+            throw new IllegalArgumentException("layer " + layer + ": the input covariance cannot be factored ("
+                    + e.getMessage() + ")", e);
+        }
+    }
+
+    private static void checkRank(FfnLayerWeights w, int rank) {
         int n = w.spec().dFfn();
         int d = w.spec().dModel();
         if (rank <= 0 || rank > Math.min(n, d)) {
             throw new IllegalArgumentException("layer " + w.spec().index() + ": rank must be in 1.." + Math.min(n, d)
                     + ", got " + rank);
         }
-        float[] rows = w.spec().gated() ? w.gate() : w.up();
-        float[] bias = w.spec().gated() ? w.gateBias() : w.upBias();
-        int k = Math.min(d, rank + OVERSAMPLE);
+    }
 
+    /** The rows the predictor approximates: the up projection, or the gate projection of a gated layer. */
+    private static float[] projection(FfnLayerWeights w) {
+        return w.spec().gated() ? w.gate() : w.up();
+    }
+
+    private static float[] projectionBias(FfnLayerWeights w) {
+        return w.spec().gated() ? w.gateBias() : w.upBias();
+    }
+
+    private static float[] transpose(double[][] proj, int n, int rank) {
+        float[] b = new float[rank * n];
+        for (int i = 0; i < n; i++) {
+            for (int j = 0; j < rank; j++) {
+                b[j * n + i] = (float) proj[i][j];
+            }
+        }
+        return b;
+    }
+
+    /**
+     * A rank-r truncated SVD of {@code rows} [n × d]: v, the top right singular vectors [d × r]
+     * (orthonormal columns); proj = rows·v [n × r]; residual[i] = ‖row i − proj_i·vᵀ‖.
+     */
+    private record Svd(double[][] v, double[][] proj, double[] residual) {
+    }
+
+    private static Svd truncatedSvd(float[] rows, int n, int d, int rank, long seed) {
+        int k = Math.min(d, rank + OVERSAMPLE);
         // Orthonormal basis Q [d × k] of the dominant row space of W [n × d].
         Random rnd = new Random(seed);
         double[][] omega = new double[d][k];
@@ -59,23 +210,11 @@ public final class LowRankFactorizer {
         for (int j = 0; j < rank; j++) {
             v.setColumnVector(j, eig.getEigenvector(order[j]));
         }
-        RealMatrix aMatrix = q.multiply(v);                   // A = Q·V  [d × r], orthonormal columns
-        double[][] aRows = aMatrix.getData();
-        double[][] proj = multiplyW(rows, n, d, aMatrix);    // W·A      [n × r] = Bᵀ
-
-        float[] a = new float[d * rank];
-        for (int i = 0; i < d; i++) {
-            for (int j = 0; j < rank; j++) {
-                a[i * rank + j] = (float) aRows[i][j];
-            }
-        }
-        float[] b = new float[rank * n];
-        float[] residual = new float[n];
+        RealMatrix vMatrix = q.multiply(v);                   // V = Q·V'  [d × r], orthonormal columns
+        double[][] proj = multiplyW(rows, n, d, vMatrix);    // W·V      [n × r]
+        double[] residual = new double[n];
         for (int i = 0; i < n; i++) {
-            for (int j = 0; j < rank; j++) {
-                b[j * n + i] = (float) proj[i][j];
-            }
-            // ‖w_i − (W·A·Aᵀ)_i‖² = ‖w_i‖² − ‖(W·A)_i‖², since A has orthonormal columns.
+            // ‖w_i − (W·V·Vᵀ)_i‖² = ‖w_i‖² − ‖(W·V)_i‖², since V has orthonormal columns.
             double total = 0;
             for (int t = 0; t < d; t++) {
                 double x = rows[i * d + t];
@@ -85,9 +224,9 @@ public final class LowRankFactorizer {
             for (int j = 0; j < rank; j++) {
                 kept += proj[i][j] * proj[i][j];
             }
-            residual[i] = (float) Math.sqrt(Math.max(0, total - kept));
+            residual[i] = Math.sqrt(Math.max(0, total - kept));
         }
-        return new LowRankPredictor.Factors(d, rank, n, a, b, bias.clone(), residual, w.spec().activation());
+        return new Svd(vMatrix.getData(), proj, residual);
     }
 
     private static RealMatrix orthonormal(double[][] m) {

@@ -5,6 +5,7 @@ import ai.onnxruntime.OnnxValue;
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
+import dev.ripple.core.activity.ActivityRule;
 import dev.ripple.core.ffn.FfnLayerWeights;
 import dev.ripple.core.format.DType;
 import dev.ripple.placement.importer.ImportedModel;
@@ -12,6 +13,7 @@ import dev.ripple.placement.importer.OnnxImporter;
 import dev.ripple.placement.importer.OnnxModel;
 import dev.ripple.placement.importer.OnnxOutputsRewriter;
 import dev.ripple.placement.importer.UnsupportedModelException;
+import dev.ripple.placement.predictor.InputMoments;
 import dev.ripple.placement.trace.ActivationTrace;
 import dev.ripple.placement.trace.TraceInfo;
 import java.io.IOException;
@@ -49,6 +51,7 @@ public final class OnnxProfiler implements AutoCloseable {
     private final OrtSession session;
     private final PassageTokenizer tokenizer;
     private final Set<String> outputs;
+    private final ActivityRule rule;
 
     private OnnxProfiler(Path file, ImportedModel model, ProfileOptions options, OrtEnvironment env, OrtSession session,
                          PassageTokenizer tokenizer) {
@@ -59,6 +62,22 @@ public final class OnnxProfiler implements AutoCloseable {
         this.session = session;
         this.tokenizer = tokenizer;
         this.outputs = new LinkedHashSet<>(model.activationOutputs());
+        this.rule = options.rule() != null ? options.rule()
+                : ActivityRule.defaultFor(model.layers().getFirst().spec().activation());
+        if (recordsInputs(model)) {
+            outputs.addAll(model.ffnInputs());
+        }
+    }
+
+    /**
+     * The widest FFN input whose moments are recorded: a {@code dModel²} matrix of doubles per
+     * layer (8 MiB at 1024), beyond which the low-rank predictor is fitted to the weights alone.
+     */
+    public static final int MAX_MOMENT_WIDTH = 1024;
+
+    private static boolean recordsInputs(ImportedModel model) {
+        return !model.ffnInputs().isEmpty()
+                && model.layers().stream().allMatch(l -> l.spec().dModel() <= MAX_MOMENT_WIDTH);
     }
 
     /**
@@ -69,7 +88,11 @@ public final class OnnxProfiler implements AutoCloseable {
     public static OnnxProfiler open(Path onnxFile, Path tokenizerJson, ProfileOptions options) throws IOException {
         OnnxModel parsed = OnnxModel.read(onnxFile);
         ImportedModel ffns = OnnxImporter.ffnsOf(parsed, DType.F32);
-        byte[] rewritten = OnnxOutputsRewriter.withOutputs(parsed, ffns.activationOutputs());
+        List<String> extra = new java.util.ArrayList<>(ffns.activationOutputs());
+        if (recordsInputs(ffns)) {
+            extra.addAll(ffns.ffnInputs());
+        }
+        byte[] rewritten = OnnxOutputsRewriter.withOutputs(parsed, extra);
         OrtEnvironment env = OrtEnvironment.getEnvironment();
         OrtSession session = null;
         PassageTokenizer tok = null;
@@ -101,6 +124,11 @@ public final class OnnxProfiler implements AutoCloseable {
                 tok.close();
             }
         }
+    }
+
+    /** The rule this profiler records: the options' rule, or the model's default when they name none. */
+    public ActivityRule rule() {
+        return rule;
     }
 
     /** The model's FFN layers (original neuron order) and activation tensor names. */
@@ -136,10 +164,14 @@ public final class OnnxProfiler implements AutoCloseable {
         int nLayers = layers.size();
         int[] neurons = layers.stream().mapToInt(l -> l.spec().dFfn()).toArray();
         ActivationTrace trace = new ActivationTrace(new TraceInfo(file.getFileName().toString(), corpus,
-                options.rule().describe(), 0), neurons);
+                rule.describe(), 0), neurons);
         LayerRecorder[] recorders = new LayerRecorder[nLayers];
         for (int l = 0; l < nLayers; l++) {
-            recorders[l] = new LayerRecorder(layers.get(l), options.rule(), options.measureError());
+            recorders[l] = new LayerRecorder(layers.get(l), rule, options.measureError());
+        }
+        InputMoments.Builder[] moments = recordsInputs(model) ? new InputMoments.Builder[nLayers] : null;
+        for (int l = 0; moments != null && l < nLayers; l++) {
+            moments[l] = InputMoments.builder(layers.get(l).spec().dModel());
         }
         long tokens = 0;
         int count = 0;
@@ -151,11 +183,17 @@ public final class OnnxProfiler implements AutoCloseable {
                 continue;
             }
             EncodedPassage cut = truncate(p, options.maxSequenceLength());
-            float[][] acts = activations(cut);
+            PassageTensors out = run(cut);
+            float[][] acts = out.activations();
             int take = (int) Math.min(cut.length(), options.maxTokens() - tokens);
             RoaringBitmap[][] sets = new RoaringBitmap[nLayers][];
             // Layers are independent: spread them over cores while ONNX Runtime is idle.
-            java.util.stream.IntStream.range(0, nLayers).parallel().forEach(l -> sets[l] = recorders[l].record(acts[l], take));
+            java.util.stream.IntStream.range(0, nLayers).parallel().forEach(l -> {
+                sets[l] = recorders[l].record(acts[l], take);
+                if (moments != null) {
+                    moments[l].add(out.inputs()[l], take);
+                }
+            });
             trace.addPassageStart((int) tokens);
             for (int l = 0; l < nLayers; l++) {
                 for (RoaringBitmap active : sets[l]) {
@@ -178,9 +216,19 @@ public final class OnnxProfiler implements AutoCloseable {
             meanAct[l] = recorders[l].meanActivation();
             meanInactive[l] = recorders[l].meanInactiveActivation();
         }
-        ActivationTrace done = trace.withInfo(new TraceInfo(trace.info().model(), corpus, options.rule().describe(), tokens));
+        ActivationTrace done = trace.withInfo(new TraceInfo(trace.info().model(), corpus, rule.describe(), tokens));
         done.setMeanInactive(meanInactive);
-        return new ProfileResult(done, meanActive, meanError, meanAct, meanInactive, tokens, count);
+        List<InputMoments> inputMoments = moments == null || tokens == 0 ? List.of()
+                : java.util.Arrays.stream(moments).map(InputMoments.Builder::build).toList();
+        done.setInputMoments(inputMoments);
+        return new ProfileResult(done, meanActive, meanError, meanAct, meanInactive, inputMoments, tokens, count);
+    }
+
+    /**
+     * One passage's tensors, per layer, row-major: the FFN activations [tokens × dFfn] and, when
+     * the profiler records them, the FFN inputs [tokens × dModel] (else an empty array).
+     */
+    public record PassageTensors(float[][] activations, float[][] inputs) {
     }
 
     /**
@@ -189,33 +237,53 @@ public final class OnnxProfiler implements AutoCloseable {
      * @throws IOException when ONNX Runtime fails or returns a tensor of an unexpected size
      */
     public float[][] activations(EncodedPassage p) throws IOException {
+        return run(p).activations();
+    }
+
+    /**
+     * Runs one passage and returns its activations and, where recorded, its FFN inputs.
+     *
+     * @throws IOException when ONNX Runtime fails or returns a tensor of an unexpected size
+     */
+    public PassageTensors run(EncodedPassage p) throws IOException {
         int n = p.length();
         Map<String, OnnxTensor> inputs = Map.of();
         try {
             inputs = OrtInputs.of(env, session.getInputNames(), p, file);
             try (OrtSession.Result r = session.run(inputs, outputs)) {
                 List<FfnLayerWeights> layers = model.layers();
-                float[][] out = new float[layers.size()][];
+                boolean withInputs = recordsInputs(model);
+                float[][] acts = new float[layers.size()][];
+                float[][] ffnIn = new float[withInputs ? layers.size() : 0][];
                 for (int l = 0; l < layers.size(); l++) {
-                    String name = model.activationOutputs().get(l);
-                    OnnxValue v = r.get(name).orElseThrow(() -> new IOException(file + ": ONNX Runtime returned no '" + name + "'"));
-                    FloatBuffer fb = ((OnnxTensor) v).getFloatBuffer();
-                    long expected = (long) n * layers.get(l).spec().dFfn();
-                    if (fb == null || fb.remaining() != expected) {
-                        throw new IOException(file + ": activation tensor '" + name + "' of layer " + l + " holds "
-                                + (fb == null ? "no floats" : fb.remaining() + " floats") + ", expected " + expected
-                                + " (" + n + " tokens × " + layers.get(l).spec().dFfn() + " neurons)");
+                    int dFfn = layers.get(l).spec().dFfn();
+                    acts[l] = floats(r, model.activationOutputs().get(l), n, dFfn, "activation", l);
+                    if (withInputs) {
+                        ffnIn[l] = floats(r, model.ffnInputs().get(l), n, layers.get(l).spec().dModel(), "FFN input", l);
                     }
-                    out[l] = new float[(int) expected];
-                    fb.get(out[l]);
                 }
-                return out;
+                return new PassageTensors(acts, ffnIn);
             }
         } catch (OrtException e) {
             throw new IOException(file + ": ONNX Runtime failed on a passage of " + n + " tokens: " + e.getMessage(), e);
         } finally {
             inputs.values().forEach(OnnxTensor::close);
         }
+    }
+
+    private float[] floats(OrtSession.Result r, String name, int tokens, int width, String what, int layer)
+            throws IOException {
+        OnnxValue v = r.get(name).orElseThrow(() -> new IOException(file + ": ONNX Runtime returned no '" + name + "'"));
+        FloatBuffer fb = v instanceof OnnxTensor t ? t.getFloatBuffer() : null;
+        long expected = (long) tokens * width;
+        if (fb == null || fb.remaining() != expected) {
+            throw new IOException(file + ": " + what + " tensor '" + name + "' of layer " + layer + " holds "
+                    + (fb == null ? "no floats" : fb.remaining() + " floats") + ", expected " + expected
+                    + " (" + tokens + " tokens × " + width + ")");
+        }
+        float[] out = new float[(int) expected];
+        fb.get(out);
+        return out;
     }
 
     private static EncodedPassage truncate(EncodedPassage p, int max) {

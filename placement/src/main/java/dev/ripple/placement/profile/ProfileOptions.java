@@ -1,7 +1,6 @@
 package dev.ripple.placement.profile;
 
 import dev.ripple.core.activity.ActivityRule;
-import dev.ripple.core.activity.ThresholdRule;
 
 /**
  * Settings of a profiling run.
@@ -15,7 +14,8 @@ import dev.ripple.core.activity.ThresholdRule;
  * @param maxTokens         stop after this many tokens (the last passage may be cut short)
  * @param maxSequenceLength passages are truncated to this many tokens, special tokens included
  * @param rule              which neurons count as active (core's {@link ActivityRule}: the same
- *                          concept placement, predictors and the runtime use)
+ *                          concept placement, predictors and the runtime use); null for the
+ *                          model's default, {@link ActivityRule#defaultFor} its activation
  * @param measureError      also compute the FFN output error the rule causes (one down projection
  *                          per token and layer, in Java)
  * @param threads           ONNX Runtime intra-op threads (0: all processors)
@@ -23,15 +23,15 @@ import dev.ripple.core.activity.ThresholdRule;
 public record ProfileOptions(long maxTokens, int maxSequenceLength, ActivityRule rule, boolean measureError, int threads) {
 
     public ProfileOptions {
-        if (maxTokens <= 0 || maxSequenceLength < 2 || rule == null || threads < 0) {
-            throw new IllegalArgumentException("need maxTokens > 0, maxSequenceLength >= 2, a rule and threads >= 0; got "
+        if (maxTokens <= 0 || maxSequenceLength < 2 || threads < 0) {
+            throw new IllegalArgumentException("need maxTokens > 0, maxSequenceLength >= 2 and threads >= 0; got "
                     + maxTokens + ", " + maxSequenceLength + ", " + rule + ", " + threads);
         }
     }
 
-    /** 100,000 tokens, sequences of at most 128 tokens, {@code act > 0}, error measured, all cores. */
+    /** 100,000 tokens, sequences of at most 128 tokens, the model's default rule, error measured, all cores. */
     public static ProfileOptions defaults() {
-        return new ProfileOptions(100_000, 128, ThresholdRule.value(0f), true, 0);
+        return new ProfileOptions(100_000, 128, null, true, 0);
     }
 
     public ProfileOptions withMaxTokens(long n) {

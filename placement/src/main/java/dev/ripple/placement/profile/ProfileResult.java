@@ -1,6 +1,8 @@
 package dev.ripple.placement.profile;
 
+import dev.ripple.placement.predictor.InputMoments;
 import dev.ripple.placement.trace.ActivationTrace;
+import java.util.List;
 
 /**
  * What a profiling run produced.
@@ -14,17 +16,22 @@ import dev.ripple.placement.trace.ActivationTrace;
  * @param meanInactiveActivation per layer and neuron, mean activation over the tokens where the
  *                           neuron was inactive under the rule (0 if it never was): the fill-in
  *                           value that replaces a dropped neuron (ARCHITECTURE.md, mean fill-in)
+ * @param inputMoments       per layer, moments of the FFN input (what the low-rank predictor is
+ *                           fitted to); empty when the model does not expose its FFN inputs or
+ *                           they are wider than {@link OnnxProfiler#MAX_MOMENT_WIDTH}
  * @param tokens             tokens recorded
  * @param passages           passages run
  */
 public record ProfileResult(ActivationTrace trace, double[] meanActiveFraction, double[] meanRelativeError,
-                            float[][] meanActivation, float[][] meanInactiveActivation, long tokens, int passages) {
+                            float[][] meanActivation, float[][] meanInactiveActivation, List<InputMoments> inputMoments,
+                            long tokens, int passages) {
 
     public ProfileResult {
         meanActiveFraction = meanActiveFraction.clone();
         meanRelativeError = meanRelativeError.clone();
         meanActivation = deepCopy(meanActivation);
         meanInactiveActivation = deepCopy(meanInactiveActivation);
+        inputMoments = List.copyOf(inputMoments);
     }
 
     @Override

@@ -1,5 +1,6 @@
 package dev.ripple.placement.trace;
 
+import dev.ripple.placement.predictor.InputMoments;
 import java.util.ArrayList;
 import java.util.List;
 import org.roaringbitmap.RoaringBitmap;
@@ -14,6 +15,7 @@ public final class ActivationTrace {
     private final int[] neurons;
     private final List<List<RoaringBitmap>> perLayer;
     private float[][] meanInactive;
+    private java.util.List<InputMoments> inputMoments = java.util.List.of();
     private int[] passageStarts = new int[0];
     private int passages;
 
@@ -96,6 +98,22 @@ public final class ActivationTrace {
             }
         }
         this.meanInactive = means == null ? null : means.clone();
+    }
+
+    /**
+     * Per layer, the moments of the FFN input over the traced tokens, which the low-rank predictor
+     * is fitted to; empty when not recorded.
+     */
+    public java.util.List<InputMoments> inputMoments() {
+        return inputMoments;
+    }
+
+    /** Attaches per-layer input moments (one per layer, or none). */
+    public void setInputMoments(java.util.List<InputMoments> moments) {
+        if (!moments.isEmpty() && moments.size() != neurons.length) {
+            throw new IllegalArgumentException("input moments for " + moments.size() + " layers, trace has " + neurons.length);
+        }
+        this.inputMoments = java.util.List.copyOf(moments);
     }
 
     public TraceInfo info() {

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.ripple.core.format.AtomicFile;
+import dev.ripple.placement.predictor.InputMoments;
 import dev.ripple.placement.trace.TraceFormatException.Problem;
 import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
@@ -29,6 +30,9 @@ import org.roaringbitmap.RoaringBitmap;
  *   u32 infoLength | info JSON (UTF-8: model, corpus, rule, tokens)
  *   u32 layers | per layer: u32 neurons, u32 tokens
  *   u32 passages | per passage: u32 first token (increasing; 0 passages = no boundaries)
+ *   (1.1) u32 hasMeans | if 1: per layer, neurons × f32 inactive means
+ *   (1.2) u32 hasMoments | if 1: per layer, u32 d | u64 tokens | d × f64 mean | d(d+1)/2 × f64
+ *         upper triangle of E[x·xᵀ], row by row
  *   per layer, per token: u32 n | n bytes of RoaringBitmap portable serialisation
  *   footer: u64 bytes before the footer | "RTRFOOT1" | u32 CRC32C of all bytes before the CRC
  * </pre>
@@ -45,8 +49,13 @@ public final class TraceFiles {
     static final byte[] MAGIC = {(byte) 0x89, 'R', 'T', 'R', '\r', '\n', 0x1A, '\n'};
     static final byte[] FOOTER_MAGIC = {'R', 'T', 'R', 'F', 'O', 'O', 'T', '1'};
     public static final int VERSION_MAJOR = 1;
-    /** 1.1 adds the optional per-neuron inactive means after the passage starts. */
-    public static final int VERSION_MINOR = 1;
+    /**
+     * 1.1 adds the optional per-neuron inactive means after the passage starts; 1.2 the optional
+     * FFN input moments after them. Older files are still read.
+     */
+    public static final int VERSION_MINOR = 2;
+    /** The widest FFN input whose moments a trace file may hold. */
+    static final int MAX_MOMENT_WIDTH = 4096;
     static final int MAX_INFO_BYTES = 1 << 20;
     static final int MAX_LAYERS = 1 << 16;
     static final int FOOTER_BYTES = 8 + 8 + 4;
@@ -97,6 +106,22 @@ public final class TraceFiles {
                 }
             }
         }
+        java.util.List<InputMoments> moments = t.inputMoments();
+        out.u32(moments.isEmpty() ? 0 : 1);
+        for (InputMoments m : moments) {
+            int d = m.dModel();
+            out.u32(d);
+            out.u64(m.count());
+            for (double v : m.mean()) {
+                out.u64(Double.doubleToRawLongBits(v));
+            }
+            double[] second = m.second();
+            for (int i = 0; i < d; i++) {
+                for (int j = i; j < d; j++) {
+                    out.u64(Double.doubleToRawLongBits(second[i * d + j]));
+                }
+            }
+        }
         ByteBuffer buf = ByteBuffer.allocate(0);
         for (int l = 0; l < t.layers(); l++) {
             for (RoaringBitmap active : t.layer(l)) {
@@ -116,6 +141,40 @@ public final class TraceFiles {
         out.u64(before);
         out.bytes(FOOTER_MAGIC);
         out.u32((int) out.crc.getValue());
+    }
+
+    private static java.util.List<InputMoments> readMoments(Path file, In in, int layers, long minBody) throws IOException {
+        int has = in.u32("moments");
+        if (has != 0 && has != 1) {
+            throw new TraceFormatException(file, "moments", Problem.INCONSISTENT, "flag is " + has + ", not 0 or 1");
+        }
+        java.util.List<InputMoments> out = new java.util.ArrayList<>();
+        for (int l = 0; has == 1 && l < layers; l++) {
+            String where = "moments of layer " + l;
+            int d = in.u32(where);
+            in.requireLength(d, MAX_MOMENT_WIDTH, where);
+            long values = d + (long) d * (d + 1) / 2;
+            in.requireRemaining(8 + 8 * values + minBody + FOOTER_BYTES, where);
+            long count = in.u64(where);
+            double[] mean = new double[d];
+            for (int i = 0; i < d; i++) {
+                mean[i] = Double.longBitsToDouble(in.u64(where));
+            }
+            double[] second = new double[d * d];
+            for (int i = 0; i < d; i++) {
+                for (int j = i; j < d; j++) {
+                    double v = Double.longBitsToDouble(in.u64(where));
+                    second[i * d + j] = v;
+                    second[j * d + i] = v;
+                }
+            }
+            try {
+                out.add(new InputMoments(d, count, mean, second));
+            } catch (IllegalArgumentException e) {
+                throw new TraceFormatException(file, where, Problem.INCONSISTENT, e.getMessage(), e);
+            }
+        }
+        return out;
     }
 
     /** Reads and fully validates a trace file. */
@@ -198,6 +257,9 @@ public final class TraceFiles {
                     }
                     trace.setMeanInactive(means);
                 }
+            }
+            if (minor >= 2) {
+                trace.setInputMoments(readMoments(file, in, layers, minBody));
             }
             byte[] buf = new byte[64];
             for (int l = 0; l < layers; l++) {

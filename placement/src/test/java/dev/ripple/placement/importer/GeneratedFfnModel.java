@@ -24,7 +24,7 @@ public final class GeneratedFfnModel {
         GATED_SILU(Activation.SILU, true),
         GATED_RELU(Activation.RELU, true);
 
-        final Activation activation;
+        public final Activation activation;
         final boolean gated;
 
         Style(Activation a, boolean gated) {

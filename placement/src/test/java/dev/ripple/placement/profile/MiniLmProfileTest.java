@@ -28,7 +28,8 @@ class MiniLmProfileTest {
         List<String> sentences = split.calibration().subList(0, 40);
         Path onnx = RealData.file(RealData.MINILM_ONNX);
         Path tok = RealData.file(RealData.MINILM_TOKENIZER);
-        ProfileOptions opts = ProfileOptions.defaults().withMaxTokens(1_000).withMaxSequenceLength(64);
+        ProfileOptions opts = ProfileOptions.defaults().withMaxTokens(1_000).withMaxSequenceLength(64)
+                .withRule(dev.ripple.core.activity.ThresholdRule.value(0f));
         try (OnnxProfiler p = OnnxProfiler.open(onnx, tok, opts)) {
             ProfileResult r = p.profile(sentences, "europarl en calibration, 40 sentences", ProfileProgress.NONE);
             assertTrue(r.tokens() > 500 && r.tokens() <= 1_000, "tokens " + r.tokens());
@@ -41,11 +42,19 @@ class MiniLmProfileTest {
                 double err = r.meanRelativeError()[l];
                 assertTrue(err > 0.1 && err < 1.0, "layer " + l + " relative error " + err);
             }
+            // The FFN inputs (after the attention block's layer norm) are recorded for the predictor.
+            assertEquals(6, r.inputMoments().size());
+            for (var m : r.inputMoments()) {
+                assertEquals(384, m.dModel());
+                assertEquals(r.tokens(), m.count());
+                assertTrue(m.meanSquare() > 0.01 && m.meanSquare() < 100, "input mean square " + m.meanSquare());
+            }
             Path file = dir.resolve("minilm.rtrace");
             TraceFiles.write(file, t);
             ActivationTrace back = TraceFiles.read(file);
             assertEquals(t.info(), back.info());
             assertEquals(t.layer(5), back.layer(5));
+            assertEquals(r.inputMoments(), back.inputMoments());
             assertEquals(r.passages(), back.passageStarts().length);
             assertEquals(0, back.passageStarts()[0]);
             System.out.printf("MiniLM act>0 on %d tokens: active %s, rel. error %s, trace %d bytes%n", r.tokens(),

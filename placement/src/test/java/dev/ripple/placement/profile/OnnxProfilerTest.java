@@ -68,12 +68,20 @@ class OnnxProfilerTest {
             int token = 0;
             int borderline = 0;
             double[][] sumAct = new double[layers.size()][f];
+            double[][] sumIn = new double[layers.size()][d];
+            double[][] sumOuter = new double[layers.size()][d * d];
             for (EncodedPassage p : passages) {
                 for (long id : p.ids()) {
                     float[] h = new float[d];
                     System.arraycopy(g.embedding, (int) id * d, h, 0, d);
                     for (int l = 0; l < layers.size(); l++) {
                         FfnLayerWeights w = layers.get(l);
+                        for (int a = 0; a < d; a++) {
+                            sumIn[l][a] += h[a];
+                            for (int b = 0; b < d; b++) {
+                                sumOuter[l][a * d + b] += (double) h[a] * h[b];
+                            }
+                        }
                         RoaringBitmap recorded = trace.active(l, token);
                         for (int i = 0; i < f; i++) {
                             float a = w.activationOf(i, h);
@@ -101,6 +109,21 @@ class OnnxProfilerTest {
                     assertEquals(sumAct[l][i] / total, meanAct[l][i], 1e-4, "mean activation, layer " + l + " neuron " + i);
                 }
             }
+            // The FFN inputs came back from ONNX Runtime as extra outputs: their moments are the
+            // Java reference's, and the trace carries them to 'ripple place'.
+            assertEquals(layers.size(), r.inputMoments().size());
+            assertEquals(r.inputMoments(), trace.inputMoments());
+            for (int l = 0; l < layers.size(); l++) {
+                var m = r.inputMoments().get(l);
+                assertEquals(total, m.count());
+                for (int a = 0; a < d; a++) {
+                    assertEquals(sumIn[l][a] / total, m.mean()[a], 1e-4, "input mean, layer " + l);
+                    for (int b = 0; b < d; b++) {
+                        assertEquals(sumOuter[l][a * d + b] / total, m.second()[a * d + b],
+                                1e-4 * (1 + Math.abs(m.second()[a * d + b])), "input second moment, layer " + l);
+                    }
+                }
+            }
             if (byValue) {
                 for (float m : r.meanInactiveActivation()[0]) {
                     assertTrue(m <= 1e-5f, "inactive under act > 0 means a non-positive mean, got " + m);
@@ -117,6 +140,21 @@ class OnnxProfilerTest {
                     assertEquals(0.0, e, "act > 0 drops only zeros of a ReLU, so it loses nothing");
                 }
             }
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(value = GeneratedFfnModel.Style.class)
+    void withoutARuleTheModelsActivationChoosesIt(GeneratedFfnModel.Style style) throws Exception {
+        GeneratedFfnModel g = new GeneratedFfnModel(style, 2, 9, 8, 16, 7, false);
+        Path file = dir.resolve(style + "-default.onnx");
+        Files.write(file, g.bytes);
+        try (OnnxProfiler profiler = OnnxProfiler.open(file, null, ProfileOptions.defaults().withThreads(1))) {
+            String expected = style.activation == dev.ripple.core.ffn.Activation.RELU ? "act > 0" : "act > -0.05";
+            assertEquals(expected, profiler.rule().describe());
+            ProfileResult r = profiler.profileEncoded(List.of(new EncodedPassage(new long[] {1, 2, 3}, new long[3], new long[3])),
+                    "generated", (t, max, n) -> { });
+            assertEquals(expected, r.trace().info().rule());
         }
     }
 }

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.ripple.placement.predictor.InputMoments;
 import dev.ripple.placement.trace.TraceFormatException.Problem;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -80,6 +81,74 @@ class TraceFilesTest {
         assertArrayEquals(means[0], back[0]);
         assertArrayEquals(means[1], back[1]);
         assertEquals(null, TraceFiles.read(writeWithoutMeans()).meanInactive());
+    }
+
+    @Test
+    void inputMomentsRoundTripBitExactly() throws Exception {
+        ActivationTrace t = randomTrace(SEED, new int[] {6, 9}, 5);
+        java.util.List<InputMoments> moments = java.util.List.of(moments(3, 11), moments(5, 12));
+        t.setInputMoments(moments);
+        Path file = dir.resolve("moments.rtrace");
+        TraceFiles.write(file, t);
+        ActivationTrace back = TraceFiles.read(file);
+        assertEquals(moments, back.inputMoments(), "seed " + SEED);
+        assertEquals(t.layer(1), back.layer(1));
+        assertTrue(TraceFiles.read(writeWithoutMeans()).inputMoments().isEmpty());
+
+        // Cut inside the moments: truncated, not an allocation or an index error.
+        byte[] good = Files.readAllBytes(file);
+        int infoLength = ByteBuffer.wrap(good).order(ByteOrder.LITTLE_ENDIAN).getInt(16);
+        int passages = ByteBuffer.wrap(good).order(ByteOrder.LITTLE_ENDIAN).getInt(20 + infoLength + 4 + 2 * 8);
+        int flagAt = 20 + infoLength + 4 + 2 * 8 + 4 + 4 * passages + 4;
+        assertEquals(1, ByteBuffer.wrap(good).order(ByteOrder.LITTLE_ENDIAN).getInt(flagAt), "moments flag");
+        Path cut = dir.resolve("cut.rtrace");
+        Files.write(cut, Arrays.copyOf(good, flagAt + 4 + 4 + 8 + 16));
+        assertEquals(Problem.TRUNCATED, assertThrows(TraceFormatException.class, () -> TraceFiles.read(cut)).problem());
+        // A declared width beyond the limit is refused before anything is allocated.
+        byte[] wide = good.clone();
+        ByteBuffer.wrap(wide).order(ByteOrder.LITTLE_ENDIAN).putInt(flagAt + 4, Integer.MAX_VALUE);
+        assertEquals(Problem.INCONSISTENT, readProblem(wide));
+    }
+
+    /** Moments of {@code count} random tokens of width {@code d}. */
+    private static InputMoments moments(int d, long seed) {
+        Random rnd = new Random(seed);
+        InputMoments.Builder b = InputMoments.builder(d);
+        float[] rows = new float[7 * d];
+        for (int i = 0; i < rows.length; i++) {
+            rows[i] = (float) rnd.nextGaussian();
+        }
+        return b.add(rows, 7).build();
+    }
+
+    @Test
+    void filesOfTheEarlierMinorVersionStillRead() throws Exception {
+        // A 1.1 file is a 1.2 file without the moments flag: drop it, set minor 1, re-checksum.
+        ActivationTrace t = randomTrace(SEED, new int[] {5, 8}, 4);
+        t.setMeanInactive(new float[][] {new float[5], new float[8]});
+        Path file = dir.resolve("new.rtrace");
+        TraceFiles.write(file, t);
+        byte[] good = Files.readAllBytes(file);
+        ByteBuffer g = ByteBuffer.wrap(good).order(ByteOrder.LITTLE_ENDIAN);
+        int infoLength = g.getInt(16);
+        int passages = g.getInt(20 + infoLength + 4 + 2 * 8);
+        int flagAt = 20 + infoLength + 4 + 2 * 8 + 4 + 4 * passages + 4 + 4 * (5 + 8);
+        assertEquals(0, g.getInt(flagAt), "no moments");
+        int body = good.length - TraceFiles.FOOTER_BYTES;
+        ByteBuffer out = ByteBuffer.allocate(good.length - 4).order(ByteOrder.LITTLE_ENDIAN);
+        out.put(good, 0, flagAt).put(good, flagAt + 4, body - flagAt - 4);
+        out.putShort(10, (short) 1);
+        int content = out.position();
+        out.putLong(content).put(TraceFiles.FOOTER_MAGIC);
+        java.util.zip.CRC32C crc = new java.util.zip.CRC32C();
+        crc.update(out.array(), 0, out.position());
+        out.putInt((int) crc.getValue());
+        Path old = dir.resolve("old.rtrace");
+        Files.write(old, out.array());
+        ActivationTrace back = TraceFiles.read(old);
+        assertEquals(t.layer(1), back.layer(1));
+        assertArrayEquals(new float[8], back.meanInactive()[1]);
+        assertTrue(back.inputMoments().isEmpty());
     }
 
     private Path writeWithoutMeans() throws Exception {
