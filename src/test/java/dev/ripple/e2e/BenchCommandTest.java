@@ -50,9 +50,9 @@ class BenchCommandTest {
             assertTrue(s.path("opsPerToken").asDouble() > 0 && s.path("bytesPerToken").asDouble() > 0, s.toString());
             assertTrue(s.path("effectiveMiBps").asDouble() > 0 && s.path("tokensPerSecond").asDouble() > 0, s.toString());
             double fraction = s.path("neuronsReadFraction").asDouble();
-            assertTrue(fraction > 0.05 && fraction < 0.6, "MiniLM under act > 0 needs about a fifth: " + fraction);
+            assertTrue(fraction > 0.05 && fraction < 0.85, "the predictor reads a part of MiniLM's neurons: " + fraction);
             // the low-rank predictor with fill-in, as in the demo; the same for every strategy up to summation order
-            assertTrue(s.path("cosine").path("mean").asDouble() > 0.9, s.path("cosine").toString());
+            assertTrue(s.path("cosine").path("mean").asDouble() > 0.97, s.path("cosine").toString());
             assertTrue(s.path("cosine").path("min").asDouble() <= s.path("cosine").path("mean").asDouble());
             for (String preset : new String[] {"ufs-3.1", "ufs-4.0"}) {
                 assertTrue(s.path("projectedIoMsPerToken").path(preset).asDouble() > 0, s.toString());

@@ -26,10 +26,12 @@ class RealModelPipelineTest {
     @BeforeAll
     static void profileAndPlace() throws Exception {
         String work = dir.resolve("work").toString();
+        // The sparser act > 0 rather than GELU's default act > -0.05: placement's effect on reads is
+        // clearer where fewer neurons fire (the demo test covers the default rule).
         RippleRun calib = RippleRun.inProcess("profile", "--out", dir.resolve("c.rtrace").toString(), "--max-tokens", "5000",
-                "--work", work, "--quiet");
+                "--rule", "act > 0", "--work", work, "--quiet");
         assertEquals(0, calib.exit(), calib.err());
-        RippleRun held = RippleRun.inProcess("profile", "--split", "heldout", "--out", dir.resolve("h.rtrace").toString(),
+        RippleRun held = RippleRun.inProcess("profile", "--split", "heldout", "--rule", "act > 0", "--out", dir.resolve("h.rtrace").toString(),
                 "--max-tokens", "2000", "--work", work, "--quiet");
         assertEquals(0, held.exit(), held.err());
         model = dir.resolve("minilm.ripple");
@@ -47,6 +49,7 @@ class RealModelPipelineTest {
         assertEquals("act > 0", t.info().rule());
         assertTrue(t.info().tokens() >= 5000, "tokens " + t.info().tokens());
         assertTrue(t.meanInactive() != null, "inactive means recorded for fill-in");
+        assertEquals(6, t.inputMoments().size(), "FFN input moments recorded for the predictor");
         for (int l = 0; l < 6; l++) {
             double active = 0;
             for (int k = 0; k < t.tokens(l); k++) {
@@ -83,6 +86,7 @@ class RealModelPipelineTest {
             assertEquals("ripple+", f.provenance().path("placement").path("algorithm").asText());
             assertEquals("act > 0", f.provenance().path("activityRule").path("rule").asText());
             assertEquals(32, f.provenance().path("predictor").path("rank").asInt());
+            assertEquals("inputs", f.provenance().path("predictor").path("fit").asText(), "fitted to the profiled inputs");
             assertTrue(f.blob("tokenizer.json").isPresent());
             assertEquals("bert", f.architecture().path("type").asText());
         }

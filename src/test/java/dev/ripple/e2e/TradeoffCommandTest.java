@@ -30,8 +30,9 @@ class TradeoffCommandTest {
         assertTrue(Files.size(png) > 1000, "PNG written");
         JsonNode root = new ObjectMapper().readTree(json.toFile());
         JsonNode points = root.get("points");
-        // dense + 15 fixed rules with and without fill-in + 2 calibrated (act, |act|) + 1 predictor point
-        assertEquals(1 + 30 + 2 + 1, points.size(), root.toPrettyString());
+        // dense + 15 fixed rules with and without fill-in + 2 calibrated (act, |act|) + 2 predictor points
+        // (fitted to the weights and to the inputs)
+        assertEquals(1 + 30 + 2 + 2, points.size(), root.toPrettyString());
         for (JsonNode p : points) {
             double read = p.get("readShare").asDouble();
             assertTrue(read > 0 && read <= 1, p.toString());
@@ -67,9 +68,35 @@ class TradeoffCommandTest {
             }
         }
         assertEquals(2, calibrated);
-        assertEquals(1, predicted);
+        assertEquals(2, predicted);
         assertEquals(2, root.get("calibrated").size());
         assertTrue(run.out().contains("cos mean") && run.out().contains("act > 0"), run.out());
+    }
+
+    @Test
+    void predictorFittedToTheInputsReadsFewerNeuronsThanTheWeightsFit() throws Exception {
+        Path json = dir.resolve("predictor.json");
+        RippleRun run = RippleRun.inProcess("tradeoff", "--work", dir.toString(), "--calibration-tokens", "1500",
+                "--sentences", "4", "--predictor-rule", "act > -0.05", "--predictor-only", "--margins", "1",
+                "--json", json.toString(), "--quiet");
+        assertEquals(0, run.exit(), run.err());
+        JsonNode points = new ObjectMapper().readTree(json.toFile()).get("points");
+        assertEquals(2 + 2, points.size(), "dense, the rule's oracle and one point per fit: " + points);
+        JsonNode weights = null;
+        JsonNode inputs = null;
+        for (JsonNode p : points) {
+            String label = p.get("predictor").asText();
+            if (label.contains("weights")) {
+                weights = p;
+            } else if (label.contains("inputs")) {
+                inputs = p;
+            }
+        }
+        assertTrue(weights != null && inputs != null, points.toString());
+        // Full run (docs/PERFORMANCE.md §8): precision 0.685 against 0.496 at about equal recall.
+        assertTrue(inputs.get("precision").asDouble() > weights.get("precision").asDouble() + 0.1, inputs + " vs " + weights);
+        assertTrue(inputs.get("recall").asDouble() > 0.85, inputs.toString());
+        assertTrue(inputs.get("readShare").asDouble() < weights.get("readShare").asDouble(), inputs + " vs " + weights);
     }
 
     @Test
@@ -81,6 +108,9 @@ class TradeoffCommandTest {
         RippleRun topK = RippleRun.inProcess("tradeoff", "--work", dir.toString(), "--predictor-rule", "top 20%", "--quiet");
         assertEquals(1, topK.exit(), topK.out());
         assertTrue(topK.err().contains("--predictor-rule must be a threshold rule"), topK.err());
+        RippleRun only = RippleRun.inProcess("tradeoff", "--work", dir.toString(), "--predictor-only", "--quiet");
+        assertEquals(1, only.exit(), only.out());
+        assertTrue(only.err().contains("--predictor-only needs --predictor-rule"), only.err());
     }
 
     private static JsonNode find(JsonNode points, String rule, boolean fillIn, String predictor) {

@@ -30,7 +30,9 @@ import org.roaringbitmap.RoaringBitmap;
  * every FFN activation tensor added as an extra graph output ({@link OnnxOutputsRewriter}).
  * Passages run one at a time (no padding, so every recorded token is a real one); each token's
  * active set per layer goes into an {@link ActivationTrace}. The FFN output error the rule causes
- * is computed in Java from the returned activations and the imported down weights.
+ * is computed in Java from the returned activations and the imported down weights. Each FFN's
+ * input is requested too, and its mean and second moment ({@link InputMoments}) go into the
+ * result and the trace: the low-rank predictor is fitted to them.
  *
  * <pre>{@code
  * try (OnnxProfiler p = OnnxProfiler.open(Path.of("model.onnx"), Path.of("tokenizer.json"),
@@ -44,6 +46,12 @@ import org.roaringbitmap.RoaringBitmap;
  * {@code token_type_ids}, {@code position_ids}; any other input is reported as unsupported.
  */
 public final class OnnxProfiler implements AutoCloseable {
+    /**
+     * The widest FFN input whose moments are recorded: a {@code dModel²} matrix of doubles per
+     * layer (8 MiB at 1024), beyond which the low-rank predictor is fitted to the weights alone.
+     */
+    public static final int MAX_MOMENT_WIDTH = 1024;
+
     private final Path file;
     private final ImportedModel model;
     private final ProfileOptions options;
@@ -68,12 +76,6 @@ public final class OnnxProfiler implements AutoCloseable {
             outputs.addAll(model.ffnInputs());
         }
     }
-
-    /**
-     * The widest FFN input whose moments are recorded: a {@code dModel²} matrix of doubles per
-     * layer (8 MiB at 1024), beyond which the low-rank predictor is fitted to the weights alone.
-     */
-    public static final int MAX_MOMENT_WIDTH = 1024;
 
     private static boolean recordsInputs(ImportedModel model) {
         return !model.ffnInputs().isEmpty()
