@@ -50,13 +50,17 @@ public final class LowRankPredictor implements ActivationPredictor {
         }
     }
 
-    private final List<Factors> layers;
+    /**
+     * One layer as the predictor keeps it: A and B off-heap only (where the Vector API's loads are
+     * intrinsified), so the factors are not held twice; bias and residual scales on heap.
+     */
+    private record Layer(int dModel, int rank, int dFfn, MemorySegment a, MemorySegment b, float[] bias,
+                         float[] residualNorm, ActiveRegion region) {
+    }
+
+    private final Layer[] layers;
     private final ActivityRule rule;
     private final float margin;
-    private final ActiveRegion[] regions;
-    /** A and B of each layer off-heap, where the Vector API's loads are intrinsified. */
-    private final MemorySegment[] aRows;
-    private final MemorySegment[] bRows;
     private final Kernels kernels = KernelProvider.best();
 
     public LowRankPredictor(List<Factors> layers, ActivityRule rule, float margin) {
@@ -66,18 +70,16 @@ public final class LowRankPredictor implements ActivationPredictor {
         if (!(margin >= 0)) {
             throw new IllegalArgumentException("margin must be ≥ 0, got " + margin);
         }
-        this.layers = List.copyOf(layers);
         this.rule = rule;
         this.margin = margin;
-        this.regions = new ActiveRegion[this.layers.size()];
-        this.aRows = new MemorySegment[regions.length];
-        this.bRows = new MemorySegment[regions.length];
+        this.layers = new Layer[layers.size()];
         Arena arena = Arena.ofAuto();
-        for (int l = 0; l < regions.length; l++) {
-            Factors f = this.layers.get(l);
-            regions[l] = ActiveRegion.of(f.activation(), rule, l);
-            aRows[l] = arena.allocate(4L * f.a().length, 64).copyFrom(MemorySegment.ofArray(f.a()));
-            bRows[l] = arena.allocate(4L * f.b().length, 64).copyFrom(MemorySegment.ofArray(f.b()));
+        for (int l = 0; l < this.layers.length; l++) {
+            Factors f = layers.get(l);
+            MemorySegment a = arena.allocate(4L * f.a().length, 64).copyFrom(MemorySegment.ofArray(f.a()));
+            MemorySegment b = arena.allocate(4L * f.b().length, 64).copyFrom(MemorySegment.ofArray(f.b()));
+            this.layers[l] = new Layer(f.dModel(), f.rank(), f.dFfn(), a, b, f.bias().clone(), f.residualNorm().clone(),
+                    ActiveRegion.of(f.activation(), rule, l));
         }
     }
 
@@ -92,13 +94,13 @@ public final class LowRankPredictor implements ActivationPredictor {
 
     @Override
     public void predict(int layer, float[] x, int token, MutableIntList out) {
-        Factors f = layers.get(layer);
+        Layer f = layers[layer];
         int d = f.dModel();
         int r = f.rank();
         int n = f.dFfn();
         // t = x·A and z = bias + t·B, each as a sum of scaled rows (A is [d × r], B is [r × n]).
-        MemorySegment a = aRows[layer];
-        MemorySegment b = bRows[layer];
+        MemorySegment a = f.a();
+        MemorySegment b = f.b();
         float[] t = new float[r];
         double norm = 0;
         for (int k = 0; k < d; k++) {
@@ -113,7 +115,7 @@ public final class LowRankPredictor implements ActivationPredictor {
             kernels.axpy(DType.F32, t[j], b, 4L * j * n, z, n, null);
         }
         float scale = (float) (margin * Math.sqrt(norm / d));
-        ActiveRegion region = regions[layer];
+        ActiveRegion region = f.region();
         float[] residual = f.residualNorm();
         for (int i = 0; i < n; i++) {
             float half = scale * residual[i];
