@@ -40,6 +40,7 @@ class RealModelPipelineTest {
                 "--work", work, "--quiet");
         assertEquals(0, place.exit(), place.err());
         report = new ObjectMapper().readTree(place.out());
+        assertEquals("inputs", report.path("predictorFit").asText(), "the trace carried the FFN input moments");
     }
 
     @Test
@@ -89,6 +90,22 @@ class RealModelPipelineTest {
             assertEquals("inputs", f.provenance().path("predictor").path("fit").asText(), "fitted to the profiled inputs");
             assertTrue(f.blob("tokenizer.json").isPresent());
             assertEquals("bert", f.architecture().path("type").asText());
+        }
+    }
+
+    @Test
+    void aTraceWithoutInputMomentsStillPlacesWithThePredictorFittedToTheWeights() throws Exception {
+        ActivationTrace t = TraceFiles.read(dir.resolve("c.rtrace"));
+        t.setInputMoments(java.util.List.of());   // as a trace written before format 1.2
+        Path old = dir.resolve("old.rtrace");
+        TraceFiles.write(old, t);
+        Path file = dir.resolve("old.ripple");
+        RippleRun place = RippleRun.inProcess("place", "--trace", old.toString(), "--algorithm", "ripple", "--out",
+                file.toString(), "--rank", "16", "--work", dir.resolve("work").toString(), "--quiet");
+        assertEquals(0, place.exit(), place.err());
+        assertTrue(place.out().contains("fitted to the weights alone"), place.out());
+        try (RippleFile f = RippleFile.open(file)) {
+            assertEquals("weights", f.provenance().path("predictor").path("fit").asText());
         }
     }
 }

@@ -137,6 +137,9 @@ final class PlaceCommand implements Callable<Integer> {
             doc.put("file", out.toString());
             doc.put("sizeBytes", size);
             doc.put("algorithm", alg.name());
+            if (chosenRank > 0) {
+                doc.put("predictorFit", calibration.inputMoments().isEmpty() ? "weights" : "inputs");
+            }
             if (r.evaluation != null) {
                 doc.set("overall", JSON.valueToTree(r.evaluation.overall()));
                 doc.set("layers", JSON.valueToTree(r.evaluation.layers()));
@@ -148,6 +151,12 @@ final class PlaceCommand implements Callable<Integer> {
             o.println(JSON.writeValueAsString(doc));
         } else {
             o.printf("wrote %s (%s) with %s placement%n", out, InspectCommand.bytes(size), alg.name());
+            if (chosenRank > 0) {
+                o.println(calibration.inputMoments().isEmpty()
+                        ? "low-rank predictor fitted to the weights alone: " + trace + " holds no FFN input moments (profile "
+                          + "again with this version to fit it to the inputs, which reads far fewer neurons; docs/DESIGN.md)"
+                        : "low-rank predictor fitted to the FFN inputs profiled in " + trace);
+            }
             if (r.evaluation != null) {
                 printLayers(o, r.evaluation);
                 o.println();

@@ -104,5 +104,9 @@ final class ProfileCommand implements Callable<Integer> {
         for (int l = 0; l < r.meanActiveFraction().length; l++) {
             o.printf("%-5d %13.1f%% %18.3f%n", l, 100 * r.meanActiveFraction()[l], r.meanRelativeError()[l]);
         }
+        if (r.inputMoments().isEmpty()) {
+            o.println("FFN inputs not recorded (not exposed by the model, or wider than "
+                    + dev.ripple.placement.profile.OnnxProfiler.MAX_MOMENT_WIDTH + "): the predictor will be fitted to the weights alone");
+        }
     }
 }
