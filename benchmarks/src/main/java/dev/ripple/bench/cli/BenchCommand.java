@@ -43,6 +43,7 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
@@ -57,15 +58,9 @@ import picocli.CommandLine.Spec;
                 + "collapse) on held-out passages at the same DRAM budget: I/O per token and per passage, fidelity and "
                 + "speed of the Java forward against ONNX Runtime, UFS projections, JSON and plots.")
 final class BenchCommand implements Callable<Integer> {
+    @Mixin
+    ModelInputs inputs;
 
-    @Option(names = "--model", paramLabel = "M.onnx", description = "ONNX model (default: embedded all-MiniLM-L6-v2)")
-    Path model;
-
-    @Option(names = "--tokenizer", paramLabel = "T.json", description = "its tokenizer.json (default: beside the model)")
-    Path tokenizer;
-
-    @Option(names = "--text", paramLabel = "T.txt", description = "text, one passage per line (default: embedded Europarl sample)")
-    Path text;
 
     @Option(names = "--calibration-text", paramLabel = "C.txt",
             description = "calibration passages (default: a disjoint split of --text)")
@@ -158,14 +153,14 @@ final class BenchCommand implements Callable<Integer> {
         parseBudgets(budgets);
         ActivityRule activity = rule == null ? null : ActivityRule.parse(rule);
         Files.createDirectories(work);
-        Path onnx = model != null ? model : DefaultData.model(work);
-        Path tok = model != null ? DefaultData.tokenizerFor(model, tokenizer) : DefaultData.tokenizer(work);
-        Corpus corpus = Corpus.load(text, calibrationText, 0.5);
+        Path onnx = inputs.onnx(work);
+        Path tok = inputs.tokenizer(work);
+        Corpus corpus = inputs.corpus(calibrationText, 0.5);
         List<String> heldOutText = corpus.heldOut().subList(0, Math.min(sentences, corpus.heldOut().size()));
 
         ProfileResult calib = ProfileCommand.profile(onnx, tok, corpus.calibration(), corpus.name() + ", calibration",
                 activity, calibrationTokens, quiet);
-        BenchReport report = measure(onnx, tok, model != null ? onnx.toString() : DefaultData.MODEL_NAME, corpus.name(),
+        BenchReport report = measure(onnx, tok, inputs.modelName(), corpus.name(),
                 calib, heldOutText, null);
         report.print(o);
         if (!noPlots) {

@@ -31,6 +31,7 @@ import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
@@ -43,15 +44,9 @@ import picocli.CommandLine.Spec;
         description = "Profile, place, write, run and report on one model (default: the embedded all-MiniLM-L6-v2 "
                 + "and Europarl sample, resolved through Maven).")
 final class DemoCommand implements Callable<Integer> {
+    @Mixin
+    ModelInputs inputs;
 
-    @Option(names = "--model", paramLabel = "M.onnx", description = "a BERT-family ONNX model (default: embedded all-MiniLM-L6-v2)")
-    Path model;
-
-    @Option(names = "--tokenizer", paramLabel = "T.json", description = "its tokenizer.json (default: beside the model)")
-    Path tokenizer;
-
-    @Option(names = "--text", paramLabel = "T.txt", description = "text, one passage per line (default: embedded Europarl sample)")
-    Path text;
 
     @Option(names = "--work", defaultValue = "ripple-work", description = "directory for traces and the .ripple file (default: ${DEFAULT-VALUE})")
     Path work;
@@ -97,14 +92,15 @@ final class DemoCommand implements Callable<Integer> {
         ReaderKind readerKind = ReaderKind.valueOf(reader.toUpperCase(java.util.Locale.ROOT).replace("PREAD", "POSITIONAL"));
         ActivityRule requested = rule == null ? null : ActivityRule.parse(rule);
         Files.createDirectories(work);
-        Path onnx = model != null ? model : DefaultData.model(work);
-        Path tok = model != null ? DefaultData.tokenizerFor(model, tokenizer) : DefaultData.tokenizer(work);
-        Corpus corpus = Corpus.load(text, 0.5);
+        Path onnx = inputs.onnx(work);
+        Path tok = inputs.tokenizer(work);
+        Corpus corpus = inputs.corpus(0.5);
         List<String> heldOutText = corpus.heldOut().subList(0, Math.min(sentences, corpus.heldOut().size()));
         o.printf("Ripple demo on %s%ntext: %s (%d calibration passages, %d held-out passages used)%n%n",
-                model != null ? onnx : DefaultData.MODEL_NAME, corpus.name(), corpus.calibration().size(), heldOutText.size());
+                inputs.modelName(), corpus.name(), corpus.calibration().size(), heldOutText.size());
 
-        o.printf("1. profile with ONNX Runtime under %s%n", requested == null ? "the model's default rule" : "'" + requested.describe() + "'");
+        o.printf("1. profile with ONNX Runtime under %s%n",
+                requested == null ? "the model's default rule" : "'" + requested.describe() + "'");
         ProfileResult calib = ProfileCommand.profile(onnx, tok, corpus.calibration(), corpus.name() + ", calibration",
                 requested, calibrationTokens, quiet);
         ActivityRule activity = ActivityRule.parse(calib.trace().info().rule());
@@ -133,7 +129,8 @@ final class DemoCommand implements Callable<Integer> {
         var stats = new com.fasterxml.jackson.databind.ObjectMapper().valueToTree(evaluations.get("ripple+").overall());
         long size = RippleFileWriter.write(file, new LayoutBuilder(imported, chosen).rule(activity)
                 .corpus(calib.trace().info().corpus()).placement("ripple+", (com.fasterxml.jackson.databind.node.ObjectNode) stats)
-                .fillIn(calib.meanInactiveActivation()).lowRank(rank, margin).inputMoments(calib.inputMoments()).tokenizer(Files.readAllBytes(tok)).build(l -> { }));
+                .fillIn(calib.meanInactiveActivation()).lowRank(rank, margin).inputMoments(calib.inputMoments())
+                .tokenizer(Files.readAllBytes(tok)).build(l -> { }));
         o.printf("3. wrote %s (%s): ripple+ placement, mean fill-in, rank-%d low-rank predictor; check it with "
                 + "'./ripple inspect --verify %s'%n%n", file, InspectCommand.bytes(size), rank, file);
 
@@ -178,7 +175,7 @@ final class DemoCommand implements Callable<Integer> {
                 args.add("--quiet");
             }
             new CommandLine(bench).parseArgs(args.toArray(String[]::new));
-            bench.measure(onnx, tok, model != null ? onnx.toString() : DefaultData.MODEL_NAME, corpus.name(), calib,
+            bench.measure(onnx, tok, inputs.modelName(), corpus.name(), calib,
                     heldOutText.subList(0, n), new BenchCommand.Placements(imported, orders)).print(o);
             o.println();
         }

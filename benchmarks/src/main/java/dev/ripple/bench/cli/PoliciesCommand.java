@@ -40,6 +40,7 @@ import java.util.concurrent.Callable;
 import org.roaringbitmap.RoaringBitmap;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
@@ -56,16 +57,10 @@ import picocli.CommandLine.Spec;
         description = "Replay held-out tokens under each cache policy at the same DRAM budget and placement, with "
                 + "direct I/O, repeated in rotating rounds; report I/O time, operations, bytes, hits and modelled time per token.")
 final class PoliciesCommand implements Callable<Integer> {
+    @Mixin
+    ModelInputs inputs;
+
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
-
-    @Option(names = "--model", paramLabel = "M.onnx", description = "ONNX model (default: embedded all-MiniLM-L6-v2)")
-    Path model;
-
-    @Option(names = "--tokenizer", paramLabel = "T.json", description = "its tokenizer.json (default: beside the model)")
-    Path tokenizer;
-
-    @Option(names = "--text", paramLabel = "T.txt", description = "text, one passage per line (default: embedded Europarl sample)")
-    Path text;
 
     @Option(names = "--rule", defaultValue = "act > 0.5", description = "activity rule (default: ${DEFAULT-VALUE})")
     String rule;
@@ -120,9 +115,9 @@ final class PoliciesCommand implements Callable<Integer> {
         PrintWriter o = spec.commandLine().getOut();
         ActivityRule activity = ActivityRule.parse(rule);
         Files.createDirectories(work);
-        Path onnx = model != null ? model : DefaultData.model(work);
-        Path tok = model != null ? DefaultData.tokenizerFor(model, tokenizer) : DefaultData.tokenizer(work);
-        Corpus corpus = Corpus.load(text, 0.5);
+        Path onnx = inputs.onnx(work);
+        Path tok = inputs.tokenizer(work);
+        Corpus corpus = inputs.corpus(0.5);
         ProfileResult calib = ProfileCommand.profile(onnx, tok, corpus.calibration(), corpus.name() + ", calibration",
                 activity, calibrationTokens, quiet);
         ProfileResult held = replay.equals("calibration") ? calib
@@ -172,7 +167,7 @@ final class PoliciesCommand implements Callable<Integer> {
         double neededShare = neededShare(held.trace(), replayed);
         o.printf("ripple policies: %s, '%s' (%.1f%% of neurons needed per token on the replayed %s tokens), "
                         + "%s placement from %d calibration tokens; linking over %s%n",
-                model != null ? onnx : DefaultData.MODEL_NAME, activity.describe(), 100 * neededShare, replay, placement,
+                inputs.modelName(), activity.describe(), 100 * neededShare, replay, placement,
                 calib.tokens(), linkingInner);
         o.printf("%d tokens replayed per policy from a cold cache, %d rounds (order rotated per round); DRAM %.0f%% "
                         + "of FFN bytes (%d B; lfu seeded with calibration frequencies); direct I/O, queue depth %d; "
@@ -258,7 +253,7 @@ final class PoliciesCommand implements Callable<Integer> {
     private void writeJson(ActivityRule activity, double neededShare, int replayed, long budget, DeviceProfile profile,
                            long calibration, List<PolicySummary> rows, PolicyVerdict verdict) throws IOException {
         ObjectNode doc = JSON.createObjectNode();
-        doc.put("model", model != null ? model.toString() : DefaultData.MODEL_NAME);
+        doc.put("model", inputs.modelName());
         doc.put("rule", activity.describe());
         doc.put("neededShare", neededShare);
         doc.put("placement", placement);

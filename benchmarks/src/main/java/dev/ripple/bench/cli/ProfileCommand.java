@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
@@ -20,16 +21,9 @@ import picocli.CommandLine.Spec;
         description = "Run an ONNX model on text with ONNX Runtime and record the active FFN neurons of every token "
                 + "and layer under an activity rule, into a trace file.")
 final class ProfileCommand implements Callable<Integer> {
+    @Mixin
+    ModelInputs inputs;
 
-    @Option(names = "--model", paramLabel = "M.onnx", description = "ONNX model (default: the embedded all-MiniLM-L6-v2)")
-    Path model;
-
-    @Option(names = "--tokenizer", paramLabel = "T.json", description = "tokenizer.json (default: beside the model)")
-    Path tokenizer;
-
-    @Option(names = "--text", paramLabel = "T.txt", description = "text, one passage per line, plain or .gz "
-            + "(default: the embedded Europarl sample, English lines)")
-    Path text;
 
     @Option(names = "--split", defaultValue = "calibration", description = "which part of the text: calibration, heldout or all (default: ${DEFAULT-VALUE})")
     String split;
@@ -61,9 +55,9 @@ final class ProfileCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         ActivityRule r = rule(rule, threshold);
-        Path m = model != null ? model : DefaultData.model(work);
-        Path t = model != null ? DefaultData.tokenizerFor(model, tokenizer) : DefaultData.tokenizer(work);
-        Corpus corpus = Corpus.load(text, heldOutFraction);
+        Path m = inputs.onnx(work);
+        Path t = inputs.tokenizer(work);
+        Corpus corpus = inputs.corpus(heldOutFraction);
         ProfileResult result = profile(m, t, corpus.part(split), corpus.name() + ", " + split, r, maxTokens, quiet);
         TraceFiles.write(out, result.trace());
         report(spec.commandLine().getOut(), result, out);
@@ -71,7 +65,7 @@ final class ProfileCommand implements Callable<Integer> {
     }
 
     /** The --rule help shared by the commands that profile. */
-    static final String RULE_HELP = "activity rule: 'act > t', '|act| > t' (per layer: t0,t1,...), 'top-k K', 'top P%' "
+    static final String RULE_HELP = "activity rule: 'act > t', '|act| > t' (per layer: t0,t1,...), 'top-k K', 'top P%%' "
             + "(default: act > 0 for ReLU models, act > -0.05 for GELU and SiLU)";
 
     /** The rule given by --rule or --threshold, or null for the model's default. */

@@ -40,6 +40,7 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
@@ -56,16 +57,10 @@ import picocli.CommandLine.Spec;
                 + "with a low-rank predictor) and report neurons read, FFN error and embedding cosine against ONNX "
                 + "Runtime on held-out text.")
 final class TradeoffCommand implements Callable<Integer> {
+    @Mixin
+    ModelInputs inputs;
+
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
-
-    @Option(names = "--model", paramLabel = "M.onnx", description = "a BERT-family ONNX model (default: embedded all-MiniLM-L6-v2)")
-    Path model;
-
-    @Option(names = "--tokenizer", paramLabel = "T.json", description = "its tokenizer.json (default: beside the model)")
-    Path tokenizer;
-
-    @Option(names = "--text", paramLabel = "T.txt", description = "text, one passage per line (default: embedded Europarl sample)")
-    Path text;
 
     @Option(names = "--work", defaultValue = "ripple-work", description = "where the embedded model is unpacked (default: ${DEFAULT-VALUE})")
     Path work;
@@ -141,10 +136,10 @@ final class TradeoffCommand implements Callable<Integer> {
             }
         }
         Files.createDirectories(work);
-        Path onnx = model != null ? model : DefaultData.model(work);
-        Path tok = model != null ? DefaultData.tokenizerFor(model, tokenizer) : DefaultData.tokenizer(work);
-        Corpus corpus = Corpus.load(text, 0.5);
-        String modelName = model != null ? onnx.toString() : DefaultData.MODEL_NAME;
+        Path onnx = inputs.onnx(work);
+        Path tok = inputs.tokenizer(work);
+        Corpus corpus = inputs.corpus(0.5);
+        String modelName = inputs.modelName();
 
         ImportedModel imported = PlaceCommand.importModel(onnx, DType.F32);
         BertConfig config = BertConfig.fromJson(imported.architecture());
@@ -255,7 +250,7 @@ final class TradeoffCommand implements Callable<Integer> {
             o.printf("%nJSON -> %s%n", json);
         }
         if (png != null) {
-            TradeoffChart.write(png, "Sparsity vs fidelity, " + (model != null ? onnx.getFileName() : "all-MiniLM-L6-v2")
+            TradeoffChart.write(png, "Sparsity vs fidelity, " + (inputs.embeddedModel() ? "all-MiniLM-L6-v2" : onnx.getFileName())
                     + ", " + heldOut.size() + " held-out passages", points);
             o.printf("PNG -> %s%n", png);
         }

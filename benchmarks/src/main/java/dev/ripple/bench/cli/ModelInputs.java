@@ -1,0 +1,59 @@
+package dev.ripple.bench.cli;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import picocli.CommandLine.Option;
+
+/**
+ * The inputs of the commands that run an ONNX model on text (demo, bench, tradeoff, policies,
+ * profile), declared once as a picocli mixin: the model and its tokenizer, by default the embedded
+ * all-MiniLM-L6-v2, and the text, by default the embedded Europarl sample.
+ *
+ * <pre>{@code
+ * @Mixin ModelInputs inputs;
+ * ...
+ * Path onnx = inputs.onnx(work);
+ * Corpus corpus = inputs.corpus(0.5);
+ * }</pre>
+ */
+final class ModelInputs {
+    @Option(names = "--model", paramLabel = "M.onnx", description = "ONNX model (default: the embedded all-MiniLM-L6-v2)")
+    Path model;
+
+    @Option(names = "--tokenizer", paramLabel = "T.json", description = "its tokenizer.json (default: beside the model)")
+    Path tokenizer;
+
+    @Option(names = "--text", paramLabel = "T.txt", description = "text, one passage per line, plain or .gz "
+            + "(default: the embedded Europarl sample, English lines)")
+    Path text;
+
+    /** True when the user named no model: the embedded one runs. */
+    boolean embeddedModel() {
+        return model == null;
+    }
+
+    /** The ONNX file: the user's, or the embedded one unpacked into {@code work}. */
+    Path onnx(Path work) throws IOException {
+        return model != null ? model : DefaultData.model(work);
+    }
+
+    /** The tokenizer.json: given, beside the user's model, or the embedded one unpacked into {@code work}. */
+    Path tokenizer(Path work) throws IOException {
+        return model != null ? DefaultData.tokenizerFor(model, tokenizer) : DefaultData.tokenizer(work);
+    }
+
+    /** How reports name the model: its path, or the embedded model's name and Maven coordinates. */
+    String modelName() {
+        return model != null ? model.toString() : DefaultData.MODEL_NAME;
+    }
+
+    /** The text split by line into calibration and held-out passages. */
+    Corpus corpus(double heldOutFraction) throws IOException {
+        return Corpus.load(text, heldOutFraction);
+    }
+
+    /** As {@link #corpus(double)}, with calibration passages from their own file when one is given. */
+    Corpus corpus(Path calibrationText, double heldOutFraction) throws IOException {
+        return Corpus.load(text, calibrationText, heldOutFraction);
+    }
+}
