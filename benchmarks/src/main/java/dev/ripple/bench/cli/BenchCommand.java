@@ -25,6 +25,7 @@ import dev.ripple.io.device.UfsPresets;
 import dev.ripple.io.nativeio.PageCache;
 import dev.ripple.io.reader.ReaderKind;
 import dev.ripple.placement.LayoutBuilder;
+import dev.ripple.placement.algorithm.PlacementAlgorithm;
 import dev.ripple.placement.algorithm.PlacementAlgorithms;
 import dev.ripple.placement.importer.ImportedModel;
 import dev.ripple.placement.profile.EncodedPassage;
@@ -305,9 +306,13 @@ final class BenchCommand implements Callable<Integer> {
         ImportedModel imported = placed != null ? placed.model() : PlaceCommand.importModel(onnx, DType.F32);
         int rank = PlaceCommand.defaultRank(imported.layers().getFirst().spec());
         Map<String, Path> files = new LinkedHashMap<>();
-        for (String placement : List.of("identity", "frequency", "ripple", "ripple+")) {
-            int[][] orders = placed != null && placed.orders().containsKey(placement) ? placed.orders().get(placement)
-                    : PlaceCommand.place(imported, calib.trace(), null, PlacementAlgorithms.byName(placement), quiet).orders();
+        List<String> names = List.of("identity", "frequency", "ripple", "ripple+");
+        List<PlacementAlgorithm> missing = names.stream().filter(n -> placed == null || !placed.orders().containsKey(n))
+                .map(PlacementAlgorithms::byName).toList();
+        Map<String, PlaceCommand.Result> placedHere = missing.isEmpty() ? Map.of()
+                : PlaceCommand.placeAll(calib.trace(), null, missing, quiet);
+        for (String placement : names) {
+            int[][] orders = placedHere.containsKey(placement) ? placedHere.get(placement).orders() : placed.orders().get(placement);
             Path f = work.resolve("bench-" + placement.replace("+", "plus") + ".ripple");
             try (CliProgress bar = CliProgress.start("write " + placement, imported.layers().size(), quiet)) {
                 RippleFileWriter.write(f, new LayoutBuilder(imported, orders).rule(activity).corpus(calib.trace().info().corpus())

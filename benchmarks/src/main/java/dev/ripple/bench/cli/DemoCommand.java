@@ -26,6 +26,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.stream.Stream;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
@@ -115,11 +116,11 @@ final class DemoCommand implements Callable<Integer> {
         ImportedModel imported = PlaceCommand.importModel(onnx, DType.F32);
         Map<String, PlacementEvaluation> evaluations = new LinkedHashMap<>();
         Map<String, int[][]> orders = new LinkedHashMap<>();
-        for (String name : List.of("ripple+", "ripple", "frequency", "identity")) {
-            PlaceCommand.Result r = PlaceCommand.place(imported, calib.trace(), held.trace(), PlacementAlgorithms.byName(name), quiet);
-            evaluations.put(name, r.evaluation());
-            orders.put(name, r.orders());
-        }
+        PlaceCommand.placeAll(calib.trace(), held.trace(), Stream.of("ripple+", "ripple", "frequency", "identity")
+                .map(PlacementAlgorithms::byName).toList(), quiet).forEach((name, r) -> {
+                    evaluations.put(name, r.evaluation());
+                    orders.put(name, r.orders());
+                });
         int[][] chosen = orders.get("ripple+");
         PlaceCommand.printComparison(o, evaluations);
         o.println();

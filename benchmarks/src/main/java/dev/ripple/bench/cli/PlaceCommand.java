@@ -19,6 +19,7 @@ import dev.ripple.placement.importer.ImportedModel;
 import dev.ripple.placement.importer.OnnxImporter;
 import dev.ripple.placement.importer.SafetensorsImporter;
 import dev.ripple.placement.stats.CoActivationCounter;
+import dev.ripple.placement.stats.LayerStats;
 import dev.ripple.placement.trace.ActivationTrace;
 import dev.ripple.placement.trace.TraceFiles;
 import java.io.IOException;
@@ -26,6 +27,7 @@ import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -105,7 +107,13 @@ final class PlaceCommand implements Callable<Integer> {
         if (heldOut != null) {
             requireMatches(imported, heldOut, eval);
         }
-        Result r = place(imported, calibration, heldOut, alg, quiet);
+        List<PlacementAlgorithm> algorithms = new java.util.ArrayList<>(List.of(alg));
+        if (compare) {
+            PlacementAlgorithms.names().stream().filter(n -> !n.equals(alg.name())).map(PlacementAlgorithms::byName)
+                    .forEach(algorithms::add);
+        }
+        Map<String, Result> placed = placeAll(calibration, heldOut, algorithms, quiet);
+        Result r = placed.get(alg.name());
         ObjectNode stats = r.evaluation == null ? JSON.createObjectNode() : JSON.valueToTree(r.evaluation.overall());
         stats.put("calibrationTokens", calibration.info().tokens());
         int chosenRank = rank >= 0 ? rank : defaultRank(imported.layers().getFirst().spec());
@@ -121,16 +129,11 @@ final class PlaceCommand implements Callable<Integer> {
         long size = RippleFileWriter.write(out, contents);
 
         Map<String, PlacementEvaluation> all = new LinkedHashMap<>();
-        if (r.evaluation != null) {
-            all.put(alg.name(), r.evaluation);
-        }
-        if (compare) {
-            for (String other : PlacementAlgorithms.names()) {
-                if (!other.equals(alg.name())) {
-                    all.put(other, place(imported, calibration, heldOut, PlacementAlgorithms.byName(other), quiet).evaluation);
-                }
+        placed.forEach((name, result) -> {
+            if (result.evaluation != null) {
+                all.put(name, result.evaluation);
             }
-        }
+        });
         PrintWriter o = spec.commandLine().getOut();
         if (json) {
             ObjectNode doc = JSON.createObjectNode();
@@ -177,17 +180,37 @@ final class PlaceCommand implements Callable<Integer> {
         }
     }
 
-    static Result place(ImportedModel model, ActivationTrace calibration, ActivationTrace heldOut, PlacementAlgorithm alg,
-                        boolean quiet) {
+    static Result place(ActivationTrace calibration, ActivationTrace heldOut, PlacementAlgorithm alg, boolean quiet) {
+        return placeAll(calibration, heldOut, List.of(alg), quiet).get(alg.name());
+    }
+
+    /**
+     * Places every layer with each algorithm, counting each layer's co-activations once for all of
+     * them (counting dominates placement time, and grows with the square of the active neurons per
+     * token), and evaluates each placement on {@code heldOut} when given. Keys keep the order of
+     * {@code algorithms}.
+     */
+    static Map<String, Result> placeAll(ActivationTrace calibration, ActivationTrace heldOut,
+                                        List<PlacementAlgorithm> algorithms, boolean quiet) {
         CoActivationCounter counter = new CoActivationCounter();
-        int[][] orders = new int[calibration.layers()][];
-        try (CliProgress bar = CliProgress.start("place " + alg.name(), orders.length, quiet)) {
-            for (int l = 0; l < orders.length; l++) {
-                orders[l] = alg.order(counter.count(calibration, l));
-                bar.stepTo(l + 1);
+        int layers = calibration.layers();
+        Map<String, int[][]> orders = new LinkedHashMap<>();
+        algorithms.forEach(a -> orders.put(a.name(), new int[layers][]));
+        String names = String.join(", ", orders.keySet());
+        try (CliProgress bar = CliProgress.start("place " + names, (long) layers * algorithms.size(), quiet)) {
+            for (int l = 0; l < layers; l++) {
+                LayerStats stats = counter.count(calibration, l);
+                for (int k = 0; k < algorithms.size(); k++) {
+                    PlacementAlgorithm a = algorithms.get(k);
+                    orders.get(a.name())[l] = a.order(stats);
+                    bar.stepTo((long) l * algorithms.size() + k + 1);
+                }
             }
         }
-        return new Result(orders, heldOut == null ? null : new PlacementEvaluator().evaluate(heldOut, orders));
+        Map<String, Result> out = new LinkedHashMap<>();
+        PlacementEvaluator evaluator = new PlacementEvaluator();
+        orders.forEach((name, o) -> out.put(name, new Result(o, heldOut == null ? null : evaluator.evaluate(heldOut, o))));
+        return out;
     }
 
     /** The low-rank predictor's default rank: a quarter of the smaller dimension of a layer (the first). */

@@ -126,7 +126,7 @@ final class PoliciesCommand implements Callable<Integer> {
         DeviceProfile profile = device != null ? DeviceProfile.read(device) : measureDevice();
 
         ImportedModel imported = PlaceCommand.importModel(onnx, DType.F32);
-        int[][] orders = PlaceCommand.place(imported, calib.trace(), null, PlacementAlgorithms.byName(placement), quiet).orders();
+        int[][] orders = PlaceCommand.place(calib.trace(), null, PlacementAlgorithms.byName(placement), quiet).orders();
         Path file = work.resolve("policies-" + placement.replace("+", "plus") + ".ripple");
         RippleFileWriter.write(file, new LayoutBuilder(imported, orders).rule(activity).corpus(calib.trace().info().corpus())
                 .placement(placement, null).lowRank(0, 1f).build(l -> { }));

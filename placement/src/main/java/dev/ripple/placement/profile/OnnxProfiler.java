@@ -213,7 +213,7 @@ public final class OnnxProfiler implements AutoCloseable {
         for (int l = 0; l < nLayers; l++) {
             meanActive[l] = recorders[l].meanActiveFraction(tokens);
             if (options.measureError()) {
-                meanError[l] = recorders[l].meanRelativeError(tokens);
+                meanError[l] = recorders[l].meanRelativeError();
             }
             meanAct[l] = recorders[l].meanActivation();
             meanInactive[l] = recorders[l].meanInactiveActivation();

@@ -17,7 +17,7 @@ import dev.ripple.core.activity.ActivityRule;
  *                          concept placement, predictors and the runtime use); null for the
  *                          model's default, {@link ActivityRule#defaultFor} its activation
  * @param measureError      also compute the FFN output error the rule causes (one down projection
- *                          per token and layer, in Java)
+ *                          on every 4th token of each layer, in Java)
  * @param threads           ONNX Runtime intra-op threads (0: all processors)
  */
 public record ProfileOptions(long maxTokens, int maxSequenceLength, ActivityRule rule, boolean measureError, int threads) {

@@ -9,7 +9,7 @@ import java.util.List;
  *
  * @param trace              active neurons per token and layer
  * @param meanActiveFraction per layer, mean over tokens of |active| / dFfn
- * @param meanRelativeError  per layer, mean over tokens of ||FFN_sparse − FFN_dense|| / ||FFN_dense||,
+ * @param meanRelativeError  per layer, mean over every 4th token of ||FFN_sparse − FFN_dense|| / ||FFN_dense||,
  *                           where FFN_sparse keeps only active neurons (down bias included in both);
  *                           empty when not measured
  * @param meanActivation     per layer and neuron, mean activation over all tokens
