@@ -28,6 +28,15 @@ class TraceFilesFuzzTest {
                 if (i == 1) {
                     t.setMeanInactive(new float[][] {new float[40]});
                 }
+                if (i == 2) {   // a seed with the 1.2 input-moments block, so mutations reach its checks
+                    float[] rows = new float[4 * 3];
+                    for (int k = 0; k < rows.length; k++) {
+                        rows[k] = k % 5 - 2;
+                    }
+                    t.setInputMoments(java.util.List.of(
+                            dev.ripple.placement.predictor.InputMoments.builder(3).add(rows, 4).build(),
+                            dev.ripple.placement.predictor.InputMoments.builder(2).add(rows, 6).build()));
+                }
                 TraceFiles.write(tmp, t);
                 seeds.add(Files.readAllBytes(tmp));
             }
