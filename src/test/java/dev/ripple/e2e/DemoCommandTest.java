@@ -37,7 +37,8 @@ class DemoCommandTest {
         Matcher predictor = Pattern.compile("low-rank predictor \\+ fill-in\\s+([0-9.]+)%\\s+([0-9.]+)").matcher(out);
         assertTrue(predictor.find(), out);
         // Issue 6: mean cosine ≥ 0.99 with the default rule, fill-in and predictor (0.9915 on these
-        // 12 sentences after 3,000 calibration tokens; 0.9928 on the demo's 100, PERFORMANCE.md §3).
+        // 12 sentences: './ripple demo --calibration-tokens 3000 --sentences 12 --bench-sentences 0';
+        // 0.9928 on the demo's 100, PERFORMANCE.md §3).
         assertTrue(Double.parseDouble(predictor.group(2)) >= 0.99, "the default predictor with fill-in against ONNX "
                 + "Runtime: " + predictor.group(2));
         assertTrue(Double.parseDouble(predictor.group(1)) < 90, "and does not read everything: " + predictor.group(1));

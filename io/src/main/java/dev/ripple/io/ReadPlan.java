@@ -1,6 +1,8 @@
 package dev.ripple.io;
 
 import java.lang.foreign.MemorySegment;
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -94,6 +96,35 @@ public final class ReadPlan {
     /** Needed extent {@code neededIndex} as a slice of {@code buffer} filled according to this plan. */
     public MemorySegment neededSlice(MemorySegment buffer, int neededIndex) {
         return buffer.asSlice(bufferOffset(neededIndex), needed.get(neededIndex).length());
+    }
+
+    /**
+     * The sub-plan of the reads marked in {@code kept} ({@code kept[r]} for read r): those reads,
+     * unchanged, and the needed extents inside them, in their order. For a caller that issues only
+     * some of a plan's reads (those holding an extent no DRAM cache has): the reads it issues are
+     * exactly the ones planned, without planning again.
+     */
+    public ReadPlan keep(boolean[] kept) {
+        if (kept.length < reads.size()) {
+            throw new IllegalArgumentException(kept.length + " flags for " + reads.size() + " reads");
+        }
+        int[] newIndex = new int[reads.size()];
+        List<Extent> keptReads = new ArrayList<>();
+        for (int r = 0; r < reads.size(); r++) {
+            if (kept[r]) {
+                newIndex[r] = keptReads.size();
+                keptReads.add(reads.get(r));
+            }
+        }
+        List<Extent> keptNeeded = new ArrayList<>();
+        int[] readOf = new int[needed.size()];
+        for (int i = 0; i < needed.size(); i++) {
+            if (kept[readOfNeeded[i]]) {
+                readOf[keptNeeded.size()] = newIndex[readOfNeeded[i]];
+                keptNeeded.add(needed.get(i));
+            }
+        }
+        return new ReadPlan(keptNeeded, keptReads, Arrays.copyOf(readOf, keptNeeded.size()));
     }
 
     @Override

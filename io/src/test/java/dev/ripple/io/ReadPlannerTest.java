@@ -55,6 +55,25 @@ class ReadPlannerTest {
     }
 
     @Test
+    void keepingSomeReadsKeepsThemAndTheirExtentsUnchanged() {
+        // Three reads of a fixed-gap planner: {0..1000, 1500..2000}, {10000..11000}, {20000..20500}.
+        List<Extent> needed = List.of(new Extent(0, 1000), new Extent(1500, 500), new Extent(10_000, 1000),
+                new Extent(20_000, 500));
+        ReadPlan all = ReadPlanner.fixedGap(1000).plan(needed);
+        assertEquals(3, all.operations());
+        ReadPlan kept = all.keep(new boolean[] {true, false, true});
+        assertEquals(List.of(all.reads().get(0), all.reads().get(2)), kept.reads());
+        assertEquals(List.of(needed.get(0), needed.get(1), needed.get(3)), kept.needed());
+        assertEquals(all.reads().get(0).length() + all.reads().get(2).length(), kept.bytesRead());
+        assertEquals(2000, kept.bytesNeeded());
+        assertEquals(1, kept.readOf(2));
+        assertEquals(all.reads().get(0).length(), kept.bufferOffset(2), "the last extent starts its read, after read 0");
+        assertEquals(1500, kept.bufferOffset(1));
+        assertEquals(0, all.keep(new boolean[3]).operations());
+        assertThrows(IllegalArgumentException.class, () -> all.keep(new boolean[2]));
+    }
+
+    @Test
     void costModelMergesGapsJustBelowBreakEvenAndSplitsAtOrAbove() {
         ReadPlanner planner = ReadPlanner.costModel(MODEL, 1);
         assertEquals(10_000, MODEL.lineAt(1).breakEvenGapBytes(), 1e-9);

@@ -18,8 +18,6 @@ import dev.ripple.core.format.DType;
 import dev.ripple.core.format.RippleFileWriter;
 import dev.ripple.core.runtime.RippleModel;
 import dev.ripple.core.runtime.RuntimeOptions;
-import dev.ripple.io.device.CalibrationOptions;
-import dev.ripple.io.device.DeviceCalibrator;
 import dev.ripple.io.device.DeviceProfile;
 import dev.ripple.io.device.UfsPresets;
 import dev.ripple.io.nativeio.PageCache;
@@ -144,7 +142,7 @@ final class BenchCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         PrintWriter o = spec.commandLine().getOut();
-        readerKind(); // an unknown reader fails before any work
+        ReaderKind.parse(reader); // an unknown reader fails before any work
         if (tokens < 1 || sentences < 1 || sweepTokens < 1 || calibrationTokens < 1) {
             throw new IllegalArgumentException("--tokens, --sentences, --sweep-tokens and --calibration-tokens must be positive");
         }
@@ -185,7 +183,7 @@ final class BenchCommand implements Callable<Integer> {
      */
     BenchReport measure(Path onnx, Path tok, String modelName, String corpusName, ProfileResult calib,
                         List<String> heldOutText, Placements placed) throws IOException {
-        ReaderKind readerKind = readerKind();
+        ReaderKind readerKind = ReaderKind.parse(reader);
         ActivityRule activity = ActivityRule.parse(calib.trace().info().rule());
         List<Double> sweepBudgets = parseBudgets(budgets);
         Files.createDirectories(work);
@@ -194,7 +192,7 @@ final class BenchCommand implements Callable<Integer> {
         ActivationTrace heldTrace = held.trace();
         int heldTokens = (int) held.tokens();
         int replayed = Math.min(tokens, heldTokens);
-        DeviceProfile profile = device != null ? DeviceProfile.read(device) : measureDevice();
+        DeviceProfile profile = device != null ? DeviceProfile.read(device) : CalibrateCommand.quick(work, quiet);
         List<DeviceProfile> projections = List.of(UfsPresets.ufs31(), UfsPresets.ufs40());
 
         Map<String, Path> files = writeFiles(onnx, calib, activity, placed);
@@ -274,10 +272,6 @@ final class BenchCommand implements Callable<Integer> {
                 ort, runs, sweepReplayed, sweep, policies);
     }
 
-    private ReaderKind readerKind() {
-        return ReaderKind.valueOf(reader.toUpperCase(Locale.ROOT).replace("PREAD", "POSITIONAL"));
-    }
-
     private RuntimeOptions options(Strategy s, double budget, DeviceProfile profile, ReaderKind readerKind) {
         RuntimeOptions options = RuntimeOptions.defaults().withReader(readerKind).withQueueDepth(queueDepth)
                 .withPredictor("trace").withFillIn(false).withCache(s.cache(), budget);
@@ -289,14 +283,31 @@ final class BenchCommand implements Callable<Integer> {
                                 List<EncodedPassage> passages, List<float[]> reference) throws IOException {
         boolean oracle = predictor.equals("oracle");
         RuntimeOptions options = ioOptions.withPredictor(oracle ? "trace" : "lowrank").withFillIn(!noFillIn).withMargin(margin);
-        AuditedPredictor audit;
-        try (RippleModel probe = RippleModel.open(file, options, oracle ? sets : null, null)) {
-            audit = new AuditedPredictor(probe.predictor(), truth);
+        return fidelity(name, name + " forward", file, options, oracle ? sets : null, truth, passages, reference, quiet);
+    }
+
+    /**
+     * Embeds {@code passages} from {@code file} with the Java encoder and compares each with
+     * {@code reference}. The predictor the options select (or {@code override}) is audited against
+     * the true sets of {@code truth}, unless it is the dense one.
+     *
+     * @param task the progress bar's text
+     */
+    static FidelityRun fidelity(String label, String task, Path file, RuntimeOptions options, ActivationPredictor override,
+                                ActivationTrace truth, List<EncodedPassage> passages, List<float[]> reference,
+                                boolean quiet) throws IOException {
+        AuditedPredictor audit = null;
+        ActivationPredictor predictor = override;
+        if (!options.predictor().equals("dense")) {
+            try (RippleModel probe = RippleModel.open(file, options, override, null)) {
+                audit = new AuditedPredictor(probe.predictor(), truth);
+            }
+            predictor = audit;
         }
-        try (RippleModel m = RippleModel.open(file, options, (ActivationPredictor) audit, null);
-             CliProgress bar = CliProgress.start(name + " forward", passages.size(), quiet)) {
+        try (RippleModel m = RippleModel.open(file, options, predictor, null);
+             CliProgress bar = CliProgress.start(task, passages.size(), quiet)) {
             int[] done = {0};
-            return FidelityRun.run(name, m, passages, reference, audit, () -> bar.stepTo(++done[0]));
+            return FidelityRun.run(label, m, passages, reference, audit, () -> bar.stepTo(++done[0]));
         }
     }
 
@@ -326,7 +337,7 @@ final class BenchCommand implements Callable<Integer> {
     }
 
     private static void evictIfCached(Path file, ReaderKind kind) throws IOException {
-        if (kind != ReaderKind.DIRECT) {
+        if (kind.usesPageCache()) {
             PageCache.evict(file);
         }
     }
@@ -351,9 +362,4 @@ final class BenchCommand implements Callable<Integer> {
         return out;
     }
 
-    private DeviceProfile measureDevice() throws IOException {
-        try (CliProgress bar = CliProgress.start("calibrate", 1, quiet)) {
-            return DeviceCalibrator.calibrate(work, CalibrationOptions.quick(), p -> bar.message(p.phase()));
-        }
-    }
 }

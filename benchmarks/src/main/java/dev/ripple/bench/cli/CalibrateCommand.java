@@ -45,6 +45,13 @@ final class CalibrateCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
+    /** The quick profile of the storage under {@code dir} that bench and policies measure when given none. */
+    static DeviceProfile quick(Path dir, boolean quiet) throws java.io.IOException {
+        try (CliProgress bar = CliProgress.start("calibrate", 1, quiet)) {
+            return DeviceCalibrator.calibrate(dir, CalibrationOptions.quick(), p -> bar.message(p.phase()));
+        }
+    }
+
     @Override
     public Integer call() throws Exception {
         if (!Files.isDirectory(dir)) {

@@ -1,6 +1,5 @@
 package dev.ripple.bench.cli;
 
-import dev.ripple.bench.harness.AuditedPredictor;
 import dev.ripple.bench.harness.FidelityRun;
 import dev.ripple.bench.harness.IoReplay;
 import dev.ripple.bench.harness.OrtReference;
@@ -90,7 +89,7 @@ final class DemoCommand implements Callable<Integer> {
         if (sentences < 1 || calibrationTokens < 1) {
             throw new IllegalArgumentException("--sentences and --calibration-tokens must be positive");
         }
-        ReaderKind readerKind = ReaderKind.valueOf(reader.toUpperCase(java.util.Locale.ROOT).replace("PREAD", "POSITIONAL"));
+        ReaderKind readerKind = ReaderKind.parse(reader);
         ActivityRule requested = rule == null ? null : ActivityRule.parse(rule);
         Files.createDirectories(work);
         Path onnx = inputs.onnx(work);
@@ -187,18 +186,6 @@ final class DemoCommand implements Callable<Integer> {
 
     private FidelityRun run(String label, Path file, RuntimeOptions options, ActivationPredictor override,
                             ActivationTrace truth, List<EncodedPassage> passages, List<float[]> reference) throws Exception {
-        AuditedPredictor audit = null;
-        ActivationPredictor predictor = override;
-        if (!options.predictor().equals("dense")) {
-            try (RippleModel probe = RippleModel.open(file, options, override, null)) {
-                audit = new AuditedPredictor(probe.predictor(), truth);
-            }
-            predictor = audit;
-        }
-        try (RippleModel m = RippleModel.open(file, options, predictor, null);
-             CliProgress bar = CliProgress.start(label, passages.size(), quiet)) {
-            int[] done = {0};
-            return FidelityRun.run(label, m, passages, reference, audit, () -> bar.stepTo(++done[0]));
-        }
+        return BenchCommand.fidelity(label, label, file, options, override, truth, passages, reference, quiet);
     }
 }

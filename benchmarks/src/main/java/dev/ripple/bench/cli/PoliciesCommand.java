@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.ripple.bench.harness.BenchReport;
 import dev.ripple.bench.harness.IoReplay;
 import dev.ripple.bench.harness.ModelledIo;
 import dev.ripple.bench.harness.PolicySummary;
@@ -18,8 +19,6 @@ import dev.ripple.core.format.DType;
 import dev.ripple.core.format.RippleFileWriter;
 import dev.ripple.core.runtime.RippleModel;
 import dev.ripple.core.runtime.RuntimeOptions;
-import dev.ripple.io.device.CalibrationOptions;
-import dev.ripple.io.device.DeviceCalibrator;
 import dev.ripple.io.device.DeviceProfile;
 import dev.ripple.io.reader.ReaderKind;
 import dev.ripple.placement.LayoutBuilder;
@@ -123,7 +122,7 @@ final class PoliciesCommand implements Callable<Integer> {
         ProfileResult held = replay.equals("calibration") ? calib
                 : ProfileCommand.profile(onnx, tok, corpus.heldOut(), corpus.name() + ", held-out", activity, tokens, quiet);
         int replayed = (int) Math.min(tokens, held.tokens());
-        DeviceProfile profile = device != null ? DeviceProfile.read(device) : measureDevice();
+        DeviceProfile profile = device != null ? DeviceProfile.read(device) : CalibrateCommand.quick(work, quiet);
 
         ImportedModel imported = PlaceCommand.importModel(onnx, DType.F32);
         int[][] orders = PlaceCommand.place(calib.trace(), null, PlacementAlgorithms.byName(placement), quiet).orders();
@@ -164,7 +163,8 @@ final class PoliciesCommand implements Callable<Integer> {
         PolicyVerdict verdict = canJudge ? PolicyVerdict.of(rows) : null;
         long budget = runs.values().stream().mapToLong(r -> r.getFirst().dramBytes()).max().orElse(0);
 
-        double neededShare = neededShare(held.trace(), replayed);
+        // With the trace predictor, the neurons a replay reads per token are exactly those needed.
+        double neededShare = runs.get(policies.getFirst()).getFirst().neuronsReadFraction();
         o.printf("ripple policies: %s, '%s' (%.1f%% of neurons needed per token on the replayed %s tokens), "
                         + "%s placement from %d calibration tokens; linking over %s%n",
                 inputs.modelName(), activity.describe(), 100 * neededShare, replay, placement,
@@ -237,19 +237,6 @@ final class PoliciesCommand implements Callable<Integer> {
         return counts;
     }
 
-    /** Mean share of a layer's neurons needed per token over the first {@code tokens} tokens. */
-    private static double neededShare(ActivationTrace t, int tokens) {
-        double sum = 0;
-        for (int l = 0; l < t.layers(); l++) {
-            long active = 0;
-            for (int i = 0; i < tokens; i++) {
-                active += t.active(l, i).getCardinality();
-            }
-            sum += active / (double) tokens / t.neurons(l);
-        }
-        return sum / t.layers();
-    }
-
     private void writeJson(ActivityRule activity, double neededShare, int replayed, long budget, DeviceProfile profile,
                            long calibration, List<PolicySummary> rows, PolicyVerdict verdict) throws IOException {
         ObjectNode doc = JSON.createObjectNode();
@@ -266,10 +253,7 @@ final class PoliciesCommand implements Callable<Integer> {
         doc.put("cacheBytes", budget);
         doc.put("reader", "direct");
         doc.put("queueDepth", queueDepth);
-        ObjectNode dev = doc.putObject("device");
-        dev.put("name", profile.name());
-        dev.put("sequentialMiBps", profile.sequentialMiBps());
-        dev.put("random4kQd1Iops", profile.random4kQd1Iops());
+        BenchReport.putDevice(doc.putObject("device"), profile);
         ArrayNode arr = doc.putArray("policies");
         rows.forEach(r -> arr.add((ObjectNode) JSON.valueToTree(r)));
         if (verdict != null) {
@@ -281,9 +265,4 @@ final class PoliciesCommand implements Callable<Integer> {
         AtomicFile.write(json, ch -> ch.write(ByteBuffer.wrap(bytes)));
     }
 
-    private DeviceProfile measureDevice() throws IOException {
-        try (CliProgress bar = CliProgress.start("calibrate", 1, quiet)) {
-            return DeviceCalibrator.calibrate(work, CalibrationOptions.quick(), p -> bar.message(p.phase()));
-        }
-    }
 }

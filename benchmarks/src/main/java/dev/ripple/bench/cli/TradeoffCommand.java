@@ -8,7 +8,6 @@ import dev.ripple.bench.harness.TradeoffChart;
 import dev.ripple.bench.harness.TradeoffPoint;
 import dev.ripple.bench.harness.TradeoffSweep;
 import dev.ripple.core.activity.ActivityRule;
-import dev.ripple.core.activity.FillIn;
 import dev.ripple.core.activity.LowRankPredictor;
 import dev.ripple.core.activity.ThresholdRule;
 import dev.ripple.core.activity.TopKRule;

@@ -141,6 +141,11 @@ public record BenchReport(String model, String corpus, String rule, String reade
         }
     }
 
+    /** A device profile as the JSON reports give it: name, sequential MiB/s, 4 KiB random IOPS at queue depth 1. */
+    public static ObjectNode putDevice(ObjectNode into, DeviceProfile p) {
+        return into.put("name", p.name()).put("sequentialMiBps", p.sequentialMiBps()).put("random4kQd1Iops", p.random4kQd1Iops());
+    }
+
     public ObjectNode toJson() {
         ObjectNode doc = JSON.createObjectNode();
         doc.put("model", model);
@@ -154,14 +159,10 @@ public record BenchReport(String model, String corpus, String rule, String reade
         doc.put("sentences", sentences);
         doc.put("heldOutTokens", heldOutTokens);
         doc.put("decodeTokens", decodeTokens);
-        ObjectNode dev = doc.putObject("device");
-        dev.put("name", device.name());
-        dev.put("sequentialMiBps", device.sequentialMiBps());
-        dev.put("random4kQd1Iops", device.random4kQd1Iops());
+        putDevice(doc.putObject("device"), device);
         ArrayNode proj = doc.putArray("projections");
         for (DeviceProfile p : projections) {
-            proj.addObject().put("name", p.name()).put("sequentialMiBps", p.sequentialMiBps())
-                    .put("random4kQd1Iops", p.random4kQd1Iops()).put("source", p.source());
+            putDevice(proj.addObject(), p).put("source", p.source());
         }
         doc.put("onnxRuntimeDenseMsPerSentence", ort.msPerSentence());
         doc.put("onnxRuntimeThreads", ort.threads());

@@ -59,9 +59,8 @@ public record IoReplay(String name, Percentiles ioMsPerToken, double opsPerToken
     }
 
     /**
-     * @param projections device profiles to price the measured operation stream with; each token-layer's
-     *                    reads cost {@code ops × costMicros(bytesRead / ops, min(queueDepth, ops))}, exact for
-     *                    the profiles' linear cost lines
+     * @param projections device profiles to price the measured operation stream with, each
+     *                    token-layer's request as {@link ModelledIo} prices it
      */
     public static IoReplay run(String name, Path file, RuntimeOptions options, TracePredictor sets, int tokens,
                                List<DeviceProfile> projections, IntConsumer progress, Consumer<TokenStats> listener)
@@ -122,9 +121,7 @@ public record IoReplay(String name, Percentiles ioMsPerToken, double opsPerToken
     private static final class Tally {
         private final RippleModel model;
         private final double[] perToken;
-        private final double[] projected;
-        private final List<DeviceProfile> projections;
-        private final int queueDepth;
+        private final List<ModelledIo> projected;
         private final float[][] x;
         private final float[][] out;
         private long neurons;
@@ -138,9 +135,7 @@ public record IoReplay(String name, Percentiles ioMsPerToken, double opsPerToken
         Tally(RippleModel model, int tokens, List<DeviceProfile> projections, int queueDepth) {
             this.model = model;
             this.perToken = new double[tokens];
-            this.projected = new double[projections.size()];
-            this.projections = projections;
-            this.queueDepth = queueDepth;
+            this.projected = projections.stream().map(p -> new ModelledIo(p, queueDepth)).toList();
             int layers = model.layerCount();
             x = new float[layers][];
             out = new float[layers][];
@@ -161,9 +156,7 @@ public record IoReplay(String name, Percentiles ioMsPerToken, double opsPerToken
                 needed += s.bytesNeeded();
                 hits += s.cacheHits();
                 predicted += s.predicted();
-                for (int p = 0; p < projected.length; p++) {
-                    projected[p] += projectMicros(projections.get(p), s.readOps(), s.bytesRead(), queueDepth);
-                }
+                projected.forEach(m -> m.accept(s));
             }
             perToken[t] = tokenNanos / 1e6;
             ioNanos += tokenNanos;
@@ -174,21 +167,13 @@ public record IoReplay(String name, Percentiles ioMsPerToken, double opsPerToken
             long budget = model.cache().map(c -> c.budgetBytes()).orElse(0L);
             long peak = model.cache().map(c -> c.stats().peakResidentBytes()).orElse(0L);
             Map<String, Double> projectedMs = new LinkedHashMap<>();
-            for (int p = 0; p < projected.length; p++) {
-                projectedMs.put(projections.get(p).name(), projected[p] / 1e3 / tokens);
+            for (int p = 0; p < projected.size(); p++) {
+                projectedMs.put(projections.get(p).name(), projected.get(p).msPerToken(tokens));
             }
             return new IoReplay(name, Percentiles.of(perToken), ops / (double) tokens, bytes / (double) tokens,
                     needed / (double) tokens, predicted == 0 ? 0 : hits / (double) predicted,
                     ioNanos == 0 ? 0 : needed / (ioNanos / 1e9) / (1 << 20), budget, peak,
                     predicted / (double) tokens / neurons, projectedMs);
         }
-    }
-
-    /** Time the given device would take for {@code ops} reads of {@code bytes} in all, µs. */
-    static double projectMicros(DeviceProfile device, int ops, long bytes, int queueDepth) {
-        if (ops == 0) {
-            return 0;
-        }
-        return ops * device.costMicros(Math.max(1, bytes / ops), Math.min(queueDepth, ops));
     }
 }

@@ -48,7 +48,8 @@ public final class Plots {
         save(chart, png);
     }
 
-    private static void save(Chart<?, ?> chart, Path png) throws IOException {
+    /** Writes {@code chart} as a PNG atomically (a temporary file in the same directory, then renamed). */
+    static void save(Chart<?, ?> chart, Path png) throws IOException {
         Path target = png.toAbsolutePath();
         Files.createDirectories(target.getParent());
         Path tmp = Files.createTempFile(target.getParent(), ".plot", ".png");

@@ -1,15 +1,12 @@
 package dev.ripple.bench.harness;
 
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import org.knowm.xchart.BitmapEncoder;
 import org.knowm.xchart.XYChart;
 import org.knowm.xchart.XYChartBuilder;
 import org.knowm.xchart.style.Styler;
@@ -42,15 +39,6 @@ public final class TradeoffChart {
             chart.addSeries(e.getKey(), ps.stream().mapToDouble(p -> 100 * p.readShare()).toArray(),
                     ps.stream().mapToDouble(p -> p.cosine().mean()).toArray());
         }
-        Path target = png.toAbsolutePath();
-        Files.createDirectories(target.getParent());
-        Path tmp = Files.createTempFile(target.getParent(), ".tradeoff", ".png");
-        try {
-            String base = tmp.toString().substring(0, tmp.toString().length() - 4);
-            BitmapEncoder.saveBitmap(chart, base, BitmapEncoder.BitmapFormat.PNG);
-            Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-        } finally {
-            Files.deleteIfExists(tmp);
-        }
+        Plots.save(chart, png);
     }
 }

@@ -132,12 +132,10 @@ public final class FlashFfn {
                     readHasMiss[all.readOf(i)] = true;
                 }
             }
-            s.extents.clear();
             int[] readIndex = s.readIndex;
             int toRead = 0;
             for (int i = 0; i < n; i++) {
                 if (readHasMiss[all.readOf(i)]) {
-                    s.extents.add(new Extent(layer.bundleOffset(s.slots[i]), bundleBytes));
                     readIndex[toRead++] = i;
                 } else {
                     s.located(i, hits, (long) i * bundleBytes);
@@ -145,7 +143,7 @@ public final class FlashFfn {
                 }
             }
             if (toRead > 0) {
-                ReadPlan plan = planner.plan(s.extents);
+                ReadPlan plan = all.keep(readHasMiss);
                 MemorySegment buffer = s.readBuffer(plan.bytesRead());
                 long readStart = System.nanoTime();
                 try {

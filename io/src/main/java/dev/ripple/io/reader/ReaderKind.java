@@ -2,6 +2,7 @@ package dev.ripple.io.reader;
 
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.Locale;
 
 /**
  * The reader implementations by name, so benchmarks and the CLI can choose one from a string or a
@@ -36,6 +37,16 @@ public enum ReaderKind {
 
     /** Opens a reader of this kind on {@code path} with the given queue depth. */
     public abstract ExtentReader open(Path path, int queueDepth) throws IOException;
+
+    /** The kind a user names: {@code direct}, {@code mmap}, or {@code pread} (also {@code positional}), any case. */
+    public static ReaderKind parse(String name) {
+        return switch (name.strip().toLowerCase(Locale.ROOT)) {
+            case "direct" -> DIRECT;
+            case "mmap" -> MMAP;
+            case "pread", "positional" -> POSITIONAL;
+            default -> throw new IllegalArgumentException("unknown reader '" + name + "' (known: direct, mmap, pread)");
+        };
+    }
 
     /** True if reads of this kind go through the page cache, so cold passes need an eviction first. */
     public boolean usesPageCache() {
