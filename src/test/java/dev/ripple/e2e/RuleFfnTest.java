@@ -8,10 +8,10 @@ import dev.ripple.core.activity.ActivationPredictor;
 import dev.ripple.core.activity.FillIn;
 import dev.ripple.core.activity.ThresholdRule;
 import dev.ripple.core.activity.TopKRule;
-import dev.ripple.core.ffn.Activation;
-import dev.ripple.core.ffn.FfnLayerSpec;
+import dev.ripple.core.tensor.Activation;
+import dev.ripple.core.format.FfnLayerSpec;
 import dev.ripple.core.ffn.FfnLayerWeights;
-import dev.ripple.core.format.DType;
+import dev.ripple.core.tensor.DType;
 import java.util.List;
 import java.util.Random;
 import org.eclipse.collections.api.list.primitive.MutableIntList;
@@ -46,7 +46,7 @@ class RuleFfnTest {
         for (List<FillIn> f : java.util.Arrays.asList(null, List.of(fill))) {
             RuleFfn ffn = new RuleFfn(List.of(w), TopKRule.ofFraction(1.0), f, null);
             float[] out = new float[D];
-            ffn.forward(0, 0, x, out);
+            ffn.forward(0, x, out);
             for (int k = 0; k < D; k++) {
                 assertEquals(dense[k], out[k], 1e-4, "output " + k);
             }
@@ -63,7 +63,7 @@ class RuleFfnTest {
         ThresholdRule rule = ThresholdRule.value(0f);
         RuleFfn ffn = new RuleFfn(List.of(w), rule, List.of(FillIn.fromMeans(w, means)), null);
         float[] out = new float[D];
-        ffn.forward(0, 0, x, out);
+        ffn.forward(0, x, out);
         double[] expected = new double[D];
         double[] dense = new double[D];
         int active = 0;
@@ -103,14 +103,14 @@ class RuleFfnTest {
             }
 
             @Override
-            public void predict(int layer, float[] in, int token, MutableIntList out) {
+            public void predict(int layer, float[] in, MutableIntList out) {
                 for (int i = 0; i < N / 2; i++) {
                     out.add(i);
                 }
             }
         };
         RuleFfn ffn = new RuleFfn(List.of(w), rule, null, firstHalf);
-        ffn.forward(0, 0, x, new float[D]);
+        ffn.forward(0, x, new float[D]);
         int active = 0;
         int hits = 0;
         for (int i = 0; i < N; i++) {

@@ -6,11 +6,9 @@ import dev.ripple.core.activity.ActivityRule;
 import dev.ripple.core.activity.FillIn;
 import dev.ripple.core.activity.LowRankPredictor;
 import dev.ripple.core.ffn.FfnLayerWeights;
-import dev.ripple.core.format.DType;
+import dev.ripple.core.format.BundleSource;
 import dev.ripple.core.format.PlacedLayer;
-import dev.ripple.core.format.ResidentTensor;
 import dev.ripple.core.format.RippleContents;
-import dev.ripple.core.format.RippleFormat;
 import dev.ripple.placement.importer.ImportedModel;
 import dev.ripple.placement.predictor.InputMoments;
 import dev.ripple.placement.predictor.LowRankFactorizer;
@@ -120,25 +118,19 @@ public final class LayoutBuilder {
         RippleContents c = new RippleContents().architecture(model.architecture()).provenance(prov);
         model.tensors().forEach(c::addTensor);
         for (int l = 0; l < orders.length; l++) {
-            FfnLayerWeights w = model.layers().get(l);
+            BundleSource w = model.layers().get(l);
             c.addLayer(new PlacedLayer(w, orders[l]));
             int d = w.spec().dModel();
             int n = w.spec().dFfn();
             if (meanInactive != null) {
-                FillIn fill = FillIn.fromMeans(w, meanInactive[l]);
-                c.addTensor(new ResidentTensor(RippleFormat.fillMeanTensor(l), DType.F32, new long[] {n}, fill.meanByNeuron()));
-                c.addTensor(new ResidentTensor(RippleFormat.fillConstantTensor(l), DType.F32, new long[] {d}, fill.constant()));
+                FillIn.fromMeans(w, meanInactive[l]).tensors(l).forEach(c::addTensor);
             }
             if (rank > 0) {
+                FfnLayerWeights weights = model.weights(l);
                 int r0 = Math.min(rank, Math.min(d, n));
-                LowRankPredictor.Factors f = moments.isEmpty() ? LowRankFactorizer.factor(w, r0, 42 + l)
-                        : LowRankFactorizer.factor(w, r0, 42 + l, moments.get(l));
-                int r = f.rank();
-                c.addTensor(new ResidentTensor(RippleFormat.lowRankTensor(l, "a"), DType.F32, new long[] {d, r}, f.a()));
-                c.addTensor(new ResidentTensor(RippleFormat.lowRankTensor(l, "b"), DType.F32, new long[] {r, n}, f.b()));
-                c.addTensor(new ResidentTensor(RippleFormat.lowRankTensor(l, "bias"), DType.F32, new long[] {n}, f.bias()));
-                c.addTensor(new ResidentTensor(RippleFormat.lowRankTensor(l, "residual"), DType.F32, new long[] {n},
-                        f.residualNorm()));
+                LowRankPredictor.Factors f = moments.isEmpty() ? LowRankFactorizer.factor(weights, r0, 42 + l)
+                        : LowRankFactorizer.factor(weights, r0, 42 + l, moments.get(l));
+                LowRankPredictor.tensors(l, f).forEach(c::addTensor);
             }
             layerDone.accept(l);
         }

@@ -5,7 +5,7 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.ripple.core.activity.ActivityRule;
 import dev.ripple.core.activity.LowRankPredictor;
-import dev.ripple.core.format.DType;
+import dev.ripple.core.tensor.DType;
 import dev.ripple.core.format.RippleContents;
 import dev.ripple.core.format.RippleFileWriter;
 import dev.ripple.placement.LayoutBuilder;
@@ -214,7 +214,7 @@ final class PlaceCommand implements Callable<Integer> {
     }
 
     /** The low-rank predictor's default rank: a quarter of the smaller dimension of a layer (the first). */
-    static int defaultRank(dev.ripple.core.ffn.FfnLayerSpec spec) {
+    static int defaultRank(dev.ripple.core.format.FfnLayerSpec spec) {
         return Math.max(1, Math.min(spec.dModel(), spec.dFfn()) / 4);
     }
 

@@ -12,10 +12,10 @@ import dev.ripple.core.activity.LowRankPredictor;
 import dev.ripple.core.activity.ThresholdRule;
 import dev.ripple.core.activity.TopKRule;
 import dev.ripple.core.ffn.FfnLayerWeights;
-import dev.ripple.core.format.DType;
-import dev.ripple.core.format.ResidentTensor;
-import dev.ripple.core.model.BertConfig;
-import dev.ripple.core.model.EncoderModel;
+import dev.ripple.core.tensor.DType;
+import dev.ripple.core.tensor.TensorSource;
+import dev.ripple.core.model.bert.BertConfig;
+import dev.ripple.core.model.bert.EncoderModel;
 import dev.ripple.placement.calibrate.ActivationSample;
 import dev.ripple.placement.calibrate.ConditionalMeans;
 import dev.ripple.placement.calibrate.ThresholdCalibrator;
@@ -33,7 +33,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -142,11 +141,8 @@ final class TradeoffCommand implements Callable<Integer> {
 
         ImportedModel imported = PlaceCommand.importModel(onnx, DType.F32);
         BertConfig config = BertConfig.fromJson(imported.architecture());
-        List<FfnLayerWeights> layers = imported.layers();
-        Map<String, float[]> tensors = new HashMap<>();
-        for (ResidentTensor t : imported.tensors()) {
-            tensors.put(t.name(), t.values());
-        }
+        List<FfnLayerWeights> layers = imported.weights();
+        TensorSource tensors = imported.tensorSource();
 
         List<EncodedPassage> calibration = new ArrayList<>();
         List<EncodedPassage> heldOut = new ArrayList<>();
@@ -177,7 +173,7 @@ final class TradeoffCommand implements Callable<Integer> {
         }
         Calibration calib = calibrationSample(onnx, layers, calibration);
         ActivationSample sample = calib.sample();
-        List<float[]> reference = reference(onnx, new EncoderModel(config, tensors::get, (l, tk, x, out) -> { }), heldOut);
+        List<float[]> reference = reference(onnx, new EncoderModel(config, tensors, null), heldOut);
         long heldTokens = heldOut.stream().mapToLong(EncodedPassage::length).sum();
         o.printf("Ripple tradeoff on %s%ntext: %s; %d calibration tokens (%d passages), %d held-out passages (%d tokens)%n"
                         + "cosine: final sentence embedding of the Java forward against ONNX Runtime's dense output%n%n",

@@ -9,7 +9,8 @@ import org.roaringbitmap.RoaringBitmap;
 /**
  * Wraps a predictor and scores each prediction against the true active set recorded by ONNX
  * Runtime for the same token (a held-out trace): recall (true active sets covered) and precision
- * (share of what is read that was needed).
+ * (share of what is read that was needed). Like trace replay, each layer keeps a cursor into the
+ * trace that every prediction advances; {@link #seek} sets it to a passage's first token.
  */
 public final class AuditedPredictor implements ActivationPredictor {
     private final ActivationPredictor inner;
@@ -17,10 +18,17 @@ public final class AuditedPredictor implements ActivationPredictor {
     private final LongAdder truePositives = new LongAdder();
     private final LongAdder predicted = new LongAdder();
     private final LongAdder actual = new LongAdder();
+    private final int[] cursor;
 
     public AuditedPredictor(ActivationPredictor inner, ActivationTrace truth) {
         this.inner = inner;
         this.truth = truth;
+        this.cursor = new int[truth.layers()];
+    }
+
+    /** The next prediction of every layer is for {@code token} of the trace. */
+    public void seek(int token) {
+        java.util.Arrays.fill(cursor, token);
     }
 
     @Override
@@ -29,9 +37,10 @@ public final class AuditedPredictor implements ActivationPredictor {
     }
 
     @Override
-    public void predict(int layer, float[] x, int token, MutableIntList out) {
+    public void predict(int layer, float[] x, MutableIntList out) {
         int before = out.size();
-        inner.predict(layer, x, token, out);
+        int token = cursor[layer]++;
+        inner.predict(layer, x, out);
         if (token < truth.tokens(layer)) {
             RoaringBitmap real = truth.active(layer, token);
             long hits = 0;

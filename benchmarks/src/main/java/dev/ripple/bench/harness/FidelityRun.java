@@ -1,6 +1,6 @@
 package dev.ripple.bench.harness;
 
-import dev.ripple.core.model.EncoderModel;
+import dev.ripple.core.model.bert.EncoderModel;
 import dev.ripple.core.runtime.RippleModel;
 import dev.ripple.core.runtime.RuntimeStats;
 import dev.ripple.placement.profile.EncodedPassage;
@@ -57,7 +57,10 @@ public record FidelityRun(String label, Cosines cosine, double neuronsReadFracti
             for (int i = 0; i < ids.length; i++) {
                 intIds[i] = (int) ids[i];
             }
-            float[] e = encoder.embed(intIds, token);
+            if (audit != null) {
+                audit.seek(token);
+            }
+            float[] e = encoder.embed(intIds);
             cos[p] = Cosines.cosine(e, reference.get(p));
             token += ids.length;
             tokens += ids.length;

@@ -3,7 +3,7 @@ package dev.ripple.bench.harness;
 import dev.ripple.core.activity.TracePredictor;
 import dev.ripple.core.runtime.RippleModel;
 import dev.ripple.core.runtime.RuntimeOptions;
-import dev.ripple.core.runtime.TokenStats;
+import dev.ripple.core.model.TokenStats;
 import dev.ripple.io.device.DeviceProfile;
 import dev.ripple.placement.trace.ActivationTrace;
 import java.io.IOException;
@@ -93,6 +93,7 @@ public record IoReplay(String name, Percentiles ioMsPerToken, double opsPerToken
             int k = setups.size();
             for (int t = 0; t < tokens; t++) {
                 for (int i = 0; i < k; i++) {
+                    sets.seek(t);   // every setup replays token t from the one shared trace
                     tallies.get((i + t) % k).token(t);
                 }
                 progress.accept(t + 1);
@@ -149,7 +150,7 @@ public record IoReplay(String name, Percentiles ioMsPerToken, double opsPerToken
         void token(int t) {
             long tokenNanos = 0;
             for (int l = 0; l < x.length; l++) {
-                TokenStats s = model.ffn(l).forward(t, x[l], out[l]);
+                TokenStats s = model.ffn(l).forward(x[l], out[l]);
                 tokenNanos += s.ioNanos();
                 ops += s.readOps();
                 bytes += s.bytesRead();

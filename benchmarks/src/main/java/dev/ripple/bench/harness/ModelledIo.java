@@ -1,6 +1,6 @@
 package dev.ripple.bench.harness;
 
-import dev.ripple.core.runtime.TokenStats;
+import dev.ripple.core.model.TokenStats;
 import dev.ripple.io.device.CostLine;
 import dev.ripple.io.device.DeviceProfile;
 import java.util.function.Consumer;

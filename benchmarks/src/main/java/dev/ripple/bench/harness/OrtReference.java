@@ -1,6 +1,6 @@
 package dev.ripple.bench.harness;
 
-import dev.ripple.core.model.EncoderModel;
+import dev.ripple.core.model.bert.EncoderModel;
 import dev.ripple.placement.profile.EncodedPassage;
 import dev.ripple.placement.profile.OnnxEncoder;
 import dev.ripple.placement.profile.PassageTokenizer;

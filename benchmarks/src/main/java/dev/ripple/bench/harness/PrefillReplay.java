@@ -3,7 +3,7 @@ package dev.ripple.bench.harness;
 import dev.ripple.core.activity.TracePredictor;
 import dev.ripple.core.runtime.RippleModel;
 import dev.ripple.core.runtime.RuntimeOptions;
-import dev.ripple.core.runtime.TokenStats;
+import dev.ripple.core.model.TokenStats;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.function.IntConsumer;
@@ -52,8 +52,9 @@ public record PrefillReplay(String name, Percentiles ioMsPerSentence, double ioM
                 long nanos = 0;
                 float[][] xs = new float[end - first][dModel];
                 float[][] outs = new float[end - first][dModel];
+                sets.seek(first);
                 for (int l = 0; l < layers; l++) {
-                    TokenStats s = m.ffn(l).forwardAll(first, xs, outs);
+                    TokenStats s = m.ffn(l).forwardAll(xs, end - first, outs);
                     nanos += s.ioNanos();
                     ops += s.readOps();
                     bytes += s.bytesRead();

@@ -4,10 +4,11 @@ import dev.ripple.core.activity.ActivationPredictor;
 import dev.ripple.core.activity.ActivityRule;
 import dev.ripple.core.activity.FillIn;
 import dev.ripple.core.ffn.FfnLayerWeights;
-import dev.ripple.core.ffn.kernels.KernelProvider;
-import dev.ripple.core.ffn.kernels.Kernels;
-import dev.ripple.core.format.DType;
+import dev.ripple.core.tensor.kernels.KernelProvider;
+import dev.ripple.core.tensor.kernels.Kernels;
+import dev.ripple.core.tensor.DType;
 import dev.ripple.core.model.FeedForward;
+import dev.ripple.core.model.TokenStats;
 import java.lang.foreign.MemorySegment;
 import java.util.List;
 import org.eclipse.collections.impl.list.mutable.primitive.IntArrayList;
@@ -70,7 +71,15 @@ public final class RuleFfn implements FeedForward {
     }
 
     @Override
-    public void forward(int layer, int token, float[] x, float[] out) {
+    public TokenStats forwardAll(int layer, float[][] xs, int n, float[][] outs) {
+        for (int t = 0; t < n; t++) {
+            forward(layer, xs[t], outs[t]);
+        }
+        return TokenStats.inMemory(layer, n, layers.get(layer).spec().dFfn(), 0);
+    }
+
+    @Override
+    public TokenStats forward(int layer, float[] x, float[] out) {
         FfnLayerWeights w = layers.get(layer);
         int n = w.spec().dFfn();
         int d = w.spec().dModel();
@@ -86,7 +95,7 @@ public final class RuleFfn implements FeedForward {
             readCount = active.size();
         } else {
             predicted.clear();
-            predictor.predict(layer, x, token, predicted);
+            predictor.predict(layer, x, predicted);
             for (int k = 0; k < predicted.size(); k++) {
                 read[predicted.get(k)] = true;
             }
@@ -126,6 +135,7 @@ public final class RuleFfn implements FeedForward {
         errorSum += dense == 0 ? (e == 0 ? 0 : 1) : Math.sqrt(e / dense);
         readSum += readCount / (double) n;
         tokenLayers++;
+        return TokenStats.inMemory(layer, 1, readCount, 0);
     }
 
     /** Every neuron's exact activation for input x. */
@@ -137,10 +147,10 @@ public final class RuleFfn implements FeedForward {
         for (int i = 0; i < n; i++) {
             float u = kernels.dot(DType.F32, up[layer], 4L * i * d, x, d, null) + upBias[i];
             if (gate[layer] == null) {
-                a[i] = w.spec().activation().apply(u);
+                a[i] = w.spec().activate(u);
             } else {
                 float g = kernels.dot(DType.F32, gate[layer], 4L * i * d, x, d, null) + w.gateBias()[i];
-                a[i] = w.spec().activation().apply(g) * u;
+                a[i] = w.spec().neuron(u, g);
             }
         }
         return a;

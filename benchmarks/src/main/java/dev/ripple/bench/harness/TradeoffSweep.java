@@ -4,11 +4,11 @@ import dev.ripple.core.activity.ActivationPredictor;
 import dev.ripple.core.activity.ActivityRule;
 import dev.ripple.core.activity.FillIn;
 import dev.ripple.core.ffn.FfnLayerWeights;
-import dev.ripple.core.model.BertConfig;
-import dev.ripple.core.model.EncoderModel;
+import dev.ripple.core.model.bert.BertConfig;
+import dev.ripple.core.model.bert.EncoderModel;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
+import dev.ripple.core.tensor.TensorSource;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -25,7 +25,7 @@ import java.util.function.LongConsumer;
  */
 public final class TradeoffSweep {
     private final BertConfig config;
-    private final Map<String, float[]> tensors;
+    private final TensorSource tensors;
     private final List<FfnLayerWeights> layers;
     private final List<int[]> passages;
     private final List<float[]> reference;
@@ -36,14 +36,14 @@ public final class TradeoffSweep {
      * @param passages  held-out token ids, special tokens included
      * @param reference ONNX Runtime's pooled embedding of each passage
      */
-    public TradeoffSweep(BertConfig config, Map<String, float[]> tensors, List<FfnLayerWeights> layers,
+    public TradeoffSweep(BertConfig config, TensorSource tensors, List<FfnLayerWeights> layers,
                          List<int[]> passages, List<float[]> reference, int threads) {
         if (passages.size() != reference.size() || passages.isEmpty()) {
             throw new IllegalArgumentException("need one reference embedding per passage and at least one passage; got "
                     + passages.size() + " passages and " + reference.size() + " embeddings");
         }
         this.config = config;
-        this.tensors = Map.copyOf(tensors);
+        this.tensors = tensors;
         this.layers = List.copyOf(layers);
         this.passages = List.copyOf(passages);
         this.reference = List.copyOf(reference);
@@ -77,9 +77,9 @@ public final class TradeoffSweep {
                 int first = w;
                 parts.add(pool.submit(() -> {
                     RuleFfn ffn = new RuleFfn(layers, c.rule(), c.fillIn(), c.predictor());
-                    EncoderModel encoder = new EncoderModel(config, tensors::get, ffn);
+                    EncoderModel encoder = new EncoderModel(config, tensors, ffn);
                     for (int p = first; p < passages.size(); p += threads) {
-                        cosines[p] = Cosines.cosine(encoder.embed(passages.get(p), 0), reference.get(p));
+                        cosines[p] = Cosines.cosine(encoder.embed(passages.get(p)), reference.get(p));
                         progress.accept(done.incrementAndGet());
                     }
                     return ffn.tally();

@@ -1,12 +1,12 @@
 package dev.ripple.bench.jmh;
 
-import dev.ripple.core.ffn.Activation;
+import dev.ripple.core.tensor.Activation;
 import dev.ripple.core.ffn.BundleRefs;
-import dev.ripple.core.ffn.FfnLayerSpec;
+import dev.ripple.core.format.FfnLayerSpec;
 import dev.ripple.core.ffn.SparseFfnExecutor;
-import dev.ripple.core.ffn.kernels.KernelProvider;
-import dev.ripple.core.ffn.kernels.Kernels;
-import dev.ripple.core.format.DType;
+import dev.ripple.core.tensor.kernels.KernelProvider;
+import dev.ripple.core.tensor.kernels.Kernels;
+import dev.ripple.core.tensor.DType;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.util.Random;

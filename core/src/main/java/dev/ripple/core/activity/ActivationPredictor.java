@@ -17,10 +17,8 @@ public interface ActivationPredictor {
     String name();
 
     /**
-     * Adds the predicted active neurons (original ids, ascending) of {@code layer} to {@code out}.
-     *
-     * @param x     the layer's FFN input
-     * @param token the token's position in the caller's stream (used by trace replay only)
+     * Adds the predicted active neurons (original ids, ascending) of {@code layer} for the input
+     * {@code x} to {@code out}.
      */
-    void predict(int layer, float[] x, int token, MutableIntList out);
+    void predict(int layer, float[] x, MutableIntList out);
 }

@@ -1,6 +1,6 @@
 package dev.ripple.core.activity;
 
-import dev.ripple.core.ffn.Activation;
+import dev.ripple.core.tensor.Activation;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -25,7 +25,7 @@ final class ActiveRegion {
         this.ends = ends;
     }
 
-    static ActiveRegion of(Activation act, ActivityRule rule, int layer) {
+    static ActiveRegion of(Activation act, float reluThreshold, ActivityRule rule, int layer) {
         float m = switch (act) {
             case GELU, GELU_TANH -> -0.7518f;
             case SILU -> -1.2785f;
@@ -41,16 +41,16 @@ final class ActiveRegion {
         points.add(m);
         points.sort(Float::compare);
         List<float[]> active = new ArrayList<>();
-        boolean inside = active(act, rule, layer, points.getFirst());
+        boolean inside = active(act, reluThreshold, rule, layer, points.getFirst());
         float start = Float.NEGATIVE_INFINITY;
         for (int i = 0; i + 1 < points.size(); i++) {
             float a = points.get(i);
             float b = points.get(i + 1);
-            boolean next = active(act, rule, layer, b);
+            boolean next = active(act, reluThreshold, rule, layer, b);
             if (next == inside) {
                 continue;
             }
-            float cut = boundary(act, rule, layer, a, b, inside);
+            float cut = boundary(act, reluThreshold, rule, layer, a, b, inside);
             if (inside) {
                 active.add(new float[] {start, cut});
             } else {
@@ -80,12 +80,12 @@ final class ActiveRegion {
         return false;
     }
 
-    private static boolean active(Activation act, ActivityRule rule, int layer, float z) {
-        return rule.isActive(layer, act.apply(z));
+    private static boolean active(Activation act, float reluThreshold, ActivityRule rule, int layer, float z) {
+        return rule.isActive(layer, act.apply(z, reluThreshold));
     }
 
     /** The point in [a, b] where the verdict changes from {@code atA}, by bisection to float precision. */
-    private static float boundary(Activation act, ActivityRule rule, int layer, float a, float b, boolean atA) {
+    private static float boundary(Activation act, float reluThreshold, ActivityRule rule, int layer, float a, float b, boolean atA) {
         float lo = a;
         float hi = b;
         while (Math.nextUp(lo) < hi) {
@@ -93,7 +93,7 @@ final class ActiveRegion {
             if (mid <= lo || mid >= hi) {
                 break;
             }
-            if (active(act, rule, layer, mid) == atA) {
+            if (active(act, reluThreshold, rule, layer, mid) == atA) {
                 lo = mid;
             } else {
                 hi = mid;

@@ -3,7 +3,7 @@ package dev.ripple.core.activity;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.ripple.core.ffn.Activation;
+import dev.ripple.core.tensor.Activation;
 import java.util.Locale;
 import org.eclipse.collections.api.list.primitive.MutableIntList;
 

@@ -15,7 +15,7 @@ public record DensePredictor(int[] neuronsPerLayer) implements ActivationPredict
     }
 
     @Override
-    public void predict(int layer, float[] x, int token, MutableIntList out) {
+    public void predict(int layer, float[] x, MutableIntList out) {
         for (int i = 0; i < neuronsPerLayer[layer]; i++) {
             out.add(i);
         }

@@ -1,6 +1,12 @@
 package dev.ripple.core.activity;
 
-import dev.ripple.core.ffn.FfnLayerWeights;
+import dev.ripple.core.format.BundleSource;
+import dev.ripple.core.format.ResidentTensor;
+import dev.ripple.core.format.RippleFile;
+import dev.ripple.core.format.RippleFormat;
+import dev.ripple.core.tensor.DType;
+import java.util.List;
+import java.util.Optional;
 
 /**
  * Mean fill-in for one layer: what dropped neurons are assumed to contribute.
@@ -19,6 +25,9 @@ import dev.ripple.core.ffn.FfnLayerWeights;
  * is loaded although inactive (a predictor's false positive) contributes exactly, because its
  * mean is taken back out; with S = all neurons the result is the dense output exactly.
  *
+ * <p>In a {@code .ripple} file the means and the constant are two resident tensors per layer,
+ * written by {@link #tensors} and read by {@link #read}.
+ *
  * @param meanByNeuron m_i, in the model's original neuron order
  * @param constant     c = Σ_i m_i·d_i, {@code dModel} values
  */
@@ -33,7 +42,7 @@ public record FillIn(float[] meanByNeuron, float[] constant) {
      * Computes fill-in from per-neuron sums of the dropped activations and their counts over a
      * calibration set; neurons that were never dropped get mean 0.
      */
-    public static FillIn fromDroppedSums(FfnLayerWeights w, double[] droppedSum, long[] droppedCount) {
+    public static FillIn fromDroppedSums(BundleSource w, double[] droppedSum, long[] droppedCount) {
         int n = w.spec().dFfn();
         int d = w.spec().dModel();
         if (droppedSum.length != n || droppedCount.length != n) {
@@ -46,19 +55,27 @@ public record FillIn(float[] meanByNeuron, float[] constant) {
         return fromMeans(w, mean);
     }
 
-    /** Computes the constant for given per-neuron means. */
-    public static FillIn fromMeans(FfnLayerWeights w, float[] meanByNeuron) {
+    /**
+     * Computes the constant for given per-neuron means, reading each down column with a non-zero
+     * mean from {@code w} (neuron by neuron, so a streamed layer is never held whole).
+     */
+    public static FillIn fromMeans(BundleSource w, float[] meanByNeuron) {
         int d = w.spec().dModel();
+        if (meanByNeuron.length != w.spec().dFfn()) {
+            throw new IllegalArgumentException("layer " + w.spec().index() + ": " + meanByNeuron.length + " means for "
+                    + w.spec().dFfn() + " neurons");
+        }
         double[] c = new double[d];
-        float[] down = w.downColumns();
+        float[] bundle = new float[w.spec().bundleElements()];
+        int down = w.spec().downOffset();
         for (int i = 0; i < meanByNeuron.length; i++) {
             double m = meanByNeuron[i];
             if (m == 0) {
                 continue;
             }
-            int row = i * d;
+            w.bundleOf(i, bundle, 0);
             for (int k = 0; k < d; k++) {
-                c[k] += m * down[row + k];
+                c[k] += m * bundle[down + k];
             }
         }
         float[] constant = new float[d];
@@ -66,6 +83,23 @@ public record FillIn(float[] meanByNeuron, float[] constant) {
             constant[k] = (float) c[k];
         }
         return new FillIn(meanByNeuron, constant);
+    }
+
+    /** The resident tensors that store layer {@code layer}'s fill-in in a {@code .ripple} file. */
+    public List<ResidentTensor> tensors(int layer) {
+        return List.of(
+                new ResidentTensor(RippleFormat.fillMeanTensor(layer), DType.F32, new long[] {meanByNeuron.length}, meanByNeuron),
+                new ResidentTensor(RippleFormat.fillConstantTensor(layer), DType.F32, new long[] {constant.length}, constant));
+    }
+
+    /** Layer {@code layer}'s fill-in stored in {@code file}, if it has one. */
+    public static Optional<FillIn> read(RippleFile file, int layer) {
+        var spec = file.layers().get(layer).spec();
+        if (file.tensor(RippleFormat.fillMeanTensor(layer)).isEmpty() || file.tensor(RippleFormat.fillConstantTensor(layer)).isEmpty()) {
+            return Optional.empty();
+        }
+        return Optional.of(new FillIn(file.vector(RippleFormat.fillMeanTensor(layer), spec.dFfn()),
+                file.vector(RippleFormat.fillConstantTensor(layer), spec.dModel())));
     }
 
     @Override

@@ -1,11 +1,18 @@
 package dev.ripple.core.activity;
 
-import dev.ripple.core.ffn.Activation;
-import dev.ripple.core.ffn.kernels.KernelProvider;
-import dev.ripple.core.ffn.kernels.Kernels;
-import dev.ripple.core.format.DType;
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.ripple.core.format.FfnLayerSection;
+import dev.ripple.core.format.ResidentTensor;
+import dev.ripple.core.format.RippleFile;
+import dev.ripple.core.format.RippleFormat;
+import dev.ripple.core.tensor.Activation;
+import dev.ripple.core.tensor.DType;
+import dev.ripple.core.tensor.Tensor;
+import dev.ripple.core.tensor.kernels.KernelProvider;
+import dev.ripple.core.tensor.kernels.Kernels;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
+import java.util.ArrayList;
 import java.util.List;
 import org.eclipse.collections.api.list.primitive.MutableIntList;
 
@@ -27,8 +34,12 @@ import org.eclipse.collections.api.list.primitive.MutableIntList;
  * <pre>{@code
  * LowRankPredictor p = new LowRankPredictor(factors, ActivityRule.parse("act > -0.05"), LowRankPredictor.DEFAULT_MARGIN);
  * MutableIntList active = new IntArrayList();
- * p.predict(layer, x, token, active);     // neuron indices, original order
+ * p.predict(layer, x, active);            // neuron indices, original order
  * }</pre>
+ *
+ * <p>The factors live in the {@code .ripple} file as resident tensors ({@link #tensors} writes them,
+ * {@link #read} reads them back, side by side so the two cannot drift apart); the rule and the
+ * margin are in the file's provenance.
  */
 public final class LowRankPredictor implements ActivationPredictor {
 
@@ -39,15 +50,74 @@ public final class LowRankPredictor implements ActivationPredictor {
      */
     public static final float DEFAULT_MARGIN = 1.5f;
 
-    /** One layer's factors. {@code residualNorm[i] = ‖row i of (W − A·B)ᵀ‖}. */
+    /**
+     * One layer's factors. {@code residualNorm[i] = ‖row i of (W − A·B)ᵀ‖}; {@code activation} and
+     * {@code reluThreshold} are the layer's (the threshold of a FATReLU, else 0).
+     */
     public record Factors(int dModel, int rank, int dFfn, float[] a, float[] b, float[] bias, float[] residualNorm,
-                          Activation activation) {
+                          Activation activation, float reluThreshold) {
         public Factors {
             if (a.length != dModel * rank || b.length != rank * dFfn || bias.length != dFfn || residualNorm.length != dFfn) {
                 throw new IllegalArgumentException("low-rank factors: shapes do not match dModel " + dModel + ", rank "
                         + rank + ", dFfn " + dFfn);
             }
         }
+
+        public Factors(int dModel, int rank, int dFfn, float[] a, float[] b, float[] bias, float[] residualNorm,
+                       Activation activation) {
+            this(dModel, rank, dFfn, a, b, bias, residualNorm, activation, 0f);
+        }
+    }
+
+    /** The resident tensors that store layer {@code layer}'s factors in a {@code .ripple} file. */
+    public static List<ResidentTensor> tensors(int layer, Factors f) {
+        int d = f.dModel();
+        int r = f.rank();
+        int n = f.dFfn();
+        return List.of(
+                new ResidentTensor(RippleFormat.lowRankTensor(layer, "a"), DType.F32, new long[] {d, r}, f.a()),
+                new ResidentTensor(RippleFormat.lowRankTensor(layer, "b"), DType.F32, new long[] {r, n}, f.b()),
+                new ResidentTensor(RippleFormat.lowRankTensor(layer, "bias"), DType.F32, new long[] {n}, f.bias()),
+                new ResidentTensor(RippleFormat.lowRankTensor(layer, "residual"), DType.F32, new long[] {n}, f.residualNorm()));
+    }
+
+    /** True when {@code file} stores low-rank factors and the activity rule they predict. */
+    public static boolean isStoredIn(RippleFile file) {
+        return !file.layers().isEmpty() && file.tensor(RippleFormat.lowRankTensor(0, "a")).isPresent()
+                && file.provenance().path("activityRule").isObject();
+    }
+
+    /**
+     * The predictor stored in {@code file}, under the file's activity rule.
+     *
+     * @param margin the margin to use, or NaN for the one stored in the file's provenance
+     * @throws IllegalArgumentException naming the file when it holds no predictor or a damaged one
+     */
+    public static LowRankPredictor read(RippleFile file, float margin) {
+        if (!isStoredIn(file)) {
+            throw new IllegalArgumentException(file.path() + ": has no low-rank predictor; write it with "
+                    + "'ripple place' (a rank above 0) or run with the dense predictor");
+        }
+        JsonNode prov = file.provenance();
+        ActivityRule rule = ActivityRule.fromJson(prov.path("activityRule"));
+        float m = Float.isNaN(margin) ? (float) prov.path("predictor").path("margin").asDouble(DEFAULT_MARGIN) : margin;
+        List<Factors> factors = new ArrayList<>();
+        for (FfnLayerSection l : file.layers()) {
+            int i = l.spec().index();
+            int d = l.spec().dModel();
+            int n = l.spec().dFfn();
+            Tensor a = file.tensor(RippleFormat.lowRankTensor(i, "a")).orElseThrow(() -> new IllegalArgumentException(
+                    file.path() + ": layer " + i + " has no low-rank predictor tensors"));
+            if (a.rank() != 2 || a.dim(0) != d) {
+                throw new IllegalArgumentException(file.path() + ": " + a.describe() + " does not fit layer " + i
+                        + " of width " + d);
+            }
+            int r = (int) a.dim(1);
+            factors.add(new Factors(d, r, n, a.toFloatArray(), file.require(RippleFormat.lowRankTensor(i, "b"), r, n).toFloatArray(),
+                    file.vector(RippleFormat.lowRankTensor(i, "bias"), n), file.vector(RippleFormat.lowRankTensor(i, "residual"), n),
+                    l.spec().activation(), l.spec().reluThreshold()));
+        }
+        return new LowRankPredictor(factors, rule, m);
     }
 
     /**
@@ -79,7 +149,7 @@ public final class LowRankPredictor implements ActivationPredictor {
             MemorySegment a = arena.allocate(4L * f.a().length, 64).copyFrom(MemorySegment.ofArray(f.a()));
             MemorySegment b = arena.allocate(4L * f.b().length, 64).copyFrom(MemorySegment.ofArray(f.b()));
             this.layers[l] = new Layer(f.dModel(), f.rank(), f.dFfn(), a, b, f.bias().clone(), f.residualNorm().clone(),
-                    ActiveRegion.of(f.activation(), rule, l));
+                    ActiveRegion.of(f.activation(), f.reluThreshold(), rule, l));
         }
     }
 
@@ -93,7 +163,7 @@ public final class LowRankPredictor implements ActivationPredictor {
     }
 
     @Override
-    public void predict(int layer, float[] x, int token, MutableIntList out) {
+    public void predict(int layer, float[] x, MutableIntList out) {
         Layer f = layers[layer];
         int d = f.dModel();
         int r = f.rank();

@@ -1,5 +1,7 @@
 package dev.ripple.core.ffn;
 
+import dev.ripple.core.format.FfnLayerSpec;
+import dev.ripple.core.format.BundleSource;
 import java.util.Objects;
 
 /**
@@ -15,7 +17,7 @@ import java.util.Objects;
  * @param downBias    [dModel], zeros when the model has none; resident at run time
  */
 public record FfnLayerWeights(FfnLayerSpec spec, float[] up, float[] gate, float[] downColumns,
-                              float[] upBias, float[] gateBias, float[] downBias) {
+                              float[] upBias, float[] gateBias, float[] downBias) implements BundleSource {
 
     public FfnLayerWeights {
         Objects.requireNonNull(spec, "spec");
@@ -40,6 +42,7 @@ public record FfnLayerWeights(FfnLayerSpec spec, float[] up, float[] gate, float
     }
 
     /** Writes neuron {@code neuron}'s bundle, as f32 values, into {@code dst} from {@code at}. */
+    @Override
     public void bundleOf(int neuron, float[] dst, int at) {
         int d = spec.dModel();
         int src = neuron * d;
@@ -85,12 +88,12 @@ public record FfnLayerWeights(FfnLayerSpec spec, float[] up, float[] gate, float
             u += (double) x[k] * up[row + k];
         }
         if (!spec.gated()) {
-            return spec.activation().apply((float) u);
+            return spec.activate((float) u);
         }
         double g = gateBias[i];
         for (int k = 0; k < d; k++) {
             g += (double) x[k] * gate[row + k];
         }
-        return spec.activation().apply((float) g) * (float) u;
+        return spec.neuron((float) u, (float) g);
     }
 }

@@ -1,8 +1,9 @@
 package dev.ripple.core.ffn;
 
-import dev.ripple.core.ffn.kernels.KernelProvider;
-import dev.ripple.core.ffn.kernels.Kernels;
-import dev.ripple.core.format.DType;
+import dev.ripple.core.format.FfnLayerSpec;
+import dev.ripple.core.tensor.kernels.KernelProvider;
+import dev.ripple.core.tensor.kernels.Kernels;
+import dev.ripple.core.tensor.DType;
 import java.util.concurrent.ForkJoinPool;
 import java.util.concurrent.CompletableFuture;
 
@@ -134,10 +135,18 @@ public final class SparseFfnExecutor {
      * @param users       token indices, ascending within each bundle
      */
     public void forwardAll(float[][] xs, BundleRefs union, int[] usersStart, int[] users, float[][] outs) {
+        if (outs.length != xs.length) {
+            throw new IllegalArgumentException("layer " + spec.index() + ": " + xs.length + " inputs but " + outs.length + " outputs");
+        }
+        forwardAll(xs, xs.length, union, usersStart, users, outs);
+    }
+
+    /** As {@link #forwardAll(float[][], BundleRefs, int[], int[], float[][])} for the first {@code tokens} rows. */
+    public void forwardAll(float[][] xs, int tokens, BundleRefs union, int[] usersStart, int[] users, float[][] outs) {
         int d = spec.dModel();
-        int tokens = xs.length;
-        if (outs.length != tokens) {
-            throw new IllegalArgumentException("layer " + spec.index() + ": " + tokens + " inputs but " + outs.length + " outputs");
+        if (xs.length < tokens || outs.length < tokens) {
+            throw new IllegalArgumentException("layer " + spec.index() + ": " + tokens + " tokens but " + xs.length
+                    + " inputs and " + outs.length + " outputs");
         }
         for (int t = 0; t < tokens; t++) {
             if (xs[t].length < d || outs[t].length < d) {
@@ -208,11 +217,11 @@ public final class SparseFfnExecutor {
                 if (spec.gated()) {
                     kernels.dot4(t, seg, gateAt, x0, x1, x2, x3, d, scratch, gates);
                     for (int q = 0; q < 4; q++) {
-                        four[q] = spec.activation().apply(gates[q] + gateBias) * (four[q] + upBias) - mean;
+                        four[q] = spec.neuron(four[q] + upBias, gates[q] + gateBias) - mean;
                     }
                 } else {
                     for (int q = 0; q < 4; q++) {
-                        four[q] = spec.activation().apply(four[q] + upBias) - mean;
+                        four[q] = spec.activate(four[q] + upBias) - mean;
                     }
                 }
                 kernels.axpy4(t, four[0], four[1], four[2], four[3], seg, downAt, acc[users[u]], acc[users[u + 1]],
@@ -294,9 +303,9 @@ public final class SparseFfnExecutor {
         int d = spec.dModel();
         float u = kernels.dot(t, seg, base, x, d, scratch) + upBias;
         if (!spec.gated()) {
-            return spec.activation().apply(u);
+            return spec.activate(u);
         }
         float g = kernels.dot(t, seg, gateAt, x, d, scratch) + gateBias;
-        return spec.activation().apply(g) * u;
+        return spec.neuron(u, g);
     }
 }

@@ -1,6 +1,8 @@
 package dev.ripple.core.format;
 
+import dev.ripple.core.tensor.DType;
 import java.io.IOException;
+import java.lang.foreign.MemorySegment;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.channels.FileChannel;
@@ -78,15 +80,37 @@ final class ChecksummedOutput {
         }
     }
 
+    /** Copies a segment's bytes as they are (a tensor already in its stored type). */
+    void putSegment(MemorySegment segment) throws IOException {
+        long at = 0;
+        long n = segment.byteSize();
+        while (at < n) {
+            ensure(1);
+            int chunk = (int) Math.min(buffer.remaining(), n - at);
+            MemorySegment.ofBuffer(buffer).asSlice(buffer.position(), chunk).copyFrom(segment.asSlice(at, chunk));
+            buffer.position(buffer.position() + chunk);
+            at += chunk;
+        }
+    }
+
     /** Writes {@code values[from, from+count)} encoded as {@code dtype}. */
     void putFloats(float[] values, int from, int count, DType dtype) throws IOException {
-        for (int i = from; i < from + count; i++) {
-            int bits = dtype.encode(values[i]);
-            if (dtype.size() == 4) {
-                putInt(bits);
+        int size = dtype.size();
+        int i = from;
+        int end = from + count;
+        while (i < end) {
+            ensure(size);
+            int n = Math.min(end - i, buffer.remaining() / size);
+            if (size == 4) {
+                for (int k = 0; k < n; k++) {
+                    buffer.putInt(dtype.encode(values[i + k]));
+                }
             } else {
-                putShort(bits);
+                for (int k = 0; k < n; k++) {
+                    buffer.putShort((short) dtype.encode(values[i + k]));
+                }
             }
+            i += n;
         }
     }
 

@@ -1,6 +1,6 @@
 package dev.ripple.core.format;
 
-import dev.ripple.core.ffn.FfnLayerSpec;
+import dev.ripple.core.format.FfnLayerSpec;
 
 /**
  * Where one FFN layer lives in an opened file: its bundles section (slot k at

@@ -1,11 +1,9 @@
 package dev.ripple.core.format;
 
-import dev.ripple.core.ffn.FfnLayerWeights;
-
 /**
  * An FFN layer with its placement: bundle slot k on flash holds neuron {@code slotToNeuron[k]}.
  */
-public record PlacedLayer(FfnLayerWeights weights, int[] slotToNeuron) {
+public record PlacedLayer(BundleSource weights, int[] slotToNeuron) {
 
     public PlacedLayer {
         slotToNeuron = slotToNeuron.clone();
@@ -13,16 +11,12 @@ public record PlacedLayer(FfnLayerWeights weights, int[] slotToNeuron) {
     }
 
     /** The layer in its original order. */
-    public static PlacedLayer identity(FfnLayerWeights weights) {
+    public static PlacedLayer identity(BundleSource weights) {
         return new PlacedLayer(weights, Permutations.identity(weights.spec().dFfn()));
     }
 
     @Override
     public int[] slotToNeuron() {
         return slotToNeuron.clone();
-    }
-
-    int neuronAt(int slot) {
-        return slotToNeuron[slot];
     }
 }

@@ -1,5 +1,6 @@
 package dev.ripple.core.format;
 
+import dev.ripple.core.tensor.DType;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.ArrayList;

@@ -1,10 +1,13 @@
 package dev.ripple.core.format;
 
+import dev.ripple.core.tensor.DType;
 import com.fasterxml.jackson.core.JacksonException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.ripple.core.ffn.Activation;
-import dev.ripple.core.ffn.FfnLayerSpec;
+import dev.ripple.core.tensor.Activation;
+import dev.ripple.core.tensor.Tensor;
+import dev.ripple.core.tensor.TensorSource;
+import dev.ripple.core.format.FfnLayerSpec;
 import dev.ripple.core.format.RippleFormatException.Problem;
 import java.io.IOException;
 import java.lang.foreign.Arena;
@@ -45,7 +48,7 @@ import java.util.zip.CRC32C;
  * <p>Thread-safe once opened; {@link #close()} unmaps the file, after which segments handed out
  * are no longer valid.
  */
-public final class RippleFile implements AutoCloseable {
+public final class RippleFile implements TensorSource, AutoCloseable {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final Path path;
@@ -258,7 +261,7 @@ public final class RippleFile implements AutoCloseable {
 
     private static void checkShape(Path path, SectionEntry e) throws RippleFormatException {
         if (e.kind() == SectionKind.TENSOR && !e.dtype().isFloat()) {
-            // resident tensors are read as floats (TensorView.toFloatArray); the writer never stores others
+            // resident tensors are read as floats (Tensor); the writer never stores others
             throw new RippleFormatException(path, "section " + e.describe(), Problem.INCONSISTENT, "a tensor section holds "
                     + e.dtype().label() + "; tensors hold f32, f16 or bf16");
         }
@@ -295,7 +298,8 @@ public final class RippleFile implements AutoCloseable {
                 }
                 spec = new FfnLayerSpec(index, requiredInt(l, "dModel"), requiredInt(l, "dFfn"),
                         Activation.ofLabel(requiredText(l, "activation")), l.path("gated").asBoolean(false),
-                        DType.ofLabel(requiredText(l, "dtype")));
+                        DType.ofLabel(requiredText(l, "dtype")), l.path("upActivated").asBoolean(false),
+                        (float) l.path("reluThreshold").asDouble(0));
             } catch (IllegalArgumentException e) {
                 throw new RippleFormatException(path, where, Problem.INCONSISTENT, e.getMessage());
             }
@@ -485,13 +489,19 @@ public final class RippleFile implements AutoCloseable {
         return sections.stream().filter(e -> e.kind() == SectionKind.TENSOR).toList();
     }
 
-    /** A resident tensor by name, backed by the mapped file. */
-    public Optional<TensorView> tensor(String name) {
+    /** A resident tensor by name, backed by the mapped file in its stored type. */
+    @Override
+    public Optional<Tensor> tensor(String name) {
         SectionEntry e = byName.get(name);
         if (e == null || e.kind() != SectionKind.TENSOR) {
             return Optional.empty();
         }
-        return Optional.of(new TensorView(e, mapped.asSlice(e.offset(), e.length())));
+        return Optional.of(new Tensor(name, e.dtype(), e.shape(), mapped.asSlice(e.offset(), e.length())));
+    }
+
+    @Override
+    public String description() {
+        return path.toString();
     }
 
     /** Names of the blobs (without the {@code blob.} prefix). */

@@ -1,10 +1,10 @@
 package dev.ripple.core.format;
 
+import dev.ripple.core.tensor.DType;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.ripple.core.ffn.FfnLayerSpec;
-import dev.ripple.core.ffn.FfnLayerWeights;
+import dev.ripple.core.format.FfnLayerSpec;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
@@ -41,11 +41,16 @@ public final class RippleFileWriter {
                 RippleFormat.SMALL_ALIGN, () -> out.putBytes(metadata)));
 
         for (ResidentTensor t : c.tensors()) {
-            entries.add(section(out, t.name(), SectionKind.TENSOR, t.dtype(), t.shape(), RippleFormat.SMALL_ALIGN,
-                    () -> out.putFloats(t.values(), 0, t.values().length, t.dtype())));
+            entries.add(section(out, t.name(), SectionKind.TENSOR, t.dtype(), t.shape(), RippleFormat.SMALL_ALIGN, () -> {
+                if (t.stored() != null) {
+                    out.putSegment(t.stored());
+                } else {
+                    out.putFloats(t.values(), 0, t.values().length, t.dtype());
+                }
+            }));
         }
         for (PlacedLayer layer : c.layers()) {
-            FfnLayerWeights w = layer.weights();
+            BundleSource w = layer.weights();
             FfnLayerSpec spec = w.spec();
             entries.add(section(out, RippleFormat.downBiasTensor(spec.index()), SectionKind.TENSOR, DType.F32,
                     new long[] {spec.dModel()}, RippleFormat.SMALL_ALIGN,
@@ -64,6 +69,7 @@ public final class RippleFileWriter {
                             w.bundleOf(neuron, bundle, 0);
                             out.putFloats(bundle, 0, bundle.length, spec.dtype());
                         }
+                        w.release();
                     }));
         }
         for (var blob : c.blobs().entrySet()) {
@@ -150,6 +156,12 @@ public final class RippleFileWriter {
             l.put("dFfn", s.dFfn());
             l.put("activation", s.activation().label());
             l.put("gated", s.gated());
+            if (s.upActivated()) {
+                l.put("upActivated", true);
+            }
+            if (s.reluThreshold() != 0f) {
+                l.put("reluThreshold", s.reluThreshold());
+            }
             l.put("dtype", s.dtype().label());
             l.put("bundleBytes", s.bundleBytes());
             l.put("bundles", RippleFormat.bundlesSection(s.index()));

@@ -1,5 +1,6 @@
 package dev.ripple.core.format;
 
+import dev.ripple.core.tensor.DType;
 import java.util.Arrays;
 
 /**

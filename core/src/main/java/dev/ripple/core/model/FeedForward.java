@@ -1,29 +1,21 @@
 package dev.ripple.core.model;
 
 /**
- * The FFN of every layer of a model, however it is computed: densely from DRAM (reference) or
- * sparsely from flash ({@code RippleModel}). Lets one forward pass run against either.
+ * The FFN of every layer of a model, however it is computed: sparsely from flash
+ * ({@code RippleModel}), or from the mapped bundles in DRAM ({@code MappedFfn}: the dense
+ * reference and the profiler). Lets one forward pass, encoder or decoder, run against either.
+ * Callers give inputs only: which token of which stream a call serves is the caller's business,
+ * never the FFN's (a position would be confused with a KV-cache position).
  */
-@FunctionalInterface
 public interface FeedForward {
 
-    /**
-     * out = FFN_layer(x), including the down-projection bias.
-     *
-     * @param token the token's position in the caller's stream of tokens (trace replay uses it)
-     */
-    void forward(int layer, int token, float[] x, float[] out);
+    /** {@code out = FFN_layer(x)}, including the down-projection bias; returns what it cost. */
+    TokenStats forward(int layer, float[] x, float[] out);
 
     /**
-     * The FFN of a whole sequence (prefill): {@code out[t] = FFN_layer(x[t])}. The flash runtime
-     * overrides it to read the union of the tokens' active neurons once instead of once per token;
-     * the results are the same.
-     *
-     * @param firstToken position of {@code x[0]} in the caller's stream of tokens
+     * The FFN of the first {@code n} rows of a sequence (prefill): {@code outs[t] = FFN_layer(xs[t])}.
+     * The flash runtime reads the union of the tokens' active neurons once instead of once per
+     * token; the results equal token-by-token calls.
      */
-    default void forwardAll(int layer, int firstToken, float[][] x, float[][] out) {
-        for (int t = 0; t < x.length; t++) {
-            forward(layer, firstToken + t, x[t], out[t]);
-        }
-    }
+    TokenStats forwardAll(int layer, float[][] xs, int n, float[][] outs);
 }

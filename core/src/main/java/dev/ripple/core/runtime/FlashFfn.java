@@ -4,6 +4,7 @@ import dev.ripple.cache.BundleCache;
 import dev.ripple.core.activity.ActivationPredictor;
 import dev.ripple.core.ffn.SparseFfnExecutor;
 import dev.ripple.core.format.FfnLayerSection;
+import dev.ripple.core.model.TokenStats;
 import dev.ripple.io.Extent;
 import dev.ripple.io.ReadPlan;
 import dev.ripple.io.ReadPlanner;
@@ -59,8 +60,8 @@ public final class FlashFfn {
     }
 
     /** out = FFN(x) over the predicted neurons; returns what it cost. */
-    public TokenStats forward(int token, float[] x, float[] out) {
-        return forwardAll(token, new float[][] {x}, new float[][] {out});
+    public TokenStats forward(float[] x, float[] out) {
+        return forwardAll(new float[][] {x}, 1, new float[][] {out});
     }
 
     /**
@@ -70,24 +71,23 @@ public final class FlashFfn {
      * calling {@link #forward} token by token; only the I/O is shared. An encoder processes a
      * sentence this way, and an LLM its prompt.
      *
-     * @param firstToken position of {@code xs[0]} in the caller's stream (trace replay uses it)
-     * @param xs         one input of {@code dModel} floats per token
-     * @param outs       receive the outputs, one per token
+     * @param xs     one input of {@code dModel} floats per token (the first {@code tokens} are used)
+     * @param tokens how many rows of {@code xs} to compute
+     * @param outs   receive the outputs, one per token
      * @return what the sequence cost in this layer ({@code predicted} counts the union)
      */
-    public TokenStats forwardAll(int firstToken, float[][] xs, float[][] outs) {
-        if (xs.length != outs.length) {
-            throw new IllegalArgumentException("layer " + layer.spec().index() + ": " + xs.length + " inputs but "
-                    + outs.length + " outputs");
+    public TokenStats forwardAll(float[][] xs, int tokens, float[][] outs) {
+        if (tokens < 1 || xs.length < tokens || outs.length < tokens) {
+            throw new IllegalArgumentException("layer " + layer.spec().index() + ": " + tokens + " tokens but "
+                    + xs.length + " inputs and " + outs.length + " outputs");
         }
         int index = layer.spec().index();
         int bundleBytes = layer.spec().bundleBytes();
-        int tokens = xs.length;
         Scratch s = scratch.get();
         long tokenPredictions = 0;
         for (int t = 0; t < tokens; t++) {
             var set = s.tokenSet(t);
-            predictor.predict(index, xs[t], firstToken + t, set);
+            predictor.predict(index, xs[t], set);
             for (int i = 0; i < set.size(); i++) {
                 set.set(i, neuronToSlot[set.get(i)]);
             }
@@ -150,7 +150,7 @@ public final class FlashFfn {
                     reader.read(plan, buffer);
                 } catch (IOException e) {
                     stats.failed();
-                    throw new FlashReadException(index, firstToken, e);
+                    throw new FlashReadException(index, e);
                 }
                 readNanos = System.nanoTime() - readStart;
                 ops = plan.operations();
@@ -181,12 +181,12 @@ public final class FlashFfn {
         } else {
             s.unionRefs(n);
             s.users(tokens, n);
-            executor.forwardAll(xs, s.refs, s.usersStart, s.users, outs);
+            executor.forwardAll(xs, tokens, s.refs, s.usersStart, s.users, outs);
         }
         long computeNanos = System.nanoTime() - computeStart;
         s.release(misses);
 
-        TokenStats t = new TokenStats(index, firstToken, tokens, n, tokenPredictions, served, ops, bytesNeeded, bytesRead,
+        TokenStats t = new TokenStats(index, tokens, n, tokenPredictions, served, ops, bytesNeeded, bytesRead,
                 ioNanos, computeNanos);
         stats.add(t);
         if (listener != null) {

@@ -9,19 +9,13 @@ import java.io.UncheckedIOException;
  */
 public final class FlashReadException extends UncheckedIOException {
     private final int layer;
-    private final int token;
 
-    public FlashReadException(int layer, int token, IOException cause) {
-        super("layer " + layer + ", token " + token + ": reading bundles failed: " + cause.getMessage(), cause);
+    public FlashReadException(int layer, IOException cause) {
+        super("layer " + layer + ": reading bundles failed: " + cause.getMessage(), cause);
         this.layer = layer;
-        this.token = token;
     }
 
     public int layer() {
         return layer;
-    }
-
-    public int token() {
-        return token;
     }
 }

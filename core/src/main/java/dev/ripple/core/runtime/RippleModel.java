@@ -1,22 +1,22 @@
 package dev.ripple.core.runtime;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import dev.ripple.cache.BundleCache;
 import dev.ripple.cache.CachePolicies;
 import dev.ripple.cache.PolicyOptions;
 import dev.ripple.core.activity.ActivationPredictor;
-import dev.ripple.core.activity.ActivityRule;
 import dev.ripple.core.activity.DensePredictor;
 import dev.ripple.core.activity.LowRankPredictor;
 import dev.ripple.core.ffn.SparseFfnExecutor;
-import dev.ripple.core.ffn.kernels.KernelProvider;
+import dev.ripple.core.tensor.kernels.KernelProvider;
 import dev.ripple.core.format.FfnLayerSection;
 import dev.ripple.core.format.RippleFile;
-import dev.ripple.core.format.RippleFormat;
-import dev.ripple.core.format.TensorView;
-import dev.ripple.core.model.BertConfig;
-import dev.ripple.core.model.EncoderModel;
+import dev.ripple.core.activity.FillIn;
 import dev.ripple.core.model.FeedForward;
+import dev.ripple.core.model.TokenStats;
+import dev.ripple.core.model.bert.BertConfig;
+import dev.ripple.core.model.bert.EncoderModel;
+import dev.ripple.core.model.decoder.DecoderConfig;
+import dev.ripple.core.model.decoder.DecoderModel;
 import dev.ripple.io.ReadPlanner;
 import dev.ripple.io.reader.DirectReader;
 import dev.ripple.io.reader.ExtentReader;
@@ -62,25 +62,21 @@ public final class RippleModel implements FeedForward, AutoCloseable {
         ThreadLocal<Scratch> scratch = ThreadLocal.withInitial(Scratch::new);   // one per thread, shared by the layers
         List<FlashFfn> ls = new ArrayList<>();
         for (FfnLayerSection l : file.layers()) {
-            float[] bias = tensor(file, l.downBiasTensor());
-            int i = l.spec().index();
-            SparseFfnExecutor executor;
-            Optional<TensorView> mean = file.tensor(RippleFormat.fillMeanTensor(i));
-            Optional<TensorView> constant = file.tensor(RippleFormat.fillConstantTensor(i));
-            if (options.fillIn() && mean.isPresent() && constant.isPresent()) {
-                float[] m = mean.get().toFloatArray();
-                float[] bySlot = new float[m.length];
-                int[] order = l.slotToNeuron();
-                for (int k = 0; k < order.length; k++) {
-                    bySlot[k] = m[order[k]];
-                }
-                executor = new SparseFfnExecutor(l.spec(), bias, KernelProvider.best(), bySlot, constant.get().toFloatArray());
-            } else {
-                executor = new SparseFfnExecutor(l.spec(), bias);
-            }
+            SparseFfnExecutor executor = executorFor(file, l, options.fillIn());
             ls.add(new FlashFfn(l, predictor, cache, planner, reader, executor, stats, listener, scratch));
         }
         this.layers = List.copyOf(ls);
+    }
+
+    /**
+     * The sparse executor of one layer of {@code file}: its down bias and, when {@code fillIn} is on
+     * and the file stores it, mean fill-in arranged by slot.
+     */
+    static SparseFfnExecutor executorFor(RippleFile file, FfnLayerSection l, boolean fillIn) {
+        float[] bias = file.vector(l.downBiasTensor(), l.spec().dModel());
+        Optional<FillIn> fill = fillIn ? FillIn.read(file, l.spec().index()) : Optional.empty();
+        return fill.map(f -> new SparseFfnExecutor(l.spec(), bias, KernelProvider.best(), f.meanBySlot(l.slotToNeuron()),
+                f.constant())).orElseGet(() -> new SparseFfnExecutor(l.spec(), bias));
     }
 
     /** Opens {@code path} with the predictor named in {@code options}. */
@@ -146,45 +142,14 @@ public final class RippleModel implements FeedForward, AutoCloseable {
 
     private static ActivationPredictor predictorFor(RippleFile file, RuntimeOptions options) {
         int[] sizes = file.layers().stream().mapToInt(l -> l.spec().dFfn()).toArray();
-        switch (options.predictor()) {
-            case "dense" -> {
-                return new DensePredictor(sizes);
-            }
-            case "lowrank" -> {
-                JsonNode prov = file.provenance();
-                JsonNode ruleJson = prov.path("activityRule");
-                if (ruleJson.isMissingNode() || file.tensor(RippleFormat.lowRankTensor(0, "a")).isEmpty()) {
-                    throw new IllegalArgumentException(file.path() + ": has no low-rank predictor; write it with "
-                            + "'ripple place --predictor lowrank' or run with the dense predictor");
-                }
-                ActivityRule rule = ActivityRule.fromJson(ruleJson);
-                float margin = Float.isNaN(options.margin()) ? (float) prov.path("predictor").path("margin").asDouble(LowRankPredictor.DEFAULT_MARGIN)
-                        : options.margin();
-                List<LowRankPredictor.Factors> factors = new ArrayList<>();
-                for (FfnLayerSection l : file.layers()) {
-                    int i = l.spec().index();
-                    TensorView a = file.tensor(RippleFormat.lowRankTensor(i, "a")).orElseThrow(() -> missing(file, i));
-                    int rank = (int) a.shape()[1];
-                    factors.add(new LowRankPredictor.Factors(l.spec().dModel(), rank, l.spec().dFfn(), a.toFloatArray(),
-                            tensor(file, RippleFormat.lowRankTensor(i, "b")), tensor(file, RippleFormat.lowRankTensor(i, "bias")),
-                            tensor(file, RippleFormat.lowRankTensor(i, "residual")), l.spec().activation()));
-                }
-                return new LowRankPredictor(factors, rule, margin);
-            }
+        return switch (options.predictor()) {
+            case "dense" -> new DensePredictor(sizes);
+            case "lowrank" -> LowRankPredictor.read(file, options.margin());
             case "trace" -> throw new IllegalArgumentException("the trace predictor replays recorded sets: pass a "
                     + "TracePredictor to RippleModel.open(path, options, predictor, listener)");
             default -> throw new IllegalArgumentException("unknown predictor '" + options.predictor()
                     + "' (known: dense, lowrank, trace)");
-        }
-    }
-
-    private static IllegalArgumentException missing(RippleFile file, int layer) {
-        return new IllegalArgumentException(file.path() + ": layer " + layer + " has no low-rank predictor tensors");
-    }
-
-    private static float[] tensor(RippleFile file, String name) {
-        return file.tensor(name).map(TensorView::toFloatArray)
-                .orElseThrow(() -> new IllegalArgumentException(file.path() + ": resident tensor '" + name + "' is missing"));
+        };
     }
 
     public RippleFile file() {
@@ -200,18 +165,26 @@ public final class RippleModel implements FeedForward, AutoCloseable {
     }
 
     @Override
-    public void forward(int layer, int token, float[] x, float[] out) {
-        layers.get(layer).forward(token, x, out);
+    public TokenStats forward(int layer, float[] x, float[] out) {
+        return layers.get(layer).forward(x, out);
     }
 
     /** One read of the union of the tokens' active neurons, then each token over its own set. */
     @Override
-    public void forwardAll(int layer, int firstToken, float[][] x, float[][] out) {
-        layers.get(layer).forwardAll(firstToken, x, out);
+    public TokenStats forwardAll(int layer, float[][] xs, int n, float[][] outs) {
+        return layers.get(layer).forwardAll(xs, n, outs);
     }
 
     public ActivationPredictor predictor() {
         return predictor;
+    }
+
+    /** The decoder over this model's FFNs, when the file holds an OPT or Llama-family model. */
+    public Optional<DecoderModel> decoder() {
+        if (!DecoderConfig.isDecoder(file.architecture())) {
+            return Optional.empty();
+        }
+        return Optional.of(DecoderModel.load(file, this));
     }
 
     /** The BERT encoder over this model's FFNs, when the file holds a BERT-family model. */

@@ -1,5 +1,7 @@
 package dev.ripple.core.runtime;
 
+import dev.ripple.core.model.TokenStats;
+
 import java.util.concurrent.atomic.LongAdder;
 
 /** Running totals over all tokens and layers of a {@link RippleModel}; safe to read while it runs. */

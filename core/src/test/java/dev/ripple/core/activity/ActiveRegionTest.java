@@ -2,7 +2,7 @@ package dev.ripple.core.activity;
 
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.ripple.core.ffn.Activation;
+import dev.ripple.core.tensor.Activation;
 import java.util.Random;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -19,7 +19,7 @@ class ActiveRegionTest {
             "RELU,act > 0", "RELU,act > 0.3", "RELU,|act| > 0.1", "GELU,|act| > 0", "GELU,act > -0.5"})
     void agreesWithEvaluatingTheActivation(Activation act, String ruleText) {
         ActivityRule rule = ActivityRule.parse(ruleText);
-        ActiveRegion region = ActiveRegion.of(act, rule, 0);
+        ActiveRegion region = ActiveRegion.of(act, 0f, rule, 0);
         Random rnd = new Random(ruleText.hashCode() * 31L + act.ordinal());
         int extra = 0;
         int trials = 200_000;

@@ -2,12 +2,12 @@ package dev.ripple.core.activity;
 
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.ripple.core.ffn.Activation;
+import dev.ripple.core.tensor.Activation;
 import dev.ripple.core.ffn.BundleRefs;
 import dev.ripple.core.ffn.FfnLayerWeights;
 import dev.ripple.core.ffn.SparseFfnExecutor;
-import dev.ripple.core.ffn.kernels.KernelProvider;
-import dev.ripple.core.format.DType;
+import dev.ripple.core.tensor.kernels.KernelProvider;
+import dev.ripple.core.tensor.DType;
 import dev.ripple.core.testing.RandomModels;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;

@@ -1,11 +1,12 @@
 package dev.ripple.core.ffn;
 
+import dev.ripple.core.tensor.Activation;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.ripple.core.ffn.kernels.KernelProvider;
-import dev.ripple.core.ffn.kernels.Kernels;
-import dev.ripple.core.format.DType;
+import dev.ripple.core.tensor.kernels.KernelProvider;
+import dev.ripple.core.tensor.kernels.Kernels;
+import dev.ripple.core.tensor.DType;
 import dev.ripple.core.testing.RandomModels;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;

@@ -1,11 +1,12 @@
 package dev.ripple.core.format;
 
+import dev.ripple.core.tensor.DType;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
-import dev.ripple.core.ffn.Activation;
+import dev.ripple.core.tensor.Activation;
 import dev.ripple.core.format.RippleFormatException.Problem;
 import dev.ripple.core.testing.RandomModels;
 import java.io.IOException;

@@ -1,7 +1,8 @@
 package dev.ripple.core.format;
 
+import dev.ripple.core.tensor.DType;
 import com.code_intelligence.jazzer.junit.FuzzTest;
-import dev.ripple.core.ffn.Activation;
+import dev.ripple.core.tensor.Activation;
 import dev.ripple.core.testing.FuzzScratch;
 import dev.ripple.core.testing.RandomModels;
 import java.io.IOException;

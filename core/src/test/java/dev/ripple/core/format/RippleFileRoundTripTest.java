@@ -1,13 +1,14 @@
 package dev.ripple.core.format;
 
+import dev.ripple.core.tensor.DType;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.ripple.core.ffn.Activation;
-import dev.ripple.core.ffn.FfnLayerSpec;
-import dev.ripple.core.ffn.FfnLayerWeights;
+import dev.ripple.core.tensor.Activation;
+import dev.ripple.core.format.FfnLayerSpec;
+import dev.ripple.core.tensor.Tensor;
 import dev.ripple.core.testing.RandomModels;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
@@ -60,7 +61,7 @@ class RippleFileRoundTripTest {
                 assertArrayEquals(placed.weights().downBias(), f.tensor(section.downBiasTensor()).orElseThrow().toFloatArray());
             }
             ResidentTensor word = c.tensors().get(0);
-            TensorView view = f.tensor("embeddings.word").orElseThrow();
+            Tensor view = f.tensor("embeddings.word").orElseThrow();
             assertArrayEquals(word.shape(), view.shape());
             assertArrayEquals(word.values(), view.toFloatArray());
             float[] norm = f.tensor("norm.weight").orElseThrow().toFloatArray();
@@ -75,7 +76,7 @@ class RippleFileRoundTripTest {
 
     /** Every bundle on flash holds the weights of the neuron its slot names, rounded to the dtype. */
     private static void assertBundlesMatch(PlacedLayer placed, FfnLayerSection section, MemorySegment file) {
-        FfnLayerWeights w = placed.weights();
+        BundleSource w = placed.weights();
         FfnLayerSpec spec = w.spec();
         float[] bundle = new float[spec.bundleElements()];
         for (int slot = 0; slot < spec.dFfn(); slot++) {

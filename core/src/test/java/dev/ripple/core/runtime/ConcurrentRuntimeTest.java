@@ -4,8 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.ripple.core.ffn.Activation;
-import dev.ripple.core.format.DType;
+import dev.ripple.core.tensor.Activation;
+import dev.ripple.core.tensor.DType;
 import dev.ripple.core.format.RippleFileWriter;
 import dev.ripple.core.testing.RandomModels;
 import dev.ripple.io.reader.ReaderKind;
@@ -52,7 +52,7 @@ class ConcurrentRuntimeTest {
         try (RippleModel m = RippleModel.open(file, options)) {
             for (int t = 0; t < tokens; t++) {
                 for (int l = 0; l < 3; l++) {
-                    m.ffn(l).forward(t, inputs.get(t), single[t][l]);
+                    m.ffn(l).forward(inputs.get(t), single[t][l]);
                 }
             }
         }
@@ -81,7 +81,7 @@ class ConcurrentRuntimeTest {
                             int t = (i + offset * 7) % tokens;
                             for (int l = 0; l < 3; l++) {
                                 float[] out = new float[24];
-                                m.ffn(l).forward(t, inputs.get(t), out);
+                                m.ffn(l).forward(inputs.get(t), out);
                                 assertArrayEquals(single[t][l], out, 1e-5f, "token " + t + " layer " + l);
                             }
                         }

@@ -5,8 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.ripple.cache.BundleCache;
-import dev.ripple.core.ffn.Activation;
-import dev.ripple.core.format.DType;
+import dev.ripple.core.tensor.Activation;
+import dev.ripple.core.tensor.DType;
 import dev.ripple.core.format.RippleFileWriter;
 import dev.ripple.core.testing.RandomModels;
 import dev.ripple.io.reader.ReaderKind;
@@ -68,7 +68,7 @@ class ConcurrentStressTest {
         try (RippleModel m = open("none")) {
             for (int i = 0; i < INPUTS; i++) {
                 for (int l = 0; l < LAYERS; l++) {
-                    m.ffn(l).forward(i, inputs.get(i), expected[i][l]);
+                    m.ffn(l).forward(inputs.get(i), expected[i][l]);
                 }
             }
         }
@@ -127,7 +127,7 @@ class ConcurrentStressTest {
         for (int t = 0; t < TOKENS; t++) {
             int i = rnd.nextInt(INPUTS);
             for (int l = 0; l < LAYERS; l++) {
-                m.ffn(l).forward(t, inputs.get(i), out);
+                m.ffn(l).forward(inputs.get(i), out);
                 assertArrayEquals(expected[i][l], out, 1e-5f, "input " + i + " layer " + l);
             }
         }

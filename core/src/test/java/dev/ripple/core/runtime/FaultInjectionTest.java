@@ -1,11 +1,13 @@
 package dev.ripple.core.runtime;
 
+import dev.ripple.core.model.TokenStats;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.ripple.core.ffn.Activation;
-import dev.ripple.core.format.DType;
+import dev.ripple.core.tensor.Activation;
+import dev.ripple.core.tensor.DType;
 import dev.ripple.core.format.RippleContents;
 import dev.ripple.core.format.RippleFileWriter;
 import dev.ripple.core.testing.RandomModels;
@@ -114,20 +116,20 @@ class FaultInjectionTest {
         Random rnd = new Random(5);
         float[] x = RandomModels.randomFloats(rnd, 16, 1f);
         float[] expected = new float[16];
-        contents.layers().get(0).weights().denseForward(x, expected);
+        RandomModels.weights(contents, 0).denseForward(x, expected);
         try (RippleModel m = RippleModel.open(file, options, null, null,
                 (p, qd) -> new FaultyReader(ReaderKind.POSITIONAL.open(p, qd), 0, fault))) {
-            FlashReadException e = assertThrows(FlashReadException.class, () -> m.ffn(0).forward(0, x, new float[16]));
+            FlashReadException e = assertThrows(FlashReadException.class, () -> m.ffn(0).forward(x, new float[16]));
             assertEquals(0, e.layer());
             assertTrue(e.getMessage().contains("injected"), e.getMessage());
             assertEquals(0, m.cache().orElseThrow().residentBytes(), "nothing of the failed token was cached");
             assertEquals(1, m.stats().failures());
 
             float[] out = new float[16];
-            m.ffn(0).forward(1, x, out);
+            m.ffn(0).forward(x, out);
             assertTrue(RandomModels.relativeError(out, expected) < 1e-5, "the next token reads and computes correctly");
             float[] again = new float[16];
-            TokenStats warm = m.ffn(0).forward(2, x, again);
+            TokenStats warm = m.ffn(0).forward(x, again);
             assertEquals(120, warm.cacheHits(), "later tokens hit what the successful read admitted");
             assertEquals(0, warm.readOps(), "a fully cached layer is not read");
             assertTrue(RandomModels.relativeError(again, expected) < 1e-5, "cached bundles are the real ones");

@@ -81,7 +81,7 @@ public final class NativeMemoryProbe {
         for (int t = 0; t < tokens; t++) {
             float[] x = RandomModels.randomFloats(rnd, dModel, 1f);
             for (int l = 0; l < m.layerCount(); l++) {
-                m.ffn(l).forward(t, x, out);
+                m.ffn(l).forward(x, out);
             }
         }
     }

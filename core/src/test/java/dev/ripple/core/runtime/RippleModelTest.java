@@ -1,13 +1,15 @@
 package dev.ripple.core.runtime;
 
+import dev.ripple.core.model.TokenStats;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.ripple.cache.CachePolicies;
-import dev.ripple.core.ffn.Activation;
+import dev.ripple.core.tensor.Activation;
 import dev.ripple.core.ffn.FfnLayerWeights;
-import dev.ripple.core.format.DType;
+import dev.ripple.core.tensor.DType;
 import dev.ripple.core.format.RippleContents;
 import dev.ripple.core.format.RippleFileWriter;
 import dev.ripple.core.testing.RandomModels;
@@ -63,11 +65,11 @@ class RippleModelTest {
             for (int pass = 0; pass < 2; pass++) { // the second pass meets a warm cache
                 for (int t = 0; t < inputs.size(); t++) {
                     for (int l = 0; l < 2; l++) {
-                        FfnLayerWeights w = contents.layers().get(l).weights();
+                        FfnLayerWeights w = RandomModels.weights(contents, l);
                         float[] expected = new float[32];
                         w.denseForward(inputs.get(t), expected);
                         float[] out = new float[32];
-                        TokenStats s = m.ffn(l).forward(t, inputs.get(t), out);
+                        TokenStats s = m.ffn(l).forward(inputs.get(t), out);
                         assertTrue(RandomModels.relativeError(out, expected) < 1e-5, reader + "/" + policy + " layer " + l + " token " + t
                                 + ": relative error " + RandomModels.relativeError(out, expected));
                         assertEquals(200, s.predicted());
@@ -109,7 +111,7 @@ class RippleModelTest {
             for (int t = 0; t < 40; t++) {
                 for (int l = 0; l < 2; l++) {
                     long before = cache.readsIssued();
-                    TokenStats s = m.ffn(l).forward(t, x, out);
+                    TokenStats s = m.ffn(l).forward(x, out);
                     assertEquals(cache.readsIssued() - before, s.readOps(), "layer " + l + " token " + t);
                     runtimeOps += s.readOps();
                 }

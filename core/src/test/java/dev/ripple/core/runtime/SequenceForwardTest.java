@@ -1,12 +1,14 @@
 package dev.ripple.core.runtime;
 
+import dev.ripple.core.model.TokenStats;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.ripple.core.activity.TracePredictor;
-import dev.ripple.core.ffn.Activation;
-import dev.ripple.core.format.DType;
+import dev.ripple.core.tensor.Activation;
+import dev.ripple.core.tensor.DType;
 import dev.ripple.core.format.RippleFileWriter;
 import dev.ripple.core.testing.RandomModels;
 import dev.ripple.io.reader.ReaderKind;
@@ -69,13 +71,14 @@ class SequenceForwardTest {
                 .withPredictor("trace").withFillIn(false).withMaxGapBytes(0);
         float[][] one = new float[TOKENS][D];
         float[][] all = new float[TOKENS][D];
-        try (RippleModel byToken = RippleModel.open(file, options, sets, null);
-             RippleModel bySequence = RippleModel.open(file, options, sets, null)) {
+        // Each replay keeps its own cursors, so each model replays the sets from the start.
+        try (RippleModel byToken = RippleModel.open(file, options, new TracePredictor(sets.sets()), null);
+             RippleModel bySequence = RippleModel.open(file, options, new TracePredictor(sets.sets()), null)) {
             for (int l = 0; l < LAYERS; l++) {
                 for (int t = 0; t < TOKENS; t++) {
-                    byToken.forward(l, t, inputs[t], one[t]);
+                    byToken.forward(l, inputs[t], one[t]);
                 }
-                TokenStats s = bySequence.ffn(l).forwardAll(0, inputs, all);
+                TokenStats s = bySequence.ffn(l).forwardAll(inputs, TOKENS, all);
                 for (int t = 0; t < TOKENS; t++) {
                     // same bundles, same order; only the rounding of four-token kernels differs
                     double err = RandomModels.relativeError(all[t], one[t]);
@@ -107,7 +110,7 @@ class SequenceForwardTest {
         RuntimeOptions options = RuntimeOptions.defaults().withReader(ReaderKind.POSITIONAL).withCache("none", 0)
                 .withPredictor("trace");
         try (RippleModel m = RippleModel.open(file, options, sets, null)) {
-            assertThrows(IllegalArgumentException.class, () -> m.ffn(0).forwardAll(0, inputs, new float[2][D]));
+            assertThrows(IllegalArgumentException.class, () -> m.ffn(0).forwardAll(inputs, TOKENS, new float[2][D]));
         }
     }
 }

@@ -28,7 +28,7 @@ final class SkewedPredictor implements ActivationPredictor {
     }
 
     @Override
-    public void predict(int layer, float[] x, int token, MutableIntList out) {
+    public void predict(int layer, float[] x, MutableIntList out) {
         long seed = layer;
         for (float v : x) {
             seed = seed * 31 + Float.floatToRawIntBits(v);

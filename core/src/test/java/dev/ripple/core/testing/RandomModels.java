@@ -2,10 +2,10 @@ package dev.ripple.core.testing;
 
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.ripple.core.ffn.Activation;
-import dev.ripple.core.ffn.FfnLayerSpec;
+import dev.ripple.core.tensor.Activation;
+import dev.ripple.core.format.FfnLayerSpec;
 import dev.ripple.core.ffn.FfnLayerWeights;
-import dev.ripple.core.format.DType;
+import dev.ripple.core.tensor.DType;
 import dev.ripple.core.format.PlacedLayer;
 import dev.ripple.core.format.ResidentTensor;
 import dev.ripple.core.format.RippleContents;
@@ -71,6 +71,11 @@ public final class RandomModels {
             c.addLayer(new PlacedLayer(layer(rnd, l, dModel, dFfn, act, gated, dtype), shuffled(rnd, dFfn)));
         }
         return c;
+    }
+
+    /** Layer {@code layer}'s weights in a model built by {@link #model}. */
+    public static FfnLayerWeights weights(RippleContents c, int layer) {
+        return (FfnLayerWeights) c.layers().get(layer).weights();
     }
 
     /** Lays out the bundles of {@code w} in slot order {@code order} in one segment, as on flash. */

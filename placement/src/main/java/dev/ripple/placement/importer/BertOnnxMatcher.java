@@ -1,10 +1,9 @@
 package dev.ripple.placement.importer;
 
-import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.ripple.core.format.DType;
 import dev.ripple.core.format.ResidentTensor;
-import dev.ripple.core.format.RippleFormat;
+import dev.ripple.core.model.bert.BertConfig;
+import dev.ripple.core.tensor.DType;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
@@ -46,17 +45,10 @@ final class BertOnnxMatcher {
     Result match(List<OnnxFfn> ffns) throws java.io.IOException {
         OnnxFfn first = ffns.get(0);
         int d = first.down().out();
-        ObjectNode arch = JsonNodeFactory.instance.objectNode();
-        arch.put("type", "bert");
-        arch.put("hiddenSize", d);
-        arch.put("intermediateSize", first.down().in());
-        arch.put("numLayers", ffns.size());
-        arch.put("activation", first.activation().label());
-        arch.put("weightLayout", "out_in");
-        ObjectNode emb = arch.putObject("embeddings");
         int heads = -1;
         double eps = Double.NaN;
-        var layers = arch.putArray("layers");
+        Embeddings emb = null;
+        List<BertConfig.Layer> layers = new ArrayList<>();
         String expectedLayerIn = null;
         for (int i = 0; i < ffns.size(); i++) {
             OnnxFfn ffn = ffns.get(i);
@@ -127,31 +119,36 @@ final class BertOnnxMatcher {
                 throw unsupported(where + ": no LayerNorm of (FFN output + LayerNorm1 output) after the FFN");
             }
             if (i == 0) {
-                embeddings(arch, emb, layerIn, d);
+                emb = embeddings(layerIn, d);
                 eps = ln1.eps();
             }
             expectedLayerIn = ln2.output();
             String p = "layers." + i + ".";
-            ObjectNode l = layers.addObject();
-            l.set("query", linear(p + "attention.query", q));
-            l.set("key", linear(p + "attention.key", k));
-            l.set("value", linear(p + "attention.value", v));
-            l.set("attentionOutput", linear(p + "attention.output", attnOut));
-            l.set("attentionNorm", norm(p + "attention.norm", ln1));
-            l.put("ffn", i);
-            l.put("ffnDownBias", RippleFormat.downBiasTensor(i));
-            l.set("outputNorm", norm(p + "output.norm", ln2));
+            String[] query = linear(p + "attention.query", q);
+            String[] key = linear(p + "attention.key", k);
+            String[] value = linear(p + "attention.value", v);
+            String[] output = linear(p + "attention.output", attnOut);
+            String[] norm1 = norm(p + "attention.norm", ln1);
+            String[] norm2 = norm(p + "output.norm", ln2);
+            layers.add(new BertConfig.Layer(query[0], query[1], key[0], key[1], value[0], value[1], output[0], output[1],
+                    norm1[0], norm1[1], norm2[0], norm2[1]));
         }
         if (heads <= 0 || d % heads != 0) {
             throw unsupported("could not read the number of attention heads from the query Reshape (found " + heads + ")");
         }
-        arch.put("numHeads", heads);
-        arch.put("headDim", d / heads);
-        arch.put("layerNormEps", Double.parseDouble(Float.toString((float) eps)));
-        return new Result(arch, tensors);
+        BertConfig config = new BertConfig(d, first.down().in(), heads, ffns.size(),
+                Float.parseFloat(Float.toString((float) eps)), emb.vocab(), emb.positions(), emb.types(),
+                first.activation().label(), "mean", true, emb.word(), emb.position(), emb.tokenType(), emb.norm()[0],
+                emb.norm()[1], layers);
+        return new Result(config.toJson(), tensors);
     }
 
-    private void embeddings(ObjectNode arch, ObjectNode emb, String layer0In, int d) throws java.io.IOException {
+    /** The embedding tables found before the first layer, as resident tensor names and sizes. */
+    private record Embeddings(String word, String position, String tokenType, String[] norm, int vocab, int positions,
+                              int types) {
+    }
+
+    private Embeddings embeddings(String layer0In, int d) throws java.io.IOException {
         OnnxLayerNorm ln = norms.get(layer0In);
         if (ln == null) {
             throw unsupported("the first layer's input '" + layer0In + "' is not a LayerNorm of the embeddings");
@@ -174,32 +171,20 @@ final class BertOnnxMatcher {
             throw unsupported("no word or position embedding Gather from a constant [n, " + d + "] table indexed by"
                     + " input_ids / positions (graph inputs: " + g.graph().inputs() + ")");
         }
-        emb.put("word", add("embeddings.word", word, false));
-        emb.put("position", add("embeddings.position", pos, false));
-        if (type != null) {
-            emb.put("tokenType", add("embeddings.token_type", type, false));
-        } else {
-            emb.putNull("tokenType");
-        }
-        emb.set("norm", norm("embeddings.norm", ln));
-        arch.put("vocabSize", word.dim(0));
-        arch.put("maxPositions", pos.dim(0));
-        arch.put("typeVocabSize", type == null ? 0 : type.dim(0));
+        return new Embeddings(add("embeddings.word", word, false), add("embeddings.position", pos, false),
+                type == null ? null : add("embeddings.token_type", type, false), norm("embeddings.norm", ln),
+                (int) word.dim(0), (int) pos.dim(0), type == null ? 0 : (int) type.dim(0));
     }
 
-    private ObjectNode linear(String name, OnnxLinear lin) throws ModelFormatException {
-        ObjectNode o = JsonNodeFactory.instance.objectNode();
-        o.put("weight", add(name + ".weight", lin.weight(), true));
-        o.put("bias", lin.bias() == null ? addZeros(name + ".bias", lin.out()) : add(name + ".bias", lin.bias(), false));
-        return o;
+    /** Adds a projection's weight and bias (zeros when the graph has none); returns their names. */
+    private String[] linear(String name, OnnxLinear lin) throws ModelFormatException {
+        return new String[] {add(name + ".weight", lin.weight(), true),
+                lin.bias() == null ? addZeros(name + ".bias", lin.out()) : add(name + ".bias", lin.bias(), false)};
     }
 
-    private ObjectNode norm(String name, OnnxLayerNorm ln) throws ModelFormatException {
-        ObjectNode o = JsonNodeFactory.instance.objectNode();
-        o.put("weight", add(name + ".weight", ln.gamma(), false));
-        o.put("bias", add(name + ".bias", ln.beta(), false));
-        o.put("eps", Double.parseDouble(Float.toString((float) ln.eps())));
-        return o;
+    /** Adds a layer norm's weight and bias; returns their names. */
+    private String[] norm(String name, OnnxLayerNorm ln) throws ModelFormatException {
+        return new String[] {add(name + ".weight", ln.gamma(), false), add(name + ".bias", ln.beta(), false)};
     }
 
     /** Adds a resident tensor; ONNX [in, out] matrices are transposed to [out, in] when {@code transpose}. */

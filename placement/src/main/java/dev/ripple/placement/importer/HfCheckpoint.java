@@ -8,13 +8,17 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Optional;
+import java.io.UncheckedIOException;
+import dev.ripple.core.tensor.Tensor;
+import dev.ripple.core.tensor.TensorSource;
 
 /**
  * A Hugging Face checkpoint directory: {@code config.json} plus either {@code model.safetensors}
  * or shards listed in {@code model.safetensors.index.json} ({@code weight_map}: tensor → file).
  * A path to a single {@code .safetensors} file is accepted too, with {@code config.json} beside it.
  */
-final class HfCheckpoint {
+final class HfCheckpoint implements TensorSource {
     private static final ObjectMapper JSON = new ObjectMapper();
     static final long MAX_JSON = 16L << 20;
 
@@ -105,6 +109,34 @@ final class HfCheckpoint {
     SafetensorsFile.Entry entry(String name) {
         SafetensorsFile f = tensors.get(name);
         return f == null ? null : f.entries().get(name);
+    }
+
+    @Override
+    public String description() {
+        return root.toString();
+    }
+
+    /** A float tensor of the checkpoint, mapped in its stored type; empty when absent. */
+    @Override
+    public Optional<Tensor> tensor(String name) {
+        SafetensorsFile f = tensors.get(name);
+        if (f == null) {
+            return Optional.empty();
+        }
+        try {
+            return Optional.of(f.tensor(name));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** As {@link #tensor}, failing with a typed error naming the shard when it is missing or not a float tensor. */
+    Tensor mapped(String name) throws IOException {
+        SafetensorsFile f = tensors.get(name);
+        if (f == null) {
+            throw new ModelFormatException(root, "tensor '" + name + "'", "not in the checkpoint");
+        }
+        return f.tensor(name);
     }
 
     float[] read(String name) throws IOException {

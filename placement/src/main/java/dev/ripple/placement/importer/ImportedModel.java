@@ -3,10 +3,13 @@ package dev.ripple.placement.importer;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.ripple.core.ffn.FfnLayerWeights;
+import dev.ripple.core.format.BundleSource;
 import dev.ripple.core.format.PlacedLayer;
 import dev.ripple.core.format.RippleContents;
 import dev.ripple.core.format.ResidentTensor;
 import java.util.List;
+import dev.ripple.core.tensor.TensorMap;
+import dev.ripple.core.tensor.TensorSource;
 
 /**
  * What an importer extracts from a model file: everything a {@code .ripple} file needs except the
@@ -22,7 +25,8 @@ import java.util.List;
  * @param source            the model file or directory it came from
  * @param architecture      architecture config (type, sizes, per-layer tensor names; docs/IMPORT.md)
  * @param tensors           resident tensors (embeddings, attention, norms, biases)
- * @param layers            FFN layers in layer order, neurons in original order
+ * @param layers            FFN layers in layer order, neurons in original order: held in DRAM (ONNX)
+ *                          or gathered from the mapped checkpoint as they are written (safetensors)
  * @param activationOutputs for ONNX, the graph name of each layer's activation tensor (the down
  *                          projection's input), which the profiler adds as a graph output; empty for
  *                          safetensors
@@ -31,7 +35,7 @@ import java.util.List;
  *                          real inputs; empty for safetensors
  */
 public record ImportedModel(String source, ObjectNode architecture, List<ResidentTensor> tensors,
-                            List<FfnLayerWeights> layers, List<String> activationOutputs, List<String> ffnInputs) {
+                            List<BundleSource> layers, List<String> activationOutputs, List<String> ffnInputs) {
 
     public ImportedModel {
         architecture = architecture.deepCopy();
@@ -50,6 +54,23 @@ public record ImportedModel(String source, ObjectNode architecture, List<Residen
         return architecture.deepCopy();
     }
 
+    /**
+     * Layer {@code l}'s weights on the heap as f32: as imported for ONNX models, read from the
+     * mapped checkpoint for safetensors (one layer at a time: a 7B layer is about 0.5 GB).
+     */
+    public FfnLayerWeights weights(int l) {
+        BundleSource s = layers.get(l);
+        if (s instanceof FfnLayerWeights w) {
+            return w;
+        }
+        return ((CheckpointFfnLayer) s).load();
+    }
+
+    /** Every layer's weights on the heap (small models: tests, the ONNX encoders). */
+    public List<FfnLayerWeights> weights() {
+        return java.util.stream.IntStream.range(0, layers.size()).mapToObj(this::weights).toList();
+    }
+
     /** Contents for {@code RippleFileWriter} with every layer in original order. */
     public RippleContents toContents() {
         ObjectNode prov = JsonNodeFactory.instance.objectNode();
@@ -59,6 +80,11 @@ public record ImportedModel(String source, ObjectNode architecture, List<Residen
         tensors.forEach(c::addTensor);
         layers.forEach(l -> c.addLayer(PlacedLayer.identity(l)));
         return c;
+    }
+
+    /** The resident tensors as a source for a forward pass, in their stored types (as the written file will hold them). */
+    public TensorSource tensorSource() {
+        return new TensorMap(source, tensors.stream().map(ResidentTensor::tensor).toList());
     }
 
     /** Finds a resident tensor by name. */

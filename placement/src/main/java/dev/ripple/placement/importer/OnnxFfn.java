@@ -1,6 +1,6 @@
 package dev.ripple.placement.importer;
 
-import dev.ripple.core.ffn.Activation;
+import dev.ripple.core.tensor.Activation;
 
 /**
  * One transformer FFN found in an ONNX graph.

@@ -1,6 +1,6 @@
 package dev.ripple.placement.importer;
 
-import dev.ripple.core.ffn.Activation;
+import dev.ripple.core.tensor.Activation;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;

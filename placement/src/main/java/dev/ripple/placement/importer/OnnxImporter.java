@@ -2,9 +2,9 @@ package dev.ripple.placement.importer;
 
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.ripple.core.ffn.FfnLayerSpec;
+import dev.ripple.core.format.FfnLayerSpec;
 import dev.ripple.core.ffn.FfnLayerWeights;
-import dev.ripple.core.format.DType;
+import dev.ripple.core.tensor.DType;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -43,7 +43,8 @@ public final class OnnxImporter {
         ObjectNode arch = bert.architecture();
         arch.put("source", "onnx");
         arch.put("producer", model.producer());
-        return new ImportedModel(file.toString(), arch, bert.tensors(), weights(file, ffns, storage), outputs(ffns), inputs(ffns));
+        return new ImportedModel(file.toString(), arch, bert.tensors(), List.copyOf(weights(file, ffns, storage)), outputs(ffns),
+                inputs(ffns));
     }
 
     /**
@@ -67,7 +68,8 @@ public final class OnnxImporter {
         arch.put("intermediateSize", ffns.get(0).down().in());
         arch.put("activation", ffns.get(0).activation().label());
         arch.put("gated", ffns.get(0).gated());
-        return new ImportedModel(file.toString(), arch, List.of(), weights(file, ffns, storage), outputs(ffns), inputs(ffns));
+        return new ImportedModel(file.toString(), arch, List.of(), List.copyOf(weights(file, ffns, storage)), outputs(ffns),
+                inputs(ffns));
     }
 
     private static List<OnnxFfn> findFfns(OnnxGraphIndex g) throws UnsupportedModelException {

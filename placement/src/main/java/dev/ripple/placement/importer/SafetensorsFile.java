@@ -2,7 +2,10 @@ package dev.ripple.placement.importer;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.ripple.core.format.DType;
+import dev.ripple.core.tensor.DType;
+import dev.ripple.core.tensor.Tensor;
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -49,10 +52,40 @@ public final class SafetensorsFile {
 
     private final Path file;
     private final Map<String, Entry> entries;
+    private MemorySegment mapped;
 
     private SafetensorsFile(Path file, Map<String, Entry> entries) {
         this.file = file;
         this.entries = Collections.unmodifiableMap(entries);
+    }
+
+    /**
+     * A float tensor (F32, F16 or BF16) read in place from the mapped file, in its stored type: no
+     * copy on the heap, so a checkpoint larger than the heap imports tensor by tensor. The mapping
+     * lives as long as the returned tensors are reachable.
+     *
+     * @throws ModelFormatException when the tensor is missing or not a float tensor
+     */
+    public Tensor tensor(String name) throws IOException {
+        Entry e = entries.get(name);
+        if (e == null) {
+            throw new ModelFormatException(file, "tensor '" + name + "'", "not in this file");
+        }
+        if (width(e.dtype()) < 0) {
+            throw new ModelFormatException(file, "tensor '" + name + "'", "dtype " + e.dtype()
+                    + " is not supported (F32, F16, BF16 are)");
+        }
+        return new Tensor(name, dtypeOf(e.dtype()), e.shape(), mapped().asSlice(e.offset(), e.length()));
+    }
+
+    private synchronized MemorySegment mapped() throws IOException {
+        if (mapped == null) {
+            try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
+                // An automatic arena: the mapping goes when the last tensor viewing it is unreachable.
+                mapped = ch.map(FileChannel.MapMode.READ_ONLY, 0, ch.size(), Arena.ofAuto());
+            }
+        }
+        return mapped;
     }
 
     public static SafetensorsFile open(Path file) throws IOException {

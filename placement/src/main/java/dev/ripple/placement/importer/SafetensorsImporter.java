@@ -1,39 +1,52 @@
 package dev.ripple.placement.importer;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.ripple.core.ffn.Activation;
-import dev.ripple.core.ffn.FfnLayerSpec;
-import dev.ripple.core.ffn.FfnLayerWeights;
-import dev.ripple.core.format.DType;
+import dev.ripple.core.format.BundleSource;
+import dev.ripple.core.format.FfnLayerSpec;
 import dev.ripple.core.format.ResidentTensor;
-import dev.ripple.core.format.RippleFormat;
+import dev.ripple.core.model.decoder.DecoderConfig;
+import dev.ripple.core.model.decoder.DecoderConfig.Family;
+import dev.ripple.core.model.decoder.DecoderConfig.Norm;
+import dev.ripple.core.model.decoder.DecoderConfig.Projection;
+import dev.ripple.core.model.decoder.DecoderConfig.Rope;
+import dev.ripple.core.model.decoder.DecoderConfig.RopeScaling;
+import dev.ripple.core.model.decoder.DecoderConfig.Rotation;
+import dev.ripple.core.tensor.Activation;
+import dev.ripple.core.tensor.DType;
+import dev.ripple.core.tensor.Tensor;
 import java.io.IOException;
-import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
-import java.util.TreeSet;
+import java.nio.file.Path;
 
 /**
- * Imports decoder LLMs from Hugging Face safetensors checkpoints ({@link HfCheckpoint}: single file
- * or sharded) with their {@code config.json}:
+ * Imports decoder LLMs from Hugging Face safetensors checkpoints ({@link HfCheckpoint}: one file
+ * or sharded) with their {@code config.json}, without reading them onto the heap: every tensor is
+ * mapped in its stored type (F32, F16, BF16), resident tensors are copied to the {@code .ripple}
+ * file byte for byte, and FFN bundles are gathered neuron by neuron as they are written
+ * ({@link CheckpointFfnLayer}).
  * <ul>
- *   <li>OPT ({@code model_type: "opt"}): {@code layers.i.fc1} (up, with bias) → activation
- *       ({@code activation_function}, ReLU for OPT) → {@code layers.i.fc2} (down, with bias);</li>
- *   <li>Llama family ({@code llama, mistral, qwen2}): {@code mlp.gate_proj}, {@code mlp.up_proj},
- *       {@code mlp.down_proj}, no biases, {@code hidden_act} SiLU (or ReLU for ReLU-Llama).</li>
+ *   <li>OPT ({@code model_type: "opt"}): LayerNorm, learned positions (offset 2), {@code fc1}
+ *       (up, with bias) → ReLU → {@code fc2} (down, with bias), biased attention, tied LM head;
+ *       OPT-350m's post-norm layers and {@code project_in}/{@code project_out}.</li>
+ *   <li>Llama family ({@code llama, mistral, qwen2}): RMSNorm, rotary positions (Hugging Face's
+ *       half rotation, Llama-3.1 and linear frequency scaling), grouped-query attention, q/k/v
+ *       biases when present (Qwen2), Mistral's sliding window, tied or untied LM head, FFN
+ *       {@code down(act(gate)·up)} with {@code hidden_act} {@code silu}, {@code relu}
+ *       (ReluLLaMA), {@code fatrelu} with {@code hidden_act_param} (ProSparse) or {@code drelu}
+ *       ({@code act} on up too, TurboSparse), and {@code mlp_bias} when set.</li>
  * </ul>
- * Tensors may be F32, F16 or BF16. PyTorch stores linear weights [out, in], so up and gate rows are
- * already neuron-major and only the down projection is transposed. Every other tensor becomes a
- * resident tensor under its checkpoint name, in its checkpoint dtype; docs/IMPORT.md lists the
- * config fields.
+ * A tensor the architecture does not use is refused (it would mean a model this forward pass does
+ * not implement), except rotary caches. docs/DECODERS.md lists the config fields read.
  *
  * <pre>{@code
  * ImportedModel opt = SafetensorsImporter.importModel(Path.of("opt-125m/"), DType.F16);
+ * RippleFileWriter.write(Path.of("opt-125m.ripple"), opt.toContents());
  * }</pre>
  */
 public final class SafetensorsImporter {
@@ -48,207 +61,256 @@ public final class SafetensorsImporter {
      */
     public static ImportedModel importModel(Path path, DType storage) throws IOException {
         HfCheckpoint ck = HfCheckpoint.open(path);
-        ObjectNode cfg = ck.config;
-        String type = cfg.path("model_type").asText("");
+        String type = ck.config.path("model_type").asText("");
         boolean opt = type.equals("opt");
         if (!opt && !LLAMA_TYPES.contains(type)) {
             throw new UnsupportedModelException(ck.root, "model_type '" + type + "' is not supported (opt, llama, mistral,"
                     + " qwen2 are)");
         }
-        int layers = requireInt(ck, "num_hidden_layers");
-        int d = requireInt(ck, "hidden_size");
-        int ffnDim = requireInt(ck, opt ? "ffn_dim" : "intermediate_size");
-        String actName = cfg.path(opt ? "activation_function" : "hidden_act").asText(opt ? "relu" : "silu");
-        Activation act = activation(ck, actName);
-        String prefix = findLayerPrefix(ck);
-        long elements = 0;
-        for (String name : ck.tensors.keySet()) {
-            elements += ck.entry(name).elementCount();
+        Reader r = new Reader(ck, type, storage);
+        return opt ? r.opt() : r.llama();
+    }
+
+    /** One import: the checkpoint, what has been claimed from it, and the pieces built so far. */
+    private static final class Reader {
+        private final HfCheckpoint ck;
+        private final ObjectNode cfg;
+        private final String type;
+        private final DType storage;
+        private final Set<String> used = new LinkedHashSet<>();
+        private final List<ResidentTensor> residents = new ArrayList<>();
+        private final List<BundleSource> ffns = new ArrayList<>();
+
+        Reader(HfCheckpoint ck, String type, DType storage) {
+            this.ck = ck;
+            this.cfg = ck.config;
+            this.type = type;
+            this.storage = storage;
         }
-        HeapBudget.require(ck.root, elements * Float.BYTES, "importing " + elements + " weights as f32");
-        List<FfnLayerWeights> ffns = new ArrayList<>();
-        Set<String> ffnTensors = new TreeSet<>();
-        for (int i = 0; i < layers; i++) {
-            String p = prefix + i + ".";
-            FfnLayerSpec spec = new FfnLayerSpec(i, d, ffnDim, act, !opt, storage);
-            if (opt) {
-                String up = p + "fc1.weight";
-                String down = p + "fc2.weight";
-                float[] upW = matrix(ck, up, ffnDim, d);
-                float[] downW = Matrices.transpose(matrix(ck, down, d, ffnDim), d, ffnDim);
-                float[] upB = vectorOrZeros(ck, p + "fc1.bias", ffnDim);
-                float[] downB = vectorOrZeros(ck, p + "fc2.bias", d);
-                ffns.add(new FfnLayerWeights(spec, upW, null, downW, upB, null, downB));
-                ffnTensors.addAll(List.of(up, down, p + "fc1.bias", p + "fc2.bias"));
-            } else {
-                String gate = p + "mlp.gate_proj.weight";
-                String up = p + "mlp.up_proj.weight";
-                String down = p + "mlp.down_proj.weight";
-                float[] gateW = matrix(ck, gate, ffnDim, d);
-                float[] upW = matrix(ck, up, ffnDim, d);
-                float[] downW = Matrices.transpose(matrix(ck, down, d, ffnDim), d, ffnDim);
-                ffns.add(new FfnLayerWeights(spec, upW, gateW, downW, new float[ffnDim], new float[ffnDim], new float[d]));
-                ffnTensors.addAll(List.of(gate, up, down));
+
+        ImportedModel opt() throws IOException {
+            int layers = requireInt("num_hidden_layers");
+            int d = requireInt("hidden_size");
+            int ffnDim = requireInt("ffn_dim");
+            int heads = requireInt("num_attention_heads");
+            int vocab = requireInt("vocab_size");
+            int maxPositions = requireInt("max_position_embeddings");
+            String act = cfg.path("activation_function").asText("relu");
+            Activation activation = activation(act);
+            boolean preNorm = cfg.path("do_layer_norm_before").asBoolean(true);
+            int embedDim = cfg.path("word_embed_proj_dim").asInt(d);
+            if (d % heads != 0) {
+                throw format("num_attention_heads", heads + " does not divide hidden_size " + d);
             }
-        }
-        List<ResidentTensor> residents = new ArrayList<>();
-        for (String name : ck.tensors.keySet()) {
-            if (ffnTensors.contains(name)) {
-                continue;
+            String base = findLayerPrefix();
+            String embeddings = resident(base + "embed_tokens.weight", vocab, embedDim);
+            String positions = resident(base + "embed_positions.weight", maxPositions + 2, d);
+            String projectIn = embedDim == d ? null : resident(base + "project_in.weight", d, embedDim);
+            String projectOut = embedDim == d ? null : resident(base + "project_out.weight", embedDim, d);
+            Norm finalNorm = preNorm && !cfg.path("_remove_final_layer_norm").asBoolean(false)
+                    ? norm(base + "final_layer_norm", d, true) : null;
+            String lmHead = lmHead(embeddings, vocab, embedDim, cfg.path("tie_word_embeddings").asBoolean(true));
+            List<DecoderConfig.Layer> ls = new ArrayList<>();
+            for (int i = 0; i < layers; i++) {
+                String p = base + "layers." + i + ".";
+                String attn = p + "self_attn.";
+                ls.add(new DecoderConfig.Layer(projection(attn + "q_proj", d, d, true), projection(attn + "k_proj", d, d, true),
+                        projection(attn + "v_proj", d, d, true), projection(attn + "out_proj", d, d, true),
+                        norm(p + "self_attn_layer_norm", d, true), norm(p + "final_layer_norm", d, true)));
+                FfnLayerSpec spec = new FfnLayerSpec(i, d, ffnDim, activation, false, storage);
+                ffns.add(new CheckpointFfnLayer(spec, matrix(p + "fc1.weight", ffnDim, d), null,
+                        matrix(p + "fc2.weight", d, ffnDim), optionalVector(p + "fc1.bias", ffnDim), null,
+                        optionalVector(p + "fc2.bias", d)));
             }
-            SafetensorsFile.Entry e = ck.entry(name);
-            if (SafetensorsFile.width(e.dtype()) < 0) {
-                continue;   // integer buffers such as rotary caches are not weights
+            DecoderConfig config = new DecoderConfig(Family.OPT, type, d, ffnDim, heads, heads, d / heads, vocab, maxPositions,
+                    1e-5f, preNorm, 2, null, 0, cfg.path("bos_token_id").asInt(-1), eosIds(),
+                    new DecoderConfig.Tensors(embeddings, positions, projectIn, projectOut, finalNorm, lmHead, ls));
+            return finish(config);
+        }
+
+        ImportedModel llama() throws IOException {
+            int layers = requireInt("num_hidden_layers");
+            int d = requireInt("hidden_size");
+            int ffnDim = requireInt("intermediate_size");
+            int heads = requireInt("num_attention_heads");
+            int kvHeads = cfg.has("num_key_value_heads") && !cfg.get("num_key_value_heads").isNull()
+                    ? requireInt("num_key_value_heads") : heads;
+            int headDim = cfg.has("head_dim") && !cfg.get("head_dim").isNull() ? requireInt("head_dim") : d / heads;
+            int vocab = requireInt("vocab_size");
+            int maxPositions = cfg.path("max_position_embeddings").asInt(4096);
+            if (heads % kvHeads != 0) {
+                throw format("num_key_value_heads", kvHeads + " does not divide num_attention_heads " + heads);
             }
-            residents.add(new ResidentTensor(name, SafetensorsFile.dtypeOf(e.dtype()), e.shape(), ck.read(name)));
-        }
-        ObjectNode arch = architecture(ck, opt, type, prefix, layers, d, ffnDim, act);
-        return new ImportedModel(ck.root.toString(), arch, residents, ffns, List.of(), List.of());
-    }
-
-    private static ObjectNode architecture(HfCheckpoint ck, boolean opt, String type, String prefix, int layers, int d,
-                                           int ffnDim, Activation act) throws IOException {
-        ObjectNode cfg = ck.config;
-        ObjectNode a = JsonNodeFactory.instance.objectNode();
-        a.put("type", opt ? "opt" : "llama");
-        a.put("source", "safetensors");
-        a.put("hfModelType", type);
-        a.put("hiddenSize", d);
-        a.put("intermediateSize", ffnDim);
-        a.put("numLayers", layers);
-        a.put("numHeads", requireInt(ck, "num_attention_heads"));
-        a.put("numKeyValueHeads", cfg.path("num_key_value_heads").asInt(requireInt(ck, "num_attention_heads")));
-        a.put("vocabSize", requireInt(ck, "vocab_size"));
-        a.put("maxPositions", cfg.path("max_position_embeddings").asInt(0));
-        a.put("activation", act.label());
-        a.put("weightLayout", "out_in");
-        a.put("tieWordEmbeddings", cfg.path("tie_word_embeddings").asBoolean(opt));
-        if (opt) {
-            a.put("layerNormEps", 1e-5);
-            a.put("doLayerNormBefore", cfg.path("do_layer_norm_before").asBoolean(true));
-            a.put("positionOffset", 2);
-        } else {
-            a.put("rmsNormEps", cfg.path("rms_norm_eps").asDouble(1e-6));
-            a.put("ropeTheta", cfg.path("rope_theta").asDouble(10000.0));
-        }
-        String base = prefix.substring(0, prefix.length() - "layers.".length());
-        ObjectNode emb = a.putObject("embeddings");
-        emb.put("word", require(ck, base + "embed_tokens.weight"));
-        if (opt) {
-            emb.put("position", require(ck, base + "embed_positions.weight"));
-            putNorm(ck, a, "finalNorm", base + "final_layer_norm.weight", base + "final_layer_norm.bias");
-        } else {
-            putNorm(ck, a, "finalNorm", base + "norm.weight", null);
-        }
-        a.put("lmHead", ck.has("lm_head.weight") ? "lm_head.weight" : emb.get("word").asText());
-        ArrayNode ls = a.putArray("layers");
-        for (int i = 0; i < layers; i++) {
-            String p = prefix + i + ".";
-            ObjectNode l = ls.addObject();
-            String attn = p + "self_attn.";
-            l.set("query", linear(ck, attn + "q_proj"));
-            l.set("key", linear(ck, attn + "k_proj"));
-            l.set("value", linear(ck, attn + "v_proj"));
-            l.set("attentionOutput", linear(ck, attn + (opt ? "out_proj" : "o_proj")));
-            if (opt) {
-                putNorm(ck, l, "attentionNorm", p + "self_attn_layer_norm.weight", p + "self_attn_layer_norm.bias");
-                putNorm(ck, l, "ffnNorm", p + "final_layer_norm.weight", p + "final_layer_norm.bias");
-            } else {
-                putNorm(ck, l, "attentionNorm", p + "input_layernorm.weight", null);
-                putNorm(ck, l, "ffnNorm", p + "post_attention_layernorm.weight", null);
+            String act = cfg.path("hidden_act").asText("silu").toLowerCase(Locale.ROOT);
+            boolean upActivated = act.equals("drelu");
+            float threshold = act.equals("fatrelu") ? (float) cfg.path("hidden_act_param").asDouble(0) : 0f;
+            Activation activation = switch (act) {
+                case "fatrelu", "drelu" -> Activation.RELU;
+                default -> activation(act);
+            };
+            boolean mlpBias = cfg.path("mlp_bias").asBoolean(false);
+            String base = findLayerPrefix();
+            String embeddings = resident(base + "embed_tokens.weight", vocab, d);
+            Norm finalNorm = norm(base + "norm", d, false);
+            String lmHead = lmHead(embeddings, vocab, d, cfg.path("tie_word_embeddings").asBoolean(false));
+            int qWidth = heads * headDim;
+            int kvWidth = kvHeads * headDim;
+            List<DecoderConfig.Layer> ls = new ArrayList<>();
+            for (int i = 0; i < layers; i++) {
+                String p = base + "layers." + i + ".";
+                String attn = p + "self_attn.";
+                ls.add(new DecoderConfig.Layer(projection(attn + "q_proj", qWidth, d, false),
+                        projection(attn + "k_proj", kvWidth, d, false), projection(attn + "v_proj", kvWidth, d, false),
+                        projection(attn + "o_proj", d, qWidth, false), norm(p + "input_layernorm", d, false),
+                        norm(p + "post_attention_layernorm", d, false)));
+                String mlp = p + "mlp.";
+                FfnLayerSpec spec = new FfnLayerSpec(i, d, ffnDim, activation, true, storage, upActivated, threshold);
+                ffns.add(new CheckpointFfnLayer(spec, matrix(mlp + "up_proj.weight", ffnDim, d),
+                        matrix(mlp + "gate_proj.weight", ffnDim, d), matrix(mlp + "down_proj.weight", d, ffnDim),
+                        mlpBias ? optionalVector(mlp + "up_proj.bias", ffnDim) : null,
+                        mlpBias ? optionalVector(mlp + "gate_proj.bias", ffnDim) : null,
+                        mlpBias ? optionalVector(mlp + "down_proj.bias", d) : null));
             }
-            l.put("ffn", i);
-            l.put("ffnDownBias", RippleFormat.downBiasTensor(i));
+            int window = cfg.path("use_sliding_window").asBoolean(type.equals("mistral"))
+                    ? cfg.path("sliding_window").asInt(0) : 0;
+            DecoderConfig config = new DecoderConfig(Family.LLAMA, type, d, ffnDim, heads, kvHeads, headDim, vocab,
+                    maxPositions, (float) cfg.path("rms_norm_eps").asDouble(1e-6), true, 0, rope(), Math.max(0, window),
+                    cfg.path("bos_token_id").asInt(-1), eosIds(),
+                    new DecoderConfig.Tensors(embeddings, null, null, null, finalNorm, lmHead, ls));
+            return finish(config);
         }
-        a.set("hf", cfg.deepCopy());
-        return a;
-    }
 
-    private static ObjectNode linear(HfCheckpoint ck, String base) throws IOException {
-        ObjectNode o = JsonNodeFactory.instance.objectNode();
-        o.put("weight", require(ck, base + ".weight"));
-        if (ck.has(base + ".bias")) {
-            o.put("bias", base + ".bias");
-        } else {
-            o.putNull("bias");
-        }
-        return o;
-    }
-
-    private static void putNorm(HfCheckpoint ck, ObjectNode into, String key, String weight, String bias)
-            throws IOException {
-        ObjectNode o = into.putObject(key);
-        o.put("weight", require(ck, weight));
-        if (bias != null && ck.has(bias)) {
-            o.put("bias", bias);
-        } else {
-            o.putNull("bias");
-        }
-    }
-
-    private static String require(HfCheckpoint ck, String name) throws UnsupportedModelException {
-        if (!ck.has(name)) {
-            throw new UnsupportedModelException(ck.root, "expected tensor '" + name + "' is missing; the checkpoint has "
-                    + sample(ck));
-        }
-        return name;
-    }
-
-    private static String findLayerPrefix(HfCheckpoint ck) throws UnsupportedModelException {
-        for (String p : List.of("model.decoder.layers.", "decoder.layers.", "model.layers.", "layers.")) {
-            if (ck.tensors.keySet().stream().anyMatch(n -> n.startsWith(p + "0."))) {
-                return p;
+        private ImportedModel finish(DecoderConfig config) throws IOException {
+            for (String name : ck.tensors.keySet()) {
+                if (!used.contains(name) && !name.endsWith("rotary_emb.inv_freq") && !name.equals("lm_head.weight")) {
+                    throw new UnsupportedModelException(ck.root, "tensor '" + name + "' is not part of the " + type
+                            + " architecture this importer implements (a variant it does not support?)");
+                }
             }
+            ObjectNode arch = config.toJson();
+            arch.put("source", "safetensors");
+            arch.set("hf", cfg.deepCopy());
+            return new ImportedModel(ck.root.toString(), arch, residents, ffns, List.of(), List.of());
         }
-        throw new UnsupportedModelException(ck.root, "no tensors named like '[model.][decoder.]layers.0.*'; the checkpoint"
-                + " has " + sample(ck));
-    }
 
-    private static String sample(HfCheckpoint ck) {
-        List<String> names = new ArrayList<>(ck.tensors.keySet());
-        return names.size() + " tensors, e.g. " + names.subList(0, Math.min(8, names.size()));
-    }
+        private Rope rope() throws ModelFormatException {
+            double theta = cfg.path("rope_theta").asDouble(10000.0);
+            JsonNode s = cfg.path("rope_scaling");
+            RopeScaling scaling = null;
+            if (s.isObject()) {
+                String kind = s.path("rope_type").asText(s.path("type").asText(""));
+                double factor = s.path("factor").asDouble(1.0);
+                try {
+                    scaling = switch (kind) {
+                        case "linear" -> RopeScaling.linear(factor);
+                        case "llama3" -> RopeScaling.llama3(factor, s.path("low_freq_factor").asDouble(1.0),
+                                s.path("high_freq_factor").asDouble(4.0), s.path("original_max_position_embeddings").asInt(8192));
+                        case "default" -> null;
+                        default -> throw new IllegalArgumentException("rope_scaling type '" + kind
+                                + "' is not supported (linear, llama3 are)");
+                    };
+                } catch (IllegalArgumentException e) {
+                    throw format("rope_scaling", e.getMessage());
+                }
+            }
+            return new Rope(theta, Rotation.HALF, scaling);
+        }
 
-    private static Activation activation(HfCheckpoint ck, String name) throws UnsupportedModelException {
-        return switch (name.toLowerCase(Locale.ROOT)) {
-            case "relu" -> Activation.RELU;
-            case "silu", "swish" -> Activation.SILU;
-            case "gelu" -> Activation.GELU;
-            case "gelu_new", "gelu_pytorch_tanh" -> Activation.GELU_TANH;
-            default -> throw new UnsupportedModelException(ck.root, "activation '" + name + "' is not supported");
-        };
-    }
+        private int eosIds() {
+            JsonNode eos = cfg.path("eos_token_id");
+            return eos.isArray() ? (eos.isEmpty() ? -1 : eos.get(0).asInt()) : eos.asInt(-1);
+        }
 
-    private static int requireInt(HfCheckpoint ck, String key) throws ModelFormatException {
-        JsonNode n = ck.config.get(key);
-        if (n == null || !n.canConvertToInt() || n.asInt() <= 0) {
-            throw new ModelFormatException(ck.root.resolve("config.json"), key, "missing or not a positive integer: " + n);
+        private String lmHead(String embeddings, int vocab, int width, boolean tied) throws IOException {
+            if (!tied && ck.has("lm_head.weight")) {
+                return resident("lm_head.weight", vocab, width);
+            }
+            if (!tied) {
+                throw new UnsupportedModelException(ck.root, "tie_word_embeddings is false but the checkpoint has no "
+                        + "lm_head.weight");
+            }
+            return embeddings;
         }
-        return n.asInt();
-    }
 
-    private static float[] matrix(HfCheckpoint ck, String name, int rows, int cols) throws IOException {
-        SafetensorsFile.Entry e = ck.entry(name);
-        if (e == null) {
-            throw new UnsupportedModelException(ck.root, "FFN tensor '" + name + "' is missing; the checkpoint has " + sample(ck));
+        private String findLayerPrefix() throws UnsupportedModelException {
+            for (String p : List.of("model.decoder.", "decoder.", "model.", "")) {
+                if (ck.tensors.keySet().stream().anyMatch(n -> n.startsWith(p + "layers.0."))) {
+                    return p;
+                }
+            }
+            throw new UnsupportedModelException(ck.root, "no tensors named like '[model.][decoder.]layers.0.*'; the "
+                    + "checkpoint has " + sample());
         }
-        long[] s = e.shape();
-        if (s.length != 2 || s[0] != rows || s[1] != cols) {
-            throw new ModelFormatException(ck.tensors.get(name).file(), "tensor '" + name + "'", "shape "
-                    + java.util.Arrays.toString(s) + ", config.json implies [" + rows + ", " + cols + "]");
-        }
-        return ck.read(name);
-    }
 
-    private static float[] vectorOrZeros(HfCheckpoint ck, String name, int n) throws IOException {
-        SafetensorsFile.Entry e = ck.entry(name);
-        if (e == null) {
-            return new float[n];
+        /** Claims a resident tensor of the given shape and copies it as stored. */
+        private String resident(String name, long... shape) throws IOException {
+            residents.add(ResidentTensor.stored(name, matrixOrVector(name, shape)));
+            return name;
         }
-        if (e.elementCount() != n) {
-            throw new ModelFormatException(ck.tensors.get(name).file(), "tensor '" + name + "'", "has " + e.elementCount()
-                    + " elements, expected " + n);
+
+        private Projection projection(String base, int out, int in, boolean alwaysBias) throws IOException {
+            String weight = resident(base + ".weight", out, in);
+            String bias = base + ".bias";
+            if (ck.has(bias) || alwaysBias && cfg.path("enable_bias").asBoolean(true)) {
+                return new Projection(weight, resident(bias, out));
+            }
+            return new Projection(weight, null);
         }
-        return ck.read(name);
+
+        private Norm norm(String base, int d, boolean withBias) throws IOException {
+            String weight = resident(base + ".weight", d);
+            String bias = withBias && ck.has(base + ".bias") ? resident(base + ".bias", d) : null;
+            return new Norm(weight, bias);
+        }
+
+        private Tensor matrix(String name, int rows, int cols) throws IOException {
+            return matrixOrVector(name, rows, cols);
+        }
+
+        private Tensor optionalVector(String name, int n) throws IOException {
+            return ck.has(name) ? matrixOrVector(name, n) : null;
+        }
+
+        private Tensor matrixOrVector(String name, long... shape) throws IOException {
+            if (!ck.has(name)) {
+                throw new UnsupportedModelException(ck.root, "expected tensor '" + name + "' is missing; the checkpoint has "
+                        + sample());
+            }
+            Tensor t = ck.mapped(name);
+            if (!Arrays.equals(t.shape(), shape)) {
+                throw new ModelFormatException(ck.tensors.get(name).file(), "tensor '" + name + "'", "shape "
+                        + Arrays.toString(t.shape()) + ", config.json implies " + Arrays.toString(shape));
+            }
+            used.add(name);
+            return t;
+        }
+
+        private String sample() {
+            List<String> names = new ArrayList<>(ck.tensors.keySet());
+            return names.size() + " tensors, e.g. " + names.subList(0, Math.min(8, names.size()));
+        }
+
+        private Activation activation(String name) throws UnsupportedModelException {
+            return switch (name.toLowerCase(Locale.ROOT)) {
+                case "relu" -> Activation.RELU;
+                case "silu", "swish" -> Activation.SILU;
+                case "gelu" -> Activation.GELU;
+                case "gelu_new", "gelu_pytorch_tanh" -> Activation.GELU_TANH;
+                default -> throw new UnsupportedModelException(ck.root, "activation '" + name + "' is not supported (relu,"
+                        + " silu, gelu, gelu_new; for the llama family also fatrelu and drelu)");
+            };
+        }
+
+        private int requireInt(String key) throws ModelFormatException {
+            JsonNode n = cfg.get(key);
+            if (n == null || !n.canConvertToInt() || n.asInt() <= 0) {
+                throw format(key, "missing or not a positive integer: " + n);
+            }
+            return n.asInt();
+        }
+
+        private ModelFormatException format(String key, String detail) {
+            return new ModelFormatException(ck.root.resolve("config.json"), key, detail);
+        }
     }
 }

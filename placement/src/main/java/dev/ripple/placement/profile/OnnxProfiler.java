@@ -7,7 +7,8 @@ import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
 import dev.ripple.core.activity.ActivityRule;
 import dev.ripple.core.ffn.FfnLayerWeights;
-import dev.ripple.core.format.DType;
+import dev.ripple.core.format.BundleSource;
+import dev.ripple.core.tensor.DType;
 import dev.ripple.placement.importer.ImportedModel;
 import dev.ripple.placement.importer.OnnxImporter;
 import dev.ripple.placement.importer.OnnxModel;
@@ -162,7 +163,7 @@ public final class OnnxProfiler implements AutoCloseable {
     /** Profiles already tokenised passages (each truncated to the maximum sequence length). */
     public ProfileResult profileEncoded(Iterable<EncodedPassage> passages, String corpus, ProfileProgress progress)
             throws IOException {
-        List<FfnLayerWeights> layers = model.layers();
+        List<FfnLayerWeights> layers = model.weights();
         int nLayers = layers.size();
         int[] neurons = layers.stream().mapToInt(l -> l.spec().dFfn()).toArray();
         ActivationTrace trace = new ActivationTrace(new TraceInfo(file.getFileName().toString(), corpus,
@@ -253,7 +254,7 @@ public final class OnnxProfiler implements AutoCloseable {
         try {
             inputs = OrtInputs.of(env, session.getInputNames(), p, file);
             try (OrtSession.Result r = session.run(inputs, outputs)) {
-                List<FfnLayerWeights> layers = model.layers();
+                List<FfnLayerWeights> layers = model.weights();
                 boolean withInputs = recordsInputs(model);
                 float[][] acts = new float[layers.size()][];
                 float[][] ffnIn = new float[withInputs ? layers.size() : 0][];

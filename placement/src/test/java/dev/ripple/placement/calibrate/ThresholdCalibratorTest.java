@@ -5,10 +5,10 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.ripple.core.activity.ThresholdRule;
-import dev.ripple.core.ffn.Activation;
-import dev.ripple.core.ffn.FfnLayerSpec;
+import dev.ripple.core.tensor.Activation;
+import dev.ripple.core.format.FfnLayerSpec;
 import dev.ripple.core.ffn.FfnLayerWeights;
-import dev.ripple.core.format.DType;
+import dev.ripple.core.tensor.DType;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;

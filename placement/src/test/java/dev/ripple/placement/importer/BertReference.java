@@ -37,7 +37,8 @@ final class BertReference {
             }
             x[i] = norm(x[i], emb.get("norm"));
         }
-        for (JsonNode layer : a.get("layers")) {
+        for (int li = 0; li < a.get("layers").size(); li++) {
+            JsonNode layer = a.get("layers").get(li);
             float[][] q = new float[n][];
             float[][] k = new float[n][];
             float[][] v = new float[n][];
@@ -46,7 +47,7 @@ final class BertReference {
                 k[i] = linear(x[i], layer.get("key"));
                 v[i] = linear(x[i], layer.get("value"));
             }
-            FfnLayerWeights ffn = m.layers().get(layer.get("ffn").asInt());
+            FfnLayerWeights ffn = m.weights(li);
             float[][] out = new float[n][];
             for (int i = 0; i < n; i++) {
                 float[] ctx = new float[d];
@@ -114,7 +115,7 @@ final class BertReference {
     private float[] norm(float[] x, JsonNode spec) {
         float[] g = t(spec.get("weight").asText());
         float[] b = t(spec.get("bias").asText());
-        double eps = spec.get("eps").asDouble();
+        double eps = a.get("layerNormEps").asDouble();
         double mean = 0;
         for (float v : x) {
             mean += v;

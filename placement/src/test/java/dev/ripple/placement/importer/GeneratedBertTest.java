@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.ripple.core.format.DType;
+import dev.ripple.core.tensor.DType;
 import dev.ripple.placement.profile.EncodedPassage;
 import dev.ripple.placement.profile.OnnxProfiler;
 import dev.ripple.placement.profile.ProfileOptions;

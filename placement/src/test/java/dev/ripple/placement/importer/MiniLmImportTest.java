@@ -8,9 +8,9 @@ import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtSession;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.ripple.core.ffn.Activation;
+import dev.ripple.core.tensor.Activation;
 import dev.ripple.core.ffn.FfnLayerWeights;
-import dev.ripple.core.format.DType;
+import dev.ripple.core.tensor.DType;
 import dev.ripple.core.format.RippleFile;
 import dev.ripple.core.format.RippleFileWriter;
 import dev.ripple.placement.testdata.RealData;
@@ -39,7 +39,7 @@ class MiniLmImportTest {
     @Test
     void sixGeluLayersOf384By1536() {
         assertEquals(6, model.layers().size());
-        for (FfnLayerWeights w : model.layers()) {
+        for (FfnLayerWeights w : model.weights()) {
             assertEquals(384, w.spec().dModel());
             assertEquals(1536, w.spec().dFfn());
             assertEquals(Activation.GELU, w.spec().activation());
@@ -106,7 +106,7 @@ class MiniLmImportTest {
             float[] x = floats(r, in);
             float[] a = floats(r, act);
             float[] y = floats(r, out);
-            FfnLayerWeights w = model.layers().get(1);
+            FfnLayerWeights w = model.weights(1);
             double maxErr = 0;
             for (int t = 0; t < n; t++) {
                 float[] xt = java.util.Arrays.copyOfRange(x, t * 384, (t + 1) * 384);

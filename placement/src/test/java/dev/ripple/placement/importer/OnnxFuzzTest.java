@@ -2,7 +2,7 @@ package dev.ripple.placement.importer;
 
 import static org.junit.jupiter.api.Assertions.fail;
 
-import dev.ripple.core.format.DType;
+import dev.ripple.core.tensor.DType;
 import java.nio.file.Path;
 import java.util.Random;
 import org.junit.jupiter.api.Test;

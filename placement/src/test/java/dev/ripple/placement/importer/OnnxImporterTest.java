@@ -7,7 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.ripple.core.ffn.FfnLayerWeights;
-import dev.ripple.core.format.DType;
+import dev.ripple.core.tensor.DType;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
@@ -30,7 +30,7 @@ class OnnxImporterTest {
         ImportedModel m = OnnxImporter.importFfns(file, DType.F32);
         assertEquals(3, m.layers().size(), "layers of " + style);
         for (int l = 0; l < 3; l++) {
-            FfnLayerWeights w = m.layers().get(l);
+            FfnLayerWeights w = m.weights(l);
             GeneratedFfnModel.Layer src = g.layers.get(l);
             assertEquals(l, w.spec().index());
             assertEquals(8, w.spec().dModel());
@@ -63,7 +63,7 @@ class OnnxImporterTest {
         Path file = dir.resolve("value_float.onnx");
         Files.write(file, w.build());
         ImportedModel m = OnnxImporter.importFfns(file, DType.F32);
-        assertEquals(dev.ripple.core.ffn.Activation.GELU, m.layers().get(0).spec().activation());
+        assertEquals(dev.ripple.core.tensor.Activation.GELU, m.layers().get(0).spec().activation());
         assertEquals(act, m.activationOutputs().get(0));
     }
 
@@ -78,8 +78,8 @@ class OnnxImporterTest {
         Path file = dir.resolve("biasgelu.onnx");
         Files.write(file, w.build());
         ImportedModel m = OnnxImporter.importFfns(file, DType.F32);
-        assertEquals(dev.ripple.core.ffn.Activation.GELU, m.layers().get(0).spec().activation());
-        assertArrayEquals(bias, m.layers().get(0).upBias());
+        assertEquals(dev.ripple.core.tensor.Activation.GELU, m.layers().get(0).spec().activation());
+        assertArrayEquals(bias, m.weights(0).upBias());
     }
 
     @Test

@@ -1,7 +1,7 @@
 package dev.ripple.placement.importer;
 
 import com.code_intelligence.jazzer.junit.FuzzTest;
-import dev.ripple.core.format.DType;
+import dev.ripple.core.tensor.DType;
 import dev.ripple.core.testing.FuzzScratch;
 import java.io.IOException;
 import java.io.UncheckedIOException;

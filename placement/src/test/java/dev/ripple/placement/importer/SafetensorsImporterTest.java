@@ -6,9 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.ripple.core.ffn.Activation;
+import dev.ripple.core.tensor.Activation;
 import dev.ripple.core.ffn.FfnLayerWeights;
-import dev.ripple.core.format.DType;
+import dev.ripple.core.tensor.DType;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.file.Files;
@@ -73,7 +73,8 @@ class SafetensorsImporterTest {
         for (int i = 0; i < LAYERS; i++) {
             String p = "model.layers." + i + ".";
             for (String proj : new String[] {"q_proj", "k_proj", "v_proj", "o_proj"}) {
-                w.put(p + "self_attn." + proj + ".weight", new long[] {D, D}, values(rnd, D * D));
+                int rows = proj.equals("k_proj") || proj.equals("v_proj") ? D / 2 : D;   // one kv head of two
+                w.put(p + "self_attn." + proj + ".weight", new long[] {rows, D}, values(rnd, rows * D));
             }
             w.put(p + "input_layernorm.weight", new long[] {D}, values(rnd, D));
             w.put(p + "post_attention_layernorm.weight", new long[] {D}, values(rnd, D));
@@ -108,7 +109,7 @@ class SafetensorsImporterTest {
         assertEquals(LAYERS, m.layers().size());
         for (int i = 0; i < LAYERS; i++) {
             String p = "model.decoder.layers." + i + ".";
-            FfnLayerWeights l = m.layers().get(i);
+            FfnLayerWeights l = m.weights(i);
             assertEquals(Activation.RELU, l.spec().activation());
             assertEquals(DType.F16, l.spec().dtype());
             assertNull(l.gate());
@@ -141,6 +142,7 @@ class SafetensorsImporterTest {
             long[] shape = e.getValue().length == D ? new long[] {D}
                     : e.getKey().contains("down_proj") ? new long[] {D, F}
                     : e.getKey().contains("mlp") ? new long[] {F, D}
+                    : e.getKey().contains("k_proj") || e.getKey().contains("v_proj") ? new long[] {D / 2, D}
                     : e.getKey().contains("self_attn") ? new long[] {D, D} : new long[] {VOCAB, D};
             (first ? a : b).put(e.getKey(), shape, e.getValue());
             map.append(k++ == 0 ? "" : ",").append('"').append(e.getKey()).append("\":\"")
@@ -154,7 +156,7 @@ class SafetensorsImporterTest {
         ImportedModel m = SafetensorsImporter.importModel(dir, DType.F32);
         for (int i = 0; i < LAYERS; i++) {
             String p = "model.layers." + i + ".mlp.";
-            FfnLayerWeights l = m.layers().get(i);
+            FfnLayerWeights l = m.weights(i);
             assertTrue(l.spec().gated());
             assertEquals(Activation.SILU, l.spec().activation());
             assertArrayEquals(all.values().get(p + "gate_proj.weight"), l.gate());

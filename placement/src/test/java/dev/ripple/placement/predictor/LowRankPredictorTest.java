@@ -6,10 +6,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.ripple.core.activity.ActivityRule;
 import dev.ripple.core.activity.LowRankPredictor;
 import dev.ripple.core.activity.ThresholdRule;
-import dev.ripple.core.ffn.Activation;
-import dev.ripple.core.ffn.FfnLayerSpec;
+import dev.ripple.core.tensor.Activation;
+import dev.ripple.core.format.FfnLayerSpec;
 import dev.ripple.core.ffn.FfnLayerWeights;
-import dev.ripple.core.format.DType;
+import dev.ripple.core.tensor.DType;
 import java.util.List;
 import java.util.Random;
 import org.eclipse.collections.impl.list.mutable.primitive.IntArrayList;
@@ -58,7 +58,7 @@ class LowRankPredictorTest {
                 x[k] = (float) rnd.nextGaussian();
             }
             IntArrayList predicted = new IntArrayList();
-            p.predict(0, x, t, predicted);
+            p.predict(0, x, predicted);
             IntArrayList truth = new IntArrayList();
             for (int i = 0; i < 200; i++) {
                 if (w.activationOf(i, x) > 1e-4f) {
@@ -92,7 +92,7 @@ class LowRankPredictorTest {
             }
             for (int m = 0; m < 3; m++) {
                 IntArrayList predicted = new IntArrayList();
-                new LowRankPredictor(List.of(f), rule, margins[m]).predict(0, x, t, predicted);
+                new LowRankPredictor(List.of(f), rule, margins[m]).predict(0, x, predicted);
                 predictedCount[m] += predicted.size();
                 recall[m] += truth.isEmpty() ? 1 : predicted.count(truth::contains) / (double) truth.size();
             }

@@ -64,7 +64,7 @@ class OnnxProfilerTest {
             for (int p = 1; p < starts.length; p++) {
                 assertEquals(starts[p - 1] + passages.get(p - 1).length(), starts[p]);
             }
-            List<FfnLayerWeights> layers = profiler.model().layers();
+            List<FfnLayerWeights> layers = profiler.model().weights();
             int token = 0;
             int borderline = 0;
             double[][] sumAct = new double[layers.size()][f];
@@ -150,7 +150,7 @@ class OnnxProfilerTest {
         Path file = dir.resolve(style + "-default.onnx");
         Files.write(file, g.bytes);
         try (OnnxProfiler profiler = OnnxProfiler.open(file, null, ProfileOptions.defaults().withThreads(1))) {
-            String expected = style.activation == dev.ripple.core.ffn.Activation.RELU ? "act > 0" : "act > -0.05";
+            String expected = style.activation == dev.ripple.core.tensor.Activation.RELU ? "act > 0" : "act > -0.05";
             assertEquals(expected, profiler.rule().describe());
             ProfileResult r = profiler.profileEncoded(List.of(new EncodedPassage(new long[] {1, 2, 3}, new long[3], new long[3])),
                     "generated", (t, max, n) -> { });

@@ -2,10 +2,10 @@ package dev.ripple.placement.profile;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import dev.ripple.core.ffn.Activation;
-import dev.ripple.core.ffn.FfnLayerSpec;
+import dev.ripple.core.tensor.Activation;
+import dev.ripple.core.format.FfnLayerSpec;
 import dev.ripple.core.ffn.FfnLayerWeights;
-import dev.ripple.core.format.DType;
+import dev.ripple.core.tensor.DType;
 import org.junit.jupiter.api.Test;
 import org.roaringbitmap.RoaringBitmap;
 

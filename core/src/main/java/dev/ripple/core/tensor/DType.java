@@ -1,4 +1,4 @@
-package dev.ripple.core.format;
+package dev.ripple.core.tensor;
 
 /**
  * Element types a {@code .ripple} section can hold. The numeric code is what the file stores, so

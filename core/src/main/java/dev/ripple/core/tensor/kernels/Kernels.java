@@ -1,6 +1,6 @@
-package dev.ripple.core.ffn.kernels;
+package dev.ripple.core.tensor.kernels;
 
-import dev.ripple.core.format.DType;
+import dev.ripple.core.tensor.DType;
 import java.lang.foreign.MemorySegment;
 
 /**

@@ -1,4 +1,4 @@
-package dev.ripple.core.ffn;
+package dev.ripple.core.tensor;
 
 /**
  * The error function to double precision (W. J. Cody's rational approximations, as in most libms),

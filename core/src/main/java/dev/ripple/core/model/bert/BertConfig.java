@@ -1,4 +1,4 @@
-package dev.ripple.core.model;
+package dev.ripple.core.model.bert;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
@@ -9,10 +9,14 @@ import java.util.List;
 /**
  * The architecture block of a BERT-family {@code .ripple} file (docs/IMPORT.md): sizes and the
  * names of the resident tensors the forward pass needs. Linear weights are stored {@code [out, in]}
- * ({@code y_j = W_j · x + b_j}), so each output is one contiguous dot product.
+ * ({@code y_j = W_j · x + b_j}), so each output is one contiguous dot product. The ONNX importer
+ * builds it and writes {@link #toJson()}; the runtime reads {@link #fromJson}.
+ *
+ * @param intermediateSize neurons per FFN layer (informative: the FFN sections carry their shape)
+ * @param activation       the FFN activation's label (informative, as above)
  */
-public record BertConfig(int hiddenSize, int numHeads, int numLayers, float layerNormEps, int vocabSize,
-                         int maxPositions, int typeVocabSize, String pooling, boolean normalize,
+public record BertConfig(int hiddenSize, int intermediateSize, int numHeads, int numLayers, float layerNormEps, int vocabSize,
+                         int maxPositions, int typeVocabSize, String activation, String pooling, boolean normalize,
                          String wordEmbeddings, String positionEmbeddings, String tokenTypeEmbeddings,
                          String embeddingsNormWeight, String embeddingsNormBias, List<Layer> layers) {
 
@@ -70,9 +74,10 @@ public record BertConfig(int hiddenSize, int numHeads, int numLayers, float laye
                     text(l.path("attentionNorm"), "bias", w + "attentionNorm."),
                     text(l.path("outputNorm"), "weight", w + "outputNorm."), text(l.path("outputNorm"), "bias", w + "outputNorm.")));
         }
-        return new BertConfig(integer(a, "hiddenSize"), integer(a, "numHeads"), integer(a, "numLayers"),
-                (float) number(a, "layerNormEps"), integer(a, "vocabSize"), integer(a, "maxPositions"),
-                a.path("typeVocabSize").asInt(0), a.path("pooling").asText("mean"), a.path("normalize").asBoolean(true),
+        return new BertConfig(integer(a, "hiddenSize"), a.path("intermediateSize").asInt(0), integer(a, "numHeads"),
+                integer(a, "numLayers"), (float) number(a, "layerNormEps"), integer(a, "vocabSize"), integer(a, "maxPositions"),
+                a.path("typeVocabSize").asInt(0), a.path("activation").asText(""), a.path("pooling").asText("mean"),
+                a.path("normalize").asBoolean(true),
                 text(e, "word", "embeddings."), text(e, "position", "embeddings."),
                 e.path("tokenType").isTextual() ? e.path("tokenType").asText() : null,
                 text(e.path("norm"), "weight", "embeddings.norm."), text(e.path("norm"), "bias", "embeddings.norm."), layers);
@@ -83,7 +88,10 @@ public record BertConfig(int hiddenSize, int numHeads, int numLayers, float laye
         ObjectNode a = JsonNodeFactory.instance.objectNode();
         a.put("type", TYPE);
         a.put("hiddenSize", hiddenSize);
+        a.put("intermediateSize", intermediateSize);
+        a.put("activation", activation);
         a.put("numHeads", numHeads);
+        a.put("headDim", headSize());
         a.put("numLayers", numLayers);
         a.put("layerNormEps", layerNormEps);
         a.put("vocabSize", vocabSize);
@@ -97,6 +105,8 @@ public record BertConfig(int hiddenSize, int numHeads, int numLayers, float laye
         e.put("position", positionEmbeddings);
         if (tokenTypeEmbeddings != null) {
             e.put("tokenType", tokenTypeEmbeddings);
+        } else {
+            e.putNull("tokenType");
         }
         pair(e.putObject("norm"), embeddingsNormWeight, embeddingsNormBias);
         var arr = a.putArray("layers");

@@ -1,17 +1,20 @@
-package dev.ripple.core.model;
+package dev.ripple.core.model.bert;
 
-import dev.ripple.core.format.RippleFile;
-import dev.ripple.core.format.TensorView;
+import dev.ripple.core.model.FeedForward;
+import dev.ripple.core.tensor.LayerNorm;
+import dev.ripple.core.tensor.Linear;
+import dev.ripple.core.tensor.Tensor;
+import dev.ripple.core.tensor.TensorSource;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.function.Function;
 import java.util.stream.IntStream;
 
 /**
  * The BERT-family encoder forward pass (post-layer-norm, as BERT and sentence-transformers'
  * MiniLM): embeddings, multi-head self-attention, layer norms in DRAM, the FFN through a
- * {@link FeedForward} (dense reference or flash runtime), then mean (or CLS) pooling and L2
- * normalisation as sentence-transformers do.
+ * {@link FeedForward} (flash runtime or the mapped bundles), then mean (or CLS) pooling and L2
+ * normalisation as sentence-transformers do. Matrices and embeddings are read in place from the
+ * {@link TensorSource} (the mapped {@code .ripple} file), never copied to the heap.
  *
  * <pre>{@code
  * EncoderModel encoder = EncoderModel.load(rippleFile, flashFfn);
@@ -24,58 +27,55 @@ public final class EncoderModel {
     /** From this many tokens on, attention heads are computed in parallel. */
     private static final int PARALLEL_ATTENTION_TOKENS = 8;
     private final BertConfig config;
-    private final float[] word;
-    private final float[] position;
+    private final Tensor word;
+    private final Tensor position;
     private final float[] tokenType;
-    private final float[] embNormW;
-    private final float[] embNormB;
+    private final LayerNorm embeddingsNorm;
     private final List<LayerWeights> layers;
     private final FeedForward ffn;
 
-    private record LayerWeights(Linear q, Linear k, Linear v, Linear o, float[] n1w, float[] n1b, float[] n2w,
-                                float[] n2b) {
+    private record LayerWeights(Linear q, Linear k, Linear v, Linear o, LayerNorm attentionNorm, LayerNorm outputNorm) {
     }
 
-    /** Builds the encoder from tensors looked up by name (e.g. from a {@link RippleFile}). */
-    public EncoderModel(BertConfig config, Function<String, float[]> tensors, FeedForward ffn) {
+    /** Builds the encoder from the tensors the architecture names in {@code tensors}. */
+    public EncoderModel(BertConfig config, TensorSource tensors, FeedForward ffn) {
         this.config = config;
         int h = config.hiddenSize();
-        this.word = require(tensors, config.wordEmbeddings(), (long) config.vocabSize() * h);
-        this.position = require(tensors, config.positionEmbeddings(), (long) config.maxPositions() * h);
+        this.word = tensors.require(config.wordEmbeddings(), config.vocabSize(), h);
+        this.position = tensors.require(config.positionEmbeddings(), config.maxPositions(), h);
         this.tokenType = config.tokenTypeEmbeddings() == null ? null
-                : require(tensors, config.tokenTypeEmbeddings(), (long) Math.max(1, config.typeVocabSize()) * h);
-        this.embNormW = require(tensors, config.embeddingsNormWeight(), h);
-        this.embNormB = require(tensors, config.embeddingsNormBias(), h);
+                : firstRow(tensors.require(config.tokenTypeEmbeddings(), Math.max(1, config.typeVocabSize()), h), h);
+        this.embeddingsNorm = norm(tensors, config.embeddingsNormWeight(), config.embeddingsNormBias());
         List<LayerWeights> ls = new ArrayList<>();
-        long hh = (long) h * h;
         for (BertConfig.Layer l : config.layers()) {
-            ls.add(new LayerWeights(
-                    new Linear(require(tensors, l.query(), hh), require(tensors, l.queryBias(), h), h, h),
-                    new Linear(require(tensors, l.key(), hh), require(tensors, l.keyBias(), h), h, h),
-                    new Linear(require(tensors, l.value(), hh), require(tensors, l.valueBias(), h), h, h),
-                    new Linear(require(tensors, l.attentionOutput(), hh), require(tensors, l.attentionOutputBias(), h), h, h),
-                    require(tensors, l.attentionNormWeight(), h), require(tensors, l.attentionNormBias(), h),
-                    require(tensors, l.outputNormWeight(), h), require(tensors, l.outputNormBias(), h)));
+            ls.add(new LayerWeights(linear(tensors, l.query(), l.queryBias()), linear(tensors, l.key(), l.keyBias()),
+                    linear(tensors, l.value(), l.valueBias()), linear(tensors, l.attentionOutput(), l.attentionOutputBias()),
+                    norm(tensors, l.attentionNormWeight(), l.attentionNormBias()),
+                    norm(tensors, l.outputNormWeight(), l.outputNormBias())));
         }
         this.layers = List.copyOf(ls);
         this.ffn = ffn;
     }
 
-    /** Loads the resident tensors of a BERT {@code .ripple} file into DRAM. */
-    public static EncoderModel load(RippleFile file, FeedForward ffn) {
-        BertConfig config = BertConfig.fromJson(file.architecture());
-        return new EncoderModel(config, name -> file.tensor(name).map(TensorView::toFloatArray)
-                .orElseThrow(() -> new IllegalArgumentException(file.path() + ": resident tensor '" + name
-                        + "' named by the architecture is not in the file")), ffn);
+    /** The encoder of a BERT {@code .ripple} file (or any source holding the architecture's tensors). */
+    public static EncoderModel load(dev.ripple.core.format.RippleFile file, FeedForward ffn) {
+        return new EncoderModel(BertConfig.fromJson(file.architecture()), file, ffn);
     }
 
-    private static float[] require(Function<String, float[]> tensors, String name, long expected) {
-        float[] t = tensors.apply(name);
-        if (t == null || t.length != expected) {
-            throw new IllegalArgumentException("tensor '" + name + "' has " + (t == null ? "no" : t.length)
-                    + " elements, the architecture needs " + expected);
-        }
-        return t;
+    private Linear linear(TensorSource tensors, String weight, String bias) {
+        int h = config.hiddenSize();
+        return Linear.of(tensors.require(weight, h, h), tensors.require(bias, h));
+    }
+
+    private LayerNorm norm(TensorSource tensors, String weight, String bias) {
+        int h = config.hiddenSize();
+        return new LayerNorm(tensors.vector(weight, h), tensors.vector(bias, h), config.layerNormEps());
+    }
+
+    private static float[] firstRow(Tensor t, int h) {
+        float[] row = new float[h];
+        t.copyTo(0, row, 0, h);
+        return row;
     }
 
     public BertConfig config() {
@@ -85,25 +85,28 @@ public final class EncoderModel {
     /**
      * The last hidden state, one row of {@code hiddenSize} per token.
      *
-     * @param ids        token ids, including [CLS] and [SEP]
-     * @param firstToken position of ids[0] in the caller's token stream (for trace replay)
+     * @param ids token ids, including [CLS] and [SEP]
      */
-    public float[][] hiddenStates(int[] ids, int firstToken) {
+    public float[][] hiddenStates(int[] ids) {
         int n = ids.length;
         int h = config.hiddenSize();
         if (n == 0 || n > config.maxPositions()) {
             throw new IllegalArgumentException("sequence of " + n + " tokens; this model takes 1.." + config.maxPositions());
         }
         float[][] x = new float[n][h];
+        float[] wordRow = new float[h];
+        float[] positionRow = new float[h];
         for (int t = 0; t < n; t++) {
             int id = ids[t];
             if (id < 0 || id >= config.vocabSize()) {
                 throw new IllegalArgumentException("token id " + id + " outside the vocabulary of " + config.vocabSize());
             }
+            word.copyTo((long) id * h, wordRow, 0, h);
+            position.copyTo((long) t * h, positionRow, 0, h);
             for (int k = 0; k < h; k++) {
-                x[t][k] = word[id * h + k] + position[t * h + k] + (tokenType == null ? 0f : tokenType[k]);
+                x[t][k] = wordRow[k] + positionRow[k] + (tokenType == null ? 0f : tokenType[k]);
             }
-            layerNorm(x[t], embNormW, embNormB);
+            embeddingsNorm.apply(x[t]);
         }
         float[][] ffnOut = new float[n][h];
         for (int l = 0; l < layers.size(); l++) {
@@ -113,23 +116,23 @@ public final class EncoderModel {
                 for (int k = 0; k < h; k++) {
                     attended[t][k] += x[t][k];
                 }
-                layerNorm(attended[t], w.n1w(), w.n1b());
+                w.attentionNorm().apply(attended[t]);
             }
             // The whole sentence at once: the flash runtime reads the union of its active neurons once.
-            ffn.forwardAll(l, firstToken, attended, ffnOut);
+            ffn.forwardAll(l, attended, n, ffnOut);
             for (int t = 0; t < n; t++) {
                 for (int k = 0; k < h; k++) {
                     x[t][k] = attended[t][k] + ffnOut[t][k];
                 }
-                layerNorm(x[t], w.n2w(), w.n2b());
+                w.outputNorm().apply(x[t]);
             }
         }
         return x;
     }
 
     /** The sentence embedding: pooled (mean over tokens, or CLS) and L2-normalised if configured. */
-    public float[] embed(int[] ids, int firstToken) {
-        return pool(hiddenStates(ids, firstToken));
+    public float[] embed(int[] ids) {
+        return pool(hiddenStates(ids));
     }
 
     /** Pooling and normalisation as sentence-transformers apply them to the last hidden state. */
@@ -201,23 +204,5 @@ public final class EncoderModel {
             }
         });
         return w.o().apply(context);
-    }
-
-    private void layerNorm(float[] x, float[] weight, float[] bias) {
-        int h = x.length;
-        double mean = 0;
-        for (float v : x) {
-            mean += v;
-        }
-        mean /= h;
-        double var = 0;
-        for (float v : x) {
-            var += (v - mean) * (v - mean);
-        }
-        var /= h;
-        float inv = (float) (1.0 / Math.sqrt(var + config.layerNormEps()));
-        for (int k = 0; k < h; k++) {
-            x[k] = (float) ((x[k] - mean) * inv) * weight[k] + bias[k];
-        }
     }
 }

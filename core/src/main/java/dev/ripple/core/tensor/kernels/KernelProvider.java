@@ -1,4 +1,4 @@
-package dev.ripple.core.ffn.kernels;
+package dev.ripple.core.tensor.kernels;
 
 import java.util.logging.Logger;
 

@@ -1,4 +1,4 @@
-package dev.ripple.core.ffn;
+package dev.ripple.core.tensor;
 
 /**
  * The FFN's element-wise activation. For gated FFNs it is applied to the gate projection and the
@@ -29,6 +29,14 @@ public enum Activation {
             }
         }
         throw new IllegalArgumentException("unknown activation '" + label + "' (known: relu, gelu, gelu_tanh, silu)");
+    }
+
+    /**
+     * Applies the activation with a ReLU threshold t: for {@link #RELU}, values at or below t are 0
+     * (ProSparse's FATReLU; t = 0 is the plain ReLU); other activations ignore t.
+     */
+    public float apply(float x, float reluThreshold) {
+        return this == RELU ? (x > reluThreshold ? x : 0f) : apply(x);
     }
 
     /** Applies the activation to one value. */

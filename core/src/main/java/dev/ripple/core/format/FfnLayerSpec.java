@@ -1,11 +1,14 @@
-package dev.ripple.core.ffn;
+package dev.ripple.core.format;
 
-import dev.ripple.core.format.DType;
+import dev.ripple.core.tensor.Activation;
+import dev.ripple.core.tensor.DType;
 
 /**
  * Shape of one FFN layer as stored on flash: {@code y = Σ_i act_i · down[:, i] + downBias} with
  * {@code act_i = f(x·up_i + upBias_i)}, or for gated layers
- * {@code act_i = f(x·gate_i + gateBias_i) · (x·up_i + upBias_i)}.
+ * {@code act_i = f(x·gate_i + gateBias_i) · (x·up_i + upBias_i)}, or with {@code upActivated}
+ * (dReLU, TurboSparse) {@code act_i = f(gate) · f(up)}. With a {@code reluThreshold} t the ReLU is
+ * ProSparse's FATReLU: {@code f(z) = z > t ? z : 0}.
  *
  * <p>Each neuron's weights form one bundle, so one contiguous read fetches everything the neuron
  * needs. Bundle layout (elements of {@link #dtype()}, back to back):
@@ -19,8 +22,11 @@ import dev.ripple.core.format.DType;
  * @param activation element-wise activation
  * @param gated      true for GLU-style layers (gate and up projections)
  * @param dtype      element type of the bundles on flash
+ * @param upActivated gated layers only: the activation is applied to the up projection too (dReLU)
+ * @param reluThreshold ReLU only: values at or below it are zero (FATReLU); 0 for a plain ReLU
  */
-public record FfnLayerSpec(int index, int dModel, int dFfn, Activation activation, boolean gated, DType dtype) {
+public record FfnLayerSpec(int index, int dModel, int dFfn, Activation activation, boolean gated, DType dtype,
+                           boolean upActivated, float reluThreshold) {
 
     public FfnLayerSpec {
         if (index < 0 || dModel <= 0 || dFfn <= 0) {
@@ -31,6 +37,35 @@ public record FfnLayerSpec(int index, int dModel, int dFfn, Activation activatio
             throw new IllegalArgumentException("layer " + index + ": needs an activation and a float dtype, got "
                     + activation + " and " + dtype);
         }
+        if (upActivated && !gated) {
+            throw new IllegalArgumentException("layer " + index + ": only a gated layer can activate its up projection");
+        }
+        if (!Float.isFinite(reluThreshold) || (reluThreshold != 0f && activation != Activation.RELU)) {
+            throw new IllegalArgumentException("layer " + index + ": a threshold (" + reluThreshold
+                    + ") applies to ReLU only, not " + activation.label());
+        }
+    }
+
+    /** A plain, ReLU-thresholdless layer: every encoder and OPT, SwiGLU and ReLU-gated Llama layers. */
+    public FfnLayerSpec(int index, int dModel, int dFfn, Activation activation, boolean gated, DType dtype) {
+        this(index, dModel, dFfn, activation, gated, dtype, false, 0f);
+    }
+
+    /** The activation f of one pre-activation value, with the FATReLU threshold when there is one. */
+    public float activate(float z) {
+        return activation.apply(z, reluThreshold);
+    }
+
+    /**
+     * A neuron's activation from its pre-activations: {@code f(up)}; gated {@code f(gate)·up}; with
+     * {@link #upActivated()} {@code f(gate)·f(up)}. The one definition the executor, the dense
+     * references and the profiler share.
+     */
+    public float neuron(float up, float gate) {
+        if (!gated) {
+            return activate(up);
+        }
+        return activate(gate) * (upActivated ? activate(up) : up);
     }
 
     /** Elements in one bundle: 2·dModel + 1, or 3·dModel + 2 when gated. */
@@ -70,6 +105,6 @@ public record FfnLayerSpec(int index, int dModel, int dFfn, Activation activatio
 
     /** The same layer stored with another element type. */
     public FfnLayerSpec withDtype(DType other) {
-        return new FfnLayerSpec(index, dModel, dFfn, activation, gated, other);
+        return new FfnLayerSpec(index, dModel, dFfn, activation, gated, other, upActivated, reluThreshold);
     }
 }

@@ -1,12 +1,11 @@
-package dev.ripple.core.runtime;
+package dev.ripple.core.model;
 
 /**
- * What one FFN call cost in one layer: one token ({@link FlashFfn#forward}) or a whole sequence
- * read at once ({@link FlashFfn#forwardAll}). Given to the {@link RippleModel}'s listener after
- * every call, and summed in {@link RuntimeStats}.
+ * What one FFN call cost in one layer: one token, or a whole sequence read at once (prefill).
+ * Returned by every {@link FeedForward} call, summed by the runtime's statistics and by a decoder
+ * session per generated token. An FFN held in DRAM reports no I/O.
  *
  * @param layer            layer index
- * @param token            position of the (first) token given by the caller
  * @param tokens           tokens computed by this call (1 for one token)
  * @param predicted        bundles needed: the predicted neurons (their union over the tokens)
  * @param tokenPredictions sum over the tokens of each token's predicted neurons
@@ -19,6 +18,11 @@ package dev.ripple.core.runtime;
  *                         copies are not included)
  * @param computeNanos     time in the sparse executor
  */
-public record TokenStats(int layer, int token, int tokens, int predicted, long tokenPredictions, int cacheHits,
-                         int readOps, long bytesNeeded, long bytesRead, long ioNanos, long computeNanos) {
+public record TokenStats(int layer, int tokens, int predicted, long tokenPredictions, int cacheHits, int readOps,
+                         long bytesNeeded, long bytesRead, long ioNanos, long computeNanos) {
+
+    /** A call that read nothing: an FFN in DRAM. */
+    public static TokenStats inMemory(int layer, int tokens, int neurons, long computeNanos) {
+        return new TokenStats(layer, tokens, neurons, (long) neurons * tokens, 0, 0, 0, 0, 0, computeNanos);
+    }
 }

@@ -1,0 +1,445 @@
+package dev.ripple.core.model.decoder;
+
+import dev.ripple.core.format.RippleFile;
+import dev.ripple.core.model.FeedForward;
+import dev.ripple.core.model.decoder.DecoderConfig.Family;
+import dev.ripple.core.model.decoder.DecoderConfig.Norm;
+import dev.ripple.core.model.decoder.DecoderConfig.Projection;
+import dev.ripple.core.model.decoder.DecoderConfig.Rotation;
+import dev.ripple.core.tensor.DType;
+import dev.ripple.core.tensor.LayerNorm;
+import dev.ripple.core.tensor.Linear;
+import dev.ripple.core.tensor.Normalization;
+import dev.ripple.core.tensor.RmsNorm;
+import dev.ripple.core.tensor.Tensor;
+import dev.ripple.core.tensor.TensorSource;
+import dev.ripple.core.tensor.kernels.KernelProvider;
+import dev.ripple.core.tensor.kernels.Kernels;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.IntStream;
+
+/**
+ * A decoder LLM (OPT or the Llama family) with its resident weights read in place from a mapped
+ * file and its FFN behind a {@link FeedForward}: from flash through the runtime, or from the
+ * mapped bundles. Per token: embeddings (OPT: plus learned positions), then per layer attention
+ * over the session's KV cache (Llama: rotary positions, grouped-query heads) and the FFN, each
+ * around a residual with its norm, then the final norm and the LM head.
+ *
+ * <p>{@link #prefill} runs a prompt in chunks: every layer's FFN serves the chunk in one call, so
+ * the runtime reads the union of the chunk's active neurons once; logits are computed for the
+ * last position only. {@link #decode} runs one token. Both continue the session's context.
+ *
+ * <pre>{@code
+ * try (RippleModel m = RippleModel.open(path, RuntimeOptions.defaults());
+ *      Session s = m.decoder().orElseThrow().newSession(1024, DType.F16)) {
+ *     DecoderModel d = m.decoder().orElseThrow();
+ *     Step step = d.prefill(s, promptIds);
+ *     int next = Sampler.greedy().sample(step.logits());
+ *     step = d.decode(s, next);
+ * }
+ * }</pre>
+ *
+ * <p>Thread-safe: the weights are read-only; each {@link Session} holds its own state, so many
+ * sessions may run at once (outputs equal those of each session alone).
+ */
+public final class DecoderModel {
+    /** Prompt tokens per FFN call during prefill, unless the caller chooses. */
+    public static final int DEFAULT_PREFILL_CHUNK = 64;
+    /** Attention below this many multiply-adds per head stays on the calling thread. */
+    private static final long PARALLEL_ATTENTION = 1L << 14;
+
+    private final DecoderConfig config;
+    private final FeedForward ffn;
+    private final Tensor embeddings;
+    private final Tensor positions;
+    private final Linear projectIn;
+    private final Linear projectOut;
+    private final Normalization finalNorm;
+    private final Linear lmHead;
+    private final List<Block> blocks;
+    private final float[] inverseFrequencies;
+    private final Kernels kernels = KernelProvider.best();
+    private final int prefillChunk;
+    private final int embedDim;
+
+    /** One layer's resident weights. */
+    private record Block(Linear q, Linear k, Linear v, Linear o, Normalization attentionNorm, Normalization ffnNorm) {
+    }
+
+    private DecoderModel(DecoderConfig config, TensorSource tensors, FeedForward ffn, int prefillChunk) {
+        if (prefillChunk < 1) {
+            throw new IllegalArgumentException("prefill chunk must be at least 1 token, got " + prefillChunk);
+        }
+        this.config = config;
+        this.ffn = ffn;
+        this.prefillChunk = prefillChunk;
+        int h = config.hiddenSize();
+        DecoderConfig.Tensors names = config.tensors();
+        Tensor emb = tensors.tensor(names.embeddings()).orElseThrow(() -> new IllegalArgumentException(
+                tensors.description() + ": token embeddings '" + names.embeddings() + "' are missing"));
+        if (emb.rank() != 2 || emb.dim(0) != config.vocabSize()) {
+            throw new IllegalArgumentException(tensors.description() + ": embeddings " + emb.describe()
+                    + " do not have the vocabulary's " + config.vocabSize() + " rows");
+        }
+        this.embeddings = emb;
+        this.embedDim = (int) emb.dim(1);
+        this.positions = names.positions() == null ? null
+                : tensors.require(names.positions(), config.maxPositions() + config.positionOffset(), h);
+        this.projectIn = names.projectIn() == null ? null : linear(tensors, new Projection(names.projectIn(), null), h, embedDim);
+        this.projectOut = names.projectOut() == null ? null
+                : linear(tensors, new Projection(names.projectOut(), null), embedDim, h);
+        if (projectIn == null && embedDim != h) {
+            throw new IllegalArgumentException(tensors.description() + ": embeddings are " + embedDim
+                    + " wide but the model is " + h + " and has no input projection");
+        }
+        this.finalNorm = names.finalNorm() == null ? null : norm(tensors, names.finalNorm());
+        this.lmHead = linear(tensors, new Projection(names.lmHead(), null), config.vocabSize(), embedDim);
+        int qWidth = config.numHeads() * config.headDim();
+        int kvWidth = config.numKvHeads() * config.headDim();
+        List<Block> bs = new ArrayList<>();
+        for (DecoderConfig.Layer l : names.layers()) {
+            bs.add(new Block(linear(tensors, l.query(), qWidth, h), linear(tensors, l.key(), kvWidth, h),
+                    linear(tensors, l.value(), kvWidth, h), linear(tensors, l.output(), h, qWidth),
+                    norm(tensors, l.attentionNorm()), norm(tensors, l.ffnNorm())));
+        }
+        this.blocks = List.copyOf(bs);
+        this.inverseFrequencies = config.rope() == null ? null : config.rope().inverseFrequencies(config.headDim());
+    }
+
+    /** The decoder described by {@code config} over the tensors of {@code tensors}. */
+    public static DecoderModel load(DecoderConfig config, TensorSource tensors, FeedForward ffn) {
+        return new DecoderModel(config, tensors, ffn, DEFAULT_PREFILL_CHUNK);
+    }
+
+    /** The decoder of a decoder {@code .ripple} file, its FFN served by {@code ffn}. */
+    public static DecoderModel load(RippleFile file, FeedForward ffn) {
+        DecoderConfig config;
+        try {
+            config = DecoderConfig.fromJson(file.architecture());
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(file.path() + ": " + e.getMessage(), e);
+        }
+        if (file.layers().size() != config.numLayers()) {
+            throw new IllegalArgumentException(file.path() + ": the architecture has " + config.numLayers()
+                    + " layers but the file holds " + file.layers().size() + " FFN layers");
+        }
+        return load(config, file, ffn);
+    }
+
+    /** The same model with another prefill chunk (tokens per FFN call while reading a prompt). */
+    public DecoderModel withPrefillChunk(int tokens) {
+        return new DecoderModel(this, tokens);
+    }
+
+    private DecoderModel(DecoderModel m, int prefillChunk) {
+        if (prefillChunk < 1) {
+            throw new IllegalArgumentException("prefill chunk must be at least 1 token, got " + prefillChunk);
+        }
+        this.config = m.config;
+        this.ffn = m.ffn;
+        this.embeddings = m.embeddings;
+        this.positions = m.positions;
+        this.projectIn = m.projectIn;
+        this.projectOut = m.projectOut;
+        this.finalNorm = m.finalNorm;
+        this.lmHead = m.lmHead;
+        this.blocks = m.blocks;
+        this.inverseFrequencies = m.inverseFrequencies;
+        this.prefillChunk = prefillChunk;
+        this.embedDim = m.embedDim;
+    }
+
+    private static Linear linear(TensorSource tensors, Projection p, int out, int in) {
+        Tensor w = tensors.require(p.weight(), out, in);
+        Tensor b = p.bias() == null ? null : tensors.require(p.bias(), out);
+        return Linear.of(w, b);
+    }
+
+    private Normalization norm(TensorSource tensors, Norm n) {
+        int h = config.hiddenSize();
+        float[] w = tensors.vector(n.weight(), h);
+        if (config.family() == Family.OPT) {
+            return new LayerNorm(w, n.bias() == null ? null : tensors.vector(n.bias(), h), config.normEps());
+        }
+        return new RmsNorm(w, config.normEps());
+    }
+
+    public DecoderConfig config() {
+        return config;
+    }
+
+    public FeedForward ffn() {
+        return ffn;
+    }
+
+    int embedDim() {
+        return embedDim;
+    }
+
+    public int prefillChunk() {
+        return prefillChunk;
+    }
+
+    /** Bytes of the resident weights the forward pass reads (embeddings, attention, norms, LM head). */
+    public long residentBytes() {
+        long bytes = embeddings.data().byteSize() + (positions == null ? 0 : positions.data().byteSize());
+        bytes += projectIn == null ? 0 : projectIn.weightBytes() + projectOut.weightBytes();
+        if (!config.tensors().lmHead().equals(config.tensors().embeddings())) {
+            bytes += lmHead.weightBytes();
+        }
+        long norms = 4L * config.hiddenSize() * (2L * blocks.size() + 1) * (config.family() == Family.OPT ? 2 : 1);
+        for (Block b : blocks) {
+            bytes += b.q().weightBytes() + b.k().weightBytes() + b.v().weightBytes() + b.o().weightBytes();
+        }
+        return bytes + norms;
+    }
+
+    /** A new session whose KV cache holds {@code contextLength} tokens in f32. */
+    public Session newSession(int contextLength) {
+        return newSession(contextLength, DType.F32);
+    }
+
+    /**
+     * A new session whose KV cache holds {@code contextLength} tokens in {@code kvType} (f32 or f16).
+     *
+     * @throws IllegalArgumentException when the context exceeds what the model supports
+     */
+    public Session newSession(int contextLength, DType kvType) {
+        if (contextLength > config.maxPositions()) {
+            throw new IllegalArgumentException("a context of " + contextLength + " tokens is longer than this model's "
+                    + config.maxPositions());
+        }
+        return new Session(this, new KvCache(config.numLayers(), config.numKvHeads(), config.headDim(), contextLength, kvType));
+    }
+
+    /** The logits of a step's last position, and what the step cost. */
+    public record Step(float[] logits, StepCost cost) {
+    }
+
+    /**
+     * Runs {@code tokens} through the model at the session's position, in chunks of
+     * {@link #prefillChunk()} tokens, and returns the logits of the last one.
+     */
+    public Step prefill(Session session, int[] tokens) {
+        return run(session, tokens, 0, tokens.length, prefillChunk);
+    }
+
+    /** Runs one token at the session's position and returns the logits of the next. */
+    public Step decode(Session session, int token) {
+        return run(session, new int[] {token}, 0, 1, 1);
+    }
+
+    private Step run(Session session, int[] tokens, int from, int count, int chunk) {
+        if (session.model().config != config) {
+            throw new IllegalArgumentException("the session belongs to another model");
+        }
+        if (count < 1) {
+            throw new IllegalArgumentException("a step needs at least one token");
+        }
+        if (session.position() + count > session.context()) {
+            throw new IllegalArgumentException("the session's context of " + session.context() + " tokens is full: it holds "
+                    + session.position() + " and " + count + " more were given");
+        }
+        for (int i = from; i < from + count; i++) {
+            if (tokens[i] < 0 || tokens[i] >= config.vocabSize()) {
+                throw new IllegalArgumentException("token id " + tokens[i] + " outside the vocabulary of " + config.vocabSize());
+            }
+        }
+        long start = System.nanoTime();
+        StepCost.Builder cost = new StepCost.Builder();
+        Session.Buffers b = session.buffers(Math.min(count, chunk));
+        int done = 0;
+        while (done < count) {
+            int n = Math.min(chunk, count - done);
+            forwardChunk(session, tokens, from + done, n, b, cost);
+            session.advance(n);
+            done += n;
+        }
+        float[] logits = logits(b.x[lastRow(count, chunk)]);
+        return new Step(logits, cost.build(count, System.nanoTime() - start));
+    }
+
+    /** Row of the buffers that holds the last token of a run of {@code count} tokens in chunks. */
+    private static int lastRow(int count, int chunk) {
+        int rem = count % chunk;
+        return (rem == 0 ? chunk : rem) - 1;
+    }
+
+    private float[] logits(float[] last) {
+        float[] y = last;
+        if (finalNorm != null) {
+            y = last.clone();
+            finalNorm.apply(y);
+        }
+        if (projectOut != null) {
+            float[] p = new float[embedDim];
+            projectOut.apply(y, p);
+            y = p;
+        }
+        float[] logits = new float[config.vocabSize()];
+        lmHead.apply(y, logits);
+        return logits;
+    }
+
+    private void forwardChunk(Session s, int[] tokens, int from, int n, Session.Buffers b, StepCost.Builder cost) {
+        int p0 = s.position();
+        embed(tokens, from, n, p0, b);
+        for (int l = 0; l < blocks.size(); l++) {
+            Block block = blocks.get(l);
+            float[][] x = b.x;
+            if (config.preNorm()) {
+                copyRows(x, b.normed, n);
+                for (int t = 0; t < n; t++) {
+                    block.attentionNorm().apply(b.normed[t]);
+                }
+                attention(s, l, block, b.normed, n, p0, b);
+                addRows(x, b.projected, n);
+                copyRows(x, b.normed, n);
+                for (int t = 0; t < n; t++) {
+                    block.ffnNorm().apply(b.normed[t]);
+                }
+                cost.add(ffn.forwardAll(l, b.normed, n, b.ffnOut));
+                addRows(x, b.ffnOut, n);
+            } else {
+                attention(s, l, block, x, n, p0, b);
+                addRows(x, b.projected, n);
+                for (int t = 0; t < n; t++) {
+                    block.attentionNorm().apply(x[t]);
+                }
+                cost.add(ffn.forwardAll(l, x, n, b.ffnOut));
+                addRows(x, b.ffnOut, n);
+                for (int t = 0; t < n; t++) {
+                    block.ffnNorm().apply(x[t]);
+                }
+            }
+        }
+    }
+
+    private void embed(int[] tokens, int from, int n, int p0, Session.Buffers b) {
+        int h = config.hiddenSize();
+        for (int t = 0; t < n; t++) {
+            float[] x = b.x[t];
+            if (projectIn != null) {
+                embeddings.copyTo((long) tokens[from + t] * embedDim, b.embedding, 0, embedDim);
+                projectIn.apply(b.embedding, x);
+            } else {
+                embeddings.copyTo((long) tokens[from + t] * h, x, 0, h);
+            }
+            if (positions != null) {
+                float[] pos = b.row;
+                positions.copyTo((long) (p0 + t + config.positionOffset()) * h, pos, 0, h);
+                for (int k = 0; k < h; k++) {
+                    x[k] += pos[k];
+                }
+            }
+        }
+    }
+
+    /** Self-attention of {@code n} tokens at positions p0.. over the cache; the output projection lands in {@code b.projected}. */
+    private void attention(Session s, int layer, Block block, float[][] in, int n, int p0, Session.Buffers b) {
+        int hd = config.headDim();
+        block.q().apply(in, n, b.q);
+        block.k().apply(in, n, b.k);
+        block.v().apply(in, n, b.v);
+        float scale = (float) (1.0 / Math.sqrt(hd));
+        KvCache cache = s.cache();
+        for (int t = 0; t < n; t++) {
+            if (inverseFrequencies != null) {
+                rotate(b.q[t], config.numHeads(), p0 + t, b);
+                rotate(b.k[t], config.numKvHeads(), p0 + t, b);
+            }
+            float[] q = b.q[t];
+            for (int i = 0; i < q.length; i++) {
+                q[i] *= scale;
+            }
+            for (int kv = 0; kv < config.numKvHeads(); kv++) {
+                cache.put(layer, kv, p0 + t, b.k[t], b.v[t], kv * hd);
+            }
+        }
+        int heads = config.numHeads();
+        long work = (long) n * (p0 + n) * hd;
+        IntStream range = IntStream.range(0, heads);
+        (work * heads >= PARALLEL_ATTENTION * 4 && heads > 1 ? range.parallel() : range)
+                .forEach(head -> attendHead(cache, layer, head, b.q, n, p0, b.context));
+        block.o().apply(b.context, n, b.projected);
+    }
+
+    /** One query head over its key/value head for every token of the chunk: scores, softmax, weighted values. */
+    private void attendHead(KvCache cache, int layer, int head, float[][] q, int n, int p0, float[][] context) {
+        int hd = config.headDim();
+        int kvHead = head / config.groupSize();
+        DType t = cache.dtype();
+        float[] qh = new float[hd];
+        float[] acc = new float[hd];
+        float[] scratch = t == DType.F32 ? null : new float[hd];
+        float[] scores = new float[p0 + n];
+        long stride = (long) hd * t.size();
+        long base = cache.offset(layer, kvHead, 0);
+        int window = config.slidingWindow();
+        for (int i = 0; i < n; i++) {
+            int pos = p0 + i;
+            int first = window > 0 ? Math.max(0, pos - window + 1) : 0;
+            System.arraycopy(q[i], head * hd, qh, 0, hd);
+            float max = Float.NEGATIVE_INFINITY;
+            for (int j = first; j <= pos; j++) {
+                float sc = kernels.dot(t, cache.keys(), base + j * stride, qh, hd, scratch);
+                scores[j] = sc;
+                max = Math.max(max, sc);
+            }
+            double sum = 0;
+            for (int j = first; j <= pos; j++) {
+                float e = (float) Math.exp(scores[j] - max);
+                scores[j] = e;
+                sum += e;
+            }
+            float inv = (float) (1.0 / sum);
+            java.util.Arrays.fill(acc, 0f);
+            for (int j = first; j <= pos; j++) {
+                kernels.axpy(t, scores[j] * inv, cache.values(), base + j * stride, acc, hd, scratch);
+            }
+            System.arraycopy(acc, 0, context[i], head * hd, hd);
+        }
+    }
+
+    /** Rotates each head of {@code v} by the angles of {@code position}, in the file's rotation convention. */
+    private void rotate(float[] v, int heads, int position, Session.Buffers b) {
+        int hd = config.headDim();
+        int half = hd / 2;
+        float[] cos = b.cos;
+        float[] sin = b.sin;
+        for (int i = 0; i < half; i++) {
+            float angle = position * inverseFrequencies[i];
+            cos[i] = (float) Math.cos(angle);
+            sin[i] = (float) Math.sin(angle);
+        }
+        boolean adjacent = config.rope().rotation() == Rotation.ADJACENT;
+        for (int h = 0; h < heads; h++) {
+            int o = h * hd;
+            for (int i = 0; i < half; i++) {
+                int a = adjacent ? o + 2 * i : o + i;
+                int c = adjacent ? a + 1 : a + half;
+                float x0 = v[a];
+                float x1 = v[c];
+                v[a] = x0 * cos[i] - x1 * sin[i];
+                v[c] = x1 * cos[i] + x0 * sin[i];
+            }
+        }
+    }
+
+    private static void copyRows(float[][] from, float[][] to, int n) {
+        for (int t = 0; t < n; t++) {
+            System.arraycopy(from[t], 0, to[t], 0, from[t].length);
+        }
+    }
+
+    private static void addRows(float[][] x, float[][] d, int n) {
+        for (int t = 0; t < n; t++) {
+            float[] a = x[t];
+            float[] e = d[t];
+            for (int k = 0; k < a.length; k++) {
+                a[k] += e[k];
+            }
+        }
+    }
+}

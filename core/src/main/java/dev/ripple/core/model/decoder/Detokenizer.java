@@ -1,0 +1,16 @@
+package dev.ripple.core.model.decoder;
+
+/**
+ * Turns generated token ids into text as they arrive, never splitting a UTF-8 character: each id
+ * returns the text that became final with it (often empty while a multi-byte character or a
+ * byte-fallback sequence is incomplete), and {@link #finish()} returns what is left at the end.
+ * One instance per generation.
+ */
+public interface Detokenizer {
+
+    /** The text that became final once {@code id} arrived. */
+    String push(int id);
+
+    /** Whatever text is still held back, at the end of the generation. */
+    String finish();
+}

@@ -1,0 +1,113 @@
+package dev.ripple.core.model.decoder;
+
+import dev.ripple.core.tensor.DType;
+
+/**
+ * One conversation with a {@link DecoderModel}: its KV cache (off-heap, preallocated for the
+ * context), its position, and the working memory of its forward steps, so that a warm decode
+ * step allocates nothing large. Many sessions may run on one model at once, each on its own
+ * thread; a session itself is used by one thread at a time.
+ *
+ * <pre>{@code
+ * try (Session s = model.newSession(2048, DType.F16)) {
+ *     float[] logits = model.prefill(s, promptIds).logits();
+ *     logits = model.decode(s, nextId).logits();
+ * }
+ * }</pre>
+ */
+public final class Session implements AutoCloseable {
+    private final DecoderModel model;
+    private final KvCache cache;
+    private int position;
+    private Buffers buffers;
+
+    Session(DecoderModel model, KvCache cache) {
+        this.model = model;
+        this.cache = cache;
+    }
+
+    /** Tokens already in the KV cache: the position the next token gets. */
+    public int position() {
+        return position;
+    }
+
+    /** The longest context this session can hold. */
+    public int context() {
+        return cache.context();
+    }
+
+    public DType kvType() {
+        return cache.dtype();
+    }
+
+    /** Bytes of its KV cache. */
+    public long kvBytes() {
+        return cache.bytes();
+    }
+
+    /** Forgets the conversation: the next step starts at position 0 (the cache is reused). */
+    public void reset() {
+        position = 0;
+    }
+
+    DecoderModel model() {
+        return model;
+    }
+
+    KvCache cache() {
+        return cache;
+    }
+
+    void advance(int tokens) {
+        position += tokens;
+    }
+
+    /** Working memory for steps of up to {@code tokens} tokens, grown on demand and kept. */
+    Buffers buffers(int tokens) {
+        if (buffers == null || buffers.capacity < tokens) {
+            buffers = new Buffers(model.config(), model.embedDim(), Math.max(tokens, buffers == null ? 1 : buffers.capacity));
+        }
+        return buffers;
+    }
+
+    @Override
+    public void close() {
+        cache.close();
+    }
+
+    /** The per-step arrays of a session, sized for a chunk of tokens. */
+    static final class Buffers {
+        final int capacity;
+        final float[][] x;
+        final float[][] normed;
+        final float[][] q;
+        final float[][] k;
+        final float[][] v;
+        final float[][] context;
+        final float[][] projected;
+        final float[][] ffnOut;
+        final float[] embedding;
+        final float[] row;
+        final float[] cos;
+        final float[] sin;
+
+        Buffers(DecoderConfig c, int embedDim, int capacity) {
+            this.capacity = capacity;
+            int h = c.hiddenSize();
+            int qWidth = c.numHeads() * c.headDim();
+            int kvWidth = c.numKvHeads() * c.headDim();
+            x = new float[capacity][h];
+            normed = new float[capacity][h];
+            q = new float[capacity][qWidth];
+            k = new float[capacity][kvWidth];
+            v = new float[capacity][kvWidth];
+            context = new float[capacity][qWidth];
+            projected = new float[capacity][h];
+            ffnOut = new float[capacity][h];
+            embedding = new float[embedDim];
+            row = new float[h];
+            cos = new float[c.headDim() / 2];
+            sin = new float[c.headDim() / 2];
+        }
+    }
+}

@@ -1,0 +1,149 @@
+package dev.ripple.core.tensor;
+
+import dev.ripple.core.tensor.kernels.KernelProvider;
+import dev.ripple.core.tensor.kernels.Kernels;
+import java.lang.foreign.MemorySegment;
+import java.util.stream.IntStream;
+
+/**
+ * A resident dense projection {@code y = W·x + b}, W stored [out, in] (PyTorch's layout, which the
+ * importers keep), read in place from its {@link Tensor} in the stored type: a mapped f16 matrix
+ * stays f16 in the mapped file, nothing is copied to the heap. Each output is one dot product over
+ * a contiguous row, with the Vector API kernels. A sequence reuses each row for four tokens while
+ * it is in the L1 cache ({@link Kernels#dot4}); large calls split the rows across the cores.
+ *
+ * <pre>{@code
+ * Linear q = Linear.of(file.require("q.weight", 768, 768), file.tensor("q.bias").orElse(null));
+ * float[] y = new float[768];
+ * q.apply(x, y);                       // one token (decode)
+ * float[][] ys = q.apply(xs);          // a sequence (prefill, the encoder)
+ * }</pre>
+ *
+ * <p>Thread-safe: holds no per-call state.
+ */
+public final class Linear {
+    /** Below this many multiply-adds a call stays on the calling thread. */
+    private static final long PARALLEL_WORK = 1L << 20;
+    private static final int ROWS_PER_TASK = 32;
+
+    private final MemorySegment weight;
+    private final DType dtype;
+    private final float[] bias;
+    private final int in;
+    private final int out;
+    private final Kernels kernels;
+
+    /**
+     * @param weight [out, in] in any float type, read in place
+     * @param bias   [out], or null for none
+     */
+    public Linear(MemorySegment weight, DType dtype, int in, int out, float[] bias, Kernels kernels) {
+        if (in <= 0 || out <= 0 || weight.byteSize() != (long) in * out * dtype.size() || !dtype.isFloat()) {
+            throw new IllegalArgumentException("linear [" + out + " x " + in + "] of " + dtype.label() + ": weight has "
+                    + weight.byteSize() + " bytes");
+        }
+        if (bias != null && bias.length != out) {
+            throw new IllegalArgumentException("linear [" + out + " x " + in + "]: bias has " + bias.length + " elements");
+        }
+        this.weight = weight;
+        this.dtype = dtype;
+        this.bias = bias == null ? null : bias.clone();
+        this.in = in;
+        this.out = out;
+        this.kernels = kernels;
+    }
+
+    /** The projection of a [out, in] weight tensor and an optional [out] bias tensor. */
+    public static Linear of(Tensor weight, Tensor bias) {
+        return of(weight, bias, KernelProvider.best());
+    }
+
+    public static Linear of(Tensor weight, Tensor bias, Kernels kernels) {
+        if (weight.rank() != 2) {
+            throw new IllegalArgumentException("linear weight " + weight.describe() + " is not a matrix");
+        }
+        int out = Math.toIntExact(weight.dim(0));
+        int in = Math.toIntExact(weight.dim(1));
+        if (bias != null && bias.elementCount() != out) {
+            throw new IllegalArgumentException("bias " + bias.describe() + " does not fit weight " + weight.describe());
+        }
+        return new Linear(weight.data(), weight.dtype(), in, out, bias == null ? null : bias.toFloatArray(), kernels);
+    }
+
+    public int in() {
+        return in;
+    }
+
+    public int out() {
+        return out;
+    }
+
+    public DType dtype() {
+        return dtype;
+    }
+
+    /** Bytes of the weight matrix (what one pass over it reads from memory). */
+    public long weightBytes() {
+        return weight.byteSize();
+    }
+
+    /** One token: {@code y = W·x + b}. */
+    public void apply(float[] x, float[] y) {
+        if (x.length < in || y.length < out) {
+            throw new IllegalArgumentException("linear [" + out + " x " + in + "]: input " + x.length + ", output " + y.length);
+        }
+        if ((long) in * out < PARALLEL_WORK) {
+            row(0, out, x, y, dtype == DType.F32 ? null : new float[in]);
+        } else {
+            int tasks = (out + ROWS_PER_TASK - 1) / ROWS_PER_TASK;
+            IntStream.range(0, tasks).parallel().forEach(b -> row(b * ROWS_PER_TASK, Math.min(out, (b + 1) * ROWS_PER_TASK),
+                    x, y, dtype == DType.F32 ? null : new float[in]));
+        }
+    }
+
+    /** One output row of {@code out} floats per input row. */
+    public float[][] apply(float[][] xs) {
+        float[][] ys = new float[xs.length][out];
+        apply(xs, xs.length, ys);
+        return ys;
+    }
+
+    /** The first {@code n} rows: {@code ys[t] = W·xs[t] + b}. */
+    public void apply(float[][] xs, int n, float[][] ys) {
+        long work = (long) n * in * out;
+        if (work < PARALLEL_WORK) {
+            rows(0, out, xs, n, ys);
+        } else {
+            int tasks = (out + ROWS_PER_TASK - 1) / ROWS_PER_TASK;
+            IntStream.range(0, tasks).parallel()
+                    .forEach(b -> rows(b * ROWS_PER_TASK, Math.min(out, (b + 1) * ROWS_PER_TASK), xs, n, ys));
+        }
+    }
+
+    private void row(int from, int to, float[] x, float[] y, float[] scratch) {
+        long rowBytes = (long) in * dtype.size();
+        for (int j = from; j < to; j++) {
+            y[j] = kernels.dot(dtype, weight, j * rowBytes, x, in, scratch) + (bias == null ? 0f : bias[j]);
+        }
+    }
+
+    private void rows(int from, int to, float[][] xs, int n, float[][] ys) {
+        float[] four = new float[4];
+        float[] scratch = dtype == DType.F32 ? null : new float[in];
+        long rowBytes = (long) in * dtype.size();
+        for (int j = from; j < to; j++) {
+            long offset = j * rowBytes;
+            float b = bias == null ? 0f : bias[j];
+            int t = 0;
+            for (; t + 4 <= n; t += 4) { // one pass over the row serves four tokens
+                kernels.dot4(dtype, weight, offset, xs[t], xs[t + 1], xs[t + 2], xs[t + 3], in, scratch, four);
+                for (int q = 0; q < 4; q++) {
+                    ys[t + q][j] = four[q] + b;
+                }
+            }
+            for (; t < n; t++) {
+                ys[t][j] = kernels.dot(dtype, weight, offset, xs[t], in, scratch) + b;
+            }
+        }
+    }
+}

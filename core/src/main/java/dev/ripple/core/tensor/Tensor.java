@@ -1,0 +1,125 @@
+package dev.ripple.core.tensor;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.nio.ByteOrder;
+import java.util.Arrays;
+
+/**
+ * A named tensor in memory in its stored element type: a section of a mapped {@code .ripple} or
+ * safetensors file, or an off-heap buffer. Reading it never copies it onto the heap unless asked
+ * ({@link #toFloatArray()}): a 7B model's embeddings and attention stay where they are mapped.
+ * Values are little-endian, row-major, outermost dimension first.
+ *
+ * <pre>{@code
+ * Tensor w = file.tensor("model.layers.0.self_attn.q_proj.weight").orElseThrow();   // [out, in], f16
+ * Linear q = Linear.of(w, null);
+ * float first = w.get(0);
+ * }</pre>
+ *
+ * @param name  where it came from, for error messages
+ * @param dtype stored element type (a float type)
+ * @param shape dimensions, outermost first
+ * @param data  exactly {@code elementCount() * dtype.size()} bytes
+ */
+public record Tensor(String name, DType dtype, long[] shape, MemorySegment data) {
+    private static final ValueLayout.OfInt I32 = ValueLayout.JAVA_INT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
+    private static final ValueLayout.OfShort I16 = ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
+
+    public Tensor {
+        shape = shape.clone();
+        long n = count(name, shape);
+        if (!dtype.isFloat()) {
+            throw new IllegalArgumentException("tensor " + name + ": holds " + dtype.label() + ", not floats");
+        }
+        if (data.byteSize() != n * dtype.size()) {
+            throw new IllegalArgumentException("tensor " + name + ": shape " + Arrays.toString(shape) + " of "
+                    + dtype.label() + " needs " + n * dtype.size() + " bytes, the data has " + data.byteSize());
+        }
+    }
+
+    /** An f32 tensor holding a copy of {@code values} off-heap (for tests and small computed tensors). */
+    public static Tensor ofFloats(String name, long[] shape, float[] values) {
+        MemorySegment s = Arena.ofAuto().allocate(4L * values.length, 64);
+        MemorySegment.copy(values, 0, s, ValueLayout.JAVA_FLOAT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN), 0, values.length);
+        return new Tensor(name, DType.F32, shape, s);
+    }
+
+    private static long count(String name, long[] shape) {
+        long n = 1;
+        for (long d : shape) {
+            if (d < 0) {
+                throw new IllegalArgumentException("tensor " + name + ": negative dimension in " + Arrays.toString(shape));
+            }
+            n = Math.multiplyExact(n, d);
+        }
+        return n;
+    }
+
+    @Override
+    public long[] shape() {
+        return shape.clone();
+    }
+
+    /** Size of dimension {@code i}. */
+    public long dim(int i) {
+        return shape[i];
+    }
+
+    public int rank() {
+        return shape.length;
+    }
+
+    public long elementCount() {
+        return count(name, shape);
+    }
+
+    /** Element {@code i} (row-major) as a float. */
+    public float get(long i) {
+        return dtype.size() == 4 ? Float.intBitsToFloat(data.get(I32, 4 * i)) : dtype.decode(data.get(I16, 2 * i));
+    }
+
+    /** Copies {@code n} elements from element {@code from} into {@code out[at ..]}, as floats. */
+    public void copyTo(long from, float[] out, int at, int n) {
+        if (dtype == DType.F32) {
+            MemorySegment.copy(data, ValueLayout.JAVA_FLOAT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN), 4 * from, out, at, n);
+            return;
+        }
+        for (int k = 0; k < n; k++) {
+            out[at + k] = dtype.decode(data.get(I16, 2 * (from + k)));
+        }
+    }
+
+    /** The whole tensor on the heap as f32: for small tensors (norms, biases), never for matrices on the hot path. */
+    public float[] toFloatArray() {
+        long n = elementCount();
+        if (n > Integer.MAX_VALUE - 8) {
+            throw new IllegalStateException("tensor " + name + " has too many elements for one array: " + n);
+        }
+        float[] out = new float[(int) n];
+        copyTo(0, out, 0, out.length);
+        return out;
+    }
+
+    /** {@code name f16[4096, 4096]}. */
+    public String describe() {
+        return name + " " + dtype.label() + Arrays.toString(shape);
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof Tensor t && t.name.equals(name) && t.dtype == dtype && Arrays.equals(t.shape, shape)
+                && t.data.equals(data);
+    }
+
+    @Override
+    public int hashCode() {
+        return name.hashCode() * 31 + Arrays.hashCode(shape);
+    }
+
+    @Override
+    public String toString() {
+        return "Tensor[" + describe() + "]";
+    }
+}

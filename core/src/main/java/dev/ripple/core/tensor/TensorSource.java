@@ -1,0 +1,37 @@
+package dev.ripple.core.tensor;
+
+import java.util.Arrays;
+import java.util.Optional;
+
+/**
+ * Tensors looked up by name: a {@code .ripple} file's resident tensors, or a Hugging Face
+ * checkpoint's safetensors mapped by the importer. Model code builds its weights from a source,
+ * so the same forward pass runs on a prepared file and, for profiling, on the checkpoint itself.
+ */
+public interface TensorSource {
+
+    /** Where the tensors come from, for error messages (a file or directory). */
+    String description();
+
+    Optional<Tensor> tensor(String name);
+
+    /**
+     * The tensor {@code name}, which must exist and have {@code shape}.
+     *
+     * @throws IllegalArgumentException naming the source, the tensor and both shapes otherwise
+     */
+    default Tensor require(String name, long... shape) {
+        Tensor t = tensor(name).orElseThrow(() -> new IllegalArgumentException(description() + ": tensor '" + name
+                + "' named by the architecture is missing"));
+        if (!Arrays.equals(t.shape(), shape)) {
+            throw new IllegalArgumentException(description() + ": tensor '" + name + "' has shape "
+                    + Arrays.toString(t.shape()) + ", the architecture needs " + Arrays.toString(shape));
+        }
+        return t;
+    }
+
+    /** As {@link #require}, read onto the heap as f32 (vectors: norms, biases). */
+    default float[] vector(String name, long length) {
+        return require(name, length).toFloatArray();
+    }
+}

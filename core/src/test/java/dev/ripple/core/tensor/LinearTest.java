@@ -1,0 +1,76 @@
+package dev.ripple.core.tensor;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import dev.ripple.core.tensor.kernels.KernelProvider;
+import dev.ripple.core.tensor.kernels.Kernels;
+import dev.ripple.core.testing.RandomModels;
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.nio.ByteOrder;
+import java.util.Random;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+/**
+ * Resident projections read in place in their stored type, against a plain double-precision loop
+ * over the same (rounded) weights: sequences and single tokens, small and large (row-parallel).
+ */
+class LinearTest {
+
+    @ParameterizedTest(name = "{3}: {0} tokens, {1} -> {2}")
+    @CsvSource({"1, 7, 5, F32", "3, 33, 17, F32", "40, 160, 200, F32", "5, 33, 17, F16", "6, 1030, 1100, BF16",
+            "1, 2048, 600, F16"})
+    void matchesAPlainLoopWithBothKernels(int tokens, int in, int out, DType dtype) {
+        Random rnd = new Random(tokens * 31L + in);
+        float[] w = RandomModels.randomFloats(rnd, in * out, 0.5f);
+        float[] b = RandomModels.randomFloats(rnd, out, 0.5f);
+        Tensor weight = stored("w", dtype, w, out, in);
+        float[][] xs = new float[tokens][];
+        for (int t = 0; t < tokens; t++) {
+            xs[t] = RandomModels.randomFloats(rnd, in, 1f);
+        }
+        for (Kernels kernels : new Kernels[] {KernelProvider.best(), KernelProvider.scalar()}) {
+            Linear linear = Linear.of(weight, Tensor.ofFloats("b", new long[] {out}, b), kernels);
+            float[][] ys = linear.apply(xs);
+            float[] one = new float[out];
+            linear.apply(xs[0], one);
+            for (int t = 0; t < tokens; t++) {
+                for (int j = 0; j < out; j++) {
+                    double s = b[j];
+                    for (int k = 0; k < in; k++) {
+                        s += (double) weight.get((long) j * in + k) * xs[t][k];
+                    }
+                    double tolerance = 1e-5 * Math.sqrt(in) * Math.max(1, Math.abs(s));
+                    assertEquals(s, ys[t][j], tolerance, kernels.name() + " token " + t + " row " + j);
+                    if (t == 0) {
+                        assertEquals(s, one[j], tolerance, kernels.name() + " single token, row " + j);
+                    }
+                }
+            }
+        }
+    }
+
+    @ParameterizedTest(name = "weight {0}, bias {1}")
+    @CsvSource({"20, 4", "21, 5"})
+    void wrongShapesAreRefused(int weights, int bias) {
+        MemorySegment w = Arena.ofAuto().allocate(4L * weights);
+        assertThrows(IllegalArgumentException.class, () -> new Linear(w, DType.F32, 4, 5, new float[bias],
+                KernelProvider.best()));
+    }
+
+    /** {@code values} stored as {@code dtype} off-heap, as a mapped file holds them. */
+    static Tensor stored(String name, DType dtype, float[] values, long... shape) {
+        MemorySegment s = Arena.ofAuto().allocate((long) values.length * dtype.size(), 64);
+        for (int i = 0; i < values.length; i++) {
+            if (dtype == DType.F32) {
+                s.set(ValueLayout.JAVA_FLOAT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN), 4L * i, values[i]);
+            } else {
+                s.set(ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN), 2L * i, (short) dtype.encode(values[i]));
+            }
+        }
+        return new Tensor(name, dtype, shape, s);
+    }
+}
