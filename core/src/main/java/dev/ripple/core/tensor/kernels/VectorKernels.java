@@ -4,7 +4,7 @@ import dev.ripple.core.tensor.DType;
 import java.lang.foreign.MemorySegment;
 import java.nio.ByteOrder;
 import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorShuffle;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -14,6 +14,32 @@ import jdk.incubator.vector.VectorSpecies;
  */
 final class VectorKernels implements Kernels {
     private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
+    /** Lane i → lane (i + half) mod length, for each halving step of {@link #sum}. */
+    private static final VectorShuffle<Float>[] HALVES = halves();
+
+    @SuppressWarnings("unchecked")
+    private static VectorShuffle<Float>[] halves() {
+        int steps = Integer.numberOfTrailingZeros(S.length());
+        VectorShuffle<Float>[] h = new VectorShuffle[steps];
+        for (int i = 0, half = S.length() / 2; i < steps; i++, half /= 2) {
+            h[i] = VectorShuffle.iota(S, half, 1, true);
+        }
+        return h;
+    }
+
+    /**
+     * The sum of a vector's lanes in one fixed order (a tree of lane-wise adds), so that a result
+     * never depends on whether the JIT has compiled the caller: {@code reduceLanes(ADD)} sums in
+     * one order when intrinsified and in another when interpreted, and the same call then rounds
+     * differently before and after warm-up.
+     */
+    private static float sum(FloatVector v) {
+        FloatVector acc = v;
+        for (VectorShuffle<Float> h : HALVES) {
+            acc = acc.add(acc.rearrange(h));
+        }
+        return acc.lane(0);
+    }
     @Override
     public String name() {
         return "vector-" + S.vectorBitSize();
@@ -49,7 +75,7 @@ final class VectorKernels implements Kernels {
             FloatVector w = FloatVector.fromMemorySegment(S, segment, byteOffset + 4L * k, ByteOrder.LITTLE_ENDIAN);
             acc0 = w.fma(FloatVector.fromArray(S, x, k), acc0);
         }
-        float sum = acc0.add(acc1).add(acc2.add(acc3)).reduceLanes(VectorOperators.ADD);
+        float sum = sum(acc0.add(acc1).add(acc2.add(acc3)));
         for (; k < n; k++) {
             sum += x[k] * segment.get(ScalarKernels.F32, byteOffset + 4L * k);
         }
@@ -74,7 +100,7 @@ final class VectorKernels implements Kernels {
         for (; k < upper; k += len) {
             acc0 = FloatVector.fromArray(S, w, k).fma(FloatVector.fromArray(S, x, k), acc0);
         }
-        float sum = acc0.add(acc1).add(acc2.add(acc3)).reduceLanes(VectorOperators.ADD);
+        float sum = sum(acc0.add(acc1).add(acc2.add(acc3)));
         for (; k < n; k++) {
             sum += x[k] * w[k];
         }
@@ -136,10 +162,10 @@ final class VectorKernels implements Kernels {
             acc2 = v.fma(FloatVector.fromArray(S, x2, k), acc2);
             acc3 = v.fma(FloatVector.fromArray(S, x3, k), acc3);
         }
-        float s0 = acc0.reduceLanes(VectorOperators.ADD);
-        float s1 = acc1.reduceLanes(VectorOperators.ADD);
-        float s2 = acc2.reduceLanes(VectorOperators.ADD);
-        float s3 = acc3.reduceLanes(VectorOperators.ADD);
+        float s0 = sum(acc0);
+        float s1 = sum(acc1);
+        float s2 = sum(acc2);
+        float s3 = sum(acc3);
         for (; k < n; k++) {
             float v = w.get(ScalarKernels.F32, at + 4L * k);
             s0 += x0[k] * v;

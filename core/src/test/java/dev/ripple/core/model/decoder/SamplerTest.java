@@ -1,0 +1,113 @@
+package dev.ripple.core.model.decoder;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.Random;
+import org.eclipse.collections.impl.list.mutable.primitive.IntArrayList;
+import org.junit.jupiter.api.Test;
+
+/** Greedy and sampled choices: the processors' order, seeds, and their edge cases. */
+class SamplerTest {
+
+    private static float[] logits(long seed, int n) {
+        Random r = new Random(seed);
+        float[] z = new float[n];
+        for (int i = 0; i < n; i++) {
+            z[i] = (float) r.nextGaussian() * 3;
+        }
+        return z;
+    }
+
+    @Test
+    void greedyTakesTheLargestAndTheLowestIdOnTies() {
+        assertEquals(2, Sampler.greedy().sample(new float[] {1, 3, 5, 5, -1}));
+        float[] z = logits(1, 500);
+        int best = 0;
+        for (int i = 1; i < z.length; i++) {
+            best = z[i] > z[best] ? i : best;
+        }
+        assertEquals(best, Sampler.greedy().sample(z));
+    }
+
+    @Test
+    void aSeedMakesSamplingReproducibleAndDifferentSeedsDiffer() {
+        float[] z = logits(2, 1000);
+        Sampler.Settings s = new Sampler.Settings(1.2f, 0, 1f, 1f, 99);
+        Sampler a = new Sampler(s);
+        Sampler b = new Sampler(s);
+        Sampler c = new Sampler(new Sampler.Settings(1.2f, 0, 1f, 1f, 100));
+        int[] ra = new int[50];
+        int[] rc = new int[50];
+        for (int i = 0; i < 50; i++) {
+            ra[i] = a.sample(z);
+            assertEquals(ra[i], b.sample(z), "draw " + i);
+            rc[i] = c.sample(z);
+        }
+        assertNotEquals(java.util.Arrays.toString(ra), java.util.Arrays.toString(rc));
+    }
+
+    @Test
+    void topKOneAndATinyTopPAreGreedy() {
+        float[] z = logits(3, 300);
+        int best = Sampler.greedy().sample(z);
+        Sampler k1 = new Sampler(new Sampler.Settings(5f, 1, 1f, 1f, 7));
+        Sampler p = new Sampler(new Sampler.Settings(1f, 0, 1e-6f, 1f, 7));
+        for (int i = 0; i < 20; i++) {
+            assertEquals(best, k1.sample(z));
+            assertEquals(best, p.sample(z));
+        }
+    }
+
+    @Test
+    void topKKeepsDrawsAmongTheKMostLikely() {
+        float[] z = logits(4, 200);
+        Integer[] order = new Integer[z.length];
+        for (int i = 0; i < order.length; i++) {
+            order[i] = i;
+        }
+        java.util.Arrays.sort(order, (x, y) -> Float.compare(z[y], z[x]));
+        java.util.Set<Integer> top5 = new java.util.HashSet<>(java.util.Arrays.asList(order).subList(0, 5));
+        Sampler s = new Sampler(new Sampler.Settings(10f, 5, 1f, 1f, 11));
+        java.util.Set<Integer> seen = new java.util.HashSet<>();
+        for (int i = 0; i < 400; i++) {
+            int t = s.sample(z);
+            assertTrue(top5.contains(t), "draw " + t + " outside the top 5");
+            seen.add(t);
+        }
+        assertEquals(5, seen.size(), "a high temperature reaches all five");
+    }
+
+    @Test
+    void samplingFollowsTheSoftmaxOfTheTemperedLogits() {
+        float[] z = {0f, (float) Math.log(3)};   // probabilities 1/4 and 3/4 at temperature 1
+        Sampler s = new Sampler(new Sampler.Settings(1f, 0, 1f, 1f, 5));
+        int ones = 0;
+        int n = 20_000;
+        for (int i = 0; i < n; i++) {
+            ones += s.sample(z);
+        }
+        assertEquals(0.75, ones / (double) n, 0.015);
+    }
+
+    @Test
+    void theRepetitionPenaltyMovesAwayFromSeenTokens() {
+        float[] z = {2f, 1.9f, -1f};
+        IntArrayList history = IntArrayList.newListWith(0);
+        assertEquals(0, Sampler.greedy().sample(z, history));
+        Sampler penalised = new Sampler(new Sampler.Settings(0f, 0, 1f, 1.2f, 0));
+        assertEquals(1, penalised.sample(z, history), "2 / 1.2 < 1.9");
+        float[] negative = {-1f, -1.1f};
+        assertEquals(1, penalised.sample(negative, IntArrayList.newListWith(0)), "-1 · 1.2 < -1.1");
+    }
+
+    @Test
+    void nonsenseSettingsAreRefused() {
+        assertThrows(IllegalArgumentException.class, () -> new Sampler.Settings(-1f, 0, 1f, 1f, 0));
+        assertThrows(IllegalArgumentException.class, () -> new Sampler.Settings(1f, 0, 0f, 1f, 0));
+        assertThrows(IllegalArgumentException.class, () -> new Sampler.Settings(1f, 0, 1f, 0f, 0));
+        assertThrows(IllegalArgumentException.class, () -> new Sampler.Settings(Float.NaN, 0, 1f, 1f, 0));
+    }
+}
