@@ -118,7 +118,11 @@ public record SyntheticDecoder(
     private static final Set<String> LLAMA_ACTS = Set.of("silu", "relu", "fatrelu", "drelu");
     private static final NormalDistribution STANDARD_NORMAL = new NormalDistribution(null, 0, 1);
 
-    /** The two layouts: OPT, and Llama (which covers Mistral and Qwen2). */
+    /**
+     * The two layouts: OPT, and Llama (which covers Mistral and Qwen2; {@link #modelType()} says which).
+     *
+     * <pre>{@code SyntheticDecoder.tinyQwen2().family() == Family.LLAMA   // modelType() "qwen2"}</pre>
+     */
     public enum Family {
         OPT,
         LLAMA
