@@ -8,7 +8,8 @@
  * directory into an ONNX graph of the Hugging Face forward pass with a KV cache; and
  * {@link dev.ripple.placement.synthetic.OrtDecoder} runs that graph in ONNX Runtime token by token.
  * No real decoder weights can be downloaded where Ripple is tested, so this is how the Java decoder
- * is checked. The package depends on nothing in {@code dev.ripple.core}. docs/SYNTHETIC.md.
+ * is checked. The package imports nothing from {@code dev.ripple.core} (it reads safetensors through
+ * the importer's {@code SafetensorsFile}). docs/SYNTHETIC.md.
  *
  * <pre>{@code
  * Path dir = Path.of("gen-opt");
