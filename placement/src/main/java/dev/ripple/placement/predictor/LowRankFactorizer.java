@@ -48,7 +48,7 @@ public final class LowRankFactorizer {
             residual[i] = (float) svd.residual[i];
         }
         return new LowRankPredictor.Factors(d, rank, n, a, transpose(svd.proj, n, rank), projectionBias(w).clone(), residual,
-                w.spec().activation());
+                w.spec().activation(), w.spec().reluThreshold());
     }
 
     /**
@@ -127,7 +127,7 @@ public final class LowRankFactorizer {
             }
         }
         return new LowRankPredictor.Factors(d, rank, n, af, transpose(svd.proj, n, rank), bias, residual,
-                w.spec().activation());
+                w.spec().activation(), w.spec().reluThreshold());
     }
 
     /** L with L·Lᵀ = Σ + εI, ε a millionth of the mean variance, so that rank-deficient inputs still factor. */

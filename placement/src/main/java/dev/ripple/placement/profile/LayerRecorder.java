@@ -1,7 +1,7 @@
 package dev.ripple.placement.profile;
 
 import dev.ripple.core.activity.ActivityRule;
-import dev.ripple.core.ffn.FfnLayerWeights;
+import dev.ripple.core.format.FfnLayerSpec;
 import org.eclipse.collections.impl.list.mutable.primitive.IntArrayList;
 import org.roaringbitmap.RoaringBitmap;
 
@@ -17,7 +17,8 @@ final class LayerRecorder {
      */
     static final int ERROR_STRIDE = 4;
 
-    private final FfnLayerWeights weights;
+    private final FfnLayerSpec spec;
+    private final DownProjection down;
     private final ActivityRule rule;
     private final RuleError error;
     private final NeuronMeans means;
@@ -26,16 +27,17 @@ final class LayerRecorder {
     private long seen;
     private long errorTokens;
 
-    LayerRecorder(FfnLayerWeights weights, ActivityRule rule, boolean measureError) {
-        this.weights = weights;
+    LayerRecorder(FfnLayerSpec spec, DownProjection down, ActivityRule rule, boolean measureError) {
+        this.spec = spec;
+        this.down = down;
         this.rule = rule;
-        this.error = measureError ? new RuleError(weights.spec().dModel()) : null;
-        this.means = new NeuronMeans(weights.spec().dFfn());
+        this.error = measureError ? new RuleError(spec.dModel()) : null;
+        this.means = new NeuronMeans(spec.dFfn());
     }
 
     /** Records the first {@code tokens} rows of {@code acts} ([tokens × dFfn]); returns their active sets. */
     RoaringBitmap[] record(float[] acts, int tokens) {
-        int f = weights.spec().dFfn();
+        int f = spec.dFfn();
         float[] row = new float[f];
         IntArrayList selected = new IntArrayList();
         RoaringBitmap[] sets = new RoaringBitmap[tokens];
@@ -43,12 +45,12 @@ final class LayerRecorder {
             int base = t * f;
             System.arraycopy(acts, base, row, 0, f);
             selected.clear();
-            rule.select(weights.spec().index(), row, f, selected);
+            rule.select(spec.index(), row, f, selected);
             RoaringBitmap active = RoaringBitmap.bitmapOf(selected.toArray());
             means.add(acts, base, active);
             activeSum += active.getCardinality() / (double) f;
             if (error != null && seen % ERROR_STRIDE == 0) {
-                errorSum += error.relative(weights, acts, base, active);
+                errorSum += error.relative(down, f, acts, base, active);
                 errorTokens++;
             }
             seen++;

@@ -164,22 +164,11 @@ public final class OnnxProfiler implements AutoCloseable {
     public ProfileResult profileEncoded(Iterable<EncodedPassage> passages, String corpus, ProfileProgress progress)
             throws IOException {
         List<FfnLayerWeights> layers = model.weights();
-        int nLayers = layers.size();
-        int[] neurons = layers.stream().mapToInt(l -> l.spec().dFfn()).toArray();
-        ActivationTrace trace = new ActivationTrace(new TraceInfo(file.getFileName().toString(), corpus,
-                rule.describe(), 0), neurons);
-        LayerRecorder[] recorders = new LayerRecorder[nLayers];
-        for (int l = 0; l < nLayers; l++) {
-            recorders[l] = new LayerRecorder(layers.get(l), rule, options.measureError());
-        }
-        InputMoments.Builder[] moments = recordsInputs(model) ? new InputMoments.Builder[nLayers] : null;
-        for (int l = 0; moments != null && l < nLayers; l++) {
-            moments[l] = InputMoments.builder(layers.get(l).spec().dModel());
-        }
-        long tokens = 0;
-        int count = 0;
+        ProfileRecording recording = new ProfileRecording(file.getFileName().toString(),
+                layers.stream().map(FfnLayerWeights::spec).toList(), layers.stream().map(DownProjection::of).toList(), rule,
+                options, recordsInputs(model));
         for (EncodedPassage p : passages) {
-            if (tokens >= options.maxTokens()) {
+            if (recording.remaining() <= 0) {
                 break;
             }
             if (p.length() == 0) {
@@ -187,44 +176,10 @@ public final class OnnxProfiler implements AutoCloseable {
             }
             EncodedPassage cut = truncate(p, options.maxSequenceLength());
             PassageTensors out = run(cut);
-            float[][] acts = out.activations();
-            int take = (int) Math.min(cut.length(), options.maxTokens() - tokens);
-            RoaringBitmap[][] sets = new RoaringBitmap[nLayers][];
-            // Layers are independent: spread them over cores while ONNX Runtime is idle.
-            java.util.stream.IntStream.range(0, nLayers).parallel().forEach(l -> {
-                sets[l] = recorders[l].record(acts[l], take);
-                if (moments != null) {
-                    moments[l].add(out.inputs()[l], take);
-                }
-            });
-            trace.addPassageStart((int) tokens);
-            for (int l = 0; l < nLayers; l++) {
-                for (RoaringBitmap active : sets[l]) {
-                    trace.add(l, active);
-                }
-            }
-            tokens += take;
-            count++;
-            progress.update(tokens, options.maxTokens(), count);
+            recording.addPassage(out.activations(), out.inputs(), (int) Math.min(cut.length(), recording.remaining()));
+            progress.update(recording.tokens(), options.maxTokens(), recording.passages());
         }
-        double[] meanActive = new double[nLayers];
-        double[] meanError = new double[options.measureError() ? nLayers : 0];
-        float[][] meanAct = new float[nLayers][];
-        float[][] meanInactive = new float[nLayers][];
-        for (int l = 0; l < nLayers; l++) {
-            meanActive[l] = recorders[l].meanActiveFraction(tokens);
-            if (options.measureError()) {
-                meanError[l] = recorders[l].meanRelativeError();
-            }
-            meanAct[l] = recorders[l].meanActivation();
-            meanInactive[l] = recorders[l].meanInactiveActivation();
-        }
-        ActivationTrace done = trace.withInfo(new TraceInfo(trace.info().model(), corpus, rule.describe(), tokens));
-        done.setMeanInactive(meanInactive);
-        List<InputMoments> inputMoments = moments == null || tokens == 0 ? List.of()
-                : java.util.Arrays.stream(moments).map(InputMoments.Builder::build).toList();
-        done.setInputMoments(inputMoments);
-        return new ProfileResult(done, meanActive, meanError, meanAct, meanInactive, inputMoments, tokens, count);
+        return recording.finish(corpus);
     }
 
     /**

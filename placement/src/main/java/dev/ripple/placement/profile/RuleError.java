@@ -1,6 +1,5 @@
 package dev.ripple.placement.profile;
 
-import dev.ripple.core.ffn.FfnLayerWeights;
 import org.roaringbitmap.RoaringBitmap;
 
 /**
@@ -22,19 +21,18 @@ final class RuleError {
      * @param acts   activations of all neurons for this token, from {@code offset}
      * @param active the neurons kept
      */
-    double relative(FfnLayerWeights w, float[] acts, int offset, RoaringBitmap active) {
-        int d = w.spec().dModel();
-        float[] down = w.downColumns();
-        float[] bias = w.downBias();
+    double relative(DownProjection w, int dFfn, float[] acts, int offset, RoaringBitmap active) {
+        int d = w.dModel();
+        float[] bias = w.bias();
         for (int k = 0; k < d; k++) {
             kept[k] = bias[k];
             dropped[k] = 0;
         }
         // Each neuron is added to exactly one side; dense = kept + dropped.
-        for (int i = 0; i < w.spec().dFfn(); i++) {
+        for (int i = 0; i < dFfn; i++) {
             float a = acts[offset + i];
             if (a != 0) {
-                axpy(active.contains(i) ? kept : dropped, a, down, i * d, d);
+                w.addColumn(i, a, active.contains(i) ? kept : dropped);
             }
         }
         double num = 0;
@@ -45,12 +43,5 @@ final class RuleError {
             den += dense * dense;
         }
         return den == 0 ? (num == 0 ? 0 : Double.POSITIVE_INFINITY) : Math.sqrt(num / den);
-    }
-
-    /** Float accumulation so the JIT vectorises it; the result is a statistic, 1e-6 relative is plenty. */
-    private static void axpy(float[] acc, float a, float[] x, int from, int n) {
-        for (int k = 0; k < n; k++) {
-            acc[k] += a * x[from + k];
-        }
     }
 }

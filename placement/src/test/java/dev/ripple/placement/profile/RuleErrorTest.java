@@ -19,7 +19,7 @@ class RuleErrorTest {
         float[] acts = {9, 2, -1, 3};   // offset 1: a = (2, -1, 3)
         // dense = (0,1) + 2(1,0) - 1(0,1) + 3(1,1) = (5, 3); keeping {0, 2} drops -1·(0,1) = (0, -1).
         RoaringBitmap keep = RoaringBitmap.bitmapOf(0, 2);
-        assertEquals(1 / Math.sqrt(34), new RuleError(2).relative(w, acts, 1, keep), 1e-12);
-        assertEquals(0.0, new RuleError(2).relative(w, acts, 1, RoaringBitmap.bitmapOf(0, 1, 2)), 0);
+        assertEquals(1 / Math.sqrt(34), new RuleError(2).relative(DownProjection.of(w), w.spec().dFfn(), acts, 1, keep), 1e-12);
+        assertEquals(0.0, new RuleError(2).relative(DownProjection.of(w), w.spec().dFfn(), acts, 1, RoaringBitmap.bitmapOf(0, 1, 2)), 0);
     }
 }

@@ -1,0 +1,110 @@
+package dev.ripple.placement.profile;
+
+import dev.ripple.core.activity.ActivityRule;
+import dev.ripple.core.format.FfnLayerSpec;
+import dev.ripple.placement.predictor.InputMoments;
+import dev.ripple.placement.trace.ActivationTrace;
+import dev.ripple.placement.trace.TraceInfo;
+import java.util.Arrays;
+import java.util.List;
+import java.util.stream.IntStream;
+import org.roaringbitmap.RoaringBitmap;
+
+/**
+ * What a profiling run accumulates, passage by passage, whatever runs the model (ONNX Runtime for
+ * ONNX files, the Java forward for decoders): each token's active set per layer, the per-neuron
+ * means for fill-in, the rule's FFN error and the FFN inputs' moments for the predictor.
+ */
+final class ProfileRecording {
+    private final String model;
+    private final ActivityRule rule;
+    private final ProfileOptions options;
+    private final LayerRecorder[] recorders;
+    private final InputMoments.Builder[] moments;
+    private final ActivationTrace trace;
+    private long tokens;
+    private int passages;
+
+    /**
+     * @param model         the model's name, for the trace
+     * @param recordMoments whether FFN input moments are summed (inputs are then given with each passage)
+     */
+    ProfileRecording(String model, List<FfnLayerSpec> specs, List<DownProjection> downs, ActivityRule rule,
+                     ProfileOptions options, boolean recordMoments) {
+        this.model = model;
+        this.rule = rule;
+        this.options = options;
+        int layers = specs.size();
+        this.recorders = new LayerRecorder[layers];
+        this.moments = recordMoments ? new InputMoments.Builder[layers] : null;
+        for (int l = 0; l < layers; l++) {
+            recorders[l] = new LayerRecorder(specs.get(l), downs.get(l), rule, options.measureError());
+            if (moments != null) {
+                moments[l] = InputMoments.builder(specs.get(l).dModel());
+            }
+        }
+        this.trace = new ActivationTrace(new TraceInfo(model, "", rule.describe(), 0),
+                specs.stream().mapToInt(FfnLayerSpec::dFfn).toArray());
+    }
+
+    /** Tokens still wanted before the budget is reached. */
+    long remaining() {
+        return options.maxTokens() - tokens;
+    }
+
+    long tokens() {
+        return tokens;
+    }
+
+    int passages() {
+        return passages;
+    }
+
+    /**
+     * Adds the first {@code take} tokens of one passage.
+     *
+     * @param acts   per layer, the activations [tokens × dFfn] row-major
+     * @param inputs per layer, the FFN inputs [tokens × dModel] (ignored unless moments are recorded)
+     */
+    void addPassage(float[][] acts, float[][] inputs, int take) {
+        int layers = recorders.length;
+        RoaringBitmap[][] sets = new RoaringBitmap[layers][];
+        // Layers are independent: spread them over the cores.
+        IntStream.range(0, layers).parallel().forEach(l -> {
+            sets[l] = recorders[l].record(acts[l], take);
+            if (moments != null) {
+                moments[l].add(inputs[l], take);
+            }
+        });
+        trace.addPassageStart((int) tokens);
+        for (int l = 0; l < layers; l++) {
+            for (RoaringBitmap active : sets[l]) {
+                trace.add(l, active);
+            }
+        }
+        tokens += take;
+        passages++;
+    }
+
+    ProfileResult finish(String corpus) {
+        int layers = recorders.length;
+        double[] meanActive = new double[layers];
+        double[] meanError = new double[options.measureError() ? layers : 0];
+        float[][] meanAct = new float[layers][];
+        float[][] meanInactive = new float[layers][];
+        for (int l = 0; l < layers; l++) {
+            meanActive[l] = recorders[l].meanActiveFraction(tokens);
+            if (options.measureError()) {
+                meanError[l] = recorders[l].meanRelativeError();
+            }
+            meanAct[l] = recorders[l].meanActivation();
+            meanInactive[l] = recorders[l].meanInactiveActivation();
+        }
+        ActivationTrace done = trace.withInfo(new TraceInfo(model, corpus, rule.describe(), tokens));
+        done.setMeanInactive(meanInactive);
+        List<InputMoments> inputMoments = moments == null || tokens == 0 ? List.of()
+                : Arrays.stream(moments).map(InputMoments.Builder::build).toList();
+        done.setInputMoments(inputMoments);
+        return new ProfileResult(done, meanActive, meanError, meanAct, meanInactive, inputMoments, tokens, passages);
+    }
+}

@@ -1,0 +1,93 @@
+package dev.ripple.placement.decoder;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.ripple.core.activity.TracePredictor;
+import dev.ripple.core.format.RippleFileWriter;
+import dev.ripple.core.model.decoder.DecoderModel;
+import dev.ripple.core.model.decoder.Session;
+import dev.ripple.core.runtime.RippleModel;
+import dev.ripple.core.runtime.RuntimeOptions;
+import dev.ripple.core.tensor.DType;
+import dev.ripple.io.reader.ReaderKind;
+import dev.ripple.placement.importer.SafetensorsImporter;
+import dev.ripple.placement.profile.DecoderProfiler;
+import dev.ripple.placement.profile.ProfileOptions;
+import dev.ripple.placement.profile.ProfileProgress;
+import dev.ripple.placement.profile.ProfileResult;
+import dev.ripple.placement.synthetic.SyntheticDecoder;
+import dev.ripple.placement.synthetic.SyntheticDecoderWriter;
+import dev.ripple.placement.trace.ActivationTrace;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.roaringbitmap.RoaringBitmap;
+
+/**
+ * Profiling a decoder with its own Java forward: the trace holds the true active sets (replaying
+ * them reads only those neurons and gives the dense model's outputs), the planted sparsity is what
+ * it records, and fill-in means and input moments come with it.
+ */
+class DecoderProfilerTest {
+    @TempDir
+    Path dir;
+
+    @Test
+    void theTraceHoldsTheTrueActiveSetsOfAReluDecoder() throws Exception {
+        SyntheticDecoder spec = SyntheticDecoder.tinyOpt().withInitStd(0.1).withActiveFraction(0.1).withSeed(5);
+        Path hf = dir.resolve("hf");
+        SyntheticDecoderWriter.write(spec, hf, "F32", 1);
+        Path file = dir.resolve("opt.ripple");
+        RippleFileWriter.write(file, SafetensorsImporter.importModel(hf, DType.F32).toContents());
+        Random rnd = new Random(1);
+        List<int[]> passages = new ArrayList<>();
+        for (int p = 0; p < 6; p++) {
+            passages.add(rnd.ints(10 + p, 0, spec.vocabSize()).toArray());
+        }
+        ProfileResult r;
+        try (DecoderProfiler profiler = DecoderProfiler.open(file, ProfileOptions.defaults().withMaxTokens(60))) {
+            assertEquals("act > 0", profiler.rule().describe(), "ReLU's default rule");
+            r = profiler.profile(passages, "random ids", ProfileProgress.NONE);
+        }
+        ActivationTrace t = r.trace();
+        assertEquals(60, r.tokens(), "the token budget cuts the last passage");
+        assertEquals(spec.numLayers(), t.layers());
+        assertEquals(spec.numLayers(), r.inputMoments().size());
+        assertEquals(60, r.inputMoments().getFirst().count());
+        for (int l = 0; l < t.layers(); l++) {
+            double share = r.meanActiveFraction()[l];
+            assertTrue(share > 0.04 && share < 0.2, "layer " + l + ": planted 10%, recorded " + share);
+            assertEquals(0.0, r.meanRelativeError()[l], 1e-6, "ReLU drops only zeros under act > 0");
+        }
+
+        // Replaying the recorded sets through the flash runtime reads only them and gives the dense outputs.
+        List<List<int[]>> sets = new ArrayList<>();
+        for (int l = 0; l < t.layers(); l++) {
+            List<int[]> layer = new ArrayList<>();
+            for (int k = 0; k < t.tokens(l); k++) {
+                RoaringBitmap b = t.active(l, k);
+                layer.add(b.toArray());
+            }
+            sets.add(layer);
+        }
+        RuntimeOptions dense = RuntimeOptions.defaults().withReader(ReaderKind.POSITIONAL).withPredictor("dense")
+                .withCache("none", 0);
+        try (RippleModel m = RippleModel.open(file, dense);
+             RippleModel replay = RippleModel.open(file, dense.withPredictor("trace"), new TracePredictor(sets), null)) {
+            DecoderModel a = m.decoder().orElseThrow().withPrefillChunk(1);
+            DecoderModel b = replay.decoder().orElseThrow().withPrefillChunk(1);
+            for (int p = 0; p < 3; p++) {
+                try (Session sa = a.newSession(32); Session sb = b.newSession(32)) {
+                    float[] la = a.prefill(sa, passages.get(p)).logits();
+                    float[] lb = b.prefill(sb, passages.get(p)).logits();
+                    org.junit.jupiter.api.Assertions.assertArrayEquals(la, lb, "passage " + p);
+                }
+            }
+            assertTrue(replay.stats().predicted() < m.stats().predicted() / 4, "the replay read the active neurons only");
+        }
+    }
+}
