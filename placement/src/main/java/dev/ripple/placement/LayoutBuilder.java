@@ -124,6 +124,7 @@ public final class LayoutBuilder {
             int n = w.spec().dFfn();
             if (meanInactive != null) {
                 FillIn.fromMeans(w, meanInactive[l]).tensors(l).forEach(c::addTensor);
+                w.release();   // a streamed layer gathers its down columns again when it is written
             }
             if (rank > 0) {
                 FfnLayerWeights weights = model.weights(l);
@@ -134,6 +135,7 @@ public final class LayoutBuilder {
             }
             layerDone.accept(l);
         }
+        model.blobs().forEach(c::addBlob);
         if (tokenizer != null) {
             c.addBlob("tokenizer.json", tokenizer);
         }

@@ -11,6 +11,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.IntConsumer;
 
 /**
  * Writes a {@code .ripple} file (docs/FORMAT.md) through {@link AtomicFile}, so the destination is
@@ -28,10 +29,18 @@ public final class RippleFileWriter {
 
     /** Writes {@code contents} to {@code destination} atomically ({@link AtomicFile}); returns the file size. */
     public static long write(Path destination, RippleContents contents) throws IOException {
-        return AtomicFile.write(destination, ch -> writeTo(ch, contents));
+        return write(destination, contents, layer -> { });
     }
 
-    private static long writeTo(FileChannel ch, RippleContents c) throws IOException {
+    /**
+     * As {@link #write(Path, RippleContents)}, telling {@code layerWritten} each FFN layer once its
+     * bundles are written (the long part of a large model: a progress bar follows it).
+     */
+    public static long write(Path destination, RippleContents contents, IntConsumer layerWritten) throws IOException {
+        return AtomicFile.write(destination, ch -> writeTo(ch, contents, layerWritten));
+    }
+
+    private static long writeTo(FileChannel ch, RippleContents c, IntConsumer layerWritten) throws IOException {
         ChecksummedOutput out = new ChecksummedOutput(ch);
         writeHeader(out);
         List<SectionEntry> entries = new ArrayList<>();
@@ -71,6 +80,7 @@ public final class RippleFileWriter {
                         }
                         w.release();
                     }));
+            layerWritten.accept(spec.index());
         }
         for (var blob : c.blobs().entrySet()) {
             entries.add(section(out, "blob." + blob.getKey(), SectionKind.BLOB, DType.BYTES, new long[0],

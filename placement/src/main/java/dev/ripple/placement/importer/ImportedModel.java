@@ -8,6 +8,7 @@ import dev.ripple.core.format.PlacedLayer;
 import dev.ripple.core.format.RippleContents;
 import dev.ripple.core.format.ResidentTensor;
 import java.util.List;
+import java.util.Map;
 import dev.ripple.core.tensor.TensorMap;
 import dev.ripple.core.tensor.TensorSource;
 
@@ -33,9 +34,13 @@ import dev.ripple.core.tensor.TensorSource;
  * @param ffnInputs         for ONNX, the graph name of each layer's FFN input (the up projection's
  *                          input), which the profiler also reads to fit the low-rank predictor to
  *                          real inputs; empty for safetensors
+ * @param blobs             files to store in the {@code .ripple} file beside the weights, by name: the
+ *                          checkpoint's tokenizer files ({@code tokenizer.json}, {@code tokenizer_config.json},
+ *                          {@code vocab.json}, {@code merges.txt}) and {@code generation_config.json}
  */
 public record ImportedModel(String source, ObjectNode architecture, List<ResidentTensor> tensors,
-                            List<BundleSource> layers, List<String> activationOutputs, List<String> ffnInputs) {
+                            List<BundleSource> layers, List<String> activationOutputs, List<String> ffnInputs,
+                            Map<String, byte[]> blobs) {
 
     public ImportedModel {
         architecture = architecture.deepCopy();
@@ -43,6 +48,7 @@ public record ImportedModel(String source, ObjectNode architecture, List<Residen
         layers = List.copyOf(layers);
         activationOutputs = List.copyOf(activationOutputs);
         ffnInputs = List.copyOf(ffnInputs);
+        blobs = Map.copyOf(blobs);
         if (!ffnInputs.isEmpty() && ffnInputs.size() != layers.size()) {
             throw new IllegalArgumentException(source + ": " + ffnInputs.size() + " FFN input names for " + layers.size()
                     + " layers");
@@ -79,6 +85,7 @@ public record ImportedModel(String source, ObjectNode architecture, List<Residen
         RippleContents c = new RippleContents().architecture(architecture).provenance(prov);
         tensors.forEach(c::addTensor);
         layers.forEach(l -> c.addLayer(PlacedLayer.identity(l)));
+        blobs.forEach(c::addBlob);
         return c;
     }
 

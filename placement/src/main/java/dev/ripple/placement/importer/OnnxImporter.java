@@ -9,6 +9,7 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Imports a transformer from an {@code .onnx} file: FFN layers found by graph pattern
@@ -44,7 +45,7 @@ public final class OnnxImporter {
         arch.put("source", "onnx");
         arch.put("producer", model.producer());
         return new ImportedModel(file.toString(), arch, bert.tensors(), List.copyOf(weights(file, ffns, storage)), outputs(ffns),
-                inputs(ffns));
+                inputs(ffns), Map.of());
     }
 
     /**
@@ -69,7 +70,7 @@ public final class OnnxImporter {
         arch.put("activation", ffns.get(0).activation().label());
         arch.put("gated", ffns.get(0).gated());
         return new ImportedModel(file.toString(), arch, List.of(), List.copyOf(weights(file, ffns, storage)), outputs(ffns),
-                inputs(ffns));
+                inputs(ffns), Map.of());
     }
 
     private static List<OnnxFfn> findFfns(OnnxGraphIndex g) throws UnsupportedModelException {

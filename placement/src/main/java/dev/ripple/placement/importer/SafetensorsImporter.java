@@ -18,7 +18,10 @@ import dev.ripple.core.tensor.Tensor;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
+import java.util.Map;
+import java.nio.file.Files;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
@@ -51,6 +54,9 @@ import java.nio.file.Path;
  */
 public final class SafetensorsImporter {
     private static final Set<String> LLAMA_TYPES = Set.of("llama", "mistral", "qwen2");
+    /** Files of a checkpoint directory that are stored in the {@code .ripple} file as blobs, when present. */
+    static final List<String> COMPANION_FILES = List.of("tokenizer.json", "tokenizer_config.json", "vocab.json",
+            "merges.txt", "special_tokens_map.json", "generation_config.json");
 
     private SafetensorsImporter() {
     }
@@ -190,7 +196,22 @@ public final class SafetensorsImporter {
             ObjectNode arch = config.toJson();
             arch.put("source", "safetensors");
             arch.set("hf", cfg.deepCopy());
-            return new ImportedModel(ck.root.toString(), arch, residents, ffns, List.of(), List.of());
+            return new ImportedModel(ck.root.toString(), arch, residents, ffns, List.of(), List.of(), companionFiles());
+        }
+
+        /** The checkpoint's tokenizer and generation files, stored with the model so that it runs alone. */
+        private Map<String, byte[]> companionFiles() throws IOException {
+            Map<String, byte[]> blobs = new LinkedHashMap<>();
+            for (String name : COMPANION_FILES) {
+                Path p = ck.root.resolve(name);
+                if (Files.isRegularFile(p)) {
+                    if (Files.size(p) > HfCheckpoint.MAX_JSON * 4) {
+                        throw new ModelFormatException(p, "file", Files.size(p) + " bytes is too large for a tokenizer file");
+                    }
+                    blobs.put(name, Files.readAllBytes(p));
+                }
+            }
+            return blobs;
         }
 
         private Rope rope() throws ModelFormatException {

@@ -1,0 +1,210 @@
+package dev.ripple.bench.harness;
+
+import dev.ripple.core.format.RippleFile;
+import dev.ripple.core.model.decoder.DecoderModel;
+import dev.ripple.core.model.decoder.Generator;
+import dev.ripple.core.model.decoder.Sampler;
+import dev.ripple.core.model.decoder.Session;
+import dev.ripple.core.model.decoder.StepCost;
+import dev.ripple.core.runtime.MappedFfn;
+import dev.ripple.core.runtime.MemoryPlan;
+import dev.ripple.core.runtime.RippleModel;
+import dev.ripple.core.runtime.RuntimeOptions;
+import dev.ripple.core.tensor.DType;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.IntConsumer;
+
+/**
+ * The strategies on real generation: each strategy's file and runtime options generate greedily
+ * from the same prompts with the model's own predictor, cache and reads (no replay), the
+ * strategies interleaved prompt by prompt so that they meet the same device conditions. Prefill
+ * and decode are measured apart. Each strategy's continuations are checked against the dense
+ * model in DRAM, teacher-forced on the same tokens: the share of steps whose greedy choice agrees.
+ *
+ * <pre>{@code
+ * List<DecoderBench.Result> r = DecoderBench.run(setups, densePath, prompts, 32, 256, DType.F16, done -> { });
+ * }</pre>
+ */
+public final class DecoderBench {
+    private DecoderBench() {
+    }
+
+    /** One strategy to measure: its file and how the runtime serves it. */
+    public record Setup(String name, String placement, String cache, boolean collapse, Path file, RuntimeOptions options) {
+    }
+
+    /**
+     * One phase of generation, per token.
+     *
+     * @param tokens             tokens the phase processed (prompt tokens, or decode steps)
+     * @param tokensPerSecond    tokens over the phase's wall time
+     * @param ioMs               I/O time per token
+     * @param readsPerToken      read operations per token
+     * @param bytesPerToken      bytes read per token
+     * @param hitRate            bundles served from the cache over bundles needed
+     * @param neuronsReadFraction bundles needed per token and layer, as a share of the layer's neurons
+     *                           (for a prefill: per chunk, so the union of its tokens)
+     */
+    public record Phase(long tokens, double tokensPerSecond, Percentiles ioMs, double readsPerToken, double bytesPerToken,
+                        double hitRate, double neuronsReadFraction) {
+    }
+
+    /**
+     * @param agreement share of decode steps whose greedy token equals the dense model's on the same prefix
+     * @param memory    resident tensors, one session's KV cache and the bundle cache of this setup
+     */
+    public record Result(String name, String placement, String cache, boolean collapse, Phase prefill, Phase decode,
+                         double agreement, MemoryPlan memory) {
+    }
+
+    /**
+     * @param reference   a file of the same model whose mapped bundles give the dense reference
+     * @param decodeSteps tokens generated per prompt
+     * @param context     KV cache length of each session
+     * @param progress    told the number of prompts done
+     */
+    public static List<Result> run(List<Setup> setups, Path reference, List<int[]> prompts, int decodeSteps, int context,
+                                   DType kvType, IntConsumer progress) throws IOException {
+        int k = setups.size();
+        List<RippleModel> models = new ArrayList<>();
+        List<Tally> tallies = new ArrayList<>();
+        try (RippleFile ref = RippleFile.open(reference)) {
+            DecoderModel dense = DecoderModel.load(ref, MappedFfn.of(ref));
+            for (Setup s : setups) {
+                RippleModel m = RippleModel.open(s.file(), s.options());
+                models.add(m);
+                tallies.add(new Tally(m));
+            }
+            for (int p = 0; p < prompts.size(); p++) {
+                int[] prompt = prompts.get(p);
+                for (int i = 0; i < k; i++) {
+                    Tally t = tallies.get((i + p) % k);
+                    t.generate(prompt, decodeSteps, context, kvType, dense);
+                }
+                progress.accept(p + 1);
+            }
+            List<Result> out = new ArrayList<>();
+            for (int i = 0; i < k; i++) {
+                Setup s = setups.get(i);
+                Tally t = tallies.get(i);
+                out.add(new Result(s.name(), s.placement(), s.cache(), s.collapse(), t.prefill(), t.decode(), t.agreement(),
+                        t.memory(context, kvType)));
+            }
+            return out;
+        } finally {
+            IOException failure = null;
+            for (RippleModel m : models) {
+                try {
+                    m.close();
+                } catch (IOException e) {
+                    failure = e;
+                }
+            }
+            if (failure != null) {
+                throw failure;
+            }
+        }
+    }
+
+    /** What one setup's generations cost, summed over prompts. */
+    private static final class Tally {
+        private final RippleModel model;
+        private final DecoderModel decoder;
+        private final long neurons;
+        private final int layers;
+        private final List<Double> decodeIo = new ArrayList<>();
+        private final List<Double> prefillIo = new ArrayList<>();
+        private long prefillTokens;
+        private long prefillNanos;
+        private long prefillReads;
+        private long prefillBytes;
+        private long prefillHits;
+        private long prefillNeeded;
+        private long prefillCalls;
+        private long decodeTokens;
+        private long decodeNanos;
+        private long decodeReads;
+        private long decodeBytes;
+        private long decodeHits;
+        private long decodeNeeded;
+        private long agree;
+        private long compared;
+
+        Tally(RippleModel model) {
+            this.model = model;
+            this.decoder = model.decoder().orElseThrow(() -> new IllegalArgumentException(model.file().path()
+                    + ": not a decoder"));
+            this.layers = model.layerCount();
+            this.neurons = model.file().layers().stream().mapToLong(l -> l.spec().dFfn()).sum() / layers;
+        }
+
+        void generate(int[] prompt, int steps, int context, DType kvType, DecoderModel dense) {
+            Generator.Result r;
+            try (Session s = decoder.newSession(context, kvType)) {
+                r = Generator.generate(decoder, s, prompt, Generator.Options.greedy(steps), null, null);
+            }
+            StepCost p = r.prefill();
+            prefillTokens += p.tokens();
+            prefillNanos += p.totalNanos();
+            prefillReads += p.readOps();
+            prefillBytes += p.bytesRead();
+            prefillHits += p.cacheHits();
+            prefillNeeded += p.predicted();
+            prefillCalls += p.ffnCalls();
+            prefillIo.add(p.ioMillis() / p.tokens());
+            for (StepCost c : r.steps().subList(1, r.steps().size())) {
+                decodeTokens++;
+                decodeNanos += c.totalNanos();
+                decodeReads += c.readOps();
+                decodeBytes += c.bytesRead();
+                decodeHits += c.cacheHits();
+                decodeNeeded += c.predicted();
+                decodeIo.add(c.ioMillis());
+            }
+            // The dense model on the same tokens: does its greedy choice agree at every step?
+            int[] gen = r.generatedIds();
+            try (Session s = dense.newSession(context, kvType)) {
+                float[] logits = dense.prefill(s, prompt).logits();
+                for (int i = 0; i < gen.length; i++) {
+                    agree += Sampler.greedy().sample(logits) == gen[i] ? 1 : 0;
+                    compared++;
+                    if (i + 1 < gen.length) {
+                        logits = dense.decode(s, gen[i]).logits();
+                    }
+                }
+            }
+        }
+
+        Phase prefill() {
+            return new Phase(prefillTokens, prefillTokens / (prefillNanos / 1e9), Percentiles.of(toArray(prefillIo)),
+                    prefillReads / (double) prefillTokens, prefillBytes / (double) prefillTokens,
+                    prefillNeeded == 0 ? 0 : prefillHits / (double) prefillNeeded,
+                    prefillNeeded / (double) prefillCalls / neurons);
+        }
+
+        Phase decode() {
+            return new Phase(decodeTokens, decodeTokens / (decodeNanos / 1e9), Percentiles.of(toArray(decodeIo)),
+                    decodeReads / (double) decodeTokens, decodeBytes / (double) decodeTokens,
+                    decodeNeeded == 0 ? 0 : decodeHits / (double) decodeNeeded,
+                    decodeNeeded / (double) decodeTokens / layers / neurons);
+        }
+
+        double agreement() {
+            return compared == 0 ? Double.NaN : agree / (double) compared;
+        }
+
+        MemoryPlan memory(int context, DType kvType) {
+            long resident = MemoryPlan.residentBytes(model.file());
+            long kv = decoder.config().kvBytesPerToken(kvType) * context;
+            long cache = model.cache().map(c -> c.budgetBytes()).orElse(0L);
+            return new MemoryPlan(resident + kv + cache, resident, kv, cache);
+        }
+
+        private static double[] toArray(List<Double> v) {
+            return v.stream().mapToDouble(Double::doubleValue).toArray();
+        }
+    }
+}

@@ -1,0 +1,70 @@
+package dev.ripple.placement;
+
+import dev.ripple.core.format.RippleFileWriter;
+import dev.ripple.core.tensor.DType;
+import dev.ripple.placement.importer.ImportedModel;
+import dev.ripple.placement.importer.SafetensorsImporter;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import java.util.function.IntConsumer;
+import java.util.stream.Stream;
+
+/**
+ * A decoder as a {@code .ripple} file, whatever the user pointed at: the file itself, or a Hugging
+ * Face checkpoint directory imported once with every layer in its original order (no trace is
+ * needed; {@code ripple place} with a profile makes a better file) into a work directory, and
+ * imported again only when the checkpoint changes. So that a user can try a model in one command.
+ *
+ * <pre>{@code
+ * PreparedModel m = PreparedModel.of(Path.of("opt-125m/"), Path.of("ripple-work"), DType.F16, layer -> { });
+ * if (m.placedNow()) System.out.println("placed " + m.source() + " in its original order");
+ * }</pre>
+ *
+ * @param file      the {@code .ripple} file to open
+ * @param source    what the user gave
+ * @param imported  true when {@code file} was made from a checkpoint directory (identity order)
+ * @param placedNow true when that import happened in this call (else an up-to-date one was reused)
+ */
+public record PreparedModel(Path file, Path source, boolean imported, boolean placedNow) {
+
+    /** True when {@code path} names a checkpoint to import rather than a {@code .ripple} or ONNX file. */
+    public static boolean isCheckpoint(Path path) {
+        return Files.isDirectory(path) || path.getFileName().toString().endsWith(".safetensors");
+    }
+
+    /**
+     * @param layerDone told each layer written when an import happens (for a progress bar)
+     */
+    public static PreparedModel of(Path model, Path work, DType bundles, IntConsumer layerDone) throws IOException {
+        if (!Files.exists(model)) {
+            throw new NoSuchFileException(model.toString());
+        }
+        if (!isCheckpoint(model)) {
+            return new PreparedModel(model, model, false, false);
+        }
+        Path dir = Files.isDirectory(model) ? model : model.toAbsolutePath().getParent();
+        Path target = work.resolve(dir.toAbsolutePath().normalize().getFileName() + "-" + bundles.label() + "-identity.ripple");
+        if (Files.isRegularFile(target) && !newer(dir, Files.getLastModifiedTime(target))) {
+            return new PreparedModel(target, model, true, false);
+        }
+        Files.createDirectories(work);
+        ImportedModel imported = SafetensorsImporter.importModel(model, bundles);
+        RippleFileWriter.write(target, imported.toContents(), layerDone);
+        return new PreparedModel(target, model, true, true);
+    }
+
+    /** True when any file of the checkpoint directory changed after {@code time}. */
+    private static boolean newer(Path dir, FileTime time) throws IOException {
+        try (Stream<Path> files = Files.list(dir)) {
+            for (Path p : (Iterable<Path>) files::iterator) {
+                if (Files.isRegularFile(p) && Files.getLastModifiedTime(p).compareTo(time) > 0) {
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+}
