@@ -23,6 +23,10 @@ import dev.ripple.io.device.UfsPresets;
 import dev.ripple.io.nativeio.PageCache;
 import dev.ripple.io.reader.ReaderKind;
 import dev.ripple.placement.LayoutBuilder;
+import dev.ripple.placement.PreparedModel;
+import dev.ripple.bench.harness.DecoderBench;
+import dev.ripple.bench.harness.DecoderBenchReport;
+import dev.ripple.core.tokenizer.Tokenizer;
 import dev.ripple.placement.algorithm.PlacementAlgorithm;
 import dev.ripple.placement.algorithm.PlacementAlgorithms;
 import dev.ripple.placement.importer.ImportedModel;
@@ -121,6 +125,12 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--quiet", description = "no progress bars")
     boolean quiet;
 
+    @Option(names = "--prompt-tokens", defaultValue = "32", description = "decoders: prompt length in tokens (default: ${DEFAULT-VALUE})")
+    int promptTokens;
+
+    @Option(names = "--decode-tokens", defaultValue = "32", description = "decoders: tokens generated per prompt (default: ${DEFAULT-VALUE})")
+    int decodeTokens;
+
     @Spec
     CommandSpec spec;
 
@@ -152,6 +162,16 @@ final class BenchCommand implements Callable<Integer> {
         parseBudgets(budgets);
         ActivityRule activity = rule == null ? null : ActivityRule.parse(rule);
         Files.createDirectories(work);
+        if (inputs.decoder()) {
+            DecoderBenchReport report = measureDecoder(activity);
+            report.print(o);
+            if (json != null) {
+                byte[] bytes = report.toJsonBytes();
+                AtomicFile.write(json, ch -> ch.write(ByteBuffer.wrap(bytes)));
+                o.printf("json: %s%n", json);
+            }
+            return 0;
+        }
         Path onnx = inputs.onnx(work);
         Path tok = inputs.tokenizer(work);
         Corpus corpus = inputs.corpus(calibrationText, 0.5);
@@ -270,6 +290,79 @@ final class BenchCommand implements Callable<Integer> {
                 activity.describe(), readerKind == ReaderKind.POSITIONAL ? "pread" : readerKind.name().toLowerCase(Locale.ROOT),
                 queueDepth, cacheFraction, predictor, !noFillIn, profile, projections, passages.size(), heldTokens, replayed,
                 ort, runs, sweepReplayed, sweep, policies);
+    }
+
+    /**
+     * A decoder: profile the calibration text with the Java forward, place with every algorithm,
+     * write one file per placement (predictor and fill-in included), then generate from held-out
+     * prompts with every strategy: the model's own predictions and reads.
+     */
+    private DecoderBenchReport measureDecoder(ActivityRule activity) throws IOException {
+        if (!PreparedModel.isCheckpoint(inputs.model)) {
+            throw new IllegalArgumentException(inputs.model + ": bench places the model with every algorithm, so it needs "
+                    + "the Hugging Face model directory, not a .ripple file");
+        }
+        if (promptTokens < 1 || decodeTokens < 1) {
+            throw new IllegalArgumentException("--prompt-tokens and --decode-tokens must be positive");
+        }
+        ReaderKind readerKind = ReaderKind.parse(reader);
+        Corpus corpus = inputs.corpus(calibrationText, 0.5);
+        PreparedModel identity = DecoderText.prepare(inputs.model, work, quiet);
+        Tokenizer tokenizer = DecoderText.tokenizer(identity.file(), inputs.tokenizer);
+        ProfileResult calib = DecoderText.profile(inputs.model, inputs.tokenizer, work, corpus.calibration(),
+                corpus.name() + ", calibration", activity, calibrationTokens, quiet);
+        ActivityRule used = ActivityRule.parse(calib.trace().info().rule());
+        ImportedModel imported = PlaceCommand.importModel(inputs.model, DType.F16);
+        Map<String, Path> files = writeFiles(imported, calib, used);
+        List<int[]> prompts = new ArrayList<>();
+        for (int[] ids : DecoderText.encode(tokenizer, corpus.heldOut())) {
+            if (prompts.size() == sentences) {
+                break;
+            }
+            if (ids.length >= Math.min(8, promptTokens)) {
+                prompts.add(java.util.Arrays.copyOf(ids, Math.min(ids.length, promptTokens)));
+            }
+        }
+        if (prompts.isEmpty()) {
+            throw new IllegalArgumentException(corpus.name() + ": no held-out passage to prompt with");
+        }
+        DeviceProfile profile = device != null ? DeviceProfile.read(device) : CalibrateCommand.quick(work, quiet);
+        List<DecoderBench.Setup> setups = new ArrayList<>();
+        for (Strategy s : STRATEGIES) {
+            RuntimeOptions o = options(s, cacheFraction, profile, readerKind).withPredictor("lowrank").withFillIn(!noFillIn)
+                    .withMargin(margin);
+            setups.add(new DecoderBench.Setup(s.name(), s.placement(), s.cache(), s.collapse(), files.get(s.placement()), o));
+        }
+        int context = promptTokens + decodeTokens + 1;
+        List<DecoderBench.Result> results;
+        try (CliProgress bar = CliProgress.start("generate, all strategies", prompts.size(), quiet)) {
+            results = DecoderBench.run(setups, identity.file(), prompts, decodeTokens, context, DType.F16, bar::stepTo);
+        }
+        double meanPrompt = prompts.stream().mapToInt(p -> p.length).average().orElse(0);
+        return new DecoderBenchReport(inputs.model.toString(), corpus.name(), used.describe(),
+                readerKind == ReaderKind.POSITIONAL ? "pread" : readerKind.name().toLowerCase(Locale.ROOT), queueDepth,
+                cacheFraction, profile, prompts.size(), meanPrompt, decodeTokens, "f16", results);
+    }
+
+    /** One decoder file per placement algorithm, each with fill-in means and a low-rank predictor. */
+    private Map<String, Path> writeFiles(ImportedModel imported, ProfileResult calib, ActivityRule activity)
+            throws IOException {
+        int rank = PlaceCommand.defaultRank(imported.layers().getFirst().spec());
+        List<String> names = List.of("identity", "frequency", "ripple", "ripple+");
+        Map<String, PlaceCommand.Result> placed = PlaceCommand.placeAll(calib.trace(), null,
+                names.stream().map(PlacementAlgorithms::byName).toList(), quiet);
+        Map<String, Path> files = new LinkedHashMap<>();
+        for (String placement : names) {
+            Path f = work.resolve("bench-" + placement.replace("+", "plus") + ".ripple");
+            try (CliProgress bar = CliProgress.start("write " + placement, imported.layers().size(), quiet)) {
+                RippleFileWriter.write(f, new LayoutBuilder(imported, placed.get(placement).orders()).rule(activity)
+                        .corpus(calib.trace().info().corpus()).placement(placement, null)
+                        .fillIn(calib.meanInactiveActivation()).lowRank(rank, margin).inputMoments(calib.inputMoments())
+                        .build(l -> { }), l -> bar.stepTo(l + 1));
+            }
+            files.put(placement, f);
+        }
+        return files;
     }
 
     private RuntimeOptions options(Strategy s, double budget, DeviceProfile profile, ReaderKind readerKind) {

@@ -6,24 +6,39 @@ import me.tongfei.progressbar.ProgressBarBuilder;
 import me.tongfei.progressbar.ProgressBarStyle;
 
 /**
- * A progress bar on stderr for long CLI work, or nothing when quiet: stdout stays clean for
- * tables and JSON.
+ * A progress bar on stderr for long CLI work when stderr's user is at a terminal; in a log (no
+ * terminal), one line when the step starts and one when it ends; nothing when quiet. Stdout stays
+ * clean for tables, text and JSON.
  */
 final class CliProgress implements AutoCloseable {
     private final ProgressBar bar;
+    private final String logTask;
+    private final long started = System.nanoTime();
 
-    private CliProgress(ProgressBar bar) {
+    private CliProgress(ProgressBar bar, String logTask) {
         this.bar = bar;
+        this.logTask = logTask;
     }
 
+    /** @param max steps of the task, or -1 when not known */
     static CliProgress start(String task, long max, boolean quiet) {
         if (quiet) {
-            return new CliProgress(null);
+            return new CliProgress(null, null);
         }
-        ProgressBar bar = new ProgressBarBuilder().setTaskName(task).setInitialMax(Math.max(1, max))
+        if (!onTerminal()) {
+            System.err.println("ripple: " + task + " ...");
+            return new CliProgress(null, task);
+        }
+        ProgressBar bar = new ProgressBarBuilder().setTaskName(task).setInitialMax(max < 0 ? -1 : Math.max(1, max))
                 .setStyle(ProgressBarStyle.ASCII).setUpdateIntervalMillis(250).continuousUpdate()
                 .setConsumer(new ConsoleProgressBarConsumer(System.err)).build();
-        return new CliProgress(bar);
+        return new CliProgress(bar, null);
+    }
+
+    /** True when the JVM talks to a terminal (not a log file or a pipe). */
+    static boolean onTerminal() {
+        java.io.Console c = System.console();
+        return c != null && c.isTerminal();
     }
 
     void stepTo(long done) {
@@ -48,6 +63,9 @@ final class CliProgress implements AutoCloseable {
     public void close() {
         if (bar != null) {
             bar.close();
+        }
+        if (logTask != null) {
+            System.err.printf(java.util.Locale.ROOT, "ripple: %s done in %.1f s%n", logTask, (System.nanoTime() - started) / 1e9);
         }
     }
 }

@@ -17,7 +17,8 @@ import picocli.CommandLine.Option;
  * }</pre>
  */
 final class ModelInputs {
-    @Option(names = "--model", paramLabel = "M.onnx", description = "ONNX model (default: the embedded all-MiniLM-L6-v2)")
+    @Option(names = "--model", paramLabel = "M", description = "an ONNX encoder, or a decoder: a Hugging Face model "
+            + "directory or a decoder .ripple file (default: the embedded all-MiniLM-L6-v2)")
     Path model;
 
     @Option(names = "--tokenizer", paramLabel = "T.json", description = "its tokenizer.json (default: beside the model)")
@@ -26,6 +27,14 @@ final class ModelInputs {
     @Option(names = "--text", paramLabel = "T.txt", description = "text, one passage per line, plain or .gz "
             + "(default: the embedded Europarl sample, English lines)")
     Path text;
+
+    /**
+     * True when the model is a decoder (a checkpoint directory, a {@code .safetensors} file or a
+     * {@code .ripple} file), which runs with the Java forward rather than ONNX Runtime.
+     */
+    boolean decoder() {
+        return model != null && !model.getFileName().toString().endsWith(".onnx");
+    }
 
     /** True when the user named no model: the embedded one runs. */
     boolean embeddedModel() {

@@ -9,6 +9,7 @@ import dev.ripple.core.tensor.DType;
 import dev.ripple.core.format.RippleContents;
 import dev.ripple.core.format.RippleFileWriter;
 import dev.ripple.placement.LayoutBuilder;
+import dev.ripple.placement.PreparedModel;
 import dev.ripple.placement.algorithm.PlacementAlgorithm;
 import dev.ripple.placement.algorithm.PlacementAlgorithms;
 import dev.ripple.placement.eval.CollapseFigure;
@@ -67,7 +68,7 @@ final class PlaceCommand implements Callable<Integer> {
     @Option(names = "--json", description = "print the evaluation as JSON")
     boolean json;
 
-    @Option(names = "--dtype", defaultValue = "f32", description = "bundle element type on flash: f32, f16 or bf16 (default: ${DEFAULT-VALUE})")
+    @Option(names = "--dtype", description = "bundle element type on flash: f32, f16 or bf16 (default: f16 for decoders, f32 for ONNX models)")
     String dtype;
 
     @Option(names = "--rank", defaultValue = "-1", description = "rank of the low-rank predictor, 0 for none (default: a quarter of the smaller dimension)")
@@ -95,9 +96,11 @@ final class PlaceCommand implements Callable<Integer> {
             throw new IllegalArgumentException("--compare needs --eval HELDOUT");
         }
         PlacementAlgorithm alg = algorithm(algorithm);
-        DType storage = DType.ofLabel(dtype);
         Path m = model != null ? model : DefaultData.model(work);
+        DType storage = dtype != null ? DType.ofLabel(dtype) : PreparedModel.isCheckpoint(m) ? DType.F16 : DType.F32;
+        // A checkpoint directory brings its own tokenizer files (stored as blobs by the importer).
         Path tok = model == null ? DefaultData.tokenizer(work) : tokenizer != null ? tokenizer
+                : PreparedModel.isCheckpoint(m) ? null
                 : Files.isRegularFile(m.toAbsolutePath().getParent().resolve("tokenizer.json"))
                 ? m.toAbsolutePath().getParent().resolve("tokenizer.json") : null;
         ImportedModel imported = importModel(m, storage);
@@ -118,7 +121,7 @@ final class PlaceCommand implements Callable<Integer> {
         stats.put("calibrationTokens", calibration.info().tokens());
         int chosenRank = rank >= 0 ? rank : defaultRank(imported.layers().getFirst().spec());
         RippleContents contents;
-        try (CliProgress bar = CliProgress.start("layout", imported.layers().size(), quiet)) {
+        try (CliProgress bar = CliProgress.start("predictor and fill-in", imported.layers().size(), quiet)) {
             contents = new LayoutBuilder(imported, r.orders).rule(ActivityRule.parse(calibration.info().rule()))
                     .corpus(calibration.info().corpus()).placement(alg.name(), stats)
                     .fillIn(noFillIn ? null : calibration.meanInactive()).lowRank(chosenRank, margin)
@@ -126,7 +129,10 @@ final class PlaceCommand implements Callable<Integer> {
                     .tokenizer(tok == null ? null : Files.readAllBytes(tok))
                     .build(l -> bar.stepTo(l + 1));
         }
-        long size = RippleFileWriter.write(out, contents);
+        long size;
+        try (CliProgress bar = CliProgress.start("write " + out.getFileName(), imported.layers().size(), quiet)) {
+            size = RippleFileWriter.write(out, contents, l -> bar.stepTo(l + 1));
+        }
 
         Map<String, PlacementEvaluation> all = new LinkedHashMap<>();
         placed.forEach((name, result) -> {
@@ -213,9 +219,13 @@ final class PlaceCommand implements Callable<Integer> {
         return out;
     }
 
-    /** The low-rank predictor's default rank: a quarter of the smaller dimension of a layer (the first). */
+    /**
+     * The low-rank predictor's default rank: a quarter of the smaller dimension of a layer (the
+     * first), at most 128, so that a 7B model's predictor stays near 1% of its size (as LLM in a
+     * flash's does) rather than several GB.
+     */
     static int defaultRank(dev.ripple.core.format.FfnLayerSpec spec) {
-        return Math.max(1, Math.min(spec.dModel(), spec.dFfn()) / 4);
+        return Math.max(1, Math.min(128, Math.min(spec.dModel(), spec.dFfn()) / 4));
     }
 
     static ImportedModel importModel(Path m, DType storage) throws IOException {

@@ -18,8 +18,8 @@ import picocli.CommandLine.Spec;
 
 /** {@code ripple profile}: record which FFN neurons fire, per token and layer, with ONNX Runtime. */
 @Command(name = "profile", mixinStandardHelpOptions = true,
-        description = "Run an ONNX model on text with ONNX Runtime and record the active FFN neurons of every token "
-                + "and layer under an activity rule, into a trace file.")
+        description = "Run a model on text and record the active FFN neurons of every token and layer under an activity "
+                + "rule, into a trace file: ONNX encoders with ONNX Runtime, decoders with the Java forward.")
 final class ProfileCommand implements Callable<Integer> {
     @Mixin
     ModelInputs inputs;
@@ -55,10 +55,15 @@ final class ProfileCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         ActivityRule r = rule(rule, threshold);
-        Path m = inputs.onnx(work);
-        Path t = inputs.tokenizer(work);
         Corpus corpus = inputs.corpus(heldOutFraction);
-        ProfileResult result = profile(m, t, corpus.part(split), corpus.name() + ", " + split, r, maxTokens, quiet);
+        ProfileResult result;
+        if (inputs.decoder()) {
+            result = DecoderText.profile(inputs.model, inputs.tokenizer, work, corpus.part(split), corpus.name() + ", " + split,
+                    r, maxTokens, quiet);
+        } else {
+            result = profile(inputs.onnx(work), inputs.tokenizer(work), corpus.part(split), corpus.name() + ", " + split, r,
+                    maxTokens, quiet);
+        }
         TraceFiles.write(out, result.trace());
         report(spec.commandLine().getOut(), result, out);
         return 0;

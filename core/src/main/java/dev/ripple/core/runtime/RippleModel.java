@@ -17,6 +17,7 @@ import dev.ripple.core.model.bert.BertConfig;
 import dev.ripple.core.model.bert.EncoderModel;
 import dev.ripple.core.model.decoder.DecoderConfig;
 import dev.ripple.core.model.decoder.DecoderModel;
+import dev.ripple.core.tokenizer.Tokenizer;
 import dev.ripple.io.ReadPlanner;
 import dev.ripple.io.reader.DirectReader;
 import dev.ripple.io.reader.ExtentReader;
@@ -177,6 +178,32 @@ public final class RippleModel implements FeedForward, AutoCloseable {
 
     public ActivationPredictor predictor() {
         return predictor;
+    }
+
+    /**
+     * The model's tokenizer, stored in the file: {@code tokenizer.json}, else {@code vocab.json} and
+     * {@code merges.txt} (OPT), with {@code tokenizer_config.json} when present; empty when the file
+     * has none.
+     *
+     * @throws IOException when a stored tokenizer file is damaged
+     */
+    public Optional<Tokenizer> tokenizer() throws IOException {
+        return tokenizerOf(file);
+    }
+
+    /** As {@link #tokenizer()}, for a file opened without a runtime. */
+    public static Optional<Tokenizer> tokenizerOf(RippleFile file) throws IOException {
+        byte[] config = file.blob("tokenizer_config.json").orElse(null);
+        Optional<byte[]> json = file.blob("tokenizer.json");
+        if (json.isPresent()) {
+            return Optional.of(Tokenizer.fromJson(json.get(), config));
+        }
+        Optional<byte[]> vocab = file.blob("vocab.json");
+        Optional<byte[]> merges = file.blob("merges.txt");
+        if (vocab.isPresent() && merges.isPresent()) {
+            return Optional.of(Tokenizer.fromVocabAndMerges(vocab.get(), merges.get(), config));
+        }
+        return Optional.empty();
     }
 
     /** The decoder over this model's FFNs, when the file holds an OPT or Llama-family model. */

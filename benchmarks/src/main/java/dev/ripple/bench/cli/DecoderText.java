@@ -1,0 +1,71 @@
+package dev.ripple.bench.cli;
+
+import dev.ripple.core.activity.ActivityRule;
+import dev.ripple.core.format.RippleFile;
+import dev.ripple.core.runtime.RippleModel;
+import dev.ripple.core.tensor.DType;
+import dev.ripple.core.tokenizer.Tokenizer;
+import dev.ripple.placement.PreparedModel;
+import dev.ripple.placement.profile.DecoderProfiler;
+import dev.ripple.placement.profile.ProfileOptions;
+import dev.ripple.placement.profile.ProfileResult;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Text through a decoder for the commands that profile or measure one: the model prepared as a
+ * {@code .ripple} file, its own tokenizer (or the one given), passages as token ids.
+ */
+final class DecoderText {
+    private DecoderText() {
+    }
+
+    /** The decoder as a file: itself, or its checkpoint imported once into {@code work} (f16 bundles). */
+    static PreparedModel prepare(Path model, Path work, boolean quiet) throws IOException {
+        try (CliProgress bar = CliProgress.start("import " + model.getFileName(), -1, quiet)) {
+            return PreparedModel.of(model, work, DType.F16, l -> bar.stepTo(l + 1));
+        }
+    }
+
+    /** The tokenizer given on the command line, else the one stored with the model. */
+    static Tokenizer tokenizer(Path file, Path given) throws IOException {
+        if (given != null) {
+            return Tokenizer.fromJson(given);
+        }
+        try (RippleFile f = RippleFile.open(file)) {
+            return RippleModel.tokenizerOf(f).orElseThrow(() -> new IllegalArgumentException(file
+                    + ": the model has no tokenizer (tokenizer.json, or vocab.json and merges.txt); pass --tokenizer FILE"));
+        }
+    }
+
+    /** Each passage as the model is given it (with its BOS, as the tokenizer's post-processor adds it). */
+    static List<int[]> encode(Tokenizer tokenizer, List<String> passages) {
+        List<int[]> ids = new ArrayList<>(passages.size());
+        for (String p : passages) {
+            int[] e = tokenizer.encode(p);
+            if (e.length > 0) {
+                ids.add(e);
+            }
+        }
+        return ids;
+    }
+
+    /** Profiles {@code passages} with the decoder's Java forward. */
+    static ProfileResult profile(Path model, Path tokenizerFile, Path work, List<String> passages, String corpus,
+                                 ActivityRule rule, long maxTokens, boolean quiet) throws IOException {
+        if (maxTokens <= 0) {
+            throw new IllegalArgumentException("--max-tokens must be positive");
+        }
+        PreparedModel prepared = prepare(model, work, quiet);
+        Tokenizer tokenizer = tokenizer(prepared.file(), tokenizerFile);
+        ProfileOptions options = ProfileOptions.defaults().withRule(rule).withMaxTokens(maxTokens);
+        // Encoded as the profiler asks, so a budget of a few thousand tokens does not encode a whole corpus.
+        Iterable<int[]> ids = () -> passages.stream().map(tokenizer::encode).filter(e -> e.length > 0).iterator();
+        try (DecoderProfiler profiler = DecoderProfiler.open(prepared.file(), options);
+             CliProgress bar = CliProgress.start("profile", maxTokens, quiet)) {
+            return profiler.profile(ids, corpus, (tokens, max, n) -> bar.stepTo(tokens));
+        }
+    }
+}

@@ -1,0 +1,343 @@
+package dev.ripple.bench.cli;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.ripple.core.activity.LowRankPredictor;
+import dev.ripple.core.format.AtomicFile;
+import dev.ripple.core.format.RippleFile;
+import dev.ripple.core.model.decoder.DecoderModel;
+import dev.ripple.core.model.decoder.Detokenizer;
+import dev.ripple.core.model.decoder.GenerationStats;
+import dev.ripple.core.model.decoder.Generator;
+import dev.ripple.core.model.decoder.Sampler;
+import dev.ripple.core.model.decoder.Session;
+import dev.ripple.core.model.decoder.StepCost;
+import dev.ripple.core.runtime.MemoryPlan;
+import dev.ripple.core.runtime.RippleModel;
+import dev.ripple.core.runtime.RuntimeOptions;
+import dev.ripple.core.tensor.DType;
+import dev.ripple.core.tokenizer.ChatMessage;
+import dev.ripple.core.tokenizer.Tokenizer;
+import dev.ripple.io.reader.ReaderKind;
+import dev.ripple.placement.PreparedModel;
+import java.io.PrintWriter;
+import java.nio.ByteBuffer;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import org.eclipse.collections.api.set.primitive.MutableIntSet;
+import org.eclipse.collections.impl.factory.primitive.IntSets;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code ripple generate}: text from a decoder with its FFN on flash, streamed as it is generated,
+ * then one line of figures (and every figure as JSON with {@code --json}).
+ */
+@Command(name = "generate", mixinStandardHelpOptions = true,
+        description = "Generate text with a decoder LLM (OPT, Llama family) whose FFN stays on flash: stream the text, "
+                + "then report prefill and decode speed, I/O per token, cache hit rate and the memory split.")
+final class GenerateCommand implements Callable<Integer> {
+    private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+
+    @Option(names = "--model", required = true, paramLabel = "M",
+            description = "a decoder .ripple file, or a Hugging Face model directory (imported on the fly in its original order)")
+    Path model;
+
+    @Option(names = "--prompt", paramLabel = "TEXT", description = "the prompt, tokenized with the model's tokenizer")
+    String prompt;
+
+    @Option(names = "--prompt-ids", split = ",", paramLabel = "IDS", description = "the prompt as token ids (1,2,3)")
+    int[] promptIds;
+
+    @Option(names = "--chat", description = "wrap --prompt in the model's chat template (Llama 2, Llama 3 or ChatML)")
+    boolean chat;
+
+    @Option(names = "--system", paramLabel = "TEXT", description = "with --chat: a system message")
+    String system;
+
+    @Option(names = "--max-tokens", defaultValue = "64", description = "tokens to generate at most (default: ${DEFAULT-VALUE})")
+    int maxTokens;
+
+    @Option(names = "--temperature", defaultValue = "0", description = "0 for greedy (default: ${DEFAULT-VALUE})")
+    float temperature;
+
+    @Option(names = "--top-k", defaultValue = "0", description = "sample among the k most likely tokens; 0: all (default: ${DEFAULT-VALUE})")
+    int topK;
+
+    @Option(names = "--top-p", defaultValue = "1", description = "nucleus sampling threshold (default: ${DEFAULT-VALUE})")
+    float topP;
+
+    @Option(names = "--repetition-penalty", defaultValue = "1", description = "1: off (default: ${DEFAULT-VALUE})")
+    float repetitionPenalty;
+
+    @Option(names = "--seed", defaultValue = "0", description = "seed of the sampler (default: ${DEFAULT-VALUE})")
+    long seed;
+
+    @Option(names = "--stop", paramLabel = "TEXT", description = "stop when the text contains this (repeatable)")
+    List<String> stops = new ArrayList<>();
+
+    @Option(names = "--ignore-eos", description = "do not stop at the end-of-sequence token")
+    boolean ignoreEos;
+
+    @Option(names = "--context", defaultValue = "0",
+            description = "KV cache length in tokens (default: prompt + max tokens, within the model's limit)")
+    int context;
+
+    @Option(names = "--kv", defaultValue = "f16", description = "KV cache element type: f16 or f32 (default: ${DEFAULT-VALUE})")
+    String kv;
+
+    @Option(names = "--dram", paramLabel = "SIZE",
+            description = "DRAM budget (512MiB, 2GiB; a bare number is MiB), split into resident tensors, KV cache and "
+                    + "bundle cache; default: a bundle cache of --cache-fraction")
+    String dram;
+
+    @Option(names = "--cache", defaultValue = "linking", description = "bundle cache policy: none, lru, s3fifo, lfu, window, linking (default: ${DEFAULT-VALUE})")
+    String cache;
+
+    @Option(names = "--cache-fraction", defaultValue = "0.1", description = "bundle cache as a share of FFN bytes, without --dram (default: ${DEFAULT-VALUE})")
+    double cacheFraction;
+
+    @Option(names = "--predictor", description = "lowrank or dense (default: lowrank when the file has one, else dense)")
+    String predictor;
+
+    @Option(names = "--reader", defaultValue = "direct", description = "direct, mmap or pread (default: ${DEFAULT-VALUE})")
+    String reader;
+
+    @Option(names = "--queue-depth", defaultValue = "8", description = "reads in flight per request (default: ${DEFAULT-VALUE})")
+    int queueDepth;
+
+    @Option(names = "--json", paramLabel = "FILE", description = "write every figure as JSON")
+    Path json;
+
+    @Option(names = "--work", defaultValue = "ripple-work", description = "where a model directory is imported (default: ${DEFAULT-VALUE})")
+    Path work;
+
+    @Option(names = "--quiet", description = "no progress or step lines")
+    boolean quiet;
+
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public Integer call() throws Exception {
+        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter err = spec.commandLine().getErr();
+        if ((prompt == null) == (promptIds == null)) {
+            throw new IllegalArgumentException("give the prompt as --prompt TEXT or as --prompt-ids 1,2,3 (one of them)");
+        }
+        if (chat && prompt == null) {
+            throw new IllegalArgumentException("--chat needs --prompt TEXT");
+        }
+        if (maxTokens < 1 || context < 0 || queueDepth < 1) {
+            throw new IllegalArgumentException("--max-tokens and --queue-depth must be positive, --context not negative");
+        }
+        Sampler.Settings sampling = new Sampler.Settings(temperature, topK, topP, repetitionPenalty, seed);
+        DType kvType = DType.ofLabel(kv);
+        ReaderKind readerKind = ReaderKind.parse(reader);
+
+        PreparedModel prepared;
+        try (CliProgress bar = CliProgress.start("import " + model.getFileName(), -1, quiet)) {
+            prepared = PreparedModel.of(model, work, DType.F16, l -> bar.stepTo(l + 1));
+        }
+        if (prepared.imported() && !quiet) {
+            err.printf("ripple: %s %s as %s in its original neuron order (no placement: run 'ripple profile' and "
+                    + "'ripple place' for one)%n", prepared.placedNow() ? "imported" : "reusing the import of", model,
+                    prepared.file());
+        }
+
+        String chosenPredictor;
+        DecoderProbe probe = DecoderProbe.of(prepared.file());
+        chosenPredictor = predictor != null ? predictor : probe.hasPredictor() ? "lowrank" : "dense";
+        if (predictor == null && !probe.hasPredictor() && !quiet) {
+            err.println("ripple: the file has no activation predictor, so every neuron is read (dense); 'ripple place' "
+                    + "with a profile adds one");
+        }
+        Tokenizer tokenizer = probe.tokenizer().orElse(null);
+        int[] ids = promptIds != null ? promptIds : encode(tokenizer);
+        int ctx = context > 0 ? context : Math.min(probe.maxPositions(), ids.length + maxTokens);
+        if (ids.length >= ctx) {
+            throw new IllegalArgumentException("the prompt has " + ids.length + " tokens and the context holds " + ctx
+                    + "; give a longer --context (the model takes " + probe.maxPositions() + ")");
+        }
+
+        RuntimeOptions options = RuntimeOptions.defaults().withReader(readerKind).withQueueDepth(queueDepth)
+                .withPredictor(chosenPredictor).withCache(cache, cacheFraction);
+        MemoryPlan plan = null;
+        if (dram != null) {
+            try (RippleFile f = RippleFile.open(prepared.file())) {
+                plan = MemoryPlan.of(f, probe.config(), parseBytes(dram), ctx, kvType, 1);
+            }
+            options = options.withCacheBytes(plan.cacheBytes() > 0 ? cache : "none", plan.cacheBytes());
+        }
+
+        Generator.Result result;
+        long cacheBytes;
+        long residentBytes;
+        try (RippleModel m = RippleModel.open(prepared.file(), options)) {
+            DecoderModel decoder = m.decoder().orElseThrow(() -> new IllegalArgumentException(prepared.file()
+                    + ": not a decoder (ripple generate runs OPT and Llama-family models)"));
+            MutableIntSet stopIds = IntSets.mutable.empty();
+            if (!ignoreEos) {
+                if (decoder.config().eosId() >= 0) {
+                    stopIds.add(decoder.config().eosId());
+                }
+                if (tokenizer != null) {
+                    tokenizer.eosId().ifPresent(stopIds::add);
+                }
+            }
+            Generator.Options go = new Generator.Options(maxTokens, stopIds, stops, sampling);
+            Detokenizer detokenizer = tokenizer == null ? null : Detokenizer.of(tokenizer.newIncrementalDecoder(true));
+            try (Session s = decoder.newSession(ctx, kvType)) {
+                result = Generator.generate(decoder, s, ids, go, detokenizer, token -> {
+                    if (tokenizer != null) {
+                        out.print(token.text());
+                    } else if (token.id() >= 0) {
+                        out.print(token.id() + " ");
+                    }
+                    out.flush();
+                });
+            }
+            cacheBytes = m.cache().map(c -> c.budgetBytes()).orElse(0L);
+            residentBytes = MemoryPlan.residentBytes(m.file());
+        }
+        out.println();
+        GenerationStats stats = GenerationStats.of(result);
+        long kvBytes = probe.config().kvBytesPerToken(kvType) * ctx;
+        MemoryPlan memory = plan != null ? plan : new MemoryPlan(residentBytes + kvBytes + cacheBytes, residentBytes, kvBytes,
+                cacheBytes);
+        out.println(summary(stats, memory, chosenPredictor, result.stopReason()));
+        if (json != null) {
+            byte[] bytes = JSON.writeValueAsBytes(toJson(prepared, chosenPredictor, readerKind, ids, result, stats, memory));
+            AtomicFile.write(json, ch -> ch.write(ByteBuffer.wrap(bytes)));
+        }
+        return 0;
+    }
+
+    private int[] encode(Tokenizer tokenizer) throws Exception {
+        if (tokenizer == null) {
+            throw new IllegalArgumentException(model + ": the model has no tokenizer (tokenizer.json, or vocab.json and "
+                    + "merges.txt); give the prompt as --prompt-ids");
+        }
+        if (!chat) {
+            return tokenizer.encode(prompt);
+        }
+        List<ChatMessage> messages = new ArrayList<>();
+        if (system != null) {
+            messages.add(new ChatMessage("system", system));
+        }
+        messages.add(new ChatMessage("user", prompt));
+        return tokenizer.encodeChat(messages, true);
+    }
+
+    private static String summary(GenerationStats s, MemoryPlan m, String predictor, Generator.StopReason reason) {
+        return String.format(Locale.ROOT, "%d prompt tokens at %.1f tokens/s, first token after %.0f ms; %d generated, "
+                        + "decode %.2f tokens/s; I/O per token %.2f ms (p50 %.2f, p99 %.2f), %.1f reads, %s, cache hits %.0f%%; "
+                        + "memory: %s; predictor %s; stopped: %s",
+                s.promptTokens(), s.prefillTokensPerSecond(), s.timeToFirstTokenMs(), s.generatedTokens(),
+                s.decodeTokensPerSecond(), s.ioMsMean(), s.ioMsP50(), s.ioMsP99(), s.readsPerToken(),
+                kib(s.bytesPerToken()), 100 * s.cacheHitRate(), m, predictor, reason.name().toLowerCase(Locale.ROOT));
+    }
+
+    private static String kib(double bytes) {
+        return String.format(Locale.ROOT, "%.1f KiB", bytes / 1024);
+    }
+
+    private ObjectNode toJson(PreparedModel prepared, String chosenPredictor, ReaderKind readerKind, int[] ids,
+                              Generator.Result r, GenerationStats s, MemoryPlan m) {
+        ObjectNode root = JSON.createObjectNode();
+        root.put("model", prepared.source().toString());
+        root.put("file", prepared.file().toString());
+        root.put("placedOnTheFly", prepared.imported());
+        root.put("predictor", chosenPredictor);
+        root.put("reader", readerKind.name().toLowerCase(Locale.ROOT));
+        root.put("cachePolicy", cache);
+        ArrayNode p = root.putArray("promptIds");
+        Arrays.stream(ids).forEach(p::add);
+        ArrayNode g = root.putArray("generatedIds");
+        Arrays.stream(r.generatedIds()).forEach(g::add);
+        root.put("text", r.text());
+        root.put("stopReason", r.stopReason().name().toLowerCase(Locale.ROOT));
+        root.put("promptTokens", s.promptTokens());
+        root.put("generatedTokens", s.generatedTokens());
+        root.put("prefillTokensPerSecond", s.prefillTokensPerSecond());
+        root.put("decodeTokensPerSecond", s.decodeTokensPerSecond());
+        root.put("timeToFirstTokenMs", s.timeToFirstTokenMs());
+        root.put("prefillIoMs", s.prefillIoMs());
+        ObjectNode io = root.putObject("ioMsPerToken");
+        io.put("mean", s.ioMsMean());
+        io.put("p50", s.ioMsP50());
+        io.put("p99", s.ioMsP99());
+        root.put("readsPerToken", s.readsPerToken());
+        root.put("bytesPerToken", s.bytesPerToken());
+        root.put("cacheHitRate", s.cacheHitRate());
+        ObjectNode mem = root.putObject("memory");
+        mem.put("budgetBytes", m.budgetBytes());
+        mem.put("residentBytes", m.residentBytes());
+        mem.put("kvCacheBytes", m.kvCacheBytes());
+        mem.put("cacheBytes", m.cacheBytes());
+        ArrayNode steps = root.putArray("steps");
+        for (StepCost c : r.steps()) {
+            ObjectNode o = steps.addObject();
+            o.put("tokens", c.tokens());
+            o.put("totalMs", c.totalMillis());
+            o.put("ioMs", c.ioMillis());
+            o.put("reads", c.readOps());
+            o.put("bytes", c.bytesRead());
+            o.put("cacheHits", c.cacheHits());
+            o.put("bundlesNeeded", c.predicted());
+        }
+        return root;
+    }
+
+    /** {@code 512MiB}, {@code 2GiB}, {@code 1.5g}, or a bare number of MiB. */
+    static long parseBytes(String text) {
+        String s = text.strip().toLowerCase(Locale.ROOT).replace(" ", "");
+        long unit = 1L << 20;
+        String number = s;
+        for (String[] u : new String[][] {{"gib", "30"}, {"gb", "30"}, {"g", "30"}, {"mib", "20"}, {"mb", "20"}, {"m", "20"},
+                {"kib", "10"}, {"kb", "10"}, {"k", "10"}}) {
+            if (s.endsWith(u[0])) {
+                unit = 1L << Integer.parseInt(u[1]);
+                number = s.substring(0, s.length() - u[0].length());
+                break;
+            }
+        }
+        try {
+            double v = Double.parseDouble(number);
+            if (!(v > 0) || Double.isInfinite(v)) {
+                throw new NumberFormatException();
+            }
+            return (long) (v * unit);
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("--dram '" + text + "' is not a size (e.g. 512MiB, 2GiB, or MiB as a number)");
+        }
+    }
+
+    /** What generate needs to know of a file before opening the runtime. */
+    record DecoderProbe(dev.ripple.core.model.decoder.DecoderConfig config, boolean hasPredictor,
+                        Optional<Tokenizer> tokenizer) {
+        static DecoderProbe of(Path file) throws Exception {
+            try (RippleFile f = RippleFile.open(file)) {
+                if (!dev.ripple.core.model.decoder.DecoderConfig.isDecoder(f.architecture())) {
+                    throw new IllegalArgumentException(file + ": not a decoder (ripple generate runs OPT and Llama-family "
+                            + "models; this file holds '" + f.architecture().path("type").asText() + "')");
+                }
+                return new DecoderProbe(dev.ripple.core.model.decoder.DecoderConfig.fromJson(f.architecture()),
+                        LowRankPredictor.isStoredIn(f), RippleModel.tokenizerOf(f));
+            }
+        }
+
+        int maxPositions() {
+            return config.maxPositions();
+        }
+    }
+}

@@ -1,0 +1,109 @@
+package dev.ripple.bench.harness;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.ripple.io.device.DeviceProfile;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.util.List;
+
+/**
+ * What {@code ripple bench} measured on a decoder: the strategies on real generation, prefill and
+ * decode apart, and how it is shown (table and JSON).
+ *
+ * @param model          the model (path; generated models say so in their name)
+ * @param corpus         where the prompts came from
+ * @param rule           activity rule of the profile and the files
+ * @param reader         reader kind
+ * @param queueDepth     reads in flight per request
+ * @param cacheFraction  bundle cache budget, share of the FFN bytes
+ * @param device         device profile measured in this run
+ * @param prompts        prompts generated from
+ * @param promptTokens   tokens per prompt (mean)
+ * @param decodeSteps    tokens generated per prompt
+ * @param kvType         KV cache element type
+ * @param strategies     one result per strategy
+ */
+public record DecoderBenchReport(String model, String corpus, String rule, String reader, int queueDepth,
+                                 double cacheFraction, DeviceProfile device, int prompts, double promptTokens,
+                                 int decodeSteps, String kvType, List<DecoderBench.Result> strategies) {
+    private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+
+    public DecoderBench.Result strategy(String name) {
+        return strategies.stream().filter(s -> s.name().equals(name)).findFirst()
+                .orElseThrow(() -> new IllegalArgumentException("no strategy " + name));
+    }
+
+    public void print(PrintWriter o) {
+        o.printf("ripple bench (decoder): %s on %s; %d prompts of %.0f tokens, %d tokens generated each (greedy), "
+                + "rule '%s'%n", model, corpus, prompts, promptTokens, decodeSteps, rule);
+        o.printf("I/O: %s reads, queue depth %d; bundle cache %.0f%% of FFN bytes; KV cache %s; device %s: sequential "
+                + "%.0f MiB/s%n", reader, queueDepth, 100 * cacheFraction, kvType, device.name(),
+                device.sequentialMiBps());
+        o.printf("%n%-15s %9s %9s %9s %9s %9s %8s %9s %7s %7s %9s%n", "decode", "tok/s", "I/O ms", "p50", "p99", "reads",
+                "KiB", "neurons", "hits", "agree", "prefill");
+        for (DecoderBench.Result r : strategies) {
+            DecoderBench.Phase d = r.decode();
+            o.printf("%-15s %9.2f %9.3f %9.3f %9.3f %9.1f %8.1f %8.1f%% %6.0f%% %6.0f%% %9.1f%n", r.name(), d.tokensPerSecond(),
+                    d.ioMs().mean(), d.ioMs().p50(), d.ioMs().p99(), d.readsPerToken(), d.bytesPerToken() / 1024,
+                    100 * d.neuronsReadFraction(), 100 * d.hitRate(), 100 * r.agreement(), r.prefill().tokensPerSecond());
+        }
+        o.printf("(decode: per generated token, all layers; I/O ms = planning + reads; neurons = predicted per layer; "
+                + "agree = greedy choice equal to the dense model's on the same tokens; prefill = prompt tokens/s)%n");
+        DecoderBench.Result any = strategies.getFirst();
+        o.printf("memory of one session: resident %s, KV cache %s, bundle cache %s%n",
+                dev.ripple.core.runtime.MemoryPlan.mib(any.memory().residentBytes()),
+                dev.ripple.core.runtime.MemoryPlan.mib(any.memory().kvCacheBytes()),
+                dev.ripple.core.runtime.MemoryPlan.mib(any.memory().cacheBytes()));
+    }
+
+    public byte[] toJsonBytes() throws IOException {
+        ObjectNode root = JSON.createObjectNode();
+        root.put("kind", "decoder");
+        root.put("model", model);
+        root.put("corpus", corpus);
+        root.put("rule", rule);
+        root.put("reader", reader);
+        root.put("queueDepth", queueDepth);
+        root.put("cacheFraction", cacheFraction);
+        root.set("device", JSON.valueToTree(device));
+        root.put("prompts", prompts);
+        root.put("promptTokens", promptTokens);
+        root.put("decodeSteps", decodeSteps);
+        root.put("kvType", kvType);
+        ArrayNode arr = root.putArray("strategies");
+        for (DecoderBench.Result r : strategies) {
+            ObjectNode s = arr.addObject();
+            s.put("name", r.name());
+            s.put("placement", r.placement());
+            s.put("cache", r.cache());
+            s.put("collapse", r.collapse());
+            s.set("prefill", phase(r.prefill()));
+            s.set("decode", phase(r.decode()));
+            s.put("agreement", r.agreement());
+            ObjectNode m = s.putObject("memory");
+            m.put("residentBytes", r.memory().residentBytes());
+            m.put("kvCacheBytes", r.memory().kvCacheBytes());
+            m.put("cacheBytes", r.memory().cacheBytes());
+        }
+        return JSON.writeValueAsBytes(root);
+    }
+
+    private static ObjectNode phase(DecoderBench.Phase p) {
+        ObjectNode o = JSON.createObjectNode();
+        o.put("tokens", p.tokens());
+        o.put("tokensPerSecond", p.tokensPerSecond());
+        ObjectNode io = o.putObject("ioMsPerToken");
+        io.put("mean", p.ioMs().mean());
+        io.put("p50", p.ioMs().p50());
+        io.put("p90", p.ioMs().p90());
+        io.put("p99", p.ioMs().p99());
+        o.put("readsPerToken", p.readsPerToken());
+        o.put("bytesPerToken", p.bytesPerToken());
+        o.put("cacheHitRate", p.hitRate());
+        o.put("neuronsReadFraction", p.neuronsReadFraction());
+        return o;
+    }
+}
