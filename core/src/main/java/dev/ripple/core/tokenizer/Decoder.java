@@ -1,0 +1,263 @@
+package dev.ripple.core.tokenizer;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.ripple.core.tokenizer.TokenizerFormatException.Problem;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * A tokenizer.json {@code decoder}: turns the tokens of a sequence into pieces of text that are
+ * joined at the end ({@code decode_chain} of the Rust library). Each decoder receives the previous
+ * one's pieces.
+ */
+interface Decoder {
+
+    List<String> decodeChain(List<String> tokens);
+
+    /** Whether this decoder (or one it contains) is of the given kind. */
+    default boolean uses(Class<? extends Decoder> kind) {
+        return kind.isInstance(this);
+    }
+
+    static Decoder parse(JsonSource src, JsonNode node, String path, int depth) throws TokenizerFormatException {
+        if (!node.isObject()) {
+            throw src.fail(path, Problem.MALFORMED, "expected an object, found " + node.getNodeType());
+        }
+        if (depth > JsonSource.MAX_COMPONENT_DEPTH) {
+            throw src.fail(path, Problem.TOO_LARGE, "sequences nested deeper than " + JsonSource.MAX_COMPONENT_DEPTH);
+        }
+        String type = src.string(node, path, "type");
+        return switch (type) {
+            case "Sequence" -> {
+                JsonNode list = src.array(node, path, "decoders");
+                List<Decoder> parts = new ArrayList<>();
+                for (int i = 0; i < list.size(); i++) {
+                    parts.add(parse(src, list.get(i), JsonSource.index(JsonSource.child(path, "decoders"), i), depth + 1));
+                }
+                yield new Sequence(parts.toArray(Decoder[]::new));
+            }
+            case "ByteLevel" -> new ByteLevel();
+            case "ByteFallback" -> new ByteFallback();
+            case "Fuse" -> new Fuse();
+            case "Strip" -> new Strip(src.optChar(node, path, "content", ' '), src.optCount(node, path, "start", 0),
+                    src.optCount(node, path, "stop", 0));
+            case "Replace" -> new Replace(Patterns.parse(src, node, path), src.string(node, path, "content"));
+            case "Metaspace" -> new Metaspace(src.optChar(node, path, "replacement", '\u2581'),
+                    PreTokenizer.PrependScheme.parse(src, node, path) != PreTokenizer.PrependScheme.NEVER);
+            case "WordPiece" -> new WordPiece(src.optString(node, path, "prefix", "##"), src.optBool(node, path, "cleanup", true));
+            case "BPEDecoder" -> new BpeSuffix(src.optString(node, path, "suffix", "</w>"));
+            default -> throw src.fail(JsonSource.child(path, "type"), Problem.UNSUPPORTED, "decoder type \"" + type
+                    + "\" (supported: Sequence, ByteLevel, ByteFallback, Fuse, Strip, Replace, Metaspace, WordPiece,"
+                    + " BPEDecoder)");
+        };
+    }
+
+    record Sequence(Decoder[] parts) implements Decoder {
+        @Override
+        public List<String> decodeChain(List<String> tokens) {
+            for (Decoder d : parts) {
+                tokens = d.decodeChain(tokens);
+            }
+            return tokens;
+        }
+
+        @Override
+        public boolean uses(Class<? extends Decoder> kind) {
+            for (Decoder d : parts) {
+                if (d.uses(kind)) {
+                    return true;
+                }
+            }
+            return false;
+        }
+    }
+
+    /** All tokens' bytes concatenated and decoded as UTF-8, invalid sequences as U+FFFD. */
+    record ByteLevel() implements Decoder {
+        @Override
+        public List<String> decodeChain(List<String> tokens) {
+            ByteLevelAlphabet.ByteSink bytes = new ByteLevelAlphabet.ByteSink();
+            for (String t : tokens) {
+                ByteLevelAlphabet.appendBytes(t, bytes);
+            }
+            return List.of(Utf8.decodeLossy(bytes.bytes, 0, bytes.size));
+        }
+    }
+
+    /**
+     * Runs of {@code <0xXX>} tokens become the text of their bytes when those are valid UTF-8 as a
+     * whole, else one U+FFFD per byte.
+     */
+    record ByteFallback() implements Decoder {
+        /** The byte a token such as {@code <0x0A>} stands for, or -1. */
+        static int byteOf(String token) {
+            if (token.length() != 6 || !token.startsWith("<0x") || token.charAt(5) != '>') {
+                return -1;
+            }
+            return parseHexByte(token.charAt(3), token.charAt(4));
+        }
+
+        /** Rust's {@code u8::from_str_radix(s, 16)} of two characters (which accepts a leading '+'). */
+        private static int parseHexByte(char a, char b) {
+            int lo = Character.digit(b, 16);
+            if (lo < 0 || b > 127) {
+                return -1;
+            }
+            if (a == '+') {
+                return lo;
+            }
+            int hi = Character.digit(a, 16);
+            return hi < 0 || a > 127 ? -1 : hi * 16 + lo;
+        }
+
+        @Override
+        public List<String> decodeChain(List<String> tokens) {
+            List<String> out = new ArrayList<>(tokens.size());
+            byte[] run = new byte[16];
+            int n = 0;
+            for (String t : tokens) {
+                int b = byteOf(t);
+                if (b >= 0) {
+                    if (n == run.length) {
+                        run = java.util.Arrays.copyOf(run, n * 2);
+                    }
+                    run[n++] = (byte) b;
+                    continue;
+                }
+                flush(run, n, out);
+                n = 0;
+                out.add(t);
+            }
+            flush(run, n, out);
+            return out;
+        }
+
+        private static void flush(byte[] run, int n, List<String> out) {
+            if (n == 0) {
+                return;
+            }
+            if (strictlyValid(run, n)) {
+                out.add(Utf8.decodeLossy(run, 0, n));
+            } else {
+                for (int i = 0; i < n; i++) {
+                    out.add("\uFFFD");
+                }
+            }
+        }
+
+        private static boolean strictlyValid(byte[] run, int n) {
+            var decoder = java.nio.charset.StandardCharsets.UTF_8.newDecoder();
+            try {
+                decoder.decode(java.nio.ByteBuffer.wrap(run, 0, n));
+                return true;
+            } catch (java.nio.charset.CharacterCodingException e) {
+                return false;
+            }
+        }
+    }
+
+    record Fuse() implements Decoder {
+        @Override
+        public List<String> decodeChain(List<String> tokens) {
+            return List.of(String.join("", tokens));
+        }
+    }
+
+    /** Removes up to {@code start} leading and {@code stop} trailing {@code content} characters of each token. */
+    record Strip(int content, int start, int stop) implements Decoder {
+        @Override
+        public List<String> decodeChain(List<String> tokens) {
+            List<String> out = new ArrayList<>(tokens.size());
+            for (String t : tokens) {
+                int[] cps = t.codePoints().toArray();
+                int from = 0;
+                for (int i = 0; i < Math.min(start, cps.length) && cps[i] == content; i++) {
+                    from = i + 1;
+                }
+                int to = cps.length;
+                for (int i = 0; i < stop && cps.length - i - 1 >= 0; i++) {
+                    int index = cps.length - i - 1;
+                    if (cps[index] != content) {
+                        break;
+                    }
+                    to = index;
+                }
+                out.add(from >= to ? "" : new String(cps, from, to - from));
+            }
+            return out;
+        }
+    }
+
+    record Replace(Patterns.TextPattern pattern, String content) implements Decoder {
+        @Override
+        public List<String> decodeChain(List<String> tokens) {
+            List<String> out = new ArrayList<>(tokens.size());
+            for (String t : tokens) {
+                out.add(Patterns.replaceAll(pattern, t, content));
+            }
+            return out;
+        }
+    }
+
+    /** The replacement character back to spaces; in the first token it is dropped unless nothing is prepended. */
+    record Metaspace(int replacement, boolean dropInFirst) implements Decoder {
+        @Override
+        public List<String> decodeChain(List<String> tokens) {
+            List<String> out = new ArrayList<>(tokens.size());
+            for (int i = 0; i < tokens.size(); i++) {
+                String t = tokens.get(i);
+                StringBuilder b = new StringBuilder(t.length());
+                boolean first = i == 0;
+                t.codePoints().forEach(cp -> {
+                    if (cp == replacement) {
+                        if (!(first && dropInFirst)) {
+                            b.append(' ');
+                        }
+                    } else {
+                        b.appendCodePoint(cp);
+                    }
+                });
+                out.add(b.toString());
+            }
+            return out;
+        }
+    }
+
+    /** Joins word pieces: a piece with the prefix continues the word, others start a new one after a space. */
+    record WordPiece(String prefix, boolean cleanup) implements Decoder {
+        @Override
+        public List<String> decodeChain(List<String> tokens) {
+            List<String> out = new ArrayList<>(tokens.size());
+            for (int i = 0; i < tokens.size(); i++) {
+                String t = tokens.get(i);
+                if (i != 0) {
+                    if (t.startsWith(prefix)) {
+                        t = t.substring(prefix.length());
+                    } else {
+                        t = " " + t;
+                    }
+                }
+                out.add(cleanup ? cleanup(t) : t);
+            }
+            return out;
+        }
+
+        static String cleanup(String s) {
+            return s.replace(" .", ".").replace(" ?", "?").replace(" !", "!").replace(" ,", ",")
+                    .replace(" ' ", "'").replace(" n't", "n't").replace(" 'm", "'m").replace(" do not", " don't")
+                    .replace(" 's", "'s").replace(" 've", "'ve").replace(" 're", "'re");
+        }
+    }
+
+    /** Classic BPE end-of-word suffix: a space, except after the last token. */
+    record BpeSuffix(String suffix) implements Decoder {
+        @Override
+        public List<String> decodeChain(List<String> tokens) {
+            List<String> out = new ArrayList<>(tokens.size());
+            for (int i = 0; i < tokens.size(); i++) {
+                out.add(tokens.get(i).replace(suffix, i == tokens.size() - 1 ? "" : " "));
+            }
+            return out;
+        }
+    }
+}

@@ -1,0 +1,173 @@
+package dev.ripple.core.tokenizer;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.StreamReadConstraints;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.ripple.core.tokenizer.TokenizerFormatException.Problem;
+import java.io.IOException;
+
+/**
+ * Typed access to one JSON document with errors that name the source and the JSON path. Jackson
+ * parses with a nesting limit, so a deeply nested document fails as {@link Problem#TOO_LARGE}
+ * instead of exhausting the stack.
+ */
+final class JsonSource {
+    /** JSON nesting accepted by the parser; real tokenizer files nest about 6 deep. */
+    static final int MAX_JSON_DEPTH = 200;
+    /** Nesting of Sequence components (normalizers, pre-tokenizers, processors, decoders). */
+    static final int MAX_COMPONENT_DEPTH = 32;
+
+    private static final ObjectMapper MAPPER = new ObjectMapper(JsonFactory.builder()
+            .streamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(MAX_JSON_DEPTH).build())
+            .build());
+
+    final String source;
+
+    JsonSource(String source) {
+        this.source = source;
+    }
+
+    JsonNode parse(byte[] bytes) throws TokenizerFormatException {
+        try {
+            JsonNode root = MAPPER.readTree(bytes);
+            if (root == null || root.isMissingNode()) {
+                throw fail("(document)", Problem.MALFORMED, "empty document");
+            }
+            return root;
+        } catch (com.fasterxml.jackson.core.exc.StreamConstraintsException e) {
+            throw new TokenizerFormatException(source, "(document)", Problem.TOO_LARGE, firstLine(e.getOriginalMessage()), e);
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new TokenizerFormatException(source, "(document)", Problem.MALFORMED, "not JSON: "
+                    + firstLine(e.getOriginalMessage()) + locationOf(e), e);
+        } catch (IOException e) {
+            throw new TokenizerFormatException(source, "(document)", Problem.MALFORMED, "cannot read: " + e.getMessage(), e);
+        }
+    }
+
+    private static String locationOf(com.fasterxml.jackson.core.JsonProcessingException e) {
+        var loc = e.getLocation();
+        return loc == null ? "" : " (line " + loc.getLineNr() + ", column " + loc.getColumnNr() + ")";
+    }
+
+    private static String firstLine(String s) {
+        if (s == null) {
+            return "";
+        }
+        int nl = s.indexOf('\n');
+        return nl < 0 ? s : s.substring(0, nl);
+    }
+
+    TokenizerFormatException fail(String path, Problem problem, String detail) {
+        return new TokenizerFormatException(source, path, problem, detail);
+    }
+
+    static String child(String path, String name) {
+        return path.isEmpty() ? name : path + "." + name;
+    }
+
+    static String index(String path, int i) {
+        return path + "[" + i + "]";
+    }
+
+    /** The field, or null when it is absent or JSON null. */
+    static JsonNode opt(JsonNode obj, String name) {
+        JsonNode n = obj.get(name);
+        return n == null || n.isNull() ? null : n;
+    }
+
+    JsonNode object(JsonNode obj, String path, String name) throws TokenizerFormatException {
+        JsonNode n = opt(obj, name);
+        if (n == null) {
+            throw fail(child(path, name), Problem.MALFORMED, "missing");
+        }
+        if (!n.isObject()) {
+            throw fail(child(path, name), Problem.MALFORMED, "expected an object, found " + n.getNodeType());
+        }
+        return n;
+    }
+
+    JsonNode array(JsonNode obj, String path, String name) throws TokenizerFormatException {
+        JsonNode n = opt(obj, name);
+        if (n == null) {
+            throw fail(child(path, name), Problem.MALFORMED, "missing");
+        }
+        if (!n.isArray()) {
+            throw fail(child(path, name), Problem.MALFORMED, "expected an array, found " + n.getNodeType());
+        }
+        return n;
+    }
+
+    String string(JsonNode obj, String path, String name) throws TokenizerFormatException {
+        String s = optString(obj, path, name, null);
+        if (s == null) {
+            throw fail(child(path, name), Problem.MALFORMED, "missing");
+        }
+        return s;
+    }
+
+    String optString(JsonNode obj, String path, String name, String def) throws TokenizerFormatException {
+        JsonNode n = opt(obj, name);
+        if (n == null) {
+            return def;
+        }
+        if (!n.isTextual()) {
+            throw fail(child(path, name), Problem.MALFORMED, "expected a string, found " + n.getNodeType());
+        }
+        return n.textValue();
+    }
+
+    boolean optBool(JsonNode obj, String path, String name, boolean def) throws TokenizerFormatException {
+        JsonNode n = opt(obj, name);
+        if (n == null) {
+            return def;
+        }
+        if (!n.isBoolean()) {
+            throw fail(child(path, name), Problem.MALFORMED, "expected true or false, found " + n.getNodeType());
+        }
+        return n.booleanValue();
+    }
+
+    /** A non-negative integer that fits an int. */
+    int optCount(JsonNode obj, String path, String name, int def) throws TokenizerFormatException {
+        JsonNode n = opt(obj, name);
+        return n == null ? def : count(n, child(path, name));
+    }
+
+    int count(JsonNode n, String path) throws TokenizerFormatException {
+        if (!n.isIntegralNumber()) {
+            throw fail(path, Problem.MALFORMED, "expected a non-negative integer, found " + describe(n));
+        }
+        if (!n.canConvertToInt() || n.intValue() < 0) {
+            throw fail(path, n.canConvertToLong() && n.longValue() >= 0 ? Problem.TOO_LARGE : Problem.MALFORMED,
+                    "expected an integer in 0.." + Integer.MAX_VALUE + ", found " + n.asText());
+        }
+        return n.intValue();
+    }
+
+    /** A token id: a non-negative integer below {@link Vocabulary#MAX_ID}. */
+    int id(JsonNode n, String path) throws TokenizerFormatException {
+        int id = count(n, path);
+        if (id > Vocabulary.MAX_ID) {
+            throw fail(path, Problem.TOO_LARGE, "token id " + id + " is above the supported maximum " + Vocabulary.MAX_ID);
+        }
+        return id;
+    }
+
+    /** A field holding exactly one Unicode character (a Rust {@code char}); returns its code point. */
+    int optChar(JsonNode obj, String path, String name, int def) throws TokenizerFormatException {
+        String s = optString(obj, path, name, null);
+        if (s == null) {
+            return def;
+        }
+        if (s.isEmpty() || s.codePointCount(0, s.length()) != 1 || Character.isSurrogate(s.charAt(0)) && s.length() == 1) {
+            throw fail(child(path, name), Problem.MALFORMED, "expected exactly one character, found \"" + s + "\"");
+        }
+        return s.codePointAt(0);
+    }
+
+    static String describe(JsonNode n) {
+        String text = n.isValueNode() ? n.asText() : n.getNodeType().toString();
+        return text.length() > 40 ? text.substring(0, 40) + "..." : text;
+    }
+}
