@@ -1,0 +1,181 @@
+package dev.ripple.bench.cli;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.ripple.core.format.AtomicFile;
+import dev.ripple.core.tokenizer.Tokenizer;
+import dev.ripple.placement.synthetic.DecoderOnnxExporter;
+import dev.ripple.placement.synthetic.SyntheticDecoder;
+import dev.ripple.placement.synthetic.SyntheticDecoderWriter;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.PrintWriter;
+import java.nio.ByteBuffer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.function.Supplier;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code ripple synth}: a generated decoder checkpoint (random weights at a real model's shape,
+ * Hugging Face names and config.json), with a real tokenizer beside it so that text runs through
+ * it, and optionally its ONNX Runtime reference graph. No real decoder weights can be downloaded
+ * where this project is built and tested; every figure measured on such a model must say
+ * "generated weights" (docs/SYNTHETIC.md).
+ */
+@Command(name = "synth", mixinStandardHelpOptions = true,
+        description = "Write a generated decoder checkpoint (random weights, a real model's shape, Hugging Face names) with "
+                + "a real tokenizer beside it: for tests and benchmarks where no real decoder can be downloaded.")
+final class SynthCommand implements Callable<Integer> {
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    /** The shapes a user can ask for by name. */
+    static final Map<String, Supplier<SyntheticDecoder>> PRESETS = new LinkedHashMap<>();
+
+    static {
+        PRESETS.put("opt-125m", SyntheticDecoder::opt125m);
+        PRESETS.put("opt-350m", SyntheticDecoder::opt350m);
+        PRESETS.put("tinyllama-1.1b", () -> SyntheticDecoder.llama(22, 2048, 5632, 32, 4, 32000).withMaxPositions(2048));
+        PRESETS.put("llama-2-7b", SyntheticDecoder::llama2_7b);
+        PRESETS.put("llama-3.1-8b", SyntheticDecoder::llama31_8b);
+        PRESETS.put("qwen2-0.5b", SyntheticDecoder::qwen2_0_5b);
+        PRESETS.put("tiny-opt", SyntheticDecoder::tinyOpt);
+        PRESETS.put("tiny-llama", SyntheticDecoder::tinyLlama);
+    }
+
+    @Option(names = "--preset", required = true, description = "the shape: ${COMPLETION-CANDIDATES}", completionCandidates = Presets.class)
+    String preset;
+
+    @Option(names = "--out", required = true, paramLabel = "DIR", description = "the checkpoint directory to write")
+    Path out;
+
+    @Option(names = "--layers", description = "keep only this many layers (a smaller model of the same width)")
+    Integer layers;
+
+    @Option(names = "--vocab", description = "vocabulary size (default: the preset's; at least the tokenizer's)")
+    Integer vocab;
+
+    @Option(names = "--hidden-act", description = "llama family: silu, relu, fatrelu or drelu (default: the preset's)")
+    String hiddenAct;
+
+    @Option(names = "--active", description = "plant this share of active FFN neurons (relu OPT, fatrelu, drelu)")
+    Double active;
+
+    @Option(names = "--clusters", defaultValue = "0", description = "groups of neurons that fire together (default: none)")
+    int clusters;
+
+    @Option(names = "--dtype", defaultValue = "f16", description = "f32, f16 or bf16 (default: ${DEFAULT-VALUE})")
+    String dtype;
+
+    @Option(names = "--shards", defaultValue = "1", description = "safetensors shards (default: ${DEFAULT-VALUE})")
+    int shards;
+
+    @Option(names = "--seed", defaultValue = "1", description = "(default: ${DEFAULT-VALUE})")
+    long seed;
+
+    @Option(names = "--tokenizer", description = "gpt2, llama2, llama3 or none (default: gpt2 for OPT, llama2 or llama3 by vocabulary size)")
+    String tokenizer;
+
+    @Option(names = "--onnx", paramLabel = "FILE", description = "also export the ONNX Runtime reference graph (models up to ~500M parameters)")
+    Path onnx;
+
+    @Spec
+    CommandSpec spec;
+
+    static final class Presets implements Iterable<String> {
+        @Override
+        public java.util.Iterator<String> iterator() {
+            return PRESETS.keySet().iterator();
+        }
+    }
+
+    @Override
+    public Integer call() throws Exception {
+        PrintWriter o = spec.commandLine().getOut();
+        Supplier<SyntheticDecoder> p = PRESETS.get(preset);
+        if (p == null) {
+            throw new IllegalArgumentException("unknown --preset '" + preset + "' (known: " + String.join(", ", PRESETS.keySet()) + ")");
+        }
+        SyntheticDecoder s = p.get().withSeed(seed);
+        if (layers != null) {
+            s = s.withNumLayers(layers);
+        }
+        if (vocab != null) {
+            s = s.withVocabSize(vocab);
+        }
+        if (hiddenAct != null) {
+            s = s.withHiddenAct(hiddenAct);
+        }
+        if (active != null) {
+            s = s.withActiveFraction(active);
+        }
+        if (clusters > 0) {
+            s = s.withClusters(clusters);
+        }
+        String tok = tokenizer != null ? tokenizer.toLowerCase(Locale.ROOT)
+                : s.family() == SyntheticDecoder.Family.OPT ? "gpt2" : s.vocabSize() >= 128000 ? "llama3" : "llama2";
+        SyntheticDecoderWriter.write(s, out, dtype.toUpperCase(Locale.ROOT), shards);
+        String note = attachTokenizer(tok, s.vocabSize());
+        long params = s.parameterCount();
+        o.printf(Locale.ROOT, "wrote %s: generated weights (seed %d) in the shape of %s, %,d parameters, %s%s%n", out, seed,
+                preset + (layers != null ? " cut to " + layers + " layers" : ""), params, dtype, note);
+        if (onnx != null) {
+            DecoderOnnxExporter.export(out, onnx);
+            o.printf("wrote %s: the same weights as an ONNX graph with a KV cache, for ONNX Runtime%n", onnx);
+        }
+        return 0;
+    }
+
+    /** Copies a real tokenizer beside the weights and points the config's BOS/EOS at its tokens. */
+    private String attachTokenizer(String which, int vocab) throws IOException {
+        switch (which) {
+            case "none" -> {
+                return ", no tokenizer (run it with --prompt-ids)";
+            }
+            case "gpt2" -> {
+                copy("/ripple-tokenizer-data/gpt2/encoder.json", out.resolve("vocab.json"));
+                copy("/ripple-tokenizer-data/gpt2/vocab.bpe", out.resolve("merges.txt"));
+                write(out.resolve("tokenizer_config.json"), "{\"bos_token\": \"<|endoftext|>\", \"eos_token\": \"<|endoftext|>\","
+                        + " \"unk_token\": \"<|endoftext|>\", \"add_bos_token\": true, \"add_prefix_space\": false}");
+            }
+            case "llama2", "llama3" -> {
+                copy("/ripple-tokenizer-data/" + which + "/tokenizer.json", out.resolve("tokenizer.json"));
+                copy("/ripple-tokenizer-data/" + which + "/tokenizer_config.json", out.resolve("tokenizer_config.json"));
+            }
+            default -> throw new IllegalArgumentException("--tokenizer must be gpt2, llama2, llama3 or none, not '" + which + "'");
+        }
+        Tokenizer t = Tokenizer.fromDirectory(out);
+        if (t.vocabSize() > vocab) {
+            throw new IllegalArgumentException("the " + which + " tokenizer has " + t.vocabSize() + " tokens, more than the "
+                    + "model's vocabulary of " + vocab + "; choose another --tokenizer");
+        }
+        ObjectNode config = (ObjectNode) JSON.readTree(out.resolve("config.json").toFile());
+        t.bosId().ifPresent(id -> config.put("bos_token_id", id));
+        t.eosId().ifPresent(id -> config.put("eos_token_id", id));
+        byte[] bytes = JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(config);
+        AtomicFile.write(out.resolve("config.json"), ch -> ch.write(ByteBuffer.wrap(bytes)));
+        return ", tokenizer " + which + " (" + t.vocabSize() + " tokens)";
+    }
+
+    private static void copy(String resource, Path to) throws IOException {
+        try (InputStream in = SynthCommand.class.getResourceAsStream(resource)) {
+            if (in == null) {
+                throw new IOException("tokenizer resource " + resource + " is not on the class path (module tokenizer-data)");
+            }
+            byte[] bytes = in.readAllBytes();
+            AtomicFile.write(to, ch -> ch.write(ByteBuffer.wrap(bytes)));
+        }
+    }
+
+    private static void write(Path to, String text) throws IOException {
+        byte[] bytes = text.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        AtomicFile.write(to, ch -> ch.write(ByteBuffer.wrap(bytes)));
+    }
+}
