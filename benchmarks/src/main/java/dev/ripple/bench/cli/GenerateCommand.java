@@ -18,8 +18,10 @@ import dev.ripple.core.runtime.MemoryPlan;
 import dev.ripple.core.runtime.RippleModel;
 import dev.ripple.core.runtime.RuntimeOptions;
 import dev.ripple.core.tensor.DType;
+import dev.ripple.core.tokenizer.ChatFormat;
 import dev.ripple.core.tokenizer.ChatMessage;
 import dev.ripple.core.tokenizer.Tokenizer;
+import dev.ripple.core.tokenizer.UnsupportedChatTemplateException;
 import dev.ripple.io.reader.ReaderKind;
 import dev.ripple.placement.PreparedModel;
 import java.io.PrintWriter;
@@ -60,6 +62,10 @@ final class GenerateCommand implements Callable<Integer> {
 
     @Option(names = "--chat", description = "wrap --prompt in the model's chat template (Llama 2, Llama 3 or ChatML)")
     boolean chat;
+
+    @Option(names = "--chat-format", paramLabel = "F",
+            description = "with --chat: llama2, llama3 or chatml (default: the one the tokenizer_config.json's template names)")
+    String chatFormat;
 
     @Option(names = "--system", paramLabel = "TEXT", description = "with --chat: a system message")
     String system;
@@ -133,6 +139,9 @@ final class GenerateCommand implements Callable<Integer> {
         PrintWriter err = spec.commandLine().getErr();
         if ((prompt == null) == (promptIds == null)) {
             throw new IllegalArgumentException("give the prompt as --prompt TEXT or as --prompt-ids 1,2,3 (one of them)");
+        }
+        if (chatFormat != null && !chat) {
+            throw new IllegalArgumentException("--chat-format needs --chat");
         }
         if (chat && prompt == null) {
             throw new IllegalArgumentException("--chat needs --prompt TEXT");
@@ -235,7 +244,14 @@ final class GenerateCommand implements Callable<Integer> {
             messages.add(new ChatMessage("system", system));
         }
         messages.add(new ChatMessage("user", prompt));
-        return tokenizer.encodeChat(messages, true);
+        if (chatFormat != null) {
+            return tokenizer.encodeChat(ChatFormat.parse(chatFormat), messages, true);
+        }
+        try {
+            return tokenizer.encodeChat(messages, true);
+        } catch (UnsupportedChatTemplateException e) {
+            throw new IllegalArgumentException(e.getMessage() + " (ripple generate: --chat-format llama2|llama3|chatml)", e);
+        }
     }
 
     private static String summary(GenerationStats s, MemoryPlan m, String predictor, Generator.StopReason reason) {

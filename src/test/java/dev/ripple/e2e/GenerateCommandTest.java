@@ -1,0 +1,143 @@
+package dev.ripple.e2e;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.ripple.core.format.RippleFile;
+import dev.ripple.core.tokenizer.Tokenizer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.stream.StreamSupport;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A decoder through the commands a user runs: a generated OPT-style checkpoint with GPT-2's real
+ * tokenizer (and a Llama-style one with Llama 2's) goes through generate straight from its
+ * directory, then profile, place and generate again with the predictor; the text streamed is the
+ * tokenizer's decoding of the generated ids; bad budgets and wrong models are one-line errors.
+ */
+class GenerateCommandTest {
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    @TempDir
+    static Path dir;
+    static Path opt;
+    static Path work;
+
+    @BeforeAll
+    static void synthesize() {
+        opt = dir.resolve("opt");
+        work = dir.resolve("work");
+        RippleRun synth = RippleRun.inProcess("synth", "--preset", "tiny-opt", "--vocab", "50272", "--active", "0.1",
+                "--clusters", "8", "--out", opt.toString());
+        assertEquals(0, synth.exit(), synth.err());
+        assertTrue(synth.out().contains("generated weights"), synth.out());
+    }
+
+    @Test
+    void aModelDirectoryGeneratesTextInOneCommand() throws Exception {
+        Path json = dir.resolve("g1.json");
+        RippleRun run = RippleRun.inProcess("generate", "--model", opt.toString(), "--prompt", "The Commission agrees that",
+                "--max-tokens", "10", "--ignore-eos", "--work", work.toString(), "--json", json.toString(), "--quiet");
+        assertEquals(0, run.exit(), run.err());
+        JsonNode j = JSON.readTree(json.toFile());
+        Tokenizer gpt2 = Tokenizer.fromDirectory(opt);
+        assertArrayEquals(gpt2.encode("The Commission agrees that"), ints(j.path("promptIds")), "the prompt's ids");
+        int[] generated = ints(j.path("generatedIds"));
+        assertEquals(10, generated.length);
+        assertEquals(gpt2.decode(generated, true), j.path("text").asText());
+        assertTrue(run.out().startsWith(j.path("text").asText()), "the text is streamed first: " + run.out());
+        assertTrue(j.path("placedOnTheFly").asBoolean());
+        assertEquals("dense", j.path("predictor").asText(), "an imported directory has no predictor yet");
+        for (String key : new String[] {"prefillTokensPerSecond", "decodeTokensPerSecond", "timeToFirstTokenMs",
+                "readsPerToken", "bytesPerToken", "cacheHitRate"}) {
+            assertTrue(j.path(key).isNumber(), key + " in " + j);
+        }
+        for (String key : new String[] {"mean", "p50", "p99"}) {
+            assertTrue(j.path("ioMsPerToken").path(key).asDouble() > 0, "I/O " + key);
+        }
+        JsonNode m = j.path("memory");
+        assertTrue(m.path("residentBytes").asLong() > 0 && m.path("kvCacheBytes").asLong() > 0);
+        assertTrue(run.out().contains("decode") && run.out().contains("memory: resident"), run.out());
+    }
+
+    @Test
+    void profilePlaceAndGenerateWithThePredictor() throws Exception {
+        Path trace = dir.resolve("opt.rtrace");
+        RippleRun profile = RippleRun.inProcess("profile", "--model", opt.toString(), "--out", trace.toString(),
+                "--max-tokens", "1500", "--work", work.toString(), "--quiet");
+        assertEquals(0, profile.exit(), profile.err());
+        assertTrue(profile.out().contains("under 'act > 0'"), profile.out());
+        Path file = dir.resolve("opt.ripple");
+        RippleRun place = RippleRun.inProcess("place", "--model", opt.toString(), "--trace", trace.toString(), "--out",
+                file.toString(), "--quiet");
+        assertEquals(0, place.exit(), place.err());
+        try (RippleFile f = RippleFile.open(file)) {
+            assertEquals("opt", f.architecture().path("type").asText());
+            assertEquals("f16", f.layers().getFirst().spec().dtype().label(), "decoder bundles default to f16");
+            assertTrue(f.blob("vocab.json").isPresent() && f.blob("merges.txt").isPresent(), "the tokenizer travels along");
+        }
+        Path json = dir.resolve("g2.json");
+        RippleRun run = RippleRun.inProcess("generate", "--model", file.toString(), "--prompt", "Mr President,",
+                "--max-tokens", "8", "--ignore-eos", "--dram", "64MiB", "--json", json.toString(), "--quiet");
+        assertEquals(0, run.exit(), run.err());
+        JsonNode j = JSON.readTree(json.toFile());
+        assertEquals("lowrank", j.path("predictor").asText());
+        JsonNode m = j.path("memory");
+        assertEquals(64L << 20, m.path("budgetBytes").asLong());
+        assertEquals(64L << 20, m.path("residentBytes").asLong() + m.path("kvCacheBytes").asLong()
+                + m.path("cacheBytes").asLong(), "the budget is split, not exceeded");
+    }
+
+    @Test
+    void aLlamaStyleModelChatsInItsTemplate() throws Exception {
+        Path llama = dir.resolve("llama");
+        RippleRun synth = RippleRun.inProcess("synth", "--preset", "tiny-llama", "--vocab", "32000", "--out", llama.toString());
+        assertEquals(0, synth.exit(), synth.err());
+        Path json = dir.resolve("chat.json");
+        RippleRun run = RippleRun.inProcess("generate", "--model", llama.toString(), "--prompt", "Hello", "--chat",
+                "--chat-format", "llama2", "--max-tokens", "4", "--temperature", "0.8", "--top-p", "0.9", "--seed", "3",
+                "--work", work.toString(), "--json", json.toString(), "--quiet");
+        assertEquals(0, run.exit(), run.err());
+        Tokenizer t = Tokenizer.fromDirectory(llama);
+        int[] prompt = ints(JSON.readTree(json.toFile()).path("promptIds"));
+        assertEquals(t.bosId().getAsInt(), prompt[0], "BOS first");
+        assertTrue(t.decode(prompt, false).contains("[INST]"), "Llama 2's chat format: " + t.decode(prompt, false));
+        RippleRun again = RippleRun.inProcess("generate", "--model", llama.toString(), "--prompt", "Hello", "--chat",
+                "--chat-format", "llama2", "--max-tokens", "4", "--temperature", "0.8", "--top-p", "0.9", "--seed", "3",
+                "--work", work.toString(), "--json", dir.resolve("chat2.json").toString(), "--quiet");
+        RippleRun unnamed = RippleRun.inProcess("generate", "--model", llama.toString(), "--prompt", "Hello", "--chat",
+                "--work", work.toString(), "--quiet");
+        assertEquals(1, unnamed.exit(), "no template in the tokenizer config and none named");
+        assertTrue(unnamed.err().contains("chat_template"), unnamed.err());
+        assertEquals(0, again.exit(), again.err());
+        assertEquals(JSON.readTree(json.toFile()).path("generatedIds"), JSON.readTree(dir.resolve("chat2.json").toFile())
+                .path("generatedIds"), "a seed makes sampling reproducible");
+    }
+
+    @Test
+    void impossibleRequestsAreOneLineErrors() throws Exception {
+        RippleRun tiny = RippleRun.inProcess("generate", "--model", opt.toString(), "--prompt-ids", "2,10,11", "--dram", "1MiB",
+                "--work", work.toString(), "--quiet");
+        assertEquals(1, tiny.exit());
+        assertTrue(tiny.err().contains("give at least") && tiny.err().strip().lines().count() == 1, tiny.err());
+
+        RippleRun both = RippleRun.inProcess("generate", "--model", opt.toString(), "--prompt", "x", "--prompt-ids", "1");
+        assertEquals(1, both.exit());
+        assertTrue(both.err().contains("one of them"), both.err());
+
+        Path notAModel = Files.writeString(dir.resolve("nonsense.ripple"), "not a model");
+        RippleRun bad = RippleRun.inProcess("generate", "--model", notAModel.toString(), "--prompt-ids", "1");
+        assertEquals(1, bad.exit());
+        assertTrue(bad.err().contains("nonsense.ripple") && bad.err().contains("not a .ripple file"), bad.err());
+    }
+
+    private static int[] ints(JsonNode array) {
+        return StreamSupport.stream(array.spliterator(), false).mapToInt(JsonNode::asInt).toArray();
+    }
+}
