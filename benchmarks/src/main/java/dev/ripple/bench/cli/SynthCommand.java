@@ -62,6 +62,9 @@ final class SynthCommand implements Callable<Integer> {
     @Option(names = "--vocab", description = "vocabulary size (default: the preset's; at least the tokenizer's)")
     Integer vocab;
 
+    @Option(names = "--positions", description = "longest context (default: the preset's)")
+    Integer positions;
+
     @Option(names = "--hidden-act", description = "llama family: silu, relu, fatrelu or drelu (default: the preset's)")
     String hiddenAct;
 
@@ -109,6 +112,9 @@ final class SynthCommand implements Callable<Integer> {
         }
         if (vocab != null) {
             s = s.withVocabSize(vocab);
+        }
+        if (positions != null) {
+            s = s.withMaxPositions(positions);
         }
         if (hiddenAct != null) {
             s = s.withHiddenAct(hiddenAct);

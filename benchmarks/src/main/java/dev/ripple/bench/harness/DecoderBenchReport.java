@@ -52,11 +52,14 @@ public record DecoderBenchReport(String model, String corpus, String rule, Strin
         }
         o.printf("(decode: per generated token, all layers; I/O ms = planning + reads; neurons = predicted per layer; "
                 + "agree = greedy choice equal to the dense model's on the same tokens; prefill = prompt tokens/s)%n");
-        DecoderBench.Result any = strategies.getFirst();
-        o.printf("memory of one session: resident %s, KV cache %s, bundle cache %s%n",
-                dev.ripple.core.runtime.MemoryPlan.mib(any.memory().residentBytes()),
-                dev.ripple.core.runtime.MemoryPlan.mib(any.memory().kvCacheBytes()),
-                dev.ripple.core.runtime.MemoryPlan.mib(any.memory().cacheBytes()));
+        o.printf("memory of one session:");
+        for (DecoderBench.Result r : strategies) {
+            o.printf(" %s: resident %s + KV cache %s + bundle cache %s;", r.name(),
+                    dev.ripple.core.runtime.MemoryPlan.mib(r.memory().residentBytes()),
+                    dev.ripple.core.runtime.MemoryPlan.mib(r.memory().kvCacheBytes()),
+                    dev.ripple.core.runtime.MemoryPlan.mib(r.memory().cacheBytes()));
+        }
+        o.println();
     }
 
     public byte[] toJsonBytes() throws IOException {
