@@ -177,8 +177,12 @@ public final class SafetensorsImporter {
                         mlpBias ? optionalVector(mlp + "gate_proj.bias", ffnDim) : null,
                         mlpBias ? optionalVector(mlp + "down_proj.bias", d) : null));
             }
-            int window = cfg.path("use_sliding_window").asBoolean(type.equals("mistral"))
-                    ? cfg.path("sliding_window").asInt(0) : 0;
+            if (cfg.path("use_sliding_window").asBoolean(false)) {
+                throw new UnsupportedModelException(ck.root, "use_sliding_window (sliding attention on some layers only)"
+                        + " is not supported");
+            }
+            // Mistral attends within sliding_window positions on every layer (null or absent: no window).
+            int window = type.equals("mistral") ? cfg.path("sliding_window").asInt(0) : 0;
             DecoderConfig config = new DecoderConfig(Family.LLAMA, type, d, ffnDim, heads, kvHeads, headDim, vocab,
                     maxPositions, (float) cfg.path("rms_norm_eps").asDouble(1e-6), true, 0, rope(), Math.max(0, window),
                     cfg.path("bos_token_id").asInt(-1), eosIds(),
