@@ -95,17 +95,7 @@ public final class DecoderBench {
             }
             return out;
         } finally {
-            IOException failure = null;
-            for (RippleModel m : models) {
-                try {
-                    m.close();
-                } catch (IOException e) {
-                    failure = e;
-                }
-            }
-            if (failure != null) {
-                throw failure;
-            }
+            OpenModels.closeAll(models);
         }
     }
 

@@ -104,17 +104,7 @@ public record IoReplay(String name, Percentiles ioMsPerToken, double opsPerToken
             }
             return out;
         } finally {
-            IOException failure = null;
-            for (RippleModel m : models) {
-                try {
-                    m.close();
-                } catch (IOException e) {
-                    failure = e;
-                }
-            }
-            if (failure != null) {
-                throw failure;
-            }
+            OpenModels.closeAll(models);
         }
     }
 

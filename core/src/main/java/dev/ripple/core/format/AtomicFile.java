@@ -31,30 +31,54 @@ public final class AtomicFile {
 
     /** Writes {@code destination} atomically; returns what {@code body} returned. */
     public static long write(Path destination, Body body) throws IOException {
+        long[] size = new long[1];
+        Staged staged = stage(destination, ch -> size[0] = body.writeTo(ch));
+        staged.publish();
+        return size[0];
+    }
+
+    /**
+     * A file written and forced under its temporary name, not yet renamed over its destination: a
+     * writer of several files (a checkpoint's shards and its config) stages them all, then
+     * publishes them in the order a reader must see them, or discards them all.
+     */
+    public record Staged(Path temp, Path target) {
+        /** Renames the temporary file over the destination atomically and forces the directory. */
+        public void publish() throws IOException {
+            try {
+                Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            } catch (AtomicMoveNotSupportedException e) {
+                discard();
+                throw new IOException(target + ": the file system cannot rename atomically; refusing a non-atomic write", e);
+            }
+            forceDirectory(target.getParent());
+        }
+
+        /** Deletes the temporary file (best effort: a leftover hidden temporary file is harmless). */
+        public void discard() {
+            try {
+                Files.deleteIfExists(temp);
+            } catch (IOException ignored) {
+                // nothing else to do; the destination is untouched
+            }
+        }
+    }
+
+    /** Writes {@code body} to a temporary file beside {@code destination} and forces it; a failure leaves nothing behind. */
+    public static Staged stage(Path destination, Body body) throws IOException {
         Path target = destination.toAbsolutePath();
         Path dir = target.getParent();
         Files.createDirectories(dir);
         Path tmp = dir.resolve("." + target.getFileName() + ".tmp-" + Long.toHexString(ThreadLocalRandom.current().nextLong()));
-        boolean done = false;
-        try {
-            long size;
-            try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
-                size = body.writeTo(ch);
-                ch.force(true);
-            }
-            try {
-                Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-            } catch (AtomicMoveNotSupportedException e) {
-                throw new IOException(target + ": the file system cannot rename atomically; refusing a non-atomic write", e);
-            }
-            forceDirectory(dir);
-            done = true;
-            return size;
-        } finally {
-            if (!done) {
-                Files.deleteIfExists(tmp);
-            }
+        Staged staged = new Staged(tmp, target);
+        try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+            body.writeTo(ch);
+            ch.force(true);
+        } catch (IOException | RuntimeException | Error e) {
+            staged.discard();
+            throw e;
         }
+        return staged;
     }
 
     /** Makes the rename durable; some file systems refuse to open directories, which is harmless. */

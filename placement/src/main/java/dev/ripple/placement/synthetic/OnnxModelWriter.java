@@ -1,5 +1,7 @@
 package dev.ripple.placement.synthetic;
 
+import dev.ripple.core.format.AtomicFile;
+
 import com.google.protobuf.CodedOutputStream;
 import com.google.protobuf.WireFormat;
 import java.io.ByteArrayOutputStream;
@@ -172,7 +174,7 @@ final class OnnxModelWriter {
             throw new IllegalArgumentException(file + ": the ONNX model would be " + total + " bytes; a protobuf message"
                     + " is limited to 2 GiB and external data is not written: export a smaller model");
         }
-        AtomicFiles.write(file, ch -> {
+        AtomicFile.write(file, ch -> {
             OutputStream os = Channels.newOutputStream(ch);
             CodedOutputStream o = CodedOutputStream.newInstance(os, 1 << 16);
             o.writeInt64(1, IR_VERSION);
@@ -189,6 +191,7 @@ final class OnnxModelWriter {
                 o.writeByteArray(14, m);
             }
             o.flush();
+            return total;
         });
     }
 

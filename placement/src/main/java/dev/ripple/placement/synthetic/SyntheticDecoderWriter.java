@@ -1,5 +1,7 @@
 package dev.ripple.placement.synthetic;
 
+import dev.ripple.core.format.AtomicFile;
+
 import dev.ripple.placement.synthetic.SyntheticDecoder.Family;
 import dev.ripple.placement.synthetic.SyntheticTensors.Planned;
 import dev.ripple.placement.synthetic.SyntheticTensors.Rows;
@@ -74,7 +76,7 @@ public final class SyntheticDecoderWriter {
         }
         Files.createDirectories(dir);
         List<List<Planned>> groups = split(tensors, shards, width);
-        List<AtomicFiles.Staged> staged = new ArrayList<>();
+        List<AtomicFile.Staged> staged = new ArrayList<>();
         try {
             Map<String, String> weightMap = new LinkedHashMap<>();
             long total = 0;
@@ -82,7 +84,10 @@ public final class SyntheticDecoderWriter {
                 String file = shards == 1 ? "model.safetensors"
                         : String.format(Locale.ROOT, "model-%05d-of-%05d.safetensors", s + 1, shards);
                 List<Planned> group = groups.get(s);
-                staged.add(AtomicFiles.stage(dir.resolve(file), ch -> writeSafetensors(ch, group, type, width)));
+                staged.add(AtomicFile.stage(dir.resolve(file), ch -> {
+                    writeSafetensors(ch, group, type, width);
+                    return ch.size();
+                }));
                 for (Planned p : group) {
                     weightMap.put(p.name(), file);
                     total += p.elements() * width;
@@ -94,24 +99,27 @@ public final class SyntheticDecoderWriter {
                 index.put("weight_map", weightMap);
                 staged.add(stageText(dir.resolve("model.safetensors.index.json"), PythonJson.dumps(index)));
             }
-            AtomicFiles.Staged config = stageText(dir.resolve("config.json"), PythonJson.dumps(config(spec, type)));
+            AtomicFile.Staged config = stageText(dir.resolve("config.json"), PythonJson.dumps(config(spec, type)));
             Files.deleteIfExists(dir.resolve("config.json"));
-            for (AtomicFiles.Staged st : staged) {
+            for (AtomicFile.Staged st : staged) {
                 st.publish();
             }
             staged.clear();
             removeStale(dir, shards);
             config.publish();
         } finally {
-            for (AtomicFiles.Staged st : staged) {
+            for (AtomicFile.Staged st : staged) {
                 st.discard();
             }
         }
     }
 
-    private static AtomicFiles.Staged stageText(Path target, String text) throws IOException {
+    private static AtomicFile.Staged stageText(Path target, String text) throws IOException {
         byte[] bytes = text.getBytes(StandardCharsets.UTF_8);
-        return AtomicFiles.stage(target, ch -> writeFully(ch, ByteBuffer.wrap(bytes)));
+        return AtomicFile.stage(target, ch -> {
+            writeFully(ch, ByteBuffer.wrap(bytes));
+            return bytes.length;
+        });
     }
 
     private static void removeStale(Path dir, int shards) throws IOException {

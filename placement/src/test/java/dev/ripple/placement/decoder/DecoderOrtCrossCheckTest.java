@@ -16,7 +16,7 @@ import dev.ripple.placement.importer.SafetensorsImporter;
 import dev.ripple.placement.synthetic.DecoderOnnxExporter;
 import dev.ripple.placement.synthetic.OrtDecoder;
 import dev.ripple.placement.synthetic.SyntheticDecoder;
-import dev.ripple.placement.synthetic.SyntheticDecoder.RopeScaling;
+import dev.ripple.placement.synthetic.SyntheticOrtDecoderTest;
 import dev.ripple.placement.synthetic.SyntheticDecoderWriter;
 import java.nio.file.Path;
 import java.util.Arrays;
@@ -43,21 +43,7 @@ class DecoderOrtCrossCheckTest {
     Path dir;
 
     static Stream<Arguments> variants() {
-        SyntheticDecoder llama = SyntheticDecoder.tinyLlama().withInitStd(0.1);
-        return Stream.of(
-                Arguments.of("opt pre-norm", SyntheticDecoder.tinyOpt().withInitStd(0.1), "F32", 1),
-                Arguments.of("opt post-norm with project_in/out", SyntheticDecoder.tinyOptPostLn().withInitStd(0.1), "F32", 2),
-                Arguments.of("opt relu, planted sparsity (f16 checkpoint)", SyntheticDecoder.tinyOpt().withInitStd(0.1).withActiveFraction(0.1)
-                        .withClusters(8), "F16", 1),
-                Arguments.of("llama silu gqa untied", llama, "F32", 1),
-                Arguments.of("llama mha tied (bf16 checkpoint)", llama.withDims(64, 256, 4, 4).withTieWordEmbeddings(true),
-                        "BF16", 3),
-                Arguments.of("qwen2 q/k/v bias tied", SyntheticDecoder.tinyQwen2().withInitStd(0.1), "F32", 1),
-                Arguments.of("relu-llama", llama.withHiddenAct("relu"), "F32", 1),
-                Arguments.of("prosparse fatrelu", llama.withHiddenAct("fatrelu").withActiveFraction(0.2), "F32", 1),
-                Arguments.of("turbosparse drelu", llama.withHiddenAct("drelu").withActiveFraction(0.1), "F32", 1),
-                Arguments.of("llama 3.1 rope scaling", llama.withRopeTheta(500000).withRopeScaling(new RopeScaling(8, 1, 4, 64)),
-                        "F32", 1));
+        return SyntheticOrtDecoderTest.variants();
     }
 
     @ParameterizedTest(name = "{0}")

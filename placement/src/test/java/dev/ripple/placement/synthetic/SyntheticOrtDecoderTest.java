@@ -19,7 +19,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  * The exported graph keeps its KV cache right: for every family variant, a prefill of N tokens then
  * K single steps (and a chunked prefill) give the logits of one prefill over the N + K tokens.
  */
-class SyntheticOrtDecoderTest {
+public class SyntheticOrtDecoderTest {
     static final int N = 7;
     static final int K = 5;
     static final double TOLERANCE = 1e-4;
@@ -27,14 +27,17 @@ class SyntheticOrtDecoderTest {
     @TempDir
     Path dir;
 
-    /** Every variant the exporter implements, with the dtype and shard count it is written with. */
-    static Stream<Arguments> variants() {
+    /**
+     * Every variant the exporter implements, with the dtype and shard count it is written with; the
+     * Java decoder is checked against ONNX Runtime on the same list (DecoderOrtCrossCheckTest).
+     */
+    public static Stream<Arguments> variants() {
         SyntheticDecoder llama = SyntheticDecoder.tinyLlama().withInitStd(0.1);
         return Stream.of(
                 Arguments.of("opt pre-LN", SyntheticDecoder.tinyOpt().withInitStd(0.1), "F32", 1),
                 Arguments.of("opt post-LN + project_in/out", SyntheticDecoder.tinyOptPostLn().withInitStd(0.1), "F16", 2),
-                Arguments.of("opt planted sparsity + clusters", SyntheticDecoder.tinyOpt().withActiveFraction(0.1).withClusters(8),
-                        "BF16", 1),
+                Arguments.of("opt planted sparsity + clusters", SyntheticDecoder.tinyOpt().withInitStd(0.1)
+                        .withActiveFraction(0.1).withClusters(8), "BF16", 1),
                 Arguments.of("llama silu GQA untied", llama, "F32", 1),
                 Arguments.of("llama MHA tied", llama.withDims(64, 256, 4, 4).withTieWordEmbeddings(true), "F32", 3),
                 Arguments.of("qwen2 q/k/v bias tied", SyntheticDecoder.tinyQwen2().withInitStd(0.1), "BF16", 1),
