@@ -38,6 +38,7 @@ public final class LayoutBuilder {
     private int rank;
     private float margin = 1f;
     private List<InputMoments> moments = List.of();
+    private List<LowRankPredictor.Factors> factors;
     private byte[] tokenizer;
 
     public LayoutBuilder(ImportedModel model, int[][] orders) {
@@ -91,6 +92,37 @@ public final class LayoutBuilder {
         return this;
     }
 
+    /**
+     * Low-rank factors fitted already ({@link #fitPredictor}): a predictor does not depend on the
+     * placement, so files of several placements share one fit. Overrides {@link #lowRank}'s rank.
+     */
+    public LayoutBuilder factors(List<LowRankPredictor.Factors> fitted, float m) {
+        if (fitted.size() != orders.length) {
+            throw new IllegalArgumentException(fitted.size() + " predictor layers for " + orders.length + " layers");
+        }
+        this.factors = List.copyOf(fitted);
+        this.rank = fitted.getFirst().rank();
+        this.margin = m;
+        return this;
+    }
+
+    /**
+     * Fits the low-rank predictor of every layer of {@code model} at rank {@code rank}, to the
+     * profiled input moments when given (else to the weights alone); one layer on the heap at a time.
+     */
+    public static List<LowRankPredictor.Factors> fitPredictor(ImportedModel model, int rank, List<InputMoments> moments,
+                                                              IntConsumer layerDone) {
+        List<LowRankPredictor.Factors> out = new java.util.ArrayList<>();
+        for (int l = 0; l < model.layers().size(); l++) {
+            FfnLayerWeights weights = model.weights(l);
+            int r0 = Math.min(rank, Math.min(weights.spec().dModel(), weights.spec().dFfn()));
+            out.add(moments.isEmpty() ? LowRankFactorizer.factor(weights, r0, 42 + l)
+                    : LowRankFactorizer.factor(weights, r0, 42 + l, moments.get(l)));
+            layerDone.accept(l);
+        }
+        return out;
+    }
+
     public LayoutBuilder tokenizer(byte[] json) {
         this.tokenizer = json;
         return this;
@@ -126,7 +158,9 @@ public final class LayoutBuilder {
                 FillIn.fromMeans(w, meanInactive[l]).tensors(l).forEach(c::addTensor);
                 w.release();   // a streamed layer gathers its down columns again when it is written
             }
-            if (rank > 0) {
+            if (factors != null) {
+                LowRankPredictor.tensors(l, factors.get(l)).forEach(c::addTensor);
+            } else if (rank > 0) {
                 FfnLayerWeights weights = model.weights(l);
                 int r0 = Math.min(rank, Math.min(d, n));
                 LowRankPredictor.Factors f = moments.isEmpty() ? LowRankFactorizer.factor(weights, r0, 42 + l)

@@ -351,13 +351,17 @@ final class BenchCommand implements Callable<Integer> {
         List<String> names = List.of("identity", "frequency", "ripple", "ripple+");
         Map<String, PlaceCommand.Result> placed = PlaceCommand.placeAll(calib.trace(), null,
                 names.stream().map(PlacementAlgorithms::byName).toList(), quiet);
+        List<LowRankPredictor.Factors> factors;
+        try (CliProgress bar = CliProgress.start("fit the predictor", imported.layers().size(), quiet)) {
+            factors = LayoutBuilder.fitPredictor(imported, rank, calib.inputMoments(), l -> bar.stepTo(l + 1));
+        }
         Map<String, Path> files = new LinkedHashMap<>();
         for (String placement : names) {
             Path f = work.resolve("bench-" + placement.replace("+", "plus") + ".ripple");
             try (CliProgress bar = CliProgress.start("write " + placement, imported.layers().size(), quiet)) {
                 RippleFileWriter.write(f, new LayoutBuilder(imported, placed.get(placement).orders()).rule(activity)
                         .corpus(calib.trace().info().corpus()).placement(placement, null)
-                        .fillIn(calib.meanInactiveActivation()).lowRank(rank, margin).inputMoments(calib.inputMoments())
+                        .fillIn(calib.meanInactiveActivation()).inputMoments(calib.inputMoments()).factors(factors, margin)
                         .build(l -> { }), l -> bar.stepTo(l + 1));
             }
             files.put(placement, f);
@@ -415,14 +419,17 @@ final class BenchCommand implements Callable<Integer> {
                 .map(PlacementAlgorithms::byName).toList();
         Map<String, PlaceCommand.Result> placedHere = missing.isEmpty() ? Map.of()
                 : PlaceCommand.placeAll(calib.trace(), null, missing, quiet);
+        List<LowRankPredictor.Factors> factors;
+        try (CliProgress bar = CliProgress.start("fit the predictor", imported.layers().size(), quiet)) {
+            factors = LayoutBuilder.fitPredictor(imported, rank, calib.inputMoments(), l -> bar.stepTo(l + 1));
+        }
         for (String placement : names) {
             int[][] orders = placedHere.containsKey(placement) ? placedHere.get(placement).orders() : placed.orders().get(placement);
             Path f = work.resolve("bench-" + placement.replace("+", "plus") + ".ripple");
             try (CliProgress bar = CliProgress.start("write " + placement, imported.layers().size(), quiet)) {
                 RippleFileWriter.write(f, new LayoutBuilder(imported, orders).rule(activity).corpus(calib.trace().info().corpus())
-                        .placement(placement, null).fillIn(calib.meanInactiveActivation()).lowRank(rank, margin)
-                        .inputMoments(calib.inputMoments())
-                        .build(l -> bar.stepTo(l + 1)));
+                        .placement(placement, null).fillIn(calib.meanInactiveActivation()).inputMoments(calib.inputMoments())
+                        .factors(factors, margin).build(l -> bar.stepTo(l + 1)));
             }
             files.put(placement, f);
         }
