@@ -8,7 +8,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -21,16 +22,17 @@ class DecoderBenchCommandTest {
     @TempDir
     Path dir;
 
-    @Test
-    void theStrategiesGenerateSideBySide() throws Exception {
-        Path opt = dir.resolve("opt");
-        RippleRun synth = RippleRun.inProcess("synth", "--preset", "tiny-opt", "--vocab", "50272", "--active", "0.1",
-                "--clusters", "8", "--out", opt.toString());
+    @ParameterizedTest(name = "{0}")
+    @CsvSource({"tiny-opt, 50272, relu", "tiny-llama, 32000, fatrelu"})
+    void theStrategiesGenerateSideBySide(String preset, int vocab, String act) throws Exception {
+        Path opt = dir.resolve(preset);
+        RippleRun synth = RippleRun.inProcess("synth", "--preset", preset, "--vocab", "" + vocab, "--hidden-act", act,
+                "--active", "0.1", "--clusters", "8", "--out", opt.toString());
         assertEquals(0, synth.exit(), synth.err());
         Path json = dir.resolve("bench.json");
         RippleRun run = RippleRun.inProcess("bench", "--model", opt.toString(), "--calibration-tokens", "1500",
                 "--sentences", "4", "--prompt-tokens", "12", "--decode-tokens", "6", "--reader", "pread", "--work",
-                dir.resolve("work").toString(), "--json", json.toString(), "--quiet");
+                dir.resolve("work-" + preset).toString(), "--json", json.toString(), "--quiet");
         assertEquals(0, run.exit(), run.err());
         assertTrue(run.out().contains("ripple bench (decoder)"), run.out());
         JsonNode j = new ObjectMapper().readTree(json.toFile());

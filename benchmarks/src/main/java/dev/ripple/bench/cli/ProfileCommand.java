@@ -71,7 +71,7 @@ final class ProfileCommand implements Callable<Integer> {
 
     /** The --rule help shared by the commands that profile. */
     static final String RULE_HELP = "activity rule: 'act > t', '|act| > t' (per layer: t0,t1,...), 'top-k K', 'top P%%' "
-            + "(default: act > 0 for ReLU models, act > -0.05 for GELU and SiLU)";
+            + "(default: act > 0 for ReLU, |act| > 0 for gated ReLU, act > -0.05 for GELU and SiLU, |act| > 0.05 for SwiGLU)";
 
     /** The rule given by --rule or --threshold, or null for the model's default. */
     static ActivityRule rule(String text, Float threshold) {

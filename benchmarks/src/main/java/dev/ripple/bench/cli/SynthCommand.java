@@ -116,8 +116,8 @@ final class SynthCommand implements Callable<Integer> {
         if (positions != null) {
             s = s.withMaxPositions(positions);
         }
-        if (hiddenAct != null) {
-            s = s.withHiddenAct(hiddenAct);
+        if (hiddenAct != null && !(s.family() == SyntheticDecoder.Family.OPT && hiddenAct.equals("relu"))) {
+            s = s.withHiddenAct(hiddenAct);   // OPT is always relu
         }
         if (active != null) {
             s = s.withActiveFraction(active);

@@ -3,6 +3,7 @@ package dev.ripple.core.activity;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.ripple.core.format.FfnLayerSpec;
 import dev.ripple.core.tensor.Activation;
 import java.util.Locale;
 import org.eclipse.collections.api.list.primitive.MutableIntList;
@@ -36,14 +37,26 @@ public sealed interface ActivityRule permits ThresholdRule, TopKRule {
     ObjectNode toJson();
 
     /**
-     * The rule used when the user names none: {@code act > 0} for ReLU, where it is exact; for GELU
-     * and SiLU {@code act > -0.05}, which also keeps the neurons just below zero whose values are
-     * too far from the dropped ones' mean for fill-in to replace them (docs/PERFORMANCE.md §8: on
-     * all-MiniLM-L6-v2 it keeps 39% of the neurons and holds the embedding cosine at 0.992 with
-     * fill-in, where {@code act > 0} keeps 22% and stops at 0.971).
+     * The rule used when the user names none, for a layer of this shape:
+     * <ul>
+     *   <li>ReLU: {@code act > 0}, exact;</li>
+     *   <li>gated ReLU (ReluLLaMA, ProSparse's FATReLU, dReLU): {@code |act| > 0}, exact too: a
+     *       neuron's value {@code relu(gate)·up} is negative whenever {@code up} is, and such a
+     *       neuron is as active as a positive one;</li>
+     *   <li>GELU and SiLU: {@code act > -0.05}, which also keeps the neurons just below zero whose
+     *       values are too far from the dropped ones' mean for fill-in to replace them
+     *       (docs/PERFORMANCE.md §8: on all-MiniLM-L6-v2 it keeps 39% of the neurons and holds the
+     *       embedding cosine at 0.992 with fill-in, where {@code act > 0} keeps 22% and stops at 0.971);</li>
+     *   <li>gated GELU or SiLU (SwiGLU): {@code |act| > 0.05}, by magnitude for the same reason as
+     *       gated ReLU; this threshold is not calibrated on a real model here ({@code ripple
+     *       tradeoff} calibrates one on yours).</li>
+     * </ul>
      */
-    static ActivityRule defaultFor(Activation activation) {
-        return activation == Activation.RELU ? ThresholdRule.value(0f) : ThresholdRule.value(-0.05f);
+    static ActivityRule defaultFor(FfnLayerSpec spec) {
+        if (spec.activation() == Activation.RELU) {
+            return spec.gated() ? ThresholdRule.magnitude(0f) : ThresholdRule.value(0f);
+        }
+        return spec.gated() ? ThresholdRule.magnitude(0.05f) : ThresholdRule.value(-0.05f);
     }
 
     /** Parses the text form; see the class comment. */

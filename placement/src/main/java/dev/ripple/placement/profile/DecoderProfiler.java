@@ -37,7 +37,7 @@ public final class DecoderProfiler implements AutoCloseable {
         this.file = file;
         this.options = options;
         this.rule = options.rule() != null ? options.rule()
-                : ActivityRule.defaultFor(file.layers().getFirst().spec().activation());
+                : ActivityRule.defaultFor(file.layers().getFirst().spec());
     }
 
     /** Opens a decoder {@code .ripple} file (any placement) for profiling. */

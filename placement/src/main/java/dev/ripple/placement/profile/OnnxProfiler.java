@@ -72,7 +72,7 @@ public final class OnnxProfiler implements AutoCloseable {
         this.tokenizer = tokenizer;
         this.outputs = new LinkedHashSet<>(model.activationOutputs());
         this.rule = options.rule() != null ? options.rule()
-                : ActivityRule.defaultFor(model.layers().getFirst().spec().activation());
+                : ActivityRule.defaultFor(model.layers().getFirst().spec());
         if (recordsInputs(model)) {
             outputs.addAll(model.ffnInputs());
         }

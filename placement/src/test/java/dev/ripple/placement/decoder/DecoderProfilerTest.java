@@ -90,4 +90,24 @@ class DecoderProfilerTest {
             assertTrue(replay.stats().predicted() < m.stats().predicted() / 4, "the replay read the active neurons only");
         }
     }
+
+    @Test
+    void aGatedReluModelCountsNegativeActivationsAsActive() throws Exception {
+        SyntheticDecoder spec = SyntheticDecoder.tinyLlama().withInitStd(0.1).withHiddenAct("fatrelu").withActiveFraction(0.2)
+                .withSeed(9);
+        Path hf = dir.resolve("llama");
+        SyntheticDecoderWriter.write(spec, hf, "F32", 1);
+        Path file = dir.resolve("llama.ripple");
+        RippleFileWriter.write(file, SafetensorsImporter.importModel(hf, DType.F32).toContents());
+        List<int[]> passages = List.of(new Random(2).ints(20, 0, spec.vocabSize()).toArray());
+        try (DecoderProfiler profiler = DecoderProfiler.open(file, ProfileOptions.defaults())) {
+            assertEquals("|act| > 0", profiler.rule().describe(), "relu(gate)·up is negative when up is");
+            ProfileResult r = profiler.profile(passages, "random ids", ProfileProgress.NONE);
+            for (int l = 0; l < spec.numLayers(); l++) {
+                assertEquals(0.0, r.meanRelativeError()[l], 1e-6, "only exact zeros are dropped");
+                assertTrue(r.meanActiveFraction()[l] > 0.1 && r.meanActiveFraction()[l] < 0.35,
+                        "planted 20%: " + r.meanActiveFraction()[l]);
+            }
+        }
+    }
 }
