@@ -65,6 +65,10 @@ final class Patterns {
         if (literal != null) {
             return new Literal(literal);
         }
+        TextPattern scanner = Cl100kSplitter.forPattern(regex);
+        if (scanner != null) {
+            return scanner;
+        }
         try {
             return OnigRegex.compile(regex);
         } catch (IllegalArgumentException e) {

@@ -32,12 +32,17 @@ class ComponentOracleTest {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final long SEED = 0x5EED_0002L;
 
-    static ObjectNode read(Vocab v) {
-        try {
-            return (ObjectNode) JSON.readTree(v.tokenizerJson());
-        } catch (IOException e) {
-            throw new java.io.UncheckedIOException(e);
-        }
+    private static final Map<Vocab, ObjectNode> BASE = new java.util.EnumMap<>(Vocab.class);
+
+    /** A fresh copy of a real tokenizer.json (each read once). */
+    static synchronized ObjectNode read(Vocab v) {
+        return BASE.computeIfAbsent(v, k -> {
+            try {
+                return (ObjectNode) JSON.readTree(k.tokenizerJson());
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        }).deepCopy();
     }
 
     static JsonNode json(String s) {
@@ -117,16 +122,16 @@ class ComponentOracleTest {
                     + "\"trim_offsets\":true,\"add_prefix_space\":true}"));
         })));
         String[] behaviors = {"Removed", "Isolated", "MergedWithPrevious", "MergedWithNext", "Contiguous"};
-        for (String b : behaviors) {
-            for (boolean invert : new boolean[] {false, true}) {
-                cases.add(of("gpt2 split " + b + " invert " + invert, edit(Vocab.GPT2, r -> r.set("pre_tokenizer", json(
-                        "{\"type\":\"Sequence\",\"pretokenizers\":[{\"type\":\"Split\",\"pattern\":{\"Regex\":\"\\\\s+|[.,!?]\"},\"behavior\":\""
-                        + b + "\",\"invert\":" + invert + "},{\"type\":\"Split\",\"pattern\":{\"String\":\"e\"},\"behavior\":\"" + b
-                        + "\",\"invert\":false},{\"type\":\"ByteLevel\",\"add_prefix_space\":false,\"trim_offsets\":true,\"use_regex\":false}]}")))));
-            }
-            cases.add(of("gpt2 punctuation " + b + ", digits", edit(Vocab.GPT2, r -> r.set("pre_tokenizer", json(
-                    "{\"type\":\"Sequence\",\"pretokenizers\":[{\"type\":\"Punctuation\",\"behavior\":\"" + b + "\"},"
-                    + "{\"type\":\"Digits\",\"individual_digits\":true},{\"type\":\"ByteLevel\",\"add_prefix_space\":true,\"trim_offsets\":true,\"use_regex\":true}]}")))));
+        for (int k = 0; k < behaviors.length; k++) {
+            String b = behaviors[k];
+            boolean invert = k % 2 == 1;
+            String punctuation = behaviors[(k + 2) % 5];
+            cases.add(of("gpt2 split " + b + " invert " + invert + ", punctuation, digits", edit(Vocab.GPT2, r -> r.set("pre_tokenizer", json(
+                    "{\"type\":\"Sequence\",\"pretokenizers\":[{\"type\":\"Split\",\"pattern\":{\"Regex\":\"\\\\s+|[.,!?]\"},\"behavior\":\""
+                    + b + "\",\"invert\":" + invert + "},{\"type\":\"Split\",\"pattern\":{\"String\":\"e\"},\"behavior\":\"" + b
+                    + "\",\"invert\":" + !invert + "},{\"type\":\"Punctuation\",\"behavior\":\"" + punctuation + "\"},"
+                    + "{\"type\":\"Digits\",\"individual_digits\":" + invert + "},{\"type\":\"ByteLevel\",\"add_prefix_space\":"
+                    + invert + ",\"trim_offsets\":true,\"use_regex\":" + !invert + "}]}")))));
         }
         cases.add(of("gpt2 whitespace, char delimiter", edit(Vocab.GPT2, r -> r.set("pre_tokenizer", json(
                 "{\"type\":\"Sequence\",\"pretokenizers\":[{\"type\":\"CharDelimiterSplit\",\"delimiter\":\"o\"},{\"type\":\"Whitespace\"},"
@@ -230,8 +235,8 @@ class ComponentOracleTest {
         byte[] json = JSON.writeValueAsBytes(root);
         Tokenizer ours = Tokenizer.fromJson(json);
         List<String> texts = new ArrayList<>(TestTexts.EDGE_CASES);
-        texts.addAll(TestTexts.random(SEED + name.hashCode(), 300, 20));
-        texts.addAll(TokenizerData.europarl(160));
+        texts.addAll(TestTexts.random(SEED + name.hashCode(), 100, 20));
+        texts.addAll(TokenizerData.europarl(480));
         texts.add("the Parliament, Parliament's parliament  <|eot_id|>  x <|begin_of_text|>the<|end_of_text|> the  Parliament");
         List<String> failures = new ArrayList<>();
         try (HfOracle oracle = HfOracle.of(json)) {
@@ -244,7 +249,7 @@ class ComponentOracleTest {
                                 + " special " + special + "\n    oracle " + OracleExactnessTest.describe(ours, expected)
                                 + "\n    ours   " + OracleExactnessTest.describe(ours, actual));
                     }
-                    for (boolean skip : new boolean[] {true, false}) {
+                    for (boolean skip : special ? new boolean[] {true, false} : new boolean[0]) {
                         String e = oracle.decode(expected, skip);
                         String a = ours.decode(expected, skip);
                         if (!e.equals(a)) {

@@ -84,12 +84,19 @@ class OnigRegexTest {
     }
 
     @Test
-    void gpt2ScannerEqualsGpt2Regex() {
-        OnigRegex regex = OnigRegex.compile(PreTokenizer.GPT2_PATTERN);
+    void scannersEqualTheirRegexes() {
+        for (String pattern : new String[] {PreTokenizer.GPT2_PATTERN, Cl100kSplitter.LLAMA3, Cl100kSplitter.QWEN2}) {
+            scannerEqualsRegex(pattern);
+        }
+    }
+
+    private static void scannerEqualsRegex(String pattern) {
+        OnigRegex regex = OnigRegex.compile(pattern);
+        Patterns.TextPattern scanner = Cl100kSplitter.forPattern(pattern);
         List<String> texts = new ArrayList<>(TestTexts.EDGE_CASES);
         texts.addAll(TestTexts.random(0x5EED_0005L, 3000, 30));
         SplittableRandom r = new SplittableRandom(5);
-        String alphabet = "aZ9' \t\n\r\u00a0\u3000\u2028!?.é１Ⅻ😀\u0301";
+        String alphabet = "aZ9' \t\n\r\u00a0\u3000\u2028!?.é１Ⅻ😀\u0301sStTrReEvVmMlLdDſ";
         for (int i = 0; i < 3000; i++) {
             StringBuilder b = new StringBuilder();
             for (int k = r.nextInt(30); k > 0; k--) {
@@ -101,8 +108,8 @@ class OnigRegexTest {
             List<String> expected = new ArrayList<>();
             Patterns.split(s, regex, false, Patterns.Behavior.ISOLATED, (p, start) -> expected.add(p));
             List<String> actual = new ArrayList<>();
-            Gpt2Splitter.split(s, (p, start) -> actual.add(p));
-            assertEquals(expected, actual, () -> OracleExactnessTest.escape(s));
+            Patterns.split(s, scanner, false, Patterns.Behavior.ISOLATED, (p, start) -> actual.add(p));
+            assertEquals(expected, actual, () -> pattern + " on " + OracleExactnessTest.escape(s));
         }
     }
 }
