@@ -193,7 +193,7 @@ class TokenizerReaderTest {
         for (String unit : new String[] {"a", "7", " ", "\t ", "中", ".", "😀", "é"}) {
             String line = unit.repeat(10_000_000 / unit.length());
             int[] ids = assertTimeoutPreemptively(Duration.ofSeconds(120), () -> t.encode(line, false), unit);
-            assertTrue(ids.length > 0);
+            assertTrue(ids.length > 0 || unit.isBlank(), unit); // BERT drops white space
             if (v.lossless()) {
                 assertEquals(line, t.decode(ids, false));
             }
