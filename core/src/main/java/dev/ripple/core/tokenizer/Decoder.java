@@ -41,7 +41,7 @@ interface Decoder {
             case "Fuse" -> new Fuse();
             case "Strip" -> new Strip(src.optChar(node, path, "content", ' '), src.optCount(node, path, "start", 0),
                     src.optCount(node, path, "stop", 0));
-            case "Replace" -> new Replace(Patterns.parse(src, node, path), src.string(node, path, "content"));
+            case "Replace" -> new Replace(Patterns.parse(src, node, path, true), src.string(node, path, "content"));
             case "Metaspace" -> new Metaspace(src.optChar(node, path, "replacement", '\u2581'),
                     PreTokenizer.PrependScheme.parse(src, node, path) != PreTokenizer.PrependScheme.NEVER);
             case "WordPiece" -> new WordPiece(src.optString(node, path, "prefix", "##"), src.optBool(node, path, "cleanup", true));

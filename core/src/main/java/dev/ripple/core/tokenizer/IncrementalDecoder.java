@@ -54,11 +54,14 @@ public final class IncrementalDecoder {
             return "";
         }
         String fresh = text.substring(contextText.length());
-        // the ids just emitted become the context of the next piece
-        System.arraycopy(window, contextSize, window, 0, size - contextSize);
-        size -= contextSize;
-        contextSize = size;
-        contextText = tokenizer.decodeTokens(tokenizer.tokens(window, 0, size, skipSpecialTokens));
+        // the ids just emitted become the context of the next piece, unless none of them has a token
+        // to show (skipped special tokens, unknown ids): a decoder must not see the next token as the first
+        if (!tokenizer.tokens(window, contextSize, size, skipSpecialTokens).isEmpty()) {
+            System.arraycopy(window, contextSize, window, 0, size - contextSize);
+            size -= contextSize;
+            contextSize = size;
+            contextText = tokenizer.decodeTokens(tokenizer.tokens(window, 0, size, skipSpecialTokens));
+        }
         return fresh;
     }
 

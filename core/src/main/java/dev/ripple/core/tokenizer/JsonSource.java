@@ -138,9 +138,12 @@ final class JsonSource {
         if (!n.isIntegralNumber()) {
             throw fail(path, Problem.MALFORMED, "expected a non-negative integer, found " + describe(n));
         }
-        if (!n.canConvertToInt() || n.intValue() < 0) {
-            throw fail(path, n.canConvertToLong() && n.longValue() >= 0 ? Problem.TOO_LARGE : Problem.MALFORMED,
-                    "expected an integer in 0.." + Integer.MAX_VALUE + ", found " + n.asText());
+        if (n.canConvertToInt() && n.intValue() < 0 || n.isBigInteger() && n.bigIntegerValue().signum() < 0
+                || n.isLong() && n.longValue() < 0) {
+            throw fail(path, Problem.MALFORMED, "expected a non-negative integer, found " + n.asText());
+        }
+        if (!n.canConvertToInt()) {
+            throw fail(path, Problem.TOO_LARGE, "expected an integer up to " + Integer.MAX_VALUE + ", found " + n.asText());
         }
         return n.intValue();
     }

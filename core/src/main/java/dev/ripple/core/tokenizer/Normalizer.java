@@ -40,7 +40,7 @@ interface Normalizer {
             case "Strip" -> new Strip(src.optBool(node, path, "strip_left", true), src.optBool(node, path, "strip_right", true));
             case "StripAccents" -> new StripAccents();
             case "Prepend" -> new Prepend(src.string(node, path, "prepend"));
-            case "Replace" -> new Replace(Patterns.parse(src, node, path), src.string(node, path, "content"));
+            case "Replace" -> new Replace(Patterns.parse(src, node, path, true), src.string(node, path, "content"));
             case "ByteLevel" -> new ByteLevelNormalizer();
             case "BertNormalizer" -> {
                 boolean lowercase = src.optBool(node, path, "lowercase", true);

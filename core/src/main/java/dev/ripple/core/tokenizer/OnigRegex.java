@@ -199,11 +199,16 @@ final class OnigRegex implements Patterns.TextPattern {
     static String translate(String p) {
         StringBuilder out = new StringBuilder(p.length() + 32);
         int depth = 0; // character-class nesting
+        int lastAtom = -1; // where the last complete atom starts in out, for "{n,m}+"
+        java.util.ArrayDeque<Integer> groups = new java.util.ArrayDeque<>();
         int i = 0;
         int n = p.length();
         while (i < n) {
             char c = p.charAt(i);
             if (c == '\\') {
+                if (depth == 0) {
+                    lastAtom = out.length();
+                }
                 i = escape(p, i, depth > 0, out);
                 continue;
             }
@@ -235,12 +240,44 @@ final class OnigRegex implements Patterns.TextPattern {
             switch (c) {
                 case '[' -> {
                     depth = 1;
+                    lastAtom = out.length();
                     out.append('[');
                     i = classStart(p, i + 1, out);
                 }
-                case '(' -> i = group(p, i, out);
-                case '{' -> i = brace(p, i, out);
+                case '(' -> {
+                    groups.push(out.length());
+                    int next = group(p, i, out);
+                    if (p.charAt(next - 1) == ')') {
+                        groups.pop(); // a comment or an option group such as (?i) closes at once
+                        lastAtom = -1;
+                    }
+                    i = next;
+                }
+                case ')' -> {
+                    lastAtom = groups.isEmpty() ? -1 : groups.pop();
+                    out.append(')');
+                    i++;
+                }
+                case '{' -> {
+                    int at = out.length();
+                    i = brace(p, i, out);
+                    boolean quantifier = out.length() > at && out.charAt(at) == '{';
+                    if (quantifier && i < n && p.charAt(i) == '+' && lastAtom >= 0) {
+                        // Oniguruma (Ruby syntax): "X{n,m}+" repeats "X{n,m}"; Java would read a possessive quantifier
+                        out.insert(lastAtom, "(?:").append(")");
+                    }
+                }
+                case '|' -> {
+                    lastAtom = -1;
+                    out.append(c);
+                    i++;
+                }
+                case '*', '+', '?' -> {
+                    out.append(c);
+                    i++;
+                }
                 default -> {
+                    lastAtom = out.length();
                     out.append(c);
                     i++;
                 }
@@ -250,6 +287,40 @@ final class OnigRegex implements Patterns.TextPattern {
             throw new IllegalArgumentException("regex /" + abbreviate(p) + "/: unclosed character class");
         }
         return out.toString();
+    }
+
+    /**
+     * "A word character ends here", for look-behind. java.util.regex measures a class as one char
+     * in a look-behind, so {@code (?<=\\w)} never sees a supplementary character; the characters
+     * above U+FFFF are therefore spelled out as surrogate pairs (built once, a few KiB).
+     */
+    private static final class WordBehind {
+        static final String PATTERN = build();
+
+        private static String build() {
+            StringBuilder b = new StringBuilder("(?:[").append(WORD_ALONE).append("&&[^\\x{D800}-\\x{DFFF}]]");
+            Pattern word = Pattern.compile("[" + WORD + "]");
+            for (int high = 0xD800; high <= 0xDBFF; high++) {
+                StringBuilder lows = new StringBuilder();
+                int runStart = -1;
+                for (int low = 0xDC00; low <= 0xE000; low++) {
+                    boolean in = low < 0xE000 && word.matcher(new String(new char[] {(char) high, (char) low})).matches();
+                    if (in && runStart < 0) {
+                        runStart = low;
+                    } else if (!in && runStart >= 0) {
+                        lows.append(String.format("\\x{%X}", runStart));
+                        if (low - 1 > runStart) {
+                            lows.append(String.format("-\\x{%X}", low - 1));
+                        }
+                        runStart = -1;
+                    }
+                }
+                if (!lows.isEmpty()) {
+                    b.append(String.format("|\\x{%X}[", high)).append(lows).append(']');
+                }
+            }
+            return b.append(')').toString();
+        }
     }
 
     /** A bracketed class for a property body ("^..." marks a negated body). */
@@ -291,6 +362,10 @@ final class OnigRegex implements Patterns.TextPattern {
             case 'H' -> out.append("[^" + HEX + "]");
             case 'v' -> out.append("\\x0B");
             case 'N' -> out.append("[^\\n]");
+            case 'b' -> out.append(inClass ? "\\x08" : "(?:(?<=" + WordBehind.PATTERN + ")(?![" + WORD_ALONE + "])|(?<!"
+                    + WordBehind.PATTERN + ")(?=[" + WORD_ALONE + "]))");
+            case 'B' -> out.append("(?:(?<=" + WordBehind.PATTERN + ")(?=[" + WORD_ALONE + "])|(?<!" + WordBehind.PATTERN
+                    + ")(?![" + WORD_ALONE + "]))");
             case 'p', 'P' -> {
                 String name;
                 if (next < p.length() && p.charAt(next) == '{') {

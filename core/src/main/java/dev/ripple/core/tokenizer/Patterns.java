@@ -53,8 +53,17 @@ final class Patterns {
         }
     }
 
-    /** {@code {"String": "..."}} or {@code {"Regex": "..."}} under {@code node.pattern}. */
+    /** {@code {"String": "..."}} or {@code {"Regex": "..."}} under {@code node.pattern}, for a Split. */
     static TextPattern parse(JsonSource src, JsonNode node, String path) throws TokenizerFormatException {
+        return parse(src, node, path, false);
+    }
+
+    /**
+     * As {@link #parse(JsonSource, JsonNode, String)}; for a Replace ({@code forReplace}), an empty
+     * string is the empty regex, which matches between every two characters, because the Rust
+     * library's Replace escapes its string into a regex while Split special-cases the empty string.
+     */
+    static TextPattern parse(JsonSource src, JsonNode node, String path, boolean forReplace) throws TokenizerFormatException {
         String p = JsonSource.child(path, "pattern");
         JsonNode pattern = src.object(node, path, "pattern");
         String literal = src.optString(pattern, p, "String", null);
@@ -63,7 +72,11 @@ final class Patterns {
             throw src.fail(p, Problem.MALFORMED, "expected exactly one of \"String\" and \"Regex\"");
         }
         if (literal != null) {
-            return new Literal(literal);
+            return forReplace && literal.isEmpty() ? OnigRegex.compile("") : new Literal(literal);
+        }
+        TextPattern scanner = Cl100kSplitter.forPattern(regex);
+        if (scanner != null) {
+            return scanner;
         }
         try {
             return OnigRegex.compile(regex);

@@ -9,21 +9,66 @@ import java.util.Map;
 import org.eclipse.collections.impl.list.mutable.primitive.IntArrayList;
 
 /**
- * A tokenizer.json {@code post_processor} for a single sequence: the special tokens around it
- * (BOS/EOS, CLS/SEP). Pair templates are read but not used: the runtime encodes one text at a time.
+ * A tokenizer.json {@code post_processor}: the special tokens around a sequence (BOS/EOS, CLS/SEP).
+ * As in the Rust library a processor maps a list of encodings to a list of encodings, which are
+ * concatenated at the end; a template picks its {@code single} form for one encoding and its
+ * {@code pair} form for two (which is what a second template in a {@code Sequence} receives).
  */
 interface PostProcessor {
 
-    /** The ids with the special tokens added. */
-    IntArrayList apply(IntArrayList ids);
+    /** Applies the processor to the encodings (one, for a single text). */
+    List<int[]> process(List<int[]> encodings, boolean addSpecialTokens);
 
-    /** Special ids placed before the sequence. */
-    int[] prefix();
+    /** Marks the sequence's position when the special tokens are worked out. */
+    int MARKER = -1;
 
-    /** Special ids placed after the sequence. */
-    int[] suffix();
+    /**
+     * The ids with the special tokens added.
+     *
+     * @throws IllegalStateException when a sequence of processors reaches a template with neither one
+     *                               nor two encodings (the Rust library panics there; such files are
+     *                               refused when read)
+     */
+    static IntArrayList apply(PostProcessor p, IntArrayList ids, boolean addSpecialTokens) {
+        List<int[]> out = p.process(List.of(ids.toArray()), addSpecialTokens);
+        IntArrayList merged = new IntArrayList(ids.size() + 4);
+        for (int[] e : out) {
+            merged.addAll(e);
+        }
+        return merged;
+    }
 
-    static PostProcessor parse(JsonSource src, JsonNode node, String path, int depth)
+    /** The special ids before and after a single sequence: {prefix, suffix}. */
+    static int[][] around(PostProcessor p) {
+        List<int[]> out = p.process(List.of(new int[] {MARKER}), true);
+        IntArrayList pre = new IntArrayList();
+        IntArrayList post = new IntArrayList();
+        boolean seen = false;
+        for (int[] e : out) {
+            for (int id : e) {
+                if (id == MARKER && !seen) {
+                    seen = true;
+                } else if (id != MARKER) {
+                    (seen ? post : pre).add(id);
+                }
+            }
+        }
+        return new int[][] {pre.toArray(), post.toArray()};
+    }
+
+    static PostProcessor parse(JsonSource src, JsonNode node, String path, int depth) throws TokenizerFormatException {
+        PostProcessor p = parseAny(src, node, path, depth);
+        for (boolean special : new boolean[] {true, false}) {
+            try {
+                p.process(List.of(new int[] {MARKER}), special);
+            } catch (IllegalStateException e) {
+                throw src.fail(path, Problem.UNSUPPORTED, e.getMessage());
+            }
+        }
+        return p;
+    }
+
+    private static PostProcessor parseAny(JsonSource src, JsonNode node, String path, int depth)
             throws TokenizerFormatException {
         if (!node.isObject()) {
             throw src.fail(path, Problem.MALFORMED, "expected an object, found " + node.getNodeType());
@@ -33,33 +78,22 @@ interface PostProcessor {
         }
         String type = src.string(node, path, "type");
         return switch (type) {
-            case "ByteLevel" -> new Around(new int[0], new int[0]);
+            case "ByteLevel" -> (encodings, special) -> encodings;
             case "TemplateProcessing" -> template(src, node, path);
-            case "BertProcessing", "RobertaProcessing" -> {
-                int cls = pairId(src, node, path, "cls");
-                int sep = pairId(src, node, path, "sep");
-                yield new Around(new int[] {cls}, new int[] {sep});
-            }
+            case "BertProcessing" -> new Wrap(pairId(src, node, path, "cls"), pairId(src, node, path, "sep"), false);
+            case "RobertaProcessing" -> new Wrap(pairId(src, node, path, "cls"), pairId(src, node, path, "sep"), true);
             case "Sequence" -> {
                 JsonNode list = src.array(node, path, "processors");
-                List<Integer> pre = new ArrayList<>();
-                List<Integer> post = new ArrayList<>();
+                List<PostProcessor> parts = new ArrayList<>();
                 for (int i = 0; i < list.size(); i++) {
-                    PostProcessor p = parse(src, list.get(i), JsonSource.index(JsonSource.child(path, "processors"), i),
-                            depth + 1);
-                    // each processor wraps the result of the previous one
-                    List<Integer> newPre = new ArrayList<>();
-                    for (int id : p.prefix()) {
-                        newPre.add(id);
-                    }
-                    newPre.addAll(pre);
-                    pre = newPre;
-                    for (int id : p.suffix()) {
-                        post.add(id);
-                    }
+                    parts.add(parseAny(src, list.get(i), JsonSource.index(JsonSource.child(path, "processors"), i), depth + 1));
                 }
-                yield new Around(pre.stream().mapToInt(Integer::intValue).toArray(),
-                        post.stream().mapToInt(Integer::intValue).toArray());
+                yield (encodings, special) -> {
+                    for (PostProcessor p : parts) {
+                        encodings = p.process(encodings, special);
+                    }
+                    return encodings;
+                };
             }
             default -> throw src.fail(JsonSource.child(path, "type"), Problem.UNSUPPORTED, "post-processor type \"" + type
                     + "\" (supported: TemplateProcessing, BertProcessing, RobertaProcessing, ByteLevel, Sequence)");
@@ -76,7 +110,62 @@ interface PostProcessor {
         return src.id(pair.get(1), JsonSource.index(p, 1));
     }
 
-    /** TemplateProcessing's {@code single}: items before and after the sequence {@code $A}. */
+    /**
+     * BERT's and RoBERTa's processors: the first encoding becomes CLS + ids + SEP, each further one
+     * ids + SEP (BERT) or SEP + ids + SEP (RoBERTa).
+     */
+    record Wrap(int cls, int sep, boolean roberta) implements PostProcessor {
+        @Override
+        public List<int[]> process(List<int[]> encodings, boolean addSpecialTokens) {
+            if (!addSpecialTokens) {
+                return encodings;
+            }
+            List<int[]> out = new ArrayList<>(encodings.size());
+            for (int i = 0; i < encodings.size(); i++) {
+                int[] e = encodings.get(i);
+                IntArrayList ids = new IntArrayList(e.length + 3);
+                if (i == 0) {
+                    ids.add(cls);
+                } else if (roberta) {
+                    ids.add(sep);
+                }
+                ids.addAll(e);
+                ids.add(sep);
+                out.add(ids.toArray());
+            }
+            return out;
+        }
+    }
+
+    /** One item of a template: a special token's ids, or the sequence of encoding {@code sequence}. */
+    record Item(int[] ids, int sequence) {
+    }
+
+    /** TemplateProcessing: one output encoding per item of the single (or pair) template. */
+    record Template(List<Item> single, List<Item> pair) implements PostProcessor {
+        @Override
+        public List<int[]> process(List<int[]> encodings, boolean addSpecialTokens) {
+            List<Item> template = switch (encodings.size()) {
+                case 1 -> single;
+                case 2 -> pair;
+                default -> throw new IllegalStateException("a template receives " + encodings.size()
+                        + " encodings from the processors before it; it takes one or two");
+            };
+            List<int[]> out = new ArrayList<>(template.size());
+            for (Item item : template) {
+                if (item.ids() == null) {
+                    if (item.sequence() >= encodings.size()) {
+                        throw new IllegalStateException("a template refers to sequence B of a single encoding");
+                    }
+                    out.add(encodings.get(item.sequence()));
+                } else if (addSpecialTokens) {
+                    out.add(item.ids());
+                }
+            }
+            return out;
+        }
+    }
+
     private static PostProcessor template(JsonSource src, JsonNode node, String path) throws TokenizerFormatException {
         Map<String, int[]> specials = new HashMap<>();
         JsonNode map = JsonSource.opt(node, "special_tokens");
@@ -95,78 +184,84 @@ interface PostProcessor {
                 specials.put(e.getKey(), a);
             }
         }
-        String sp = JsonSource.child(path, "single");
-        JsonNode single = JsonSource.opt(node, "single");
-        if (single == null) {
-            throw src.fail(sp, Problem.MALFORMED, "missing");
-        }
-        List<String> items = new ArrayList<>();
-        List<Boolean> isSequence = new ArrayList<>();
-        if (single.isTextual()) { // "[CLS] $A [SEP]" or "$A:0 </s>:1"
-            for (String item : single.textValue().trim().split("\\s+")) {
-                if (item.isEmpty()) {
-                    continue;
-                }
-                String body = item.contains(":") ? item.substring(0, item.lastIndexOf(':')) : item;
-                boolean seq = body.startsWith("$");
-                items.add(body);
-                isSequence.add(seq);
-            }
-        } else if (single.isArray()) {
-            for (int i = 0; i < single.size(); i++) {
-                JsonNode it = single.get(i);
-                String ip = JsonSource.index(sp, i);
-                JsonNode special = JsonSource.opt(it, "SpecialToken");
-                JsonNode sequence = JsonSource.opt(it, "Sequence");
-                if ((special == null) == (sequence == null)) {
-                    throw src.fail(ip, Problem.MALFORMED, "expected {\"SpecialToken\": ...} or {\"Sequence\": ...}");
-                }
-                if (special != null) {
-                    items.add(src.string(special, JsonSource.child(ip, "SpecialToken"), "id"));
-                    isSequence.add(false);
-                } else {
-                    items.add("$" + src.string(sequence, JsonSource.child(ip, "Sequence"), "id"));
-                    isSequence.add(true);
-                }
-            }
-        } else {
-            throw src.fail(sp, Problem.MALFORMED, "expected a list of items or a template string");
-        }
-        IntArrayList pre = new IntArrayList();
-        IntArrayList post = new IntArrayList();
-        boolean seen = false;
-        for (int i = 0; i < items.size(); i++) {
-            String item = items.get(i);
-            if (isSequence.get(i)) {
-                if (seen) {
-                    throw src.fail(sp, Problem.UNSUPPORTED, "a single-sequence template with the sequence twice");
-                }
-                seen = true;
-                continue;
-            }
-            int[] ids = specials.get(item);
-            if (ids == null) {
-                throw src.fail(sp, Problem.INCONSISTENT, "special token \"" + item + "\" is not in " + mp);
-            }
-            (seen ? post : pre).addAll(ids);
-        }
-        if (!seen) {
-            throw src.fail(sp, Problem.MALFORMED, "the template has no sequence ($A)");
-        }
-        return new Around(pre.toArray(), post.toArray());
+        return new Template(items(src, node, path, "single", specials), items(src, node, path, "pair", specials));
     }
 
-    /** Fixed ids before and after the sequence. */
+    /** A template as a list of {@code {"SpecialToken": {...}}} / {@code {"Sequence": {...}}}, or as a string "[CLS] $A [SEP]". */
+    private static List<Item> items(JsonSource src, JsonNode node, String path, String name, Map<String, int[]> specials)
+            throws TokenizerFormatException {
+        String tp = JsonSource.child(path, name);
+        JsonNode t = JsonSource.opt(node, name);
+        List<Item> items = new ArrayList<>();
+        if (t == null) {
+            if (name.equals("single")) {
+                throw src.fail(tp, Problem.MALFORMED, "missing");
+            }
+            return items;
+        }
+        if (t.isTextual()) {
+            for (String piece : t.textValue().trim().split("\\s+")) {
+                if (piece.isEmpty()) {
+                    continue;
+                }
+                String body = piece.contains(":") ? piece.substring(0, piece.lastIndexOf(':')) : piece;
+                if (body.startsWith("$")) {
+                    items.add(new Item(null, body.equals("$B") || body.equals("$1") ? 1 : 0));
+                } else {
+                    items.add(new Item(special(src, tp, body, specials, mp(path)), 0));
+                }
+            }
+            return items;
+        }
+        if (!t.isArray()) {
+            throw src.fail(tp, Problem.MALFORMED, "expected a list of items or a template string");
+        }
+        for (int i = 0; i < t.size(); i++) {
+            JsonNode it = t.get(i);
+            String ip = JsonSource.index(tp, i);
+            JsonNode special = it.isObject() ? JsonSource.opt(it, "SpecialToken") : null;
+            JsonNode sequence = it.isObject() ? JsonSource.opt(it, "Sequence") : null;
+            if ((special == null) == (sequence == null)) {
+                throw src.fail(ip, Problem.MALFORMED, "expected {\"SpecialToken\": ...} or {\"Sequence\": ...}");
+            }
+            if (special != null) {
+                items.add(new Item(special(src, ip, src.string(special, JsonSource.child(ip, "SpecialToken"), "id"), specials,
+                        mp(path)), 0));
+            } else {
+                String id = src.string(sequence, JsonSource.child(ip, "Sequence"), "id");
+                if (!id.equals("A") && !id.equals("B")) {
+                    throw src.fail(JsonSource.child(ip, "Sequence.id"), Problem.MALFORMED, "expected A or B, found " + id);
+                }
+                items.add(new Item(null, id.equals("A") ? 0 : 1));
+            }
+        }
+        return items;
+    }
+
+    private static String mp(String path) {
+        return JsonSource.child(path, "special_tokens");
+    }
+
+    private static int[] special(JsonSource src, String path, String token, Map<String, int[]> specials, String mapPath)
+            throws TokenizerFormatException {
+        int[] ids = specials.get(token);
+        if (ids == null) {
+            throw src.fail(path, Problem.INCONSISTENT, "special token \"" + token + "\" is not in " + mapPath);
+        }
+        return ids;
+    }
+
+    /** Fixed ids before and after the sequence (the processor built for vocab.json + merges.txt). */
     record Around(int[] prefix, int[] suffix) implements PostProcessor {
         @Override
-        public IntArrayList apply(IntArrayList ids) {
-            if (prefix.length == 0 && suffix.length == 0) {
-                return ids;
+        public List<int[]> process(List<int[]> encodings, boolean addSpecialTokens) {
+            if (!addSpecialTokens) {
+                return encodings;
             }
-            IntArrayList out = new IntArrayList(ids.size() + prefix.length + suffix.length);
-            out.addAll(prefix);
-            out.addAll(ids);
-            out.addAll(suffix);
+            List<int[]> out = new ArrayList<>(encodings.size() + 2);
+            out.add(prefix);
+            out.addAll(encodings);
+            out.add(suffix);
             return out;
         }
     }

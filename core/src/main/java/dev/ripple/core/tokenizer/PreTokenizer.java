@@ -122,8 +122,6 @@ interface PreTokenizer {
 
     /** GPT-2's pre-tokenizer: optionally a leading space, GPT-2's pattern, then every byte as a character. */
     record ByteLevel(boolean addPrefixSpace, boolean useRegex) implements PreTokenizer {
-        private static final OnigRegex GPT2 = OnigRegex.compile(GPT2_PATTERN);
-
         @Override
         public void split(String piece, boolean atStart, Sink out) {
             String s = addPrefixSpace && !piece.startsWith(" ") ? " " + piece : piece;
@@ -132,10 +130,6 @@ interface PreTokenizer {
             } else {
                 out.piece(ByteLevelAlphabet.encode(s), atStart);
             }
-        }
-
-        static OnigRegex gpt2() {
-            return GPT2;
         }
     }
 

@@ -47,6 +47,9 @@ public final class Tokenizer {
     private final int maxLength;
     private final int bos;
     private final int eos;
+    /** Special ids the post-processor puts before and after a sequence. */
+    private final int[] prefix;
+    private final int[] suffix;
     private final String chatTemplate;
 
     private Tokenizer(String source, Normalizer normalizer, PreTokenizer preTokenizer, Model model,
@@ -61,10 +64,12 @@ public final class Tokenizer {
         this.added = added;
         this.maxLength = maxLength;
         this.chatTemplate = config.chatTemplate();
-        this.bos = resolve(config.bosToken(), postProcessor == null ? null : postProcessor.prefix(), true,
-                "<s>", "<|begin_of_text|>", "<bos>", "<|startoftext|>", "<|endoftext|>");
-        this.eos = resolve(config.eosToken(), postProcessor == null ? null : postProcessor.suffix(), false,
-                "</s>", "<|end_of_text|>", "<eos>", "<|endoftext|>");
+        int[][] around = postProcessor == null ? new int[][] {{}, {}} : PostProcessor.around(postProcessor);
+        this.prefix = around[0];
+        this.suffix = around[1];
+        this.bos = resolve(config.bosToken(), prefix, true, "<s>", "<|begin_of_text|>", "<bos>", "<|startoftext|>",
+                "<|endoftext|>");
+        this.eos = resolve(config.eosToken(), suffix, false, "</s>", "<|end_of_text|>", "<eos>", "<|endoftext|>");
     }
 
     // ------------------------------------------------------------------ reading
@@ -381,8 +386,8 @@ public final class Tokenizer {
     /** The ids of {@code text}; {@code addSpecialTokens} false leaves out the post-processor's tokens. */
     public int[] encode(String text, boolean addSpecialTokens) {
         IntArrayList ids = tokenize(text);
-        if (addSpecialTokens && postProcessor != null) {
-            ids = postProcessor.apply(ids);
+        if (postProcessor != null) {
+            ids = PostProcessor.apply(postProcessor, ids, addSpecialTokens);
         }
         return ids.toArray();
     }
@@ -396,7 +401,7 @@ public final class Tokenizer {
      */
     public int[] encode(String text, boolean addSpecialTokens, int maxLength) {
         IntArrayList ids = tokenize(text);
-        int special = addSpecialTokens && postProcessor != null ? postProcessor.prefix().length + postProcessor.suffix().length : 0;
+        int special = addSpecialTokens ? prefix.length + suffix.length : 0;
         if (maxLength < special) {
             throw new IllegalArgumentException("max length " + maxLength + " leaves no room: the special tokens alone take " + special);
         }
@@ -407,8 +412,8 @@ public final class Tokenizer {
             }
             ids = cut;
         }
-        if (addSpecialTokens && postProcessor != null) {
-            ids = postProcessor.apply(ids);
+        if (postProcessor != null) {
+            ids = PostProcessor.apply(postProcessor, ids, addSpecialTokens);
         }
         return ids.toArray();
     }

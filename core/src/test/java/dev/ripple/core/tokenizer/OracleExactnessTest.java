@@ -53,9 +53,9 @@ class OracleExactnessTest {
     @EnumSource(Vocab.class)
     void codeNumbersEdgeCasesAndRandomTextEqualTheOracle(Vocab v) {
         List<String> texts = new ArrayList<>(TestTexts.EDGE_CASES);
-        texts.addAll(TestTexts.code(1500));
-        texts.addAll(TestTexts.numbers(SEED, 500));
-        texts.addAll(TestTexts.random(SEED + v.ordinal(), 2000, 30));
+        texts.addAll(TestTexts.code(1000));
+        texts.addAll(TestTexts.numbers(SEED, 300));
+        texts.addAll(TestTexts.random(SEED + v.ordinal(), 1500, 30));
         assertIdsEqual(v, texts, true);
         assertIdsEqual(v, texts, false);
     }

@@ -1,18 +1,16 @@
 package dev.ripple.placement.profile;
 
-import ai.djl.huggingface.tokenizers.Encoding;
-import ai.djl.huggingface.tokenizers.HuggingFaceTokenizer;
+import dev.ripple.core.tokenizer.Tokenizer;
 import java.io.IOException;
 import java.io.InputStream;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Map;
+import java.util.Arrays;
 
 /**
- * Tokenises text with a Hugging Face {@code tokenizer.json} through DJL's binding of the Rust
- * tokenizers library. The native library ships inside the DJL jar for linux/macOS/windows and is
- * extracted to DJL's cache directory ({@code ~/.djl.ai}, or {@code DJL_CACHE_DIR}); no network
- * access is needed. The tokenizer JSON is read from a stream so its file name does not matter.
+ * Tokenises text with a Hugging Face {@code tokenizer.json} through the runtime's pure-Java
+ * {@link Tokenizer} (ids equal to the Rust library's; docs/TOKENIZER.md): special tokens added,
+ * truncated to {@code maxLength} tokens, no padding, attention mask all ones, type ids all zeros
+ * (single sentences). As DJL's binding did before, a {@code maxLength} above 512 is lowered to 512.
  *
  * <pre>{@code
  * try (PassageTokenizer t = PassageTokenizer.open(Path.of("tokenizer.json"), 128)) {
@@ -21,36 +19,45 @@ import java.util.Map;
  * }</pre>
  */
 public final class PassageTokenizer implements AutoCloseable {
-    private final HuggingFaceTokenizer tokenizer;
+    /** DJL's default model_max_length, which it capped every maxLength to; kept so passages stay the same. */
+    static final int MODEL_MAX_LENGTH = 512;
 
-    private PassageTokenizer(HuggingFaceTokenizer tokenizer) {
+    private final Tokenizer tokenizer;
+    private final int maxLength;
+
+    private PassageTokenizer(Tokenizer tokenizer, int maxLength) {
         this.tokenizer = tokenizer;
+        this.maxLength = Math.min(maxLength, MODEL_MAX_LENGTH);
     }
 
     /** Opens {@code tokenizerJson}, adding special tokens and truncating to {@code maxLength}. */
     public static PassageTokenizer open(Path tokenizerJson, int maxLength) throws IOException {
-        try (InputStream in = Files.newInputStream(tokenizerJson)) {
-            return open(in, maxLength);
-        }
+        return new PassageTokenizer(Tokenizer.fromJson(tokenizerJson), maxLength);
     }
 
     /** Opens a tokenizer JSON given as a stream (e.g. a class-path resource). */
     public static PassageTokenizer open(InputStream tokenizerJson, int maxLength) throws IOException {
-        Map<String, String> options = Map.of(
-                "addSpecialTokens", "true",
-                "truncation", "true",
-                "padding", "false",
-                "maxLength", Integer.toString(maxLength));
-        return new PassageTokenizer(HuggingFaceTokenizer.newInstance(tokenizerJson, options));
+        return new PassageTokenizer(Tokenizer.fromJson(tokenizerJson.readAllBytes()), maxLength);
     }
 
     public EncodedPassage encode(String text) {
-        Encoding e = tokenizer.encode(text);
-        return new EncodedPassage(e.getIds(), e.getAttentionMask(), e.getTypeIds());
+        int[] ids = tokenizer.encode(text, true, maxLength);
+        long[] longIds = new long[ids.length];
+        for (int i = 0; i < ids.length; i++) {
+            longIds[i] = ids[i];
+        }
+        long[] mask = new long[ids.length];
+        Arrays.fill(mask, 1L);
+        return new EncodedPassage(longIds, mask, new long[ids.length]);
+    }
+
+    /** The tokenizer behind this one. */
+    public Tokenizer tokenizer() {
+        return tokenizer;
     }
 
     @Override
     public void close() {
-        tokenizer.close();
+        // nothing native to release any more
     }
 }
