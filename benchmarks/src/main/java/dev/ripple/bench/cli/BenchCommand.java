@@ -26,6 +26,8 @@ import dev.ripple.placement.LayoutBuilder;
 import dev.ripple.placement.PreparedModel;
 import dev.ripple.bench.harness.DecoderBench;
 import dev.ripple.bench.harness.DecoderBenchReport;
+import dev.ripple.bench.harness.OraclePredictor;
+import dev.ripple.core.format.RippleFile;
 import dev.ripple.core.tokenizer.Tokenizer;
 import dev.ripple.placement.algorithm.PlacementAlgorithm;
 import dev.ripple.placement.algorithm.PlacementAlgorithms;
@@ -81,7 +83,8 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--rule", description = ProfileCommand.RULE_HELP)
     String rule;
 
-    @Option(names = "--predictor", defaultValue = "lowrank", description = "predictor of the forward passes: lowrank or oracle (the true sets) (default: ${DEFAULT-VALUE})")
+    @Option(names = "--predictor", defaultValue = "lowrank", description = "predictor of the forward passes: lowrank or "
+            + "oracle (the true sets); decoders also dense (default: ${DEFAULT-VALUE})")
     String predictor;
 
     @Option(names = "--margin", defaultValue = "" + LowRankPredictor.DEFAULT_MARGIN,
@@ -156,8 +159,9 @@ final class BenchCommand implements Callable<Integer> {
         if (tokens < 1 || sentences < 1 || sweepTokens < 1 || calibrationTokens < 1) {
             throw new IllegalArgumentException("--tokens, --sentences, --sweep-tokens and --calibration-tokens must be positive");
         }
-        if (!predictor.equals("lowrank") && !predictor.equals("oracle")) {
-            throw new IllegalArgumentException("--predictor must be lowrank or oracle, not '" + predictor + "'");
+        if (!predictor.equals("lowrank") && !predictor.equals("oracle") && !(predictor.equals("dense") && inputs.decoder())) {
+            throw new IllegalArgumentException("--predictor must be lowrank or oracle (or dense, for a decoder), not '"
+                    + predictor + "'");
         }
         parseBudgets(budgets);
         ActivityRule activity = rule == null ? null : ActivityRule.parse(rule);
@@ -327,19 +331,23 @@ final class BenchCommand implements Callable<Integer> {
             throw new IllegalArgumentException(corpus.name() + ": no held-out passage to prompt with");
         }
         DeviceProfile profile = device != null ? DeviceProfile.read(device) : CalibrateCommand.quick(work, quiet);
-        List<DecoderBench.Setup> setups = new ArrayList<>();
-        for (Strategy s : STRATEGIES) {
-            RuntimeOptions o = options(s, cacheFraction, profile, readerKind).withPredictor("lowrank").withFillIn(!noFillIn)
-                    .withMargin(margin);
-            setups.add(new DecoderBench.Setup(s.name(), s.placement(), s.cache(), s.collapse(), files.get(s.placement()), o));
-        }
         int context = promptTokens + decodeTokens + 1;
         List<DecoderBench.Result> results;
-        try (CliProgress bar = CliProgress.start("generate, all strategies", prompts.size(), quiet)) {
-            results = DecoderBench.run(setups, identity.file(), prompts, decodeTokens, context, DType.F16, bar::stepTo);
+        try (RippleFile reference = RippleFile.open(identity.file())) {
+            ActivationPredictor oracle = predictor.equals("oracle") ? new OraclePredictor(reference, used) : null;
+            List<DecoderBench.Setup> setups = new ArrayList<>();
+            for (Strategy s : STRATEGIES) {
+                RuntimeOptions o = options(s, cacheFraction, profile, readerKind)
+                        .withPredictor(predictor.equals("dense") ? "dense" : "lowrank").withFillIn(!noFillIn).withMargin(margin);
+                setups.add(new DecoderBench.Setup(s.name(), s.placement(), s.cache(), s.collapse(), files.get(s.placement()), o,
+                        oracle));
+            }
+            try (CliProgress bar = CliProgress.start("generate, all strategies", prompts.size(), quiet)) {
+                results = DecoderBench.run(setups, identity.file(), prompts, decodeTokens, context, DType.F16, bar::stepTo);
+            }
         }
         double meanPrompt = prompts.stream().mapToInt(p -> p.length).average().orElse(0);
-        return new DecoderBenchReport(inputs.model.toString(), corpus.name(), used.describe(),
+        return new DecoderBenchReport(inputs.model.toString(), corpus.name(), used.describe(), predictor,
                 readerKind == ReaderKind.POSITIONAL ? "pread" : readerKind.name().toLowerCase(Locale.ROOT), queueDepth,
                 cacheFraction, profile, prompts.size(), meanPrompt, decodeTokens, "f16", results);
     }

@@ -1,5 +1,6 @@
 package dev.ripple.bench.harness;
 
+import dev.ripple.core.activity.ActivationPredictor;
 import dev.ripple.core.format.RippleFile;
 import dev.ripple.core.model.decoder.DecoderModel;
 import dev.ripple.core.model.decoder.Generator;
@@ -32,8 +33,13 @@ public final class DecoderBench {
     private DecoderBench() {
     }
 
-    /** One strategy to measure: its file and how the runtime serves it. */
-    public record Setup(String name, String placement, String cache, boolean collapse, Path file, RuntimeOptions options) {
+    /**
+     * One strategy to measure: its file and how the runtime serves it.
+     *
+     * @param predictor a predictor to use instead of the options' one (the oracle), or null
+     */
+    public record Setup(String name, String placement, String cache, boolean collapse, Path file, RuntimeOptions options,
+                        ActivationPredictor predictor) {
     }
 
     /**
@@ -74,7 +80,7 @@ public final class DecoderBench {
         try (RippleFile ref = RippleFile.open(reference)) {
             DecoderModel dense = DecoderModel.load(ref, MappedFfn.of(ref));
             for (Setup s : setups) {
-                RippleModel m = RippleModel.open(s.file(), s.options());
+                RippleModel m = RippleModel.open(s.file(), s.options(), s.predictor(), null);
                 models.add(m);
                 tallies.add(new Tally(m));
             }

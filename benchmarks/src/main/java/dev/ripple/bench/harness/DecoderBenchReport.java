@@ -16,6 +16,7 @@ import java.util.List;
  * @param model          the model (path; generated models say so in their name)
  * @param corpus         where the prompts came from
  * @param rule           activity rule of the profile and the files
+ * @param predictor      lowrank (the file's), dense, or oracle (exact sets; its compute makes tokens/s meaningless)
  * @param reader         reader kind
  * @param queueDepth     reads in flight per request
  * @param cacheFraction  bundle cache budget, share of the FFN bytes
@@ -26,7 +27,7 @@ import java.util.List;
  * @param kvType         KV cache element type
  * @param strategies     one result per strategy
  */
-public record DecoderBenchReport(String model, String corpus, String rule, String reader, int queueDepth,
+public record DecoderBenchReport(String model, String corpus, String rule, String predictor, String reader, int queueDepth,
                                  double cacheFraction, DeviceProfile device, int prompts, double promptTokens,
                                  int decodeSteps, String kvType, List<DecoderBench.Result> strategies) {
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
@@ -38,7 +39,10 @@ public record DecoderBenchReport(String model, String corpus, String rule, Strin
 
     public void print(PrintWriter o) {
         o.printf("ripple bench (decoder): %s on %s; %d prompts of %.0f tokens, %d tokens generated each (greedy), "
-                + "rule '%s'%n", model, corpus, prompts, promptTokens, decodeSteps, rule);
+                + "rule '%s', predictor %s%n", model, corpus, prompts, promptTokens, decodeSteps, rule, predictor);
+        if (predictor.equals("oracle")) {
+            o.println("(the oracle computes every neuron's activation densely in DRAM: compare the I/O columns, not tokens/s)");
+        }
         o.printf("I/O: %s reads, queue depth %d; bundle cache %.0f%% of FFN bytes; KV cache %s; device %s: sequential "
                 + "%.0f MiB/s%n", reader, queueDepth, 100 * cacheFraction, kvType, device.name(),
                 device.sequentialMiBps());
@@ -68,6 +72,7 @@ public record DecoderBenchReport(String model, String corpus, String rule, Strin
         root.put("model", model);
         root.put("corpus", corpus);
         root.put("rule", rule);
+        root.put("predictor", predictor);
         root.put("reader", reader);
         root.put("queueDepth", queueDepth);
         root.put("cacheFraction", cacheFraction);
