@@ -47,6 +47,7 @@ class DecoderBenchCommandTest {
             if (predictor.equals("oracle")) {
                 // The exact active sets: sparse generation from flash is the dense model, token for token.
                 assertEquals(1.0, s.path("agreement").asDouble(), s.path("name") + " with the oracle: " + s);
+                assertTrue(s.path("logitError").asDouble() < 1e-4, s.path("name") + " with the oracle: " + s);
             } else {
                 assertTrue(s.path("agreement").asDouble() > 0.5, s.path("name") + " agrees with the dense model: " + s);
             }

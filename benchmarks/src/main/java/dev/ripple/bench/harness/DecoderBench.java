@@ -3,7 +3,6 @@ package dev.ripple.bench.harness;
 import dev.ripple.core.activity.ActivationPredictor;
 import dev.ripple.core.format.RippleFile;
 import dev.ripple.core.model.decoder.DecoderModel;
-import dev.ripple.core.model.decoder.Generator;
 import dev.ripple.core.model.decoder.Sampler;
 import dev.ripple.core.model.decoder.Session;
 import dev.ripple.core.model.decoder.StepCost;
@@ -59,11 +58,14 @@ public final class DecoderBench {
     }
 
     /**
-     * @param agreement share of decode steps whose greedy token equals the dense model's on the same prefix
-     * @param memory    resident tensors, one session's KV cache and the bundle cache of this setup
+     * @param agreement  share of generated tokens whose greedy choice equals the dense model's on the same prefix
+     * @param logitError mean over those steps of ‖logits − dense logits‖ / ‖dense logits‖: on generated
+     *                   weights, whose logits are close to one another, the agreement flips on rounding
+     *                   alone, so this says how far the sparse model really is
+     * @param memory     resident tensors, one session's KV cache and the bundle cache of this setup
      */
     public record Result(String name, String placement, String cache, boolean collapse, Phase prefill, Phase decode,
-                         double agreement, MemoryPlan memory) {
+                         double agreement, double logitError, MemoryPlan memory) {
     }
 
     /**
@@ -97,7 +99,7 @@ public final class DecoderBench {
                 Setup s = setups.get(i);
                 Tally t = tallies.get(i);
                 out.add(new Result(s.name(), s.placement(), s.cache(), s.collapse(), t.prefill(), t.decode(), t.agreement(),
-                        t.memory(context, kvType)));
+                        t.logitError(), t.memory(context, kvType)));
             }
             return out;
         } finally {
@@ -127,6 +129,7 @@ public final class DecoderBench {
         private long decodeHits;
         private long decodeNeeded;
         private long agree;
+        private double logitError;
         private long compared;
 
         Tally(RippleModel model) {
@@ -137,41 +140,54 @@ public final class DecoderBench {
             this.neurons = model.file().layers().stream().mapToLong(l -> l.spec().dFfn()).sum() / layers;
         }
 
+        /**
+         * Greedy generation of {@code steps} tokens (the last one is not run), each step's logits
+         * compared with the dense model's on the same tokens.
+         */
         void generate(int[] prompt, int steps, int context, DType kvType, DecoderModel dense) {
-            Generator.Result r;
-            try (Session s = decoder.newSession(context, kvType)) {
-                r = Generator.generate(decoder, s, prompt, Generator.Options.greedy(steps), null, null);
-            }
-            StepCost p = r.prefill();
-            prefillTokens += p.tokens();
-            prefillNanos += p.totalNanos();
-            prefillReads += p.readOps();
-            prefillBytes += p.bytesRead();
-            prefillHits += p.cacheHits();
-            prefillNeeded += p.predicted();
-            prefillCalls += p.ffnCalls();
-            prefillIo.add(p.ioMillis() / p.tokens());
-            for (StepCost c : r.steps().subList(1, r.steps().size())) {
-                decodeTokens++;
-                decodeNanos += c.totalNanos();
-                decodeReads += c.readOps();
-                decodeBytes += c.bytesRead();
-                decodeHits += c.cacheHits();
-                decodeNeeded += c.predicted();
-                decodeIo.add(c.ioMillis());
-            }
-            // The dense model on the same tokens: does its greedy choice agree at every step?
-            int[] gen = r.generatedIds();
-            try (Session s = dense.newSession(context, kvType)) {
-                float[] logits = dense.prefill(s, prompt).logits();
-                for (int i = 0; i < gen.length; i++) {
-                    agree += Sampler.greedy().sample(logits) == gen[i] ? 1 : 0;
+            try (Session s = decoder.newSession(context, kvType); Session reference = dense.newSession(context, kvType)) {
+                DecoderModel.Step step = decoder.prefill(s, prompt);
+                float[] expected = dense.prefill(reference, prompt).logits();
+                StepCost p = step.cost();
+                prefillTokens += p.tokens();
+                prefillNanos += p.totalNanos();
+                prefillReads += p.readOps();
+                prefillBytes += p.bytesRead();
+                prefillHits += p.cacheHits();
+                prefillNeeded += p.predicted();
+                prefillCalls += p.ffnCalls();
+                prefillIo.add(p.ioMillis() / p.tokens());
+                for (int i = 0; i < steps; i++) {
+                    int next = Sampler.greedy().sample(step.logits());
+                    agree += Sampler.greedy().sample(expected) == next ? 1 : 0;
+                    logitError += relativeError(step.logits(), expected);
                     compared++;
-                    if (i + 1 < gen.length) {
-                        logits = dense.decode(s, gen[i]).logits();
+                    if (i + 1 == steps) {
+                        break;
                     }
+                    step = decoder.decode(s, next);
+                    expected = dense.decode(reference, next).logits();
+                    StepCost c = step.cost();
+                    decodeTokens++;
+                    decodeNanos += c.totalNanos();
+                    decodeReads += c.readOps();
+                    decodeBytes += c.bytesRead();
+                    decodeHits += c.cacheHits();
+                    decodeNeeded += c.predicted();
+                    decodeIo.add(c.ioMillis());
                 }
             }
+        }
+
+        private static double relativeError(float[] actual, float[] expected) {
+            double num = 0;
+            double den = 0;
+            for (int k = 0; k < expected.length; k++) {
+                double e = actual[k] - expected[k];
+                num += e * e;
+                den += (double) expected[k] * expected[k];
+            }
+            return den == 0 ? 0 : Math.sqrt(num / den);
         }
 
         Phase prefill() {
@@ -190,6 +206,10 @@ public final class DecoderBench {
 
         double agreement() {
             return compared == 0 ? Double.NaN : agree / (double) compared;
+        }
+
+        double logitError() {
+            return compared == 0 ? Double.NaN : logitError / compared;
         }
 
         MemoryPlan memory(int context, DType kvType) {

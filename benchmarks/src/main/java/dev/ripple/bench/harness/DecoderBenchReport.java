@@ -46,16 +46,18 @@ public record DecoderBenchReport(String model, String corpus, String rule, Strin
         o.printf("I/O: %s reads, queue depth %d; bundle cache %.0f%% of FFN bytes; KV cache %s; device %s: sequential "
                 + "%.0f MiB/s%n", reader, queueDepth, 100 * cacheFraction, kvType, device.name(),
                 device.sequentialMiBps());
-        o.printf("%n%-15s %9s %9s %9s %9s %9s %8s %9s %7s %7s %9s%n", "decode", "tok/s", "I/O ms", "p50", "p99", "reads",
-                "KiB", "neurons", "hits", "agree", "prefill");
+        o.printf("%n%-15s %9s %9s %9s %9s %9s %8s %9s %7s %7s %9s %9s%n", "decode", "tok/s", "I/O ms", "p50", "p99", "reads",
+                "KiB", "neurons", "hits", "agree", "logit err", "prefill");
         for (DecoderBench.Result r : strategies) {
             DecoderBench.Phase d = r.decode();
-            o.printf("%-15s %9.2f %9.3f %9.3f %9.3f %9.1f %8.1f %8.1f%% %6.0f%% %6.0f%% %9.1f%n", r.name(), d.tokensPerSecond(),
-                    d.ioMs().mean(), d.ioMs().p50(), d.ioMs().p99(), d.readsPerToken(), d.bytesPerToken() / 1024,
-                    100 * d.neuronsReadFraction(), 100 * d.hitRate(), 100 * r.agreement(), r.prefill().tokensPerSecond());
+            o.printf("%-15s %9.2f %9.3f %9.3f %9.3f %9.1f %8.1f %8.1f%% %6.0f%% %6.0f%% %9.2g %9.1f%n", r.name(),
+                    d.tokensPerSecond(), d.ioMs().mean(), d.ioMs().p50(), d.ioMs().p99(), d.readsPerToken(),
+                    d.bytesPerToken() / 1024, 100 * d.neuronsReadFraction(), 100 * d.hitRate(), 100 * r.agreement(),
+                    r.logitError(), r.prefill().tokensPerSecond());
         }
         o.printf("(decode: per generated token, all layers; I/O ms = planning + reads; neurons = predicted per layer; "
-                + "agree = greedy choice equal to the dense model's on the same tokens; prefill = prompt tokens/s)%n");
+                + "agree = greedy choice equal to the dense model's on the same tokens; logit err = relative error of the logits "
+                + "against the dense model's; prefill = prompt tokens/s)%n");
         o.printf("memory of one session:");
         for (DecoderBench.Result r : strategies) {
             o.printf(" %s: resident %s + KV cache %s + bundle cache %s;", r.name(),
@@ -91,6 +93,7 @@ public record DecoderBenchReport(String model, String corpus, String rule, Strin
             s.set("prefill", phase(r.prefill()));
             s.set("decode", phase(r.decode()));
             s.put("agreement", r.agreement());
+            s.put("logitError", r.logitError());
             ObjectNode m = s.putObject("memory");
             m.put("residentBytes", r.memory().residentBytes());
             m.put("kvCacheBytes", r.memory().kvCacheBytes());
