@@ -1,11 +1,10 @@
 package dev.ripple.core.format;
 
 import dev.ripple.core.tensor.DType;
+import dev.ripple.core.tensor.Quantization;
 import dev.ripple.core.tensor.Tensor;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
-import java.lang.foreign.ValueLayout;
-import java.nio.ByteOrder;
 import java.util.Arrays;
 
 /**
@@ -28,8 +27,8 @@ public record ResidentTensor(String name, DType dtype, long[] shape, float[] val
             }
             n = Math.multiplyExact(n, d);
         }
-        if (!dtype.isFloat()) {
-            throw new IllegalArgumentException("tensor " + name + ": resident tensors hold floats, not " + dtype.label());
+        if (!dtype.holdsWeights()) {
+            throw new IllegalArgumentException("tensor " + name + ": resident tensors hold weights, not " + dtype.label());
         }
         if ((values == null) == (stored == null)) {
             throw new IllegalArgumentException("tensor " + name + ": give either values or stored bytes");
@@ -38,9 +37,13 @@ public record ResidentTensor(String name, DType dtype, long[] shape, float[] val
             throw new IllegalArgumentException("tensor " + name + ": shape " + Arrays.toString(shape) + " holds " + n
                     + " elements but " + values.length + " values were given");
         }
-        if (stored != null && stored.byteSize() != n * dtype.size()) {
+        if (dtype.isQuantized() && (shape.length == 0 || shape[shape.length - 1] % dtype.blockSize() != 0)) {
+            throw new IllegalArgumentException("tensor " + name + ": " + dtype.label() + " rows must hold whole blocks of "
+                    + dtype.blockSize() + ", shape " + Arrays.toString(shape));
+        }
+        if (stored != null && stored.byteSize() != dtype.bytes(n)) {
             throw new IllegalArgumentException("tensor " + name + ": shape " + Arrays.toString(shape) + " of "
-                    + dtype.label() + " needs " + n * dtype.size() + " bytes, " + stored.byteSize() + " were given");
+                    + dtype.label() + " needs " + dtype.bytes(n) + " bytes, " + stored.byteSize() + " were given");
         }
     }
 
@@ -70,20 +73,13 @@ public record ResidentTensor(String name, DType dtype, long[] shape, float[] val
         if (stored != null) {
             return new Tensor(name, dtype, shape, stored);
         }
-        MemorySegment s = Arena.ofAuto().allocate((long) values.length * dtype.size(), 64);
-        for (int i = 0; i < values.length; i++) {
-            int bits = dtype.encode(values[i]);
-            if (dtype.size() == 4) {
-                s.set(ValueLayout.JAVA_INT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN), 4L * i, bits);
-            } else {
-                s.set(ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN), 2L * i, (short) bits);
-            }
-        }
+        MemorySegment s = Arena.ofAuto().allocate(dtype.bytes(values.length), 64);
+        Quantization.encode(dtype, values, 0, values.length, s, 0);
         return new Tensor(name, dtype, shape, s);
     }
 
     /** Bytes the tensor takes in the file. */
     public long bytes() {
-        return (stored != null ? stored.byteSize() : (long) values.length * dtype.size());
+        return stored != null ? stored.byteSize() : dtype.bytes(values.length);
     }
 }

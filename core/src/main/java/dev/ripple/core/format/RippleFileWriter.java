@@ -42,10 +42,11 @@ public final class RippleFileWriter {
 
     private static long writeTo(FileChannel ch, RippleContents c, IntConsumer layerWritten) throws IOException {
         ChecksummedOutput out = new ChecksummedOutput(ch);
-        writeHeader(out);
+        int minor = RippleFormat.minorVersionFor(c);
+        writeHeader(out, minor);
         List<SectionEntry> entries = new ArrayList<>();
 
-        byte[] metadata = JSON.writeValueAsBytes(metadataJson(c));
+        byte[] metadata = JSON.writeValueAsBytes(metadataJson(c, minor));
         entries.add(section(out, RippleFormat.METADATA_SECTION, SectionKind.METADATA, DType.BYTES, new long[0],
                 RippleFormat.SMALL_ALIGN, () -> out.putBytes(metadata)));
 
@@ -53,6 +54,8 @@ public final class RippleFileWriter {
             entries.add(section(out, t.name(), SectionKind.TENSOR, t.dtype(), t.shape(), RippleFormat.SMALL_ALIGN, () -> {
                 if (t.stored() != null) {
                     out.putSegment(t.stored());
+                } else if (t.dtype().isQuantized()) {
+                    out.putSegment(t.tensor().data());
                 } else {
                     out.putFloats(t.values(), 0, t.values().length, t.dtype());
                 }
@@ -71,12 +74,13 @@ public final class RippleFileWriter {
                             out.putInt(neuron);
                         }
                     }));
-            entries.add(section(out, RippleFormat.bundlesSection(spec.index()), SectionKind.FFN_BUNDLES, spec.dtype(),
-                    new long[] {spec.dFfn(), spec.bundleElements()}, RippleFormat.PAGE, () -> {
+            entries.add(section(out, RippleFormat.bundlesSection(spec.index()), SectionKind.FFN_BUNDLES,
+                    RippleFormat.bundlesType(spec), RippleFormat.bundlesShape(spec), RippleFormat.PAGE, () -> {
                         float[] bundle = new float[spec.bundleElements()];
+                        BundleEncoder encoder = new BundleEncoder(spec);
                         for (int neuron : order) {
                             w.bundleOf(neuron, bundle, 0);
-                            out.putFloats(bundle, 0, bundle.length, spec.dtype());
+                            out.putSegment(encoder.encode(bundle));
                         }
                         w.release();
                     }));
@@ -106,9 +110,9 @@ public final class RippleFileWriter {
         return out.position();
     }
 
-    private static void writeHeader(ChecksummedOutput out) throws IOException {
+    private static void writeHeader(ChecksummedOutput out, int minor) throws IOException {
         java.nio.ByteBuffer h = java.nio.ByteBuffer.allocate(RippleFormat.HEADER_CHECKED_BYTES).order(java.nio.ByteOrder.LITTLE_ENDIAN);
-        h.put(RippleFormat.MAGIC).putShort((short) RippleFormat.VERSION_MAJOR).putShort((short) RippleFormat.VERSION_MINOR)
+        h.put(RippleFormat.MAGIC).putShort((short) RippleFormat.VERSION_MAJOR).putShort((short) minor)
                 .putInt(0).putInt(RippleFormat.BYTE_ORDER_MARK);
         java.util.zip.CRC32C crc = new java.util.zip.CRC32C();
         crc.update(h.array());
@@ -151,10 +155,10 @@ public final class RippleFileWriter {
         return new SectionEntry(name, kind, dtype, shape, start, out.position() - start, crc);
     }
 
-    private static ObjectNode metadataJson(RippleContents c) {
+    private static ObjectNode metadataJson(RippleContents c, int minor) {
         ObjectNode root = JSON.createObjectNode();
         root.put("format", "ripple");
-        root.put("formatVersion", RippleFormat.VERSION_MAJOR + "." + RippleFormat.VERSION_MINOR);
+        root.put("formatVersion", RippleFormat.VERSION_MAJOR + "." + minor);
         root.set("architecture", c.architecture());
         root.set("provenance", c.provenance());
         ArrayNode layers = root.putArray("layers");
