@@ -370,7 +370,7 @@ final class BenchCommand implements Callable<Integer> {
                 RippleFileWriter.write(f, new LayoutBuilder(imported, placed.get(placement).orders()).rule(activity)
                         .corpus(calib.trace().info().corpus()).placement(placement, null)
                         .fillIn(calib.meanInactiveActivation()).inputMoments(calib.inputMoments()).factors(factors, margin)
-                        .build(l -> { }), l -> bar.stepTo(l + 1));
+                        .build(l -> { }), (l, error) -> bar.stepTo(l + 1));
             }
             files.put(placement, f);
         }

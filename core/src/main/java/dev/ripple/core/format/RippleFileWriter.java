@@ -6,12 +6,13 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.ripple.core.format.FfnLayerSpec;
 import java.io.IOException;
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.function.IntConsumer;
 
 /**
  * Writes a {@code .ripple} file (docs/FORMAT.md) through {@link AtomicFile}, so the destination is
@@ -29,18 +30,26 @@ public final class RippleFileWriter {
 
     /** Writes {@code contents} to {@code destination} atomically ({@link AtomicFile}); returns the file size. */
     public static long write(Path destination, RippleContents contents) throws IOException {
-        return write(destination, contents, layer -> { });
+        return write(destination, contents, (layer, error) -> { });
+    }
+
+    /** Told of each FFN layer once its bundles are written. */
+    @FunctionalInterface
+    public interface LayerListener {
+        /** Layer {@code layer} is written; its bundles are {@code error} away from the weights given. */
+        void written(int layer, StorageError error);
     }
 
     /**
      * As {@link #write(Path, RippleContents)}, telling {@code layerWritten} each FFN layer once its
-     * bundles are written (the long part of a large model: a progress bar follows it).
+     * bundles are written (the long part of a large model: a progress bar follows it) with the
+     * error storing them in the layer's dtype added.
      */
-    public static long write(Path destination, RippleContents contents, IntConsumer layerWritten) throws IOException {
+    public static long write(Path destination, RippleContents contents, LayerListener layerWritten) throws IOException {
         return AtomicFile.write(destination, ch -> writeTo(ch, contents, layerWritten));
     }
 
-    private static long writeTo(FileChannel ch, RippleContents c, IntConsumer layerWritten) throws IOException {
+    private static long writeTo(FileChannel ch, RippleContents c, LayerListener layerWritten) throws IOException {
         ChecksummedOutput out = new ChecksummedOutput(ch);
         int minor = RippleFormat.minorVersionFor(c);
         writeHeader(out, minor);
@@ -51,15 +60,8 @@ public final class RippleFileWriter {
                 RippleFormat.SMALL_ALIGN, () -> out.putBytes(metadata)));
 
         for (ResidentTensor t : c.tensors()) {
-            entries.add(section(out, t.name(), SectionKind.TENSOR, t.dtype(), t.shape(), RippleFormat.SMALL_ALIGN, () -> {
-                if (t.stored() != null) {
-                    out.putSegment(t.stored());
-                } else if (t.dtype().isQuantized()) {
-                    out.putSegment(t.tensor().data());
-                } else {
-                    out.putFloats(t.values(), 0, t.values().length, t.dtype());
-                }
-            }));
+            entries.add(section(out, t.name(), SectionKind.TENSOR, t.dtype(), t.shape(), RippleFormat.SMALL_ALIGN,
+                    () -> putTensor(out, t)));
         }
         for (PlacedLayer layer : c.layers()) {
             BundleSource w = layer.weights();
@@ -74,17 +76,17 @@ public final class RippleFileWriter {
                             out.putInt(neuron);
                         }
                     }));
+            BundleEncoder encoder = new BundleEncoder(spec);
             entries.add(section(out, RippleFormat.bundlesSection(spec.index()), SectionKind.FFN_BUNDLES,
                     RippleFormat.bundlesType(spec), RippleFormat.bundlesShape(spec), RippleFormat.PAGE, () -> {
                         float[] bundle = new float[spec.bundleElements()];
-                        BundleEncoder encoder = new BundleEncoder(spec);
                         for (int neuron : order) {
                             w.bundleOf(neuron, bundle, 0);
-                            out.putSegment(encoder.encode(bundle));
+                            out.putSegment(encoder.encode(bundle, w, neuron));
                         }
                         w.release();
                     }));
-            layerWritten.accept(spec.index());
+            layerWritten.written(spec.index(), encoder.error());
         }
         for (var blob : c.blobs().entrySet()) {
             entries.add(section(out, "blob." + blob.getKey(), SectionKind.BLOB, DType.BYTES, new long[0],
@@ -108,6 +110,23 @@ public final class RippleFileWriter {
         out.putInt(out.fileCrc());
         out.flush();
         return out.position();
+    }
+
+    /** The source's bytes as they are, or converted to the stored type one row at a time. */
+    private static void putTensor(ChecksummedOutput out, ResidentTensor t) throws IOException {
+        if (t.copiedAsIs()) {
+            out.putSegment(t.source().data());
+            return;
+        }
+        float[] row = new float[Math.toIntExact(t.rowLength())];
+        long rows = t.source().elementCount() / Math.max(1, row.length);
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment encoded = arena.allocate(t.dtype().bytes(row.length), 8);
+            for (long r = 0; r < rows; r++) {
+                t.encodeRow(r, row, encoded, 0);
+                out.putSegment(encoded);
+            }
+        }
     }
 
     private static void writeHeader(ChecksummedOutput out, int minor) throws IOException {
