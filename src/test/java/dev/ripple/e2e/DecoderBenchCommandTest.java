@@ -71,10 +71,21 @@ class DecoderBenchCommandTest {
         Path json = dir.resolve("types.json");
         RippleRun run = RippleRun.inProcess("bench", "--model", opt.toString(), "--calibration-tokens", "800",
                 "--sentences", "3", "--prompt-tokens", "10", "--decode-tokens", "5", "--predictor", "oracle", "--reader", "pread",
-                "--dtypes", "f32,q8_0,q4_0", "--work", dir.resolve("work").toString(), "--json", json.toString(), "--quiet");
+                "--dtypes", "f32,q8_0,q4_0", "--dram", "12MiB", "--work", dir.resolve("work").toString(), "--json",
+                json.toString(), "--quiet");
         assertEquals(0, run.exit(), run.err());
         assertTrue(run.out().contains("Bundle types"), run.out());
-        JsonNode types = new ObjectMapper().readTree(json.toFile()).path("dtypes").path("types");
+        JsonNode doc = new ObjectMapper().readTree(json.toFile());
+        for (JsonNode s : doc.path("strategies")) {
+            JsonNode m = s.path("memory");
+            long used = m.path("residentBytes").asLong() + m.path("kvCacheBytes").asLong() + m.path("cacheBytes").asLong();
+            if (s.path("cache").asText().equals("none")) {
+                assertTrue(used < 12L << 20 && m.path("cacheBytes").asLong() == 0, "no cache: " + m);
+            } else {
+                assertEquals(12L << 20, used, s.path("name") + ": --dram is split, not exceeded: " + m);
+            }
+        }
+        JsonNode types = doc.path("dtypes").path("types");
         assertEquals(3, types.size());
         JsonNode f32 = types.get(0);
         JsonNode q8 = types.get(1);
@@ -93,5 +104,13 @@ class DecoderBenchCommandTest {
         double b8 = q8.path("decodeBytesPerToken").asDouble();
         double b4 = q4.path("decodeBytesPerToken").asDouble();
         assertTrue(b4 < b8 && b8 < b32, "bytes per token: f32 " + b32 + ", q8_0 " + b8 + ", q4_0 " + b4);
+        assertEquals(doc.path("strategies").get(4).path("memory").path("cacheBytes").asLong(),
+                doc.path("dtypes").path("cacheBytes").asLong(), "every type gets the bundle cache --dram leaves");
+
+        RippleRun tiny = RippleRun.inProcess("bench", "--model", opt.toString(), "--calibration-tokens", "800",
+                "--sentences", "3", "--prompt-tokens", "10", "--decode-tokens", "5", "--reader", "pread", "--dram", "1MiB",
+                "--work", dir.resolve("work").toString(), "--quiet");
+        assertEquals(1, tiny.exit());
+        assertTrue(tiny.err().contains("give at least") && tiny.err().strip().lines().count() == 1, tiny.err());
     }
 }

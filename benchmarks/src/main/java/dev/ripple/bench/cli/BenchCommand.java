@@ -19,6 +19,7 @@ import dev.ripple.core.format.RippleFileWriter;
 import dev.ripple.core.format.StorageError;
 import dev.ripple.bench.harness.DtypeComparison;
 import dev.ripple.bench.harness.DecoderDtypeComparison;
+import dev.ripple.core.runtime.MemoryPlan;
 import dev.ripple.core.runtime.RippleModel;
 import dev.ripple.core.runtime.RuntimeOptions;
 import dev.ripple.io.device.DeviceProfile;
@@ -100,6 +101,13 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--cache-fraction", defaultValue = "0.1", description = "DRAM budget as a share of FFN bytes (default: ${DEFAULT-VALUE})")
     double cacheFraction;
 
+    @Option(names = "--dram", paramLabel = "SIZE", description = "DRAM budget of the main table (e.g. 512MiB) instead of "
+            + "--cache-fraction: resident tensors and (decoders) one session's KV cache first, the rest caches bundles")
+    String dram;
+
+    /** The split of --dram, once the files are written (null without --dram). */
+    private MemoryPlan dramPlan;
+
     @Option(names = "--budgets", split = ",", defaultValue = "0.05,0.1,0.2,0.3",
             description = "cache budgets of the latency-against-budget sweep; 'none' to skip (default: ${DEFAULT-VALUE})")
     List<String> budgets;
@@ -174,6 +182,9 @@ final class BenchCommand implements Callable<Integer> {
         }
         parseBudgets(budgets);
         dtypeList();
+        if (dram != null) {
+            GenerateCommand.parseBytes(dram);
+        }
         ActivityRule activity = rule == null ? null : ActivityRule.parse(rule);
         Files.createDirectories(work);
         if (inputs.decoder()) {
@@ -231,6 +242,11 @@ final class BenchCommand implements Callable<Integer> {
 
         Written written = writeFiles(onnx, calib, activity, placed);
         Map<String, Path> files = written.files();
+        if (dram != null) {
+            try (RippleFile f = RippleFile.open(files.get("ripple+"))) {
+                dramPlan = MemoryPlan.withoutKvCache(f, GenerateCommand.parseBytes(dram));
+            }
+        }
         List<EncodedPassage> passages = OrtReference.encode(tok, heldOutText);
         OrtReference ort;
         try (RippleModel pooler = RippleModel.open(files.get("ripple+"), RuntimeOptions.defaults().withPredictor("dense")
@@ -249,7 +265,7 @@ final class BenchCommand implements Callable<Integer> {
         for (Strategy s : STRATEGIES) {
             Path file = files.get(s.placement());
             evictIfCached(file, readerKind);
-            decodeSetups.add(new IoReplay.Setup(s.name(), file, options(s, cacheFraction, profile, readerKind)));
+            decodeSetups.add(new IoReplay.Setup(s.name(), file, mainOptions(s, profile, readerKind)));
         }
         List<IoReplay> decoded;
         try (CliProgress bar = CliProgress.start("decode, all strategies", replayed, quiet)) {
@@ -259,7 +275,7 @@ final class BenchCommand implements Callable<Integer> {
         for (int i = 0; i < STRATEGIES.size(); i++) {
             Strategy s = STRATEGIES.get(i);
             Path file = files.get(s.placement());
-            RuntimeOptions options = options(s, cacheFraction, profile, readerKind);
+            RuntimeOptions options = mainOptions(s, profile, readerKind);
             evictIfCached(file, readerKind);
             PrefillReplay prefill;
             try (CliProgress bar = CliProgress.start(s.name() + " prefill", passages.size(), quiet)) {
@@ -306,8 +322,8 @@ final class BenchCommand implements Callable<Integer> {
 
         return new BenchReport(modelName, corpusName,
                 activity.describe(), readerKind == ReaderKind.POSITIONAL ? "pread" : readerKind.name().toLowerCase(Locale.ROOT),
-                queueDepth, cacheFraction, predictor, !noFillIn, profile, projections, passages.size(), heldTokens, replayed,
-                ort, runs, sweepReplayed, sweep, policies, types);
+                queueDepth, mainFraction(written.imported()), predictor, !noFillIn, profile, projections, passages.size(),
+                heldTokens, replayed, ort, runs, sweepReplayed, sweep, policies, types);
     }
 
     /** The bundle types of --dtypes (checked before any work). */
@@ -359,7 +375,7 @@ final class BenchCommand implements Callable<Integer> {
                                           ActivationTrace heldTrace, int replayed, DeviceProfile profile,
                                           ReaderKind readerKind) throws IOException {
         Strategy s = STRATEGIES.stream().filter(x -> x.name().equals("ripple+")).findFirst().orElseThrow();
-        long cacheBytes = (long) (cacheFraction * ffnBytes(written.imported(), DType.F16));
+        long cacheBytes = typesCacheBytes(written.imported());
         List<TypedFile> typed = writeTypedFiles(onnx, calib, activity, written);
         List<IoReplay.Setup> setups = new ArrayList<>();
         for (TypedFile t : typed) {
@@ -421,12 +437,18 @@ final class BenchCommand implements Callable<Integer> {
         }
         DeviceProfile profile = device != null ? DeviceProfile.read(device) : CalibrateCommand.quick(work, quiet);
         int context = promptTokens + decodeTokens + 1;
+        if (dram != null) {
+            try (RippleFile f = RippleFile.open(files.get("ripple+"))) {
+                dramPlan = MemoryPlan.of(f, dev.ripple.core.model.decoder.DecoderConfig.fromJson(f.architecture()),
+                        GenerateCommand.parseBytes(dram), context, DType.F16, 1);
+            }
+        }
         List<DecoderBench.Result> results;
         try (RippleFile reference = RippleFile.open(identity.file())) {
             ActivationPredictor oracle = predictor.equals("oracle") ? new OraclePredictor(reference, used) : null;
             List<DecoderBench.Setup> setups = new ArrayList<>();
             for (Strategy s : STRATEGIES) {
-                RuntimeOptions o = options(s, cacheFraction, profile, readerKind)
+                RuntimeOptions o = mainOptions(s, profile, readerKind)
                         .withPredictor(predictor.equals("dense") ? "dense" : "lowrank").withFillIn(!noFillIn).withMargin(margin);
                 setups.add(new DecoderBench.Setup(s.name(), s.placement(), s.cache(), s.collapse(), files.get(s.placement()), o,
                         oracle));
@@ -440,7 +462,7 @@ final class BenchCommand implements Callable<Integer> {
         double meanPrompt = prompts.stream().mapToInt(p -> p.length).average().orElse(0);
         return new DecoderBenchReport(inputs.model.toString(), corpus.name(), used.describe(), predictor,
                 readerKind == ReaderKind.POSITIONAL ? "pread" : readerKind.name().toLowerCase(Locale.ROOT), queueDepth,
-                cacheFraction, profile, prompts.size(), meanPrompt, decodeTokens, "f16", results, types);
+                mainFraction(imported), profile, prompts.size(), meanPrompt, decodeTokens, "f16", results, types);
     }
 
     /**
@@ -452,7 +474,7 @@ final class BenchCommand implements Callable<Integer> {
                                                         List<int[]> prompts, int context, DeviceProfile profile,
                                                         ReaderKind readerKind) throws IOException {
         Strategy s = STRATEGIES.stream().filter(x -> x.name().equals("ripple+")).findFirst().orElseThrow();
-        long cacheBytes = (long) (cacheFraction * ffnBytes(written.imported(), DType.F16));
+        long cacheBytes = typesCacheBytes(written.imported());
         List<TypedFile> typed = writeTypedFiles(inputs.model, calib, activity, written);
         PreparedModel f32;
         try (CliProgress bar = CliProgress.start("import " + inputs.model.getFileName() + " in f32", -1, quiet)) {
@@ -509,6 +531,26 @@ final class BenchCommand implements Callable<Integer> {
         Map<String, int[][]> orders = new LinkedHashMap<>();
         placed.forEach((name, r) -> orders.put(name, r.orders()));
         return new Written(files, imported, orders, factors);
+    }
+
+    /** The main table's cache: what --dram leaves for bundles when given, else --cache-fraction of the FFN bytes. */
+    private RuntimeOptions mainOptions(Strategy s, DeviceProfile profile, ReaderKind readerKind) {
+        RuntimeOptions o = options(s, cacheFraction, profile, readerKind);
+        return dramPlan == null ? o : o.withCacheBytes(dramPlan.cacheBytes() > 0 ? s.cache() : "none", dramPlan.cacheBytes());
+    }
+
+    /** The main table's cache as a share of the strategies' FFN bytes (what --dram left, when given). */
+    private double mainFraction(ImportedModel model) {
+        if (dramPlan == null) {
+            return cacheFraction;
+        }
+        DType type = model.layers().getFirst().spec().dtype();
+        return Math.min(1, dramPlan.cacheBytes() / (double) ffnBytes(model, type));
+    }
+
+    /** The cache of every --dtypes file: the bytes --dram leaves, else --cache-fraction of the f16 FFN bytes. */
+    private long typesCacheBytes(ImportedModel model) {
+        return dramPlan != null ? dramPlan.cacheBytes() : (long) (cacheFraction * ffnBytes(model, DType.F16));
     }
 
     private RuntimeOptions options(Strategy s, double budget, DeviceProfile profile, ReaderKind readerKind) {
