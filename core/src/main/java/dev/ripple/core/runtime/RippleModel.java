@@ -235,7 +235,7 @@ public final class RippleModel implements FeedForward, AutoCloseable {
         ReadPlanner planner = options.device() != null
                 ? ReadPlanner.costModel(options.device(), options.queueDepth())
                 : ReadPlanner.fixedGap(options.maxGapBytes());
-        if (options.reader() == ReaderKind.DIRECT) {
+        if (options.reader().direct()) {
             planner = planner.withAlignedReads(DirectReader.ALIGNMENT, fileSize);
         }
         return planner;
