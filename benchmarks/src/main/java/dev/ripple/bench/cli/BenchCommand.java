@@ -18,6 +18,7 @@ import dev.ripple.core.tensor.DType;
 import dev.ripple.core.format.RippleFileWriter;
 import dev.ripple.core.runtime.RippleModel;
 import dev.ripple.core.runtime.RuntimeOptions;
+import dev.ripple.io.device.DevicePresets;
 import dev.ripple.io.device.DeviceProfile;
 import dev.ripple.io.device.UfsPresets;
 import dev.ripple.io.nativeio.PageCache;
@@ -43,7 +44,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -104,14 +104,16 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--sweep-tokens", defaultValue = "200", description = "tokens replayed per sweep point (default: ${DEFAULT-VALUE})")
     int sweepTokens;
 
-    @Option(names = "--reader", defaultValue = "direct", description = "direct, mmap or pread (default: ${DEFAULT-VALUE})")
+    @Option(names = "--reader", defaultValue = "direct", description = "direct, io_uring, mmap or pread (default: ${DEFAULT-VALUE})")
     String reader;
 
     @Option(names = "--queue-depth", defaultValue = "8", description = "reads in flight per request (default: ${DEFAULT-VALUE})")
     int queueDepth;
 
-    @Option(names = "--device", paramLabel = "PROFILE.json", description = "device profile for access collapse (default: measured now with 'calibrate --quick')")
-    Path device;
+    @Option(names = "--device", paramLabel = "DEVICE", description = "ufs-3.1, ufs-4.0, nvme or PROFILE.json: every read "
+            + "takes that device's time (emulated on top of the real read) and collapse follows its cost model (default: this "
+            + "machine's storage, profiled now with 'calibrate --quick')")
+    String device;
 
     @Option(names = "--work", defaultValue = "ripple-work", description = "directory for traces, files and plots (default: ${DEFAULT-VALUE})")
     Path work;
@@ -216,7 +218,7 @@ final class BenchCommand implements Callable<Integer> {
         ActivationTrace heldTrace = held.trace();
         int heldTokens = (int) held.tokens();
         int replayed = Math.min(tokens, heldTokens);
-        DeviceProfile profile = device != null ? DeviceProfile.read(device) : CalibrateCommand.quick(work, quiet);
+        DeviceProfile profile = device != null ? DevicePresets.resolve(device) : CalibrateCommand.quick(work, quiet);
         List<DeviceProfile> projections = List.of(UfsPresets.ufs31(), UfsPresets.ufs40());
 
         Map<String, Path> files = writeFiles(onnx, calib, activity, placed);
@@ -291,8 +293,8 @@ final class BenchCommand implements Callable<Integer> {
         }
 
         return new BenchReport(modelName, corpusName,
-                activity.describe(), readerKind == ReaderKind.POSITIONAL ? "pread" : readerKind.name().toLowerCase(Locale.ROOT),
-                queueDepth, cacheFraction, predictor, !noFillIn, profile, projections, passages.size(), heldTokens, replayed,
+                activity.describe(), readerKind.cliName(),
+                queueDepth, cacheFraction, predictor, !noFillIn, profile, device != null, projections, passages.size(), heldTokens, replayed,
                 ort, runs, sweepReplayed, sweep, policies);
     }
 
@@ -330,7 +332,7 @@ final class BenchCommand implements Callable<Integer> {
         if (prompts.isEmpty()) {
             throw new IllegalArgumentException(corpus.name() + ": no held-out passage to prompt with");
         }
-        DeviceProfile profile = device != null ? DeviceProfile.read(device) : CalibrateCommand.quick(work, quiet);
+        DeviceProfile profile = device != null ? DevicePresets.resolve(device) : CalibrateCommand.quick(work, quiet);
         int context = promptTokens + decodeTokens + 1;
         List<DecoderBench.Result> results;
         try (RippleFile reference = RippleFile.open(identity.file())) {
@@ -348,8 +350,7 @@ final class BenchCommand implements Callable<Integer> {
         }
         double meanPrompt = prompts.stream().mapToInt(p -> p.length).average().orElse(0);
         return new DecoderBenchReport(inputs.model.toString(), corpus.name(), used.describe(), predictor,
-                readerKind == ReaderKind.POSITIONAL ? "pread" : readerKind.name().toLowerCase(Locale.ROOT), queueDepth,
-                cacheFraction, profile, prompts.size(), meanPrompt, decodeTokens, "f16", results);
+                readerKind.cliName(), queueDepth, cacheFraction, profile, device != null, prompts.size(), meanPrompt, decodeTokens, "f16", results);
     }
 
     /** One decoder file per placement algorithm, each with fill-in means and a low-rank predictor. */
@@ -379,7 +380,8 @@ final class BenchCommand implements Callable<Integer> {
 
     private RuntimeOptions options(Strategy s, double budget, DeviceProfile profile, ReaderKind readerKind) {
         RuntimeOptions options = RuntimeOptions.defaults().withReader(readerKind).withQueueDepth(queueDepth)
-                .withPredictor("trace").withFillIn(false).withCache(s.cache(), budget);
+                .withPredictor("trace").withFillIn(false).withCache(s.cache(), budget)
+                .withEmulatedDevice(device != null ? profile : null);   // --device: every read takes the device's time
         return s.collapse() ? options.withDevice(profile) : options.withMaxGapBytes(0);
     }
 

@@ -19,6 +19,7 @@ import dev.ripple.core.tensor.DType;
 import dev.ripple.core.format.RippleFileWriter;
 import dev.ripple.core.runtime.RippleModel;
 import dev.ripple.core.runtime.RuntimeOptions;
+import dev.ripple.io.device.DevicePresets;
 import dev.ripple.io.device.DeviceProfile;
 import dev.ripple.io.reader.ReaderKind;
 import dev.ripple.placement.LayoutBuilder;
@@ -93,8 +94,10 @@ final class PoliciesCommand implements Callable<Integer> {
     @Option(names = "--queue-depth", defaultValue = "8", description = "reads in flight per request (default: ${DEFAULT-VALUE})")
     int queueDepth;
 
-    @Option(names = "--device", paramLabel = "PROFILE.json", description = "device profile for collapse and the cost model (default: measured now with 'calibrate --quick')")
-    Path device;
+    @Option(names = "--device", paramLabel = "DEVICE", description = "ufs-3.1, ufs-4.0, nvme or PROFILE.json: every read takes "
+            + "that device's time (emulated on top of the real direct read), collapse and the cost model follow it (default: "
+            + "this machine's storage, profiled now with 'calibrate --quick')")
+    String device;
 
     @Option(names = "--work", defaultValue = "ripple-work", description = "directory for the model file (default: ${DEFAULT-VALUE})")
     Path work;
@@ -122,7 +125,7 @@ final class PoliciesCommand implements Callable<Integer> {
         ProfileResult held = replay.equals("calibration") ? calib
                 : ProfileCommand.profile(onnx, tok, corpus.heldOut(), corpus.name() + ", held-out", activity, tokens, quiet);
         int replayed = (int) Math.min(tokens, held.tokens());
-        DeviceProfile profile = device != null ? DeviceProfile.read(device) : CalibrateCommand.quick(work, quiet);
+        DeviceProfile profile = device != null ? DevicePresets.resolve(device) : CalibrateCommand.quick(work, quiet);
 
         ImportedModel imported = PlaceCommand.importModel(onnx, DType.F32);
         int[][] orders = PlaceCommand.place(calib.trace(), null, PlacementAlgorithms.byName(placement), quiet).orders();
@@ -130,7 +133,8 @@ final class PoliciesCommand implements Callable<Integer> {
         RippleFileWriter.write(file, new LayoutBuilder(imported, orders).rule(activity).corpus(calib.trace().info().corpus())
                 .placement(placement, null).lowRank(0, 1f).build(l -> { }));
         RuntimeOptions base = RuntimeOptions.defaults().withReader(ReaderKind.DIRECT).withQueueDepth(queueDepth)
-                .withPredictor("trace").withFillIn(false).withDevice(profile);
+                .withPredictor("trace").withFillIn(false).withDevice(profile)
+                .withEmulatedDevice(device != null ? profile : null);
         PolicyOptions defaults = PolicyOptions.defaults();
         PolicyOptions seeded = defaults.withSlotFrequencies(slotCounts(calib.trace(), orders));
         // linking over lfu is seeded with the read shares of the same calibration tokens (see ReadShares)
@@ -171,8 +175,9 @@ final class PoliciesCommand implements Callable<Integer> {
                 calib.tokens(), linkingInner);
         o.printf("%d tokens replayed per policy from a cold cache, %d rounds (order rotated per round); DRAM %.0f%% "
                         + "of FFN bytes (%d B; lfu seeded with calibration frequencies); direct I/O, queue depth %d; "
-                        + "device %s: sequential %.0f MiB/s%n",
-                replayed, repeats, 100 * cacheFraction, budget, queueDepth, profile.name(), profile.sequentialMiBps());
+                        + "device %s%s: sequential %.0f MiB/s%n",
+                replayed, repeats, 100 * cacheFraction, budget, queueDepth, device != null ? "EMULATED " : "", profile.name(),
+                profile.sequentialMiBps());
         o.printf("%-8s %10s %9s %9s %9s %9s %9s %8s %9s %6s %10s%n", "policy", "io ms/tok", "min", "max", "p50", "p90",
                 "p99", "ops/tok", "KiB/tok", "hits", "model ms");
         for (PolicySummary r : rows) {
@@ -253,7 +258,7 @@ final class PoliciesCommand implements Callable<Integer> {
         doc.put("cacheBytes", budget);
         doc.put("reader", "direct");
         doc.put("queueDepth", queueDepth);
-        BenchReport.putDevice(doc.putObject("device"), profile);
+        BenchReport.putDevice(doc.putObject("device"), profile).put("emulated", device != null);
         ArrayNode arr = doc.putArray("policies");
         rows.forEach(r -> arr.add((ObjectNode) JSON.valueToTree(r)));
         if (verdict != null) {
