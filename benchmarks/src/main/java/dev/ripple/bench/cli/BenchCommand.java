@@ -8,6 +8,8 @@ import dev.ripple.bench.harness.IoReplay;
 import dev.ripple.bench.harness.OrtReference;
 import dev.ripple.bench.harness.PrefillReplay;
 import dev.ripple.bench.harness.StrategyRun;
+import dev.ripple.bench.harness.WorkloadBench;
+import dev.ripple.bench.harness.WorkloadBenchReport;
 import dev.ripple.cache.CachePolicies;
 import dev.ripple.core.activity.ActivationPredictor;
 import dev.ripple.core.activity.ActivityRule;
@@ -118,6 +120,10 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--work", defaultValue = "ripple-work", description = "directory for traces, files and plots (default: ${DEFAULT-VALUE})")
     Path work;
 
+    @Option(names = "--workload", paramLabel = "DIR", description = "a synthetic workload written by 'ripple synth --workload': "
+            + "the strategies token by token on its held-out stream and the budget sweep; figures labelled 'synthetic workload'")
+    Path workload;
+
     @Option(names = "--json", paramLabel = "FILE", description = "write every figure as JSON")
     Path json;
 
@@ -166,6 +172,9 @@ final class BenchCommand implements Callable<Integer> {
                     + predictor + "'");
         }
         parseBudgets(budgets);
+        if (workload != null) {
+            return workload(o);
+        }
         ActivityRule activity = rule == null ? null : ActivityRule.parse(rule);
         Files.createDirectories(work);
         if (inputs.decoder()) {
@@ -192,6 +201,22 @@ final class BenchCommand implements Callable<Integer> {
             List<Path> pngs = report.plots(work);
             o.printf("plots: %s%n", String.join(", ", pngs.stream().map(Path::toString).toList()));
         }
+        if (json != null) {
+            byte[] bytes = report.toJsonBytes();
+            AtomicFile.write(json, ch -> ch.write(ByteBuffer.wrap(bytes)));
+            o.printf("json: %s%n", json);
+        }
+        return 0;
+    }
+
+    /** {@code --workload}: the strategies on a synthetic workload (WorkloadBench). */
+    private int workload(PrintWriter o) throws IOException {
+        ReaderKind readerKind = ReaderKind.parse(reader);
+        Files.createDirectories(work);
+        DeviceProfile profile = device != null ? DevicePresets.resolve(device) : CalibrateCommand.quick(work, quiet);
+        WorkloadBenchReport report = WorkloadBench.run(new WorkloadBench.Settings(workload, readerKind, queueDepth, cacheFraction,
+                parseBudgets(budgets), tokens, sweepTokens, profile, device != null), CliProgress.harness(quiet));
+        report.print(o);
         if (json != null) {
             byte[] bytes = report.toJsonBytes();
             AtomicFile.write(json, ch -> ch.write(ByteBuffer.wrap(bytes)));

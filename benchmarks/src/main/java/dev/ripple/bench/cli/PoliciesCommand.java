@@ -10,6 +10,7 @@ import dev.ripple.bench.harness.ModelledIo;
 import dev.ripple.bench.harness.PolicySummary;
 import dev.ripple.bench.harness.PolicyVerdict;
 import dev.ripple.bench.harness.ReadShares;
+import dev.ripple.bench.harness.WorkloadPolicies;
 import dev.ripple.cache.CachePolicies;
 import dev.ripple.cache.PolicyOptions;
 import dev.ripple.core.activity.ActivityRule;
@@ -37,7 +38,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import org.roaringbitmap.RoaringBitmap;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Mixin;
@@ -105,6 +105,13 @@ final class PoliciesCommand implements Callable<Integer> {
     @Option(names = "--json", paramLabel = "FILE", description = "write every figure as JSON")
     Path json;
 
+    @Option(names = "--workload", paramLabel = "DIR", description = "a synthetic workload written by 'ripple synth --workload' "
+            + "instead of the ONNX model: its held-out stream replayed under each policy; figures labelled 'synthetic workload'")
+    Path workload;
+
+    @Option(names = "--reader", defaultValue = "direct", description = "with --workload: direct or io_uring (default: ${DEFAULT-VALUE})")
+    String reader;
+
     @Option(names = "--quiet", description = "no progress bars")
     boolean quiet;
 
@@ -115,6 +122,9 @@ final class PoliciesCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         validate();
         PrintWriter o = spec.commandLine().getOut();
+        if (workload != null) {
+            return workload(o);
+        }
         ActivityRule activity = ActivityRule.parse(rule);
         Files.createDirectories(work);
         Path onnx = inputs.onnx(work);
@@ -194,6 +204,21 @@ final class PoliciesCommand implements Callable<Integer> {
         return 0;
     }
 
+    /** {@code --workload}: the policies on a synthetic workload (WorkloadPolicies). */
+    private int workload(PrintWriter o) throws IOException {
+        Files.createDirectories(work);
+        DeviceProfile profile = device != null ? DevicePresets.resolve(device) : CalibrateCommand.quick(work, quiet);
+        WorkloadPolicies result = WorkloadPolicies.run(new WorkloadPolicies.Settings(workload, placement, policies, linkingInner,
+                cacheFraction, tokens, repeats, ReaderKind.parse(reader), queueDepth, profile, device != null),
+                CliProgress.harness(quiet));
+        result.print(o);
+        if (json != null) {
+            byte[] bytes = result.toJsonBytes();
+            AtomicFile.write(json, ch -> ch.write(ByteBuffer.wrap(bytes)));
+        }
+        return 0;
+    }
+
     private void validate() {
         if (tokens < 1) {
             throw new IllegalArgumentException("--tokens must be positive, got " + tokens);
@@ -228,18 +253,7 @@ final class PoliciesCommand implements Callable<Integer> {
      * seeded with (PowerInfer's hot set), in slot order of the placed file.
      */
     static long[][] slotCounts(ActivationTrace calibration, int[][] orders) {
-        long[][] counts = new long[orders.length][];
-        for (int l = 0; l < orders.length; l++) {
-            long[] byNeuron = new long[calibration.neurons(l)];
-            for (RoaringBitmap active : calibration.layer(l)) {
-                active.forEach((int n) -> byNeuron[n]++);
-            }
-            counts[l] = new long[orders[l].length];
-            for (int slot = 0; slot < orders[l].length; slot++) {
-                counts[l][slot] = byNeuron[orders[l][slot]];
-            }
-        }
-        return counts;
+        return dev.ripple.bench.harness.SlotCounts.of(calibration, orders);
     }
 
     private void writeJson(ActivityRule activity, double neededShare, int replayed, long budget, DeviceProfile profile,

@@ -457,10 +457,16 @@ public final class SyntheticWorkload {
 
     /**
      * Writes a workload directory: the spec ({@value #SPEC_FILE}), the calibration and held-out
-     * traces, and the model file in its original order ({@value #MODEL_FILE}).
+     * traces, and the model file in its original order ({@value #MODEL_FILE}); placed files of an
+     * earlier workload in the directory ({@code placed-*.ripple}) are deleted.
      */
     public static void write(Spec spec, Path dir, IntConsumer layerDone) throws IOException {
         Files.createDirectories(dir);
+        try (var old = Files.newDirectoryStream(dir, "placed-*.ripple")) {   // placements of an earlier workload
+            for (Path p : old) {
+                Files.delete(p);
+            }
+        }
         TraceFiles.write(dir.resolve(CALIBRATION_TRACE), trace(spec, 0, spec.calibrationTokens()));
         TraceFiles.write(dir.resolve(HELD_OUT_TRACE), trace(spec, 1, spec.heldOutTokens()));
         writeModel(spec, dir.resolve(MODEL_FILE), null, "identity", layerDone);
