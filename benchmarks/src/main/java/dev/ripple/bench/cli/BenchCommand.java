@@ -8,6 +8,8 @@ import dev.ripple.bench.harness.IoReplay;
 import dev.ripple.bench.harness.OrtReference;
 import dev.ripple.bench.harness.PrefillReplay;
 import dev.ripple.bench.harness.StrategyRun;
+import dev.ripple.bench.harness.WorkloadBench;
+import dev.ripple.bench.harness.WorkloadBenchReport;
 import dev.ripple.cache.CachePolicies;
 import dev.ripple.core.activity.ActivationPredictor;
 import dev.ripple.core.activity.ActivityRule;
@@ -22,6 +24,7 @@ import dev.ripple.bench.harness.DecoderDtypeComparison;
 import dev.ripple.core.runtime.MemoryPlan;
 import dev.ripple.core.runtime.RippleModel;
 import dev.ripple.core.runtime.RuntimeOptions;
+import dev.ripple.io.device.DevicePresets;
 import dev.ripple.io.device.DeviceProfile;
 import dev.ripple.io.device.UfsPresets;
 import dev.ripple.io.nativeio.PageCache;
@@ -47,7 +50,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -115,17 +117,23 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--sweep-tokens", defaultValue = "200", description = "tokens replayed per sweep point (default: ${DEFAULT-VALUE})")
     int sweepTokens;
 
-    @Option(names = "--reader", defaultValue = "direct", description = "direct, mmap or pread (default: ${DEFAULT-VALUE})")
+    @Option(names = "--reader", defaultValue = "direct", description = "direct, io_uring, mmap or pread (default: ${DEFAULT-VALUE})")
     String reader;
 
     @Option(names = "--queue-depth", defaultValue = "8", description = "reads in flight per request (default: ${DEFAULT-VALUE})")
     int queueDepth;
 
-    @Option(names = "--device", paramLabel = "PROFILE.json", description = "device profile for access collapse (default: measured now with 'calibrate --quick')")
-    Path device;
+    @Option(names = "--device", paramLabel = "DEVICE", description = "ufs-3.1, ufs-4.0, nvme or PROFILE.json: every read "
+            + "takes that device's time (emulated on top of the real read) and collapse follows its cost model (default: this "
+            + "machine's storage, profiled now with 'calibrate --quick')")
+    String device;
 
     @Option(names = "--work", defaultValue = "ripple-work", description = "directory for traces, files and plots (default: ${DEFAULT-VALUE})")
     Path work;
+
+    @Option(names = "--workload", paramLabel = "DIR", description = "a synthetic workload written by 'ripple synth --workload': "
+            + "the strategies token by token on its held-out stream and the budget sweep; figures labelled 'synthetic workload'")
+    Path workload;
 
     @Option(names = "--json", paramLabel = "FILE", description = "write every figure as JSON")
     Path json;
@@ -185,6 +193,9 @@ final class BenchCommand implements Callable<Integer> {
         if (dram != null) {
             GenerateCommand.parseBytes(dram);
         }
+        if (workload != null) {
+            return workload(o);
+        }
         ActivityRule activity = rule == null ? null : ActivityRule.parse(rule);
         Files.createDirectories(work);
         if (inputs.decoder()) {
@@ -219,6 +230,22 @@ final class BenchCommand implements Callable<Integer> {
         return 0;
     }
 
+    /** {@code --workload}: the strategies on a synthetic workload (WorkloadBench). */
+    private int workload(PrintWriter o) throws IOException {
+        ReaderKind readerKind = ReaderKind.parse(reader);
+        Files.createDirectories(work);
+        DeviceProfile profile = device != null ? DevicePresets.resolve(device) : CalibrateCommand.quick(work, quiet);
+        WorkloadBenchReport report = WorkloadBench.run(new WorkloadBench.Settings(workload, readerKind, queueDepth, cacheFraction,
+                parseBudgets(budgets), tokens, sweepTokens, profile, device != null), CliProgress.harness(quiet));
+        report.print(o);
+        if (json != null) {
+            byte[] bytes = report.toJsonBytes();
+            AtomicFile.write(json, ch -> ch.write(ByteBuffer.wrap(bytes)));
+            o.printf("json: %s%n", json);
+        }
+        return 0;
+    }
+
     /**
      * Everything after calibration profiling: held-out profile, device, files, ONNX Runtime
      * reference, the strategies, the sweep and the policy comparison. The demo calls it with its own
@@ -237,7 +264,7 @@ final class BenchCommand implements Callable<Integer> {
         ActivationTrace heldTrace = held.trace();
         int heldTokens = (int) held.tokens();
         int replayed = Math.min(tokens, heldTokens);
-        DeviceProfile profile = device != null ? DeviceProfile.read(device) : CalibrateCommand.quick(work, quiet);
+        DeviceProfile profile = device != null ? DevicePresets.resolve(device) : CalibrateCommand.quick(work, quiet);
         List<DeviceProfile> projections = List.of(UfsPresets.ufs31(), UfsPresets.ufs40());
 
         Written written = writeFiles(onnx, calib, activity, placed);
@@ -321,8 +348,8 @@ final class BenchCommand implements Callable<Integer> {
                 ort.embeddings(), sets, heldTrace, replayed, profile, readerKind);
 
         return new BenchReport(modelName, corpusName,
-                activity.describe(), readerKind == ReaderKind.POSITIONAL ? "pread" : readerKind.name().toLowerCase(Locale.ROOT),
-                queueDepth, mainFraction(written.imported()), predictor, !noFillIn, profile, projections, passages.size(),
+                activity.describe(), readerKind.cliName(),
+                queueDepth, mainFraction(written.imported()), predictor, !noFillIn, profile, device != null, projections, passages.size(),
                 heldTokens, replayed, ort, runs, sweepReplayed, sweep, policies, types);
     }
 
@@ -435,7 +462,7 @@ final class BenchCommand implements Callable<Integer> {
         if (prompts.isEmpty()) {
             throw new IllegalArgumentException(corpus.name() + ": no held-out passage to prompt with");
         }
-        DeviceProfile profile = device != null ? DeviceProfile.read(device) : CalibrateCommand.quick(work, quiet);
+        DeviceProfile profile = device != null ? DevicePresets.resolve(device) : CalibrateCommand.quick(work, quiet);
         int context = promptTokens + decodeTokens + 1;
         if (dram != null) {
             try (RippleFile f = RippleFile.open(files.get("ripple+"))) {
@@ -461,8 +488,8 @@ final class BenchCommand implements Callable<Integer> {
                 : compareDecoderDtypes(calib, used, written, prompts, context, profile, readerKind);
         double meanPrompt = prompts.stream().mapToInt(p -> p.length).average().orElse(0);
         return new DecoderBenchReport(inputs.model.toString(), corpus.name(), used.describe(), predictor,
-                readerKind == ReaderKind.POSITIONAL ? "pread" : readerKind.name().toLowerCase(Locale.ROOT), queueDepth,
-                mainFraction(imported), profile, prompts.size(), meanPrompt, decodeTokens, "f16", results, types);
+                readerKind.cliName(), queueDepth,
+                mainFraction(imported), profile, device != null, prompts.size(), meanPrompt, decodeTokens, "f16", results, types);
     }
 
     /**
@@ -555,7 +582,8 @@ final class BenchCommand implements Callable<Integer> {
 
     private RuntimeOptions options(Strategy s, double budget, DeviceProfile profile, ReaderKind readerKind) {
         RuntimeOptions options = RuntimeOptions.defaults().withReader(readerKind).withQueueDepth(queueDepth)
-                .withPredictor("trace").withFillIn(false).withCache(s.cache(), budget);
+                .withPredictor("trace").withFillIn(false).withCache(s.cache(), budget)
+                .withEmulatedDevice(device != null ? profile : null);   // --device: every read takes the device's time
         return s.collapse() ? options.withDevice(profile) : options.withMaxGapBytes(0);
     }
 

@@ -1,33 +1,48 @@
 package dev.ripple.bench.cli;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.ripple.bench.harness.ReaderComparison;
+import dev.ripple.core.format.AtomicFile;
 import dev.ripple.io.device.CalibrationOptions;
 import dev.ripple.io.device.DeviceCalibrator;
 import dev.ripple.io.device.DeviceProfile;
 import dev.ripple.io.device.Measurement;
+import dev.ripple.io.device.ReaderCalibration;
+import dev.ripple.io.device.ReaderCalibrator;
+import dev.ripple.io.device.ReaderPoint;
+import dev.ripple.io.reader.ReaderKind;
 import java.io.PrintWriter;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
-/** {@code ripple calibrate --dir D [--json] [--out FILE]}: measure the storage under D with direct I/O. */
+/**
+ * {@code ripple calibrate --dir D [--json] [--out FILE]}: measure the storage under D with direct I/O;
+ * with {@code --reader R[,R...]} (and {@code --fio ENGINE[,...]}) measure readers instead: IOPS and
+ * CPU time per read at each size and queue depth, fio beside them on the same file.
+ */
 @Command(name = "calibrate", mixinStandardHelpOptions = true,
         description = "Measure read latency and bandwidth of the storage under a directory (direct I/O, sizes 4 KiB..1 MiB, "
-                + "queue depths 1..32), fit the cost model the read planner uses, and save it as JSON.")
+                + "queue depths 1..32), fit the cost model the read planner uses, and save it as JSON. With --reader: measure "
+                + "readers (IOPS and CPU time per read by size and queue depth), with --fio next to fio on the same file.")
 final class CalibrateCommand implements Callable<Integer> {
 
     @Option(names = "--dir", required = true, paramLabel = "DIR", description = "directory on the storage to measure")
     Path dir;
 
-    @Option(names = "--out", paramLabel = "FILE", description = "where to save the profile (default: DIR/device-profile.json)")
+    @Option(names = "--out", paramLabel = "FILE", description = "where to save the profile (default: DIR/device-profile.json) "
+            + "or, with --reader, the JSON report (default: none)")
     Path out;
 
-    @Option(names = "--json", description = "print the profile as JSON instead of a table")
+    @Option(names = "--json", description = "print JSON instead of a table")
     boolean json;
 
     @Option(names = "--quick", description = "a coarse grid with short points (seconds instead of minutes)")
@@ -36,8 +51,32 @@ final class CalibrateCommand implements Callable<Integer> {
     @Option(names = "--seconds-per-point", paramLabel = "S", description = "measuring time per size and queue depth")
     Double secondsPerPoint;
 
-    @Option(names = "--file-mib", paramLabel = "MIB", description = "size of the temporary test file (default from the grid)")
+    @Option(names = "--file-mib", paramLabel = "MIB", description = "size of the temporary test file (default from the grid; "
+            + "1024 with --reader)")
     Long fileMib;
+
+    @Option(names = "--reader", split = ",", paramLabel = "R", description = "measure these readers instead of the device: "
+            + "direct, io_uring, mmap, pread")
+    List<String> readers;
+
+    @Option(names = "--fio", split = ",", paramLabel = "ENGINE", description = "with --reader: also run fio on the same file "
+            + "and points (engines: io_uring, psync); fio must be installed")
+    List<String> fioEngines;
+
+    @Option(names = "--sizes", split = ",", defaultValue = "4096", description = "with --reader: read sizes in bytes "
+            + "(default: ${DEFAULT-VALUE})")
+    List<Integer> sizes;
+
+    @Option(names = "--queue-depths", split = ",", defaultValue = "1,8,32", description = "with --reader: queue depths "
+            + "(default: ${DEFAULT-VALUE})")
+    List<Integer> queueDepths;
+
+    @Option(names = "--rounds", defaultValue = "1", description = "with --reader: measurements of every point, contestants "
+            + "interleaved, medians reported (default: ${DEFAULT-VALUE})")
+    int rounds;
+
+    @Option(names = "--file", paramLabel = "FILE", description = "with --reader: read this existing file instead of writing one")
+    Path file;
 
     @Option(names = "--quiet", description = "no progress bar")
     boolean quiet;
@@ -56,6 +95,9 @@ final class CalibrateCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         if (!Files.isDirectory(dir)) {
             throw new IllegalArgumentException(dir + ": not a directory");
+        }
+        if (readers != null || fioEngines != null) {
+            return readers();
         }
         CalibrationOptions options = quick ? CalibrationOptions.quick() : CalibrationOptions.defaults();
         if (secondsPerPoint != null) {
@@ -88,6 +130,88 @@ final class CalibrateCommand implements Callable<Integer> {
         for (Measurement m : profile.measurements()) {
             o.printf("%10d %4d %12.1f %12.1f %10.1f %10.0f%n", m.readBytes(), m.queueDepth(), m.latencyMeanMicros(), m.latencyP99Micros(),
                     m.mibPerSecond(), m.iops());
+        }
+        return 0;
+    }
+
+    /** {@code --reader}: one reader's table, or readers and fio side by side. */
+    private int readers() throws Exception {
+        List<ReaderKind> kinds = readers == null ? List.of() : readers.stream().map(ReaderKind::parse).toList();
+        List<String> engines = fioEngines == null ? List.of() : fioEngines;
+        if (rounds < 1) {
+            throw new IllegalArgumentException("--rounds must be >= 1");
+        }
+        ReaderCalibrator.Options options = ReaderCalibrator.Options.defaults().withGrid(sizes, queueDepths);
+        if (quick) {
+            options = options.withTimes(Duration.ofMillis(50), Duration.ofMillis(200));
+        }
+        if (secondsPerPoint != null) {
+            if (!(secondsPerPoint > 0)) {
+                throw new IllegalArgumentException("--seconds-per-point must be positive");
+            }
+            options = options.withTimes(options.warmup(), Duration.ofMillis((long) (secondsPerPoint * 1000)));
+        }
+        Path testFile = file;
+        boolean temporary = file == null;
+        if (temporary) {
+            long bytes = (fileMib != null ? fileMib : 1024) << 20;
+            testFile = Files.createTempFile(dir, "ripple-readers-", ".bin");
+            try (CliProgress bar = CliProgress.start("write a " + (bytes >> 20) + " MiB test file", -1, quiet)) {
+                DeviceCalibrator.writeTestFile(testFile, bytes, options.seed());
+            }
+        }
+        PrintWriter o = spec.commandLine().getOut();
+        try {
+            String text;
+            int points = options.sizes().size() * options.queueDepths().size();
+            if (kinds.size() == 1 && engines.isEmpty() && rounds == 1) {
+                ReaderCalibration c;
+                try (CliProgress bar = CliProgress.start("measure " + kinds.getFirst().cliName(), points, quiet)) {
+                    c = ReaderCalibrator.measure(kinds.getFirst(), testFile, options, p -> {
+                        bar.stepTo(p.step());
+                        bar.message(p.phase());
+                    });
+                }
+                text = c.toJson();
+                if (!json) {
+                    o.printf("reader %s (asked: %s) on %s, %s; page cache %s%n", c.reader(), c.requested(), c.file(),
+                            c.description(), c.pageCache());
+                    o.printf("%10s %4s %12s %10s %14s%n", "read size", "qd", "IOPS", "MiB/s", "CPU us/read");
+                    for (ReaderPoint p : c.entries()) {
+                        o.printf("%10d %4d %12.0f %10.1f %14.2f%n", p.sizeBytes(), p.queueDepth(), p.iops(), p.mibPerSecond(),
+                                p.cpuMicrosPerRead());
+                    }
+                    o.println("CPU: " + c.cpuClock());
+                }
+            } else {
+                ReaderComparison r;
+                int total = 1 + rounds * points * (kinds.size() + engines.size());
+                try (CliProgress bar = CliProgress.start("readers and fio", total, quiet)) {
+                    int[] done = {0};
+                    r = ReaderComparison.run(new ReaderComparison.Settings(testFile, kinds, engines, options, rounds), line -> {
+                        bar.stepTo(++done[0]);
+                        bar.message(line);
+                    });
+                }
+                text = r.toJson();
+                if (!json) {
+                    r.print(o);
+                }
+            }
+            if (json) {
+                o.println(text);
+            }
+            if (out != null) {
+                byte[] bytes = text.getBytes(StandardCharsets.UTF_8);
+                AtomicFile.write(out, ch -> ch.write(ByteBuffer.wrap(bytes)));
+                if (!json) {
+                    o.printf("json: %s%n", out);
+                }
+            }
+        } finally {
+            if (temporary) {
+                Files.deleteIfExists(testFile);
+            }
         }
         return 0;
     }

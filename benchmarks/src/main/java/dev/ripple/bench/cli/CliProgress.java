@@ -35,6 +35,24 @@ final class CliProgress implements AutoCloseable {
         return new CliProgress(bar, null);
     }
 
+    /** The harness's progress drawn as these bars. */
+    static dev.ripple.bench.harness.Progress harness(boolean quiet) {
+        return (task, steps) -> {
+            CliProgress bar = start(task, steps, quiet);
+            return new dev.ripple.bench.harness.Progress.Step() {
+                @Override
+                public void stepTo(long done) {
+                    bar.stepTo(done);
+                }
+
+                @Override
+                public void close() {
+                    bar.close();
+                }
+            };
+        };
+    }
+
     /** True when the JVM talks to a terminal (not a log file or a pipe). */
     static boolean onTerminal() {
         java.io.Console c = System.console();

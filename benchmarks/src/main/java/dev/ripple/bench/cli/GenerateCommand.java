@@ -22,6 +22,8 @@ import dev.ripple.core.tokenizer.ChatFormat;
 import dev.ripple.core.tokenizer.ChatMessage;
 import dev.ripple.core.tokenizer.Tokenizer;
 import dev.ripple.core.tokenizer.UnsupportedChatTemplateException;
+import dev.ripple.io.device.DevicePresets;
+import dev.ripple.io.device.DeviceProfile;
 import dev.ripple.io.reader.ReaderKind;
 import dev.ripple.placement.PreparedModel;
 import java.io.PrintWriter;
@@ -115,8 +117,12 @@ final class GenerateCommand implements Callable<Integer> {
     @Option(names = "--predictor", description = "lowrank or dense (default: lowrank when the file has one, else dense)")
     String predictor;
 
-    @Option(names = "--reader", defaultValue = "direct", description = "direct, mmap or pread (default: ${DEFAULT-VALUE})")
+    @Option(names = "--reader", defaultValue = "direct", description = "direct, io_uring, mmap or pread (default: ${DEFAULT-VALUE})")
     String reader;
+
+    @Option(names = "--device", paramLabel = "DEVICE", description = "ufs-3.1, ufs-4.0, nvme or PROFILE.json: every read takes "
+            + "that device's time (emulated on top of the real read) and reads are collapsed by its cost model")
+    String device;
 
     @Option(names = "--queue-depth", defaultValue = "8", description = "reads in flight per request (default: ${DEFAULT-VALUE})")
     int queueDepth;
@@ -180,6 +186,10 @@ final class GenerateCommand implements Callable<Integer> {
 
         RuntimeOptions options = RuntimeOptions.defaults().withReader(readerKind).withQueueDepth(queueDepth)
                 .withPredictor(chosenPredictor).withCache(cache, cacheFraction);
+        DeviceProfile emulated = device != null ? DevicePresets.resolve(device) : null;
+        if (emulated != null) {
+            options = options.emulating(emulated);
+        }
         MemoryPlan plan = null;
         if (dram != null) {
             try (RippleFile f = RippleFile.open(prepared.file())) {
@@ -224,6 +234,10 @@ final class GenerateCommand implements Callable<Integer> {
         MemoryPlan memory = plan != null ? plan : new MemoryPlan(residentBytes + kvBytes + cacheBytes, residentBytes, kvBytes,
                 cacheBytes);
         out.println(summary(stats, memory, chosenPredictor, result.stopReason()));
+        if (emulated != null) {
+            out.printf("I/O emulated: every read took the time of %s (%s) on top of the real %s read%n", emulated.name(),
+                    emulated.source(), readerKind.cliName());
+        }
         if (json != null) {
             byte[] bytes = JSON.writeValueAsBytes(toJson(prepared, chosenPredictor, readerKind, ids, result, stats, memory));
             AtomicFile.write(json, ch -> ch.write(ByteBuffer.wrap(bytes)));
@@ -274,7 +288,8 @@ final class GenerateCommand implements Callable<Integer> {
         root.put("file", prepared.file().toString());
         root.put("placedOnTheFly", prepared.imported());
         root.put("predictor", chosenPredictor);
-        root.put("reader", readerKind.name().toLowerCase(Locale.ROOT));
+        root.put("reader", readerKind.cliName());
+        root.put("emulatedDevice", device == null ? null : device);
         root.put("cachePolicy", cache);
         ArrayNode p = root.putArray("promptIds");
         Arrays.stream(ids).forEach(p::add);

@@ -10,6 +10,7 @@ import dev.ripple.bench.harness.ModelledIo;
 import dev.ripple.bench.harness.PolicySummary;
 import dev.ripple.bench.harness.PolicyVerdict;
 import dev.ripple.bench.harness.ReadShares;
+import dev.ripple.bench.harness.WorkloadPolicies;
 import dev.ripple.cache.CachePolicies;
 import dev.ripple.cache.PolicyOptions;
 import dev.ripple.core.activity.ActivityRule;
@@ -19,6 +20,7 @@ import dev.ripple.core.tensor.DType;
 import dev.ripple.core.format.RippleFileWriter;
 import dev.ripple.core.runtime.RippleModel;
 import dev.ripple.core.runtime.RuntimeOptions;
+import dev.ripple.io.device.DevicePresets;
 import dev.ripple.io.device.DeviceProfile;
 import dev.ripple.io.reader.ReaderKind;
 import dev.ripple.placement.LayoutBuilder;
@@ -36,7 +38,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import org.roaringbitmap.RoaringBitmap;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Mixin;
@@ -93,14 +94,23 @@ final class PoliciesCommand implements Callable<Integer> {
     @Option(names = "--queue-depth", defaultValue = "8", description = "reads in flight per request (default: ${DEFAULT-VALUE})")
     int queueDepth;
 
-    @Option(names = "--device", paramLabel = "PROFILE.json", description = "device profile for collapse and the cost model (default: measured now with 'calibrate --quick')")
-    Path device;
+    @Option(names = "--device", paramLabel = "DEVICE", description = "ufs-3.1, ufs-4.0, nvme or PROFILE.json: every read takes "
+            + "that device's time (emulated on top of the real direct read), collapse and the cost model follow it (default: "
+            + "this machine's storage, profiled now with 'calibrate --quick')")
+    String device;
 
     @Option(names = "--work", defaultValue = "ripple-work", description = "directory for the model file (default: ${DEFAULT-VALUE})")
     Path work;
 
     @Option(names = "--json", paramLabel = "FILE", description = "write every figure as JSON")
     Path json;
+
+    @Option(names = "--workload", paramLabel = "DIR", description = "a synthetic workload written by 'ripple synth --workload' "
+            + "instead of the ONNX model: its held-out stream replayed under each policy; figures labelled 'synthetic workload'")
+    Path workload;
+
+    @Option(names = "--reader", defaultValue = "direct", description = "with --workload: direct or io_uring (default: ${DEFAULT-VALUE})")
+    String reader;
 
     @Option(names = "--quiet", description = "no progress bars")
     boolean quiet;
@@ -112,6 +122,9 @@ final class PoliciesCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         validate();
         PrintWriter o = spec.commandLine().getOut();
+        if (workload != null) {
+            return workload(o);
+        }
         ActivityRule activity = ActivityRule.parse(rule);
         Files.createDirectories(work);
         Path onnx = inputs.onnx(work);
@@ -122,7 +135,7 @@ final class PoliciesCommand implements Callable<Integer> {
         ProfileResult held = replay.equals("calibration") ? calib
                 : ProfileCommand.profile(onnx, tok, corpus.heldOut(), corpus.name() + ", held-out", activity, tokens, quiet);
         int replayed = (int) Math.min(tokens, held.tokens());
-        DeviceProfile profile = device != null ? DeviceProfile.read(device) : CalibrateCommand.quick(work, quiet);
+        DeviceProfile profile = device != null ? DevicePresets.resolve(device) : CalibrateCommand.quick(work, quiet);
 
         ImportedModel imported = PlaceCommand.importModel(onnx, DType.F32);
         int[][] orders = PlaceCommand.place(calib.trace(), null, PlacementAlgorithms.byName(placement), quiet).orders();
@@ -130,7 +143,8 @@ final class PoliciesCommand implements Callable<Integer> {
         RippleFileWriter.write(file, new LayoutBuilder(imported, orders).rule(activity).corpus(calib.trace().info().corpus())
                 .placement(placement, null).lowRank(0, 1f).build(l -> { }));
         RuntimeOptions base = RuntimeOptions.defaults().withReader(ReaderKind.DIRECT).withQueueDepth(queueDepth)
-                .withPredictor("trace").withFillIn(false).withDevice(profile);
+                .withPredictor("trace").withFillIn(false).withDevice(profile)
+                .withEmulatedDevice(device != null ? profile : null);
         PolicyOptions defaults = PolicyOptions.defaults();
         PolicyOptions seeded = defaults.withSlotFrequencies(slotCounts(calib.trace(), orders));
         // linking over lfu is seeded with the read shares of the same calibration tokens (see ReadShares)
@@ -171,8 +185,9 @@ final class PoliciesCommand implements Callable<Integer> {
                 calib.tokens(), linkingInner);
         o.printf("%d tokens replayed per policy from a cold cache, %d rounds (order rotated per round); DRAM %.0f%% "
                         + "of FFN bytes (%d B; lfu seeded with calibration frequencies); direct I/O, queue depth %d; "
-                        + "device %s: sequential %.0f MiB/s%n",
-                replayed, repeats, 100 * cacheFraction, budget, queueDepth, profile.name(), profile.sequentialMiBps());
+                        + "device %s%s: sequential %.0f MiB/s%n",
+                replayed, repeats, 100 * cacheFraction, budget, queueDepth, device != null ? "EMULATED " : "", profile.name(),
+                profile.sequentialMiBps());
         o.printf("%-8s %10s %9s %9s %9s %9s %9s %8s %9s %6s %10s%n", "policy", "io ms/tok", "min", "max", "p50", "p90",
                 "p99", "ops/tok", "KiB/tok", "hits", "model ms");
         for (PolicySummary r : rows) {
@@ -185,6 +200,21 @@ final class PoliciesCommand implements Callable<Integer> {
         o.println(verdict != null ? verdict.describe() : "no verdict: it needs linking and at least one of lru, s3fifo, lfu");
         if (json != null) {
             writeJson(activity, neededShare, replayed, budget, profile, calib.tokens(), rows, verdict);
+        }
+        return 0;
+    }
+
+    /** {@code --workload}: the policies on a synthetic workload (WorkloadPolicies). */
+    private int workload(PrintWriter o) throws IOException {
+        Files.createDirectories(work);
+        DeviceProfile profile = device != null ? DevicePresets.resolve(device) : CalibrateCommand.quick(work, quiet);
+        WorkloadPolicies result = WorkloadPolicies.run(new WorkloadPolicies.Settings(workload, placement, policies, linkingInner,
+                cacheFraction, tokens, repeats, ReaderKind.parse(reader), queueDepth, profile, device != null),
+                CliProgress.harness(quiet));
+        result.print(o);
+        if (json != null) {
+            byte[] bytes = result.toJsonBytes();
+            AtomicFile.write(json, ch -> ch.write(ByteBuffer.wrap(bytes)));
         }
         return 0;
     }
@@ -223,18 +253,7 @@ final class PoliciesCommand implements Callable<Integer> {
      * seeded with (PowerInfer's hot set), in slot order of the placed file.
      */
     static long[][] slotCounts(ActivationTrace calibration, int[][] orders) {
-        long[][] counts = new long[orders.length][];
-        for (int l = 0; l < orders.length; l++) {
-            long[] byNeuron = new long[calibration.neurons(l)];
-            for (RoaringBitmap active : calibration.layer(l)) {
-                active.forEach((int n) -> byNeuron[n]++);
-            }
-            counts[l] = new long[orders[l].length];
-            for (int slot = 0; slot < orders[l].length; slot++) {
-                counts[l][slot] = byNeuron[orders[l][slot]];
-            }
-        }
-        return counts;
+        return dev.ripple.bench.harness.SlotCounts.of(calibration, orders);
     }
 
     private void writeJson(ActivityRule activity, double neededShare, int replayed, long budget, DeviceProfile profile,
@@ -253,7 +272,7 @@ final class PoliciesCommand implements Callable<Integer> {
         doc.put("cacheBytes", budget);
         doc.put("reader", "direct");
         doc.put("queueDepth", queueDepth);
-        BenchReport.putDevice(doc.putObject("device"), profile);
+        BenchReport.putDevice(doc.putObject("device"), profile).put("emulated", device != null);
         ArrayNode arr = doc.putArray("policies");
         rows.forEach(r -> arr.add((ObjectNode) JSON.valueToTree(r)));
         if (verdict != null) {

@@ -7,6 +7,8 @@ import dev.ripple.core.tokenizer.Tokenizer;
 import dev.ripple.placement.synthetic.DecoderOnnxExporter;
 import dev.ripple.placement.synthetic.SyntheticDecoder;
 import dev.ripple.placement.synthetic.SyntheticDecoderWriter;
+import dev.ripple.placement.synthetic.SyntheticWorkload;
+import dev.ripple.placement.synthetic.WorkloadShape;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintWriter;
@@ -50,8 +52,19 @@ final class SynthCommand implements Callable<Integer> {
         PRESETS.put("tiny-llama", SyntheticDecoder::tinyLlama);
     }
 
-    @Option(names = "--preset", required = true, description = "the shape: ${COMPLETION-CANDIDATES}", completionCandidates = Presets.class)
+    @Option(names = "--preset", description = "the shape: ${COMPLETION-CANDIDATES}", completionCandidates = Presets.class)
     String preset;
+
+    @Option(names = "--workload", paramLabel = "SHAPE", description = "instead of a checkpoint, a synthetic workload at the papers' "
+            + "scale: an FFN-only model file and activation traces in the shape opt-6.7b (or tiny), --layers layers (default 8), "
+            + "--active share active (default 0.05); every figure from it is labelled 'synthetic workload' (docs/SYNTHETIC.md)")
+    String workload;
+
+    @Option(names = "--calibration-tokens", description = "with --workload: tokens of the calibration trace (default: 4000)")
+    Integer calibrationTokens;
+
+    @Option(names = "--heldout-tokens", description = "with --workload: tokens of the held-out trace (default: 400)")
+    Integer heldOutTokens;
 
     @Option(names = "--out", required = true, paramLabel = "DIR", description = "the checkpoint directory to write")
     Path out;
@@ -102,6 +115,12 @@ final class SynthCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         PrintWriter o = spec.commandLine().getOut();
+        if ((preset == null) == (workload == null)) {
+            throw new IllegalArgumentException("give --preset (a decoder checkpoint) or --workload (a synthetic workload), one of them");
+        }
+        if (workload != null) {
+            return workload(o);
+        }
         Supplier<SyntheticDecoder> p = PRESETS.get(preset);
         if (p == null) {
             throw new IllegalArgumentException("unknown --preset '" + preset + "' (known: " + String.join(", ", PRESETS.keySet()) + ")");
@@ -136,6 +155,29 @@ final class SynthCommand implements Callable<Integer> {
             DecoderOnnxExporter.export(out, onnx);
             o.printf("wrote %s: the same weights as an ONNX graph with a KV cache, for ONNX Runtime%n", onnx);
         }
+        return 0;
+    }
+
+    /** {@code --workload}: the files, then the first layer's activity against the papers' figures. */
+    private int workload(PrintWriter o) throws IOException {
+        SyntheticWorkload.Spec w = SyntheticWorkload.Spec.preset(workload, layers != null ? layers : 8).withSeed(seed);
+        if (active != null) {
+            w = w.withActiveFraction(active);
+        }
+        w = w.withTokens(calibrationTokens != null ? calibrationTokens : w.calibrationTokens(),
+                heldOutTokens != null ? heldOutTokens : w.heldOutTokens());
+        try (CliProgress bar = CliProgress.start("write the synthetic workload", w.layers(), false)) {
+            SyntheticWorkload.write(w, out, l -> bar.stepTo(l + 1));
+        }
+        o.printf(Locale.ROOT, "wrote %s: %s (generated weights and activity), %s-shaped FFN, %d layers x %d x %d, %s bundles of %d B, "
+                        + "%.2f GB; %d calibration and %d held-out tokens%n", out, SyntheticWorkload.LABEL, w.name(), w.layers(),
+                w.dModel(), w.dFfn(), w.dtype().label(), w.layer(0).bundleBytes(), w.ffnBytes() / 1e9, w.calibrationTokens(),
+                w.heldOutTokens());
+        WorkloadShape shape;
+        try (CliProgress bar = CliProgress.start("measure layer 0 against the papers' figures", -1, false)) {
+            shape = WorkloadShape.of(w.withLayers(1));
+        }
+        o.printf("layer 0 of the %s:%n%s%n", SyntheticWorkload.LABEL, shape.describe());
         return 0;
     }
 

@@ -25,7 +25,8 @@ import java.util.Map;
  * @param cacheFraction  DRAM budget of the main table, share of FFN bytes
  * @param predictor      predictor of the forward passes (lowrank or oracle)
  * @param fillIn         whether the forward passes applied mean fill-in
- * @param device         device profile measured in this run (collapse decisions, bandwidth share)
+ * @param device         device profile measured in this run, or the emulated device (collapse decisions, bandwidth share)
+ * @param emulated       true if every read took {@code device}'s modelled time (an emulated device over the real reads)
  * @param projections    phone storage presets the operation streams are priced with
  * @param sentences      held-out passages
  * @param heldOutTokens  tokens of those passages
@@ -38,7 +39,7 @@ import java.util.Map;
  * @param dtypes         bundle types side by side (null unless asked)
  */
 public record BenchReport(String model, String corpus, String rule, String reader, int queueDepth, double cacheFraction,
-                          String predictor, boolean fillIn, DeviceProfile device, List<DeviceProfile> projections,
+                          String predictor, boolean fillIn, DeviceProfile device, boolean emulated, List<DeviceProfile> projections,
                           int sentences, int heldOutTokens, int decodeTokens, OrtReference ort,
                           List<StrategyRun> strategies, int sweepTokens, List<BudgetPoint> sweep, List<IoReplay> policies,
                           DtypeComparison dtypes) {
@@ -57,10 +58,15 @@ public record BenchReport(String model, String corpus, String rule, String reade
     public void print(PrintWriter o) {
         o.printf("ripple bench: %s on %s; %d held-out passages (%d tokens), rule '%s'%n", model, corpus, sentences,
                 heldOutTokens, rule);
-        o.printf("I/O: %s reads%s, queue depth %d; DRAM cache %.0f%% of FFN bytes; device %s: sequential %.0f MiB/s, "
-                + "4 KiB random qd1 %.0f IOPS%n", reader, reader.equals("direct") ? " (O_DIRECT, page cache bypassed)"
-                        : " (file evicted from the page cache before every pass)", queueDepth, 100 * cacheFraction,
-                device.name(), device.sequentialMiBps(), device.random4kQd1Iops());
+        o.printf("I/O: %s reads%s, queue depth %d; DRAM cache %.0f%% of FFN bytes; device %s%s: sequential %.0f MiB/s, "
+                + "4 KiB random qd1 %.0f IOPS%n", reader, reader.equals("direct") || reader.equals("io_uring")
+                        ? " (O_DIRECT, page cache bypassed)" : " (file evicted from the page cache before every pass)",
+                queueDepth, 100 * cacheFraction, emulated ? "EMULATED " : "", device.name(), device.sequentialMiBps(),
+                device.random4kQd1Iops());
+        if (emulated) {
+            o.printf("emulated %s: every read takes the time of the device model (%s), on top of the real read%n",
+                    device.name(), device.source());
+        }
         o.printf("%nDecode-like: %d tokens one at a time, true active sets (I/O only); strategies interleaved token by "
                 + "token so that all meet the same device conditions%n", decodeTokens);
         o.printf("%-15s %-9s %-7s %9s %8s %8s %8s %8s %9s %6s %8s %7s %6s", "strategy", "placement", "cache", "io ms/tok",
@@ -164,7 +170,7 @@ public record BenchReport(String model, String corpus, String rule, String reade
         doc.put("sentences", sentences);
         doc.put("heldOutTokens", heldOutTokens);
         doc.put("decodeTokens", decodeTokens);
-        putDevice(doc.putObject("device"), device);
+        putDevice(doc.putObject("device"), device).put("emulated", emulated);
         ArrayNode proj = doc.putArray("projections");
         for (DeviceProfile p : projections) {
             putDevice(proj.addObject(), p).put("source", p.source());

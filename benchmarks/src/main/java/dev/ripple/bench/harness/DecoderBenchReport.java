@@ -20,7 +20,8 @@ import java.util.List;
  * @param reader         reader kind
  * @param queueDepth     reads in flight per request
  * @param cacheFraction  bundle cache budget, share of the FFN bytes
- * @param device         device profile measured in this run
+ * @param device         device profile measured in this run, or the emulated device
+ * @param emulated       true if every read took {@code device}'s modelled time (an emulated device over the real reads)
  * @param prompts        prompts generated from
  * @param promptTokens   tokens per prompt (mean)
  * @param decodeSteps    tokens generated per prompt
@@ -29,8 +30,8 @@ import java.util.List;
  * @param dtypes         bundle types side by side (null unless asked)
  */
 public record DecoderBenchReport(String model, String corpus, String rule, String predictor, String reader, int queueDepth,
-                                 double cacheFraction, DeviceProfile device, int prompts, double promptTokens,
-                                 int decodeSteps, String kvType, List<DecoderBench.Result> strategies,
+                                 double cacheFraction, DeviceProfile device, boolean emulated, int prompts,
+                                 double promptTokens, int decodeSteps, String kvType, List<DecoderBench.Result> strategies,
                                  DecoderDtypeComparison dtypes) {
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
@@ -45,9 +46,13 @@ public record DecoderBenchReport(String model, String corpus, String rule, Strin
         if (predictor.equals("oracle")) {
             o.println("(the oracle computes every neuron's activation densely in DRAM: compare the I/O columns, not tokens/s)");
         }
-        o.printf("I/O: %s reads, queue depth %d; bundle cache %.0f%% of FFN bytes; KV cache %s; device %s: sequential "
-                + "%.0f MiB/s%n", reader, queueDepth, 100 * cacheFraction, kvType, device.name(),
+        o.printf("I/O: %s reads, queue depth %d; bundle cache %.0f%% of FFN bytes; KV cache %s; device %s%s: sequential "
+                + "%.0f MiB/s%n", reader, queueDepth, 100 * cacheFraction, kvType, emulated ? "EMULATED " : "", device.name(),
                 device.sequentialMiBps());
+        if (emulated) {
+            o.printf("emulated %s: every read takes the time of the device model (%s), on top of the real read; "
+                    + "compute is this machine's%n", device.name(), device.source());
+        }
         o.printf("%n%-15s %9s %9s %9s %9s %9s %8s %9s %7s %7s %9s %9s%n", "decode", "tok/s", "I/O ms", "p50", "p99", "reads",
                 "KiB", "neurons", "hits", "agree", "logit err", "prefill");
         for (DecoderBench.Result r : strategies) {
@@ -84,6 +89,7 @@ public record DecoderBenchReport(String model, String corpus, String rule, Strin
         root.put("queueDepth", queueDepth);
         root.put("cacheFraction", cacheFraction);
         root.set("device", JSON.valueToTree(device));
+        root.put("emulated", emulated);
         root.put("prompts", prompts);
         root.put("promptTokens", promptTokens);
         root.put("decodeSteps", decodeSteps);

@@ -34,10 +34,13 @@ import org.roaringbitmap.RoaringBitmap;
  * @param neuronsReadFraction neurons needed per token and layer, as a share of the layer's neurons
  * @param projectedMsPerToken per device profile name: the same operation stream priced by that
  *                            profile's cost model (ms per token)
+ * @param ffnMsPerToken       wall time per token of all layers' FFN: planning, cache, reads and the
+ *                            sparse FFN computed on the bundles read (everything but attention)
  */
 public record IoReplay(String name, Percentiles ioMsPerToken, double opsPerToken, double bytesPerToken,
                        double neededPerToken, double cacheHitRate, double effectiveMiBps, long dramBytes,
-                       long peakCacheBytes, double neuronsReadFraction, Map<String, Double> projectedMsPerToken) {
+                       long peakCacheBytes, double neuronsReadFraction, Map<String, Double> projectedMsPerToken,
+                       Percentiles ffnMsPerToken) {
 
     /** Converts a trace into the runtime's trace predictor (ids per layer and token). */
     public static TracePredictor predictor(ActivationTrace t) {
@@ -112,6 +115,7 @@ public record IoReplay(String name, Percentiles ioMsPerToken, double opsPerToken
     private static final class Tally {
         private final RippleModel model;
         private final double[] perToken;
+        private final double[] wallPerToken;
         private final List<ModelledIo> projected;
         private final float[][] x;
         private final float[][] out;
@@ -126,6 +130,7 @@ public record IoReplay(String name, Percentiles ioMsPerToken, double opsPerToken
         Tally(RippleModel model, int tokens, List<DeviceProfile> projections, int queueDepth) {
             this.model = model;
             this.perToken = new double[tokens];
+            this.wallPerToken = new double[tokens];
             this.projected = projections.stream().map(p -> new ModelledIo(p, queueDepth)).toList();
             int layers = model.layerCount();
             x = new float[layers][];
@@ -139,6 +144,7 @@ public record IoReplay(String name, Percentiles ioMsPerToken, double opsPerToken
 
         void token(int t) {
             long tokenNanos = 0;
+            long wallStart = System.nanoTime();
             for (int l = 0; l < x.length; l++) {
                 TokenStats s = model.ffn(l).forward(x[l], out[l]);
                 tokenNanos += s.ioNanos();
@@ -149,6 +155,7 @@ public record IoReplay(String name, Percentiles ioMsPerToken, double opsPerToken
                 predicted += s.predicted();
                 projected.forEach(m -> m.accept(s));
             }
+            wallPerToken[t] = (System.nanoTime() - wallStart) / 1e6;
             perToken[t] = tokenNanos / 1e6;
             ioNanos += tokenNanos;
         }
@@ -164,7 +171,7 @@ public record IoReplay(String name, Percentiles ioMsPerToken, double opsPerToken
             return new IoReplay(name, Percentiles.of(perToken), ops / (double) tokens, bytes / (double) tokens,
                     needed / (double) tokens, predicted == 0 ? 0 : hits / (double) predicted,
                     ioNanos == 0 ? 0 : needed / (ioNanos / 1e9) / (1 << 20), budget, peak,
-                    predicted / (double) tokens / neurons, projectedMs);
+                    predicted / (double) tokens / neurons, projectedMs, Percentiles.of(wallPerToken));
         }
     }
 }

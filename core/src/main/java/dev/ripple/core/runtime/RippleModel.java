@@ -19,6 +19,8 @@ import dev.ripple.core.model.decoder.DecoderConfig;
 import dev.ripple.core.model.decoder.DecoderModel;
 import dev.ripple.core.tokenizer.Tokenizer;
 import dev.ripple.io.ReadPlanner;
+import dev.ripple.io.device.DeviceEmulator;
+import dev.ripple.io.device.EmulatedReader;
 import dev.ripple.io.reader.DirectReader;
 import dev.ripple.io.reader.ExtentReader;
 import dev.ripple.io.reader.ReaderKind;
@@ -109,6 +111,9 @@ public final class RippleModel implements FeedForward, AutoCloseable {
         try {
             ActivationPredictor p = predictor != null ? predictor : predictorFor(file, options);
             reader = readers.open(path, options.queueDepth());
+            if (options.emulatedDevice() != null) {   // every read takes the emulated device's time
+                reader = EmulatedReader.wrap(reader, DeviceEmulator.of(options.emulatedDevice()));
+            }
             cache = cacheFor(file, options);
             return new RippleModel(file, reader, cache, p, options, listener);
         } catch (IOException | RuntimeException e) {
@@ -235,7 +240,7 @@ public final class RippleModel implements FeedForward, AutoCloseable {
         ReadPlanner planner = options.device() != null
                 ? ReadPlanner.costModel(options.device(), options.queueDepth())
                 : ReadPlanner.fixedGap(options.maxGapBytes());
-        if (options.reader() == ReaderKind.DIRECT) {
+        if (options.reader().direct()) {
             planner = planner.withAlignedReads(DirectReader.ALIGNMENT, fileSize);
         }
         return planner;

@@ -29,10 +29,21 @@ import java.util.Objects;
  * @param margin        low-rank predictor margin; NaN: the one stored in the file
  * @param cachePolicyOptions options of the cache policy (e.g. profiled slot frequencies that seed
  *                      "lfu"); null: {@link PolicyOptions#defaults()}
+ * @param emulatedDevice a device every read is made to take the time of (an
+ *                      {@link dev.ripple.io.device.EmulatedReader} over the real reader); null: the
+ *                      real storage's own time
  */
 public record RuntimeOptions(ReaderKind reader, int queueDepth, String cachePolicy, double cacheFraction, long cacheBytes,
                              String predictor, boolean fillIn, DeviceProfile device, long maxGapBytes, float margin,
-                             PolicyOptions cachePolicyOptions) {
+                             PolicyOptions cachePolicyOptions, DeviceProfile emulatedDevice) {
+
+    /** Options without device emulation (the form before emulation existed). */
+    public RuntimeOptions(ReaderKind reader, int queueDepth, String cachePolicy, double cacheFraction, long cacheBytes,
+                          String predictor, boolean fillIn, DeviceProfile device, long maxGapBytes, float margin,
+                          PolicyOptions cachePolicyOptions) {
+        this(reader, queueDepth, cachePolicy, cacheFraction, cacheBytes, predictor, fillIn, device, maxGapBytes, margin,
+                cachePolicyOptions, null);
+    }
 
     public RuntimeOptions {
         Objects.requireNonNull(reader, "reader");
@@ -56,43 +67,58 @@ public record RuntimeOptions(ReaderKind reader, int queueDepth, String cachePoli
     }
 
     public RuntimeOptions withReader(ReaderKind r) {
-        return new RuntimeOptions(r, queueDepth, cachePolicy, cacheFraction, cacheBytes, predictor, fillIn, device, maxGapBytes, margin, cachePolicyOptions);
+        return new RuntimeOptions(r, queueDepth, cachePolicy, cacheFraction, cacheBytes, predictor, fillIn, device, maxGapBytes, margin, cachePolicyOptions, emulatedDevice);
     }
 
     public RuntimeOptions withQueueDepth(int q) {
-        return new RuntimeOptions(reader, q, cachePolicy, cacheFraction, cacheBytes, predictor, fillIn, device, maxGapBytes, margin, cachePolicyOptions);
+        return new RuntimeOptions(reader, q, cachePolicy, cacheFraction, cacheBytes, predictor, fillIn, device, maxGapBytes, margin, cachePolicyOptions, emulatedDevice);
     }
 
     public RuntimeOptions withCache(String policy, double fraction) {
-        return new RuntimeOptions(reader, queueDepth, policy, fraction, 0, predictor, fillIn, device, maxGapBytes, margin, cachePolicyOptions);
+        return new RuntimeOptions(reader, queueDepth, policy, fraction, 0, predictor, fillIn, device, maxGapBytes, margin, cachePolicyOptions, emulatedDevice);
     }
 
     public RuntimeOptions withCacheBytes(String policy, long bytes) {
-        return new RuntimeOptions(reader, queueDepth, policy, 0, bytes, predictor, fillIn, device, maxGapBytes, margin, cachePolicyOptions);
+        return new RuntimeOptions(reader, queueDepth, policy, 0, bytes, predictor, fillIn, device, maxGapBytes, margin, cachePolicyOptions, emulatedDevice);
     }
 
     public RuntimeOptions withPredictor(String p) {
-        return new RuntimeOptions(reader, queueDepth, cachePolicy, cacheFraction, cacheBytes, p, fillIn, device, maxGapBytes, margin, cachePolicyOptions);
+        return new RuntimeOptions(reader, queueDepth, cachePolicy, cacheFraction, cacheBytes, p, fillIn, device, maxGapBytes, margin, cachePolicyOptions, emulatedDevice);
     }
 
     public RuntimeOptions withFillIn(boolean on) {
-        return new RuntimeOptions(reader, queueDepth, cachePolicy, cacheFraction, cacheBytes, predictor, on, device, maxGapBytes, margin, cachePolicyOptions);
+        return new RuntimeOptions(reader, queueDepth, cachePolicy, cacheFraction, cacheBytes, predictor, on, device, maxGapBytes, margin, cachePolicyOptions, emulatedDevice);
     }
 
     public RuntimeOptions withDevice(DeviceProfile d) {
-        return new RuntimeOptions(reader, queueDepth, cachePolicy, cacheFraction, cacheBytes, predictor, fillIn, d, maxGapBytes, margin, cachePolicyOptions);
+        return new RuntimeOptions(reader, queueDepth, cachePolicy, cacheFraction, cacheBytes, predictor, fillIn, d, maxGapBytes, margin, cachePolicyOptions, emulatedDevice);
     }
 
     public RuntimeOptions withMaxGapBytes(long gap) {
-        return new RuntimeOptions(reader, queueDepth, cachePolicy, cacheFraction, cacheBytes, predictor, fillIn, null, gap, margin, cachePolicyOptions);
+        return new RuntimeOptions(reader, queueDepth, cachePolicy, cacheFraction, cacheBytes, predictor, fillIn, null, gap, margin, cachePolicyOptions, emulatedDevice);
     }
 
     public RuntimeOptions withMargin(float m) {
-        return new RuntimeOptions(reader, queueDepth, cachePolicy, cacheFraction, cacheBytes, predictor, fillIn, device, maxGapBytes, m, cachePolicyOptions);
+        return new RuntimeOptions(reader, queueDepth, cachePolicy, cacheFraction, cacheBytes, predictor, fillIn, device, maxGapBytes, m, cachePolicyOptions, emulatedDevice);
+    }
+
+    /**
+     * Makes every read take the time {@code d} would give it (an emulated device over the real
+     * reads, {@link dev.ripple.io.device.DeviceEmulator}); null: no emulation. The planner is not
+     * changed: pair with {@link #withDevice} to collapse by the same device's cost model, as
+     * {@link #emulating} does.
+     */
+    public RuntimeOptions withEmulatedDevice(DeviceProfile d) {
+        return new RuntimeOptions(reader, queueDepth, cachePolicy, cacheFraction, cacheBytes, predictor, fillIn, device, maxGapBytes, margin, cachePolicyOptions, d);
+    }
+
+    /** Plans reads by {@code d}'s cost model and makes every read take the time {@code d} gives it. */
+    public RuntimeOptions emulating(DeviceProfile d) {
+        return withDevice(d).withEmulatedDevice(d);
     }
 
     /** Options of the cache policy, e.g. {@code PolicyOptions.defaults().withSlotFrequencies(counts)} to seed "lfu". */
     public RuntimeOptions withCachePolicyOptions(PolicyOptions o) {
-        return new RuntimeOptions(reader, queueDepth, cachePolicy, cacheFraction, cacheBytes, predictor, fillIn, device, maxGapBytes, margin, o);
+        return new RuntimeOptions(reader, queueDepth, cachePolicy, cacheFraction, cacheBytes, predictor, fillIn, device, maxGapBytes, margin, o, emulatedDevice);
     }
 }

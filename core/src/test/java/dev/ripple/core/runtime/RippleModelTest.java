@@ -13,6 +13,9 @@ import dev.ripple.core.tensor.DType;
 import dev.ripple.core.format.RippleContents;
 import dev.ripple.core.format.RippleFileWriter;
 import dev.ripple.core.testing.RandomModels;
+import dev.ripple.io.device.DeviceProfile;
+import dev.ripple.io.device.EmulatedReader;
+import dev.ripple.io.device.UfsPresets;
 import dev.ripple.io.reader.ReaderKind;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -125,5 +128,31 @@ class RippleModelTest {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                 () -> RippleModel.open(file, RuntimeOptions.defaults()));
         assertTrue(e.getMessage().contains("no low-rank predictor"), e.getMessage());
+    }
+
+    @Test
+    void anEmulatedDeviceGivesEveryReadItsTimeAndTheSameResults() throws Exception {
+        DeviceProfile ufs = UfsPresets.ufs40();
+        RuntimeOptions real = RuntimeOptions.defaults().withReader(ReaderKind.POSITIONAL).withQueueDepth(1)
+                .withCache("none", 0).withPredictor("dense").withDevice(ufs);
+        float[] x = RandomModels.randomFloats(new Random(11), 32, 1f);
+        float[] expected = new float[32];
+        float[] out = new float[32];
+        try (RippleModel m = RippleModel.open(file, real)) {
+            m.ffn(0).forward(x, expected);
+        }
+        try (RippleModel m = RippleModel.open(file, real.emulating(ufs))) {
+            assertTrue(m.reader() instanceof EmulatedReader, m.reader().describe());
+            assertTrue(m.reader().kind().startsWith("emulated ufs-4.0"), m.reader().kind());
+            TokenStats s = m.ffn(0).forward(x, out);
+            // every planned read is priced at queue depth 1 on UFS 4.0: at least 60 us each
+            double modelled = 0;
+            for (int i = 0; i < s.readOps(); i++) {
+                modelled += ufs.costMicros(s.bytesRead() / s.readOps(), 1);
+            }
+            assertTrue(s.ioNanos() / 1e3 >= modelled * 0.99, s.ioNanos() / 1e3 + " us of I/O, modelled " + modelled);
+            assertEquals(1, ((EmulatedReader) m.reader()).emulationStats().requests());
+        }
+        org.junit.jupiter.api.Assertions.assertArrayEquals(expected, out, "emulation changes time, never data");
     }
 }

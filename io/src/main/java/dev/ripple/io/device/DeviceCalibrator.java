@@ -105,11 +105,16 @@ public final class DeviceCalibrator {
         }
     }
 
-    /** Pseudo-random content, forced to the device and dropped from the page cache. */
-    private static void writeTestFile(Path file, long bytes, long seed) throws IOException {
+    /**
+     * Writes {@code bytes} of pseudo-random content from {@code seed} to {@code file}, forces it to
+     * the device and drops it from the page cache: the test file of a calibration (also what
+     * {@link ReaderCalibrator} and the fio comparison read).
+     */
+    public static void writeTestFile(Path file, long bytes, long seed) throws IOException {
         SplittableRandom random = new SplittableRandom(seed);
         ByteBuffer chunk = ByteBuffer.allocateDirect(WRITE_CHUNK).order(ByteOrder.LITTLE_ENDIAN);
-        try (FileChannel channel = FileChannel.open(file, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
+        try (FileChannel channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+                StandardOpenOption.TRUNCATE_EXISTING)) {
             long written = 0;
             while (written < bytes) {
                 chunk.clear();

@@ -42,6 +42,7 @@ public final class NativeAccess {
     private static final int O_RDONLY = 0;
     private static final int O_CLOEXEC = 0x80000; // 02000000 octal, Linux generic
     private static final long PAGE = 4096;
+    private static final int PR_SET_TIMERSLACK = 29;
 
     private static final StructLayout CAPTURE_LAYOUT = Linker.Option.captureStateLayout();
     private static final VarHandle ERRNO = CAPTURE_LAYOUT.varHandle(
@@ -52,14 +53,16 @@ public final class NativeAccess {
     private final MethodHandle open;
     private final MethodHandle fdatasync;
     private final MethodHandle close;
+    private final MethodHandle prctl;
 
     private NativeAccess(MethodHandle madvise, MethodHandle posixFadvise, MethodHandle open,
-                         MethodHandle fdatasync, MethodHandle close) {
+                         MethodHandle fdatasync, MethodHandle close, MethodHandle prctl) {
         this.madvise = madvise;
         this.posixFadvise = posixFadvise;
         this.open = open;
         this.fdatasync = fdatasync;
         this.close = close;
+        this.prctl = prctl;
     }
 
     private static final class Holder {
@@ -100,7 +103,10 @@ public final class NativeAccess {
                     FunctionDescriptor.of(JAVA_INT, JAVA_INT), errno);
             MethodHandle close = linker.downcallHandle(find(libc, "close"),
                     FunctionDescriptor.of(JAVA_INT, JAVA_INT), errno);
-            return Optional.of(new NativeAccess(madvise, fadvise, open, fdatasync, close));
+            MethodHandle prctl = linker.downcallHandle(find(libc, "prctl"),
+                    FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG),
+                    Linker.Option.firstVariadicArg(1));
+            return Optional.of(new NativeAccess(madvise, fadvise, open, fdatasync, close, prctl));
         } catch (RuntimeException | LinkageError e) {
             // IllegalCallerException when native access is not enabled; NoSuchElementException for a
             // missing symbol; UnsupportedOperationException on an unsupported ABI.
@@ -170,6 +176,23 @@ public final class NativeAccess {
                 throw new IOException(file + ": posix_fadvise(DONTNEED) failed: " + errnoText(rc));
             }
         });
+    }
+
+    /**
+     * Sets the calling thread's timer slack ({@code prctl(PR_SET_TIMERSLACK)}): how late the kernel
+     * may wake it from a timed sleep so as to batch wake-ups (50 µs by default). A device emulator
+     * that sleeps until a modelled completion time lowers it to wake within microseconds.
+     *
+     * @return true if the kernel accepted it
+     */
+    public boolean setTimerSlack(long nanos) {
+        try {
+            return (int) prctl.invokeExact(PR_SET_TIMERSLACK, nanos, 0L, 0L, 0L) == 0;
+        } catch (RuntimeException | Error e) {
+            throw e;
+        } catch (Throwable t) {
+            throw new IllegalStateException("prctl downcall failed", t);
+        }
     }
 
     @FunctionalInterface

@@ -1,5 +1,8 @@
 /**
- * The only package that binds native functions ({@code madvise}, {@code posix_fadvise}) through the
- * FFM linker. Everything here is advisory and degrades to a logged no-op where unavailable.
+ * The advisory native calls ({@code madvise}, {@code posix_fadvise}) bound through the FFM linker.
+ * Everything here is advisory and degrades to a logged no-op where unavailable. The io_uring
+ * system calls are bound next to their only user, package-private in
+ * {@link dev.ripple.io.reader} ({@code UringSyscalls}), and fall back to the thread-pool direct
+ * reader where unavailable.
  */
 package dev.ripple.io.nativeio;

@@ -1,7 +1,6 @@
 package dev.ripple.io.reader;
 
 import dev.ripple.io.Extent;
-import dev.ripple.io.ExtentBeyondEndOfFileException;
 import dev.ripple.io.ReadStats;
 
 import java.io.IOException;
@@ -24,7 +23,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * over the caller plus {@code queueDepth - 1} worker threads, and the counting of operations and
  * bytes. Subclasses only say how one extent is read.
  */
-abstract class BaseExtentReader implements ExtentReader {
+abstract class BaseExtentReader implements ExtentReader, InFlightGauge {
 
     /** Per-thread counters of one request, summed when the request completes. */
     static final class Tally {
@@ -76,8 +75,8 @@ abstract class BaseExtentReader implements ExtentReader {
     /** Releases the subclass's resources; called once, after the workers stopped. */
     abstract void closeResources() throws IOException;
 
-    /** Short name of the implementation for {@link #describe()}. */
-    abstract String kind();
+    @Override
+    public abstract String kind();
 
     @Override
     public final Path path() {
@@ -226,37 +225,13 @@ abstract class BaseExtentReader implements ExtentReader {
      * depth means what it says (at most the queue depth per request, more only with concurrent
      * callers).
      */
-    int peakInFlight() {
+    @Override
+    public int peakInFlight() {
         return peakInFlight.get();
     }
 
     private void validate(List<Extent> extents, List<MemorySegment> targets) throws IOException {
-        if (extents.size() != targets.size()) {
-            throw new IllegalArgumentException(path + ": " + extents.size() + " extents but " + targets.size()
-                    + " targets; one target per extent is required");
-        }
-        for (int i = 0; i < extents.size(); i++) {
-            Extent e = extents.get(i);
-            MemorySegment t = targets.get(i);
-            if (e == null || t == null) {
-                throw new IllegalArgumentException(path + ": extent or target " + i + " is null");
-            }
-            if (e.end() > fileSize) {
-                throw new ExtentBeyondEndOfFileException(path, e, fileSize);
-            }
-            if (t.byteSize() < e.length()) {
-                throw new IllegalArgumentException(path + ": target " + i + " has " + t.byteSize()
-                        + " bytes, extent " + e + " needs " + e.length());
-            }
-            if (t.isReadOnly()) {
-                throw new IllegalArgumentException(path + ": target " + i + " is read-only");
-            }
-            if (aWorker != null && extents.size() > 1 && !t.isAccessibleBy(aWorker)) {
-                throw new IllegalArgumentException(path + ": target " + i + " belongs to a confined arena; with"
-                        + " queue depth " + queueDepth + " targets are written by worker threads and must come"
-                        + " from a shared, global or automatic arena");
-            }
-        }
+        Requests.validate(path, fileSize, extents, targets, extents.size() > 1 ? aWorker : null, queueDepth);
     }
 
     @Override

@@ -186,7 +186,7 @@ public final class DirectReader extends BaseExtentReader {
     }
 
     @Override
-    String kind() {
+    public String kind() {
         return "direct";
     }
 }

@@ -76,6 +76,23 @@ public interface ExtentReader extends AutoCloseable {
      */
     ReadStats read(List<Extent> extents, List<MemorySegment> targets) throws IOException;
 
+    /**
+     * As {@link #read(List, List)}, and tells {@code completed} the index of each extent as soon as
+     * all its bytes are in its target, on the calling thread, so a caller can start computing on the
+     * first bundles while the others are still in flight. Every index is reported exactly once
+     * before this method returns normally; after a failure, only extents that had arrived were
+     * reported. Readers that cannot see completions one by one (the thread-pool readers) report all
+     * of them when the whole request is done; the io_uring reader reports them as it reaps them.
+     */
+    default ReadStats read(List<Extent> extents, List<MemorySegment> targets, java.util.function.IntConsumer completed)
+            throws IOException {
+        ReadStats stats = read(extents, targets);
+        for (int i = 0; i < extents.size(); i++) {
+            completed.accept(i);
+        }
+        return stats;
+    }
+
     /** Reads one extent into {@code target}. */
     default ReadStats read(Extent extent, MemorySegment target) throws IOException {
         return read(List.of(extent), List.of(target));
@@ -101,6 +118,14 @@ public interface ExtentReader extends AutoCloseable {
 
     /** What this reader is, for reports: kind, file, queue depth. */
     String describe();
+
+    /**
+     * The implementation that serves the reads, in a word or two ({@code direct}, {@code io_uring},
+     * {@code positional}, {@code mmap(RANDOM)}), for reports that must say which reader ran.
+     */
+    default String kind() {
+        return getClass().getSimpleName();
+    }
 
     @Override
     void close() throws IOException;

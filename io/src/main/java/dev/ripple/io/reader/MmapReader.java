@@ -105,7 +105,7 @@ public final class MmapReader extends BaseExtentReader {
     }
 
     @Override
-    String kind() {
+    public String kind() {
         return "mmap(" + advice + (adviceApplied ? "" : ", not applied") + ")";
     }
 }

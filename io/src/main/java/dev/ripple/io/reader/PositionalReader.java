@@ -76,7 +76,7 @@ public final class PositionalReader extends BaseExtentReader {
     }
 
     @Override
-    String kind() {
+    public String kind() {
         return "positional";
     }
 }

@@ -27,29 +27,66 @@ public enum ReaderKind {
             return PositionalReader.open(path, queueDepth);
         }
     },
-    /** {@link DirectReader}: {@code O_DIRECT}, bypasses the page cache. */
+    /** {@link DirectReader}: {@code O_DIRECT}, bypasses the page cache; queue depth from a pool of threads. */
     DIRECT {
         @Override
         public ExtentReader open(Path path, int queueDepth) throws IOException {
             return DirectReader.open(path, queueDepth);
         }
+    },
+    /**
+     * {@link UringReader}: {@code O_DIRECT} through io_uring, the whole request submitted from the
+     * calling thread. Where io_uring is unavailable (reason in {@link UringReader#unavailableReason()},
+     * logged once) it opens a {@link DirectReader} instead; the reader's {@link ExtentReader#kind()}
+     * says which one runs.
+     */
+    IO_URING {
+        @Override
+        public ExtentReader open(Path path, int queueDepth) throws IOException {
+            return openUringOrDirect(path, queueDepth, UringSyscalls.get());
+        }
     };
+
+    /** The io_uring reader when the calls are bound and the kernel accepts them, else the direct reader. */
+    static ExtentReader openUringOrDirect(Path path, int queueDepth, java.util.Optional<UringSyscalls> uring) throws IOException {
+        return uring.isPresent() ? UringReader.open(path, queueDepth, uring.get(), UringReader.Faults.NONE)
+                : DirectReader.open(path, queueDepth);
+    }
 
     /** Opens a reader of this kind on {@code path} with the given queue depth. */
     public abstract ExtentReader open(Path path, int queueDepth) throws IOException;
 
-    /** The kind a user names: {@code direct}, {@code mmap}, or {@code pread} (also {@code positional}), any case. */
+    /**
+     * The kind a user names: {@code direct}, {@code io_uring} (also {@code uring}, {@code io-uring}),
+     * {@code mmap}, or {@code pread} (also {@code positional}), any case.
+     */
     public static ReaderKind parse(String name) {
         return switch (name.strip().toLowerCase(Locale.ROOT)) {
             case "direct" -> DIRECT;
+            case "io_uring", "io-uring", "uring" -> IO_URING;
             case "mmap" -> MMAP;
             case "pread", "positional" -> POSITIONAL;
-            default -> throw new IllegalArgumentException("unknown reader '" + name + "' (known: direct, mmap, pread)");
+            default -> throw new IllegalArgumentException("unknown reader '" + name + "' (known: direct, io_uring, mmap, pread)");
+        };
+    }
+
+    /** The name a user types for this kind: {@code direct}, {@code io_uring}, {@code mmap}, {@code pread}. */
+    public String cliName() {
+        return switch (this) {
+            case DIRECT -> "direct";
+            case IO_URING -> "io_uring";
+            case MMAP -> "mmap";
+            case POSITIONAL -> "pread";
         };
     }
 
     /** True if reads of this kind go through the page cache, so cold passes need an eviction first. */
     public boolean usesPageCache() {
-        return this != DIRECT;
+        return this == MMAP || this == POSITIONAL;
+    }
+
+    /** True if reads of this kind use O_DIRECT, so the planner should expand reads to 4 KiB blocks. */
+    public boolean direct() {
+        return this == DIRECT || this == IO_URING;
     }
 }

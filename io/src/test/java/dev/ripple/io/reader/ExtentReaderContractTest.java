@@ -53,6 +53,15 @@ abstract class ExtentReaderContractTest {
     /** Opens the implementation under test. */
     abstract ExtentReader open(Path path, int queueDepth) throws IOException;
 
+    /**
+     * True if the implementation writes targets from worker threads when several reads are in
+     * flight (the thread-pool readers), so targets confined to the caller are refused; false if the
+     * kernel writes them for the calling thread (io_uring), so they are accepted.
+     */
+    boolean writesFromWorkerThreads() {
+        return true;
+    }
+
     @BeforeAll
     static void writeFile() throws IOException {
         dir = TestFiles.newDirectory("reader-contract");
@@ -173,7 +182,7 @@ abstract class ExtentReaderContractTest {
         }
         List<MemorySegment> targets = extents.stream().map(e -> arena.allocate(e.length())).toList();
         try (ExtentReader reader = open(file, 4)) {
-            BaseExtentReader base = (BaseExtentReader) reader;
+            InFlightGauge base = (InFlightGauge) reader;
             for (int attempt = 0; attempt < 5 && base.peakInFlight() < 2; attempt++) {
                 reader.read(extents, targets);
             }
@@ -182,7 +191,34 @@ abstract class ExtentReaderContractTest {
         }
         try (ExtentReader reader = open(file, 1)) {
             reader.read(extents, targets);
-            assertEquals(1, ((BaseExtentReader) reader).peakInFlight());
+            assertEquals(1, ((InFlightGauge) reader).peakInFlight());
+        }
+    }
+
+    @ParameterizedTest(name = "queue depth {0}")
+    @ValueSource(ints = {1, 8})
+    void completionsAreReportedOnceEachWithTheirBytesInPlace(int queueDepth) throws IOException {
+        SplittableRandom random = new SplittableRandom(SEED + 17 * queueDepth);
+        List<Extent> extents = new ArrayList<>();
+        for (int i = 0; i < 120; i++) {
+            int length = 1 + random.nextInt(3 * 4096);
+            extents.add(new Extent(random.nextLong(FILE_SIZE - length + 1), length));
+        }
+        List<MemorySegment> targets = extents.stream().map(e -> arena.allocate(e.length(), 4096)).toList();
+        int[] seen = new int[extents.size()];
+        Thread caller = Thread.currentThread();
+        try (ExtentReader reader = open(file, queueDepth)) {
+            reader.read(extents, targets, i -> {
+                assertSame(caller, Thread.currentThread(), "completions are reported on the calling thread");
+                seen[i]++;
+                Extent e = extents.get(i);
+                assertArrayEquals(Arrays.copyOfRange(expected, (int) e.offset(), (int) e.end()),
+                        targets.get(i).asSlice(0, e.length()).toArray(ValueLayout.JAVA_BYTE),
+                        seedMessage("extent " + i + " complete when reported"));
+            });
+        }
+        for (int i = 0; i < seen.length; i++) {
+            assertEquals(1, seen[i], seedMessage("extent " + i + " reported once"));
         }
     }
 
@@ -238,9 +274,23 @@ abstract class ExtentReaderContractTest {
             assertThrows(IllegalArgumentException.class, () -> reader.read(List.of(e, e), List.of(arena.allocate(100))));
             assertThrows(IllegalArgumentException.class, () -> reader.read(e, arena.allocate(100).asReadOnly()));
             try (Arena confined = Arena.ofConfined()) {
-                IllegalArgumentException ex = assertThrows(IllegalArgumentException.class,
-                        () -> reader.read(List.of(e, e), List.of(confined.allocate(100), confined.allocate(100))));
-                assertTrue(ex.getMessage().contains("confined"), ex.getMessage());
+                List<MemorySegment> mine = List.of(confined.allocate(100), confined.allocate(100));
+                if (writesFromWorkerThreads()) {
+                    IllegalArgumentException ex = assertThrows(IllegalArgumentException.class,
+                            () -> reader.read(List.of(e, e), mine));
+                    assertTrue(ex.getMessage().contains("confined"), ex.getMessage());
+                } else {
+                    reader.read(List.of(e, e), mine);
+                    assertArrayEquals(Arrays.copyOf(expected, 100), mine.get(1).toArray(ValueLayout.JAVA_BYTE));
+                }
+            }
+            try (Arena other = Arena.ofConfined()) {   // a target of another thread's arena: refused by every reader
+                MemorySegment foreign = other.allocate(100);
+                Thread t = Thread.ofPlatform().start(() -> assertThrows(IllegalArgumentException.class,
+                        () -> reader.read(List.of(e, e), List.of(foreign, foreign))));
+                t.join();
+            } catch (InterruptedException ie) {
+                throw new AssertionError(ie);
             }
         }
     }

@@ -1,0 +1,35 @@
+#!/usr/bin/env bash
+# Compares Ripple's readers with fio on the same file in the same run (docs/IO.md, "The io_uring
+# reader against fio"): 4 KiB random reads at queue depths 1, 8 and 32; IOPS and CPU time per read
+# for the thread-pool direct reader, the io_uring reader, fio's io_uring engine and fio's psync
+# engine with one job per queue slot. Installs fio from the distribution's packages when missing.
+#
+#   benchmarks/scripts/fio-compare.sh [DIR] [extra 'ripple calibrate' options]
+#
+# DIR (default ripple-work/fio) must be on the disk to measure; the JSON goes to DIR/fio-compare.json.
+set -euo pipefail
+root=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
+dir=${1:-"$root/ripple-work/fio"}
+shift || true
+
+if ! command -v fio >/dev/null 2>&1; then
+  sudo=""
+  if [ "$(id -u)" -ne 0 ]; then sudo="sudo"; fi
+  if command -v apt-get >/dev/null 2>&1; then
+    echo "fio-compare: installing fio from the distribution's packages (apt-get)" >&2
+    $sudo apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq fio >/dev/null
+  elif command -v dnf >/dev/null 2>&1; then
+    echo "fio-compare: installing fio from the distribution's packages (dnf)" >&2
+    $sudo dnf install -y -q fio
+  else
+    echo "fio-compare: fio is not installed and no apt-get or dnf was found; install the distribution's fio package" >&2
+    exit 1
+  fi
+fi
+echo "fio-compare: $(fio --version), kernel $(uname -r), $(nproc) CPUs" >&2
+
+mkdir -p "$dir"
+exec "$root/ripple" calibrate --dir "$dir" --reader direct,io_uring --fio io_uring,psync \
+  --sizes 4096 --queue-depths 1,8,32 --rounds 3 --seconds-per-point 3 --file-mib 4096 \
+  --json --out "$dir/fio-compare.json" "$@"

@@ -1,0 +1,27 @@
+package dev.ripple.bench.harness;
+
+/** Where a long harness run reports its phases (the CLI draws progress bars; tests ignore them). */
+public interface Progress {
+
+    /** Ignores everything. */
+    Progress NONE = (task, steps) -> new Step() {
+        @Override
+        public void stepTo(long done) {
+        }
+
+        @Override
+        public void close() {
+        }
+    };
+
+    /** A phase of {@code steps} steps (-1: unknown) begins. */
+    Step start(String task, long steps);
+
+    /** One running phase. */
+    interface Step extends AutoCloseable {
+        void stepTo(long done);
+
+        @Override
+        void close();
+    }
+}

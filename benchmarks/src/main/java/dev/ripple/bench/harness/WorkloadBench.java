@@ -1,0 +1,165 @@
+package dev.ripple.bench.harness;
+
+import dev.ripple.cache.PolicyOptions;
+import dev.ripple.core.activity.TracePredictor;
+import dev.ripple.core.format.RippleFile;
+import dev.ripple.core.runtime.RuntimeOptions;
+import dev.ripple.io.device.DeviceProfile;
+import dev.ripple.io.reader.ReaderKind;
+import dev.ripple.placement.algorithm.PlacementAlgorithms;
+import dev.ripple.placement.stats.CoActivationCounter;
+import dev.ripple.placement.synthetic.SyntheticWorkload;
+import dev.ripple.placement.synthetic.WorkloadShape;
+import dev.ripple.placement.trace.ActivationTrace;
+import dev.ripple.placement.trace.TraceFiles;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * {@code ripple bench --workload DIR}: the five strategies of ARCHITECTURE.md on a synthetic
+ * decoder workload at the papers' scale ({@link SyntheticWorkload}), token by token with the true
+ * active sets of the held-out stream, strategies interleaved token by token, then I/O time against
+ * the cache budget. Each token runs every layer's FFN from flash: plan, cache, reads (through the
+ * emulated device when one is given) and the sparse FFN on the bundles read, so both the I/O time
+ * and the FFN's wall time per token are measured. Every figure is labelled "synthetic workload".
+ *
+ * <p>The placed files (frequency, ripple, ripple+) are written into the workload directory on the
+ * first run ({@code placed-*.ripple}, placed on the calibration stream) and reused afterwards; the
+ * workload's model file is the identity placement.
+ */
+public final class WorkloadBench {
+    private WorkloadBench() {
+    }
+
+    /** LLM in a flash's window for OPT models (k = 5 tokens). */
+    public static final int WINDOW_TOKENS = 5;
+
+    /** One strategy: which placement file, which cache policy, whether reads are collapsed. */
+    public record Strategy(String name, String placement, String cache, boolean collapse) {
+    }
+
+    /** The strategies of ARCHITECTURE.md, as {@code ripple bench} runs them. */
+    public static final List<Strategy> STRATEGIES = List.of(
+            new Strategy("naive", "identity", "none", false),
+            new Strategy("llm-in-a-flash", "identity", "window", false),
+            new Strategy("powerinfer", "frequency", "lfu", false),
+            new Strategy("ripple", "ripple", "linking", true),
+            new Strategy("ripple+", "ripple+", "linking", true));
+
+    /**
+     * @param dir           the workload directory
+     * @param reader        reader kind
+     * @param queueDepth    reads in flight per request
+     * @param cacheFraction DRAM budget of the main replay, share of the FFN bytes
+     * @param budgets       budgets of the sweep (empty: none)
+     * @param tokens        held-out tokens replayed by the main replay
+     * @param sweepTokens   tokens per sweep point
+     * @param device        device profile for collapse (and the emulated device when {@code emulated})
+     * @param emulated      every read takes {@code device}'s time
+     */
+    public record Settings(Path dir, ReaderKind reader, int queueDepth, double cacheFraction, List<Double> budgets,
+                           int tokens, int sweepTokens, DeviceProfile device, boolean emulated) {
+        public Settings {
+            budgets = List.copyOf(budgets);
+            if (tokens < 1 || sweepTokens < 1 || queueDepth < 1) {
+                throw new IllegalArgumentException("tokens, sweep tokens and queue depth must be positive");
+            }
+        }
+    }
+
+    /** The file of each placement: the workload's model for identity, the others placed and written once. */
+    public static Map<String, Path> placedFiles(Path dir, SyntheticWorkload.Spec spec, ActivationTrace calibration,
+                                                Progress progress) throws IOException {
+        Map<String, Path> files = new LinkedHashMap<>();
+        files.put("identity", dir.resolve(SyntheticWorkload.MODEL_FILE));
+        CoActivationCounter counter = new CoActivationCounter();
+        for (String name : List.of("frequency", "ripple", "ripple+")) {
+            Path f = dir.resolve("placed-" + name.replace("+", "plus") + ".ripple");
+            if (!Files.exists(f)) {
+                int[][] orders;
+                try (Progress.Step step = progress.start("place " + name + " (" + SyntheticWorkload.LABEL + ")", -1)) {
+                    orders = PlacementAlgorithms.placeAll(calibration, PlacementAlgorithms.byName(name), counter);
+                }
+                try (Progress.Step step = progress.start("write " + f.getFileName(), spec.layers())) {
+                    SyntheticWorkload.writeModel(spec, f, orders, name, l -> step.stepTo(l + 1));
+                }
+            }
+            files.put(name, f);
+        }
+        return files;
+    }
+
+    /** Places (once), replays every strategy, sweeps the budget. */
+    public static WorkloadBenchReport run(Settings s, Progress progress) throws IOException {
+        SyntheticWorkload.Spec spec = SyntheticWorkload.read(s.dir());
+        ActivationTrace calibration = TraceFiles.read(s.dir().resolve(SyntheticWorkload.CALIBRATION_TRACE));
+        ActivationTrace heldOut = TraceFiles.read(s.dir().resolve(SyntheticWorkload.HELD_OUT_TRACE));
+        Map<String, Path> files = placedFiles(s.dir(), spec, calibration, progress);
+        Map<String, long[][]> lfuSeeds = new LinkedHashMap<>();
+        for (Map.Entry<String, Path> e : files.entrySet()) {
+            lfuSeeds.put(e.getKey(), SlotCounts.of(calibration, orders(e.getValue())));
+        }
+        TracePredictor sets = IoReplay.predictor(heldOut);
+        int tokens = Math.min(s.tokens(), heldOut.tokens(0));
+        List<IoReplay.Setup> setups = new ArrayList<>();
+        for (Strategy st : STRATEGIES) {
+            setups.add(new IoReplay.Setup(st.name(), files.get(st.placement()), options(s, st, s.cacheFraction(), lfuSeeds)));
+        }
+        List<IoReplay> decode;
+        try (Progress.Step step = progress.start("decode, all strategies (" + SyntheticWorkload.LABEL + ")", tokens)) {
+            decode = IoReplay.interleaved(setups, sets, tokens, List.of(s.device()), step::stepTo, null);
+        }
+        List<BudgetPoint> sweep = new ArrayList<>();
+        int sweepTokens = Math.min(s.sweepTokens(), heldOut.tokens(0));
+        for (double budget : s.budgets()) {
+            List<IoReplay.Setup> point = new ArrayList<>();
+            for (Strategy st : STRATEGIES) {
+                point.add(new IoReplay.Setup(st.name(), files.get(st.placement()), options(s, st, budget, lfuSeeds)));
+            }
+            try (Progress.Step step = progress.start("cache " + Math.round(100 * budget) + "%", sweepTokens)) {
+                for (IoReplay r : IoReplay.interleaved(point, sets, sweepTokens, List.of(s.device()), step::stepTo, null)) {
+                    sweep.add(new BudgetPoint(r.name(), budget, r));
+                }
+            }
+        }
+        return new WorkloadBenchReport(spec, s.dir().toString(), s.reader().cliName(), s.queueDepth(), s.cacheFraction(),
+                s.device(), s.emulated(), tokens, decode, sweepTokens, sweep);
+    }
+
+    /** Measures the workload's traces against the papers' figures (placement on the calibration stream). */
+    public static WorkloadShape shape(Path dir) throws IOException {
+        return WorkloadShape.of(TraceFiles.read(dir.resolve(SyntheticWorkload.CALIBRATION_TRACE)),
+                TraceFiles.read(dir.resolve(SyntheticWorkload.HELD_OUT_TRACE)));
+    }
+
+    /** Each layer's slot → neuron order of a placed file. */
+    static int[][] orders(Path file) throws IOException {
+        try (RippleFile f = RippleFile.open(file)) {
+            int[][] orders = new int[f.layers().size()][];
+            for (int l = 0; l < orders.length; l++) {
+                orders[l] = f.layers().get(l).slotToNeuron();
+            }
+            return orders;
+        }
+    }
+
+    /**
+     * The runtime options of one strategy: the trace predictor, its cache (lfu seeded with the
+     * calibration frequencies of its file's slots, as PowerInfer fixes its hot set offline), collapse
+     * by the device's cost model or none, the window of LLM in a flash for OPT ({@value #WINDOW_TOKENS}
+     * tokens), and the emulated device.
+     */
+    static RuntimeOptions options(Settings s, Strategy st, double budget, Map<String, long[][]> lfuSeeds) {
+        RuntimeOptions o = RuntimeOptions.defaults().withReader(s.reader()).withQueueDepth(s.queueDepth())
+                .withPredictor("trace").withFillIn(false).withCache(st.cache(), budget)
+                .withCachePolicyOptions(PolicyOptions.defaults().withSlotFrequencies(lfuSeeds.get(st.placement()))
+                        .withWindowTokens(WINDOW_TOKENS))
+                .withEmulatedDevice(s.emulated() ? s.device() : null);
+        return st.collapse() ? o.withDevice(s.device()) : o.withMaxGapBytes(0);
+    }
+}

@@ -1,0 +1,162 @@
+package dev.ripple.bench.harness;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.ripple.cache.PolicyOptions;
+import dev.ripple.core.activity.TracePredictor;
+import dev.ripple.core.runtime.RippleModel;
+import dev.ripple.core.runtime.RuntimeOptions;
+import dev.ripple.io.device.DeviceProfile;
+import dev.ripple.io.reader.ReaderKind;
+import dev.ripple.placement.synthetic.SyntheticWorkload;
+import dev.ripple.placement.trace.ActivationTrace;
+import dev.ripple.placement.trace.TraceFiles;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * {@code ripple policies --workload DIR}: the cache policies side by side at one placement and one
+ * budget on a synthetic workload's held-out stream, in repeated rounds with the order rotated, with
+ * the device model's time for the same reads beside the measured one, and a verdict on linking
+ * admission against lru, s3fifo and lfu computed from the numbers ({@link PolicyVerdict}). Every
+ * figure is labelled "synthetic workload".
+ *
+ * @param spec          the workload
+ * @param placement     placement of the file replayed
+ * @param linkingInner  eviction policy under linking admission
+ * @param reader        reader kind
+ * @param queueDepth    reads in flight per request
+ * @param cacheFraction DRAM budget, share of the FFN bytes
+ * @param budgetBytes   the same in bytes
+ * @param device        the device profile (emulated when {@code emulated})
+ * @param emulated      reads took {@code device}'s modelled time
+ * @param tokens        held-out tokens replayed per policy and round
+ * @param repeats       rounds
+ * @param neededShare   neurons needed per token and layer
+ * @param rows          one summary per policy
+ * @param verdict       linking against the best baseline, or null when it cannot be judged
+ */
+public record WorkloadPolicies(SyntheticWorkload.Spec spec, String placement, String linkingInner, String reader, int queueDepth,
+                               double cacheFraction, long budgetBytes, DeviceProfile device, boolean emulated, int tokens,
+                               int repeats, double neededShare, List<PolicySummary> rows, PolicyVerdict verdict) {
+    private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+
+    /** What to replay. */
+    public record Settings(Path dir, String placement, List<String> policies, String linkingInner, double cacheFraction,
+                           int tokens, int repeats, ReaderKind reader, int queueDepth, DeviceProfile device, boolean emulated) {
+        public Settings {
+            policies = List.copyOf(policies);
+            if (tokens < 1 || repeats < 1 || queueDepth < 1 || policies.isEmpty()) {
+                throw new IllegalArgumentException("tokens, repeats, queue depth and the policies must be given");
+            }
+        }
+    }
+
+    /** Places (once, as the bench does), then replays every policy {@code repeats} times. */
+    public static WorkloadPolicies run(Settings s, Progress progress) throws IOException {
+        SyntheticWorkload.Spec spec = SyntheticWorkload.read(s.dir());
+        ActivationTrace calibration = TraceFiles.read(s.dir().resolve(SyntheticWorkload.CALIBRATION_TRACE));
+        ActivationTrace heldOut = TraceFiles.read(s.dir().resolve(SyntheticWorkload.HELD_OUT_TRACE));
+        Path file = WorkloadBench.placedFiles(s.dir(), spec, calibration, progress).get(s.placement());
+        if (file == null) {
+            throw new IllegalArgumentException("unknown placement '" + s.placement() + "' (known: identity, frequency, ripple, ripple+)");
+        }
+        int[][] orders = WorkloadBench.orders(file);
+        RuntimeOptions base = RuntimeOptions.defaults().withReader(s.reader()).withQueueDepth(s.queueDepth())
+                .withPredictor("trace").withFillIn(false).withDevice(s.device())
+                .withEmulatedDevice(s.emulated() ? s.device() : null);
+        PolicyOptions defaults = PolicyOptions.defaults().withWindowTokens(WorkloadBench.WINDOW_TOKENS);
+        PolicyOptions seeded = defaults.withSlotFrequencies(SlotCounts.of(calibration, orders));
+        PolicyOptions linkingOptions = seeded.withLinking(s.linkingInner(), defaults.linkingLongRun(),
+                defaults.linkingLongRunAdmitProbability());
+        if (s.linkingInner().equals("lfu")) {
+            linkingOptions = linkingOptions.withSlotFrequencies(
+                    ReadShares.of(calibration, file, RippleModel.plannerFor(base, Files.size(file))));
+        }
+        TracePredictor sets = IoReplay.predictor(heldOut);
+        int tokens = Math.min(s.tokens(), heldOut.tokens(0));
+        Map<String, List<IoReplay>> runs = new LinkedHashMap<>();
+        Map<String, Double> modelled = new LinkedHashMap<>();
+        List<String> policies = s.policies();
+        policies.forEach(p -> runs.put(p, new ArrayList<>()));
+        for (int round = 0; round < s.repeats(); round++) {
+            for (int k = 0; k < policies.size(); k++) {
+                String policy = policies.get((round + k) % policies.size());
+                RuntimeOptions options = base.withCache(policy, s.cacheFraction())
+                        .withCachePolicyOptions(policy.equals("linking") ? linkingOptions : seeded);
+                ModelledIo cost = new ModelledIo(s.device(), s.queueDepth());
+                try (Progress.Step step = progress.start(policy + " (round " + (round + 1) + "/" + s.repeats() + ", "
+                        + SyntheticWorkload.LABEL + ")", tokens)) {
+                    runs.get(policy).add(IoReplay.run(policy, file, options, sets, tokens, step::stepTo, cost));
+                }
+                modelled.put(policy, cost.msPerToken(tokens));
+            }
+        }
+        List<PolicySummary> rows = new ArrayList<>();
+        runs.forEach((p, r) -> rows.add(PolicySummary.of(p, r, modelled.get(p))));
+        boolean canJudge = policies.contains("linking") && policies.stream().anyMatch(PolicyVerdict.BASELINES::contains);
+        long budget = runs.values().stream().mapToLong(r -> r.getFirst().dramBytes()).max().orElse(0);
+        double needed = runs.get(policies.getFirst()).getFirst().neuronsReadFraction();
+        return new WorkloadPolicies(spec, s.placement(), s.linkingInner(), s.reader().cliName(), s.queueDepth(), s.cacheFraction(),
+                budget, s.device(), s.emulated(), tokens, s.repeats(), needed, rows, canJudge ? PolicyVerdict.of(rows) : null);
+    }
+
+    private String label() {
+        return SyntheticWorkload.LABEL + ", " + (emulated ? "emulated " + device.name() : "this machine's disk (" + reader + ")");
+    }
+
+    public void print(PrintWriter o) {
+        o.printf(Locale.ROOT, "ripple policies (%s): %s-shaped FFN, %d layers, %.1f%% of neurons needed per token; %s placement; "
+                        + "linking over %s%n", SyntheticWorkload.LABEL, spec.name(), spec.layers(), 100 * neededShare, placement,
+                linkingInner);
+        o.printf(Locale.ROOT, "%d tokens replayed per policy from a cold cache, %d rounds (order rotated); DRAM %.0f%% of FFN bytes "
+                        + "(%d B; lfu seeded with calibration frequencies); %s reads, queue depth %d; device %s%s%n", tokens, repeats,
+                100 * cacheFraction, budgetBytes, reader, queueDepth, emulated ? "EMULATED " : "", device.name());
+        o.printf("[%s]%n", label());
+        o.printf("%-8s %10s %9s %9s %9s %9s %8s %9s %6s %10s%n", "policy", "io ms/tok", "min", "max", "p50", "p99", "ops/tok",
+                "KiB/tok", "hits", "model ms");
+        for (PolicySummary r : rows) {
+            o.printf(Locale.ROOT, "%-8s %10.3f %9.3f %9.3f %9.3f %9.3f %8.1f %9.0f %5.1f%% %10.3f%n", r.name(), r.ioMsPerTokenMedian(),
+                    r.ioMsPerTokenMin(), r.ioMsPerTokenMax(), r.p50(), r.p99(), r.opsPerToken(), r.kibPerToken(), 100 * r.hitRate(),
+                    r.modelledMsPerToken());
+        }
+        o.println("(io ms/tok: median over rounds of the mean I/O time per token; model ms: the device cost model's time for "
+                + "the same reads)");
+        o.println((verdict != null ? verdict.describe() : "no verdict: it needs linking and one of lru, s3fifo, lfu")
+                + " [" + label() + "]");
+    }
+
+    public byte[] toJsonBytes() throws IOException {
+        ObjectNode doc = JSON.createObjectNode();
+        doc.put("kind", "workload-policies");
+        doc.put("label", SyntheticWorkload.LABEL);
+        doc.set("workload", SyntheticWorkload.toJson(spec));
+        doc.put("placement", placement);
+        doc.put("linkingInner", linkingInner);
+        doc.put("reader", reader);
+        doc.put("queueDepth", queueDepth);
+        doc.put("cacheFraction", cacheFraction);
+        doc.put("cacheBytes", budgetBytes);
+        BenchReport.putDevice(doc.putObject("device"), device).put("emulated", emulated);
+        doc.put("tokens", tokens);
+        doc.put("repeats", repeats);
+        doc.put("neededShare", neededShare);
+        ArrayNode arr = doc.putArray("policies");
+        rows.forEach(r -> arr.add((ObjectNode) JSON.valueToTree(r)));
+        if (verdict != null) {
+            ObjectNode v = JSON.valueToTree(verdict);
+            v.put("text", verdict.describe());
+            doc.set("verdict", v);
+        }
+        return JSON.writeValueAsBytes(doc);
+    }
+}

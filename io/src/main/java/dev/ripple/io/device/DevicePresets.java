@@ -1,0 +1,75 @@
+package dev.ripple.io.device;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * The devices a user names: the phone presets of {@link UfsPresets} ({@code ufs-3.1},
+ * {@code ufs-4.0}), a desktop NVMe SSD ({@code nvme}), or a profile file written by
+ * {@code ripple calibrate}. Every figure of the presets and its source is in docs/DEVICES.md.
+ *
+ * <pre>{@code
+ * DeviceProfile phone = DevicePresets.resolve("ufs-4.0");
+ * DeviceProfile mine = DevicePresets.resolve("device-profile.json");
+ * }</pre>
+ */
+public final class DevicePresets {
+
+    private DevicePresets() {
+    }
+
+    /** Names of the presets. */
+    public static List<String> names() {
+        return List.of("ufs-3.1", "ufs-4.0", "nvme");
+    }
+
+    /**
+     * A PCIe 4.0 NVMe SSD after the Samsung 980 PRO's specification: 7,000 MB/s sequential read,
+     * 1,000,000 random 4 KiB read IOPS (the vendor's maximum, used for the queue-depth-32 line);
+     * the queue-depth-1 line from about 21,000 IOPS measured at queue depth 1 with one thread in
+     * reviews of current PCIe NVMe drives (docs/DEVICES.md).
+     */
+    public static DeviceProfile nvme() {
+        double qd1Micros = 1e6 / 21_000 - 4096 / 7000.0;
+        return UfsPresets.preset("nvme", 7000, 1_000_000, qd1Micros,
+                "Samsung 980 PRO specification: 7,000 MB/s sequential read, 1,000,000 IOPS random 4 KB read (vendor maximum,"
+                        + " used at queue depth 32); queue-depth-1 overhead from ~21,000 IOPS measured at QD1 with one thread in"
+                        + " reviews of other PCIe NVMe drives, see docs/DEVICES.md");
+    }
+
+    /** The preset called {@code name} (case-insensitive). */
+    public static DeviceProfile byName(String name) {
+        return switch (name.strip().toLowerCase(Locale.ROOT)) {
+            case "ufs-3.1" -> UfsPresets.ufs31();
+            case "ufs-4.0" -> UfsPresets.ufs40();
+            case "nvme" -> nvme();
+            default -> throw new IllegalArgumentException("no device preset named '" + name + "'; known presets: " + names());
+        };
+    }
+
+    /** True if {@code nameOrFile} names a preset rather than a file. */
+    public static boolean isPreset(String nameOrFile) {
+        return names().contains(nameOrFile.strip().toLowerCase(Locale.ROOT));
+    }
+
+    /**
+     * A preset by name, else the profile in the file {@code nameOrFile}.
+     *
+     * @throws DeviceProfileException if it is neither a preset nor a readable profile (the message
+     *                                lists the presets)
+     */
+    public static DeviceProfile resolve(String nameOrFile) throws IOException {
+        if (isPreset(nameOrFile)) {
+            return byName(nameOrFile);
+        }
+        Path file = Path.of(nameOrFile);
+        if (!Files.exists(file)) {
+            throw new DeviceProfileException(file, "is neither a device preset (" + String.join(", ", names())
+                    + ") nor an existing profile file (create one with `ripple calibrate`)", null);
+        }
+        return DeviceProfile.read(file);
+    }
+}

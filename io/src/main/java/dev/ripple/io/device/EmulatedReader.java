@@ -1,0 +1,175 @@
+package dev.ripple.io.device;
+
+import dev.ripple.io.Extent;
+import dev.ripple.io.ReadStats;
+import dev.ripple.io.reader.ExtentReader;
+
+import java.io.IOException;
+import java.lang.foreign.MemorySegment;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.IntConsumer;
+
+/**
+ * A reader that makes every request take the time an emulated device gives it: the real reader
+ * reads the bytes (so data, errors and CPU costs are real), and the request completes at the later
+ * of the real completion and the modelled one ({@link DeviceEmulator}). Where this machine's
+ * storage is faster than the emulated device — the usual case, and always on this project's
+ * host-cached VM — every figure above the reader (I/O time, cache, compute and their overlap)
+ * then behaves as on that device. Where it is slower, the real time shows, and
+ * {@link #emulationStats()} says how often and by how much.
+ *
+ * <p>Waiting for a modelled completion sleeps, then spins for the last tens of microseconds; a
+ * thread the host wakes late (a shared machine's scheduler) has the delay credited to its next
+ * requests (each taken to have reached the device up to its own modelled time earlier), so host
+ * delays do not accumulate over a stream of requests. A real read that overruns the model is never
+ * credited.
+ *
+ * <p>With {@link #read(List, List, IntConsumer)} each extent is reported when both its real bytes
+ * are in place and its modelled completion time has come, so a caller computing on bundles as they
+ * arrive sees the device's completion order and spacing.
+ *
+ * <pre>{@code
+ * ExtentReader phone = EmulatedReader.wrap(ReaderKind.IO_URING.open(path, 32),
+ *         DeviceEmulator.of(DevicePresets.resolve("ufs-4.0")));
+ * }</pre>
+ */
+public final class EmulatedReader implements ExtentReader {
+
+    /**
+     * How the emulation went so far.
+     *
+     * @param requests         requests served
+     * @param modelledNanos    device time of all requests, from issue to the modelled last completion
+     *                         (queueing behind other callers' requests included)
+     * @param overrunRequests  requests whose real read finished after the modelled completion
+     * @param overrunNanos     time by which real reads overran the model, summed
+     */
+    public record Stats(long requests, long modelledNanos, long overrunRequests, long overrunNanos) {
+        /** Share of requests in which the real storage was slower than the emulated device. */
+        public double overrunShare() {
+            return requests == 0 ? 0 : (double) overrunRequests / requests;
+        }
+    }
+
+    private final ExtentReader inner;
+    private final DeviceEmulator device;
+    private final int queueDepth;
+    private final AtomicLong requests = new AtomicLong();
+    private final AtomicLong modelled = new AtomicLong();
+    private final AtomicLong overrunRequests = new AtomicLong();
+    private final AtomicLong overrun = new AtomicLong();
+    private static final int LATE = 0;
+    private static final int PREVIOUS_END = 1;
+    /** Per calling thread: how late its last wait returned, and its last request's modelled end. */
+    private final ThreadLocal<long[]> pacing = ThreadLocal.withInitial(() -> new long[] {0, Long.MIN_VALUE});
+
+    private EmulatedReader(ExtentReader inner, DeviceEmulator device, int queueDepth) {
+        this.inner = inner;
+        this.device = device;
+        this.queueDepth = queueDepth;
+    }
+
+    /**
+     * {@code inner}'s reads, timed as on {@code device} at {@code inner}'s queue depth; closing this
+     * closes {@code inner}.
+     */
+    public static EmulatedReader wrap(ExtentReader inner, DeviceEmulator device) {
+        return new EmulatedReader(inner, device, inner.queueDepth());
+    }
+
+    /**
+     * As {@link #wrap(ExtentReader, DeviceEmulator)}, but the device sees {@code queueDepth} reads
+     * in flight whatever {@code inner} does: for tests of the pacing alone, where the real reads
+     * are made one at a time so that they never set the pace.
+     */
+    static EmulatedReader wrap(ExtentReader inner, DeviceEmulator device, int queueDepth) {
+        return new EmulatedReader(inner, device, queueDepth);
+    }
+
+    public DeviceEmulator device() {
+        return device;
+    }
+
+    /** The reader that does the real reads. */
+    public ExtentReader inner() {
+        return inner;
+    }
+
+    public Stats emulationStats() {
+        return new Stats(requests.get(), modelled.get(), overrunRequests.get(), overrun.get());
+    }
+
+    @Override
+    public Path path() {
+        return inner.path();
+    }
+
+    @Override
+    public long fileSize() {
+        return inner.fileSize();
+    }
+
+    @Override
+    public int queueDepth() {
+        return queueDepth;
+    }
+
+    @Override
+    public ReadStats read(List<Extent> extents, List<MemorySegment> targets) throws IOException {
+        return read(extents, targets, null);
+    }
+
+    @Override
+    public ReadStats read(List<Extent> extents, List<MemorySegment> targets, IntConsumer completed) throws IOException {
+        int k = extents.size();
+        if (k == 0) {
+            return inner.read(extents, targets);
+        }
+        long[] bytes = new long[k];
+        for (int i = 0; i < k; i++) {
+            bytes[i] = extents.get(i).length();
+        }
+        long[] done = new long[k];
+        long start = System.nanoTime();
+        long[] thread = pacing.get();
+        // the host woke this thread late after its previous request: the device would have been
+        // asked that much earlier, so the lateness does not pile up over a stream of requests
+        long credit = Math.min(thread[LATE], (long) (device.requestMicros(bytes, k, queueDepth) * 1000));
+        thread[LATE] -= credit;
+        long issued = Math.max(thread[PREVIOUS_END], start - credit);
+        long end = device.schedule(issued, bytes, k, queueDepth, done);
+        ReadStats real = completed == null ? inner.read(extents, targets)
+                : inner.read(extents, targets, i -> {
+                    Pacer.waitUntil(done[i]);
+                    completed.accept(i);
+                });
+        long realEnd = System.nanoTime();
+        thread[LATE] += Pacer.waitUntil(end);
+        thread[PREVIOUS_END] = end;
+        requests.incrementAndGet();
+        modelled.addAndGet(end - start);
+        if (realEnd > end) {
+            overrunRequests.incrementAndGet();
+            overrun.addAndGet(realEnd - end);
+        }
+        return new ReadStats(real.extents(), real.operations(), real.bytesRequested(), real.bytesRead(),
+                System.nanoTime() - start);
+    }
+
+    @Override
+    public String kind() {
+        return "emulated " + device.profile().name() + " over " + inner.kind();
+    }
+
+    @Override
+    public String describe() {
+        return device.describe() + ", real reads by " + inner.describe();
+    }
+
+    @Override
+    public void close() throws IOException {
+        inner.close();
+    }
+}

@@ -1,0 +1,199 @@
+package dev.ripple.io.device;
+
+import dev.ripple.io.Extent;
+import dev.ripple.io.nativeio.PageCache;
+import dev.ripple.io.reader.DirectReader;
+import dev.ripple.io.reader.ExtentReader;
+import dev.ripple.io.reader.ReaderKind;
+
+import java.io.IOException;
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.lang.management.ManagementFactory;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.SplittableRandom;
+
+/**
+ * Measures one reader the way the runtime drives it: IOPS and CPU time per read at each read size
+ * and queue depth, on a given file. The engine of {@code ripple calibrate --reader R}.
+ *
+ * <p>At each point the reader is opened with queue depth {@code q} and given requests of
+ * {@code max(64, 32·q)} random reads of the size at 4 KiB-aligned offsets (into {@code q}
+ * 4 KiB-aligned buffers), one request after another, for the configured time after a warm-up. The
+ * reader keeps {@code q} reads in flight within a request as it does at run time: the thread-pool
+ * readers from the caller plus {@code q − 1} threads, the io_uring reader from the caller alone;
+ * only a request's last {@code q} reads see a shallower queue (a tail of at most {@code 1/32} of
+ * the reads). IOPS is reads over wall time; CPU per read is the process's CPU time (user +
+ * system, all threads, the JVM's compiler and collector included, so an upper bound on the
+ * reader's own) over the same interval divided by the reads. Page-cache readers ({@code mmap},
+ * {@code pread}) have the file evicted before each point and say so: repeated offsets within a
+ * point still hit the cache.
+ *
+ * <pre>{@code
+ * ReaderCalibration c = ReaderCalibrator.measure(ReaderKind.IO_URING, file, ReaderCalibrator.Options.defaults(),
+ *         ProgressListener.NONE);
+ * System.out.println(c.point(4096, 32).iops());
+ * }</pre>
+ */
+public final class ReaderCalibrator {
+
+    private ReaderCalibrator() {
+    }
+
+    /**
+     * @param sizes       read sizes, bytes, multiples of 4 KiB
+     * @param queueDepths queue depths
+     * @param warmup      unmeasured time before each point
+     * @param perPoint    measured time per point
+     * @param seed        seed of the random offsets
+     */
+    public record Options(List<Integer> sizes, List<Integer> queueDepths, Duration warmup, Duration perPoint, long seed) {
+        public Options {
+            sizes = List.copyOf(sizes);
+            queueDepths = List.copyOf(queueDepths);
+            if (sizes.isEmpty() || queueDepths.isEmpty()) {
+                throw new IllegalArgumentException("need at least one read size and one queue depth");
+            }
+            for (int s : sizes) {
+                if (s <= 0 || s % DirectReader.ALIGNMENT != 0) {
+                    throw new IllegalArgumentException("read sizes must be positive multiples of 4096, got " + s);
+                }
+            }
+            for (int q : queueDepths) {
+                if (q < 1 || q > 1024) {
+                    throw new IllegalArgumentException("queue depths must be in 1..1024, got " + q);
+                }
+            }
+            if (warmup.isNegative() || perPoint.isZero() || perPoint.isNegative()) {
+                throw new IllegalArgumentException("warm-up must be >= 0 and the time per point > 0");
+            }
+        }
+
+        /** 4 KiB reads at queue depths 1, 8 and 32, 2 s per point after 0.3 s of warm-up. */
+        public static Options defaults() {
+            return new Options(List.of(4096), List.of(1, 8, 32), Duration.ofMillis(300), Duration.ofSeconds(2), 42);
+        }
+
+        public Options withGrid(List<Integer> newSizes, List<Integer> newDepths) {
+            return new Options(newSizes, newDepths, warmup, perPoint, seed);
+        }
+
+        public Options withTimes(Duration newWarmup, Duration newPerPoint) {
+            return new Options(sizes, queueDepths, newWarmup, newPerPoint, seed);
+        }
+    }
+
+    /** Measures {@code kind} on {@code file} at every size and queue depth of {@code options}. */
+    public static ReaderCalibration measure(ReaderKind kind, Path file, Options options, ProgressListener progress)
+            throws IOException {
+        long fileBytes = Files.size(file);
+        List<ReaderPoint> points = new ArrayList<>();
+        String ran = null;
+        String description = null;
+        int total = options.sizes().size() * options.queueDepths().size();
+        for (int q : options.queueDepths()) {
+            for (int size : options.sizes()) {
+                Outcome o = measurePoint(kind, file, size, q, options, options.seed() + 1_000L * q + size);
+                points.add(o.point());
+                ran = o.kind();
+                description = o.description();
+                progress.onProgress(new CalibrationProgress(points.size(), total, String.format(
+                        "%s, %d KiB at queue depth %d: %.0f IOPS, %.2f us CPU per read", o.kind(), size >> 10, q,
+                        o.point().iops(), o.point().cpuMicrosPerRead()), null));
+            }
+        }
+        return new ReaderCalibration(ran, kind.cliName(), description, file.toAbsolutePath().toString(), fileBytes,
+                Instant.now().toString(), cpuClock(), kind.usesPageCache() ? "evicted before each point" : "bypassed (O_DIRECT)",
+                points);
+    }
+
+    /**
+     * One point: the reader's measurement and which reader ran.
+     *
+     * @param kind        {@link ExtentReader#kind()} of the reader that ran
+     * @param description its {@link ExtentReader#describe()}
+     */
+    public record Outcome(ReaderPoint point, String kind, String description) {
+    }
+
+    /** Opens {@code kind} on {@code file} at queue depth {@code queueDepth} and measures one point. */
+    public static Outcome measurePoint(ReaderKind kind, Path file, int size, int queueDepth, Options options, long seed)
+            throws IOException {
+        if (kind.usesPageCache()) {
+            PageCache.evict(file);
+        }
+        try (ExtentReader reader = kind.open(file, queueDepth)) {
+            ReaderPoint p = measurePoint(reader, size, options.warmup(), options.perPoint(), seed);
+            return new Outcome(p, reader.kind(), reader.describe());
+        }
+    }
+
+    /** Drives {@code reader} (at its queue depth) with random reads of {@code size} bytes and measures them. */
+    public static ReaderPoint measurePoint(ExtentReader reader, int size, Duration warmup, Duration time, long seed)
+            throws IOException {
+        int q = reader.queueDepth();
+        long slots = (reader.fileSize() - size) / DirectReader.ALIGNMENT + 1;
+        if (slots < 1) {
+            throw new IllegalArgumentException(reader.path() + ": the file (" + reader.fileSize() + " bytes) is smaller than one "
+                    + size + "-byte read");
+        }
+        int perRequest = Math.max(64, 32 * q);
+        SplittableRandom random = new SplittableRandom(seed);
+        try (Arena arena = Arena.ofShared()) {
+            List<MemorySegment> buffers = new ArrayList<>(q);
+            for (int i = 0; i < q; i++) {
+                buffers.add(arena.allocate(size, DirectReader.ALIGNMENT));
+            }
+            List<MemorySegment> targets = new ArrayList<>(perRequest);
+            for (int i = 0; i < perRequest; i++) {
+                targets.add(buffers.get(i % q));
+            }
+            Extent[] extents = new Extent[perRequest];
+            List<Extent> request = java.util.Arrays.asList(extents);
+            long warmupEnd = System.nanoTime() + warmup.toNanos();
+            while (System.nanoTime() < warmupEnd) {
+                fill(extents, random, slots, size);
+                reader.read(request, targets);
+            }
+            long reads = 0;
+            long cpu0 = processCpuNanos();
+            long t0 = System.nanoTime();
+            long deadline = t0 + time.toNanos();
+            long now;
+            do {
+                fill(extents, random, slots, size);
+                reader.read(request, targets);
+                reads += perRequest;
+                now = System.nanoTime();
+            } while (now < deadline);
+            long cpu = processCpuNanos() - cpu0;
+            double seconds = (now - t0) / 1e9;
+            double iops = reads / seconds;
+            double cpuPerRead = cpu0 < 0 ? Double.NaN : cpu / 1e3 / reads;
+            return new ReaderPoint(size, q, iops, iops * size / (1 << 20), cpuPerRead, reads, seconds);
+        }
+    }
+
+    private static void fill(Extent[] extents, SplittableRandom random, long slots, int size) {
+        for (int i = 0; i < extents.length; i++) {
+            extents[i] = new Extent(random.nextLong(slots) * DirectReader.ALIGNMENT, size);
+        }
+    }
+
+    /** CPU time of this process (all threads, user + system), ns; -1 where the JVM does not say. */
+    public static long processCpuNanos() {
+        if (ManagementFactory.getOperatingSystemMXBean() instanceof com.sun.management.OperatingSystemMXBean os) {
+            return os.getProcessCpuTime();
+        }
+        return -1;
+    }
+
+    static String cpuClock() {
+        return "process CPU time (user + system, all JVM threads) over the measured interval";
+    }
+}

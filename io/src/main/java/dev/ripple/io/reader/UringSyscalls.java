@@ -1,0 +1,283 @@
+package dev.ripple.io.reader;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.FunctionDescriptor;
+import java.lang.foreign.Linker;
+import java.lang.foreign.MemoryLayout;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.StructLayout;
+import java.lang.foreign.SymbolLookup;
+import java.lang.invoke.MethodHandle;
+import java.lang.invoke.VarHandle;
+import java.util.Locale;
+import java.util.NoSuchElementException;
+import java.util.Optional;
+
+import static java.lang.foreign.ValueLayout.ADDRESS;
+import static java.lang.foreign.ValueLayout.JAVA_INT;
+import static java.lang.foreign.ValueLayout.JAVA_LONG;
+
+/**
+ * The system calls an io_uring needs, as the one package-private choke point of the io_uring
+ * reader: {@code io_uring_setup}, {@code io_uring_enter} and {@code io_uring_register} through
+ * libc's {@code syscall(2)} (no liburing, nothing to compile), plus {@code mmap}, {@code munmap},
+ * {@code open} with {@code O_DIRECT} and {@code close}. Every call returns what the kernel returned,
+ * or minus the error number, so callers never see a Java exception for an operating-system error.
+ *
+ * <p>{@link #get()} binds the calls once (holder idiom) and then probes the kernel by setting up a
+ * two-entry ring: it is empty — with the reason in {@link #unavailableReason()}, logged once at
+ * INFO — on anything but Linux on x86-64 or aarch64, without {@code --enable-native-access}, with
+ * {@code -Dripple.iouring.disabled=true}, on kernels older than 5.6 ({@code IORING_OP_READ}), and
+ * where the kernel or a seccomp filter refuses io_uring (Android's app sandbox,
+ * {@code kernel.io_uring_disabled}, containers' default profiles).
+ */
+interface UringSyscalls {
+
+    /** System property that turns io_uring off (the readers then fall back to the thread-pool direct reader). */
+    String DISABLED_PROPERTY = "ripple.iouring.disabled";
+
+    /** {@code io_uring_setup(entries, params)}: the ring's file descriptor, or -errno. */
+    int setup(int entries, MemorySegment params);
+
+    /** {@code io_uring_enter(fd, toSubmit, minComplete, flags, NULL, 0)}: SQEs consumed, or -errno. */
+    int enter(int fd, int toSubmit, int minComplete, int flags);
+
+    /** {@code io_uring_register(fd, opcode, arg, nrArgs)}: 0 or a count, or -errno. */
+    int register(int fd, int opcode, MemorySegment arg, int nrArgs);
+
+    /** {@code mmap(NULL, length, PROT_READ|PROT_WRITE, MAP_SHARED|MAP_POPULATE, fd, offset)}: the address, or -errno. */
+    long mmap(long length, int fd, long offset);
+
+    /** {@code munmap(address, length)}: 0 or -errno. */
+    int munmap(long address, long length);
+
+    /** {@code open(path, O_RDONLY|O_DIRECT|O_CLOEXEC)}: a descriptor, or -errno. */
+    int openDirect(String path);
+
+    /** {@code close(fd)}: 0 or -errno. */
+    int close(int fd);
+
+    /** The bound calls if io_uring works on this machine, else empty (see {@link #unavailableReason()}). */
+    static Optional<UringSyscalls> get() {
+        return Holder.INSTANCE.syscalls;
+    }
+
+    /** Why io_uring is unavailable, or empty when it is available. */
+    static Optional<String> unavailableReason() {
+        return Optional.ofNullable(Holder.INSTANCE.reason);
+    }
+
+    /** The outcome of binding and probing: the calls or the reason they cannot be used. */
+    record Binding(Optional<UringSyscalls> syscalls, String reason) {
+    }
+
+    final class Holder {
+        private static final System.Logger LOG = System.getLogger(UringSyscalls.class.getName());
+        static final Binding INSTANCE = log(bind(System.getProperty("os.name", ""), System.getProperty("os.arch", ""),
+                !Boolean.getBoolean(DISABLED_PROPERTY)));
+
+        private Holder() {
+        }
+
+        private static Binding log(Binding b) {
+            if (b.reason() != null) {
+                LOG.log(System.Logger.Level.INFO, "io_uring unavailable: " + b.reason()
+                        + "; the io_uring reader falls back to the thread-pool direct reader");
+            }
+            return b;
+        }
+    }
+
+    /**
+     * Binds for the given platform and probes the kernel; package-private so tests exercise every
+     * refusal (another OS, disabled, a kernel or sandbox that refuses the ring).
+     */
+    static Binding bind(String osName, String osArch, boolean enabled) {
+        if (!enabled) {
+            return new Binding(Optional.empty(), "disabled by -D" + DISABLED_PROPERTY + "=true");
+        }
+        if (!osName.toLowerCase(Locale.ROOT).startsWith("linux")) {
+            return new Binding(Optional.empty(), "io_uring is Linux only (os.name=" + osName + ")");
+        }
+        int oDirect = switch (osArch) {
+            case "amd64", "x86_64" -> 0x4000;      // 040000 octal
+            case "aarch64", "arm64" -> 0x10000;    // 0200000 octal
+            default -> -1;
+        };
+        if (oDirect < 0) {
+            return new Binding(Optional.empty(), "no O_DIRECT value known for os.arch=" + osArch);
+        }
+        UringSyscalls calls;
+        try {
+            calls = Ffm.bind(oDirect);
+        } catch (RuntimeException | LinkageError e) {
+            return new Binding(Optional.empty(), "native calls could not be bound (" + e
+                    + "); run with --enable-native-access=ALL-UNNAMED");
+        }
+        return probe(calls);
+    }
+
+    /** Sets up and closes a two-entry ring: empty with the reason when the kernel refuses or is too old. */
+    static Binding probe(UringSyscalls calls) {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment params = arena.allocate(Ring.PARAMS_BYTES, 8);
+            int fd = calls.setup(2, params);
+            if (fd < 0) {
+                String why = switch (-fd) {
+                    case Errno.ENOSYS -> "the kernel has no io_uring (ENOSYS: older than 5.1, or compiled without it)";
+                    case Errno.EPERM -> "io_uring_setup refused (EPERM: a seccomp filter such as Android's app sandbox,"
+                            + " or kernel.io_uring_disabled)";
+                    default -> "io_uring_setup failed: " + Errno.describe(-fd);
+                };
+                return new Binding(Optional.empty(), why);
+            }
+            int features = params.get(JAVA_INT, Ring.PARAMS_FEATURES);
+            calls.close(fd);
+            if ((features & Ring.REQUIRED_FEATURES) != Ring.REQUIRED_FEATURES) {
+                return new Binding(Optional.empty(), "kernel too old for the io_uring reader (features 0x"
+                        + Integer.toHexString(features) + "; Linux 5.6 or newer is needed for IORING_OP_READ)");
+            }
+            return new Binding(Optional.of(calls), null);
+        }
+    }
+
+    /** The calls bound through the FFM linker. */
+    final class Ffm implements UringSyscalls {
+        private static final long SYS_IO_URING_SETUP = 425;   // the same on x86-64 and arm64 (unified numbers)
+        private static final long SYS_IO_URING_ENTER = 426;
+        private static final long SYS_IO_URING_REGISTER = 427;
+        private static final int PROT_READ_WRITE = 0x1 | 0x2;
+        private static final int MAP_SHARED_POPULATE = 0x01 | 0x8000;
+        private static final int O_CLOEXEC = 0x80000;
+
+        private static final StructLayout STATE_LAYOUT = Linker.Option.captureStateLayout();
+        private static final VarHandle ERRNO = STATE_LAYOUT.varHandle(MemoryLayout.PathElement.groupElement("errno"));
+        /** One errno capture buffer per thread: the hot call (enter) allocates nothing. */
+        private static final ThreadLocal<MemorySegment> STATE =
+                ThreadLocal.withInitial(() -> Arena.ofAuto().allocate(STATE_LAYOUT));
+
+        private final MethodHandle syscall;
+        private final MethodHandle mmap;
+        private final MethodHandle munmap;
+        private final MethodHandle open;
+        private final MethodHandle close;
+        private final int oDirect;
+
+        private Ffm(MethodHandle syscall, MethodHandle mmap, MethodHandle munmap, MethodHandle open, MethodHandle close,
+                    int oDirect) {
+            this.syscall = syscall;
+            this.mmap = mmap;
+            this.munmap = munmap;
+            this.open = open;
+            this.close = close;
+            this.oDirect = oDirect;
+        }
+
+        @SuppressWarnings("restricted") // the io_uring reader's one binding; see the interface's comment
+        static Ffm bind(int oDirect) {
+            Linker linker = Linker.nativeLinker();
+            SymbolLookup libc = linker.defaultLookup();
+            Linker.Option errno = Linker.Option.captureCallState("errno");
+            // long syscall(long number, ...): the six arguments passed as longs, as the kernel reads them
+            MethodHandle syscall = linker.downcallHandle(find(libc, "syscall"),
+                    FunctionDescriptor.of(JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG),
+                    errno, Linker.Option.firstVariadicArg(1));
+            MethodHandle mmap = linker.downcallHandle(find(libc, "mmap"),
+                    FunctionDescriptor.of(JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_INT, JAVA_INT, JAVA_INT, JAVA_LONG), errno);
+            MethodHandle munmap = linker.downcallHandle(find(libc, "munmap"),
+                    FunctionDescriptor.of(JAVA_INT, JAVA_LONG, JAVA_LONG), errno);
+            MethodHandle open = linker.downcallHandle(find(libc, "open"),
+                    FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT), errno, Linker.Option.firstVariadicArg(2));
+            MethodHandle close = linker.downcallHandle(find(libc, "close"), FunctionDescriptor.of(JAVA_INT, JAVA_INT), errno);
+            return new Ffm(syscall, mmap, munmap, open, close, oDirect);
+        }
+
+        private static MemorySegment find(SymbolLookup lookup, String name) {
+            return lookup.find(name).orElseThrow(() -> new NoSuchElementException("libc symbol " + name));
+        }
+
+        private static int errno(MemorySegment state) {
+            return (int) ERRNO.get(state, 0L);
+        }
+
+        private long sys(long number, long a, long b, long c, long d, long e, long f) {
+            MemorySegment state = STATE.get();
+            try {
+                long rc = (long) syscall.invokeExact(state, number, a, b, c, d, e, f);
+                return rc == -1 ? -errno(state) : rc;
+            } catch (RuntimeException | Error t) {
+                throw t;
+            } catch (Throwable t) {
+                throw new IllegalStateException("syscall " + number + " failed to run", t);
+            }
+        }
+
+        @Override
+        public int setup(int entries, MemorySegment params) {
+            return (int) sys(SYS_IO_URING_SETUP, entries, params.address(), 0, 0, 0, 0);
+        }
+
+        @Override
+        public int enter(int fd, int toSubmit, int minComplete, int flags) {
+            return (int) sys(SYS_IO_URING_ENTER, fd, toSubmit, minComplete, flags, 0, 0);
+        }
+
+        @Override
+        public int register(int fd, int opcode, MemorySegment arg, int nrArgs) {
+            return (int) sys(SYS_IO_URING_REGISTER, fd, opcode, arg.address(), nrArgs, 0, 0);
+        }
+
+        @Override
+        public long mmap(long length, int fd, long offset) {
+            MemorySegment state = STATE.get();
+            try {
+                long address = (long) mmap.invokeExact(state, 0L, length, PROT_READ_WRITE, MAP_SHARED_POPULATE, fd, offset);
+                return address == -1 ? -errno(state) : address;
+            } catch (RuntimeException | Error t) {
+                throw t;
+            } catch (Throwable t) {
+                throw new IllegalStateException("mmap failed to run", t);
+            }
+        }
+
+        @Override
+        public int munmap(long address, long length) {
+            MemorySegment state = STATE.get();
+            try {
+                int rc = (int) munmap.invokeExact(state, address, length);
+                return rc == -1 ? -errno(state) : rc;
+            } catch (RuntimeException | Error t) {
+                throw t;
+            } catch (Throwable t) {
+                throw new IllegalStateException("munmap failed to run", t);
+            }
+        }
+
+        @Override
+        public int openDirect(String path) {
+            MemorySegment state = STATE.get();
+            try (Arena arena = Arena.ofConfined()) {
+                MemorySegment cPath = arena.allocateFrom(path);
+                int fd = (int) open.invokeExact(state, cPath, oDirect | O_CLOEXEC, 0);
+                return fd == -1 ? -errno(state) : fd;
+            } catch (RuntimeException | Error t) {
+                throw t;
+            } catch (Throwable t) {
+                throw new IllegalStateException("open failed to run", t);
+            }
+        }
+
+        @Override
+        public int close(int fd) {
+            MemorySegment state = STATE.get();
+            try {
+                int rc = (int) close.invokeExact(state, fd);
+                return rc == -1 ? -errno(state) : rc;
+            } catch (RuntimeException | Error t) {
+                throw t;
+            } catch (Throwable t) {
+                throw new IllegalStateException("close failed to run", t);
+            }
+        }
+    }
+}

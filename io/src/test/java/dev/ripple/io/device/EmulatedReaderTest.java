@@ -1,0 +1,222 @@
+package dev.ripple.io.device;
+
+import dev.ripple.io.Extent;
+import dev.ripple.io.ReadStats;
+import dev.ripple.io.TestFiles;
+import dev.ripple.io.reader.ExtentReader;
+import dev.ripple.io.reader.ReaderKind;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import java.io.IOException;
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.SplittableRandom;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The emulated device: its schedule follows the cost model exactly, and a stream of real reads
+ * through {@link EmulatedReader} takes the modelled time within 10%.
+ */
+class EmulatedReaderTest {
+
+    static final int FILE_SIZE = 8 << 20;
+    static final long SEED = TestFiles.seed();
+    static Path dir;
+    static Path file;
+    static byte[] expected;
+
+    @BeforeAll
+    static void writeFile() throws IOException {
+        dir = TestFiles.newDirectory("emulation");
+        expected = TestFiles.pattern(SEED, FILE_SIZE);
+        file = TestFiles.write(dir.resolve("pattern.bin"), expected);
+    }
+
+    @AfterAll
+    static void deleteFile() {
+        TestFiles.deleteRecursively(dir);
+    }
+
+    @Test
+    void scheduleIsTheCostModelReadAfterReadAndRequestsQueueBehindEachOther() {
+        DeviceProfile ufs = UfsPresets.ufs40();
+        DeviceEmulator device = DeviceEmulator.of(ufs);
+        assertEquals(32, device.commandQueueDepth());
+        assertEquals(1, device.depthOf(1, 8));
+        assertEquals(8, device.depthOf(30, 8));
+        assertEquals(32, device.depthOf(100, 64));
+        long[] bytes = {4096, 16384, 65536};
+        long[] done = new long[3];
+        long end = device.schedule(1_000_000, bytes, 3, 8, done);
+        CostLine line = ufs.costModel().lineAt(3);
+        double t = 1_000_000;
+        for (int i = 0; i < 3; i++) {
+            t += line.costMicros(bytes[i]) * 1000;
+            assertEquals(t, done[i], 1.0, "read " + i + " completes after the ones before it");
+        }
+        assertEquals(done[2], end);
+        assertEquals((end - 1_000_000) / 1000.0, device.requestMicros(bytes, 3, 8), 0.01);
+        // a second request issued before the device is free waits for it
+        long[] again = new long[1];
+        device.schedule(1_000_000, new long[] {4096}, 1, 1, again);
+        assertEquals(end + ufs.costMicros(4096, 1) * 1000, again[0], 1.0);
+        // a request issued after the device went idle starts at once
+        long later = end + 10_000_000;
+        device.schedule(later, new long[] {4096}, 1, 1, again);
+        assertEquals(later + ufs.costMicros(4096, 1) * 1000, again[0], 1.0);
+    }
+
+    @Test
+    void presetsAndProfileFilesResolveByName() throws IOException {
+        assertEquals("ufs-4.0", DevicePresets.resolve("UFS-4.0").name());
+        assertEquals("ufs-3.1", DevicePresets.resolve("ufs-3.1").name());
+        DeviceProfile nvme = DevicePresets.resolve("nvme");
+        assertEquals(7000, nvme.costModel().lineAt(32).bytesPerMicro(), 1e-9);
+        assertEquals(1e6 / 1_000_000, nvme.costMicros(4096, 32), 1e-9);
+        assertEquals(1e6 / 21_000, nvme.costMicros(4096, 1), 1e-9);
+        Path profile = dir.resolve("phone.json");
+        UfsPresets.ufs31().write(profile);
+        assertEquals("ufs-3.1", DevicePresets.resolve(profile.toString()).name());
+        DeviceProfileException e = assertThrows(DeviceProfileException.class, () -> DevicePresets.resolve("ufs-5.0"));
+        assertTrue(e.getMessage().contains("nvme"), e.getMessage());
+    }
+
+    /** One request of a stream: extents and the reader's queue depth. */
+    record Request(List<Extent> extents, int queueDepth) {
+    }
+
+    static List<Request> stream(long seed, int requests, int queueDepth, int readsPerRequest, int minBytes, int maxBytes) {
+        SplittableRandom random = new SplittableRandom(seed);
+        List<Request> out = new ArrayList<>();
+        for (int r = 0; r < requests; r++) {
+            List<Extent> extents = new ArrayList<>();
+            for (int i = 0; i < readsPerRequest; i++) {
+                int length = minBytes + random.nextInt(maxBytes - minBytes + 1);
+                extents.add(new Extent(random.nextLong(FILE_SIZE - length), length));
+            }
+            out.add(new Request(extents, queueDepth));
+        }
+        return out;
+    }
+
+    /** The stream's time by the cost model, computed here from the profile's lines, µs. */
+    static double modelledMicros(DeviceProfile profile, List<Request> stream) {
+        double micros = 0;
+        for (Request r : stream) {
+            int k = r.extents().size();
+            CostLine line = profile.costModel().lineAt(Math.min(Math.min(k, r.queueDepth()), 32));
+            for (Extent e : r.extents()) {
+                micros += line.fixedMicros() + e.length() / line.bytesPerMicro();
+            }
+        }
+        return micros;
+    }
+
+    /** Runs the stream through the emulated device, one request after another; returns the wall time, µs. */
+    static double measuredMicros(DeviceProfile profile, List<Request> stream, int queueDepth) throws IOException {
+        // positional reads of a page-cached file, one at a time, take microseconds: the device model
+        // sets the pace (a pool of 31 threads on two shared cores would not keep up with it)
+        try (ExtentReader reader = EmulatedReader.wrap(ReaderKind.POSITIONAL.open(file, 1), DeviceEmulator.of(profile), queueDepth);
+             Arena arena = Arena.ofShared()) {
+            MemorySegment buffer = arena.allocate(4 << 20);
+            List<List<MemorySegment>> targets = new ArrayList<>();
+            for (Request r : stream) {
+                List<MemorySegment> t = new ArrayList<>();
+                long at = 0;
+                for (Extent e : r.extents()) {
+                    t.add(buffer.asSlice(at, e.length()));
+                    at += e.length();
+                }
+                targets.add(t);
+            }
+            for (int i = 0; i < Math.min(stream.size(), 100); i++) {   // page cache and compiled code warm
+                reader.read(stream.get(i).extents(), targets.get(i));
+            }
+            long start = System.nanoTime();
+            for (int i = 0; i < stream.size(); i++) {
+                reader.read(stream.get(i).extents(), targets.get(i));
+            }
+            return (System.nanoTime() - start) / 1e3;
+        }
+    }
+
+    @Test
+    void aStreamOfReadsUnderEmulationTakesTheModelledTimeWithinTenPercent() throws IOException {
+        DeviceProfile ufs40 = UfsPresets.ufs40();
+        DeviceProfile nvme = DevicePresets.nvme();
+        List<Object[]> cases = List.of(
+                new Object[] {"ufs-4.0, queue depth 1, one 4 KiB read per request", ufs40, 1, stream(SEED, 600, 1, 1, 4096, 4096)},
+                new Object[] {"ufs-4.0, queue depth 8, 8 reads of 4-64 KiB", ufs40, 8, stream(SEED + 1, 120, 8, 8, 4096, 65536)},
+                new Object[] {"ufs-4.0, queue depth 32, 40 reads of 4-16 KiB", ufs40, 32, stream(SEED + 2, 80, 32, 40, 4096, 16384)},
+                new Object[] {"ufs-4.0, queue depth 32, 3 reads of 0.5-2 MiB", ufs40, 32, stream(SEED + 3, 30, 32, 3, 1 << 19, 1 << 20)},
+                new Object[] {"nvme, queue depth 4, 4 reads of 128 KiB", nvme, 4, stream(SEED + 4, 150, 4, 4, 131072, 131072)});
+        for (Object[] c : cases) {
+            DeviceProfile profile = (DeviceProfile) c[1];
+            @SuppressWarnings("unchecked")
+            List<Request> s = (List<Request>) c[3];
+            double model = modelledMicros(profile, s);
+            // one retry: a wall-clock check on a shared 2-core machine can lose a scheduling quantum
+            double measured = measuredMicros(profile, s, (int) c[2]);
+            if (Math.abs(measured / model - 1) >= 0.10) {
+                measured = measuredMicros(profile, s, (int) c[2]);
+            }
+            double error = measured / model - 1;
+            assertTrue(Math.abs(error) < 0.10, String.format("%s: measured %.0f us, modelled %.0f us (%+.1f%%), seed %d",
+                    c[0], measured, model, 100 * error, SEED));
+        }
+    }
+
+    @Test
+    void completionsAreReportedAtTheirModelledTimesWithTheirBytes() throws IOException {
+        DeviceProfile ufs = UfsPresets.ufs40();
+        DeviceEmulator device = DeviceEmulator.of(ufs);
+        List<Extent> extents = stream(SEED + 5, 1, 8, 16, 1000, 30_000).getFirst().extents();
+        long[] at = new long[extents.size()];
+        try (ExtentReader reader = EmulatedReader.wrap(ReaderKind.POSITIONAL.open(file, 8), device); Arena arena = Arena.ofShared()) {
+            List<MemorySegment> targets = extents.stream().map(e -> arena.allocate(e.length())).toList();
+            long start = System.nanoTime();
+            ReadStats stats = reader.read(extents, targets, i -> {
+                at[i] = System.nanoTime();
+                Extent e = extents.get(i);
+                assertArrayEquals(Arrays.copyOfRange(expected, (int) e.offset(), (int) e.end()),
+                        targets.get(i).toArray(ValueLayout.JAVA_BYTE), "seed " + SEED);
+            });
+            CostLine line = ufs.costModel().lineAt(8);
+            double t = 0;
+            for (int i = 0; i < extents.size(); i++) {
+                t += line.costMicros(extents.get(i).length());
+                assertTrue((at[i] - start) / 1e3 >= t - 1, "extent " + i + " not reported before its modelled completion");
+            }
+            assertTrue(stats.elapsedNanos() / 1e3 >= t - 1, "the request lasts as long as the model says");
+            EmulatedReader.Stats s = ((EmulatedReader) reader).emulationStats();
+            assertEquals(1, s.requests());
+            assertTrue(reader.kind().startsWith("emulated ufs-4.0 over "), reader.kind());
+        }
+    }
+
+    @Test
+    void aRealReadSlowerThanTheModelShowsAndIsCounted() throws IOException {
+        DeviceProfile fast = UfsPresets.preset("instant", 1_000_000, 100_000_000, 0.001, "a device faster than any real one");
+        try (EmulatedReader reader = EmulatedReader.wrap(ReaderKind.POSITIONAL.open(file, 1), DeviceEmulator.of(fast));
+             Arena arena = Arena.ofShared()) {
+            MemorySegment target = arena.allocate(1 << 20);
+            for (int i = 0; i < 5; i++) {
+                reader.read(new Extent(0, 1 << 20), target);
+            }
+            EmulatedReader.Stats s = reader.emulationStats();
+            assertEquals(5, s.requests());
+            assertTrue(s.overrunRequests() >= 4 && s.overrunNanos() > 0, "copying 1 MiB takes longer than 1 us: " + s);
+        }
+    }
+}

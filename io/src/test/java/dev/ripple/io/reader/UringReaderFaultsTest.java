@@ -1,0 +1,276 @@
+package dev.ripple.io.reader;
+
+import dev.ripple.io.Extent;
+import dev.ripple.io.ExtentReadException;
+import dev.ripple.io.ReadStats;
+import dev.ripple.io.TestFiles;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import java.io.IOException;
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Optional;
+import java.util.SplittableRandom;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+/**
+ * The io_uring reader under injected faults (short reads, EAGAIN, EIO, an early end of file, a
+ * failing callback), its bookkeeping of rings and registered buffers, and the refusals that make
+ * {@link ReaderKind#IO_URING} fall back to the thread-pool direct reader.
+ */
+class UringReaderFaultsTest {
+
+    static final int FILE_SIZE = (1 << 20) + 4096 * 3 + 77;
+    static final long SEED = TestFiles.seed();
+    static Path dir;
+    static Path file;
+    static byte[] expected;
+
+    @BeforeAll
+    static void writeFile() throws IOException {
+        dir = TestFiles.newDirectory("uring-faults");
+        expected = TestFiles.pattern(SEED, FILE_SIZE);
+        file = TestFiles.write(dir.resolve("pattern.bin"), expected);
+    }
+
+    @AfterAll
+    static void deleteFile() {
+        TestFiles.deleteRecursively(dir);
+    }
+
+    @BeforeEach
+    void needsUring() {
+        assumeTrue(UringReader.available(), () -> "io_uring unavailable here: " + UringReader.unavailableReason().orElse(""));
+    }
+
+    static String seed(String what) {
+        return what + " (seed=" + SEED + ", rerun with -Dtests.seed=" + SEED + ")";
+    }
+
+    static UringReader open(int queueDepth, UringReader.Faults faults) throws IOException {
+        return UringReader.open(file, queueDepth, UringSyscalls.get().orElseThrow(), faults);
+    }
+
+    /** Aligned and unaligned extents, small and larger than a registered slot. */
+    static List<Extent> extents(long seed, int count) {
+        SplittableRandom random = new SplittableRandom(seed);
+        List<Extent> out = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            int length = switch (i % 3) {
+                case 0 -> 4096 * (1 + random.nextInt(8));
+                case 1 -> 1 + random.nextInt(20_000);
+                default -> 70_000 + random.nextInt(100_000);
+            };
+            long offset = i % 3 == 0 ? 4096L * random.nextInt((FILE_SIZE - length) / 4096) : random.nextLong(FILE_SIZE - length + 1);
+            out.add(new Extent(offset, length));
+        }
+        return out;
+    }
+
+    static void assertBytes(List<Extent> extents, List<MemorySegment> targets) {
+        for (int i = 0; i < extents.size(); i++) {
+            Extent e = extents.get(i);
+            assertArrayEquals(Arrays.copyOfRange(expected, (int) e.offset(), (int) e.end()),
+                    targets.get(i).asSlice(0, e.length()).toArray(ValueLayout.JAVA_BYTE), seed("bytes of extent " + i + " " + e));
+        }
+    }
+
+    @Test
+    void shortReadsAreContinuedWhereTheyStopped() throws IOException {
+        List<Extent> extents = extents(SEED, 60);
+        // the kernel read everything, but the reader is told only the first block arrived
+        UringReader.Faults shortOnce = (piece, attempt, requested, result) ->
+                attempt == 0 && result > 4096 ? 4096 : result;
+        try (Arena arena = Arena.ofShared(); UringReader reader = open(8, shortOnce)) {
+            List<MemorySegment> targets = extents.stream().map(e -> arena.allocate(e.length(), 4096)).toList();
+            ReadStats stats = reader.read(extents, targets);
+            assertBytes(extents, targets);
+            long resubmitted = extents.stream().filter(e -> alignedSpan(e) > 4096).count();
+            assertEquals(extents.size() + resubmitted, stats.operations(), seed("one more read per shortened one"));
+        }
+    }
+
+    static long alignedSpan(Extent e) {
+        return ((e.end() + 4095) & -4096L) - (e.offset() & -4096L);
+    }
+
+    @Test
+    void eagainAndEintrAreRetried() throws IOException {
+        List<Extent> extents = extents(SEED + 1, 40);
+        UringReader.Faults busy = (piece, attempt, requested, result) ->
+                attempt == 0 ? -Errno.EAGAIN : attempt == 1 && piece % 2 == 0 ? -Errno.EINTR : result;
+        try (Arena arena = Arena.ofShared(); UringReader reader = open(4, busy)) {
+            List<MemorySegment> targets = extents.stream().map(e -> arena.allocate(e.length())).toList();
+            ReadStats stats = reader.read(extents, targets);
+            assertBytes(extents, targets);
+            assertEquals(2L * extents.size() + extents.size() / 2, stats.operations());
+        }
+    }
+
+    @Test
+    void eioIsATypedErrorNamingTheExtentAndTheReaderStaysUsable() throws IOException {
+        List<Extent> extents = extents(SEED + 2, 30);
+        AtomicBoolean broken = new AtomicBoolean(true);
+        UringReader.Faults eio = (piece, attempt, requested, result) -> broken.get() && piece == 7 ? -Errno.EIO : result;
+        try (Arena arena = Arena.ofShared(); UringReader reader = open(8, eio)) {
+            List<MemorySegment> targets = extents.stream().map(e -> arena.allocate(e.length())).toList();
+            AtomicInteger reported = new AtomicInteger();
+            ExtentReadException e = assertThrows(ExtentReadException.class,
+                    () -> reader.read(extents, targets, i -> reported.incrementAndGet()));
+            assertEquals(5, e.errno());
+            assertEquals("EIO", e.errnoName());
+            assertEquals(extents.get(7), e.extent());
+            assertEquals(file, e.file());
+            assertTrue(e.getMessage().contains(file.toString()) && e.getMessage().contains("EIO (5)"), e.getMessage());
+            assertTrue(reported.get() < extents.size(), "the failed extent was not reported: " + reported.get());
+            broken.set(false);
+            reader.read(extents, targets);
+            assertBytes(extents, targets);
+        }
+    }
+
+    @Test
+    void eagainForeverEndsInATypedError() throws IOException {
+        UringReader.Faults never = (piece, attempt, requested, result) -> -Errno.EAGAIN;
+        try (Arena arena = Arena.ofShared(); UringReader reader = open(2, never)) {
+            ExtentReadException e = assertThrows(ExtentReadException.class,
+                    () -> reader.read(new Extent(4096, 100), arena.allocate(100)));
+            assertEquals(Errno.EAGAIN, e.errno());
+            assertTrue(e.getMessage().contains("retries"), e.getMessage());
+        }
+    }
+
+    @Test
+    void anEarlyEndOfFileAndAShortUnalignedReadAreTypedErrors() throws IOException {
+        try (Arena arena = Arena.ofShared();
+             UringReader eof = open(1, (piece, attempt, requested, result) -> 0);
+             UringReader odd = open(1, (piece, attempt, requested, result) -> attempt == 0 ? 100 : result)) {
+            ExtentReadException e = assertThrows(ExtentReadException.class, () -> eof.read(new Extent(0, 8192), arena.allocate(8192)));
+            assertEquals(0, e.errno());
+            assertTrue(e.getMessage().contains("end of file"), e.getMessage());
+            e = assertThrows(ExtentReadException.class, () -> odd.read(new Extent(0, 8192), arena.allocate(8192)));
+            assertEquals(100, e.bytesDone());
+            assertTrue(e.getMessage().contains("short unaligned"), e.getMessage());
+        }
+    }
+
+    @Test
+    void aFailingCallbackPropagatesAfterTheRequestDrains() throws IOException {
+        List<Extent> extents = extents(SEED + 3, 20);
+        try (Arena arena = Arena.ofShared(); UringReader reader = open(8, UringReader.Faults.NONE)) {
+            List<MemorySegment> targets = extents.stream().map(e -> arena.allocate(e.length())).toList();
+            IllegalStateException boom = new IllegalStateException("boom");
+            IllegalStateException thrown = assertThrows(IllegalStateException.class,
+                    () -> reader.read(extents, targets, i -> {
+                        throw boom;
+                    }));
+            assertSame(boom, thrown);
+            reader.read(extents, targets);
+            assertBytes(extents, targets);
+        }
+    }
+
+    @Test
+    void noRingOrRegisteredBufferOutlivesItsReader() throws Exception {
+        int rings = UringReader.liveRings();
+        long registered = UringReader.liveRegisteredBytes();
+        List<Extent> extents = extents(SEED + 4, 24);
+        for (int round = 0; round < 3; round++) {
+            UringReader.Faults faults = round == 1 ? (p, a, r, res) -> p == 3 ? -Errno.EIO : res : UringReader.Faults.NONE;
+            try (Arena arena = Arena.ofShared(); UringReader reader = open(16, faults)) {
+                List<MemorySegment> targets = extents.stream().map(e -> arena.allocate(e.length())).toList();
+                List<Thread> callers = new ArrayList<>();
+                for (int t = 0; t < 3; t++) {   // one ring per calling thread
+                    callers.add(Thread.ofPlatform().start(() -> {
+                        try {
+                            reader.read(extents, targets);
+                        } catch (IOException expectedInRoundOne) {
+                            assertInstanceOf(ExtentReadException.class, expectedInRoundOne);
+                        }
+                    }));
+                }
+                for (Thread t : callers) {
+                    t.join();
+                }
+                assertEquals(rings + 3, UringReader.liveRings(), "one ring per calling thread");
+                assertEquals(registered + 3L * 16 * UringReader.SLOT_BYTES, UringReader.liveRegisteredBytes());
+            }
+            assertEquals(rings, UringReader.liveRings(), "every ring closed with its reader");
+            assertEquals(registered, UringReader.liveRegisteredBytes(), "every registered buffer freed");
+        }
+    }
+
+    @Test
+    void refusalsGiveAReasonAndTheReaderKindFallsBackToDirect() throws IOException {
+        assertTrue(UringSyscalls.bind("Mac OS X", "aarch64", true).reason().contains("Linux only"));
+        assertTrue(UringSyscalls.bind("Linux", "amd64", false).reason().contains(UringSyscalls.DISABLED_PROPERTY));
+        assertTrue(UringSyscalls.bind("Linux", "s390x", true).reason().contains("os.arch"));
+        UringSyscalls real = UringSyscalls.get().orElseThrow();
+        assertTrue(UringSyscalls.probe(refusing(real, -Errno.EPERM)).reason().contains("seccomp"));
+        assertTrue(UringSyscalls.probe(refusing(real, -Errno.ENOSYS)).reason().contains("ENOSYS"));
+        assertTrue(UringSyscalls.probe(real).syscalls().isPresent());
+
+        try (ExtentReader fallback = ReaderKind.openUringOrDirect(file, 4, Optional.empty())) {
+            assertInstanceOf(DirectReader.class, fallback);
+            assertEquals("direct", fallback.kind());
+        }
+        try (ExtentReader uring = ReaderKind.IO_URING.open(file, 4)) {
+            assertEquals("io_uring", uring.kind());
+            assertFalse(ReaderKind.IO_URING.usesPageCache());
+            assertTrue(ReaderKind.IO_URING.direct());
+        }
+        assertSame(ReaderKind.IO_URING, ReaderKind.parse("io_uring"));
+        assertSame(ReaderKind.IO_URING, ReaderKind.parse("uring"));
+    }
+
+    /** Real calls except that io_uring_setup returns {@code errno}, as a seccomp filter or an old kernel makes it. */
+    static UringSyscalls refusing(UringSyscalls real, int errno) {
+        return new UringSyscalls() {
+            public int setup(int entries, MemorySegment params) {
+                return errno;
+            }
+
+            public int enter(int fd, int toSubmit, int minComplete, int flags) {
+                return real.enter(fd, toSubmit, minComplete, flags);
+            }
+
+            public int register(int fd, int opcode, MemorySegment arg, int nrArgs) {
+                return real.register(fd, opcode, arg, nrArgs);
+            }
+
+            public long mmap(long length, int fd, long offset) {
+                return real.mmap(length, fd, offset);
+            }
+
+            public int munmap(long address, long length) {
+                return real.munmap(address, length);
+            }
+
+            public int openDirect(String path) {
+                return real.openDirect(path);
+            }
+
+            public int close(int fd) {
+                return real.close(fd);
+            }
+        };
+    }
+}
