@@ -27,17 +27,15 @@ public final class DevicePresets {
     }
 
     /**
-     * A PCIe 4.0 NVMe SSD after the Samsung 980 PRO's specification: 7,000 MB/s sequential read,
-     * 1,000,000 random 4 KiB read IOPS (the vendor's maximum, used for the queue-depth-32 line);
-     * the queue-depth-1 line from about 21,000 IOPS measured at queue depth 1 with one thread in
-     * reviews of current PCIe NVMe drives (docs/DEVICES.md).
+     * A PCIe 4.0 NVMe SSD after the Samsung 980 PRO 1 TB data sheet: 7,000 MB/s sequential read,
+     * random 4 KB reads up to 1,000,000 IOPS at queue depth 32 and up to 22,000 IOPS at queue depth
+     * 1 with one thread (docs/DEVICES.md).
      */
     public static DeviceProfile nvme() {
-        double qd1Micros = 1e6 / 21_000 - 4096 / 7000.0;
+        double qd1Micros = 1e6 / 22_000 - 4096 / 7000.0;
         return UfsPresets.preset("nvme", 7000, 1_000_000, qd1Micros,
-                "Samsung 980 PRO specification: 7,000 MB/s sequential read, 1,000,000 IOPS random 4 KB read (vendor maximum,"
-                        + " used at queue depth 32); queue-depth-1 overhead from ~21,000 IOPS measured at QD1 with one thread in"
-                        + " reviews of other PCIe NVMe drives, see docs/DEVICES.md");
+                "Samsung 980 PRO 1 TB data sheet: 7,000 MB/s sequential read; random 4 KB read up to 1,000,000 IOPS at QD32"
+                        + " and up to 22,000 IOPS at QD1 (one thread), see docs/DEVICES.md");
     }
 
     /** The preset called {@code name} (case-insensitive). */

@@ -84,7 +84,7 @@ class EmulatedReaderTest {
         DeviceProfile nvme = DevicePresets.resolve("nvme");
         assertEquals(7000, nvme.costModel().lineAt(32).bytesPerMicro(), 1e-9);
         assertEquals(1e6 / 1_000_000, nvme.costMicros(4096, 32), 1e-9);
-        assertEquals(1e6 / 21_000, nvme.costMicros(4096, 1), 1e-9);
+        assertEquals(1e6 / 22_000, nvme.costMicros(4096, 1), 1e-9);
         Path profile = dir.resolve("phone.json");
         UfsPresets.ufs31().write(profile);
         assertEquals("ufs-3.1", DevicePresets.resolve(profile.toString()).name());
