@@ -17,6 +17,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.concurrent.locks.LockSupport;
 import java.util.SplittableRandom;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
@@ -166,10 +167,14 @@ class EmulatedReaderTest {
             @SuppressWarnings("unchecked")
             List<Request> s = (List<Request>) c[3];
             double model = modelledMicros(profile, s);
-            // one retry: a wall-clock check on a shared 2-core machine can lose a scheduling quantum
+            // Up to five attempts a quarter of a second apart, keeping the fastest: on a shared 2-core
+            // machine other processes can take the CPU from the reading thread, which only ever makes a
+            // stream slower than modelled, never faster, so an emulation that runs ahead of its device
+            // still fails on every attempt.
             double measured = measuredMicros(profile, s, (int) c[2]);
-            if (Math.abs(measured / model - 1) >= 0.10) {
-                measured = measuredMicros(profile, s, (int) c[2]);
+            for (int attempt = 1; attempt < 5 && Math.abs(measured / model - 1) >= 0.10; attempt++) {
+                LockSupport.parkNanos(250_000_000L);
+                measured = Math.min(measured, measuredMicros(profile, s, (int) c[2]));
             }
             double error = measured / model - 1;
             assertTrue(Math.abs(error) < 0.10, String.format("%s: measured %.0f us, modelled %.0f us (%+.1f%%), seed %d",
