@@ -89,6 +89,38 @@ final class GgmlEncoder {
         }
     }
 
+    /**
+     * The values {@code encode(type, x)} stands for, decoded here by the format's formulas (not by
+     * the reader under test): F32, F16, BF16, Q8_0 ({@code d·q}) and Q4_0 ({@code d·(q − 8)}).
+     */
+    static float[] implied(GgmlType type, float[] x) {
+        ByteBuffer b = ByteBuffer.wrap(encode(type, x)).order(ByteOrder.LITTLE_ENDIAN);
+        float[] out = new float[x.length];
+        for (int at = 0; at < x.length; at += type.blockSize()) {
+            switch (type) {
+                case F32 -> out[at] = b.getFloat();
+                case F16 -> out[at] = Float.float16ToFloat(b.getShort());
+                case BF16 -> out[at] = Float.intBitsToFloat(b.getShort() << 16);
+                case Q8_0 -> {
+                    float d = Float.float16ToFloat(b.getShort());
+                    for (int j = 0; j < 32; j++) {
+                        out[at + j] = d * b.get();
+                    }
+                }
+                case Q4_0 -> {
+                    float d = Float.float16ToFloat(b.getShort());
+                    for (int j = 0; j < 16; j++) {
+                        int q = b.get() & 0xFF;
+                        out[at + j] = d * ((q & 15) - 8);
+                        out[at + j + 16] = d * ((q >> 4) - 8);
+                    }
+                }
+                default -> throw new IllegalArgumentException("not decoded here: " + type);
+            }
+        }
+        return out;
+    }
+
     // ------------------------------------------------------------------ blocks from chosen integers
 
     /** A Q8_0 block: {@code x_j = d·q_j}, q in [-128, 127]. */
