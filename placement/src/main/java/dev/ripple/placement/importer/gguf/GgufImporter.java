@@ -18,9 +18,6 @@ import dev.ripple.placement.importer.ModelFormatException;
 import dev.ripple.placement.importer.UnsupportedModelException;
 import java.io.IOException;
 import java.lang.foreign.Arena;
-import java.lang.foreign.MemorySegment;
-import java.lang.foreign.ValueLayout;
-import java.nio.ByteOrder;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -83,39 +80,9 @@ public final class GgufImporter {
             throw new UnsupportedModelException(gguf, "general.architecture '" + arch + "' is not supported ("
                     + String.join(", ", ARCHITECTURES) + " are)");
         }
-        return new Reader(f, arch, bundles).read();
-    }
-
-    /**
-     * The one place that decides how a resident tensor of a GGUF file is stored in the
-     * {@code .ripple} file. F32, F16 and BF16 tensors are handed over in place
-     * ({@code ResidentTensor.stored}: the writer copies the mapped bytes, nothing is converted).
-     * Quantized tensors are, for now, decoded into an off-heap F16 tensor (2 bytes per value, freed
-     * when unreachable) and that is handed over, because core's dtypes are only f32, f16 and bf16
-     * today. When core gains Q8_0 and Q4_0 (issue 14, parts 2-6), this method is where those types
-     * will be kept as stored instead of widened.
-     *
-     * @param as the tensor's name in the {@code .ripple} file
-     */
-    static ResidentTensor residentFor(GgufTensor t, String as) {
-        if (t.isPlainFloat()) {
-            return ResidentTensor.stored(as, t.asTensor(as));
+        try (F16Spill spill = F16Spill.create()) {
+            return new Reader(f, arch, bundles, spill).read();
         }
-        long n = t.elementCount();
-        MemorySegment f16 = Arena.ofAuto().allocate(2 * n, 64);
-        ValueLayout.OfShort half = ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
-        int rowLength = (int) t.rowLength();
-        int rowsPerStep = Math.max(1, (1 << 16) / Math.max(1, rowLength));
-        float[] buf = new float[rowsPerStep * rowLength];
-        for (long r = 0; r < t.rows(); r += rowsPerStep) {
-            int count = (int) Math.min(rowsPerStep, t.rows() - r);
-            t.dequantizeRows(r, count, buf, 0);
-            long base = r * rowLength;
-            for (int i = 0; i < count * rowLength; i++) {
-                f16.set(half, 2 * (base + i), Float.floatToFloat16(buf[i]));
-            }
-        }
-        return new ResidentTensor(as, DType.F16, t.shape(), null, f16);
     }
 
     /** One import: the file, what has been claimed from it, and the pieces built so far. */
@@ -126,11 +93,31 @@ public final class GgufImporter {
         private final Set<String> used = new LinkedHashSet<>();
         private final List<ResidentTensor> residents = new ArrayList<>();
         private final List<BundleSource> ffns = new ArrayList<>();
+        private final F16Spill spill;
 
-        Reader(GgufFile f, String arch, DType storage) {
+        Reader(GgufFile f, String arch, DType storage, F16Spill spill) {
             this.f = f;
             this.arch = arch;
             this.storage = storage;
+            this.spill = spill;
+        }
+
+        /**
+         * The one place that decides how a resident tensor of a GGUF file is stored in the
+         * {@code .ripple} file. F32, F16 and BF16 tensors are handed over in place
+         * ({@code ResidentTensor.stored}: the writer copies the mapped bytes, nothing is converted).
+         * Quantized tensors are, for now, decoded into an f16 tensor (2 bytes per value, in a mapped
+         * temporary file, {@link F16Spill}) and that is handed over, because core's dtypes are only
+         * f32, f16 and bf16 today. When core gains Q8_0 and Q4_0 (issue 14, parts 2-6), this method is
+         * where those types will be kept as stored instead of widened.
+         *
+         * @param as the tensor's name in the {@code .ripple} file
+         */
+        ResidentTensor residentFor(GgufTensor t, String as) throws IOException {
+            if (t.isPlainFloat()) {
+                return ResidentTensor.stored(as, t.asTensor(as));
+            }
+            return new ResidentTensor(as, DType.F16, t.shape(), null, spill.widen(t));
         }
 
         ImportedModel read() throws IOException {

@@ -123,6 +123,22 @@ final class GgufTestWriter {
         return tensor(name, type, dims, GgmlEncoder.encode(type, values));
     }
 
+    /** A copy with tensor {@code name} replaced by the given one, or removed when {@code type} is null. */
+    GgufTestWriter copy(String name, GgmlType type, long[] dims, byte[] data) {
+        GgufTestWriter c = new GgufTestWriter();
+        c.version = version;
+        c.alignment = alignment;
+        c.meta.putAll(meta);
+        for (TensorEntry t : tensors) {
+            if (!t.name.equals(name)) {
+                c.tensors.add(t);
+            } else if (type != null) {
+                c.tensors.add(new TensorEntry(name, dims.clone(), type.code(), data));
+            }
+        }
+        return c;
+    }
+
     /** Where each field starts in the last {@link #toBytes()}: {@code version}, {@code kv:KEY.type}, {@code tensor:NAME.offset}, ... */
     Map<String, Long> offsets() {
         return offsets;
