@@ -19,6 +19,7 @@ import dev.ripple.placement.eval.PlacementEvaluator;
 import dev.ripple.placement.importer.ImportedModel;
 import dev.ripple.placement.importer.OnnxImporter;
 import dev.ripple.placement.importer.SafetensorsImporter;
+import dev.ripple.placement.importer.gguf.GgufImporter;
 import dev.ripple.placement.stats.CoActivationCounter;
 import dev.ripple.placement.stats.LayerStats;
 import dev.ripple.placement.trace.ActivationTrace;
@@ -231,6 +232,9 @@ final class PlaceCommand implements Callable<Integer> {
     static ImportedModel importModel(Path m, DType storage) throws IOException {
         if (!Files.exists(m)) {
             throw new java.nio.file.NoSuchFileException(m.toString());
+        }
+        if (PreparedModel.isGguf(m)) {
+            return GgufImporter.importModel(m, storage);
         }
         return Files.isRegularFile(m) && m.getFileName().toString().endsWith(".onnx")
                 ? OnnxImporter.importModel(m, storage) : SafetensorsImporter.importModel(m, storage);
