@@ -465,7 +465,13 @@ public final class GgufFile implements AutoCloseable {
                         + type.blockSize());
             }
             long rows = dims[0] == 0 ? 0 : elements / dims[0];
-            long bytes = multiply(type.rowBytes(dims[0]), rows, part, "dims " + Arrays.toString(dims));
+            long rowBytes;
+            try {
+                rowBytes = type.rowBytes(dims[0]);
+            } catch (ArithmeticException e) {
+                throw fail(part, "rows of " + dims[0] + " " + type + " values overflow 64 bits");
+            }
+            long bytes = multiply(rowBytes, rows, part, "dims " + Arrays.toString(dims));
             long offset = i64(part + ".offset");
             if (offset < 0) {
                 throw fail(part + ".offset", "offset " + Long.toUnsignedString(offset) + " is beyond any file");

@@ -4,6 +4,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.ripple.core.tokenizer.Tokenizer;
+import dev.ripple.core.tokenizer.TokenizerFormatException;
 import dev.ripple.placement.importer.ModelFormatException;
 import dev.ripple.placement.importer.UnsupportedModelException;
 import java.io.IOException;
@@ -43,7 +45,8 @@ import java.util.Optional;
  * {@code add_eos_token} say (defaults as llama.cpp: BOS for SentencePiece models and Llama 3,
  * nothing for other byte-level models), through a {@code TemplateProcessing} post-processor.
  * {@code tokenizer_config.json} carries the BOS, EOS, UNK and PAD names and
- * {@code tokenizer.chat_template}.
+ * {@code tokenizer.chat_template}. The files are read back once by {@code Tokenizer.fromJson}, so a
+ * vocabulary that cannot make a tokenizer (a merge of tokens it lacks) is refused at import.
  *
  * <p>A token string that appears twice keeps its last id (as llama.cpp's and Hugging Face's maps
  * do); its earlier ids decode to nothing.
@@ -89,6 +92,15 @@ public final class GgufTokenizer {
      * @throws UnsupportedModelException for tokenizer models and pre-tokenizers this converter does not know
      */
     public static Optional<Files> convert(GgufFile f) throws IOException {
+        return convertAndRead(f).map(Converted::files);
+    }
+
+    /** The files and the tokenizer read back from them. */
+    record Converted(Files files, Tokenizer tokenizer) {
+    }
+
+    /** As {@link #convert}, with the tokenizer the check read back (tests use it rather than reading the files again). */
+    static Optional<Converted> convertAndRead(GgufFile f) throws IOException {
         String model = f.getString("tokenizer.ggml.model", "none");
         if (model.equals("none") || model.equals("no_vocab")) {
             return Optional.empty();
@@ -126,10 +138,18 @@ public final class GgufTokenizer {
         if (f.has("tokenizer.chat_template")) {
             config.put("chat_template", f.getString("tokenizer.chat_template"));
         }
+        Files files;
         try {
-            return Optional.of(new Files(JSON.writeValueAsBytes(root), JSON.writeValueAsBytes(config)));
+            files = new Files(JSON.writeValueAsBytes(root), JSON.writeValueAsBytes(config));
         } catch (IOException e) {
             throw new UncheckedIOException(e);   // writing a tree to bytes does no I/O
+        }
+        try {
+            // refused now rather than at run time
+            return Optional.of(new Converted(files, Tokenizer.fromJson(files.tokenizerJson(), files.tokenizerConfigJson())));
+        } catch (TokenizerFormatException e) {
+            throw new ModelFormatException(f.path(), "tokenizer.ggml.*", "the vocabulary does not make a valid tokenizer: "
+                    + e.getMessage(), e);
         }
     }
 

@@ -202,6 +202,8 @@ class GgufFileTest {
         expectFailure(patch64(base, o.get("tensor:b.weight.offset"), 1L << 40), "tensor 'b.weight'", "past the end");
         expectFailure(patch64(base, o.get("tensor:b.weight.offset"), -32), "tensor 'b.weight'.offset", "beyond any file");
         expectFailure(patch64(base, o.get("tensor:b.weight.offset"), 0), "tensor 'b.weight'", "overlaps tensor 'a.weight'");
+        // found by fuzzing: a row whose byte length alone overflows (2^62 f32 values)
+        expectFailure(patch64(base, o.get("tensor:a.weight.dims"), 1L << 62), "tensor 'a.weight'", "overflow 64 bits");
         // a Q4_K row must be whole blocks of 256
         expectFailure(new GgufTestWriter().tensor("q", GgmlType.Q4_K, new long[] {100, 1}, new byte[144]).toBytes(),
                 "tensor 'q'", "not a whole number of Q4_K blocks of 256");

@@ -46,6 +46,9 @@ public final class GgufTestModels {
      * lower), as model {@code llama}.
      */
     static GgufTestWriter sentencePieceVocabulary(GgufTestWriter w, int size) {
+        if (size < 320) {
+            throw new IllegalArgumentException("the vocabulary needs room for the specials, 256 bytes and letters: " + size);
+        }
         List<String> tokens = new ArrayList<>(List.of("<unk>", "<s>", "</s>"));
         for (int b = 0; b < 256; b++) {
             tokens.add(String.format("<0x%02X>", b));

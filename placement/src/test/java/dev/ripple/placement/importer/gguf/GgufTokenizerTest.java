@@ -135,7 +135,12 @@ class GgufTokenizerTest {
                 "metadata 'tokenizer.ggml.merges'[0]", "not two tokens");
         expect(() -> files(new GgufTestWriter().putString("tokenizer.ggml.model", "gpt2").putString("tokenizer.ggml.pre", "gpt-2")
                 .putFloats("tokenizer.ggml.tokens", 1f)), "metadata 'tokenizer.ggml.tokens'", "expected an array of strings");
-        assertTrue(GgufTokenizer.convert(open(new GgufTestWriter().putString("tokenizer.ggml.model", "no_vocab"))).isEmpty());
+        expect(() -> files(new GgufTestWriter().putString("tokenizer.ggml.model", "gpt2").putString("tokenizer.ggml.pre", "gpt-2")
+                .putStrings("tokenizer.ggml.tokens", tokens).putStrings("tokenizer.ggml.merges", "a zz")),
+                "tokenizer.ggml.*", "\"zz\" is not in the vocabulary");
+        try (GgufFile f = open(new GgufTestWriter().putString("tokenizer.ggml.model", "no_vocab"))) {
+            assertTrue(GgufTokenizer.convert(f).isEmpty());
+        }
     }
 
     /** The merges derived from scores: splits of one token by part ids, all by score, ties in id order. */
@@ -192,9 +197,11 @@ class GgufTokenizerTest {
         }
     }
 
+    /** The tokenizer the conversion read back from the files it wrote (Tokenizer.fromJson on them). */
     private Tokenizer convert(GgufTestWriter w) throws IOException {
-        GgufTokenizer.Files files = files(w);
-        return Tokenizer.fromJson(files.tokenizerJson(), files.tokenizerConfigJson());
+        try (GgufFile f = open(w)) {
+            return GgufTokenizer.convertAndRead(f).orElseThrow().tokenizer();
+        }
     }
 
     /** Ids without special tokens (and with them when both add the same) and decoded text, on edge cases and Europarl. */
