@@ -57,4 +57,60 @@ class DecoderBenchCommandTest {
         double ripplePlus = j.path("strategies").get(4).path("decode").path("readsPerToken").asDouble();
         assertTrue(ripplePlus < naive, "ripple+ reads " + ripplePlus + " per token, naive " + naive);
     }
+
+    /**
+     * {@code --dtypes}: the ripple+ placement in f32, Q8_0 and Q4_0 at one cache budget. With the
+     * oracle, the dense and sparse rows agree; f32 matches the f32 reference, Q8_0 is closer to it
+     * than Q4_0, and the narrower the type the fewer bytes each token reads.
+     */
+    @org.junit.jupiter.api.Test
+    void bundleTypesSideBySide() throws Exception {
+        Path opt = dir.resolve("opt");
+        assertEquals(0, RippleRun.inProcess("synth", "--preset", "tiny-opt", "--vocab", "50272", "--active", "0.1",
+                "--clusters", "8", "--out", opt.toString()).exit());
+        Path json = dir.resolve("types.json");
+        RippleRun run = RippleRun.inProcess("bench", "--model", opt.toString(), "--calibration-tokens", "800",
+                "--sentences", "3", "--prompt-tokens", "10", "--decode-tokens", "5", "--predictor", "oracle", "--reader", "pread",
+                "--dtypes", "f32,q8_0,q4_0", "--dram", "12MiB", "--work", dir.resolve("work").toString(), "--json",
+                json.toString(), "--quiet");
+        assertEquals(0, run.exit(), run.err());
+        assertTrue(run.out().contains("Bundle types"), run.out());
+        JsonNode doc = new ObjectMapper().readTree(json.toFile());
+        for (JsonNode s : doc.path("strategies")) {
+            JsonNode m = s.path("memory");
+            long used = m.path("residentBytes").asLong() + m.path("kvCacheBytes").asLong() + m.path("cacheBytes").asLong();
+            if (s.path("cache").asText().equals("none")) {
+                assertTrue(used < 12L << 20 && m.path("cacheBytes").asLong() == 0, "no cache: " + m);
+            } else {
+                assertEquals(12L << 20, used, s.path("name") + ": --dram is split, not exceeded: " + m);
+            }
+        }
+        JsonNode types = doc.path("dtypes").path("types");
+        assertEquals(3, types.size());
+        JsonNode f32 = types.get(0);
+        JsonNode q8 = types.get(1);
+        JsonNode q4 = types.get(2);
+        assertEquals(List.of("f32", "q8_0", "q4_0"), List.of(f32.path("dtype").asText(), q8.path("dtype").asText(),
+                q4.path("dtype").asText()));
+        assertEquals(0.0, f32.path("storageError").path("down").asDouble());
+        assertTrue(f32.path("denseLogitError").asDouble() < 1e-5, "f32 bundles are the reference's: " + f32);
+        assertEquals(1.0, f32.path("denseAgreement").asDouble());
+        double e8 = q8.path("denseLogitError").asDouble();
+        double e4 = q4.path("denseLogitError").asDouble();
+        assertTrue(e8 > 0 && e8 < e4 && e4 < 0.5, "q8_0 " + e8 + " closer than q4_0 " + e4);
+        assertTrue(q4.path("ffnBytes").asLong() < q8.path("ffnBytes").asLong()
+                && q8.path("ffnBytes").asLong() < f32.path("ffnBytes").asLong());
+        double b32 = f32.path("decodeBytesPerToken").asDouble();
+        double b8 = q8.path("decodeBytesPerToken").asDouble();
+        double b4 = q4.path("decodeBytesPerToken").asDouble();
+        assertTrue(b4 < b8 && b8 < b32, "bytes per token: f32 " + b32 + ", q8_0 " + b8 + ", q4_0 " + b4);
+        assertEquals(doc.path("strategies").get(4).path("memory").path("cacheBytes").asLong(),
+                doc.path("dtypes").path("cacheBytes").asLong(), "every type gets the bundle cache --dram leaves");
+
+        RippleRun tiny = RippleRun.inProcess("bench", "--model", opt.toString(), "--calibration-tokens", "800",
+                "--sentences", "3", "--prompt-tokens", "10", "--decode-tokens", "5", "--reader", "pread", "--dram", "1MiB",
+                "--work", dir.resolve("work").toString(), "--quiet");
+        assertEquals(1, tiny.exit());
+        assertTrue(tiny.err().contains("give at least") && tiny.err().strip().lines().count() == 1, tiny.err());
+    }
 }

@@ -94,6 +94,51 @@ class GenerateCommandTest {
                 + m.path("cacheBytes").asLong(), "the budget is split, not exceeded");
     }
 
+    /**
+     * Q4_0 bundles and Q8_0 resident matrices: place stores them (format 1.1) and reports the
+     * error they add, generate runs from them, and the file is about a quarter of the f16 one.
+     */
+    @Test
+    void quantizedBundlesAndResidentsGenerate() throws Exception {
+        Path trace = dir.resolve("q.rtrace");
+        assertEquals(0, RippleRun.inProcess("profile", "--model", opt.toString(), "--out", trace.toString(),
+                "--max-tokens", "600", "--work", work.toString(), "--quiet").exit());
+        Path f16 = dir.resolve("f16.ripple");
+        assertEquals(0, RippleRun.inProcess("place", "--model", opt.toString(), "--trace", trace.toString(), "--out",
+                f16.toString(), "--rank", "0", "--quiet").exit());
+        Path q4 = dir.resolve("q4.ripple");
+        Path placeJson = dir.resolve("q4-place.json");
+        RippleRun place = RippleRun.inProcess("place", "--model", opt.toString(), "--trace", trace.toString(), "--out",
+                q4.toString(), "--dtype", "q4_0", "--resident-dtype", "q8_0", "--rank", "0", "--json", "--quiet");
+        assertEquals(0, place.exit(), place.err());
+        JsonNode report = JSON.readTree(place.out());
+        assertEquals("q4_0", report.path("dtype").asText());
+        double down = report.path("storageError").path("down").asDouble();
+        assertTrue(down > 0.01 && down < 0.2, "Q4_0 rounds the down columns by a few percent RMS: " + down);
+        try (RippleFile f = RippleFile.open(q4); RippleFile h = RippleFile.open(f16)) {
+            f.verify();
+            assertEquals("1.1", f.version());
+            assertEquals("q4_0", f.layers().getFirst().spec().dtype().label());
+            long q8Matrices = f.tensors().stream().filter(t -> t.dtype().label().equals("q8_0")).count();
+            assertTrue(q8Matrices >= 2 * 4 + 1, "attention and embeddings stored as q8_0: " + q8Matrices);
+            assertTrue(f.tensors().stream().filter(t -> t.shape().length == 1).noneMatch(t -> t.dtype().isQuantized()),
+                    "norms and biases keep their type");
+            long bundles = f.layers().stream().mapToLong(l -> l.bundles().length()).sum();
+            long halfBundles = h.layers().stream().mapToLong(l -> l.bundles().length()).sum();
+            assertTrue(bundles < 0.3 * halfBundles, "Q4_0 bundles against f16: " + bundles + " / " + halfBundles);
+        }
+        Path json = dir.resolve("q4.json");
+        RippleRun run = RippleRun.inProcess("generate", "--model", q4.toString(), "--prompt", "Mr President,",
+                "--max-tokens", "6", "--ignore-eos", "--dram", "64MiB", "--json", json.toString(), "--quiet");
+        assertEquals(0, run.exit(), run.err());
+        assertEquals(6, JSON.readTree(json.toFile()).path("generatedIds").size());
+
+        RippleRun wrong = RippleRun.inProcess("place", "--model", opt.toString(), "--trace", trace.toString(), "--out",
+                dir.resolve("x.ripple").toString(), "--dtype", "i32", "--quiet");
+        assertEquals(1, wrong.exit());
+        assertTrue(wrong.err().contains("--dtype 'i32' is not a weight type"), wrong.err());
+    }
+
     @Test
     void aLlamaStyleModelChatsInItsTemplate() throws Exception {
         Path llama = dir.resolve("llama");

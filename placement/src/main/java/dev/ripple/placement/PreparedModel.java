@@ -64,7 +64,7 @@ public record PreparedModel(Path file, Path source, boolean imported, boolean pl
         }
         Files.createDirectories(work);
         ImportedModel imported = gguf ? GgufImporter.importModel(model, bundles) : SafetensorsImporter.importModel(model, bundles);
-        RippleFileWriter.write(target, imported.toContents(), layerDone);
+        RippleFileWriter.write(target, imported.toContents(), (layer, error) -> layerDone.accept(layer));
         return new PreparedModel(target, model, true, true);
     }
 

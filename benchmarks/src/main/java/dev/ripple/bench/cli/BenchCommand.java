@@ -16,6 +16,10 @@ import dev.ripple.core.activity.TracePredictor;
 import dev.ripple.core.format.AtomicFile;
 import dev.ripple.core.tensor.DType;
 import dev.ripple.core.format.RippleFileWriter;
+import dev.ripple.core.format.StorageError;
+import dev.ripple.bench.harness.DtypeComparison;
+import dev.ripple.bench.harness.DecoderDtypeComparison;
+import dev.ripple.core.runtime.MemoryPlan;
 import dev.ripple.core.runtime.RippleModel;
 import dev.ripple.core.runtime.RuntimeOptions;
 import dev.ripple.io.device.DeviceProfile;
@@ -97,6 +101,13 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--cache-fraction", defaultValue = "0.1", description = "DRAM budget as a share of FFN bytes (default: ${DEFAULT-VALUE})")
     double cacheFraction;
 
+    @Option(names = "--dram", paramLabel = "SIZE", description = "DRAM budget of the main table (e.g. 512MiB) instead of "
+            + "--cache-fraction: resident tensors and (decoders) one session's KV cache first, the rest caches bundles")
+    String dram;
+
+    /** The split of --dram, once the files are written (null without --dram). */
+    private MemoryPlan dramPlan;
+
     @Option(names = "--budgets", split = ",", defaultValue = "0.05,0.1,0.2,0.3",
             description = "cache budgets of the latency-against-budget sweep; 'none' to skip (default: ${DEFAULT-VALUE})")
     List<String> budgets;
@@ -127,6 +138,12 @@ final class BenchCommand implements Callable<Integer> {
 
     @Option(names = "--quiet", description = "no progress bars")
     boolean quiet;
+
+    @Option(names = "--dtypes", split = ",", paramLabel = "TYPES",
+            description = "also compare bundle types side by side on the ripple+ placement at one DRAM budget, e.g. "
+                    + "f32,f16,q8_0,q4_0: bytes and I/O per token, and fidelity (encoders: cosine against ONNX Runtime; "
+                    + "decoders: logits against the f32 bundles')")
+    List<String> dtypes = new ArrayList<>();
 
     @Option(names = "--prompt-tokens", defaultValue = "32", description = "decoders: prompt length in tokens (default: ${DEFAULT-VALUE})")
     int promptTokens;
@@ -164,6 +181,10 @@ final class BenchCommand implements Callable<Integer> {
                     + predictor + "'");
         }
         parseBudgets(budgets);
+        dtypeList();
+        if (dram != null) {
+            GenerateCommand.parseBytes(dram);
+        }
         ActivityRule activity = rule == null ? null : ActivityRule.parse(rule);
         Files.createDirectories(work);
         if (inputs.decoder()) {
@@ -219,7 +240,13 @@ final class BenchCommand implements Callable<Integer> {
         DeviceProfile profile = device != null ? DeviceProfile.read(device) : CalibrateCommand.quick(work, quiet);
         List<DeviceProfile> projections = List.of(UfsPresets.ufs31(), UfsPresets.ufs40());
 
-        Map<String, Path> files = writeFiles(onnx, calib, activity, placed);
+        Written written = writeFiles(onnx, calib, activity, placed);
+        Map<String, Path> files = written.files();
+        if (dram != null) {
+            try (RippleFile f = RippleFile.open(files.get("ripple+"))) {
+                dramPlan = MemoryPlan.withoutKvCache(f, GenerateCommand.parseBytes(dram));
+            }
+        }
         List<EncodedPassage> passages = OrtReference.encode(tok, heldOutText);
         OrtReference ort;
         try (RippleModel pooler = RippleModel.open(files.get("ripple+"), RuntimeOptions.defaults().withPredictor("dense")
@@ -238,7 +265,7 @@ final class BenchCommand implements Callable<Integer> {
         for (Strategy s : STRATEGIES) {
             Path file = files.get(s.placement());
             evictIfCached(file, readerKind);
-            decodeSetups.add(new IoReplay.Setup(s.name(), file, options(s, cacheFraction, profile, readerKind)));
+            decodeSetups.add(new IoReplay.Setup(s.name(), file, mainOptions(s, profile, readerKind)));
         }
         List<IoReplay> decoded;
         try (CliProgress bar = CliProgress.start("decode, all strategies", replayed, quiet)) {
@@ -248,7 +275,7 @@ final class BenchCommand implements Callable<Integer> {
         for (int i = 0; i < STRATEGIES.size(); i++) {
             Strategy s = STRATEGIES.get(i);
             Path file = files.get(s.placement());
-            RuntimeOptions options = options(s, cacheFraction, profile, readerKind);
+            RuntimeOptions options = mainOptions(s, profile, readerKind);
             evictIfCached(file, readerKind);
             PrefillReplay prefill;
             try (CliProgress bar = CliProgress.start(s.name() + " prefill", passages.size(), quiet)) {
@@ -290,10 +317,87 @@ final class BenchCommand implements Callable<Integer> {
             }
         }
 
+        DtypeComparison types = dtypes.isEmpty() ? null : compareDtypes(onnx, calib, activity, written, passages,
+                ort.embeddings(), sets, heldTrace, replayed, profile, readerKind);
+
         return new BenchReport(modelName, corpusName,
                 activity.describe(), readerKind == ReaderKind.POSITIONAL ? "pread" : readerKind.name().toLowerCase(Locale.ROOT),
-                queueDepth, cacheFraction, predictor, !noFillIn, profile, projections, passages.size(), heldTokens, replayed,
-                ort, runs, sweepReplayed, sweep, policies);
+                queueDepth, mainFraction(written.imported()), predictor, !noFillIn, profile, projections, passages.size(),
+                heldTokens, replayed, ort, runs, sweepReplayed, sweep, policies, types);
+    }
+
+    /** The bundle types of --dtypes (checked before any work). */
+    private List<DType> dtypeList() {
+        return dtypes.stream().map(t -> PlaceCommand.weightType(t.trim(), "--dtypes")).distinct().toList();
+    }
+
+    /** Bytes of all FFN bundles of {@code model} stored as {@code type}. */
+    private static long ffnBytes(ImportedModel model, DType type) {
+        return model.layers().stream().mapToLong(l -> (long) l.spec().dFfn() * l.spec().withDtype(type).bundleBytes()).sum();
+    }
+
+    /** One file of the ripple+ placement in one bundle type, and what storing in that type cost. */
+    private record TypedFile(DType type, Path file, StorageError error, long ffnBytes) {
+    }
+
+    /**
+     * Writes the ripple+ placement once per type of --dtypes, each imported in that type, with the
+     * same fill-in and predictor factors as the strategies' files.
+     */
+    private List<TypedFile> writeTypedFiles(Path model, ProfileResult calib, ActivityRule activity, Written written)
+            throws IOException {
+        List<TypedFile> out = new ArrayList<>();
+        for (DType type : dtypeList()) {
+            ImportedModel imported = PlaceCommand.importModel(model, type);
+            Path f = work.resolve("bench-ripplePlus-" + type.label() + ".ripple");
+            List<StorageError> errors = new ArrayList<>();
+            try (CliProgress bar = CliProgress.start("write ripple+ " + type.label(), imported.layers().size(), quiet)) {
+                RippleFileWriter.write(f, new LayoutBuilder(imported, written.orders().get("ripple+")).rule(activity)
+                        .corpus(calib.trace().info().corpus()).placement("ripple+", null).fillIn(calib.meanInactiveActivation())
+                        .inputMoments(calib.inputMoments()).factors(written.factors(), margin).build(l -> { }), (l, error) -> {
+                            errors.add(error);
+                            bar.stepTo(l + 1);
+                        });
+            }
+            out.add(new TypedFile(type, f, new StorageError(PlaceCommand.meanOf(errors, StorageError::upGate),
+                    PlaceCommand.meanOf(errors, StorageError::down)), ffnBytes(imported, type)));
+        }
+        return out;
+    }
+
+    /**
+     * The encoder in every type of --dtypes at one cache budget in bytes (the share --cache-fraction
+     * of the f16 FFN bytes): decode-like I/O with the true sets, types interleaved token by token,
+     * then the Java encoder dense and with the run's predictor against ONNX Runtime.
+     */
+    private DtypeComparison compareDtypes(Path onnx, ProfileResult calib, ActivityRule activity, Written written,
+                                          List<EncodedPassage> passages, List<float[]> reference, TracePredictor sets,
+                                          ActivationTrace heldTrace, int replayed, DeviceProfile profile,
+                                          ReaderKind readerKind) throws IOException {
+        Strategy s = STRATEGIES.stream().filter(x -> x.name().equals("ripple+")).findFirst().orElseThrow();
+        long cacheBytes = typesCacheBytes(written.imported());
+        List<TypedFile> typed = writeTypedFiles(onnx, calib, activity, written);
+        List<IoReplay.Setup> setups = new ArrayList<>();
+        for (TypedFile t : typed) {
+            evictIfCached(t.file(), readerKind);
+            setups.add(new IoReplay.Setup(t.type().label(), t.file(),
+                    options(s, cacheFraction, profile, readerKind).withCacheBytes(s.cache(), cacheBytes)));
+        }
+        List<IoReplay> decoded;
+        try (CliProgress bar = CliProgress.start("decode, all types", replayed, quiet)) {
+            decoded = IoReplay.interleaved(setups, sets, replayed, List.of(), bar::stepTo, null);
+        }
+        List<DtypeComparison.Row> rows = new ArrayList<>();
+        for (int i = 0; i < typed.size(); i++) {
+            TypedFile t = typed.get(i);
+            String label = t.type().label();
+            FidelityRun dense = fidelity(label + " dense", label + " dense", t.file(), RuntimeOptions.defaults()
+                    .withReader(readerKind).withPredictor("dense").withCache("none", 0), null, heldTrace, passages, reference, quiet);
+            evictIfCached(t.file(), readerKind);
+            FidelityRun sparse = forward(label, t.file(), setups.get(i).options(), sets, heldTrace, passages, reference);
+            rows.add(new DtypeComparison.Row(label, t.ffnBytes(), t.error(), dense, sparse, decoded.get(i)));
+        }
+        return new DtypeComparison(cacheBytes, rows);
     }
 
     /**
@@ -317,7 +421,8 @@ final class BenchCommand implements Callable<Integer> {
                 corpus.name() + ", calibration", activity, calibrationTokens, quiet);
         ActivityRule used = ActivityRule.parse(calib.trace().info().rule());
         ImportedModel imported = PlaceCommand.importModel(inputs.model, DType.F16);
-        Map<String, Path> files = writeFiles(imported, calib, used);
+        Written written = writeFiles(imported, calib, used);
+        Map<String, Path> files = written.files();
         List<int[]> prompts = new ArrayList<>();
         for (int[] ids : DecoderText.encode(tokenizer, corpus.heldOut())) {
             if (prompts.size() == sentences) {
@@ -332,12 +437,18 @@ final class BenchCommand implements Callable<Integer> {
         }
         DeviceProfile profile = device != null ? DeviceProfile.read(device) : CalibrateCommand.quick(work, quiet);
         int context = promptTokens + decodeTokens + 1;
+        if (dram != null) {
+            try (RippleFile f = RippleFile.open(files.get("ripple+"))) {
+                dramPlan = MemoryPlan.of(f, dev.ripple.core.model.decoder.DecoderConfig.fromJson(f.architecture()),
+                        GenerateCommand.parseBytes(dram), context, DType.F16, 1);
+            }
+        }
         List<DecoderBench.Result> results;
         try (RippleFile reference = RippleFile.open(identity.file())) {
             ActivationPredictor oracle = predictor.equals("oracle") ? new OraclePredictor(reference, used) : null;
             List<DecoderBench.Setup> setups = new ArrayList<>();
             for (Strategy s : STRATEGIES) {
-                RuntimeOptions o = options(s, cacheFraction, profile, readerKind)
+                RuntimeOptions o = mainOptions(s, profile, readerKind)
                         .withPredictor(predictor.equals("dense") ? "dense" : "lowrank").withFillIn(!noFillIn).withMargin(margin);
                 setups.add(new DecoderBench.Setup(s.name(), s.placement(), s.cache(), s.collapse(), files.get(s.placement()), o,
                         oracle));
@@ -346,14 +457,57 @@ final class BenchCommand implements Callable<Integer> {
                 results = DecoderBench.run(setups, identity.file(), prompts, decodeTokens, context, DType.F16, bar::stepTo);
             }
         }
+        DecoderDtypeComparison types = dtypes.isEmpty() ? null
+                : compareDecoderDtypes(calib, used, written, prompts, context, profile, readerKind);
         double meanPrompt = prompts.stream().mapToInt(p -> p.length).average().orElse(0);
         return new DecoderBenchReport(inputs.model.toString(), corpus.name(), used.describe(), predictor,
                 readerKind == ReaderKind.POSITIONAL ? "pread" : readerKind.name().toLowerCase(Locale.ROOT), queueDepth,
-                cacheFraction, profile, prompts.size(), meanPrompt, decodeTokens, "f16", results);
+                mainFraction(imported), profile, prompts.size(), meanPrompt, decodeTokens, "f16", results, types);
+    }
+
+    /**
+     * The decoder in every type of --dtypes at one cache budget in bytes (the share --cache-fraction
+     * of the f16 FFN bytes), every step's logits compared with the model whose bundles are f32: each
+     * type dense (its rounding alone) and with the run's predictor (its I/O), all interleaved per prompt.
+     */
+    private DecoderDtypeComparison compareDecoderDtypes(ProfileResult calib, ActivityRule activity, Written written,
+                                                        List<int[]> prompts, int context, DeviceProfile profile,
+                                                        ReaderKind readerKind) throws IOException {
+        Strategy s = STRATEGIES.stream().filter(x -> x.name().equals("ripple+")).findFirst().orElseThrow();
+        long cacheBytes = typesCacheBytes(written.imported());
+        List<TypedFile> typed = writeTypedFiles(inputs.model, calib, activity, written);
+        PreparedModel f32;
+        try (CliProgress bar = CliProgress.start("import " + inputs.model.getFileName() + " in f32", -1, quiet)) {
+            f32 = PreparedModel.of(inputs.model, work, DType.F32, l -> bar.stepTo(l + 1));
+        }
+        List<DecoderBench.Result> results;
+        try (RippleFile reference = RippleFile.open(f32.file())) {
+            ActivationPredictor oracle = predictor.equals("oracle") ? new OraclePredictor(reference, activity) : null;
+            List<DecoderBench.Setup> setups = new ArrayList<>();
+            for (TypedFile t : typed) {
+                RuntimeOptions dense = options(s, 0, profile, readerKind).withPredictor("dense").withFillIn(false);
+                setups.add(new DecoderBench.Setup(t.type().label() + " dense", s.placement(), "none", s.collapse(), t.file(),
+                        dense, null));
+                RuntimeOptions sparse = options(s, 0, profile, readerKind).withCacheBytes(s.cache(), cacheBytes)
+                        .withPredictor(predictor.equals("dense") ? "dense" : "lowrank").withFillIn(!noFillIn).withMargin(margin);
+                setups.add(new DecoderBench.Setup(t.type().label(), s.placement(), s.cache(), s.collapse(), t.file(), sparse,
+                        oracle));
+            }
+            try (CliProgress bar = CliProgress.start("generate, all types", prompts.size(), quiet)) {
+                results = DecoderBench.run(setups, f32.file(), prompts, decodeTokens, context, DType.F16, bar::stepTo);
+            }
+        }
+        List<DecoderDtypeComparison.Row> rows = new ArrayList<>();
+        for (int i = 0; i < typed.size(); i++) {
+            TypedFile t = typed.get(i);
+            rows.add(new DecoderDtypeComparison.Row(t.type().label(), t.ffnBytes(), t.error(), results.get(2 * i),
+                    results.get(2 * i + 1)));
+        }
+        return new DecoderDtypeComparison(cacheBytes, rows);
     }
 
     /** One decoder file per placement algorithm, each with fill-in means and a low-rank predictor. */
-    private Map<String, Path> writeFiles(ImportedModel imported, ProfileResult calib, ActivityRule activity)
+    private Written writeFiles(ImportedModel imported, ProfileResult calib, ActivityRule activity)
             throws IOException {
         int rank = PlaceCommand.defaultRank(imported.layers().getFirst().spec());
         List<String> names = List.of("identity", "frequency", "ripple", "ripple+");
@@ -370,11 +524,33 @@ final class BenchCommand implements Callable<Integer> {
                 RippleFileWriter.write(f, new LayoutBuilder(imported, placed.get(placement).orders()).rule(activity)
                         .corpus(calib.trace().info().corpus()).placement(placement, null)
                         .fillIn(calib.meanInactiveActivation()).inputMoments(calib.inputMoments()).factors(factors, margin)
-                        .build(l -> { }), l -> bar.stepTo(l + 1));
+                        .build(l -> { }), (l, error) -> bar.stepTo(l + 1));
             }
             files.put(placement, f);
         }
-        return files;
+        Map<String, int[][]> orders = new LinkedHashMap<>();
+        placed.forEach((name, r) -> orders.put(name, r.orders()));
+        return new Written(files, imported, orders, factors);
+    }
+
+    /** The main table's cache: what --dram leaves for bundles when given, else --cache-fraction of the FFN bytes. */
+    private RuntimeOptions mainOptions(Strategy s, DeviceProfile profile, ReaderKind readerKind) {
+        RuntimeOptions o = options(s, cacheFraction, profile, readerKind);
+        return dramPlan == null ? o : o.withCacheBytes(dramPlan.cacheBytes() > 0 ? s.cache() : "none", dramPlan.cacheBytes());
+    }
+
+    /** The main table's cache as a share of the strategies' FFN bytes (what --dram left, when given). */
+    private double mainFraction(ImportedModel model) {
+        if (dramPlan == null) {
+            return cacheFraction;
+        }
+        DType type = model.layers().getFirst().spec().dtype();
+        return Math.min(1, dramPlan.cacheBytes() / (double) ffnBytes(model, type));
+    }
+
+    /** The cache of every --dtypes file: the bytes --dram leaves, else --cache-fraction of the f16 FFN bytes. */
+    private long typesCacheBytes(ImportedModel model) {
+        return dramPlan != null ? dramPlan.cacheBytes() : (long) (cacheFraction * ffnBytes(model, DType.F16));
     }
 
     private RuntimeOptions options(Strategy s, double budget, DeviceProfile profile, ReaderKind readerKind) {
@@ -416,8 +592,16 @@ final class BenchCommand implements Callable<Integer> {
         }
     }
 
+    /**
+     * The strategies' files by placement, and what made them (the model as imported, each
+     * placement's orders, the predictor's factors), so further files can share them.
+     */
+    private record Written(Map<String, Path> files, ImportedModel imported, Map<String, int[][]> orders,
+                           List<LowRankPredictor.Factors> factors) {
+    }
+
     /** One .ripple file per placement algorithm, each with fill-in means and a low-rank predictor. */
-    private Map<String, Path> writeFiles(Path onnx, ProfileResult calib, ActivityRule activity, Placements placed)
+    private Written writeFiles(Path onnx, ProfileResult calib, ActivityRule activity, Placements placed)
             throws IOException {
         ImportedModel imported = placed != null ? placed.model() : PlaceCommand.importModel(onnx, DType.F32);
         int rank = PlaceCommand.defaultRank(imported.layers().getFirst().spec());
@@ -431,8 +615,10 @@ final class BenchCommand implements Callable<Integer> {
         try (CliProgress bar = CliProgress.start("fit the predictor", imported.layers().size(), quiet)) {
             factors = LayoutBuilder.fitPredictor(imported, rank, calib.inputMoments(), l -> bar.stepTo(l + 1));
         }
+        Map<String, int[][]> allOrders = new LinkedHashMap<>();
         for (String placement : names) {
             int[][] orders = placedHere.containsKey(placement) ? placedHere.get(placement).orders() : placed.orders().get(placement);
+            allOrders.put(placement, orders);
             Path f = work.resolve("bench-" + placement.replace("+", "plus") + ".ripple");
             try (CliProgress bar = CliProgress.start("write " + placement, imported.layers().size(), quiet)) {
                 RippleFileWriter.write(f, new LayoutBuilder(imported, orders).rule(activity).corpus(calib.trace().info().corpus())
@@ -441,7 +627,7 @@ final class BenchCommand implements Callable<Integer> {
             }
             files.put(placement, f);
         }
-        return files;
+        return new Written(files, imported, allOrders, factors);
     }
 
     private static void evictIfCached(Path file, ReaderKind kind) throws IOException {

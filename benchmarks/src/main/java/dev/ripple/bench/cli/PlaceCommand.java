@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.ripple.core.activity.ActivityRule;
 import dev.ripple.core.activity.LowRankPredictor;
+import dev.ripple.core.format.StorageError;
 import dev.ripple.core.tensor.DType;
 import dev.ripple.core.format.RippleContents;
 import dev.ripple.core.format.RippleFileWriter;
@@ -69,8 +70,12 @@ final class PlaceCommand implements Callable<Integer> {
     @Option(names = "--json", description = "print the evaluation as JSON")
     boolean json;
 
-    @Option(names = "--dtype", description = "bundle element type on flash: f32, f16 or bf16 (default: f16 for decoders, f32 for ONNX models)")
+    @Option(names = "--dtype", description = "bundle type on flash: f32, f16, bf16, q8_0 or q4_0 (default: f16 for decoders, f32 for ONNX models)")
     String dtype;
+
+    @Option(names = "--resident-dtype", paramLabel = "TYPE",
+            description = "type of the resident matrices (embeddings, attention, LM head): f32, f16, bf16, q8_0 or q4_0 (default: as imported)")
+    String residentDtype;
 
     @Option(names = "--rank", defaultValue = "-1", description = "rank of the low-rank predictor, 0 for none (default: a quarter of the smaller dimension)")
     int rank;
@@ -98,7 +103,8 @@ final class PlaceCommand implements Callable<Integer> {
         }
         PlacementAlgorithm alg = algorithm(algorithm);
         Path m = model != null ? model : DefaultData.model(work);
-        DType storage = dtype != null ? DType.ofLabel(dtype) : PreparedModel.isCheckpoint(m) ? DType.F16 : DType.F32;
+        DType storage = dtype != null ? weightType(dtype, "--dtype") : PreparedModel.isCheckpoint(m) ? DType.F16 : DType.F32;
+        DType residents = residentDtype == null ? null : weightType(residentDtype, "--resident-dtype");
         // A checkpoint directory brings its own tokenizer files (stored as blobs by the importer).
         Path tok = model == null ? DefaultData.tokenizer(work) : tokenizer != null ? tokenizer
                 : PreparedModel.isCheckpoint(m) ? null
@@ -127,12 +133,16 @@ final class PlaceCommand implements Callable<Integer> {
                     .corpus(calibration.info().corpus()).placement(alg.name(), stats)
                     .fillIn(noFillIn ? null : calibration.meanInactive()).lowRank(chosenRank, margin)
                     .inputMoments(calibration.inputMoments())
-                    .tokenizer(tok == null ? null : Files.readAllBytes(tok))
+                    .tokenizer(tok == null ? null : Files.readAllBytes(tok)).residentType(residents)
                     .build(l -> bar.stepTo(l + 1));
         }
         long size;
+        List<StorageError> errors = new java.util.ArrayList<>();
         try (CliProgress bar = CliProgress.start("write " + out.getFileName(), imported.layers().size(), quiet)) {
-            size = RippleFileWriter.write(out, contents, l -> bar.stepTo(l + 1));
+            size = RippleFileWriter.write(out, contents, (l, error) -> {
+                errors.add(error);
+                bar.stepTo(l + 1);
+            });
         }
 
         Map<String, PlacementEvaluation> all = new LinkedHashMap<>();
@@ -147,6 +157,11 @@ final class PlaceCommand implements Callable<Integer> {
             doc.put("file", out.toString());
             doc.put("sizeBytes", size);
             doc.put("algorithm", alg.name());
+            doc.put("dtype", storage.label());
+            ObjectNode err = doc.putObject("storageError");
+            err.put("upGate", meanOf(errors, StorageError::upGate));
+            err.put("down", meanOf(errors, StorageError::down));
+            err.set("layers", JSON.valueToTree(errors));
             if (chosenRank > 0) {
                 doc.put("predictorFit", calibration.inputMoments().isEmpty() ? "weights" : "inputs");
             }
@@ -160,7 +175,11 @@ final class PlaceCommand implements Callable<Integer> {
             }
             o.println(JSON.writeValueAsString(doc));
         } else {
-            o.printf("wrote %s (%s) with %s placement%n", out, InspectCommand.bytes(size), alg.name());
+            o.printf("wrote %s (%s, %s bundles) with %s placement%n", out, InspectCommand.bytes(size), storage.label(), alg.name());
+            if (storage != DType.F32) {
+                o.printf("%s bundles against the source's weights: relative RMS error %.2e in up/gate rows, %.2e in down columns "
+                         + "(mean over layers)%n", storage.label(), meanOf(errors, StorageError::upGate), meanOf(errors, StorageError::down));
+            }
             if (chosenRank > 0) {
                 o.println(calibration.inputMoments().isEmpty()
                         ? "low-rank predictor fitted to the weights alone: " + trace + " holds no FFN input moments (profile "
@@ -177,6 +196,25 @@ final class PlaceCommand implements Callable<Integer> {
     }
 
     record Result(int[][] orders, PlacementEvaluation evaluation) {
+    }
+
+    /** The mean of one error figure over the layers. */
+    static double meanOf(List<StorageError> errors, java.util.function.ToDoubleFunction<StorageError> figure) {
+        return errors.stream().mapToDouble(figure).average().orElse(0);
+    }
+
+    /** A weight type named on the command line, or a one-line error naming the option. */
+    static DType weightType(String label, String option) {
+        DType t;
+        try {
+            t = DType.ofLabel(label);
+        } catch (IllegalArgumentException e) {
+            t = null;
+        }
+        if (t == null || !t.holdsWeights()) {
+            throw new IllegalArgumentException(option + " '" + label + "' is not a weight type (f32, f16, bf16, q8_0, q4_0)");
+        }
+        return t;
     }
 
     static PlacementAlgorithm algorithm(String name) {

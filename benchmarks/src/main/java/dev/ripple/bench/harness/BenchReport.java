@@ -35,11 +35,13 @@ import java.util.Map;
  * @param sweepTokens    tokens replayed per sweep point
  * @param sweep          latency against cache budget
  * @param policies       the ripple+ file under every cache policy (empty unless asked)
+ * @param dtypes         bundle types side by side (null unless asked)
  */
 public record BenchReport(String model, String corpus, String rule, String reader, int queueDepth, double cacheFraction,
                           String predictor, boolean fillIn, DeviceProfile device, List<DeviceProfile> projections,
                           int sentences, int heldOutTokens, int decodeTokens, OrtReference ort,
-                          List<StrategyRun> strategies, int sweepTokens, List<BudgetPoint> sweep, List<IoReplay> policies) {
+                          List<StrategyRun> strategies, int sweepTokens, List<BudgetPoint> sweep, List<IoReplay> policies,
+                          DtypeComparison dtypes) {
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
     public StrategyRun strategy(String name) {
@@ -112,6 +114,9 @@ public record BenchReport(String model, String corpus, String rule, String reade
                         r.ioMsPerToken().p50(), r.ioMsPerToken().p90(), r.ioMsPerToken().p99(), r.opsPerToken(),
                         100 * r.cacheHitRate());
             }
+        }
+        if (dtypes != null) {
+            dtypes.print(o);
         }
         if (!sweep.isEmpty()) {
             o.printf("%nI/O ms per token against the cache budget (decode-like, %d tokens, strategies interleaved per "
@@ -210,6 +215,9 @@ public record BenchReport(String model, String corpus, String rule, String reade
         if (!policies.isEmpty()) {
             ArrayNode pol = doc.putArray("cachePolicies");
             policies.forEach(r -> pol.add((ObjectNode) JSON.valueToTree(r)));
+        }
+        if (dtypes != null) {
+            doc.set("dtypes", dtypes.toJson());
         }
         return doc;
     }

@@ -26,10 +26,12 @@ import java.util.List;
  * @param decodeSteps    tokens generated per prompt
  * @param kvType         KV cache element type
  * @param strategies     one result per strategy
+ * @param dtypes         bundle types side by side (null unless asked)
  */
 public record DecoderBenchReport(String model, String corpus, String rule, String predictor, String reader, int queueDepth,
                                  double cacheFraction, DeviceProfile device, int prompts, double promptTokens,
-                                 int decodeSteps, String kvType, List<DecoderBench.Result> strategies) {
+                                 int decodeSteps, String kvType, List<DecoderBench.Result> strategies,
+                                 DecoderDtypeComparison dtypes) {
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
     public DecoderBench.Result strategy(String name) {
@@ -66,6 +68,9 @@ public record DecoderBenchReport(String model, String corpus, String rule, Strin
                     dev.ripple.core.runtime.MemoryPlan.mib(r.memory().cacheBytes()));
         }
         o.println();
+        if (dtypes != null) {
+            dtypes.print(o);
+        }
     }
 
     public byte[] toJsonBytes() throws IOException {
@@ -98,6 +103,9 @@ public record DecoderBenchReport(String model, String corpus, String rule, Strin
             m.put("residentBytes", r.memory().residentBytes());
             m.put("kvCacheBytes", r.memory().kvCacheBytes());
             m.put("cacheBytes", r.memory().cacheBytes());
+        }
+        if (dtypes != null) {
+            root.set("dtypes", dtypes.toJson());
         }
         return JSON.writeValueAsBytes(root);
     }

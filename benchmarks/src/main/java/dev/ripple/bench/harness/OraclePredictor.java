@@ -46,22 +46,21 @@ public final class OraclePredictor implements ActivationPredictor {
         FfnLayerSection l = layers.get(layer);
         FfnLayerSpec s = l.spec();
         int d = s.dModel();
-        int es = s.dtype().size();
         int[] order = l.slotToNeuron();
         float[] acts = new float[s.dFfn()];
         float[] scratch = new float[d];
         MemorySegment m = file.mapped();
         for (int slot = 0; slot < s.dFfn(); slot++) {
             long base = l.bundleOffset(slot);
-            float u = kernels.dot(s.dtype(), m, base, x, d, scratch) + scalar(s, m, base, s.upBiasOffset());
-            float g = s.gated() ? kernels.dot(s.dtype(), m, base + (long) es * s.gateOffset(), x, d, scratch)
-                    + scalar(s, m, base, s.gateBiasOffset()) : 0f;
+            float u = kernels.dot(s.dtype(), m, base, x, d, scratch) + bias(s, m, base + s.upBiasOffsetBytes());
+            float g = s.gated() ? kernels.dot(s.dtype(), m, base + s.gateOffsetBytes(), x, d, scratch)
+                    + bias(s, m, base + s.gateBiasOffsetBytes()) : 0f;
             acts[order[slot]] = s.neuron(u, g);
         }
         rule.select(layer, acts, acts.length, out);
     }
 
-    private static float scalar(FfnLayerSpec s, MemorySegment m, long base, int element) {
-        return s.dtype().size() == 4 ? m.get(SINGLE, base + 4L * element) : s.dtype().decode(m.get(HALF, base + 2L * element));
+    private static float bias(FfnLayerSpec s, MemorySegment m, long at) {
+        return s.biasType().size() == 4 ? m.get(SINGLE, at) : s.biasType().decode(m.get(HALF, at));
     }
 }

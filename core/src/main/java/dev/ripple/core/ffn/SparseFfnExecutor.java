@@ -192,17 +192,16 @@ public final class SparseFfnExecutor {
     private void accumulateAll(float[][] xs, BundleRefs b, int[] usersStart, int[] users, int from, int to, float[][] acc) {
         int d = spec.dModel();
         DType t = spec.dtype();
-        int es = t.size();
         float[] scratch = new float[d];
         float[] four = new float[4];
         float[] gates = new float[4];
         for (int i = from; i < to; i++) {
             var seg = b.segment(i);
             long base = b.offset(i);
-            long gateAt = base + (long) es * spec.gateOffset();
-            long downAt = base + (long) es * spec.downOffset();
-            float upBias = scalarAt(seg, base, spec.upBiasOffset());
-            float gateBias = spec.gated() ? scalarAt(seg, base, spec.gateBiasOffset()) : 0f;
+            long gateAt = base + spec.gateOffsetBytes();
+            long downAt = base + spec.downOffsetBytes();
+            float upBias = biasAt(seg, base + spec.upBiasOffsetBytes());
+            float gateBias = spec.gated() ? biasAt(seg, base + spec.gateBiasOffsetBytes()) : 0f;
             float mean = fillMeanBySlot == null ? 0f : fillMeanBySlot[b.slot(i)];
             // The bundle's rows stay in the CPU cache while every token that uses it is served,
             // four tokens per pass over a row.
@@ -264,14 +263,13 @@ public final class SparseFfnExecutor {
     private void accumulate(float[] x, BundleRefs b, int from, int to, float[] acc, float[] activations) {
         int d = spec.dModel();
         DType t = spec.dtype();
-        int es = t.size();
         float[] scratch = new float[d];
         for (int i = from; i < to; i++) {
             var seg = b.segment(i);
             long base = b.offset(i);
-            float upBias = scalarAt(seg, base, spec.upBiasOffset());
-            float gateBias = spec.gated() ? scalarAt(seg, base, spec.gateBiasOffset()) : 0f;
-            float a = activation(seg, base, base + (long) es * spec.gateOffset(), upBias, gateBias, x, scratch);
+            float upBias = biasAt(seg, base + spec.upBiasOffsetBytes());
+            float gateBias = spec.gated() ? biasAt(seg, base + spec.gateBiasOffsetBytes()) : 0f;
+            float a = activation(seg, base, base + spec.gateOffsetBytes(), upBias, gateBias, x, scratch);
             if (activations != null) {
                 activations[i] = a;
             }
@@ -279,7 +277,7 @@ public final class SparseFfnExecutor {
                 a -= fillMeanBySlot[b.slot(i)];
             }
             if (a != 0f) {
-                kernels.axpy(t, a, seg, base + (long) es * spec.downOffset(), acc, d, scratch);
+                kernels.axpy(t, a, seg, base + spec.downOffsetBytes(), acc, d, scratch);
             }
         }
     }
@@ -289,11 +287,10 @@ public final class SparseFfnExecutor {
     private static final java.lang.foreign.ValueLayout.OfFloat SINGLE =
             java.lang.foreign.ValueLayout.JAVA_FLOAT_UNALIGNED.withOrder(java.nio.ByteOrder.LITTLE_ENDIAN);
 
-    /** One element of a bundle (a bias), {@code elementOffset} elements after its start. */
-    private float scalarAt(java.lang.foreign.MemorySegment seg, long base, int elementOffset) {
-        DType t = spec.dtype();
-        return t.size() == 4 ? seg.get(SINGLE, base + 4L * elementOffset)
-                : t.decode(seg.get(HALF, base + 2L * elementOffset));
+    /** A bias stored at byte {@code at}, in the layer's bias type. */
+    private float biasAt(java.lang.foreign.MemorySegment seg, long at) {
+        DType t = spec.biasType();
+        return t == DType.F32 ? seg.get(SINGLE, at) : t.decode(seg.get(HALF, at));
     }
 
     /** act_i for one input: act(up·x + b) or, gated, act(gate·x + b_g)·(up·x + b). */

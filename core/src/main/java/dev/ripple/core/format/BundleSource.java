@@ -1,5 +1,8 @@
 package dev.ripple.core.format;
 
+import dev.ripple.core.tensor.DType;
+import java.lang.foreign.MemorySegment;
+
 /**
  * One FFN layer's weights as the writer needs them: neuron by neuron, in the layout of a bundle.
  * Two kinds exist: weights held in DRAM ({@code FfnLayerWeights}, what the ONNX importer and tests
@@ -15,6 +18,16 @@ public interface BundleSource {
      * laid out as {@link FfnLayerSpec} describes. Called once per neuron, in placement order.
      */
     void bundleOf(int neuron, float[] dst, int at);
+
+    /**
+     * Neuron {@code neuron}'s up row (its gate row with {@code gate}) exactly as the source
+     * stores it, when that is {@code type}: a GGUF file's Q4_0 rows, which the writer copies block
+     * for block rather than requantizing the values it decoded. Null when the source holds the
+     * row in another type (the default).
+     */
+    default MemorySegment storedRow(int neuron, boolean gate, DType type) {
+        return null;
+    }
 
     /** The down projection's bias, {@code dModel} values (zeros when the model has none). */
     float[] downBias();

@@ -16,6 +16,8 @@ import java.util.zip.CRC32C;
 final class ChecksummedOutput {
     private final FileChannel channel;
     private final ByteBuffer buffer = ByteBuffer.allocateDirect(1 << 20).order(ByteOrder.LITTLE_ENDIAN);
+    /** The whole buffer as a segment (taken while position is 0 and limit the capacity). */
+    private final MemorySegment bufferSegment = MemorySegment.ofBuffer(buffer);
     private final CRC32C fileCrc = new CRC32C();
     private CRC32C sectionCrc;
     private long flushed;
@@ -87,7 +89,7 @@ final class ChecksummedOutput {
         while (at < n) {
             ensure(1);
             int chunk = (int) Math.min(buffer.remaining(), n - at);
-            MemorySegment.ofBuffer(buffer).asSlice(buffer.position(), chunk).copyFrom(segment.asSlice(at, chunk));
+            bufferSegment.asSlice(buffer.position(), chunk).copyFrom(segment.asSlice(at, chunk));
             buffer.position(buffer.position() + chunk);
             at += chunk;
         }

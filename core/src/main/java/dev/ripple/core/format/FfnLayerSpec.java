@@ -11,10 +11,15 @@ import dev.ripple.core.tensor.DType;
  * ProSparse's FATReLU: {@code f(z) = z > t ? z : 0}.
  *
  * <p>Each neuron's weights form one bundle, so one contiguous read fetches everything the neuron
- * needs. Bundle layout (elements of {@link #dtype()}, back to back):
+ * needs. Bundle layout, back to back:
  * <pre>
  *   up row [dModel] | gate row [dModel] (gated only) | down column [dModel] | up bias | gate bias (gated only)
  * </pre>
+ * For float dtypes every element is of {@link #dtype()}. For the block-quantized ones (Q8_0, Q4_0)
+ * each row is {@code dModel/32} blocks and the biases follow as f32 ({@link #biasType()}), so a
+ * neuron is still one read. The element offsets ({@link #gateOffset()}, ...) place the parts in an
+ * f32 array, as importers hand a bundle over; the byte offsets ({@link #gateOffsetBytes()}, ...)
+ * place them in the stored bundle.
  *
  * @param index      layer number in the model, from 0
  * @param dModel     hidden size (input and output width)
@@ -33,9 +38,13 @@ public record FfnLayerSpec(int index, int dModel, int dFfn, Activation activatio
             throw new IllegalArgumentException("layer " + index + ": dModel and dFfn must be positive, got "
                     + dModel + " and " + dFfn);
         }
-        if (activation == null || dtype == null || !dtype.isFloat()) {
-            throw new IllegalArgumentException("layer " + index + ": needs an activation and a float dtype, got "
+        if (activation == null || dtype == null || !dtype.holdsWeights()) {
+            throw new IllegalArgumentException("layer " + index + ": needs an activation and a weight dtype, got "
                     + activation + " and " + dtype);
+        }
+        if (dtype.isQuantized() && dModel % dtype.blockSize() != 0) {
+            throw new IllegalArgumentException("layer " + index + ": " + dtype.label() + " bundles need a width that is a "
+                    + "multiple of " + dtype.blockSize() + ", got " + dModel);
         }
         if (upActivated && !gated) {
             throw new IllegalArgumentException("layer " + index + ": only a gated layer can activate its up projection");
@@ -75,7 +84,42 @@ public record FfnLayerSpec(int index, int dModel, int dFfn, Activation activatio
 
     /** Bytes in one bundle. */
     public int bundleBytes() {
-        return bundleElements() * dtype.size();
+        return rows() * rowBytes() + (gated ? 2 : 1) * biasType().size();
+    }
+
+    /** Rows in a bundle: up and down, and gate when gated. */
+    private int rows() {
+        return gated ? 3 : 2;
+    }
+
+    /** Bytes of one row of a bundle (dModel weights of {@link #dtype()}). */
+    public int rowBytes() {
+        return Math.toIntExact(dtype.bytes(dModel));
+    }
+
+    /** The type the biases are stored in: the bundle's own for float dtypes, f32 after quantized rows. */
+    public DType biasType() {
+        return dtype.isQuantized() ? DType.F32 : dtype;
+    }
+
+    /** Byte offset of the gate row inside a stored bundle (gated layers only). */
+    public int gateOffsetBytes() {
+        return rowBytes();
+    }
+
+    /** Byte offset of the down column inside a stored bundle. */
+    public int downOffsetBytes() {
+        return (gated ? 2 : 1) * rowBytes();
+    }
+
+    /** Byte offset of the up bias inside a stored bundle. */
+    public int upBiasOffsetBytes() {
+        return rows() * rowBytes();
+    }
+
+    /** Byte offset of the gate bias inside a stored bundle (gated layers only). */
+    public int gateBiasOffsetBytes() {
+        return rows() * rowBytes() + biasType().size();
     }
 
     /** Element offset of the gate row inside a bundle (gated layers only). */

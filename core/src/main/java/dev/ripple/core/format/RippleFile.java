@@ -260,21 +260,31 @@ public final class RippleFile implements TensorSource, AutoCloseable {
     }
 
     private static void checkShape(Path path, SectionEntry e) throws RippleFormatException {
-        if (e.kind() == SectionKind.TENSOR && !e.dtype().isFloat()) {
-            // resident tensors are read as floats (Tensor); the writer never stores others
+        if (e.kind() == SectionKind.TENSOR && !e.dtype().holdsWeights()) {
             throw new RippleFormatException(path, "section " + e.describe(), Problem.INCONSISTENT, "a tensor section holds "
-                    + e.dtype().label() + "; tensors hold f32, f16 or bf16");
+                    + e.dtype().label() + "; tensors hold f32, f16, bf16, q8_0 or q4_0");
         }
-        if (e.dtype() == DType.BYTES) {
-            return;
+        if (e.dtype() == DType.BYTES && e.shape().length == 0) {
+            return;   // metadata and blobs: any length
         }
         long n = e.elementCount();
-        for (long d : e.shape()) {
+        long[] shape = e.shape();
+        for (long d : shape) {
             if (d < 0) {
                 n = -1;
             }
         }
-        if (n < 0 || n > Long.MAX_VALUE / e.dtype().size() || n * e.dtype().size() != e.length()) {
+        long bytes;
+        try {
+            int block = e.dtype().blockSize();
+            if (n < 0 || (shape.length > 0 && shape[shape.length - 1] % block != 0)) {
+                throw new ArithmeticException();
+            }
+            bytes = e.dtype().bytes(n);
+        } catch (ArithmeticException | IllegalArgumentException overflow) {
+            bytes = -1;
+        }
+        if (bytes != e.length()) {
             throw new RippleFormatException(path, "section " + e.describe(), Problem.INCONSISTENT, "shape "
                     + Arrays.toString(e.shape()) + " of " + e.dtype().label() + " does not fill its " + e.length() + " bytes");
         }
@@ -307,11 +317,12 @@ public final class RippleFile implements TensorSource, AutoCloseable {
             SectionEntry perm = requireSection(path, byName, where, l.path("permutation").asText(""), SectionKind.PERMUTATION);
             String downBias = l.path("downBias").asText("");
             SectionEntry bias = requireSection(path, byName, where, downBias, SectionKind.TENSOR);
-            long[] expected = {spec.dFfn(), spec.bundleElements()};
-            if (bundles.dtype() != spec.dtype() || !Arrays.equals(bundles.shape(), expected)) {
+            long[] expected = RippleFormat.bundlesShape(spec);
+            DType expectedType = RippleFormat.bundlesType(spec);
+            if (bundles.dtype() != expectedType || !Arrays.equals(bundles.shape(), expected)) {
                 throw new RippleFormatException(path, "section " + bundles.describe(), Problem.INCONSISTENT, "holds "
                         + bundles.dtype().label() + Arrays.toString(bundles.shape()) + " but layer " + i + " needs "
-                        + spec.dtype().label() + Arrays.toString(expected));
+                        + expectedType.label() + Arrays.toString(expected));
             }
             if (bundles.offset() % RippleFormat.PAGE != 0) {
                 throw new RippleFormatException(path, "section " + bundles.describe(), Problem.INCONSISTENT,
@@ -321,7 +332,7 @@ public final class RippleFile implements TensorSource, AutoCloseable {
                 throw new RippleFormatException(path, "section " + perm.describe(), Problem.INCONSISTENT,
                         "permutation must be i32[" + spec.dFfn() + "]");
             }
-            if (!Arrays.equals(bias.shape(), new long[] {spec.dModel()}) || !bias.dtype().isFloat()) {
+            if (!Arrays.equals(bias.shape(), new long[] {spec.dModel()}) || !bias.dtype().isFloat()) {  // stored f32
                 throw new RippleFormatException(path, "section " + bias.describe(), Problem.INCONSISTENT,
                         "down bias must be a float vector of " + spec.dModel());
             }

@@ -6,12 +6,13 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.ripple.core.format.FfnLayerSpec;
 import java.io.IOException;
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.function.IntConsumer;
 
 /**
  * Writes a {@code .ripple} file (docs/FORMAT.md) through {@link AtomicFile}, so the destination is
@@ -29,34 +30,38 @@ public final class RippleFileWriter {
 
     /** Writes {@code contents} to {@code destination} atomically ({@link AtomicFile}); returns the file size. */
     public static long write(Path destination, RippleContents contents) throws IOException {
-        return write(destination, contents, layer -> { });
+        return write(destination, contents, (layer, error) -> { });
+    }
+
+    /** Told of each FFN layer once its bundles are written. */
+    @FunctionalInterface
+    public interface LayerListener {
+        /** Layer {@code layer} is written; its bundles are {@code error} away from the weights given. */
+        void written(int layer, StorageError error);
     }
 
     /**
      * As {@link #write(Path, RippleContents)}, telling {@code layerWritten} each FFN layer once its
-     * bundles are written (the long part of a large model: a progress bar follows it).
+     * bundles are written (the long part of a large model: a progress bar follows it) with the
+     * error storing them in the layer's dtype added.
      */
-    public static long write(Path destination, RippleContents contents, IntConsumer layerWritten) throws IOException {
+    public static long write(Path destination, RippleContents contents, LayerListener layerWritten) throws IOException {
         return AtomicFile.write(destination, ch -> writeTo(ch, contents, layerWritten));
     }
 
-    private static long writeTo(FileChannel ch, RippleContents c, IntConsumer layerWritten) throws IOException {
+    private static long writeTo(FileChannel ch, RippleContents c, LayerListener layerWritten) throws IOException {
         ChecksummedOutput out = new ChecksummedOutput(ch);
-        writeHeader(out);
+        int minor = RippleFormat.minorVersionFor(c);
+        writeHeader(out, minor);
         List<SectionEntry> entries = new ArrayList<>();
 
-        byte[] metadata = JSON.writeValueAsBytes(metadataJson(c));
+        byte[] metadata = JSON.writeValueAsBytes(metadataJson(c, minor));
         entries.add(section(out, RippleFormat.METADATA_SECTION, SectionKind.METADATA, DType.BYTES, new long[0],
                 RippleFormat.SMALL_ALIGN, () -> out.putBytes(metadata)));
 
         for (ResidentTensor t : c.tensors()) {
-            entries.add(section(out, t.name(), SectionKind.TENSOR, t.dtype(), t.shape(), RippleFormat.SMALL_ALIGN, () -> {
-                if (t.stored() != null) {
-                    out.putSegment(t.stored());
-                } else {
-                    out.putFloats(t.values(), 0, t.values().length, t.dtype());
-                }
-            }));
+            entries.add(section(out, t.name(), SectionKind.TENSOR, t.dtype(), t.shape(), RippleFormat.SMALL_ALIGN,
+                    () -> putTensor(out, t)));
         }
         for (PlacedLayer layer : c.layers()) {
             BundleSource w = layer.weights();
@@ -71,16 +76,17 @@ public final class RippleFileWriter {
                             out.putInt(neuron);
                         }
                     }));
-            entries.add(section(out, RippleFormat.bundlesSection(spec.index()), SectionKind.FFN_BUNDLES, spec.dtype(),
-                    new long[] {spec.dFfn(), spec.bundleElements()}, RippleFormat.PAGE, () -> {
+            BundleEncoder encoder = new BundleEncoder(spec);
+            entries.add(section(out, RippleFormat.bundlesSection(spec.index()), SectionKind.FFN_BUNDLES,
+                    RippleFormat.bundlesType(spec), RippleFormat.bundlesShape(spec), RippleFormat.PAGE, () -> {
                         float[] bundle = new float[spec.bundleElements()];
                         for (int neuron : order) {
                             w.bundleOf(neuron, bundle, 0);
-                            out.putFloats(bundle, 0, bundle.length, spec.dtype());
+                            out.putSegment(encoder.encode(bundle, w, neuron));
                         }
                         w.release();
                     }));
-            layerWritten.accept(spec.index());
+            layerWritten.written(spec.index(), encoder.error());
         }
         for (var blob : c.blobs().entrySet()) {
             entries.add(section(out, "blob." + blob.getKey(), SectionKind.BLOB, DType.BYTES, new long[0],
@@ -106,9 +112,26 @@ public final class RippleFileWriter {
         return out.position();
     }
 
-    private static void writeHeader(ChecksummedOutput out) throws IOException {
+    /** The source's bytes as they are, or converted to the stored type one row at a time. */
+    private static void putTensor(ChecksummedOutput out, ResidentTensor t) throws IOException {
+        if (t.copiedAsIs()) {
+            out.putSegment(t.source().data());
+            return;
+        }
+        float[] row = new float[Math.toIntExact(t.rowLength())];
+        long rows = t.source().elementCount() / Math.max(1, row.length);
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment encoded = arena.allocate(t.dtype().bytes(row.length), 8);
+            for (long r = 0; r < rows; r++) {
+                t.encodeRow(r, row, encoded, 0);
+                out.putSegment(encoded);
+            }
+        }
+    }
+
+    private static void writeHeader(ChecksummedOutput out, int minor) throws IOException {
         java.nio.ByteBuffer h = java.nio.ByteBuffer.allocate(RippleFormat.HEADER_CHECKED_BYTES).order(java.nio.ByteOrder.LITTLE_ENDIAN);
-        h.put(RippleFormat.MAGIC).putShort((short) RippleFormat.VERSION_MAJOR).putShort((short) RippleFormat.VERSION_MINOR)
+        h.put(RippleFormat.MAGIC).putShort((short) RippleFormat.VERSION_MAJOR).putShort((short) minor)
                 .putInt(0).putInt(RippleFormat.BYTE_ORDER_MARK);
         java.util.zip.CRC32C crc = new java.util.zip.CRC32C();
         crc.update(h.array());
@@ -151,10 +174,10 @@ public final class RippleFileWriter {
         return new SectionEntry(name, kind, dtype, shape, start, out.position() - start, crc);
     }
 
-    private static ObjectNode metadataJson(RippleContents c) {
+    private static ObjectNode metadataJson(RippleContents c, int minor) {
         ObjectNode root = JSON.createObjectNode();
         root.put("format", "ripple");
-        root.put("formatVersion", RippleFormat.VERSION_MAJOR + "." + RippleFormat.VERSION_MINOR);
+        root.put("formatVersion", RippleFormat.VERSION_MAJOR + "." + minor);
         root.set("architecture", c.architecture());
         root.set("provenance", c.provenance());
         ArrayNode layers = root.putArray("layers");

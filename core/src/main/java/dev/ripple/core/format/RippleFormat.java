@@ -1,5 +1,7 @@
 package dev.ripple.core.format;
 
+import dev.ripple.core.tensor.DType;
+
 /**
  * Constants of the {@code .ripple} layout; docs/FORMAT.md is the byte-by-byte specification and
  * must change together with this class.
@@ -14,7 +16,12 @@ public final class RippleFormat {
     static final byte[] FOOTER_MAGIC = {'R', 'P', 'L', 'F', 'O', 'O', 'T', '1'};
 
     public static final int VERSION_MAJOR = 1;
-    public static final int VERSION_MINOR = 0;
+    /**
+     * The newest minor version this reader knows. 1.1 adds block-quantized bundles and tensors
+     * (Q8_0, Q4_0); a writer stamps the lowest minor that describes its file
+     * ({@link #minorVersionFor}), so f32/f16 files stay readable by 1.0 readers.
+     */
+    public static final int VERSION_MINOR = 1;
     /** Written as a little-endian u32; reads back as this value only on a little-endian file. */
     static final int BYTE_ORDER_MARK = 0x0A0B0C0D;
 
@@ -35,6 +42,19 @@ public final class RippleFormat {
     static final int MAX_RANK = 8;
 
     public static final String METADATA_SECTION = "metadata";
+
+    /**
+     * The directory type of a layer's bundles section: the bundle dtype for float layers (each
+     * element one value), raw bytes for quantized ones (blocks and f32 biases side by side).
+     */
+    public static DType bundlesType(FfnLayerSpec spec) {
+        return spec.dtype().isQuantized() ? DType.BYTES : spec.dtype();
+    }
+
+    /** The directory shape of a layer's bundles section: [dFfn, elements per bundle], or [dFfn, bytes per bundle] for quantized layers. */
+    public static long[] bundlesShape(FfnLayerSpec spec) {
+        return new long[] {spec.dFfn(), spec.dtype().isQuantized() ? spec.bundleBytes() : spec.bundleElements()};
+    }
 
     /** Section name of layer {@code index}'s bundles. */
     public static String bundlesSection(int index) {
@@ -69,5 +89,12 @@ public final class RippleFormat {
     /** Rounds {@code offset} up to a multiple of {@code alignment} (a power of two). */
     static long align(long offset, int alignment) {
         return (offset + alignment - 1) & -(long) alignment;
+    }
+
+    /** The lowest minor version whose readers understand every section of {@code c}. */
+    static int minorVersionFor(RippleContents c) {
+        boolean quantized = c.tensors().stream().anyMatch(t -> t.dtype().isQuantized())
+                || c.layers().stream().anyMatch(l -> l.weights().spec().dtype().isQuantized());
+        return quantized ? 1 : 0;
     }
 }

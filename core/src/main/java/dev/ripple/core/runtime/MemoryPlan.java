@@ -44,6 +44,22 @@ public record MemoryPlan(long budgetBytes, long residentBytes, long kvCacheBytes
         return new MemoryPlan(budgetBytes, resident, kv, left);
     }
 
+    /**
+     * Splits {@code budgetBytes} for an encoder, which keeps no KV cache: resident tensors, then the
+     * bundle cache.
+     *
+     * @throws IllegalArgumentException saying how much is needed when the budget is below the resident tensors
+     */
+    public static MemoryPlan withoutKvCache(RippleFile file, long budgetBytes) {
+        long resident = residentBytes(file);
+        if (budgetBytes < resident) {
+            throw new IllegalArgumentException(String.format(Locale.ROOT, "a DRAM budget of %s is below the %s of resident "
+                    + "tensors %s keeps in memory; give at least that (more leaves room to cache FFN bundles)",
+                    mib(budgetBytes), mib(resident), file.path()));
+        }
+        return new MemoryPlan(budgetBytes, resident, 0, budgetBytes - resident);
+    }
+
     /** Bytes of every resident tensor section of {@code file}. */
     public static long residentBytes(RippleFile file) {
         long bytes = 0;

@@ -7,8 +7,8 @@ import java.util.stream.IntStream;
 
 /**
  * A resident dense projection {@code y = W·x + b}, W stored [out, in] (PyTorch's layout, which the
- * importers keep), read in place from its {@link Tensor} in the stored type: a mapped f16 matrix
- * stays f16 in the mapped file, nothing is copied to the heap. Each output is one dot product over
+ * importers keep), read in place from its {@link Tensor} in the stored type: a mapped f16 or Q4_0
+ * matrix stays so in the mapped file, nothing is copied to the heap or dequantized ahead. Each output is one dot product over
  * a contiguous row, with the Vector API kernels. A sequence reuses each row for four tokens while
  * it is in the L1 cache ({@link Kernels#dot4}); large calls split the rows across the cores.
  *
@@ -38,7 +38,8 @@ public final class Linear {
      * @param bias   [out], or null for none
      */
     public Linear(MemorySegment weight, DType dtype, int in, int out, float[] bias, Kernels kernels) {
-        if (in <= 0 || out <= 0 || weight.byteSize() != (long) in * out * dtype.size() || !dtype.isFloat()) {
+        if (in <= 0 || out <= 0 || !dtype.holdsWeights() || in % dtype.blockSize() != 0
+                || weight.byteSize() != dtype.bytes((long) in * out)) {
             throw new IllegalArgumentException("linear [" + out + " x " + in + "] of " + dtype.label() + ": weight has "
                     + weight.byteSize() + " bytes");
         }
@@ -121,7 +122,7 @@ public final class Linear {
     }
 
     private void row(int from, int to, float[] x, float[] y, float[] scratch) {
-        long rowBytes = (long) in * dtype.size();
+        long rowBytes = dtype.bytes(in);
         for (int j = from; j < to; j++) {
             y[j] = kernels.dot(dtype, weight, j * rowBytes, x, in, scratch) + (bias == null ? 0f : bias[j]);
         }
@@ -130,7 +131,7 @@ public final class Linear {
     private void rows(int from, int to, float[][] xs, int n, float[][] ys) {
         float[] four = new float[4];
         float[] scratch = dtype == DType.F32 ? null : new float[in];
-        long rowBytes = (long) in * dtype.size();
+        long rowBytes = dtype.bytes(in);
         for (int j = from; j < to; j++) {
             long offset = j * rowBytes;
             float b = bias == null ? 0f : bias[j];

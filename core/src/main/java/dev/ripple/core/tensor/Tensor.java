@@ -21,21 +21,23 @@ import java.util.Arrays;
  * @param name  where it came from, for error messages
  * @param dtype stored element type (a float type)
  * @param shape dimensions, outermost first
- * @param data  exactly {@code elementCount() * dtype.size()} bytes
+ * @param data  exactly {@code dtype.bytes(elementCount())} bytes
  */
 public record Tensor(String name, DType dtype, long[] shape, MemorySegment data) {
-    private static final ValueLayout.OfInt I32 = ValueLayout.JAVA_INT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
-    private static final ValueLayout.OfShort I16 = ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
 
     public Tensor {
         shape = shape.clone();
         long n = count(name, shape);
-        if (!dtype.isFloat()) {
-            throw new IllegalArgumentException("tensor " + name + ": holds " + dtype.label() + ", not floats");
+        if (!dtype.holdsWeights()) {
+            throw new IllegalArgumentException("tensor " + name + ": holds " + dtype.label() + ", not weights");
         }
-        if (data.byteSize() != n * dtype.size()) {
+        if (dtype.isQuantized() && (shape.length == 0 || shape[shape.length - 1] % dtype.blockSize() != 0)) {
+            throw new IllegalArgumentException("tensor " + name + ": " + dtype.label() + " rows must hold whole blocks of "
+                    + dtype.blockSize() + ", shape " + Arrays.toString(shape));
+        }
+        if (data.byteSize() != dtype.bytes(n)) {
             throw new IllegalArgumentException("tensor " + name + ": shape " + Arrays.toString(shape) + " of "
-                    + dtype.label() + " needs " + n * dtype.size() + " bytes, the data has " + data.byteSize());
+                    + dtype.label() + " needs " + dtype.bytes(n) + " bytes, the data has " + data.byteSize());
         }
     }
 
@@ -77,7 +79,7 @@ public record Tensor(String name, DType dtype, long[] shape, MemorySegment data)
 
     /** Element {@code i} (row-major) as a float. */
     public float get(long i) {
-        return dtype.size() == 4 ? Float.intBitsToFloat(data.get(I32, 4 * i)) : dtype.decode(data.get(I16, 2 * i));
+        return Quantization.get(dtype, data, 0, i);
     }
 
     /** Copies {@code n} elements from element {@code from} into {@code out[at ..]}, as floats. */
@@ -86,8 +88,13 @@ public record Tensor(String name, DType dtype, long[] shape, MemorySegment data)
             MemorySegment.copy(data, ValueLayout.JAVA_FLOAT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN), 4 * from, out, at, n);
             return;
         }
+        int block = dtype.blockSize();
+        if (from % block == 0 && n % block == 0) {
+            Quantization.decode(dtype, data, dtype.bytes(from), out, at, n);   // whole blocks (rows of a matrix)
+            return;
+        }
         for (int k = 0; k < n; k++) {
-            out[at + k] = dtype.decode(data.get(I16, 2 * (from + k)));
+            out[at + k] = Quantization.get(dtype, data, 0, from + k);
         }
     }
 

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.ripple.core.tensor.kernels.KernelProvider;
 import dev.ripple.core.tensor.kernels.Kernels;
 import dev.ripple.core.tensor.DType;
+import dev.ripple.core.tensor.Quantization;
 import dev.ripple.core.testing.RandomModels;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
@@ -58,7 +59,8 @@ class SparseFfnExecutorTest {
      */
     @ParameterizedTest(name = "d={0} n={1} {2} gated={3} {4} fill-in={5}")
     @CsvSource({"16,40,GELU,false,F32,false", "16,40,GELU,false,F32,true", "24,64,SILU,true,F16,true",
-            "384,1536,GELU,false,F32,true", "256,2048,SILU,true,F32,false"})
+            "384,1536,GELU,false,F32,true", "256,2048,SILU,true,F32,false", "64,96,SILU,true,Q4_0,true",
+            "384,1536,GELU,false,Q8_0,true"})
     void sequenceEqualsTokenByToken(int d, int n, Activation act, boolean gated, DType dtype, boolean fillIn) {
         Random rnd = new Random(17L * d + n);
         FfnLayerWeights w = RandomModels.layer(rnd, 0, d, n, act, gated, dtype);
@@ -107,13 +109,15 @@ class SparseFfnExecutorTest {
         }
     }
 
+    /** Bundles in f16, bf16, Q8_0 and Q4_0 compute the dense FFN of the weights they round to (biases f32 beside blocks). */
     @ParameterizedTest(name = "{0}")
-    @CsvSource({"F16", "BF16"})
-    void halfPrecisionBundlesMatchTheDenseFfnOfTheRoundedWeights(DType dtype) {
+    @CsvSource({"F16", "BF16", "Q8_0", "Q4_0"})
+    void storedBundlesMatchTheDenseFfnOfTheRoundedWeights(DType dtype) {
         Random rnd = new Random(5);
         FfnLayerWeights w32 = RandomModels.layer(rnd, 0, 32, 64, Activation.GELU, false, DType.F32);
+        DType biasType = w32.spec().withDtype(dtype).biasType();
         FfnLayerWeights rounded = new FfnLayerWeights(w32.spec(), round(w32.up(), dtype), null, round(w32.downColumns(), dtype),
-                round(w32.upBias(), dtype), null, w32.downBias());
+                round(w32.upBias(), biasType), null, w32.downBias());
         FfnLayerWeights stored = new FfnLayerWeights(w32.spec().withDtype(dtype), w32.up(), null, w32.downColumns(),
                 w32.upBias(), null, w32.downBias());
         int[] order = RandomModels.shuffled(rnd, 64);
@@ -132,11 +136,12 @@ class SparseFfnExecutorTest {
         }
     }
 
+    /** {@code a} stored as {@code t} and read back; rows of 32 align with blocks, so a whole matrix rounds at once. */
     private static float[] round(float[] a, DType t) {
+        MemorySegment stored = MemorySegment.ofArray(new byte[(int) t.bytes(a.length)]);
+        Quantization.encode(t, a, 0, a.length, stored, 0);
         float[] r = new float[a.length];
-        for (int i = 0; i < a.length; i++) {
-            r[i] = t.decode(t.encode(a[i]));
-        }
+        Quantization.decode(t, stored, 0, r, 0, a.length);
         return r;
     }
 }

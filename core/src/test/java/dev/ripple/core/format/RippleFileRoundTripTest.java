@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.ripple.core.tensor.Activation;
 import dev.ripple.core.format.FfnLayerSpec;
+import dev.ripple.core.tensor.Quantization;
 import dev.ripple.core.tensor.Tensor;
 import dev.ripple.core.testing.RandomModels;
 import java.lang.foreign.MemorySegment;
@@ -34,7 +35,10 @@ class RippleFileRoundTripTest {
                 Arguments.of(4L, 2, 7, 13, Activation.GELU, false, DType.F16),
                 Arguments.of(5L, 1, 33, 100, Activation.SILU, true, DType.F16),
                 Arguments.of(6L, 2, 12, 40, Activation.RELU, true, DType.BF16),
-                Arguments.of(7L, 1, 384, 64, Activation.GELU_TANH, false, DType.F16));
+                Arguments.of(7L, 1, 384, 64, Activation.GELU_TANH, false, DType.F16),
+                Arguments.of(8L, 2, 32, 20, Activation.RELU, true, DType.Q8_0),
+                Arguments.of(9L, 1, 64, 30, Activation.GELU, false, DType.Q4_0),
+                Arguments.of(10L, 1, 96, 17, Activation.SILU, true, DType.Q4_0));
     }
 
     @ParameterizedTest(name = "seed {0}: {1} layers d={2} n={3} {4} gated={5} {6}")
@@ -46,7 +50,7 @@ class RippleFileRoundTripTest {
         assertEquals(Files.size(file), size);
         try (RippleFile f = RippleFile.open(file)) {
             f.verify();
-            assertEquals("1.0", f.version());
+            assertEquals(dtype.isQuantized() ? "1.1" : "1.0", f.version(), "the lowest version that describes the file");
             assertEquals("test", f.architecture().path("type").asText());
             assertEquals("random", f.provenance().path("placement").path("algorithm").asText());
             assertEquals(layers, f.layers().size());
@@ -65,10 +69,8 @@ class RippleFileRoundTripTest {
             assertArrayEquals(word.shape(), view.shape());
             assertArrayEquals(word.values(), view.toFloatArray());
             float[] norm = f.tensor("norm.weight").orElseThrow().toFloatArray();
-            float[] expected = c.tensors().get(1).values();
-            for (int i = 0; i < norm.length; i++) {
-                assertEquals(dtype.decode(dtype.encode(expected[i])), norm[i], "norm[" + i + "]");
-            }
+            float[] given = c.tensors().get(1).values();
+            assertArrayEquals(rounded(dtype, given, 0, given.length), norm, "norm.weight stored as " + dtype.label());
             assertArrayEquals(c.blobs().get("tokenizer.json"), f.blob("tokenizer.json").orElseThrow());
             assertEquals(java.util.List.of("tokenizer.json"), f.blobNames());
         }
@@ -83,15 +85,55 @@ class RippleFileRoundTripTest {
             int neuron = section.slotToNeuron()[slot];
             w.bundleOf(neuron, bundle, 0);
             long at = section.bundleOffset(slot);
+            float[] stored = storedBundle(spec, file, section.bundleOffset(slot));
+            float[] expected = roundedBundle(spec, bundle);
             for (int e = 0; e < bundle.length; e++) {
-                DType t = spec.dtype();
-                int bits = t.size() == 4
-                        ? file.get(ValueLayout.JAVA_INT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN), at + 4L * e)
-                        : file.get(ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN), at + 2L * e);
-                float expected = t.decode(t.encode(bundle[e]));
-                assertEquals(expected, t.decode(bits), "layer " + spec.index() + " slot " + slot + " element " + e);
+                assertEquals(expected[e], stored[e], "layer " + spec.index() + " slot " + slot + " element " + e);
             }
         }
+    }
+
+    /** A bundle as the layout in docs/FORMAT.md says it is stored, decoded back to the element layout. */
+    private static float[] storedBundle(FfnLayerSpec spec, MemorySegment file, long at) {
+        DType t = spec.dtype();
+        int d = spec.dModel();
+        float[] out = new float[spec.bundleElements()];
+        if (!t.isQuantized()) {
+            Quantization.decode(t, file, at, out, 0, out.length);
+            return out;
+        }
+        Quantization.decode(t, file, at, out, 0, d);
+        if (spec.gated()) {
+            Quantization.decode(t, file, at + t.bytes(d), out, d, d);
+        }
+        int rows = spec.gated() ? 3 : 2;
+        Quantization.decode(t, file, at + (rows - 1) * t.bytes(d), out, (rows - 1) * d, d);
+        Quantization.decode(DType.F32, file, at + rows * t.bytes(d), out, rows * d, rows - 1);
+        return out;
+    }
+
+    /** The given f32 bundle rounded to the layer's types: each row through its blocks, biases kept in f32. */
+    private static float[] roundedBundle(FfnLayerSpec spec, float[] bundle) {
+        DType t = spec.dtype();
+        int d = spec.dModel();
+        float[] out = bundle.clone();
+        int rows = spec.gated() ? 3 : 2;
+        if (!t.isQuantized()) {
+            return rounded(t, bundle, 0, out.length);
+        }
+        for (int r = 0; r < rows; r++) {
+            System.arraycopy(rounded(t, bundle, r * d, d), 0, out, r * d, d);
+        }
+        return out;
+    }
+
+    /** {@code x[from, from + n)} stored as {@code t} and read back. */
+    private static float[] rounded(DType t, float[] x, int from, int n) {
+        MemorySegment stored = MemorySegment.ofArray(new byte[(int) t.bytes(n)]);
+        Quantization.encode(t, x, from, n, stored, 0);
+        float[] out = new float[n];
+        Quantization.decode(t, stored, 0, out, 0, n);
+        return out;
     }
 
     @Test

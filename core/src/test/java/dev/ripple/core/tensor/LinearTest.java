@@ -8,8 +8,6 @@ import dev.ripple.core.tensor.kernels.Kernels;
 import dev.ripple.core.testing.RandomModels;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
-import java.lang.foreign.ValueLayout;
-import java.nio.ByteOrder;
 import java.util.Random;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -22,7 +20,7 @@ class LinearTest {
 
     @ParameterizedTest(name = "{3}: {0} tokens, {1} -> {2}")
     @CsvSource({"1, 7, 5, F32", "3, 33, 17, F32", "40, 160, 200, F32", "5, 33, 17, F16", "6, 1030, 1100, BF16",
-            "1, 2048, 600, F16"})
+            "1, 2048, 600, F16", "3, 64, 17, Q8_0", "6, 1024, 1100, Q4_0", "1, 4096, 96, Q4_0"})
     void matchesAPlainLoopWithBothKernels(int tokens, int in, int out, DType dtype) {
         Random rnd = new Random(tokens * 31L + in);
         float[] w = RandomModels.randomFloats(rnd, in * out, 0.5f);
@@ -63,14 +61,8 @@ class LinearTest {
 
     /** {@code values} stored as {@code dtype} off-heap, as a mapped file holds them. */
     static Tensor stored(String name, DType dtype, float[] values, long... shape) {
-        MemorySegment s = Arena.ofAuto().allocate((long) values.length * dtype.size(), 64);
-        for (int i = 0; i < values.length; i++) {
-            if (dtype == DType.F32) {
-                s.set(ValueLayout.JAVA_FLOAT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN), 4L * i, values[i]);
-            } else {
-                s.set(ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN), 2L * i, (short) dtype.encode(values[i]));
-            }
-        }
+        MemorySegment s = Arena.ofAuto().allocate(dtype.bytes(values.length), 64);
+        Quantization.encode(dtype, values, 0, values.length, s, 0);
         return new Tensor(name, dtype, shape, s);
     }
 }

@@ -1,5 +1,7 @@
 package dev.ripple.core.testing;
 
+import dev.ripple.core.format.BundleEncoder;
+
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.ripple.core.tensor.Activation;
@@ -12,8 +14,6 @@ import dev.ripple.core.format.RippleContents;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
-import java.lang.foreign.ValueLayout;
-import java.nio.ByteOrder;
 import java.util.Random;
 
 /** Seeded random models for tests: weights, placements, resident tensors and a blob. */
@@ -83,17 +83,10 @@ public final class RandomModels {
         FfnLayerSpec s = w.spec();
         MemorySegment seg = arena.allocate((long) s.dFfn() * s.bundleBytes(), 64);
         float[] bundle = new float[s.bundleElements()];
+        BundleEncoder encoder = new BundleEncoder(s);
         for (int slot = 0; slot < order.length; slot++) {
             w.bundleOf(order[slot], bundle, 0);
-            long base = (long) slot * s.bundleBytes();
-            for (int e = 0; e < bundle.length; e++) {
-                if (s.dtype() == DType.F32) {
-                    seg.set(ValueLayout.JAVA_FLOAT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN), base + 4L * e, bundle[e]);
-                } else {
-                    seg.set(ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN), base + 2L * e,
-                            (short) s.dtype().encode(bundle[e]));
-                }
-            }
+            MemorySegment.copy(encoder.encode(bundle), 0, seg, (long) slot * s.bundleBytes(), s.bundleBytes());
         }
         return seg;
     }

@@ -25,6 +25,7 @@ import java.nio.file.Files;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
+import java.util.function.Supplier;
 import java.nio.file.Path;
 
 /**
@@ -128,10 +129,10 @@ public final class SafetensorsImporter {
                         matrix(p + "fc2.weight", d, ffnDim), optionalVector(p + "fc1.bias", ffnDim), null,
                         optionalVector(p + "fc2.bias", d)));
             }
-            DecoderConfig config = new DecoderConfig(Family.OPT, type, d, ffnDim, heads, heads, d / heads, vocab, maxPositions,
-                    1e-5f, preNorm, 2, null, 0, cfg.path("bos_token_id").asInt(-1), eosIds(),
-                    new DecoderConfig.Tensors(embeddings, positions, projectIn, projectOut, finalNorm, lmHead, ls));
-            return finish(config);
+            int eos = eosIds();
+            return finish(checked(() -> new DecoderConfig(Family.OPT, type, d, ffnDim, heads, heads, d / heads, vocab,
+                    maxPositions, 1e-5f, preNorm, 2, null, 0, cfg.path("bos_token_id").asInt(-1), eos,
+                    new DecoderConfig.Tensors(embeddings, positions, projectIn, projectOut, finalNorm, lmHead, ls))));
         }
 
         ImportedModel llama() throws IOException {
@@ -183,11 +184,12 @@ public final class SafetensorsImporter {
             }
             // Mistral attends within sliding_window positions on every layer (null or absent: no window).
             int window = type.equals("mistral") ? cfg.path("sliding_window").asInt(0) : 0;
-            DecoderConfig config = new DecoderConfig(Family.LLAMA, type, d, ffnDim, heads, kvHeads, headDim, vocab,
-                    maxPositions, (float) cfg.path("rms_norm_eps").asDouble(1e-6), true, 0, rope(), Math.max(0, window),
-                    cfg.path("bos_token_id").asInt(-1), eosIds(),
-                    new DecoderConfig.Tensors(embeddings, null, null, null, finalNorm, lmHead, ls));
-            return finish(config);
+            Rope rope = rope();
+            int eos = eosIds();
+            return finish(checked(() -> new DecoderConfig(Family.LLAMA, type, d, ffnDim, heads, kvHeads, headDim, vocab,
+                    maxPositions, (float) cfg.path("rms_norm_eps").asDouble(1e-6), true, 0, rope, Math.max(0, window),
+                    cfg.path("bos_token_id").asInt(-1), eos,
+                    new DecoderConfig.Tensors(embeddings, null, null, null, finalNorm, lmHead, ls))));
         }
 
         private ImportedModel finish(DecoderConfig config) throws IOException {
@@ -332,6 +334,19 @@ public final class SafetensorsImporter {
                 throw format(key, "missing or not a positive integer: " + n);
             }
             return n.asInt();
+        }
+
+        /**
+         * The config, or the file named when the values read from it are ones the decoder refuses
+         * (a norm epsilon of 0, a head width that does not divide): the fuzzer found config.json
+         * values that passed every key's own check and failed only together.
+         */
+        private DecoderConfig checked(Supplier<DecoderConfig> make) throws ModelFormatException {
+            try {
+                return make.get();
+            } catch (IllegalArgumentException e) {
+                throw format("config", e.getMessage());
+            }
         }
 
         private ModelFormatException format(String key, String detail) {

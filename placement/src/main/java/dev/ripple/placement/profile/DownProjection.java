@@ -51,7 +51,7 @@ interface DownProjection {
         Kernels kernels = KernelProvider.best();
         int[] slotOf = layer.neuronToSlot();
         float[] bias = file.vector(layer.downBiasTensor(), layer.spec().dModel());
-        long downAt = (long) layer.spec().downOffset() * layer.spec().dtype().size();
+        long downAt = layer.spec().downOffsetBytes();
         return new DownProjection() {
             @Override
             public int dModel() {

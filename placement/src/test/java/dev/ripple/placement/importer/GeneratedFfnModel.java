@@ -31,6 +31,11 @@ public final class GeneratedFfnModel {
             this.activation = a;
             this.gated = gated;
         }
+
+        /** Whether the FFN is {@code act(gate)·up} rather than {@code act(up)}. */
+        public boolean gated() {
+            return gated;
+        }
     }
 
     /** Weights of one generated layer, ONNX layout. */

@@ -150,7 +150,10 @@ class OnnxProfilerTest {
         Path file = dir.resolve(style + "-default.onnx");
         Files.write(file, g.bytes);
         try (OnnxProfiler profiler = OnnxProfiler.open(file, null, ProfileOptions.defaults().withThreads(1))) {
-            String expected = style.activation == dev.ripple.core.tensor.Activation.RELU ? "act > 0" : "act > -0.05";
+            boolean relu = style.activation == dev.ripple.core.tensor.Activation.RELU;
+            String expected = style.gated()
+                    ? (relu ? "|act| > 0" : "|act| > 0.05")
+                    : (relu ? "act > 0" : "act > -0.05");
             assertEquals(expected, profiler.rule().describe());
             ProfileResult r = profiler.profileEncoded(List.of(new EncodedPassage(new long[] {1, 2, 3}, new long[3], new long[3])),
                     "generated", (t, max, n) -> { });

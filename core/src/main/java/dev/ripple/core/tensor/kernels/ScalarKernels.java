@@ -1,6 +1,7 @@
 package dev.ripple.core.tensor.kernels;
 
 import dev.ripple.core.tensor.DType;
+import dev.ripple.core.tensor.Quantization;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.nio.ByteOrder;
@@ -18,7 +19,12 @@ public final class ScalarKernels implements Kernels {
     @Override
     public float dot(DType dtype, MemorySegment segment, long byteOffset, float[] x, int n, float[] scratch) {
         float sum = 0f;
-        if (dtype == DType.F32) {
+        if (dtype.isQuantized()) {
+            Quantization.decode(dtype, segment, byteOffset, scratch, 0, n);
+            for (int k = 0; k < n; k++) {
+                sum += x[k] * scratch[k];
+            }
+        } else if (dtype == DType.F32) {
             for (int k = 0; k < n; k++) {
                 sum += x[k] * segment.get(F32, byteOffset + 4L * k);
             }
@@ -32,7 +38,12 @@ public final class ScalarKernels implements Kernels {
 
     @Override
     public void axpy(DType dtype, float a, MemorySegment segment, long byteOffset, float[] y, int n, float[] scratch) {
-        if (dtype == DType.F32) {
+        if (dtype.isQuantized()) {
+            Quantization.decode(dtype, segment, byteOffset, scratch, 0, n);
+            for (int k = 0; k < n; k++) {
+                y[k] += a * scratch[k];
+            }
+        } else if (dtype == DType.F32) {
             for (int k = 0; k < n; k++) {
                 y[k] += a * segment.get(F32, byteOffset + 4L * k);
             }

@@ -8,9 +8,10 @@ import jdk.incubator.vector.VectorShuffle;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
- * Vector API kernels: the only class that touches {@code jdk.incubator.vector}. f32 bundles are
- * read straight from the segment; f16/bf16 are widened into a scratch array first (the widening
- * is intrinsified on CPUs with F16C), then share the f32 loops.
+ * Vector API kernels (with {@link QuantizedVectors}, the only classes that touch
+ * {@code jdk.incubator.vector}). f32 bundles are read straight from the segment; f16/bf16 are
+ * widened into a scratch array first (the widening is intrinsified on CPUs with F16C), Q8_0 and
+ * Q4_0 blocks dequantized into it with vectors, then they share the f32 loops.
  */
 final class VectorKernels implements Kernels {
     private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
@@ -48,7 +49,7 @@ final class VectorKernels implements Kernels {
     @Override
     public float dot(DType dtype, MemorySegment segment, long byteOffset, float[] x, int n, float[] scratch) {
         if (dtype != DType.F32) {
-            ScalarKernels.widen(dtype, segment, byteOffset, scratch, n);
+            widen(dtype, segment, byteOffset, scratch, n);
             return dotArrays(scratch, x, n);
         }
         // Four independent accumulators: one chain of fused multiply-adds waits on the FMA latency
@@ -82,6 +83,15 @@ final class VectorKernels implements Kernels {
         return sum;
     }
 
+    /** f16/bf16 widened element by element, Q8_0/Q4_0 dequantized with vectors, into {@code out[0, n)}. */
+    private static void widen(DType dtype, MemorySegment segment, long byteOffset, float[] out, int n) {
+        if (dtype.isQuantized()) {
+            QuantizedVectors.PREFERRED.dequantize(dtype, segment, byteOffset, out, n);
+        } else {
+            ScalarKernels.widen(dtype, segment, byteOffset, out, n);
+        }
+    }
+
     private static float dotArrays(float[] w, float[] x, int n) {
         int len = S.length();
         FloatVector acc0 = FloatVector.zero(S);
@@ -110,7 +120,7 @@ final class VectorKernels implements Kernels {
     @Override
     public void axpy(DType dtype, float a, MemorySegment segment, long byteOffset, float[] y, int n, float[] scratch) {
         if (dtype != DType.F32) {
-            ScalarKernels.widen(dtype, segment, byteOffset, scratch, n);
+            widen(dtype, segment, byteOffset, scratch, n);
             axpyArrays(a, scratch, y, n);
             return;
         }
@@ -144,7 +154,7 @@ final class VectorKernels implements Kernels {
         MemorySegment w = segment;
         long at = byteOffset;
         if (dtype != DType.F32) {
-            ScalarKernels.widen(dtype, segment, byteOffset, scratch, n);
+            widen(dtype, segment, byteOffset, scratch, n);
             w = MemorySegment.ofArray(scratch);
             at = 0;
         }
@@ -185,7 +195,7 @@ final class VectorKernels implements Kernels {
         MemorySegment w = segment;
         long at = byteOffset;
         if (dtype != DType.F32) {
-            ScalarKernels.widen(dtype, segment, byteOffset, scratch, n);
+            widen(dtype, segment, byteOffset, scratch, n);
             w = MemorySegment.ofArray(scratch);
             at = 0;
         }

@@ -13,6 +13,7 @@ import dev.ripple.core.model.decoder.DecoderConfig.RopeScaling;
 import dev.ripple.core.model.decoder.DecoderConfig.Rotation;
 import dev.ripple.core.tensor.Activation;
 import dev.ripple.core.tensor.DType;
+import dev.ripple.core.tensor.Tensor;
 import dev.ripple.placement.importer.ImportedModel;
 import dev.ripple.placement.importer.ModelFormatException;
 import dev.ripple.placement.importer.UnsupportedModelException;
@@ -117,7 +118,7 @@ public final class GgufImporter {
             if (t.isPlainFloat()) {
                 return ResidentTensor.stored(as, t.asTensor(as));
             }
-            return new ResidentTensor(as, DType.F16, t.shape(), null, spill.widen(t));
+            return ResidentTensor.stored(as, new Tensor(as, DType.F16, t.shape(), spill.widen(t)));
         }
 
         ImportedModel read() throws IOException {

@@ -1,0 +1,68 @@
+package dev.ripple.bench.harness;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.ripple.core.format.StorageError;
+import dev.ripple.core.runtime.MemoryPlan;
+import java.io.PrintWriter;
+import java.util.List;
+
+/**
+ * Bundle types side by side on an encoder ({@code ripple bench --dtypes}): one placement
+ * (ripple+), one predictor and one DRAM budget in bytes, one file per type. Per token a narrower
+ * type reads fewer bytes for the same neurons and its cache holds more of them; what it costs is
+ * the error of the dense column (every neuron computed, so only the type's rounding differs from
+ * ONNX Runtime).
+ *
+ * @param cacheBytes bundle cache of every type, in bytes
+ * @param rows       one per type, in the order asked
+ */
+public record DtypeComparison(long cacheBytes, List<Row> rows) {
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    /**
+     * @param dtype    the bundle type
+     * @param ffnBytes bytes of all FFN bundles in the type's file
+     * @param error    what storing the bundles in the type adds to the weights, mean over layers
+     * @param dense    the Java encoder computing every neuron, against ONNX Runtime
+     * @param sparse   the Java encoder with the run's predictor, at the shared cache budget
+     * @param decode   decode-like replay of the true active sets at the shared cache budget (I/O only)
+     */
+    public record Row(String dtype, long ffnBytes, StorageError error, FidelityRun dense, FidelityRun sparse, IoReplay decode) {
+    }
+
+    public void print(PrintWriter o) {
+        o.printf("%nBundle types (ripple+ placement, bundle cache %s for every type; dense = every neuron computed; decode = "
+                + "true sets replayed token by token, types interleaved)%n", MemoryPlan.mib(cacheBytes));
+        o.printf("%-6s %10s %9s %9s %9s %9s %9s %9s %9s %9s %9s%n", "type", "FFN MiB", "err u/g", "err down", "dense cos",
+                "dense p5", "cos", "cos p5", "KiB/tok", "io ms/tok", "hits");
+        for (Row r : rows) {
+            o.printf("%-6s %10.1f %9.2g %9.2g %9.6f %9.6f %9.6f %9.6f %9.1f %9.3f %8.1f%%%n", r.dtype(), r.ffnBytes() / 1048576.0,
+                    r.error().upGate(), r.error().down(), r.dense().cosine().mean(), r.dense().cosine().p5(),
+                    r.sparse().cosine().mean(), r.sparse().cosine().p5(), r.decode().bytesPerToken() / 1024,
+                    r.decode().ioMsPerToken().mean(), 100 * r.decode().cacheHitRate());
+        }
+        o.println("(err = relative RMS error of the stored weights against the source's; cos = cosine against ONNX Runtime)");
+    }
+
+    public ObjectNode toJson() {
+        ObjectNode root = JSON.createObjectNode();
+        root.put("cacheBytes", cacheBytes);
+        ArrayNode arr = root.putArray("types");
+        for (Row r : rows) {
+            ObjectNode n = arr.addObject();
+            n.put("dtype", r.dtype());
+            n.put("ffnBytes", r.ffnBytes());
+            n.set("storageError", JSON.valueToTree(r.error()));
+            n.set("denseCosine", JSON.valueToTree(r.dense().cosine()));
+            n.set("sparseCosine", JSON.valueToTree(r.sparse().cosine()));
+            n.put("sparseBytesReadPerToken", r.sparse().bytesReadPerToken());
+            n.put("decodeBytesPerToken", r.decode().bytesPerToken());
+            n.put("decodeOpsPerToken", r.decode().opsPerToken());
+            n.set("decodeIoMsPerToken", JSON.valueToTree(r.decode().ioMsPerToken()));
+            n.put("decodeCacheHitRate", r.decode().cacheHitRate());
+        }
+        return root;
+    }
+}
