@@ -1,5 +1,6 @@
 package dev.ripple.placement.importer.gguf;
 
+import dev.ripple.core.tensor.DType;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.nio.ByteOrder;
@@ -97,6 +98,22 @@ public enum GgmlType {
     /** Bits per value: 32 for F32, 8.5 for Q8_0, 4.5 for Q4_0 and Q4_K, 6.5625 for Q6_K. */
     public double bitsPerValue() {
         return 8.0 * blockBytes / blockSize;
+    }
+
+    /**
+     * The runtime type that stores this type's bytes unchanged: F32, F16, BF16, and Q8_0 and Q4_0,
+     * whose blocks core's {@link DType#Q8_0} and {@link DType#Q4_0} lay out bit for bit; null for
+     * every other type (Q4_1, the K-quants, ...), which the runtime does not compute on.
+     */
+    public DType runtimeType() {
+        return switch (this) {
+            case F32 -> DType.F32;
+            case F16 -> DType.F16;
+            case BF16 -> DType.BF16;
+            case Q8_0 -> DType.Q8_0;
+            case Q4_0 -> DType.Q4_0;
+            default -> null;
+        };
     }
 
     /** True when {@link #dequantize} can decode this type. */

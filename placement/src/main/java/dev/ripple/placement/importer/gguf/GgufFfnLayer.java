@@ -2,6 +2,7 @@ package dev.ripple.placement.importer.gguf;
 
 import dev.ripple.core.format.BundleSource;
 import dev.ripple.core.format.FfnLayerSpec;
+import dev.ripple.core.tensor.DType;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
@@ -9,7 +10,8 @@ import java.lang.foreign.ValueLayout;
 /**
  * One gated FFN layer of a mapped GGUF file, gathered into bundles as the writer asks for them.
  * {@code ffn_gate} and {@code ffn_up} (ggml dims {@code [dModel, dFfn]}) hold one neuron per row, so
- * a neuron's rows are decoded in place from their stored type (any readable {@link GgmlType}).
+ * a neuron's rows are decoded in place from their stored type (any readable {@link GgmlType}), and
+ * handed over as stored ({@link #storedRow}) when the bundles are of the same block type.
  * {@code ffn_down} (dims {@code [dFfn, dModel]}) holds a neuron's column strided across all
  * {@code dModel} rows, so on the first request the layer's down projection is decoded block of rows by
  * block of rows and transposed once into an off-heap f32 buffer ({@code dFfn × dModel × 4} bytes),
@@ -52,6 +54,20 @@ final class GgufFfnLayer implements BundleSource {
                 at + spec.downOffset(), d);
         dst[at + spec.upBiasOffset()] = 0f;
         dst[at + spec.gateBiasOffset()] = 0f;
+    }
+
+    /**
+     * The up or gate row as the file stores it, when that is {@code type}: Q8_0 and Q4_0 rows are
+     * ggml blocks, which core's block types lay out bit for bit, so the writer copies them rather
+     * than requantizing the values decoded from them (which for Q4_0 would move some of them).
+     */
+    @Override
+    public MemorySegment storedRow(int neuron, boolean gate, DType type) {
+        GgufTensor t = gate ? this.gate : up;
+        if (t.type().runtimeType() != type) {
+            return null;
+        }
+        return t.data().asSlice(neuron * t.rowBytes(), t.rowBytes());
     }
 
     @Override

@@ -13,7 +13,6 @@ import dev.ripple.core.model.decoder.DecoderConfig.RopeScaling;
 import dev.ripple.core.model.decoder.DecoderConfig.Rotation;
 import dev.ripple.core.tensor.Activation;
 import dev.ripple.core.tensor.DType;
-import dev.ripple.core.tensor.Tensor;
 import dev.ripple.placement.importer.ImportedModel;
 import dev.ripple.placement.importer.ModelFormatException;
 import dev.ripple.placement.importer.UnsupportedModelException;
@@ -31,9 +30,12 @@ import java.util.Set;
 /**
  * Imports Llama-family decoders from GGUF files (llama.cpp's format): architectures {@code llama}
  * (Llama 2 and 3, Mistral and the other models llama.cpp converts to it) and {@code qwen2}. The file
- * is mapped, never read onto the heap: float tensors are handed to the writer in place, FFN bundles
- * are decoded neuron by neuron as they are written ({@link GgufFfnLayer}), and the vocabulary
- * becomes a Hugging Face tokenizer.json stored with the model ({@link GgufTokenizer}).
+ * is mapped, never read onto the heap: tensors in a type the runtime computes on (F32, F16, BF16,
+ * Q8_0, Q4_0) are handed to the writer in place and copied as they are, other resident tensors are
+ * converted to Q8_0 a few rows at a time ({@link Reader#residentFor}), FFN bundles are gathered
+ * neuron by neuron as they are written ({@link GgufFfnLayer}; up and gate rows already in the bundle
+ * type are copied block for block), and the vocabulary becomes a Hugging Face tokenizer.json stored
+ * with the model ({@link GgufTokenizer}).
  *
  * <pre>{@code
  * ImportedModel m = GgufImporter.importModel(Path.of("llama-2-7b.Q4_K_M.gguf"), DType.F16);
@@ -68,12 +70,31 @@ public final class GgufImporter {
     }
 
     /**
+     * Imports with the default resident types ({@link Reader#residentFor}): what the runtime computes
+     * on as it is, everything else in Q8_0.
+     *
      * @param gguf    the {@code .gguf} file
-     * @param bundles element type of the FFN bundles on flash (f32, f16 or bf16)
+     * @param bundles element type of the FFN bundles on flash (f32, f16, bf16, q8_0 or q4_0; up and
+     *                gate rows the file holds in that block type are copied, not requantized)
      * @throws ModelFormatException      when the file is malformed or inconsistent (naming file and field)
      * @throws UnsupportedModelException for architectures, tensor types and options this importer does not read
      */
     public static ImportedModel importModel(Path gguf, DType bundles) throws IOException {
+        return importModel(gguf, bundles, null);
+    }
+
+    /**
+     * As {@link #importModel(Path, DType)}, converting the resident matrices the runtime cannot
+     * compute on (Q4_1, K-quants) into {@code residents} rather than Q8_0, straight from the file's
+     * values (one rounding). Matrices of other types are handed over as they are stored; a writer
+     * asked for another resident type ({@code LayoutBuilder.residentType}) converts them as it writes.
+     *
+     * @param residents the type of converted resident matrices, or null for Q8_0
+     */
+    public static ImportedModel importModel(Path gguf, DType bundles, DType residents) throws IOException {
+        if (residents != null && !residents.holdsWeights()) {
+            throw new IllegalArgumentException("resident tensors hold weights, not " + residents.label());
+        }
         // An automatic arena: the mapping lives as long as the slices handed to the writer.
         GgufFile f = GgufFile.open(gguf, Arena.ofAuto());
         String arch = f.getString("general.architecture");
@@ -81,9 +102,17 @@ public final class GgufImporter {
             throw new UnsupportedModelException(gguf, "general.architecture '" + arch + "' is not supported ("
                     + String.join(", ", ARCHITECTURES) + " are)");
         }
-        try (F16Spill spill = F16Spill.create()) {
-            return new Reader(f, arch, bundles, spill).read();
+        try (ResidentSpill spill = ResidentSpill.create()) {
+            return new Reader(f, arch, bundles, residents, spill).read();
         }
+    }
+
+    /**
+     * A resident tensor converted from a type the runtime does not compute on.
+     *
+     * @param relativeError relative RMS error of the stored values against the file's
+     */
+    record Conversion(String tensor, GgmlType from, DType to, double relativeError) {
     }
 
     /** One import: the file, what has been claimed from it, and the pieces built so far. */
@@ -94,31 +123,44 @@ public final class GgufImporter {
         private final Set<String> used = new LinkedHashSet<>();
         private final List<ResidentTensor> residents = new ArrayList<>();
         private final List<BundleSource> ffns = new ArrayList<>();
-        private final F16Spill spill;
+        private final DType converted;
+        private final ResidentSpill spill;
+        /** The resident tensors converted from a type the runtime does not compute on, for the provenance. */
+        private final List<Conversion> conversions = new ArrayList<>();
 
-        Reader(GgufFile f, String arch, DType storage, F16Spill spill) {
+        Reader(GgufFile f, String arch, DType storage, DType converted, ResidentSpill spill) {
             this.f = f;
             this.arch = arch;
             this.storage = storage;
+            this.converted = converted;
             this.spill = spill;
         }
 
         /**
          * The one place that decides how a resident tensor of a GGUF file is stored in the
-         * {@code .ripple} file. F32, F16 and BF16 tensors are handed over in place
-         * ({@code ResidentTensor.stored}: the writer copies the mapped bytes, nothing is converted).
-         * Quantized tensors are, for now, decoded into an f16 tensor (2 bytes per value, in a mapped
-         * temporary file, {@link F16Spill}) and that is handed over, because core's dtypes are only
-         * f32, f16 and bf16 today. When core gains Q8_0 and Q4_0 (issue 14, parts 2-6), this method is
-         * where those types will be kept as stored instead of widened.
+         * {@code .ripple} file. Types the runtime computes on (F32, F16, BF16, Q8_0, Q4_0) are handed
+         * over in place ({@code ResidentTensor.stored}: the writer copies the mapped bytes, nothing is
+         * converted or copied onto the heap). The others (Q4_1 and the K-quants, e.g. the Q6_K
+         * embeddings and output of a Q4_K_M file) are decoded a few rows at a time and stored in a
+         * mapped temporary file ({@link ResidentSpill}): matrices as Q8_0, or as the resident type
+         * asked for, vectors as f32 (exact). Q8_0 of a Q4_K matrix adds a relative RMS error of
+         * about 0.3-0.6% to the file's values (Q4_K's own error against the original weights is
+         * several percent); each conversion's measured error is recorded in the architecture's
+         * {@code gguf.residentConversions}.
          *
          * @param as the tensor's name in the {@code .ripple} file
          */
         ResidentTensor residentFor(GgufTensor t, String as) throws IOException {
-            if (t.isPlainFloat()) {
+            if (t.type().runtimeType() != null) {
                 return ResidentTensor.stored(as, t.asTensor(as));
             }
-            return ResidentTensor.stored(as, new Tensor(as, DType.F16, t.shape(), spill.widen(t)));
+            long[] dims = t.dims();
+            boolean matrix = dims.length == 2 && dims[0] > 1 && dims[1] > 1;
+            DType type = !matrix ? DType.F32 : converted != null && t.rowLength() % converted.blockSize() == 0 ? converted
+                    : DType.Q8_0;
+            ResidentSpill.Converted c = spill.convert(t, type, as);
+            conversions.add(new Conversion(as, t.type(), type, c.relativeError()));
+            return ResidentTensor.stored(as, c.tensor());
         }
 
         ImportedModel read() throws IOException {
@@ -206,6 +248,15 @@ public final class GgufImporter {
             for (String key : List.of("general.name", "general.basename", "general.size_label", "general.file_type",
                     "tokenizer.ggml.model", "tokenizer.ggml.pre")) {
                 f.value(key).ifPresent(v -> g.put(key, v instanceof GgufValue.StringValue s ? s.value() : v.describe()));
+            }
+            if (!conversions.isEmpty()) {
+                ObjectNode conv = g.putObject("residentConversions");
+                for (Conversion c : conversions) {
+                    ObjectNode o = conv.putObject(c.tensor());
+                    o.put("from", c.from().name());
+                    o.put("to", c.to().label());
+                    o.put("relativeRmsError", c.relativeError());
+                }
             }
             Map<String, byte[]> blobs = new LinkedHashMap<>();
             var tok = GgufTokenizer.convert(f);

@@ -115,23 +115,17 @@ public record GgufTensor(Path file, String name, long[] dims, GgmlType type, lon
         return out;
     }
 
-    /** True for F32, F16 and BF16, which a {@code .ripple} file stores as they are. */
-    public boolean isPlainFloat() {
-        return type == GgmlType.F32 || type == GgmlType.F16 || type == GgmlType.BF16;
-    }
-
     /**
-     * This tensor in place (no copy) as a core {@link Tensor} named {@code as}, in {@link #shape()}.
+     * This tensor in place (no copy) as a core {@link Tensor} named {@code as}, in {@link #shape()}:
+     * for the types with a {@link GgmlType#runtimeType() runtime type} (F32, F16, BF16, Q8_0, Q4_0).
      *
-     * @throws IllegalStateException unless {@link #isPlainFloat()}
+     * @throws IllegalStateException for the other types
      */
     public Tensor asTensor(String as) {
-        DType dtype = switch (type) {
-            case F32 -> DType.F32;
-            case F16 -> DType.F16;
-            case BF16 -> DType.BF16;
-            default -> throw new IllegalStateException(name + " is " + type + ", not a plain float type");
-        };
+        DType dtype = type.runtimeType();
+        if (dtype == null) {
+            throw new IllegalStateException(name + " is " + type + ", which the runtime does not store as it is");
+        }
         return new Tensor(as, dtype, shape(), data);
     }
 

@@ -6,14 +6,15 @@ import java.nio.ByteOrder;
 /**
  * Test-only encoders of ggml types, written from the block layouts (docs/GGUF.md): plain floats,
  * straightforward reference quantizers for Q8_0, Q4_0 and Q4_1 (round to nearest, scale from the
- * block's largest magnitude or range), and block builders for every quantized type from chosen
+ * block's largest magnitude or range), a simple Q4_K quantizer (not llama.cpp's search for the best
+ * scales, which tests do not need), and block builders for every quantized type from chosen
  * integer quants and scales, so that the expected values are known exactly.
  */
 final class GgmlEncoder {
     private GgmlEncoder() {
     }
 
-    /** Row-major floats in {@code type} (F32, F16, BF16, Q8_0, Q4_0, Q4_1); the length must be whole blocks. */
+    /** Row-major floats in {@code type} (F32, F16, BF16, Q8_0, Q4_0, Q4_1, Q4_K); the length must be whole blocks. */
     static byte[] encode(GgmlType type, float[] x) {
         if (x.length % type.blockSize() != 0) {
             throw new IllegalArgumentException(x.length + " values are not whole " + type + " blocks");
@@ -27,6 +28,7 @@ final class GgmlEncoder {
                 case Q8_0 -> q8_0(x, at, b);
                 case Q4_0 -> q4_0(x, at, b);
                 case Q4_1 -> q4_1(x, at, b);
+                case Q4_K -> b.put(q4_K(x, at, null));
                 default -> throw new IllegalArgumentException("no reference quantizer for " + type + " here; build blocks");
             }
         }
@@ -90,10 +92,63 @@ final class GgmlEncoder {
     }
 
     /**
+     * A Q4_K block of {@code x[at, at + 256)}: each 32 values get scale (max − min) / 15 and min
+     * −min(0, smallest), both then stored as 6-bit multiples of the block's f16 {@code d} and
+     * {@code dmin} (largest / 63), and q = round((x + dmin·m) / (d·sc)) in [0, 15]. When
+     * {@code implied} is given, the values the block stands for ({@code (d·sc)·q − dmin·m}, as ggml
+     * computes them) go to {@code implied[at, at + 256)}.
+     */
+    static byte[] q4_K(float[] x, int at, float[] implied) {
+        float[] scale = new float[8];
+        float[] min = new float[8];
+        float maxScale = 0;
+        float maxMin = 0;
+        for (int i = 0; i < 8; i++) {
+            float lo = 0;
+            float hi = -Float.MAX_VALUE;
+            for (int j = 0; j < 32; j++) {
+                lo = Math.min(lo, x[at + 32 * i + j]);
+                hi = Math.max(hi, x[at + 32 * i + j]);
+            }
+            scale[i] = (hi - lo) / 15f;
+            min[i] = -lo;
+            maxScale = Math.max(maxScale, scale[i]);
+            maxMin = Math.max(maxMin, min[i]);
+        }
+        float d = Float.float16ToFloat(Float.floatToFloat16(maxScale / 63f));
+        float dmin = Float.float16ToFloat(Float.floatToFloat16(maxMin / 63f));
+        int[] sc = new int[8];
+        int[] m = new int[8];
+        int[] q = new int[256];
+        for (int i = 0; i < 8; i++) {
+            sc[i] = d == 0 ? 0 : Math.min(63, round(scale[i] / d));
+            m[i] = dmin == 0 ? 0 : Math.min(63, round(min[i] / dmin));
+            float step = d * sc[i];
+            float offset = dmin * m[i];
+            for (int j = 0; j < 32; j++) {
+                int v = 32 * i + j;
+                q[v] = step == 0 ? 0 : Math.max(0, Math.min(15, round((x[at + v] + offset) / step)));
+                if (implied != null) {
+                    implied[at + v] = step * q[v] - offset;
+                }
+            }
+        }
+        return q4KBlock(d, dmin, sc, m, q);
+    }
+
+    /**
      * The values {@code encode(type, x)} stands for, decoded here by the format's formulas (not by
-     * the reader under test): F32, F16, BF16, Q8_0 ({@code d·q}) and Q4_0 ({@code d·(q − 8)}).
+     * the reader under test): F32, F16, BF16, Q8_0 ({@code d·q}), Q4_0 ({@code d·(q − 8)}) and Q4_K
+     * ({@code (d·sc)·q − dmin·m}, from the quantizer's own integers).
      */
     static float[] implied(GgmlType type, float[] x) {
+        if (type == GgmlType.Q4_K) {
+            float[] out = new float[x.length];
+            for (int at = 0; at < x.length; at += 256) {
+                q4_K(x, at, out);
+            }
+            return out;
+        }
         ByteBuffer b = ByteBuffer.wrap(encode(type, x)).order(ByteOrder.LITTLE_ENDIAN);
         float[] out = new float[x.length];
         for (int at = 0; at < x.length; at += type.blockSize()) {

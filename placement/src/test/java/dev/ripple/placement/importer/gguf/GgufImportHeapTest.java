@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.ripple.core.format.FfnLayerSection;
 import dev.ripple.core.format.RippleFile;
+import dev.ripple.core.tensor.DType;
 import dev.ripple.core.tensor.Tensor;
 import dev.ripple.placement.importer.SafetensorsFile;
 import dev.ripple.placement.synthetic.SyntheticDecoder;
@@ -22,9 +23,10 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Importing a GGUF file streams: a child JVM with a 64 MiB heap (and so a 64 MiB limit on native
- * allocations, which follows the heap) imports a Q8_0 file whose resident tensors widen to 140 MB
- * of f16, and the written file holds the values the GGUF file stands for. This is how a 7B Q4
- * file, whose widened attention and embeddings take about 4 GB, imports with a 2 GiB heap.
+ * allocations, which follows the heap) imports a Q4_K file whose resident matrices convert to
+ * 74 MB of Q8_0, and the written file holds Q8_0 of the values the GGUF file stands for. This is how
+ * a 7B Q4_K_M file, whose converted attention, embeddings and head take about 2 GB, imports with a
+ * small heap.
  */
 class GgufImportHeapTest {
     @TempDir
@@ -32,12 +34,12 @@ class GgufImportHeapTest {
 
     @Test
     void aQuantizedFileLargerThanTheHeapImports() throws Exception {
-        // 2 layers, hidden 1024, ffn 4096, vocab 32000: two 32000 x 1024 matrices widen to 131 MB of f16.
+        // 2 layers, hidden 1024, ffn 4096, vocab 32000: two 32000 x 1024 matrices convert to 70 MB of Q8_0.
         SyntheticDecoder spec = SyntheticDecoder.llama(2, 1024, 4096, 16, 4, 32000).withSeed(3);
         Path hf = dir.resolve("hf");
         SyntheticDecoderWriter.write(spec, hf, "F16", 1);
         Path gguf = dir.resolve("model.gguf");
-        HfToGguf.convert(hf, "llama", GgmlType.Q8_0).write(gguf);
+        HfToGguf.convert(hf, "llama", GgmlType.Q4_K).write(gguf);
         Path out = dir.resolve("model.ripple");
         List<String> cmd = List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx64m",
                 "--enable-native-access=ALL-UNNAMED", "-cp", System.getProperty("java.class.path"),
@@ -53,8 +55,8 @@ class GgufImportHeapTest {
             int d = 1024;
             int n = 4096;
             FfnLayerSection last = f.layers().get(1);
-            float[] down = GgmlEncoder.implied(GgmlType.Q8_0, st.read("model.layers.1.mlp.down_proj.weight"));
-            float[] gate = GgmlEncoder.implied(GgmlType.Q8_0, st.read("model.layers.1.mlp.gate_proj.weight"));
+            float[] down = GgmlEncoder.implied(GgmlType.Q4_K, st.read("model.layers.1.mlp.down_proj.weight"));
+            float[] gate = GgmlEncoder.implied(GgmlType.Q4_K, st.read("model.layers.1.mlp.gate_proj.weight"));
             for (int neuron : new int[] {0, 17, 4095}) {
                 long at = last.bundleOffset(neuron);   // identity order: slot = neuron
                 float[] column = new float[d];
@@ -67,9 +69,10 @@ class GgufImportHeapTest {
                 assertArrayEquals(column, halves(f, at + 2L * last.spec().downOffset(), d), "down column " + neuron);
             }
             Tensor emb = f.tensor("token_embd.weight").orElseThrow();
-            float[] expected = GgmlEncoder.implied(GgmlType.Q8_0, st.read("model.embed_tokens.weight"));
+            assertEquals(DType.Q8_0, emb.dtype());
+            float[] expected = GgufQuantizedImportTest.q8(GgmlEncoder.implied(GgmlType.Q4_K, st.read("model.embed_tokens.weight")));
             for (long i : new long[] {0, 1023, 1024 * 31999L + 1023}) {
-                assertEquals(half(expected[(int) i]), emb.get(i), "embedding value " + i);
+                assertEquals(expected[(int) i], emb.get(i), "embedding value " + i);
             }
         }
     }

@@ -29,7 +29,7 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * The importer's mapping on small hand-built files: every tensor type an FFN or a resident tensor
  * can have (K-quant FFNs built from chosen quants, so each bundle's values are known exactly),
- * resident tensors in place or widened to f16, the config and tokenizer blobs; and each refusal
+ * resident tensors in place or converted to Q8_0 (or the resident type asked for), the config and tokenizer blobs; and each refusal
  * (architecture, missing and extra tensors, shapes, rope options, tensor types, experts) as a typed
  * error naming the file and what is wrong.
  */
@@ -86,7 +86,7 @@ class GgufImporterTest {
     }
 
     @Test
-    void kQuantFfnAndWidenedResidentsHoldTheFilesValues() throws IOException {
+    void kQuantFfnAndConvertedResidentsHoldTheFilesValues() throws IOException {
         Random r = new Random(SEED);
         Blocks gate = Blocks.random(GgmlType.Q4_K, FFN, D, r);
         Blocks up = Blocks.random(GgmlType.Q5_K, FFN, D, r);
@@ -95,6 +95,7 @@ class GgufImporterTest {
         float[] q = gaussian(r, D * D, 0.02);
         float[] norm = gaussian(r, D, 1);
         float[] outNorm = gaussian(r, D, 1);
+        byte[] attnOutput = GgmlEncoder.encode(GgmlType.Q8_0, gaussian(r, D * D, 0.02));
         GgufTestWriter w = llamaKeys(new GgufTestWriter(), "llama", 1, 4, 4)
                 .tensor("token_embd.weight", GgmlType.Q6_K, new long[] {D, VOCAB}, emb.bytes())
                 .tensor("output_norm.weight", GgmlType.F32, new long[] {D}, outNorm)
@@ -102,7 +103,7 @@ class GgufImporterTest {
                 .tensor("blk.0.attn_q.weight", GgmlType.Q4_1, new long[] {D, D}, q)
                 .tensor("blk.0.attn_k.weight", GgmlType.BF16, new long[] {D, D}, gaussian(r, D * D, 0.02))
                 .tensor("blk.0.attn_v.weight", GgmlType.F16, new long[] {D, D}, gaussian(r, D * D, 0.02))
-                .tensor("blk.0.attn_output.weight", GgmlType.Q8_0, new long[] {D, D}, gaussian(r, D * D, 0.02))
+                .tensor("blk.0.attn_output.weight", GgmlType.Q8_0, new long[] {D, D}, attnOutput)
                 .tensor("blk.0.ffn_norm.weight", GgmlType.F32, new long[] {D}, gaussian(r, D, 1))
                 .tensor("blk.0.ffn_gate.weight", GgmlType.Q4_K, new long[] {D, FFN}, gate.bytes())
                 .tensor("blk.0.ffn_up.weight", GgmlType.Q5_K, new long[] {D, FFN}, up.bytes())
@@ -142,16 +143,56 @@ class GgufImporterTest {
         }
         assertArrayEquals(downColumns, weights.downColumns());
 
+        // Q6_K and Q4_1 residents: Q8_0 of the file's values, rounded by core's reference quantizer
         ResidentTensor e = m.tensor("token_embd.weight");
-        assertEquals(DType.F16, e.dtype());
+        assertEquals(DType.Q8_0, e.dtype());
+        assertTrue(e.copiedAsIs(), "converted at import, copied as it is by the writer");
         assertArrayEquals(new long[] {VOCAB, D}, e.shape());
-        assertArrayEquals(halves(emb.values()), e.values());
+        assertArrayEquals(q8(emb.values()), e.values());
         ResidentTensor qr = m.tensor("blk.0.attn_q.weight");
-        assertEquals(DType.F16, qr.dtype());
-        assertArrayEquals(halves(decodeQ4_1(q)), qr.values());
+        assertEquals(DType.Q8_0, qr.dtype());
+        assertArrayEquals(q8(decodeQ4_1(q)), qr.values());
+        ResidentTensor out = m.tensor("blk.0.attn_output.weight");
+        assertEquals(DType.Q8_0, out.dtype(), "Q8_0 stays Q8_0");
+        assertTrue(out.copiedAsIs() && out.source().data().isMapped(), "the mapped GGUF bytes, not a copy");
+        assertArrayEquals(attnOutput, out.source().data().toArray(java.lang.foreign.ValueLayout.JAVA_BYTE));
         assertEquals(DType.BF16, m.tensor("blk.0.attn_k.weight").dtype(), "float types stay as stored");
         assertEquals(DType.F16, m.tensor("blk.0.attn_v.weight").dtype());
         assertArrayEquals(norm, m.tensor("blk.0.attn_norm.weight").values());
+        var conversions = m.architecture().path("gguf").path("residentConversions");
+        assertEquals(2, conversions.size(), conversions.toString());
+        assertEquals("Q6_K", conversions.path("token_embd.weight").path("from").asText());
+        assertEquals("q8_0", conversions.path("token_embd.weight").path("to").asText());
+        assertEquals(relativeError(emb.values(), q8(emb.values())),
+                conversions.path("token_embd.weight").path("relativeRmsError").asDouble(), 1e-12);
+        assertEquals("Q4_1", conversions.path("blk.0.attn_q.weight").path("from").asText());
+
+        // asked for f16 residents: the K-quant and Q4_1 matrices widen straight to f16 (one rounding)
+        Path p = dir.resolve("model.gguf");
+        ImportedModel f16 = GgufImporter.importModel(p, DType.F32, DType.F16);
+        assertEquals(DType.F16, f16.tensor("token_embd.weight").dtype());
+        assertArrayEquals(halves(emb.values()), f16.tensor("token_embd.weight").values());
+        assertArrayEquals(halves(decodeQ4_1(q)), f16.tensor("blk.0.attn_q.weight").values());
+        assertEquals(DType.Q8_0, f16.tensor("blk.0.attn_output.weight").dtype(), "stored types are left to the writer");
+    }
+
+    /** Q8_0 of {@code x} by core's quantizer, decoded. */
+    private static float[] q8(float[] x) {
+        java.lang.foreign.MemorySegment s = java.lang.foreign.MemorySegment.ofArray(new byte[(int) DType.Q8_0.bytes(x.length)]);
+        dev.ripple.core.tensor.Quantization.encode(DType.Q8_0, x, 0, x.length, s, 0);
+        float[] out = new float[x.length];
+        dev.ripple.core.tensor.Quantization.decode(DType.Q8_0, s, 0, out, 0, x.length);
+        return out;
+    }
+
+    private static double relativeError(float[] expected, float[] actual) {
+        double num = 0;
+        double den = 0;
+        for (int i = 0; i < expected.length; i++) {
+            num += ((double) actual[i] - expected[i]) * ((double) actual[i] - expected[i]);
+            den += (double) expected[i] * expected[i];
+        }
+        return Math.sqrt(num / den);
     }
 
     /** What Q4_1 stores for {@code x}, decoded by the format's formula {@code d·q + m}. */
