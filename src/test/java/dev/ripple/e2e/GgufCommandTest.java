@@ -64,6 +64,51 @@ class GgufCommandTest {
         assertEquals(t.decode(ints(k.path("generatedIds")), true), k.path("text").asText());
     }
 
+    /**
+     * {@code ripple synth --format gguf} writes a file the other commands accept: a tiny Llama with the
+     * Llama 2 vocabulary in Q4_0 is profiled, placed with Q4_0 bundles (up and gate rows copied from
+     * the file, so their storage error is exactly zero; residents kept as the file's Q4_0 blocks) and
+     * generates text.
+     */
+    @Test
+    void aSynthesizedGgufFileIsPlacedAndGenerates() throws Exception {
+        Path gguf = dir.resolve("tiny.gguf");
+        RippleRun synth = RippleRun.inProcess("synth", "--preset", "tiny-llama", "--vocab", "32000", "--format", "gguf",
+                "--dtype", "q4_0", "--out", gguf.toString());
+        assertEquals(0, synth.exit(), synth.err());
+        assertTrue(synth.out().contains("GGUF Q4_0 matrices") && synth.out().contains("vocabulary llama2 (32000 tokens)"),
+                synth.out());
+        Path work = dir.resolve("work");
+        Path trace = dir.resolve("t.rtrace");
+        RippleRun profile = RippleRun.inProcess("profile", "--model", gguf.toString(), "--out", trace.toString(),
+                "--max-tokens", "200", "--work", work.toString(), "--quiet");
+        assertEquals(0, profile.exit(), profile.err());
+        Path placed = dir.resolve("tiny.ripple");
+        RippleRun place = RippleRun.inProcess("place", "--model", gguf.toString(), "--trace", trace.toString(), "--out",
+                placed.toString(), "--dtype", "q4_0", "--json", "--quiet");
+        assertEquals(0, place.exit(), place.err());
+        JsonNode p = JSON.readTree(place.out());
+        assertEquals("q4_0", p.path("dtype").asText());
+        assertEquals(0.0, p.path("storageError").path("upGate").asDouble(), "up/gate rows copied as the file's blocks");
+        assertTrue(p.path("storageError").path("down").asDouble() > 0, "down columns requantized: " + p.path("storageError"));
+        try (RippleFile f = RippleFile.open(placed)) {
+            assertEquals("q4_0", f.tensor("blk.0.attn_q.weight").orElseThrow().dtype().label());
+            assertEquals("q4_0", f.tensor("token_embd.weight").orElseThrow().dtype().label());
+        }
+        Path json = dir.resolve("g.json");
+        RippleRun run = RippleRun.inProcess("generate", "--model", placed.toString(), "--prompt", "the capital of France is",
+                "--max-tokens", "5", "--ignore-eos", "--json", json.toString(), "--quiet");
+        assertEquals(0, run.exit(), run.err());
+        JsonNode g = JSON.readTree(json.toFile());
+        assertEquals(5, g.path("generatedIds").size());
+        assertEquals(1, g.path("promptIds").get(0).asInt(), "BOS first, as the vocabulary says");
+
+        RippleRun refused = RippleRun.inProcess("synth", "--preset", "tiny-llama", "--format", "gguf", "--dtype", "q4_0",
+                "--out", dir.resolve("x.gguf").toString());
+        assertEquals(1, refused.exit());
+        assertTrue(refused.err().contains("use --vocab 32000 or --tokenizer none"), refused.err());
+    }
+
     private static int[] ints(JsonNode a) {
         int[] out = new int[a.size()];
         for (int i = 0; i < out.length; i++) {

@@ -17,7 +17,8 @@ import java.util.zip.GZIPInputStream;
 /**
  * GGUF vocabularies ({@code tokenizer.ggml.*}) built from the real tokenizers of the tokenizer-data
  * module, the way llama.cpp's converter writes them: the Llama 2-style SentencePiece vocabulary
- * with scores (here derived from its merge ranks: a token made by the merge of rank r scores -r),
+ * with scores (derived from its merge ranks by {@link GgufVocabulary}: a token made by the merge of
+ * rank r scores -r),
  * and the byte-level GPT-2 and Llama 3 vocabularies with their merges. Plus the Europarl sample.
  */
 final class GgufVocabularies {
@@ -66,30 +67,16 @@ final class GgufVocabularies {
         return out;
     }
 
-    /** The Llama 2-style vocabulary as a llama.cpp converter writes a SentencePiece model: model "llama". */
+    /**
+     * The Llama 2-style vocabulary as a llama.cpp converter writes a SentencePiece model: model
+     * "llama", built by the main code's {@link GgufVocabulary} (which {@code ripple synth --format gguf} uses).
+     */
     static GgufTestWriter llama2(GgufTestWriter w) throws IOException {
-        JsonNode root = JSON.readTree(resource(DIR + "llama2/tokenizer.json"));
-        String[] tokens = tokensById(root);
-        Map<String, Integer> firstRank = new HashMap<>();
-        List<String[]> merges = merges(root);
-        for (int r = 0; r < merges.size(); r++) {
-            firstRank.putIfAbsent(merges.get(r)[0] + merges.get(r)[1], r);
-        }
-        float[] scores = new float[tokens.length];
-        int[] types = new int[tokens.length];
-        for (int i = 0; i < tokens.length; i++) {
-            Integer r = firstRank.get(tokens[i]);
-            scores[i] = r == null ? 0f : -r;
-            types[i] = tokens[i].matches("<0x[0-9A-F]{2}>") ? GgufTokenizer.BYTE : GgufTokenizer.NORMAL;
-        }
-        for (JsonNode t : root.path("added_tokens")) {
-            int id = t.get("id").asInt();
-            types[id] = t.get("content").asText().equals("<unk>") ? GgufTokenizer.UNKNOWN : GgufTokenizer.CONTROL;
-        }
-        return w.putString("tokenizer.ggml.model", "llama").putStrings("tokenizer.ggml.tokens", tokens)
-                .putFloats("tokenizer.ggml.scores", scores).putInts("tokenizer.ggml.token_type", types)
-                .putU32("tokenizer.ggml.bos_token_id", 1).putU32("tokenizer.ggml.eos_token_id", 2)
-                .putU32("tokenizer.ggml.unknown_token_id", 0).putBool("tokenizer.ggml.add_bos_token", true)
+        GgufVocabulary v = GgufVocabulary.fromSentencePieceJson(resource(DIR + "llama2/tokenizer.json"));
+        return w.putString("tokenizer.ggml.model", "llama").putStrings("tokenizer.ggml.tokens", v.tokens())
+                .putFloats("tokenizer.ggml.scores", v.scores()).putInts("tokenizer.ggml.token_type", v.types())
+                .putU32("tokenizer.ggml.bos_token_id", v.bos()).putU32("tokenizer.ggml.eos_token_id", v.eos())
+                .putU32("tokenizer.ggml.unknown_token_id", v.unk()).putBool("tokenizer.ggml.add_bos_token", true)
                 .putBool("tokenizer.ggml.add_eos_token", false);
     }
 
