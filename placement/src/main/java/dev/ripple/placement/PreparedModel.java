@@ -4,6 +4,7 @@ import dev.ripple.core.format.RippleFileWriter;
 import dev.ripple.core.tensor.DType;
 import dev.ripple.placement.importer.ImportedModel;
 import dev.ripple.placement.importer.SafetensorsImporter;
+import dev.ripple.placement.importer.gguf.GgufImporter;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -14,9 +15,9 @@ import java.util.stream.Stream;
 
 /**
  * A decoder as a {@code .ripple} file, whatever the user pointed at: the file itself, or a Hugging
- * Face checkpoint directory imported once with every layer in its original order (no trace is
- * needed; {@code ripple place} with a profile makes a better file) into a work directory, and
- * imported again only when the checkpoint changes. So that a user can try a model in one command.
+ * Face checkpoint directory or a {@code .gguf} file imported once with every layer in its original
+ * order (no trace is needed; {@code ripple place} with a profile makes a better file) into a work
+ * directory, and imported again only when the checkpoint changes. So that a user can try a model in one command.
  *
  * <pre>{@code
  * PreparedModel m = PreparedModel.of(Path.of("opt-125m/"), Path.of("ripple-work"), DType.F16, layer -> { });
@@ -30,9 +31,14 @@ import java.util.stream.Stream;
  */
 public record PreparedModel(Path file, Path source, boolean imported, boolean placedNow) {
 
-    /** True when {@code path} names a checkpoint to import rather than a {@code .ripple} or ONNX file. */
+    /** True when {@code path} names a checkpoint to import (directory, safetensors, GGUF) rather than a {@code .ripple} or ONNX file. */
     public static boolean isCheckpoint(Path path) {
-        return Files.isDirectory(path) || path.getFileName().toString().endsWith(".safetensors");
+        return Files.isDirectory(path) || path.getFileName().toString().endsWith(".safetensors") || isGguf(path);
+    }
+
+    /** True when {@code path} names a GGUF file. */
+    public static boolean isGguf(Path path) {
+        return !Files.isDirectory(path) && path.getFileName().toString().endsWith(".gguf");
     }
 
     /**
@@ -45,13 +51,19 @@ public record PreparedModel(Path file, Path source, boolean imported, boolean pl
         if (!isCheckpoint(model)) {
             return new PreparedModel(model, model, false, false);
         }
+        boolean gguf = isGguf(model);
         Path dir = Files.isDirectory(model) ? model : model.toAbsolutePath().getParent();
-        Path target = work.resolve(dir.toAbsolutePath().normalize().getFileName() + "-" + bundles.label() + "-identity.ripple");
-        if (Files.isRegularFile(target) && !newer(dir, Files.getLastModifiedTime(target))) {
+        String stem = gguf ? model.getFileName().toString().replaceFirst("\\.gguf$", "")
+                : dir.toAbsolutePath().normalize().getFileName().toString();
+        Path target = work.resolve(stem + "-" + bundles.label() + "-identity.ripple");
+        boolean stale = Files.isRegularFile(target) && (gguf
+                ? Files.getLastModifiedTime(model).compareTo(Files.getLastModifiedTime(target)) > 0
+                : newer(dir, Files.getLastModifiedTime(target)));
+        if (Files.isRegularFile(target) && !stale) {
             return new PreparedModel(target, model, true, false);
         }
         Files.createDirectories(work);
-        ImportedModel imported = SafetensorsImporter.importModel(model, bundles);
+        ImportedModel imported = gguf ? GgufImporter.importModel(model, bundles) : SafetensorsImporter.importModel(model, bundles);
         RippleFileWriter.write(target, imported.toContents(), (layer, error) -> layerDone.accept(layer));
         return new PreparedModel(target, model, true, true);
     }

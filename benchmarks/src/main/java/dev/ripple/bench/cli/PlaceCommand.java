@@ -20,6 +20,7 @@ import dev.ripple.placement.eval.PlacementEvaluator;
 import dev.ripple.placement.importer.ImportedModel;
 import dev.ripple.placement.importer.OnnxImporter;
 import dev.ripple.placement.importer.SafetensorsImporter;
+import dev.ripple.placement.importer.gguf.GgufImporter;
 import dev.ripple.placement.stats.CoActivationCounter;
 import dev.ripple.placement.stats.LayerStats;
 import dev.ripple.placement.trace.ActivationTrace;
@@ -44,7 +45,7 @@ import picocli.CommandLine.Spec;
 final class PlaceCommand implements Callable<Integer> {
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
-    @Option(names = "--model", paramLabel = "M", description = "ONNX file, or a safetensors file/directory with config.json "
+    @Option(names = "--model", paramLabel = "M", description = "ONNX file, a safetensors file/directory with config.json, or a .gguf file "
             + "(default: the embedded all-MiniLM-L6-v2)")
     Path model;
 
@@ -109,7 +110,7 @@ final class PlaceCommand implements Callable<Integer> {
                 : PreparedModel.isCheckpoint(m) ? null
                 : Files.isRegularFile(m.toAbsolutePath().getParent().resolve("tokenizer.json"))
                 ? m.toAbsolutePath().getParent().resolve("tokenizer.json") : null;
-        ImportedModel imported = importModel(m, storage);
+        ImportedModel imported = importModel(m, storage, residents);
         ActivationTrace calibration = TraceFiles.read(trace);
         ActivationTrace heldOut = eval == null ? null : TraceFiles.read(eval);
         requireMatches(imported, calibration, trace);
@@ -151,6 +152,7 @@ final class PlaceCommand implements Callable<Integer> {
             }
         });
         PrintWriter o = spec.commandLine().getOut();
+        com.fasterxml.jackson.databind.JsonNode conversions = imported.architecture().path("gguf").path("residentConversions");
         if (json) {
             ObjectNode doc = JSON.createObjectNode();
             doc.put("file", out.toString());
@@ -161,6 +163,9 @@ final class PlaceCommand implements Callable<Integer> {
             err.put("upGate", meanOf(errors, StorageError::upGate));
             err.put("down", meanOf(errors, StorageError::down));
             err.set("layers", JSON.valueToTree(errors));
+            if (!conversions.isEmpty()) {
+                doc.set("residentConversions", conversions);
+            }
             if (chosenRank > 0) {
                 doc.put("predictorFit", calibration.inputMoments().isEmpty() ? "weights" : "inputs");
             }
@@ -178,6 +183,16 @@ final class PlaceCommand implements Callable<Integer> {
             if (storage != DType.F32) {
                 o.printf("%s bundles against the source's weights: relative RMS error %.2e in up/gate rows, %.2e in down columns "
                          + "(mean over layers)%n", storage.label(), meanOf(errors, StorageError::upGate), meanOf(errors, StorageError::down));
+            }
+            if (!conversions.isEmpty()) {
+                double worst = 0;
+                java.util.Set<String> types = new java.util.TreeSet<>();
+                for (var c : conversions.properties()) {
+                    worst = Math.max(worst, c.getValue().path("relativeRmsError").asDouble());
+                    types.add(c.getValue().path("from").asText() + " -> " + c.getValue().path("to").asText());
+                }
+                o.printf("%d resident tensors converted from types the runtime does not compute on (%s): relative RMS error "
+                         + "up to %.2e against the GGUF file's values%n", conversions.size(), String.join(", ", types), worst);
             }
             if (chosenRank > 0) {
                 o.println(calibration.inputMoments().isEmpty()
@@ -267,8 +282,19 @@ final class PlaceCommand implements Callable<Integer> {
     }
 
     static ImportedModel importModel(Path m, DType storage) throws IOException {
+        return importModel(m, storage, null);
+    }
+
+    /**
+     * @param residents the resident type asked for, or null: a GGUF file's resident matrices in types the
+     *                  runtime does not compute on (K-quants) are converted straight into it (Q8_0 when null)
+     */
+    static ImportedModel importModel(Path m, DType storage, DType residents) throws IOException {
         if (!Files.exists(m)) {
             throw new java.nio.file.NoSuchFileException(m.toString());
+        }
+        if (PreparedModel.isGguf(m)) {
+            return GgufImporter.importModel(m, storage, residents);
         }
         return Files.isRegularFile(m) && m.getFileName().toString().endsWith(".onnx")
                 ? OnnxImporter.importModel(m, storage) : SafetensorsImporter.importModel(m, storage);

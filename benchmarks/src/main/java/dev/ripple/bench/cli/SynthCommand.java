@@ -4,7 +4,10 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.ripple.core.format.AtomicFile;
 import dev.ripple.core.tokenizer.Tokenizer;
+import dev.ripple.placement.importer.gguf.GgmlType;
+import dev.ripple.placement.importer.gguf.GgufVocabulary;
 import dev.ripple.placement.synthetic.DecoderOnnxExporter;
+import dev.ripple.placement.synthetic.SyntheticGgufWriter;
 import dev.ripple.placement.synthetic.SyntheticDecoder;
 import dev.ripple.placement.synthetic.SyntheticDecoderWriter;
 import dev.ripple.placement.synthetic.SyntheticWorkload;
@@ -34,7 +37,8 @@ import picocli.CommandLine.Spec;
  */
 @Command(name = "synth", mixinStandardHelpOptions = true,
         description = "Write a generated decoder checkpoint (random weights, a real model's shape, Hugging Face names) with "
-                + "a real tokenizer beside it: for tests and benchmarks where no real decoder can be downloaded.")
+                + "a real tokenizer beside it, or a GGUF file of it (--format gguf): for tests and benchmarks where no real "
+                + "decoder can be downloaded.")
 final class SynthCommand implements Callable<Integer> {
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -66,8 +70,14 @@ final class SynthCommand implements Callable<Integer> {
     @Option(names = "--heldout-tokens", description = "with --workload: tokens of the held-out trace (default: 400)")
     Integer heldOutTokens;
 
-    @Option(names = "--out", required = true, paramLabel = "DIR", description = "the checkpoint directory to write")
+    @Option(names = "--out", required = true, paramLabel = "DIR|FILE",
+            description = "the checkpoint or workload directory to write (with --format gguf: the .gguf file)")
     Path out;
+
+    @Option(names = "--format", defaultValue = "safetensors",
+            description = "safetensors (a Hugging Face checkpoint directory) or gguf (one llama.cpp file, Llama shapes) "
+                    + "(default: ${DEFAULT-VALUE})")
+    String format;
 
     @Option(names = "--layers", description = "keep only this many layers (a smaller model of the same width)")
     Integer layers;
@@ -87,7 +97,8 @@ final class SynthCommand implements Callable<Integer> {
     @Option(names = "--clusters", defaultValue = "0", description = "groups of neurons that fire together (default: none)")
     int clusters;
 
-    @Option(names = "--dtype", defaultValue = "f16", description = "f32, f16 or bf16 (default: ${DEFAULT-VALUE})")
+    @Option(names = "--dtype", defaultValue = "f16",
+            description = "f32, f16 or bf16; with --format gguf the matrices' type: f32, f16, q8_0 or q4_0 (default: ${DEFAULT-VALUE})")
     String dtype;
 
     @Option(names = "--shards", defaultValue = "1", description = "safetensors shards (default: ${DEFAULT-VALUE})")
@@ -146,6 +157,14 @@ final class SynthCommand implements Callable<Integer> {
         }
         String tok = tokenizer != null ? tokenizer.toLowerCase(Locale.ROOT)
                 : s.family() == SyntheticDecoder.Family.OPT ? "gpt2" : s.vocabSize() >= 128000 ? "llama3" : "llama2";
+        switch (format.toLowerCase(Locale.ROOT)) {
+            case "safetensors" -> {
+            }
+            case "gguf" -> {
+                return writeGguf(o, s, tokenizer != null ? tok : "llama2");
+            }
+            default -> throw new IllegalArgumentException("--format must be safetensors or gguf, not '" + format + "'");
+        }
         SyntheticDecoderWriter.write(s, out, dtype.toUpperCase(Locale.ROOT), shards);
         String note = attachTokenizer(tok, s.vocabSize());
         long params = s.parameterCount();
@@ -179,6 +198,48 @@ final class SynthCommand implements Callable<Integer> {
         }
         o.printf("layer 0 of the %s:%n%s%n", SyntheticWorkload.LABEL, shape.describe());
         return 0;
+    }
+
+    /**
+     * {@code --format gguf}: the model as one GGUF file with the Llama 2 SentencePiece vocabulary,
+     * streamed (a 7B Q4_0 file, 3.8 GB, writes with a heap of a few tens of MB).
+     */
+    private int writeGguf(PrintWriter o, SyntheticDecoder s, String tok) throws IOException {
+        GgmlType type = switch (dtype.toLowerCase(Locale.ROOT)) {
+            case "f32" -> GgmlType.F32;
+            case "f16" -> GgmlType.F16;
+            case "q8_0" -> GgmlType.Q8_0;
+            case "q4_0" -> GgmlType.Q4_0;
+            default -> throw new IllegalArgumentException("--dtype '" + dtype + "' is not written to GGUF (f32, f16, q8_0, q4_0)");
+        };
+        if (shards != 1 || onnx != null) {
+            throw new IllegalArgumentException("--shards and --onnx apply to --format safetensors");
+        }
+        GgufVocabulary vocabulary = switch (tok) {
+            case "none" -> null;
+            case "llama2" -> GgufVocabulary.fromSentencePieceJson(resource("/ripple-tokenizer-data/llama2/tokenizer.json"));
+            default -> throw new IllegalArgumentException("--format gguf writes the llama2 vocabulary or none, not '" + tok + "'");
+        };
+        if (vocabulary != null && vocabulary.size() != s.vocabSize()) {
+            throw new IllegalArgumentException("the llama2 vocabulary has " + vocabulary.size() + " tokens and GGUF needs as many "
+                    + "embedding rows; this model has " + s.vocabSize() + " (use --vocab " + vocabulary.size()
+                    + " or --tokenizer none)");
+        }
+        long size = SyntheticGgufWriter.write(s, out, type, vocabulary, preset + (layers != null ? "-" + layers + "l" : ""));
+        o.printf(Locale.ROOT, "wrote %s: generated weights (seed %d) in the shape of %s, %,d parameters, GGUF %s matrices, %s%s%n",
+                out, seed, preset + (layers != null ? " cut to " + layers + " layers" : ""), s.parameterCount(), type,
+                InspectCommand.bytes(size), vocabulary == null ? ", no vocabulary (run it with --prompt-ids)"
+                        : ", vocabulary llama2 (" + vocabulary.size() + " tokens)");
+        return 0;
+    }
+
+    private static byte[] resource(String name) throws IOException {
+        try (InputStream in = SynthCommand.class.getResourceAsStream(name)) {
+            if (in == null) {
+                throw new IOException("tokenizer resource " + name + " is not on the class path (module tokenizer-data)");
+            }
+            return in.readAllBytes();
+        }
     }
 
     /** Copies a real tokenizer beside the weights and points the config's BOS/EOS at its tokens. */

@@ -62,14 +62,46 @@ public record ImportedModel(String source, ObjectNode architecture, List<Residen
 
     /**
      * Layer {@code l}'s weights on the heap as f32: as imported for ONNX models, read from the
-     * mapped checkpoint for safetensors (one layer at a time: a 7B layer is about 0.5 GB).
+     * mapped checkpoint for safetensors, gathered bundle by bundle from any other source (GGUF);
+     * one layer at a time: a 7B layer is about 0.5 GB.
      */
     public FfnLayerWeights weights(int l) {
         BundleSource s = layers.get(l);
         if (s instanceof FfnLayerWeights w) {
             return w;
         }
-        return ((CheckpointFfnLayer) s).load();
+        if (s instanceof CheckpointFfnLayer c) {
+            return c.load();
+        }
+        return gather(s);
+    }
+
+    /** A layer on the heap from its bundles, for sources that only give bundles. */
+    private static FfnLayerWeights gather(BundleSource s) {
+        var spec = s.spec();
+        int d = spec.dModel();
+        int n = spec.dFfn();
+        float[] up = new float[Math.multiplyExact(n, d)];
+        float[] gate = spec.gated() ? new float[up.length] : null;
+        float[] down = new float[up.length];
+        float[] upBias = new float[n];
+        float[] gateBias = spec.gated() ? new float[n] : null;
+        float[] bundle = new float[spec.bundleElements()];
+        try {
+            for (int i = 0; i < n; i++) {
+                s.bundleOf(i, bundle, 0);
+                System.arraycopy(bundle, 0, up, i * d, d);
+                if (gate != null) {
+                    System.arraycopy(bundle, spec.gateOffset(), gate, i * d, d);
+                    gateBias[i] = bundle[spec.gateBiasOffset()];
+                }
+                System.arraycopy(bundle, spec.downOffset(), down, i * d, d);
+                upBias[i] = bundle[spec.upBiasOffset()];
+            }
+        } finally {
+            s.release();
+        }
+        return new FfnLayerWeights(spec, up, gate, down, upBias, gateBias, s.downBias());
     }
 
     /** Every layer's weights on the heap (small models: tests, the ONNX encoders). */

@@ -1,0 +1,93 @@
+package dev.ripple.placement.importer.gguf;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.ripple.core.format.FfnLayerSection;
+import dev.ripple.core.format.RippleFile;
+import dev.ripple.core.tensor.DType;
+import dev.ripple.core.tensor.Tensor;
+import dev.ripple.placement.importer.SafetensorsFile;
+import dev.ripple.placement.synthetic.SyntheticDecoder;
+import dev.ripple.placement.synthetic.SyntheticDecoderWriter;
+import java.lang.foreign.ValueLayout;
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Importing a GGUF file streams: a child JVM with a 64 MiB heap (and so a 64 MiB limit on native
+ * allocations, which follows the heap) imports a Q4_K file whose resident matrices convert to
+ * 74 MB of Q8_0, and the written file holds Q8_0 of the values the GGUF file stands for. This is how
+ * a 7B Q4_K_M file, whose converted attention, embeddings and head take about 2 GB, imports with a
+ * small heap.
+ */
+class GgufImportHeapTest {
+    @TempDir
+    Path dir;
+
+    @Test
+    void aQuantizedFileLargerThanTheHeapImports() throws Exception {
+        // 2 layers, hidden 1024, ffn 4096, vocab 32000: two 32000 x 1024 matrices convert to 70 MB of Q8_0.
+        SyntheticDecoder spec = SyntheticDecoder.llama(2, 1024, 4096, 16, 4, 32000).withSeed(3);
+        Path hf = dir.resolve("hf");
+        SyntheticDecoderWriter.write(spec, hf, "F16", 1);
+        Path gguf = dir.resolve("model.gguf");
+        HfToGguf.convert(hf, "llama", GgmlType.Q4_K).write(gguf);
+        Path out = dir.resolve("model.ripple");
+        List<String> cmd = List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx64m",
+                "--enable-native-access=ALL-UNNAMED", "-cp", System.getProperty("java.class.path"),
+                GgufImportMain.class.getName(), gguf.toString(), out.toString(), "f16");
+        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+        String log = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(p.waitFor(5, TimeUnit.MINUTES), "the import finished: " + log);
+        assertEquals(0, p.exitValue(), log);
+
+        SafetensorsFile st = SafetensorsFile.open(hf.resolve("model.safetensors"));
+        try (RippleFile f = RippleFile.open(out)) {
+            f.verify();
+            int d = 1024;
+            int n = 4096;
+            FfnLayerSection last = f.layers().get(1);
+            float[] down = GgmlEncoder.implied(GgmlType.Q4_K, st.read("model.layers.1.mlp.down_proj.weight"));
+            float[] gate = GgmlEncoder.implied(GgmlType.Q4_K, st.read("model.layers.1.mlp.gate_proj.weight"));
+            for (int neuron : new int[] {0, 17, 4095}) {
+                long at = last.bundleOffset(neuron);   // identity order: slot = neuron
+                float[] column = new float[d];
+                float[] gateRow = new float[d];
+                for (int k = 0; k < d; k++) {
+                    column[k] = half(down[k * n + neuron]);
+                    gateRow[k] = half(gate[neuron * d + k]);
+                }
+                assertArrayEquals(gateRow, halves(f, at + 2L * last.spec().gateOffset(), d), "gate row " + neuron);
+                assertArrayEquals(column, halves(f, at + 2L * last.spec().downOffset(), d), "down column " + neuron);
+            }
+            Tensor emb = f.tensor("token_embd.weight").orElseThrow();
+            assertEquals(DType.Q8_0, emb.dtype());
+            float[] expected = GgufQuantizedImportTest.q8(GgmlEncoder.implied(GgmlType.Q4_K, st.read("model.embed_tokens.weight")));
+            for (long i : new long[] {0, 1023, 1024 * 31999L + 1023}) {
+                assertEquals(expected[(int) i], emb.get(i), "embedding value " + i);
+            }
+        }
+    }
+
+    private static float half(float x) {
+        return Float.float16ToFloat(Float.floatToFloat16(x));
+    }
+
+    private static float[] halves(RippleFile f, long at, int n) {
+        float[] v = new float[n];
+        for (int k = 0; k < n; k++) {
+            v[k] = Float.float16ToFloat(f.mapped().get(ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN),
+                    at + 2L * k));
+        }
+        return v;
+    }
+
+}

@@ -1,0 +1,64 @@
+package dev.ripple.placement.importer.gguf;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.ripple.core.model.decoder.DecoderModel;
+import dev.ripple.core.model.decoder.Detokenizer;
+import dev.ripple.core.model.decoder.Generator;
+import dev.ripple.core.model.decoder.Session;
+import dev.ripple.core.runtime.RippleModel;
+import dev.ripple.core.runtime.RuntimeOptions;
+import dev.ripple.core.tensor.DType;
+import dev.ripple.core.tokenizer.Tokenizer;
+import dev.ripple.io.reader.ReaderKind;
+import dev.ripple.placement.PreparedModel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A {@code .gguf} file is accepted where a checkpoint is: {@code PreparedModel} imports it once into
+ * the work directory (again when the file changes), and the file written generates text through the
+ * runtime's tokenizer, read from the tokenizer.json the import stored.
+ */
+class GgufPreparedModelTest {
+    @TempDir
+    Path dir;
+
+    @Test
+    void aGgufFileIsImportedOnceAndGenerates() throws Exception {
+        Path gguf = GgufTestModels.tinyLlama(dir, GgmlType.Q8_0);
+        assertTrue(PreparedModel.isCheckpoint(gguf) && PreparedModel.isGguf(gguf));
+        Path work = dir.resolve("work");
+        PreparedModel first = PreparedModel.of(gguf, work, DType.F16, l -> { });
+        assertTrue(first.imported() && first.placedNow());
+        assertEquals(work.resolve("tiny-llama-f16-identity.ripple"), first.file());
+        PreparedModel again = PreparedModel.of(gguf, work, DType.F16, l -> { });
+        assertFalse(again.placedNow(), "reused while the file is unchanged");
+        Files.setLastModifiedTime(gguf, FileTime.fromMillis(Files.getLastModifiedTime(first.file()).toMillis() + 5000));
+        assertTrue(PreparedModel.of(gguf, work, DType.F16, l -> { }).placedNow(), "imported again after a change");
+
+        RuntimeOptions options = RuntimeOptions.defaults().withReader(ReaderKind.POSITIONAL).withPredictor("dense");
+        try (RippleModel m = RippleModel.open(first.file(), options)) {
+            Tokenizer t = m.tokenizer().orElseThrow();
+            int[] prompt = t.encode("the capital of France is");
+            assertEquals(1, prompt[0], "BOS first");
+            assertEquals("▁the", t.token(prompt[1]).orElseThrow());
+            DecoderModel decoder = m.decoder().orElseThrow();
+            List<String> pieces = new ArrayList<>();
+            try (Session s = decoder.newSession(64)) {
+                Generator.Result r = Generator.generate(decoder, s, prompt, Generator.Options.greedy(8),
+                        Detokenizer.of(t.newIncrementalDecoder(true)), token -> pieces.add(token.text()));
+                assertEquals(8, r.generatedIds().length);
+                assertEquals(t.decode(r.generatedIds(), true), r.text());
+                assertEquals(r.text(), String.join("", pieces));
+            }
+        }
+    }
+}
