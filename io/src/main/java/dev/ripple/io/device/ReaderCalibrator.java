@@ -1,6 +1,7 @@
 package dev.ripple.io.device;
 
 import dev.ripple.io.Extent;
+import dev.ripple.io.nativeio.NativeAccess;
 import dev.ripple.io.nativeio.PageCache;
 import dev.ripple.io.reader.DirectReader;
 import dev.ripple.io.reader.ExtentReader;
@@ -185,8 +186,16 @@ public final class ReaderCalibrator {
         }
     }
 
-    /** CPU time of this process (all threads, user + system), ns; -1 where the JVM does not say. */
+    /**
+     * CPU time of this process (all threads, user + system), ns: {@code clock_gettime} where native
+     * access works (nanosecond resolution), else the JVM's figure (which may count in 10 ms ticks);
+     * -1 where neither says.
+     */
     public static long processCpuNanos() {
+        long nanos = NativeAccess.get().map(NativeAccess::processCpuNanos).orElse(-1L);
+        if (nanos >= 0) {
+            return nanos;
+        }
         if (ManagementFactory.getOperatingSystemMXBean() instanceof com.sun.management.OperatingSystemMXBean os) {
             return os.getProcessCpuTime();
         }

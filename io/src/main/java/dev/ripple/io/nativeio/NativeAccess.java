@@ -43,6 +43,7 @@ public final class NativeAccess {
     private static final int O_CLOEXEC = 0x80000; // 02000000 octal, Linux generic
     private static final long PAGE = 4096;
     private static final int PR_SET_TIMERSLACK = 29;
+    private static final int CLOCK_PROCESS_CPUTIME_ID = 2;
 
     private static final StructLayout CAPTURE_LAYOUT = Linker.Option.captureStateLayout();
     private static final VarHandle ERRNO = CAPTURE_LAYOUT.varHandle(
@@ -54,15 +55,17 @@ public final class NativeAccess {
     private final MethodHandle fdatasync;
     private final MethodHandle close;
     private final MethodHandle prctl;
+    private final MethodHandle clockGettime;
 
     private NativeAccess(MethodHandle madvise, MethodHandle posixFadvise, MethodHandle open,
-                         MethodHandle fdatasync, MethodHandle close, MethodHandle prctl) {
+                         MethodHandle fdatasync, MethodHandle close, MethodHandle prctl, MethodHandle clockGettime) {
         this.madvise = madvise;
         this.posixFadvise = posixFadvise;
         this.open = open;
         this.fdatasync = fdatasync;
         this.close = close;
         this.prctl = prctl;
+        this.clockGettime = clockGettime;
     }
 
     private static final class Holder {
@@ -106,7 +109,9 @@ public final class NativeAccess {
             MethodHandle prctl = linker.downcallHandle(find(libc, "prctl"),
                     FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG),
                     Linker.Option.firstVariadicArg(1));
-            return Optional.of(new NativeAccess(madvise, fadvise, open, fdatasync, close, prctl));
+            MethodHandle clockGettime = linker.downcallHandle(find(libc, "clock_gettime"),
+                    FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS));
+            return Optional.of(new NativeAccess(madvise, fadvise, open, fdatasync, close, prctl, clockGettime));
         } catch (RuntimeException | LinkageError e) {
             // IllegalCallerException when native access is not enabled; NoSuchElementException for a
             // missing symbol; UnsupportedOperationException on an unsupported ABI.
@@ -192,6 +197,28 @@ public final class NativeAccess {
             throw e;
         } catch (Throwable t) {
             throw new IllegalStateException("prctl downcall failed", t);
+        }
+    }
+
+    /**
+     * CPU time of this process, all threads, user and system, in nanoseconds
+     * ({@code clock_gettime(CLOCK_PROCESS_CPUTIME_ID)}). The JVM's
+     * {@code OperatingSystemMXBean.getProcessCpuTime} counts in scheduler ticks on some kernels
+     * (10 ms), too coarse for the CPU cost of a few hundred reads.
+     *
+     * @return the time, or -1 if the call failed
+     */
+    public long processCpuNanos() {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment ts = arena.allocate(JAVA_LONG, 2);   // struct timespec { tv_sec; tv_nsec; } on LP64
+            if ((int) clockGettime.invokeExact(CLOCK_PROCESS_CPUTIME_ID, ts) != 0) {
+                return -1;
+            }
+            return ts.getAtIndex(JAVA_LONG, 0) * 1_000_000_000L + ts.getAtIndex(JAVA_LONG, 1);
+        } catch (RuntimeException | Error e) {
+            throw e;
+        } catch (Throwable t) {
+            throw new IllegalStateException("clock_gettime downcall failed", t);
         }
     }
 

@@ -23,6 +23,24 @@ class NativeAccessTest {
     }
 
     @Test
+    void processCpuClockCountsNanosecondsOfThisThreadsWork() {
+        assumeTrue(linux());
+        NativeAccess na = NativeAccess.get().orElseThrow(() -> new AssertionError("native access should bind on Linux"));
+        long before = na.processCpuNanos();
+        long threadBefore = java.lang.management.ManagementFactory.getThreadMXBean().getCurrentThreadCpuTime();
+        double x = 0;
+        for (int i = 0; i < 2_000_000; i++) {     // about a millisecond of arithmetic
+            x += Math.sqrt(i);
+        }
+        long threadSpent = java.lang.management.ManagementFactory.getThreadMXBean().getCurrentThreadCpuTime() - threadBefore;
+        long spent = na.processCpuNanos() - before;
+        assertTrue(x > 0);
+        assertTrue(before > 0, "process CPU time so far: " + before);
+        // the process clock includes this thread's time, to the nanosecond (not 10 ms ticks)
+        assertTrue(spent >= threadSpent && threadSpent > 0, "process " + spent + " ns, this thread " + threadSpent + " ns");
+    }
+
+    @Test
     void madviseAndFadviseSucceedOnLinux() throws IOException {
         assumeTrue(linux());
         NativeAccess na = NativeAccess.get().orElseThrow(() -> new AssertionError("native access should bind on Linux"));
