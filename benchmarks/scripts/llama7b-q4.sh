@@ -10,7 +10,8 @@
 # DIR (default ripple-work/llama7b) holds the checkpoint (13.5 GB of f16 safetensors), the
 # calibration trace and the placed Q4_0 file (3.9 GB); DRAM defaults to 2GiB; HEAP, the JVM's
 # -Xmx for generation, to 512m (the heap holds activations and logits; weights, the KV cache and
-# the bundle cache live off the heap and are what --dram budgets).
+# the bundle cache live off the heap and are what --dram budgets; the JVM's off-heap limit is set
+# to the budget).
 set -euo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 dir=${1:-"$root/ripple-work/llama7b"}
@@ -38,7 +39,9 @@ ls -l "$dir/llama7b-q4_0.ripple" >&2
 
 step "generate under --dram $dram, heap $heap"
 sync; echo 3 > /proc/sys/vm/drop_caches 2>/dev/null || true     # cold start where allowed
-RIPPLE_JAVA_OPTS="-Xmx$heap ${RIPPLE_JAVA_OPTS:-}" /usr/bin/time -v "$ripple" generate --model "$dir/llama7b-q4_0.ripple" \
+# The JVM caps off-heap memory (bundle cache, KV cache, the predictor's factors) at the heap limit
+# unless told otherwise; the budget is the natural cap for it.
+RIPPLE_JAVA_OPTS="-Xmx$heap -XX:MaxDirectMemorySize=${dram%iB} ${RIPPLE_JAVA_OPTS:-}" /usr/bin/time -v "$ripple" generate --model "$dir/llama7b-q4_0.ripple" \
     --prompt "The European Parliament adopted the resolution on the protection of the environment" \
     --max-tokens 32 --ignore-eos --dram "$dram" --json "$dir/generate.json" 2> >(tee "$dir/generate.time" >&2)
 step "done: $dir/generate.json, peak RSS in $dir/generate.time"

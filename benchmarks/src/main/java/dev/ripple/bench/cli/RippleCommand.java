@@ -67,7 +67,13 @@ public final class RippleCommand implements Runnable {
             return e.getFile() + ": permission denied";
         }
         if (t instanceof OutOfMemoryError) {
-            return "out of memory (" + oneLine(t.getMessage()) + "); give the JVM more heap with RIPPLE_JAVA_OPTS=-Xmx8g";
+            String m = oneLine(t.getMessage());
+            if (m.contains("direct buffer memory")) {
+                // off-heap memory (bundle cache, KV cache, predictor) is capped at the heap size unless set
+                return "out of memory (" + m + "); allow the JVM more off-heap memory with "
+                        + "RIPPLE_JAVA_OPTS=-XX:MaxDirectMemorySize=4g (by default it equals the heap limit, -Xmx)";
+            }
+            return "out of memory (" + m + "); give the JVM more heap with RIPPLE_JAVA_OPTS=-Xmx8g";
         }
         String message = t.getMessage();
         if (message == null || message.isBlank()) {
