@@ -101,7 +101,7 @@ public final class LowRankPredictor implements ActivationPredictor {
         JsonNode prov = file.provenance();
         ActivityRule rule = ActivityRule.fromJson(prov.path("activityRule"));
         float m = Float.isNaN(margin) ? (float) prov.path("predictor").path("margin").asDouble(DEFAULT_MARGIN) : margin;
-        List<Factors> factors = new ArrayList<>();
+        List<Layer> layers = new ArrayList<>();
         for (FfnLayerSection l : file.layers()) {
             int i = l.spec().index();
             int d = l.spec().dModel();
@@ -113,11 +113,25 @@ public final class LowRankPredictor implements ActivationPredictor {
                         + " of width " + d);
             }
             int r = (int) a.dim(1);
-            factors.add(new Factors(d, r, n, a.toFloatArray(), file.require(RippleFormat.lowRankTensor(i, "b"), r, n).toFloatArray(),
-                    file.vector(RippleFormat.lowRankTensor(i, "bias"), n), file.vector(RippleFormat.lowRankTensor(i, "residual"), n),
-                    l.spec().activation(), l.spec().reluThreshold()));
+            Tensor b = file.require(RippleFormat.lowRankTensor(i, "b"), r, n);
+            layers.add(new Layer(d, r, n, inPlace(a), inPlace(b), file.vector(RippleFormat.lowRankTensor(i, "bias"), n),
+                    file.vector(RippleFormat.lowRankTensor(i, "residual"), n),
+                    ActiveRegion.of(l.spec().activation(), l.spec().reluThreshold(), rule, i)));
         }
-        return new LowRankPredictor(factors, rule, m);
+        return new LowRankPredictor(layers.toArray(Layer[]::new), rule, m);
+    }
+
+    /**
+     * A factor as the kernels read it: f32 factors are used where the file maps them (copying them
+     * would hold them twice, once in the mapped file's pages and once off-heap: 250 MB for a 7B
+     * model's rank-128 predictor); other types are widened once.
+     */
+    private static MemorySegment inPlace(Tensor t) {
+        if (t.dtype() == DType.F32 && t.data().byteSize() == 4 * t.elementCount()) {
+            return t.data();
+        }
+        float[] values = t.toFloatArray();
+        return Arena.ofAuto().allocate(4L * values.length, 64).copyFrom(MemorySegment.ofArray(values));
     }
 
     /**
@@ -134,6 +148,23 @@ public final class LowRankPredictor implements ActivationPredictor {
     private final Kernels kernels = KernelProvider.best();
 
     public LowRankPredictor(List<Factors> layers, ActivityRule rule, float margin) {
+        this(offHeap(layers, rule), rule, margin);
+    }
+
+    private static Layer[] offHeap(List<Factors> factors, ActivityRule rule) {
+        Arena arena = Arena.ofAuto();
+        Layer[] out = new Layer[factors.size()];
+        for (int l = 0; l < out.length; l++) {
+            Factors f = factors.get(l);
+            MemorySegment a = arena.allocate(4L * f.a().length, 64).copyFrom(MemorySegment.ofArray(f.a()));
+            MemorySegment b = arena.allocate(4L * f.b().length, 64).copyFrom(MemorySegment.ofArray(f.b()));
+            out[l] = new Layer(f.dModel(), f.rank(), f.dFfn(), a, b, f.bias().clone(), f.residualNorm().clone(),
+                    ActiveRegion.of(f.activation(), f.reluThreshold(), rule, l));
+        }
+        return out;
+    }
+
+    private LowRankPredictor(Layer[] layers, ActivityRule rule, float margin) {
         if (rule instanceof TopKRule) {
             throw new IllegalArgumentException("the low-rank predictor needs a threshold rule, not " + rule.describe());
         }
@@ -142,15 +173,7 @@ public final class LowRankPredictor implements ActivationPredictor {
         }
         this.rule = rule;
         this.margin = margin;
-        this.layers = new Layer[layers.size()];
-        Arena arena = Arena.ofAuto();
-        for (int l = 0; l < this.layers.length; l++) {
-            Factors f = layers.get(l);
-            MemorySegment a = arena.allocate(4L * f.a().length, 64).copyFrom(MemorySegment.ofArray(f.a()));
-            MemorySegment b = arena.allocate(4L * f.b().length, 64).copyFrom(MemorySegment.ofArray(f.b()));
-            this.layers[l] = new Layer(f.dModel(), f.rank(), f.dFfn(), a, b, f.bias().clone(), f.residualNorm().clone(),
-                    ActiveRegion.of(f.activation(), f.reluThreshold(), rule, l));
-        }
+        this.layers = layers;
     }
 
     @Override
