@@ -5,7 +5,7 @@
 # the OS (/usr/bin/time -v: "Maximum resident set size"). Not part of the test suite; about 45
 # minutes and 35 GB of disk on the 2-core development VM (docs/PERFORMANCE.md §11).
 #
-#   benchmarks/scripts/llama7b-q4.sh [DIR] [DRAM] [HEAP]
+#   [OFFHEAP=1g] benchmarks/scripts/llama7b-q4.sh [DIR] [DRAM] [HEAP]
 #
 # DIR (default ripple-work/llama7b) holds the checkpoint (13.5 GB of f16 safetensors), the
 # calibration trace and the placed Q4_0 file (3.9 GB); DRAM defaults to 2GiB; HEAP, the JVM's
@@ -39,9 +39,12 @@ ls -l "$dir/llama7b-q4_0.ripple" >&2
 
 step "generate under --dram $dram, heap $heap"
 sync; echo 3 > /proc/sys/vm/drop_caches 2>/dev/null || true     # cold start where allowed
-# The JVM caps off-heap memory (bundle cache, KV cache, the predictor's factors) at the heap limit
-# unless told otherwise; the budget is the natural cap for it.
-RIPPLE_JAVA_OPTS="-Xmx$heap -XX:MaxDirectMemorySize=${dram%iB} ${RIPPLE_JAVA_OPTS:-}" /usr/bin/time -v "$ripple" generate --model "$dir/llama7b-q4_0.ripple" \
+# Off-heap memory (KV cache, bundle cache, read and bounce buffers) is capped by the JVM at the heap
+# limit unless told otherwise; buffers the runtime drops are freed when the garbage collector finds
+# them, which the cap makes it do. OFFHEAP (default: the budget) sets the cap; the budget's resident
+# tensors are mapped file pages, outside it.
+offheap=${OFFHEAP:-${dram%iB}}
+RIPPLE_JAVA_OPTS="-Xmx$heap -XX:MaxDirectMemorySize=$offheap ${RIPPLE_JAVA_OPTS:-}" /usr/bin/time -v "$ripple" generate --model "$dir/llama7b-q4_0.ripple" \
     --prompt "The European Parliament adopted the resolution on the protection of the environment" \
     --max-tokens 32 --ignore-eos --dram "$dram" --json "$dir/generate.json" 2> >(tee "$dir/generate.time" >&2)
 step "done: $dir/generate.json, peak RSS in $dir/generate.time"
