@@ -28,6 +28,8 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.Optional;
 import java.util.function.Consumer;
 
@@ -54,6 +56,7 @@ public final class RippleModel implements FeedForward, AutoCloseable {
     private final List<FlashFfn> layers;
     private final RuntimeStats stats = new RuntimeStats();
     private final ActivationPredictor predictor;
+    private final Queue<Scratch> scratches = new ConcurrentLinkedQueue<>();
 
     private RippleModel(RippleFile file, ExtentReader reader, BundleCache cache, ActivationPredictor predictor,
                         RuntimeOptions options, Consumer<TokenStats> listener) {
@@ -62,7 +65,12 @@ public final class RippleModel implements FeedForward, AutoCloseable {
         this.cache = cache;
         this.predictor = predictor;
         ReadPlanner planner = plannerFor(options, reader.fileSize());
-        ThreadLocal<Scratch> scratch = ThreadLocal.withInitial(Scratch::new);   // one per thread, shared by the layers
+        // one per thread, shared by the layers; all of them freed at close
+        ThreadLocal<Scratch> scratch = ThreadLocal.withInitial(() -> {
+            Scratch s = new Scratch();
+            scratches.add(s);
+            return s;
+        });
         List<FlashFfn> ls = new ArrayList<>();
         for (FfnLayerSection l : file.layers()) {
             SparseFfnExecutor executor = executorFor(file, l, options.fillIn());
@@ -263,6 +271,7 @@ public final class RippleModel implements FeedForward, AutoCloseable {
             }
             reader.close();
         } finally {
+            scratches.forEach(Scratch::free);
             file.close();
         }
     }

@@ -44,6 +44,8 @@ final class Scratch {
     private boolean[] readFlags = new boolean[64];
     private MemorySegment hitBuffer = MemorySegment.NULL;
     private MemorySegment readBuffer = MemorySegment.NULL;
+    private Arena hitArena;
+    private Arena readArena;
 
     /** Token t's set, cleared, for the predictor to fill (then rewritten as ascending slots). */
     IntArrayList tokenSet(int t) {
@@ -194,15 +196,48 @@ final class Scratch {
 
     MemorySegment hitBuffer(long bytes) {
         if (hitBuffer.byteSize() < bytes) {
-            hitBuffer = Arena.ofAuto().allocate(Math.max(bytes, hitBuffer.byteSize() * 2), 4096);
+            hitArena = grown(hitArena);
+            hitBuffer = hitArena.allocate(roomFor(bytes, hitBuffer), 4096);
         }
         return hitBuffer;
     }
 
     MemorySegment readBuffer(long bytes) {
         if (readBuffer.byteSize() < bytes) {
-            readBuffer = Arena.ofAuto().allocate(Math.max(bytes, readBuffer.byteSize() * 2), 4096);
+            readArena = grown(readArena);
+            readBuffer = readArena.allocate(roomFor(bytes, readBuffer), 4096);
         }
         return readBuffer;
+    }
+
+    /**
+     * Frees a buffer's memory at once when it is outgrown (its step is over: a scratch serves one
+     * thread one step at a time) rather than when a collection finds it; the buffers are working
+     * memory outside the DRAM budget, and a prefill's can be tens of MB per layer.
+     */
+    private static Arena grown(Arena old) {
+        if (old != null) {
+            old.close();
+        }
+        return Arena.ofShared();   // reader threads write into it
+    }
+
+    /** A quarter more than asked, whole MiB, so that growing by a little does not reallocate each step. */
+    private static long roomFor(long bytes, MemorySegment old) {
+        long want = Math.max(bytes, old.byteSize() + old.byteSize() / 4);
+        return (want + (1 << 20) - 1) & -(1L << 20);
+    }
+
+    /** Frees the buffers (the scratch's thread is done with the model). */
+    void free() {
+        for (Arena a : new Arena[] {hitArena, readArena}) {
+            if (a != null) {
+                a.close();
+            }
+        }
+        hitArena = null;
+        readArena = null;
+        hitBuffer = MemorySegment.NULL;
+        readBuffer = MemorySegment.NULL;
     }
 }

@@ -44,8 +44,11 @@ public final class DirectReader extends BaseExtentReader {
     private static final long MAX_CALL_BYTES = 64L << 20;
 
     private final FileChannel channel;
-    /** Bounce buffers kept between requests; beyond this many bytes they are left to the GC. */
-    private static final long MAX_POOLED_BYTES = 256L << 20;
+    /**
+     * Bounce buffers kept between requests; beyond this many bytes they are freed. Memory outside
+     * the DRAM budget the user gave, so kept small: a buffer is cheap to allocate next to a read.
+     */
+    static final long MAX_POOLED_BYTES = 32L << 20;
 
     private final AlignedBufferPool buffers = new AlignedBufferPool(ALIGNMENT, MAX_POOLED_BYTES);
 

@@ -67,7 +67,8 @@ public final class UringReader implements ExtentReader, InFlightGauge {
     private static final long MAX_PIECE_BYTES = 64L << 20;
     /** EAGAIN / EINTR retries of one read before giving up. */
     static final int MAX_RETRIES = 1000;
-    private static final long MAX_POOLED_BYTES = 256L << 20;
+    /** Pooled bounce memory beyond the registered slots, as {@link DirectReader}'s. */
+    private static final long MAX_POOLED_BYTES = DirectReader.MAX_POOLED_BYTES;
 
     /** Fault injection for tests: may rewrite a completion's result before the reader sees it. */
     @FunctionalInterface
