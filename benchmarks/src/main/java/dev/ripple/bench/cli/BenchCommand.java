@@ -607,16 +607,24 @@ final class BenchCommand implements Callable<Integer> {
                                 boolean quiet) throws IOException {
         AuditedPredictor audit = null;
         ActivationPredictor predictor = override;
-        if (!options.predictor().equals("dense")) {
-            try (RippleModel probe = RippleModel.open(file, options, override, null)) {
+        // the probe stays open while its predictor is used: a predictor read from a file computes
+        // on the file's mapped factors
+        RippleModel probe = null;
+        try {
+            if (!options.predictor().equals("dense")) {
+                probe = RippleModel.open(file, options, override, null);
                 audit = new AuditedPredictor(probe.predictor(), truth);
+                predictor = audit;
             }
-            predictor = audit;
-        }
-        try (RippleModel m = RippleModel.open(file, options, predictor, null);
-             CliProgress bar = CliProgress.start(task, passages.size(), quiet)) {
-            int[] done = {0};
-            return FidelityRun.run(label, m, passages, reference, audit, () -> bar.stepTo(++done[0]));
+            try (RippleModel m = RippleModel.open(file, options, predictor, null);
+                 CliProgress bar = CliProgress.start(task, passages.size(), quiet)) {
+                int[] done = {0};
+                return FidelityRun.run(label, m, passages, reference, audit, () -> bar.stepTo(++done[0]));
+            }
+        } finally {
+            if (probe != null) {
+                probe.close();
+            }
         }
     }
 

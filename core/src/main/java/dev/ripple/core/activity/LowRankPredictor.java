@@ -88,7 +88,8 @@ public final class LowRankPredictor implements ActivationPredictor {
     }
 
     /**
-     * The predictor stored in {@code file}, under the file's activity rule.
+     * The predictor stored in {@code file}, under the file's activity rule. It computes on the
+     * file's mapped f32 factors, so it is usable while {@code file} is open.
      *
      * @param margin the margin to use, or NaN for the one stored in the file's provenance
      * @throws IllegalArgumentException naming the file when it holds no predictor or a damaged one

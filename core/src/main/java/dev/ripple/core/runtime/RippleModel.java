@@ -189,6 +189,11 @@ public final class RippleModel implements FeedForward, AutoCloseable {
         return layers.get(layer).forwardAll(xs, n, outs);
     }
 
+    /**
+     * The predictor this model runs. One read from the file computes on the file's mapped factors,
+     * so it may serve other models (through {@code open(path, options, predictor, listener)}) only
+     * while this one is open; after {@link #close()} it throws {@link IllegalStateException}.
+     */
     public ActivationPredictor predictor() {
         return predictor;
     }
