@@ -201,11 +201,7 @@ final class BenchCommand implements Callable<Integer> {
         if (inputs.decoder()) {
             DecoderBenchReport report = measureDecoder(activity);
             report.print(o);
-            if (json != null) {
-                byte[] bytes = report.toJsonBytes();
-                AtomicFile.write(json, ch -> ch.write(ByteBuffer.wrap(bytes)));
-                o.printf("json: %s%n", json);
-            }
+            writeJson(o, report.toJsonBytes());
             return 0;
         }
         Path onnx = inputs.onnx(work);
@@ -222,11 +218,7 @@ final class BenchCommand implements Callable<Integer> {
             List<Path> pngs = report.plots(work);
             o.printf("plots: %s%n", String.join(", ", pngs.stream().map(Path::toString).toList()));
         }
-        if (json != null) {
-            byte[] bytes = report.toJsonBytes();
-            AtomicFile.write(json, ch -> ch.write(ByteBuffer.wrap(bytes)));
-            o.printf("json: %s%n", json);
-        }
+        writeJson(o, report.toJsonBytes());
         return 0;
     }
 
@@ -238,11 +230,7 @@ final class BenchCommand implements Callable<Integer> {
         WorkloadBenchReport report = WorkloadBench.run(new WorkloadBench.Settings(workload, readerKind, queueDepth, cacheFraction,
                 parseBudgets(budgets), tokens, sweepTokens, profile, device != null), CliProgress.harness(quiet));
         report.print(o);
-        if (json != null) {
-            byte[] bytes = report.toJsonBytes();
-            AtomicFile.write(json, ch -> ch.write(ByteBuffer.wrap(bytes)));
-            o.printf("json: %s%n", json);
-        }
+        writeJson(o, report.toJsonBytes());
         return 0;
     }
 
@@ -692,4 +680,11 @@ final class BenchCommand implements Callable<Integer> {
         return out;
     }
 
+    /** Writes the report's JSON to --json atomically, if asked, and says where. */
+    private void writeJson(PrintWriter o, byte[] bytes) throws IOException {
+        if (json != null) {
+            AtomicFile.write(json, ch -> ch.write(ByteBuffer.wrap(bytes)));
+            o.printf("json: %s%n", json);
+        }
+    }
 }
