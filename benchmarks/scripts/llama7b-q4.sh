@@ -2,8 +2,8 @@
 # Issue 14, "At full scale": a generated Llama-2-7B-shaped model (32 layers, 4,096 / 11,008, 32
 # heads; RANDOM WEIGHTS, planted 10% FATReLU activity in 64 groups) stored in Q4_0, generating
 # under a 2 GiB DRAM budget on this machine, with the process's peak resident memory measured by
-# the OS (/usr/bin/time -v: "Maximum resident set size"). Not part of the test suite; about 45
-# minutes and 35 GB of disk on the 2-core development VM (docs/PERFORMANCE.md §11).
+# the OS (/usr/bin/time -v: "Maximum resident set size"). Not part of the test suite; about 25
+# minutes and 31 GB of disk at the peak on the 2-core development VM (docs/PERFORMANCE.md §11).
 #
 #   [OFFHEAP=1g] benchmarks/scripts/llama7b-q4.sh [DIR] [DRAM] [HEAP]
 #
