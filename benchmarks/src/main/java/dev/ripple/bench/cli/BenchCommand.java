@@ -29,7 +29,12 @@ import dev.ripple.io.device.DeviceProfile;
 import dev.ripple.io.device.UfsPresets;
 import dev.ripple.io.nativeio.PageCache;
 import dev.ripple.io.reader.ReaderKind;
-import dev.ripple.placement.LayoutBuilder;
+import dev.ripple.placement.pipeline.ImportOptions;
+import dev.ripple.placement.pipeline.LayoutOptions;
+import dev.ripple.placement.pipeline.Placement;
+import dev.ripple.placement.pipeline.PlacementPipeline;
+import dev.ripple.placement.pipeline.Placements;
+import dev.ripple.placement.pipeline.WrittenModel;
 import dev.ripple.placement.PreparedModel;
 import dev.ripple.bench.harness.DecoderBench;
 import dev.ripple.bench.harness.DecoderBenchReport;
@@ -163,8 +168,11 @@ final class BenchCommand implements Callable<Integer> {
     CommandSpec spec;
 
     /** Placements already computed on the calibration trace (the demo's), so bench does not redo them. */
-    record Placements(ImportedModel model, Map<String, int[][]> orders) {
+    record Placed(ImportedModel model, Placements placements) {
     }
+
+    /** The placements of the strategies' files. */
+    private static final List<String> STRATEGY_PLACEMENTS = List.of("identity", "frequency", "ripple", "ripple+");
 
     /** One strategy: which placement file, which cache policy, whether reads are collapsed. */
     private record Strategy(String name, String placement, String cache, boolean collapse) {
@@ -242,7 +250,7 @@ final class BenchCommand implements Callable<Integer> {
      * @param placed the model and its placements by algorithm name, or null to import and place here
      */
     BenchReport measure(Path onnx, Path tok, String modelName, String corpusName, ProfileResult calib,
-                        List<String> heldOutText, Placements placed) throws IOException {
+                        List<String> heldOutText, Placed placed) throws IOException {
         ReaderKind readerKind = ReaderKind.parse(reader);
         ActivityRule activity = ActivityRule.parse(calib.trace().info().rule());
         List<Double> sweepBudgets = parseBudgets(budgets);
@@ -255,7 +263,9 @@ final class BenchCommand implements Callable<Integer> {
         DeviceProfile profile = device != null ? DevicePresets.resolve(device) : CalibrateCommand.quick(work, quiet);
         List<DeviceProfile> projections = List.of(UfsPresets.ufs31(), UfsPresets.ufs40());
 
-        Written written = writeFiles(onnx, calib, activity, placed);
+        ImportedModel imported = placed != null ? placed.model()
+                : PlacementPipeline.importModel(onnx, ImportOptions.defaults().withBundles(DType.F32));
+        Written written = writeFiles(imported, calib, placed == null ? null : placed.placements());
         Map<String, Path> files = written.files();
         if (dram != null) {
             try (RippleFile f = RippleFile.open(files.get("ripple+"))) {
@@ -363,19 +373,14 @@ final class BenchCommand implements Callable<Integer> {
             throws IOException {
         List<TypedFile> out = new ArrayList<>();
         for (DType type : dtypeList()) {
-            ImportedModel imported = PlaceCommand.importModel(model, type);
+            ImportedModel imported = PlacementPipeline.importModel(model, ImportOptions.defaults().withBundles(type));
             Path f = work.resolve("bench-ripplePlus-" + type.label() + ".ripple");
-            List<StorageError> errors = new ArrayList<>();
-            try (CliProgress bar = CliProgress.start("write ripple+ " + type.label(), imported.layers().size(), quiet)) {
-                RippleFileWriter.write(f, new LayoutBuilder(imported, written.orders().get("ripple+")).rule(activity)
-                        .corpus(calib.trace().info().corpus()).placement("ripple+", null).fillIn(calib.meanInactiveActivation())
-                        .inputMoments(calib.inputMoments()).factors(written.factors(), margin).build(l -> { }), (l, error) -> {
-                            errors.add(error);
-                            bar.stepTo(l + 1);
-                        });
+            WrittenModel w;
+            try (CliSteps steps = new CliSteps(quiet)) {
+                w = PlacementPipeline.write(imported, new Placement("ripple+", written.orders().get("ripple+"), null), calib.trace(),
+                        LayoutOptions.defaults().withMargin(margin).withFitted(written.factors()), f, steps);
             }
-            out.add(new TypedFile(type, f, new StorageError(PlaceCommand.meanOf(errors, StorageError::upGate),
-                    PlaceCommand.meanOf(errors, StorageError::down)), ffnBytes(imported, type)));
+            out.add(new TypedFile(type, f, new StorageError(w.meanUpGateError(), w.meanDownError()), ffnBytes(imported, type)));
         }
         return out;
     }
@@ -435,8 +440,8 @@ final class BenchCommand implements Callable<Integer> {
         ProfileResult calib = DecoderText.profile(inputs.model, inputs.tokenizer, work, corpus.calibration(),
                 corpus.name() + ", calibration", activity, calibrationTokens, quiet);
         ActivityRule used = ActivityRule.parse(calib.trace().info().rule());
-        ImportedModel imported = PlaceCommand.importModel(inputs.model, DType.F16);
-        Written written = writeFiles(imported, calib, used);
+        ImportedModel imported = PlacementPipeline.importModel(inputs.model, ImportOptions.defaults().withBundles(DType.F16));
+        Written written = writeFiles(imported, calib, null);
         Map<String, Path> files = written.files();
         List<int[]> prompts = new ArrayList<>();
         for (int[] ids : DecoderText.encode(tokenizer, corpus.heldOut())) {
@@ -521,33 +526,6 @@ final class BenchCommand implements Callable<Integer> {
         return new DecoderDtypeComparison(cacheBytes, rows);
     }
 
-    /** One decoder file per placement algorithm, each with fill-in means and a low-rank predictor. */
-    private Written writeFiles(ImportedModel imported, ProfileResult calib, ActivityRule activity)
-            throws IOException {
-        int rank = PlaceCommand.defaultRank(imported.layers().getFirst().spec());
-        List<String> names = List.of("identity", "frequency", "ripple", "ripple+");
-        Map<String, PlaceCommand.Result> placed = PlaceCommand.placeAll(calib.trace(), null,
-                names.stream().map(PlacementAlgorithms::byName).toList(), quiet);
-        List<LowRankPredictor.Factors> factors;
-        try (CliProgress bar = CliProgress.start("fit the predictor", imported.layers().size(), quiet)) {
-            factors = LayoutBuilder.fitPredictor(imported, rank, calib.inputMoments(), l -> bar.stepTo(l + 1));
-        }
-        Map<String, Path> files = new LinkedHashMap<>();
-        for (String placement : names) {
-            Path f = work.resolve("bench-" + placement.replace("+", "plus") + ".ripple");
-            try (CliProgress bar = CliProgress.start("write " + placement, imported.layers().size(), quiet)) {
-                RippleFileWriter.write(f, new LayoutBuilder(imported, placed.get(placement).orders()).rule(activity)
-                        .corpus(calib.trace().info().corpus()).placement(placement, null)
-                        .fillIn(calib.meanInactiveActivation()).inputMoments(calib.inputMoments()).factors(factors, margin)
-                        .build(l -> { }), (l, error) -> bar.stepTo(l + 1));
-            }
-            files.put(placement, f);
-        }
-        Map<String, int[][]> orders = new LinkedHashMap<>();
-        placed.forEach((name, r) -> orders.put(name, r.orders()));
-        return new Written(files, imported, orders, factors);
-    }
-
     /** The main table's cache: what --dram leaves for bundles when given, else --cache-fraction of the FFN bytes. */
     private RuntimeOptions mainOptions(Strategy s, DeviceProfile profile, ReaderKind readerKind) {
         RuntimeOptions o = options(s, cacheFraction, profile, readerKind);
@@ -624,34 +602,28 @@ final class BenchCommand implements Callable<Integer> {
                            List<LowRankPredictor.Factors> factors) {
     }
 
-    /** One .ripple file per placement algorithm, each with fill-in means and a low-rank predictor. */
-    private Written writeFiles(Path onnx, ProfileResult calib, ActivityRule activity, Placements placed)
-            throws IOException {
-        ImportedModel imported = placed != null ? placed.model() : PlaceCommand.importModel(onnx, DType.F32);
-        int rank = PlaceCommand.defaultRank(imported.layers().getFirst().spec());
+    /**
+     * One .ripple file per strategy placement, each with fill-in means and the same low-rank
+     * predictor (fitted once); placements in {@code given} are reused, the others computed here.
+     */
+    private Written writeFiles(ImportedModel imported, ProfileResult calib, Placements given) throws IOException {
+        List<PlacementAlgorithm> missing = STRATEGY_PLACEMENTS.stream()
+                .filter(n -> given == null || !given.byAlgorithm().containsKey(n)).map(PlacementAlgorithms::byName).toList();
         Map<String, Path> files = new LinkedHashMap<>();
-        List<String> names = List.of("identity", "frequency", "ripple", "ripple+");
-        List<PlacementAlgorithm> missing = names.stream().filter(n -> placed == null || !placed.orders().containsKey(n))
-                .map(PlacementAlgorithms::byName).toList();
-        Map<String, PlaceCommand.Result> placedHere = missing.isEmpty() ? Map.of()
-                : PlaceCommand.placeAll(calib.trace(), null, missing, quiet);
-        List<LowRankPredictor.Factors> factors;
-        try (CliProgress bar = CliProgress.start("fit the predictor", imported.layers().size(), quiet)) {
-            factors = LayoutBuilder.fitPredictor(imported, rank, calib.inputMoments(), l -> bar.stepTo(l + 1));
-        }
-        Map<String, int[][]> allOrders = new LinkedHashMap<>();
-        for (String placement : names) {
-            int[][] orders = placedHere.containsKey(placement) ? placedHere.get(placement).orders() : placed.orders().get(placement);
-            allOrders.put(placement, orders);
-            Path f = work.resolve("bench-" + placement.replace("+", "plus") + ".ripple");
-            try (CliProgress bar = CliProgress.start("write " + placement, imported.layers().size(), quiet)) {
-                RippleFileWriter.write(f, new LayoutBuilder(imported, orders).rule(activity).corpus(calib.trace().info().corpus())
-                        .placement(placement, null).fillIn(calib.meanInactiveActivation()).inputMoments(calib.inputMoments())
-                        .factors(factors, margin).build(l -> bar.stepTo(l + 1)));
+        Map<String, int[][]> orders = new LinkedHashMap<>();
+        try (CliSteps steps = new CliSteps(quiet)) {
+            Placements here = missing.isEmpty() ? null : PlacementPipeline.place(calib.trace(), null, missing, steps);
+            List<LowRankPredictor.Factors> factors = PlacementPipeline.fitPredictor(imported, calib.trace(), -1, steps);
+            LayoutOptions layout = LayoutOptions.defaults().withMargin(margin).withFitted(factors);
+            for (String name : STRATEGY_PLACEMENTS) {
+                Placement p = here != null && here.byAlgorithm().containsKey(name) ? here.get(name) : given.get(name);
+                Path f = work.resolve("bench-" + name.replace("+", "plus") + ".ripple");
+                PlacementPipeline.write(imported, p, calib.trace(), layout, f, steps);
+                files.put(name, f);
+                orders.put(name, p.orders());
             }
-            files.put(placement, f);
+            return new Written(files, imported, orders, factors);
         }
-        return new Written(files, imported, allOrders, factors);
     }
 
     private static void evictIfCached(Path file, ReaderKind kind) throws IOException {

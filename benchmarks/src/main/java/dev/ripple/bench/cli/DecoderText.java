@@ -1,12 +1,10 @@
 package dev.ripple.bench.cli;
 
 import dev.ripple.core.activity.ActivityRule;
-import dev.ripple.core.format.RippleFile;
-import dev.ripple.core.runtime.RippleModel;
 import dev.ripple.core.tensor.DType;
 import dev.ripple.core.tokenizer.Tokenizer;
 import dev.ripple.placement.PreparedModel;
-import dev.ripple.placement.profile.DecoderProfiler;
+import dev.ripple.placement.pipeline.PlacementPipeline;
 import dev.ripple.placement.profile.ProfileOptions;
 import dev.ripple.placement.profile.ProfileResult;
 import java.io.IOException;
@@ -24,8 +22,8 @@ final class DecoderText {
 
     /** The decoder as a file: itself, or its checkpoint imported once into {@code work} (f16 bundles). */
     static PreparedModel prepare(Path model, Path work, boolean quiet) throws IOException {
-        try (CliProgress bar = CliProgress.start("import " + model.getFileName(), -1, quiet)) {
-            return PreparedModel.of(model, work, DType.F16, l -> bar.stepTo(l + 1));
+        try (CliSteps steps = new CliSteps(quiet)) {
+            return PlacementPipeline.prepareDecoder(model, work, DType.F16, steps);
         }
     }
 
@@ -34,10 +32,7 @@ final class DecoderText {
         if (given != null) {
             return Tokenizer.fromJson(given);
         }
-        try (RippleFile f = RippleFile.open(file)) {
-            return RippleModel.tokenizerOf(f).orElseThrow(() -> new IllegalArgumentException(file
-                    + ": the model has no tokenizer (tokenizer.json, or vocab.json and merges.txt); pass --tokenizer FILE"));
-        }
+        return PlacementPipeline.storedTokenizer(file);
     }
 
     /** Each passage as the model is given it (with its BOS, as the tokenizer's post-processor adds it). */
@@ -59,13 +54,9 @@ final class DecoderText {
             throw new IllegalArgumentException("--max-tokens must be positive");
         }
         PreparedModel prepared = prepare(model, work, quiet);
-        Tokenizer tokenizer = tokenizer(prepared.file(), tokenizerFile);
         ProfileOptions options = ProfileOptions.defaults().withRule(rule).withMaxTokens(maxTokens);
-        // Encoded as the profiler asks, so a budget of a few thousand tokens does not encode a whole corpus.
-        Iterable<int[]> ids = () -> passages.stream().map(tokenizer::encode).filter(e -> e.length > 0).iterator();
-        try (DecoderProfiler profiler = DecoderProfiler.open(prepared.file(), options);
-             CliProgress bar = CliProgress.start("profile", maxTokens, quiet)) {
-            return profiler.profile(ids, corpus, (tokens, max, n) -> bar.stepTo(tokens));
+        try (CliSteps steps = new CliSteps(quiet)) {
+            return PlacementPipeline.profile(prepared.file(), tokenizerFile, passages, corpus, options, steps);
         }
     }
 }

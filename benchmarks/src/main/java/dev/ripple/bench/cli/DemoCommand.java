@@ -1,5 +1,10 @@
 package dev.ripple.bench.cli;
 
+import dev.ripple.placement.pipeline.WrittenModel;
+import dev.ripple.placement.pipeline.Placements;
+import dev.ripple.placement.pipeline.PlacementPipeline;
+import dev.ripple.placement.pipeline.LayoutOptions;
+import dev.ripple.placement.pipeline.ImportOptions;
 import dev.ripple.bench.harness.FidelityRun;
 import dev.ripple.bench.harness.IoReplay;
 import dev.ripple.bench.harness.OrtReference;
@@ -7,13 +12,10 @@ import dev.ripple.core.activity.ActivationPredictor;
 import dev.ripple.core.activity.ActivityRule;
 import dev.ripple.core.activity.LowRankPredictor;
 import dev.ripple.core.tensor.DType;
-import dev.ripple.core.format.RippleFileWriter;
 import dev.ripple.core.runtime.RippleModel;
 import dev.ripple.core.runtime.RuntimeOptions;
 import dev.ripple.io.reader.ReaderKind;
-import dev.ripple.placement.LayoutBuilder;
 import dev.ripple.placement.algorithm.PlacementAlgorithms;
-import dev.ripple.placement.eval.PlacementEvaluation;
 import dev.ripple.placement.importer.ImportedModel;
 import dev.ripple.placement.profile.EncodedPassage;
 import dev.ripple.placement.profile.ProfileResult;
@@ -23,10 +25,8 @@ import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.stream.Stream;
-import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -112,27 +112,20 @@ final class DemoCommand implements Callable<Integer> {
         o.printf("held-out: %d tokens -> %s%n%n", held.tokens(), work.resolve("heldout.rtrace"));
 
         o.println("2. place (calibration split) and evaluate (held-out split)");
-        ImportedModel imported = PlaceCommand.importModel(onnx, DType.F32);
-        Map<String, PlacementEvaluation> evaluations = new LinkedHashMap<>();
-        Map<String, int[][]> orders = new LinkedHashMap<>();
-        PlaceCommand.placeAll(calib.trace(), held.trace(), Stream.of("ripple+", "ripple", "frequency", "identity")
-                .map(PlacementAlgorithms::byName).toList(), quiet).forEach((name, r) -> {
-                    evaluations.put(name, r.evaluation());
-                    orders.put(name, r.orders());
-                });
-        int[][] chosen = orders.get("ripple+");
-        PlaceCommand.printComparison(o, evaluations);
-        o.println();
-
-        Path file = work.resolve("model.ripple");
-        int rank = PlaceCommand.defaultRank(imported.layers().getFirst().spec());
-        var stats = new com.fasterxml.jackson.databind.ObjectMapper().valueToTree(evaluations.get("ripple+").overall());
-        long size = RippleFileWriter.write(file, new LayoutBuilder(imported, chosen).rule(activity)
-                .corpus(calib.trace().info().corpus()).placement("ripple+", (com.fasterxml.jackson.databind.node.ObjectNode) stats)
-                .fillIn(calib.meanInactiveActivation()).lowRank(rank, margin).inputMoments(calib.inputMoments())
-                .tokenizer(Files.readAllBytes(tok)).build(l -> { }));
+        ImportedModel imported = PlacementPipeline.importModel(onnx, ImportOptions.defaults().withBundles(DType.F32));
+        Placements placements;
+        WrittenModel written;
+        try (CliSteps steps = new CliSteps(quiet)) {
+            placements = PlacementPipeline.place(calib.trace(), held.trace(), Stream.of("ripple+", "ripple", "frequency",
+                    "identity").map(PlacementAlgorithms::byName).toList(), steps);
+            PlaceCommand.printComparison(o, PlaceCommand.evaluations(placements));
+            o.println();
+            written = PlacementPipeline.write(imported, placements.get("ripple+"), calib.trace(),
+                    LayoutOptions.defaults().withMargin(margin).withTokenizer(tok), work.resolve("model.ripple"), steps);
+        }
+        Path file = written.file();
         o.printf("3. wrote %s (%s): ripple+ placement, mean fill-in, rank-%d low-rank predictor; check it with "
-                + "'./ripple inspect --verify %s'%n%n", file, InspectCommand.bytes(size), rank, file);
+                + "'./ripple inspect --verify %s'%n%n", file, InspectCommand.bytes(written.sizeBytes()), written.predictorRank(), file);
 
         o.printf("4. embed %d held-out passages from flash (%s reads, %s cache on %.0f%% of FFN bytes) and compare with "
                 + "ONNX Runtime%n", heldOutText.size(), readerKind.name().toLowerCase(), cache, 100 * cacheFraction);
@@ -176,7 +169,7 @@ final class DemoCommand implements Callable<Integer> {
             }
             new CommandLine(bench).parseArgs(args.toArray(String[]::new));
             bench.measure(onnx, tok, inputs.modelName(), corpus.name(), calib,
-                    heldOutText.subList(0, n), new BenchCommand.Placements(imported, orders)).print(o);
+                    heldOutText.subList(0, n), new BenchCommand.Placed(imported, placements)).print(o);
             o.println();
         }
         o.println("Next: './ripple tradeoff' for the sparsity-fidelity curve (rules, calibrated thresholds, predictor), "

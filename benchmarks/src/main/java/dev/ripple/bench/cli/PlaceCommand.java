@@ -1,37 +1,34 @@
 package dev.ripple.bench.cli;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.ripple.core.activity.ActivityRule;
 import dev.ripple.core.activity.LowRankPredictor;
-import dev.ripple.core.format.StorageError;
 import dev.ripple.core.tensor.DType;
-import dev.ripple.core.format.RippleContents;
-import dev.ripple.core.format.RippleFileWriter;
-import dev.ripple.placement.LayoutBuilder;
 import dev.ripple.placement.PreparedModel;
 import dev.ripple.placement.algorithm.PlacementAlgorithm;
 import dev.ripple.placement.algorithm.PlacementAlgorithms;
 import dev.ripple.placement.eval.CollapseFigure;
 import dev.ripple.placement.eval.LayerEvaluation;
 import dev.ripple.placement.eval.PlacementEvaluation;
-import dev.ripple.placement.eval.PlacementEvaluator;
 import dev.ripple.placement.importer.ImportedModel;
-import dev.ripple.placement.importer.OnnxImporter;
-import dev.ripple.placement.importer.SafetensorsImporter;
-import dev.ripple.placement.importer.gguf.GgufImporter;
-import dev.ripple.placement.stats.CoActivationCounter;
-import dev.ripple.placement.stats.LayerStats;
+import dev.ripple.placement.pipeline.ImportOptions;
+import dev.ripple.placement.pipeline.LayoutOptions;
+import dev.ripple.placement.pipeline.PlacementPipeline;
+import dev.ripple.placement.pipeline.Placements;
+import dev.ripple.placement.pipeline.WrittenModel;
 import dev.ripple.placement.trace.ActivationTrace;
 import dev.ripple.placement.trace.TraceFiles;
-import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -103,118 +100,106 @@ final class PlaceCommand implements Callable<Integer> {
         }
         PlacementAlgorithm alg = algorithm(algorithm);
         Path m = model != null ? model : DefaultData.model(work);
-        DType storage = dtype != null ? weightType(dtype, "--dtype") : PreparedModel.isCheckpoint(m) ? DType.F16 : DType.F32;
+        DType storage = dtype != null ? weightType(dtype, "--dtype") : PlacementPipeline.defaultBundleType(m);
         DType residents = residentDtype == null ? null : weightType(residentDtype, "--resident-dtype");
         // A checkpoint directory brings its own tokenizer files (stored as blobs by the importer).
         Path tok = model == null ? DefaultData.tokenizer(work) : tokenizer != null ? tokenizer
                 : PreparedModel.isCheckpoint(m) ? null
                 : Files.isRegularFile(m.toAbsolutePath().getParent().resolve("tokenizer.json"))
                 ? m.toAbsolutePath().getParent().resolve("tokenizer.json") : null;
-        ImportedModel imported = importModel(m, storage, residents);
+        ImportedModel imported = PlacementPipeline.importModel(m, new ImportOptions(storage, residents));
         ActivationTrace calibration = TraceFiles.read(trace);
         ActivationTrace heldOut = eval == null ? null : TraceFiles.read(eval);
-        requireMatches(imported, calibration, trace);
+        PlacementPipeline.requireMatches(imported, calibration, trace.toString());
         if (heldOut != null) {
-            requireMatches(imported, heldOut, eval);
+            PlacementPipeline.requireMatches(imported, heldOut, eval.toString());
         }
-        List<PlacementAlgorithm> algorithms = new java.util.ArrayList<>(List.of(alg));
+        List<PlacementAlgorithm> algorithms = new ArrayList<>(List.of(alg));
         if (compare) {
-            PlacementAlgorithms.names().stream().filter(n -> !n.equals(alg.name())).map(PlacementAlgorithms::byName)
-                    .forEach(algorithms::add);
+            PlacementAlgorithms.all().stream().filter(a -> !a.name().equals(alg.name())).forEach(algorithms::add);
         }
-        Map<String, Result> placed = placeAll(calibration, heldOut, algorithms, quiet);
-        Result r = placed.get(alg.name());
-        ObjectNode stats = r.evaluation == null ? JSON.createObjectNode() : JSON.valueToTree(r.evaluation.overall());
-        stats.put("calibrationTokens", calibration.info().tokens());
-        int chosenRank = rank >= 0 ? rank : defaultRank(imported.layers().getFirst().spec());
-        RippleContents contents;
-        try (CliProgress bar = CliProgress.start("predictor and fill-in", imported.layers().size(), quiet)) {
-            contents = new LayoutBuilder(imported, r.orders).rule(ActivityRule.parse(calibration.info().rule()))
-                    .corpus(calibration.info().corpus()).placement(alg.name(), stats)
-                    .fillIn(noFillIn ? null : calibration.meanInactive()).lowRank(chosenRank, margin)
-                    .inputMoments(calibration.inputMoments())
-                    .tokenizer(tok == null ? null : Files.readAllBytes(tok)).residentType(residents)
-                    .build(l -> bar.stepTo(l + 1));
+        Placements placed;
+        WrittenModel written;
+        try (CliSteps steps = new CliSteps(quiet)) {
+            placed = PlacementPipeline.place(calibration, heldOut, algorithms, steps);
+            LayoutOptions layout = LayoutOptions.defaults().withPredictorRank(rank).withMargin(margin).withFillIn(!noFillIn)
+                    .withTokenizer(tok).withResidents(residents);
+            written = PlacementPipeline.write(imported, placed.first(), calibration, layout, out, steps);
         }
-        long size;
-        List<StorageError> errors = new java.util.ArrayList<>();
-        try (CliProgress bar = CliProgress.start("write " + out.getFileName(), imported.layers().size(), quiet)) {
-            size = RippleFileWriter.write(out, contents, (l, error) -> {
-                errors.add(error);
-                bar.stepTo(l + 1);
-            });
-        }
-
-        Map<String, PlacementEvaluation> all = new LinkedHashMap<>();
-        placed.forEach((name, result) -> {
-            if (result.evaluation != null) {
-                all.put(name, result.evaluation);
-            }
-        });
         PrintWriter o = spec.commandLine().getOut();
-        com.fasterxml.jackson.databind.JsonNode conversions = imported.architecture().path("gguf").path("residentConversions");
+        JsonNode conversions = imported.architecture().path("gguf").path("residentConversions");
         if (json) {
-            ObjectNode doc = JSON.createObjectNode();
-            doc.put("file", out.toString());
-            doc.put("sizeBytes", size);
-            doc.put("algorithm", alg.name());
-            doc.put("dtype", storage.label());
-            ObjectNode err = doc.putObject("storageError");
-            err.put("upGate", meanOf(errors, StorageError::upGate));
-            err.put("down", meanOf(errors, StorageError::down));
-            err.set("layers", JSON.valueToTree(errors));
-            if (!conversions.isEmpty()) {
-                doc.set("residentConversions", conversions);
-            }
-            if (chosenRank > 0) {
-                doc.put("predictorFit", calibration.inputMoments().isEmpty() ? "weights" : "inputs");
-            }
-            if (r.evaluation != null) {
-                doc.set("overall", JSON.valueToTree(r.evaluation.overall()));
-                doc.set("layers", JSON.valueToTree(r.evaluation.layers()));
-            }
-            if (compare) {
-                ObjectNode cmp = doc.putObject("compare");
-                all.forEach((name, e) -> cmp.set(name, JSON.valueToTree(e.overall())));
-            }
-            o.println(JSON.writeValueAsString(doc));
+            o.println(JSON.writeValueAsString(toJson(written, placed, conversions, compare)));
         } else {
-            o.printf("wrote %s (%s, %s bundles) with %s placement%n", out, InspectCommand.bytes(size), storage.label(), alg.name());
-            if (storage != DType.F32) {
-                o.printf("%s bundles against the source's weights: relative RMS error %.2e in up/gate rows, %.2e in down columns "
-                         + "(mean over layers)%n", storage.label(), meanOf(errors, StorageError::upGate), meanOf(errors, StorageError::down));
-            }
-            if (!conversions.isEmpty()) {
-                double worst = 0;
-                java.util.Set<String> types = new java.util.TreeSet<>();
-                for (var c : conversions.properties()) {
-                    worst = Math.max(worst, c.getValue().path("relativeRmsError").asDouble());
-                    types.add(c.getValue().path("from").asText() + " -> " + c.getValue().path("to").asText());
-                }
-                o.printf("%d resident tensors converted from types the runtime does not compute on (%s): relative RMS error "
-                         + "up to %.2e against the GGUF file's values%n", conversions.size(), String.join(", ", types), worst);
-            }
-            if (chosenRank > 0) {
-                o.println(calibration.inputMoments().isEmpty()
-                        ? "low-rank predictor fitted to the weights alone: " + trace + " holds no FFN input moments (profile "
-                          + "again with this version to fit it to the inputs, which reads far fewer neurons; docs/DESIGN.md)"
-                        : "low-rank predictor fitted to the FFN inputs profiled in " + trace);
-            }
-            if (r.evaluation != null) {
-                printLayers(o, r.evaluation);
-                o.println();
-                printComparison(o, all);
-            }
+            print(o, written, placed, conversions);
         }
         return 0;
     }
 
-    record Result(int[][] orders, PlacementEvaluation evaluation) {
+    /** The written file and the held-out evaluation as the JSON {@code --json} prints. */
+    private static ObjectNode toJson(WrittenModel written, Placements placed, JsonNode conversions, boolean compare) {
+        ObjectNode doc = JSON.createObjectNode();
+        doc.put("file", written.file().toString());
+        doc.put("sizeBytes", written.sizeBytes());
+        doc.put("algorithm", written.algorithm());
+        doc.put("dtype", written.bundleType().label());
+        ObjectNode err = doc.putObject("storageError");
+        err.put("upGate", written.meanUpGateError());
+        err.put("down", written.meanDownError());
+        err.set("layers", JSON.valueToTree(written.storageErrors()));
+        if (!conversions.isEmpty()) {
+            doc.set("residentConversions", conversions);
+        }
+        if (written.predictorRank() > 0) {
+            doc.put("predictorFit", written.predictorFit());
+        }
+        PlacementEvaluation evaluation = placed.first().heldOut();
+        if (evaluation != null) {
+            doc.set("overall", JSON.valueToTree(evaluation.overall()));
+            doc.set("layers", JSON.valueToTree(evaluation.layers()));
+        }
+        if (compare) {
+            ObjectNode cmp = doc.putObject("compare");
+            placed.all().forEach(p -> cmp.set(p.algorithm(), JSON.valueToTree(p.heldOut().overall())));
+        }
+        return doc;
     }
 
-    /** The mean of one error figure over the layers. */
-    static double meanOf(List<StorageError> errors, java.util.function.ToDoubleFunction<StorageError> figure) {
-        return errors.stream().mapToDouble(figure).average().orElse(0);
+    private void print(PrintWriter o, WrittenModel written, Placements placed, JsonNode conversions) {
+        o.printf("wrote %s (%s, %s bundles) with %s placement%n", written.file(), InspectCommand.bytes(written.sizeBytes()),
+                written.bundleType().label(), written.algorithm());
+        if (written.bundleType() != DType.F32) {
+            o.printf("%s bundles against the source's weights: relative RMS error %.2e in up/gate rows, %.2e in down columns "
+                     + "(mean over layers)%n", written.bundleType().label(), written.meanUpGateError(), written.meanDownError());
+        }
+        if (!conversions.isEmpty()) {
+            double worst = 0;
+            Set<String> types = new TreeSet<>();
+            for (var c : conversions.properties()) {
+                worst = Math.max(worst, c.getValue().path("relativeRmsError").asDouble());
+                types.add(c.getValue().path("from").asText() + " -> " + c.getValue().path("to").asText());
+            }
+            o.printf("%d resident tensors converted from types the runtime does not compute on (%s): relative RMS error "
+                     + "up to %.2e against the GGUF file's values%n", conversions.size(), String.join(", ", types), worst);
+        }
+        if (written.predictorFit().equals("weights")) {
+            o.println("low-rank predictor fitted to the weights alone: " + trace + " holds no FFN input moments (profile "
+                      + "again with this version to fit it to the inputs, which reads far fewer neurons; docs/DESIGN.md)");
+        } else if (written.predictorFit().equals("inputs")) {
+            o.println("low-rank predictor fitted to the FFN inputs profiled in " + trace);
+        }
+        if (placed.first().heldOut() != null) {
+            printLayers(o, placed.first().heldOut());
+            o.println();
+            printComparison(o, evaluations(placed));
+        }
+    }
+
+    /** Each placement's held-out evaluation by algorithm, for {@link #printComparison}. */
+    static Map<String, PlacementEvaluation> evaluations(Placements placed) {
+        Map<String, PlacementEvaluation> all = new LinkedHashMap<>();
+        placed.all().forEach(p -> all.put(p.algorithm(), p.heldOut()));
+        return all;
     }
 
     /** A weight type named on the command line, or a one-line error naming the option. */
@@ -236,79 +221,6 @@ final class PlaceCommand implements Callable<Integer> {
             return PlacementAlgorithms.byName(name);
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException("unknown --algorithm '" + name + "' (known: " + PlacementAlgorithms.names() + ")");
-        }
-    }
-
-    static Result place(ActivationTrace calibration, ActivationTrace heldOut, PlacementAlgorithm alg, boolean quiet) {
-        return placeAll(calibration, heldOut, List.of(alg), quiet).get(alg.name());
-    }
-
-    /**
-     * Places every layer with each algorithm, counting each layer's co-activations once for all of
-     * them (counting dominates placement time, and grows with the square of the active neurons per
-     * token), and evaluates each placement on {@code heldOut} when given. Keys keep the order of
-     * {@code algorithms}.
-     */
-    static Map<String, Result> placeAll(ActivationTrace calibration, ActivationTrace heldOut,
-                                        List<PlacementAlgorithm> algorithms, boolean quiet) {
-        CoActivationCounter counter = new CoActivationCounter();
-        int layers = calibration.layers();
-        Map<String, int[][]> orders = new LinkedHashMap<>();
-        algorithms.forEach(a -> orders.put(a.name(), new int[layers][]));
-        String names = String.join(", ", orders.keySet());
-        try (CliProgress bar = CliProgress.start("place " + names, (long) layers * algorithms.size(), quiet)) {
-            for (int l = 0; l < layers; l++) {
-                LayerStats stats = counter.count(calibration, l);
-                for (int k = 0; k < algorithms.size(); k++) {
-                    PlacementAlgorithm a = algorithms.get(k);
-                    orders.get(a.name())[l] = a.order(stats);
-                    bar.stepTo((long) l * algorithms.size() + k + 1);
-                }
-            }
-        }
-        Map<String, Result> out = new LinkedHashMap<>();
-        PlacementEvaluator evaluator = new PlacementEvaluator();
-        orders.forEach((name, o) -> out.put(name, new Result(o, heldOut == null ? null : evaluator.evaluate(heldOut, o))));
-        return out;
-    }
-
-    /**
-     * The low-rank predictor's default rank: a quarter of the smaller dimension of a layer (the
-     * first), at most 128, so that a 7B model's predictor stays near 1% of its size (as LLM in a
-     * flash's does) rather than several GB.
-     */
-    static int defaultRank(dev.ripple.core.format.FfnLayerSpec spec) {
-        return Math.max(1, Math.min(128, Math.min(spec.dModel(), spec.dFfn()) / 4));
-    }
-
-    static ImportedModel importModel(Path m, DType storage) throws IOException {
-        return importModel(m, storage, null);
-    }
-
-    /**
-     * @param residents the resident type asked for, or null: a GGUF file's resident matrices in types the
-     *                  runtime does not compute on (K-quants) are converted straight into it (Q8_0 when null)
-     */
-    static ImportedModel importModel(Path m, DType storage, DType residents) throws IOException {
-        if (!Files.exists(m)) {
-            throw new java.nio.file.NoSuchFileException(m.toString());
-        }
-        if (PreparedModel.isGguf(m)) {
-            return GgufImporter.importModel(m, storage, residents);
-        }
-        return Files.isRegularFile(m) && m.getFileName().toString().endsWith(".onnx")
-                ? OnnxImporter.importModel(m, storage) : SafetensorsImporter.importModel(m, storage);
-    }
-
-    static void requireMatches(ImportedModel model, ActivationTrace t, Path file) {
-        if (t.layers() != model.layers().size()) {
-            throw new IllegalArgumentException(file + ": trace has " + t.layers() + " layers, the model " + model.layers().size());
-        }
-        for (int l = 0; l < t.layers(); l++) {
-            if (t.neurons(l) != model.layers().get(l).spec().dFfn()) {
-                throw new IllegalArgumentException(file + ": layer " + l + " has " + t.neurons(l) + " neurons in the trace, "
-                        + model.layers().get(l).spec().dFfn() + " in the model");
-            }
         }
     }
 

@@ -1,5 +1,7 @@
 package dev.ripple.bench.cli;
 
+import dev.ripple.placement.pipeline.PlacementPipeline;
+import dev.ripple.placement.pipeline.ImportOptions;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -137,8 +139,12 @@ final class PoliciesCommand implements Callable<Integer> {
         int replayed = (int) Math.min(tokens, held.tokens());
         DeviceProfile profile = device != null ? DevicePresets.resolve(device) : CalibrateCommand.quick(work, quiet);
 
-        ImportedModel imported = PlaceCommand.importModel(onnx, DType.F32);
-        int[][] orders = PlaceCommand.place(calib.trace(), null, PlacementAlgorithms.byName(placement), quiet).orders();
+        ImportedModel imported = PlacementPipeline.importModel(onnx, ImportOptions.defaults().withBundles(DType.F32));
+        int[][] orders;
+        try (CliSteps steps = new CliSteps(quiet)) {
+            orders = PlacementPipeline.place(calib.trace(), null, List.of(PlacementAlgorithms.byName(placement)), steps)
+                    .first().orders();
+        }
         Path file = work.resolve("policies-" + placement.replace("+", "plus") + ".ripple");
         RippleFileWriter.write(file, new LayoutBuilder(imported, orders).rule(activity).corpus(calib.trace().info().corpus())
                 .placement(placement, null).lowRank(0, 1f).build(l -> { }));

@@ -1,7 +1,7 @@
 package dev.ripple.bench.cli;
 
 import dev.ripple.core.activity.ActivityRule;
-import dev.ripple.placement.profile.OnnxProfiler;
+import dev.ripple.placement.pipeline.PlacementPipeline;
 import dev.ripple.placement.profile.ProfileOptions;
 import dev.ripple.placement.profile.ProfileResult;
 import dev.ripple.placement.trace.TraceFiles;
@@ -91,9 +91,8 @@ final class ProfileCommand implements Callable<Integer> {
             throw new IllegalArgumentException("--max-tokens must be positive");
         }
         ProfileOptions options = ProfileOptions.defaults().withRule(rule).withMaxTokens(maxTokens);
-        try (OnnxProfiler profiler = OnnxProfiler.open(model, tokenizer, options);
-             CliProgress bar = CliProgress.start("profile", maxTokens, quiet)) {
-            return profiler.profile(passages, corpus, (tokens, max, n) -> bar.stepTo(tokens));
+        try (CliSteps steps = new CliSteps(quiet)) {
+            return PlacementPipeline.profile(model, tokenizer, passages, corpus, options, steps);
         }
     }
 

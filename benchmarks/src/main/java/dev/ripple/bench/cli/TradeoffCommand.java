@@ -1,5 +1,7 @@
 package dev.ripple.bench.cli;
 
+import dev.ripple.placement.pipeline.PlacementPipeline;
+import dev.ripple.placement.pipeline.ImportOptions;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -139,7 +141,7 @@ final class TradeoffCommand implements Callable<Integer> {
         Corpus corpus = inputs.corpus(0.5);
         String modelName = inputs.modelName();
 
-        ImportedModel imported = PlaceCommand.importModel(onnx, DType.F32);
+        ImportedModel imported = PlacementPipeline.importModel(onnx, ImportOptions.defaults().withBundles(DType.F32));
         BertConfig config = BertConfig.fromJson(imported.architecture());
         List<FfnLayerWeights> layers = imported.weights();
         TensorSource tensors = imported.tensorSource();
@@ -202,7 +204,7 @@ final class TradeoffCommand implements Callable<Integer> {
                 base[0] += heldOut.size();
             }
             TradeoffSweep.Config best = predictorRule == null ? best(runs).config() : chosen(predictorRule, sample, layers);
-            int rank = this.rank > 0 ? this.rank : PlaceCommand.defaultRank(layers.getFirst().spec());
+            int rank = this.rank > 0 ? this.rank : PlacementPipeline.defaultRank(layers.getFirst().spec());
             Map<String, List<LowRankPredictor.Factors>> fits = new java.util.LinkedHashMap<>();
             fits.put("weights", layers.parallelStream().map(w -> LowRankFactorizer.factor(w, rank, 42)).toList());
             if (!calib.moments().isEmpty()) {

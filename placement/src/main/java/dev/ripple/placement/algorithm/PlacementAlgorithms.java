@@ -31,6 +31,11 @@ public final class PlacementAlgorithms {
         return List.of("identity", "frequency", "ripple", "ripple+");
     }
 
+    /** A new instance of every registered algorithm, in the order of {@link #names()}. */
+    public static List<PlacementAlgorithm> all() {
+        return names().stream().map(PlacementAlgorithms::byName).toList();
+    }
+
     /** A new instance with default settings; throws naming the known algorithms otherwise. */
     public static PlacementAlgorithm byName(String name) {
         Supplier<PlacementAlgorithm> s = BY_NAME.get(name);

@@ -1,5 +1,6 @@
 package dev.ripple.placement.profile;
 
+import dev.ripple.core.activity.ActivityRule;
 import dev.ripple.placement.predictor.InputMoments;
 import dev.ripple.placement.trace.ActivationTrace;
 import java.util.List;
@@ -32,6 +33,11 @@ public record ProfileResult(ActivationTrace trace, double[] meanActiveFraction, 
         meanActivation = deepCopy(meanActivation);
         meanInactiveActivation = deepCopy(meanInactiveActivation);
         inputMoments = List.copyOf(inputMoments);
+    }
+
+    /** The activity rule the trace was recorded under (resolved from the model's default when none was asked). */
+    public ActivityRule rule() {
+        return ActivityRule.parse(trace.info().rule());
     }
 
     @Override

@@ -1,0 +1,61 @@
+package dev.ripple.placement.pipeline;
+
+import dev.ripple.core.activity.LowRankPredictor;
+import dev.ripple.core.tensor.DType;
+import java.nio.file.Path;
+import java.util.List;
+
+/**
+ * What {@link PlacementPipeline#write} stores beside the placed bundles.
+ *
+ * @param predictorRank rank of the low-rank predictor; 0: none; -1: {@link PlacementPipeline#defaultRank}
+ * @param margin        the predictor's margin, in RMS errors of each neuron's prediction
+ * @param fillIn        store the calibration trace's mean activation of inactive neurons (mean fill-in)
+ * @param tokenizer     a tokenizer.json to embed, or null
+ * @param residents     the type of the resident matrices (embeddings, attention, LM head); null: as imported
+ * @param fitted        a predictor fitted already ({@link PlacementPipeline#fitPredictor}), so that files of
+ *                      several placements share one fit; null: fitted while writing, at {@code predictorRank}
+ */
+public record LayoutOptions(int predictorRank, float margin, boolean fillIn, Path tokenizer, DType residents,
+                            List<LowRankPredictor.Factors> fitted) {
+
+    public LayoutOptions {
+        if (predictorRank < -1) {
+            throw new IllegalArgumentException("predictor rank must be ≥ 0, or -1 for the default, got " + predictorRank);
+        }
+        if (!(margin >= 0)) {
+            throw new IllegalArgumentException("predictor margin must be ≥ 0, got " + margin);
+        }
+        fitted = fitted == null ? null : List.copyOf(fitted);
+    }
+
+    /** Default-rank input-fitted predictor at the default margin, fill-in on, no tokenizer, residents as imported. */
+    public static LayoutOptions defaults() {
+        return new LayoutOptions(-1, LowRankPredictor.DEFAULT_MARGIN, true, null, null, null);
+    }
+
+    public LayoutOptions withPredictorRank(int rank) {
+        return new LayoutOptions(rank, margin, fillIn, tokenizer, residents, fitted);
+    }
+
+    public LayoutOptions withMargin(float m) {
+        return new LayoutOptions(predictorRank, m, fillIn, tokenizer, residents, fitted);
+    }
+
+    public LayoutOptions withFillIn(boolean on) {
+        return new LayoutOptions(predictorRank, margin, on, tokenizer, residents, fitted);
+    }
+
+    public LayoutOptions withTokenizer(Path tokenizerJson) {
+        return new LayoutOptions(predictorRank, margin, fillIn, tokenizerJson, residents, fitted);
+    }
+
+    /** Stores these factors rather than fitting a predictor (their rank overrides {@link #predictorRank}). */
+    public LayoutOptions withFitted(List<LowRankPredictor.Factors> factors) {
+        return new LayoutOptions(predictorRank, margin, fillIn, tokenizer, residents, factors);
+    }
+
+    public LayoutOptions withResidents(DType type) {
+        return new LayoutOptions(predictorRank, margin, fillIn, tokenizer, type, fitted);
+    }
+}

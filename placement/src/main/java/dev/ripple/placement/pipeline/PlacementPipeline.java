@@ -1,0 +1,263 @@
+package dev.ripple.placement.pipeline;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.ripple.core.activity.ActivityRule;
+import dev.ripple.core.activity.LowRankPredictor;
+import dev.ripple.core.format.FfnLayerSpec;
+import dev.ripple.core.format.RippleContents;
+import dev.ripple.core.format.RippleFile;
+import dev.ripple.core.format.RippleFileWriter;
+import dev.ripple.core.format.StorageError;
+import dev.ripple.core.runtime.RippleModel;
+import dev.ripple.core.tensor.DType;
+import dev.ripple.core.tokenizer.Tokenizer;
+import dev.ripple.placement.LayoutBuilder;
+import dev.ripple.placement.PreparedModel;
+import dev.ripple.placement.algorithm.PlacementAlgorithm;
+import dev.ripple.placement.eval.PlacementEvaluator;
+import dev.ripple.placement.importer.ImportedModel;
+import dev.ripple.placement.importer.OnnxImporter;
+import dev.ripple.placement.importer.SafetensorsImporter;
+import dev.ripple.placement.importer.gguf.GgufImporter;
+import dev.ripple.placement.profile.DecoderProfiler;
+import dev.ripple.placement.profile.OnnxProfiler;
+import dev.ripple.placement.profile.ProfileOptions;
+import dev.ripple.placement.profile.ProfileResult;
+import dev.ripple.placement.stats.CoActivationCounter;
+import dev.ripple.placement.stats.LayerStats;
+import dev.ripple.placement.trace.ActivationTrace;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The placement optimizer as calls: import a model, profile text into a trace, place every layer
+ * with one or more algorithms (co-activations counted once for all), evaluate on held-out text, and
+ * write the {@code .ripple} file with its predictor and fill-in. Each step takes typed options and
+ * returns a typed result; the {@code ripple} commands are thin wrappers over these calls.
+ *
+ * <pre>{@code
+ * ProfileOptions profiling = ProfileOptions.defaults().withMaxTokens(20_000);
+ * ProfileResult calibration = PlacementPipeline.profile(onnx, tokenizer, calibrationLines, "my text", profiling, NONE);
+ * ProfileResult heldOut = PlacementPipeline.profile(onnx, tokenizer, heldOutLines, "my text, held-out",
+ *         profiling.withRule(calibration.rule()), NONE);
+ * Placements placed = PlacementPipeline.place(calibration.trace(), heldOut.trace(), PlacementAlgorithms.all(), NONE);
+ * ImportedModel model = PlacementPipeline.importModel(onnx, ImportOptions.defaults());
+ * WrittenModel file = PlacementPipeline.write(model, placed.get("ripple+"), calibration.trace(),
+ *         LayoutOptions.defaults().withTokenizer(tokenizer), Path.of("model.ripple"), NONE);
+ * }</pre>
+ *
+ * <p>Nothing here prints; progress goes to the {@link PipelineListener}. Bad input is an
+ * {@link IllegalArgumentException} or {@link IOException} naming the file and the problem.
+ */
+public final class PlacementPipeline {
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private PlacementPipeline() {
+    }
+
+    /**
+     * Reads an ONNX model, a safetensors file or checkpoint directory (with config.json), or a GGUF
+     * file, as bundles of {@code options.bundles()} (by default f16 for checkpoints, f32 for ONNX).
+     */
+    public static ImportedModel importModel(Path model, ImportOptions options) throws IOException {
+        if (!Files.exists(model)) {
+            throw new NoSuchFileException(model.toString());
+        }
+        DType bundles = options.bundles() != null ? options.bundles() : defaultBundleType(model);
+        if (PreparedModel.isGguf(model)) {
+            return GgufImporter.importModel(model, bundles, options.residents());
+        }
+        return isOnnx(model) ? OnnxImporter.importModel(model, bundles) : SafetensorsImporter.importModel(model, bundles);
+    }
+
+    /** f16 for checkpoints (decoders: half the bytes per token), f32 for ONNX models (the encoder's exact path). */
+    public static DType defaultBundleType(Path model) {
+        return PreparedModel.isCheckpoint(model) ? DType.F16 : DType.F32;
+    }
+
+    /** True for an ONNX file, which ONNX Runtime profiles; anything else is a decoder the Java forward profiles. */
+    public static boolean isOnnx(Path model) {
+        return Files.isRegularFile(model) && model.getFileName().toString().endsWith(".onnx");
+    }
+
+    /**
+     * A decoder checkpoint (directory or GGUF file) as a {@code .ripple} file in identity order, imported
+     * into {@code work} once and reused while the checkpoint is unchanged; a {@code .ripple} file as itself.
+     */
+    public static PreparedModel prepareDecoder(Path model, Path work, DType bundles, PipelineListener listener)
+            throws IOException {
+        String step = "import " + model.getFileName();
+        return PreparedModel.of(model, work, bundles, l -> listener.progress(step, l + 1, -1));
+    }
+
+    /**
+     * Profiles {@code passages} into an activation trace: an ONNX model with ONNX Runtime, a decoder
+     * {@code .ripple} file with the Java forward (teacher forcing). The rule is the options' rule, or the
+     * model's default ({@link ActivityRule#defaultFor}) when it has none.
+     *
+     * @param tokenizer a tokenizer.json; for a decoder null means the one stored in the file
+     */
+    public static ProfileResult profile(Path model, Path tokenizer, List<String> passages, String corpusName,
+                                        ProfileOptions options, PipelineListener listener) throws IOException {
+        if (!Files.exists(model)) {
+            throw new NoSuchFileException(model.toString());
+        }
+        if (isOnnx(model)) {
+            if (tokenizer == null) {
+                throw new IllegalArgumentException(model + ": an ONNX model needs a tokenizer.json to profile text");
+            }
+            listener.progress("profile", 0, options.maxTokens());
+            try (OnnxProfiler profiler = OnnxProfiler.open(model, tokenizer, options)) {
+                return profiler.profile(passages, corpusName, (t, max, n) -> listener.progress("profile", t, max));
+            }
+        }
+        if (PreparedModel.isCheckpoint(model)) {
+            throw new IllegalArgumentException(model + ": a checkpoint; import it first (prepareDecoder) and profile the .ripple file");
+        }
+        Tokenizer tok = tokenizer != null ? Tokenizer.fromJson(tokenizer) : storedTokenizer(model);
+        // Encoded as the profiler asks, so a budget of a few thousand tokens does not encode a whole corpus.
+        Iterable<int[]> ids = () -> passages.stream().map(tok::encode).filter(e -> e.length > 0).iterator();
+        listener.progress("profile", 0, options.maxTokens());
+        try (DecoderProfiler profiler = DecoderProfiler.open(model, options)) {
+            return profiler.profile(ids, corpusName, (t, max, n) -> listener.progress("profile", t, max));
+        }
+    }
+
+    /** The tokenizer stored with a model file, or an error saying how to give one. */
+    public static Tokenizer storedTokenizer(Path rippleFile) throws IOException {
+        try (RippleFile f = RippleFile.open(rippleFile)) {
+            return RippleModel.tokenizerOf(f).orElseThrow(() -> new IllegalArgumentException(rippleFile
+                    + ": the model has no tokenizer (tokenizer.json, or vocab.json and merges.txt); give a tokenizer.json (--tokenizer FILE on the command line)"));
+        }
+    }
+
+    /**
+     * Places every layer of the calibration trace with each algorithm. Each layer's co-activations
+     * are counted once for all of them (counting dominates placement time and grows with the square
+     * of the active neurons per token); with a held-out trace each placement is evaluated on it.
+     */
+    public static Placements place(ActivationTrace calibration, ActivationTrace heldOut, List<PlacementAlgorithm> algorithms,
+                                   PipelineListener listener) {
+        if (algorithms.isEmpty()) {
+            throw new IllegalArgumentException("no placement algorithm given");
+        }
+        if (heldOut != null) {
+            requireSameShape(calibration, heldOut);
+        }
+        CoActivationCounter counter = new CoActivationCounter();
+        int layers = calibration.layers();
+        int[][][] orders = new int[algorithms.size()][layers][];
+        String step = "place " + String.join(", ", algorithms.stream().map(PlacementAlgorithm::name).toList());
+        long total = (long) layers * algorithms.size();
+        listener.progress(step, 0, total);
+        for (int l = 0; l < layers; l++) {
+            LayerStats stats = counter.count(calibration, l);
+            for (int k = 0; k < algorithms.size(); k++) {
+                orders[k][l] = algorithms.get(k).order(stats);
+                listener.progress(step, (long) l * algorithms.size() + k + 1, total);
+            }
+        }
+        Map<String, Placement> out = new LinkedHashMap<>();
+        PlacementEvaluator evaluator = new PlacementEvaluator();
+        for (int k = 0; k < algorithms.size(); k++) {
+            out.put(algorithms.get(k).name(), new Placement(algorithms.get(k).name(), orders[k],
+                    heldOut == null ? null : evaluator.evaluate(heldOut, orders[k])));
+        }
+        return new Placements(out);
+    }
+
+    /**
+     * The low-rank predictor's default rank: a quarter of the smaller dimension of a layer, at most
+     * 128, so that a 7B model's predictor stays near 1% of its size (as LLM in a flash's does) rather
+     * than several GB.
+     */
+    public static int defaultRank(FfnLayerSpec spec) {
+        return Math.max(1, Math.min(128, Math.min(spec.dModel(), spec.dFfn()) / 4));
+    }
+
+    /**
+     * Fits the low-rank predictor of every layer at {@code rank} (-1: {@link #defaultRank}) to the
+     * calibration trace's FFN input moments (to the weights alone when it has none). A predictor does
+     * not depend on the placement: files of several placements can share one fit through
+     * {@link LayoutOptions#withFitted}.
+     */
+    public static List<LowRankPredictor.Factors> fitPredictor(ImportedModel model, ActivationTrace calibration, int rank,
+                                                              PipelineListener listener) {
+        requireMatches(model, calibration, "calibration trace");
+        int r = rank >= 0 ? rank : defaultRank(model.layers().getFirst().spec());
+        int layers = model.layers().size();
+        listener.progress("fit the predictor", 0, layers);
+        return LayoutBuilder.fitPredictor(model, r, calibration.inputMoments(),
+                l -> listener.progress("fit the predictor", l + 1, layers));
+    }
+
+    /** An exception naming {@code what} unless the trace has the model's layers and neurons. */
+    public static void requireMatches(ImportedModel model, ActivationTrace trace, String what) {
+        if (trace.layers() != model.layers().size()) {
+            throw new IllegalArgumentException(what + ": trace has " + trace.layers() + " layers, the model " + model.layers().size());
+        }
+        for (int l = 0; l < trace.layers(); l++) {
+            if (trace.neurons(l) != model.layers().get(l).spec().dFfn()) {
+                throw new IllegalArgumentException(what + ": layer " + l + " has " + trace.neurons(l) + " neurons in the trace, "
+                        + model.layers().get(l).spec().dFfn() + " in the model");
+            }
+        }
+    }
+
+    /**
+     * Writes the model's bundles in the placement's order, with the calibration trace's rule, its mean
+     * fill-in and a low-rank predictor fitted to its FFN input moments, atomically to {@code out}.
+     */
+    public static WrittenModel write(ImportedModel model, Placement placement, ActivationTrace calibration,
+                                     LayoutOptions options, Path out, PipelineListener listener) throws IOException {
+        requireMatches(model, calibration, "calibration trace");
+        int layers = model.layers().size();
+        int rank = options.fitted() != null ? options.fitted().getFirst().rank()
+                : options.predictorRank() >= 0 ? options.predictorRank() : defaultRank(model.layers().getFirst().spec());
+        ObjectNode stats = placement.heldOut() == null ? JSON.createObjectNode() : JSON.valueToTree(placement.heldOut().overall());
+        stats.put("calibrationTokens", calibration.info().tokens());
+        String fitStep = "predictor and fill-in";
+        listener.progress(fitStep, 0, layers);
+        LayoutBuilder builder = new LayoutBuilder(model, placement.orders())
+                .rule(ActivityRule.parse(calibration.info().rule())).corpus(calibration.info().corpus())
+                .placement(placement.algorithm(), stats)
+                .fillIn(options.fillIn() ? calibration.meanInactive() : null).lowRank(rank, options.margin())
+                .inputMoments(calibration.inputMoments())
+                .tokenizer(options.tokenizer() == null ? null : Files.readAllBytes(options.tokenizer()))
+                .residentType(options.residents());
+        if (options.fitted() != null) {
+            builder.factors(options.fitted(), options.margin());
+        }
+        RippleContents contents = builder.build(l -> listener.progress(fitStep, l + 1, layers));
+        String writeStep = "write " + out.getFileName();
+        List<StorageError> errors = new ArrayList<>();
+        listener.progress(writeStep, 0, layers);
+        long size = RippleFileWriter.write(out, contents, (l, error) -> {
+            errors.add(error);
+            listener.progress(writeStep, l + 1, layers);
+        });
+        String fit = rank == 0 ? "none" : calibration.inputMoments().isEmpty() ? "weights" : "inputs";
+        DType bundles = model.layers().getFirst().spec().dtype();
+        return new WrittenModel(out, size, placement.algorithm(), bundles, errors, rank, fit);
+    }
+
+    private static void requireSameShape(ActivationTrace calibration, ActivationTrace heldOut) {
+        if (calibration.layers() != heldOut.layers()) {
+            throw new IllegalArgumentException("held-out trace has " + heldOut.layers() + " layers, the calibration trace "
+                    + calibration.layers());
+        }
+        for (int l = 0; l < calibration.layers(); l++) {
+            if (calibration.neurons(l) != heldOut.neurons(l)) {
+                throw new IllegalArgumentException("layer " + l + " has " + heldOut.neurons(l) + " neurons in the held-out trace, "
+                        + calibration.neurons(l) + " in the calibration trace");
+            }
+        }
+    }
+}
