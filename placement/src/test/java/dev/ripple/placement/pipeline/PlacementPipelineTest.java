@@ -1,0 +1,111 @@
+package dev.ripple.placement.pipeline;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.ripple.core.format.RippleFile;
+import dev.ripple.core.tensor.DType;
+import dev.ripple.placement.algorithm.PlacementAlgorithms;
+import dev.ripple.placement.importer.ImportedModel;
+import dev.ripple.placement.profile.DecoderProfiler;
+import dev.ripple.placement.profile.ProfileOptions;
+import dev.ripple.placement.profile.ProfileProgress;
+import dev.ripple.placement.stats.CoActivationCounter;
+import dev.ripple.placement.synthetic.SyntheticDecoder;
+import dev.ripple.placement.synthetic.SyntheticDecoderWriter;
+import dev.ripple.placement.trace.ActivationTrace;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The pipeline's steps on a generated decoder checkpoint: the import's default bundle type, the
+ * placements equal each algorithm run alone (co-activations counted once for all), the file written
+ * holds the placement and its predictor, progress reaches every step's end, and mismatched input is
+ * refused with a message naming it.
+ */
+class PlacementPipelineTest {
+    @TempDir
+    Path dir;
+
+    @Test
+    void placesAndWritesAGeneratedDecoder() throws Exception {
+        SyntheticDecoder spec = SyntheticDecoder.tinyOpt().withInitStd(0.1).withActiveFraction(0.1).withSeed(9);
+        Path hf = dir.resolve("hf");
+        SyntheticDecoderWriter.write(spec, hf, "F32", 1);
+        ImportedModel model = PlacementPipeline.importModel(hf, ImportOptions.defaults());
+        assertEquals(DType.F16, model.layers().getFirst().spec().dtype(), "checkpoints default to f16 bundles");
+
+        var prepared = PlacementPipeline.prepareDecoder(hf, dir.resolve("work"), DType.F32, PipelineListener.NONE);
+        assertTrue(prepared.placedNow());
+        IllegalArgumentException checkpoint = assertThrows(IllegalArgumentException.class, () -> PlacementPipeline.profile(hf,
+                null, List.of("text"), "c", ProfileOptions.defaults(), PipelineListener.NONE));
+        assertTrue(checkpoint.getMessage().contains("prepareDecoder"), checkpoint.getMessage());
+        ActivationTrace calibration = profile(prepared.file(), spec.vocabSize(), 1, 200);
+        ActivationTrace heldOut = profile(prepared.file(), spec.vocabSize(), 2, 100);
+
+        Map<String, long[]> progress = new HashMap<>();
+        PipelineListener listener = (step, done, total) -> progress.put(step, new long[] {done, total});
+        Placements placed = PlacementPipeline.place(calibration, heldOut, PlacementAlgorithms.all(), listener);
+        assertEquals(PlacementAlgorithms.names(), List.copyOf(placed.byAlgorithm().keySet()));
+        for (String name : PlacementAlgorithms.names()) {
+            int[][] alone = PlacementAlgorithms.placeAll(calibration, PlacementAlgorithms.byName(name), new CoActivationCounter());
+            assertArrayEquals(alone, placed.get(name).orders(), name + " placed with the others equals " + name + " alone");
+            assertNotNull(placed.get(name).heldOut(), "evaluated on the held-out trace");
+        }
+        assertNull(PlacementPipeline.place(calibration, null, List.of(PlacementAlgorithms.byName("ripple")),
+                PipelineListener.NONE).first().heldOut());
+
+        Path out = dir.resolve("opt.ripple");
+        WrittenModel written = PlacementPipeline.write(model, placed.get("ripple+"), calibration,
+                LayoutOptions.defaults().withPredictorRank(8), out, listener);
+        assertEquals(8, written.predictorRank());
+        assertEquals("inputs", written.predictorFit(), "the profiled trace carries FFN input moments");
+        assertTrue(written.meanUpGateError() > 0 && written.meanUpGateError() < 1e-2, "f16 rounding: " + written.meanUpGateError());
+        for (var e : progress.entrySet()) {
+            assertEquals(e.getValue()[1], e.getValue()[0], e.getKey() + " reported to its end");
+        }
+        assertTrue(progress.containsKey("write opt.ripple") && progress.containsKey("predictor and fill-in"), progress.keySet().toString());
+        try (RippleFile f = RippleFile.open(out)) {
+            assertEquals("ripple+", f.provenance().path("placement").path("algorithm").asText());
+            assertEquals(8, f.provenance().path("predictor").path("rank").asInt());
+            assertArrayEquals(placed.get("ripple+").orders()[0], f.layers().getFirst().slotToNeuron());
+        }
+    }
+
+    @Test
+    void refusesATraceOfAnotherShape() throws Exception {
+        SyntheticDecoder spec = SyntheticDecoder.tinyOpt().withSeed(3);
+        Path hf = dir.resolve("hf");
+        SyntheticDecoderWriter.write(spec, hf, "F32", 1);
+        ImportedModel model = PlacementPipeline.importModel(hf, ImportOptions.defaults());
+        ActivationTrace other = new ActivationTrace(new dev.ripple.placement.trace.TraceInfo("x", "x", "act > 0", 0),
+                new int[] {7});
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> PlacementPipeline.write(model,
+                new Placement("identity", new int[][] {{0}}, null), other, LayoutOptions.defaults(), dir.resolve("x.ripple"),
+                PipelineListener.NONE));
+        assertTrue(e.getMessage().contains("calibration trace") && e.getMessage().contains("layers"), e.getMessage());
+        assertThrows(IllegalArgumentException.class, () -> LayoutOptions.defaults().withPredictorRank(-2));
+        assertThrows(IllegalArgumentException.class, () -> PlacementPipeline.place(other, null, List.of(), PipelineListener.NONE));
+    }
+
+    private static ActivationTrace profile(Path file, int vocab, long seed, int tokens) throws Exception {
+        Random rnd = new Random(seed);
+        List<int[]> passages = new ArrayList<>();
+        for (int p = 0; p < 20; p++) {
+            passages.add(rnd.ints(16, 0, vocab).toArray());
+        }
+        try (DecoderProfiler profiler = DecoderProfiler.open(file, ProfileOptions.defaults().withMaxTokens(tokens))) {
+            return profiler.profile(passages, "random ids", ProfileProgress.NONE).trace();
+        }
+    }
+}
