@@ -17,14 +17,12 @@ import dev.ripple.core.activity.LowRankPredictor;
 import dev.ripple.core.activity.TracePredictor;
 import dev.ripple.core.format.AtomicFile;
 import dev.ripple.core.tensor.DType;
-import dev.ripple.core.format.RippleFileWriter;
 import dev.ripple.core.format.StorageError;
 import dev.ripple.bench.harness.DtypeComparison;
 import dev.ripple.bench.harness.DecoderDtypeComparison;
 import dev.ripple.core.runtime.MemoryPlan;
 import dev.ripple.core.runtime.RippleModel;
 import dev.ripple.core.runtime.RuntimeOptions;
-import dev.ripple.io.device.DevicePresets;
 import dev.ripple.io.device.DeviceProfile;
 import dev.ripple.io.device.UfsPresets;
 import dev.ripple.io.nativeio.PageCache;
@@ -75,6 +73,12 @@ import picocli.CommandLine.Spec;
                 + "speed of the Java forward against ONNX Runtime, UFS projections, JSON and plots.")
 final class BenchCommand implements Callable<Integer> {
     @Mixin
+    IoOptions io;
+
+    @Mixin
+    WorkOptions run;
+
+    @Mixin
     ModelInputs inputs;
 
 
@@ -122,20 +126,6 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--sweep-tokens", defaultValue = "200", description = "tokens replayed per sweep point (default: ${DEFAULT-VALUE})")
     int sweepTokens;
 
-    @Option(names = "--reader", defaultValue = "direct", description = "direct, io_uring, mmap or pread (default: ${DEFAULT-VALUE})")
-    String reader;
-
-    @Option(names = "--queue-depth", defaultValue = "8", description = "reads in flight per request (default: ${DEFAULT-VALUE})")
-    int queueDepth;
-
-    @Option(names = "--device", paramLabel = "DEVICE", description = "ufs-3.1, ufs-4.0, nvme or PROFILE.json: every read "
-            + "takes that device's time (emulated on top of the real read) and collapse follows its cost model (default: this "
-            + "machine's storage, profiled now with 'calibrate --quick')")
-    String device;
-
-    @Option(names = "--work", defaultValue = "ripple-work", description = "directory for traces, files and plots (default: ${DEFAULT-VALUE})")
-    Path work;
-
     @Option(names = "--workload", paramLabel = "DIR", description = "a synthetic workload written by 'ripple synth --workload': "
             + "the strategies token by token on its held-out stream and the budget sweep; figures labelled 'synthetic workload'")
     Path workload;
@@ -148,9 +138,6 @@ final class BenchCommand implements Callable<Integer> {
 
     @Option(names = "--compare-policies", description = "also replay the ripple+ placement under every cache policy at the same budget")
     boolean comparePolicies;
-
-    @Option(names = "--quiet", description = "no progress bars")
-    boolean quiet;
 
     @Option(names = "--dtypes", split = ",", paramLabel = "TYPES",
             description = "also compare bundle types side by side on the ripple+ placement at one DRAM budget, e.g. "
@@ -188,7 +175,7 @@ final class BenchCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         PrintWriter o = spec.commandLine().getOut();
-        ReaderKind.parse(reader); // an unknown reader fails before any work
+        io.readerKind(); // an unknown io.reader fails before any run.work
         if (tokens < 1 || sentences < 1 || sweepTokens < 1 || calibrationTokens < 1) {
             throw new IllegalArgumentException("--tokens, --sentences, --sweep-tokens and --calibration-tokens must be positive");
         }
@@ -205,25 +192,25 @@ final class BenchCommand implements Callable<Integer> {
             return workload(o);
         }
         ActivityRule activity = rule == null ? null : ActivityRule.parse(rule);
-        Files.createDirectories(work);
+        Files.createDirectories(run.work);
         if (inputs.decoder()) {
             DecoderBenchReport report = measureDecoder(activity);
             report.print(o);
             writeJson(o, report.toJsonBytes());
             return 0;
         }
-        Path onnx = inputs.onnx(work);
-        Path tok = inputs.tokenizer(work);
+        Path onnx = inputs.onnx(run.work);
+        Path tok = inputs.tokenizer(run.work);
         Corpus corpus = inputs.corpus(calibrationText, 0.5);
         List<String> heldOutText = corpus.heldOut().subList(0, Math.min(sentences, corpus.heldOut().size()));
 
         ProfileResult calib = ProfileCommand.profile(onnx, tok, corpus.calibration(), corpus.name() + ", calibration",
-                activity, calibrationTokens, quiet);
+                activity, calibrationTokens, run.quiet);
         BenchReport report = measure(onnx, tok, inputs.modelName(), corpus.name(),
                 calib, heldOutText, null);
         report.print(o);
         if (!noPlots) {
-            List<Path> pngs = report.plots(work);
+            List<Path> pngs = report.plots(run.work);
             o.printf("plots: %s%n", String.join(", ", pngs.stream().map(Path::toString).toList()));
         }
         writeJson(o, report.toJsonBytes());
@@ -232,18 +219,18 @@ final class BenchCommand implements Callable<Integer> {
 
     /** {@code --workload}: the strategies on a synthetic workload (WorkloadBench). */
     private int workload(PrintWriter o) throws IOException {
-        ReaderKind readerKind = ReaderKind.parse(reader);
-        Files.createDirectories(work);
-        DeviceProfile profile = device != null ? DevicePresets.resolve(device) : CalibrateCommand.quick(work, quiet);
-        WorkloadBenchReport report = WorkloadBench.run(new WorkloadBench.Settings(workload, readerKind, queueDepth, cacheFraction,
-                parseBudgets(budgets), tokens, sweepTokens, profile, device != null), CliProgress.harness(quiet));
+        ReaderKind readerKind = io.readerKind();
+        Files.createDirectories(run.work);
+        DeviceProfile profile = io.device != null ? io.deviceProfile() : CalibrateCommand.quick(run.work, run.quiet);
+        WorkloadBenchReport report = WorkloadBench.run(new WorkloadBench.Settings(workload, readerKind, io.queueDepth, cacheFraction,
+                parseBudgets(budgets), tokens, sweepTokens, profile, io.device != null), CliProgress.harness(run.quiet));
         report.print(o);
         writeJson(o, report.toJsonBytes());
         return 0;
     }
 
     /**
-     * Everything after calibration profiling: held-out profile, device, files, ONNX Runtime
+     * Everything after calibration profiling: held-out profile, io.device, files, ONNX Runtime
      * reference, the strategies, the sweep and the policy comparison. The demo calls it with its own
      * calibration profile and placements (options parsed by picocli so defaults apply).
      *
@@ -251,16 +238,16 @@ final class BenchCommand implements Callable<Integer> {
      */
     BenchReport measure(Path onnx, Path tok, String modelName, String corpusName, ProfileResult calib,
                         List<String> heldOutText, Placed placed) throws IOException {
-        ReaderKind readerKind = ReaderKind.parse(reader);
+        ReaderKind readerKind = io.readerKind();
         ActivityRule activity = ActivityRule.parse(calib.trace().info().rule());
         List<Double> sweepBudgets = parseBudgets(budgets);
-        Files.createDirectories(work);
+        Files.createDirectories(run.work);
         ProfileResult held = ProfileCommand.profile(onnx, tok, heldOutText, corpusName + ", held-out", activity,
-                Long.MAX_VALUE / 4, quiet);
+                Long.MAX_VALUE / 4, run.quiet);
         ActivationTrace heldTrace = held.trace();
         int heldTokens = (int) held.tokens();
         int replayed = Math.min(tokens, heldTokens);
-        DeviceProfile profile = device != null ? DevicePresets.resolve(device) : CalibrateCommand.quick(work, quiet);
+        DeviceProfile profile = io.device != null ? io.deviceProfile() : CalibrateCommand.quick(run.work, run.quiet);
         List<DeviceProfile> projections = List.of(UfsPresets.ufs31(), UfsPresets.ufs40());
 
         ImportedModel imported = placed != null ? placed.model()
@@ -285,7 +272,7 @@ final class BenchCommand implements Callable<Integer> {
         }
 
         TracePredictor sets = IoReplay.predictor(heldTrace);
-        // Decode-like: the strategies interleaved token by token, so they meet the same device conditions.
+        // Decode-like: the strategies interleaved token by token, so they meet the same io.device conditions.
         List<IoReplay.Setup> decodeSetups = new ArrayList<>();
         for (Strategy s : STRATEGIES) {
             Path file = files.get(s.placement());
@@ -293,7 +280,7 @@ final class BenchCommand implements Callable<Integer> {
             decodeSetups.add(new IoReplay.Setup(s.name(), file, mainOptions(s, profile, readerKind)));
         }
         List<IoReplay> decoded;
-        try (CliProgress bar = CliProgress.start("decode, all strategies", replayed, quiet)) {
+        try (CliProgress bar = CliProgress.start("decode, all strategies", replayed, run.quiet)) {
             decoded = IoReplay.interleaved(decodeSetups, sets, replayed, projections, bar::stepTo, null);
         }
         List<StrategyRun> runs = new ArrayList<>();
@@ -303,7 +290,7 @@ final class BenchCommand implements Callable<Integer> {
             RuntimeOptions options = mainOptions(s, profile, readerKind);
             evictIfCached(file, readerKind);
             PrefillReplay prefill;
-            try (CliProgress bar = CliProgress.start(s.name() + " prefill", passages.size(), quiet)) {
+            try (CliProgress bar = CliProgress.start(s.name() + " prefill", passages.size(), run.quiet)) {
                 prefill = PrefillReplay.run(s.name(), file, options, sets, heldTrace.passageStarts(), heldTokens, bar::stepTo);
             }
             evictIfCached(file, readerKind);
@@ -320,7 +307,7 @@ final class BenchCommand implements Callable<Integer> {
                 evictIfCached(file, readerKind);
                 setups.add(new IoReplay.Setup(s.name(), file, options(s, budget, profile, readerKind)));
             }
-            try (CliProgress bar = CliProgress.start("cache " + Math.round(100 * budget) + "%", sweepReplayed, quiet)) {
+            try (CliProgress bar = CliProgress.start("cache " + Math.round(100 * budget) + "%", sweepReplayed, run.quiet)) {
                 List<IoReplay> point = IoReplay.interleaved(setups, sets, sweepReplayed, List.of(), bar::stepTo, null);
                 for (IoReplay r : point) {
                     sweep.add(new BudgetPoint(r.name(), budget, r));
@@ -337,7 +324,7 @@ final class BenchCommand implements Callable<Integer> {
                 setups.add(new IoReplay.Setup(policy, file,
                         options(new Strategy(policy, "ripple+", policy, true), cacheFraction, profile, readerKind)));
             }
-            try (CliProgress bar = CliProgress.start("ripple+ under every policy", replayed, quiet)) {
+            try (CliProgress bar = CliProgress.start("ripple+ under every policy", replayed, run.quiet)) {
                 policies.addAll(IoReplay.interleaved(setups, sets, replayed, List.of(), bar::stepTo, null));
             }
         }
@@ -347,11 +334,11 @@ final class BenchCommand implements Callable<Integer> {
 
         return new BenchReport(modelName, corpusName,
                 activity.describe(), readerKind.cliName(),
-                queueDepth, mainFraction(written.imported()), predictor, !noFillIn, profile, device != null, projections, passages.size(),
+                io.queueDepth, mainFraction(written.imported()), predictor, !noFillIn, profile, io.device != null, projections, passages.size(),
                 heldTokens, replayed, ort, runs, sweepReplayed, sweep, policies, types);
     }
 
-    /** The bundle types of --dtypes (checked before any work). */
+    /** The bundle types of --dtypes (checked before any run.work). */
     private List<DType> dtypeList() {
         return dtypes.stream().map(t -> PlaceCommand.weightType(t.trim(), "--dtypes")).distinct().toList();
     }
@@ -374,9 +361,9 @@ final class BenchCommand implements Callable<Integer> {
         List<TypedFile> out = new ArrayList<>();
         for (DType type : dtypeList()) {
             ImportedModel imported = PlacementPipeline.importModel(model, ImportOptions.defaults().withBundles(type));
-            Path f = work.resolve("bench-ripplePlus-" + type.label() + ".ripple");
+            Path f = run.work.resolve("bench-ripplePlus-" + type.label() + ".ripple");
             WrittenModel w;
-            try (CliSteps steps = new CliSteps(quiet)) {
+            try (CliSteps steps = new CliSteps(run.quiet)) {
                 w = PlacementPipeline.write(imported, new Placement("ripple+", written.orders().get("ripple+"), null), calib.trace(),
                         LayoutOptions.defaults().withMargin(margin).withFitted(written.factors()), f, steps);
             }
@@ -404,7 +391,7 @@ final class BenchCommand implements Callable<Integer> {
                     options(s, cacheFraction, profile, readerKind).withCacheBytes(s.cache(), cacheBytes)));
         }
         List<IoReplay> decoded;
-        try (CliProgress bar = CliProgress.start("decode, all types", replayed, quiet)) {
+        try (CliProgress bar = CliProgress.start("decode, all types", replayed, run.quiet)) {
             decoded = IoReplay.interleaved(setups, sets, replayed, List.of(), bar::stepTo, null);
         }
         List<DtypeComparison.Row> rows = new ArrayList<>();
@@ -412,7 +399,7 @@ final class BenchCommand implements Callable<Integer> {
             TypedFile t = typed.get(i);
             String label = t.type().label();
             FidelityRun dense = fidelity(label + " dense", label + " dense", t.file(), RuntimeOptions.defaults()
-                    .withReader(readerKind).withPredictor("dense").withCache("none", 0), null, heldTrace, passages, reference, quiet);
+                    .withReader(readerKind).withPredictor("dense").withCache("none", 0), null, heldTrace, passages, reference, run.quiet);
             evictIfCached(t.file(), readerKind);
             FidelityRun sparse = forward(label, t.file(), setups.get(i).options(), sets, heldTrace, passages, reference);
             rows.add(new DtypeComparison.Row(label, t.ffnBytes(), t.error(), dense, sparse, decoded.get(i)));
@@ -433,12 +420,12 @@ final class BenchCommand implements Callable<Integer> {
         if (promptTokens < 1 || decodeTokens < 1) {
             throw new IllegalArgumentException("--prompt-tokens and --decode-tokens must be positive");
         }
-        ReaderKind readerKind = ReaderKind.parse(reader);
+        ReaderKind readerKind = io.readerKind();
         Corpus corpus = inputs.corpus(calibrationText, 0.5);
-        PreparedModel identity = DecoderText.prepare(inputs.model, work, quiet);
+        PreparedModel identity = DecoderText.prepare(inputs.model, run.work, run.quiet);
         Tokenizer tokenizer = DecoderText.tokenizer(identity.file(), inputs.tokenizer);
-        ProfileResult calib = DecoderText.profile(inputs.model, inputs.tokenizer, work, corpus.calibration(),
-                corpus.name() + ", calibration", activity, calibrationTokens, quiet);
+        ProfileResult calib = DecoderText.profile(inputs.model, inputs.tokenizer, run.work, corpus.calibration(),
+                corpus.name() + ", calibration", activity, calibrationTokens, run.quiet);
         ActivityRule used = ActivityRule.parse(calib.trace().info().rule());
         ImportedModel imported = PlacementPipeline.importModel(inputs.model, ImportOptions.defaults().withBundles(DType.F16));
         Written written = writeFiles(imported, calib, null);
@@ -455,7 +442,7 @@ final class BenchCommand implements Callable<Integer> {
         if (prompts.isEmpty()) {
             throw new IllegalArgumentException(corpus.name() + ": no held-out passage to prompt with");
         }
-        DeviceProfile profile = device != null ? DevicePresets.resolve(device) : CalibrateCommand.quick(work, quiet);
+        DeviceProfile profile = io.device != null ? io.deviceProfile() : CalibrateCommand.quick(run.work, run.quiet);
         int context = promptTokens + decodeTokens + 1;
         if (dram != null) {
             try (RippleFile f = RippleFile.open(files.get("ripple+"))) {
@@ -473,7 +460,7 @@ final class BenchCommand implements Callable<Integer> {
                 setups.add(new DecoderBench.Setup(s.name(), s.placement(), s.cache(), s.collapse(), files.get(s.placement()), o,
                         oracle));
             }
-            try (CliProgress bar = CliProgress.start("generate, all strategies", prompts.size(), quiet)) {
+            try (CliProgress bar = CliProgress.start("generate, all strategies", prompts.size(), run.quiet)) {
                 results = DecoderBench.run(setups, identity.file(), prompts, decodeTokens, context, DType.F16, bar::stepTo);
             }
         }
@@ -481,8 +468,8 @@ final class BenchCommand implements Callable<Integer> {
                 : compareDecoderDtypes(calib, used, written, prompts, context, profile, readerKind);
         double meanPrompt = prompts.stream().mapToInt(p -> p.length).average().orElse(0);
         return new DecoderBenchReport(inputs.model.toString(), corpus.name(), used.describe(), predictor,
-                readerKind.cliName(), queueDepth,
-                mainFraction(imported), profile, device != null, prompts.size(), meanPrompt, decodeTokens, "f16", results, types);
+                readerKind.cliName(), io.queueDepth,
+                mainFraction(imported), profile, io.device != null, prompts.size(), meanPrompt, decodeTokens, "f16", results, types);
     }
 
     /**
@@ -497,8 +484,8 @@ final class BenchCommand implements Callable<Integer> {
         long cacheBytes = typesCacheBytes(written.imported());
         List<TypedFile> typed = writeTypedFiles(inputs.model, calib, activity, written);
         PreparedModel f32;
-        try (CliProgress bar = CliProgress.start("import " + inputs.model.getFileName() + " in f32", -1, quiet)) {
-            f32 = PreparedModel.of(inputs.model, work, DType.F32, l -> bar.stepTo(l + 1));
+        try (CliProgress bar = CliProgress.start("import " + inputs.model.getFileName() + " in f32", -1, run.quiet)) {
+            f32 = PreparedModel.of(inputs.model, run.work, DType.F32, l -> bar.stepTo(l + 1));
         }
         List<DecoderBench.Result> results;
         try (RippleFile reference = RippleFile.open(f32.file())) {
@@ -513,7 +500,7 @@ final class BenchCommand implements Callable<Integer> {
                 setups.add(new DecoderBench.Setup(t.type().label(), s.placement(), s.cache(), s.collapse(), t.file(), sparse,
                         oracle));
             }
-            try (CliProgress bar = CliProgress.start("generate, all types", prompts.size(), quiet)) {
+            try (CliProgress bar = CliProgress.start("generate, all types", prompts.size(), run.quiet)) {
                 results = DecoderBench.run(setups, f32.file(), prompts, decodeTokens, context, DType.F16, bar::stepTo);
             }
         }
@@ -547,9 +534,9 @@ final class BenchCommand implements Callable<Integer> {
     }
 
     private RuntimeOptions options(Strategy s, double budget, DeviceProfile profile, ReaderKind readerKind) {
-        RuntimeOptions options = RuntimeOptions.defaults().withReader(readerKind).withQueueDepth(queueDepth)
+        RuntimeOptions options = RuntimeOptions.defaults().withReader(readerKind).withQueueDepth(io.queueDepth)
                 .withPredictor("trace").withFillIn(false).withCache(s.cache(), budget)
-                .withEmulatedDevice(device != null ? profile : null);   // --device: every read takes the device's time
+                .withEmulatedDevice(io.device != null ? profile : null);   // --device: every read takes the io.device's time
         return s.collapse() ? options.withDevice(profile) : options.withMaxGapBytes(0);
     }
 
@@ -558,7 +545,7 @@ final class BenchCommand implements Callable<Integer> {
                                 List<EncodedPassage> passages, List<float[]> reference) throws IOException {
         boolean oracle = predictor.equals("oracle");
         RuntimeOptions options = ioOptions.withPredictor(oracle ? "trace" : "lowrank").withFillIn(!noFillIn).withMargin(margin);
-        return fidelity(name, name + " forward", file, options, oracle ? sets : null, truth, passages, reference, quiet);
+        return fidelity(name, name + " forward", file, options, oracle ? sets : null, truth, passages, reference, run.quiet);
     }
 
     /**
@@ -611,13 +598,13 @@ final class BenchCommand implements Callable<Integer> {
                 .filter(n -> given == null || !given.byAlgorithm().containsKey(n)).map(PlacementAlgorithms::byName).toList();
         Map<String, Path> files = new LinkedHashMap<>();
         Map<String, int[][]> orders = new LinkedHashMap<>();
-        try (CliSteps steps = new CliSteps(quiet)) {
+        try (CliSteps steps = new CliSteps(run.quiet)) {
             Placements here = missing.isEmpty() ? null : PlacementPipeline.place(calib.trace(), null, missing, steps);
             List<LowRankPredictor.Factors> factors = PlacementPipeline.fitPredictor(imported, calib.trace(), -1, steps);
             LayoutOptions layout = LayoutOptions.defaults().withMargin(margin).withFitted(factors);
             for (String name : STRATEGY_PLACEMENTS) {
                 Placement p = here != null && here.byAlgorithm().containsKey(name) ? here.get(name) : given.get(name);
-                Path f = work.resolve("bench-" + name.replace("+", "plus") + ".ripple");
+                Path f = run.work.resolve("bench-" + name.replace("+", "plus") + ".ripple");
                 PlacementPipeline.write(imported, p, calib.trace(), layout, f, steps);
                 files.put(name, f);
                 orders.put(name, p.orders());

@@ -45,11 +45,11 @@ import picocli.CommandLine.Spec;
                 + "and Europarl sample, resolved through Maven).")
 final class DemoCommand implements Callable<Integer> {
     @Mixin
+    WorkOptions run;
+
+    @Mixin
     ModelInputs inputs;
 
-
-    @Option(names = "--work", defaultValue = "ripple-work", description = "directory for traces and the .ripple file (default: ${DEFAULT-VALUE})")
-    Path work;
 
     @Option(names = "--calibration-tokens", defaultValue = "20000", description = "tokens profiled for placement (default: ${DEFAULT-VALUE})")
     long calibrationTokens;
@@ -77,9 +77,6 @@ final class DemoCommand implements Callable<Integer> {
             description = "held-out passages of the closing strategy comparison; 0 skips it (default: ${DEFAULT-VALUE})")
     int benchSentences;
 
-    @Option(names = "--quiet", description = "no progress bars")
-    boolean quiet;
-
     @Spec
     CommandSpec spec;
 
@@ -91,9 +88,9 @@ final class DemoCommand implements Callable<Integer> {
         }
         ReaderKind readerKind = ReaderKind.parse(reader);
         ActivityRule requested = rule == null ? null : ActivityRule.parse(rule);
-        Files.createDirectories(work);
-        Path onnx = inputs.onnx(work);
-        Path tok = inputs.tokenizer(work);
+        Files.createDirectories(run.work);
+        Path onnx = inputs.onnx(run.work);
+        Path tok = inputs.tokenizer(run.work);
         Corpus corpus = inputs.corpus(0.5);
         List<String> heldOutText = corpus.heldOut().subList(0, Math.min(sentences, corpus.heldOut().size()));
         o.printf("Ripple demo on %s%ntext: %s (%d calibration passages, %d held-out passages used)%n%n",
@@ -102,26 +99,26 @@ final class DemoCommand implements Callable<Integer> {
         o.printf("1. profile with ONNX Runtime under %s%n",
                 requested == null ? "the model's default rule" : "'" + requested.describe() + "'");
         ProfileResult calib = ProfileCommand.profile(onnx, tok, corpus.calibration(), corpus.name() + ", calibration",
-                requested, calibrationTokens, quiet);
+                requested, calibrationTokens, run.quiet);
         ActivityRule activity = ActivityRule.parse(calib.trace().info().rule());
         ProfileResult held = ProfileCommand.profile(onnx, tok, heldOutText, corpus.name() + ", held-out", activity,
-                Long.MAX_VALUE / 4, quiet);
-        TraceFiles.write(work.resolve("calibration.rtrace"), calib.trace());
-        TraceFiles.write(work.resolve("heldout.rtrace"), held.trace());
-        ProfileCommand.report(o, calib, work.resolve("calibration.rtrace"));
-        o.printf("held-out: %d tokens -> %s%n%n", held.tokens(), work.resolve("heldout.rtrace"));
+                Long.MAX_VALUE / 4, run.quiet);
+        TraceFiles.write(run.work.resolve("calibration.rtrace"), calib.trace());
+        TraceFiles.write(run.work.resolve("heldout.rtrace"), held.trace());
+        ProfileCommand.report(o, calib, run.work.resolve("calibration.rtrace"));
+        o.printf("held-out: %d tokens -> %s%n%n", held.tokens(), run.work.resolve("heldout.rtrace"));
 
         o.println("2. place (calibration split) and evaluate (held-out split)");
         ImportedModel imported = PlacementPipeline.importModel(onnx, ImportOptions.defaults().withBundles(DType.F32));
         Placements placements;
         WrittenModel written;
-        try (CliSteps steps = new CliSteps(quiet)) {
+        try (CliSteps steps = new CliSteps(run.quiet)) {
             placements = PlacementPipeline.place(calib.trace(), held.trace(), Stream.of("ripple+", "ripple", "frequency",
                     "identity").map(PlacementAlgorithms::byName).toList(), steps);
             PlaceCommand.printComparison(o, PlaceCommand.evaluations(placements));
             o.println();
             written = PlacementPipeline.write(imported, placements.get("ripple+"), calib.trace(),
-                    LayoutOptions.defaults().withMargin(margin).withTokenizer(tok), work.resolve("model.ripple"), steps);
+                    LayoutOptions.defaults().withMargin(margin).withTokenizer(tok), run.work.resolve("model.ripple"), steps);
         }
         Path file = written.file();
         o.printf("3. wrote %s (%s): ripple+ placement, mean fill-in, rank-%d low-rank predictor; check it with "
@@ -161,10 +158,10 @@ final class DemoCommand implements Callable<Integer> {
             o.printf("5. the I/O strategies side by side on %d of those passages ('./ripple bench' with its defaults "
                     + "measures more, sweeps the cache budget and writes JSON and plots)%n%n", n);
             BenchCommand bench = new BenchCommand();
-            List<String> args = new ArrayList<>(List.of("--work", work.resolve("bench").toString(), "--sentences",
+            List<String> args = new ArrayList<>(List.of("--work", run.work.resolve("bench").toString(), "--sentences",
                     String.valueOf(n), "--tokens", "300", "--budgets", "none", "--rule", activity.describe(), "--reader", reader,
                     "--cache-fraction", String.valueOf(cacheFraction), "--margin", String.valueOf(margin)));
-            if (quiet) {
+            if (run.quiet) {
                 args.add("--quiet");
             }
             new CommandLine(bench).parseArgs(args.toArray(String[]::new));
@@ -179,6 +176,6 @@ final class DemoCommand implements Callable<Integer> {
 
     private FidelityRun run(String label, Path file, RuntimeOptions options, ActivationPredictor override,
                             ActivationTrace truth, List<EncodedPassage> passages, List<float[]> reference) throws Exception {
-        return BenchCommand.fidelity(label, label, file, options, override, truth, passages, reference, quiet);
+        return BenchCommand.fidelity(label, label, file, options, override, truth, passages, reference, run.quiet);
     }
 }

@@ -22,7 +22,6 @@ import dev.ripple.core.tokenizer.ChatFormat;
 import dev.ripple.core.tokenizer.ChatMessage;
 import dev.ripple.core.tokenizer.Tokenizer;
 import dev.ripple.core.tokenizer.UnsupportedChatTemplateException;
-import dev.ripple.io.device.DevicePresets;
 import dev.ripple.io.device.DeviceProfile;
 import dev.ripple.io.reader.ReaderKind;
 import dev.ripple.placement.PreparedModel;
@@ -38,6 +37,7 @@ import java.util.concurrent.Callable;
 import org.eclipse.collections.api.set.primitive.MutableIntSet;
 import org.eclipse.collections.impl.factory.primitive.IntSets;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -50,6 +50,12 @@ import picocli.CommandLine.Spec;
         description = "Generate text with a decoder LLM (OPT, Llama family) whose FFN stays on flash: stream the text, "
                 + "then report prefill and decode speed, I/O per token, cache hit rate and the memory split.")
 final class GenerateCommand implements Callable<Integer> {
+    @Mixin
+    IoOptions io;
+
+    @Mixin
+    WorkOptions run;
+
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
     @Option(names = "--model", required = true, paramLabel = "M",
@@ -117,24 +123,8 @@ final class GenerateCommand implements Callable<Integer> {
     @Option(names = "--predictor", description = "lowrank or dense (default: lowrank when the file has one, else dense)")
     String predictor;
 
-    @Option(names = "--reader", defaultValue = "direct", description = "direct, io_uring, mmap or pread (default: ${DEFAULT-VALUE})")
-    String reader;
-
-    @Option(names = "--device", paramLabel = "DEVICE", description = "ufs-3.1, ufs-4.0, nvme or PROFILE.json: every read takes "
-            + "that device's time (emulated on top of the real read) and reads are collapsed by its cost model")
-    String device;
-
-    @Option(names = "--queue-depth", defaultValue = "8", description = "reads in flight per request (default: ${DEFAULT-VALUE})")
-    int queueDepth;
-
     @Option(names = "--json", paramLabel = "FILE", description = "write every figure as JSON")
     Path json;
-
-    @Option(names = "--work", defaultValue = "ripple-work", description = "where a model directory is imported (default: ${DEFAULT-VALUE})")
-    Path work;
-
-    @Option(names = "--quiet", description = "no progress or step lines")
-    boolean quiet;
 
     @Spec
     CommandSpec spec;
@@ -152,18 +142,18 @@ final class GenerateCommand implements Callable<Integer> {
         if (chat && prompt == null) {
             throw new IllegalArgumentException("--chat needs --prompt TEXT");
         }
-        if (maxTokens < 1 || context < 0 || queueDepth < 1) {
+        if (maxTokens < 1 || context < 0 || io.queueDepth < 1) {
             throw new IllegalArgumentException("--max-tokens and --queue-depth must be positive, --context not negative");
         }
         Sampler.Settings sampling = new Sampler.Settings(temperature, topK, topP, repetitionPenalty, seed);
         DType kvType = DType.ofLabel(kv);
-        ReaderKind readerKind = ReaderKind.parse(reader);
+        ReaderKind readerKind = io.readerKind();
 
         PreparedModel prepared;
-        try (CliProgress bar = CliProgress.start("import " + model.getFileName(), -1, quiet)) {
-            prepared = PreparedModel.of(model, work, DType.F16, l -> bar.stepTo(l + 1));
+        try (CliProgress bar = CliProgress.start("import " + model.getFileName(), -1, run.quiet)) {
+            prepared = PreparedModel.of(model, run.work, DType.F16, l -> bar.stepTo(l + 1));
         }
-        if (prepared.imported() && !quiet) {
+        if (prepared.imported() && !run.quiet) {
             err.printf("ripple: %s %s as %s in its original neuron order (no placement: run 'ripple profile' and "
                     + "'ripple place' for one)%n", prepared.placedNow() ? "imported" : "reusing the import of", model,
                     prepared.file());
@@ -172,7 +162,7 @@ final class GenerateCommand implements Callable<Integer> {
         String chosenPredictor;
         DecoderProbe probe = DecoderProbe.of(prepared.file());
         chosenPredictor = predictor != null ? predictor : probe.hasPredictor() ? "lowrank" : "dense";
-        if (predictor == null && !probe.hasPredictor() && !quiet) {
+        if (predictor == null && !probe.hasPredictor() && !run.quiet) {
             err.println("ripple: the file has no activation predictor, so every neuron is read (dense); 'ripple place' "
                     + "with a profile adds one");
         }
@@ -184,9 +174,9 @@ final class GenerateCommand implements Callable<Integer> {
                     + "; give a longer --context (the model takes " + probe.maxPositions() + ")");
         }
 
-        RuntimeOptions options = RuntimeOptions.defaults().withReader(readerKind).withQueueDepth(queueDepth)
+        RuntimeOptions options = RuntimeOptions.defaults().withReader(readerKind).withQueueDepth(io.queueDepth)
                 .withPredictor(chosenPredictor).withCache(cache, cacheFraction);
-        DeviceProfile emulated = device != null ? DevicePresets.resolve(device) : null;
+        DeviceProfile emulated = io.device != null ? io.deviceProfile() : null;
         if (emulated != null) {
             options = options.emulating(emulated);
         }
@@ -289,7 +279,7 @@ final class GenerateCommand implements Callable<Integer> {
         root.put("placedOnTheFly", prepared.imported());
         root.put("predictor", chosenPredictor);
         root.put("reader", readerKind.cliName());
-        root.put("emulatedDevice", device == null ? null : device);
+        root.put("emulatedDevice", io.device == null ? null : io.device);
         root.put("cachePolicy", cache);
         ArrayNode p = root.putArray("promptIds");
         Arrays.stream(ids).forEach(p::add);

@@ -31,6 +31,7 @@ import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -40,6 +41,9 @@ import picocli.CommandLine.Spec;
         description = "Place each FFN layer's neurons from a calibration trace (co-activated neurons adjacent), "
                 + "write the .ripple layout atomically, and report reads per token on a held-out trace.")
 final class PlaceCommand implements Callable<Integer> {
+    @Mixin
+    WorkOptions run;
+
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
     @Option(names = "--model", paramLabel = "M", description = "ONNX file, a safetensors file/directory with config.json, or a .gguf file "
@@ -84,12 +88,6 @@ final class PlaceCommand implements Callable<Integer> {
     @Option(names = "--no-fill-in", description = "do not store mean fill-in")
     boolean noFillIn;
 
-    @Option(names = "--work", defaultValue = "ripple-work", description = "where the embedded model is unpacked (default: ${DEFAULT-VALUE})")
-    Path work;
-
-    @Option(names = "--quiet", description = "no progress bar")
-    boolean quiet;
-
     @Spec
     CommandSpec spec;
 
@@ -99,11 +97,11 @@ final class PlaceCommand implements Callable<Integer> {
             throw new IllegalArgumentException("--compare needs --eval HELDOUT");
         }
         PlacementAlgorithm alg = algorithm(algorithm);
-        Path m = model != null ? model : DefaultData.model(work);
+        Path m = model != null ? model : DefaultData.model(run.work);
         DType storage = dtype != null ? weightType(dtype, "--dtype") : PlacementPipeline.defaultBundleType(m);
         DType residents = residentDtype == null ? null : weightType(residentDtype, "--resident-dtype");
         // A checkpoint directory brings its own tokenizer files (stored as blobs by the importer).
-        Path tok = model == null ? DefaultData.tokenizer(work) : tokenizer != null ? tokenizer
+        Path tok = model == null ? DefaultData.tokenizer(run.work) : tokenizer != null ? tokenizer
                 : PreparedModel.isCheckpoint(m) ? null
                 : Files.isRegularFile(m.toAbsolutePath().getParent().resolve("tokenizer.json"))
                 ? m.toAbsolutePath().getParent().resolve("tokenizer.json") : null;
@@ -120,7 +118,7 @@ final class PlaceCommand implements Callable<Integer> {
         }
         Placements placed;
         WrittenModel written;
-        try (CliSteps steps = new CliSteps(quiet)) {
+        try (CliSteps steps = new CliSteps(run.quiet)) {
             placed = PlacementPipeline.place(calibration, heldOut, algorithms, steps);
             LayoutOptions layout = LayoutOptions.defaults().withPredictorRank(rank).withMargin(margin).withFillIn(!noFillIn)
                     .withTokenizer(tok).withResidents(residents);

@@ -22,9 +22,7 @@ import dev.ripple.core.tensor.DType;
 import dev.ripple.core.format.RippleFileWriter;
 import dev.ripple.core.runtime.RippleModel;
 import dev.ripple.core.runtime.RuntimeOptions;
-import dev.ripple.io.device.DevicePresets;
 import dev.ripple.io.device.DeviceProfile;
-import dev.ripple.io.reader.ReaderKind;
 import dev.ripple.placement.LayoutBuilder;
 import dev.ripple.placement.algorithm.PlacementAlgorithms;
 import dev.ripple.placement.importer.ImportedModel;
@@ -60,6 +58,12 @@ import picocli.CommandLine.Spec;
                 + "direct I/O, repeated in rotating rounds; report I/O time, operations, bytes, hits and modelled time per token.")
 final class PoliciesCommand implements Callable<Integer> {
     @Mixin
+    IoOptions io;
+
+    @Mixin
+    WorkOptions run;
+
+    @Mixin
     ModelInputs inputs;
 
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
@@ -93,29 +97,12 @@ final class PoliciesCommand implements Callable<Integer> {
     @Option(names = "--placement", defaultValue = "ripple+", description = "placement of the file (default: ${DEFAULT-VALUE})")
     String placement;
 
-    @Option(names = "--queue-depth", defaultValue = "8", description = "reads in flight per request (default: ${DEFAULT-VALUE})")
-    int queueDepth;
-
-    @Option(names = "--device", paramLabel = "DEVICE", description = "ufs-3.1, ufs-4.0, nvme or PROFILE.json: every read takes "
-            + "that device's time (emulated on top of the real direct read), collapse and the cost model follow it (default: "
-            + "this machine's storage, profiled now with 'calibrate --quick')")
-    String device;
-
-    @Option(names = "--work", defaultValue = "ripple-work", description = "directory for the model file (default: ${DEFAULT-VALUE})")
-    Path work;
-
     @Option(names = "--json", paramLabel = "FILE", description = "write every figure as JSON")
     Path json;
 
     @Option(names = "--workload", paramLabel = "DIR", description = "a synthetic workload written by 'ripple synth --workload' "
             + "instead of the ONNX model: its held-out stream replayed under each policy; figures labelled 'synthetic workload'")
     Path workload;
-
-    @Option(names = "--reader", defaultValue = "direct", description = "with --workload: direct or io_uring (default: ${DEFAULT-VALUE})")
-    String reader;
-
-    @Option(names = "--quiet", description = "no progress bars")
-    boolean quiet;
 
     @Spec
     CommandSpec spec;
@@ -128,29 +115,29 @@ final class PoliciesCommand implements Callable<Integer> {
             return workload(o);
         }
         ActivityRule activity = ActivityRule.parse(rule);
-        Files.createDirectories(work);
-        Path onnx = inputs.onnx(work);
-        Path tok = inputs.tokenizer(work);
+        Files.createDirectories(run.work);
+        Path onnx = inputs.onnx(run.work);
+        Path tok = inputs.tokenizer(run.work);
         Corpus corpus = inputs.corpus(0.5);
         ProfileResult calib = ProfileCommand.profile(onnx, tok, corpus.calibration(), corpus.name() + ", calibration",
-                activity, calibrationTokens, quiet);
+                activity, calibrationTokens, run.quiet);
         ProfileResult held = replay.equals("calibration") ? calib
-                : ProfileCommand.profile(onnx, tok, corpus.heldOut(), corpus.name() + ", held-out", activity, tokens, quiet);
+                : ProfileCommand.profile(onnx, tok, corpus.heldOut(), corpus.name() + ", held-out", activity, tokens, run.quiet);
         int replayed = (int) Math.min(tokens, held.tokens());
-        DeviceProfile profile = device != null ? DevicePresets.resolve(device) : CalibrateCommand.quick(work, quiet);
+        DeviceProfile profile = io.device != null ? io.deviceProfile() : CalibrateCommand.quick(run.work, run.quiet);
 
         ImportedModel imported = PlacementPipeline.importModel(onnx, ImportOptions.defaults().withBundles(DType.F32));
         int[][] orders;
-        try (CliSteps steps = new CliSteps(quiet)) {
+        try (CliSteps steps = new CliSteps(run.quiet)) {
             orders = PlacementPipeline.place(calib.trace(), null, List.of(PlacementAlgorithms.byName(placement)), steps)
                     .first().orders();
         }
-        Path file = work.resolve("policies-" + placement.replace("+", "plus") + ".ripple");
+        Path file = run.work.resolve("policies-" + placement.replace("+", "plus") + ".ripple");
         RippleFileWriter.write(file, new LayoutBuilder(imported, orders).rule(activity).corpus(calib.trace().info().corpus())
                 .placement(placement, null).lowRank(0, 1f).build(l -> { }));
-        RuntimeOptions base = RuntimeOptions.defaults().withReader(ReaderKind.DIRECT).withQueueDepth(queueDepth)
+        RuntimeOptions base = RuntimeOptions.defaults().withReader(io.readerKind()).withQueueDepth(io.queueDepth)
                 .withPredictor("trace").withFillIn(false).withDevice(profile)
-                .withEmulatedDevice(device != null ? profile : null);
+                .withEmulatedDevice(io.device != null ? profile : null);
         PolicyOptions defaults = PolicyOptions.defaults();
         PolicyOptions seeded = defaults.withSlotFrequencies(slotCounts(calib.trace(), orders));
         // linking over lfu is seeded with the read shares of the same calibration tokens (see ReadShares)
@@ -170,8 +157,8 @@ final class PoliciesCommand implements Callable<Integer> {
                 String policy = policies.get((round + k) % policies.size());
                 RuntimeOptions options = base.withCache(policy, cacheFraction)
                         .withCachePolicyOptions(policy.equals("linking") ? linkingOptions : seeded);
-                ModelledIo cost = new ModelledIo(profile, queueDepth);
-                try (CliProgress bar = CliProgress.start(policy + " (round " + (round + 1) + "/" + repeats + ")", replayed, quiet)) {
+                ModelledIo cost = new ModelledIo(profile, io.queueDepth);
+                try (CliProgress bar = CliProgress.start(policy + " (round " + (round + 1) + "/" + repeats + ")", replayed, run.quiet)) {
                     runs.get(policy).add(IoReplay.run(policy, file, options, sets, replayed, bar::stepTo, cost));
                 }
                 modelled.put(policy, cost.msPerToken(replayed));
@@ -192,7 +179,7 @@ final class PoliciesCommand implements Callable<Integer> {
         o.printf("%d tokens replayed per policy from a cold cache, %d rounds (order rotated per round); DRAM %.0f%% "
                         + "of FFN bytes (%d B; lfu seeded with calibration frequencies); direct I/O, queue depth %d; "
                         + "device %s%s: sequential %.0f MiB/s%n",
-                replayed, repeats, 100 * cacheFraction, budget, queueDepth, device != null ? "EMULATED " : "", profile.name(),
+                replayed, repeats, 100 * cacheFraction, budget, io.queueDepth, io.device != null ? "EMULATED " : "", profile.name(),
                 profile.sequentialMiBps());
         o.printf("%-8s %10s %9s %9s %9s %9s %9s %8s %9s %6s %10s%n", "policy", "io ms/tok", "min", "max", "p50", "p90",
                 "p99", "ops/tok", "KiB/tok", "hits", "model ms");
@@ -202,7 +189,7 @@ final class PoliciesCommand implements Callable<Integer> {
                     100 * r.hitRate(), r.modelledMsPerToken());
         }
         o.println("(io ms/tok: median over rounds of the mean reader time per token; min/max: over rounds; "
-                + "p50-p99: medians over rounds; model ms: the device cost model's time for the same reads)");
+                + "p50-p99: medians over rounds; model ms: the io.device cost model's time for the same reads)");
         o.println(verdict != null ? verdict.describe() : "no verdict: it needs linking and at least one of lru, s3fifo, lfu");
         if (json != null) {
             writeJson(activity, neededShare, replayed, budget, profile, calib.tokens(), rows, verdict);
@@ -212,11 +199,11 @@ final class PoliciesCommand implements Callable<Integer> {
 
     /** {@code --workload}: the policies on a synthetic workload (WorkloadPolicies). */
     private int workload(PrintWriter o) throws IOException {
-        Files.createDirectories(work);
-        DeviceProfile profile = device != null ? DevicePresets.resolve(device) : CalibrateCommand.quick(work, quiet);
+        Files.createDirectories(run.work);
+        DeviceProfile profile = io.device != null ? io.deviceProfile() : CalibrateCommand.quick(run.work, run.quiet);
         WorkloadPolicies result = WorkloadPolicies.run(new WorkloadPolicies.Settings(workload, placement, policies, linkingInner,
-                cacheFraction, tokens, repeats, ReaderKind.parse(reader), queueDepth, profile, device != null),
-                CliProgress.harness(quiet));
+                cacheFraction, tokens, repeats, io.readerKind(), io.queueDepth, profile, io.device != null),
+                CliProgress.harness(run.quiet));
         result.print(o);
         if (json != null) {
             byte[] bytes = result.toJsonBytes();
@@ -276,9 +263,9 @@ final class PoliciesCommand implements Callable<Integer> {
         doc.put("repeats", repeats);
         doc.put("cacheFraction", cacheFraction);
         doc.put("cacheBytes", budget);
-        doc.put("reader", "direct");
-        doc.put("queueDepth", queueDepth);
-        BenchReport.putDevice(doc.putObject("device"), profile).put("emulated", device != null);
+        doc.put("reader", io.readerKind().name().toLowerCase(java.util.Locale.ROOT));
+        doc.put("queueDepth", io.queueDepth);
+        BenchReport.putDevice(doc.putObject("device"), profile).put("emulated", io.device != null);
         ArrayNode arr = doc.putArray("policies");
         rows.forEach(r -> arr.add((ObjectNode) JSON.valueToTree(r)));
         if (verdict != null) {

@@ -22,6 +22,9 @@ import picocli.CommandLine.Spec;
                 + "rule, into a trace file: ONNX encoders with ONNX Runtime, decoders with the Java forward.")
 final class ProfileCommand implements Callable<Integer> {
     @Mixin
+    WorkOptions run;
+
+    @Mixin
     ModelInputs inputs;
 
 
@@ -43,12 +46,6 @@ final class ProfileCommand implements Callable<Integer> {
     @Option(names = "--out", required = true, paramLabel = "TRACE", description = "trace file to write")
     Path out;
 
-    @Option(names = "--work", defaultValue = "ripple-work", description = "where the embedded model is unpacked (default: ${DEFAULT-VALUE})")
-    Path work;
-
-    @Option(names = "--quiet", description = "no progress bar")
-    boolean quiet;
-
     @Spec
     CommandSpec spec;
 
@@ -58,11 +55,11 @@ final class ProfileCommand implements Callable<Integer> {
         Corpus corpus = inputs.corpus(heldOutFraction);
         ProfileResult result;
         if (inputs.decoder()) {
-            result = DecoderText.profile(inputs.model, inputs.tokenizer, work, corpus.part(split), corpus.name() + ", " + split,
-                    r, maxTokens, quiet);
+            result = DecoderText.profile(inputs.model, inputs.tokenizer, run.work, corpus.part(split), corpus.name() + ", " + split,
+                    r, maxTokens, run.quiet);
         } else {
-            result = profile(inputs.onnx(work), inputs.tokenizer(work), corpus.part(split), corpus.name() + ", " + split, r,
-                    maxTokens, quiet);
+            result = profile(inputs.onnx(run.work), inputs.tokenizer(run.work), corpus.part(split), corpus.name() + ", " + split, r,
+                    maxTokens, run.quiet);
         }
         TraceFiles.write(out, result.trace());
         report(spec.commandLine().getOut(), result, out);

@@ -58,12 +58,12 @@ import picocli.CommandLine.Spec;
                 + "Runtime on held-out text.")
 final class TradeoffCommand implements Callable<Integer> {
     @Mixin
+    WorkOptions run;
+
+    @Mixin
     ModelInputs inputs;
 
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
-
-    @Option(names = "--work", defaultValue = "ripple-work", description = "where the embedded model is unpacked (default: ${DEFAULT-VALUE})")
-    Path work;
 
     @Option(names = "--calibration-tokens", defaultValue = "10000", description = "calibration tokens for fill-in means and thresholds (default: ${DEFAULT-VALUE})")
     int calibrationTokens;
@@ -97,9 +97,6 @@ final class TradeoffCommand implements Callable<Integer> {
 
     @Option(names = "--png", paramLabel = "FILE", description = "draw the curve (cosine vs neurons read) as a PNG")
     Path png;
-
-    @Option(names = "--quiet", description = "no progress bars")
-    boolean quiet;
 
     @Spec
     CommandSpec spec;
@@ -135,9 +132,9 @@ final class TradeoffCommand implements Callable<Integer> {
                 throw new IllegalArgumentException("--margins must be ≥ 0, got " + m);
             }
         }
-        Files.createDirectories(work);
-        Path onnx = inputs.onnx(work);
-        Path tok = inputs.tokenizer(work);
+        Files.createDirectories(run.work);
+        Path onnx = inputs.onnx(run.work);
+        Path tok = inputs.tokenizer(run.work);
         Corpus corpus = inputs.corpus(0.5);
         String modelName = inputs.modelName();
 
@@ -195,7 +192,7 @@ final class TradeoffCommand implements Callable<Integer> {
                 reference, Runtime.getRuntime().availableProcessors());
         List<Run> runs = new ArrayList<>();
         long total = (long) (configs.size() + 2L * margins.size()) * heldOut.size();
-        try (CliProgress bar = CliProgress.start("sweep", total, quiet)) {
+        try (CliProgress bar = CliProgress.start("sweep", total, run.quiet)) {
             long[] base = {0};
             for (TradeoffSweep.Config c : configs) {
                 bar.message(c.rule().describe() + (c.fillIn() != null ? " + fill-in" : ""));
@@ -349,7 +346,7 @@ final class TradeoffCommand implements Callable<Integer> {
         ActivationSample.Builder b = ActivationSample.builder(neurons);
         List<InputMoments.Builder> moments = new ArrayList<>();
         try (OnnxProfiler profiler = OnnxProfiler.open(onnx, null, ProfileOptions.defaults());
-             CliProgress bar = CliProgress.start("calibration", calibrationTokens, quiet)) {
+             CliProgress bar = CliProgress.start("calibration", calibrationTokens, run.quiet)) {
             for (EncodedPassage p : passages) {
                 int rows = Math.min(p.length(), calibrationTokens - b.tokens());
                 if (rows <= 0) {
@@ -371,7 +368,7 @@ final class TradeoffCommand implements Callable<Integer> {
 
     private List<float[]> reference(Path onnx, EncoderModel pooler, List<EncodedPassage> passages) throws IOException {
         List<float[]> out = new ArrayList<>();
-        try (OnnxEncoder ort = OnnxEncoder.open(onnx, 0); CliProgress bar = CliProgress.start("reference", passages.size(), quiet)) {
+        try (OnnxEncoder ort = OnnxEncoder.open(onnx, 0); CliProgress bar = CliProgress.start("reference", passages.size(), run.quiet)) {
             for (EncodedPassage p : passages) {
                 out.add(pooler.pool(ort.hiddenStates(p)));
                 bar.stepTo(out.size());
