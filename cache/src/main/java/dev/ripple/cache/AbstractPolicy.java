@@ -19,10 +19,6 @@ abstract class AbstractPolicy implements CachePolicy {
 
     protected void onInit() {}
 
-    protected final long bytesOf(long key) {
-        return bundleBytes[CachePolicy.layerOf(key)];
-    }
-
     @Override
     public void selectAdmissions(int layer, int[] needed, int neededCount, int[] readOf, int[] offered, int offeredCount, boolean[] admit) {
         java.util.Arrays.fill(admit, 0, offeredCount, true);

@@ -13,10 +13,4 @@ public record CacheStats(long lookups, long hits, long misses, long hitBytes, lo
         long total = hits + misses;
         return total == 0 ? 0.0 : (double) hits / total;
     }
-
-    /** Hit bytes over looked-up bytes, 0 when nothing was looked up. */
-    public double byteHitRate() {
-        long total = hitBytes + missBytes;
-        return total == 0 ? 0.0 : (double) hitBytes / total;
-    }
 }

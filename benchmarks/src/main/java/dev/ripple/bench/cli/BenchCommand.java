@@ -537,7 +537,7 @@ final class BenchCommand implements Callable<Integer> {
         RuntimeOptions options = RuntimeOptions.defaults().withReader(readerKind).withQueueDepth(io.queueDepth)
                 .withPredictor("trace").withFillIn(false).withCache(s.cache(), budget)
                 .withEmulatedDevice(io.device != null ? profile : null);   // --device: every read takes the io.device's time
-        return s.collapse() ? options.withDevice(profile) : options.withMaxGapBytes(0);
+        return s.collapse() ? options.withDevice(profile) : options.withDevice(null).withMaxGapBytes(0);
     }
 
     /** The Java encoder over the held-out passages from one strategy's file, with the run's predictor. */

@@ -160,6 +160,6 @@ public final class WorkloadBench {
                 .withCachePolicyOptions(PolicyOptions.defaults().withSlotFrequencies(lfuSeeds.get(st.placement()))
                         .withWindowTokens(WINDOW_TOKENS))
                 .withEmulatedDevice(s.emulated() ? s.device() : null);
-        return st.collapse() ? o.withDevice(s.device()) : o.withMaxGapBytes(0);
+        return st.collapse() ? o.withDevice(s.device()) : o.withDevice(null).withMaxGapBytes(0);
     }
 }

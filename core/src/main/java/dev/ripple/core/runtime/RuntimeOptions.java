@@ -94,8 +94,12 @@ public record RuntimeOptions(ReaderKind reader, int queueDepth, String cachePoli
         return new RuntimeOptions(reader, queueDepth, cachePolicy, cacheFraction, cacheBytes, predictor, fillIn, d, maxGapBytes, margin, cachePolicyOptions, emulatedDevice);
     }
 
+    /**
+     * The gap up to which the planner merges reads when no device profile is set ({@link #withDevice}
+     * takes precedence and is kept; {@code withDevice(null)} drops it).
+     */
     public RuntimeOptions withMaxGapBytes(long gap) {
-        return new RuntimeOptions(reader, queueDepth, cachePolicy, cacheFraction, cacheBytes, predictor, fillIn, null, gap, margin, cachePolicyOptions, emulatedDevice);
+        return new RuntimeOptions(reader, queueDepth, cachePolicy, cacheFraction, cacheBytes, predictor, fillIn, device, gap, margin, cachePolicyOptions, emulatedDevice);
     }
 
     public RuntimeOptions withMargin(float m) {

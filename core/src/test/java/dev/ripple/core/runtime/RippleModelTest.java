@@ -93,6 +93,15 @@ class RippleModelTest {
      * the runtime issues is a planned read holding a miss, exactly what the cache counts.
      */
     @Test
+    void settingTheMaxGapKeepsTheDeviceProfile() {
+        DeviceProfile ufs = UfsPresets.ufs40();
+        RuntimeOptions o = RuntimeOptions.defaults().withDevice(ufs).withMaxGapBytes(4096);
+        assertEquals(ufs, o.device(), "the device profile stays; it takes precedence over the gap");
+        assertEquals(4096, o.maxGapBytes());
+        assertEquals(null, o.withDevice(null).device());
+    }
+
+    @Test
     void cacheCountsExactlyTheReadsTheRuntimeIssues() throws Exception {
         Random rnd = new Random(11);
         List<List<int[]>> sets = new ArrayList<>();

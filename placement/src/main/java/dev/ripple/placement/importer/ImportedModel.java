@@ -18,7 +18,7 @@ import dev.ripple.core.tensor.TensorSource;
  * other weight, named as docs/IMPORT.md specifies, with matrices in [out, in] layout.
  *
  * <pre>{@code
- * ImportedModel m = OnnxImporter.read(Path.of("all-minilm-l6-v2.onnx"));
+ * ImportedModel m = OnnxImporter.importModel(Path.of("all-minilm-l6-v2.onnx"), DType.F32);
  * RippleContents c = m.toContents();          // identity placement
  * RippleFileWriter.write(Path.of("minilm.ripple"), c);
  * }</pre>

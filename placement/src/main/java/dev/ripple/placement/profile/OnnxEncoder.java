@@ -8,7 +8,6 @@ import ai.onnxruntime.OrtSession;
 import java.io.IOException;
 import java.nio.FloatBuffer;
 import java.nio.file.Path;
-import java.util.List;
 import java.util.Map;
 
 /**
@@ -72,10 +71,6 @@ public final class OnnxEncoder implements AutoCloseable {
         } finally {
             inputs.values().forEach(OnnxTensor::close);
         }
-    }
-
-    public List<String> inputNames() throws OrtException {
-        return List.copyOf(session.getInputNames());
     }
 
     @Override
