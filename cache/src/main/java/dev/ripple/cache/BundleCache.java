@@ -6,8 +6,8 @@ import java.lang.foreign.MemorySegment;
  * Off-heap cache of bundles under a byte budget that is never exceeded. Thread-safe.
  *
  * <p>Per token and layer: {@link #lookup} the needed slots (this records the access with the policy
- * and copies the resident bundles out), read the misses from flash, then {@link #admit} the bundles
- * that were read completely, from the same thread. Storage: fixed-size chunks carved from off-heap
+ * and in the caller's {@link CacheAccess}, and copies the resident bundles out), read the misses from
+ * flash, then {@link #admit} the bundles that were read completely with that same access. Storage: fixed-size chunks carved from off-heap
  * slabs of one shared arena (see {@code OffHeapChunkStore}); concurrency: see {@code CacheEngine}
  * and docs/CACHE.md.
  */
@@ -28,12 +28,12 @@ public final class BundleCache implements AutoCloseable {
      * {@code out} at offset {@code (long) i * bundleBytes(layer)}, sets {@code hit[i]}; returns the
      * number of hits. Bytes of misses in {@code out} are left untouched.
      */
-    public int lookup(int layer, int[] slots, int count, MemorySegment out, boolean[] hit) {
-        return lookup(layer, slots, null, count, out, hit);
+    public int lookup(CacheAccess access, int layer, int[] slots, int count, MemorySegment out, boolean[] hit) {
+        return lookup(access, layer, slots, null, count, out, hit);
     }
 
     /**
-     * Like {@link #lookup(int, int[], int, MemorySegment, boolean[])}, and tells the cache how the
+     * Like {@link #lookup(CacheAccess, int, int[], int, MemorySegment, boolean[])}, and tells the cache how the
      * caller's read planner groups the needed slots: {@code readOf[i]} is the index of the planned
      * read that fetches {@code slots[i]} (0, 1, ... in slot order; null: contiguous runs are reads).
      * A read is issued when any of its slots misses, and a resident slot inside it is read through,
@@ -41,26 +41,27 @@ public final class BundleCache implements AutoCloseable {
      *
      * @throws IllegalArgumentException if {@code readOf} does not number reads 0, 1, ... in slot order
      */
-    public int lookup(int layer, int[] slots, int[] readOf, int count, MemorySegment out, boolean[] hit) {
+    public int lookup(CacheAccess access, int layer, int[] slots, int[] readOf, int count, MemorySegment out, boolean[] hit) {
         if (out == null) {
             throw new IllegalArgumentException("out is null");
         }
-        return engine.lookup(layer, slots, readOf, count, out, hit);
+        return engine.lookup(access, layer, slots, readOf, count, out, hit);
     }
 
     /**
-     * Offers complete bundles just read for this token's misses (after {@link #lookup} of the same
-     * layer in the same thread). {@code bundles[i]} holds the full bytes of {@code slots[i]} (its
+     * Offers complete bundles just read for this token's misses, of the layer {@code access} was last
+     * looked up for (the policy sees every slot that lookup needed). {@code bundles[i]} holds the full bytes of {@code slots[i]} (its
      * first {@code bundleBytes(layer)} bytes are taken); a null entry is skipped. Slots already
      * resident are ignored. The policy decides which to admit and what to evict.
      *
      * @throws IllegalArgumentException if a bundle is shorter than {@code bundleBytes(layer)}
+     * @throws IllegalStateException    if {@code access} was never filled by a lookup
      */
-    public void admit(int layer, int[] slots, int count, MemorySegment[] bundles) {
+    public void admit(CacheAccess access, int[] slots, int count, MemorySegment[] bundles) {
         if (bundles == null) {
             throw new IllegalArgumentException("bundles is null");
         }
-        engine.admit(layer, slots, count, bundles);
+        engine.admit(access, slots, count, bundles);
     }
 
     public int bundleBytes(int layer) {

@@ -38,24 +38,11 @@ final class CacheEngine {
     private final LongAdder admissions = new LongAdder();
     private final LongAdder rejected = new LongAdder();
     private final LongAdder evictions = new LongAdder();
-    private final ThreadLocal<Scratch> scratch;
     private volatile boolean closed;
-
-    private static final class Scratch {
-        final int[][] needed;
-        final int[][] readOf;
-        final int[] neededCount;
-        int[] offered = new int[64];
-        int[] offeredIndex = new int[64];
-        boolean[] admit = new boolean[64];
-
-        Scratch(int layers) {
-            needed = new int[layers][0];
-            readOf = new int[layers][0];
-            neededCount = new int[layers];
-            Arrays.fill(neededCount, -1);
-        }
-    }
+    // admission's working arrays: used only under the admission lock
+    private int[] offered = new int[64];
+    private int[] offeredIndex = new int[64];
+    private boolean[] admit = new boolean[64];
 
     CacheEngine(long budgetBytes, int[] bundleBytesPerLayer, CachePolicy policy, boolean offHeap) {
         if (bundleBytesPerLayer == null || bundleBytesPerLayer.length == 0) {
@@ -89,7 +76,6 @@ final class CacheEngine {
         for (int l = 0; l < layers; l++) {
             layerLocks[l] = new ReentrantLock();
         }
-        this.scratch = ThreadLocal.withInitial(() -> new Scratch(layers));
         this.store = offHeap ? new OffHeapChunkStore(budgetBytes, this.bundleBytes) : ChunkStore.none();
     }
 
@@ -161,10 +147,11 @@ final class CacheEngine {
     }
 
     /**
-     * Copies resident bundles into {@code out} (may be null: residency only), records the access.
-     * {@code readOf} (nullable: contiguous runs) gives the planned read of each slot.
+     * Copies resident bundles into {@code out} (may be null: residency only), records the access
+     * with the policy and in {@code access} for the admission that follows. {@code readOf}
+     * (nullable: contiguous runs) gives the planned read of each slot.
      */
-    int lookup(int layer, int[] slots, int[] readOf, int count, MemorySegment out, boolean[] hit) {
+    int lookup(CacheAccess access, int layer, int[] slots, int[] readOf, int count, MemorySegment out, boolean[] hit) {
         checkLayer(layer);
         checkSlots("lookup", layer, slots, count);
         if (readOf != null) {
@@ -212,20 +199,13 @@ final class CacheEngine {
         misses.add(count - found);
         hitBytes.add((long) found * bb);
         missBytes.add((long) (count - found) * bb);
-        Scratch sc = scratch.get();
-        if (sc.needed[layer].length < count) {
-            int cap = Math.max(count, sc.needed[layer].length * 2);
-            sc.needed[layer] = new int[cap];
-            sc.readOf[layer] = new int[cap];
-        }
-        System.arraycopy(slots, 0, sc.needed[layer], 0, count);
-        int[] reads = sc.readOf[layer];
+        int[] reads = access.readsFor(count);
         if (readOf != null) {
             System.arraycopy(readOf, 0, reads, 0, count);
         } else {
             Runs.readGroups(slots, count, 0, reads);
         }
-        sc.neededCount[layer] = count;
+        access.record(layer, slots, count);
         int issued = 0;
         int current = -1;
         boolean counted = false;
@@ -251,8 +231,15 @@ final class CacheEngine {
         return found;
     }
 
-    /** Offers the bundles of missed slots; {@code bundles} null means "no bytes" (simulator). */
-    void admit(int layer, int[] slots, int count, MemorySegment[] bundles) {
+    /**
+     * Offers the bundles of missed slots of the layer {@code access} looked up; {@code bundles} null
+     * means "no bytes" (simulator).
+     */
+    void admit(CacheAccess access, int[] slots, int count, MemorySegment[] bundles) {
+        int layer = access.layer();
+        if (layer < 0) {
+            throw new IllegalStateException("admit before any lookup: pass the CacheAccess that lookup filled");
+        }
         checkLayer(layer);
         checkSlots("admit", layer, slots, count);
         int bb = bundleBytes[layer];
@@ -267,25 +254,14 @@ final class CacheEngine {
                 }
             }
         }
-        Scratch sc = scratch.get();
-        boolean looked = sc.neededCount[layer] >= 0;
-        int[] needed = looked ? sc.needed[layer] : slots;
-        int neededCount = looked ? sc.neededCount[layer] : count;
-        int[] readOf;
-        if (looked) {
-            readOf = sc.readOf[layer];
-        } else {
-            readOf = new int[count];
-            Runs.readGroups(slots, count, 0, readOf);
-        }
         admissionLock.lock();
         try {
             ensureOpen();
-            if (sc.offered.length < count) {
-                int cap = Math.max(count, sc.offered.length * 2);
-                sc.offered = new int[cap];
-                sc.offeredIndex = new int[cap];
-                sc.admit = new boolean[cap];
+            if (offered.length < count) {
+                int cap = Math.max(count, offered.length * 2);
+                offered = new int[cap];
+                offeredIndex = new int[cap];
+                admit = new boolean[cap];
             }
             long[] table = handles[layer];
             int n = 0;
@@ -293,21 +269,21 @@ final class CacheEngine {
                 int s = slots[i];
                 boolean present = s < table.length && table[s] != ABSENT;
                 if (!present && (bundles == null || bundles[i] != null)) {
-                    sc.offered[n] = s;
-                    sc.offeredIndex[n] = i;
+                    offered[n] = s;
+                    offeredIndex[n] = i;
                     n++;
                 }
             }
             if (n == 0) {
                 return;
             }
-            policy.selectAdmissions(layer, needed, neededCount, readOf, sc.offered, n, sc.admit);
+            policy.selectAdmissions(layer, access.needed(), access.count(), access.readOf(), offered, n, admit);
             for (int j = 0; j < n; j++) {
-                if (!sc.admit[j]) {
+                if (!admit[j]) {
                     rejected.increment();
                     continue;
                 }
-                int slot = sc.offered[j];
+                int slot = offered[j];
                 if (isResident(layer, slot)) {
                     continue;
                 }
@@ -336,7 +312,7 @@ final class CacheEngine {
                 try {
                     h = store.allocate(layer);
                     if (bundles != null) {
-                        store.write(layer, h, bundles[sc.offeredIndex[j]]);
+                        store.write(layer, h, bundles[offeredIndex[j]]);
                     }
                 } catch (RuntimeException | Error e) {
                     // nothing was published: return the chunk and the reservation, tell the policy nothing

@@ -10,6 +10,7 @@ import java.util.Arrays;
 public final class CacheSimulator {
     private final CacheEngine engine;
     private boolean[] hit = new boolean[64];
+    private final CacheAccess access = new CacheAccess();
 
     public CacheSimulator(long budgetBytes, int[] bundleBytesPerLayer, CachePolicy policy) {
         this.engine = new CacheEngine(budgetBytes, bundleBytesPerLayer, policy, false);
@@ -25,7 +26,7 @@ public final class CacheSimulator {
 
     /**
      * Like {@link #access(int, int[], int)} with the caller's planned reads: {@code readOf[i]} is
-     * the read of {@code slots[i]} (see {@link BundleCache#lookup(int, int[], int[], int,
+     * the read of {@code slots[i]} (see {@link BundleCache#lookup(CacheAccess, int, int[], int[], int,
      * java.lang.foreign.MemorySegment, boolean[])}; {@link Runs#readGroups} makes it for a slot gap).
      * Returns the misses; the reads they cost are counted in {@link #readsIssued()}.
      */
@@ -33,7 +34,7 @@ public final class CacheSimulator {
         if (hit.length < count) {
             hit = new boolean[Math.max(count, hit.length * 2)];
         }
-        engine.lookup(layer, slots, readOf, count, null, hit);
+        engine.lookup(access, layer, slots, readOf, count, null, hit);
         int[] missed = new int[count];
         int n = 0;
         for (int i = 0; i < count; i++) {
@@ -42,7 +43,7 @@ public final class CacheSimulator {
             }
         }
         missed = Arrays.copyOf(missed, n);
-        engine.admit(layer, missed, n, null);
+        engine.admit(access, missed, n, null);
         return missed;
     }
 

@@ -14,6 +14,8 @@ import org.junit.jupiter.api.Test;
 class BundleCacheTest {
     private static final int[] SIZES = {32, 48};
 
+    private final CacheAccess access = new CacheAccess();
+
     @Test
     void budgetBelowTheLargestBundleIsRefusedNamingBoth() {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
@@ -26,15 +28,32 @@ class BundleCacheTest {
     }
 
     @Test
+    void admissionGoesToTheLayerItsAccessLookedUp() {
+        try (Arena arena = Arena.ofConfined(); BundleCache cache = new BundleCache(1000, SIZES, CachePolicies.create("lru"))) {
+            assertThrows(IllegalStateException.class, () -> cache.admit(new CacheAccess(), new int[] {1}, 1,
+                    new MemorySegment[] {arena.allocate(48)}), "an admission needs the lookup it follows");
+            CacheAccess first = new CacheAccess();
+            CacheAccess second = new CacheAccess();
+            cache.lookup(first, 0, new int[] {2}, 1, arena.allocate(32), new boolean[1]);
+            cache.lookup(second, 1, new int[] {2}, 1, arena.allocate(48), new boolean[1]);
+            cache.admit(first, new int[] {2}, 1, new MemorySegment[] {TestSupport.bundle(arena, 0, 2, 32)});
+            assertArrayEquals(new int[] {2}, cache.residentSlots(0), "admitted to layer 0, which 'first' looked up");
+            assertArrayEquals(new int[0], cache.residentSlots(1));
+            assertEquals(0, first.layer());
+            assertEquals(1, second.layer());
+        }
+    }
+
+    @Test
     void partialBundlesAreNeverCached() {
         try (Arena arena = Arena.ofConfined(); BundleCache cache = new BundleCache(1000, SIZES, CachePolicies.create("lru"))) {
             MemorySegment out = arena.allocate(32);
-            cache.lookup(0, new int[] {3}, 1, out, new boolean[1]);
+            cache.lookup(access, 0, new int[] {3}, 1, out, new boolean[1]);
             IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                    () -> cache.admit(0, new int[] {3}, 1, new MemorySegment[] {arena.allocate(31)}));
+                    () -> cache.admit(access, new int[] {3}, 1, new MemorySegment[] {arena.allocate(31)}));
             assertTrue(e.getMessage().contains("31") && e.getMessage().contains("32"), e.getMessage());
             assertEquals(0, cache.residentBytes());
-            cache.admit(0, new int[] {3}, 1, new MemorySegment[] {null}); // a failed read: nothing cached
+            cache.admit(access, new int[] {3}, 1, new MemorySegment[] {null}); // a failed read: nothing cached
             assertEquals(0, cache.residentBytes());
         }
     }
@@ -47,12 +66,12 @@ class BundleCacheTest {
             MemorySegment out = arena.allocate(3 * 48);
             out.fill((byte) 0x5A);
             boolean[] hit = new boolean[3];
-            assertEquals(1, cache.lookup(1, new int[] {1, 5, 7}, 3, out, hit));
+            assertEquals(1, cache.lookup(access, 1, new int[] {1, 5, 7}, 3, out, hit));
             assertArrayEquals(new boolean[] {false, true, false}, hit);
             TestSupport.assertBundle(out, 48, 1, 5, 48);
             assertEquals((byte) 0x5A, out.get(ValueLayout.JAVA_BYTE, 0), "misses are left untouched");
             assertEquals((byte) 0x5A, out.get(ValueLayout.JAVA_BYTE, 96));
-            assertEquals(0, cache.lookup(0, new int[] {5}, 1, out, new boolean[1]), "layers are separate");
+            assertEquals(0, cache.lookup(access, 0, new int[] {5}, 1, out, new boolean[1]), "layers are separate");
         }
     }
 
@@ -61,10 +80,10 @@ class BundleCacheTest {
         try (Arena arena = Arena.ofConfined(); BundleCache cache = new BundleCache(1000, SIZES, CachePolicies.create("lru"))) {
             MemorySegment big = arena.allocate(100);
             MemorySegment.copy(TestSupport.bundle(arena, 0, 4, 32), 0, big, 0, 32);
-            cache.lookup(0, new int[] {4}, 1, arena.allocate(32), new boolean[1]);
-            cache.admit(0, new int[] {4}, 1, new MemorySegment[] {big});
+            cache.lookup(access, 0, new int[] {4}, 1, arena.allocate(32), new boolean[1]);
+            cache.admit(access, new int[] {4}, 1, new MemorySegment[] {big});
             MemorySegment out = arena.allocate(32);
-            assertEquals(1, cache.lookup(0, new int[] {4}, 1, out, new boolean[1]));
+            assertEquals(1, cache.lookup(access, 0, new int[] {4}, 1, out, new boolean[1]));
             TestSupport.assertBundle(out, 0, 0, 4, 32);
         }
     }
@@ -73,12 +92,12 @@ class BundleCacheTest {
     void rejectsBadArguments() {
         try (Arena arena = Arena.ofConfined(); BundleCache cache = new BundleCache(1000, SIZES, CachePolicies.create("lru"))) {
             MemorySegment out = arena.allocate(64);
-            assertThrows(IllegalArgumentException.class, () -> cache.lookup(0, new int[] {3, 3}, 2, out, new boolean[2]));
-            assertThrows(IllegalArgumentException.class, () -> cache.lookup(0, new int[] {4, 3}, 2, out, new boolean[2]));
-            assertThrows(IllegalArgumentException.class, () -> cache.lookup(2, new int[] {1}, 1, out, new boolean[1]));
-            assertThrows(IllegalArgumentException.class, () -> cache.lookup(1, new int[] {1, 2}, 2, out, new boolean[2]),
+            assertThrows(IllegalArgumentException.class, () -> cache.lookup(access, 0, new int[] {3, 3}, 2, out, new boolean[2]));
+            assertThrows(IllegalArgumentException.class, () -> cache.lookup(access, 0, new int[] {4, 3}, 2, out, new boolean[2]));
+            assertThrows(IllegalArgumentException.class, () -> cache.lookup(access, 2, new int[] {1}, 1, out, new boolean[1]));
+            assertThrows(IllegalArgumentException.class, () -> cache.lookup(access, 1, new int[] {1, 2}, 2, out, new boolean[2]),
                     "out too small for 2 x 48");
-            assertThrows(IllegalArgumentException.class, () -> cache.lookup(0, new int[] {1}, 2, out, new boolean[2]));
+            assertThrows(IllegalArgumentException.class, () -> cache.lookup(access, 0, new int[] {1}, 2, out, new boolean[2]));
         }
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> CachePolicies.create("arc"));
         assertTrue(e.getMessage().contains("linking"), e.getMessage());
@@ -125,9 +144,9 @@ class BundleCacheTest {
             try (Arena shortLived = Arena.ofConfined()) {
                 gone = shortLived.allocate(32);
             }
-            cache.lookup(0, new int[] {1, 2}, 2, arena.allocate(64), new boolean[2]);
+            cache.lookup(access, 0, new int[] {1, 2}, 2, arena.allocate(64), new boolean[2]);
             MemorySegment ok = TestSupport.bundle(arena, 0, 1, 32);
-            assertThrows(IllegalStateException.class, () -> cache.admit(0, new int[] {1, 2}, 2, new MemorySegment[] {ok, gone}));
+            assertThrows(IllegalStateException.class, () -> cache.admit(access, new int[] {1, 2}, 2, new MemorySegment[] {ok, gone}));
             assertArrayEquals(new int[] {1}, cache.residentSlots(0), "the first was admitted, the failed one not");
             assertEquals(32, cache.residentBytes());
             assertEquals(1, cache.stats().admissions());

@@ -16,6 +16,8 @@ import org.junit.jupiter.api.Test;
  * simulator agrees with the cache. Each policy adds a three-line subclass.
  */
 abstract class CachePolicyContractTest {
+    private final CacheAccess access = new CacheAccess();
+
     static final int[] BUNDLES = {96, 64, 96};
 
     abstract String policyName();
@@ -140,7 +142,7 @@ abstract class CachePolicyContractTest {
         cache.close();
         try (Arena arena = Arena.ofConfined()) {
             assertThrows(IllegalStateException.class,
-                    () -> cache.lookup(0, new int[] {1}, 1, arena.allocate(96), new boolean[1]));
+                    () -> cache.lookup(access, 0, new int[] {1}, 1, arena.allocate(96), new boolean[1]));
         }
     }
 

@@ -101,7 +101,8 @@ final class TestSupport {
         int bb = cache.bundleBytes(layer);
         MemorySegment out = arena.allocate(Math.max(1, (long) slots.length * bb));
         boolean[] hit = new boolean[slots.length];
-        int hits = cache.lookup(layer, slots, readsOf(slots, readGap), slots.length, out, hit);
+        CacheAccess access = new CacheAccess();
+        int hits = cache.lookup(access, layer, slots, readsOf(slots, readGap), slots.length, out, hit);
         int counted = 0;
         for (int i = 0; i < slots.length; i++) {
             if (hit[i]) {
@@ -117,7 +118,7 @@ final class TestSupport {
         for (int i = 0; i < missed.length; i++) {
             bundles[i] = bundle(arena, layer, missed[i], bb);
         }
-        cache.admit(layer, missed, missed.length, bundles);
+        cache.admit(access, missed, missed.length, bundles);
         return missed;
     }
 }

@@ -1,6 +1,7 @@
 package dev.ripple.bench.jmh;
 
 import dev.ripple.cache.BundleCache;
+import dev.ripple.cache.CacheAccess;
 import dev.ripple.cache.CachePolicies;
 import dev.ripple.cache.CacheStats;
 import dev.ripple.cache.PolicyOptions;
@@ -129,6 +130,8 @@ public class CachePolicyBenchmark {
                 100.0 * active / ((double) TOKENS * LAYERS * SLOTS), budget);
     }
 
+    private final CacheAccess access = new CacheAccess();
+
     /** One token: lookup and admit in every layer; returns the hits. */
     @Benchmark
     public int token() {
@@ -137,7 +140,7 @@ public class CachePolicyBenchmark {
         int hits = 0;
         for (int layer = 0; layer < LAYERS; layer++) {
             int[] slots = layers[layer];
-            hits += cache.lookup(layer, slots, slots.length, out, hit);
+            hits += cache.lookup(access, layer, slots, slots.length, out, hit);
             int m = 0;
             for (int i = 0; i < slots.length; i++) {
                 if (!hit[i]) {
@@ -145,7 +148,7 @@ public class CachePolicyBenchmark {
                     missedBundles[m++] = flash[slots[i]];
                 }
             }
-            cache.admit(layer, missed, m, missedBundles);
+            cache.admit(access, missed, m, missedBundles);
         }
         tokensRun++;
         return hits;

@@ -115,7 +115,7 @@ public final class FlashFfn {
         MemorySegment hits = MemorySegment.NULL;
         if (cache != null && n > 0) {
             hits = s.hitBuffer((long) n * bundleBytes);
-            cache.lookup(index, s.slots, s.readOf, n, hits, s.hit);
+            cache.lookup(s.cacheAccess, index, s.slots, s.readOf, n, hits, s.hit);
         } else {
             Arrays.fill(s.hit, 0, n, false);
         }
@@ -166,7 +166,7 @@ public final class FlashFfn {
                     }
                 }
                 if (cache != null && misses > 0) {
-                    cache.admit(index, s.missSlots, misses, s.missSegments);
+                    cache.admit(s.cacheAccess, s.missSlots, misses, s.missSegments);
                 }
             }
         }

@@ -1,5 +1,6 @@
 package dev.ripple.core.runtime;
 
+import dev.ripple.cache.CacheAccess;
 import dev.ripple.core.ffn.BundleRefs;
 import dev.ripple.io.Extent;
 import java.lang.foreign.Arena;
@@ -26,6 +27,8 @@ import org.eclipse.collections.impl.list.mutable.primitive.IntArrayList;
  */
 final class Scratch {
     final BundleRefs refs = new BundleRefs();
+    /** This thread's record of its last cache lookup, for the admission that follows it. */
+    final CacheAccess cacheAccess = new CacheAccess();
     final List<Extent> extents = new ArrayList<>();
     int[] slots = new int[256];
     int[] missSlots = new int[256];
