@@ -152,6 +152,28 @@ final class CacheEngine {
      * (nullable: contiguous runs) gives the planned read of each slot.
      */
     int lookup(CacheAccess access, int layer, int[] slots, int[] readOf, int count, MemorySegment out, boolean[] hit) {
+        checkLookup(layer, slots, readOf, count, out, hit);
+        int found = copyHits(layer, slots, count, out, hit);
+        int[] reads = access.readsFor(count);
+        if (readOf != null) {
+            System.arraycopy(readOf, 0, reads, 0, count);
+        } else {
+            Runs.readGroups(slots, count, 0, reads);
+        }
+        access.record(layer, slots, count);
+        countLookup(layer, slots, reads, count, hit, found);
+        admissionLock.lock();
+        try {
+            ensureOpen();
+            policy.recordReads(layer, slots, reads, count);
+            drainExpired();
+        } finally {
+            admissionLock.unlock();
+        }
+        return found;
+    }
+
+    private void checkLookup(int layer, int[] slots, int[] readOf, int count, MemorySegment out, boolean[] hit) {
         checkLayer(layer);
         checkSlots("lookup", layer, slots, count);
         if (readOf != null) {
@@ -165,6 +187,11 @@ final class CacheEngine {
             throw new IllegalArgumentException("out holds " + out.byteSize() + " B, layer " + layer + " needs "
                     + count + " x " + bb + " = " + (long) count * bb + " B");
         }
+    }
+
+    /** Under the layer's lock: marks each slot hit or not and copies the hits' bytes out. */
+    private int copyHits(int layer, int[] slots, int count, MemorySegment out, boolean[] hit) {
+        int bb = bundleBytes[layer];
         int found = 0;
         ReentrantLock lock = layerLocks[layer];
         lock.lock();
@@ -174,61 +201,51 @@ final class CacheEngine {
             for (int i = 0; i < count; i++) {
                 int s = slots[i];
                 long h = s < table.length ? table[s] : ABSENT;
-                if (h != ABSENT) {
+                hit[i] = h != ABSENT;
+                if (hit[i]) {
                     if (out != null) {
                         store.read(layer, h, out, (long) i * bb);
                     }
-                    hit[i] = true;
                     found++;
-                } else {
-                    hit[i] = false;
                 }
             }
         } finally {
             lock.unlock();
         }
+        return found;
+    }
+
+    /** The lookup's counters: hits and misses, runs of misses, and planned reads that hold a miss. */
+    private void countLookup(int layer, int[] slots, int[] reads, int count, boolean[] hit, int found) {
+        int bb = bundleBytes[layer];
         int runs = 0;
+        int issued = 0;
         for (int i = 0; i < count; i++) {
             if (!hit[i] && (i == 0 || hit[i - 1] || slots[i] != slots[i - 1] + 1)) {
                 runs++;
             }
+            // a planned read is issued when any of its slots misses
+            if (!hit[i] && !readHasEarlierMiss(reads, hit, i)) {
+                issued++;
+            }
         }
         missRuns.add(runs);
+        readsIssued.add(issued);
         lookups.increment();
         hits.add(found);
         misses.add(count - found);
         hitBytes.add((long) found * bb);
         missBytes.add((long) (count - found) * bb);
-        int[] reads = access.readsFor(count);
-        if (readOf != null) {
-            System.arraycopy(readOf, 0, reads, 0, count);
-        } else {
-            Runs.readGroups(slots, count, 0, reads);
-        }
-        access.record(layer, slots, count);
-        int issued = 0;
-        int current = -1;
-        boolean counted = false;
-        for (int i = 0; i < count; i++) {
-            if (reads[i] != current) {
-                current = reads[i];
-                counted = false;
-            }
-            if (!hit[i] && !counted) { // a planned read is issued when any of its slots misses
-                issued++;
-                counted = true;
+    }
+
+    /** True when an earlier slot of the same planned read as slot {@code i} missed (reads are in slot order). */
+    private static boolean readHasEarlierMiss(int[] reads, boolean[] hit, int i) {
+        for (int j = i - 1; j >= 0 && reads[j] == reads[i]; j--) {
+            if (!hit[j]) {
+                return true;
             }
         }
-        readsIssued.add(issued);
-        admissionLock.lock();
-        try {
-            ensureOpen();
-            policy.recordReads(layer, slots, reads, count);
-            drainExpired();
-        } finally {
-            admissionLock.unlock();
-        }
-        return found;
+        return false;
     }
 
     /**
@@ -240,40 +257,11 @@ final class CacheEngine {
         if (layer < 0) {
             throw new IllegalStateException("admit before any lookup: pass the CacheAccess that lookup filled");
         }
-        checkLayer(layer);
-        checkSlots("admit", layer, slots, count);
-        int bb = bundleBytes[layer];
-        if (bundles != null) {
-            if (bundles.length < count) {
-                throw new IllegalArgumentException("bundles has " + bundles.length + " entries, count is " + count);
-            }
-            for (int i = 0; i < count; i++) {
-                if (bundles[i] != null && bundles[i].byteSize() < bb) {
-                    throw new IllegalArgumentException("bundle of layer " + layer + " slot " + slots[i] + " holds "
-                            + bundles[i].byteSize() + " B, a complete bundle is " + bb + " B; partial bundles are never cached");
-                }
-            }
-        }
+        checkAdmit(layer, slots, count, bundles);
         admissionLock.lock();
         try {
             ensureOpen();
-            if (offered.length < count) {
-                int cap = Math.max(count, offered.length * 2);
-                offered = new int[cap];
-                offeredIndex = new int[cap];
-                admit = new boolean[cap];
-            }
-            long[] table = handles[layer];
-            int n = 0;
-            for (int i = 0; i < count; i++) {
-                int s = slots[i];
-                boolean present = s < table.length && table[s] != ABSENT;
-                if (!present && (bundles == null || bundles[i] != null)) {
-                    offered[n] = s;
-                    offeredIndex[n] = i;
-                    n++;
-                }
-            }
+            int n = collectOffers(layer, slots, count, bundles);
             if (n == 0) {
                 return;
             }
@@ -281,56 +269,93 @@ final class CacheEngine {
             for (int j = 0; j < n; j++) {
                 if (!admit[j]) {
                     rejected.increment();
-                    continue;
+                } else if (!isResident(layer, offered[j])) {
+                    admitOne(layer, offered[j], bundles == null ? null : bundles[offeredIndex[j]]);
                 }
-                int slot = offered[j];
-                if (isResident(layer, slot)) {
-                    continue;
-                }
-                boolean fits = true;
-                while (resident.get() + bb > budget) {
-                    long victim = policy.evictFor(layer, slot);
-                    if (victim == CachePolicy.NO_KEY) {
-                        fits = false;
-                        break;
-                    }
-                    drop(victim);
-                    drainExpired();
-                }
-                if (!fits) {
-                    rejected.increment();
-                    continue;
-                }
-                long now = resident.addAndGet(bb);
-                if (now > budget) {
-                    throw new IllegalStateException("budget accounting broken: " + now + " > " + budget);
-                }
-                if (now > peak.get()) {
-                    peak.set(now);
-                }
-                long h = ABSENT;
-                try {
-                    h = store.allocate(layer);
-                    if (bundles != null) {
-                        store.write(layer, h, bundles[offeredIndex[j]]);
-                    }
-                } catch (RuntimeException | Error e) {
-                    // nothing was published: return the chunk and the reservation, tell the policy nothing
-                    if (h != ABSENT) {
-                        store.free(layer, h);
-                    }
-                    resident.addAndGet(-bb);
-                    throw e;
-                }
-                publish(layer, slot, h);
-                policy.onAdmitted(layer, slot);
-                admissions.increment();
-                drainExpired();
             }
             drainExpired();
         } finally {
             admissionLock.unlock();
         }
+    }
+
+    private void checkAdmit(int layer, int[] slots, int count, MemorySegment[] bundles) {
+        checkLayer(layer);
+        checkSlots("admit", layer, slots, count);
+        int bb = bundleBytes[layer];
+        if (bundles == null) {
+            return;
+        }
+        if (bundles.length < count) {
+            throw new IllegalArgumentException("bundles has " + bundles.length + " entries, count is " + count);
+        }
+        for (int i = 0; i < count; i++) {
+            if (bundles[i] != null && bundles[i].byteSize() < bb) {
+                throw new IllegalArgumentException("bundle of layer " + layer + " slot " + slots[i] + " holds "
+                        + bundles[i].byteSize() + " B, a complete bundle is " + bb + " B; partial bundles are never cached");
+            }
+        }
+    }
+
+    /** Under the admission lock: the offered slots not resident yet and with bytes, into {@code offered}. */
+    private int collectOffers(int layer, int[] slots, int count, MemorySegment[] bundles) {
+        if (offered.length < count) {
+            int cap = Math.max(count, offered.length * 2);
+            offered = new int[cap];
+            offeredIndex = new int[cap];
+            admit = new boolean[cap];
+        }
+        int n = 0;
+        for (int i = 0; i < count; i++) {
+            if (!isResident(layer, slots[i]) && (bundles == null || bundles[i] != null)) {
+                offered[n] = slots[i];
+                offeredIndex[n] = i;
+                n++;
+            }
+        }
+        return n;
+    }
+
+    /**
+     * Under the admission lock: evicts until the bundle fits (or rejects it when the policy has no
+     * victim), reserves its bytes, copies it into a chunk and publishes it. A failed copy returns the
+     * chunk and the reservation and tells the policy nothing.
+     */
+    private void admitOne(int layer, int slot, MemorySegment bytes) {
+        int bb = bundleBytes[layer];
+        while (resident.get() + bb > budget) {
+            long victim = policy.evictFor(layer, slot);
+            if (victim == CachePolicy.NO_KEY) {
+                rejected.increment();
+                return;
+            }
+            drop(victim);
+            drainExpired();
+        }
+        long now = resident.addAndGet(bb);
+        if (now > budget) {
+            throw new IllegalStateException("budget accounting broken: " + now + " > " + budget);
+        }
+        if (now > peak.get()) {
+            peak.set(now);
+        }
+        long h = ABSENT;
+        try {
+            h = store.allocate(layer);
+            if (bytes != null) {
+                store.write(layer, h, bytes);
+            }
+        } catch (RuntimeException | Error e) {
+            if (h != ABSENT) {
+                store.free(layer, h);
+            }
+            resident.addAndGet(-bb);
+            throw e;
+        }
+        publish(layer, slot, h);
+        policy.onAdmitted(layer, slot);
+        admissions.increment();
+        drainExpired();
     }
 
     /** Under the admission lock. */
