@@ -72,6 +72,30 @@ public final class ScalarKernels implements Kernels {
         axpy(dtype, a3, segment, byteOffset, y3, n, scratch);
     }
 
+    @Override
+    public void dotRows(DType dtype, MemorySegment[] segments, long[] offsets, int rows, float[][] xs, int[] tokens,
+                        int count, int n, float[] scratch, float[] out) {
+        for (int r = 0; r < rows; r++) {
+            for (int c = 0; c < count; c++) {
+                out[r * count + c] = dot(dtype, segments[r], offsets[r], xs[tokens == null ? c : tokens[c]], n, scratch);
+            }
+        }
+    }
+
+    @Override
+    public void axpyRows(DType dtype, MemorySegment[] segments, long[] offsets, int rows, float[] coefficients,
+                         float[][] ys, int[] tokens, int count, int n, float[] scratch) {
+        for (int c = 0; c < count; c++) {
+            float[] y = ys[tokens == null ? c : tokens[c]];
+            for (int r = 0; r < rows; r++) {
+                float a = coefficients[r * count + c];
+                if (a != 0f) {
+                    axpy(dtype, a, segments[r], offsets[r], y, n, scratch);
+                }
+            }
+        }
+    }
+
     /** Widens n half-precision values (f16 or bf16) into {@code out}. */
     static void widen(DType dtype, MemorySegment segment, long byteOffset, float[] out, int n) {
         if (dtype == DType.F16) {

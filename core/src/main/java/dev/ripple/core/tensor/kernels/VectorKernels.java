@@ -220,4 +220,209 @@ final class VectorKernels implements Kernels {
             y3[k] += a3 * v;
         }
     }
+
+    @Override
+    public void dotRows(DType dtype, MemorySegment[] segments, long[] offsets, int rows, float[][] xs, int[] tokens,
+                        int count, int n, float[] scratch, float[] out) {
+        if (rows < 1 || rows > MAX_ROWS) {
+            throw new IllegalArgumentException(rows + " rows; 1.." + MAX_ROWS + " per call");
+        }
+        MemorySegment s0 = segments[0];
+        MemorySegment s1 = segments[rows > 1 ? 1 : 0];
+        MemorySegment s2 = segments[rows > 2 ? 2 : 0];
+        MemorySegment s3 = segments[rows > 3 ? 3 : 0];
+        long a0 = offsets[0];
+        long a1 = offsets[rows > 1 ? 1 : 0];
+        long a2 = offsets[rows > 2 ? 2 : 0];
+        long a3 = offsets[rows > 3 ? 3 : 0];
+        if (dtype != DType.F32) {
+            widenRows(dtype, segments, offsets, rows, scratch, n);
+            MemorySegment w = MemorySegment.ofArray(scratch);
+            s0 = s1 = s2 = s3 = w;
+            a0 = 0;
+            a1 = rows > 1 ? 4L * n : 0;
+            a2 = rows > 2 ? 8L * n : 0;
+            a3 = rows > 3 ? 12L * n : 0;
+        }
+        int c = 0;
+        if (rows == 4) {
+            for (; c + 3 <= count; c += 3) {
+                tile4x3(s0, a0, s1, a1, s2, a2, s3, a3, xs[tokens == null ? c : tokens[c]],
+                        xs[tokens == null ? c + 1 : tokens[c + 1]], xs[tokens == null ? c + 2 : tokens[c + 2]], n, out,
+                        count, c);
+            }
+        }
+        for (; c < count; c++) {
+            float[] x = xs[tokens == null ? c : tokens[c]];
+            out[c] = dot1(s0, a0, x, n);
+            if (rows > 1) {
+                out[count + c] = dot1(s1, a1, x, n);
+            }
+            if (rows > 2) {
+                out[2 * count + c] = dot1(s2, a2, x, n);
+            }
+            if (rows > 3) {
+                out[3 * count + c] = dot1(s3, a3, x, n);
+            }
+        }
+    }
+
+    /**
+     * Widens rows [0, rows) into {@code out[r·n, (r + 1)·n)}, the last first, each through
+     * {@code out[0, n)}: the widening routines write from index 0, and no row array is allocated.
+     */
+    private static void widenRows(DType dtype, MemorySegment[] segments, long[] offsets, int rows, float[] out, int n) {
+        for (int r = rows - 1; r >= 0; r--) {
+            widen(dtype, segments[r], offsets[r], out, n);
+            if (r > 0) {
+                System.arraycopy(out, 0, out, r * n, n);
+            }
+        }
+    }
+
+    /**
+     * One row with one token, summed as {@link #dot4} sums each token (one accumulator, the lane
+     * tree, a scalar tail), so that a tile's edge rounds as its inside does.
+     */
+    private static float dot1(MemorySegment w, long at, float[] x, int n) {
+        FloatVector acc = FloatVector.zero(S);
+        int k = 0;
+        int upper = S.loopBound(n);
+        for (; k < upper; k += S.length()) {
+            acc = FloatVector.fromMemorySegment(S, w, at + 4L * k, ByteOrder.LITTLE_ENDIAN).fma(FloatVector.fromArray(S, x, k), acc);
+        }
+        float s = sum(acc);
+        for (; k < n; k++) {
+            s += x[k] * w.get(ScalarKernels.F32, at + 4L * k);
+        }
+        return s;
+    }
+
+    /**
+     * Four rows by three tokens: twelve accumulators, four row loads and three token loads per
+     * twelve fused multiply-adds (AVX2 has sixteen vector registers: twelve accumulators, three
+     * token vectors, one row vector).
+     */
+    private static void tile4x3(MemorySegment s0, long a0, MemorySegment s1, long a1, MemorySegment s2, long a2,
+                                MemorySegment s3, long a3, float[] x0, float[] x1, float[] x2, int n, float[] out,
+                                int count, int c) {
+        FloatVector c00 = FloatVector.zero(S), c01 = FloatVector.zero(S), c02 = FloatVector.zero(S);
+        FloatVector c10 = FloatVector.zero(S), c11 = FloatVector.zero(S), c12 = FloatVector.zero(S);
+        FloatVector c20 = FloatVector.zero(S), c21 = FloatVector.zero(S), c22 = FloatVector.zero(S);
+        FloatVector c30 = FloatVector.zero(S), c31 = FloatVector.zero(S), c32 = FloatVector.zero(S);
+        int k = 0;
+        int upper = S.loopBound(n);
+        for (; k < upper; k += S.length()) {
+            FloatVector v0 = FloatVector.fromArray(S, x0, k);
+            FloatVector v1 = FloatVector.fromArray(S, x1, k);
+            FloatVector v2 = FloatVector.fromArray(S, x2, k);
+            long b = 4L * k;
+            FloatVector w = FloatVector.fromMemorySegment(S, s0, a0 + b, ByteOrder.LITTLE_ENDIAN);
+            c00 = w.fma(v0, c00);
+            c01 = w.fma(v1, c01);
+            c02 = w.fma(v2, c02);
+            w = FloatVector.fromMemorySegment(S, s1, a1 + b, ByteOrder.LITTLE_ENDIAN);
+            c10 = w.fma(v0, c10);
+            c11 = w.fma(v1, c11);
+            c12 = w.fma(v2, c12);
+            w = FloatVector.fromMemorySegment(S, s2, a2 + b, ByteOrder.LITTLE_ENDIAN);
+            c20 = w.fma(v0, c20);
+            c21 = w.fma(v1, c21);
+            c22 = w.fma(v2, c22);
+            w = FloatVector.fromMemorySegment(S, s3, a3 + b, ByteOrder.LITTLE_ENDIAN);
+            c30 = w.fma(v0, c30);
+            c31 = w.fma(v1, c31);
+            c32 = w.fma(v2, c32);
+        }
+        float[] t = {sum(c00), sum(c01), sum(c02), sum(c10), sum(c11), sum(c12), sum(c20), sum(c21), sum(c22),
+                sum(c30), sum(c31), sum(c32)};
+        if (k < n) {
+            MemorySegment[] ss = {s0, s1, s2, s3};
+            long[] as = {a0, a1, a2, a3};
+            float[][] xx = {x0, x1, x2};
+            for (int r = 0; r < 4; r++) {
+                for (int j = 0; j < 3; j++) {
+                    float s = t[3 * r + j];
+                    for (int q = k; q < n; q++) {
+                        s += xx[j][q] * ss[r].get(ScalarKernels.F32, as[r] + 4L * q);
+                    }
+                    t[3 * r + j] = s;
+                }
+            }
+        }
+        for (int r = 0; r < 4; r++) {
+            for (int j = 0; j < 3; j++) {
+                out[r * count + c + j] = t[3 * r + j];
+            }
+        }
+    }
+
+    @Override
+    public void axpyRows(DType dtype, MemorySegment[] segments, long[] offsets, int rows, float[] coefficients,
+                         float[][] ys, int[] tokens, int count, int n, float[] scratch) {
+        if (rows < 1 || rows > MAX_ROWS) {
+            throw new IllegalArgumentException(rows + " rows; 1.." + MAX_ROWS + " per call");
+        }
+        MemorySegment[] ss = segments;
+        long[] as = offsets;
+        if (dtype != DType.F32) {
+            widenRows(dtype, segments, offsets, rows, scratch, n);
+            MemorySegment w = MemorySegment.ofArray(scratch);
+            ss = new MemorySegment[] {w, w, w, w};
+            as = new long[] {0, 4L * n, 8L * n, 12L * n};
+        }
+        int c = 0;
+        if (rows == 4) {
+            for (; c + 2 <= count; c += 2) {
+                tileAxpy4x2(ss[0], as[0], ss[1], as[1], ss[2], as[2], ss[3], as[3], coefficients, count, c,
+                        ys[tokens == null ? c : tokens[c]], ys[tokens == null ? c + 1 : tokens[c + 1]], n);
+            }
+        }
+        for (; c < count; c++) {
+            float[] y = ys[tokens == null ? c : tokens[c]];
+            for (int r = 0; r < rows; r++) {
+                float a = coefficients[r * count + c];
+                if (a != 0f) {
+                    axpy(DType.F32, a, ss[r], as[r], y, n, null);
+                }
+            }
+        }
+    }
+
+    /**
+     * Four rows into two tokens' outputs: each output vector is loaded and stored once for four
+     * fused multiply-adds (rows in order), where one row at a time stores it four times.
+     */
+    private static void tileAxpy4x2(MemorySegment s0, long a0, MemorySegment s1, long a1, MemorySegment s2, long a2,
+                                    MemorySegment s3, long a3, float[] coefficients, int count, int c, float[] y0,
+                                    float[] y1, int n) {
+        float e00 = coefficients[c], e01 = coefficients[c + 1];
+        float e10 = coefficients[count + c], e11 = coefficients[count + c + 1];
+        float e20 = coefficients[2 * count + c], e21 = coefficients[2 * count + c + 1];
+        float e30 = coefficients[3 * count + c], e31 = coefficients[3 * count + c + 1];
+        FloatVector b00 = FloatVector.broadcast(S, e00), b01 = FloatVector.broadcast(S, e01);
+        FloatVector b10 = FloatVector.broadcast(S, e10), b11 = FloatVector.broadcast(S, e11);
+        FloatVector b20 = FloatVector.broadcast(S, e20), b21 = FloatVector.broadcast(S, e21);
+        FloatVector b30 = FloatVector.broadcast(S, e30), b31 = FloatVector.broadcast(S, e31);
+        int k = 0;
+        int upper = S.loopBound(n);
+        for (; k < upper; k += S.length()) {
+            long b = 4L * k;
+            FloatVector w0 = FloatVector.fromMemorySegment(S, s0, a0 + b, ByteOrder.LITTLE_ENDIAN);
+            FloatVector w1 = FloatVector.fromMemorySegment(S, s1, a1 + b, ByteOrder.LITTLE_ENDIAN);
+            FloatVector w2 = FloatVector.fromMemorySegment(S, s2, a2 + b, ByteOrder.LITTLE_ENDIAN);
+            FloatVector w3 = FloatVector.fromMemorySegment(S, s3, a3 + b, ByteOrder.LITTLE_ENDIAN);
+            w3.fma(b30, w2.fma(b20, w1.fma(b10, w0.fma(b00, FloatVector.fromArray(S, y0, k))))).intoArray(y0, k);
+            w3.fma(b31, w2.fma(b21, w1.fma(b11, w0.fma(b01, FloatVector.fromArray(S, y1, k))))).intoArray(y1, k);
+        }
+        for (; k < n; k++) {
+            long b = 4L * k;
+            float w0 = s0.get(ScalarKernels.F32, a0 + b);
+            float w1 = s1.get(ScalarKernels.F32, a1 + b);
+            float w2 = s2.get(ScalarKernels.F32, a2 + b);
+            float w3 = s3.get(ScalarKernels.F32, a3 + b);
+            y0[k] = (((y0[k] + e00 * w0) + e10 * w1) + e20 * w2) + e30 * w3;
+            y1[k] = (((y1[k] + e01 * w0) + e11 * w1) + e21 * w2) + e31 * w3;
+        }
+    }
 }
