@@ -1,5 +1,6 @@
 package dev.ripple.core.tensor.kernels;
 
+import dev.ripple.core.tensor.Activation;
 import dev.ripple.core.tensor.DType;
 import dev.ripple.core.tensor.Quantization;
 import java.lang.foreign.MemorySegment;
@@ -93,6 +94,13 @@ public final class ScalarKernels implements Kernels {
                     axpy(dtype, a, segments[r], offsets[r], y, n, scratch);
                 }
             }
+        }
+    }
+
+    @Override
+    public void gelu(float[] v, int from, int to) {
+        for (int i = from; i < to; i++) {
+            v[i] = Activation.GELU.apply(v[i]);
         }
     }
 

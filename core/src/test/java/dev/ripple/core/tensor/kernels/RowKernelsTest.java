@@ -3,6 +3,7 @@ package dev.ripple.core.tensor.kernels;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.ripple.core.tensor.DType;
 import dev.ripple.core.tensor.Quantization;
@@ -123,6 +124,45 @@ class RowKernelsTest {
             assertThrows(IllegalArgumentException.class,
                     () -> k.axpyRows(DType.F32, segs, new long[5], 5, new float[5], new float[1][4], null, 1, 4, null));
         }
+    }
+
+    /**
+     * The vector GELU (a float erf approximation) stays within 4e-7·max(1, |x|) of the exact one,
+     * the scalar reference, from the far negative tail through 0 to large positive values, and
+     * maps the special values as GELU does.
+     */
+    @Test
+    void vectorGeluIsWithinItsStatedErrorOfTheExactOne() {
+        Random rnd = new Random(5);
+        int n = 4099;
+        float[] v = new float[n];
+        for (int i = 0; i < n; i++) {
+            v[i] = i < 2000 ? -12f + 24f * i / 2000f : (float) (rnd.nextGaussian() * (i % 2 == 0 ? 1 : 6));
+        }
+        v[0] = 0f;
+        v[1] = -0f;
+        v[2] = 1e-30f;
+        v[3] = -40f;
+        v[4] = 40f;
+        v[n - 1] = -3f;   // in the scalar tail
+        float[] exact = v.clone();
+        float[] fast = v.clone();
+        KernelProvider.scalar().gelu(exact, 0, n);
+        KernelProvider.best().gelu(fast, 0, n);
+        double worst = 0;
+        for (int i = 0; i < n; i++) {
+            double err = Math.abs(fast[i] - exact[i]) / Math.max(1, Math.abs(v[i]));
+            worst = Math.max(worst, err);
+            assertTrue(err < 4e-7, "x = " + v[i] + ": " + fast[i] + " against " + exact[i]);
+        }
+        assertTrue(worst > 0, "the vector kernel is an approximation, not the reference itself");
+        assertEquals(0f, fast[0]);
+        assertEquals(40f, fast[4]);
+        assertEquals(0f, fast[3], 1e-30f);
+        float[] part = v.clone();
+        KernelProvider.best().gelu(part, 5, 9);
+        assertEquals(v[4], part[4], "outside [from, to) untouched");
+        assertEquals(v[9], part[9], "outside [from, to) untouched");
     }
 
     private static float[] gaussian(Random rnd, int n) {
