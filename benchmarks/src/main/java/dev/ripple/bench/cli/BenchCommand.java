@@ -3,6 +3,7 @@ package dev.ripple.bench.cli;
 import dev.ripple.bench.harness.AuditedPredictor;
 import dev.ripple.bench.harness.BenchReport;
 import dev.ripple.bench.harness.BudgetPoint;
+import dev.ripple.bench.harness.DenseForward;
 import dev.ripple.bench.harness.FidelityRun;
 import dev.ripple.bench.harness.IoReplay;
 import dev.ripple.bench.harness.OrtReference;
@@ -301,6 +302,15 @@ final class BenchCommand implements Callable<Integer> {
             runs.add(new StrategyRun(s.name(), s.placement(), s.cache(), s.collapse(), decoded.get(i), prefill, forward));
         }
 
+        // The dense Java forward after the strategies' (the JIT warm as for them): in DRAM, ONNX
+        // Runtime's peer; from flash, the demo's "dense" row.
+        DenseForward dense = DenseForward.run(files.get("ripple+"), passages, ort.embeddings());
+        Strategy plus = STRATEGIES.stream().filter(s -> s.name().equals("ripple+")).findFirst().orElseThrow();
+        evictIfCached(files.get("ripple+"), readerKind);
+        FidelityRun denseFromFlash = fidelity("dense", "dense from flash", files.get("ripple+"),
+                mainOptions(plus, profile, readerKind).withPredictor("dense").withFillIn(false), null, heldTrace, passages,
+                ort.embeddings(), quiet);
+
         List<BudgetPoint> sweep = new ArrayList<>();
         int sweepReplayed = Math.min(sweepTokens, heldTokens);
         for (double budget : sweepBudgets) {
@@ -338,7 +348,7 @@ final class BenchCommand implements Callable<Integer> {
         return new BenchReport(modelName, corpusName,
                 activity.describe(), readerKind.cliName(),
                 queueDepth, mainFraction(written.imported()), predictor, !noFillIn, profile, device != null, projections, passages.size(),
-                heldTokens, replayed, ort, runs, sweepReplayed, sweep, policies, types);
+                heldTokens, replayed, ort, dense, denseFromFlash, runs, sweepReplayed, sweep, policies, types);
     }
 
     /** The bundle types of --dtypes (checked before any work). */
