@@ -74,4 +74,14 @@ public interface Kernels {
      * in GELU for |x| ≤ 1, growing as |x|·3e-7 beyond), well under the f32 matrices' own rounding.
      */
     void gelu(float[] v, int from, int to);
+
+    /**
+     * Self-attention of one head over a whole sequence without a mask (one unpadded passage, as
+     * the encoder runs): {@code out[i] = Σ_j softmax_j(scale · q[i]·k[j]) · v[j]}, the scale, the
+     * softmax and the weighted sum fused per query. The head's rows are packed:
+     * {@code q[i·dh + c]}, and the same for {@code k}, {@code v} and {@code out}.
+     *
+     * @param scratch at least {@code n·dh + n} floats
+     */
+    void attention(float[] q, float[] k, float[] v, int n, int dh, float scale, float[] scratch, float[] out);
 }

@@ -104,6 +104,36 @@ public final class ScalarKernels implements Kernels {
         }
     }
 
+    @Override
+    public void attention(float[] q, float[] k, float[] v, int n, int dh, float scale, float[] scratch, float[] out) {
+        float[] scores = scratch;
+        for (int i = 0; i < n; i++) {
+            float max = Float.NEGATIVE_INFINITY;
+            for (int j = 0; j < n; j++) {
+                float s = 0;
+                for (int c = 0; c < dh; c++) {
+                    s += q[i * dh + c] * k[j * dh + c];
+                }
+                scores[j] = s * scale;
+                max = Math.max(max, scores[j]);
+            }
+            float sum = 0;
+            for (int j = 0; j < n; j++) {
+                scores[j] = (float) Math.exp(scores[j] - max);
+                sum += scores[j];
+            }
+            for (int c = 0; c < dh; c++) {
+                out[i * dh + c] = 0f;
+            }
+            for (int j = 0; j < n; j++) {
+                float p = scores[j] / sum;
+                for (int c = 0; c < dh; c++) {
+                    out[i * dh + c] += p * v[j * dh + c];
+                }
+            }
+        }
+    }
+
     /** Widens n half-precision values (f16 or bf16) into {@code out}. */
     static void widen(DType dtype, MemorySegment segment, long byteOffset, float[] out, int n) {
         if (dtype == DType.F16) {

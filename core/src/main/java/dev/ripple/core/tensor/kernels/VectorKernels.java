@@ -257,26 +257,15 @@ final class VectorKernels implements Kernels {
             a2 = rows > 2 ? 8L * n : 0;
             a3 = rows > 3 ? 12L * n : 0;
         }
-        int c = 0;
-        if (rows == 4) {
-            for (; c + 3 <= count; c += 3) {
-                tile4x3(s0, a0, s1, a1, s2, a2, s3, a3, xs[tokens == null ? c : tokens[c]],
-                        xs[tokens == null ? c + 1 : tokens[c + 1]], xs[tokens == null ? c + 2 : tokens[c + 2]], n, out,
-                        count, c);
-            }
-        }
-        for (; c < count; c++) {
-            float[] x = xs[tokens == null ? c : tokens[c]];
-            out[c] = dot1(s0, a0, x, n);
-            if (rows > 1) {
-                out[count + c] = dot1(s1, a1, x, n);
-            }
-            if (rows > 2) {
-                out[2 * count + c] = dot1(s2, a2, x, n);
-            }
-            if (rows > 3) {
-                out[3 * count + c] = dot1(s3, a3, x, n);
-            }
+        // Ragged edges go through the same tile with a row or token repeated and its results
+        // dropped: every (row, token) pair is summed in one order, and a 3x cheaper edge is not
+        // worth a second code path.
+        for (int c = 0; c < count; c += 3) {
+            int cols = Math.min(3, count - c);
+            float[] x0 = xs[tokens == null ? c : tokens[c]];
+            float[] x1 = cols > 1 ? xs[tokens == null ? c + 1 : tokens[c + 1]] : x0;
+            float[] x2 = cols > 2 ? xs[tokens == null ? c + 2 : tokens[c + 2]] : x0;
+            tile4x3(s0, a0, s1, a1, s2, a2, s3, a3, x0, x1, x2, n, out, count, c, rows, cols);
         }
     }
 
@@ -294,31 +283,13 @@ final class VectorKernels implements Kernels {
     }
 
     /**
-     * One row with one token, summed as {@link #dot4} sums each token (one accumulator, the lane
-     * tree, a scalar tail), so that a tile's edge rounds as its inside does.
-     */
-    private static float dot1(MemorySegment w, long at, float[] x, int n) {
-        FloatVector acc = FloatVector.zero(S);
-        int k = 0;
-        int upper = S.loopBound(n);
-        for (; k < upper; k += S.length()) {
-            acc = FloatVector.fromMemorySegment(S, w, at + 4L * k, ByteOrder.LITTLE_ENDIAN).fma(FloatVector.fromArray(S, x, k), acc);
-        }
-        float s = sum(acc);
-        for (; k < n; k++) {
-            s += x[k] * w.get(ScalarKernels.F32, at + 4L * k);
-        }
-        return s;
-    }
-
-    /**
      * Four rows by three tokens: twelve accumulators, four row loads and three token loads per
      * twelve fused multiply-adds (AVX2 has sixteen vector registers: twelve accumulators, three
      * token vectors, one row vector).
      */
     private static void tile4x3(MemorySegment s0, long a0, MemorySegment s1, long a1, MemorySegment s2, long a2,
                                 MemorySegment s3, long a3, float[] x0, float[] x1, float[] x2, int n, float[] out,
-                                int count, int c) {
+                                int count, int c, int rows, int cols) {
         FloatVector c00 = FloatVector.zero(S), c01 = FloatVector.zero(S), c02 = FloatVector.zero(S);
         FloatVector c10 = FloatVector.zero(S), c11 = FloatVector.zero(S), c12 = FloatVector.zero(S);
         FloatVector c20 = FloatVector.zero(S), c21 = FloatVector.zero(S), c22 = FloatVector.zero(S);
@@ -382,8 +353,8 @@ final class VectorKernels implements Kernels {
                 }
             }
         }
-        for (int r = 0; r < 4; r++) {
-            for (int j = 0; j < 3; j++) {
+        for (int r = 0; r < rows; r++) {
+            for (int j = 0; j < cols; j++) {
                 out[r * count + c + j] = t[3 * r + j];
             }
         }
@@ -500,5 +471,74 @@ final class VectorKernels implements Kernels {
         float erfAbs = 1f - p * (float) Math.exp(-(az * az));
         float erf = z < 0f ? -erfAbs : erfAbs;
         return 0.5f * x * (erf + 1f);
+    }
+
+    /**
+     * Keys transposed once per head ({@code kT[c·n + j]}), so that a query's scores are vectors
+     * over keys: {@code scores += q[i][c] · kT[c]}, with no horizontal sums. The exponentials are
+     * vector ones; their sum is added key by key in order, so it does not depend on the JIT.
+     */
+    @Override
+    public void attention(float[] q, float[] k, float[] v, int n, int dh, float scale, float[] scratch, float[] out) {
+        float[] kT = scratch;
+        int scoresAt = n * dh;
+        for (int j = 0; j < n; j++) {
+            for (int c = 0; c < dh; c++) {
+                kT[c * n + j] = k[j * dh + c];
+            }
+        }
+        int len = S.length();
+        int keysUpper = S.loopBound(n);
+        int dimsUpper = S.loopBound(dh);
+        for (int i = 0; i < n; i++) {
+            int qi = i * dh;
+            int j = 0;
+            for (; j < keysUpper; j += len) {
+                FloatVector acc = FloatVector.zero(S);
+                for (int c = 0; c < dh; c++) {
+                    acc = FloatVector.fromArray(S, kT, c * n + j).fma(FloatVector.broadcast(S, q[qi + c]), acc);
+                }
+                acc.mul(scale).intoArray(scratch, scoresAt + j);
+            }
+            for (; j < n; j++) {
+                float s = 0;
+                for (int c = 0; c < dh; c++) {
+                    s = Math.fma(kT[c * n + j], q[qi + c], s);
+                }
+                scratch[scoresAt + j] = s * scale;
+            }
+            float max = Float.NEGATIVE_INFINITY;
+            for (j = 0; j < n; j++) {
+                max = Math.max(max, scratch[scoresAt + j]);
+            }
+            j = 0;
+            for (; j < keysUpper; j += len) {
+                FloatVector.fromArray(S, scratch, scoresAt + j).sub(max).lanewise(jdk.incubator.vector.VectorOperators.EXP)
+                        .intoArray(scratch, scoresAt + j);
+            }
+            for (; j < n; j++) {
+                scratch[scoresAt + j] = (float) Math.exp(scratch[scoresAt + j] - max);
+            }
+            float sum = 0;
+            for (j = 0; j < n; j++) {
+                sum += scratch[scoresAt + j];
+            }
+            float inv = 1f / sum;
+            int c = 0;
+            for (; c < dimsUpper; c += len) {
+                FloatVector acc = FloatVector.zero(S);
+                for (j = 0; j < n; j++) {
+                    acc = FloatVector.fromArray(S, v, j * dh + c).fma(FloatVector.broadcast(S, scratch[scoresAt + j]), acc);
+                }
+                acc.mul(inv).intoArray(out, qi + c);
+            }
+            for (; c < dh; c++) {
+                float acc = 0;
+                for (j = 0; j < n; j++) {
+                    acc = Math.fma(v[j * dh + c], scratch[scoresAt + j], acc);
+                }
+                out[qi + c] = acc * inv;
+            }
+        }
     }
 }

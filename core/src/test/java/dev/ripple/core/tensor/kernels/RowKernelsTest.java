@@ -165,6 +165,29 @@ class RowKernelsTest {
         assertEquals(v[9], part[9], "outside [from, to) untouched");
     }
 
+    /**
+     * The fused attention head agrees with the scalar reference (which is the encoder's former
+     * loop) for sequence lengths and head sizes with vector tails, and its rows are convex
+     * combinations of the values: a one-token sequence returns its own value row.
+     */
+    @ParameterizedTest(name = "n={0} dh={1}")
+    @CsvSource({"1,32", "7,32", "32,32", "45,64", "9,12", "128,32"})
+    void attentionMatchesScalar(int n, int dh) {
+        Random rnd = new Random(13L * n + dh);
+        float[] q = gaussian(rnd, n * dh);
+        float[] k = gaussian(rnd, n * dh);
+        float[] v = gaussian(rnd, n * dh);
+        float scale = (float) (1 / Math.sqrt(dh));
+        float[] expected = new float[n * dh];
+        float[] actual = new float[n * dh];
+        KernelProvider.scalar().attention(q, k, v, n, dh, scale, new float[n * dh + n], expected);
+        KernelProvider.best().attention(q, k, v, n, dh, scale, new float[n * dh + n], actual);
+        assertArrayEquals(expected, actual, 2e-5f);
+        if (n == 1) {
+            assertArrayEquals(v, actual, 1e-6f);
+        }
+    }
+
     private static float[] gaussian(Random rnd, int n) {
         float[] v = new float[n];
         for (int k = 0; k < n; k++) {
