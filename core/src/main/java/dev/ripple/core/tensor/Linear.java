@@ -134,7 +134,7 @@ public final class Linear {
      * three tokens and stay in the L1 cache while all the tokens pass ({@link Kernels#dotRows}).
      */
     private void rows(int from, int to, float[][] xs, int n, float[][] ys) {
-        float[] scratch = dtype == DType.F32 ? null : new float[Kernels.MAX_ROWS * in];
+        float[] scratch = new float[Kernels.MAX_ROWS * in];
         float[] block = new float[Kernels.MAX_ROWS * n];
         MemorySegment[] segments = {weight, weight, weight, weight};
         long[] offsets = new long[Kernels.MAX_ROWS];

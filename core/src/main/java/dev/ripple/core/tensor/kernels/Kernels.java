@@ -48,7 +48,7 @@ public interface Kernels {
      * @param segments the rows' segments, {@code rows} of them used
      * @param offsets  each row's byte offset in its segment
      * @param tokens   indices into {@code xs}, or null for {@code 0 .. count}
-     * @param scratch  at least {@code rows × n} floats, used by implementations that widen first
+     * @param scratch  at least {@code rows × n} floats, used by implementations that stage or widen the rows first
      * @param out      at least {@code rows × count} floats
      */
     void dotRows(DType dtype, MemorySegment[] segments, long[] offsets, int rows, float[][] xs, int[] tokens, int count,
@@ -61,7 +61,7 @@ public interface Kernels {
      * output vector once per block of rows rather than once per row.
      *
      * @param tokens  indices into {@code ys}, or null for {@code 0 .. count}
-     * @param scratch at least {@code rows × n} floats, used by implementations that widen first
+     * @param scratch at least {@code rows × n} floats, used by implementations that stage or widen the rows first
      */
     void axpyRows(DType dtype, MemorySegment[] segments, long[] offsets, int rows, float[] coefficients, float[][] ys,
                   int[] tokens, int count, int n, float[] scratch);

@@ -41,19 +41,6 @@ final class VectorKernels implements Kernels {
         }
         return acc.lane(0);
     }
-    /**
-     * {@link #sum} of the vector stored at {@code lanes[at, at + len)}, in the same order and so with
-     * the same bits: at each halving step lane i (i below half) adds lane i + half.
-     */
-    private static float tree(float[] lanes, int at, int len) {
-        for (int half = len / 2; half >= 1; half /= 2) {
-            for (int i = 0; i < half; i++) {
-                lanes[at + i] += lanes[at + i + half];
-            }
-        }
-        return lanes[at];
-    }
-
     @Override
     public String name() {
         return "vector-" + S.vectorBitSize();
@@ -240,56 +227,50 @@ final class VectorKernels implements Kernels {
         if (rows < 1 || rows > MAX_ROWS) {
             throw new IllegalArgumentException(rows + " rows; 1.." + MAX_ROWS + " per call");
         }
-        MemorySegment s0 = segments[0];
-        MemorySegment s1 = segments[rows > 1 ? 1 : 0];
-        MemorySegment s2 = segments[rows > 2 ? 2 : 0];
-        MemorySegment s3 = segments[rows > 3 ? 3 : 0];
-        long a0 = offsets[0];
-        long a1 = offsets[rows > 1 ? 1 : 0];
-        long a2 = offsets[rows > 2 ? 2 : 0];
-        long a3 = offsets[rows > 3 ? 3 : 0];
-        if (dtype != DType.F32) {
-            widenRows(dtype, segments, offsets, rows, scratch, n);
-            MemorySegment w = MemorySegment.ofArray(scratch);
-            s0 = s1 = s2 = s3 = w;
-            a0 = 0;
-            a1 = rows > 1 ? 4L * n : 0;
-            a2 = rows > 2 ? 8L * n : 0;
-            a3 = rows > 3 ? 12L * n : 0;
-        }
+        stageRows(dtype, segments, offsets, rows, scratch, n);
         // Ragged edges go through the same tile with a row or token repeated and its results
-        // dropped: every (row, token) pair is summed in one order, and a 3x cheaper edge is not
-        // worth a second code path.
+        // dropped: every (row, token) pair is summed in one order, and a cheaper edge is not worth
+        // a second code path.
+        int a1 = rows > 1 ? n : 0;
+        int a2 = rows > 2 ? 2 * n : 0;
+        int a3 = rows > 3 ? 3 * n : 0;
         for (int c = 0; c < count; c += 3) {
             int cols = Math.min(3, count - c);
             float[] x0 = xs[tokens == null ? c : tokens[c]];
             float[] x1 = cols > 1 ? xs[tokens == null ? c + 1 : tokens[c + 1]] : x0;
             float[] x2 = cols > 2 ? xs[tokens == null ? c + 2 : tokens[c + 2]] : x0;
-            tile4x3(s0, a0, s1, a1, s2, a2, s3, a3, x0, x1, x2, n, out, count, c, rows, cols);
+            tile4x3(scratch, a1, a2, a3, x0, x1, x2, n, out, count, c, rows, cols);
         }
     }
 
     /**
-     * Widens rows [0, rows) into {@code out[r·n, (r + 1)·n)}, the last first, each through
-     * {@code out[0, n)}: the widening routines write from index 0, and no row array is allocated.
+     * Copies (f32) or widens (f16, bf16, Q8_0, Q4_0) rows [0, rows) into {@code out[r·n, (r + 1)·n)}:
+     * the tiles then load from a heap array, which C2 compiles to plain vector loads, where a load
+     * from a mapped segment carries bounds and liveness checks (measured: a third of the tile's
+     * time). The rows are a few KiB, reused by every token of the call. The widening routines
+     * write from index 0, so rows go last first, each through {@code out[0, n)}.
      */
-    private static void widenRows(DType dtype, MemorySegment[] segments, long[] offsets, int rows, float[] out, int n) {
+    private static void stageRows(DType dtype, MemorySegment[] segments, long[] offsets, int rows, float[] out, int n) {
         for (int r = rows - 1; r >= 0; r--) {
-            widen(dtype, segments[r], offsets[r], out, n);
-            if (r > 0) {
-                System.arraycopy(out, 0, out, r * n, n);
+            if (dtype == DType.F32) {
+                MemorySegment.copy(segments[r], ScalarKernels.F32, offsets[r], out, r * n, n);
+            } else {
+                widen(dtype, segments[r], offsets[r], out, n);
+                if (r > 0) {
+                    System.arraycopy(out, 0, out, r * n, n);
+                }
             }
         }
     }
 
     /**
-     * Four rows by three tokens: twelve accumulators, four row loads and three token loads per
-     * twelve fused multiply-adds (AVX2 has sixteen vector registers: twelve accumulators, three
-     * token vectors, one row vector).
+     * Four rows (at {@code w[0]}, {@code w[a1]}, {@code w[a2]}, {@code w[a3]}) by three tokens: twelve
+     * accumulators, four row loads and three token loads per twelve fused multiply-adds, which fits
+     * AVX2's sixteen vector registers as well as AVX-512's thirty-two. Each pair is summed as
+     * {@link #dot4} sums a token: one accumulator, the lane tree of {@link #sum}, a scalar tail.
      */
-    private static void tile4x3(MemorySegment s0, long a0, MemorySegment s1, long a1, MemorySegment s2, long a2,
-                                MemorySegment s3, long a3, float[] x0, float[] x1, float[] x2, int n, float[] out,
-                                int count, int c, int rows, int cols) {
+    private static void tile4x3(float[] w, int a1, int a2, int a3, float[] x0, float[] x1, float[] x2, int n,
+                                float[] out, int count, int c, int rows, int cols) {
         FloatVector c00 = FloatVector.zero(S), c01 = FloatVector.zero(S), c02 = FloatVector.zero(S);
         FloatVector c10 = FloatVector.zero(S), c11 = FloatVector.zero(S), c12 = FloatVector.zero(S);
         FloatVector c20 = FloatVector.zero(S), c21 = FloatVector.zero(S), c22 = FloatVector.zero(S);
@@ -300,63 +281,63 @@ final class VectorKernels implements Kernels {
             FloatVector v0 = FloatVector.fromArray(S, x0, k);
             FloatVector v1 = FloatVector.fromArray(S, x1, k);
             FloatVector v2 = FloatVector.fromArray(S, x2, k);
-            long b = 4L * k;
-            FloatVector w = FloatVector.fromMemorySegment(S, s0, a0 + b, ByteOrder.LITTLE_ENDIAN);
-            c00 = w.fma(v0, c00);
-            c01 = w.fma(v1, c01);
-            c02 = w.fma(v2, c02);
-            w = FloatVector.fromMemorySegment(S, s1, a1 + b, ByteOrder.LITTLE_ENDIAN);
-            c10 = w.fma(v0, c10);
-            c11 = w.fma(v1, c11);
-            c12 = w.fma(v2, c12);
-            w = FloatVector.fromMemorySegment(S, s2, a2 + b, ByteOrder.LITTLE_ENDIAN);
-            c20 = w.fma(v0, c20);
-            c21 = w.fma(v1, c21);
-            c22 = w.fma(v2, c22);
-            w = FloatVector.fromMemorySegment(S, s3, a3 + b, ByteOrder.LITTLE_ENDIAN);
-            c30 = w.fma(v0, c30);
-            c31 = w.fma(v1, c31);
-            c32 = w.fma(v2, c32);
+            FloatVector r = FloatVector.fromArray(S, w, k);
+            c00 = r.fma(v0, c00);
+            c01 = r.fma(v1, c01);
+            c02 = r.fma(v2, c02);
+            r = FloatVector.fromArray(S, w, a1 + k);
+            c10 = r.fma(v0, c10);
+            c11 = r.fma(v1, c11);
+            c12 = r.fma(v2, c12);
+            r = FloatVector.fromArray(S, w, a2 + k);
+            c20 = r.fma(v0, c20);
+            c21 = r.fma(v1, c21);
+            c22 = r.fma(v2, c22);
+            r = FloatVector.fromArray(S, w, a3 + k);
+            c30 = r.fma(v0, c30);
+            c31 = r.fma(v1, c31);
+            c32 = r.fma(v2, c32);
         }
-        // The twelve sums leave the registers through one array and are added up there in the lane
-        // tree of sum(): twelve in-register trees make the method too large for C2 to inline the
-        // shuffles, and the vectors are then boxed.
-        int len = S.length();
-        float[] lanes = new float[12 * len];
-        c00.intoArray(lanes, 0);
-        c01.intoArray(lanes, len);
-        c02.intoArray(lanes, 2 * len);
-        c10.intoArray(lanes, 3 * len);
-        c11.intoArray(lanes, 4 * len);
-        c12.intoArray(lanes, 5 * len);
-        c20.intoArray(lanes, 6 * len);
-        c21.intoArray(lanes, 7 * len);
-        c22.intoArray(lanes, 8 * len);
-        c30.intoArray(lanes, 9 * len);
-        c31.intoArray(lanes, 10 * len);
-        c32.intoArray(lanes, 11 * len);
-        float[] t = new float[12];
-        for (int i = 0; i < 12; i++) {
-            t[i] = tree(lanes, i * len, len);
+        float s00 = sum(c00), s01 = sum(c01), s02 = sum(c02);
+        float s10 = sum(c10), s11 = sum(c11), s12 = sum(c12);
+        float s20 = sum(c20), s21 = sum(c21), s22 = sum(c22);
+        float s30 = sum(c30), s31 = sum(c31), s32 = sum(c32);
+        for (; k < n; k++) {
+            float y0 = x0[k];
+            float y1 = x1[k];
+            float y2 = x2[k];
+            s00 += y0 * w[k];
+            s01 += y1 * w[k];
+            s02 += y2 * w[k];
+            s10 += y0 * w[a1 + k];
+            s11 += y1 * w[a1 + k];
+            s12 += y2 * w[a1 + k];
+            s20 += y0 * w[a2 + k];
+            s21 += y1 * w[a2 + k];
+            s22 += y2 * w[a2 + k];
+            s30 += y0 * w[a3 + k];
+            s31 += y1 * w[a3 + k];
+            s32 += y2 * w[a3 + k];
         }
-        if (k < n) {
-            MemorySegment[] ss = {s0, s1, s2, s3};
-            long[] as = {a0, a1, a2, a3};
-            float[][] xx = {x0, x1, x2};
-            for (int r = 0; r < 4; r++) {
-                for (int j = 0; j < 3; j++) {
-                    float s = t[3 * r + j];
-                    for (int q = k; q < n; q++) {
-                        s += xx[j][q] * ss[r].get(ScalarKernels.F32, as[r] + 4L * q);
-                    }
-                    t[3 * r + j] = s;
-                }
-            }
+        put(out, c, s00, s01, s02, cols);
+        if (rows > 1) {
+            put(out, count + c, s10, s11, s12, cols);
         }
-        for (int r = 0; r < rows; r++) {
-            for (int j = 0; j < cols; j++) {
-                out[r * count + c + j] = t[3 * r + j];
-            }
+        if (rows > 2) {
+            put(out, 2 * count + c, s20, s21, s22, cols);
+        }
+        if (rows > 3) {
+            put(out, 3 * count + c, s30, s31, s32, cols);
+        }
+    }
+
+    private static void put(float[] out, int at, float a, float b, float c, int cols) {
+        out[at] = a;
+        if (cols > 1) {
+            out[at + 1] = b;
+        }
+        if (cols > 2) {
+            out[at + 2] = c;
         }
     }
 
@@ -366,19 +347,12 @@ final class VectorKernels implements Kernels {
         if (rows < 1 || rows > MAX_ROWS) {
             throw new IllegalArgumentException(rows + " rows; 1.." + MAX_ROWS + " per call");
         }
-        MemorySegment[] ss = segments;
-        long[] as = offsets;
-        if (dtype != DType.F32) {
-            widenRows(dtype, segments, offsets, rows, scratch, n);
-            MemorySegment w = MemorySegment.ofArray(scratch);
-            ss = new MemorySegment[] {w, w, w, w};
-            as = new long[] {0, 4L * n, 8L * n, 12L * n};
-        }
+        stageRows(dtype, segments, offsets, rows, scratch, n);
         int c = 0;
         if (rows == 4) {
             for (; c + 2 <= count; c += 2) {
-                tileAxpy4x2(ss[0], as[0], ss[1], as[1], ss[2], as[2], ss[3], as[3], coefficients, count, c,
-                        ys[tokens == null ? c : tokens[c]], ys[tokens == null ? c + 1 : tokens[c + 1]], n);
+                tileAxpy4x2(scratch, n, coefficients, count, c, ys[tokens == null ? c : tokens[c]],
+                        ys[tokens == null ? c + 1 : tokens[c + 1]]);
             }
         }
         for (; c < count; c++) {
@@ -386,19 +360,18 @@ final class VectorKernels implements Kernels {
             for (int r = 0; r < rows; r++) {
                 float a = coefficients[r * count + c];
                 if (a != 0f) {
-                    axpy(DType.F32, a, ss[r], as[r], y, n, null);
+                    axpyArrays(a, scratch, r * n, y, n);
                 }
             }
         }
     }
 
     /**
-     * Four rows into two tokens' outputs: each output vector is loaded and stored once for four
-     * fused multiply-adds (rows in order), where one row at a time stores it four times.
+     * Four staged rows ({@code w[r·n, (r + 1)·n)}) into two tokens' outputs: each output vector is
+     * loaded and stored once for four fused multiply-adds (rows in order), where one row at a time
+     * stores it four times.
      */
-    private static void tileAxpy4x2(MemorySegment s0, long a0, MemorySegment s1, long a1, MemorySegment s2, long a2,
-                                    MemorySegment s3, long a3, float[] coefficients, int count, int c, float[] y0,
-                                    float[] y1, int n) {
+    private static void tileAxpy4x2(float[] w, int n, float[] coefficients, int count, int c, float[] y0, float[] y1) {
         float e00 = coefficients[c], e01 = coefficients[c + 1];
         float e10 = coefficients[count + c], e11 = coefficients[count + c + 1];
         float e20 = coefficients[2 * count + c], e21 = coefficients[2 * count + c + 1];
@@ -407,25 +380,35 @@ final class VectorKernels implements Kernels {
         FloatVector b10 = FloatVector.broadcast(S, e10), b11 = FloatVector.broadcast(S, e11);
         FloatVector b20 = FloatVector.broadcast(S, e20), b21 = FloatVector.broadcast(S, e21);
         FloatVector b30 = FloatVector.broadcast(S, e30), b31 = FloatVector.broadcast(S, e31);
+        int a1 = n;
+        int a2 = 2 * n;
+        int a3 = 3 * n;
         int k = 0;
         int upper = S.loopBound(n);
         for (; k < upper; k += S.length()) {
-            long b = 4L * k;
-            FloatVector w0 = FloatVector.fromMemorySegment(S, s0, a0 + b, ByteOrder.LITTLE_ENDIAN);
-            FloatVector w1 = FloatVector.fromMemorySegment(S, s1, a1 + b, ByteOrder.LITTLE_ENDIAN);
-            FloatVector w2 = FloatVector.fromMemorySegment(S, s2, a2 + b, ByteOrder.LITTLE_ENDIAN);
-            FloatVector w3 = FloatVector.fromMemorySegment(S, s3, a3 + b, ByteOrder.LITTLE_ENDIAN);
+            FloatVector w0 = FloatVector.fromArray(S, w, k);
+            FloatVector w1 = FloatVector.fromArray(S, w, a1 + k);
+            FloatVector w2 = FloatVector.fromArray(S, w, a2 + k);
+            FloatVector w3 = FloatVector.fromArray(S, w, a3 + k);
             w3.fma(b30, w2.fma(b20, w1.fma(b10, w0.fma(b00, FloatVector.fromArray(S, y0, k))))).intoArray(y0, k);
             w3.fma(b31, w2.fma(b21, w1.fma(b11, w0.fma(b01, FloatVector.fromArray(S, y1, k))))).intoArray(y1, k);
         }
         for (; k < n; k++) {
-            long b = 4L * k;
-            float w0 = s0.get(ScalarKernels.F32, a0 + b);
-            float w1 = s1.get(ScalarKernels.F32, a1 + b);
-            float w2 = s2.get(ScalarKernels.F32, a2 + b);
-            float w3 = s3.get(ScalarKernels.F32, a3 + b);
-            y0[k] = (((y0[k] + e00 * w0) + e10 * w1) + e20 * w2) + e30 * w3;
-            y1[k] = (((y1[k] + e01 * w0) + e11 * w1) + e21 * w2) + e31 * w3;
+            y0[k] = (((y0[k] + e00 * w[k]) + e10 * w[a1 + k]) + e20 * w[a2 + k]) + e30 * w[a3 + k];
+            y1[k] = (((y1[k] + e01 * w[k]) + e11 * w[a1 + k]) + e21 * w[a2 + k]) + e31 * w[a3 + k];
+        }
+    }
+
+    /** y[k] += a · w[at + k]. */
+    private static void axpyArrays(float a, float[] w, int at, float[] y, int n) {
+        FloatVector av = FloatVector.broadcast(S, a);
+        int k = 0;
+        int upper = S.loopBound(n);
+        for (; k < upper; k += S.length()) {
+            FloatVector.fromArray(S, w, at + k).fma(av, FloatVector.fromArray(S, y, k)).intoArray(y, k);
+        }
+        for (; k < n; k++) {
+            y[k] += a * w[at + k];
         }
     }
 

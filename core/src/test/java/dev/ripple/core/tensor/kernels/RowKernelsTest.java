@@ -104,7 +104,7 @@ class RowKernelsTest {
             xs[t] = gaussian(rnd, n);
         }
         float[] out = new float[4 * count];
-        best.dotRows(DType.F32, segs, offs, 4, xs, null, count, n, null, out);
+        best.dotRows(DType.F32, segs, offs, 4, xs, null, count, n, new float[4 * n], out);
         float[] four = new float[4];
         for (int r = 0; r < 4; r++) {
             for (int c = 0; c < count; c++) {
