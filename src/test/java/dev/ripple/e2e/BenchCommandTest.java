@@ -36,6 +36,12 @@ class BenchCommandTest {
         double ort = doc.path("onnxRuntimeDenseMsPerSentence").asDouble();
         double javaMs = doc.path("javaSparseMsPerSentence").asDouble();
         assertTrue(ort > 0 && javaMs > 0, "compute peer and our forward are timed: " + ort + ", " + javaMs);
+        double dense = doc.path("javaDenseMsPerSentence").asDouble();
+        double denseFlash = doc.path("javaDenseFromFlashMsPerSentence").asDouble();
+        assertTrue(dense > 0 && denseFlash > 0, "the dense Java forward is timed in DRAM and from flash: " + dense + ", "
+                + denseFlash);
+        assertTrue(doc.path("javaDenseCosineMean").asDouble() > 0.9999,
+                "dense in DRAM is ONNX Runtime's forward up to rounding: " + doc.path("javaDenseCosineMean"));
         assertEquals(4, doc.path("sentences").asInt());
         for (String plot : new String[] {"bench-latency.png", "bench-budget.png", "bench-bandwidth.png"}) {
             assertTrue(java.nio.file.Files.size(dir.resolve(plot)) > 1000, plot);

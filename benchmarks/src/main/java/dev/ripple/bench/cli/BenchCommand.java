@@ -3,6 +3,7 @@ package dev.ripple.bench.cli;
 import dev.ripple.bench.harness.AuditedPredictor;
 import dev.ripple.bench.harness.BenchReport;
 import dev.ripple.bench.harness.BudgetPoint;
+import dev.ripple.bench.harness.DenseForward;
 import dev.ripple.bench.harness.FidelityRun;
 import dev.ripple.bench.harness.IoReplay;
 import dev.ripple.bench.harness.OrtReference;
@@ -175,7 +176,7 @@ final class BenchCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         PrintWriter o = spec.commandLine().getOut();
-        io.readerKind(); // an unknown io.reader fails before any run.work
+        io.readerKind(); // an unknown reader fails before any work
         if (tokens < 1 || sentences < 1 || sweepTokens < 1 || calibrationTokens < 1) {
             throw new IllegalArgumentException("--tokens, --sentences, --sweep-tokens and --calibration-tokens must be positive");
         }
@@ -230,7 +231,7 @@ final class BenchCommand implements Callable<Integer> {
     }
 
     /**
-     * Everything after calibration profiling: held-out profile, io.device, files, ONNX Runtime
+     * Everything after calibration profiling: held-out profile, device, files, ONNX Runtime
      * reference, the strategies, the sweep and the policy comparison. The demo calls it with its own
      * calibration profile and placements (options parsed by picocli so defaults apply).
      *
@@ -272,7 +273,7 @@ final class BenchCommand implements Callable<Integer> {
         }
 
         TracePredictor sets = IoReplay.predictor(heldTrace);
-        // Decode-like: the strategies interleaved token by token, so they meet the same io.device conditions.
+        // Decode-like: the strategies interleaved token by token, so they meet the same device conditions.
         List<IoReplay.Setup> decodeSetups = new ArrayList<>();
         for (Strategy s : STRATEGIES) {
             Path file = files.get(s.placement());
@@ -297,6 +298,15 @@ final class BenchCommand implements Callable<Integer> {
             FidelityRun forward = forward(s.name(), file, options, sets, heldTrace, passages, ort.embeddings());
             runs.add(new StrategyRun(s.name(), s.placement(), s.cache(), s.collapse(), decoded.get(i), prefill, forward));
         }
+
+        // The dense Java forward after the strategies' (the JIT warm as for them): in DRAM, ONNX
+        // Runtime's peer; from flash, the demo's "dense" row.
+        DenseForward dense = DenseForward.run(files.get("ripple+"), passages, ort.embeddings());
+        Strategy plus = STRATEGIES.stream().filter(s -> s.name().equals("ripple+")).findFirst().orElseThrow();
+        evictIfCached(files.get("ripple+"), readerKind);
+        FidelityRun denseFromFlash = fidelity("dense", "dense from flash", files.get("ripple+"),
+                mainOptions(plus, profile, readerKind).withPredictor("dense").withFillIn(false), null, heldTrace, passages,
+                ort.embeddings(), run.quiet);
 
         List<BudgetPoint> sweep = new ArrayList<>();
         int sweepReplayed = Math.min(sweepTokens, heldTokens);
@@ -335,10 +345,10 @@ final class BenchCommand implements Callable<Integer> {
         return new BenchReport(modelName, corpusName,
                 activity.describe(), readerKind.cliName(),
                 io.queueDepth, mainFraction(written.imported()), predictor, !noFillIn, profile, io.device != null, projections, passages.size(),
-                heldTokens, replayed, ort, runs, sweepReplayed, sweep, policies, types);
+                heldTokens, replayed, ort, dense, denseFromFlash, runs, sweepReplayed, sweep, policies, types);
     }
 
-    /** The bundle types of --dtypes (checked before any run.work). */
+    /** The bundle types of --dtypes (checked before any work). */
     private List<DType> dtypeList() {
         return dtypes.stream().map(t -> PlaceCommand.weightType(t.trim(), "--dtypes")).distinct().toList();
     }
@@ -536,7 +546,7 @@ final class BenchCommand implements Callable<Integer> {
     private RuntimeOptions options(Strategy s, double budget, DeviceProfile profile, ReaderKind readerKind) {
         RuntimeOptions options = RuntimeOptions.defaults().withReader(readerKind).withQueueDepth(io.queueDepth)
                 .withPredictor("trace").withFillIn(false).withCache(s.cache(), budget)
-                .withEmulatedDevice(io.device != null ? profile : null);   // --device: every read takes the io.device's time
+                .withEmulatedDevice(io.device != null ? profile : null);   // --device: every read takes the device's time
         return s.collapse() ? options.withDevice(profile) : options.withDevice(null).withMaxGapBytes(0);
     }
 

@@ -189,7 +189,7 @@ final class PoliciesCommand implements Callable<Integer> {
                     100 * r.hitRate(), r.modelledMsPerToken());
         }
         o.println("(io ms/tok: median over rounds of the mean reader time per token; min/max: over rounds; "
-                + "p50-p99: medians over rounds; model ms: the io.device cost model's time for the same reads)");
+                + "p50-p99: medians over rounds; model ms: the device cost model's time for the same reads)");
         o.println(verdict != null ? verdict.describe() : "no verdict: it needs linking and at least one of lru, s3fifo, lfu");
         if (json != null) {
             writeJson(activity, neededShare, replayed, budget, profile, calib.tokens(), rows, verdict);

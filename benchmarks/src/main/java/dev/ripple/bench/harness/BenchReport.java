@@ -32,6 +32,9 @@ import java.util.Map;
  * @param heldOutTokens  tokens of those passages
  * @param decodeTokens   tokens replayed token by token
  * @param ort            ONNX Runtime's dense forward on the same passages
+ * @param dense          the Java encoder dense with its weights in DRAM, on the same passages
+ * @param denseFromFlash the Java encoder dense from the ripple+ file (every neuron read, the run's
+ *                       reader and cache, no fill-in), as the demo's "dense" row
  * @param strategies     one entry per strategy
  * @param sweepTokens    tokens replayed per sweep point
  * @param sweep          latency against cache budget
@@ -41,6 +44,7 @@ import java.util.Map;
 public record BenchReport(String model, String corpus, String rule, String reader, int queueDepth, double cacheFraction,
                           String predictor, boolean fillIn, DeviceProfile device, boolean emulated, List<DeviceProfile> projections,
                           int sentences, int heldOutTokens, int decodeTokens, OrtReference ort,
+                          DenseForward dense, FidelityRun denseFromFlash,
                           List<StrategyRun> strategies, int sweepTokens, List<BudgetPoint> sweep, List<IoReplay> policies,
                           DtypeComparison dtypes) {
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
@@ -111,6 +115,10 @@ public record BenchReport(String model, String corpus, String rule, String reade
         o.printf("ONNX Runtime dense: %.1f ms per passage (%d threads); our sparse Java forward (ripple+): %.1f ms "
                 + "per passage, %.2fx ONNX Runtime's time%n", ort.msPerSentence(), ort.threads(), javaSparseMsPerSentence(),
                 javaSparseMsPerSentence() / ort.msPerSentence());
+        o.printf("Java dense, weights in DRAM: %.1f ms per passage, %.2fx ONNX Runtime's time (cosine %.4f); Java dense "
+                + "from flash (every neuron read, %s reads): %.1f ms per passage, %.2fx%n", dense.msPerSentence(),
+                dense.msPerSentence() / ort.msPerSentence(), dense.cosine().mean(), reader, denseFromFlash.msPerSentence(),
+                denseFromFlash.msPerSentence() / ort.msPerSentence());
 
         if (!policies.isEmpty()) {
             o.printf("%nCache policies at the same budget, ripple+ placement, collapse on:%n%-10s %9s %9s %9s %9s %9s %7s%n",
@@ -178,6 +186,9 @@ public record BenchReport(String model, String corpus, String rule, String reade
         doc.put("onnxRuntimeDenseMsPerSentence", ort.msPerSentence());
         doc.put("onnxRuntimeThreads", ort.threads());
         doc.put("javaSparseMsPerSentence", javaSparseMsPerSentence());
+        doc.put("javaDenseMsPerSentence", dense.msPerSentence());
+        doc.put("javaDenseCosineMean", dense.cosine().mean());
+        doc.put("javaDenseFromFlashMsPerSentence", denseFromFlash.msPerSentence());
         ArrayNode arr = doc.putArray("strategies");
         for (StrategyRun s : strategies) {
             IoReplay r = s.decode();

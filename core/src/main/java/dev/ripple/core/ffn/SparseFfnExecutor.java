@@ -4,6 +4,7 @@ import dev.ripple.core.format.FfnLayerSpec;
 import dev.ripple.core.tensor.kernels.KernelProvider;
 import dev.ripple.core.tensor.kernels.Kernels;
 import dev.ripple.core.tensor.DType;
+import java.lang.foreign.MemorySegment;
 import java.util.concurrent.ForkJoinPool;
 import java.util.concurrent.CompletableFuture;
 
@@ -128,7 +129,8 @@ public final class SparseFfnExecutor {
      * that uses it while its rows are in the CPU cache, instead of streaming the bundles from
      * memory once per token; for a sentence this divides the memory traffic by its length.
      * Contributions reach each token's sum in the order of {@code union}, so with one part the
-     * results equal {@link #forward} token by token over the same bundles in the same order.
+     * results equal {@link #forward} token by token over the same bundles up to the rounding of
+     * the dot products, which sum in the tiles' order.
      *
      * @param union       every bundle used by at least one token
      * @param usersStart  for bundle i of union, its users are {@code users[usersStart[i] .. usersStart[i + 1])}
@@ -188,51 +190,87 @@ public final class SparseFfnExecutor {
         }
     }
 
-    /** Adds, for bundles [from, to) of the union, each one's contribution to each of its users. */
+    /**
+     * Adds, for bundles [from, to) of the union, each one's contribution to each of its users, four
+     * bundles at a time: their up (and gate) rows against the tokens that use any of the four in
+     * register tiles, then their down columns into those tokens' sums, each sum loaded and stored
+     * once per four bundles ({@link Kernels#dotRows}, {@link Kernels#axpyRows}). A token that does
+     * not use a bundle of the block gets coefficient 0 for it, which adds nothing; each token's sum
+     * still receives its bundles in union order.
+     */
     private void accumulateAll(float[][] xs, BundleRefs b, int[] usersStart, int[] users, int from, int to, float[][] acc) {
         int d = spec.dModel();
         DType t = spec.dtype();
-        float[] scratch = new float[d];
-        float[] four = new float[4];
-        float[] gates = new float[4];
-        for (int i = from; i < to; i++) {
-            var seg = b.segment(i);
-            long base = b.offset(i);
-            long gateAt = base + spec.gateOffsetBytes();
-            long downAt = base + spec.downOffsetBytes();
-            float upBias = biasAt(seg, base + spec.upBiasOffsetBytes());
-            float gateBias = spec.gated() ? biasAt(seg, base + spec.gateBiasOffsetBytes()) : 0f;
-            float mean = fillMeanBySlot == null ? 0f : fillMeanBySlot[b.slot(i)];
-            // The bundle's rows stay in the CPU cache while every token that uses it is served,
-            // four tokens per pass over a row.
-            int u = usersStart[i];
-            int end = usersStart[i + 1];
-            for (; u + 4 <= end; u += 4) {
-                float[] x0 = xs[users[u]];
-                float[] x1 = xs[users[u + 1]];
-                float[] x2 = xs[users[u + 2]];
-                float[] x3 = xs[users[u + 3]];
-                kernels.dot4(t, seg, base, x0, x1, x2, x3, d, scratch, four);
-                if (spec.gated()) {
-                    kernels.dot4(t, seg, gateAt, x0, x1, x2, x3, d, scratch, gates);
-                    for (int q = 0; q < 4; q++) {
-                        four[q] = spec.neuron(four[q] + upBias, gates[q] + gateBias) - mean;
-                    }
-                } else {
-                    for (int q = 0; q < 4; q++) {
-                        four[q] = spec.activate(four[q] + upBias) - mean;
+        int rowsMax = Kernels.MAX_ROWS;
+        int tokens = acc.length;
+        float[] scratch = new float[rowsMax * d];
+        MemorySegment[] segs = new MemorySegment[rowsMax];
+        long[] ups = new long[rowsMax];
+        long[] gates = new long[rowsMax];
+        long[] downs = new long[rowsMax];
+        float[] upBias = new float[rowsMax];
+        float[] gateBias = new float[rowsMax];
+        float[] mean = new float[rowsMax];
+        int[] block = new int[tokens];
+        int[] position = new int[tokens];
+        int[] stamp = new int[tokens];
+        java.util.Arrays.fill(stamp, -1);
+        float[] up = new float[rowsMax * tokens];
+        float[] gate = new float[rowsMax * tokens];
+        float[] coef = new float[rowsMax * tokens];
+        boolean vectorGelu = !spec.gated() && spec.activation() == dev.ripple.core.tensor.Activation.GELU;
+        for (int i = from; i < to; i += rowsMax) {
+            int rows = Math.min(rowsMax, to - i);
+            int count = 0;
+            for (int r = 0; r < rows; r++) {
+                segs[r] = b.segment(i + r);
+                long base = b.offset(i + r);
+                ups[r] = base;
+                gates[r] = base + spec.gateOffsetBytes();
+                downs[r] = base + spec.downOffsetBytes();
+                upBias[r] = biasAt(segs[r], base + spec.upBiasOffsetBytes());
+                gateBias[r] = spec.gated() ? biasAt(segs[r], base + spec.gateBiasOffsetBytes()) : 0f;
+                mean[r] = fillMeanBySlot == null ? 0f : fillMeanBySlot[b.slot(i + r)];
+                for (int u = usersStart[i + r]; u < usersStart[i + r + 1]; u++) {
+                    int tok = users[u];
+                    if (stamp[tok] != i) {
+                        stamp[tok] = i;
+                        position[tok] = count;
+                        block[count++] = tok;
                     }
                 }
-                kernels.axpy4(t, four[0], four[1], four[2], four[3], seg, downAt, acc[users[u]], acc[users[u + 1]],
-                        acc[users[u + 2]], acc[users[u + 3]], d, scratch);
             }
-            for (; u < end; u++) {
-                int tok = users[u];
-                float a = activation(seg, base, gateAt, upBias, gateBias, xs[tok], scratch) - mean;
-                if (a != 0f) {
-                    kernels.axpy(t, a, seg, downAt, acc[tok], d, scratch);
+            if (count == 0) {
+                continue;
+            }
+            kernels.dotRows(t, segs, ups, rows, xs, block, count, d, scratch, up);
+            if (spec.gated()) {
+                kernels.dotRows(t, segs, gates, rows, xs, block, count, d, scratch, gate);
+            }
+            java.util.Arrays.fill(coef, 0, rows * count, 0f);
+            if (vectorGelu) { // the block's pre-activations through the vector GELU at once
+                for (int r = 0; r < rows; r++) {
+                    for (int c = 0; c < count; c++) {
+                        up[r * count + c] += upBias[r];
+                    }
+                }
+                kernels.gelu(up, 0, rows * count);
+                for (int r = 0; r < rows; r++) {
+                    for (int u = usersStart[i + r]; u < usersStart[i + r + 1]; u++) {
+                        int at = r * count + position[users[u]];
+                        coef[at] = up[at] - mean[r];
+                    }
+                }
+            } else {
+                for (int r = 0; r < rows; r++) {
+                    for (int u = usersStart[i + r]; u < usersStart[i + r + 1]; u++) {
+                        int at = r * count + position[users[u]];
+                        float z = up[at] + upBias[r];
+                        coef[at] = (spec.gated() ? spec.neuron(z, gate[at] + gateBias[r]) : spec.activate(z)) - mean[r];
+                    }
                 }
             }
+            kernels.axpyRows(t, segs, downs, rows, coef, acc, block, count, d, scratch);
         }
     }
 

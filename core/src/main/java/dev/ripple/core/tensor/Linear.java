@@ -9,8 +9,9 @@ import java.util.stream.IntStream;
  * A resident dense projection {@code y = W·x + b}, W stored [out, in] (PyTorch's layout, which the
  * importers keep), read in place from its {@link Tensor} in the stored type: a mapped f16 or Q4_0
  * matrix stays so in the mapped file, nothing is copied to the heap or dequantized ahead. Each output is one dot product over
- * a contiguous row, with the Vector API kernels. A sequence reuses each row for four tokens while
- * it is in the L1 cache ({@link Kernels#dot4}); large calls split the rows across the cores.
+ * a contiguous row, with the Vector API kernels. A sequence is computed in register tiles of four
+ * rows by three tokens ({@link Kernels#dotRows}): each block of rows is read once for all tokens;
+ * large calls split the rows across the cores.
  *
  * <pre>{@code
  * Linear q = Linear.of(file.require("q.weight", 768, 768), file.tensor("q.bias").orElse(null));
@@ -128,22 +129,27 @@ public final class Linear {
         }
     }
 
+    /**
+     * Rows [from, to) for every token, four rows at a time: the block's rows are loaded once per
+     * three tokens and stay in the L1 cache while all the tokens pass ({@link Kernels#dotRows}).
+     */
     private void rows(int from, int to, float[][] xs, int n, float[][] ys) {
-        float[] four = new float[4];
-        float[] scratch = dtype == DType.F32 ? null : new float[in];
+        float[] scratch = new float[Kernels.MAX_ROWS * in];
+        float[] block = new float[Kernels.MAX_ROWS * n];
+        MemorySegment[] segments = {weight, weight, weight, weight};
+        long[] offsets = new long[Kernels.MAX_ROWS];
         long rowBytes = dtype.bytes(in);
-        for (int j = from; j < to; j++) {
-            long offset = j * rowBytes;
-            float b = bias == null ? 0f : bias[j];
-            int t = 0;
-            for (; t + 4 <= n; t += 4) { // one pass over the row serves four tokens
-                kernels.dot4(dtype, weight, offset, xs[t], xs[t + 1], xs[t + 2], xs[t + 3], in, scratch, four);
-                for (int q = 0; q < 4; q++) {
-                    ys[t + q][j] = four[q] + b;
-                }
+        for (int j = from; j < to; j += Kernels.MAX_ROWS) {
+            int rows = Math.min(Kernels.MAX_ROWS, to - j);
+            for (int r = 0; r < rows; r++) {
+                offsets[r] = (j + r) * rowBytes;
             }
-            for (; t < n; t++) {
-                ys[t][j] = kernels.dot(dtype, weight, offset, xs[t], in, scratch) + b;
+            kernels.dotRows(dtype, segments, offsets, rows, xs, null, n, in, scratch, block);
+            for (int r = 0; r < rows; r++) {
+                float b = bias == null ? 0f : bias[j + r];
+                for (int t = 0; t < n; t++) {
+                    ys[t][j + r] = block[r * n + t] + b;
+                }
             }
         }
     }

@@ -5,6 +5,8 @@ import dev.ripple.core.tensor.LayerNorm;
 import dev.ripple.core.tensor.Linear;
 import dev.ripple.core.tensor.Tensor;
 import dev.ripple.core.tensor.TensorSource;
+import dev.ripple.core.tensor.kernels.KernelProvider;
+import dev.ripple.core.tensor.kernels.Kernels;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.IntStream;
@@ -33,6 +35,7 @@ public final class EncoderModel {
     private final LayerNorm embeddingsNorm;
     private final List<LayerWeights> layers;
     private final FeedForward ffn;
+    private final Kernels kernels = KernelProvider.best();
 
     private record LayerWeights(Linear q, Linear k, Linear v, Linear o, LayerNorm attentionNorm, LayerNorm outputNorm) {
     }
@@ -174,33 +177,23 @@ public final class EncoderModel {
         float[][] v = w.v().apply(x);
         float scale = (float) (1.0 / Math.sqrt(dh));
         float[][] context = new float[n][h];
-        // Heads write disjoint column ranges of context, so they run in parallel for long sequences.
+        // Heads write disjoint column ranges of context, so they run in parallel for long sequences;
+        // each packs its slice of q, k and v contiguously for the fused kernel.
         IntStream range = IntStream.range(0, heads);
         (n >= PARALLEL_ATTENTION_TOKENS ? range.parallel() : range).forEach(head -> {
             int off = head * dh;
-            float[] scores = new float[n];
-            for (int i = 0; i < n; i++) {
-                float max = Float.NEGATIVE_INFINITY;
-                for (int j = 0; j < n; j++) {
-                    float s = 0;
-                    for (int c = 0; c < dh; c++) {
-                        s += q[i][off + c] * k[j][off + c];
-                    }
-                    scores[j] = s * scale;
-                    max = Math.max(max, scores[j]);
-                }
-                float sum = 0;
-                for (int j = 0; j < n; j++) {
-                    scores[j] = (float) Math.exp(scores[j] - max);
-                    sum += scores[j];
-                }
-                float[] ctx = context[i];
-                for (int j = 0; j < n; j++) {
-                    float p = scores[j] / sum;
-                    for (int c = 0; c < dh; c++) {
-                        ctx[off + c] += p * v[j][off + c];
-                    }
-                }
+            float[] qh = new float[n * dh];
+            float[] kh = new float[n * dh];
+            float[] vh = new float[n * dh];
+            for (int t = 0; t < n; t++) {
+                System.arraycopy(q[t], off, qh, t * dh, dh);
+                System.arraycopy(k[t], off, kh, t * dh, dh);
+                System.arraycopy(v[t], off, vh, t * dh, dh);
+            }
+            float[] out = new float[n * dh];
+            kernels.attention(qh, kh, vh, n, dh, scale, new float[n * dh + n], out);
+            for (int t = 0; t < n; t++) {
+                System.arraycopy(out, t * dh, context[t], off, dh);
             }
         });
         return w.o().apply(context);

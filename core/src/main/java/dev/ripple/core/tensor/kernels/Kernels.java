@@ -34,4 +34,54 @@ public interface Kernels {
     /** Four scaled adds of one row, {@code y_i[k] += a_i · w[k]}, loading the row once. */
     void axpy4(DType dtype, float a0, float a1, float a2, float a3, MemorySegment segment, long byteOffset, float[] y0,
                float[] y1, float[] y2, float[] y3, int n, float[] scratch);
+
+    /** Weight rows one call of {@link #dotRows} or {@link #axpyRows} takes at most. */
+    int MAX_ROWS = 4;
+
+    /**
+     * Dot products of up to {@link #MAX_ROWS} weight rows with a set of tokens, for a sequence
+     * (prefill, the encoder): {@code out[r * count + c] = Σ_k w_r[k] · xs[tokens[c]][k]}. The vector
+     * implementation keeps a tile of rows × tokens accumulators in registers, so each step of a row
+     * is loaded (and widened) once for several tokens and each step of a token once for several rows,
+     * instead of streaming the row once per token.
+     *
+     * @param segments the rows' segments, {@code rows} of them used
+     * @param offsets  each row's byte offset in its segment
+     * @param tokens   indices into {@code xs}, or null for {@code 0 .. count}
+     * @param scratch  at least {@code rows × n} floats, used by implementations that stage or widen the rows first
+     * @param out      at least {@code rows × count} floats
+     */
+    void dotRows(DType dtype, MemorySegment[] segments, long[] offsets, int rows, float[][] xs, int[] tokens, int count,
+                 int n, float[] scratch, float[] out);
+
+    /**
+     * Scaled adds of up to {@link #MAX_ROWS} weight rows into a set of tokens' outputs:
+     * {@code ys[tokens[c]][k] += Σ_r coefficients[r * count + c] · w_r[k]}, the rows added in order
+     * r = 0, 1, ... A zero coefficient adds nothing. The vector implementation loads and stores each
+     * output vector once per block of rows rather than once per row.
+     *
+     * @param tokens  indices into {@code ys}, or null for {@code 0 .. count}
+     * @param scratch at least {@code rows × n} floats, used by implementations that stage or widen the rows first
+     */
+    void axpyRows(DType dtype, MemorySegment[] segments, long[] offsets, int rows, float[] coefficients, float[][] ys,
+                  int[] tokens, int count, int n, float[] scratch);
+
+    /**
+     * Exact GELU, {@code v[i] = v[i]·Φ(v[i])}, in place over {@code v[from, to)}: the activation of
+     * the encoders' FFN, applied to a block of pre-activations at once. The scalar reference is
+     * {@link dev.ripple.core.tensor.Activation#GELU} (the error function to double precision); the
+     * vector one evaluates erf in float with a rational approximation (absolute error below 4e-7
+     * in GELU for |x| ≤ 1, growing as |x|·3e-7 beyond), well under the f32 matrices' own rounding.
+     */
+    void gelu(float[] v, int from, int to);
+
+    /**
+     * Self-attention of one head over a whole sequence without a mask (one unpadded passage, as
+     * the encoder runs): {@code out[i] = Σ_j softmax_j(scale · q[i]·k[j]) · v[j]}, the scale, the
+     * softmax and the weighted sum fused per query. The head's rows are packed:
+     * {@code q[i·dh + c]}, and the same for {@code k}, {@code v} and {@code out}.
+     *
+     * @param scratch at least {@code n·dh + n} floats
+     */
+    void attention(float[] q, float[] k, float[] v, int n, int dh, float scale, float[] scratch, float[] out);
 }

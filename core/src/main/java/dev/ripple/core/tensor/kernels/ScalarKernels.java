@@ -1,5 +1,6 @@
 package dev.ripple.core.tensor.kernels;
 
+import dev.ripple.core.tensor.Activation;
 import dev.ripple.core.tensor.DType;
 import dev.ripple.core.tensor.Quantization;
 import java.lang.foreign.MemorySegment;
@@ -70,6 +71,67 @@ public final class ScalarKernels implements Kernels {
         axpy(dtype, a1, segment, byteOffset, y1, n, scratch);
         axpy(dtype, a2, segment, byteOffset, y2, n, scratch);
         axpy(dtype, a3, segment, byteOffset, y3, n, scratch);
+    }
+
+    @Override
+    public void dotRows(DType dtype, MemorySegment[] segments, long[] offsets, int rows, float[][] xs, int[] tokens,
+                        int count, int n, float[] scratch, float[] out) {
+        for (int r = 0; r < rows; r++) {
+            for (int c = 0; c < count; c++) {
+                out[r * count + c] = dot(dtype, segments[r], offsets[r], xs[tokens == null ? c : tokens[c]], n, scratch);
+            }
+        }
+    }
+
+    @Override
+    public void axpyRows(DType dtype, MemorySegment[] segments, long[] offsets, int rows, float[] coefficients,
+                         float[][] ys, int[] tokens, int count, int n, float[] scratch) {
+        for (int c = 0; c < count; c++) {
+            float[] y = ys[tokens == null ? c : tokens[c]];
+            for (int r = 0; r < rows; r++) {
+                float a = coefficients[r * count + c];
+                if (a != 0f) {
+                    axpy(dtype, a, segments[r], offsets[r], y, n, scratch);
+                }
+            }
+        }
+    }
+
+    @Override
+    public void gelu(float[] v, int from, int to) {
+        for (int i = from; i < to; i++) {
+            v[i] = Activation.GELU.apply(v[i]);
+        }
+    }
+
+    @Override
+    public void attention(float[] q, float[] k, float[] v, int n, int dh, float scale, float[] scratch, float[] out) {
+        float[] scores = scratch;
+        for (int i = 0; i < n; i++) {
+            float max = Float.NEGATIVE_INFINITY;
+            for (int j = 0; j < n; j++) {
+                float s = 0;
+                for (int c = 0; c < dh; c++) {
+                    s += q[i * dh + c] * k[j * dh + c];
+                }
+                scores[j] = s * scale;
+                max = Math.max(max, scores[j]);
+            }
+            float sum = 0;
+            for (int j = 0; j < n; j++) {
+                scores[j] = (float) Math.exp(scores[j] - max);
+                sum += scores[j];
+            }
+            for (int c = 0; c < dh; c++) {
+                out[i * dh + c] = 0f;
+            }
+            for (int j = 0; j < n; j++) {
+                float p = scores[j] / sum;
+                for (int c = 0; c < dh; c++) {
+                    out[i * dh + c] += p * v[j * dh + c];
+                }
+            }
+        }
     }
 
     /** Widens n half-precision values (f16 or bf16) into {@code out}. */

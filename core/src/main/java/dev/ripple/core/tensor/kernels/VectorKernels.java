@@ -220,4 +220,308 @@ final class VectorKernels implements Kernels {
             y3[k] += a3 * v;
         }
     }
+
+    @Override
+    public void dotRows(DType dtype, MemorySegment[] segments, long[] offsets, int rows, float[][] xs, int[] tokens,
+                        int count, int n, float[] scratch, float[] out) {
+        if (rows < 1 || rows > MAX_ROWS) {
+            throw new IllegalArgumentException(rows + " rows; 1.." + MAX_ROWS + " per call");
+        }
+        stageRows(dtype, segments, offsets, rows, scratch, n);
+        // Ragged edges go through the same tile with a row or token repeated and its results
+        // dropped: every (row, token) pair is summed in one order, and a cheaper edge is not worth
+        // a second code path.
+        int a1 = rows > 1 ? n : 0;
+        int a2 = rows > 2 ? 2 * n : 0;
+        int a3 = rows > 3 ? 3 * n : 0;
+        for (int c = 0; c < count; c += 3) {
+            int cols = Math.min(3, count - c);
+            float[] x0 = xs[tokens == null ? c : tokens[c]];
+            float[] x1 = cols > 1 ? xs[tokens == null ? c + 1 : tokens[c + 1]] : x0;
+            float[] x2 = cols > 2 ? xs[tokens == null ? c + 2 : tokens[c + 2]] : x0;
+            tile4x3(scratch, a1, a2, a3, x0, x1, x2, n, out, count, c, rows, cols);
+        }
+    }
+
+    /**
+     * Copies (f32) or widens (f16, bf16, Q8_0, Q4_0) rows [0, rows) into {@code out[r·n, (r + 1)·n)}:
+     * the tiles then load from a heap array, which C2 compiles to plain vector loads, where a load
+     * from a mapped segment carries bounds and liveness checks (measured: a third of the tile's
+     * time). The rows are a few KiB, reused by every token of the call. The widening routines
+     * write from index 0, so rows go last first, each through {@code out[0, n)}.
+     */
+    private static void stageRows(DType dtype, MemorySegment[] segments, long[] offsets, int rows, float[] out, int n) {
+        for (int r = rows - 1; r >= 0; r--) {
+            if (dtype == DType.F32) {
+                MemorySegment.copy(segments[r], ScalarKernels.F32, offsets[r], out, r * n, n);
+            } else {
+                widen(dtype, segments[r], offsets[r], out, n);
+                if (r > 0) {
+                    System.arraycopy(out, 0, out, r * n, n);
+                }
+            }
+        }
+    }
+
+    /**
+     * Four rows (at {@code w[0]}, {@code w[a1]}, {@code w[a2]}, {@code w[a3]}) by three tokens: twelve
+     * accumulators, four row loads and three token loads per twelve fused multiply-adds, which fits
+     * AVX2's sixteen vector registers as well as AVX-512's thirty-two. Each pair is summed as
+     * {@link #dot4} sums a token: one accumulator, the lane tree of {@link #sum}, a scalar tail.
+     */
+    private static void tile4x3(float[] w, int a1, int a2, int a3, float[] x0, float[] x1, float[] x2, int n,
+                                float[] out, int count, int c, int rows, int cols) {
+        FloatVector c00 = FloatVector.zero(S), c01 = FloatVector.zero(S), c02 = FloatVector.zero(S);
+        FloatVector c10 = FloatVector.zero(S), c11 = FloatVector.zero(S), c12 = FloatVector.zero(S);
+        FloatVector c20 = FloatVector.zero(S), c21 = FloatVector.zero(S), c22 = FloatVector.zero(S);
+        FloatVector c30 = FloatVector.zero(S), c31 = FloatVector.zero(S), c32 = FloatVector.zero(S);
+        int k = 0;
+        int upper = S.loopBound(n);
+        for (; k < upper; k += S.length()) {
+            FloatVector v0 = FloatVector.fromArray(S, x0, k);
+            FloatVector v1 = FloatVector.fromArray(S, x1, k);
+            FloatVector v2 = FloatVector.fromArray(S, x2, k);
+            FloatVector r = FloatVector.fromArray(S, w, k);
+            c00 = r.fma(v0, c00);
+            c01 = r.fma(v1, c01);
+            c02 = r.fma(v2, c02);
+            r = FloatVector.fromArray(S, w, a1 + k);
+            c10 = r.fma(v0, c10);
+            c11 = r.fma(v1, c11);
+            c12 = r.fma(v2, c12);
+            r = FloatVector.fromArray(S, w, a2 + k);
+            c20 = r.fma(v0, c20);
+            c21 = r.fma(v1, c21);
+            c22 = r.fma(v2, c22);
+            r = FloatVector.fromArray(S, w, a3 + k);
+            c30 = r.fma(v0, c30);
+            c31 = r.fma(v1, c31);
+            c32 = r.fma(v2, c32);
+        }
+        float s00 = sum(c00), s01 = sum(c01), s02 = sum(c02);
+        float s10 = sum(c10), s11 = sum(c11), s12 = sum(c12);
+        float s20 = sum(c20), s21 = sum(c21), s22 = sum(c22);
+        float s30 = sum(c30), s31 = sum(c31), s32 = sum(c32);
+        for (; k < n; k++) {
+            float y0 = x0[k];
+            float y1 = x1[k];
+            float y2 = x2[k];
+            s00 += y0 * w[k];
+            s01 += y1 * w[k];
+            s02 += y2 * w[k];
+            s10 += y0 * w[a1 + k];
+            s11 += y1 * w[a1 + k];
+            s12 += y2 * w[a1 + k];
+            s20 += y0 * w[a2 + k];
+            s21 += y1 * w[a2 + k];
+            s22 += y2 * w[a2 + k];
+            s30 += y0 * w[a3 + k];
+            s31 += y1 * w[a3 + k];
+            s32 += y2 * w[a3 + k];
+        }
+        put(out, c, s00, s01, s02, cols);
+        if (rows > 1) {
+            put(out, count + c, s10, s11, s12, cols);
+        }
+        if (rows > 2) {
+            put(out, 2 * count + c, s20, s21, s22, cols);
+        }
+        if (rows > 3) {
+            put(out, 3 * count + c, s30, s31, s32, cols);
+        }
+    }
+
+    private static void put(float[] out, int at, float a, float b, float c, int cols) {
+        out[at] = a;
+        if (cols > 1) {
+            out[at + 1] = b;
+        }
+        if (cols > 2) {
+            out[at + 2] = c;
+        }
+    }
+
+    @Override
+    public void axpyRows(DType dtype, MemorySegment[] segments, long[] offsets, int rows, float[] coefficients,
+                         float[][] ys, int[] tokens, int count, int n, float[] scratch) {
+        if (rows < 1 || rows > MAX_ROWS) {
+            throw new IllegalArgumentException(rows + " rows; 1.." + MAX_ROWS + " per call");
+        }
+        stageRows(dtype, segments, offsets, rows, scratch, n);
+        int c = 0;
+        if (rows == 4) {
+            for (; c + 2 <= count; c += 2) {
+                tileAxpy4x2(scratch, n, coefficients, count, c, ys[tokens == null ? c : tokens[c]],
+                        ys[tokens == null ? c + 1 : tokens[c + 1]]);
+            }
+        }
+        for (; c < count; c++) {
+            float[] y = ys[tokens == null ? c : tokens[c]];
+            for (int r = 0; r < rows; r++) {
+                float a = coefficients[r * count + c];
+                if (a != 0f) {
+                    axpyArrays(a, scratch, r * n, y, n);
+                }
+            }
+        }
+    }
+
+    /**
+     * Four staged rows ({@code w[r·n, (r + 1)·n)}) into two tokens' outputs: each output vector is
+     * loaded and stored once for four fused multiply-adds (rows in order), where one row at a time
+     * stores it four times.
+     */
+    private static void tileAxpy4x2(float[] w, int n, float[] coefficients, int count, int c, float[] y0, float[] y1) {
+        float e00 = coefficients[c], e01 = coefficients[c + 1];
+        float e10 = coefficients[count + c], e11 = coefficients[count + c + 1];
+        float e20 = coefficients[2 * count + c], e21 = coefficients[2 * count + c + 1];
+        float e30 = coefficients[3 * count + c], e31 = coefficients[3 * count + c + 1];
+        FloatVector b00 = FloatVector.broadcast(S, e00), b01 = FloatVector.broadcast(S, e01);
+        FloatVector b10 = FloatVector.broadcast(S, e10), b11 = FloatVector.broadcast(S, e11);
+        FloatVector b20 = FloatVector.broadcast(S, e20), b21 = FloatVector.broadcast(S, e21);
+        FloatVector b30 = FloatVector.broadcast(S, e30), b31 = FloatVector.broadcast(S, e31);
+        int a1 = n;
+        int a2 = 2 * n;
+        int a3 = 3 * n;
+        int k = 0;
+        int upper = S.loopBound(n);
+        for (; k < upper; k += S.length()) {
+            FloatVector w0 = FloatVector.fromArray(S, w, k);
+            FloatVector w1 = FloatVector.fromArray(S, w, a1 + k);
+            FloatVector w2 = FloatVector.fromArray(S, w, a2 + k);
+            FloatVector w3 = FloatVector.fromArray(S, w, a3 + k);
+            w3.fma(b30, w2.fma(b20, w1.fma(b10, w0.fma(b00, FloatVector.fromArray(S, y0, k))))).intoArray(y0, k);
+            w3.fma(b31, w2.fma(b21, w1.fma(b11, w0.fma(b01, FloatVector.fromArray(S, y1, k))))).intoArray(y1, k);
+        }
+        for (; k < n; k++) {
+            y0[k] = (((y0[k] + e00 * w[k]) + e10 * w[a1 + k]) + e20 * w[a2 + k]) + e30 * w[a3 + k];
+            y1[k] = (((y1[k] + e01 * w[k]) + e11 * w[a1 + k]) + e21 * w[a2 + k]) + e31 * w[a3 + k];
+        }
+    }
+
+    /** y[k] += a · w[at + k]. */
+    private static void axpyArrays(float a, float[] w, int at, float[] y, int n) {
+        FloatVector av = FloatVector.broadcast(S, a);
+        int k = 0;
+        int upper = S.loopBound(n);
+        for (; k < upper; k += S.length()) {
+            FloatVector.fromArray(S, w, at + k).fma(av, FloatVector.fromArray(S, y, k)).intoArray(y, k);
+        }
+        for (; k < n; k++) {
+            y[k] += a * w[at + k];
+        }
+    }
+
+    /** 1/√2: GELU(x) = x·(1 + erf(x/√2))/2. */
+    private static final float INV_SQRT2 = 0.70710678118654752f;
+    private static final FloatVector ONE = FloatVector.broadcast(S, 1f);
+    private static final FloatVector A3 = FloatVector.broadcast(S, 1.421413741f);
+    private static final FloatVector A2 = FloatVector.broadcast(S, -0.284496736f);
+    private static final FloatVector A1 = FloatVector.broadcast(S, 0.254829592f);
+
+    /**
+     * erf by Abramowitz and Stegun 7.1.26, {@code 1 − t·P(t)·e^(−z²)} with {@code t = 1/(1 + p·|z|)}
+     * (absolute error 1.5e-7 in exact arithmetic), with the sign of z: one division and one
+     * exponential per lane, no branches.
+     */
+    @Override
+    public void gelu(float[] v, int from, int to) {
+        int i = from;
+        int upper = from + S.loopBound(to - from);
+        for (; i < upper; i += S.length()) {
+            FloatVector x = FloatVector.fromArray(S, v, i);
+            FloatVector z = x.mul(INV_SQRT2);
+            FloatVector az = z.abs();
+            FloatVector t = ONE.div(az.fma(0.3275911f, 1f));
+            FloatVector p = t.fma(1.061405429f, -1.453152027f).fma(t, A3).fma(t, A2).fma(t, A1).mul(t);
+            FloatVector e = az.mul(az).neg().lanewise(jdk.incubator.vector.VectorOperators.EXP);
+            FloatVector erfAbs = p.mul(e).neg().add(1f);
+            FloatVector erf = erfAbs.blend(erfAbs.neg(), z.lt(0f));
+            x.mul(0.5f).mul(erf.add(1f)).intoArray(v, i);
+        }
+        for (; i < to; i++) {
+            v[i] = geluScalar(v[i]);
+        }
+    }
+
+    /** The same approximation for the tail lanes (its exponential in double: equal to the lanes' within an ulp). */
+    private static float geluScalar(float x) {
+        float z = x * INV_SQRT2;
+        float az = Math.abs(z);
+        float t = 1f / Math.fma(az, 0.3275911f, 1f);
+        float p = Math.fma(Math.fma(Math.fma(Math.fma(t, 1.061405429f, -1.453152027f), t, 1.421413741f), t,
+                -0.284496736f), t, 0.254829592f) * t;
+        float erfAbs = 1f - p * (float) Math.exp(-(az * az));
+        float erf = z < 0f ? -erfAbs : erfAbs;
+        return 0.5f * x * (erf + 1f);
+    }
+
+    /**
+     * Keys transposed once per head ({@code kT[c·n + j]}), so that a query's scores are vectors
+     * over keys: {@code scores += q[i][c] · kT[c]}, with no horizontal sums. The exponentials are
+     * vector ones; their sum is added key by key in order, so it does not depend on the JIT.
+     */
+    @Override
+    public void attention(float[] q, float[] k, float[] v, int n, int dh, float scale, float[] scratch, float[] out) {
+        float[] kT = scratch;
+        int scoresAt = n * dh;
+        for (int j = 0; j < n; j++) {
+            for (int c = 0; c < dh; c++) {
+                kT[c * n + j] = k[j * dh + c];
+            }
+        }
+        int len = S.length();
+        int keysUpper = S.loopBound(n);
+        int dimsUpper = S.loopBound(dh);
+        for (int i = 0; i < n; i++) {
+            int qi = i * dh;
+            int j = 0;
+            for (; j < keysUpper; j += len) {
+                FloatVector acc = FloatVector.zero(S);
+                for (int c = 0; c < dh; c++) {
+                    acc = FloatVector.fromArray(S, kT, c * n + j).fma(FloatVector.broadcast(S, q[qi + c]), acc);
+                }
+                acc.mul(scale).intoArray(scratch, scoresAt + j);
+            }
+            for (; j < n; j++) {
+                float s = 0;
+                for (int c = 0; c < dh; c++) {
+                    s = Math.fma(kT[c * n + j], q[qi + c], s);
+                }
+                scratch[scoresAt + j] = s * scale;
+            }
+            float max = Float.NEGATIVE_INFINITY;
+            for (j = 0; j < n; j++) {
+                max = Math.max(max, scratch[scoresAt + j]);
+            }
+            j = 0;
+            for (; j < keysUpper; j += len) {
+                FloatVector.fromArray(S, scratch, scoresAt + j).sub(max).lanewise(jdk.incubator.vector.VectorOperators.EXP)
+                        .intoArray(scratch, scoresAt + j);
+            }
+            for (; j < n; j++) {
+                scratch[scoresAt + j] = (float) Math.exp(scratch[scoresAt + j] - max);
+            }
+            float sum = 0;
+            for (j = 0; j < n; j++) {
+                sum += scratch[scoresAt + j];
+            }
+            float inv = 1f / sum;
+            int c = 0;
+            for (; c < dimsUpper; c += len) {
+                FloatVector acc = FloatVector.zero(S);
+                for (j = 0; j < n; j++) {
+                    acc = FloatVector.fromArray(S, v, j * dh + c).fma(FloatVector.broadcast(S, scratch[scoresAt + j]), acc);
+                }
+                acc.mul(inv).intoArray(out, qi + c);
+            }
+            for (; c < dh; c++) {
+                float acc = 0;
+                for (j = 0; j < n; j++) {
+                    acc = Math.fma(v[j * dh + c], scratch[scoresAt + j], acc);
+                }
+                out[qi + c] = acc * inv;
+            }
+        }
+    }
 }
