@@ -68,6 +68,13 @@ public final class StreamBandwidth {
             double triad = 0;
             double read = 0;
             double[] sink = new double[1];
+            // Compile the kernels first: a Vector API loop run by the interpreter is a hundred times slower.
+            int small = Math.min(elements, 1 << 14);
+            for (int w = 0; w < 3000; w++) {
+                copy(a, c, 0, small);
+                triad(a, b, c, 3f, 0, small);
+                sink[0] += sum(a, 0, small);
+            }
             for (int p = 0; p < passes; p++) {
                 copy = Math.max(copy, 8.0 * elements / time(pool, threads, elements, (from, to) -> copy(a, c, from, to)));
                 triad = Math.max(triad, 12.0 * elements / time(pool, threads, elements, (from, to) -> triad(a, b, c, 3f, from, to)));

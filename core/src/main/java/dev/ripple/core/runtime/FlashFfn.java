@@ -12,6 +12,8 @@ import dev.ripple.io.reader.ExtentReader;
 import java.io.IOException;
 import java.lang.foreign.MemorySegment;
 import java.util.Arrays;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
 import java.util.function.Consumer;
 
 /**
@@ -122,6 +124,9 @@ public final class FlashFfn {
         int misses = 0;
         int served = 0;
         long readNanos = 0;
+        long waitNanos = 0;
+        long earlyNanos = 0;
+        boolean overlapped = false;
         int ops = 0;
         long bytesRead = 0;
         long bytesNeeded = 0;
@@ -145,14 +150,56 @@ public final class FlashFfn {
             if (toRead > 0) {
                 ReadPlan plan = all.keep(readHasMiss);
                 MemorySegment buffer = s.readBuffer(plan.bytesRead());
-                long readStart = System.nanoTime();
-                try {
-                    reader.read(plan, buffer);
-                } catch (IOException e) {
-                    stats.failed();
-                    throw new FlashReadException(index, e);
+                if (tokens == 1 && served > 0) {
+                    // Read on a read-ahead thread while this one computes the hits' activations.
+                    Future<Long> pending = ReadAhead.pool().submit(() -> {
+                        long t0 = System.nanoTime();
+                        reader.read(plan, buffer);
+                        return System.nanoTime() - t0;
+                    });
+                    long earlyStart = System.nanoTime();
+                    s.earlyCapacity(n);
+                    int e = 0;
+                    for (int i = 0; i < n; i++) {
+                        if (!readHasMiss[all.readOf(i)]) {
+                            s.early.add(s.slots[i], s.where(i), s.whereOffset(i));
+                            s.earlyIndex[e++] = i;
+                        }
+                    }
+                    executor.activations(xs[0], s.early, s.earlyActivations);
+                    for (int j = 0; j < e; j++) {
+                        s.known[s.earlyIndex[j]] = true;
+                        s.precomputed[s.earlyIndex[j]] = s.earlyActivations[j];
+                    }
+                    earlyNanos = System.nanoTime() - earlyStart;
+                    long waitStart = System.nanoTime();
+                    try {
+                        readNanos = pending.get();
+                    } catch (ExecutionException ex) {
+                        stats.failed();
+                        Throwable cause = ex.getCause();
+                        if (cause instanceof IOException io) {
+                            throw new FlashReadException(index, io);
+                        }
+                        throw cause instanceof RuntimeException r ? r : new IllegalStateException(cause);
+                    } catch (InterruptedException ex) {
+                        Thread.currentThread().interrupt();
+                        pending.cancel(false);
+                        throw new IllegalStateException("interrupted while reading layer " + index, ex);
+                    }
+                    waitNanos = System.nanoTime() - waitStart;
+                    overlapped = true;
+                } else {
+                    long readStart = System.nanoTime();
+                    try {
+                        reader.read(plan, buffer);
+                    } catch (IOException e) {
+                        stats.failed();
+                        throw new FlashReadException(index, e);
+                    }
+                    readNanos = System.nanoTime() - readStart;
+                    waitNanos = readNanos;
                 }
-                readNanos = System.nanoTime() - readStart;
                 ops = plan.operations();
                 bytesRead = plan.bytesRead();
                 bytesNeeded = (long) toRead * bundleBytes;
@@ -175,7 +222,10 @@ public final class FlashFfn {
         long ioNanos = planNanos + readNanos;
 
         long computeStart = System.nanoTime();
-        if (tokens == 1) {
+        if (overlapped) {
+            s.unionRefs(n);   // one token: its set is the union, in the same order
+            executor.forward(xs[0], s.refs, outs[0], null, s.known, s.precomputed);
+        } else if (tokens == 1) {
             s.refsOf(0);
             executor.forward(xs[0], s.refs, outs[0], null);
         } else {
@@ -183,11 +233,11 @@ public final class FlashFfn {
             s.users(tokens, n);
             executor.forwardAll(xs, tokens, s.refs, s.usersStart, s.users, outs);
         }
-        long computeNanos = System.nanoTime() - computeStart;
+        long computeNanos = System.nanoTime() - computeStart + earlyNanos;
         s.release(misses);
 
         TokenStats t = new TokenStats(index, tokens, n, tokenPredictions, served, ops, bytesNeeded, bytesRead,
-                ioNanos, computeNanos);
+                ioNanos, computeNanos, planNanos + waitNanos);
         stats.add(t);
         if (listener != null) {
             listener.accept(t);

@@ -26,6 +26,13 @@ import org.eclipse.collections.impl.list.mutable.primitive.IntArrayList;
  */
 final class Scratch {
     final BundleRefs refs = new BundleRefs();
+    /** The bundles at hand while a token's reads are in flight (union index i of each in {@link #earlyIndex}). */
+    final BundleRefs early = new BundleRefs();
+    int[] earlyIndex = new int[256];
+    float[] earlyActivations = new float[256];
+    /** By union index: whether its activation was computed early, and its value. */
+    boolean[] known = new boolean[256];
+    float[] precomputed = new float[256];
     final List<Extent> extents = new ArrayList<>();
     int[] slots = new int[256];
     int[] missSlots = new int[256];
@@ -122,6 +129,28 @@ final class Scratch {
             int u = unionIndex[slot];
             refs.add(slot, where[u], whereOffset[u]);
         }
+    }
+
+    /** Sizes the early-compute arrays for a union of {@code n} bundles and clears {@link #known}. */
+    void earlyCapacity(int n) {
+        if (known.length < n) {
+            int c = Math.max(n, known.length * 2);
+            earlyIndex = new int[c];
+            earlyActivations = new float[c];
+            known = new boolean[c];
+            precomputed = new float[c];
+        }
+        Arrays.fill(known, 0, n, false);
+        early.clear();
+    }
+
+    /** Union bundle i, once located: its segment and offset. */
+    MemorySegment where(int i) {
+        return where[i];
+    }
+
+    long whereOffset(int i) {
+        return whereOffset[i];
     }
 
     /** Fills {@link #refs} with the whole union, in ascending slot order. */

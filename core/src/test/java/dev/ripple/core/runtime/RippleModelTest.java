@@ -89,6 +89,48 @@ class RippleModelTest {
     }
 
     /**
+     * A token with hits and misses computes the hits' activations while its misses are read on a
+     * read-ahead thread: the output is bit for bit the one of the same neurons read without a cache
+     * (all read, nothing overlapped), with every reader, and the stall is reported apart.
+     */
+    @ParameterizedTest(name = "{0}")
+    @org.junit.jupiter.params.provider.EnumSource(value = ReaderKind.class, names = {"POSITIONAL", "MMAP"})
+    void readsOverlappedWithTheHitsGiveExactlyTheOutputWithoutOverlap(ReaderKind reader) throws Exception {
+        Random rnd = new Random(13);
+        List<List<int[]>> sets = new ArrayList<>();
+        for (int l = 0; l < 2; l++) {
+            List<int[]> tokens = new ArrayList<>();
+            for (int t = 0; t < 12; t++) {
+                tokens.add(rnd.ints(0, 200).distinct().limit(40 + rnd.nextInt(40)).sorted().toArray());
+            }
+            sets.add(tokens);
+        }
+        RuntimeOptions cached = RuntimeOptions.defaults().withReader(reader).withCache("lru", 0.5).withPredictor("trace")
+                .withFillIn(false).withMaxGapBytes(0);
+        RuntimeOptions uncached = cached.withCache("none", 0);
+        int overlapped = 0;
+        try (RippleModel m = RippleModel.open(file, cached, new dev.ripple.core.activity.TracePredictor(sets), null);
+             RippleModel plain = RippleModel.open(file, uncached, new dev.ripple.core.activity.TracePredictor(sets), null)) {
+            for (int t = 0; t < 12; t++) {
+                float[] x = RandomModels.randomFloats(rnd, 32, 1f);
+                for (int l = 0; l < 2; l++) {
+                    float[] expected = new float[32];
+                    TokenStats serial = plain.ffn(l).forward(x, expected);
+                    assertEquals(serial.ioNanos(), serial.stallNanos(), "without hits the caller waits for every read");
+                    float[] out = new float[32];
+                    TokenStats s = m.ffn(l).forward(x, out);
+                    org.junit.jupiter.api.Assertions.assertArrayEquals(expected, out, reader + " layer " + l + " token " + t);
+                    assertTrue(s.stallNanos() >= 0 && s.computeNanos() > 0, s.toString());
+                    if (s.cacheHits() > 0 && s.readOps() > 0) {
+                        overlapped++;
+                    }
+                }
+            }
+        }
+        assertTrue(overlapped > 0, "some calls had both hits and reads");
+    }
+
+    /**
      * The cache is told the runtime's own planned reads (collapse included): every read operation
      * the runtime issues is a planned read holding a miss, exactly what the cache counts.
      */
