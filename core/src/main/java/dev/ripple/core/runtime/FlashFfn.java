@@ -11,10 +11,13 @@ import dev.ripple.io.ReadPlanner;
 import dev.ripple.io.reader.ExtentReader;
 import java.io.IOException;
 import java.lang.foreign.MemorySegment;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
 import java.util.function.Consumer;
+import org.eclipse.collections.impl.list.mutable.primitive.IntArrayList;
 
 /**
  * One FFN layer served from flash, per token:
@@ -61,6 +64,70 @@ public final class FlashFfn {
         return executor.fillIn();
     }
 
+    /**
+     * Starts reading, on a read-ahead thread, the bundles the predictor proposes for {@code
+     * layerInput} (the layer's input before attention, normalized as the FFN input will be) that
+     * the cache does not hold; the next {@link #forward} of this layer on this thread takes the
+     * bundles it needs from there instead of reading them, and waits only for what is still in
+     * flight. The prediction, planning and reads all run off the calling thread, while it computes
+     * attention. Does nothing when the predictor keeps per-call state. {@code layerInput} must
+     * stay unchanged until that forward call.
+     */
+    public void prefetch(float[] layerInput) {
+        if (!predictor.predictsAhead()) {
+            return;
+        }
+        Scratch s = scratch.get();
+        Prefetch pf = s.prefetch;
+        pf.discard();
+        int index = layer.spec().index();
+        int dFfn = layer.spec().dFfn();
+        int bundleBytes = layer.spec().bundleBytes();
+        pf.layer = index;
+        pf.pending = ReadAhead.pool().submit(() -> {
+            long start = System.nanoTime();
+            IntArrayList set = new IntArrayList();
+            predictor.predict(index, layerInput, set);
+            for (int i = 0; i < set.size(); i++) {
+                set.set(i, neuronToSlot[set.get(i)]);
+            }
+            set.sortThis();
+            int[] resident = cache == null ? new int[0] : cache.residentSlots(index);
+            pf.ensure(set.size(), dFfn);
+            int count = 0;
+            int r = 0;
+            List<Extent> extents = new ArrayList<>();
+            for (int i = 0; i < set.size(); i++) {
+                int slot = set.get(i);
+                while (r < resident.length && resident[r] < slot) {
+                    r++;
+                }
+                if (r < resident.length && resident[r] == slot) {
+                    continue;
+                }
+                pf.slots[count++] = slot;
+                extents.add(new Extent(layer.bundleOffset(slot), bundleBytes));
+            }
+            pf.count = count;
+            if (count == 0) {
+                pf.planNanos = System.nanoTime() - start;
+                return 0L;
+            }
+            ReadPlan plan = planner.plan(extents);
+            MemorySegment buffer = pf.buffer(plan.bytesRead());
+            for (int k = 0; k < count; k++) {
+                pf.segments[k] = plan.neededSlice(buffer, k);
+            }
+            pf.readOps = plan.operations();
+            pf.bytesRead = plan.bytesRead();
+            long readStart = System.nanoTime();
+            pf.planNanos = readStart - start;
+            reader.read(plan, buffer);
+            pf.index();
+            return System.nanoTime() - readStart;
+        });
+    }
+
     /** out = FFN(x) over the predicted neurons; returns what it cost. */
     public TokenStats forward(float[] x, float[] out) {
         return forwardAll(new float[][] {x}, 1, new float[][] {out});
@@ -98,6 +165,32 @@ public final class FlashFfn {
         }
         int n = s.union(tokens, layer.spec().dFfn());
 
+        // A read-ahead of this layer (started before attention): wait for it, then serve the
+        // bundles it holds. A failed or foreign one is dropped: everything is read as usual.
+        Prefetch pf = s.prefetch;
+        boolean ahead = false;
+        long aheadIo = 0;
+        long aheadWait = 0;
+        if (pf.layer == index && tokens == 1) {
+            long waitStart = System.nanoTime();
+            try {
+                aheadIo = pf.planNanos + pf.pending.get();
+                ahead = pf.count > 0;
+            } catch (ExecutionException e) {
+                pf.clear();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                pf.discard();
+                throw new IllegalStateException("interrupted while reading ahead in layer " + index, e);
+            }
+            aheadWait = System.nanoTime() - waitStart;
+            if (!ahead) {
+                pf.clear();
+            }
+        } else if (pf.layer >= 0) {
+            pf.discard();
+        }
+
         // Plan over every needed bundle first (the plan does not depend on the cache), then issue
         // only the reads that hold at least one miss: a hit inside such a read is read through
         // rather than splitting it in two, so the cache can only remove whole reads, never add
@@ -121,6 +214,18 @@ public final class FlashFfn {
         } else {
             Arrays.fill(s.hit, 0, n, false);
         }
+        int fromAhead = 0;
+        if (ahead) {
+            for (int i = 0; i < n; i++) {
+                s.fromAhead[i] = !s.hit[i] && pf.bundle(s.slots[i]) != null;
+                if (s.fromAhead[i]) {
+                    s.hit[i] = true;
+                    fromAhead++;
+                }
+            }
+        } else {
+            Arrays.fill(s.fromAhead, 0, n, false);
+        }
         int misses = 0;
         int served = 0;
         long readNanos = 0;
@@ -142,6 +247,8 @@ public final class FlashFfn {
             for (int i = 0; i < n; i++) {
                 if (readHasMiss[all.readOf(i)]) {
                     readIndex[toRead++] = i;
+                } else if (s.fromAhead[i]) {
+                    s.located(i, pf.bundle(s.slots[i]), 0);
                 } else {
                     s.located(i, hits, (long) i * bundleBytes);
                     served++;
@@ -150,7 +257,7 @@ public final class FlashFfn {
             if (toRead > 0) {
                 ReadPlan plan = all.keep(readHasMiss);
                 MemorySegment buffer = s.readBuffer(plan.bytesRead());
-                if (tokens == 1 && served > 0) {
+                if (tokens == 1 && served + fromAhead > 0) {
                     // Read on a read-ahead thread while this one computes the hits' activations.
                     Future<Long> pending = ReadAhead.pool().submit(() -> {
                         long t0 = System.nanoTime();
@@ -207,19 +314,28 @@ public final class FlashFfn {
                     int i = readIndex[j];
                     MemorySegment bundle = plan.neededSlice(buffer, j);
                     s.located(i, bundle, 0);
-                    if (!s.hit[i]) {
-                        s.missSlots[misses] = s.slots[i];
-                        s.missSegments[misses++] = bundle;
-                    }
                 }
-                if (cache != null && misses > 0) {
-                    cache.admit(index, s.missSlots, misses, s.missSegments);
+            }
+            // Admitted: every bundle that came from flash in this call or its read-ahead, ascending.
+            for (int i = 0; i < n; i++) {
+                boolean read = readHasMiss[all.readOf(i)];
+                if (read ? !s.hit[i] || s.fromAhead[i] : s.fromAhead[i]) {
+                    s.missSlots[misses] = s.slots[i];
+                    s.missSegments[misses++] = s.where(i);
                 }
+            }
+            if (cache != null && misses > 0) {
+                cache.admit(index, s.missSlots, misses, s.missSegments);
             }
         }
         // I/O time is planning plus the reader: the cache's lookup and admission copies are DRAM
         // work, counted in the wall time of the caller but not charged to the storage.
-        long ioNanos = planNanos + readNanos;
+        long ioNanos = planNanos + readNanos + aheadIo;
+        if (ahead) {
+            ops += pf.readOps;
+            bytesRead += pf.bytesRead;
+            bytesNeeded += (long) fromAhead * bundleBytes;
+        }
 
         long computeStart = System.nanoTime();
         if (overlapped) {
@@ -235,9 +351,12 @@ public final class FlashFfn {
         }
         long computeNanos = System.nanoTime() - computeStart + earlyNanos;
         s.release(misses);
+        if (ahead) {
+            pf.clear();
+        }
 
         TokenStats t = new TokenStats(index, tokens, n, tokenPredictions, served, ops, bytesNeeded, bytesRead,
-                ioNanos, computeNanos, planNanos + waitNanos);
+                ioNanos, computeNanos, planNanos + waitNanos + aheadWait);
         stats.add(t);
         if (listener != null) {
             listener.accept(t);

@@ -26,6 +26,10 @@ import org.eclipse.collections.impl.list.mutable.primitive.IntArrayList;
  */
 final class Scratch {
     final BundleRefs refs = new BundleRefs();
+    /** This thread's read-ahead of the next layer's bundles. */
+    final Prefetch prefetch = new Prefetch();
+    /** By union index: served from {@link #prefetch} (neither a cache hit nor in a read of this call). */
+    boolean[] fromAhead = new boolean[256];
     /** The bundles at hand while a token's reads are in flight (union index i of each in {@link #earlyIndex}). */
     final BundleRefs early = new BundleRefs();
     int[] earlyIndex = new int[256];
@@ -206,6 +210,7 @@ final class Scratch {
             slots = new int[c];
             missSlots = new int[c];
             hit = new boolean[c];
+            fromAhead = new boolean[c];
             missSegments = new MemorySegment[c];
             readIndex = new int[c];
             readOf = new int[c];

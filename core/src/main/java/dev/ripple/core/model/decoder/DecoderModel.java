@@ -307,6 +307,14 @@ public final class DecoderModel {
         for (int l = 0; l < blocks.size(); l++) {
             Block block = blocks.get(l);
             float[][] x = b.x;
+            if (n == 1) {
+                // Decode: let the FFN start reading what the layer input predicts while attention runs.
+                System.arraycopy(x[0], 0, b.ahead, 0, b.ahead.length);
+                if (config.preNorm()) {
+                    block.ffnNorm().apply(b.ahead);
+                }
+                ffn.prefetch(l, b.ahead);
+            }
             if (config.preNorm()) {
                 copyRows(x, b.normed, n);
                 for (int t = 0; t < n; t++) {

@@ -90,6 +90,8 @@ public final class Session implements AutoCloseable {
         final float[][] ffnOut;
         final float[] embedding;
         final float[] row;
+        /** A decode step's layer input as the FFN's read-ahead sees it. */
+        final float[] ahead;
         final float[] cos;
         final float[] sin;
 
@@ -109,6 +111,7 @@ public final class Session implements AutoCloseable {
             ffnOut = new float[capacity][h];
             embedding = new float[embedDim];
             row = new float[h];
+            ahead = new float[h];
             cos = new float[c.headDim() / 2];
             sin = new float[c.headDim() / 2];
         }
