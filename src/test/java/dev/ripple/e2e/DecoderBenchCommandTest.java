@@ -44,6 +44,12 @@ class DecoderBenchCommandTest {
             assertTrue(s.path("prefill").path("tokensPerSecond").asDouble() > 0);
             assertTrue(s.path("decode").path("tokensPerSecond").asDouble() > 0);
             assertTrue(s.path("decode").path("ioMsPerToken").path("p99").asDouble() > 0);
+            JsonNode d = s.path("decode");
+            double ms = d.path("msPerToken").asDouble();
+            assertEquals(1000 / d.path("tokensPerSecond").asDouble(), ms, 1e-6 * ms, "time per token: " + d);
+            double compute = d.path("computeMsPerToken").asDouble();
+            assertTrue(compute > 0 && compute <= ms, "compute is the time per token less the I/O stall: " + d);
+            assertTrue(d.has("overlap") && Double.isFinite(d.path("overlap").asDouble()), d.toString());
             if (predictor.equals("oracle")) {
                 // The exact active sets: sparse generation from flash is the dense model, token for token.
                 assertEquals(1.0, s.path("agreement").asDouble(), s.path("name") + " with the oracle: " + s);

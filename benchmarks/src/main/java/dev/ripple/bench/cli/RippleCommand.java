@@ -12,7 +12,7 @@ import picocli.CommandLine.Command;
  */
 @Command(name = "ripple", mixinStandardHelpOptions = true, versionProvider = RippleCommand.Version.class,
         description = "Run and prepare LLMs whose FFN weights stay on flash, placed so co-activated neurons are read together.",
-        subcommands = {DemoCommand.class, GenerateCommand.class, SynthCommand.class, BenchCommand.class, PoliciesCommand.class, TradeoffCommand.class, ProfileCommand.class, PlaceCommand.class, InspectCommand.class, CalibrateCommand.class, JmhCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {DemoCommand.class, GenerateCommand.class, SynthCommand.class, BenchCommand.class, DecodeSpeedCommand.class, PoliciesCommand.class, TradeoffCommand.class, ProfileCommand.class, PlaceCommand.class, InspectCommand.class, CalibrateCommand.class, JmhCommand.class, CommandLine.HelpCommand.class})
 public final class RippleCommand implements Runnable {
 
     @CommandLine.Spec

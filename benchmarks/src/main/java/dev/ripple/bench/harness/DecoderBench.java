@@ -52,9 +52,22 @@ public final class DecoderBench {
      * @param hitRate            bundles served from the cache over bundles needed
      * @param neuronsReadFraction bundles needed per token and layer, as a share of the layer's neurons
      *                           (for a prefill: per chunk, so the union of its tokens)
+     * @param msPerToken         wall time per token
+     * @param computeMsPerToken  wall time per token outside I/O: less the time the thread spent planning reads and
+     *                           waiting for reads that no computation covered
      */
     public record Phase(long tokens, double tokensPerSecond, Percentiles ioMs, double readsPerToken, double bytesPerToken,
-                        double hitRate, double neuronsReadFraction) {
+                        double hitRate, double neuronsReadFraction, double msPerToken, double computeMsPerToken) {
+        /**
+         * How much of the shorter of I/O and compute was hidden behind the other: {@code (io +
+         * compute − total) / min(io, compute)}; 0 when they ran one after the other, 1 when the
+         * time per token is {@code max(io, compute)}.
+         */
+        public double overlap() {
+            double io = ioMs.mean();
+            double shorter = Math.min(io, computeMsPerToken);
+            return shorter <= 0 ? 0 : (io + computeMsPerToken - msPerToken) / shorter;
+        }
     }
 
     /**
@@ -122,6 +135,8 @@ public final class DecoderBench {
         private long prefillHits;
         private long prefillNeeded;
         private long prefillCalls;
+        private long prefillStall;
+        private long decodeStall;
         private long decodeTokens;
         private long decodeNanos;
         private long decodeReads;
@@ -156,6 +171,7 @@ public final class DecoderBench {
                 prefillHits += p.cacheHits();
                 prefillNeeded += p.predicted();
                 prefillCalls += p.ffnCalls();
+                prefillStall += p.stallNanos();
                 prefillIo.add(p.ioMillis() / p.tokens());
                 for (int i = 0; i < steps; i++) {
                     int next = Sampler.greedy().sample(step.logits());
@@ -174,6 +190,7 @@ public final class DecoderBench {
                     decodeBytes += c.bytesRead();
                     decodeHits += c.cacheHits();
                     decodeNeeded += c.predicted();
+                    decodeStall += c.stallNanos();
                     decodeIo.add(c.ioMillis());
                 }
             }
@@ -194,14 +211,16 @@ public final class DecoderBench {
             return new Phase(prefillTokens, prefillTokens / (prefillNanos / 1e9), Percentiles.of(toArray(prefillIo)),
                     prefillReads / (double) prefillTokens, prefillBytes / (double) prefillTokens,
                     prefillNeeded == 0 ? 0 : prefillHits / (double) prefillNeeded,
-                    prefillNeeded / (double) prefillCalls / neurons);
+                    prefillNeeded / (double) prefillCalls / neurons, prefillNanos / 1e6 / prefillTokens,
+                    (prefillNanos - prefillStall) / 1e6 / prefillTokens);
         }
 
         Phase decode() {
             return new Phase(decodeTokens, decodeTokens / (decodeNanos / 1e9), Percentiles.of(toArray(decodeIo)),
                     decodeReads / (double) decodeTokens, decodeBytes / (double) decodeTokens,
                     decodeNeeded == 0 ? 0 : decodeHits / (double) decodeNeeded,
-                    decodeNeeded / (double) decodeTokens / layers / neurons);
+                    decodeNeeded / (double) decodeTokens / layers / neurons, decodeNanos / 1e6 / decodeTokens,
+                    (decodeNanos - decodeStall) / 1e6 / decodeTokens);
         }
 
         double agreement() {

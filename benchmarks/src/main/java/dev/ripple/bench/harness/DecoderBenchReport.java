@@ -62,6 +62,14 @@ public record DecoderBenchReport(String model, String corpus, String rule, Strin
                     d.bytesPerToken() / 1024, 100 * d.neuronsReadFraction(), 100 * d.hitRate(), 100 * r.agreement(),
                     r.logitError(), r.prefill().tokensPerSecond());
         }
+        o.printf("%n%-15s %9s %9s %9s %9s %9s%n", "decode time", "ms/tok", "I/O ms", "compute", "max", "overlap");
+        for (DecoderBench.Result r : strategies) {
+            DecoderBench.Phase d = r.decode();
+            o.printf("%-15s %9.3f %9.3f %9.3f %9.3f %8.0f%%%n", r.name(), d.msPerToken(), d.ioMs().mean(),
+                    d.computeMsPerToken(), Math.max(d.ioMs().mean(), d.computeMsPerToken()), 100 * d.overlap());
+        }
+        o.printf("(compute = time per token less the time its thread planned reads or waited for them; overlap = (I/O + "
+                + "compute - time) / min(I/O, compute): 0 one after the other, 100%% time = max)%n");
         o.printf("(decode: per generated token, all layers; I/O ms = planning + reads; neurons = predicted per layer; "
                 + "agree = greedy choice equal to the dense model's on the same tokens; logit err = relative error of the logits "
                 + "against the dense model's; prefill = prompt tokens/s)%n");
@@ -129,6 +137,9 @@ public record DecoderBenchReport(String model, String corpus, String rule, Strin
         o.put("bytesPerToken", p.bytesPerToken());
         o.put("cacheHitRate", p.hitRate());
         o.put("neuronsReadFraction", p.neuronsReadFraction());
+        o.put("msPerToken", p.msPerToken());
+        o.put("computeMsPerToken", p.computeMsPerToken());
+        o.put("overlap", p.overlap());
         return o;
     }
 }

@@ -21,4 +21,13 @@ public interface ActivationPredictor {
      * {@code x} to {@code out}.
      */
     void predict(int layer, float[] x, MutableIntList out);
+
+    /**
+     * Whether a call on some other input (the layer input, before attention) leaves later calls
+     * unchanged: no per-call state such as a replay cursor or an audit. The runtime then predicts
+     * ahead to start a layer's reads before its attention runs; otherwise it does not.
+     */
+    default boolean predictsAhead() {
+        return false;
+    }
 }

@@ -14,6 +14,12 @@ public record DensePredictor(int[] neuronsPerLayer) implements ActivationPredict
         return "dense";
     }
 
+    /** Stateless: a prediction on the layer input may start its reads early. */
+    @Override
+    public boolean predictsAhead() {
+        return true;
+    }
+
     @Override
     public void predict(int layer, float[] x, MutableIntList out) {
         for (int i = 0; i < neuronsPerLayer[layer]; i++) {

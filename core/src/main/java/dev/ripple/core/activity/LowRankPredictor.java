@@ -186,6 +186,12 @@ public final class LowRankPredictor implements ActivationPredictor {
         return margin;
     }
 
+    /** Stateless: a prediction on the layer input may start its reads early. */
+    @Override
+    public boolean predictsAhead() {
+        return true;
+    }
+
     @Override
     public void predict(int layer, float[] x, MutableIntList out) {
         Layer f = layers[layer];

@@ -90,6 +90,18 @@ public final class SparseFfnExecutor {
      * @param activations if not null, receives act_i for bundle i of {@code bundles}
      */
     public void forward(float[] x, BundleRefs bundles, float[] out, float[] activations) {
+        forward(x, bundles, out, activations, null, null);
+    }
+
+    /**
+     * As {@link #forward(float[], BundleRefs, float[], float[])}, with the activations of some
+     * bundles already computed by {@link #activations} (while the others were being read): bundle
+     * i uses {@code precomputed[i]} where {@code known[i]}. The activation is the same
+     * deterministic dot product either way, and the down rows are summed in the same order, so the
+     * output is bit for bit the one without precomputation.
+     */
+    public void forward(float[] x, BundleRefs bundles, float[] out, float[] activations, boolean[] known,
+                        float[] precomputed) {
         int d = spec.dModel();
         if (x.length < d || out.length < d) {
             throw new IllegalArgumentException("layer " + spec.index() + ": input and output need " + d + " floats");
@@ -99,7 +111,7 @@ public final class SparseFfnExecutor {
         int parts = (int) Math.min(Runtime.getRuntime().availableProcessors(), work / PARALLEL_ELEMENTS);
         if (parts <= 1 || !shared(bundles)) {
             float[] acc = new float[d];
-            accumulate(x, bundles, 0, n, acc, activations);
+            accumulate(x, bundles, 0, n, acc, activations, known, precomputed);
             finish(acc, out);
             return;
         }
@@ -110,9 +122,9 @@ public final class SparseFfnExecutor {
         for (int p = 1; p < parts; p++) {
             int part = p;
             others[p - 1] = CompletableFuture.runAsync(() -> accumulate(x, bundles, bounds(n, parts, part),
-                    bounds(n, parts, part + 1), partials[part], activations), ForkJoinPool.commonPool());
+                    bounds(n, parts, part + 1), partials[part], activations, known, precomputed), ForkJoinPool.commonPool());
         }
-        accumulate(x, bundles, 0, bounds(n, parts, 1), partials[0], activations);
+        accumulate(x, bundles, 0, bounds(n, parts, 1), partials[0], activations, known, precomputed);
         CompletableFuture.allOf(others).join();
         float[] acc = partials[0];
         for (int p = 1; p < parts; p++) {
@@ -298,16 +310,38 @@ public final class SparseFfnExecutor {
     }
 
     /** Adds the contributions of bundles [from, to) into acc. */
-    private void accumulate(float[] x, BundleRefs b, int from, int to, float[] acc, float[] activations) {
+    /**
+     * act_i of every bundle of {@code bundles} into {@code into[i]} (before fill-in): the first half
+     * of a neuron's work, which needs only its own bundle, so it can run on the bundles at hand
+     * while others are still being read.
+     */
+    public void activations(float[] x, BundleRefs bundles, float[] into) {
+        float[] scratch = new float[spec.dModel()];
+        for (int i = 0; i < bundles.size(); i++) {
+            var seg = bundles.segment(i);
+            long base = bundles.offset(i);
+            float upBias = biasAt(seg, base + spec.upBiasOffsetBytes());
+            float gateBias = spec.gated() ? biasAt(seg, base + spec.gateBiasOffsetBytes()) : 0f;
+            into[i] = activation(seg, base, base + spec.gateOffsetBytes(), upBias, gateBias, x, scratch);
+        }
+    }
+
+    private void accumulate(float[] x, BundleRefs b, int from, int to, float[] acc, float[] activations, boolean[] known,
+                            float[] precomputed) {
         int d = spec.dModel();
         DType t = spec.dtype();
         float[] scratch = new float[d];
         for (int i = from; i < to; i++) {
             var seg = b.segment(i);
             long base = b.offset(i);
-            float upBias = biasAt(seg, base + spec.upBiasOffsetBytes());
-            float gateBias = spec.gated() ? biasAt(seg, base + spec.gateBiasOffsetBytes()) : 0f;
-            float a = activation(seg, base, base + spec.gateOffsetBytes(), upBias, gateBias, x, scratch);
+            float a;
+            if (known != null && known[i]) {
+                a = precomputed[i];
+            } else {
+                float upBias = biasAt(seg, base + spec.upBiasOffsetBytes());
+                float gateBias = spec.gated() ? biasAt(seg, base + spec.gateBiasOffsetBytes()) : 0f;
+                a = activation(seg, base, base + spec.gateOffsetBytes(), upBias, gateBias, x, scratch);
+            }
             if (activations != null) {
                 activations[i] = a;
             }

@@ -18,4 +18,13 @@ public interface FeedForward {
      * token; the results equal token-by-token calls.
      */
     TokenStats forwardAll(int layer, float[][] xs, int n, float[][] outs);
+
+    /**
+     * A hint before a layer's attention: its FFN input will probably resemble {@code layerInput},
+     * so an FFN on flash may start reading what that predicts while attention runs. Never changes
+     * a result; {@code layerInput} must stay unchanged until this layer's next {@link #forward} on
+     * this thread. An FFN in DRAM ignores it.
+     */
+    default void prefetch(int layer, float[] layerInput) {
+    }
 }

@@ -17,9 +17,19 @@ package dev.ripple.core.model;
  * @param ioNanos          time planning the reads and in the reader (cache lookups and admission
  *                         copies are not included)
  * @param computeNanos     time in the sparse executor
+ * @param stallNanos       time the calling thread spent on I/O: planning, and waiting for reads that
+ *                         no computation covered; equal to {@code ioNanos} when the reads are not
+ *                         overlapped with compute, less when they are
  */
 public record TokenStats(int layer, int tokens, int predicted, long tokenPredictions, int cacheHits, int readOps,
-                         long bytesNeeded, long bytesRead, long ioNanos, long computeNanos) {
+                         long bytesNeeded, long bytesRead, long ioNanos, long computeNanos, long stallNanos) {
+
+    /** A call whose reads were not overlapped: the caller waited for all of its I/O. */
+    public TokenStats(int layer, int tokens, int predicted, long tokenPredictions, int cacheHits, int readOps,
+                      long bytesNeeded, long bytesRead, long ioNanos, long computeNanos) {
+        this(layer, tokens, predicted, tokenPredictions, cacheHits, readOps, bytesNeeded, bytesRead, ioNanos, computeNanos,
+                ioNanos);
+    }
 
     /** A call that read nothing: an FFN in DRAM. */
     public static TokenStats inMemory(int layer, int tokens, int neurons, long computeNanos) {

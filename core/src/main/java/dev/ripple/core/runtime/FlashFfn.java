@@ -11,8 +11,13 @@ import dev.ripple.io.ReadPlanner;
 import dev.ripple.io.reader.ExtentReader;
 import java.io.IOException;
 import java.lang.foreign.MemorySegment;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
 import java.util.function.Consumer;
+import org.eclipse.collections.impl.list.mutable.primitive.IntArrayList;
 
 /**
  * One FFN layer served from flash, per token:
@@ -59,6 +64,70 @@ public final class FlashFfn {
         return executor.fillIn();
     }
 
+    /**
+     * Starts reading, on a read-ahead thread, the bundles the predictor proposes for {@code
+     * layerInput} (the layer's input before attention, normalized as the FFN input will be) that
+     * the cache does not hold; the next {@link #forward} of this layer on this thread takes the
+     * bundles it needs from there instead of reading them, and waits only for what is still in
+     * flight. The prediction, planning and reads all run off the calling thread, while it computes
+     * attention. Does nothing when the predictor keeps per-call state. {@code layerInput} must
+     * stay unchanged until that forward call.
+     */
+    public void prefetch(float[] layerInput) {
+        if (!predictor.predictsAhead()) {
+            return;
+        }
+        Scratch s = scratch.get();
+        Prefetch pf = s.prefetch;
+        pf.discard();
+        int index = layer.spec().index();
+        int dFfn = layer.spec().dFfn();
+        int bundleBytes = layer.spec().bundleBytes();
+        pf.layer = index;
+        pf.pending = ReadAhead.pool().submit(() -> {
+            long start = System.nanoTime();
+            IntArrayList set = new IntArrayList();
+            predictor.predict(index, layerInput, set);
+            for (int i = 0; i < set.size(); i++) {
+                set.set(i, neuronToSlot[set.get(i)]);
+            }
+            set.sortThis();
+            int[] resident = cache == null ? new int[0] : cache.residentSlots(index);
+            pf.ensure(set.size(), dFfn);
+            int count = 0;
+            int r = 0;
+            List<Extent> extents = new ArrayList<>();
+            for (int i = 0; i < set.size(); i++) {
+                int slot = set.get(i);
+                while (r < resident.length && resident[r] < slot) {
+                    r++;
+                }
+                if (r < resident.length && resident[r] == slot) {
+                    continue;
+                }
+                pf.slots[count++] = slot;
+                extents.add(new Extent(layer.bundleOffset(slot), bundleBytes));
+            }
+            pf.count = count;
+            if (count == 0) {
+                pf.planNanos = System.nanoTime() - start;
+                return 0L;
+            }
+            ReadPlan plan = planner.plan(extents);
+            MemorySegment buffer = pf.buffer(plan.bytesRead());
+            for (int k = 0; k < count; k++) {
+                pf.segments[k] = plan.neededSlice(buffer, k);
+            }
+            pf.readOps = plan.operations();
+            pf.bytesRead = plan.bytesRead();
+            long readStart = System.nanoTime();
+            pf.planNanos = readStart - start;
+            reader.read(plan, buffer);
+            pf.index();
+            return System.nanoTime() - readStart;
+        });
+    }
+
     /** out = FFN(x) over the predicted neurons; returns what it cost. */
     public TokenStats forward(float[] x, float[] out) {
         return forwardAll(new float[][] {x}, 1, new float[][] {out});
@@ -96,6 +165,32 @@ public final class FlashFfn {
         }
         int n = s.union(tokens, layer.spec().dFfn());
 
+        // A read-ahead of this layer (started before attention): wait for it, then serve the
+        // bundles it holds. A failed or foreign one is dropped: everything is read as usual.
+        Prefetch pf = s.prefetch;
+        boolean ahead = false;
+        long aheadIo = 0;
+        long aheadWait = 0;
+        if (pf.layer == index && tokens == 1) {
+            long waitStart = System.nanoTime();
+            try {
+                aheadIo = pf.planNanos + pf.pending.get();
+                ahead = pf.count > 0;
+            } catch (ExecutionException e) {
+                pf.clear();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                pf.discard();
+                throw new IllegalStateException("interrupted while reading ahead in layer " + index, e);
+            }
+            aheadWait = System.nanoTime() - waitStart;
+            if (!ahead) {
+                pf.clear();
+            }
+        } else if (pf.layer >= 0) {
+            pf.discard();
+        }
+
         // Plan over every needed bundle first (the plan does not depend on the cache), then issue
         // only the reads that hold at least one miss: a hit inside such a read is read through
         // rather than splitting it in two, so the cache can only remove whole reads, never add
@@ -119,9 +214,24 @@ public final class FlashFfn {
         } else {
             Arrays.fill(s.hit, 0, n, false);
         }
+        int fromAhead = 0;
+        if (ahead) {
+            for (int i = 0; i < n; i++) {
+                s.fromAhead[i] = !s.hit[i] && pf.bundle(s.slots[i]) != null;
+                if (s.fromAhead[i]) {
+                    s.hit[i] = true;
+                    fromAhead++;
+                }
+            }
+        } else {
+            Arrays.fill(s.fromAhead, 0, n, false);
+        }
         int misses = 0;
         int served = 0;
         long readNanos = 0;
+        long waitNanos = 0;
+        long earlyNanos = 0;
+        boolean overlapped = false;
         int ops = 0;
         long bytesRead = 0;
         long bytesNeeded = 0;
@@ -137,6 +247,8 @@ public final class FlashFfn {
             for (int i = 0; i < n; i++) {
                 if (readHasMiss[all.readOf(i)]) {
                     readIndex[toRead++] = i;
+                } else if (s.fromAhead[i]) {
+                    s.located(i, pf.bundle(s.slots[i]), 0);
                 } else {
                     s.located(i, hits, (long) i * bundleBytes);
                     served++;
@@ -145,14 +257,56 @@ public final class FlashFfn {
             if (toRead > 0) {
                 ReadPlan plan = all.keep(readHasMiss);
                 MemorySegment buffer = s.readBuffer(plan.bytesRead());
-                long readStart = System.nanoTime();
-                try {
-                    reader.read(plan, buffer);
-                } catch (IOException e) {
-                    stats.failed();
-                    throw new FlashReadException(index, e);
+                if (tokens == 1 && served + fromAhead > 0) {
+                    // Read on a read-ahead thread while this one computes the hits' activations.
+                    Future<Long> pending = ReadAhead.pool().submit(() -> {
+                        long t0 = System.nanoTime();
+                        reader.read(plan, buffer);
+                        return System.nanoTime() - t0;
+                    });
+                    long earlyStart = System.nanoTime();
+                    s.earlyCapacity(n);
+                    int e = 0;
+                    for (int i = 0; i < n; i++) {
+                        if (!readHasMiss[all.readOf(i)]) {
+                            s.early.add(s.slots[i], s.where(i), s.whereOffset(i));
+                            s.earlyIndex[e++] = i;
+                        }
+                    }
+                    executor.activations(xs[0], s.early, s.earlyActivations);
+                    for (int j = 0; j < e; j++) {
+                        s.known[s.earlyIndex[j]] = true;
+                        s.precomputed[s.earlyIndex[j]] = s.earlyActivations[j];
+                    }
+                    earlyNanos = System.nanoTime() - earlyStart;
+                    long waitStart = System.nanoTime();
+                    try {
+                        readNanos = pending.get();
+                    } catch (ExecutionException ex) {
+                        stats.failed();
+                        Throwable cause = ex.getCause();
+                        if (cause instanceof IOException io) {
+                            throw new FlashReadException(index, io);
+                        }
+                        throw cause instanceof RuntimeException r ? r : new IllegalStateException(cause);
+                    } catch (InterruptedException ex) {
+                        Thread.currentThread().interrupt();
+                        pending.cancel(false);
+                        throw new IllegalStateException("interrupted while reading layer " + index, ex);
+                    }
+                    waitNanos = System.nanoTime() - waitStart;
+                    overlapped = true;
+                } else {
+                    long readStart = System.nanoTime();
+                    try {
+                        reader.read(plan, buffer);
+                    } catch (IOException e) {
+                        stats.failed();
+                        throw new FlashReadException(index, e);
+                    }
+                    readNanos = System.nanoTime() - readStart;
+                    waitNanos = readNanos;
                 }
-                readNanos = System.nanoTime() - readStart;
                 ops = plan.operations();
                 bytesRead = plan.bytesRead();
                 bytesNeeded = (long) toRead * bundleBytes;
@@ -160,22 +314,34 @@ public final class FlashFfn {
                     int i = readIndex[j];
                     MemorySegment bundle = plan.neededSlice(buffer, j);
                     s.located(i, bundle, 0);
-                    if (!s.hit[i]) {
-                        s.missSlots[misses] = s.slots[i];
-                        s.missSegments[misses++] = bundle;
-                    }
                 }
-                if (cache != null && misses > 0) {
-                    cache.admit(s.cacheAccess, s.missSlots, misses, s.missSegments);
+            }
+            // Admitted: every bundle that came from flash in this call or its read-ahead, ascending.
+            for (int i = 0; i < n; i++) {
+                boolean read = readHasMiss[all.readOf(i)];
+                if (read ? !s.hit[i] || s.fromAhead[i] : s.fromAhead[i]) {
+                    s.missSlots[misses] = s.slots[i];
+                    s.missSegments[misses++] = s.where(i);
                 }
+            }
+            if (cache != null && misses > 0) {
+                cache.admit(s.cacheAccess, s.missSlots, misses, s.missSegments);
             }
         }
         // I/O time is planning plus the reader: the cache's lookup and admission copies are DRAM
         // work, counted in the wall time of the caller but not charged to the storage.
-        long ioNanos = planNanos + readNanos;
+        long ioNanos = planNanos + readNanos + aheadIo;
+        if (ahead) {
+            ops += pf.readOps;
+            bytesRead += pf.bytesRead;
+            bytesNeeded += (long) fromAhead * bundleBytes;
+        }
 
         long computeStart = System.nanoTime();
-        if (tokens == 1) {
+        if (overlapped) {
+            s.unionRefs(n);   // one token: its set is the union, in the same order
+            executor.forward(xs[0], s.refs, outs[0], null, s.known, s.precomputed);
+        } else if (tokens == 1) {
             s.refsOf(0);
             executor.forward(xs[0], s.refs, outs[0], null);
         } else {
@@ -183,11 +349,14 @@ public final class FlashFfn {
             s.users(tokens, n);
             executor.forwardAll(xs, tokens, s.refs, s.usersStart, s.users, outs);
         }
-        long computeNanos = System.nanoTime() - computeStart;
+        long computeNanos = System.nanoTime() - computeStart + earlyNanos;
         s.release(misses);
+        if (ahead) {
+            pf.clear();
+        }
 
         TokenStats t = new TokenStats(index, tokens, n, tokenPredictions, served, ops, bytesNeeded, bytesRead,
-                ioNanos, computeNanos);
+                ioNanos, computeNanos, planNanos + waitNanos + aheadWait);
         stats.add(t);
         if (listener != null) {
             listener.accept(t);

@@ -183,6 +183,12 @@ public final class RippleModel implements FeedForward, AutoCloseable {
         return layers.get(layer).forward(x, out);
     }
 
+    /** Starts this thread's read-ahead of {@code layer}'s predicted bundles ({@link FlashFfn#prefetch}). */
+    @Override
+    public void prefetch(int layer, float[] layerInput) {
+        layers.get(layer).prefetch(layerInput);
+    }
+
     /** One read of the union of the tokens' active neurons, then each token over its own set. */
     @Override
     public TokenStats forwardAll(int layer, float[][] xs, int n, float[][] outs) {

@@ -29,6 +29,17 @@ final class Scratch {
     final BundleRefs refs = new BundleRefs();
     /** This thread's record of its last cache lookup, for the admission that follows it. */
     final CacheAccess cacheAccess = new CacheAccess();
+    /** This thread's read-ahead of the next layer's bundles. */
+    final Prefetch prefetch = new Prefetch();
+    /** By union index: served from {@link #prefetch} (neither a cache hit nor in a read of this call). */
+    boolean[] fromAhead = new boolean[256];
+    /** The bundles at hand while a token's reads are in flight (union index i of each in {@link #earlyIndex}). */
+    final BundleRefs early = new BundleRefs();
+    int[] earlyIndex = new int[256];
+    float[] earlyActivations = new float[256];
+    /** By union index: whether its activation was computed early, and its value. */
+    boolean[] known = new boolean[256];
+    float[] precomputed = new float[256];
     final List<Extent> extents = new ArrayList<>();
     int[] slots = new int[256];
     int[] missSlots = new int[256];
@@ -127,6 +138,28 @@ final class Scratch {
         }
     }
 
+    /** Sizes the early-compute arrays for a union of {@code n} bundles and clears {@link #known}. */
+    void earlyCapacity(int n) {
+        if (known.length < n) {
+            int c = Math.max(n, known.length * 2);
+            earlyIndex = new int[c];
+            earlyActivations = new float[c];
+            known = new boolean[c];
+            precomputed = new float[c];
+        }
+        Arrays.fill(known, 0, n, false);
+        early.clear();
+    }
+
+    /** Union bundle i, once located: its segment and offset. */
+    MemorySegment where(int i) {
+        return where[i];
+    }
+
+    long whereOffset(int i) {
+        return whereOffset[i];
+    }
+
     /** Fills {@link #refs} with the whole union, in ascending slot order. */
     void unionRefs(int n) {
         refs.clear();
@@ -180,6 +213,7 @@ final class Scratch {
             slots = new int[c];
             missSlots = new int[c];
             hit = new boolean[c];
+            fromAhead = new boolean[c];
             missSegments = new MemorySegment[c];
             readIndex = new int[c];
             readOf = new int[c];

@@ -89,6 +89,110 @@ class RippleModelTest {
     }
 
     /**
+     * A token with hits and misses computes the hits' activations while its misses are read on a
+     * read-ahead thread: the output is bit for bit the one of the same neurons read without a cache
+     * (all read, nothing overlapped), with every reader, and the stall is reported apart.
+     */
+    @ParameterizedTest(name = "{0}")
+    @org.junit.jupiter.params.provider.EnumSource(value = ReaderKind.class, names = {"POSITIONAL", "MMAP"})
+    void readsOverlappedWithTheHitsGiveExactlyTheOutputWithoutOverlap(ReaderKind reader) throws Exception {
+        Random rnd = new Random(13);
+        List<List<int[]>> sets = new ArrayList<>();
+        for (int l = 0; l < 2; l++) {
+            List<int[]> tokens = new ArrayList<>();
+            for (int t = 0; t < 12; t++) {
+                tokens.add(rnd.ints(0, 200).distinct().limit(40 + rnd.nextInt(40)).sorted().toArray());
+            }
+            sets.add(tokens);
+        }
+        RuntimeOptions cached = RuntimeOptions.defaults().withReader(reader).withCache("lru", 0.5).withPredictor("trace")
+                .withFillIn(false).withMaxGapBytes(0);
+        RuntimeOptions uncached = cached.withCache("none", 0);
+        int overlapped = 0;
+        try (RippleModel m = RippleModel.open(file, cached, new dev.ripple.core.activity.TracePredictor(sets), null);
+             RippleModel plain = RippleModel.open(file, uncached, new dev.ripple.core.activity.TracePredictor(sets), null)) {
+            for (int t = 0; t < 12; t++) {
+                float[] x = RandomModels.randomFloats(rnd, 32, 1f);
+                for (int l = 0; l < 2; l++) {
+                    float[] expected = new float[32];
+                    TokenStats serial = plain.ffn(l).forward(x, expected);
+                    assertEquals(serial.ioNanos(), serial.stallNanos(), "without hits the caller waits for every read");
+                    float[] out = new float[32];
+                    TokenStats s = m.ffn(l).forward(x, out);
+                    org.junit.jupiter.api.Assertions.assertArrayEquals(expected, out, reader + " layer " + l + " token " + t);
+                    assertTrue(s.stallNanos() >= 0 && s.computeNanos() > 0, s.toString());
+                    if (s.cacheHits() > 0 && s.readOps() > 0) {
+                        overlapped++;
+                    }
+                }
+            }
+        }
+        assertTrue(overlapped > 0, "some calls had both hits and reads");
+    }
+
+    /** Stateless and input-dependent: neurons whose id meets a residue chosen by the input. */
+    record ResiduePredictor(int neurons) implements dev.ripple.core.activity.ActivationPredictor {
+        @Override
+        public String name() {
+            return "residue";
+        }
+
+        @Override
+        public void predict(int layer, float[] x, org.eclipse.collections.api.list.primitive.MutableIntList out) {
+            int r = Math.floorMod((int) (x[0] * 10), 3);
+            for (int i = 0; i < neurons; i++) {
+                if (i % 3 == r || i % 7 == 0) {
+                    out.add(i);
+                }
+            }
+        }
+
+        @Override
+        public boolean predictsAhead() {
+            return true;
+        }
+    }
+
+    /**
+     * A read-ahead from another input (as the layer input before attention is) changes which
+     * bytes are read, never the output: every token equals the same model's without read-ahead,
+     * bit for bit, whether the guess was right, half right, for another layer, or not consumed.
+     */
+    @ParameterizedTest(name = "{0} cache")
+    @org.junit.jupiter.params.provider.ValueSource(strings = {"none", "lru"})
+    void readAheadNeverChangesTheOutput(String policy) throws Exception {
+        RuntimeOptions options = RuntimeOptions.defaults().withReader(ReaderKind.POSITIONAL).withCache(policy, 0.3)
+                .withPredictor("trace").withFillIn(false).withMaxGapBytes(0);
+        Random rnd = new Random(17);
+        try (RippleModel m = RippleModel.open(file, options, new ResiduePredictor(200), null);
+             RippleModel plain = RippleModel.open(file, options.withCache("none", 0), new ResiduePredictor(200), null)) {
+            long readAheadOps = 0;
+            for (int t = 0; t < 10; t++) {
+                float[] x = RandomModels.randomFloats(rnd, 32, 1f);
+                float[] guess = t % 2 == 0 ? x.clone() : RandomModels.randomFloats(rnd, 32, 1f);
+                for (int l = 0; l < 2; l++) {
+                    float[] expected = new float[32];
+                    TokenStats reference = plain.ffn(l).forward(x, expected);
+                    m.prefetch(t % 5 == 4 ? 1 - l : l, guess);   // every fifth token guesses for the wrong layer
+                    float[] out = new float[32];
+                    TokenStats s = m.ffn(l).forward(x, out);
+                    org.junit.jupiter.api.Assertions.assertArrayEquals(expected, out, policy + " layer " + l + " token " + t);
+                    assertEquals(reference.predicted(), s.predicted());
+                    if (t % 2 == 0 && t % 5 != 4 && policy.equals("none")) {
+                        assertTrue(s.readOps() > 0 && s.bytesNeeded() == reference.bytesNeeded(),
+                                "a right guess read everything ahead: " + s + " vs " + reference);
+                        readAheadOps += s.readOps();
+                    }
+                }
+            }
+            m.prefetch(0, new float[32]);   // never consumed: closing must not hang or fail
+            if (policy.equals("none")) {
+                assertTrue(readAheadOps > 0);
+            }
+        }
+    }
+
+    /**
      * The cache is told the runtime's own planned reads (collapse included): every read operation
      * the runtime issues is a planned read holding a miss, exactly what the cache counts.
      */

@@ -51,6 +51,29 @@ class LinearTest {
         }
     }
 
+    /** A decode step's fused q/k/v: each output equals its own projection's, split across the cores or not. */
+    @ParameterizedTest(name = "{0}")
+    @CsvSource({"F32", "F16", "Q8_0"})
+    void applyEachEqualsEachProjectionAlone(DType dtype) {
+        Random rnd = new Random(5);
+        int in = 512;
+        int[] outs = {512, 128, 128};
+        Linear[] ls = new Linear[outs.length];
+        float[][] ys = new float[outs.length][];
+        for (int i = 0; i < outs.length; i++) {
+            Tensor w = stored("w" + i, dtype, RandomModels.randomFloats(rnd, in * outs[i], 0.5f), outs[i], in);
+            ls[i] = Linear.of(w, Tensor.ofFloats("b" + i, new long[] {outs[i]}, RandomModels.randomFloats(rnd, outs[i], 1f)));
+            ys[i] = new float[outs[i]];
+        }
+        float[] x = RandomModels.randomFloats(rnd, in, 1f);
+        Linear.applyEach(x, ls, ys);
+        for (int i = 0; i < outs.length; i++) {
+            float[] alone = new float[outs[i]];
+            ls[i].apply(x, alone);
+            org.junit.jupiter.api.Assertions.assertArrayEquals(alone, ys[i], "projection " + i);
+        }
+    }
+
     @ParameterizedTest(name = "weight {0}, bias {1}")
     @CsvSource({"20, 4", "21, 5"})
     void wrongShapesAreRefused(int weights, int bias) {

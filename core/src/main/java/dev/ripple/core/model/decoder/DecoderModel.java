@@ -64,7 +64,11 @@ public final class DecoderModel {
     private final int embedDim;
 
     /** One layer's resident weights. */
-    private record Block(Linear q, Linear k, Linear v, Linear o, Normalization attentionNorm, Normalization ffnNorm) {
+    private record Block(Linear q, Linear k, Linear v, Linear o, Normalization attentionNorm, Normalization ffnNorm,
+                         Linear[] qkv) {
+        Block(Linear q, Linear k, Linear v, Linear o, Normalization attentionNorm, Normalization ffnNorm) {
+            this(q, k, v, o, attentionNorm, ffnNorm, new Linear[] {q, k, v});
+        }
     }
 
     private DecoderModel(DecoderConfig config, TensorSource tensors, FeedForward ffn, int prefillChunk) {
@@ -195,6 +199,21 @@ public final class DecoderModel {
         return bytes + norms;
     }
 
+    /**
+     * Bytes of resident weights one decode step reads from memory: every attention projection, the
+     * norms and the LM head (the embeddings too when the head is tied to them, otherwise only one
+     * row of them, which is not counted). With the FFN's bytes this is the numerator of the decode
+     * roofline: a step cannot be faster than these bytes over the memory bandwidth.
+     */
+    public long residentBytesPerToken() {
+        long bytes = lmHead.weightBytes() + (projectIn == null ? 0 : projectIn.weightBytes() + projectOut.weightBytes());
+        bytes += 4L * config.hiddenSize() * (2L * blocks.size() + 1) * (config.family() == Family.OPT ? 2 : 1);
+        for (Block b : blocks) {
+            bytes += b.q().weightBytes() + b.k().weightBytes() + b.v().weightBytes() + b.o().weightBytes();
+        }
+        return bytes;
+    }
+
     /** A new session whose KV cache holds {@code contextLength} tokens in f32. */
     public Session newSession(int contextLength) {
         return newSession(contextLength, DType.F32);
@@ -288,6 +307,14 @@ public final class DecoderModel {
         for (int l = 0; l < blocks.size(); l++) {
             Block block = blocks.get(l);
             float[][] x = b.x;
+            if (n == 1) {
+                // Decode: let the FFN start reading what the layer input predicts while attention runs.
+                System.arraycopy(x[0], 0, b.ahead, 0, b.ahead.length);
+                if (config.preNorm()) {
+                    block.ffnNorm().apply(b.ahead);
+                }
+                ffn.prefetch(l, b.ahead);
+            }
             if (config.preNorm()) {
                 copyRows(x, b.normed, n);
                 for (int t = 0; t < n; t++) {
@@ -339,9 +366,13 @@ public final class DecoderModel {
     /** Self-attention of {@code n} tokens at positions p0.. over the cache; the output projection lands in {@code b.projected}. */
     private void attention(Session s, int layer, Block block, float[][] in, int n, int p0, Session.Buffers b) {
         int hd = config.headDim();
-        block.q().apply(in, n, b.q);
-        block.k().apply(in, n, b.k);
-        block.v().apply(in, n, b.v);
+        if (n == 1) {
+            Linear.applyEach(in[0], block.qkv(), b.qkv);
+        } else {
+            block.q().apply(in, n, b.q);
+            block.k().apply(in, n, b.k);
+            block.v().apply(in, n, b.v);
+        }
         float scale = (float) (1.0 / Math.sqrt(hd));
         KvCache cache = s.cache();
         for (int t = 0; t < n; t++) {
@@ -362,7 +393,11 @@ public final class DecoderModel {
         IntStream range = IntStream.range(0, heads);
         (work * heads >= PARALLEL_ATTENTION * 4 && heads > 1 ? range.parallel() : range)
                 .forEach(head -> attendHead(cache, layer, head, b.q, n, p0, b.context));
-        block.o().apply(b.context, n, b.projected);
+        if (n == 1) {
+            block.o().apply(b.context[0], b.projected[0]);
+        } else {
+            block.o().apply(b.context, n, b.projected);
+        }
     }
 
     /** One query head over its key/value head for every token of the chunk: scores, softmax, weighted values. */

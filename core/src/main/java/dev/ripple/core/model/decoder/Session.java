@@ -84,10 +84,14 @@ public final class Session implements AutoCloseable {
         final float[][] k;
         final float[][] v;
         final float[][] context;
+        /** The first token's q, k and v rows, in the order of a decode step's fused projection. */
+        final float[][] qkv;
         final float[][] projected;
         final float[][] ffnOut;
         final float[] embedding;
         final float[] row;
+        /** A decode step's layer input as the FFN's read-ahead sees it. */
+        final float[] ahead;
         final float[] cos;
         final float[] sin;
 
@@ -102,10 +106,12 @@ public final class Session implements AutoCloseable {
             k = new float[capacity][kvWidth];
             v = new float[capacity][kvWidth];
             context = new float[capacity][qWidth];
+            qkv = new float[][] {q[0], k[0], v[0]};
             projected = new float[capacity][h];
             ffnOut = new float[capacity][h];
             embedding = new float[embedDim];
             row = new float[h];
+            ahead = new float[h];
             cos = new float[c.headDim() / 2];
             sin = new float[c.headDim() / 2];
         }

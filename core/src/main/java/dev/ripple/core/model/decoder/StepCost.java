@@ -16,9 +16,11 @@ import dev.ripple.core.model.TokenStats;
  * @param ioNanos      time planning reads and in the reader
  * @param ffnNanos     time in the sparse FFN executor
  * @param totalNanos   wall time of the whole step (attention, norms, LM head included)
+ * @param stallNanos   time the step's thread spent on I/O (planning, waiting for reads no computation
+ *                     covered): {@code ioNanos} when reads are not overlapped with compute
  */
 public record StepCost(int tokens, int ffnCalls, long predicted, long cacheHits, long readOps, long bytesRead,
-                       long bytesNeeded, long ioNanos, long ffnNanos, long totalNanos) {
+                       long bytesNeeded, long ioNanos, long ffnNanos, long totalNanos, long stallNanos) {
 
     /** Accumulates the FFN calls of one step. */
     static final class Builder {
@@ -30,6 +32,7 @@ public record StepCost(int tokens, int ffnCalls, long predicted, long cacheHits,
         private long bytesNeeded;
         private long ioNanos;
         private long ffnNanos;
+        private long stallNanos;
 
         void add(TokenStats s) {
             ffnCalls++;
@@ -40,11 +43,12 @@ public record StepCost(int tokens, int ffnCalls, long predicted, long cacheHits,
             bytesNeeded += s.bytesNeeded();
             ioNanos += s.ioNanos();
             ffnNanos += s.computeNanos();
+            stallNanos += s.stallNanos();
         }
 
         StepCost build(int tokens, long totalNanos) {
             return new StepCost(tokens, ffnCalls, predicted, cacheHits, readOps, bytesRead, bytesNeeded, ioNanos, ffnNanos,
-                    totalNanos);
+                    totalNanos, stallNanos);
         }
     }
 
@@ -55,6 +59,14 @@ public record StepCost(int tokens, int ffnCalls, long predicted, long cacheHits,
 
     public double ioMillis() {
         return ioNanos / 1e6;
+    }
+
+    /**
+     * Time of the step outside I/O: its wall time less the time its thread spent on I/O. Reads
+     * hidden behind compute do not shorten it.
+     */
+    public double computeMillis() {
+        return (totalNanos - stallNanos) / 1e6;
     }
 
     public double totalMillis() {

@@ -1,0 +1,95 @@
+package dev.ripple.bench.cli;
+
+import dev.ripple.bench.harness.DecodeSpeed;
+import dev.ripple.bench.harness.DecodeSpeedReport;
+import dev.ripple.core.format.AtomicFile;
+import dev.ripple.core.format.RippleFileWriter;
+import dev.ripple.core.tensor.DType;
+import dev.ripple.placement.importer.SafetensorsImporter;
+import dev.ripple.placement.synthetic.DecoderOnnxExporter;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.ByteBuffer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Random;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code ripple decode-speed}: dense decode tokens/s of the Java decoder against ONNX Runtime on
+ * the same weights and against the machine's memory roofline, in one run ({@link DecodeSpeed}).
+ * The checkpoint (from {@code ripple synth}) is imported into {@code WORK/model.ripple} with f32
+ * bundles and exported to {@code WORK/model.onnx} (f32 initializers) unless they are there
+ * already, so both sides read the same f32 weights.
+ *
+ * <pre>
+ * ripple synth --preset opt-125m --dtype f32 --out opt
+ * ripple decode-speed --model opt --work opt-work --json decode.json
+ * </pre>
+ */
+@Command(name = "decode-speed", mixinStandardHelpOptions = true,
+        description = "Dense decode tokens/s of the Java decoder against ONNX Runtime on the same weights (its KV cache kept), "
+                + "and both against the roofline: weight bytes per token over the memory bandwidth measured in the same run.")
+final class DecodeSpeedCommand implements Callable<Integer> {
+    @Option(names = "--model", required = true, paramLabel = "DIR", description = "a decoder checkpoint (ripple synth --dtype f32)")
+    Path model;
+
+    @Option(names = "--work", required = true, paramLabel = "DIR",
+            description = "where model.ripple and model.onnx are written (reused when present)")
+    Path work;
+
+    @Option(names = "--prompt-tokens", defaultValue = "16", description = "prompt length, random ids, seed 7 (default: ${DEFAULT-VALUE})")
+    int promptTokens;
+
+    @Option(names = "--steps", defaultValue = "32", description = "decode steps timed per round (default: ${DEFAULT-VALUE})")
+    int steps;
+
+    @Option(names = "--rounds", defaultValue = "3", description = "timed rounds per side, alternating (default: ${DEFAULT-VALUE})")
+    int rounds;
+
+    @Option(names = "--threads", description = "ONNX Runtime and bandwidth threads (default: the cores, as the Java side uses)")
+    Integer threads;
+
+    @Option(names = "--json", paramLabel = "FILE", description = "write every figure as JSON")
+    Path json;
+
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public Integer call() throws IOException {
+        PrintWriter o = spec.commandLine().getOut();
+        if (promptTokens < 1 || steps < 1 || rounds < 1) {
+            throw new IllegalArgumentException("--prompt-tokens, --steps and --rounds must be at least 1");
+        }
+        Files.createDirectories(work);
+        Path ripple = work.resolve("model.ripple");
+        Path onnx = work.resolve("model.onnx");
+        if (!Files.exists(ripple)) {
+            RippleFileWriter.write(ripple, SafetensorsImporter.importModel(model, DType.F32).toContents());
+        }
+        if (!Files.exists(onnx)) {
+            DecoderOnnxExporter.export(model, onnx);
+        }
+        int vocab;
+        try (var f = dev.ripple.core.format.RippleFile.open(ripple)) {
+            vocab = dev.ripple.core.model.decoder.DecoderConfig.fromJson(f.architecture()).vocabSize();
+        }
+        int[] prompt = new Random(7).ints(promptTokens, 0, vocab).toArray();
+        int t = threads == null ? Runtime.getRuntime().availableProcessors() : threads;
+        DecodeSpeedReport r = DecodeSpeed.run(ripple, onnx, prompt, steps, rounds, t,
+                model.getFileName() + " (generated weights if from ripple synth)");
+        r.print(o);
+        if (json != null) {
+            byte[] bytes = r.toJsonBytes();
+            AtomicFile.write(json, ch -> ch.write(ByteBuffer.wrap(bytes)));
+            o.printf("json: %s%n", json);
+        }
+        o.flush();
+        return 0;
+    }
+}
