@@ -20,6 +20,7 @@ import dev.ripple.core.model.bert.BertConfig;
 import dev.ripple.core.model.bert.EncoderModel;
 import dev.ripple.placement.calibrate.ActivationSample;
 import dev.ripple.placement.calibrate.ConditionalMeans;
+import dev.ripple.placement.calibrate.ErrorRuleCalibrator;
 import dev.ripple.placement.calibrate.ThresholdCalibrator;
 import dev.ripple.placement.importer.ImportedModel;
 import dev.ripple.placement.predictor.InputMoments;
@@ -74,6 +75,11 @@ final class TradeoffCommand implements Callable<Integer> {
     @Option(names = "--fractions", split = ",", defaultValue = "0.2,0.3,0.4", description = "neuron budgets per layer for calibrated act and |act| thresholds (default: ${DEFAULT-VALUE})")
     List<Double> fractions;
 
+    @Option(names = "--error-rule-fractions", split = ",", defaultValue = "0.2,0.3,0.4", description = "neuron budgets per "
+            + "layer for the error rule |act - fill|·‖down‖ > t (issue 16), each beside act > t calibrated to the same budget; "
+            + "'none' for none (default: ${DEFAULT-VALUE})")
+    List<String> errorRuleFractions;
+
     @Option(names = "--error-targets", split = ",", defaultValue = "0.1", description = "FFN error budgets (with fill-in) for calibrated |act| thresholds; 'none' for none (default: ${DEFAULT-VALUE})")
     List<String> errorTargets;
 
@@ -111,7 +117,13 @@ final class TradeoffCommand implements Callable<Integer> {
         if (sentences < 1 || calibrationTokens < 1) {
             throw new IllegalArgumentException("--sentences and --calibration-tokens must be positive");
         }
-        List<Double> errorBudgets = errorBudgets(errorTargets);
+        List<Double> errorBudgets = errorBudgets("--error-targets", errorTargets);
+        List<Double> errorRuleBudgets = errorBudgets("--error-rule-fractions", errorRuleFractions);
+        for (double f : errorRuleBudgets) {
+            if (!(f > 0 && f <= 1)) {
+                throw new IllegalArgumentException("--error-rule-fractions must be in (0, 1], got " + f);
+            }
+        }
         for (double f : fractions) {
             if (!(f > 0 && f <= 1)) {
                 throw new IllegalArgumentException("--fractions must be in (0, 1], got " + f);
@@ -187,6 +199,7 @@ final class TradeoffCommand implements Callable<Integer> {
         if (!predictorOnly) {
             addSweep(configs, calibrated, sample, layers, errorBudgets);
         }
+        addErrorRules(configs, calibrated, sample, layers, errorRuleBudgets, predictorOnly || !fractions.isEmpty());
 
         TradeoffSweep sweep = new TradeoffSweep(config, tensors, layers, heldOut.stream().map(TradeoffCommand::ids).toList(),
                 reference, Runtime.getRuntime().availableProcessors());
@@ -280,6 +293,34 @@ final class TradeoffCommand implements Callable<Integer> {
         }
     }
 
+    /**
+     * The error rule calibrated to each budget, each beside {@code act > t} calibrated to the same
+     * budget (unless the sweep already has that point), so the two compare at equal neurons.
+     */
+    private void addErrorRules(List<TradeoffSweep.Config> configs, ArrayNode calibrated, ActivationSample sample,
+                               List<FfnLayerWeights> layers, List<Double> budgets, boolean addValueRule) {
+        for (double f : budgets) {
+            if (addValueRule && (predictorOnly || !fractions.contains(f))) {
+                ThresholdCalibrator.Result v = ThresholdCalibrator.forFraction(ThresholdRule.Mode.VALUE, sample, f);
+                calibrated.add(describe("fraction", f, v));
+                configs.add(TradeoffSweep.Config.oracle("act calibrated to a neuron share", v.rule(),
+                        ConditionalMeans.fillIn(v.rule(), sample, layers)));
+            }
+            ErrorRuleCalibrator.Result r = ErrorRuleCalibrator.forFraction(sample, layers, f, 2);
+            ObjectNode n = JSON.createObjectNode();
+            n.put("target", "fraction");
+            n.put("value", f);
+            n.put("rule", r.rule().describe());
+            ArrayNode a = n.putArray("calibrationFraction");
+            for (double v : r.fraction()) {
+                a.add(v);
+            }
+            calibrated.add(n);
+            configs.add(TradeoffSweep.Config.oracle("error calibrated to a neuron share", r.rule(),
+                    ConditionalMeans.fillIn(r.rule(), sample, layers)));
+        }
+    }
+
     /** The rule given by --predictor-rule, with its fill-in. */
     private static TradeoffSweep.Config chosen(String text, ActivationSample sample, List<FfnLayerWeights> layers) {
         ActivityRule rule = ActivityRule.parse(text);
@@ -291,8 +332,8 @@ final class TradeoffCommand implements Callable<Integer> {
                 ConditionalMeans.fillIn(rule, sample, layers));
     }
 
-    /** The --error-targets values: numbers, or the single word 'none'. */
-    private static List<Double> errorBudgets(List<String> values) {
+    /** An option's values: numbers, or the single word 'none'. */
+    private static List<Double> errorBudgets(String option, List<String> values) {
         if (values.size() == 1 && values.get(0).equalsIgnoreCase("none")) {
             return List.of();
         }
@@ -305,7 +346,7 @@ final class TradeoffCommand implements Callable<Integer> {
                 }
                 out.add(e);
             } catch (NumberFormatException e) {
-                throw new IllegalArgumentException("--error-targets takes numbers ≥ 0 or 'none', not '" + v + "'");
+                throw new IllegalArgumentException(option + " takes numbers ≥ 0 or 'none', not '" + v + "'");
             }
         }
         return out;

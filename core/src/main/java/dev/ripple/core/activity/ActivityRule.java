@@ -23,7 +23,7 @@ import org.eclipse.collections.api.list.primitive.MutableIntList;
  *   <li>{@code top-k 128} or {@code top 20%}: the k, or the fraction, of largest |act| per token.</li>
  * </ul>
  */
-public sealed interface ActivityRule permits ThresholdRule, TopKRule {
+public sealed interface ActivityRule permits ThresholdRule, TopKRule, ErrorRule {
 
     /** Adds to {@code out} the indices of the active entries of {@code activations[0, n)} for {@code layer}. */
     void select(int layer, float[] activations, int n, MutableIntList out);

@@ -153,6 +153,9 @@ public final class LowRankPredictor implements ActivationPredictor {
     }
 
     private static Layer[] offHeap(List<Factors> factors, ActivityRule rule) {
+        if (!(rule instanceof ThresholdRule)) {
+            throw new IllegalArgumentException("the low-rank predictor needs a threshold rule, not " + rule.describe());
+        }
         Arena arena = Arena.ofAuto();
         Layer[] out = new Layer[factors.size()];
         for (int l = 0; l < out.length; l++) {
@@ -166,7 +169,7 @@ public final class LowRankPredictor implements ActivationPredictor {
     }
 
     private LowRankPredictor(Layer[] layers, ActivityRule rule, float margin) {
-        if (rule instanceof TopKRule) {
+        if (!(rule instanceof ThresholdRule)) {
             throw new IllegalArgumentException("the low-rank predictor needs a threshold rule, not " + rule.describe());
         }
         if (!(margin >= 0)) {

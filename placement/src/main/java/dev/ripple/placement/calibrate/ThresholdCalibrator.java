@@ -163,7 +163,7 @@ public final class ThresholdCalibrator {
     }
 
     /** The cut between the kept and the dropped keys: halfway between the two sorted neighbours. */
-    private static float quantileCut(ThresholdRule.Mode mode, float[] sorted, double target) {
+    static float quantileCut(ThresholdRule.Mode mode, float[] sorted, double target) {
         int n = sorted.length;
         int keep = (int) Math.round(target * n);
         float t;
@@ -183,7 +183,7 @@ public final class ThresholdCalibrator {
     }
 
     /** Share of sorted keys strictly above t. */
-    private static double shareAbove(float[] sorted, float t) {
+    static double shareAbove(float[] sorted, float t) {
         int lo = 0;
         int hi = sorted.length;
         while (lo < hi) {
