@@ -84,7 +84,9 @@ class DecoderBenchCommandTest {
         JsonNode doc = new ObjectMapper().readTree(json.toFile());
         for (JsonNode s : doc.path("strategies")) {
             JsonNode m = s.path("memory");
-            long used = m.path("residentBytes").asLong() + m.path("kvCacheBytes").asLong() + m.path("cacheBytes").asLong();
+            long used = m.path("residentBytes").asLong() + m.path("kvCacheBytes").asLong() + m.path("workingBytes").asLong()
+                    + m.path("cacheBytes").asLong();
+            assertTrue(m.path("workingBytes").asLong() > 0, "the working buffers are counted: " + m);
             if (s.path("cache").asText().equals("none")) {
                 assertTrue(used < 12L << 20 && m.path("cacheBytes").asLong() == 0, "no cache: " + m);
             } else {

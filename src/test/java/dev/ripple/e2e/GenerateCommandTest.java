@@ -91,7 +91,8 @@ class GenerateCommandTest {
         JsonNode m = j.path("memory");
         assertEquals(64L << 20, m.path("budgetBytes").asLong());
         assertEquals(64L << 20, m.path("residentBytes").asLong() + m.path("kvCacheBytes").asLong()
-                + m.path("cacheBytes").asLong(), "the budget is split, not exceeded");
+                + m.path("workingBytes").asLong() + m.path("cacheBytes").asLong(), "the budget is split, not exceeded");
+        assertTrue(m.path("workingBytes").asLong() >= 3L << 20, "three working buffers of at least a MiB each: " + m);
     }
 
     /**

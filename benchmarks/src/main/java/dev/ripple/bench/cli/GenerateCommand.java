@@ -221,8 +221,14 @@ final class GenerateCommand implements Callable<Integer> {
         out.println();
         GenerationStats stats = GenerationStats.of(result);
         long kvBytes = probe.config().kvBytesPerToken(kvType) * ctx;
-        MemoryPlan memory = plan != null ? plan : new MemoryPlan(residentBytes + kvBytes + cacheBytes, residentBytes, kvBytes,
-                cacheBytes);
+        MemoryPlan memory = plan;
+        if (memory == null) {
+            long working;
+            try (RippleFile f = RippleFile.open(prepared.file())) {
+                working = MemoryPlan.workingBytes(f, 1);
+            }
+            memory = new MemoryPlan(residentBytes + kvBytes + working + cacheBytes, residentBytes, kvBytes, working, cacheBytes);
+        }
         out.println(summary(stats, memory, chosenPredictor, result.stopReason()));
         if (emulated != null) {
             out.printf("I/O emulated: every read took the time of %s (%s) on top of the real %s read%n", emulated.name(),
@@ -293,10 +299,10 @@ final class GenerateCommand implements Callable<Integer> {
         root.put("decodeTokensPerSecond", s.decodeTokensPerSecond());
         root.put("timeToFirstTokenMs", s.timeToFirstTokenMs());
         root.put("prefillIoMs", s.prefillIoMs());
-        ObjectNode io = root.putObject("ioMsPerToken");
-        io.put("mean", s.ioMsMean());
-        io.put("p50", s.ioMsP50());
-        io.put("p99", s.ioMsP99());
+        ObjectNode ioMs = root.putObject("ioMsPerToken");
+        ioMs.put("mean", s.ioMsMean());
+        ioMs.put("p50", s.ioMsP50());
+        ioMs.put("p99", s.ioMsP99());
         root.put("readsPerToken", s.readsPerToken());
         root.put("bytesPerToken", s.bytesPerToken());
         root.put("cacheHitRate", s.cacheHitRate());
@@ -304,6 +310,7 @@ final class GenerateCommand implements Callable<Integer> {
         mem.put("budgetBytes", m.budgetBytes());
         mem.put("residentBytes", m.residentBytes());
         mem.put("kvCacheBytes", m.kvCacheBytes());
+        mem.put("workingBytes", m.workingBytes());
         mem.put("cacheBytes", m.cacheBytes());
         ArrayNode steps = root.putArray("steps");
         for (StepCost c : r.steps()) {

@@ -235,7 +235,8 @@ public final class DecoderBench {
             long resident = MemoryPlan.residentBytes(model.file());
             long kv = decoder.config().kvBytesPerToken(kvType) * context;
             long cache = model.cache().map(c -> c.budgetBytes()).orElse(0L);
-            return new MemoryPlan(resident + kv + cache, resident, kv, cache);
+            long working = MemoryPlan.workingBytes(model.file(), 1);
+            return new MemoryPlan(resident + kv + working + cache, resident, kv, working, cache);
         }
 
         private static double[] toArray(List<Double> v) {

@@ -1,5 +1,6 @@
 package dev.ripple.bench.harness;
 
+import dev.ripple.core.runtime.MemoryPlan;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -75,10 +76,9 @@ public record DecoderBenchReport(String model, String corpus, String rule, Strin
                 + "against the dense model's; prefill = prompt tokens/s)%n");
         o.printf("memory of one session:");
         for (DecoderBench.Result r : strategies) {
-            o.printf(" %s: resident %s + KV cache %s + bundle cache %s;", r.name(),
-                    dev.ripple.core.runtime.MemoryPlan.mib(r.memory().residentBytes()),
-                    dev.ripple.core.runtime.MemoryPlan.mib(r.memory().kvCacheBytes()),
-                    dev.ripple.core.runtime.MemoryPlan.mib(r.memory().cacheBytes()));
+            o.printf(" %s: resident %s + KV cache %s + working buffers up to %s + bundle cache %s;", r.name(),
+                    MemoryPlan.mib(r.memory().residentBytes()), MemoryPlan.mib(r.memory().kvCacheBytes()),
+                    MemoryPlan.mib(r.memory().workingBytes()), MemoryPlan.mib(r.memory().cacheBytes()));
         }
         o.println();
         if (dtypes != null) {
@@ -116,6 +116,7 @@ public record DecoderBenchReport(String model, String corpus, String rule, Strin
             ObjectNode m = s.putObject("memory");
             m.put("residentBytes", r.memory().residentBytes());
             m.put("kvCacheBytes", r.memory().kvCacheBytes());
+            m.put("workingBytes", r.memory().workingBytes());
             m.put("cacheBytes", r.memory().cacheBytes());
         }
         if (dtypes != null) {

@@ -9,7 +9,9 @@ import java.util.Locale;
 /**
  * How a DRAM budget is spent: the resident tensors (embeddings, attention, norms, LM head,
  * predictor, fill-in: every tensor section of the file, held as mapped or copied), the KV caches
- * of the sessions at their context length, and what is left for the bundle cache. LLM in a flash
+ * of the sessions at their context length, the working buffers each session's thread fills as it
+ * reads (a layer's cache hits, its reads and the read-ahead of the next layer), and what is left
+ * for the bundle cache. LLM in a flash
  * kept about half of OPT-6.7B in DRAM this way; here the split is explicit and printed.
  *
  * <pre>{@code
@@ -20,9 +22,16 @@ import java.util.Locale;
  * @param budgetBytes   the DRAM the user gave
  * @param residentBytes tensors kept in DRAM
  * @param kvCacheBytes  the sessions' KV caches
+ * @param workingBytes  the most the sessions' working buffers can grow to ({@link #workingBytes(RippleFile, int)})
  * @param cacheBytes    what is left for FFN bundles
  */
-public record MemoryPlan(long budgetBytes, long residentBytes, long kvCacheBytes, long cacheBytes) {
+public record MemoryPlan(long budgetBytes, long residentBytes, long kvCacheBytes, long workingBytes, long cacheBytes) {
+
+    /**
+     * Buffers one thread may hold at once while it runs a layer from flash: the cache hits copied
+     * out, the layer's reads, and the read-ahead of the next layer (decode).
+     */
+    static final int WORKING_BUFFERS = 3;
 
     /**
      * Splits {@code budgetBytes} for {@code sessions} sessions of {@code context} tokens each.
@@ -34,14 +43,16 @@ public record MemoryPlan(long budgetBytes, long residentBytes, long kvCacheBytes
                                 int sessions) {
         long resident = residentBytes(file);
         long kv = config.kvBytesPerToken(kvType) * context * sessions;
-        long left = budgetBytes - resident - kv;
+        long working = workingBytes(file, sessions);
+        long left = budgetBytes - resident - kv - working;
         if (left < 0) {
             throw new IllegalArgumentException(String.format(Locale.ROOT, "a DRAM budget of %s is below what %s needs in "
-                            + "memory: %s of resident tensors and %s of KV cache (%d tokens of context, %s); give at least %s "
-                            + "(more leaves room to cache FFN bundles), or a shorter --context", mib(budgetBytes), file.path(),
-                    mib(resident), mib(kv), context, kvType.label(), mib(resident + kv)));
+                            + "memory: %s of resident tensors, %s of KV cache (%d tokens of context, %s) and %s of working "
+                            + "buffers; give at least %s (more leaves room to cache FFN bundles), or a shorter --context",
+                    mib(budgetBytes), file.path(), mib(resident), mib(kv), context, kvType.label(), mib(working),
+                    mib(resident + kv + working)));
         }
-        return new MemoryPlan(budgetBytes, resident, kv, left);
+        return new MemoryPlan(budgetBytes, resident, kv, working, left);
     }
 
     /**
@@ -52,12 +63,13 @@ public record MemoryPlan(long budgetBytes, long residentBytes, long kvCacheBytes
      */
     public static MemoryPlan withoutKvCache(RippleFile file, long budgetBytes) {
         long resident = residentBytes(file);
-        if (budgetBytes < resident) {
+        long working = workingBytes(file, 1);
+        if (budgetBytes < resident + working) {
             throw new IllegalArgumentException(String.format(Locale.ROOT, "a DRAM budget of %s is below the %s of resident "
-                    + "tensors %s keeps in memory; give at least that (more leaves room to cache FFN bundles)",
-                    mib(budgetBytes), mib(resident), file.path()));
+                    + "tensors and %s of working buffers %s keeps in memory; give at least %s (more leaves room to cache FFN "
+                    + "bundles)", mib(budgetBytes), mib(resident), mib(working), file.path(), mib(resident + working)));
         }
-        return new MemoryPlan(budgetBytes, resident, 0, budgetBytes - resident);
+        return new MemoryPlan(budgetBytes, resident, 0, working, budgetBytes - resident - working);
     }
 
     /** Bytes of every resident tensor section of {@code file}. */
@@ -69,6 +81,22 @@ public record MemoryPlan(long budgetBytes, long residentBytes, long kvCacheBytes
         return bytes;
     }
 
+    /**
+     * The most the working buffers of {@code threads} threads can grow to: each holds up to
+     * {@link #WORKING_BUFFERS} buffers of a whole layer's bundles (a prefill's union can need every
+     * neuron), each grown a quarter beyond what was asked and rounded up to a MiB, as the runtime's
+     * scratch grows them. A decode step on a sparse layer fills far less; this is the bound.
+     */
+    public static long workingBytes(RippleFile file, int threads) {
+        long largestLayer = 0;
+        for (var layer : file.layers()) {
+            largestLayer = Math.max(largestLayer, layer.bundles().length());
+        }
+        long grown = largestLayer + largestLayer / 4;
+        long perBuffer = (grown + (1 << 20) - 1) & -(1L << 20);
+        return (long) threads * WORKING_BUFFERS * perBuffer;
+    }
+
     /** {@code 12.3 MiB}. */
     public static String mib(long bytes) {
         return String.format(Locale.ROOT, "%.1f MiB", bytes / (double) (1L << 20));
@@ -76,7 +104,7 @@ public record MemoryPlan(long budgetBytes, long residentBytes, long kvCacheBytes
 
     @Override
     public String toString() {
-        return "resident " + mib(residentBytes) + ", KV cache " + mib(kvCacheBytes) + ", bundle cache " + mib(cacheBytes)
-                + " (of " + mib(budgetBytes) + ")";
+        return "resident " + mib(residentBytes) + ", KV cache " + mib(kvCacheBytes) + ", working buffers " + mib(workingBytes)
+                + ", bundle cache " + mib(cacheBytes) + " (of " + mib(budgetBytes) + ")";
     }
 }
