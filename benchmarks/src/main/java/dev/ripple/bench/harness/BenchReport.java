@@ -5,6 +5,9 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.ripple.io.device.DeviceProfile;
+import java.util.Locale;
+import java.time.ZoneOffset;
+import java.time.LocalDate;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -244,11 +247,19 @@ public record BenchReport(String model, String corpus, String rule, String reade
     }
 
     /** Writes bench-latency.png, bench-budget.png and bench-bandwidth.png into {@code dir}; returns them. */
+    /** What every plot's figures depend on: the device, the reader, the cache budget and the day measured. */
+    private String plotContext() {
+        return String.format(Locale.ROOT, "%s%s · %s reads, queue depth %d · cache %.0f%% of FFN bytes · %s",
+                device.name(), emulated ? " (emulated)" : "", reader, queueDepth, 100 * cacheFraction,
+                LocalDate.now(ZoneOffset.UTC));
+    }
+
     public List<Path> plots(Path dir) throws IOException {
         List<String> names = strategies.stream().map(StrategyRun::name).toList();
         Path latency = dir.resolve("bench-latency.png");
-        Plots.bars(latency, "I/O time per token (decode-like, " + reader + " reads)", "ms per token", names,
-                strategies.stream().map(s -> s.decode().ioMsPerToken().mean()).toList());
+        String context = plotContext();
+        Plots.ranges(latency, "I/O time per token, decode-like: p50 (solid) to p99 (light), ms", context, "ms per token",
+                names, strategies.stream().map(s -> s.decode().ioMsPerToken()).toList(), 2);
         List<Path> out = new ArrayList<>(List.of(latency));
         if (!sweep.isEmpty()) {
             List<Plots.Series> lines = new ArrayList<>();
@@ -258,8 +269,9 @@ public record BenchReport(String model, String corpus, String rule, String reade
                         ps.stream().mapToDouble(p -> p.decode().ioMsPerToken().mean()).toArray()));
             }
             Path budget = dir.resolve("bench-budget.png");
-            Plots.lines(budget, "I/O time per token against the DRAM cache budget", "cache budget, % of FFN bytes",
-                    "ms per token", lines, false);
+            Plots.lines(budget, "Mean I/O time per token against the DRAM cache budget (" + device.name()
+                    + (emulated ? ", emulated" : "") + ", " + reader + " reads, " + LocalDate.now(ZoneOffset.UTC) + ")",
+                    "cache budget, % of FFN bytes", "ms per token", lines, false);
             out.add(budget);
         }
         List<String> withLimit = new ArrayList<>(names);
@@ -268,7 +280,7 @@ public record BenchReport(String model, String corpus, String rule, String reade
         bw.add(device.sequentialMiBps());
         Path bandwidth = dir.resolve("bench-bandwidth.png");
         Plots.bars(bandwidth, "Effective bandwidth (useful bytes / I/O time) against the device's sequential bandwidth",
-                "MiB/s", withLimit, bw);
+                context, "MiB/s", withLimit, bw, 0);
         out.add(bandwidth);
         return out;
     }

@@ -1,10 +1,13 @@
 package dev.ripple.bench.harness;
 
+import java.awt.Color;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import org.knowm.xchart.BitmapEncoder;
 import org.knowm.xchart.CategoryChart;
 import org.knowm.xchart.CategoryChartBuilder;
@@ -22,16 +25,53 @@ public final class Plots {
     public record Series(String name, double[] x, double[] y) {
     }
 
-    /** A bar per category (e.g. I/O latency per strategy), optionally with a reference line value. */
-    public static void bars(Path png, String title, String yLabel, List<String> categories, List<Double> values)
-            throws IOException {
+    /**
+     * A bar per category (e.g. effective bandwidth per strategy), each labelled with its value to
+     * {@code decimals} places (no more than the measurement supports).
+     *
+     * @param context what the figures depend on (device, reader, budget, date), shown under the bars
+     */
+    public static void bars(Path png, String title, String context, String yLabel, List<String> categories,
+                            List<Double> values, int decimals) throws IOException {
         System.setProperty("java.awt.headless", "true");
-        CategoryChart chart = new CategoryChartBuilder().width(900).height(500).title(title).yAxisTitle(yLabel).build();
+        CategoryChart chart = new CategoryChartBuilder().width(900).height(500).title(title).xAxisTitle(context)
+                .yAxisTitle(yLabel).build();
         chart.getStyler().setLegendVisible(false);
         chart.getStyler().setLabelsVisible(true);
-        chart.getStyler().setChartBackgroundColor(java.awt.Color.WHITE);
+        chart.getStyler().setDecimalPattern(decimalPattern(decimals));
+        chart.getStyler().setChartBackgroundColor(Color.WHITE);
         chart.addSeries(yLabel, categories, values);
         save(chart, png);
+    }
+
+    /**
+     * A bar per category from its median up to its 99th percentile: a solid bar to p50 and a light
+     * one stacked from p50 to p99, so a reader sees the typical value and the tail at once rather
+     * than a mean that hides both. Each category's name carries both figures, "name (p50 / p99)",
+     * rounded to {@code decimals} places.
+     */
+    public static void ranges(Path png, String title, String context, String yLabel, List<String> categories,
+                              List<Percentiles> values, int decimals) throws IOException {
+        System.setProperty("java.awt.headless", "true");
+        CategoryChart chart = new CategoryChartBuilder().width(900).height(500).title(title).xAxisTitle(context)
+                .yAxisTitle(yLabel).build();
+        chart.getStyler().setStacked(true);
+        chart.getStyler().setLegendPosition(Styler.LegendPosition.InsideNW);
+        chart.getStyler().setDecimalPattern(decimalPattern(decimals));
+        chart.getStyler().setChartBackgroundColor(Color.WHITE);
+        chart.getStyler().setSeriesColors(new Color[] {new Color(0x3c6e9f), new Color(0xb7cde3)});
+        String format = "%s (%." + decimals + "f / %." + decimals + "f)";
+        List<String> names = new ArrayList<>();
+        for (int i = 0; i < categories.size(); i++) {
+            names.add(String.format(Locale.ROOT, format, categories.get(i), values.get(i).p50(), values.get(i).p99()));
+        }
+        chart.addSeries("p50", names, values.stream().map(Percentiles::p50).toList());
+        chart.addSeries("p50 to p99", names, values.stream().map(v -> Math.max(0, v.p99() - v.p50())).toList());
+        save(chart, png);
+    }
+
+    private static String decimalPattern(int decimals) {
+        return decimals <= 0 ? "#,##0" : "#,##0." + "0".repeat(decimals);
     }
 
     /** Lines over a shared x axis (e.g. latency against cache budget, one line per strategy). */
@@ -41,7 +81,7 @@ public final class Plots {
         XYChart chart = new XYChartBuilder().width(900).height(500).title(title).xAxisTitle(xLabel).yAxisTitle(yLabel).build();
         chart.getStyler().setLegendPosition(Styler.LegendPosition.InsideNE);
         chart.getStyler().setYAxisLogarithmic(logY);
-        chart.getStyler().setChartBackgroundColor(java.awt.Color.WHITE);
+        chart.getStyler().setChartBackgroundColor(Color.WHITE);
         for (Series s : series) {
             chart.addSeries(s.name(), s.x(), s.y());
         }
