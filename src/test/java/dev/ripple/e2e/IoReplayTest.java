@@ -52,8 +52,7 @@ class IoReplayTest {
             perLayer.add(tokens);
         }
         TracePredictor sets = new TracePredictor(perLayer);
-        RuntimeOptions base = RuntimeOptions.defaults().withReader(ReaderKind.POSITIONAL).withPredictor("trace")
-                .withFillIn(false);
+        RuntimeOptions base = RuntimeOptions.defaults().withReader(ReaderKind.POSITIONAL).withFillIn(false);
         List<IoReplay.Setup> setups = List.of(
                 new IoReplay.Setup("none", file, base.withCache("none", 0).withMaxGapBytes(0)),
                 new IoReplay.Setup("lru", file, base.withCache("lru", 0.2).withMaxGapBytes(0)),

@@ -1,5 +1,6 @@
 package dev.ripple.bench.cli;
 
+import dev.ripple.core.activity.PredictorKind;
 import dev.ripple.bench.harness.AuditedPredictor;
 import dev.ripple.bench.harness.BenchReport;
 import dev.ripple.bench.harness.BudgetPoint;
@@ -262,7 +263,7 @@ final class BenchCommand implements Callable<Integer> {
         }
         List<EncodedPassage> passages = OrtReference.encode(tok, heldOutText);
         OrtReference ort;
-        try (RippleModel pooler = RippleModel.open(files.get("ripple+"), RuntimeOptions.defaults().withPredictor("dense")
+        try (RippleModel pooler = RippleModel.open(files.get("ripple+"), RuntimeOptions.defaults().withPredictor(PredictorKind.DENSE)
                 .withCache("none", 0))) {
             ort = OrtReference.embed(onnx, passages, pooler.encoder().orElseThrow(() -> new IllegalArgumentException(
                     onnx + ": not a BERT-family model; bench needs an encoder to compare with ONNX Runtime")));
@@ -305,7 +306,7 @@ final class BenchCommand implements Callable<Integer> {
         Strategy plus = STRATEGIES.stream().filter(s -> s.name().equals("ripple+")).findFirst().orElseThrow();
         evictIfCached(files.get("ripple+"), readerKind);
         FidelityRun denseFromFlash = fidelity("dense", "dense from flash", files.get("ripple+"),
-                mainOptions(plus, profile, readerKind).withPredictor("dense").withFillIn(false), null, heldTrace, passages,
+                mainOptions(plus, profile, readerKind).withPredictor(PredictorKind.DENSE).withFillIn(false), null, heldTrace, passages,
                 ort.embeddings(), run.quiet);
 
         List<BudgetPoint> sweep = new ArrayList<>();
@@ -409,7 +410,7 @@ final class BenchCommand implements Callable<Integer> {
             TypedFile t = typed.get(i);
             String label = t.type().label();
             FidelityRun dense = fidelity(label + " dense", label + " dense", t.file(), RuntimeOptions.defaults()
-                    .withReader(readerKind).withPredictor("dense").withCache("none", 0), null, heldTrace, passages, reference, run.quiet);
+                    .withReader(readerKind).withPredictor(PredictorKind.DENSE).withCache("none", 0), null, heldTrace, passages, reference, run.quiet);
             evictIfCached(t.file(), readerKind);
             FidelityRun sparse = forward(label, t.file(), setups.get(i).options(), sets, heldTrace, passages, reference);
             rows.add(new DtypeComparison.Row(label, t.ffnBytes(), t.error(), dense, sparse, decoded.get(i)));
@@ -466,7 +467,7 @@ final class BenchCommand implements Callable<Integer> {
             List<DecoderBench.Setup> setups = new ArrayList<>();
             for (Strategy s : STRATEGIES) {
                 RuntimeOptions o = mainOptions(s, profile, readerKind)
-                        .withPredictor(predictor.equals("dense") ? "dense" : "lowrank").withFillIn(!noFillIn).withMargin(margin);
+                        .withPredictor(predictor.equals("dense") ? PredictorKind.DENSE : PredictorKind.LOWRANK).withFillIn(!noFillIn).withMargin(margin);
                 setups.add(new DecoderBench.Setup(s.name(), s.placement(), s.cache(), s.collapse(), files.get(s.placement()), o,
                         oracle));
             }
@@ -502,11 +503,11 @@ final class BenchCommand implements Callable<Integer> {
             ActivationPredictor oracle = predictor.equals("oracle") ? new OraclePredictor(reference, activity) : null;
             List<DecoderBench.Setup> setups = new ArrayList<>();
             for (TypedFile t : typed) {
-                RuntimeOptions dense = options(s, 0, profile, readerKind).withPredictor("dense").withFillIn(false);
+                RuntimeOptions dense = options(s, 0, profile, readerKind).withPredictor(PredictorKind.DENSE).withFillIn(false);
                 setups.add(new DecoderBench.Setup(t.type().label() + " dense", s.placement(), "none", s.collapse(), t.file(),
                         dense, null));
                 RuntimeOptions sparse = options(s, 0, profile, readerKind).withCacheBytes(s.cache(), cacheBytes)
-                        .withPredictor(predictor.equals("dense") ? "dense" : "lowrank").withFillIn(!noFillIn).withMargin(margin);
+                        .withPredictor(predictor.equals("dense") ? PredictorKind.DENSE : PredictorKind.LOWRANK).withFillIn(!noFillIn).withMargin(margin);
                 setups.add(new DecoderBench.Setup(t.type().label(), s.placement(), s.cache(), s.collapse(), t.file(), sparse,
                         oracle));
             }
@@ -545,7 +546,7 @@ final class BenchCommand implements Callable<Integer> {
 
     private RuntimeOptions options(Strategy s, double budget, DeviceProfile profile, ReaderKind readerKind) {
         RuntimeOptions options = RuntimeOptions.defaults().withReader(readerKind).withQueueDepth(io.queueDepth)
-                .withPredictor("trace").withFillIn(false).withCache(s.cache(), budget)
+                .withFillIn(false).withCache(s.cache(), budget)
                 .withEmulatedDevice(io.device != null ? profile : null);   // --device: every read takes the device's time
         return s.collapse() ? options.withDevice(profile) : options.withDevice(null).withMaxGapBytes(0);
     }
@@ -554,7 +555,7 @@ final class BenchCommand implements Callable<Integer> {
     private FidelityRun forward(String name, Path file, RuntimeOptions ioOptions, TracePredictor sets, ActivationTrace truth,
                                 List<EncodedPassage> passages, List<float[]> reference) throws IOException {
         boolean oracle = predictor.equals("oracle");
-        RuntimeOptions options = ioOptions.withPredictor(oracle ? "trace" : "lowrank").withFillIn(!noFillIn).withMargin(margin);
+        RuntimeOptions options = ioOptions.withPredictor(PredictorKind.LOWRANK).withFillIn(!noFillIn).withMargin(margin);
         return fidelity(name, name + " forward", file, options, oracle ? sets : null, truth, passages, reference, run.quiet);
     }
 
@@ -574,7 +575,7 @@ final class BenchCommand implements Callable<Integer> {
         // on the file's mapped factors
         RippleModel probe = null;
         try {
-            if (!options.predictor().equals("dense")) {
+            if (options.predictor() != PredictorKind.DENSE) {
                 probe = RippleModel.open(file, options, override, null);
                 audit = new AuditedPredictor(probe.predictor(), truth);
                 predictor = audit;

@@ -1,5 +1,6 @@
 package dev.ripple.bench.cli;
 
+import dev.ripple.core.activity.PredictorKind;
 import dev.ripple.placement.pipeline.WrittenModel;
 import dev.ripple.placement.pipeline.Placements;
 import dev.ripple.placement.pipeline.PlacementPipeline;
@@ -129,17 +130,17 @@ final class DemoCommand implements Callable<Integer> {
         List<EncodedPassage> passages = OrtReference.encode(tok, heldOutText);
         RuntimeOptions base = RuntimeOptions.defaults().withReader(readerKind).withCache(cache, cacheFraction).withMargin(margin);
         OrtReference ort;
-        try (RippleModel pooler = RippleModel.open(file, base.withPredictor("dense"))) {
+        try (RippleModel pooler = RippleModel.open(file, base.withPredictor(PredictorKind.DENSE))) {
             ort = OrtReference.embed(onnx, passages, pooler.encoder().orElseThrow(() -> new IllegalArgumentException(
                     onnx + ": not a BERT-family model; the demo embeds sentences with an encoder")));
         }
         List<float[]> reference = ort.embeddings();
 
         List<FidelityRun> runs = new ArrayList<>();
-        runs.add(run("dense: all neurons, no fill-in", file, base.withPredictor("dense").withFillIn(false), null, held.trace(), passages, reference));
+        runs.add(run("dense: all neurons, no fill-in", file, base.withPredictor(PredictorKind.DENSE).withFillIn(false), null, held.trace(), passages, reference));
         runs.add(run("oracle: true active sets + fill-in", file, base, IoReplay.predictor(held.trace()), held.trace(), passages, reference));
         runs.add(run("oracle, no fill-in", file, base.withFillIn(false), IoReplay.predictor(held.trace()), held.trace(), passages, reference));
-        runs.add(run("low-rank predictor + fill-in", file, base.withPredictor("lowrank"), null, held.trace(), passages, reference));
+        runs.add(run("low-rank predictor + fill-in", file, base.withPredictor(PredictorKind.LOWRANK), null, held.trace(), passages, reference));
 
         o.printf("%-36s %8s %8s %8s %8s %8s %9s %9s %9s %8s %7s%n", "run", "read", "cos mean", "cos p5", "cos min",
                 "recall", "precision", "ops/tok", "io ms/tok", "ms/sent", "hits");

@@ -1,5 +1,6 @@
 package dev.ripple.bench.cli;
 
+import dev.ripple.core.activity.PredictorKind;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -175,7 +176,7 @@ final class GenerateCommand implements Callable<Integer> {
         }
 
         RuntimeOptions options = RuntimeOptions.defaults().withReader(readerKind).withQueueDepth(io.queueDepth)
-                .withPredictor(chosenPredictor).withCache(cache, cacheFraction);
+                .withPredictor(PredictorKind.parse(chosenPredictor)).withCache(cache, cacheFraction);
         DeviceProfile emulated = io.device != null ? io.deviceProfile() : null;
         if (emulated != null) {
             options = options.emulating(emulated);

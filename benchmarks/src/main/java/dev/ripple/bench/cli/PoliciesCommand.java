@@ -136,7 +136,7 @@ final class PoliciesCommand implements Callable<Integer> {
         RippleFileWriter.write(file, new LayoutBuilder(imported, orders).rule(activity).corpus(calib.trace().info().corpus())
                 .placement(placement, null).lowRank(0, 1f).build(l -> { }));
         RuntimeOptions base = RuntimeOptions.defaults().withReader(io.readerKind()).withQueueDepth(io.queueDepth)
-                .withPredictor("trace").withFillIn(false).withDevice(profile)
+                .withFillIn(false).withDevice(profile)
                 .withEmulatedDevice(io.device != null ? profile : null);
         PolicyOptions defaults = PolicyOptions.defaults();
         PolicyOptions seeded = defaults.withSlotFrequencies(slotCounts(calib.trace(), orders));

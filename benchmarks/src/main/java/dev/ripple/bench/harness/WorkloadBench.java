@@ -156,7 +156,7 @@ public final class WorkloadBench {
      */
     static RuntimeOptions options(Settings s, Strategy st, double budget, Map<String, long[][]> lfuSeeds) {
         RuntimeOptions o = RuntimeOptions.defaults().withReader(s.reader()).withQueueDepth(s.queueDepth())
-                .withPredictor("trace").withFillIn(false).withCache(st.cache(), budget)
+                .withFillIn(false).withCache(st.cache(), budget)
                 .withCachePolicyOptions(PolicyOptions.defaults().withSlotFrequencies(lfuSeeds.get(st.placement()))
                         .withWindowTokens(WINDOW_TOKENS))
                 .withEmulatedDevice(s.emulated() ? s.device() : null);

@@ -72,7 +72,7 @@ public record WorkloadPolicies(SyntheticWorkload.Spec spec, String placement, St
         }
         int[][] orders = WorkloadBench.orders(file);
         RuntimeOptions base = RuntimeOptions.defaults().withReader(s.reader()).withQueueDepth(s.queueDepth())
-                .withPredictor("trace").withFillIn(false).withDevice(s.device())
+                .withFillIn(false).withDevice(s.device())
                 .withEmulatedDevice(s.emulated() ? s.device() : null);
         PolicyOptions defaults = PolicyOptions.defaults().withWindowTokens(WorkloadBench.WINDOW_TOKENS);
         PolicyOptions seeded = defaults.withSlotFrequencies(SlotCounts.of(calibration, orders));

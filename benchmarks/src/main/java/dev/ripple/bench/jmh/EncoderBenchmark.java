@@ -1,5 +1,6 @@
 package dev.ripple.bench.jmh;
 
+import dev.ripple.core.activity.PredictorKind;
 import dev.ripple.core.format.RippleFile;
 import dev.ripple.core.model.bert.EncoderModel;
 import dev.ripple.core.runtime.MappedFfn;
@@ -70,7 +71,7 @@ public class EncoderBenchmark {
                 encoder = EncoderModel.load(mapped, MappedFfn.of(mapped));
             }
             case "flash-lowrank" -> {
-                flash = RippleModel.open(path, RuntimeOptions.defaults().withPredictor("lowrank").withCache("linking", 0.1));
+                flash = RippleModel.open(path, RuntimeOptions.defaults().withPredictor(PredictorKind.LOWRANK).withCache("linking", 0.1));
                 encoder = flash.encoder().orElseThrow(() -> new IllegalArgumentException(file + ": not an encoder"));
             }
             default -> throw new IllegalArgumentException("mode " + mode + ": mapped-dense or flash-lowrank");

@@ -157,12 +157,8 @@ public final class RippleModel implements FeedForward, AutoCloseable {
     private static ActivationPredictor predictorFor(RippleFile file, RuntimeOptions options) {
         int[] sizes = file.layers().stream().mapToInt(l -> l.spec().dFfn()).toArray();
         return switch (options.predictor()) {
-            case "dense" -> new DensePredictor(sizes);
-            case "lowrank" -> LowRankPredictor.read(file, options.margin());
-            case "trace" -> throw new IllegalArgumentException("the trace predictor replays recorded sets: pass a "
-                    + "TracePredictor to RippleModel.open(path, options, predictor, listener)");
-            default -> throw new IllegalArgumentException("unknown predictor '" + options.predictor()
-                    + "' (known: dense, lowrank, trace)");
+            case DENSE -> new DensePredictor(sizes);
+            case LOWRANK -> LowRankPredictor.read(file, options.margin());
         };
     }
 

@@ -1,6 +1,7 @@
 package dev.ripple.core.runtime;
 
 import dev.ripple.cache.PolicyOptions;
+import dev.ripple.core.activity.PredictorKind;
 import dev.ripple.io.device.DeviceProfile;
 import dev.ripple.io.reader.ReaderKind;
 import java.util.Objects;
@@ -13,7 +14,7 @@ import java.util.Objects;
  * RuntimeOptions o = RuntimeOptions.defaults()
  *         .withReader(ReaderKind.DIRECT).withQueueDepth(8)
  *         .withCache("linking", 0.1)               // policy, share of the FFN bytes
- *         .withPredictor("lowrank")                // dense | lowrank | trace
+ *         .withPredictor(PredictorKind.LOWRANK)    // or DENSE
  *         .withDevice(DeviceProfile.read(Path.of("device-profile.json")));
  * }</pre>
  *
@@ -22,7 +23,8 @@ import java.util.Objects;
  * @param cachePolicy   none, lru, s3fifo, lfu, window, linking
  * @param cacheFraction DRAM budget as a share of all FFN bundle bytes (used when cacheBytes is 0)
  * @param cacheBytes    DRAM budget in bytes (0: use cacheFraction)
- * @param predictor     dense, lowrank (factors stored in the file) or trace (sets given by the caller)
+ * @param predictor     dense, or lowrank (factors stored in the file); a recorded-set predictor is passed to
+ *                      {@code RippleModel.open(path, options, predictor, listener)} instead
  * @param fillIn        apply mean fill-in when the file has it
  * @param device        device profile the read planner merges by; null: merge only touching extents
  * @param maxGapBytes   when device is null, merge reads whose gap is at most this many bytes
@@ -34,12 +36,12 @@ import java.util.Objects;
  *                      real storage's own time
  */
 public record RuntimeOptions(ReaderKind reader, int queueDepth, String cachePolicy, double cacheFraction, long cacheBytes,
-                             String predictor, boolean fillIn, DeviceProfile device, long maxGapBytes, float margin,
+                             PredictorKind predictor, boolean fillIn, DeviceProfile device, long maxGapBytes, float margin,
                              PolicyOptions cachePolicyOptions, DeviceProfile emulatedDevice) {
 
     /** Options without device emulation (the form before emulation existed). */
     public RuntimeOptions(ReaderKind reader, int queueDepth, String cachePolicy, double cacheFraction, long cacheBytes,
-                          String predictor, boolean fillIn, DeviceProfile device, long maxGapBytes, float margin,
+                          PredictorKind predictor, boolean fillIn, DeviceProfile device, long maxGapBytes, float margin,
                           PolicyOptions cachePolicyOptions) {
         this(reader, queueDepth, cachePolicy, cacheFraction, cacheBytes, predictor, fillIn, device, maxGapBytes, margin,
                 cachePolicyOptions, null);
@@ -63,7 +65,7 @@ public record RuntimeOptions(ReaderKind reader, int queueDepth, String cachePoli
 
     /** Direct I/O at queue depth 8, linking cache on 10% of the FFN bytes, low-rank predictor, fill-in on. */
     public static RuntimeOptions defaults() {
-        return new RuntimeOptions(ReaderKind.DIRECT, 8, "linking", 0.1, 0, "lowrank", true, null, 0, Float.NaN, null);
+        return new RuntimeOptions(ReaderKind.DIRECT, 8, "linking", 0.1, 0, PredictorKind.LOWRANK, true, null, 0, Float.NaN, null);
     }
 
     public RuntimeOptions withReader(ReaderKind r) {
@@ -82,7 +84,7 @@ public record RuntimeOptions(ReaderKind reader, int queueDepth, String cachePoli
         return new RuntimeOptions(reader, queueDepth, policy, 0, bytes, predictor, fillIn, device, maxGapBytes, margin, cachePolicyOptions, emulatedDevice);
     }
 
-    public RuntimeOptions withPredictor(String p) {
+    public RuntimeOptions withPredictor(PredictorKind p) {
         return new RuntimeOptions(reader, queueDepth, cachePolicy, cacheFraction, cacheBytes, p, fillIn, device, maxGapBytes, margin, cachePolicyOptions, emulatedDevice);
     }
 

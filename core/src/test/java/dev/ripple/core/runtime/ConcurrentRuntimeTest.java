@@ -1,5 +1,6 @@
 package dev.ripple.core.runtime;
 
+import dev.ripple.core.activity.PredictorKind;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -47,7 +48,7 @@ class ConcurrentRuntimeTest {
             inputs.add(RandomModels.randomFloats(rnd, 24, 1f));
         }
         RuntimeOptions options = RuntimeOptions.defaults().withReader(ReaderKind.DIRECT).withQueueDepth(4)
-                .withCache(policy, 0.2).withPredictor("dense").withMaxGapBytes(300);
+                .withCache(policy, 0.2).withPredictor(PredictorKind.DENSE).withMaxGapBytes(300);
         float[][][] single = new float[tokens][3][24];
         try (RippleModel m = RippleModel.open(file, options)) {
             for (int t = 0; t < tokens; t++) {

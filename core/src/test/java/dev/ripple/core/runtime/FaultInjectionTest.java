@@ -1,5 +1,6 @@
 package dev.ripple.core.runtime;
 
+import dev.ripple.core.activity.PredictorKind;
 import dev.ripple.core.model.TokenStats;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -112,7 +113,7 @@ class FaultInjectionTest {
     @EnumSource(Fault.class)
     void failedTokenIsTypedCachesNothingAndTheNextTokenIsExact(Fault fault) throws Exception {
         RuntimeOptions options = RuntimeOptions.defaults().withReader(ReaderKind.POSITIONAL).withQueueDepth(4)
-                .withCache("lru", 1.0).withPredictor("dense");
+                .withCache("lru", 1.0).withPredictor(PredictorKind.DENSE);
         Random rnd = new Random(5);
         float[] x = RandomModels.randomFloats(rnd, 16, 1f);
         float[] expected = new float[16];

@@ -1,5 +1,6 @@
 package dev.ripple.core.runtime;
 
+import dev.ripple.core.activity.PredictorKind;
 import dev.ripple.core.model.TokenStats;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -58,7 +59,7 @@ class RippleModelTest {
     @MethodSource("readersAndPolicies")
     void denseRunThroughFlashEqualsTheDenseFfn(ReaderKind reader, String policy) throws Exception {
         RuntimeOptions options = RuntimeOptions.defaults().withReader(reader).withQueueDepth(4)
-                .withCache(policy, 0.3).withPredictor("dense").withMaxGapBytes(200);
+                .withCache(policy, 0.3).withPredictor(PredictorKind.DENSE).withMaxGapBytes(200);
         Random rnd = new Random(7);
         List<float[]> inputs = new ArrayList<>();
         for (int t = 0; t < 6; t++) {
@@ -105,8 +106,7 @@ class RippleModelTest {
             }
             sets.add(tokens);
         }
-        RuntimeOptions cached = RuntimeOptions.defaults().withReader(reader).withCache("lru", 0.5).withPredictor("trace")
-                .withFillIn(false).withMaxGapBytes(0);
+        RuntimeOptions cached = RuntimeOptions.defaults().withReader(reader).withCache("lru", 0.5).withFillIn(false).withMaxGapBytes(0);
         RuntimeOptions uncached = cached.withCache("none", 0);
         int overlapped = 0;
         try (RippleModel m = RippleModel.open(file, cached, new dev.ripple.core.activity.TracePredictor(sets), null);
@@ -162,7 +162,7 @@ class RippleModelTest {
     @org.junit.jupiter.params.provider.ValueSource(strings = {"none", "lru"})
     void readAheadNeverChangesTheOutput(String policy) throws Exception {
         RuntimeOptions options = RuntimeOptions.defaults().withReader(ReaderKind.POSITIONAL).withCache(policy, 0.3)
-                .withPredictor("trace").withFillIn(false).withMaxGapBytes(0);
+                .withFillIn(false).withMaxGapBytes(0);
         Random rnd = new Random(17);
         try (RippleModel m = RippleModel.open(file, options, new ResiduePredictor(200), null);
              RippleModel plain = RippleModel.open(file, options.withCache("none", 0), new ResiduePredictor(200), null)) {
@@ -218,7 +218,7 @@ class RippleModelTest {
         }
         int bundle = contents.layers().get(0).weights().spec().bundleBytes();
         RuntimeOptions options = RuntimeOptions.defaults().withReader(ReaderKind.POSITIONAL).withQueueDepth(2)
-                .withCache("linking", 0.2).withPredictor("trace").withFillIn(false).withMaxGapBytes(3L * bundle);
+                .withCache("linking", 0.2).withFillIn(false).withMaxGapBytes(3L * bundle);
         try (RippleModel m = RippleModel.open(file, options, new dev.ripple.core.activity.TracePredictor(sets), null)) {
             var cache = m.cache().orElseThrow();
             float[] x = new float[32];
@@ -247,7 +247,7 @@ class RippleModelTest {
     void anEmulatedDeviceGivesEveryReadItsTimeAndTheSameResults() throws Exception {
         DeviceProfile ufs = UfsPresets.ufs40();
         RuntimeOptions real = RuntimeOptions.defaults().withReader(ReaderKind.POSITIONAL).withQueueDepth(1)
-                .withCache("none", 0).withPredictor("dense").withDevice(ufs);
+                .withCache("none", 0).withPredictor(PredictorKind.DENSE).withDevice(ufs);
         float[] x = RandomModels.randomFloats(new Random(11), 32, 1f);
         float[] expected = new float[32];
         float[] out = new float[32];

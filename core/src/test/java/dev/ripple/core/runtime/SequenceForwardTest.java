@@ -68,7 +68,7 @@ class SequenceForwardTest {
     @ValueSource(strings = {"none", "lru", "linking", "window"})
     void sequenceEqualsTokenByToken(String policy) throws Exception {
         RuntimeOptions options = RuntimeOptions.defaults().withReader(ReaderKind.POSITIONAL).withCache(policy, 0.2)
-                .withPredictor("trace").withFillIn(false).withMaxGapBytes(0);
+                .withFillIn(false).withMaxGapBytes(0);
         float[][] one = new float[TOKENS][D];
         float[][] all = new float[TOKENS][D];
         // Each replay keeps its own cursors, so each model replays the sets from the start.
@@ -108,7 +108,7 @@ class SequenceForwardTest {
     @Test
     void mismatchedOutputsAreRefused() throws Exception {
         RuntimeOptions options = RuntimeOptions.defaults().withReader(ReaderKind.POSITIONAL).withCache("none", 0)
-                .withPredictor("trace");
+                ;
         try (RippleModel m = RippleModel.open(file, options, sets, null)) {
             assertThrows(IllegalArgumentException.class, () -> m.ffn(0).forwardAll(inputs, TOKENS, new float[2][D]));
         }

@@ -1,5 +1,6 @@
 package dev.ripple.placement.decoder;
 
+import dev.ripple.core.activity.PredictorKind;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -58,7 +59,7 @@ class DecoderOrtCrossCheckTest {
         // Bundles in the checkpoint's own type: the file then holds exactly the weights ONNX Runtime runs.
         RippleFileWriter.write(file, SafetensorsImporter.importModel(hf, DType.ofLabel(dtype)).toContents());
         int[] prompt = new Random(7).ints(PROMPT, 0, spec.vocabSize()).toArray();
-        RuntimeOptions options = RuntimeOptions.defaults().withReader(ReaderKind.POSITIONAL).withPredictor("dense")
+        RuntimeOptions options = RuntimeOptions.defaults().withReader(ReaderKind.POSITIONAL).withPredictor(PredictorKind.DENSE)
                 .withCache("lru", 0.2);
         try (OrtDecoder ort = OrtDecoder.open(onnx, 1); RippleModel m = RippleModel.open(file, options)) {
             DecoderModel javaModel = m.decoder().orElseThrow();

@@ -1,5 +1,6 @@
 package dev.ripple.placement.decoder;
 
+import dev.ripple.core.activity.PredictorKind;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -74,10 +75,10 @@ class DecoderProfilerTest {
             }
             sets.add(layer);
         }
-        RuntimeOptions dense = RuntimeOptions.defaults().withReader(ReaderKind.POSITIONAL).withPredictor("dense")
+        RuntimeOptions dense = RuntimeOptions.defaults().withReader(ReaderKind.POSITIONAL).withPredictor(PredictorKind.DENSE)
                 .withCache("none", 0);
         try (RippleModel m = RippleModel.open(file, dense);
-             RippleModel replay = RippleModel.open(file, dense.withPredictor("trace"), new TracePredictor(sets), null)) {
+             RippleModel replay = RippleModel.open(file, dense, new TracePredictor(sets), null)) {
             DecoderModel a = m.decoder().orElseThrow().withPrefillChunk(1);
             DecoderModel b = replay.decoder().orElseThrow().withPrefillChunk(1);
             for (int p = 0; p < 3; p++) {

@@ -1,5 +1,6 @@
 package dev.ripple.core.model.decoder;
 
+import dev.ripple.core.activity.PredictorKind;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -119,7 +120,7 @@ class DecoderModelTest {
         int[] ids = ids(Shape.opt().vocab(), 4);
         List<float[]> inMemory = run(file, null, ids);
         for (String cache : new String[] {"none", "lru"}) {
-            RuntimeOptions o = RuntimeOptions.defaults().withReader(ReaderKind.POSITIONAL).withPredictor("dense")
+            RuntimeOptions o = RuntimeOptions.defaults().withReader(ReaderKind.POSITIONAL).withPredictor(PredictorKind.DENSE)
                     .withCache(cache, 0.3).withFillIn(false);
             List<float[]> flash = run(file, o, ids);
             for (int t = 0; t < flash.size(); t++) {
@@ -180,7 +181,7 @@ class DecoderModelTest {
     void concurrentSessionsEqualEachSessionAlone() throws Exception {
         Decoder d = RandomDecoders.generate(Shape.llama(), 41, DType.F16);
         Path file = write(d, "concurrent");
-        RuntimeOptions o = RuntimeOptions.defaults().withReader(ReaderKind.POSITIONAL).withPredictor("dense")
+        RuntimeOptions o = RuntimeOptions.defaults().withReader(ReaderKind.POSITIONAL).withPredictor(PredictorKind.DENSE)
                 .withCache("lru", 0.3);
         int sessions = 4;
         List<int[]> prompts = new ArrayList<>();

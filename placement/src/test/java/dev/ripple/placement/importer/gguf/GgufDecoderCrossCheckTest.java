@@ -1,5 +1,6 @@
 package dev.ripple.placement.importer.gguf;
 
+import dev.ripple.core.activity.PredictorKind;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -174,7 +175,7 @@ class GgufDecoderCrossCheckTest {
 
     /** Logits after the prompt and after each greedy decode step (dense, from flash). */
     static List<float[]> run(Path file, int[] prompt) throws Exception {
-        RuntimeOptions options = RuntimeOptions.defaults().withReader(ReaderKind.POSITIONAL).withPredictor("dense")
+        RuntimeOptions options = RuntimeOptions.defaults().withReader(ReaderKind.POSITIONAL).withPredictor(PredictorKind.DENSE)
                 .withCache("lru", 0.2);
         List<float[]> out = new ArrayList<>();
         try (RippleModel m = RippleModel.open(file, options)) {

@@ -1,5 +1,6 @@
 package dev.ripple.placement.importer.gguf;
 
+import dev.ripple.core.activity.PredictorKind;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -44,7 +45,7 @@ class GgufPreparedModelTest {
         Files.setLastModifiedTime(gguf, FileTime.fromMillis(Files.getLastModifiedTime(first.file()).toMillis() + 5000));
         assertTrue(PreparedModel.of(gguf, work, DType.F16, l -> { }).placedNow(), "imported again after a change");
 
-        RuntimeOptions options = RuntimeOptions.defaults().withReader(ReaderKind.POSITIONAL).withPredictor("dense");
+        RuntimeOptions options = RuntimeOptions.defaults().withReader(ReaderKind.POSITIONAL).withPredictor(PredictorKind.DENSE);
         try (RippleModel m = RippleModel.open(first.file(), options)) {
             Tokenizer t = m.tokenizer().orElseThrow();
             int[] prompt = t.encode("the capital of France is");
