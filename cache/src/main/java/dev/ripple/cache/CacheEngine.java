@@ -49,7 +49,7 @@ final class CacheEngine {
             throw new IllegalArgumentException("bundleBytesPerLayer must name at least one layer");
         }
         if (policy == null) {
-            throw new IllegalArgumentException("policy is null; use CachePolicies.create(\"none\", ...) for no cache");
+            throw new IllegalArgumentException("policy is null; use CachePolicies.create(\"none\") for no cache");
         }
         int largest = 0;
         int largestLayer = 0;

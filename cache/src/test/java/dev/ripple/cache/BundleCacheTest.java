@@ -124,17 +124,18 @@ class BundleCacheTest {
     }
 
     @Test
-    void policyOptionsShortConstructorKeepsDefaults() {
-        PolicyOptions o = new PolicyOptions(new double[][] {{1, 2}}, 5, 7L);
-        assertEquals(5, o.windowTokens());
-        assertEquals(7L, o.seed());
-        assertEquals(PolicyOptions.defaults().linkingInner(), o.linkingInner());
-        assertEquals(PolicyOptions.defaults().linkingLongRun(), o.linkingLongRun());
-        assertEquals(2.0, PolicyOptions.defaults().withSlotFrequencies(new long[][] {{1, 2}}).slotFrequencies()[0][1]);
-        assertThrows(IllegalArgumentException.class, () -> new PolicyOptions(null, 0, 1L));
+    void eachPolicyHasItsOwnSettingsCheckedWhereTheyAreMade() {
         for (String name : CachePolicies.names()) {
-            assertEquals(name, CachePolicies.create(name, o).name());
+            assertEquals(name, CacheSettings.defaults(name).name());
+            assertEquals(name, CacheSettings.defaults(name).newPolicy().name());
         }
+        assertEquals(2.0, CacheSettings.Lfu.seeded(new long[][] {{1, 2}}).slotFrequencies()[0][1]);
+        assertThrows(IllegalArgumentException.class, () -> new CacheSettings.Window(0));
+        assertThrows(IllegalArgumentException.class, () -> new CacheSettings.S3Fifo(1.0));
+        assertThrows(IllegalArgumentException.class, () -> new CacheSettings.Linking(new CacheSettings.None(), 3, 0, 1));
+        assertThrows(IllegalArgumentException.class, () -> CacheSettings.Linking.over(CacheSettings.Linking.over(
+                new CacheSettings.Lru())), "linking over linking");
+        assertThrows(IllegalArgumentException.class, () -> new CacheSettings.Linking(new CacheSettings.Lru(), 1, 0, 1));
     }
 
     @Test

@@ -22,8 +22,8 @@ abstract class CachePolicyContractTest {
 
     abstract String policyName();
 
-    PolicyOptions options() {
-        return PolicyOptions.defaults();
+    CacheSettings settings() {
+        return CacheSettings.defaults(policyName());
     }
 
     /** Slot gap of the read planner the tests pretend to have (reads are passed to every lookup). */
@@ -32,7 +32,7 @@ abstract class CachePolicyContractTest {
     }
 
     CachePolicy newPolicy() {
-        return CachePolicies.create(policyName(), options());
+        return settings().newPolicy();
     }
 
     @Test

@@ -2,6 +2,6 @@ package dev.ripple.cache;
 
 class LinkingOverLfuPolicyContractTest extends CachePolicyContractTest {
     @Override String policyName() { return "linking"; }
-    @Override PolicyOptions options() { return PolicyOptions.defaults().withLinking("lfu", 4, 0.1); }
+    @Override CacheSettings settings() { return new CacheSettings.Linking(new CacheSettings.Lfu(null), 4, 0.1, 42L); }
     @Override int readGap() { return 1; }
 }

@@ -2,6 +2,6 @@ package dev.ripple.cache;
 
 class LinkingOverLruPolicyContractTest extends CachePolicyContractTest {
     @Override String policyName() { return "linking"; }
-    @Override PolicyOptions options() { return PolicyOptions.defaults().withLinking("lru", 4, 0.1); }
+    @Override CacheSettings settings() { return new CacheSettings.Linking(new CacheSettings.Lru(), 4, 0.1, 42L); }
     @Override int readGap() { return 1; }
 }

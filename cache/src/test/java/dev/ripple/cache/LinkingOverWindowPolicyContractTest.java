@@ -2,6 +2,6 @@ package dev.ripple.cache;
 
 class LinkingOverWindowPolicyContractTest extends CachePolicyContractTest {
     @Override String policyName() { return "linking"; }
-    @Override PolicyOptions options() { return PolicyOptions.defaults().withLinking("window", 4, 0.1); }
+    @Override CacheSettings settings() { return new CacheSettings.Linking(new CacheSettings.Window(4), 4, 0.1, 42L); }
     @Override int readGap() { return 1; }
 }

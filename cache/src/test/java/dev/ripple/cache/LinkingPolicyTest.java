@@ -16,7 +16,7 @@ class LinkingPolicyTest {
 
     private static CacheSimulator linking(long budget, String inner) {
         return new CacheSimulator(budget, ONE_LAYER,
-                CachePolicies.create("linking", PolicyOptions.defaults().withLinking(inner, 3, 0.0)));
+                new CacheSettings.Linking(CacheSettings.defaults(inner), 3, 0.0, 42L).newPolicy());
     }
 
     @Test
@@ -102,7 +102,7 @@ class LinkingPolicyTest {
     @Test
     void overLfuAnAccessCountsAsTheShareOfItsRead() {
         CacheSimulator sim = new CacheSimulator(100, ONE_LAYER,
-                CachePolicies.create("linking", PolicyOptions.defaults().withLinking("lfu", 3, 0.0)));
+                new CacheSettings.Linking(new CacheSettings.Lfu(null), 3, 0.0, 42L).newPolicy());
         for (int i = 0; i < 3; i++) {
             sim.access(0, new int[] {5, 6, 7, 8}, new int[] {0, 0, 0, 0}, 4); // 4 misses in one read: not admitted
         }
@@ -127,7 +127,7 @@ class LinkingPolicyTest {
     @Test
     void longRunAdmissionProbabilityOneAdmitsEverything() {
         CacheSimulator sim = new CacheSimulator(100_000, ONE_LAYER,
-                CachePolicies.create("linking", PolicyOptions.defaults().withLinking("lru", 3, 1.0)));
+                new CacheSettings.Linking(new CacheSettings.Lru(), 3, 1.0, 42L).newPolicy());
         sim.access(0, new int[] {5, 6, 7, 8}, 4);
         assertArrayEquals(new int[] {5, 6, 7, 8}, sim.residentSlots(0));
     }
@@ -144,8 +144,9 @@ class LinkingPolicyTest {
             long budget = 50L * 100;
             Map<String, Long> ops = new LinkedHashMap<>();
             for (String name : new String[] {"none", "lru", "s3fifo", "lfu", "window", "linking"}) {
-                PolicyOptions o = PolicyOptions.defaults().withSlotFrequencies(new double[][] {trace.frequencies});
-                CacheSimulator sim = new CacheSimulator(budget, ONE_LAYER, CachePolicies.create(name, o));
+                CacheSettings settings = name.equals("lfu") ? new CacheSettings.Lfu(new double[][] {trace.frequencies})
+                        : CacheSettings.defaults(name);
+                CacheSimulator sim = new CacheSimulator(budget, ONE_LAYER, settings.newPolicy());
                 long warm = 0;
                 for (int t = 0; t < trace.tokens.length; t++) {
                     if (t == 500) {

@@ -17,7 +17,7 @@ class WindowPolicyTest {
         TestSupport.seeded(TestSupport.seed(), r -> {
             int[] sizes = {50, 50};
             CacheSimulator sim = new CacheSimulator(50L * 2 * 300, sizes,
-                    CachePolicies.create("window", PolicyOptions.defaults().withWindowTokens(k)));
+                    new CacheSettings.Window(k).newPolicy());
             @SuppressWarnings("unchecked")
             Deque<int[]>[] history = new Deque[] {new ArrayDeque<int[]>(), new ArrayDeque<int[]>()};
             for (int t = 0; t < 200; t++) {

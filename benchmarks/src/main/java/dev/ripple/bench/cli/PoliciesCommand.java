@@ -14,7 +14,9 @@ import dev.ripple.bench.harness.PolicyVerdict;
 import dev.ripple.bench.harness.ReadShares;
 import dev.ripple.bench.harness.WorkloadPolicies;
 import dev.ripple.cache.CachePolicies;
-import dev.ripple.cache.PolicyOptions;
+import dev.ripple.bench.harness.ComparedPolicies;
+import dev.ripple.bench.harness.SlotCounts;
+import dev.ripple.cache.CacheSettings;
 import dev.ripple.core.activity.ActivityRule;
 import dev.ripple.core.activity.TracePredictor;
 import dev.ripple.core.format.AtomicFile;
@@ -138,15 +140,10 @@ final class PoliciesCommand implements Callable<Integer> {
         RuntimeOptions base = RuntimeOptions.defaults().withReader(io.readerKind()).withQueueDepth(io.queueDepth)
                 .withFillIn(false).withDevice(profile)
                 .withEmulatedDevice(io.device != null ? profile : null);
-        PolicyOptions defaults = PolicyOptions.defaults();
-        PolicyOptions seeded = defaults.withSlotFrequencies(slotCounts(calib.trace(), orders));
         // linking over lfu is seeded with the read shares of the same calibration tokens (see ReadShares)
-        PolicyOptions linkingOptions = seeded.withLinking(linkingInner, defaults.linkingLongRun(),
-                defaults.linkingLongRunAdmitProbability());
-        if (linkingInner.equals("lfu")) {
-            linkingOptions = linkingOptions.withSlotFrequencies(
-                    ReadShares.of(calib.trace(), file, RippleModel.plannerFor(base, Files.size(file))));
-        }
+        ComparedPolicies compared = new ComparedPolicies(SlotCounts.of(calib.trace(), orders), linkingInner.equals("lfu")
+                ? ReadShares.of(calib.trace(), file, RippleModel.plannerFor(base, Files.size(file))) : null, linkingInner,
+                CacheSettings.Window.DEFAULT_TOKENS);
 
         TracePredictor sets = IoReplay.predictor(held.trace());
         Map<String, List<IoReplay>> runs = new LinkedHashMap<>();
@@ -155,8 +152,7 @@ final class PoliciesCommand implements Callable<Integer> {
         for (int round = 0; round < repeats; round++) {
             for (int k = 0; k < policies.size(); k++) {
                 String policy = policies.get((round + k) % policies.size());
-                RuntimeOptions options = base.withCache(policy, cacheFraction)
-                        .withCachePolicyOptions(policy.equals("linking") ? linkingOptions : seeded);
+                RuntimeOptions options = base.withCache(compared.settings(policy), cacheFraction);
                 ModelledIo cost = new ModelledIo(profile, io.queueDepth);
                 try (CliProgress bar = CliProgress.start(policy + " (round " + (round + 1) + "/" + repeats + ")", replayed, run.quiet)) {
                     runs.get(policy).add(IoReplay.run(policy, file, options, sets, replayed, bar::stepTo, cost));
@@ -245,10 +241,6 @@ final class PoliciesCommand implements Callable<Integer> {
      * How often each slot was active in the calibration trace: the profiled frequencies "lfu" is
      * seeded with (PowerInfer's hot set), in slot order of the placed file.
      */
-    static long[][] slotCounts(ActivationTrace calibration, int[][] orders) {
-        return dev.ripple.bench.harness.SlotCounts.of(calibration, orders);
-    }
-
     private void writeJson(ActivityRule activity, double neededShare, int replayed, long budget, DeviceProfile profile,
                            long calibration, List<PolicySummary> rows, PolicyVerdict verdict) throws IOException {
         ObjectNode doc = JSON.createObjectNode();

@@ -1,6 +1,5 @@
 package dev.ripple.bench.harness;
 
-import dev.ripple.cache.PolicyOptions;
 import dev.ripple.core.activity.TracePredictor;
 import dev.ripple.core.format.RippleFile;
 import dev.ripple.core.runtime.RuntimeOptions;
@@ -156,9 +155,9 @@ public final class WorkloadBench {
      */
     static RuntimeOptions options(Settings s, Strategy st, double budget, Map<String, long[][]> lfuSeeds) {
         RuntimeOptions o = RuntimeOptions.defaults().withReader(s.reader()).withQueueDepth(s.queueDepth())
-                .withFillIn(false).withCache(st.cache(), budget)
-                .withCachePolicyOptions(PolicyOptions.defaults().withSlotFrequencies(lfuSeeds.get(st.placement()))
-                        .withWindowTokens(WINDOW_TOKENS))
+                .withFillIn(false)
+                .withCache(new ComparedPolicies(lfuSeeds.get(st.placement()), null, "s3fifo", WINDOW_TOKENS).settings(st.cache()),
+                        budget)
                 .withEmulatedDevice(s.emulated() ? s.device() : null);
         return st.collapse() ? o.withDevice(s.device()) : o.withDevice(null).withMaxGapBytes(0);
     }

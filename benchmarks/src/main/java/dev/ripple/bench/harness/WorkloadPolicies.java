@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.ripple.cache.PolicyOptions;
 import dev.ripple.core.activity.TracePredictor;
 import dev.ripple.core.runtime.RippleModel;
 import dev.ripple.core.runtime.RuntimeOptions;
@@ -74,14 +73,9 @@ public record WorkloadPolicies(SyntheticWorkload.Spec spec, String placement, St
         RuntimeOptions base = RuntimeOptions.defaults().withReader(s.reader()).withQueueDepth(s.queueDepth())
                 .withFillIn(false).withDevice(s.device())
                 .withEmulatedDevice(s.emulated() ? s.device() : null);
-        PolicyOptions defaults = PolicyOptions.defaults().withWindowTokens(WorkloadBench.WINDOW_TOKENS);
-        PolicyOptions seeded = defaults.withSlotFrequencies(SlotCounts.of(calibration, orders));
-        PolicyOptions linkingOptions = seeded.withLinking(s.linkingInner(), defaults.linkingLongRun(),
-                defaults.linkingLongRunAdmitProbability());
-        if (s.linkingInner().equals("lfu")) {
-            linkingOptions = linkingOptions.withSlotFrequencies(
-                    ReadShares.of(calibration, file, RippleModel.plannerFor(base, Files.size(file))));
-        }
+        ComparedPolicies compared = new ComparedPolicies(SlotCounts.of(calibration, orders), s.linkingInner().equals("lfu")
+                ? ReadShares.of(calibration, file, RippleModel.plannerFor(base, Files.size(file))) : null, s.linkingInner(),
+                WorkloadBench.WINDOW_TOKENS);
         TracePredictor sets = IoReplay.predictor(heldOut);
         int tokens = Math.min(s.tokens(), heldOut.tokens(0));
         Map<String, List<IoReplay>> runs = new LinkedHashMap<>();
@@ -91,8 +85,7 @@ public record WorkloadPolicies(SyntheticWorkload.Spec spec, String placement, St
         for (int round = 0; round < s.repeats(); round++) {
             for (int k = 0; k < policies.size(); k++) {
                 String policy = policies.get((round + k) % policies.size());
-                RuntimeOptions options = base.withCache(policy, s.cacheFraction())
-                        .withCachePolicyOptions(policy.equals("linking") ? linkingOptions : seeded);
+                RuntimeOptions options = base.withCache(compared.settings(policy), s.cacheFraction());
                 ModelledIo cost = new ModelledIo(s.device(), s.queueDepth());
                 try (Progress.Step step = progress.start(policy + " (round " + (round + 1) + "/" + s.repeats() + ", "
                         + SyntheticWorkload.LABEL + ")", tokens)) {

@@ -4,7 +4,7 @@ import dev.ripple.cache.BundleCache;
 import dev.ripple.cache.CacheAccess;
 import dev.ripple.cache.CachePolicies;
 import dev.ripple.cache.CacheStats;
-import dev.ripple.cache.PolicyOptions;
+import dev.ripple.cache.CacheSettings;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.util.SplittableRandom;
@@ -125,7 +125,7 @@ public class CachePolicyBenchmark {
         java.util.Arrays.fill(bundleBytes, BUNDLE_BYTES);
         long budget = (long) (BUDGET_SHARE * LAYERS * SLOTS * BUNDLE_BYTES);
         cache = new BundleCache(budget, bundleBytes,
-                CachePolicies.create(policy, PolicyOptions.defaults().withSlotFrequencies(p)));
+                policy.equals("lfu") ? new CacheSettings.Lfu(p).newPolicy() : CachePolicies.create(policy));
         System.out.printf("%n# %s: %.1f%% of slots active per token, budget %d B%n", policy,
                 100.0 * active / ((double) TOKENS * LAYERS * SLOTS), budget);
     }

@@ -1,8 +1,7 @@
 package dev.ripple.core.runtime;
 
 import dev.ripple.cache.BundleCache;
-import dev.ripple.cache.CachePolicies;
-import dev.ripple.cache.PolicyOptions;
+import dev.ripple.cache.CacheSettings;
 import dev.ripple.core.activity.ActivationPredictor;
 import dev.ripple.core.activity.DensePredictor;
 import dev.ripple.core.activity.LowRankPredictor;
@@ -137,7 +136,7 @@ public final class RippleModel implements FeedForward, AutoCloseable {
     }
 
     private static BundleCache cacheFor(RippleFile file, RuntimeOptions options) {
-        if (options.cachePolicy().equals("none")) {
+        if (options.cache() instanceof CacheSettings.None) {
             return null;
         }
         long ffnBytes = 0;
@@ -150,8 +149,7 @@ public final class RippleModel implements FeedForward, AutoCloseable {
         if (budget == 0) {
             return null;
         }
-        PolicyOptions po = options.cachePolicyOptions() != null ? options.cachePolicyOptions() : PolicyOptions.defaults();
-        return new BundleCache(budget, bundleBytes, CachePolicies.create(options.cachePolicy(), po));
+        return new BundleCache(budget, bundleBytes, options.cache().newPolicy());
     }
 
     private static ActivationPredictor predictorFor(RippleFile file, RuntimeOptions options) {

@@ -1,6 +1,6 @@
 package dev.ripple.core.runtime;
 
-import dev.ripple.cache.PolicyOptions;
+import dev.ripple.cache.CacheSettings;
 import dev.ripple.core.activity.PredictorKind;
 import dev.ripple.io.device.DeviceProfile;
 import dev.ripple.io.reader.ReaderKind;
@@ -13,14 +13,15 @@ import java.util.Objects;
  * <pre>{@code
  * RuntimeOptions o = RuntimeOptions.defaults()
  *         .withReader(ReaderKind.DIRECT).withQueueDepth(8)
- *         .withCache("linking", 0.1)               // policy, share of the FFN bytes
+ *         .withCache("linking", 0.1)               // policy (default settings), share of the FFN bytes
  *         .withPredictor(PredictorKind.LOWRANK)    // or DENSE
  *         .withDevice(DeviceProfile.read(Path.of("device-profile.json")));
  * }</pre>
  *
  * @param reader        how bundles are read: DIRECT (O_DIRECT, default), MMAP or POSITIONAL
  * @param queueDepth    reads of one request in flight at once
- * @param cachePolicy   none, lru, s3fifo, lfu, window, linking
+ * @param cache         the cache policy and its settings ({@link CacheSettings}: none, lru, s3fifo, lfu,
+ *                      window, linking)
  * @param cacheFraction DRAM budget as a share of all FFN bundle bytes (used when cacheBytes is 0)
  * @param cacheBytes    DRAM budget in bytes (0: use cacheFraction)
  * @param predictor     dense, or lowrank (factors stored in the file); a recorded-set predictor is passed to
@@ -29,23 +30,13 @@ import java.util.Objects;
  * @param device        device profile the read planner merges by; null: merge only touching extents
  * @param maxGapBytes   when device is null, merge reads whose gap is at most this many bytes
  * @param margin        low-rank predictor margin; NaN: the one stored in the file
- * @param cachePolicyOptions options of the cache policy (e.g. profiled slot frequencies that seed
- *                      "lfu"); null: {@link PolicyOptions#defaults()}
  * @param emulatedDevice a device every read is made to take the time of (an
  *                      {@link dev.ripple.io.device.EmulatedReader} over the real reader); null: the
  *                      real storage's own time
  */
-public record RuntimeOptions(ReaderKind reader, int queueDepth, String cachePolicy, double cacheFraction, long cacheBytes,
+public record RuntimeOptions(ReaderKind reader, int queueDepth, CacheSettings cache, double cacheFraction, long cacheBytes,
                              PredictorKind predictor, boolean fillIn, DeviceProfile device, long maxGapBytes, float margin,
-                             PolicyOptions cachePolicyOptions, DeviceProfile emulatedDevice) {
-
-    /** Options without device emulation (the form before emulation existed). */
-    public RuntimeOptions(ReaderKind reader, int queueDepth, String cachePolicy, double cacheFraction, long cacheBytes,
-                          PredictorKind predictor, boolean fillIn, DeviceProfile device, long maxGapBytes, float margin,
-                          PolicyOptions cachePolicyOptions) {
-        this(reader, queueDepth, cachePolicy, cacheFraction, cacheBytes, predictor, fillIn, device, maxGapBytes, margin,
-                cachePolicyOptions, null);
-    }
+                             DeviceProfile emulatedDevice) {
 
     public RuntimeOptions {
         Objects.requireNonNull(reader, "reader");
@@ -59,41 +50,52 @@ public record RuntimeOptions(ReaderKind reader, int queueDepth, String cachePoli
         if (maxGapBytes < 0) {
             throw new IllegalArgumentException("max gap must be ≥ 0, got " + maxGapBytes);
         }
-        Objects.requireNonNull(cachePolicy, "cachePolicy");
+        Objects.requireNonNull(cache, "cache");
         Objects.requireNonNull(predictor, "predictor");
     }
 
     /** Direct I/O at queue depth 8, linking cache on 10% of the FFN bytes, low-rank predictor, fill-in on. */
     public static RuntimeOptions defaults() {
-        return new RuntimeOptions(ReaderKind.DIRECT, 8, "linking", 0.1, 0, PredictorKind.LOWRANK, true, null, 0, Float.NaN, null);
+        return new RuntimeOptions(ReaderKind.DIRECT, 8, CacheSettings.defaults("linking"), 0.1, 0, PredictorKind.LOWRANK, true, null, 0,
+                Float.NaN, null);
     }
 
     public RuntimeOptions withReader(ReaderKind r) {
-        return new RuntimeOptions(r, queueDepth, cachePolicy, cacheFraction, cacheBytes, predictor, fillIn, device, maxGapBytes, margin, cachePolicyOptions, emulatedDevice);
+        return new RuntimeOptions(r, queueDepth, cache, cacheFraction, cacheBytes, predictor, fillIn, device, maxGapBytes, margin, emulatedDevice);
     }
 
     public RuntimeOptions withQueueDepth(int q) {
-        return new RuntimeOptions(reader, q, cachePolicy, cacheFraction, cacheBytes, predictor, fillIn, device, maxGapBytes, margin, cachePolicyOptions, emulatedDevice);
+        return new RuntimeOptions(reader, q, cache, cacheFraction, cacheBytes, predictor, fillIn, device, maxGapBytes, margin, emulatedDevice);
     }
 
+    /** The policy named {@code policy} with its default settings, on {@code fraction} of the FFN bytes. */
     public RuntimeOptions withCache(String policy, double fraction) {
-        return new RuntimeOptions(reader, queueDepth, policy, fraction, 0, predictor, fillIn, device, maxGapBytes, margin, cachePolicyOptions, emulatedDevice);
+        return withCache(CacheSettings.defaults(policy), fraction);
     }
 
+    public RuntimeOptions withCache(CacheSettings settings, double fraction) {
+        return new RuntimeOptions(reader, queueDepth, settings, fraction, 0, predictor, fillIn, device, maxGapBytes, margin, emulatedDevice);
+    }
+
+    /** The policy named {@code policy} with its default settings, on {@code bytes} of DRAM. */
     public RuntimeOptions withCacheBytes(String policy, long bytes) {
-        return new RuntimeOptions(reader, queueDepth, policy, 0, bytes, predictor, fillIn, device, maxGapBytes, margin, cachePolicyOptions, emulatedDevice);
+        return withCacheBytes(CacheSettings.defaults(policy), bytes);
+    }
+
+    public RuntimeOptions withCacheBytes(CacheSettings settings, long bytes) {
+        return new RuntimeOptions(reader, queueDepth, settings, 0, bytes, predictor, fillIn, device, maxGapBytes, margin, emulatedDevice);
     }
 
     public RuntimeOptions withPredictor(PredictorKind p) {
-        return new RuntimeOptions(reader, queueDepth, cachePolicy, cacheFraction, cacheBytes, p, fillIn, device, maxGapBytes, margin, cachePolicyOptions, emulatedDevice);
+        return new RuntimeOptions(reader, queueDepth, cache, cacheFraction, cacheBytes, p, fillIn, device, maxGapBytes, margin, emulatedDevice);
     }
 
     public RuntimeOptions withFillIn(boolean on) {
-        return new RuntimeOptions(reader, queueDepth, cachePolicy, cacheFraction, cacheBytes, predictor, on, device, maxGapBytes, margin, cachePolicyOptions, emulatedDevice);
+        return new RuntimeOptions(reader, queueDepth, cache, cacheFraction, cacheBytes, predictor, on, device, maxGapBytes, margin, emulatedDevice);
     }
 
     public RuntimeOptions withDevice(DeviceProfile d) {
-        return new RuntimeOptions(reader, queueDepth, cachePolicy, cacheFraction, cacheBytes, predictor, fillIn, d, maxGapBytes, margin, cachePolicyOptions, emulatedDevice);
+        return new RuntimeOptions(reader, queueDepth, cache, cacheFraction, cacheBytes, predictor, fillIn, d, maxGapBytes, margin, emulatedDevice);
     }
 
     /**
@@ -101,11 +103,11 @@ public record RuntimeOptions(ReaderKind reader, int queueDepth, String cachePoli
      * takes precedence and is kept; {@code withDevice(null)} drops it).
      */
     public RuntimeOptions withMaxGapBytes(long gap) {
-        return new RuntimeOptions(reader, queueDepth, cachePolicy, cacheFraction, cacheBytes, predictor, fillIn, device, gap, margin, cachePolicyOptions, emulatedDevice);
+        return new RuntimeOptions(reader, queueDepth, cache, cacheFraction, cacheBytes, predictor, fillIn, device, gap, margin, emulatedDevice);
     }
 
     public RuntimeOptions withMargin(float m) {
-        return new RuntimeOptions(reader, queueDepth, cachePolicy, cacheFraction, cacheBytes, predictor, fillIn, device, maxGapBytes, m, cachePolicyOptions, emulatedDevice);
+        return new RuntimeOptions(reader, queueDepth, cache, cacheFraction, cacheBytes, predictor, fillIn, device, maxGapBytes, m, emulatedDevice);
     }
 
     /**
@@ -115,7 +117,7 @@ public record RuntimeOptions(ReaderKind reader, int queueDepth, String cachePoli
      * {@link #emulating} does.
      */
     public RuntimeOptions withEmulatedDevice(DeviceProfile d) {
-        return new RuntimeOptions(reader, queueDepth, cachePolicy, cacheFraction, cacheBytes, predictor, fillIn, device, maxGapBytes, margin, cachePolicyOptions, d);
+        return new RuntimeOptions(reader, queueDepth, cache, cacheFraction, cacheBytes, predictor, fillIn, device, maxGapBytes, margin, d);
     }
 
     /** Plans reads by {@code d}'s cost model and makes every read take the time {@code d} gives it. */
@@ -123,8 +125,8 @@ public record RuntimeOptions(ReaderKind reader, int queueDepth, String cachePoli
         return withDevice(d).withEmulatedDevice(d);
     }
 
-    /** Options of the cache policy, e.g. {@code PolicyOptions.defaults().withSlotFrequencies(counts)} to seed "lfu". */
-    public RuntimeOptions withCachePolicyOptions(PolicyOptions o) {
-        return new RuntimeOptions(reader, queueDepth, cachePolicy, cacheFraction, cacheBytes, predictor, fillIn, device, maxGapBytes, margin, o, emulatedDevice);
+    /** The cache policy and its settings, on the budget set already (e.g. {@code new CacheSettings.Lfu(profiledCounts)}). */
+    public RuntimeOptions withCacheSettings(CacheSettings settings) {
+        return new RuntimeOptions(reader, queueDepth, settings, cacheFraction, cacheBytes, predictor, fillIn, device, maxGapBytes, margin, emulatedDevice);
     }
 }
