@@ -9,6 +9,7 @@ import dev.ripple.placement.pipeline.ImportOptions;
 import dev.ripple.bench.harness.FidelityRun;
 import dev.ripple.bench.harness.IoReplay;
 import dev.ripple.bench.harness.OrtReference;
+import dev.ripple.bench.harness.StrategyBench;
 import dev.ripple.core.activity.ActivationPredictor;
 import dev.ripple.core.activity.ActivityRule;
 import dev.ripple.core.activity.LowRankPredictor;
@@ -29,7 +30,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
 import java.util.concurrent.Callable;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Mixin;
@@ -158,16 +158,12 @@ final class DemoCommand implements Callable<Integer> {
             int n = Math.min(benchSentences, heldOutText.size());
             o.printf("5. the I/O strategies side by side on %d of those passages ('./ripple bench' with its defaults "
                     + "measures more, sweeps the cache budget and writes JSON and plots)%n%n", n);
-            BenchCommand bench = new BenchCommand();
-            List<String> args = new ArrayList<>(List.of("--work", run.work.resolve("bench").toString(), "--sentences",
-                    String.valueOf(n), "--tokens", "300", "--budgets", "none", "--rule", activity.describe(), "--reader", reader,
-                    "--cache-fraction", String.valueOf(cacheFraction), "--margin", String.valueOf(margin)));
-            if (run.quiet) {
-                args.add("--quiet");
-            }
-            new CommandLine(bench).parseArgs(args.toArray(String[]::new));
-            bench.measure(onnx, tok, inputs.modelName(), corpus.name(), calib,
-                    heldOutText.subList(0, n), new BenchCommand.Placed(imported, placements)).print(o);
+            StrategyBench.Settings settings = StrategyBench.Settings.defaults(run.work.resolve("bench"))
+                    .withReader(readerKind).withCacheFraction(cacheFraction).withMargin(margin).withBudgets(List.of())
+                    .withTokens(300);
+            new StrategyBench(settings, CliProgress.harness(run.quiet)).encoder(new StrategyBench.EncoderInput(onnx, tok,
+                    inputs.modelName(), corpus.name(), calib, heldOutText.subList(0, n),
+                    new StrategyBench.Placed(imported, placements))).print(o);
             o.println();
         }
         o.println("Next: './ripple tradeoff' for the sparsity-fidelity curve (rules, calibrated thresholds, predictor), "
@@ -177,6 +173,7 @@ final class DemoCommand implements Callable<Integer> {
 
     private FidelityRun run(String label, Path file, RuntimeOptions options, ActivationPredictor override,
                             ActivationTrace truth, List<EncodedPassage> passages, List<float[]> reference) throws Exception {
-        return BenchCommand.fidelity(label, label, file, options, override, truth, passages, reference, run.quiet);
+        return StrategyBench.fidelity(label, label, file, options, override, truth, passages, reference,
+                CliProgress.harness(run.quiet));
     }
 }
