@@ -4,8 +4,11 @@ import dev.ripple.core.tensor.DType;
 import java.lang.foreign.MemorySegment;
 
 /**
- * The two inner loops of a sparse FFN over bundles stored as {@code dtype} in a memory segment:
- * a dot product with the input (up and gate rows) and a scaled add into the output (down column).
+ * The inner loops of a sparse FFN over bundles stored as {@code dtype} in a memory segment: a dot
+ * product with the input (up and gate rows) and a scaled add into the output (down column), one
+ * token at a time (decode) or for a sequence at once (prefill, the encoder: {@link #dotRows},
+ * {@link #dotRowsTransposed}, {@link #axpyRows}); and the encoder's element-wise and attention
+ * steps on a whole block ({@link #gelu}, {@link #attention}).
  * Two implementations: {@link VectorKernels} (Vector API) and {@link ScalarKernels}, the reference;
  * {@link KernelProvider} picks one at start-up. No vector type appears in this interface.
  */
