@@ -172,9 +172,13 @@ public final class SparseFfnExecutor {
         int parts = (int) Math.min(Runtime.getRuntime().availableProcessors(), work / PARALLEL_ELEMENTS);
         parts = Math.min(parts, n);
         float[][] acc;
+        // The tokens transposed once for every bundle, unless padding them to whole vectors would
+        // waste more than it saves (a handful of tokens).
+        int stride = kernels.transposedStride(tokens);
+        float[] xT = stride <= 2 * tokens ? kernels.transpose(xs, tokens, d) : null;
         if (parts <= 1 || !shared(union)) {
             acc = new float[tokens][d];
-            accumulateAll(xs, union, usersStart, users, 0, n, acc);
+            accumulateAll(xs, xT, stride, union, usersStart, users, 0, n, acc);
         } else {
             float[][][] partials = new float[parts][][];
             CompletableFuture<?>[] others = new CompletableFuture<?>[parts - 1];
@@ -182,11 +186,11 @@ public final class SparseFfnExecutor {
             for (int p = 1; p < parts; p++) {
                 int part = p;
                 partials[part] = new float[tokens][d];
-                others[p - 1] = CompletableFuture.runAsync(() -> accumulateAll(xs, union, usersStart, users,
+                others[p - 1] = CompletableFuture.runAsync(() -> accumulateAll(xs, xT, stride, union, usersStart, users,
                         bounds(n, count, part), bounds(n, count, part + 1), partials[part]), ForkJoinPool.commonPool());
             }
             partials[0] = new float[tokens][d];
-            accumulateAll(xs, union, usersStart, users, 0, bounds(n, parts, 1), partials[0]);
+            accumulateAll(xs, xT, stride, union, usersStart, users, 0, bounds(n, parts, 1), partials[0]);
             CompletableFuture.allOf(others).join();
             acc = partials[0];
             for (int p = 1; p < parts; p++) {
@@ -204,13 +208,17 @@ public final class SparseFfnExecutor {
 
     /**
      * Adds, for bundles [from, to) of the union, each one's contribution to each of its users, four
-     * bundles at a time: their up (and gate) rows against the tokens that use any of the four in
-     * register tiles, then their down columns into those tokens' sums, each sum loaded and stored
-     * once per four bundles ({@link Kernels#dotRows}, {@link Kernels#axpyRows}). A token that does
+     * bundles at a time: their up (and gate) rows against every token, transposed
+     * ({@link Kernels#dotRowsTransposed}; for a handful of tokens only against those that use one of
+     * the four, {@link Kernels#dotRows}), then their down columns into their users' sums, each sum
+     * loaded and stored once per four bundles ({@link Kernels#axpyRows}). A passage's tokens share
+     * most of their neurons, so computing a bundle's pre-activation for a token that does not use it
+     * costs less than the horizontal sums the tiles need. A token that does
      * not use a bundle of the block gets coefficient 0 for it, which adds nothing; each token's sum
      * still receives its bundles in union order.
      */
-    private void accumulateAll(float[][] xs, BundleRefs b, int[] usersStart, int[] users, int from, int to, float[][] acc) {
+    private void accumulateAll(float[][] xs, float[] xT, int stride, BundleRefs b, int[] usersStart, int[] users, int from,
+                               int to, float[][] acc) {
         int d = spec.dModel();
         DType t = spec.dtype();
         int rowsMax = Kernels.MAX_ROWS;
@@ -255,30 +263,41 @@ public final class SparseFfnExecutor {
             if (count == 0) {
                 continue;
             }
-            kernels.dotRows(t, segs, ups, rows, xs, block, count, d, scratch, up);
-            if (spec.gated()) {
-                kernels.dotRows(t, segs, gates, rows, xs, block, count, d, scratch, gate);
+            // pre-activations at [r·width + column], column the token (transposed) or its place in block
+            int width = xT != null ? tokens : count;
+            if (xT != null) {
+                kernels.dotRowsTransposed(t, segs, ups, rows, xT, stride, tokens, d, scratch, up);
+                if (spec.gated()) {
+                    kernels.dotRowsTransposed(t, segs, gates, rows, xT, stride, tokens, d, scratch, gate);
+                }
+            } else {
+                kernels.dotRows(t, segs, ups, rows, xs, block, count, d, scratch, up);
+                if (spec.gated()) {
+                    kernels.dotRows(t, segs, gates, rows, xs, block, count, d, scratch, gate);
+                }
             }
             java.util.Arrays.fill(coef, 0, rows * count, 0f);
             if (vectorGelu) { // the block's pre-activations through the vector GELU at once
                 for (int r = 0; r < rows; r++) {
-                    for (int c = 0; c < count; c++) {
-                        up[r * count + c] += upBias[r];
+                    for (int c = 0; c < width; c++) {
+                        up[r * width + c] += upBias[r];
                     }
                 }
-                kernels.gelu(up, 0, rows * count);
+                kernels.gelu(up, 0, rows * width);
                 for (int r = 0; r < rows; r++) {
                     for (int u = usersStart[i + r]; u < usersStart[i + r + 1]; u++) {
-                        int at = r * count + position[users[u]];
-                        coef[at] = up[at] - mean[r];
+                        int tok = users[u];
+                        coef[r * count + position[tok]] = up[r * width + (xT != null ? tok : position[tok])] - mean[r];
                     }
                 }
             } else {
                 for (int r = 0; r < rows; r++) {
                     for (int u = usersStart[i + r]; u < usersStart[i + r + 1]; u++) {
-                        int at = r * count + position[users[u]];
+                        int tok = users[u];
+                        int at = r * width + (xT != null ? tok : position[tok]);
                         float z = up[at] + upBias[r];
-                        coef[at] = (spec.gated() ? spec.neuron(z, gate[at] + gateBias[r]) : spec.activate(z)) - mean[r];
+                        coef[r * count + position[tok]] = (spec.gated() ? spec.neuron(z, gate[at] + gateBias[r])
+                                : spec.activate(z)) - mean[r];
                     }
                 }
             }

@@ -9,9 +9,10 @@ import java.util.stream.IntStream;
  * A resident dense projection {@code y = W·x + b}, W stored [out, in] (PyTorch's layout, which the
  * importers keep), read in place from its {@link Tensor} in the stored type: a mapped f16 or Q4_0
  * matrix stays so in the mapped file, nothing is copied to the heap or dequantized ahead. Each output is one dot product over
- * a contiguous row, with the Vector API kernels. A sequence is computed in register tiles of four
- * rows by three tokens ({@link Kernels#dotRows}): each block of rows is read once for all tokens;
- * large calls split the rows across the cores.
+ * a contiguous row, with the Vector API kernels. A sequence is transposed once and computed four
+ * rows at a time against vectors of tokens ({@link Kernels#dotRowsTransposed}): each block of rows
+ * is read once for all tokens, and no sum ends in a horizontal reduction; large calls split the
+ * rows across the cores.
  *
  * <pre>{@code
  * Linear q = Linear.of(file.require("q.weight", 768, 768), file.tensor("q.bias").orElse(null));
@@ -153,12 +154,16 @@ public final class Linear {
     /** The first {@code n} rows: {@code ys[t] = W·xs[t] + b}. */
     public void apply(float[][] xs, int n, float[][] ys) {
         long work = (long) n * in * out;
+        // The tokens transposed once for all rows, unless padding them to whole vectors would waste
+        // more than it saves (a handful of tokens).
+        int stride = kernels.transposedStride(n);
+        float[] xT = stride <= 2 * n ? kernels.transpose(xs, n, in) : null;
         if (work < PARALLEL_WORK) {
-            rows(0, out, xs, n, ys);
+            rows(0, out, xs, xT, stride, n, ys);
         } else {
             int tasks = (out + ROWS_PER_TASK - 1) / ROWS_PER_TASK;
             IntStream.range(0, tasks).parallel()
-                    .forEach(b -> rows(b * ROWS_PER_TASK, Math.min(out, (b + 1) * ROWS_PER_TASK), xs, n, ys));
+                    .forEach(b -> rows(b * ROWS_PER_TASK, Math.min(out, (b + 1) * ROWS_PER_TASK), xs, xT, stride, n, ys));
         }
     }
 
@@ -170,10 +175,11 @@ public final class Linear {
     }
 
     /**
-     * Rows [from, to) for every token, four rows at a time: the block's rows are loaded once per
-     * three tokens and stay in the L1 cache while all the tokens pass ({@link Kernels#dotRows}).
+     * Rows [from, to) for every token, four rows at a time: the block's rows are staged once and
+     * stay in the L1 cache while all the tokens pass, as vectors of transposed tokens
+     * ({@link Kernels#dotRowsTransposed}) or, for a few tokens, in tiles ({@link Kernels#dotRows}).
      */
-    private void rows(int from, int to, float[][] xs, int n, float[][] ys) {
+    private void rows(int from, int to, float[][] xs, float[] xT, int stride, int n, float[][] ys) {
         float[] scratch = new float[Kernels.MAX_ROWS * in];
         float[] block = new float[Kernels.MAX_ROWS * n];
         MemorySegment[] segments = {weight, weight, weight, weight};
@@ -184,7 +190,11 @@ public final class Linear {
             for (int r = 0; r < rows; r++) {
                 offsets[r] = (j + r) * rowBytes;
             }
-            kernels.dotRows(dtype, segments, offsets, rows, xs, null, n, in, scratch, block);
+            if (xT != null) {
+                kernels.dotRowsTransposed(dtype, segments, offsets, rows, xT, stride, n, in, scratch, block);
+            } else {
+                kernels.dotRows(dtype, segments, offsets, rows, xs, null, n, in, scratch, block);
+            }
             for (int r = 0; r < rows; r++) {
                 float b = bias == null ? 0f : bias[j + r];
                 for (int t = 0; t < n; t++) {

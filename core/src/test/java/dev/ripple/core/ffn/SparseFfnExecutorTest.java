@@ -57,18 +57,18 @@ class SparseFfnExecutorTest {
      * bundles: small layers (one thread: exactly) and large ones (split across cores), with
      * fill-in, gated and half precision.
      */
-    @ParameterizedTest(name = "d={0} n={1} {2} gated={3} {4} fill-in={5}")
-    @CsvSource({"16,40,GELU,false,F32,false", "16,40,GELU,false,F32,true", "24,64,SILU,true,F16,true",
-            "384,1536,GELU,false,F32,true", "256,2048,SILU,true,F32,false", "64,96,SILU,true,Q4_0,true",
-            "384,1536,GELU,false,Q8_0,true"})
-    void sequenceEqualsTokenByToken(int d, int n, Activation act, boolean gated, DType dtype, boolean fillIn) {
+    @ParameterizedTest(name = "d={0} n={1} {2} gated={3} {4} fill-in={5} tokens={6}")
+    @CsvSource({"16,40,GELU,false,F32,false,9", "16,40,GELU,false,F32,true,3", "24,64,SILU,true,F16,true,9",
+            "384,1536,GELU,false,F32,true,9", "384,1536,GELU,false,F32,true,33", "256,2048,SILU,true,F32,false,9",
+            "64,96,SILU,true,Q4_0,true,9", "64,96,SILU,true,Q4_0,true,2", "384,1536,GELU,false,Q8_0,true,9",
+            "48,200,GELU,false,BF16,false,5"})
+    void sequenceEqualsTokenByToken(int d, int n, Activation act, boolean gated, DType dtype, boolean fillIn, int tokens) {
         Random rnd = new Random(17L * d + n);
         FfnLayerWeights w = RandomModels.layer(rnd, 0, d, n, act, gated, dtype);
         int[] order = RandomModels.shuffled(rnd, n);
         float[] means = fillIn ? RandomModels.randomFloats(rnd, n, 0.1f) : null;
         float[] constant = fillIn ? RandomModels.randomFloats(rnd, d, 0.1f) : null;
         SparseFfnExecutor ffn = new SparseFfnExecutor(w.spec(), w.downBias(), KernelProvider.best(), means, constant);
-        int tokens = 9;
         try (Arena arena = Arena.ofShared()) {
             MemorySegment seg = RandomModels.bundles(arena, w, order);
             boolean[][] uses = new boolean[tokens][n];

@@ -20,7 +20,8 @@ class LinearTest {
 
     @ParameterizedTest(name = "{3}: {0} tokens, {1} -> {2}")
     @CsvSource({"1, 7, 5, F32", "3, 33, 17, F32", "40, 160, 200, F32", "5, 33, 17, F16", "6, 1030, 1100, BF16",
-            "1, 2048, 600, F16", "3, 64, 17, Q8_0", "6, 1024, 1100, Q4_0", "1, 4096, 96, Q4_0"})
+            "1, 2048, 600, F16", "3, 64, 17, Q8_0", "6, 1024, 1100, Q4_0", "1, 4096, 96, Q4_0",
+            "20, 64, 17, Q4_0", "12, 96, 10, F16", "33, 384, 384, F32"})
     void matchesAPlainLoopWithBothKernels(int tokens, int in, int out, DType dtype) {
         Random rnd = new Random(tokens * 31L + in);
         float[] w = RandomModels.randomFloats(rnd, in * out, 0.5f);

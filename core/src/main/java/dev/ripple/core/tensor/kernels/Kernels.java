@@ -4,8 +4,11 @@ import dev.ripple.core.tensor.DType;
 import java.lang.foreign.MemorySegment;
 
 /**
- * The two inner loops of a sparse FFN over bundles stored as {@code dtype} in a memory segment:
- * a dot product with the input (up and gate rows) and a scaled add into the output (down column).
+ * The inner loops of a sparse FFN over bundles stored as {@code dtype} in a memory segment: a dot
+ * product with the input (up and gate rows) and a scaled add into the output (down column), one
+ * token at a time (decode) or for a sequence at once (prefill, the encoder: {@link #dotRows},
+ * {@link #dotRowsTransposed}, {@link #axpyRows}); and the encoder's element-wise and attention
+ * steps on a whole block ({@link #gelu}, {@link #attention}).
  * Two implementations: {@link VectorKernels} (Vector API) and {@link ScalarKernels}, the reference;
  * {@link KernelProvider} picks one at start-up. No vector type appears in this interface.
  */
@@ -84,4 +87,34 @@ public interface Kernels {
      * @param scratch at least {@code n·dh + n} floats
      */
     void attention(float[] q, float[] k, float[] v, int n, int dh, float scale, float[] scratch, float[] out);
+
+    /**
+     * As {@link #dotRows} for every token of a sequence given transposed, {@code xT[k·stride + t]}
+     * for t below {@code count} ({@link #transpose} makes it): {@code out[r·count + t] = Σ_k w_r[k]·xT[k·stride + t]}.
+     * The vector implementation broadcasts each weight and runs vectors over tokens, so a sum is
+     * one chain of fused multiply-adds in k order with no horizontal reduction at the end, which
+     * for rows as short as an encoder's (384) costs as much as the products.
+     *
+     * @param stride  at least {@code count}, rounded up to whole vectors by {@link #transposedStride}
+     * @param scratch at least {@code rows × n} floats
+     * @param out     at least {@code rows × count} floats
+     */
+    void dotRowsTransposed(DType dtype, MemorySegment[] segments, long[] offsets, int rows, float[] xT, int stride,
+                           int count, int n, float[] scratch, float[] out);
+
+    /** The row length {@link #transpose} pads {@code count} tokens to (whole vectors, zeros after count). */
+    int transposedStride(int count);
+
+    /** {@code xT[k·stride + t] = xs[t][k]} for t below count and k below n; zeros up to the stride. */
+    default float[] transpose(float[][] xs, int count, int n) {
+        int stride = transposedStride(count);
+        float[] xT = new float[n * stride];
+        for (int t = 0; t < count; t++) {
+            float[] x = xs[t];
+            for (int k = 0; k < n; k++) {
+                xT[k * stride + t] = x[k];
+            }
+        }
+        return xT;
+    }
 }

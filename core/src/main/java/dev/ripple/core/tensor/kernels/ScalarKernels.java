@@ -134,6 +134,33 @@ public final class ScalarKernels implements Kernels {
         }
     }
 
+    @Override
+    public void dotRowsTransposed(DType dtype, MemorySegment[] segments, long[] offsets, int rows, float[] xT, int stride,
+                                  int count, int n, float[] scratch, float[] out) {
+        float[] w = new float[n];
+        for (int r = 0; r < rows; r++) {
+            if (dtype == DType.F32) {
+                MemorySegment.copy(segments[r], F32, offsets[r], w, 0, n);
+            } else if (dtype.isQuantized()) {
+                Quantization.decode(dtype, segments[r], offsets[r], w, 0, n);
+            } else {
+                widen(dtype, segments[r], offsets[r], w, n);
+            }
+            for (int t = 0; t < count; t++) {
+                float sum = 0f;
+                for (int k = 0; k < n; k++) {
+                    sum += w[k] * xT[k * stride + t];
+                }
+                out[r * count + t] = sum;
+            }
+        }
+    }
+
+    @Override
+    public int transposedStride(int count) {
+        return count;
+    }
+
     /** Widens n half-precision values (f16 or bf16) into {@code out}. */
     static void widen(DType dtype, MemorySegment segment, long byteOffset, float[] out, int n) {
         if (dtype == DType.F16) {

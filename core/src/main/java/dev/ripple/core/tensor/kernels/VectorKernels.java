@@ -15,6 +15,7 @@ import jdk.incubator.vector.VectorSpecies;
  */
 final class VectorKernels implements Kernels {
     private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
+    private static final boolean LITTLE_ENDIAN_HOST = ByteOrder.nativeOrder() == ByteOrder.LITTLE_ENDIAN;
     /** Lane i → lane (i + half) mod length, for each halving step of {@link #sum}. */
     private static final VectorShuffle<Float>[] HALVES = halves();
 
@@ -252,7 +253,9 @@ final class VectorKernels implements Kernels {
      */
     private static void stageRows(DType dtype, MemorySegment[] segments, long[] offsets, int rows, float[] out, int n) {
         for (int r = rows - 1; r >= 0; r--) {
-            if (dtype == DType.F32) {
+            if (dtype == DType.F32 && LITTLE_ENDIAN_HOST) { // stored little-endian as the array: a plain byte copy
+                MemorySegment.copy(segments[r], offsets[r], MemorySegment.ofArray(out), 4L * r * n, 4L * n);
+            } else if (dtype == DType.F32) {
                 MemorySegment.copy(segments[r], ScalarKernels.F32, offsets[r], out, r * n, n);
             } else {
                 widen(dtype, segments[r], offsets[r], out, n);
@@ -521,6 +524,81 @@ final class VectorKernels implements Kernels {
                     acc = Math.fma(v[j * dh + c], scratch[scoresAt + j], acc);
                 }
                 out[qi + c] = acc * inv;
+            }
+        }
+    }
+
+    @Override
+    public int transposedStride(int count) {
+        int len = S.length();
+        return (count + len - 1) / len * len;
+    }
+
+    /**
+     * Four staged rows by two vectors of tokens: eight accumulators; per step of k two token
+     * loads and four weight broadcasts feed eight fused multiply-adds. A last odd vector of tokens
+     * runs with four accumulators.
+     */
+    @Override
+    public void dotRowsTransposed(DType dtype, MemorySegment[] segments, long[] offsets, int rows, float[] xT, int stride,
+                                  int count, int n, float[] scratch, float[] out) {
+        if (rows < 1 || rows > MAX_ROWS) {
+            throw new IllegalArgumentException(rows + " rows; 1.." + MAX_ROWS + " per call");
+        }
+        if (stride < count || stride % S.length() != 0 || xT.length < n * stride) {
+            throw new IllegalArgumentException("transposed tokens: stride " + stride + " for " + count + " tokens of "
+                    + n + " in " + xT.length + " floats");
+        }
+        stageRows(dtype, segments, offsets, rows, scratch, n);
+        float[] w = scratch;
+        int len = S.length();
+        int a1 = rows > 1 ? n : 0;
+        int a2 = rows > 2 ? 2 * n : 0;
+        int a3 = rows > 3 ? 3 * n : 0;
+        float[] lanes = new float[4 * 2 * len];
+        for (int t = 0; t < count; t += 2 * len) {
+            boolean two = t + len < count;
+            FloatVector c00 = FloatVector.zero(S), c01 = FloatVector.zero(S);
+            FloatVector c10 = FloatVector.zero(S), c11 = FloatVector.zero(S);
+            FloatVector c20 = FloatVector.zero(S), c21 = FloatVector.zero(S);
+            FloatVector c30 = FloatVector.zero(S), c31 = FloatVector.zero(S);
+            if (two) {
+                for (int k = 0, at = t; k < n; k++, at += stride) {
+                    FloatVector v0 = FloatVector.fromArray(S, xT, at);
+                    FloatVector v1 = FloatVector.fromArray(S, xT, at + len);
+                    FloatVector b = FloatVector.broadcast(S, w[k]);
+                    c00 = b.fma(v0, c00);
+                    c01 = b.fma(v1, c01);
+                    b = FloatVector.broadcast(S, w[a1 + k]);
+                    c10 = b.fma(v0, c10);
+                    c11 = b.fma(v1, c11);
+                    b = FloatVector.broadcast(S, w[a2 + k]);
+                    c20 = b.fma(v0, c20);
+                    c21 = b.fma(v1, c21);
+                    b = FloatVector.broadcast(S, w[a3 + k]);
+                    c30 = b.fma(v0, c30);
+                    c31 = b.fma(v1, c31);
+                }
+            } else {
+                for (int k = 0, at = t; k < n; k++, at += stride) {
+                    FloatVector v0 = FloatVector.fromArray(S, xT, at);
+                    c00 = FloatVector.broadcast(S, w[k]).fma(v0, c00);
+                    c10 = FloatVector.broadcast(S, w[a1 + k]).fma(v0, c10);
+                    c20 = FloatVector.broadcast(S, w[a2 + k]).fma(v0, c20);
+                    c30 = FloatVector.broadcast(S, w[a3 + k]).fma(v0, c30);
+                }
+            }
+            c00.intoArray(lanes, 0);
+            c01.intoArray(lanes, len);
+            c10.intoArray(lanes, 2 * len);
+            c11.intoArray(lanes, 3 * len);
+            c20.intoArray(lanes, 4 * len);
+            c21.intoArray(lanes, 5 * len);
+            c30.intoArray(lanes, 6 * len);
+            c31.intoArray(lanes, 7 * len);
+            int m = Math.min(2 * len, count - t);
+            for (int r = 0; r < rows; r++) {
+                System.arraycopy(lanes, 2 * len * r, out, r * count + t, m);
             }
         }
     }

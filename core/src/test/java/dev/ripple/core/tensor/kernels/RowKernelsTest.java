@@ -25,7 +25,8 @@ class RowKernelsTest {
     @ParameterizedTest(name = "{0} rows={1} tokens={2} n={3} indexed={4}")
     @CsvSource({"F32,4,7,384,false", "F32,4,6,13,true", "F32,3,5,37,false", "F32,1,1,8,true", "F32,2,0,16,false",
             "F32,4,1,1,false", "F16,4,7,384,true", "F16,3,4,33,false", "BF16,4,5,40,true", "BF16,1,3,7,false",
-            "Q8_0,4,7,384,false", "Q8_0,2,5,64,true", "Q4_0,4,8,384,true", "Q4_0,3,3,32,false"})
+            "Q8_0,4,7,384,false", "Q8_0,2,5,64,true", "Q4_0,4,8,384,true", "Q4_0,3,3,32,false", "F32,4,33,384,false",
+            "F32,4,40,24,true", "F16,2,17,48,false"})
     void vectorMatchesScalar(DType dtype, int rows, int count, int n, boolean indexed) {
         long seed = 31L * n + 7L * rows + count;
         Random rnd = new Random(seed);
@@ -72,6 +73,21 @@ class RowKernelsTest {
             best.dotRows(dtype, segs, offs, rows, xs, tokens, count, n, scratch, actual);
             for (int i = 0; i < expected.length; i++) {
                 assertEquals(expected[i], actual[i], 1e-5 * Math.sqrt(n) * (1 + Math.abs(expected[i])), "seed " + seed + " dot " + i);
+            }
+
+            // The transposed form: the same tokens as a block, each kernel with its own padding.
+            float[][] chosen = new float[count][];
+            for (int c = 0; c < count; c++) {
+                chosen[c] = xs[tokens == null ? c : tokens[c]];
+            }
+            for (Kernels k : new Kernels[] {scalar, best}) {
+                float[] transposed = new float[rows * count];
+                k.dotRowsTransposed(dtype, segs, offs, rows, k.transpose(chosen, count, n), k.transposedStride(count), count,
+                        n, scratch, transposed);
+                for (int i = 0; i < expected.length; i++) {
+                    assertEquals(expected[i], transposed[i], 1e-5 * Math.sqrt(n) * (1 + Math.abs(expected[i])),
+                            k.name() + " seed " + seed + " transposed dot " + i);
+                }
             }
 
             float[] coef = new float[rows * count];
