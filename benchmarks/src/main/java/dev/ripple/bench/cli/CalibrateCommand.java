@@ -1,6 +1,7 @@
 package dev.ripple.bench.cli;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.ripple.bench.harness.QuickCalibration;
 import dev.ripple.bench.harness.ReaderComparison;
 import dev.ripple.core.format.AtomicFile;
 import dev.ripple.io.device.CalibrationOptions;
@@ -86,9 +87,7 @@ final class CalibrateCommand implements Callable<Integer> {
 
     /** The quick profile of the storage under {@code dir} that bench and policies measure when given none. */
     static DeviceProfile quick(Path dir, boolean quiet) throws java.io.IOException {
-        try (CliProgress bar = CliProgress.start("calibrate", 1, quiet)) {
-            return DeviceCalibrator.calibrate(dir, CalibrationOptions.quick(), p -> bar.message(p.phase()));
-        }
+        return QuickCalibration.of(dir, CliProgress.harness(quiet));
     }
 
     @Override

@@ -53,6 +53,11 @@ final class CliProgress implements AutoCloseable {
         };
     }
 
+    /** The placement pipeline's steps as these bars. */
+    static dev.ripple.bench.harness.ProgressSteps steps(boolean quiet) {
+        return new dev.ripple.bench.harness.ProgressSteps(harness(quiet));
+    }
+
     /** True when the JVM talks to a terminal (not a log file or a pipe). */
     static boolean onTerminal() {
         java.io.Console c = System.console();

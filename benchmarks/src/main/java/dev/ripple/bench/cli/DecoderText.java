@@ -1,5 +1,6 @@
 package dev.ripple.bench.cli;
 
+import dev.ripple.bench.harness.ProgressSteps;
 import dev.ripple.core.activity.ActivityRule;
 import dev.ripple.core.tensor.DType;
 import dev.ripple.core.tokenizer.Tokenizer;
@@ -22,7 +23,7 @@ final class DecoderText {
 
     /** The decoder as a file: itself, or its checkpoint imported once into {@code work} (f16 bundles). */
     static PreparedModel prepare(Path model, Path work, boolean quiet) throws IOException {
-        try (CliSteps steps = new CliSteps(quiet)) {
+        try (ProgressSteps steps = CliProgress.steps(quiet)) {
             return PlacementPipeline.prepareDecoder(model, work, DType.F16, steps);
         }
     }
@@ -55,7 +56,7 @@ final class DecoderText {
         }
         PreparedModel prepared = prepare(model, work, quiet);
         ProfileOptions options = ProfileOptions.defaults().withRule(rule).withMaxTokens(maxTokens);
-        try (CliSteps steps = new CliSteps(quiet)) {
+        try (ProgressSteps steps = CliProgress.steps(quiet)) {
             return PlacementPipeline.profile(prepared.file(), tokenizerFile, passages, corpus, options, steps);
         }
     }

@@ -1,5 +1,6 @@
 package dev.ripple.bench.cli;
 
+import dev.ripple.bench.harness.ProgressSteps;
 import dev.ripple.core.activity.PredictorKind;
 import dev.ripple.placement.pipeline.WrittenModel;
 import dev.ripple.placement.pipeline.Placements;
@@ -113,7 +114,7 @@ final class DemoCommand implements Callable<Integer> {
         ImportedModel imported = PlacementPipeline.importModel(onnx, ImportOptions.defaults().withBundles(DType.F32));
         Placements placements;
         WrittenModel written;
-        try (CliSteps steps = new CliSteps(run.quiet)) {
+        try (ProgressSteps steps = CliProgress.steps(run.quiet)) {
             placements = PlacementPipeline.place(calib.trace(), held.trace(), Stream.of("ripple+", "ripple", "frequency",
                     "identity").map(PlacementAlgorithms::byName).toList(), steps);
             PlaceCommand.printComparison(o, PlaceCommand.evaluations(placements));

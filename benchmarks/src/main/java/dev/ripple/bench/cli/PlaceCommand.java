@@ -1,5 +1,6 @@
 package dev.ripple.bench.cli;
 
+import dev.ripple.bench.harness.ProgressSteps;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
@@ -118,7 +119,7 @@ final class PlaceCommand implements Callable<Integer> {
         }
         Placements placed;
         WrittenModel written;
-        try (CliSteps steps = new CliSteps(run.quiet)) {
+        try (ProgressSteps steps = CliProgress.steps(run.quiet)) {
             placed = PlacementPipeline.place(calibration, heldOut, algorithms, steps);
             LayoutOptions layout = LayoutOptions.defaults().withPredictorRank(rank).withMargin(margin).withFillIn(!noFillIn)
                     .withTokenizer(tok).withResidents(residents);

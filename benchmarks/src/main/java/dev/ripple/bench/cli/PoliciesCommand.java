@@ -1,5 +1,6 @@
 package dev.ripple.bench.cli;
 
+import dev.ripple.bench.harness.ProgressSteps;
 import dev.ripple.placement.pipeline.PlacementPipeline;
 import dev.ripple.placement.pipeline.ImportOptions;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -130,7 +131,7 @@ final class PoliciesCommand implements Callable<Integer> {
 
         ImportedModel imported = PlacementPipeline.importModel(onnx, ImportOptions.defaults().withBundles(DType.F32));
         int[][] orders;
-        try (CliSteps steps = new CliSteps(run.quiet)) {
+        try (ProgressSteps steps = CliProgress.steps(run.quiet)) {
             orders = PlacementPipeline.place(calib.trace(), null, List.of(PlacementAlgorithms.byName(placement)), steps)
                     .first().orders();
         }

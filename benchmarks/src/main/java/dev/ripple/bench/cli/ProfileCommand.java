@@ -1,5 +1,6 @@
 package dev.ripple.bench.cli;
 
+import dev.ripple.bench.harness.ProgressSteps;
 import dev.ripple.core.activity.ActivityRule;
 import dev.ripple.placement.pipeline.PlacementPipeline;
 import dev.ripple.placement.profile.ProfileOptions;
@@ -88,7 +89,7 @@ final class ProfileCommand implements Callable<Integer> {
             throw new IllegalArgumentException("--max-tokens must be positive");
         }
         ProfileOptions options = ProfileOptions.defaults().withRule(rule).withMaxTokens(maxTokens);
-        try (CliSteps steps = new CliSteps(quiet)) {
+        try (ProgressSteps steps = CliProgress.steps(quiet)) {
             return PlacementPipeline.profile(model, tokenizer, passages, corpus, options, steps);
         }
     }
