@@ -8,38 +8,28 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.ripple.bench.harness.BenchReport;
-import dev.ripple.bench.harness.IoReplay;
-import dev.ripple.bench.harness.ModelledIo;
 import dev.ripple.bench.harness.PolicySummary;
 import dev.ripple.bench.harness.PolicyVerdict;
-import dev.ripple.bench.harness.ReadShares;
 import dev.ripple.bench.harness.WorkloadPolicies;
 import dev.ripple.cache.CachePolicies;
-import dev.ripple.bench.harness.ComparedPolicies;
-import dev.ripple.bench.harness.SlotCounts;
+import dev.ripple.bench.harness.PolicyRounds;
 import dev.ripple.cache.CacheSettings;
 import dev.ripple.core.activity.ActivityRule;
-import dev.ripple.core.activity.TracePredictor;
 import dev.ripple.core.format.AtomicFile;
 import dev.ripple.core.tensor.DType;
 import dev.ripple.core.format.RippleFileWriter;
-import dev.ripple.core.runtime.RippleModel;
 import dev.ripple.core.runtime.RuntimeOptions;
 import dev.ripple.io.device.DeviceProfile;
 import dev.ripple.placement.LayoutBuilder;
 import dev.ripple.placement.algorithm.PlacementAlgorithms;
 import dev.ripple.placement.importer.ImportedModel;
 import dev.ripple.placement.profile.ProfileResult;
-import dev.ripple.placement.trace.ActivationTrace;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -126,7 +116,6 @@ final class PoliciesCommand implements Callable<Integer> {
                 activity, calibrationTokens, run.quiet);
         ProfileResult held = replay.equals("calibration") ? calib
                 : ProfileCommand.profile(onnx, tok, corpus.heldOut(), corpus.name() + ", held-out", activity, tokens, run.quiet);
-        int replayed = (int) Math.min(tokens, held.tokens());
         DeviceProfile profile = io.device != null ? io.deviceProfile() : CalibrateCommand.quick(run.work, run.quiet);
 
         ImportedModel imported = PlacementPipeline.importModel(onnx, ImportOptions.defaults().withBundles(DType.F32));
@@ -141,34 +130,14 @@ final class PoliciesCommand implements Callable<Integer> {
         RuntimeOptions base = RuntimeOptions.defaults().withReader(io.readerKind()).withQueueDepth(io.queueDepth)
                 .withFillIn(false).withDevice(profile)
                 .withEmulatedDevice(io.device != null ? profile : null);
-        // linking over lfu is seeded with the read shares of the same calibration tokens (see ReadShares)
-        ComparedPolicies compared = new ComparedPolicies(SlotCounts.of(calib.trace(), orders), linkingInner.equals("lfu")
-                ? ReadShares.of(calib.trace(), file, RippleModel.plannerFor(base, Files.size(file))) : null, linkingInner,
-                CacheSettings.Window.DEFAULT_TOKENS);
-
-        TracePredictor sets = IoReplay.predictor(held.trace());
-        Map<String, List<IoReplay>> runs = new LinkedHashMap<>();
-        Map<String, Double> modelled = new LinkedHashMap<>();
-        policies.forEach(p -> runs.put(p, new ArrayList<>()));
-        for (int round = 0; round < repeats; round++) {
-            for (int k = 0; k < policies.size(); k++) {
-                String policy = policies.get((round + k) % policies.size());
-                RuntimeOptions options = base.withCache(compared.settings(policy), cacheFraction);
-                ModelledIo cost = new ModelledIo(profile, io.queueDepth);
-                try (CliProgress bar = CliProgress.start(policy + " (round " + (round + 1) + "/" + repeats + ")", replayed, run.quiet)) {
-                    runs.get(policy).add(IoReplay.run(policy, file, options, sets, replayed, bar::stepTo, cost));
-                }
-                modelled.put(policy, cost.msPerToken(replayed));
-            }
-        }
-        List<PolicySummary> rows = new ArrayList<>();
-        runs.forEach((p, r) -> rows.add(PolicySummary.of(p, r, modelled.get(p))));
-        boolean canJudge = policies.contains("linking") && policies.stream().anyMatch(PolicyVerdict.BASELINES::contains);
-        PolicyVerdict verdict = canJudge ? PolicyVerdict.of(rows) : null;
-        long budget = runs.values().stream().mapToLong(r -> r.getFirst().dramBytes()).max().orElse(0);
-
-        // With the trace predictor, the neurons a replay reads per token are exactly those needed.
-        double neededShare = runs.get(policies.getFirst()).getFirst().neuronsReadFraction();
+        PolicyRounds result = PolicyRounds.run(file, orders, calib.trace(), held.trace(), policies, linkingInner,
+                CacheSettings.Window.DEFAULT_TOKENS, cacheFraction, tokens, repeats, base, profile, "",
+                CliProgress.harness(run.quiet));
+        List<PolicySummary> rows = result.rows();
+        PolicyVerdict verdict = result.verdict();
+        long budget = result.budgetBytes();
+        double neededShare = result.neededShare();
+        int replayed = result.tokens();
         o.printf("ripple policies: %s, '%s' (%.1f%% of neurons needed per token on the replayed %s tokens), "
                         + "%s placement from %d calibration tokens; linking over %s%n",
                 inputs.modelName(), activity.describe(), 100 * neededShare, replay, placement,

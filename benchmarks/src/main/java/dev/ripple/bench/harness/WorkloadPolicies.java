@@ -4,8 +4,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.ripple.core.activity.TracePredictor;
-import dev.ripple.core.runtime.RippleModel;
 import dev.ripple.core.runtime.RuntimeOptions;
 import dev.ripple.io.device.DeviceProfile;
 import dev.ripple.io.reader.ReaderKind;
@@ -14,13 +12,9 @@ import dev.ripple.placement.trace.ActivationTrace;
 import dev.ripple.placement.trace.TraceFiles;
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 
 /**
  * {@code ripple policies --workload DIR}: the cache policies side by side at one placement and one
@@ -73,34 +67,11 @@ public record WorkloadPolicies(SyntheticWorkload.Spec spec, String placement, St
         RuntimeOptions base = RuntimeOptions.defaults().withReader(s.reader()).withQueueDepth(s.queueDepth())
                 .withFillIn(false).withDevice(s.device())
                 .withEmulatedDevice(s.emulated() ? s.device() : null);
-        ComparedPolicies compared = new ComparedPolicies(SlotCounts.of(calibration, orders), s.linkingInner().equals("lfu")
-                ? ReadShares.of(calibration, file, RippleModel.plannerFor(base, Files.size(file))) : null, s.linkingInner(),
-                WorkloadBench.WINDOW_TOKENS);
-        TracePredictor sets = IoReplay.predictor(heldOut);
-        int tokens = Math.min(s.tokens(), heldOut.tokens(0));
-        Map<String, List<IoReplay>> runs = new LinkedHashMap<>();
-        Map<String, Double> modelled = new LinkedHashMap<>();
-        List<String> policies = s.policies();
-        policies.forEach(p -> runs.put(p, new ArrayList<>()));
-        for (int round = 0; round < s.repeats(); round++) {
-            for (int k = 0; k < policies.size(); k++) {
-                String policy = policies.get((round + k) % policies.size());
-                RuntimeOptions options = base.withCache(compared.settings(policy), s.cacheFraction());
-                ModelledIo cost = new ModelledIo(s.device(), s.queueDepth());
-                try (Progress.Step step = progress.start(policy + " (round " + (round + 1) + "/" + s.repeats() + ", "
-                        + SyntheticWorkload.LABEL + ")", tokens)) {
-                    runs.get(policy).add(IoReplay.run(policy, file, options, sets, tokens, step::stepTo, cost));
-                }
-                modelled.put(policy, cost.msPerToken(tokens));
-            }
-        }
-        List<PolicySummary> rows = new ArrayList<>();
-        runs.forEach((p, r) -> rows.add(PolicySummary.of(p, r, modelled.get(p))));
-        boolean canJudge = policies.contains("linking") && policies.stream().anyMatch(PolicyVerdict.BASELINES::contains);
-        long budget = runs.values().stream().mapToLong(r -> r.getFirst().dramBytes()).max().orElse(0);
-        double needed = runs.get(policies.getFirst()).getFirst().neuronsReadFraction();
+        PolicyRounds r = PolicyRounds.run(file, orders, calibration, heldOut, s.policies(), s.linkingInner(),
+                WorkloadBench.WINDOW_TOKENS, s.cacheFraction(), s.tokens(), s.repeats(), base, s.device(), SyntheticWorkload.LABEL,
+                progress);
         return new WorkloadPolicies(spec, s.placement(), s.linkingInner(), s.reader().cliName(), s.queueDepth(), s.cacheFraction(),
-                budget, s.device(), s.emulated(), tokens, s.repeats(), needed, rows, canJudge ? PolicyVerdict.of(rows) : null);
+                r.budgetBytes(), s.device(), s.emulated(), r.tokens(), s.repeats(), r.neededShare(), r.rows(), r.verdict());
     }
 
     private String label() {
