@@ -74,7 +74,7 @@ final class TradeoffCommand implements Callable<Integer> {
     @Option(names = "--fractions", split = ",", defaultValue = "0.2,0.3,0.4", description = "neuron budgets per layer for calibrated act and |act| thresholds (default: ${DEFAULT-VALUE})")
     List<Double> fractions;
 
-    @Option(names = "--error-rule-fractions", split = ",", defaultValue = "0.2,0.3,0.4", description = "neuron budgets per "
+    @Option(names = "--error-rule-fractions", split = ",", defaultValue = "none", description = "neuron budgets per "
             + "layer for the error rule |act - fill|·‖down‖ > t (issue 16), each beside act > t calibrated to the same budget; "
             + "'none' for none (default: ${DEFAULT-VALUE})")
     List<String> errorRuleFractions;

@@ -32,6 +32,11 @@ import org.eclipse.collections.impl.list.mutable.primitive.IntArrayList;
  * a lot of accuracy costs a lot of loss, a miss of a neuron just over the rule's line costs
  * little. A false positive costs I/O only, weight 1. Adam, mini-batches, a fixed number of epochs.
  *
+ * <p>Two starts: random weights with a rectified hidden layer, or the low-rank predictor's factors
+ * fitted to the inputs ({@link #train(TokenSet, TokenSet, ActivityRule, List, List, List, Options)}),
+ * which on all-MiniLM-L6-v2 is the better one by far (docs/PERFORMANCE.md §15) and which training
+ * only nudges: more steps lower the loss but not the share read at high recall.
+ *
  * <p>Deterministic under {@link Options#seed}: each layer is trained alone, sequentially, from its
  * own seed; layers run in parallel on {@link Options#threads} threads, which changes no number.
  *
