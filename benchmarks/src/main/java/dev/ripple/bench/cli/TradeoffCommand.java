@@ -47,7 +47,9 @@ import picocli.CommandLine.Spec;
 /**
  * {@code ripple tradeoff}: the sparsity–fidelity curve of a GELU model (issue 5). Sweeps activity
  * rules and thresholds, each with and without mean fill-in, plus per-layer thresholds calibrated to
- * a neuron budget or an FFN error budget, and a low-rank predictor on the best rule; for each point
+ * a neuron budget or an FFN error budget, and a low-rank predictor on the best rule; optionally the
+ * error rule at given budgets and predictors trained per rule (issue 16, {@code PredictorTrainer}:
+ * trained on 4 of every 5 calibration passages, thresholds set on the fifth); for each point
  * it reports the neurons read, the FFN error and the final-embedding cosine against ONNX Runtime
  * on held-out passages. Everything runs exactly in DRAM ({@code RuleFfn}): no file, no I/O, so the
  * figures are those of the rule, not of a cache or a disk.
