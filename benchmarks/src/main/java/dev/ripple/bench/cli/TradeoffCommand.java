@@ -25,6 +25,7 @@ import dev.ripple.placement.calibrate.ThresholdCalibrator;
 import dev.ripple.placement.importer.ImportedModel;
 import dev.ripple.placement.predictor.InputMoments;
 import dev.ripple.placement.predictor.LowRankFactorizer;
+import dev.ripple.placement.predictor.PredictorTrainer;
 import dev.ripple.placement.profile.EncodedPassage;
 import dev.ripple.placement.profile.OnnxEncoder;
 import dev.ripple.placement.profile.OnnxProfiler;
@@ -48,7 +49,9 @@ import picocli.CommandLine.Spec;
 /**
  * {@code ripple tradeoff}: the sparsity–fidelity curve of a GELU model (issue 5). Sweeps activity
  * rules and thresholds, each with and without mean fill-in, plus per-layer thresholds calibrated to
- * a neuron budget or an FFN error budget, and a low-rank predictor on the best rule; for each point
+ * a neuron budget or an FFN error budget, and a low-rank predictor on the best rule; optionally the
+ * error rule at given budgets and predictors trained per rule (issue 16, {@code PredictorTrainer}:
+ * trained on 4 of every 5 calibration passages, thresholds set on the fifth); for each point
  * it reports the neurons read, the FFN error and the final-embedding cosine against ONNX Runtime
  * on held-out passages. Everything runs exactly in DRAM ({@code RuleFfn}): no file, no I/O, so the
  * figures are those of the rule, not of a cache or a disk.
@@ -75,7 +78,7 @@ final class TradeoffCommand implements Callable<Integer> {
     @Option(names = "--fractions", split = ",", defaultValue = "0.2,0.3,0.4", description = "neuron budgets per layer for calibrated act and |act| thresholds (default: ${DEFAULT-VALUE})")
     List<Double> fractions;
 
-    @Option(names = "--error-rule-fractions", split = ",", defaultValue = "0.2,0.3,0.4", description = "neuron budgets per "
+    @Option(names = "--error-rule-fractions", split = ",", defaultValue = "none", description = "neuron budgets per "
             + "layer for the error rule |act - fill|·‖down‖ > t (issue 16), each beside act > t calibrated to the same budget; "
             + "'none' for none (default: ${DEFAULT-VALUE})")
     List<String> errorRuleFractions;
@@ -97,6 +100,29 @@ final class TradeoffCommand implements Callable<Integer> {
     @Option(names = "--predictor-only", description = "skip the rule sweep: run dense, the oracle of --predictor-rule and the "
             + "predictor points only")
     boolean predictorOnly;
+
+    @Option(names = "--trained", split = ";", paramLabel = "RULE", description = "train a predictor (issue 16) for each "
+            + "rule, ';'-separated: a threshold rule ('act > -0.05') or 'error F' (the error rule calibrated to share F); "
+            + "trained on 4 of every 5 calibration passages, thresholds calibrated on the fifth (default: none)")
+    List<String> trained = new ArrayList<>();
+
+    @Option(names = "--trained-recalls", split = ",", defaultValue = "0.95,0.98,0.99", description = "validation recall "
+            + "targets the trained predictor's thresholds are calibrated to, one point each (default: ${DEFAULT-VALUE})")
+    List<Double> trainedRecalls;
+
+    @Option(names = "--trained-hidden", defaultValue = "96", description = "hidden width of the trained predictor from random weights (default: ${DEFAULT-VALUE})")
+    int trainedHidden;
+
+    @Option(names = "--trained-epochs", defaultValue = "0", description = "training epochs (default: 2 from low-rank, 6 from random)")
+    int trainedEpochs;
+
+    @Option(names = "--trained-rate", defaultValue = "0", description = "Adam's step size (default: 5e-5 from low-rank, 2e-3 from random)")
+    float trainedRate;
+
+    @Option(names = "--trained-from", defaultValue = "lowrank", description = "'lowrank': a linear network starting from "
+            + "the low-rank factors fitted to the inputs (width = --rank); 'random': a rectified network of --trained-hidden "
+            + "from random weights (default: ${DEFAULT-VALUE})")
+    String trainedFrom;
 
     @Option(names = "--json", paramLabel = "FILE", description = "write every point as JSON")
     Path json;
@@ -144,6 +170,19 @@ final class TradeoffCommand implements Callable<Integer> {
                 throw new IllegalArgumentException("--margins must be ≥ 0, got " + m);
             }
         }
+        for (double r : trainedRecalls) {
+            if (!(r > 0 && r <= 1)) {
+                throw new IllegalArgumentException("--trained-recalls must be in (0, 1], got " + r);
+            }
+        }
+        if (!trainedFrom.equals("lowrank") && !trainedFrom.equals("random")) {
+            throw new IllegalArgumentException("--trained-from takes 'lowrank' or 'random', not '" + trainedFrom + "'");
+        }
+        PredictorTrainer.Options preset = trainedFrom.equals("lowrank") ? PredictorTrainer.Options.warmStart()
+                : PredictorTrainer.Options.defaults();
+        PredictorTrainer.Options trainOptions = new PredictorTrainer.Options(trainedHidden, trainedEpochs > 0 ? trainedEpochs
+                : preset.epochs(), preset.batch(), trainedRate > 0 ? trainedRate : preset.learningRate(), preset.missWeight(),
+                42, Runtime.getRuntime().availableProcessors(), preset.relu());
         Files.createDirectories(run.work);
         Path onnx = inputs.onnx(run.work);
         Path tok = inputs.tokenizer(run.work);
@@ -190,6 +229,13 @@ final class TradeoffCommand implements Callable<Integer> {
                         + "cosine: final sentence embedding of the Java forward against ONNX Runtime's dense output%n%n",
                 modelName, corpus.name(), sample.tokens(), calibration.size(), heldOut.size(), heldTokens);
 
+        int rank = this.rank > 0 ? this.rank : PlacementPipeline.defaultRank(layers.getFirst().spec());
+        Map<String, List<LowRankPredictor.Factors>> fits = new java.util.LinkedHashMap<>();
+        fits.put("weights", layers.parallelStream().map(w -> LowRankFactorizer.factor(w, rank, 42)).toList());
+        if (!calib.moments().isEmpty()) {
+            fits.put("inputs", java.util.stream.IntStream.range(0, layers.size()).parallel()
+                    .mapToObj(l -> LowRankFactorizer.factor(layers.get(l), rank, 42, calib.moments().get(l))).toList());
+        }
         List<TradeoffSweep.Config> configs = new ArrayList<>();
         configs.add(TradeoffSweep.Config.oracle("dense", TopKRule.ofFraction(1.0), null));
         if (predictorOnly) {
@@ -200,6 +246,10 @@ final class TradeoffCommand implements Callable<Integer> {
             addSweep(configs, calibrated, sample, layers, errorBudgets);
         }
         addErrorRules(configs, calibrated, sample, layers, errorRuleBudgets, predictorOnly || !fractions.isEmpty());
+        ArrayNode trainings = JSON.createArrayNode();
+        for (String spec : trained) {
+            addTrained(configs, trainings, o, spec, calib, layers, trainOptions, fits.get("inputs"));
+        }
 
         TradeoffSweep sweep = new TradeoffSweep(config, tensors, layers, heldOut.stream().map(TradeoffCommand::ids).toList(),
                 reference, Runtime.getRuntime().availableProcessors());
@@ -214,13 +264,6 @@ final class TradeoffCommand implements Callable<Integer> {
                 base[0] += heldOut.size();
             }
             TradeoffSweep.Config best = predictorRule == null ? best(runs).config() : chosen(predictorRule, sample, layers);
-            int rank = this.rank > 0 ? this.rank : PlacementPipeline.defaultRank(layers.getFirst().spec());
-            Map<String, List<LowRankPredictor.Factors>> fits = new java.util.LinkedHashMap<>();
-            fits.put("weights", layers.parallelStream().map(w -> LowRankFactorizer.factor(w, rank, 42)).toList());
-            if (!calib.moments().isEmpty()) {
-                fits.put("inputs", java.util.stream.IntStream.range(0, layers.size()).parallel()
-                        .mapToObj(l -> LowRankFactorizer.factor(layers.get(l), rank, 42, calib.moments().get(l))).toList());
-            }
             for (var fit : fits.entrySet()) {
                 for (float margin : margins) {
                     TradeoffSweep.Config c = new TradeoffSweep.Config(best.family(), best.rule(),
@@ -251,6 +294,7 @@ final class TradeoffCommand implements Callable<Integer> {
             root.put("heldOutPassages", heldOut.size());
             root.put("heldOutTokens", heldTokens);
             root.set("calibrated", calibrated);
+            root.set("trained", trainings);
             ArrayNode arr = root.putArray("points");
             points.forEach(p -> arr.add(p.toJson()));
             write(json, JSON.writeValueAsBytes(root));
@@ -321,6 +365,69 @@ final class TradeoffCommand implements Callable<Integer> {
         }
     }
 
+    /**
+     * Trains a predictor for one --trained rule and adds its oracle and one point per recall
+     * target; prints (and records) the training time and the validation figures per layer.
+     */
+    private void addTrained(List<TradeoffSweep.Config> configs, ArrayNode trainings, PrintWriter o, String spec,
+                            Calibration calib, List<FfnLayerWeights> layers, PredictorTrainer.Options options,
+                            List<LowRankPredictor.Factors> inputFits) throws InterruptedException {
+        boolean warm = trainedFrom.equals("lowrank");
+        if (warm && inputFits == null) {
+            throw new IllegalArgumentException("--trained-from lowrank needs the FFN input moments, which this model's graph "
+                    + "did not give; use --trained-from random");
+        }
+        if (calib.train() == null) {
+            throw new IllegalArgumentException("--trained needs the FFN inputs from ONNX Runtime, and this model's graph "
+                    + "did not give them (or the calibration has fewer than 5 passages)");
+        }
+        ActivationSample sample = calib.sample();
+        String text = spec.strip();
+        TradeoffSweep.Config oracle;
+        if (text.toLowerCase(java.util.Locale.ROOT).startsWith("error")) {
+            double f = Double.parseDouble(text.substring(5).strip());
+            ErrorRuleCalibrator.Result r = ErrorRuleCalibrator.forFraction(sample, layers, f, 2);
+            oracle = TradeoffSweep.Config.oracle("error calibrated to a neuron share", r.rule(),
+                    ConditionalMeans.fillIn(r.rule(), sample, layers));
+        } else {
+            oracle = chosen(text, sample, layers);
+        }
+        PredictorTrainer.Result result = PredictorTrainer.train(calib.train(), calib.validation(), oracle.rule(),
+                oracle.fillIn(), layers, warm ? inputFits : null, options);
+        int hidden = result.layers().getFirst().network().hidden();
+        o.printf("trained predictor for %s (%s): from %s, hidden %d, %d epochs, %d training / %d validation tokens, "
+                        + "%.1f s on %d threads%n", text, oracle.rule().describe(), trainedFrom, hidden, options.epochs(),
+                calib.train().tokens(), calib.validation().tokens(), result.seconds(), options.threads());
+        ObjectNode t = trainings.addObject();
+        t.put("rule", text);
+        t.put("ruleText", oracle.rule().describe());
+        t.put("from", trainedFrom);
+        t.put("hidden", hidden);
+        t.put("epochs", options.epochs());
+        t.put("trainTokens", calib.train().tokens());
+        t.put("validationTokens", calib.validation().tokens());
+        t.put("seconds", result.seconds());
+        t.put("threads", options.threads());
+        ArrayNode perLayer = t.putArray("layers");
+        for (int l = 0; l < result.layers().size(); l++) {
+            PredictorTrainer.LayerResult lr = result.layers().get(l);
+            ObjectNode n = perLayer.addObject();
+            n.put("finalLoss", lr.finalLoss());
+            for (double recall : trainedRecalls) {
+                float th = lr.thresholdFor(recall);
+                n.put("readShareAtRecall" + recall, lr.readShare(th));
+            }
+            o.printf("  layer %d: loss %.4f, validation read share at recall %s: %s%n", l, lr.finalLoss(),
+                    trainedRecalls, trainedRecalls.stream().map(r -> String.format("%.3f", lr.readShare(lr.thresholdFor(r))))
+                            .toList());
+        }
+        configs.add(oracle);
+        for (double recall : trainedRecalls) {
+            configs.add(new TradeoffSweep.Config(oracle.family(), oracle.rule(), oracle.fillIn(), result.predictor(recall),
+                    "trained " + (warm ? "lr" : "h") + hidden + " val recall " + trim(recall)));
+        }
+    }
+
     /** The rule given by --predictor-rule, with its fill-in. */
     private static TradeoffSweep.Config chosen(String text, ActivationSample sample, List<FfnLayerWeights> layers) {
         ActivityRule rule = ActivityRule.parse(text);
@@ -378,16 +485,26 @@ final class TradeoffCommand implements Callable<Integer> {
     }
 
     /** The calibration activations, and the FFN input moments the predictor is fitted to (empty if unavailable). */
-    private record Calibration(ActivationSample sample, List<InputMoments> moments) {
+    private record Calibration(ActivationSample sample, List<InputMoments> moments, PredictorTrainer.TokenSet train,
+                               PredictorTrainer.TokenSet validation) {
     }
 
+    /**
+     * Profiles the calibration passages: every activation (for rules and fill-in) and the FFN
+     * input moments (for the low-rank fit); with --trained also the FFN inputs themselves, with
+     * every fifth passage set aside as the validation split (disjoint by line from the training one).
+     */
     private Calibration calibrationSample(Path onnx, List<FfnLayerWeights> layers, List<EncodedPassage> passages)
             throws IOException {
         int[] neurons = layers.stream().mapToInt(l -> l.spec().dFfn()).toArray();
         ActivationSample.Builder b = ActivationSample.builder(neurons);
+        ActivationSample.Builder[] split = {ActivationSample.builder(neurons), ActivationSample.builder(neurons)};
+        List<List<float[][]>> splitInputs = List.of(new ArrayList<>(), new ArrayList<>());
+        boolean keepInputs = !trained.isEmpty();
         List<InputMoments.Builder> moments = new ArrayList<>();
         try (OnnxProfiler profiler = OnnxProfiler.open(onnx, null, ProfileOptions.defaults());
              CliProgress bar = CliProgress.start("calibration", calibrationTokens, run.quiet)) {
+            int index = 0;
             for (EncodedPassage p : passages) {
                 int rows = Math.min(p.length(), calibrationTokens - b.tokens());
                 if (rows <= 0) {
@@ -401,10 +518,46 @@ final class TradeoffCommand implements Callable<Integer> {
                     }
                     moments.get(l).add(t.inputs()[l], rows);
                 }
+                if (keepInputs && t.inputs().length == layers.size()) {
+                    int part = index % 5 == 4 ? 1 : 0;
+                    split[part].add(t.activations(), rows);
+                    float[][] in = new float[layers.size()][];
+                    for (int l = 0; l < in.length; l++) {
+                        in[l] = java.util.Arrays.copyOf(t.inputs()[l], rows * layers.get(l).spec().dModel());
+                    }
+                    splitInputs.get(part).add(in);
+                }
+                index++;
                 bar.stepTo(b.tokens());
             }
         }
-        return new Calibration(b.build(), moments.stream().map(InputMoments.Builder::build).toList());
+        PredictorTrainer.TokenSet train = null;
+        PredictorTrainer.TokenSet validation = null;
+        if (keepInputs && split[0].tokens() > 0 && split[1].tokens() > 0) {
+            train = tokenSet(split[0].build(), splitInputs.get(0), layers.size());
+            validation = tokenSet(split[1].build(), splitInputs.get(1), layers.size());
+        }
+        return new Calibration(b.build(), moments.stream().map(InputMoments.Builder::build).toList(), train, validation);
+    }
+
+    /** The inputs of each passage (arrays per layer) joined per layer. */
+    private static PredictorTrainer.TokenSet tokenSet(ActivationSample acts, List<float[][]> passages, int layerCount) {
+        List<float[]> perLayer = new ArrayList<>();
+        for (int l = 0; l < layerCount; l++) {
+            int size = 0;
+            for (float[][] p : passages) {
+                size += p[l].length;
+            }
+            float[] all = new float[size];
+            int at = 0;
+            for (float[][] p : passages) {
+                float[] part = p[l];
+                System.arraycopy(part, 0, all, at, part.length);
+                at += part.length;
+            }
+            perLayer.add(all);
+        }
+        return new PredictorTrainer.TokenSet(perLayer, acts);
     }
 
     private List<float[]> reference(Path onnx, EncoderModel pooler, List<EncodedPassage> passages) throws IOException {

@@ -25,7 +25,7 @@ public final class TradeoffChart {
         Map<String, List<TradeoffPoint>> byFamily = new LinkedHashMap<>();
         for (TradeoffPoint p : points) {
             String name = p.family() + (p.fillIn() ? " + fill-in" : "")
-                    + ("oracle".equals(p.predictor()) ? "" : " (predictor)");
+                    + ("oracle".equals(p.predictor()) ? "" : " (" + predictorKind(p.predictor()) + ")");
             byFamily.computeIfAbsent(name, k -> new ArrayList<>()).add(p);
         }
         System.setProperty("java.awt.headless", "true");
@@ -40,5 +40,14 @@ public final class TradeoffChart {
                     ps.stream().mapToDouble(p -> p.cosine().mean()).toArray());
         }
         Plots.save(chart, png);
+    }
+
+    /**
+     * A predictor label without its operating point (a trailing margin {@code m1.5} or
+     * {@code val recall 0.98}), so one predictor's points form one line: low-rank, trained and the
+     * oracle side by side.
+     */
+    static String predictorKind(String label) {
+        return label.replaceAll("\\s+(m[0-9.]+|val recall [0-9.]+)$", "");
     }
 }

@@ -8,8 +8,9 @@ import org.eclipse.collections.api.list.primitive.MutableIntList;
  * rows); false negatives cost accuracy (softened by mean fill-in).
  *
  * <p>Implementations: {@link DensePredictor} (all neurons: the correctness baseline),
- * {@link TracePredictor} (replays recorded true sets: I/O evaluation without predictor error) and
- * {@link LowRankPredictor} (a resident truncated SVD of the up/gate projection).
+ * {@link TracePredictor} (replays recorded true sets: I/O evaluation without predictor error),
+ * {@link LowRankPredictor} (a resident truncated SVD of the up/gate projection) and
+ * {@link TrainedPredictor} (a small network per layer trained on profiled inputs).
  */
 public interface ActivationPredictor {
 
