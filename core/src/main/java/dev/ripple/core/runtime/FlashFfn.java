@@ -28,6 +28,13 @@ import org.eclipse.collections.impl.list.mutable.primitive.IntArrayList;
  * A failed read throws {@link FlashReadException} and admits nothing to the cache.
  */
 public final class FlashFfn {
+    /**
+     * Reads overlapped with compute: hits computed while misses are read, and the read-ahead when
+     * a caller asks for it ({@link #prefetch}). {@code -Dripple.overlap=false} turns both off, to
+     * measure what they save.
+     */
+    static final boolean OVERLAP = !"false".equals(System.getProperty("ripple.overlap"));
+
     private final FfnLayerSection layer;
     private final int[] neuronToSlot;
     private final ActivationPredictor predictor;
@@ -74,7 +81,7 @@ public final class FlashFfn {
      * stay unchanged until that forward call.
      */
     public void prefetch(float[] layerInput) {
-        if (!predictor.predictsAhead()) {
+        if (!OVERLAP || !predictor.predictsAhead()) {
             return;
         }
         Scratch s = scratch.get();
@@ -257,7 +264,7 @@ public final class FlashFfn {
             if (toRead > 0) {
                 ReadPlan plan = all.keep(readHasMiss);
                 MemorySegment buffer = s.readBuffer(plan.bytesRead());
-                if (tokens == 1 && served + fromAhead > 0) {
+                if (OVERLAP && tokens == 1 && served + fromAhead > 0) {
                     // Read on a read-ahead thread while this one computes the hits' activations.
                     Future<Long> pending = ReadAhead.pool().submit(() -> {
                         long t0 = System.nanoTime();
