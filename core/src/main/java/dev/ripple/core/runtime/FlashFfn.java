@@ -29,11 +29,12 @@ import org.eclipse.collections.impl.list.mutable.primitive.IntArrayList;
  */
 public final class FlashFfn {
     /**
-     * Reads overlapped with compute: hits computed while misses are read, and the read-ahead when
-     * a caller asks for it ({@link #prefetch}). {@code -Dripple.overlap=false} turns both off, to
-     * measure what they save.
+     * Whether a token's misses are read on a read-ahead thread while its thread computes the
+     * activations of the bundles at hand: off unless {@code -Dripple.overlap=true} when the model
+     * is opened. Measured on a loaded 2-core machine (PERFORMANCE.md, "Compute speed (issue 15):
+     * decode"), the hand-off cost more than the hits' compute it hid.
      */
-    static final boolean OVERLAP = !"false".equals(System.getProperty("ripple.overlap"));
+    private final boolean overlapHits = Boolean.getBoolean("ripple.overlap");
 
     private final FfnLayerSection layer;
     private final int[] neuronToSlot;
@@ -81,7 +82,7 @@ public final class FlashFfn {
      * stay unchanged until that forward call.
      */
     public void prefetch(float[] layerInput) {
-        if (!OVERLAP || !predictor.predictsAhead()) {
+        if (!predictor.predictsAhead()) {
             return;
         }
         Scratch s = scratch.get();
@@ -264,7 +265,7 @@ public final class FlashFfn {
             if (toRead > 0) {
                 ReadPlan plan = all.keep(readHasMiss);
                 MemorySegment buffer = s.readBuffer(plan.bytesRead());
-                if (OVERLAP && tokens == 1 && served + fromAhead > 0) {
+                if ((overlapHits || fromAhead > 0) && tokens == 1 && served + fromAhead > 0) {
                     // Read on a read-ahead thread while this one computes the hits' activations.
                     Future<Long> pending = ReadAhead.pool().submit(() -> {
                         long t0 = System.nanoTime();
