@@ -50,8 +50,8 @@ public final class DecoderModel {
      * Whether decode asks the FFN to read ahead from each layer's input before its attention
      * ({@link FeedForward#prefetch}); off unless {@code -Dripple.readahead=true}. Measured on the
      * generated OPT-125m shape (PERFORMANCE.md, "Compute speed (issue 15): decode"), the layer
-     * input predicts the FFN input's neurons poorly: the read-ahead hid a third of the shorter of
-     * I/O and compute but read 2.4x the bytes, a net loss.
+     * input predicts the FFN input's neurons poorly: the read-ahead hid 8-37% of the shorter of
+     * I/O and compute but added reads (naive order: 30.8 to 42.8 MiB per token), a net loss.
      */
     static final boolean READ_AHEAD = Boolean.getBoolean("ripple.readahead");
     /** Attention below this many multiply-adds per head stays on the calling thread. */
