@@ -30,13 +30,14 @@ class DecodeSpeedCommandTest {
         Path json = dir.resolve("speed.json");
         Path work = dir.resolve("work");
         RippleRun run = RippleRun.inProcess("decode-speed", "--model", model.toString(), "--work", work.toString(),
-                "--prompt-tokens", "6", "--steps", "12", "--rounds", "1", "--json", json.toString());
+                "--prompt-tokens", "6", "--steps", "12", "--rounds", "1", "--bandwidth-mib", "8", "--json", json.toString());
         assertEquals(0, run.exit(), run.err());
         assertTrue(run.out().contains("java / onnxruntime"), run.out());
         assertTrue(Files.exists(work.resolve("model.ripple")) && Files.exists(work.resolve("model.onnx")));
         JsonNode j = new ObjectMapper().readTree(json.toFile());
         assertEquals("decode-speed", j.path("kind").asText());
         assertEquals(12, j.path("decodeSteps").asInt());
+        assertEquals(8L << 20, j.path("memoryBandwidth").path("arrayBytes").asLong());
         assertEquals(j.path("javaTokens"), j.path("onnxRuntimeTokens"), "greedy continuations: " + j);
         assertEquals(12, j.path("agreeingTokens").asInt());
         long weights = j.path("weightBytesPerToken").asLong();
@@ -54,7 +55,7 @@ class DecodeSpeedCommandTest {
         // The files are reused: a second run does not rewrite them.
         long modified = Files.getLastModifiedTime(work.resolve("model.ripple")).toMillis();
         RippleRun again = RippleRun.inProcess("decode-speed", "--model", model.toString(), "--work", work.toString(),
-                "--prompt-tokens", "4", "--steps", "2", "--rounds", "1");
+                "--prompt-tokens", "4", "--steps", "2", "--rounds", "1", "--bandwidth-mib", "4");
         assertEquals(0, again.exit(), again.err());
         assertEquals(modified, Files.getLastModifiedTime(work.resolve("model.ripple")).toMillis());
     }

@@ -54,6 +54,10 @@ final class DecodeSpeedCommand implements Callable<Integer> {
     @Option(names = "--threads", description = "ONNX Runtime and bandwidth threads (default: the cores, as the Java side uses)")
     Integer threads;
 
+    @Option(names = "--bandwidth-mib", defaultValue = "256",
+            description = "MiB per bandwidth array, three arrays (default: ${DEFAULT-VALUE}; at least the weights' size is safest)")
+    int bandwidthMib;
+
     @Option(names = "--json", paramLabel = "FILE", description = "write every figure as JSON")
     Path json;
 
@@ -63,8 +67,8 @@ final class DecodeSpeedCommand implements Callable<Integer> {
     @Override
     public Integer call() throws IOException {
         PrintWriter o = spec.commandLine().getOut();
-        if (promptTokens < 1 || steps < 1 || rounds < 1) {
-            throw new IllegalArgumentException("--prompt-tokens, --steps and --rounds must be at least 1");
+        if (promptTokens < 1 || steps < 1 || rounds < 1 || bandwidthMib < 1 || bandwidthMib > 2047) {
+            throw new IllegalArgumentException("--prompt-tokens, --steps and --rounds must be at least 1, --bandwidth-mib 1..2047");
         }
         Files.createDirectories(work);
         Path ripple = work.resolve("model.ripple");
@@ -82,7 +86,7 @@ final class DecodeSpeedCommand implements Callable<Integer> {
         int[] prompt = new Random(7).ints(promptTokens, 0, vocab).toArray();
         int t = threads == null ? Runtime.getRuntime().availableProcessors() : threads;
         DecodeSpeedReport r = DecodeSpeed.run(ripple, onnx, prompt, steps, rounds, t,
-                model.getFileName() + " (generated weights if from ripple synth)");
+                model.getFileName() + " (generated weights if from ripple synth)", bandwidthMib << 18);
         r.print(o);
         if (json != null) {
             byte[] bytes = r.toJsonBytes();

@@ -20,7 +20,9 @@ import java.util.Arrays;
  * Both prefill the same prompt, untimed, then generate greedily; only the decode steps are timed.
  * A warm-up generation of each comes first (pages the file in, compiles the kernels); then the
  * rounds alternate Java and ONNX Runtime so that both meet the same machine load. The memory
- * bandwidth is measured in the same process just before ({@link StreamBandwidth}).
+ * bandwidth is measured in the same process before the first round and after every round
+ * ({@link StreamBandwidth}), each kernel's best kept: on a shared machine a single measurement
+ * can land in a busy moment and flatter the roofline fraction.
  *
  * <pre>{@code
  * DecodeSpeedReport r = DecodeSpeed.run(ripple, onnx, prompt, 32, 3, 2, "opt-125m (generated weights)");
@@ -42,10 +44,16 @@ public final class DecodeSpeed {
      */
     public static DecodeSpeedReport run(Path ripple, Path onnx, int[] prompt, int steps, int rounds, int threads, String model)
             throws IOException {
+        return run(ripple, onnx, prompt, steps, rounds, threads, model, StreamBandwidth.DEFAULT_ELEMENTS);
+    }
+
+    /** As {@link #run(Path, Path, int[], int, int, int, String)} with bandwidth arrays of {@code bandwidthElements} floats. */
+    public static DecodeSpeedReport run(Path ripple, Path onnx, int[] prompt, int steps, int rounds, int threads, String model,
+                                        int bandwidthElements) throws IOException {
         if (prompt.length < 1 || steps < 1 || rounds < 1) {
             throw new IllegalArgumentException("decode speed needs a prompt, steps >= 1 and rounds >= 1");
         }
-        StreamBandwidth.Result bandwidth = StreamBandwidth.measure(StreamBandwidth.DEFAULT_ELEMENTS, threads, 5);
+        StreamBandwidth.Result bandwidth = StreamBandwidth.measure(bandwidthElements, threads, 5);
         try (RippleFile file = RippleFile.open(ripple); OrtDecoder ort = OrtDecoder.open(onnx, threads)) {
             DecoderModel java = DecoderModel.load(file, MappedFfn.of(file));
             long ffnBytes = 0;
@@ -68,6 +76,7 @@ public final class DecodeSpeed {
                 t[0] = 0;
                 ortGenerate(ort, prompt, steps, t);
                 ortNanos += t[0];
+                bandwidth = bandwidth.max(StreamBandwidth.measure(bandwidthElements, threads, 3));
             }
             int equal = 0;
             for (int i = 0; i < steps && javaTokens[i] == ortTokens[i]; i++) {

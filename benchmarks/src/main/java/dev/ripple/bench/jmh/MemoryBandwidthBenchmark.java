@@ -18,8 +18,8 @@ import org.openjdk.jmh.annotations.Warmup;
 
 /**
  * STREAM-like memory bandwidth (the decode roofline's denominator), with the kernels of
- * {@link StreamBandwidth}: one operation is one pass over arrays of {@code elements} floats (32 MiB
- * each by default, three per thread). Bytes per pass: copy 8·elements, triad 12·elements, read 4·elements; GB/s =
+ * {@link StreamBandwidth}: one operation is one pass over arrays of {@code elements} floats (128 MiB
+ * each by default, three per thread: 768 MiB in all, beyond any cache of this VM's host). Bytes per pass: copy 8·elements, triad 12·elements, read 4·elements; GB/s =
  * bytes / (µs per op · 1000). Two JMH threads, each on its own arrays, load both cores as decode does
  * ({@code -t 1} for one core). {@code ripple decode-speed} measures the same kernels in its own run.
  *
@@ -33,7 +33,7 @@ import org.openjdk.jmh.annotations.Warmup;
 @Threads(2)
 @Fork(value = 1, jvmArgsAppend = {"-Xmx2g"})
 public class MemoryBandwidthBenchmark {
-    @Param({"8388608"})
+    @Param({"33554432"})
     int elements;
 
     float[] a;

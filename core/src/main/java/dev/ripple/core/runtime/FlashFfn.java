@@ -28,6 +28,14 @@ import org.eclipse.collections.impl.list.mutable.primitive.IntArrayList;
  * A failed read throws {@link FlashReadException} and admits nothing to the cache.
  */
 public final class FlashFfn {
+    /**
+     * Whether a token's misses are read on a read-ahead thread while its thread computes the
+     * activations of the bundles at hand: off unless {@code -Dripple.overlap=true} when the model
+     * is opened. Measured on a loaded 2-core machine (PERFORMANCE.md, "Compute speed (issue 15):
+     * decode"), the hand-off cost more than the hits' compute it hid.
+     */
+    private final boolean overlapHits = Boolean.getBoolean("ripple.overlap");
+
     private final FfnLayerSection layer;
     private final int[] neuronToSlot;
     private final ActivationPredictor predictor;
@@ -257,7 +265,7 @@ public final class FlashFfn {
             if (toRead > 0) {
                 ReadPlan plan = all.keep(readHasMiss);
                 MemorySegment buffer = s.readBuffer(plan.bytesRead());
-                if (tokens == 1 && served + fromAhead > 0) {
+                if ((overlapHits || fromAhead > 0) && tokens == 1 && served + fromAhead > 0) {
                     // Read on a read-ahead thread while this one computes the hits' activations.
                     Future<Long> pending = ReadAhead.pool().submit(() -> {
                         long t0 = System.nanoTime();

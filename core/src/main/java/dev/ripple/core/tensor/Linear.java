@@ -92,7 +92,9 @@ public final class Linear {
 
     /**
      * One token: {@code y = W·x + b}, each row streamed once, the rows split across the cores
-     * ({@link RowSplit}) when the matrix is larger than the L2 cache. Allocates nothing.
+     * ({@link RowSplit}) when the matrix is larger than the L2 cache. Non-f32 rows are widened
+     * into a per-thread scratch, not a new array per call (the split itself allocates a few small
+     * objects).
      */
     public void apply(float[] x, float[] y) {
         check(x, y);

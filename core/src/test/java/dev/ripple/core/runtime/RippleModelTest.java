@@ -109,7 +109,19 @@ class RippleModelTest {
         RuntimeOptions cached = RuntimeOptions.defaults().withReader(reader).withCache("lru", 0.5).withFillIn(false).withMaxGapBytes(0);
         RuntimeOptions uncached = cached.withCache("none", 0);
         int overlapped = 0;
-        try (RippleModel m = RippleModel.open(file, cached, new dev.ripple.core.activity.TracePredictor(sets), null);
+        String before = System.getProperty("ripple.overlap");
+        System.setProperty("ripple.overlap", "true");   // read when the model opens
+        RippleModel opened;
+        try {
+            opened = RippleModel.open(file, cached, new dev.ripple.core.activity.TracePredictor(sets), null);
+        } finally {
+            if (before == null) {
+                System.clearProperty("ripple.overlap");
+            } else {
+                System.setProperty("ripple.overlap", before);
+            }
+        }
+        try (RippleModel m = opened;
              RippleModel plain = RippleModel.open(file, uncached, new dev.ripple.core.activity.TracePredictor(sets), null)) {
             for (int t = 0; t < 12; t++) {
                 float[] x = RandomModels.randomFloats(rnd, 32, 1f);

@@ -46,6 +46,14 @@ import java.util.stream.IntStream;
 public final class DecoderModel {
     /** Prompt tokens per FFN call during prefill, unless the caller chooses. */
     public static final int DEFAULT_PREFILL_CHUNK = 64;
+    /**
+     * Whether decode asks the FFN to read ahead from each layer's input before its attention
+     * ({@link FeedForward#prefetch}); off unless {@code -Dripple.readahead=true}. Measured on the
+     * generated OPT-125m shape (PERFORMANCE.md, "Compute speed (issue 15): decode"), the layer
+     * input predicts the FFN input's neurons poorly: the read-ahead hid 8-37% of the shorter of
+     * I/O and compute but added reads (naive order: 30.8 to 42.8 MiB per token), a net loss.
+     */
+    static final boolean READ_AHEAD = Boolean.getBoolean("ripple.readahead");
     /** Attention below this many multiply-adds per head stays on the calling thread. */
     private static final long PARALLEL_ATTENTION = 1L << 14;
 
@@ -307,7 +315,7 @@ public final class DecoderModel {
         for (int l = 0; l < blocks.size(); l++) {
             Block block = blocks.get(l);
             float[][] x = b.x;
-            if (n == 1) {
+            if (n == 1 && READ_AHEAD) {
                 // Decode: let the FFN start reading what the layer input predicts while attention runs.
                 System.arraycopy(x[0], 0, b.ahead, 0, b.ahead.length);
                 if (config.preNorm()) {
