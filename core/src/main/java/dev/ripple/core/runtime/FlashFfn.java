@@ -158,10 +158,45 @@ public final class FlashFfn {
             throw new IllegalArgumentException("layer " + layer.spec().index() + ": " + tokens + " tokens but "
                     + xs.length + " inputs and " + outs.length + " outputs");
         }
-        int index = layer.spec().index();
-        int bundleBytes = layer.spec().bundleBytes();
         Scratch s = scratch.get();
-        long tokenPredictions = 0;
+        LayerCall c = s.call;
+        c.reset();
+        predictUnion(s, c, xs, tokens);
+        awaitReadAhead(s, c, tokens);
+        ReadPlan all = plan(s, c);
+        MemorySegment hits = lookup(s, c, all);
+        if (c.n > 0) {
+            boolean[] readHasMiss = readsWithAMiss(s, c, all);
+            int toRead = locateServed(s, c, all, readHasMiss, hits);
+            if (toRead > 0) {
+                read(s, c, all, readHasMiss, toRead, xs, tokens);
+            }
+            admit(s, c, all, readHasMiss);
+        }
+        if (c.ahead) {
+            c.ops += s.prefetch.readOps;
+            c.bytesRead += s.prefetch.bytesRead;
+            c.bytesNeeded += (long) c.fromAhead * layer.spec().bundleBytes();
+        }
+        long computeNanos = compute(s, c, xs, tokens, outs);
+        s.release(c.misses);
+        if (c.ahead) {
+            s.prefetch.clear();
+        }
+        // I/O time is planning plus the reader: the cache's lookup and admission copies are DRAM
+        // work, counted in the wall time of the caller but not charged to the storage.
+        TokenStats t = new TokenStats(layer.spec().index(), tokens, c.n, c.tokenPredictions, c.served, c.ops, c.bytesNeeded,
+                c.bytesRead, c.planNanos + c.readNanos + c.aheadIo, computeNanos, c.planNanos + c.waitNanos + c.aheadWait);
+        stats.add(t);
+        if (listener != null) {
+            listener.accept(t);
+        }
+        return t;
+    }
+
+    /** Each token's predicted neurons as sorted slots, and their union. */
+    private void predictUnion(Scratch s, LayerCall c, float[][] xs, int tokens) {
+        int index = layer.spec().index();
         for (int t = 0; t < tokens; t++) {
             var set = s.tokenSet(t);
             predictor.predict(index, xs[t], set);
@@ -169,21 +204,23 @@ public final class FlashFfn {
                 set.set(i, neuronToSlot[set.get(i)]);
             }
             set.sortThis();
-            tokenPredictions += set.size();
+            c.tokenPredictions += set.size();
         }
-        int n = s.union(tokens, layer.spec().dFfn());
+        c.n = s.union(tokens, layer.spec().dFfn());
+    }
 
-        // A read-ahead of this layer (started before attention): wait for it, then serve the
-        // bundles it holds. A failed or foreign one is dropped: everything is read as usual.
+    /**
+     * A read-ahead of this layer (started before attention): wait for it, then serve the bundles it
+     * holds. A failed or foreign one is dropped: everything is read as usual.
+     */
+    private void awaitReadAhead(Scratch s, LayerCall c, int tokens) {
         Prefetch pf = s.prefetch;
-        boolean ahead = false;
-        long aheadIo = 0;
-        long aheadWait = 0;
+        int index = layer.spec().index();
         if (pf.layer == index && tokens == 1) {
             long waitStart = System.nanoTime();
             try {
-                aheadIo = pf.planNanos + pf.pending.get();
-                ahead = pf.count > 0;
+                c.aheadIo = pf.planNanos + pf.pending.get();
+                c.ahead = pf.count > 0;
             } catch (ExecutionException e) {
                 pf.clear();
             } catch (InterruptedException e) {
@@ -191,184 +228,192 @@ public final class FlashFfn {
                 pf.discard();
                 throw new IllegalStateException("interrupted while reading ahead in layer " + index, e);
             }
-            aheadWait = System.nanoTime() - waitStart;
-            if (!ahead) {
+            c.aheadWait = System.nanoTime() - waitStart;
+            if (!c.ahead) {
                 pf.clear();
             }
         } else if (pf.layer >= 0) {
             pf.discard();
         }
+    }
 
-        // Plan over every needed bundle first (the plan does not depend on the cache), then issue
-        // only the reads that hold at least one miss: a hit inside such a read is read through
-        // rather than splitting it in two, so the cache can only remove whole reads, never add
-        // operations. The cache is told these planned reads, so a read-aware policy ("linking")
-        // judges by exactly the reads this runtime makes.
+    /**
+     * Plans over every needed bundle first (the plan does not depend on the cache); only the reads
+     * that hold at least one miss are issued later, a hit inside such a read being read through
+     * rather than splitting it in two, so the cache can only remove whole reads, never add
+     * operations. The cache is told these planned reads, so a read-aware policy ("linking") judges by
+     * exactly the reads this runtime makes.
+     */
+    private ReadPlan plan(Scratch s, LayerCall c) {
         long planStart = System.nanoTime();
+        int bundleBytes = layer.spec().bundleBytes();
         s.extents.clear();
-        for (int i = 0; i < n; i++) {
+        for (int i = 0; i < c.n; i++) {
             s.extents.add(new Extent(layer.bundleOffset(s.slots[i]), bundleBytes));
         }
-        ReadPlan all = n > 0 ? planner.plan(s.extents) : null;
-        for (int i = 0; i < n; i++) {
+        ReadPlan all = c.n > 0 ? planner.plan(s.extents) : null;
+        for (int i = 0; i < c.n; i++) {
             s.readOf[i] = all.readOf(i);
         }
-        long planNanos = System.nanoTime() - planStart;
+        c.planNanos = System.nanoTime() - planStart;
+        return all;
+    }
 
+    /** The cache's hits (copied out) and the read-ahead's bundles, both marked as not to read. */
+    private MemorySegment lookup(Scratch s, LayerCall c, ReadPlan all) {
+        int n = c.n;
         MemorySegment hits = MemorySegment.NULL;
         if (cache != null && n > 0) {
-            hits = s.hitBuffer((long) n * bundleBytes);
-            cache.lookup(s.cacheAccess, index, s.slots, s.readOf, n, hits, s.hit);
+            hits = s.hitBuffer((long) n * layer.spec().bundleBytes());
+            cache.lookup(s.cacheAccess, layer.spec().index(), s.slots, s.readOf, n, hits, s.hit);
         } else {
             Arrays.fill(s.hit, 0, n, false);
         }
-        int fromAhead = 0;
-        if (ahead) {
+        if (c.ahead) {
             for (int i = 0; i < n; i++) {
-                s.fromAhead[i] = !s.hit[i] && pf.bundle(s.slots[i]) != null;
+                s.fromAhead[i] = !s.hit[i] && s.prefetch.bundle(s.slots[i]) != null;
                 if (s.fromAhead[i]) {
                     s.hit[i] = true;
-                    fromAhead++;
+                    c.fromAhead++;
                 }
             }
         } else {
             Arrays.fill(s.fromAhead, 0, n, false);
         }
-        int misses = 0;
-        int served = 0;
-        long readNanos = 0;
-        long waitNanos = 0;
-        long earlyNanos = 0;
-        boolean overlapped = false;
-        int ops = 0;
-        long bytesRead = 0;
-        long bytesNeeded = 0;
-        if (n > 0) {
-            boolean[] readHasMiss = s.readFlags(all.operations());
-            for (int i = 0; i < n; i++) {
-                if (!s.hit[i]) {
-                    readHasMiss[all.readOf(i)] = true;
-                }
-            }
-            int[] readIndex = s.readIndex;
-            int toRead = 0;
-            for (int i = 0; i < n; i++) {
-                if (readHasMiss[all.readOf(i)]) {
-                    readIndex[toRead++] = i;
-                } else if (s.fromAhead[i]) {
-                    s.located(i, pf.bundle(s.slots[i]), 0);
-                } else {
-                    s.located(i, hits, (long) i * bundleBytes);
-                    served++;
-                }
-            }
-            if (toRead > 0) {
-                ReadPlan plan = all.keep(readHasMiss);
-                MemorySegment buffer = s.readBuffer(plan.bytesRead());
-                if ((overlapHits || fromAhead > 0) && tokens == 1 && served + fromAhead > 0) {
-                    // Read on a read-ahead thread while this one computes the hits' activations.
-                    Future<Long> pending = ReadAhead.pool().submit(() -> {
-                        long t0 = System.nanoTime();
-                        reader.read(plan, buffer);
-                        return System.nanoTime() - t0;
-                    });
-                    long earlyStart = System.nanoTime();
-                    s.earlyCapacity(n);
-                    int e = 0;
-                    for (int i = 0; i < n; i++) {
-                        if (!readHasMiss[all.readOf(i)]) {
-                            s.early.add(s.slots[i], s.where(i), s.whereOffset(i));
-                            s.earlyIndex[e++] = i;
-                        }
-                    }
-                    executor.activations(xs[0], s.early, s.earlyActivations);
-                    for (int j = 0; j < e; j++) {
-                        s.known[s.earlyIndex[j]] = true;
-                        s.precomputed[s.earlyIndex[j]] = s.earlyActivations[j];
-                    }
-                    earlyNanos = System.nanoTime() - earlyStart;
-                    long waitStart = System.nanoTime();
-                    try {
-                        readNanos = pending.get();
-                    } catch (ExecutionException ex) {
-                        stats.failed();
-                        Throwable cause = ex.getCause();
-                        if (cause instanceof IOException io) {
-                            throw new FlashReadException(index, io);
-                        }
-                        throw cause instanceof RuntimeException r ? r : new IllegalStateException(cause);
-                    } catch (InterruptedException ex) {
-                        Thread.currentThread().interrupt();
-                        pending.cancel(false);
-                        throw new IllegalStateException("interrupted while reading layer " + index, ex);
-                    }
-                    waitNanos = System.nanoTime() - waitStart;
-                    overlapped = true;
-                } else {
-                    long readStart = System.nanoTime();
-                    try {
-                        reader.read(plan, buffer);
-                    } catch (IOException e) {
-                        stats.failed();
-                        throw new FlashReadException(index, e);
-                    }
-                    readNanos = System.nanoTime() - readStart;
-                    waitNanos = readNanos;
-                }
-                ops = plan.operations();
-                bytesRead = plan.bytesRead();
-                bytesNeeded = (long) toRead * bundleBytes;
-                for (int j = 0; j < toRead; j++) {
-                    int i = readIndex[j];
-                    MemorySegment bundle = plan.neededSlice(buffer, j);
-                    s.located(i, bundle, 0);
-                }
-            }
-            // Admitted: every bundle that came from flash in this call or its read-ahead, ascending.
-            for (int i = 0; i < n; i++) {
-                boolean read = readHasMiss[all.readOf(i)];
-                if (read ? !s.hit[i] || s.fromAhead[i] : s.fromAhead[i]) {
-                    s.missSlots[misses] = s.slots[i];
-                    s.missSegments[misses++] = s.where(i);
-                }
-            }
-            if (cache != null && misses > 0) {
-                cache.admit(s.cacheAccess, s.missSlots, misses, s.missSegments);
-            }
-        }
-        // I/O time is planning plus the reader: the cache's lookup and admission copies are DRAM
-        // work, counted in the wall time of the caller but not charged to the storage.
-        long ioNanos = planNanos + readNanos + aheadIo;
-        if (ahead) {
-            ops += pf.readOps;
-            bytesRead += pf.bytesRead;
-            bytesNeeded += (long) fromAhead * bundleBytes;
-        }
+        return hits;
+    }
 
+    /** By planned read: whether any of its bundles missed (it is issued then, its hits read through). */
+    private static boolean[] readsWithAMiss(Scratch s, LayerCall c, ReadPlan all) {
+        boolean[] readHasMiss = s.readFlags(all.operations());
+        for (int i = 0; i < c.n; i++) {
+            if (!s.hit[i]) {
+                readHasMiss[all.readOf(i)] = true;
+            }
+        }
+        return readHasMiss;
+    }
+
+    /**
+     * Locates the bundles not read (cache hits, read-ahead) and lists those to read in
+     * {@code s.readIndex}; returns how many are read.
+     */
+    private int locateServed(Scratch s, LayerCall c, ReadPlan all, boolean[] readHasMiss, MemorySegment hits) {
+        int bundleBytes = layer.spec().bundleBytes();
+        int toRead = 0;
+        for (int i = 0; i < c.n; i++) {
+            if (readHasMiss[all.readOf(i)]) {
+                s.readIndex[toRead++] = i;
+            } else if (s.fromAhead[i]) {
+                s.located(i, s.prefetch.bundle(s.slots[i]), 0);
+            } else {
+                s.located(i, hits, (long) i * bundleBytes);
+                c.served++;
+            }
+        }
+        return toRead;
+    }
+
+    /**
+     * Issues the reads that hold a miss and locates their bundles. One token with bundles at hand
+     * (hits or read-ahead) reads on a read-ahead thread while this one computes those bundles'
+     * activations, when overlap is on or a read-ahead served some.
+     */
+    private void read(Scratch s, LayerCall c, ReadPlan all, boolean[] readHasMiss, int toRead, float[][] xs, int tokens) {
+        ReadPlan plan = all.keep(readHasMiss);
+        MemorySegment buffer = s.readBuffer(plan.bytesRead());
+        if ((overlapHits || c.fromAhead > 0) && tokens == 1 && c.served + c.fromAhead > 0) {
+            readWhileComputingHits(s, c, all, readHasMiss, plan, buffer, xs[0]);
+        } else {
+            long readStart = System.nanoTime();
+            try {
+                reader.read(plan, buffer);
+            } catch (IOException e) {
+                stats.failed();
+                throw new FlashReadException(layer.spec().index(), e);
+            }
+            c.readNanos = System.nanoTime() - readStart;
+            c.waitNanos = c.readNanos;
+        }
+        c.ops = plan.operations();
+        c.bytesRead = plan.bytesRead();
+        c.bytesNeeded = (long) toRead * layer.spec().bundleBytes();
+        for (int j = 0; j < toRead; j++) {
+            s.located(s.readIndex[j], plan.neededSlice(buffer, j), 0);
+        }
+    }
+
+    /** The reads on a read-ahead thread; meanwhile the activations of the bundles at hand, kept for the forward. */
+    private void readWhileComputingHits(Scratch s, LayerCall c, ReadPlan all, boolean[] readHasMiss, ReadPlan plan,
+                                        MemorySegment buffer, float[] x) {
+        int index = layer.spec().index();
+        Future<Long> pending = ReadAhead.pool().submit(() -> {
+            long t0 = System.nanoTime();
+            reader.read(plan, buffer);
+            return System.nanoTime() - t0;
+        });
+        long earlyStart = System.nanoTime();
+        s.earlyCapacity(c.n);
+        int e = 0;
+        for (int i = 0; i < c.n; i++) {
+            if (!readHasMiss[all.readOf(i)]) {
+                s.early.add(s.slots[i], s.where(i), s.whereOffset(i));
+                s.earlyIndex[e++] = i;
+            }
+        }
+        executor.activations(x, s.early, s.earlyActivations);
+        for (int j = 0; j < e; j++) {
+            s.known[s.earlyIndex[j]] = true;
+            s.precomputed[s.earlyIndex[j]] = s.earlyActivations[j];
+        }
+        c.earlyNanos = System.nanoTime() - earlyStart;
+        long waitStart = System.nanoTime();
+        try {
+            c.readNanos = pending.get();
+        } catch (ExecutionException ex) {
+            stats.failed();
+            Throwable cause = ex.getCause();
+            if (cause instanceof IOException io) {
+                throw new FlashReadException(index, io);
+            }
+            throw cause instanceof RuntimeException r ? r : new IllegalStateException(cause);
+        } catch (InterruptedException ex) {
+            Thread.currentThread().interrupt();
+            pending.cancel(false);
+            throw new IllegalStateException("interrupted while reading layer " + index, ex);
+        }
+        c.waitNanos = System.nanoTime() - waitStart;
+        c.overlapped = true;
+    }
+
+    /** Offers the cache every bundle that came from flash in this call or its read-ahead, ascending. */
+    private void admit(Scratch s, LayerCall c, ReadPlan all, boolean[] readHasMiss) {
+        for (int i = 0; i < c.n; i++) {
+            boolean read = readHasMiss[all.readOf(i)];
+            if (read ? !s.hit[i] || s.fromAhead[i] : s.fromAhead[i]) {
+                s.missSlots[c.misses] = s.slots[i];
+                s.missSegments[c.misses++] = s.where(i);
+            }
+        }
+        if (cache != null && c.misses > 0) {
+            cache.admit(s.cacheAccess, s.missSlots, c.misses, s.missSegments);
+        }
+    }
+
+    /** Each token over its own predicted set; returns the compute time (with what ran during the reads). */
+    private long compute(Scratch s, LayerCall c, float[][] xs, int tokens, float[][] outs) {
         long computeStart = System.nanoTime();
-        if (overlapped) {
-            s.unionRefs(n);   // one token: its set is the union, in the same order
+        if (c.overlapped) {
+            s.unionRefs(c.n);   // one token: its set is the union, in the same order
             executor.forward(xs[0], s.refs, outs[0], null, s.known, s.precomputed);
         } else if (tokens == 1) {
             s.refsOf(0);
             executor.forward(xs[0], s.refs, outs[0], null);
         } else {
-            s.unionRefs(n);
-            s.users(tokens, n);
+            s.unionRefs(c.n);
+            s.users(tokens, c.n);
             executor.forwardAll(xs, tokens, s.refs, s.usersStart, s.users, outs);
         }
-        long computeNanos = System.nanoTime() - computeStart + earlyNanos;
-        s.release(misses);
-        if (ahead) {
-            pf.clear();
-        }
-
-        TokenStats t = new TokenStats(index, tokens, n, tokenPredictions, served, ops, bytesNeeded, bytesRead,
-                ioNanos, computeNanos, planNanos + waitNanos + aheadWait);
-        stats.add(t);
-        if (listener != null) {
-            listener.accept(t);
-        }
-        return t;
+        return System.nanoTime() - computeStart + c.earlyNanos;
     }
 }

@@ -27,6 +27,8 @@ import org.eclipse.collections.impl.list.mutable.primitive.IntArrayList;
  */
 final class Scratch {
     final BundleRefs refs = new BundleRefs();
+    /** The figures of this thread's current FlashFfn call. */
+    final LayerCall call = new LayerCall();
     /** This thread's record of its last cache lookup, for the admission that follows it. */
     final CacheAccess cacheAccess = new CacheAccess();
     /** This thread's read-ahead of the next layer's bundles. */
