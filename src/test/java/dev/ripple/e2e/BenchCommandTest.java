@@ -1,5 +1,7 @@
 package dev.ripple.e2e;
 
+import dev.ripple.cache.CachePolicies;
+import java.nio.file.Files;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -44,7 +46,7 @@ class BenchCommandTest {
                 "dense in DRAM is ONNX Runtime's forward up to rounding: " + doc.path("javaDenseCosineMean"));
         assertEquals(4, doc.path("sentences").asInt());
         for (String plot : new String[] {"bench-latency.png", "bench-budget.png", "bench-bandwidth.png"}) {
-            assertTrue(java.nio.file.Files.size(dir.resolve(plot)) > 1000, plot);
+            assertTrue(Files.size(dir.resolve(plot)) > 1000, plot);
         }
         assertEquals(2 * 5, doc.path("budgetSweep").size());
         Map<String, JsonNode> byName = new HashMap<>();
@@ -75,7 +77,7 @@ class BenchCommandTest {
         assertTrue(byName.get("ripple").path("projectedIoMsPerToken").path("ufs-4.0").asDouble()
                 < byName.get("llm-in-a-flash").path("projectedIoMsPerToken").path("ufs-4.0").asDouble(),
                 "fewer, larger reads cost less on the phone preset");
-        assertEquals(dev.ripple.cache.CachePolicies.names().size(), doc.path("cachePolicies").size());
+        assertEquals(CachePolicies.names().size(), doc.path("cachePolicies").size());
         for (JsonNode p : doc.path("cachePolicies")) {
             assertTrue(p.path("ioMsPerToken").path("mean").asDouble() > 0, p.toString());
         }

@@ -1,5 +1,6 @@
 package dev.ripple.e2e;
 
+import org.junit.jupiter.api.Test;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -69,7 +70,7 @@ class DecoderBenchCommandTest {
      * oracle, the dense and sparse rows agree; f32 matches the f32 reference, Q8_0 is closer to it
      * than Q4_0, and the narrower the type the fewer bytes each token reads.
      */
-    @org.junit.jupiter.api.Test
+    @Test
     void bundleTypesSideBySide() throws Exception {
         Path opt = dir.resolve("opt");
         assertEquals(0, RippleRun.inProcess("synth", "--preset", "tiny-opt", "--vocab", "50272", "--active", "0.1",

@@ -1,5 +1,7 @@
 package dev.ripple.e2e;
 
+import java.util.List;
+import java.util.Set;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -50,7 +52,7 @@ class PoliciesCommandTest {
             assertTrue(p.path("hitRate").asDouble() >= 0 && p.path("hitRate").asDouble() <= 1, p.toString());
             assertTrue(p.path("modelledMsPerToken").asDouble() > 0, p.toString());
         }
-        assertEquals(java.util.Set.of("none", "lru", "s3fifo", "lfu", "linking"), byName.keySet());
+        assertEquals(Set.of("none", "lru", "s3fifo", "lfu", "linking"), byName.keySet());
         JsonNode none = byName.get("none");
         assertEquals(0.0, none.path("hitRate").asDouble());
         for (JsonNode p : byName.values()) {
@@ -58,7 +60,7 @@ class PoliciesCommandTest {
             assertTrue(p.path("kibPerToken").asDouble() <= none.path("kibPerToken").asDouble(), "read-through: " + p);
         }
         JsonNode verdict = doc.path("verdict");
-        assertTrue(java.util.List.of("lru", "s3fifo", "lfu").contains(verdict.path("rival").asText()), verdict.toString());
+        assertTrue(List.of("lru", "s3fifo", "lfu").contains(verdict.path("rival").asText()), verdict.toString());
         assertTrue(verdict.path("timeRatio").asDouble() > 0 && verdict.path("modelledRatio").asDouble() > 0, verdict.toString());
         assertTrue(verdict.path("text").asText().startsWith("linking vs best of"), verdict.toString());
     }

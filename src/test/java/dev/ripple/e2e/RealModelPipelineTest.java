@@ -1,5 +1,6 @@
 package dev.ripple.e2e;
 
+import java.util.List;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -96,7 +97,7 @@ class RealModelPipelineTest {
     @Test
     void aTraceWithoutInputMomentsStillPlacesWithThePredictorFittedToTheWeights() throws Exception {
         ActivationTrace t = TraceFiles.read(dir.resolve("c.rtrace"));
-        t.setInputMoments(java.util.List.of());   // as a trace written before format 1.2
+        t.setInputMoments(List.of());   // as a trace written before format 1.2
         Path old = dir.resolve("old.rtrace");
         TraceFiles.write(old, t);
         Path file = dir.resolve("old.ripple");

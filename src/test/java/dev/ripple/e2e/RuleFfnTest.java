@@ -1,5 +1,6 @@
 package dev.ripple.e2e;
 
+import java.util.Arrays;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -43,7 +44,7 @@ class RuleFfnTest {
         float[] dense = new float[D];
         w.denseForward(x, dense);
         FillIn fill = FillIn.fromMeans(w, gaussian(new Random(3), N, 0.1f));
-        for (List<FillIn> f : java.util.Arrays.asList(null, List.of(fill))) {
+        for (List<FillIn> f : Arrays.asList(null, List.of(fill))) {
             RuleFfn ffn = new RuleFfn(List.of(w), TopKRule.ofFraction(1.0), f, null);
             float[] out = new float[D];
             ffn.forward(0, x, out);

@@ -1,5 +1,7 @@
 package dev.ripple.cache;
 
+import java.util.Arrays;
+
 /** Shared plumbing: one-time init, the bundle size of each layer, admit-everything selection. */
 abstract class AbstractPolicy implements CachePolicy {
     protected long budgetBytes;
@@ -21,7 +23,7 @@ abstract class AbstractPolicy implements CachePolicy {
 
     @Override
     public void selectAdmissions(int layer, int[] needed, int neededCount, int[] readOf, int[] offered, int offeredCount, boolean[] admit) {
-        java.util.Arrays.fill(admit, 0, offeredCount, true);
+        Arrays.fill(admit, 0, offeredCount, true);
     }
 
     @Override

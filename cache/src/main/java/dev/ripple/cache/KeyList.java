@@ -1,5 +1,6 @@
 package dev.ripple.cache;
 
+import java.util.Arrays;
 import org.eclipse.collections.impl.map.mutable.primitive.LongIntHashMap;
 
 /**
@@ -148,11 +149,11 @@ final class KeyList {
         }
         if (used == keys.length) {
             int cap = keys.length * 2;
-            keys = java.util.Arrays.copyOf(keys, cap);
-            prev = java.util.Arrays.copyOf(prev, cap);
-            next = java.util.Arrays.copyOf(next, cap);
-            tags = java.util.Arrays.copyOf(tags, cap);
-            weights = java.util.Arrays.copyOf(weights, cap);
+            keys = Arrays.copyOf(keys, cap);
+            prev = Arrays.copyOf(prev, cap);
+            next = Arrays.copyOf(next, cap);
+            tags = Arrays.copyOf(tags, cap);
+            weights = Arrays.copyOf(weights, cap);
         }
         return used++;
     }

@@ -1,5 +1,7 @@
 package dev.ripple.cache;
 
+import java.util.Arrays;
+
 /**
  * Least frequently used, seeded with profiled frequencies: the hot-set cache of PowerInfer-style
  * strategies (Song et al., "PowerInfer", arXiv 2312.12456: a few hot neurons carry most activations,
@@ -44,12 +46,12 @@ final class LfuPolicy extends AbstractPolicy {
             return;
         }
         if (layer >= observed.length) {
-            observed = java.util.Arrays.copyOf(observed, layer + 1);
+            observed = Arrays.copyOf(observed, layer + 1);
         }
         double[] obs = observed[layer];
         int maxSlot = slots[count - 1];
         if (obs == null || obs.length <= maxSlot) {
-            obs = obs == null ? new double[maxSlot + 1] : java.util.Arrays.copyOf(obs, Math.max(maxSlot + 1, obs.length * 2));
+            obs = obs == null ? new double[maxSlot + 1] : Arrays.copyOf(obs, Math.max(maxSlot + 1, obs.length * 2));
             observed[layer] = obs;
         }
         for (int i = 0; i < count; i++) {

@@ -1,5 +1,6 @@
 package dev.ripple.cache;
 
+import java.util.Arrays;
 import java.util.SplittableRandom;
 import org.eclipse.collections.impl.list.mutable.primitive.LongArrayList;
 import org.eclipse.collections.impl.map.mutable.primitive.IntObjectHashMap;
@@ -85,7 +86,7 @@ final class LinkingPolicy extends AbstractPolicy {
             while (end < count && readOf[end] == readOf[i]) {
                 end++;
             }
-            java.util.Arrays.fill(credit, i, end, 1.0 / (end - i));
+            Arrays.fill(credit, i, end, 1.0 / (end - i));
             i = end;
         }
         lfu.recordCredits(layer, slots, credit, count);

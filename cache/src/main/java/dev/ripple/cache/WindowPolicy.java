@@ -1,5 +1,6 @@
 package dev.ripple.cache;
 
+import java.util.Arrays;
 import org.eclipse.collections.impl.list.mutable.primitive.LongArrayList;
 
 /**
@@ -39,7 +40,7 @@ final class WindowPolicy extends AbstractPolicy {
         int t = ++tokens[layer];
         int[] seen = lastSeen[layer];
         if (count > 0 && seen.length <= slots[count - 1]) {
-            seen = java.util.Arrays.copyOf(seen, Math.max(slots[count - 1] + 1, seen.length * 2));
+            seen = Arrays.copyOf(seen, Math.max(slots[count - 1] + 1, seen.length * 2));
             lastSeen[layer] = seen;
         }
         for (int i = 0; i < count; i++) {

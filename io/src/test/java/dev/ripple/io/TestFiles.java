@@ -1,5 +1,7 @@
 package dev.ripple.io;
 
+import java.nio.channels.FileChannel;
+import java.nio.file.StandardOpenOption;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -55,7 +57,7 @@ public final class TestFiles {
     /** Writes {@code bytes} to {@code file} and forces them to the device. */
     public static Path write(Path file, byte[] bytes) throws IOException {
         Files.write(file, bytes);
-        try (var channel = java.nio.channels.FileChannel.open(file, java.nio.file.StandardOpenOption.WRITE)) {
+        try (var channel = FileChannel.open(file, StandardOpenOption.WRITE)) {
             channel.force(true);
         }
         return file;

@@ -1,5 +1,6 @@
 package dev.ripple.placement;
 
+import java.util.ArrayList;
 import dev.ripple.core.tensor.DType;
 import dev.ripple.core.format.ResidentTensor;
 
@@ -116,7 +117,7 @@ public final class LayoutBuilder {
      */
     public static List<LowRankPredictor.Factors> fitPredictor(ImportedModel model, int rank, List<InputMoments> moments,
                                                               IntConsumer layerDone) {
-        List<LowRankPredictor.Factors> out = new java.util.ArrayList<>();
+        List<LowRankPredictor.Factors> out = new ArrayList<>();
         for (int l = 0; l < model.layers().size(); l++) {
             FfnLayerWeights weights = model.weights(l);
             int r0 = Math.min(rank, Math.min(weights.spec().dModel(), weights.spec().dFfn()));

@@ -1,5 +1,6 @@
 package dev.ripple.bench.cli;
 
+import java.io.IOException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.ripple.bench.harness.QuickCalibration;
 import dev.ripple.bench.harness.ReaderComparison;
@@ -86,7 +87,7 @@ final class CalibrateCommand implements Callable<Integer> {
     CommandSpec spec;
 
     /** The quick profile of the storage under {@code dir} that bench and policies measure when given none. */
-    static DeviceProfile quick(Path dir, boolean quiet) throws java.io.IOException {
+    static DeviceProfile quick(Path dir, boolean quiet) throws IOException {
         return QuickCalibration.of(dir, CliProgress.harness(quiet));
     }
 

@@ -1,5 +1,9 @@
 package dev.ripple.bench.cli;
 
+import dev.ripple.bench.harness.Progress;
+import dev.ripple.bench.harness.ProgressSteps;
+import java.io.Console;
+import java.util.Locale;
 import me.tongfei.progressbar.ConsoleProgressBarConsumer;
 import me.tongfei.progressbar.ProgressBar;
 import me.tongfei.progressbar.ProgressBarBuilder;
@@ -36,10 +40,10 @@ final class CliProgress implements AutoCloseable {
     }
 
     /** The harness's progress drawn as these bars. */
-    static dev.ripple.bench.harness.Progress harness(boolean quiet) {
+    static Progress harness(boolean quiet) {
         return (task, steps) -> {
             CliProgress bar = start(task, steps, quiet);
-            return new dev.ripple.bench.harness.Progress.Step() {
+            return new Progress.Step() {
                 @Override
                 public void stepTo(long done) {
                     bar.stepTo(done);
@@ -54,13 +58,13 @@ final class CliProgress implements AutoCloseable {
     }
 
     /** The placement pipeline's steps as these bars. */
-    static dev.ripple.bench.harness.ProgressSteps steps(boolean quiet) {
-        return new dev.ripple.bench.harness.ProgressSteps(harness(quiet));
+    static ProgressSteps steps(boolean quiet) {
+        return new ProgressSteps(harness(quiet));
     }
 
     /** True when the JVM talks to a terminal (not a log file or a pipe). */
     static boolean onTerminal() {
-        java.io.Console c = System.console();
+        Console c = System.console();
         return c != null && c.isTerminal();
     }
 
@@ -88,7 +92,7 @@ final class CliProgress implements AutoCloseable {
             bar.close();
         }
         if (logTask != null) {
-            System.err.printf(java.util.Locale.ROOT, "ripple: %s done in %.1f s%n", logTask, (System.nanoTime() - started) / 1e9);
+            System.err.printf(Locale.ROOT, "ripple: %s done in %.1f s%n", logTask, (System.nanoTime() - started) / 1e9);
         }
     }
 }

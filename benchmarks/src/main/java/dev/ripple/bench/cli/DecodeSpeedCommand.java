@@ -1,5 +1,7 @@
 package dev.ripple.bench.cli;
 
+import dev.ripple.core.format.RippleFile;
+import dev.ripple.core.model.decoder.DecoderConfig;
 import dev.ripple.bench.harness.DecodeSpeed;
 import dev.ripple.bench.harness.DecodeSpeedReport;
 import dev.ripple.core.format.AtomicFile;
@@ -80,8 +82,8 @@ final class DecodeSpeedCommand implements Callable<Integer> {
             DecoderOnnxExporter.export(model, onnx);
         }
         int vocab;
-        try (var f = dev.ripple.core.format.RippleFile.open(ripple)) {
-            vocab = dev.ripple.core.model.decoder.DecoderConfig.fromJson(f.architecture()).vocabSize();
+        try (var f = RippleFile.open(ripple)) {
+            vocab = DecoderConfig.fromJson(f.architecture()).vocabSize();
         }
         int[] prompt = new Random(7).ints(promptTokens, 0, vocab).toArray();
         int t = threads == null ? Runtime.getRuntime().availableProcessors() : threads;

@@ -1,5 +1,6 @@
 package dev.ripple.bench.cli;
 
+import dev.ripple.core.model.decoder.DecoderConfig;
 import dev.ripple.core.activity.PredictorKind;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
@@ -352,15 +353,15 @@ final class GenerateCommand implements Callable<Integer> {
     }
 
     /** What generate needs to know of a file before opening the runtime. */
-    record DecoderProbe(dev.ripple.core.model.decoder.DecoderConfig config, boolean hasPredictor,
+    record DecoderProbe(DecoderConfig config, boolean hasPredictor,
                         Optional<Tokenizer> tokenizer) {
         static DecoderProbe of(Path file) throws Exception {
             try (RippleFile f = RippleFile.open(file)) {
-                if (!dev.ripple.core.model.decoder.DecoderConfig.isDecoder(f.architecture())) {
+                if (!DecoderConfig.isDecoder(f.architecture())) {
                     throw new IllegalArgumentException(file + ": not a decoder (ripple generate runs OPT and Llama-family "
                             + "models; this file holds '" + f.architecture().path("type").asText() + "')");
                 }
-                return new DecoderProbe(dev.ripple.core.model.decoder.DecoderConfig.fromJson(f.architecture()),
+                return new DecoderProbe(DecoderConfig.fromJson(f.architecture()),
                         LowRankPredictor.isStoredIn(f), RippleModel.tokenizerOf(f));
             }
         }

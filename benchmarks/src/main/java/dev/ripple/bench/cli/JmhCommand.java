@@ -1,5 +1,6 @@
 package dev.ripple.bench.cli;
 
+import org.openjdk.jmh.Main;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -18,7 +19,7 @@ final class JmhCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        org.openjdk.jmh.Main.main(args.toArray(String[]::new));
+        Main.main(args.toArray(String[]::new));
         return 0;
     }
 }

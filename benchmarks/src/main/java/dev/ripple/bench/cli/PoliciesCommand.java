@@ -1,5 +1,6 @@
 package dev.ripple.bench.cli;
 
+import java.util.Locale;
 import dev.ripple.bench.harness.ProgressSteps;
 import dev.ripple.placement.pipeline.PlacementPipeline;
 import dev.ripple.placement.pipeline.ImportOptions;
@@ -225,7 +226,7 @@ final class PoliciesCommand implements Callable<Integer> {
         doc.put("repeats", repeats);
         doc.put("cacheFraction", cacheFraction);
         doc.put("cacheBytes", budget);
-        doc.put("reader", io.readerKind().name().toLowerCase(java.util.Locale.ROOT));
+        doc.put("reader", io.readerKind().name().toLowerCase(Locale.ROOT));
         doc.put("queueDepth", io.queueDepth);
         BenchReport.putDevice(doc.putObject("device"), profile).put("emulated", io.device != null);
         ArrayNode arr = doc.putArray("policies");

@@ -1,5 +1,6 @@
 package dev.ripple.bench.cli;
 
+import dev.ripple.placement.profile.OnnxProfiler;
 import dev.ripple.bench.harness.ProgressSteps;
 import dev.ripple.core.activity.ActivityRule;
 import dev.ripple.placement.pipeline.PlacementPipeline;
@@ -102,7 +103,7 @@ final class ProfileCommand implements Callable<Integer> {
         }
         if (r.inputMoments().isEmpty()) {
             o.println("FFN inputs not recorded (not exposed by the model, or wider than "
-                    + dev.ripple.placement.profile.OnnxProfiler.MAX_MOMENT_WIDTH + "): the predictor will be fitted to the weights alone");
+                    + OnnxProfiler.MAX_MOMENT_WIDTH + "): the predictor will be fitted to the weights alone");
         }
     }
 }

@@ -1,5 +1,7 @@
 package dev.ripple.bench.cli;
 
+import java.nio.charset.StandardCharsets;
+import java.util.Iterator;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.ripple.core.format.AtomicFile;
@@ -117,7 +119,7 @@ final class SynthCommand implements Callable<Integer> {
 
     static final class Presets implements Iterable<String> {
         @Override
-        public java.util.Iterator<String> iterator() {
+        public Iterator<String> iterator() {
             return PRESETS.keySet().iterator();
         }
     }
@@ -284,7 +286,7 @@ final class SynthCommand implements Callable<Integer> {
     }
 
     private static void write(Path to, String text) throws IOException {
-        byte[] bytes = text.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        byte[] bytes = text.getBytes(StandardCharsets.UTF_8);
         AtomicFile.write(to, ch -> ch.write(ByteBuffer.wrap(bytes)));
     }
 }

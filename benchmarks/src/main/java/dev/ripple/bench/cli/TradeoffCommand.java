@@ -1,5 +1,10 @@
 package dev.ripple.bench.cli;
 
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.stream.IntStream;
 import dev.ripple.placement.pipeline.PlacementPipeline;
 import dev.ripple.placement.pipeline.ImportOptions;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -230,10 +235,10 @@ final class TradeoffCommand implements Callable<Integer> {
                 modelName, corpus.name(), sample.tokens(), calibration.size(), heldOut.size(), heldTokens);
 
         int rank = this.rank > 0 ? this.rank : PlacementPipeline.defaultRank(layers.getFirst().spec());
-        Map<String, List<LowRankPredictor.Factors>> fits = new java.util.LinkedHashMap<>();
+        Map<String, List<LowRankPredictor.Factors>> fits = new LinkedHashMap<>();
         fits.put("weights", layers.parallelStream().map(w -> LowRankFactorizer.factor(w, rank, 42)).toList());
         if (!calib.moments().isEmpty()) {
-            fits.put("inputs", java.util.stream.IntStream.range(0, layers.size()).parallel()
+            fits.put("inputs", IntStream.range(0, layers.size()).parallel()
                     .mapToObj(l -> LowRankFactorizer.factor(layers.get(l), rank, 42, calib.moments().get(l))).toList());
         }
         List<TradeoffSweep.Config> configs = new ArrayList<>();
@@ -384,7 +389,7 @@ final class TradeoffCommand implements Callable<Integer> {
         ActivationSample sample = calib.sample();
         String text = spec.strip();
         TradeoffSweep.Config oracle;
-        if (text.toLowerCase(java.util.Locale.ROOT).startsWith("error")) {
+        if (text.toLowerCase(Locale.ROOT).startsWith("error")) {
             double f = Double.parseDouble(text.substring(5).strip());
             ErrorRuleCalibrator.Result r = ErrorRuleCalibrator.forFraction(sample, layers, f, 2);
             oracle = TradeoffSweep.Config.oracle("error calibrated to a neuron share", r.rule(),
@@ -477,10 +482,10 @@ final class TradeoffCommand implements Callable<Integer> {
             throw new IllegalStateException("no threshold rule with fill-in was run; nothing to try the predictor on");
         }
         return candidates.stream().filter(r -> r.point().cosine().mean() >= 0.99)
-                .min(java.util.Comparator.comparingDouble(r -> r.point().readShare()))
+                .min(Comparator.comparingDouble(r -> r.point().readShare()))
                 .or(() -> candidates.stream().filter(r -> r.point().readShare() <= 0.4)
-                        .max(java.util.Comparator.comparingDouble(r -> r.point().cosine().mean())))
-                .orElseGet(() -> candidates.stream().max(java.util.Comparator.comparingDouble(r -> r.point().cosine().mean()))
+                        .max(Comparator.comparingDouble(r -> r.point().cosine().mean())))
+                .orElseGet(() -> candidates.stream().max(Comparator.comparingDouble(r -> r.point().cosine().mean()))
                         .orElseThrow());
     }
 
@@ -523,7 +528,7 @@ final class TradeoffCommand implements Callable<Integer> {
                     split[part].add(t.activations(), rows);
                     float[][] in = new float[layers.size()][];
                     for (int l = 0; l < in.length; l++) {
-                        in[l] = java.util.Arrays.copyOf(t.inputs()[l], rows * layers.get(l).spec().dModel());
+                        in[l] = Arrays.copyOf(t.inputs()[l], rows * layers.get(l).spec().dModel());
                     }
                     splitInputs.get(part).add(in);
                 }

@@ -1,5 +1,6 @@
 package dev.ripple.bench.harness;
 
+import java.util.Arrays;
 import dev.ripple.core.activity.ActivationPredictor;
 import dev.ripple.placement.trace.ActivationTrace;
 import java.util.concurrent.atomic.LongAdder;
@@ -28,7 +29,7 @@ public final class AuditedPredictor implements ActivationPredictor {
 
     /** The next prediction of every layer is for {@code token} of the trace. */
     public void seek(int token) {
-        java.util.Arrays.fill(cursor, token);
+        Arrays.fill(cursor, token);
     }
 
     @Override

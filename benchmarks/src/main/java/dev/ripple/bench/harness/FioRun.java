@@ -1,5 +1,6 @@
 package dev.ripple.bench.harness;
 
+import java.io.InterruptedIOException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
@@ -88,7 +89,7 @@ public record FioRun(String engine, int sizeBytes, int queueDepth, double iops, 
         } catch (InterruptedException e) {
             p.destroyForcibly();
             Thread.currentThread().interrupt();
-            throw new java.io.InterruptedIOException("interrupted while fio ran");
+            throw new InterruptedIOException("interrupted while fio ran");
         }
         if (p.exitValue() != 0) {
             throw new IOException("fio failed (exit " + p.exitValue() + "): " + err.join().strip() + "\n  " + String.join(" ", command));

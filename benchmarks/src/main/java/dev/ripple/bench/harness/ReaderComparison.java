@@ -1,5 +1,6 @@
 package dev.ripple.bench.harness;
 
+import java.time.Duration;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -106,7 +107,7 @@ public record ReaderComparison(String file, long fileBytes, String measuredAt, S
         long seed = s.options().seed();
         // Compile the readers' hot paths before anything is measured: the first point of a cold JVM
         // would otherwise time the JIT compiler, and it would fall on whichever reader runs first.
-        ReaderCalibrator.Options jit = s.options().withTimes(java.time.Duration.ZERO, java.time.Duration.ofMillis(700));
+        ReaderCalibrator.Options jit = s.options().withTimes(Duration.ZERO, Duration.ofMillis(700));
         for (ReaderKind r : s.readers()) {
             for (int q : List.of(1, s.options().queueDepths().getLast())) {
                 ReaderCalibrator.measurePoint(r, s.file(), s.options().sizes().getFirst(), q, jit, seed++);

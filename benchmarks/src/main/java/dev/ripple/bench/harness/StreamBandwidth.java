@@ -1,5 +1,6 @@
 package dev.ripple.bench.harness;
 
+import java.util.Arrays;
 import java.util.concurrent.Callable;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorOperators;
@@ -66,9 +67,9 @@ public final class StreamBandwidth {
         float[] a = new float[elements];
         float[] b = new float[elements];
         float[] c = new float[elements];
-        java.util.Arrays.fill(a, 1f);
-        java.util.Arrays.fill(b, 2f);
-        java.util.Arrays.fill(c, 0.5f);
+        Arrays.fill(a, 1f);
+        Arrays.fill(b, 2f);
+        Arrays.fill(c, 0.5f);
         ExecutorService pool = Executors.newFixedThreadPool(threads, r -> {
             Thread t = new Thread(r, "stream-bandwidth");
             t.setDaemon(true);

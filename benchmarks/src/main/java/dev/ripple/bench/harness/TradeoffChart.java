@@ -1,5 +1,6 @@
 package dev.ripple.bench.harness;
 
+import java.awt.Color;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -32,7 +33,7 @@ public final class TradeoffChart {
         XYChart chart = new XYChartBuilder().width(1200).height(560).title(title)
                 .xAxisTitle("neurons read per token (% of the layer)").yAxisTitle("mean cosine vs ONNX Runtime").build();
         chart.getStyler().setLegendPosition(Styler.LegendPosition.OutsideE);
-        chart.getStyler().setChartBackgroundColor(java.awt.Color.WHITE);
+        chart.getStyler().setChartBackgroundColor(Color.WHITE);
         for (Map.Entry<String, List<TradeoffPoint>> e : byFamily.entrySet()) {
             List<TradeoffPoint> ps = new ArrayList<>(e.getValue());
             ps.sort(Comparator.comparingDouble(TradeoffPoint::readShare));

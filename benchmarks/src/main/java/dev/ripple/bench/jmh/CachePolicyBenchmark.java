@@ -1,5 +1,7 @@
 package dev.ripple.bench.jmh;
 
+import java.lang.foreign.ValueLayout;
+import java.util.Arrays;
 import dev.ripple.cache.BundleCache;
 import dev.ripple.cache.CacheAccess;
 import dev.ripple.cache.CachePolicies;
@@ -86,7 +88,7 @@ public class CachePolicyBenchmark {
         for (int layer = 0; layer < LAYERS; layer++) {
             for (int s = 0; s < SLOTS; ) {
                 int len = Math.min(rnd.nextInt(1, 5), SLOTS - s);
-                java.util.Arrays.fill(groupEnd[layer], s, s + len, s + len);
+                Arrays.fill(groupEnd[layer], s, s + len, s + len);
                 double pg = rnd.nextDouble() < HOT_GROUPS ? HOT_P : COLD_P;
                 for (int i = 0; i < len; i++) {
                     p[layer][s++] = pg;
@@ -107,14 +109,14 @@ public class CachePolicyBenchmark {
                         }
                     }
                 }
-                tokenSlots[t][layer] = java.util.Arrays.copyOf(buf, n);
+                tokenSlots[t][layer] = Arrays.copyOf(buf, n);
                 active += n;
             }
         }
         arena = Arena.ofShared();
         MemorySegment source = arena.allocate((long) SLOTS * BUNDLE_BYTES, 64);
         for (long b = 0; b < source.byteSize(); b += Long.BYTES) {
-            source.set(java.lang.foreign.ValueLayout.JAVA_LONG_UNALIGNED, b, rnd.nextLong());
+            source.set(ValueLayout.JAVA_LONG_UNALIGNED, b, rnd.nextLong());
         }
         flash = new MemorySegment[SLOTS];
         for (int s = 0; s < SLOTS; s++) {
@@ -122,7 +124,7 @@ public class CachePolicyBenchmark {
         }
         out = arena.allocate((long) SLOTS * BUNDLE_BYTES, 64);
         int[] bundleBytes = new int[LAYERS];
-        java.util.Arrays.fill(bundleBytes, BUNDLE_BYTES);
+        Arrays.fill(bundleBytes, BUNDLE_BYTES);
         long budget = (long) (BUDGET_SHARE * LAYERS * SLOTS * BUNDLE_BYTES);
         cache = new BundleCache(budget, bundleBytes,
                 policy.equals("lfu") ? new CacheSettings.Lfu(p).newPolicy() : CachePolicies.create(policy));

@@ -1,5 +1,6 @@
 package dev.ripple.bench.jmh;
 
+import java.lang.foreign.ValueLayout;
 import dev.ripple.core.tensor.Activation;
 import dev.ripple.core.ffn.BundleRefs;
 import dev.ripple.core.format.FfnLayerSpec;
@@ -70,7 +71,7 @@ public class ExecutorBenchmark {
         Random rnd = new Random(1);
         for (long b = 0; b < bundles.byteSize() / 2; b++) {
             float v = (float) (rnd.nextGaussian() / Math.sqrt(d));
-            bundles.set(java.lang.foreign.ValueLayout.JAVA_SHORT_UNALIGNED, 2 * b, dtype == DType.F32
+            bundles.set(ValueLayout.JAVA_SHORT_UNALIGNED, 2 * b, dtype == DType.F32
                     ? (short) (Float.floatToRawIntBits(v) >>> 16) : (short) DType.F16.encode(v));
         }
         Kernels k = kernels.equals("scalar") ? KernelProvider.scalar() : KernelProvider.best();

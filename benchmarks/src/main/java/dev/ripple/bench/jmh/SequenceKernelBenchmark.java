@@ -1,5 +1,6 @@
 package dev.ripple.bench.jmh;
 
+import java.util.Arrays;
 import dev.ripple.core.tensor.DType;
 import dev.ripple.core.tensor.kernels.KernelProvider;
 import dev.ripple.core.tensor.kernels.Kernels;
@@ -70,7 +71,7 @@ public class SequenceKernelBenchmark {
         }
         out = new float[4 * tokens];
         scratch = new float[4 * IN];
-        java.util.Arrays.fill(segments, weight);
+        Arrays.fill(segments, weight);
     }
 
     @TearDown(Level.Trial)

@@ -1,5 +1,6 @@
 package dev.ripple.core.activity;
 
+import java.util.Locale;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.Arrays;
 import org.eclipse.collections.api.list.primitive.MutableIntList;
@@ -97,7 +98,7 @@ public record ErrorRule(float[][] centres, float[][] weights, float[] thresholds
     public String describe() {
         StringBuilder s = new StringBuilder("|act - fill|·‖down‖ > ");
         for (int i = 0; i < thresholds.length; i++) {
-            s.append(i == 0 ? "" : ",").append(String.format(java.util.Locale.ROOT, "%.4g", thresholds[i]));
+            s.append(i == 0 ? "" : ",").append(String.format(Locale.ROOT, "%.4g", thresholds[i]));
         }
         return s.toString();
     }

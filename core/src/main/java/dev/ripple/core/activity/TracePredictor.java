@@ -1,5 +1,6 @@
 package dev.ripple.core.activity;
 
+import java.util.Arrays;
 import java.util.List;
 import org.eclipse.collections.api.list.primitive.MutableIntList;
 
@@ -46,7 +47,7 @@ public final class TracePredictor implements ActivationPredictor {
 
     /** Moves every layer's cursor to {@code token}: the next prediction of each layer replays that token. */
     public void seek(int token) {
-        java.util.Arrays.fill(cursor, token);
+        Arrays.fill(cursor, token);
     }
 
     @Override

@@ -1,5 +1,6 @@
 package dev.ripple.core.activity;
 
+import java.util.ArrayList;
 import dev.ripple.core.tensor.DType;
 import dev.ripple.core.tensor.kernels.KernelProvider;
 import dev.ripple.core.tensor.kernels.Kernels;
@@ -119,7 +120,7 @@ public final class TrainedPredictor implements ActivationPredictor {
             throw new IllegalArgumentException("trained predictor: " + thresholds.length + " thresholds for "
                     + layers.length + " layers");
         }
-        List<Layer> out = new java.util.ArrayList<>();
+        List<Layer> out = new ArrayList<>();
         for (int l = 0; l < layers.length; l++) {
             out.add(layers[l].layer().withThreshold(thresholds[l]));
         }

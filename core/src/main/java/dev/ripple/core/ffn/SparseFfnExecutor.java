@@ -1,5 +1,9 @@
 package dev.ripple.core.ffn;
 
+import dev.ripple.core.tensor.Activation;
+import java.lang.foreign.ValueLayout;
+import java.nio.ByteOrder;
+import java.util.Arrays;
 import dev.ripple.core.format.FfnLayerSpec;
 import dev.ripple.core.tensor.kernels.KernelProvider;
 import dev.ripple.core.tensor.kernels.Kernels;
@@ -234,11 +238,11 @@ public final class SparseFfnExecutor {
         int[] block = new int[tokens];
         int[] position = new int[tokens];
         int[] stamp = new int[tokens];
-        java.util.Arrays.fill(stamp, -1);
+        Arrays.fill(stamp, -1);
         float[] up = new float[rowsMax * tokens];
         float[] gate = new float[rowsMax * tokens];
         float[] coef = new float[rowsMax * tokens];
-        boolean vectorGelu = !spec.gated() && spec.activation() == dev.ripple.core.tensor.Activation.GELU;
+        boolean vectorGelu = !spec.gated() && spec.activation() == Activation.GELU;
         for (int i = from; i < to; i += rowsMax) {
             int rows = Math.min(rowsMax, to - i);
             int count = 0;
@@ -276,7 +280,7 @@ public final class SparseFfnExecutor {
                     kernels.dotRows(t, segs, gates, rows, xs, block, count, d, scratch, gate);
                 }
             }
-            java.util.Arrays.fill(coef, 0, rows * count, 0f);
+            Arrays.fill(coef, 0, rows * count, 0f);
             if (vectorGelu) { // the block's pre-activations through the vector GELU at once
                 for (int r = 0; r < rows; r++) {
                     for (int c = 0; c < width; c++) {
@@ -373,19 +377,19 @@ public final class SparseFfnExecutor {
         }
     }
 
-    private static final java.lang.foreign.ValueLayout.OfShort HALF =
-            java.lang.foreign.ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(java.nio.ByteOrder.LITTLE_ENDIAN);
-    private static final java.lang.foreign.ValueLayout.OfFloat SINGLE =
-            java.lang.foreign.ValueLayout.JAVA_FLOAT_UNALIGNED.withOrder(java.nio.ByteOrder.LITTLE_ENDIAN);
+    private static final ValueLayout.OfShort HALF =
+            ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
+    private static final ValueLayout.OfFloat SINGLE =
+            ValueLayout.JAVA_FLOAT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
 
     /** A bias stored at byte {@code at}, in the layer's bias type. */
-    private float biasAt(java.lang.foreign.MemorySegment seg, long at) {
+    private float biasAt(MemorySegment seg, long at) {
         DType t = spec.biasType();
         return t == DType.F32 ? seg.get(SINGLE, at) : t.decode(seg.get(HALF, at));
     }
 
     /** act_i for one input: act(up·x + b) or, gated, act(gate·x + b_g)·(up·x + b). */
-    private float activation(java.lang.foreign.MemorySegment seg, long base, long gateAt, float upBias, float gateBias,
+    private float activation(MemorySegment seg, long base, long gateAt, float upBias, float gateBias,
                              float[] x, float[] scratch) {
         DType t = spec.dtype();
         int d = spec.dModel();

@@ -1,5 +1,7 @@
 package dev.ripple.core.format;
 
+import java.lang.foreign.ValueLayout;
+import java.nio.BufferUnderflowException;
 import dev.ripple.core.tensor.DType;
 import com.fasterxml.jackson.core.JacksonException;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -254,7 +256,7 @@ public final class RippleFile implements TensorSource, AutoCloseable {
                 }
             }
             return out;
-        } catch (java.nio.BufferUnderflowException e) {
+        } catch (BufferUnderflowException e) {
             throw new RippleFormatException(path, "directory", Problem.INCONSISTENT, "entries run past the end of the directory");
         }
     }
@@ -526,7 +528,7 @@ public final class RippleFile implements TensorSource, AutoCloseable {
         if (e == null || e.kind() != SectionKind.BLOB) {
             return Optional.empty();
         }
-        byte[] bytes = mapped.asSlice(e.offset(), e.length()).toArray(java.lang.foreign.ValueLayout.JAVA_BYTE);
+        byte[] bytes = mapped.asSlice(e.offset(), e.length()).toArray(ValueLayout.JAVA_BYTE);
         if (crc(bytes) != e.crc32c()) {
             throw new RippleFormatException(path, "section " + e.describe(), Problem.CHECKSUM_MISMATCH,
                     "stored " + hex(e.crc32c()) + ", computed " + hex(crc(bytes)));
@@ -546,7 +548,7 @@ public final class RippleFile implements TensorSource, AutoCloseable {
 
     /** Little-endian layouts for reading the mapped file. */
     private static final class ValueLayoutsLE {
-        static final java.lang.foreign.ValueLayout.OfInt I32 =
-                java.lang.foreign.ValueLayout.JAVA_INT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
+        static final ValueLayout.OfInt I32 =
+                ValueLayout.JAVA_INT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
     }
 }

@@ -1,5 +1,8 @@
 package dev.ripple.core.format;
 
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.util.zip.CRC32C;
 import dev.ripple.core.tensor.DType;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -130,10 +133,10 @@ public final class RippleFileWriter {
     }
 
     private static void writeHeader(ChecksummedOutput out, int minor) throws IOException {
-        java.nio.ByteBuffer h = java.nio.ByteBuffer.allocate(RippleFormat.HEADER_CHECKED_BYTES).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+        ByteBuffer h = ByteBuffer.allocate(RippleFormat.HEADER_CHECKED_BYTES).order(ByteOrder.LITTLE_ENDIAN);
         h.put(RippleFormat.MAGIC).putShort((short) RippleFormat.VERSION_MAJOR).putShort((short) minor)
                 .putInt(0).putInt(RippleFormat.BYTE_ORDER_MARK);
-        java.util.zip.CRC32C crc = new java.util.zip.CRC32C();
+        CRC32C crc = new CRC32C();
         crc.update(h.array());
         out.putBytes(h.array());
         out.putInt((int) crc.getValue());

@@ -1,5 +1,6 @@
 package dev.ripple.core.runtime;
 
+import java.util.concurrent.ExecutionException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.util.Arrays;
@@ -77,7 +78,7 @@ final class Prefetch {
         if (pending != null) {
             try {
                 pending.get();
-            } catch (java.util.concurrent.ExecutionException ignored) {
+            } catch (ExecutionException ignored) {
                 // an unused speculative read: its failure does not matter
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();

@@ -1,5 +1,6 @@
 package dev.ripple.core.runtime;
 
+import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -25,7 +26,7 @@ final class ReadAhead {
         return POOL;
     }
 
-    private static final class Factory implements java.util.concurrent.ThreadFactory {
+    private static final class Factory implements ThreadFactory {
         private final AtomicInteger count = new AtomicInteger();
 
         @Override

@@ -1,5 +1,7 @@
 package dev.ripple.core.tokenizer;
 
+import java.util.Arrays;
+import java.util.BitSet;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -194,7 +196,7 @@ final class AddedVocabulary {
         private final LongIntHashMap edges = new LongIntHashMap();
         private int[] terminal = {-1};
         private int nodes = 1;
-        private final java.util.BitSet firstChars = new java.util.BitSet(65536);
+        private final BitSet firstChars = new BitSet(65536);
 
         void add(String token, int id) {
             if (token.isEmpty()) {
@@ -208,8 +210,8 @@ final class AddedVocabulary {
                     child = nodes++;
                     if (child == terminal.length) {
                         int old = terminal.length;
-                        terminal = java.util.Arrays.copyOf(terminal, old * 2);
-                        java.util.Arrays.fill(terminal, old, terminal.length, -1);
+                        terminal = Arrays.copyOf(terminal, old * 2);
+                        Arrays.fill(terminal, old, terminal.length, -1);
                     }
                     edges.put(key, child);
                 }

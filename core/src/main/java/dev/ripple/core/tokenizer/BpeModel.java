@@ -1,5 +1,6 @@
 package dev.ripple.core.tokenizer;
 
+import java.util.Arrays;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.ConcurrentHashMap;
 import org.eclipse.collections.impl.list.mutable.primitive.IntArrayList;
@@ -115,9 +116,9 @@ final class BpeModel implements Model {
         void add(int id) {
             if (size == c.length) {
                 int cap = Math.max(8, size * 2);
-                c = java.util.Arrays.copyOf(c, cap);
-                prev = java.util.Arrays.copyOf(prev, cap);
-                next = java.util.Arrays.copyOf(next, cap);
+                c = Arrays.copyOf(c, cap);
+                prev = Arrays.copyOf(prev, cap);
+                next = Arrays.copyOf(next, cap);
             }
             c[size] = id;
             prev[size] = size - 1;
@@ -267,7 +268,7 @@ final class BpeModel implements Model {
 
         void push(long v) {
             if (size == a.length) {
-                a = java.util.Arrays.copyOf(a, size * 2);
+                a = Arrays.copyOf(a, size * 2);
             }
             int i = size++;
             while (i > 0) {

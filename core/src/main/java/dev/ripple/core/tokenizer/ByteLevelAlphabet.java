@@ -1,5 +1,6 @@
 package dev.ripple.core.tokenizer;
 
+import java.util.Arrays;
 import java.nio.charset.StandardCharsets;
 
 /**
@@ -21,7 +22,7 @@ final class ByteLevelAlphabet {
             CHAR_OF_BYTE[b] = printable ? (char) b : (char) (256 + next++);
         }
         BYTE_OF_CHAR = new short[LIMIT];
-        java.util.Arrays.fill(BYTE_OF_CHAR, (short) -1);
+        Arrays.fill(BYTE_OF_CHAR, (short) -1);
         for (int b = 0; b < 256; b++) {
             BYTE_OF_CHAR[CHAR_OF_BYTE[b]] = (short) b;
         }
@@ -87,7 +88,7 @@ final class ByteLevelAlphabet {
 
         void add(byte b) {
             if (size == bytes.length) {
-                bytes = java.util.Arrays.copyOf(bytes, size * 2);
+                bytes = Arrays.copyOf(bytes, size * 2);
             }
             bytes[size++] = b;
         }

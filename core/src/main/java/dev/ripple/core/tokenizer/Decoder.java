@@ -1,5 +1,9 @@
 package dev.ripple.core.tokenizer;
 
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.ripple.core.tokenizer.TokenizerFormatException.Problem;
 import java.util.ArrayList;
@@ -119,7 +123,7 @@ interface Decoder {
                 int b = byteOf(t);
                 if (b >= 0) {
                     if (n == run.length) {
-                        run = java.util.Arrays.copyOf(run, n * 2);
+                        run = Arrays.copyOf(run, n * 2);
                     }
                     run[n++] = (byte) b;
                     continue;
@@ -146,11 +150,11 @@ interface Decoder {
         }
 
         private static boolean strictlyValid(byte[] run, int n) {
-            var decoder = java.nio.charset.StandardCharsets.UTF_8.newDecoder();
+            var decoder = StandardCharsets.UTF_8.newDecoder();
             try {
-                decoder.decode(java.nio.ByteBuffer.wrap(run, 0, n));
+                decoder.decode(ByteBuffer.wrap(run, 0, n));
                 return true;
-            } catch (java.nio.charset.CharacterCodingException e) {
+            } catch (CharacterCodingException e) {
                 return false;
             }
         }

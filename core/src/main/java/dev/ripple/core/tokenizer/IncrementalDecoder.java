@@ -1,5 +1,6 @@
 package dev.ripple.core.tokenizer;
 
+import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -42,7 +43,7 @@ public final class IncrementalDecoder {
     /** Adds one id; returns the text that became final with it (often empty, never a partial character). */
     public String push(int id) {
         if (size == window.length) {
-            window = java.util.Arrays.copyOf(window, size * 2);
+            window = Arrays.copyOf(window, size * 2);
         }
         window[size++] = id;
         List<String> tokens = tokenizer.tokens(window, 0, size, skipSpecialTokens);

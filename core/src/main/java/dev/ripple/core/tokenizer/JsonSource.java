@@ -1,5 +1,7 @@
 package dev.ripple.core.tokenizer;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.exc.StreamConstraintsException;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -35,9 +37,9 @@ final class JsonSource {
                 throw fail("(document)", Problem.MALFORMED, "empty document");
             }
             return root;
-        } catch (com.fasterxml.jackson.core.exc.StreamConstraintsException e) {
+        } catch (StreamConstraintsException e) {
             throw new TokenizerFormatException(source, "(document)", Problem.TOO_LARGE, firstLine(e.getOriginalMessage()), e);
-        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+        } catch (JsonProcessingException e) {
             throw new TokenizerFormatException(source, "(document)", Problem.MALFORMED, "not JSON: "
                     + firstLine(e.getOriginalMessage()) + locationOf(e), e);
         } catch (IOException e) {
@@ -45,7 +47,7 @@ final class JsonSource {
         }
     }
 
-    private static String locationOf(com.fasterxml.jackson.core.JsonProcessingException e) {
+    private static String locationOf(JsonProcessingException e) {
         var loc = e.getLocation();
         return loc == null ? "" : " (line " + loc.getLineNr() + ", column " + loc.getColumnNr() + ")";
     }

@@ -1,5 +1,7 @@
 package dev.ripple.core.tokenizer;
 
+import java.util.ArrayDeque;
+import java.util.Set;
 import java.util.Locale;
 import java.util.Map;
 import java.util.regex.Matcher;
@@ -41,7 +43,7 @@ final class OnigRegex implements Patterns.TextPattern {
     /** A bare {@code \w} also takes ² ³ ¹ ¼ ½ ¾ (Oniguruma's Latin-1 table). */
     private static final String WORD_ALONE = WORD + "\\xB2\\xB3\\xB9\\xBC-\\xBE";
     private static final String HEX = "0-9a-fA-F";
-    private static final java.util.Set<String> CATEGORIES = java.util.Set.of("L", "Lu", "Ll", "Lt", "Lm", "Lo", "LC",
+    private static final Set<String> CATEGORIES = Set.of("L", "Lu", "Ll", "Lt", "Lm", "Lo", "LC",
             "M", "Mn", "Mc", "Me", "N", "Nd", "Nl", "No", "P", "Pc", "Pd", "Ps", "Pe", "Pi", "Pf", "Po", "S", "Sm", "Sc",
             "Sk", "So", "Z", "Zs", "Zl", "Zp", "C", "Cc", "Cf", "Cs", "Co", "Cn");
     /** Oniguruma property names whose Java spelling differs (keys lower case, without _ - and spaces). */
@@ -200,7 +202,7 @@ final class OnigRegex implements Patterns.TextPattern {
         StringBuilder out = new StringBuilder(p.length() + 32);
         int depth = 0; // character-class nesting
         int lastAtom = -1; // where the last complete atom starts in out, for "{n,m}+"
-        java.util.ArrayDeque<Integer> groups = new java.util.ArrayDeque<>();
+        ArrayDeque<Integer> groups = new ArrayDeque<>();
         int i = 0;
         int n = p.length();
         while (i < n) {

@@ -1,5 +1,6 @@
 package dev.ripple.core.tokenizer;
 
+import java.util.Arrays;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.ripple.core.tokenizer.TokenizerFormatException.Problem;
 import java.util.function.IntPredicate;
@@ -198,9 +199,9 @@ final class Patterns {
 
         void add(int s, int e, boolean m) {
             if (size == start.length) {
-                start = java.util.Arrays.copyOf(start, size * 2);
-                end = java.util.Arrays.copyOf(end, size * 2);
-                match = java.util.Arrays.copyOf(match, size * 2);
+                start = Arrays.copyOf(start, size * 2);
+                end = Arrays.copyOf(end, size * 2);
+                match = Arrays.copyOf(match, size * 2);
             }
             start[size] = s;
             end[size] = e;

@@ -1,5 +1,6 @@
 package dev.ripple.core.tokenizer;
 
+import java.util.function.IntPredicate;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.ripple.core.tokenizer.Patterns.Behavior;
 import dev.ripple.core.tokenizer.TokenizerFormatException.Problem;
@@ -191,7 +192,7 @@ interface PreTokenizer {
     }
 
     /** A split at every character of a class. */
-    record CharSplit(java.util.function.IntPredicate test, Behavior behavior) implements PreTokenizer {
+    record CharSplit(IntPredicate test, Behavior behavior) implements PreTokenizer {
         @Override
         public void split(String piece, boolean atStart, Sink out) {
             Patterns.split(piece, new Patterns.CharClass(test), false, behavior, (p, start) -> out.piece(p, atStart && start == 0));

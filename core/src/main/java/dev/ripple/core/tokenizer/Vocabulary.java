@@ -1,5 +1,6 @@
 package dev.ripple.core.tokenizer;
 
+import java.util.function.ObjIntConsumer;
 import org.eclipse.collections.impl.map.mutable.primitive.IntObjectHashMap;
 import org.eclipse.collections.impl.map.mutable.primitive.ObjectIntHashMap;
 
@@ -72,7 +73,7 @@ final class Vocabulary {
         return maxId;
     }
 
-    void forEach(java.util.function.ObjIntConsumer<String> action) {
+    void forEach(ObjIntConsumer<String> action) {
         ids.forEachKeyValue(action::accept);
     }
 }

@@ -1,5 +1,6 @@
 package dev.ripple.core.activity;
 
+import dev.ripple.core.tensor.Activation;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -30,7 +31,7 @@ class ErrorRuleTest {
     void cannotJudgeAValueWithoutItsNeuronAndTheLowRankPredictorRefusesIt() {
         assertThrows(UnsupportedOperationException.class, () -> rule.isActive(0, 0.3f));
         var f = new LowRankPredictor.Factors(1, 1, 3, new float[] {1}, new float[3], new float[3], new float[3],
-                dev.ripple.core.tensor.Activation.GELU);
+                Activation.GELU);
         assertThrows(IllegalArgumentException.class, () -> new LowRankPredictor(List.of(f, f), rule, 1f));
     }
 

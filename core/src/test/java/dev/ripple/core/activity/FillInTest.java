@@ -1,5 +1,6 @@
 package dev.ripple.core.activity;
 
+import dev.ripple.core.format.Permutations;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.ripple.core.tensor.Activation;
@@ -33,7 +34,7 @@ class FillInTest {
         SparseFfnExecutor ffn = fill == null
                 ? new SparseFfnExecutor(w.spec(), w.downBias())
                 : new SparseFfnExecutor(w.spec(), w.downBias(), KernelProvider.best(),
-                        fill.meanBySlot(dev.ripple.core.format.Permutations.identity(N)), fill.constant());
+                        fill.meanBySlot(Permutations.identity(N)), fill.constant());
         float[] out = new float[D];
         ffn.forward(x, refs, out, null);
         return out;
@@ -64,7 +65,7 @@ class FillInTest {
         ActivityRule rule = ThresholdRule.value(0f);
         FillIn fill = calibrate(w, rule, rnd, 400);
         try (Arena arena = Arena.ofConfined()) {
-            MemorySegment bundles = RandomModels.bundles(arena, w, dev.ripple.core.format.Permutations.identity(N));
+            MemorySegment bundles = RandomModels.bundles(arena, w, Permutations.identity(N));
             double without = 0;
             double with = 0;
             for (int t = 0; t < 50; t++) { // held-out inputs
@@ -84,7 +85,7 @@ class FillInTest {
         FfnLayerWeights w = RandomModels.layer(rnd, 0, D, N, Activation.SILU, false, DType.F32);
         FillIn fill = calibrate(w, ThresholdRule.magnitude(0.3f), rnd, 100);
         try (Arena arena = Arena.ofConfined()) {
-            MemorySegment bundles = RandomModels.bundles(arena, w, dev.ripple.core.format.Permutations.identity(N));
+            MemorySegment bundles = RandomModels.bundles(arena, w, Permutations.identity(N));
             float[] x = RandomModels.randomFloats(rnd, D, 1f);
             float[] dense = new float[D];
             w.denseForward(x, dense);
@@ -98,7 +99,7 @@ class FillInTest {
         Random rnd = new Random(79);
         FfnLayerWeights w = RandomModels.layer(rnd, 0, D, N, Activation.RELU, false, DType.F32);
         try (Arena arena = Arena.ofConfined()) {
-            MemorySegment bundles = RandomModels.bundles(arena, w, dev.ripple.core.format.Permutations.identity(N));
+            MemorySegment bundles = RandomModels.bundles(arena, w, Permutations.identity(N));
             for (int t = 0; t < 10; t++) {
                 float[] x = RandomModels.randomFloats(rnd, D, 1f);
                 float[] dense = new float[D];

@@ -1,5 +1,6 @@
 package dev.ripple.core.activity;
 
+import java.util.Arrays;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -94,7 +95,7 @@ class TrainedPredictorTest {
         assertEquals(4L * (8 + 50), p.layer(0).multiplyAdds());
         TrainedPredictor.Layer base = p.layer(0);
         float[] dip = new float[50];
-        java.util.Arrays.fill(dip, Float.NEGATIVE_INFINITY);
+        Arrays.fill(dip, Float.NEGATIVE_INFINITY);
         float[] z = p.logits(0, x);
         dip[7] = z[7] + 1;
         TrainedPredictor withDip = new TrainedPredictor(List.of(new TrainedPredictor.Layer(8, 4, 50, base.w1(), base.b1(),

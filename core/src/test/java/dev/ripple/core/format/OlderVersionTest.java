@@ -1,5 +1,6 @@
 package dev.ripple.core.format;
 
+import java.lang.foreign.ValueLayout;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
@@ -40,8 +41,8 @@ class OlderVersionTest {
                 assertEquals(b.spec(), a.spec());
                 assertArrayEquals(b.slotToNeuron(), a.slotToNeuron());
                 assertArrayEquals(now.mapped().asSlice(b.bundles().offset(), b.bundles().length()).toArray(
-                        java.lang.foreign.ValueLayout.JAVA_BYTE), old.mapped().asSlice(a.bundles().offset(),
-                        a.bundles().length()).toArray(java.lang.foreign.ValueLayout.JAVA_BYTE), "layer " + l + " bundles");
+                        ValueLayout.JAVA_BYTE), old.mapped().asSlice(a.bundles().offset(),
+                        a.bundles().length()).toArray(ValueLayout.JAVA_BYTE), "layer " + l + " bundles");
             }
             for (SectionEntry t : now.tensors()) {
                 assertArrayEquals(now.tensor(t.name()).orElseThrow().toFloatArray(),

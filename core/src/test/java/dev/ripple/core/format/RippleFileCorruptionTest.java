@@ -1,5 +1,7 @@
 package dev.ripple.core.format;
 
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import dev.ripple.core.tensor.DType;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -162,7 +164,7 @@ class RippleFileCorruptionTest {
     @Test
     void sectionPointingPastTheDataAreaIsRefusedBeforeAllocating() throws IOException {
         byte[] b = bytes.clone();
-        java.nio.ByteBuffer buf = java.nio.ByteBuffer.wrap(b).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+        ByteBuffer buf = ByteBuffer.wrap(b).order(ByteOrder.LITTLE_ENDIAN);
         int footer = b.length - RippleFormat.FOOTER_BYTES;
         int firstEntry = (int) buf.getLong(footer) + 4;
         buf.putLong(firstEntry + 16, Long.MAX_VALUE - 10); // metadata length
@@ -181,7 +183,7 @@ class RippleFileCorruptionTest {
         assertEquals(DType.F16, norm.dtype());
         for (DType wrong : new DType[] {DType.BYTES, DType.I32}) {
             byte[] b = bytes.clone();
-            java.nio.ByteBuffer buf = java.nio.ByteBuffer.wrap(b).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+            ByteBuffer buf = ByteBuffer.wrap(b).order(ByteOrder.LITTLE_ENDIAN);
             int entry = directoryEntryOf(buf, "norm.weight");
             b[entry + 2] = (byte) wrong.code();   // entry: kind, dtype, ..., as Reseal walks it
             if (wrong == DType.I32) {
@@ -194,7 +196,7 @@ class RippleFileCorruptionTest {
     }
 
     /** Offset of the directory entry of section {@code name} (layout as in {@link Reseal}). */
-    private static int directoryEntryOf(java.nio.ByteBuffer b, String name) {
+    private static int directoryEntryOf(ByteBuffer b, String name) {
         int footer = b.capacity() - RippleFormat.FOOTER_BYTES;
         int p = (int) b.getLong(footer) + 4;
         int count = b.getInt(p - 4);

@@ -1,5 +1,8 @@
 package dev.ripple.core.format;
 
+import java.lang.foreign.ValueLayout;
+import java.nio.BufferUnderflowException;
+import java.util.Arrays;
 import dev.ripple.core.tensor.DType;
 import com.code_intelligence.jazzer.junit.FuzzTest;
 import dev.ripple.core.tensor.Activation;
@@ -63,7 +66,7 @@ class RippleFileFuzzTest {
         if (input.length == 0) {
             return;
         }
-        byte[] file = java.util.Arrays.copyOfRange(input, 1, input.length);
+        byte[] file = Arrays.copyOfRange(input, 1, input.length);
         if ((input[0] & 1) != 0) {
             file = resealIfPossible(file);
         }
@@ -89,7 +92,7 @@ class RippleFileFuzzTest {
             layer.neuronToSlot();
             if (slots.length > 0) {
                 long last = layer.bundleOffset(slots.length - 1);
-                f.mapped().asSlice(last, layer.spec().bundleBytes()).toArray(java.lang.foreign.ValueLayout.JAVA_BYTE);
+                f.mapped().asSlice(last, layer.spec().bundleBytes()).toArray(ValueLayout.JAVA_BYTE);
             }
         }
         for (SectionEntry e : f.tensors()) {
@@ -111,7 +114,7 @@ class RippleFileFuzzTest {
         byte[] copy = file.clone();
         try {
             return Reseal.reseal(copy);
-        } catch (IndexOutOfBoundsException | IllegalArgumentException | java.nio.BufferUnderflowException e) {
+        } catch (IndexOutOfBoundsException | IllegalArgumentException | BufferUnderflowException e) {
             return file;
         }
     }

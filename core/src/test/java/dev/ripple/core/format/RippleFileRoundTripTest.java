@@ -1,5 +1,6 @@
 package dev.ripple.core.format;
 
+import java.util.List;
 import dev.ripple.core.tensor.DType;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -72,7 +73,7 @@ class RippleFileRoundTripTest {
             float[] given = c.tensors().get(1).values();
             assertArrayEquals(rounded(dtype, given, 0, given.length), norm, "norm.weight stored as " + dtype.label());
             assertArrayEquals(c.blobs().get("tokenizer.json"), f.blob("tokenizer.json").orElseThrow());
-            assertEquals(java.util.List.of("tokenizer.json"), f.blobNames());
+            assertEquals(List.of("tokenizer.json"), f.blobNames());
         }
     }
 
@@ -145,7 +146,7 @@ class RippleFileRoundTripTest {
             assertEquals(2, f.layers().size());
         }
         try (Stream<Path> files = Files.list(dir)) {
-            assertEquals(java.util.List.of(file), files.toList());
+            assertEquals(List.of(file), files.toList());
         }
     }
 

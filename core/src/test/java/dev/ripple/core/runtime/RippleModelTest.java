@@ -1,5 +1,11 @@
 package dev.ripple.core.runtime;
 
+import dev.ripple.core.activity.ActivationPredictor;
+import dev.ripple.core.activity.TracePredictor;
+import org.eclipse.collections.api.list.primitive.MutableIntList;
+import org.junit.jupiter.api.Assertions;
+import org.junit.jupiter.params.provider.EnumSource;
+import org.junit.jupiter.params.provider.ValueSource;
 import dev.ripple.core.activity.PredictorKind;
 import dev.ripple.core.model.TokenStats;
 
@@ -95,7 +101,7 @@ class RippleModelTest {
      * (all read, nothing overlapped), with every reader, and the stall is reported apart.
      */
     @ParameterizedTest(name = "{0}")
-    @org.junit.jupiter.params.provider.EnumSource(value = ReaderKind.class, names = {"POSITIONAL", "MMAP"})
+    @EnumSource(value = ReaderKind.class, names = {"POSITIONAL", "MMAP"})
     void readsOverlappedWithTheHitsGiveExactlyTheOutputWithoutOverlap(ReaderKind reader) throws Exception {
         Random rnd = new Random(13);
         List<List<int[]>> sets = new ArrayList<>();
@@ -113,7 +119,7 @@ class RippleModelTest {
         System.setProperty("ripple.overlap", "true");   // read when the model opens
         RippleModel opened;
         try {
-            opened = RippleModel.open(file, cached, new dev.ripple.core.activity.TracePredictor(sets), null);
+            opened = RippleModel.open(file, cached, new TracePredictor(sets), null);
         } finally {
             if (before == null) {
                 System.clearProperty("ripple.overlap");
@@ -122,7 +128,7 @@ class RippleModelTest {
             }
         }
         try (RippleModel m = opened;
-             RippleModel plain = RippleModel.open(file, uncached, new dev.ripple.core.activity.TracePredictor(sets), null)) {
+             RippleModel plain = RippleModel.open(file, uncached, new TracePredictor(sets), null)) {
             for (int t = 0; t < 12; t++) {
                 float[] x = RandomModels.randomFloats(rnd, 32, 1f);
                 for (int l = 0; l < 2; l++) {
@@ -131,7 +137,7 @@ class RippleModelTest {
                     assertEquals(serial.ioNanos(), serial.stallNanos(), "without hits the caller waits for every read");
                     float[] out = new float[32];
                     TokenStats s = m.ffn(l).forward(x, out);
-                    org.junit.jupiter.api.Assertions.assertArrayEquals(expected, out, reader + " layer " + l + " token " + t);
+                    Assertions.assertArrayEquals(expected, out, reader + " layer " + l + " token " + t);
                     assertTrue(s.stallNanos() >= 0 && s.computeNanos() > 0, s.toString());
                     if (s.cacheHits() > 0 && s.readOps() > 0) {
                         overlapped++;
@@ -143,14 +149,14 @@ class RippleModelTest {
     }
 
     /** Stateless and input-dependent: neurons whose id meets a residue chosen by the input. */
-    record ResiduePredictor(int neurons) implements dev.ripple.core.activity.ActivationPredictor {
+    record ResiduePredictor(int neurons) implements ActivationPredictor {
         @Override
         public String name() {
             return "residue";
         }
 
         @Override
-        public void predict(int layer, float[] x, org.eclipse.collections.api.list.primitive.MutableIntList out) {
+        public void predict(int layer, float[] x, MutableIntList out) {
             int r = Math.floorMod((int) (x[0] * 10), 3);
             for (int i = 0; i < neurons; i++) {
                 if (i % 3 == r || i % 7 == 0) {
@@ -171,7 +177,7 @@ class RippleModelTest {
      * bit for bit, whether the guess was right, half right, for another layer, or not consumed.
      */
     @ParameterizedTest(name = "{0} cache")
-    @org.junit.jupiter.params.provider.ValueSource(strings = {"none", "lru"})
+    @ValueSource(strings = {"none", "lru"})
     void readAheadNeverChangesTheOutput(String policy) throws Exception {
         RuntimeOptions options = RuntimeOptions.defaults().withReader(ReaderKind.POSITIONAL).withCache(policy, 0.3)
                 .withFillIn(false).withMaxGapBytes(0);
@@ -188,7 +194,7 @@ class RippleModelTest {
                     m.prefetch(t % 5 == 4 ? 1 - l : l, guess);   // every fifth token guesses for the wrong layer
                     float[] out = new float[32];
                     TokenStats s = m.ffn(l).forward(x, out);
-                    org.junit.jupiter.api.Assertions.assertArrayEquals(expected, out, policy + " layer " + l + " token " + t);
+                    Assertions.assertArrayEquals(expected, out, policy + " layer " + l + " token " + t);
                     assertEquals(reference.predicted(), s.predicted());
                     if (t % 2 == 0 && t % 5 != 4 && policy.equals("none")) {
                         assertTrue(s.readOps() > 0 && s.bytesNeeded() == reference.bytesNeeded(),
@@ -231,7 +237,7 @@ class RippleModelTest {
         int bundle = contents.layers().get(0).weights().spec().bundleBytes();
         RuntimeOptions options = RuntimeOptions.defaults().withReader(ReaderKind.POSITIONAL).withQueueDepth(2)
                 .withCache("linking", 0.2).withFillIn(false).withMaxGapBytes(3L * bundle);
-        try (RippleModel m = RippleModel.open(file, options, new dev.ripple.core.activity.TracePredictor(sets), null)) {
+        try (RippleModel m = RippleModel.open(file, options, new TracePredictor(sets), null)) {
             var cache = m.cache().orElseThrow();
             float[] x = new float[32];
             float[] out = new float[32];
@@ -278,6 +284,6 @@ class RippleModelTest {
             assertTrue(s.ioNanos() / 1e3 >= modelled * 0.99, s.ioNanos() / 1e3 + " us of I/O, modelled " + modelled);
             assertEquals(1, ((EmulatedReader) m.reader()).emulationStats().requests());
         }
-        org.junit.jupiter.api.Assertions.assertArrayEquals(expected, out, "emulation changes time, never data");
+        Assertions.assertArrayEquals(expected, out, "emulation changes time, never data");
     }
 }

@@ -1,5 +1,6 @@
 package dev.ripple.core.tensor;
 
+import org.junit.jupiter.api.Assertions;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
@@ -71,7 +72,7 @@ class LinearTest {
         for (int i = 0; i < outs.length; i++) {
             float[] alone = new float[outs[i]];
             ls[i].apply(x, alone);
-            org.junit.jupiter.api.Assertions.assertArrayEquals(alone, ys[i], "projection " + i);
+            Assertions.assertArrayEquals(alone, ys[i], "projection " + i);
         }
     }
 

@@ -1,5 +1,6 @@
 package dev.ripple.core.tensor;
 
+import java.util.Arrays;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -96,7 +97,7 @@ class QuantizationTest {
     void aZeroBlockDecodesToZeros() {
         for (DType type : new DType[] {DType.Q8_0, DType.Q4_0}) {
             float[] back = new float[32];
-            java.util.Arrays.fill(back, 1f);
+            Arrays.fill(back, 1f);
             Quantization.decode(type, encode(type, new float[32]), 0, back, 0, 32);
             for (float v : back) {
                 assertEquals(0f, Math.abs(v), type.label());

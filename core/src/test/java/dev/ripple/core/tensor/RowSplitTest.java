@@ -1,5 +1,6 @@
 package dev.ripple.core.tensor;
 
+import java.util.stream.IntStream;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -31,7 +32,7 @@ class RowSplitTest {
         // Every pool thread runs a split at once: helpers may never start, and the callers do all the chunks.
         int tasks = 4 * Math.max(1, ForkJoinPool.getCommonPoolParallelism());
         AtomicIntegerArray seen = new AtomicIntegerArray(tasks * 512);
-        java.util.stream.IntStream.range(0, tasks).parallel().forEach(t -> RowSplit.run(512, 1L << 30, (from, to) -> {
+        IntStream.range(0, tasks).parallel().forEach(t -> RowSplit.run(512, 1L << 30, (from, to) -> {
             for (int j = from; j < to; j++) {
                 seen.incrementAndGet(t * 512 + j);
             }

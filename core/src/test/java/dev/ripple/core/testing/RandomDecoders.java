@@ -1,5 +1,7 @@
 package dev.ripple.core.testing;
 
+import java.util.HashSet;
+import java.util.Set;
 import dev.ripple.core.ffn.FfnLayerWeights;
 import dev.ripple.core.format.FfnLayerSpec;
 import dev.ripple.core.format.PlacedLayer;
@@ -170,7 +172,7 @@ public final class RandomDecoders {
         DecoderConfig c = d.config();
         int hd = c.headDim();
         Map<String, float[]> values = new HashMap<>(d.values());
-        java.util.Set<String> permuted = new java.util.HashSet<>();
+        Set<String> permuted = new HashSet<>();
         for (DecoderConfig.Layer l : c.tensors().layers()) {
             for (var p : List.of(l.query(), l.key())) {
                 int rows = d.get(p.weight()).length / c.hiddenSize();

@@ -1,5 +1,6 @@
 package dev.ripple.core.testing;
 
+import java.nio.charset.StandardCharsets;
 import dev.ripple.core.format.BundleEncoder;
 
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
@@ -66,7 +67,7 @@ public final class RandomModels {
         RippleContents c = new RippleContents().architecture(arch).provenance(prov)
                 .addTensor(new ResidentTensor("embeddings.word", DType.F32, new long[] {7, dModel}, randomFloats(rnd, 7 * dModel, 1f)))
                 .addTensor(new ResidentTensor("norm.weight", dtype, new long[] {dModel}, randomFloats(rnd, dModel, 1f)))
-                .addBlob("tokenizer.json", ("{\"seed\":" + seed + "}").getBytes(java.nio.charset.StandardCharsets.UTF_8));
+                .addBlob("tokenizer.json", ("{\"seed\":" + seed + "}").getBytes(StandardCharsets.UTF_8));
         for (int l = 0; l < layers; l++) {
             c.addLayer(new PlacedLayer(layer(rnd, l, dModel, dFfn, act, gated, dtype), shuffled(rnd, dFfn)));
         }

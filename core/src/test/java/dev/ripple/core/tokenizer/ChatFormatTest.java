@@ -1,5 +1,6 @@
 package dev.ripple.core.tokenizer;
 
+import java.util.Arrays;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -113,7 +114,7 @@ class ChatFormatTest {
         int eot = t.tokenId("<|eot_id|>").orElseThrow();
         assertEquals(bot, ids[0]);
         assertEquals(header, ids[1]);
-        assertTrue(java.util.Arrays.stream(ids).anyMatch(id -> id == eot));
+        assertTrue(Arrays.stream(ids).anyMatch(id -> id == eot));
         assertEquals("<|begin_of_text|><|start_header_id|>user<|end_header_id|>\n\nHello<|eot_id|>"
                 + "<|start_header_id|>assistant<|end_header_id|>\n\n", t.decode(ids, false));
         assertEquals(bot, t.bosId().orElseThrow());

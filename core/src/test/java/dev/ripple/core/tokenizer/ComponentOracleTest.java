@@ -1,5 +1,7 @@
 package dev.ripple.core.tokenizer;
 
+import java.io.UncheckedIOException;
+import java.util.EnumMap;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -32,7 +34,7 @@ class ComponentOracleTest {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final long SEED = 0x5EED_0002L;
 
-    private static final Map<Vocab, ObjectNode> BASE = new java.util.EnumMap<>(Vocab.class);
+    private static final Map<Vocab, ObjectNode> BASE = new EnumMap<>(Vocab.class);
 
     /** A fresh copy of a real tokenizer.json (each read once). */
     static synchronized ObjectNode read(Vocab v) {
@@ -40,7 +42,7 @@ class ComponentOracleTest {
             try {
                 return (ObjectNode) JSON.readTree(k.tokenizerJson());
             } catch (IOException e) {
-                throw new java.io.UncheckedIOException(e);
+                throw new UncheckedIOException(e);
             }
         }).deepCopy();
     }
@@ -49,7 +51,7 @@ class ComponentOracleTest {
         try {
             return JSON.readTree(s);
         } catch (IOException e) {
-            throw new java.io.UncheckedIOException(e);
+            throw new UncheckedIOException(e);
         }
     }
 

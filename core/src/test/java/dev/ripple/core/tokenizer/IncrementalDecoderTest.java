@@ -1,5 +1,6 @@
 package dev.ripple.core.tokenizer;
 
+import java.util.Arrays;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -76,8 +77,8 @@ class IncrementalDecoderTest {
             }
             for (boolean skip : new boolean[] {true, false}) {
                 List<String> pieces = stream(t, ids, skip);
-                assertEquals(t.decode(ids, skip), String.join("", pieces), () -> v + ": streamed decode of " + java.util.Arrays.toString(ids));
-                assertWellFormed(pieces, v + " " + java.util.Arrays.toString(ids));
+                assertEquals(t.decode(ids, skip), String.join("", pieces), () -> v + ": streamed decode of " + Arrays.toString(ids));
+                assertWellFormed(pieces, v + " " + Arrays.toString(ids));
             }
         }
     }

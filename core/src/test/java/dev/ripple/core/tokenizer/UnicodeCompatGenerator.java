@@ -1,5 +1,7 @@
 package dev.ripple.core.tokenizer;
 
+import java.text.Normalizer;
+import java.util.Arrays;
 import ai.djl.huggingface.tokenizers.HuggingFaceTokenizer;
 import ai.djl.huggingface.tokenizers.jni.CharSpan;
 import java.io.ByteArrayInputStream;
@@ -122,7 +124,7 @@ public final class UnicodeCompatGenerator {
                     String c = Character.toString(cp);
                     for (String s : new String[] {"a" + c + "b", " " + c + "\u0301 ", " \u0301" + c + " "}) {
                         String hf = p.normalize(s);
-                        if (!hf.equals(java.text.Normalizer.normalize(s, form))) {
+                        if (!hf.equals(Normalizer.normalize(s, form))) {
                             if (!hf.equals(s)) {
                                 throw new IllegalStateException(form + " of U+" + Integer.toHexString(cp)
                                         + " differs and is not the identity in the oracle: " + hf);
@@ -141,8 +143,8 @@ public final class UnicodeCompatGenerator {
             // the non-spacing mark test, on characters the oracle's NFD leaves as they are
             emit(out, "NONSPACING_MARK", differences(cp -> p.normalize("a" + Character.toString(cp) + "b").equals("ab"),
                     cp -> Character.getType(cp) == Character.NON_SPACING_MARK,
-                    cp -> java.util.Arrays.binarySearch(nfdOpaque, cp) >= 0
-                            || java.text.Normalizer.normalize(Character.toString(cp), Form.NFD).equals(Character.toString(cp))));
+                    cp -> Arrays.binarySearch(nfdOpaque, cp) >= 0
+                            || Normalizer.normalize(Character.toString(cp), Form.NFD).equals(Character.toString(cp))));
         }
         System.out.print(out);
     }

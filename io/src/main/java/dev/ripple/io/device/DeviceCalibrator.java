@@ -1,5 +1,6 @@
 package dev.ripple.io.device;
 
+import java.io.InterruptedIOException;
 import dev.ripple.io.Extent;
 import dev.ripple.io.nativeio.PageCache;
 import dev.ripple.io.reader.DirectReader;
@@ -244,7 +245,7 @@ public final class DeviceCalibrator {
                 } catch (IOException e) {
                     failures[index] = e;
                 } catch (InterruptedException e) {
-                    failures[index] = new java.io.InterruptedIOException("calibration interrupted");
+                    failures[index] = new InterruptedIOException("calibration interrupted");
                 } finally {
                     finished[index] = System.nanoTime();
                     ready.countDown();
@@ -261,7 +262,7 @@ public final class DeviceCalibrator {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             go.countDown();
-            throw new java.io.InterruptedIOException("calibration interrupted");
+            throw new InterruptedIOException("calibration interrupted");
         }
         for (IOException failure : failures) {
             if (failure != null) {

@@ -1,5 +1,6 @@
 package dev.ripple.io.device;
 
+import java.nio.charset.MalformedInputException;
 import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
@@ -145,7 +146,7 @@ public record DeviceProfile(int formatVersion, String name, String source, Strin
             text = Files.readString(file);
         } catch (NoSuchFileException e) {
             throw new DeviceProfileException(file, "file does not exist (create one with `ripple calibrate`)", e);
-        } catch (java.nio.charset.MalformedInputException e) {
+        } catch (MalformedInputException e) {
             throw new DeviceProfileException(file, "not UTF-8 text", e);
         } catch (IOException e) {
             throw new DeviceProfileException(file, "cannot be read (" + e + ")", e);

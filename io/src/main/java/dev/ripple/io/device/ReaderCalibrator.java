@@ -1,5 +1,7 @@
 package dev.ripple.io.device;
 
+import com.sun.management.OperatingSystemMXBean;
+import java.util.Arrays;
 import dev.ripple.io.Extent;
 import dev.ripple.io.nativeio.NativeAccess;
 import dev.ripple.io.nativeio.PageCache;
@@ -155,7 +157,7 @@ public final class ReaderCalibrator {
                 targets.add(buffers.get(i % q));
             }
             Extent[] extents = new Extent[perRequest];
-            List<Extent> request = java.util.Arrays.asList(extents);
+            List<Extent> request = Arrays.asList(extents);
             long warmupEnd = System.nanoTime() + warmup.toNanos();
             while (System.nanoTime() < warmupEnd) {
                 fill(extents, random, slots, size);
@@ -196,7 +198,7 @@ public final class ReaderCalibrator {
         if (nanos >= 0) {
             return nanos;
         }
-        if (ManagementFactory.getOperatingSystemMXBean() instanceof com.sun.management.OperatingSystemMXBean os) {
+        if (ManagementFactory.getOperatingSystemMXBean() instanceof OperatingSystemMXBean os) {
             return os.getProcessCpuTime();
         }
         return -1;

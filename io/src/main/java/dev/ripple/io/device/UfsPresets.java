@@ -1,5 +1,6 @@
 package dev.ripple.io.device;
 
+import java.util.function.Supplier;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -56,7 +57,7 @@ public final class UfsPresets {
 
     /** The preset called {@code name} ("ufs-3.1" or "ufs-4.0", case-insensitive). */
     public static DeviceProfile byName(String name) {
-        Map<String, java.util.function.Supplier<DeviceProfile>> presets = Map.of("ufs-3.1", UfsPresets::ufs31,
+        Map<String, Supplier<DeviceProfile>> presets = Map.of("ufs-3.1", UfsPresets::ufs31,
                 "ufs-4.0", UfsPresets::ufs40);
         var preset = presets.get(name.toLowerCase(Locale.ROOT));
         if (preset == null) {

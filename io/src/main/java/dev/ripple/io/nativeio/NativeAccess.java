@@ -1,5 +1,7 @@
 package dev.ripple.io.nativeio;
 
+import java.lang.foreign.MemoryLayout;
+import java.util.NoSuchElementException;
 import java.io.IOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.FunctionDescriptor;
@@ -47,7 +49,7 @@ public final class NativeAccess {
 
     private static final StructLayout CAPTURE_LAYOUT = Linker.Option.captureStateLayout();
     private static final VarHandle ERRNO = CAPTURE_LAYOUT.varHandle(
-            java.lang.foreign.MemoryLayout.PathElement.groupElement("errno"));
+            MemoryLayout.PathElement.groupElement("errno"));
 
     private final MethodHandle madvise;
     private final MethodHandle posixFadvise;
@@ -122,7 +124,7 @@ public final class NativeAccess {
     }
 
     private static MemorySegment find(SymbolLookup lookup, String name) {
-        return lookup.find(name).orElseThrow(() -> new java.util.NoSuchElementException("libc symbol " + name));
+        return lookup.find(name).orElseThrow(() -> new NoSuchElementException("libc symbol " + name));
     }
 
     /**

@@ -1,5 +1,7 @@
 package dev.ripple.io.reader;
 
+import java.util.ArrayList;
+import java.util.function.IntConsumer;
 import dev.ripple.io.Extent;
 import dev.ripple.io.ReadPlan;
 import dev.ripple.io.ReadStats;
@@ -84,7 +86,7 @@ public interface ExtentReader extends AutoCloseable {
      * reported. Readers that cannot see completions one by one (the thread-pool readers) report all
      * of them when the whole request is done; the io_uring reader reports them as it reaps them.
      */
-    default ReadStats read(List<Extent> extents, List<MemorySegment> targets, java.util.function.IntConsumer completed)
+    default ReadStats read(List<Extent> extents, List<MemorySegment> targets, IntConsumer completed)
             throws IOException {
         ReadStats stats = read(extents, targets);
         for (int i = 0; i < extents.size(); i++) {
@@ -109,7 +111,7 @@ public interface ExtentReader extends AutoCloseable {
                     + plan.bytesRead() + " bytes the plan reads");
         }
         List<Extent> reads = plan.reads();
-        List<MemorySegment> targets = new java.util.ArrayList<>(reads.size());
+        List<MemorySegment> targets = new ArrayList<>(reads.size());
         for (int r = 0; r < reads.size(); r++) {
             targets.add(buffer.asSlice(plan.readBufferOffset(r), reads.get(r).length()));
         }

@@ -1,5 +1,6 @@
 package dev.ripple.io.reader;
 
+import java.util.Optional;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.Locale;
@@ -48,7 +49,7 @@ public enum ReaderKind {
     };
 
     /** The io_uring reader when the calls are bound and the kernel accepts them, else the direct reader. */
-    static ExtentReader openUringOrDirect(Path path, int queueDepth, java.util.Optional<UringSyscalls> uring) throws IOException {
+    static ExtentReader openUringOrDirect(Path path, int queueDepth, Optional<UringSyscalls> uring) throws IOException {
         return uring.isPresent() ? UringReader.open(path, queueDepth, uring.get(), UringReader.Faults.NONE)
                 : DirectReader.open(path, queueDepth);
     }

@@ -1,5 +1,6 @@
 package dev.ripple.io.nativeio;
 
+import java.lang.management.ManagementFactory;
 import dev.ripple.io.TestFiles;
 import org.junit.jupiter.api.Test;
 
@@ -27,12 +28,12 @@ class NativeAccessTest {
         assumeTrue(linux());
         NativeAccess na = NativeAccess.get().orElseThrow(() -> new AssertionError("native access should bind on Linux"));
         long before = na.processCpuNanos();
-        long threadBefore = java.lang.management.ManagementFactory.getThreadMXBean().getCurrentThreadCpuTime();
+        long threadBefore = ManagementFactory.getThreadMXBean().getCurrentThreadCpuTime();
         double x = 0;
         for (int i = 0; i < 2_000_000; i++) {     // about a millisecond of arithmetic
             x += Math.sqrt(i);
         }
-        long threadSpent = java.lang.management.ManagementFactory.getThreadMXBean().getCurrentThreadCpuTime() - threadBefore;
+        long threadSpent = ManagementFactory.getThreadMXBean().getCurrentThreadCpuTime() - threadBefore;
         long spent = na.processCpuNanos() - before;
         assertTrue(x > 0);
         assertTrue(before > 0, "process CPU time so far: " + before);

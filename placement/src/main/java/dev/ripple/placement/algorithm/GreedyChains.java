@@ -1,5 +1,6 @@
 package dev.ripple.placement.algorithm;
 
+import java.util.Arrays;
 import dev.ripple.placement.stats.LayerStats;
 import java.util.ArrayList;
 import java.util.List;
@@ -27,8 +28,8 @@ final class GreedyChains {
         this.n = n;
         left = new int[n];
         right = new int[n];
-        java.util.Arrays.fill(left, -1);
-        java.util.Arrays.fill(right, -1);
+        Arrays.fill(left, -1);
+        Arrays.fill(right, -1);
         degree = new byte[n];
         sets = new UnionFind(n);
     }
@@ -113,7 +114,7 @@ final class GreedyChains {
                 prev = cur;
                 cur = nxt;
             }
-            out.add(java.util.Arrays.copyOf(buf, len));
+            out.add(Arrays.copyOf(buf, len));
         }
         return out;
     }

@@ -1,5 +1,7 @@
 package dev.ripple.placement.algorithm;
 
+import java.util.Arrays;
+import java.util.SplittableRandom;
 import dev.ripple.placement.stats.LayerStats;
 import dev.ripple.placement.stats.NeighbourLists;
 
@@ -53,7 +55,7 @@ final class PathLocalSearch {
         int[] scratch = new int[n];
         // "don't look" bits: a neuron is re-examined only after the path changed near it
         boolean[] look = new boolean[n];
-        java.util.Arrays.fill(look, true);
+        Arrays.fill(look, true);
         long moves = 0;
         long gain = 0;
         int sweeps = 0;
@@ -99,7 +101,7 @@ final class PathLocalSearch {
         if (order == null || n < 6) {
             return 0;
         }
-        java.util.SplittableRandom rnd = new java.util.SplittableRandom(seed);
+        SplittableRandom rnd = new SplittableRandom(seed);
         int[] saved = new int[n];
         int[] scratch = new int[n];
         int[] queue = new int[n];

@@ -1,5 +1,6 @@
 package dev.ripple.placement.algorithm;
 
+import java.util.Objects;
 import java.time.Duration;
 import java.util.Arrays;
 
@@ -63,7 +64,7 @@ public record RefinedPathOptions(int[] distanceWeights, int candidates, int maxS
     @Override
     public int hashCode() {
         return Arrays.hashCode(distanceWeights) * 31
-                + java.util.Objects.hash(candidates, maxSweeps, timeLimit, kicksPerNeuron, kickSegment, seed);
+                + Objects.hash(candidates, maxSweeps, timeLimit, kicksPerNeuron, kickSegment, seed);
     }
 
     @Override

@@ -1,5 +1,6 @@
 package dev.ripple.placement.calibrate;
 
+import java.util.Arrays;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -97,7 +98,7 @@ public record ActivationSample(int[] neurons, List<float[]> values, int tokens) 
                     throw new IllegalArgumentException("activation sample: layer " + l + " has " + perLayer[l].length
                             + " values, fewer than " + rows + " tokens × " + neurons[l]);
                 }
-                chunks.get(l).add(java.util.Arrays.copyOf(perLayer[l], (int) need));
+                chunks.get(l).add(Arrays.copyOf(perLayer[l], (int) need));
             }
             tokens += rows;
             return this;

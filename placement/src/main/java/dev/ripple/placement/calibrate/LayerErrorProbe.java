@@ -1,5 +1,7 @@
 package dev.ripple.placement.calibrate;
 
+import java.util.Arrays;
+import org.eclipse.collections.impl.list.mutable.primitive.IntArrayList;
 import dev.ripple.core.activity.ActivityRule;
 import dev.ripple.core.ffn.FfnLayerWeights;
 
@@ -51,19 +53,19 @@ final class LayerErrorProbe {
         float[] down = weights.downColumns();
         float[] row = new float[n];
         float[] err = new float[d];
-        org.eclipse.collections.impl.list.mutable.primitive.IntArrayList active =
-                new org.eclipse.collections.impl.list.mutable.primitive.IntArrayList();
+        IntArrayList active =
+                new IntArrayList();
         boolean[] keep = new boolean[n];
         double sum = 0;
         for (int t = 0; t < sample.tokens(); t++) {
             System.arraycopy(acts, t * n, row, 0, n);
             active.clear();
             rule.select(layer, row, n, active);
-            java.util.Arrays.fill(keep, false);
+            Arrays.fill(keep, false);
             for (int k = 0; k < active.size(); k++) {
                 keep[active.get(k)] = true;
             }
-            java.util.Arrays.fill(err, 0f);
+            Arrays.fill(err, 0f);
             for (int i = 0; i < n; i++) {
                 float diff = row[i] - means[i];
                 if (!keep[i] && diff != 0) {

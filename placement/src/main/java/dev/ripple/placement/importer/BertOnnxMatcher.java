@@ -1,5 +1,7 @@
 package dev.ripple.placement.importer;
 
+import java.io.IOException;
+import java.nio.file.Path;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.ripple.core.format.ResidentTensor;
 import dev.ripple.core.model.bert.BertConfig;
@@ -31,7 +33,7 @@ final class BertOnnxMatcher {
     private final OnnxGraphIndex g;
     private final Map<String, OnnxLayerNorm> norms;
     private final List<ResidentTensor> tensors = new ArrayList<>();
-    private final java.nio.file.Path file;
+    private final Path file;
 
     BertOnnxMatcher(OnnxGraphIndex g) {
         this.g = g;
@@ -42,7 +44,7 @@ final class BertOnnxMatcher {
     record Result(ObjectNode architecture, List<ResidentTensor> tensors) {
     }
 
-    Result match(List<OnnxFfn> ffns) throws java.io.IOException {
+    Result match(List<OnnxFfn> ffns) throws IOException {
         OnnxFfn first = ffns.get(0);
         int d = first.down().out();
         int heads = -1;
@@ -148,7 +150,7 @@ final class BertOnnxMatcher {
                               int types) {
     }
 
-    private Embeddings embeddings(String layer0In, int d) throws java.io.IOException {
+    private Embeddings embeddings(String layer0In, int d) throws IOException {
         OnnxLayerNorm ln = norms.get(layer0In);
         if (ln == null) {
             throw unsupported("the first layer's input '" + layer0In + "' is not a LayerNorm of the embeddings");

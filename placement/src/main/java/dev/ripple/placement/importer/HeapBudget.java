@@ -1,5 +1,6 @@
 package dev.ripple.placement.importer;
 
+import java.util.Locale;
 import java.nio.file.Path;
 
 /**
@@ -24,6 +25,6 @@ final class HeapBudget {
     }
 
     private static String gib(long bytes) {
-        return String.format(java.util.Locale.ROOT, "%.1f", bytes / (double) (1L << 30));
+        return String.format(Locale.ROOT, "%.1f", bytes / (double) (1L << 30));
     }
 }

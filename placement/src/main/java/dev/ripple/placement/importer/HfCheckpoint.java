@@ -1,5 +1,7 @@
 package dev.ripple.placement.importer;
 
+import com.fasterxml.jackson.core.JacksonException;
+import java.io.CharConversionException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -90,9 +92,9 @@ final class HfCheckpoint implements TensorSource {
         JsonNode n;
         try {
             n = JSON.readTree(bytes);
-        } catch (com.fasterxml.jackson.core.JacksonException e) {
+        } catch (JacksonException e) {
             throw new ModelFormatException(file, "json", "does not parse: " + e.getOriginalMessage(), e);
-        } catch (java.io.CharConversionException e) {
+        } catch (CharConversionException e) {
             // Jackson guesses UTF-16/32 from the first bytes and reports bad characters this way, not as a JacksonException
             throw new ModelFormatException(file, "json", "is not valid text: " + e.getMessage(), e);
         }

@@ -1,5 +1,6 @@
 package dev.ripple.placement.importer;
 
+import java.util.stream.IntStream;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.ripple.core.ffn.FfnLayerWeights;
@@ -106,7 +107,7 @@ public record ImportedModel(String source, ObjectNode architecture, List<Residen
 
     /** Every layer's weights on the heap (small models: tests, the ONNX encoders). */
     public List<FfnLayerWeights> weights() {
-        return java.util.stream.IntStream.range(0, layers.size()).mapToObj(this::weights).toList();
+        return IntStream.range(0, layers.size()).mapToObj(this::weights).toList();
     }
 
     /** Contents for {@code RippleFileWriter} with every layer in original order. */

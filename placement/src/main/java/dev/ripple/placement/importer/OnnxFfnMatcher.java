@@ -1,5 +1,6 @@
 package dev.ripple.placement.importer;
 
+import java.util.Arrays;
 import dev.ripple.core.tensor.Activation;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -253,7 +254,7 @@ final class OnnxFfnMatcher {
                 }
             }
             sb.append(' ').append(in == null ? n.input(0) : in.opType()).append(" -> MatMul")
-                    .append(java.util.Arrays.toString(g.matrix(n.input(1)).dims())).append(" -> ").append(next).append(';');
+                    .append(Arrays.toString(g.matrix(n.input(1)).dims())).append(" -> ").append(next).append(';');
         }
         if (shown == 0) {
             sb.append(" none");

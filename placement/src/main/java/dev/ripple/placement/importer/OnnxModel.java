@@ -1,5 +1,6 @@
 package dev.ripple.placement.importer;
 
+import java.io.IOException;
 import java.nio.file.Path;
 import java.util.Map;
 
@@ -27,7 +28,7 @@ public record OnnxModel(Path source, long irVersion, Map<String, Long> opsets, S
     public static final long MAX_BYTES = Integer.MAX_VALUE - 64;
 
     /** Reads and parses an {@code .onnx} file; see {@link OnnxProtoReader}. */
-    public static OnnxModel read(Path file) throws java.io.IOException {
+    public static OnnxModel read(Path file) throws IOException {
         return OnnxProtoReader.read(file);
     }
 

@@ -1,5 +1,7 @@
 package dev.ripple.placement.importer;
 
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import com.google.protobuf.CodedInputStream;
 import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.protobuf.WireFormat;
@@ -50,7 +52,7 @@ final class OnnxProtoReader {
             // The bytes, plus f32 copies of the weights an import makes from them.
             HeapBudget.require(file, 2 * size, "reading a " + size + "-byte ONNX model");
             byte[] bytes = new byte[(int) size];
-            java.nio.ByteBuffer b = java.nio.ByteBuffer.wrap(bytes);
+            ByteBuffer b = ByteBuffer.wrap(bytes);
             while (b.hasRemaining()) {
                 if (ch.read(b) < 0) {
                     throw new ModelFormatException(file, "file", "ended after " + b.position() + " of " + size + " bytes");
@@ -184,7 +186,7 @@ final class OnnxProtoReader {
                 if (s[1] % 4 != 0) {
                     throw error("packed floats of " + s[1] + " bytes, not a multiple of 4");
                 }
-                java.nio.ByteBuffer b = java.nio.ByteBuffer.wrap(buf, s[0], s[1]).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+                ByteBuffer b = ByteBuffer.wrap(buf, s[0], s[1]).order(ByteOrder.LITTLE_ENDIAN);
                 out.ensureCapacity(out.size() + s[1] / 4);
                 while (b.hasRemaining()) {
                     out.add(b.getFloat());
@@ -201,7 +203,7 @@ final class OnnxProtoReader {
                 if (s[1] % 8 != 0) {
                     throw error("packed doubles of " + s[1] + " bytes, not a multiple of 8");
                 }
-                java.nio.ByteBuffer b = java.nio.ByteBuffer.wrap(buf, s[0], s[1]).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+                ByteBuffer b = ByteBuffer.wrap(buf, s[0], s[1]).order(ByteOrder.LITTLE_ENDIAN);
                 while (b.hasRemaining()) {
                     out.add(b.getDouble());
                 }

@@ -1,5 +1,6 @@
 package dev.ripple.placement.pipeline;
 
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -13,7 +14,7 @@ import java.util.NoSuchElementException;
 public record Placements(Map<String, Placement> byAlgorithm) {
 
     public Placements {
-        byAlgorithm = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(byAlgorithm));
+        byAlgorithm = Collections.unmodifiableMap(new LinkedHashMap<>(byAlgorithm));
     }
 
     /** The placement of {@code algorithm}, or an exception naming the ones there are. */

@@ -335,7 +335,7 @@ public final class LowRankFactorizer {
     }
 
     private static int[] descending(double[] values) {
-        return java.util.stream.IntStream.range(0, values.length).boxed()
+        return IntStream.range(0, values.length).boxed()
                 .sorted((x, y) -> Double.compare(values[y], values[x])).mapToInt(Integer::intValue).toArray();
     }
 }

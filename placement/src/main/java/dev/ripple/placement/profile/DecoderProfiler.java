@@ -1,5 +1,6 @@
 package dev.ripple.placement.profile;
 
+import java.util.Arrays;
 import dev.ripple.core.activity.ActivityRule;
 import dev.ripple.core.format.FfnLayerSection;
 import dev.ripple.core.format.RippleFile;
@@ -94,9 +95,9 @@ public final class DecoderProfiler implements AutoCloseable {
                     continue;
                 }
                 int length = Math.min(Math.min(passage.length, maxLength), session.context());
-                java.util.Arrays.fill(row, 0);
+                Arrays.fill(row, 0);
                 session.reset();
-                model.prefill(session, java.util.Arrays.copyOf(passage, length));
+                model.prefill(session, Arrays.copyOf(passage, length));
                 recording.addPassage(acts, inputs, (int) Math.min(length, recording.remaining()));
                 progress.update(recording.tokens(), options.maxTokens(), recording.passages());
             }

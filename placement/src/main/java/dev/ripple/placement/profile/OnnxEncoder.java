@@ -1,5 +1,6 @@
 package dev.ripple.placement.profile;
 
+import java.util.Set;
 import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OnnxValue;
 import ai.onnxruntime.OrtEnvironment;
@@ -53,7 +54,7 @@ public final class OnnxEncoder implements AutoCloseable {
         Map<String, OnnxTensor> inputs = Map.of();
         try {
             inputs = OrtInputs.of(env, session.getInputNames(), p, file);
-            try (OrtSession.Result r = session.run(inputs, java.util.Set.of(output))) {
+            try (OrtSession.Result r = session.run(inputs, Set.of(output))) {
                 OnnxValue v = r.get(output).orElseThrow(() -> new IOException(file + ": no output '" + output + "'"));
                 FloatBuffer fb = ((OnnxTensor) v).getFloatBuffer();
                 if (fb == null || fb.remaining() % n != 0) {

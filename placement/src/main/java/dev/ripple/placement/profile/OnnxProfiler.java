@@ -1,5 +1,8 @@
 package dev.ripple.placement.profile;
 
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Iterator;
 import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OnnxValue;
 import ai.onnxruntime.OrtEnvironment;
@@ -91,7 +94,7 @@ public final class OnnxProfiler implements AutoCloseable {
     public static OnnxProfiler open(Path onnxFile, Path tokenizerJson, ProfileOptions options) throws IOException {
         OnnxModel parsed = OnnxModel.read(onnxFile);
         ImportedModel ffns = OnnxImporter.ffnsOf(parsed, DType.F32);
-        List<String> extra = new java.util.ArrayList<>(ffns.activationOutputs());
+        List<String> extra = new ArrayList<>(ffns.activationOutputs());
         if (recordsInputs(ffns)) {
             extra.addAll(ffns.ffnInputs());
         }
@@ -144,8 +147,8 @@ public final class OnnxProfiler implements AutoCloseable {
         if (tokenizer == null) {
             throw new IllegalStateException("opened without a tokenizer; use profileEncoded");
         }
-        Iterable<EncodedPassage> encoded = () -> new java.util.Iterator<>() {
-            final java.util.Iterator<String> it = passages.iterator();
+        Iterable<EncodedPassage> encoded = () -> new Iterator<>() {
+            final Iterator<String> it = passages.iterator();
 
             @Override
             public boolean hasNext() {
@@ -248,8 +251,8 @@ public final class OnnxProfiler implements AutoCloseable {
         if (p.length() <= max) {
             return p;
         }
-        return new EncodedPassage(java.util.Arrays.copyOf(p.ids(), max), java.util.Arrays.copyOf(p.attentionMask(), max),
-                java.util.Arrays.copyOf(p.typeIds(), max));
+        return new EncodedPassage(Arrays.copyOf(p.ids(), max), Arrays.copyOf(p.attentionMask(), max),
+                Arrays.copyOf(p.typeIds(), max));
     }
 
     @Override

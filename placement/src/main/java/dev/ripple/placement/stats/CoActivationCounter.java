@@ -1,5 +1,6 @@
 package dev.ripple.placement.stats;
 
+import java.util.Arrays;
 import dev.ripple.placement.trace.ActivationTrace;
 import java.util.ArrayList;
 import java.util.List;
@@ -97,7 +98,7 @@ public final class CoActivationCounter {
         int[] off = sets.offsets;
         int[] ids = sets.ids;
         int tokens = sets.size();
-        int[] cursor = java.util.Arrays.copyOf(off, tokens);
+        int[] cursor = Arrays.copyOf(off, tokens);
         for (int b; (b = next.getAndIncrement()) < bounds.length - 1;) {
             int r0 = bounds[b];
             int r1 = bounds[b + 1];
@@ -146,7 +147,7 @@ public final class CoActivationCounter {
         AtomicInteger next = new AtomicInteger();
         parallel(() -> {
             int[] scratch = new int[rowsPerBlock * n];
-            int[] cursor = java.util.Arrays.copyOf(sets.offsets, sets.size());
+            int[] cursor = Arrays.copyOf(sets.offsets, sets.size());
             for (int b; (b = next.getAndIncrement()) < blocks;) {
                 int r0 = b * rowsPerBlock;
                 int r1 = Math.min(n, r0 + rowsPerBlock);
@@ -181,7 +182,7 @@ public final class CoActivationCounter {
                     ids[i] = s[0];
                     joints[i] = s[1];
                 }
-                java.util.Arrays.fill(scratch, 0, (r1 - r0) * n, 0);
+                Arrays.fill(scratch, 0, (r1 - r0) * n, 0);
             }
         });
         return new TopKLayerStats(tokens.size(), counts, NeighbourLists.of(ids, joints));

@@ -1,5 +1,6 @@
 package dev.ripple.placement.stats;
 
+import java.util.Arrays;
 import java.util.function.IntPredicate;
 
 /**
@@ -36,7 +37,7 @@ public final class TopKLayerStats implements LayerStats {
                 packed[k] = ((long) lists.id(i, k) << 32) | lists.joint(i, k);
                 max = Math.max(max, lists.joint(i, k));
             }
-            java.util.Arrays.sort(packed);
+            Arrays.sort(packed);
             byId[i] = new int[size];
             byIdJoint[i] = new int[size];
             for (int k = 0; k < size; k++) {
@@ -68,11 +69,11 @@ public final class TopKLayerStats implements LayerStats {
         if (i == j) {
             return 0;
         }
-        int k = java.util.Arrays.binarySearch(byId[i], j);
+        int k = Arrays.binarySearch(byId[i], j);
         if (k >= 0) {
             return byIdJoint[i][k];
         }
-        k = java.util.Arrays.binarySearch(byId[j], i);
+        k = Arrays.binarySearch(byId[j], i);
         return k >= 0 ? byIdJoint[j][k] : 0;
     }
 

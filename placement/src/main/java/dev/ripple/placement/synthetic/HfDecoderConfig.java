@@ -1,5 +1,6 @@
 package dev.ripple.placement.synthetic;
 
+import com.fasterxml.jackson.core.JacksonException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.ripple.placement.importer.ModelFormatException;
@@ -50,7 +51,7 @@ record HfDecoderConfig(
         JsonNode c;
         try {
             c = new ObjectMapper().readTree(file.toFile());
-        } catch (com.fasterxml.jackson.core.JacksonException e) {
+        } catch (JacksonException e) {
             throw new ModelFormatException(file, "json", "does not parse: " + e.getOriginalMessage(), e);
         }
         if (c == null || !c.isObject()) {

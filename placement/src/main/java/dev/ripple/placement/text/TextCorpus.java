@@ -1,5 +1,6 @@
 package dev.ripple.placement.text;
 
+import java.util.zip.ZipException;
 import java.io.BufferedInputStream;
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -28,7 +29,7 @@ public final class TextCorpus {
     public static List<String> read(Path file, int maxPassages) throws IOException {
         try (InputStream in = Files.newInputStream(file)) {
             return read(in, maxPassages);
-        } catch (java.util.zip.ZipException e) {
+        } catch (ZipException e) {
             throw new IOException(file + ": starts like gzip but does not decompress: " + e.getMessage(), e);
         }
     }

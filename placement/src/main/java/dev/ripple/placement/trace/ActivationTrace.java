@@ -1,5 +1,7 @@
 package dev.ripple.placement.trace;
 
+import java.util.Arrays;
+import java.util.Collections;
 import dev.ripple.placement.predictor.InputMoments;
 import java.util.ArrayList;
 import java.util.List;
@@ -15,7 +17,7 @@ public final class ActivationTrace {
     private final int[] neurons;
     private final List<List<RoaringBitmap>> perLayer;
     private float[][] meanInactive;
-    private java.util.List<InputMoments> inputMoments = java.util.List.of();
+    private List<InputMoments> inputMoments = List.of();
     private int[] passageStarts = new int[0];
     private int passages;
 
@@ -52,14 +54,14 @@ public final class ActivationTrace {
                     + (passages == 0 ? "none" : passageStarts[passages - 1]));
         }
         if (passages == passageStarts.length) {
-            passageStarts = java.util.Arrays.copyOf(passageStarts, Math.max(16, passages * 2));
+            passageStarts = Arrays.copyOf(passageStarts, Math.max(16, passages * 2));
         }
         passageStarts[passages++] = firstToken;
     }
 
     /** First token of each passage, increasing; empty when boundaries were not recorded. */
     public int[] passageStarts() {
-        return java.util.Arrays.copyOf(passageStarts, passages);
+        return Arrays.copyOf(passageStarts, passages);
     }
 
     /**
@@ -104,16 +106,16 @@ public final class ActivationTrace {
      * Per layer, the moments of the FFN input over the traced tokens, which the low-rank predictor
      * is fitted to; empty when not recorded.
      */
-    public java.util.List<InputMoments> inputMoments() {
+    public List<InputMoments> inputMoments() {
         return inputMoments;
     }
 
     /** Attaches per-layer input moments (one per layer, or none). */
-    public void setInputMoments(java.util.List<InputMoments> moments) {
+    public void setInputMoments(List<InputMoments> moments) {
         if (!moments.isEmpty() && moments.size() != neurons.length) {
             throw new IllegalArgumentException("input moments for " + moments.size() + " layers, trace has " + neurons.length);
         }
-        this.inputMoments = java.util.List.copyOf(moments);
+        this.inputMoments = List.copyOf(moments);
     }
 
     public TraceInfo info() {
@@ -140,6 +142,6 @@ public final class ActivationTrace {
 
     /** All active sets of one layer in token order (do not modify). */
     public List<RoaringBitmap> layer(int layer) {
-        return java.util.Collections.unmodifiableList(perLayer.get(layer));
+        return Collections.unmodifiableList(perLayer.get(layer));
     }
 }

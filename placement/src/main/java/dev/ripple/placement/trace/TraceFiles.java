@@ -1,5 +1,7 @@
 package dev.ripple.placement.trace;
 
+import java.util.ArrayList;
+import java.util.List;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -105,7 +107,7 @@ public final class TraceFiles {
                 }
             }
         }
-        java.util.List<InputMoments> moments = t.inputMoments();
+        List<InputMoments> moments = t.inputMoments();
         out.u32(moments.isEmpty() ? 0 : 1);
         for (InputMoments m : moments) {
             int d = m.dModel();
@@ -142,12 +144,12 @@ public final class TraceFiles {
         out.u32((int) out.crc.getValue());
     }
 
-    private static java.util.List<InputMoments> readMoments(Path file, In in, int layers, long minBody) throws IOException {
+    private static List<InputMoments> readMoments(Path file, In in, int layers, long minBody) throws IOException {
         int has = in.u32("moments");
         if (has != 0 && has != 1) {
             throw new TraceFormatException(file, "moments", Problem.INCONSISTENT, "flag is " + has + ", not 0 or 1");
         }
-        java.util.List<InputMoments> out = new java.util.ArrayList<>();
+        List<InputMoments> out = new ArrayList<>();
         for (int l = 0; has == 1 && l < layers; l++) {
             String where = "moments of layer " + l;
             int d = in.u32(where);

@@ -1,5 +1,6 @@
 package dev.ripple.placement.trace;
 
+import java.util.Locale;
 import java.io.IOException;
 import java.nio.file.Path;
 
@@ -34,7 +35,7 @@ public final class TraceFormatException extends IOException {
     }
 
     public TraceFormatException(Path file, String section, Problem problem, String detail, Throwable cause) {
-        super(file + ": " + section + ": " + problem.name().toLowerCase(java.util.Locale.ROOT).replace('_', ' ') + ": " + detail,
+        super(file + ": " + section + ": " + problem.name().toLowerCase(Locale.ROOT).replace('_', ' ') + ": " + detail,
                 cause);
         this.file = file;
         this.section = section;

@@ -1,5 +1,6 @@
 package dev.ripple.placement.calibrate;
 
+import dev.ripple.core.activity.ActivityRule;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -101,7 +102,7 @@ class ErrorRuleCalibratorTest {
     }
 
     /** Mean over tokens of ‖Σ_dropped (a_i − m_i)·d_i‖ with the rule's own conditional means. */
-    private static double droppedError(dev.ripple.core.activity.ActivityRule rule, ActivationSample s, List<FfnLayerWeights> w) {
+    private static double droppedError(ActivityRule rule, ActivationSample s, List<FfnLayerWeights> w) {
         List<FillIn> fill = ConditionalMeans.fillIn(rule, s, w);
         double total = 0;
         for (int l = 0; l < LAYERS; l++) {

@@ -1,5 +1,6 @@
 package dev.ripple.placement.decoder;
 
+import org.junit.jupiter.api.Assertions;
 import dev.ripple.core.activity.PredictorKind;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -85,7 +86,7 @@ class DecoderProfilerTest {
                 try (Session sa = a.newSession(32); Session sb = b.newSession(32)) {
                     float[] la = a.prefill(sa, passages.get(p)).logits();
                     float[] lb = b.prefill(sb, passages.get(p)).logits();
-                    org.junit.jupiter.api.Assertions.assertArrayEquals(la, lb, "passage " + p);
+                    Assertions.assertArrayEquals(la, lb, "passage " + p);
                 }
             }
             assertTrue(replay.stats().predicted() < m.stats().predicted() / 4, "the replay read the active neurons only");

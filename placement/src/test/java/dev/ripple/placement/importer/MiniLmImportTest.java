@@ -1,5 +1,6 @@
 package dev.ripple.placement.importer;
 
+import java.util.Arrays;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -66,7 +67,7 @@ class MiniLmImportTest {
         for (String role : List.of("query", "key", "value")) {
             OnnxNode mm = byName.get("/encoder/layer.2/attention/self/" + role + "/MatMul");
             Init w = Init.of(m, mm.input(1));
-            float[] expected = dev.ripple.placement.importer.Matrices.transpose(w.values, 384, 384);
+            float[] expected = Matrices.transpose(w.values, 384, 384);
             assertArrayEquals(expected, model.tensor("layers.2.attention." + role + ".weight").values(), role);
             String biasName = "encoder.layer.2.attention.self." + role + ".bias";
             assertArrayEquals(m.graph().initializers().get(biasName).toFloats(onnx),
@@ -109,7 +110,7 @@ class MiniLmImportTest {
             FfnLayerWeights w = model.weights(1);
             double maxErr = 0;
             for (int t = 0; t < n; t++) {
-                float[] xt = java.util.Arrays.copyOfRange(x, t * 384, (t + 1) * 384);
+                float[] xt = Arrays.copyOfRange(x, t * 384, (t + 1) * 384);
                 float[] yt = new float[384];
                 w.denseForward(xt, yt);
                 for (int k = 0; k < 384; k++) {
@@ -128,7 +129,7 @@ class MiniLmImportTest {
         long[] ids = {101, 1996, 3222, 10217, 2000, 1996, 4811, 1012, 102};
         int n = ids.length;
         long[] mask = new long[n];
-        java.util.Arrays.fill(mask, 1);
+        Arrays.fill(mask, 1);
         float[][] java = new BertReference(model).forward(ids, new long[n]);
         OrtEnvironment env = OrtEnvironment.getEnvironment();
         try (OrtSession s = env.createSession(onnx.toString(), new OrtSession.SessionOptions());

@@ -1,5 +1,9 @@
 package dev.ripple.placement.importer;
 
+import dev.ripple.core.tensor.Activation;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.util.List;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -63,7 +67,7 @@ class OnnxImporterTest {
         Path file = dir.resolve("value_float.onnx");
         Files.write(file, w.build());
         ImportedModel m = OnnxImporter.importFfns(file, DType.F32);
-        assertEquals(dev.ripple.core.tensor.Activation.GELU, m.layers().get(0).spec().activation());
+        assertEquals(Activation.GELU, m.layers().get(0).spec().activation());
         assertEquals(act, m.activationOutputs().get(0));
     }
 
@@ -78,7 +82,7 @@ class OnnxImporterTest {
         Path file = dir.resolve("biasgelu.onnx");
         Files.write(file, w.build());
         ImportedModel m = OnnxImporter.importFfns(file, DType.F32);
-        assertEquals(dev.ripple.core.tensor.Activation.GELU, m.layers().get(0).spec().activation());
+        assertEquals(Activation.GELU, m.layers().get(0).spec().activation());
         assertArrayEquals(bias, m.weights(0).upBias());
     }
 
@@ -154,7 +158,7 @@ class OnnxImporterTest {
     @Test
     void float16InitializersConvert() throws Exception {
         float[] values = {1.5f, -2.25f, 0.0009765625f};
-        java.nio.ByteBuffer b = java.nio.ByteBuffer.allocate(6).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+        ByteBuffer b = ByteBuffer.allocate(6).order(ByteOrder.LITTLE_ENDIAN);
         for (float v : values) {
             b.putShort(Float.floatToFloat16(v));
         }
@@ -169,7 +173,7 @@ class OnnxImporterTest {
     void rewriterAddsOutputsAndKeepsEverythingElse() throws Exception {
         GeneratedFfnModel g = new GeneratedFfnModel(GeneratedFfnModel.Style.GATED_SILU, 2, 5, 4, 8, 3, false);
         OnnxModel m = OnnxModel.parse(Path.of("mem.onnx"), g.bytes);
-        byte[] out = OnnxOutputsRewriter.withOutputs(m, java.util.List.of(g.layers.get(0).activationOutput(),
+        byte[] out = OnnxOutputsRewriter.withOutputs(m, List.of(g.layers.get(0).activationOutput(),
                 g.layers.get(1).activationOutput()));
         OnnxModel back = OnnxModel.parse(Path.of("rewritten.onnx"), out);
         assertEquals(m.graph().nodes(), back.graph().nodes());

@@ -1,5 +1,7 @@
 package dev.ripple.placement.importer;
 
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -183,14 +185,14 @@ class SafetensorsImporterTest {
         ByteBuffer.wrap(hugeHeader).order(ByteOrder.LITTLE_ENDIAN).putLong(0, Long.MAX_VALUE);
         assertTrue(error(hugeHeader).contains("declares a JSON header"));
 
-        byte[] truncated = java.util.Arrays.copyOf(bytes, bytes.length - 4);
+        byte[] truncated = Arrays.copyOf(bytes, bytes.length - 4);
         assertTrue(error(truncated).contains("data_offsets"), error(truncated));
 
         byte[] badJson = bytes.clone();
         badJson[8] = '[';
         assertTrue(error(badJson).contains("header"), error(badJson));
 
-        String json = new String(bytes, 8, (int) headerLen, java.nio.charset.StandardCharsets.UTF_8);
+        String json = new String(bytes, 8, (int) headerLen, StandardCharsets.UTF_8);
         String wrongShape = json.replaceFirst("\"shape\":\\[10,8\\]", "\"shape\":[10,9]");
         byte[] ws = withHeader(bytes, headerLen, wrongShape);
         assertTrue(error(ws).contains("needs 360 bytes"), error(ws));
@@ -221,7 +223,7 @@ class SafetensorsImporterTest {
     }
 
     private static byte[] withHeader(byte[] bytes, long oldLen, String json) {
-        byte[] j = json.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        byte[] j = json.getBytes(StandardCharsets.UTF_8);
         ByteBuffer b = ByteBuffer.allocate((int) (bytes.length - oldLen + j.length)).order(ByteOrder.LITTLE_ENDIAN);
         b.putLong(j.length).put(j).put(bytes, (int) (8 + oldLen), (int) (bytes.length - 8 - oldLen));
         return b.array();

@@ -1,5 +1,6 @@
 package dev.ripple.placement.pipeline;
 
+import dev.ripple.placement.trace.TraceInfo;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
@@ -88,7 +89,7 @@ class PlacementPipelineTest {
         Path hf = dir.resolve("hf");
         SyntheticDecoderWriter.write(spec, hf, "F32", 1);
         ImportedModel model = PlacementPipeline.importModel(hf, ImportOptions.defaults());
-        ActivationTrace other = new ActivationTrace(new dev.ripple.placement.trace.TraceInfo("x", "x", "act > 0", 0),
+        ActivationTrace other = new ActivationTrace(new TraceInfo("x", "x", "act > 0", 0),
                 new int[] {7});
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> PlacementPipeline.write(model,
                 new Placement("identity", new int[][] {{0}}, null), other, LayoutOptions.defaults(), dir.resolve("x.ripple"),

@@ -1,5 +1,6 @@
 package dev.ripple.placement.predictor;
 
+import java.util.Arrays;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -97,7 +98,7 @@ class LowRankPredictorTest {
                 recall[m] += truth.isEmpty() ? 1 : predicted.count(truth::contains) / (double) truth.size();
             }
         }
-        assertTrue(recall[0] < recall[1] && recall[1] < recall[2], "recall grows with the margin: " + java.util.Arrays.toString(recall));
+        assertTrue(recall[0] < recall[1] && recall[1] < recall[2], "recall grows with the margin: " + Arrays.toString(recall));
         assertTrue(recall[2] / 50 > 0.97, "margin 3 recall " + recall[2] / 50);
         assertTrue(predictedCount[0] < predictedCount[2], "and so does the number of neurons read");
     }

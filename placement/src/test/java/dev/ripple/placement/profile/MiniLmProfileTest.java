@@ -1,5 +1,8 @@
 package dev.ripple.placement.profile;
 
+import dev.ripple.core.activity.ThresholdRule;
+import java.nio.file.Files;
+import java.util.Arrays;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -29,7 +32,7 @@ class MiniLmProfileTest {
         Path onnx = RealData.file(RealData.MINILM_ONNX);
         Path tok = RealData.file(RealData.MINILM_TOKENIZER);
         ProfileOptions opts = ProfileOptions.defaults().withMaxTokens(1_000).withMaxSequenceLength(64)
-                .withRule(dev.ripple.core.activity.ThresholdRule.value(0f));
+                .withRule(ThresholdRule.value(0f));
         try (OnnxProfiler p = OnnxProfiler.open(onnx, tok, opts)) {
             ProfileResult r = p.profile(sentences, "europarl en calibration, 40 sentences", ProfileProgress.NONE);
             assertTrue(r.tokens() > 500 && r.tokens() <= 1_000, "tokens " + r.tokens());
@@ -58,8 +61,8 @@ class MiniLmProfileTest {
             assertEquals(r.passages(), back.passageStarts().length);
             assertEquals(0, back.passageStarts()[0]);
             System.out.printf("MiniLM act>0 on %d tokens: active %s, rel. error %s, trace %d bytes%n", r.tokens(),
-                    java.util.Arrays.toString(r.meanActiveFraction()), java.util.Arrays.toString(r.meanRelativeError()),
-                    java.nio.file.Files.size(file));
+                    Arrays.toString(r.meanActiveFraction()), Arrays.toString(r.meanRelativeError()),
+                    Files.size(file));
         }
     }
 

@@ -1,5 +1,6 @@
 package dev.ripple.placement.profile;
 
+import dev.ripple.core.tensor.Activation;
 import dev.ripple.core.activity.ThresholdRule;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -150,7 +151,7 @@ class OnnxProfilerTest {
         Path file = dir.resolve(style + "-default.onnx");
         Files.write(file, g.bytes);
         try (OnnxProfiler profiler = OnnxProfiler.open(file, null, ProfileOptions.defaults().withThreads(1))) {
-            boolean relu = style.activation == dev.ripple.core.tensor.Activation.RELU;
+            boolean relu = style.activation == Activation.RELU;
             String expected = style.gated()
                     ? (relu ? "|act| > 0" : "|act| > 0.05")
                     : (relu ? "act > 0" : "act > -0.05");

@@ -1,5 +1,9 @@
 package dev.ripple.placement.stats;
 
+import java.util.Arrays;
+import java.util.HashSet;
+import java.util.Set;
+import java.util.stream.IntStream;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -95,12 +99,12 @@ class CoActivationCounterTest {
         NeighbourLists lists = s.neighbours(k);
         for (int row = 0; row < n; row++) {
             final int i = row;
-            int[] expect = java.util.stream.IntStream.range(0, n)
+            int[] expect = IntStream.range(0, n)
                     .filter(j -> j != i && f[i][j] > 0 && excess(s, f, i, j) > 0).boxed()
                     .sorted((a, b) -> excess(s, f, i, b) != excess(s, f, i, a)
                             ? Long.compare(excess(s, f, i, b), excess(s, f, i, a)) : Integer.compare(a, b))
                     .limit(k).mapToInt(Integer::intValue).toArray();
-            assertEquals(java.util.Arrays.toString(expect), java.util.Arrays.toString(lists.ids(i)), "neuron " + i);
+            assertEquals(Arrays.toString(expect), Arrays.toString(lists.ids(i)), "neuron " + i);
             for (int j : expect) {
                 assertEquals(f[i][j], s.joint(i, j));
                 assertEquals(f[i][j], s.joint(j, i));
@@ -108,7 +112,7 @@ class CoActivationCounterTest {
         }
         // forEachPair visits each stored pair once, ascending, with its exact count
         long[] last = {-1};
-        java.util.Set<Long> seen = new java.util.HashSet<>();
+        Set<Long> seen = new HashSet<>();
         s.forEachPair(i -> true, (i, j, w) -> {
             long key = (long) i * n + j;
             assertTrue(i < j && key > last[0], "order at " + i + "," + j);
@@ -141,7 +145,7 @@ class CoActivationCounterTest {
         }
         LayerStats s = new CoActivationCounter().count(tokens, 8);
         assertTrue(s.joint(1, 0) >= s.joint(1, 2)); // by raw count the hot neuron ties the group mate
-        assertEquals("[2]", java.util.Arrays.toString(s.neighbours(1).ids(1)));
+        assertEquals("[2]", Arrays.toString(s.neighbours(1).ids(1)));
     }
 
     @Test

@@ -1,5 +1,6 @@
 package dev.ripple.placement.synthetic;
 
+import java.util.Arrays;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -147,7 +148,7 @@ class SyntheticOnnxExporterTest {
         try (OrtDecoder ort = OrtDecoder.open(onnx, 2)) {
             float[][] all = ort.prefillAll(ids);
             ort.reset();
-            ort.prefill(java.util.Arrays.copyOf(ids, 8));
+            ort.prefill(Arrays.copyOf(ids, 8));
             for (int k = 8; k < 12; k++) {
                 SyntheticOrtDecoderTest.assertClose(all[k], ort.next(ids[k]), "step " + k);
             }

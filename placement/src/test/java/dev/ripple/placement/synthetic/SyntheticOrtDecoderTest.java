@@ -1,5 +1,6 @@
 package dev.ripple.placement.synthetic;
 
+import java.util.Arrays;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -64,7 +65,7 @@ public class SyntheticOrtDecoderTest {
 
             ort.reset();
             assertEquals(0, ort.position());
-            float[] last = ort.prefill(java.util.Arrays.copyOf(ids, N));
+            float[] last = ort.prefill(Arrays.copyOf(ids, N));
             assertEquals(N, ort.position());
             assertClose(whole[N - 1], last, name + ": prefill's last position");
             for (int k = 0; k < K; k++) {
@@ -73,8 +74,8 @@ public class SyntheticOrtDecoderTest {
             }
 
             ort.reset();
-            float[][] first = ort.prefillAll(java.util.Arrays.copyOf(ids, 3));
-            float[][] rest = ort.prefillAll(java.util.Arrays.copyOfRange(ids, 3, N + K));
+            float[][] first = ort.prefillAll(Arrays.copyOf(ids, 3));
+            float[][] rest = ort.prefillAll(Arrays.copyOfRange(ids, 3, N + K));
             for (int i = 0; i < N + K; i++) {
                 assertClose(whole[i], i < 3 ? first[i] : rest[i - 3], name + ": chunked prefill, position " + i);
             }

@@ -1,5 +1,6 @@
 package dev.ripple.placement.synthetic;
 
+import java.lang.foreign.ValueLayout;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -67,8 +68,8 @@ class SyntheticWorkloadTest {
         SyntheticWorkload.writeModel(spec, placed, reversed, "reversed", l -> { });
         try (RippleFile a = RippleFile.open(w.resolve(SyntheticWorkload.MODEL_FILE)); RippleFile b = RippleFile.open(placed)) {
             int bytes = a.layers().get(0).spec().bundleBytes();
-            byte[] first = a.mapped().asSlice(a.layers().get(0).bundleOffset(5), bytes).toArray(java.lang.foreign.ValueLayout.JAVA_BYTE);
-            byte[] moved = b.mapped().asSlice(b.layers().get(0).bundleOffset(1018), bytes).toArray(java.lang.foreign.ValueLayout.JAVA_BYTE);
+            byte[] first = a.mapped().asSlice(a.layers().get(0).bundleOffset(5), bytes).toArray(ValueLayout.JAVA_BYTE);
+            byte[] moved = b.mapped().asSlice(b.layers().get(0).bundleOffset(1018), bytes).toArray(ValueLayout.JAVA_BYTE);
             assertArrayEquals(first, moved, "neuron 5 sits in slot 1018 of the reversed file");
         }
     }

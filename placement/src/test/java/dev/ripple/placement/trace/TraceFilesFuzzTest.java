@@ -1,5 +1,7 @@
 package dev.ripple.placement.trace;
 
+import dev.ripple.placement.predictor.InputMoments;
+import java.util.List;
 import com.code_intelligence.jazzer.junit.FuzzTest;
 import dev.ripple.core.testing.FuzzScratch;
 import java.io.IOException;
@@ -33,9 +35,9 @@ class TraceFilesFuzzTest {
                     for (int k = 0; k < rows.length; k++) {
                         rows[k] = k % 5 - 2;
                     }
-                    t.setInputMoments(java.util.List.of(
-                            dev.ripple.placement.predictor.InputMoments.builder(3).add(rows, 4).build(),
-                            dev.ripple.placement.predictor.InputMoments.builder(2).add(rows, 6).build()));
+                    t.setInputMoments(List.of(
+                            InputMoments.builder(3).add(rows, 4).build(),
+                            InputMoments.builder(2).add(rows, 6).build()));
                 }
                 TraceFiles.write(tmp, t);
                 seeds.add(Files.readAllBytes(tmp));

@@ -1,5 +1,7 @@
 package dev.ripple.placement.trace;
 
+import java.util.List;
+import java.util.zip.CRC32C;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -86,7 +88,7 @@ class TraceFilesTest {
     @Test
     void inputMomentsRoundTripBitExactly() throws Exception {
         ActivationTrace t = randomTrace(SEED, new int[] {6, 9}, 5);
-        java.util.List<InputMoments> moments = java.util.List.of(moments(3, 11), moments(5, 12));
+        List<InputMoments> moments = List.of(moments(3, 11), moments(5, 12));
         t.setInputMoments(moments);
         Path file = dir.resolve("moments.rtrace");
         TraceFiles.write(file, t);
@@ -140,7 +142,7 @@ class TraceFilesTest {
         out.putShort(10, (short) 1);
         int content = out.position();
         out.putLong(content).put(TraceFiles.FOOTER_MAGIC);
-        java.util.zip.CRC32C crc = new java.util.zip.CRC32C();
+        CRC32C crc = new CRC32C();
         crc.update(out.array(), 0, out.position());
         out.putInt((int) crc.getValue());
         Path old = dir.resolve("old.rtrace");
@@ -285,7 +287,7 @@ class TraceFilesTest {
         out.put(good, 0, at - 4).putInt(bitmap.length).put(bitmap);
         int content = out.position();
         out.putLong(content).put(TraceFiles.FOOTER_MAGIC);
-        java.util.zip.CRC32C crc = new java.util.zip.CRC32C();
+        CRC32C crc = new CRC32C();
         crc.update(out.array(), 0, out.position());
         out.putInt((int) crc.getValue());
         return out.array();

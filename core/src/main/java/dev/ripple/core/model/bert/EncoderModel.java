@@ -1,5 +1,6 @@
 package dev.ripple.core.model.bert;
 
+import dev.ripple.core.format.RippleFile;
 import dev.ripple.core.model.FeedForward;
 import dev.ripple.core.tensor.LayerNorm;
 import dev.ripple.core.tensor.Linear;
@@ -61,7 +62,7 @@ public final class EncoderModel {
     }
 
     /** The encoder of a BERT {@code .ripple} file (or any source holding the architecture's tensors). */
-    public static EncoderModel load(dev.ripple.core.format.RippleFile file, FeedForward ffn) {
+    public static EncoderModel load(RippleFile file, FeedForward ffn) {
         return new EncoderModel(BertConfig.fromJson(file.architecture()), file, ffn);
     }
 

@@ -1,5 +1,6 @@
 package dev.ripple.core.model.decoder;
 
+import dev.ripple.core.tensor.DType;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -238,7 +239,7 @@ public record DecoderConfig(Family family, String hfModelType, int hiddenSize, i
     }
 
     /** Bytes the KV cache needs per token of context, over all layers, in {@code kvType}. */
-    public long kvBytesPerToken(dev.ripple.core.tensor.DType kvType) {
+    public long kvBytesPerToken(DType kvType) {
         return 2L * numLayers() * numKvHeads * headDim * kvType.size();
     }
 

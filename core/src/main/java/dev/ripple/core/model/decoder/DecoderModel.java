@@ -1,5 +1,6 @@
 package dev.ripple.core.model.decoder;
 
+import java.util.Arrays;
 import dev.ripple.core.format.RippleFile;
 import dev.ripple.core.model.FeedForward;
 import dev.ripple.core.model.decoder.DecoderConfig.Family;
@@ -437,7 +438,7 @@ public final class DecoderModel {
                 sum += e;
             }
             float inv = (float) (1.0 / sum);
-            java.util.Arrays.fill(acc, 0f);
+            Arrays.fill(acc, 0f);
             for (int j = first; j <= pos; j++) {
                 kernels.axpy(t, scores[j] * inv, cache.values(), base + j * stride, acc, hd, scratch);
             }

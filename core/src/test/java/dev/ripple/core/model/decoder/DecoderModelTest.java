@@ -1,5 +1,6 @@
 package dev.ripple.core.model.decoder;
 
+import java.util.Arrays;
 import dev.ripple.core.activity.PredictorKind;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -82,7 +83,7 @@ class DecoderModelTest {
             DecoderModel model = DecoderModel.load(f, MappedFfn.of(f));
             assertEquals(d.config(), model.config(), "the file's architecture reads back as written");
             try (Session s = model.newSession(32)) {
-                float[] logits = model.prefill(s, java.util.Arrays.copyOf(ids, PROMPT)).logits();
+                float[] logits = model.prefill(s, Arrays.copyOf(ids, PROMPT)).logits();
                 assertClose(expected[PROMPT - 1], logits, 1e-4, name + " after prefill");
                 for (int t = PROMPT; t < TOKENS; t++) {
                     logits = model.decode(s, ids[t]).logits();
@@ -280,7 +281,7 @@ class DecoderModelTest {
 
     private static void steps(DecoderModel model, int[] ids, List<float[]> out) {
         try (Session s = model.newSession(32)) {
-            out.add(model.prefill(s, java.util.Arrays.copyOf(ids, 3)).logits());
+            out.add(model.prefill(s, Arrays.copyOf(ids, 3)).logits());
             for (int t = 3; t < ids.length; t++) {
                 out.add(model.decode(s, ids[t]).logits());
             }

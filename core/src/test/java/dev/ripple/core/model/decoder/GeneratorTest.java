@@ -1,5 +1,6 @@
 package dev.ripple.core.model.decoder;
 
+import java.util.Arrays;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -86,7 +87,7 @@ class GeneratorTest {
         }
         Generator.Result r = generate(Generator.Options.greedy(8).withStopIds(IntSets.immutable.of(stop)), new ArrayList<>());
         assertEquals(Generator.StopReason.STOP_TOKEN, r.stopReason());
-        assertArrayEquals(java.util.Arrays.copyOf(free, firstStop), r.generatedIds());
+        assertArrayEquals(Arrays.copyOf(free, firstStop), r.generatedIds());
     }
 
     @Test

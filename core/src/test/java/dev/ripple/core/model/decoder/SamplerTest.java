@@ -1,5 +1,8 @@
 package dev.ripple.core.model.decoder;
 
+import java.util.Arrays;
+import java.util.HashSet;
+import java.util.Set;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -46,7 +49,7 @@ class SamplerTest {
             assertEquals(ra[i], b.sample(z), "draw " + i);
             rc[i] = c.sample(z);
         }
-        assertNotEquals(java.util.Arrays.toString(ra), java.util.Arrays.toString(rc));
+        assertNotEquals(Arrays.toString(ra), Arrays.toString(rc));
     }
 
     @Test
@@ -68,10 +71,10 @@ class SamplerTest {
         for (int i = 0; i < order.length; i++) {
             order[i] = i;
         }
-        java.util.Arrays.sort(order, (x, y) -> Float.compare(z[y], z[x]));
-        java.util.Set<Integer> top5 = new java.util.HashSet<>(java.util.Arrays.asList(order).subList(0, 5));
+        Arrays.sort(order, (x, y) -> Float.compare(z[y], z[x]));
+        Set<Integer> top5 = new HashSet<>(Arrays.asList(order).subList(0, 5));
         Sampler s = new Sampler(new Sampler.Settings(10f, 5, 1f, 1f, 11));
-        java.util.Set<Integer> seen = new java.util.HashSet<>();
+        Set<Integer> seen = new HashSet<>();
         for (int i = 0; i < 400; i++) {
             int t = s.sample(z);
             assertTrue(top5.contains(t), "draw " + t + " outside the top 5");

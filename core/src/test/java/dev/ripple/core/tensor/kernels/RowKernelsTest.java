@@ -1,5 +1,6 @@
 package dev.ripple.core.tensor.kernels;
 
+import java.util.stream.IntStream;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -60,7 +61,7 @@ class RowKernelsTest {
                 for (int c = 0; c < count; c++) {
                     tokens[c] = pool - 1 - 2 * c % pool;
                 }
-                tokens = java.util.stream.IntStream.of(tokens).distinct().toArray();
+                tokens = IntStream.of(tokens).distinct().toArray();
                 count = tokens.length;
             }
             float[] scratch = new float[Kernels.MAX_ROWS * n];

@@ -1,5 +1,6 @@
 package dev.ripple.placement.importer.gguf;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
@@ -332,7 +333,7 @@ public final class GgufTokenizer {
         return vocab;
     }
 
-    private static com.fasterxml.jackson.databind.JsonNode postProcessor(GgufFile f, Vocab v, boolean addBos, boolean addEos,
+    private static JsonNode postProcessor(GgufFile f, Vocab v, boolean addBos, boolean addEos,
                                                                         boolean byteLevel) throws ModelFormatException {
         if (addBos && v.bos < 0) {
             throw new ModelFormatException(f.path(), GgufFile.part("tokenizer.ggml.add_bos_token"),

@@ -1,5 +1,7 @@
 package dev.ripple.placement.importer.gguf;
 
+import java.util.Locale;
+
 /**
  * The types a GGUF metadata value can have, with the codes the file stores (ggml's
  * {@code gguf_type}). Integers are little-endian; a bool is one byte (0 or 1); a string is a
@@ -58,6 +60,6 @@ public enum GgufValueType {
 
     /** {@code uint32}, {@code string}, ...: the name GGUF's documentation uses. */
     public String label() {
-        return name().toLowerCase(java.util.Locale.ROOT);
+        return name().toLowerCase(Locale.ROOT);
     }
 }

@@ -1,5 +1,6 @@
 package dev.ripple.placement.importer.gguf;
 
+import java.nio.file.Files;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -245,7 +246,7 @@ class GgmlTypeTest {
         byte[] file = new GgufTestWriter().tensor("blk.0.ffn_up.weight", GgmlType.Q2_K, new long[] {256, 2},
                 new byte[2 * 84]).toBytes();
         Path p = dir.resolve("q2k.gguf");
-        java.nio.file.Files.write(p, file);
+        Files.write(p, file);
         try (GgufFile f = GgufFile.open(p)) {
             GgufTensor t = f.tensor("blk.0.ffn_up.weight");
             assertEquals(2 * 84, t.data().byteSize());

@@ -1,5 +1,6 @@
 package dev.ripple.placement.importer.gguf;
 
+import java.util.Arrays;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -270,7 +271,7 @@ class GgufFileTest {
         long end = w.offsets().get("data:b.weight") + 4;
         Path p = dir.resolve("cut.gguf");
         for (int n = 0; n < full.length; n++) {
-            Files.write(p, java.util.Arrays.copyOf(full, n));
+            Files.write(p, Arrays.copyOf(full, n));
             if (n >= end) {
                 try (GgufFile f = GgufFile.open(p)) {
                     assertArrayEquals(new float[] {0.5f, -2f}, f.tensor("b.weight").toFloatArray());

@@ -1,5 +1,6 @@
 package dev.ripple.placement.importer.gguf;
 
+import java.util.Locale;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -92,7 +93,7 @@ final class GgufFuzzSeeds {
         w.tensor("q4_1", GgmlType.Q4_1, new long[] {32}, gaussian(r, 32));
         w.tensor("bf16", GgmlType.BF16, new long[] {4}, gaussian(r, 4));
         for (GgmlType t : new GgmlType[] {GgmlType.Q4_K, GgmlType.Q5_K, GgmlType.Q6_K}) {
-            w.tensor(t.name().toLowerCase(java.util.Locale.ROOT), t, new long[] {256, 1},
+            w.tensor(t.name().toLowerCase(Locale.ROOT), t, new long[] {256, 1},
                     GgufImporterTest.Blocks.random(t, 1, 256, r).bytes());
         }
         w.tensor("q2_k", GgmlType.Q2_K, new long[] {256}, new byte[84]);

@@ -1,5 +1,12 @@
 package dev.ripple.placement.importer.gguf;
 
+import dev.ripple.core.tensor.Quantization;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.file.Files;
+import java.util.Arrays;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -155,7 +162,7 @@ class GgufImporterTest {
         ResidentTensor out = m.tensor("blk.0.attn_output.weight");
         assertEquals(DType.Q8_0, out.dtype(), "Q8_0 stays Q8_0");
         assertTrue(out.copiedAsIs() && out.source().data().isMapped(), "the mapped GGUF bytes, not a copy");
-        assertArrayEquals(attnOutput, out.source().data().toArray(java.lang.foreign.ValueLayout.JAVA_BYTE));
+        assertArrayEquals(attnOutput, out.source().data().toArray(ValueLayout.JAVA_BYTE));
         assertEquals(DType.BF16, m.tensor("blk.0.attn_k.weight").dtype(), "float types stay as stored");
         assertEquals(DType.F16, m.tensor("blk.0.attn_v.weight").dtype());
         assertArrayEquals(norm, m.tensor("blk.0.attn_norm.weight").values());
@@ -178,10 +185,10 @@ class GgufImporterTest {
 
     /** Q8_0 of {@code x} by core's quantizer, decoded. */
     private static float[] q8(float[] x) {
-        java.lang.foreign.MemorySegment s = java.lang.foreign.MemorySegment.ofArray(new byte[(int) DType.Q8_0.bytes(x.length)]);
-        dev.ripple.core.tensor.Quantization.encode(DType.Q8_0, x, 0, x.length, s, 0);
+        MemorySegment s = MemorySegment.ofArray(new byte[(int) DType.Q8_0.bytes(x.length)]);
+        Quantization.encode(DType.Q8_0, x, 0, x.length, s, 0);
         float[] out = new float[x.length];
-        dev.ripple.core.tensor.Quantization.decode(DType.Q8_0, s, 0, out, 0, x.length);
+        Quantization.decode(DType.Q8_0, s, 0, out, 0, x.length);
         return out;
     }
 
@@ -197,8 +204,8 @@ class GgufImporterTest {
 
     /** What Q4_1 stores for {@code x}, decoded by the format's formula {@code d·q + m}. */
     private static float[] decodeQ4_1(float[] x) {
-        java.nio.ByteBuffer b = java.nio.ByteBuffer.wrap(GgmlEncoder.encode(GgmlType.Q4_1, x))
-                .order(java.nio.ByteOrder.LITTLE_ENDIAN);
+        ByteBuffer b = ByteBuffer.wrap(GgmlEncoder.encode(GgmlType.Q4_1, x))
+                .order(ByteOrder.LITTLE_ENDIAN);
         float[] out = new float[x.length];
         for (int at = 0; at < x.length; at += 32) {
             float d = Float.float16ToFloat(b.getShort());
@@ -250,7 +257,7 @@ class GgufImporterTest {
         unsupported(tiny("qwen2").tensor("rope_freqs.weight", GgmlType.F32, new long[] {8}, new float[8]),
                 "tensor 'rope_freqs.weight' is not part of the qwen2 architecture");
         float[] notLlama3 = new float[8];
-        java.util.Arrays.fill(notLlama3, 2f);
+        Arrays.fill(notLlama3, 2f);
         unsupported(tiny("llama").tensor("rope_freqs.weight", GgmlType.F32, new long[] {8}, notLlama3),
                 "rope_freqs.weight[0] is 2.0");
         format(GgufVocabularies.gpt2(tiny("llama")), "metadata 'tokenizer.ggml.tokens'",
@@ -277,7 +284,7 @@ class GgufImporterTest {
 
     private GgufTestWriter convert(String arch, GgmlType type, UnaryOperator<GgufTestWriter> edit) throws IOException {
         Path hf = dir.resolve("hf-" + arch);
-        if (!java.nio.file.Files.exists(hf.resolve("config.json"))) {
+        if (!Files.exists(hf.resolve("config.json"))) {
             SyntheticDecoderWriter.write((arch.equals("llama") ? SyntheticDecoder.tinyLlama() : SyntheticDecoder.tinyQwen2())
                     .withSeed(3), hf, "F32", 1);
         }

@@ -1,5 +1,8 @@
 package dev.ripple.placement.importer.gguf;
 
+import java.util.HashMap;
+import java.util.Map;
+import org.junit.jupiter.api.function.Executable;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -148,7 +151,7 @@ class GgufTokenizerTest {
     void mergesFromScoresFollowTheConvertersOrder() {
         String[] tokens = {"a", "b", "c", "ab", "bc", "abc", "ca"};
         float[] scores = {0, 0, 0, -2, -1, -3, -1};
-        java.util.Map<String, Integer> ids = new java.util.HashMap<>();
+        Map<String, Integer> ids = new HashMap<>();
         for (int i = 0; i < tokens.length; i++) {
             ids.put(tokens[i], i);
         }
@@ -179,7 +182,7 @@ class GgufTokenizerTest {
         return new String[] {"a", "b", "ab", "<tool>", "Ġ"};
     }
 
-    private void expect(org.junit.jupiter.api.function.Executable e, String part, String detail) {
+    private void expect(Executable e, String part, String detail) {
         ModelFormatException m = assertThrows(ModelFormatException.class, e);
         assertEquals(part, m.part(), m.getMessage());
         assertTrue(m.getMessage().contains(detail), m.getMessage());

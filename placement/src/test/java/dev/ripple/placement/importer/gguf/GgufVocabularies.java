@@ -1,5 +1,6 @@
 package dev.ripple.placement.importer.gguf;
 
+import java.util.Arrays;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.BufferedReader;
@@ -86,7 +87,7 @@ final class GgufVocabularies {
         String[] tokens = new String[vocab.size()];
         vocab.properties().forEach(e -> tokens[e.getValue().asInt()] = e.getKey());
         int[] types = new int[tokens.length];
-        java.util.Arrays.fill(types, GgufTokenizer.NORMAL);
+        Arrays.fill(types, GgufTokenizer.NORMAL);
         types[50256] = GgufTokenizer.CONTROL;
         List<String> merges = new ArrayList<>();
         for (String line : new String(resource(DIR + "gpt2/vocab.bpe"), StandardCharsets.UTF_8).lines().toList()) {
@@ -105,7 +106,7 @@ final class GgufVocabularies {
         JsonNode root = JSON.readTree(resource(DIR + "llama3/tokenizer.json"));
         String[] tokens = tokensById(root);
         int[] types = new int[tokens.length];
-        java.util.Arrays.fill(types, GgufTokenizer.NORMAL);
+        Arrays.fill(types, GgufTokenizer.NORMAL);
         for (JsonNode t : root.path("added_tokens")) {
             types[t.get("id").asInt()] = t.get("special").asBoolean() ? GgufTokenizer.CONTROL : GgufTokenizer.USER_DEFINED;
         }

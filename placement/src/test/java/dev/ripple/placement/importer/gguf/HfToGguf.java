@@ -1,5 +1,6 @@
 package dev.ripple.placement.importer.gguf;
 
+import java.util.function.BiFunction;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -147,7 +148,7 @@ final class HfToGguf {
      * A copy of the checkpoint in {@code hf} at {@code to} whose matrices hold {@code values} of
      * their floats, stored as F32 (the reference a quantized GGUF file is compared with).
      */
-    static void copyWithMatrices(Path hf, Path to, java.util.function.BiFunction<String, float[], float[]> values)
+    static void copyWithMatrices(Path hf, Path to, BiFunction<String, float[], float[]> values)
             throws IOException {
         Files.createDirectories(to);
         Files.copy(hf.resolve("config.json"), to.resolve("config.json"));

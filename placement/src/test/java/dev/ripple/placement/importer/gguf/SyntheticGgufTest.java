@@ -1,5 +1,6 @@
 package dev.ripple.placement.importer.gguf;
 
+import dev.ripple.core.tensor.Quantization;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -53,7 +54,7 @@ class SyntheticGgufTest {
                 assertEquals(matrix ? GgmlType.Q4_0 : GgmlType.F32, qt.type(), e.name());
                 if (matrix) {
                     byte[] blocks = new byte[(int) DType.Q4_0.bytes(values.length)];
-                    dev.ripple.core.tensor.Quantization.encode(DType.Q4_0, values, 0, values.length, MemorySegment.ofArray(blocks), 0);
+                    Quantization.encode(DType.Q4_0, values, 0, values.length, MemorySegment.ofArray(blocks), 0);
                     assertArrayEquals(blocks, qt.data().toArray(ValueLayout.JAVA_BYTE), e.name() + ": core's Q4_0 of the values");
                 }
             }
