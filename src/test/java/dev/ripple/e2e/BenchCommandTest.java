@@ -1,13 +1,13 @@
 package dev.ripple.e2e;
 
-import dev.ripple.cache.CachePolicies;
-import java.nio.file.Files;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.ripple.cache.CachePolicies;
 import dev.ripple.io.device.UfsPresets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
@@ -28,21 +28,42 @@ class BenchCommandTest {
         Path json = dir.resolve("bench.json");
         Path device = dir.resolve("ufs40.json");
         UfsPresets.ufs40().write(device); // a fixed profile: collapse decisions do not depend on this machine's load
-        RippleRun run = RippleRun.inProcess("bench", "--work", dir.toString(), "--calibration-tokens", "2000", "--tokens", "40",
-                "--sentences", "4", "--budgets", "0.05,0.3", "--sweep-tokens", "10", "--device", device.toString(),
-                "--compare-policies", "--json", json.toString(), "--quiet");
+        RippleRun run = RippleRun.inProcess(
+                "bench",
+                "--work",
+                dir.toString(),
+                "--calibration-tokens",
+                "2000",
+                "--tokens",
+                "40",
+                "--sentences",
+                "4",
+                "--budgets",
+                "0.05,0.3",
+                "--sweep-tokens",
+                "10",
+                "--device",
+                device.toString(),
+                "--compare-policies",
+                "--json",
+                json.toString(),
+                "--quiet");
         assertEquals(0, run.exit(), run.err());
         assertTrue(run.out().contains("O_DIRECT"), "the output states the I/O mode: " + run.out());
         JsonNode doc = new ObjectMapper().readTree(json.toFile());
-        assertEquals(UfsPresets.ufs40().sequentialMiBps(), doc.path("device").path("sequentialMiBps").asDouble());
+        assertEquals(
+                UfsPresets.ufs40().sequentialMiBps(),
+                doc.path("device").path("sequentialMiBps").asDouble());
         double ort = doc.path("onnxRuntimeDenseMsPerSentence").asDouble();
         double javaMs = doc.path("javaSparseMsPerSentence").asDouble();
         assertTrue(ort > 0 && javaMs > 0, "compute peer and our forward are timed: " + ort + ", " + javaMs);
         double dense = doc.path("javaDenseMsPerSentence").asDouble();
         double denseFlash = doc.path("javaDenseFromFlashMsPerSentence").asDouble();
-        assertTrue(dense > 0 && denseFlash > 0, "the dense Java forward is timed in DRAM and from flash: " + dense + ", "
-                + denseFlash);
-        assertTrue(doc.path("javaDenseCosineMean").asDouble() > 0.9999,
+        assertTrue(
+                dense > 0 && denseFlash > 0,
+                "the dense Java forward is timed in DRAM and from flash: " + dense + ", " + denseFlash);
+        assertTrue(
+                doc.path("javaDenseCosineMean").asDouble() > 0.9999,
                 "dense in DRAM is ONNX Runtime's forward up to rounding: " + doc.path("javaDenseCosineMean"));
         assertEquals(4, doc.path("sentences").asInt());
         for (String plot : new String[] {"bench-latency.png", "bench-budget.png", "bench-bandwidth.png"}) {
@@ -55,27 +76,47 @@ class BenchCommandTest {
             for (String key : new String[] {"mean", "p50", "p90", "p99"}) {
                 assertTrue(s.path("ioMsPerToken").path(key).asDouble() > 0, s.toString());
             }
-            assertTrue(s.path("opsPerToken").asDouble() > 0 && s.path("bytesPerToken").asDouble() > 0, s.toString());
-            assertTrue(s.path("effectiveMiBps").asDouble() > 0 && s.path("tokensPerSecond").asDouble() > 0, s.toString());
+            assertTrue(
+                    s.path("opsPerToken").asDouble() > 0
+                            && s.path("bytesPerToken").asDouble() > 0,
+                    s.toString());
+            assertTrue(
+                    s.path("effectiveMiBps").asDouble() > 0
+                            && s.path("tokensPerSecond").asDouble() > 0,
+                    s.toString());
             double fraction = s.path("neuronsReadFraction").asDouble();
-            assertTrue(fraction > 0.05 && fraction < 0.85, "the predictor reads a part of MiniLM's neurons: " + fraction);
+            assertTrue(
+                    fraction > 0.05 && fraction < 0.85, "the predictor reads a part of MiniLM's neurons: " + fraction);
             // the low-rank predictor with fill-in, as in the demo; the same for every strategy up to summation order
-            assertTrue(s.path("cosine").path("mean").asDouble() > 0.97, s.path("cosine").toString());
-            assertTrue(s.path("cosine").path("min").asDouble() <= s.path("cosine").path("mean").asDouble());
+            assertTrue(
+                    s.path("cosine").path("mean").asDouble() > 0.97,
+                    s.path("cosine").toString());
+            assertTrue(s.path("cosine").path("min").asDouble()
+                    <= s.path("cosine").path("mean").asDouble());
             for (String preset : new String[] {"ufs-3.1", "ufs-4.0"}) {
                 assertTrue(s.path("projectedIoMsPerToken").path(preset).asDouble() > 0, s.toString());
             }
             JsonNode prefill = s.path("prefill");
             assertTrue(prefill.path("opsPerSentence").asDouble() > 0, prefill.toString());
-            assertTrue(prefill.path("unionFraction").asDouble() >= fraction, "a passage's union holds each token's set");
+            assertTrue(
+                    prefill.path("unionFraction").asDouble() >= fraction, "a passage's union holds each token's set");
         }
         assertEquals(5, byName.size());
         double flashOps = byName.get("llm-in-a-flash").path("opsPerToken").asDouble();
         double rippleOps = byName.get("ripple").path("opsPerToken").asDouble();
-        assertTrue(flashOps / rippleOps > 3, "co-activation placement with collapse: " + flashOps + " vs " + rippleOps + " ops");
+        assertTrue(
+                flashOps / rippleOps > 3,
+                "co-activation placement with collapse: " + flashOps + " vs " + rippleOps + " ops");
         assertEquals(0.0, byName.get("naive").path("cacheHitRate").asDouble());
-        assertTrue(byName.get("ripple").path("projectedIoMsPerToken").path("ufs-4.0").asDouble()
-                < byName.get("llm-in-a-flash").path("projectedIoMsPerToken").path("ufs-4.0").asDouble(),
+        assertTrue(
+                byName.get("ripple")
+                                .path("projectedIoMsPerToken")
+                                .path("ufs-4.0")
+                                .asDouble()
+                        < byName.get("llm-in-a-flash")
+                                .path("projectedIoMsPerToken")
+                                .path("ufs-4.0")
+                                .asDouble(),
                 "fewer, larger reads cost less on the phone preset");
         assertEquals(CachePolicies.names().size(), doc.path("cachePolicies").size());
         for (JsonNode p : doc.path("cachePolicies")) {
@@ -91,12 +132,28 @@ class BenchCommandTest {
     @Test
     void bundleTypesSideBySideOnTheRealModel() throws Exception {
         Path json = dir.resolve("types.json");
-        RippleRun run = RippleRun.inProcess("bench", "--work", dir.toString(), "--calibration-tokens", "1500", "--tokens", "20",
-                "--sentences", "6", "--budgets", "none", "--dtypes", "f32,q8_0,q4_0", "--no-plots", "--json", json.toString(),
+        RippleRun run = RippleRun.inProcess(
+                "bench",
+                "--work",
+                dir.toString(),
+                "--calibration-tokens",
+                "1500",
+                "--tokens",
+                "20",
+                "--sentences",
+                "6",
+                "--budgets",
+                "none",
+                "--dtypes",
+                "f32,q8_0,q4_0",
+                "--no-plots",
+                "--json",
+                json.toString(),
                 "--quiet");
         assertEquals(0, run.exit(), run.err());
         assertTrue(run.out().contains("Bundle types"), run.out());
-        JsonNode types = new ObjectMapper().readTree(json.toFile()).path("dtypes").path("types");
+        JsonNode types =
+                new ObjectMapper().readTree(json.toFile()).path("dtypes").path("types");
         assertEquals(3, types.size());
         JsonNode f32 = types.get(0);
         JsonNode q8 = types.get(1);

@@ -24,11 +24,23 @@ class CrashSafetyTest {
     void killedPlaceLeavesTheOldFileOrTheNewOneNeverAMix() throws Exception {
         String work = dir.resolve("work").toString();
         Path trace = dir.resolve("c.rtrace");
-        RippleRun profile = RippleRun.inProcess("profile", "--out", trace.toString(), "--max-tokens", "1500", "--work", work, "--quiet");
+        RippleRun profile = RippleRun.inProcess(
+                "profile", "--out", trace.toString(), "--max-tokens", "1500", "--work", work, "--quiet");
         assertEquals(0, profile.exit(), profile.err());
         Path dest = dir.resolve("model.ripple");
-        RippleRun first = RippleRun.inProcess("place", "--trace", trace.toString(), "--algorithm", "identity", "--rank", "0",
-                "--out", dest.toString(), "--work", work, "--quiet");
+        RippleRun first = RippleRun.inProcess(
+                "place",
+                "--trace",
+                trace.toString(),
+                "--algorithm",
+                "identity",
+                "--rank",
+                "0",
+                "--out",
+                dest.toString(),
+                "--work",
+                work,
+                "--quiet");
         assertEquals(0, first.exit(), first.err());
         byte[] old = Files.readAllBytes(dest);
 
@@ -36,8 +48,19 @@ class CrashSafetyTest {
         Random rnd = new Random(seed);
         for (int attempt = 0; attempt < 5; attempt++) {
             long delay = 500 + rnd.nextInt(4000);
-            Process child = RippleRun.startChild("place", "--trace", trace.toString(), "--algorithm", "ripple", "--rank", "8",
-                    "--out", dest.toString(), "--work", work, "--quiet");
+            Process child = RippleRun.startChild(
+                    "place",
+                    "--trace",
+                    trace.toString(),
+                    "--algorithm",
+                    "ripple",
+                    "--rank",
+                    "8",
+                    "--out",
+                    dest.toString(),
+                    "--work",
+                    work,
+                    "--quiet");
             boolean finished = child.waitFor(delay, TimeUnit.MILLISECONDS);
             if (!finished) {
                 child.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
@@ -45,7 +68,8 @@ class CrashSafetyTest {
             byte[] now = Files.readAllBytes(dest);
             try (RippleFile f = RippleFile.open(dest)) {
                 f.verify();
-                String algorithm = f.provenance().path("placement").path("algorithm").asText();
+                String algorithm =
+                        f.provenance().path("placement").path("algorithm").asText();
                 if (Arrays.equals(old, now)) {
                     assertEquals("identity", algorithm);
                 } else {
@@ -53,12 +77,24 @@ class CrashSafetyTest {
                 }
             }
         }
-        RippleRun last = RippleRun.childJvm("place", "--trace", trace.toString(), "--algorithm", "ripple", "--rank", "8",
-                "--out", dest.toString(), "--work", work, "--quiet");
+        RippleRun last = RippleRun.childJvm(
+                "place",
+                "--trace",
+                trace.toString(),
+                "--algorithm",
+                "ripple",
+                "--rank",
+                "8",
+                "--out",
+                dest.toString(),
+                "--work",
+                work,
+                "--quiet");
         assertEquals(0, last.exit(), last.err());
         try (RippleFile f = RippleFile.open(dest)) {
             f.verify();
-            assertEquals("ripple", f.provenance().path("placement").path("algorithm").asText());
+            assertEquals(
+                    "ripple", f.provenance().path("placement").path("algorithm").asText());
         }
     }
 }

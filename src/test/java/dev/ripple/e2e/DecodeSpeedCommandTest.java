@@ -24,13 +24,27 @@ class DecodeSpeedCommandTest {
     @ValueSource(strings = {"tiny-opt", "tiny-llama"})
     void javaAndOnnxRuntimeDecodeTheSameTokens(String preset) throws Exception {
         Path model = dir.resolve(preset);
-        RippleRun synth = RippleRun.inProcess("synth", "--preset", preset, "--dtype", "f32", "--tokenizer", "none", "--out",
-                model.toString());
+        RippleRun synth = RippleRun.inProcess(
+                "synth", "--preset", preset, "--dtype", "f32", "--tokenizer", "none", "--out", model.toString());
         assertEquals(0, synth.exit(), synth.err());
         Path json = dir.resolve("speed.json");
         Path work = dir.resolve("work");
-        RippleRun run = RippleRun.inProcess("decode-speed", "--model", model.toString(), "--work", work.toString(),
-                "--prompt-tokens", "6", "--steps", "12", "--rounds", "1", "--bandwidth-mib", "8", "--json", json.toString());
+        RippleRun run = RippleRun.inProcess(
+                "decode-speed",
+                "--model",
+                model.toString(),
+                "--work",
+                work.toString(),
+                "--prompt-tokens",
+                "6",
+                "--steps",
+                "12",
+                "--rounds",
+                "1",
+                "--bandwidth-mib",
+                "8",
+                "--json",
+                json.toString());
         assertEquals(0, run.exit(), run.err());
         assertTrue(run.out().contains("java / onnxruntime"), run.out());
         assertTrue(Files.exists(work.resolve("model.ripple")) && Files.exists(work.resolve("model.onnx")));
@@ -41,8 +55,12 @@ class DecodeSpeedCommandTest {
         assertEquals(j.path("javaTokens"), j.path("onnxRuntimeTokens"), "greedy continuations: " + j);
         assertEquals(12, j.path("agreeingTokens").asInt());
         long weights = j.path("weightBytesPerToken").asLong();
-        assertEquals(j.path("residentBytesPerToken").asLong() + j.path("ffnBytesPerToken").asLong(), weights);
-        assertTrue(j.path("ffnBytesPerToken").asLong() > 0 && j.path("residentBytesPerToken").asLong() > 0);
+        assertEquals(
+                j.path("residentBytesPerToken").asLong()
+                        + j.path("ffnBytesPerToken").asLong(),
+                weights);
+        assertTrue(j.path("ffnBytesPerToken").asLong() > 0
+                && j.path("residentBytesPerToken").asLong() > 0);
         double bw = j.path("memoryBandwidthGBs").asDouble();
         assertTrue(bw > 0 && bw >= j.path("memoryBandwidth").path("triadGBs").asDouble(), j.toString());
         assertEquals(bw * 1e9 / weights, j.path("rooflineTokensPerSecond").asDouble(), 1e-6 * bw * 1e9 / weights);
@@ -50,13 +68,30 @@ class DecodeSpeedCommandTest {
         double ort = j.path("onnxRuntimeTokensPerSecond").asDouble();
         assertTrue(java > 0 && ort > 0, j.toString());
         assertEquals(java / ort, j.path("javaOverOnnxRuntime").asDouble(), 1e-9 * java / ort);
-        assertEquals(java / j.path("rooflineTokensPerSecond").asDouble(), j.path("javaRooflineFraction").asDouble(), 1e-9);
+        assertEquals(
+                java / j.path("rooflineTokensPerSecond").asDouble(),
+                j.path("javaRooflineFraction").asDouble(),
+                1e-9);
 
         // The files are reused: a second run does not rewrite them.
         long modified = Files.getLastModifiedTime(work.resolve("model.ripple")).toMillis();
-        RippleRun again = RippleRun.inProcess("decode-speed", "--model", model.toString(), "--work", work.toString(),
-                "--prompt-tokens", "4", "--steps", "2", "--rounds", "1", "--bandwidth-mib", "4");
+        RippleRun again = RippleRun.inProcess(
+                "decode-speed",
+                "--model",
+                model.toString(),
+                "--work",
+                work.toString(),
+                "--prompt-tokens",
+                "4",
+                "--steps",
+                "2",
+                "--rounds",
+                "1",
+                "--bandwidth-mib",
+                "4");
         assertEquals(0, again.exit(), again.err());
-        assertEquals(modified, Files.getLastModifiedTime(work.resolve("model.ripple")).toMillis());
+        assertEquals(
+                modified,
+                Files.getLastModifiedTime(work.resolve("model.ripple")).toMillis());
     }
 }

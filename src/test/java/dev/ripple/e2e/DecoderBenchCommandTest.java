@@ -1,6 +1,5 @@
 package dev.ripple.e2e;
 
-import org.junit.jupiter.api.Test;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -9,9 +8,10 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * {@code ripple bench} on a decoder, scaled down: a generated ReLU model with planted co-activation
@@ -27,13 +27,43 @@ class DecoderBenchCommandTest {
     @CsvSource({"tiny-opt, 50272, relu, lowrank", "tiny-llama, 32000, fatrelu, oracle"})
     void theStrategiesGenerateSideBySide(String preset, int vocab, String act, String predictor) throws Exception {
         Path opt = dir.resolve(preset);
-        RippleRun synth = RippleRun.inProcess("synth", "--preset", preset, "--vocab", "" + vocab, "--hidden-act", act,
-                "--active", "0.1", "--clusters", "8", "--out", opt.toString());
+        RippleRun synth = RippleRun.inProcess(
+                "synth",
+                "--preset",
+                preset,
+                "--vocab",
+                "" + vocab,
+                "--hidden-act",
+                act,
+                "--active",
+                "0.1",
+                "--clusters",
+                "8",
+                "--out",
+                opt.toString());
         assertEquals(0, synth.exit(), synth.err());
         Path json = dir.resolve("bench.json");
-        RippleRun run = RippleRun.inProcess("bench", "--model", opt.toString(), "--calibration-tokens", "1500",
-                "--sentences", "4", "--prompt-tokens", "12", "--decode-tokens", "6", "--predictor", predictor, "--reader", "pread", "--work",
-                dir.resolve("work-" + preset).toString(), "--json", json.toString(), "--quiet");
+        RippleRun run = RippleRun.inProcess(
+                "bench",
+                "--model",
+                opt.toString(),
+                "--calibration-tokens",
+                "1500",
+                "--sentences",
+                "4",
+                "--prompt-tokens",
+                "12",
+                "--decode-tokens",
+                "6",
+                "--predictor",
+                predictor,
+                "--reader",
+                "pread",
+                "--work",
+                dir.resolve("work-" + preset).toString(),
+                "--json",
+                json.toString(),
+                "--quiet");
         assertEquals(0, run.exit(), run.err());
         assertTrue(run.out().contains("ripple bench (decoder)"), run.out());
         JsonNode j = new ObjectMapper().readTree(json.toFile());
@@ -41,7 +71,8 @@ class DecoderBenchCommandTest {
         List<String> names = new ArrayList<>();
         for (JsonNode s : j.path("strategies")) {
             names.add(s.path("name").asText());
-            assertEquals(4 * 5, s.path("decode").path("tokens").asInt(), "4 prompts x 5 decode steps after the first token");
+            assertEquals(
+                    4 * 5, s.path("decode").path("tokens").asInt(), "4 prompts x 5 decode steps after the first token");
             assertTrue(s.path("prefill").path("tokensPerSecond").asDouble() > 0);
             assertTrue(s.path("decode").path("tokensPerSecond").asDouble() > 0);
             assertTrue(s.path("decode").path("ioMsPerToken").path("p99").asDouble() > 0);
@@ -60,8 +91,10 @@ class DecoderBenchCommandTest {
             }
         }
         assertEquals(List.of("naive", "llm-in-a-flash", "powerinfer", "ripple", "ripple+"), names);
-        double naive = j.path("strategies").get(0).path("decode").path("readsPerToken").asDouble();
-        double ripplePlus = j.path("strategies").get(4).path("decode").path("readsPerToken").asDouble();
+        double naive =
+                j.path("strategies").get(0).path("decode").path("readsPerToken").asDouble();
+        double ripplePlus =
+                j.path("strategies").get(4).path("decode").path("readsPerToken").asDouble();
         assertTrue(ripplePlus < naive, "ripple+ reads " + ripplePlus + " per token, naive " + naive);
     }
 
@@ -73,19 +106,55 @@ class DecoderBenchCommandTest {
     @Test
     void bundleTypesSideBySide() throws Exception {
         Path opt = dir.resolve("opt");
-        assertEquals(0, RippleRun.inProcess("synth", "--preset", "tiny-opt", "--vocab", "50272", "--active", "0.1",
-                "--clusters", "8", "--out", opt.toString()).exit());
+        assertEquals(
+                0,
+                RippleRun.inProcess(
+                                "synth",
+                                "--preset",
+                                "tiny-opt",
+                                "--vocab",
+                                "50272",
+                                "--active",
+                                "0.1",
+                                "--clusters",
+                                "8",
+                                "--out",
+                                opt.toString())
+                        .exit());
         Path json = dir.resolve("types.json");
-        RippleRun run = RippleRun.inProcess("bench", "--model", opt.toString(), "--calibration-tokens", "800",
-                "--sentences", "3", "--prompt-tokens", "10", "--decode-tokens", "5", "--predictor", "oracle", "--reader", "pread",
-                "--dtypes", "f32,q8_0,q4_0", "--dram", "12MiB", "--work", dir.resolve("work").toString(), "--json",
-                json.toString(), "--quiet");
+        RippleRun run = RippleRun.inProcess(
+                "bench",
+                "--model",
+                opt.toString(),
+                "--calibration-tokens",
+                "800",
+                "--sentences",
+                "3",
+                "--prompt-tokens",
+                "10",
+                "--decode-tokens",
+                "5",
+                "--predictor",
+                "oracle",
+                "--reader",
+                "pread",
+                "--dtypes",
+                "f32,q8_0,q4_0",
+                "--dram",
+                "12MiB",
+                "--work",
+                dir.resolve("work").toString(),
+                "--json",
+                json.toString(),
+                "--quiet");
         assertEquals(0, run.exit(), run.err());
         assertTrue(run.out().contains("Bundle types"), run.out());
         JsonNode doc = new ObjectMapper().readTree(json.toFile());
         for (JsonNode s : doc.path("strategies")) {
             JsonNode m = s.path("memory");
-            long used = m.path("residentBytes").asLong() + m.path("kvCacheBytes").asLong() + m.path("workingBytes").asLong()
+            long used = m.path("residentBytes").asLong()
+                    + m.path("kvCacheBytes").asLong()
+                    + m.path("workingBytes").asLong()
                     + m.path("cacheBytes").asLong();
             assertTrue(m.path("workingBytes").asLong() > 0, "the working buffers are counted: " + m);
             if (s.path("cache").asText().equals("none")) {
@@ -99,8 +168,12 @@ class DecoderBenchCommandTest {
         JsonNode f32 = types.get(0);
         JsonNode q8 = types.get(1);
         JsonNode q4 = types.get(2);
-        assertEquals(List.of("f32", "q8_0", "q4_0"), List.of(f32.path("dtype").asText(), q8.path("dtype").asText(),
-                q4.path("dtype").asText()));
+        assertEquals(
+                List.of("f32", "q8_0", "q4_0"),
+                List.of(
+                        f32.path("dtype").asText(),
+                        q8.path("dtype").asText(),
+                        q4.path("dtype").asText()));
         assertEquals(0.0, f32.path("storageError").path("down").asDouble());
         assertTrue(f32.path("denseLogitError").asDouble() < 1e-5, "f32 bundles are the reference's: " + f32);
         assertEquals(1.0, f32.path("denseAgreement").asDouble());
@@ -113,13 +186,34 @@ class DecoderBenchCommandTest {
         double b8 = q8.path("decodeBytesPerToken").asDouble();
         double b4 = q4.path("decodeBytesPerToken").asDouble();
         assertTrue(b4 < b8 && b8 < b32, "bytes per token: f32 " + b32 + ", q8_0 " + b8 + ", q4_0 " + b4);
-        assertEquals(doc.path("strategies").get(4).path("memory").path("cacheBytes").asLong(),
-                doc.path("dtypes").path("cacheBytes").asLong(), "every type gets the bundle cache --dram leaves");
+        assertEquals(
+                doc.path("strategies").get(4).path("memory").path("cacheBytes").asLong(),
+                doc.path("dtypes").path("cacheBytes").asLong(),
+                "every type gets the bundle cache --dram leaves");
 
-        RippleRun tiny = RippleRun.inProcess("bench", "--model", opt.toString(), "--calibration-tokens", "800",
-                "--sentences", "3", "--prompt-tokens", "10", "--decode-tokens", "5", "--reader", "pread", "--dram", "1MiB",
-                "--work", dir.resolve("work").toString(), "--quiet");
+        RippleRun tiny = RippleRun.inProcess(
+                "bench",
+                "--model",
+                opt.toString(),
+                "--calibration-tokens",
+                "800",
+                "--sentences",
+                "3",
+                "--prompt-tokens",
+                "10",
+                "--decode-tokens",
+                "5",
+                "--reader",
+                "pread",
+                "--dram",
+                "1MiB",
+                "--work",
+                dir.resolve("work").toString(),
+                "--quiet");
         assertEquals(1, tiny.exit());
-        assertTrue(tiny.err().contains("give at least") && tiny.err().strip().lines().count() == 1, tiny.err());
+        assertTrue(
+                tiny.err().contains("give at least")
+                        && tiny.err().strip().lines().count() == 1,
+                tiny.err());
     }
 }

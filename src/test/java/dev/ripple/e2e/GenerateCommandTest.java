@@ -26,6 +26,7 @@ class GenerateCommandTest {
 
     @TempDir
     static Path dir;
+
     static Path opt;
     static Path work;
 
@@ -33,8 +34,18 @@ class GenerateCommandTest {
     static void synthesize() {
         opt = dir.resolve("opt");
         work = dir.resolve("work");
-        RippleRun synth = RippleRun.inProcess("synth", "--preset", "tiny-opt", "--vocab", "50272", "--active", "0.1",
-                "--clusters", "8", "--out", opt.toString());
+        RippleRun synth = RippleRun.inProcess(
+                "synth",
+                "--preset",
+                "tiny-opt",
+                "--vocab",
+                "50272",
+                "--active",
+                "0.1",
+                "--clusters",
+                "8",
+                "--out",
+                opt.toString());
         assertEquals(0, synth.exit(), synth.err());
         assertTrue(synth.out().contains("generated weights"), synth.out());
     }
@@ -42,8 +53,20 @@ class GenerateCommandTest {
     @Test
     void aModelDirectoryGeneratesTextInOneCommand() throws Exception {
         Path json = dir.resolve("g1.json");
-        RippleRun run = RippleRun.inProcess("generate", "--model", opt.toString(), "--prompt", "The Commission agrees that",
-                "--max-tokens", "10", "--ignore-eos", "--work", work.toString(), "--json", json.toString(), "--quiet");
+        RippleRun run = RippleRun.inProcess(
+                "generate",
+                "--model",
+                opt.toString(),
+                "--prompt",
+                "The Commission agrees that",
+                "--max-tokens",
+                "10",
+                "--ignore-eos",
+                "--work",
+                work.toString(),
+                "--json",
+                json.toString(),
+                "--quiet");
         assertEquals(0, run.exit(), run.err());
         JsonNode j = JSON.readTree(json.toFile());
         Tokenizer gpt2 = Tokenizer.fromDirectory(opt);
@@ -54,44 +77,79 @@ class GenerateCommandTest {
         assertTrue(run.out().startsWith(j.path("text").asText()), "the text is streamed first: " + run.out());
         assertTrue(j.path("placedOnTheFly").asBoolean());
         assertEquals("dense", j.path("predictor").asText(), "an imported directory has no predictor yet");
-        for (String key : new String[] {"prefillTokensPerSecond", "decodeTokensPerSecond", "timeToFirstTokenMs",
-                "readsPerToken", "bytesPerToken", "cacheHitRate"}) {
+        for (String key : new String[] {
+            "prefillTokensPerSecond",
+            "decodeTokensPerSecond",
+            "timeToFirstTokenMs",
+            "readsPerToken",
+            "bytesPerToken",
+            "cacheHitRate"
+        }) {
             assertTrue(j.path(key).isNumber(), key + " in " + j);
         }
         for (String key : new String[] {"mean", "p50", "p99"}) {
             assertTrue(j.path("ioMsPerToken").path(key).asDouble() > 0, "I/O " + key);
         }
         JsonNode m = j.path("memory");
-        assertTrue(m.path("residentBytes").asLong() > 0 && m.path("kvCacheBytes").asLong() > 0);
+        assertTrue(
+                m.path("residentBytes").asLong() > 0 && m.path("kvCacheBytes").asLong() > 0);
         assertTrue(run.out().contains("decode") && run.out().contains("memory: resident"), run.out());
     }
 
     @Test
     void profilePlaceAndGenerateWithThePredictor() throws Exception {
         Path trace = dir.resolve("opt.rtrace");
-        RippleRun profile = RippleRun.inProcess("profile", "--model", opt.toString(), "--out", trace.toString(),
-                "--max-tokens", "1500", "--work", work.toString(), "--quiet");
+        RippleRun profile = RippleRun.inProcess(
+                "profile",
+                "--model",
+                opt.toString(),
+                "--out",
+                trace.toString(),
+                "--max-tokens",
+                "1500",
+                "--work",
+                work.toString(),
+                "--quiet");
         assertEquals(0, profile.exit(), profile.err());
         assertTrue(profile.out().contains("under 'act > 0'"), profile.out());
         Path file = dir.resolve("opt.ripple");
-        RippleRun place = RippleRun.inProcess("place", "--model", opt.toString(), "--trace", trace.toString(), "--out",
-                file.toString(), "--quiet");
+        RippleRun place = RippleRun.inProcess(
+                "place", "--model", opt.toString(), "--trace", trace.toString(), "--out", file.toString(), "--quiet");
         assertEquals(0, place.exit(), place.err());
         try (RippleFile f = RippleFile.open(file)) {
             assertEquals("opt", f.architecture().path("type").asText());
             assertEquals("f16", f.layers().getFirst().spec().dtype().label(), "decoder bundles default to f16");
-            assertTrue(f.blob("vocab.json").isPresent() && f.blob("merges.txt").isPresent(), "the tokenizer travels along");
+            assertTrue(
+                    f.blob("vocab.json").isPresent() && f.blob("merges.txt").isPresent(),
+                    "the tokenizer travels along");
         }
         Path json = dir.resolve("g2.json");
-        RippleRun run = RippleRun.inProcess("generate", "--model", file.toString(), "--prompt", "Mr President,",
-                "--max-tokens", "8", "--ignore-eos", "--dram", "64MiB", "--json", json.toString(), "--quiet");
+        RippleRun run = RippleRun.inProcess(
+                "generate",
+                "--model",
+                file.toString(),
+                "--prompt",
+                "Mr President,",
+                "--max-tokens",
+                "8",
+                "--ignore-eos",
+                "--dram",
+                "64MiB",
+                "--json",
+                json.toString(),
+                "--quiet");
         assertEquals(0, run.exit(), run.err());
         JsonNode j = JSON.readTree(json.toFile());
         assertEquals("lowrank", j.path("predictor").asText());
         JsonNode m = j.path("memory");
         assertEquals(64L << 20, m.path("budgetBytes").asLong());
-        assertEquals(64L << 20, m.path("residentBytes").asLong() + m.path("kvCacheBytes").asLong()
-                + m.path("workingBytes").asLong() + m.path("cacheBytes").asLong(), "the budget is split, not exceeded");
+        assertEquals(
+                64L << 20,
+                m.path("residentBytes").asLong()
+                        + m.path("kvCacheBytes").asLong()
+                        + m.path("workingBytes").asLong()
+                        + m.path("cacheBytes").asLong(),
+                "the budget is split, not exceeded");
         assertTrue(m.path("workingBytes").asLong() >= 3L << 20, "three working buffers of at least a MiB each: " + m);
     }
 
@@ -102,40 +160,107 @@ class GenerateCommandTest {
     @Test
     void quantizedBundlesAndResidentsGenerate() throws Exception {
         Path trace = dir.resolve("q.rtrace");
-        assertEquals(0, RippleRun.inProcess("profile", "--model", opt.toString(), "--out", trace.toString(),
-                "--max-tokens", "600", "--work", work.toString(), "--quiet").exit());
+        assertEquals(
+                0,
+                RippleRun.inProcess(
+                                "profile",
+                                "--model",
+                                opt.toString(),
+                                "--out",
+                                trace.toString(),
+                                "--max-tokens",
+                                "600",
+                                "--work",
+                                work.toString(),
+                                "--quiet")
+                        .exit());
         Path f16 = dir.resolve("f16.ripple");
-        assertEquals(0, RippleRun.inProcess("place", "--model", opt.toString(), "--trace", trace.toString(), "--out",
-                f16.toString(), "--rank", "0", "--quiet").exit());
+        assertEquals(
+                0,
+                RippleRun.inProcess(
+                                "place",
+                                "--model",
+                                opt.toString(),
+                                "--trace",
+                                trace.toString(),
+                                "--out",
+                                f16.toString(),
+                                "--rank",
+                                "0",
+                                "--quiet")
+                        .exit());
         Path q4 = dir.resolve("q4.ripple");
         Path placeJson = dir.resolve("q4-place.json");
-        RippleRun place = RippleRun.inProcess("place", "--model", opt.toString(), "--trace", trace.toString(), "--out",
-                q4.toString(), "--dtype", "q4_0", "--resident-dtype", "q8_0", "--rank", "0", "--json", "--quiet");
+        RippleRun place = RippleRun.inProcess(
+                "place",
+                "--model",
+                opt.toString(),
+                "--trace",
+                trace.toString(),
+                "--out",
+                q4.toString(),
+                "--dtype",
+                "q4_0",
+                "--resident-dtype",
+                "q8_0",
+                "--rank",
+                "0",
+                "--json",
+                "--quiet");
         assertEquals(0, place.exit(), place.err());
         JsonNode report = JSON.readTree(place.out());
         assertEquals("q4_0", report.path("dtype").asText());
         double down = report.path("storageError").path("down").asDouble();
         assertTrue(down > 0.01 && down < 0.2, "Q4_0 rounds the down columns by a few percent RMS: " + down);
-        try (RippleFile f = RippleFile.open(q4); RippleFile h = RippleFile.open(f16)) {
+        try (RippleFile f = RippleFile.open(q4);
+                RippleFile h = RippleFile.open(f16)) {
             f.verify();
             assertEquals("1.1", f.version());
             assertEquals("q4_0", f.layers().getFirst().spec().dtype().label());
-            long q8Matrices = f.tensors().stream().filter(t -> t.dtype().label().equals("q8_0")).count();
+            long q8Matrices = f.tensors().stream()
+                    .filter(t -> t.dtype().label().equals("q8_0"))
+                    .count();
             assertTrue(q8Matrices >= 2 * 4 + 1, "attention and embeddings stored as q8_0: " + q8Matrices);
-            assertTrue(f.tensors().stream().filter(t -> t.shape().length == 1).noneMatch(t -> t.dtype().isQuantized()),
+            assertTrue(
+                    f.tensors().stream()
+                            .filter(t -> t.shape().length == 1)
+                            .noneMatch(t -> t.dtype().isQuantized()),
                     "norms and biases keep their type");
-            long bundles = f.layers().stream().mapToLong(l -> l.bundles().length()).sum();
-            long halfBundles = h.layers().stream().mapToLong(l -> l.bundles().length()).sum();
+            long bundles =
+                    f.layers().stream().mapToLong(l -> l.bundles().length()).sum();
+            long halfBundles =
+                    h.layers().stream().mapToLong(l -> l.bundles().length()).sum();
             assertTrue(bundles < 0.3 * halfBundles, "Q4_0 bundles against f16: " + bundles + " / " + halfBundles);
         }
         Path json = dir.resolve("q4.json");
-        RippleRun run = RippleRun.inProcess("generate", "--model", q4.toString(), "--prompt", "Mr President,",
-                "--max-tokens", "6", "--ignore-eos", "--dram", "64MiB", "--json", json.toString(), "--quiet");
+        RippleRun run = RippleRun.inProcess(
+                "generate",
+                "--model",
+                q4.toString(),
+                "--prompt",
+                "Mr President,",
+                "--max-tokens",
+                "6",
+                "--ignore-eos",
+                "--dram",
+                "64MiB",
+                "--json",
+                json.toString(),
+                "--quiet");
         assertEquals(0, run.exit(), run.err());
         assertEquals(6, JSON.readTree(json.toFile()).path("generatedIds").size());
 
-        RippleRun wrong = RippleRun.inProcess("place", "--model", opt.toString(), "--trace", trace.toString(), "--out",
-                dir.resolve("x.ripple").toString(), "--dtype", "i32", "--quiet");
+        RippleRun wrong = RippleRun.inProcess(
+                "place",
+                "--model",
+                opt.toString(),
+                "--trace",
+                trace.toString(),
+                "--out",
+                dir.resolve("x.ripple").toString(),
+                "--dtype",
+                "i32",
+                "--quiet");
         assertEquals(1, wrong.exit());
         assertTrue(wrong.err().contains("--dtype 'i32' is not a weight type"), wrong.err());
     }
@@ -143,37 +268,99 @@ class GenerateCommandTest {
     @Test
     void aLlamaStyleModelChatsInItsTemplate() throws Exception {
         Path llama = dir.resolve("llama");
-        RippleRun synth = RippleRun.inProcess("synth", "--preset", "tiny-llama", "--vocab", "32000", "--out", llama.toString());
+        RippleRun synth =
+                RippleRun.inProcess("synth", "--preset", "tiny-llama", "--vocab", "32000", "--out", llama.toString());
         assertEquals(0, synth.exit(), synth.err());
         Path json = dir.resolve("chat.json");
-        RippleRun run = RippleRun.inProcess("generate", "--model", llama.toString(), "--prompt", "Hello", "--chat",
-                "--chat-format", "llama2", "--max-tokens", "4", "--temperature", "0.8", "--top-p", "0.9", "--seed", "3",
-                "--work", work.toString(), "--json", json.toString(), "--quiet");
+        RippleRun run = RippleRun.inProcess(
+                "generate",
+                "--model",
+                llama.toString(),
+                "--prompt",
+                "Hello",
+                "--chat",
+                "--chat-format",
+                "llama2",
+                "--max-tokens",
+                "4",
+                "--temperature",
+                "0.8",
+                "--top-p",
+                "0.9",
+                "--seed",
+                "3",
+                "--work",
+                work.toString(),
+                "--json",
+                json.toString(),
+                "--quiet");
         assertEquals(0, run.exit(), run.err());
         Tokenizer t = Tokenizer.fromDirectory(llama);
         int[] prompt = ints(JSON.readTree(json.toFile()).path("promptIds"));
         assertEquals(t.bosId().getAsInt(), prompt[0], "BOS first");
         assertTrue(t.decode(prompt, false).contains("[INST]"), "Llama 2's chat format: " + t.decode(prompt, false));
-        RippleRun again = RippleRun.inProcess("generate", "--model", llama.toString(), "--prompt", "Hello", "--chat",
-                "--chat-format", "llama2", "--max-tokens", "4", "--temperature", "0.8", "--top-p", "0.9", "--seed", "3",
-                "--work", work.toString(), "--json", dir.resolve("chat2.json").toString(), "--quiet");
-        RippleRun unnamed = RippleRun.inProcess("generate", "--model", llama.toString(), "--prompt", "Hello", "--chat",
-                "--work", work.toString(), "--quiet");
+        RippleRun again = RippleRun.inProcess(
+                "generate",
+                "--model",
+                llama.toString(),
+                "--prompt",
+                "Hello",
+                "--chat",
+                "--chat-format",
+                "llama2",
+                "--max-tokens",
+                "4",
+                "--temperature",
+                "0.8",
+                "--top-p",
+                "0.9",
+                "--seed",
+                "3",
+                "--work",
+                work.toString(),
+                "--json",
+                dir.resolve("chat2.json").toString(),
+                "--quiet");
+        RippleRun unnamed = RippleRun.inProcess(
+                "generate",
+                "--model",
+                llama.toString(),
+                "--prompt",
+                "Hello",
+                "--chat",
+                "--work",
+                work.toString(),
+                "--quiet");
         assertEquals(1, unnamed.exit(), "no template in the tokenizer config and none named");
         assertTrue(unnamed.err().contains("chat_template"), unnamed.err());
         assertEquals(0, again.exit(), again.err());
-        assertEquals(JSON.readTree(json.toFile()).path("generatedIds"), JSON.readTree(dir.resolve("chat2.json").toFile())
-                .path("generatedIds"), "a seed makes sampling reproducible");
+        assertEquals(
+                JSON.readTree(json.toFile()).path("generatedIds"),
+                JSON.readTree(dir.resolve("chat2.json").toFile()).path("generatedIds"),
+                "a seed makes sampling reproducible");
     }
 
     @Test
     void impossibleRequestsAreOneLineErrors() throws Exception {
-        RippleRun tiny = RippleRun.inProcess("generate", "--model", opt.toString(), "--prompt-ids", "2,10,11", "--dram", "1MiB",
-                "--work", work.toString(), "--quiet");
+        RippleRun tiny = RippleRun.inProcess(
+                "generate",
+                "--model",
+                opt.toString(),
+                "--prompt-ids",
+                "2,10,11",
+                "--dram",
+                "1MiB",
+                "--work",
+                work.toString(),
+                "--quiet");
         assertEquals(1, tiny.exit());
-        assertTrue(tiny.err().contains("give at least") && tiny.err().strip().lines().count() == 1, tiny.err());
+        assertTrue(
+                tiny.err().contains("give at least")
+                        && tiny.err().strip().lines().count() == 1,
+                tiny.err());
 
-        RippleRun both = RippleRun.inProcess("generate", "--model", opt.toString(), "--prompt", "x", "--prompt-ids", "1");
+        RippleRun both =
+                RippleRun.inProcess("generate", "--model", opt.toString(), "--prompt", "x", "--prompt-ids", "1");
         assertEquals(1, both.exit());
         assertTrue(both.err().contains("one of them"), both.err());
 
@@ -184,6 +371,8 @@ class GenerateCommandTest {
     }
 
     private static int[] ints(JsonNode array) {
-        return StreamSupport.stream(array.spliterator(), false).mapToInt(JsonNode::asInt).toArray();
+        return StreamSupport.stream(array.spliterator(), false)
+                .mapToInt(JsonNode::asInt)
+                .toArray();
     }
 }

@@ -20,14 +20,49 @@ class GenerateExampleTest {
     @Test
     void theReadmeExampleCompilesAndGenerates() throws Exception {
         Path opt = dir.resolve("opt");
-        assertEquals(0, RippleRun.inProcess("synth", "--preset", "tiny-opt", "--vocab", "50272", "--positions", "2048",
-                "--active", "0.1", "--out", opt.toString()).exit());
+        assertEquals(
+                0,
+                RippleRun.inProcess(
+                                "synth",
+                                "--preset",
+                                "tiny-opt",
+                                "--vocab",
+                                "50272",
+                                "--positions",
+                                "2048",
+                                "--active",
+                                "0.1",
+                                "--out",
+                                opt.toString())
+                        .exit());
         Path trace = dir.resolve("t.rtrace");
-        assertEquals(0, RippleRun.inProcess("profile", "--model", opt.toString(), "--out", trace.toString(), "--max-tokens",
-                "800", "--work", dir.resolve("work").toString(), "--quiet").exit());
+        assertEquals(
+                0,
+                RippleRun.inProcess(
+                                "profile",
+                                "--model",
+                                opt.toString(),
+                                "--out",
+                                trace.toString(),
+                                "--max-tokens",
+                                "800",
+                                "--work",
+                                dir.resolve("work").toString(),
+                                "--quiet")
+                        .exit());
         Path model = dir.resolve("opt.ripple");
-        assertEquals(0, RippleRun.inProcess("place", "--model", opt.toString(), "--trace", trace.toString(), "--out",
-                model.toString(), "--quiet").exit());
+        assertEquals(
+                0,
+                RippleRun.inProcess(
+                                "place",
+                                "--model",
+                                opt.toString(),
+                                "--trace",
+                                trace.toString(),
+                                "--out",
+                                model.toString(),
+                                "--quiet")
+                        .exit());
 
         String preamble = """
                 import dev.ripple.core.model.decoder.*;
@@ -40,8 +75,12 @@ class GenerateExampleTest {
                 public class ReadmeExample {
                     public static void main(String[] args) throws Exception {
                 """;
-        String out = ReadmeExamples.run("generate", preamble, Map.of("Path.of(\"opt-1.3b.ripple\")", "Path.of(args[0])"),
-                new String[] {model.toString()}, dir);
+        String out = ReadmeExamples.run(
+                "generate",
+                preamble,
+                Map.of("Path.of(\"opt-1.3b.ripple\")", "Path.of(args[0])"),
+                new String[] {model.toString()},
+                dir);
         assertTrue(out.contains("tokens/s") && out.contains("ms of I/O per token"), out);
     }
 }

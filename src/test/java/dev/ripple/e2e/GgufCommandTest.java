@@ -31,37 +31,77 @@ class GgufCommandTest {
         Path gguf = GgufTestModels.tinyLlama(dir, GgmlType.Q8_0);
         Path work = dir.resolve("work");
         Path json = dir.resolve("g1.json");
-        RippleRun direct = RippleRun.inProcess("generate", "--model", gguf.toString(), "--prompt", "the capital of France is",
-                "--max-tokens", "6", "--ignore-eos", "--work", work.toString(), "--json", json.toString(), "--quiet");
+        RippleRun direct = RippleRun.inProcess(
+                "generate",
+                "--model",
+                gguf.toString(),
+                "--prompt",
+                "the capital of France is",
+                "--max-tokens",
+                "6",
+                "--ignore-eos",
+                "--work",
+                work.toString(),
+                "--json",
+                json.toString(),
+                "--quiet");
         assertEquals(0, direct.exit(), direct.err());
         JsonNode j = JSON.readTree(json.toFile());
         assertTrue(j.path("placedOnTheFly").asBoolean());
         assertEquals(6, j.path("generatedIds").size());
 
         Path trace = dir.resolve("t.rtrace");
-        RippleRun profile = RippleRun.inProcess("profile", "--model", gguf.toString(), "--out", trace.toString(),
-                "--max-tokens", "400", "--work", work.toString(), "--quiet");
+        RippleRun profile = RippleRun.inProcess(
+                "profile",
+                "--model",
+                gguf.toString(),
+                "--out",
+                trace.toString(),
+                "--max-tokens",
+                "400",
+                "--work",
+                work.toString(),
+                "--quiet");
         assertEquals(0, profile.exit(), profile.err());
         Path placed = dir.resolve("tiny-llama.ripple");
-        RippleRun place = RippleRun.inProcess("place", "--model", gguf.toString(), "--trace", trace.toString(), "--out",
-                placed.toString(), "--quiet");
+        RippleRun place = RippleRun.inProcess(
+                "place",
+                "--model",
+                gguf.toString(),
+                "--trace",
+                trace.toString(),
+                "--out",
+                placed.toString(),
+                "--quiet");
         assertEquals(0, place.exit(), place.err());
         Tokenizer t;
         try (RippleFile f = RippleFile.open(placed)) {
             assertEquals("llama", f.architecture().path("type").asText());
-            assertEquals("adjacent", f.architecture().path("rope").path("rotation").asText());
+            assertEquals(
+                    "adjacent", f.architecture().path("rope").path("rotation").asText());
             assertEquals("gguf", f.architecture().path("source").asText());
             assertEquals("f16", f.layers().getFirst().spec().dtype().label(), "GGUF bundles default to f16");
             t = RippleModel.tokenizerOf(f).orElseThrow();
         }
         Path json2 = dir.resolve("g2.json");
-        RippleRun run = RippleRun.inProcess("generate", "--model", placed.toString(), "--prompt", "the capital of France is",
-                "--max-tokens", "6", "--ignore-eos", "--json", json2.toString(), "--quiet");
+        RippleRun run = RippleRun.inProcess(
+                "generate",
+                "--model",
+                placed.toString(),
+                "--prompt",
+                "the capital of France is",
+                "--max-tokens",
+                "6",
+                "--ignore-eos",
+                "--json",
+                json2.toString(),
+                "--quiet");
         assertEquals(0, run.exit(), run.err());
         JsonNode k = JSON.readTree(json2.toFile());
         assertEquals("lowrank", k.path("predictor").asText());
         assertArrayEquals(t.encode("the capital of France is"), ints(k.path("promptIds")));
-        assertEquals(t.decode(ints(k.path("generatedIds")), true), k.path("text").asText());
+        assertEquals(
+                t.decode(ints(k.path("generatedIds")), true), k.path("text").asText());
     }
 
     /**
@@ -73,38 +113,91 @@ class GgufCommandTest {
     @Test
     void aSynthesizedGgufFileIsPlacedAndGenerates() throws Exception {
         Path gguf = dir.resolve("tiny.gguf");
-        RippleRun synth = RippleRun.inProcess("synth", "--preset", "tiny-llama", "--vocab", "32000", "--format", "gguf",
-                "--dtype", "q4_0", "--out", gguf.toString());
+        RippleRun synth = RippleRun.inProcess(
+                "synth",
+                "--preset",
+                "tiny-llama",
+                "--vocab",
+                "32000",
+                "--format",
+                "gguf",
+                "--dtype",
+                "q4_0",
+                "--out",
+                gguf.toString());
         assertEquals(0, synth.exit(), synth.err());
-        assertTrue(synth.out().contains("GGUF Q4_0 matrices") && synth.out().contains("vocabulary llama2 (32000 tokens)"),
+        assertTrue(
+                synth.out().contains("GGUF Q4_0 matrices") && synth.out().contains("vocabulary llama2 (32000 tokens)"),
                 synth.out());
         Path work = dir.resolve("work");
         Path trace = dir.resolve("t.rtrace");
-        RippleRun profile = RippleRun.inProcess("profile", "--model", gguf.toString(), "--out", trace.toString(),
-                "--max-tokens", "200", "--work", work.toString(), "--quiet");
+        RippleRun profile = RippleRun.inProcess(
+                "profile",
+                "--model",
+                gguf.toString(),
+                "--out",
+                trace.toString(),
+                "--max-tokens",
+                "200",
+                "--work",
+                work.toString(),
+                "--quiet");
         assertEquals(0, profile.exit(), profile.err());
         Path placed = dir.resolve("tiny.ripple");
-        RippleRun place = RippleRun.inProcess("place", "--model", gguf.toString(), "--trace", trace.toString(), "--out",
-                placed.toString(), "--dtype", "q4_0", "--json", "--quiet");
+        RippleRun place = RippleRun.inProcess(
+                "place",
+                "--model",
+                gguf.toString(),
+                "--trace",
+                trace.toString(),
+                "--out",
+                placed.toString(),
+                "--dtype",
+                "q4_0",
+                "--json",
+                "--quiet");
         assertEquals(0, place.exit(), place.err());
         JsonNode p = JSON.readTree(place.out());
         assertEquals("q4_0", p.path("dtype").asText());
         assertEquals(0.0, p.path("storageError").path("upGate").asDouble(), "up/gate rows copied as the file's blocks");
-        assertTrue(p.path("storageError").path("down").asDouble() > 0, "down columns requantized: " + p.path("storageError"));
+        assertTrue(
+                p.path("storageError").path("down").asDouble() > 0,
+                "down columns requantized: " + p.path("storageError"));
         try (RippleFile f = RippleFile.open(placed)) {
-            assertEquals("q4_0", f.tensor("blk.0.attn_q.weight").orElseThrow().dtype().label());
-            assertEquals("q4_0", f.tensor("token_embd.weight").orElseThrow().dtype().label());
+            assertEquals(
+                    "q4_0",
+                    f.tensor("blk.0.attn_q.weight").orElseThrow().dtype().label());
+            assertEquals(
+                    "q4_0", f.tensor("token_embd.weight").orElseThrow().dtype().label());
         }
         Path json = dir.resolve("g.json");
-        RippleRun run = RippleRun.inProcess("generate", "--model", placed.toString(), "--prompt", "the capital of France is",
-                "--max-tokens", "5", "--ignore-eos", "--json", json.toString(), "--quiet");
+        RippleRun run = RippleRun.inProcess(
+                "generate",
+                "--model",
+                placed.toString(),
+                "--prompt",
+                "the capital of France is",
+                "--max-tokens",
+                "5",
+                "--ignore-eos",
+                "--json",
+                json.toString(),
+                "--quiet");
         assertEquals(0, run.exit(), run.err());
         JsonNode g = JSON.readTree(json.toFile());
         assertEquals(5, g.path("generatedIds").size());
         assertEquals(1, g.path("promptIds").get(0).asInt(), "BOS first, as the vocabulary says");
 
-        RippleRun refused = RippleRun.inProcess("synth", "--preset", "tiny-llama", "--format", "gguf", "--dtype", "q4_0",
-                "--out", dir.resolve("x.gguf").toString());
+        RippleRun refused = RippleRun.inProcess(
+                "synth",
+                "--preset",
+                "tiny-llama",
+                "--format",
+                "gguf",
+                "--dtype",
+                "q4_0",
+                "--out",
+                dir.resolve("x.gguf").toString());
         assertEquals(1, refused.exit());
         assertTrue(refused.err().contains("use --vocab 32000 or --tokenizer none"), refused.err());
     }

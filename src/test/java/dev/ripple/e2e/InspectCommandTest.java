@@ -5,11 +5,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.ripple.core.tensor.Activation;
-import dev.ripple.core.tensor.DType;
 import dev.ripple.core.format.RippleFile;
 import dev.ripple.core.format.RippleFileWriter;
 import dev.ripple.core.format.SectionEntry;
+import dev.ripple.core.tensor.Activation;
+import dev.ripple.core.tensor.DType;
 import dev.ripple.core.testing.RandomModels;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -21,6 +21,7 @@ import org.junit.jupiter.api.io.TempDir;
 class InspectCommandTest {
     @TempDir
     Path dir;
+
     Path model;
 
     @BeforeEach
@@ -78,11 +79,14 @@ class InspectCommandTest {
     @Test
     void missingForeignAndUnknownOptionEachGiveOneLineAndNonZeroExit() throws Exception {
         Path foreign = Files.writeString(dir.resolve("notes.txt"), "hello\n".repeat(100));
-        RippleRun missing = RippleRun.childJvm("inspect", dir.resolve("absent.ripple").toString());
+        RippleRun missing =
+                RippleRun.childJvm("inspect", dir.resolve("absent.ripple").toString());
         RippleRun notRipple = RippleRun.childJvm("inspect", foreign.toString());
         RippleRun unknown = RippleRun.childJvm("inspect", "--frobnicate", model.toString());
         assertEquals(1, missing.exit());
-        assertEquals("ripple: " + dir.resolve("absent.ripple") + ": no such file", missing.err().strip());
+        assertEquals(
+                "ripple: " + dir.resolve("absent.ripple") + ": no such file",
+                missing.err().strip());
         assertEquals(1, notRipple.exit());
         assertTrue(notRipple.err().contains("not a .ripple file"), notRipple.err());
         assertEquals(2, unknown.exit());

@@ -6,10 +6,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.ripple.bench.harness.IoReplay;
 import dev.ripple.bench.harness.PrefillReplay;
 import dev.ripple.core.activity.TracePredictor;
-import dev.ripple.core.tensor.Activation;
-import dev.ripple.core.tensor.DType;
 import dev.ripple.core.format.RippleFileWriter;
 import dev.ripple.core.runtime.RuntimeOptions;
+import dev.ripple.core.tensor.Activation;
+import dev.ripple.core.tensor.DType;
 import dev.ripple.core.testing.RandomModels;
 import dev.ripple.io.device.UfsPresets;
 import dev.ripple.io.reader.ReaderKind;
@@ -52,30 +52,39 @@ class IoReplayTest {
             perLayer.add(tokens);
         }
         TracePredictor sets = new TracePredictor(perLayer);
-        RuntimeOptions base = RuntimeOptions.defaults().withReader(ReaderKind.POSITIONAL).withFillIn(false);
+        RuntimeOptions base =
+                RuntimeOptions.defaults().withReader(ReaderKind.POSITIONAL).withFillIn(false);
         List<IoReplay.Setup> setups = List.of(
                 new IoReplay.Setup("none", file, base.withCache("none", 0).withMaxGapBytes(0)),
                 new IoReplay.Setup("lru", file, base.withCache("lru", 0.2).withMaxGapBytes(0)),
-                new IoReplay.Setup("linking", file, base.withCache("linking", 0.2).withDevice(UfsPresets.ufs40())));
-        List<IoReplay> together = IoReplay.interleaved(setups, sets, TOKENS, List.of(UfsPresets.ufs31()), t -> { }, null);
+                new IoReplay.Setup(
+                        "linking", file, base.withCache("linking", 0.2).withDevice(UfsPresets.ufs40())));
+        List<IoReplay> together =
+                IoReplay.interleaved(setups, sets, TOKENS, List.of(UfsPresets.ufs31()), t -> {}, null);
         for (int i = 0; i < setups.size(); i++) {
             IoReplay.Setup s = setups.get(i);
-            IoReplay alone = IoReplay.run(s.name(), s.file(), s.options(), sets, TOKENS, List.of(UfsPresets.ufs31()),
-                    t -> { }, null);
+            IoReplay alone = IoReplay.run(
+                    s.name(), s.file(), s.options(), sets, TOKENS, List.of(UfsPresets.ufs31()), t -> {}, null);
             IoReplay mixed = together.get(i);
             assertEquals(s.name(), mixed.name());
             assertEquals(alone.opsPerToken(), mixed.opsPerToken(), s.name());
             assertEquals(alone.bytesPerToken(), mixed.bytesPerToken(), s.name());
             assertEquals(alone.cacheHitRate(), mixed.cacheHitRate(), s.name());
-            assertEquals(alone.projectedMsPerToken().get("ufs-3.1"), mixed.projectedMsPerToken().get("ufs-3.1"), 1e-9);
+            assertEquals(
+                    alone.projectedMsPerToken().get("ufs-3.1"),
+                    mixed.projectedMsPerToken().get("ufs-3.1"),
+                    1e-9);
             assertTrue(mixed.projectedMsPerToken().get("ufs-3.1") > 0);
         }
         assertTrue(together.get(1).cacheHitRate() > 0, "the lru cache serves repeated neurons");
 
         int[] starts = {0, 10, 25};
-        PrefillReplay prefill = PrefillReplay.run("none", file, setups.getFirst().options(), sets, starts, TOKENS, p -> { });
+        PrefillReplay prefill =
+                PrefillReplay.run("none", file, setups.getFirst().options(), sets, starts, TOKENS, p -> {});
         double decodeOpsPerPassage = together.getFirst().opsPerToken() * TOKENS / starts.length;
-        assertTrue(prefill.opsPerSentence() <= decodeOpsPerPassage, prefill.opsPerSentence() + " vs " + decodeOpsPerPassage);
+        assertTrue(
+                prefill.opsPerSentence() <= decodeOpsPerPassage,
+                prefill.opsPerSentence() + " vs " + decodeOpsPerPassage);
         assertTrue(prefill.unionFraction() > together.getFirst().neuronsReadFraction(), "a passage's union is larger");
         assertEquals(TOKENS / (double) starts.length, prefill.tokensPerSentence(), 1e-9);
     }

@@ -1,7 +1,5 @@
 package dev.ripple.e2e;
 
-import java.util.List;
-import java.util.Set;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -10,7 +8,9 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.ripple.io.device.UfsPresets;
 import java.nio.file.Path;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -30,15 +30,31 @@ class PoliciesCommandTest {
         Path json = dir.resolve("policies.json");
         Path device = dir.resolve("ufs40.json");
         UfsPresets.ufs40().write(device); // a fixed profile: collapse decisions do not depend on this machine's load
-        RippleRun run = RippleRun.inProcess("policies", "--work", dir.toString(), "--calibration-tokens", "1000",
-                "--tokens", "30", "--repeats", "2", "--device", device.toString(), "--json", json.toString(), "--quiet");
+        RippleRun run = RippleRun.inProcess(
+                "policies",
+                "--work",
+                dir.toString(),
+                "--calibration-tokens",
+                "1000",
+                "--tokens",
+                "30",
+                "--repeats",
+                "2",
+                "--device",
+                device.toString(),
+                "--json",
+                json.toString(),
+                "--quiet");
         assertEquals(0, run.exit(), run.err());
         assertTrue(run.out().contains("linking vs best of lru/s3fifo/lfu"), run.out());
         JsonNode doc = new ObjectMapper().readTree(json.toFile());
         assertEquals("act > 0.5", doc.path("rule").asText());
         assertEquals(30, doc.path("tokens").asInt());
         assertEquals(2, doc.path("repeats").asInt());
-        assertTrue(doc.path("neededShare").asDouble() > 0 && doc.path("neededShare").asDouble() < 0.2, doc.toString());
+        assertTrue(
+                doc.path("neededShare").asDouble() > 0
+                        && doc.path("neededShare").asDouble() < 0.2,
+                doc.toString());
         Map<String, JsonNode> byName = new HashMap<>();
         for (JsonNode p : doc.path("policies")) {
             byName.put(p.path("name").asText(), p);
@@ -47,8 +63,10 @@ class PoliciesCommandTest {
             double median = p.path("ioMsPerTokenMedian").asDouble();
             double max = p.path("ioMsPerTokenMax").asDouble();
             assertTrue(0 < min && min <= median && median <= max, p.toString());
-            assertTrue(p.path("p50").asDouble() <= p.path("p90").asDouble()
-                    && p.path("p90").asDouble() <= p.path("p99").asDouble(), p.toString());
+            assertTrue(
+                    p.path("p50").asDouble() <= p.path("p90").asDouble()
+                            && p.path("p90").asDouble() <= p.path("p99").asDouble(),
+                    p.toString());
             assertTrue(p.path("hitRate").asDouble() >= 0 && p.path("hitRate").asDouble() <= 1, p.toString());
             assertTrue(p.path("modelledMsPerToken").asDouble() > 0, p.toString());
         }
@@ -56,12 +74,18 @@ class PoliciesCommandTest {
         JsonNode none = byName.get("none");
         assertEquals(0.0, none.path("hitRate").asDouble());
         for (JsonNode p : byName.values()) {
-            assertTrue(p.path("opsPerToken").asDouble() <= none.path("opsPerToken").asDouble(), "read-through: " + p);
-            assertTrue(p.path("kibPerToken").asDouble() <= none.path("kibPerToken").asDouble(), "read-through: " + p);
+            assertTrue(
+                    p.path("opsPerToken").asDouble() <= none.path("opsPerToken").asDouble(), "read-through: " + p);
+            assertTrue(
+                    p.path("kibPerToken").asDouble() <= none.path("kibPerToken").asDouble(), "read-through: " + p);
         }
         JsonNode verdict = doc.path("verdict");
-        assertTrue(List.of("lru", "s3fifo", "lfu").contains(verdict.path("rival").asText()), verdict.toString());
-        assertTrue(verdict.path("timeRatio").asDouble() > 0 && verdict.path("modelledRatio").asDouble() > 0, verdict.toString());
+        assertTrue(
+                List.of("lru", "s3fifo", "lfu").contains(verdict.path("rival").asText()), verdict.toString());
+        assertTrue(
+                verdict.path("timeRatio").asDouble() > 0
+                        && verdict.path("modelledRatio").asDouble() > 0,
+                verdict.toString());
         assertTrue(verdict.path("text").asText().startsWith("linking vs best of"), verdict.toString());
     }
 

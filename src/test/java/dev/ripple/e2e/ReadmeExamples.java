@@ -23,8 +23,7 @@ import javax.tools.ToolProvider;
  * what it prints is returned.
  */
 public final class ReadmeExamples {
-    private ReadmeExamples() {
-    }
+    private ReadmeExamples() {}
 
     /**
      * @param name         the example's marker name
@@ -52,15 +51,27 @@ public final class ReadmeExamples {
         Path classes = Files.createDirectories(dir.resolve("classes"));
         JavaCompiler javac = ToolProvider.getSystemJavaCompiler();
         StringWriter errors = new StringWriter();
-        boolean ok = javac.getTask(errors, null, null, List.of("-d", classes.toString(), "-classpath",
-                System.getProperty("java.class.path"), "--add-modules", "jdk.incubator.vector"), null,
-                javac.getStandardFileManager(null, null, StandardCharsets.UTF_8).getJavaFileObjects(src)).call();
+        boolean ok = javac.getTask(
+                        errors,
+                        null,
+                        null,
+                        List.of(
+                                "-d",
+                                classes.toString(),
+                                "-classpath",
+                                System.getProperty("java.class.path"),
+                                "--add-modules",
+                                "jdk.incubator.vector"),
+                        null,
+                        javac.getStandardFileManager(null, null, StandardCharsets.UTF_8)
+                                .getJavaFileObjects(src))
+                .call();
         assertTrue(ok, "the README example compiles:\n" + errors + "\n" + source);
 
         PrintStream before = System.out;
         ByteArrayOutputStream printed = new ByteArrayOutputStream();
-        try (URLClassLoader loader = new URLClassLoader(new URL[] {classes.toUri().toURL()},
-                ReadmeExamples.class.getClassLoader())) {
+        try (URLClassLoader loader =
+                new URLClassLoader(new URL[] {classes.toUri().toURL()}, ReadmeExamples.class.getClassLoader())) {
             System.setOut(new PrintStream(printed, true, StandardCharsets.UTF_8));
             Method main = loader.loadClass("ReadmeExample").getMethod("main", String[].class);
             main.invoke(null, (Object) args);

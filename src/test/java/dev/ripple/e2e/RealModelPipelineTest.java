@@ -1,6 +1,5 @@
 package dev.ripple.e2e;
 
-import java.util.List;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -10,6 +9,7 @@ import dev.ripple.core.format.RippleFile;
 import dev.ripple.placement.trace.ActivationTrace;
 import dev.ripple.placement.trace.TraceFiles;
 import java.nio.file.Path;
+import java.util.List;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -21,6 +21,7 @@ import org.junit.jupiter.api.io.TempDir;
 class RealModelPipelineTest {
     @TempDir
     static Path dir;
+
     static JsonNode report;
     static Path model;
 
@@ -29,16 +30,48 @@ class RealModelPipelineTest {
         String work = dir.resolve("work").toString();
         // The sparser act > 0 rather than GELU's default act > -0.05: placement's effect on reads is
         // clearer where fewer neurons fire (the demo test covers the default rule).
-        RippleRun calib = RippleRun.inProcess("profile", "--out", dir.resolve("c.rtrace").toString(), "--max-tokens", "5000",
-                "--rule", "act > 0", "--work", work, "--quiet");
+        RippleRun calib = RippleRun.inProcess(
+                "profile",
+                "--out",
+                dir.resolve("c.rtrace").toString(),
+                "--max-tokens",
+                "5000",
+                "--rule",
+                "act > 0",
+                "--work",
+                work,
+                "--quiet");
         assertEquals(0, calib.exit(), calib.err());
-        RippleRun held = RippleRun.inProcess("profile", "--split", "heldout", "--rule", "act > 0", "--out", dir.resolve("h.rtrace").toString(),
-                "--max-tokens", "2000", "--work", work, "--quiet");
+        RippleRun held = RippleRun.inProcess(
+                "profile",
+                "--split",
+                "heldout",
+                "--rule",
+                "act > 0",
+                "--out",
+                dir.resolve("h.rtrace").toString(),
+                "--max-tokens",
+                "2000",
+                "--work",
+                work,
+                "--quiet");
         assertEquals(0, held.exit(), held.err());
         model = dir.resolve("minilm.ripple");
-        RippleRun place = RippleRun.inProcess("place", "--trace", dir.resolve("c.rtrace").toString(), "--eval",
-                dir.resolve("h.rtrace").toString(), "--compare", "--json", "--out", model.toString(), "--rank", "32",
-                "--work", work, "--quiet");
+        RippleRun place = RippleRun.inProcess(
+                "place",
+                "--trace",
+                dir.resolve("c.rtrace").toString(),
+                "--eval",
+                dir.resolve("h.rtrace").toString(),
+                "--compare",
+                "--json",
+                "--out",
+                model.toString(),
+                "--rank",
+                "32",
+                "--work",
+                work,
+                "--quiet");
         assertEquals(0, place.exit(), place.err());
         report = new ObjectMapper().readTree(place.out());
         assertEquals("inputs", report.path("predictorFit").asText(), "the trace carried the FFN input moments");
@@ -69,7 +102,8 @@ class RealModelPipelineTest {
         double ripple = cmp.path("ripple").path("readsPerToken").asDouble();
         double frequency = cmp.path("frequency").path("readsPerToken").asDouble();
         double identity = cmp.path("identity").path("readsPerToken").asDouble();
-        assertTrue(ripplePlus <= ripple && ripple < frequency && frequency < identity,
+        assertTrue(
+                ripplePlus <= ripple && ripple < frequency && frequency < identity,
                 "ripple+ " + ripplePlus + ", ripple " + ripple + ", frequency " + frequency + ", identity " + identity);
         assertTrue(identity / ripple > 1.4, "co-activation placement saves at least 1.4x reads: " + identity / ripple);
         assertEquals(6, report.path("layers").size());
@@ -85,10 +119,14 @@ class RealModelPipelineTest {
         try (RippleFile f = RippleFile.open(model)) {
             f.verify();
             assertEquals(6, f.layers().size());
-            assertEquals("ripple+", f.provenance().path("placement").path("algorithm").asText());
-            assertEquals("act > 0", f.provenance().path("activityRule").path("rule").asText());
+            assertEquals(
+                    "ripple+",
+                    f.provenance().path("placement").path("algorithm").asText());
+            assertEquals(
+                    "act > 0", f.provenance().path("activityRule").path("rule").asText());
             assertEquals(32, f.provenance().path("predictor").path("rank").asInt());
-            assertEquals("inputs", f.provenance().path("predictor").path("fit").asText(), "fitted to the profiled inputs");
+            assertEquals(
+                    "inputs", f.provenance().path("predictor").path("fit").asText(), "fitted to the profiled inputs");
             assertTrue(f.blob("tokenizer.json").isPresent());
             assertEquals("bert", f.architecture().path("type").asText());
         }
@@ -97,12 +135,23 @@ class RealModelPipelineTest {
     @Test
     void aTraceWithoutInputMomentsStillPlacesWithThePredictorFittedToTheWeights() throws Exception {
         ActivationTrace t = TraceFiles.read(dir.resolve("c.rtrace"));
-        t.setInputMoments(List.of());   // as a trace written before format 1.2
+        t.setInputMoments(List.of()); // as a trace written before format 1.2
         Path old = dir.resolve("old.rtrace");
         TraceFiles.write(old, t);
         Path file = dir.resolve("old.ripple");
-        RippleRun place = RippleRun.inProcess("place", "--trace", old.toString(), "--algorithm", "ripple", "--out",
-                file.toString(), "--rank", "16", "--work", dir.resolve("work").toString(), "--quiet");
+        RippleRun place = RippleRun.inProcess(
+                "place",
+                "--trace",
+                old.toString(),
+                "--algorithm",
+                "ripple",
+                "--out",
+                file.toString(),
+                "--rank",
+                "16",
+                "--work",
+                dir.resolve("work").toString(),
+                "--quiet");
         assertEquals(0, place.exit(), place.err());
         assertTrue(place.out().contains("fitted to the weights alone"), place.out());
         try (RippleFile f = RippleFile.open(file)) {

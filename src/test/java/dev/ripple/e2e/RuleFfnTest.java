@@ -1,6 +1,5 @@
 package dev.ripple.e2e;
 
-import java.util.Arrays;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -9,10 +8,11 @@ import dev.ripple.core.activity.ActivationPredictor;
 import dev.ripple.core.activity.FillIn;
 import dev.ripple.core.activity.ThresholdRule;
 import dev.ripple.core.activity.TopKRule;
-import dev.ripple.core.tensor.Activation;
-import dev.ripple.core.format.FfnLayerSpec;
 import dev.ripple.core.ffn.FfnLayerWeights;
+import dev.ripple.core.format.FfnLayerSpec;
+import dev.ripple.core.tensor.Activation;
 import dev.ripple.core.tensor.DType;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
 import org.eclipse.collections.api.list.primitive.MutableIntList;
@@ -25,8 +25,14 @@ class RuleFfnTest {
 
     private static FfnLayerWeights layer(long seed) {
         Random r = new Random(seed);
-        return new FfnLayerWeights(new FfnLayerSpec(0, D, N, Activation.GELU, false, DType.F32), gaussian(r, N * D, 0.4f),
-                null, gaussian(r, N * D, 0.3f), gaussian(r, N, 0.5f), null, gaussian(r, D, 0.1f));
+        return new FfnLayerWeights(
+                new FfnLayerSpec(0, D, N, Activation.GELU, false, DType.F32),
+                gaussian(r, N * D, 0.4f),
+                null,
+                gaussian(r, N * D, 0.3f),
+                gaussian(r, N, 0.5f),
+                null,
+                gaussian(r, D, 0.1f));
     }
 
     private static float[] gaussian(Random r, int n, float scale) {

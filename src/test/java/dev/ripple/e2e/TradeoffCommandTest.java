@@ -23,9 +23,25 @@ class TradeoffCommandTest {
     void sweepWritesEveryPointAndFillInHelpsGelu() throws Exception {
         Path json = dir.resolve("tradeoff.json");
         Path png = dir.resolve("tradeoff.png");
-        RippleRun run = RippleRun.inProcess("tradeoff", "--work", dir.toString(), "--calibration-tokens", "300",
-                "--sentences", "3", "--fractions", "0.3", "--error-targets", "none", "--margins", "1",
-                "--json", json.toString(), "--png", png.toString(), "--quiet");
+        RippleRun run = RippleRun.inProcess(
+                "tradeoff",
+                "--work",
+                dir.toString(),
+                "--calibration-tokens",
+                "300",
+                "--sentences",
+                "3",
+                "--fractions",
+                "0.3",
+                "--error-targets",
+                "none",
+                "--margins",
+                "1",
+                "--json",
+                json.toString(),
+                "--png",
+                png.toString(),
+                "--quiet");
         assertEquals(0, run.exit(), run.err());
         assertTrue(Files.size(png) > 1000, "PNG written");
         JsonNode root = new ObjectMapper().readTree(json.toFile());
@@ -36,7 +52,10 @@ class TradeoffCommandTest {
         for (JsonNode p : points) {
             double read = p.get("readShare").asDouble();
             assertTrue(read > 0 && read <= 1, p.toString());
-            assertTrue(p.get("cosineMean").asDouble() <= 1.0001 && p.get("ffnRelativeError").asDouble() >= 0, p.toString());
+            assertTrue(
+                    p.get("cosineMean").asDouble() <= 1.0001
+                            && p.get("ffnRelativeError").asDouble() >= 0,
+                    p.toString());
             assertEquals(3, p.get("passages").asInt(), p.toString());
         }
 
@@ -48,9 +67,13 @@ class TradeoffCommandTest {
 
         JsonNode positive = find(points, "act > 0", false, "oracle");
         JsonNode positiveFilled = find(points, "act > 0", true, "oracle");
-        assertTrue(positiveFilled.get("cosineMean").asDouble() > positive.get("cosineMean").asDouble() + 0.1,
+        assertTrue(
+                positiveFilled.get("cosineMean").asDouble()
+                        > positive.get("cosineMean").asDouble() + 0.1,
                 "fill-in improves act > 0: " + positiveFilled + " vs " + positive);
-        assertTrue(positiveFilled.get("ffnRelativeError").asDouble() < positive.get("ffnRelativeError").asDouble(),
+        assertTrue(
+                positiveFilled.get("ffnRelativeError").asDouble()
+                        < positive.get("ffnRelativeError").asDouble(),
                 positiveFilled + " vs " + positive);
         assertTrue(positive.get("readShare").asDouble() < 0.4, "GELU act > 0 reads a minority: " + positive);
 
@@ -64,7 +87,8 @@ class TradeoffCommandTest {
             if (p.has("recall")) {
                 predicted++;
                 assertTrue(p.get("predictor").asText().startsWith("low-rank"), p.toString());
-                assertTrue(p.get("recall").asDouble() > 0.5 && p.get("precision").asDouble() > 0, p.toString());
+                assertTrue(
+                        p.get("recall").asDouble() > 0.5 && p.get("precision").asDouble() > 0, p.toString());
             }
         }
         assertEquals(2, calibrated);
@@ -76,9 +100,22 @@ class TradeoffCommandTest {
     @Test
     void predictorFittedToTheInputsReadsFewerNeuronsThanTheWeightsFit() throws Exception {
         Path json = dir.resolve("predictor.json");
-        RippleRun run = RippleRun.inProcess("tradeoff", "--work", dir.toString(), "--calibration-tokens", "1500",
-                "--sentences", "4", "--predictor-rule", "act > -0.05", "--predictor-only", "--margins", "1",
-                "--json", json.toString(), "--quiet");
+        RippleRun run = RippleRun.inProcess(
+                "tradeoff",
+                "--work",
+                dir.toString(),
+                "--calibration-tokens",
+                "1500",
+                "--sentences",
+                "4",
+                "--predictor-rule",
+                "act > -0.05",
+                "--predictor-only",
+                "--margins",
+                "1",
+                "--json",
+                json.toString(),
+                "--quiet");
         assertEquals(0, run.exit(), run.err());
         JsonNode points = new ObjectMapper().readTree(json.toFile()).get("points");
         assertEquals(2 + 2, points.size(), "dense, the rule's oracle and one point per fit: " + points);
@@ -94,7 +131,9 @@ class TradeoffCommandTest {
         }
         assertTrue(weights != null && inputs != null, points.toString());
         // Full run (docs/PERFORMANCE.md §8): precision 0.685 against 0.496 at about equal recall.
-        assertTrue(inputs.get("precision").asDouble() > weights.get("precision").asDouble() + 0.1, inputs + " vs " + weights);
+        assertTrue(
+                inputs.get("precision").asDouble() > weights.get("precision").asDouble() + 0.1,
+                inputs + " vs " + weights);
         assertTrue(inputs.get("recall").asDouble() > 0.85, inputs.toString());
         assertTrue(inputs.get("readShare").asDouble() < weights.get("readShare").asDouble(), inputs + " vs " + weights);
     }
@@ -107,10 +146,30 @@ class TradeoffCommandTest {
     @Test
     void errorRuleAndTrainedPredictors() throws Exception {
         Path json = dir.resolve("trained.json");
-        RippleRun run = RippleRun.inProcess("tradeoff", "--work", dir.toString(), "--calibration-tokens", "1500",
-                "--sentences", "3", "--predictor-rule", "act > -0.05", "--predictor-only", "--margins", "1",
-                "--error-rule-fractions", "0.35", "--trained", "act > -0.05;error 0.35", "--trained-recalls", "0.95",
-                "--trained-epochs", "1", "--json", json.toString(), "--quiet");
+        RippleRun run = RippleRun.inProcess(
+                "tradeoff",
+                "--work",
+                dir.toString(),
+                "--calibration-tokens",
+                "1500",
+                "--sentences",
+                "3",
+                "--predictor-rule",
+                "act > -0.05",
+                "--predictor-only",
+                "--margins",
+                "1",
+                "--error-rule-fractions",
+                "0.35",
+                "--trained",
+                "act > -0.05;error 0.35",
+                "--trained-recalls",
+                "0.95",
+                "--trained-epochs",
+                "1",
+                "--json",
+                json.toString(),
+                "--quiet");
         assertEquals(0, run.exit(), run.err());
         JsonNode root = new ObjectMapper().readTree(json.toFile());
         JsonNode points = root.get("points");
@@ -121,24 +180,33 @@ class TradeoffCommandTest {
         int trained = 0;
         for (JsonNode p : points) {
             String family = p.get("family").asText();
-            if (family.startsWith("act calibrated") && p.get("predictor").asText().equals("oracle")) {
+            if (family.startsWith("act calibrated")
+                    && p.get("predictor").asText().equals("oracle")) {
                 act = p;
-            } else if (family.startsWith("error calibrated") && p.get("predictor").asText().equals("oracle")) {
+            } else if (family.startsWith("error calibrated")
+                    && p.get("predictor").asText().equals("oracle")) {
                 err = p;
             }
             if (p.get("predictor").asText().startsWith("trained")) {
                 trained++;
-                assertTrue(p.get("recall").asDouble() > 0.8 && p.get("readShare").asDouble() < 1, p.toString());
+                assertTrue(
+                        p.get("recall").asDouble() > 0.8 && p.get("readShare").asDouble() < 1, p.toString());
             }
         }
         assertEquals(2, trained);
         assertTrue(act != null && err != null, points.toString());
         assertEquals(0.35, err.get("readShare").asDouble(), 0.1, "budget roughly kept on held-out text: " + err);
-        assertTrue(err.get("ffnRelativeError").asDouble() < act.get("ffnRelativeError").asDouble(), err + " vs " + act);
+        assertTrue(
+                err.get("ffnRelativeError").asDouble()
+                        < act.get("ffnRelativeError").asDouble(),
+                err + " vs " + act);
         JsonNode training = root.get("trained");
         assertEquals(2, training.size(), training.toString());
         for (JsonNode t : training) {
-            assertTrue(t.get("seconds").asDouble() > 0 && t.get("trainTokens").asInt() > t.get("validationTokens").asInt(),
+            assertTrue(
+                    t.get("seconds").asDouble() > 0
+                            && t.get("trainTokens").asInt()
+                                    > t.get("validationTokens").asInt(),
                     t.toString());
             assertEquals(6, t.get("layers").size(), t.toString());
         }
@@ -151,24 +219,28 @@ class TradeoffCommandTest {
         assertEquals(1, run.exit(), run.out());
         assertEquals(1, run.err().strip().lines().count(), run.err());
         assertTrue(run.err().contains("--sentences"), run.err());
-        RippleRun topK = RippleRun.inProcess("tradeoff", "--work", dir.toString(), "--predictor-rule", "top 20%", "--quiet");
+        RippleRun topK =
+                RippleRun.inProcess("tradeoff", "--work", dir.toString(), "--predictor-rule", "top 20%", "--quiet");
         assertEquals(1, topK.exit(), topK.out());
         assertTrue(topK.err().contains("--predictor-rule must be a threshold rule"), topK.err());
         RippleRun only = RippleRun.inProcess("tradeoff", "--work", dir.toString(), "--predictor-only", "--quiet");
         assertEquals(1, only.exit(), only.out());
         assertTrue(only.err().contains("--predictor-only needs --predictor-rule"), only.err());
-        RippleRun from = RippleRun.inProcess("tradeoff", "--work", dir.toString(), "--trained-from", "magic", "--quiet");
+        RippleRun from =
+                RippleRun.inProcess("tradeoff", "--work", dir.toString(), "--trained-from", "magic", "--quiet");
         assertEquals(1, from.exit(), from.out());
         assertTrue(from.err().contains("--trained-from takes 'lowrank' or 'random'"), from.err());
     }
 
     private static JsonNode find(JsonNode points, String rule, boolean fillIn, String predictor) {
         for (JsonNode p : points) {
-            if (p.get("rule").asText().equals(rule) && p.get("fillIn").asBoolean() == fillIn
+            if (p.get("rule").asText().equals(rule)
+                    && p.get("fillIn").asBoolean() == fillIn
                     && p.get("predictor").asText().equals(predictor)) {
                 return p;
             }
         }
-        throw new AssertionError("no point " + rule + (fillIn ? " + fill-in" : "") + " [" + predictor + "] in " + points);
+        throw new AssertionError(
+                "no point " + rule + (fillIn ? " + fill-in" : "") + " [" + predictor + "] in " + points);
     }
 }

@@ -25,15 +25,43 @@ class WorkloadCommandsTest {
     @Test
     void synthBenchAndPoliciesRunOnAWorkloadUnderAnEmulatedPhone() throws Exception {
         Path w = dir.resolve("workload");
-        RippleRun synth = RippleRun.inProcess("synth", "--workload", "tiny", "--layers", "2", "--out", w.toString(),
-                "--calibration-tokens", "300", "--heldout-tokens", "60");
+        RippleRun synth = RippleRun.inProcess(
+                "synth",
+                "--workload",
+                "tiny",
+                "--layers",
+                "2",
+                "--out",
+                w.toString(),
+                "--calibration-tokens",
+                "300",
+                "--heldout-tokens",
+                "60");
         assertEquals(0, synth.exit(), synth.err());
         assertTrue(synth.out().contains("synthetic workload") && synth.out().contains("mean read length"), synth.out());
 
         Path json = dir.resolve("bench.json");
-        RippleRun bench = RippleRun.inProcess("bench", "--workload", w.toString(), "--device", "ufs-4.0", "--reader", "io_uring",
-                "--queue-depth", "32", "--tokens", "40", "--budgets", "0.05,0.2", "--sweep-tokens", "10", "--work",
-                dir.toString(), "--json", json.toString(), "--quiet");
+        RippleRun bench = RippleRun.inProcess(
+                "bench",
+                "--workload",
+                w.toString(),
+                "--device",
+                "ufs-4.0",
+                "--reader",
+                "io_uring",
+                "--queue-depth",
+                "32",
+                "--tokens",
+                "40",
+                "--budgets",
+                "0.05,0.2",
+                "--sweep-tokens",
+                "10",
+                "--work",
+                dir.toString(),
+                "--json",
+                json.toString(),
+                "--quiet");
         assertEquals(0, bench.exit(), bench.err());
         assertTrue(bench.out().contains("[synthetic workload, emulated ufs-4.0]"), bench.out());
         assertTrue(bench.out().contains("EMULATED ufs-4.0"), bench.out());
@@ -46,19 +74,38 @@ class WorkloadCommandsTest {
             double measured = s.path("ioMsPerToken").path("mean").asDouble();
             double modelled = s.path("modelledIoMsPerToken").asDouble();
             assertTrue(measured >= 0.95 * modelled, "reads take at least the emulated device's time: " + s);
-            assertTrue(s.path("ffnMsPerToken").path("mean").asDouble() >= measured, "the FFN's time includes its reads: " + s);
+            assertTrue(
+                    s.path("ffnMsPerToken").path("mean").asDouble() >= measured,
+                    "the FFN's time includes its reads: " + s);
         }
         assertEquals(5, byName.size());
-        assertTrue(byName.get("ripple").path("opsPerToken").asDouble() < byName.get("naive").path("opsPerToken").asDouble() / 1.5,
+        assertTrue(
+                byName.get("ripple").path("opsPerToken").asDouble()
+                        < byName.get("naive").path("opsPerToken").asDouble() / 1.5,
                 "co-activation placement with collapse needs fewer reads: " + byName);
         assertEquals(2 * 5, doc.path("budgetSweep").size());
         assertTrue(Files.exists(w.resolve("placed-rippleplus.ripple")), "placed files are kept with the workload");
 
         Path pjson = dir.resolve("policies.json");
-        RippleRun policies = RippleRun.inProcess("policies", "--workload", w.toString(), "--device", "ufs-4.0", "--tokens", "30",
-                "--repeats", "2", "--work", dir.toString(), "--json", pjson.toString(), "--quiet");
+        RippleRun policies = RippleRun.inProcess(
+                "policies",
+                "--workload",
+                w.toString(),
+                "--device",
+                "ufs-4.0",
+                "--tokens",
+                "30",
+                "--repeats",
+                "2",
+                "--work",
+                dir.toString(),
+                "--json",
+                pjson.toString(),
+                "--quiet");
         assertEquals(0, policies.exit(), policies.err());
-        assertTrue(policies.out().contains("linking vs best of lru/s3fifo/lfu") && policies.out().contains("synthetic workload"),
+        assertTrue(
+                policies.out().contains("linking vs best of lru/s3fifo/lfu")
+                        && policies.out().contains("synthetic workload"),
                 policies.out());
         JsonNode pdoc = new ObjectMapper().readTree(pjson.toFile());
         assertEquals(5, pdoc.path("policies").size());

@@ -11,7 +11,8 @@ abstract class AbstractPolicy implements CachePolicy {
     @Override
     public void init(long budget, int[] bundleBytesPerLayer) {
         if (initialised) {
-            throw new IllegalStateException("policy " + name() + " already belongs to a cache; create one policy per cache");
+            throw new IllegalStateException(
+                    "policy " + name() + " already belongs to a cache; create one policy per cache");
         }
         initialised = true;
         this.budgetBytes = budget;
@@ -22,7 +23,8 @@ abstract class AbstractPolicy implements CachePolicy {
     protected void onInit() {}
 
     @Override
-    public void selectAdmissions(int layer, int[] needed, int neededCount, int[] readOf, int[] offered, int offeredCount, boolean[] admit) {
+    public void selectAdmissions(
+            int layer, int[] needed, int neededCount, int[] readOf, int[] offered, int offeredCount, boolean[] admit) {
         Arrays.fill(admit, 0, offeredCount, true);
     }
 

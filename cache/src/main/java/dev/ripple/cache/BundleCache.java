@@ -41,7 +41,8 @@ public final class BundleCache implements AutoCloseable {
      *
      * @throws IllegalArgumentException if {@code readOf} does not number reads 0, 1, ... in slot order
      */
-    public int lookup(CacheAccess access, int layer, int[] slots, int[] readOf, int count, MemorySegment out, boolean[] hit) {
+    public int lookup(
+            CacheAccess access, int layer, int[] slots, int[] readOf, int count, MemorySegment out, boolean[] hit) {
         if (out == null) {
             throw new IllegalArgumentException("out is null");
         }

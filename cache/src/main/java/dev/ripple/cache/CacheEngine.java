@@ -55,7 +55,8 @@ final class CacheEngine {
         int largestLayer = 0;
         for (int l = 0; l < bundleBytesPerLayer.length; l++) {
             if (bundleBytesPerLayer[l] <= 0) {
-                throw new IllegalArgumentException("bundle size of layer " + l + " must be > 0, was " + bundleBytesPerLayer[l]);
+                throw new IllegalArgumentException(
+                        "bundle size of layer " + l + " must be > 0, was " + bundleBytesPerLayer[l]);
             }
             if (bundleBytesPerLayer[l] > largest) {
                 largest = bundleBytesPerLayer[l];
@@ -114,8 +115,17 @@ final class CacheEngine {
     }
 
     CacheStats stats() {
-        return new CacheStats(lookups.sum(), hits.sum(), misses.sum(), hitBytes.sum(), missBytes.sum(),
-                admissions.sum(), rejected.sum(), evictions.sum(), resident.get(), peak.get());
+        return new CacheStats(
+                lookups.sum(),
+                hits.sum(),
+                misses.sum(),
+                hitBytes.sum(),
+                missBytes.sum(),
+                admissions.sum(),
+                rejected.sum(),
+                evictions.sum(),
+                resident.get(),
+                peak.get());
     }
 
     long missRuns() {
@@ -184,8 +194,8 @@ final class CacheEngine {
         }
         int bb = bundleBytes[layer];
         if (out != null && out.byteSize() < (long) count * bb) {
-            throw new IllegalArgumentException("out holds " + out.byteSize() + " B, layer " + layer + " needs "
-                    + count + " x " + bb + " = " + (long) count * bb + " B");
+            throw new IllegalArgumentException("out holds " + out.byteSize() + " B, layer " + layer + " needs " + count
+                    + " x " + bb + " = " + (long) count * bb + " B");
         }
     }
 
@@ -291,8 +301,9 @@ final class CacheEngine {
         }
         for (int i = 0; i < count; i++) {
             if (bundles[i] != null && bundles[i].byteSize() < bb) {
-                throw new IllegalArgumentException("bundle of layer " + layer + " slot " + slots[i] + " holds "
-                        + bundles[i].byteSize() + " B, a complete bundle is " + bb + " B; partial bundles are never cached");
+                throw new IllegalArgumentException(
+                        "bundle of layer " + layer + " slot " + slots[i] + " holds " + bundles[i].byteSize()
+                                + " B, a complete bundle is " + bb + " B; partial bundles are never cached");
             }
         }
     }
@@ -456,8 +467,8 @@ final class CacheEngine {
         for (int i = 0; i < count; i++) {
             int r = readOf[i];
             if (r < prev || (i == 0 && r != 0) || r > prev + 1) {
-                throw new IllegalArgumentException("readOf of layer " + layer + " must number reads 0, 1, ... in slot order; readOf["
-                        + i + "] = " + r + " after " + prev);
+                throw new IllegalArgumentException("readOf of layer " + layer
+                        + " must number reads 0, 1, ... in slot order; readOf[" + i + "] = " + r + " after " + prev);
             }
             prev = r;
         }
@@ -470,8 +481,8 @@ final class CacheEngine {
         int prev = -1;
         for (int i = 0; i < count; i++) {
             if (slots[i] <= prev) {
-                throw new IllegalArgumentException(what + ": slots of layer " + layer + " must be ascending and >= 0; slots["
-                        + i + "] = " + slots[i] + " after " + prev);
+                throw new IllegalArgumentException(what + ": slots of layer " + layer
+                        + " must be ascending and >= 0; slots[" + i + "] = " + slots[i] + " after " + prev);
             }
             prev = slots[i];
         }

@@ -62,8 +62,8 @@ public interface CachePolicy {
      *               the caller planned nothing, contiguous runs of needed slots. A read is issued when
      *               any of its slots misses; a cached slot inside it is read through.
      */
-    void selectAdmissions(int layer, int[] needed, int neededCount, int[] readOf, int[] offered, int offeredCount,
-                          boolean[] admit);
+    void selectAdmissions(
+            int layer, int[] needed, int neededCount, int[] readOf, int[] offered, int offeredCount, boolean[] admit);
 
     /**
      * The candidate (layer, slot) does not fit: returns a resident key to evict, already removed from

@@ -119,18 +119,20 @@ public sealed interface CacheSettings {
      * @param longRunAdmitProbability probability of admitting a slot of a long run anyway, 0..1
      * @param seed                    seed of that random choice
      */
-    record Linking(CacheSettings inner, int longRun, double longRunAdmitProbability, long seed) implements CacheSettings {
+    record Linking(CacheSettings inner, int longRun, double longRunAdmitProbability, long seed)
+            implements CacheSettings {
         public Linking {
             if (inner == null || inner instanceof None || inner instanceof Linking) {
-                throw new IllegalArgumentException("linking needs an eviction policy underneath (s3fifo, lru, lfu, window), was "
-                        + (inner == null ? null : inner.name()));
+                throw new IllegalArgumentException(
+                        "linking needs an eviction policy underneath (s3fifo, lru, lfu, window), was "
+                                + (inner == null ? null : inner.name()));
             }
             if (longRun < 2) {
                 throw new IllegalArgumentException("linking's long run must be ≥ 2, was " + longRun);
             }
             if (!(longRunAdmitProbability >= 0 && longRunAdmitProbability <= 1)) {
-                throw new IllegalArgumentException("linking's long-run admission probability must be in [0, 1], was "
-                        + longRunAdmitProbability);
+                throw new IllegalArgumentException(
+                        "linking's long-run admission probability must be in [0, 1], was " + longRunAdmitProbability);
             }
         }
 

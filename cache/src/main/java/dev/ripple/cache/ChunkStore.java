@@ -22,12 +22,28 @@ interface ChunkStore extends AutoCloseable {
     static ChunkStore none() {
         return new ChunkStore() {
             private long next;
-            @Override public long allocate(int layer) { return next++; }
-            @Override public void free(int layer, long handle) {}
-            @Override public void write(int layer, long handle, MemorySegment src) {}
-            @Override public void read(int layer, long handle, MemorySegment dst, long dstOffset) {}
-            @Override public long allocatedBytes() { return 0; }
-            @Override public void close() {}
+
+            @Override
+            public long allocate(int layer) {
+                return next++;
+            }
+
+            @Override
+            public void free(int layer, long handle) {}
+
+            @Override
+            public void write(int layer, long handle, MemorySegment src) {}
+
+            @Override
+            public void read(int layer, long handle, MemorySegment dst, long dstOffset) {}
+
+            @Override
+            public long allocatedBytes() {
+                return 0;
+            }
+
+            @Override
+            public void close() {}
         };
     }
 }

@@ -22,23 +22,29 @@ final class ClairvoyantPolicy extends AbstractPolicy {
     private final LongIntHashMap cursor = new LongIntHashMap();
     /** Scores are minus the next use, so the heap's minimum is the furthest next use. */
     private final IndexedMinHeap heap = new IndexedMinHeap();
+
     private int time = -1;
 
     ClairvoyantPolicy(int[] accessLayers, int[][] accessSlots) {
         if (accessLayers.length != accessSlots.length) {
-            throw new IllegalArgumentException("trace has " + accessLayers.length + " layers but " + accessSlots.length + " slot sets");
+            throw new IllegalArgumentException(
+                    "trace has " + accessLayers.length + " layers but " + accessSlots.length + " slot sets");
         }
         this.accessLayers = accessLayers.clone();
         this.accessCounts = new int[accessSlots.length];
         for (int a = 0; a < accessSlots.length; a++) {
             accessCounts[a] = accessSlots[a].length;
             for (int s : accessSlots[a]) {
-                uses.getIfAbsentPut(CachePolicy.key(accessLayers[a], s), IntArrayList::new).add(a);
+                uses.getIfAbsentPut(CachePolicy.key(accessLayers[a], s), IntArrayList::new)
+                        .add(a);
             }
         }
     }
 
-    @Override public String name() { return "clairvoyant"; }
+    @Override
+    public String name() {
+        return "clairvoyant";
+    }
 
     private double nextUse(long key) {
         IntArrayList u = uses.get(key);

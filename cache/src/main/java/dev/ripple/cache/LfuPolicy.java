@@ -19,7 +19,10 @@ final class LfuPolicy extends AbstractPolicy {
         this.seed = seed;
     }
 
-    @Override public String name() { return "lfu"; }
+    @Override
+    public String name() {
+        return "lfu";
+    }
 
     double score(int layer, int slot) {
         double s = 0;

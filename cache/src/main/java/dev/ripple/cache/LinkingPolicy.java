@@ -47,7 +47,10 @@ final class LinkingPolicy extends AbstractPolicy {
         this.random = new SplittableRandom(seed);
     }
 
-    @Override public String name() { return "linking"; }
+    @Override
+    public String name() {
+        return "linking";
+    }
 
     /** The eviction policy underneath. */
     String innerName() {
@@ -100,8 +103,8 @@ final class LinkingPolicy extends AbstractPolicy {
      * long-run probability). A mostly cached read therefore gets completed.
      */
     @Override
-    public void selectAdmissions(int layer, int[] needed, int neededCount, int[] readOf, int[] offered, int offeredCount,
-                                 boolean[] admit) {
+    public void selectAdmissions(
+            int layer, int[] needed, int neededCount, int[] readOf, int[] offered, int offeredCount, boolean[] admit) {
         pendingGroup.clear();
         if (readOfOffered.length < offeredCount) {
             readOfOffered = new int[Math.max(offeredCount, readOfOffered.length * 2)];

@@ -8,7 +8,10 @@ package dev.ripple.cache;
 final class LruPolicy extends AbstractPolicy {
     private final KeyList order = new KeyList();
 
-    @Override public String name() { return "lru"; }
+    @Override
+    public String name() {
+        return "lru";
+    }
 
     @Override
     public void recordAccess(int layer, int[] slots, int count) {

@@ -26,6 +26,7 @@ final class OffHeapChunkStore implements ChunkStore {
     private final LongArrayList[] classFree;
     /** Published copy-on-write for readers that hold only a layer lock. */
     private volatile MemorySegment[] slabs = new MemorySegment[0];
+
     private int slabCount;
     private long allocated;
 
@@ -56,8 +57,8 @@ final class OffHeapChunkStore implements ChunkStore {
         if (free.isEmpty()) {
             long room = classMaxChunks[c] - classChunks[c];
             if (room <= 0) {
-                throw new IllegalStateException("size class " + classSize[c] + " B exhausted: "
-                        + classChunks[c] + " chunks allocated (budget accounting broken)");
+                throw new IllegalStateException("size class " + classSize[c] + " B exhausted: " + classChunks[c]
+                        + " chunks allocated (budget accounting broken)");
             }
             int n = (int) Math.max(1, Math.min(room, Math.min(SLAB_MAX_CHUNKS, SLAB_TARGET_BYTES / classSize[c])));
             MemorySegment slab = arena.allocate((long) n * classSize[c], 64);

@@ -27,7 +27,10 @@ final class S3FifoPolicy extends AbstractPolicy {
         this.smallRatio = smallRatio;
     }
 
-    @Override public String name() { return "s3fifo"; }
+    @Override
+    public String name() {
+        return "s3fifo";
+    }
 
     @Override
     protected void onInit() {
@@ -120,7 +123,15 @@ final class S3FifoPolicy extends AbstractPolicy {
         return small.size() + main.size();
     }
 
-    boolean inSmall(int layer, int slot) { return small.contains(CachePolicy.key(layer, slot)); }
-    boolean inMain(int layer, int slot) { return main.contains(CachePolicy.key(layer, slot)); }
-    boolean inGhost(int layer, int slot) { return ghost.contains(CachePolicy.key(layer, slot)); }
+    boolean inSmall(int layer, int slot) {
+        return small.contains(CachePolicy.key(layer, slot));
+    }
+
+    boolean inMain(int layer, int slot) {
+        return main.contains(CachePolicy.key(layer, slot));
+    }
+
+    boolean inGhost(int layer, int slot) {
+        return ghost.contains(CachePolicy.key(layer, slot));
+    }
 }

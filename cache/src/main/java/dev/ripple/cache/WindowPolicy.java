@@ -24,7 +24,10 @@ final class WindowPolicy extends AbstractPolicy {
         this.k = k;
     }
 
-    @Override public String name() { return "window"; }
+    @Override
+    public String name() {
+        return "window";
+    }
 
     @Override
     protected void onInit() {

@@ -18,9 +18,12 @@ class BundleCacheTest {
 
     @Test
     void budgetBelowTheLargestBundleIsRefusedNamingBoth() {
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                () -> new BundleCache(47, SIZES, CachePolicies.create("lru")));
-        assertTrue(e.getMessage().contains("47") && e.getMessage().contains("48") && e.getMessage().contains("layer 1"),
+        IllegalArgumentException e = assertThrows(
+                IllegalArgumentException.class, () -> new BundleCache(47, SIZES, CachePolicies.create("lru")));
+        assertTrue(
+                e.getMessage().contains("47")
+                        && e.getMessage().contains("48")
+                        && e.getMessage().contains("layer 1"),
                 e.getMessage());
         try (BundleCache ok = new BundleCache(48, SIZES, CachePolicies.create("lru"))) {
             assertEquals(48, ok.budgetBytes());
@@ -29,9 +32,12 @@ class BundleCacheTest {
 
     @Test
     void admissionGoesToTheLayerItsAccessLookedUp() {
-        try (Arena arena = Arena.ofConfined(); BundleCache cache = new BundleCache(1000, SIZES, CachePolicies.create("lru"))) {
-            assertThrows(IllegalStateException.class, () -> cache.admit(new CacheAccess(), new int[] {1}, 1,
-                    new MemorySegment[] {arena.allocate(48)}), "an admission needs the lookup it follows");
+        try (Arena arena = Arena.ofConfined();
+                BundleCache cache = new BundleCache(1000, SIZES, CachePolicies.create("lru"))) {
+            assertThrows(
+                    IllegalStateException.class,
+                    () -> cache.admit(new CacheAccess(), new int[] {1}, 1, new MemorySegment[] {arena.allocate(48)}),
+                    "an admission needs the lookup it follows");
             CacheAccess first = new CacheAccess();
             CacheAccess second = new CacheAccess();
             cache.lookup(first, 0, new int[] {2}, 1, arena.allocate(32), new boolean[1]);
@@ -46,10 +52,12 @@ class BundleCacheTest {
 
     @Test
     void partialBundlesAreNeverCached() {
-        try (Arena arena = Arena.ofConfined(); BundleCache cache = new BundleCache(1000, SIZES, CachePolicies.create("lru"))) {
+        try (Arena arena = Arena.ofConfined();
+                BundleCache cache = new BundleCache(1000, SIZES, CachePolicies.create("lru"))) {
             MemorySegment out = arena.allocate(32);
             cache.lookup(access, 0, new int[] {3}, 1, out, new boolean[1]);
-            IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+            IllegalArgumentException e = assertThrows(
+                    IllegalArgumentException.class,
                     () -> cache.admit(access, new int[] {3}, 1, new MemorySegment[] {arena.allocate(31)}));
             assertTrue(e.getMessage().contains("31") && e.getMessage().contains("32"), e.getMessage());
             assertEquals(0, cache.residentBytes());
@@ -60,7 +68,8 @@ class BundleCacheTest {
 
     @Test
     void hitCopiesTheAdmittedBytesAtTheSlotOffset() {
-        try (Arena arena = Arena.ofConfined(); BundleCache cache = new BundleCache(1000, SIZES, CachePolicies.create("lru"))) {
+        try (Arena arena = Arena.ofConfined();
+                BundleCache cache = new BundleCache(1000, SIZES, CachePolicies.create("lru"))) {
             int[] slots = {2, 5, 9};
             TestSupport.step(cache, arena, 1, slots);
             MemorySegment out = arena.allocate(3 * 48);
@@ -77,7 +86,8 @@ class BundleCacheTest {
 
     @Test
     void longerSegmentsContributeTheirFirstBundleBytes() {
-        try (Arena arena = Arena.ofConfined(); BundleCache cache = new BundleCache(1000, SIZES, CachePolicies.create("lru"))) {
+        try (Arena arena = Arena.ofConfined();
+                BundleCache cache = new BundleCache(1000, SIZES, CachePolicies.create("lru"))) {
             MemorySegment big = arena.allocate(100);
             MemorySegment.copy(TestSupport.bundle(arena, 0, 4, 32), 0, big, 0, 32);
             cache.lookup(access, 0, new int[] {4}, 1, arena.allocate(32), new boolean[1]);
@@ -90,14 +100,25 @@ class BundleCacheTest {
 
     @Test
     void rejectsBadArguments() {
-        try (Arena arena = Arena.ofConfined(); BundleCache cache = new BundleCache(1000, SIZES, CachePolicies.create("lru"))) {
+        try (Arena arena = Arena.ofConfined();
+                BundleCache cache = new BundleCache(1000, SIZES, CachePolicies.create("lru"))) {
             MemorySegment out = arena.allocate(64);
-            assertThrows(IllegalArgumentException.class, () -> cache.lookup(access, 0, new int[] {3, 3}, 2, out, new boolean[2]));
-            assertThrows(IllegalArgumentException.class, () -> cache.lookup(access, 0, new int[] {4, 3}, 2, out, new boolean[2]));
-            assertThrows(IllegalArgumentException.class, () -> cache.lookup(access, 2, new int[] {1}, 1, out, new boolean[1]));
-            assertThrows(IllegalArgumentException.class, () -> cache.lookup(access, 1, new int[] {1, 2}, 2, out, new boolean[2]),
+            assertThrows(
+                    IllegalArgumentException.class,
+                    () -> cache.lookup(access, 0, new int[] {3, 3}, 2, out, new boolean[2]));
+            assertThrows(
+                    IllegalArgumentException.class,
+                    () -> cache.lookup(access, 0, new int[] {4, 3}, 2, out, new boolean[2]));
+            assertThrows(
+                    IllegalArgumentException.class,
+                    () -> cache.lookup(access, 2, new int[] {1}, 1, out, new boolean[1]));
+            assertThrows(
+                    IllegalArgumentException.class,
+                    () -> cache.lookup(access, 1, new int[] {1, 2}, 2, out, new boolean[2]),
                     "out too small for 2 x 48");
-            assertThrows(IllegalArgumentException.class, () -> cache.lookup(access, 0, new int[] {1}, 2, out, new boolean[2]));
+            assertThrows(
+                    IllegalArgumentException.class,
+                    () -> cache.lookup(access, 0, new int[] {1}, 2, out, new boolean[2]));
         }
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> CachePolicies.create("arc"));
         assertTrue(e.getMessage().contains("linking"), e.getMessage());
@@ -105,7 +126,8 @@ class BundleCacheTest {
 
     @Test
     void statsCountBundlesAndBytes() {
-        try (Arena arena = Arena.ofConfined(); BundleCache cache = new BundleCache(1000, SIZES, CachePolicies.create("lru"))) {
+        try (Arena arena = Arena.ofConfined();
+                BundleCache cache = new BundleCache(1000, SIZES, CachePolicies.create("lru"))) {
             TestSupport.step(cache, arena, 0, new int[] {1, 2, 3});
             TestSupport.step(cache, arena, 0, new int[] {2, 3, 4});
             CacheStats s = cache.stats();
@@ -132,22 +154,28 @@ class BundleCacheTest {
         assertEquals(2.0, CacheSettings.Lfu.seeded(new long[][] {{1, 2}}).slotFrequencies()[0][1]);
         assertThrows(IllegalArgumentException.class, () -> new CacheSettings.Window(0));
         assertThrows(IllegalArgumentException.class, () -> new CacheSettings.S3Fifo(1.0));
-        assertThrows(IllegalArgumentException.class, () -> new CacheSettings.Linking(new CacheSettings.None(), 3, 0, 1));
-        assertThrows(IllegalArgumentException.class, () -> CacheSettings.Linking.over(CacheSettings.Linking.over(
-                new CacheSettings.Lru())), "linking over linking");
+        assertThrows(
+                IllegalArgumentException.class, () -> new CacheSettings.Linking(new CacheSettings.None(), 3, 0, 1));
+        assertThrows(
+                IllegalArgumentException.class,
+                () -> CacheSettings.Linking.over(CacheSettings.Linking.over(new CacheSettings.Lru())),
+                "linking over linking");
         assertThrows(IllegalArgumentException.class, () -> new CacheSettings.Linking(new CacheSettings.Lru(), 1, 0, 1));
     }
 
     @Test
     void aBundleThatCannotBeCopiedLeavesNoTrace() {
-        try (Arena arena = Arena.ofConfined(); BundleCache cache = new BundleCache(1000, SIZES, CachePolicies.create("lru"))) {
+        try (Arena arena = Arena.ofConfined();
+                BundleCache cache = new BundleCache(1000, SIZES, CachePolicies.create("lru"))) {
             MemorySegment gone;
             try (Arena shortLived = Arena.ofConfined()) {
                 gone = shortLived.allocate(32);
             }
             cache.lookup(access, 0, new int[] {1, 2}, 2, arena.allocate(64), new boolean[2]);
             MemorySegment ok = TestSupport.bundle(arena, 0, 1, 32);
-            assertThrows(IllegalStateException.class, () -> cache.admit(access, new int[] {1, 2}, 2, new MemorySegment[] {ok, gone}));
+            assertThrows(
+                    IllegalStateException.class,
+                    () -> cache.admit(access, new int[] {1, 2}, 2, new MemorySegment[] {ok, gone}));
             assertArrayEquals(new int[] {1}, cache.residentSlots(0), "the first was admitted, the failed one not");
             assertEquals(32, cache.residentBytes());
             assertEquals(1, cache.stats().admissions());

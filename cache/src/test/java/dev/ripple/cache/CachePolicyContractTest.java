@@ -39,14 +39,17 @@ abstract class CachePolicyContractTest {
     void budgetNeverExceededAndHitsReturnAdmittedBytes() {
         TestSupport.seeded(TestSupport.seed(), r -> {
             long budget = 96L * 20 + r.nextInt(200);
-            try (Arena arena = Arena.ofConfined(); BundleCache cache = new BundleCache(budget, BUNDLES, newPolicy())) {
+            try (Arena arena = Arena.ofConfined();
+                    BundleCache cache = new BundleCache(budget, BUNDLES, newPolicy())) {
                 assertEquals(policyName(), cache.policyName());
                 long admittedBytes = 0;
                 for (int token = 0; token < 300; token++) {
                     for (int layer = 0; layer < BUNDLES.length; layer++) {
                         int[] slots = TestSupport.randomSet(r, 120, 0.08 + 0.1 * r.nextDouble());
                         TestSupport.step(cache, arena, layer, slots, readGap());
-                        assertTrue(cache.residentBytes() <= budget, "resident " + cache.residentBytes() + " > budget " + budget);
+                        assertTrue(
+                                cache.residentBytes() <= budget,
+                                "resident " + cache.residentBytes() + " > budget " + budget);
                         long sum = 0;
                         int count = 0;
                         for (int l = 0; l < BUNDLES.length; l++) {
@@ -82,11 +85,14 @@ abstract class CachePolicyContractTest {
         TestSupport.seeded(TestSupport.seed(), r -> {
             int[] sizes = {80, 80};
             long budget = 80L * 37 + 50;
-            try (Arena arena = Arena.ofConfined(); BundleCache cache = new BundleCache(budget, sizes, newPolicy())) {
+            try (Arena arena = Arena.ofConfined();
+                    BundleCache cache = new BundleCache(budget, sizes, newPolicy())) {
                 for (int token = 0; token < 100; token++) {
                     for (int layer = 0; layer < 2; layer++) {
                         TestSupport.step(cache, arena, layer, TestSupport.randomSet(r, 200, 0.1), readGap());
-                        assertTrue(cache.allocatedBytes() <= budget, "allocated " + cache.allocatedBytes() + " > " + budget);
+                        assertTrue(
+                                cache.allocatedBytes() <= budget,
+                                "allocated " + cache.allocatedBytes() + " > " + budget);
                     }
                 }
             }
@@ -102,7 +108,8 @@ abstract class CachePolicyContractTest {
                 trace.add(TestSupport.randomSet(r, 100, 0.1));
             }
             CacheSimulator sim = new CacheSimulator(budget, BUNDLES, newPolicy());
-            try (Arena arena = Arena.ofConfined(); BundleCache cache = new BundleCache(budget, BUNDLES, newPolicy())) {
+            try (Arena arena = Arena.ofConfined();
+                    BundleCache cache = new BundleCache(budget, BUNDLES, newPolicy())) {
                 for (int i = 0; i < trace.size(); i++) {
                     int layer = i % BUNDLES.length;
                     int[] slots = trace.get(i);
@@ -123,8 +130,8 @@ abstract class CachePolicyContractTest {
 
     @Test
     void refusesBudgetBelowOneBundle() {
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                () -> new BundleCache(95, BUNDLES, newPolicy()));
+        IllegalArgumentException e =
+                assertThrows(IllegalArgumentException.class, () -> new BundleCache(95, BUNDLES, newPolicy()));
         assertTrue(e.getMessage().contains("95") && e.getMessage().contains("96"), e.getMessage());
     }
 
@@ -141,7 +148,8 @@ abstract class CachePolicyContractTest {
         cache.close();
         cache.close();
         try (Arena arena = Arena.ofConfined()) {
-            assertThrows(IllegalStateException.class,
+            assertThrows(
+                    IllegalStateException.class,
                     () -> cache.lookup(access, 0, new int[] {1}, 1, arena.allocate(96), new boolean[1]));
         }
     }

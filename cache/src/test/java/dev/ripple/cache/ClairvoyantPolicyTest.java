@@ -42,8 +42,10 @@ class ClairvoyantPolicyTest {
                 for (int a = 0; a < n; a++) {
                     sim.access(layers[a], sets[a], sets[a].length);
                 }
-                assertTrue(sim.stats().hits() <= best.stats().hits(),
-                        name + " " + sim.stats().hits() + " > clairvoyant " + best.stats().hits());
+                assertTrue(
+                        sim.stats().hits() <= best.stats().hits(),
+                        name + " " + sim.stats().hits() + " > clairvoyant "
+                                + best.stats().hits());
             }
         });
     }

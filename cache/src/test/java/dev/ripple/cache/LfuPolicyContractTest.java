@@ -1,5 +1,8 @@
 package dev.ripple.cache;
 
 class LfuPolicyContractTest extends CachePolicyContractTest {
-    @Override String policyName() { return "lfu"; }
+    @Override
+    String policyName() {
+        return "lfu";
+    }
 }

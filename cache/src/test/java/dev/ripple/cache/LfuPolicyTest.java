@@ -15,7 +15,8 @@ class LfuPolicyTest {
             for (int s = 0; s < 10; s++) {
                 counts[0][s] = 1000;
             }
-            CacheSimulator sim = new CacheSimulator(10 * 64, new int[] {64}, CacheSettings.Lfu.seeded(counts).newPolicy());
+            CacheSimulator sim = new CacheSimulator(
+                    10 * 64, new int[] {64}, CacheSettings.Lfu.seeded(counts).newPolicy());
             for (int t = 0; t < 300; t++) {
                 int[] set = new int[100];
                 int n = 0;
@@ -34,8 +35,7 @@ class LfuPolicyTest {
     @Test
     void newcomerHotterThanColdestReplacesIt() {
         double[][] f = {{5, 1, 3, 9}};
-        CacheSimulator sim = new CacheSimulator(2 * 10, new int[] {10},
-                new CacheSettings.Lfu(f).newPolicy());
+        CacheSimulator sim = new CacheSimulator(2 * 10, new int[] {10}, new CacheSettings.Lfu(f).newPolicy());
         sim.access(0, new int[] {0, 1}, 2);
         assertArrayEquals(new int[] {0, 1}, sim.residentSlots(0));
         sim.access(0, new int[] {2}, 1); // 3 + 1 > 1 + 1: replaces slot 1

@@ -1,5 +1,8 @@
 package dev.ripple.cache;
 
 class LinkingPolicyContractTest extends CachePolicyContractTest {
-    @Override String policyName() { return "linking"; }
+    @Override
+    String policyName() {
+        return "linking";
+    }
 }

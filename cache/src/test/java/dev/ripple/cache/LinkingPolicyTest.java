@@ -15,8 +15,8 @@ class LinkingPolicyTest {
     private static final int[] ONE_LAYER = {100};
 
     private static CacheSimulator linking(long budget, String inner) {
-        return new CacheSimulator(budget, ONE_LAYER,
-                new CacheSettings.Linking(CacheSettings.defaults(inner), 3, 0.0, 42L).newPolicy());
+        return new CacheSimulator(
+                budget, ONE_LAYER, new CacheSettings.Linking(CacheSettings.defaults(inner), 3, 0.0, 42L).newPolicy());
     }
 
     @Test
@@ -26,7 +26,9 @@ class LinkingPolicyTest {
         int[] misses = sim.access(0, needed, needed.length);
         assertArrayEquals(needed, misses);
         assertArrayEquals(new int[] {1, 12, 13, 20}, sim.residentSlots(0));
-        assertArrayEquals(new int[] {5, 6, 7, 8, 30, 31, 32}, sim.access(0, needed, needed.length),
+        assertArrayEquals(
+                new int[] {5, 6, 7, 8, 30, 31, 32},
+                sim.access(0, needed, needed.length),
                 "the long runs are read again, each in one operation");
     }
 
@@ -101,8 +103,8 @@ class LinkingPolicyTest {
      */
     @Test
     void overLfuAnAccessCountsAsTheShareOfItsRead() {
-        CacheSimulator sim = new CacheSimulator(100, ONE_LAYER,
-                new CacheSettings.Linking(new CacheSettings.Lfu(null), 3, 0.0, 42L).newPolicy());
+        CacheSimulator sim = new CacheSimulator(
+                100, ONE_LAYER, new CacheSettings.Linking(new CacheSettings.Lfu(null), 3, 0.0, 42L).newPolicy());
         for (int i = 0; i < 3; i++) {
             sim.access(0, new int[] {5, 6, 7, 8}, new int[] {0, 0, 0, 0}, 4); // 4 misses in one read: not admitted
         }
@@ -126,8 +128,8 @@ class LinkingPolicyTest {
 
     @Test
     void longRunAdmissionProbabilityOneAdmitsEverything() {
-        CacheSimulator sim = new CacheSimulator(100_000, ONE_LAYER,
-                new CacheSettings.Linking(new CacheSettings.Lru(), 3, 1.0, 42L).newPolicy());
+        CacheSimulator sim = new CacheSimulator(
+                100_000, ONE_LAYER, new CacheSettings.Linking(new CacheSettings.Lru(), 3, 1.0, 42L).newPolicy());
         sim.access(0, new int[] {5, 6, 7, 8}, 4);
         assertArrayEquals(new int[] {5, 6, 7, 8}, sim.residentSlots(0));
     }
@@ -144,7 +146,8 @@ class LinkingPolicyTest {
             long budget = 50L * 100;
             Map<String, Long> ops = new LinkedHashMap<>();
             for (String name : new String[] {"none", "lru", "s3fifo", "lfu", "window", "linking"}) {
-                CacheSettings settings = name.equals("lfu") ? new CacheSettings.Lfu(new double[][] {trace.frequencies})
+                CacheSettings settings = name.equals("lfu")
+                        ? new CacheSettings.Lfu(new double[][] {trace.frequencies})
                         : CacheSettings.defaults(name);
                 CacheSimulator sim = new CacheSimulator(budget, ONE_LAYER, settings.newPolicy());
                 long warm = 0;
@@ -160,7 +163,9 @@ class LinkingPolicyTest {
             System.out.println("read operations after warm-up: " + ops);
             long linking = ops.get("linking");
             for (String other : new String[] {"none", "lru", "s3fifo", "lfu"}) {
-                assertTrue(linking < ops.get(other), "linking " + linking + " vs " + other + " " + ops.get(other) + ": " + ops);
+                assertTrue(
+                        linking < ops.get(other),
+                        "linking " + linking + " vs " + other + " " + ops.get(other) + ": " + ops);
             }
         });
     }

@@ -1,5 +1,8 @@
 package dev.ripple.cache;
 
 class LruPolicyContractTest extends CachePolicyContractTest {
-    @Override String policyName() { return "lru"; }
+    @Override
+    String policyName() {
+        return "lru";
+    }
 }

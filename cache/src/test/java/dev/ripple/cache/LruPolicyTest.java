@@ -14,7 +14,8 @@ class LruPolicyTest {
         sim.access(0, new int[] {2}, 1);
         sim.access(0, new int[] {3}, 1);
         assertArrayEquals(new int[0], sim.access(0, new int[] {1}, 1), "1 is resident");
-        assertArrayEquals(new long[] {CachePolicy.key(0, 2), CachePolicy.key(0, 3), CachePolicy.key(0, 1)},
+        assertArrayEquals(
+                new long[] {CachePolicy.key(0, 2), CachePolicy.key(0, 3), CachePolicy.key(0, 1)},
                 ((LruPolicy) sim.policy()).keysOldestFirst());
         sim.access(0, new int[] {4}, 1);
         assertArrayEquals(new int[] {1, 3, 4}, sim.residentSlots(0), "2 was the least recently used");

@@ -1,5 +1,8 @@
 package dev.ripple.cache;
 
 class NonePolicyContractTest extends CachePolicyContractTest {
-    @Override String policyName() { return "none"; }
+    @Override
+    String policyName() {
+        return "none";
+    }
 }

@@ -25,7 +25,8 @@ final class TestSupport {
         try {
             body.run(new SplittableRandom(seed));
         } catch (AssertionError | RuntimeException e) {
-            throw new AssertionError("failed with seed " + seed + " (replay: -Dripple.test.seed=" + seed + "): " + e.getMessage(), e);
+            throw new AssertionError(
+                    "failed with seed " + seed + " (replay: -Dripple.test.seed=" + seed + "): " + e.getMessage(), e);
         } catch (Exception e) {
             throw new AssertionError("failed with seed " + seed + ": " + e, e);
         }

@@ -1,5 +1,8 @@
 package dev.ripple.cache;
 
 class WindowPolicyContractTest extends CachePolicyContractTest {
-    @Override String policyName() { return "window"; }
+    @Override
+    String policyName() {
+        return "window";
+    }
 }

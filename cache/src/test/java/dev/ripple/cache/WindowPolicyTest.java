@@ -16,8 +16,7 @@ class WindowPolicyTest {
     void holdsExactlyTheUnionOfTheLastKTokensWhenTheBudgetAllows(int k) {
         TestSupport.seeded(TestSupport.seed(), r -> {
             int[] sizes = {50, 50};
-            CacheSimulator sim = new CacheSimulator(50L * 2 * 300, sizes,
-                    new CacheSettings.Window(k).newPolicy());
+            CacheSimulator sim = new CacheSimulator(50L * 2 * 300, sizes, new CacheSettings.Window(k).newPolicy());
             @SuppressWarnings("unchecked")
             Deque<int[]>[] history = new Deque[] {new ArrayDeque<int[]>(), new ArrayDeque<int[]>()};
             for (int t = 0; t < 200; t++) {
@@ -34,7 +33,9 @@ class WindowPolicyTest {
                             union.add(x);
                         }
                     }
-                    assertArrayEquals(union.stream().mapToInt(Integer::intValue).toArray(), sim.residentSlots(layer),
+                    assertArrayEquals(
+                            union.stream().mapToInt(Integer::intValue).toArray(),
+                            sim.residentSlots(layer),
                             "token " + t + " layer " + layer);
                 }
             }
@@ -55,7 +56,11 @@ class WindowPolicyTest {
                     history.removeFirst();
                 }
                 TreeSet<Integer> union = new TreeSet<>();
-                history.forEach(s -> { for (int x : s) { union.add(x); } });
+                history.forEach(s -> {
+                    for (int x : s) {
+                        union.add(x);
+                    }
+                });
                 assertTrue(sim.residentBytes() <= budget);
                 for (int s : sim.residentSlots(0)) {
                     assertTrue(union.contains(s), "slot " + s + " left the window but is resident");

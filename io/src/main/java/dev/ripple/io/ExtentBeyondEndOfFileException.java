@@ -14,8 +14,8 @@ public final class ExtentBeyondEndOfFileException extends IOException {
     private final long fileSize;
 
     public ExtentBeyondEndOfFileException(Path file, Extent extent, long fileSize) {
-        super(file + ": extent at offset " + extent.offset() + " of length " + extent.length()
-                + " ends at " + extent.end() + ", past the end of the file (size " + fileSize + " bytes)");
+        super(file + ": extent at offset " + extent.offset() + " of length " + extent.length() + " ends at "
+                + extent.end() + ", past the end of the file (size " + fileSize + " bytes)");
         this.file = file;
         this.extent = extent;
         this.fileSize = fileSize;

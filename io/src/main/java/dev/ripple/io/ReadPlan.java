@@ -80,7 +80,8 @@ public final class ReadPlan {
 
     /** Where needed extent {@code neededIndex} starts inside its read. */
     public long offsetInRead(int neededIndex) {
-        return needed.get(neededIndex).offset() - reads.get(readOfNeeded[neededIndex]).offset();
+        return needed.get(neededIndex).offset()
+                - reads.get(readOfNeeded[neededIndex]).offset();
     }
 
     /** Where read {@code readIndex} starts in a buffer holding all reads back to back. */

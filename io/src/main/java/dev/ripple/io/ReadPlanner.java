@@ -3,7 +3,6 @@ package dev.ripple.io;
 import dev.ripple.io.device.CostLine;
 import dev.ripple.io.device.CostModel;
 import dev.ripple.io.device.DeviceProfile;
-
 import java.util.ArrayList;
 import java.util.List;
 
@@ -35,14 +34,19 @@ import java.util.List;
 public final class ReadPlanner {
 
     private final double breakEvenGapBytes; // merge when gap < this (cost mode)
-    private final long maxGapBytes;         // merge when gap <= this (fixed mode); -1 in cost mode
+    private final long maxGapBytes; // merge when gap <= this (fixed mode); -1 in cost mode
     private final long alignment;
     private final long alignedReadsFileSize; // -1: reads are not expanded to alignment
     private final long maxReadBytes;
     private final String rule;
 
-    private ReadPlanner(double breakEvenGapBytes, long maxGapBytes, long alignment, long alignedReadsFileSize,
-                        long maxReadBytes, String rule) {
+    private ReadPlanner(
+            double breakEvenGapBytes,
+            long maxGapBytes,
+            long alignment,
+            long alignedReadsFileSize,
+            long maxReadBytes,
+            String rule) {
         this.breakEvenGapBytes = breakEvenGapBytes;
         this.maxGapBytes = maxGapBytes;
         this.alignment = alignment;
@@ -59,8 +63,14 @@ public final class ReadPlanner {
     /** Merges when the gap is below the model's break-even gap {@code a·b} at {@code queueDepth}. */
     public static ReadPlanner costModel(CostModel model, int queueDepth) {
         CostLine line = model.lineAt(queueDepth);
-        return new ReadPlanner(line.breakEvenGapBytes(), -1, 1, -1, Long.MAX_VALUE,
-                String.format("cost model at queue depth %d (a=%.2f us, b=%.1f B/us, break-even gap %.0f B)",
+        return new ReadPlanner(
+                line.breakEvenGapBytes(),
+                -1,
+                1,
+                -1,
+                Long.MAX_VALUE,
+                String.format(
+                        "cost model at queue depth %d (a=%.2f us, b=%.1f B/us, break-even gap %.0f B)",
                         queueDepth, line.fixedMicros(), line.bytesPerMicro(), line.breakEvenGapBytes()));
     }
 
@@ -117,7 +127,8 @@ public final class ReadPlanner {
 
     /** The merge rule, for reports. */
     public String describe() {
-        return rule + (alignment > 1 ? ", gaps between " + alignment + "-byte aligned boundaries" : "")
+        return rule
+                + (alignment > 1 ? ", gaps between " + alignment + "-byte aligned boundaries" : "")
                 + (alignedReadsFileSize >= 0 ? ", reads expanded to alignment" : "")
                 + (maxReadBytes < Long.MAX_VALUE ? ", reads <= " + maxReadBytes + " B" : "");
     }
@@ -175,8 +186,8 @@ public final class ReadPlanner {
             return Extent.between(start, end);
         }
         if (end > alignedReadsFileSize) {
-            throw new IllegalArgumentException("needed bytes up to " + end + " lie past the end of the file (size "
-                    + alignedReadsFileSize + ")");
+            throw new IllegalArgumentException(
+                    "needed bytes up to " + end + " lie past the end of the file (size " + alignedReadsFileSize + ")");
         }
         return Extent.between(alignDown(start), Math.min(alignUp(end), alignedReadsFileSize));
     }

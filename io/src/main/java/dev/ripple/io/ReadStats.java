@@ -31,8 +31,12 @@ public record ReadStats(int extents, long operations, long bytesRequested, long 
 
     /** Sum of two requests' counters; elapsed times add (sequential requests). */
     public ReadStats plus(ReadStats o) {
-        return new ReadStats(extents + o.extents, operations + o.operations, bytesRequested + o.bytesRequested,
-                bytesRead + o.bytesRead, elapsedNanos + o.elapsedNanos);
+        return new ReadStats(
+                extents + o.extents,
+                operations + o.operations,
+                bytesRequested + o.bytesRequested,
+                bytesRead + o.bytesRead,
+                elapsedNanos + o.elapsedNanos);
     }
 
     /** Bytes read per byte requested; 1.0 means no amplification. */

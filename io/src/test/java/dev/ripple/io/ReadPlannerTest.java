@@ -1,16 +1,15 @@
 package dev.ripple.io;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import dev.ripple.io.device.CostLine;
 import dev.ripple.io.device.CostModel;
 import dev.ripple.io.device.UfsPresets;
 import dev.ripple.io.reader.ExtentReader;
 import dev.ripple.io.reader.ReaderKind;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.EnumSource;
-
 import java.io.IOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
@@ -20,11 +19,11 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.SplittableRandom;
-
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 class ReadPlannerTest {
 
@@ -34,6 +33,7 @@ class ReadPlannerTest {
     static final long SEED = TestFiles.seed();
     /** Not a multiple of 4 KiB, so the last aligned read ends at an unaligned end of file. */
     static final int FILE_SIZE = (2 << 20) + 777;
+
     static Path dir;
     static Path file;
     static byte[] expected;
@@ -57,8 +57,8 @@ class ReadPlannerTest {
     @Test
     void keepingSomeReadsKeepsThemAndTheirExtentsUnchanged() {
         // Three reads of a fixed-gap planner: {0..1000, 1500..2000}, {10000..11000}, {20000..20500}.
-        List<Extent> needed = List.of(new Extent(0, 1000), new Extent(1500, 500), new Extent(10_000, 1000),
-                new Extent(20_000, 500));
+        List<Extent> needed =
+                List.of(new Extent(0, 1000), new Extent(1500, 500), new Extent(10_000, 1000), new Extent(20_000, 500));
         ReadPlan all = ReadPlanner.fixedGap(1000).plan(needed);
         assertEquals(3, all.operations());
         ReadPlan kept = all.keep(new boolean[] {true, false, true});
@@ -67,7 +67,8 @@ class ReadPlannerTest {
         assertEquals(all.reads().get(0).length() + all.reads().get(2).length(), kept.bytesRead());
         assertEquals(2000, kept.bytesNeeded());
         assertEquals(1, kept.readOf(2));
-        assertEquals(all.reads().get(0).length(), kept.bufferOffset(2), "the last extent starts its read, after read 0");
+        assertEquals(
+                all.reads().get(0).length(), kept.bufferOffset(2), "the last extent starts its read, after read 0");
         assertEquals(1500, kept.bufferOffset(1));
         assertEquals(0, all.keep(new boolean[3]).operations());
         assertThrows(IllegalArgumentException.class, () -> all.keep(new boolean[2]));
@@ -100,7 +101,8 @@ class ReadPlannerTest {
             long gap = 1 + random.nextInt(20_000);
             double separate = MODEL.costMicros(a, 1) + MODEL.costMicros(b, 1);
             double merged = MODEL.costMicros(a + gap + b, 1);
-            int ops = planner.plan(List.of(new Extent(0, a), new Extent(a + gap, b))).operations();
+            int ops = planner.plan(List.of(new Extent(0, a), new Extent(a + gap, b)))
+                    .operations();
             if (Math.abs(merged - separate) > 1e-6) {
                 assertEquals(merged < separate ? 1 : 2, ops, "seed=" + SEED + " a=" + a + " b=" + b + " gap=" + gap);
             }
@@ -110,8 +112,13 @@ class ReadPlannerTest {
     @Test
     void touchingAndOverlappingExtentsAlwaysMerge() {
         CostModel free = new CostModel("no overhead", List.of(new CostLine(1, 0, 1000)));
-        ReadPlan plan = ReadPlanner.costModel(free, 1).plan(List.of(new Extent(0, 100), new Extent(100, 50),
-                new Extent(120, 100), new Extent(130, 10), new Extent(221, 5)));
+        ReadPlan plan = ReadPlanner.costModel(free, 1)
+                .plan(List.of(
+                        new Extent(0, 100),
+                        new Extent(100, 50),
+                        new Extent(120, 100),
+                        new Extent(130, 10),
+                        new Extent(221, 5)));
         assertEquals(List.of(new Extent(0, 220), new Extent(221, 5)), plan.reads());
         assertEquals(0, plan.readOf(3));
         assertEquals(130, plan.offsetInRead(3));
@@ -134,19 +141,25 @@ class ReadPlannerTest {
     void alignmentMergesExtentsSharingAPageForFree() {
         List<Extent> samePage = List.of(new Extent(10, 100), new Extent(3000, 100));
         assertEquals(2, ReadPlanner.fixedGap(0).plan(samePage).operations());
-        assertEquals(1, ReadPlanner.fixedGap(0).withAlignment(4096).plan(samePage).operations());
+        assertEquals(
+                1, ReadPlanner.fixedGap(0).withAlignment(4096).plan(samePage).operations());
         // Aligned gap between [0,4096) and [8192, ...): 4096 bytes.
         List<Extent> pageApart = List.of(new Extent(10, 100), new Extent(8200, 100));
-        assertEquals(1, ReadPlanner.fixedGap(4096).withAlignment(4096).plan(pageApart).operations());
-        assertEquals(2, ReadPlanner.fixedGap(4095).withAlignment(4096).plan(pageApart).operations());
-        assertThrows(IllegalArgumentException.class, () -> ReadPlanner.fixedGap(0).withAlignment(3000));
+        assertEquals(
+                1,
+                ReadPlanner.fixedGap(4096).withAlignment(4096).plan(pageApart).operations());
+        assertEquals(
+                2,
+                ReadPlanner.fixedGap(4095).withAlignment(4096).plan(pageApart).operations());
+        assertThrows(
+                IllegalArgumentException.class, () -> ReadPlanner.fixedGap(0).withAlignment(3000));
     }
 
     @Test
     void alignedReadsAreExpandedToBlocksAndClampedAtEndOfFile() {
         ReadPlanner planner = ReadPlanner.fixedGap(0).withAlignedReads(4096, 20_000);
-        ReadPlan plan = planner.plan(List.of(new Extent(10, 100), new Extent(5000, 10), new Extent(8192, 1),
-                new Extent(19_000, 1000)));
+        ReadPlan plan = planner.plan(
+                List.of(new Extent(10, 100), new Extent(5000, 10), new Extent(8192, 1), new Extent(19_000, 1000)));
         // [10,110) and [5000,5010) lie in touching blocks (aligned gap 0): one read [0, 12288).
         assertEquals(List.of(new Extent(0, 12_288), new Extent(16_384, 20_000 - 16_384)), plan.reads());
         assertEquals(List.of(0, 0, 0, 1), List.of(plan.readOf(0), plan.readOf(1), plan.readOf(2), plan.readOf(3)));
@@ -155,10 +168,13 @@ class ReadPlannerTest {
         assertEquals(12_288 + 19_000 - 16_384, plan.bufferOffset(3));
         assertPlanInvariants(plan);
         // Extents sharing a block merge even past the read cap, so reads stay disjoint.
-        ReadPlan capped = ReadPlanner.fixedGap(0).withAlignedReads(4096, 20_000).withMaxReadBytes(100)
+        ReadPlan capped = ReadPlanner.fixedGap(0)
+                .withAlignedReads(4096, 20_000)
+                .withMaxReadBytes(100)
                 .plan(List.of(new Extent(0, 100), new Extent(200, 100)));
         assertEquals(List.of(new Extent(0, 4096)), capped.reads());
-        assertThrows(IllegalArgumentException.class,
+        assertThrows(
+                IllegalArgumentException.class,
                 () -> ReadPlanner.fixedGap(0).withAlignedReads(4096, 100).plan(List.of(new Extent(50, 100))));
     }
 
@@ -177,7 +193,8 @@ class ReadPlannerTest {
 
     @Test
     void unsortedExtentsAreRejectedAndEmptyPlansAreEmpty() {
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        IllegalArgumentException e = assertThrows(
+                IllegalArgumentException.class,
                 () -> ReadPlanner.fixedGap(0).plan(List.of(new Extent(100, 1), new Extent(50, 1))));
         assertTrue(e.getMessage().contains("sorted"), e.getMessage());
         ReadPlan empty = ReadPlanner.fixedGap(0).plan(List.of());
@@ -193,7 +210,8 @@ class ReadPlannerTest {
         assertEquals(1 / 0.00075, qd2.bytesPerMicro(), 1e-6);
         assertEquals(100, two.lineAt(1).fixedMicros());
         assertEquals(10, two.lineAt(64).fixedMicros(), "beyond the deepest line the deepest is used");
-        assertTrue(ReadPlanner.costModel(two, 1).describe().contains("break-even gap 100000 B"),
+        assertTrue(
+                ReadPlanner.costModel(two, 1).describe().contains("break-even gap 100000 B"),
                 ReadPlanner.costModel(two, 1).describe());
     }
 
@@ -218,22 +236,28 @@ class ReadPlannerTest {
                 break;
             }
             needed.add(new Extent(offset, length));
-            offset += length + switch (random.nextInt(3)) {
-                case 0 -> 0;
-                case 1 -> random.nextInt(3000);
-                default -> random.nextInt(60_000);
-            };
+            offset += length
+                    + switch (random.nextInt(3)) {
+                        case 0 -> 0;
+                        case 1 -> random.nextInt(3000);
+                        default -> random.nextInt(60_000);
+                    };
         }
         // The last needed extent ends at the (unaligned) end of the file.
         Extent last = needed.getLast();
         needed.set(needed.size() - 1, Extent.between(last.offset(), FILE_SIZE));
-        for (ReadPlanner planner : List.of(ReadPlanner.costModel(MODEL, 4), ReadPlanner.fixedGap(0),
+        for (ReadPlanner planner : List.of(
+                ReadPlanner.costModel(MODEL, 4),
+                ReadPlanner.fixedGap(0),
                 ReadPlanner.fixedGap(20_000).withAlignment(4096),
                 ReadPlanner.fixedGap(0).withAlignedReads(4096, FILE_SIZE),
-                ReadPlanner.costModel(MODEL, 4).withAlignedReads(4096, FILE_SIZE).withMaxReadBytes(30_000))) {
+                ReadPlanner.costModel(MODEL, 4)
+                        .withAlignedReads(4096, FILE_SIZE)
+                        .withMaxReadBytes(30_000))) {
             ReadPlan plan = planner.plan(needed);
             assertPlanInvariants(plan);
-            try (ExtentReader reader = kind.open(file, 4); Arena arena = Arena.ofShared()) {
+            try (ExtentReader reader = kind.open(file, 4);
+                    Arena arena = Arena.ofShared()) {
                 MemorySegment buffer = arena.allocate(plan.bytesRead(), 4096);
                 ReadStats stats = reader.read(plan, buffer);
                 assertEquals(plan.operations(), stats.extents());
@@ -243,7 +267,8 @@ class ReadPlannerTest {
                 }
                 for (int i = 0; i < needed.size(); i++) {
                     Extent e = needed.get(i);
-                    assertArrayEquals(Arrays.copyOfRange(expected, (int) e.offset(), (int) e.end()),
+                    assertArrayEquals(
+                            Arrays.copyOfRange(expected, (int) e.offset(), (int) e.end()),
                             plan.neededSlice(buffer, i).toArray(ValueLayout.JAVA_BYTE),
                             "seed=" + SEED + " " + planner + " extent " + i + " " + e);
                 }
@@ -258,10 +283,14 @@ class ReadPlannerTest {
         assertEquals(read, plan.bytesRead());
         assertTrue(read >= needed);
         for (int r = 1; r < plan.reads().size(); r++) {
-            assertTrue(plan.reads().get(r - 1).end() < plan.reads().get(r).offset(), "reads sorted and disjoint, not touching");
+            assertTrue(
+                    plan.reads().get(r - 1).end() < plan.reads().get(r).offset(),
+                    "reads sorted and disjoint, not touching");
         }
         for (int i = 0; i < plan.needed().size(); i++) {
-            assertTrue(plan.reads().get(plan.readOf(i)).contains(plan.needed().get(i)), "extent " + i + " inside its read");
+            assertTrue(
+                    plan.reads().get(plan.readOf(i)).contains(plan.needed().get(i)),
+                    "extent " + i + " inside its read");
         }
     }
 }

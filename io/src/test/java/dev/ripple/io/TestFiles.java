@@ -1,11 +1,11 @@
 package dev.ripple.io;
 
-import java.nio.channels.FileChannel;
-import java.nio.file.StandardOpenOption;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.Comparator;
 import java.util.SplittableRandom;
 import java.util.stream.Stream;
@@ -16,8 +16,7 @@ import java.util.stream.Stream;
  */
 public final class TestFiles {
 
-    private TestFiles() {
-    }
+    private TestFiles() {}
 
     /** A fresh directory under {@code target/test-files}. */
     public static Path newDirectory(String prefix) throws IOException {

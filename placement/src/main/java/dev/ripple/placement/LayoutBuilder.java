@@ -1,9 +1,5 @@
 package dev.ripple.placement;
 
-import java.util.ArrayList;
-import dev.ripple.core.tensor.DType;
-import dev.ripple.core.format.ResidentTensor;
-
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.ripple.core.activity.ActivityRule;
@@ -12,10 +8,13 @@ import dev.ripple.core.activity.LowRankPredictor;
 import dev.ripple.core.ffn.FfnLayerWeights;
 import dev.ripple.core.format.BundleSource;
 import dev.ripple.core.format.PlacedLayer;
+import dev.ripple.core.format.ResidentTensor;
 import dev.ripple.core.format.RippleContents;
+import dev.ripple.core.tensor.DType;
 import dev.ripple.placement.importer.ImportedModel;
 import dev.ripple.placement.predictor.InputMoments;
 import dev.ripple.placement.predictor.LowRankFactorizer;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.function.IntConsumer;
 
@@ -48,7 +47,8 @@ public final class LayoutBuilder {
 
     public LayoutBuilder(ImportedModel model, int[][] orders) {
         if (orders.length != model.layers().size()) {
-            throw new IllegalArgumentException(orders.length + " orders for " + model.layers().size() + " layers");
+            throw new IllegalArgumentException(
+                    orders.length + " orders for " + model.layers().size() + " layers");
         }
         this.model = model;
         this.orders = orders.clone();
@@ -91,7 +91,8 @@ public final class LayoutBuilder {
      */
     public LayoutBuilder inputMoments(List<InputMoments> m) {
         if (!m.isEmpty() && m.size() != orders.length) {
-            throw new IllegalArgumentException("input moments for " + m.size() + " layers, the model has " + orders.length);
+            throw new IllegalArgumentException(
+                    "input moments for " + m.size() + " layers, the model has " + orders.length);
         }
         this.moments = List.copyOf(m);
         return this;
@@ -115,14 +116,17 @@ public final class LayoutBuilder {
      * Fits the low-rank predictor of every layer of {@code model} at rank {@code rank}, to the
      * profiled input moments when given (else to the weights alone); one layer on the heap at a time.
      */
-    public static List<LowRankPredictor.Factors> fitPredictor(ImportedModel model, int rank, List<InputMoments> moments,
-                                                              IntConsumer layerDone) {
+    public static List<LowRankPredictor.Factors> fitPredictor(
+            ImportedModel model, int rank, List<InputMoments> moments, IntConsumer layerDone) {
         List<LowRankPredictor.Factors> out = new ArrayList<>();
         for (int l = 0; l < model.layers().size(); l++) {
             FfnLayerWeights weights = model.weights(l);
-            int r0 = Math.min(rank, Math.min(weights.spec().dModel(), weights.spec().dFfn()));
-            out.add(moments.isEmpty() ? LowRankFactorizer.factor(weights, r0, 42 + l)
-                    : LowRankFactorizer.factor(weights, r0, 42 + l, moments.get(l)));
+            int r0 = Math.min(
+                    rank, Math.min(weights.spec().dModel(), weights.spec().dFfn()));
+            out.add(
+                    moments.isEmpty()
+                            ? LowRankFactorizer.factor(weights, r0, 42 + l)
+                            : LowRankFactorizer.factor(weights, r0, 42 + l, moments.get(l)));
             layerDone.accept(l);
         }
         return out;
@@ -170,7 +174,8 @@ public final class LayoutBuilder {
             p.put("margin", margin);
             p.put("fit", moments.isEmpty() ? "weights" : "inputs");
         }
-        RippleContents c = new RippleContents().architecture(model.architecture()).provenance(prov);
+        RippleContents c =
+                new RippleContents().architecture(model.architecture()).provenance(prov);
         model.tensors().forEach(t -> c.addTensor(residentType == null ? t : resident(t)));
         if (residentType != null) {
             prov.put("residentType", residentType.label());
@@ -182,14 +187,15 @@ public final class LayoutBuilder {
             int n = w.spec().dFfn();
             if (meanInactive != null) {
                 FillIn.fromMeans(w, meanInactive[l]).tensors(l).forEach(c::addTensor);
-                w.release();   // a streamed layer gathers its down columns again when it is written
+                w.release(); // a streamed layer gathers its down columns again when it is written
             }
             if (factors != null) {
                 LowRankPredictor.tensors(l, factors.get(l)).forEach(c::addTensor);
             } else if (rank > 0) {
                 FfnLayerWeights weights = model.weights(l);
                 int r0 = Math.min(rank, Math.min(d, n));
-                LowRankPredictor.Factors f = moments.isEmpty() ? LowRankFactorizer.factor(weights, r0, 42 + l)
+                LowRankPredictor.Factors f = moments.isEmpty()
+                        ? LowRankFactorizer.factor(weights, r0, 42 + l)
                         : LowRankFactorizer.factor(weights, r0, 42 + l, moments.get(l));
                 LowRankPredictor.tensors(l, f).forEach(c::addTensor);
             }

@@ -53,17 +53,20 @@ public record PreparedModel(Path file, Path source, boolean imported, boolean pl
         }
         boolean gguf = isGguf(model);
         Path dir = Files.isDirectory(model) ? model : model.toAbsolutePath().getParent();
-        String stem = gguf ? model.getFileName().toString().replaceFirst("\\.gguf$", "")
+        String stem = gguf
+                ? model.getFileName().toString().replaceFirst("\\.gguf$", "")
                 : dir.toAbsolutePath().normalize().getFileName().toString();
         Path target = work.resolve(stem + "-" + bundles.label() + "-identity.ripple");
-        boolean stale = Files.isRegularFile(target) && (gguf
-                ? Files.getLastModifiedTime(model).compareTo(Files.getLastModifiedTime(target)) > 0
-                : newer(dir, Files.getLastModifiedTime(target)));
+        boolean stale = Files.isRegularFile(target)
+                && (gguf
+                        ? Files.getLastModifiedTime(model).compareTo(Files.getLastModifiedTime(target)) > 0
+                        : newer(dir, Files.getLastModifiedTime(target)));
         if (Files.isRegularFile(target) && !stale) {
             return new PreparedModel(target, model, true, false);
         }
         Files.createDirectories(work);
-        ImportedModel imported = gguf ? GgufImporter.importModel(model, bundles) : SafetensorsImporter.importModel(model, bundles);
+        ImportedModel imported =
+                gguf ? GgufImporter.importModel(model, bundles) : SafetensorsImporter.importModel(model, bundles);
         RippleFileWriter.write(target, imported.toContents(), (layer, error) -> layerDone.accept(layer));
         return new PreparedModel(target, model, true, true);
     }

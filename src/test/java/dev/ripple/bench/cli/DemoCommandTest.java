@@ -28,39 +28,72 @@ class DemoCommandTest {
         StringWriter printed = new StringWriter();
         CommandLine cl = new CommandLine(demo);
         cl.setOut(new PrintWriter(printed));
-        int exit = cl.execute("--work", dir.toString(), "--calibration-tokens", "3000", "--sentences", "12",
-                "--bench-sentences", "3", "--quiet");
+        int exit = cl.execute(
+                "--work",
+                dir.toString(),
+                "--calibration-tokens",
+                "3000",
+                "--sentences",
+                "12",
+                "--bench-sentences",
+                "3",
+                "--quiet");
         assertEquals(0, exit, printed.toString());
         Demo.Report r = demo.report;
 
         assertEquals("act > -0.05", r.calibration().rule().describe(), "GELU's default rule");
-        assertEquals(List.of("ripple+", "ripple", "frequency", "identity"), List.copyOf(r.placements().byAlgorithm().keySet()));
-        assertTrue(r.placements().get("ripple+").heldOut().overall().readsPerToken()
-                < r.placements().get("identity").heldOut().overall().readsPerToken(), "ripple+ reads fewer runs than identity");
+        assertEquals(
+                List.of("ripple+", "ripple", "frequency", "identity"),
+                List.copyOf(r.placements().byAlgorithm().keySet()));
+        assertTrue(
+                r.placements().get("ripple+").heldOut().overall().readsPerToken()
+                        < r.placements().get("identity").heldOut().overall().readsPerToken(),
+                "ripple+ reads fewer runs than identity");
         assertEquals("ripple+", r.file().algorithm());
 
         FidelityRun dense = r.run(Demo.DENSE);
         assertEquals(1.0, dense.neuronsReadFraction());
-        assertTrue(dense.cosine().min() >= 0.999, "dense flash forward vs ONNX Runtime, min cosine: " + dense.cosine().min());
+        assertTrue(
+                dense.cosine().min() >= 0.999,
+                "dense flash forward vs ONNX Runtime, min cosine: "
+                        + dense.cosine().min());
         FidelityRun oracle = r.run(Demo.ORACLE);
         FidelityRun noFill = r.run(Demo.ORACLE_NO_FILL_IN);
-        assertTrue(oracle.cosine().mean() > noFill.cosine().mean() + 0.1,
-                "fill-in restores fidelity: " + oracle.cosine().mean() + " vs " + noFill.cosine().mean());
+        assertTrue(
+                oracle.cosine().mean() > noFill.cosine().mean() + 0.1,
+                "fill-in restores fidelity: " + oracle.cosine().mean() + " vs "
+                        + noFill.cosine().mean());
         assertTrue(oracle.neuronsReadFraction() < 0.5, "GELU's act > -0.05 reads a minority of neurons");
         FidelityRun predictor = r.run(Demo.PREDICTOR);
         // Issue 6: mean cosine ≥ 0.99 with the default rule, fill-in and predictor (0.9928 on the demo's
         // 100 passages, PERFORMANCE.md §3).
-        assertTrue(predictor.cosine().mean() >= 0.99, "the default predictor with fill-in: " + predictor.cosine().mean());
-        assertTrue(predictor.neuronsReadFraction() < 0.9, "and does not read everything: " + predictor.neuronsReadFraction());
+        assertTrue(
+                predictor.cosine().mean() >= 0.99,
+                "the default predictor with fill-in: " + predictor.cosine().mean());
+        assertTrue(
+                predictor.neuronsReadFraction() < 0.9,
+                "and does not read everything: " + predictor.neuronsReadFraction());
         assertNotNull(r.bench(), "the strategies side by side");
         assertEquals(5, r.bench().strategies().size());
 
         String out = printed.toString();
-        for (String step : new String[] {"1. profile", "2. place", "3. wrote", "4. embed", "ONNX Runtime dense forward",
-                "5. the I/O strategies", "Decode-like", "Prefill-like", "ripple vs llm-in-a-flash"}) {
+        for (String step : new String[] {
+            "1. profile",
+            "2. place",
+            "3. wrote",
+            "4. embed",
+            "ONNX Runtime dense forward",
+            "5. the I/O strategies",
+            "Decode-like",
+            "Prefill-like",
+            "ripple vs llm-in-a-flash"
+        }) {
             assertTrue(out.contains(step), "missing step '" + step + "' in:\n" + out);
         }
-        assertTrue(out.contains("under the model's default rule") && out.contains("under 'act > -0.05'")
-                && out.contains(Demo.PREDICTOR), out);
+        assertTrue(
+                out.contains("under the model's default rule")
+                        && out.contains("under 'act > -0.05'")
+                        && out.contains(Demo.PREDICTOR),
+                out);
     }
 }

@@ -56,24 +56,35 @@ class PlacementExampleTest {
                         List<String> calibrationLines = Files.readAllLines(Path.of(args[2]));
                         List<String> heldOutLines = Files.readAllLines(Path.of(args[3]));
                 """;
-        String printed = ReadmeExamples.run("place", preamble, Map.of(
+        String printed = ReadmeExamples.run(
+                "place",
+                preamble,
+                Map.of(
                         "Path.of(\"all-minilm-l6-v2.onnx\")", "Path.of(args[0])",
                         "Path.of(\"tokenizer.json\")", "Path.of(args[1])",
                         "Path.of(\"model.ripple\")", "Path.of(args[4])"),
-                new String[] {onnx.toString(), tokenizer.toString(), calibration.toString(), heldOut.toString(), out.toString()},
+                new String[] {
+                    onnx.toString(), tokenizer.toString(), calibration.toString(), heldOut.toString(), out.toString()
+                },
                 dir);
 
-        Matcher m = Pattern.compile("(?m)^(\\S+)\\s+([0-9.]+) reads per token and layer$").matcher(printed);
+        Matcher m = Pattern.compile("(?m)^(\\S+)\\s+([0-9.]+) reads per token and layer$")
+                .matcher(printed);
         Map<String, Double> reads = new HashMap<>();
         while (m.find()) {
             reads.put(m.group(1), Double.parseDouble(m.group(2)));
         }
-        assertEquals(List.of("frequency", "identity", "ripple", "ripple+"), reads.keySet().stream().sorted().toList(), printed);
+        assertEquals(
+                List.of("frequency", "identity", "ripple", "ripple+"),
+                reads.keySet().stream().sorted().toList(),
+                printed);
         assertTrue(reads.get("ripple+") < reads.get("identity"), "ripple+ reads fewer runs than identity: " + reads);
         assertTrue(printed.contains("wrote " + out), printed);
         try (RippleFile f = RippleFile.open(out)) {
             assertEquals(6, f.layers().size());
-            assertEquals("ripple+", f.provenance().path("placement").path("algorithm").asText());
+            assertEquals(
+                    "ripple+",
+                    f.provenance().path("placement").path("algorithm").asText());
         }
     }
 }

@@ -15,12 +15,28 @@ class FioRunTest {
 
     @Test
     void commandsDriveTheQueueDepthTheWayEachEngineDoes() {
-        List<String> uring = FioRun.command("io_uring", Path.of("/data/f.bin"), 4096, 32, Duration.ofMillis(300), Duration.ofSeconds(3));
-        assertTrue(uring.containsAll(List.of("--ioengine=io_uring", "--iodepth=32", "--numjobs=1", "--direct=1", "--bs=4096",
-                "--runtime=3.000", "--ramp_time=0.300", "--readonly", "--filename=/data/f.bin")), uring.toString());
-        List<String> psync = FioRun.command("psync", Path.of("/data/f.bin"), 4096, 8, Duration.ZERO, Duration.ofSeconds(1));
-        assertTrue(psync.containsAll(List.of("--ioengine=psync", "--iodepth=1", "--numjobs=8", "--group_reporting")), psync.toString());
-        assertThrows(IllegalArgumentException.class, () -> FioRun.command("libaio", Path.of("f"), 4096, 1, Duration.ZERO, Duration.ofSeconds(1)));
+        List<String> uring = FioRun.command(
+                "io_uring", Path.of("/data/f.bin"), 4096, 32, Duration.ofMillis(300), Duration.ofSeconds(3));
+        assertTrue(
+                uring.containsAll(List.of(
+                        "--ioengine=io_uring",
+                        "--iodepth=32",
+                        "--numjobs=1",
+                        "--direct=1",
+                        "--bs=4096",
+                        "--runtime=3.000",
+                        "--ramp_time=0.300",
+                        "--readonly",
+                        "--filename=/data/f.bin")),
+                uring.toString());
+        List<String> psync =
+                FioRun.command("psync", Path.of("/data/f.bin"), 4096, 8, Duration.ZERO, Duration.ofSeconds(1));
+        assertTrue(
+                psync.containsAll(List.of("--ioengine=psync", "--iodepth=1", "--numjobs=8", "--group_reporting")),
+                psync.toString());
+        assertThrows(
+                IllegalArgumentException.class,
+                () -> FioRun.command("libaio", Path.of("f"), 4096, 1, Duration.ZERO, Duration.ofSeconds(1)));
     }
 
     @Test
@@ -34,6 +50,8 @@ class FioRunTest {
         assertEquals(117398, r.reads());
         assertEquals(0.391 * 2.0 * 1e6 / 117398, r.cpuMicrosPerRead(), 1e-9);
         assertThrows(IOException.class, () -> FioRun.parse("io_uring", 4096, 8, "fio: file not found", "fio"));
-        assertThrows(IOException.class, () -> FioRun.parse("io_uring", 4096, 8, "{\"jobs\":[{\"read\":{\"iops\":0}}]}", "fio"));
+        assertThrows(
+                IOException.class,
+                () -> FioRun.parse("io_uring", 4096, 8, "{\"jobs\":[{\"read\":{\"iops\":0}}]}", "fio"));
     }
 }

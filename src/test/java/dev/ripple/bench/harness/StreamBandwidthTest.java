@@ -18,7 +18,8 @@ class StreamBandwidthTest {
         }
         for (int[] range : new int[][] {{0, 1000}, {3, 997}, {0, 0}, {5, 6}, {17, 130}}) {
             float expected = StreamBandwidth.sumScalar(a, range[0], range[1]);
-            assertEquals(expected, StreamBandwidth.sum(a, range[0], range[1]), 1e-4f, "range " + range[0] + ".." + range[1]);
+            assertEquals(
+                    expected, StreamBandwidth.sum(a, range[0], range[1]), 1e-4f, "range " + range[0] + ".." + range[1]);
         }
     }
 
@@ -40,7 +41,8 @@ class StreamBandwidthTest {
     @Test
     void aSmallMeasurementGivesPositiveRates() {
         StreamBandwidth.Result r = StreamBandwidth.measure(1 << 16, 2, 2);
-        assertTrue(r.copyGBs() > 0 && r.triadGBs() > 0 && r.readGBs() > 0 && Double.isFinite(r.bestGBs()), r.toString());
+        assertTrue(
+                r.copyGBs() > 0 && r.triadGBs() > 0 && r.readGBs() > 0 && Double.isFinite(r.bestGBs()), r.toString());
         assertEquals(Math.max(r.copyGBs(), Math.max(r.triadGBs(), r.readGBs())), r.bestGBs());
     }
 }

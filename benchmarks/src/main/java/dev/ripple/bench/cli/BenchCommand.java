@@ -1,6 +1,7 @@
 package dev.ripple.bench.cli;
 
 import dev.ripple.bench.harness.BenchReport;
+import dev.ripple.bench.harness.DecoderBenchReport;
 import dev.ripple.bench.harness.StrategyBench;
 import dev.ripple.bench.harness.WorkloadBench;
 import dev.ripple.bench.harness.WorkloadBenchReport;
@@ -8,11 +9,10 @@ import dev.ripple.core.activity.ActivityRule;
 import dev.ripple.core.activity.LowRankPredictor;
 import dev.ripple.core.format.AtomicFile;
 import dev.ripple.core.tensor.DType;
+import dev.ripple.core.tokenizer.Tokenizer;
 import dev.ripple.io.device.DeviceProfile;
 import dev.ripple.io.reader.ReaderKind;
 import dev.ripple.placement.PreparedModel;
-import dev.ripple.bench.harness.DecoderBenchReport;
-import dev.ripple.core.tokenizer.Tokenizer;
 import dev.ripple.placement.profile.ProfileResult;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -23,8 +23,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
@@ -34,7 +34,9 @@ import picocli.CommandLine.Spec;
  * active sets, then the Java encoder with the real predictor for fidelity and speed, ONNX Runtime
  * as the compute peer, phone-storage projections and plots.
  */
-@Command(name = "bench", mixinStandardHelpOptions = true,
+@Command(
+        name = "bench",
+        mixinStandardHelpOptions = true,
         description = "Profile and place on calibration text, then compare the I/O strategies (placement x cache x "
                 + "collapse) on held-out passages at the same DRAM budget: I/O per token and per passage, fidelity and "
                 + "speed of the Java forward against ONNX Runtime, UFS projections, JSON and plots.")
@@ -48,50 +50,84 @@ final class BenchCommand implements Callable<Integer> {
     @Mixin
     ModelInputs inputs;
 
-
-    @Option(names = "--calibration-text", paramLabel = "C.txt",
+    @Option(
+            names = "--calibration-text",
+            paramLabel = "C.txt",
             description = "calibration passages (default: a disjoint split of --text)")
     Path calibrationText;
 
-    @Option(names = "--calibration-tokens", defaultValue = "20000", description = "tokens profiled for placement (default: ${DEFAULT-VALUE})")
+    @Option(
+            names = "--calibration-tokens",
+            defaultValue = "20000",
+            description = "tokens profiled for placement (default: ${DEFAULT-VALUE})")
     long calibrationTokens;
 
-    @Option(names = "--sentences", defaultValue = "24", description = "held-out passages measured (default: ${DEFAULT-VALUE})")
+    @Option(
+            names = "--sentences",
+            defaultValue = "24",
+            description = "held-out passages measured (default: ${DEFAULT-VALUE})")
     int sentences;
 
-    @Option(names = "--tokens", defaultValue = "600", description = "at most this many held-out tokens replayed one by one (default: ${DEFAULT-VALUE})")
+    @Option(
+            names = "--tokens",
+            defaultValue = "600",
+            description = "at most this many held-out tokens replayed one by one (default: ${DEFAULT-VALUE})")
     int tokens;
 
     @Option(names = "--rule", description = ProfileCommand.RULE_HELP)
     String rule;
 
-    @Option(names = "--predictor", defaultValue = "lowrank", description = "predictor of the forward passes: lowrank or "
-            + "oracle (the true sets); decoders also dense (default: ${DEFAULT-VALUE})")
+    @Option(
+            names = "--predictor",
+            defaultValue = "lowrank",
+            description = "predictor of the forward passes: lowrank or "
+                    + "oracle (the true sets); decoders also dense (default: ${DEFAULT-VALUE})")
     String predictor;
 
-    @Option(names = "--margin", defaultValue = "" + LowRankPredictor.DEFAULT_MARGIN,
-            description = "low-rank predictor margin, in RMS errors of each neuron's prediction (default: ${DEFAULT-VALUE})")
+    @Option(
+            names = "--margin",
+            defaultValue = "" + LowRankPredictor.DEFAULT_MARGIN,
+            description =
+                    "low-rank predictor margin, in RMS errors of each neuron's prediction (default: ${DEFAULT-VALUE})")
     float margin;
 
     @Option(names = "--no-fill-in", description = "forward passes without mean fill-in")
     boolean noFillIn;
 
-    @Option(names = "--cache-fraction", defaultValue = "0.1", description = "DRAM budget as a share of FFN bytes (default: ${DEFAULT-VALUE})")
+    @Option(
+            names = "--cache-fraction",
+            defaultValue = "0.1",
+            description = "DRAM budget as a share of FFN bytes (default: ${DEFAULT-VALUE})")
     double cacheFraction;
 
-    @Option(names = "--dram", paramLabel = "SIZE", description = "DRAM budget of the main table (e.g. 512MiB) instead of "
-            + "--cache-fraction: resident tensors and (decoders) one session's KV cache first, the rest caches bundles")
+    @Option(
+            names = "--dram",
+            paramLabel = "SIZE",
+            description =
+                    "DRAM budget of the main table (e.g. 512MiB) instead of "
+                            + "--cache-fraction: resident tensors and (decoders) one session's KV cache first, the rest caches bundles")
     String dram;
 
-    @Option(names = "--budgets", split = ",", defaultValue = "0.05,0.1,0.2,0.3",
-            description = "cache budgets of the latency-against-budget sweep; 'none' to skip (default: ${DEFAULT-VALUE})")
+    @Option(
+            names = "--budgets",
+            split = ",",
+            defaultValue = "0.05,0.1,0.2,0.3",
+            description =
+                    "cache budgets of the latency-against-budget sweep; 'none' to skip (default: ${DEFAULT-VALUE})")
     List<String> budgets;
 
-    @Option(names = "--sweep-tokens", defaultValue = "200", description = "tokens replayed per sweep point (default: ${DEFAULT-VALUE})")
+    @Option(
+            names = "--sweep-tokens",
+            defaultValue = "200",
+            description = "tokens replayed per sweep point (default: ${DEFAULT-VALUE})")
     int sweepTokens;
 
-    @Option(names = "--workload", paramLabel = "DIR", description = "a synthetic workload written by 'ripple synth --workload': "
-            + "the strategies token by token on its held-out stream and the budget sweep; figures labelled 'synthetic workload'")
+    @Option(
+            names = "--workload",
+            paramLabel = "DIR",
+            description =
+                    "a synthetic workload written by 'ripple synth --workload': "
+                            + "the strategies token by token on its held-out stream and the budget sweep; figures labelled 'synthetic workload'")
     Path workload;
 
     @Option(names = "--json", paramLabel = "FILE", description = "write every figure as JSON")
@@ -100,19 +136,30 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--no-plots", description = "do not write the PNG plots")
     boolean noPlots;
 
-    @Option(names = "--compare-policies", description = "also replay the ripple+ placement under every cache policy at the same budget")
+    @Option(
+            names = "--compare-policies",
+            description = "also replay the ripple+ placement under every cache policy at the same budget")
     boolean comparePolicies;
 
-    @Option(names = "--dtypes", split = ",", paramLabel = "TYPES",
+    @Option(
+            names = "--dtypes",
+            split = ",",
+            paramLabel = "TYPES",
             description = "also compare bundle types side by side on the ripple+ placement at one DRAM budget, e.g. "
                     + "f32,f16,q8_0,q4_0: bytes and I/O per token, and fidelity (encoders: cosine against ONNX Runtime; "
                     + "decoders: logits against the f32 bundles')")
     List<String> dtypes = new ArrayList<>();
 
-    @Option(names = "--prompt-tokens", defaultValue = "32", description = "decoders: prompt length in tokens (default: ${DEFAULT-VALUE})")
+    @Option(
+            names = "--prompt-tokens",
+            defaultValue = "32",
+            description = "decoders: prompt length in tokens (default: ${DEFAULT-VALUE})")
     int promptTokens;
 
-    @Option(names = "--decode-tokens", defaultValue = "32", description = "decoders: tokens generated per prompt (default: ${DEFAULT-VALUE})")
+    @Option(
+            names = "--decode-tokens",
+            defaultValue = "32",
+            description = "decoders: tokens generated per prompt (default: ${DEFAULT-VALUE})")
     int decodeTokens;
 
     @Spec
@@ -121,13 +168,21 @@ final class BenchCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         PrintWriter o = spec.commandLine().getOut();
-        if (tokens < 1 || sentences < 1 || sweepTokens < 1 || calibrationTokens < 1 || promptTokens < 1 || decodeTokens < 1) {
-            throw new IllegalArgumentException("--tokens, --sentences, --sweep-tokens, --calibration-tokens, --prompt-tokens and "
-                    + "--decode-tokens must be positive");
+        if (tokens < 1
+                || sentences < 1
+                || sweepTokens < 1
+                || calibrationTokens < 1
+                || promptTokens < 1
+                || decodeTokens < 1) {
+            throw new IllegalArgumentException(
+                    "--tokens, --sentences, --sweep-tokens, --calibration-tokens, --prompt-tokens and "
+                            + "--decode-tokens must be positive");
         }
-        if (!predictor.equals("lowrank") && !predictor.equals("oracle") && !(predictor.equals("dense") && inputs.decoder())) {
-            throw new IllegalArgumentException("--predictor must be lowrank or oracle (or dense, for a decoder), not '"
-                    + predictor + "'");
+        if (!predictor.equals("lowrank")
+                && !predictor.equals("oracle")
+                && !(predictor.equals("dense") && inputs.decoder())) {
+            throw new IllegalArgumentException(
+                    "--predictor must be lowrank or oracle (or dense, for a decoder), not '" + predictor + "'");
         }
         StrategyBench.Settings settings = settings();
         if (workload != null) {
@@ -144,15 +199,25 @@ final class BenchCommand implements Callable<Integer> {
         Path onnx = inputs.onnx(run.work);
         Path tok = inputs.tokenizer(run.work);
         Corpus corpus = inputs.corpus(calibrationText, 0.5);
-        List<String> heldOutText = corpus.heldOut().subList(0, Math.min(sentences, corpus.heldOut().size()));
-        ProfileResult calib = ProfileCommand.profile(onnx, tok, corpus.calibration(), corpus.name() + ", calibration",
-                activity, calibrationTokens, run.quiet);
-        BenchReport report = new StrategyBench(settings, CliProgress.harness(run.quiet)).encoder(new StrategyBench.EncoderInput(
-                onnx, tok, inputs.modelName(), corpus.name(), calib, heldOutText, null));
+        List<String> heldOutText =
+                corpus.heldOut().subList(0, Math.min(sentences, corpus.heldOut().size()));
+        ProfileResult calib = ProfileCommand.profile(
+                onnx,
+                tok,
+                corpus.calibration(),
+                corpus.name() + ", calibration",
+                activity,
+                calibrationTokens,
+                run.quiet);
+        BenchReport report = new StrategyBench(settings, CliProgress.harness(run.quiet))
+                .encoder(new StrategyBench.EncoderInput(
+                        onnx, tok, inputs.modelName(), corpus.name(), calib, heldOutText, null));
         report.print(o);
         if (!noPlots) {
             List<Path> pngs = report.plots(run.work);
-            o.printf("plots: %s%n", String.join(", ", pngs.stream().map(Path::toString).toList()));
+            o.printf(
+                    "plots: %s%n",
+                    String.join(", ", pngs.stream().map(Path::toString).toList()));
         }
         writeJson(o, report.toJsonBytes());
         return 0;
@@ -163,8 +228,18 @@ final class BenchCommand implements Callable<Integer> {
         ReaderKind readerKind = io.readerKind();
         Files.createDirectories(run.work);
         DeviceProfile profile = io.device != null ? io.deviceProfile() : CalibrateCommand.quick(run.work, run.quiet);
-        WorkloadBenchReport report = WorkloadBench.run(new WorkloadBench.Settings(workload, readerKind, io.queueDepth, cacheFraction,
-                parseBudgets(budgets), tokens, sweepTokens, profile, io.device != null), CliProgress.harness(run.quiet));
+        WorkloadBenchReport report = WorkloadBench.run(
+                new WorkloadBench.Settings(
+                        workload,
+                        readerKind,
+                        io.queueDepth,
+                        cacheFraction,
+                        parseBudgets(budgets),
+                        tokens,
+                        sweepTokens,
+                        profile,
+                        io.device != null),
+                CliProgress.harness(run.quiet));
         report.print(o);
         writeJson(o, report.toJsonBytes());
         return 0;
@@ -172,32 +247,60 @@ final class BenchCommand implements Callable<Integer> {
 
     /** The options as the harness's settings (checked: a bad value fails before any work). */
     StrategyBench.Settings settings() throws IOException {
-        return new StrategyBench.Settings(run.work, io.readerKind(), io.queueDepth, io.deviceProfile(), cacheFraction,
-                dram == null ? 0 : GenerateCommand.parseBytes(dram), predictor, !noFillIn, margin, parseBudgets(budgets), tokens,
-                sweepTokens, comparePolicies, dtypeList(), sentences, promptTokens, decodeTokens);
+        return new StrategyBench.Settings(
+                run.work,
+                io.readerKind(),
+                io.queueDepth,
+                io.deviceProfile(),
+                cacheFraction,
+                dram == null ? 0 : GenerateCommand.parseBytes(dram),
+                predictor,
+                !noFillIn,
+                margin,
+                parseBudgets(budgets),
+                tokens,
+                sweepTokens,
+                comparePolicies,
+                dtypeList(),
+                sentences,
+                promptTokens,
+                decodeTokens);
     }
 
     /** The bundle types of --dtypes. */
     private List<DType> dtypeList() {
-        return dtypes.stream().map(t -> PlaceCommand.weightType(t.trim(), "--dtypes")).distinct().toList();
+        return dtypes.stream()
+                .map(t -> PlaceCommand.weightType(t.trim(), "--dtypes"))
+                .distinct()
+                .toList();
     }
 
     /**
      * A decoder: profile the calibration text with the Java forward, then the strategies on
      * held-out prompts ({@link StrategyBench#decoder}).
      */
-    private DecoderBenchReport measureDecoder(StrategyBench.Settings settings, ActivityRule activity) throws IOException {
+    private DecoderBenchReport measureDecoder(StrategyBench.Settings settings, ActivityRule activity)
+            throws IOException {
         if (!PreparedModel.isCheckpoint(inputs.model)) {
-            throw new IllegalArgumentException(inputs.model + ": bench places the model with every algorithm, so it needs "
-                    + "the Hugging Face model directory, not a .ripple file");
+            throw new IllegalArgumentException(
+                    inputs.model + ": bench places the model with every algorithm, so it needs "
+                            + "the Hugging Face model directory, not a .ripple file");
         }
         Corpus corpus = inputs.corpus(calibrationText, 0.5);
         PreparedModel identity = DecoderText.prepare(inputs.model, run.work, run.quiet);
         Tokenizer tokenizer = DecoderText.tokenizer(identity.file(), inputs.tokenizer);
-        ProfileResult calib = DecoderText.profile(inputs.model, inputs.tokenizer, run.work, corpus.calibration(),
-                corpus.name() + ", calibration", activity, calibrationTokens, run.quiet);
-        return new StrategyBench(settings, CliProgress.harness(run.quiet)).decoder(new StrategyBench.DecoderInput(inputs.model,
-                identity, corpus.name(), calib, DecoderText.encode(tokenizer, corpus.heldOut())));
+        ProfileResult calib = DecoderText.profile(
+                inputs.model,
+                inputs.tokenizer,
+                run.work,
+                corpus.calibration(),
+                corpus.name() + ", calibration",
+                activity,
+                calibrationTokens,
+                run.quiet);
+        return new StrategyBench(settings, CliProgress.harness(run.quiet))
+                .decoder(new StrategyBench.DecoderInput(
+                        inputs.model, identity, corpus.name(), calib, DecoderText.encode(tokenizer, corpus.heldOut())));
     }
 
     private static List<Double> parseBudgets(List<String> values) {
@@ -210,7 +313,8 @@ final class BenchCommand implements Callable<Integer> {
             try {
                 b = Double.parseDouble(v.trim());
             } catch (NumberFormatException e) {
-                throw new IllegalArgumentException("--budgets: '" + v + "' is not a number (use e.g. 0.05,0.1,0.2 or none)");
+                throw new IllegalArgumentException(
+                        "--budgets: '" + v + "' is not a number (use e.g. 0.05,0.1,0.2 or none)");
             }
             if (!(b >= 0 && b <= 1)) {
                 throw new IllegalArgumentException("--budgets: " + v + " is not a share in [0, 1]");

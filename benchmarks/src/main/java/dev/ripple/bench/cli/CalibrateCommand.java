@@ -1,6 +1,5 @@
 package dev.ripple.bench.cli;
 
-import java.io.IOException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.ripple.bench.harness.QuickCalibration;
 import dev.ripple.bench.harness.ReaderComparison;
@@ -13,6 +12,7 @@ import dev.ripple.io.device.ReaderCalibration;
 import dev.ripple.io.device.ReaderCalibrator;
 import dev.ripple.io.device.ReaderPoint;
 import dev.ripple.io.reader.ReaderKind;
+import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -31,17 +31,23 @@ import picocli.CommandLine.Spec;
  * with {@code --reader R[,R...]} (and {@code --fio ENGINE[,...]}) measure readers instead: IOPS and
  * CPU time per read at each size and queue depth, fio beside them on the same file.
  */
-@Command(name = "calibrate", mixinStandardHelpOptions = true,
-        description = "Measure read latency and bandwidth of the storage under a directory (direct I/O, sizes 4 KiB..1 MiB, "
-                + "queue depths 1..32), fit the cost model the read planner uses, and save it as JSON. With --reader: measure "
-                + "readers (IOPS and CPU time per read by size and queue depth), with --fio next to fio on the same file.")
+@Command(
+        name = "calibrate",
+        mixinStandardHelpOptions = true,
+        description =
+                "Measure read latency and bandwidth of the storage under a directory (direct I/O, sizes 4 KiB..1 MiB, "
+                        + "queue depths 1..32), fit the cost model the read planner uses, and save it as JSON. With --reader: measure "
+                        + "readers (IOPS and CPU time per read by size and queue depth), with --fio next to fio on the same file.")
 final class CalibrateCommand implements Callable<Integer> {
 
     @Option(names = "--dir", required = true, paramLabel = "DIR", description = "directory on the storage to measure")
     Path dir;
 
-    @Option(names = "--out", paramLabel = "FILE", description = "where to save the profile (default: DIR/device-profile.json) "
-            + "or, with --reader, the JSON report (default: none)")
+    @Option(
+            names = "--out",
+            paramLabel = "FILE",
+            description = "where to save the profile (default: DIR/device-profile.json) "
+                    + "or, with --reader, the JSON report (default: none)")
     Path out;
 
     @Option(names = "--json", description = "print JSON instead of a table")
@@ -53,31 +59,52 @@ final class CalibrateCommand implements Callable<Integer> {
     @Option(names = "--seconds-per-point", paramLabel = "S", description = "measuring time per size and queue depth")
     Double secondsPerPoint;
 
-    @Option(names = "--file-mib", paramLabel = "MIB", description = "size of the temporary test file (default from the grid; "
-            + "1024 with --reader)")
+    @Option(
+            names = "--file-mib",
+            paramLabel = "MIB",
+            description = "size of the temporary test file (default from the grid; " + "1024 with --reader)")
     Long fileMib;
 
-    @Option(names = "--reader", split = ",", paramLabel = "R", description = "measure these readers instead of the device: "
-            + "direct, io_uring, mmap, pread")
+    @Option(
+            names = "--reader",
+            split = ",",
+            paramLabel = "R",
+            description = "measure these readers instead of the device: " + "direct, io_uring, mmap, pread")
     List<String> readers;
 
-    @Option(names = "--fio", split = ",", paramLabel = "ENGINE", description = "with --reader: also run fio on the same file "
-            + "and points (engines: io_uring, psync); fio must be installed")
+    @Option(
+            names = "--fio",
+            split = ",",
+            paramLabel = "ENGINE",
+            description = "with --reader: also run fio on the same file "
+                    + "and points (engines: io_uring, psync); fio must be installed")
     List<String> fioEngines;
 
-    @Option(names = "--sizes", split = ",", defaultValue = "4096", description = "with --reader: read sizes in bytes "
-            + "(default: ${DEFAULT-VALUE})")
+    @Option(
+            names = "--sizes",
+            split = ",",
+            defaultValue = "4096",
+            description = "with --reader: read sizes in bytes " + "(default: ${DEFAULT-VALUE})")
     List<Integer> sizes;
 
-    @Option(names = "--queue-depths", split = ",", defaultValue = "1,8,32", description = "with --reader: queue depths "
-            + "(default: ${DEFAULT-VALUE})")
+    @Option(
+            names = "--queue-depths",
+            split = ",",
+            defaultValue = "1,8,32",
+            description = "with --reader: queue depths " + "(default: ${DEFAULT-VALUE})")
     List<Integer> queueDepths;
 
-    @Option(names = "--rounds", defaultValue = "1", description = "with --reader: measurements of every point, contestants "
-            + "interleaved, medians reported (default: ${DEFAULT-VALUE})")
+    @Option(
+            names = "--rounds",
+            defaultValue = "1",
+            description = "with --reader: measurements of every point, contestants "
+                    + "interleaved, medians reported (default: ${DEFAULT-VALUE})")
     int rounds;
 
-    @Option(names = "--file", paramLabel = "FILE", description = "with --reader: read this existing file instead of writing one")
+    @Option(
+            names = "--file",
+            paramLabel = "FILE",
+            description = "with --reader: read this existing file instead of writing one")
     Path file;
 
     @Option(names = "--quiet", description = "no progress bar")
@@ -124,19 +151,28 @@ final class CalibrateCommand implements Callable<Integer> {
             return 0;
         }
         o.printf("device profile of %s, saved to %s%n", dir, target);
-        o.printf("sequential read: %.0f MiB/s; random 4 KiB at queue depth 1: %.0f IOPS%n",
+        o.printf(
+                "sequential read: %.0f MiB/s; random 4 KiB at queue depth 1: %.0f IOPS%n",
                 profile.sequentialMiBps(), profile.random4kQd1Iops());
         o.printf("%10s %4s %12s %12s %10s %10s%n", "read size", "qd", "mean us", "p99 us", "MiB/s", "IOPS");
         for (Measurement m : profile.measurements()) {
-            o.printf("%10d %4d %12.1f %12.1f %10.1f %10.0f%n", m.readBytes(), m.queueDepth(), m.latencyMeanMicros(), m.latencyP99Micros(),
-                    m.mibPerSecond(), m.iops());
+            o.printf(
+                    "%10d %4d %12.1f %12.1f %10.1f %10.0f%n",
+                    m.readBytes(),
+                    m.queueDepth(),
+                    m.latencyMeanMicros(),
+                    m.latencyP99Micros(),
+                    m.mibPerSecond(),
+                    m.iops());
         }
         return 0;
     }
 
     /** {@code --reader}: one reader's table, or readers and fio side by side. */
     private int readers() throws Exception {
-        List<ReaderKind> kinds = readers == null ? List.of() : readers.stream().map(ReaderKind::parse).toList();
+        List<ReaderKind> kinds = readers == null
+                ? List.of()
+                : readers.stream().map(ReaderKind::parse).toList();
         List<String> engines = fioEngines == null ? List.of() : fioEngines;
         if (rounds < 1) {
             throw new IllegalArgumentException("--rounds must be >= 1");
@@ -166,7 +202,8 @@ final class CalibrateCommand implements Callable<Integer> {
             int points = options.sizes().size() * options.queueDepths().size();
             if (kinds.size() == 1 && engines.isEmpty() && rounds == 1) {
                 ReaderCalibration c;
-                try (CliProgress bar = CliProgress.start("measure " + kinds.getFirst().cliName(), points, quiet)) {
+                try (CliProgress bar =
+                        CliProgress.start("measure " + kinds.getFirst().cliName(), points, quiet)) {
                     c = ReaderCalibrator.measure(kinds.getFirst(), testFile, options, p -> {
                         bar.stepTo(p.step());
                         bar.message(p.phase());
@@ -174,12 +211,14 @@ final class CalibrateCommand implements Callable<Integer> {
                 }
                 text = c.toJson();
                 if (!json) {
-                    o.printf("reader %s (asked: %s) on %s, %s; page cache %s%n", c.reader(), c.requested(), c.file(),
-                            c.description(), c.pageCache());
+                    o.printf(
+                            "reader %s (asked: %s) on %s, %s; page cache %s%n",
+                            c.reader(), c.requested(), c.file(), c.description(), c.pageCache());
                     o.printf("%10s %4s %12s %10s %14s%n", "read size", "qd", "IOPS", "MiB/s", "CPU us/read");
                     for (ReaderPoint p : c.entries()) {
-                        o.printf("%10d %4d %12.0f %10.1f %14.2f%n", p.sizeBytes(), p.queueDepth(), p.iops(), p.mibPerSecond(),
-                                p.cpuMicrosPerRead());
+                        o.printf(
+                                "%10d %4d %12.0f %10.1f %14.2f%n",
+                                p.sizeBytes(), p.queueDepth(), p.iops(), p.mibPerSecond(), p.cpuMicrosPerRead());
                     }
                     o.println("CPU: " + c.cpuClock());
                 }
@@ -188,10 +227,11 @@ final class CalibrateCommand implements Callable<Integer> {
                 int total = 1 + rounds * points * (kinds.size() + engines.size());
                 try (CliProgress bar = CliProgress.start("readers and fio", total, quiet)) {
                     int[] done = {0};
-                    r = ReaderComparison.run(new ReaderComparison.Settings(testFile, kinds, engines, options, rounds), line -> {
-                        bar.stepTo(++done[0]);
-                        bar.message(line);
-                    });
+                    r = ReaderComparison.run(
+                            new ReaderComparison.Settings(testFile, kinds, engines, options, rounds), line -> {
+                                bar.stepTo(++done[0]);
+                                bar.message(line);
+                            });
                 }
                 text = r.toJson();
                 if (!json) {

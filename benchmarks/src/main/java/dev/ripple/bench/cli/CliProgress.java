@@ -33,9 +33,14 @@ final class CliProgress implements AutoCloseable {
             System.err.println("ripple: " + task + " ...");
             return new CliProgress(null, task);
         }
-        ProgressBar bar = new ProgressBarBuilder().setTaskName(task).setInitialMax(max < 0 ? -1 : Math.max(1, max))
-                .setStyle(ProgressBarStyle.ASCII).setUpdateIntervalMillis(250).continuousUpdate()
-                .setConsumer(new ConsoleProgressBarConsumer(System.err)).build();
+        ProgressBar bar = new ProgressBarBuilder()
+                .setTaskName(task)
+                .setInitialMax(max < 0 ? -1 : Math.max(1, max))
+                .setStyle(ProgressBarStyle.ASCII)
+                .setUpdateIntervalMillis(250)
+                .continuousUpdate()
+                .setConsumer(new ConsoleProgressBarConsumer(System.err))
+                .build();
         return new CliProgress(bar, null);
     }
 

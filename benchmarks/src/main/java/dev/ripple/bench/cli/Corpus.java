@@ -50,7 +50,8 @@ record Corpus(String name, List<String> calibration, List<String> heldOut) {
         List<String> cal = TextCorpus.read(calibrationText, Integer.MAX_VALUE);
         List<String> held = TextCorpus.read(text, Integer.MAX_VALUE);
         if (cal.isEmpty() || held.isEmpty()) {
-            throw new IllegalArgumentException((cal.isEmpty() ? calibrationText : text) + ": no non-blank lines to run on");
+            throw new IllegalArgumentException(
+                    (cal.isEmpty() ? calibrationText : text) + ": no non-blank lines to run on");
         }
         return new Corpus(text.getFileName() + " (calibrated on " + calibrationText.getFileName() + ")", cal, held);
     }
@@ -65,7 +66,8 @@ record Corpus(String name, List<String> calibration, List<String> heldOut) {
                 all.addAll(heldOut);
                 yield all;
             }
-            default -> throw new IllegalArgumentException("--split must be calibration, heldout or all, not '" + which + "'");
+            default ->
+                throw new IllegalArgumentException("--split must be calibration, heldout or all, not '" + which + "'");
         };
     }
 }

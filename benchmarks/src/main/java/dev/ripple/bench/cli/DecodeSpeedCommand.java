@@ -1,11 +1,11 @@
 package dev.ripple.bench.cli;
 
-import dev.ripple.core.format.RippleFile;
-import dev.ripple.core.model.decoder.DecoderConfig;
 import dev.ripple.bench.harness.DecodeSpeed;
 import dev.ripple.bench.harness.DecodeSpeedReport;
 import dev.ripple.core.format.AtomicFile;
+import dev.ripple.core.format.RippleFile;
 import dev.ripple.core.format.RippleFileWriter;
+import dev.ripple.core.model.decoder.DecoderConfig;
 import dev.ripple.core.tensor.DType;
 import dev.ripple.placement.importer.SafetensorsImporter;
 import dev.ripple.placement.synthetic.DecoderOnnxExporter;
@@ -33,31 +33,55 @@ import picocli.CommandLine.Spec;
  * ripple decode-speed --model opt --work opt-work --json decode.json
  * </pre>
  */
-@Command(name = "decode-speed", mixinStandardHelpOptions = true,
-        description = "Dense decode tokens/s of the Java decoder against ONNX Runtime on the same weights (its KV cache kept), "
-                + "and both against the roofline: weight bytes per token over the memory bandwidth measured in the same run.")
+@Command(
+        name = "decode-speed",
+        mixinStandardHelpOptions = true,
+        description =
+                "Dense decode tokens/s of the Java decoder against ONNX Runtime on the same weights (its KV cache kept), "
+                        + "and both against the roofline: weight bytes per token over the memory bandwidth measured in the same run.")
 final class DecodeSpeedCommand implements Callable<Integer> {
-    @Option(names = "--model", required = true, paramLabel = "DIR", description = "a decoder checkpoint (ripple synth --dtype f32)")
+    @Option(
+            names = "--model",
+            required = true,
+            paramLabel = "DIR",
+            description = "a decoder checkpoint (ripple synth --dtype f32)")
     Path model;
 
-    @Option(names = "--work", required = true, paramLabel = "DIR",
+    @Option(
+            names = "--work",
+            required = true,
+            paramLabel = "DIR",
             description = "where model.ripple and model.onnx are written (reused when present)")
     Path work;
 
-    @Option(names = "--prompt-tokens", defaultValue = "16", description = "prompt length, random ids, seed 7 (default: ${DEFAULT-VALUE})")
+    @Option(
+            names = "--prompt-tokens",
+            defaultValue = "16",
+            description = "prompt length, random ids, seed 7 (default: ${DEFAULT-VALUE})")
     int promptTokens;
 
-    @Option(names = "--steps", defaultValue = "32", description = "decode steps timed per round (default: ${DEFAULT-VALUE})")
+    @Option(
+            names = "--steps",
+            defaultValue = "32",
+            description = "decode steps timed per round (default: ${DEFAULT-VALUE})")
     int steps;
 
-    @Option(names = "--rounds", defaultValue = "3", description = "timed rounds per side, alternating (default: ${DEFAULT-VALUE})")
+    @Option(
+            names = "--rounds",
+            defaultValue = "3",
+            description = "timed rounds per side, alternating (default: ${DEFAULT-VALUE})")
     int rounds;
 
-    @Option(names = "--threads", description = "ONNX Runtime and bandwidth threads (default: the cores, as the Java side uses)")
+    @Option(
+            names = "--threads",
+            description = "ONNX Runtime and bandwidth threads (default: the cores, as the Java side uses)")
     Integer threads;
 
-    @Option(names = "--bandwidth-mib", defaultValue = "256",
-            description = "MiB per bandwidth array, three arrays (default: ${DEFAULT-VALUE}; at least the weights' size is safest)")
+    @Option(
+            names = "--bandwidth-mib",
+            defaultValue = "256",
+            description =
+                    "MiB per bandwidth array, three arrays (default: ${DEFAULT-VALUE}; at least the weights' size is safest)")
     int bandwidthMib;
 
     @Option(names = "--json", paramLabel = "FILE", description = "write every figure as JSON")
@@ -70,13 +94,15 @@ final class DecodeSpeedCommand implements Callable<Integer> {
     public Integer call() throws IOException {
         PrintWriter o = spec.commandLine().getOut();
         if (promptTokens < 1 || steps < 1 || rounds < 1 || bandwidthMib < 1 || bandwidthMib > 2047) {
-            throw new IllegalArgumentException("--prompt-tokens, --steps and --rounds must be at least 1, --bandwidth-mib 1..2047");
+            throw new IllegalArgumentException(
+                    "--prompt-tokens, --steps and --rounds must be at least 1, --bandwidth-mib 1..2047");
         }
         Files.createDirectories(work);
         Path ripple = work.resolve("model.ripple");
         Path onnx = work.resolve("model.onnx");
         if (!Files.exists(ripple)) {
-            RippleFileWriter.write(ripple, SafetensorsImporter.importModel(model, DType.F32).toContents());
+            RippleFileWriter.write(
+                    ripple, SafetensorsImporter.importModel(model, DType.F32).toContents());
         }
         if (!Files.exists(onnx)) {
             DecoderOnnxExporter.export(model, onnx);
@@ -87,8 +113,15 @@ final class DecodeSpeedCommand implements Callable<Integer> {
         }
         int[] prompt = new Random(7).ints(promptTokens, 0, vocab).toArray();
         int t = threads == null ? Runtime.getRuntime().availableProcessors() : threads;
-        DecodeSpeedReport r = DecodeSpeed.run(ripple, onnx, prompt, steps, rounds, t,
-                model.getFileName() + " (generated weights if from ripple synth)", bandwidthMib << 18);
+        DecodeSpeedReport r = DecodeSpeed.run(
+                ripple,
+                onnx,
+                prompt,
+                steps,
+                rounds,
+                t,
+                model.getFileName() + " (generated weights if from ripple synth)",
+                bandwidthMib << 18);
         r.print(o);
         if (json != null) {
             byte[] bytes = r.toJsonBytes();

@@ -18,8 +18,7 @@ import java.util.List;
  * {@code .ripple} file, its own tokenizer (or the one given), passages as token ids.
  */
 final class DecoderText {
-    private DecoderText() {
-    }
+    private DecoderText() {}
 
     /** The decoder as a file: itself, or its checkpoint imported once into {@code work} (f16 bundles). */
     static PreparedModel prepare(Path model, Path work, boolean quiet) throws IOException {
@@ -49,8 +48,16 @@ final class DecoderText {
     }
 
     /** Profiles {@code passages} with the decoder's Java forward. */
-    static ProfileResult profile(Path model, Path tokenizerFile, Path work, List<String> passages, String corpus,
-                                 ActivityRule rule, long maxTokens, boolean quiet) throws IOException {
+    static ProfileResult profile(
+            Path model,
+            Path tokenizerFile,
+            Path work,
+            List<String> passages,
+            String corpus,
+            ActivityRule rule,
+            long maxTokens,
+            boolean quiet)
+            throws IOException {
         if (maxTokens <= 0) {
             throw new IllegalArgumentException("--max-tokens must be positive");
         }

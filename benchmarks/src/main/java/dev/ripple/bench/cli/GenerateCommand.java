@@ -1,14 +1,14 @@
 package dev.ripple.bench.cli;
 
-import dev.ripple.core.model.decoder.DecoderConfig;
-import dev.ripple.core.activity.PredictorKind;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.ripple.core.activity.LowRankPredictor;
+import dev.ripple.core.activity.PredictorKind;
 import dev.ripple.core.format.AtomicFile;
 import dev.ripple.core.format.RippleFile;
+import dev.ripple.core.model.decoder.DecoderConfig;
 import dev.ripple.core.model.decoder.DecoderModel;
 import dev.ripple.core.model.decoder.Detokenizer;
 import dev.ripple.core.model.decoder.GenerationStats;
@@ -48,7 +48,9 @@ import picocli.CommandLine.Spec;
  * {@code ripple generate}: text from a decoder with its FFN on flash, streamed as it is generated,
  * then one line of figures (and every figure as JSON with {@code --json}).
  */
-@Command(name = "generate", mixinStandardHelpOptions = true,
+@Command(
+        name = "generate",
+        mixinStandardHelpOptions = true,
         description = "Generate text with a decoder LLM (OPT, Llama family) whose FFN stays on flash: stream the text, "
                 + "then report prefill and decode speed, I/O per token, cache hit rate and the memory split.")
 final class GenerateCommand implements Callable<Integer> {
@@ -60,8 +62,12 @@ final class GenerateCommand implements Callable<Integer> {
 
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
-    @Option(names = "--model", required = true, paramLabel = "M",
-            description = "a decoder .ripple file, or a Hugging Face model directory (imported on the fly in its original order)")
+    @Option(
+            names = "--model",
+            required = true,
+            paramLabel = "M",
+            description =
+                    "a decoder .ripple file, or a Hugging Face model directory (imported on the fly in its original order)")
     Path model;
 
     @Option(names = "--prompt", paramLabel = "TEXT", description = "the prompt, tokenized with the model's tokenizer")
@@ -73,23 +79,35 @@ final class GenerateCommand implements Callable<Integer> {
     @Option(names = "--chat", description = "wrap --prompt in the model's chat template (Llama 2, Llama 3 or ChatML)")
     boolean chat;
 
-    @Option(names = "--chat-format", paramLabel = "F",
-            description = "with --chat: llama2, llama3 or chatml (default: the one the tokenizer_config.json's template names)")
+    @Option(
+            names = "--chat-format",
+            paramLabel = "F",
+            description =
+                    "with --chat: llama2, llama3 or chatml (default: the one the tokenizer_config.json's template names)")
     String chatFormat;
 
     @Option(names = "--system", paramLabel = "TEXT", description = "with --chat: a system message")
     String system;
 
-    @Option(names = "--max-tokens", defaultValue = "64", description = "tokens to generate at most (default: ${DEFAULT-VALUE})")
+    @Option(
+            names = "--max-tokens",
+            defaultValue = "64",
+            description = "tokens to generate at most (default: ${DEFAULT-VALUE})")
     int maxTokens;
 
     @Option(names = "--temperature", defaultValue = "0", description = "0 for greedy (default: ${DEFAULT-VALUE})")
     float temperature;
 
-    @Option(names = "--top-k", defaultValue = "0", description = "sample among the k most likely tokens; 0: all (default: ${DEFAULT-VALUE})")
+    @Option(
+            names = "--top-k",
+            defaultValue = "0",
+            description = "sample among the k most likely tokens; 0: all (default: ${DEFAULT-VALUE})")
     int topK;
 
-    @Option(names = "--top-p", defaultValue = "1", description = "nucleus sampling threshold (default: ${DEFAULT-VALUE})")
+    @Option(
+            names = "--top-p",
+            defaultValue = "1",
+            description = "nucleus sampling threshold (default: ${DEFAULT-VALUE})")
     float topP;
 
     @Option(names = "--repetition-penalty", defaultValue = "1", description = "1: off (default: ${DEFAULT-VALUE})")
@@ -104,25 +122,40 @@ final class GenerateCommand implements Callable<Integer> {
     @Option(names = "--ignore-eos", description = "do not stop at the end-of-sequence token")
     boolean ignoreEos;
 
-    @Option(names = "--context", defaultValue = "0",
+    @Option(
+            names = "--context",
+            defaultValue = "0",
             description = "KV cache length in tokens (default: prompt + max tokens, within the model's limit)")
     int context;
 
-    @Option(names = "--kv", defaultValue = "f16", description = "KV cache element type: f16 or f32 (default: ${DEFAULT-VALUE})")
+    @Option(
+            names = "--kv",
+            defaultValue = "f16",
+            description = "KV cache element type: f16 or f32 (default: ${DEFAULT-VALUE})")
     String kv;
 
-    @Option(names = "--dram", paramLabel = "SIZE",
+    @Option(
+            names = "--dram",
+            paramLabel = "SIZE",
             description = "DRAM budget (512MiB, 2GiB; a bare number is MiB), split into resident tensors, KV cache and "
                     + "bundle cache; default: a bundle cache of --cache-fraction")
     String dram;
 
-    @Option(names = "--cache", defaultValue = "linking", description = "bundle cache policy: none, lru, s3fifo, lfu, window, linking (default: ${DEFAULT-VALUE})")
+    @Option(
+            names = "--cache",
+            defaultValue = "linking",
+            description = "bundle cache policy: none, lru, s3fifo, lfu, window, linking (default: ${DEFAULT-VALUE})")
     String cache;
 
-    @Option(names = "--cache-fraction", defaultValue = "0.1", description = "bundle cache as a share of FFN bytes, without --dram (default: ${DEFAULT-VALUE})")
+    @Option(
+            names = "--cache-fraction",
+            defaultValue = "0.1",
+            description = "bundle cache as a share of FFN bytes, without --dram (default: ${DEFAULT-VALUE})")
     double cacheFraction;
 
-    @Option(names = "--predictor", description = "lowrank or dense (default: lowrank when the file has one, else dense)")
+    @Option(
+            names = "--predictor",
+            description = "lowrank or dense (default: lowrank when the file has one, else dense)")
     String predictor;
 
     @Option(names = "--json", paramLabel = "FILE", description = "write every figure as JSON")
@@ -136,7 +169,8 @@ final class GenerateCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         if ((prompt == null) == (promptIds == null)) {
-            throw new IllegalArgumentException("give the prompt as --prompt TEXT or as --prompt-ids 1,2,3 (one of them)");
+            throw new IllegalArgumentException(
+                    "give the prompt as --prompt TEXT or as --prompt-ids 1,2,3 (one of them)");
         }
         if (chatFormat != null && !chat) {
             throw new IllegalArgumentException("--chat-format needs --chat");
@@ -145,7 +179,8 @@ final class GenerateCommand implements Callable<Integer> {
             throw new IllegalArgumentException("--chat needs --prompt TEXT");
         }
         if (maxTokens < 1 || context < 0 || io.queueDepth < 1) {
-            throw new IllegalArgumentException("--max-tokens and --queue-depth must be positive, --context not negative");
+            throw new IllegalArgumentException(
+                    "--max-tokens and --queue-depth must be positive, --context not negative");
         }
         Sampler.Settings sampling = new Sampler.Settings(temperature, topK, topP, repetitionPenalty, seed);
         DType kvType = DType.ofLabel(kv);
@@ -156,9 +191,10 @@ final class GenerateCommand implements Callable<Integer> {
             prepared = PreparedModel.of(model, run.work, DType.F16, l -> bar.stepTo(l + 1));
         }
         if (prepared.imported() && !run.quiet) {
-            err.printf("ripple: %s %s as %s in its original neuron order (no placement: run 'ripple profile' and "
-                    + "'ripple place' for one)%n", prepared.placedNow() ? "imported" : "reusing the import of", model,
-                    prepared.file());
+            err.printf(
+                    "ripple: %s %s as %s in its original neuron order (no placement: run 'ripple profile' and "
+                            + "'ripple place' for one)%n",
+                    prepared.placedNow() ? "imported" : "reusing the import of", model, prepared.file());
         }
 
         String chosenPredictor;
@@ -176,8 +212,11 @@ final class GenerateCommand implements Callable<Integer> {
                     + "; give a longer --context (the model takes " + probe.maxPositions() + ")");
         }
 
-        RuntimeOptions options = RuntimeOptions.defaults().withReader(readerKind).withQueueDepth(io.queueDepth)
-                .withPredictor(PredictorKind.parse(chosenPredictor)).withCache(cache, cacheFraction);
+        RuntimeOptions options = RuntimeOptions.defaults()
+                .withReader(readerKind)
+                .withQueueDepth(io.queueDepth)
+                .withPredictor(PredictorKind.parse(chosenPredictor))
+                .withCache(cache, cacheFraction);
         DeviceProfile emulated = io.device != null ? io.deviceProfile() : null;
         if (emulated != null) {
             options = options.emulating(emulated);
@@ -194,8 +233,9 @@ final class GenerateCommand implements Callable<Integer> {
         long cacheBytes;
         long residentBytes;
         try (RippleModel m = RippleModel.open(prepared.file(), options)) {
-            DecoderModel decoder = m.decoder().orElseThrow(() -> new IllegalArgumentException(prepared.file()
-                    + ": not a decoder (ripple generate runs OPT and Llama-family models)"));
+            DecoderModel decoder = m.decoder()
+                    .orElseThrow(() -> new IllegalArgumentException(
+                            prepared.file() + ": not a decoder (ripple generate runs OPT and Llama-family models)"));
             MutableIntSet stopIds = IntSets.mutable.empty();
             if (!ignoreEos) {
                 if (decoder.config().eosId() >= 0) {
@@ -229,15 +269,18 @@ final class GenerateCommand implements Callable<Integer> {
             try (RippleFile f = RippleFile.open(prepared.file())) {
                 working = MemoryPlan.workingBytes(f, 1);
             }
-            memory = new MemoryPlan(residentBytes + kvBytes + working + cacheBytes, residentBytes, kvBytes, working, cacheBytes);
+            memory = new MemoryPlan(
+                    residentBytes + kvBytes + working + cacheBytes, residentBytes, kvBytes, working, cacheBytes);
         }
         out.println(summary(stats, memory, chosenPredictor, result.stopReason()));
         if (emulated != null) {
-            out.printf("I/O emulated: every read took the time of %s (%s) on top of the real %s read%n", emulated.name(),
-                    emulated.source(), readerKind.cliName());
+            out.printf(
+                    "I/O emulated: every read took the time of %s (%s) on top of the real %s read%n",
+                    emulated.name(), emulated.source(), readerKind.cliName());
         }
         if (json != null) {
-            byte[] bytes = JSON.writeValueAsBytes(toJson(prepared, chosenPredictor, readerKind, ids, result, stats, memory));
+            byte[] bytes =
+                    JSON.writeValueAsBytes(toJson(prepared, chosenPredictor, readerKind, ids, result, stats, memory));
             AtomicFile.write(json, ch -> ch.write(ByteBuffer.wrap(bytes)));
         }
         return 0;
@@ -245,8 +288,9 @@ final class GenerateCommand implements Callable<Integer> {
 
     private int[] encode(Tokenizer tokenizer) throws Exception {
         if (tokenizer == null) {
-            throw new IllegalArgumentException(model + ": the model has no tokenizer (tokenizer.json, or vocab.json and "
-                    + "merges.txt); give the prompt as --prompt-ids");
+            throw new IllegalArgumentException(
+                    model + ": the model has no tokenizer (tokenizer.json, or vocab.json and "
+                            + "merges.txt); give the prompt as --prompt-ids");
         }
         if (!chat) {
             return tokenizer.encode(prompt);
@@ -262,25 +306,45 @@ final class GenerateCommand implements Callable<Integer> {
         try {
             return tokenizer.encodeChat(messages, true);
         } catch (UnsupportedChatTemplateException e) {
-            throw new IllegalArgumentException(e.getMessage() + " (ripple generate: --chat-format llama2|llama3|chatml)", e);
+            throw new IllegalArgumentException(
+                    e.getMessage() + " (ripple generate: --chat-format llama2|llama3|chatml)", e);
         }
     }
 
     private static String summary(GenerationStats s, MemoryPlan m, String predictor, Generator.StopReason reason) {
-        return String.format(Locale.ROOT, "%d prompt tokens at %.1f tokens/s, first token after %.0f ms; %d generated, "
+        return String.format(
+                Locale.ROOT,
+                "%d prompt tokens at %.1f tokens/s, first token after %.0f ms; %d generated, "
                         + "decode %.2f tokens/s; I/O per token %.2f ms (p50 %.2f, p99 %.2f), %.1f reads, %s, cache hits %.0f%%; "
                         + "memory: %s; predictor %s; stopped: %s",
-                s.promptTokens(), s.prefillTokensPerSecond(), s.timeToFirstTokenMs(), s.generatedTokens(),
-                s.decodeTokensPerSecond(), s.ioMsMean(), s.ioMsP50(), s.ioMsP99(), s.readsPerToken(),
-                kib(s.bytesPerToken()), 100 * s.cacheHitRate(), m, predictor, reason.name().toLowerCase(Locale.ROOT));
+                s.promptTokens(),
+                s.prefillTokensPerSecond(),
+                s.timeToFirstTokenMs(),
+                s.generatedTokens(),
+                s.decodeTokensPerSecond(),
+                s.ioMsMean(),
+                s.ioMsP50(),
+                s.ioMsP99(),
+                s.readsPerToken(),
+                kib(s.bytesPerToken()),
+                100 * s.cacheHitRate(),
+                m,
+                predictor,
+                reason.name().toLowerCase(Locale.ROOT));
     }
 
     private static String kib(double bytes) {
         return String.format(Locale.ROOT, "%.1f KiB", bytes / 1024);
     }
 
-    private ObjectNode toJson(PreparedModel prepared, String chosenPredictor, ReaderKind readerKind, int[] ids,
-                              Generator.Result r, GenerationStats s, MemoryPlan m) {
+    private ObjectNode toJson(
+            PreparedModel prepared,
+            String chosenPredictor,
+            ReaderKind readerKind,
+            int[] ids,
+            Generator.Result r,
+            GenerationStats s,
+            MemoryPlan m) {
         ObjectNode root = JSON.createObjectNode();
         root.put("model", prepared.source().toString());
         root.put("file", prepared.file().toString());
@@ -333,8 +397,17 @@ final class GenerateCommand implements Callable<Integer> {
         String s = text.strip().toLowerCase(Locale.ROOT).replace(" ", "");
         long unit = 1L << 20;
         String number = s;
-        for (String[] u : new String[][] {{"gib", "30"}, {"gb", "30"}, {"g", "30"}, {"mib", "20"}, {"mb", "20"}, {"m", "20"},
-                {"kib", "10"}, {"kb", "10"}, {"k", "10"}}) {
+        for (String[] u : new String[][] {
+            {"gib", "30"},
+            {"gb", "30"},
+            {"g", "30"},
+            {"mib", "20"},
+            {"mb", "20"},
+            {"m", "20"},
+            {"kib", "10"},
+            {"kb", "10"},
+            {"k", "10"}
+        }) {
             if (s.endsWith(u[0])) {
                 unit = 1L << Integer.parseInt(u[1]);
                 number = s.substring(0, s.length() - u[0].length());
@@ -348,21 +421,25 @@ final class GenerateCommand implements Callable<Integer> {
             }
             return (long) (v * unit);
         } catch (NumberFormatException e) {
-            throw new IllegalArgumentException("--dram '" + text + "' is not a size (e.g. 512MiB, 2GiB, or MiB as a number)");
+            throw new IllegalArgumentException(
+                    "--dram '" + text + "' is not a size (e.g. 512MiB, 2GiB, or MiB as a number)");
         }
     }
 
     /** What generate needs to know of a file before opening the runtime. */
-    record DecoderProbe(DecoderConfig config, boolean hasPredictor,
-                        Optional<Tokenizer> tokenizer) {
+    record DecoderProbe(DecoderConfig config, boolean hasPredictor, Optional<Tokenizer> tokenizer) {
         static DecoderProbe of(Path file) throws Exception {
             try (RippleFile f = RippleFile.open(file)) {
                 if (!DecoderConfig.isDecoder(f.architecture())) {
-                    throw new IllegalArgumentException(file + ": not a decoder (ripple generate runs OPT and Llama-family "
-                            + "models; this file holds '" + f.architecture().path("type").asText() + "')");
+                    throw new IllegalArgumentException(
+                            file + ": not a decoder (ripple generate runs OPT and Llama-family "
+                                    + "models; this file holds '"
+                                    + f.architecture().path("type").asText() + "')");
                 }
-                return new DecoderProbe(DecoderConfig.fromJson(f.architecture()),
-                        LowRankPredictor.isStoredIn(f), RippleModel.tokenizerOf(f));
+                return new DecoderProbe(
+                        DecoderConfig.fromJson(f.architecture()),
+                        LowRankPredictor.isStoredIn(f),
+                        RippleModel.tokenizerOf(f));
             }
         }
 

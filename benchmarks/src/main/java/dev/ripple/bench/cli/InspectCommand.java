@@ -16,14 +16,17 @@ import java.util.Iterator;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
-import picocli.CommandLine.Model.CommandSpec;
 
 /** {@code ripple inspect FILE [--verify] [--json]}: what a .ripple file holds and where. */
-@Command(name = "inspect", mixinStandardHelpOptions = true,
-        description = "Describe a .ripple model file: layers, dims, activation, dtype, bundle bytes, sections, provenance.")
+@Command(
+        name = "inspect",
+        mixinStandardHelpOptions = true,
+        description =
+                "Describe a .ripple model file: layers, dims, activation, dtype, bundle bytes, sections, provenance.")
 final class InspectCommand implements Callable<Integer> {
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
@@ -98,14 +101,23 @@ final class InspectCommand implements Callable<Integer> {
         out.printf("architecture: %s%n", flat(f.architecture(), 3));
         out.printf("provenance:   %s%n", flat(f.provenance(), 4));
         out.println();
-        out.printf("%-5s %7s %7s %-10s %-5s %-5s %10s %12s %12s%n",
+        out.printf(
+                "%-5s %7s %7s %-10s %-5s %-5s %10s %12s %12s%n",
                 "layer", "dModel", "dFfn", "activation", "gated", "dtype", "bundle B", "section B", "offset");
         long ffnBytes = 0;
         for (FfnLayerSection l : f.layers()) {
             var s = l.spec();
-            out.printf("%-5d %7d %7d %-10s %-5s %-5s %10d %12d %12d%n", s.index(), s.dModel(), s.dFfn(),
-                    s.activation().label(), s.gated() ? "yes" : "no", s.dtype().label(), s.bundleBytes(),
-                    l.bundles().length(), l.bundles().offset());
+            out.printf(
+                    "%-5d %7d %7d %-10s %-5s %-5s %10d %12d %12d%n",
+                    s.index(),
+                    s.dModel(),
+                    s.dFfn(),
+                    s.activation().label(),
+                    s.gated() ? "yes" : "no",
+                    s.dtype().label(),
+                    s.bundleBytes(),
+                    l.bundles().length(),
+                    l.bundles().offset());
             ffnBytes += l.bundles().length();
         }
         out.println();
@@ -120,12 +132,16 @@ final class InspectCommand implements Callable<Integer> {
                 blobs += e.length();
             }
         }
-        out.printf("FFN bundles:      %s in %d layers (read from flash per token)%n", bytes(ffnBytes), f.layers().size());
+        out.printf(
+                "FFN bundles:      %s in %d layers (read from flash per token)%n",
+                bytes(ffnBytes), f.layers().size());
         out.printf("resident tensors: %s in %d tensors (kept in DRAM)%n", bytes(resident), tensors);
         out.printf("blobs:            %s %s%n", bytes(blobs), f.blobNames());
         out.printf("sections:         %d%n", f.sections().size());
         if (verify) {
-            out.printf("checksums:        OK (%d sections and the whole file, CRC32C)%n", f.sections().size());
+            out.printf(
+                    "checksums:        OK (%d sections and the whole file, CRC32C)%n",
+                    f.sections().size());
         }
     }
 
@@ -143,7 +159,10 @@ final class InspectCommand implements Callable<Integer> {
             }
             JsonNode v = e.getValue();
             if (v.isObject()) {
-                s.append(e.getKey()).append(" {").append(depth > 0 ? flat(v, depth - 1) : "…").append('}');
+                s.append(e.getKey())
+                        .append(" {")
+                        .append(depth > 0 ? flat(v, depth - 1) : "…")
+                        .append('}');
             } else if (v.isArray()) {
                 s.append(e.getKey()).append(" [").append(v.size()).append(']');
             } else {

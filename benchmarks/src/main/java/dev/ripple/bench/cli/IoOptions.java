@@ -11,14 +11,23 @@ import picocli.CommandLine.Option;
  * shared by the commands that run a model from flash.
  */
 final class IoOptions {
-    @Option(names = "--reader", defaultValue = "direct", description = "direct, io_uring, mmap or pread (default: ${DEFAULT-VALUE})")
+    @Option(
+            names = "--reader",
+            defaultValue = "direct",
+            description = "direct, io_uring, mmap or pread (default: ${DEFAULT-VALUE})")
     String reader;
 
-    @Option(names = "--queue-depth", defaultValue = "8", description = "reads in flight per request (default: ${DEFAULT-VALUE})")
+    @Option(
+            names = "--queue-depth",
+            defaultValue = "8",
+            description = "reads in flight per request (default: ${DEFAULT-VALUE})")
     int queueDepth;
 
-    @Option(names = "--device", paramLabel = "DEVICE", description = "ufs-3.1, ufs-4.0, nvme or PROFILE.json: every read takes "
-            + "the time that device gives it (emulated; docs/DEVICES.md); reads are planned by its cost model")
+    @Option(
+            names = "--device",
+            paramLabel = "DEVICE",
+            description = "ufs-3.1, ufs-4.0, nvme or PROFILE.json: every read takes "
+                    + "the time that device gives it (emulated; docs/DEVICES.md); reads are planned by its cost model")
     String device;
 
     ReaderKind readerKind() {

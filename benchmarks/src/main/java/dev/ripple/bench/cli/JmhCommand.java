@@ -1,9 +1,9 @@
 package dev.ripple.bench.cli;
 
-import org.openjdk.jmh.Main;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
+import org.openjdk.jmh.Main;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Parameters;
 

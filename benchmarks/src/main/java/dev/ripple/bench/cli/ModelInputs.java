@@ -17,15 +17,24 @@ import picocli.CommandLine.Option;
  * }</pre>
  */
 final class ModelInputs {
-    @Option(names = "--model", paramLabel = "M", description = "an ONNX encoder, or a decoder: a Hugging Face model "
-            + "directory or a decoder .ripple file (default: the embedded all-MiniLM-L6-v2)")
+    @Option(
+            names = "--model",
+            paramLabel = "M",
+            description = "an ONNX encoder, or a decoder: a Hugging Face model "
+                    + "directory or a decoder .ripple file (default: the embedded all-MiniLM-L6-v2)")
     Path model;
 
-    @Option(names = "--tokenizer", paramLabel = "T.json", description = "its tokenizer.json (default: beside the model)")
+    @Option(
+            names = "--tokenizer",
+            paramLabel = "T.json",
+            description = "its tokenizer.json (default: beside the model)")
     Path tokenizer;
 
-    @Option(names = "--text", paramLabel = "T.txt", description = "text, one passage per line, plain or .gz "
-            + "(default: the embedded Europarl sample, English lines)")
+    @Option(
+            names = "--text",
+            paramLabel = "T.txt",
+            description = "text, one passage per line, plain or .gz "
+                    + "(default: the embedded Europarl sample, English lines)")
     Path text;
 
     /**

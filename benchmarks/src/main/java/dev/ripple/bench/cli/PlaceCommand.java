@@ -1,10 +1,10 @@
 package dev.ripple.bench.cli;
 
-import dev.ripple.bench.harness.ProgressSteps;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.ripple.bench.harness.ProgressSteps;
 import dev.ripple.core.activity.LowRankPredictor;
 import dev.ripple.core.tensor.DType;
 import dev.ripple.placement.PreparedModel;
@@ -38,7 +38,9 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /** {@code ripple place}: order each layer's neurons by co-activation and write the .ripple file. */
-@Command(name = "place", mixinStandardHelpOptions = true,
+@Command(
+        name = "place",
+        mixinStandardHelpOptions = true,
         description = "Place each FFN layer's neurons from a calibration trace (co-activated neurons adjacent), "
                 + "write the .ripple layout atomically, and report reads per token on a held-out trace.")
 final class PlaceCommand implements Callable<Integer> {
@@ -47,17 +49,30 @@ final class PlaceCommand implements Callable<Integer> {
 
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
-    @Option(names = "--model", paramLabel = "M", description = "ONNX file, a safetensors file/directory with config.json, or a .gguf file "
-            + "(default: the embedded all-MiniLM-L6-v2)")
+    @Option(
+            names = "--model",
+            paramLabel = "M",
+            description = "ONNX file, a safetensors file/directory with config.json, or a .gguf file "
+                    + "(default: the embedded all-MiniLM-L6-v2)")
     Path model;
 
-    @Option(names = "--tokenizer", paramLabel = "T.json", description = "tokenizer.json to embed in the file (default: beside the model, if any)")
+    @Option(
+            names = "--tokenizer",
+            paramLabel = "T.json",
+            description = "tokenizer.json to embed in the file (default: beside the model, if any)")
     Path tokenizer;
 
-    @Option(names = "--trace", required = true, paramLabel = "CALIB", description = "calibration trace from 'ripple profile'")
+    @Option(
+            names = "--trace",
+            required = true,
+            paramLabel = "CALIB",
+            description = "calibration trace from 'ripple profile'")
     Path trace;
 
-    @Option(names = "--algorithm", defaultValue = "ripple+", description = "identity, frequency, ripple or ripple+ (default: ${DEFAULT-VALUE})")
+    @Option(
+            names = "--algorithm",
+            defaultValue = "ripple+",
+            description = "identity, frequency, ripple or ripple+ (default: ${DEFAULT-VALUE})")
     String algorithm;
 
     @Option(names = "--out", required = true, paramLabel = "FILE", description = "the .ripple file to write")
@@ -72,18 +87,30 @@ final class PlaceCommand implements Callable<Integer> {
     @Option(names = "--json", description = "print the evaluation as JSON")
     boolean json;
 
-    @Option(names = "--dtype", description = "bundle type on flash: f32, f16, bf16, q8_0 or q4_0 (default: f16 for decoders, f32 for ONNX models)")
+    @Option(
+            names = "--dtype",
+            description =
+                    "bundle type on flash: f32, f16, bf16, q8_0 or q4_0 (default: f16 for decoders, f32 for ONNX models)")
     String dtype;
 
-    @Option(names = "--resident-dtype", paramLabel = "TYPE",
-            description = "type of the resident matrices (embeddings, attention, LM head): f32, f16, bf16, q8_0 or q4_0 (default: as imported)")
+    @Option(
+            names = "--resident-dtype",
+            paramLabel = "TYPE",
+            description =
+                    "type of the resident matrices (embeddings, attention, LM head): f32, f16, bf16, q8_0 or q4_0 (default: as imported)")
     String residentDtype;
 
-    @Option(names = "--rank", defaultValue = "-1", description = "rank of the low-rank predictor, 0 for none (default: a quarter of the smaller dimension)")
+    @Option(
+            names = "--rank",
+            defaultValue = "-1",
+            description = "rank of the low-rank predictor, 0 for none (default: a quarter of the smaller dimension)")
     int rank;
 
-    @Option(names = "--margin", defaultValue = "" + LowRankPredictor.DEFAULT_MARGIN,
-            description = "low-rank predictor margin, in RMS errors of each neuron's prediction (default: ${DEFAULT-VALUE})")
+    @Option(
+            names = "--margin",
+            defaultValue = "" + LowRankPredictor.DEFAULT_MARGIN,
+            description =
+                    "low-rank predictor margin, in RMS errors of each neuron's prediction (default: ${DEFAULT-VALUE})")
     float margin;
 
     @Option(names = "--no-fill-in", description = "do not store mean fill-in")
@@ -102,10 +129,16 @@ final class PlaceCommand implements Callable<Integer> {
         DType storage = dtype != null ? weightType(dtype, "--dtype") : PlacementPipeline.defaultBundleType(m);
         DType residents = residentDtype == null ? null : weightType(residentDtype, "--resident-dtype");
         // A checkpoint directory brings its own tokenizer files (stored as blobs by the importer).
-        Path tok = model == null ? DefaultData.tokenizer(run.work) : tokenizer != null ? tokenizer
-                : PreparedModel.isCheckpoint(m) ? null
-                : Files.isRegularFile(m.toAbsolutePath().getParent().resolve("tokenizer.json"))
-                ? m.toAbsolutePath().getParent().resolve("tokenizer.json") : null;
+        Path tok = model == null
+                ? DefaultData.tokenizer(run.work)
+                : tokenizer != null
+                        ? tokenizer
+                        : PreparedModel.isCheckpoint(m)
+                                ? null
+                                : Files.isRegularFile(
+                                                m.toAbsolutePath().getParent().resolve("tokenizer.json"))
+                                        ? m.toAbsolutePath().getParent().resolve("tokenizer.json")
+                                        : null;
         ImportedModel imported = PlacementPipeline.importModel(m, new ImportOptions(storage, residents));
         ActivationTrace calibration = TraceFiles.read(trace);
         ActivationTrace heldOut = eval == null ? null : TraceFiles.read(eval);
@@ -115,14 +148,20 @@ final class PlaceCommand implements Callable<Integer> {
         }
         List<PlacementAlgorithm> algorithms = new ArrayList<>(List.of(alg));
         if (compare) {
-            PlacementAlgorithms.all().stream().filter(a -> !a.name().equals(alg.name())).forEach(algorithms::add);
+            PlacementAlgorithms.all().stream()
+                    .filter(a -> !a.name().equals(alg.name()))
+                    .forEach(algorithms::add);
         }
         Placements placed;
         WrittenModel written;
         try (ProgressSteps steps = CliProgress.steps(run.quiet)) {
             placed = PlacementPipeline.place(calibration, heldOut, algorithms, steps);
-            LayoutOptions layout = LayoutOptions.defaults().withPredictorRank(rank).withMargin(margin).withFillIn(!noFillIn)
-                    .withTokenizer(tok).withResidents(residents);
+            LayoutOptions layout = LayoutOptions.defaults()
+                    .withPredictorRank(rank)
+                    .withMargin(margin)
+                    .withFillIn(!noFillIn)
+                    .withTokenizer(tok)
+                    .withResidents(residents);
             written = PlacementPipeline.write(imported, placed.first(), calibration, layout, out, steps);
         }
         PrintWriter o = spec.commandLine().getOut();
@@ -159,31 +198,43 @@ final class PlaceCommand implements Callable<Integer> {
         }
         if (compare) {
             ObjectNode cmp = doc.putObject("compare");
-            placed.all().forEach(p -> cmp.set(p.algorithm(), JSON.valueToTree(p.heldOut().overall())));
+            placed.all()
+                    .forEach(p ->
+                            cmp.set(p.algorithm(), JSON.valueToTree(p.heldOut().overall())));
         }
         return doc;
     }
 
     private void print(PrintWriter o, WrittenModel written, Placements placed, JsonNode conversions) {
-        o.printf("wrote %s (%s, %s bundles) with %s placement%n", written.file(), InspectCommand.bytes(written.sizeBytes()),
-                written.bundleType().label(), written.algorithm());
+        o.printf(
+                "wrote %s (%s, %s bundles) with %s placement%n",
+                written.file(),
+                InspectCommand.bytes(written.sizeBytes()),
+                written.bundleType().label(),
+                written.algorithm());
         if (written.bundleType() != DType.F32) {
-            o.printf("%s bundles against the source's weights: relative RMS error %.2e in up/gate rows, %.2e in down columns "
-                     + "(mean over layers)%n", written.bundleType().label(), written.meanUpGateError(), written.meanDownError());
+            o.printf(
+                    "%s bundles against the source's weights: relative RMS error %.2e in up/gate rows, %.2e in down columns "
+                            + "(mean over layers)%n",
+                    written.bundleType().label(), written.meanUpGateError(), written.meanDownError());
         }
         if (!conversions.isEmpty()) {
             double worst = 0;
             Set<String> types = new TreeSet<>();
             for (var c : conversions.properties()) {
                 worst = Math.max(worst, c.getValue().path("relativeRmsError").asDouble());
-                types.add(c.getValue().path("from").asText() + " -> " + c.getValue().path("to").asText());
+                types.add(c.getValue().path("from").asText() + " -> "
+                        + c.getValue().path("to").asText());
             }
-            o.printf("%d resident tensors converted from types the runtime does not compute on (%s): relative RMS error "
-                     + "up to %.2e against the GGUF file's values%n", conversions.size(), String.join(", ", types), worst);
+            o.printf(
+                    "%d resident tensors converted from types the runtime does not compute on (%s): relative RMS error "
+                            + "up to %.2e against the GGUF file's values%n",
+                    conversions.size(), String.join(", ", types), worst);
         }
         if (written.predictorFit().equals("weights")) {
-            o.println("low-rank predictor fitted to the weights alone: " + trace + " holds no FFN input moments (profile "
-                      + "again with this version to fit it to the inputs, which reads far fewer neurons; docs/DESIGN.md)");
+            o.println(
+                    "low-rank predictor fitted to the weights alone: " + trace + " holds no FFN input moments (profile "
+                            + "again with this version to fit it to the inputs, which reads far fewer neurons; docs/DESIGN.md)");
         } else if (written.predictorFit().equals("inputs")) {
             o.println("low-rank predictor fitted to the FFN inputs profiled in " + trace);
         }
@@ -210,7 +261,8 @@ final class PlaceCommand implements Callable<Integer> {
             t = null;
         }
         if (t == null || !t.holdsWeights()) {
-            throw new IllegalArgumentException(option + " '" + label + "' is not a weight type (f32, f16, bf16, q8_0, q4_0)");
+            throw new IllegalArgumentException(
+                    option + " '" + label + "' is not a weight type (f32, f16, bf16, q8_0, q4_0)");
         }
         return t;
     }
@@ -219,15 +271,23 @@ final class PlaceCommand implements Callable<Integer> {
         try {
             return PlacementAlgorithms.byName(name);
         } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException("unknown --algorithm '" + name + "' (known: " + PlacementAlgorithms.names() + ")");
+            throw new IllegalArgumentException(
+                    "unknown --algorithm '" + name + "' (known: " + PlacementAlgorithms.names() + ")");
         }
     }
 
     static void printLayers(PrintWriter o, PlacementEvaluation e) {
-        o.printf("held-out, per layer:%n%-6s %10s %10s %10s %10s%n", "layer", "active/tok", "reads/tok", "reads g=8", "extra g=8");
+        o.printf(
+                "held-out, per layer:%n%-6s %10s %10s %10s %10s%n",
+                "layer", "active/tok", "reads/tok", "reads g=8", "extra g=8");
         for (LayerEvaluation l : e.layers()) {
             CollapseFigure g8 = l.collapsed().get(l.collapsed().size() - 1);
-            o.printf("%-6d %10.1f %10.1f %10.1f %9.0f%%%n", l.layer(), l.activePerToken(), l.readsPerToken(), g8.readsPerToken(),
+            o.printf(
+                    "%-6d %10.1f %10.1f %10.1f %9.0f%%%n",
+                    l.layer(),
+                    l.activePerToken(),
+                    l.readsPerToken(),
+                    g8.readsPerToken(),
                     100 * g8.extraBytesFraction());
         }
     }
@@ -242,7 +302,9 @@ final class PlaceCommand implements Callable<Integer> {
         }
         o.println();
         all.forEach((name, e) -> {
-            o.printf("%-10s %10.1f %10.1f", name, e.overall().activePerToken(), e.overall().readsPerToken());
+            o.printf(
+                    "%-10s %10.1f %10.1f",
+                    name, e.overall().activePerToken(), e.overall().readsPerToken());
             for (CollapseFigure c : e.overall().collapsed()) {
                 if (c.gap() > 0) {
                     o.printf(" %7.1f (%+4.0f%%)", c.readsPerToken(), 100 * c.extraBytesFraction());

@@ -1,29 +1,28 @@
 package dev.ripple.bench.cli;
 
-import java.util.Locale;
-import dev.ripple.bench.harness.ProgressSteps;
-import dev.ripple.placement.pipeline.PlacementPipeline;
-import dev.ripple.placement.pipeline.ImportOptions;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.ripple.bench.harness.BenchReport;
+import dev.ripple.bench.harness.PolicyRounds;
 import dev.ripple.bench.harness.PolicySummary;
 import dev.ripple.bench.harness.PolicyVerdict;
+import dev.ripple.bench.harness.ProgressSteps;
 import dev.ripple.bench.harness.WorkloadPolicies;
 import dev.ripple.cache.CachePolicies;
-import dev.ripple.bench.harness.PolicyRounds;
 import dev.ripple.cache.CacheSettings;
 import dev.ripple.core.activity.ActivityRule;
 import dev.ripple.core.format.AtomicFile;
-import dev.ripple.core.tensor.DType;
 import dev.ripple.core.format.RippleFileWriter;
 import dev.ripple.core.runtime.RuntimeOptions;
+import dev.ripple.core.tensor.DType;
 import dev.ripple.io.device.DeviceProfile;
 import dev.ripple.placement.LayoutBuilder;
 import dev.ripple.placement.algorithm.PlacementAlgorithms;
 import dev.ripple.placement.importer.ImportedModel;
+import dev.ripple.placement.pipeline.ImportOptions;
+import dev.ripple.placement.pipeline.PlacementPipeline;
 import dev.ripple.placement.profile.ProfileResult;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -31,10 +30,11 @@ import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
@@ -47,9 +47,12 @@ import picocli.CommandLine.Spec;
  * max (the machine is shared), next to the operation counts and the device cost model's time for
  * the same reads, which do not depend on noise.
  */
-@Command(name = "policies", mixinStandardHelpOptions = true,
-        description = "Replay held-out tokens under each cache policy at the same DRAM budget and placement, with "
-                + "direct I/O, repeated in rotating rounds; report I/O time, operations, bytes, hits and modelled time per token.")
+@Command(
+        name = "policies",
+        mixinStandardHelpOptions = true,
+        description =
+                "Replay held-out tokens under each cache policy at the same DRAM budget and placement, with "
+                        + "direct I/O, repeated in rotating rounds; report I/O time, operations, bytes, hits and modelled time per token.")
 final class PoliciesCommand implements Callable<Integer> {
     @Mixin
     IoOptions io;
@@ -65,37 +68,67 @@ final class PoliciesCommand implements Callable<Integer> {
     @Option(names = "--rule", defaultValue = "act > 0.5", description = "activity rule (default: ${DEFAULT-VALUE})")
     String rule;
 
-    @Option(names = "--calibration-tokens", defaultValue = "10000", description = "tokens profiled for placement and the LFU seed (default: ${DEFAULT-VALUE})")
+    @Option(
+            names = "--calibration-tokens",
+            defaultValue = "10000",
+            description = "tokens profiled for placement and the LFU seed (default: ${DEFAULT-VALUE})")
     long calibrationTokens;
 
-    @Option(names = "--tokens", defaultValue = "300", description = "held-out tokens replayed per policy and repeat (default: ${DEFAULT-VALUE})")
+    @Option(
+            names = "--tokens",
+            defaultValue = "300",
+            description = "held-out tokens replayed per policy and repeat (default: ${DEFAULT-VALUE})")
     int tokens;
 
-    @Option(names = "--repeats", defaultValue = "3", description = "rounds over all policies (default: ${DEFAULT-VALUE})")
+    @Option(
+            names = "--repeats",
+            defaultValue = "3",
+            description = "rounds over all policies (default: ${DEFAULT-VALUE})")
     int repeats;
 
-    @Option(names = "--cache-fraction", defaultValue = "0.1", description = "DRAM budget as a share of FFN bytes (default: ${DEFAULT-VALUE})")
+    @Option(
+            names = "--cache-fraction",
+            defaultValue = "0.1",
+            description = "DRAM budget as a share of FFN bytes (default: ${DEFAULT-VALUE})")
     double cacheFraction;
 
-    @Option(names = "--policies", defaultValue = "none,lru,s3fifo,lfu,linking", split = ",",
-            description = "policies to compare (default: ${DEFAULT-VALUE}; known: none, lru, s3fifo, lfu, window, linking)")
+    @Option(
+            names = "--policies",
+            defaultValue = "none,lru,s3fifo,lfu,linking",
+            split = ",",
+            description =
+                    "policies to compare (default: ${DEFAULT-VALUE}; known: none, lru, s3fifo, lfu, window, linking)")
     List<String> policies;
 
-    @Option(names = "--linking-inner", defaultValue = "s3fifo", description = "eviction policy under linking: s3fifo, lru, lfu (seeded like lfu) (default: ${DEFAULT-VALUE})")
+    @Option(
+            names = "--linking-inner",
+            defaultValue = "s3fifo",
+            description =
+                    "eviction policy under linking: s3fifo, lru, lfu (seeded like lfu) (default: ${DEFAULT-VALUE})")
     String linkingInner;
 
-    @Option(names = "--replay", defaultValue = "held-out", description = "split to replay: held-out, or calibration "
-            + "(in-sample, for choosing settings without looking at held-out text) (default: ${DEFAULT-VALUE})")
+    @Option(
+            names = "--replay",
+            defaultValue = "held-out",
+            description = "split to replay: held-out, or calibration "
+                    + "(in-sample, for choosing settings without looking at held-out text) (default: ${DEFAULT-VALUE})")
     String replay;
 
-    @Option(names = "--placement", defaultValue = "ripple+", description = "placement of the file (default: ${DEFAULT-VALUE})")
+    @Option(
+            names = "--placement",
+            defaultValue = "ripple+",
+            description = "placement of the file (default: ${DEFAULT-VALUE})")
     String placement;
 
     @Option(names = "--json", paramLabel = "FILE", description = "write every figure as JSON")
     Path json;
 
-    @Option(names = "--workload", paramLabel = "DIR", description = "a synthetic workload written by 'ripple synth --workload' "
-            + "instead of the ONNX model: its held-out stream replayed under each policy; figures labelled 'synthetic workload'")
+    @Option(
+            names = "--workload",
+            paramLabel = "DIR",
+            description =
+                    "a synthetic workload written by 'ripple synth --workload' "
+                            + "instead of the ONNX model: its held-out stream replayed under each policy; figures labelled 'synthetic workload'")
     Path workload;
 
     @Spec
@@ -113,51 +146,109 @@ final class PoliciesCommand implements Callable<Integer> {
         Path onnx = inputs.onnx(run.work);
         Path tok = inputs.tokenizer(run.work);
         Corpus corpus = inputs.corpus(0.5);
-        ProfileResult calib = ProfileCommand.profile(onnx, tok, corpus.calibration(), corpus.name() + ", calibration",
-                activity, calibrationTokens, run.quiet);
-        ProfileResult held = replay.equals("calibration") ? calib
-                : ProfileCommand.profile(onnx, tok, corpus.heldOut(), corpus.name() + ", held-out", activity, tokens, run.quiet);
+        ProfileResult calib = ProfileCommand.profile(
+                onnx,
+                tok,
+                corpus.calibration(),
+                corpus.name() + ", calibration",
+                activity,
+                calibrationTokens,
+                run.quiet);
+        ProfileResult held = replay.equals("calibration")
+                ? calib
+                : ProfileCommand.profile(
+                        onnx, tok, corpus.heldOut(), corpus.name() + ", held-out", activity, tokens, run.quiet);
         DeviceProfile profile = io.device != null ? io.deviceProfile() : CalibrateCommand.quick(run.work, run.quiet);
 
-        ImportedModel imported = PlacementPipeline.importModel(onnx, ImportOptions.defaults().withBundles(DType.F32));
+        ImportedModel imported =
+                PlacementPipeline.importModel(onnx, ImportOptions.defaults().withBundles(DType.F32));
         int[][] orders;
         try (ProgressSteps steps = CliProgress.steps(run.quiet)) {
             orders = PlacementPipeline.place(calib.trace(), null, List.of(PlacementAlgorithms.byName(placement)), steps)
-                    .first().orders();
+                    .first()
+                    .orders();
         }
         Path file = run.work.resolve("policies-" + placement.replace("+", "plus") + ".ripple");
-        RippleFileWriter.write(file, new LayoutBuilder(imported, orders).rule(activity).corpus(calib.trace().info().corpus())
-                .placement(placement, null).lowRank(0, 1f).build(l -> { }));
-        RuntimeOptions base = RuntimeOptions.defaults().withReader(io.readerKind()).withQueueDepth(io.queueDepth)
-                .withFillIn(false).withDevice(profile)
+        RippleFileWriter.write(
+                file,
+                new LayoutBuilder(imported, orders)
+                        .rule(activity)
+                        .corpus(calib.trace().info().corpus())
+                        .placement(placement, null)
+                        .lowRank(0, 1f)
+                        .build(l -> {}));
+        RuntimeOptions base = RuntimeOptions.defaults()
+                .withReader(io.readerKind())
+                .withQueueDepth(io.queueDepth)
+                .withFillIn(false)
+                .withDevice(profile)
                 .withEmulatedDevice(io.device != null ? profile : null);
-        PolicyRounds result = PolicyRounds.run(file, orders, calib.trace(), held.trace(), policies, linkingInner,
-                CacheSettings.Window.DEFAULT_TOKENS, cacheFraction, tokens, repeats, base, profile, "",
+        PolicyRounds result = PolicyRounds.run(
+                file,
+                orders,
+                calib.trace(),
+                held.trace(),
+                policies,
+                linkingInner,
+                CacheSettings.Window.DEFAULT_TOKENS,
+                cacheFraction,
+                tokens,
+                repeats,
+                base,
+                profile,
+                "",
                 CliProgress.harness(run.quiet));
         List<PolicySummary> rows = result.rows();
         PolicyVerdict verdict = result.verdict();
         long budget = result.budgetBytes();
         double neededShare = result.neededShare();
         int replayed = result.tokens();
-        o.printf("ripple policies: %s, '%s' (%.1f%% of neurons needed per token on the replayed %s tokens), "
+        o.printf(
+                "ripple policies: %s, '%s' (%.1f%% of neurons needed per token on the replayed %s tokens), "
                         + "%s placement from %d calibration tokens; linking over %s%n",
-                inputs.modelName(), activity.describe(), 100 * neededShare, replay, placement,
-                calib.tokens(), linkingInner);
-        o.printf("%d tokens replayed per policy from a cold cache, %d rounds (order rotated per round); DRAM %.0f%% "
+                inputs.modelName(),
+                activity.describe(),
+                100 * neededShare,
+                replay,
+                placement,
+                calib.tokens(),
+                linkingInner);
+        o.printf(
+                "%d tokens replayed per policy from a cold cache, %d rounds (order rotated per round); DRAM %.0f%% "
                         + "of FFN bytes (%d B; lfu seeded with calibration frequencies); direct I/O, queue depth %d; "
                         + "device %s%s: sequential %.0f MiB/s%n",
-                replayed, repeats, 100 * cacheFraction, budget, io.queueDepth, io.device != null ? "EMULATED " : "", profile.name(),
+                replayed,
+                repeats,
+                100 * cacheFraction,
+                budget,
+                io.queueDepth,
+                io.device != null ? "EMULATED " : "",
+                profile.name(),
                 profile.sequentialMiBps());
-        o.printf("%-8s %10s %9s %9s %9s %9s %9s %8s %9s %6s %10s%n", "policy", "io ms/tok", "min", "max", "p50", "p90",
-                "p99", "ops/tok", "KiB/tok", "hits", "model ms");
+        o.printf(
+                "%-8s %10s %9s %9s %9s %9s %9s %8s %9s %6s %10s%n",
+                "policy", "io ms/tok", "min", "max", "p50", "p90", "p99", "ops/tok", "KiB/tok", "hits", "model ms");
         for (PolicySummary r : rows) {
-            o.printf("%-8s %10.3f %9.3f %9.3f %9.3f %9.3f %9.3f %8.1f %9.1f %5.1f%% %10.3f%n", r.name(), r.ioMsPerTokenMedian(),
-                    r.ioMsPerTokenMin(), r.ioMsPerTokenMax(), r.p50(), r.p90(), r.p99(), r.opsPerToken(), r.kibPerToken(),
-                    100 * r.hitRate(), r.modelledMsPerToken());
+            o.printf(
+                    "%-8s %10.3f %9.3f %9.3f %9.3f %9.3f %9.3f %8.1f %9.1f %5.1f%% %10.3f%n",
+                    r.name(),
+                    r.ioMsPerTokenMedian(),
+                    r.ioMsPerTokenMin(),
+                    r.ioMsPerTokenMax(),
+                    r.p50(),
+                    r.p90(),
+                    r.p99(),
+                    r.opsPerToken(),
+                    r.kibPerToken(),
+                    100 * r.hitRate(),
+                    r.modelledMsPerToken());
         }
         o.println("(io ms/tok: median over rounds of the mean reader time per token; min/max: over rounds; "
                 + "p50-p99: medians over rounds; model ms: the device cost model's time for the same reads)");
-        o.println(verdict != null ? verdict.describe() : "no verdict: it needs linking and at least one of lru, s3fifo, lfu");
+        o.println(
+                verdict != null
+                        ? verdict.describe()
+                        : "no verdict: it needs linking and at least one of lru, s3fifo, lfu");
         if (json != null) {
             writeJson(activity, neededShare, replayed, budget, profile, calib.tokens(), rows, verdict);
         }
@@ -168,8 +259,19 @@ final class PoliciesCommand implements Callable<Integer> {
     private int workload(PrintWriter o) throws IOException {
         Files.createDirectories(run.work);
         DeviceProfile profile = io.device != null ? io.deviceProfile() : CalibrateCommand.quick(run.work, run.quiet);
-        WorkloadPolicies result = WorkloadPolicies.run(new WorkloadPolicies.Settings(workload, placement, policies, linkingInner,
-                cacheFraction, tokens, repeats, io.readerKind(), io.queueDepth, profile, io.device != null),
+        WorkloadPolicies result = WorkloadPolicies.run(
+                new WorkloadPolicies.Settings(
+                        workload,
+                        placement,
+                        policies,
+                        linkingInner,
+                        cacheFraction,
+                        tokens,
+                        repeats,
+                        io.readerKind(),
+                        io.queueDepth,
+                        profile,
+                        io.device != null),
                 CliProgress.harness(run.quiet));
         result.print(o);
         if (json != null) {
@@ -194,7 +296,8 @@ final class PoliciesCommand implements Callable<Integer> {
         }
         for (String p : policies) {
             if (!CachePolicies.names().contains(p)) {
-                throw new IllegalArgumentException("unknown cache policy '" + p + "' (known: " + CachePolicies.names() + ")");
+                throw new IllegalArgumentException(
+                        "unknown cache policy '" + p + "' (known: " + CachePolicies.names() + ")");
             }
         }
         if (!replay.equals("held-out") && !replay.equals("calibration")) {
@@ -204,7 +307,8 @@ final class PoliciesCommand implements Callable<Integer> {
             throw new IllegalArgumentException("--linking-inner must be s3fifo, lru or lfu, got " + linkingInner);
         }
         if (!PlacementAlgorithms.names().contains(placement)) {
-            throw new IllegalArgumentException("unknown --placement '" + placement + "' (known: " + PlacementAlgorithms.names() + ")");
+            throw new IllegalArgumentException(
+                    "unknown --placement '" + placement + "' (known: " + PlacementAlgorithms.names() + ")");
         }
     }
 
@@ -212,8 +316,16 @@ final class PoliciesCommand implements Callable<Integer> {
      * How often each slot was active in the calibration trace: the profiled frequencies "lfu" is
      * seeded with (PowerInfer's hot set), in slot order of the placed file.
      */
-    private void writeJson(ActivityRule activity, double neededShare, int replayed, long budget, DeviceProfile profile,
-                           long calibration, List<PolicySummary> rows, PolicyVerdict verdict) throws IOException {
+    private void writeJson(
+            ActivityRule activity,
+            double neededShare,
+            int replayed,
+            long budget,
+            DeviceProfile profile,
+            long calibration,
+            List<PolicySummary> rows,
+            PolicyVerdict verdict)
+            throws IOException {
         ObjectNode doc = JSON.createObjectNode();
         doc.put("model", inputs.modelName());
         doc.put("rule", activity.describe());
@@ -239,5 +351,4 @@ final class PoliciesCommand implements Callable<Integer> {
         byte[] bytes = JSON.writeValueAsBytes(doc);
         AtomicFile.write(json, ch -> ch.write(ByteBuffer.wrap(bytes)));
     }
-
 }

@@ -1,9 +1,9 @@
 package dev.ripple.bench.cli;
 
-import dev.ripple.placement.profile.OnnxProfiler;
 import dev.ripple.bench.harness.ProgressSteps;
 import dev.ripple.core.activity.ActivityRule;
 import dev.ripple.placement.pipeline.PlacementPipeline;
+import dev.ripple.placement.profile.OnnxProfiler;
 import dev.ripple.placement.profile.ProfileOptions;
 import dev.ripple.placement.profile.ProfileResult;
 import dev.ripple.placement.trace.TraceFiles;
@@ -13,15 +13,18 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /** {@code ripple profile}: record which FFN neurons fire, per token and layer, with ONNX Runtime. */
-@Command(name = "profile", mixinStandardHelpOptions = true,
-        description = "Run a model on text and record the active FFN neurons of every token and layer under an activity "
-                + "rule, into a trace file: ONNX encoders with ONNX Runtime, decoders with the Java forward.")
+@Command(
+        name = "profile",
+        mixinStandardHelpOptions = true,
+        description =
+                "Run a model on text and record the active FFN neurons of every token and layer under an activity "
+                        + "rule, into a trace file: ONNX encoders with ONNX Runtime, decoders with the Java forward.")
 final class ProfileCommand implements Callable<Integer> {
     @Mixin
     WorkOptions run;
@@ -29,14 +32,22 @@ final class ProfileCommand implements Callable<Integer> {
     @Mixin
     ModelInputs inputs;
 
-
-    @Option(names = "--split", defaultValue = "calibration", description = "which part of the text: calibration, heldout or all (default: ${DEFAULT-VALUE})")
+    @Option(
+            names = "--split",
+            defaultValue = "calibration",
+            description = "which part of the text: calibration, heldout or all (default: ${DEFAULT-VALUE})")
     String split;
 
-    @Option(names = "--heldout-fraction", defaultValue = "0.5", description = "share of lines held out (default: ${DEFAULT-VALUE})")
+    @Option(
+            names = "--heldout-fraction",
+            defaultValue = "0.5",
+            description = "share of lines held out (default: ${DEFAULT-VALUE})")
     double heldOutFraction;
 
-    @Option(names = "--max-tokens", defaultValue = "20000", description = "stop after this many tokens (default: ${DEFAULT-VALUE})")
+    @Option(
+            names = "--max-tokens",
+            defaultValue = "20000",
+            description = "stop after this many tokens (default: ${DEFAULT-VALUE})")
     long maxTokens;
 
     @Option(names = "--rule", description = ProfileCommand.RULE_HELP)
@@ -57,11 +68,24 @@ final class ProfileCommand implements Callable<Integer> {
         Corpus corpus = inputs.corpus(heldOutFraction);
         ProfileResult result;
         if (inputs.decoder()) {
-            result = DecoderText.profile(inputs.model, inputs.tokenizer, run.work, corpus.part(split), corpus.name() + ", " + split,
-                    r, maxTokens, run.quiet);
+            result = DecoderText.profile(
+                    inputs.model,
+                    inputs.tokenizer,
+                    run.work,
+                    corpus.part(split),
+                    corpus.name() + ", " + split,
+                    r,
+                    maxTokens,
+                    run.quiet);
         } else {
-            result = profile(inputs.onnx(run.work), inputs.tokenizer(run.work), corpus.part(split), corpus.name() + ", " + split, r,
-                    maxTokens, run.quiet);
+            result = profile(
+                    inputs.onnx(run.work),
+                    inputs.tokenizer(run.work),
+                    corpus.part(split),
+                    corpus.name() + ", " + split,
+                    r,
+                    maxTokens,
+                    run.quiet);
         }
         TraceFiles.write(out, result.trace());
         report(spec.commandLine().getOut(), result, out);
@@ -69,8 +93,9 @@ final class ProfileCommand implements Callable<Integer> {
     }
 
     /** The --rule help shared by the commands that profile. */
-    static final String RULE_HELP = "activity rule: 'act > t', '|act| > t' (per layer: t0,t1,...), 'top-k K', 'top P%%' "
-            + "(default: act > 0 for ReLU, |act| > 0 for gated ReLU, act > -0.05 for GELU and SiLU, |act| > 0.05 for SwiGLU)";
+    static final String RULE_HELP =
+            "activity rule: 'act > t', '|act| > t' (per layer: t0,t1,...), 'top-k K', 'top P%%' "
+                    + "(default: act > 0 for ReLU, |act| > 0 for gated ReLU, act > -0.05 for GELU and SiLU, |act| > 0.05 for SwiGLU)";
 
     /** The rule given by --rule or --threshold, or null for the model's default. */
     static ActivityRule rule(String text, Float threshold) {
@@ -84,8 +109,15 @@ final class ProfileCommand implements Callable<Integer> {
     }
 
     /** Profiles {@code passages}; {@code rule} null: the model's default ({@link ActivityRule#defaultFor}). */
-    static ProfileResult profile(Path model, Path tokenizer, List<String> passages, String corpus, ActivityRule rule,
-                                 long maxTokens, boolean quiet) throws IOException {
+    static ProfileResult profile(
+            Path model,
+            Path tokenizer,
+            List<String> passages,
+            String corpus,
+            ActivityRule rule,
+            long maxTokens,
+            boolean quiet)
+            throws IOException {
         if (maxTokens <= 0) {
             throw new IllegalArgumentException("--max-tokens must be positive");
         }
@@ -96,7 +128,9 @@ final class ProfileCommand implements Callable<Integer> {
     }
 
     static void report(PrintWriter o, ProfileResult r, Path out) {
-        o.printf("profiled %d tokens of %d passages under '%s' -> %s%n", r.tokens(), r.passages(), r.trace().info().rule(), out);
+        o.printf(
+                "profiled %d tokens of %d passages under '%s' -> %s%n",
+                r.tokens(), r.passages(), r.trace().info().rule(), out);
         o.printf("%-5s %14s %18s%n", "layer", "active share", "FFN rel. error");
         for (int l = 0; l < r.meanActiveFraction().length; l++) {
             o.printf("%-5d %13.1f%% %18.3f%n", l, 100 * r.meanActiveFraction()[l], r.meanRelativeError()[l]);

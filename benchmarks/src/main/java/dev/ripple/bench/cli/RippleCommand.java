@@ -10,9 +10,27 @@ import picocli.CommandLine.Command;
  * The {@code ripple} command. Every failure ends as one line on stderr and a non-zero exit:
  * 2 for a wrong command line, 1 for anything that went wrong while running.
  */
-@Command(name = "ripple", mixinStandardHelpOptions = true, versionProvider = RippleCommand.Version.class,
-        description = "Run and prepare LLMs whose FFN weights stay on flash, placed so co-activated neurons are read together.",
-        subcommands = {DemoCommand.class, GenerateCommand.class, SynthCommand.class, BenchCommand.class, DecodeSpeedCommand.class, PoliciesCommand.class, TradeoffCommand.class, ProfileCommand.class, PlaceCommand.class, InspectCommand.class, CalibrateCommand.class, JmhCommand.class, CommandLine.HelpCommand.class})
+@Command(
+        name = "ripple",
+        mixinStandardHelpOptions = true,
+        versionProvider = RippleCommand.Version.class,
+        description =
+                "Run and prepare LLMs whose FFN weights stay on flash, placed so co-activated neurons are read together.",
+        subcommands = {
+            DemoCommand.class,
+            GenerateCommand.class,
+            SynthCommand.class,
+            BenchCommand.class,
+            DecodeSpeedCommand.class,
+            PoliciesCommand.class,
+            TradeoffCommand.class,
+            ProfileCommand.class,
+            PlaceCommand.class,
+            InspectCommand.class,
+            CalibrateCommand.class,
+            JmhCommand.class,
+            CommandLine.HelpCommand.class
+        })
 public final class RippleCommand implements Runnable {
 
     @CommandLine.Spec
@@ -38,7 +56,8 @@ public final class RippleCommand implements Runnable {
             cl.setErr(err);
             cl.setParameterExceptionHandler((ex, a) -> {
                 String sub = ex.getCommandLine().getCommandName();
-                err.println("ripple: " + oneLine(ex.getMessage()) + " (see 'ripple " + ("ripple".equals(sub) ? "" : sub + " ") + "--help')");
+                err.println("ripple: " + oneLine(ex.getMessage()) + " (see 'ripple "
+                        + ("ripple".equals(sub) ? "" : sub + " ") + "--help')");
                 return 2;
             });
             cl.setExecutionExceptionHandler((ex, c, parsed) -> {

@@ -1,7 +1,5 @@
 package dev.ripple.bench.cli;
 
-import java.nio.charset.StandardCharsets;
-import java.util.Iterator;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.ripple.core.format.AtomicFile;
@@ -9,16 +7,18 @@ import dev.ripple.core.tokenizer.Tokenizer;
 import dev.ripple.placement.importer.gguf.GgmlType;
 import dev.ripple.placement.importer.gguf.GgufVocabulary;
 import dev.ripple.placement.synthetic.DecoderOnnxExporter;
-import dev.ripple.placement.synthetic.SyntheticGgufWriter;
 import dev.ripple.placement.synthetic.SyntheticDecoder;
 import dev.ripple.placement.synthetic.SyntheticDecoderWriter;
+import dev.ripple.placement.synthetic.SyntheticGgufWriter;
 import dev.ripple.placement.synthetic.SyntheticWorkload;
 import dev.ripple.placement.synthetic.WorkloadShape;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintWriter;
 import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
@@ -36,10 +36,13 @@ import picocli.CommandLine.Spec;
  * where this project is built and tested; every figure measured on such a model must say
  * "generated weights" (docs/SYNTHETIC.md).
  */
-@Command(name = "synth", mixinStandardHelpOptions = true,
-        description = "Write a generated decoder checkpoint (random weights, a real model's shape, Hugging Face names) with "
-                + "a real tokenizer beside it, or a GGUF file of it (--format gguf): for tests and benchmarks where no real "
-                + "decoder can be downloaded.")
+@Command(
+        name = "synth",
+        mixinStandardHelpOptions = true,
+        description =
+                "Write a generated decoder checkpoint (random weights, a real model's shape, Hugging Face names) with "
+                        + "a real tokenizer beside it, or a GGUF file of it (--format gguf): for tests and benchmarks where no real "
+                        + "decoder can be downloaded.")
 final class SynthCommand implements Callable<Integer> {
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -49,7 +52,9 @@ final class SynthCommand implements Callable<Integer> {
     static {
         PRESETS.put("opt-125m", SyntheticDecoder::opt125m);
         PRESETS.put("opt-350m", SyntheticDecoder::opt350m);
-        PRESETS.put("tinyllama-1.1b", () -> SyntheticDecoder.llama(22, 2048, 5632, 32, 4, 32000).withMaxPositions(2048));
+        PRESETS.put(
+                "tinyllama-1.1b",
+                () -> SyntheticDecoder.llama(22, 2048, 5632, 32, 4, 32000).withMaxPositions(2048));
         PRESETS.put("llama-2-7b", SyntheticDecoder::llama2_7b);
         PRESETS.put("llama-3.1-8b", SyntheticDecoder::llama31_8b);
         PRESETS.put("qwen2-0.5b", SyntheticDecoder::qwen2_0_5b);
@@ -57,27 +62,42 @@ final class SynthCommand implements Callable<Integer> {
         PRESETS.put("tiny-llama", SyntheticDecoder::tinyLlama);
     }
 
-    @Option(names = "--preset", description = "the shape: ${COMPLETION-CANDIDATES}", completionCandidates = Presets.class)
+    @Option(
+            names = "--preset",
+            description = "the shape: ${COMPLETION-CANDIDATES}",
+            completionCandidates = Presets.class)
     String preset;
 
-    @Option(names = "--workload", paramLabel = "SHAPE", description = "instead of a checkpoint, a synthetic workload at the papers' "
-            + "scale: an FFN-only model file and activation traces in the shape opt-6.7b (or tiny), --layers layers (default 8), "
-            + "--active share active (default 0.05); every figure from it is labelled 'synthetic workload' (docs/SYNTHETIC.md)")
+    @Option(
+            names = "--workload",
+            paramLabel = "SHAPE",
+            description =
+                    "instead of a checkpoint, a synthetic workload at the papers' "
+                            + "scale: an FFN-only model file and activation traces in the shape opt-6.7b (or tiny), --layers layers (default 8), "
+                            + "--active share active (default 0.05); every figure from it is labelled 'synthetic workload' (docs/SYNTHETIC.md)")
     String workload;
 
-    @Option(names = "--calibration-tokens", description = "with --workload: tokens of the calibration trace (default: 4000)")
+    @Option(
+            names = "--calibration-tokens",
+            description = "with --workload: tokens of the calibration trace (default: 4000)")
     Integer calibrationTokens;
 
     @Option(names = "--heldout-tokens", description = "with --workload: tokens of the held-out trace (default: 400)")
     Integer heldOutTokens;
 
-    @Option(names = "--out", required = true, paramLabel = "DIR|FILE",
+    @Option(
+            names = "--out",
+            required = true,
+            paramLabel = "DIR|FILE",
             description = "the checkpoint or workload directory to write (with --format gguf: the .gguf file)")
     Path out;
 
-    @Option(names = "--format", defaultValue = "safetensors",
-            description = "safetensors (a Hugging Face checkpoint directory) or gguf (one llama.cpp file, Llama shapes) "
-                    + "(default: ${DEFAULT-VALUE})")
+    @Option(
+            names = "--format",
+            defaultValue = "safetensors",
+            description =
+                    "safetensors (a Hugging Face checkpoint directory) or gguf (one llama.cpp file, Llama shapes) "
+                            + "(default: ${DEFAULT-VALUE})")
     String format;
 
     @Option(names = "--layers", description = "keep only this many layers (a smaller model of the same width)")
@@ -95,11 +115,17 @@ final class SynthCommand implements Callable<Integer> {
     @Option(names = "--active", description = "plant this share of active FFN neurons (relu OPT, fatrelu, drelu)")
     Double active;
 
-    @Option(names = "--clusters", defaultValue = "0", description = "groups of neurons that fire together (default: none)")
+    @Option(
+            names = "--clusters",
+            defaultValue = "0",
+            description = "groups of neurons that fire together (default: none)")
     int clusters;
 
-    @Option(names = "--dtype", defaultValue = "f16",
-            description = "f32, f16 or bf16; with --format gguf the matrices' type: f32, f16, q8_0 or q4_0 (default: ${DEFAULT-VALUE})")
+    @Option(
+            names = "--dtype",
+            defaultValue = "f16",
+            description =
+                    "f32, f16 or bf16; with --format gguf the matrices' type: f32, f16, q8_0 or q4_0 (default: ${DEFAULT-VALUE})")
     String dtype;
 
     @Option(names = "--shards", defaultValue = "1", description = "safetensors shards (default: ${DEFAULT-VALUE})")
@@ -108,10 +134,15 @@ final class SynthCommand implements Callable<Integer> {
     @Option(names = "--seed", defaultValue = "1", description = "(default: ${DEFAULT-VALUE})")
     long seed;
 
-    @Option(names = "--tokenizer", description = "gpt2, llama2, llama3 or none (default: gpt2 for OPT, llama2 or llama3 by vocabulary size)")
+    @Option(
+            names = "--tokenizer",
+            description = "gpt2, llama2, llama3 or none (default: gpt2 for OPT, llama2 or llama3 by vocabulary size)")
     String tokenizer;
 
-    @Option(names = "--onnx", paramLabel = "FILE", description = "also export the ONNX Runtime reference graph (models up to ~500M parameters)")
+    @Option(
+            names = "--onnx",
+            paramLabel = "FILE",
+            description = "also export the ONNX Runtime reference graph (models up to ~500M parameters)")
     Path onnx;
 
     @Spec
@@ -128,14 +159,16 @@ final class SynthCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         PrintWriter o = spec.commandLine().getOut();
         if ((preset == null) == (workload == null)) {
-            throw new IllegalArgumentException("give --preset (a decoder checkpoint) or --workload (a synthetic workload), one of them");
+            throw new IllegalArgumentException(
+                    "give --preset (a decoder checkpoint) or --workload (a synthetic workload), one of them");
         }
         if (workload != null) {
             return workload(o);
         }
         Supplier<SyntheticDecoder> p = PRESETS.get(preset);
         if (p == null) {
-            throw new IllegalArgumentException("unknown --preset '" + preset + "' (known: " + String.join(", ", PRESETS.keySet()) + ")");
+            throw new IllegalArgumentException(
+                    "unknown --preset '" + preset + "' (known: " + String.join(", ", PRESETS.keySet()) + ")");
         }
         SyntheticDecoder s = p.get().withSeed(seed);
         if (layers != null) {
@@ -148,7 +181,7 @@ final class SynthCommand implements Callable<Integer> {
             s = s.withMaxPositions(positions);
         }
         if (hiddenAct != null && !(s.family() == SyntheticDecoder.Family.OPT && hiddenAct.equals("relu"))) {
-            s = s.withHiddenAct(hiddenAct);   // OPT is always relu
+            s = s.withHiddenAct(hiddenAct); // OPT is always relu
         }
         if (active != null) {
             s = s.withActiveFraction(active);
@@ -156,11 +189,11 @@ final class SynthCommand implements Callable<Integer> {
         if (clusters > 0) {
             s = s.withClusters(clusters);
         }
-        String tok = tokenizer != null ? tokenizer.toLowerCase(Locale.ROOT)
+        String tok = tokenizer != null
+                ? tokenizer.toLowerCase(Locale.ROOT)
                 : s.family() == SyntheticDecoder.Family.OPT ? "gpt2" : s.vocabSize() >= 128000 ? "llama3" : "llama2";
         switch (format.toLowerCase(Locale.ROOT)) {
-            case "safetensors" -> {
-            }
+            case "safetensors" -> {}
             case "gguf" -> {
                 return writeGguf(o, s, tokenizer != null ? tok : "llama2");
             }
@@ -169,8 +202,15 @@ final class SynthCommand implements Callable<Integer> {
         SyntheticDecoderWriter.write(s, out, dtype.toUpperCase(Locale.ROOT), shards);
         String note = attachTokenizer(tok, s.vocabSize());
         long params = s.parameterCount();
-        o.printf(Locale.ROOT, "wrote %s: generated weights (seed %d) in the shape of %s, %,d parameters, %s%s%n", out, seed,
-                preset + (layers != null ? " cut to " + layers + " layers" : ""), params, dtype, note);
+        o.printf(
+                Locale.ROOT,
+                "wrote %s: generated weights (seed %d) in the shape of %s, %,d parameters, %s%s%n",
+                out,
+                seed,
+                preset + (layers != null ? " cut to " + layers + " layers" : ""),
+                params,
+                dtype,
+                note);
         if (onnx != null) {
             DecoderOnnxExporter.export(out, onnx);
             o.printf("wrote %s: the same weights as an ONNX graph with a KV cache, for ONNX Runtime%n", onnx);
@@ -180,18 +220,31 @@ final class SynthCommand implements Callable<Integer> {
 
     /** {@code --workload}: the files, then the first layer's activity against the papers' figures. */
     private int workload(PrintWriter o) throws IOException {
-        SyntheticWorkload.Spec w = SyntheticWorkload.Spec.preset(workload, layers != null ? layers : 8).withSeed(seed);
+        SyntheticWorkload.Spec w = SyntheticWorkload.Spec.preset(workload, layers != null ? layers : 8)
+                .withSeed(seed);
         if (active != null) {
             w = w.withActiveFraction(active);
         }
-        w = w.withTokens(calibrationTokens != null ? calibrationTokens : w.calibrationTokens(),
+        w = w.withTokens(
+                calibrationTokens != null ? calibrationTokens : w.calibrationTokens(),
                 heldOutTokens != null ? heldOutTokens : w.heldOutTokens());
         try (CliProgress bar = CliProgress.start("write the synthetic workload", w.layers(), false)) {
             SyntheticWorkload.write(w, out, l -> bar.stepTo(l + 1));
         }
-        o.printf(Locale.ROOT, "wrote %s: %s (generated weights and activity), %s-shaped FFN, %d layers x %d x %d, %s bundles of %d B, "
-                        + "%.2f GB; %d calibration and %d held-out tokens%n", out, SyntheticWorkload.LABEL, w.name(), w.layers(),
-                w.dModel(), w.dFfn(), w.dtype().label(), w.layer(0).bundleBytes(), w.ffnBytes() / 1e9, w.calibrationTokens(),
+        o.printf(
+                Locale.ROOT,
+                "wrote %s: %s (generated weights and activity), %s-shaped FFN, %d layers x %d x %d, %s bundles of %d B, "
+                        + "%.2f GB; %d calibration and %d held-out tokens%n",
+                out,
+                SyntheticWorkload.LABEL,
+                w.name(),
+                w.layers(),
+                w.dModel(),
+                w.dFfn(),
+                w.dtype().label(),
+                w.layer(0).bundleBytes(),
+                w.ffnBytes() / 1e9,
+                w.calibrationTokens(),
                 w.heldOutTokens());
         WorkloadShape shape;
         try (CliProgress bar = CliProgress.start("measure layer 0 against the papers' figures", -1, false)) {
@@ -212,25 +265,40 @@ final class SynthCommand implements Callable<Integer> {
             case "f16" -> GgmlType.F16;
             case "q8_0" -> GgmlType.Q8_0;
             case "q4_0" -> GgmlType.Q4_0;
-            default -> throw new IllegalArgumentException("--dtype '" + dtype + "' is not written to GGUF (f32, f16, q8_0, q4_0)");
+            default ->
+                throw new IllegalArgumentException(
+                        "--dtype '" + dtype + "' is not written to GGUF (f32, f16, q8_0, q4_0)");
         };
         if (shards != 1 || onnx != null) {
             throw new IllegalArgumentException("--shards and --onnx apply to --format safetensors");
         }
         GgufVocabulary vocabulary = switch (tok) {
             case "none" -> null;
-            case "llama2" -> GgufVocabulary.fromSentencePieceJson(resource("/ripple-tokenizer-data/llama2/tokenizer.json"));
-            default -> throw new IllegalArgumentException("--format gguf writes the llama2 vocabulary or none, not '" + tok + "'");
+            case "llama2" ->
+                GgufVocabulary.fromSentencePieceJson(resource("/ripple-tokenizer-data/llama2/tokenizer.json"));
+            default ->
+                throw new IllegalArgumentException(
+                        "--format gguf writes the llama2 vocabulary or none, not '" + tok + "'");
         };
         if (vocabulary != null && vocabulary.size() != s.vocabSize()) {
-            throw new IllegalArgumentException("the llama2 vocabulary has " + vocabulary.size() + " tokens and GGUF needs as many "
-                    + "embedding rows; this model has " + s.vocabSize() + " (use --vocab " + vocabulary.size()
-                    + " or --tokenizer none)");
+            throw new IllegalArgumentException(
+                    "the llama2 vocabulary has " + vocabulary.size() + " tokens and GGUF needs as many "
+                            + "embedding rows; this model has " + s.vocabSize() + " (use --vocab " + vocabulary.size()
+                            + " or --tokenizer none)");
         }
-        long size = SyntheticGgufWriter.write(s, out, type, vocabulary, preset + (layers != null ? "-" + layers + "l" : ""));
-        o.printf(Locale.ROOT, "wrote %s: generated weights (seed %d) in the shape of %s, %,d parameters, GGUF %s matrices, %s%s%n",
-                out, seed, preset + (layers != null ? " cut to " + layers + " layers" : ""), s.parameterCount(), type,
-                InspectCommand.bytes(size), vocabulary == null ? ", no vocabulary (run it with --prompt-ids)"
+        long size = SyntheticGgufWriter.write(
+                s, out, type, vocabulary, preset + (layers != null ? "-" + layers + "l" : ""));
+        o.printf(
+                Locale.ROOT,
+                "wrote %s: generated weights (seed %d) in the shape of %s, %,d parameters, GGUF %s matrices, %s%s%n",
+                out,
+                seed,
+                preset + (layers != null ? " cut to " + layers + " layers" : ""),
+                s.parameterCount(),
+                type,
+                InspectCommand.bytes(size),
+                vocabulary == null
+                        ? ", no vocabulary (run it with --prompt-ids)"
                         : ", vocabulary llama2 (" + vocabulary.size() + " tokens)");
         return 0;
     }
@@ -238,7 +306,8 @@ final class SynthCommand implements Callable<Integer> {
     private static byte[] resource(String name) throws IOException {
         try (InputStream in = SynthCommand.class.getResourceAsStream(name)) {
             if (in == null) {
-                throw new IOException("tokenizer resource " + name + " is not on the class path (module tokenizer-data)");
+                throw new IOException(
+                        "tokenizer resource " + name + " is not on the class path (module tokenizer-data)");
             }
             return in.readAllBytes();
         }
@@ -253,21 +322,28 @@ final class SynthCommand implements Callable<Integer> {
             case "gpt2" -> {
                 copy("/ripple-tokenizer-data/gpt2/encoder.json", out.resolve("vocab.json"));
                 copy("/ripple-tokenizer-data/gpt2/vocab.bpe", out.resolve("merges.txt"));
-                write(out.resolve("tokenizer_config.json"), "{\"bos_token\": \"<|endoftext|>\", \"eos_token\": \"<|endoftext|>\","
-                        + " \"unk_token\": \"<|endoftext|>\", \"add_bos_token\": true, \"add_prefix_space\": false}");
+                write(
+                        out.resolve("tokenizer_config.json"),
+                        "{\"bos_token\": \"<|endoftext|>\", \"eos_token\": \"<|endoftext|>\","
+                                + " \"unk_token\": \"<|endoftext|>\", \"add_bos_token\": true, \"add_prefix_space\": false}");
             }
             case "llama2", "llama3" -> {
                 copy("/ripple-tokenizer-data/" + which + "/tokenizer.json", out.resolve("tokenizer.json"));
-                copy("/ripple-tokenizer-data/" + which + "/tokenizer_config.json", out.resolve("tokenizer_config.json"));
+                copy(
+                        "/ripple-tokenizer-data/" + which + "/tokenizer_config.json",
+                        out.resolve("tokenizer_config.json"));
             }
-            default -> throw new IllegalArgumentException("--tokenizer must be gpt2, llama2, llama3 or none, not '" + which + "'");
+            default ->
+                throw new IllegalArgumentException(
+                        "--tokenizer must be gpt2, llama2, llama3 or none, not '" + which + "'");
         }
         Tokenizer t = Tokenizer.fromDirectory(out);
         if (t.vocabSize() > vocab) {
-            throw new IllegalArgumentException("the " + which + " tokenizer has " + t.vocabSize() + " tokens, more than the "
-                    + "model's vocabulary of " + vocab + "; choose another --tokenizer");
+            throw new IllegalArgumentException("the " + which + " tokenizer has " + t.vocabSize()
+                    + " tokens, more than the " + "model's vocabulary of " + vocab + "; choose another --tokenizer");
         }
-        ObjectNode config = (ObjectNode) JSON.readTree(out.resolve("config.json").toFile());
+        ObjectNode config =
+                (ObjectNode) JSON.readTree(out.resolve("config.json").toFile());
         t.bosId().ifPresent(id -> config.put("bos_token_id", id));
         t.eosId().ifPresent(id -> config.put("eos_token_id", id));
         byte[] bytes = JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(config);
@@ -278,7 +354,8 @@ final class SynthCommand implements Callable<Integer> {
     private static void copy(String resource, Path to) throws IOException {
         try (InputStream in = SynthCommand.class.getResourceAsStream(resource)) {
             if (in == null) {
-                throw new IOException("tokenizer resource " + resource + " is not on the class path (module tokenizer-data)");
+                throw new IOException(
+                        "tokenizer resource " + resource + " is not on the class path (module tokenizer-data)");
             }
             byte[] bytes = in.readAllBytes();
             AtomicFile.write(to, ch -> ch.write(ByteBuffer.wrap(bytes)));

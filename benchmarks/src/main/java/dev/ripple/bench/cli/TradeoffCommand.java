@@ -1,12 +1,5 @@
 package dev.ripple.bench.cli;
 
-import java.util.Arrays;
-import java.util.Comparator;
-import java.util.LinkedHashMap;
-import java.util.Locale;
-import java.util.stream.IntStream;
-import dev.ripple.placement.pipeline.PlacementPipeline;
-import dev.ripple.placement.pipeline.ImportOptions;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -19,15 +12,17 @@ import dev.ripple.core.activity.LowRankPredictor;
 import dev.ripple.core.activity.ThresholdRule;
 import dev.ripple.core.activity.TopKRule;
 import dev.ripple.core.ffn.FfnLayerWeights;
-import dev.ripple.core.tensor.DType;
-import dev.ripple.core.tensor.TensorSource;
 import dev.ripple.core.model.bert.BertConfig;
 import dev.ripple.core.model.bert.EncoderModel;
+import dev.ripple.core.tensor.DType;
+import dev.ripple.core.tensor.TensorSource;
 import dev.ripple.placement.calibrate.ActivationSample;
 import dev.ripple.placement.calibrate.ConditionalMeans;
 import dev.ripple.placement.calibrate.ErrorRuleCalibrator;
 import dev.ripple.placement.calibrate.ThresholdCalibrator;
 import dev.ripple.placement.importer.ImportedModel;
+import dev.ripple.placement.pipeline.ImportOptions;
+import dev.ripple.placement.pipeline.PlacementPipeline;
 import dev.ripple.placement.predictor.InputMoments;
 import dev.ripple.placement.predictor.LowRankFactorizer;
 import dev.ripple.placement.predictor.PredictorTrainer;
@@ -42,12 +37,17 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import java.util.stream.IntStream;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
@@ -61,7 +61,9 @@ import picocli.CommandLine.Spec;
  * on held-out passages. Everything runs exactly in DRAM ({@code RuleFfn}): no file, no I/O, so the
  * figures are those of the rule, not of a cache or a disk.
  */
-@Command(name = "tradeoff", mixinStandardHelpOptions = true,
+@Command(
+        name = "tradeoff",
+        mixinStandardHelpOptions = true,
         description = "Sweep activity rules and thresholds (with and without mean fill-in, calibrated per layer, and "
                 + "with a low-rank predictor) and report neurons read, FFN error and embedding cosine against ONNX "
                 + "Runtime on held-out text.")
@@ -74,59 +76,113 @@ final class TradeoffCommand implements Callable<Integer> {
 
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
-    @Option(names = "--calibration-tokens", defaultValue = "10000", description = "calibration tokens for fill-in means and thresholds (default: ${DEFAULT-VALUE})")
+    @Option(
+            names = "--calibration-tokens",
+            defaultValue = "10000",
+            description = "calibration tokens for fill-in means and thresholds (default: ${DEFAULT-VALUE})")
     int calibrationTokens;
 
-    @Option(names = "--sentences", defaultValue = "60", description = "held-out passages embedded per point (default: ${DEFAULT-VALUE})")
+    @Option(
+            names = "--sentences",
+            defaultValue = "60",
+            description = "held-out passages embedded per point (default: ${DEFAULT-VALUE})")
     int sentences;
 
-    @Option(names = "--fractions", split = ",", defaultValue = "0.2,0.3,0.4", description = "neuron budgets per layer for calibrated act and |act| thresholds (default: ${DEFAULT-VALUE})")
+    @Option(
+            names = "--fractions",
+            split = ",",
+            defaultValue = "0.2,0.3,0.4",
+            description =
+                    "neuron budgets per layer for calibrated act and |act| thresholds (default: ${DEFAULT-VALUE})")
     List<Double> fractions;
 
-    @Option(names = "--error-rule-fractions", split = ",", defaultValue = "none", description = "neuron budgets per "
-            + "layer for the error rule |act - fill|·‖down‖ > t (issue 16), each beside act > t calibrated to the same budget; "
-            + "'none' for none (default: ${DEFAULT-VALUE})")
+    @Option(
+            names = "--error-rule-fractions",
+            split = ",",
+            defaultValue = "none",
+            description = "neuron budgets per "
+                    + "layer for the error rule |act - fill|·‖down‖ > t (issue 16), each beside act > t calibrated to the same budget; "
+                    + "'none' for none (default: ${DEFAULT-VALUE})")
     List<String> errorRuleFractions;
 
-    @Option(names = "--error-targets", split = ",", defaultValue = "0.1", description = "FFN error budgets (with fill-in) for calibrated |act| thresholds; 'none' for none (default: ${DEFAULT-VALUE})")
+    @Option(
+            names = "--error-targets",
+            split = ",",
+            defaultValue = "0.1",
+            description =
+                    "FFN error budgets (with fill-in) for calibrated |act| thresholds; 'none' for none (default: ${DEFAULT-VALUE})")
     List<String> errorTargets;
 
-    @Option(names = "--margins", split = ",", defaultValue = "0.5,1,1.5,2", description = "low-rank predictor margins tried on the best rule (default: ${DEFAULT-VALUE})")
+    @Option(
+            names = "--margins",
+            split = ",",
+            defaultValue = "0.5,1,1.5,2",
+            description = "low-rank predictor margins tried on the best rule (default: ${DEFAULT-VALUE})")
     List<Float> margins;
 
-    @Option(names = "--predictor-rule", paramLabel = "R", description = "the threshold rule (with fill-in) the predictor is tried on "
-            + "(default: the one reading fewest neurons at mean cosine ≥ 0.99, else the best at ≤ 40%%)")
+    @Option(
+            names = "--predictor-rule",
+            paramLabel = "R",
+            description = "the threshold rule (with fill-in) the predictor is tried on "
+                    + "(default: the one reading fewest neurons at mean cosine ≥ 0.99, else the best at ≤ 40%%)")
     String predictorRule;
 
-    @Option(names = "--rank", defaultValue = "-1", description = "rank of the low-rank predictor (default: a quarter of the "
-            + "smaller layer dimension, as 'ripple place' uses)")
+    @Option(
+            names = "--rank",
+            defaultValue = "-1",
+            description = "rank of the low-rank predictor (default: a quarter of the "
+                    + "smaller layer dimension, as 'ripple place' uses)")
     int rank;
 
-    @Option(names = "--predictor-only", description = "skip the rule sweep: run dense, the oracle of --predictor-rule and the "
-            + "predictor points only")
+    @Option(
+            names = "--predictor-only",
+            description =
+                    "skip the rule sweep: run dense, the oracle of --predictor-rule and the " + "predictor points only")
     boolean predictorOnly;
 
-    @Option(names = "--trained", split = ";", paramLabel = "RULE", description = "train a predictor (issue 16) for each "
-            + "rule, ';'-separated: a threshold rule ('act > -0.05') or 'error F' (the error rule calibrated to share F); "
-            + "trained on 4 of every 5 calibration passages, thresholds calibrated on the fifth (default: none)")
+    @Option(
+            names = "--trained",
+            split = ";",
+            paramLabel = "RULE",
+            description =
+                    "train a predictor (issue 16) for each "
+                            + "rule, ';'-separated: a threshold rule ('act > -0.05') or 'error F' (the error rule calibrated to share F); "
+                            + "trained on 4 of every 5 calibration passages, thresholds calibrated on the fifth (default: none)")
     List<String> trained = new ArrayList<>();
 
-    @Option(names = "--trained-recalls", split = ",", defaultValue = "0.95,0.98,0.99", description = "validation recall "
-            + "targets the trained predictor's thresholds are calibrated to, one point each (default: ${DEFAULT-VALUE})")
+    @Option(
+            names = "--trained-recalls",
+            split = ",",
+            defaultValue = "0.95,0.98,0.99",
+            description =
+                    "validation recall "
+                            + "targets the trained predictor's thresholds are calibrated to, one point each (default: ${DEFAULT-VALUE})")
     List<Double> trainedRecalls;
 
-    @Option(names = "--trained-hidden", defaultValue = "96", description = "hidden width of the trained predictor from random weights (default: ${DEFAULT-VALUE})")
+    @Option(
+            names = "--trained-hidden",
+            defaultValue = "96",
+            description = "hidden width of the trained predictor from random weights (default: ${DEFAULT-VALUE})")
     int trainedHidden;
 
-    @Option(names = "--trained-epochs", defaultValue = "0", description = "training epochs (default: 2 from low-rank, 6 from random)")
+    @Option(
+            names = "--trained-epochs",
+            defaultValue = "0",
+            description = "training epochs (default: 2 from low-rank, 6 from random)")
     int trainedEpochs;
 
-    @Option(names = "--trained-rate", defaultValue = "0", description = "Adam's step size (default: 5e-5 from low-rank, 2e-3 from random)")
+    @Option(
+            names = "--trained-rate",
+            defaultValue = "0",
+            description = "Adam's step size (default: 5e-5 from low-rank, 2e-3 from random)")
     float trainedRate;
 
-    @Option(names = "--trained-from", defaultValue = "lowrank", description = "'lowrank': a linear network starting from "
-            + "the low-rank factors fitted to the inputs (width = --rank); 'random': a rectified network of --trained-hidden "
-            + "from random weights (default: ${DEFAULT-VALUE})")
+    @Option(
+            names = "--trained-from",
+            defaultValue = "lowrank",
+            description = "'lowrank': a linear network starting from "
+                    + "the low-rank factors fitted to the inputs (width = --rank); 'random': a rectified network of --trained-hidden "
+                    + "from random weights (default: ${DEFAULT-VALUE})")
     String trainedFrom;
 
     @Option(names = "--json", paramLabel = "FILE", description = "write every point as JSON")
@@ -139,8 +195,7 @@ final class TradeoffCommand implements Callable<Integer> {
     CommandSpec spec;
 
     /** A configuration and the point it gave. */
-    private record Run(TradeoffSweep.Config config, TradeoffPoint point) {
-    }
+    private record Run(TradeoffSweep.Config config, TradeoffPoint point) {}
 
     @Override
     public Integer call() throws Exception {
@@ -161,8 +216,9 @@ final class TradeoffCommand implements Callable<Integer> {
             }
         }
         if (predictorRule != null && !(ActivityRule.parse(predictorRule) instanceof ThresholdRule)) {
-            throw new IllegalArgumentException("--predictor-rule must be a threshold rule ('act > t' or '|act| > t'), not '"
-                    + predictorRule + "'");
+            throw new IllegalArgumentException(
+                    "--predictor-rule must be a threshold rule ('act > t' or '|act| > t'), not '" + predictorRule
+                            + "'");
         }
         if (rank == 0 || rank < -1) {
             throw new IllegalArgumentException("--rank must be positive, got " + rank);
@@ -183,18 +239,26 @@ final class TradeoffCommand implements Callable<Integer> {
         if (!trainedFrom.equals("lowrank") && !trainedFrom.equals("random")) {
             throw new IllegalArgumentException("--trained-from takes 'lowrank' or 'random', not '" + trainedFrom + "'");
         }
-        PredictorTrainer.Options preset = trainedFrom.equals("lowrank") ? PredictorTrainer.Options.warmStart()
+        PredictorTrainer.Options preset = trainedFrom.equals("lowrank")
+                ? PredictorTrainer.Options.warmStart()
                 : PredictorTrainer.Options.defaults();
-        PredictorTrainer.Options trainOptions = new PredictorTrainer.Options(trainedHidden, trainedEpochs > 0 ? trainedEpochs
-                : preset.epochs(), preset.batch(), trainedRate > 0 ? trainedRate : preset.learningRate(), preset.missWeight(),
-                42, Runtime.getRuntime().availableProcessors(), preset.relu());
+        PredictorTrainer.Options trainOptions = new PredictorTrainer.Options(
+                trainedHidden,
+                trainedEpochs > 0 ? trainedEpochs : preset.epochs(),
+                preset.batch(),
+                trainedRate > 0 ? trainedRate : preset.learningRate(),
+                preset.missWeight(),
+                42,
+                Runtime.getRuntime().availableProcessors(),
+                preset.relu());
         Files.createDirectories(run.work);
         Path onnx = inputs.onnx(run.work);
         Path tok = inputs.tokenizer(run.work);
         Corpus corpus = inputs.corpus(0.5);
         String modelName = inputs.modelName();
 
-        ImportedModel imported = PlacementPipeline.importModel(onnx, ImportOptions.defaults().withBundles(DType.F32));
+        ImportedModel imported =
+                PlacementPipeline.importModel(onnx, ImportOptions.defaults().withBundles(DType.F32));
         BertConfig config = BertConfig.fromJson(imported.architecture());
         List<FfnLayerWeights> layers = imported.weights();
         TensorSource tensors = imported.tensorSource();
@@ -230,16 +294,28 @@ final class TradeoffCommand implements Callable<Integer> {
         ActivationSample sample = calib.sample();
         List<float[]> reference = reference(onnx, new EncoderModel(config, tensors, null), heldOut);
         long heldTokens = heldOut.stream().mapToLong(EncodedPassage::length).sum();
-        o.printf("Ripple tradeoff on %s%ntext: %s; %d calibration tokens (%d passages), %d held-out passages (%d tokens)%n"
+        o.printf(
+                "Ripple tradeoff on %s%ntext: %s; %d calibration tokens (%d passages), %d held-out passages (%d tokens)%n"
                         + "cosine: final sentence embedding of the Java forward against ONNX Runtime's dense output%n%n",
                 modelName, corpus.name(), sample.tokens(), calibration.size(), heldOut.size(), heldTokens);
 
-        int rank = this.rank > 0 ? this.rank : PlacementPipeline.defaultRank(layers.getFirst().spec());
+        int rank = this.rank > 0
+                ? this.rank
+                : PlacementPipeline.defaultRank(layers.getFirst().spec());
         Map<String, List<LowRankPredictor.Factors>> fits = new LinkedHashMap<>();
-        fits.put("weights", layers.parallelStream().map(w -> LowRankFactorizer.factor(w, rank, 42)).toList());
+        fits.put(
+                "weights",
+                layers.parallelStream()
+                        .map(w -> LowRankFactorizer.factor(w, rank, 42))
+                        .toList());
         if (!calib.moments().isEmpty()) {
-            fits.put("inputs", IntStream.range(0, layers.size()).parallel()
-                    .mapToObj(l -> LowRankFactorizer.factor(layers.get(l), rank, 42, calib.moments().get(l))).toList());
+            fits.put(
+                    "inputs",
+                    IntStream.range(0, layers.size())
+                            .parallel()
+                            .mapToObj(l -> LowRankFactorizer.factor(
+                                    layers.get(l), rank, 42, calib.moments().get(l)))
+                            .toList());
         }
         List<TradeoffSweep.Config> configs = new ArrayList<>();
         configs.add(TradeoffSweep.Config.oracle("dense", TopKRule.ofFraction(1.0), null));
@@ -256,8 +332,13 @@ final class TradeoffCommand implements Callable<Integer> {
             addTrained(configs, trainings, o, spec, calib, layers, trainOptions, fits.get("inputs"));
         }
 
-        TradeoffSweep sweep = new TradeoffSweep(config, tensors, layers, heldOut.stream().map(TradeoffCommand::ids).toList(),
-                reference, Runtime.getRuntime().availableProcessors());
+        TradeoffSweep sweep = new TradeoffSweep(
+                config,
+                tensors,
+                layers,
+                heldOut.stream().map(TradeoffCommand::ids).toList(),
+                reference,
+                Runtime.getRuntime().availableProcessors());
         List<Run> runs = new ArrayList<>();
         long total = (long) (configs.size() + 2L * margins.size()) * heldOut.size();
         try (CliProgress bar = CliProgress.start("sweep", total, run.quiet)) {
@@ -268,11 +349,15 @@ final class TradeoffCommand implements Callable<Integer> {
                 runs.add(new Run(c, sweep.run(c, d -> bar.stepTo(start + d))));
                 base[0] += heldOut.size();
             }
-            TradeoffSweep.Config best = predictorRule == null ? best(runs).config() : chosen(predictorRule, sample, layers);
+            TradeoffSweep.Config best =
+                    predictorRule == null ? best(runs).config() : chosen(predictorRule, sample, layers);
             for (var fit : fits.entrySet()) {
                 for (float margin : margins) {
-                    TradeoffSweep.Config c = new TradeoffSweep.Config(best.family(), best.rule(),
-                            best.fillIn(), new LowRankPredictor(fit.getValue(), best.rule(), margin),
+                    TradeoffSweep.Config c = new TradeoffSweep.Config(
+                            best.family(),
+                            best.rule(),
+                            best.fillIn(),
+                            new LowRankPredictor(fit.getValue(), best.rule(), margin),
                             "low-rank r" + rank + " " + fit.getKey() + " m" + trim(margin));
                     bar.message(c.predictorLabel());
                     long start = base[0];
@@ -288,7 +373,11 @@ final class TradeoffCommand implements Callable<Integer> {
             o.println();
             o.println("calibrated per-layer thresholds (on the calibration tokens):");
             for (var c : calibrated) {
-                o.printf("  %-8s %-5s -> %s%n", c.get("target").asText(), trim(c.get("value").asDouble()), c.get("rule").asText());
+                o.printf(
+                        "  %-8s %-5s -> %s%n",
+                        c.get("target").asText(),
+                        trim(c.get("value").asDouble()),
+                        c.get("rule").asText());
             }
         }
         if (json != null) {
@@ -306,16 +395,23 @@ final class TradeoffCommand implements Callable<Integer> {
             o.printf("%nJSON -> %s%n", json);
         }
         if (png != null) {
-            TradeoffChart.write(png, "Sparsity vs fidelity, " + (inputs.embeddedModel() ? "all-MiniLM-L6-v2" : onnx.getFileName())
-                    + ", " + heldOut.size() + " held-out passages", points);
+            TradeoffChart.write(
+                    png,
+                    "Sparsity vs fidelity, " + (inputs.embeddedModel() ? "all-MiniLM-L6-v2" : onnx.getFileName()) + ", "
+                            + heldOut.size() + " held-out passages",
+                    points);
             o.printf("PNG -> %s%n", png);
         }
         return 0;
     }
 
     /** The rule sweep: value and magnitude thresholds, top-k, and thresholds calibrated to budgets. */
-    private void addSweep(List<TradeoffSweep.Config> configs, ArrayNode calibrated, ActivationSample sample,
-                          List<FfnLayerWeights> layers, List<Double> errorBudgets) {
+    private void addSweep(
+            List<TradeoffSweep.Config> configs,
+            ArrayNode calibrated,
+            ActivationSample sample,
+            List<FfnLayerWeights> layers,
+            List<Double> errorBudgets) {
         for (float t : new float[] {-0.1f, -0.05f, 0f, 0.05f, 0.1f}) {
             addBoth(configs, "act > t", ThresholdRule.value(t), sample, layers);
         }
@@ -329,16 +425,19 @@ final class TradeoffCommand implements Callable<Integer> {
             for (double f : fractions) {
                 ThresholdCalibrator.Result r = ThresholdCalibrator.forFraction(mode, sample, f);
                 calibrated.add(describe("fraction", f, r));
-                configs.add(TradeoffSweep.Config.oracle((mode == ThresholdRule.Mode.VALUE ? "act" : "|act|")
-                        + " calibrated to a neuron share", r.rule(), ConditionalMeans.fillIn(r.rule(), sample, layers)));
+                configs.add(TradeoffSweep.Config.oracle(
+                        (mode == ThresholdRule.Mode.VALUE ? "act" : "|act|") + " calibrated to a neuron share",
+                        r.rule(),
+                        ConditionalMeans.fillIn(r.rule(), sample, layers)));
             }
         }
         ActivationSample errorSample = sample.everyNth((sample.tokens() + 999) / 1000);
         for (double e : errorBudgets) {
-            ThresholdCalibrator.Result r = ThresholdCalibrator.forError(ThresholdRule.Mode.MAGNITUDE, errorSample, layers, e, 14);
+            ThresholdCalibrator.Result r =
+                    ThresholdCalibrator.forError(ThresholdRule.Mode.MAGNITUDE, errorSample, layers, e, 14);
             calibrated.add(describe("ffnError", e, r));
-            configs.add(TradeoffSweep.Config.oracle("|act| calibrated to an FFN error", r.rule(),
-                    ConditionalMeans.fillIn(r.rule(), sample, layers)));
+            configs.add(TradeoffSweep.Config.oracle(
+                    "|act| calibrated to an FFN error", r.rule(), ConditionalMeans.fillIn(r.rule(), sample, layers)));
         }
     }
 
@@ -346,13 +445,20 @@ final class TradeoffCommand implements Callable<Integer> {
      * The error rule calibrated to each budget, each beside {@code act > t} calibrated to the same
      * budget (unless the sweep already has that point), so the two compare at equal neurons.
      */
-    private void addErrorRules(List<TradeoffSweep.Config> configs, ArrayNode calibrated, ActivationSample sample,
-                               List<FfnLayerWeights> layers, List<Double> budgets, boolean addValueRule) {
+    private void addErrorRules(
+            List<TradeoffSweep.Config> configs,
+            ArrayNode calibrated,
+            ActivationSample sample,
+            List<FfnLayerWeights> layers,
+            List<Double> budgets,
+            boolean addValueRule) {
         for (double f : budgets) {
             if (addValueRule && (predictorOnly || !fractions.contains(f))) {
                 ThresholdCalibrator.Result v = ThresholdCalibrator.forFraction(ThresholdRule.Mode.VALUE, sample, f);
                 calibrated.add(describe("fraction", f, v));
-                configs.add(TradeoffSweep.Config.oracle("act calibrated to a neuron share", v.rule(),
+                configs.add(TradeoffSweep.Config.oracle(
+                        "act calibrated to a neuron share",
+                        v.rule(),
                         ConditionalMeans.fillIn(v.rule(), sample, layers)));
             }
             ErrorRuleCalibrator.Result r = ErrorRuleCalibrator.forFraction(sample, layers, f, 2);
@@ -365,8 +471,8 @@ final class TradeoffCommand implements Callable<Integer> {
                 a.add(v);
             }
             calibrated.add(n);
-            configs.add(TradeoffSweep.Config.oracle("error calibrated to a neuron share", r.rule(),
-                    ConditionalMeans.fillIn(r.rule(), sample, layers)));
+            configs.add(TradeoffSweep.Config.oracle(
+                    "error calibrated to a neuron share", r.rule(), ConditionalMeans.fillIn(r.rule(), sample, layers)));
         }
     }
 
@@ -374,17 +480,26 @@ final class TradeoffCommand implements Callable<Integer> {
      * Trains a predictor for one --trained rule and adds its oracle and one point per recall
      * target; prints (and records) the training time and the validation figures per layer.
      */
-    private void addTrained(List<TradeoffSweep.Config> configs, ArrayNode trainings, PrintWriter o, String spec,
-                            Calibration calib, List<FfnLayerWeights> layers, PredictorTrainer.Options options,
-                            List<LowRankPredictor.Factors> inputFits) throws InterruptedException {
+    private void addTrained(
+            List<TradeoffSweep.Config> configs,
+            ArrayNode trainings,
+            PrintWriter o,
+            String spec,
+            Calibration calib,
+            List<FfnLayerWeights> layers,
+            PredictorTrainer.Options options,
+            List<LowRankPredictor.Factors> inputFits)
+            throws InterruptedException {
         boolean warm = trainedFrom.equals("lowrank");
         if (warm && inputFits == null) {
-            throw new IllegalArgumentException("--trained-from lowrank needs the FFN input moments, which this model's graph "
-                    + "did not give; use --trained-from random");
+            throw new IllegalArgumentException(
+                    "--trained-from lowrank needs the FFN input moments, which this model's graph "
+                            + "did not give; use --trained-from random");
         }
         if (calib.train() == null) {
-            throw new IllegalArgumentException("--trained needs the FFN inputs from ONNX Runtime, and this model's graph "
-                    + "did not give them (or the calibration has fewer than 5 passages)");
+            throw new IllegalArgumentException(
+                    "--trained needs the FFN inputs from ONNX Runtime, and this model's graph "
+                            + "did not give them (or the calibration has fewer than 5 passages)");
         }
         ActivationSample sample = calib.sample();
         String text = spec.strip();
@@ -392,17 +507,32 @@ final class TradeoffCommand implements Callable<Integer> {
         if (text.toLowerCase(Locale.ROOT).startsWith("error")) {
             double f = Double.parseDouble(text.substring(5).strip());
             ErrorRuleCalibrator.Result r = ErrorRuleCalibrator.forFraction(sample, layers, f, 2);
-            oracle = TradeoffSweep.Config.oracle("error calibrated to a neuron share", r.rule(),
-                    ConditionalMeans.fillIn(r.rule(), sample, layers));
+            oracle = TradeoffSweep.Config.oracle(
+                    "error calibrated to a neuron share", r.rule(), ConditionalMeans.fillIn(r.rule(), sample, layers));
         } else {
             oracle = chosen(text, sample, layers);
         }
-        PredictorTrainer.Result result = PredictorTrainer.train(calib.train(), calib.validation(), oracle.rule(),
-                oracle.fillIn(), layers, warm ? inputFits : null, options);
+        PredictorTrainer.Result result = PredictorTrainer.train(
+                calib.train(),
+                calib.validation(),
+                oracle.rule(),
+                oracle.fillIn(),
+                layers,
+                warm ? inputFits : null,
+                options);
         int hidden = result.layers().getFirst().network().hidden();
-        o.printf("trained predictor for %s (%s): from %s, hidden %d, %d epochs, %d training / %d validation tokens, "
-                        + "%.1f s on %d threads%n", text, oracle.rule().describe(), trainedFrom, hidden, options.epochs(),
-                calib.train().tokens(), calib.validation().tokens(), result.seconds(), options.threads());
+        o.printf(
+                "trained predictor for %s (%s): from %s, hidden %d, %d epochs, %d training / %d validation tokens, "
+                        + "%.1f s on %d threads%n",
+                text,
+                oracle.rule().describe(),
+                trainedFrom,
+                hidden,
+                options.epochs(),
+                calib.train().tokens(),
+                calib.validation().tokens(),
+                result.seconds(),
+                options.threads());
         ObjectNode t = trainings.addObject();
         t.put("rule", text);
         t.put("ruleText", oracle.rule().describe());
@@ -422,13 +552,22 @@ final class TradeoffCommand implements Callable<Integer> {
                 float th = lr.thresholdFor(recall);
                 n.put("readShareAtRecall" + recall, lr.readShare(th));
             }
-            o.printf("  layer %d: loss %.4f, validation read share at recall %s: %s%n", l, lr.finalLoss(),
-                    trainedRecalls, trainedRecalls.stream().map(r -> String.format("%.3f", lr.readShare(lr.thresholdFor(r))))
+            o.printf(
+                    "  layer %d: loss %.4f, validation read share at recall %s: %s%n",
+                    l,
+                    lr.finalLoss(),
+                    trainedRecalls,
+                    trainedRecalls.stream()
+                            .map(r -> String.format("%.3f", lr.readShare(lr.thresholdFor(r))))
                             .toList());
         }
         configs.add(oracle);
         for (double recall : trainedRecalls) {
-            configs.add(new TradeoffSweep.Config(oracle.family(), oracle.rule(), oracle.fillIn(), result.predictor(recall),
+            configs.add(new TradeoffSweep.Config(
+                    oracle.family(),
+                    oracle.rule(),
+                    oracle.fillIn(),
+                    result.predictor(recall),
                     "trained " + (warm ? "lr" : "h") + hidden + " val recall " + trim(recall)));
         }
     }
@@ -437,10 +576,13 @@ final class TradeoffCommand implements Callable<Integer> {
     private static TradeoffSweep.Config chosen(String text, ActivationSample sample, List<FfnLayerWeights> layers) {
         ActivityRule rule = ActivityRule.parse(text);
         if (!(rule instanceof ThresholdRule t)) {
-            throw new IllegalArgumentException("--predictor-rule must be a threshold rule ('act > t' or '|act| > t'), not '"
-                    + rule.describe() + "'");
+            throw new IllegalArgumentException(
+                    "--predictor-rule must be a threshold rule ('act > t' or '|act| > t'), not '" + rule.describe()
+                            + "'");
         }
-        return TradeoffSweep.Config.oracle(t.mode() == ThresholdRule.Mode.VALUE ? "act > t" : "|act| > t", rule,
+        return TradeoffSweep.Config.oracle(
+                t.mode() == ThresholdRule.Mode.VALUE ? "act > t" : "|act| > t",
+                rule,
                 ConditionalMeans.fillIn(rule, sample, layers));
     }
 
@@ -464,8 +606,12 @@ final class TradeoffCommand implements Callable<Integer> {
         return out;
     }
 
-    private static void addBoth(List<TradeoffSweep.Config> configs, String family, ActivityRule rule, ActivationSample sample,
-                                List<FfnLayerWeights> layers) {
+    private static void addBoth(
+            List<TradeoffSweep.Config> configs,
+            String family,
+            ActivityRule rule,
+            ActivationSample sample,
+            List<FfnLayerWeights> layers) {
         configs.add(TradeoffSweep.Config.oracle(family, rule, null));
         configs.add(TradeoffSweep.Config.oracle(family, rule, ConditionalMeans.fillIn(rule, sample, layers)));
     }
@@ -476,23 +622,29 @@ final class TradeoffCommand implements Callable<Integer> {
      * faithful one reading at most 40%, else the most faithful one.
      */
     private static Run best(List<Run> runs) {
-        List<Run> candidates = runs.stream().filter(r -> r.config().fillIn() != null && r.config().rule() instanceof ThresholdRule)
+        List<Run> candidates = runs.stream()
+                .filter(r -> r.config().fillIn() != null && r.config().rule() instanceof ThresholdRule)
                 .toList();
         if (candidates.isEmpty()) {
             throw new IllegalStateException("no threshold rule with fill-in was run; nothing to try the predictor on");
         }
-        return candidates.stream().filter(r -> r.point().cosine().mean() >= 0.99)
+        return candidates.stream()
+                .filter(r -> r.point().cosine().mean() >= 0.99)
                 .min(Comparator.comparingDouble(r -> r.point().readShare()))
-                .or(() -> candidates.stream().filter(r -> r.point().readShare() <= 0.4)
+                .or(() -> candidates.stream()
+                        .filter(r -> r.point().readShare() <= 0.4)
                         .max(Comparator.comparingDouble(r -> r.point().cosine().mean())))
-                .orElseGet(() -> candidates.stream().max(Comparator.comparingDouble(r -> r.point().cosine().mean()))
+                .orElseGet(() -> candidates.stream()
+                        .max(Comparator.comparingDouble(r -> r.point().cosine().mean()))
                         .orElseThrow());
     }
 
     /** The calibration activations, and the FFN input moments the predictor is fitted to (empty if unavailable). */
-    private record Calibration(ActivationSample sample, List<InputMoments> moments, PredictorTrainer.TokenSet train,
-                               PredictorTrainer.TokenSet validation) {
-    }
+    private record Calibration(
+            ActivationSample sample,
+            List<InputMoments> moments,
+            PredictorTrainer.TokenSet train,
+            PredictorTrainer.TokenSet validation) {}
 
     /**
      * Profiles the calibration passages: every activation (for rules and fill-in) and the FFN
@@ -508,7 +660,7 @@ final class TradeoffCommand implements Callable<Integer> {
         boolean keepInputs = !trained.isEmpty();
         List<InputMoments.Builder> moments = new ArrayList<>();
         try (OnnxProfiler profiler = OnnxProfiler.open(onnx, null, ProfileOptions.defaults());
-             CliProgress bar = CliProgress.start("calibration", calibrationTokens, run.quiet)) {
+                CliProgress bar = CliProgress.start("calibration", calibrationTokens, run.quiet)) {
             int index = 0;
             for (EncodedPassage p : passages) {
                 int rows = Math.min(p.length(), calibrationTokens - b.tokens());
@@ -528,7 +680,8 @@ final class TradeoffCommand implements Callable<Integer> {
                     split[part].add(t.activations(), rows);
                     float[][] in = new float[layers.size()][];
                     for (int l = 0; l < in.length; l++) {
-                        in[l] = Arrays.copyOf(t.inputs()[l], rows * layers.get(l).spec().dModel());
+                        in[l] = Arrays.copyOf(
+                                t.inputs()[l], rows * layers.get(l).spec().dModel());
                     }
                     splitInputs.get(part).add(in);
                 }
@@ -542,7 +695,8 @@ final class TradeoffCommand implements Callable<Integer> {
             train = tokenSet(split[0].build(), splitInputs.get(0), layers.size());
             validation = tokenSet(split[1].build(), splitInputs.get(1), layers.size());
         }
-        return new Calibration(b.build(), moments.stream().map(InputMoments.Builder::build).toList(), train, validation);
+        return new Calibration(
+                b.build(), moments.stream().map(InputMoments.Builder::build).toList(), train, validation);
     }
 
     /** The inputs of each passage (arrays per layer) joined per layer. */
@@ -567,7 +721,8 @@ final class TradeoffCommand implements Callable<Integer> {
 
     private List<float[]> reference(Path onnx, EncoderModel pooler, List<EncodedPassage> passages) throws IOException {
         List<float[]> out = new ArrayList<>();
-        try (OnnxEncoder ort = OnnxEncoder.open(onnx, 0); CliProgress bar = CliProgress.start("reference", passages.size(), run.quiet)) {
+        try (OnnxEncoder ort = OnnxEncoder.open(onnx, 0);
+                CliProgress bar = CliProgress.start("reference", passages.size(), run.quiet)) {
             for (EncodedPassage p : passages) {
                 out.add(pooler.pool(ort.hiddenStates(p)));
                 bar.stepTo(out.size());
@@ -602,12 +757,22 @@ final class TradeoffCommand implements Callable<Integer> {
     }
 
     private static void print(PrintWriter o, List<TradeoffPoint> points) {
-        o.printf("%-34s %-8s %-26s %7s %9s %8s %8s %7s %9s%n", "rule", "fill-in", "read via", "read", "FFN err",
-                "cos mean", "cos p5", "recall", "precision");
+        o.printf(
+                "%-34s %-8s %-26s %7s %9s %8s %8s %7s %9s%n",
+                "rule", "fill-in", "read via", "read", "FFN err", "cos mean", "cos p5", "recall", "precision");
         for (TradeoffPoint p : points) {
             String rule = p.rule().length() > 34 ? p.rule().substring(0, 31) + "..." : p.rule();
-            o.printf("%-34s %-8s %-26s %6.1f%% %9.3f %8.4f %8.4f %7s %9s%n", rule, p.fillIn() ? "yes" : "no", p.predictor(),
-                    100 * p.readShare(), p.ffnError(), p.cosine().mean(), p.cosine().p5(), fmt(p.recall()), fmt(p.precision()));
+            o.printf(
+                    "%-34s %-8s %-26s %6.1f%% %9.3f %8.4f %8.4f %7s %9s%n",
+                    rule,
+                    p.fillIn() ? "yes" : "no",
+                    p.predictor(),
+                    100 * p.readShare(),
+                    p.ffnError(),
+                    p.cosine().mean(),
+                    p.cosine().p5(),
+                    fmt(p.recall()),
+                    fmt(p.precision()));
         }
     }
 

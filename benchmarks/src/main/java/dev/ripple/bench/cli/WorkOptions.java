@@ -8,9 +8,13 @@ import picocli.CommandLine.Option;
  * it draws progress. A picocli mixin, so that their names, defaults and help read the same everywhere.
  */
 final class WorkOptions {
-    @Option(names = "--work", defaultValue = "ripple-work", paramLabel = "DIR",
-            description = "directory for the unpacked default model, imported checkpoints, traces, model files and plots "
-                    + "(default: ${DEFAULT-VALUE})")
+    @Option(
+            names = "--work",
+            defaultValue = "ripple-work",
+            paramLabel = "DIR",
+            description =
+                    "directory for the unpacked default model, imported checkpoints, traces, model files and plots "
+                            + "(default: ${DEFAULT-VALUE})")
     Path work;
 
     @Option(names = "--quiet", description = "no progress bars or step lines")

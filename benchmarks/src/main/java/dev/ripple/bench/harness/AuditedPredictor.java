@@ -1,8 +1,8 @@
 package dev.ripple.bench.harness;
 
-import java.util.Arrays;
 import dev.ripple.core.activity.ActivationPredictor;
 import dev.ripple.placement.trace.ActivationTrace;
+import java.util.Arrays;
 import java.util.concurrent.atomic.LongAdder;
 import org.eclipse.collections.api.list.primitive.MutableIntList;
 import org.roaringbitmap.RoaringBitmap;

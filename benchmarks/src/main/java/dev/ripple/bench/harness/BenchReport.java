@@ -5,14 +5,14 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.ripple.io.device.DeviceProfile;
-import java.util.Locale;
-import java.time.ZoneOffset;
-import java.time.LocalDate;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -44,16 +44,35 @@ import java.util.Map;
  * @param policies       the ripple+ file under every cache policy (empty unless asked)
  * @param dtypes         bundle types side by side (null unless asked)
  */
-public record BenchReport(String model, String corpus, String rule, String reader, int queueDepth, double cacheFraction,
-                          String predictor, boolean fillIn, DeviceProfile device, boolean emulated, List<DeviceProfile> projections,
-                          int sentences, int heldOutTokens, int decodeTokens, OrtReference ort,
-                          DenseForward dense, FidelityRun denseFromFlash,
-                          List<StrategyRun> strategies, int sweepTokens, List<BudgetPoint> sweep, List<IoReplay> policies,
-                          DtypeComparison dtypes) {
+public record BenchReport(
+        String model,
+        String corpus,
+        String rule,
+        String reader,
+        int queueDepth,
+        double cacheFraction,
+        String predictor,
+        boolean fillIn,
+        DeviceProfile device,
+        boolean emulated,
+        List<DeviceProfile> projections,
+        int sentences,
+        int heldOutTokens,
+        int decodeTokens,
+        OrtReference ort,
+        DenseForward dense,
+        FidelityRun denseFromFlash,
+        List<StrategyRun> strategies,
+        int sweepTokens,
+        List<BudgetPoint> sweep,
+        List<IoReplay> policies,
+        DtypeComparison dtypes) {
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
     public StrategyRun strategy(String name) {
-        return strategies.stream().filter(s -> s.name().equals(name)).findFirst()
+        return strategies.stream()
+                .filter(s -> s.name().equals(name))
+                .findFirst()
                 .orElseThrow(() -> new IllegalArgumentException("no strategy " + name));
     }
 
@@ -63,31 +82,67 @@ public record BenchReport(String model, String corpus, String rule, String reade
     }
 
     public void print(PrintWriter o) {
-        o.printf("ripple bench: %s on %s; %d held-out passages (%d tokens), rule '%s'%n", model, corpus, sentences,
-                heldOutTokens, rule);
-        o.printf("I/O: %s reads%s, queue depth %d; DRAM cache %.0f%% of FFN bytes; device %s%s: sequential %.0f MiB/s, "
-                + "4 KiB random qd1 %.0f IOPS%n", reader, reader.equals("direct") || reader.equals("io_uring")
-                        ? " (O_DIRECT, page cache bypassed)" : " (file evicted from the page cache before every pass)",
-                queueDepth, 100 * cacheFraction, emulated ? "EMULATED " : "", device.name(), device.sequentialMiBps(),
+        o.printf(
+                "ripple bench: %s on %s; %d held-out passages (%d tokens), rule '%s'%n",
+                model, corpus, sentences, heldOutTokens, rule);
+        o.printf(
+                "I/O: %s reads%s, queue depth %d; DRAM cache %.0f%% of FFN bytes; device %s%s: sequential %.0f MiB/s, "
+                        + "4 KiB random qd1 %.0f IOPS%n",
+                reader,
+                reader.equals("direct") || reader.equals("io_uring")
+                        ? " (O_DIRECT, page cache bypassed)"
+                        : " (file evicted from the page cache before every pass)",
+                queueDepth,
+                100 * cacheFraction,
+                emulated ? "EMULATED " : "",
+                device.name(),
+                device.sequentialMiBps(),
                 device.random4kQd1Iops());
         if (emulated) {
-            o.printf("emulated %s: every read takes the time of the device model (%s), on top of the real read%n",
+            o.printf(
+                    "emulated %s: every read takes the time of the device model (%s), on top of the real read%n",
                     device.name(), device.source());
         }
-        o.printf("%nDecode-like: %d tokens one at a time, true active sets (I/O only); strategies interleaved token by "
-                + "token so that all meet the same device conditions%n", decodeTokens);
-        o.printf("%-15s %-9s %-7s %9s %8s %8s %8s %8s %9s %6s %8s %7s %6s", "strategy", "placement", "cache", "io ms/tok",
-                "p50", "p90", "p99", "ops/tok", "KiB/tok", "read", "MiB/s", "of seq", "hits");
+        o.printf(
+                "%nDecode-like: %d tokens one at a time, true active sets (I/O only); strategies interleaved token by "
+                        + "token so that all meet the same device conditions%n",
+                decodeTokens);
+        o.printf(
+                "%-15s %-9s %-7s %9s %8s %8s %8s %8s %9s %6s %8s %7s %6s",
+                "strategy",
+                "placement",
+                "cache",
+                "io ms/tok",
+                "p50",
+                "p90",
+                "p99",
+                "ops/tok",
+                "KiB/tok",
+                "read",
+                "MiB/s",
+                "of seq",
+                "hits");
         for (DeviceProfile p : projections) {
             o.printf(" %10s", p.name());
         }
         o.println();
         for (StrategyRun s : strategies) {
             IoReplay r = s.decode();
-            o.printf("%-15s %-9s %-7s %9.3f %8.3f %8.3f %8.3f %8.1f %9.1f %5.1f%% %8.1f %6.1f%% %5.1f%%", s.name(),
-                    s.placement(), s.cache(), r.ioMsPerToken().mean(), r.ioMsPerToken().p50(), r.ioMsPerToken().p90(),
-                    r.ioMsPerToken().p99(), r.opsPerToken(), r.bytesPerToken() / 1024, 100 * r.neuronsReadFraction(),
-                    r.effectiveMiBps(), 100 * r.effectiveMiBps() / device.sequentialMiBps(), 100 * r.cacheHitRate());
+            o.printf(
+                    "%-15s %-9s %-7s %9.3f %8.3f %8.3f %8.3f %8.1f %9.1f %5.1f%% %8.1f %6.1f%% %5.1f%%",
+                    s.name(),
+                    s.placement(),
+                    s.cache(),
+                    r.ioMsPerToken().mean(),
+                    r.ioMsPerToken().p50(),
+                    r.ioMsPerToken().p90(),
+                    r.ioMsPerToken().p99(),
+                    r.opsPerToken(),
+                    r.bytesPerToken() / 1024,
+                    100 * r.neuronsReadFraction(),
+                    r.effectiveMiBps(),
+                    100 * r.effectiveMiBps() / device.sequentialMiBps(),
+                    100 * r.cacheHitRate());
             for (DeviceProfile p : projections) {
                 o.printf(" %8.3fms", r.projectedMsPerToken().get(p.name()));
             }
@@ -96,39 +151,73 @@ public record BenchReport(String model, String corpus, String rule, String reade
         o.printf("(projection columns: the same operation stream priced by the phone presets' cost models)%n");
 
         o.printf("%nPrefill-like: each passage at once, the union of its tokens' active sets read once per layer%n");
-        o.printf("%-15s %12s %8s %8s %11s %10s %11s %7s%n", "strategy", "io ms/pass", "p90", "ops", "KiB", "union",
-                "io ms/tok", "hits");
+        o.printf(
+                "%-15s %12s %8s %8s %11s %10s %11s %7s%n",
+                "strategy", "io ms/pass", "p90", "ops", "KiB", "union", "io ms/tok", "hits");
         for (StrategyRun s : strategies) {
             PrefillReplay r = s.prefill();
-            o.printf("%-15s %12.3f %8.3f %8.1f %11.1f %9.1f%% %11.3f %6.1f%%%n", s.name(), r.ioMsPerSentence().mean(),
-                    r.ioMsPerSentence().p90(), r.opsPerSentence(), r.bytesPerSentence() / 1024, 100 * r.unionFraction(),
-                    r.ioMsPerToken(), 100 * r.cacheHitRate());
+            o.printf(
+                    "%-15s %12.3f %8.3f %8.1f %11.1f %9.1f%% %11.3f %6.1f%%%n",
+                    s.name(),
+                    r.ioMsPerSentence().mean(),
+                    r.ioMsPerSentence().p90(),
+                    r.opsPerSentence(),
+                    r.bytesPerSentence() / 1024,
+                    100 * r.unionFraction(),
+                    r.ioMsPerToken(),
+                    100 * r.cacheHitRate());
         }
 
-        o.printf("%nForward: the Java encoder from each file with the %s predictor%s, against ONNX Runtime dense%n",
+        o.printf(
+                "%nForward: the Java encoder from each file with the %s predictor%s, against ONNX Runtime dense%n",
                 predictor, fillIn ? " and mean fill-in" : "");
-        o.printf("%-15s %8s %8s %8s %8s %10s %11s %10s %9s%n", "strategy", "cos mean", "cos p5", "cos min", "read",
-                "ms/pass", "compute ms", "io ms/tok", "tokens/s");
+        o.printf(
+                "%-15s %8s %8s %8s %8s %10s %11s %10s %9s%n",
+                "strategy", "cos mean", "cos p5", "cos min", "read", "ms/pass", "compute ms", "io ms/tok", "tokens/s");
         for (StrategyRun s : strategies) {
             FidelityRun f = s.forward();
-            o.printf("%-15s %8.4f %8.4f %8.4f %7.1f%% %10.1f %11.1f %10.3f %9.1f%n", s.name(), f.cosine().mean(),
-                    f.cosine().p5(), f.cosine().min(), 100 * f.neuronsReadFraction(), f.msPerSentence(),
-                    f.computeMsPerSentence(), f.ioMsPerToken(), f.tokensPerSecond());
+            o.printf(
+                    "%-15s %8.4f %8.4f %8.4f %7.1f%% %10.1f %11.1f %10.3f %9.1f%n",
+                    s.name(),
+                    f.cosine().mean(),
+                    f.cosine().p5(),
+                    f.cosine().min(),
+                    100 * f.neuronsReadFraction(),
+                    f.msPerSentence(),
+                    f.computeMsPerSentence(),
+                    f.ioMsPerToken(),
+                    f.tokensPerSecond());
         }
-        o.printf("ONNX Runtime dense: %.1f ms per passage (%d threads); our sparse Java forward (ripple+): %.1f ms "
-                + "per passage, %.2fx ONNX Runtime's time%n", ort.msPerSentence(), ort.threads(), javaSparseMsPerSentence(),
+        o.printf(
+                "ONNX Runtime dense: %.1f ms per passage (%d threads); our sparse Java forward (ripple+): %.1f ms "
+                        + "per passage, %.2fx ONNX Runtime's time%n",
+                ort.msPerSentence(),
+                ort.threads(),
+                javaSparseMsPerSentence(),
                 javaSparseMsPerSentence() / ort.msPerSentence());
-        o.printf("Java dense, weights in DRAM: %.1f ms per passage, %.2fx ONNX Runtime's time (cosine %.4f); Java dense "
-                + "from flash (every neuron read, %s reads): %.1f ms per passage, %.2fx%n", dense.msPerSentence(),
-                dense.msPerSentence() / ort.msPerSentence(), dense.cosine().mean(), reader, denseFromFlash.msPerSentence(),
+        o.printf(
+                "Java dense, weights in DRAM: %.1f ms per passage, %.2fx ONNX Runtime's time (cosine %.4f); Java dense "
+                        + "from flash (every neuron read, %s reads): %.1f ms per passage, %.2fx%n",
+                dense.msPerSentence(),
+                dense.msPerSentence() / ort.msPerSentence(),
+                dense.cosine().mean(),
+                reader,
+                denseFromFlash.msPerSentence(),
                 denseFromFlash.msPerSentence() / ort.msPerSentence());
 
         if (!policies.isEmpty()) {
-            o.printf("%nCache policies at the same budget, ripple+ placement, collapse on:%n%-10s %9s %9s %9s %9s %9s %7s%n",
+            o.printf(
+                    "%nCache policies at the same budget, ripple+ placement, collapse on:%n%-10s %9s %9s %9s %9s %9s %7s%n",
                     "policy", "io mean", "p50", "p90", "p99", "ops/tok", "hits");
             for (IoReplay r : policies) {
-                o.printf("%-10s %8.3fms %8.3fms %8.3fms %8.3fms %9.1f %6.1f%%%n", r.name(), r.ioMsPerToken().mean(),
-                        r.ioMsPerToken().p50(), r.ioMsPerToken().p90(), r.ioMsPerToken().p99(), r.opsPerToken(),
+                o.printf(
+                        "%-10s %8.3fms %8.3fms %8.3fms %8.3fms %9.1f %6.1f%%%n",
+                        r.name(),
+                        r.ioMsPerToken().mean(),
+                        r.ioMsPerToken().p50(),
+                        r.ioMsPerToken().p90(),
+                        r.ioMsPerToken().p99(),
+                        r.opsPerToken(),
                         100 * r.cacheHitRate());
             }
         }
@@ -136,36 +225,48 @@ public record BenchReport(String model, String corpus, String rule, String reade
             dtypes.print(o);
         }
         if (!sweep.isEmpty()) {
-            o.printf("%nI/O ms per token against the cache budget (decode-like, %d tokens, strategies interleaved per "
-                    + "budget):%n%-15s", sweepTokens, "strategy");
-            List<Double> budgets = sweep.stream().map(BudgetPoint::cacheFraction).distinct().toList();
+            o.printf(
+                    "%nI/O ms per token against the cache budget (decode-like, %d tokens, strategies interleaved per "
+                            + "budget):%n%-15s",
+                    sweepTokens, "strategy");
+            List<Double> budgets =
+                    sweep.stream().map(BudgetPoint::cacheFraction).distinct().toList();
             budgets.forEach(b -> o.printf(" %8.0f%%", 100 * b));
             o.println();
             for (StrategyRun s : strategies) {
                 o.printf("%-15s", s.name());
                 for (double b : budgets) {
-                    sweep.stream().filter(p -> p.strategy().equals(s.name()) && p.cacheFraction() == b).findFirst()
-                            .ifPresent(p -> o.printf(" %9.3f", p.decode().ioMsPerToken().mean()));
+                    sweep.stream()
+                            .filter(p -> p.strategy().equals(s.name()) && p.cacheFraction() == b)
+                            .findFirst()
+                            .ifPresent(p ->
+                                    o.printf(" %9.3f", p.decode().ioMsPerToken().mean()));
                 }
                 o.println();
             }
         }
         IoReplay flash = strategy("llm-in-a-flash").decode();
         IoReplay ripple = strategy("ripple").decode();
-        o.printf("%nripple vs llm-in-a-flash: %.2fx lower mean I/O time per token, %.2fx fewer operations; ripple+ "
-                + "reaches %.0f%% of the sequential bandwidth%n", flash.ioMsPerToken().mean() / ripple.ioMsPerToken().mean(),
+        o.printf(
+                "%nripple vs llm-in-a-flash: %.2fx lower mean I/O time per token, %.2fx fewer operations; ripple+ "
+                        + "reaches %.0f%% of the sequential bandwidth%n",
+                flash.ioMsPerToken().mean() / ripple.ioMsPerToken().mean(),
                 flash.opsPerToken() / ripple.opsPerToken(),
                 100 * strategy("ripple+").decode().effectiveMiBps() / device.sequentialMiBps());
         if (strategies.stream().anyMatch(s -> s.decode().effectiveMiBps() > device.sequentialMiBps())) {
-            o.printf("note: a strategy read faster than the device's measured sequential bandwidth: the profile '%s' "
-                    + "understates this storage (a quick calibration is noisy; 'ripple calibrate --dir D --out P.json' "
-                    + "then '--device P.json' gives a steadier one)%n", device.name());
+            o.printf(
+                    "note: a strategy read faster than the device's measured sequential bandwidth: the profile '%s' "
+                            + "understates this storage (a quick calibration is noisy; 'ripple calibrate --dir D --out P.json' "
+                            + "then '--device P.json' gives a steadier one)%n",
+                    device.name());
         }
     }
 
     /** A device profile as the JSON reports give it: name, sequential MiB/s, 4 KiB random IOPS at queue depth 1. */
     public static ObjectNode putDevice(ObjectNode into, DeviceProfile p) {
-        return into.put("name", p.name()).put("sequentialMiBps", p.sequentialMiBps()).put("random4kQd1Iops", p.random4kQd1Iops());
+        return into.put("name", p.name())
+                .put("sequentialMiBps", p.sequentialMiBps())
+                .put("random4kQd1Iops", p.random4kQd1Iops());
     }
 
     public ObjectNode toJson() {
@@ -228,8 +329,11 @@ public record BenchReport(String model, String corpus, String rule, String reade
         doc.put("budgetSweepTokens", sweepTokens);
         ArrayNode sw = doc.putArray("budgetSweep");
         for (BudgetPoint p : sweep) {
-            sw.addObject().put("strategy", p.strategy()).put("cacheFraction", p.cacheFraction())
-                    .put("ioMsPerTokenMean", p.decode().ioMsPerToken().mean()).put("opsPerToken", p.decode().opsPerToken())
+            sw.addObject()
+                    .put("strategy", p.strategy())
+                    .put("cacheFraction", p.cacheFraction())
+                    .put("ioMsPerTokenMean", p.decode().ioMsPerToken().mean())
+                    .put("opsPerToken", p.decode().opsPerToken())
                     .put("cacheHitRate", p.decode().cacheHitRate());
         }
         if (!policies.isEmpty()) {
@@ -249,8 +353,14 @@ public record BenchReport(String model, String corpus, String rule, String reade
     /** Writes bench-latency.png, bench-budget.png and bench-bandwidth.png into {@code dir}; returns them. */
     /** What every plot's figures depend on: the device, the reader, the cache budget and the day measured. */
     private String plotContext() {
-        return String.format(Locale.ROOT, "%s%s · %s reads, queue depth %d · cache %.0f%% of FFN bytes · %s",
-                device.name(), emulated ? " (emulated)" : "", reader, queueDepth, 100 * cacheFraction,
+        return String.format(
+                Locale.ROOT,
+                "%s%s · %s reads, queue depth %d · cache %.0f%% of FFN bytes · %s",
+                device.name(),
+                emulated ? " (emulated)" : "",
+                reader,
+                queueDepth,
+                100 * cacheFraction,
                 LocalDate.now(ZoneOffset.UTC));
     }
 
@@ -258,29 +368,53 @@ public record BenchReport(String model, String corpus, String rule, String reade
         List<String> names = strategies.stream().map(StrategyRun::name).toList();
         Path latency = dir.resolve("bench-latency.png");
         String context = plotContext();
-        Plots.ranges(latency, "I/O time per token, decode-like: p50 (solid) to p99 (light), ms", context, "ms per token",
-                names, strategies.stream().map(s -> s.decode().ioMsPerToken()).toList(), 2);
+        Plots.ranges(
+                latency,
+                "I/O time per token, decode-like: p50 (solid) to p99 (light), ms",
+                context,
+                "ms per token",
+                names,
+                strategies.stream().map(s -> s.decode().ioMsPerToken()).toList(),
+                2);
         List<Path> out = new ArrayList<>(List.of(latency));
         if (!sweep.isEmpty()) {
             List<Plots.Series> lines = new ArrayList<>();
             for (String name : names) {
-                List<BudgetPoint> ps = sweep.stream().filter(p -> p.strategy().equals(name)).toList();
-                lines.add(new Plots.Series(name, ps.stream().mapToDouble(p -> 100 * p.cacheFraction()).toArray(),
-                        ps.stream().mapToDouble(p -> p.decode().ioMsPerToken().mean()).toArray()));
+                List<BudgetPoint> ps =
+                        sweep.stream().filter(p -> p.strategy().equals(name)).toList();
+                lines.add(new Plots.Series(
+                        name,
+                        ps.stream().mapToDouble(p -> 100 * p.cacheFraction()).toArray(),
+                        ps.stream()
+                                .mapToDouble(p -> p.decode().ioMsPerToken().mean())
+                                .toArray()));
             }
             Path budget = dir.resolve("bench-budget.png");
-            Plots.lines(budget, "Mean I/O time per token against the DRAM cache budget (" + device.name()
-                    + (emulated ? ", emulated" : "") + ", " + reader + " reads, " + LocalDate.now(ZoneOffset.UTC) + ")",
-                    "cache budget, % of FFN bytes", "ms per token", lines, false);
+            Plots.lines(
+                    budget,
+                    "Mean I/O time per token against the DRAM cache budget (" + device.name()
+                            + (emulated ? ", emulated" : "") + ", " + reader + " reads, "
+                            + LocalDate.now(ZoneOffset.UTC) + ")",
+                    "cache budget, % of FFN bytes",
+                    "ms per token",
+                    lines,
+                    false);
             out.add(budget);
         }
         List<String> withLimit = new ArrayList<>(names);
         withLimit.add("device sequential");
-        List<Double> bw = new ArrayList<>(strategies.stream().map(s -> s.decode().effectiveMiBps()).toList());
+        List<Double> bw = new ArrayList<>(
+                strategies.stream().map(s -> s.decode().effectiveMiBps()).toList());
         bw.add(device.sequentialMiBps());
         Path bandwidth = dir.resolve("bench-bandwidth.png");
-        Plots.bars(bandwidth, "Effective bandwidth (useful bytes / I/O time) against the device's sequential bandwidth",
-                context, "MiB/s", withLimit, bw, 0);
+        Plots.bars(
+                bandwidth,
+                "Effective bandwidth (useful bytes / I/O time) against the device's sequential bandwidth",
+                context,
+                "MiB/s",
+                withLimit,
+                bw,
+                0);
         out.add(bandwidth);
         return out;
     }

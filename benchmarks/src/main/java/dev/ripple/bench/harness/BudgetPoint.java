@@ -7,5 +7,4 @@ package dev.ripple.bench.harness;
  * @param cacheFraction DRAM budget as a share of the FFN bytes
  * @param decode        the token-by-token replay at that budget
  */
-public record BudgetPoint(String strategy, double cacheFraction, IoReplay decode) {
-}
+public record BudgetPoint(String strategy, double cacheFraction, IoReplay decode) {}

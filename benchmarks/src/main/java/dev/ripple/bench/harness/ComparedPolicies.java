@@ -28,11 +28,13 @@ public record ComparedPolicies(long[][] slotCounts, double[][] readShares, Strin
         return switch (name) {
             case "lfu" -> CacheSettings.Lfu.seeded(slotCounts);
             case "window" -> new CacheSettings.Window(windowTokens);
-            case "linking" -> CacheSettings.Linking.over(switch (linkingInner) {
-                case "lfu" -> new CacheSettings.Lfu(readShares);
-                case "window" -> new CacheSettings.Window(windowTokens);
-                default -> CacheSettings.defaults(linkingInner);
-            });
+            case "linking" ->
+                CacheSettings.Linking.over(
+                        switch (linkingInner) {
+                            case "lfu" -> new CacheSettings.Lfu(readShares);
+                            case "window" -> new CacheSettings.Window(windowTokens);
+                            default -> CacheSettings.defaults(linkingInner);
+                        });
             default -> CacheSettings.defaults(name);
         };
     }

@@ -30,8 +30,7 @@ import java.util.Arrays;
  * }</pre>
  */
 public final class DecodeSpeed {
-    private DecodeSpeed() {
-    }
+    private DecodeSpeed() {}
 
     /**
      * @param ripple  the model as a .ripple file
@@ -42,19 +41,28 @@ public final class DecodeSpeed {
      * @param threads ONNX Runtime intra-op threads and bandwidth threads (the Java side uses the common pool and the
      *                calling thread: every core)
      */
-    public static DecodeSpeedReport run(Path ripple, Path onnx, int[] prompt, int steps, int rounds, int threads, String model)
-            throws IOException {
+    public static DecodeSpeedReport run(
+            Path ripple, Path onnx, int[] prompt, int steps, int rounds, int threads, String model) throws IOException {
         return run(ripple, onnx, prompt, steps, rounds, threads, model, StreamBandwidth.DEFAULT_ELEMENTS);
     }
 
     /** As {@link #run(Path, Path, int[], int, int, int, String)} with bandwidth arrays of {@code bandwidthElements} floats. */
-    public static DecodeSpeedReport run(Path ripple, Path onnx, int[] prompt, int steps, int rounds, int threads, String model,
-                                        int bandwidthElements) throws IOException {
+    public static DecodeSpeedReport run(
+            Path ripple,
+            Path onnx,
+            int[] prompt,
+            int steps,
+            int rounds,
+            int threads,
+            String model,
+            int bandwidthElements)
+            throws IOException {
         if (prompt.length < 1 || steps < 1 || rounds < 1) {
             throw new IllegalArgumentException("decode speed needs a prompt, steps >= 1 and rounds >= 1");
         }
         StreamBandwidth.Result bandwidth = StreamBandwidth.measure(bandwidthElements, threads, 5);
-        try (RippleFile file = RippleFile.open(ripple); OrtDecoder ort = OrtDecoder.open(onnx, threads)) {
+        try (RippleFile file = RippleFile.open(ripple);
+                OrtDecoder ort = OrtDecoder.open(onnx, threads)) {
             DecoderModel java = DecoderModel.load(file, MappedFfn.of(file));
             long ffnBytes = 0;
             for (FfnLayerSection l : file.layers()) {
@@ -70,8 +78,8 @@ public final class DecodeSpeed {
                 int[] j = javaGenerate(java, prompt, steps, t);
                 javaNanos += t[0];
                 if (!Arrays.equals(j, javaTokens)) {
-                    throw new IllegalStateException("the Java decoder is not deterministic: " + Arrays.toString(j) + " then "
-                            + Arrays.toString(javaTokens));
+                    throw new IllegalStateException("the Java decoder is not deterministic: " + Arrays.toString(j)
+                            + " then " + Arrays.toString(javaTokens));
                 }
                 t[0] = 0;
                 ortGenerate(ort, prompt, steps, t);
@@ -84,8 +92,21 @@ public final class DecodeSpeed {
             }
             double javaTps = (double) steps * rounds / (javaNanos / 1e9);
             double ortTps = (double) steps * rounds / (ortNanos / 1e9);
-            return new DecodeSpeedReport(model, threads, prompt.length, steps, rounds, weightBytes, java.residentBytesPerToken(),
-                    ffnBytes, bandwidth, javaTps, ortTps, equal, javaTokens, ortTokens);
+            return new DecodeSpeedReport(
+                    model,
+                    threads,
+                    prompt.length,
+                    steps,
+                    rounds,
+                    weightBytes,
+                    java.residentBytesPerToken(),
+                    ffnBytes,
+                    bandwidth,
+                    javaTps,
+                    ortTps,
+                    equal,
+                    javaTokens,
+                    ortTokens);
         }
     }
 

@@ -26,10 +26,21 @@ import java.io.PrintWriter;
  * @param javaTokens         the Java greedy continuation
  * @param ortTokens          ONNX Runtime's greedy continuation
  */
-public record DecodeSpeedReport(String model, int threads, int promptTokens, int steps, int rounds, long weightBytesPerToken,
-                                long residentBytesPerToken, long ffnBytesPerToken, StreamBandwidth.Result bandwidth,
-                                double javaTokensPerSecond, double ortTokensPerSecond, int agreeingTokens, int[] javaTokens,
-                                int[] ortTokens) {
+public record DecodeSpeedReport(
+        String model,
+        int threads,
+        int promptTokens,
+        int steps,
+        int rounds,
+        long weightBytesPerToken,
+        long residentBytesPerToken,
+        long ffnBytesPerToken,
+        StreamBandwidth.Result bandwidth,
+        double javaTokensPerSecond,
+        double ortTokensPerSecond,
+        int agreeingTokens,
+        int[] javaTokens,
+        int[] ortTokens) {
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
     /** The fastest decode the memory allows: every weight byte read once per token at the best measured bandwidth. */
@@ -51,19 +62,32 @@ public record DecodeSpeedReport(String model, int threads, int promptTokens, int
     }
 
     public void print(PrintWriter o) {
-        o.printf("ripple decode-speed: %s, dense, weights in DRAM; prompt %d tokens, %d greedy decode steps x %d rounds, "
-                + "%d threads%n", model, promptTokens, steps, rounds, threads);
-        o.printf("memory bandwidth (STREAM-like, %d threads, 3 x %d MiB arrays): copy %.2f, triad %.2f, read %.2f GB/s; "
-                + "roofline uses %.2f GB/s%n", bandwidth.threads(), bandwidth.elements() * 4L >> 20, bandwidth.copyGBs(),
-                bandwidth.triadGBs(), bandwidth.readGBs(), bandwidth.bestGBs());
-        o.printf("weights read per token: %.1f MiB (resident %.1f + FFN %.1f); roofline %.2f tokens/s%n",
-                weightBytesPerToken / 1048576.0, residentBytesPerToken / 1048576.0, ffnBytesPerToken / 1048576.0,
+        o.printf(
+                "ripple decode-speed: %s, dense, weights in DRAM; prompt %d tokens, %d greedy decode steps x %d rounds, "
+                        + "%d threads%n",
+                model, promptTokens, steps, rounds, threads);
+        o.printf(
+                "memory bandwidth (STREAM-like, %d threads, 3 x %d MiB arrays): copy %.2f, triad %.2f, read %.2f GB/s; "
+                        + "roofline uses %.2f GB/s%n",
+                bandwidth.threads(),
+                bandwidth.elements() * 4L >> 20,
+                bandwidth.copyGBs(),
+                bandwidth.triadGBs(),
+                bandwidth.readGBs(),
+                bandwidth.bestGBs());
+        o.printf(
+                "weights read per token: %.1f MiB (resident %.1f + FFN %.1f); roofline %.2f tokens/s%n",
+                weightBytesPerToken / 1048576.0,
+                residentBytesPerToken / 1048576.0,
+                ffnBytesPerToken / 1048576.0,
                 rooflineTokensPerSecond());
         o.printf("%n%-14s %9s %9s %9s%n", "decode", "tok/s", "ms/tok", "roofline");
-        o.printf("%-14s %9.2f %9.2f %8.1f%%%n", "java", javaTokensPerSecond, 1000 / javaTokensPerSecond,
-                100 * javaRooflineFraction());
-        o.printf("%-14s %9.2f %9.2f %8.1f%%%n", "onnxruntime", ortTokensPerSecond, 1000 / ortTokensPerSecond,
-                100 * ortRooflineFraction());
+        o.printf(
+                "%-14s %9.2f %9.2f %8.1f%%%n",
+                "java", javaTokensPerSecond, 1000 / javaTokensPerSecond, 100 * javaRooflineFraction());
+        o.printf(
+                "%-14s %9.2f %9.2f %8.1f%%%n",
+                "onnxruntime", ortTokensPerSecond, 1000 / ortTokensPerSecond, 100 * ortRooflineFraction());
         o.printf("java / onnxruntime: %.2fx; greedy tokens equal: %d of %d%n", javaOverOrt(), agreeingTokens, steps);
     }
 

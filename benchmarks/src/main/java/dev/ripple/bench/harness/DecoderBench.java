@@ -29,17 +29,21 @@ import java.util.function.IntConsumer;
  * }</pre>
  */
 public final class DecoderBench {
-    private DecoderBench() {
-    }
+    private DecoderBench() {}
 
     /**
      * One strategy to measure: its file and how the runtime serves it.
      *
      * @param predictor a predictor to use instead of the options' one (the oracle), or null
      */
-    public record Setup(String name, String placement, String cache, boolean collapse, Path file, RuntimeOptions options,
-                        ActivationPredictor predictor) {
-    }
+    public record Setup(
+            String name,
+            String placement,
+            String cache,
+            boolean collapse,
+            Path file,
+            RuntimeOptions options,
+            ActivationPredictor predictor) {}
 
     /**
      * One phase of generation, per token.
@@ -56,8 +60,16 @@ public final class DecoderBench {
      * @param computeMsPerToken  wall time per token outside I/O: less the time the thread spent planning reads and
      *                           waiting for reads that no computation covered
      */
-    public record Phase(long tokens, double tokensPerSecond, Percentiles ioMs, double readsPerToken, double bytesPerToken,
-                        double hitRate, double neuronsReadFraction, double msPerToken, double computeMsPerToken) {
+    public record Phase(
+            long tokens,
+            double tokensPerSecond,
+            Percentiles ioMs,
+            double readsPerToken,
+            double bytesPerToken,
+            double hitRate,
+            double neuronsReadFraction,
+            double msPerToken,
+            double computeMsPerToken) {
         /**
          * How much of the shorter of I/O and compute was hidden behind the other: {@code (io +
          * compute − total) / min(io, compute)}; 0 when they ran one after the other, 1 when the
@@ -77,9 +89,16 @@ public final class DecoderBench {
      *                   alone, so this says how far the sparse model really is
      * @param memory     resident tensors, one session's KV cache and the bundle cache of this setup
      */
-    public record Result(String name, String placement, String cache, boolean collapse, Phase prefill, Phase decode,
-                         double agreement, double logitError, MemoryPlan memory) {
-    }
+    public record Result(
+            String name,
+            String placement,
+            String cache,
+            boolean collapse,
+            Phase prefill,
+            Phase decode,
+            double agreement,
+            double logitError,
+            MemoryPlan memory) {}
 
     /**
      * @param reference   a file of the same model whose mapped bundles give the dense reference
@@ -87,8 +106,15 @@ public final class DecoderBench {
      * @param context     KV cache length of each session
      * @param progress    told the number of prompts done
      */
-    public static List<Result> run(List<Setup> setups, Path reference, List<int[]> prompts, int decodeSteps, int context,
-                                   DType kvType, IntConsumer progress) throws IOException {
+    public static List<Result> run(
+            List<Setup> setups,
+            Path reference,
+            List<int[]> prompts,
+            int decodeSteps,
+            int context,
+            DType kvType,
+            IntConsumer progress)
+            throws IOException {
         int k = setups.size();
         List<RippleModel> models = new ArrayList<>();
         List<Tally> tallies = new ArrayList<>();
@@ -111,8 +137,16 @@ public final class DecoderBench {
             for (int i = 0; i < k; i++) {
                 Setup s = setups.get(i);
                 Tally t = tallies.get(i);
-                out.add(new Result(s.name(), s.placement(), s.cache(), s.collapse(), t.prefill(), t.decode(), t.agreement(),
-                        t.logitError(), t.memory(context, kvType)));
+                out.add(new Result(
+                        s.name(),
+                        s.placement(),
+                        s.cache(),
+                        s.collapse(),
+                        t.prefill(),
+                        t.decode(),
+                        t.agreement(),
+                        t.logitError(),
+                        t.memory(context, kvType)));
             }
             return out;
         } finally {
@@ -149,10 +183,13 @@ public final class DecoderBench {
 
         Tally(RippleModel model) {
             this.model = model;
-            this.decoder = model.decoder().orElseThrow(() -> new IllegalArgumentException(model.file().path()
-                    + ": not a decoder"));
+            this.decoder = model.decoder()
+                    .orElseThrow(() -> new IllegalArgumentException(model.file().path() + ": not a decoder"));
             this.layers = model.layerCount();
-            this.neurons = model.file().layers().stream().mapToLong(l -> l.spec().dFfn()).sum() / layers;
+            this.neurons = model.file().layers().stream()
+                            .mapToLong(l -> l.spec().dFfn())
+                            .sum()
+                    / layers;
         }
 
         /**
@@ -160,7 +197,8 @@ public final class DecoderBench {
          * compared with the dense model's on the same tokens.
          */
         void generate(int[] prompt, int steps, int context, DType kvType, DecoderModel dense) {
-            try (Session s = decoder.newSession(context, kvType); Session reference = dense.newSession(context, kvType)) {
+            try (Session s = decoder.newSession(context, kvType);
+                    Session reference = dense.newSession(context, kvType)) {
                 DecoderModel.Step step = decoder.prefill(s, prompt);
                 float[] expected = dense.prefill(reference, prompt).logits();
                 StepCost p = step.cost();
@@ -208,18 +246,28 @@ public final class DecoderBench {
         }
 
         Phase prefill() {
-            return new Phase(prefillTokens, prefillTokens / (prefillNanos / 1e9), Percentiles.of(toArray(prefillIo)),
-                    prefillReads / (double) prefillTokens, prefillBytes / (double) prefillTokens,
+            return new Phase(
+                    prefillTokens,
+                    prefillTokens / (prefillNanos / 1e9),
+                    Percentiles.of(toArray(prefillIo)),
+                    prefillReads / (double) prefillTokens,
+                    prefillBytes / (double) prefillTokens,
                     prefillNeeded == 0 ? 0 : prefillHits / (double) prefillNeeded,
-                    prefillNeeded / (double) prefillCalls / neurons, prefillNanos / 1e6 / prefillTokens,
+                    prefillNeeded / (double) prefillCalls / neurons,
+                    prefillNanos / 1e6 / prefillTokens,
                     (prefillNanos - prefillStall) / 1e6 / prefillTokens);
         }
 
         Phase decode() {
-            return new Phase(decodeTokens, decodeTokens / (decodeNanos / 1e9), Percentiles.of(toArray(decodeIo)),
-                    decodeReads / (double) decodeTokens, decodeBytes / (double) decodeTokens,
+            return new Phase(
+                    decodeTokens,
+                    decodeTokens / (decodeNanos / 1e9),
+                    Percentiles.of(toArray(decodeIo)),
+                    decodeReads / (double) decodeTokens,
+                    decodeBytes / (double) decodeTokens,
                     decodeNeeded == 0 ? 0 : decodeHits / (double) decodeNeeded,
-                    decodeNeeded / (double) decodeTokens / layers / neurons, decodeNanos / 1e6 / decodeTokens,
+                    decodeNeeded / (double) decodeTokens / layers / neurons,
+                    decodeNanos / 1e6 / decodeTokens,
                     (decodeNanos - decodeStall) / 1e6 / decodeTokens);
         }
 

@@ -1,10 +1,10 @@
 package dev.ripple.bench.harness;
 
-import dev.ripple.core.runtime.MemoryPlan;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.ripple.core.runtime.MemoryPlan;
 import dev.ripple.io.device.DeviceProfile;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -30,55 +30,114 @@ import java.util.List;
  * @param strategies     one result per strategy
  * @param dtypes         bundle types side by side (null unless asked)
  */
-public record DecoderBenchReport(String model, String corpus, String rule, String predictor, String reader, int queueDepth,
-                                 double cacheFraction, DeviceProfile device, boolean emulated, int prompts,
-                                 double promptTokens, int decodeSteps, String kvType, List<DecoderBench.Result> strategies,
-                                 DecoderDtypeComparison dtypes) {
+public record DecoderBenchReport(
+        String model,
+        String corpus,
+        String rule,
+        String predictor,
+        String reader,
+        int queueDepth,
+        double cacheFraction,
+        DeviceProfile device,
+        boolean emulated,
+        int prompts,
+        double promptTokens,
+        int decodeSteps,
+        String kvType,
+        List<DecoderBench.Result> strategies,
+        DecoderDtypeComparison dtypes) {
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
     public DecoderBench.Result strategy(String name) {
-        return strategies.stream().filter(s -> s.name().equals(name)).findFirst()
+        return strategies.stream()
+                .filter(s -> s.name().equals(name))
+                .findFirst()
                 .orElseThrow(() -> new IllegalArgumentException("no strategy " + name));
     }
 
     public void print(PrintWriter o) {
-        o.printf("ripple bench (decoder): %s on %s; %d prompts of %.0f tokens, %d tokens generated each (greedy), "
-                + "rule '%s', predictor %s%n", model, corpus, prompts, promptTokens, decodeSteps, rule, predictor);
+        o.printf(
+                "ripple bench (decoder): %s on %s; %d prompts of %.0f tokens, %d tokens generated each (greedy), "
+                        + "rule '%s', predictor %s%n",
+                model, corpus, prompts, promptTokens, decodeSteps, rule, predictor);
         if (predictor.equals("oracle")) {
-            o.println("(the oracle computes every neuron's activation densely in DRAM: compare the I/O columns, not tokens/s)");
+            o.println(
+                    "(the oracle computes every neuron's activation densely in DRAM: compare the I/O columns, not tokens/s)");
         }
-        o.printf("I/O: %s reads, queue depth %d; bundle cache %.0f%% of FFN bytes; KV cache %s; device %s%s: sequential "
-                + "%.0f MiB/s%n", reader, queueDepth, 100 * cacheFraction, kvType, emulated ? "EMULATED " : "", device.name(),
+        o.printf(
+                "I/O: %s reads, queue depth %d; bundle cache %.0f%% of FFN bytes; KV cache %s; device %s%s: sequential "
+                        + "%.0f MiB/s%n",
+                reader,
+                queueDepth,
+                100 * cacheFraction,
+                kvType,
+                emulated ? "EMULATED " : "",
+                device.name(),
                 device.sequentialMiBps());
         if (emulated) {
-            o.printf("emulated %s: every read takes the time of the device model (%s), on top of the real read; "
-                    + "compute is this machine's%n", device.name(), device.source());
+            o.printf(
+                    "emulated %s: every read takes the time of the device model (%s), on top of the real read; "
+                            + "compute is this machine's%n",
+                    device.name(), device.source());
         }
-        o.printf("%n%-15s %9s %9s %9s %9s %9s %8s %9s %7s %7s %9s %9s%n", "decode", "tok/s", "I/O ms", "p50", "p99", "reads",
-                "KiB", "neurons", "hits", "agree", "logit err", "prefill");
+        o.printf(
+                "%n%-15s %9s %9s %9s %9s %9s %8s %9s %7s %7s %9s %9s%n",
+                "decode",
+                "tok/s",
+                "I/O ms",
+                "p50",
+                "p99",
+                "reads",
+                "KiB",
+                "neurons",
+                "hits",
+                "agree",
+                "logit err",
+                "prefill");
         for (DecoderBench.Result r : strategies) {
             DecoderBench.Phase d = r.decode();
-            o.printf("%-15s %9.2f %9.3f %9.3f %9.3f %9.1f %8.1f %8.1f%% %6.0f%% %6.0f%% %9.2g %9.1f%n", r.name(),
-                    d.tokensPerSecond(), d.ioMs().mean(), d.ioMs().p50(), d.ioMs().p99(), d.readsPerToken(),
-                    d.bytesPerToken() / 1024, 100 * d.neuronsReadFraction(), 100 * d.hitRate(), 100 * r.agreement(),
-                    r.logitError(), r.prefill().tokensPerSecond());
+            o.printf(
+                    "%-15s %9.2f %9.3f %9.3f %9.3f %9.1f %8.1f %8.1f%% %6.0f%% %6.0f%% %9.2g %9.1f%n",
+                    r.name(),
+                    d.tokensPerSecond(),
+                    d.ioMs().mean(),
+                    d.ioMs().p50(),
+                    d.ioMs().p99(),
+                    d.readsPerToken(),
+                    d.bytesPerToken() / 1024,
+                    100 * d.neuronsReadFraction(),
+                    100 * d.hitRate(),
+                    100 * r.agreement(),
+                    r.logitError(),
+                    r.prefill().tokensPerSecond());
         }
         o.printf("%n%-15s %9s %9s %9s %9s %9s%n", "decode time", "ms/tok", "I/O ms", "compute", "max", "overlap");
         for (DecoderBench.Result r : strategies) {
             DecoderBench.Phase d = r.decode();
-            o.printf("%-15s %9.3f %9.3f %9.3f %9.3f %8.0f%%%n", r.name(), d.msPerToken(), d.ioMs().mean(),
-                    d.computeMsPerToken(), Math.max(d.ioMs().mean(), d.computeMsPerToken()), 100 * d.overlap());
+            o.printf(
+                    "%-15s %9.3f %9.3f %9.3f %9.3f %8.0f%%%n",
+                    r.name(),
+                    d.msPerToken(),
+                    d.ioMs().mean(),
+                    d.computeMsPerToken(),
+                    Math.max(d.ioMs().mean(), d.computeMsPerToken()),
+                    100 * d.overlap());
         }
-        o.printf("(compute = time per token less the time its thread planned reads or waited for them; overlap = (I/O + "
-                + "compute - time) / min(I/O, compute): 0 one after the other, 100%% time = max)%n");
+        o.printf(
+                "(compute = time per token less the time its thread planned reads or waited for them; overlap = (I/O + "
+                        + "compute - time) / min(I/O, compute): 0 one after the other, 100%% time = max)%n");
         o.printf("(decode: per generated token, all layers; I/O ms = planning + reads; neurons = predicted per layer; "
                 + "agree = greedy choice equal to the dense model's on the same tokens; logit err = relative error of the logits "
                 + "against the dense model's; prefill = prompt tokens/s)%n");
         o.printf("memory of one session:");
         for (DecoderBench.Result r : strategies) {
-            o.printf(" %s: resident %s + KV cache %s + working buffers up to %s + bundle cache %s;", r.name(),
-                    MemoryPlan.mib(r.memory().residentBytes()), MemoryPlan.mib(r.memory().kvCacheBytes()),
-                    MemoryPlan.mib(r.memory().workingBytes()), MemoryPlan.mib(r.memory().cacheBytes()));
+            o.printf(
+                    " %s: resident %s + KV cache %s + working buffers up to %s + bundle cache %s;",
+                    r.name(),
+                    MemoryPlan.mib(r.memory().residentBytes()),
+                    MemoryPlan.mib(r.memory().kvCacheBytes()),
+                    MemoryPlan.mib(r.memory().workingBytes()),
+                    MemoryPlan.mib(r.memory().cacheBytes()));
         }
         o.println();
         if (dtypes != null) {

@@ -27,23 +27,46 @@ public record DecoderDtypeComparison(long cacheBytes, List<Row> rows) {
      * @param dense    every neuron computed (no cache, every bundle read)
      * @param sparse   the run's predictor at the shared cache budget
      */
-    public record Row(String dtype, long ffnBytes, StorageError error, DecoderBench.Result dense, DecoderBench.Result sparse) {
-    }
+    public record Row(
+            String dtype, long ffnBytes, StorageError error, DecoderBench.Result dense, DecoderBench.Result sparse) {}
 
     public void print(PrintWriter o) {
-        o.printf("%nBundle types (ripple+ placement, bundle cache %s for every type; logits against the f32 bundles' on the "
-                + "same tokens; dense = every neuron computed)%n", MemoryPlan.mib(cacheBytes));
-        o.printf("%-6s %10s %9s %9s %10s %7s %10s %7s %9s %9s %9s%n", "type", "FFN MiB", "err u/g", "err down", "dense err",
-                "agree", "sparse err", "agree", "KiB/tok", "io ms/tok", "tok/s");
+        o.printf(
+                "%nBundle types (ripple+ placement, bundle cache %s for every type; logits against the f32 bundles' on the "
+                        + "same tokens; dense = every neuron computed)%n",
+                MemoryPlan.mib(cacheBytes));
+        o.printf(
+                "%-6s %10s %9s %9s %10s %7s %10s %7s %9s %9s %9s%n",
+                "type",
+                "FFN MiB",
+                "err u/g",
+                "err down",
+                "dense err",
+                "agree",
+                "sparse err",
+                "agree",
+                "KiB/tok",
+                "io ms/tok",
+                "tok/s");
         for (Row r : rows) {
             DecoderBench.Phase d = r.sparse().decode();
-            o.printf("%-6s %10.1f %9.2g %9.2g %10.2g %6.0f%% %10.2g %6.0f%% %9.1f %9.3f %9.2f%n", r.dtype(),
-                    r.ffnBytes() / 1048576.0, r.error().upGate(), r.error().down(), r.dense().logitError(),
-                    100 * r.dense().agreement(), r.sparse().logitError(), 100 * r.sparse().agreement(),
-                    d.bytesPerToken() / 1024, d.ioMs().mean(), d.tokensPerSecond());
+            o.printf(
+                    "%-6s %10.1f %9.2g %9.2g %10.2g %6.0f%% %10.2g %6.0f%% %9.1f %9.3f %9.2f%n",
+                    r.dtype(),
+                    r.ffnBytes() / 1048576.0,
+                    r.error().upGate(),
+                    r.error().down(),
+                    r.dense().logitError(),
+                    100 * r.dense().agreement(),
+                    r.sparse().logitError(),
+                    100 * r.sparse().agreement(),
+                    d.bytesPerToken() / 1024,
+                    d.ioMs().mean(),
+                    d.tokensPerSecond());
         }
-        o.println("(err = relative RMS error of the stored weights against the source's; logit err = relative error of the "
-                + "logits; agree = greedy choice equal to the f32 model's; KiB, I/O and tok/s of the sparse decode)");
+        o.println(
+                "(err = relative RMS error of the stored weights against the source's; logit err = relative error of the "
+                        + "logits; agree = greedy choice equal to the f32 model's; KiB, I/O and tok/s of the sparse decode)");
     }
 
     public ObjectNode toJson() {

@@ -41,12 +41,12 @@ import java.util.stream.Stream;
 public final class Demo {
     /** The fidelity runs, by label. */
     public static final String DENSE = "dense: all neurons, no fill-in";
+
     public static final String ORACLE = "oracle: true active sets + fill-in";
     public static final String ORACLE_NO_FILL_IN = "oracle, no fill-in";
     public static final String PREDICTOR = "low-rank predictor + fill-in";
 
-    private Demo() {
-    }
+    private Demo() {}
 
     /**
      * @param work              directory for the traces, the {@code .ripple} file and the bench's files
@@ -59,19 +59,32 @@ public final class Demo {
      * @param margin            the low-rank predictor's margin
      * @param benchSentences    held-out passages of the closing strategy comparison; 0 skips it
      */
-    public record Settings(Path work, long calibrationTokens, int sentences, ActivityRule rule, ReaderKind reader, String cache,
-                           double cacheFraction, float margin, int benchSentences) {
+    public record Settings(
+            Path work,
+            long calibrationTokens,
+            int sentences,
+            ActivityRule rule,
+            ReaderKind reader,
+            String cache,
+            double cacheFraction,
+            float margin,
+            int benchSentences) {
         public Settings {
             if (sentences < 1 || calibrationTokens < 1 || benchSentences < 0) {
-                throw new IllegalArgumentException("sentences and calibration tokens must be positive, bench sentences ≥ 0");
+                throw new IllegalArgumentException(
+                        "sentences and calibration tokens must be positive, bench sentences ≥ 0");
             }
         }
     }
 
     /** The model, its tokenizer and the text, split already into calibration and held-out passages. */
-    public record Input(Path onnx, Path tokenizer, String modelName, String corpusName, List<String> calibrationText,
-                        List<String> heldOutText) {
-    }
+    public record Input(
+            Path onnx,
+            Path tokenizer,
+            String modelName,
+            String corpusName,
+            List<String> calibrationText,
+            List<String> heldOutText) {}
 
     /**
      * What the demo found.
@@ -84,74 +97,169 @@ public final class Demo {
      *                        {@link #ORACLE_NO_FILL_IN}, {@link #PREDICTOR} order
      * @param bench           the strategies side by side, or null when skipped
      */
-    public record Report(Settings settings, Input input, int heldOutPassages, ProfileResult calibration, Path calibrationTrace,
-                         long heldOutTokens, Path heldOutTrace, Placements placements, WrittenModel file, List<FidelityRun> runs,
-                         double onnxRuntimeMsPerSentence, int onnxRuntimeThreads, BenchReport bench) {
+    public record Report(
+            Settings settings,
+            Input input,
+            int heldOutPassages,
+            ProfileResult calibration,
+            Path calibrationTrace,
+            long heldOutTokens,
+            Path heldOutTrace,
+            Placements placements,
+            WrittenModel file,
+            List<FidelityRun> runs,
+            double onnxRuntimeMsPerSentence,
+            int onnxRuntimeThreads,
+            BenchReport bench) {
 
         /** The fidelity run labelled {@code label}. */
         public FidelityRun run(String label) {
-            return runs.stream().filter(r -> r.label().equals(label)).findFirst()
+            return runs.stream()
+                    .filter(r -> r.label().equals(label))
+                    .findFirst()
                     .orElseThrow(() -> new NoSuchElementException("no run '" + label + "'"));
         }
     }
 
     public static Report run(Settings s, Input in, Progress progress) throws IOException {
         Files.createDirectories(s.work());
-        List<String> heldOutText = in.heldOutText().subList(0, Math.min(s.sentences(), in.heldOutText().size()));
+        List<String> heldOutText = in.heldOutText()
+                .subList(0, Math.min(s.sentences(), in.heldOutText().size()));
         ProfileResult calib;
         ProfileResult held;
         try (ProgressSteps steps = new ProgressSteps(progress)) {
-            calib = PlacementPipeline.profile(in.onnx(), in.tokenizer(), in.calibrationText(), in.corpusName() + ", calibration",
-                    ProfileOptions.defaults().withRule(s.rule()).withMaxTokens(s.calibrationTokens()), steps);
-            held = PlacementPipeline.profile(in.onnx(), in.tokenizer(), heldOutText, in.corpusName() + ", held-out",
-                    ProfileOptions.defaults().withRule(calib.rule()).withMaxTokens(Long.MAX_VALUE / 4), steps);
+            calib = PlacementPipeline.profile(
+                    in.onnx(),
+                    in.tokenizer(),
+                    in.calibrationText(),
+                    in.corpusName() + ", calibration",
+                    ProfileOptions.defaults().withRule(s.rule()).withMaxTokens(s.calibrationTokens()),
+                    steps);
+            held = PlacementPipeline.profile(
+                    in.onnx(),
+                    in.tokenizer(),
+                    heldOutText,
+                    in.corpusName() + ", held-out",
+                    ProfileOptions.defaults().withRule(calib.rule()).withMaxTokens(Long.MAX_VALUE / 4),
+                    steps);
         }
         Path calibrationTrace = s.work().resolve("calibration.rtrace");
         Path heldOutTrace = s.work().resolve("heldout.rtrace");
         TraceFiles.write(calibrationTrace, calib.trace());
         TraceFiles.write(heldOutTrace, held.trace());
 
-        ImportedModel imported = PlacementPipeline.importModel(in.onnx(), ImportOptions.defaults().withBundles(DType.F32));
+        ImportedModel imported = PlacementPipeline.importModel(
+                in.onnx(), ImportOptions.defaults().withBundles(DType.F32));
         Placements placements;
         WrittenModel written;
         try (ProgressSteps steps = new ProgressSteps(progress)) {
-            placements = PlacementPipeline.place(calib.trace(), held.trace(), Stream.of("ripple+", "ripple", "frequency",
-                    "identity").map(PlacementAlgorithms::byName).toList(), steps);
-            written = PlacementPipeline.write(imported, placements.get("ripple+"), calib.trace(),
+            placements = PlacementPipeline.place(
+                    calib.trace(),
+                    held.trace(),
+                    Stream.of("ripple+", "ripple", "frequency", "identity")
+                            .map(PlacementAlgorithms::byName)
+                            .toList(),
+                    steps);
+            written = PlacementPipeline.write(
+                    imported,
+                    placements.get("ripple+"),
+                    calib.trace(),
                     LayoutOptions.defaults().withMargin(s.margin()).withTokenizer(in.tokenizer()),
-                    s.work().resolve("model.ripple"), steps);
+                    s.work().resolve("model.ripple"),
+                    steps);
         }
 
         Path file = written.file();
         List<EncodedPassage> passages = OrtReference.encode(in.tokenizer(), heldOutText);
-        RuntimeOptions base = RuntimeOptions.defaults().withReader(s.reader()).withCache(s.cache(), s.cacheFraction())
+        RuntimeOptions base = RuntimeOptions.defaults()
+                .withReader(s.reader())
+                .withCache(s.cache(), s.cacheFraction())
                 .withMargin(s.margin());
         OrtReference ort;
         try (RippleModel pooler = RippleModel.open(file, base.withPredictor(PredictorKind.DENSE))) {
-            ort = OrtReference.embed(in.onnx(), passages, pooler.encoder().orElseThrow(() -> new IllegalArgumentException(
-                    in.onnx() + ": not a BERT-family model; the demo embeds sentences with an encoder")));
+            ort = OrtReference.embed(
+                    in.onnx(),
+                    passages,
+                    pooler.encoder()
+                            .orElseThrow(() -> new IllegalArgumentException(in.onnx()
+                                    + ": not a BERT-family model; the demo embeds sentences with an encoder")));
         }
         List<float[]> reference = ort.embeddings();
         List<FidelityRun> runs = new ArrayList<>();
-        runs.add(StrategyBench.fidelity(DENSE, DENSE, file, base.withPredictor(PredictorKind.DENSE).withFillIn(false), null,
-                held.trace(), passages, reference, progress));
-        runs.add(StrategyBench.fidelity(ORACLE, ORACLE, file, base, IoReplay.predictor(held.trace()), held.trace(), passages,
-                reference, progress));
-        runs.add(StrategyBench.fidelity(ORACLE_NO_FILL_IN, ORACLE_NO_FILL_IN, file, base.withFillIn(false),
-                IoReplay.predictor(held.trace()), held.trace(), passages, reference, progress));
-        runs.add(StrategyBench.fidelity(PREDICTOR, PREDICTOR, file, base.withPredictor(PredictorKind.LOWRANK), null,
-                held.trace(), passages, reference, progress));
+        runs.add(StrategyBench.fidelity(
+                DENSE,
+                DENSE,
+                file,
+                base.withPredictor(PredictorKind.DENSE).withFillIn(false),
+                null,
+                held.trace(),
+                passages,
+                reference,
+                progress));
+        runs.add(StrategyBench.fidelity(
+                ORACLE,
+                ORACLE,
+                file,
+                base,
+                IoReplay.predictor(held.trace()),
+                held.trace(),
+                passages,
+                reference,
+                progress));
+        runs.add(StrategyBench.fidelity(
+                ORACLE_NO_FILL_IN,
+                ORACLE_NO_FILL_IN,
+                file,
+                base.withFillIn(false),
+                IoReplay.predictor(held.trace()),
+                held.trace(),
+                passages,
+                reference,
+                progress));
+        runs.add(StrategyBench.fidelity(
+                PREDICTOR,
+                PREDICTOR,
+                file,
+                base.withPredictor(PredictorKind.LOWRANK),
+                null,
+                held.trace(),
+                passages,
+                reference,
+                progress));
 
         BenchReport bench = null;
         if (s.benchSentences() > 0) {
             int n = Math.min(s.benchSentences(), heldOutText.size());
-            StrategyBench.Settings settings = StrategyBench.Settings.defaults(s.work().resolve("bench")).withReader(s.reader())
-                    .withCacheFraction(s.cacheFraction()).withMargin(s.margin()).withBudgets(List.of()).withTokens(300);
-            bench = new StrategyBench(settings, progress).encoder(new StrategyBench.EncoderInput(in.onnx(), in.tokenizer(),
-                    in.modelName(), in.corpusName(), calib, heldOutText.subList(0, n), new StrategyBench.Placed(imported,
-                    placements)));
+            StrategyBench.Settings settings = StrategyBench.Settings.defaults(
+                            s.work().resolve("bench"))
+                    .withReader(s.reader())
+                    .withCacheFraction(s.cacheFraction())
+                    .withMargin(s.margin())
+                    .withBudgets(List.of())
+                    .withTokens(300);
+            bench = new StrategyBench(settings, progress)
+                    .encoder(new StrategyBench.EncoderInput(
+                            in.onnx(),
+                            in.tokenizer(),
+                            in.modelName(),
+                            in.corpusName(),
+                            calib,
+                            heldOutText.subList(0, n),
+                            new StrategyBench.Placed(imported, placements)));
         }
-        return new Report(s, in, heldOutText.size(), calib, calibrationTrace, held.tokens(), heldOutTrace, placements, written,
-                runs, ort.msPerSentence(), ort.threads(), bench);
+        return new Report(
+                s,
+                in,
+                heldOutText.size(),
+                calib,
+                calibrationTrace,
+                held.tokens(),
+                heldOutTrace,
+                placements,
+                written,
+                runs,
+                ort.msPerSentence(),
+                ort.threads(),
+                bench);
     }
 }

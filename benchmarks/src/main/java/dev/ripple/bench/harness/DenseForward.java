@@ -26,7 +26,8 @@ import java.util.List;
 public record DenseForward(Cosines cosine, double msPerSentence) {
     private static final int WARM_UP = 5;
 
-    public static DenseForward run(Path file, List<EncodedPassage> passages, List<float[]> reference) throws IOException {
+    public static DenseForward run(Path file, List<EncodedPassage> passages, List<float[]> reference)
+            throws IOException {
         try (RippleFile f = RippleFile.open(file)) {
             EncoderModel encoder = EncoderModel.load(f, MappedFfn.of(f));
             List<int[]> ids = passages.stream().map(DenseForward::ids).toList();

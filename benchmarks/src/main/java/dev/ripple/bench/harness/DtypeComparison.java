@@ -29,21 +29,44 @@ public record DtypeComparison(long cacheBytes, List<Row> rows) {
      * @param sparse   the Java encoder with the run's predictor, at the shared cache budget
      * @param decode   decode-like replay of the true active sets at the shared cache budget (I/O only)
      */
-    public record Row(String dtype, long ffnBytes, StorageError error, FidelityRun dense, FidelityRun sparse, IoReplay decode) {
-    }
+    public record Row(
+            String dtype, long ffnBytes, StorageError error, FidelityRun dense, FidelityRun sparse, IoReplay decode) {}
 
     public void print(PrintWriter o) {
-        o.printf("%nBundle types (ripple+ placement, bundle cache %s for every type; dense = every neuron computed; decode = "
-                + "true sets replayed token by token, types interleaved)%n", MemoryPlan.mib(cacheBytes));
-        o.printf("%-6s %10s %9s %9s %9s %9s %9s %9s %9s %9s %9s%n", "type", "FFN MiB", "err u/g", "err down", "dense cos",
-                "dense p5", "cos", "cos p5", "KiB/tok", "io ms/tok", "hits");
+        o.printf(
+                "%nBundle types (ripple+ placement, bundle cache %s for every type; dense = every neuron computed; decode = "
+                        + "true sets replayed token by token, types interleaved)%n",
+                MemoryPlan.mib(cacheBytes));
+        o.printf(
+                "%-6s %10s %9s %9s %9s %9s %9s %9s %9s %9s %9s%n",
+                "type",
+                "FFN MiB",
+                "err u/g",
+                "err down",
+                "dense cos",
+                "dense p5",
+                "cos",
+                "cos p5",
+                "KiB/tok",
+                "io ms/tok",
+                "hits");
         for (Row r : rows) {
-            o.printf("%-6s %10.1f %9.2g %9.2g %9.6f %9.6f %9.6f %9.6f %9.1f %9.3f %8.1f%%%n", r.dtype(), r.ffnBytes() / 1048576.0,
-                    r.error().upGate(), r.error().down(), r.dense().cosine().mean(), r.dense().cosine().p5(),
-                    r.sparse().cosine().mean(), r.sparse().cosine().p5(), r.decode().bytesPerToken() / 1024,
-                    r.decode().ioMsPerToken().mean(), 100 * r.decode().cacheHitRate());
+            o.printf(
+                    "%-6s %10.1f %9.2g %9.2g %9.6f %9.6f %9.6f %9.6f %9.1f %9.3f %8.1f%%%n",
+                    r.dtype(),
+                    r.ffnBytes() / 1048576.0,
+                    r.error().upGate(),
+                    r.error().down(),
+                    r.dense().cosine().mean(),
+                    r.dense().cosine().p5(),
+                    r.sparse().cosine().mean(),
+                    r.sparse().cosine().p5(),
+                    r.decode().bytesPerToken() / 1024,
+                    r.decode().ioMsPerToken().mean(),
+                    100 * r.decode().cacheHitRate());
         }
-        o.println("(err = relative RMS error of the stored weights against the source's; cos = cosine against ONNX Runtime)");
+        o.println(
+                "(err = relative RMS error of the stored weights against the source's; cos = cosine against ONNX Runtime)");
     }
 
     public ObjectNode toJson() {

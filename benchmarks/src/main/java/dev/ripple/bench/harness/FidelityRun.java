@@ -25,19 +25,35 @@ import java.util.List;
  * @param recall             predictor recall against the true sets (NaN when not audited)
  * @param precision          predictor precision (NaN when not audited)
  */
-public record FidelityRun(String label, Cosines cosine, double neuronsReadFraction, double unionFraction,
-                          double opsPerToken, double bytesReadPerToken, double ioMsPerToken, double msPerSentence,
-                          double computeMsPerSentence, double tokensPerSecond, double hitRate, double recall,
-                          double precision) {
+public record FidelityRun(
+        String label,
+        Cosines cosine,
+        double neuronsReadFraction,
+        double unionFraction,
+        double opsPerToken,
+        double bytesReadPerToken,
+        double ioMsPerToken,
+        double msPerSentence,
+        double computeMsPerSentence,
+        double tokensPerSecond,
+        double hitRate,
+        double recall,
+        double precision) {
 
     /**
      * @param reference ONNX Runtime's pooled embeddings of the same passages
      * @param audit     the model's predictor when it is audited, else null
      */
-    public static FidelityRun run(String label, RippleModel model, List<EncodedPassage> passages, List<float[]> reference,
-                                  AuditedPredictor audit, Runnable afterEach) {
-        EncoderModel encoder = model.encoder().orElseThrow(() ->
-                new IllegalArgumentException(model.file().path() + ": not a BERT-family model; fidelity needs an encoder"));
+    public static FidelityRun run(
+            String label,
+            RippleModel model,
+            List<EncodedPassage> passages,
+            List<float[]> reference,
+            AuditedPredictor audit,
+            Runnable afterEach) {
+        EncoderModel encoder = model.encoder()
+                .orElseThrow(() -> new IllegalArgumentException(
+                        model.file().path() + ": not a BERT-family model; fidelity needs an encoder"));
         RuntimeStats stats = model.stats();
         long calls0 = stats.calls();
         long tokenCalls0 = stats.tokenCalls();
@@ -71,16 +87,25 @@ public record FidelityRun(String label, Cosines cosine, double neuronsReadFracti
         double ms = (System.nanoTime() - start) / 1e6;
         long calls = stats.calls() - calls0;
         int layers = model.layerCount();
-        long neurons = model.file().layers().stream().mapToLong(l -> l.spec().dFfn()).sum() / layers;
+        long neurons =
+                model.file().layers().stream().mapToLong(l -> l.spec().dFfn()).sum() / layers;
         long predicted = stats.predicted() - predicted0;
         long tokenCalls = stats.tokenCalls() - tokenCalls0;
         double ioMs = (stats.ioNanos() - io0) / 1e6;
         int n = passages.size();
-        return new FidelityRun(label, Cosines.of(cos),
+        return new FidelityRun(
+                label,
+                Cosines.of(cos),
                 (stats.tokenPredictions() - tokenPredictions0) / (double) (tokenCalls * neurons),
-                predicted / (double) (calls * neurons), (stats.readOps() - ops0) / (double) tokens,
-                (stats.bytesRead() - bytes0) / (double) tokens, ioMs / tokens, ms / n, (ms - ioMs) / n,
-                tokens / (ms / 1e3), predicted == 0 ? 0 : (stats.cacheHits() - hits0) / (double) predicted,
-                audit == null ? Double.NaN : audit.recall(), audit == null ? Double.NaN : audit.precision());
+                predicted / (double) (calls * neurons),
+                (stats.readOps() - ops0) / (double) tokens,
+                (stats.bytesRead() - bytes0) / (double) tokens,
+                ioMs / tokens,
+                ms / n,
+                (ms - ioMs) / n,
+                tokens / (ms / 1e3),
+                predicted == 0 ? 0 : (stats.cacheHits() - hits0) / (double) predicted,
+                audit == null ? Double.NaN : audit.recall(),
+                audit == null ? Double.NaN : audit.precision());
     }
 }

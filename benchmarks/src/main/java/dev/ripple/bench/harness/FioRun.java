@@ -1,10 +1,10 @@
 package dev.ripple.bench.harness;
 
-import java.io.InterruptedIOException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.InterruptedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -32,21 +32,39 @@ import java.util.concurrent.TimeUnit;
  * @param reads            fio's read total_ios (after the ramp)
  * @param command          the command line, for the report
  */
-public record FioRun(String engine, int sizeBytes, int queueDepth, double iops, double cpuMicrosPerRead, long reads,
-                     String command) {
+public record FioRun(
+        String engine,
+        int sizeBytes,
+        int queueDepth,
+        double iops,
+        double cpuMicrosPerRead,
+        long reads,
+        String command) {
 
     /** The engines this harness knows how to drive. */
     public static final List<String> ENGINES = List.of("io_uring", "psync");
 
     /** The fio command for one point. */
-    public static List<String> command(String engine, Path file, int sizeBytes, int queueDepth, Duration warmup, Duration time) {
+    public static List<String> command(
+            String engine, Path file, int sizeBytes, int queueDepth, Duration warmup, Duration time) {
         if (!ENGINES.contains(engine)) {
             throw new IllegalArgumentException("unknown fio engine '" + engine + "' (known: " + ENGINES + ")");
         }
-        List<String> c = new ArrayList<>(List.of("fio", "--name=ripple-compare", "--filename=" + file.toAbsolutePath(),
-                "--readonly", "--rw=randread", "--bs=" + sizeBytes, "--direct=1", "--ioengine=" + engine,
-                "--time_based", "--runtime=" + seconds(time), "--ramp_time=" + seconds(warmup), "--norandommap",
-                "--randrepeat=0", "--output-format=json"));
+        List<String> c = new ArrayList<>(List.of(
+                "fio",
+                "--name=ripple-compare",
+                "--filename=" + file.toAbsolutePath(),
+                "--readonly",
+                "--rw=randread",
+                "--bs=" + sizeBytes,
+                "--direct=1",
+                "--ioengine=" + engine,
+                "--time_based",
+                "--runtime=" + seconds(time),
+                "--ramp_time=" + seconds(warmup),
+                "--norandommap",
+                "--randrepeat=0",
+                "--output-format=json"));
         if (engine.equals("io_uring")) {
             c.add("--iodepth=" + queueDepth);
             c.add("--numjobs=1");
@@ -75,8 +93,10 @@ public record FioRun(String engine, int sizeBytes, int queueDepth, double iops, 
         try {
             p = new ProcessBuilder(command).start();
         } catch (IOException e) {
-            throw new IOException("fio could not be started (" + e.getMessage() + "): install the distribution's fio package,"
-                    + " as benchmarks/scripts/fio-compare.sh does", e);
+            throw new IOException(
+                    "fio could not be started (" + e.getMessage() + "): install the distribution's fio package,"
+                            + " as benchmarks/scripts/fio-compare.sh does",
+                    e);
         }
         CompletableFuture<String> out = CompletableFuture.supplyAsync(() -> slurp(p.getInputStream()));
         CompletableFuture<String> err = CompletableFuture.supplyAsync(() -> slurp(p.getErrorStream()));
@@ -92,23 +112,26 @@ public record FioRun(String engine, int sizeBytes, int queueDepth, double iops, 
             throw new InterruptedIOException("interrupted while fio ran");
         }
         if (p.exitValue() != 0) {
-            throw new IOException("fio failed (exit " + p.exitValue() + "): " + err.join().strip() + "\n  " + String.join(" ", command));
+            throw new IOException("fio failed (exit " + p.exitValue() + "): "
+                    + err.join().strip() + "\n  " + String.join(" ", command));
         }
         return parse(engine, sizeBytes, queueDepth, out.join(), String.join(" ", command));
     }
 
     /** Parses fio's JSON report (the first job holds the group's figures). */
     static FioRun parse(String engine, int sizeBytes, int queueDepth, String json, String command) throws IOException {
-        int start = json.indexOf('{');   // fio may print notes before its JSON
+        int start = json.indexOf('{'); // fio may print notes before its JSON
         if (start < 0) {
             throw new IOException("fio printed no JSON report: " + json.strip());
         }
-        JsonNode job = new ObjectMapper().readTree(json.substring(start)).path("jobs").path(0);
+        JsonNode job =
+                new ObjectMapper().readTree(json.substring(start)).path("jobs").path(0);
         JsonNode read = job.path("read");
         long reads = read.path("total_ios").asLong();
         double iops = read.path("iops").asDouble();
         double runtimeSeconds = job.path("job_runtime").asDouble() / 1000.0;
-        double cpuSeconds = (job.path("usr_cpu").asDouble() + job.path("sys_cpu").asDouble()) / 100.0 * runtimeSeconds;
+        double cpuSeconds =
+                (job.path("usr_cpu").asDouble() + job.path("sys_cpu").asDouble()) / 100.0 * runtimeSeconds;
         if (reads <= 0 || !(iops > 0)) {
             throw new IOException("fio's report has no reads: " + job);
         }

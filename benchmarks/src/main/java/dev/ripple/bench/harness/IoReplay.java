@@ -1,9 +1,9 @@
 package dev.ripple.bench.harness;
 
 import dev.ripple.core.activity.TracePredictor;
+import dev.ripple.core.model.TokenStats;
 import dev.ripple.core.runtime.RippleModel;
 import dev.ripple.core.runtime.RuntimeOptions;
-import dev.ripple.core.model.TokenStats;
 import dev.ripple.io.device.DeviceProfile;
 import dev.ripple.placement.trace.ActivationTrace;
 import java.io.IOException;
@@ -37,10 +37,19 @@ import org.roaringbitmap.RoaringBitmap;
  * @param ffnMsPerToken       wall time per token of all layers' FFN: planning, cache, reads and the
  *                            sparse FFN computed on the bundles read (everything but attention)
  */
-public record IoReplay(String name, Percentiles ioMsPerToken, double opsPerToken, double bytesPerToken,
-                       double neededPerToken, double cacheHitRate, double effectiveMiBps, long dramBytes,
-                       long peakCacheBytes, double neuronsReadFraction, Map<String, Double> projectedMsPerToken,
-                       Percentiles ffnMsPerToken) {
+public record IoReplay(
+        String name,
+        Percentiles ioMsPerToken,
+        double opsPerToken,
+        double bytesPerToken,
+        double neededPerToken,
+        double cacheHitRate,
+        double effectiveMiBps,
+        long dramBytes,
+        long peakCacheBytes,
+        double neuronsReadFraction,
+        Map<String, Double> projectedMsPerToken,
+        Percentiles ffnMsPerToken) {
 
     /** Converts a trace into the runtime's trace predictor (ids per layer and token). */
     public static TracePredictor predictor(ActivationTrace t) {
@@ -56,8 +65,15 @@ public record IoReplay(String name, Percentiles ioMsPerToken, double opsPerToken
     }
 
     /** One setup alone, without projections; {@code listener} (nullable) sees every token-layer's costs. */
-    public static IoReplay run(String name, Path file, RuntimeOptions options, TracePredictor sets, int tokens,
-                               IntConsumer progress, Consumer<TokenStats> listener) throws IOException {
+    public static IoReplay run(
+            String name,
+            Path file,
+            RuntimeOptions options,
+            TracePredictor sets,
+            int tokens,
+            IntConsumer progress,
+            Consumer<TokenStats> listener)
+            throws IOException {
         return run(name, file, options, sets, tokens, List.of(), progress, listener);
     }
 
@@ -65,15 +81,22 @@ public record IoReplay(String name, Percentiles ioMsPerToken, double opsPerToken
      * @param projections device profiles to price the measured operation stream with, each
      *                    token-layer's request as {@link ModelledIo} prices it
      */
-    public static IoReplay run(String name, Path file, RuntimeOptions options, TracePredictor sets, int tokens,
-                               List<DeviceProfile> projections, IntConsumer progress, Consumer<TokenStats> listener)
+    public static IoReplay run(
+            String name,
+            Path file,
+            RuntimeOptions options,
+            TracePredictor sets,
+            int tokens,
+            List<DeviceProfile> projections,
+            IntConsumer progress,
+            Consumer<TokenStats> listener)
             throws IOException {
-        return interleaved(List.of(new Setup(name, file, options)), sets, tokens, projections, progress, listener).getFirst();
+        return interleaved(List.of(new Setup(name, file, options)), sets, tokens, projections, progress, listener)
+                .getFirst();
     }
 
     /** One replay among several run together: a name, a file and how to read it. */
-    public record Setup(String name, Path file, RuntimeOptions options) {
-    }
+    public record Setup(String name, Path file, RuntimeOptions options) {}
 
     /**
      * Replays several setups on the same tokens, interleaved: token t goes through every setup
@@ -82,9 +105,14 @@ public record IoReplay(String name, Percentiles ioMsPerToken, double opsPerToken
      * run one after the other, they were minutes apart, and this VM's storage speed drifts by 2x
      * or more over minutes (docs/PERFORMANCE.md).
      */
-    public static List<IoReplay> interleaved(List<Setup> setups, TracePredictor sets, int tokens,
-                                             List<DeviceProfile> projections, IntConsumer progress,
-                                             Consumer<TokenStats> listener) throws IOException {
+    public static List<IoReplay> interleaved(
+            List<Setup> setups,
+            TracePredictor sets,
+            int tokens,
+            List<DeviceProfile> projections,
+            IntConsumer progress,
+            Consumer<TokenStats> listener)
+            throws IOException {
         List<RippleModel> models = new ArrayList<>();
         try {
             List<Tally> tallies = new ArrayList<>();
@@ -96,7 +124,7 @@ public record IoReplay(String name, Percentiles ioMsPerToken, double opsPerToken
             int k = setups.size();
             for (int t = 0; t < tokens; t++) {
                 for (int i = 0; i < k; i++) {
-                    sets.seek(t);   // every setup replays token t from the one shared trace
+                    sets.seek(t); // every setup replays token t from the one shared trace
                     tallies.get((i + t) % k).token(t);
                 }
                 progress.accept(t + 1);
@@ -131,7 +159,8 @@ public record IoReplay(String name, Percentiles ioMsPerToken, double opsPerToken
             this.model = model;
             this.perToken = new double[tokens];
             this.wallPerToken = new double[tokens];
-            this.projected = projections.stream().map(p -> new ModelledIo(p, queueDepth)).toList();
+            this.projected =
+                    projections.stream().map(p -> new ModelledIo(p, queueDepth)).toList();
             int layers = model.layerCount();
             x = new float[layers][];
             out = new float[layers][];
@@ -168,10 +197,19 @@ public record IoReplay(String name, Percentiles ioMsPerToken, double opsPerToken
             for (int p = 0; p < projected.size(); p++) {
                 projectedMs.put(projections.get(p).name(), projected.get(p).msPerToken(tokens));
             }
-            return new IoReplay(name, Percentiles.of(perToken), ops / (double) tokens, bytes / (double) tokens,
-                    needed / (double) tokens, predicted == 0 ? 0 : hits / (double) predicted,
-                    ioNanos == 0 ? 0 : needed / (ioNanos / 1e9) / (1 << 20), budget, peak,
-                    predicted / (double) tokens / neurons, projectedMs, Percentiles.of(wallPerToken));
+            return new IoReplay(
+                    name,
+                    Percentiles.of(perToken),
+                    ops / (double) tokens,
+                    bytes / (double) tokens,
+                    needed / (double) tokens,
+                    predicted == 0 ? 0 : hits / (double) predicted,
+                    ioNanos == 0 ? 0 : needed / (ioNanos / 1e9) / (1 << 20),
+                    budget,
+                    peak,
+                    predicted / (double) tokens / neurons,
+                    projectedMs,
+                    Percentiles.of(wallPerToken));
         }
     }
 }

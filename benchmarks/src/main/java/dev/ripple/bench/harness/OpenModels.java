@@ -6,8 +6,7 @@ import java.util.List;
 
 /** The models a harness run keeps open side by side, closed together whatever happened. */
 final class OpenModels {
-    private OpenModels() {
-    }
+    private OpenModels() {}
 
     /** Closes every model; rethrows the last failure after trying them all. */
     static void closeAll(List<RippleModel> models) throws IOException {

@@ -22,7 +22,8 @@ import org.eclipse.collections.api.list.primitive.MutableIntList;
  */
 public final class OraclePredictor implements ActivationPredictor {
     private static final ValueLayout.OfShort HALF = ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
-    private static final ValueLayout.OfFloat SINGLE = ValueLayout.JAVA_FLOAT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
+    private static final ValueLayout.OfFloat SINGLE =
+            ValueLayout.JAVA_FLOAT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
 
     private final RippleFile file;
     private final List<FfnLayerSection> layers;
@@ -53,8 +54,10 @@ public final class OraclePredictor implements ActivationPredictor {
         for (int slot = 0; slot < s.dFfn(); slot++) {
             long base = l.bundleOffset(slot);
             float u = kernels.dot(s.dtype(), m, base, x, d, scratch) + bias(s, m, base + s.upBiasOffsetBytes());
-            float g = s.gated() ? kernels.dot(s.dtype(), m, base + s.gateOffsetBytes(), x, d, scratch)
-                    + bias(s, m, base + s.gateBiasOffsetBytes()) : 0f;
+            float g = s.gated()
+                    ? kernels.dot(s.dtype(), m, base + s.gateOffsetBytes(), x, d, scratch)
+                            + bias(s, m, base + s.gateBiasOffsetBytes())
+                    : 0f;
             acts[order[slot]] = s.neuron(u, g);
         }
         rule.select(layer, acts, acts.length, out);

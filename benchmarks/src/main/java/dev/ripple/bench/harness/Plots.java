@@ -18,12 +18,10 @@ import org.knowm.xchart.style.Styler;
 
 /** PNG charts for reports, drawn headless with XChart and written atomically. */
 public final class Plots {
-    private Plots() {
-    }
+    private Plots() {}
 
     /** One named line of an XY chart. */
-    public record Series(String name, double[] x, double[] y) {
-    }
+    public record Series(String name, double[] x, double[] y) {}
 
     /**
      * A bar per category (e.g. effective bandwidth per strategy), each labelled with its value to
@@ -31,11 +29,23 @@ public final class Plots {
      *
      * @param context what the figures depend on (device, reader, budget, date), shown under the bars
      */
-    public static void bars(Path png, String title, String context, String yLabel, List<String> categories,
-                            List<Double> values, int decimals) throws IOException {
+    public static void bars(
+            Path png,
+            String title,
+            String context,
+            String yLabel,
+            List<String> categories,
+            List<Double> values,
+            int decimals)
+            throws IOException {
         System.setProperty("java.awt.headless", "true");
-        CategoryChart chart = new CategoryChartBuilder().width(900).height(500).title(title).xAxisTitle(context)
-                .yAxisTitle(yLabel).build();
+        CategoryChart chart = new CategoryChartBuilder()
+                .width(900)
+                .height(500)
+                .title(title)
+                .xAxisTitle(context)
+                .yAxisTitle(yLabel)
+                .build();
         chart.getStyler().setLegendVisible(false);
         chart.getStyler().setLabelsVisible(true);
         chart.getStyler().setDecimalPattern(decimalPattern(decimals));
@@ -50,11 +60,23 @@ public final class Plots {
      * than a mean that hides both. Each category's name carries both figures, "name (p50 / p99)",
      * rounded to {@code decimals} places.
      */
-    public static void ranges(Path png, String title, String context, String yLabel, List<String> categories,
-                              List<Percentiles> values, int decimals) throws IOException {
+    public static void ranges(
+            Path png,
+            String title,
+            String context,
+            String yLabel,
+            List<String> categories,
+            List<Percentiles> values,
+            int decimals)
+            throws IOException {
         System.setProperty("java.awt.headless", "true");
-        CategoryChart chart = new CategoryChartBuilder().width(900).height(500).title(title).xAxisTitle(context)
-                .yAxisTitle(yLabel).build();
+        CategoryChart chart = new CategoryChartBuilder()
+                .width(900)
+                .height(500)
+                .title(title)
+                .xAxisTitle(context)
+                .yAxisTitle(yLabel)
+                .build();
         chart.getStyler().setStacked(true);
         chart.getStyler().setLegendPosition(Styler.LegendPosition.InsideNW);
         chart.getStyler().setDecimalPattern(decimalPattern(decimals));
@@ -63,10 +85,18 @@ public final class Plots {
         String format = "%s (%." + decimals + "f / %." + decimals + "f)";
         List<String> names = new ArrayList<>();
         for (int i = 0; i < categories.size(); i++) {
-            names.add(String.format(Locale.ROOT, format, categories.get(i), values.get(i).p50(), values.get(i).p99()));
+            names.add(String.format(
+                    Locale.ROOT,
+                    format,
+                    categories.get(i),
+                    values.get(i).p50(),
+                    values.get(i).p99()));
         }
         chart.addSeries("p50", names, values.stream().map(Percentiles::p50).toList());
-        chart.addSeries("p50 to p99", names, values.stream().map(v -> Math.max(0, v.p99() - v.p50())).toList());
+        chart.addSeries(
+                "p50 to p99",
+                names,
+                values.stream().map(v -> Math.max(0, v.p99() - v.p50())).toList());
         save(chart, png);
     }
 
@@ -78,7 +108,13 @@ public final class Plots {
     public static void lines(Path png, String title, String xLabel, String yLabel, List<Series> series, boolean logY)
             throws IOException {
         System.setProperty("java.awt.headless", "true");
-        XYChart chart = new XYChartBuilder().width(900).height(500).title(title).xAxisTitle(xLabel).yAxisTitle(yLabel).build();
+        XYChart chart = new XYChartBuilder()
+                .width(900)
+                .height(500)
+                .title(title)
+                .xAxisTitle(xLabel)
+                .yAxisTitle(yLabel)
+                .build();
         chart.getStyler().setLegendPosition(Styler.LegendPosition.InsideNE);
         chart.getStyler().setYAxisLogarithmic(logY);
         chart.getStyler().setChartBackgroundColor(Color.WHITE);

@@ -26,19 +26,36 @@ import java.util.Map;
  * @param neededShare neurons needed per token and layer (what the trace predictor reads)
  * @param tokens      tokens replayed per policy and round
  */
-public record PolicyRounds(List<PolicySummary> rows, PolicyVerdict verdict, long budgetBytes, double neededShare, int tokens) {
+public record PolicyRounds(
+        List<PolicySummary> rows, PolicyVerdict verdict, long budgetBytes, double neededShare, int tokens) {
 
     /**
      * @param base   the options every policy shares (reader, queue depth, device, emulation)
      * @param orders the file's placement, for seeding lfu with the calibration counts of its slots
      * @param label  appended to each progress phase (e.g. "synthetic workload")
      */
-    public static PolicyRounds run(Path file, int[][] orders, ActivationTrace calibration, ActivationTrace heldOut,
-                                   List<String> policies, String linkingInner, int windowTokens, double cacheFraction,
-                                   int tokens, int repeats, RuntimeOptions base, DeviceProfile device, String label,
-                                   Progress progress) throws IOException {
-        ComparedPolicies compared = new ComparedPolicies(SlotCounts.of(calibration, orders), linkingInner.equals("lfu")
-                ? ReadShares.of(calibration, file, RippleModel.plannerFor(base, Files.size(file))) : null, linkingInner,
+    public static PolicyRounds run(
+            Path file,
+            int[][] orders,
+            ActivationTrace calibration,
+            ActivationTrace heldOut,
+            List<String> policies,
+            String linkingInner,
+            int windowTokens,
+            double cacheFraction,
+            int tokens,
+            int repeats,
+            RuntimeOptions base,
+            DeviceProfile device,
+            String label,
+            Progress progress)
+            throws IOException {
+        ComparedPolicies compared = new ComparedPolicies(
+                SlotCounts.of(calibration, orders),
+                linkingInner.equals("lfu")
+                        ? ReadShares.of(calibration, file, RippleModel.plannerFor(base, Files.size(file)))
+                        : null,
+                linkingInner,
                 windowTokens);
         TracePredictor sets = IoReplay.predictor(heldOut);
         int replayed = Math.min(tokens, heldOut.tokens(0));
@@ -50,8 +67,9 @@ public record PolicyRounds(List<PolicySummary> rows, PolicyVerdict verdict, long
                 String policy = policies.get((round + k) % policies.size());
                 RuntimeOptions options = base.withCache(compared.settings(policy), cacheFraction);
                 ModelledIo cost = new ModelledIo(device, base.queueDepth());
-                try (Progress.Step step = progress.start(policy + " (round " + (round + 1) + "/" + repeats
-                        + (label.isEmpty() ? "" : ", " + label) + ")", replayed)) {
+                try (Progress.Step step = progress.start(
+                        policy + " (round " + (round + 1) + "/" + repeats + (label.isEmpty() ? "" : ", " + label) + ")",
+                        replayed)) {
                     runs.get(policy).add(IoReplay.run(policy, file, options, sets, replayed, step::stepTo, cost));
                 }
                 modelled.put(policy, cost.msPerToken(replayed));
@@ -59,8 +77,12 @@ public record PolicyRounds(List<PolicySummary> rows, PolicyVerdict verdict, long
         }
         List<PolicySummary> rows = new ArrayList<>();
         runs.forEach((p, r) -> rows.add(PolicySummary.of(p, r, modelled.get(p))));
-        boolean canJudge = policies.contains("linking") && policies.stream().anyMatch(PolicyVerdict.BASELINES::contains);
-        long budget = runs.values().stream().mapToLong(r -> r.getFirst().dramBytes()).max().orElse(0);
+        boolean canJudge =
+                policies.contains("linking") && policies.stream().anyMatch(PolicyVerdict.BASELINES::contains);
+        long budget = runs.values().stream()
+                .mapToLong(r -> r.getFirst().dramBytes())
+                .max()
+                .orElse(0);
         // With the trace predictor, the neurons a replay reads per token are exactly those needed.
         double needed = runs.get(policies.getFirst()).getFirst().neuronsReadFraction();
         return new PolicyRounds(List.copyOf(rows), canJudge ? PolicyVerdict.of(rows) : null, budget, needed, replayed);

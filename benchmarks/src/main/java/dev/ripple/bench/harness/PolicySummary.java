@@ -23,9 +23,19 @@ import java.util.List;
  * @param hitRate            needed bundles served from DRAM
  * @param modelledMsPerToken the cost model's time for the same reads (deterministic)
  */
-public record PolicySummary(String name, double ioMsPerTokenMedian, double ioMsPerTokenMin, double ioMsPerTokenMax,
-                            double[] ioMsPerTokenRuns, double p50, double p90, double p99, double opsPerToken,
-                            double kibPerToken, double hitRate, double modelledMsPerToken) {
+public record PolicySummary(
+        String name,
+        double ioMsPerTokenMedian,
+        double ioMsPerTokenMin,
+        double ioMsPerTokenMax,
+        double[] ioMsPerTokenRuns,
+        double p50,
+        double p90,
+        double p99,
+        double opsPerToken,
+        double kibPerToken,
+        double hitRate,
+        double modelledMsPerToken) {
 
     /**
      * @throws IllegalArgumentException if there are no runs, or runs disagree in operations, bytes or
@@ -37,19 +47,27 @@ public record PolicySummary(String name, double ioMsPerTokenMedian, double ioMsP
         }
         IoReplay first = runs.getFirst();
         for (IoReplay r : runs) {
-            if (r.opsPerToken() != first.opsPerToken() || r.bytesPerToken() != first.bytesPerToken()
+            if (r.opsPerToken() != first.opsPerToken()
+                    || r.bytesPerToken() != first.bytesPerToken()
                     || r.cacheHitRate() != first.cacheHitRate()) {
-                throw new IllegalArgumentException("repeats of policy " + name + " disagree in operations, bytes or hits: "
-                        + first + " vs " + r);
+                throw new IllegalArgumentException(
+                        "repeats of policy " + name + " disagree in operations, bytes or hits: " + first + " vs " + r);
             }
         }
         double[] means = runs.stream().mapToDouble(r -> r.ioMsPerToken().mean()).toArray();
-        return new PolicySummary(name, median(means), Arrays.stream(means).min().orElseThrow(),
-                Arrays.stream(means).max().orElseThrow(), means,
+        return new PolicySummary(
+                name,
+                median(means),
+                Arrays.stream(means).min().orElseThrow(),
+                Arrays.stream(means).max().orElseThrow(),
+                means,
                 median(runs.stream().mapToDouble(r -> r.ioMsPerToken().p50()).toArray()),
                 median(runs.stream().mapToDouble(r -> r.ioMsPerToken().p90()).toArray()),
                 median(runs.stream().mapToDouble(r -> r.ioMsPerToken().p99()).toArray()),
-                first.opsPerToken(), first.bytesPerToken() / 1024, first.cacheHitRate(), modelledMsPerToken);
+                first.opsPerToken(),
+                first.bytesPerToken() / 1024,
+                first.cacheHitRate(),
+                modelledMsPerToken);
     }
 
     /** Median (mean of the two middle values for an even count). */

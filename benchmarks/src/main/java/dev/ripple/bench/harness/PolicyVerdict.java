@@ -17,8 +17,15 @@ import java.util.List;
  * @param bestModelled   the baseline with the lowest modelled time
  * @param modelledVsBest that baseline's modelled ms/token / linking's
  */
-public record PolicyVerdict(String rival, double timeRatio, int repeats, boolean rangesOverlap, double opsRatio,
-                            double modelledRatio, String bestModelled, double modelledVsBest) {
+public record PolicyVerdict(
+        String rival,
+        double timeRatio,
+        int repeats,
+        boolean rangesOverlap,
+        double opsRatio,
+        double modelledRatio,
+        String bestModelled,
+        double modelledVsBest) {
 
     public static final List<String> BASELINES = List.of("lru", "s3fifo", "lfu");
 
@@ -26,33 +33,49 @@ public record PolicyVerdict(String rival, double timeRatio, int repeats, boolean
      * @throws IllegalArgumentException if linking or every baseline is missing from {@code rows}
      */
     public static PolicyVerdict of(List<PolicySummary> rows) {
-        PolicySummary linking = rows.stream().filter(r -> r.name().equals("linking")).findFirst()
+        PolicySummary linking = rows.stream()
+                .filter(r -> r.name().equals("linking"))
+                .findFirst()
                 .orElseThrow(() -> new IllegalArgumentException("no verdict without the linking policy"));
-        List<PolicySummary> baselines = rows.stream().filter(r -> BASELINES.contains(r.name())).toList();
+        List<PolicySummary> baselines =
+                rows.stream().filter(r -> BASELINES.contains(r.name())).toList();
         if (baselines.isEmpty()) {
             throw new IllegalArgumentException("no verdict without at least one of " + BASELINES);
         }
         PolicySummary rival = baselines.stream()
-                .min((a, b) -> Double.compare(a.ioMsPerTokenMedian(), b.ioMsPerTokenMedian())).orElseThrow();
+                .min((a, b) -> Double.compare(a.ioMsPerTokenMedian(), b.ioMsPerTokenMedian()))
+                .orElseThrow();
         PolicySummary modelled = baselines.stream()
-                .min((a, b) -> Double.compare(a.modelledMsPerToken(), b.modelledMsPerToken())).orElseThrow();
+                .min((a, b) -> Double.compare(a.modelledMsPerToken(), b.modelledMsPerToken()))
+                .orElseThrow();
         boolean overlap = linking.ioMsPerTokenMin() <= rival.ioMsPerTokenMax()
                 && rival.ioMsPerTokenMin() <= linking.ioMsPerTokenMax();
-        return new PolicyVerdict(rival.name(), rival.ioMsPerTokenMedian() / linking.ioMsPerTokenMedian(),
-                Math.min(linking.ioMsPerTokenRuns().length, rival.ioMsPerTokenRuns().length), overlap,
-                rival.opsPerToken() / linking.opsPerToken(), rival.modelledMsPerToken() / linking.modelledMsPerToken(),
-                modelled.name(), modelled.modelledMsPerToken() / linking.modelledMsPerToken());
+        return new PolicyVerdict(
+                rival.name(),
+                rival.ioMsPerTokenMedian() / linking.ioMsPerTokenMedian(),
+                Math.min(linking.ioMsPerTokenRuns().length, rival.ioMsPerTokenRuns().length),
+                overlap,
+                rival.opsPerToken() / linking.opsPerToken(),
+                rival.modelledMsPerToken() / linking.modelledMsPerToken(),
+                modelled.name(),
+                modelled.modelledMsPerToken() / linking.modelledMsPerToken());
     }
 
     /** One line, e.g. "linking vs best of lru/s3fifo/lfu (lfu): 1.23x lower median I/O ms/token, ...". */
     public String describe() {
-        return String.format("linking vs best of lru/s3fifo/lfu (%s): %s median I/O ms/token (%s), %s ops/token; "
+        return String.format(
+                "linking vs best of lru/s3fifo/lfu (%s): %s median I/O ms/token (%s), %s ops/token; "
                         + "modelled ms/token: %s than %s, %s than the best modelled baseline (%s)",
-                rival, ratio(timeRatio, "lower", "higher"),
-                repeats < 2 ? "one repeat: spread unknown"
+                rival,
+                ratio(timeRatio, "lower", "higher"),
+                repeats < 2
+                        ? "one repeat: spread unknown"
                         : rangesOverlap ? "repeat ranges overlap: within noise" : "repeat ranges do not overlap",
-                ratio(opsRatio, "fewer", "more"), ratio(modelledRatio, "lower", "higher"), rival,
-                ratio(modelledVsBest, "lower", "higher"), bestModelled);
+                ratio(opsRatio, "fewer", "more"),
+                ratio(modelledRatio, "lower", "higher"),
+                rival,
+                ratio(modelledVsBest, "lower", "higher"),
+                bestModelled);
     }
 
     /** "1.23x lower" for a ratio >= 1 (baseline / linking), "1.23x higher" for its inverse. */

@@ -1,9 +1,9 @@
 package dev.ripple.bench.harness;
 
 import dev.ripple.core.activity.TracePredictor;
+import dev.ripple.core.model.TokenStats;
 import dev.ripple.core.runtime.RippleModel;
 import dev.ripple.core.runtime.RuntimeOptions;
-import dev.ripple.core.model.TokenStats;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.function.IntConsumer;
@@ -22,15 +22,29 @@ import java.util.function.IntConsumer;
  * @param unionFraction     neurons read per passage and layer (the union), as a share of the layer
  * @param cacheHitRate      union bundles served from DRAM over union bundles needed
  */
-public record PrefillReplay(String name, Percentiles ioMsPerSentence, double ioMsPerToken, double opsPerSentence,
-                            double bytesPerSentence, double tokensPerSentence, double unionFraction, double cacheHitRate) {
+public record PrefillReplay(
+        String name,
+        Percentiles ioMsPerSentence,
+        double ioMsPerToken,
+        double opsPerSentence,
+        double bytesPerSentence,
+        double tokensPerSentence,
+        double unionFraction,
+        double cacheHitRate) {
 
     /**
      * @param starts first token of each passage in the trace, increasing
      * @param tokens tokens in the trace (the end of the last passage)
      */
-    public static PrefillReplay run(String name, Path file, RuntimeOptions options, TracePredictor sets, int[] starts,
-                                    int tokens, IntConsumer progress) throws IOException {
+    public static PrefillReplay run(
+            String name,
+            Path file,
+            RuntimeOptions options,
+            TracePredictor sets,
+            int[] starts,
+            int tokens,
+            IntConsumer progress)
+            throws IOException {
         int passages = starts.length;
         double[] perSentence = new double[passages];
         long ops = 0;
@@ -66,8 +80,14 @@ public record PrefillReplay(String name, Percentiles ioMsPerSentence, double ioM
                 progress.accept(p + 1);
             }
         }
-        return new PrefillReplay(name, Percentiles.of(perSentence), ioNanos / 1e6 / tokens, ops / (double) passages,
-                bytes / (double) passages, tokens / (double) passages, union / (double) passages / neurons,
+        return new PrefillReplay(
+                name,
+                Percentiles.of(perSentence),
+                ioNanos / 1e6 / tokens,
+                ops / (double) passages,
+                bytes / (double) passages,
+                tokens / (double) passages,
+                union / (double) passages / neurons,
                 union == 0 ? 0 : hits / (double) union);
     }
 }

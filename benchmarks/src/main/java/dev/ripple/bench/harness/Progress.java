@@ -6,12 +6,10 @@ public interface Progress {
     /** Ignores everything. */
     Progress NONE = (task, steps) -> new Step() {
         @Override
-        public void stepTo(long done) {
-        }
+        public void stepTo(long done) {}
 
         @Override
-        public void close() {
-        }
+        public void close() {}
     };
 
     /** A phase of {@code steps} steps (-1: unknown) begins. */

@@ -8,13 +8,12 @@ import java.nio.file.Path;
 
 /** The storage of this machine, profiled in a few seconds ({@code ripple calibrate --quick}) where a run needs a device and none was given. */
 public final class QuickCalibration {
-    private QuickCalibration() {
-    }
+    private QuickCalibration() {}
 
     /** Profiles the storage under {@code dir}. */
     public static DeviceProfile of(Path dir, Progress progress) throws IOException {
         try (Progress.Step step = progress.start("calibrate", 1)) {
-            return DeviceCalibrator.calibrate(dir, CalibrationOptions.quick(), p -> { });
+            return DeviceCalibrator.calibrate(dir, CalibrationOptions.quick(), p -> {});
         }
     }
 }

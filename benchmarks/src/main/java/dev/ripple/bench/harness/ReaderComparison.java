@@ -1,6 +1,5 @@
 package dev.ripple.bench.harness;
 
-import java.time.Duration;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -12,6 +11,7 @@ import java.io.PrintWriter;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -37,8 +37,14 @@ import java.util.function.Consumer;
  * @param secondsPerPoint measured seconds of each
  * @param contestants     readers first (in the order asked), then fio engines
  */
-public record ReaderComparison(String file, long fileBytes, String measuredAt, String machine, int rounds,
-                               double secondsPerPoint, List<Contestant> contestants) {
+public record ReaderComparison(
+        String file,
+        long fileBytes,
+        String measuredAt,
+        String machine,
+        int rounds,
+        double secondsPerPoint,
+        List<Contestant> contestants) {
 
     /**
      * One reader or fio engine.
@@ -50,7 +56,9 @@ public record ReaderComparison(String file, long fileBytes, String measuredAt, S
      */
     public record Contestant(String name, String ran, String description, List<Point> entries) {
         public Point at(int sizeBytes, int queueDepth) {
-            return entries.stream().filter(p -> p.sizeBytes() == sizeBytes && p.queueDepth() == queueDepth).findFirst()
+            return entries.stream()
+                    .filter(p -> p.sizeBytes() == sizeBytes && p.queueDepth() == queueDepth)
+                    .findFirst()
                     .orElseThrow();
         }
     }
@@ -63,9 +71,8 @@ public record ReaderComparison(String file, long fileBytes, String measuredAt, S
      * @param iopsRuns         every round's IOPS, in run order
      * @param cpuRuns          every round's CPU per read
      */
-    public record Point(int sizeBytes, int queueDepth, double iops, double cpuMicrosPerRead, double[] iopsRuns,
-                        double[] cpuRuns) {
-    }
+    public record Point(
+            int sizeBytes, int queueDepth, double iops, double cpuMicrosPerRead, double[] iopsRuns, double[] cpuRuns) {}
 
     /**
      * What to compare.
@@ -77,8 +84,12 @@ public record ReaderComparison(String file, long fileBytes, String measuredAt, S
      * @param options    sizes, depths, warm-up and time per point
      * @param rounds     measurements per point
      */
-    public record Settings(Path file, List<ReaderKind> readers, List<String> fioEngines, ReaderCalibrator.Options options,
-                           int rounds) {
+    public record Settings(
+            Path file,
+            List<ReaderKind> readers,
+            List<String> fioEngines,
+            ReaderCalibrator.Options options,
+            int rounds) {
         public Settings {
             readers = List.copyOf(readers);
             fioEngines = List.copyOf(fioEngines);
@@ -99,7 +110,7 @@ public record ReaderComparison(String file, long fileBytes, String measuredAt, S
         List<String> names = new ArrayList<>();
         s.readers().forEach(r -> names.add(r.cliName()));
         s.fioEngines().forEach(e -> names.add("fio " + e));
-        Map<String, Map<String, double[][]>> runs = new LinkedHashMap<>();   // name -> "size/qd" -> {iops[], cpu[]}
+        Map<String, Map<String, double[][]>> runs = new LinkedHashMap<>(); // name -> "size/qd" -> {iops[], cpu[]}
         Map<String, String> ran = new LinkedHashMap<>();
         Map<String, String> described = new LinkedHashMap<>();
         names.forEach(n -> runs.put(n, new LinkedHashMap<>()));
@@ -122,23 +133,31 @@ public record ReaderComparison(String file, long fileBytes, String measuredAt, S
                         double iops;
                         double cpu;
                         if (name.startsWith("fio ")) {
-                            FioRun f = FioRun.run(name.substring(4), s.file(), size, q, s.options().warmup(), s.options().perPoint());
+                            FioRun f = FioRun.run(
+                                    name.substring(4),
+                                    s.file(),
+                                    size,
+                                    q,
+                                    s.options().warmup(),
+                                    s.options().perPoint());
                             iops = f.iops();
                             cpu = f.cpuMicrosPerRead();
                             ran.put(name, "fio");
                             described.put(name, f.command());
                         } else {
-                            ReaderCalibrator.Outcome o = ReaderCalibrator.measurePoint(ReaderKind.parse(name), s.file(), size, q,
-                                    s.options(), seed++);
+                            ReaderCalibrator.Outcome o = ReaderCalibrator.measurePoint(
+                                    ReaderKind.parse(name), s.file(), size, q, s.options(), seed++);
                             iops = o.point().iops();
                             cpu = o.point().cpuMicrosPerRead();
                             ran.put(name, o.kind());
                             described.put(name, o.description());
                         }
-                        double[][] cell = runs.get(name).computeIfAbsent(size + "/" + q, x -> new double[2][s.rounds()]);
+                        double[][] cell =
+                                runs.get(name).computeIfAbsent(size + "/" + q, x -> new double[2][s.rounds()]);
                         cell[0][round] = iops;
                         cell[1][round] = cpu;
-                        progress.accept(String.format("round %d/%d, %d KiB at queue depth %d, %s: %.0f IOPS, %.2f us CPU per read",
+                        progress.accept(String.format(
+                                "round %d/%d, %d KiB at queue depth %d, %s: %.0f IOPS, %.2f us CPU per read",
                                 round + 1, s.rounds(), size >> 10, q, name, iops, cpu));
                     }
                 }
@@ -156,11 +175,22 @@ public record ReaderComparison(String file, long fileBytes, String measuredAt, S
             out.add(new Contestant(name, ran.get(name), described.get(name), points));
         }
         double loadEnd = ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage();
-        String machine = String.format("%d processors, %s %s (%s), load average %.2f at start, %.2f at end",
-                Runtime.getRuntime().availableProcessors(), System.getProperty("os.name"), System.getProperty("os.version"),
-                System.getProperty("os.arch"), loadStart, loadEnd);
-        return new ReaderComparison(s.file().toAbsolutePath().toString(), Files.size(s.file()), started, machine, s.rounds(),
-                s.options().perPoint().toMillis() / 1000.0, out);
+        String machine = String.format(
+                "%d processors, %s %s (%s), load average %.2f at start, %.2f at end",
+                Runtime.getRuntime().availableProcessors(),
+                System.getProperty("os.name"),
+                System.getProperty("os.version"),
+                System.getProperty("os.arch"),
+                loadStart,
+                loadEnd);
+        return new ReaderComparison(
+                s.file().toAbsolutePath().toString(),
+                Files.size(s.file()),
+                started,
+                machine,
+                s.rounds(),
+                s.options().perPoint().toMillis() / 1000.0,
+                out);
     }
 
     static double median(double[] values) {
@@ -171,7 +201,9 @@ public record ReaderComparison(String file, long fileBytes, String measuredAt, S
     }
 
     public Contestant contestant(String name) {
-        return contestants.stream().filter(c -> c.name().equals(name)).findFirst()
+        return contestants.stream()
+                .filter(c -> c.name().equals(name))
+                .findFirst()
                 .orElseThrow(() -> new IllegalArgumentException("no contestant " + name));
     }
 
@@ -204,39 +236,62 @@ public record ReaderComparison(String file, long fileBytes, String measuredAt, S
             return goals;
         }
         for (Point p : uring.entries()) {
-            double f = fio == null ? Double.NaN : p.iops() / fio.at(p.sizeBytes(), p.queueDepth()).iops();
-            double c = pool == null ? Double.NaN : p.cpuMicrosPerRead() / pool.at(p.sizeBytes(), p.queueDepth()).cpuMicrosPerRead();
+            double f = fio == null
+                    ? Double.NaN
+                    : p.iops() / fio.at(p.sizeBytes(), p.queueDepth()).iops();
+            double c = pool == null
+                    ? Double.NaN
+                    : p.cpuMicrosPerRead()
+                            / pool.at(p.sizeBytes(), p.queueDepth()).cpuMicrosPerRead();
             goals.add(new Goal(p.sizeBytes(), p.queueDepth(), f, c));
         }
         return goals;
     }
 
     private Contestant find(String name) {
-        return contestants.stream().filter(c -> c.name().equals(name)).findFirst().orElse(null);
+        return contestants.stream()
+                .filter(c -> c.name().equals(name))
+                .findFirst()
+                .orElse(null);
     }
 
     /** The table: one row per contestant and point, then the goals. */
     public void print(PrintWriter o) {
-        o.printf("readers against fio on %s (%d MiB), O_DIRECT random reads; %d round(s) of %.1f s per point, medians%n",
+        o.printf(
+                "readers against fio on %s (%d MiB), O_DIRECT random reads; %d round(s) of %.1f s per point, medians%n",
                 file, fileBytes >> 20, rounds, secondsPerPoint);
         o.printf("machine: %s%n", machine);
-        o.printf("%-14s %-10s %6s %4s %12s %14s   %s%n", "reader", "ran", "size", "qd", "IOPS", "CPU us/read", "IOPS per round");
+        o.printf(
+                "%-14s %-10s %6s %4s %12s %14s   %s%n",
+                "reader", "ran", "size", "qd", "IOPS", "CPU us/read", "IOPS per round");
         for (Contestant c : contestants) {
             for (Point p : c.entries()) {
                 StringBuilder perRound = new StringBuilder();
                 for (double v : p.iopsRuns()) {
                     perRound.append(String.format(" %.0f", v));
                 }
-                o.printf("%-14s %-10s %5dK %4d %12.0f %14.2f  %s%n", c.name(), c.ran(), p.sizeBytes() >> 10, p.queueDepth(),
-                        p.iops(), p.cpuMicrosPerRead(), perRound);
+                o.printf(
+                        "%-14s %-10s %5dK %4d %12.0f %14.2f  %s%n",
+                        c.name(),
+                        c.ran(),
+                        p.sizeBytes() >> 10,
+                        p.queueDepth(),
+                        p.iops(),
+                        p.cpuMicrosPerRead(),
+                        perRound);
             }
         }
         o.println("CPU: Ripple's readers, the whole JVM process over the interval; fio, its job threads' usr + sys");
         for (Goal g : goals()) {
-            o.printf("%d KiB, queue depth %d: io_uring reader at %s of fio's io_uring IOPS (goal >= 90%%: %s); CPU per read %s of the"
-                            + " thread-pool reader's (goal < 100%%: %s)%n", g.sizeBytes() >> 10, g.queueDepth(),
-                    percent(g.uringOverFio()), Double.isNaN(g.uringOverFio()) ? "not measured" : g.iopsMet() ? "met" : "NOT met",
-                    percent(g.uringCpuOverPool()), Double.isNaN(g.uringCpuOverPool()) ? "not measured" : g.cpuMet() ? "met" : "NOT met");
+            o.printf(
+                    "%d KiB, queue depth %d: io_uring reader at %s of fio's io_uring IOPS (goal >= 90%%: %s); CPU per read %s of the"
+                            + " thread-pool reader's (goal < 100%%: %s)%n",
+                    g.sizeBytes() >> 10,
+                    g.queueDepth(),
+                    percent(g.uringOverFio()),
+                    Double.isNaN(g.uringOverFio()) ? "not measured" : g.iopsMet() ? "met" : "NOT met",
+                    percent(g.uringCpuOverPool()),
+                    Double.isNaN(g.uringCpuOverPool()) ? "not measured" : g.cpuMet() ? "met" : "NOT met");
         }
     }
 

@@ -4,11 +4,11 @@ import dev.ripple.core.activity.ActivationPredictor;
 import dev.ripple.core.activity.ActivityRule;
 import dev.ripple.core.activity.FillIn;
 import dev.ripple.core.ffn.FfnLayerWeights;
-import dev.ripple.core.tensor.kernels.KernelProvider;
-import dev.ripple.core.tensor.kernels.Kernels;
-import dev.ripple.core.tensor.DType;
 import dev.ripple.core.model.FeedForward;
 import dev.ripple.core.model.TokenStats;
+import dev.ripple.core.tensor.DType;
+import dev.ripple.core.tensor.kernels.KernelProvider;
+import dev.ripple.core.tensor.kernels.Kernels;
 import java.lang.foreign.MemorySegment;
 import java.util.List;
 import org.eclipse.collections.impl.list.mutable.primitive.IntArrayList;
@@ -50,9 +50,11 @@ public final class RuleFfn implements FeedForward {
      * @param fillIn    per layer, or null for none (dropped neurons contribute nothing)
      * @param predictor what is read, or null to read exactly the rule's active set
      */
-    public RuleFfn(List<FfnLayerWeights> layers, ActivityRule rule, List<FillIn> fillIn, ActivationPredictor predictor) {
+    public RuleFfn(
+            List<FfnLayerWeights> layers, ActivityRule rule, List<FillIn> fillIn, ActivationPredictor predictor) {
         if (fillIn != null && fillIn.size() != layers.size()) {
-            throw new IllegalArgumentException("fill-in for " + fillIn.size() + " layers, the model has " + layers.size());
+            throw new IllegalArgumentException(
+                    "fill-in for " + fillIn.size() + " layers, the model has " + layers.size());
         }
         this.layers = List.copyOf(layers);
         this.rule = rule;
@@ -63,8 +65,11 @@ public final class RuleFfn implements FeedForward {
         this.gate = new MemorySegment[layers.size()];
         for (int l = 0; l < layers.size(); l++) {
             FfnLayerWeights w = layers.get(l);
-            means[l] = fillIn == null ? new float[w.spec().dFfn()] : fillIn.get(l).meanByNeuron();
-            constants[l] = fillIn == null ? new float[w.spec().dModel()] : fillIn.get(l).constant();
+            means[l] =
+                    fillIn == null ? new float[w.spec().dFfn()] : fillIn.get(l).meanByNeuron();
+            constants[l] = fillIn == null
+                    ? new float[w.spec().dModel()]
+                    : fillIn.get(l).constant();
             up[l] = MemorySegment.ofArray(w.up());
             gate[l] = w.spec().gated() ? MemorySegment.ofArray(w.gate()) : null;
         }
@@ -168,13 +173,18 @@ public final class RuleFfn implements FeedForward {
     }
 
     /** Counts of one or more {@link RuleFfn}s; sums, so merging threads is exact. */
-    public record FfnTally(long tokenLayers, double readSum, double errorSum, long truePositives, long predicted,
-                           long active) {
+    public record FfnTally(
+            long tokenLayers, double readSum, double errorSum, long truePositives, long predicted, long active) {
         public static final FfnTally ZERO = new FfnTally(0, 0, 0, 0, 0, 0);
 
         public FfnTally plus(FfnTally o) {
-            return new FfnTally(tokenLayers + o.tokenLayers, readSum + o.readSum, errorSum + o.errorSum,
-                    truePositives + o.truePositives, predicted + o.predicted, active + o.active);
+            return new FfnTally(
+                    tokenLayers + o.tokenLayers,
+                    readSum + o.readSum,
+                    errorSum + o.errorSum,
+                    truePositives + o.truePositives,
+                    predicted + o.predicted,
+                    active + o.active);
         }
 
         /** Mean over tokens and layers of the share of neurons read. */

@@ -8,8 +8,7 @@ import org.roaringbitmap.RoaringBitmap;
  * frequencies "lfu" is seeded with (PowerInfer's offline hot set), in the file's slot order.
  */
 public final class SlotCounts {
-    private SlotCounts() {
-    }
+    private SlotCounts() {}
 
     /** {@code [layer][slot]} counts for files whose layer {@code l} holds neuron {@code orders[l][slot]} in each slot. */
     public static long[][] of(ActivationTrace calibration, int[][] orders) {

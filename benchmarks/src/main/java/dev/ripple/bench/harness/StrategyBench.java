@@ -78,17 +78,33 @@ public final class StrategyBench {
      * @param promptTokens    decoders: prompt length
      * @param decodeTokens    decoders: tokens generated per prompt
      */
-    public record Settings(Path work, ReaderKind reader, int queueDepth, DeviceProfile emulatedDevice, double cacheFraction,
-                           long dramBytes, String predictor, boolean fillIn, float margin, List<Double> budgets, int tokens,
-                           int sweepTokens, boolean comparePolicies, List<DType> dtypes, int prompts, int promptTokens,
-                           int decodeTokens) {
+    public record Settings(
+            Path work,
+            ReaderKind reader,
+            int queueDepth,
+            DeviceProfile emulatedDevice,
+            double cacheFraction,
+            long dramBytes,
+            String predictor,
+            boolean fillIn,
+            float margin,
+            List<Double> budgets,
+            int tokens,
+            int sweepTokens,
+            boolean comparePolicies,
+            List<DType> dtypes,
+            int prompts,
+            int promptTokens,
+            int decodeTokens) {
 
         public Settings {
             if (!predictor.equals("lowrank") && !predictor.equals("oracle") && !predictor.equals("dense")) {
-                throw new IllegalArgumentException("predictor must be lowrank, oracle or (decoders) dense, not '" + predictor + "'");
+                throw new IllegalArgumentException(
+                        "predictor must be lowrank, oracle or (decoders) dense, not '" + predictor + "'");
             }
             if (tokens < 1 || sweepTokens < 1 || prompts < 1 || promptTokens < 1 || decodeTokens < 1) {
-                throw new IllegalArgumentException("tokens, sweep tokens, prompts, prompt and decode tokens must be positive");
+                throw new IllegalArgumentException(
+                        "tokens, sweep tokens, prompts, prompt and decode tokens must be positive");
             }
             if (!(cacheFraction >= 0 && cacheFraction <= 1) || dramBytes < 0) {
                 throw new IllegalArgumentException("cache fraction must be in [0, 1] and the DRAM budget ≥ 0");
@@ -99,64 +115,166 @@ public final class StrategyBench {
 
         /** {@code ripple bench}'s defaults: direct reads at depth 8, this machine's storage, 10% cache, low-rank predictor with fill-in. */
         public static Settings defaults(Path work) {
-            return new Settings(work, ReaderKind.DIRECT, 8, null, 0.1, 0, "lowrank", true, LowRankPredictor.DEFAULT_MARGIN,
-                    List.of(0.05, 0.1, 0.2, 0.3), 600, 200, false, List.of(), 24, 32, 32);
+            return new Settings(
+                    work,
+                    ReaderKind.DIRECT,
+                    8,
+                    null,
+                    0.1,
+                    0,
+                    "lowrank",
+                    true,
+                    LowRankPredictor.DEFAULT_MARGIN,
+                    List.of(0.05, 0.1, 0.2, 0.3),
+                    600,
+                    200,
+                    false,
+                    List.of(),
+                    24,
+                    32,
+                    32);
         }
 
         public Settings withReader(ReaderKind r) {
-            return new Settings(work, r, queueDepth, emulatedDevice, cacheFraction, dramBytes, predictor, fillIn, margin, budgets,
-                    tokens, sweepTokens, comparePolicies, dtypes, prompts, promptTokens, decodeTokens);
+            return new Settings(
+                    work,
+                    r,
+                    queueDepth,
+                    emulatedDevice,
+                    cacheFraction,
+                    dramBytes,
+                    predictor,
+                    fillIn,
+                    margin,
+                    budgets,
+                    tokens,
+                    sweepTokens,
+                    comparePolicies,
+                    dtypes,
+                    prompts,
+                    promptTokens,
+                    decodeTokens);
         }
 
         public Settings withCacheFraction(double f) {
-            return new Settings(work, reader, queueDepth, emulatedDevice, f, dramBytes, predictor, fillIn, margin, budgets,
-                    tokens, sweepTokens, comparePolicies, dtypes, prompts, promptTokens, decodeTokens);
+            return new Settings(
+                    work,
+                    reader,
+                    queueDepth,
+                    emulatedDevice,
+                    f,
+                    dramBytes,
+                    predictor,
+                    fillIn,
+                    margin,
+                    budgets,
+                    tokens,
+                    sweepTokens,
+                    comparePolicies,
+                    dtypes,
+                    prompts,
+                    promptTokens,
+                    decodeTokens);
         }
 
         public Settings withMargin(float m) {
-            return new Settings(work, reader, queueDepth, emulatedDevice, cacheFraction, dramBytes, predictor, fillIn, m, budgets,
-                    tokens, sweepTokens, comparePolicies, dtypes, prompts, promptTokens, decodeTokens);
+            return new Settings(
+                    work,
+                    reader,
+                    queueDepth,
+                    emulatedDevice,
+                    cacheFraction,
+                    dramBytes,
+                    predictor,
+                    fillIn,
+                    m,
+                    budgets,
+                    tokens,
+                    sweepTokens,
+                    comparePolicies,
+                    dtypes,
+                    prompts,
+                    promptTokens,
+                    decodeTokens);
         }
 
         public Settings withBudgets(List<Double> b) {
-            return new Settings(work, reader, queueDepth, emulatedDevice, cacheFraction, dramBytes, predictor, fillIn, margin, b,
-                    tokens, sweepTokens, comparePolicies, dtypes, prompts, promptTokens, decodeTokens);
+            return new Settings(
+                    work,
+                    reader,
+                    queueDepth,
+                    emulatedDevice,
+                    cacheFraction,
+                    dramBytes,
+                    predictor,
+                    fillIn,
+                    margin,
+                    b,
+                    tokens,
+                    sweepTokens,
+                    comparePolicies,
+                    dtypes,
+                    prompts,
+                    promptTokens,
+                    decodeTokens);
         }
 
         public Settings withTokens(int t) {
-            return new Settings(work, reader, queueDepth, emulatedDevice, cacheFraction, dramBytes, predictor, fillIn, margin, budgets,
-                    t, sweepTokens, comparePolicies, dtypes, prompts, promptTokens, decodeTokens);
+            return new Settings(
+                    work,
+                    reader,
+                    queueDepth,
+                    emulatedDevice,
+                    cacheFraction,
+                    dramBytes,
+                    predictor,
+                    fillIn,
+                    margin,
+                    budgets,
+                    t,
+                    sweepTokens,
+                    comparePolicies,
+                    dtypes,
+                    prompts,
+                    promptTokens,
+                    decodeTokens);
         }
     }
 
     /** Placements already computed on the calibration trace (the demo's), so the bench does not redo them. */
-    public record Placed(ImportedModel model, Placements placements) {
-    }
+    public record Placed(ImportedModel model, Placements placements) {}
 
     /**
      * An encoder and its text.
      *
      * @param placed the model and its placements, or null to import and place here
      */
-    public record EncoderInput(Path onnx, Path tokenizer, String modelName, String corpusName, ProfileResult calibration,
-                               List<String> heldOutText, Placed placed) {
-    }
+    public record EncoderInput(
+            Path onnx,
+            Path tokenizer,
+            String modelName,
+            String corpusName,
+            ProfileResult calibration,
+            List<String> heldOutText,
+            Placed placed) {}
 
     /**
      * A decoder checkpoint, prepared in identity order, and its text.
      *
      * @param prompts held-out passages as token ids (cut to the prompt length here)
      */
-    public record DecoderInput(Path checkpoint, PreparedModel identity, String corpusName, ProfileResult calibration,
-                               List<int[]> prompts) {
-    }
+    public record DecoderInput(
+            Path checkpoint,
+            PreparedModel identity,
+            String corpusName,
+            ProfileResult calibration,
+            List<int[]> prompts) {}
 
     /** The placements of the strategies' files. */
     private static final List<String> STRATEGY_PLACEMENTS = List.of("identity", "frequency", "ripple", "ripple+");
 
     /** One strategy: which placement file, which cache policy, whether reads are collapsed. */
-    private record Strategy(String name, String placement, String cache, boolean collapse) {
-    }
+    private record Strategy(String name, String placement, String cache, boolean collapse) {}
 
     private static final List<Strategy> STRATEGIES = List.of(
             new Strategy("naive", "identity", "none", false),
@@ -187,8 +305,13 @@ public final class StrategyBench {
         Files.createDirectories(s.work());
         ProfileResult held;
         try (ProgressSteps steps = new ProgressSteps(progress)) {
-            held = PlacementPipeline.profile(in.onnx(), in.tokenizer(), in.heldOutText(), in.corpusName() + ", held-out",
-                    ProfileOptions.defaults().withRule(activity).withMaxTokens(Long.MAX_VALUE / 4), steps);
+            held = PlacementPipeline.profile(
+                    in.onnx(),
+                    in.tokenizer(),
+                    in.heldOutText(),
+                    in.corpusName() + ", held-out",
+                    ProfileOptions.defaults().withRule(activity).withMaxTokens(Long.MAX_VALUE / 4),
+                    steps);
         }
         ActivationTrace heldTrace = held.trace();
         int heldTokens = (int) held.tokens();
@@ -196,9 +319,14 @@ public final class StrategyBench {
         DeviceProfile profile = device();
         List<DeviceProfile> projections = List.of(UfsPresets.ufs31(), UfsPresets.ufs40());
 
-        ImportedModel imported = in.placed() != null ? in.placed().model()
-                : PlacementPipeline.importModel(in.onnx(), ImportOptions.defaults().withBundles(DType.F32));
-        Written written = writeFiles(imported, in.calibration(), in.placed() == null ? null : in.placed().placements());
+        ImportedModel imported = in.placed() != null
+                ? in.placed().model()
+                : PlacementPipeline.importModel(
+                        in.onnx(), ImportOptions.defaults().withBundles(DType.F32));
+        Written written = writeFiles(
+                imported,
+                in.calibration(),
+                in.placed() == null ? null : in.placed().placements());
         Map<String, Path> files = written.files();
         if (s.dramBytes() > 0) {
             try (RippleFile f = RippleFile.open(files.get("ripple+"))) {
@@ -207,10 +335,17 @@ public final class StrategyBench {
         }
         List<EncodedPassage> passages = OrtReference.encode(in.tokenizer(), in.heldOutText());
         OrtReference ort;
-        try (RippleModel pooler = RippleModel.open(files.get("ripple+"), RuntimeOptions.defaults()
-                .withPredictor(PredictorKind.DENSE).withCache("none", 0))) {
-            ort = OrtReference.embed(in.onnx(), passages, pooler.encoder().orElseThrow(() -> new IllegalArgumentException(
-                    in.onnx() + ": not a BERT-family model; bench needs an encoder to compare with ONNX Runtime")));
+        try (RippleModel pooler = RippleModel.open(
+                files.get("ripple+"),
+                RuntimeOptions.defaults().withPredictor(PredictorKind.DENSE).withCache("none", 0))) {
+            ort = OrtReference.embed(
+                    in.onnx(),
+                    passages,
+                    pooler.encoder()
+                            .orElseThrow(
+                                    () -> new IllegalArgumentException(
+                                            in.onnx()
+                                                    + ": not a BERT-family model; bench needs an encoder to compare with ONNX Runtime")));
         }
         if (passages.size() != heldTrace.passageStarts().length) {
             throw new IllegalStateException("held-out passages (" + passages.size() + ") and profiled passages ("
@@ -237,20 +372,31 @@ public final class StrategyBench {
             evictIfCached(file, readerKind);
             PrefillReplay prefill;
             try (Progress.Step step = progress.start(st.name() + " prefill", passages.size())) {
-                prefill = PrefillReplay.run(st.name(), file, options, sets, heldTrace.passageStarts(), heldTokens, step::stepTo);
+                prefill = PrefillReplay.run(
+                        st.name(), file, options, sets, heldTrace.passageStarts(), heldTokens, step::stepTo);
             }
             evictIfCached(file, readerKind);
             FidelityRun forward = forward(st.name(), file, options, sets, heldTrace, passages, ort.embeddings());
-            runs.add(new StrategyRun(st.name(), st.placement(), st.cache(), st.collapse(), decoded.get(i), prefill, forward));
+            runs.add(new StrategyRun(
+                    st.name(), st.placement(), st.cache(), st.collapse(), decoded.get(i), prefill, forward));
         }
 
         // The dense Java forward after the strategies' (the JIT warm as for them): in DRAM, ONNX
         // Runtime's peer; from flash, the demo's "dense" row.
         DenseForward dense = DenseForward.run(files.get("ripple+"), passages, ort.embeddings());
         evictIfCached(files.get("ripple+"), readerKind);
-        FidelityRun denseFromFlash = fidelity("dense", "dense from flash", files.get("ripple+"),
-                mainOptions(RIPPLE_PLUS, profile).withPredictor(PredictorKind.DENSE).withFillIn(false), null, heldTrace,
-                passages, ort.embeddings(), progress);
+        FidelityRun denseFromFlash = fidelity(
+                "dense",
+                "dense from flash",
+                files.get("ripple+"),
+                mainOptions(RIPPLE_PLUS, profile)
+                        .withPredictor(PredictorKind.DENSE)
+                        .withFillIn(false),
+                null,
+                heldTrace,
+                passages,
+                ort.embeddings(),
+                progress);
 
         List<BudgetPoint> sweep = new ArrayList<>();
         int sweepReplayed = Math.min(s.sweepTokens(), heldTokens);
@@ -274,7 +420,9 @@ public final class StrategyBench {
             evictIfCached(file, readerKind);
             List<IoReplay.Setup> setups = new ArrayList<>();
             for (String policy : CachePolicies.names()) {
-                setups.add(new IoReplay.Setup(policy, file,
+                setups.add(new IoReplay.Setup(
+                        policy,
+                        file,
                         options(new Strategy(policy, "ripple+", policy, true), s.cacheFraction(), profile)));
             }
             try (Progress.Step step = progress.start("ripple+ under every policy", replayed)) {
@@ -282,12 +430,42 @@ public final class StrategyBench {
             }
         }
 
-        DtypeComparison types = s.dtypes().isEmpty() ? null : compareDtypes(in.onnx(), in.calibration(), written, passages,
-                ort.embeddings(), sets, heldTrace, replayed, profile);
+        DtypeComparison types = s.dtypes().isEmpty()
+                ? null
+                : compareDtypes(
+                        in.onnx(),
+                        in.calibration(),
+                        written,
+                        passages,
+                        ort.embeddings(),
+                        sets,
+                        heldTrace,
+                        replayed,
+                        profile);
 
-        return new BenchReport(in.modelName(), in.corpusName(), activity.describe(), readerKind.cliName(), s.queueDepth(),
-                mainFraction(written.imported()), s.predictor(), s.fillIn(), profile, s.emulatedDevice() != null, projections,
-                passages.size(), heldTokens, replayed, ort, dense, denseFromFlash, runs, sweepReplayed, sweep, policies, types);
+        return new BenchReport(
+                in.modelName(),
+                in.corpusName(),
+                activity.describe(),
+                readerKind.cliName(),
+                s.queueDepth(),
+                mainFraction(written.imported()),
+                s.predictor(),
+                s.fillIn(),
+                profile,
+                s.emulatedDevice() != null,
+                projections,
+                passages.size(),
+                heldTokens,
+                replayed,
+                ort,
+                dense,
+                denseFromFlash,
+                runs,
+                sweepReplayed,
+                sweep,
+                policies,
+                types);
     }
 
     /**
@@ -299,7 +477,8 @@ public final class StrategyBench {
         ReaderKind readerKind = s.reader();
         ActivityRule used = in.calibration().rule();
         Files.createDirectories(s.work());
-        ImportedModel imported = PlacementPipeline.importModel(in.checkpoint(), ImportOptions.defaults().withBundles(DType.F16));
+        ImportedModel imported = PlacementPipeline.importModel(
+                in.checkpoint(), ImportOptions.defaults().withBundles(DType.F16));
         Written written = writeFiles(imported, in.calibration(), null);
         Map<String, Path> files = written.files();
         List<int[]> prompts = new ArrayList<>();
@@ -318,7 +497,8 @@ public final class StrategyBench {
         int context = s.promptTokens() + s.decodeTokens() + 1;
         if (s.dramBytes() > 0) {
             try (RippleFile f = RippleFile.open(files.get("ripple+"))) {
-                dramPlan = MemoryPlan.of(f, DecoderConfig.fromJson(f.architecture()), s.dramBytes(), context, DType.F16, 1);
+                dramPlan = MemoryPlan.of(
+                        f, DecoderConfig.fromJson(f.architecture()), s.dramBytes(), context, DType.F16, 1);
             }
         }
         List<DecoderBench.Result> results;
@@ -326,20 +506,40 @@ public final class StrategyBench {
             ActivationPredictor oracle = s.predictor().equals("oracle") ? new OraclePredictor(reference, used) : null;
             List<DecoderBench.Setup> setups = new ArrayList<>();
             for (Strategy st : STRATEGIES) {
-                setups.add(new DecoderBench.Setup(st.name(), st.placement(), st.cache(), st.collapse(), files.get(st.placement()),
-                        withPredictor(mainOptions(st, profile)), oracle));
+                setups.add(new DecoderBench.Setup(
+                        st.name(),
+                        st.placement(),
+                        st.cache(),
+                        st.collapse(),
+                        files.get(st.placement()),
+                        withPredictor(mainOptions(st, profile)),
+                        oracle));
             }
             try (Progress.Step step = progress.start("generate, all strategies", prompts.size())) {
-                results = DecoderBench.run(setups, in.identity().file(), prompts, s.decodeTokens(), context, DType.F16,
-                        step::stepTo);
+                results = DecoderBench.run(
+                        setups, in.identity().file(), prompts, s.decodeTokens(), context, DType.F16, step::stepTo);
             }
         }
-        DecoderDtypeComparison types = s.dtypes().isEmpty() ? null
+        DecoderDtypeComparison types = s.dtypes().isEmpty()
+                ? null
                 : compareDecoderDtypes(in.checkpoint(), in.calibration(), used, written, prompts, context, profile);
         double meanPrompt = prompts.stream().mapToInt(p -> p.length).average().orElse(0);
-        return new DecoderBenchReport(in.checkpoint().toString(), in.corpusName(), used.describe(), s.predictor(),
-                readerKind.cliName(), s.queueDepth(), mainFraction(imported), profile, s.emulatedDevice() != null,
-                prompts.size(), meanPrompt, s.decodeTokens(), "f16", results, types);
+        return new DecoderBenchReport(
+                in.checkpoint().toString(),
+                in.corpusName(),
+                used.describe(),
+                s.predictor(),
+                readerKind.cliName(),
+                s.queueDepth(),
+                mainFraction(imported),
+                profile,
+                s.emulatedDevice() != null,
+                prompts.size(),
+                meanPrompt,
+                s.decodeTokens(),
+                "f16",
+                results,
+                types);
     }
 
     /** The emulated device, or this machine's storage profiled now. */
@@ -349,12 +549,14 @@ public final class StrategyBench {
 
     /** Bytes of all FFN bundles of {@code model} stored as {@code type}. */
     private static long ffnBytes(ImportedModel model, DType type) {
-        return model.layers().stream().mapToLong(l -> (long) l.spec().dFfn() * l.spec().withDtype(type).bundleBytes()).sum();
+        return model.layers().stream()
+                .mapToLong(
+                        l -> (long) l.spec().dFfn() * l.spec().withDtype(type).bundleBytes())
+                .sum();
     }
 
     /** One file of the ripple+ placement in one bundle type, and what storing in that type cost. */
-    private record TypedFile(DType type, Path file, StorageError error, long ffnBytes) {
-    }
+    private record TypedFile(DType type, Path file, StorageError error, long ffnBytes) {}
 
     /**
      * Writes the ripple+ placement once per compared type, each imported in that type, with the same
@@ -363,14 +565,21 @@ public final class StrategyBench {
     private List<TypedFile> writeTypedFiles(Path model, ProfileResult calib, Written written) throws IOException {
         List<TypedFile> out = new ArrayList<>();
         for (DType type : s.dtypes()) {
-            ImportedModel imported = PlacementPipeline.importModel(model, ImportOptions.defaults().withBundles(type));
+            ImportedModel imported = PlacementPipeline.importModel(
+                    model, ImportOptions.defaults().withBundles(type));
             Path f = s.work().resolve("bench-ripplePlus-" + type.label() + ".ripple");
             WrittenModel w;
             try (ProgressSteps steps = new ProgressSteps(progress)) {
-                w = PlacementPipeline.write(imported, new Placement("ripple+", written.orders().get("ripple+"), null),
-                        calib.trace(), LayoutOptions.defaults().withMargin(s.margin()).withFitted(written.factors()), f, steps);
+                w = PlacementPipeline.write(
+                        imported,
+                        new Placement("ripple+", written.orders().get("ripple+"), null),
+                        calib.trace(),
+                        LayoutOptions.defaults().withMargin(s.margin()).withFitted(written.factors()),
+                        f,
+                        steps);
             }
-            out.add(new TypedFile(type, f, new StorageError(w.meanUpGateError(), w.meanDownError()), ffnBytes(imported, type)));
+            out.add(new TypedFile(
+                    type, f, new StorageError(w.meanUpGateError(), w.meanDownError()), ffnBytes(imported, type)));
         }
         return out;
     }
@@ -380,15 +589,25 @@ public final class StrategyBench {
      * FFN bytes): decode-like I/O with the true sets, types interleaved token by token, then the Java
      * encoder dense and with the run's predictor against ONNX Runtime.
      */
-    private DtypeComparison compareDtypes(Path onnx, ProfileResult calib, Written written, List<EncodedPassage> passages,
-                                          List<float[]> reference, TracePredictor sets, ActivationTrace heldTrace, int replayed,
-                                          DeviceProfile profile) throws IOException {
+    private DtypeComparison compareDtypes(
+            Path onnx,
+            ProfileResult calib,
+            Written written,
+            List<EncodedPassage> passages,
+            List<float[]> reference,
+            TracePredictor sets,
+            ActivationTrace heldTrace,
+            int replayed,
+            DeviceProfile profile)
+            throws IOException {
         long cacheBytes = typesCacheBytes(written.imported());
         List<TypedFile> typed = writeTypedFiles(onnx, calib, written);
         List<IoReplay.Setup> setups = new ArrayList<>();
         for (TypedFile t : typed) {
             evictIfCached(t.file(), s.reader());
-            setups.add(new IoReplay.Setup(t.type().label(), t.file(),
+            setups.add(new IoReplay.Setup(
+                    t.type().label(),
+                    t.file(),
                     options(RIPPLE_PLUS, s.cacheFraction(), profile).withCacheBytes(RIPPLE_PLUS.cache(), cacheBytes)));
         }
         List<IoReplay> decoded;
@@ -399,11 +618,22 @@ public final class StrategyBench {
         for (int i = 0; i < typed.size(); i++) {
             TypedFile t = typed.get(i);
             String label = t.type().label();
-            FidelityRun dense = fidelity(label + " dense", label + " dense", t.file(), RuntimeOptions.defaults()
-                    .withReader(s.reader()).withPredictor(PredictorKind.DENSE).withCache("none", 0), null, heldTrace, passages,
-                    reference, progress);
+            FidelityRun dense = fidelity(
+                    label + " dense",
+                    label + " dense",
+                    t.file(),
+                    RuntimeOptions.defaults()
+                            .withReader(s.reader())
+                            .withPredictor(PredictorKind.DENSE)
+                            .withCache("none", 0),
+                    null,
+                    heldTrace,
+                    passages,
+                    reference,
+                    progress);
             evictIfCached(t.file(), s.reader());
-            FidelityRun sparse = forward(label, t.file(), setups.get(i).options(), sets, heldTrace, passages, reference);
+            FidelityRun sparse =
+                    forward(label, t.file(), setups.get(i).options(), sets, heldTrace, passages, reference);
             rows.add(new DtypeComparison.Row(label, t.ffnBytes(), t.error(), dense, sparse, decoded.get(i)));
         }
         return new DtypeComparison(cacheBytes, rows);
@@ -414,9 +644,15 @@ public final class StrategyBench {
      * with the model whose bundles are f32: each type dense (its rounding alone) and with the run's
      * predictor (its I/O), all interleaved per prompt.
      */
-    private DecoderDtypeComparison compareDecoderDtypes(Path checkpoint, ProfileResult calib, ActivityRule activity,
-                                                        Written written, List<int[]> prompts, int context,
-                                                        DeviceProfile profile) throws IOException {
+    private DecoderDtypeComparison compareDecoderDtypes(
+            Path checkpoint,
+            ProfileResult calib,
+            ActivityRule activity,
+            Written written,
+            List<int[]> prompts,
+            int context,
+            DeviceProfile profile)
+            throws IOException {
         long cacheBytes = typesCacheBytes(written.imported());
         List<TypedFile> typed = writeTypedFiles(checkpoint, calib, written);
         PreparedModel f32;
@@ -425,25 +661,42 @@ public final class StrategyBench {
         }
         List<DecoderBench.Result> results;
         try (RippleFile reference = RippleFile.open(f32.file())) {
-            ActivationPredictor oracle = s.predictor().equals("oracle") ? new OraclePredictor(reference, activity) : null;
+            ActivationPredictor oracle =
+                    s.predictor().equals("oracle") ? new OraclePredictor(reference, activity) : null;
             List<DecoderBench.Setup> setups = new ArrayList<>();
             for (TypedFile t : typed) {
-                RuntimeOptions dense = options(RIPPLE_PLUS, 0, profile).withPredictor(PredictorKind.DENSE).withFillIn(false);
-                setups.add(new DecoderBench.Setup(t.type().label() + " dense", RIPPLE_PLUS.placement(), "none",
-                        RIPPLE_PLUS.collapse(), t.file(), dense, null));
-                RuntimeOptions sparse = withPredictor(options(RIPPLE_PLUS, 0, profile).withCacheBytes(RIPPLE_PLUS.cache(), cacheBytes));
-                setups.add(new DecoderBench.Setup(t.type().label(), RIPPLE_PLUS.placement(), RIPPLE_PLUS.cache(),
-                        RIPPLE_PLUS.collapse(), t.file(), sparse, oracle));
+                RuntimeOptions dense = options(RIPPLE_PLUS, 0, profile)
+                        .withPredictor(PredictorKind.DENSE)
+                        .withFillIn(false);
+                setups.add(new DecoderBench.Setup(
+                        t.type().label() + " dense",
+                        RIPPLE_PLUS.placement(),
+                        "none",
+                        RIPPLE_PLUS.collapse(),
+                        t.file(),
+                        dense,
+                        null));
+                RuntimeOptions sparse =
+                        withPredictor(options(RIPPLE_PLUS, 0, profile).withCacheBytes(RIPPLE_PLUS.cache(), cacheBytes));
+                setups.add(new DecoderBench.Setup(
+                        t.type().label(),
+                        RIPPLE_PLUS.placement(),
+                        RIPPLE_PLUS.cache(),
+                        RIPPLE_PLUS.collapse(),
+                        t.file(),
+                        sparse,
+                        oracle));
             }
             try (Progress.Step step = progress.start("generate, all types", prompts.size())) {
-                results = DecoderBench.run(setups, f32.file(), prompts, s.decodeTokens(), context, DType.F16, step::stepTo);
+                results = DecoderBench.run(
+                        setups, f32.file(), prompts, s.decodeTokens(), context, DType.F16, step::stepTo);
             }
         }
         List<DecoderDtypeComparison.Row> rows = new ArrayList<>();
         for (int i = 0; i < typed.size(); i++) {
             TypedFile t = typed.get(i);
-            rows.add(new DecoderDtypeComparison.Row(t.type().label(), t.ffnBytes(), t.error(), results.get(2 * i),
-                    results.get(2 * i + 1)));
+            rows.add(new DecoderDtypeComparison.Row(
+                    t.type().label(), t.ffnBytes(), t.error(), results.get(2 * i), results.get(2 * i + 1)));
         }
         return new DecoderDtypeComparison(cacheBytes, rows);
     }
@@ -451,13 +704,16 @@ public final class StrategyBench {
     /** The run's predictor on a decoder's options (the oracle is passed apart, as an override). */
     private RuntimeOptions withPredictor(RuntimeOptions o) {
         return o.withPredictor(s.predictor().equals("dense") ? PredictorKind.DENSE : PredictorKind.LOWRANK)
-                .withFillIn(s.fillIn()).withMargin(s.margin());
+                .withFillIn(s.fillIn())
+                .withMargin(s.margin());
     }
 
     /** The main table's cache: what the DRAM budget leaves for bundles when given, else the cache fraction of the FFN bytes. */
     private RuntimeOptions mainOptions(Strategy st, DeviceProfile profile) {
         RuntimeOptions o = options(st, s.cacheFraction(), profile);
-        return dramPlan == null ? o : o.withCacheBytes(dramPlan.cacheBytes() > 0 ? st.cache() : "none", dramPlan.cacheBytes());
+        return dramPlan == null
+                ? o
+                : o.withCacheBytes(dramPlan.cacheBytes() > 0 ? st.cache() : "none", dramPlan.cacheBytes());
     }
 
     /** The main table's cache as a share of the strategies' FFN bytes (what the DRAM budget left, when given). */
@@ -475,18 +731,34 @@ public final class StrategyBench {
     }
 
     private RuntimeOptions options(Strategy st, double budget, DeviceProfile profile) {
-        RuntimeOptions options = RuntimeOptions.defaults().withReader(s.reader()).withQueueDepth(s.queueDepth())
-                .withFillIn(false).withCache(st.cache(), budget)
-                .withEmulatedDevice(s.emulatedDevice() != null ? profile : null);   // every read takes the device's time
-        return st.collapse() ? options.withDevice(profile) : options.withDevice(null).withMaxGapBytes(0);
+        RuntimeOptions options = RuntimeOptions.defaults()
+                .withReader(s.reader())
+                .withQueueDepth(s.queueDepth())
+                .withFillIn(false)
+                .withCache(st.cache(), budget)
+                .withEmulatedDevice(s.emulatedDevice() != null ? profile : null); // every read takes the device's time
+        return st.collapse()
+                ? options.withDevice(profile)
+                : options.withDevice(null).withMaxGapBytes(0);
     }
 
     /** The Java encoder over the held-out passages from one strategy's file, with the run's predictor. */
-    private FidelityRun forward(String name, Path file, RuntimeOptions ioOptions, TracePredictor sets, ActivationTrace truth,
-                                List<EncodedPassage> passages, List<float[]> reference) throws IOException {
+    private FidelityRun forward(
+            String name,
+            Path file,
+            RuntimeOptions ioOptions,
+            TracePredictor sets,
+            ActivationTrace truth,
+            List<EncodedPassage> passages,
+            List<float[]> reference)
+            throws IOException {
         boolean oracle = s.predictor().equals("oracle");
-        RuntimeOptions options = ioOptions.withPredictor(PredictorKind.LOWRANK).withFillIn(s.fillIn()).withMargin(s.margin());
-        return fidelity(name, name + " forward", file, options, oracle ? sets : null, truth, passages, reference, progress);
+        RuntimeOptions options = ioOptions
+                .withPredictor(PredictorKind.LOWRANK)
+                .withFillIn(s.fillIn())
+                .withMargin(s.margin());
+        return fidelity(
+                name, name + " forward", file, options, oracle ? sets : null, truth, passages, reference, progress);
     }
 
     /**
@@ -496,9 +768,17 @@ public final class StrategyBench {
      *
      * @param task the progress phase's text
      */
-    public static FidelityRun fidelity(String label, String task, Path file, RuntimeOptions options,
-                                       ActivationPredictor override, ActivationTrace truth, List<EncodedPassage> passages,
-                                       List<float[]> reference, Progress progress) throws IOException {
+    public static FidelityRun fidelity(
+            String label,
+            String task,
+            Path file,
+            RuntimeOptions options,
+            ActivationPredictor override,
+            ActivationTrace truth,
+            List<EncodedPassage> passages,
+            List<float[]> reference,
+            Progress progress)
+            throws IOException {
         AuditedPredictor audit = null;
         ActivationPredictor predictor = override;
         // the probe stays open while its predictor is used: a predictor read from a file computes
@@ -511,7 +791,7 @@ public final class StrategyBench {
                 predictor = audit;
             }
             try (RippleModel m = RippleModel.open(file, options, predictor, null);
-                 Progress.Step step = progress.start(task, passages.size())) {
+                    Progress.Step step = progress.start(task, passages.size())) {
                 int[] done = {0};
                 return FidelityRun.run(label, m, passages, reference, audit, () -> step.stepTo(++done[0]));
             }
@@ -526,9 +806,11 @@ public final class StrategyBench {
      * The strategies' files by placement, and what made them (the model as imported, each
      * placement's orders, the predictor's factors), so further files can share them.
      */
-    private record Written(Map<String, Path> files, ImportedModel imported, Map<String, int[][]> orders,
-                           List<LowRankPredictor.Factors> factors) {
-    }
+    private record Written(
+            Map<String, Path> files,
+            ImportedModel imported,
+            Map<String, int[][]> orders,
+            List<LowRankPredictor.Factors> factors) {}
 
     /**
      * One .ripple file per strategy placement, each with fill-in means and the same low-rank
@@ -536,13 +818,16 @@ public final class StrategyBench {
      */
     private Written writeFiles(ImportedModel imported, ProfileResult calib, Placements given) throws IOException {
         List<PlacementAlgorithm> missing = STRATEGY_PLACEMENTS.stream()
-                .filter(n -> given == null || !given.byAlgorithm().containsKey(n)).map(PlacementAlgorithms::byName).toList();
+                .filter(n -> given == null || !given.byAlgorithm().containsKey(n))
+                .map(PlacementAlgorithms::byName)
+                .toList();
         Map<String, Path> files = new LinkedHashMap<>();
         Map<String, int[][]> orders = new LinkedHashMap<>();
         try (ProgressSteps steps = new ProgressSteps(progress)) {
             Placements here = missing.isEmpty() ? null : PlacementPipeline.place(calib.trace(), null, missing, steps);
             List<LowRankPredictor.Factors> factors = PlacementPipeline.fitPredictor(imported, calib.trace(), -1, steps);
-            LayoutOptions layout = LayoutOptions.defaults().withMargin(s.margin()).withFitted(factors);
+            LayoutOptions layout =
+                    LayoutOptions.defaults().withMargin(s.margin()).withFitted(factors);
             for (String name : STRATEGY_PLACEMENTS) {
                 Placement p = here != null && here.byAlgorithm().containsKey(name) ? here.get(name) : given.get(name);
                 Path f = s.work().resolve("bench-" + name.replace("+", "plus") + ".ripple");

@@ -11,6 +11,11 @@ package dev.ripple.bench.harness;
  * @param prefill   a passage at a time with the true active sets: I/O only
  * @param forward   the Java encoder with the run's predictor: fidelity, compute and speed
  */
-public record StrategyRun(String name, String placement, String cache, boolean collapse, IoReplay decode,
-                          PrefillReplay prefill, FidelityRun forward) {
-}
+public record StrategyRun(
+        String name,
+        String placement,
+        String cache,
+        boolean collapse,
+        IoReplay decode,
+        PrefillReplay prefill,
+        FidelityRun forward) {}

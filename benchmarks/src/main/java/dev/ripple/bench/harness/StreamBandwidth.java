@@ -1,15 +1,15 @@
 package dev.ripple.bench.harness;
 
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 import java.util.concurrent.Callable;
-import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.VectorOperators;
-import jdk.incubator.vector.VectorSpecies;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import java.util.ArrayList;
-import java.util.List;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorSpecies;
 
 /**
  * The machine's memory bandwidth the way STREAM measures it: simple loops over float arrays much
@@ -36,8 +36,7 @@ public final class StreamBandwidth {
      */
     public static final int DEFAULT_ELEMENTS = 64 << 20;
 
-    private StreamBandwidth() {
-    }
+    private StreamBandwidth() {}
 
     /**
      * Bandwidth of each kernel, GB/s (10^9 bytes per second).
@@ -48,8 +47,12 @@ public final class StreamBandwidth {
     public record Result(double copyGBs, double triadGBs, double readGBs, int elements, int threads) {
         /** Each kernel's best of this and {@code o}: on a shared machine the highest is the closest to the hardware. */
         public Result max(Result o) {
-            return new Result(Math.max(copyGBs, o.copyGBs), Math.max(triadGBs, o.triadGBs), Math.max(readGBs, o.readGBs),
-                    elements, threads);
+            return new Result(
+                    Math.max(copyGBs, o.copyGBs),
+                    Math.max(triadGBs, o.triadGBs),
+                    Math.max(readGBs, o.readGBs),
+                    elements,
+                    threads);
         }
 
         /** The highest of the three: the roofline uses it so that no fraction is flattered by a slow kernel. */
@@ -61,8 +64,8 @@ public final class StreamBandwidth {
     /** Runs every kernel {@code passes} times over three arrays of {@code elements} floats and keeps each one's best pass. */
     public static Result measure(int elements, int threads, int passes) {
         if (elements < 1024 || threads < 1 || passes < 1) {
-            throw new IllegalArgumentException("bandwidth needs >= 1024 elements, threads and passes >= 1: " + elements + ", "
-                    + threads + ", " + passes);
+            throw new IllegalArgumentException("bandwidth needs >= 1024 elements, threads and passes >= 1: " + elements
+                    + ", " + threads + ", " + passes);
         }
         float[] a = new float[elements];
         float[] b = new float[elements];
@@ -88,9 +91,14 @@ public final class StreamBandwidth {
                 sink[0] += sum(a, 0, small);
             }
             for (int p = 0; p < passes; p++) {
-                copy = Math.max(copy, 8.0 * elements / time(pool, threads, elements, (from, to) -> copy(a, c, from, to)));
-                triad = Math.max(triad, 12.0 * elements / time(pool, threads, elements, (from, to) -> triad(a, b, c, 3f, from, to)));
-                read = Math.max(read, 4.0 * elements / time(pool, threads, elements, (from, to) -> sink[0] += sum(a, from, to)));
+                copy = Math.max(
+                        copy, 8.0 * elements / time(pool, threads, elements, (from, to) -> copy(a, c, from, to)));
+                triad = Math.max(
+                        triad,
+                        12.0 * elements / time(pool, threads, elements, (from, to) -> triad(a, b, c, 3f, from, to)));
+                read = Math.max(
+                        read,
+                        4.0 * elements / time(pool, threads, elements, (from, to) -> sink[0] += sum(a, from, to)));
             }
             if (Double.isNaN(sink[0])) {
                 throw new AssertionError("unreachable: keeps the sum alive");

@@ -19,25 +19,32 @@ import org.knowm.xchart.style.Styler;
  * crowd the top right corner, where cosine approaches 1.
  */
 public final class TradeoffChart {
-    private TradeoffChart() {
-    }
+    private TradeoffChart() {}
 
     public static void write(Path png, String title, List<TradeoffPoint> points) throws IOException {
         Map<String, List<TradeoffPoint>> byFamily = new LinkedHashMap<>();
         for (TradeoffPoint p : points) {
-            String name = p.family() + (p.fillIn() ? " + fill-in" : "")
+            String name = p.family()
+                    + (p.fillIn() ? " + fill-in" : "")
                     + ("oracle".equals(p.predictor()) ? "" : " (" + predictorKind(p.predictor()) + ")");
             byFamily.computeIfAbsent(name, k -> new ArrayList<>()).add(p);
         }
         System.setProperty("java.awt.headless", "true");
-        XYChart chart = new XYChartBuilder().width(1200).height(560).title(title)
-                .xAxisTitle("neurons read per token (% of the layer)").yAxisTitle("mean cosine vs ONNX Runtime").build();
+        XYChart chart = new XYChartBuilder()
+                .width(1200)
+                .height(560)
+                .title(title)
+                .xAxisTitle("neurons read per token (% of the layer)")
+                .yAxisTitle("mean cosine vs ONNX Runtime")
+                .build();
         chart.getStyler().setLegendPosition(Styler.LegendPosition.OutsideE);
         chart.getStyler().setChartBackgroundColor(Color.WHITE);
         for (Map.Entry<String, List<TradeoffPoint>> e : byFamily.entrySet()) {
             List<TradeoffPoint> ps = new ArrayList<>(e.getValue());
             ps.sort(Comparator.comparingDouble(TradeoffPoint::readShare));
-            chart.addSeries(e.getKey(), ps.stream().mapToDouble(p -> 100 * p.readShare()).toArray(),
+            chart.addSeries(
+                    e.getKey(),
+                    ps.stream().mapToDouble(p -> 100 * p.readShare()).toArray(),
                     ps.stream().mapToDouble(p -> p.cosine().mean()).toArray());
         }
         Plots.save(chart, png);

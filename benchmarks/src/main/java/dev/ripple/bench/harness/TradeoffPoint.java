@@ -18,8 +18,17 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
  * @param precision  predictor precision (NaN for the oracle)
  * @param tokens     held-out tokens run
  */
-public record TradeoffPoint(String family, String rule, boolean fillIn, String predictor, double readShare,
-                            double ffnError, Cosines cosine, double recall, double precision, long tokens) {
+public record TradeoffPoint(
+        String family,
+        String rule,
+        boolean fillIn,
+        String predictor,
+        double readShare,
+        double ffnError,
+        Cosines cosine,
+        double recall,
+        double precision,
+        long tokens) {
 
     public String label() {
         return rule + (fillIn ? " + fill-in" : "") + ("oracle".equals(predictor) ? "" : " [" + predictor + "]");

@@ -6,9 +6,9 @@ import dev.ripple.core.activity.FillIn;
 import dev.ripple.core.ffn.FfnLayerWeights;
 import dev.ripple.core.model.bert.BertConfig;
 import dev.ripple.core.model.bert.EncoderModel;
+import dev.ripple.core.tensor.TensorSource;
 import java.util.ArrayList;
 import java.util.List;
-import dev.ripple.core.tensor.TensorSource;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -36,8 +36,13 @@ public final class TradeoffSweep {
      * @param passages  held-out token ids, special tokens included
      * @param reference ONNX Runtime's pooled embedding of each passage
      */
-    public TradeoffSweep(BertConfig config, TensorSource tensors, List<FfnLayerWeights> layers,
-                         List<int[]> passages, List<float[]> reference, int threads) {
+    public TradeoffSweep(
+            BertConfig config,
+            TensorSource tensors,
+            List<FfnLayerWeights> layers,
+            List<int[]> passages,
+            List<float[]> reference,
+            int threads) {
         if (passages.size() != reference.size() || passages.isEmpty()) {
             throw new IllegalArgumentException("need one reference embedding per passage and at least one passage; got "
                     + passages.size() + " passages and " + reference.size() + " embeddings");
@@ -55,8 +60,12 @@ public final class TradeoffSweep {
     }
 
     /** One configuration to run. */
-    public record Config(String family, ActivityRule rule, List<FillIn> fillIn, ActivationPredictor predictor,
-                         String predictorLabel) {
+    public record Config(
+            String family,
+            ActivityRule rule,
+            List<FillIn> fillIn,
+            ActivationPredictor predictor,
+            String predictorLabel) {
         public static Config oracle(String family, ActivityRule rule, List<FillIn> fillIn) {
             return new Config(family, rule, fillIn, null, "oracle");
         }
@@ -90,8 +99,17 @@ public final class TradeoffSweep {
                 total = total.plus(f.get());
             }
             long tokens = total.tokenLayers() / Math.max(1, layers.size());
-            return new TradeoffPoint(c.family(), c.rule().describe(), c.fillIn() != null, c.predictorLabel(),
-                    total.readShare(), total.ffnError(), Cosines.of(cosines), total.recall(), total.precision(), tokens);
+            return new TradeoffPoint(
+                    c.family(),
+                    c.rule().describe(),
+                    c.fillIn() != null,
+                    c.predictorLabel(),
+                    total.readShare(),
+                    total.ffnError(),
+                    Cosines.of(cosines),
+                    total.recall(),
+                    total.precision(),
+                    tokens);
         } catch (ExecutionException e) {
             Throwable cause = e.getCause();
             if (cause instanceof RuntimeException re) {

@@ -32,15 +32,13 @@ import java.util.Map;
  * workload's model file is the identity placement.
  */
 public final class WorkloadBench {
-    private WorkloadBench() {
-    }
+    private WorkloadBench() {}
 
     /** LLM in a flash's window for OPT models (k = 5 tokens). */
     public static final int WINDOW_TOKENS = 5;
 
     /** One strategy: which placement file, which cache policy, whether reads are collapsed. */
-    public record Strategy(String name, String placement, String cache, boolean collapse) {
-    }
+    public record Strategy(String name, String placement, String cache, boolean collapse) {}
 
     /** The strategies of ARCHITECTURE.md, as {@code ripple bench} runs them. */
     public static final List<Strategy> STRATEGIES = List.of(
@@ -61,8 +59,16 @@ public final class WorkloadBench {
      * @param device        device profile for collapse (and the emulated device when {@code emulated})
      * @param emulated      every read takes {@code device}'s time
      */
-    public record Settings(Path dir, ReaderKind reader, int queueDepth, double cacheFraction, List<Double> budgets,
-                           int tokens, int sweepTokens, DeviceProfile device, boolean emulated) {
+    public record Settings(
+            Path dir,
+            ReaderKind reader,
+            int queueDepth,
+            double cacheFraction,
+            List<Double> budgets,
+            int tokens,
+            int sweepTokens,
+            DeviceProfile device,
+            boolean emulated) {
         public Settings {
             budgets = List.copyOf(budgets);
             if (tokens < 1 || sweepTokens < 1 || queueDepth < 1) {
@@ -72,8 +78,8 @@ public final class WorkloadBench {
     }
 
     /** The file of each placement: the workload's model for identity, the others placed and written once. */
-    public static Map<String, Path> placedFiles(Path dir, SyntheticWorkload.Spec spec, ActivationTrace calibration,
-                                                Progress progress) throws IOException {
+    public static Map<String, Path> placedFiles(
+            Path dir, SyntheticWorkload.Spec spec, ActivationTrace calibration, Progress progress) throws IOException {
         Map<String, Path> files = new LinkedHashMap<>();
         files.put("identity", dir.resolve(SyntheticWorkload.MODEL_FILE));
         CoActivationCounter counter = new CoActivationCounter();
@@ -107,7 +113,8 @@ public final class WorkloadBench {
         int tokens = Math.min(s.tokens(), heldOut.tokens(0));
         List<IoReplay.Setup> setups = new ArrayList<>();
         for (Strategy st : STRATEGIES) {
-            setups.add(new IoReplay.Setup(st.name(), files.get(st.placement()), options(s, st, s.cacheFraction(), lfuSeeds)));
+            setups.add(new IoReplay.Setup(
+                    st.name(), files.get(st.placement()), options(s, st, s.cacheFraction(), lfuSeeds)));
         }
         List<IoReplay> decode;
         try (Progress.Step step = progress.start("decode, all strategies (" + SyntheticWorkload.LABEL + ")", tokens)) {
@@ -121,18 +128,30 @@ public final class WorkloadBench {
                 point.add(new IoReplay.Setup(st.name(), files.get(st.placement()), options(s, st, budget, lfuSeeds)));
             }
             try (Progress.Step step = progress.start("cache " + Math.round(100 * budget) + "%", sweepTokens)) {
-                for (IoReplay r : IoReplay.interleaved(point, sets, sweepTokens, List.of(s.device()), step::stepTo, null)) {
+                for (IoReplay r :
+                        IoReplay.interleaved(point, sets, sweepTokens, List.of(s.device()), step::stepTo, null)) {
                     sweep.add(new BudgetPoint(r.name(), budget, r));
                 }
             }
         }
-        return new WorkloadBenchReport(spec, s.dir().toString(), s.reader().cliName(), s.queueDepth(), s.cacheFraction(),
-                s.device(), s.emulated(), tokens, decode, sweepTokens, sweep);
+        return new WorkloadBenchReport(
+                spec,
+                s.dir().toString(),
+                s.reader().cliName(),
+                s.queueDepth(),
+                s.cacheFraction(),
+                s.device(),
+                s.emulated(),
+                tokens,
+                decode,
+                sweepTokens,
+                sweep);
     }
 
     /** Measures the workload's traces against the papers' figures (placement on the calibration stream). */
     public static WorkloadShape shape(Path dir) throws IOException {
-        return WorkloadShape.of(TraceFiles.read(dir.resolve(SyntheticWorkload.CALIBRATION_TRACE)),
+        return WorkloadShape.of(
+                TraceFiles.read(dir.resolve(SyntheticWorkload.CALIBRATION_TRACE)),
                 TraceFiles.read(dir.resolve(SyntheticWorkload.HELD_OUT_TRACE)));
     }
 
@@ -154,9 +173,13 @@ public final class WorkloadBench {
      * tokens), and the emulated device.
      */
     static RuntimeOptions options(Settings s, Strategy st, double budget, Map<String, long[][]> lfuSeeds) {
-        RuntimeOptions o = RuntimeOptions.defaults().withReader(s.reader()).withQueueDepth(s.queueDepth())
+        RuntimeOptions o = RuntimeOptions.defaults()
+                .withReader(s.reader())
+                .withQueueDepth(s.queueDepth())
                 .withFillIn(false)
-                .withCache(new ComparedPolicies(lfuSeeds.get(st.placement()), null, "s3fifo", WINDOW_TOKENS).settings(st.cache()),
+                .withCache(
+                        new ComparedPolicies(lfuSeeds.get(st.placement()), null, "s3fifo", WINDOW_TOKENS)
+                                .settings(st.cache()),
                         budget)
                 .withEmulatedDevice(s.emulated() ? s.device() : null);
         return st.collapse() ? o.withDevice(s.device()) : o.withDevice(null).withMaxGapBytes(0);

@@ -28,47 +28,109 @@ import java.util.Locale;
  * @param sweepTokens   tokens per sweep point
  * @param sweep         the budget sweep
  */
-public record WorkloadBenchReport(SyntheticWorkload.Spec spec, String dir, String reader, int queueDepth, double cacheFraction,
-                                  DeviceProfile device, boolean emulated, int tokens, List<IoReplay> strategies,
-                                  int sweepTokens, List<BudgetPoint> sweep) {
+public record WorkloadBenchReport(
+        SyntheticWorkload.Spec spec,
+        String dir,
+        String reader,
+        int queueDepth,
+        double cacheFraction,
+        DeviceProfile device,
+        boolean emulated,
+        int tokens,
+        List<IoReplay> strategies,
+        int sweepTokens,
+        List<BudgetPoint> sweep) {
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
     public IoReplay strategy(String name) {
-        return strategies.stream().filter(s -> s.name().equals(name)).findFirst()
+        return strategies.stream()
+                .filter(s -> s.name().equals(name))
+                .findFirst()
                 .orElseThrow(() -> new IllegalArgumentException("no strategy " + name));
     }
 
     /** "synthetic workload, emulated ufs-4.0" or "synthetic workload, this machine's disk". */
     public String label() {
-        return SyntheticWorkload.LABEL + ", " + (emulated ? "emulated " + device.name() : "this machine's disk (" + reader + ")");
+        return SyntheticWorkload.LABEL + ", "
+                + (emulated ? "emulated " + device.name() : "this machine's disk (" + reader + ")");
     }
 
     public void print(PrintWriter o) {
-        o.printf(Locale.ROOT, "ripple bench (%s): %s-shaped FFN, %d layers x %d x %d, %s bundles of %d B, %.1f%% active per token "
-                        + "planted; %d held-out tokens of %s%n", SyntheticWorkload.LABEL, spec.name(), spec.layers(), spec.dModel(),
-                spec.dFfn(), spec.dtype().label(), spec.layer(0).bundleBytes(), 100 * spec.activeFraction(), tokens, dir);
-        o.printf(Locale.ROOT, "I/O: %s reads (O_DIRECT), queue depth %d; DRAM cache %.0f%% of FFN bytes; device %s%s: sequential "
-                        + "%.0f MiB/s%n", reader, queueDepth, 100 * cacheFraction, emulated ? "EMULATED " : "", device.name(),
+        o.printf(
+                Locale.ROOT,
+                "ripple bench (%s): %s-shaped FFN, %d layers x %d x %d, %s bundles of %d B, %.1f%% active per token "
+                        + "planted; %d held-out tokens of %s%n",
+                SyntheticWorkload.LABEL,
+                spec.name(),
+                spec.layers(),
+                spec.dModel(),
+                spec.dFfn(),
+                spec.dtype().label(),
+                spec.layer(0).bundleBytes(),
+                100 * spec.activeFraction(),
+                tokens,
+                dir);
+        o.printf(
+                Locale.ROOT,
+                "I/O: %s reads (O_DIRECT), queue depth %d; DRAM cache %.0f%% of FFN bytes; device %s%s: sequential "
+                        + "%.0f MiB/s%n",
+                reader,
+                queueDepth,
+                100 * cacheFraction,
+                emulated ? "EMULATED " : "",
+                device.name(),
                 device.sequentialMiBps());
         if (emulated) {
-            o.printf("emulated %s: every read takes the time of the device model (%s), on top of the real read%n", device.name(),
-                    device.source());
+            o.printf(
+                    "emulated %s: every read takes the time of the device model (%s), on top of the real read%n",
+                    device.name(), device.source());
         }
-        o.printf(Locale.ROOT, "%nDecode, token by token with the true active sets, strategies interleaved per token [%s]%n", label());
-        o.printf("%-15s %-9s %-7s %9s %8s %8s %9s %9s %9s %6s %10s%n", "strategy", "placement", "cache", "io ms/tok", "p50",
-                "p99", "ffn ms/tok", "reads/tok", "KiB/tok", "hits", "model ms");
+        o.printf(
+                Locale.ROOT,
+                "%nDecode, token by token with the true active sets, strategies interleaved per token [%s]%n",
+                label());
+        o.printf(
+                "%-15s %-9s %-7s %9s %8s %8s %9s %9s %9s %6s %10s%n",
+                "strategy",
+                "placement",
+                "cache",
+                "io ms/tok",
+                "p50",
+                "p99",
+                "ffn ms/tok",
+                "reads/tok",
+                "KiB/tok",
+                "hits",
+                "model ms");
         for (int i = 0; i < strategies.size(); i++) {
             IoReplay r = strategies.get(i);
             WorkloadBench.Strategy st = WorkloadBench.STRATEGIES.get(i);
-            o.printf(Locale.ROOT, "%-15s %-9s %-7s %9.3f %8.3f %8.3f %9.3f %9.1f %9.0f %5.1f%% %10.3f%n", r.name(), st.placement(),
-                    st.cache(), r.ioMsPerToken().mean(), r.ioMsPerToken().p50(), r.ioMsPerToken().p99(), r.ffnMsPerToken().mean(),
-                    r.opsPerToken(), r.bytesPerToken() / 1024, 100 * r.cacheHitRate(), r.projectedMsPerToken().get(device.name()));
+            o.printf(
+                    Locale.ROOT,
+                    "%-15s %-9s %-7s %9.3f %8.3f %8.3f %9.3f %9.1f %9.0f %5.1f%% %10.3f%n",
+                    r.name(),
+                    st.placement(),
+                    st.cache(),
+                    r.ioMsPerToken().mean(),
+                    r.ioMsPerToken().p50(),
+                    r.ioMsPerToken().p99(),
+                    r.ffnMsPerToken().mean(),
+                    r.opsPerToken(),
+                    r.bytesPerToken() / 1024,
+                    100 * r.cacheHitRate(),
+                    r.projectedMsPerToken().get(device.name()));
         }
-        o.printf("(io ms: planning + reads, all layers; ffn ms: the FFN's wall time per token, i.e. I/O + cache + sparse FFN on "
-                + "the bundles read, attention not included; model ms: the %s cost model's time for the same reads)%n", device.name());
+        o.printf(
+                "(io ms: planning + reads, all layers; ffn ms: the FFN's wall time per token, i.e. I/O + cache + sparse FFN on "
+                        + "the bundles read, attention not included; model ms: the %s cost model's time for the same reads)%n",
+                device.name());
         if (!sweep.isEmpty()) {
-            List<Double> budgets = sweep.stream().map(BudgetPoint::cacheFraction).distinct().toList();
-            o.printf(Locale.ROOT, "%nI/O ms per token against the cache budget (%d tokens, strategies interleaved) [%s]%n", sweepTokens,
+            List<Double> budgets =
+                    sweep.stream().map(BudgetPoint::cacheFraction).distinct().toList();
+            o.printf(
+                    Locale.ROOT,
+                    "%nI/O ms per token against the cache budget (%d tokens, strategies interleaved) [%s]%n",
+                    sweepTokens,
                     label());
             o.printf("%-15s", "strategy");
             budgets.forEach(b -> o.printf(Locale.ROOT, " %9.0f%%", 100 * b));
@@ -76,16 +138,25 @@ public record WorkloadBenchReport(SyntheticWorkload.Spec spec, String dir, Strin
             for (WorkloadBench.Strategy st : WorkloadBench.STRATEGIES) {
                 o.printf("%-15s", st.name());
                 for (double b : budgets) {
-                    sweep.stream().filter(p -> p.strategy().equals(st.name()) && p.cacheFraction() == b).findFirst()
-                            .ifPresent(p -> o.printf(Locale.ROOT, " %10.3f", p.decode().ioMsPerToken().mean()));
+                    sweep.stream()
+                            .filter(p -> p.strategy().equals(st.name()) && p.cacheFraction() == b)
+                            .findFirst()
+                            .ifPresent(p -> o.printf(
+                                    Locale.ROOT,
+                                    " %10.3f",
+                                    p.decode().ioMsPerToken().mean()));
                 }
                 o.println();
             }
         }
         IoReplay flash = strategy("llm-in-a-flash");
         IoReplay ripple = strategy("ripple");
-        o.printf(Locale.ROOT, "%nripple vs llm-in-a-flash: %.2fx lower mean I/O time per token, %.2fx fewer reads [%s]%n",
-                flash.ioMsPerToken().mean() / ripple.ioMsPerToken().mean(), flash.opsPerToken() / ripple.opsPerToken(), label());
+        o.printf(
+                Locale.ROOT,
+                "%nripple vs llm-in-a-flash: %.2fx lower mean I/O time per token, %.2fx fewer reads [%s]%n",
+                flash.ioMsPerToken().mean() / ripple.ioMsPerToken().mean(),
+                flash.opsPerToken() / ripple.opsPerToken(),
+                label());
     }
 
     public byte[] toJsonBytes() throws IOException {
@@ -97,7 +168,9 @@ public record WorkloadBenchReport(SyntheticWorkload.Spec spec, String dir, Strin
         root.put("reader", reader);
         root.put("queueDepth", queueDepth);
         root.put("cacheFraction", cacheFraction);
-        BenchReport.putDevice(root.putObject("device"), device).put("emulated", emulated).put("source", device.source());
+        BenchReport.putDevice(root.putObject("device"), device)
+                .put("emulated", emulated)
+                .put("source", device.source());
         root.put("tokens", tokens);
         ArrayNode arr = root.putArray("strategies");
         for (int i = 0; i < strategies.size(); i++) {

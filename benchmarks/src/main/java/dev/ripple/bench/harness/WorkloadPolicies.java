@@ -38,14 +38,36 @@ import java.util.Locale;
  * @param rows          one summary per policy
  * @param verdict       linking against the best baseline, or null when it cannot be judged
  */
-public record WorkloadPolicies(SyntheticWorkload.Spec spec, String placement, String linkingInner, String reader, int queueDepth,
-                               double cacheFraction, long budgetBytes, DeviceProfile device, boolean emulated, int tokens,
-                               int repeats, double neededShare, List<PolicySummary> rows, PolicyVerdict verdict) {
+public record WorkloadPolicies(
+        SyntheticWorkload.Spec spec,
+        String placement,
+        String linkingInner,
+        String reader,
+        int queueDepth,
+        double cacheFraction,
+        long budgetBytes,
+        DeviceProfile device,
+        boolean emulated,
+        int tokens,
+        int repeats,
+        double neededShare,
+        List<PolicySummary> rows,
+        PolicyVerdict verdict) {
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
     /** What to replay. */
-    public record Settings(Path dir, String placement, List<String> policies, String linkingInner, double cacheFraction,
-                           int tokens, int repeats, ReaderKind reader, int queueDepth, DeviceProfile device, boolean emulated) {
+    public record Settings(
+            Path dir,
+            String placement,
+            List<String> policies,
+            String linkingInner,
+            double cacheFraction,
+            int tokens,
+            int repeats,
+            ReaderKind reader,
+            int queueDepth,
+            DeviceProfile device,
+            boolean emulated) {
         public Settings {
             policies = List.copyOf(policies);
             if (tokens < 1 || repeats < 1 || queueDepth < 1 || policies.isEmpty()) {
@@ -59,42 +81,101 @@ public record WorkloadPolicies(SyntheticWorkload.Spec spec, String placement, St
         SyntheticWorkload.Spec spec = SyntheticWorkload.read(s.dir());
         ActivationTrace calibration = TraceFiles.read(s.dir().resolve(SyntheticWorkload.CALIBRATION_TRACE));
         ActivationTrace heldOut = TraceFiles.read(s.dir().resolve(SyntheticWorkload.HELD_OUT_TRACE));
-        Path file = WorkloadBench.placedFiles(s.dir(), spec, calibration, progress).get(s.placement());
+        Path file =
+                WorkloadBench.placedFiles(s.dir(), spec, calibration, progress).get(s.placement());
         if (file == null) {
-            throw new IllegalArgumentException("unknown placement '" + s.placement() + "' (known: identity, frequency, ripple, ripple+)");
+            throw new IllegalArgumentException(
+                    "unknown placement '" + s.placement() + "' (known: identity, frequency, ripple, ripple+)");
         }
         int[][] orders = WorkloadBench.orders(file);
-        RuntimeOptions base = RuntimeOptions.defaults().withReader(s.reader()).withQueueDepth(s.queueDepth())
-                .withFillIn(false).withDevice(s.device())
+        RuntimeOptions base = RuntimeOptions.defaults()
+                .withReader(s.reader())
+                .withQueueDepth(s.queueDepth())
+                .withFillIn(false)
+                .withDevice(s.device())
                 .withEmulatedDevice(s.emulated() ? s.device() : null);
-        PolicyRounds r = PolicyRounds.run(file, orders, calibration, heldOut, s.policies(), s.linkingInner(),
-                WorkloadBench.WINDOW_TOKENS, s.cacheFraction(), s.tokens(), s.repeats(), base, s.device(), SyntheticWorkload.LABEL,
+        PolicyRounds r = PolicyRounds.run(
+                file,
+                orders,
+                calibration,
+                heldOut,
+                s.policies(),
+                s.linkingInner(),
+                WorkloadBench.WINDOW_TOKENS,
+                s.cacheFraction(),
+                s.tokens(),
+                s.repeats(),
+                base,
+                s.device(),
+                SyntheticWorkload.LABEL,
                 progress);
-        return new WorkloadPolicies(spec, s.placement(), s.linkingInner(), s.reader().cliName(), s.queueDepth(), s.cacheFraction(),
-                r.budgetBytes(), s.device(), s.emulated(), r.tokens(), s.repeats(), r.neededShare(), r.rows(), r.verdict());
+        return new WorkloadPolicies(
+                spec,
+                s.placement(),
+                s.linkingInner(),
+                s.reader().cliName(),
+                s.queueDepth(),
+                s.cacheFraction(),
+                r.budgetBytes(),
+                s.device(),
+                s.emulated(),
+                r.tokens(),
+                s.repeats(),
+                r.neededShare(),
+                r.rows(),
+                r.verdict());
     }
 
     private String label() {
-        return SyntheticWorkload.LABEL + ", " + (emulated ? "emulated " + device.name() : "this machine's disk (" + reader + ")");
+        return SyntheticWorkload.LABEL + ", "
+                + (emulated ? "emulated " + device.name() : "this machine's disk (" + reader + ")");
     }
 
     public void print(PrintWriter o) {
-        o.printf(Locale.ROOT, "ripple policies (%s): %s-shaped FFN, %d layers, %.1f%% of neurons needed per token; %s placement; "
-                        + "linking over %s%n", SyntheticWorkload.LABEL, spec.name(), spec.layers(), 100 * neededShare, placement,
+        o.printf(
+                Locale.ROOT,
+                "ripple policies (%s): %s-shaped FFN, %d layers, %.1f%% of neurons needed per token; %s placement; "
+                        + "linking over %s%n",
+                SyntheticWorkload.LABEL,
+                spec.name(),
+                spec.layers(),
+                100 * neededShare,
+                placement,
                 linkingInner);
-        o.printf(Locale.ROOT, "%d tokens replayed per policy from a cold cache, %d rounds (order rotated); DRAM %.0f%% of FFN bytes "
-                        + "(%d B; lfu seeded with calibration frequencies); %s reads, queue depth %d; device %s%s%n", tokens, repeats,
-                100 * cacheFraction, budgetBytes, reader, queueDepth, emulated ? "EMULATED " : "", device.name());
+        o.printf(
+                Locale.ROOT,
+                "%d tokens replayed per policy from a cold cache, %d rounds (order rotated); DRAM %.0f%% of FFN bytes "
+                        + "(%d B; lfu seeded with calibration frequencies); %s reads, queue depth %d; device %s%s%n",
+                tokens,
+                repeats,
+                100 * cacheFraction,
+                budgetBytes,
+                reader,
+                queueDepth,
+                emulated ? "EMULATED " : "",
+                device.name());
         o.printf("[%s]%n", label());
-        o.printf("%-8s %10s %9s %9s %9s %9s %8s %9s %6s %10s%n", "policy", "io ms/tok", "min", "max", "p50", "p99", "ops/tok",
-                "KiB/tok", "hits", "model ms");
+        o.printf(
+                "%-8s %10s %9s %9s %9s %9s %8s %9s %6s %10s%n",
+                "policy", "io ms/tok", "min", "max", "p50", "p99", "ops/tok", "KiB/tok", "hits", "model ms");
         for (PolicySummary r : rows) {
-            o.printf(Locale.ROOT, "%-8s %10.3f %9.3f %9.3f %9.3f %9.3f %8.1f %9.0f %5.1f%% %10.3f%n", r.name(), r.ioMsPerTokenMedian(),
-                    r.ioMsPerTokenMin(), r.ioMsPerTokenMax(), r.p50(), r.p99(), r.opsPerToken(), r.kibPerToken(), 100 * r.hitRate(),
+            o.printf(
+                    Locale.ROOT,
+                    "%-8s %10.3f %9.3f %9.3f %9.3f %9.3f %8.1f %9.0f %5.1f%% %10.3f%n",
+                    r.name(),
+                    r.ioMsPerTokenMedian(),
+                    r.ioMsPerTokenMin(),
+                    r.ioMsPerTokenMax(),
+                    r.p50(),
+                    r.p99(),
+                    r.opsPerToken(),
+                    r.kibPerToken(),
+                    100 * r.hitRate(),
                     r.modelledMsPerToken());
         }
-        o.println("(io ms/tok: median over rounds of the mean I/O time per token; model ms: the device cost model's time for "
-                + "the same reads)");
+        o.println(
+                "(io ms/tok: median over rounds of the mean I/O time per token; model ms: the device cost model's time for "
+                        + "the same reads)");
         o.println((verdict != null ? verdict.describe() : "no verdict: it needs linking and one of lru, s3fifo, lfu")
                 + " [" + label() + "]");
     }

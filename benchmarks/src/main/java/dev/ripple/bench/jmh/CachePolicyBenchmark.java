@@ -1,14 +1,14 @@
 package dev.ripple.bench.jmh;
 
-import java.lang.foreign.ValueLayout;
-import java.util.Arrays;
 import dev.ripple.cache.BundleCache;
 import dev.ripple.cache.CacheAccess;
 import dev.ripple.cache.CachePolicies;
-import dev.ripple.cache.CacheStats;
 import dev.ripple.cache.CacheSettings;
+import dev.ripple.cache.CacheStats;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.util.Arrays;
 import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -49,7 +49,9 @@ import org.openjdk.jmh.annotations.Warmup;
 @OutputTimeUnit(TimeUnit.MICROSECONDS)
 @Warmup(iterations = 1, time = 1)
 @Measurement(iterations = 3, time = 1)
-@Fork(value = 1, jvmArgsAppend = {"--add-modules", "jdk.incubator.vector", "--enable-native-access=ALL-UNNAMED"})
+@Fork(
+        value = 1,
+        jvmArgsAppend = {"--add-modules", "jdk.incubator.vector", "--enable-native-access=ALL-UNNAMED"})
 public class CachePolicyBenchmark {
 
     static final int LAYERS = 6;
@@ -59,6 +61,7 @@ public class CachePolicyBenchmark {
     static final double BUDGET_SHARE = 0.10;
     /** Share of groups that are hot, and the activation probabilities of hot and cold groups. */
     static final double HOT_GROUPS = 0.15;
+
     static final double HOT_P = 0.9;
     static final double COLD_P = 0.1;
 
@@ -69,6 +72,7 @@ public class CachePolicyBenchmark {
     private BundleCache cache;
     /** tokenSlots[t][layer]: ascending active slots. */
     private int[][][] tokenSlots;
+
     private MemorySegment[] flash;
     private MemorySegment out;
     private final boolean[] hit = new boolean[SLOTS];
@@ -126,10 +130,13 @@ public class CachePolicyBenchmark {
         int[] bundleBytes = new int[LAYERS];
         Arrays.fill(bundleBytes, BUNDLE_BYTES);
         long budget = (long) (BUDGET_SHARE * LAYERS * SLOTS * BUNDLE_BYTES);
-        cache = new BundleCache(budget, bundleBytes,
+        cache = new BundleCache(
+                budget,
+                bundleBytes,
                 policy.equals("lfu") ? new CacheSettings.Lfu(p).newPolicy() : CachePolicies.create(policy));
-        System.out.printf("%n# %s: %.1f%% of slots active per token, budget %d B%n", policy,
-                100.0 * active / ((double) TOKENS * LAYERS * SLOTS), budget);
+        System.out.printf(
+                "%n# %s: %.1f%% of slots active per token, budget %d B%n",
+                policy, 100.0 * active / ((double) TOKENS * LAYERS * SLOTS), budget);
     }
 
     private final CacheAccess access = new CacheAccess();
@@ -159,8 +166,9 @@ public class CachePolicyBenchmark {
     @TearDown(Level.Trial)
     public void tearDown() {
         CacheStats s = cache.stats();
-        System.out.printf("%n# %s over %d tokens: hit rate %.3f, %.1f miss runs per token-layer, %d evictions%n", policy,
-                tokensRun, s.hitRate(), cache.missRuns() / (double) (tokensRun * LAYERS), s.evictions());
+        System.out.printf(
+                "%n# %s over %d tokens: hit rate %.3f, %.1f miss runs per token-layer, %d evictions%n",
+                policy, tokensRun, s.hitRate(), cache.missRuns() / (double) (tokensRun * LAYERS), s.evictions());
         cache.close();
         arena.close();
     }

@@ -41,7 +41,9 @@ import org.openjdk.jmh.annotations.Warmup;
 @OutputTimeUnit(TimeUnit.MILLISECONDS)
 @Warmup(iterations = 3, time = 2)
 @Measurement(iterations = 5, time = 2)
-@Fork(value = 1, jvmArgsAppend = {"--add-modules", "jdk.incubator.vector", "--enable-native-access=ALL-UNNAMED"})
+@Fork(
+        value = 1,
+        jvmArgsAppend = {"--add-modules", "jdk.incubator.vector", "--enable-native-access=ALL-UNNAMED"})
 public class EncoderBenchmark {
 
     /** A BERT-family {@code .ripple} file (required). */
@@ -63,7 +65,8 @@ public class EncoderBenchmark {
     public void setUp() throws IOException {
         Path path = Path.of(file);
         if (file.isEmpty() || !Files.isRegularFile(path)) {
-            throw new IllegalArgumentException("EncoderBenchmark needs -p file=F.ripple (a BERT-family file), not '" + file + "'");
+            throw new IllegalArgumentException(
+                    "EncoderBenchmark needs -p file=F.ripple (a BERT-family file), not '" + file + "'");
         }
         switch (mode) {
             case "mapped-dense" -> {
@@ -71,7 +74,11 @@ public class EncoderBenchmark {
                 encoder = EncoderModel.load(mapped, MappedFfn.of(mapped));
             }
             case "flash-lowrank" -> {
-                flash = RippleModel.open(path, RuntimeOptions.defaults().withPredictor(PredictorKind.LOWRANK).withCache("linking", 0.1));
+                flash = RippleModel.open(
+                        path,
+                        RuntimeOptions.defaults()
+                                .withPredictor(PredictorKind.LOWRANK)
+                                .withCache("linking", 0.1));
                 encoder = flash.encoder().orElseThrow(() -> new IllegalArgumentException(file + ": not an encoder"));
             }
             default -> throw new IllegalArgumentException("mode " + mode + ": mapped-dense or flash-lowrank");

@@ -1,15 +1,15 @@
 package dev.ripple.bench.jmh;
 
-import java.lang.foreign.ValueLayout;
-import dev.ripple.core.tensor.Activation;
 import dev.ripple.core.ffn.BundleRefs;
-import dev.ripple.core.format.FfnLayerSpec;
 import dev.ripple.core.ffn.SparseFfnExecutor;
+import dev.ripple.core.format.FfnLayerSpec;
+import dev.ripple.core.tensor.Activation;
+import dev.ripple.core.tensor.DType;
 import dev.ripple.core.tensor.kernels.KernelProvider;
 import dev.ripple.core.tensor.kernels.Kernels;
-import dev.ripple.core.tensor.DType;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -37,7 +37,9 @@ import org.openjdk.jmh.annotations.Warmup;
 @OutputTimeUnit(TimeUnit.MICROSECONDS)
 @Warmup(iterations = 2, time = 1)
 @Measurement(iterations = 3, time = 1)
-@Fork(value = 1, jvmArgsAppend = {"--add-modules", "jdk.incubator.vector", "--enable-native-access=ALL-UNNAMED"})
+@Fork(
+        value = 1,
+        jvmArgsAppend = {"--add-modules", "jdk.incubator.vector", "--enable-native-access=ALL-UNNAMED"})
 public class ExecutorBenchmark {
 
     /** {@code dModel x dFfn}. */
@@ -71,8 +73,10 @@ public class ExecutorBenchmark {
         Random rnd = new Random(1);
         for (long b = 0; b < bundles.byteSize() / 2; b++) {
             float v = (float) (rnd.nextGaussian() / Math.sqrt(d));
-            bundles.set(ValueLayout.JAVA_SHORT_UNALIGNED, 2 * b, dtype == DType.F32
-                    ? (short) (Float.floatToRawIntBits(v) >>> 16) : (short) DType.F16.encode(v));
+            bundles.set(
+                    ValueLayout.JAVA_SHORT_UNALIGNED,
+                    2 * b,
+                    dtype == DType.F32 ? (short) (Float.floatToRawIntBits(v) >>> 16) : (short) DType.F16.encode(v));
         }
         Kernels k = kernels.equals("scalar") ? KernelProvider.scalar() : KernelProvider.best();
         executor = new SparseFfnExecutor(spec, new float[d], k);

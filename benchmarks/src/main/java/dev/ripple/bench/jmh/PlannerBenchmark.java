@@ -41,7 +41,9 @@ import org.openjdk.jmh.annotations.Warmup;
 @OutputTimeUnit(TimeUnit.MICROSECONDS)
 @Warmup(iterations = 1, time = 1)
 @Measurement(iterations = 3, time = 1)
-@Fork(value = 1, jvmArgsAppend = {"--add-modules", "jdk.incubator.vector", "--enable-native-access=ALL-UNNAMED"})
+@Fork(
+        value = 1,
+        jvmArgsAppend = {"--add-modules", "jdk.incubator.vector", "--enable-native-access=ALL-UNNAMED"})
 public class PlannerBenchmark {
 
     static final int NEEDED = 350;
@@ -64,8 +66,9 @@ public class PlannerBenchmark {
         readPlanner = switch (planner) {
             case "cost-ufs40-q32" -> ReadPlanner.costModel(UfsPresets.ufs40(), 32);
             case "cost-ufs40-q1" -> ReadPlanner.costModel(UfsPresets.ufs40(), 1);
-            case "cost-ufs40-q32-aligned" -> ReadPlanner.costModel(UfsPresets.ufs40(), 32)
-                    .withAlignedReads(4096, LAYER_OFFSET + MAX_SLOTS * BUNDLE_BYTES);
+            case "cost-ufs40-q32-aligned" ->
+                ReadPlanner.costModel(UfsPresets.ufs40(), 32)
+                        .withAlignedReads(4096, LAYER_OFFSET + MAX_SLOTS * BUNDLE_BYTES);
             case "fixed-0" -> ReadPlanner.fixedGap(0);
             case "fixed-6152" -> ReadPlanner.fixedGap(2L * BUNDLE_BYTES);
             default -> throw new IllegalArgumentException("unknown planner '" + planner + "'");
@@ -92,10 +95,16 @@ public class PlannerBenchmark {
             bytes += plan.bytesRead();
         }
         if (maxSlot > MAX_SLOTS) {
-            throw new IllegalStateException("token reaches slot " + maxSlot + ", past the " + MAX_SLOTS + " slots the file size assumes");
+            throw new IllegalStateException(
+                    "token reaches slot " + maxSlot + ", past the " + MAX_SLOTS + " slots the file size assumes");
         }
-        System.out.printf("%n# %s: %s; per token: %.1f read operations, %.0f bytes read for %d needed%n", planner,
-                readPlanner.describe(), ops / (double) TOKENS, bytes / (double) TOKENS, (long) NEEDED * BUNDLE_BYTES);
+        System.out.printf(
+                "%n# %s: %s; per token: %.1f read operations, %.0f bytes read for %d needed%n",
+                planner,
+                readPlanner.describe(),
+                ops / (double) TOKENS,
+                bytes / (double) TOKENS,
+                (long) NEEDED * BUNDLE_BYTES);
     }
 
     /** 1 + an exponential variate of mean 5.8 bundles: mean gap ~6.3, a tail of long gaps. */

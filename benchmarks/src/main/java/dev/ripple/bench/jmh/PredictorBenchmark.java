@@ -1,7 +1,7 @@
 package dev.ripple.bench.jmh;
 
-import dev.ripple.core.activity.ActivityRule;
 import dev.ripple.core.activity.ActivationPredictor;
+import dev.ripple.core.activity.ActivityRule;
 import dev.ripple.core.activity.LowRankPredictor;
 import dev.ripple.core.activity.TrainedPredictor;
 import dev.ripple.core.tensor.Activation;
@@ -37,7 +37,9 @@ import org.openjdk.jmh.annotations.Warmup;
 @OutputTimeUnit(TimeUnit.MICROSECONDS)
 @Warmup(iterations = 2, time = 1)
 @Measurement(iterations = 5, time = 1)
-@Fork(value = 1, jvmArgsAppend = {"--add-modules", "jdk.incubator.vector", "--enable-native-access=ALL-UNNAMED"})
+@Fork(
+        value = 1,
+        jvmArgsAppend = {"--add-modules", "jdk.incubator.vector", "--enable-native-access=ALL-UNNAMED"})
 public class PredictorBenchmark {
     static final int D = 384;
     static final int N = 1536;
@@ -58,12 +60,33 @@ public class PredictorBenchmark {
         SplittableRandom r = new SplittableRandom(7);
         var k = predictor.endsWith("-scalar") ? KernelProvider.scalar() : KernelProvider.best();
         p = switch (predictor) {
-            case "lowrank" -> new LowRankPredictor(List.of(new LowRankPredictor.Factors(D, R, N, gauss(r, D * R, 0.05),
-                    gauss(r, R * N, 0.1), gauss(r, N, 0.3), abs(gauss(r, N, 0.3)), Activation.GELU)),
-                    ActivityRule.parse("act > -0.05"), 1.5f);
-            case "trained-linear", "trained-linear-scalar", "trained-relu" -> new TrainedPredictor(List.of(new TrainedPredictor.Layer(D, R, N,
-                    gauss(r, D * R, 0.05), gauss(r, R, 0.1), gauss(r, R * N, 0.1), gauss(r, N, 0.3), 0f,
-                    predictor.equals("trained-relu"), null)), k);
+            case "lowrank" ->
+                new LowRankPredictor(
+                        List.of(new LowRankPredictor.Factors(
+                                D,
+                                R,
+                                N,
+                                gauss(r, D * R, 0.05),
+                                gauss(r, R * N, 0.1),
+                                gauss(r, N, 0.3),
+                                abs(gauss(r, N, 0.3)),
+                                Activation.GELU)),
+                        ActivityRule.parse("act > -0.05"),
+                        1.5f);
+            case "trained-linear", "trained-linear-scalar", "trained-relu" ->
+                new TrainedPredictor(
+                        List.of(new TrainedPredictor.Layer(
+                                D,
+                                R,
+                                N,
+                                gauss(r, D * R, 0.05),
+                                gauss(r, R, 0.1),
+                                gauss(r, R * N, 0.1),
+                                gauss(r, N, 0.3),
+                                0f,
+                                predictor.equals("trained-relu"),
+                                null)),
+                        k);
             default -> throw new IllegalArgumentException(predictor);
         };
         xs = new float[INPUTS][];

@@ -59,7 +59,9 @@ import org.openjdk.jmh.annotations.Warmup;
 @OutputTimeUnit(TimeUnit.MICROSECONDS)
 @Warmup(iterations = 1, time = 1)
 @Measurement(iterations = 3, time = 1)
-@Fork(value = 1, jvmArgsAppend = {"--add-modules", "jdk.incubator.vector", "--enable-native-access=ALL-UNNAMED"})
+@Fork(
+        value = 1,
+        jvmArgsAppend = {"--add-modules", "jdk.incubator.vector", "--enable-native-access=ALL-UNNAMED"})
 public class ReaderBenchmark {
 
     /** Size of the test file: 256 MiB. */
@@ -93,7 +95,8 @@ public class ReaderBenchmark {
         file = testFile();
         if (reader.usesPageCache() && !PageCache.evict(file)) {
             throw new IllegalStateException(file + ": cannot evict the page cache (native access unavailable; run with "
-                    + "--enable-native-access=ALL-UNNAMED on Linux): " + reader + " passes would not be cold, refusing to "
+                    + "--enable-native-access=ALL-UNNAMED on Linux): " + reader
+                    + " passes would not be cold, refusing to "
                     + "report them");
         }
         arena = Arena.ofShared();
@@ -112,7 +115,7 @@ public class ReaderBenchmark {
             request.add(new Extent(random.nextLong(lastStart + 1) * BUNDLE_BYTES, readBytes));
         }
         if (reader == ReaderKind.MMAP) {
-            extentReader.close();          // unmap: DONTNEED leaves pages mapped into a process alone
+            extentReader.close(); // unmap: DONTNEED leaves pages mapped into a process alone
         }
         if (reader.usesPageCache() && !PageCache.evict(file)) {
             throw new IllegalStateException(file + ": page-cache eviction became unavailable");
@@ -165,7 +168,11 @@ public class ReaderBenchmark {
     /** {@code benchmarks/target/jmh-data}, found from the jar (or class directory) this class came from. */
     static Path dataDirectory() {
         try {
-            Path code = Path.of(ReaderBenchmark.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+            Path code = Path.of(ReaderBenchmark.class
+                    .getProtectionDomain()
+                    .getCodeSource()
+                    .getLocation()
+                    .toURI());
             return code.getParent().resolve("jmh-data");
         } catch (URISyntaxException | SecurityException | NullPointerException e) {
             return Path.of("benchmarks", "target", "jmh-data");

@@ -43,7 +43,9 @@ import org.openjdk.jmh.annotations.Warmup;
 @OutputTimeUnit(TimeUnit.SECONDS)
 @Warmup(iterations = 2, time = 3)
 @Measurement(iterations = 5, time = 3)
-@Fork(value = 1, jvmArgsAppend = {"--add-modules", "jdk.incubator.vector", "--enable-native-access=ALL-UNNAMED"})
+@Fork(
+        value = 1,
+        jvmArgsAppend = {"--add-modules", "jdk.incubator.vector", "--enable-native-access=ALL-UNNAMED"})
 public class TokenizerBenchmark {
     static final int TEXT_BYTES = 1_000_000;
     static final int LINE_STEP = 17;
@@ -67,11 +69,15 @@ public class TokenizerBenchmark {
     @Setup(Level.Trial)
     public void setUp() throws IOException {
         tokenizer = switch (vocabulary) {
-            case "gpt2" -> Tokenizer.fromVocabAndMerges(resource(DATA + "gpt2/encoder.json"), resource(DATA + "gpt2/vocab.bpe"), null);
+            case "gpt2" ->
+                Tokenizer.fromVocabAndMerges(
+                        resource(DATA + "gpt2/encoder.json"), resource(DATA + "gpt2/vocab.bpe"), null);
             case "llama2" -> Tokenizer.fromJson(resource(DATA + "llama2/tokenizer.json"));
             case "llama3" -> Tokenizer.fromJson(resource(DATA + "llama3/tokenizer.json"));
             case "minilm" -> Tokenizer.fromJson(resource("/all-minilm-l6-v2-tokenizer.json"));
-            default -> throw new IllegalArgumentException("unknown vocabulary '" + vocabulary + "' (gpt2, llama2, llama3, minilm)");
+            default ->
+                throw new IllegalArgumentException(
+                        "unknown vocabulary '" + vocabulary + "' (gpt2, llama2, llama3, minilm)");
         };
         lines = new ArrayList<>();
         textBytes = 0;
@@ -90,14 +96,17 @@ public class TokenizerBenchmark {
         for (String s : lines) {
             tokens += tokenizer.encode(s).length;
         }
-        System.out.printf("%n%s: %d lines, %d bytes of UTF-8, %d tokens per operation%n", vocabulary, lines.size(), textBytes, tokens);
+        System.out.printf(
+                "%n%s: %d lines, %d bytes of UTF-8, %d tokens per operation%n",
+                vocabulary, lines.size(), textBytes, tokens);
     }
 
     private static InputStream stream(String resource) throws IOException {
         InputStream in = TokenizerBenchmark.class.getResourceAsStream(resource);
         if (in == null) {
-            throw new IOException("class-path resource " + resource + " is missing (modules tokenizer-data, the MiniLM and"
-                    + " Lucene test-framework artifacts); rebuild with ./mvnw -DskipTests package");
+            throw new IOException(
+                    "class-path resource " + resource + " is missing (modules tokenizer-data, the MiniLM and"
+                            + " Lucene test-framework artifacts); rebuild with ./mvnw -DskipTests package");
         }
         return in;
     }

@@ -85,7 +85,8 @@ final class ActiveRegion {
     }
 
     /** The point in [a, b] where the verdict changes from {@code atA}, by bisection to float precision. */
-    private static float boundary(Activation act, float reluThreshold, ActivityRule rule, int layer, float a, float b, boolean atA) {
+    private static float boundary(
+            Activation act, float reluThreshold, ActivityRule rule, int layer, float a, float b, boolean atA) {
         float lo = a;
         float hi = b;
         while (Math.nextUp(lo) < hi) {

@@ -1,8 +1,8 @@
 package dev.ripple.core.activity;
 
-import java.util.Locale;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.Arrays;
+import java.util.Locale;
 import org.eclipse.collections.api.list.primitive.MutableIntList;
 
 /**
@@ -35,8 +35,8 @@ public record ErrorRule(float[][] centres, float[][] weights, float[] thresholds
         }
         for (int l = 0; l < centres.length; l++) {
             if (centres[l].length != weights[l].length) {
-                throw new IllegalArgumentException("error rule: layer " + l + " has " + centres[l].length + " centres and "
-                        + weights[l].length + " weights");
+                throw new IllegalArgumentException("error rule: layer " + l + " has " + centres[l].length
+                        + " centres and " + weights[l].length + " weights");
             }
         }
         for (float t : thresholds) {
@@ -116,7 +116,9 @@ public record ErrorRule(float[][] centres, float[][] weights, float[] thresholds
 
     @Override
     public boolean equals(Object o) {
-        return o instanceof ErrorRule r && Arrays.deepEquals(r.centres, centres) && Arrays.deepEquals(r.weights, weights)
+        return o instanceof ErrorRule r
+                && Arrays.deepEquals(r.centres, centres)
+                && Arrays.deepEquals(r.weights, weights)
                 && Arrays.equals(r.thresholds, thresholds);
     }
 

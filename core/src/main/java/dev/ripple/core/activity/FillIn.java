@@ -88,17 +88,21 @@ public record FillIn(float[] meanByNeuron, float[] constant) {
     /** The resident tensors that store layer {@code layer}'s fill-in in a {@code .ripple} file. */
     public List<ResidentTensor> tensors(int layer) {
         return List.of(
-                new ResidentTensor(RippleFormat.fillMeanTensor(layer), DType.F32, new long[] {meanByNeuron.length}, meanByNeuron),
-                new ResidentTensor(RippleFormat.fillConstantTensor(layer), DType.F32, new long[] {constant.length}, constant));
+                new ResidentTensor(
+                        RippleFormat.fillMeanTensor(layer), DType.F32, new long[] {meanByNeuron.length}, meanByNeuron),
+                new ResidentTensor(
+                        RippleFormat.fillConstantTensor(layer), DType.F32, new long[] {constant.length}, constant));
     }
 
     /** Layer {@code layer}'s fill-in stored in {@code file}, if it has one. */
     public static Optional<FillIn> read(RippleFile file, int layer) {
         var spec = file.layers().get(layer).spec();
-        if (file.tensor(RippleFormat.fillMeanTensor(layer)).isEmpty() || file.tensor(RippleFormat.fillConstantTensor(layer)).isEmpty()) {
+        if (file.tensor(RippleFormat.fillMeanTensor(layer)).isEmpty()
+                || file.tensor(RippleFormat.fillConstantTensor(layer)).isEmpty()) {
             return Optional.empty();
         }
-        return Optional.of(new FillIn(file.vector(RippleFormat.fillMeanTensor(layer), spec.dFfn()),
+        return Optional.of(new FillIn(
+                file.vector(RippleFormat.fillMeanTensor(layer), spec.dFfn()),
                 file.vector(RippleFormat.fillConstantTensor(layer), spec.dModel())));
     }
 

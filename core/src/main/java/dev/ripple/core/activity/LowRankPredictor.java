@@ -54,17 +54,35 @@ public final class LowRankPredictor implements ActivationPredictor {
      * One layer's factors. {@code residualNorm[i] = ‖row i of (W − A·B)ᵀ‖}; {@code activation} and
      * {@code reluThreshold} are the layer's (the threshold of a FATReLU, else 0).
      */
-    public record Factors(int dModel, int rank, int dFfn, float[] a, float[] b, float[] bias, float[] residualNorm,
-                          Activation activation, float reluThreshold) {
+    public record Factors(
+            int dModel,
+            int rank,
+            int dFfn,
+            float[] a,
+            float[] b,
+            float[] bias,
+            float[] residualNorm,
+            Activation activation,
+            float reluThreshold) {
         public Factors {
-            if (a.length != dModel * rank || b.length != rank * dFfn || bias.length != dFfn || residualNorm.length != dFfn) {
-                throw new IllegalArgumentException("low-rank factors: shapes do not match dModel " + dModel + ", rank "
-                        + rank + ", dFfn " + dFfn);
+            if (a.length != dModel * rank
+                    || b.length != rank * dFfn
+                    || bias.length != dFfn
+                    || residualNorm.length != dFfn) {
+                throw new IllegalArgumentException(
+                        "low-rank factors: shapes do not match dModel " + dModel + ", rank " + rank + ", dFfn " + dFfn);
             }
         }
 
-        public Factors(int dModel, int rank, int dFfn, float[] a, float[] b, float[] bias, float[] residualNorm,
-                       Activation activation) {
+        public Factors(
+                int dModel,
+                int rank,
+                int dFfn,
+                float[] a,
+                float[] b,
+                float[] bias,
+                float[] residualNorm,
+                Activation activation) {
             this(dModel, rank, dFfn, a, b, bias, residualNorm, activation, 0f);
         }
     }
@@ -78,12 +96,14 @@ public final class LowRankPredictor implements ActivationPredictor {
                 new ResidentTensor(RippleFormat.lowRankTensor(layer, "a"), DType.F32, new long[] {d, r}, f.a()),
                 new ResidentTensor(RippleFormat.lowRankTensor(layer, "b"), DType.F32, new long[] {r, n}, f.b()),
                 new ResidentTensor(RippleFormat.lowRankTensor(layer, "bias"), DType.F32, new long[] {n}, f.bias()),
-                new ResidentTensor(RippleFormat.lowRankTensor(layer, "residual"), DType.F32, new long[] {n}, f.residualNorm()));
+                new ResidentTensor(
+                        RippleFormat.lowRankTensor(layer, "residual"), DType.F32, new long[] {n}, f.residualNorm()));
     }
 
     /** True when {@code file} stores low-rank factors and the activity rule they predict. */
     public static boolean isStoredIn(RippleFile file) {
-        return !file.layers().isEmpty() && file.tensor(RippleFormat.lowRankTensor(0, "a")).isPresent()
+        return !file.layers().isEmpty()
+                && file.tensor(RippleFormat.lowRankTensor(0, "a")).isPresent()
                 && file.provenance().path("activityRule").isObject();
     }
 
@@ -101,21 +121,30 @@ public final class LowRankPredictor implements ActivationPredictor {
         }
         JsonNode prov = file.provenance();
         ActivityRule rule = ActivityRule.fromJson(prov.path("activityRule"));
-        float m = Float.isNaN(margin) ? (float) prov.path("predictor").path("margin").asDouble(DEFAULT_MARGIN) : margin;
+        float m = Float.isNaN(margin)
+                ? (float) prov.path("predictor").path("margin").asDouble(DEFAULT_MARGIN)
+                : margin;
         List<Layer> layers = new ArrayList<>();
         for (FfnLayerSection l : file.layers()) {
             int i = l.spec().index();
             int d = l.spec().dModel();
             int n = l.spec().dFfn();
-            Tensor a = file.tensor(RippleFormat.lowRankTensor(i, "a")).orElseThrow(() -> new IllegalArgumentException(
-                    file.path() + ": layer " + i + " has no low-rank predictor tensors"));
+            Tensor a = file.tensor(RippleFormat.lowRankTensor(i, "a"))
+                    .orElseThrow(() -> new IllegalArgumentException(
+                            file.path() + ": layer " + i + " has no low-rank predictor tensors"));
             if (a.rank() != 2 || a.dim(0) != d) {
-                throw new IllegalArgumentException(file.path() + ": " + a.describe() + " does not fit layer " + i
-                        + " of width " + d);
+                throw new IllegalArgumentException(
+                        file.path() + ": " + a.describe() + " does not fit layer " + i + " of width " + d);
             }
             int r = (int) a.dim(1);
             Tensor b = file.require(RippleFormat.lowRankTensor(i, "b"), r, n);
-            layers.add(new Layer(d, r, n, inPlace(a), inPlace(b), file.vector(RippleFormat.lowRankTensor(i, "bias"), n),
+            layers.add(new Layer(
+                    d,
+                    r,
+                    n,
+                    inPlace(a),
+                    inPlace(b),
+                    file.vector(RippleFormat.lowRankTensor(i, "bias"), n),
                     file.vector(RippleFormat.lowRankTensor(i, "residual"), n),
                     ActiveRegion.of(l.spec().activation(), l.spec().reluThreshold(), rule, i)));
         }
@@ -139,9 +168,15 @@ public final class LowRankPredictor implements ActivationPredictor {
      * One layer as the predictor keeps it: A and B off-heap only (where the Vector API's loads are
      * intrinsified), so the factors are not held twice; bias and residual scales on heap.
      */
-    private record Layer(int dModel, int rank, int dFfn, MemorySegment a, MemorySegment b, float[] bias,
-                         float[] residualNorm, ActiveRegion region) {
-    }
+    private record Layer(
+            int dModel,
+            int rank,
+            int dFfn,
+            MemorySegment a,
+            MemorySegment b,
+            float[] bias,
+            float[] residualNorm,
+            ActiveRegion region) {}
 
     private final Layer[] layers;
     private final ActivityRule rule;
@@ -162,7 +197,14 @@ public final class LowRankPredictor implements ActivationPredictor {
             Factors f = factors.get(l);
             MemorySegment a = arena.allocate(4L * f.a().length, 64).copyFrom(MemorySegment.ofArray(f.a()));
             MemorySegment b = arena.allocate(4L * f.b().length, 64).copyFrom(MemorySegment.ofArray(f.b()));
-            out[l] = new Layer(f.dModel(), f.rank(), f.dFfn(), a, b, f.bias().clone(), f.residualNorm().clone(),
+            out[l] = new Layer(
+                    f.dModel(),
+                    f.rank(),
+                    f.dFfn(),
+                    a,
+                    b,
+                    f.bias().clone(),
+                    f.residualNorm().clone(),
                     ActiveRegion.of(f.activation(), f.reluThreshold(), rule, l));
         }
         return out;

@@ -27,6 +27,7 @@ public enum PredictorKind {
             }
         }
         throw new IllegalArgumentException("unknown predictor '" + label + "' (known: "
-                + String.join(", ", Arrays.stream(values()).map(PredictorKind::label).toList()) + ")");
+                + String.join(
+                        ", ", Arrays.stream(values()).map(PredictorKind::label).toList()) + ")");
     }
 }

@@ -11,7 +11,10 @@ import org.eclipse.collections.api.list.primitive.MutableIntList;
 public record ThresholdRule(Mode mode, float[] thresholds) implements ActivityRule {
 
     /** Compare the value itself (ReLU notion) or its absolute value (GELU/SiLU). */
-    public enum Mode { VALUE, MAGNITUDE }
+    public enum Mode {
+        VALUE,
+        MAGNITUDE
+    }
 
     public ThresholdRule {
         if (thresholds.length == 0) {

@@ -15,8 +15,8 @@ public record TopKRule(int count, double fraction) implements ActivityRule {
 
     public TopKRule {
         if ((count > 0) == (fraction > 0) || count < 0 || fraction < 0 || fraction > 1 || Double.isNaN(fraction)) {
-            throw new IllegalArgumentException("top-k needs either a count > 0 or a fraction in (0, 1], got "
-                    + count + " and " + fraction);
+            throw new IllegalArgumentException(
+                    "top-k needs either a count > 0 or a fraction in (0, 1], got " + count + " and " + fraction);
         }
     }
 

@@ -1,11 +1,11 @@
 package dev.ripple.core.activity;
 
-import java.util.ArrayList;
 import dev.ripple.core.tensor.DType;
 import dev.ripple.core.tensor.kernels.KernelProvider;
 import dev.ripple.core.tensor.kernels.Kernels;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
+import java.util.ArrayList;
 import java.util.List;
 import org.eclipse.collections.api.list.primitive.MutableIntList;
 
@@ -46,15 +46,29 @@ public final class TrainedPredictor implements ActivationPredictor {
      *                  the predicted pre-activation, and a GELU is also above {@code act > -0.05}
      *                  far below its dip, so very low logits mean active as well
      */
-    public record Layer(int dModel, int hidden, int dFfn, float[] w1, float[] b1, float[] w2, float[] b2, float threshold,
-                        boolean relu, float[] dip) {
+    public record Layer(
+            int dModel,
+            int hidden,
+            int dFfn,
+            float[] w1,
+            float[] b1,
+            float[] w2,
+            float[] b2,
+            float threshold,
+            boolean relu,
+            float[] dip) {
         public Layer {
             if (dip != null && dip.length != dFfn) {
-                throw new IllegalArgumentException("trained predictor layer: " + dip.length + " dip bounds for " + dFfn
-                        + " neurons");
+                throw new IllegalArgumentException(
+                        "trained predictor layer: " + dip.length + " dip bounds for " + dFfn + " neurons");
             }
-            if (dModel <= 0 || hidden <= 0 || dFfn <= 0 || w1.length != dModel * hidden || b1.length != hidden
-                    || w2.length != hidden * dFfn || b2.length != dFfn) {
+            if (dModel <= 0
+                    || hidden <= 0
+                    || dFfn <= 0
+                    || w1.length != dModel * hidden
+                    || b1.length != hidden
+                    || w2.length != hidden * dFfn
+                    || b2.length != dFfn) {
                 throw new IllegalArgumentException("trained predictor layer: shapes do not match dModel " + dModel
                         + ", hidden " + hidden + ", dFfn " + dFfn);
             }
@@ -75,8 +89,7 @@ public final class TrainedPredictor implements ActivationPredictor {
     }
 
     /** A layer as the kernels read it: the weights off-heap, where the Vector API's loads are intrinsified. */
-    private record Resident(Layer layer, MemorySegment w1, MemorySegment w2) {
-    }
+    private record Resident(Layer layer, MemorySegment w1, MemorySegment w2) {}
 
     private final Resident[] layers;
     private final Kernels kernels;
@@ -95,7 +108,9 @@ public final class TrainedPredictor implements ActivationPredictor {
         this.layers = new Resident[layers.size()];
         for (int l = 0; l < layers.size(); l++) {
             Layer f = layers.get(l);
-            this.layers[l] = new Resident(f, arena.allocate(4L * f.w1().length, 64).copyFrom(MemorySegment.ofArray(f.w1())),
+            this.layers[l] = new Resident(
+                    f,
+                    arena.allocate(4L * f.w1().length, 64).copyFrom(MemorySegment.ofArray(f.w1())),
                     arena.allocate(4L * f.w2().length, 64).copyFrom(MemorySegment.ofArray(f.w2())));
         }
         this.kernels = kernels;
@@ -117,8 +132,8 @@ public final class TrainedPredictor implements ActivationPredictor {
     /** The same networks with new per-layer thresholds (one per layer). */
     public TrainedPredictor withThresholds(float[] thresholds) {
         if (thresholds.length != layers.length) {
-            throw new IllegalArgumentException("trained predictor: " + thresholds.length + " thresholds for "
-                    + layers.length + " layers");
+            throw new IllegalArgumentException(
+                    "trained predictor: " + thresholds.length + " thresholds for " + layers.length + " layers");
         }
         List<Layer> out = new ArrayList<>();
         for (int l = 0; l < layers.length; l++) {

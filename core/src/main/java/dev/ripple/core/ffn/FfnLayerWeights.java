@@ -1,7 +1,7 @@
 package dev.ripple.core.ffn;
 
-import dev.ripple.core.format.FfnLayerSpec;
 import dev.ripple.core.format.BundleSource;
+import dev.ripple.core.format.FfnLayerSpec;
 import java.util.Objects;
 
 /**
@@ -16,8 +16,15 @@ import java.util.Objects;
  * @param gateBias    [dFfn] for gated layers (zeros when the model has none), else {@code null}
  * @param downBias    [dModel], zeros when the model has none; resident at run time
  */
-public record FfnLayerWeights(FfnLayerSpec spec, float[] up, float[] gate, float[] downColumns,
-                              float[] upBias, float[] gateBias, float[] downBias) implements BundleSource {
+public record FfnLayerWeights(
+        FfnLayerSpec spec,
+        float[] up,
+        float[] gate,
+        float[] downColumns,
+        float[] upBias,
+        float[] gateBias,
+        float[] downBias)
+        implements BundleSource {
 
     public FfnLayerWeights {
         Objects.requireNonNull(spec, "spec");

@@ -1,16 +1,16 @@
 package dev.ripple.core.ffn;
 
+import dev.ripple.core.format.FfnLayerSpec;
 import dev.ripple.core.tensor.Activation;
+import dev.ripple.core.tensor.DType;
+import dev.ripple.core.tensor.kernels.KernelProvider;
+import dev.ripple.core.tensor.kernels.Kernels;
+import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.nio.ByteOrder;
 import java.util.Arrays;
-import dev.ripple.core.format.FfnLayerSpec;
-import dev.ripple.core.tensor.kernels.KernelProvider;
-import dev.ripple.core.tensor.kernels.Kernels;
-import dev.ripple.core.tensor.DType;
-import java.lang.foreign.MemorySegment;
-import java.util.concurrent.ForkJoinPool;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ForkJoinPool;
 
 /**
  * Computes an FFN layer over the bundles of its active neurons only:
@@ -52,10 +52,11 @@ public final class SparseFfnExecutor {
      * @param fillMeanBySlot m per slot, or null for no fill-in
      * @param fillConstant   Σ m·d over all neurons, or null for no fill-in
      */
-    public SparseFfnExecutor(FfnLayerSpec spec, float[] downBias, Kernels kernels, float[] fillMeanBySlot,
-                             float[] fillConstant) {
+    public SparseFfnExecutor(
+            FfnLayerSpec spec, float[] downBias, Kernels kernels, float[] fillMeanBySlot, float[] fillConstant) {
         if ((fillMeanBySlot == null) != (fillConstant == null)
-                || (fillMeanBySlot != null && (fillMeanBySlot.length != spec.dFfn() || fillConstant.length != spec.dModel()))) {
+                || (fillMeanBySlot != null
+                        && (fillMeanBySlot.length != spec.dFfn() || fillConstant.length != spec.dModel()))) {
             throw new IllegalArgumentException("layer " + spec.index() + ": fill-in needs " + spec.dFfn()
                     + " means and a constant of " + spec.dModel());
         }
@@ -104,8 +105,8 @@ public final class SparseFfnExecutor {
      * deterministic dot product either way, and the down rows are summed in the same order, so the
      * output is bit for bit the one without precomputation.
      */
-    public void forward(float[] x, BundleRefs bundles, float[] out, float[] activations, boolean[] known,
-                        float[] precomputed) {
+    public void forward(
+            float[] x, BundleRefs bundles, float[] out, float[] activations, boolean[] known, float[] precomputed) {
         int d = spec.dModel();
         if (x.length < d || out.length < d) {
             throw new IllegalArgumentException("layer " + spec.index() + ": input and output need " + d + " floats");
@@ -125,8 +126,17 @@ public final class SparseFfnExecutor {
         CompletableFuture<?>[] others = new CompletableFuture<?>[parts - 1];
         for (int p = 1; p < parts; p++) {
             int part = p;
-            others[p - 1] = CompletableFuture.runAsync(() -> accumulate(x, bundles, bounds(n, parts, part),
-                    bounds(n, parts, part + 1), partials[part], activations, known, precomputed), ForkJoinPool.commonPool());
+            others[p - 1] = CompletableFuture.runAsync(
+                    () -> accumulate(
+                            x,
+                            bundles,
+                            bounds(n, parts, part),
+                            bounds(n, parts, part + 1),
+                            partials[part],
+                            activations,
+                            known,
+                            precomputed),
+                    ForkJoinPool.commonPool());
         }
         accumulate(x, bundles, 0, bounds(n, parts, 1), partials[0], activations, known, precomputed);
         CompletableFuture.allOf(others).join();
@@ -154,7 +164,8 @@ public final class SparseFfnExecutor {
      */
     public void forwardAll(float[][] xs, BundleRefs union, int[] usersStart, int[] users, float[][] outs) {
         if (outs.length != xs.length) {
-            throw new IllegalArgumentException("layer " + spec.index() + ": " + xs.length + " inputs but " + outs.length + " outputs");
+            throw new IllegalArgumentException(
+                    "layer " + spec.index() + ": " + xs.length + " inputs but " + outs.length + " outputs");
         }
         forwardAll(xs, xs.length, union, usersStart, users, outs);
     }
@@ -168,7 +179,8 @@ public final class SparseFfnExecutor {
         }
         for (int t = 0; t < tokens; t++) {
             if (xs[t].length < d || outs[t].length < d) {
-                throw new IllegalArgumentException("layer " + spec.index() + ": input and output need " + d + " floats");
+                throw new IllegalArgumentException(
+                        "layer " + spec.index() + ": input and output need " + d + " floats");
             }
         }
         int n = union.size();
@@ -190,8 +202,18 @@ public final class SparseFfnExecutor {
             for (int p = 1; p < parts; p++) {
                 int part = p;
                 partials[part] = new float[tokens][d];
-                others[p - 1] = CompletableFuture.runAsync(() -> accumulateAll(xs, xT, stride, union, usersStart, users,
-                        bounds(n, count, part), bounds(n, count, part + 1), partials[part]), ForkJoinPool.commonPool());
+                others[p - 1] = CompletableFuture.runAsync(
+                        () -> accumulateAll(
+                                xs,
+                                xT,
+                                stride,
+                                union,
+                                usersStart,
+                                users,
+                                bounds(n, count, part),
+                                bounds(n, count, part + 1),
+                                partials[part]),
+                        ForkJoinPool.commonPool());
             }
             partials[0] = new float[tokens][d];
             accumulateAll(xs, xT, stride, union, usersStart, users, 0, bounds(n, parts, 1), partials[0]);
@@ -221,8 +243,16 @@ public final class SparseFfnExecutor {
      * not use a bundle of the block gets coefficient 0 for it, which adds nothing; each token's sum
      * still receives its bundles in union order.
      */
-    private void accumulateAll(float[][] xs, float[] xT, int stride, BundleRefs b, int[] usersStart, int[] users, int from,
-                               int to, float[][] acc) {
+    private void accumulateAll(
+            float[][] xs,
+            float[] xT,
+            int stride,
+            BundleRefs b,
+            int[] usersStart,
+            int[] users,
+            int from,
+            int to,
+            float[][] acc) {
         int d = spec.dModel();
         DType t = spec.dtype();
         int rowsMax = Kernels.MAX_ROWS;
@@ -300,8 +330,8 @@ public final class SparseFfnExecutor {
                         int tok = users[u];
                         int at = r * width + (xT != null ? tok : position[tok]);
                         float z = up[at] + upBias[r];
-                        coef[r * count + position[tok]] = (spec.gated() ? spec.neuron(z, gate[at] + gateBias[r])
-                                : spec.activate(z)) - mean[r];
+                        coef[r * count + position[tok]] =
+                                (spec.gated() ? spec.neuron(z, gate[at] + gateBias[r]) : spec.activate(z)) - mean[r];
                     }
                 }
             }
@@ -310,7 +340,7 @@ public final class SparseFfnExecutor {
     }
 
     /** A thread that never runs: asks whether a segment may be touched by threads other than its owner. */
-    private static final Thread ANY_OTHER_THREAD = Thread.ofVirtual().unstarted(() -> { });
+    private static final Thread ANY_OTHER_THREAD = Thread.ofVirtual().unstarted(() -> {});
 
     /** Confined segments (a caller's {@code Arena.ofConfined()}) keep the work on the calling thread. */
     private static boolean shared(BundleRefs b) {
@@ -349,8 +379,15 @@ public final class SparseFfnExecutor {
         }
     }
 
-    private void accumulate(float[] x, BundleRefs b, int from, int to, float[] acc, float[] activations, boolean[] known,
-                            float[] precomputed) {
+    private void accumulate(
+            float[] x,
+            BundleRefs b,
+            int from,
+            int to,
+            float[] acc,
+            float[] activations,
+            boolean[] known,
+            float[] precomputed) {
         int d = spec.dModel();
         DType t = spec.dtype();
         float[] scratch = new float[d];
@@ -377,8 +414,7 @@ public final class SparseFfnExecutor {
         }
     }
 
-    private static final ValueLayout.OfShort HALF =
-            ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
+    private static final ValueLayout.OfShort HALF = ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
     private static final ValueLayout.OfFloat SINGLE =
             ValueLayout.JAVA_FLOAT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
 
@@ -389,8 +425,8 @@ public final class SparseFfnExecutor {
     }
 
     /** act_i for one input: act(up·x + b) or, gated, act(gate·x + b_g)·(up·x + b). */
-    private float activation(MemorySegment seg, long base, long gateAt, float upBias, float gateBias,
-                             float[] x, float[] scratch) {
+    private float activation(
+            MemorySegment seg, long base, long gateAt, float upBias, float gateBias, float[] x, float[] scratch) {
         DType t = spec.dtype();
         int d = spec.dModel();
         float u = kernels.dot(t, seg, base, x, d, scratch) + upBias;

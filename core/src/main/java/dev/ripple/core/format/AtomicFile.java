@@ -20,8 +20,7 @@ import java.util.concurrent.ThreadLocalRandom;
  * }</pre>
  */
 public final class AtomicFile {
-    private AtomicFile() {
-    }
+    private AtomicFile() {}
 
     /** Fills the temporary file and returns how many bytes it wrote. */
     @FunctionalInterface
@@ -49,7 +48,8 @@ public final class AtomicFile {
                 Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
             } catch (AtomicMoveNotSupportedException e) {
                 discard();
-                throw new IOException(target + ": the file system cannot rename atomically; refusing a non-atomic write", e);
+                throw new IOException(
+                        target + ": the file system cannot rename atomically; refusing a non-atomic write", e);
             }
             forceDirectory(target.getParent());
         }
@@ -69,7 +69,8 @@ public final class AtomicFile {
         Path target = destination.toAbsolutePath();
         Path dir = target.getParent();
         Files.createDirectories(dir);
-        Path tmp = dir.resolve("." + target.getFileName() + ".tmp-" + Long.toHexString(ThreadLocalRandom.current().nextLong()));
+        Path tmp = dir.resolve("." + target.getFileName() + ".tmp-"
+                + Long.toHexString(ThreadLocalRandom.current().nextLong()));
         Staged staged = new Staged(tmp, target);
         try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
             body.writeTo(ch);

@@ -54,7 +54,11 @@ public final class BundleEncoder {
         }
         row(bundle, 0, 0, source == null ? null : source.storedRow(neuron, false, t));
         if (spec.gated()) {
-            row(bundle, spec.gateOffset(), spec.gateOffsetBytes(), source == null ? null : source.storedRow(neuron, true, t));
+            row(
+                    bundle,
+                    spec.gateOffset(),
+                    spec.gateOffsetBytes(),
+                    source == null ? null : source.storedRow(neuron, true, t));
         }
         row(bundle, spec.downOffset(), spec.downOffsetBytes(), null);
         Quantization.encode(DType.F32, bundle, spec.upBiasOffset(), 1, buffer, spec.upBiasOffsetBytes());

@@ -36,6 +36,5 @@ public interface BundleSource {
      * Called once every bundle of the layer has been written: a source that gathered the layer
      * into working memory (a transposed down projection) frees it here.
      */
-    default void release() {
-    }
+    default void release() {}
 }

@@ -18,6 +18,7 @@ final class ChecksummedOutput {
     private final ByteBuffer buffer = ByteBuffer.allocateDirect(1 << 20).order(ByteOrder.LITTLE_ENDIAN);
     /** The whole buffer as a segment (taken while position is 0 and limit the capacity). */
     private final MemorySegment bufferSegment = MemorySegment.ofBuffer(buffer);
+
     private final CRC32C fileCrc = new CRC32C();
     private CRC32C sectionCrc;
     private long flushed;

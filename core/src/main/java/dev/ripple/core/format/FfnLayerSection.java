@@ -1,7 +1,5 @@
 package dev.ripple.core.format;
 
-import dev.ripple.core.format.FfnLayerSpec;
-
 /**
  * Where one FFN layer lives in an opened file: its bundles section (slot k at
  * {@code bundles.offset() + k·bundleBytes}) and its placement.

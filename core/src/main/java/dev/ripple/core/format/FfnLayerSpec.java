@@ -30,24 +30,32 @@ import dev.ripple.core.tensor.DType;
  * @param upActivated gated layers only: the activation is applied to the up projection too (dReLU)
  * @param reluThreshold ReLU only: values at or below it are zero (FATReLU); 0 for a plain ReLU
  */
-public record FfnLayerSpec(int index, int dModel, int dFfn, Activation activation, boolean gated, DType dtype,
-                           boolean upActivated, float reluThreshold) {
+public record FfnLayerSpec(
+        int index,
+        int dModel,
+        int dFfn,
+        Activation activation,
+        boolean gated,
+        DType dtype,
+        boolean upActivated,
+        float reluThreshold) {
 
     public FfnLayerSpec {
         if (index < 0 || dModel <= 0 || dFfn <= 0) {
-            throw new IllegalArgumentException("layer " + index + ": dModel and dFfn must be positive, got "
-                    + dModel + " and " + dFfn);
+            throw new IllegalArgumentException(
+                    "layer " + index + ": dModel and dFfn must be positive, got " + dModel + " and " + dFfn);
         }
         if (activation == null || dtype == null || !dtype.holdsWeights()) {
-            throw new IllegalArgumentException("layer " + index + ": needs an activation and a weight dtype, got "
-                    + activation + " and " + dtype);
+            throw new IllegalArgumentException(
+                    "layer " + index + ": needs an activation and a weight dtype, got " + activation + " and " + dtype);
         }
         if (dtype.isQuantized() && dModel % dtype.blockSize() != 0) {
-            throw new IllegalArgumentException("layer " + index + ": " + dtype.label() + " bundles need a width that is a "
-                    + "multiple of " + dtype.blockSize() + ", got " + dModel);
+            throw new IllegalArgumentException("layer " + index + ": " + dtype.label()
+                    + " bundles need a width that is a " + "multiple of " + dtype.blockSize() + ", got " + dModel);
         }
         if (upActivated && !gated) {
-            throw new IllegalArgumentException("layer " + index + ": only a gated layer can activate its up projection");
+            throw new IllegalArgumentException(
+                    "layer " + index + ": only a gated layer can activate its up projection");
         }
         if (!Float.isFinite(reluThreshold) || (reluThreshold != 0f && activation != Activation.RELU)) {
             throw new IllegalArgumentException("layer " + index + ": a threshold (" + reluThreshold

@@ -2,8 +2,7 @@ package dev.ripple.core.format;
 
 /** Small helpers for slot ↔ neuron permutations. */
 public final class Permutations {
-    private Permutations() {
-    }
+    private Permutations() {}
 
     public static int[] identity(int n) {
         int[] p = new int[n];

@@ -7,7 +7,8 @@ public record PlacedLayer(BundleSource weights, int[] slotToNeuron) {
 
     public PlacedLayer {
         slotToNeuron = slotToNeuron.clone();
-        Permutations.requireValid(slotToNeuron, weights.spec().dFfn(), "layer " + weights.spec().index());
+        Permutations.requireValid(
+                slotToNeuron, weights.spec().dFfn(), "layer " + weights.spec().index());
     }
 
     /** The layer in its original order. */

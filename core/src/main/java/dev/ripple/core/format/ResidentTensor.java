@@ -27,12 +27,13 @@ public record ResidentTensor(String name, DType dtype, Tensor source) {
 
     public ResidentTensor {
         if (!dtype.holdsWeights()) {
-            throw new IllegalArgumentException("tensor " + name + ": resident tensors hold weights, not " + dtype.label());
+            throw new IllegalArgumentException(
+                    "tensor " + name + ": resident tensors hold weights, not " + dtype.label());
         }
         long[] shape = source.shape();
         if (dtype.isQuantized() && (shape.length == 0 || shape[shape.length - 1] % dtype.blockSize() != 0)) {
-            throw new IllegalArgumentException("tensor " + name + ": " + dtype.label() + " rows must hold whole blocks of "
-                    + dtype.blockSize() + ", shape " + Arrays.toString(shape));
+            throw new IllegalArgumentException("tensor " + name + ": " + dtype.label()
+                    + " rows must hold whole blocks of " + dtype.blockSize() + ", shape " + Arrays.toString(shape));
         }
     }
 

@@ -1,12 +1,11 @@
 package dev.ripple.core.format;
 
-import dev.ripple.core.tensor.DType;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.LinkedHashMap;
 
 /**
  * Everything that goes into one {@code .ripple} file, assembled by an importer or a test and
@@ -50,8 +49,8 @@ public final class RippleContents {
     public RippleContents addLayer(PlacedLayer layer) {
         int expected = layers.size();
         if (layer.weights().spec().index() != expected) {
-            throw new IllegalArgumentException("layers must be added in order: expected layer " + expected
-                    + ", got " + layer.weights().spec().index());
+            throw new IllegalArgumentException("layers must be added in order: expected layer " + expected + ", got "
+                    + layer.weights().spec().index());
         }
         layers.add(layer);
         return this;

@@ -1,19 +1,18 @@
 package dev.ripple.core.format;
 
-import java.lang.foreign.ValueLayout;
-import java.nio.BufferUnderflowException;
-import dev.ripple.core.tensor.DType;
 import com.fasterxml.jackson.core.JacksonException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.ripple.core.format.RippleFormatException.Problem;
 import dev.ripple.core.tensor.Activation;
+import dev.ripple.core.tensor.DType;
 import dev.ripple.core.tensor.Tensor;
 import dev.ripple.core.tensor.TensorSource;
-import dev.ripple.core.format.FfnLayerSpec;
-import dev.ripple.core.format.RippleFormatException.Problem;
 import java.io.IOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.nio.BufferUnderflowException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.channels.FileChannel;
@@ -64,8 +63,16 @@ public final class RippleFile implements TensorSource, AutoCloseable {
     private final Arena arena;
     private final MemorySegment mapped;
 
-    private RippleFile(Path path, long size, int major, int minor, List<SectionEntry> sections, JsonNode metadata,
-                       List<FfnLayerSection> layers, Arena arena, MemorySegment mapped) {
+    private RippleFile(
+            Path path,
+            long size,
+            int major,
+            int minor,
+            List<SectionEntry> sections,
+            JsonNode metadata,
+            List<FfnLayerSection> layers,
+            Arena arena,
+            MemorySegment mapped) {
         this.path = path;
         this.size = size;
         this.versionMajor = major;
@@ -98,26 +105,39 @@ public final class RippleFile implements TensorSource, AutoCloseable {
     }
 
     /** The validated layout of a file, read with plain channel reads. */
-    private record Structure(long size, int major, int minor, List<SectionEntry> sections, JsonNode metadata,
-                             List<FfnLayerSection> layers) {
-    }
+    private record Structure(
+            long size,
+            int major,
+            int minor,
+            List<SectionEntry> sections,
+            JsonNode metadata,
+            List<FfnLayerSection> layers) {}
 
     private static Structure readStructure(Path path, FileChannel ch) throws IOException {
         long size = ch.size();
         int minimum = RippleFormat.HEADER_BYTES + RippleFormat.FOOTER_BYTES;
         if (size < RippleFormat.MAGIC.length) {
-            throw new RippleFormatException(path, "header", size == 0 ? Problem.TRUNCATED : Problem.BAD_MAGIC,
+            throw new RippleFormatException(
+                    path,
+                    "header",
+                    size == 0 ? Problem.TRUNCATED : Problem.BAD_MAGIC,
                     "file is " + size + " bytes, shorter than the 8-byte magic");
         }
         ByteBuffer header = read(path, ch, "header", 0, (int) Math.min(RippleFormat.HEADER_BYTES, size));
         byte[] magic = new byte[RippleFormat.MAGIC.length];
         header.get(0, magic);
         if (!Arrays.equals(magic, RippleFormat.MAGIC)) {
-            throw new RippleFormatException(path, "header", Problem.BAD_MAGIC,
+            throw new RippleFormatException(
+                    path,
+                    "header",
+                    Problem.BAD_MAGIC,
                     "expected magic " + hex(RippleFormat.MAGIC) + ", found " + hex(magic));
         }
         if (size < minimum) {
-            throw new RippleFormatException(path, "file", Problem.TRUNCATED,
+            throw new RippleFormatException(
+                    path,
+                    "file",
+                    Problem.TRUNCATED,
                     "file is " + size + " bytes, smaller than header and footer (" + minimum + ")");
         }
         CRC32C hcrc = new CRC32C();
@@ -128,20 +148,34 @@ public final class RippleFile implements TensorSource, AutoCloseable {
         int flags = header.getInt(12);
         int bom = header.getInt(16);
         if ((int) hcrc.getValue() != storedHeaderCrc) {
-            throw new RippleFormatException(path, "header", Problem.CHECKSUM_MISMATCH,
+            throw new RippleFormatException(
+                    path,
+                    "header",
+                    Problem.CHECKSUM_MISMATCH,
                     "stored " + hex(storedHeaderCrc) + ", computed " + hex((int) hcrc.getValue()));
         }
         if (major != RippleFormat.VERSION_MAJOR) {
-            throw new RippleFormatException(path, "header", Problem.UNSUPPORTED_VERSION, "format version " + major + "."
-                    + minor + " is " + (major > RippleFormat.VERSION_MAJOR ? "newer" : "older") + " than this reader ("
-                    + RippleFormat.VERSION_MAJOR + ".x)");
+            throw new RippleFormatException(
+                    path,
+                    "header",
+                    Problem.UNSUPPORTED_VERSION,
+                    "format version " + major + "."
+                            + minor + " is " + (major > RippleFormat.VERSION_MAJOR ? "newer" : "older")
+                            + " than this reader ("
+                            + RippleFormat.VERSION_MAJOR + ".x)");
         }
         if (flags != 0) {
-            throw new RippleFormatException(path, "header", Problem.UNSUPPORTED_VERSION,
+            throw new RippleFormatException(
+                    path,
+                    "header",
+                    Problem.UNSUPPORTED_VERSION,
                     "required feature flags " + hex(flags) + " are unknown to this reader");
         }
         if (bom != RippleFormat.BYTE_ORDER_MARK) {
-            throw new RippleFormatException(path, "header", Problem.INCONSISTENT,
+            throw new RippleFormatException(
+                    path,
+                    "header",
+                    Problem.INCONSISTENT,
                     "byte-order mark " + hex(bom) + " is not " + hex(RippleFormat.BYTE_ORDER_MARK));
         }
 
@@ -150,48 +184,77 @@ public final class RippleFile implements TensorSource, AutoCloseable {
         byte[] footerMagic = new byte[RippleFormat.FOOTER_MAGIC.length];
         footer.get(20, footerMagic);
         if (!Arrays.equals(footerMagic, RippleFormat.FOOTER_MAGIC)) {
-            throw new RippleFormatException(path, "footer", Problem.TRUNCATED,
-                    "no footer magic at offset " + (footerAt + 20) + " (found " + hex(footerMagic) + "): the file is cut short or its end is damaged");
+            throw new RippleFormatException(
+                    path,
+                    "footer",
+                    Problem.TRUNCATED,
+                    "no footer magic at offset " + (footerAt + 20) + " (found " + hex(footerMagic)
+                            + "): the file is cut short or its end is damaged");
         }
         long dirOffset = footer.getLong(0);
         long dirLength = footer.getLong(8);
         int dirCrc = footer.getInt(16);
-        if (dirOffset < RippleFormat.HEADER_BYTES || dirLength < 4 || dirLength > RippleFormat.MAX_DIRECTORY_BYTES
-                || dirOffset > footerAt || dirOffset + dirLength != footerAt) {
-            throw new RippleFormatException(path, "footer", Problem.INCONSISTENT, "directory at offset " + dirOffset
-                    + " with " + dirLength + " bytes does not end where the footer starts (" + footerAt + ")");
+        if (dirOffset < RippleFormat.HEADER_BYTES
+                || dirLength < 4
+                || dirLength > RippleFormat.MAX_DIRECTORY_BYTES
+                || dirOffset > footerAt
+                || dirOffset + dirLength != footerAt) {
+            throw new RippleFormatException(
+                    path,
+                    "footer",
+                    Problem.INCONSISTENT,
+                    "directory at offset " + dirOffset + " with " + dirLength
+                            + " bytes does not end where the footer starts (" + footerAt + ")");
         }
         ByteBuffer dir = read(path, ch, "directory", dirOffset, (int) dirLength);
         int computed = crc(dir.array());
         if (computed != dirCrc) {
-            throw new RippleFormatException(path, "directory", Problem.CHECKSUM_MISMATCH,
+            throw new RippleFormatException(
+                    path,
+                    "directory",
+                    Problem.CHECKSUM_MISMATCH,
                     "stored " + hex(dirCrc) + ", computed " + hex(computed));
         }
         List<SectionEntry> sections = parseDirectory(path, dir, dirOffset);
 
-        SectionEntry metaEntry = sections.stream().filter(e -> e.kind() == SectionKind.METADATA).findFirst()
-                .orElseThrow(() -> new RippleFormatException(path, "directory", Problem.INCONSISTENT, "no metadata section"));
+        SectionEntry metaEntry = sections.stream()
+                .filter(e -> e.kind() == SectionKind.METADATA)
+                .findFirst()
+                .orElseThrow(() ->
+                        new RippleFormatException(path, "directory", Problem.INCONSISTENT, "no metadata section"));
         if (metaEntry.length() > RippleFormat.MAX_METADATA_BYTES) {
-            throw new RippleFormatException(path, metaEntry.describe(), Problem.INCONSISTENT,
+            throw new RippleFormatException(
+                    path,
+                    metaEntry.describe(),
+                    Problem.INCONSISTENT,
                     "metadata larger than " + RippleFormat.MAX_METADATA_BYTES + " bytes");
         }
         ByteBuffer metaBytes = readChecked(path, ch, metaEntry);
         JsonNode metadata;
         try {
-            String text = StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
-                    .decode(metaBytes).toString();
+            String text = StandardCharsets.UTF_8
+                    .newDecoder()
+                    .onMalformedInput(CodingErrorAction.REPORT)
+                    .decode(metaBytes)
+                    .toString();
             metadata = JSON.readTree(text);
         } catch (CharacterCodingException | JacksonException e) {
-            throw new RippleFormatException(path, metaEntry.describe(), Problem.INCONSISTENT,
-                    "metadata is not valid UTF-8 JSON: " + firstLine(e.getMessage()), e);
+            throw new RippleFormatException(
+                    path,
+                    metaEntry.describe(),
+                    Problem.INCONSISTENT,
+                    "metadata is not valid UTF-8 JSON: " + firstLine(e.getMessage()),
+                    e);
         }
         if (metadata == null || !metadata.isObject()) {
-            throw new RippleFormatException(path, metaEntry.describe(), Problem.INCONSISTENT, "metadata is not a JSON object");
+            throw new RippleFormatException(
+                    path, metaEntry.describe(), Problem.INCONSISTENT, "metadata is not a JSON object");
         }
         Map<String, SectionEntry> byName = new LinkedHashMap<>();
         for (SectionEntry e : sections) {
             if (byName.put(e.name(), e) != null) {
-                throw new RippleFormatException(path, "directory", Problem.INCONSISTENT, "section name '" + e.name() + "' appears twice");
+                throw new RippleFormatException(
+                        path, "directory", Problem.INCONSISTENT, "section name '" + e.name() + "' appears twice");
             }
             checkShape(path, e);
         }
@@ -199,13 +262,18 @@ public final class RippleFile implements TensorSource, AutoCloseable {
         return new Structure(size, major, minor, sections, metadata, layers);
     }
 
-    private static List<SectionEntry> parseDirectory(Path path, ByteBuffer dir, long dirOffset) throws RippleFormatException {
+    private static List<SectionEntry> parseDirectory(Path path, ByteBuffer dir, long dirOffset)
+            throws RippleFormatException {
         int minEntry = 2 + 1 + 1 + 4 + 8 + 8 + 2;
         try {
             int count = dir.getInt();
             if (count < 0 || (long) count * minEntry > dir.remaining()) {
-                throw new RippleFormatException(path, "directory", Problem.INCONSISTENT,
-                        "declares " + Integer.toUnsignedString(count) + " sections, more than its " + dir.capacity() + " bytes can hold");
+                throw new RippleFormatException(
+                        path,
+                        "directory",
+                        Problem.INCONSISTENT,
+                        "declares " + Integer.toUnsignedString(count) + " sections, more than its " + dir.capacity()
+                                + " bytes can hold");
             }
             List<SectionEntry> out = new ArrayList<>(count);
             for (int i = 0; i < count; i++) {
@@ -216,8 +284,11 @@ public final class RippleFile implements TensorSource, AutoCloseable {
                 long offset = dir.getLong();
                 long length = dir.getLong();
                 if (rank > RippleFormat.MAX_RANK) {
-                    throw new RippleFormatException(path, "directory", Problem.INCONSISTENT, "entry " + i + " has rank " + rank
-                            + " (at most " + RippleFormat.MAX_RANK + ")");
+                    throw new RippleFormatException(
+                            path,
+                            "directory",
+                            Problem.INCONSISTENT,
+                            "entry " + i + " has rank " + rank + " (at most " + RippleFormat.MAX_RANK + ")");
                 }
                 long[] shape = new long[rank];
                 for (int r = 0; r < rank; r++) {
@@ -225,7 +296,10 @@ public final class RippleFile implements TensorSource, AutoCloseable {
                 }
                 int nameLength = Short.toUnsignedInt(dir.getShort());
                 if (nameLength > RippleFormat.MAX_NAME_BYTES || nameLength > dir.remaining()) {
-                    throw new RippleFormatException(path, "directory", Problem.INCONSISTENT,
+                    throw new RippleFormatException(
+                            path,
+                            "directory",
+                            Problem.INCONSISTENT,
                             "entry " + i + " has a name of " + nameLength + " bytes");
                 }
                 byte[] nameBytes = new byte[nameLength];
@@ -235,39 +309,57 @@ public final class RippleFile implements TensorSource, AutoCloseable {
                 try {
                     dtype = DType.ofCode(dtypeCode);
                 } catch (IllegalArgumentException e) {
-                    throw new RippleFormatException(path, "section " + name, Problem.UNSUPPORTED_VERSION,
+                    throw new RippleFormatException(
+                            path,
+                            "section " + name,
+                            Problem.UNSUPPORTED_VERSION,
                             "dtype code " + dtypeCode + " is unknown to this reader");
                 }
-                if (offset < RippleFormat.HEADER_BYTES || length < 0 || offset > dirOffset || length > dirOffset - offset) {
-                    throw new RippleFormatException(path, "section " + name, Problem.INCONSISTENT, "offset " + offset
-                            + " and length " + length + " lie outside the data area [" + RippleFormat.HEADER_BYTES + ", " + dirOffset + ")");
+                if (offset < RippleFormat.HEADER_BYTES
+                        || length < 0
+                        || offset > dirOffset
+                        || length > dirOffset - offset) {
+                    throw new RippleFormatException(
+                            path,
+                            "section " + name,
+                            Problem.INCONSISTENT,
+                            "offset " + offset + " and length " + length + " lie outside the data area ["
+                                    + RippleFormat.HEADER_BYTES + ", " + dirOffset + ")");
                 }
                 out.add(new SectionEntry(name, SectionKind.ofCode(kindCode), dtype, shape, offset, length, crc));
             }
             if (dir.hasRemaining()) {
-                throw new RippleFormatException(path, "directory", Problem.INCONSISTENT, dir.remaining() + " bytes left after the last entry");
+                throw new RippleFormatException(
+                        path, "directory", Problem.INCONSISTENT, dir.remaining() + " bytes left after the last entry");
             }
             List<SectionEntry> sorted = new ArrayList<>(out);
             sorted.sort(Comparator.comparingLong(SectionEntry::offset));
             for (int i = 1; i < sorted.size(); i++) {
                 if (sorted.get(i).offset() < sorted.get(i - 1).end()) {
-                    throw new RippleFormatException(path, "section " + sorted.get(i).name(), Problem.INCONSISTENT,
+                    throw new RippleFormatException(
+                            path,
+                            "section " + sorted.get(i).name(),
+                            Problem.INCONSISTENT,
                             "overlaps section " + sorted.get(i - 1).describe());
                 }
             }
             return out;
         } catch (BufferUnderflowException e) {
-            throw new RippleFormatException(path, "directory", Problem.INCONSISTENT, "entries run past the end of the directory");
+            throw new RippleFormatException(
+                    path, "directory", Problem.INCONSISTENT, "entries run past the end of the directory");
         }
     }
 
     private static void checkShape(Path path, SectionEntry e) throws RippleFormatException {
         if (e.kind() == SectionKind.TENSOR && !e.dtype().holdsWeights()) {
-            throw new RippleFormatException(path, "section " + e.describe(), Problem.INCONSISTENT, "a tensor section holds "
-                    + e.dtype().label() + "; tensors hold f32, f16, bf16, q8_0 or q4_0");
+            throw new RippleFormatException(
+                    path,
+                    "section " + e.describe(),
+                    Problem.INCONSISTENT,
+                    "a tensor section holds " + e.dtype().label() + "; tensors hold f32, f16, bf16, q8_0 or q4_0");
         }
         if (e.dtype() == DType.BYTES && e.shape().length == 0) {
-            return;   // metadata and blobs: any length
+            return; // metadata and blobs: any length
         }
         long n = e.elementCount();
         long[] shape = e.shape();
@@ -287,16 +379,21 @@ public final class RippleFile implements TensorSource, AutoCloseable {
             bytes = -1;
         }
         if (bytes != e.length()) {
-            throw new RippleFormatException(path, "section " + e.describe(), Problem.INCONSISTENT, "shape "
-                    + Arrays.toString(e.shape()) + " of " + e.dtype().label() + " does not fill its " + e.length() + " bytes");
+            throw new RippleFormatException(
+                    path,
+                    "section " + e.describe(),
+                    Problem.INCONSISTENT,
+                    "shape " + Arrays.toString(e.shape()) + " of " + e.dtype().label() + " does not fill its "
+                            + e.length() + " bytes");
         }
     }
 
-    private static List<FfnLayerSection> parseLayers(Path path, FileChannel ch, JsonNode metadata,
-                                                     Map<String, SectionEntry> byName) throws IOException {
+    private static List<FfnLayerSection> parseLayers(
+            Path path, FileChannel ch, JsonNode metadata, Map<String, SectionEntry> byName) throws IOException {
         JsonNode list = metadata.path("layers");
         if (!list.isArray()) {
-            throw new RippleFormatException(path, "metadata", Problem.INCONSISTENT, "'layers' is missing or not an array");
+            throw new RippleFormatException(
+                    path, "metadata", Problem.INCONSISTENT, "'layers' is missing or not an array");
         }
         List<FfnLayerSection> layers = new ArrayList<>();
         for (int i = 0; i < list.size(); i++) {
@@ -308,34 +405,56 @@ public final class RippleFile implements TensorSource, AutoCloseable {
                 if (index != i) {
                     throw new IllegalArgumentException("index is " + index + ", expected " + i);
                 }
-                spec = new FfnLayerSpec(index, requiredInt(l, "dModel"), requiredInt(l, "dFfn"),
-                        Activation.ofLabel(requiredText(l, "activation")), l.path("gated").asBoolean(false),
-                        DType.ofLabel(requiredText(l, "dtype")), l.path("upActivated").asBoolean(false),
+                spec = new FfnLayerSpec(
+                        index,
+                        requiredInt(l, "dModel"),
+                        requiredInt(l, "dFfn"),
+                        Activation.ofLabel(requiredText(l, "activation")),
+                        l.path("gated").asBoolean(false),
+                        DType.ofLabel(requiredText(l, "dtype")),
+                        l.path("upActivated").asBoolean(false),
                         (float) l.path("reluThreshold").asDouble(0));
             } catch (IllegalArgumentException e) {
                 throw new RippleFormatException(path, where, Problem.INCONSISTENT, e.getMessage());
             }
-            SectionEntry bundles = requireSection(path, byName, where, l.path("bundles").asText(""), SectionKind.FFN_BUNDLES);
-            SectionEntry perm = requireSection(path, byName, where, l.path("permutation").asText(""), SectionKind.PERMUTATION);
+            SectionEntry bundles =
+                    requireSection(path, byName, where, l.path("bundles").asText(""), SectionKind.FFN_BUNDLES);
+            SectionEntry perm =
+                    requireSection(path, byName, where, l.path("permutation").asText(""), SectionKind.PERMUTATION);
             String downBias = l.path("downBias").asText("");
             SectionEntry bias = requireSection(path, byName, where, downBias, SectionKind.TENSOR);
             long[] expected = RippleFormat.bundlesShape(spec);
             DType expectedType = RippleFormat.bundlesType(spec);
             if (bundles.dtype() != expectedType || !Arrays.equals(bundles.shape(), expected)) {
-                throw new RippleFormatException(path, "section " + bundles.describe(), Problem.INCONSISTENT, "holds "
-                        + bundles.dtype().label() + Arrays.toString(bundles.shape()) + " but layer " + i + " needs "
-                        + expectedType.label() + Arrays.toString(expected));
+                throw new RippleFormatException(
+                        path,
+                        "section " + bundles.describe(),
+                        Problem.INCONSISTENT,
+                        "holds "
+                                + bundles.dtype().label() + Arrays.toString(bundles.shape()) + " but layer " + i
+                                + " needs "
+                                + expectedType.label() + Arrays.toString(expected));
             }
             if (bundles.offset() % RippleFormat.PAGE != 0) {
-                throw new RippleFormatException(path, "section " + bundles.describe(), Problem.INCONSISTENT,
+                throw new RippleFormatException(
+                        path,
+                        "section " + bundles.describe(),
+                        Problem.INCONSISTENT,
                         "bundles must start on a " + RippleFormat.PAGE + "-byte boundary");
             }
             if (perm.dtype() != DType.I32 || !Arrays.equals(perm.shape(), new long[] {spec.dFfn()})) {
-                throw new RippleFormatException(path, "section " + perm.describe(), Problem.INCONSISTENT,
+                throw new RippleFormatException(
+                        path,
+                        "section " + perm.describe(),
+                        Problem.INCONSISTENT,
                         "permutation must be i32[" + spec.dFfn() + "]");
             }
-            if (!Arrays.equals(bias.shape(), new long[] {spec.dModel()}) || !bias.dtype().isFloat()) {  // stored f32
-                throw new RippleFormatException(path, "section " + bias.describe(), Problem.INCONSISTENT,
+            if (!Arrays.equals(bias.shape(), new long[] {spec.dModel()})
+                    || !bias.dtype().isFloat()) { // stored f32
+                throw new RippleFormatException(
+                        path,
+                        "section " + bias.describe(),
+                        Problem.INCONSISTENT,
                         "down bias must be a float vector of " + spec.dModel());
             }
             ByteBuffer permBytes = readChecked(path, ch, perm);
@@ -343,7 +462,10 @@ public final class RippleFile implements TensorSource, AutoCloseable {
             permBytes.asIntBuffer().get(slotToNeuron);
             int bad = Permutations.firstInvalid(slotToNeuron, spec.dFfn());
             if (bad >= 0) {
-                throw new RippleFormatException(path, "section " + perm.describe(), Problem.INCONSISTENT,
+                throw new RippleFormatException(
+                        path,
+                        "section " + perm.describe(),
+                        Problem.INCONSISTENT,
                         "slot " + bad + " breaks the permutation of 0.." + (spec.dFfn() - 1));
             }
             layers.add(new FfnLayerSection(spec, bundles, slotToNeuron, downBias));
@@ -367,12 +489,17 @@ public final class RippleFile implements TensorSource, AutoCloseable {
         return v.textValue();
     }
 
-    private static SectionEntry requireSection(Path path, Map<String, SectionEntry> byName, String where, String name,
-                                               SectionKind kind) throws RippleFormatException {
+    private static SectionEntry requireSection(
+            Path path, Map<String, SectionEntry> byName, String where, String name, SectionKind kind)
+            throws RippleFormatException {
         SectionEntry e = byName.get(name);
         if (e == null || e.kind() != kind) {
-            throw new RippleFormatException(path, where, Problem.INCONSISTENT,
-                    "refers to " + kind.name().toLowerCase() + " section '" + name + "', which the directory does not hold");
+            throw new RippleFormatException(
+                    path,
+                    where,
+                    Problem.INCONSISTENT,
+                    "refers to " + kind.name().toLowerCase() + " section '" + name
+                            + "', which the directory does not hold");
         }
         return e;
     }
@@ -381,7 +508,10 @@ public final class RippleFile implements TensorSource, AutoCloseable {
         ByteBuffer b = read(path, ch, "section " + e.name(), e.offset(), (int) e.length());
         int computed = crc(b.array());
         if (computed != e.crc32c()) {
-            throw new RippleFormatException(path, "section " + e.describe(), Problem.CHECKSUM_MISMATCH,
+            throw new RippleFormatException(
+                    path,
+                    "section " + e.describe(),
+                    Problem.CHECKSUM_MISMATCH,
                     "stored " + hex(e.crc32c()) + ", computed " + hex(computed));
         }
         return b;
@@ -392,7 +522,10 @@ public final class RippleFile implements TensorSource, AutoCloseable {
         while (b.hasRemaining()) {
             int n = ch.read(b, offset + b.position());
             if (n < 0) {
-                throw new RippleFormatException(path, what, Problem.TRUNCATED,
+                throw new RippleFormatException(
+                        path,
+                        what,
+                        Problem.TRUNCATED,
                         "file ends at " + (offset + b.position()) + ", expected " + length + " bytes from " + offset);
             }
         }
@@ -436,7 +569,10 @@ public final class RippleFile implements TensorSource, AutoCloseable {
         for (SectionEntry e : ordered) {
             int computed = crc(mapped.asSlice(e.offset(), e.length()));
             if (computed != e.crc32c()) {
-                throw new RippleFormatException(path, "section " + e.describe(), Problem.CHECKSUM_MISMATCH,
+                throw new RippleFormatException(
+                        path,
+                        "section " + e.describe(),
+                        Problem.CHECKSUM_MISMATCH,
                         "stored " + hex(e.crc32c()) + ", computed " + hex(computed));
             }
         }
@@ -444,8 +580,12 @@ public final class RippleFile implements TensorSource, AutoCloseable {
         int computed = crc(mapped.asSlice(0, checked));
         int stored = mapped.get(ValueLayoutsLE.I32, checked);
         if (computed != stored) {
-            throw new RippleFormatException(path, "file", Problem.CHECKSUM_MISMATCH, "whole-file checksum stored "
-                    + hex(stored) + ", computed " + hex(computed) + "; every section checks out, so the damage is in padding or the footer");
+            throw new RippleFormatException(
+                    path,
+                    "file",
+                    Problem.CHECKSUM_MISMATCH,
+                    "whole-file checksum stored " + hex(stored) + ", computed " + hex(computed)
+                            + "; every section checks out, so the damage is in padding or the footer");
         }
     }
 
@@ -453,7 +593,8 @@ public final class RippleFile implements TensorSource, AutoCloseable {
         CRC32C c = new CRC32C();
         long chunk = 1 << 24;
         for (long at = 0; at < segment.byteSize(); at += chunk) {
-            c.update(segment.asSlice(at, Math.min(chunk, segment.byteSize() - at)).asByteBuffer());
+            c.update(segment.asSlice(at, Math.min(chunk, segment.byteSize() - at))
+                    .asByteBuffer());
         }
         return (int) c.getValue();
     }
@@ -519,7 +660,10 @@ public final class RippleFile implements TensorSource, AutoCloseable {
 
     /** Names of the blobs (without the {@code blob.} prefix). */
     public List<String> blobNames() {
-        return sections.stream().filter(e -> e.kind() == SectionKind.BLOB).map(e -> e.name().substring("blob.".length())).toList();
+        return sections.stream()
+                .filter(e -> e.kind() == SectionKind.BLOB)
+                .map(e -> e.name().substring("blob.".length()))
+                .toList();
     }
 
     /** A blob's bytes, checked against its CRC32C. */
@@ -530,7 +674,10 @@ public final class RippleFile implements TensorSource, AutoCloseable {
         }
         byte[] bytes = mapped.asSlice(e.offset(), e.length()).toArray(ValueLayout.JAVA_BYTE);
         if (crc(bytes) != e.crc32c()) {
-            throw new RippleFormatException(path, "section " + e.describe(), Problem.CHECKSUM_MISMATCH,
+            throw new RippleFormatException(
+                    path,
+                    "section " + e.describe(),
+                    Problem.CHECKSUM_MISMATCH,
                     "stored " + hex(e.crc32c()) + ", computed " + hex(crc(bytes)));
         }
         return Optional.of(bytes);
@@ -548,7 +695,6 @@ public final class RippleFile implements TensorSource, AutoCloseable {
 
     /** Little-endian layouts for reading the mapped file. */
     private static final class ValueLayoutsLE {
-        static final ValueLayout.OfInt I32 =
-                ValueLayout.JAVA_INT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
+        static final ValueLayout.OfInt I32 = ValueLayout.JAVA_INT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
     }
 }

@@ -1,21 +1,20 @@
 package dev.ripple.core.format;
 
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
-import java.util.zip.CRC32C;
-import dev.ripple.core.tensor.DType;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.ripple.core.format.FfnLayerSpec;
+import dev.ripple.core.tensor.DType;
 import java.io.IOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.zip.CRC32C;
 
 /**
  * Writes a {@code .ripple} file (docs/FORMAT.md) through {@link AtomicFile}, so the destination is
@@ -28,12 +27,11 @@ import java.util.List;
 public final class RippleFileWriter {
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    private RippleFileWriter() {
-    }
+    private RippleFileWriter() {}
 
     /** Writes {@code contents} to {@code destination} atomically ({@link AtomicFile}); returns the file size. */
     public static long write(Path destination, RippleContents contents) throws IOException {
-        return write(destination, contents, (layer, error) -> { });
+        return write(destination, contents, (layer, error) -> {});
     }
 
     /** Told of each FFN layer once its bundles are written. */
@@ -59,29 +57,58 @@ public final class RippleFileWriter {
         List<SectionEntry> entries = new ArrayList<>();
 
         byte[] metadata = JSON.writeValueAsBytes(metadataJson(c, minor));
-        entries.add(section(out, RippleFormat.METADATA_SECTION, SectionKind.METADATA, DType.BYTES, new long[0],
-                RippleFormat.SMALL_ALIGN, () -> out.putBytes(metadata)));
+        entries.add(section(
+                out,
+                RippleFormat.METADATA_SECTION,
+                SectionKind.METADATA,
+                DType.BYTES,
+                new long[0],
+                RippleFormat.SMALL_ALIGN,
+                () -> out.putBytes(metadata)));
 
         for (ResidentTensor t : c.tensors()) {
-            entries.add(section(out, t.name(), SectionKind.TENSOR, t.dtype(), t.shape(), RippleFormat.SMALL_ALIGN,
+            entries.add(section(
+                    out,
+                    t.name(),
+                    SectionKind.TENSOR,
+                    t.dtype(),
+                    t.shape(),
+                    RippleFormat.SMALL_ALIGN,
                     () -> putTensor(out, t)));
         }
         for (PlacedLayer layer : c.layers()) {
             BundleSource w = layer.weights();
             FfnLayerSpec spec = w.spec();
-            entries.add(section(out, RippleFormat.downBiasTensor(spec.index()), SectionKind.TENSOR, DType.F32,
-                    new long[] {spec.dModel()}, RippleFormat.SMALL_ALIGN,
+            entries.add(section(
+                    out,
+                    RippleFormat.downBiasTensor(spec.index()),
+                    SectionKind.TENSOR,
+                    DType.F32,
+                    new long[] {spec.dModel()},
+                    RippleFormat.SMALL_ALIGN,
                     () -> out.putFloats(w.downBias(), 0, spec.dModel(), DType.F32)));
             int[] order = layer.slotToNeuron();
-            entries.add(section(out, RippleFormat.permutationSection(spec.index()), SectionKind.PERMUTATION, DType.I32,
-                    new long[] {spec.dFfn()}, RippleFormat.SMALL_ALIGN, () -> {
+            entries.add(section(
+                    out,
+                    RippleFormat.permutationSection(spec.index()),
+                    SectionKind.PERMUTATION,
+                    DType.I32,
+                    new long[] {spec.dFfn()},
+                    RippleFormat.SMALL_ALIGN,
+                    () -> {
                         for (int neuron : order) {
                             out.putInt(neuron);
                         }
                     }));
             BundleEncoder encoder = new BundleEncoder(spec);
-            entries.add(section(out, RippleFormat.bundlesSection(spec.index()), SectionKind.FFN_BUNDLES,
-                    RippleFormat.bundlesType(spec), RippleFormat.bundlesShape(spec), RippleFormat.PAGE, () -> {
+            entries.add(section(
+                    out,
+                    RippleFormat.bundlesSection(spec.index()),
+                    SectionKind.FFN_BUNDLES,
+                    RippleFormat.bundlesType(spec),
+                    RippleFormat.bundlesShape(spec),
+                    RippleFormat.PAGE,
+                    () -> {
                         float[] bundle = new float[spec.bundleElements()];
                         for (int neuron : order) {
                             w.bundleOf(neuron, bundle, 0);
@@ -92,8 +119,14 @@ public final class RippleFileWriter {
             layerWritten.written(spec.index(), encoder.error());
         }
         for (var blob : c.blobs().entrySet()) {
-            entries.add(section(out, "blob." + blob.getKey(), SectionKind.BLOB, DType.BYTES, new long[0],
-                    RippleFormat.SMALL_ALIGN, () -> out.putBytes(blob.getValue())));
+            entries.add(section(
+                    out,
+                    "blob." + blob.getKey(),
+                    SectionKind.BLOB,
+                    DType.BYTES,
+                    new long[0],
+                    RippleFormat.SMALL_ALIGN,
+                    () -> out.putBytes(blob.getValue())));
         }
 
         out.padTo(RippleFormat.SMALL_ALIGN);
@@ -134,8 +167,11 @@ public final class RippleFileWriter {
 
     private static void writeHeader(ChecksummedOutput out, int minor) throws IOException {
         ByteBuffer h = ByteBuffer.allocate(RippleFormat.HEADER_CHECKED_BYTES).order(ByteOrder.LITTLE_ENDIAN);
-        h.put(RippleFormat.MAGIC).putShort((short) RippleFormat.VERSION_MAJOR).putShort((short) minor)
-                .putInt(0).putInt(RippleFormat.BYTE_ORDER_MARK);
+        h.put(RippleFormat.MAGIC)
+                .putShort((short) RippleFormat.VERSION_MAJOR)
+                .putShort((short) minor)
+                .putInt(0)
+                .putInt(RippleFormat.BYTE_ORDER_MARK);
         CRC32C crc = new CRC32C();
         crc.update(h.array());
         out.putBytes(h.array());
@@ -146,7 +182,8 @@ public final class RippleFileWriter {
     private static void writeEntry(ChecksummedOutput out, SectionEntry e) throws IOException {
         byte[] name = e.name().getBytes(StandardCharsets.UTF_8);
         if (name.length > RippleFormat.MAX_NAME_BYTES) {
-            throw new IllegalArgumentException("section name longer than " + RippleFormat.MAX_NAME_BYTES + " bytes: " + e.name());
+            throw new IllegalArgumentException(
+                    "section name longer than " + RippleFormat.MAX_NAME_BYTES + " bytes: " + e.name());
         }
         long[] shape = e.shape();
         out.putShort(e.kind().code());
@@ -167,8 +204,9 @@ public final class RippleFileWriter {
         void write() throws IOException;
     }
 
-    private static SectionEntry section(ChecksummedOutput out, String name, SectionKind kind, DType dtype, long[] shape,
-                                        int alignment, Body body) throws IOException {
+    private static SectionEntry section(
+            ChecksummedOutput out, String name, SectionKind kind, DType dtype, long[] shape, int alignment, Body body)
+            throws IOException {
         out.padTo(alignment);
         long start = out.position();
         out.beginSection();

@@ -7,8 +7,7 @@ import dev.ripple.core.tensor.DType;
  * must change together with this class.
  */
 public final class RippleFormat {
-    private RippleFormat() {
-    }
+    private RippleFormat() {}
 
     /** First 8 bytes: 0x89 'R' 'P' 'L' CR LF 0x1A LF. The high byte and line ends catch text-mode copies. */
     static final byte[] MAGIC = {(byte) 0x89, 'R', 'P', 'L', '\r', '\n', 0x1A, '\n'};
@@ -28,6 +27,7 @@ public final class RippleFormat {
     static final int HEADER_BYTES = 64;
     /** Bytes 0..19 of the header are covered by the header checksum stored at 20. */
     static final int HEADER_CHECKED_BYTES = 20;
+
     static final int FOOTER_BYTES = 32;
 
     /** FFN bundle sections start on this boundary so direct I/O can read them in place. */
@@ -37,6 +37,7 @@ public final class RippleFormat {
 
     /** Upper bounds checked before anything is allocated from a declared length. */
     static final long MAX_DIRECTORY_BYTES = 64L << 20;
+
     static final long MAX_METADATA_BYTES = 64L << 20;
     static final int MAX_NAME_BYTES = 1024;
     static final int MAX_RANK = 8;

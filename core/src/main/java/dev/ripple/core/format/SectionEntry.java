@@ -14,7 +14,8 @@ import java.util.Arrays;
  * @param length byte length
  * @param crc32c CRC32C of the section's bytes
  */
-public record SectionEntry(String name, SectionKind kind, DType dtype, long[] shape, long offset, long length, int crc32c) {
+public record SectionEntry(
+        String name, SectionKind kind, DType dtype, long[] shape, long offset, long length, int crc32c) {
 
     public SectionEntry {
         shape = shape.clone();
@@ -50,8 +51,14 @@ public record SectionEntry(String name, SectionKind kind, DType dtype, long[] sh
 
     @Override
     public boolean equals(Object o) {
-        return o instanceof SectionEntry e && name.equals(e.name) && kind == e.kind && dtype == e.dtype
-                && Arrays.equals(shape, e.shape) && offset == e.offset && length == e.length && crc32c == e.crc32c;
+        return o instanceof SectionEntry e
+                && name.equals(e.name)
+                && kind == e.kind
+                && dtype == e.dtype
+                && Arrays.equals(shape, e.shape)
+                && offset == e.offset
+                && length == e.length
+                && crc32c == e.crc32c;
     }
 
     @Override

@@ -11,5 +11,4 @@ package dev.ripple.core.format;
  * @param upGate relative RMS error of the up (and gate) rows
  * @param down   relative RMS error of the down columns
  */
-public record StorageError(double upGate, double down) {
-}
+public record StorageError(double upGate, double down) {}

@@ -25,6 +25,5 @@ public interface FeedForward {
      * a result; {@code layerInput} must stay unchanged until this layer's next {@link #forward} on
      * this thread. An FFN in DRAM ignores it.
      */
-    default void prefetch(int layer, float[] layerInput) {
-    }
+    default void prefetch(int layer, float[] layerInput) {}
 }

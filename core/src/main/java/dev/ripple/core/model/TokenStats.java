@@ -21,13 +21,42 @@ package dev.ripple.core.model;
  *                         no computation covered; equal to {@code ioNanos} when the reads are not
  *                         overlapped with compute, less when they are
  */
-public record TokenStats(int layer, int tokens, int predicted, long tokenPredictions, int cacheHits, int readOps,
-                         long bytesNeeded, long bytesRead, long ioNanos, long computeNanos, long stallNanos) {
+public record TokenStats(
+        int layer,
+        int tokens,
+        int predicted,
+        long tokenPredictions,
+        int cacheHits,
+        int readOps,
+        long bytesNeeded,
+        long bytesRead,
+        long ioNanos,
+        long computeNanos,
+        long stallNanos) {
 
     /** A call whose reads were not overlapped: the caller waited for all of its I/O. */
-    public TokenStats(int layer, int tokens, int predicted, long tokenPredictions, int cacheHits, int readOps,
-                      long bytesNeeded, long bytesRead, long ioNanos, long computeNanos) {
-        this(layer, tokens, predicted, tokenPredictions, cacheHits, readOps, bytesNeeded, bytesRead, ioNanos, computeNanos,
+    public TokenStats(
+            int layer,
+            int tokens,
+            int predicted,
+            long tokenPredictions,
+            int cacheHits,
+            int readOps,
+            long bytesNeeded,
+            long bytesRead,
+            long ioNanos,
+            long computeNanos) {
+        this(
+                layer,
+                tokens,
+                predicted,
+                tokenPredictions,
+                cacheHits,
+                readOps,
+                bytesNeeded,
+                bytesRead,
+                ioNanos,
+                computeNanos,
                 ioNanos);
     }
 

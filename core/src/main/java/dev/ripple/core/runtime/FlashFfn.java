@@ -48,9 +48,16 @@ public final class FlashFfn {
     /** Shared by all layers of a model: see {@link Scratch}. */
     private final ThreadLocal<Scratch> scratch;
 
-    FlashFfn(FfnLayerSection layer, ActivationPredictor predictor, BundleCache cache, ReadPlanner planner,
-             ExtentReader reader, SparseFfnExecutor executor, RuntimeStats stats, Consumer<TokenStats> listener,
-             ThreadLocal<Scratch> scratch) {
+    FlashFfn(
+            FfnLayerSection layer,
+            ActivationPredictor predictor,
+            BundleCache cache,
+            ReadPlanner planner,
+            ExtentReader reader,
+            SparseFfnExecutor executor,
+            RuntimeStats stats,
+            Consumer<TokenStats> listener,
+            ThreadLocal<Scratch> scratch) {
         this.scratch = scratch;
         this.layer = layer;
         this.neuronToSlot = layer.neuronToSlot();
@@ -185,8 +192,18 @@ public final class FlashFfn {
         }
         // I/O time is planning plus the reader: the cache's lookup and admission copies are DRAM
         // work, counted in the wall time of the caller but not charged to the storage.
-        TokenStats t = new TokenStats(layer.spec().index(), tokens, c.n, c.tokenPredictions, c.served, c.ops, c.bytesNeeded,
-                c.bytesRead, c.planNanos + c.readNanos + c.aheadIo, computeNanos, c.planNanos + c.waitNanos + c.aheadWait);
+        TokenStats t = new TokenStats(
+                layer.spec().index(),
+                tokens,
+                c.n,
+                c.tokenPredictions,
+                c.served,
+                c.ops,
+                c.bytesNeeded,
+                c.bytesRead,
+                c.planNanos + c.readNanos + c.aheadIo,
+                computeNanos,
+                c.planNanos + c.waitNanos + c.aheadWait);
         stats.add(t);
         if (listener != null) {
             listener.accept(t);
@@ -319,7 +336,8 @@ public final class FlashFfn {
      * (hits or read-ahead) reads on a read-ahead thread while this one computes those bundles'
      * activations, when overlap is on or a read-ahead served some.
      */
-    private void read(Scratch s, LayerCall c, ReadPlan all, boolean[] readHasMiss, int toRead, float[][] xs, int tokens) {
+    private void read(
+            Scratch s, LayerCall c, ReadPlan all, boolean[] readHasMiss, int toRead, float[][] xs, int tokens) {
         ReadPlan plan = all.keep(readHasMiss);
         MemorySegment buffer = s.readBuffer(plan.bytesRead());
         if ((overlapHits || c.fromAhead > 0) && tokens == 1 && c.served + c.fromAhead > 0) {
@@ -344,8 +362,14 @@ public final class FlashFfn {
     }
 
     /** The reads on a read-ahead thread; meanwhile the activations of the bundles at hand, kept for the forward. */
-    private void readWhileComputingHits(Scratch s, LayerCall c, ReadPlan all, boolean[] readHasMiss, ReadPlan plan,
-                                        MemorySegment buffer, float[] x) {
+    private void readWhileComputingHits(
+            Scratch s,
+            LayerCall c,
+            ReadPlan all,
+            boolean[] readHasMiss,
+            ReadPlan plan,
+            MemorySegment buffer,
+            float[] x) {
         int index = layer.spec().index();
         Future<Long> pending = ReadAhead.pool().submit(() -> {
             long t0 = System.nanoTime();
@@ -404,7 +428,7 @@ public final class FlashFfn {
     private long compute(Scratch s, LayerCall c, float[][] xs, int tokens, float[][] outs) {
         long computeStart = System.nanoTime();
         if (c.overlapped) {
-            s.unionRefs(c.n);   // one token: its set is the union, in the same order
+            s.unionRefs(c.n); // one token: its set is the union, in the same order
             executor.forward(xs[0], s.refs, outs[0], null, s.known, s.precomputed);
         } else if (tokens == 1) {
             s.refsOf(0);

@@ -12,18 +12,22 @@ final class LayerCall {
     long tokenPredictions;
     /** Whether a read-ahead of this layer is served from, its I/O time and the time waited for it. */
     boolean ahead;
+
     long aheadIo;
     long aheadWait;
     /** Union bundles served from the read-ahead, from the cache (hits not read through). */
     int fromAhead;
+
     int served;
     /** Bundles admitted to the cache. */
     int misses;
+
     long planNanos;
     long readNanos;
     long waitNanos;
     /** Compute done while the reads were in flight (the hits' activations). */
     long earlyNanos;
+
     boolean overlapped;
     int ops;
     long bytesRead;

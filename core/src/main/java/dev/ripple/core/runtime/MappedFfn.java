@@ -35,6 +35,7 @@ public final class MappedFfn implements FeedForward {
     private final SparseFfnExecutor[] executors;
     /** Per layer, every slot's bundle in the mapped file: read-only once built, so shared by threads. */
     private final BundleRefs[] all;
+
     private final ActivationListener listener;
 
     private MappedFfn(RippleFile file, boolean fillIn, ActivationListener listener) {

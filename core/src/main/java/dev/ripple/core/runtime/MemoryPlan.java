@@ -39,17 +39,25 @@ public record MemoryPlan(long budgetBytes, long residentBytes, long kvCacheBytes
      * @throws IllegalArgumentException saying how much is needed when the budget is below the
      *                                  resident tensors and the KV caches
      */
-    public static MemoryPlan of(RippleFile file, DecoderConfig config, long budgetBytes, int context, DType kvType,
-                                int sessions) {
+    public static MemoryPlan of(
+            RippleFile file, DecoderConfig config, long budgetBytes, int context, DType kvType, int sessions) {
         long resident = residentBytes(file);
         long kv = config.kvBytesPerToken(kvType) * context * sessions;
         long working = workingBytes(file, sessions);
         long left = budgetBytes - resident - kv - working;
         if (left < 0) {
-            throw new IllegalArgumentException(String.format(Locale.ROOT, "a DRAM budget of %s is below what %s needs in "
+            throw new IllegalArgumentException(String.format(
+                    Locale.ROOT,
+                    "a DRAM budget of %s is below what %s needs in "
                             + "memory: %s of resident tensors, %s of KV cache (%d tokens of context, %s) and %s of working "
                             + "buffers; give at least %s (more leaves room to cache FFN bundles), or a shorter --context",
-                    mib(budgetBytes), file.path(), mib(resident), mib(kv), context, kvType.label(), mib(working),
+                    mib(budgetBytes),
+                    file.path(),
+                    mib(resident),
+                    mib(kv),
+                    context,
+                    kvType.label(),
+                    mib(working),
                     mib(resident + kv + working)));
         }
         return new MemoryPlan(budgetBytes, resident, kv, working, left);
@@ -65,9 +73,16 @@ public record MemoryPlan(long budgetBytes, long residentBytes, long kvCacheBytes
         long resident = residentBytes(file);
         long working = workingBytes(file, 1);
         if (budgetBytes < resident + working) {
-            throw new IllegalArgumentException(String.format(Locale.ROOT, "a DRAM budget of %s is below the %s of resident "
-                    + "tensors and %s of working buffers %s keeps in memory; give at least %s (more leaves room to cache FFN "
-                    + "bundles)", mib(budgetBytes), mib(resident), mib(working), file.path(), mib(resident + working)));
+            throw new IllegalArgumentException(String.format(
+                    Locale.ROOT,
+                    "a DRAM budget of %s is below the %s of resident "
+                            + "tensors and %s of working buffers %s keeps in memory; give at least %s (more leaves room to cache FFN "
+                            + "bundles)",
+                    mib(budgetBytes),
+                    mib(resident),
+                    mib(working),
+                    file.path(),
+                    mib(resident + working)));
         }
         return new MemoryPlan(budgetBytes, resident, 0, working, budgetBytes - resident - working);
     }
@@ -104,7 +119,7 @@ public record MemoryPlan(long budgetBytes, long residentBytes, long kvCacheBytes
 
     @Override
     public String toString() {
-        return "resident " + mib(residentBytes) + ", KV cache " + mib(kvCacheBytes) + ", working buffers " + mib(workingBytes)
-                + ", bundle cache " + mib(cacheBytes) + " (of " + mib(budgetBytes) + ")";
+        return "resident " + mib(residentBytes) + ", KV cache " + mib(kvCacheBytes) + ", working buffers "
+                + mib(workingBytes) + ", bundle cache " + mib(cacheBytes) + " (of " + mib(budgetBytes) + ")";
     }
 }

@@ -1,9 +1,9 @@
 package dev.ripple.core.runtime;
 
-import java.util.concurrent.ExecutionException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.util.Arrays;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
 
 /**
@@ -16,6 +16,7 @@ import java.util.concurrent.Future;
 final class Prefetch {
     /** Layer of the pending read, or −1 when none. */
     int layer = -1;
+
     Future<Long> pending;
     int count;
     int[] slots = new int[256];
@@ -25,6 +26,7 @@ final class Prefetch {
     long planNanos;
     /** By slot: index into {@link #slots} + 1, or 0 (cleared after each use). */
     private int[] indexOfSlot = new int[0];
+
     private MemorySegment buffer = MemorySegment.NULL;
     private Arena arena;
 
@@ -43,7 +45,7 @@ final class Prefetch {
             if (arena != null) {
                 arena.close();
             }
-            arena = Arena.ofShared();   // a read-ahead thread writes into it
+            arena = Arena.ofShared(); // a read-ahead thread writes into it
             buffer = arena.allocate(Math.max(bytes, buffer.byteSize() + buffer.byteSize() / 4), 4096);
         }
         return buffer;

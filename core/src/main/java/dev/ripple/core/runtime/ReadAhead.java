@@ -1,8 +1,8 @@
 package dev.ripple.core.runtime;
 
-import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -19,8 +19,7 @@ final class ReadAhead {
 
     private static final ExecutorService POOL = Executors.newFixedThreadPool(THREADS, new Factory());
 
-    private ReadAhead() {
-    }
+    private ReadAhead() {}
 
     static ExecutorService pool() {
         return POOL;

@@ -4,32 +4,31 @@ import dev.ripple.cache.BundleCache;
 import dev.ripple.cache.CacheSettings;
 import dev.ripple.core.activity.ActivationPredictor;
 import dev.ripple.core.activity.DensePredictor;
+import dev.ripple.core.activity.FillIn;
 import dev.ripple.core.activity.LowRankPredictor;
 import dev.ripple.core.ffn.SparseFfnExecutor;
-import dev.ripple.core.tensor.kernels.KernelProvider;
 import dev.ripple.core.format.FfnLayerSection;
 import dev.ripple.core.format.RippleFile;
-import dev.ripple.core.activity.FillIn;
 import dev.ripple.core.model.FeedForward;
 import dev.ripple.core.model.TokenStats;
 import dev.ripple.core.model.bert.BertConfig;
 import dev.ripple.core.model.bert.EncoderModel;
 import dev.ripple.core.model.decoder.DecoderConfig;
 import dev.ripple.core.model.decoder.DecoderModel;
+import dev.ripple.core.tensor.kernels.KernelProvider;
 import dev.ripple.core.tokenizer.Tokenizer;
 import dev.ripple.io.ReadPlanner;
 import dev.ripple.io.device.DeviceEmulator;
 import dev.ripple.io.device.EmulatedReader;
 import dev.ripple.io.reader.DirectReader;
 import dev.ripple.io.reader.ExtentReader;
-import dev.ripple.io.reader.ReaderKind;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.Optional;
 import java.util.function.Consumer;
 
 /**
@@ -57,8 +56,13 @@ public final class RippleModel implements FeedForward, AutoCloseable {
     private final ActivationPredictor predictor;
     private final Queue<Scratch> scratches = new ConcurrentLinkedQueue<>();
 
-    private RippleModel(RippleFile file, ExtentReader reader, BundleCache cache, ActivationPredictor predictor,
-                        RuntimeOptions options, Consumer<TokenStats> listener) {
+    private RippleModel(
+            RippleFile file,
+            ExtentReader reader,
+            BundleCache cache,
+            ActivationPredictor predictor,
+            RuntimeOptions options,
+            Consumer<TokenStats> listener) {
         this.file = file;
         this.reader = reader;
         this.cache = cache;
@@ -85,8 +89,9 @@ public final class RippleModel implements FeedForward, AutoCloseable {
     static SparseFfnExecutor executorFor(RippleFile file, FfnLayerSection l, boolean fillIn) {
         float[] bias = file.vector(l.downBiasTensor(), l.spec().dModel());
         Optional<FillIn> fill = fillIn ? FillIn.read(file, l.spec().index()) : Optional.empty();
-        return fill.map(f -> new SparseFfnExecutor(l.spec(), bias, KernelProvider.best(), f.meanBySlot(l.slotToNeuron()),
-                f.constant())).orElseGet(() -> new SparseFfnExecutor(l.spec(), bias));
+        return fill.map(f -> new SparseFfnExecutor(
+                        l.spec(), bias, KernelProvider.best(), f.meanBySlot(l.slotToNeuron()), f.constant()))
+                .orElseGet(() -> new SparseFfnExecutor(l.spec(), bias));
     }
 
     /** Opens {@code path} with the predictor named in {@code options}. */
@@ -98,9 +103,11 @@ public final class RippleModel implements FeedForward, AutoCloseable {
      * Opens {@code path}; {@code predictor} overrides the one named in the options (e.g. a
      * {@link dev.ripple.core.activity.TracePredictor}); {@code listener} receives every token's costs.
      */
-    public static RippleModel open(Path path, RuntimeOptions options, ActivationPredictor predictor,
-                                   Consumer<TokenStats> listener) throws IOException {
-        return open(path, options, predictor, listener, (p, qd) -> options.reader().open(p, qd));
+    public static RippleModel open(
+            Path path, RuntimeOptions options, ActivationPredictor predictor, Consumer<TokenStats> listener)
+            throws IOException {
+        return open(
+                path, options, predictor, listener, (p, qd) -> options.reader().open(p, qd));
     }
 
     /** Opens an {@link ExtentReader} on a file; lets tests and tools wrap or replace the configured reader. */
@@ -110,15 +117,20 @@ public final class RippleModel implements FeedForward, AutoCloseable {
     }
 
     /** As {@link #open(Path, RuntimeOptions, ActivationPredictor, Consumer)}, reading through {@code readers}. */
-    public static RippleModel open(Path path, RuntimeOptions options, ActivationPredictor predictor,
-                                   Consumer<TokenStats> listener, ReaderFactory readers) throws IOException {
+    public static RippleModel open(
+            Path path,
+            RuntimeOptions options,
+            ActivationPredictor predictor,
+            Consumer<TokenStats> listener,
+            ReaderFactory readers)
+            throws IOException {
         RippleFile file = RippleFile.open(path);
         ExtentReader reader = null;
         BundleCache cache = null;
         try {
             ActivationPredictor p = predictor != null ? predictor : predictorFor(file, options);
             reader = readers.open(path, options.queueDepth());
-            if (options.emulatedDevice() != null) {   // every read takes the emulated device's time
+            if (options.emulatedDevice() != null) { // every read takes the emulated device's time
                 reader = EmulatedReader.wrap(reader, DeviceEmulator.of(options.emulatedDevice()));
             }
             cache = cacheFor(file, options);

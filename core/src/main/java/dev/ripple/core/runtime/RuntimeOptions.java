@@ -34,9 +34,18 @@ import java.util.Objects;
  *                      {@link dev.ripple.io.device.EmulatedReader} over the real reader); null: the
  *                      real storage's own time
  */
-public record RuntimeOptions(ReaderKind reader, int queueDepth, CacheSettings cache, double cacheFraction, long cacheBytes,
-                             PredictorKind predictor, boolean fillIn, DeviceProfile device, long maxGapBytes, float margin,
-                             DeviceProfile emulatedDevice) {
+public record RuntimeOptions(
+        ReaderKind reader,
+        int queueDepth,
+        CacheSettings cache,
+        double cacheFraction,
+        long cacheBytes,
+        PredictorKind predictor,
+        boolean fillIn,
+        DeviceProfile device,
+        long maxGapBytes,
+        float margin,
+        DeviceProfile emulatedDevice) {
 
     public RuntimeOptions {
         Objects.requireNonNull(reader, "reader");
@@ -56,16 +65,48 @@ public record RuntimeOptions(ReaderKind reader, int queueDepth, CacheSettings ca
 
     /** Direct I/O at queue depth 8, linking cache on 10% of the FFN bytes, low-rank predictor, fill-in on. */
     public static RuntimeOptions defaults() {
-        return new RuntimeOptions(ReaderKind.DIRECT, 8, CacheSettings.defaults("linking"), 0.1, 0, PredictorKind.LOWRANK, true, null, 0,
-                Float.NaN, null);
+        return new RuntimeOptions(
+                ReaderKind.DIRECT,
+                8,
+                CacheSettings.defaults("linking"),
+                0.1,
+                0,
+                PredictorKind.LOWRANK,
+                true,
+                null,
+                0,
+                Float.NaN,
+                null);
     }
 
     public RuntimeOptions withReader(ReaderKind r) {
-        return new RuntimeOptions(r, queueDepth, cache, cacheFraction, cacheBytes, predictor, fillIn, device, maxGapBytes, margin, emulatedDevice);
+        return new RuntimeOptions(
+                r,
+                queueDepth,
+                cache,
+                cacheFraction,
+                cacheBytes,
+                predictor,
+                fillIn,
+                device,
+                maxGapBytes,
+                margin,
+                emulatedDevice);
     }
 
     public RuntimeOptions withQueueDepth(int q) {
-        return new RuntimeOptions(reader, q, cache, cacheFraction, cacheBytes, predictor, fillIn, device, maxGapBytes, margin, emulatedDevice);
+        return new RuntimeOptions(
+                reader,
+                q,
+                cache,
+                cacheFraction,
+                cacheBytes,
+                predictor,
+                fillIn,
+                device,
+                maxGapBytes,
+                margin,
+                emulatedDevice);
     }
 
     /** The policy named {@code policy} with its default settings, on {@code fraction} of the FFN bytes. */
@@ -74,7 +115,18 @@ public record RuntimeOptions(ReaderKind reader, int queueDepth, CacheSettings ca
     }
 
     public RuntimeOptions withCache(CacheSettings settings, double fraction) {
-        return new RuntimeOptions(reader, queueDepth, settings, fraction, 0, predictor, fillIn, device, maxGapBytes, margin, emulatedDevice);
+        return new RuntimeOptions(
+                reader,
+                queueDepth,
+                settings,
+                fraction,
+                0,
+                predictor,
+                fillIn,
+                device,
+                maxGapBytes,
+                margin,
+                emulatedDevice);
     }
 
     /** The policy named {@code policy} with its default settings, on {@code bytes} of DRAM. */
@@ -83,19 +135,53 @@ public record RuntimeOptions(ReaderKind reader, int queueDepth, CacheSettings ca
     }
 
     public RuntimeOptions withCacheBytes(CacheSettings settings, long bytes) {
-        return new RuntimeOptions(reader, queueDepth, settings, 0, bytes, predictor, fillIn, device, maxGapBytes, margin, emulatedDevice);
+        return new RuntimeOptions(
+                reader, queueDepth, settings, 0, bytes, predictor, fillIn, device, maxGapBytes, margin, emulatedDevice);
     }
 
     public RuntimeOptions withPredictor(PredictorKind p) {
-        return new RuntimeOptions(reader, queueDepth, cache, cacheFraction, cacheBytes, p, fillIn, device, maxGapBytes, margin, emulatedDevice);
+        return new RuntimeOptions(
+                reader,
+                queueDepth,
+                cache,
+                cacheFraction,
+                cacheBytes,
+                p,
+                fillIn,
+                device,
+                maxGapBytes,
+                margin,
+                emulatedDevice);
     }
 
     public RuntimeOptions withFillIn(boolean on) {
-        return new RuntimeOptions(reader, queueDepth, cache, cacheFraction, cacheBytes, predictor, on, device, maxGapBytes, margin, emulatedDevice);
+        return new RuntimeOptions(
+                reader,
+                queueDepth,
+                cache,
+                cacheFraction,
+                cacheBytes,
+                predictor,
+                on,
+                device,
+                maxGapBytes,
+                margin,
+                emulatedDevice);
     }
 
     public RuntimeOptions withDevice(DeviceProfile d) {
-        return new RuntimeOptions(reader, queueDepth, cache, cacheFraction, cacheBytes, predictor, fillIn, d, maxGapBytes, margin, emulatedDevice);
+        return new RuntimeOptions(
+                reader,
+                queueDepth,
+                cache,
+                cacheFraction,
+                cacheBytes,
+                predictor,
+                fillIn,
+                d,
+                maxGapBytes,
+                margin,
+                emulatedDevice);
     }
 
     /**
@@ -103,11 +189,33 @@ public record RuntimeOptions(ReaderKind reader, int queueDepth, CacheSettings ca
      * takes precedence and is kept; {@code withDevice(null)} drops it).
      */
     public RuntimeOptions withMaxGapBytes(long gap) {
-        return new RuntimeOptions(reader, queueDepth, cache, cacheFraction, cacheBytes, predictor, fillIn, device, gap, margin, emulatedDevice);
+        return new RuntimeOptions(
+                reader,
+                queueDepth,
+                cache,
+                cacheFraction,
+                cacheBytes,
+                predictor,
+                fillIn,
+                device,
+                gap,
+                margin,
+                emulatedDevice);
     }
 
     public RuntimeOptions withMargin(float m) {
-        return new RuntimeOptions(reader, queueDepth, cache, cacheFraction, cacheBytes, predictor, fillIn, device, maxGapBytes, m, emulatedDevice);
+        return new RuntimeOptions(
+                reader,
+                queueDepth,
+                cache,
+                cacheFraction,
+                cacheBytes,
+                predictor,
+                fillIn,
+                device,
+                maxGapBytes,
+                m,
+                emulatedDevice);
     }
 
     /**
@@ -117,7 +225,18 @@ public record RuntimeOptions(ReaderKind reader, int queueDepth, CacheSettings ca
      * {@link #emulating} does.
      */
     public RuntimeOptions withEmulatedDevice(DeviceProfile d) {
-        return new RuntimeOptions(reader, queueDepth, cache, cacheFraction, cacheBytes, predictor, fillIn, device, maxGapBytes, margin, d);
+        return new RuntimeOptions(
+                reader,
+                queueDepth,
+                cache,
+                cacheFraction,
+                cacheBytes,
+                predictor,
+                fillIn,
+                device,
+                maxGapBytes,
+                margin,
+                d);
     }
 
     /** Plans reads by {@code d}'s cost model and makes every read take the time {@code d} gives it. */
@@ -127,6 +246,17 @@ public record RuntimeOptions(ReaderKind reader, int queueDepth, CacheSettings ca
 
     /** The cache policy and its settings, on the budget set already (e.g. {@code new CacheSettings.Lfu(profiledCounts)}). */
     public RuntimeOptions withCacheSettings(CacheSettings settings) {
-        return new RuntimeOptions(reader, queueDepth, settings, cacheFraction, cacheBytes, predictor, fillIn, device, maxGapBytes, margin, emulatedDevice);
+        return new RuntimeOptions(
+                reader,
+                queueDepth,
+                settings,
+                cacheFraction,
+                cacheBytes,
+                predictor,
+                fillIn,
+                device,
+                maxGapBytes,
+                margin,
+                emulatedDevice);
     }
 }

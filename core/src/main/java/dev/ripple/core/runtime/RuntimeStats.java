@@ -1,7 +1,6 @@
 package dev.ripple.core.runtime;
 
 import dev.ripple.core.model.TokenStats;
-
 import java.util.concurrent.atomic.LongAdder;
 
 /** Running totals over all tokens and layers of a {@link RippleModel}; safe to read while it runs. */

@@ -37,10 +37,12 @@ final class Scratch {
     boolean[] fromAhead = new boolean[256];
     /** The bundles at hand while a token's reads are in flight (union index i of each in {@link #earlyIndex}). */
     final BundleRefs early = new BundleRefs();
+
     int[] earlyIndex = new int[256];
     float[] earlyActivations = new float[256];
     /** By union index: whether its activation was computed early, and its value. */
     boolean[] known = new boolean[256];
+
     float[] precomputed = new float[256];
     final List<Extent> extents = new ArrayList<>();
     int[] slots = new int[256];
@@ -56,6 +58,7 @@ final class Scratch {
     private long[] whereOffset = new long[256];
     /** Slot → its index in {@link #slots}; valid only for slots of the current union. */
     private int[] unionIndex = new int[0];
+
     private boolean[] inUnion = new boolean[0];
     private boolean[] readFlags = new boolean[64];
     private MemorySegment hitBuffer = MemorySegment.NULL;
@@ -258,7 +261,7 @@ final class Scratch {
         if (old != null) {
             old.close();
         }
-        return Arena.ofShared();   // reader threads write into it
+        return Arena.ofShared(); // reader threads write into it
     }
 
     /** A quarter more than asked, whole MiB, so that growing by a little does not reallocate each step. */

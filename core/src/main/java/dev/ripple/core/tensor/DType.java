@@ -49,8 +49,8 @@ public enum DType {
      */
     public int size() {
         if (blockSize != 1) {
-            throw new IllegalStateException(label + " stores blocks of " + blockSize + " weights in " + blockBytes
-                    + " bytes; use bytes(n)");
+            throw new IllegalStateException(
+                    label + " stores blocks of " + blockSize + " weights in " + blockBytes + " bytes; use bytes(n)");
         }
         return blockBytes;
     }
@@ -72,7 +72,8 @@ public enum DType {
      */
     public long bytes(long elements) {
         if (elements % blockSize != 0) {
-            throw new IllegalArgumentException(label + " stores whole blocks of " + blockSize + " elements, not " + elements);
+            throw new IllegalArgumentException(
+                    label + " stores whole blocks of " + blockSize + " elements, not " + elements);
         }
         return Math.multiplyExact(elements / blockSize, (long) blockBytes);
     }

@@ -26,6 +26,7 @@ import java.util.stream.IntStream;
 public final class Linear {
     /** Below this many multiply-adds a call stays on the calling thread. */
     private static final long PARALLEL_WORK = 1L << 20;
+
     private static final int ROWS_PER_TASK = 32;
 
     private final MemorySegment weight;
@@ -40,13 +41,17 @@ public final class Linear {
      * @param bias   [out], or null for none
      */
     public Linear(MemorySegment weight, DType dtype, int in, int out, float[] bias, Kernels kernels) {
-        if (in <= 0 || out <= 0 || !dtype.holdsWeights() || in % dtype.blockSize() != 0
+        if (in <= 0
+                || out <= 0
+                || !dtype.holdsWeights()
+                || in % dtype.blockSize() != 0
                 || weight.byteSize() != dtype.bytes((long) in * out)) {
             throw new IllegalArgumentException("linear [" + out + " x " + in + "] of " + dtype.label() + ": weight has "
                     + weight.byteSize() + " bytes");
         }
         if (bias != null && bias.length != out) {
-            throw new IllegalArgumentException("linear [" + out + " x " + in + "]: bias has " + bias.length + " elements");
+            throw new IllegalArgumentException(
+                    "linear [" + out + " x " + in + "]: bias has " + bias.length + " elements");
         }
         this.weight = weight;
         this.dtype = dtype;
@@ -130,7 +135,8 @@ public final class Linear {
 
     private void check(float[] x, float[] y) {
         if (x.length < in || y.length < out) {
-            throw new IllegalArgumentException("linear [" + out + " x " + in + "]: input " + x.length + ", output " + y.length);
+            throw new IllegalArgumentException(
+                    "linear [" + out + " x " + in + "]: input " + x.length + ", output " + y.length);
         }
     }
 
@@ -164,8 +170,10 @@ public final class Linear {
             rows(0, out, xs, xT, stride, n, ys);
         } else {
             int tasks = (out + ROWS_PER_TASK - 1) / ROWS_PER_TASK;
-            IntStream.range(0, tasks).parallel()
-                    .forEach(b -> rows(b * ROWS_PER_TASK, Math.min(out, (b + 1) * ROWS_PER_TASK), xs, xT, stride, n, ys));
+            IntStream.range(0, tasks)
+                    .parallel()
+                    .forEach(b ->
+                            rows(b * ROWS_PER_TASK, Math.min(out, (b + 1) * ROWS_PER_TASK), xs, xT, stride, n, ys));
         }
     }
 

@@ -22,8 +22,7 @@ public final class Quantization {
     private static final ValueLayout.OfInt I32 = ValueLayout.JAVA_INT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
     static final int BLOCK = 32;
 
-    private Quantization() {
-    }
+    private Quantization() {}
 
     /**
      * Stores {@code values[from, from + n)} as {@code type} at {@code offset} of {@code dst}
@@ -101,7 +100,8 @@ public final class Quantization {
         return switch (type) {
             case Q8_0 -> {
                 long base = offset + index / BLOCK * 34;
-                yield src.get(ValueLayout.JAVA_BYTE, base + 2 + index % BLOCK) * Float.float16ToFloat(src.get(I16, base));
+                yield src.get(ValueLayout.JAVA_BYTE, base + 2 + index % BLOCK)
+                        * Float.float16ToFloat(src.get(I16, base));
             }
             case Q4_0 -> {
                 long base = offset + index / BLOCK * 18;
@@ -162,7 +162,8 @@ public final class Quantization {
     private static void checkFinite(float[] x, int from) {
         for (int j = 0; j < BLOCK; j++) {
             if (!Float.isFinite(x[from + j])) {
-                throw new IllegalArgumentException("weight " + (from + j) + " is " + x[from + j] + "; blocks quantize finite weights only");
+                throw new IllegalArgumentException(
+                        "weight " + (from + j) + " is " + x[from + j] + "; blocks quantize finite weights only");
             }
         }
     }

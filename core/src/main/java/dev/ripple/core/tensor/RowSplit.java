@@ -23,10 +23,10 @@ public final class RowSplit {
     static final long PARALLEL_BYTES = 192L << 10;
     /** Chunks per core: small enough to balance a late helper, large enough to stream whole pages. */
     private static final int CHUNKS_PER_CORE = 4;
+
     private static final int SPINS = 2000;
 
-    private RowSplit() {
-    }
+    private RowSplit() {}
 
     /** A range of rows [from, to). */
     @FunctionalInterface

@@ -32,8 +32,8 @@ public record Tensor(String name, DType dtype, long[] shape, MemorySegment data)
             throw new IllegalArgumentException("tensor " + name + ": holds " + dtype.label() + ", not weights");
         }
         if (dtype.isQuantized() && (shape.length == 0 || shape[shape.length - 1] % dtype.blockSize() != 0)) {
-            throw new IllegalArgumentException("tensor " + name + ": " + dtype.label() + " rows must hold whole blocks of "
-                    + dtype.blockSize() + ", shape " + Arrays.toString(shape));
+            throw new IllegalArgumentException("tensor " + name + ": " + dtype.label()
+                    + " rows must hold whole blocks of " + dtype.blockSize() + ", shape " + Arrays.toString(shape));
         }
         if (data.byteSize() != dtype.bytes(n)) {
             throw new IllegalArgumentException("tensor " + name + ": shape " + Arrays.toString(shape) + " of "
@@ -44,7 +44,8 @@ public record Tensor(String name, DType dtype, long[] shape, MemorySegment data)
     /** An f32 tensor holding a copy of {@code values} off-heap (for tests and small computed tensors). */
     public static Tensor ofFloats(String name, long[] shape, float[] values) {
         MemorySegment s = Arena.ofAuto().allocate(4L * values.length, 64);
-        MemorySegment.copy(values, 0, s, ValueLayout.JAVA_FLOAT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN), 0, values.length);
+        MemorySegment.copy(
+                values, 0, s, ValueLayout.JAVA_FLOAT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN), 0, values.length);
         return new Tensor(name, DType.F32, shape, s);
     }
 
@@ -52,7 +53,8 @@ public record Tensor(String name, DType dtype, long[] shape, MemorySegment data)
         long n = 1;
         for (long d : shape) {
             if (d < 0) {
-                throw new IllegalArgumentException("tensor " + name + ": negative dimension in " + Arrays.toString(shape));
+                throw new IllegalArgumentException(
+                        "tensor " + name + ": negative dimension in " + Arrays.toString(shape));
             }
             n = Math.multiplyExact(n, d);
         }
@@ -85,12 +87,13 @@ public record Tensor(String name, DType dtype, long[] shape, MemorySegment data)
     /** Copies {@code n} elements from element {@code from} into {@code out[at ..]}, as floats. */
     public void copyTo(long from, float[] out, int at, int n) {
         if (dtype == DType.F32) {
-            MemorySegment.copy(data, ValueLayout.JAVA_FLOAT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN), 4 * from, out, at, n);
+            MemorySegment.copy(
+                    data, ValueLayout.JAVA_FLOAT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN), 4 * from, out, at, n);
             return;
         }
         int block = dtype.blockSize();
         if (from % block == 0 && n % block == 0) {
-            Quantization.decode(dtype, data, dtype.bytes(from), out, at, n);   // whole blocks (rows of a matrix)
+            Quantization.decode(dtype, data, dtype.bytes(from), out, at, n); // whole blocks (rows of a matrix)
             return;
         }
         for (int k = 0; k < n; k++) {
@@ -116,7 +119,10 @@ public record Tensor(String name, DType dtype, long[] shape, MemorySegment data)
 
     @Override
     public boolean equals(Object o) {
-        return o instanceof Tensor t && t.name.equals(name) && t.dtype == dtype && Arrays.equals(t.shape, shape)
+        return o instanceof Tensor t
+                && t.name.equals(name)
+                && t.dtype == dtype
+                && Arrays.equals(t.shape, shape)
                 && t.data.equals(data);
     }
 

@@ -21,8 +21,9 @@ public interface TensorSource {
      * @throws IllegalArgumentException naming the source, the tensor and both shapes otherwise
      */
     default Tensor require(String name, long... shape) {
-        Tensor t = tensor(name).orElseThrow(() -> new IllegalArgumentException(description() + ": tensor '" + name
-                + "' named by the architecture is missing"));
+        Tensor t = tensor(name)
+                .orElseThrow(() -> new IllegalArgumentException(
+                        description() + ": tensor '" + name + "' named by the architecture is missing"));
         if (!Arrays.equals(t.shape(), shape)) {
             throw new IllegalArgumentException(description() + ": tensor '" + name + "' has shape "
                     + Arrays.toString(t.shape()) + ", the architecture needs " + Arrays.toString(shape));

@@ -1,8 +1,8 @@
 package dev.ripple.core.tokenizer;
 
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.BitSet;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -25,12 +25,11 @@ import org.eclipse.collections.impl.map.mutable.primitive.LongIntHashMap;
  */
 final class AddedVocabulary {
 
-    record AddedToken(String content, boolean singleWord, boolean lstrip, boolean rstrip, boolean normalized, boolean special) {
-    }
+    record AddedToken(
+            String content, boolean singleWord, boolean lstrip, boolean rstrip, boolean normalized, boolean special) {}
 
     /** A piece of the input: text to pre-tokenize (id -1), or an added token's id. */
-    record Segment(String text, int id, boolean atStart) {
-    }
+    record Segment(String text, int id, boolean atStart) {}
 
     private final Map<String, Integer> idOf = new HashMap<>();
     private final IntObjectHashMap<AddedToken> tokenOf = new IntObjectHashMap<>();
@@ -228,7 +227,10 @@ final class AddedVocabulary {
         }
 
         private static boolean insidePair(String s, int i) {
-            return i > 0 && i < s.length() && Character.isLowSurrogate(s.charAt(i)) && Character.isHighSurrogate(s.charAt(i - 1));
+            return i > 0
+                    && i < s.length()
+                    && Character.isLowSurrogate(s.charAt(i))
+                    && Character.isHighSurrogate(s.charAt(i - 1));
         }
 
         /** The leftmost-longest match at or after {@code from}: out[0] = start << 32 | end, out[1] = id. */

@@ -1,7 +1,7 @@
 package dev.ripple.core.tokenizer;
 
-import java.util.Arrays;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import java.util.concurrent.ConcurrentHashMap;
 import org.eclipse.collections.impl.list.mutable.primitive.IntArrayList;
 import org.eclipse.collections.impl.map.mutable.primitive.IntIntHashMap;
@@ -35,6 +35,7 @@ final class BpeModel implements Model {
     private final int[] mergeResult;
     /** Code point → id of the single-character token, for words without prefix or suffix. */
     private final IntIntHashMap charIds;
+
     private final int[] byteIds;
     private final String unkToken;
     private final String prefix;
@@ -44,8 +45,16 @@ final class BpeModel implements Model {
     private final boolean ignoreMerges;
     private final ConcurrentHashMap<String, int[]> cache = new ConcurrentHashMap<>();
 
-    BpeModel(Vocabulary vocab, LongIntHashMap mergeRank, int[] mergeResult, String unkToken, String prefix, String suffix,
-             boolean fuseUnk, boolean byteFallback, boolean ignoreMerges) {
+    BpeModel(
+            Vocabulary vocab,
+            LongIntHashMap mergeRank,
+            int[] mergeResult,
+            String unkToken,
+            String prefix,
+            String suffix,
+            boolean fuseUnk,
+            boolean byteFallback,
+            boolean ignoreMerges) {
         this.vocab = vocab;
         this.mergeRank = mergeRank;
         this.mergeResult = mergeResult;
@@ -143,7 +152,9 @@ final class BpeModel implements Model {
             String s = null;
             int id;
             if (decorated) {
-                s = (prefix != null && !first ? prefix : "") + w.substring(i, end) + (suffix != null && last ? suffix : "");
+                s = (prefix != null && !first ? prefix : "")
+                        + w.substring(i, end)
+                        + (suffix != null && last ? suffix : "");
                 id = vocab.id(s);
             } else {
                 id = charIds.getIfAbsent(cp, -1);
@@ -173,7 +184,8 @@ final class BpeModel implements Model {
             if (unkToken != null) {
                 int unkId = vocab.id(unkToken);
                 if (unkId < 0) {
-                    throw new IllegalStateException("the unknown token \"" + unkToken + "\" of this BPE model is not in its vocabulary");
+                    throw new IllegalStateException(
+                            "the unknown token \"" + unkToken + "\" of this BPE model is not in its vocabulary");
                 }
                 if (unk >= 0 && !fuseUnk) {
                     word.add(unk);

@@ -1,7 +1,7 @@
 package dev.ripple.core.tokenizer;
 
-import java.util.Arrays;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 
 /**
  * GPT-2's byte-level alphabet: each of the 256 byte values is shown as one printable character
@@ -13,6 +13,7 @@ final class ByteLevelAlphabet {
     private static final char[] CHAR_OF_BYTE = new char[256];
     /** Byte value of each character below {@link #LIMIT}, or -1. */
     private static final short[] BYTE_OF_CHAR;
+
     private static final int LIMIT = 0x180;
 
     static {
@@ -28,8 +29,7 @@ final class ByteLevelAlphabet {
         }
     }
 
-    private ByteLevelAlphabet() {
-    }
+    private ByteLevelAlphabet() {}
 
     static char charOf(int b) {
         return CHAR_OF_BYTE[b & 0xFF];

@@ -5,8 +5,7 @@ package dev.ripple.core.tokenizer;
  * Unicode classes of its {@code regex} crate, which several components test characters with.
  */
 final class Chars {
-    private Chars() {
-    }
+    private Chars() {}
 
     /** Rust {@code char::is_whitespace}: the Unicode White_Space property. */
     static boolean isWhitespace(int cp) {
@@ -36,8 +35,11 @@ final class Chars {
             return true;
         }
         int t = Character.getType(cp);
-        return t == Character.NON_SPACING_MARK || t == Character.COMBINING_SPACING_MARK || t == Character.ENCLOSING_MARK
-                || t == Character.DECIMAL_DIGIT_NUMBER || t == Character.CONNECTOR_PUNCTUATION;
+        return t == Character.NON_SPACING_MARK
+                || t == Character.COMBINING_SPACING_MARK
+                || t == Character.ENCLOSING_MARK
+                || t == Character.DECIMAL_DIGIT_NUMBER
+                || t == Character.CONNECTOR_PUNCTUATION;
     }
 
     /** The BERT normalizer's control test ({@link UnicodeCompat}): Cc, Cf, Co as the Rust library's tables have them. */
@@ -47,9 +49,14 @@ final class Chars {
 
     /** The CJK ideograph blocks the BERT normalizer surrounds with spaces. */
     static boolean isChineseChar(int cp) {
-        return cp >= 0x4E00 && cp <= 0x9FFF || cp >= 0x3400 && cp <= 0x4DBF || cp >= 0x20000 && cp <= 0x2A6DF
-                || cp >= 0x2A700 && cp <= 0x2B73F || cp >= 0x2B740 && cp <= 0x2B81F || cp >= 0x2B920 && cp <= 0x2CEAF
-                || cp >= 0xF900 && cp <= 0xFAFF || cp >= 0x2F800 && cp <= 0x2FA1F;
+        return cp >= 0x4E00 && cp <= 0x9FFF
+                || cp >= 0x3400 && cp <= 0x4DBF
+                || cp >= 0x20000 && cp <= 0x2A6DF
+                || cp >= 0x2A700 && cp <= 0x2B73F
+                || cp >= 0x2B740 && cp <= 0x2B81F
+                || cp >= 0x2B920 && cp <= 0x2CEAF
+                || cp >= 0xF900 && cp <= 0xFAFF
+                || cp >= 0x2F800 && cp <= 0x2FA1F;
     }
 
     /** Combining marks as StripAccents sees them ({@link UnicodeCompat}). */

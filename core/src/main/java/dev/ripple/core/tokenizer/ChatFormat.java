@@ -26,7 +26,9 @@ import java.util.regex.Pattern;
  * </ul>
  */
 public enum ChatFormat {
-    LLAMA2, LLAMA3, CHATML;
+    LLAMA2,
+    LLAMA3,
+    CHATML;
 
     /** The format a Jinja chat template renders, when it is one of these. */
     public static Optional<ChatFormat> detect(String chatTemplateJinja) {
@@ -55,7 +57,7 @@ public enum ChatFormat {
         String hint = chatTemplateJinja != null && chatTemplateJinja.contains("[INST]")
                 ? "it writes [INST] without Llama 2's <<SYS>> block (Mistral's format), which renders differently"
                 : "it writes none of the markers of Llama 2 ([INST] with <<SYS>>), Llama 3 (<|start_header_id|>)"
-                  + " or ChatML (<|im_start|>)";
+                        + " or ChatML (<|im_start|>)";
         throw new UnsupportedChatTemplateException("unsupported chat template: " + hint + "; name the format"
                 + " explicitly (llama2, llama3, chatml) if the model was trained with one of them, or send plain text");
     }
@@ -66,7 +68,8 @@ public enum ChatFormat {
             case "llama2", "llama-2" -> LLAMA2;
             case "llama3", "llama-3" -> LLAMA3;
             case "chatml" -> CHATML;
-            default -> throw new IllegalArgumentException("unknown chat format '" + name + "' (llama2, llama3, chatml)");
+            default ->
+                throw new IllegalArgumentException("unknown chat format '" + name + "' (llama2, llama3, chatml)");
         };
     }
 
@@ -107,14 +110,20 @@ public enum ChatFormat {
                     ChatMessage m = turns.get(i);
                     String expected = i % 2 == 0 ? "user" : "assistant";
                     if (!m.role().equals(expected)) {
-                        throw new IllegalArgumentException("Llama 2 chat: message " + (messages.size() - turns.size() + i)
-                                + " has role '" + m.role() + "' where '" + expected + "' is expected (an optional system"
-                                + " message, then user and assistant alternating)");
+                        throw new IllegalArgumentException(
+                                "Llama 2 chat: message " + (messages.size() - turns.size() + i)
+                                        + " has role '" + m.role() + "' where '" + expected
+                                        + "' is expected (an optional system"
+                                        + " message, then user and assistant alternating)");
                     }
                     String content = i == 0 && system != null
-                            ? "<<SYS>>\n" + system + "\n<</SYS>>\n\n" + m.content() : m.content();
+                            ? "<<SYS>>\n" + system + "\n<</SYS>>\n\n" + m.content()
+                            : m.content();
                     if (m.role().equals("user")) {
-                        out.append(bosToken).append("[INST] ").append(strip(content)).append(" [/INST]");
+                        out.append(bosToken)
+                                .append("[INST] ")
+                                .append(strip(content))
+                                .append(" [/INST]");
                     } else {
                         out.append(' ').append(strip(content)).append(' ').append(eosToken);
                     }
@@ -126,8 +135,11 @@ public enum ChatFormat {
                     if (i == 0) {
                         out.append(bosToken);
                     }
-                    out.append("<|start_header_id|>").append(m.role()).append("<|end_header_id|>\n\n")
-                            .append(strip(m.content())).append("<|eot_id|>");
+                    out.append("<|start_header_id|>")
+                            .append(m.role())
+                            .append("<|end_header_id|>\n\n")
+                            .append(strip(m.content()))
+                            .append("<|eot_id|>");
                 }
                 if (addGenerationPrompt) {
                     out.append("<|start_header_id|>assistant<|end_header_id|>\n\n");
@@ -135,7 +147,11 @@ public enum ChatFormat {
             }
             case CHATML -> {
                 for (ChatMessage m : messages) {
-                    out.append("<|im_start|>").append(m.role()).append('\n').append(m.content()).append("<|im_end|>\n");
+                    out.append("<|im_start|>")
+                            .append(m.role())
+                            .append('\n')
+                            .append(m.content())
+                            .append("<|im_end|>\n");
                 }
                 if (addGenerationPrompt) {
                     out.append("<|im_start|>assistant\n");
@@ -145,8 +161,8 @@ public enum ChatFormat {
         return out.toString();
     }
 
-    private static final Pattern CHATML_SYSTEM = Pattern.compile(
-            "<\\|im_start\\|>system(?:\\n|\\\\n)([^{}<'\"]+?)<\\|im_end\\|>");
+    private static final Pattern CHATML_SYSTEM =
+            Pattern.compile("<\\|im_start\\|>system(?:\\n|\\\\n)([^{}<'\"]+?)<\\|im_end\\|>");
 
     /**
      * The system message a ChatML template inserts when the conversation has none, when the template

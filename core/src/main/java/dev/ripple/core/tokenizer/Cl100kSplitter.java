@@ -10,10 +10,12 @@ package dev.ripple.core.tokenizer;
  * a Split pattern is exactly one of these two.
  */
 final class Cl100kSplitter implements Patterns.TextPattern {
-    static final String LLAMA3 = "(?i:'s|'t|'re|'ve|'m|'ll|'d)|[^\\r\\n\\p{L}\\p{N}]?\\p{L}+|\\p{N}{1,3}| ?[^\\s\\p{L}\\p{N}]+[\\r\\n]*"
-            + "|\\s*[\\r\\n]+|\\s+(?!\\S)|\\s+";
-    static final String QWEN2 = "(?i:'s|'t|'re|'ve|'m|'ll|'d)|[^\\r\\n\\p{L}\\p{N}]?\\p{L}+|\\p{N}| ?[^\\s\\p{L}\\p{N}]+[\\r\\n]*"
-            + "|\\s*[\\r\\n]+|\\s+(?!\\S)|\\s+";
+    static final String LLAMA3 =
+            "(?i:'s|'t|'re|'ve|'m|'ll|'d)|[^\\r\\n\\p{L}\\p{N}]?\\p{L}+|\\p{N}{1,3}| ?[^\\s\\p{L}\\p{N}]+[\\r\\n]*"
+                    + "|\\s*[\\r\\n]+|\\s+(?!\\S)|\\s+";
+    static final String QWEN2 =
+            "(?i:'s|'t|'re|'ve|'m|'ll|'d)|[^\\r\\n\\p{L}\\p{N}]?\\p{L}+|\\p{N}| ?[^\\s\\p{L}\\p{N}]+[\\r\\n]*"
+                    + "|\\s*[\\r\\n]+|\\s+(?!\\S)|\\s+";
 
     private static final int LETTER = 0;
     private static final int NUMBER = 1;
@@ -108,7 +110,8 @@ final class Cl100kSplitter implements Patterns.TextPattern {
             }
             return end;
         }
-        if (cls == OTHER || cp == ' ' && next < n && classOf(s.codePointAt(next)) == OTHER) { // ' ?[^\s\p{L}\p{N}]+[\r\n]*'
+        if (cls == OTHER
+                || cp == ' ' && next < n && classOf(s.codePointAt(next)) == OTHER) { // ' ?[^\s\p{L}\p{N}]+[\r\n]*'
             int end = run(s, cls == OTHER ? next : next + Character.charCount(s.codePointAt(next)), n, OTHER);
             while (end < n && (s.charAt(end) == '\r' || s.charAt(end) == '\n')) {
                 end++;

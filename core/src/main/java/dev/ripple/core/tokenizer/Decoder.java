@@ -1,12 +1,12 @@
 package dev.ripple.core.tokenizer;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.ripple.core.tokenizer.TokenizerFormatException.Problem;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.StandardCharsets;
-import java.util.Arrays;
-import com.fasterxml.jackson.databind.JsonNode;
-import dev.ripple.core.tokenizer.TokenizerFormatException.Problem;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -36,23 +36,34 @@ interface Decoder {
                 JsonNode list = src.array(node, path, "decoders");
                 List<Decoder> parts = new ArrayList<>();
                 for (int i = 0; i < list.size(); i++) {
-                    parts.add(parse(src, list.get(i), JsonSource.index(JsonSource.child(path, "decoders"), i), depth + 1));
+                    parts.add(parse(
+                            src, list.get(i), JsonSource.index(JsonSource.child(path, "decoders"), i), depth + 1));
                 }
                 yield new Sequence(parts.toArray(Decoder[]::new));
             }
             case "ByteLevel" -> new ByteLevel();
             case "ByteFallback" -> new ByteFallback();
             case "Fuse" -> new Fuse();
-            case "Strip" -> new Strip(src.optChar(node, path, "content", ' '), src.optCount(node, path, "start", 0),
-                    src.optCount(node, path, "stop", 0));
+            case "Strip" ->
+                new Strip(
+                        src.optChar(node, path, "content", ' '),
+                        src.optCount(node, path, "start", 0),
+                        src.optCount(node, path, "stop", 0));
             case "Replace" -> new Replace(Patterns.parse(src, node, path, true), src.string(node, path, "content"));
-            case "Metaspace" -> new Metaspace(src.optChar(node, path, "replacement", '\u2581'),
-                    PreTokenizer.PrependScheme.parse(src, node, path) != PreTokenizer.PrependScheme.NEVER);
-            case "WordPiece" -> new WordPiece(src.optString(node, path, "prefix", "##"), src.optBool(node, path, "cleanup", true));
+            case "Metaspace" ->
+                new Metaspace(
+                        src.optChar(node, path, "replacement", '\u2581'),
+                        PreTokenizer.PrependScheme.parse(src, node, path) != PreTokenizer.PrependScheme.NEVER);
+            case "WordPiece" ->
+                new WordPiece(src.optString(node, path, "prefix", "##"), src.optBool(node, path, "cleanup", true));
             case "BPEDecoder" -> new BpeSuffix(src.optString(node, path, "suffix", "</w>"));
-            default -> throw src.fail(JsonSource.child(path, "type"), Problem.UNSUPPORTED, "decoder type \"" + type
-                    + "\" (supported: Sequence, ByteLevel, ByteFallback, Fuse, Strip, Replace, Metaspace, WordPiece,"
-                    + " BPEDecoder)");
+            default ->
+                throw src.fail(
+                        JsonSource.child(path, "type"),
+                        Problem.UNSUPPORTED,
+                        "decoder type \"" + type
+                                + "\" (supported: Sequence, ByteLevel, ByteFallback, Fuse, Strip, Replace, Metaspace, WordPiece,"
+                                + " BPEDecoder)");
         };
     }
 
@@ -247,9 +258,17 @@ interface Decoder {
         }
 
         static String cleanup(String s) {
-            return s.replace(" .", ".").replace(" ?", "?").replace(" !", "!").replace(" ,", ",")
-                    .replace(" ' ", "'").replace(" n't", "n't").replace(" 'm", "'m").replace(" do not", " don't")
-                    .replace(" 's", "'s").replace(" 've", "'ve").replace(" 're", "'re");
+            return s.replace(" .", ".")
+                    .replace(" ?", "?")
+                    .replace(" !", "!")
+                    .replace(" ,", ",")
+                    .replace(" ' ", "'")
+                    .replace(" n't", "n't")
+                    .replace(" 'm", "'m")
+                    .replace(" do not", " don't")
+                    .replace(" 's", "'s")
+                    .replace(" 've", "'ve")
+                    .replace(" 're", "'re");
         }
     }
 

@@ -9,8 +9,7 @@ package dev.ripple.core.tokenizer;
  * on random text (tested); several times faster.
  */
 final class Gpt2Splitter {
-    private Gpt2Splitter() {
-    }
+    private Gpt2Splitter() {}
 
     private static final int LETTER = 0;
     private static final int NUMBER = 1;

@@ -1,9 +1,9 @@
 package dev.ripple.core.tokenizer;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.core.exc.StreamConstraintsException;
 import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.StreamReadConstraints;
+import com.fasterxml.jackson.core.exc.StreamConstraintsException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.ripple.core.tokenizer.TokenizerFormatException.Problem;
@@ -21,7 +21,9 @@ final class JsonSource {
     static final int MAX_COMPONENT_DEPTH = 32;
 
     private static final ObjectMapper MAPPER = new ObjectMapper(JsonFactory.builder()
-            .streamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(MAX_JSON_DEPTH).build())
+            .streamReadConstraints(StreamReadConstraints.builder()
+                    .maxNestingDepth(MAX_JSON_DEPTH)
+                    .build())
             .build());
 
     final String source;
@@ -38,12 +40,18 @@ final class JsonSource {
             }
             return root;
         } catch (StreamConstraintsException e) {
-            throw new TokenizerFormatException(source, "(document)", Problem.TOO_LARGE, firstLine(e.getOriginalMessage()), e);
+            throw new TokenizerFormatException(
+                    source, "(document)", Problem.TOO_LARGE, firstLine(e.getOriginalMessage()), e);
         } catch (JsonProcessingException e) {
-            throw new TokenizerFormatException(source, "(document)", Problem.MALFORMED, "not JSON: "
-                    + firstLine(e.getOriginalMessage()) + locationOf(e), e);
+            throw new TokenizerFormatException(
+                    source,
+                    "(document)",
+                    Problem.MALFORMED,
+                    "not JSON: " + firstLine(e.getOriginalMessage()) + locationOf(e),
+                    e);
         } catch (IOException e) {
-            throw new TokenizerFormatException(source, "(document)", Problem.MALFORMED, "cannot read: " + e.getMessage(), e);
+            throw new TokenizerFormatException(
+                    source, "(document)", Problem.MALFORMED, "cannot read: " + e.getMessage(), e);
         }
     }
 
@@ -140,12 +148,16 @@ final class JsonSource {
         if (!n.isIntegralNumber()) {
             throw fail(path, Problem.MALFORMED, "expected a non-negative integer, found " + describe(n));
         }
-        if (n.canConvertToInt() && n.intValue() < 0 || n.isBigInteger() && n.bigIntegerValue().signum() < 0
+        if (n.canConvertToInt() && n.intValue() < 0
+                || n.isBigInteger() && n.bigIntegerValue().signum() < 0
                 || n.isLong() && n.longValue() < 0) {
             throw fail(path, Problem.MALFORMED, "expected a non-negative integer, found " + n.asText());
         }
         if (!n.canConvertToInt()) {
-            throw fail(path, Problem.TOO_LARGE, "expected an integer up to " + Integer.MAX_VALUE + ", found " + n.asText());
+            throw fail(
+                    path,
+                    Problem.TOO_LARGE,
+                    "expected an integer up to " + Integer.MAX_VALUE + ", found " + n.asText());
         }
         return n.intValue();
     }
@@ -154,7 +166,8 @@ final class JsonSource {
     int id(JsonNode n, String path) throws TokenizerFormatException {
         int id = count(n, path);
         if (id > Vocabulary.MAX_ID) {
-            throw fail(path, Problem.TOO_LARGE, "token id " + id + " is above the supported maximum " + Vocabulary.MAX_ID);
+            throw fail(
+                    path, Problem.TOO_LARGE, "token id " + id + " is above the supported maximum " + Vocabulary.MAX_ID);
         }
         return id;
     }
@@ -165,7 +178,9 @@ final class JsonSource {
         if (s == null) {
             return def;
         }
-        if (s.isEmpty() || s.codePointCount(0, s.length()) != 1 || Character.isSurrogate(s.charAt(0)) && s.length() == 1) {
+        if (s.isEmpty()
+                || s.codePointCount(0, s.length()) != 1
+                || Character.isSurrogate(s.charAt(0)) && s.length() == 1) {
             throw fail(child(path, name), Problem.MALFORMED, "expected exactly one character, found \"" + s + "\"");
         }
         return s.codePointAt(0);

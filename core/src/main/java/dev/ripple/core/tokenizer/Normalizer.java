@@ -28,7 +28,8 @@ interface Normalizer {
                 JsonNode list = src.array(node, path, "normalizers");
                 List<Normalizer> parts = new ArrayList<>();
                 for (int i = 0; i < list.size(); i++) {
-                    parts.add(parse(src, list.get(i), JsonSource.index(JsonSource.child(path, "normalizers"), i), depth + 1));
+                    parts.add(parse(
+                            src, list.get(i), JsonSource.index(JsonSource.child(path, "normalizers"), i), depth + 1));
                 }
                 yield new Sequence(parts.toArray(Normalizer[]::new));
             }
@@ -37,7 +38,8 @@ interface Normalizer {
             case "NFKC" -> new Unicode(java.text.Normalizer.Form.NFKC);
             case "NFKD" -> new Unicode(java.text.Normalizer.Form.NFKD);
             case "Lowercase" -> new Lowercase();
-            case "Strip" -> new Strip(src.optBool(node, path, "strip_left", true), src.optBool(node, path, "strip_right", true));
+            case "Strip" ->
+                new Strip(src.optBool(node, path, "strip_left", true), src.optBool(node, path, "strip_right", true));
             case "StripAccents" -> new StripAccents();
             case "Prepend" -> new Prepend(src.string(node, path, "prepend"));
             case "Replace" -> new Replace(Patterns.parse(src, node, path, true), src.string(node, path, "content"));
@@ -46,12 +48,19 @@ interface Normalizer {
                 boolean lowercase = src.optBool(node, path, "lowercase", true);
                 JsonNode strip = JsonSource.opt(node, "strip_accents");
                 boolean stripAccents = strip == null ? lowercase : src.optBool(node, path, "strip_accents", lowercase);
-                yield new Bert(src.optBool(node, path, "clean_text", true),
-                        src.optBool(node, path, "handle_chinese_chars", true), stripAccents, lowercase);
+                yield new Bert(
+                        src.optBool(node, path, "clean_text", true),
+                        src.optBool(node, path, "handle_chinese_chars", true),
+                        stripAccents,
+                        lowercase);
             }
-            default -> throw src.fail(JsonSource.child(path, "type"), Problem.UNSUPPORTED, "normalizer type \"" + type
-                    + "\" (supported: Sequence, NFC, NFD, NFKC, NFKD, Lowercase, Strip, StripAccents, Prepend, Replace,"
-                    + " ByteLevel, BertNormalizer)");
+            default ->
+                throw src.fail(
+                        JsonSource.child(path, "type"),
+                        Problem.UNSUPPORTED,
+                        "normalizer type \"" + type
+                                + "\" (supported: Sequence, NFC, NFD, NFKC, NFKD, Lowercase, Strip, StripAccents, Prepend, Replace,"
+                                + " ByteLevel, BertNormalizer)");
         };
     }
 
@@ -159,7 +168,8 @@ interface Normalizer {
     }
 
     /** BERT's normalizer: control characters out, whitespace to ' ', spaces around CJK ideographs, accents, case. */
-    record Bert(boolean cleanText, boolean chineseChars, boolean stripAccents, boolean lowercase) implements Normalizer {
+    record Bert(boolean cleanText, boolean chineseChars, boolean stripAccents, boolean lowercase)
+            implements Normalizer {
         @Override
         public String normalize(String s) {
             StringBuilder b = new StringBuilder(s.length() + 8);
@@ -185,7 +195,9 @@ interface Normalizer {
             if (stripAccents) {
                 String nfd = UnicodeCompat.normalize(out, java.text.Normalizer.Form.NFD);
                 StringBuilder c = new StringBuilder(nfd.length());
-                nfd.codePoints().filter(cp -> !UnicodeCompat.isNonspacingMark(cp)).forEach(c::appendCodePoint);
+                nfd.codePoints()
+                        .filter(cp -> !UnicodeCompat.isNonspacingMark(cp))
+                        .forEach(c::appendCodePoint);
                 out = c.toString();
             }
             return lowercase ? new Lowercase().normalize(out) : out;

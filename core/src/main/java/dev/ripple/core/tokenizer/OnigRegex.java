@@ -1,9 +1,9 @@
 package dev.ripple.core.tokenizer;
 
 import java.util.ArrayDeque;
-import java.util.Set;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.regex.PatternSyntaxException;
@@ -35,6 +35,7 @@ import java.util.regex.PatternSyntaxException;
 final class OnigRegex implements Patterns.TextPattern {
     /** Character reads allowed per input character (plus {@link #STEPS_BASE}) before a search is stopped. */
     static final long STEPS_PER_CHAR = 2_000;
+
     static final long STEPS_BASE = 100_000;
 
     private static final String SPACE = "\\t\\n\\x0B\\f\\r\\x{85}\\p{Z}";
@@ -42,30 +43,56 @@ final class OnigRegex implements Patterns.TextPattern {
     private static final String WORD = "\\p{IsAlphabetic}\\p{M}\\p{Nd}\\p{Pc}";
     /** A bare {@code \w} also takes ² ³ ¹ ¼ ½ ¾ (Oniguruma's Latin-1 table). */
     private static final String WORD_ALONE = WORD + "\\xB2\\xB3\\xB9\\xBC-\\xBE";
+
     private static final String HEX = "0-9a-fA-F";
-    private static final Set<String> CATEGORIES = Set.of("L", "Lu", "Ll", "Lt", "Lm", "Lo", "LC",
-            "M", "Mn", "Mc", "Me", "N", "Nd", "Nl", "No", "P", "Pc", "Pd", "Ps", "Pe", "Pi", "Pf", "Po", "S", "Sm", "Sc",
-            "Sk", "So", "Z", "Zs", "Zl", "Zp", "C", "Cc", "Cf", "Cs", "Co", "Cn");
+    private static final Set<String> CATEGORIES = Set.of(
+            "L", "Lu", "Ll", "Lt", "Lm", "Lo", "LC", "M", "Mn", "Mc", "Me", "N", "Nd", "Nl", "No", "P", "Pc", "Pd",
+            "Ps", "Pe", "Pi", "Pf", "Po", "S", "Sm", "Sc", "Sk", "So", "Z", "Zs", "Zl", "Zp", "C", "Cc", "Cf", "Cs",
+            "Co", "Cn");
     /** Oniguruma property names whose Java spelling differs (keys lower case, without _ - and spaces). */
     private static final Map<String, String> PROPERTIES = Map.ofEntries(
-            Map.entry("alpha", "\\p{IsAlphabetic}"), Map.entry("alphabetic", "\\p{IsAlphabetic}"),
-            Map.entry("digit", "\\p{Nd}"), Map.entry("alnum", "\\p{IsAlphabetic}\\p{Nd}"),
-            Map.entry("upper", "\\p{IsUppercase}"), Map.entry("uppercase", "\\p{IsUppercase}"),
-            Map.entry("lower", "\\p{IsLowercase}"), Map.entry("lowercase", "\\p{IsLowercase}"),
-            Map.entry("space", "\\p{IsWhite_Space}"), Map.entry("whitespace", "\\p{IsWhite_Space}"),
-            Map.entry("punct", "\\p{P}\\p{S}"), Map.entry("xdigit", HEX), Map.entry("word", WORD),
-            Map.entry("blank", "\\p{Zs}\\t"), Map.entry("cntrl", "\\p{Cc}"), Map.entry("ascii", "\\x00-\\x7F"),
-            Map.entry("any", "\\x{0}-\\x{10FFFF}"), Map.entry("letter", "\\p{L}"), Map.entry("mark", "\\p{M}"),
-            Map.entry("number", "\\p{N}"), Map.entry("punctuation", "\\p{P}"), Map.entry("symbol", "\\p{S}"),
-            Map.entry("separator", "\\p{Z}"), Map.entry("other", "\\p{C}"),
-            Map.entry("decimalnumber", "\\p{Nd}"), Map.entry("uppercaseletter", "\\p{Lu}"),
-            Map.entry("lowercaseletter", "\\p{Ll}"), Map.entry("titlecaseletter", "\\p{Lt}"),
-            Map.entry("modifierletter", "\\p{Lm}"), Map.entry("otherletter", "\\p{Lo}"),
-            Map.entry("nonspacingmark", "\\p{Mn}"), Map.entry("spacingmark", "\\p{Mc}"),
-            Map.entry("enclosingmark", "\\p{Me}"), Map.entry("letternumber", "\\p{Nl}"),
-            Map.entry("othernumber", "\\p{No}"), Map.entry("connectorpunctuation", "\\p{Pc}"),
-            Map.entry("spaceseparator", "\\p{Zs}"), Map.entry("control", "\\p{Cc}"), Map.entry("format", "\\p{Cf}"),
-            Map.entry("privateuse", "\\p{Co}"), Map.entry("unassigned", "\\p{Cn}"), Map.entry("surrogate", "\\p{Cs}"),
+            Map.entry("alpha", "\\p{IsAlphabetic}"),
+            Map.entry("alphabetic", "\\p{IsAlphabetic}"),
+            Map.entry("digit", "\\p{Nd}"),
+            Map.entry("alnum", "\\p{IsAlphabetic}\\p{Nd}"),
+            Map.entry("upper", "\\p{IsUppercase}"),
+            Map.entry("uppercase", "\\p{IsUppercase}"),
+            Map.entry("lower", "\\p{IsLowercase}"),
+            Map.entry("lowercase", "\\p{IsLowercase}"),
+            Map.entry("space", "\\p{IsWhite_Space}"),
+            Map.entry("whitespace", "\\p{IsWhite_Space}"),
+            Map.entry("punct", "\\p{P}\\p{S}"),
+            Map.entry("xdigit", HEX),
+            Map.entry("word", WORD),
+            Map.entry("blank", "\\p{Zs}\\t"),
+            Map.entry("cntrl", "\\p{Cc}"),
+            Map.entry("ascii", "\\x00-\\x7F"),
+            Map.entry("any", "\\x{0}-\\x{10FFFF}"),
+            Map.entry("letter", "\\p{L}"),
+            Map.entry("mark", "\\p{M}"),
+            Map.entry("number", "\\p{N}"),
+            Map.entry("punctuation", "\\p{P}"),
+            Map.entry("symbol", "\\p{S}"),
+            Map.entry("separator", "\\p{Z}"),
+            Map.entry("other", "\\p{C}"),
+            Map.entry("decimalnumber", "\\p{Nd}"),
+            Map.entry("uppercaseletter", "\\p{Lu}"),
+            Map.entry("lowercaseletter", "\\p{Ll}"),
+            Map.entry("titlecaseletter", "\\p{Lt}"),
+            Map.entry("modifierletter", "\\p{Lm}"),
+            Map.entry("otherletter", "\\p{Lo}"),
+            Map.entry("nonspacingmark", "\\p{Mn}"),
+            Map.entry("spacingmark", "\\p{Mc}"),
+            Map.entry("enclosingmark", "\\p{Me}"),
+            Map.entry("letternumber", "\\p{Nl}"),
+            Map.entry("othernumber", "\\p{No}"),
+            Map.entry("connectorpunctuation", "\\p{Pc}"),
+            Map.entry("spaceseparator", "\\p{Zs}"),
+            Map.entry("control", "\\p{Cc}"),
+            Map.entry("format", "\\p{Cf}"),
+            Map.entry("privateuse", "\\p{Co}"),
+            Map.entry("unassigned", "\\p{Cn}"),
+            Map.entry("surrogate", "\\p{Cs}"),
             Map.entry("graph", "^\\p{IsWhite_Space}\\p{Cc}\\p{Cs}\\p{Cn}"),
             Map.entry("print", "^\\p{Cc}\\p{Cs}\\p{Cn}\\p{Zl}\\p{Zp}"));
 
@@ -83,8 +110,10 @@ final class OnigRegex implements Patterns.TextPattern {
         try {
             return new OnigRegex(onig, Pattern.compile(java, Pattern.MULTILINE | Pattern.UNIX_LINES));
         } catch (PatternSyntaxException e) {
-            throw new IllegalArgumentException("regex /" + abbreviate(onig) + "/: " + e.getDescription()
-                    + " (as java.util.regex: " + abbreviate(java) + ")", e);
+            throw new IllegalArgumentException(
+                    "regex /" + abbreviate(onig) + "/: " + e.getDescription() + " (as java.util.regex: "
+                            + abbreviate(java) + ")",
+                    e);
         } catch (StackOverflowError e) {
             throw new IllegalArgumentException("regex /" + abbreviate(onig) + "/ nests too deeply to compile");
         }
@@ -139,12 +168,15 @@ final class OnigRegex implements Patterns.TextPattern {
     }
 
     private IllegalArgumentException tooExpensive(int length, String what) {
-        return new IllegalArgumentException("regex /" + abbreviate(original) + "/ " + what + " on a piece of "
-                + length + " chars; the pattern backtracks too much for this input");
+        return new IllegalArgumentException("regex /" + abbreviate(original) + "/ " + what + " on a piece of " + length
+                + " chars; the pattern backtracks too much for this input");
     }
 
     private static boolean splitsPair(String s, int i) {
-        return i > 0 && i < s.length() && Character.isHighSurrogate(s.charAt(i - 1)) && Character.isLowSurrogate(s.charAt(i));
+        return i > 0
+                && i < s.length()
+                && Character.isHighSurrogate(s.charAt(i - 1))
+                && Character.isLowSurrogate(s.charAt(i));
     }
 
     static String abbreviate(String s) {
@@ -306,7 +338,9 @@ final class OnigRegex implements Patterns.TextPattern {
                 StringBuilder lows = new StringBuilder();
                 int runStart = -1;
                 for (int low = 0xDC00; low <= 0xE000; low++) {
-                    boolean in = low < 0xE000 && word.matcher(new String(new char[] {(char) high, (char) low})).matches();
+                    boolean in = low < 0xE000
+                            && word.matcher(new String(new char[] {(char) high, (char) low}))
+                                    .matches();
                     if (in && runStart < 0) {
                         runStart = low;
                     } else if (!in && runStart >= 0) {
@@ -364,10 +398,15 @@ final class OnigRegex implements Patterns.TextPattern {
             case 'H' -> out.append("[^" + HEX + "]");
             case 'v' -> out.append("\\x0B");
             case 'N' -> out.append("[^\\n]");
-            case 'b' -> out.append(inClass ? "\\x08" : "(?:(?<=" + WordBehind.PATTERN + ")(?![" + WORD_ALONE + "])|(?<!"
-                    + WordBehind.PATTERN + ")(?=[" + WORD_ALONE + "]))");
-            case 'B' -> out.append("(?:(?<=" + WordBehind.PATTERN + ")(?=[" + WORD_ALONE + "])|(?<!" + WordBehind.PATTERN
-                    + ")(?![" + WORD_ALONE + "]))");
+            case 'b' ->
+                out.append(
+                        inClass
+                                ? "\\x08"
+                                : "(?:(?<=" + WordBehind.PATTERN + ")(?![" + WORD_ALONE + "])|(?<!" + WordBehind.PATTERN
+                                        + ")(?=[" + WORD_ALONE + "]))");
+            case 'B' ->
+                out.append("(?:(?<=" + WordBehind.PATTERN + ")(?=[" + WORD_ALONE + "])|(?<!" + WordBehind.PATTERN
+                        + ")(?![" + WORD_ALONE + "]))");
             case 'p', 'P' -> {
                 String name;
                 if (next < p.length() && p.charAt(next) == '{') {
@@ -408,13 +447,14 @@ final class OnigRegex implements Patterns.TextPattern {
                     next = end;
                 }
             }
-            case 'K', 'g', 'y', 'Y', 'O', 'X' -> throw new IllegalArgumentException("regex /" + abbreviate(p)
-                    + "/: \\" + Character.toString(e) + " has no java.util.regex equivalent");
+            case 'K', 'g', 'y', 'Y', 'O', 'X' ->
+                throw new IllegalArgumentException("regex /" + abbreviate(p) + "/: \\" + Character.toString(e)
+                        + " has no java.util.regex equivalent");
             default -> {
                 if (e >= 'a' && e <= 'z' && "tnrfaezbBAGQEkcu".indexOf(e) < 0
                         || e >= 'A' && e <= 'Z' && "AZBGRQE".indexOf(e) < 0) {
-                    throw new IllegalArgumentException("regex /" + abbreviate(p) + "/: unknown escape \\"
-                            + Character.toString(e));
+                    throw new IllegalArgumentException(
+                            "regex /" + abbreviate(p) + "/: unknown escape \\" + Character.toString(e));
                 }
                 out.append(p, i, next);
             }
@@ -427,7 +467,8 @@ final class OnigRegex implements Patterns.TextPattern {
         if (CATEGORIES.contains(name)) {
             return "\\p{" + name + "}";
         }
-        String key = name.toLowerCase(Locale.ROOT).replace("_", "").replace("-", "").replace(" ", "");
+        String key =
+                name.toLowerCase(Locale.ROOT).replace("_", "").replace("-", "").replace(" ", "");
         String known = PROPERTIES.get(key);
         if (known != null) {
             return known;
@@ -493,8 +534,9 @@ final class OnigRegex implements Patterns.TextPattern {
                         case 'm' -> flags.append('s');
                         case 'x' -> flags.append('x');
                         case '-' -> flags.append('-');
-                        default -> throw new IllegalArgumentException("regex /" + abbreviate(p) + "/: option (?"
-                                + f + ") has no java.util.regex equivalent");
+                        default ->
+                            throw new IllegalArgumentException("regex /" + abbreviate(p) + "/: option (?" + f
+                                    + ") has no java.util.regex equivalent");
                     }
                     j++;
                 }

@@ -1,8 +1,8 @@
 package dev.ripple.core.tokenizer;
 
-import java.util.Arrays;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.ripple.core.tokenizer.TokenizerFormatException.Problem;
+import java.util.Arrays;
 import java.util.function.IntPredicate;
 
 /**
@@ -10,8 +10,7 @@ import java.util.function.IntPredicate;
  * pieces ({@code SplitDelimiterBehavior}).
  */
 final class Patterns {
-    private Patterns() {
-    }
+    private Patterns() {}
 
     /** Receives matches as char offsets [start, end), in order. */
     interface MatchSink {
@@ -64,7 +63,8 @@ final class Patterns {
      * string is the empty regex, which matches between every two characters, because the Rust
      * library's Replace escapes its string into a regex while Split special-cases the empty string.
      */
-    static TextPattern parse(JsonSource src, JsonNode node, String path, boolean forReplace) throws TokenizerFormatException {
+    static TextPattern parse(JsonSource src, JsonNode node, String path, boolean forReplace)
+            throws TokenizerFormatException {
         String p = JsonSource.child(path, "pattern");
         JsonNode pattern = src.object(node, path, "pattern");
         String literal = src.optString(pattern, p, "String", null);
@@ -101,9 +101,14 @@ final class Patterns {
 
     /** How a split treats the matches; the Rust library's {@code SplitDelimiterBehavior}. */
     enum Behavior {
-        REMOVED, ISOLATED, MERGED_WITH_PREVIOUS, MERGED_WITH_NEXT, CONTIGUOUS;
+        REMOVED,
+        ISOLATED,
+        MERGED_WITH_PREVIOUS,
+        MERGED_WITH_NEXT,
+        CONTIGUOUS;
 
-        static Behavior parse(JsonSource src, JsonNode node, String path, Behavior def) throws TokenizerFormatException {
+        static Behavior parse(JsonSource src, JsonNode node, String path, Behavior def)
+                throws TokenizerFormatException {
             String b = src.optString(node, path, "behavior", null);
             if (b == null) {
                 return def;
@@ -114,8 +119,12 @@ final class Patterns {
                 case "MergedWithPrevious" -> MERGED_WITH_PREVIOUS;
                 case "MergedWithNext" -> MERGED_WITH_NEXT;
                 case "Contiguous" -> CONTIGUOUS;
-                default -> throw src.fail(JsonSource.child(path, "behavior"), Problem.UNSUPPORTED, "split behavior \""
-                        + b + "\" (supported: Removed, Isolated, MergedWithPrevious, MergedWithNext, Contiguous)");
+                default ->
+                    throw src.fail(
+                            JsonSource.child(path, "behavior"),
+                            Problem.UNSUPPORTED,
+                            "split behavior \"" + b
+                                    + "\" (supported: Removed, Isolated, MergedWithPrevious, MergedWithNext, Contiguous)");
             };
         }
     }

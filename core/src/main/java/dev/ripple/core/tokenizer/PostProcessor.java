@@ -86,7 +86,8 @@ interface PostProcessor {
                 JsonNode list = src.array(node, path, "processors");
                 List<PostProcessor> parts = new ArrayList<>();
                 for (int i = 0; i < list.size(); i++) {
-                    parts.add(parseAny(src, list.get(i), JsonSource.index(JsonSource.child(path, "processors"), i), depth + 1));
+                    parts.add(parseAny(
+                            src, list.get(i), JsonSource.index(JsonSource.child(path, "processors"), i), depth + 1));
                 }
                 yield (encodings, special) -> {
                     for (PostProcessor p : parts) {
@@ -95,8 +96,12 @@ interface PostProcessor {
                     return encodings;
                 };
             }
-            default -> throw src.fail(JsonSource.child(path, "type"), Problem.UNSUPPORTED, "post-processor type \"" + type
-                    + "\" (supported: TemplateProcessing, BertProcessing, RobertaProcessing, ByteLevel, Sequence)");
+            default ->
+                throw src.fail(
+                        JsonSource.child(path, "type"),
+                        Problem.UNSUPPORTED,
+                        "post-processor type \"" + type
+                                + "\" (supported: TemplateProcessing, BertProcessing, RobertaProcessing, ByteLevel, Sequence)");
         };
     }
 
@@ -138,8 +143,7 @@ interface PostProcessor {
     }
 
     /** One item of a template: a special token's ids, or the sequence of encoding {@code sequence}. */
-    record Item(int[] ids, int sequence) {
-    }
+    record Item(int[] ids, int sequence) {}
 
     /** TemplateProcessing: one output encoding per item of the single (or pair) template. */
     record Template(List<Item> single, List<Item> pair) implements PostProcessor {
@@ -148,8 +152,9 @@ interface PostProcessor {
             List<Item> template = switch (encodings.size()) {
                 case 1 -> single;
                 case 2 -> pair;
-                default -> throw new IllegalStateException("a template receives " + encodings.size()
-                        + " encodings from the processors before it; it takes one or two");
+                default ->
+                    throw new IllegalStateException("a template receives " + encodings.size()
+                            + " encodings from the processors before it; it takes one or two");
             };
             List<int[]> out = new ArrayList<>(template.size());
             for (Item item : template) {
@@ -188,7 +193,8 @@ interface PostProcessor {
     }
 
     /** A template as a list of {@code {"SpecialToken": {...}}} / {@code {"Sequence": {...}}}, or as a string "[CLS] $A [SEP]". */
-    private static List<Item> items(JsonSource src, JsonNode node, String path, String name, Map<String, int[]> specials)
+    private static List<Item> items(
+            JsonSource src, JsonNode node, String path, String name, Map<String, int[]> specials)
             throws TokenizerFormatException {
         String tp = JsonSource.child(path, name);
         JsonNode t = JsonSource.opt(node, name);
@@ -225,12 +231,19 @@ interface PostProcessor {
                 throw src.fail(ip, Problem.MALFORMED, "expected {\"SpecialToken\": ...} or {\"Sequence\": ...}");
             }
             if (special != null) {
-                items.add(new Item(special(src, ip, src.string(special, JsonSource.child(ip, "SpecialToken"), "id"), specials,
-                        mp(path)), 0));
+                items.add(new Item(
+                        special(
+                                src,
+                                ip,
+                                src.string(special, JsonSource.child(ip, "SpecialToken"), "id"),
+                                specials,
+                                mp(path)),
+                        0));
             } else {
                 String id = src.string(sequence, JsonSource.child(ip, "Sequence"), "id");
                 if (!id.equals("A") && !id.equals("B")) {
-                    throw src.fail(JsonSource.child(ip, "Sequence.id"), Problem.MALFORMED, "expected A or B, found " + id);
+                    throw src.fail(
+                            JsonSource.child(ip, "Sequence.id"), Problem.MALFORMED, "expected A or B, found " + id);
                 }
                 items.add(new Item(null, id.equals("A") ? 0 : 1));
             }

@@ -1,11 +1,11 @@
 package dev.ripple.core.tokenizer;
 
-import java.util.function.IntPredicate;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.ripple.core.tokenizer.Patterns.Behavior;
 import dev.ripple.core.tokenizer.TokenizerFormatException.Problem;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.IntPredicate;
 
 /**
  * A tokenizer.json {@code pre_tokenizer}: cuts each normalized piece of the input into the words the
@@ -25,7 +25,9 @@ interface PreTokenizer {
 
     /** When Metaspace prepends its replacement character to a piece. */
     enum PrependScheme {
-        ALWAYS, FIRST, NEVER;
+        ALWAYS,
+        FIRST,
+        NEVER;
 
         /** {@code prepend_scheme}, or the legacy {@code add_prefix_space} (false means NEVER); default ALWAYS. */
         static PrependScheme parse(JsonSource src, JsonNode node, String path) throws TokenizerFormatException {
@@ -36,14 +38,19 @@ interface PreTokenizer {
                     case "always" -> ALWAYS;
                     case "first" -> FIRST;
                     case "never" -> NEVER;
-                    default -> throw src.fail(JsonSource.child(path, "prepend_scheme"), Problem.UNSUPPORTED,
-                            "\"" + s + "\" (supported: always, first, never)");
+                    default ->
+                        throw src.fail(
+                                JsonSource.child(path, "prepend_scheme"),
+                                Problem.UNSUPPORTED,
+                                "\"" + s + "\" (supported: always, first, never)");
                 };
             }
             JsonNode legacy = JsonSource.opt(node, "add_prefix_space");
             if (legacy != null && !src.optBool(node, path, "add_prefix_space", true)) {
                 if (scheme != null && scheme != NEVER) {
-                    throw src.fail(JsonSource.child(path, "add_prefix_space"), Problem.INCONSISTENT,
+                    throw src.fail(
+                            JsonSource.child(path, "add_prefix_space"),
+                            Problem.INCONSISTENT,
                             "add_prefix_space false does not match prepend_scheme \"" + s + "\"");
                 }
                 scheme = NEVER;
@@ -65,12 +72,14 @@ interface PreTokenizer {
                 JsonNode list = src.array(node, path, "pretokenizers");
                 List<PreTokenizer> parts = new ArrayList<>();
                 for (int i = 0; i < list.size(); i++) {
-                    parts.add(parse(src, list.get(i), JsonSource.index(JsonSource.child(path, "pretokenizers"), i), depth + 1));
+                    parts.add(parse(
+                            src, list.get(i), JsonSource.index(JsonSource.child(path, "pretokenizers"), i), depth + 1));
                 }
                 yield new Sequence(parts.toArray(PreTokenizer[]::new));
             }
-            case "ByteLevel" -> new ByteLevel(src.optBool(node, path, "add_prefix_space", true),
-                    src.optBool(node, path, "use_regex", true));
+            case "ByteLevel" ->
+                new ByteLevel(
+                        src.optBool(node, path, "add_prefix_space", true), src.optBool(node, path, "use_regex", true));
             case "Split" -> {
                 Patterns.TextPattern pattern = Patterns.parse(src, node, path);
                 Behavior behavior = Behavior.parse(src, node, path, null);
@@ -79,26 +88,40 @@ interface PreTokenizer {
                 }
                 yield new Split(pattern, behavior, src.optBool(node, path, "invert", false));
             }
-            case "Metaspace" -> new Metaspace(requiredChar(src, node, path, "replacement"),
-                    PrependScheme.parse(src, node, path), src.optBool(node, path, "split", true));
+            case "Metaspace" ->
+                new Metaspace(
+                        requiredChar(src, node, path, "replacement"),
+                        PrependScheme.parse(src, node, path),
+                        src.optBool(node, path, "split", true));
             case "Whitespace" -> new Whitespace();
             case "WhitespaceSplit" -> new CharSplit(Chars::isWhitespace, Behavior.REMOVED);
-            case "BertPreTokenizer" -> new Sequence(new PreTokenizer[] {
-                    new CharSplit(Chars::isWhitespace, Behavior.REMOVED), new CharSplit(Chars::isPunctuation, Behavior.ISOLATED)});
-            case "Punctuation" -> new CharSplit(Chars::isPunctuation, Behavior.parse(src, node, path, Behavior.ISOLATED));
-            case "Digits" -> new CharSplit(Chars::isNumeric,
-                    src.optBool(node, path, "individual_digits", false) ? Behavior.ISOLATED : Behavior.CONTIGUOUS);
+            case "BertPreTokenizer" ->
+                new Sequence(new PreTokenizer[] {
+                    new CharSplit(Chars::isWhitespace, Behavior.REMOVED),
+                    new CharSplit(Chars::isPunctuation, Behavior.ISOLATED)
+                });
+            case "Punctuation" ->
+                new CharSplit(Chars::isPunctuation, Behavior.parse(src, node, path, Behavior.ISOLATED));
+            case "Digits" ->
+                new CharSplit(
+                        Chars::isNumeric,
+                        src.optBool(node, path, "individual_digits", false) ? Behavior.ISOLATED : Behavior.CONTIGUOUS);
             case "CharDelimiterSplit" -> {
                 int delimiter = requiredChar(src, node, path, "delimiter");
                 yield new CharSplit(cp -> cp == delimiter, Behavior.REMOVED);
             }
-            default -> throw src.fail(JsonSource.child(path, "type"), Problem.UNSUPPORTED, "pre-tokenizer type \"" + type
-                    + "\" (supported: Sequence, ByteLevel, Split, Metaspace, Whitespace, WhitespaceSplit,"
-                    + " BertPreTokenizer, Punctuation, Digits, CharDelimiterSplit)");
+            default ->
+                throw src.fail(
+                        JsonSource.child(path, "type"),
+                        Problem.UNSUPPORTED,
+                        "pre-tokenizer type \"" + type
+                                + "\" (supported: Sequence, ByteLevel, Split, Metaspace, Whitespace, WhitespaceSplit,"
+                                + " BertPreTokenizer, Punctuation, Digits, CharDelimiterSplit)");
         };
     }
 
-    private static int requiredChar(JsonSource src, JsonNode node, String path, String name) throws TokenizerFormatException {
+    private static int requiredChar(JsonSource src, JsonNode node, String path, String name)
+            throws TokenizerFormatException {
         int c = src.optChar(node, path, name, -1);
         if (c < 0) {
             throw src.fail(JsonSource.child(path, name), Problem.MALFORMED, "missing");
@@ -156,7 +179,11 @@ interface PreTokenizer {
                 s = r + s;
             }
             if (splitWords) {
-                Patterns.split(s, new Patterns.CharClass(cp -> cp == replacement), false, Behavior.MERGED_WITH_NEXT,
+                Patterns.split(
+                        s,
+                        new Patterns.CharClass(cp -> cp == replacement),
+                        false,
+                        Behavior.MERGED_WITH_NEXT,
                         (p, start) -> out.piece(p, atStart && start == 0));
             } else if (!s.isEmpty()) {
                 out.piece(s, atStart);
@@ -195,7 +222,12 @@ interface PreTokenizer {
     record CharSplit(IntPredicate test, Behavior behavior) implements PreTokenizer {
         @Override
         public void split(String piece, boolean atStart, Sink out) {
-            Patterns.split(piece, new Patterns.CharClass(test), false, behavior, (p, start) -> out.piece(p, atStart && start == 0));
+            Patterns.split(
+                    piece,
+                    new Patterns.CharClass(test),
+                    false,
+                    behavior,
+                    (p, start) -> out.piece(p, atStart && start == 0));
         }
     }
 }

@@ -49,12 +49,20 @@ public final class Tokenizer {
     private final int eos;
     /** Special ids the post-processor puts before and after a sequence. */
     private final int[] prefix;
+
     private final int[] suffix;
     private final String chatTemplate;
 
-    private Tokenizer(String source, Normalizer normalizer, PreTokenizer preTokenizer, Model model,
-                      PostProcessor postProcessor, Decoder decoder, AddedVocabulary added, int maxLength,
-                      TokenizerConfig config) {
+    private Tokenizer(
+            String source,
+            Normalizer normalizer,
+            PreTokenizer preTokenizer,
+            Model model,
+            PostProcessor postProcessor,
+            Decoder decoder,
+            AddedVocabulary added,
+            int maxLength,
+            TokenizerConfig config) {
         this.source = source;
         this.normalizer = normalizer;
         this.preTokenizer = preTokenizer;
@@ -67,7 +75,14 @@ public final class Tokenizer {
         int[][] around = postProcessor == null ? new int[][] {{}, {}} : PostProcessor.around(postProcessor);
         this.prefix = around[0];
         this.suffix = around[1];
-        this.bos = resolve(config.bosToken(), prefix, true, "<s>", "<|begin_of_text|>", "<bos>", "<|startoftext|>",
+        this.bos = resolve(
+                config.bosToken(),
+                prefix,
+                true,
+                "<s>",
+                "<|begin_of_text|>",
+                "<bos>",
+                "<|startoftext|>",
                 "<|endoftext|>");
         this.eos = resolve(config.eosToken(), suffix, false, "</s>", "<|end_of_text|>", "<eos>", "<|endoftext|>");
     }
@@ -82,7 +97,10 @@ public final class Tokenizer {
     /** Reads a tokenizer.json file and, when {@code tokenizerConfigJson} is not null, its tokenizer_config.json. */
     public static Tokenizer fromJson(Path tokenizerJson, Path tokenizerConfigJson) throws IOException {
         byte[] config = tokenizerConfigJson == null ? null : Files.readAllBytes(tokenizerConfigJson);
-        return fromJson(Files.readAllBytes(tokenizerJson), tokenizerJson.toString(), config,
+        return fromJson(
+                Files.readAllBytes(tokenizerJson),
+                tokenizerJson.toString(),
+                config,
                 tokenizerConfigJson == null ? null : tokenizerConfigJson.toString());
     }
 
@@ -112,14 +130,18 @@ public final class Tokenizer {
         if (Files.isRegularFile(vocab) && Files.isRegularFile(merges)) {
             return fromVocabAndMerges(vocab, merges, configOrNull);
         }
-        throw new TokenizerFormatException(dir.toString(), "(directory)", Problem.MALFORMED,
+        throw new TokenizerFormatException(
+                dir.toString(),
+                "(directory)",
+                Problem.MALFORMED,
                 "neither tokenizer.json nor vocab.json + merges.txt is there");
     }
 
     static Tokenizer fromJson(byte[] json, String source, byte[] configJson, String configSource)
             throws TokenizerFormatException {
         Objects.requireNonNull(json, "tokenizerJson");
-        TokenizerConfig config = configJson == null ? TokenizerConfig.EMPTY : TokenizerConfig.parse(configJson, configSource);
+        TokenizerConfig config =
+                configJson == null ? TokenizerConfig.EMPTY : TokenizerConfig.parse(configJson, configSource);
         JsonSource src = new JsonSource(source);
         JsonNode root = src.parse(json);
         if (!root.isObject()) {
@@ -151,9 +173,13 @@ public final class Tokenizer {
                     throw src.fail(JsonSource.child(p, "id"), Problem.MALFORMED, "missing");
                 }
                 src.id(id, JsonSource.child(p, "id"));
-                tokens.add(new AddedVocabulary.AddedToken(src.string(t, p, "content"), src.optBool(t, p, "single_word", false),
-                        src.optBool(t, p, "lstrip", false), src.optBool(t, p, "rstrip", false),
-                        src.optBool(t, p, "normalized", true), src.optBool(t, p, "special", false)));
+                tokens.add(new AddedVocabulary.AddedToken(
+                        src.string(t, p, "content"),
+                        src.optBool(t, p, "single_word", false),
+                        src.optBool(t, p, "lstrip", false),
+                        src.optBool(t, p, "rstrip", false),
+                        src.optBool(t, p, "normalized", true),
+                        src.optBool(t, p, "special", false)));
             }
         }
         AddedVocabulary added = new AddedVocabulary();
@@ -177,25 +203,34 @@ public final class Tokenizer {
     /** Ids must leave room for a vocabulary-sized array: above {@link Vocabulary#MAX_ID} is refused. */
     private static void checkIds(JsonSource src, Model model, AddedVocabulary added) throws TokenizerFormatException {
         if (added.maxId() > Vocabulary.MAX_ID) {
-            throw src.fail("added_tokens", Problem.TOO_LARGE, "an added token gets id " + added.maxId()
-                    + ", above the supported maximum " + Vocabulary.MAX_ID);
+            throw src.fail(
+                    "added_tokens",
+                    Problem.TOO_LARGE,
+                    "an added token gets id " + added.maxId() + ", above the supported maximum " + Vocabulary.MAX_ID);
         }
     }
 
     private static Model parseModel(JsonSource src, JsonNode m) throws TokenizerFormatException {
         String type = src.optString(m, "model", "type", null);
         if (type == null) { // files written by old versions of the library carry no type
-            type = JsonSource.opt(m, "merges") != null ? "BPE"
+            type = JsonSource.opt(m, "merges") != null
+                    ? "BPE"
                     : JsonSource.opt(m, "max_input_chars_per_word") != null ? "WordPiece" : "WordLevel";
         }
         return switch (type) {
             case "BPE" -> parseBpe(src, m);
-            case "WordPiece" -> new WordPieceModel(vocabulary(src, m), src.optString(m, "model", "unk_token", "[UNK]"),
-                    src.optString(m, "model", "continuing_subword_prefix", "##"),
-                    src.optCount(m, "model", "max_input_chars_per_word", 100));
+            case "WordPiece" ->
+                new WordPieceModel(
+                        vocabulary(src, m),
+                        src.optString(m, "model", "unk_token", "[UNK]"),
+                        src.optString(m, "model", "continuing_subword_prefix", "##"),
+                        src.optCount(m, "model", "max_input_chars_per_word", 100));
             case "WordLevel" -> new WordLevelModel(vocabulary(src, m), src.optString(m, "model", "unk_token", "<unk>"));
-            default -> throw src.fail("model.type", Problem.UNSUPPORTED, "model type \"" + type
-                    + "\" (supported: BPE, WordPiece, WordLevel)");
+            default ->
+                throw src.fail(
+                        "model.type",
+                        Problem.UNSUPPORTED,
+                        "model type \"" + type + "\" (supported: BPE, WordPiece, WordLevel)");
         };
     }
 
@@ -232,26 +267,53 @@ public final class Tokenizer {
                 String line = e.textValue();
                 int space = line.indexOf(' ');
                 if (space < 0) {
-                    throw src.fail(p, Problem.MALFORMED, "a merge must be two tokens separated by a space, found \""
-                            + JsonSource.describe(e) + "\"");
+                    throw src.fail(
+                            p,
+                            Problem.MALFORMED,
+                            "a merge must be two tokens separated by a space, found \"" + JsonSource.describe(e)
+                                    + "\"");
                 }
                 left[i] = line.substring(0, space);
                 right[i] = line.substring(space + 1);
-            } else if (e.isArray() && e.size() == 2 && e.get(0).isTextual() && e.get(1).isTextual()) {
+            } else if (e.isArray()
+                    && e.size() == 2
+                    && e.get(0).isTextual()
+                    && e.get(1).isTextual()) {
                 left[i] = e.get(0).textValue();
                 right[i] = e.get(1).textValue();
             } else {
                 throw src.fail(p, Problem.MALFORMED, "expected \"a b\" or [\"a\", \"b\"]");
             }
         }
-        return bpe(src, "model.merges", vocab, left, right, count, src.optString(m, "model", "unk_token", null), prefix,
-                suffix, src.optBool(m, "model", "fuse_unk", false), src.optBool(m, "model", "byte_fallback", false),
+        return bpe(
+                src,
+                "model.merges",
+                vocab,
+                left,
+                right,
+                count,
+                src.optString(m, "model", "unk_token", null),
+                prefix,
+                suffix,
+                src.optBool(m, "model", "fuse_unk", false),
+                src.optBool(m, "model", "byte_fallback", false),
                 src.optBool(m, "model", "ignore_merges", false));
     }
 
-    static BpeModel bpe(JsonSource src, String mergesPath, Vocabulary vocab, String[] left, String[] right, int count,
-                        String unk, String prefix, String suffix, boolean fuseUnk, boolean byteFallback,
-                        boolean ignoreMerges) throws TokenizerFormatException {
+    static BpeModel bpe(
+            JsonSource src,
+            String mergesPath,
+            Vocabulary vocab,
+            String[] left,
+            String[] right,
+            int count,
+            String unk,
+            String prefix,
+            String suffix,
+            boolean fuseUnk,
+            boolean byteFallback,
+            boolean ignoreMerges)
+            throws TokenizerFormatException {
         LongIntHashMap rank = new LongIntHashMap(Math.max(16, count));
         int[] result = new int[count];
         int prefixLength = prefix == null ? 0 : prefix.length();
@@ -260,11 +322,16 @@ public final class Tokenizer {
             int b = vocab.id(right[i]);
             String p = JsonSource.index(mergesPath, i);
             if (a < 0 || b < 0) {
-                throw src.fail(p, Problem.INCONSISTENT, "merge token \"" + (a < 0 ? left[i] : right[i])
-                        + "\" is not in the vocabulary");
+                throw src.fail(
+                        p,
+                        Problem.INCONSISTENT,
+                        "merge token \"" + (a < 0 ? left[i] : right[i]) + "\" is not in the vocabulary");
             }
             if (right[i].length() < prefixLength) {
-                throw src.fail(p, Problem.INCONSISTENT, "merge token \"" + right[i] + "\" is shorter than the prefix \"" + prefix + "\"");
+                throw src.fail(
+                        p,
+                        Problem.INCONSISTENT,
+                        "merge token \"" + right[i] + "\" is shorter than the prefix \"" + prefix + "\"");
             }
             String merged = left[i] + right[i].substring(prefixLength);
             int id = vocab.id(merged);
@@ -296,22 +363,35 @@ public final class Tokenizer {
      * tokenizer of an OPT checkpoint, whose config says {@code bos_token: "</s>", add_bos_token: true}:
      * {@code encode} then starts with {@code </s>} (id 2 in OPT's vocabulary).
      */
-    public static Tokenizer fromVocabAndMerges(Path vocabJson, Path mergesTxt, Path tokenizerConfigJson) throws IOException {
+    public static Tokenizer fromVocabAndMerges(Path vocabJson, Path mergesTxt, Path tokenizerConfigJson)
+            throws IOException {
         byte[] config = tokenizerConfigJson == null ? null : Files.readAllBytes(tokenizerConfigJson);
-        return fromVocabAndMerges(Files.readAllBytes(vocabJson), vocabJson.toString(), Files.readAllBytes(mergesTxt),
-                mergesTxt.toString(), config, tokenizerConfigJson == null ? null : tokenizerConfigJson.toString());
+        return fromVocabAndMerges(
+                Files.readAllBytes(vocabJson),
+                vocabJson.toString(),
+                Files.readAllBytes(mergesTxt),
+                mergesTxt.toString(),
+                config,
+                tokenizerConfigJson == null ? null : tokenizerConfigJson.toString());
     }
 
     /** The byte form of {@link #fromVocabAndMerges(Path, Path, Path)}; {@code tokenizerConfigJson} may be null. */
     public static Tokenizer fromVocabAndMerges(byte[] vocabJson, byte[] mergesTxt, byte[] tokenizerConfigJson)
             throws TokenizerFormatException {
-        return fromVocabAndMerges(vocabJson, "vocab.json", mergesTxt, "merges.txt", tokenizerConfigJson,
-                "tokenizer_config.json");
+        return fromVocabAndMerges(
+                vocabJson, "vocab.json", mergesTxt, "merges.txt", tokenizerConfigJson, "tokenizer_config.json");
     }
 
-    static Tokenizer fromVocabAndMerges(byte[] vocabJson, String vocabSource, byte[] mergesTxt, String mergesSource,
-                                        byte[] configJson, String configSource) throws TokenizerFormatException {
-        TokenizerConfig config = configJson == null ? TokenizerConfig.EMPTY : TokenizerConfig.parse(configJson, configSource);
+    static Tokenizer fromVocabAndMerges(
+            byte[] vocabJson,
+            String vocabSource,
+            byte[] mergesTxt,
+            String mergesSource,
+            byte[] configJson,
+            String configSource)
+            throws TokenizerFormatException {
+        TokenizerConfig config =
+                configJson == null ? TokenizerConfig.EMPTY : TokenizerConfig.parse(configJson, configSource);
         JsonSource vsrc = new JsonSource(vocabSource);
         JsonNode v = vsrc.parse(vocabJson);
         if (!v.isObject()) {
@@ -330,14 +410,27 @@ public final class Tokenizer {
             }
             String[] parts = line.split(" ", -1);
             if (parts.length != 2) {
-                throw msrc.fail("line " + (i + 1), Problem.MALFORMED, "expected two tokens separated by one space, found \""
-                        + OnigRegex.abbreviate(line) + "\"");
+                throw msrc.fail(
+                        "line " + (i + 1),
+                        Problem.MALFORMED,
+                        "expected two tokens separated by one space, found \"" + OnigRegex.abbreviate(line) + "\"");
             }
             left.add(parts[0]);
             right.add(parts[1]);
         }
-        BpeModel model = bpe(msrc, "merge", vocab, left.toArray(String[]::new), right.toArray(String[]::new), left.size(),
-                null, null, null, false, false, false);
+        BpeModel model = bpe(
+                msrc,
+                "merge",
+                vocab,
+                left.toArray(String[]::new),
+                right.toArray(String[]::new),
+                left.size(),
+                null,
+                null,
+                null,
+                false,
+                false,
+                false);
         boolean prefixSpace = config.addPrefixSpace() != null && config.addPrefixSpace();
         List<AddedVocabulary.AddedToken> specials = new ArrayList<>(config.addedTokens());
         String endOfText = "<|endoftext|>";
@@ -347,8 +440,8 @@ public final class Tokenizer {
         AddedVocabulary added = new AddedVocabulary();
         added.add(specials, vocab, null);
         if (added.maxId() > Vocabulary.MAX_ID) {
-            throw new TokenizerFormatException(configSource, "added tokens", Problem.TOO_LARGE,
-                    "an added token gets id " + added.maxId());
+            throw new TokenizerFormatException(
+                    configSource, "added tokens", Problem.TOO_LARGE, "an added token gets id " + added.maxId());
         }
         TokenizerConfig effective = configJson == null
                 ? new TokenizerConfig(endOfText, endOfText, endOfText, null, false, false, false, null, List.of())
@@ -362,8 +455,16 @@ public final class Tokenizer {
             post = new int[] {idOf(config.eosToken(), added, vocab, configSource, "eos_token")};
         }
         PostProcessor processor = new PostProcessor.Around(pre, post);
-        return new Tokenizer(vocabSource, null, new PreTokenizer.ByteLevel(prefixSpace, true), model, processor,
-                new Decoder.ByteLevel(), added, -1, effective);
+        return new Tokenizer(
+                vocabSource,
+                null,
+                new PreTokenizer.ByteLevel(prefixSpace, true),
+                model,
+                processor,
+                new Decoder.ByteLevel(),
+                added,
+                -1,
+                effective);
     }
 
     private static int idOf(String token, AddedVocabulary added, Vocabulary vocab, String source, String field)
@@ -403,7 +504,8 @@ public final class Tokenizer {
         IntArrayList ids = tokenize(text);
         int special = addSpecialTokens ? prefix.length + suffix.length : 0;
         if (maxLength < special) {
-            throw new IllegalArgumentException("max length " + maxLength + " leaves no room: the special tokens alone take " + special);
+            throw new IllegalArgumentException(
+                    "max length " + maxLength + " leaves no room: the special tokens alone take " + special);
         }
         if (ids.size() + special > maxLength) {
             IntArrayList cut = new IntArrayList(maxLength);
@@ -582,7 +684,8 @@ public final class Tokenizer {
      *
      * @throws UnsupportedChatTemplateException when there is no template or it is not a supported format
      */
-    public int[] encodeChat(List<ChatMessage> messages, boolean addGenerationPrompt) throws UnsupportedChatTemplateException {
+    public int[] encodeChat(List<ChatMessage> messages, boolean addGenerationPrompt)
+            throws UnsupportedChatTemplateException {
         ChatFormat format = chatFormat();
         List<ChatMessage> turns = messages;
         if (messages.isEmpty() || !messages.get(0).role().equals("system")) {

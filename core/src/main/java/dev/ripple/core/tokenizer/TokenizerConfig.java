@@ -14,9 +14,16 @@ import java.util.TreeMap;
  * else (model_max_length, clean_up_tokenization_spaces, ...) belongs to the transformers library
  * and is ignored.
  */
-record TokenizerConfig(String bosToken, String eosToken, String unkToken, String padToken, Boolean addBosToken,
-                       Boolean addEosToken, Boolean addPrefixSpace, String chatTemplate,
-                       List<AddedVocabulary.AddedToken> addedTokens) {
+record TokenizerConfig(
+        String bosToken,
+        String eosToken,
+        String unkToken,
+        String padToken,
+        Boolean addBosToken,
+        Boolean addEosToken,
+        Boolean addPrefixSpace,
+        String chatTemplate,
+        List<AddedVocabulary.AddedToken> addedTokens) {
 
     static final TokenizerConfig EMPTY = new TokenizerConfig(null, null, null, null, null, null, null, null, List.of());
 
@@ -64,8 +71,15 @@ record TokenizerConfig(String bosToken, String eosToken, String unkToken, String
                 added.add(t);
             }
         }
-        return new TokenizerConfig(names[0], names[1], names[2], names[3], optBoolean(src, root, "add_bos_token"),
-                optBoolean(src, root, "add_eos_token"), optBoolean(src, root, "add_prefix_space"), chatTemplate(src, root),
+        return new TokenizerConfig(
+                names[0],
+                names[1],
+                names[2],
+                names[3],
+                optBoolean(src, root, "add_bos_token"),
+                optBoolean(src, root, "add_eos_token"),
+                optBoolean(src, root, "add_prefix_space"),
+                chatTemplate(src, root),
                 List.copyOf(added));
     }
 
@@ -82,9 +96,13 @@ record TokenizerConfig(String bosToken, String eosToken, String unkToken, String
         if (!n.isObject()) {
             throw src.fail(path, Problem.MALFORMED, "expected a string or an object with \"content\"");
         }
-        return new AddedVocabulary.AddedToken(src.string(n, path, "content"), src.optBool(n, path, "single_word", false),
-                src.optBool(n, path, "lstrip", false), src.optBool(n, path, "rstrip", false),
-                src.optBool(n, path, "normalized", !special), src.optBool(n, path, "special", special));
+        return new AddedVocabulary.AddedToken(
+                src.string(n, path, "content"),
+                src.optBool(n, path, "single_word", false),
+                src.optBool(n, path, "lstrip", false),
+                src.optBool(n, path, "rstrip", false),
+                src.optBool(n, path, "normalized", !special),
+                src.optBool(n, path, "special", special));
     }
 
     /** {@code chat_template}: a string, or a list of named templates of which "default" (or the first) is taken. */

@@ -7,8 +7,7 @@ package dev.ripple.core.tokenizer;
  * complete, which the incremental decoder waits on.
  */
 final class Utf8 {
-    private Utf8() {
-    }
+    private Utf8() {}
 
     static String decodeLossy(byte[] b, int from, int to) {
         StringBuilder out = new StringBuilder(to - from);

@@ -23,7 +23,8 @@ final class WordLevelModel implements Model {
         if (id < 0) {
             id = vocab.id(unkToken);
             if (id < 0) {
-                throw new IllegalStateException("the unknown token \"" + unkToken + "\" of this WordLevel model is not in its vocabulary");
+                throw new IllegalStateException(
+                        "the unknown token \"" + unkToken + "\" of this WordLevel model is not in its vocabulary");
             }
         }
         out.add(id);

@@ -35,7 +35,8 @@ final class WordPieceModel implements Model {
     private int unkId() {
         int id = vocab.id(unkToken);
         if (id < 0) {
-            throw new IllegalStateException("the unknown token \"" + unkToken + "\" of this WordPiece model is not in its vocabulary");
+            throw new IllegalStateException(
+                    "the unknown token \"" + unkToken + "\" of this WordPiece model is not in its vocabulary");
         }
         return id;
     }
@@ -52,7 +53,10 @@ final class WordPieceModel implements Model {
         while (start < n) {
             int room = longest - (start > 0 ? prefix.length() : 0);
             int end = (int) Math.min(n, (long) start + Math.max(0, room));
-            if (end < n && end > start && Character.isLowSurrogate(word.charAt(end)) && Character.isHighSurrogate(word.charAt(end - 1))) {
+            if (end < n
+                    && end > start
+                    && Character.isLowSurrogate(word.charAt(end))
+                    && Character.isHighSurrogate(word.charAt(end - 1))) {
                 end--; // never cut a character in two
             }
             int found = -1;

@@ -14,9 +14,23 @@ import org.junit.jupiter.params.provider.CsvSource;
 class ActiveRegionTest {
 
     @ParameterizedTest(name = "{0} {1}")
-    @CsvSource({"GELU,act > 0", "GELU,act > -0.05", "GELU,act > 0.5", "GELU,|act| > 0.1", "GELU,|act| > 0.2",
-            "GELU_TANH,act > 0", "GELU_TANH,|act| > 0.15", "SILU,act > 0", "SILU,act > -0.1", "SILU,|act| > 0.25",
-            "RELU,act > 0", "RELU,act > 0.3", "RELU,|act| > 0.1", "GELU,|act| > 0", "GELU,act > -0.5"})
+    @CsvSource({
+        "GELU,act > 0",
+        "GELU,act > -0.05",
+        "GELU,act > 0.5",
+        "GELU,|act| > 0.1",
+        "GELU,|act| > 0.2",
+        "GELU_TANH,act > 0",
+        "GELU_TANH,|act| > 0.15",
+        "SILU,act > 0",
+        "SILU,act > -0.1",
+        "SILU,|act| > 0.25",
+        "RELU,act > 0",
+        "RELU,act > 0.3",
+        "RELU,|act| > 0.1",
+        "GELU,|act| > 0",
+        "GELU,act > -0.5"
+    })
     void agreesWithEvaluatingTheActivation(Activation act, String ruleText) {
         ActivityRule rule = ActivityRule.parse(ruleText);
         ActiveRegion region = ActiveRegion.of(act, 0f, rule, 0);
@@ -30,13 +44,15 @@ class ActiveRegionTest {
             float hi = center + half;
             boolean expected = direct(act, rule, lo, hi);
             boolean actual = region.intersects(lo, hi);
-            assertTrue(actual || !expected, act + " " + ruleText + ": [" + lo + ", " + hi + "] is active but was missed");
+            assertTrue(
+                    actual || !expected, act + " " + ruleText + ": [" + lo + ", " + hi + "] is active but was missed");
             if (actual && !expected) {
                 extra++;
             }
         }
-        assertTrue(extra < trials / 10_000, act + " " + ruleText + ": " + extra + " intervals predicted active beyond "
-                + "the boundary epsilon");
+        assertTrue(
+                extra < trials / 10_000,
+                act + " " + ruleText + ": " + extra + " intervals predicted active beyond " + "the boundary epsilon");
     }
 
     /** The reference: the activations are monotone on each side of one minimum. */

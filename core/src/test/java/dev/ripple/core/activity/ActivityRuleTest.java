@@ -49,7 +49,8 @@ class ActivityRuleTest {
         TopKRule.ofCount(2).select(0, ties, 4, out);
         assertArrayEquals(new int[] {0, 3}, out.toArray());
         assertEquals(3, TopKRule.ofFraction(0.5).keep(6));
-        assertArrayEquals(new int[] {0, 1, 4}, select(ActivityRule.parse("top 50%"), 0)); // |-0.2| ties |0.2|: lower index
+        assertArrayEquals(
+                new int[] {0, 1, 4}, select(ActivityRule.parse("top 50%"), 0)); // |-0.2| ties |0.2|: lower index
     }
 
     @ParameterizedTest
@@ -65,7 +66,10 @@ class ActivityRuleTest {
     @ValueSource(strings = {"", "act >", "act < 0", "|act| > -1", "top-k 0", "top 150%", "act > NaN", "|act| > abc"})
     void badRulesAreRefusedWithTheirText(String text) {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> ActivityRule.parse(text));
-        assertTrue(e.getMessage().contains("activity rule") || e.getMessage().contains("threshold")
-                || e.getMessage().contains("top-k"), e.getMessage());
+        assertTrue(
+                e.getMessage().contains("activity rule")
+                        || e.getMessage().contains("threshold")
+                        || e.getMessage().contains("top-k"),
+                e.getMessage());
     }
 }

@@ -1,18 +1,20 @@
 package dev.ripple.core.activity;
 
-import dev.ripple.core.tensor.Activation;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.ripple.core.tensor.Activation;
 import java.util.List;
 import org.eclipse.collections.impl.list.mutable.primitive.IntArrayList;
 import org.junit.jupiter.api.Test;
 
 class ErrorRuleTest {
-    private final ErrorRule rule = new ErrorRule(new float[][] {{0f, -0.1f, 0f}, {0f, 0f, 0f}},
-            new float[][] {{1f, 1f, 10f}, {1f, 1f, 1f}}, new float[] {0.5f, 2f});
+    private final ErrorRule rule = new ErrorRule(
+            new float[][] {{0f, -0.1f, 0f}, {0f, 0f, 0f}},
+            new float[][] {{1f, 1f, 10f}, {1f, 1f, 1f}},
+            new float[] {0.5f, 2f});
 
     @Test
     void selectsByDistanceFromTheFillInTimesTheDownNorm() {
@@ -30,19 +32,22 @@ class ErrorRuleTest {
     @Test
     void cannotJudgeAValueWithoutItsNeuronAndTheLowRankPredictorRefusesIt() {
         assertThrows(UnsupportedOperationException.class, () -> rule.isActive(0, 0.3f));
-        var f = new LowRankPredictor.Factors(1, 1, 3, new float[] {1}, new float[3], new float[3], new float[3],
-                Activation.GELU);
+        var f = new LowRankPredictor.Factors(
+                1, 1, 3, new float[] {1}, new float[3], new float[3], new float[3], Activation.GELU);
         assertThrows(IllegalArgumentException.class, () -> new LowRankPredictor(List.of(f, f), rule, 1f));
     }
 
     @Test
     void rejectsMismatchedShapesAndBadThresholds() {
-        assertThrows(IllegalArgumentException.class, () -> new ErrorRule(new float[][] {{0f}}, new float[][] {{1f, 1f}},
-                new float[] {1f}));
-        assertThrows(IllegalArgumentException.class, () -> new ErrorRule(new float[][] {{0f}}, new float[][] {{1f}},
-                new float[] {-1f}));
-        assertThrows(IllegalArgumentException.class, () -> new ErrorRule(new float[][] {{0f}}, new float[][] {{1f}},
-                new float[] {Float.NaN}));
+        assertThrows(
+                IllegalArgumentException.class,
+                () -> new ErrorRule(new float[][] {{0f}}, new float[][] {{1f, 1f}}, new float[] {1f}));
+        assertThrows(
+                IllegalArgumentException.class,
+                () -> new ErrorRule(new float[][] {{0f}}, new float[][] {{1f}}, new float[] {-1f}));
+        assertThrows(
+                IllegalArgumentException.class,
+                () -> new ErrorRule(new float[][] {{0f}}, new float[][] {{1f}}, new float[] {Float.NaN}));
     }
 
     @Test

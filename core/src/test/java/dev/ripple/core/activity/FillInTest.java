@@ -1,14 +1,14 @@
 package dev.ripple.core.activity;
 
-import dev.ripple.core.format.Permutations;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.ripple.core.tensor.Activation;
 import dev.ripple.core.ffn.BundleRefs;
 import dev.ripple.core.ffn.FfnLayerWeights;
 import dev.ripple.core.ffn.SparseFfnExecutor;
-import dev.ripple.core.tensor.kernels.KernelProvider;
+import dev.ripple.core.format.Permutations;
+import dev.ripple.core.tensor.Activation;
 import dev.ripple.core.tensor.DType;
+import dev.ripple.core.tensor.kernels.KernelProvider;
 import dev.ripple.core.testing.RandomModels;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
@@ -33,8 +33,12 @@ class FillInTest {
         active.forEach(i -> refs.add(i, bundles, (long) i * w.spec().bundleBytes()));
         SparseFfnExecutor ffn = fill == null
                 ? new SparseFfnExecutor(w.spec(), w.downBias())
-                : new SparseFfnExecutor(w.spec(), w.downBias(), KernelProvider.best(),
-                        fill.meanBySlot(Permutations.identity(N)), fill.constant());
+                : new SparseFfnExecutor(
+                        w.spec(),
+                        w.downBias(),
+                        KernelProvider.best(),
+                        fill.meanBySlot(Permutations.identity(N)),
+                        fill.constant());
         float[] out = new float[D];
         ffn.forward(x, refs, out, null);
         return out;
@@ -56,7 +60,6 @@ class FillInTest {
         return FillIn.fromDroppedSums(w, sum, count);
     }
 
-
     @Test
     void fillInReducesTheErrorOfDroppingGeluNegatives() {
         long seed = 77;
@@ -75,7 +78,9 @@ class FillInTest {
                 without += RandomModels.relativeError(sparse(w, bundles, rule, null, x), dense);
                 with += RandomModels.relativeError(sparse(w, bundles, rule, fill, x), dense);
             }
-            assertTrue(with < 0.6 * without, "seed " + seed + ": error with fill-in " + with / 50 + ", without " + without / 50);
+            assertTrue(
+                    with < 0.6 * without,
+                    "seed " + seed + ": error with fill-in " + with / 50 + ", without " + without / 50);
         }
     }
 

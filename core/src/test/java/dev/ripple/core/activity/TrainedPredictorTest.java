@@ -1,11 +1,11 @@
 package dev.ripple.core.activity;
 
-import java.util.Arrays;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.ripple.core.tensor.kernels.KernelProvider;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
 import org.eclipse.collections.impl.list.mutable.primitive.IntArrayList;
@@ -15,8 +15,17 @@ import org.junit.jupiter.api.Test;
 class TrainedPredictorTest {
     private static TrainedPredictor.Layer layer(long seed, int d, int h, int n, float threshold) {
         Random r = new Random(seed);
-        return new TrainedPredictor.Layer(d, h, n, gaussian(r, d * h), gaussian(r, h), gaussian(r, h * n), gaussian(r, n),
-                threshold, seed % 2 == 1, null);
+        return new TrainedPredictor.Layer(
+                d,
+                h,
+                n,
+                gaussian(r, d * h),
+                gaussian(r, h),
+                gaussian(r, h * n),
+                gaussian(r, n),
+                threshold,
+                seed % 2 == 1,
+                null);
     }
 
     private static float[] gaussian(Random r, int size) {
@@ -98,8 +107,8 @@ class TrainedPredictorTest {
         Arrays.fill(dip, Float.NEGATIVE_INFINITY);
         float[] z = p.logits(0, x);
         dip[7] = z[7] + 1;
-        TrainedPredictor withDip = new TrainedPredictor(List.of(new TrainedPredictor.Layer(8, 4, 50, base.w1(), base.b1(),
-                base.w2(), base.b2(), Float.POSITIVE_INFINITY, base.relu(), dip)));
+        TrainedPredictor withDip = new TrainedPredictor(List.of(new TrainedPredictor.Layer(
+                8, 4, 50, base.w1(), base.b1(), base.w2(), base.b2(), Float.POSITIVE_INFINITY, base.relu(), dip)));
         IntArrayList dipped = new IntArrayList();
         withDip.predict(0, x, dipped);
         assertEquals(IntArrayList.newListWith(7), dipped, "a logit below its dip bound is predicted active");
@@ -107,8 +116,10 @@ class TrainedPredictorTest {
 
     @Test
     void rejectsBadShapes() {
-        assertThrows(IllegalArgumentException.class, () -> new TrainedPredictor.Layer(4, 2, 3, new float[7], new float[2],
-                new float[6], new float[3], 0f, true, null));
+        assertThrows(
+                IllegalArgumentException.class,
+                () -> new TrainedPredictor.Layer(
+                        4, 2, 3, new float[7], new float[2], new float[6], new float[3], 0f, true, null));
         assertThrows(IllegalArgumentException.class, () -> new TrainedPredictor(List.of()));
         TrainedPredictor p = new TrainedPredictor(List.of(layer(4, 8, 4, 50, 0f)));
         assertThrows(IllegalArgumentException.class, () -> p.withThresholds(new float[2]));

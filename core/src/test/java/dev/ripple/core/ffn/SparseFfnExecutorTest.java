@@ -1,29 +1,34 @@
 package dev.ripple.core.ffn;
 
-import dev.ripple.core.tensor.Activation;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.ripple.core.tensor.kernels.KernelProvider;
-import dev.ripple.core.tensor.kernels.Kernels;
+import dev.ripple.core.tensor.Activation;
 import dev.ripple.core.tensor.DType;
 import dev.ripple.core.tensor.Quantization;
+import dev.ripple.core.tensor.kernels.KernelProvider;
+import dev.ripple.core.tensor.kernels.Kernels;
 import dev.ripple.core.testing.RandomModels;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
-import java.lang.foreign.ValueLayout;
-import java.nio.ByteOrder;
 import java.util.Random;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
 class SparseFfnExecutorTest {
 
-
     @ParameterizedTest(name = "d={0} n={1} {2} gated={3} kernels={4}")
-    @CsvSource({"8,16,RELU,false,best", "8,16,RELU,false,scalar", "64,256,GELU,false,best", "64,256,GELU,false,scalar",
-            "48,96,SILU,true,best", "48,96,SILU,true,scalar", "13,77,GELU_TANH,true,best", "384,1536,GELU,false,best",
-            "256,4096,SILU,true,best"})
+    @CsvSource({
+        "8,16,RELU,false,best",
+        "8,16,RELU,false,scalar",
+        "64,256,GELU,false,best",
+        "64,256,GELU,false,scalar",
+        "48,96,SILU,true,best",
+        "48,96,SILU,true,scalar",
+        "13,77,GELU_TANH,true,best",
+        "384,1536,GELU,false,best",
+        "256,4096,SILU,true,best"
+    })
     void denseModeEqualsThePlainDenseFfn(int d, int n, Activation act, boolean gated, String which) {
         long seed = 31L * d + n;
         Random rnd = new Random(seed);
@@ -47,7 +52,8 @@ class SparseFfnExecutorTest {
                 double err = RandomModels.relativeError(actual, expected);
                 assertTrue(err < 1e-5, "seed " + seed + ": relative error " + err);
                 int neuron = order[n / 2];
-                assertEquals(w.activationOf(neuron, x), acts[n / 2], 1e-4 * (1 + Math.abs(acts[n / 2])), "seed " + seed);
+                assertEquals(
+                        w.activationOf(neuron, x), acts[n / 2], 1e-4 * (1 + Math.abs(acts[n / 2])), "seed " + seed);
             }
         }
     }
@@ -58,11 +64,20 @@ class SparseFfnExecutorTest {
      * fill-in, gated and half precision.
      */
     @ParameterizedTest(name = "d={0} n={1} {2} gated={3} {4} fill-in={5} tokens={6}")
-    @CsvSource({"16,40,GELU,false,F32,false,9", "16,40,GELU,false,F32,true,3", "24,64,SILU,true,F16,true,9",
-            "384,1536,GELU,false,F32,true,9", "384,1536,GELU,false,F32,true,33", "256,2048,SILU,true,F32,false,9",
-            "64,96,SILU,true,Q4_0,true,9", "64,96,SILU,true,Q4_0,true,2", "384,1536,GELU,false,Q8_0,true,9",
-            "48,200,GELU,false,BF16,false,5"})
-    void sequenceEqualsTokenByToken(int d, int n, Activation act, boolean gated, DType dtype, boolean fillIn, int tokens) {
+    @CsvSource({
+        "16,40,GELU,false,F32,false,9",
+        "16,40,GELU,false,F32,true,3",
+        "24,64,SILU,true,F16,true,9",
+        "384,1536,GELU,false,F32,true,9",
+        "384,1536,GELU,false,F32,true,33",
+        "256,2048,SILU,true,F32,false,9",
+        "64,96,SILU,true,Q4_0,true,9",
+        "64,96,SILU,true,Q4_0,true,2",
+        "384,1536,GELU,false,Q8_0,true,9",
+        "48,200,GELU,false,BF16,false,5"
+    })
+    void sequenceEqualsTokenByToken(
+            int d, int n, Activation act, boolean gated, DType dtype, boolean fillIn, int tokens) {
         Random rnd = new Random(17L * d + n);
         FfnLayerWeights w = RandomModels.layer(rnd, 0, d, n, act, gated, dtype);
         int[] order = RandomModels.shuffled(rnd, n);
@@ -116,10 +131,16 @@ class SparseFfnExecutorTest {
         Random rnd = new Random(5);
         FfnLayerWeights w32 = RandomModels.layer(rnd, 0, 32, 64, Activation.GELU, false, DType.F32);
         DType biasType = w32.spec().withDtype(dtype).biasType();
-        FfnLayerWeights rounded = new FfnLayerWeights(w32.spec(), round(w32.up(), dtype), null, round(w32.downColumns(), dtype),
-                round(w32.upBias(), biasType), null, w32.downBias());
-        FfnLayerWeights stored = new FfnLayerWeights(w32.spec().withDtype(dtype), w32.up(), null, w32.downColumns(),
-                w32.upBias(), null, w32.downBias());
+        FfnLayerWeights rounded = new FfnLayerWeights(
+                w32.spec(),
+                round(w32.up(), dtype),
+                null,
+                round(w32.downColumns(), dtype),
+                round(w32.upBias(), biasType),
+                null,
+                w32.downBias());
+        FfnLayerWeights stored = new FfnLayerWeights(
+                w32.spec().withDtype(dtype), w32.up(), null, w32.downColumns(), w32.upBias(), null, w32.downBias());
         int[] order = RandomModels.shuffled(rnd, 64);
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment seg = RandomModels.bundles(arena, stored, order);
@@ -132,7 +153,9 @@ class SparseFfnExecutorTest {
             rounded.denseForward(x, expected);
             float[] actual = new float[32];
             new SparseFfnExecutor(stored.spec(), w32.downBias()).forward(x, refs, actual, null);
-            assertTrue(RandomModels.relativeError(actual, expected) < 1e-5, "relative error " + RandomModels.relativeError(actual, expected));
+            assertTrue(
+                    RandomModels.relativeError(actual, expected) < 1e-5,
+                    "relative error " + RandomModels.relativeError(actual, expected));
         }
     }
 

@@ -9,8 +9,7 @@ import java.util.zip.CRC32C;
  * directory, header, file) so that only the structural problem it planted remains.
  */
 final class Reseal {
-    private Reseal() {
-    }
+    private Reseal() {}
 
     static byte[] reseal(byte[] file) {
         ByteBuffer b = ByteBuffer.wrap(file).order(ByteOrder.LITTLE_ENDIAN);
@@ -25,7 +24,10 @@ final class Reseal {
             int crcAt = p + 4;
             long offset = b.getLong(p + 8);
             long length = b.getLong(p + 16);
-            if (offset >= 0 && offset <= file.length && length >= 0 && length <= file.length - offset) { // planted bad extents keep their CRC
+            if (offset >= 0
+                    && offset <= file.length
+                    && length >= 0
+                    && length <= file.length - offset) { // planted bad extents keep their CRC
                 b.putInt(crcAt, crc(file, (int) offset, (int) length));
             }
             p += 24 + 8 * rank;

@@ -1,17 +1,17 @@
 package dev.ripple.core.format;
 
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
-import dev.ripple.core.tensor.DType;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
-import dev.ripple.core.tensor.Activation;
 import dev.ripple.core.format.RippleFormatException.Problem;
+import dev.ripple.core.tensor.Activation;
+import dev.ripple.core.tensor.DType;
 import dev.ripple.core.testing.RandomModels;
 import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -25,6 +25,7 @@ import org.junit.jupiter.api.io.TempDir;
 class RippleFileCorruptionTest {
     @TempDir
     Path dir;
+
     Path original;
     byte[] bytes;
     List<SectionEntry> sections;
@@ -73,7 +74,8 @@ class RippleFileCorruptionTest {
             assertEquals(dir.resolve("bad.ripple"), e.file());
             String section = owner(at);
             if (section != null) {
-                assertTrue(e.getMessage().contains(section), "byte " + at + " lies in " + section + ": " + e.getMessage());
+                assertTrue(
+                        e.getMessage().contains(section), "byte " + at + " lies in " + section + ": " + e.getMessage());
                 assertEquals(Problem.CHECKSUM_MISMATCH, e.problem(), e.getMessage());
             }
         }
@@ -81,7 +83,10 @@ class RippleFileCorruptionTest {
 
     @Test
     void flippedByteInALayerSectionNamesThatSection() throws IOException {
-        SectionEntry bundles = sections.stream().filter(s -> s.name().equals("ffn.1.bundles")).findFirst().orElseThrow();
+        SectionEntry bundles = sections.stream()
+                .filter(s -> s.name().equals("ffn.1.bundles"))
+                .findFirst()
+                .orElseThrow();
         byte[] damaged = bytes.clone();
         damaged[(int) (bundles.offset() + bundles.length() / 2)] ^= 1;
         Path p = dir.resolve("bad.ripple");
@@ -97,14 +102,18 @@ class RippleFileCorruptionTest {
     void truncationAtAnyOffsetIsRefused() throws IOException {
         for (int length = 0; length < bytes.length; length += (length < 200 ? 1 : 37)) {
             RippleFormatException e = openAndVerifyFails(Arrays.copyOf(bytes, length));
-            assertTrue(e.problem() == Problem.TRUNCATED || e.problem() == Problem.BAD_MAGIC
-                    || e.problem() == Problem.INCONSISTENT, "length " + length + ": " + e.getMessage());
+            assertTrue(
+                    e.problem() == Problem.TRUNCATED
+                            || e.problem() == Problem.BAD_MAGIC
+                            || e.problem() == Problem.INCONSISTENT,
+                    "length " + length + ": " + e.getMessage());
         }
     }
 
     @Test
     void foreignFileHasBadMagic() throws IOException {
-        RippleFormatException e = openAndVerifyFails("{\"not\": \"a model\"}\n".repeat(20).getBytes(StandardCharsets.UTF_8));
+        RippleFormatException e =
+                openAndVerifyFails("{\"not\": \"a model\"}\n".repeat(20).getBytes(StandardCharsets.UTF_8));
         assertEquals(Problem.BAD_MAGIC, e.problem());
         assertEquals("header", e.section());
     }
@@ -127,7 +136,9 @@ class RippleFileCorruptionTest {
     void unknownRequiredFlagIsUnsupported() throws IOException {
         byte[] b = bytes.clone();
         b[12] = 1;
-        assertEquals(Problem.UNSUPPORTED_VERSION, openAndVerifyFails(Reseal.reseal(b)).problem());
+        assertEquals(
+                Problem.UNSUPPORTED_VERSION,
+                openAndVerifyFails(Reseal.reseal(b)).problem());
     }
 
     @Test
@@ -139,7 +150,8 @@ class RippleFileCorruptionTest {
 
     @Test
     void layerTableNamingAMissingSectionIsInconsistent() throws IOException {
-        RippleFormatException e = openAndVerifyFails(Reseal.reseal(replaceInMetadata("ffn.1.bundles", "ffn.9.bundles")));
+        RippleFormatException e =
+                openAndVerifyFails(Reseal.reseal(replaceInMetadata("ffn.1.bundles", "ffn.9.bundles")));
         assertEquals(Problem.INCONSISTENT, e.problem());
         assertTrue(e.getMessage().contains("ffn.9.bundles"), e.getMessage());
     }
@@ -153,7 +165,10 @@ class RippleFileCorruptionTest {
 
     @Test
     void permutationWithADuplicateIsInconsistent() throws IOException {
-        SectionEntry perm = sections.stream().filter(s -> s.name().equals("ffn.0.permutation")).findFirst().orElseThrow();
+        SectionEntry perm = sections.stream()
+                .filter(s -> s.name().equals("ffn.0.permutation"))
+                .findFirst()
+                .orElseThrow();
         byte[] b = bytes.clone();
         System.arraycopy(b, (int) perm.offset(), b, (int) perm.offset() + 4, 4); // slot 1 := slot 0
         RippleFormatException e = openAndVerifyFails(Reseal.reseal(b));
@@ -179,15 +194,18 @@ class RippleFileCorruptionTest {
      */
     @Test
     void tensorSectionThatDoesNotHoldFloatsIsInconsistent() throws IOException {
-        SectionEntry norm = sections.stream().filter(s -> s.name().equals("norm.weight")).findFirst().orElseThrow();
+        SectionEntry norm = sections.stream()
+                .filter(s -> s.name().equals("norm.weight"))
+                .findFirst()
+                .orElseThrow();
         assertEquals(DType.F16, norm.dtype());
         for (DType wrong : new DType[] {DType.BYTES, DType.I32}) {
             byte[] b = bytes.clone();
             ByteBuffer buf = ByteBuffer.wrap(b).order(ByteOrder.LITTLE_ENDIAN);
             int entry = directoryEntryOf(buf, "norm.weight");
-            b[entry + 2] = (byte) wrong.code();   // entry: kind, dtype, ..., as Reseal walks it
+            b[entry + 2] = (byte) wrong.code(); // entry: kind, dtype, ..., as Reseal walks it
             if (wrong == DType.I32) {
-                buf.putLong(entry + 24, norm.shape()[0] / 2);   // keep the byte count consistent: 4-byte elements
+                buf.putLong(entry + 24, norm.shape()[0] / 2); // keep the byte count consistent: 4-byte elements
             }
             RippleFormatException e = openAndVerifyFails(Reseal.reseal(b));
             assertEquals(Problem.INCONSISTENT, e.problem(), e.getMessage());

@@ -1,17 +1,17 @@
 package dev.ripple.core.format;
 
-import java.lang.foreign.ValueLayout;
-import java.nio.BufferUnderflowException;
-import java.util.Arrays;
-import dev.ripple.core.tensor.DType;
 import com.code_intelligence.jazzer.junit.FuzzTest;
 import dev.ripple.core.tensor.Activation;
+import dev.ripple.core.tensor.DType;
 import dev.ripple.core.testing.FuzzScratch;
 import dev.ripple.core.testing.RandomModels;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.lang.foreign.ValueLayout;
+import java.nio.BufferUnderflowException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.stream.Stream;
 import org.junit.jupiter.params.provider.MethodSource;
 
@@ -38,7 +38,8 @@ class RippleFileFuzzTest {
         int i = 0;
         for (DType dtype : new DType[] {DType.F16, DType.F32}) {
             for (boolean gated : new boolean[] {false, true}) {
-                RippleContents c = RandomModels.model(7 + i, 1 + i % 2, 4, 8, gated ? Activation.SILU : Activation.RELU, gated, dtype);
+                RippleContents c = RandomModels.model(
+                        7 + i, 1 + i % 2, 4, 8, gated ? Activation.SILU : Activation.RELU, gated, dtype);
                 Path p = Files.createTempFile("seed", ".ripple");
                 try {
                     RippleFileWriter.write(p, c);

@@ -1,22 +1,19 @@
 package dev.ripple.core.format;
 
-import java.util.List;
-import dev.ripple.core.tensor.DType;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.ripple.core.tensor.Activation;
-import dev.ripple.core.format.FfnLayerSpec;
+import dev.ripple.core.tensor.DType;
 import dev.ripple.core.tensor.Quantization;
 import dev.ripple.core.tensor.Tensor;
 import dev.ripple.core.testing.RandomModels;
 import java.lang.foreign.MemorySegment;
-import java.lang.foreign.ValueLayout;
-import java.nio.ByteOrder;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -44,16 +41,19 @@ class RippleFileRoundTripTest {
 
     @ParameterizedTest(name = "seed {0}: {1} layers d={2} n={3} {4} gated={5} {6}")
     @MethodSource("shapes")
-    void writtenModelReadsBackExactly(long seed, int layers, int d, int n, Activation act, boolean gated, DType dtype) throws Exception {
+    void writtenModelReadsBackExactly(long seed, int layers, int d, int n, Activation act, boolean gated, DType dtype)
+            throws Exception {
         RippleContents c = RandomModels.model(seed, layers, d, n, act, gated, dtype);
         Path file = dir.resolve("m.ripple");
         long size = RippleFileWriter.write(file, c);
         assertEquals(Files.size(file), size);
         try (RippleFile f = RippleFile.open(file)) {
             f.verify();
-            assertEquals(dtype.isQuantized() ? "1.1" : "1.0", f.version(), "the lowest version that describes the file");
+            assertEquals(
+                    dtype.isQuantized() ? "1.1" : "1.0", f.version(), "the lowest version that describes the file");
             assertEquals("test", f.architecture().path("type").asText());
-            assertEquals("random", f.provenance().path("placement").path("algorithm").asText());
+            assertEquals(
+                    "random", f.provenance().path("placement").path("algorithm").asText());
             assertEquals(layers, f.layers().size());
             for (int l = 0; l < layers; l++) {
                 PlacedLayer placed = c.layers().get(l);
@@ -63,7 +63,9 @@ class RippleFileRoundTripTest {
                 assertArrayEquals(placed.slotToNeuron(), section.slotToNeuron());
                 assertEquals(0, section.bundles().offset() % RippleFormat.PAGE, "bundles aligned to 4 KiB");
                 assertBundlesMatch(placed, section, f.mapped());
-                assertArrayEquals(placed.weights().downBias(), f.tensor(section.downBiasTensor()).orElseThrow().toFloatArray());
+                assertArrayEquals(
+                        placed.weights().downBias(),
+                        f.tensor(section.downBiasTensor()).orElseThrow().toFloatArray());
             }
             ResidentTensor word = c.tensors().get(0);
             Tensor view = f.tensor("embeddings.word").orElseThrow();
@@ -72,7 +74,8 @@ class RippleFileRoundTripTest {
             float[] norm = f.tensor("norm.weight").orElseThrow().toFloatArray();
             float[] given = c.tensors().get(1).values();
             assertArrayEquals(rounded(dtype, given, 0, given.length), norm, "norm.weight stored as " + dtype.label());
-            assertArrayEquals(c.blobs().get("tokenizer.json"), f.blob("tokenizer.json").orElseThrow());
+            assertArrayEquals(
+                    c.blobs().get("tokenizer.json"), f.blob("tokenizer.json").orElseThrow());
             assertEquals(List.of("tokenizer.json"), f.blobNames());
         }
     }
@@ -157,7 +160,8 @@ class RippleFileRoundTripTest {
         byte[] before = Files.readAllBytes(file);
         RippleContents bad = RandomModels.model(14, 1, 4, 8, Activation.RELU, false, DType.F32)
                 .addBlob("x".repeat(2000), new byte[1]); // name longer than the format allows: fails mid-write
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> RippleFileWriter.write(file, bad));
+        IllegalArgumentException e =
+                assertThrows(IllegalArgumentException.class, () -> RippleFileWriter.write(file, bad));
         assertTrue(e.getMessage().contains("section name"), e.getMessage());
         assertArrayEquals(before, Files.readAllBytes(file));
         try (Stream<Path> files = Files.list(dir)) {

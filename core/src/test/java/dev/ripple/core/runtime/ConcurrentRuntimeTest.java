@@ -1,13 +1,13 @@
 package dev.ripple.core.runtime;
 
-import dev.ripple.core.activity.PredictorKind;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.ripple.core.activity.PredictorKind;
+import dev.ripple.core.format.RippleFileWriter;
 import dev.ripple.core.tensor.Activation;
 import dev.ripple.core.tensor.DType;
-import dev.ripple.core.format.RippleFileWriter;
 import dev.ripple.core.testing.RandomModels;
 import dev.ripple.io.reader.ReaderKind;
 import java.nio.file.Path;
@@ -20,7 +20,6 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
-import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -47,8 +46,12 @@ class ConcurrentRuntimeTest {
         for (int t = 0; t < tokens; t++) {
             inputs.add(RandomModels.randomFloats(rnd, 24, 1f));
         }
-        RuntimeOptions options = RuntimeOptions.defaults().withReader(ReaderKind.DIRECT).withQueueDepth(4)
-                .withCache(policy, 0.2).withPredictor(PredictorKind.DENSE).withMaxGapBytes(300);
+        RuntimeOptions options = RuntimeOptions.defaults()
+                .withReader(ReaderKind.DIRECT)
+                .withQueueDepth(4)
+                .withCache(policy, 0.2)
+                .withPredictor(PredictorKind.DENSE)
+                .withMaxGapBytes(300);
         float[][][] single = new float[tokens][3][24];
         try (RippleModel m = RippleModel.open(file, options)) {
             for (int t = 0; t < tokens; t++) {

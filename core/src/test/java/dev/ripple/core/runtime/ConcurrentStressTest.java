@@ -5,9 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.ripple.cache.BundleCache;
+import dev.ripple.core.format.RippleFileWriter;
 import dev.ripple.core.tensor.Activation;
 import dev.ripple.core.tensor.DType;
-import dev.ripple.core.format.RippleFileWriter;
 import dev.ripple.core.testing.RandomModels;
 import dev.ripple.io.reader.ReaderKind;
 import java.nio.file.Path;
@@ -52,6 +52,7 @@ class ConcurrentStressTest {
 
     @TempDir
     static Path dir;
+
     static Path file;
     static List<float[]> inputs = new ArrayList<>();
     static float[][][] expected;
@@ -75,8 +76,11 @@ class ConcurrentStressTest {
     }
 
     static RippleModel open(String policy) throws Exception {
-        RuntimeOptions o = RuntimeOptions.defaults().withReader(ReaderKind.DIRECT).withQueueDepth(8)
-                .withCache(policy, 0.15).withMaxGapBytes(4096);
+        RuntimeOptions o = RuntimeOptions.defaults()
+                .withReader(ReaderKind.DIRECT)
+                .withQueueDepth(8)
+                .withCache(policy, 0.15)
+                .withMaxGapBytes(4096);
         return RippleModel.open(file, o, new SkewedPredictor(F, 0.5, 0.03), null);
     }
 
@@ -112,11 +116,13 @@ class ConcurrentStressTest {
                 assertTrue(watcher.checks() > 0, "the watcher ran");
                 assertTrue(s.peakResidentBytes() <= cache.get().budgetBytes(), s.toString());
                 assertTrue(s.hits() > 0 && s.evictions() > 0, "the cache was exercised: " + s);
-                cacheLine = String.format("budget %d B, peak %d B, hit rate %.3f, %d evictions, %d watcher checks",
+                cacheLine = String.format(
+                        "budget %d B, peak %d B, hit rate %.3f, %d evictions, %d watcher checks",
                         cache.get().budgetBytes(), s.peakResidentBytes(), s.hitRate(), s.evictions(), watcher.checks());
             }
-            System.out.printf("stress %s: %d threads x %d tokens x %d layers = %d calls in %.1f s; %s%n", policy, THREADS,
-                    TOKENS, LAYERS, calls, (System.nanoTime() - start) / 1e9, cacheLine);
+            System.out.printf(
+                    "stress %s: %d threads x %d tokens x %d layers = %d calls in %.1f s; %s%n",
+                    policy, THREADS, TOKENS, LAYERS, calls, (System.nanoTime() - start) / 1e9, cacheLine);
         }
     }
 

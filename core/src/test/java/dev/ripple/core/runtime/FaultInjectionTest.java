@@ -1,16 +1,15 @@
 package dev.ripple.core.runtime;
 
-import dev.ripple.core.activity.PredictorKind;
-import dev.ripple.core.model.TokenStats;
-
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.ripple.core.tensor.Activation;
-import dev.ripple.core.tensor.DType;
+import dev.ripple.core.activity.PredictorKind;
 import dev.ripple.core.format.RippleContents;
 import dev.ripple.core.format.RippleFileWriter;
+import dev.ripple.core.model.TokenStats;
+import dev.ripple.core.tensor.Activation;
+import dev.ripple.core.tensor.DType;
 import dev.ripple.core.testing.RandomModels;
 import dev.ripple.io.Extent;
 import dev.ripple.io.ReadStats;
@@ -37,6 +36,7 @@ import org.junit.jupiter.params.provider.EnumSource;
 class FaultInjectionTest {
     @TempDir
     static Path dir;
+
     static Path file;
     static RippleContents contents;
 
@@ -112,15 +112,19 @@ class FaultInjectionTest {
     @ParameterizedTest
     @EnumSource(Fault.class)
     void failedTokenIsTypedCachesNothingAndTheNextTokenIsExact(Fault fault) throws Exception {
-        RuntimeOptions options = RuntimeOptions.defaults().withReader(ReaderKind.POSITIONAL).withQueueDepth(4)
-                .withCache("lru", 1.0).withPredictor(PredictorKind.DENSE);
+        RuntimeOptions options = RuntimeOptions.defaults()
+                .withReader(ReaderKind.POSITIONAL)
+                .withQueueDepth(4)
+                .withCache("lru", 1.0)
+                .withPredictor(PredictorKind.DENSE);
         Random rnd = new Random(5);
         float[] x = RandomModels.randomFloats(rnd, 16, 1f);
         float[] expected = new float[16];
         RandomModels.weights(contents, 0).denseForward(x, expected);
-        try (RippleModel m = RippleModel.open(file, options, null, null,
-                (p, qd) -> new FaultyReader(ReaderKind.POSITIONAL.open(p, qd), 0, fault))) {
-            FlashReadException e = assertThrows(FlashReadException.class, () -> m.ffn(0).forward(x, new float[16]));
+        try (RippleModel m = RippleModel.open(
+                file, options, null, null, (p, qd) -> new FaultyReader(ReaderKind.POSITIONAL.open(p, qd), 0, fault))) {
+            FlashReadException e =
+                    assertThrows(FlashReadException.class, () -> m.ffn(0).forward(x, new float[16]));
             assertEquals(0, e.layer());
             assertTrue(e.getMessage().contains("injected"), e.getMessage());
             assertEquals(0, m.cache().orElseThrow().residentBytes(), "nothing of the failed token was cached");

@@ -27,8 +27,7 @@ import javax.management.ObjectName;
 public final class NativeMemoryProbe {
     private static final Pattern OTHER = Pattern.compile("-\\s+Other \\(reserved=(\\d+)KB, committed=(\\d+)KB\\)");
 
-    private NativeMemoryProbe() {
-    }
+    private NativeMemoryProbe() {}
 
     public static void main(String[] args) throws Exception {
         Path model = Path.of(args[0]);
@@ -48,8 +47,11 @@ public final class NativeMemoryProbe {
         }
         settle();
         long before = otherCommittedBytes();
-        RuntimeOptions o = RuntimeOptions.defaults().withReader(ReaderKind.DIRECT).withQueueDepth(4)
-                .withCacheBytes(policy, budget).withMaxGapBytes(0);
+        RuntimeOptions o = RuntimeOptions.defaults()
+                .withReader(ReaderKind.DIRECT)
+                .withQueueDepth(4)
+                .withCacheBytes(policy, budget)
+                .withMaxGapBytes(0);
         try (RippleModel m = RippleModel.open(model, o, new SkewedPredictor(dFfn, 0.5, 0.03), null)) {
             // Workers stay alive (with their scratch buffers) until the measurement is taken.
             CountDownLatch done = new CountDownLatch(threads);
@@ -104,9 +106,12 @@ public final class NativeMemoryProbe {
 
     /** Committed bytes NMT attributes to "Other" (off-heap allocations by Unsafe/FFM/direct buffers). */
     static long otherCommittedBytes() throws Exception {
-        String summary = (String) ManagementFactory.getPlatformMBeanServer().invoke(
-                new ObjectName("com.sun.management:type=DiagnosticCommand"), "vmNativeMemory",
-                new Object[] {new String[] {"summary", "scale=KB"}}, new String[] {String[].class.getName()});
+        String summary = (String) ManagementFactory.getPlatformMBeanServer()
+                .invoke(
+                        new ObjectName("com.sun.management:type=DiagnosticCommand"),
+                        "vmNativeMemory",
+                        new Object[] {new String[] {"summary", "scale=KB"}},
+                        new String[] {String[].class.getName()});
         Matcher m = OTHER.matcher(summary);
         if (!m.find()) {
             throw new IllegalStateException("no 'Other' category in the NMT summary:\n" + summary);

@@ -3,9 +3,9 @@ package dev.ripple.core.runtime;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.ripple.core.format.RippleFileWriter;
 import dev.ripple.core.tensor.Activation;
 import dev.ripple.core.tensor.DType;
-import dev.ripple.core.format.RippleFileWriter;
 import dev.ripple.core.testing.RandomModels;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -56,25 +56,42 @@ class OffHeapMemoryTest {
         long growth = cached[1] - cached[0];
         long resident = cached[3];
         long slack = THREADS * WORKING_BYTES_PER_THREAD;
-        System.out.printf("NMT Other growth: %d B without cache, %d B with a %d B budget (cache allocated %d B); "
-                + "resident tensors %d B; limit %d B%n", growthNone, growth, BUDGET, cached[2], resident,
-                BUDGET + resident + slack);
+        System.out.printf(
+                "NMT Other growth: %d B without cache, %d B with a %d B budget (cache allocated %d B); "
+                        + "resident tensors %d B; limit %d B%n",
+                growthNone, growth, BUDGET, cached[2], resident, BUDGET + resident + slack);
         assertEquals(0, none[2], "no cache, nothing allocated by it");
         assertTrue(cached[2] <= BUDGET, "the cache's own accounting: " + cached[2]);
-        assertTrue(growth <= BUDGET + resident + slack, "off-heap growth " + growth + " B exceeds budget " + BUDGET
-                + " + resident " + resident + " + working memory " + slack);
-        assertTrue(growthNone <= slack, "working memory without a cache " + growthNone + " B exceeds " + slack
-                + " B for " + THREADS + " threads");
-        assertTrue(growth - growthNone >= BUDGET / 2, "NMT saw the cache fill: " + (growth - growthNone) + " B of " + BUDGET);
+        assertTrue(
+                growth <= BUDGET + resident + slack,
+                "off-heap growth " + growth + " B exceeds budget " + BUDGET + " + resident " + resident
+                        + " + working memory " + slack);
+        assertTrue(
+                growthNone <= slack,
+                "working memory without a cache " + growthNone + " B exceeds " + slack + " B for " + THREADS
+                        + " threads");
+        assertTrue(
+                growth - growthNone >= BUDGET / 2,
+                "NMT saw the cache fill: " + (growth - growthNone) + " B of " + BUDGET);
     }
 
     /** Runs {@link NativeMemoryProbe} in a child JVM with NMT on; returns its four numbers. */
     private static long[] probe(Path model, String policy, long budget) throws IOException, InterruptedException {
-        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-XX:NativeMemoryTracking=summary", "-Xmx512m", "--add-modules", "jdk.incubator.vector",
-                "--enable-native-access=ALL-UNNAMED", "-cp", System.getProperty("java.class.path"),
-                NativeMemoryProbe.class.getName(), model.toString(), policy, Long.toString(budget),
-                Integer.toString(THREADS), Integer.toString(TOKENS)));
+        List<String> cmd = new ArrayList<>(List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-XX:NativeMemoryTracking=summary",
+                "-Xmx512m",
+                "--add-modules",
+                "jdk.incubator.vector",
+                "--enable-native-access=ALL-UNNAMED",
+                "-cp",
+                System.getProperty("java.class.path"),
+                NativeMemoryProbe.class.getName(),
+                model.toString(),
+                policy,
+                Long.toString(budget),
+                Integer.toString(THREADS),
+                Integer.toString(TOKENS)));
         Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         if (!p.waitFor(120, TimeUnit.SECONDS)) {

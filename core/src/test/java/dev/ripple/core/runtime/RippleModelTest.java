@@ -1,24 +1,19 @@
 package dev.ripple.core.runtime;
 
-import dev.ripple.core.activity.ActivationPredictor;
-import dev.ripple.core.activity.TracePredictor;
-import org.eclipse.collections.api.list.primitive.MutableIntList;
-import org.junit.jupiter.api.Assertions;
-import org.junit.jupiter.params.provider.EnumSource;
-import org.junit.jupiter.params.provider.ValueSource;
-import dev.ripple.core.activity.PredictorKind;
-import dev.ripple.core.model.TokenStats;
-
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.ripple.cache.CachePolicies;
-import dev.ripple.core.tensor.Activation;
+import dev.ripple.core.activity.ActivationPredictor;
+import dev.ripple.core.activity.PredictorKind;
+import dev.ripple.core.activity.TracePredictor;
 import dev.ripple.core.ffn.FfnLayerWeights;
-import dev.ripple.core.tensor.DType;
 import dev.ripple.core.format.RippleContents;
 import dev.ripple.core.format.RippleFileWriter;
+import dev.ripple.core.model.TokenStats;
+import dev.ripple.core.tensor.Activation;
+import dev.ripple.core.tensor.DType;
 import dev.ripple.core.testing.RandomModels;
 import dev.ripple.io.device.DeviceProfile;
 import dev.ripple.io.device.EmulatedReader;
@@ -29,17 +24,22 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
 import java.util.stream.Stream;
+import org.eclipse.collections.api.list.primitive.MutableIntList;
+import org.junit.jupiter.api.Assertions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.params.provider.MethodSource;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /** A written .ripple model read back through every reader and cache policy reproduces the dense FFN. */
 class RippleModelTest {
     @TempDir
     static Path dir;
+
     static Path file;
     static RippleContents contents;
 
@@ -60,12 +60,15 @@ class RippleModelTest {
         return out.stream();
     }
 
-
     @ParameterizedTest(name = "{0} reader, {1} cache")
     @MethodSource("readersAndPolicies")
     void denseRunThroughFlashEqualsTheDenseFfn(ReaderKind reader, String policy) throws Exception {
-        RuntimeOptions options = RuntimeOptions.defaults().withReader(reader).withQueueDepth(4)
-                .withCache(policy, 0.3).withPredictor(PredictorKind.DENSE).withMaxGapBytes(200);
+        RuntimeOptions options = RuntimeOptions.defaults()
+                .withReader(reader)
+                .withQueueDepth(4)
+                .withCache(policy, 0.3)
+                .withPredictor(PredictorKind.DENSE)
+                .withMaxGapBytes(200);
         Random rnd = new Random(7);
         List<float[]> inputs = new ArrayList<>();
         for (int t = 0; t < 6; t++) {
@@ -80,10 +83,15 @@ class RippleModelTest {
                         w.denseForward(inputs.get(t), expected);
                         float[] out = new float[32];
                         TokenStats s = m.ffn(l).forward(inputs.get(t), out);
-                        assertTrue(RandomModels.relativeError(out, expected) < 1e-5, reader + "/" + policy + " layer " + l + " token " + t
-                                + ": relative error " + RandomModels.relativeError(out, expected));
+                        assertTrue(
+                                RandomModels.relativeError(out, expected) < 1e-5,
+                                reader + "/" + policy + " layer " + l + " token " + t + ": relative error "
+                                        + RandomModels.relativeError(out, expected));
                         assertEquals(200, s.predicted());
-                        assertEquals(200L * w.spec().bundleBytes(), s.bytesNeeded() + (long) s.cacheHits() * w.spec().bundleBytes());
+                        assertEquals(
+                                200L * w.spec().bundleBytes(),
+                                s.bytesNeeded()
+                                        + (long) s.cacheHits() * w.spec().bundleBytes());
                         m.cache().ifPresent(c -> assertTrue(c.residentBytes() <= c.budgetBytes()));
                     }
                 }
@@ -101,22 +109,32 @@ class RippleModelTest {
      * (all read, nothing overlapped), with every reader, and the stall is reported apart.
      */
     @ParameterizedTest(name = "{0}")
-    @EnumSource(value = ReaderKind.class, names = {"POSITIONAL", "MMAP"})
+    @EnumSource(
+            value = ReaderKind.class,
+            names = {"POSITIONAL", "MMAP"})
     void readsOverlappedWithTheHitsGiveExactlyTheOutputWithoutOverlap(ReaderKind reader) throws Exception {
         Random rnd = new Random(13);
         List<List<int[]>> sets = new ArrayList<>();
         for (int l = 0; l < 2; l++) {
             List<int[]> tokens = new ArrayList<>();
             for (int t = 0; t < 12; t++) {
-                tokens.add(rnd.ints(0, 200).distinct().limit(40 + rnd.nextInt(40)).sorted().toArray());
+                tokens.add(rnd.ints(0, 200)
+                        .distinct()
+                        .limit(40 + rnd.nextInt(40))
+                        .sorted()
+                        .toArray());
             }
             sets.add(tokens);
         }
-        RuntimeOptions cached = RuntimeOptions.defaults().withReader(reader).withCache("lru", 0.5).withFillIn(false).withMaxGapBytes(0);
+        RuntimeOptions cached = RuntimeOptions.defaults()
+                .withReader(reader)
+                .withCache("lru", 0.5)
+                .withFillIn(false)
+                .withMaxGapBytes(0);
         RuntimeOptions uncached = cached.withCache("none", 0);
         int overlapped = 0;
         String before = System.getProperty("ripple.overlap");
-        System.setProperty("ripple.overlap", "true");   // read when the model opens
+        System.setProperty("ripple.overlap", "true"); // read when the model opens
         RippleModel opened;
         try {
             opened = RippleModel.open(file, cached, new TracePredictor(sets), null);
@@ -128,7 +146,7 @@ class RippleModelTest {
             }
         }
         try (RippleModel m = opened;
-             RippleModel plain = RippleModel.open(file, uncached, new TracePredictor(sets), null)) {
+                RippleModel plain = RippleModel.open(file, uncached, new TracePredictor(sets), null)) {
             for (int t = 0; t < 12; t++) {
                 float[] x = RandomModels.randomFloats(rnd, 32, 1f);
                 for (int l = 0; l < 2; l++) {
@@ -179,11 +197,15 @@ class RippleModelTest {
     @ParameterizedTest(name = "{0} cache")
     @ValueSource(strings = {"none", "lru"})
     void readAheadNeverChangesTheOutput(String policy) throws Exception {
-        RuntimeOptions options = RuntimeOptions.defaults().withReader(ReaderKind.POSITIONAL).withCache(policy, 0.3)
-                .withFillIn(false).withMaxGapBytes(0);
+        RuntimeOptions options = RuntimeOptions.defaults()
+                .withReader(ReaderKind.POSITIONAL)
+                .withCache(policy, 0.3)
+                .withFillIn(false)
+                .withMaxGapBytes(0);
         Random rnd = new Random(17);
         try (RippleModel m = RippleModel.open(file, options, new ResiduePredictor(200), null);
-             RippleModel plain = RippleModel.open(file, options.withCache("none", 0), new ResiduePredictor(200), null)) {
+                RippleModel plain =
+                        RippleModel.open(file, options.withCache("none", 0), new ResiduePredictor(200), null)) {
             long readAheadOps = 0;
             for (int t = 0; t < 10; t++) {
                 float[] x = RandomModels.randomFloats(rnd, 32, 1f);
@@ -191,19 +213,20 @@ class RippleModelTest {
                 for (int l = 0; l < 2; l++) {
                     float[] expected = new float[32];
                     TokenStats reference = plain.ffn(l).forward(x, expected);
-                    m.prefetch(t % 5 == 4 ? 1 - l : l, guess);   // every fifth token guesses for the wrong layer
+                    m.prefetch(t % 5 == 4 ? 1 - l : l, guess); // every fifth token guesses for the wrong layer
                     float[] out = new float[32];
                     TokenStats s = m.ffn(l).forward(x, out);
                     Assertions.assertArrayEquals(expected, out, policy + " layer " + l + " token " + t);
                     assertEquals(reference.predicted(), s.predicted());
                     if (t % 2 == 0 && t % 5 != 4 && policy.equals("none")) {
-                        assertTrue(s.readOps() > 0 && s.bytesNeeded() == reference.bytesNeeded(),
+                        assertTrue(
+                                s.readOps() > 0 && s.bytesNeeded() == reference.bytesNeeded(),
                                 "a right guess read everything ahead: " + s + " vs " + reference);
                         readAheadOps += s.readOps();
                     }
                 }
             }
-            m.prefetch(0, new float[32]);   // never consumed: closing must not hang or fail
+            m.prefetch(0, new float[32]); // never consumed: closing must not hang or fail
             if (policy.equals("none")) {
                 assertTrue(readAheadOps > 0);
             }
@@ -230,13 +253,21 @@ class RippleModelTest {
         for (int l = 0; l < 2; l++) {
             List<int[]> tokens = new ArrayList<>();
             for (int t = 0; t < 40; t++) {
-                tokens.add(rnd.ints(0, 200).distinct().limit(20 + rnd.nextInt(20)).sorted().toArray());
+                tokens.add(rnd.ints(0, 200)
+                        .distinct()
+                        .limit(20 + rnd.nextInt(20))
+                        .sorted()
+                        .toArray());
             }
             sets.add(tokens);
         }
         int bundle = contents.layers().get(0).weights().spec().bundleBytes();
-        RuntimeOptions options = RuntimeOptions.defaults().withReader(ReaderKind.POSITIONAL).withQueueDepth(2)
-                .withCache("linking", 0.2).withFillIn(false).withMaxGapBytes(3L * bundle);
+        RuntimeOptions options = RuntimeOptions.defaults()
+                .withReader(ReaderKind.POSITIONAL)
+                .withQueueDepth(2)
+                .withCache("linking", 0.2)
+                .withFillIn(false)
+                .withMaxGapBytes(3L * bundle);
         try (RippleModel m = RippleModel.open(file, options, new TracePredictor(sets), null)) {
             var cache = m.cache().orElseThrow();
             float[] x = new float[32];
@@ -256,16 +287,20 @@ class RippleModelTest {
 
     @Test
     void missingLowRankPredictorIsExplained() {
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                () -> RippleModel.open(file, RuntimeOptions.defaults()));
+        IllegalArgumentException e =
+                assertThrows(IllegalArgumentException.class, () -> RippleModel.open(file, RuntimeOptions.defaults()));
         assertTrue(e.getMessage().contains("no low-rank predictor"), e.getMessage());
     }
 
     @Test
     void anEmulatedDeviceGivesEveryReadItsTimeAndTheSameResults() throws Exception {
         DeviceProfile ufs = UfsPresets.ufs40();
-        RuntimeOptions real = RuntimeOptions.defaults().withReader(ReaderKind.POSITIONAL).withQueueDepth(1)
-                .withCache("none", 0).withPredictor(PredictorKind.DENSE).withDevice(ufs);
+        RuntimeOptions real = RuntimeOptions.defaults()
+                .withReader(ReaderKind.POSITIONAL)
+                .withQueueDepth(1)
+                .withCache("none", 0)
+                .withPredictor(PredictorKind.DENSE)
+                .withDevice(ufs);
         float[] x = RandomModels.randomFloats(new Random(11), 32, 1f);
         float[] expected = new float[32];
         float[] out = new float[32];
@@ -274,7 +309,8 @@ class RippleModelTest {
         }
         try (RippleModel m = RippleModel.open(file, real.emulating(ufs))) {
             assertTrue(m.reader() instanceof EmulatedReader, m.reader().describe());
-            assertTrue(m.reader().kind().startsWith("emulated ufs-4.0"), m.reader().kind());
+            assertTrue(
+                    m.reader().kind().startsWith("emulated ufs-4.0"), m.reader().kind());
             TokenStats s = m.ffn(0).forward(x, out);
             // every planned read is priced at queue depth 1 on UFS 4.0: at least 60 us each
             double modelled = 0;

@@ -1,15 +1,14 @@
 package dev.ripple.core.runtime;
 
-import dev.ripple.core.model.TokenStats;
-
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.ripple.core.activity.TracePredictor;
+import dev.ripple.core.format.RippleFileWriter;
+import dev.ripple.core.model.TokenStats;
 import dev.ripple.core.tensor.Activation;
 import dev.ripple.core.tensor.DType;
-import dev.ripple.core.format.RippleFileWriter;
 import dev.ripple.core.testing.RandomModels;
 import dev.ripple.io.reader.ReaderKind;
 import java.nio.file.Path;
@@ -35,6 +34,7 @@ class SequenceForwardTest {
 
     @TempDir
     static Path dir;
+
     static Path file;
     static TracePredictor sets;
     static float[][] inputs;
@@ -67,13 +67,16 @@ class SequenceForwardTest {
     @ParameterizedTest(name = "{0} cache")
     @ValueSource(strings = {"none", "lru", "linking", "window"})
     void sequenceEqualsTokenByToken(String policy) throws Exception {
-        RuntimeOptions options = RuntimeOptions.defaults().withReader(ReaderKind.POSITIONAL).withCache(policy, 0.2)
-                .withFillIn(false).withMaxGapBytes(0);
+        RuntimeOptions options = RuntimeOptions.defaults()
+                .withReader(ReaderKind.POSITIONAL)
+                .withCache(policy, 0.2)
+                .withFillIn(false)
+                .withMaxGapBytes(0);
         float[][] one = new float[TOKENS][D];
         float[][] all = new float[TOKENS][D];
         // Each replay keeps its own cursors, so each model replays the sets from the start.
         try (RippleModel byToken = RippleModel.open(file, options, new TracePredictor(sets.sets()), null);
-             RippleModel bySequence = RippleModel.open(file, options, new TracePredictor(sets.sets()), null)) {
+                RippleModel bySequence = RippleModel.open(file, options, new TracePredictor(sets.sets()), null)) {
             for (int l = 0; l < LAYERS; l++) {
                 for (int t = 0; t < TOKENS; t++) {
                     byToken.forward(l, inputs[t], one[t]);
@@ -100,15 +103,16 @@ class SequenceForwardTest {
             assertEquals(LAYERS, bySequence.stats().calls());
             assertEquals((long) LAYERS * TOKENS, bySequence.stats().tokenCalls());
             assertEquals(byToken.stats().tokenPredictions(), bySequence.stats().tokenPredictions());
-            assertTrue(bySequence.stats().readOps() <= byToken.stats().readOps(),
+            assertTrue(
+                    bySequence.stats().readOps() <= byToken.stats().readOps(),
                     "one read of the union never costs more operations than one read per token");
         }
     }
 
     @Test
     void mismatchedOutputsAreRefused() throws Exception {
-        RuntimeOptions options = RuntimeOptions.defaults().withReader(ReaderKind.POSITIONAL).withCache("none", 0)
-                ;
+        RuntimeOptions options =
+                RuntimeOptions.defaults().withReader(ReaderKind.POSITIONAL).withCache("none", 0);
         try (RippleModel m = RippleModel.open(file, options, sets, null)) {
             assertThrows(IllegalArgumentException.class, () -> m.ffn(0).forwardAll(inputs, TOKENS, new float[2][D]));
         }

@@ -1,6 +1,5 @@
 package dev.ripple.core.tensor;
 
-import org.junit.jupiter.api.Assertions;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
@@ -10,6 +9,7 @@ import dev.ripple.core.testing.RandomModels;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.util.Random;
+import org.junit.jupiter.api.Assertions;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
@@ -20,9 +20,20 @@ import org.junit.jupiter.params.provider.CsvSource;
 class LinearTest {
 
     @ParameterizedTest(name = "{3}: {0} tokens, {1} -> {2}")
-    @CsvSource({"1, 7, 5, F32", "3, 33, 17, F32", "40, 160, 200, F32", "5, 33, 17, F16", "6, 1030, 1100, BF16",
-            "1, 2048, 600, F16", "3, 64, 17, Q8_0", "6, 1024, 1100, Q4_0", "1, 4096, 96, Q4_0",
-            "20, 64, 17, Q4_0", "12, 96, 10, F16", "33, 384, 384, F32"})
+    @CsvSource({
+        "1, 7, 5, F32",
+        "3, 33, 17, F32",
+        "40, 160, 200, F32",
+        "5, 33, 17, F16",
+        "6, 1030, 1100, BF16",
+        "1, 2048, 600, F16",
+        "3, 64, 17, Q8_0",
+        "6, 1024, 1100, Q4_0",
+        "1, 4096, 96, Q4_0",
+        "20, 64, 17, Q4_0",
+        "12, 96, 10, F16",
+        "33, 384, 384, F32"
+    })
     void matchesAPlainLoopWithBothKernels(int tokens, int in, int out, DType dtype) {
         Random rnd = new Random(tokens * 31L + in);
         float[] w = RandomModels.randomFloats(rnd, in * out, 0.5f);
@@ -64,7 +75,8 @@ class LinearTest {
         float[][] ys = new float[outs.length][];
         for (int i = 0; i < outs.length; i++) {
             Tensor w = stored("w" + i, dtype, RandomModels.randomFloats(rnd, in * outs[i], 0.5f), outs[i], in);
-            ls[i] = Linear.of(w, Tensor.ofFloats("b" + i, new long[] {outs[i]}, RandomModels.randomFloats(rnd, outs[i], 1f)));
+            ls[i] = Linear.of(
+                    w, Tensor.ofFloats("b" + i, new long[] {outs[i]}, RandomModels.randomFloats(rnd, outs[i], 1f)));
             ys[i] = new float[outs[i]];
         }
         float[] x = RandomModels.randomFloats(rnd, in, 1f);
@@ -80,8 +92,9 @@ class LinearTest {
     @CsvSource({"20, 4", "21, 5"})
     void wrongShapesAreRefused(int weights, int bias) {
         MemorySegment w = Arena.ofAuto().allocate(4L * weights);
-        assertThrows(IllegalArgumentException.class, () -> new Linear(w, DType.F32, 4, 5, new float[bias],
-                KernelProvider.best()));
+        assertThrows(
+                IllegalArgumentException.class,
+                () -> new Linear(w, DType.F32, 4, 5, new float[bias], KernelProvider.best()));
     }
 
     /** {@code values} stored as {@code dtype} off-heap, as a mapped file holds them. */

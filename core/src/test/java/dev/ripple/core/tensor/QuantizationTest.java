@@ -1,6 +1,5 @@
 package dev.ripple.core.tensor;
 
-import java.util.Arrays;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -9,6 +8,7 @@ import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.nio.ByteOrder;
+import java.util.Arrays;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -63,7 +63,9 @@ class QuantizationTest {
     }
 
     @ParameterizedTest
-    @EnumSource(value = DType.class, names = {"Q8_0", "Q4_0"})
+    @EnumSource(
+            value = DType.class,
+            names = {"Q8_0", "Q4_0"})
     void roundTripErrorIsWithinHalfAStepAndGetAgreesWithDecode(DType type) {
         Random rnd = new Random(type.code());
         int n = 32 * 40;

@@ -16,13 +16,14 @@ import java.nio.file.Path;
 public final class FuzzScratch {
     private static final Path DIR = create();
 
-    private FuzzScratch() {
-    }
+    private FuzzScratch() {}
 
     private static Path create() {
         try {
             Path shm = Path.of("/dev/shm");
-            Path parent = Files.isDirectory(shm) && Files.isWritable(shm) ? shm : Path.of(System.getProperty("java.io.tmpdir"));
+            Path parent = Files.isDirectory(shm) && Files.isWritable(shm)
+                    ? shm
+                    : Path.of(System.getProperty("java.io.tmpdir"));
             Path dir = Files.createTempDirectory(parent, "ripple-fuzz-");
             dir.toFile().deleteOnExit();
             return dir;

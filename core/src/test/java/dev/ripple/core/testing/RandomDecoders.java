@@ -1,7 +1,5 @@
 package dev.ripple.core.testing;
 
-import java.util.HashSet;
-import java.util.Set;
 import dev.ripple.core.ffn.FfnLayerWeights;
 import dev.ripple.core.format.FfnLayerSpec;
 import dev.ripple.core.format.PlacedLayer;
@@ -18,9 +16,11 @@ import dev.ripple.core.tensor.Activation;
 import dev.ripple.core.tensor.DType;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.Set;
 
 /**
  * Small random decoders for tests, written as {@code .ripple} contents with Hugging Face-like
@@ -32,54 +32,233 @@ import java.util.Random;
 public final class RandomDecoders {
 
     /** What to generate. */
-    public record Shape(Family family, int hidden, int ffn, int layers, int heads, int kvHeads, int vocab, int positions,
-                        boolean preNorm, int embedDim, boolean qkvBias, boolean tied, Activation activation, boolean gated,
-                        boolean upActivated, float reluThreshold, RopeScaling scaling, Rotation rotation, int window) {
+    public record Shape(
+            Family family,
+            int hidden,
+            int ffn,
+            int layers,
+            int heads,
+            int kvHeads,
+            int vocab,
+            int positions,
+            boolean preNorm,
+            int embedDim,
+            boolean qkvBias,
+            boolean tied,
+            Activation activation,
+            boolean gated,
+            boolean upActivated,
+            float reluThreshold,
+            RopeScaling scaling,
+            Rotation rotation,
+            int window) {
 
         public static Shape opt() {
-            return new Shape(Family.OPT, 32, 96, 2, 4, 4, 61, 40, true, 32, true, true, Activation.RELU, false, false, 0f,
-                    null, null, 0);
+            return new Shape(
+                    Family.OPT,
+                    32,
+                    96,
+                    2,
+                    4,
+                    4,
+                    61,
+                    40,
+                    true,
+                    32,
+                    true,
+                    true,
+                    Activation.RELU,
+                    false,
+                    false,
+                    0f,
+                    null,
+                    null,
+                    0);
         }
 
         /** OPT-350m's kind: norms after the residuals, embeddings narrower than the model. */
         public static Shape optPostNorm() {
-            return new Shape(Family.OPT, 32, 96, 2, 4, 4, 61, 40, false, 16, true, true, Activation.RELU, false, false, 0f,
-                    null, null, 0);
+            return new Shape(
+                    Family.OPT,
+                    32,
+                    96,
+                    2,
+                    4,
+                    4,
+                    61,
+                    40,
+                    false,
+                    16,
+                    true,
+                    true,
+                    Activation.RELU,
+                    false,
+                    false,
+                    0f,
+                    null,
+                    null,
+                    0);
         }
 
         public static Shape llama() {
-            return new Shape(Family.LLAMA, 32, 80, 2, 4, 2, 67, 64, true, 32, false, false, Activation.SILU, true, false, 0f,
-                    null, Rotation.HALF, 0);
+            return new Shape(
+                    Family.LLAMA,
+                    32,
+                    80,
+                    2,
+                    4,
+                    2,
+                    67,
+                    64,
+                    true,
+                    32,
+                    false,
+                    false,
+                    Activation.SILU,
+                    true,
+                    false,
+                    0f,
+                    null,
+                    Rotation.HALF,
+                    0);
         }
 
         public Shape with(Activation a, boolean upActivated, float threshold) {
-            return new Shape(family, hidden, ffn, layers, heads, kvHeads, vocab, positions, preNorm, embedDim, qkvBias, tied,
-                    a, gated, upActivated, threshold, scaling, rotation, window);
+            return new Shape(
+                    family,
+                    hidden,
+                    ffn,
+                    layers,
+                    heads,
+                    kvHeads,
+                    vocab,
+                    positions,
+                    preNorm,
+                    embedDim,
+                    qkvBias,
+                    tied,
+                    a,
+                    gated,
+                    upActivated,
+                    threshold,
+                    scaling,
+                    rotation,
+                    window);
         }
 
         public Shape withQkvBias(boolean b) {
-            return new Shape(family, hidden, ffn, layers, heads, kvHeads, vocab, positions, preNorm, embedDim, b, tied,
-                    activation, gated, upActivated, reluThreshold, scaling, rotation, window);
+            return new Shape(
+                    family,
+                    hidden,
+                    ffn,
+                    layers,
+                    heads,
+                    kvHeads,
+                    vocab,
+                    positions,
+                    preNorm,
+                    embedDim,
+                    b,
+                    tied,
+                    activation,
+                    gated,
+                    upActivated,
+                    reluThreshold,
+                    scaling,
+                    rotation,
+                    window);
         }
 
         public Shape withTied(boolean t) {
-            return new Shape(family, hidden, ffn, layers, heads, kvHeads, vocab, positions, preNorm, embedDim, qkvBias, t,
-                    activation, gated, upActivated, reluThreshold, scaling, rotation, window);
+            return new Shape(
+                    family,
+                    hidden,
+                    ffn,
+                    layers,
+                    heads,
+                    kvHeads,
+                    vocab,
+                    positions,
+                    preNorm,
+                    embedDim,
+                    qkvBias,
+                    t,
+                    activation,
+                    gated,
+                    upActivated,
+                    reluThreshold,
+                    scaling,
+                    rotation,
+                    window);
         }
 
         public Shape withScaling(RopeScaling s) {
-            return new Shape(family, hidden, ffn, layers, heads, kvHeads, vocab, positions, preNorm, embedDim, qkvBias, tied,
-                    activation, gated, upActivated, reluThreshold, s, rotation, window);
+            return new Shape(
+                    family,
+                    hidden,
+                    ffn,
+                    layers,
+                    heads,
+                    kvHeads,
+                    vocab,
+                    positions,
+                    preNorm,
+                    embedDim,
+                    qkvBias,
+                    tied,
+                    activation,
+                    gated,
+                    upActivated,
+                    reluThreshold,
+                    s,
+                    rotation,
+                    window);
         }
 
         public Shape withRotation(Rotation r) {
-            return new Shape(family, hidden, ffn, layers, heads, kvHeads, vocab, positions, preNorm, embedDim, qkvBias, tied,
-                    activation, gated, upActivated, reluThreshold, scaling, r, window);
+            return new Shape(
+                    family,
+                    hidden,
+                    ffn,
+                    layers,
+                    heads,
+                    kvHeads,
+                    vocab,
+                    positions,
+                    preNorm,
+                    embedDim,
+                    qkvBias,
+                    tied,
+                    activation,
+                    gated,
+                    upActivated,
+                    reluThreshold,
+                    scaling,
+                    r,
+                    window);
         }
 
         public Shape withWindow(int w) {
-            return new Shape(family, hidden, ffn, layers, heads, kvHeads, vocab, positions, preNorm, embedDim, qkvBias, tied,
-                    activation, gated, upActivated, reluThreshold, scaling, rotation, w);
+            return new Shape(
+                    family,
+                    hidden,
+                    ffn,
+                    layers,
+                    heads,
+                    kvHeads,
+                    vocab,
+                    positions,
+                    preNorm,
+                    embedDim,
+                    qkvBias,
+                    tied,
+                    activation,
+                    gated,
+                    upActivated,
+                    reluThreshold,
+                    scaling,
+                    rotation,
+                    w);
         }
 
         public int headDim() {
@@ -88,8 +267,8 @@ public final class RandomDecoders {
     }
 
     /** A generated decoder: its config, file contents and every weight by name (the FFN's under mlp.*). */
-    public record Decoder(DecoderConfig config, RippleContents contents, Map<String, float[]> values,
-                          List<FfnLayerWeights> ffns) {
+    public record Decoder(
+            DecoderConfig config, RippleContents contents, Map<String, float[]> values, List<FfnLayerWeights> ffns) {
         public float[] get(String name) {
             float[] v = values.get(name);
             if (v == null) {
@@ -99,8 +278,7 @@ public final class RandomDecoders {
         }
     }
 
-    private RandomDecoders() {
-    }
+    private RandomDecoders() {}
 
     public static Decoder generate(Shape s, long seed, DType bundles) {
         Random rnd = new Random(seed);
@@ -132,19 +310,24 @@ public final class RandomDecoders {
             Projection q = projection(c, values, p + "q_proj", rnd, scale, s.heads() * hd, h, s.qkvBias());
             Projection k = projection(c, values, p + "k_proj", rnd, scale, s.kvHeads() * hd, h, s.qkvBias());
             Projection v = projection(c, values, p + "v_proj", rnd, scale, s.kvHeads() * hd, h, s.qkvBias());
-            Projection o = projection(c, values, p + "o_proj", rnd, (float) (1 / Math.sqrt(s.heads() * hd)), h,
-                    s.heads() * hd, opt);
-            layers.add(new DecoderConfig.Layer(q, k, v, o, norm(c, values, p + "attn_norm", rnd, h, opt),
+            Projection o = projection(
+                    c, values, p + "o_proj", rnd, (float) (1 / Math.sqrt(s.heads() * hd)), h, s.heads() * hd, opt);
+            layers.add(new DecoderConfig.Layer(
+                    q,
+                    k,
+                    v,
+                    o,
+                    norm(c, values, p + "attn_norm", rnd, h, opt),
                     norm(c, values, p + "ffn_norm", rnd, h, opt)));
-            FfnLayerSpec spec = new FfnLayerSpec(l, h, s.ffn(), s.activation(), s.gated(), bundles, s.upActivated(),
-                    s.reluThreshold());
+            FfnLayerSpec spec = new FfnLayerSpec(
+                    l, h, s.ffn(), s.activation(), s.gated(), bundles, s.upActivated(), s.reluThreshold());
             float[] up = RandomModels.randomFloats(rnd, s.ffn() * h, scale);
             float[] gate = s.gated() ? RandomModels.randomFloats(rnd, s.ffn() * h, scale) : null;
             float[] down = RandomModels.randomFloats(rnd, s.ffn() * h, (float) (1 / Math.sqrt(s.ffn())));
             float[] upBias = opt ? RandomModels.randomFloats(rnd, s.ffn(), 0.1f) : new float[s.ffn()];
             float[] downBias = opt ? RandomModels.randomFloats(rnd, h, 0.1f) : new float[h];
-            FfnLayerWeights w = new FfnLayerWeights(spec, up, gate, down, upBias, s.gated() ? new float[s.ffn()] : null,
-                    downBias);
+            FfnLayerWeights w =
+                    new FfnLayerWeights(spec, up, gate, down, upBias, s.gated() ? new float[s.ffn()] : null, downBias);
             ffns.add(w);
             c.addLayer(PlacedLayer.identity(w));
         }
@@ -155,8 +338,23 @@ public final class RandomDecoders {
             put(c, values, lmHead, rnd, 0.5f, s.vocab(), s.embedDim());
         }
         Rope rope = opt ? null : new Rope(10000.0, s.rotation(), s.scaling());
-        DecoderConfig config = new DecoderConfig(s.family(), opt ? "opt" : "llama", h, s.ffn(), s.heads(), s.kvHeads(), hd,
-                s.vocab(), s.positions(), opt ? 1e-5f : 1e-6f, s.preNorm(), opt ? 2 : 0, rope, s.window(), 1, 2,
+        DecoderConfig config = new DecoderConfig(
+                s.family(),
+                opt ? "opt" : "llama",
+                h,
+                s.ffn(),
+                s.heads(),
+                s.kvHeads(),
+                hd,
+                s.vocab(),
+                s.positions(),
+                opt ? 1e-5f : 1e-6f,
+                s.preNorm(),
+                opt ? 2 : 0,
+                rope,
+                s.window(),
+                1,
+                2,
                 new DecoderConfig.Tensors(emb, positions, projectIn, projectOut, finalNorm, lmHead, layers));
         c.architecture(config.toJson());
         return new Decoder(config, c, values, ffns);
@@ -184,14 +382,30 @@ public final class RandomDecoders {
                 }
             }
         }
-        DecoderConfig adjacent = new DecoderConfig(c.family(), c.hfModelType(), c.hiddenSize(), c.intermediateSize(),
-                c.numHeads(), c.numKvHeads(), hd, c.vocabSize(), c.maxPositions(), c.normEps(), c.preNorm(),
-                c.positionOffset(), new Rope(c.rope().theta(), Rotation.ADJACENT, c.rope().scaling()), c.slidingWindow(),
-                c.bosId(), c.eosId(), c.tensors());
+        DecoderConfig adjacent = new DecoderConfig(
+                c.family(),
+                c.hfModelType(),
+                c.hiddenSize(),
+                c.intermediateSize(),
+                c.numHeads(),
+                c.numKvHeads(),
+                hd,
+                c.vocabSize(),
+                c.maxPositions(),
+                c.normEps(),
+                c.preNorm(),
+                c.positionOffset(),
+                new Rope(c.rope().theta(), Rotation.ADJACENT, c.rope().scaling()),
+                c.slidingWindow(),
+                c.bosId(),
+                c.eosId(),
+                c.tensors());
         RippleContents out = new RippleContents().architecture(adjacent.toJson());
         for (ResidentTensor t : d.contents().tensors()) {
-            out.addTensor(permuted.contains(t.name())
-                    ? new ResidentTensor(t.name(), t.dtype(), t.shape(), values.get(t.name())) : t);
+            out.addTensor(
+                    permuted.contains(t.name())
+                            ? new ResidentTensor(t.name(), t.dtype(), t.shape(), values.get(t.name()))
+                            : t);
         }
         d.contents().layers().forEach(out::addLayer);
         return new Decoder(adjacent, out, values, d.ffns());
@@ -212,15 +426,22 @@ public final class RandomDecoders {
         return out;
     }
 
-    private static void put(RippleContents c, Map<String, float[]> values, String name, Random rnd, float scale, int rows,
-                            int cols) {
+    private static void put(
+            RippleContents c, Map<String, float[]> values, String name, Random rnd, float scale, int rows, int cols) {
         float[] v = RandomModels.randomFloats(rnd, rows * cols, scale);
         values.put(name, v);
         c.addTensor(new ResidentTensor(name, DType.F32, new long[] {rows, cols}, v));
     }
 
-    private static Projection projection(RippleContents c, Map<String, float[]> values, String base, Random rnd,
-                                         float scale, int out, int in, boolean bias) {
+    private static Projection projection(
+            RippleContents c,
+            Map<String, float[]> values,
+            String base,
+            Random rnd,
+            float scale,
+            int out,
+            int in,
+            boolean bias) {
         put(c, values, base + ".weight", rnd, scale, out, in);
         if (!bias) {
             return new Projection(base + ".weight", null);
@@ -231,7 +452,8 @@ public final class RandomDecoders {
         return new Projection(base + ".weight", base + ".bias");
     }
 
-    private static Norm norm(RippleContents c, Map<String, float[]> values, String base, Random rnd, int h, boolean bias) {
+    private static Norm norm(
+            RippleContents c, Map<String, float[]> values, String base, Random rnd, int h, boolean bias) {
         float[] w = new float[h];
         for (int i = 0; i < h; i++) {
             w[i] = 1f + (float) rnd.nextGaussian() * 0.1f;

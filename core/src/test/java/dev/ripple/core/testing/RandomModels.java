@@ -1,26 +1,23 @@
 package dev.ripple.core.testing;
 
-import java.nio.charset.StandardCharsets;
-import dev.ripple.core.format.BundleEncoder;
-
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.ripple.core.tensor.Activation;
-import dev.ripple.core.format.FfnLayerSpec;
 import dev.ripple.core.ffn.FfnLayerWeights;
-import dev.ripple.core.tensor.DType;
+import dev.ripple.core.format.BundleEncoder;
+import dev.ripple.core.format.FfnLayerSpec;
 import dev.ripple.core.format.PlacedLayer;
 import dev.ripple.core.format.ResidentTensor;
 import dev.ripple.core.format.RippleContents;
-
+import dev.ripple.core.tensor.Activation;
+import dev.ripple.core.tensor.DType;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
+import java.nio.charset.StandardCharsets;
 import java.util.Random;
 
 /** Seeded random models for tests: weights, placements, resident tensors and a blob. */
 public final class RandomModels {
-    private RandomModels() {
-    }
+    private RandomModels() {}
 
     public static float[] randomFloats(Random rnd, int n, float scale) {
         float[] a = new float[n];
@@ -30,12 +27,18 @@ public final class RandomModels {
         return a;
     }
 
-    public static FfnLayerWeights layer(Random rnd, int index, int dModel, int dFfn, Activation act, boolean gated, DType dtype) {
+    public static FfnLayerWeights layer(
+            Random rnd, int index, int dModel, int dFfn, Activation act, boolean gated, DType dtype) {
         FfnLayerSpec spec = new FfnLayerSpec(index, dModel, dFfn, act, gated, dtype);
         int m = dModel * dFfn;
         float scale = (float) (1.0 / Math.sqrt(dModel));
-        return new FfnLayerWeights(spec, randomFloats(rnd, m, scale), gated ? randomFloats(rnd, m, scale) : null,
-                randomFloats(rnd, m, scale), randomFloats(rnd, dFfn, 0.1f), gated ? randomFloats(rnd, dFfn, 0.1f) : null,
+        return new FfnLayerWeights(
+                spec,
+                randomFloats(rnd, m, scale),
+                gated ? randomFloats(rnd, m, scale) : null,
+                randomFloats(rnd, m, scale),
+                randomFloats(rnd, dFfn, 0.1f),
+                gated ? randomFloats(rnd, dFfn, 0.1f) : null,
                 randomFloats(rnd, dModel, 0.1f));
     }
 
@@ -55,7 +58,8 @@ public final class RandomModels {
     }
 
     /** A small model: {@code layers} FFN layers with random placements, two tensors and a blob. */
-    public static RippleContents model(long seed, int layers, int dModel, int dFfn, Activation act, boolean gated, DType dtype) {
+    public static RippleContents model(
+            long seed, int layers, int dModel, int dFfn, Activation act, boolean gated, DType dtype) {
         Random rnd = new Random(seed);
         ObjectNode arch = JsonNodeFactory.instance.objectNode();
         arch.put("type", "test");
@@ -64,8 +68,11 @@ public final class RandomModels {
         ObjectNode prov = JsonNodeFactory.instance.objectNode();
         prov.put("sourceModel", "random seed " + seed);
         prov.putObject("placement").put("algorithm", "random");
-        RippleContents c = new RippleContents().architecture(arch).provenance(prov)
-                .addTensor(new ResidentTensor("embeddings.word", DType.F32, new long[] {7, dModel}, randomFloats(rnd, 7 * dModel, 1f)))
+        RippleContents c = new RippleContents()
+                .architecture(arch)
+                .provenance(prov)
+                .addTensor(new ResidentTensor(
+                        "embeddings.word", DType.F32, new long[] {7, dModel}, randomFloats(rnd, 7 * dModel, 1f)))
                 .addTensor(new ResidentTensor("norm.weight", dtype, new long[] {dModel}, randomFloats(rnd, dModel, 1f)))
                 .addBlob("tokenizer.json", ("{\"seed\":" + seed + "}").getBytes(StandardCharsets.UTF_8));
         for (int l = 0; l < layers; l++) {
@@ -91,7 +98,6 @@ public final class RandomModels {
         }
         return seg;
     }
-
 
     /** ‖a − b‖ / ‖b‖, in double precision. */
     public static double relativeError(float[] a, float[] b) {

@@ -1,12 +1,12 @@
 package dev.ripple.core.tokenizer;
 
-import java.util.Arrays;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.ripple.core.tokenizer.TokenizerData.Vocab;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
@@ -55,35 +55,52 @@ class ChatFormatTest {
 
     @Test
     void otherTemplatesAreRefusedWithAReason() {
-        UnsupportedChatTemplateException mistral = assertThrows(UnsupportedChatTemplateException.class,
-                () -> ChatFormat.require(MISTRAL));
+        UnsupportedChatTemplateException mistral =
+                assertThrows(UnsupportedChatTemplateException.class, () -> ChatFormat.require(MISTRAL));
         assertTrue(mistral.getMessage().contains("Mistral"), mistral.getMessage());
-        UnsupportedChatTemplateException other = assertThrows(UnsupportedChatTemplateException.class,
+        UnsupportedChatTemplateException other = assertThrows(
+                UnsupportedChatTemplateException.class,
                 () -> ChatFormat.require("{% for m in messages %}{{ m.content }}{% endfor %}"));
         assertTrue(other.getMessage().contains("llama2, llama3, chatml"), other.getMessage());
-        UnsupportedChatTemplateException none = assertThrows(UnsupportedChatTemplateException.class,
+        UnsupportedChatTemplateException none = assertThrows(
+                UnsupportedChatTemplateException.class,
                 () -> Vocab.LLAMA2.tokenizer().chatFormat()); // its tokenizer_config.json has no chat_template
         assertTrue(none.getMessage().contains("no chat_template"), none.getMessage());
     }
 
     @Test
     void llama2RendersMetasTemplate() {
-        String s = ChatFormat.LLAMA2.render(List.of(ChatMessage.system("Be brief."), ChatMessage.user(" Hi! "),
-                ChatMessage.assistant("Hello. "), ChatMessage.user("Why?")), true, "<s>", "</s>");
+        String s = ChatFormat.LLAMA2.render(
+                List.of(
+                        ChatMessage.system("Be brief."),
+                        ChatMessage.user(" Hi! "),
+                        ChatMessage.assistant("Hello. "),
+                        ChatMessage.user("Why?")),
+                true,
+                "<s>",
+                "</s>");
         // the template strips the whole first turn, system block included, so " Hi! " keeps its inner leading space
         assertEquals("<s>[INST] <<SYS>>\nBe brief.\n<</SYS>>\n\n Hi! [/INST] Hello. </s><s>[INST] Why? [/INST]", s);
-        assertEquals("<s>[INST] Hi [/INST]", ChatFormat.LLAMA2.render(List.of(ChatMessage.user("Hi")), true, "<s>", "</s>"));
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> ChatFormat.LLAMA2.render(
-                List.of(ChatMessage.user("a"), ChatMessage.user("b")), true, "<s>", "</s>"));
+        assertEquals(
+                "<s>[INST] Hi [/INST]", ChatFormat.LLAMA2.render(List.of(ChatMessage.user("Hi")), true, "<s>", "</s>"));
+        IllegalArgumentException e = assertThrows(
+                IllegalArgumentException.class,
+                () -> ChatFormat.LLAMA2.render(
+                        List.of(ChatMessage.user("a"), ChatMessage.user("b")), true, "<s>", "</s>"));
         assertTrue(e.getMessage().contains("alternating"), e.getMessage());
     }
 
     @Test
     void llama3RendersHeadersAndTheGenerationPrompt() {
-        String s = ChatFormat.LLAMA3.render(List.of(ChatMessage.system("Be brief."), ChatMessage.user("  Hi!\n")), true,
-                "<|begin_of_text|>", "<|end_of_text|>");
-        assertEquals("<|begin_of_text|><|start_header_id|>system<|end_header_id|>\n\nBe brief.<|eot_id|>"
-                + "<|start_header_id|>user<|end_header_id|>\n\nHi!<|eot_id|><|start_header_id|>assistant<|end_header_id|>\n\n", s);
+        String s = ChatFormat.LLAMA3.render(
+                List.of(ChatMessage.system("Be brief."), ChatMessage.user("  Hi!\n")),
+                true,
+                "<|begin_of_text|>",
+                "<|end_of_text|>");
+        assertEquals(
+                "<|begin_of_text|><|start_header_id|>system<|end_header_id|>\n\nBe brief.<|eot_id|>"
+                        + "<|start_header_id|>user<|end_header_id|>\n\nHi!<|eot_id|><|start_header_id|>assistant<|end_header_id|>\n\n",
+                s);
         assertEquals(Optional.of("<|eot_id|>"), ChatFormat.LLAMA3.endOfTurn());
     }
 
@@ -115,8 +132,10 @@ class ChatFormatTest {
         assertEquals(bot, ids[0]);
         assertEquals(header, ids[1]);
         assertTrue(Arrays.stream(ids).anyMatch(id -> id == eot));
-        assertEquals("<|begin_of_text|><|start_header_id|>user<|end_header_id|>\n\nHello<|eot_id|>"
-                + "<|start_header_id|>assistant<|end_header_id|>\n\n", t.decode(ids, false));
+        assertEquals(
+                "<|begin_of_text|><|start_header_id|>user<|end_header_id|>\n\nHello<|eot_id|>"
+                        + "<|start_header_id|>assistant<|end_header_id|>\n\n",
+                t.decode(ids, false));
         assertEquals(bot, t.bosId().orElseThrow());
         assertEquals(t.tokenId("<|end_of_text|>").orElseThrow(), t.eosId().orElseThrow());
         // Llama 2's tokenizer has no template; its format is named explicitly

@@ -1,7 +1,5 @@
 package dev.ripple.core.tokenizer;
 
-import java.io.UncheckedIOException;
-import java.util.EnumMap;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -10,8 +8,10 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.ripple.core.tokenizer.TokenizerData.Vocab;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -39,12 +39,13 @@ class ComponentOracleTest {
     /** A fresh copy of a real tokenizer.json (each read once). */
     static synchronized ObjectNode read(Vocab v) {
         return BASE.computeIfAbsent(v, k -> {
-            try {
-                return (ObjectNode) JSON.readTree(k.tokenizerJson());
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
-        }).deepCopy();
+                    try {
+                        return (ObjectNode) JSON.readTree(k.tokenizerJson());
+                    } catch (IOException e) {
+                        throw new UncheckedIOException(e);
+                    }
+                })
+                .deepCopy();
     }
 
     static JsonNode json(String s) {
@@ -68,7 +69,8 @@ class ComponentOracleTest {
     static final String SPECIAL = "{\"SpecialToken\":{\"id\":\"%s\",\"type_id\":0}}";
     static final String SEQ_A = "{\"Sequence\":{\"id\":\"A\",\"type_id\":0}}";
     static final String SEQ_B = "{\"Sequence\":{\"id\":\"B\",\"type_id\":1}}";
-    static final String METASPACE = "{\"type\":\"Metaspace\",\"replacement\":\"\u2581\",\"prepend_scheme\":\"%s\",\"split\":%s}";
+    static final String METASPACE =
+            "{\"type\":\"Metaspace\",\"replacement\":\"\u2581\",\"prepend_scheme\":\"%s\",\"split\":%s}";
 
     static Stream<Arguments> cases() {
         List<Arguments> cases = new ArrayList<>();
@@ -84,7 +86,10 @@ class ComponentOracleTest {
         }
         cases.add(of("llama2 legacy metaspace add_prefix_space", edit(Vocab.LLAMA2, r -> {
             r.putNull("normalizer");
-            r.set("pre_tokenizer", json("{\"type\":\"Metaspace\",\"replacement\":\"\u2581\",\"add_prefix_space\":true,\"str_rep\":\"\u2581\"}"));
+            r.set(
+                    "pre_tokenizer",
+                    json(
+                            "{\"type\":\"Metaspace\",\"replacement\":\"\u2581\",\"add_prefix_space\":true,\"str_rep\":\"\u2581\"}"));
         })));
         cases.add(of("llama2 unk without byte fallback, fused", edit(Vocab.LLAMA2, r -> {
             ((ObjectNode) r.get("model")).put("byte_fallback", false).put("fuse_unk", true);
@@ -93,11 +98,19 @@ class ComponentOracleTest {
             ((ObjectNode) r.get("model")).put("byte_fallback", false).put("fuse_unk", false);
         })));
         cases.add(of("llama2 eos template, strip decoder", edit(Vocab.LLAMA2, r -> {
-            r.set("post_processor", json("{\"type\":\"TemplateProcessing\",\"single\":[" + SPECIAL.formatted("<s>") + "," + SEQ_A + ","
-                    + SPECIAL.formatted("</s>") + "],\"pair\":[" + SEQ_A + "," + SPECIAL.formatted("</s>") + "," + SEQ_B + "],"
-                    + "\"special_tokens\":{\"<s>\":{\"id\":\"<s>\",\"ids\":[1],\"tokens\":[\"<s>\"]},\"</s>\":{\"id\":\"</s>\",\"ids\":[2],\"tokens\":[\"</s>\"]}}}"));
-            r.set("decoder", json("{\"type\":\"Sequence\",\"decoders\":[{\"type\":\"Replace\",\"pattern\":{\"Regex\":\"\u2581+\"},\"content\":\" \"},"
-                    + "{\"type\":\"ByteFallback\"},{\"type\":\"Fuse\"},{\"type\":\"Strip\",\"content\":\" \",\"start\":2,\"stop\":0}]}"));
+            r.set(
+                    "post_processor",
+                    json(
+                            "{\"type\":\"TemplateProcessing\",\"single\":[" + SPECIAL.formatted("<s>") + "," + SEQ_A
+                                    + ","
+                                    + SPECIAL.formatted("</s>") + "],\"pair\":[" + SEQ_A + ","
+                                    + SPECIAL.formatted("</s>") + "," + SEQ_B + "],"
+                                    + "\"special_tokens\":{\"<s>\":{\"id\":\"<s>\",\"ids\":[1],\"tokens\":[\"<s>\"]},\"</s>\":{\"id\":\"</s>\",\"ids\":[2],\"tokens\":[\"</s>\"]}}}"));
+            r.set(
+                    "decoder",
+                    json(
+                            "{\"type\":\"Sequence\",\"decoders\":[{\"type\":\"Replace\",\"pattern\":{\"Regex\":\"\u2581+\"},\"content\":\" \"},"
+                                    + "{\"type\":\"ByteFallback\"},{\"type\":\"Fuse\"},{\"type\":\"Strip\",\"content\":\" \",\"start\":2,\"stop\":0}]}"));
         })));
         cases.add(of("llama3 added token flags and a normalized added word", edit(Vocab.LLAMA3, r -> {
             ArrayNode added = (ArrayNode) r.get("added_tokens");
@@ -109,53 +122,107 @@ class ComponentOracleTest {
                     ((ObjectNode) t).put("lstrip", true).put("rstrip", true);
                 }
             }
-            added.addObject().put("id", 128256).put("content", "Parliament").put("single_word", true).put("lstrip", false)
-                    .put("rstrip", false).put("normalized", true).put("special", false);
-            added.addObject().put("id", 128257).put("content", " the").put("single_word", false).put("lstrip", false)
-                    .put("rstrip", true).put("normalized", false).put("special", false);
-            r.set("post_processor", json("{\"type\":\"TemplateProcessing\",\"single\":[{\"SpecialToken\":{\"id\":\"<|begin_of_text|>\",\"type_id\":0}},"
-                    + "{\"Sequence\":{\"id\":\"A\",\"type_id\":0}}],\"pair\":[],\"special_tokens\":{\"<|begin_of_text|>\":{\"id\":\"<|begin_of_text|>\","
-                    + "\"ids\":[128000],\"tokens\":[\"<|begin_of_text|>\"]}}}"));
+            added.addObject()
+                    .put("id", 128256)
+                    .put("content", "Parliament")
+                    .put("single_word", true)
+                    .put("lstrip", false)
+                    .put("rstrip", false)
+                    .put("normalized", true)
+                    .put("special", false);
+            added.addObject()
+                    .put("id", 128257)
+                    .put("content", " the")
+                    .put("single_word", false)
+                    .put("lstrip", false)
+                    .put("rstrip", true)
+                    .put("normalized", false)
+                    .put("special", false);
+            r.set(
+                    "post_processor",
+                    json(
+                            "{\"type\":\"TemplateProcessing\",\"single\":[{\"SpecialToken\":{\"id\":\"<|begin_of_text|>\",\"type_id\":0}},"
+                                    + "{\"Sequence\":{\"id\":\"A\",\"type_id\":0}}],\"pair\":[],\"special_tokens\":{\"<|begin_of_text|>\":{\"id\":\"<|begin_of_text|>\","
+                                    + "\"ids\":[128000],\"tokens\":[\"<|begin_of_text|>\"]}}}"));
         })));
-        cases.add(of("llama3 without ignore_merges", edit(Vocab.LLAMA3, r -> ((ObjectNode) r.get("model")).put("ignore_merges", false))));
+        cases.add(of(
+                "llama3 without ignore_merges",
+                edit(Vocab.LLAMA3, r -> ((ObjectNode) r.get("model")).put("ignore_merges", false))));
         cases.add(of("gpt2 prefix space, roberta processing", edit(Vocab.GPT2, r -> {
             ((ObjectNode) r.get("pre_tokenizer")).put("add_prefix_space", true);
-            r.set("post_processor", json("{\"type\":\"RobertaProcessing\",\"sep\":[\"<|endoftext|>\",50256],\"cls\":[\"<|endoftext|>\",50256],"
-                    + "\"trim_offsets\":true,\"add_prefix_space\":true}"));
+            r.set(
+                    "post_processor",
+                    json(
+                            "{\"type\":\"RobertaProcessing\",\"sep\":[\"<|endoftext|>\",50256],\"cls\":[\"<|endoftext|>\",50256],"
+                                    + "\"trim_offsets\":true,\"add_prefix_space\":true}"));
         })));
         String[] behaviors = {"Removed", "Isolated", "MergedWithPrevious", "MergedWithNext", "Contiguous"};
         for (int k = 0; k < behaviors.length; k++) {
             String b = behaviors[k];
             boolean invert = k % 2 == 1;
             String punctuation = behaviors[(k + 2) % 5];
-            cases.add(of("gpt2 split " + b + " invert " + invert + ", punctuation, digits", edit(Vocab.GPT2, r -> r.set("pre_tokenizer", json(
-                    "{\"type\":\"Sequence\",\"pretokenizers\":[{\"type\":\"Split\",\"pattern\":{\"Regex\":\"\\\\s+|[.,!?]\"},\"behavior\":\""
-                    + b + "\",\"invert\":" + invert + "},{\"type\":\"Split\",\"pattern\":{\"String\":\"e\"},\"behavior\":\"" + b
-                    + "\",\"invert\":" + !invert + "},{\"type\":\"Punctuation\",\"behavior\":\"" + punctuation + "\"},"
-                    + "{\"type\":\"Digits\",\"individual_digits\":" + invert + "},{\"type\":\"ByteLevel\",\"add_prefix_space\":"
-                    + invert + ",\"trim_offsets\":true,\"use_regex\":" + !invert + "}]}")))));
+            cases.add(of(
+                    "gpt2 split " + b + " invert " + invert + ", punctuation, digits",
+                    edit(
+                            Vocab.GPT2,
+                            r -> r.set(
+                                    "pre_tokenizer",
+                                    json(
+                                            "{\"type\":\"Sequence\",\"pretokenizers\":[{\"type\":\"Split\",\"pattern\":{\"Regex\":\"\\\\s+|[.,!?]\"},\"behavior\":\""
+                                                    + b + "\",\"invert\":" + invert
+                                                    + "},{\"type\":\"Split\",\"pattern\":{\"String\":\"e\"},\"behavior\":\""
+                                                    + b
+                                                    + "\",\"invert\":" + !invert
+                                                    + "},{\"type\":\"Punctuation\",\"behavior\":\"" + punctuation
+                                                    + "\"},"
+                                                    + "{\"type\":\"Digits\",\"individual_digits\":" + invert
+                                                    + "},{\"type\":\"ByteLevel\",\"add_prefix_space\":"
+                                                    + invert + ",\"trim_offsets\":true,\"use_regex\":" + !invert
+                                                    + "}]}")))));
         }
-        cases.add(of("gpt2 whitespace, char delimiter", edit(Vocab.GPT2, r -> r.set("pre_tokenizer", json(
-                "{\"type\":\"Sequence\",\"pretokenizers\":[{\"type\":\"CharDelimiterSplit\",\"delimiter\":\"o\"},{\"type\":\"Whitespace\"},"
-                + "{\"type\":\"WhitespaceSplit\"},{\"type\":\"ByteLevel\",\"add_prefix_space\":false,\"trim_offsets\":true,\"use_regex\":false}]}")))));
-        cases.add(of("gpt2 normalizers", edit(Vocab.GPT2, r -> r.set("normalizer", json(
-                "{\"type\":\"Sequence\",\"normalizers\":[{\"type\":\"NFKC\"},{\"type\":\"Lowercase\"},{\"type\":\"Strip\",\"strip_left\":true,"
-                + "\"strip_right\":false},{\"type\":\"Replace\",\"pattern\":{\"Regex\":\"\\\\s+\"},\"content\":\" \"},"
-                + "{\"type\":\"Replace\",\"pattern\":{\"String\":\"the\"},\"content\":\"THE\"},{\"type\":\"Prepend\",\"prepend\":\"> \"},"
-                + "{\"type\":\"NFD\"},{\"type\":\"StripAccents\"},{\"type\":\"NFC\"}]}")))));
+        cases.add(
+                of(
+                        "gpt2 whitespace, char delimiter",
+                        edit(
+                                Vocab.GPT2,
+                                r -> r.set(
+                                        "pre_tokenizer",
+                                        json(
+                                                "{\"type\":\"Sequence\",\"pretokenizers\":[{\"type\":\"CharDelimiterSplit\",\"delimiter\":\"o\"},{\"type\":\"Whitespace\"},"
+                                                        + "{\"type\":\"WhitespaceSplit\"},{\"type\":\"ByteLevel\",\"add_prefix_space\":false,\"trim_offsets\":true,\"use_regex\":false}]}")))));
+        cases.add(
+                of(
+                        "gpt2 normalizers",
+                        edit(
+                                Vocab.GPT2,
+                                r -> r.set(
+                                        "normalizer",
+                                        json(
+                                                "{\"type\":\"Sequence\",\"normalizers\":[{\"type\":\"NFKC\"},{\"type\":\"Lowercase\"},{\"type\":\"Strip\",\"strip_left\":true,"
+                                                        + "\"strip_right\":false},{\"type\":\"Replace\",\"pattern\":{\"Regex\":\"\\\\s+\"},\"content\":\" \"},"
+                                                        + "{\"type\":\"Replace\",\"pattern\":{\"String\":\"the\"},\"content\":\"THE\"},{\"type\":\"Prepend\",\"prepend\":\"> \"},"
+                                                        + "{\"type\":\"NFD\"},{\"type\":\"StripAccents\"},{\"type\":\"NFC\"}]}")))));
         cases.add(of("gpt2 byte-level normalizer and pre-tokenizer sequence", edit(Vocab.GPT2, r -> {
             r.set("normalizer", json("{\"type\":\"Sequence\",\"normalizers\":[{\"type\":\"NFKD\"}]}"));
-            r.set("post_processor", json("{\"type\":\"Sequence\",\"processors\":[{\"type\":\"ByteLevel\",\"add_prefix_space\":false,"
-                    + "\"trim_offsets\":false,\"use_regex\":true},{\"type\":\"TemplateProcessing\",\"single\":[" + SEQ_A + ","
-                    + SPECIAL.formatted("<|endoftext|>") + "],\"pair\":[" + SEQ_A + "," + SEQ_B + "],\"special_tokens\":"
-                    + "{\"<|endoftext|>\":{\"id\":\"<|endoftext|>\",\"ids\":[50256],\"tokens\":[\"<|endoftext|>\"]}}},"
-                    + "{\"type\":\"BertProcessing\",\"sep\":[\"<|endoftext|>\",50256],\"cls\":[\"!\",0]}]}"));
+            r.set(
+                    "post_processor",
+                    json("{\"type\":\"Sequence\",\"processors\":[{\"type\":\"ByteLevel\",\"add_prefix_space\":false,"
+                            + "\"trim_offsets\":false,\"use_regex\":true},{\"type\":\"TemplateProcessing\",\"single\":["
+                            + SEQ_A + ","
+                            + SPECIAL.formatted("<|endoftext|>") + "],\"pair\":[" + SEQ_A + "," + SEQ_B
+                            + "],\"special_tokens\":"
+                            + "{\"<|endoftext|>\":{\"id\":\"<|endoftext|>\",\"ids\":[50256],\"tokens\":[\"<|endoftext|>\"]}}},"
+                            + "{\"type\":\"BertProcessing\",\"sep\":[\"<|endoftext|>\",50256],\"cls\":[\"!\",0]}]}"));
         })));
         cases.add(of("minilm bert processing, no cleanup, no accents stripped", edit(Vocab.MINILM, r -> {
-            r.set("post_processor", json("{\"type\":\"BertProcessing\",\"sep\":[\"[SEP]\",102],\"cls\":[\"[CLS]\",101]}"));
+            r.set(
+                    "post_processor",
+                    json("{\"type\":\"BertProcessing\",\"sep\":[\"[SEP]\",102],\"cls\":[\"[CLS]\",101]}"));
             r.set("decoder", json("{\"type\":\"WordPiece\",\"prefix\":\"##\",\"cleanup\":false}"));
-            r.set("normalizer", json("{\"type\":\"BertNormalizer\",\"clean_text\":true,\"handle_chinese_chars\":false,"
-                    + "\"strip_accents\":false,\"lowercase\":true}"));
+            r.set(
+                    "normalizer",
+                    json("{\"type\":\"BertNormalizer\",\"clean_text\":true,\"handle_chinese_chars\":false,"
+                            + "\"strip_accents\":false,\"lowercase\":true}"));
             ((ObjectNode) r.get("model")).put("max_input_chars_per_word", 12);
         })));
         cases.add(of("wordlevel over MiniLM's words", wordLevel()));
@@ -212,13 +279,19 @@ class ComponentOracleTest {
                 continue;
             }
             vocab.putIfAbsent(merged, vocab.size());
-            (a.startsWith("##") || !prefix && !starts.contains(a) && !merged.endsWith("</w>") ? rest : starts).add(merged);
+            (a.startsWith("##") || !prefix && !starts.contains(a) && !merged.endsWith("</w>") ? rest : starts)
+                    .add(merged);
             merges.add(a + " " + b);
         }
         ObjectNode root = JSON.createObjectNode().put("version", "1.0");
         root.set("pre_tokenizer", json("{\"type\":\"Whitespace\"}"));
         root.set("normalizer", json("{\"type\":\"Lowercase\"}"));
-        root.set("decoder", json(prefix ? "{\"type\":\"WordPiece\",\"prefix\":\"##\",\"cleanup\":true}" : "{\"type\":\"BPEDecoder\",\"suffix\":\"</w>\"}"));
+        root.set(
+                "decoder",
+                json(
+                        prefix
+                                ? "{\"type\":\"WordPiece\",\"prefix\":\"##\",\"cleanup\":true}"
+                                : "{\"type\":\"BPEDecoder\",\"suffix\":\"</w>\"}"));
         ObjectNode model = root.putObject("model").put("type", "BPE").put("unk_token", "<unk>");
         if (prefix) {
             model.put("continuing_subword_prefix", "##");
@@ -239,7 +312,8 @@ class ComponentOracleTest {
         List<String> texts = new ArrayList<>(TestTexts.EDGE_CASES);
         texts.addAll(TestTexts.random(SEED + name.hashCode(), 100, 20));
         texts.addAll(TokenizerData.europarl(480));
-        texts.add("the Parliament, Parliament's parliament  <|eot_id|>  x <|begin_of_text|>the<|end_of_text|> the  Parliament");
+        texts.add(
+                "the Parliament, Parliament's parliament  <|eot_id|>  x <|begin_of_text|>the<|end_of_text|> the  Parliament");
         List<String> failures = new ArrayList<>();
         try (HfOracle oracle = HfOracle.of(json)) {
             for (String s : texts) {

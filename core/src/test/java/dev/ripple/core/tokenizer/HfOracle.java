@@ -22,7 +22,9 @@ final class HfOracle implements AutoCloseable {
     }
 
     static HfOracle truncating(byte[] tokenizerJson, int maxLength) {
-        return of(tokenizerJson, Map.of("truncation", "true", "padding", "false", "maxLength", Integer.toString(maxLength)));
+        return of(
+                tokenizerJson,
+                Map.of("truncation", "true", "padding", "false", "maxLength", Integer.toString(maxLength)));
     }
 
     private static HfOracle of(byte[] json, Map<String, String> options) {

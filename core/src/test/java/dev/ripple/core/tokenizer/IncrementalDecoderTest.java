@@ -1,12 +1,12 @@
 package dev.ripple.core.tokenizer;
 
-import java.util.Arrays;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.ripple.core.tokenizer.TokenizerData.Vocab;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
@@ -34,8 +34,11 @@ class IncrementalDecoderTest {
     static void assertWellFormed(List<String> pieces, String context) {
         for (String p : pieces) {
             if (!p.isEmpty()) {
-                assertFalse(Character.isLowSurrogate(p.charAt(0)), () -> context + ": a piece starts inside a character");
-                assertFalse(Character.isHighSurrogate(p.charAt(p.length() - 1)), () -> context + ": a piece ends inside a character");
+                assertFalse(
+                        Character.isLowSurrogate(p.charAt(0)), () -> context + ": a piece starts inside a character");
+                assertFalse(
+                        Character.isHighSurrogate(p.charAt(p.length() - 1)),
+                        () -> context + ": a piece ends inside a character");
             }
         }
     }
@@ -52,12 +55,17 @@ class IncrementalDecoderTest {
             for (boolean skip : new boolean[] {true, false}) {
                 List<String> pieces = stream(t, ids, skip);
                 String full = t.decode(ids, skip);
-                assertEquals(full, String.join("", pieces), () -> v + ": streamed decode of " + OracleExactnessTest.escape(text));
+                assertEquals(
+                        full,
+                        String.join("", pieces),
+                        () -> v + ": streamed decode of " + OracleExactnessTest.escape(text));
                 assertWellFormed(pieces, v + " " + OracleExactnessTest.escape(text));
                 if (v.lossless() && full.indexOf('\uFFFD') < 0) {
                     for (String p : pieces) {
-                        assertFalse(p.indexOf('\uFFFD') >= 0, () -> v + ": a piece of " + OracleExactnessTest.escape(text)
-                                + " has U+FFFD that the full decode has not: " + pieces);
+                        assertFalse(
+                                p.indexOf('\uFFFD') >= 0,
+                                () -> v + ": a piece of " + OracleExactnessTest.escape(text)
+                                        + " has U+FFFD that the full decode has not: " + pieces);
                     }
                 }
             }
@@ -77,7 +85,10 @@ class IncrementalDecoderTest {
             }
             for (boolean skip : new boolean[] {true, false}) {
                 List<String> pieces = stream(t, ids, skip);
-                assertEquals(t.decode(ids, skip), String.join("", pieces), () -> v + ": streamed decode of " + Arrays.toString(ids));
+                assertEquals(
+                        t.decode(ids, skip),
+                        String.join("", pieces),
+                        () -> v + ": streamed decode of " + Arrays.toString(ids));
                 assertWellFormed(pieces, v + " " + Arrays.toString(ids));
             }
         }
@@ -122,7 +133,9 @@ class IncrementalDecoderTest {
     }
 
     @ParameterizedTest
-    @EnumSource(value = Vocab.class, names = {"GPT2", "LLAMA2", "LLAMA3"})
+    @EnumSource(
+            value = Vocab.class,
+            names = {"GPT2", "LLAMA2", "LLAMA3"})
     void wordsArriveAsTheirTokensArrive(Vocab v) {
         Tokenizer t = OracleExactnessTest.ours(v);
         int[] ids = t.encode("The Commission agrees with the Parliament", false);

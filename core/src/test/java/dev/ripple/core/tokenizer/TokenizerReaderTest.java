@@ -27,10 +27,12 @@ import org.junit.jupiter.params.provider.EnumSource;
  * directories; the vocabulary API; and inputs that must neither hang nor exhaust memory.
  */
 class TokenizerReaderTest {
-    static final String TINY = "{\"model\":{\"type\":\"BPE\",\"vocab\":{\"a\":0,\"b\":1,\"ab\":2},\"merges\":[\"a b\"]}}";
+    static final String TINY =
+            "{\"model\":{\"type\":\"BPE\",\"vocab\":{\"a\":0,\"b\":1,\"ab\":2},\"merges\":[\"a b\"]}}";
 
     static TokenizerFormatException refused(String json) {
-        return assertThrows(TokenizerFormatException.class, () -> Tokenizer.fromJson(json.getBytes(StandardCharsets.UTF_8)));
+        return assertThrows(
+                TokenizerFormatException.class, () -> Tokenizer.fromJson(json.getBytes(StandardCharsets.UTF_8)));
     }
 
     static void assertRefused(String json, Problem problem, String field, String detail) {
@@ -54,30 +56,70 @@ class TokenizerReaderTest {
         assertRefused("[]", Problem.MALFORMED, "(document)", "expected a JSON object");
         assertRefused("{}", Problem.MALFORMED, "model", "missing");
         assertRefused("{\"model\":{\"type\":\"Unigram\",\"vocab\":[]}}", Problem.UNSUPPORTED, "model.type", "Unigram");
-        assertRefused("{\"model\":{\"type\":\"BPE\",\"vocab\":{\"a\":0},\"merges\":[\"a b\"]}}", Problem.INCONSISTENT,
-                "model.merges[0]", "\"b\" is not in the vocabulary");
-        assertRefused("{\"model\":{\"type\":\"BPE\",\"vocab\":{\"a\":0,\"b\":1},\"merges\":[\"a b\"]}}", Problem.INCONSISTENT,
-                "model.merges[0]", "merged token \"ab\"");
-        assertRefused("{\"model\":{\"type\":\"BPE\",\"vocab\":{\"a\":0,\"b\":1},\"merges\":[\"ab\"]}}", Problem.MALFORMED,
-                "model.merges[0]", "separated by a space");
-        assertRefused("{\"model\":{\"type\":\"BPE\",\"vocab\":{\"a\":-1},\"merges\":[]}}", Problem.MALFORMED, "model.vocab.a",
+        assertRefused(
+                "{\"model\":{\"type\":\"BPE\",\"vocab\":{\"a\":0},\"merges\":[\"a b\"]}}",
+                Problem.INCONSISTENT,
+                "model.merges[0]",
+                "\"b\" is not in the vocabulary");
+        assertRefused(
+                "{\"model\":{\"type\":\"BPE\",\"vocab\":{\"a\":0,\"b\":1},\"merges\":[\"a b\"]}}",
+                Problem.INCONSISTENT,
+                "model.merges[0]",
+                "merged token \"ab\"");
+        assertRefused(
+                "{\"model\":{\"type\":\"BPE\",\"vocab\":{\"a\":0,\"b\":1},\"merges\":[\"ab\"]}}",
+                Problem.MALFORMED,
+                "model.merges[0]",
+                "separated by a space");
+        assertRefused(
+                "{\"model\":{\"type\":\"BPE\",\"vocab\":{\"a\":-1},\"merges\":[]}}",
+                Problem.MALFORMED,
+                "model.vocab.a",
                 "non-negative");
-        assertRefused("{\"model\":{\"type\":\"BPE\",\"vocab\":{\"a\":1.5},\"merges\":[]}}", Problem.MALFORMED, "model.vocab.a",
+        assertRefused(
+                "{\"model\":{\"type\":\"BPE\",\"vocab\":{\"a\":1.5},\"merges\":[]}}",
+                Problem.MALFORMED,
+                "model.vocab.a",
                 "non-negative integer");
-        assertRefused("{\"model\":{\"type\":\"BPE\",\"vocab\":{\"a\":2000000000},\"merges\":[]}}", Problem.TOO_LARGE,
-                "model.vocab.a", "above the supported maximum");
-        assertRefused(TINY.replace("}}", "},\"normalizer\":{\"type\":\"Precompiled\"}}"), Problem.UNSUPPORTED, "normalizer.type",
+        assertRefused(
+                "{\"model\":{\"type\":\"BPE\",\"vocab\":{\"a\":2000000000},\"merges\":[]}}",
+                Problem.TOO_LARGE,
+                "model.vocab.a",
+                "above the supported maximum");
+        assertRefused(
+                TINY.replace("}}", "},\"normalizer\":{\"type\":\"Precompiled\"}}"),
+                Problem.UNSUPPORTED,
+                "normalizer.type",
                 "Precompiled");
-        assertRefused(TINY.replace("}}", "},\"pre_tokenizer\":{\"type\":\"Split\",\"pattern\":{\"Regex\":\"a\\\\Kb\"},"
-                + "\"behavior\":\"Isolated\"}}"), Problem.UNSUPPORTED, "pre_tokenizer.pattern.Regex", "\\K");
-        assertRefused(TINY.replace("}}", "},\"decoder\":{\"type\":\"CTC\"}}"), Problem.UNSUPPORTED, "decoder.type", "CTC");
-        assertRefused(TINY.replace("}}", "},\"post_processor\":{\"type\":\"TemplateProcessing\",\"single\":[{\"SpecialToken\":"
-                + "{\"id\":\"<s>\",\"type_id\":0}},{\"Sequence\":{\"id\":\"A\",\"type_id\":0}}]}}"), Problem.INCONSISTENT,
-                "post_processor.single[0]", "\"<s>\" is not in");
-        assertRefused(TINY.replace("}}", "},\"added_tokens\":[{\"content\":\"x\"}]}"), Problem.MALFORMED, "added_tokens[0].id", "missing");
+        assertRefused(
+                TINY.replace(
+                        "}}",
+                        "},\"pre_tokenizer\":{\"type\":\"Split\",\"pattern\":{\"Regex\":\"a\\\\Kb\"},"
+                                + "\"behavior\":\"Isolated\"}}"),
+                Problem.UNSUPPORTED,
+                "pre_tokenizer.pattern.Regex",
+                "\\K");
+        assertRefused(
+                TINY.replace("}}", "},\"decoder\":{\"type\":\"CTC\"}}"), Problem.UNSUPPORTED, "decoder.type", "CTC");
+        assertRefused(
+                TINY.replace(
+                        "}}",
+                        "},\"post_processor\":{\"type\":\"TemplateProcessing\",\"single\":[{\"SpecialToken\":"
+                                + "{\"id\":\"<s>\",\"type_id\":0}},{\"Sequence\":{\"id\":\"A\",\"type_id\":0}}]}}"),
+                Problem.INCONSISTENT,
+                "post_processor.single[0]",
+                "\"<s>\" is not in");
+        assertRefused(
+                TINY.replace("}}", "},\"added_tokens\":[{\"content\":\"x\"}]}"),
+                Problem.MALFORMED,
+                "added_tokens[0].id",
+                "missing");
         String deep = "{\"type\":\"Sequence\",\"normalizers\":[".repeat(40) + "{\"type\":\"NFC\"}" + "]}".repeat(40);
-        assertRefused(TINY.replace("}}", "},\"normalizer\":" + deep + "}"), Problem.TOO_LARGE,
-                "normalizer" + ".normalizers[0]".repeat(33), "nested deeper");
+        assertRefused(
+                TINY.replace("}}", "},\"normalizer\":" + deep + "}"),
+                Problem.TOO_LARGE,
+                "normalizer" + ".normalizers[0]".repeat(33),
+                "nested deeper");
         String tooDeep = "[".repeat(5000) + "]".repeat(5000);
         assertEquals(Problem.TOO_LARGE, refused("{\"x\":" + tooDeep + "}").problem());
     }
@@ -104,9 +146,11 @@ class TokenizerReaderTest {
         // OPT's tokenizer_config.json: </s> is BOS and EOS and is added before every sequence
         Files.write(dir.resolve("vocab.json"), TokenizerData.bytes(TokenizerData.DIR + "gpt2/encoder.json"));
         Files.write(dir.resolve("merges.txt"), TokenizerData.bytes(TokenizerData.DIR + "gpt2/vocab.bpe"));
-        Files.writeString(dir.resolve("tokenizer_config.json"), "{\"add_bos_token\": true, \"add_prefix_space\": false,"
-                + " \"bos_token\": {\"__type\": \"AddedToken\", \"content\": \"</s>\", \"lstrip\": false, \"normalized\": true,"
-                + " \"rstrip\": false, \"single_word\": false}, \"eos_token\": \"</s>\", \"unk_token\": \"</s>\", \"pad_token\": \"<pad>\"}");
+        Files.writeString(
+                dir.resolve("tokenizer_config.json"),
+                "{\"add_bos_token\": true, \"add_prefix_space\": false,"
+                        + " \"bos_token\": {\"__type\": \"AddedToken\", \"content\": \"</s>\", \"lstrip\": false, \"normalized\": true,"
+                        + " \"rstrip\": false, \"single_word\": false}, \"eos_token\": \"</s>\", \"unk_token\": \"</s>\", \"pad_token\": \"<pad>\"}");
         Tokenizer t = Tokenizer.fromDirectory(dir);
         int bos = t.tokenId("</s>").orElseThrow();
         assertEquals(50257, bos); // not in GPT-2's vocabulary: the next id, as the Rust library assigns it
@@ -121,15 +165,20 @@ class TokenizerReaderTest {
     @Test
     void badMergesLinesAndVocabulariesAreRefused() {
         byte[] vocab = "{\"a\":0,\"b\":1,\"ab\":2}".getBytes(StandardCharsets.UTF_8);
-        TokenizerFormatException e = assertThrows(TokenizerFormatException.class, () -> Tokenizer.fromVocabAndMerges(vocab,
-                "#version: 0.2\na b\na  b\n".getBytes(StandardCharsets.UTF_8), null));
+        TokenizerFormatException e = assertThrows(
+                TokenizerFormatException.class,
+                () -> Tokenizer.fromVocabAndMerges(
+                        vocab, "#version: 0.2\na b\na  b\n".getBytes(StandardCharsets.UTF_8), null));
         assertEquals("line 3", e.field(), e.getMessage());
         assertTrue(e.getMessage().startsWith("merges.txt: line 3: malformed"), e.getMessage());
-        e = assertThrows(TokenizerFormatException.class, () -> Tokenizer.fromVocabAndMerges("[1]".getBytes(StandardCharsets.UTF_8),
-                "a b\n".getBytes(StandardCharsets.UTF_8), null));
+        e = assertThrows(
+                TokenizerFormatException.class,
+                () -> Tokenizer.fromVocabAndMerges(
+                        "[1]".getBytes(StandardCharsets.UTF_8), "a b\n".getBytes(StandardCharsets.UTF_8), null));
         assertTrue(e.getMessage().startsWith("vocab.json: "), e.getMessage());
-        e = assertThrows(TokenizerFormatException.class, () -> Tokenizer.fromVocabAndMerges(vocab,
-                "a c\n".getBytes(StandardCharsets.UTF_8), null));
+        e = assertThrows(
+                TokenizerFormatException.class,
+                () -> Tokenizer.fromVocabAndMerges(vocab, "a c\n".getBytes(StandardCharsets.UTF_8), null));
         assertEquals(Problem.INCONSISTENT, e.problem());
     }
 

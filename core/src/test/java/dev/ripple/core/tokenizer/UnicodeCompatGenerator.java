@@ -1,14 +1,14 @@
 package dev.ripple.core.tokenizer;
 
-import java.text.Normalizer;
-import java.util.Arrays;
 import ai.djl.huggingface.tokenizers.HuggingFaceTokenizer;
 import ai.djl.huggingface.tokenizers.jni.CharSpan;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.text.Normalizer;
 import java.text.Normalizer.Form;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.function.IntPredicate;
@@ -26,14 +26,14 @@ import java.util.function.IntPredicate;
  * }</pre>
  */
 public final class UnicodeCompatGenerator {
-    private UnicodeCompatGenerator() {
-    }
+    private UnicodeCompatGenerator() {}
 
     static final class Probe implements AutoCloseable {
         final HuggingFaceTokenizer hf;
 
         Probe(String json) throws IOException {
-            hf = HuggingFaceTokenizer.newInstance(new ByteArrayInputStream(json.getBytes(StandardCharsets.UTF_8)),
+            hf = HuggingFaceTokenizer.newInstance(
+                    new ByteArrayInputStream(json.getBytes(StandardCharsets.UTF_8)),
                     Map.of("truncation", "false", "padding", "false", "addSpecialTokens", "false"));
         }
 
@@ -49,14 +49,15 @@ public final class UnicodeCompatGenerator {
             for (int b = 0; b < 256; b++) {
                 v.append(b == 0 ? "" : ",").append(String.format("\"<0x%02X>\":%d", b, b));
             }
-            return new Probe("{\"version\":\"1.0\",\"normalizer\":" + normalizer + ",\"model\":{\"type\":\"BPE\",\"vocab\":{"
-                    + v + "},\"merges\":[],\"byte_fallback\":true}}");
+            return new Probe("{\"version\":\"1.0\",\"normalizer\":" + normalizer
+                    + ",\"model\":{\"type\":\"BPE\",\"vocab\":{" + v + "},\"merges\":[],\"byte_fallback\":true}}");
         }
 
         List<String> split(String text) {
             List<String> out = new ArrayList<>();
             for (CharSpan s : hf.encode(text).getCharTokenSpans()) { // spans count code points
-                out.add(text.substring(text.offsetByCodePoints(0, s.getStart()), text.offsetByCodePoints(0, s.getEnd())));
+                out.add(text.substring(
+                        text.offsetByCodePoints(0, s.getStart()), text.offsetByCodePoints(0, s.getEnd())));
             }
             return out;
         }
@@ -92,23 +93,42 @@ public final class UnicodeCompatGenerator {
     }
 
     static String bert(boolean clean, boolean stripAccents) {
-        return "{\"type\":\"BertNormalizer\",\"clean_text\":" + clean + ",\"handle_chinese_chars\":false,\"strip_accents\":"
-                + stripAccents + ",\"lowercase\":false}";
+        return "{\"type\":\"BertNormalizer\",\"clean_text\":" + clean
+                + ",\"handle_chinese_chars\":false,\"strip_accents\":" + stripAccents + ",\"lowercase\":false}";
     }
 
     public static void main(String[] args) throws IOException {
         StringBuilder out = new StringBuilder();
         try (Probe p = Probe.pieces("{\"type\":\"BertPreTokenizer\"}")) {
-            emit(out, "PUNCTUATION", differences(cp -> p.split("a" + Character.toString(cp) + "a").size() == 3,
-                    UnicodeCompat::javaPunctuation, cp -> true));
+            emit(
+                    out,
+                    "PUNCTUATION",
+                    differences(
+                            cp -> p.split("a" + Character.toString(cp) + "a").size() == 3,
+                            UnicodeCompat::javaPunctuation,
+                            cp -> true));
         }
         try (Probe p = Probe.normalizer(bert(true, false))) {
-            emit(out, "CONTROL", differences(cp -> cp != 0 && cp != 0xFFFD && p.normalize("a" + Character.toString(cp) + "b").equals("ab"),
-                    UnicodeCompat::javaControl, cp -> cp != 0 && cp != 0xFFFD));
+            emit(
+                    out,
+                    "CONTROL",
+                    differences(
+                            cp -> cp != 0
+                                    && cp != 0xFFFD
+                                    && p.normalize("a" + Character.toString(cp) + "b")
+                                            .equals("ab"),
+                            UnicodeCompat::javaControl,
+                            cp -> cp != 0 && cp != 0xFFFD));
         }
         try (Probe p = Probe.normalizer("{\"type\":\"StripAccents\"}")) {
-            emit(out, "MARK", differences(cp -> p.normalize("a" + Character.toString(cp) + "b").equals("ab"),
-                    UnicodeCompat::javaMark, cp -> true));
+            emit(
+                    out,
+                    "MARK",
+                    differences(
+                            cp -> p.normalize("a" + Character.toString(cp) + "b")
+                                    .equals("ab"),
+                            UnicodeCompat::javaMark,
+                            cp -> true));
         }
         int[][] opaque = new int[4][];
         Form[] forms = {Form.NFD, Form.NFKD, Form.NFKC, Form.NFC};
@@ -141,10 +161,16 @@ public final class UnicodeCompatGenerator {
         int[] nfdOpaque = opaque[0];
         try (Probe p = Probe.normalizer(bert(false, true))) {
             // the non-spacing mark test, on characters the oracle's NFD leaves as they are
-            emit(out, "NONSPACING_MARK", differences(cp -> p.normalize("a" + Character.toString(cp) + "b").equals("ab"),
-                    cp -> Character.getType(cp) == Character.NON_SPACING_MARK,
-                    cp -> Arrays.binarySearch(nfdOpaque, cp) >= 0
-                            || Normalizer.normalize(Character.toString(cp), Form.NFD).equals(Character.toString(cp))));
+            emit(
+                    out,
+                    "NONSPACING_MARK",
+                    differences(
+                            cp -> p.normalize("a" + Character.toString(cp) + "b")
+                                    .equals("ab"),
+                            cp -> Character.getType(cp) == Character.NON_SPACING_MARK,
+                            cp -> Arrays.binarySearch(nfdOpaque, cp) >= 0
+                                    || Normalizer.normalize(Character.toString(cp), Form.NFD)
+                                            .equals(Character.toString(cp))));
         }
         System.out.print(out);
     }
@@ -153,7 +179,9 @@ public final class UnicodeCompatGenerator {
         out.append("    /** ").append(cps.length).append(" code points. */\n");
         out.append("    static final int[] ").append(name).append(" = {");
         for (int i = 0; i < cps.length; i++) {
-            out.append(i % 12 == 0 ? "\n            " : " ").append(String.format("0x%04X", cps[i])).append(i + 1 < cps.length ? "," : "");
+            out.append(i % 12 == 0 ? "\n            " : " ")
+                    .append(String.format("0x%04X", cps[i]))
+                    .append(i + 1 < cps.length ? "," : "");
         }
         out.append("};\n\n");
     }

@@ -23,25 +23,46 @@ import org.junit.jupiter.params.provider.ValueSource;
  */
 class UnicodeCompatOracleTest {
 
-    private static final String[] NORMALIZERS = {"{\"type\":\"NFC\"}", "{\"type\":\"NFD\"}", "{\"type\":\"NFKC\"}",
-        "{\"type\":\"NFKD\"}", "{\"type\":\"Lowercase\"}", "{\"type\":\"StripAccents\"}",
+    private static final String[] NORMALIZERS = {
+        "{\"type\":\"NFC\"}",
+        "{\"type\":\"NFD\"}",
+        "{\"type\":\"NFKC\"}",
+        "{\"type\":\"NFKD\"}",
+        "{\"type\":\"Lowercase\"}",
+        "{\"type\":\"StripAccents\"}",
         "{\"type\":\"Sequence\",\"normalizers\":[{\"type\":\"NFD\"},{\"type\":\"StripAccents\"}]}",
-        UnicodeCompatGenerator.bert(true, false), UnicodeCompatGenerator.bert(false, true),
+        UnicodeCompatGenerator.bert(true, false),
+        UnicodeCompatGenerator.bert(false, true),
         "{\"type\":\"BertNormalizer\",\"clean_text\":true,\"handle_chinese_chars\":true,\"strip_accents\":null,\"lowercase\":true}",
-        "{\"type\":\"Strip\",\"strip_left\":true,\"strip_right\":true}"};
-    private static final String[] PRE_TOKENIZERS = {"{\"type\":\"BertPreTokenizer\"}",
-        "{\"type\":\"Punctuation\",\"behavior\":\"Isolated\"}", "{\"type\":\"Digits\",\"individual_digits\":false}",
-        "{\"type\":\"Whitespace\"}", "{\"type\":\"WhitespaceSplit\"}",
+        "{\"type\":\"Strip\",\"strip_left\":true,\"strip_right\":true}"
+    };
+    private static final String[] PRE_TOKENIZERS = {
+        "{\"type\":\"BertPreTokenizer\"}",
+        "{\"type\":\"Punctuation\",\"behavior\":\"Isolated\"}",
+        "{\"type\":\"Digits\",\"individual_digits\":false}",
+        "{\"type\":\"Whitespace\"}",
+        "{\"type\":\"WhitespaceSplit\"}",
         "{\"type\":\"Split\",\"pattern\":{\"Regex\":\"" + PreTokenizer.GPT2_PATTERN.replace("\\", "\\\\")
                 + "\"},\"behavior\":\"Isolated\",\"invert\":false}",
         "{\"type\":\"Split\",\"pattern\":{\"Regex\":\"\\\\s+|\\\\w+|\\\\d|\\\\h\"},\"behavior\":\"Isolated\",\"invert\":false}",
         "{\"type\":\"Split\",\"pattern\":{\"Regex\":\"[[:word:]]+|[[:punct:]]|[^\\\\W\\\\d]|[[:print:]&&\\\\S]\"},\"behavior\":\"Isolated\",\"invert\":false}",
-        "{\"type\":\"Split\",\"pattern\":{\"Regex\":\"(?i:'s|'t|'re|'ve|'m|'ll|'d)|[^\\\\r\\\\n\\\\p{L}\\\\p{N}]?\\\\p{L}+|\\\\p{N}{1,3}| ?[^\\\\s\\\\p{L}\\\\p{N}]+[\\\\r\\\\n]*|\\\\s*[\\\\r\\\\n]+|\\\\s+(?!\\\\S)|\\\\s+\"},\"behavior\":\"Isolated\",\"invert\":false}"};
+        "{\"type\":\"Split\",\"pattern\":{\"Regex\":\"(?i:'s|'t|'re|'ve|'m|'ll|'d)|[^\\\\r\\\\n\\\\p{L}\\\\p{N}]?\\\\p{L}+|\\\\p{N}{1,3}| ?[^\\\\s\\\\p{L}\\\\p{N}]+[\\\\r\\\\n]*|\\\\s*[\\\\r\\\\n]+|\\\\s+(?!\\\\S)|\\\\s+\"},\"behavior\":\"Isolated\",\"invert\":false}"
+    };
 
     static IntPredicate sample(boolean all) {
-        int[][] tables = {UnicodeCompat.PUNCTUATION, UnicodeCompat.CONTROL, UnicodeCompat.MARK, UnicodeCompat.NFC_OPAQUE, UnicodeCompat.NFD_OPAQUE,
-            UnicodeCompat.NFKD_OPAQUE, UnicodeCompat.NFKC_OPAQUE, UnicodeCompat.NONSPACING_MARK};
-        return cp -> all || cp % 127 == 0 || cp < 0x800 && cp % 2 == 0
+        int[][] tables = {
+            UnicodeCompat.PUNCTUATION,
+            UnicodeCompat.CONTROL,
+            UnicodeCompat.MARK,
+            UnicodeCompat.NFC_OPAQUE,
+            UnicodeCompat.NFD_OPAQUE,
+            UnicodeCompat.NFKD_OPAQUE,
+            UnicodeCompat.NFKC_OPAQUE,
+            UnicodeCompat.NONSPACING_MARK
+        };
+        return cp -> all
+                || cp % 127 == 0
+                || cp < 0x800 && cp % 2 == 0
                 || Arrays.stream(tables).anyMatch(t -> Arrays.binarySearch(t, cp) >= 0);
     }
 
@@ -85,13 +106,20 @@ class UnicodeCompatOracleTest {
                 if (!UnicodeCompatGenerator.isScalar(cp) || !among.test(cp)) {
                     continue;
                 }
-                for (String s : new String[] {"a" + Character.toString(cp) + "b", " " + Character.toString(cp) + "\u0301 ",
-                        " \u0301" + Character.toString(cp) + " "}) {
+                for (String s : new String[] {
+                    "a" + Character.toString(cp) + "b",
+                    " " + Character.toString(cp) + "\u0301 ",
+                    " \u0301" + Character.toString(cp) + " "
+                }) {
                     String expected = oracle.normalize(s);
                     String actual = new String(bytes(ours.encode(s, false)), StandardCharsets.UTF_8);
                     if (!expected.equals(actual) && failures.size() < 10) {
-                        failures.add(String.format("U+%04X in %s: oracle %s, ours %s", cp, OracleExactnessTest.escape(s),
-                                OracleExactnessTest.escape(expected), OracleExactnessTest.escape(actual)));
+                        failures.add(String.format(
+                                "U+%04X in %s: oracle %s, ours %s",
+                                cp,
+                                OracleExactnessTest.escape(s),
+                                OracleExactnessTest.escape(expected),
+                                OracleExactnessTest.escape(actual)));
                     }
                 }
             }
@@ -120,12 +148,15 @@ class UnicodeCompatOracleTest {
                     continue;
                 }
                 String c = Character.toString(cp);
-                for (String s : new String[] {"a" + c + "a", "1" + c + "!", " " + c + c + "x", c + " 's", "'" + c + "x\n" + c}) {
+                for (String s :
+                        new String[] {"a" + c + "a", "1" + c + "!", " " + c + c + "x", c + " 's", "'" + c + "x\n" + c
+                        }) {
                     List<String> expected = oracle.split(s);
                     List<String> actual = ours.pieces(s);
                     if (!expected.equals(actual) && failures.size() < 10) {
-                        failures.add(String.format("U+%04X in %s: oracle %s, ours %s", cp, OracleExactnessTest.escape(s),
-                                expected, actual));
+                        failures.add(String.format(
+                                "U+%04X in %s: oracle %s, ours %s",
+                                cp, OracleExactnessTest.escape(s), expected, actual));
                     }
                 }
             }

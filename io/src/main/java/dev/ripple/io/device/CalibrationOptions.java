@@ -27,9 +27,17 @@ import java.util.TreeSet;
  * @param sequentialQueueDepth  reads in flight during the sequential measurement
  * @param seed                  seed of the random offsets and of the file's content
  */
-public record CalibrationOptions(String name, long fileBytes, List<Integer> readSizes, List<Integer> queueDepths,
-                                 Duration timePerPoint, Duration warmupPerPoint, Duration sequentialTime,
-                                 int sequentialReadBytes, int sequentialQueueDepth, long seed) {
+public record CalibrationOptions(
+        String name,
+        long fileBytes,
+        List<Integer> readSizes,
+        List<Integer> queueDepths,
+        Duration timePerPoint,
+        Duration warmupPerPoint,
+        Duration sequentialTime,
+        int sequentialReadBytes,
+        int sequentialQueueDepth,
+        long seed) {
 
     private static final int ALIGN = 4096;
 
@@ -43,7 +51,8 @@ public record CalibrationOptions(String name, long fileBytes, List<Integer> read
         depths.add(1);
         for (int s : sizes) {
             if (s <= 0 || s % ALIGN != 0) {
-                throw new IllegalArgumentException("read sizes must be positive multiples of 4096 (direct I/O), got " + s);
+                throw new IllegalArgumentException(
+                        "read sizes must be positive multiples of 4096 (direct I/O), got " + s);
             }
         }
         if (sizes.size() < 2) {
@@ -60,8 +69,9 @@ public record CalibrationOptions(String name, long fileBytes, List<Integer> read
         }
         long largest = Math.max(sizes.last(), sequentialReadBytes);
         if (fileBytes < 2 * largest || fileBytes % ALIGN != 0) {
-            throw new IllegalArgumentException("fileBytes must be a multiple of 4096 and at least twice the largest read ("
-                    + largest + "), got " + fileBytes);
+            throw new IllegalArgumentException(
+                    "fileBytes must be a multiple of 4096 and at least twice the largest read (" + largest + "), got "
+                            + fileBytes);
         }
         for (Duration d : List.of(timePerPoint, warmupPerPoint, sequentialTime)) {
             if (d == null || d.isNegative()) {
@@ -77,36 +87,88 @@ public record CalibrationOptions(String name, long fileBytes, List<Integer> read
 
     /** 1 GiB file, 4 KiB..1 MiB by powers of two × queue depth 1..32, 1 s per point: about a minute and a half. */
     public static CalibrationOptions defaults() {
-        return new CalibrationOptions("this-machine", 1L << 30,
+        return new CalibrationOptions(
+                "this-machine",
+                1L << 30,
                 List.of(4096, 8192, 16384, 32768, 65536, 131072, 262144, 524288, 1 << 20),
                 List.of(1, 2, 4, 8, 16, 32),
-                Duration.ofSeconds(1), Duration.ofMillis(100), Duration.ofSeconds(2), 1 << 20, 4, 42);
+                Duration.ofSeconds(1),
+                Duration.ofMillis(100),
+                Duration.ofSeconds(2),
+                1 << 20,
+                4,
+                42);
     }
 
     /** 16 MiB file, 3 sizes × 2 depths, 100 ms per point: a few seconds, for tests and smoke runs. */
     public static CalibrationOptions quick() {
-        return new CalibrationOptions("quick", 16L << 20, List.of(4096, 65536, 1 << 20), List.of(1, 4),
-                Duration.ofMillis(100), Duration.ofMillis(20), Duration.ofMillis(200), 1 << 20, 2, 42);
+        return new CalibrationOptions(
+                "quick",
+                16L << 20,
+                List.of(4096, 65536, 1 << 20),
+                List.of(1, 4),
+                Duration.ofMillis(100),
+                Duration.ofMillis(20),
+                Duration.ofMillis(200),
+                1 << 20,
+                2,
+                42);
     }
 
     public CalibrationOptions withName(String newName) {
-        return new CalibrationOptions(newName, fileBytes, readSizes, queueDepths, timePerPoint, warmupPerPoint,
-                sequentialTime, sequentialReadBytes, sequentialQueueDepth, seed);
+        return new CalibrationOptions(
+                newName,
+                fileBytes,
+                readSizes,
+                queueDepths,
+                timePerPoint,
+                warmupPerPoint,
+                sequentialTime,
+                sequentialReadBytes,
+                sequentialQueueDepth,
+                seed);
     }
 
     public CalibrationOptions withFileBytes(long bytes) {
-        return new CalibrationOptions(name, bytes, readSizes, queueDepths, timePerPoint, warmupPerPoint,
-                sequentialTime, sequentialReadBytes, sequentialQueueDepth, seed);
+        return new CalibrationOptions(
+                name,
+                bytes,
+                readSizes,
+                queueDepths,
+                timePerPoint,
+                warmupPerPoint,
+                sequentialTime,
+                sequentialReadBytes,
+                sequentialQueueDepth,
+                seed);
     }
 
     public CalibrationOptions withGrid(List<Integer> sizes, List<Integer> depths) {
-        return new CalibrationOptions(name, fileBytes, sizes, depths, timePerPoint, warmupPerPoint,
-                sequentialTime, sequentialReadBytes, sequentialQueueDepth, seed);
+        return new CalibrationOptions(
+                name,
+                fileBytes,
+                sizes,
+                depths,
+                timePerPoint,
+                warmupPerPoint,
+                sequentialTime,
+                sequentialReadBytes,
+                sequentialQueueDepth,
+                seed);
     }
 
     public CalibrationOptions withTimePerPoint(Duration time) {
-        return new CalibrationOptions(name, fileBytes, readSizes, queueDepths, time, warmupPerPoint,
-                sequentialTime, sequentialReadBytes, sequentialQueueDepth, seed);
+        return new CalibrationOptions(
+                name,
+                fileBytes,
+                readSizes,
+                queueDepths,
+                time,
+                warmupPerPoint,
+                sequentialTime,
+                sequentialReadBytes,
+                sequentialQueueDepth,
+                seed);
     }
 
     /** Number of measured points: sizes × depths. */

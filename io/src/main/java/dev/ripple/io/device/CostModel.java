@@ -28,7 +28,8 @@ public record CostModel(String method, List<CostLine> lines) {
         sorted.sort(Comparator.comparingInt(CostLine::queueDepth));
         for (int i = 1; i < sorted.size(); i++) {
             if (sorted.get(i).queueDepth() == sorted.get(i - 1).queueDepth()) {
-                throw new IllegalArgumentException("cost model has two lines for queue depth " + sorted.get(i).queueDepth());
+                throw new IllegalArgumentException("cost model has two lines for queue depth "
+                        + sorted.get(i).queueDepth());
             }
         }
         lines = List.copyOf(sorted);
@@ -47,10 +48,14 @@ public record CostModel(String method, List<CostLine> lines) {
         CostLine first = lines.getFirst();
         CostLine last = lines.getLast();
         if (queueDepth <= first.queueDepth()) {
-            return first.queueDepth() == queueDepth ? first : new CostLine(queueDepth, first.fixedMicros(), first.bytesPerMicro());
+            return first.queueDepth() == queueDepth
+                    ? first
+                    : new CostLine(queueDepth, first.fixedMicros(), first.bytesPerMicro());
         }
         if (queueDepth >= last.queueDepth()) {
-            return last.queueDepth() == queueDepth ? last : new CostLine(queueDepth, last.fixedMicros(), last.bytesPerMicro());
+            return last.queueDepth() == queueDepth
+                    ? last
+                    : new CostLine(queueDepth, last.fixedMicros(), last.bytesPerMicro());
         }
         for (int i = 1; i < lines.size(); i++) {
             CostLine hi = lines.get(i);

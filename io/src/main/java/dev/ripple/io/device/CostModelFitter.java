@@ -1,15 +1,14 @@
 package dev.ripple.io.device;
 
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 import org.apache.commons.math3.linear.Array2DRowRealMatrix;
 import org.apache.commons.math3.linear.ArrayRealVector;
 import org.apache.commons.math3.linear.QRDecomposition;
 import org.apache.commons.math3.linear.RealVector;
 import org.apache.commons.math3.linear.SingularMatrixException;
-
-import java.util.ArrayList;
-import java.util.List;
-import java.util.Map;
-import java.util.TreeMap;
 
 /**
  * Fits a {@link CostModel} to a measured table: per queue depth, the line
@@ -24,8 +23,7 @@ import java.util.TreeMap;
  */
 public final class CostModelFitter {
 
-    private CostModelFitter() {
-    }
+    private CostModelFitter() {}
 
     /**
      * Fits one line per queue depth present in {@code table}.
@@ -44,12 +42,14 @@ public final class CostModelFitter {
         for (Map.Entry<Integer, List<Measurement>> e : byDepth.entrySet()) {
             lines.add(fitLine(e.getKey(), e.getValue()));
         }
-        return new CostModel("fitted: t(n) = a + n/b per queue depth, relative least squares over "
-                + table.size() + " points", lines);
+        return new CostModel(
+                "fitted: t(n) = a + n/b per queue depth, relative least squares over " + table.size() + " points",
+                lines);
     }
 
     static CostLine fitLine(int queueDepth, List<Measurement> points) {
-        long distinctSizes = points.stream().mapToInt(Measurement::readBytes).distinct().count();
+        long distinctSizes =
+                points.stream().mapToInt(Measurement::readBytes).distinct().count();
         if (distinctSizes < 2) {
             throw new IllegalArgumentException("queue depth " + queueDepth + ": need at least two read sizes to fit"
                     + " a cost line, got " + distinctSizes);
@@ -66,12 +66,14 @@ public final class CostModelFitter {
         double a;
         double s;
         try {
-            RealVector solution = new QRDecomposition(new Array2DRowRealMatrix(x, false)).getSolver()
+            RealVector solution = new QRDecomposition(new Array2DRowRealMatrix(x, false))
+                    .getSolver()
                     .solve(new ArrayRealVector(y, false));
             a = solution.getEntry(0);
             s = solution.getEntry(1);
         } catch (SingularMatrixException e) {
-            throw new IllegalArgumentException("queue depth " + queueDepth + ": measurements do not determine a cost line", e);
+            throw new IllegalArgumentException(
+                    "queue depth " + queueDepth + ": measurements do not determine a cost line", e);
         }
         if (a < 0) {
             // Zero overhead: s minimises Σ (s·n/t − 1)².

@@ -1,11 +1,10 @@
 package dev.ripple.io.device;
 
-import java.io.InterruptedIOException;
 import dev.ripple.io.Extent;
 import dev.ripple.io.nativeio.PageCache;
 import dev.ripple.io.reader.DirectReader;
-
 import java.io.IOException;
+import java.io.InterruptedIOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.nio.ByteBuffer;
@@ -46,8 +45,7 @@ public final class DeviceCalibrator {
 
     private static final int WRITE_CHUNK = 8 << 20;
 
-    private DeviceCalibrator() {
-    }
+    private DeviceCalibrator() {}
 
     /**
      * Calibrates the storage holding {@code directory}.
@@ -65,42 +63,70 @@ public final class DeviceCalibrator {
         Path file = Files.createTempFile(directory, "ripple-calibrate-", ".bin");
         try {
             writeTestFile(file, options.fileBytes(), options.seed());
-            progress.onProgress(new CalibrationProgress(++step, total,
-                    "wrote " + (options.fileBytes() >> 20) + " MiB test file " + file.getFileName(), null));
+            progress.onProgress(new CalibrationProgress(
+                    ++step,
+                    total,
+                    "wrote " + (options.fileBytes() >> 20) + " MiB test file " + file.getFileName(),
+                    null));
             String fsType = Files.getFileStore(file).type();
             List<Measurement> table = new ArrayList<>();
             double sequential;
-            try (DirectReader reader = DirectReader.open(file, 1); Arena arena = Arena.ofShared()) {
-                int maxDepth = Math.max(options.sequentialQueueDepth(), options.queueDepths().getLast());
-                int maxSize = Math.max(options.sequentialReadBytes(), options.readSizes().getLast());
+            try (DirectReader reader = DirectReader.open(file, 1);
+                    Arena arena = Arena.ofShared()) {
+                int maxDepth = Math.max(
+                        options.sequentialQueueDepth(), options.queueDepths().getLast());
+                int maxSize = Math.max(
+                        options.sequentialReadBytes(), options.readSizes().getLast());
                 MemorySegment[] buffers = new MemorySegment[maxDepth];
                 for (int i = 0; i < maxDepth; i++) {
                     buffers[i] = arena.allocate(maxSize, DirectReader.ALIGNMENT);
                 }
                 sequential = measureSequential(reader, options, buffers);
-                progress.onProgress(new CalibrationProgress(++step, total,
-                        String.format("sequential %d KiB reads at queue depth %d: %.0f MiB/s",
-                                options.sequentialReadBytes() >> 10, options.sequentialQueueDepth(), sequential), null));
+                progress.onProgress(new CalibrationProgress(
+                        ++step,
+                        total,
+                        String.format(
+                                "sequential %d KiB reads at queue depth %d: %.0f MiB/s",
+                                options.sequentialReadBytes() >> 10, options.sequentialQueueDepth(), sequential),
+                        null));
                 for (int depth : options.queueDepths()) {
                     for (int size : options.readSizes()) {
                         Measurement m = measurePoint(reader, options, size, depth, buffers);
                         table.add(m);
-                        progress.onProgress(new CalibrationProgress(++step, total, String.format(
-                                "%d KiB random reads at queue depth %d: %.0f IOPS, %.0f MiB/s, p50 %.0f us",
-                                size >> 10, depth, m.iops(), m.mibPerSecond(), m.latencyP50Micros()), m));
+                        progress.onProgress(new CalibrationProgress(
+                                ++step,
+                                total,
+                                String.format(
+                                        "%d KiB random reads at queue depth %d: %.0f IOPS, %.0f MiB/s, p50 %.0f us",
+                                        size >> 10, depth, m.iops(), m.mibPerSecond(), m.latencyP50Micros()),
+                                m));
                     }
                 }
             }
             CostModel fitted = CostModelFitter.fit(table);
             double error = CostModelFitter.maxRelativeError(fitted, table);
-            CostModel model = new CostModel(fitted.method() + String.format(", max relative error %.0f%%", 100 * error),
-                    fitted.lines());
-            double qd1Iops = table.stream().filter(m -> m.readBytes() == 4096 && m.queueDepth() == 1)
-                    .findFirst().orElseThrow().iops();
-            String source = String.format("calibrated with O_DIRECT reads on %s (%s), %d MiB test file, %d ms per point",
-                    directory.toAbsolutePath(), fsType, options.fileBytes() >> 20, options.timePerPoint().toMillis());
-            return new DeviceProfile(DeviceProfile.FORMAT_VERSION, options.name(), source, Instant.now().toString(),
-                    sequential, qd1Iops, table, model);
+            CostModel model = new CostModel(
+                    fitted.method() + String.format(", max relative error %.0f%%", 100 * error), fitted.lines());
+            double qd1Iops = table.stream()
+                    .filter(m -> m.readBytes() == 4096 && m.queueDepth() == 1)
+                    .findFirst()
+                    .orElseThrow()
+                    .iops();
+            String source = String.format(
+                    "calibrated with O_DIRECT reads on %s (%s), %d MiB test file, %d ms per point",
+                    directory.toAbsolutePath(),
+                    fsType,
+                    options.fileBytes() >> 20,
+                    options.timePerPoint().toMillis());
+            return new DeviceProfile(
+                    DeviceProfile.FORMAT_VERSION,
+                    options.name(),
+                    source,
+                    Instant.now().toString(),
+                    sequential,
+                    qd1Iops,
+                    table,
+                    model);
         } finally {
             Files.deleteIfExists(file);
         }
@@ -114,8 +140,8 @@ public final class DeviceCalibrator {
     public static void writeTestFile(Path file, long bytes, long seed) throws IOException {
         SplittableRandom random = new SplittableRandom(seed);
         ByteBuffer chunk = ByteBuffer.allocateDirect(WRITE_CHUNK).order(ByteOrder.LITTLE_ENDIAN);
-        try (FileChannel channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-                StandardOpenOption.TRUNCATE_EXISTING)) {
+        try (FileChannel channel = FileChannel.open(
+                file, StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
             long written = 0;
             while (written < bytes) {
                 chunk.clear();
@@ -153,7 +179,7 @@ public final class DeviceCalibrator {
                     reader.read(new Extent(chunk * size, size), target);
                     n++;
                 } while (System.nanoTime() < deadline);
-                return new long[]{n};
+                return new long[] {n};
             });
         }
         Run run = runAll(workers, 0, nanos);
@@ -161,8 +187,9 @@ public final class DeviceCalibrator {
         return ops * (double) size / (1 << 20) / (run.wallNanos / 1e9);
     }
 
-    private static Measurement measurePoint(DirectReader reader, CalibrationOptions options, int size, int depth,
-                                            MemorySegment[] buffers) throws IOException {
+    private static Measurement measurePoint(
+            DirectReader reader, CalibrationOptions options, int size, int depth, MemorySegment[] buffers)
+            throws IOException {
         long slots = (options.fileBytes() - size) / DirectReader.ALIGNMENT + 1;
         Worker[] workers = new Worker[depth];
         for (int t = 0; t < depth; t++) {
@@ -186,16 +213,28 @@ public final class DeviceCalibrator {
                 return Arrays.copyOf(latencies, n);
             });
         }
-        Run run = runAll(workers, options.warmupPerPoint().toNanos(), options.timePerPoint().toNanos());
-        long[] all = Arrays.stream(run.results).flatMapToLong(Arrays::stream).sorted().toArray();
+        Run run = runAll(
+                workers,
+                options.warmupPerPoint().toNanos(),
+                options.timePerPoint().toNanos());
+        long[] all = Arrays.stream(run.results)
+                .flatMapToLong(Arrays::stream)
+                .sorted()
+                .toArray();
         if (all.length == 0) {
             throw new IOException("no reads completed for " + size + "-byte reads at queue depth " + depth);
         }
         double seconds = run.wallNanos / 1e9;
         double iops = all.length / seconds;
         double mean = Arrays.stream(all).average().orElseThrow() / 1e3;
-        return new Measurement(size, depth, mean, percentile(all, 0.50) / 1e3, percentile(all, 0.99) / 1e3,
-                iops * size / (1 << 20), iops);
+        return new Measurement(
+                size,
+                depth,
+                mean,
+                percentile(all, 0.50) / 1e3,
+                percentile(all, 0.99) / 1e3,
+                iops * size / (1 << 20),
+                iops);
     }
 
     private static double percentile(long[] sorted, double p) {
@@ -212,11 +251,9 @@ public final class DeviceCalibrator {
         long[] run(long deadline, boolean record) throws IOException;
     }
 
-    private record Worker(Loop loop) {
-    }
+    private record Worker(Loop loop) {}
 
-    private record Run(long[][] results, long wallNanos) {
-    }
+    private record Run(long[][] results, long wallNanos) {}
 
     /**
      * Runs the workers on their own threads: an optional warm-up (results discarded), then the
@@ -234,23 +271,26 @@ public final class DeviceCalibrator {
         Thread[] threads = new Thread[n];
         for (int t = 0; t < n; t++) {
             int index = t;
-            threads[t] = Thread.ofPlatform().name("ripple-calibrate-" + t).daemon().start(() -> {
-                try {
-                    if (warmupNanos > 0) {
-                        workers[index].loop().run(System.nanoTime() + warmupNanos, false);
-                    }
-                    ready.countDown();
-                    go.await();
-                    results[index] = workers[index].loop().run(start[0] + measureNanos, true);
-                } catch (IOException e) {
-                    failures[index] = e;
-                } catch (InterruptedException e) {
-                    failures[index] = new InterruptedIOException("calibration interrupted");
-                } finally {
-                    finished[index] = System.nanoTime();
-                    ready.countDown();
-                }
-            });
+            threads[t] = Thread.ofPlatform()
+                    .name("ripple-calibrate-" + t)
+                    .daemon()
+                    .start(() -> {
+                        try {
+                            if (warmupNanos > 0) {
+                                workers[index].loop().run(System.nanoTime() + warmupNanos, false);
+                            }
+                            ready.countDown();
+                            go.await();
+                            results[index] = workers[index].loop().run(start[0] + measureNanos, true);
+                        } catch (IOException e) {
+                            failures[index] = e;
+                        } catch (InterruptedException e) {
+                            failures[index] = new InterruptedIOException("calibration interrupted");
+                        } finally {
+                            finished[index] = System.nanoTime();
+                            ready.countDown();
+                        }
+                    });
         }
         try {
             ready.await();

@@ -95,6 +95,7 @@ public final class DeviceEmulator {
 
     /** Name of the emulated device, for reports ("emulated ufs-4.0"). */
     public String describe() {
-        return "emulated " + profile.name() + " (" + profile.source().split(";")[0] + "; command queue " + commandQueueDepth + ")";
+        return "emulated " + profile.name() + " (" + profile.source().split(";")[0] + "; command queue "
+                + commandQueueDepth + ")";
     }
 }

@@ -18,8 +18,7 @@ import java.util.Locale;
  */
 public final class DevicePresets {
 
-    private DevicePresets() {
-    }
+    private DevicePresets() {}
 
     /** Names of the presets. */
     public static List<String> names() {
@@ -33,7 +32,11 @@ public final class DevicePresets {
      */
     public static DeviceProfile nvme() {
         double qd1Micros = 1e6 / 22_000 - 4096 / 7000.0;
-        return UfsPresets.preset("nvme", 7000, 1_000_000, qd1Micros,
+        return UfsPresets.preset(
+                "nvme",
+                7000,
+                1_000_000,
+                qd1Micros,
                 "Samsung 980 PRO 1 TB data sheet: 7,000 MB/s sequential read; random 4 KB read up to 1,000,000 IOPS at QD32"
                         + " and up to 22,000 IOPS at QD1 (one thread), see docs/DEVICES.md");
     }
@@ -44,7 +47,8 @@ public final class DevicePresets {
             case "ufs-3.1" -> UfsPresets.ufs31();
             case "ufs-4.0" -> UfsPresets.ufs40();
             case "nvme" -> nvme();
-            default -> throw new IllegalArgumentException("no device preset named '" + name + "'; known presets: " + names());
+            default ->
+                throw new IllegalArgumentException("no device preset named '" + name + "'; known presets: " + names());
         };
     }
 
@@ -65,8 +69,11 @@ public final class DevicePresets {
         }
         Path file = Path.of(nameOrFile);
         if (!Files.exists(file)) {
-            throw new DeviceProfileException(file, "is neither a device preset (" + String.join(", ", names())
-                    + ") nor an existing profile file (create one with `ripple calibrate`)", null);
+            throw new DeviceProfileException(
+                    file,
+                    "is neither a device preset (" + String.join(", ", names())
+                            + ") nor an existing profile file (create one with `ripple calibrate`)",
+                    null);
         }
         return DeviceProfile.read(file);
     }

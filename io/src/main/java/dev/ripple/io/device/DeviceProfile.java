@@ -1,6 +1,5 @@
 package dev.ripple.io.device;
 
-import java.nio.charset.MalformedInputException;
 import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
@@ -8,8 +7,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.exc.ValueInstantiationException;
 import com.fasterxml.jackson.databind.json.JsonMapper;
-
 import java.io.IOException;
+import java.nio.charset.MalformedInputException;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -42,9 +41,15 @@ import java.util.List;
  * @param measurements     the measured table (empty for presets)
  * @param costModel        per-operation cost by size and queue depth
  */
-public record DeviceProfile(int formatVersion, String name, String source, String measuredAt,
-                            double sequentialMiBps, double random4kQd1Iops,
-                            List<Measurement> measurements, CostModel costModel) {
+public record DeviceProfile(
+        int formatVersion,
+        String name,
+        String source,
+        String measuredAt,
+        double sequentialMiBps,
+        double random4kQd1Iops,
+        List<Measurement> measurements,
+        CostModel costModel) {
 
     /** The JSON layout version this code reads and writes. */
     public static final int FORMAT_VERSION = 1;
@@ -59,8 +64,8 @@ public record DeviceProfile(int formatVersion, String name, String source, Strin
 
     public DeviceProfile {
         if (formatVersion != FORMAT_VERSION) {
-            throw new IllegalArgumentException("formatVersion " + formatVersion + " is not supported (this build reads "
-                    + FORMAT_VERSION + ")");
+            throw new IllegalArgumentException(
+                    "formatVersion " + formatVersion + " is not supported (this build reads " + FORMAT_VERSION + ")");
         }
         if (name == null || name.isBlank()) {
             throw new IllegalArgumentException("name must not be blank");
@@ -69,10 +74,12 @@ public record DeviceProfile(int formatVersion, String name, String source, Strin
             throw new IllegalArgumentException("source and measuredAt must be present (measuredAt may be empty)");
         }
         if (!(sequentialMiBps > 0) || Double.isInfinite(sequentialMiBps)) {
-            throw new IllegalArgumentException("sequentialMiBps must be a positive finite number, got " + sequentialMiBps);
+            throw new IllegalArgumentException(
+                    "sequentialMiBps must be a positive finite number, got " + sequentialMiBps);
         }
         if (!(random4kQd1Iops > 0) || Double.isInfinite(random4kQd1Iops)) {
-            throw new IllegalArgumentException("random4kQd1Iops must be a positive finite number, got " + random4kQd1Iops);
+            throw new IllegalArgumentException(
+                    "random4kQd1Iops must be a positive finite number, got " + random4kQd1Iops);
         }
         if (measurements == null || costModel == null) {
             throw new IllegalArgumentException("measurements and costModel must be present");

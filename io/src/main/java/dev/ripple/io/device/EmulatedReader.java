@@ -3,7 +3,6 @@ package dev.ripple.io.device;
 import dev.ripple.io.Extent;
 import dev.ripple.io.ReadStats;
 import dev.ripple.io.reader.ExtentReader;
-
 import java.io.IOException;
 import java.lang.foreign.MemorySegment;
 import java.nio.file.Path;
@@ -140,7 +139,8 @@ public final class EmulatedReader implements ExtentReader {
         thread[LATE] -= credit;
         long issued = Math.max(thread[PREVIOUS_END], start - credit);
         long end = device.schedule(issued, bytes, k, queueDepth, done);
-        ReadStats real = completed == null ? inner.read(extents, targets)
+        ReadStats real = completed == null
+                ? inner.read(extents, targets)
                 : inner.read(extents, targets, i -> {
                     Pacer.waitUntil(done[i]);
                     completed.accept(i);
@@ -154,8 +154,8 @@ public final class EmulatedReader implements ExtentReader {
             overrunRequests.incrementAndGet();
             overrun.addAndGet(realEnd - end);
         }
-        return new ReadStats(real.extents(), real.operations(), real.bytesRequested(), real.bytesRead(),
-                System.nanoTime() - start);
+        return new ReadStats(
+                real.extents(), real.operations(), real.bytesRequested(), real.bytesRead(), System.nanoTime() - start);
     }
 
     @Override

@@ -12,13 +12,19 @@ package dev.ripple.io.device;
  * @param mibPerSecond      achieved throughput, MiB/s
  * @param iops              completed reads per second
  */
-public record Measurement(int readBytes, int queueDepth, double latencyMeanMicros, double latencyP50Micros,
-                          double latencyP99Micros, double mibPerSecond, double iops) {
+public record Measurement(
+        int readBytes,
+        int queueDepth,
+        double latencyMeanMicros,
+        double latencyP50Micros,
+        double latencyP99Micros,
+        double mibPerSecond,
+        double iops) {
 
     public Measurement {
         if (readBytes <= 0 || queueDepth <= 0) {
-            throw new IllegalArgumentException("measurement needs positive readBytes and queueDepth, got "
-                    + readBytes + " and " + queueDepth);
+            throw new IllegalArgumentException(
+                    "measurement needs positive readBytes and queueDepth, got " + readBytes + " and " + queueDepth);
         }
         requirePositive("latencyMeanMicros", latencyMeanMicros);
         requirePositive("latencyP50Micros", latencyP50Micros);
@@ -29,7 +35,8 @@ public record Measurement(int readBytes, int queueDepth, double latencyMeanMicro
 
     private static void requirePositive(String name, double v) {
         if (!(v > 0) || Double.isInfinite(v)) {
-            throw new IllegalArgumentException("measurement field " + name + " must be a positive finite number, got " + v);
+            throw new IllegalArgumentException(
+                    "measurement field " + name + " must be a positive finite number, got " + v);
         }
     }
 

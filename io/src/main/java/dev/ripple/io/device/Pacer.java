@@ -1,7 +1,6 @@
 package dev.ripple.io.device;
 
 import dev.ripple.io.nativeio.NativeAccess;
-
 import java.util.concurrent.locks.LockSupport;
 
 /**
@@ -14,10 +13,10 @@ import java.util.concurrent.locks.LockSupport;
 final class Pacer {
     /** Spun, not slept, before a deadline. */
     static final long SPIN_NANOS = 60_000;
+
     private static final ThreadLocal<Boolean> SLACK_SET = new ThreadLocal<>();
 
-    private Pacer() {
-    }
+    private Pacer() {}
 
     /**
      * Returns at {@code deadline} or later; at once if it has passed.
@@ -32,7 +31,8 @@ final class Pacer {
         }
         if (remaining > SPIN_NANOS) {
             if (SLACK_SET.get() == null) {
-                SLACK_SET.set(NativeAccess.get().map(na -> na.setTimerSlack(1000)).orElse(false));
+                SLACK_SET.set(
+                        NativeAccess.get().map(na -> na.setTimerSlack(1000)).orElse(false));
             }
             while ((remaining = deadline - System.nanoTime()) > SPIN_NANOS) {
                 LockSupport.parkNanos(remaining - SPIN_NANOS);

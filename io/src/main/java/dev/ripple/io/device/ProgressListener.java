@@ -12,7 +12,7 @@ package dev.ripple.io.device;
 public interface ProgressListener {
 
     /** Ignores progress. */
-    ProgressListener NONE = progress -> { };
+    ProgressListener NONE = progress -> {};
 
     void onProgress(CalibrationProgress progress);
 }

@@ -4,7 +4,6 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.json.JsonMapper;
-
 import java.util.List;
 
 /**
@@ -22,10 +21,19 @@ import java.util.List;
  * @param pageCache   how the page cache was handled ("bypassed (O_DIRECT)" or "evicted before each point")
  * @param entries     the points, in the order measured
  */
-public record ReaderCalibration(String reader, String requested, String description, String file, long fileBytes,
-                                String measuredAt, String cpuClock, String pageCache, List<ReaderPoint> entries) {
+public record ReaderCalibration(
+        String reader,
+        String requested,
+        String description,
+        String file,
+        long fileBytes,
+        String measuredAt,
+        String cpuClock,
+        String pageCache,
+        List<ReaderPoint> entries) {
 
-    private static final ObjectMapper JSON = JsonMapper.builder().enable(SerializationFeature.INDENT_OUTPUT).build();
+    private static final ObjectMapper JSON =
+            JsonMapper.builder().enable(SerializationFeature.INDENT_OUTPUT).build();
 
     public ReaderCalibration {
         entries = List.copyOf(entries);
@@ -33,8 +41,11 @@ public record ReaderCalibration(String reader, String requested, String descript
 
     /** The point at {@code sizeBytes} and {@code queueDepth}. */
     public ReaderPoint point(int sizeBytes, int queueDepth) {
-        return entries.stream().filter(p -> p.sizeBytes() == sizeBytes && p.queueDepth() == queueDepth).findFirst()
-                .orElseThrow(() -> new IllegalArgumentException("no point at " + sizeBytes + " bytes, queue depth " + queueDepth));
+        return entries.stream()
+                .filter(p -> p.sizeBytes() == sizeBytes && p.queueDepth() == queueDepth)
+                .findFirst()
+                .orElseThrow(() ->
+                        new IllegalArgumentException("no point at " + sizeBytes + " bytes, queue depth " + queueDepth));
     }
 
     public String toJson() {

@@ -1,14 +1,12 @@
 package dev.ripple.io.device;
 
 import com.sun.management.OperatingSystemMXBean;
-import java.util.Arrays;
 import dev.ripple.io.Extent;
 import dev.ripple.io.nativeio.NativeAccess;
 import dev.ripple.io.nativeio.PageCache;
 import dev.ripple.io.reader.DirectReader;
 import dev.ripple.io.reader.ExtentReader;
 import dev.ripple.io.reader.ReaderKind;
-
 import java.io.IOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
@@ -18,6 +16,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.SplittableRandom;
 
@@ -45,8 +44,7 @@ import java.util.SplittableRandom;
  */
 public final class ReaderCalibrator {
 
-    private ReaderCalibrator() {
-    }
+    private ReaderCalibrator() {}
 
     /**
      * @param sizes       read sizes, bytes, multiples of 4 KiB
@@ -55,7 +53,8 @@ public final class ReaderCalibrator {
      * @param perPoint    measured time per point
      * @param seed        seed of the random offsets
      */
-    public record Options(List<Integer> sizes, List<Integer> queueDepths, Duration warmup, Duration perPoint, long seed) {
+    public record Options(
+            List<Integer> sizes, List<Integer> queueDepths, Duration warmup, Duration perPoint, long seed) {
         public Options {
             sizes = List.copyOf(sizes);
             queueDepths = List.copyOf(queueDepths);
@@ -105,13 +104,28 @@ public final class ReaderCalibrator {
                 points.add(o.point());
                 ran = o.kind();
                 description = o.description();
-                progress.onProgress(new CalibrationProgress(points.size(), total, String.format(
-                        "%s, %d KiB at queue depth %d: %.0f IOPS, %.2f us CPU per read", o.kind(), size >> 10, q,
-                        o.point().iops(), o.point().cpuMicrosPerRead()), null));
+                progress.onProgress(new CalibrationProgress(
+                        points.size(),
+                        total,
+                        String.format(
+                                "%s, %d KiB at queue depth %d: %.0f IOPS, %.2f us CPU per read",
+                                o.kind(),
+                                size >> 10,
+                                q,
+                                o.point().iops(),
+                                o.point().cpuMicrosPerRead()),
+                        null));
             }
         }
-        return new ReaderCalibration(ran, kind.cliName(), description, file.toAbsolutePath().toString(), fileBytes,
-                Instant.now().toString(), cpuClock(), kind.usesPageCache() ? "evicted before each point" : "bypassed (O_DIRECT)",
+        return new ReaderCalibration(
+                ran,
+                kind.cliName(),
+                description,
+                file.toAbsolutePath().toString(),
+                fileBytes,
+                Instant.now().toString(),
+                cpuClock(),
+                kind.usesPageCache() ? "evicted before each point" : "bypassed (O_DIRECT)",
                 points);
     }
 
@@ -121,8 +135,7 @@ public final class ReaderCalibrator {
      * @param kind        {@link ExtentReader#kind()} of the reader that ran
      * @param description its {@link ExtentReader#describe()}
      */
-    public record Outcome(ReaderPoint point, String kind, String description) {
-    }
+    public record Outcome(ReaderPoint point, String kind, String description) {}
 
     /** Opens {@code kind} on {@code file} at queue depth {@code queueDepth} and measures one point. */
     public static Outcome measurePoint(ReaderKind kind, Path file, int size, int queueDepth, Options options, long seed)
@@ -142,8 +155,8 @@ public final class ReaderCalibrator {
         int q = reader.queueDepth();
         long slots = (reader.fileSize() - size) / DirectReader.ALIGNMENT + 1;
         if (slots < 1) {
-            throw new IllegalArgumentException(reader.path() + ": the file (" + reader.fileSize() + " bytes) is smaller than one "
-                    + size + "-byte read");
+            throw new IllegalArgumentException(reader.path() + ": the file (" + reader.fileSize()
+                    + " bytes) is smaller than one " + size + "-byte read");
         }
         int perRequest = Math.max(64, 32 * q);
         SplittableRandom random = new SplittableRandom(seed);

@@ -13,8 +13,14 @@ package dev.ripple.io.device;
  * @param reads            reads completed in the measured interval
  * @param seconds          length of the measured interval
  */
-public record ReaderPoint(int sizeBytes, int queueDepth, double iops, double mibPerSecond, double cpuMicrosPerRead,
-                          long reads, double seconds) {
+public record ReaderPoint(
+        int sizeBytes,
+        int queueDepth,
+        double iops,
+        double mibPerSecond,
+        double cpuMicrosPerRead,
+        long reads,
+        double seconds) {
 
     public ReaderPoint {
         if (sizeBytes <= 0 || queueDepth <= 0 || reads <= 0 || !(seconds > 0)) {

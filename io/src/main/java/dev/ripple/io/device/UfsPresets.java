@@ -1,9 +1,9 @@
 package dev.ripple.io.device;
 
-import java.util.function.Supplier;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.function.Supplier;
 
 /**
  * Device profiles of phone storage built from public figures, for projecting how a placement would
@@ -26,15 +26,18 @@ public final class UfsPresets {
     /** UFS command queue depth (one queue of 32 entries). */
     public static final int UFS_QUEUE_DEPTH = 32;
 
-    private UfsPresets() {
-    }
+    private UfsPresets() {}
 
     /**
      * UFS 3.1: Samsung 512 GB eUFS 3.1 (March 2020), 2,100 MB/s sequential read, 100,000 random read
      * IOPS; depth-1 overhead assumed 80 µs.
      */
     public static DeviceProfile ufs31() {
-        return preset("ufs-3.1", 2100, 100_000, 80,
+        return preset(
+                "ufs-3.1",
+                2100,
+                100_000,
+                80,
                 "Samsung 512GB eUFS 3.1 announcement, March 2020: 2,100 MB/s sequential read, 100,000 IOPS random read"
                         + " (queue depth 32); queue-depth-1 overhead of 80 us is an assumption, see docs/DEVICES.md");
     }
@@ -44,7 +47,11 @@ public final class UfsPresets {
      * as measured by PowerInfer-2 on a UFS 4.0 phone; depth-1 overhead assumed 60 µs.
      */
     public static DeviceProfile ufs40() {
-        return preset("ufs-4.0", 4200, 100_000, 60,
+        return preset(
+                "ufs-4.0",
+                4200,
+                100_000,
+                60,
                 "Samsung UFS 4.0 announcement, May 2022: 4,200 MB/s sequential read; ~100K IOPS random 4 KB read on"
                         + " UFS 4.0 per PowerInfer-2 (arXiv 2406.06282); queue-depth-1 overhead of 60 us is an assumption,"
                         + " see docs/DEVICES.md");
@@ -57,8 +64,8 @@ public final class UfsPresets {
 
     /** The preset called {@code name} ("ufs-3.1" or "ufs-4.0", case-insensitive). */
     public static DeviceProfile byName(String name) {
-        Map<String, Supplier<DeviceProfile>> presets = Map.of("ufs-3.1", UfsPresets::ufs31,
-                "ufs-4.0", UfsPresets::ufs40);
+        Map<String, Supplier<DeviceProfile>> presets =
+                Map.of("ufs-3.1", UfsPresets::ufs31, "ufs-4.0", UfsPresets::ufs40);
         var preset = presets.get(name.toLowerCase(Locale.ROOT));
         if (preset == null) {
             throw new IllegalArgumentException("no device preset named '" + name + "'; known presets: " + names());
@@ -71,16 +78,19 @@ public final class UfsPresets {
      * @param randomReadIopsQd32   vendor random 4 KiB read IOPS (queue depth 32)
      * @param qd1OverheadMicros    assumed per-read overhead at queue depth 1, µs
      */
-    static DeviceProfile preset(String name, double sequentialMBps, double randomReadIopsQd32, double qd1OverheadMicros,
-                                String source) {
+    static DeviceProfile preset(
+            String name, double sequentialMBps, double randomReadIopsQd32, double qd1OverheadMicros, String source) {
         double bytesPerMicro = sequentialMBps; // 1 MB/s = 1 byte/µs
         double qd32Overhead = 1e6 / randomReadIopsQd32 - 4096 / bytesPerMicro;
         CostLine qd1 = new CostLine(1, qd1OverheadMicros, bytesPerMicro);
         CostLine qd32 = new CostLine(UFS_QUEUE_DEPTH, qd32Overhead, bytesPerMicro);
-        CostModel model = new CostModel("preset: queue depth 32 from vendor sequential MB/s and random IOPS;"
-                + " queue depth 1 overhead assumed", List.of(qd1, qd32));
+        CostModel model = new CostModel(
+                "preset: queue depth 32 from vendor sequential MB/s and random IOPS;"
+                        + " queue depth 1 overhead assumed",
+                List.of(qd1, qd32));
         double sequentialMiBps = sequentialMBps * 1e6 / (1 << 20);
         double qd1Iops = 1e6 / qd1.costMicros(4096);
-        return new DeviceProfile(DeviceProfile.FORMAT_VERSION, name, source, "", sequentialMiBps, qd1Iops, List.of(), model);
+        return new DeviceProfile(
+                DeviceProfile.FORMAT_VERSION, name, source, "", sequentialMiBps, qd1Iops, List.of(), model);
     }
 }

@@ -1,11 +1,14 @@
 package dev.ripple.io.nativeio;
 
-import java.lang.foreign.MemoryLayout;
-import java.util.NoSuchElementException;
+import static java.lang.foreign.ValueLayout.ADDRESS;
+import static java.lang.foreign.ValueLayout.JAVA_INT;
+import static java.lang.foreign.ValueLayout.JAVA_LONG;
+
 import java.io.IOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.FunctionDescriptor;
 import java.lang.foreign.Linker;
+import java.lang.foreign.MemoryLayout;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.StructLayout;
 import java.lang.foreign.SymbolLookup;
@@ -13,11 +16,8 @@ import java.lang.invoke.MethodHandle;
 import java.lang.invoke.VarHandle;
 import java.nio.file.Path;
 import java.util.Locale;
+import java.util.NoSuchElementException;
 import java.util.Optional;
-
-import static java.lang.foreign.ValueLayout.ADDRESS;
-import static java.lang.foreign.ValueLayout.JAVA_INT;
-import static java.lang.foreign.ValueLayout.JAVA_LONG;
 
 /**
  * The one place in Ripple that calls into libc: {@code madvise}, {@code posix_fadvise} and the
@@ -48,8 +48,7 @@ public final class NativeAccess {
     private static final int CLOCK_PROCESS_CPUTIME_ID = 2;
 
     private static final StructLayout CAPTURE_LAYOUT = Linker.Option.captureStateLayout();
-    private static final VarHandle ERRNO = CAPTURE_LAYOUT.varHandle(
-            MemoryLayout.PathElement.groupElement("errno"));
+    private static final VarHandle ERRNO = CAPTURE_LAYOUT.varHandle(MemoryLayout.PathElement.groupElement("errno"));
 
     private final MethodHandle madvise;
     private final MethodHandle posixFadvise;
@@ -59,8 +58,14 @@ public final class NativeAccess {
     private final MethodHandle prctl;
     private final MethodHandle clockGettime;
 
-    private NativeAccess(MethodHandle madvise, MethodHandle posixFadvise, MethodHandle open,
-                         MethodHandle fdatasync, MethodHandle close, MethodHandle prctl, MethodHandle clockGettime) {
+    private NativeAccess(
+            MethodHandle madvise,
+            MethodHandle posixFadvise,
+            MethodHandle open,
+            MethodHandle fdatasync,
+            MethodHandle close,
+            MethodHandle prctl,
+            MethodHandle clockGettime) {
         this.madvise = madvise;
         this.posixFadvise = posixFadvise;
         this.open = open;
@@ -84,41 +89,51 @@ public final class NativeAccess {
     @SuppressWarnings("restricted") // the one place Ripple binds native code; see the class comment
     static Optional<NativeAccess> bind(String osName, boolean enabled) {
         if (!enabled) {
-            LOG.log(System.Logger.Level.INFO, "Native I/O hints disabled by -D" + DISABLED_PROPERTY
-                    + "=true: madvise/posix_fadvise are no-ops and page-cache eviction is unavailable");
+            LOG.log(
+                    System.Logger.Level.INFO,
+                    "Native I/O hints disabled by -D" + DISABLED_PROPERTY
+                            + "=true: madvise/posix_fadvise are no-ops and page-cache eviction is unavailable");
             return Optional.empty();
         }
         if (!osName.toLowerCase(Locale.ROOT).startsWith("linux")) {
-            LOG.log(System.Logger.Level.INFO, "Native I/O hints are implemented for Linux only (os.name="
-                    + osName + "): madvise/posix_fadvise are no-ops and page-cache eviction is unavailable");
+            LOG.log(
+                    System.Logger.Level.INFO,
+                    "Native I/O hints are implemented for Linux only (os.name=" + osName
+                            + "): madvise/posix_fadvise are no-ops and page-cache eviction is unavailable");
             return Optional.empty();
         }
         try {
             Linker linker = Linker.nativeLinker();
             SymbolLookup libc = linker.defaultLookup();
             Linker.Option errno = Linker.Option.captureCallState("errno");
-            MethodHandle madvise = linker.downcallHandle(find(libc, "madvise"),
-                    FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_LONG, JAVA_INT), errno);
-            MethodHandle fadvise = linker.downcallHandle(find(libc, "posix_fadvise"),
+            MethodHandle madvise = linker.downcallHandle(
+                    find(libc, "madvise"), FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_LONG, JAVA_INT), errno);
+            MethodHandle fadvise = linker.downcallHandle(
+                    find(libc, "posix_fadvise"),
                     FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_LONG, JAVA_LONG, JAVA_INT));
-            MethodHandle open = linker.downcallHandle(find(libc, "open"),
+            MethodHandle open = linker.downcallHandle(
+                    find(libc, "open"),
                     FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT),
-                    errno, Linker.Option.firstVariadicArg(2));
-            MethodHandle fdatasync = linker.downcallHandle(find(libc, "fdatasync"),
-                    FunctionDescriptor.of(JAVA_INT, JAVA_INT), errno);
-            MethodHandle close = linker.downcallHandle(find(libc, "close"),
-                    FunctionDescriptor.of(JAVA_INT, JAVA_INT), errno);
-            MethodHandle prctl = linker.downcallHandle(find(libc, "prctl"),
+                    errno,
+                    Linker.Option.firstVariadicArg(2));
+            MethodHandle fdatasync =
+                    linker.downcallHandle(find(libc, "fdatasync"), FunctionDescriptor.of(JAVA_INT, JAVA_INT), errno);
+            MethodHandle close =
+                    linker.downcallHandle(find(libc, "close"), FunctionDescriptor.of(JAVA_INT, JAVA_INT), errno);
+            MethodHandle prctl = linker.downcallHandle(
+                    find(libc, "prctl"),
                     FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG),
                     Linker.Option.firstVariadicArg(1));
-            MethodHandle clockGettime = linker.downcallHandle(find(libc, "clock_gettime"),
-                    FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS));
+            MethodHandle clockGettime = linker.downcallHandle(
+                    find(libc, "clock_gettime"), FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS));
             return Optional.of(new NativeAccess(madvise, fadvise, open, fdatasync, close, prctl, clockGettime));
         } catch (RuntimeException | LinkageError e) {
             // IllegalCallerException when native access is not enabled; NoSuchElementException for a
             // missing symbol; UnsupportedOperationException on an unsupported ABI.
-            LOG.log(System.Logger.Level.INFO, "Native I/O hints unavailable (" + e
-                    + "); run with --enable-native-access=ALL-UNNAMED on Linux to enable madvise/posix_fadvise");
+            LOG.log(
+                    System.Logger.Level.INFO,
+                    "Native I/O hints unavailable (" + e
+                            + "); run with --enable-native-access=ALL-UNNAMED on Linux to enable madvise/posix_fadvise");
             return Optional.empty();
         }
     }
@@ -143,8 +158,8 @@ public final class NativeAccess {
             MemorySegment state = arena.allocate(CAPTURE_LAYOUT);
             int rc = (int) madvise.invokeExact(state, MemorySegment.ofAddress(start), length, advice.linuxValue());
             if (rc != 0) {
-                throw new IOException("madvise(" + advice + ") on " + length + " bytes at 0x"
-                        + Long.toHexString(start) + " failed: " + errnoText((int) ERRNO.get(state, 0L)));
+                throw new IOException("madvise(" + advice + ") on " + length + " bytes at 0x" + Long.toHexString(start)
+                        + " failed: " + errnoText((int) ERRNO.get(state, 0L)));
             }
         } catch (IOException | RuntimeException | Error e) {
             throw e;
@@ -212,7 +227,7 @@ public final class NativeAccess {
      */
     public long processCpuNanos() {
         try (Arena arena = Arena.ofConfined()) {
-            MemorySegment ts = arena.allocate(JAVA_LONG, 2);   // struct timespec { tv_sec; tv_nsec; } on LP64
+            MemorySegment ts = arena.allocate(JAVA_LONG, 2); // struct timespec { tv_sec; tv_nsec; } on LP64
             if ((int) clockGettime.invokeExact(CLOCK_PROCESS_CPUTIME_ID, ts) != 0) {
                 return -1;
             }
@@ -235,7 +250,8 @@ public final class NativeAccess {
             MemorySegment cPath = arena.allocateFrom(file.toAbsolutePath().toString());
             int fd = (int) open.invokeExact(state, cPath, O_RDONLY | O_CLOEXEC, 0);
             if (fd < 0) {
-                throw new IOException(file + ": open for posix_fadvise failed: " + errnoText((int) ERRNO.get(state, 0L)));
+                throw new IOException(
+                        file + ": open for posix_fadvise failed: " + errnoText((int) ERRNO.get(state, 0L)));
             }
             try {
                 if (sync && (int) fdatasync.invokeExact(state, fd) != 0) {

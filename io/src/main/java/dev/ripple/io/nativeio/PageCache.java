@@ -17,8 +17,7 @@ import java.util.Optional;
  */
 public final class PageCache {
 
-    private PageCache() {
-    }
+    private PageCache() {}
 
     /**
      * Drops {@code file} from the page cache.

@@ -28,6 +28,7 @@ final class AlignedBufferPool {
     private final ConcurrentLinkedDeque<MemorySegment>[] free;
     /** The arena of every live buffer, by address. */
     private final ConcurrentHashMap<Long, Arena> arenas = new ConcurrentHashMap<>();
+
     private final AtomicLong liveBytes = new AtomicLong();
 
     @SuppressWarnings("unchecked")

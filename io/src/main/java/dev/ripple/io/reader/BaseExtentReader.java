@@ -2,7 +2,6 @@ package dev.ripple.io.reader;
 
 import dev.ripple.io.Extent;
 import dev.ripple.io.ReadStats;
-
 import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.io.UncheckedIOException;
@@ -53,8 +52,8 @@ abstract class BaseExtentReader implements ExtentReader, InFlightGauge {
         } else {
             AtomicInteger n = new AtomicInteger();
             List<Thread> created = new ArrayList<>();
-            this.workers = new ThreadPoolExecutor(queueDepth - 1, queueDepth - 1, 0, TimeUnit.SECONDS,
-                    new LinkedBlockingQueue<>(), r -> {
+            this.workers = new ThreadPoolExecutor(
+                    queueDepth - 1, queueDepth - 1, 0, TimeUnit.SECONDS, new LinkedBlockingQueue<>(), r -> {
                         Thread t = new Thread(r, "ripple-io-" + path.getFileName() + "-" + n.incrementAndGet());
                         t.setDaemon(true);
                         synchronized (created) {
@@ -256,6 +255,7 @@ abstract class BaseExtentReader implements ExtentReader, InFlightGauge {
 
     /** Wraps a failure of one extent with the file and extent in the message. */
     final IOException failure(Extent extent, String what, Throwable cause) {
-        return new IOException(path + ": " + what + " reading extent " + extent + " (file size " + fileSize + ")", cause);
+        return new IOException(
+                path + ": " + what + " reading extent " + extent + " (file size " + fileSize + ")", cause);
     }
 }

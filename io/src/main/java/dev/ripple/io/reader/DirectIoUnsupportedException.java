@@ -15,9 +15,12 @@ public final class DirectIoUnsupportedException extends IOException {
     private final String fileSystemType;
 
     public DirectIoUnsupportedException(Path file, String fileSystemType, Throwable cause) {
-        super(file + ": the file system (" + fileSystemType + ") does not support direct I/O (O_DIRECT) to a storage device: "
-                + cause + ". Put the file on a disk-backed file system such as ext4 or xfs, or use the"
-                + " positional or mmap reader and evict the page cache before cold passes", cause);
+        super(
+                file + ": the file system (" + fileSystemType
+                        + ") does not support direct I/O (O_DIRECT) to a storage device: "
+                        + cause + ". Put the file on a disk-backed file system such as ext4 or xfs, or use the"
+                        + " positional or mmap reader and evict the page cache before cold passes",
+                cause);
         this.file = file;
         this.fileSystemType = fileSystemType;
     }

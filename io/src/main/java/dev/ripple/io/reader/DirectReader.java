@@ -2,7 +2,6 @@ package dev.ripple.io.reader;
 
 import com.sun.nio.file.ExtendedOpenOption;
 import dev.ripple.io.Extent;
-
 import java.io.IOException;
 import java.lang.foreign.MemorySegment;
 import java.nio.ByteBuffer;
@@ -84,8 +83,10 @@ public final class DirectReader extends BaseExtentReader {
         if (memoryBacked != null) {
             // Linux 6.6+ accepts O_DIRECT on tmpfs, but the data still lives in DRAM: a "direct"
             // measurement there would report memory speed as device speed.
-            throw new DirectIoUnsupportedException(path, memoryBacked, new IOException(
-                    "memory-backed file system: O_DIRECT would not reach a storage device"));
+            throw new DirectIoUnsupportedException(
+                    path,
+                    memoryBacked,
+                    new IOException("memory-backed file system: O_DIRECT would not reach a storage device"));
         }
         try {
             return FileChannel.open(path, StandardOpenOption.READ, ExtendedOpenOption.DIRECT);
@@ -136,8 +137,7 @@ public final class DirectReader extends BaseExtentReader {
         long span = alignedEnd - alignedStart;
         long needed = to - alignedStart;
         MemorySegment dst = target.asSlice(targetOffset, to - from);
-        boolean zeroCopy = alignedStart == from && alignedEnd == to && dst.isNative()
-                && dst.address() % ALIGNMENT == 0;
+        boolean zeroCopy = alignedStart == from && alignedEnd == to && dst.isNative() && dst.address() % ALIGNMENT == 0;
         MemorySegment bounce = zeroCopy ? null : buffers.take(span);
         try {
             MemorySegment into = zeroCopy ? dst : bounce.asSlice(0, span);
@@ -148,12 +148,18 @@ public final class DirectReader extends BaseExtentReader {
                 try {
                     n = channel.read(buffer, alignedStart + got);
                 } catch (IOException e) {
-                    throw failure(extent, "direct read of aligned range [" + alignedStart + ", " + alignedEnd + ") failed", e);
+                    throw failure(
+                            extent,
+                            "direct read of aligned range [" + alignedStart + ", " + alignedEnd + ") failed",
+                            e);
                 }
                 tally.operations++;
                 if (n < 0) {
-                    throw failure(extent, "unexpected end of file after " + got + " of " + needed
-                            + " bytes of aligned range starting at " + alignedStart + " (did the file shrink?)", null);
+                    throw failure(
+                            extent,
+                            "unexpected end of file after " + got + " of " + needed
+                                    + " bytes of aligned range starting at " + alignedStart + " (did the file shrink?)",
+                            null);
                 }
                 got += n;
                 if (got < needed && got % ALIGNMENT != 0) {

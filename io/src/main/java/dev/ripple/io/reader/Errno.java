@@ -11,8 +11,7 @@ final class Errno {
     static final int EINVAL = 22;
     static final int ENOSYS = 38;
 
-    private Errno() {
-    }
+    private Errno() {}
 
     static String name(int errno) {
         return switch (errno) {

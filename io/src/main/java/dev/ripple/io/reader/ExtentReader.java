@@ -1,15 +1,14 @@
 package dev.ripple.io.reader;
 
-import java.util.ArrayList;
-import java.util.function.IntConsumer;
 import dev.ripple.io.Extent;
 import dev.ripple.io.ReadPlan;
 import dev.ripple.io.ReadStats;
-
 import java.io.IOException;
 import java.lang.foreign.MemorySegment;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.function.IntConsumer;
 
 /**
  * Reads byte extents of one file into caller-provided memory, several at a time.
@@ -107,8 +106,8 @@ public interface ExtentReader extends AutoCloseable {
      */
     default ReadStats read(ReadPlan plan, MemorySegment buffer) throws IOException {
         if (buffer.byteSize() < plan.bytesRead()) {
-            throw new IllegalArgumentException(path() + ": buffer of " + buffer.byteSize() + " bytes is smaller than the "
-                    + plan.bytesRead() + " bytes the plan reads");
+            throw new IllegalArgumentException(path() + ": buffer of " + buffer.byteSize()
+                    + " bytes is smaller than the " + plan.bytesRead() + " bytes the plan reads");
         }
         List<Extent> reads = plan.reads();
         List<MemorySegment> targets = new ArrayList<>(reads.size());

@@ -3,7 +3,6 @@ package dev.ripple.io.reader;
 import dev.ripple.io.Extent;
 import dev.ripple.io.nativeio.Advice;
 import dev.ripple.io.nativeio.NativeAccess;
-
 import java.io.IOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
@@ -36,8 +35,14 @@ public final class MmapReader extends BaseExtentReader {
     private final Advice advice;
     private final boolean adviceApplied;
 
-    private MmapReader(Path path, long size, int queueDepth, Arena arena, MemorySegment mapping,
-                       Advice advice, boolean adviceApplied) {
+    private MmapReader(
+            Path path,
+            long size,
+            int queueDepth,
+            Arena arena,
+            MemorySegment mapping,
+            Advice advice,
+            boolean adviceApplied) {
         super(path, size, queueDepth);
         this.arena = arena;
         this.mapping = mapping;
@@ -58,9 +63,8 @@ public final class MmapReader extends BaseExtentReader {
         Arena arena = Arena.ofShared();
         try (FileChannel channel = FileChannel.open(path, StandardOpenOption.READ)) {
             long size = channel.size();
-            MemorySegment mapping = size == 0
-                    ? MemorySegment.NULL
-                    : channel.map(FileChannel.MapMode.READ_ONLY, 0, size, arena);
+            MemorySegment mapping =
+                    size == 0 ? MemorySegment.NULL : channel.map(FileChannel.MapMode.READ_ONLY, 0, size, arena);
             boolean applied = false;
             Optional<NativeAccess> nativeAccess = NativeAccess.get();
             if (size > 0 && nativeAccess.isPresent()) {

@@ -1,7 +1,6 @@
 package dev.ripple.io.reader;
 
 import dev.ripple.io.Extent;
-
 import java.io.IOException;
 import java.lang.foreign.MemorySegment;
 import java.nio.ByteBuffer;

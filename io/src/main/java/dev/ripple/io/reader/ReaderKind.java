@@ -1,9 +1,9 @@
 package dev.ripple.io.reader;
 
-import java.util.Optional;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.Locale;
+import java.util.Optional;
 
 /**
  * The reader implementations by name, so benchmarks and the CLI can choose one from a string or a
@@ -50,7 +50,8 @@ public enum ReaderKind {
 
     /** The io_uring reader when the calls are bound and the kernel accepts them, else the direct reader. */
     static ExtentReader openUringOrDirect(Path path, int queueDepth, Optional<UringSyscalls> uring) throws IOException {
-        return uring.isPresent() ? UringReader.open(path, queueDepth, uring.get(), UringReader.Faults.NONE)
+        return uring.isPresent()
+                ? UringReader.open(path, queueDepth, uring.get(), UringReader.Faults.NONE)
                 : DirectReader.open(path, queueDepth);
     }
 
@@ -67,7 +68,9 @@ public enum ReaderKind {
             case "io_uring", "io-uring", "uring" -> IO_URING;
             case "mmap" -> MMAP;
             case "pread", "positional" -> POSITIONAL;
-            default -> throw new IllegalArgumentException("unknown reader '" + name + "' (known: direct, io_uring, mmap, pread)");
+            default ->
+                throw new IllegalArgumentException(
+                        "unknown reader '" + name + "' (known: direct, io_uring, mmap, pread)");
         };
     }
 

@@ -1,16 +1,16 @@
 package dev.ripple.io.reader;
 
+import static java.lang.foreign.ValueLayout.JAVA_BYTE;
+import static java.lang.foreign.ValueLayout.JAVA_INT;
+import static java.lang.foreign.ValueLayout.JAVA_LONG;
+import static java.lang.foreign.ValueLayout.JAVA_SHORT;
+
 import java.io.IOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.invoke.VarHandle;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
-
-import static java.lang.foreign.ValueLayout.JAVA_BYTE;
-import static java.lang.foreign.ValueLayout.JAVA_INT;
-import static java.lang.foreign.ValueLayout.JAVA_LONG;
-import static java.lang.foreign.ValueLayout.JAVA_SHORT;
 
 /**
  * One io_uring instance: the submission and completion rings mapped into this process, the file
@@ -52,8 +52,9 @@ final class Ring implements AutoCloseable {
     private static final int SETUP_SINGLE_ISSUER = 1 << 12;
     private static final int SETUP_DEFER_TASKRUN = 1 << 13;
     /** Tried in order: the first the kernel accepts is kept (newer flags make completions cheaper). */
-    private static final int[] SETUP_FLAGS = {SETUP_SINGLE_ISSUER | SETUP_DEFER_TASKRUN | SETUP_SUBMIT_ALL,
-            SETUP_COOP_TASKRUN | SETUP_SUBMIT_ALL, 0};
+    private static final int[] SETUP_FLAGS = {
+        SETUP_SINGLE_ISSUER | SETUP_DEFER_TASKRUN | SETUP_SUBMIT_ALL, SETUP_COOP_TASKRUN | SETUP_SUBMIT_ALL, 0
+    };
 
     private static final long SQE_BYTES = 64;
     private static final long CQE_BYTES = 16;
@@ -103,7 +104,7 @@ final class Ring implements AutoCloseable {
      */
     @SuppressWarnings("restricted") // the kernel's ring memory, mapped by mmap and read through bounded segments
     static Ring create(UringSyscalls sys, int entries, int fileFd, long bufferBytes) throws IOException {
-        int wanted = Integer.highestOneBit(Math.max(1, entries - 1)) << 1;   // the kernel rounds up to a power of two
+        int wanted = Integer.highestOneBit(Math.max(1, entries - 1)) << 1; // the kernel rounds up to a power of two
         try (Arena scratch = Arena.ofConfined()) {
             MemorySegment params = scratch.allocate(PARAMS_BYTES, 8);
             int fd = -1;
@@ -138,11 +139,12 @@ final class Ring implements AutoCloseable {
                 sqeBytes = SQE_BYTES * sqEntries;
                 sqeAddress = sys.mmap(sqeBytes, fd, OFF_SQES);
                 if (sqeAddress < 0) {
-                    throw new IOException("mmap of the io_uring submission entries failed: " + Errno.describe((int) -sqeAddress));
+                    throw new IOException(
+                            "mmap of the io_uring submission entries failed: " + Errno.describe((int) -sqeAddress));
                 }
                 MemorySegment ring = MemorySegment.ofAddress(ringAddress).reinterpret(ringBytes);
                 MemorySegment sqes = MemorySegment.ofAddress(sqeAddress).reinterpret(sqeBytes);
-                for (int i = 0; i < sqEntries; i++) {   // entry i always goes in slot i: the array is the identity
+                for (int i = 0; i < sqEntries; i++) { // entry i always goes in slot i: the array is the identity
                     ring.set(JAVA_INT, sqArray + 4L * i, i);
                 }
                 return new Ring(sys, fd, flags, params, ring, ringBytes, sqes, sqeBytes, fileFd, bufferBytes);
@@ -159,8 +161,17 @@ final class Ring implements AutoCloseable {
         }
     }
 
-    private Ring(UringSyscalls sys, int fd, int setupFlags, MemorySegment params, MemorySegment ring, long ringBytes,
-                 MemorySegment sqes, long sqeBytes, int fileFd, long bufferBytes) {
+    private Ring(
+            UringSyscalls sys,
+            int fd,
+            int setupFlags,
+            MemorySegment params,
+            MemorySegment ring,
+            long ringBytes,
+            MemorySegment sqes,
+            long sqeBytes,
+            int fileFd,
+            long bufferBytes) {
         this.sys = sys;
         this.fd = fd;
         this.setupFlags = setupFlags;
@@ -267,7 +278,7 @@ final class Ring implements AutoCloseable {
         sqes.set(JAVA_LONG, at + 16, address);
         sqes.set(JAVA_INT, at + 24, length);
         sqes.set(JAVA_LONG, at + 32, userData);
-        sqes.set(JAVA_SHORT, at + 40, (short) 0);   // buf_index: the one registered region
+        sqes.set(JAVA_SHORT, at + 40, (short) 0); // buf_index: the one registered region
         localTail++;
         unsubmitted++;
         return true;
@@ -297,7 +308,7 @@ final class Ring implements AutoCloseable {
             } else if (rc != -Errno.EINTR && rc != -Errno.EAGAIN && rc != -Errno.EBUSY) {
                 throw new IOException("io_uring_enter failed: " + Errno.describe(-rc));
             } else if (rc != -Errno.EINTR && ready() > 0) {
-                return;   // busy: the caller reaps what is there and comes back
+                return; // busy: the caller reaps what is there and comes back
             }
         }
     }

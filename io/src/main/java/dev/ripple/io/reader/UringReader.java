@@ -3,7 +3,6 @@ package dev.ripple.io.reader;
 import dev.ripple.io.Extent;
 import dev.ripple.io.ExtentReadException;
 import dev.ripple.io.ReadStats;
-
 import java.io.IOException;
 import java.lang.foreign.MemorySegment;
 import java.lang.ref.Reference;
@@ -62,6 +61,7 @@ public final class UringReader implements ExtentReader, InFlightGauge {
 
     /** Bytes of one registered bounce slot. */
     static final int SLOT_BYTES = 64 * 1024;
+
     private static final int MAX_SLOTS = 32;
     /** Longest aligned range one read asks for; longer extents are read in pieces. */
     private static final long MAX_PIECE_BYTES = 64L << 20;
@@ -125,8 +125,9 @@ public final class UringReader implements ExtentReader, InFlightGauge {
      * @throws DirectIoUnsupportedException if the file system refuses O_DIRECT or is memory-backed
      */
     public static UringReader open(Path path, int queueDepth) throws IOException {
-        UringSyscalls sys = UringSyscalls.get().orElseThrow(() -> new UringUnavailableException(path,
-                UringSyscalls.unavailableReason().orElse("unknown reason")));
+        UringSyscalls sys = UringSyscalls.get()
+                .orElseThrow(() -> new UringUnavailableException(
+                        path, UringSyscalls.unavailableReason().orElse("unknown reason")));
         return open(path, queueDepth, sys, Faults.NONE);
     }
 
@@ -173,9 +174,13 @@ public final class UringReader implements ExtentReader, InFlightGauge {
     @Override
     public String describe() {
         Ring r = rings.get();
-        String detail = r == null ? "" : ", registered buffers " + (r.buffersRegistered() ? "yes" : "refused")
-                + ", fixed file " + (r.fileRegistered() ? "yes" : "no") + ", setup flags 0x" + Integer.toHexString(r.setupFlags());
-        return "io_uring reader of " + path + " (" + fileSize + " bytes, queue depth " + queueDepth + ", O_DIRECT" + detail + ")";
+        String detail = r == null
+                ? ""
+                : ", registered buffers " + (r.buffersRegistered() ? "yes" : "refused") + ", fixed file "
+                        + (r.fileRegistered() ? "yes" : "no") + ", setup flags 0x"
+                        + Integer.toHexString(r.setupFlags());
+        return "io_uring reader of " + path + " (" + fileSize + " bytes, queue depth " + queueDepth + ", O_DIRECT"
+                + detail + ")";
     }
 
     @Override
@@ -205,7 +210,7 @@ public final class UringReader implements ExtentReader, InFlightGauge {
             r = Ring.create(sys, queueDepth, fd, (long) slots * SLOT_BYTES);
             rings.set(r);
             allRings.add(r);
-            if (closed.get()) {   // closed while this ring was being made: do not keep it
+            if (closed.get()) { // closed while this ring was being made: do not keep it
                 allRings.remove(r);
                 rings.remove();
                 r.close();
@@ -250,7 +255,8 @@ public final class UringReader implements ExtentReader, InFlightGauge {
         for (Extent e : extents) {
             requested += e.length();
         }
-        return new ReadStats(extents.size(), request.operations, requested, request.bytesRead, System.nanoTime() - start);
+        return new ReadStats(
+                extents.size(), request.operations, requested, request.bytesRead, System.nanoTime() - start);
     }
 
     /** One request on one ring: its reads ("pieces"), their buffers and progress. */
@@ -265,18 +271,18 @@ public final class UringReader implements ExtentReader, InFlightGauge {
         private final IntConsumer completed;
         private final int pieces;
         private final int[] extentOf;
-        private final long[] from;          // first wanted file byte of the piece
-        private final long[] to;            // end of the wanted bytes
+        private final long[] from; // first wanted file byte of the piece
+        private final long[] to; // end of the wanted bytes
         private final long[] alignedStart;
-        private final long[] span;          // aligned bytes asked for
-        private final long[] done;          // bytes of the span read so far
+        private final long[] span; // aligned bytes asked for
+        private final long[] done; // bytes of the span read so far
         private final int[] attempts;
         private final int[] mode;
         private final MemorySegment[] into; // where the span lands: target slice, slot or pooled buffer
         private final MemorySegment[] pooled;
         private final int generation;
         private RuntimeException callbackFailure;
-        private final int[] piecesLeft;     // per extent
+        private final int[] piecesLeft; // per extent
         private final boolean[] freeSlot;
         private int[] retry = new int[8];
         private int retryHead;
@@ -345,7 +351,7 @@ public final class UringReader implements ExtentReader, InFlightGauge {
                     while (failure == null && inFlight < queueDepth && (retryHead != retryTail || next < pieces)) {
                         boolean fromRetry = retryHead != retryTail;
                         if (!issue(fromRetry ? retry[retryHead] : next)) {
-                            break;   // the submission ring is full: submit first
+                            break; // the submission ring is full: submit first
                         }
                         if (fromRetry) {
                             retryHead++;
@@ -355,7 +361,7 @@ public final class UringReader implements ExtentReader, InFlightGauge {
                     }
                     peakInFlight.accumulateAndGet(inFlight, Math::max);
                     if (inFlight == 0) {
-                        break;   // a failure stopped issuing and nothing is left in flight
+                        break; // a failure stopped issuing and nothing is left in flight
                     }
                     ring.submit(1);
                     ring.reap(this);
@@ -439,7 +445,7 @@ public final class UringReader implements ExtentReader, InFlightGauge {
         public void complete(long userData, int result) {
             int p = (int) userData;
             if ((int) (userData >>> 32) != generation || p < 0 || p >= pieces || into[p] == null) {
-                return;   // a completion of an earlier request of this ring (only after a failed io_uring_enter)
+                return; // a completion of an earlier request of this ring (only after a failed io_uring_enter)
             }
             inFlight--;
             int requested = (int) (span[p] - done[p]);
@@ -448,7 +454,12 @@ public final class UringReader implements ExtentReader, InFlightGauge {
             long needed = to[p] - alignedStart[p];
             if (res == -Errno.EAGAIN || res == -Errno.EINTR) {
                 if (attempts[p] > MAX_RETRIES) {
-                    fail(new ExtentReadException(path, extent, -res, Errno.name(-res), done[p],
+                    fail(new ExtentReadException(
+                            path,
+                            extent,
+                            -res,
+                            Errno.name(-res),
+                            done[p],
                             "read still refused after " + MAX_RETRIES + " retries"));
                 } else {
                     requeue(p);
@@ -464,13 +475,18 @@ public final class UringReader implements ExtentReader, InFlightGauge {
             if (done[p] >= needed) {
                 finish(p);
             } else if (res == 0) {
-                fail(new ExtentReadException(path, extent, 0, "end of file", done[p],
-                        "unexpected end of file (did the file shrink?)"));
+                fail(new ExtentReadException(
+                        path, extent, 0, "end of file", done[p], "unexpected end of file (did the file shrink?)"));
             } else if (done[p] % DirectReader.ALIGNMENT != 0) {
-                fail(new ExtentReadException(path, extent, 0, "short unaligned read", done[p],
+                fail(new ExtentReadException(
+                        path,
+                        extent,
+                        0,
+                        "short unaligned read",
+                        done[p],
                         "short unaligned direct read (" + done[p] + " of " + needed + " bytes)"));
             } else {
-                requeue(p);   // a short read: the rest of the span goes in again
+                requeue(p); // a short read: the rest of the span goes in again
             }
         }
 
@@ -500,7 +516,11 @@ public final class UringReader implements ExtentReader, InFlightGauge {
         private void finish(int p) {
             int i = extentOf[p];
             if (mode[p] != ZERO_COPY) {
-                MemorySegment.copy(into[p], from[p] - alignedStart[p], targets.get(i), from[p] - extents.get(i).offset(),
+                MemorySegment.copy(
+                        into[p],
+                        from[p] - alignedStart[p],
+                        targets.get(i),
+                        from[p] - extents.get(i).offset(),
                         to[p] - from[p]);
                 release(p);
             }
@@ -522,7 +542,7 @@ public final class UringReader implements ExtentReader, InFlightGauge {
                 bounce.give(pooled[p]);
                 pooled[p] = null;
             }
-            mode[p] = ZERO_COPY;   // released: never copied or returned twice
+            mode[p] = ZERO_COPY; // released: never copied or returned twice
         }
 
         private void releaseAll() {

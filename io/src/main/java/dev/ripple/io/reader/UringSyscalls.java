@@ -1,5 +1,9 @@
 package dev.ripple.io.reader;
 
+import static java.lang.foreign.ValueLayout.ADDRESS;
+import static java.lang.foreign.ValueLayout.JAVA_INT;
+import static java.lang.foreign.ValueLayout.JAVA_LONG;
+
 import java.lang.foreign.Arena;
 import java.lang.foreign.FunctionDescriptor;
 import java.lang.foreign.Linker;
@@ -12,10 +16,6 @@ import java.lang.invoke.VarHandle;
 import java.util.Locale;
 import java.util.NoSuchElementException;
 import java.util.Optional;
-
-import static java.lang.foreign.ValueLayout.ADDRESS;
-import static java.lang.foreign.ValueLayout.JAVA_INT;
-import static java.lang.foreign.ValueLayout.JAVA_LONG;
 
 /**
  * The system calls an io_uring needs, as the one package-private choke point of the io_uring
@@ -68,21 +68,23 @@ interface UringSyscalls {
     }
 
     /** The outcome of binding and probing: the calls or the reason they cannot be used. */
-    record Binding(Optional<UringSyscalls> syscalls, String reason) {
-    }
+    record Binding(Optional<UringSyscalls> syscalls, String reason) {}
 
     final class Holder {
         private static final System.Logger LOG = System.getLogger(UringSyscalls.class.getName());
-        static final Binding INSTANCE = log(bind(System.getProperty("os.name", ""), System.getProperty("os.arch", ""),
+        static final Binding INSTANCE = log(bind(
+                System.getProperty("os.name", ""),
+                System.getProperty("os.arch", ""),
                 !Boolean.getBoolean(DISABLED_PROPERTY)));
 
-        private Holder() {
-        }
+        private Holder() {}
 
         private static Binding log(Binding b) {
             if (b.reason() != null) {
-                LOG.log(System.Logger.Level.INFO, "io_uring unavailable: " + b.reason()
-                        + "; the io_uring reader falls back to the thread-pool direct reader");
+                LOG.log(
+                        System.Logger.Level.INFO,
+                        "io_uring unavailable: " + b.reason()
+                                + "; the io_uring reader falls back to the thread-pool direct reader");
             }
             return b;
         }
@@ -100,8 +102,8 @@ interface UringSyscalls {
             return new Binding(Optional.empty(), "io_uring is Linux only (os.name=" + osName + ")");
         }
         int oDirect = switch (osArch) {
-            case "amd64", "x86_64" -> 0x4000;      // 040000 octal
-            case "aarch64", "arm64" -> 0x10000;    // 0200000 octal
+            case "amd64", "x86_64" -> 0x4000; // 040000 octal
+            case "aarch64", "arm64" -> 0x10000; // 0200000 octal
             default -> -1;
         };
         if (oDirect < 0) {
@@ -111,8 +113,9 @@ interface UringSyscalls {
         try {
             calls = Ffm.bind(oDirect);
         } catch (RuntimeException | LinkageError e) {
-            return new Binding(Optional.empty(), "native calls could not be bound (" + e
-                    + "); run with --enable-native-access=ALL-UNNAMED");
+            return new Binding(
+                    Optional.empty(),
+                    "native calls could not be bound (" + e + "); run with --enable-native-access=ALL-UNNAMED");
         }
         return probe(calls);
     }
@@ -125,8 +128,9 @@ interface UringSyscalls {
             if (fd < 0) {
                 String why = switch (-fd) {
                     case Errno.ENOSYS -> "the kernel has no io_uring (ENOSYS: older than 5.1, or compiled without it)";
-                    case Errno.EPERM -> "io_uring_setup refused (EPERM: a seccomp filter such as Android's app sandbox,"
-                            + " or kernel.io_uring_disabled)";
+                    case Errno.EPERM ->
+                        "io_uring_setup refused (EPERM: a seccomp filter such as Android's app sandbox,"
+                                + " or kernel.io_uring_disabled)";
                     default -> "io_uring_setup failed: " + Errno.describe(-fd);
                 };
                 return new Binding(Optional.empty(), why);
@@ -134,8 +138,10 @@ interface UringSyscalls {
             int features = params.get(JAVA_INT, Ring.PARAMS_FEATURES);
             calls.close(fd);
             if ((features & Ring.REQUIRED_FEATURES) != Ring.REQUIRED_FEATURES) {
-                return new Binding(Optional.empty(), "kernel too old for the io_uring reader (features 0x"
-                        + Integer.toHexString(features) + "; Linux 5.6 or newer is needed for IORING_OP_READ)");
+                return new Binding(
+                        Optional.empty(),
+                        "kernel too old for the io_uring reader (features 0x" + Integer.toHexString(features)
+                                + "; Linux 5.6 or newer is needed for IORING_OP_READ)");
             }
             return new Binding(Optional.of(calls), null);
         }
@@ -143,7 +149,7 @@ interface UringSyscalls {
 
     /** The calls bound through the FFM linker. */
     final class Ffm implements UringSyscalls {
-        private static final long SYS_IO_URING_SETUP = 425;   // the same on x86-64 and arm64 (unified numbers)
+        private static final long SYS_IO_URING_SETUP = 425; // the same on x86-64 and arm64 (unified numbers)
         private static final long SYS_IO_URING_ENTER = 426;
         private static final long SYS_IO_URING_REGISTER = 427;
         private static final int PROT_READ_WRITE = 0x1 | 0x2;
@@ -163,8 +169,13 @@ interface UringSyscalls {
         private final MethodHandle close;
         private final int oDirect;
 
-        private Ffm(MethodHandle syscall, MethodHandle mmap, MethodHandle munmap, MethodHandle open, MethodHandle close,
-                    int oDirect) {
+        private Ffm(
+                MethodHandle syscall,
+                MethodHandle mmap,
+                MethodHandle munmap,
+                MethodHandle open,
+                MethodHandle close,
+                int oDirect) {
             this.syscall = syscall;
             this.mmap = mmap;
             this.munmap = munmap;
@@ -179,16 +190,25 @@ interface UringSyscalls {
             SymbolLookup libc = linker.defaultLookup();
             Linker.Option errno = Linker.Option.captureCallState("errno");
             // long syscall(long number, ...): the six arguments passed as longs, as the kernel reads them
-            MethodHandle syscall = linker.downcallHandle(find(libc, "syscall"),
-                    FunctionDescriptor.of(JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG),
-                    errno, Linker.Option.firstVariadicArg(1));
-            MethodHandle mmap = linker.downcallHandle(find(libc, "mmap"),
-                    FunctionDescriptor.of(JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_INT, JAVA_INT, JAVA_INT, JAVA_LONG), errno);
-            MethodHandle munmap = linker.downcallHandle(find(libc, "munmap"),
-                    FunctionDescriptor.of(JAVA_INT, JAVA_LONG, JAVA_LONG), errno);
-            MethodHandle open = linker.downcallHandle(find(libc, "open"),
-                    FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT), errno, Linker.Option.firstVariadicArg(2));
-            MethodHandle close = linker.downcallHandle(find(libc, "close"), FunctionDescriptor.of(JAVA_INT, JAVA_INT), errno);
+            MethodHandle syscall = linker.downcallHandle(
+                    find(libc, "syscall"),
+                    FunctionDescriptor.of(
+                            JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG),
+                    errno,
+                    Linker.Option.firstVariadicArg(1));
+            MethodHandle mmap = linker.downcallHandle(
+                    find(libc, "mmap"),
+                    FunctionDescriptor.of(JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_INT, JAVA_INT, JAVA_INT, JAVA_LONG),
+                    errno);
+            MethodHandle munmap = linker.downcallHandle(
+                    find(libc, "munmap"), FunctionDescriptor.of(JAVA_INT, JAVA_LONG, JAVA_LONG), errno);
+            MethodHandle open = linker.downcallHandle(
+                    find(libc, "open"),
+                    FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT),
+                    errno,
+                    Linker.Option.firstVariadicArg(2));
+            MethodHandle close =
+                    linker.downcallHandle(find(libc, "close"), FunctionDescriptor.of(JAVA_INT, JAVA_INT), errno);
             return new Ffm(syscall, mmap, munmap, open, close, oDirect);
         }
 
@@ -231,7 +251,8 @@ interface UringSyscalls {
         public long mmap(long length, int fd, long offset) {
             MemorySegment state = STATE.get();
             try {
-                long address = (long) mmap.invokeExact(state, 0L, length, PROT_READ_WRITE, MAP_SHARED_POPULATE, fd, offset);
+                long address =
+                        (long) mmap.invokeExact(state, 0L, length, PROT_READ_WRITE, MAP_SHARED_POPULATE, fd, offset);
                 return address == -1 ? -errno(state) : address;
             } catch (RuntimeException | Error t) {
                 throw t;

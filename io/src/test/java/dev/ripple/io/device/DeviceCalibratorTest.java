@@ -1,19 +1,18 @@
 package dev.ripple.io.device;
 
-import dev.ripple.io.TestFiles;
-import org.junit.jupiter.api.Test;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.ripple.io.TestFiles;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertNotNull;
-import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.junit.jupiter.api.Test;
 
 class DeviceCalibratorTest {
 
@@ -59,8 +58,10 @@ class DeviceCalibratorTest {
     }
 
     static Measurement point(DeviceProfile profile, int size, int qd) {
-        return profile.measurements().stream().filter(m -> m.readBytes() == size && m.queueDepth() == qd)
-                .findFirst().orElseThrow(() -> new AssertionError("no point " + size + "@" + qd));
+        return profile.measurements().stream()
+                .filter(m -> m.readBytes() == size && m.queueDepth() == qd)
+                .findFirst()
+                .orElseThrow(() -> new AssertionError("no point " + size + "@" + qd));
     }
 
     @Test
@@ -68,15 +69,18 @@ class DeviceCalibratorTest {
         CalibrationOptions o = CalibrationOptions.quick().withGrid(List.of(65536, 1 << 20), List.of(8));
         assertEquals(List.of(4096, 65536, 1 << 20), o.readSizes());
         assertEquals(List.of(1, 8), o.queueDepths());
-        assertThrows(IllegalArgumentException.class, () -> CalibrationOptions.quick().withGrid(List.of(1000), List.of(1)));
-        assertThrows(IllegalArgumentException.class, () -> CalibrationOptions.quick().withFileBytes(1 << 20));
+        assertThrows(
+                IllegalArgumentException.class, () -> CalibrationOptions.quick().withGrid(List.of(1000), List.of(1)));
+        assertThrows(
+                IllegalArgumentException.class, () -> CalibrationOptions.quick().withFileBytes(1 << 20));
         assertTrue(CalibrationOptions.defaults().estimatedDuration().toSeconds() < 180);
     }
 
     @Test
     void missingDirectoryIsReported() {
         Path nowhere = Path.of("target", "no-such-dir-for-calibration");
-        IOException e = assertThrows(IOException.class,
+        IOException e = assertThrows(
+                IOException.class,
                 () -> DeviceCalibrator.calibrate(nowhere, CalibrationOptions.quick(), ProgressListener.NONE));
         assertTrue(e.getMessage().contains("no-such-dir-for-calibration"), e.getMessage());
     }

@@ -1,20 +1,19 @@
 package dev.ripple.io.device;
 
-import dev.ripple.io.TestFiles;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Test;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.ripple.io.TestFiles;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
 
 class DeviceProfileTest {
 
@@ -48,8 +47,15 @@ class DeviceProfileTest {
 
     static DeviceProfile sample() {
         List<Measurement> table = table(0, 1);
-        return new DeviceProfile(DeviceProfile.FORMAT_VERSION, "test-disk", "unit test", "2026-11-23T10:00:00Z",
-                2500.5, 12_345.25, table, CostModelFitter.fit(table));
+        return new DeviceProfile(
+                DeviceProfile.FORMAT_VERSION,
+                "test-disk",
+                "unit test",
+                "2026-11-23T10:00:00Z",
+                2500.5,
+                12_345.25,
+                table,
+                CostModelFitter.fit(table));
     }
 
     @Test
@@ -59,8 +65,11 @@ class DeviceProfileTest {
         profile.write(file);
         assertEquals(profile, DeviceProfile.read(file));
         String json = Files.readString(file);
-        assertTrue(json.contains("\"sequentialMiBps\"") && json.contains("\"random4kQd1Iops\"")
-                && json.contains("\"costModel\""), json);
+        assertTrue(
+                json.contains("\"sequentialMiBps\"")
+                        && json.contains("\"random4kQd1Iops\"")
+                        && json.contains("\"costModel\""),
+                json);
         try (var files = Files.list(file.getParent())) {
             assertEquals(1, files.count(), "no temporary file left behind");
         }
@@ -89,9 +98,11 @@ class DeviceProfileTest {
         assertBad(good + " {}", "Trailing token");
         DeviceProfileException directory = assertThrows(DeviceProfileException.class, () -> DeviceProfile.read(dir));
         assertTrue(directory.getMessage().contains("cannot be read"), directory.getMessage());
-        DeviceProfileException missing = assertThrows(DeviceProfileException.class,
-                () -> DeviceProfile.read(dir.resolve("absent.json")));
-        assertTrue(missing.getMessage().contains("absent.json") && missing.getMessage().contains("does not exist"),
+        DeviceProfileException missing =
+                assertThrows(DeviceProfileException.class, () -> DeviceProfile.read(dir.resolve("absent.json")));
+        assertTrue(
+                missing.getMessage().contains("absent.json")
+                        && missing.getMessage().contains("does not exist"),
                 missing.getMessage());
     }
 
@@ -101,7 +112,8 @@ class DeviceProfileTest {
         DeviceProfileException e = assertThrows(DeviceProfileException.class, () -> DeviceProfile.read(file));
         assertEquals(file, e.file());
         assertTrue(e.getMessage().contains(file.toString()), e.getMessage());
-        assertTrue(e.getMessage().contains(expectedProblem), "expected '" + expectedProblem + "' in: " + e.getMessage());
+        assertTrue(
+                e.getMessage().contains(expectedProblem), "expected '" + expectedProblem + "' in: " + e.getMessage());
     }
 
     @Test
@@ -127,11 +139,12 @@ class DeviceProfileTest {
     @Test
     void fitterClampsFlatOrDecreasingCurvesToPhysicalLines() {
         // Time shrinking with size (noise on a flat curve): slope clamps, overhead stays >= 0.
-        List<Measurement> odd = List.of(new Measurement(4096, 1, 50, 50, 60, 78, 20_000),
-                new Measurement(8192, 1, 49, 49, 60, 160, 20_400));
+        List<Measurement> odd = List.of(
+                new Measurement(4096, 1, 50, 50, 60, 78, 20_000), new Measurement(8192, 1, 49, 49, 60, 160, 20_400));
         CostLine line = CostModelFitter.fit(odd).lineAt(1);
         assertTrue(line.fixedMicros() >= 0 && line.bytesPerMicro() > 0, line.toString());
-        assertThrows(IllegalArgumentException.class,
+        assertThrows(
+                IllegalArgumentException.class,
                 () -> CostModelFitter.fit(List.of(new Measurement(4096, 1, 50, 50, 60, 78, 20_000))));
     }
 

@@ -1,14 +1,15 @@
 package dev.ripple.io.device;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import dev.ripple.io.Extent;
 import dev.ripple.io.ReadStats;
 import dev.ripple.io.TestFiles;
 import dev.ripple.io.reader.ExtentReader;
 import dev.ripple.io.reader.ReaderKind;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
-
 import java.io.IOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
@@ -17,13 +18,11 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.concurrent.locks.LockSupport;
 import java.util.SplittableRandom;
-
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import java.util.concurrent.locks.LockSupport;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
 
 /**
  * The emulated device: its schedule follows the cost model exactly, and a stream of real reads
@@ -94,10 +93,10 @@ class EmulatedReaderTest {
     }
 
     /** One request of a stream: extents and the reader's queue depth. */
-    record Request(List<Extent> extents, int queueDepth) {
-    }
+    record Request(List<Extent> extents, int queueDepth) {}
 
-    static List<Request> stream(long seed, int requests, int queueDepth, int readsPerRequest, int minBytes, int maxBytes) {
+    static List<Request> stream(
+            long seed, int requests, int queueDepth, int readsPerRequest, int minBytes, int maxBytes) {
         SplittableRandom random = new SplittableRandom(seed);
         List<Request> out = new ArrayList<>();
         for (int r = 0; r < requests; r++) {
@@ -128,8 +127,9 @@ class EmulatedReaderTest {
     static double measuredMicros(DeviceProfile profile, List<Request> stream, int queueDepth) throws IOException {
         // positional reads of a page-cached file, one at a time, take microseconds: the device model
         // sets the pace (a pool of 31 threads on two shared cores would not keep up with it)
-        try (ExtentReader reader = EmulatedReader.wrap(ReaderKind.POSITIONAL.open(file, 1), DeviceEmulator.of(profile), queueDepth);
-             Arena arena = Arena.ofShared()) {
+        try (ExtentReader reader = EmulatedReader.wrap(
+                        ReaderKind.POSITIONAL.open(file, 1), DeviceEmulator.of(profile), queueDepth);
+                Arena arena = Arena.ofShared()) {
             MemorySegment buffer = arena.allocate(4 << 20);
             List<List<MemorySegment>> targets = new ArrayList<>();
             for (Request r : stream) {
@@ -141,7 +141,7 @@ class EmulatedReaderTest {
                 }
                 targets.add(t);
             }
-            for (int i = 0; i < Math.min(stream.size(), 100); i++) {   // page cache and compiled code warm
+            for (int i = 0; i < Math.min(stream.size(), 100); i++) { // page cache and compiled code warm
                 reader.read(stream.get(i).extents(), targets.get(i));
             }
             long start = System.nanoTime();
@@ -157,11 +157,27 @@ class EmulatedReaderTest {
         DeviceProfile ufs40 = UfsPresets.ufs40();
         DeviceProfile nvme = DevicePresets.nvme();
         List<Object[]> cases = List.of(
-                new Object[] {"ufs-4.0, queue depth 1, one 4 KiB read per request", ufs40, 1, stream(SEED, 600, 1, 1, 4096, 4096)},
-                new Object[] {"ufs-4.0, queue depth 8, 8 reads of 4-64 KiB", ufs40, 8, stream(SEED + 1, 120, 8, 8, 4096, 65536)},
-                new Object[] {"ufs-4.0, queue depth 32, 40 reads of 4-16 KiB", ufs40, 32, stream(SEED + 2, 80, 32, 40, 4096, 16384)},
-                new Object[] {"ufs-4.0, queue depth 32, 3 reads of 0.5-2 MiB", ufs40, 32, stream(SEED + 3, 30, 32, 3, 1 << 19, 1 << 20)},
-                new Object[] {"nvme, queue depth 4, 4 reads of 128 KiB", nvme, 4, stream(SEED + 4, 150, 4, 4, 131072, 131072)});
+                new Object[] {
+                    "ufs-4.0, queue depth 1, one 4 KiB read per request", ufs40, 1, stream(SEED, 600, 1, 1, 4096, 4096)
+                },
+                new Object[] {
+                    "ufs-4.0, queue depth 8, 8 reads of 4-64 KiB", ufs40, 8, stream(SEED + 1, 120, 8, 8, 4096, 65536)
+                },
+                new Object[] {
+                    "ufs-4.0, queue depth 32, 40 reads of 4-16 KiB",
+                    ufs40,
+                    32,
+                    stream(SEED + 2, 80, 32, 40, 4096, 16384)
+                },
+                new Object[] {
+                    "ufs-4.0, queue depth 32, 3 reads of 0.5-2 MiB",
+                    ufs40,
+                    32,
+                    stream(SEED + 3, 30, 32, 3, 1 << 19, 1 << 20)
+                },
+                new Object[] {
+                    "nvme, queue depth 4, 4 reads of 128 KiB", nvme, 4, stream(SEED + 4, 150, 4, 4, 131072, 131072)
+                });
         for (Object[] c : cases) {
             DeviceProfile profile = (DeviceProfile) c[1];
             @SuppressWarnings("unchecked")
@@ -177,8 +193,11 @@ class EmulatedReaderTest {
                 measured = Math.min(measured, measuredMicros(profile, s, (int) c[2]));
             }
             double error = measured / model - 1;
-            assertTrue(Math.abs(error) < 0.10, String.format("%s: measured %.0f us, modelled %.0f us (%+.1f%%), seed %d",
-                    c[0], measured, model, 100 * error, SEED));
+            assertTrue(
+                    Math.abs(error) < 0.10,
+                    String.format(
+                            "%s: measured %.0f us, modelled %.0f us (%+.1f%%), seed %d",
+                            c[0], measured, model, 100 * error, SEED));
         }
     }
 
@@ -186,22 +205,28 @@ class EmulatedReaderTest {
     void completionsAreReportedAtTheirModelledTimesWithTheirBytes() throws IOException {
         DeviceProfile ufs = UfsPresets.ufs40();
         DeviceEmulator device = DeviceEmulator.of(ufs);
-        List<Extent> extents = stream(SEED + 5, 1, 8, 16, 1000, 30_000).getFirst().extents();
+        List<Extent> extents =
+                stream(SEED + 5, 1, 8, 16, 1000, 30_000).getFirst().extents();
         long[] at = new long[extents.size()];
-        try (ExtentReader reader = EmulatedReader.wrap(ReaderKind.POSITIONAL.open(file, 8), device); Arena arena = Arena.ofShared()) {
-            List<MemorySegment> targets = extents.stream().map(e -> arena.allocate(e.length())).toList();
+        try (ExtentReader reader = EmulatedReader.wrap(ReaderKind.POSITIONAL.open(file, 8), device);
+                Arena arena = Arena.ofShared()) {
+            List<MemorySegment> targets =
+                    extents.stream().map(e -> arena.allocate(e.length())).toList();
             long start = System.nanoTime();
             ReadStats stats = reader.read(extents, targets, i -> {
                 at[i] = System.nanoTime();
                 Extent e = extents.get(i);
-                assertArrayEquals(Arrays.copyOfRange(expected, (int) e.offset(), (int) e.end()),
-                        targets.get(i).toArray(ValueLayout.JAVA_BYTE), "seed " + SEED);
+                assertArrayEquals(
+                        Arrays.copyOfRange(expected, (int) e.offset(), (int) e.end()),
+                        targets.get(i).toArray(ValueLayout.JAVA_BYTE),
+                        "seed " + SEED);
             });
             CostLine line = ufs.costModel().lineAt(8);
             double t = 0;
             for (int i = 0; i < extents.size(); i++) {
                 t += line.costMicros(extents.get(i).length());
-                assertTrue((at[i] - start) / 1e3 >= t - 1, "extent " + i + " not reported before its modelled completion");
+                assertTrue(
+                        (at[i] - start) / 1e3 >= t - 1, "extent " + i + " not reported before its modelled completion");
             }
             assertTrue(stats.elapsedNanos() / 1e3 >= t - 1, "the request lasts as long as the model says");
             EmulatedReader.Stats s = ((EmulatedReader) reader).emulationStats();
@@ -212,9 +237,10 @@ class EmulatedReaderTest {
 
     @Test
     void aRealReadSlowerThanTheModelShowsAndIsCounted() throws IOException {
-        DeviceProfile fast = UfsPresets.preset("instant", 1_000_000, 100_000_000, 0.001, "a device faster than any real one");
+        DeviceProfile fast =
+                UfsPresets.preset("instant", 1_000_000, 100_000_000, 0.001, "a device faster than any real one");
         try (EmulatedReader reader = EmulatedReader.wrap(ReaderKind.POSITIONAL.open(file, 1), DeviceEmulator.of(fast));
-             Arena arena = Arena.ofShared()) {
+                Arena arena = Arena.ofShared()) {
             MemorySegment target = arena.allocate(1 << 20);
             for (int i = 0; i < 5; i++) {
                 reader.read(new Extent(0, 1 << 20), target);

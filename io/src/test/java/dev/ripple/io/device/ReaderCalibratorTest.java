@@ -1,21 +1,20 @@
 package dev.ripple.io.device;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.ripple.io.TestFiles;
 import dev.ripple.io.reader.ReaderKind;
 import dev.ripple.io.reader.UringReader;
-import org.junit.jupiter.api.Test;
-
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.junit.jupiter.api.Test;
 
 class ReaderCalibratorTest {
 
@@ -26,7 +25,8 @@ class ReaderCalibratorTest {
             Path file = dir.resolve("test.bin");
             DeviceCalibrator.writeTestFile(file, 8L << 20, 7);
             ReaderCalibrator.Options options = ReaderCalibrator.Options.defaults()
-                    .withGrid(List.of(4096, 16384), List.of(1, 4)).withTimes(Duration.ofMillis(10), Duration.ofMillis(60));
+                    .withGrid(List.of(4096, 16384), List.of(1, 4))
+                    .withTimes(Duration.ofMillis(10), Duration.ofMillis(60));
             for (ReaderKind kind : ReaderKind.values()) {
                 List<CalibrationProgress> steps = new ArrayList<>();
                 ReaderCalibration c = ReaderCalibrator.measure(kind, file, options, steps::add);
@@ -52,6 +52,8 @@ class ReaderCalibratorTest {
         } finally {
             TestFiles.deleteRecursively(dir);
         }
-        assertThrows(IllegalArgumentException.class, () -> ReaderCalibrator.Options.defaults().withGrid(List.of(1000), List.of(1)));
+        assertThrows(
+                IllegalArgumentException.class,
+                () -> ReaderCalibrator.Options.defaults().withGrid(List.of(1000), List.of(1)));
     }
 }

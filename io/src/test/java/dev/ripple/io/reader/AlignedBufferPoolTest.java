@@ -15,7 +15,7 @@ class AlignedBufferPoolTest {
 
     @Test
     void buffersOverTheBudgetAreFreedAtOnceAndTheRestOnClear() {
-        AlignedBufferPool pool = new AlignedBufferPool(4096, 256 << 10);   // room for four 64 KiB buffers
+        AlignedBufferPool pool = new AlignedBufferPool(4096, 256 << 10); // room for four 64 KiB buffers
         List<MemorySegment> taken = new ArrayList<>();
         for (int i = 0; i < 10; i++) {
             MemorySegment b = pool.take(60_000);
@@ -26,8 +26,12 @@ class AlignedBufferPoolTest {
         assertEquals(10L * (64 << 10), pool.liveBytes());
         taken.forEach(pool::give);
         assertEquals(4L * (64 << 10), pool.liveBytes(), "six dropped buffers freed as they came back");
-        assertFalse(taken.get(9).scope().isAlive() && taken.get(8).scope().isAlive() && taken.get(7).scope().isAlive()
-                && taken.get(6).scope().isAlive() && taken.get(5).scope().isAlive() && taken.get(4).scope().isAlive());
+        assertFalse(taken.get(9).scope().isAlive()
+                && taken.get(8).scope().isAlive()
+                && taken.get(7).scope().isAlive()
+                && taken.get(6).scope().isAlive()
+                && taken.get(5).scope().isAlive()
+                && taken.get(4).scope().isAlive());
         assertTrue(taken.get(0).scope().isAlive(), "the first four are pooled");
         assertSame(taken.get(3), pool.take(64 << 10), "a pooled buffer is reused, last given first");
         pool.give(taken.get(3));

@@ -1,13 +1,15 @@
 package dev.ripple.io.reader;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
 import dev.ripple.io.Extent;
 import dev.ripple.io.ReadStats;
 import dev.ripple.io.TestFiles;
 import dev.ripple.io.nativeio.Advice;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
-
 import java.io.IOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
@@ -16,12 +18,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
-
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
 
 /** What only the direct reader (alignment accounting, refusal on tmpfs) and the mmap reader (advice) promise. */
 class DirectReaderAlignmentTest {
@@ -46,7 +45,8 @@ class DirectReaderAlignmentTest {
 
     @Test
     void bytesReadCountTheEnclosingAlignedRangeTruncatedAtEndOfFile() throws IOException {
-        try (DirectReader reader = DirectReader.open(file, 1); Arena arena = Arena.ofConfined()) {
+        try (DirectReader reader = DirectReader.open(file, 1);
+                Arena arena = Arena.ofConfined()) {
             // [4090, 4110) spans two pages: 8192 bytes read.
             ReadStats crossing = reader.read(new Extent(4090, 20), arena.allocate(20));
             assertEquals(8192, crossing.bytesRead(), "seed=" + SEED);
@@ -55,32 +55,43 @@ class DirectReaderAlignmentTest {
             MemorySegment tail = arena.allocate(50);
             ReadStats atEnd = reader.read(new Extent(SIZE - 50, 50), tail);
             assertEquals(100, atEnd.bytesRead());
-            assertArrayEquals(Arrays.copyOfRange(expected, SIZE - 50, SIZE), tail.toArray(ValueLayout.JAVA_BYTE), "seed=" + SEED);
+            assertArrayEquals(
+                    Arrays.copyOfRange(expected, SIZE - 50, SIZE), tail.toArray(ValueLayout.JAVA_BYTE), "seed=" + SEED);
         }
     }
 
     @Test
     void alignedExtentIntoAlignedTargetIsReadWithoutBounceBuffer() throws IOException {
-        try (DirectReader reader = DirectReader.open(file, 1); Arena arena = Arena.ofConfined()) {
+        try (DirectReader reader = DirectReader.open(file, 1);
+                Arena arena = Arena.ofConfined()) {
             MemorySegment target = arena.allocate(8192, DirectReader.ALIGNMENT);
             ReadStats stats = reader.read(new Extent(4096, 8192), target);
             assertEquals(8192, stats.bytesRead());
-            assertArrayEquals(Arrays.copyOfRange(expected, 4096, 4096 + 8192), target.toArray(ValueLayout.JAVA_BYTE), "seed=" + SEED);
+            assertArrayEquals(
+                    Arrays.copyOfRange(expected, 4096, 4096 + 8192),
+                    target.toArray(ValueLayout.JAVA_BYTE),
+                    "seed=" + SEED);
         }
     }
 
     @Test
     void tmpfsRefusesDirectIoLoudly() throws IOException {
         Path shm = Path.of("/dev/shm");
-        assumeTrue(Files.isDirectory(shm) && Files.isWritable(shm) && "tmpfs".equals(Files.getFileStore(shm).type()),
+        assumeTrue(
+                Files.isDirectory(shm)
+                        && Files.isWritable(shm)
+                        && "tmpfs".equals(Files.getFileStore(shm).type()),
                 "needs a writable tmpfs at /dev/shm");
         Path onTmpfs = Files.createTempFile(shm, "ripple-direct", ".bin");
         try {
             Files.write(onTmpfs, new byte[8192]);
-            DirectIoUnsupportedException e = assertThrows(DirectIoUnsupportedException.class,
-                    () -> DirectReader.open(onTmpfs, 1));
+            DirectIoUnsupportedException e =
+                    assertThrows(DirectIoUnsupportedException.class, () -> DirectReader.open(onTmpfs, 1));
             assertEquals("tmpfs", e.fileSystemType());
-            assertTrue(e.getMessage().contains(onTmpfs.toString()) && e.getMessage().contains("O_DIRECT"), e.getMessage());
+            assertTrue(
+                    e.getMessage().contains(onTmpfs.toString())
+                            && e.getMessage().contains("O_DIRECT"),
+                    e.getMessage());
         } finally {
             Files.deleteIfExists(onTmpfs);
         }
@@ -99,7 +110,8 @@ class DirectReaderAlignmentTest {
             assertEquals(Advice.RANDOM, reader.advice());
             assertTrue(reader.adviceApplied(), reader.describe());
         }
-        try (MmapReader reader = MmapReader.open(file, 1, Advice.SEQUENTIAL); Arena arena = Arena.ofConfined()) {
+        try (MmapReader reader = MmapReader.open(file, 1, Advice.SEQUENTIAL);
+                Arena arena = Arena.ofConfined()) {
             MemorySegment target = arena.allocate(SIZE);
             reader.read(List.of(new Extent(0, SIZE)), List.of(target));
             assertArrayEquals(expected, target.toArray(ValueLayout.JAVA_BYTE), "seed=" + SEED);

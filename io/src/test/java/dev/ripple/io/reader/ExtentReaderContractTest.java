@@ -1,17 +1,15 @@
 package dev.ripple.io.reader;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import dev.ripple.io.Extent;
 import dev.ripple.io.ExtentBeyondEndOfFileException;
 import dev.ripple.io.ReadStats;
 import dev.ripple.io.TestFiles;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
-
 import java.io.IOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
@@ -24,12 +22,13 @@ import java.util.SplittableRandom;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertSame;
-import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * The contract every {@link ExtentReader} keeps. Each implementation adds a three-line subclass.
@@ -104,7 +103,8 @@ abstract class ExtentReaderContractTest {
             Extent e = extents.get(i);
             byte[] want = Arrays.copyOfRange(expected, (int) e.offset(), (int) e.end());
             byte[] got = targets.get(i).asSlice(0, e.length()).toArray(ValueLayout.JAVA_BYTE);
-            assertArrayEquals(want, got, seedMessage("bytes of extent " + i + " " + e + " at queue depth " + queueDepth));
+            assertArrayEquals(
+                    want, got, seedMessage("bytes of extent " + i + " " + e + " at queue depth " + queueDepth));
         }
         assertStatsConsistent(extents, stats);
         return stats;
@@ -114,36 +114,59 @@ abstract class ExtentReaderContractTest {
         long requested = extents.stream().mapToLong(Extent::length).sum();
         assertEquals(extents.size(), stats.extents(), seedMessage("extents counted"));
         assertEquals(requested, stats.bytesRequested(), seedMessage("bytes requested"));
-        assertTrue(stats.bytesRead() >= requested, seedMessage("bytes read " + stats.bytesRead() + " >= requested " + requested));
+        assertTrue(
+                stats.bytesRead() >= requested,
+                seedMessage("bytes read " + stats.bytesRead() + " >= requested " + requested));
         assertTrue(stats.operations() >= extents.size(), seedMessage("at least one operation per extent: " + stats));
         assertTrue(stats.elapsedNanos() > 0, seedMessage("elapsed time measured: " + stats));
     }
 
     @Test
     void extentsCrossingPageBoundaries() throws IOException {
-        readAndVerify(List.of(new Extent(4090, 12), new Extent(4095, 2), new Extent(8191, 4098),
-                new Extent(0, 4096), new Extent(4096, 4096), new Extent(12_287, 8194), new Extent(100, 20_000)), 1);
+        readAndVerify(
+                List.of(
+                        new Extent(4090, 12),
+                        new Extent(4095, 2),
+                        new Extent(8191, 4098),
+                        new Extent(0, 4096),
+                        new Extent(4096, 4096),
+                        new Extent(12_287, 8194),
+                        new Extent(100, 20_000)),
+                1);
     }
 
     @Test
     void tinyAndLargeExtents() throws IOException {
-        readAndVerify(List.of(new Extent(0, 1), new Extent(4095, 1), new Extent(4096, 1), new Extent(777_777, 1),
-                new Extent(3, 700_001), new Extent(0, FILE_SIZE)), 4);
+        readAndVerify(
+                List.of(
+                        new Extent(0, 1),
+                        new Extent(4095, 1),
+                        new Extent(4096, 1),
+                        new Extent(777_777, 1),
+                        new Extent(3, 700_001),
+                        new Extent(0, FILE_SIZE)),
+                4);
     }
 
     @Test
     void extentsEndingExactlyAtEndOfFile() throws IOException {
-        readAndVerify(List.of(new Extent(FILE_SIZE - 1, 1), new Extent(FILE_SIZE - 123, 123),
-                new Extent(FILE_SIZE - 5000, 5000), new Extent(FILE_SIZE - 4219, 4219)), 1);
+        readAndVerify(
+                List.of(
+                        new Extent(FILE_SIZE - 1, 1),
+                        new Extent(FILE_SIZE - 123, 123),
+                        new Extent(FILE_SIZE - 5000, 5000),
+                        new Extent(FILE_SIZE - 4219, 4219)),
+                1);
     }
 
     @Test
     void extentBeyondEndOfFileIsATypedErrorNamingFileOffsetAndSize() throws IOException {
         MemorySegment target = arena.allocate(64);
         try (ExtentReader reader = open(file, 1)) {
-            for (Extent bad : List.of(new Extent(FILE_SIZE - 10, 11), new Extent(FILE_SIZE, 1), new Extent(5L << 40, 8))) {
-                ExtentBeyondEndOfFileException e = assertThrows(ExtentBeyondEndOfFileException.class,
-                        () -> reader.read(bad, target));
+            for (Extent bad :
+                    List.of(new Extent(FILE_SIZE - 10, 11), new Extent(FILE_SIZE, 1), new Extent(5L << 40, 8))) {
+                ExtentBeyondEndOfFileException e =
+                        assertThrows(ExtentBeyondEndOfFileException.class, () -> reader.read(bad, target));
                 assertEquals(FILE_SIZE, e.fileSize());
                 assertEquals(bad, e.extent());
                 assertTrue(e.getMessage().contains(file.toString()), e.getMessage());
@@ -182,7 +205,8 @@ abstract class ExtentReaderContractTest {
         for (int i = 0; i < 500; i++) {
             extents.add(new Extent((i * 7919L * 4096) % (FILE_SIZE - 65536), 65536));
         }
-        List<MemorySegment> targets = extents.stream().map(e -> arena.allocate(e.length())).toList();
+        List<MemorySegment> targets =
+                extents.stream().map(e -> arena.allocate(e.length())).toList();
         try (ExtentReader reader = open(file, 4)) {
             InFlightGauge base = (InFlightGauge) reader;
             for (int attempt = 0; attempt < 20 && base.peakInFlight() < 2; attempt++) {
@@ -206,7 +230,8 @@ abstract class ExtentReaderContractTest {
             int length = 1 + random.nextInt(3 * 4096);
             extents.add(new Extent(random.nextLong(FILE_SIZE - length + 1), length));
         }
-        List<MemorySegment> targets = extents.stream().map(e -> arena.allocate(e.length(), 4096)).toList();
+        List<MemorySegment> targets =
+                extents.stream().map(e -> arena.allocate(e.length(), 4096)).toList();
         int[] seen = new int[extents.size()];
         Thread caller = Thread.currentThread();
         try (ExtentReader reader = open(file, queueDepth)) {
@@ -214,7 +239,8 @@ abstract class ExtentReaderContractTest {
                 assertSame(caller, Thread.currentThread(), "completions are reported on the calling thread");
                 seen[i]++;
                 Extent e = extents.get(i);
-                assertArrayEquals(Arrays.copyOfRange(expected, (int) e.offset(), (int) e.end()),
+                assertArrayEquals(
+                        Arrays.copyOfRange(expected, (int) e.offset(), (int) e.end()),
                         targets.get(i).asSlice(0, e.length()).toArray(ValueLayout.JAVA_BYTE),
                         seedMessage("extent " + i + " complete when reported"));
             });
@@ -226,7 +252,8 @@ abstract class ExtentReaderContractTest {
 
     @Test
     void concurrentCallersShareOneReader() throws Exception {
-        try (ExtentReader reader = open(file, 4); ExecutorService callers = Executors.newFixedThreadPool(3)) {
+        try (ExtentReader reader = open(file, 4);
+                ExecutorService callers = Executors.newFixedThreadPool(3)) {
             List<Future<?>> futures = new ArrayList<>();
             for (int c = 0; c < 3; c++) {
                 long callerSeed = SEED + c;
@@ -244,8 +271,10 @@ abstract class ExtentReaderContractTest {
                         reader.read(extents, targets);
                         for (int i = 0; i < extents.size(); i++) {
                             Extent e = extents.get(i);
-                            assertArrayEquals(Arrays.copyOfRange(expected, (int) e.offset(), (int) e.end()),
-                                    targets.get(i).toArray(ValueLayout.JAVA_BYTE), seedMessage("concurrent read " + e));
+                            assertArrayEquals(
+                                    Arrays.copyOfRange(expected, (int) e.offset(), (int) e.end()),
+                                    targets.get(i).toArray(ValueLayout.JAVA_BYTE),
+                                    seedMessage("concurrent read " + e));
                         }
                     }
                     return null;
@@ -273,23 +302,28 @@ abstract class ExtentReaderContractTest {
         try (ExtentReader reader = open(file, 4)) {
             Extent e = new Extent(0, 100);
             assertThrows(IllegalArgumentException.class, () -> reader.read(e, arena.allocate(99)));
-            assertThrows(IllegalArgumentException.class, () -> reader.read(List.of(e, e), List.of(arena.allocate(100))));
-            assertThrows(IllegalArgumentException.class, () -> reader.read(e, arena.allocate(100).asReadOnly()));
+            assertThrows(
+                    IllegalArgumentException.class, () -> reader.read(List.of(e, e), List.of(arena.allocate(100))));
+            assertThrows(
+                    IllegalArgumentException.class,
+                    () -> reader.read(e, arena.allocate(100).asReadOnly()));
             try (Arena confined = Arena.ofConfined()) {
                 List<MemorySegment> mine = List.of(confined.allocate(100), confined.allocate(100));
                 if (writesFromWorkerThreads()) {
-                    IllegalArgumentException ex = assertThrows(IllegalArgumentException.class,
-                            () -> reader.read(List.of(e, e), mine));
+                    IllegalArgumentException ex =
+                            assertThrows(IllegalArgumentException.class, () -> reader.read(List.of(e, e), mine));
                     assertTrue(ex.getMessage().contains("confined"), ex.getMessage());
                 } else {
                     reader.read(List.of(e, e), mine);
                     assertArrayEquals(Arrays.copyOf(expected, 100), mine.get(1).toArray(ValueLayout.JAVA_BYTE));
                 }
             }
-            try (Arena other = Arena.ofConfined()) {   // a target of another thread's arena: refused by every reader
+            try (Arena other = Arena.ofConfined()) { // a target of another thread's arena: refused by every reader
                 MemorySegment foreign = other.allocate(100);
-                Thread t = Thread.ofPlatform().start(() -> assertThrows(IllegalArgumentException.class,
-                        () -> reader.read(List.of(e, e), List.of(foreign, foreign))));
+                Thread t = Thread.ofPlatform()
+                        .start(() -> assertThrows(
+                                IllegalArgumentException.class,
+                                () -> reader.read(List.of(e, e), List.of(foreign, foreign))));
                 t.join();
             } catch (InterruptedException ie) {
                 throw new AssertionError(ie);
@@ -299,7 +333,8 @@ abstract class ExtentReaderContractTest {
 
     @Test
     void confinedTargetsWorkAtQueueDepthOne() throws IOException {
-        try (ExtentReader reader = open(file, 1); Arena confined = Arena.ofConfined()) {
+        try (ExtentReader reader = open(file, 1);
+                Arena confined = Arena.ofConfined()) {
             MemorySegment a = confined.allocate(10);
             MemorySegment b = confined.allocate(10);
             reader.read(List.of(new Extent(5, 10), new Extent(50_000, 10)), List.of(a, b));
@@ -311,7 +346,8 @@ abstract class ExtentReaderContractTest {
     void heapTargetsWorkToo() throws IOException {
         byte[] heap = new byte[5000];
         try (ExtentReader reader = open(file, 4)) {
-            reader.read(List.of(new Extent(4000, 5000), new Extent(1, 1)),
+            reader.read(
+                    List.of(new Extent(4000, 5000), new Extent(1, 1)),
                     List.of(MemorySegment.ofArray(heap), MemorySegment.ofArray(new byte[1])));
         }
         assertArrayEquals(Arrays.copyOfRange(expected, 4000, 9000), heap, seedMessage("heap target"));

@@ -1,14 +1,18 @@
 package dev.ripple.io.reader;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
 import dev.ripple.io.Extent;
 import dev.ripple.io.ExtentReadException;
 import dev.ripple.io.ReadStats;
 import dev.ripple.io.TestFiles;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Test;
-
 import java.io.IOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
@@ -21,15 +25,10 @@ import java.util.Optional;
 import java.util.SplittableRandom;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
-
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertInstanceOf;
-import static org.junit.jupiter.api.Assertions.assertSame;
-import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
 
 /**
  * The io_uring reader under injected faults (short reads, EAGAIN, EIO, an early end of file, a
@@ -58,7 +57,10 @@ class UringReaderFaultsTest {
 
     @BeforeEach
     void needsUring() {
-        assumeTrue(UringReader.available(), () -> "io_uring unavailable here: " + UringReader.unavailableReason().orElse(""));
+        assumeTrue(
+                UringReader.available(),
+                () -> "io_uring unavailable here: "
+                        + UringReader.unavailableReason().orElse(""));
     }
 
     static String seed(String what) {
@@ -79,7 +81,9 @@ class UringReaderFaultsTest {
                 case 1 -> 1 + random.nextInt(20_000);
                 default -> 70_000 + random.nextInt(100_000);
             };
-            long offset = i % 3 == 0 ? 4096L * random.nextInt((FILE_SIZE - length) / 4096) : random.nextLong(FILE_SIZE - length + 1);
+            long offset = i % 3 == 0
+                    ? 4096L * random.nextInt((FILE_SIZE - length) / 4096)
+                    : random.nextLong(FILE_SIZE - length + 1);
             out.add(new Extent(offset, length));
         }
         return out;
@@ -88,8 +92,10 @@ class UringReaderFaultsTest {
     static void assertBytes(List<Extent> extents, List<MemorySegment> targets) {
         for (int i = 0; i < extents.size(); i++) {
             Extent e = extents.get(i);
-            assertArrayEquals(Arrays.copyOfRange(expected, (int) e.offset(), (int) e.end()),
-                    targets.get(i).asSlice(0, e.length()).toArray(ValueLayout.JAVA_BYTE), seed("bytes of extent " + i + " " + e));
+            assertArrayEquals(
+                    Arrays.copyOfRange(expected, (int) e.offset(), (int) e.end()),
+                    targets.get(i).asSlice(0, e.length()).toArray(ValueLayout.JAVA_BYTE),
+                    seed("bytes of extent " + i + " " + e));
         }
     }
 
@@ -97,13 +103,16 @@ class UringReaderFaultsTest {
     void shortReadsAreContinuedWhereTheyStopped() throws IOException {
         List<Extent> extents = extents(SEED, 60);
         // the kernel read everything, but the reader is told only the first block arrived
-        UringReader.Faults shortOnce = (piece, attempt, requested, result) ->
-                attempt == 0 && result > 4096 ? 4096 : result;
-        try (Arena arena = Arena.ofShared(); UringReader reader = open(8, shortOnce)) {
-            List<MemorySegment> targets = extents.stream().map(e -> arena.allocate(e.length(), 4096)).toList();
+        UringReader.Faults shortOnce =
+                (piece, attempt, requested, result) -> attempt == 0 && result > 4096 ? 4096 : result;
+        try (Arena arena = Arena.ofShared();
+                UringReader reader = open(8, shortOnce)) {
+            List<MemorySegment> targets =
+                    extents.stream().map(e -> arena.allocate(e.length(), 4096)).toList();
             ReadStats stats = reader.read(extents, targets);
             assertBytes(extents, targets);
-            long resubmitted = extents.stream().filter(e -> alignedSpan(e) > 4096).count();
+            long resubmitted =
+                    extents.stream().filter(e -> alignedSpan(e) > 4096).count();
             assertEquals(extents.size() + resubmitted, stats.operations(), seed("one more read per shortened one"));
         }
     }
@@ -117,8 +126,10 @@ class UringReaderFaultsTest {
         List<Extent> extents = extents(SEED + 1, 40);
         UringReader.Faults busy = (piece, attempt, requested, result) ->
                 attempt == 0 ? -Errno.EAGAIN : attempt == 1 && piece % 2 == 0 ? -Errno.EINTR : result;
-        try (Arena arena = Arena.ofShared(); UringReader reader = open(4, busy)) {
-            List<MemorySegment> targets = extents.stream().map(e -> arena.allocate(e.length())).toList();
+        try (Arena arena = Arena.ofShared();
+                UringReader reader = open(4, busy)) {
+            List<MemorySegment> targets =
+                    extents.stream().map(e -> arena.allocate(e.length())).toList();
             ReadStats stats = reader.read(extents, targets);
             assertBytes(extents, targets);
             assertEquals(2L * extents.size() + extents.size() / 2, stats.operations());
@@ -129,17 +140,21 @@ class UringReaderFaultsTest {
     void eioIsATypedErrorNamingTheExtentAndTheReaderStaysUsable() throws IOException {
         List<Extent> extents = extents(SEED + 2, 30);
         AtomicBoolean broken = new AtomicBoolean(true);
-        UringReader.Faults eio = (piece, attempt, requested, result) -> broken.get() && piece == 7 ? -Errno.EIO : result;
-        try (Arena arena = Arena.ofShared(); UringReader reader = open(8, eio)) {
-            List<MemorySegment> targets = extents.stream().map(e -> arena.allocate(e.length())).toList();
+        UringReader.Faults eio =
+                (piece, attempt, requested, result) -> broken.get() && piece == 7 ? -Errno.EIO : result;
+        try (Arena arena = Arena.ofShared();
+                UringReader reader = open(8, eio)) {
+            List<MemorySegment> targets =
+                    extents.stream().map(e -> arena.allocate(e.length())).toList();
             AtomicInteger reported = new AtomicInteger();
-            ExtentReadException e = assertThrows(ExtentReadException.class,
-                    () -> reader.read(extents, targets, i -> reported.incrementAndGet()));
+            ExtentReadException e = assertThrows(
+                    ExtentReadException.class, () -> reader.read(extents, targets, i -> reported.incrementAndGet()));
             assertEquals(5, e.errno());
             assertEquals("EIO", e.errnoName());
             assertEquals(extents.get(7), e.extent());
             assertEquals(file, e.file());
-            assertTrue(e.getMessage().contains(file.toString()) && e.getMessage().contains("EIO (5)"), e.getMessage());
+            assertTrue(
+                    e.getMessage().contains(file.toString()) && e.getMessage().contains("EIO (5)"), e.getMessage());
             assertTrue(reported.get() < extents.size(), "the failed extent was not reported: " + reported.get());
             broken.set(false);
             reader.read(extents, targets);
@@ -150,9 +165,10 @@ class UringReaderFaultsTest {
     @Test
     void eagainForeverEndsInATypedError() throws IOException {
         UringReader.Faults never = (piece, attempt, requested, result) -> -Errno.EAGAIN;
-        try (Arena arena = Arena.ofShared(); UringReader reader = open(2, never)) {
-            ExtentReadException e = assertThrows(ExtentReadException.class,
-                    () -> reader.read(new Extent(4096, 100), arena.allocate(100)));
+        try (Arena arena = Arena.ofShared();
+                UringReader reader = open(2, never)) {
+            ExtentReadException e = assertThrows(
+                    ExtentReadException.class, () -> reader.read(new Extent(4096, 100), arena.allocate(100)));
             assertEquals(Errno.EAGAIN, e.errno());
             assertTrue(e.getMessage().contains("retries"), e.getMessage());
         }
@@ -161,9 +177,10 @@ class UringReaderFaultsTest {
     @Test
     void anEarlyEndOfFileAndAShortUnalignedReadAreTypedErrors() throws IOException {
         try (Arena arena = Arena.ofShared();
-             UringReader eof = open(1, (piece, attempt, requested, result) -> 0);
-             UringReader odd = open(1, (piece, attempt, requested, result) -> attempt == 0 ? 100 : result)) {
-            ExtentReadException e = assertThrows(ExtentReadException.class, () -> eof.read(new Extent(0, 8192), arena.allocate(8192)));
+                UringReader eof = open(1, (piece, attempt, requested, result) -> 0);
+                UringReader odd = open(1, (piece, attempt, requested, result) -> attempt == 0 ? 100 : result)) {
+            ExtentReadException e =
+                    assertThrows(ExtentReadException.class, () -> eof.read(new Extent(0, 8192), arena.allocate(8192)));
             assertEquals(0, e.errno());
             assertTrue(e.getMessage().contains("end of file"), e.getMessage());
             e = assertThrows(ExtentReadException.class, () -> odd.read(new Extent(0, 8192), arena.allocate(8192)));
@@ -175,10 +192,13 @@ class UringReaderFaultsTest {
     @Test
     void aFailingCallbackPropagatesAfterTheRequestDrains() throws IOException {
         List<Extent> extents = extents(SEED + 3, 20);
-        try (Arena arena = Arena.ofShared(); UringReader reader = open(8, UringReader.Faults.NONE)) {
-            List<MemorySegment> targets = extents.stream().map(e -> arena.allocate(e.length())).toList();
+        try (Arena arena = Arena.ofShared();
+                UringReader reader = open(8, UringReader.Faults.NONE)) {
+            List<MemorySegment> targets =
+                    extents.stream().map(e -> arena.allocate(e.length())).toList();
             IllegalStateException boom = new IllegalStateException("boom");
-            IllegalStateException thrown = assertThrows(IllegalStateException.class,
+            IllegalStateException thrown = assertThrows(
+                    IllegalStateException.class,
                     () -> reader.read(extents, targets, i -> {
                         throw boom;
                     }));
@@ -194,11 +214,14 @@ class UringReaderFaultsTest {
         long registered = UringReader.liveRegisteredBytes();
         List<Extent> extents = extents(SEED + 4, 24);
         for (int round = 0; round < 3; round++) {
-            UringReader.Faults faults = round == 1 ? (p, a, r, res) -> p == 3 ? -Errno.EIO : res : UringReader.Faults.NONE;
-            try (Arena arena = Arena.ofShared(); UringReader reader = open(16, faults)) {
-                List<MemorySegment> targets = extents.stream().map(e -> arena.allocate(e.length())).toList();
+            UringReader.Faults faults =
+                    round == 1 ? (p, a, r, res) -> p == 3 ? -Errno.EIO : res : UringReader.Faults.NONE;
+            try (Arena arena = Arena.ofShared();
+                    UringReader reader = open(16, faults)) {
+                List<MemorySegment> targets =
+                        extents.stream().map(e -> arena.allocate(e.length())).toList();
                 List<Thread> callers = new ArrayList<>();
-                for (int t = 0; t < 3; t++) {   // one ring per calling thread
+                for (int t = 0; t < 3; t++) { // one ring per calling thread
                     callers.add(Thread.ofPlatform().start(() -> {
                         try {
                             reader.read(extents, targets);

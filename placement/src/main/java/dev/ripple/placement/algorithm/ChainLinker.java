@@ -12,8 +12,7 @@ import java.util.List;
  * strong partner of the tail; if none scores, the next chain in {@code ripple}'s order is taken.
  */
 final class ChainLinker {
-    private ChainLinker() {
-    }
+    private ChainLinker() {}
 
     static int[] link(List<int[]> chains, LayerStats stats, NeighbourLists partners, int[] weights) {
         int n = stats.neurons();
@@ -69,8 +68,8 @@ final class ChainLinker {
         return order;
     }
 
-    private static long junctionScore(int[] order, int len, int[] chain, boolean reversed, LayerStats stats,
-            int[] weights) {
+    private static long junctionScore(
+            int[] order, int len, int[] chain, boolean reversed, LayerStats stats, int[] weights) {
         long s = 0;
         int reach = weights.length;
         for (int t = Math.max(0, len - reach); t < len; t++) {

@@ -1,8 +1,8 @@
 package dev.ripple.placement.algorithm;
 
-import java.util.Arrays;
 import dev.ripple.placement.stats.LayerStats;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 
 /**

@@ -1,9 +1,9 @@
 package dev.ripple.placement.algorithm;
 
-import java.util.Arrays;
-import java.util.SplittableRandom;
 import dev.ripple.placement.stats.LayerStats;
 import dev.ripple.placement.stats.NeighbourLists;
+import java.util.Arrays;
+import java.util.SplittableRandom;
 
 /**
  * Improves a path by 2-opt (segment reversal) and or-opt (moving a segment of 1-3 neurons,
@@ -20,8 +20,7 @@ import dev.ripple.placement.stats.NeighbourLists;
  */
 final class PathLocalSearch {
     /** What a run did: sweeps made, moves applied, objective gained, and whether time ran out. */
-    record Result(int sweeps, long moves, long gain, boolean timedOut) {
-    }
+    record Result(int sweeps, long moves, long gain, boolean timedOut) {}
 
     private final LayerStats stats;
     private final NeighbourLists candidates;

@@ -8,8 +8,7 @@ import dev.ripple.placement.stats.LayerStats;
  * reads of an order are {@code sum f(i) - adjacentWeight}.
  */
 public final class PathObjective {
-    private PathObjective() {
-    }
+    private PathObjective() {}
 
     /** {@code sum over slots k of f(order[k], order[k+1])}. */
     public static long adjacentWeight(int[] order, LayerStats stats) {

@@ -2,8 +2,7 @@ package dev.ripple.placement.algorithm;
 
 /** Checks and inverts slot -> neuron permutations. */
 public final class Permutations {
-    private Permutations() {
-    }
+    private Permutations() {}
 
     /** Whether {@code order} holds each of {@code 0..n-1} exactly once. */
     public static boolean isPermutation(int[] order, int n) {

@@ -23,8 +23,7 @@ public final class PlacementAlgorithms {
             "ripple", GreedyPathPlacement::new,
             "ripple+", RefinedPathPlacement::new);
 
-    private PlacementAlgorithms() {
-    }
+    private PlacementAlgorithms() {}
 
     /** Registered names, baseline first. */
     public static List<String> names() {
@@ -46,8 +45,8 @@ public final class PlacementAlgorithms {
     }
 
     /** Orders for every layer of {@code calibration}, layer by layer ({@code [layer][slot]}). */
-    public static int[][] placeAll(ActivationTrace calibration, PlacementAlgorithm algorithm,
-            CoActivationCounter counter) {
+    public static int[][] placeAll(
+            ActivationTrace calibration, PlacementAlgorithm algorithm, CoActivationCounter counter) {
         int[][] orders = new int[calibration.layers()][];
         for (int l = 0; l < orders.length; l++) {
             orders[l] = algorithm.order(counter.count(calibration, l));

@@ -1,8 +1,8 @@
 package dev.ripple.placement.algorithm;
 
-import java.util.Objects;
 import java.time.Duration;
 import java.util.Arrays;
+import java.util.Objects;
 
 /**
  * Settings of {@code ripple+}.
@@ -21,11 +21,21 @@ import java.util.Arrays;
  * @param seed            seed of the kicks; the only randomness, so the order is a function of
  *                        the statistics and this seed
  */
-public record RefinedPathOptions(int[] distanceWeights, int candidates, int maxSweeps, Duration timeLimit,
-        double kicksPerNeuron, int kickSegment, long seed) {
+public record RefinedPathOptions(
+        int[] distanceWeights,
+        int candidates,
+        int maxSweeps,
+        Duration timeLimit,
+        double kicksPerNeuron,
+        int kickSegment,
+        long seed) {
     public RefinedPathOptions {
-        if (distanceWeights.length == 0 || distanceWeights[0] <= 0 || candidates < 1 || maxSweeps < 0
-                || kicksPerNeuron < 0 || kickSegment < 1) {
+        if (distanceWeights.length == 0
+                || distanceWeights[0] <= 0
+                || candidates < 1
+                || maxSweeps < 0
+                || kicksPerNeuron < 0
+                || kickSegment < 1) {
             throw new IllegalArgumentException("invalid ripple+ options: weights " + Arrays.toString(distanceWeights)
                     + ", " + candidates + " candidates, " + maxSweeps + " sweeps, " + kicksPerNeuron
                     + " kicks per neuron, kick segment " + kickSegment);
@@ -56,9 +66,14 @@ public record RefinedPathOptions(int[] distanceWeights, int candidates, int maxS
 
     @Override
     public boolean equals(Object o) {
-        return o instanceof RefinedPathOptions r && Arrays.equals(distanceWeights, r.distanceWeights)
-                && candidates == r.candidates && maxSweeps == r.maxSweeps && timeLimit.equals(r.timeLimit)
-                && Double.compare(kicksPerNeuron, r.kicksPerNeuron) == 0 && kickSegment == r.kickSegment && seed == r.seed;
+        return o instanceof RefinedPathOptions r
+                && Arrays.equals(distanceWeights, r.distanceWeights)
+                && candidates == r.candidates
+                && maxSweeps == r.maxSweeps
+                && timeLimit.equals(r.timeLimit)
+                && Double.compare(kicksPerNeuron, r.kicksPerNeuron) == 0
+                && kickSegment == r.kickSegment
+                && seed == r.seed;
     }
 
     @Override

@@ -48,10 +48,13 @@ public final class RefinedPathPlacement implements PlacementAlgorithm {
         int[] order = ChainLinker.link(chains, stats, partners, weights);
         PathLocalSearch search = new PathLocalSearch(stats, partners, weights);
         PathLocalSearch.Result r = search.run(order, options.maxSweeps(), deadline);
-        long kicked = search.perturb((int) Math.round(options.kicksPerNeuron() * order.length), options.kickSegment(),
-                options.seed(), deadline);
-        lastResult = new PathLocalSearch.Result(r.sweeps(), r.moves(), r.gain() + kicked,
-                r.timedOut() || System.nanoTime() > deadline);
+        long kicked = search.perturb(
+                (int) Math.round(options.kicksPerNeuron() * order.length),
+                options.kickSegment(),
+                options.seed(),
+                deadline);
+        lastResult = new PathLocalSearch.Result(
+                r.sweeps(), r.moves(), r.gain() + kicked, r.timedOut() || System.nanoTime() > deadline);
         lastKickGain = kicked;
         return Permutations.requirePermutation(name(), order, stats.neurons());
     }
@@ -59,8 +62,10 @@ public final class RefinedPathPlacement implements PlacementAlgorithm {
     /** Sweeps, moves and gain of the most recent {@link #order} call (for reports), or null. */
     public String lastSearchSummary() {
         PathLocalSearch.Result r = lastResult;
-        return r == null ? null : "sweeps=" + r.sweeps() + " moves=" + r.moves() + " gain=" + r.gain()
-                + " (kicks " + lastKickGain + ")"
-                + (r.timedOut() ? " (time limit reached)" : "");
+        return r == null
+                ? null
+                : "sweeps=" + r.sweeps() + " moves=" + r.moves() + " gain=" + r.gain()
+                        + " (kicks " + lastKickGain + ")"
+                        + (r.timedOut() ? " (time limit reached)" : "");
     }
 }

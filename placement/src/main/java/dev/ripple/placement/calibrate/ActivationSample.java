@@ -1,7 +1,7 @@
 package dev.ripple.placement.calibrate;
 
-import java.util.Arrays;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -25,8 +25,8 @@ public record ActivationSample(int[] neurons, List<float[]> values, int tokens) 
         neurons = neurons.clone();
         values = List.copyOf(values);
         if (values.size() != neurons.length) {
-            throw new IllegalArgumentException("activation sample: " + values.size() + " layers of values for "
-                    + neurons.length + " layers");
+            throw new IllegalArgumentException(
+                    "activation sample: " + values.size() + " layers of values for " + neurons.length + " layers");
         }
         for (int l = 0; l < neurons.length; l++) {
             if ((long) tokens * neurons[l] != values.get(l).length) {
@@ -89,8 +89,8 @@ public record ActivationSample(int[] neurons, List<float[]> values, int tokens) 
         /** Adds the first {@code rows} tokens of a passage's per-layer activations. */
         public Builder add(float[][] perLayer, int rows) {
             if (perLayer.length != neurons.length) {
-                throw new IllegalArgumentException("activation sample: passage has " + perLayer.length + " layers, expected "
-                        + neurons.length);
+                throw new IllegalArgumentException(
+                        "activation sample: passage has " + perLayer.length + " layers, expected " + neurons.length);
             }
             for (int l = 0; l < neurons.length; l++) {
                 long need = (long) rows * neurons[l];

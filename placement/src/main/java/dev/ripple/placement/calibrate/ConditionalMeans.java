@@ -14,8 +14,7 @@ import org.eclipse.collections.impl.list.mutable.primitive.IntArrayList;
  * its own, measured on the calibration sample only.
  */
 public final class ConditionalMeans {
-    private ConditionalMeans() {
-    }
+    private ConditionalMeans() {}
 
     /** Per layer, per neuron, the mean activation where the neuron was inactive under {@code rule} (0 if never). */
     public static float[][] of(ActivityRule rule, ActivationSample sample) {
@@ -27,7 +26,9 @@ public final class ConditionalMeans {
     /** The fill-in of every layer for {@code rule}, from the sample's conditional means. */
     public static List<FillIn> fillIn(ActivityRule rule, ActivationSample sample, List<FfnLayerWeights> layers) {
         float[][] m = of(rule, sample);
-        return IntStream.range(0, layers.size()).mapToObj(l -> FillIn.fromMeans(layers.get(l), m[l])).toList();
+        return IntStream.range(0, layers.size())
+                .mapToObj(l -> FillIn.fromMeans(layers.get(l), m[l]))
+                .toList();
     }
 
     static float[] layer(ActivityRule rule, int l, ActivationSample sample) {

@@ -26,8 +26,7 @@ import java.util.stream.IntStream;
  * }</pre>
  */
 public final class ErrorRuleCalibrator {
-    private ErrorRuleCalibrator() {
-    }
+    private ErrorRuleCalibrator() {}
 
     /**
      * @param rule     the calibrated rule
@@ -60,8 +59,11 @@ public final class ErrorRuleCalibrator {
         if (layers.size() != sample.layers()) {
             throw new IllegalArgumentException("sample has " + sample.layers() + " layers, the model " + layers.size());
         }
-        float[][] weights = IntStream.range(0, layers.size()).mapToObj(l -> downNorms(layers.get(l))).toArray(float[][]::new);
-        ActivityRule start = ThresholdCalibrator.forFraction(ThresholdRule.Mode.VALUE, sample, target).rule();
+        float[][] weights = IntStream.range(0, layers.size())
+                .mapToObj(l -> downNorms(layers.get(l)))
+                .toArray(float[][]::new);
+        ActivityRule start = ThresholdCalibrator.forFraction(ThresholdRule.Mode.VALUE, sample, target)
+                .rule();
         float[][] centres = ConditionalMeans.of(start, sample);
         float[] t = new float[layers.size()];
         double[] achieved = new double[layers.size()];

@@ -1,9 +1,9 @@
 package dev.ripple.placement.calibrate;
 
-import java.util.Arrays;
-import org.eclipse.collections.impl.list.mutable.primitive.IntArrayList;
 import dev.ripple.core.activity.ActivityRule;
 import dev.ripple.core.ffn.FfnLayerWeights;
+import java.util.Arrays;
+import org.eclipse.collections.impl.list.mutable.primitive.IntArrayList;
 
 /**
  * The FFN output error of one layer under a rule with mean fill-in, on calibration activations:
@@ -20,8 +20,8 @@ final class LayerErrorProbe {
 
     LayerErrorProbe(FfnLayerWeights weights, ActivationSample sample, int layer) {
         if (weights.spec().dFfn() != sample.neurons()[layer]) {
-            throw new IllegalArgumentException("layer " + layer + ": weights have " + weights.spec().dFfn()
-                    + " neurons, the activation sample " + sample.neurons()[layer]);
+            throw new IllegalArgumentException("layer " + layer + ": weights have "
+                    + weights.spec().dFfn() + " neurons, the activation sample " + sample.neurons()[layer]);
         }
         this.weights = weights;
         this.sample = sample;
@@ -53,8 +53,7 @@ final class LayerErrorProbe {
         float[] down = weights.downColumns();
         float[] row = new float[n];
         float[] err = new float[d];
-        IntArrayList active =
-                new IntArrayList();
+        IntArrayList active = new IntArrayList();
         boolean[] keep = new boolean[n];
         double sum = 0;
         for (int t = 0; t < sample.tokens(); t++) {

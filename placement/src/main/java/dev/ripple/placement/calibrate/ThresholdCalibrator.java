@@ -27,8 +27,7 @@ import java.util.stream.IntStream;
  * }</pre>
  */
 public final class ThresholdCalibrator {
-    private ThresholdCalibrator() {
-    }
+    private ThresholdCalibrator() {}
 
     /**
      * Calibrated thresholds and what they achieve on the calibration tokens.
@@ -77,8 +76,12 @@ public final class ThresholdCalibrator {
      *
      * @param iterations binary-search steps per layer (each one pass over the sample's dropped neurons)
      */
-    public static Result forError(ThresholdRule.Mode mode, ActivationSample sample, List<FfnLayerWeights> layers,
-                                  double target, int iterations) {
+    public static Result forError(
+            ThresholdRule.Mode mode,
+            ActivationSample sample,
+            List<FfnLayerWeights> layers,
+            double target,
+            int iterations) {
         if (!(target >= 0)) {
             throw new IllegalArgumentException("target FFN relative error must be ≥ 0, got " + target);
         }
@@ -86,7 +89,8 @@ public final class ThresholdCalibrator {
             throw new IllegalArgumentException("binary search needs at least one iteration, got " + iterations);
         }
         if (layers.size() != sample.layers()) {
-            throw new IllegalArgumentException("the model has " + layers.size() + " FFN layers, the sample " + sample.layers());
+            throw new IllegalArgumentException(
+                    "the model has " + layers.size() + " FFN layers, the sample " + sample.layers());
         }
         requireTokens(sample);
         float[] t = new float[sample.layers()];
@@ -95,8 +99,8 @@ public final class ThresholdCalibrator {
         IntStream.range(0, sample.layers()).parallel().forEach(l -> {
             LayerErrorProbe probe = new LayerErrorProbe(layers.get(l), sample, l);
             float[] values = sample.layer(l);
-            float lo = lowest(mode, values);         // keeps every neuron: zero error
-            float hi = highest(mode, values);        // drops every neuron
+            float lo = lowest(mode, values); // keeps every neuron: zero error
+            float hi = highest(mode, values); // drops every neuron
             double loError = probe.meanError(rule(mode, lo, l), true);
             double hiError = probe.meanError(rule(mode, hi, l), true);
             if (hiError <= target) {

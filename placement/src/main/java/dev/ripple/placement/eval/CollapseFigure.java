@@ -8,5 +8,4 @@ package dev.ripple.placement.eval;
  * @param readsPerToken      mean read operations per token
  * @param extraBytesFraction unneeded bundles read / needed bundles (0 for gap 0)
  */
-public record CollapseFigure(int gap, double readsPerToken, double extraBytesFraction) {
-}
+public record CollapseFigure(int gap, double readsPerToken, double extraBytesFraction) {}

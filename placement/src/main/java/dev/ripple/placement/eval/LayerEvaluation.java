@@ -10,8 +10,7 @@ import java.util.List;
  * @param readsPerToken  mean contiguous reads per token
  * @param collapsed      reads and extra bytes per collapse gap
  */
-public record LayerEvaluation(int layer, double activePerToken, double readsPerToken,
-        List<CollapseFigure> collapsed) {
+public record LayerEvaluation(int layer, double activePerToken, double readsPerToken, List<CollapseFigure> collapsed) {
     public LayerEvaluation {
         collapsed = List.copyOf(collapsed);
     }

@@ -43,8 +43,8 @@ public final class PlacementEvaluator {
     /** Evaluates {@code orders[layer]} (slot -> neuron) on every layer of {@code heldOut}. */
     public PlacementEvaluation evaluate(ActivationTrace heldOut, int[][] orders) {
         if (orders.length != heldOut.layers()) {
-            throw new IllegalArgumentException(orders.length + " layer orders for a trace of " + heldOut.layers()
-                    + " layers");
+            throw new IllegalArgumentException(
+                    orders.length + " layer orders for a trace of " + heldOut.layers() + " layers");
         }
         List<LayerEvaluation> layers = new ArrayList<>();
         Totals all = new Totals(gaps.length);
@@ -54,8 +54,7 @@ public final class PlacementEvaluator {
             layers.add(new LayerEvaluation(l, t.active(), t.reads(), t.collapsed(gaps)));
             all.add(t);
         }
-        return new PlacementEvaluation(new OverallEvaluation(all.active(), all.reads(), all.collapsed(gaps)),
-                layers);
+        return new PlacementEvaluation(new OverallEvaluation(all.active(), all.reads(), all.collapsed(gaps)), layers);
     }
 
     /** Evaluates one layer's order on its held-out active sets. */
@@ -123,7 +122,9 @@ public final class PlacementEvaluator {
         List<CollapseFigure> collapsed(int[] gaps) {
             List<CollapseFigure> out = new ArrayList<>();
             for (int g = 0; g < gaps.length; g++) {
-                out.add(new CollapseFigure(gaps[g], tokens == 0 ? 0 : (double) collapsedReads[g] / tokens,
+                out.add(new CollapseFigure(
+                        gaps[g],
+                        tokens == 0 ? 0 : (double) collapsedReads[g] / tokens,
                         active == 0 ? 0 : (double) extra[g] / active));
             }
             return out;

@@ -6,8 +6,7 @@ package dev.ripple.placement.eval;
  * fetches the slots in between.
  */
 public final class ReadRuns {
-    private ReadRuns() {
-    }
+    private ReadRuns() {}
 
     /** Contiguous runs among {@code slots[0..count)} (sorted, distinct). */
     public static int runs(int[] slots, int count) {

@@ -19,8 +19,7 @@ import org.roaringbitmap.RoaringBitmap;
  * }</pre>
  */
 public final class SyntheticTraces {
-    private SyntheticTraces() {
-    }
+    private SyntheticTraces() {}
 
     /**
      * @param layers            layers generated (independent structure each)
@@ -36,27 +35,48 @@ public final class SyntheticTraces {
      * @param noise             firing probability of any neuron per token, independently
      * @param seed              RNG seed
      */
-    public record Spec(int layers, int neurons, int tokens, int clusterSize, double clustersPerToken, double skew,
-            double memberProbability, double overlap, double hotFraction, double hotProbability, double noise,
+    public record Spec(
+            int layers,
+            int neurons,
+            int tokens,
+            int clusterSize,
+            double clustersPerToken,
+            double skew,
+            double memberProbability,
+            double overlap,
+            double hotFraction,
+            double hotProbability,
+            double noise,
             long seed) {
 
         /** About 5% activity: clusters of 32, ~20 active, 20% overlap, 2% hot, 1% noise. */
         public static Spec realistic(int neurons, int tokens, long seed) {
-            return new Spec(1, neurons, tokens, 32, Math.max(1, neurons / 32.0 * 0.04), 0.6, 0.7, 0.2, 0.02, 0.4, 0.01,
-                    seed);
+            return new Spec(
+                    1, neurons, tokens, 32, Math.max(1, neurons / 32.0 * 0.04), 0.6, 0.7, 0.2, 0.02, 0.4, 0.01, seed);
         }
 
         public Spec withLayers(int l) {
-            return new Spec(l, neurons, tokens, clusterSize, clustersPerToken, skew, memberProbability, overlap,
-                    hotFraction, hotProbability, noise, seed);
+            return new Spec(
+                    l,
+                    neurons,
+                    tokens,
+                    clusterSize,
+                    clustersPerToken,
+                    skew,
+                    memberProbability,
+                    overlap,
+                    hotFraction,
+                    hotProbability,
+                    noise,
+                    seed);
         }
     }
 
     public static ActivationTrace generate(Spec spec) {
         int[] neurons = new int[spec.layers()];
         Arrays.fill(neurons, spec.neurons());
-        ActivationTrace trace = new ActivationTrace(new TraceInfo("synthetic " + spec, "synthetic", "synthetic",
-                spec.tokens()), neurons);
+        ActivationTrace trace = new ActivationTrace(
+                new TraceInfo("synthetic " + spec, "synthetic", "synthetic", spec.tokens()), neurons);
         for (int l = 0; l < spec.layers(); l++) {
             generateLayer(spec, new SplittableRandom(spec.seed() * 1_000_003L + l), trace, l);
         }

@@ -26,8 +26,8 @@ public record TraceSplit(ActivationTrace calibration, ActivationTrace heldOut) {
         int cut = (int) Math.round(tokens * fraction);
         TraceInfo info = trace.info();
         ActivationTrace cal = new ActivationTrace(part(info, "calibration tokens 0.." + (cut - 1), cut), neurons);
-        ActivationTrace held = new ActivationTrace(part(info, "held-out tokens " + cut + ".." + (tokens - 1),
-                tokens - cut), neurons);
+        ActivationTrace held =
+                new ActivationTrace(part(info, "held-out tokens " + cut + ".." + (tokens - 1), tokens - cut), neurons);
         for (int l = 0; l < neurons.length; l++) {
             int layerCut = (int) Math.round(trace.tokens(l) * fraction);
             for (int t = 0; t < trace.tokens(l); t++) {

@@ -1,11 +1,11 @@
 package dev.ripple.placement.importer;
 
-import java.io.IOException;
-import java.nio.file.Path;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.ripple.core.format.ResidentTensor;
 import dev.ripple.core.model.bert.BertConfig;
 import dev.ripple.core.tensor.DType;
+import java.io.IOException;
+import java.nio.file.Path;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
@@ -41,8 +41,7 @@ final class BertOnnxMatcher {
         this.norms = OnnxLayerNorm.all(g);
     }
 
-    record Result(ObjectNode architecture, List<ResidentTensor> tensors) {
-    }
+    record Result(ObjectNode architecture, List<ResidentTensor> tensors) {}
 
     Result match(List<OnnxFfn> ffns) throws IOException {
         OnnxFfn first = ffns.get(0);
@@ -89,7 +88,10 @@ final class BertOnnxMatcher {
             OnnxLinear v = null;
             for (OnnxNode c : g.consumers(layerIn)) {
                 OnnxTensor w = g.matrix(c.input(1));
-                if (!c.opType().equals("MatMul") || w == null || w.dim(0) != d || !c.input(0).equals(layerIn)) {
+                if (!c.opType().equals("MatMul")
+                        || w == null
+                        || w.dim(0) != d
+                        || !c.input(0).equals(layerIn)) {
                     continue;
                 }
                 OnnxLinear lin = OnnxLinear.producing(g, g.linearOutput(c));
@@ -114,7 +116,10 @@ final class BertOnnxMatcher {
             OnnxLayerNorm ln2 = null;
             for (OnnxNode c : g.consumers(ffnOut)) {
                 if (c.opType().equals("Add") && c.inputs().contains(ln1.output())) {
-                    ln2 = norms.values().stream().filter(n -> n.input().equals(c.output())).findFirst().orElse(null);
+                    ln2 = norms.values().stream()
+                            .filter(n -> n.input().equals(c.output()))
+                            .findFirst()
+                            .orElse(null);
                 }
             }
             if (ln2 == null) {
@@ -132,23 +137,38 @@ final class BertOnnxMatcher {
             String[] output = linear(p + "attention.output", attnOut);
             String[] norm1 = norm(p + "attention.norm", ln1);
             String[] norm2 = norm(p + "output.norm", ln2);
-            layers.add(new BertConfig.Layer(query[0], query[1], key[0], key[1], value[0], value[1], output[0], output[1],
-                    norm1[0], norm1[1], norm2[0], norm2[1]));
+            layers.add(new BertConfig.Layer(
+                    query[0], query[1], key[0], key[1], value[0], value[1], output[0], output[1], norm1[0], norm1[1],
+                    norm2[0], norm2[1]));
         }
         if (heads <= 0 || d % heads != 0) {
-            throw unsupported("could not read the number of attention heads from the query Reshape (found " + heads + ")");
+            throw unsupported(
+                    "could not read the number of attention heads from the query Reshape (found " + heads + ")");
         }
-        BertConfig config = new BertConfig(d, first.down().in(), heads, ffns.size(),
-                Float.parseFloat(Float.toString((float) eps)), emb.vocab(), emb.positions(), emb.types(),
-                first.activation().label(), "mean", true, emb.word(), emb.position(), emb.tokenType(), emb.norm()[0],
-                emb.norm()[1], layers);
+        BertConfig config = new BertConfig(
+                d,
+                first.down().in(),
+                heads,
+                ffns.size(),
+                Float.parseFloat(Float.toString((float) eps)),
+                emb.vocab(),
+                emb.positions(),
+                emb.types(),
+                first.activation().label(),
+                "mean",
+                true,
+                emb.word(),
+                emb.position(),
+                emb.tokenType(),
+                emb.norm()[0],
+                emb.norm()[1],
+                layers);
         return new Result(config.toJson(), tensors);
     }
 
     /** The embedding tables found before the first layer, as resident tensor names and sizes. */
-    private record Embeddings(String word, String position, String tokenType, String[] norm, int vocab, int positions,
-                              int types) {
-    }
+    private record Embeddings(
+            String word, String position, String tokenType, String[] norm, int vocab, int positions, int types) {}
 
     private Embeddings embeddings(String layer0In, int d) throws IOException {
         OnnxLayerNorm ln = norms.get(layer0In);
@@ -173,15 +193,22 @@ final class BertOnnxMatcher {
             throw unsupported("no word or position embedding Gather from a constant [n, " + d + "] table indexed by"
                     + " input_ids / positions (graph inputs: " + g.graph().inputs() + ")");
         }
-        return new Embeddings(add("embeddings.word", word, false), add("embeddings.position", pos, false),
-                type == null ? null : add("embeddings.token_type", type, false), norm("embeddings.norm", ln),
-                (int) word.dim(0), (int) pos.dim(0), type == null ? 0 : (int) type.dim(0));
+        return new Embeddings(
+                add("embeddings.word", word, false),
+                add("embeddings.position", pos, false),
+                type == null ? null : add("embeddings.token_type", type, false),
+                norm("embeddings.norm", ln),
+                (int) word.dim(0),
+                (int) pos.dim(0),
+                type == null ? 0 : (int) type.dim(0));
     }
 
     /** Adds a projection's weight and bias (zeros when the graph has none); returns their names. */
     private String[] linear(String name, OnnxLinear lin) throws ModelFormatException {
-        return new String[] {add(name + ".weight", lin.weight(), true),
-                lin.bias() == null ? addZeros(name + ".bias", lin.out()) : add(name + ".bias", lin.bias(), false)};
+        return new String[] {
+            add(name + ".weight", lin.weight(), true),
+            lin.bias() == null ? addZeros(name + ".bias", lin.out()) : add(name + ".bias", lin.bias(), false)
+        };
     }
 
     /** Adds a layer norm's weight and bias; returns their names. */
@@ -211,8 +238,7 @@ final class BertOnnxMatcher {
     }
 
     /** Where a projection's output ends up in attention. */
-    private record Role(char kind, int heads) {
-    }
+    private record Role(char kind, int heads) {}
 
     private Role roleOf(String start) {
         Deque<String> queue = new ArrayDeque<>();
@@ -280,7 +306,9 @@ final class BertOnnxMatcher {
                 return (int) c.toFloats(file)[2];
             }
             OnnxNode concat = g.producer(shape);
-            if (concat != null && concat.opType().equals("Concat") && concat.inputs().size() == 4) {
+            if (concat != null
+                    && concat.opType().equals("Concat")
+                    && concat.inputs().size() == 4) {
                 double h = g.scalar(concat.input(2));
                 return Double.isNaN(h) ? -1 : (int) h;
             }

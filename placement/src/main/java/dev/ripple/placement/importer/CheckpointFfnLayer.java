@@ -39,8 +39,8 @@ final class CheckpointFfnLayer implements BundleSource {
      * @param gateBias [dFfn] or null
      * @param downBias [dModel] or null
      */
-    CheckpointFfnLayer(FfnLayerSpec spec, Tensor up, Tensor gate, Tensor down, Tensor upBias, Tensor gateBias,
-                       Tensor downBias) {
+    CheckpointFfnLayer(
+            FfnLayerSpec spec, Tensor up, Tensor gate, Tensor down, Tensor upBias, Tensor gateBias, Tensor downBias) {
         this.spec = spec;
         this.up = up;
         this.gate = gate;
@@ -62,8 +62,8 @@ final class CheckpointFfnLayer implements BundleSource {
         if (spec.gated()) {
             gate.copyTo((long) neuron * d, dst, at + spec.gateOffset(), d);
         }
-        MemorySegment.copy(downColumns(), ValueLayout.JAVA_FLOAT, (long) neuron * d * Float.BYTES, dst,
-                at + spec.downOffset(), d);
+        MemorySegment.copy(
+                downColumns(), ValueLayout.JAVA_FLOAT, (long) neuron * d * Float.BYTES, dst, at + spec.downOffset(), d);
         dst[at + spec.upBiasOffset()] = upBias == null ? 0f : upBias.get(neuron);
         if (spec.gated()) {
             dst[at + spec.gateBiasOffset()] = gateBias == null ? 0f : gateBias.get(neuron);
@@ -91,9 +91,14 @@ final class CheckpointFfnLayer implements BundleSource {
         float[] downColumns = new float[Math.multiplyExact(n, d)];
         MemorySegment.copy(downColumns(), ValueLayout.JAVA_FLOAT, 0, downColumns, 0, downColumns.length);
         release();
-        return new FfnLayerWeights(spec, up.toFloatArray(), spec.gated() ? gate.toFloatArray() : null, downColumns,
+        return new FfnLayerWeights(
+                spec,
+                up.toFloatArray(),
+                spec.gated() ? gate.toFloatArray() : null,
+                downColumns,
                 upBias == null ? new float[n] : upBias.toFloatArray(),
-                spec.gated() ? (gateBias == null ? new float[n] : gateBias.toFloatArray()) : null, downBias());
+                spec.gated() ? (gateBias == null ? new float[n] : gateBias.toFloatArray()) : null,
+                downBias());
     }
 
     /** The down projection neuron by neuron ([dFfn][dModel] f32), transposed on first use. */

@@ -1,7 +1,7 @@
 package dev.ripple.placement.importer;
 
-import java.util.Locale;
 import java.nio.file.Path;
+import java.util.Locale;
 
 /**
  * Importers hold a model's weights as f32 arrays (the form {@code RippleContents} takes), so a
@@ -9,8 +9,7 @@ import java.nio.file.Path;
  * way through into a message that says how much heap to give.
  */
 final class HeapBudget {
-    private HeapBudget() {
-    }
+    private HeapBudget() {}
 
     /**
      * @param bytes estimated bytes the import will hold at once
@@ -19,8 +18,10 @@ final class HeapBudget {
     static void require(Path file, long bytes, String what) throws UnsupportedModelException {
         long max = Runtime.getRuntime().maxMemory();
         if (max != Long.MAX_VALUE && bytes > max) {
-            throw new UnsupportedModelException(file, what + " needs about " + gib(bytes) + " GiB of heap but the JVM may use "
-                    + gib(max) + " GiB; run with -Xmx" + (long) Math.ceil(bytes * 1.25 / (1L << 30)) + "g or more");
+            throw new UnsupportedModelException(
+                    file,
+                    what + " needs about " + gib(bytes) + " GiB of heap but the JVM may use " + gib(max)
+                            + " GiB; run with -Xmx" + (long) Math.ceil(bytes * 1.25 / (1L << 30)) + "g or more");
         }
     }
 

@@ -1,19 +1,19 @@
 package dev.ripple.placement.importer;
 
 import com.fasterxml.jackson.core.JacksonException;
-import java.io.CharConversionException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.ripple.core.tensor.Tensor;
+import dev.ripple.core.tensor.TensorSource;
+import java.io.CharConversionException;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
-import java.io.UncheckedIOException;
-import dev.ripple.core.tensor.Tensor;
-import dev.ripple.core.tensor.TensorSource;
 
 /**
  * A Hugging Face checkpoint directory: {@code config.json} plus either {@code model.safetensors}
@@ -54,8 +54,10 @@ final class HfCheckpoint implements TensorSource {
                 String shard = e.getValue().asText("");
                 Path shardPath = dir.resolve(shard).normalize();
                 if (shard.isEmpty() || !shardPath.startsWith(dir.normalize())) {
-                    throw new ModelFormatException(index, "weight_map", "tensor '" + e.getKey() + "' maps to '" + shard
-                            + "', not a file in " + dir);
+                    throw new ModelFormatException(
+                            index,
+                            "weight_map",
+                            "tensor '" + e.getKey() + "' maps to '" + shard + "', not a file in " + dir);
                 }
                 SafetensorsFile f = shards.get(shard);
                 if (f == null) {
@@ -63,13 +65,16 @@ final class HfCheckpoint implements TensorSource {
                     shards.put(shard, f);
                 }
                 if (!f.entries().containsKey(e.getKey())) {
-                    throw new ModelFormatException(shardPath, "tensor '" + e.getKey() + "'", "listed in " + index.getFileName()
-                            + " but not in the shard");
+                    throw new ModelFormatException(
+                            shardPath,
+                            "tensor '" + e.getKey() + "'",
+                            "listed in " + index.getFileName() + " but not in the shard");
                 }
                 tensors.put(e.getKey(), f);
             }
         } else {
-            throw new ModelFormatException(dir, "checkpoint", "has neither model.safetensors nor model.safetensors.index.json");
+            throw new ModelFormatException(
+                    dir, "checkpoint", "has neither model.safetensors nor model.safetensors.index.json");
         }
         return new HfCheckpoint(dir, config, tensors);
     }
@@ -86,16 +91,18 @@ final class HfCheckpoint implements TensorSource {
         }
         long size = Files.size(file);
         if (size > MAX_JSON) {
-            throw new ModelFormatException(file, "file", size + " bytes is too large for a JSON config (limit " + MAX_JSON + ")");
+            throw new ModelFormatException(
+                    file, "file", size + " bytes is too large for a JSON config (limit " + MAX_JSON + ")");
         }
-        byte[] bytes = Files.readAllBytes(file);   // an I/O error here is an I/O error, not a format problem
+        byte[] bytes = Files.readAllBytes(file); // an I/O error here is an I/O error, not a format problem
         JsonNode n;
         try {
             n = JSON.readTree(bytes);
         } catch (JacksonException e) {
             throw new ModelFormatException(file, "json", "does not parse: " + e.getOriginalMessage(), e);
         } catch (CharConversionException e) {
-            // Jackson guesses UTF-16/32 from the first bytes and reports bad characters this way, not as a JacksonException
+            // Jackson guesses UTF-16/32 from the first bytes and reports bad characters this way, not as a
+            // JacksonException
             throw new ModelFormatException(file, "json", "is not valid text: " + e.getMessage(), e);
         }
         if (n == null || !n.isObject()) {

@@ -1,17 +1,17 @@
 package dev.ripple.placement.importer;
 
-import java.util.stream.IntStream;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.ripple.core.ffn.FfnLayerWeights;
 import dev.ripple.core.format.BundleSource;
 import dev.ripple.core.format.PlacedLayer;
-import dev.ripple.core.format.RippleContents;
 import dev.ripple.core.format.ResidentTensor;
-import java.util.List;
-import java.util.Map;
+import dev.ripple.core.format.RippleContents;
 import dev.ripple.core.tensor.TensorMap;
 import dev.ripple.core.tensor.TensorSource;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.IntStream;
 
 /**
  * What an importer extracts from a model file: everything a {@code .ripple} file needs except the
@@ -39,9 +39,14 @@ import dev.ripple.core.tensor.TensorSource;
  *                          checkpoint's tokenizer files ({@code tokenizer.json}, {@code tokenizer_config.json},
  *                          {@code vocab.json}, {@code merges.txt}) and {@code generation_config.json}
  */
-public record ImportedModel(String source, ObjectNode architecture, List<ResidentTensor> tensors,
-                            List<BundleSource> layers, List<String> activationOutputs, List<String> ffnInputs,
-                            Map<String, byte[]> blobs) {
+public record ImportedModel(
+        String source,
+        ObjectNode architecture,
+        List<ResidentTensor> tensors,
+        List<BundleSource> layers,
+        List<String> activationOutputs,
+        List<String> ffnInputs,
+        Map<String, byte[]> blobs) {
 
     public ImportedModel {
         architecture = architecture.deepCopy();
@@ -51,8 +56,8 @@ public record ImportedModel(String source, ObjectNode architecture, List<Residen
         ffnInputs = List.copyOf(ffnInputs);
         blobs = Map.copyOf(blobs);
         if (!ffnInputs.isEmpty() && ffnInputs.size() != layers.size()) {
-            throw new IllegalArgumentException(source + ": " + ffnInputs.size() + " FFN input names for " + layers.size()
-                    + " layers");
+            throw new IllegalArgumentException(
+                    source + ": " + ffnInputs.size() + " FFN input names for " + layers.size() + " layers");
         }
     }
 
@@ -124,7 +129,8 @@ public record ImportedModel(String source, ObjectNode architecture, List<Residen
 
     /** The resident tensors as a source for a forward pass, in their stored types (as the written file will hold them). */
     public TensorSource tensorSource() {
-        return new TensorMap(source, tensors.stream().map(ResidentTensor::tensor).toList());
+        return new TensorMap(
+                source, tensors.stream().map(ResidentTensor::tensor).toList());
     }
 
     /** Finds a resident tensor by name. */

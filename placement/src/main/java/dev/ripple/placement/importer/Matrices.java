@@ -2,8 +2,7 @@ package dev.ripple.placement.importer;
 
 /** Small array helpers shared by the importers. */
 final class Matrices {
-    private Matrices() {
-    }
+    private Matrices() {}
 
     /** Transposes a row-major [rows × cols] matrix into [cols × rows]. */
     static float[] transpose(float[] a, int rows, int cols) {

@@ -1,8 +1,8 @@
 package dev.ripple.placement.importer;
 
-import java.util.Arrays;
 import dev.ripple.core.tensor.Activation;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
@@ -72,7 +72,9 @@ final class OnnxFfnMatcher {
                     continue;
                 }
                 Elementwise gateAct = elementwise(p.input(side));
-                if (gateAct != null && shapeFits(gateAct.pre, dModel, dFfn) && gateAct.pre.input().equals(up.input())) {
+                if (gateAct != null
+                        && shapeFits(gateAct.pre, dModel, dFfn)
+                        && gateAct.pre.input().equals(up.input())) {
                     return new OnnxFfn(up, gateAct.pre, gateAct.activation, act, down);
                 }
             }
@@ -89,8 +91,7 @@ final class OnnxFfnMatcher {
     }
 
     /** An activation applied to a linear map's output. */
-    private record Elementwise(Activation activation, OnnxLinear pre) {
-    }
+    private record Elementwise(Activation activation, OnnxLinear pre) {}
 
     /** Matches {@code tensor = f(x·W + b)} for a single-input activation f. */
     private Elementwise elementwise(String tensor) {
@@ -184,7 +185,10 @@ final class OnnxFfnMatcher {
     private void flattenMul(OnnxNode mul, List<String> leaves, int depth) {
         for (String in : mul.inputs()) {
             OnnxNode p = g.producer(in);
-            if (depth < 3 && p != null && p.opType().equals("Mul") && g.consumers(in).size() == 1
+            if (depth < 3
+                    && p != null
+                    && p.opType().equals("Mul")
+                    && g.consumers(in).size() == 1
                     && !isErfScaling(p)) {
                 flattenMul(p, leaves, depth + 1);
             } else {
@@ -235,7 +239,9 @@ final class OnnxFfnMatcher {
      */
     String describeFailure() {
         StringBuilder sb = new StringBuilder("no transformer FFN (MatMul [+Add] -> Relu/Gelu/Erf-GELU/SiLU/gated"
-                + " -> MatMul [+Add]) found. Operators: ").append(g.opHistogram()).append(". MatMuls with constant weights:");
+                        + " -> MatMul [+Add]) found. Operators: ")
+                .append(g.opHistogram())
+                .append(". MatMuls with constant weights:");
         int shown = 0;
         Set<String> seen = new HashSet<>();
         for (OnnxNode n : g.graph().nodes()) {
@@ -253,8 +259,13 @@ final class OnnxFfnMatcher {
                     next.add(c.opType());
                 }
             }
-            sb.append(' ').append(in == null ? n.input(0) : in.opType()).append(" -> MatMul")
-                    .append(Arrays.toString(g.matrix(n.input(1)).dims())).append(" -> ").append(next).append(';');
+            sb.append(' ')
+                    .append(in == null ? n.input(0) : in.opType())
+                    .append(" -> MatMul")
+                    .append(Arrays.toString(g.matrix(n.input(1)).dims()))
+                    .append(" -> ")
+                    .append(next)
+                    .append(';');
         }
         if (shown == 0) {
             sb.append(" none");

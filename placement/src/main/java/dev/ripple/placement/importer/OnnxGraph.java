@@ -8,8 +8,12 @@ import java.util.Map;
  * the names of graph inputs and outputs (initializers listed as inputs by old exporters are
  * removed from {@link #inputs()}).
  */
-public record OnnxGraph(String name, List<OnnxNode> nodes, Map<String, OnnxTensor> initializers,
-                        List<String> inputs, List<String> outputs) {
+public record OnnxGraph(
+        String name,
+        List<OnnxNode> nodes,
+        Map<String, OnnxTensor> initializers,
+        List<String> inputs,
+        List<String> outputs) {
     public OnnxGraph {
         nodes = List.copyOf(nodes);
         initializers = Map.copyOf(initializers);

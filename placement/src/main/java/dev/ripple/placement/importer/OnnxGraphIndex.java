@@ -48,22 +48,62 @@ final class OnnxGraphIndex {
             return attrs.get("value").t();
         }
         if (attrs.containsKey("value_float")) {
-            return new OnnxTensor(n.output(), OnnxTensor.FLOAT, new long[0], null, -1, 0,
-                    new float[] {attrs.get("value_float").f()}, new int[0], new long[0], new double[0], false);
+            return new OnnxTensor(
+                    n.output(),
+                    OnnxTensor.FLOAT,
+                    new long[0],
+                    null,
+                    -1,
+                    0,
+                    new float[] {attrs.get("value_float").f()},
+                    new int[0],
+                    new long[0],
+                    new double[0],
+                    false);
         }
         if (attrs.containsKey("value_int")) {
-            return new OnnxTensor(n.output(), OnnxTensor.INT64, new long[0], null, -1, 0, none, new int[0],
-                    new long[] {attrs.get("value_int").i()}, new double[0], false);
+            return new OnnxTensor(
+                    n.output(),
+                    OnnxTensor.INT64,
+                    new long[0],
+                    null,
+                    -1,
+                    0,
+                    none,
+                    new int[0],
+                    new long[] {attrs.get("value_int").i()},
+                    new double[0],
+                    false);
         }
         if (attrs.containsKey("value_floats")) {
             float[] v = attrs.get("value_floats").floats();
-            return new OnnxTensor(n.output(), OnnxTensor.FLOAT, new long[] {v.length}, null, -1, 0, v, new int[0],
-                    new long[0], new double[0], false);
+            return new OnnxTensor(
+                    n.output(),
+                    OnnxTensor.FLOAT,
+                    new long[] {v.length},
+                    null,
+                    -1,
+                    0,
+                    v,
+                    new int[0],
+                    new long[0],
+                    new double[0],
+                    false);
         }
         if (attrs.containsKey("value_ints")) {
             long[] v = attrs.get("value_ints").ints();
-            return new OnnxTensor(n.output(), OnnxTensor.INT64, new long[] {v.length}, null, -1, 0, none, new int[0], v,
-                    new double[0], false);
+            return new OnnxTensor(
+                    n.output(),
+                    OnnxTensor.INT64,
+                    new long[] {v.length},
+                    null,
+                    -1,
+                    0,
+                    none,
+                    new int[0],
+                    v,
+                    new double[0],
+                    false);
         }
         return null;
     }

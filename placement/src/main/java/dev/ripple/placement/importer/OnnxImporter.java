@@ -2,8 +2,8 @@ package dev.ripple.placement.importer;
 
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.ripple.core.format.FfnLayerSpec;
 import dev.ripple.core.ffn.FfnLayerWeights;
+import dev.ripple.core.format.FfnLayerSpec;
 import dev.ripple.core.tensor.DType;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -26,8 +26,7 @@ import java.util.Map;
  * neuron-major. Missing biases become zeros.
  */
 public final class OnnxImporter {
-    private OnnxImporter() {
-    }
+    private OnnxImporter() {}
 
     /**
      * Imports FFNs and the BERT resident tensors and config.
@@ -44,8 +43,14 @@ public final class OnnxImporter {
         ObjectNode arch = bert.architecture();
         arch.put("source", "onnx");
         arch.put("producer", model.producer());
-        return new ImportedModel(file.toString(), arch, bert.tensors(), List.copyOf(weights(file, ffns, storage)), outputs(ffns),
-                inputs(ffns), Map.of());
+        return new ImportedModel(
+                file.toString(),
+                arch,
+                bert.tensors(),
+                List.copyOf(weights(file, ffns, storage)),
+                outputs(ffns),
+                inputs(ffns),
+                Map.of());
     }
 
     /**
@@ -69,8 +74,14 @@ public final class OnnxImporter {
         arch.put("intermediateSize", ffns.get(0).down().in());
         arch.put("activation", ffns.get(0).activation().label());
         arch.put("gated", ffns.get(0).gated());
-        return new ImportedModel(file.toString(), arch, List.of(), List.copyOf(weights(file, ffns, storage)), outputs(ffns),
-                inputs(ffns), Map.of());
+        return new ImportedModel(
+                file.toString(),
+                arch,
+                List.of(),
+                List.copyOf(weights(file, ffns, storage)),
+                outputs(ffns),
+                inputs(ffns),
+                Map.of());
     }
 
     private static List<OnnxFfn> findFfns(OnnxGraphIndex g) throws UnsupportedModelException {
@@ -87,10 +98,13 @@ public final class OnnxImporter {
     }
 
     private static List<String> inputs(List<OnnxFfn> ffns) {
-        return ffns.stream().map(f -> f.gated() ? f.gate().input() : f.up().input()).toList();
+        return ffns.stream()
+                .map(f -> f.gated() ? f.gate().input() : f.up().input())
+                .toList();
     }
 
-    private static List<FfnLayerWeights> weights(Path file, List<OnnxFfn> ffns, DType storage) throws ModelFormatException {
+    private static List<FfnLayerWeights> weights(Path file, List<OnnxFfn> ffns, DType storage)
+            throws ModelFormatException {
         List<FfnLayerWeights> out = new ArrayList<>();
         for (int i = 0; i < ffns.size(); i++) {
             OnnxFfn f = ffns.get(i);
@@ -100,8 +114,14 @@ public final class OnnxImporter {
             float[] up = Matrices.transpose(f.up().weight().toFloats(file), dModel, dFfn);
             float[] gate = f.gated() ? Matrices.transpose(f.gate().weight().toFloats(file), dModel, dFfn) : null;
             float[] down = f.down().weight().toFloats(file);
-            out.add(new FfnLayerWeights(spec, up, gate, down, bias(file, f.up(), dFfn),
-                    f.gated() ? bias(file, f.gate(), dFfn) : null, bias(file, f.down(), dModel)));
+            out.add(new FfnLayerWeights(
+                    spec,
+                    up,
+                    gate,
+                    down,
+                    bias(file, f.up(), dFfn),
+                    f.gated() ? bias(file, f.gate(), dFfn) : null,
+                    bias(file, f.down(), dModel)));
         }
         return out;
     }

@@ -54,13 +54,19 @@ record OnnxLayerNorm(String input, OnnxTensor gamma, OnnxTensor beta, double eps
                 }
                 OnnxNode sub = g.producer(div.input(0));
                 OnnxNode sqrt = g.producer(div.input(1));
-                if (sub == null || sqrt == null || !sub.opType().equals("Sub") || !sqrt.opType().equals("Sqrt")) {
+                if (sub == null
+                        || sqrt == null
+                        || !sub.opType().equals("Sub")
+                        || !sqrt.opType().equals("Sqrt")) {
                     continue;
                 }
                 OnnxNode mean = g.producer(sub.input(1));
                 OnnxNode addEps = g.producer(sqrt.input(0));
-                if (mean == null || !mean.opType().equals("ReduceMean") || !mean.input(0).equals(sub.input(0))
-                        || addEps == null || !addEps.opType().equals("Add")) {
+                if (mean == null
+                        || !mean.opType().equals("ReduceMean")
+                        || !mean.input(0).equals(sub.input(0))
+                        || addEps == null
+                        || !addEps.opType().equals("Add")) {
                     continue;
                 }
                 double eps = g.scalar(addEps.input(1));

@@ -43,8 +43,12 @@ record OnnxLinear(String input, OnnxTensor weight, OnnxTensor bias, String outpu
 
     private static OnnxLinear matMul(OnnxGraphIndex g, OnnxNode mm, String output) {
         OnnxTensor w = g.matrix(mm.input(1));
-        if (w == null || g.isConstant(mm.input(0)) || w.dim(0) <= 0 || w.dim(1) <= 0
-                || w.dim(0) > Integer.MAX_VALUE || w.dim(1) > Integer.MAX_VALUE) {
+        if (w == null
+                || g.isConstant(mm.input(0))
+                || w.dim(0) <= 0
+                || w.dim(1) <= 0
+                || w.dim(0) > Integer.MAX_VALUE
+                || w.dim(1) > Integer.MAX_VALUE) {
             return null;
         }
         return new OnnxLinear(mm.input(0), w, null, output);

@@ -21,8 +21,8 @@ import java.util.Map;
  * @param graph     the main graph
  * @param bytes     the model bytes as read (shared with {@link OnnxTensor#source()}; do not modify)
  */
-public record OnnxModel(Path source, long irVersion, Map<String, Long> opsets, String producer, OnnxGraph graph,
-                        byte[] bytes) {
+public record OnnxModel(
+        Path source, long irVersion, Map<String, Long> opsets, String producer, OnnxGraph graph, byte[] bytes) {
 
     /** Largest model read into memory: protobuf itself limits messages to 2 GiB. */
     public static final long MAX_BYTES = Integer.MAX_VALUE - 64;

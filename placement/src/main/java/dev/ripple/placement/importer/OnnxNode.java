@@ -7,8 +7,13 @@ import java.util.Map;
  * An ONNX {@code NodeProto}: one operator application. Empty input names mean an omitted
  * optional input, as in ONNX.
  */
-public record OnnxNode(String name, String opType, String domain, List<String> inputs, List<String> outputs,
-                       Map<String, OnnxAttribute> attributes) {
+public record OnnxNode(
+        String name,
+        String opType,
+        String domain,
+        List<String> inputs,
+        List<String> outputs,
+        Map<String, OnnxAttribute> attributes) {
 
     public OnnxNode {
         inputs = List.copyOf(inputs);

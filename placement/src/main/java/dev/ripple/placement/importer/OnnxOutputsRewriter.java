@@ -26,8 +26,7 @@ import java.util.List;
 public final class OnnxOutputsRewriter {
     private static final int FLOAT = 1;
 
-    private OnnxOutputsRewriter() {
-    }
+    private OnnxOutputsRewriter() {}
 
     /** The model's bytes with {@code names} added as float graph outputs (names already outputs are skipped). */
     public static byte[] withOutputs(OnnxModel model, List<String> names) throws ModelFormatException {
@@ -39,11 +38,13 @@ public final class OnnxOutputsRewriter {
             int tag;
             while ((tag = in.readTag()) != 0) {
                 int start = in.getTotalBytesRead() - CodedOutputStream.computeUInt32SizeNoTag(tag);
-                if (WireFormat.getTagFieldNumber(tag) == 7 && WireFormat.getTagWireType(tag) == WireFormat.WIRETYPE_LENGTH_DELIMITED) {
+                if (WireFormat.getTagFieldNumber(tag) == 7
+                        && WireFormat.getTagWireType(tag) == WireFormat.WIRETYPE_LENGTH_DELIMITED) {
                     int len = in.readRawVarint32();
                     int from = in.getTotalBytesRead();
                     if (len < 0 || len > src.length - from) {
-                        throw new ModelFormatException(model.source(), "ModelProto", "graph length " + len + " exceeds the file");
+                        throw new ModelFormatException(
+                                model.source(), "ModelProto", "graph length " + len + " exceeds the file");
                     }
                     in.skipRawBytes(len);
                     byte[] extra = extraOutputs(model, names);

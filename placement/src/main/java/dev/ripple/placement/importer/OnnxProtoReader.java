@@ -1,11 +1,11 @@
 package dev.ripple.placement.importer;
 
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import com.google.protobuf.CodedInputStream;
 import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.protobuf.WireFormat;
 import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -46,8 +46,11 @@ final class OnnxProtoReader {
         try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
             long size = ch.size();
             if (size > OnnxModel.MAX_BYTES) {
-                throw new ModelFormatException(file, "file", "is " + size + " bytes; ONNX models above 2 GiB keep their"
-                        + " weights in external data files, which this importer does not read");
+                throw new ModelFormatException(
+                        file,
+                        "file",
+                        "is " + size + " bytes; ONNX models above 2 GiB keep their"
+                                + " weights in external data files, which this importer does not read");
             }
             // The bytes, plus f32 copies of the weights an import makes from them.
             HeapBudget.require(file, 2 * size, "reading a " + size + "-byte ONNX model");
@@ -55,7 +58,8 @@ final class OnnxProtoReader {
             ByteBuffer b = ByteBuffer.wrap(bytes);
             while (b.hasRemaining()) {
                 if (ch.read(b) < 0) {
-                    throw new ModelFormatException(file, "file", "ended after " + b.position() + " of " + size + " bytes");
+                    throw new ModelFormatException(
+                            file, "file", "ended after " + b.position() + " of " + size + " bytes");
                 }
             }
             return parse(file, bytes);
@@ -408,8 +412,17 @@ final class OnnxProtoReader {
         for (int k = 0; k < i32.length; k++) {
             i32[k] = (int) int32.get(k);
         }
-        return new OnnxTensor(name, type, dims.toArray(), buf, rawOffset, rawLength, floats.toArray(), i32,
-                int64.toArray(), doubles.toArray(), external);
+        return new OnnxTensor(
+                name,
+                type,
+                dims.toArray(),
+                buf,
+                rawOffset,
+                rawLength,
+                floats.toArray(),
+                i32,
+                int64.toArray(),
+                doubles.toArray(),
+                external);
     }
-
 }

@@ -23,8 +23,18 @@ import java.util.Arrays;
  * @param doubleData {@code double_data} values
  * @param external   true when the data lives in an external file (not supported)
  */
-public record OnnxTensor(String name, int dataType, long[] dims, byte[] source, int rawOffset, int rawLength,
-                         float[] floatData, int[] int32Data, long[] int64Data, double[] doubleData, boolean external) {
+public record OnnxTensor(
+        String name,
+        int dataType,
+        long[] dims,
+        byte[] source,
+        int rawOffset,
+        int rawLength,
+        float[] floatData,
+        int[] int32Data,
+        long[] int64Data,
+        double[] doubleData,
+        boolean external) {
     public static final int FLOAT = 1;
     public static final int INT32 = 6;
     public static final int INT64 = 7;
@@ -73,13 +83,18 @@ public record OnnxTensor(String name, int dataType, long[] dims, byte[] source, 
     public float[] toFloats(Path file) throws ModelFormatException {
         String part = "tensor '" + name + "'";
         if (external) {
-            throw new ModelFormatException(file, part, "data is stored in an external file, which this importer does not"
-                    + " read; re-export the model with all tensors inside the .onnx file");
+            throw new ModelFormatException(
+                    file,
+                    part,
+                    "data is stored in an external file, which this importer does not"
+                            + " read; re-export the model with all tensors inside the .onnx file");
         }
         long n = elementCount();
         if (n < 0 || n > Integer.MAX_VALUE - 8) {
-            throw new ModelFormatException(file, part, "dimensions " + Arrays.toString(dims) + " do not describe an"
-                    + " array of at most 2^31 elements");
+            throw new ModelFormatException(
+                    file,
+                    part,
+                    "dimensions " + Arrays.toString(dims) + " do not describe an" + " array of at most 2^31 elements");
         }
         int count = (int) n;
         if (rawOffset >= 0) {
@@ -90,8 +105,11 @@ public record OnnxTensor(String name, int dataType, long[] dims, byte[] source, 
                 default -> throw unsupportedType(file, part);
             };
             if ((long) count * width != rawLength) {
-                throw new ModelFormatException(file, part, "raw_data holds " + rawLength + " bytes but dimensions "
-                        + Arrays.toString(dims) + " of " + typeName(dataType) + " need " + (long) count * width);
+                throw new ModelFormatException(
+                        file,
+                        part,
+                        "raw_data holds " + rawLength + " bytes but dimensions " + Arrays.toString(dims) + " of "
+                                + typeName(dataType) + " need " + (long) count * width);
             }
             ByteBuffer b = ByteBuffer.wrap(source, rawOffset, rawLength).slice().order(ByteOrder.LITTLE_ENDIAN);
             float[] out = new float[count];
@@ -115,8 +133,10 @@ public record OnnxTensor(String name, int dataType, long[] dims, byte[] source, 
             default -> throw unsupportedType(file, part);
         };
         if (stored != count) {
-            throw new ModelFormatException(file, part, "holds " + stored + " values but dimensions "
-                    + Arrays.toString(dims) + " need " + count);
+            throw new ModelFormatException(
+                    file,
+                    part,
+                    "holds " + stored + " values but dimensions " + Arrays.toString(dims) + " need " + count);
         }
         float[] out = new float[count];
         for (int i = 0; i < count; i++) {
@@ -133,8 +153,11 @@ public record OnnxTensor(String name, int dataType, long[] dims, byte[] source, 
     }
 
     private ModelFormatException unsupportedType(Path file, String part) {
-        return new ModelFormatException(file, part, "element type " + typeName(dataType)
-                + " is not supported (float, float16, bfloat16, double, int32, int64 are)");
+        return new ModelFormatException(
+                file,
+                part,
+                "element type " + typeName(dataType)
+                        + " is not supported (float, float16, bfloat16, double, int32, int64 are)");
     }
 
     /** Human-readable name of an ONNX data type code. */

@@ -4,9 +4,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.ripple.core.tensor.DType;
 import dev.ripple.core.tensor.Tensor;
+import java.io.IOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
-import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.channels.FileChannel;
@@ -32,6 +32,7 @@ import java.util.Map;
 public final class SafetensorsFile {
     /** Largest JSON header accepted (the reference implementation allows 100 MB). */
     static final long MAX_HEADER = 100L << 20;
+
     private static final ObjectMapper JSON = new ObjectMapper();
 
     /** A tensor's header entry; {@code offset} is absolute in the file. */
@@ -72,8 +73,8 @@ public final class SafetensorsFile {
             throw new ModelFormatException(file, "tensor '" + name + "'", "not in this file");
         }
         if (width(e.dtype()) < 0) {
-            throw new ModelFormatException(file, "tensor '" + name + "'", "dtype " + e.dtype()
-                    + " is not supported (F32, F16, BF16 are)");
+            throw new ModelFormatException(
+                    file, "tensor '" + name + "'", "dtype " + e.dtype() + " is not supported (F32, F16, BF16 are)");
         }
         return new Tensor(name, dtypeOf(e.dtype()), e.shape(), mapped().asSlice(e.offset(), e.length()));
     }
@@ -92,14 +93,18 @@ public final class SafetensorsFile {
         try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
             long size = ch.size();
             if (size < 8) {
-                throw new ModelFormatException(file, "header", "file of " + size + " bytes is too short for a safetensors header");
+                throw new ModelFormatException(
+                        file, "header", "file of " + size + " bytes is too short for a safetensors header");
             }
             ByteBuffer lenBuf = ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN);
             readFully(ch, lenBuf, 0, file);
             long headerLength = lenBuf.getLong(0);
             if (headerLength < 2 || headerLength > MAX_HEADER || headerLength > size - 8) {
-                throw new ModelFormatException(file, "header", "declares a JSON header of " + headerLength
-                        + " bytes; the file has " + (size - 8) + " after the length and the limit is " + MAX_HEADER);
+                throw new ModelFormatException(
+                        file,
+                        "header",
+                        "declares a JSON header of " + headerLength + " bytes; the file has " + (size - 8)
+                                + " after the length and the limit is " + MAX_HEADER);
             }
             ByteBuffer header = ByteBuffer.allocate((int) headerLength);
             readFully(ch, header, 8, file);
@@ -125,13 +130,19 @@ public final class SafetensorsFile {
         }
     }
 
-    private static Entry entry(Path file, String name, JsonNode n, long dataStart, long dataSize) throws ModelFormatException {
+    private static Entry entry(Path file, String name, JsonNode n, long dataStart, long dataSize)
+            throws ModelFormatException {
         String part = "tensor '" + name + "'";
         JsonNode dtype = n.get("dtype");
         JsonNode shape = n.get("shape");
         JsonNode offsets = n.get("data_offsets");
-        if (dtype == null || !dtype.isTextual() || shape == null || !shape.isArray() || offsets == null
-                || !offsets.isArray() || offsets.size() != 2) {
+        if (dtype == null
+                || !dtype.isTextual()
+                || shape == null
+                || !shape.isArray()
+                || offsets == null
+                || !offsets.isArray()
+                || offsets.size() != 2) {
             throw new ModelFormatException(file, part, "header entry needs dtype, shape and two data_offsets: " + n);
         }
         long[] dims = new long[shape.size()];
@@ -150,13 +161,16 @@ public final class SafetensorsFile {
         long begin = offsets.get(0).asLong(-1);
         long end = offsets.get(1).asLong(-1);
         if (begin < 0 || end < begin || end > dataSize) {
-            throw new ModelFormatException(file, part, "data_offsets [" + begin + ", " + end + "] outside the "
-                    + dataSize + " data bytes");
+            throw new ModelFormatException(
+                    file, part, "data_offsets [" + begin + ", " + end + "] outside the " + dataSize + " data bytes");
         }
         int width = width(dtype.asText());
         if (width > 0 && count * width != end - begin) {
-            throw new ModelFormatException(file, part, "shape " + Arrays.toString(dims) + " of " + dtype.asText() + " needs "
-                    + count * width + " bytes but data_offsets span " + (end - begin));
+            throw new ModelFormatException(
+                    file,
+                    part,
+                    "shape " + Arrays.toString(dims) + " of " + dtype.asText() + " needs " + count * width
+                            + " bytes but data_offsets span " + (end - begin));
         }
         return new Entry(name, dtype.asText(), dims, dataStart + begin, end - begin);
     }
@@ -196,8 +210,8 @@ public final class SafetensorsFile {
         }
         int width = width(e.dtype());
         if (width < 0) {
-            throw new ModelFormatException(file, "tensor '" + name + "'", "dtype " + e.dtype()
-                    + " is not supported (F32, F16, BF16 are)");
+            throw new ModelFormatException(
+                    file, "tensor '" + name + "'", "dtype " + e.dtype() + " is not supported (F32, F16, BF16 are)");
         }
         long n = e.elementCount();
         if (n > Integer.MAX_VALUE - 8 || e.length() > Integer.MAX_VALUE - 8) {
@@ -223,8 +237,10 @@ public final class SafetensorsFile {
         while (b.hasRemaining()) {
             int r = ch.read(b, pos);
             if (r < 0) {
-                throw new ModelFormatException(file, "data", "file ends at byte " + pos + " while reading " + b.capacity()
-                        + " bytes from " + at);
+                throw new ModelFormatException(
+                        file,
+                        "data",
+                        "file ends at byte " + pos + " while reading " + b.capacity() + " bytes from " + at);
             }
             pos += r;
         }

@@ -16,17 +16,17 @@ import dev.ripple.core.tensor.Activation;
 import dev.ripple.core.tensor.DType;
 import dev.ripple.core.tensor.Tensor;
 import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
-import java.util.Map;
-import java.nio.file.Files;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Set;
 import java.util.function.Supplier;
-import java.nio.file.Path;
 
 /**
  * Imports decoder LLMs from Hugging Face safetensors checkpoints ({@link HfCheckpoint}: one file
@@ -56,11 +56,15 @@ import java.nio.file.Path;
 public final class SafetensorsImporter {
     private static final Set<String> LLAMA_TYPES = Set.of("llama", "mistral", "qwen2");
     /** Files of a checkpoint directory that are stored in the {@code .ripple} file as blobs, when present. */
-    static final List<String> COMPANION_FILES = List.of("tokenizer.json", "tokenizer_config.json", "vocab.json",
-            "merges.txt", "special_tokens_map.json", "generation_config.json");
+    static final List<String> COMPANION_FILES = List.of(
+            "tokenizer.json",
+            "tokenizer_config.json",
+            "vocab.json",
+            "merges.txt",
+            "special_tokens_map.json",
+            "generation_config.json");
 
-    private SafetensorsImporter() {
-    }
+    private SafetensorsImporter() {}
 
     /**
      * @param path    checkpoint directory, or one {@code .safetensors} file with config.json beside it
@@ -71,8 +75,8 @@ public final class SafetensorsImporter {
         String type = ck.config.path("model_type").asText("");
         boolean opt = type.equals("opt");
         if (!opt && !LLAMA_TYPES.contains(type)) {
-            throw new UnsupportedModelException(ck.root, "model_type '" + type + "' is not supported (opt, llama, mistral,"
-                    + " qwen2 are)");
+            throw new UnsupportedModelException(
+                    ck.root, "model_type '" + type + "' is not supported (opt, llama, mistral," + " qwen2 are)");
         }
         Reader r = new Reader(ck, type, storage);
         return opt ? r.opt() : r.llama();
@@ -115,23 +119,49 @@ public final class SafetensorsImporter {
             String projectIn = embedDim == d ? null : resident(base + "project_in.weight", d, embedDim);
             String projectOut = embedDim == d ? null : resident(base + "project_out.weight", embedDim, d);
             Norm finalNorm = preNorm && !cfg.path("_remove_final_layer_norm").asBoolean(false)
-                    ? norm(base + "final_layer_norm", d, true) : null;
-            String lmHead = lmHead(embeddings, vocab, embedDim, cfg.path("tie_word_embeddings").asBoolean(true));
+                    ? norm(base + "final_layer_norm", d, true)
+                    : null;
+            String lmHead = lmHead(
+                    embeddings, vocab, embedDim, cfg.path("tie_word_embeddings").asBoolean(true));
             List<DecoderConfig.Layer> ls = new ArrayList<>();
             for (int i = 0; i < layers; i++) {
                 String p = base + "layers." + i + ".";
                 String attn = p + "self_attn.";
-                ls.add(new DecoderConfig.Layer(projection(attn + "q_proj", d, d, true), projection(attn + "k_proj", d, d, true),
-                        projection(attn + "v_proj", d, d, true), projection(attn + "out_proj", d, d, true),
-                        norm(p + "self_attn_layer_norm", d, true), norm(p + "final_layer_norm", d, true)));
+                ls.add(new DecoderConfig.Layer(
+                        projection(attn + "q_proj", d, d, true),
+                        projection(attn + "k_proj", d, d, true),
+                        projection(attn + "v_proj", d, d, true),
+                        projection(attn + "out_proj", d, d, true),
+                        norm(p + "self_attn_layer_norm", d, true),
+                        norm(p + "final_layer_norm", d, true)));
                 FfnLayerSpec spec = new FfnLayerSpec(i, d, ffnDim, activation, false, storage);
-                ffns.add(new CheckpointFfnLayer(spec, matrix(p + "fc1.weight", ffnDim, d), null,
-                        matrix(p + "fc2.weight", d, ffnDim), optionalVector(p + "fc1.bias", ffnDim), null,
+                ffns.add(new CheckpointFfnLayer(
+                        spec,
+                        matrix(p + "fc1.weight", ffnDim, d),
+                        null,
+                        matrix(p + "fc2.weight", d, ffnDim),
+                        optionalVector(p + "fc1.bias", ffnDim),
+                        null,
                         optionalVector(p + "fc2.bias", d)));
             }
             int eos = eosIds();
-            return finish(checked(() -> new DecoderConfig(Family.OPT, type, d, ffnDim, heads, heads, d / heads, vocab,
-                    maxPositions, 1e-5f, preNorm, 2, null, 0, cfg.path("bos_token_id").asInt(-1), eos,
+            return finish(checked(() -> new DecoderConfig(
+                    Family.OPT,
+                    type,
+                    d,
+                    ffnDim,
+                    heads,
+                    heads,
+                    d / heads,
+                    vocab,
+                    maxPositions,
+                    1e-5f,
+                    preNorm,
+                    2,
+                    null,
+                    0,
+                    cfg.path("bos_token_id").asInt(-1),
+                    eos,
                     new DecoderConfig.Tensors(embeddings, positions, projectIn, projectOut, finalNorm, lmHead, ls))));
         }
 
@@ -140,8 +170,10 @@ public final class SafetensorsImporter {
             int d = requireInt("hidden_size");
             int ffnDim = requireInt("intermediate_size");
             int heads = requireInt("num_attention_heads");
-            int kvHeads = cfg.has("num_key_value_heads") && !cfg.get("num_key_value_heads").isNull()
-                    ? requireInt("num_key_value_heads") : heads;
+            int kvHeads = cfg.has("num_key_value_heads")
+                            && !cfg.get("num_key_value_heads").isNull()
+                    ? requireInt("num_key_value_heads")
+                    : heads;
             int headDim = cfg.has("head_dim") && !cfg.get("head_dim").isNull() ? requireInt("head_dim") : d / heads;
             int vocab = requireInt("vocab_size");
             int maxPositions = cfg.path("max_position_embeddings").asInt(4096);
@@ -150,7 +182,8 @@ public final class SafetensorsImporter {
             }
             String act = cfg.path("hidden_act").asText("silu").toLowerCase(Locale.ROOT);
             boolean upActivated = act.equals("drelu");
-            float threshold = act.equals("fatrelu") ? (float) cfg.path("hidden_act_param").asDouble(0) : 0f;
+            float threshold =
+                    act.equals("fatrelu") ? (float) cfg.path("hidden_act_param").asDouble(0) : 0f;
             Activation activation = switch (act) {
                 case "fatrelu", "drelu" -> Activation.RELU;
                 default -> activation(act);
@@ -159,44 +192,67 @@ public final class SafetensorsImporter {
             String base = findLayerPrefix();
             String embeddings = resident(base + "embed_tokens.weight", vocab, d);
             Norm finalNorm = norm(base + "norm", d, false);
-            String lmHead = lmHead(embeddings, vocab, d, cfg.path("tie_word_embeddings").asBoolean(false));
+            String lmHead =
+                    lmHead(embeddings, vocab, d, cfg.path("tie_word_embeddings").asBoolean(false));
             int qWidth = heads * headDim;
             int kvWidth = kvHeads * headDim;
             List<DecoderConfig.Layer> ls = new ArrayList<>();
             for (int i = 0; i < layers; i++) {
                 String p = base + "layers." + i + ".";
                 String attn = p + "self_attn.";
-                ls.add(new DecoderConfig.Layer(projection(attn + "q_proj", qWidth, d, false),
-                        projection(attn + "k_proj", kvWidth, d, false), projection(attn + "v_proj", kvWidth, d, false),
-                        projection(attn + "o_proj", d, qWidth, false), norm(p + "input_layernorm", d, false),
+                ls.add(new DecoderConfig.Layer(
+                        projection(attn + "q_proj", qWidth, d, false),
+                        projection(attn + "k_proj", kvWidth, d, false),
+                        projection(attn + "v_proj", kvWidth, d, false),
+                        projection(attn + "o_proj", d, qWidth, false),
+                        norm(p + "input_layernorm", d, false),
                         norm(p + "post_attention_layernorm", d, false)));
                 String mlp = p + "mlp.";
                 FfnLayerSpec spec = new FfnLayerSpec(i, d, ffnDim, activation, true, storage, upActivated, threshold);
-                ffns.add(new CheckpointFfnLayer(spec, matrix(mlp + "up_proj.weight", ffnDim, d),
-                        matrix(mlp + "gate_proj.weight", ffnDim, d), matrix(mlp + "down_proj.weight", d, ffnDim),
+                ffns.add(new CheckpointFfnLayer(
+                        spec,
+                        matrix(mlp + "up_proj.weight", ffnDim, d),
+                        matrix(mlp + "gate_proj.weight", ffnDim, d),
+                        matrix(mlp + "down_proj.weight", d, ffnDim),
                         mlpBias ? optionalVector(mlp + "up_proj.bias", ffnDim) : null,
                         mlpBias ? optionalVector(mlp + "gate_proj.bias", ffnDim) : null,
                         mlpBias ? optionalVector(mlp + "down_proj.bias", d) : null));
             }
             if (cfg.path("use_sliding_window").asBoolean(false)) {
-                throw new UnsupportedModelException(ck.root, "use_sliding_window (sliding attention on some layers only)"
-                        + " is not supported");
+                throw new UnsupportedModelException(
+                        ck.root, "use_sliding_window (sliding attention on some layers only)" + " is not supported");
             }
             // Mistral attends within sliding_window positions on every layer (null or absent: no window).
             int window = type.equals("mistral") ? cfg.path("sliding_window").asInt(0) : 0;
             Rope rope = rope();
             int eos = eosIds();
-            return finish(checked(() -> new DecoderConfig(Family.LLAMA, type, d, ffnDim, heads, kvHeads, headDim, vocab,
-                    maxPositions, (float) cfg.path("rms_norm_eps").asDouble(1e-6), true, 0, rope, Math.max(0, window),
-                    cfg.path("bos_token_id").asInt(-1), eos,
+            return finish(checked(() -> new DecoderConfig(
+                    Family.LLAMA,
+                    type,
+                    d,
+                    ffnDim,
+                    heads,
+                    kvHeads,
+                    headDim,
+                    vocab,
+                    maxPositions,
+                    (float) cfg.path("rms_norm_eps").asDouble(1e-6),
+                    true,
+                    0,
+                    rope,
+                    Math.max(0, window),
+                    cfg.path("bos_token_id").asInt(-1),
+                    eos,
                     new DecoderConfig.Tensors(embeddings, null, null, null, finalNorm, lmHead, ls))));
         }
 
         private ImportedModel finish(DecoderConfig config) throws IOException {
             for (String name : ck.tensors.keySet()) {
                 if (!used.contains(name) && !name.endsWith("rotary_emb.inv_freq") && !name.equals("lm_head.weight")) {
-                    throw new UnsupportedModelException(ck.root, "tensor '" + name + "' is not part of the " + type
-                            + " architecture this importer implements (a variant it does not support?)");
+                    throw new UnsupportedModelException(
+                            ck.root,
+                            "tensor '" + name + "' is not part of the " + type
+                                    + " architecture this importer implements (a variant it does not support?)");
                 }
             }
             ObjectNode arch = config.toJson();
@@ -212,7 +268,8 @@ public final class SafetensorsImporter {
                 Path p = ck.root.resolve(name);
                 if (Files.isRegularFile(p)) {
                     if (Files.size(p) > HfCheckpoint.MAX_JSON * 4) {
-                        throw new ModelFormatException(p, "file", Files.size(p) + " bytes is too large for a tokenizer file");
+                        throw new ModelFormatException(
+                                p, "file", Files.size(p) + " bytes is too large for a tokenizer file");
                     }
                     blobs.put(name, Files.readAllBytes(p));
                 }
@@ -230,11 +287,16 @@ public final class SafetensorsImporter {
                 try {
                     scaling = switch (kind) {
                         case "linear" -> RopeScaling.linear(factor);
-                        case "llama3" -> RopeScaling.llama3(factor, s.path("low_freq_factor").asDouble(1.0),
-                                s.path("high_freq_factor").asDouble(4.0), s.path("original_max_position_embeddings").asInt(8192));
+                        case "llama3" ->
+                            RopeScaling.llama3(
+                                    factor,
+                                    s.path("low_freq_factor").asDouble(1.0),
+                                    s.path("high_freq_factor").asDouble(4.0),
+                                    s.path("original_max_position_embeddings").asInt(8192));
                         case "default" -> null;
-                        default -> throw new IllegalArgumentException("rope_scaling type '" + kind
-                                + "' is not supported (linear, llama3 are)");
+                        default ->
+                            throw new IllegalArgumentException(
+                                    "rope_scaling type '" + kind + "' is not supported (linear, llama3 are)");
                     };
                 } catch (IllegalArgumentException e) {
                     throw format("rope_scaling", e.getMessage());
@@ -253,8 +315,8 @@ public final class SafetensorsImporter {
                 return resident("lm_head.weight", vocab, width);
             }
             if (!tied) {
-                throw new UnsupportedModelException(ck.root, "tie_word_embeddings is false but the checkpoint has no "
-                        + "lm_head.weight");
+                throw new UnsupportedModelException(
+                        ck.root, "tie_word_embeddings is false but the checkpoint has no " + "lm_head.weight");
             }
             return embeddings;
         }
@@ -265,8 +327,9 @@ public final class SafetensorsImporter {
                     return p;
                 }
             }
-            throw new UnsupportedModelException(ck.root, "no tensors named like '[model.][decoder.]layers.0.*'; the "
-                    + "checkpoint has " + sample());
+            throw new UnsupportedModelException(
+                    ck.root,
+                    "no tensors named like '[model.][decoder.]layers.0.*'; the " + "checkpoint has " + sample());
         }
 
         /** Claims a resident tensor of the given shape and copies it as stored. */
@@ -300,13 +363,15 @@ public final class SafetensorsImporter {
 
         private Tensor matrixOrVector(String name, long... shape) throws IOException {
             if (!ck.has(name)) {
-                throw new UnsupportedModelException(ck.root, "expected tensor '" + name + "' is missing; the checkpoint has "
-                        + sample());
+                throw new UnsupportedModelException(
+                        ck.root, "expected tensor '" + name + "' is missing; the checkpoint has " + sample());
             }
             Tensor t = ck.mapped(name);
             if (!Arrays.equals(t.shape(), shape)) {
-                throw new ModelFormatException(ck.tensors.get(name).file(), "tensor '" + name + "'", "shape "
-                        + Arrays.toString(t.shape()) + ", config.json implies " + Arrays.toString(shape));
+                throw new ModelFormatException(
+                        ck.tensors.get(name).file(),
+                        "tensor '" + name + "'",
+                        "shape " + Arrays.toString(t.shape()) + ", config.json implies " + Arrays.toString(shape));
             }
             used.add(name);
             return t;
@@ -323,8 +388,11 @@ public final class SafetensorsImporter {
                 case "silu", "swish" -> Activation.SILU;
                 case "gelu" -> Activation.GELU;
                 case "gelu_new", "gelu_pytorch_tanh" -> Activation.GELU_TANH;
-                default -> throw new UnsupportedModelException(ck.root, "activation '" + name + "' is not supported (relu,"
-                        + " silu, gelu, gelu_new; for the llama family also fatrelu and drelu)");
+                default ->
+                    throw new UnsupportedModelException(
+                            ck.root,
+                            "activation '" + name + "' is not supported (relu,"
+                                    + " silu, gelu, gelu_new; for the llama family also fatrelu and drelu)");
             };
         }
 

@@ -16,12 +16,18 @@ import java.util.List;
  * @param fitted        a predictor fitted already ({@link PlacementPipeline#fitPredictor}), so that files of
  *                      several placements share one fit; null: fitted while writing, at {@code predictorRank}
  */
-public record LayoutOptions(int predictorRank, float margin, boolean fillIn, Path tokenizer, DType residents,
-                            List<LowRankPredictor.Factors> fitted) {
+public record LayoutOptions(
+        int predictorRank,
+        float margin,
+        boolean fillIn,
+        Path tokenizer,
+        DType residents,
+        List<LowRankPredictor.Factors> fitted) {
 
     public LayoutOptions {
         if (predictorRank < -1) {
-            throw new IllegalArgumentException("predictor rank must be ≥ 0, or -1 for the default, got " + predictorRank);
+            throw new IllegalArgumentException(
+                    "predictor rank must be ≥ 0, or -1 for the default, got " + predictorRank);
         }
         if (!(margin >= 0)) {
             throw new IllegalArgumentException("predictor margin must be ≥ 0, got " + margin);

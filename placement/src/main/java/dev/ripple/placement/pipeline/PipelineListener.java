@@ -10,7 +10,7 @@ package dev.ripple.placement.pipeline;
 public interface PipelineListener {
 
     /** Ignores progress. */
-    PipelineListener NONE = (step, done, total) -> { };
+    PipelineListener NONE = (step, done, total) -> {};
 
     /**
      * @param step  the step's name

@@ -59,8 +59,7 @@ import java.util.Map;
 public final class PlacementPipeline {
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    private PlacementPipeline() {
-    }
+    private PlacementPipeline() {}
 
     /**
      * Reads an ONNX model, a safetensors file or checkpoint directory (with config.json), or a GGUF
@@ -74,7 +73,9 @@ public final class PlacementPipeline {
         if (PreparedModel.isGguf(model)) {
             return GgufImporter.importModel(model, bundles, options.residents());
         }
-        return isOnnx(model) ? OnnxImporter.importModel(model, bundles) : SafetensorsImporter.importModel(model, bundles);
+        return isOnnx(model)
+                ? OnnxImporter.importModel(model, bundles)
+                : SafetensorsImporter.importModel(model, bundles);
     }
 
     /** f16 for checkpoints (decoders: half the bytes per token), f32 for ONNX models (the encoder's exact path). */
@@ -104,8 +105,14 @@ public final class PlacementPipeline {
      *
      * @param tokenizer a tokenizer.json; for a decoder null means the one stored in the file
      */
-    public static ProfileResult profile(Path model, Path tokenizer, List<String> passages, String corpusName,
-                                        ProfileOptions options, PipelineListener listener) throws IOException {
+    public static ProfileResult profile(
+            Path model,
+            Path tokenizer,
+            List<String> passages,
+            String corpusName,
+            ProfileOptions options,
+            PipelineListener listener)
+            throws IOException {
         if (!Files.exists(model)) {
             throw new NoSuchFileException(model.toString());
         }
@@ -119,11 +126,13 @@ public final class PlacementPipeline {
             }
         }
         if (PreparedModel.isCheckpoint(model)) {
-            throw new IllegalArgumentException(model + ": a checkpoint; import it first (prepareDecoder) and profile the .ripple file");
+            throw new IllegalArgumentException(
+                    model + ": a checkpoint; import it first (prepareDecoder) and profile the .ripple file");
         }
         Tokenizer tok = tokenizer != null ? Tokenizer.fromJson(tokenizer) : storedTokenizer(model);
         // Encoded as the profiler asks, so a budget of a few thousand tokens does not encode a whole corpus.
-        Iterable<int[]> ids = () -> passages.stream().map(tok::encode).filter(e -> e.length > 0).iterator();
+        Iterable<int[]> ids = () ->
+                passages.stream().map(tok::encode).filter(e -> e.length > 0).iterator();
         listener.progress("profile", 0, options.maxTokens());
         try (DecoderProfiler profiler = DecoderProfiler.open(model, options)) {
             return profiler.profile(ids, corpusName, (t, max, n) -> listener.progress("profile", t, max));
@@ -133,8 +142,11 @@ public final class PlacementPipeline {
     /** The tokenizer stored with a model file, or an error saying how to give one. */
     public static Tokenizer storedTokenizer(Path rippleFile) throws IOException {
         try (RippleFile f = RippleFile.open(rippleFile)) {
-            return RippleModel.tokenizerOf(f).orElseThrow(() -> new IllegalArgumentException(rippleFile
-                    + ": the model has no tokenizer (tokenizer.json, or vocab.json and merges.txt); give a tokenizer.json (--tokenizer FILE on the command line)"));
+            return RippleModel.tokenizerOf(f)
+                    .orElseThrow(
+                            () -> new IllegalArgumentException(
+                                    rippleFile
+                                            + ": the model has no tokenizer (tokenizer.json, or vocab.json and merges.txt); give a tokenizer.json (--tokenizer FILE on the command line)"));
         }
     }
 
@@ -143,8 +155,11 @@ public final class PlacementPipeline {
      * are counted once for all of them (counting dominates placement time and grows with the square
      * of the active neurons per token); with a held-out trace each placement is evaluated on it.
      */
-    public static Placements place(ActivationTrace calibration, ActivationTrace heldOut, List<PlacementAlgorithm> algorithms,
-                                   PipelineListener listener) {
+    public static Placements place(
+            ActivationTrace calibration,
+            ActivationTrace heldOut,
+            List<PlacementAlgorithm> algorithms,
+            PipelineListener listener) {
         if (algorithms.isEmpty()) {
             throw new IllegalArgumentException("no placement algorithm given");
         }
@@ -154,7 +169,9 @@ public final class PlacementPipeline {
         CoActivationCounter counter = new CoActivationCounter();
         int layers = calibration.layers();
         int[][][] orders = new int[algorithms.size()][layers][];
-        String step = "place " + String.join(", ", algorithms.stream().map(PlacementAlgorithm::name).toList());
+        String step = "place "
+                + String.join(
+                        ", ", algorithms.stream().map(PlacementAlgorithm::name).toList());
         long total = (long) layers * algorithms.size();
         listener.progress(step, 0, total);
         for (int l = 0; l < layers; l++) {
@@ -167,8 +184,12 @@ public final class PlacementPipeline {
         Map<String, Placement> out = new LinkedHashMap<>();
         PlacementEvaluator evaluator = new PlacementEvaluator();
         for (int k = 0; k < algorithms.size(); k++) {
-            out.put(algorithms.get(k).name(), new Placement(algorithms.get(k).name(), orders[k],
-                    heldOut == null ? null : evaluator.evaluate(heldOut, orders[k])));
+            out.put(
+                    algorithms.get(k).name(),
+                    new Placement(
+                            algorithms.get(k).name(),
+                            orders[k],
+                            heldOut == null ? null : evaluator.evaluate(heldOut, orders[k])));
         }
         return new Placements(out);
     }
@@ -188,25 +209,27 @@ public final class PlacementPipeline {
      * not depend on the placement: files of several placements can share one fit through
      * {@link LayoutOptions#withFitted}.
      */
-    public static List<LowRankPredictor.Factors> fitPredictor(ImportedModel model, ActivationTrace calibration, int rank,
-                                                              PipelineListener listener) {
+    public static List<LowRankPredictor.Factors> fitPredictor(
+            ImportedModel model, ActivationTrace calibration, int rank, PipelineListener listener) {
         requireMatches(model, calibration, "calibration trace");
         int r = rank >= 0 ? rank : defaultRank(model.layers().getFirst().spec());
         int layers = model.layers().size();
         listener.progress("fit the predictor", 0, layers);
-        return LayoutBuilder.fitPredictor(model, r, calibration.inputMoments(),
-                l -> listener.progress("fit the predictor", l + 1, layers));
+        return LayoutBuilder.fitPredictor(
+                model, r, calibration.inputMoments(), l -> listener.progress("fit the predictor", l + 1, layers));
     }
 
     /** An exception naming {@code what} unless the trace has the model's layers and neurons. */
     public static void requireMatches(ImportedModel model, ActivationTrace trace, String what) {
         if (trace.layers() != model.layers().size()) {
-            throw new IllegalArgumentException(what + ": trace has " + trace.layers() + " layers, the model " + model.layers().size());
+            throw new IllegalArgumentException(what + ": trace has " + trace.layers() + " layers, the model "
+                    + model.layers().size());
         }
         for (int l = 0; l < trace.layers(); l++) {
             if (trace.neurons(l) != model.layers().get(l).spec().dFfn()) {
-                throw new IllegalArgumentException(what + ": layer " + l + " has " + trace.neurons(l) + " neurons in the trace, "
-                        + model.layers().get(l).spec().dFfn() + " in the model");
+                throw new IllegalArgumentException(
+                        what + ": layer " + l + " has " + trace.neurons(l) + " neurons in the trace, "
+                                + model.layers().get(l).spec().dFfn() + " in the model");
             }
         }
     }
@@ -215,20 +238,33 @@ public final class PlacementPipeline {
      * Writes the model's bundles in the placement's order, with the calibration trace's rule, its mean
      * fill-in and a low-rank predictor fitted to its FFN input moments, atomically to {@code out}.
      */
-    public static WrittenModel write(ImportedModel model, Placement placement, ActivationTrace calibration,
-                                     LayoutOptions options, Path out, PipelineListener listener) throws IOException {
+    public static WrittenModel write(
+            ImportedModel model,
+            Placement placement,
+            ActivationTrace calibration,
+            LayoutOptions options,
+            Path out,
+            PipelineListener listener)
+            throws IOException {
         requireMatches(model, calibration, "calibration trace");
         int layers = model.layers().size();
-        int rank = options.fitted() != null ? options.fitted().getFirst().rank()
-                : options.predictorRank() >= 0 ? options.predictorRank() : defaultRank(model.layers().getFirst().spec());
-        ObjectNode stats = placement.heldOut() == null ? JSON.createObjectNode() : JSON.valueToTree(placement.heldOut().overall());
+        int rank = options.fitted() != null
+                ? options.fitted().getFirst().rank()
+                : options.predictorRank() >= 0
+                        ? options.predictorRank()
+                        : defaultRank(model.layers().getFirst().spec());
+        ObjectNode stats = placement.heldOut() == null
+                ? JSON.createObjectNode()
+                : JSON.valueToTree(placement.heldOut().overall());
         stats.put("calibrationTokens", calibration.info().tokens());
         String fitStep = "predictor and fill-in";
         listener.progress(fitStep, 0, layers);
         LayoutBuilder builder = new LayoutBuilder(model, placement.orders())
-                .rule(ActivityRule.parse(calibration.info().rule())).corpus(calibration.info().corpus())
+                .rule(ActivityRule.parse(calibration.info().rule()))
+                .corpus(calibration.info().corpus())
                 .placement(placement.algorithm(), stats)
-                .fillIn(options.fillIn() ? calibration.meanInactive() : null).lowRank(rank, options.margin())
+                .fillIn(options.fillIn() ? calibration.meanInactive() : null)
+                .lowRank(rank, options.margin())
                 .inputMoments(calibration.inputMoments())
                 .tokenizer(options.tokenizer() == null ? null : Files.readAllBytes(options.tokenizer()))
                 .residentType(options.residents());
@@ -250,13 +286,13 @@ public final class PlacementPipeline {
 
     private static void requireSameShape(ActivationTrace calibration, ActivationTrace heldOut) {
         if (calibration.layers() != heldOut.layers()) {
-            throw new IllegalArgumentException("held-out trace has " + heldOut.layers() + " layers, the calibration trace "
-                    + calibration.layers());
+            throw new IllegalArgumentException("held-out trace has " + heldOut.layers()
+                    + " layers, the calibration trace " + calibration.layers());
         }
         for (int l = 0; l < calibration.layers(); l++) {
             if (calibration.neurons(l) != heldOut.neurons(l)) {
-                throw new IllegalArgumentException("layer " + l + " has " + heldOut.neurons(l) + " neurons in the held-out trace, "
-                        + calibration.neurons(l) + " in the calibration trace");
+                throw new IllegalArgumentException("layer " + l + " has " + heldOut.neurons(l)
+                        + " neurons in the held-out trace, " + calibration.neurons(l) + " in the calibration trace");
             }
         }
     }

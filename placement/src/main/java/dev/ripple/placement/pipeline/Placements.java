@@ -21,7 +21,8 @@ public record Placements(Map<String, Placement> byAlgorithm) {
     public Placement get(String algorithm) {
         Placement p = byAlgorithm.get(algorithm);
         if (p == null) {
-            throw new NoSuchElementException("no placement by '" + algorithm + "' (placed: " + byAlgorithm.keySet() + ")");
+            throw new NoSuchElementException(
+                    "no placement by '" + algorithm + "' (placed: " + byAlgorithm.keySet() + ")");
         }
         return p;
     }

@@ -17,8 +17,14 @@ import java.util.List;
  * @param predictorFit  "inputs" (fitted to profiled FFN input moments), "weights" (to the weights
  *                      alone: the trace held no moments) or "none"
  */
-public record WrittenModel(Path file, long sizeBytes, String algorithm, DType bundleType, List<StorageError> storageErrors,
-                           int predictorRank, String predictorFit) {
+public record WrittenModel(
+        Path file,
+        long sizeBytes,
+        String algorithm,
+        DType bundleType,
+        List<StorageError> storageErrors,
+        int predictorRank,
+        String predictorFit) {
 
     public WrittenModel {
         storageErrors = List.copyOf(storageErrors);
@@ -26,7 +32,10 @@ public record WrittenModel(Path file, long sizeBytes, String algorithm, DType bu
 
     /** The up/gate rows' error, mean over layers. */
     public double meanUpGateError() {
-        return storageErrors.stream().mapToDouble(StorageError::upGate).average().orElse(0);
+        return storageErrors.stream()
+                .mapToDouble(StorageError::upGate)
+                .average()
+                .orElse(0);
     }
 
     /** The down columns' error, mean over layers. */

@@ -24,12 +24,14 @@ public record InputMoments(int dModel, long count, double[] mean, double[] secon
 
     public InputMoments {
         if (dModel <= 0 || count <= 0 || mean.length != dModel || second.length != (long) dModel * dModel) {
-            throw new IllegalArgumentException("input moments: need " + dModel + " means and " + dModel + "² second moments"
-                    + " over at least one token; got " + mean.length + ", " + second.length + " over " + count);
+            throw new IllegalArgumentException(
+                    "input moments: need " + dModel + " means and " + dModel + "² second moments"
+                            + " over at least one token; got " + mean.length + ", " + second.length + " over " + count);
         }
         for (double v : second) {
             if (!Double.isFinite(v)) {
-                throw new IllegalArgumentException("input moments: a second moment is " + v + "; the inputs held NaN or ∞");
+                throw new IllegalArgumentException(
+                        "input moments: a second moment is " + v + "; the inputs held NaN or ∞");
             }
         }
         mean = mean.clone();
@@ -89,8 +91,8 @@ public record InputMoments(int dModel, long count, double[] mean, double[] secon
         /** Adds the first {@code tokens} rows of {@code rows} ({@code [tokens × dModel]} row-major). */
         public Builder add(float[] rows, int tokens) {
             if ((long) tokens * d > rows.length) {
-                throw new IllegalArgumentException("input moments: " + rows.length + " values hold fewer than " + tokens
-                        + " tokens × " + d);
+                throw new IllegalArgumentException(
+                        "input moments: " + rows.length + " values hold fewer than " + tokens + " tokens × " + d);
             }
             double[] x = new double[d];
             for (int t = 0; t < tokens; t++) {
@@ -136,7 +138,10 @@ public record InputMoments(int dModel, long count, double[] mean, double[] secon
 
     @Override
     public boolean equals(Object o) {
-        return o instanceof InputMoments m && m.dModel == dModel && m.count == count && Arrays.equals(m.mean, mean)
+        return o instanceof InputMoments m
+                && m.dModel == dModel
+                && m.count == count
+                && Arrays.equals(m.mean, mean)
                 && Arrays.equals(m.second, second);
     }
 

@@ -42,9 +42,16 @@ final class LayerTrainer {
     private final float[][] m2;
     private int step;
 
-    LayerTrainer(int layer, PredictorTrainer.TokenSet train, PredictorTrainer.TokenSet validation, ActivityRule rule,
-                 float[] mean, float[] downNorm, FfnLayerWeights weightsOfLayer, LowRankPredictor.Factors start,
-                 PredictorTrainer.Options o) {
+    LayerTrainer(
+            int layer,
+            PredictorTrainer.TokenSet train,
+            PredictorTrainer.TokenSet validation,
+            ActivityRule rule,
+            float[] mean,
+            float[] downNorm,
+            FfnLayerWeights weightsOfLayer,
+            LowRankPredictor.Factors start,
+            PredictorTrainer.Options o) {
         this.layer = layer;
         this.train = train;
         this.validation = validation;
@@ -60,13 +67,17 @@ final class LayerTrainer {
         this.spec = weightsOfLayer.spec();
         this.weightsOfLayer = weightsOfLayer;
         if (start != null && spec.gated()) {
-            throw new IllegalArgumentException("a start from low-rank factors is for ungated FFNs; layer " + layer
-                    + " is gated");
+            throw new IllegalArgumentException(
+                    "a start from low-rank factors is for ungated FFNs; layer " + layer + " is gated");
         }
         SplittableRandom r = new SplittableRandom(o.seed() * 1_000_003L + layer);
-        float[] w1 = start == null ? gaussian(r, d * h, (float) Math.sqrt(2.0 / d)) : start.a().clone();
+        float[] w1 = start == null
+                ? gaussian(r, d * h, (float) Math.sqrt(2.0 / d))
+                : start.a().clone();
         float[] b1 = new float[h];
-        float[] w2 = start == null ? gaussian(r, h * n, (float) Math.sqrt(1.0 / h)) : start.b().clone();
+        float[] w2 = start == null
+                ? gaussian(r, h * n, (float) Math.sqrt(1.0 / h))
+                : start.b().clone();
         float[] b2 = new float[n];
         this.params = new float[][] {w1, b1, w2, b2};
         this.grads = new float[4][];
@@ -135,9 +146,23 @@ final class LayerTrainer {
             loss /= tokens;
         }
         float[][] logits = validationLogits();
-        return new PredictorTrainer.LayerResult(new TrainedPredictor.Layer(d, h, n, params[0].clone(), params[1].clone(),
-                params[2].clone(), params[3].clone(), 0f, o.relu(), dip), logits[0], logits[1],
-                (int) logits[2][0], (int) logits[2][1], loss);
+        return new PredictorTrainer.LayerResult(
+                new TrainedPredictor.Layer(
+                        d,
+                        h,
+                        n,
+                        params[0].clone(),
+                        params[1].clone(),
+                        params[2].clone(),
+                        params[3].clone(),
+                        0f,
+                        o.relu(),
+                        dip),
+                logits[0],
+                logits[1],
+                (int) logits[2][0],
+                (int) logits[2][1],
+                loss);
     }
 
     /** Labels from the rule; an active neuron's weight grows with the error missing it would cause. */
@@ -211,8 +236,9 @@ final class LayerTrainer {
         return switch (rule) {
             case ThresholdRule t -> t.threshold(layer);
             case ErrorRule e -> e.centres()[layer][i] + e.threshold(layer) / Math.max(1e-12f, e.weights()[layer][i]);
-            default -> throw new IllegalArgumentException("a start from low-rank factors needs a threshold or error "
-                    + "rule, not " + rule.describe());
+            default ->
+                throw new IllegalArgumentException(
+                        "a start from low-rank factors needs a threshold or error " + "rule, not " + rule.describe());
         };
     }
 
@@ -309,8 +335,18 @@ final class LayerTrainer {
     }
 
     /** Adds this token's gradients (scaled by 1/batch); returns its weighted loss per neuron when asked (it costs a log). */
-    private double backward(float[] x, int xAt, float[] hid, float[] z, float[] g, float[] dh, byte[] labels,
-                            float[] weights, int at, float scale, boolean withLoss) {
+    private double backward(
+            float[] x,
+            int xAt,
+            float[] hid,
+            float[] z,
+            float[] g,
+            float[] dh,
+            byte[] labels,
+            float[] weights,
+            int at,
+            float scale,
+            boolean withLoss) {
         double loss = 0;
         for (int i = 0; i < n; i++) {
             float zi = z[i];

@@ -30,8 +30,7 @@ public final class LowRankFactorizer {
     private static final int OVERSAMPLE = 10;
     private static final int POWER_ITERATIONS = 2;
 
-    private LowRankFactorizer() {
-    }
+    private LowRankFactorizer() {}
 
     /** Rank-{@code rank} factors of layer {@code w} fitted to all input directions alike; deterministic for a seed. */
     public static LowRankPredictor.Factors factor(FfnLayerWeights w, int rank, long seed) {
@@ -49,8 +48,16 @@ public final class LowRankFactorizer {
         for (int i = 0; i < n; i++) {
             residual[i] = (float) svd.residual[i];
         }
-        return new LowRankPredictor.Factors(d, rank, n, a, transpose(svd.proj, n, rank), projectionBias(w).clone(), residual,
-                w.spec().activation(), w.spec().reluThreshold());
+        return new LowRankPredictor.Factors(
+                d,
+                rank,
+                n,
+                a,
+                transpose(svd.proj, n, rank),
+                projectionBias(w).clone(),
+                residual,
+                w.spec().activation(),
+                w.spec().reluThreshold());
     }
 
     /**
@@ -71,8 +78,8 @@ public final class LowRankFactorizer {
         int d = w.spec().dModel();
         checkRank(w, rank);
         if (moments.dModel() != d) {
-            throw new IllegalArgumentException("layer " + w.spec().index() + ": input moments of width " + moments.dModel()
-                    + " for a layer of width " + d);
+            throw new IllegalArgumentException("layer " + w.spec().index() + ": input moments of width "
+                    + moments.dModel() + " for a layer of width " + d);
         }
         double[][] l = choleskyOfCovariance(moments, w.spec().index());
         float[] rows = projection(w);
@@ -128,8 +135,16 @@ public final class LowRankFactorizer {
                 af[t * rank + j] = (float) a[t][j];
             }
         }
-        return new LowRankPredictor.Factors(d, rank, n, af, transpose(svd.proj, n, rank), bias, residual,
-                w.spec().activation(), w.spec().reluThreshold());
+        return new LowRankPredictor.Factors(
+                d,
+                rank,
+                n,
+                af,
+                transpose(svd.proj, n, rank),
+                bias,
+                residual,
+                w.spec().activation(),
+                w.spec().reluThreshold());
     }
 
     /** L with L·Lᵀ = Σ + εI, ε a millionth of the mean variance, so that rank-deficient inputs still factor. */
@@ -149,10 +164,12 @@ public final class LowRankFactorizer {
             c[i][i] += ridge;
         }
         try {
-            return new CholeskyDecomposition(new Array2DRowRealMatrix(c, false), 1e-6, 0).getL().getData();
+            return new CholeskyDecomposition(new Array2DRowRealMatrix(c, false), 1e-6, 0)
+                    .getL()
+                    .getData();
         } catch (MathIllegalArgumentException | MathArithmeticException e) {
-            throw new IllegalArgumentException("layer " + layer + ": the input covariance cannot be factored ("
-                    + e.getMessage() + ")", e);
+            throw new IllegalArgumentException(
+                    "layer " + layer + ": the input covariance cannot be factored (" + e.getMessage() + ")", e);
         }
     }
 
@@ -160,8 +177,8 @@ public final class LowRankFactorizer {
         int n = w.spec().dFfn();
         int d = w.spec().dModel();
         if (rank <= 0 || rank > Math.min(n, d)) {
-            throw new IllegalArgumentException("layer " + w.spec().index() + ": rank must be in 1.." + Math.min(n, d)
-                    + ", got " + rank);
+            throw new IllegalArgumentException(
+                    "layer " + w.spec().index() + ": rank must be in 1.." + Math.min(n, d) + ", got " + rank);
         }
     }
 
@@ -188,8 +205,7 @@ public final class LowRankFactorizer {
      * A rank-r truncated SVD of {@code rows} [n × d]: v, the top right singular vectors [d × r]
      * (orthonormal columns); proj = rows·v [n × r]; residual[i] = ‖row i − proj_i·vᵀ‖.
      */
-    private record Svd(double[][] v, double[][] proj, double[] residual) {
-    }
+    private record Svd(double[][] v, double[][] proj, double[] residual) {}
 
     private static Svd truncatedSvd(float[] rows, int n, int d, int rank, long seed) {
         int k = Math.min(d, rank + OVERSAMPLE);
@@ -203,8 +219,8 @@ public final class LowRankFactorizer {
         }
         RealMatrix q = orthonormal(omega);
         for (int it = 0; it < POWER_ITERATIONS; it++) {
-            double[][] y = multiplyW(rows, n, d, q);           // W·Q        [n × k]
-            q = orthonormal(multiplyWt(rows, n, d, y, k));     // Wᵀ·(W·Q)   [d × k]
+            double[][] y = multiplyW(rows, n, d, q); // W·Q        [n × k]
+            q = orthonormal(multiplyWt(rows, n, d, y, k)); // Wᵀ·(W·Q)   [d × k]
         }
         // Within span(Q): W·Q = C [n × k]; the top right singular vectors of C give the rotation.
         double[][] c = multiplyW(rows, n, d, q);
@@ -215,8 +231,8 @@ public final class LowRankFactorizer {
         for (int j = 0; j < rank; j++) {
             v.setColumnVector(j, eig.getEigenvector(order[j]));
         }
-        RealMatrix vMatrix = q.multiply(v);                   // V = Q·V'  [d × r], orthonormal columns
-        double[][] proj = multiplyW(rows, n, d, vMatrix);    // W·V      [n × r]
+        RealMatrix vMatrix = q.multiply(v); // V = Q·V'  [d × r], orthonormal columns
+        double[][] proj = multiplyW(rows, n, d, vMatrix); // W·V      [n × r]
         double[] residual = new double[n];
         for (int i = 0; i < n; i++) {
             // ‖w_i − (W·V·Vᵀ)_i‖² = ‖w_i‖² − ‖(W·V)_i‖², since V has orthonormal columns.
@@ -256,7 +272,7 @@ public final class LowRankFactorizer {
         @Override
         protected void decompose(double[][] matrix) {
             super.decompose(matrix);
-            reflectors = matrix;   // decomposed in place
+            reflectors = matrix; // decomposed in place
         }
 
         /** The first {@code cols} columns of Q [rows × cols]. */
@@ -335,7 +351,10 @@ public final class LowRankFactorizer {
     }
 
     private static int[] descending(double[] values) {
-        return IntStream.range(0, values.length).boxed()
-                .sorted((x, y) -> Double.compare(values[y], values[x])).mapToInt(Integer::intValue).toArray();
+        return IntStream.range(0, values.length)
+                .boxed()
+                .sorted((x, y) -> Double.compare(values[y], values[x]))
+                .mapToInt(Integer::intValue)
+                .toArray();
     }
 }

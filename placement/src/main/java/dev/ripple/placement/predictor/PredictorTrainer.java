@@ -1,8 +1,8 @@
 package dev.ripple.placement.predictor;
 
 import dev.ripple.core.activity.ActivityRule;
-import dev.ripple.core.activity.LowRankPredictor;
 import dev.ripple.core.activity.FillIn;
+import dev.ripple.core.activity.LowRankPredictor;
 import dev.ripple.core.activity.TrainedPredictor;
 import dev.ripple.core.ffn.FfnLayerWeights;
 import dev.ripple.placement.calibrate.ActivationSample;
@@ -40,8 +40,7 @@ import java.util.concurrent.Future;
  * }</pre>
  */
 public final class PredictorTrainer {
-    private PredictorTrainer() {
-    }
+    private PredictorTrainer() {}
 
     /**
      * @param hidden       the network's hidden width
@@ -53,8 +52,15 @@ public final class PredictorTrainer {
      * @param threads      layers trained at once
      * @param relu         whether the hidden layer is rectified (must be false to start from low-rank factors)
      */
-    public record Options(int hidden, int epochs, int batch, float learningRate, float missWeight, long seed, int threads,
-                          boolean relu) {
+    public record Options(
+            int hidden,
+            int epochs,
+            int batch,
+            float learningRate,
+            float missWeight,
+            long seed,
+            int threads,
+            boolean relu) {
         public Options {
             if (hidden <= 0 || epochs <= 0 || batch <= 0 || !(learningRate > 0) || !(missWeight >= 0) || threads <= 0) {
                 throw new IllegalArgumentException("predictor training options: hidden, epochs, batch, threads and the "
@@ -88,8 +94,8 @@ public final class PredictorTrainer {
         public TokenSet {
             inputs = List.copyOf(inputs);
             if (inputs.size() != activations.layers()) {
-                throw new IllegalArgumentException("token set: inputs for " + inputs.size() + " layers, activations for "
-                        + activations.layers());
+                throw new IllegalArgumentException(
+                        "token set: inputs for " + inputs.size() + " layers, activations for " + activations.layers());
             }
             for (int l = 0; l < inputs.size(); l++) {
                 if (activations.tokens() == 0 || inputs.get(l).length % activations.tokens() != 0) {
@@ -115,8 +121,13 @@ public final class PredictorTrainer {
      * @param dipNegatives       validation inactive neurons the dip test predicts active
      * @param finalLoss          mean weighted cross-entropy per neuron over the last epoch
      */
-    public record LayerResult(TrainedPredictor.Layer network, float[] positiveLogits, float[] negativeLogits,
-                              int dipPositives, int dipNegatives, double finalLoss) {
+    public record LayerResult(
+            TrainedPredictor.Layer network,
+            float[] positiveLogits,
+            float[] negativeLogits,
+            int dipPositives,
+            int dipNegatives,
+            double finalLoss) {
 
         /** The largest threshold at which at least {@code recall} of the validation positives are predicted. */
         public float thresholdFor(double recall) {
@@ -129,7 +140,8 @@ public final class PredictorTrainer {
         }
 
         public double recall(float t) {
-            return (above(positiveLogits, t) + dipPositives) / (double) Math.max(1, positiveLogits.length + dipPositives);
+            return (above(positiveLogits, t) + dipPositives)
+                    / (double) Math.max(1, positiveLogits.length + dipPositives);
         }
 
         /** Share of neurons predicted active on the validation tokens. */
@@ -164,7 +176,9 @@ public final class PredictorTrainer {
             if (!(recall > 0 && recall <= 1)) {
                 throw new IllegalArgumentException("recall target must be in (0, 1], got " + recall);
             }
-            return new TrainedPredictor(layers.stream().map(l -> l.network().withThreshold(l.thresholdFor(recall))).toList());
+            return new TrainedPredictor(layers.stream()
+                    .map(l -> l.network().withThreshold(l.thresholdFor(recall)))
+                    .toList());
         }
     }
 
@@ -172,8 +186,14 @@ public final class PredictorTrainer {
      * @param rule   the rule whose verdicts are learned
      * @param fillIn the fill-in the rule runs with (the m of the miss weights)
      */
-    public static Result train(TokenSet train, TokenSet validation, ActivityRule rule, List<FillIn> fillIn,
-                               List<FfnLayerWeights> layers, Options o) throws InterruptedException {
+    public static Result train(
+            TokenSet train,
+            TokenSet validation,
+            ActivityRule rule,
+            List<FillIn> fillIn,
+            List<FfnLayerWeights> layers,
+            Options o)
+            throws InterruptedException {
         return train(train, validation, rule, fillIn, layers, null, o);
     }
 
@@ -188,17 +208,26 @@ public final class PredictorTrainer {
      *
      * @param start per layer, the factors to start from (null: a random start)
      */
-    public static Result train(TokenSet train, TokenSet validation, ActivityRule rule, List<FillIn> fillIn,
-                               List<FfnLayerWeights> layers, List<LowRankPredictor.Factors> start, Options o)
+    public static Result train(
+            TokenSet train,
+            TokenSet validation,
+            ActivityRule rule,
+            List<FillIn> fillIn,
+            List<FfnLayerWeights> layers,
+            List<LowRankPredictor.Factors> start,
+            Options o)
             throws InterruptedException {
         int count = layers.size();
         if (start != null && (start.size() != count || o.relu())) {
             throw new IllegalArgumentException("predictor training: a start from low-rank factors needs one per layer ("
                     + count + ", got " + start.size() + ") and a linear hidden layer (relu false)");
         }
-        if (train.activations().layers() != count || validation.activations().layers() != count || fillIn.size() != count) {
+        if (train.activations().layers() != count
+                || validation.activations().layers() != count
+                || fillIn.size() != count) {
             throw new IllegalArgumentException("predictor training: " + count + " layers, but data for "
-                    + train.activations().layers() + " / " + validation.activations().layers() + " and fill-in for "
+                    + train.activations().layers() + " / "
+                    + validation.activations().layers() + " and fill-in for "
                     + fillIn.size());
         }
         long began = System.nanoTime();
@@ -211,9 +240,17 @@ public final class PredictorTrainer {
             List<Future<LayerResult>> parts = new ArrayList<>();
             for (int l = 0; l < count; l++) {
                 int layer = l;
-                parts.add(pool.submit(() -> new LayerTrainer(layer, train, validation, rule, fillIn.get(layer).meanByNeuron(),
-                        ErrorRuleCalibrator.downNorms(layers.get(layer)), layers.get(layer),
-                        start == null ? null : start.get(layer), o).run()));
+                parts.add(pool.submit(() -> new LayerTrainer(
+                                layer,
+                                train,
+                                validation,
+                                rule,
+                                fillIn.get(layer).meanByNeuron(),
+                                ErrorRuleCalibrator.downNorms(layers.get(layer)),
+                                layers.get(layer),
+                                start == null ? null : start.get(layer),
+                                o)
+                        .run()));
             }
             List<LayerResult> out = new ArrayList<>();
             for (Future<LayerResult> f : parts) {

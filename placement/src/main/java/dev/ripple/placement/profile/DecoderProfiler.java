@@ -1,6 +1,5 @@
 package dev.ripple.placement.profile;
 
-import java.util.Arrays;
 import dev.ripple.core.activity.ActivityRule;
 import dev.ripple.core.format.FfnLayerSection;
 import dev.ripple.core.format.RippleFile;
@@ -9,6 +8,7 @@ import dev.ripple.core.model.decoder.Session;
 import dev.ripple.core.runtime.MappedFfn;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -37,7 +37,8 @@ public final class DecoderProfiler implements AutoCloseable {
     private DecoderProfiler(RippleFile file, ProfileOptions options) {
         this.file = file;
         this.options = options;
-        this.rule = options.rule() != null ? options.rule()
+        this.rule = options.rule() != null
+                ? options.rule()
                 : ActivityRule.defaultFor(file.layers().getFirst().spec());
     }
 
@@ -45,7 +46,7 @@ public final class DecoderProfiler implements AutoCloseable {
     public static DecoderProfiler open(Path rippleFile, ProfileOptions options) throws IOException {
         RippleFile f = RippleFile.open(rippleFile);
         try {
-            DecoderModel.load(f, MappedFfn.of(f));   // fails early, naming the file, if it is not a decoder
+            DecoderModel.load(f, MappedFfn.of(f)); // fails early, naming the file, if it is not a decoder
             return new DecoderProfiler(f, options);
         } catch (RuntimeException e) {
             f.close();
@@ -67,9 +68,13 @@ public final class DecoderProfiler implements AutoCloseable {
         int n = layers.size();
         int width = layers.stream().mapToInt(l -> l.spec().dModel()).max().orElse(0);
         boolean moments = width <= OnnxProfiler.MAX_MOMENT_WIDTH;
-        ProfileRecording recording = new ProfileRecording(file.path().getFileName().toString(),
+        ProfileRecording recording = new ProfileRecording(
+                file.path().getFileName().toString(),
                 layers.stream().map(FfnLayerSection::spec).toList(),
-                layers.stream().map(l -> DownProjection.of(file, l)).toList(), rule, options, moments);
+                layers.stream().map(l -> DownProjection.of(file, l)).toList(),
+                rule,
+                options,
+                moments);
         int maxLength = options.maxSequenceLength();
         float[][] acts = new float[n][];
         float[][] inputs = new float[n][];
@@ -86,7 +91,8 @@ public final class DecoderProfiler implements AutoCloseable {
             }
         });
         DecoderModel model = DecoderModel.load(file, ffn).withPrefillChunk(maxLength);
-        try (Session session = model.newSession(Math.min(maxLength, model.config().maxPositions()))) {
+        try (Session session =
+                model.newSession(Math.min(maxLength, model.config().maxPositions()))) {
             for (int[] passage : passages) {
                 if (recording.remaining() <= 0) {
                     break;

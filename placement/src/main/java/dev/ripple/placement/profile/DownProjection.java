@@ -65,8 +65,14 @@ interface DownProjection {
 
             @Override
             public void addColumn(int neuron, float a, float[] acc) {
-                kernels.axpy(layer.spec().dtype(), a, file.mapped(), layer.bundleOffset(slotOf[neuron]) + downAt, acc,
-                        acc.length, new float[acc.length]);
+                kernels.axpy(
+                        layer.spec().dtype(),
+                        a,
+                        file.mapped(),
+                        layer.bundleOffset(slotOf[neuron]) + downAt,
+                        acc,
+                        acc.length,
+                        new float[acc.length]);
             }
         };
     }

@@ -1,6 +1,5 @@
 package dev.ripple.placement.profile;
 
-import java.util.Set;
 import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OnnxValue;
 import ai.onnxruntime.OrtEnvironment;
@@ -10,6 +9,7 @@ import java.io.IOException;
 import java.nio.FloatBuffer;
 import java.nio.file.Path;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * The original ONNX model run densely by ONNX Runtime: the fidelity reference and the compute
@@ -68,7 +68,8 @@ public final class OnnxEncoder implements AutoCloseable {
                 return out;
             }
         } catch (OrtException e) {
-            throw new IOException(file + ": ONNX Runtime failed on a passage of " + n + " tokens: " + e.getMessage(), e);
+            throw new IOException(
+                    file + ": ONNX Runtime failed on a passage of " + n + " tokens: " + e.getMessage(), e);
         } finally {
             inputs.values().forEach(OnnxTensor::close);
         }

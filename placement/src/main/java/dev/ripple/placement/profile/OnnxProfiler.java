@@ -1,8 +1,5 @@
 package dev.ripple.placement.profile;
 
-import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.Iterator;
 import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OnnxValue;
 import ai.onnxruntime.OrtEnvironment;
@@ -10,7 +7,6 @@ import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
 import dev.ripple.core.activity.ActivityRule;
 import dev.ripple.core.ffn.FfnLayerWeights;
-import dev.ripple.core.format.BundleSource;
 import dev.ripple.core.tensor.DType;
 import dev.ripple.placement.importer.ImportedModel;
 import dev.ripple.placement.importer.OnnxImporter;
@@ -19,15 +15,16 @@ import dev.ripple.placement.importer.OnnxOutputsRewriter;
 import dev.ripple.placement.importer.UnsupportedModelException;
 import dev.ripple.placement.predictor.InputMoments;
 import dev.ripple.placement.trace.ActivationTrace;
-import dev.ripple.placement.trace.TraceInfo;
 import java.io.IOException;
 import java.nio.FloatBuffer;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Iterator;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import org.roaringbitmap.RoaringBitmap;
 
 /**
  * Records which FFN neurons fire, token by token, by running an ONNX model in ONNX Runtime with
@@ -65,8 +62,13 @@ public final class OnnxProfiler implements AutoCloseable {
     private final Set<String> outputs;
     private final ActivityRule rule;
 
-    private OnnxProfiler(Path file, ImportedModel model, ProfileOptions options, OrtEnvironment env, OrtSession session,
-                         PassageTokenizer tokenizer) {
+    private OnnxProfiler(
+            Path file,
+            ImportedModel model,
+            ProfileOptions options,
+            OrtEnvironment env,
+            OrtSession session,
+            PassageTokenizer tokenizer) {
         this.file = file;
         this.model = model;
         this.options = options;
@@ -74,7 +76,8 @@ public final class OnnxProfiler implements AutoCloseable {
         this.session = session;
         this.tokenizer = tokenizer;
         this.outputs = new LinkedHashSet<>(model.activationOutputs());
-        this.rule = options.rule() != null ? options.rule()
+        this.rule = options.rule() != null
+                ? options.rule()
                 : ActivityRule.defaultFor(model.layers().getFirst().spec());
         if (recordsInputs(model)) {
             outputs.addAll(model.ffnInputs());
@@ -108,9 +111,13 @@ public final class OnnxProfiler implements AutoCloseable {
             so.setInterOpNumThreads(1);
             session = env.createSession(rewritten, so);
             for (String in : session.getInputNames()) {
-                if (!List.of("input_ids", "attention_mask", "token_type_ids", "position_ids").contains(in)) {
-                    throw new UnsupportedModelException(onnxFile, "model input '" + in + "' is not one the profiler can feed"
-                            + " (input_ids, attention_mask, token_type_ids, position_ids); inputs: " + session.getInputNames());
+                if (!List.of("input_ids", "attention_mask", "token_type_ids", "position_ids")
+                        .contains(in)) {
+                    throw new UnsupportedModelException(
+                            onnxFile,
+                            "model input '" + in + "' is not one the profiler can feed"
+                                    + " (input_ids, attention_mask, token_type_ids, position_ids); inputs: "
+                                    + session.getInputNames());
                 }
             }
             if (tokenizerJson != null) {
@@ -143,7 +150,8 @@ public final class OnnxProfiler implements AutoCloseable {
     }
 
     /** Tokenises and profiles {@code passages} until the token budget is reached. */
-    public ProfileResult profile(Iterable<String> passages, String corpus, ProfileProgress progress) throws IOException {
+    public ProfileResult profile(Iterable<String> passages, String corpus, ProfileProgress progress)
+            throws IOException {
         if (tokenizer == null) {
             throw new IllegalStateException("opened without a tokenizer; use profileEncoded");
         }
@@ -167,9 +175,13 @@ public final class OnnxProfiler implements AutoCloseable {
     public ProfileResult profileEncoded(Iterable<EncodedPassage> passages, String corpus, ProfileProgress progress)
             throws IOException {
         List<FfnLayerWeights> layers = model.weights();
-        ProfileRecording recording = new ProfileRecording(file.getFileName().toString(),
-                layers.stream().map(FfnLayerWeights::spec).toList(), layers.stream().map(DownProjection::of).toList(), rule,
-                options, recordsInputs(model));
+        ProfileRecording recording = new ProfileRecording(
+                file.getFileName().toString(),
+                layers.stream().map(FfnLayerWeights::spec).toList(),
+                layers.stream().map(DownProjection::of).toList(),
+                rule,
+                options,
+                recordsInputs(model));
         for (EncodedPassage p : passages) {
             if (recording.remaining() <= 0) {
                 break;
@@ -189,8 +201,7 @@ public final class OnnxProfiler implements AutoCloseable {
      * One passage's tensors, per layer, row-major: the FFN activations [tokens × dFfn] and, when
      * the profiler records them, the FFN inputs [tokens × dModel] (else an empty array).
      */
-    public record PassageTensors(float[][] activations, float[][] inputs) {
-    }
+    public record PassageTensors(float[][] activations, float[][] inputs) {}
 
     /**
      * Runs one passage and returns, per layer, the activations as [tokens × dFfn] row-major.
@@ -220,13 +231,20 @@ public final class OnnxProfiler implements AutoCloseable {
                     int dFfn = layers.get(l).spec().dFfn();
                     acts[l] = floats(r, model.activationOutputs().get(l), n, dFfn, "activation", l);
                     if (withInputs) {
-                        ffnIn[l] = floats(r, model.ffnInputs().get(l), n, layers.get(l).spec().dModel(), "FFN input", l);
+                        ffnIn[l] = floats(
+                                r,
+                                model.ffnInputs().get(l),
+                                n,
+                                layers.get(l).spec().dModel(),
+                                "FFN input",
+                                l);
                     }
                 }
                 return new PassageTensors(acts, ffnIn);
             }
         } catch (OrtException e) {
-            throw new IOException(file + ": ONNX Runtime failed on a passage of " + n + " tokens: " + e.getMessage(), e);
+            throw new IOException(
+                    file + ": ONNX Runtime failed on a passage of " + n + " tokens: " + e.getMessage(), e);
         } finally {
             inputs.values().forEach(OnnxTensor::close);
         }
@@ -234,7 +252,8 @@ public final class OnnxProfiler implements AutoCloseable {
 
     private float[] floats(OrtSession.Result r, String name, int tokens, int width, String what, int layer)
             throws IOException {
-        OnnxValue v = r.get(name).orElseThrow(() -> new IOException(file + ": ONNX Runtime returned no '" + name + "'"));
+        OnnxValue v =
+                r.get(name).orElseThrow(() -> new IOException(file + ": ONNX Runtime returned no '" + name + "'"));
         FloatBuffer fb = v instanceof OnnxTensor t ? t.getFloatBuffer() : null;
         long expected = (long) tokens * width;
         if (fb == null || fb.remaining() != expected) {
@@ -251,8 +270,8 @@ public final class OnnxProfiler implements AutoCloseable {
         if (p.length() <= max) {
             return p;
         }
-        return new EncodedPassage(Arrays.copyOf(p.ids(), max), Arrays.copyOf(p.attentionMask(), max),
-                Arrays.copyOf(p.typeIds(), max));
+        return new EncodedPassage(
+                Arrays.copyOf(p.ids(), max), Arrays.copyOf(p.attentionMask(), max), Arrays.copyOf(p.typeIds(), max));
     }
 
     @Override

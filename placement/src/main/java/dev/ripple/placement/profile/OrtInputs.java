@@ -13,8 +13,7 @@ import java.util.stream.LongStream;
 
 /** The BERT-style inputs of one passage as ONNX Runtime tensors, shared by the profiler and the encoder. */
 final class OrtInputs {
-    private OrtInputs() {
-    }
+    private OrtInputs() {}
 
     /** Tensors for every input the session declares; the caller closes them. */
     static Map<String, OnnxTensor> of(OrtEnvironment env, Set<String> names, EncodedPassage p, Path file)
@@ -29,8 +28,9 @@ final class OrtInputs {
                     case "attention_mask" -> p.attentionMask();
                     case "token_type_ids" -> p.typeIds();
                     case "position_ids" -> LongStream.range(0, n).toArray();
-                    default -> throw new IOException(file + ": model input '" + name + "' cannot be fed (known: input_ids, "
-                            + "attention_mask, token_type_ids, position_ids)");
+                    default ->
+                        throw new IOException(file + ": model input '" + name + "' cannot be fed (known: input_ids, "
+                                + "attention_mask, token_type_ids, position_ids)");
                 };
                 inputs.put(name, OnnxTensor.createTensor(env, LongBuffer.wrap(values), shape));
             }

@@ -20,7 +20,8 @@ import dev.ripple.core.activity.ActivityRule;
  *                          on every 4th token of each layer, in Java)
  * @param threads           ONNX Runtime intra-op threads (0: all processors)
  */
-public record ProfileOptions(long maxTokens, int maxSequenceLength, ActivityRule rule, boolean measureError, int threads) {
+public record ProfileOptions(
+        long maxTokens, int maxSequenceLength, ActivityRule rule, boolean measureError, int threads) {
 
     public ProfileOptions {
         if (maxTokens <= 0 || maxSequenceLength < 2 || threads < 0) {

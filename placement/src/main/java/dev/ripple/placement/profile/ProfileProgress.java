@@ -4,7 +4,7 @@ package dev.ripple.placement.profile;
 @FunctionalInterface
 public interface ProfileProgress {
     /** A listener that ignores progress. */
-    ProfileProgress NONE = (tokens, maxTokens, passages) -> { };
+    ProfileProgress NONE = (tokens, maxTokens, passages) -> {};
 
     /**
      * @param tokens    tokens recorded so far

@@ -29,8 +29,13 @@ final class ProfileRecording {
      * @param model         the model's name, for the trace
      * @param recordMoments whether FFN input moments are summed (inputs are then given with each passage)
      */
-    ProfileRecording(String model, List<FfnLayerSpec> specs, List<DownProjection> downs, ActivityRule rule,
-                     ProfileOptions options, boolean recordMoments) {
+    ProfileRecording(
+            String model,
+            List<FfnLayerSpec> specs,
+            List<DownProjection> downs,
+            ActivityRule rule,
+            ProfileOptions options,
+            boolean recordMoments) {
         this.model = model;
         this.rule = rule;
         this.options = options;
@@ -43,7 +48,8 @@ final class ProfileRecording {
                 moments[l] = InputMoments.builder(specs.get(l).dModel());
             }
         }
-        this.trace = new ActivationTrace(new TraceInfo(model, "", rule.describe(), 0),
+        this.trace = new ActivationTrace(
+                new TraceInfo(model, "", rule.describe(), 0),
                 specs.stream().mapToInt(FfnLayerSpec::dFfn).toArray());
     }
 
@@ -102,7 +108,8 @@ final class ProfileRecording {
         }
         ActivationTrace done = trace.withInfo(new TraceInfo(model, corpus, rule.describe(), tokens));
         done.setMeanInactive(meanInactive);
-        List<InputMoments> inputMoments = moments == null || tokens == 0 ? List.of()
+        List<InputMoments> inputMoments = moments == null || tokens == 0
+                ? List.of()
                 : Arrays.stream(moments).map(InputMoments.Builder::build).toList();
         done.setInputMoments(inputMoments);
         return new ProfileResult(done, meanActive, meanError, meanAct, meanInactive, inputMoments, tokens, passages);

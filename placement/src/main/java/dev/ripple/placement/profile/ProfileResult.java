@@ -23,9 +23,15 @@ import java.util.List;
  * @param tokens             tokens recorded
  * @param passages           passages run
  */
-public record ProfileResult(ActivationTrace trace, double[] meanActiveFraction, double[] meanRelativeError,
-                            float[][] meanActivation, float[][] meanInactiveActivation, List<InputMoments> inputMoments,
-                            long tokens, int passages) {
+public record ProfileResult(
+        ActivationTrace trace,
+        double[] meanActiveFraction,
+        double[] meanRelativeError,
+        float[][] meanActivation,
+        float[][] meanInactiveActivation,
+        List<InputMoments> inputMoments,
+        long tokens,
+        int passages) {
 
     public ProfileResult {
         meanActiveFraction = meanActiveFraction.clone();

@@ -1,8 +1,8 @@
 package dev.ripple.placement.stats;
 
-import java.util.Arrays;
 import dev.ripple.placement.trace.ActivationTrace;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
@@ -68,8 +68,8 @@ public final class CoActivationCounter {
         for (int t = 0; t < tokens.size(); t++) {
             RoaringBitmap b = tokens.get(t);
             if (!b.isEmpty() && (b.last() < 0 || b.last() >= neurons)) { // ids are unsigned in a bitmap
-                throw new IllegalArgumentException("token " + t + ": neuron ids " + b.first() + ".." + b.last()
-                        + " outside 0.." + (neurons - 1));
+                throw new IllegalArgumentException(
+                        "token " + t + ": neuron ids " + b.first() + ".." + b.last() + " outside 0.." + (neurons - 1));
             }
         }
         int[] counts = new int[neurons];
@@ -99,7 +99,7 @@ public final class CoActivationCounter {
         int[] ids = sets.ids;
         int tokens = sets.size();
         int[] cursor = Arrays.copyOf(off, tokens);
-        for (int b; (b = next.getAndIncrement()) < bounds.length - 1;) {
+        for (int b; (b = next.getAndIncrement()) < bounds.length - 1; ) {
             int r0 = bounds[b];
             int r1 = bounds[b + 1];
             for (int t = 0; t < tokens; t++) {
@@ -148,7 +148,7 @@ public final class CoActivationCounter {
         parallel(() -> {
             int[] scratch = new int[rowsPerBlock * n];
             int[] cursor = Arrays.copyOf(sets.offsets, sets.size());
-            for (int b; (b = next.getAndIncrement()) < blocks;) {
+            for (int b; (b = next.getAndIncrement()) < blocks; ) {
                 int r0 = b * rowsPerBlock;
                 int r1 = Math.min(n, r0 + rowsPerBlock);
                 for (int t = 0; t < sets.size(); t++) {

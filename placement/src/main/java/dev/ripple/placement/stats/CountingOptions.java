@@ -24,8 +24,8 @@ public record CountingOptions(int threads, long maxDenseBytes, int topK, int tok
 
     /** 2 threads (or fewer cores), 512 MiB dense limit, top-64 lists, blocks of 8,192 tokens. */
     public static CountingOptions defaults() {
-        return new CountingOptions(Math.min(2, Runtime.getRuntime().availableProcessors()), DEFAULT_MAX_DENSE_BYTES, 64,
-                8192);
+        return new CountingOptions(
+                Math.min(2, Runtime.getRuntime().availableProcessors()), DEFAULT_MAX_DENSE_BYTES, 64, 8192);
     }
 
     public CountingOptions withThreads(int t) {
@@ -42,6 +42,7 @@ public record CountingOptions(int threads, long maxDenseBytes, int topK, int tok
 
     /** Whether a layer of {@code n} neurons is counted exactly under these options. */
     public boolean dense(int n) {
-        return TriangleIndex.pairs(n) * Integer.BYTES <= maxDenseBytes && TriangleIndex.pairs(n) <= Integer.MAX_VALUE - 16;
+        return TriangleIndex.pairs(n) * Integer.BYTES <= maxDenseBytes
+                && TriangleIndex.pairs(n) <= Integer.MAX_VALUE - 16;
     }
 }

@@ -15,8 +15,8 @@ public final class DenseLayerStats implements LayerStats {
 
     DenseLayerStats(int n, long tokens, int[] counts, int[] triangle) {
         if (triangle.length != TriangleIndex.pairs(n)) {
-            throw new IllegalArgumentException("triangle of " + triangle.length + " counts for " + n + " neurons, expected "
-                    + TriangleIndex.pairs(n));
+            throw new IllegalArgumentException("triangle of " + triangle.length + " counts for " + n
+                    + " neurons, expected " + TriangleIndex.pairs(n));
         }
         this.n = n;
         this.tokens = tokens;

@@ -25,7 +25,8 @@ final class TokenSets {
             total += tokens.get(t).getCardinality();
         }
         if (total > Integer.MAX_VALUE - 16) {
-            throw new IllegalArgumentException("token block " + from + ".." + to + " holds " + total + " ids, too many");
+            throw new IllegalArgumentException(
+                    "token block " + from + ".." + to + " holds " + total + " ids, too many");
         }
         int[] ids = new int[(int) total];
         int pos = 0;

@@ -19,6 +19,7 @@ public final class TopKLayerStats implements LayerStats {
     private final NeighbourLists lists;
     /** Per neuron, its partners sorted by id, for {@link #joint} by binary search. */
     private final int[][] byId;
+
     private final int[][] byIdJoint;
     private final int maxJoint;
 

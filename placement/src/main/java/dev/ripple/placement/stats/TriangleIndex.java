@@ -7,8 +7,7 @@ package dev.ripple.placement.stats;
  * is what lets counting work on cache-sized blocks).
  */
 final class TriangleIndex {
-    private TriangleIndex() {
-    }
+    private TriangleIndex() {}
 
     /** Number of pairs {@code i < j} among {@code n} neurons. */
     static long pairs(int n) {

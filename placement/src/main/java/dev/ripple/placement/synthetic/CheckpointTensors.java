@@ -44,8 +44,10 @@ final class CheckpointTensors {
                 String shard = e.getValue().asText("");
                 Path p = dir.resolve(shard).normalize();
                 if (shard.isEmpty() || !p.getParent().equals(dir.normalize())) {
-                    throw new ModelFormatException(index, "weight_map", "tensor '" + e.getKey() + "' maps to '" + shard
-                            + "', not a file in " + dir);
+                    throw new ModelFormatException(
+                            index,
+                            "weight_map",
+                            "tensor '" + e.getKey() + "' maps to '" + shard + "', not a file in " + dir);
                 }
                 SafetensorsFile f = shards.get(shard);
                 if (f == null) {
@@ -53,12 +55,14 @@ final class CheckpointTensors {
                     shards.put(shard, f);
                 }
                 if (!f.entries().containsKey(e.getKey())) {
-                    throw new ModelFormatException(p, "tensor '" + e.getKey() + "'", "listed in the index but not in the shard");
+                    throw new ModelFormatException(
+                            p, "tensor '" + e.getKey() + "'", "listed in the index but not in the shard");
                 }
                 byName.put(e.getKey(), f);
             }
         } else {
-            throw new ModelFormatException(dir, "checkpoint", "has neither model.safetensors nor model.safetensors.index.json");
+            throw new ModelFormatException(
+                    dir, "checkpoint", "has neither model.safetensors nor model.safetensors.index.json");
         }
         return new CheckpointTensors(dir, byName);
     }
@@ -75,11 +79,14 @@ final class CheckpointTensors {
         }
         SafetensorsFile.Entry e = f.entries().get(name);
         if (!Arrays.equals(e.shape(), shape)) {
-            throw new ModelFormatException(f.file(), "tensor '" + name + "'", "shape " + Arrays.toString(e.shape())
-                    + ", the config implies " + Arrays.toString(shape));
+            throw new ModelFormatException(
+                    f.file(),
+                    "tensor '" + name + "'",
+                    "shape " + Arrays.toString(e.shape()) + ", the config implies " + Arrays.toString(shape));
         }
         if (!e.dtype().equals("F32") && !e.dtype().equals("F16") && !e.dtype().equals("BF16")) {
-            throw new ModelFormatException(f.file(), "tensor '" + name + "'", "dtype " + e.dtype() + " (F32, F16, BF16 are read)");
+            throw new ModelFormatException(
+                    f.file(), "tensor '" + name + "'", "dtype " + e.dtype() + " (F32, F16, BF16 are read)");
         }
         return e;
     }

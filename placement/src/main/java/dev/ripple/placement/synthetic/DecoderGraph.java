@@ -78,12 +78,17 @@ final class DecoderGraph {
         String m = "model.decoder.";
         String words = g.node("Gather", "embed.words", List.of(embedTokens(), flatIds()), intAttr("axis", 0));
         if (c.wordEmbedProjDim() != c.hidden()) {
-            words = linear(words, weight(m + "project_in.weight", c.hidden(), c.wordEmbedProjDim()), null, "embed.project_in");
+            words = linear(
+                    words, weight(m + "project_in.weight", c.hidden(), c.wordEmbedProjDim()), null, "embed.project_in");
         }
-        String shifted = g.node("Add", "embed.positions_plus_2", List.of("position_ids", longConst("opt_position_offset", 2)));
+        String shifted =
+                g.node("Add", "embed.positions_plus_2", List.of("position_ids", longConst("opt_position_offset", 2)));
         String flat = g.node("Reshape", "embed.position_rows", List.of(shifted, shape(-1)));
-        String positions = g.node("Gather", "embed.positions", List.of(weight(m + "embed_positions.weight", c.maxPositions() + 2L,
-                c.hidden()), flat), intAttr("axis", 0));
+        String positions = g.node(
+                "Gather",
+                "embed.positions",
+                List.of(weight(m + "embed_positions.weight", c.maxPositions() + 2L, c.hidden()), flat),
+                intAttr("axis", 0));
         return g.node("Add", "embed", List.of(words, positions));
     }
 
@@ -107,10 +112,17 @@ final class DecoderGraph {
     private String optFfn(int i, String x) throws IOException {
         String p = "model.decoder.layers." + i + ".";
         String l = "l" + i + ".ffn.";
-        String up = linear(x, weight(p + "fc1.weight", c.intermediate(), c.hidden()), weight(p + "fc1.bias", c.intermediate()),
+        String up = linear(
+                x,
+                weight(p + "fc1.weight", c.intermediate(), c.hidden()),
+                weight(p + "fc1.bias", c.intermediate()),
                 l + "fc1");
         String act = g.node("Relu", l + "act", List.of(up));
-        return linear(act, weight(p + "fc2.weight", c.hidden(), c.intermediate()), weight(p + "fc2.bias", c.hidden()), l + "fc2");
+        return linear(
+                act,
+                weight(p + "fc2.weight", c.hidden(), c.intermediate()),
+                weight(p + "fc2.bias", c.hidden()),
+                l + "fc2");
     }
 
     /** {@code final_layer_norm} (pre-LN models only), then {@code project_out}. */
@@ -120,7 +132,8 @@ final class DecoderGraph {
             x = layerNorm(x, m + "final_layer_norm", "final.norm");
         }
         if (c.wordEmbedProjDim() != c.hidden()) {
-            x = linear(x, weight(m + "project_out.weight", c.wordEmbedProjDim(), c.hidden()), null, "final.project_out");
+            x = linear(
+                    x, weight(m + "project_out.weight", c.wordEmbedProjDim(), c.hidden()), null, "final.project_out");
         }
         return x;
     }
@@ -146,10 +159,14 @@ final class DecoderGraph {
         String column = g.node("Reshape", "rope.positions_col", List.of(pos, shape(-1, 1)));
         String half = g.node("Mul", "rope.freqs_half", List.of(column, invFreq));
         String freqs = g.node("Concat", "rope.freqs", List.of(half, half), intAttr("axis", 1));
-        String cos = g.node("Reshape", "rope.cos", List.of(g.node("Cos", "rope.cos_2d", List.of(freqs)),
-                shape(1, 1, -1, c.headDim())));
-        String sin = g.node("Reshape", "rope.sin", List.of(g.node("Sin", "rope.sin_2d", List.of(freqs)),
-                shape(1, 1, -1, c.headDim())));
+        String cos = g.node(
+                "Reshape",
+                "rope.cos",
+                List.of(g.node("Cos", "rope.cos_2d", List.of(freqs)), shape(1, 1, -1, c.headDim())));
+        String sin = g.node(
+                "Reshape",
+                "rope.sin",
+                List.of(g.node("Sin", "rope.sin_2d", List.of(freqs)), shape(1, 1, -1, c.headDim())));
         return new String[] {cos, sin};
     }
 
@@ -175,9 +192,17 @@ final class DecoderGraph {
         String act = switch (c.act()) {
             case "silu" -> g.node("Mul", l + "silu", List.of(gate, g.node("Sigmoid", l + "sigmoid", List.of(gate))));
             case "relu", "drelu" -> g.node("Relu", l + "relu", List.of(gate));
-            case "fatrelu" -> g.node("Where", l + "fatrelu", List.of(
-                    g.node("Greater", l + "above_threshold", List.of(gate, floatConst("fatrelu_threshold", (float) c.actParam()))),
-                    gate, floatConst("zero", 0f)));
+            case "fatrelu" ->
+                g.node(
+                        "Where",
+                        l + "fatrelu",
+                        List.of(
+                                g.node(
+                                        "Greater",
+                                        l + "above_threshold",
+                                        List.of(gate, floatConst("fatrelu_threshold", (float) c.actParam()))),
+                                gate,
+                                floatConst("zero", 0f)));
             default -> throw new IllegalStateException(c.act());
         };
         if (c.act().equals("drelu")) {
@@ -191,13 +216,23 @@ final class DecoderGraph {
     private String rotate(String x, String[] cosSin, String name) {
         int half = c.headDim() / 2;
         String axis = longConst("axis_3", 3);
-        String x1 = g.node("Slice", name + ".x1", List.of(x, longConst("zero_i64", 0), longConst("half_head_dim", half), axis));
-        String x2 = g.node("Slice", name + ".x2", List.of(x, longConst("half_head_dim", half), longConst("head_dim", c.headDim()),
-                axis));
-        String rotated = g.node("Concat", name + ".rotate_half", List.of(g.node("Neg", name + ".neg_x2", List.of(x2)), x1),
+        String x1 = g.node(
+                "Slice", name + ".x1", List.of(x, longConst("zero_i64", 0), longConst("half_head_dim", half), axis));
+        String x2 = g.node(
+                "Slice",
+                name + ".x2",
+                List.of(x, longConst("half_head_dim", half), longConst("head_dim", c.headDim()), axis));
+        String rotated = g.node(
+                "Concat",
+                name + ".rotate_half",
+                List.of(g.node("Neg", name + ".neg_x2", List.of(x2)), x1),
                 intAttr("axis", 3));
-        return g.node("Add", name, List.of(g.node("Mul", name + ".cos", List.of(x, cosSin[0])),
-                g.node("Mul", name + ".sin", List.of(rotated, cosSin[1]))));
+        return g.node(
+                "Add",
+                name,
+                List.of(
+                        g.node("Mul", name + ".cos", List.of(x, cosSin[0])),
+                        g.node("Mul", name + ".sin", List.of(rotated, cosSin[1]))));
     }
 
     // ---------------------------------------------------------------- shared blocks
@@ -217,9 +252,12 @@ final class DecoderGraph {
         int q = c.heads() * c.headDim();
         int kv = c.kvHeads() * c.headDim();
         boolean bias = c.qkvBias();
-        String qs = linear(x, weight(p + "q_proj.weight", q, c.hidden()), bias ? weight(p + "q_proj.bias", q) : null, l + "q");
-        String ks = linear(x, weight(p + "k_proj.weight", kv, c.hidden()), bias ? weight(p + "k_proj.bias", kv) : null, l + "k");
-        String vs = linear(x, weight(p + "v_proj.weight", kv, c.hidden()), bias ? weight(p + "v_proj.bias", kv) : null, l + "v");
+        String qs = linear(
+                x, weight(p + "q_proj.weight", q, c.hidden()), bias ? weight(p + "q_proj.bias", q) : null, l + "q");
+        String ks = linear(
+                x, weight(p + "k_proj.weight", kv, c.hidden()), bias ? weight(p + "k_proj.bias", kv) : null, l + "k");
+        String vs = linear(
+                x, weight(p + "v_proj.weight", kv, c.hidden()), bias ? weight(p + "v_proj.bias", kv) : null, l + "v");
         float scale = (float) (1.0 / Math.sqrt(c.headDim()));
         if (c.opt()) {
             qs = g.node("Mul", l + "q_scaled", List.of(qs, floatConst("attention_scale", scale)));
@@ -235,18 +273,27 @@ final class DecoderGraph {
         String values = g.node("Concat", "present_value." + i, List.of("past_value." + i, v4), intAttr("axis", 2));
         keys = repeatKv(keys, l + "keys");
         values = repeatKv(values, l + "values");
-        String scores = g.node("MatMul", l + "scores", List.of(q4,
-                g.node("Transpose", l + "keys_t", List.of(keys), intsAttr("perm", 0, 1, 3, 2))));
+        String scores = g.node(
+                "MatMul",
+                l + "scores",
+                List.of(q4, g.node("Transpose", l + "keys_t", List.of(keys), intsAttr("perm", 0, 1, 3, 2))));
         if (!c.opt()) {
             scores = g.node("Mul", l + "scores_scaled", List.of(scores, floatConst("attention_scale", scale)));
         }
         String masked = g.node("Add", l + "scores_masked", List.of(scores, "attention_bias"));
         String probs = g.node("Softmax", l + "probs", List.of(masked), intAttr("axis", -1));
         String context = g.node("MatMul", l + "context", List.of(probs, values));
-        String merged = g.node("Reshape", l + "merged", List.of(
-                g.node("Transpose", l + "context_t", List.of(context), intsAttr("perm", 0, 2, 1, 3)), shape(-1, q)));
+        String merged = g.node(
+                "Reshape",
+                l + "merged",
+                List.of(
+                        g.node("Transpose", l + "context_t", List.of(context), intsAttr("perm", 0, 2, 1, 3)),
+                        shape(-1, q)));
         String out = p + (c.opt() ? "out_proj" : "o_proj");
-        return linear(merged, weight(out + ".weight", c.hidden(), q), c.opt() ? weight(out + ".bias", c.hidden()) : null,
+        return linear(
+                merged,
+                weight(out + ".weight", c.hidden(), q),
+                c.opt() ? weight(out + ".bias", c.hidden()) : null,
                 l + "out");
     }
 
@@ -269,16 +316,24 @@ final class DecoderGraph {
 
     /** LayerNorm with {@code prefix.weight} and {@code prefix.bias} over the last axis, eps 1e-5. */
     private String layerNorm(String x, String prefix, String name) throws IOException {
-        return g.node("LayerNormalization", name, List.of(x, weight(prefix + ".weight", c.hidden()), weight(prefix + ".bias",
-                c.hidden())), intAttr("axis", -1), floatAttr("epsilon", (float) c.normEps()));
+        return g.node(
+                "LayerNormalization",
+                name,
+                List.of(x, weight(prefix + ".weight", c.hidden()), weight(prefix + ".bias", c.hidden())),
+                intAttr("axis", -1),
+                floatAttr("epsilon", (float) c.normEps()));
     }
 
     /** {@code x / sqrt(mean(x²) + eps) * w}. */
     private String rmsNorm(String x, String weightName, String name) throws IOException {
         String square = g.node("Mul", name + ".square", List.of(x, x));
-        String mean = g.node("ReduceMean", name + ".mean", List.of(square), intsAttr("axes", -1), intAttr("keepdims", 1));
-        String rms = g.node("Sqrt", name + ".rms", List.of(g.node("Add", name + ".mean_eps", List.of(mean,
-                floatConst("rms_norm_eps", (float) c.normEps())))));
+        String mean =
+                g.node("ReduceMean", name + ".mean", List.of(square), intsAttr("axes", -1), intAttr("keepdims", 1));
+        String rms = g.node(
+                "Sqrt",
+                name + ".rms",
+                List.of(g.node(
+                        "Add", name + ".mean_eps", List.of(mean, floatConst("rms_norm_eps", (float) c.normEps())))));
         String normed = g.node("Div", name + ".normalized", List.of(x, rms));
         return g.node("Mul", name, List.of(normed, weight(weightName, c.hidden())));
     }
@@ -303,8 +358,9 @@ final class DecoderGraph {
     }
 
     private String flatIds() {
-        return g.hasInitializer("ids_flat_shape") ? "ids" : g.node("Reshape", "ids", List.of("input_ids",
-                g.longs("ids_flat_shape", new long[] {1}, -1)));
+        return g.hasInitializer("ids_flat_shape")
+                ? "ids"
+                : g.node("Reshape", "ids", List.of("input_ids", g.longs("ids_flat_shape", new long[] {1}, -1)));
     }
 
     /** A checkpoint tensor as an f32 initializer under its own name, checked against the expected shape, added once. */

@@ -50,8 +50,7 @@ import java.nio.file.Path;
  * makes a 0.5 GB file). Larger checkpoints are refused before anything is written.
  */
 public final class DecoderOnnxExporter {
-    private DecoderOnnxExporter() {
-    }
+    private DecoderOnnxExporter() {}
 
     /**
      * Reads {@code hfDir}'s {@code config.json} and safetensors and writes the graph to {@code onnxFile}
@@ -66,8 +65,8 @@ public final class DecoderOnnxExporter {
         HfDecoderConfig c = HfDecoderConfig.read(hfDir);
         CheckpointTensors ck = CheckpointTensors.open(hfDir);
         OnnxModelWriter g = DecoderGraph.build(c, ck);
-        g.docString("Hugging Face " + c.modelType() + " forward with a KV cache, exported by Ripple from " + hfDir.getFileName()
-                + (c.generated() ? " (generated weights)" : ""));
+        g.docString("Hugging Face " + c.modelType() + " forward with a KV cache, exported by Ripple from "
+                + hfDir.getFileName() + (c.generated() ? " (generated weights)" : ""));
         g.metadata("ripple.model_type", c.modelType());
         g.metadata("ripple.num_layers", Integer.toString(c.layers()));
         g.metadata("ripple.max_positions", Integer.toString(c.usablePositions()));

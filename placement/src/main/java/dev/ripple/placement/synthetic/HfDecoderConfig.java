@@ -72,46 +72,72 @@ record HfDecoderConfig(
             if (!act.equals("relu")) {
                 throw new UnsupportedModelException(file, "OPT activation_function '" + act + "' (relu is supported)");
             }
-            if (!c.path("enable_bias").asBoolean(true) || !c.path("layer_norm_elementwise_affine").asBoolean(true)) {
+            if (!c.path("enable_bias").asBoolean(true)
+                    || !c.path("layer_norm_elementwise_affine").asBoolean(true)) {
                 throw new UnsupportedModelException(file, "OPT without biases or LayerNorm affine parameters");
             }
             boolean before = c.path("do_layer_norm_before").asBoolean(true);
             boolean removeFinal = c.path("_remove_final_layer_norm").asBoolean(false);
             int proj = c.path("word_embed_proj_dim").asInt(hidden);
-            return new HfDecoderConfig(true, type, hidden, positive(c, "ffn_dim", file), layers, heads, heads, hidden / heads,
-                    vocab, maxPositions, "relu", Double.NaN, true, SyntheticDecoder.OPT_LAYER_NORM_EPS, Double.NaN, null,
-                    c.path("tie_word_embeddings").asBoolean(true), before, before && !removeFinal, proj, 0, generated);
+            return new HfDecoderConfig(
+                    true,
+                    type,
+                    hidden,
+                    positive(c, "ffn_dim", file),
+                    layers,
+                    heads,
+                    heads,
+                    hidden / heads,
+                    vocab,
+                    maxPositions,
+                    "relu",
+                    Double.NaN,
+                    true,
+                    SyntheticDecoder.OPT_LAYER_NORM_EPS,
+                    Double.NaN,
+                    null,
+                    c.path("tie_word_embeddings").asBoolean(true),
+                    before,
+                    before && !removeFinal,
+                    proj,
+                    0,
+                    generated);
         }
         if (!type.equals("llama") && !type.equals("mistral") && !type.equals("qwen2")) {
-            throw new UnsupportedModelException(file, "model_type '" + type + "' (opt, llama, mistral, qwen2 are supported)");
+            throw new UnsupportedModelException(
+                    file, "model_type '" + type + "' (opt, llama, mistral, qwen2 are supported)");
         }
         if (c.path("mlp_bias").asBoolean(false)) {
             throw new UnsupportedModelException(file, "mlp_bias is not supported");
         }
         if (type.equals("llama") && c.path("attention_bias").asBoolean(false)) {
-            throw new UnsupportedModelException(file, "llama attention_bias (q, k, v and o_proj biases) is not supported;"
-                    + " qwen2's q/k/v biases are");
+            throw new UnsupportedModelException(
+                    file,
+                    "llama attention_bias (q, k, v and o_proj biases) is not supported;" + " qwen2's q/k/v biases are");
         }
         int kvHeads = c.path("num_key_value_heads").asInt(heads);
         if (kvHeads <= 0 || heads % kvHeads != 0) {
-            throw new ModelFormatException(file, "num_key_value_heads", kvHeads + " does not divide " + heads + " heads");
+            throw new ModelFormatException(
+                    file, "num_key_value_heads", kvHeads + " does not divide " + heads + " heads");
         }
         int headDim = c.path("head_dim").isNumber() ? c.get("head_dim").asInt() : hidden / heads;
         if (headDim <= 0 || headDim % 2 != 0) {
-            throw new ModelFormatException(file, "head_dim", "must be positive and even for rotary embeddings: " + headDim);
+            throw new ModelFormatException(
+                    file, "head_dim", "must be positive and even for rotary embeddings: " + headDim);
         }
         String act = c.path("hidden_act").asText("silu");
         double param = Double.NaN;
         switch (act) {
-            case "silu", "relu", "drelu" -> {
-            }
+            case "silu", "relu", "drelu" -> {}
             case "fatrelu" -> {
                 param = c.path("hidden_act_param").asDouble(Double.NaN);
                 if (!Double.isFinite(param)) {
                     throw new ModelFormatException(file, "hidden_act_param", "fatrelu needs a numeric threshold");
                 }
             }
-            default -> throw new UnsupportedModelException(file, "hidden_act '" + act + "' (silu, relu, fatrelu, drelu are supported)");
+            default ->
+                throw new UnsupportedModelException(
+                        file, "hidden_act '" + act + "' (silu, relu, fatrelu, drelu are supported)");
         }
         SyntheticDecoder.RopeScaling scaling = null;
         JsonNode rs = c.path("rope_scaling");
@@ -121,20 +147,43 @@ record HfDecoderConfig(
                 throw new UnsupportedModelException(file, "rope_scaling type '" + rt + "' (llama3 is supported)");
             }
             try {
-                scaling = new SyntheticDecoder.RopeScaling(rs.path("factor").asDouble(), rs.path("low_freq_factor").asDouble(),
-                        rs.path("high_freq_factor").asDouble(), rs.path("original_max_position_embeddings").asInt());
+                scaling = new SyntheticDecoder.RopeScaling(
+                        rs.path("factor").asDouble(),
+                        rs.path("low_freq_factor").asDouble(),
+                        rs.path("high_freq_factor").asDouble(),
+                        rs.path("original_max_position_embeddings").asInt());
             } catch (IllegalArgumentException e) {
                 throw new ModelFormatException(file, "rope_scaling", e.getMessage());
             }
         }
         int window = 0;
-        if (type.equals("mistral") || (type.equals("qwen2") && c.path("use_sliding_window").asBoolean(false))) {
+        if (type.equals("mistral")
+                || (type.equals("qwen2") && c.path("use_sliding_window").asBoolean(false))) {
             window = c.path("sliding_window").asInt(0);
         }
-        return new HfDecoderConfig(false, type, hidden, positive(c, "intermediate_size", file), layers, heads, kvHeads, headDim,
-                vocab, maxPositions, act, param, type.equals("qwen2"), c.path("rms_norm_eps").asDouble(1e-6),
-                c.path("rope_theta").asDouble(10000.0), scaling, c.path("tie_word_embeddings").asBoolean(false), true, true,
-                hidden, window, generated);
+        return new HfDecoderConfig(
+                false,
+                type,
+                hidden,
+                positive(c, "intermediate_size", file),
+                layers,
+                heads,
+                kvHeads,
+                headDim,
+                vocab,
+                maxPositions,
+                act,
+                param,
+                type.equals("qwen2"),
+                c.path("rms_norm_eps").asDouble(1e-6),
+                c.path("rope_theta").asDouble(10000.0),
+                scaling,
+                c.path("tie_word_embeddings").asBoolean(false),
+                true,
+                true,
+                hidden,
+                window,
+                generated);
     }
 
     private static int positive(JsonNode c, String key, Path file) throws ModelFormatException {

@@ -1,9 +1,8 @@
 package dev.ripple.placement.synthetic;
 
-import dev.ripple.core.format.AtomicFile;
-
 import com.google.protobuf.CodedOutputStream;
 import com.google.protobuf.WireFormat;
+import dev.ripple.core.format.AtomicFile;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -43,8 +42,7 @@ final class OnnxModelWriter {
         void accept(float[] values, int from, int to) throws IOException;
     }
 
-    private record Initializer(String name, long[] dims, int dataType, byte[] raw, long rawBytes, FloatSource source) {
-    }
+    private record Initializer(String name, long[] dims, int dataType, byte[] raw, long rawBytes, FloatSource source) {}
 
     private final long opset;
     private final List<byte[]> nodes = new ArrayList<>();
@@ -171,8 +169,9 @@ final class OnnxModelWriter {
         long graph = graphSize();
         long total = sizeWithTag(graph) + modelFieldsSize();
         if (total > LIMIT) {
-            throw new IllegalArgumentException(file + ": the ONNX model would be " + total + " bytes; a protobuf message"
-                    + " is limited to 2 GiB and external data is not written: export a smaller model");
+            throw new IllegalArgumentException(
+                    file + ": the ONNX model would be " + total + " bytes; a protobuf message"
+                            + " is limited to 2 GiB and external data is not written: export a smaller model");
         }
         AtomicFile.write(file, ch -> {
             OutputStream os = Channels.newOutputStream(ch);
@@ -228,8 +227,8 @@ final class OnnxModelWriter {
                     }
                 });
                 if (written[0] != i.rawBytes()) {
-                    throw new IllegalStateException("initializer '" + i.name() + "' produced " + written[0] + " bytes, expected "
-                            + i.rawBytes());
+                    throw new IllegalStateException("initializer '" + i.name() + "' produced " + written[0]
+                            + " bytes, expected " + i.rawBytes());
                 }
             }
         }
@@ -270,7 +269,8 @@ final class OnnxModelWriter {
     }
 
     private long modelFieldsSize() {
-        long s = CodedOutputStream.computeInt64Size(1, IR_VERSION) + CodedOutputStream.computeStringSize(2, "ripple")
+        long s = CodedOutputStream.computeInt64Size(1, IR_VERSION)
+                + CodedOutputStream.computeStringSize(2, "ripple")
                 + CodedOutputStream.computeStringSize(3, "DecoderOnnxExporter");
         if (!docString.isEmpty()) {
             s += CodedOutputStream.computeStringSize(6, docString);

@@ -43,7 +43,8 @@ public final class OrtDecoder implements AutoCloseable {
     private OrtSession.Result cache;
     private int position;
 
-    private OrtDecoder(OrtEnvironment env, OrtSession session, int layers, int vocab, int maxPositions, OnnxTensor emptyPast) {
+    private OrtDecoder(
+            OrtEnvironment env, OrtSession session, int layers, int vocab, int maxPositions, OnnxTensor emptyPast) {
         this.env = env;
         this.session = session;
         this.layers = layers;
@@ -81,8 +82,13 @@ public final class OrtDecoder implements AutoCloseable {
             int kv = (int) past[1];
             int hd = (int) past[3];
             OnnxTensor empty = OnnxTensor.createTensor(env, FloatBuffer.allocate(0), new long[] {1, kv, 0, hd});
-            return new OrtDecoder(env, session, layers, (int) logits[2], limit == null ? Integer.MAX_VALUE
-                    : Integer.parseInt(limit), empty);
+            return new OrtDecoder(
+                    env,
+                    session,
+                    layers,
+                    (int) logits[2],
+                    limit == null ? Integer.MAX_VALUE : Integer.parseInt(limit),
+                    empty);
         } catch (OrtException | RuntimeException e) {
             if (session != null) {
                 try {
@@ -152,8 +158,8 @@ public final class OrtDecoder implements AutoCloseable {
         long[] pos = new long[t];
         for (int i = 0; i < t; i++) {
             if (ids[i] < 0 || ids[i] >= vocab) {
-                throw new IllegalArgumentException("token id " + ids[i] + " at index " + i + " is outside the vocabulary of "
-                        + vocab);
+                throw new IllegalArgumentException(
+                        "token id " + ids[i] + " at index " + i + " is outside the vocabulary of " + vocab);
             }
             idv[i] = ids[i];
             pos[i] = position + i;
@@ -199,8 +205,8 @@ public final class OrtDecoder implements AutoCloseable {
             position = s;
             return out;
         } catch (OrtException e) {
-            throw new IllegalStateException("ONNX Runtime failed on " + t + " tokens at position " + position + ": "
-                    + e.getMessage(), e);
+            throw new IllegalStateException(
+                    "ONNX Runtime failed on " + t + " tokens at position " + position + ": " + e.getMessage(), e);
         } finally {
             close(idsT);
             close(posT);
@@ -212,7 +218,8 @@ public final class OrtDecoder implements AutoCloseable {
         if (cache == null) {
             return emptyPast;
         }
-        OnnxValue v = cache.get(present).orElseThrow(() -> new IllegalStateException("the graph has no output " + present));
+        OnnxValue v =
+                cache.get(present).orElseThrow(() -> new IllegalStateException("the graph has no output " + present));
         return (OnnxTensor) v;
     }
 

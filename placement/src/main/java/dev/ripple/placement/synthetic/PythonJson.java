@@ -13,8 +13,7 @@ import java.util.TreeMap;
  * (Integer, Long), doubles, booleans and null.
  */
 final class PythonJson {
-    private PythonJson() {
-    }
+    private PythonJson() {}
 
     /** The document with a trailing newline, as transformers' {@code to_json_string} returns it. */
     static String dumps(Object value) {
@@ -114,7 +113,7 @@ final class PythonJson {
         }
         BigDecimal d = new BigDecimal(Double.toString(Math.abs(v))).stripTrailingZeros();
         String digits = d.unscaledValue().toString();
-        int exp = digits.length() - 1 - d.scale();   // v = d.ddd × 10^exp
+        int exp = digits.length() - 1 - d.scale(); // v = d.ddd × 10^exp
         StringBuilder b = new StringBuilder(v < 0 ? "-" : "");
         if (exp >= -4 && exp < 16) {
             if (exp >= digits.length() - 1) {

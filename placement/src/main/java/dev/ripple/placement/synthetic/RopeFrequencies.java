@@ -7,8 +7,7 @@ package dev.ripple.placement.synthetic;
  * stored in the graph can differ from its by an ulp.
  */
 final class RopeFrequencies {
-    private RopeFrequencies() {
-    }
+    private RopeFrequencies() {}
 
     static double[] inverseFrequencies(int headDim, double theta, SyntheticDecoder.RopeScaling scaling) {
         double[] inv = new double[headDim / 2];
@@ -34,7 +33,8 @@ final class RopeFrequencies {
             } else if (wavelength > lowWavelength) {
                 out[i] = inv[i] / r.factor();
             } else {
-                double s = (r.originalMaxPositions() / wavelength - r.lowFreqFactor()) / (r.highFreqFactor() - r.lowFreqFactor());
+                double s = (r.originalMaxPositions() / wavelength - r.lowFreqFactor())
+                        / (r.highFreqFactor() - r.lowFreqFactor());
                 out[i] = (1 - s) * inv[i] / r.factor() + s * inv[i];
             }
         }

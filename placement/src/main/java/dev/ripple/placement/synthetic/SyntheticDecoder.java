@@ -115,6 +115,7 @@ public record SyntheticDecoder(
     static final double BIAS_STD = 0.02;
     /** OPT's LayerNorm epsilon (not in its config; PyTorch's default). */
     static final double OPT_LAYER_NORM_EPS = 1e-5;
+
     private static final Set<String> LLAMA_ACTS = Set.of("silu", "relu", "fatrelu", "drelu");
     private static final NormalDistribution STANDARD_NORMAL = new NormalDistribution(null, 0, 1);
 
@@ -137,10 +138,15 @@ public record SyntheticDecoder(
      */
     public record RopeScaling(double factor, double lowFreqFactor, double highFreqFactor, int originalMaxPositions) {
         public RopeScaling {
-            if (!(factor >= 1) || !(lowFreqFactor > 0) || !(highFreqFactor > lowFreqFactor) || originalMaxPositions <= 0) {
-                throw new IllegalArgumentException("rope scaling needs factor >= 1, 0 < low_freq_factor < high_freq_factor,"
-                        + " original_max_position_embeddings > 0: " + factor + ", " + lowFreqFactor + ", " + highFreqFactor
-                        + ", " + originalMaxPositions);
+            if (!(factor >= 1)
+                    || !(lowFreqFactor > 0)
+                    || !(highFreqFactor > lowFreqFactor)
+                    || originalMaxPositions <= 0) {
+                throw new IllegalArgumentException(
+                        "rope scaling needs factor >= 1, 0 < low_freq_factor < high_freq_factor,"
+                                + " original_max_position_embeddings > 0: " + factor + ", " + lowFreqFactor + ", "
+                                + highFreqFactor
+                                + ", " + originalMaxPositions);
             }
         }
     }
@@ -149,28 +155,51 @@ public record SyntheticDecoder(
         Objects.requireNonNull(family, "family");
         Objects.requireNonNull(hiddenAct, "hiddenAct");
         hiddenAct = hiddenAct.toLowerCase(Locale.ROOT);
-        require(hiddenSize > 0 && intermediateSize > 0 && numLayers > 0 && numHeads > 0 && numKvHeads > 0 && vocabSize > 0
-                && maxPositions > 0 && wordEmbedProjDim > 0, "sizes must be positive");
-        require(hiddenSize % numHeads == 0, "hidden size " + hiddenSize + " is not a multiple of " + numHeads + " heads");
-        require(numHeads % numKvHeads == 0, numHeads + " heads are not a multiple of " + numKvHeads + " key/value heads");
+        require(
+                hiddenSize > 0
+                        && intermediateSize > 0
+                        && numLayers > 0
+                        && numHeads > 0
+                        && numKvHeads > 0
+                        && vocabSize > 0
+                        && maxPositions > 0
+                        && wordEmbedProjDim > 0,
+                "sizes must be positive");
+        require(
+                hiddenSize % numHeads == 0,
+                "hidden size " + hiddenSize + " is not a multiple of " + numHeads + " heads");
+        require(
+                numHeads % numKvHeads == 0,
+                numHeads + " heads are not a multiple of " + numKvHeads + " key/value heads");
         require(initStd > 0 && Double.isFinite(initStd), "initStd must be positive: " + initStd);
-        require(clusters >= 0 && clusters <= intermediateSize, "clusters must be in [0, " + intermediateSize + "]: " + clusters);
+        require(
+                clusters >= 0 && clusters <= intermediateSize,
+                "clusters must be in [0, " + intermediateSize + "]: " + clusters);
         require(clusterMixing >= 0 && clusterMixing < 1, "clusterMixing must be in [0, 1): " + clusterMixing);
-        require(Double.isNaN(activeFraction) || (activeFraction > 0 && activeFraction < 1),
+        require(
+                Double.isNaN(activeFraction) || (activeFraction > 0 && activeFraction < 1),
                 "activeFraction must be NaN (not planted) or in (0, 1): " + activeFraction);
         if (family == Family.OPT) {
             require(hiddenAct.equals("relu"), "OPT uses relu, not " + hiddenAct);
-            require(numKvHeads == numHeads, "OPT has no grouped-query attention: " + numKvHeads + " kv heads for " + numHeads);
+            require(
+                    numKvHeads == numHeads,
+                    "OPT has no grouped-query attention: " + numKvHeads + " kv heads for " + numHeads);
             require(attentionBias, "OPT always has attention biases");
             require(tieWordEmbeddings, "OPT ties its LM head to the word embedding");
             require(normEps == OPT_LAYER_NORM_EPS, "OPT's LayerNorm eps is 1e-5, not " + normEps);
             require(ropeScaling == null, "OPT has learned positions, no rope scaling");
             hiddenActParam = Double.NaN;
         } else {
-            require(LLAMA_ACTS.contains(hiddenAct), "LLAMA hiddenAct must be silu, relu, fatrelu or drelu: " + hiddenAct);
+            require(
+                    LLAMA_ACTS.contains(hiddenAct),
+                    "LLAMA hiddenAct must be silu, relu, fatrelu or drelu: " + hiddenAct);
             require(doLayerNormBefore, "LLAMA models are pre-norm");
-            require(wordEmbedProjDim == hiddenSize, "LLAMA has no embedding projection: wordEmbedProjDim must equal hiddenSize");
-            require((hiddenSize / numHeads) % 2 == 0, "rotary embeddings need an even head dim: " + hiddenSize / numHeads);
+            require(
+                    wordEmbedProjDim == hiddenSize,
+                    "LLAMA has no embedding projection: wordEmbedProjDim must equal hiddenSize");
+            require(
+                    (hiddenSize / numHeads) % 2 == 0,
+                    "rotary embeddings need an even head dim: " + hiddenSize / numHeads);
             require(ropeTheta > 1 && Double.isFinite(ropeTheta), "ropeTheta must be > 1: " + ropeTheta);
             require(normEps > 0, "normEps must be positive: " + normEps);
             switch (hiddenAct) {
@@ -178,19 +207,22 @@ public record SyntheticDecoder(
                     if (!Double.isNaN(activeFraction)) {
                         hiddenActParam = ffnInputStd(family, hiddenSize, initStd) * quantile(1 - activeFraction);
                     } else if (Double.isNaN(hiddenActParam)) {
-                        hiddenActParam = 0;   // no threshold given: plain ReLU until a fraction or threshold is set
+                        hiddenActParam = 0; // no threshold given: plain ReLU until a fraction or threshold is set
                     }
                     require(Double.isFinite(hiddenActParam), "fatrelu threshold must be finite: " + hiddenActParam);
                 }
                 case "drelu" -> {
-                    require(Double.isNaN(activeFraction) || activeFraction < 0.5,
+                    require(
+                            Double.isNaN(activeFraction) || activeFraction < 0.5,
                             "drelu fires when gate and up are both positive: activeFraction must be below 1/2, not "
                                     + activeFraction);
                     hiddenActParam = Double.NaN;
                 }
                 default -> {
-                    require(Double.isNaN(activeFraction), hiddenAct + " has no bias or threshold to plant a share of active"
-                            + " neurons (relu fires about half, silu all); use fatrelu or drelu");
+                    require(
+                            Double.isNaN(activeFraction),
+                            hiddenAct + " has no bias or threshold to plant a share of active"
+                                    + " neurons (relu fires about half, silu all); use fatrelu or drelu");
                     hiddenActParam = Double.NaN;
                 }
             }
@@ -223,29 +255,73 @@ public record SyntheticDecoder(
      * A smaller model in OPT-350m's style: post-LN (no final norm), embeddings {@code wordEmbedProjDim} wide
      * projected in and out, FFN {@code 4·hiddenSize}, 2048 positions.
      */
-    public static SyntheticDecoder opt350mLike(int numLayers, int hiddenSize, int numHeads, int wordEmbedProjDim, int vocabSize) {
+    public static SyntheticDecoder opt350mLike(
+            int numLayers, int hiddenSize, int numHeads, int wordEmbedProjDim, int vocabSize) {
         return opt(numLayers, hiddenSize, 4 * hiddenSize, numHeads, vocabSize, 2048, false, wordEmbedProjDim);
     }
 
     /** Any pre-LN OPT shape (relu, biases, tied head, no projection). */
-    public static SyntheticDecoder opt(int numLayers, int hiddenSize, int ffnDim, int numHeads, int vocabSize, int maxPositions) {
+    public static SyntheticDecoder opt(
+            int numLayers, int hiddenSize, int ffnDim, int numHeads, int vocabSize, int maxPositions) {
         return opt(numLayers, hiddenSize, ffnDim, numHeads, vocabSize, maxPositions, true, hiddenSize);
     }
 
-    private static SyntheticDecoder opt(int layers, int hidden, int ffn, int heads, int vocab, int positions, boolean preLn,
-            int proj) {
-        return new SyntheticDecoder(Family.OPT, hidden, ffn, layers, heads, heads, vocab, positions, "relu", Double.NaN, true,
-                OPT_LAYER_NORM_EPS, 10000.0, null, true, preLn, proj, 0L, 0.02, Double.NaN, 0, 0.5);
+    private static SyntheticDecoder opt(
+            int layers, int hidden, int ffn, int heads, int vocab, int positions, boolean preLn, int proj) {
+        return new SyntheticDecoder(
+                Family.OPT,
+                hidden,
+                ffn,
+                layers,
+                heads,
+                heads,
+                vocab,
+                positions,
+                "relu",
+                Double.NaN,
+                true,
+                OPT_LAYER_NORM_EPS,
+                10000.0,
+                null,
+                true,
+                preLn,
+                proj,
+                0L,
+                0.02,
+                Double.NaN,
+                0,
+                0.5);
     }
 
     /**
      * A Llama-shaped model: SiLU gated FFN, RMSNorm eps 1e-5, RoPE theta 10000, 4096 positions, untied
      * head, no biases.
      */
-    public static SyntheticDecoder llama(int numLayers, int hiddenSize, int intermediateSize, int numHeads, int numKvHeads,
-            int vocabSize) {
-        return new SyntheticDecoder(Family.LLAMA, hiddenSize, intermediateSize, numLayers, numHeads, numKvHeads, vocabSize, 4096,
-                "silu", Double.NaN, false, 1e-5, 10000.0, null, false, true, hiddenSize, 0L, 0.02, Double.NaN, 0, 0.5);
+    public static SyntheticDecoder llama(
+            int numLayers, int hiddenSize, int intermediateSize, int numHeads, int numKvHeads, int vocabSize) {
+        return new SyntheticDecoder(
+                Family.LLAMA,
+                hiddenSize,
+                intermediateSize,
+                numLayers,
+                numHeads,
+                numKvHeads,
+                vocabSize,
+                4096,
+                "silu",
+                Double.NaN,
+                false,
+                1e-5,
+                10000.0,
+                null,
+                false,
+                true,
+                hiddenSize,
+                0L,
+                0.02,
+                Double.NaN,
+                0,
+                0.5);
     }
 
     /** Llama-2-7B's shape: 32 layers, 4096/11008, 32 heads, vocab 32000, 4096 positions. */
@@ -255,14 +331,20 @@ public record SyntheticDecoder(
 
     /** Llama-3.1-8B's shape: 4096/14336, 32/8 heads, vocab 128256, theta 500000, llama3 rope scaling (8, 1, 4, 8192). */
     public static SyntheticDecoder llama31_8b() {
-        return llama(32, 4096, 14336, 32, 8, 128256).withMaxPositions(131072).withRopeTheta(500000.0)
+        return llama(32, 4096, 14336, 32, 8, 128256)
+                .withMaxPositions(131072)
+                .withRopeTheta(500000.0)
                 .withRopeScaling(new RopeScaling(8, 1, 4, 8192));
     }
 
     /** Qwen2.5-0.5B's shape: 24 layers, 896/4864, 14/2 heads, q/k/v biases, tied, vocab 151936, eps 1e-6, theta 1e6. */
     public static SyntheticDecoder qwen2_0_5b() {
-        return llama(24, 896, 4864, 14, 2, 151936).withAttentionBias(true).withTieWordEmbeddings(true).withNormEps(1e-6)
-                .withRopeTheta(1_000_000.0).withMaxPositions(32768);
+        return llama(24, 896, 4864, 14, 2, 151936)
+                .withAttentionBias(true)
+                .withTieWordEmbeddings(true)
+                .withNormEps(1e-6)
+                .withRopeTheta(1_000_000.0)
+                .withMaxPositions(32768);
     }
 
     /** Unit-test OPT: 2 layers, hidden 64, ffn 256, 4 heads, vocab 512, 64 positions, pre-LN. */
@@ -282,15 +364,39 @@ public record SyntheticDecoder(
 
     /** Unit-test Qwen2: {@link #tinyLlama()} with q/k/v biases, tied head, eps 1e-6, theta 1e6. */
     public static SyntheticDecoder tinyQwen2() {
-        return tinyLlama().withAttentionBias(true).withTieWordEmbeddings(true).withNormEps(1e-6).withRopeTheta(1_000_000.0);
+        return tinyLlama()
+                .withAttentionBias(true)
+                .withTieWordEmbeddings(true)
+                .withNormEps(1e-6)
+                .withRopeTheta(1_000_000.0);
     }
 
     // ---------------------------------------------------------------- copies
 
     public SyntheticDecoder withNumLayers(int v) {
-        return new SyntheticDecoder(family, hiddenSize, intermediateSize, v, numHeads, numKvHeads, vocabSize, maxPositions,
-                hiddenAct, hiddenActParam, attentionBias, normEps, ropeTheta, ropeScaling, tieWordEmbeddings, doLayerNormBefore,
-                wordEmbedProjDim, seed, initStd, activeFraction, clusters, clusterMixing);
+        return new SyntheticDecoder(
+                family,
+                hiddenSize,
+                intermediateSize,
+                v,
+                numHeads,
+                numKvHeads,
+                vocabSize,
+                maxPositions,
+                hiddenAct,
+                hiddenActParam,
+                attentionBias,
+                normEps,
+                ropeTheta,
+                ropeScaling,
+                tieWordEmbeddings,
+                doLayerNormBefore,
+                wordEmbedProjDim,
+                seed,
+                initStd,
+                activeFraction,
+                clusters,
+                clusterMixing);
     }
 
     /**
@@ -299,21 +405,81 @@ public record SyntheticDecoder(
      */
     public SyntheticDecoder withDims(int hidden, int intermediate, int heads, int kvHeads) {
         int proj = wordEmbedProjDim == hiddenSize ? hidden : wordEmbedProjDim;
-        return new SyntheticDecoder(family, hidden, intermediate, numLayers, heads, kvHeads, vocabSize, maxPositions,
-                hiddenAct, hiddenActParam, attentionBias, normEps, ropeTheta, ropeScaling, tieWordEmbeddings, doLayerNormBefore,
-                proj, seed, initStd, activeFraction, clusters, clusterMixing);
+        return new SyntheticDecoder(
+                family,
+                hidden,
+                intermediate,
+                numLayers,
+                heads,
+                kvHeads,
+                vocabSize,
+                maxPositions,
+                hiddenAct,
+                hiddenActParam,
+                attentionBias,
+                normEps,
+                ropeTheta,
+                ropeScaling,
+                tieWordEmbeddings,
+                doLayerNormBefore,
+                proj,
+                seed,
+                initStd,
+                activeFraction,
+                clusters,
+                clusterMixing);
     }
 
     public SyntheticDecoder withVocabSize(int v) {
-        return new SyntheticDecoder(family, hiddenSize, intermediateSize, numLayers, numHeads, numKvHeads, v, maxPositions,
-                hiddenAct, hiddenActParam, attentionBias, normEps, ropeTheta, ropeScaling, tieWordEmbeddings, doLayerNormBefore,
-                wordEmbedProjDim, seed, initStd, activeFraction, clusters, clusterMixing);
+        return new SyntheticDecoder(
+                family,
+                hiddenSize,
+                intermediateSize,
+                numLayers,
+                numHeads,
+                numKvHeads,
+                v,
+                maxPositions,
+                hiddenAct,
+                hiddenActParam,
+                attentionBias,
+                normEps,
+                ropeTheta,
+                ropeScaling,
+                tieWordEmbeddings,
+                doLayerNormBefore,
+                wordEmbedProjDim,
+                seed,
+                initStd,
+                activeFraction,
+                clusters,
+                clusterMixing);
     }
 
     public SyntheticDecoder withMaxPositions(int v) {
-        return new SyntheticDecoder(family, hiddenSize, intermediateSize, numLayers, numHeads, numKvHeads, vocabSize, v,
-                hiddenAct, hiddenActParam, attentionBias, normEps, ropeTheta, ropeScaling, tieWordEmbeddings, doLayerNormBefore,
-                wordEmbedProjDim, seed, initStd, activeFraction, clusters, clusterMixing);
+        return new SyntheticDecoder(
+                family,
+                hiddenSize,
+                intermediateSize,
+                numLayers,
+                numHeads,
+                numKvHeads,
+                vocabSize,
+                v,
+                hiddenAct,
+                hiddenActParam,
+                attentionBias,
+                normEps,
+                ropeTheta,
+                ropeScaling,
+                tieWordEmbeddings,
+                doLayerNormBefore,
+                wordEmbedProjDim,
+                seed,
+                initStd,
+                activeFraction,
+                clusters,
+                clusterMixing);
     }
 
     /**
@@ -321,92 +487,372 @@ public record SyntheticDecoder(
      * fatrelu threshold given before is kept, else it is 0 until a fraction or {@link #withHiddenActParam} sets it.
      */
     public SyntheticDecoder withHiddenAct(String v) {
-        return new SyntheticDecoder(family, hiddenSize, intermediateSize, numLayers, numHeads, numKvHeads, vocabSize,
-                maxPositions, v, hiddenActParam, attentionBias, normEps, ropeTheta, ropeScaling, tieWordEmbeddings,
-                doLayerNormBefore, wordEmbedProjDim, seed, initStd, activeFraction, clusters, clusterMixing);
+        return new SyntheticDecoder(
+                family,
+                hiddenSize,
+                intermediateSize,
+                numLayers,
+                numHeads,
+                numKvHeads,
+                vocabSize,
+                maxPositions,
+                v,
+                hiddenActParam,
+                attentionBias,
+                normEps,
+                ropeTheta,
+                ropeScaling,
+                tieWordEmbeddings,
+                doLayerNormBefore,
+                wordEmbedProjDim,
+                seed,
+                initStd,
+                activeFraction,
+                clusters,
+                clusterMixing);
     }
 
     /** The fatrelu threshold, used when no {@code activeFraction} is planted. */
     public SyntheticDecoder withHiddenActParam(double v) {
-        return new SyntheticDecoder(family, hiddenSize, intermediateSize, numLayers, numHeads, numKvHeads, vocabSize,
-                maxPositions, hiddenAct, v, attentionBias, normEps, ropeTheta, ropeScaling, tieWordEmbeddings, doLayerNormBefore,
-                wordEmbedProjDim, seed, initStd, activeFraction, clusters, clusterMixing);
+        return new SyntheticDecoder(
+                family,
+                hiddenSize,
+                intermediateSize,
+                numLayers,
+                numHeads,
+                numKvHeads,
+                vocabSize,
+                maxPositions,
+                hiddenAct,
+                v,
+                attentionBias,
+                normEps,
+                ropeTheta,
+                ropeScaling,
+                tieWordEmbeddings,
+                doLayerNormBefore,
+                wordEmbedProjDim,
+                seed,
+                initStd,
+                activeFraction,
+                clusters,
+                clusterMixing);
     }
 
     public SyntheticDecoder withAttentionBias(boolean v) {
-        return new SyntheticDecoder(family, hiddenSize, intermediateSize, numLayers, numHeads, numKvHeads, vocabSize,
-                maxPositions, hiddenAct, hiddenActParam, v, normEps, ropeTheta, ropeScaling, tieWordEmbeddings, doLayerNormBefore,
-                wordEmbedProjDim, seed, initStd, activeFraction, clusters, clusterMixing);
+        return new SyntheticDecoder(
+                family,
+                hiddenSize,
+                intermediateSize,
+                numLayers,
+                numHeads,
+                numKvHeads,
+                vocabSize,
+                maxPositions,
+                hiddenAct,
+                hiddenActParam,
+                v,
+                normEps,
+                ropeTheta,
+                ropeScaling,
+                tieWordEmbeddings,
+                doLayerNormBefore,
+                wordEmbedProjDim,
+                seed,
+                initStd,
+                activeFraction,
+                clusters,
+                clusterMixing);
     }
 
     public SyntheticDecoder withNormEps(double v) {
-        return new SyntheticDecoder(family, hiddenSize, intermediateSize, numLayers, numHeads, numKvHeads, vocabSize,
-                maxPositions, hiddenAct, hiddenActParam, attentionBias, v, ropeTheta, ropeScaling, tieWordEmbeddings,
-                doLayerNormBefore, wordEmbedProjDim, seed, initStd, activeFraction, clusters, clusterMixing);
+        return new SyntheticDecoder(
+                family,
+                hiddenSize,
+                intermediateSize,
+                numLayers,
+                numHeads,
+                numKvHeads,
+                vocabSize,
+                maxPositions,
+                hiddenAct,
+                hiddenActParam,
+                attentionBias,
+                v,
+                ropeTheta,
+                ropeScaling,
+                tieWordEmbeddings,
+                doLayerNormBefore,
+                wordEmbedProjDim,
+                seed,
+                initStd,
+                activeFraction,
+                clusters,
+                clusterMixing);
     }
 
     public SyntheticDecoder withRopeTheta(double v) {
-        return new SyntheticDecoder(family, hiddenSize, intermediateSize, numLayers, numHeads, numKvHeads, vocabSize,
-                maxPositions, hiddenAct, hiddenActParam, attentionBias, normEps, v, ropeScaling, tieWordEmbeddings,
-                doLayerNormBefore, wordEmbedProjDim, seed, initStd, activeFraction, clusters, clusterMixing);
+        return new SyntheticDecoder(
+                family,
+                hiddenSize,
+                intermediateSize,
+                numLayers,
+                numHeads,
+                numKvHeads,
+                vocabSize,
+                maxPositions,
+                hiddenAct,
+                hiddenActParam,
+                attentionBias,
+                normEps,
+                v,
+                ropeScaling,
+                tieWordEmbeddings,
+                doLayerNormBefore,
+                wordEmbedProjDim,
+                seed,
+                initStd,
+                activeFraction,
+                clusters,
+                clusterMixing);
     }
 
     /** Llama-3.1 scaling, or null for none. */
     public SyntheticDecoder withRopeScaling(RopeScaling v) {
-        return new SyntheticDecoder(family, hiddenSize, intermediateSize, numLayers, numHeads, numKvHeads, vocabSize,
-                maxPositions, hiddenAct, hiddenActParam, attentionBias, normEps, ropeTheta, v, tieWordEmbeddings,
-                doLayerNormBefore, wordEmbedProjDim, seed, initStd, activeFraction, clusters, clusterMixing);
+        return new SyntheticDecoder(
+                family,
+                hiddenSize,
+                intermediateSize,
+                numLayers,
+                numHeads,
+                numKvHeads,
+                vocabSize,
+                maxPositions,
+                hiddenAct,
+                hiddenActParam,
+                attentionBias,
+                normEps,
+                ropeTheta,
+                v,
+                tieWordEmbeddings,
+                doLayerNormBefore,
+                wordEmbedProjDim,
+                seed,
+                initStd,
+                activeFraction,
+                clusters,
+                clusterMixing);
     }
 
     public SyntheticDecoder withTieWordEmbeddings(boolean v) {
-        return new SyntheticDecoder(family, hiddenSize, intermediateSize, numLayers, numHeads, numKvHeads, vocabSize,
-                maxPositions, hiddenAct, hiddenActParam, attentionBias, normEps, ropeTheta, ropeScaling, v, doLayerNormBefore,
-                wordEmbedProjDim, seed, initStd, activeFraction, clusters, clusterMixing);
+        return new SyntheticDecoder(
+                family,
+                hiddenSize,
+                intermediateSize,
+                numLayers,
+                numHeads,
+                numKvHeads,
+                vocabSize,
+                maxPositions,
+                hiddenAct,
+                hiddenActParam,
+                attentionBias,
+                normEps,
+                ropeTheta,
+                ropeScaling,
+                v,
+                doLayerNormBefore,
+                wordEmbedProjDim,
+                seed,
+                initStd,
+                activeFraction,
+                clusters,
+                clusterMixing);
     }
 
     public SyntheticDecoder withDoLayerNormBefore(boolean v) {
-        return new SyntheticDecoder(family, hiddenSize, intermediateSize, numLayers, numHeads, numKvHeads, vocabSize,
-                maxPositions, hiddenAct, hiddenActParam, attentionBias, normEps, ropeTheta, ropeScaling, tieWordEmbeddings, v,
-                wordEmbedProjDim, seed, initStd, activeFraction, clusters, clusterMixing);
+        return new SyntheticDecoder(
+                family,
+                hiddenSize,
+                intermediateSize,
+                numLayers,
+                numHeads,
+                numKvHeads,
+                vocabSize,
+                maxPositions,
+                hiddenAct,
+                hiddenActParam,
+                attentionBias,
+                normEps,
+                ropeTheta,
+                ropeScaling,
+                tieWordEmbeddings,
+                v,
+                wordEmbedProjDim,
+                seed,
+                initStd,
+                activeFraction,
+                clusters,
+                clusterMixing);
     }
 
     public SyntheticDecoder withWordEmbedProjDim(int v) {
-        return new SyntheticDecoder(family, hiddenSize, intermediateSize, numLayers, numHeads, numKvHeads, vocabSize,
-                maxPositions, hiddenAct, hiddenActParam, attentionBias, normEps, ropeTheta, ropeScaling, tieWordEmbeddings,
-                doLayerNormBefore, v, seed, initStd, activeFraction, clusters, clusterMixing);
+        return new SyntheticDecoder(
+                family,
+                hiddenSize,
+                intermediateSize,
+                numLayers,
+                numHeads,
+                numKvHeads,
+                vocabSize,
+                maxPositions,
+                hiddenAct,
+                hiddenActParam,
+                attentionBias,
+                normEps,
+                ropeTheta,
+                ropeScaling,
+                tieWordEmbeddings,
+                doLayerNormBefore,
+                v,
+                seed,
+                initStd,
+                activeFraction,
+                clusters,
+                clusterMixing);
     }
 
     public SyntheticDecoder withSeed(long v) {
-        return new SyntheticDecoder(family, hiddenSize, intermediateSize, numLayers, numHeads, numKvHeads, vocabSize,
-                maxPositions, hiddenAct, hiddenActParam, attentionBias, normEps, ropeTheta, ropeScaling, tieWordEmbeddings,
-                doLayerNormBefore, wordEmbedProjDim, v, initStd, activeFraction, clusters, clusterMixing);
+        return new SyntheticDecoder(
+                family,
+                hiddenSize,
+                intermediateSize,
+                numLayers,
+                numHeads,
+                numKvHeads,
+                vocabSize,
+                maxPositions,
+                hiddenAct,
+                hiddenActParam,
+                attentionBias,
+                normEps,
+                ropeTheta,
+                ropeScaling,
+                tieWordEmbeddings,
+                doLayerNormBefore,
+                wordEmbedProjDim,
+                v,
+                initStd,
+                activeFraction,
+                clusters,
+                clusterMixing);
     }
 
     public SyntheticDecoder withInitStd(double v) {
-        return new SyntheticDecoder(family, hiddenSize, intermediateSize, numLayers, numHeads, numKvHeads, vocabSize,
-                maxPositions, hiddenAct, hiddenActParam, attentionBias, normEps, ropeTheta, ropeScaling, tieWordEmbeddings,
-                doLayerNormBefore, wordEmbedProjDim, seed, v, activeFraction, clusters, clusterMixing);
+        return new SyntheticDecoder(
+                family,
+                hiddenSize,
+                intermediateSize,
+                numLayers,
+                numHeads,
+                numKvHeads,
+                vocabSize,
+                maxPositions,
+                hiddenAct,
+                hiddenActParam,
+                attentionBias,
+                normEps,
+                ropeTheta,
+                ropeScaling,
+                tieWordEmbeddings,
+                doLayerNormBefore,
+                wordEmbedProjDim,
+                seed,
+                v,
+                activeFraction,
+                clusters,
+                clusterMixing);
     }
 
     /** The planted share of firing FFN neurons (NaN: not planted). */
     public SyntheticDecoder withActiveFraction(double v) {
-        return new SyntheticDecoder(family, hiddenSize, intermediateSize, numLayers, numHeads, numKvHeads, vocabSize,
-                maxPositions, hiddenAct, hiddenActParam, attentionBias, normEps, ropeTheta, ropeScaling, tieWordEmbeddings,
-                doLayerNormBefore, wordEmbedProjDim, seed, initStd, v, clusters, clusterMixing);
+        return new SyntheticDecoder(
+                family,
+                hiddenSize,
+                intermediateSize,
+                numLayers,
+                numHeads,
+                numKvHeads,
+                vocabSize,
+                maxPositions,
+                hiddenAct,
+                hiddenActParam,
+                attentionBias,
+                normEps,
+                ropeTheta,
+                ropeScaling,
+                tieWordEmbeddings,
+                doLayerNormBefore,
+                wordEmbedProjDim,
+                seed,
+                initStd,
+                v,
+                clusters,
+                clusterMixing);
     }
 
     /** Co-activation clusters per layer (0: none). */
     public SyntheticDecoder withClusters(int v) {
-        return new SyntheticDecoder(family, hiddenSize, intermediateSize, numLayers, numHeads, numKvHeads, vocabSize,
-                maxPositions, hiddenAct, hiddenActParam, attentionBias, normEps, ropeTheta, ropeScaling, tieWordEmbeddings,
-                doLayerNormBefore, wordEmbedProjDim, seed, initStd, activeFraction, v, clusterMixing);
+        return new SyntheticDecoder(
+                family,
+                hiddenSize,
+                intermediateSize,
+                numLayers,
+                numHeads,
+                numKvHeads,
+                vocabSize,
+                maxPositions,
+                hiddenAct,
+                hiddenActParam,
+                attentionBias,
+                normEps,
+                ropeTheta,
+                ropeScaling,
+                tieWordEmbeddings,
+                doLayerNormBefore,
+                wordEmbedProjDim,
+                seed,
+                initStd,
+                activeFraction,
+                v,
+                clusterMixing);
     }
 
     /** Weight m of the shared cluster direction in each clustered row. */
     public SyntheticDecoder withClusterMixing(double v) {
-        return new SyntheticDecoder(family, hiddenSize, intermediateSize, numLayers, numHeads, numKvHeads, vocabSize,
-                maxPositions, hiddenAct, hiddenActParam, attentionBias, normEps, ropeTheta, ropeScaling, tieWordEmbeddings,
-                doLayerNormBefore, wordEmbedProjDim, seed, initStd, activeFraction, clusters, v);
+        return new SyntheticDecoder(
+                family,
+                hiddenSize,
+                intermediateSize,
+                numLayers,
+                numHeads,
+                numKvHeads,
+                vocabSize,
+                maxPositions,
+                hiddenAct,
+                hiddenActParam,
+                attentionBias,
+                normEps,
+                ropeTheta,
+                ropeScaling,
+                tieWordEmbeddings,
+                doLayerNormBefore,
+                wordEmbedProjDim,
+                seed,
+                initStd,
+                activeFraction,
+                clusters,
+                v);
     }
 
     // ---------------------------------------------------------------- derived
@@ -545,17 +991,35 @@ public record SyntheticDecoder(
         RopeScaling scaling = null;
         if (spec.path("rope_scaling").isObject()) {
             JsonNode r = spec.get("rope_scaling");
-            scaling = new RopeScaling(r.path("factor").asDouble(), r.path("low_freq_factor").asDouble(),
-                    r.path("high_freq_factor").asDouble(), r.path("original_max_position_embeddings").asInt());
+            scaling = new RopeScaling(
+                    r.path("factor").asDouble(),
+                    r.path("low_freq_factor").asDouble(),
+                    r.path("high_freq_factor").asDouble(),
+                    r.path("original_max_position_embeddings").asInt());
         }
-        return Optional.of(new SyntheticDecoder(Family.valueOf(spec.path("family").asText()),
-                spec.path("hidden_size").asInt(), spec.path("intermediate_size").asInt(), spec.path("num_layers").asInt(),
-                spec.path("num_heads").asInt(), spec.path("num_kv_heads").asInt(), spec.path("vocab_size").asInt(),
-                spec.path("max_positions").asInt(), spec.path("hidden_act").asText(), nan(spec.path("hidden_act_param")),
-                spec.path("attention_bias").asBoolean(), spec.path("norm_eps").asDouble(), spec.path("rope_theta").asDouble(),
-                scaling, spec.path("tie_word_embeddings").asBoolean(), spec.path("do_layer_norm_before").asBoolean(),
-                spec.path("word_embed_proj_dim").asInt(), spec.path("seed").asLong(), spec.path("init_std").asDouble(),
-                nan(spec.path("active_fraction")), spec.path("clusters").asInt(), spec.path("cluster_mixing").asDouble()));
+        return Optional.of(new SyntheticDecoder(
+                Family.valueOf(spec.path("family").asText()),
+                spec.path("hidden_size").asInt(),
+                spec.path("intermediate_size").asInt(),
+                spec.path("num_layers").asInt(),
+                spec.path("num_heads").asInt(),
+                spec.path("num_kv_heads").asInt(),
+                spec.path("vocab_size").asInt(),
+                spec.path("max_positions").asInt(),
+                spec.path("hidden_act").asText(),
+                nan(spec.path("hidden_act_param")),
+                spec.path("attention_bias").asBoolean(),
+                spec.path("norm_eps").asDouble(),
+                spec.path("rope_theta").asDouble(),
+                scaling,
+                spec.path("tie_word_embeddings").asBoolean(),
+                spec.path("do_layer_norm_before").asBoolean(),
+                spec.path("word_embed_proj_dim").asInt(),
+                spec.path("seed").asLong(),
+                spec.path("init_std").asDouble(),
+                nan(spec.path("active_fraction")),
+                spec.path("clusters").asInt(),
+                spec.path("cluster_mixing").asDouble()));
     }
 
     private static double nan(JsonNode n) {

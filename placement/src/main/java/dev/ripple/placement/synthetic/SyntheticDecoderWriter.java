@@ -1,7 +1,6 @@
 package dev.ripple.placement.synthetic;
 
 import dev.ripple.core.format.AtomicFile;
-
 import dev.ripple.placement.synthetic.SyntheticDecoder.Family;
 import dev.ripple.placement.synthetic.SyntheticTensors.Planned;
 import dev.ripple.placement.synthetic.SyntheticTensors.Rows;
@@ -50,11 +49,11 @@ public final class SyntheticDecoderWriter {
     static final String LABEL = "ripple_synthetic";
     /** The transformers release whose {@code config.json} fields are written. */
     static final String TRANSFORMERS_VERSION = "4.46.3";
+
     private static final int BUFFER_BYTES = 1 << 20;
     private static final Pattern SHARD = Pattern.compile("model-\\d{5}-of-\\d{5}\\.safetensors");
 
-    private SyntheticDecoderWriter() {
-    }
+    private SyntheticDecoderWriter() {}
 
     /**
      * Writes the checkpoint into {@code dir} (created if missing).
@@ -72,7 +71,8 @@ public final class SyntheticDecoderWriter {
         };
         List<Planned> tensors = SyntheticTensors.plan(spec);
         if (shards < 1 || shards > tensors.size()) {
-            throw new IllegalArgumentException("shards must be in [1, " + tensors.size() + "] for this model: " + shards);
+            throw new IllegalArgumentException(
+                    "shards must be in [1, " + tensors.size() + "] for this model: " + shards);
         }
         Files.createDirectories(dir);
         List<List<Planned>> groups = split(tensors, shards, width);
@@ -81,7 +81,8 @@ public final class SyntheticDecoderWriter {
             Map<String, String> weightMap = new LinkedHashMap<>();
             long total = 0;
             for (int s = 0; s < shards; s++) {
-                String file = shards == 1 ? "model.safetensors"
+                String file = shards == 1
+                        ? "model.safetensors"
                         : String.format(Locale.ROOT, "model-%05d-of-%05d.safetensors", s + 1, shards);
                 List<Planned> group = groups.get(s);
                 staged.add(AtomicFile.stage(dir.resolve(file), ch -> {
@@ -165,7 +166,8 @@ public final class SyntheticDecoderWriter {
         return groups;
     }
 
-    private static void writeSafetensors(FileChannel ch, List<Planned> tensors, String dtype, int width) throws IOException {
+    private static void writeSafetensors(FileChannel ch, List<Planned> tensors, String dtype, int width)
+            throws IOException {
         StringBuilder h = new StringBuilder("{\"__metadata__\":{\"format\":\"pt\"}");
         long offset = 0;
         for (Planned p : tensors) {
@@ -177,12 +179,16 @@ public final class SyntheticDecoderWriter {
             for (int i = 0; i < shape.length; i++) {
                 h.append(i == 0 ? "" : ",").append(shape[i]);
             }
-            h.append("],\"data_offsets\":[").append(offset).append(',').append(offset + bytes).append("]}");
+            h.append("],\"data_offsets\":[")
+                    .append(offset)
+                    .append(',')
+                    .append(offset + bytes)
+                    .append("]}");
             offset += bytes;
         }
         h.append('}');
         while ((8 + h.length()) % 8 != 0) {
-            h.append(' ');   // the data starts 8-byte aligned, as the safetensors library writes it
+            h.append(' '); // the data starts 8-byte aligned, as the safetensors library writes it
         }
         byte[] header = h.toString().getBytes(StandardCharsets.UTF_8);
         ByteBuffer buf = ByteBuffer.allocate(BUFFER_BYTES).order(ByteOrder.LITTLE_ENDIAN);
@@ -263,11 +269,13 @@ public final class SyntheticDecoderWriter {
         c.put("num_attention_heads", s.numHeads());
         c.put("vocab_size", s.vocabSize());
         c.put("max_position_embeddings", s.maxPositions());
-        c.put("torch_dtype", switch (dtype) {
-            case "F32" -> "float32";
-            case "F16" -> "float16";
-            default -> "bfloat16";
-        });
+        c.put(
+                "torch_dtype",
+                switch (dtype) {
+                    case "F32" -> "float32";
+                    case "F16" -> "float16";
+                    default -> "bfloat16";
+                });
         c.put("transformers_version", TRANSFORMERS_VERSION);
         c.put("use_cache", true);
         c.put(LABEL, label(s));

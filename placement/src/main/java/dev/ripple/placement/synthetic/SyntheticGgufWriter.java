@@ -35,8 +35,7 @@ public final class SyntheticGgufWriter {
     /** The matrix types written. */
     public static final List<GgmlType> TYPES = List.of(GgmlType.F32, GgmlType.F16, GgmlType.Q8_0, GgmlType.Q4_0);
 
-    private SyntheticGgufWriter() {
-    }
+    private SyntheticGgufWriter() {}
 
     /**
      * @param vocab the vocabulary to store, or null for none (the model then runs on token ids);
@@ -54,18 +53,26 @@ public final class SyntheticGgufWriter {
         }
         requireLlama(spec);
         if (vocab != null && vocab.size() != spec.vocabSize()) {
-            throw new IllegalArgumentException("the vocabulary has " + vocab.size() + " tokens, the model " + spec.vocabSize()
-                    + " embedding rows; GGUF needs them equal");
+            throw new IllegalArgumentException("the vocabulary has " + vocab.size() + " tokens, the model "
+                    + spec.vocabSize() + " embedding rows; GGUF needs them equal");
         }
         int d = spec.hiddenSize();
-        GgufWriter w = new GgufWriter().put("general.architecture", "llama").put("general.name", "generated " + name)
-                .put("general.description", "generated weights (ripple synth, seed " + spec.seed() + "): the shape of "
-                        + name + ", not a trained model")
+        GgufWriter w = new GgufWriter()
+                .put("general.architecture", "llama")
+                .put("general.name", "generated " + name)
+                .put(
+                        "general.description",
+                        "generated weights (ripple synth, seed " + spec.seed() + "): the shape of " + name
+                                + ", not a trained model")
                 .putU32("general.file_type", fileType(matrices))
-                .putU32("llama.context_length", spec.maxPositions()).putU32("llama.embedding_length", d)
-                .putU32("llama.block_count", spec.numLayers()).putU32("llama.feed_forward_length", spec.intermediateSize())
-                .putU32("llama.attention.head_count", spec.numHeads()).putU32("llama.attention.head_count_kv", spec.numKvHeads())
-                .putF32("llama.attention.layer_norm_rms_epsilon", spec.normEps()).putF32("llama.rope.freq_base", spec.ropeTheta())
+                .putU32("llama.context_length", spec.maxPositions())
+                .putU32("llama.embedding_length", d)
+                .putU32("llama.block_count", spec.numLayers())
+                .putU32("llama.feed_forward_length", spec.intermediateSize())
+                .putU32("llama.attention.head_count", spec.numHeads())
+                .putU32("llama.attention.head_count_kv", spec.numKvHeads())
+                .putF32("llama.attention.layer_norm_rms_epsilon", spec.normEps())
+                .putF32("llama.rope.freq_base", spec.ropeTheta())
                 .putU32("llama.rope.dimension_count", spec.headDim());
         if (matrices == GgmlType.Q8_0 || matrices == GgmlType.Q4_0) {
             w.putU32("general.quantization_version", 2);
@@ -88,8 +95,9 @@ public final class SyntheticGgufWriter {
             Planned p = planned.get(t.name());
             float[] row = new float[p.rowLength()];
             Rows rows = p.open();
-            int heads = t.name().endsWith("attn_q.weight") ? spec.numHeads() : t.name().endsWith("attn_k.weight")
-                    ? spec.numKvHeads() : 0;
+            int heads = t.name().endsWith("attn_q.weight")
+                    ? spec.numHeads()
+                    : t.name().endsWith("attn_k.weight") ? spec.numKvHeads() : 0;
             if (heads == 0) {
                 for (int r = 0; r < p.rowCount(); r++) {
                     rows.next(row);
@@ -114,14 +122,18 @@ public final class SyntheticGgufWriter {
     }
 
     private static void requireLlama(SyntheticDecoder s) {
-        String why = s.family() != Family.LLAMA ? "the " + s.family() + " family"
-                : s.attentionBias() ? "attention biases (Qwen2's, which GGUF files of architecture qwen2 hold)"
-                : !s.hiddenAct().equals("silu") ? "the " + s.hiddenAct() + " activation (llama's FFN is SwiGLU)"
-                : s.ropeScaling() != null ? "rope scaling"
-                : s.headDim() % 2 != 0 ? "odd head widths" : null;
+        String why = s.family() != Family.LLAMA
+                ? "the " + s.family() + " family"
+                : s.attentionBias()
+                        ? "attention biases (Qwen2's, which GGUF files of architecture qwen2 hold)"
+                        : !s.hiddenAct().equals("silu")
+                                ? "the " + s.hiddenAct() + " activation (llama's FFN is SwiGLU)"
+                                : s.ropeScaling() != null
+                                        ? "rope scaling"
+                                        : s.headDim() % 2 != 0 ? "odd head widths" : null;
         if (why != null) {
-            throw new IllegalArgumentException("a GGUF file of architecture llama is written for Llama-shaped models; this one has "
-                    + why);
+            throw new IllegalArgumentException(
+                    "a GGUF file of architecture llama is written for Llama-shaped models; this one has " + why);
         }
     }
 

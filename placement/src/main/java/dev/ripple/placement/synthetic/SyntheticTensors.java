@@ -12,8 +12,7 @@ import java.util.List;
  * values.
  */
 final class SyntheticTensors {
-    private SyntheticTensors() {
-    }
+    private SyntheticTensors() {}
 
     /** Produces a tensor's rows in order, each {@code rowLength} values. */
     interface Rows {
@@ -184,15 +183,16 @@ final class SyntheticTensors {
      * without clusters. When {@code correlatedWith} names a gate tensor, each row is further mixed with
      * that tensor's row: {@code ρ·gate_i/initStd + sqrt(1 - ρ²)·(own clustered row)}, all scaled by initStd.
      */
-    private static Planned clustered(SyntheticDecoder s, String name, int layer, int rows, int cols, String correlatedWith,
-            double rho) {
+    private static Planned clustered(
+            SyntheticDecoder s, String name, int layer, int rows, int cols, String correlatedWith, double rho) {
         long key = Gaussians.key(s.seed(), name);
         double std = s.initStd();
         int clusters = s.clusters();
         double shared = Math.sqrt(s.clusterMixing());
         double own = Math.sqrt(1 - s.clusterMixing());
         double other = Math.sqrt(1 - rho * rho);
-        Planned partner = correlatedWith == null || rho == 0 ? null : clustered(s, correlatedWith, layer, rows, cols, null, 0);
+        Planned partner =
+                correlatedWith == null || rho == 0 ? null : clustered(s, correlatedWith, layer, rows, cols, null, 0);
         return new Planned(name, new long[] {rows, cols}, () -> {
             Gaussians noise = new Gaussians(key);
             int[] assignment = clusters == 0 ? null : s.clusterAssignment(layer);
@@ -201,13 +201,16 @@ final class SyntheticTensors {
             int[] index = {0};
             return row -> {
                 int i = index[0]++;
-                Gaussians dir = assignment == null ? null
+                Gaussians dir = assignment == null
+                        ? null
                         : new Gaussians(Gaussians.key(s.seed(), name + " cluster " + assignment[i]));
                 if (gate != null) {
                     gate.next(gateRow);
                 }
                 for (int j = 0; j < row.length; j++) {
-                    double z = dir == null ? noise.nextGaussian() : shared * dir.nextGaussian() + own * noise.nextGaussian();
+                    double z = dir == null
+                            ? noise.nextGaussian()
+                            : shared * dir.nextGaussian() + own * noise.nextGaussian();
                     if (gateRow != null) {
                         z = rho * (gateRow[j] / std) + other * z;
                     }

@@ -67,6 +67,7 @@ public final class SyntheticWorkload {
 
     /** File names inside a workload directory. */
     public static final String SPEC_FILE = "workload.json";
+
     public static final String MODEL_FILE = "model.ripple";
     public static final String CALIBRATION_TRACE = "calibration.trace";
     public static final String HELD_OUT_TRACE = "heldout.trace";
@@ -75,8 +76,7 @@ public final class SyntheticWorkload {
 
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
-    private SyntheticWorkload() {
-    }
+    private SyntheticWorkload() {}
 
     /**
      * @param name              the shape's name ("opt-6.7b")
@@ -97,27 +97,46 @@ public final class SyntheticWorkload {
      * @param heldOutTokens     tokens of the held-out trace (what benchmarks replay)
      * @param seed              seed of structure, traces and weights
      */
-    public record Spec(String name, int layers, int dModel, int dFfn, DType dtype, double activeFraction, int clusterSize,
-                       double clusterSkew, double memberProbability, double persistence, double overlap, double hotFraction,
-                       double hotProbability, double noiseShare, int calibrationTokens, int heldOutTokens, long seed) {
+    public record Spec(
+            String name,
+            int layers,
+            int dModel,
+            int dFfn,
+            DType dtype,
+            double activeFraction,
+            int clusterSize,
+            double clusterSkew,
+            double memberProbability,
+            double persistence,
+            double overlap,
+            double hotFraction,
+            double hotProbability,
+            double noiseShare,
+            int calibrationTokens,
+            int heldOutTokens,
+            long seed) {
 
         public Spec {
             if (layers < 1 || dModel < 1 || dFfn < 2 || clusterSize < 1 || clusterSize > dFfn) {
-                throw new IllegalArgumentException("workload needs layers >= 1, dModel >= 1, dFfn >= 2 and 1 <= clusterSize <= dFfn");
+                throw new IllegalArgumentException(
+                        "workload needs layers >= 1, dModel >= 1, dFfn >= 2 and 1 <= clusterSize <= dFfn");
             }
             if (!(activeFraction > 0 && activeFraction < 1)) {
                 throw new IllegalArgumentException("activeFraction must be in (0, 1), got " + activeFraction);
             }
-            for (double p : new double[] {memberProbability, persistence, overlap, hotFraction, hotProbability, noiseShare}) {
+            for (double p :
+                    new double[] {memberProbability, persistence, overlap, hotFraction, hotProbability, noiseShare}) {
                 if (!(p >= 0 && p <= 1)) {
                     throw new IllegalArgumentException("probabilities and shares must be in [0, 1]: " + this);
                 }
             }
             if (memberProbability == 0 || clusterSkew < 0 || calibrationTokens < 1 || heldOutTokens < 1) {
-                throw new IllegalArgumentException("memberProbability > 0, clusterSkew >= 0 and positive token counts needed: " + this);
+                throw new IllegalArgumentException(
+                        "memberProbability > 0, clusterSkew >= 0 and positive token counts needed: " + this);
             }
             if (hotFraction * hotProbability + noiseShare * activeFraction >= activeFraction) {
-                throw new IllegalArgumentException("hot neurons and noise alone exceed the activity " + activeFraction + ": " + this);
+                throw new IllegalArgumentException(
+                        "hot neurons and noise alone exceed the activity " + activeFraction + ": " + this);
             }
         }
 
@@ -129,38 +148,135 @@ public final class SyntheticWorkload {
          * mean read lengths match Ripple's on OPT-6.7B (docs/SYNTHETIC.md).
          */
         public static Spec opt67b(int layers) {
-            return new Spec("opt-6.7b", layers, 4096, 16384, DType.F16, 0.05, 32, 0.8, 0.85, 0.7, 0.2, 0.01, 0.5, 0.1,
-                    4000, 400, 42);
+            return new Spec(
+                    "opt-6.7b",
+                    layers,
+                    4096,
+                    16384,
+                    DType.F16,
+                    0.05,
+                    32,
+                    0.8,
+                    0.85,
+                    0.7,
+                    0.2,
+                    0.01,
+                    0.5,
+                    0.1,
+                    4000,
+                    400,
+                    42);
         }
 
         /** A small workload of the same structure, for tests. */
         public static Spec tiny(int layers) {
-            return new Spec("tiny", layers, 64, 1024, DType.F16, 0.05, 16, 0.8, 0.85, 0.7, 0.2, 0.01, 0.5, 0.1, 600, 100, 42);
+            return new Spec(
+                    "tiny", layers, 64, 1024, DType.F16, 0.05, 16, 0.8, 0.85, 0.7, 0.2, 0.01, 0.5, 0.1, 600, 100, 42);
         }
 
         public Spec withLayers(int l) {
-            return new Spec(name, l, dModel, dFfn, dtype, activeFraction, clusterSize, clusterSkew, memberProbability,
-                    persistence, overlap, hotFraction, hotProbability, noiseShare, calibrationTokens, heldOutTokens, seed);
+            return new Spec(
+                    name,
+                    l,
+                    dModel,
+                    dFfn,
+                    dtype,
+                    activeFraction,
+                    clusterSize,
+                    clusterSkew,
+                    memberProbability,
+                    persistence,
+                    overlap,
+                    hotFraction,
+                    hotProbability,
+                    noiseShare,
+                    calibrationTokens,
+                    heldOutTokens,
+                    seed);
         }
 
         public Spec withActiveFraction(double a) {
-            return new Spec(name, layers, dModel, dFfn, dtype, a, clusterSize, clusterSkew, memberProbability,
-                    persistence, overlap, hotFraction, hotProbability, noiseShare, calibrationTokens, heldOutTokens, seed);
+            return new Spec(
+                    name,
+                    layers,
+                    dModel,
+                    dFfn,
+                    dtype,
+                    a,
+                    clusterSize,
+                    clusterSkew,
+                    memberProbability,
+                    persistence,
+                    overlap,
+                    hotFraction,
+                    hotProbability,
+                    noiseShare,
+                    calibrationTokens,
+                    heldOutTokens,
+                    seed);
         }
 
         public Spec withStructure(int size, double skew, double member, double persist, double over) {
-            return new Spec(name, layers, dModel, dFfn, dtype, activeFraction, size, skew, member, persist, over, hotFraction,
-                    hotProbability, noiseShare, calibrationTokens, heldOutTokens, seed);
+            return new Spec(
+                    name,
+                    layers,
+                    dModel,
+                    dFfn,
+                    dtype,
+                    activeFraction,
+                    size,
+                    skew,
+                    member,
+                    persist,
+                    over,
+                    hotFraction,
+                    hotProbability,
+                    noiseShare,
+                    calibrationTokens,
+                    heldOutTokens,
+                    seed);
         }
 
         public Spec withTokens(int calibration, int heldOut) {
-            return new Spec(name, layers, dModel, dFfn, dtype, activeFraction, clusterSize, clusterSkew, memberProbability,
-                    persistence, overlap, hotFraction, hotProbability, noiseShare, calibration, heldOut, seed);
+            return new Spec(
+                    name,
+                    layers,
+                    dModel,
+                    dFfn,
+                    dtype,
+                    activeFraction,
+                    clusterSize,
+                    clusterSkew,
+                    memberProbability,
+                    persistence,
+                    overlap,
+                    hotFraction,
+                    hotProbability,
+                    noiseShare,
+                    calibration,
+                    heldOut,
+                    seed);
         }
 
         public Spec withSeed(long s) {
-            return new Spec(name, layers, dModel, dFfn, dtype, activeFraction, clusterSize, clusterSkew, memberProbability,
-                    persistence, overlap, hotFraction, hotProbability, noiseShare, calibrationTokens, heldOutTokens, s);
+            return new Spec(
+                    name,
+                    layers,
+                    dModel,
+                    dFfn,
+                    dtype,
+                    activeFraction,
+                    clusterSize,
+                    clusterSkew,
+                    memberProbability,
+                    persistence,
+                    overlap,
+                    hotFraction,
+                    hotProbability,
+                    noiseShare,
+                    calibrationTokens,
+                    heldOutTokens,
+                    s);
         }
 
         /** The spec of a preset shape by name ({@code opt-6.7b}, {@code tiny}) with {@code layers} layers. */
@@ -168,7 +284,8 @@ public final class SyntheticWorkload {
             return switch (name) {
                 case "opt-6.7b" -> opt67b(layers);
                 case "tiny" -> tiny(layers);
-                default -> throw new IllegalArgumentException("no workload preset '" + name + "' (known: opt-6.7b, tiny)");
+                default ->
+                    throw new IllegalArgumentException("no workload preset '" + name + "' (known: opt-6.7b, tiny)");
             };
         }
 
@@ -184,8 +301,7 @@ public final class SyntheticWorkload {
     }
 
     /** The structure of one layer: clusters, their popularity, hot neurons and noise. */
-    private record LayerStructure(int[][] members, double[] popularity, int[] hot, double noise) {
-    }
+    private record LayerStructure(int[][] members, double[] popularity, int[] hot, double noise) {}
 
     private static LayerStructure structure(Spec spec, int layer) {
         SplittableRandom rnd = new SplittableRandom(mix(spec.seed(), 1, layer));
@@ -294,8 +410,13 @@ public final class SyntheticWorkload {
         int[] neurons = new int[spec.layers()];
         Arrays.fill(neurons, spec.dFfn());
         String part = stream == 0 ? "calibration" : "held-out";
-        ActivationTrace trace = new ActivationTrace(new TraceInfo(LABEL + " " + spec.name() + " (generated)",
-                LABEL + ", " + part + " stream, seed " + spec.seed(), "act > 0", tokens), neurons);
+        ActivationTrace trace = new ActivationTrace(
+                new TraceInfo(
+                        LABEL + " " + spec.name() + " (generated)",
+                        LABEL + ", " + part + " stream, seed " + spec.seed(),
+                        "act > 0",
+                        tokens),
+                neurons);
         for (int l = 0; l < spec.layers(); l++) {
             LayerStructure s = structure(spec, l);
             SplittableRandom rnd = new SplittableRandom(mix(spec.seed(), 2 + stream, l));
@@ -304,13 +425,13 @@ public final class SyntheticWorkload {
         return trace;
     }
 
-    private static void generateLayer(Spec spec, LayerStructure s, SplittableRandom rnd, ActivationTrace trace, int layer,
-                                      int tokens) {
+    private static void generateLayer(
+            Spec spec, LayerStructure s, SplittableRandom rnd, ActivationTrace trace, int layer, int tokens) {
         int n = spec.dFfn();
         int clusters = s.members().length;
         boolean[] on = new boolean[clusters];
         for (int c = 0; c < clusters; c++) {
-            on[c] = rnd.nextDouble() < s.popularity()[c];   // start in the stationary distribution
+            on[c] = rnd.nextDouble() < s.popularity()[c]; // start in the stationary distribution
         }
         double rho = spec.persistence();
         boolean[] fired = new boolean[n];
@@ -442,7 +563,8 @@ public final class SyntheticWorkload {
     public static Spec read(Path dir) throws IOException {
         Path file = dir.resolve(SPEC_FILE);
         if (!Files.exists(file)) {
-            throw new IOException(dir + ": not a synthetic workload (no " + SPEC_FILE + "; write one with 'ripple synth --workload')");
+            throw new IOException(dir + ": not a synthetic workload (no " + SPEC_FILE
+                    + "; write one with 'ripple synth --workload')");
         }
         ObjectNode o = (ObjectNode) JSON.readTree(file.toFile());
         o.remove("label");
@@ -462,7 +584,7 @@ public final class SyntheticWorkload {
      */
     public static void write(Spec spec, Path dir, IntConsumer layerDone) throws IOException {
         Files.createDirectories(dir);
-        try (var old = Files.newDirectoryStream(dir, "placed-*.ripple")) {   // placements of an earlier workload
+        try (var old = Files.newDirectoryStream(dir, "placed-*.ripple")) { // placements of an earlier workload
             for (Path p : old) {
                 Files.delete(p);
             }

@@ -26,8 +26,8 @@ import org.roaringbitmap.RoaringBitmap;
  * @param windowReuse        share of a token's active neurons active in one of the previous 5 tokens
  * @param hottestTenthShare  share of activations carried by the hottest 10% of neurons (calibration)
  */
-public record WorkloadShape(double activeFraction, Map<String, Double> meanReadLength, double windowReuse,
-                            double hottestTenthShare) {
+public record WorkloadShape(
+        double activeFraction, Map<String, Double> meanReadLength, double windowReuse, double hottestTenthShare) {
 
     /** Window of LLM in a flash for OPT (k = 5 tokens). */
     public static final int WINDOW = 5;
@@ -48,12 +48,15 @@ public record WorkloadShape(double activeFraction, Map<String, Double> meanReadL
         for (int l = 0; l < heldOut.layers(); l++) {
             neurons += heldOut.neurons(l);
         }
-        return new WorkloadShape(active * heldOut.layers() / neurons, lengths, windowReuse(heldOut), hottestTenth(calibration));
+        return new WorkloadShape(
+                active * heldOut.layers() / neurons, lengths, windowReuse(heldOut), hottestTenth(calibration));
     }
 
     /** Generates both streams of {@code spec} and measures them. */
     public static WorkloadShape of(SyntheticWorkload.Spec spec) {
-        return of(SyntheticWorkload.trace(spec, 0, spec.calibrationTokens()), SyntheticWorkload.trace(spec, 1, spec.heldOutTokens()));
+        return of(
+                SyntheticWorkload.trace(spec, 0, spec.calibrationTokens()),
+                SyntheticWorkload.trace(spec, 1, spec.heldOutTokens()));
     }
 
     private static double windowReuse(ActivationTrace t) {
@@ -100,9 +103,12 @@ public record WorkloadShape(double activeFraction, Map<String, Double> meanReadL
         s.append(String.format("active per token: %.1f%% of neurons (Ripple: 3-10%% for OPT)%n", 100 * activeFraction));
         s.append("mean read length, bundles (Ripple v3, OPT-6.7B: identity 1.06, frequency 1.34, ripple 3.12):");
         meanReadLength.forEach((k, v) -> s.append(String.format(" %s %.2f", k, v)));
-        s.append(String.format("%nactive in one of the previous %d tokens: %.0f%% of a token's active neurons (LLM in a flash, "
-                + "OPT-6.7B: window k = 5 loads 2.4%% of neurons where ~10%% are predicted active)%n", WINDOW, 100 * windowReuse));
-        s.append(String.format("hottest 10%% of neurons: %.0f%% of activations (PowerInfer: a power law, hot neurons carry most)",
+        s.append(String.format(
+                "%nactive in one of the previous %d tokens: %.0f%% of a token's active neurons (LLM in a flash, "
+                        + "OPT-6.7B: window k = 5 loads 2.4%% of neurons where ~10%% are predicted active)%n",
+                WINDOW, 100 * windowReuse));
+        s.append(String.format(
+                "hottest 10%% of neurons: %.0f%% of activations (PowerInfer: a power law, hot neurons carry most)",
                 100 * hottestTenthShare));
         return s.toString();
     }

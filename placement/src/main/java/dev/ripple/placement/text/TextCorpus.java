@@ -1,6 +1,5 @@
 package dev.ripple.placement.text;
 
-import java.util.zip.ZipException;
 import java.io.BufferedInputStream;
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -12,6 +11,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.zip.GZIPInputStream;
+import java.util.zip.ZipException;
 
 /**
  * Reads a calibration text: one passage per line, UTF-8, plain or gzip-compressed (recognised by
@@ -22,8 +22,7 @@ import java.util.zip.GZIPInputStream;
  * }</pre>
  */
 public final class TextCorpus {
-    private TextCorpus() {
-    }
+    private TextCorpus() {}
 
     /** Up to {@code maxPassages} non-blank lines of {@code file}. */
     public static List<String> read(Path file, int maxPassages) throws IOException {

@@ -1,9 +1,9 @@
 package dev.ripple.placement.trace;
 
-import java.util.Arrays;
-import java.util.Collections;
 import dev.ripple.placement.predictor.InputMoments;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
 import java.util.List;
 import org.roaringbitmap.RoaringBitmap;
 
@@ -37,8 +37,8 @@ public final class ActivationTrace {
     /** Appends one token's active set for {@code layer}; tokens of a layer are appended in order. */
     public void add(int layer, RoaringBitmap active) {
         if (!active.isEmpty() && active.last() >= neurons[layer]) {
-            throw new IllegalArgumentException("layer " + layer + ": neuron " + active.last() + " out of range 0.."
-                    + (neurons[layer] - 1));
+            throw new IllegalArgumentException(
+                    "layer " + layer + ": neuron " + active.last() + " out of range 0.." + (neurons[layer] - 1));
         }
         perLayer.get(layer).add(active);
     }
@@ -91,11 +91,13 @@ public final class ActivationTrace {
     public void setMeanInactive(float[][] means) {
         if (means != null) {
             if (means.length != neurons.length) {
-                throw new IllegalArgumentException("means for " + means.length + " layers, trace has " + neurons.length);
+                throw new IllegalArgumentException(
+                        "means for " + means.length + " layers, trace has " + neurons.length);
             }
             for (int l = 0; l < means.length; l++) {
                 if (means[l].length != neurons[l]) {
-                    throw new IllegalArgumentException("layer " + l + ": " + means[l].length + " means for " + neurons[l] + " neurons");
+                    throw new IllegalArgumentException(
+                            "layer " + l + ": " + means[l].length + " means for " + neurons[l] + " neurons");
                 }
             }
         }
@@ -113,7 +115,8 @@ public final class ActivationTrace {
     /** Attaches per-layer input moments (one per layer, or none). */
     public void setInputMoments(List<InputMoments> moments) {
         if (!moments.isEmpty() && moments.size() != neurons.length) {
-            throw new IllegalArgumentException("input moments for " + moments.size() + " layers, trace has " + neurons.length);
+            throw new IllegalArgumentException(
+                    "input moments for " + moments.size() + " layers, trace has " + neurons.length);
         }
         this.inputMoments = List.copyOf(moments);
     }

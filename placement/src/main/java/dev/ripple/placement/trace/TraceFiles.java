@@ -1,7 +1,5 @@
 package dev.ripple.placement.trace;
 
-import java.util.ArrayList;
-import java.util.List;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -19,7 +17,9 @@ import java.nio.ByteOrder;
 import java.nio.channels.Channels;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 import java.util.zip.CRC32C;
 import org.roaringbitmap.RoaringBitmap;
 
@@ -57,13 +57,13 @@ public final class TraceFiles {
     public static final int VERSION_MINOR = 2;
     /** The widest FFN input whose moments a trace file may hold. */
     static final int MAX_MOMENT_WIDTH = 4096;
+
     static final int MAX_INFO_BYTES = 1 << 20;
     static final int MAX_LAYERS = 1 << 16;
     static final int FOOTER_BYTES = 8 + 8 + 4;
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    private TraceFiles() {
-    }
+    private TraceFiles() {}
 
     /** Writes {@code trace} to {@code destination} atomically; returns the file size. */
     public static long write(Path destination, ActivationTrace trace) throws IOException {
@@ -182,22 +182,32 @@ public final class TraceFiles {
     public static ActivationTrace read(Path file) throws IOException {
         long size = Files.size(file);
         if (size < MAGIC.length + 8 + 4 + 4 + FOOTER_BYTES) {
-            throw new TraceFormatException(file, "file", Problem.TRUNCATED, "only " + size + " bytes; a trace file has at least "
-                    + (MAGIC.length + 16 + FOOTER_BYTES));
+            throw new TraceFormatException(
+                    file,
+                    "file",
+                    Problem.TRUNCATED,
+                    "only " + size + " bytes; a trace file has at least " + (MAGIC.length + 16 + FOOTER_BYTES));
         }
         try (InputStream raw = new BufferedInputStream(Files.newInputStream(file), 1 << 16)) {
             In in = new In(raw, file, size);
             byte[] magic = in.bytes(MAGIC.length, "header");
             if (!Arrays.equals(magic, MAGIC)) {
-                throw new TraceFormatException(file, "header", Problem.BAD_MAGIC, "first bytes " + Arrays.toString(magic)
-                        + " are not the trace magic");
+                throw new TraceFormatException(
+                        file,
+                        "header",
+                        Problem.BAD_MAGIC,
+                        "first bytes " + Arrays.toString(magic) + " are not the trace magic");
             }
             int major = in.u16("header");
             int minor = in.u16("header");
             int flags = in.u32("header");
             if (major != VERSION_MAJOR || flags != 0) {
-                throw new TraceFormatException(file, "header", Problem.UNSUPPORTED_VERSION, "version " + major + "." + minor
-                        + " flags " + flags + "; this reader supports " + VERSION_MAJOR + ".x without flags");
+                throw new TraceFormatException(
+                        file,
+                        "header",
+                        Problem.UNSUPPORTED_VERSION,
+                        "version " + major + "." + minor + " flags " + flags + "; this reader supports " + VERSION_MAJOR
+                                + ".x without flags");
             }
             int infoLength = in.u32("info");
             in.requireLength(infoLength, MAX_INFO_BYTES, "info");
@@ -212,9 +222,14 @@ public final class TraceFiles {
                 neurons[l] = in.u32("layers");
                 tokens[l] = in.u32("layers");
                 if (neurons[l] <= 0 || tokens[l] < 0) {
-                    throw new TraceFormatException(file, "layers", Problem.INCONSISTENT, "layer " + l + " declares "
-                            + Integer.toUnsignedString(neurons[l]) + " neurons and " + Integer.toUnsignedString(tokens[l])
-                            + " tokens");
+                    throw new TraceFormatException(
+                            file,
+                            "layers",
+                            Problem.INCONSISTENT,
+                            "layer " + l + " declares "
+                                    + Integer.toUnsignedString(neurons[l]) + " neurons and "
+                                    + Integer.toUnsignedString(tokens[l])
+                                    + " tokens");
                 }
                 minBody += 4L * tokens[l];
             }
@@ -230,8 +245,8 @@ public final class TraceFiles {
                 int start = in.u32("passages");
                 try {
                     if (start >= maxTokens) {
-                        throw new IllegalArgumentException("passage " + p + " starts at token " + start + " but layers hold "
-                                + maxTokens + " tokens");
+                        throw new IllegalArgumentException("passage " + p + " starts at token " + start
+                                + " but layers hold " + maxTokens + " tokens");
                     }
                     trace.addPassageStart(start);
                 } catch (IllegalArgumentException e) {
@@ -241,7 +256,8 @@ public final class TraceFiles {
             if (minor >= 1) {
                 int hasMeans = in.u32("means");
                 if (hasMeans != 0 && hasMeans != 1) {
-                    throw new TraceFormatException(file, "means", Problem.INCONSISTENT, "flag is " + hasMeans + ", not 0 or 1");
+                    throw new TraceFormatException(
+                            file, "means", Problem.INCONSISTENT, "flag is " + hasMeans + ", not 0 or 1");
                 }
                 if (hasMeans == 1) {
                     long total = 0;
@@ -282,12 +298,19 @@ public final class TraceFiles {
             int computed = (int) in.crc.getValue();
             int stored = in.u32("footer");
             if (declared != before || !Arrays.equals(footerMagic, FOOTER_MAGIC) || in.count != size) {
-                throw new TraceFormatException(file, "footer", Problem.INCONSISTENT, "footer declares " + declared
-                        + " bytes of content, found " + before + "; file size " + size + ", read " + in.count);
+                throw new TraceFormatException(
+                        file,
+                        "footer",
+                        Problem.INCONSISTENT,
+                        "footer declares " + declared + " bytes of content, found " + before + "; file size " + size
+                                + ", read " + in.count);
             }
             if (computed != stored) {
-                throw new TraceFormatException(file, "footer", Problem.CHECKSUM_MISMATCH, String.format(
-                        "stored CRC32C %08x, computed %08x", stored, computed));
+                throw new TraceFormatException(
+                        file,
+                        "footer",
+                        Problem.CHECKSUM_MISMATCH,
+                        String.format("stored CRC32C %08x, computed %08x", stored, computed));
             }
             return trace;
         }
@@ -297,9 +320,13 @@ public final class TraceFiles {
         try {
             JsonNode n = JSON.readTree(json);
             if (n == null || !n.isObject() || !n.path("tokens").canConvertToLong()) {
-                throw new TraceFormatException(file, "info", Problem.INCONSISTENT, "not a JSON object with model, corpus, rule, tokens");
+                throw new TraceFormatException(
+                        file, "info", Problem.INCONSISTENT, "not a JSON object with model, corpus, rule, tokens");
             }
-            return new TraceInfo(n.path("model").asText(""), n.path("corpus").asText(""), n.path("rule").asText(""),
+            return new TraceInfo(
+                    n.path("model").asText(""),
+                    n.path("corpus").asText(""),
+                    n.path("rule").asText(""),
                     n.path("tokens").asLong());
         } catch (IOException e) {
             throw new TraceFormatException(file, "info", Problem.INCONSISTENT, "bad JSON: " + e.getMessage(), e);
@@ -312,31 +339,47 @@ public final class TraceFiles {
      * empty but has no first element (a run container with zero runs), or whose cardinality
      * disagrees with its contents; listing the values once, inside the guard, catches all of these.
      */
-    private static RoaringBitmap bitmap(Path file, String where, byte[] buf, int n, int neurons) throws TraceFormatException {
+    private static RoaringBitmap bitmap(Path file, String where, byte[] buf, int n, int neurons)
+            throws TraceFormatException {
         RoaringBitmap b = new RoaringBitmap();
         int[] values;
         try {
             b.deserialize(ByteBuffer.wrap(buf, 0, n).slice().order(ByteOrder.LITTLE_ENDIAN));
             values = b.toArray();
         } catch (IOException | RuntimeException e) {
-            throw new TraceFormatException(file, where, Problem.INCONSISTENT, "bitmap of " + n + " bytes does not decode: " + e, e);
+            throw new TraceFormatException(
+                    file, where, Problem.INCONSISTENT, "bitmap of " + n + " bytes does not decode: " + e, e);
         }
         if (b.serializedSizeInBytes() != n) {
-            throw new TraceFormatException(file, where, Problem.INCONSISTENT, "bitmap decodes to " + b.serializedSizeInBytes()
-                    + " bytes, " + n + " stored");
+            throw new TraceFormatException(
+                    file,
+                    where,
+                    Problem.INCONSISTENT,
+                    "bitmap decodes to " + b.serializedSizeInBytes() + " bytes, " + n + " stored");
         }
         if (values.length != b.getLongCardinality() || (values.length == 0 && !b.isEmpty())) {
-            throw new TraceFormatException(file, where, Problem.INCONSISTENT, "bitmap headers declare "
-                    + b.getLongCardinality() + " neurons but its containers hold " + values.length);
+            throw new TraceFormatException(
+                    file,
+                    where,
+                    Problem.INCONSISTENT,
+                    "bitmap headers declare " + b.getLongCardinality() + " neurons but its containers hold "
+                            + values.length);
         }
         for (int i = 0; i < values.length; i++) {
             if (values[i] < 0 || values[i] >= neurons) {
-                throw new TraceFormatException(file, where, Problem.INCONSISTENT, "neuron "
-                        + Integer.toUnsignedString(values[i]) + " outside 0.." + (neurons - 1));
+                throw new TraceFormatException(
+                        file,
+                        where,
+                        Problem.INCONSISTENT,
+                        "neuron " + Integer.toUnsignedString(values[i]) + " outside 0.." + (neurons - 1));
             }
             if (i > 0 && values[i] <= values[i - 1]) {
-                throw new TraceFormatException(file, where, Problem.INCONSISTENT, "bitmap lists neuron " + values[i]
-                        + " after " + values[i - 1] + ": its containers are not in order");
+                throw new TraceFormatException(
+                        file,
+                        where,
+                        Problem.INCONSISTENT,
+                        "bitmap lists neuron " + values[i] + " after " + values[i - 1]
+                                + ": its containers are not in order");
             }
         }
         return b;
@@ -409,8 +452,12 @@ public final class TraceFiles {
                     off += r;
                 }
             } catch (EOFException e) {
-                throw new TraceFormatException(file, where, Problem.TRUNCATED, "file ends at byte " + count + " inside a "
-                        + n + "-byte field", e);
+                throw new TraceFormatException(
+                        file,
+                        where,
+                        Problem.TRUNCATED,
+                        "file ends at byte " + count + " inside a " + n + "-byte field",
+                        e);
             }
             crc.update(b, 0, n);
             count += n;
@@ -443,15 +490,21 @@ public final class TraceFiles {
 
         void requireRemaining(long n, String where) throws TraceFormatException {
             if (n > size - count) {
-                throw new TraceFormatException(file, where, Problem.TRUNCATED, "needs " + n + " bytes at offset " + count
-                        + " but the file has " + (size - count) + " left");
+                throw new TraceFormatException(
+                        file,
+                        where,
+                        Problem.TRUNCATED,
+                        "needs " + n + " bytes at offset " + count + " but the file has " + (size - count) + " left");
             }
         }
 
         void requireLength(int n, int max, String where) throws TraceFormatException {
             if (n < 0 || n > max) {
-                throw new TraceFormatException(file, where, Problem.INCONSISTENT, "declared count "
-                        + Integer.toUnsignedString(n) + " exceeds the limit " + max);
+                throw new TraceFormatException(
+                        file,
+                        where,
+                        Problem.INCONSISTENT,
+                        "declared count " + Integer.toUnsignedString(n) + " exceeds the limit " + max);
             }
         }
     }

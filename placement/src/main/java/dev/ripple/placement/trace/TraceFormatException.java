@@ -1,8 +1,8 @@
 package dev.ripple.placement.trace;
 
-import java.util.Locale;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.Locale;
 
 /**
  * A trace file that cannot be used. The message names the file, the section ({@code header},
@@ -35,7 +35,9 @@ public final class TraceFormatException extends IOException {
     }
 
     public TraceFormatException(Path file, String section, Problem problem, String detail, Throwable cause) {
-        super(file + ": " + section + ": " + problem.name().toLowerCase(Locale.ROOT).replace('_', ' ') + ": " + detail,
+        super(
+                file + ": " + section + ": "
+                        + problem.name().toLowerCase(Locale.ROOT).replace('_', ' ') + ": " + detail,
                 cause);
         this.file = file;
         this.section = section;

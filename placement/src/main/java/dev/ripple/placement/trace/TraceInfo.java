@@ -9,5 +9,4 @@ package dev.ripple.placement.trace;
  * @param rule   the activity rule, in its textual form (e.g. "act > 0")
  * @param tokens number of tokens recorded
  */
-public record TraceInfo(String model, String corpus, String rule, long tokens) {
-}
+public record TraceInfo(String model, String corpus, String rule, long tokens) {}

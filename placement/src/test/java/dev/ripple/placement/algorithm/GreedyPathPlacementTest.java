@@ -65,7 +65,8 @@ class GreedyPathPlacementTest {
         LayerEvaluation optimum = ev.evaluateLayer(0, p.tokens(), N, p.plantedOrder());
         LayerEvaluation identity = ev.evaluateLayer(0, p.tokens(), N, new IdentityPlacement().order(stats));
         // every group contiguous: one read per active group (adjacent groups may even merge)
-        assertTrue(greedy.readsPerToken() <= optimum.readsPerToken() * 1.02,
+        assertTrue(
+                greedy.readsPerToken() <= optimum.readsPerToken() * 1.02,
                 "greedy " + greedy.readsPerToken() + " vs planted " + optimum.readsPerToken());
         assertTrue(identity.readsPerToken() > 5 * optimum.readsPerToken());
     }
@@ -73,13 +74,18 @@ class GreedyPathPlacementTest {
     @Test
     void staysCloseToTheOptimumWithDropoutAndTopKStatistics() {
         Planted p = planted(2, 4000, 0.2);
-        for (CountingOptions opts : List.of(CountingOptions.defaults(),
+        for (CountingOptions opts : List.of(
+                CountingOptions.defaults(),
                 CountingOptions.defaults().withMaxDenseBytes(0).withTopK(SIZE))) {
             LayerStats stats = new CoActivationCounter(opts).count(p.tokens(), N);
             PlacementEvaluator ev = new PlacementEvaluator(0);
-            double greedy = ev.evaluateLayer(0, p.tokens(), N, new GreedyPathPlacement().order(stats)).readsPerToken();
-            double optimum = ev.evaluateLayer(0, p.tokens(), N, p.plantedOrder()).readsPerToken();
-            assertTrue(greedy <= optimum * 1.10, "exact=" + stats.exact() + ": greedy " + greedy + " vs planted " + optimum);
+            double greedy = ev.evaluateLayer(0, p.tokens(), N, new GreedyPathPlacement().order(stats))
+                    .readsPerToken();
+            double optimum =
+                    ev.evaluateLayer(0, p.tokens(), N, p.plantedOrder()).readsPerToken();
+            assertTrue(
+                    greedy <= optimum * 1.10,
+                    "exact=" + stats.exact() + ": greedy " + greedy + " vs planted " + optimum);
         }
     }
 
@@ -87,9 +93,12 @@ class GreedyPathPlacementTest {
     void calibrationReadsFollowTheRunsIdentity() {
         Planted p = planted(3, 500, 0.3);
         LayerStats stats = new CoActivationCounter().count(p.tokens(), N);
-        for (PlacementAlgorithm a : List.of(new IdentityPlacement(), new GreedyPathPlacement(), new RefinedPathPlacement())) {
+        for (PlacementAlgorithm a :
+                List.of(new IdentityPlacement(), new GreedyPathPlacement(), new RefinedPathPlacement())) {
             int[] order = a.order(stats);
-            double measured = new PlacementEvaluator(0).evaluateLayer(0, p.tokens(), N, order).readsPerToken();
+            double measured = new PlacementEvaluator(0)
+                    .evaluateLayer(0, p.tokens(), N, order)
+                    .readsPerToken();
             assertEquals(PathObjective.calibrationReads(order, stats) / 500.0, measured, 1e-9, a.name());
         }
     }
@@ -97,8 +106,8 @@ class GreedyPathPlacementTest {
     @Test
     void neverJoinsACycleAndJoinsOnlyCoActivePairs() {
         // a triangle of neurons always co-active: the greedy must produce a path 0-1-2 (2 joins), not a cycle
-        List<RoaringBitmap> sets = List.of(RoaringBitmap.bitmapOf(0, 1, 2), RoaringBitmap.bitmapOf(0, 1, 2),
-                RoaringBitmap.bitmapOf(3));
+        List<RoaringBitmap> sets =
+                List.of(RoaringBitmap.bitmapOf(0, 1, 2), RoaringBitmap.bitmapOf(0, 1, 2), RoaringBitmap.bitmapOf(3));
         List<int[]> chains = GreedyChains.build(new CoActivationCounter().count(sets, 4));
         assertEquals(2, chains.size());
         assertEquals(3, chains.get(0).length);

@@ -48,8 +48,10 @@ class PathMoveTest {
                 int[] slotOf = Permutations.inverse(after);
                 m.apply(after, slotOf, new int[n]);
                 assertTrue(Permutations.isPermutation(after, n));
-                assertEquals(PathObjective.windowWeight(after, stats, weights)
-                        - PathObjective.windowWeight(before, stats, weights), gain,
+                assertEquals(
+                        PathObjective.windowWeight(after, stats, weights)
+                                - PathObjective.windowWeight(before, stats, weights),
+                        gain,
                         "seed " + seed + " move " + describe(m) + " on " + Arrays.toString(before));
                 for (int q = 0; q < n; q++) {
                     assertEquals(before[m.oldSlot(q)], after[q]);

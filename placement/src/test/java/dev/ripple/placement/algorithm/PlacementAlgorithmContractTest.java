@@ -41,15 +41,17 @@ abstract class PlacementAlgorithmContractTest {
             CountingOptions opts = CountingOptions.defaults().withTopK(1 + rnd.nextInt(6));
             LayerStats stats = new CoActivationCounter(topK ? opts.withMaxDenseBytes(0) : opts).count(sets, n);
             int[] order = algorithm().order(stats);
-            assertTrue(Permutations.isPermutation(order, n), "seed " + seed + " (n=" + n + ", tokens=" + tokens
-                    + ", p=" + p + ", topK=" + topK + "): not a permutation: " + Arrays.toString(order));
+            assertTrue(
+                    Permutations.isPermutation(order, n),
+                    "seed " + seed + " (n=" + n + ", tokens=" + tokens + ", p=" + p + ", topK=" + topK
+                            + "): not a permutation: " + Arrays.toString(order));
         }
     }
 
     @Test
     void sameInputSameOrder() {
-        LayerStats stats = new CoActivationCounter().count(
-                SyntheticTraces.generate(SyntheticTraces.Spec.realistic(512, 2000, 5)), 0);
+        LayerStats stats = new CoActivationCounter()
+                .count(SyntheticTraces.generate(SyntheticTraces.Spec.realistic(512, 2000, 5)), 0);
         assertArrayEquals(algorithm().order(stats), algorithm().order(stats));
     }
 
@@ -63,7 +65,9 @@ abstract class PlacementAlgorithmContractTest {
 
     @Test
     void isRegisteredUnderItsName() {
-        assertEquals(algorithm().name(), PlacementAlgorithms.byName(algorithm().name()).name());
+        assertEquals(
+                algorithm().name(),
+                PlacementAlgorithms.byName(algorithm().name()).name());
     }
 }
 

@@ -1,11 +1,10 @@
 package dev.ripple.placement.calibrate;
 
-import dev.ripple.core.activity.ActivityRule;
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.ripple.core.activity.ActivityRule;
 import dev.ripple.core.activity.ErrorRule;
 import dev.ripple.core.activity.FillIn;
 import dev.ripple.core.activity.ThresholdRule;
@@ -52,8 +51,14 @@ class ErrorRuleCalibratorTest {
                     down[i * D + k] = (float) (r.nextGaussian() * 0.3 * (1 + i / 8.0));
                 }
             }
-            out.add(new FfnLayerWeights(new FfnLayerSpec(l, D, N, Activation.GELU, false, DType.F32), new float[N * D],
-                    null, down, new float[N], null, new float[D]));
+            out.add(new FfnLayerWeights(
+                    new FfnLayerSpec(l, D, N, Activation.GELU, false, DType.F32),
+                    new float[N * D],
+                    null,
+                    down,
+                    new float[N],
+                    null,
+                    new float[D]));
         }
         return out;
     }
@@ -79,8 +84,10 @@ class ErrorRuleCalibratorTest {
 
     @Test
     void deterministic() {
-        ErrorRule a = ErrorRuleCalibrator.forFraction(sample(3), weights(4), 0.25, 2).rule();
-        ErrorRule b = ErrorRuleCalibrator.forFraction(sample(3), weights(4), 0.25, 2).rule();
+        ErrorRule a =
+                ErrorRuleCalibrator.forFraction(sample(3), weights(4), 0.25, 2).rule();
+        ErrorRule b =
+                ErrorRuleCalibrator.forFraction(sample(3), weights(4), 0.25, 2).rule();
         assertEquals(a, b);
     }
 
@@ -90,15 +97,19 @@ class ErrorRuleCalibratorTest {
         ActivationSample s = sample(5);
         List<FfnLayerWeights> w = weights(6);
         ErrorRule err = ErrorRuleCalibrator.forFraction(s, w, 0.3, 2).rule();
-        ThresholdRule val = ThresholdCalibrator.forFraction(ThresholdRule.Mode.VALUE, s, 0.3).rule();
-        assertTrue(droppedError(err, s, w) < droppedError(val, s, w),
+        ThresholdRule val = ThresholdCalibrator.forFraction(ThresholdRule.Mode.VALUE, s, 0.3)
+                .rule();
+        assertTrue(
+                droppedError(err, s, w) < droppedError(val, s, w),
                 "error rule " + droppedError(err, s, w) + " vs act > t " + droppedError(val, s, w));
     }
 
     @Test
     void rejectsBadTargets() {
-        assertThrows(IllegalArgumentException.class, () -> ErrorRuleCalibrator.forFraction(sample(1), weights(2), 0, 2));
-        assertThrows(IllegalArgumentException.class, () -> ErrorRuleCalibrator.forFraction(sample(1), weights(2), 0.3, 0));
+        assertThrows(
+                IllegalArgumentException.class, () -> ErrorRuleCalibrator.forFraction(sample(1), weights(2), 0, 2));
+        assertThrows(
+                IllegalArgumentException.class, () -> ErrorRuleCalibrator.forFraction(sample(1), weights(2), 0.3, 0));
     }
 
     /** Mean over tokens of ‖Σ_dropped (a_i − m_i)·d_i‖ with the rule's own conditional means. */

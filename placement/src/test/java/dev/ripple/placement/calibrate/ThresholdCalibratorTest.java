@@ -5,9 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.ripple.core.activity.ThresholdRule;
-import dev.ripple.core.tensor.Activation;
-import dev.ripple.core.format.FfnLayerSpec;
 import dev.ripple.core.ffn.FfnLayerWeights;
+import dev.ripple.core.format.FfnLayerSpec;
+import dev.ripple.core.tensor.Activation;
 import dev.ripple.core.tensor.DType;
 import java.util.ArrayList;
 import java.util.List;
@@ -44,8 +44,14 @@ class ThresholdCalibratorTest {
         Random r = new Random(seed);
         List<FfnLayerWeights> out = new ArrayList<>();
         for (int l = 0; l < LAYERS; l++) {
-            out.add(new FfnLayerWeights(new FfnLayerSpec(l, D, N, Activation.GELU, false, DType.F32), gaussian(r, N * D),
-                    null, gaussian(r, N * D), new float[N], null, gaussian(r, D)));
+            out.add(new FfnLayerWeights(
+                    new FfnLayerSpec(l, D, N, Activation.GELU, false, DType.F32),
+                    gaussian(r, N * D),
+                    null,
+                    gaussian(r, N * D),
+                    new float[N],
+                    null,
+                    gaussian(r, D)));
         }
         return out;
     }
@@ -90,14 +96,16 @@ class ThresholdCalibratorTest {
 
     @Test
     void fractionThresholdsDifferBetweenLayersOfDifferentScale() {
-        ThresholdRule rule = ThresholdCalibrator.forFraction(ThresholdRule.Mode.MAGNITUDE, sample(2), 0.3).rule();
+        ThresholdRule rule = ThresholdCalibrator.forFraction(ThresholdRule.Mode.MAGNITUDE, sample(2), 0.3)
+                .rule();
         assertTrue(rule.threshold(2) > rule.threshold(0) + 0.01, rule.describe());
     }
 
     @Test
     void fractionOneKeepsEverything() {
         ActivationSample s = sample(3);
-        ThresholdRule rule = ThresholdCalibrator.forFraction(ThresholdRule.Mode.VALUE, s, 1.0).rule();
+        ThresholdRule rule = ThresholdCalibrator.forFraction(ThresholdRule.Mode.VALUE, s, 1.0)
+                .rule();
         for (int l = 0; l < LAYERS; l++) {
             assertEquals(1.0, share(rule, s, l), 1e-12);
         }
@@ -112,7 +120,8 @@ class ThresholdCalibratorTest {
                 ThresholdCalibrator.Result r = ThresholdCalibrator.forError(mode, s, w, target, 20);
                 for (int l = 0; l < LAYERS; l++) {
                     double measured = new LayerErrorProbe(w.get(l), s, l).meanError(r.rule(), true);
-                    assertTrue(measured <= target + 1e-9, mode + " layer " + l + ": error " + measured + " > " + target);
+                    assertTrue(
+                            measured <= target + 1e-9, mode + " layer " + l + ": error " + measured + " > " + target);
                     assertEquals(measured, r.error()[l], 1e-9);
                     // The search uses the budget: reading fewer neurons than all, and a somewhat larger
                     // threshold breaks the target.
@@ -120,7 +129,8 @@ class ThresholdCalibratorTest {
                     float[] bigger = r.rule().thresholds();
                     bigger[l] += 0.05f + Math.abs(bigger[l]) * 0.5f;
                     double worse = new LayerErrorProbe(w.get(l), s, l).meanError(new ThresholdRule(mode, bigger), true);
-                    assertTrue(worse > target * 0.8, mode + " layer " + l + ": a larger threshold still gives " + worse);
+                    assertTrue(
+                            worse > target * 0.8, mode + " layer " + l + ": a larger threshold still gives " + worse);
                 }
             }
         }
@@ -138,20 +148,22 @@ class ThresholdCalibratorTest {
 
     @Test
     void conditionalMeansAreMeansOfTheDroppedValues() {
-        float[] v = {-0.1f, 0.5f, -0.3f, 0.7f};   // 2 tokens × 2 neurons
+        float[] v = {-0.1f, 0.5f, -0.3f, 0.7f}; // 2 tokens × 2 neurons
         ActivationSample s = new ActivationSample(new int[] {2}, List.of(v), 2);
         float[][] m = ConditionalMeans.of(ThresholdRule.value(0f), s);
-        assertEquals(-0.2f, m[0][0], 1e-6);   // neuron 0 dropped on both tokens
-        assertEquals(0f, m[0][1], 0);          // neuron 1 never dropped
+        assertEquals(-0.2f, m[0][0], 1e-6); // neuron 0 dropped on both tokens
+        assertEquals(0f, m[0][1], 0); // neuron 1 never dropped
     }
 
     @Test
     void badTargetsAreRejectedWithOneLine() {
         ActivationSample s = sample(8);
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                () -> ThresholdCalibrator.forFraction(ThresholdRule.Mode.VALUE, s, 0));
+        IllegalArgumentException e = assertThrows(
+                IllegalArgumentException.class, () -> ThresholdCalibrator.forFraction(ThresholdRule.Mode.VALUE, s, 0));
         assertTrue(e.getMessage().contains("(0, 1]"), e.getMessage());
-        assertThrows(IllegalArgumentException.class, () -> ThresholdCalibrator.forError(ThresholdRule.Mode.VALUE, s,
-                weights(1).subList(0, 2), 0.1, 10));
+        assertThrows(
+                IllegalArgumentException.class,
+                () -> ThresholdCalibrator.forError(
+                        ThresholdRule.Mode.VALUE, s, weights(1).subList(0, 2), 0.1, 10));
     }
 }

@@ -1,10 +1,10 @@
 package dev.ripple.placement.decoder;
 
-import dev.ripple.core.activity.PredictorKind;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.ripple.core.activity.PredictorKind;
 import dev.ripple.core.format.RippleFileWriter;
 import dev.ripple.core.model.decoder.DecoderModel;
 import dev.ripple.core.model.decoder.Sampler;
@@ -17,8 +17,8 @@ import dev.ripple.placement.importer.SafetensorsImporter;
 import dev.ripple.placement.synthetic.DecoderOnnxExporter;
 import dev.ripple.placement.synthetic.OrtDecoder;
 import dev.ripple.placement.synthetic.SyntheticDecoder;
-import dev.ripple.placement.synthetic.SyntheticOrtDecoderTest;
 import dev.ripple.placement.synthetic.SyntheticDecoderWriter;
+import dev.ripple.placement.synthetic.SyntheticOrtDecoderTest;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.Random;
@@ -57,11 +57,15 @@ class DecoderOrtCrossCheckTest {
         DecoderOnnxExporter.export(hf, onnx);
         Path file = dir.resolve("model.ripple");
         // Bundles in the checkpoint's own type: the file then holds exactly the weights ONNX Runtime runs.
-        RippleFileWriter.write(file, SafetensorsImporter.importModel(hf, DType.ofLabel(dtype)).toContents());
+        RippleFileWriter.write(
+                file, SafetensorsImporter.importModel(hf, DType.ofLabel(dtype)).toContents());
         int[] prompt = new Random(7).ints(PROMPT, 0, spec.vocabSize()).toArray();
-        RuntimeOptions options = RuntimeOptions.defaults().withReader(ReaderKind.POSITIONAL).withPredictor(PredictorKind.DENSE)
+        RuntimeOptions options = RuntimeOptions.defaults()
+                .withReader(ReaderKind.POSITIONAL)
+                .withPredictor(PredictorKind.DENSE)
                 .withCache("lru", 0.2);
-        try (OrtDecoder ort = OrtDecoder.open(onnx, 1); RippleModel m = RippleModel.open(file, options)) {
+        try (OrtDecoder ort = OrtDecoder.open(onnx, 1);
+                RippleModel m = RippleModel.open(file, options)) {
             DecoderModel javaModel = m.decoder().orElseThrow();
             try (Session s = javaModel.newSession(PROMPT + STEPS + 1)) {
                 float[] expected = ort.prefill(prompt);
@@ -79,8 +83,10 @@ class DecoderOrtCrossCheckTest {
                 }
                 assertArrayEquals(ortGreedy, javaGreedy, name + ": greedy continuations");
                 long distinct = Arrays.stream(javaGreedy).distinct().count();
-                assertTrue(distinct >= 2, name + ": a continuation that changes (" + distinct + " distinct tokens: "
-                        + Arrays.toString(javaGreedy) + ")");
+                assertTrue(
+                        distinct >= 2,
+                        name + ": a continuation that changes (" + distinct + " distinct tokens: "
+                                + Arrays.toString(javaGreedy) + ")");
             }
             assertTrue(m.stats().readOps() > 0, "the FFN was read from the file");
         }

@@ -1,10 +1,9 @@
 package dev.ripple.placement.decoder;
 
-import org.junit.jupiter.api.Assertions;
-import dev.ripple.core.activity.PredictorKind;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.ripple.core.activity.PredictorKind;
 import dev.ripple.core.activity.TracePredictor;
 import dev.ripple.core.format.RippleFileWriter;
 import dev.ripple.core.model.decoder.DecoderModel;
@@ -25,6 +24,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
+import org.junit.jupiter.api.Assertions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.roaringbitmap.RoaringBitmap;
@@ -40,18 +40,23 @@ class DecoderProfilerTest {
 
     @Test
     void theTraceHoldsTheTrueActiveSetsOfAReluDecoder() throws Exception {
-        SyntheticDecoder spec = SyntheticDecoder.tinyOpt().withInitStd(0.1).withActiveFraction(0.1).withSeed(5);
+        SyntheticDecoder spec = SyntheticDecoder.tinyOpt()
+                .withInitStd(0.1)
+                .withActiveFraction(0.1)
+                .withSeed(5);
         Path hf = dir.resolve("hf");
         SyntheticDecoderWriter.write(spec, hf, "F32", 1);
         Path file = dir.resolve("opt.ripple");
-        RippleFileWriter.write(file, SafetensorsImporter.importModel(hf, DType.F32).toContents());
+        RippleFileWriter.write(
+                file, SafetensorsImporter.importModel(hf, DType.F32).toContents());
         Random rnd = new Random(1);
         List<int[]> passages = new ArrayList<>();
         for (int p = 0; p < 6; p++) {
             passages.add(rnd.ints(10 + p, 0, spec.vocabSize()).toArray());
         }
         ProfileResult r;
-        try (DecoderProfiler profiler = DecoderProfiler.open(file, ProfileOptions.defaults().withMaxTokens(60))) {
+        try (DecoderProfiler profiler =
+                DecoderProfiler.open(file, ProfileOptions.defaults().withMaxTokens(60))) {
             assertEquals("act > 0", profiler.rule().describe(), "ReLU's default rule");
             r = profiler.profile(passages, "random ids", ProfileProgress.NONE);
         }
@@ -76,38 +81,48 @@ class DecoderProfilerTest {
             }
             sets.add(layer);
         }
-        RuntimeOptions dense = RuntimeOptions.defaults().withReader(ReaderKind.POSITIONAL).withPredictor(PredictorKind.DENSE)
+        RuntimeOptions dense = RuntimeOptions.defaults()
+                .withReader(ReaderKind.POSITIONAL)
+                .withPredictor(PredictorKind.DENSE)
                 .withCache("none", 0);
         try (RippleModel m = RippleModel.open(file, dense);
-             RippleModel replay = RippleModel.open(file, dense, new TracePredictor(sets), null)) {
+                RippleModel replay = RippleModel.open(file, dense, new TracePredictor(sets), null)) {
             DecoderModel a = m.decoder().orElseThrow().withPrefillChunk(1);
             DecoderModel b = replay.decoder().orElseThrow().withPrefillChunk(1);
             for (int p = 0; p < 3; p++) {
-                try (Session sa = a.newSession(32); Session sb = b.newSession(32)) {
+                try (Session sa = a.newSession(32);
+                        Session sb = b.newSession(32)) {
                     float[] la = a.prefill(sa, passages.get(p)).logits();
                     float[] lb = b.prefill(sb, passages.get(p)).logits();
                     Assertions.assertArrayEquals(la, lb, "passage " + p);
                 }
             }
-            assertTrue(replay.stats().predicted() < m.stats().predicted() / 4, "the replay read the active neurons only");
+            assertTrue(
+                    replay.stats().predicted() < m.stats().predicted() / 4, "the replay read the active neurons only");
         }
     }
 
     @Test
     void aGatedReluModelCountsNegativeActivationsAsActive() throws Exception {
-        SyntheticDecoder spec = SyntheticDecoder.tinyLlama().withInitStd(0.1).withHiddenAct("fatrelu").withActiveFraction(0.2)
+        SyntheticDecoder spec = SyntheticDecoder.tinyLlama()
+                .withInitStd(0.1)
+                .withHiddenAct("fatrelu")
+                .withActiveFraction(0.2)
                 .withSeed(9);
         Path hf = dir.resolve("llama");
         SyntheticDecoderWriter.write(spec, hf, "F32", 1);
         Path file = dir.resolve("llama.ripple");
-        RippleFileWriter.write(file, SafetensorsImporter.importModel(hf, DType.F32).toContents());
-        List<int[]> passages = List.of(new Random(2).ints(20, 0, spec.vocabSize()).toArray());
+        RippleFileWriter.write(
+                file, SafetensorsImporter.importModel(hf, DType.F32).toContents());
+        List<int[]> passages =
+                List.of(new Random(2).ints(20, 0, spec.vocabSize()).toArray());
         try (DecoderProfiler profiler = DecoderProfiler.open(file, ProfileOptions.defaults())) {
             assertEquals("|act| > 0", profiler.rule().describe(), "relu(gate)·up is negative when up is");
             ProfileResult r = profiler.profile(passages, "random ids", ProfileProgress.NONE);
             for (int l = 0; l < spec.numLayers(); l++) {
                 assertEquals(0.0, r.meanRelativeError()[l], 1e-6, "only exact zeros are dropped");
-                assertTrue(r.meanActiveFraction()[l] > 0.1 && r.meanActiveFraction()[l] < 0.35,
+                assertTrue(
+                        r.meanActiveFraction()[l] > 0.1 && r.meanActiveFraction()[l] < 0.35,
                         "planted 20%: " + r.meanActiveFraction()[l]);
             }
         }

@@ -32,18 +32,27 @@ class ImportHeapTest {
     @Test
     void aCheckpointLargerThanTheHeapImports() throws Exception {
         // 4 layers, hidden 1024, ffn 4096, vocab 32000 in F16: 152 MB, a 65 MB embedding, a 64 MiB heap.
-        SyntheticDecoder spec = SyntheticDecoder.llama(4, 1024, 4096, 16, 4, 32000).withSeed(3);
+        SyntheticDecoder spec =
+                SyntheticDecoder.llama(4, 1024, 4096, 16, 4, 32000).withSeed(3);
         Path hf = dir.resolve("hf");
         SyntheticDecoderWriter.write(spec, hf, "F16", 2);
         long checkpoint = 0;
-        for (Path p : List.of(hf.resolve("model-00001-of-00002.safetensors"), hf.resolve("model-00002-of-00002.safetensors"))) {
+        for (Path p : List.of(
+                hf.resolve("model-00001-of-00002.safetensors"), hf.resolve("model-00002-of-00002.safetensors"))) {
             checkpoint += Files.size(p);
         }
         assertTrue(checkpoint > 140L << 20, "checkpoint of " + checkpoint + " bytes");
         Path out = dir.resolve("model.ripple");
-        List<String> cmd = List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx64m",
-                "--enable-native-access=ALL-UNNAMED", "-cp", System.getProperty("java.class.path"), ImportMain.class.getName(),
-                hf.toString(), out.toString(), "f16");
+        List<String> cmd = List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Xmx64m",
+                "--enable-native-access=ALL-UNNAMED",
+                "-cp",
+                System.getProperty("java.class.path"),
+                ImportMain.class.getName(),
+                hf.toString(),
+                out.toString(),
+                "f16");
         Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
         String log = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertTrue(p.waitFor(5, TimeUnit.MINUTES), "the import finished: " + log);
@@ -59,7 +68,7 @@ class ImportHeapTest {
             int d = 1024;
             int n = 4096;
             for (int neuron : new int[] {0, 17, 4095}) {
-                long at = last.bundleOffset(neuron);   // identity order: slot = neuron
+                long at = last.bundleOffset(neuron); // identity order: slot = neuron
                 float[] column = new float[d];
                 float[] gateRow = new float[d];
                 for (int k = 0; k < d; k++) {
@@ -70,9 +79,11 @@ class ImportHeapTest {
                 assertArrayEquals(column, halves(f, at + 2L * last.spec().downOffset(), d), "down column " + neuron);
             }
             Tensor emb = f.tensor("model.embed_tokens.weight").orElseThrow();
-            Tensor source = SafetensorsFile.open(hf.resolve("model-00001-of-00002.safetensors")).entries()
-                    .containsKey("model.embed_tokens.weight")
-                    ? SafetensorsFile.open(hf.resolve("model-00001-of-00002.safetensors")).tensor("model.embed_tokens.weight")
+            Tensor source = SafetensorsFile.open(hf.resolve("model-00001-of-00002.safetensors"))
+                            .entries()
+                            .containsKey("model.embed_tokens.weight")
+                    ? SafetensorsFile.open(hf.resolve("model-00001-of-00002.safetensors"))
+                            .tensor("model.embed_tokens.weight")
                     : shard.tensor("model.embed_tokens.weight");
             assertEquals(source.data().byteSize(), emb.data().byteSize());
             assertEquals(-1, source.data().mismatch(emb.data()), "the embeddings are copied byte for byte");
@@ -82,8 +93,8 @@ class ImportHeapTest {
     private static float[] halves(RippleFile f, long at, int n) {
         float[] v = new float[n];
         for (int k = 0; k < n; k++) {
-            v[k] = Float.float16ToFloat(f.mapped().get(ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN),
-                    at + 2L * k));
+            v[k] = Float.float16ToFloat(
+                    f.mapped().get(ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN), at + 2L * k));
         }
         return v;
     }

@@ -26,12 +26,15 @@ class HeldOutComparisonTest {
             Map<String, LayerEvaluation> byName = new LinkedHashMap<>();
             for (String name : PlacementAlgorithms.names()) {
                 PlacementAlgorithm a = PlacementAlgorithms.byName(name);
-                byName.put(name, new PlacementEvaluator().evaluateLayer(0, split.heldOut().layer(0), 1024,
-                        a.order(stats)));
+                byName.put(
+                        name,
+                        new PlacementEvaluator()
+                                .evaluateLayer(0, split.heldOut().layer(0), 1024, a.order(stats)));
             }
             StringBuilder report = new StringBuilder("seed " + seed + ":");
-            byName.forEach((k, v) -> report.append(String.format(" %s %.2f (g2 %.2f)", k, v.readsPerToken(),
-                    v.collapsed().get(2).readsPerToken())));
+            byName.forEach((k, v) -> report.append(String.format(
+                    " %s %.2f (g2 %.2f)",
+                    k, v.readsPerToken(), v.collapsed().get(2).readsPerToken())));
             System.out.println(report);
             double plus = byName.get("ripple+").readsPerToken();
             double ripple = byName.get("ripple").readsPerToken();

@@ -29,8 +29,8 @@ class PlacementEvaluatorTest {
         t.add(1, RoaringBitmap.bitmapOf(0, 2));
         t.add(1, new RoaringBitmap());
         t.add(1, RoaringBitmap.bitmapOf(1));
-        PlacementEvaluation e = new PlacementEvaluator(0, 1, 4).evaluate(t,
-                new int[][] {{5, 0, 1, 2, 3, 4}, {0, 1, 2}});
+        PlacementEvaluation e =
+                new PlacementEvaluator(0, 1, 4).evaluate(t, new int[][] {{5, 0, 1, 2, 3, 4}, {0, 1, 2}});
 
         LayerEvaluation l0 = e.layers().get(0);
         assertEquals(0, l0.layer());
@@ -62,7 +62,9 @@ class PlacementEvaluatorTest {
         ActivationTrace t = new ActivationTrace(new TraceInfo("m", "c", "r", 1), new int[] {4});
         t.add(0, RoaringBitmap.bitmapOf(0, 3));
         PlacementEvaluation e = new PlacementEvaluator().evaluate(t, new int[][] {{0, 1, 2, 3}});
-        assertEquals(List.of(0, 1, 2, 4, 8), e.overall().collapsed().stream().map(CollapseFigure::gap).toList());
+        assertEquals(
+                List.of(0, 1, 2, 4, 8),
+                e.overall().collapsed().stream().map(CollapseFigure::gap).toList());
         assertEquals(2.0, e.overall().collapsed().get(1).readsPerToken());
         assertEquals(1.0, e.overall().collapsed().get(2).readsPerToken());
         assertEquals(1.0, e.overall().collapsed().get(2).extraBytesFraction()); // 2 extra / 2 needed
@@ -72,8 +74,7 @@ class PlacementEvaluatorTest {
     void recordNamesAreTheJsonNames() {
         assertEquals(List.of("overall", "layers"), names(PlacementEvaluation.class));
         assertEquals(List.of("activePerToken", "readsPerToken", "collapsed"), names(OverallEvaluation.class));
-        assertEquals(List.of("layer", "activePerToken", "readsPerToken", "collapsed"),
-                names(LayerEvaluation.class));
+        assertEquals(List.of("layer", "activePerToken", "readsPerToken", "collapsed"), names(LayerEvaluation.class));
         assertEquals(List.of("gap", "readsPerToken", "extraBytesFraction"), names(CollapseFigure.class));
     }
 
@@ -81,11 +82,13 @@ class PlacementEvaluatorTest {
     void rejectsAnOrderThatIsNotAPermutation() {
         ActivationTrace t = new ActivationTrace(new TraceInfo("m", "c", "r", 1), new int[] {3});
         t.add(0, RoaringBitmap.bitmapOf(0));
-        assertThrows(IllegalArgumentException.class,
-                () -> new PlacementEvaluator().evaluate(t, new int[][] {{0, 0, 2}}));
+        assertThrows(
+                IllegalArgumentException.class, () -> new PlacementEvaluator().evaluate(t, new int[][] {{0, 0, 2}}));
     }
 
     private static List<String> names(Class<?> record) {
-        return Arrays.stream(record.getRecordComponents()).map(RecordComponent::getName).toList();
+        return Arrays.stream(record.getRecordComponents())
+                .map(RecordComponent::getName)
+                .toList();
     }
 }

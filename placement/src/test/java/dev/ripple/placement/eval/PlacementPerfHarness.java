@@ -27,8 +27,7 @@ import java.util.List;
  * generated with the same structure to report reads per token.
  */
 public final class PlacementPerfHarness {
-    private PlacementPerfHarness() {
-    }
+    private PlacementPerfHarness() {}
 
     public static void main(String[] args) {
         int neurons = args.length > 0 ? Integer.parseInt(args[0]) : 16_384;
@@ -39,19 +38,27 @@ public final class PlacementPerfHarness {
 
     static void run(int neurons, int tokens, int threads) {
         Runtime rt = Runtime.getRuntime();
-        System.out.printf("machine: %d cores available, max heap %d MiB, java %s%n", rt.availableProcessors(),
-                rt.maxMemory() >> 20, System.getProperty("java.version"));
+        System.out.printf(
+                "machine: %d cores available, max heap %d MiB, java %s%n",
+                rt.availableProcessors(), rt.maxMemory() >> 20, System.getProperty("java.version"));
         long t0 = System.nanoTime();
         int heldTokens = Math.max(1, tokens / 10);
-        ActivationTrace all = SyntheticTraces.generate(SyntheticTraces.Spec.realistic(neurons, tokens + heldTokens, 2026));
+        ActivationTrace all =
+                SyntheticTraces.generate(SyntheticTraces.Spec.realistic(neurons, tokens + heldTokens, 2026));
         TraceSplit split = TraceSplit.of(all, tokens / (double) (tokens + heldTokens));
         long active = 0;
         for (int t = 0; t < split.calibration().tokens(0); t++) {
             active += split.calibration().active(0, t).getCardinality();
         }
-        System.out.printf("trace: %d neurons, %d calibration + %d held-out tokens, %.1f active per token (%.2f%%),"
-                + " generated in %.1f s%n", neurons, split.calibration().tokens(0), split.heldOut().tokens(0),
-                active / (double) tokens, 100.0 * active / tokens / neurons, seconds(t0));
+        System.out.printf(
+                "trace: %d neurons, %d calibration + %d held-out tokens, %.1f active per token (%.2f%%),"
+                        + " generated in %.1f s%n",
+                neurons,
+                split.calibration().tokens(0),
+                split.heldOut().tokens(0),
+                active / (double) tokens,
+                100.0 * active / tokens / neurons,
+                seconds(t0));
 
         System.gc();
         long baseline = heapUsed();
@@ -60,8 +67,12 @@ public final class PlacementPerfHarness {
         CountingOptions opts = CountingOptions.defaults().withThreads(threads);
         LayerStats stats = new CoActivationCounter(opts).count(split.calibration(), 0);
         double countSeconds = seconds(t1);
-        System.out.printf("count (%s, %d threads): %.1f s, peak heap %d MiB (trace and JVM before: %d MiB)%n",
-                stats.exact() ? "exact triangle" : "top-K lists", threads, countSeconds, peakHeap() >> 20,
+        System.out.printf(
+                "count (%s, %d threads): %.1f s, peak heap %d MiB (trace and JVM before: %d MiB)%n",
+                stats.exact() ? "exact triangle" : "top-K lists",
+                threads,
+                countSeconds,
+                peakHeap() >> 20,
                 baseline >> 20);
 
         PlacementEvaluator ev = new PlacementEvaluator();
@@ -72,10 +83,17 @@ public final class PlacementPerfHarness {
             int[] order = a.order(stats);
             double s = seconds(t2);
             LayerEvaluation e = ev.evaluateLayer(0, split.heldOut().layer(0), neurons, order);
-            System.out.printf("%-9s order %.1f s (count + order %.1f s), peak heap %d MiB; held-out reads/token %.2f,"
-                    + " gap 2: %.2f (+%.0f%% bytes), gap 8: %.2f (+%.0f%% bytes)%s%n", name, s, countSeconds + s,
-                    peakHeap() >> 20, e.readsPerToken(), e.collapsed().get(2).readsPerToken(),
-                    100 * e.collapsed().get(2).extraBytesFraction(), e.collapsed().get(4).readsPerToken(),
+            System.out.printf(
+                    "%-9s order %.1f s (count + order %.1f s), peak heap %d MiB; held-out reads/token %.2f,"
+                            + " gap 2: %.2f (+%.0f%% bytes), gap 8: %.2f (+%.0f%% bytes)%s%n",
+                    name,
+                    s,
+                    countSeconds + s,
+                    peakHeap() >> 20,
+                    e.readsPerToken(),
+                    e.collapsed().get(2).readsPerToken(),
+                    100 * e.collapsed().get(2).extraBytesFraction(),
+                    e.collapsed().get(4).readsPerToken(),
                     100 * e.collapsed().get(4).extraBytesFraction(),
                     a instanceof RefinedPathPlacement r ? " [" + r.lastSearchSummary() + "]" : "");
         }

@@ -15,7 +15,8 @@ class TraceSplitAndSyntheticTest {
 
     @Test
     void splitIsDisjointAndKeepsTokenOrder() {
-        ActivationTrace t = SyntheticTraces.generate(SyntheticTraces.Spec.realistic(256, 101, 3).withLayers(2));
+        ActivationTrace t = SyntheticTraces.generate(
+                SyntheticTraces.Spec.realistic(256, 101, 3).withLayers(2));
         TraceSplit s = TraceSplit.of(t, 0.5);
         for (int l = 0; l < 2; l++) {
             assertEquals(51, s.calibration().tokens(l));
@@ -43,17 +44,21 @@ class TraceSplitAndSyntheticTest {
 
     @Test
     void placeAllAndEvaluateEveryLayer() {
-        ActivationTrace t = SyntheticTraces.generate(SyntheticTraces.Spec.realistic(300, 400, 4).withLayers(3));
+        ActivationTrace t = SyntheticTraces.generate(
+                SyntheticTraces.Spec.realistic(300, 400, 4).withLayers(3));
         TraceSplit s = TraceSplit.of(t, 0.5);
-        int[][] orders = PlacementAlgorithms.placeAll(s.calibration(), PlacementAlgorithms.byName("ripple"),
-                new CoActivationCounter());
+        int[][] orders = PlacementAlgorithms.placeAll(
+                s.calibration(), PlacementAlgorithms.byName("ripple"), new CoActivationCounter());
         assertEquals(3, orders.length);
         for (int[] o : orders) {
             assertTrue(Permutations.isPermutation(o, 300));
         }
         PlacementEvaluation e = new PlacementEvaluator().evaluate(s.heldOut(), orders);
         assertEquals(3, e.layers().size());
-        double meanReads = e.layers().stream().mapToDouble(LayerEvaluation::readsPerToken).average().orElseThrow();
+        double meanReads = e.layers().stream()
+                .mapToDouble(LayerEvaluation::readsPerToken)
+                .average()
+                .orElseThrow();
         assertEquals(meanReads, e.overall().readsPerToken(), 1e-9); // equal token counts per layer
         assertEquals(2, e.layers().get(2).layer());
     }

@@ -29,11 +29,14 @@ final class BertReference {
         JsonNode emb = a.get("embeddings");
         float[] word = t(emb.get("word").asText());
         float[] pos = t(emb.get("position").asText());
-        float[] type = emb.get("tokenType").isNull() ? null : t(emb.get("tokenType").asText());
+        float[] type =
+                emb.get("tokenType").isNull() ? null : t(emb.get("tokenType").asText());
         float[][] x = new float[n][d];
         for (int i = 0; i < n; i++) {
             for (int k = 0; k < d; k++) {
-                x[i][k] = word[(int) ids[i] * d + k] + pos[i * d + k] + (type == null ? 0 : type[(int) typeIds[i] * d + k]);
+                x[i][k] = word[(int) ids[i] * d + k]
+                        + pos[i * d + k]
+                        + (type == null ? 0 : type[(int) typeIds[i] * d + k]);
             }
             x[i] = norm(x[i], emb.get("norm"));
         }

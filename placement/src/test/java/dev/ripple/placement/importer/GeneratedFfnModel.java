@@ -39,9 +39,14 @@ public final class GeneratedFfnModel {
     }
 
     /** Weights of one generated layer, ONNX layout. */
-    public record Layer(float[] up, float[] upBias, float[] gate, float[] gateBias, float[] down, float[] downBias,
-                       String activationOutput) {
-    }
+    public record Layer(
+            float[] up,
+            float[] upBias,
+            float[] gate,
+            float[] gateBias,
+            float[] down,
+            float[] downBias,
+            String activationOutput) {}
 
     public final Style style;
     public final int vocab;
@@ -84,7 +89,9 @@ public final class GeneratedFfnModel {
                 gateBias = new float[dFfn];
                 String wg = w.initializer("layer" + l + ".gate", new long[] {dModel, dFfn}, gate);
                 String g = w.node("MatMul", h, wg);
-                String a = style.activation == Activation.RELU ? w.node("Relu", g) : w.node("Mul", g, w.node("Sigmoid", g));
+                String a = style.activation == Activation.RELU
+                        ? w.node("Relu", g)
+                        : w.node("Mul", g, w.node("Sigmoid", g));
                 act = l % 2 == 0 ? w.node("Mul", a, u) : w.node("Mul", u, a);
             } else {
                 act = switch (style) {

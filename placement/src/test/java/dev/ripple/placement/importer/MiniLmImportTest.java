@@ -1,6 +1,5 @@
 package dev.ripple.placement.importer;
 
-import java.util.Arrays;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -9,15 +8,16 @@ import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtSession;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.ripple.core.tensor.Activation;
 import dev.ripple.core.ffn.FfnLayerWeights;
-import dev.ripple.core.tensor.DType;
 import dev.ripple.core.format.RippleFile;
 import dev.ripple.core.format.RippleFileWriter;
+import dev.ripple.core.tensor.Activation;
+import dev.ripple.core.tensor.DType;
 import dev.ripple.placement.testdata.RealData;
 import java.nio.FloatBuffer;
 import java.nio.LongBuffer;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -56,7 +56,9 @@ class MiniLmImportTest {
         assertEquals(2, a.get("typeVocabSize").asInt());
         assertEquals(1e-12, a.get("layerNormEps").asDouble(), 1e-18);
         assertEquals(6, a.get("layers").size());
-        assertEquals("/encoder/layer.3/intermediate/intermediate_act_fn/Mul_1_output_0", model.activationOutputs().get(3));
+        assertEquals(
+                "/encoder/layer.3/intermediate/intermediate_act_fn/Mul_1_output_0",
+                model.activationOutputs().get(3));
     }
 
     @Test
@@ -68,18 +70,36 @@ class MiniLmImportTest {
             OnnxNode mm = byName.get("/encoder/layer.2/attention/self/" + role + "/MatMul");
             Init w = Init.of(m, mm.input(1));
             float[] expected = Matrices.transpose(w.values, 384, 384);
-            assertArrayEquals(expected, model.tensor("layers.2.attention." + role + ".weight").values(), role);
+            assertArrayEquals(
+                    expected,
+                    model.tensor("layers.2.attention." + role + ".weight").values(),
+                    role);
             String biasName = "encoder.layer.2.attention.self." + role + ".bias";
-            assertArrayEquals(m.graph().initializers().get(biasName).toFloats(onnx),
-                    model.tensor("layers.2.attention." + role + ".bias").values(), role + " bias");
+            assertArrayEquals(
+                    m.graph().initializers().get(biasName).toFloats(onnx),
+                    model.tensor("layers.2.attention." + role + ".bias").values(),
+                    role + " bias");
         }
-        assertArrayEquals(m.graph().initializers().get("encoder.layer.5.output.LayerNorm.weight").toFloats(onnx),
+        assertArrayEquals(
+                m.graph()
+                        .initializers()
+                        .get("encoder.layer.5.output.LayerNorm.weight")
+                        .toFloats(onnx),
                 model.tensor("layers.5.output.norm.weight").values());
-        assertArrayEquals(m.graph().initializers().get("encoder.layer.0.attention.output.LayerNorm.bias").toFloats(onnx),
+        assertArrayEquals(
+                m.graph()
+                        .initializers()
+                        .get("encoder.layer.0.attention.output.LayerNorm.bias")
+                        .toFloats(onnx),
                 model.tensor("layers.0.attention.norm.bias").values());
-        assertArrayEquals(m.graph().initializers().get("embeddings.word_embeddings.weight").toFloats(onnx),
+        assertArrayEquals(
+                m.graph()
+                        .initializers()
+                        .get("embeddings.word_embeddings.weight")
+                        .toFloats(onnx),
                 model.tensor("embeddings.word").values());
-        assertArrayEquals(new long[] {512, 384}, model.tensor("embeddings.position").shape());
+        assertArrayEquals(
+                new long[] {512, 384}, model.tensor("embeddings.position").shape());
     }
 
     /** Values of one initializer (small helper so the test reads like the graph). */
@@ -99,11 +119,13 @@ class MiniLmImportTest {
         int n = ids.length;
         OrtEnvironment env = OrtEnvironment.getEnvironment();
         try (OrtSession s = env.createSession(bytes, new OrtSession.SessionOptions());
-             OnnxTensor tIds = OnnxTensor.createTensor(env, LongBuffer.wrap(ids), new long[] {1, n});
-             OnnxTensor tMask = OnnxTensor.createTensor(env, LongBuffer.wrap(new long[] {1, 1, 1, 1, 1, 1}), new long[] {1, n});
-             OnnxTensor tType = OnnxTensor.createTensor(env, LongBuffer.wrap(new long[n]), new long[] {1, n});
-             OrtSession.Result r = s.run(Map.of("input_ids", tIds, "attention_mask", tMask, "token_type_ids", tType),
-                     Set.of(in, act, out))) {
+                OnnxTensor tIds = OnnxTensor.createTensor(env, LongBuffer.wrap(ids), new long[] {1, n});
+                OnnxTensor tMask = OnnxTensor.createTensor(
+                        env, LongBuffer.wrap(new long[] {1, 1, 1, 1, 1, 1}), new long[] {1, n});
+                OnnxTensor tType = OnnxTensor.createTensor(env, LongBuffer.wrap(new long[n]), new long[] {1, n});
+                OrtSession.Result r = s.run(
+                        Map.of("input_ids", tIds, "attention_mask", tMask, "token_type_ids", tType),
+                        Set.of(in, act, out))) {
             float[] x = floats(r, in);
             float[] a = floats(r, act);
             float[] y = floats(r, out);
@@ -133,11 +155,12 @@ class MiniLmImportTest {
         float[][] java = new BertReference(model).forward(ids, new long[n]);
         OrtEnvironment env = OrtEnvironment.getEnvironment();
         try (OrtSession s = env.createSession(onnx.toString(), new OrtSession.SessionOptions());
-             OnnxTensor tIds = OnnxTensor.createTensor(env, LongBuffer.wrap(ids), new long[] {1, n});
-             OnnxTensor tMask = OnnxTensor.createTensor(env, LongBuffer.wrap(mask), new long[] {1, n});
-             OnnxTensor tType = OnnxTensor.createTensor(env, LongBuffer.wrap(new long[n]), new long[] {1, n});
-             OrtSession.Result r = s.run(Map.of("input_ids", tIds, "attention_mask", tMask, "token_type_ids", tType),
-                     Set.of("output_0"))) {
+                OnnxTensor tIds = OnnxTensor.createTensor(env, LongBuffer.wrap(ids), new long[] {1, n});
+                OnnxTensor tMask = OnnxTensor.createTensor(env, LongBuffer.wrap(mask), new long[] {1, n});
+                OnnxTensor tType = OnnxTensor.createTensor(env, LongBuffer.wrap(new long[n]), new long[] {1, n});
+                OrtSession.Result r = s.run(
+                        Map.of("input_ids", tIds, "attention_mask", tMask, "token_type_ids", tType),
+                        Set.of("output_0"))) {
             float[] ort = floats(r, "output_0");
             assertEquals(n * 384, ort.length);
             double maxErr = 0;

@@ -20,7 +20,8 @@ class OnnxFuzzTest {
         Random rnd = new Random(SEED);
         GeneratedFfnModel.Style[] styles = GeneratedFfnModel.Style.values();
         for (int trial = 0; trial < 600; trial++) {
-            GeneratedFfnModel g = new GeneratedFfnModel(styles[trial % styles.length], 2, 5, 4, 6, trial, trial % 3 == 0);
+            GeneratedFfnModel g =
+                    new GeneratedFfnModel(styles[trial % styles.length], 2, 5, 4, 6, trial, trial % 3 == 0);
             byte[] bytes = g.bytes.clone();
             int mutations = 1 + rnd.nextInt(4);
             for (int m = 0; m < mutations; m++) {

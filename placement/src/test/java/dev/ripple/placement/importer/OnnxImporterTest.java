@@ -1,9 +1,5 @@
 package dev.ripple.placement.importer;
 
-import dev.ripple.core.tensor.Activation;
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
-import java.util.List;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -11,10 +7,14 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.ripple.core.ffn.FfnLayerWeights;
+import dev.ripple.core.tensor.Activation;
 import dev.ripple.core.tensor.DType;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -28,7 +28,8 @@ class OnnxImporterTest {
     @ParameterizedTest
     @EnumSource(GeneratedFfnModel.Style.class)
     void importsEveryFfnStyleExactly(GeneratedFfnModel.Style style) throws Exception {
-        GeneratedFfnModel g = new GeneratedFfnModel(style, 3, 11, 8, 20, 42 + style.ordinal(), style.ordinal() % 2 == 1);
+        GeneratedFfnModel g =
+                new GeneratedFfnModel(style, 3, 11, 8, 20, 42 + style.ordinal(), style.ordinal() % 2 == 1);
         Path file = dir.resolve(style + ".onnx");
         Files.write(file, g.bytes);
         ImportedModel m = OnnxImporter.importFfns(file, DType.F32);
@@ -62,7 +63,8 @@ class OnnxImporterTest {
         w.input("x", 1, "batch", "d");
         String u = w.node("MatMul", "x", w.initializer("up", new long[] {3, 5}, new float[15]));
         String erf = w.node("Erf", w.node("Div", u, w.constantValueFloat((float) Math.sqrt(2))));
-        String act = w.node("Mul", w.constantValueFloat(0.5f), w.node("Mul", w.node("Add", erf, w.constantValueFloat(1f)), u));
+        String act = w.node(
+                "Mul", w.constantValueFloat(0.5f), w.node("Mul", w.node("Add", erf, w.constantValueFloat(1f)), u));
         w.output(w.node("MatMul", act, w.initializer("down", new long[] {5, 3}, new float[15])));
         Path file = dir.resolve("value_float.onnx");
         Files.write(file, w.build());
@@ -96,8 +98,8 @@ class OnnxImporterTest {
         w.output(b);
         Path file = dir.resolve("attention.onnx");
         Files.write(file, w.build());
-        UnsupportedModelException e = assertThrows(UnsupportedModelException.class,
-                () -> OnnxImporter.importFfns(file, DType.F32));
+        UnsupportedModelException e =
+                assertThrows(UnsupportedModelException.class, () -> OnnxImporter.importFfns(file, DType.F32));
         assertTrue(e.getMessage().contains("Softmax=1") && e.getMessage().contains("MatMul=2"), e.getMessage());
         assertTrue(e.getMessage().contains(file.toString()), e.getMessage());
         assertTrue(e.getMessage().contains("MatMul[4, 6]"), e.getMessage());
@@ -108,8 +110,8 @@ class OnnxImporterTest {
         GeneratedFfnModel g = new GeneratedFfnModel(GeneratedFfnModel.Style.RELU, 2, 5, 4, 8, 1, false);
         Path file = dir.resolve("relu.onnx");
         Files.write(file, g.bytes);
-        UnsupportedModelException e = assertThrows(UnsupportedModelException.class,
-                () -> OnnxImporter.importModel(file, DType.F32));
+        UnsupportedModelException e =
+                assertThrows(UnsupportedModelException.class, () -> OnnxImporter.importModel(file, DType.F32));
         assertTrue(e.getMessage().contains("LayerNorm"), e.getMessage());
     }
 
@@ -143,14 +145,19 @@ class OnnxImporterTest {
         Path file = dir.resolve("bad.onnx");
         Files.write(file, w.build());
         OnnxModel m = OnnxModel.read(file);
-        ModelFormatException shortErr = assertThrows(ModelFormatException.class,
+        ModelFormatException shortErr = assertThrows(
+                ModelFormatException.class,
                 () -> m.graph().initializers().get("short").toFloats(file));
-        assertTrue(shortErr.getMessage().contains("tensor 'short'") && shortErr.getMessage().contains("need 24"),
+        assertTrue(
+                shortErr.getMessage().contains("tensor 'short'")
+                        && shortErr.getMessage().contains("need 24"),
                 shortErr.getMessage());
-        ModelFormatException ext = assertThrows(ModelFormatException.class,
+        ModelFormatException ext = assertThrows(
+                ModelFormatException.class,
                 () -> m.graph().initializers().get("ext").toFloats(file));
         assertTrue(ext.getMessage().contains("external"), ext.getMessage());
-        ModelFormatException i8 = assertThrows(ModelFormatException.class,
+        ModelFormatException i8 = assertThrows(
+                ModelFormatException.class,
                 () -> m.graph().initializers().get("int8").toFloats(file));
         assertTrue(i8.getMessage().contains("int8"), i8.getMessage());
     }
@@ -166,18 +173,20 @@ class OnnxImporterTest {
         w.rawInitializer("h", new long[] {3}, 10, b.array(), false);
         Path file = dir.resolve("f16.onnx");
         Files.write(file, w.build());
-        assertArrayEquals(values, OnnxModel.read(file).graph().initializers().get("h").toFloats(file));
+        assertArrayEquals(
+                values, OnnxModel.read(file).graph().initializers().get("h").toFloats(file));
     }
 
     @Test
     void rewriterAddsOutputsAndKeepsEverythingElse() throws Exception {
         GeneratedFfnModel g = new GeneratedFfnModel(GeneratedFfnModel.Style.GATED_SILU, 2, 5, 4, 8, 3, false);
         OnnxModel m = OnnxModel.parse(Path.of("mem.onnx"), g.bytes);
-        byte[] out = OnnxOutputsRewriter.withOutputs(m, List.of(g.layers.get(0).activationOutput(),
-                g.layers.get(1).activationOutput()));
+        byte[] out = OnnxOutputsRewriter.withOutputs(
+                m, List.of(g.layers.get(0).activationOutput(), g.layers.get(1).activationOutput()));
         OnnxModel back = OnnxModel.parse(Path.of("rewritten.onnx"), out);
         assertEquals(m.graph().nodes(), back.graph().nodes());
-        assertEquals(m.graph().initializers().keySet(), back.graph().initializers().keySet());
+        assertEquals(
+                m.graph().initializers().keySet(), back.graph().initializers().keySet());
         assertEquals(3, back.graph().outputs().size());
         assertEquals(g.layers.get(1).activationOutput(), back.graph().outputs().get(2));
         assertEquals(m.opsets(), back.opsets());

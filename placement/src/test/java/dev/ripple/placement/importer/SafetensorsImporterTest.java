@@ -1,20 +1,20 @@
 package dev.ripple.placement.importer;
 
-import java.nio.charset.StandardCharsets;
-import java.util.Arrays;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.ripple.core.tensor.Activation;
 import dev.ripple.core.ffn.FfnLayerWeights;
+import dev.ripple.core.tensor.Activation;
 import dev.ripple.core.tensor.DType;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -75,7 +75,7 @@ class SafetensorsImporterTest {
         for (int i = 0; i < LAYERS; i++) {
             String p = "model.layers." + i + ".";
             for (String proj : new String[] {"q_proj", "k_proj", "v_proj", "o_proj"}) {
-                int rows = proj.equals("k_proj") || proj.equals("v_proj") ? D / 2 : D;   // one kv head of two
+                int rows = proj.equals("k_proj") || proj.equals("v_proj") ? D / 2 : D; // one kv head of two
                 w.put(p + "self_attn." + proj + ".weight", new long[] {rows, D}, values(rnd, rows * D));
             }
             w.put(p + "input_layernorm.weight", new long[] {D}, values(rnd, D));
@@ -95,10 +95,10 @@ class SafetensorsImporterTest {
     static String configJson(boolean opt) {
         return opt
                 ? "{\"model_type\":\"opt\",\"num_hidden_layers\":2,\"hidden_size\":8,\"ffn_dim\":24,\"num_attention_heads\":2,"
-                + "\"vocab_size\":10,\"max_position_embeddings\":18,\"activation_function\":\"relu\",\"do_layer_norm_before\":true}"
+                        + "\"vocab_size\":10,\"max_position_embeddings\":18,\"activation_function\":\"relu\",\"do_layer_norm_before\":true}"
                 : "{\"model_type\":\"llama\",\"num_hidden_layers\":2,\"hidden_size\":8,\"intermediate_size\":24,"
-                + "\"num_attention_heads\":2,\"num_key_value_heads\":1,\"vocab_size\":10,\"hidden_act\":\"silu\","
-                + "\"rms_norm_eps\":1e-6,\"rope_theta\":10000.0,\"tie_word_embeddings\":false}";
+                        + "\"num_attention_heads\":2,\"num_key_value_heads\":1,\"vocab_size\":10,\"hidden_act\":\"silu\","
+                        + "\"rms_norm_eps\":1e-6,\"rope_theta\":10000.0,\"tie_word_embeddings\":false}";
     }
 
     @ParameterizedTest
@@ -120,14 +120,25 @@ class SafetensorsImporterTest {
             assertArrayEquals(w.values().get(p + "fc1.bias"), l.upBias());
             assertArrayEquals(w.values().get(p + "fc2.bias"), l.downBias());
         }
-        assertArrayEquals(w.values().get("model.decoder.layers.1.self_attn.k_proj.weight"),
+        assertArrayEquals(
+                w.values().get("model.decoder.layers.1.self_attn.k_proj.weight"),
                 m.tensor("model.decoder.layers.1.self_attn.k_proj.weight").values());
-        assertEquals(DType.ofLabel(dtype), m.tensor("model.decoder.embed_tokens.weight").dtype());
+        assertEquals(
+                DType.ofLabel(dtype),
+                m.tensor("model.decoder.embed_tokens.weight").dtype());
         assertEquals(2 + 1 + 1 + LAYERS * 12, m.tensors().size(), "every non-FFN tensor is resident");
         assertEquals("opt", m.architecture().get("type").asText());
-        assertEquals("model.decoder.layers.0.self_attn_layer_norm.bias",
-                m.architecture().get("layers").get(0).get("attentionNorm").get("bias").asText());
-        assertEquals("model.decoder.embed_tokens.weight", m.architecture().get("lmHead").asText());
+        assertEquals(
+                "model.decoder.layers.0.self_attn_layer_norm.bias",
+                m.architecture()
+                        .get("layers")
+                        .get(0)
+                        .get("attentionNorm")
+                        .get("bias")
+                        .asText());
+        assertEquals(
+                "model.decoder.embed_tokens.weight",
+                m.architecture().get("lmHead").asText());
     }
 
     @ParameterizedTest
@@ -141,14 +152,25 @@ class SafetensorsImporterTest {
         int k = 0;
         for (var e : all.values().entrySet()) {
             boolean first = e.getKey().startsWith("model.layers.0.");
-            long[] shape = e.getValue().length == D ? new long[] {D}
-                    : e.getKey().contains("down_proj") ? new long[] {D, F}
-                    : e.getKey().contains("mlp") ? new long[] {F, D}
-                    : e.getKey().contains("k_proj") || e.getKey().contains("v_proj") ? new long[] {D / 2, D}
-                    : e.getKey().contains("self_attn") ? new long[] {D, D} : new long[] {VOCAB, D};
+            long[] shape = e.getValue().length == D
+                    ? new long[] {D}
+                    : e.getKey().contains("down_proj")
+                            ? new long[] {D, F}
+                            : e.getKey().contains("mlp")
+                                    ? new long[] {F, D}
+                                    : e.getKey().contains("k_proj")
+                                                    || e.getKey().contains("v_proj")
+                                            ? new long[] {D / 2, D}
+                                            : e.getKey().contains("self_attn")
+                                                    ? new long[] {D, D}
+                                                    : new long[] {VOCAB, D};
             (first ? a : b).put(e.getKey(), shape, e.getValue());
-            map.append(k++ == 0 ? "" : ",").append('"').append(e.getKey()).append("\":\"")
-                    .append(first ? "model-00001-of-00002.safetensors" : "model-00002-of-00002.safetensors").append('"');
+            map.append(k++ == 0 ? "" : ",")
+                    .append('"')
+                    .append(e.getKey())
+                    .append("\":\"")
+                    .append(first ? "model-00001-of-00002.safetensors" : "model-00002-of-00002.safetensors")
+                    .append('"');
         }
         map.append("}}");
         a.write(dir.resolve("model-00001-of-00002.safetensors"), dtype);
@@ -163,13 +185,16 @@ class SafetensorsImporterTest {
             assertEquals(Activation.SILU, l.spec().activation());
             assertArrayEquals(all.values().get(p + "gate_proj.weight"), l.gate());
             assertArrayEquals(all.values().get(p + "up_proj.weight"), l.up());
-            assertArrayEquals(GeneratedFfnModel.transpose(all.values().get(p + "down_proj.weight"), D, F), l.downColumns());
+            assertArrayEquals(
+                    GeneratedFfnModel.transpose(all.values().get(p + "down_proj.weight"), D, F), l.downColumns());
             assertArrayEquals(new float[F], l.upBias());
         }
         assertEquals("llama", m.architecture().get("type").asText());
         assertEquals(1, m.architecture().get("numKeyValueHeads").asInt());
         assertEquals("lm_head.weight", m.architecture().get("lmHead").asText());
-        assertArrayEquals(all.values().get("model.norm.weight"), m.tensor("model.norm.weight").values());
+        assertArrayEquals(
+                all.values().get("model.norm.weight"),
+                m.tensor("model.norm.weight").values());
         assertEquals(3 + LAYERS * 6, m.tensors().size());
     }
 
@@ -204,8 +229,8 @@ class SafetensorsImporterTest {
     void unsupportedArchitectureSaysWhy() throws Exception {
         opt(1).write(dir.resolve("model.safetensors"), "F32");
         Files.writeString(dir.resolve("config.json"), "{\"model_type\":\"gpt2\"}");
-        UnsupportedModelException e = assertThrows(UnsupportedModelException.class,
-                () -> SafetensorsImporter.importModel(dir, DType.F32));
+        UnsupportedModelException e =
+                assertThrows(UnsupportedModelException.class, () -> SafetensorsImporter.importModel(dir, DType.F32));
         assertTrue(e.getMessage().contains("gpt2"), e.getMessage());
     }
 
@@ -218,13 +243,15 @@ class SafetensorsImporterTest {
     void configThatIsNotValidTextIsAFormatError() throws Exception {
         opt(1).write(dir.resolve("model.safetensors"), "F32");
         Files.write(dir.resolve("config.json"), new byte[] {0, 0, 0, '{', 0x2e, 0x63, 0, 0});
-        ModelFormatException e = assertThrows(ModelFormatException.class, () -> SafetensorsImporter.importModel(dir, DType.F32));
+        ModelFormatException e =
+                assertThrows(ModelFormatException.class, () -> SafetensorsImporter.importModel(dir, DType.F32));
         assertTrue(e.getMessage().contains("config.json"), e.getMessage());
     }
 
     private static byte[] withHeader(byte[] bytes, long oldLen, String json) {
         byte[] j = json.getBytes(StandardCharsets.UTF_8);
-        ByteBuffer b = ByteBuffer.allocate((int) (bytes.length - oldLen + j.length)).order(ByteOrder.LITTLE_ENDIAN);
+        ByteBuffer b =
+                ByteBuffer.allocate((int) (bytes.length - oldLen + j.length)).order(ByteOrder.LITTLE_ENDIAN);
         b.putLong(j.length).put(j).put(bytes, (int) (8 + oldLen), (int) (bytes.length - 8 - oldLen));
         return b.array();
     }

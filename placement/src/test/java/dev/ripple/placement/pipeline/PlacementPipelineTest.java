@@ -1,6 +1,5 @@
 package dev.ripple.placement.pipeline;
 
-import dev.ripple.placement.trace.TraceInfo;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
@@ -19,6 +18,7 @@ import dev.ripple.placement.stats.CoActivationCounter;
 import dev.ripple.placement.synthetic.SyntheticDecoder;
 import dev.ripple.placement.synthetic.SyntheticDecoderWriter;
 import dev.ripple.placement.trace.ActivationTrace;
+import dev.ripple.placement.trace.TraceInfo;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -40,7 +40,10 @@ class PlacementPipelineTest {
 
     @Test
     void placesAndWritesAGeneratedDecoder() throws Exception {
-        SyntheticDecoder spec = SyntheticDecoder.tinyOpt().withInitStd(0.1).withActiveFraction(0.1).withSeed(9);
+        SyntheticDecoder spec = SyntheticDecoder.tinyOpt()
+                .withInitStd(0.1)
+                .withActiveFraction(0.1)
+                .withSeed(9);
         Path hf = dir.resolve("hf");
         SyntheticDecoderWriter.write(spec, hf, "F32", 1);
         ImportedModel model = PlacementPipeline.importModel(hf, ImportOptions.defaults());
@@ -48,8 +51,10 @@ class PlacementPipelineTest {
 
         var prepared = PlacementPipeline.prepareDecoder(hf, dir.resolve("work"), DType.F32, PipelineListener.NONE);
         assertTrue(prepared.placedNow());
-        IllegalArgumentException checkpoint = assertThrows(IllegalArgumentException.class, () -> PlacementPipeline.profile(hf,
-                null, List.of("text"), "c", ProfileOptions.defaults(), PipelineListener.NONE));
+        IllegalArgumentException checkpoint = assertThrows(
+                IllegalArgumentException.class,
+                () -> PlacementPipeline.profile(
+                        hf, null, List.of("text"), "c", ProfileOptions.defaults(), PipelineListener.NONE));
         assertTrue(checkpoint.getMessage().contains("prepareDecoder"), checkpoint.getMessage());
         ActivationTrace calibration = profile(prepared.file(), spec.vocabSize(), 1, 200);
         ActivationTrace heldOut = profile(prepared.file(), spec.vocabSize(), 2, 100);
@@ -57,29 +62,46 @@ class PlacementPipelineTest {
         Map<String, long[]> progress = new HashMap<>();
         PipelineListener listener = (step, done, total) -> progress.put(step, new long[] {done, total});
         Placements placed = PlacementPipeline.place(calibration, heldOut, PlacementAlgorithms.all(), listener);
-        assertEquals(PlacementAlgorithms.names(), List.copyOf(placed.byAlgorithm().keySet()));
+        assertEquals(
+                PlacementAlgorithms.names(), List.copyOf(placed.byAlgorithm().keySet()));
         for (String name : PlacementAlgorithms.names()) {
-            int[][] alone = PlacementAlgorithms.placeAll(calibration, PlacementAlgorithms.byName(name), new CoActivationCounter());
-            assertArrayEquals(alone, placed.get(name).orders(), name + " placed with the others equals " + name + " alone");
+            int[][] alone = PlacementAlgorithms.placeAll(
+                    calibration, PlacementAlgorithms.byName(name), new CoActivationCounter());
+            assertArrayEquals(
+                    alone, placed.get(name).orders(), name + " placed with the others equals " + name + " alone");
             assertNotNull(placed.get(name).heldOut(), "evaluated on the held-out trace");
         }
-        assertNull(PlacementPipeline.place(calibration, null, List.of(PlacementAlgorithms.byName("ripple")),
-                PipelineListener.NONE).first().heldOut());
+        assertNull(PlacementPipeline.place(
+                        calibration, null, List.of(PlacementAlgorithms.byName("ripple")), PipelineListener.NONE)
+                .first()
+                .heldOut());
 
         Path out = dir.resolve("opt.ripple");
-        WrittenModel written = PlacementPipeline.write(model, placed.get("ripple+"), calibration,
-                LayoutOptions.defaults().withPredictorRank(8), out, listener);
+        WrittenModel written = PlacementPipeline.write(
+                model,
+                placed.get("ripple+"),
+                calibration,
+                LayoutOptions.defaults().withPredictorRank(8),
+                out,
+                listener);
         assertEquals(8, written.predictorRank());
         assertEquals("inputs", written.predictorFit(), "the profiled trace carries FFN input moments");
-        assertTrue(written.meanUpGateError() > 0 && written.meanUpGateError() < 1e-2, "f16 rounding: " + written.meanUpGateError());
+        assertTrue(
+                written.meanUpGateError() > 0 && written.meanUpGateError() < 1e-2,
+                "f16 rounding: " + written.meanUpGateError());
         for (var e : progress.entrySet()) {
             assertEquals(e.getValue()[1], e.getValue()[0], e.getKey() + " reported to its end");
         }
-        assertTrue(progress.containsKey("write opt.ripple") && progress.containsKey("predictor and fill-in"), progress.keySet().toString());
+        assertTrue(
+                progress.containsKey("write opt.ripple") && progress.containsKey("predictor and fill-in"),
+                progress.keySet().toString());
         try (RippleFile f = RippleFile.open(out)) {
-            assertEquals("ripple+", f.provenance().path("placement").path("algorithm").asText());
+            assertEquals(
+                    "ripple+",
+                    f.provenance().path("placement").path("algorithm").asText());
             assertEquals(8, f.provenance().path("predictor").path("rank").asInt());
-            assertArrayEquals(placed.get("ripple+").orders()[0], f.layers().getFirst().slotToNeuron());
+            assertArrayEquals(
+                    placed.get("ripple+").orders()[0], f.layers().getFirst().slotToNeuron());
         }
     }
 
@@ -89,14 +111,23 @@ class PlacementPipelineTest {
         Path hf = dir.resolve("hf");
         SyntheticDecoderWriter.write(spec, hf, "F32", 1);
         ImportedModel model = PlacementPipeline.importModel(hf, ImportOptions.defaults());
-        ActivationTrace other = new ActivationTrace(new TraceInfo("x", "x", "act > 0", 0),
-                new int[] {7});
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> PlacementPipeline.write(model,
-                new Placement("identity", new int[][] {{0}}, null), other, LayoutOptions.defaults(), dir.resolve("x.ripple"),
-                PipelineListener.NONE));
-        assertTrue(e.getMessage().contains("calibration trace") && e.getMessage().contains("layers"), e.getMessage());
-        assertThrows(IllegalArgumentException.class, () -> LayoutOptions.defaults().withPredictorRank(-2));
-        assertThrows(IllegalArgumentException.class, () -> PlacementPipeline.place(other, null, List.of(), PipelineListener.NONE));
+        ActivationTrace other = new ActivationTrace(new TraceInfo("x", "x", "act > 0", 0), new int[] {7});
+        IllegalArgumentException e = assertThrows(
+                IllegalArgumentException.class,
+                () -> PlacementPipeline.write(
+                        model,
+                        new Placement("identity", new int[][] {{0}}, null),
+                        other,
+                        LayoutOptions.defaults(),
+                        dir.resolve("x.ripple"),
+                        PipelineListener.NONE));
+        assertTrue(
+                e.getMessage().contains("calibration trace") && e.getMessage().contains("layers"), e.getMessage());
+        assertThrows(
+                IllegalArgumentException.class, () -> LayoutOptions.defaults().withPredictorRank(-2));
+        assertThrows(
+                IllegalArgumentException.class,
+                () -> PlacementPipeline.place(other, null, List.of(), PipelineListener.NONE));
     }
 
     private static ActivationTrace profile(Path file, int vocab, long seed, int tokens) throws Exception {
@@ -105,8 +136,10 @@ class PlacementPipelineTest {
         for (int p = 0; p < 20; p++) {
             passages.add(rnd.ints(16, 0, vocab).toArray());
         }
-        try (DecoderProfiler profiler = DecoderProfiler.open(file, ProfileOptions.defaults().withMaxTokens(tokens))) {
-            return profiler.profile(passages, "random ids", ProfileProgress.NONE).trace();
+        try (DecoderProfiler profiler =
+                DecoderProfiler.open(file, ProfileOptions.defaults().withMaxTokens(tokens))) {
+            return profiler.profile(passages, "random ids", ProfileProgress.NONE)
+                    .trace();
         }
     }
 }

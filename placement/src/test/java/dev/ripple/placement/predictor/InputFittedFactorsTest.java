@@ -5,8 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.ripple.core.activity.LowRankPredictor;
-import dev.ripple.core.tensor.Activation;
 import dev.ripple.core.ffn.FfnLayerWeights;
+import dev.ripple.core.tensor.Activation;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 
@@ -160,7 +160,11 @@ class InputFittedFactorsTest {
         double unit = Math.sqrt(m.meanSquare());
         for (int i = 0; i < n; i++) {
             double rms = Math.sqrt(sq[i] / samples);
-            assertEquals(rms, fitted.residualNorm()[i] * unit, 0.1 * rms + 1e-6, "neuron " + i + ": stored residual × input RMS");
+            assertEquals(
+                    rms,
+                    fitted.residualNorm()[i] * unit,
+                    0.1 * rms + 1e-6,
+                    "neuron " + i + ": stored residual × input RMS");
         }
     }
 
@@ -169,17 +173,21 @@ class InputFittedFactorsTest {
         Random rnd = new Random(13);
         FfnLayerWeights w = fullRank(rnd, 16, 30);
         InputMoments narrow = InputMoments.builder(8).add(new float[8], 1).build();
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> LowRankFactorizer.factor(w, 4, 1, narrow));
+        IllegalArgumentException e =
+                assertThrows(IllegalArgumentException.class, () -> LowRankFactorizer.factor(w, 4, 1, narrow));
         assertTrue(e.getMessage().contains("width 8"), e.getMessage());
         float[] nan = new float[8];
         nan[3] = Float.NaN;
-        assertThrows(IllegalArgumentException.class, () -> InputMoments.builder(8).add(nan, 1).build());
+        assertThrows(
+                IllegalArgumentException.class,
+                () -> InputMoments.builder(8).add(nan, 1).build());
         assertThrows(IllegalStateException.class, () -> InputMoments.builder(8).build());
     }
 
     @Test
     void momentsAreTheMeanAndTheUncentredSecondMoment() {
-        InputMoments m = InputMoments.builder(2).add(new float[] {1, 2, 3, -2}, 2).build();
+        InputMoments m =
+                InputMoments.builder(2).add(new float[] {1, 2, 3, -2}, 2).build();
         assertEquals(2, m.count());
         assertEquals(2.0, m.mean()[0], 1e-12);
         assertEquals(0.0, m.mean()[1], 1e-12);

@@ -1,16 +1,16 @@
 package dev.ripple.placement.predictor;
 
-import java.util.Arrays;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.ripple.core.activity.ActivityRule;
 import dev.ripple.core.activity.LowRankPredictor;
 import dev.ripple.core.activity.ThresholdRule;
-import dev.ripple.core.tensor.Activation;
-import dev.ripple.core.format.FfnLayerSpec;
 import dev.ripple.core.ffn.FfnLayerWeights;
+import dev.ripple.core.format.FfnLayerSpec;
+import dev.ripple.core.tensor.Activation;
 import dev.ripple.core.tensor.DType;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
 import org.eclipse.collections.impl.list.mutable.primitive.IntArrayList;
@@ -98,7 +98,9 @@ class LowRankPredictorTest {
                 recall[m] += truth.isEmpty() ? 1 : predicted.count(truth::contains) / (double) truth.size();
             }
         }
-        assertTrue(recall[0] < recall[1] && recall[1] < recall[2], "recall grows with the margin: " + Arrays.toString(recall));
+        assertTrue(
+                recall[0] < recall[1] && recall[1] < recall[2],
+                "recall grows with the margin: " + Arrays.toString(recall));
         assertTrue(recall[2] / 50 > 0.97, "margin 3 recall " + recall[2] / 50);
         assertTrue(predictedCount[0] < predictedCount[2], "and so does the number of neurons read");
     }

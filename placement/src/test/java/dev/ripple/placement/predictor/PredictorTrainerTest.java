@@ -37,8 +37,14 @@ class PredictorTrainerTest {
         Random r = new Random(11);
         List<FfnLayerWeights> out = new ArrayList<>();
         for (int l = 0; l < LAYERS; l++) {
-            out.add(new FfnLayerWeights(new FfnLayerSpec(l, D, N, Activation.GELU, false, DType.F32), gaussian(r, N * D, 0.4f),
-                    null, gaussian(r, N * D, 0.3f), gaussian(r, N, 0.3f), null, new float[D]));
+            out.add(new FfnLayerWeights(
+                    new FfnLayerSpec(l, D, N, Activation.GELU, false, DType.F32),
+                    gaussian(r, N * D, 0.4f),
+                    null,
+                    gaussian(r, N * D, 0.3f),
+                    gaussian(r, N, 0.3f),
+                    null,
+                    new float[D]));
         }
         return out;
     }
@@ -120,7 +126,9 @@ class PredictorTrainerTest {
         assertEquals(8, r.layers().get(0).network().hidden(), "the width is the factors' rank");
         assertFalse(r.layers().get(0).network().relu());
         check(r, tokens(w, 400, 3), 0.2);
-        assertThrows(IllegalArgumentException.class, () -> PredictorTrainer.train(train, val, RULE, fill, w, factors, options(1)),
+        assertThrows(
+                IllegalArgumentException.class,
+                () -> PredictorTrainer.train(train, val, RULE, fill, w, factors, options(1)),
                 "a rectified hidden layer cannot start from linear factors");
     }
 
@@ -149,7 +157,9 @@ class PredictorTrainerTest {
             double base = active / (double) (test.tokens() * N);
             System.out.printf("layer %d recall %.3f precision %.3f base %.3f%n", l, recall, precision, base);
             assertTrue(recall > 0.94, "layer " + l + " recall on unseen tokens " + recall);
-            assertTrue(precision > base + precisionGain, "layer " + l + " precision " + precision + " vs base rate " + base);
+            assertTrue(
+                    precision > base + precisionGain,
+                    "layer " + l + " precision " + precision + " vs base rate " + base);
             assertTrue(r.layers().get(l).recall(p.layer(l).threshold()) >= 0.97, "validation recall meets the target");
         }
     }
@@ -163,19 +173,32 @@ class PredictorTrainerTest {
         PredictorTrainer.Result a = PredictorTrainer.train(train, val, RULE, fill, w, options(1));
         PredictorTrainer.Result b = PredictorTrainer.train(train, val, RULE, fill, w, options(2));
         for (int l = 0; l < LAYERS; l++) {
-            assertArrayEquals(a.layers().get(l).network().w1(), b.layers().get(l).network().w1());
-            assertArrayEquals(a.layers().get(l).network().w2(), b.layers().get(l).network().w2());
+            assertArrayEquals(
+                    a.layers().get(l).network().w1(),
+                    b.layers().get(l).network().w1());
+            assertArrayEquals(
+                    a.layers().get(l).network().w2(),
+                    b.layers().get(l).network().w2());
             assertEquals(a.layers().get(l).thresholdFor(0.98), b.layers().get(l).thresholdFor(0.98));
         }
     }
 
     @Test
     void rejectsBadOptionsAndMismatchedData() {
-        assertThrows(IllegalArgumentException.class, () -> new PredictorTrainer.Options(0, 1, 1, 1e-3f, 1f, 1, 1, true));
-        assertThrows(IllegalArgumentException.class, () -> new PredictorTrainer.Options(4, 1, 1, 1e-3f, -1f, 1, 1, true));
+        assertThrows(
+                IllegalArgumentException.class, () -> new PredictorTrainer.Options(0, 1, 1, 1e-3f, 1f, 1, 1, true));
+        assertThrows(
+                IllegalArgumentException.class, () -> new PredictorTrainer.Options(4, 1, 1, 1e-3f, -1f, 1, 1, true));
         List<FfnLayerWeights> w = weights();
         PredictorTrainer.TokenSet train = tokens(w, 50, 4);
-        assertThrows(IllegalArgumentException.class, () -> PredictorTrainer.train(train, train, RULE,
-                ConditionalMeans.fillIn(RULE, train.activations(), w), w.subList(0, 1), options(1)));
+        assertThrows(
+                IllegalArgumentException.class,
+                () -> PredictorTrainer.train(
+                        train,
+                        train,
+                        RULE,
+                        ConditionalMeans.fillIn(RULE, train.activations(), w),
+                        w.subList(0, 1),
+                        options(1)));
     }
 }

@@ -25,13 +25,16 @@ class ThinQrTest {
                     row[j] = rnd.nextGaussian();
                 }
             }
-            m[3] = new double[shape[1]];   // a zero row, as a degenerate basis can have
+            m[3] = new double[shape[1]]; // a zero row, as a degenerate basis can have
             RealMatrix full = new QRDecomposition(new Array2DRowRealMatrix(m, true)).getQ();
             RealMatrix thin = new LowRankFactorizer.ThinQr(new Array2DRowRealMatrix(m, true)).thinQ();
             assertEquals(shape[0], thin.getRowDimension());
             assertEquals(shape[1], thin.getColumnDimension());
             for (int i = 0; i < shape[0]; i++) {
-                assertArrayEquals(full.getSubMatrix(i, i, 0, shape[1] - 1).getRow(0), thin.getRow(i), 0.0,
+                assertArrayEquals(
+                        full.getSubMatrix(i, i, 0, shape[1] - 1).getRow(0),
+                        thin.getRow(i),
+                        0.0,
                         "row " + i + " of a " + shape[0] + " x " + shape[1] + " basis");
             }
         }

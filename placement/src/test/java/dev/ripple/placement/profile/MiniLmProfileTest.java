@@ -1,17 +1,17 @@
 package dev.ripple.placement.profile;
 
-import dev.ripple.core.activity.ThresholdRule;
-import java.nio.file.Files;
-import java.util.Arrays;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.ripple.core.activity.ThresholdRule;
 import dev.ripple.placement.testdata.RealData;
 import dev.ripple.placement.text.EuroparlCorpus;
 import dev.ripple.placement.trace.ActivationTrace;
 import dev.ripple.placement.trace.TraceFiles;
 import java.io.InputStream;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -31,7 +31,9 @@ class MiniLmProfileTest {
         List<String> sentences = split.calibration().subList(0, 40);
         Path onnx = RealData.file(RealData.MINILM_ONNX);
         Path tok = RealData.file(RealData.MINILM_TOKENIZER);
-        ProfileOptions opts = ProfileOptions.defaults().withMaxTokens(1_000).withMaxSequenceLength(64)
+        ProfileOptions opts = ProfileOptions.defaults()
+                .withMaxTokens(1_000)
+                .withMaxSequenceLength(64)
                 .withRule(ThresholdRule.value(0f));
         try (OnnxProfiler p = OnnxProfiler.open(onnx, tok, opts)) {
             ProfileResult r = p.profile(sentences, "europarl en calibration, 40 sentences", ProfileProgress.NONE);
@@ -60,8 +62,11 @@ class MiniLmProfileTest {
             assertEquals(r.inputMoments(), back.inputMoments());
             assertEquals(r.passages(), back.passageStarts().length);
             assertEquals(0, back.passageStarts()[0]);
-            System.out.printf("MiniLM act>0 on %d tokens: active %s, rel. error %s, trace %d bytes%n", r.tokens(),
-                    Arrays.toString(r.meanActiveFraction()), Arrays.toString(r.meanRelativeError()),
+            System.out.printf(
+                    "MiniLM act>0 on %d tokens: active %s, rel. error %s, trace %d bytes%n",
+                    r.tokens(),
+                    Arrays.toString(r.meanActiveFraction()),
+                    Arrays.toString(r.meanRelativeError()),
                     Files.size(file));
         }
     }

@@ -1,12 +1,11 @@
 package dev.ripple.placement.profile;
 
-import dev.ripple.core.tensor.Activation;
-import dev.ripple.core.activity.ThresholdRule;
-
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.ripple.core.activity.ThresholdRule;
 import dev.ripple.core.ffn.FfnLayerWeights;
+import dev.ripple.core.tensor.Activation;
 import dev.ripple.placement.importer.GeneratedFfnModel;
 import dev.ripple.placement.trace.ActivationTrace;
 import java.nio.file.Files;
@@ -48,7 +47,8 @@ class OnnxProfilerTest {
             passages.add(new EncodedPassage(ids, new long[n], new long[n]));
         }
         boolean byValue = style.ordinal() % 2 == 0;
-        ThresholdRule rule = byValue ? new ThresholdRule(ThresholdRule.Mode.VALUE, new float[] {0f, 0f, 0.1f})
+        ThresholdRule rule = byValue
+                ? new ThresholdRule(ThresholdRule.Mode.VALUE, new float[] {0f, 0f, 0.1f})
                 : new ThresholdRule(ThresholdRule.Mode.MAGNITUDE, new float[] {0.05f, 0.05f, 0.2f});
         ProfileOptions opts = ProfileOptions.defaults().withRule(rule).withThreads(1);
         long[] progressTokens = {0};
@@ -92,8 +92,11 @@ class OnnxProfilerTest {
                                 borderline++;
                                 continue;
                             }
-                            assertEquals(rule.isActive(l, a), recorded.contains(i),
-                                    style + " seed " + seed + " token " + token + " layer " + l + " neuron " + i + " act " + a);
+                            assertEquals(
+                                    rule.isActive(l, a),
+                                    recorded.contains(i),
+                                    style + " seed " + seed + " token " + token + " layer " + l + " neuron " + i
+                                            + " act " + a);
                         }
                         float[] y = new float[d];
                         w.denseForward(h, y);
@@ -107,7 +110,8 @@ class OnnxProfilerTest {
             float[][] meanAct = r.meanActivation();
             for (int l = 0; l < layers.size(); l++) {
                 for (int i = 0; i < f; i++) {
-                    assertEquals(sumAct[l][i] / total, meanAct[l][i], 1e-4, "mean activation, layer " + l + " neuron " + i);
+                    assertEquals(
+                            sumAct[l][i] / total, meanAct[l][i], 1e-4, "mean activation, layer " + l + " neuron " + i);
                 }
             }
             // The FFN inputs came back from ONNX Runtime as extra outputs: their moments are the
@@ -120,8 +124,11 @@ class OnnxProfilerTest {
                 for (int a = 0; a < d; a++) {
                     assertEquals(sumIn[l][a] / total, m.mean()[a], 1e-4, "input mean, layer " + l);
                     for (int b = 0; b < d; b++) {
-                        assertEquals(sumOuter[l][a * d + b] / total, m.second()[a * d + b],
-                                1e-4 * (1 + Math.abs(m.second()[a * d + b])), "input second moment, layer " + l);
+                        assertEquals(
+                                sumOuter[l][a * d + b] / total,
+                                m.second()[a * d + b],
+                                1e-4 * (1 + Math.abs(m.second()[a * d + b])),
+                                "input second moment, layer " + l);
                     }
                 }
             }
@@ -150,14 +157,16 @@ class OnnxProfilerTest {
         GeneratedFfnModel g = new GeneratedFfnModel(style, 2, 9, 8, 16, 7, false);
         Path file = dir.resolve(style + "-default.onnx");
         Files.write(file, g.bytes);
-        try (OnnxProfiler profiler = OnnxProfiler.open(file, null, ProfileOptions.defaults().withThreads(1))) {
+        try (OnnxProfiler profiler =
+                OnnxProfiler.open(file, null, ProfileOptions.defaults().withThreads(1))) {
             boolean relu = style.activation == Activation.RELU;
-            String expected = style.gated()
-                    ? (relu ? "|act| > 0" : "|act| > 0.05")
-                    : (relu ? "act > 0" : "act > -0.05");
+            String expected =
+                    style.gated() ? (relu ? "|act| > 0" : "|act| > 0.05") : (relu ? "act > 0" : "act > -0.05");
             assertEquals(expected, profiler.rule().describe());
-            ProfileResult r = profiler.profileEncoded(List.of(new EncodedPassage(new long[] {1, 2, 3}, new long[3], new long[3])),
-                    "generated", (t, max, n) -> { });
+            ProfileResult r = profiler.profileEncoded(
+                    List.of(new EncodedPassage(new long[] {1, 2, 3}, new long[3], new long[3])),
+                    "generated",
+                    (t, max, n) -> {});
             assertEquals(expected, r.trace().info().rule());
         }
     }

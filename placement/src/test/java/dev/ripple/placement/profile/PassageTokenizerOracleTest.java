@@ -38,10 +38,17 @@ class PassageTokenizerOracleTest {
         Path json = RealData.file(RealData.MINILM_TOKENIZER);
         int compared = 0;
         for (int maxLength : new int[] {128, 64, 1024}) {
-            Map<String, String> options = Map.of("addSpecialTokens", "true", "truncation", "true", "padding", "false",
-                    "maxLength", Integer.toString(maxLength));
+            Map<String, String> options = Map.of(
+                    "addSpecialTokens",
+                    "true",
+                    "truncation",
+                    "true",
+                    "padding",
+                    "false",
+                    "maxLength",
+                    Integer.toString(maxLength));
             try (HuggingFaceTokenizer djl = HuggingFaceTokenizer.newInstance(json, options);
-                 PassageTokenizer ours = PassageTokenizer.open(json, maxLength)) {
+                    PassageTokenizer ours = PassageTokenizer.open(json, maxLength)) {
                 for (int i = 0; i < sentences.size(); i += maxLength == 128 ? 1 : 7) {
                     String s = sentences.get(i);
                     Encoding expected = djl.encode(s);

@@ -1,16 +1,16 @@
 package dev.ripple.placement.stats;
 
-import java.util.Arrays;
-import java.util.HashSet;
-import java.util.Set;
-import java.util.stream.IntStream;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.SplittableRandom;
+import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
 import org.roaringbitmap.RoaringBitmap;
 
@@ -64,7 +64,10 @@ class CoActivationCounterTest {
                     }
                     assertEquals(count, s.count(i), "seed " + seed + " f(" + i + ")");
                     for (int j = 0; j < n; j++) {
-                        assertEquals(f[i][j], s.joint(i, j), "seed " + seed + " threads " + threads + " f(" + i + "," + j + ")");
+                        assertEquals(
+                                f[i][j],
+                                s.joint(i, j),
+                                "seed " + seed + " threads " + threads + " f(" + i + "," + j + ")");
                     }
                 }
             }
@@ -100,10 +103,14 @@ class CoActivationCounterTest {
         for (int row = 0; row < n; row++) {
             final int i = row;
             int[] expect = IntStream.range(0, n)
-                    .filter(j -> j != i && f[i][j] > 0 && excess(s, f, i, j) > 0).boxed()
+                    .filter(j -> j != i && f[i][j] > 0 && excess(s, f, i, j) > 0)
+                    .boxed()
                     .sorted((a, b) -> excess(s, f, i, b) != excess(s, f, i, a)
-                            ? Long.compare(excess(s, f, i, b), excess(s, f, i, a)) : Integer.compare(a, b))
-                    .limit(k).mapToInt(Integer::intValue).toArray();
+                            ? Long.compare(excess(s, f, i, b), excess(s, f, i, a))
+                            : Integer.compare(a, b))
+                    .limit(k)
+                    .mapToInt(Integer::intValue)
+                    .toArray();
             assertEquals(Arrays.toString(expect), Arrays.toString(lists.ids(i)), "neuron " + i);
             for (int j : expect) {
                 assertEquals(f[i][j], s.joint(i, j));

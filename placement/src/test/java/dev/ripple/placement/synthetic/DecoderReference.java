@@ -27,7 +27,7 @@ final class DecoderReference {
     }
 
     double[][] logits(int[] ids) throws IOException {
-        return logits(ids, (l, t, a) -> { });
+        return logits(ids, (l, t, a) -> {});
     }
 
     double[][] logits(int[] ids, FfnListener listener) throws IOException {
@@ -49,7 +49,7 @@ final class DecoderReference {
             if (proj != d) {
                 e = matvec(w(m + "project_in.weight"), null, e, d);
             }
-            double[] p = row(positions, t + 2, d);   // OPT's offset: position t is row t + 2
+            double[] p = row(positions, t + 2, d); // OPT's offset: position t is row t + 2
             x[t] = add(e, p);
         }
         for (int l = 0; l < s.numLayers(); l++) {
@@ -92,7 +92,7 @@ final class DecoderReference {
         for (int t = 0; t < n; t++) {
             q[t] = matvec(wq, bq, x[t], d);
             for (int i = 0; i < d; i++) {
-                q[t][i] *= scaling;   // OPT scales after the bias
+                q[t][i] *= scaling; // OPT scales after the bias
             }
             k[t] = matvec(wk, bk, x[t], d);
             v[t] = matvec(wv, bv, x[t], d);
@@ -229,7 +229,8 @@ final class DecoderReference {
             for (int i = 0; i < inv.length; i++) {
                 double wavelen = 2 * Math.PI / inv[i];
                 double scaled = wavelen > lowWavelen ? inv[i] / r.factor() : inv[i];
-                double smooth = (r.originalMaxPositions() / wavelen - r.lowFreqFactor()) / (r.highFreqFactor() - r.lowFreqFactor());
+                double smooth = (r.originalMaxPositions() / wavelen - r.lowFreqFactor())
+                        / (r.highFreqFactor() - r.lowFreqFactor());
                 double smoothed = (1 - smooth) * scaled / r.factor() + smooth * scaled;
                 boolean medium = !(wavelen < highWavelen) && !(wavelen > lowWavelen);
                 inv[i] = medium ? smoothed : scaled;

@@ -107,7 +107,9 @@ class SyntheticDecoderWriterTest {
 
     @Test
     void qwen2ConfigWithFatreluAndLlama3Scaling() throws Exception {
-        SyntheticDecoder spec = SyntheticDecoder.tinyQwen2().withHiddenAct("fatrelu").withActiveFraction(0.1)
+        SyntheticDecoder spec = SyntheticDecoder.tinyQwen2()
+                .withHiddenAct("fatrelu")
+                .withActiveFraction(0.1)
                 .withRopeScaling(new RopeScaling(8, 1, 4, 64));
         SyntheticDecoderWriter.write(spec, dir, "BF16", 1);
         JsonNode c = config();
@@ -121,7 +123,10 @@ class SyntheticDecoderWriterTest {
         assertFalse(c.has("attention_bias"), "Qwen2 always has q/k/v biases and no such key");
         assertEquals("fatrelu", c.get("hidden_act").asText());
         // threshold = initStd · sqrt(d (1 + 0.05²)) · Φ⁻¹(0.9)
-        assertEquals(0.02 * Math.sqrt(64 * 1.0025) * 1.2815515655446004, c.get("hidden_act_param").asDouble(), 1e-9);
+        assertEquals(
+                0.02 * Math.sqrt(64 * 1.0025) * 1.2815515655446004,
+                c.get("hidden_act_param").asDouble(),
+                1e-9);
         JsonNode rs = c.get("rope_scaling");
         assertEquals("llama3", rs.get("rope_type").asText());
         assertEquals(8.0, rs.get("factor").asDouble());
@@ -133,8 +138,14 @@ class SyntheticDecoderWriterTest {
 
     @Test
     void theLabelGivesTheSpecificationBack() throws Exception {
-        SyntheticDecoder spec = SyntheticDecoder.tinyLlama().withHiddenAct("drelu").withActiveFraction(0.15).withClusters(8)
-                .withClusterMixing(0.3).withSeed(-42).withRopeScaling(new RopeScaling(4, 1, 2, 32)).withInitStd(0.05);
+        SyntheticDecoder spec = SyntheticDecoder.tinyLlama()
+                .withHiddenAct("drelu")
+                .withActiveFraction(0.15)
+                .withClusters(8)
+                .withClusterMixing(0.3)
+                .withSeed(-42)
+                .withRopeScaling(new RopeScaling(4, 1, 2, 32))
+                .withInitStd(0.05);
         SyntheticDecoderWriter.write(spec, dir, "F32", 1);
         assertEquals(spec, SyntheticDecoder.fromCheckpoint(dir).orElseThrow());
         SyntheticDecoder opt = SyntheticDecoder.tinyOptPostLn().withActiveFraction(0.05);
@@ -145,9 +156,22 @@ class SyntheticDecoderWriterTest {
 
     @Test
     void pythonFloatRepr() {
-        String[][] cases = {{"1e-05", "1e-5"}, {"1e-06", "1e-6"}, {"10000.0", "10000"}, {"500000.0", "5e5"}, {"0.02", "0.02"},
-            {"1000000.0", "1e6"}, {"1e+16", "1e16"}, {"0.0001", "1e-4"}, {"1.5e-07", "1.5e-7"}, {"123.456", "123.456"},
-            {"-0.5", "-0.5"}, {"0.0", "0"}, {"9999999999999998.0", "9999999999999998"}, {"0.20530440080622944", "0.20530440080622944"}};
+        String[][] cases = {
+            {"1e-05", "1e-5"},
+            {"1e-06", "1e-6"},
+            {"10000.0", "10000"},
+            {"500000.0", "5e5"},
+            {"0.02", "0.02"},
+            {"1000000.0", "1e6"},
+            {"1e+16", "1e16"},
+            {"0.0001", "1e-4"},
+            {"1.5e-07", "1.5e-7"},
+            {"123.456", "123.456"},
+            {"-0.5", "-0.5"},
+            {"0.0", "0"},
+            {"9999999999999998.0", "9999999999999998"},
+            {"0.20530440080622944", "0.20530440080622944"}
+        };
         for (String[] c : cases) {
             assertEquals(c[0], PythonJson.pythonFloat(Double.parseDouble(c[1])), c[1]);
         }
@@ -187,7 +211,8 @@ class SyntheticDecoderWriterTest {
         SyntheticDecoderWriter.write(SyntheticDecoder.tinyOptPostLn(), dir, "F32", 1);
         Map<String, long[]> s = shapes(SafetensorsFile.open(dir.resolve("model.safetensors")));
         assertArrayEquals(new long[] {512, 32}, s.get("model.decoder.embed_tokens.weight"));
-        assertArrayEquals(new long[] {66, 64}, s.get("model.decoder.embed_positions.weight"), "positions are hidden-wide");
+        assertArrayEquals(
+                new long[] {66, 64}, s.get("model.decoder.embed_positions.weight"), "positions are hidden-wide");
         assertArrayEquals(new long[] {64, 32}, s.get("model.decoder.project_in.weight"));
         assertArrayEquals(new long[] {32, 64}, s.get("model.decoder.project_out.weight"));
         assertFalse(s.containsKey("model.decoder.final_layer_norm.weight"));
@@ -206,7 +231,7 @@ class SyntheticDecoderWriterTest {
             for (int i = 0; i < 2; i++) {
                 String l = "model.layers." + i + ".";
                 expected.put(l + "self_attn.q_proj.weight", new long[] {64, 64});
-                expected.put(l + "self_attn.k_proj.weight", new long[] {32, 64});   // 2 kv heads × 16
+                expected.put(l + "self_attn.k_proj.weight", new long[] {32, 64}); // 2 kv heads × 16
                 expected.put(l + "self_attn.v_proj.weight", new long[] {32, 64});
                 expected.put(l + "self_attn.o_proj.weight", new long[] {64, 64});
                 if (qwen) {
@@ -257,7 +282,8 @@ class SyntheticDecoderWriterTest {
         SyntheticDecoderWriter.write(spec, one, "F32", 1);
         SyntheticDecoderWriter.write(spec, three, "F32", 3);
         assertFalse(Files.exists(three.resolve("model.safetensors")));
-        JsonNode index = JSON.readTree(three.resolve("model.safetensors.index.json").toFile());
+        JsonNode index =
+                JSON.readTree(three.resolve("model.safetensors.index.json").toFile());
         SafetensorsFile single = SafetensorsFile.open(one.resolve("model.safetensors"));
         Map<String, SafetensorsFile> shards = new TreeMap<>();
         long total = 0;
@@ -311,7 +337,10 @@ class SyntheticDecoderWriterTest {
         int bits = Float.floatToRawIntBits(v);
         float down = Float.intBitsToFloat(bits & 0xFFFF0000);
         float up = Float.intBitsToFloat((bits & 0xFFFF0000) + 0x10000);
-        int c = new BigDecimal(v).subtract(new BigDecimal(down)).abs().compareTo(new BigDecimal(up).subtract(new BigDecimal(v)).abs());
+        int c = new BigDecimal(v)
+                .subtract(new BigDecimal(down))
+                .abs()
+                .compareTo(new BigDecimal(up).subtract(new BigDecimal(v)).abs());
         if (c != 0) {
             return c < 0 ? down : up;
         }
@@ -320,13 +349,22 @@ class SyntheticDecoderWriterTest {
 
     @Test
     void sameSeedSameBytesOtherSeedOtherValues() throws Exception {
-        SyntheticDecoder spec = SyntheticDecoder.tinyLlama().withHiddenAct("fatrelu").withActiveFraction(0.1).withClusters(8);
+        SyntheticDecoder spec = SyntheticDecoder.tinyLlama()
+                .withHiddenAct("fatrelu")
+                .withActiveFraction(0.1)
+                .withClusters(8);
         SyntheticDecoderWriter.write(spec.withSeed(5), dir.resolve("a"), "BF16", 2);
         SyntheticDecoderWriter.write(spec.withSeed(5), dir.resolve("b"), "BF16", 2);
         SyntheticDecoderWriter.write(spec.withSeed(6), dir.resolve("c"), "BF16", 2);
-        for (String f : List.of("config.json", "model.safetensors.index.json", "model-00001-of-00002.safetensors",
+        for (String f : List.of(
+                "config.json",
+                "model.safetensors.index.json",
+                "model-00001-of-00002.safetensors",
                 "model-00002-of-00002.safetensors")) {
-            assertEquals(-1L, Files.mismatch(dir.resolve("a").resolve(f), dir.resolve("b").resolve(f)), f);
+            assertEquals(
+                    -1L,
+                    Files.mismatch(dir.resolve("a").resolve(f), dir.resolve("b").resolve(f)),
+                    f);
         }
         SafetensorsFile a = SafetensorsFile.open(dir.resolve("a/model-00002-of-00002.safetensors"));
         SafetensorsFile c = SafetensorsFile.open(dir.resolve("c/model-00002-of-00002.safetensors"));
@@ -340,8 +378,8 @@ class SyntheticDecoderWriterTest {
     void valuesDependOnNameAndSeedOnly() {
         SyntheticDecoder small = SyntheticDecoder.tinyLlama();
         SyntheticDecoder other = small.withNumLayers(5).withVocabSize(1000);
-        for (String name : List.of("model.layers.1.self_attn.q_proj.weight", "model.layers.0.mlp.down_proj.weight",
-                "model.norm.weight")) {
+        for (String name : List.of(
+                "model.layers.1.self_attn.q_proj.weight", "model.layers.0.mlp.down_proj.weight", "model.norm.weight")) {
             assertArrayEquals(SyntheticTensors.generate(small, name), SyntheticTensors.generate(other, name), name);
         }
     }
@@ -351,14 +389,25 @@ class SyntheticDecoderWriterTest {
         SyntheticDecoder spec = SyntheticDecoder.tinyOpt();
         SyntheticDecoderWriter.write(spec, dir, "F32", 3);
         SyntheticDecoderWriter.write(spec, dir, "F32", 2);
-        assertEquals(List.of("config.json", "model-00001-of-00002.safetensors", "model-00002-of-00002.safetensors",
-                "model.safetensors.index.json"), listing());
+        assertEquals(
+                List.of(
+                        "config.json",
+                        "model-00001-of-00002.safetensors",
+                        "model-00002-of-00002.safetensors",
+                        "model.safetensors.index.json"),
+                listing());
         SyntheticDecoderWriter.write(spec.withSeed(1), dir, "F16", 1);
         assertEquals(List.of("config.json", "model.safetensors"), listing());
         assertEquals("float16", config().get("torch_dtype").asText());
         SyntheticDecoderWriter.write(spec, dir, "F32", 2);
-        assertEquals(List.of("config.json", "model-00001-of-00002.safetensors", "model-00002-of-00002.safetensors",
-                "model.safetensors.index.json"), listing(), "no temporary file is left behind");
+        assertEquals(
+                List.of(
+                        "config.json",
+                        "model-00001-of-00002.safetensors",
+                        "model-00002-of-00002.safetensors",
+                        "model.safetensors.index.json"),
+                listing(),
+                "no temporary file is left behind");
     }
 
     @Test
@@ -414,22 +463,54 @@ class SyntheticDecoderWriterTest {
 
     @Test
     void invalidSpecificationsAreRefused() {
-        assertThrows(IllegalArgumentException.class, () -> SyntheticDecoder.tinyLlama().withActiveFraction(0.1),
+        assertThrows(
+                IllegalArgumentException.class,
+                () -> SyntheticDecoder.tinyLlama().withActiveFraction(0.1),
                 "silu has nothing to plant a share with");
-        assertThrows(IllegalArgumentException.class, () -> SyntheticDecoder.tinyLlama().withHiddenAct("relu").withActiveFraction(0.1));
-        assertThrows(IllegalArgumentException.class, () -> SyntheticDecoder.tinyLlama().withHiddenAct("drelu").withActiveFraction(0.6));
-        assertThrows(IllegalArgumentException.class, () -> SyntheticDecoder.tinyLlama().withHiddenAct("gelu"));
-        assertThrows(IllegalArgumentException.class, () -> SyntheticDecoder.tinyOpt().withTieWordEmbeddings(false));
-        assertThrows(IllegalArgumentException.class, () -> SyntheticDecoder.tinyOpt().withDims(64, 256, 4, 2));
-        assertThrows(IllegalArgumentException.class, () -> SyntheticDecoder.tinyLlama().withDims(64, 256, 4, 3));
-        assertThrows(IllegalArgumentException.class, () -> SyntheticDecoder.tinyLlama().withDims(60, 256, 8, 8),
+        assertThrows(
+                IllegalArgumentException.class,
+                () -> SyntheticDecoder.tinyLlama().withHiddenAct("relu").withActiveFraction(0.1));
+        assertThrows(
+                IllegalArgumentException.class,
+                () -> SyntheticDecoder.tinyLlama().withHiddenAct("drelu").withActiveFraction(0.6));
+        assertThrows(
+                IllegalArgumentException.class,
+                () -> SyntheticDecoder.tinyLlama().withHiddenAct("gelu"));
+        assertThrows(
+                IllegalArgumentException.class, () -> SyntheticDecoder.tinyOpt().withTieWordEmbeddings(false));
+        assertThrows(
+                IllegalArgumentException.class, () -> SyntheticDecoder.tinyOpt().withDims(64, 256, 4, 2));
+        assertThrows(
+                IllegalArgumentException.class,
+                () -> SyntheticDecoder.tinyLlama().withDims(64, 256, 4, 3));
+        assertThrows(
+                IllegalArgumentException.class,
+                () -> SyntheticDecoder.tinyLlama().withDims(60, 256, 8, 8),
                 "odd head dim");
-        assertThrows(IllegalArgumentException.class, () -> SyntheticDecoder.tinyLlama().withClusters(257));
-        assertThrows(IllegalArgumentException.class, () -> SyntheticDecoder.tinyLlama().withClusterMixing(1));
-        assertThrows(IllegalArgumentException.class, () -> SyntheticDecoder.tinyLlama().withDoLayerNormBefore(false));
-        assertEquals(0, SyntheticDecoder.tinyLlama().withHiddenAct("fatrelu").hiddenActParam(), "no threshold given: 0");
-        assertEquals(0.5, SyntheticDecoder.tinyLlama().withHiddenAct("fatrelu").withHiddenActParam(0.5).hiddenActParam());
-        assertNotEquals(0.5, SyntheticDecoder.tinyLlama().withHiddenAct("fatrelu").withHiddenActParam(0.5)
-                .withActiveFraction(0.1).hiddenActParam(), "a planted fraction sets the threshold");
+        assertThrows(
+                IllegalArgumentException.class,
+                () -> SyntheticDecoder.tinyLlama().withClusters(257));
+        assertThrows(
+                IllegalArgumentException.class,
+                () -> SyntheticDecoder.tinyLlama().withClusterMixing(1));
+        assertThrows(
+                IllegalArgumentException.class,
+                () -> SyntheticDecoder.tinyLlama().withDoLayerNormBefore(false));
+        assertEquals(
+                0, SyntheticDecoder.tinyLlama().withHiddenAct("fatrelu").hiddenActParam(), "no threshold given: 0");
+        assertEquals(
+                0.5,
+                SyntheticDecoder.tinyLlama()
+                        .withHiddenAct("fatrelu")
+                        .withHiddenActParam(0.5)
+                        .hiddenActParam());
+        assertNotEquals(
+                0.5,
+                SyntheticDecoder.tinyLlama()
+                        .withHiddenAct("fatrelu")
+                        .withHiddenActParam(0.5)
+                        .withActiveFraction(0.1)
+                        .hiddenActParam(),
+                "a planted fraction sets the threshold");
     }
 }

@@ -52,9 +52,16 @@ class SyntheticGgufHeapTest {
     }
 
     private static String run(String heap, Path out, String type, String shape) throws Exception {
-        List<String> cmd = List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), heap,
-                "--enable-native-access=ALL-UNNAMED", "-cp", System.getProperty("java.class.path"),
-                WriteGgufMain.class.getName(), out.toString(), type, shape);
+        List<String> cmd = List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                heap,
+                "--enable-native-access=ALL-UNNAMED",
+                "-cp",
+                System.getProperty("java.class.path"),
+                WriteGgufMain.class.getName(),
+                out.toString(),
+                type,
+                shape);
         Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
         String log = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertTrue(p.waitFor(30, TimeUnit.MINUTES), "finished: " + log);
@@ -68,8 +75,11 @@ class SyntheticGgufHeapTest {
         int vocab = spec.vocabSize();
         float[] first = new float[d];
         float[] row = new float[d];
-        SyntheticTensors.Rows rows = SyntheticTensors.plan(spec).stream().filter(p -> p.name().equals("lm_head.weight"))
-                .findFirst().orElseThrow().open();
+        SyntheticTensors.Rows rows = SyntheticTensors.plan(spec).stream()
+                .filter(p -> p.name().equals("lm_head.weight"))
+                .findFirst()
+                .orElseThrow()
+                .open();
         for (int r = 0; r < vocab; r++) {
             rows.next(r == 0 ? first : row);
         }
@@ -81,7 +91,11 @@ class SyntheticGgufHeapTest {
             for (long r : new long[] {0, vocab - 1}) {
                 byte[] blocks = new byte[(int) DType.Q4_0.bytes(d)];
                 Quantization.encode(DType.Q4_0, r == 0 ? first : row, 0, d, MemorySegment.ofArray(blocks), 0);
-                assertArrayEquals(blocks, head.data().asSlice(r * head.rowBytes(), head.rowBytes()).toArray(ValueLayout.JAVA_BYTE),
+                assertArrayEquals(
+                        blocks,
+                        head.data()
+                                .asSlice(r * head.rowBytes(), head.rowBytes())
+                                .toArray(ValueLayout.JAVA_BYTE),
                         "head row " + r);
             }
         }

@@ -1,6 +1,5 @@
 package dev.ripple.placement.synthetic;
 
-import java.util.Arrays;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -15,6 +14,7 @@ import dev.ripple.placement.importer.ModelFormatException;
 import dev.ripple.placement.importer.UnsupportedModelException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.Map;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
@@ -41,7 +41,9 @@ class SyntheticOnnxExporterTest {
             assertEquals("qwen2", m.get("ripple.model_type"));
             assertEquals("2", m.get("ripple.num_layers"));
             assertEquals("128", m.get("ripple.max_positions"));
-            assertTrue(s.getMetadata().getDescription().contains("generated weights"), s.getMetadata().getDescription());
+            assertTrue(
+                    s.getMetadata().getDescription().contains("generated weights"),
+                    s.getMetadata().getDescription());
             assertEquals(3 + 2 * 2, s.getInputNames().size());
             assertEquals(1 + 2 * 2, s.getOutputNames().size());
         }
@@ -70,7 +72,8 @@ class SyntheticOnnxExporterTest {
         Path mistral = dir.resolve("mistral.onnx");
         DecoderOnnxExporter.export(hf, mistral);
         int[] ids = {5, 9, 200, 7};
-        try (OrtDecoder a = OrtDecoder.open(llama, 1); OrtDecoder b = OrtDecoder.open(mistral, 1)) {
+        try (OrtDecoder a = OrtDecoder.open(llama, 1);
+                OrtDecoder b = OrtDecoder.open(mistral, 1)) {
             assertEquals(128, a.maxPositions());
             assertEquals(16, b.maxPositions());
             assertArrayEquals(a.prefill(ids), b.prefill(ids));
@@ -81,16 +84,22 @@ class SyntheticOnnxExporterTest {
     void unsupportedConfigsAreRefused() throws Exception {
         Path hf = dir.resolve("hf");
         SyntheticDecoderWriter.write(SyntheticDecoder.tinyLlama(), hf, "F32", 1);
-        ObjectNode original = (ObjectNode) JSON.readTree(hf.resolve("config.json").toFile());
+        ObjectNode original =
+                (ObjectNode) JSON.readTree(hf.resolve("config.json").toFile());
         Path onnx = dir.resolve("m.onnx");
-        String[][] edits = {{"model_type", "gpt2"}, {"hidden_act", "gelu"}, {"attention_bias", "true"}, {"mlp_bias", "true"},
-            {"rope_scaling", "{\"rope_type\": \"yarn\", \"factor\": 4.0}"}};
+        String[][] edits = {
+            {"model_type", "gpt2"},
+            {"hidden_act", "gelu"},
+            {"attention_bias", "true"},
+            {"mlp_bias", "true"},
+            {"rope_scaling", "{\"rope_type\": \"yarn\", \"factor\": 4.0}"}
+        };
         for (String[] e : edits) {
             ObjectNode c = original.deepCopy();
             c.set(e[0], JSON.readTree(e[1].startsWith("{") || e[1].equals("true") ? e[1] : "\"" + e[1] + "\""));
             Files.writeString(hf.resolve("config.json"), c.toString());
-            UnsupportedModelException x = assertThrows(UnsupportedModelException.class, () -> DecoderOnnxExporter.export(hf, onnx),
-                    e[0]);
+            UnsupportedModelException x =
+                    assertThrows(UnsupportedModelException.class, () -> DecoderOnnxExporter.export(hf, onnx), e[0]);
             assertTrue(x.getMessage().contains("config.json"), x.getMessage());
         }
         assertFalse(Files.exists(onnx), "nothing written");
@@ -103,18 +112,25 @@ class SyntheticOnnxExporterTest {
         ObjectNode c = (ObjectNode) JSON.readTree(hf.resolve("config.json").toFile());
         c.put("intermediate_size", 128);
         Files.writeString(hf.resolve("config.json"), c.toString());
-        ModelFormatException e = assertThrows(ModelFormatException.class, () -> DecoderOnnxExporter.export(hf, dir.resolve("m.onnx")));
-        assertTrue(e.getMessage().contains("model.layers.0.mlp.gate_proj.weight") && e.getMessage().contains("[256, 64]")
-                && e.getMessage().contains("[128, 64]"), e.getMessage());
+        ModelFormatException e =
+                assertThrows(ModelFormatException.class, () -> DecoderOnnxExporter.export(hf, dir.resolve("m.onnx")));
+        assertTrue(
+                e.getMessage().contains("model.layers.0.mlp.gate_proj.weight")
+                        && e.getMessage().contains("[256, 64]")
+                        && e.getMessage().contains("[128, 64]"),
+                e.getMessage());
         c.put("intermediate_size", 256);
         c.put("tie_word_embeddings", true);
         c.put("num_hidden_layers", 3);
         Files.writeString(hf.resolve("config.json"), c.toString());
         e = assertThrows(ModelFormatException.class, () -> DecoderOnnxExporter.export(hf, dir.resolve("m.onnx")));
-        assertTrue(e.getMessage().contains("model.layers.2.") && e.getMessage().contains("not in the checkpoint"), e.getMessage());
+        assertTrue(
+                e.getMessage().contains("model.layers.2.") && e.getMessage().contains("not in the checkpoint"),
+                e.getMessage());
         Files.delete(hf.resolve("model.safetensors"));
         e = assertThrows(ModelFormatException.class, () -> DecoderOnnxExporter.export(hf, dir.resolve("m.onnx")));
-        assertTrue(e.getMessage().contains("neither model.safetensors nor model.safetensors.index.json"), e.getMessage());
+        assertTrue(
+                e.getMessage().contains("neither model.safetensors nor model.safetensors.index.json"), e.getMessage());
     }
 
     /** The protobuf limit is checked before anything is written (no data is pulled for it). */
@@ -139,7 +155,8 @@ class SyntheticOnnxExporterTest {
     void opt125mExportsAndRuns() throws Exception {
         Path hf = dir.resolve("opt125m");
         long t0 = System.nanoTime();
-        SyntheticDecoderWriter.write(SyntheticDecoder.opt125m().withActiveFraction(0.1).withClusters(96), hf, "F16", 1);
+        SyntheticDecoderWriter.write(
+                SyntheticDecoder.opt125m().withActiveFraction(0.1).withClusters(96), hf, "F16", 1);
         long t1 = System.nanoTime();
         Path onnx = dir.resolve("opt125m.onnx");
         DecoderOnnxExporter.export(hf, onnx);
@@ -164,7 +181,8 @@ class SyntheticOnnxExporterTest {
                 assertTrue(std > 0.05 && std < 20, "logit std " + std);
             }
         }
-        System.out.printf("opt-125m: write %.1f s, export %.1f s (%d MB), run %.1f s%n", (t1 - t0) / 1e9, (t2 - t1) / 1e9,
-                Files.size(onnx) >> 20, (System.nanoTime() - t2) / 1e9);
+        System.out.printf(
+                "opt-125m: write %.1f s, export %.1f s (%d MB), run %.1f s%n",
+                (t1 - t0) / 1e9, (t2 - t1) / 1e9, Files.size(onnx) >> 20, (System.nanoTime() - t2) / 1e9);
     }
 }

@@ -1,6 +1,5 @@
 package dev.ripple.placement.synthetic;
 
-import java.util.Arrays;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -8,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.ripple.placement.synthetic.SyntheticDecoder.RopeScaling;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.Random;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
@@ -36,22 +36,41 @@ public class SyntheticOrtDecoderTest {
         SyntheticDecoder llama = SyntheticDecoder.tinyLlama().withInitStd(0.1);
         return Stream.of(
                 Arguments.of("opt pre-LN", SyntheticDecoder.tinyOpt().withInitStd(0.1), "F32", 1),
-                Arguments.of("opt post-LN + project_in/out", SyntheticDecoder.tinyOptPostLn().withInitStd(0.1), "F16", 2),
-                Arguments.of("opt planted sparsity + clusters", SyntheticDecoder.tinyOpt().withInitStd(0.1)
-                        .withActiveFraction(0.1).withClusters(8), "BF16", 1),
+                Arguments.of(
+                        "opt post-LN + project_in/out",
+                        SyntheticDecoder.tinyOptPostLn().withInitStd(0.1),
+                        "F16",
+                        2),
+                Arguments.of(
+                        "opt planted sparsity + clusters",
+                        SyntheticDecoder.tinyOpt()
+                                .withInitStd(0.1)
+                                .withActiveFraction(0.1)
+                                .withClusters(8),
+                        "BF16",
+                        1),
                 Arguments.of("llama silu GQA untied", llama, "F32", 1),
                 Arguments.of("llama MHA tied", llama.withDims(64, 256, 4, 4).withTieWordEmbeddings(true), "F32", 3),
-                Arguments.of("qwen2 q/k/v bias tied", SyntheticDecoder.tinyQwen2().withInitStd(0.1), "BF16", 1),
+                Arguments.of(
+                        "qwen2 q/k/v bias tied", SyntheticDecoder.tinyQwen2().withInitStd(0.1), "BF16", 1),
                 Arguments.of("llama relu", llama.withHiddenAct("relu"), "F32", 1),
                 Arguments.of("llama fatrelu", llama.withHiddenAct("fatrelu").withActiveFraction(0.2), "F16", 1),
-                Arguments.of("llama drelu", llama.withHiddenAct("drelu").withActiveFraction(0.1).withClusters(16), "F32", 1),
-                Arguments.of("llama3 rope scaling", llama.withRopeTheta(500000).withRopeScaling(new RopeScaling(8, 1, 4, 64)),
-                        "F32", 1));
+                Arguments.of(
+                        "llama drelu",
+                        llama.withHiddenAct("drelu").withActiveFraction(0.1).withClusters(16),
+                        "F32",
+                        1),
+                Arguments.of(
+                        "llama3 rope scaling",
+                        llama.withRopeTheta(500000).withRopeScaling(new RopeScaling(8, 1, 4, 64)),
+                        "F32",
+                        1));
     }
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("variants")
-    void prefillThenStepsEqualsOnePrefill(String name, SyntheticDecoder spec, String dtype, int shards) throws Exception {
+    void prefillThenStepsEqualsOnePrefill(String name, SyntheticDecoder spec, String dtype, int shards)
+            throws Exception {
         Path hf = dir.resolve("hf");
         SyntheticDecoderWriter.write(spec.withSeed(11), hf, dtype, shards);
         Path onnx = dir.resolve("model.onnx");

@@ -29,12 +29,20 @@ class SyntheticPlantedSparsityTest {
         return Stream.of(
                 Arguments.of("opt pre-LN", opt.withActiveFraction(0.1)),
                 Arguments.of("opt pre-LN, clusters", opt.withActiveFraction(0.1).withClusters(32)),
-                Arguments.of("opt post-LN + projections, clusters", SyntheticDecoder.opt350mLike(2, 256, 4, 128, 512)
-                        .withMaxPositions(64).withActiveFraction(0.2).withClusters(32)),
+                Arguments.of(
+                        "opt post-LN + projections, clusters",
+                        SyntheticDecoder.opt350mLike(2, 256, 4, 128, 512)
+                                .withMaxPositions(64)
+                                .withActiveFraction(0.2)
+                                .withClusters(32)),
                 Arguments.of("llama fatrelu", llama.withHiddenAct("fatrelu").withActiveFraction(0.1)),
-                Arguments.of("llama fatrelu, clusters", llama.withHiddenAct("fatrelu").withActiveFraction(0.05).withClusters(32)),
+                Arguments.of(
+                        "llama fatrelu, clusters",
+                        llama.withHiddenAct("fatrelu").withActiveFraction(0.05).withClusters(32)),
                 Arguments.of("llama drelu", llama.withHiddenAct("drelu").withActiveFraction(0.1)),
-                Arguments.of("llama drelu, clusters", llama.withHiddenAct("drelu").withActiveFraction(0.1).withClusters(32)));
+                Arguments.of(
+                        "llama drelu, clusters",
+                        llama.withHiddenAct("drelu").withActiveFraction(0.1).withClusters(32)));
     }
 
     @ParameterizedTest(name = "{0}")
@@ -93,8 +101,9 @@ class SyntheticPlantedSparsityTest {
                 double chance = measured * measured;
                 double liftSame = samePairs[l] / (TOKENS * sameTotal) / chance;
                 double liftOther = otherPairs[l] / (TOKENS * otherTotal) / chance;
-                System.out.printf("%s: layer %d: co-activation lift %.2f within clusters, %.2f across%n", name, l, liftSame,
-                        liftOther);
+                System.out.printf(
+                        "%s: layer %d: co-activation lift %.2f within clusters, %.2f across%n",
+                        name, l, liftSame, liftOther);
                 assertTrue(liftSame > 1.5, name + " layer " + l + ": within-cluster lift " + liftSame);
                 assertEquals(1, liftOther, 0.1, name + " layer " + l + ": across-cluster lift");
             }

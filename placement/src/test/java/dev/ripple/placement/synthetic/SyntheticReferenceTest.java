@@ -28,18 +28,35 @@ class SyntheticReferenceTest {
         SyntheticDecoder llama = SyntheticDecoder.tinyLlama().withInitStd(0.125);
         return Stream.of(
                 Arguments.of("opt pre-LN", SyntheticDecoder.tinyOpt().withInitStd(0.125), "F32"),
-                Arguments.of("opt pre-LN, realistic scale, planted sparsity", SyntheticDecoder.tinyOpt().withActiveFraction(0.2),
+                Arguments.of(
+                        "opt pre-LN, realistic scale, planted sparsity",
+                        SyntheticDecoder.tinyOpt().withActiveFraction(0.2),
                         "F32"),
-                Arguments.of("opt post-LN + project_in/out", SyntheticDecoder.tinyOptPostLn().withInitStd(0.125), "F32"),
-                Arguments.of("opt post-LN + project_in/out, F16 stored", SyntheticDecoder.tinyOptPostLn().withInitStd(0.125), "F16"),
-                Arguments.of("llama silu GQA untied, llama3 rope scaling", llama.withRopeTheta(500000)
-                        .withRopeScaling(new RopeScaling(8, 1, 4, 64)), "F32"),
+                Arguments.of(
+                        "opt post-LN + project_in/out",
+                        SyntheticDecoder.tinyOptPostLn().withInitStd(0.125),
+                        "F32"),
+                Arguments.of(
+                        "opt post-LN + project_in/out, F16 stored",
+                        SyntheticDecoder.tinyOptPostLn().withInitStd(0.125),
+                        "F16"),
+                Arguments.of(
+                        "llama silu GQA untied, llama3 rope scaling",
+                        llama.withRopeTheta(500000).withRopeScaling(new RopeScaling(8, 1, 4, 64)),
+                        "F32"),
                 Arguments.of("llama silu GQA untied", llama, "F32"),
-                Arguments.of("qwen2 q/k/v bias tied", SyntheticDecoder.tinyQwen2().withInitStd(0.125), "F32"),
-                Arguments.of("qwen2 q/k/v bias tied, BF16 stored", SyntheticDecoder.tinyQwen2().withInitStd(0.125), "BF16"),
+                Arguments.of(
+                        "qwen2 q/k/v bias tied", SyntheticDecoder.tinyQwen2().withInitStd(0.125), "F32"),
+                Arguments.of(
+                        "qwen2 q/k/v bias tied, BF16 stored",
+                        SyntheticDecoder.tinyQwen2().withInitStd(0.125),
+                        "BF16"),
                 Arguments.of("llama relu", llama.withHiddenAct("relu"), "F32"),
                 Arguments.of("llama fatrelu", llama.withHiddenAct("fatrelu").withActiveFraction(0.3), "F32"),
-                Arguments.of("llama drelu", llama.withHiddenAct("drelu").withActiveFraction(0.2).withClusters(8), "F32"));
+                Arguments.of(
+                        "llama drelu",
+                        llama.withHiddenAct("drelu").withActiveFraction(0.2).withClusters(8),
+                        "F32"));
     }
 
     @ParameterizedTest(name = "{0}")

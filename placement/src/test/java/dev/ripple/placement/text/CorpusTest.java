@@ -38,13 +38,18 @@ class CorpusTest {
 
     @Test
     void englishFilterAndSentences() {
-        assertTrue(EuroparlCorpus.isEnglish("We should remember that education and training are also the keys to Europe's"
-                + " competitiveness, which is why the Commission has proposed this programme for all of us."));
-        assertFalse(EuroparlCorpus.isEnglish("Ich glaube, daß wir bei der Abstimmung über den Haushalt vor allem darauf"
-                + " hinwirken können, daß die eingereichten Änderungsanträge angenommen werden, wobei ich Herrn Bertens"));
-        assertEquals(List.of("All we want to do is to increase the value here.", "We should remember that."),
-                EuroparlCorpus.sentences("be able to do what we can. All we want to do is to increase the value here.   "
-                        + "We should remember that. And then the cut"));
+        assertTrue(
+                EuroparlCorpus.isEnglish("We should remember that education and training are also the keys to Europe's"
+                        + " competitiveness, which is why the Commission has proposed this programme for all of us."));
+        assertFalse(
+                EuroparlCorpus.isEnglish(
+                        "Ich glaube, daß wir bei der Abstimmung über den Haushalt vor allem darauf"
+                                + " hinwirken können, daß die eingereichten Änderungsanträge angenommen werden, wobei ich Herrn Bertens"));
+        assertEquals(
+                List.of("All we want to do is to increase the value here.", "We should remember that."),
+                EuroparlCorpus.sentences(
+                        "be able to do what we can. All we want to do is to increase the value here.   "
+                                + "We should remember that. And then the cut"));
     }
 
     @Test
@@ -61,8 +66,11 @@ class CorpusTest {
         int lines = a.calibrationLines() + a.heldOutLines();
         assertTrue(lines > 1000 && lines < 1500, "English lines " + lines);
         assertEquals(lines / 4, a.heldOutLines(), 1);
-        assertTrue(a.calibration().size() > 5_000, "calibration sentences " + a.calibration().size());
-        assertTrue(a.heldOut().size() > 1_500, "held-out sentences " + a.heldOut().size());
+        assertTrue(
+                a.calibration().size() > 5_000,
+                "calibration sentences " + a.calibration().size());
+        assertTrue(
+                a.heldOut().size() > 1_500, "held-out sentences " + a.heldOut().size());
         Set<String> cal = new HashSet<>(a.calibration());
         long shared = a.heldOut().stream().filter(cal::contains).count();
         assertTrue(shared < 20, "sentences on both sides (repeated formulae only): " + shared);

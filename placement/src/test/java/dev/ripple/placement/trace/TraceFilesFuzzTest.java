@@ -1,13 +1,13 @@
 package dev.ripple.placement.trace;
 
-import dev.ripple.placement.predictor.InputMoments;
-import java.util.List;
 import com.code_intelligence.jazzer.junit.FuzzTest;
 import dev.ripple.core.testing.FuzzScratch;
+import dev.ripple.placement.predictor.InputMoments;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.stream.Stream;
 import org.junit.jupiter.params.provider.MethodSource;
 
@@ -30,7 +30,7 @@ class TraceFilesFuzzTest {
                 if (i == 1) {
                     t.setMeanInactive(new float[][] {new float[40]});
                 }
-                if (i == 2) {   // a seed with the 1.2 input-moments block, so mutations reach its checks
+                if (i == 2) { // a seed with the 1.2 input-moments block, so mutations reach its checks
                     float[] rows = new float[4 * 3];
                     for (int k = 0; k < rows.length; k++) {
                         rows[k] = k % 5 - 2;

@@ -1,7 +1,5 @@
 package dev.ripple.placement.trace;
 
-import java.util.List;
-import java.util.zip.CRC32C;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -14,7 +12,9 @@ import java.nio.ByteOrder;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Random;
+import java.util.zip.CRC32C;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.roaringbitmap.RoaringBitmap;
@@ -39,7 +39,7 @@ class TraceFilesTest {
                     }
                 }
                 if (k % 7 == 0) {
-                    b.add(0L, neurons[l]);   // a full run, to exercise run containers
+                    b.add(0L, neurons[l]); // a full run, to exercise run containers
                 }
                 t.add(l, b);
             }
@@ -105,7 +105,10 @@ class TraceFilesTest {
         assertEquals(1, ByteBuffer.wrap(good).order(ByteOrder.LITTLE_ENDIAN).getInt(flagAt), "moments flag");
         Path cut = dir.resolve("cut.rtrace");
         Files.write(cut, Arrays.copyOf(good, flagAt + 4 + 4 + 8 + 16));
-        assertEquals(Problem.TRUNCATED, assertThrows(TraceFormatException.class, () -> TraceFiles.read(cut)).problem());
+        assertEquals(
+                Problem.TRUNCATED,
+                assertThrows(TraceFormatException.class, () -> TraceFiles.read(cut))
+                        .problem());
         // A declared width beyond the limit is refused before anything is allocated.
         byte[] wide = good.clone();
         ByteBuffer.wrap(wide).order(ByteOrder.LITTLE_ENDIAN).putInt(flagAt + 4, Integer.MAX_VALUE);
@@ -198,8 +201,8 @@ class TraceFilesTest {
             bad[at] ^= (byte) (1 << rnd.nextInt(8));
             Path f = dir.resolve("bad.rtrace");
             Files.write(f, bad);
-            TraceFormatException e = assertThrows(TraceFormatException.class, () -> TraceFiles.read(f),
-                    "seed " + SEED + " flipped byte " + at);
+            TraceFormatException e = assertThrows(
+                    TraceFormatException.class, () -> TraceFiles.read(f), "seed " + SEED + " flipped byte " + at);
             assertTrue(e.getMessage().startsWith(f.toString()), e.getMessage());
         }
     }
@@ -213,7 +216,8 @@ class TraceFilesTest {
             Path f = dir.resolve("cut.rtrace");
             Files.write(f, Arrays.copyOf(good, cut));
             TraceFormatException e = assertThrows(TraceFormatException.class, () -> TraceFiles.read(f), "cut " + cut);
-            assertTrue(e.problem() == Problem.TRUNCATED || e.problem() == Problem.INCONSISTENT, "cut " + cut + ": " + e);
+            assertTrue(
+                    e.problem() == Problem.TRUNCATED || e.problem() == Problem.INCONSISTENT, "cut " + cut + ": " + e);
         }
     }
 
@@ -251,7 +255,7 @@ class TraceFilesTest {
      */
     @Test
     void bitmapWithAnEmptyRunContainerIsInconsistent() throws Exception {
-        byte[] emptyRun = {0x3B, 0x30, 0, 0, 1, 0, 0, 0, 0, 0, 0};   // run cookie, 1 container, key 0, 0 runs
+        byte[] emptyRun = {0x3B, 0x30, 0, 0, 1, 0, 0, 0, 0, 0, 0}; // run cookie, 1 container, key 0, 0 runs
         TraceFormatException e = readFailure(traceWithOneBitmap(emptyRun));
         assertEquals(Problem.INCONSISTENT, e.problem());
         assertTrue(e.getMessage().contains("layer 0 token 0"), e.getMessage());
@@ -260,14 +264,14 @@ class TraceFilesTest {
     /** Two runs that overlap decode without error but list neurons out of order. */
     @Test
     void bitmapWithOverlappingRunsIsInconsistent() throws Exception {
-        byte[] overlapping = {0x3B, 0x30, 0, 0, 1, 0, 0, 5, 0, 2, 0, 0, 0, 3, 0, 1, 0, 2, 0};   // runs [0,3] and [1,3]
+        byte[] overlapping = {0x3B, 0x30, 0, 0, 1, 0, 0, 5, 0, 2, 0, 0, 0, 3, 0, 1, 0, 2, 0}; // runs [0,3] and [1,3]
         TraceFormatException e = readFailure(traceWithOneBitmap(overlapping));
         assertEquals(Problem.INCONSISTENT, e.problem());
     }
 
     @Test
     void wellFormedRunContainerStillReads() throws Exception {
-        byte[] run = {0x3B, 0x30, 0, 0, 1, 0, 0, 3, 0, 1, 0, 2, 0, 3, 0};   // one run [2,5]
+        byte[] run = {0x3B, 0x30, 0, 0, 1, 0, 0, 3, 0, 1, 0, 2, 0, 3, 0}; // one run [2,5]
         Path f = dir.resolve("ok.rtrace");
         Files.write(f, traceWithOneBitmap(run));
         assertEquals(RoaringBitmap.bitmapOf(2, 3, 4, 5), TraceFiles.read(f).active(0, 0));
@@ -282,8 +286,9 @@ class TraceFilesTest {
         TraceFiles.write(file, t);
         byte[] good = Files.readAllBytes(file);
         int stored = placeholder.serializedSizeInBytes();
-        int at = good.length - TraceFiles.FOOTER_BYTES - stored;   // the only bitmap ends the body
-        ByteBuffer out = ByteBuffer.allocate(at - 4 + 4 + bitmap.length + TraceFiles.FOOTER_BYTES).order(ByteOrder.LITTLE_ENDIAN);
+        int at = good.length - TraceFiles.FOOTER_BYTES - stored; // the only bitmap ends the body
+        ByteBuffer out = ByteBuffer.allocate(at - 4 + 4 + bitmap.length + TraceFiles.FOOTER_BYTES)
+                .order(ByteOrder.LITTLE_ENDIAN);
         out.put(good, 0, at - 4).putInt(bitmap.length).put(bitmap);
         int content = out.position();
         out.putLong(content).put(TraceFiles.FOOTER_MAGIC);
@@ -302,7 +307,8 @@ class TraceFilesTest {
     private Problem readProblem(byte[] bytes) throws Exception {
         Path f = dir.resolve("p.rtrace");
         Files.write(f, bytes);
-        return assertThrows(TraceFormatException.class, () -> TraceFiles.read(f)).problem();
+        return assertThrows(TraceFormatException.class, () -> TraceFiles.read(f))
+                .problem();
     }
 
     @Test

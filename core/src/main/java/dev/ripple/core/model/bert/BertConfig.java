@@ -15,25 +15,50 @@ import java.util.List;
  * @param intermediateSize neurons per FFN layer (informative: the FFN sections carry their shape)
  * @param activation       the FFN activation's label (informative, as above)
  */
-public record BertConfig(int hiddenSize, int intermediateSize, int numHeads, int numLayers, float layerNormEps, int vocabSize,
-                         int maxPositions, int typeVocabSize, String activation, String pooling, boolean normalize,
-                         String wordEmbeddings, String positionEmbeddings, String tokenTypeEmbeddings,
-                         String embeddingsNormWeight, String embeddingsNormBias, List<Layer> layers) {
+public record BertConfig(
+        int hiddenSize,
+        int intermediateSize,
+        int numHeads,
+        int numLayers,
+        float layerNormEps,
+        int vocabSize,
+        int maxPositions,
+        int typeVocabSize,
+        String activation,
+        String pooling,
+        boolean normalize,
+        String wordEmbeddings,
+        String positionEmbeddings,
+        String tokenTypeEmbeddings,
+        String embeddingsNormWeight,
+        String embeddingsNormBias,
+        List<Layer> layers) {
 
     /** Resident tensor names of one encoder layer (the FFN itself lives in the bundle sections). */
-    public record Layer(String query, String queryBias, String key, String keyBias, String value, String valueBias,
-                        String attentionOutput, String attentionOutputBias, String attentionNormWeight,
-                        String attentionNormBias, String outputNormWeight, String outputNormBias) {
-    }
+    public record Layer(
+            String query,
+            String queryBias,
+            String key,
+            String keyBias,
+            String value,
+            String valueBias,
+            String attentionOutput,
+            String attentionOutputBias,
+            String attentionNormWeight,
+            String attentionNormBias,
+            String outputNormWeight,
+            String outputNormBias) {}
 
     public static final String TYPE = "bert";
 
     public BertConfig {
         if (hiddenSize <= 0 || numHeads <= 0 || hiddenSize % numHeads != 0) {
-            throw new IllegalArgumentException("bert: hiddenSize " + hiddenSize + " must be a positive multiple of numHeads " + numHeads);
+            throw new IllegalArgumentException(
+                    "bert: hiddenSize " + hiddenSize + " must be a positive multiple of numHeads " + numHeads);
         }
         if (layers.size() != numLayers) {
-            throw new IllegalArgumentException("bert: " + numLayers + " layers declared but " + layers.size() + " described");
+            throw new IllegalArgumentException(
+                    "bert: " + numLayers + " layers declared but " + layers.size() + " described");
         }
         if (!pooling.equals("mean") && !pooling.equals("cls")) {
             throw new IllegalArgumentException("bert: pooling must be 'mean' or 'cls', got '" + pooling + "'");
@@ -53,11 +78,12 @@ public record BertConfig(int hiddenSize, int intermediateSize, int numHeads, int
      */
     public static BertConfig fromJson(JsonNode a) {
         if (!TYPE.equals(a.path("type").asText())) {
-            throw new IllegalArgumentException("architecture type is '" + a.path("type").asText() + "', not 'bert'");
+            throw new IllegalArgumentException(
+                    "architecture type is '" + a.path("type").asText() + "', not 'bert'");
         }
         if (!"out_in".equals(a.path("weightLayout").asText("out_in"))) {
-            throw new IllegalArgumentException("bert architecture: weightLayout '" + a.path("weightLayout").asText()
-                    + "' is not supported (expected out_in)");
+            throw new IllegalArgumentException("bert architecture: weightLayout '"
+                    + a.path("weightLayout").asText() + "' is not supported (expected out_in)");
         }
         JsonNode e = a.path("embeddings");
         List<Layer> layers = new ArrayList<>();
@@ -65,22 +91,38 @@ public record BertConfig(int hiddenSize, int intermediateSize, int numHeads, int
         for (int i = 0; i < ls.size(); i++) {
             JsonNode l = ls.get(i);
             String w = "layers[" + i + "].";
-            layers.add(new Layer(text(l.path("query"), "weight", w + "query."), text(l.path("query"), "bias", w + "query."),
-                    text(l.path("key"), "weight", w + "key."), text(l.path("key"), "bias", w + "key."),
-                    text(l.path("value"), "weight", w + "value."), text(l.path("value"), "bias", w + "value."),
+            layers.add(new Layer(
+                    text(l.path("query"), "weight", w + "query."),
+                    text(l.path("query"), "bias", w + "query."),
+                    text(l.path("key"), "weight", w + "key."),
+                    text(l.path("key"), "bias", w + "key."),
+                    text(l.path("value"), "weight", w + "value."),
+                    text(l.path("value"), "bias", w + "value."),
                     text(l.path("attentionOutput"), "weight", w + "attentionOutput."),
                     text(l.path("attentionOutput"), "bias", w + "attentionOutput."),
                     text(l.path("attentionNorm"), "weight", w + "attentionNorm."),
                     text(l.path("attentionNorm"), "bias", w + "attentionNorm."),
-                    text(l.path("outputNorm"), "weight", w + "outputNorm."), text(l.path("outputNorm"), "bias", w + "outputNorm.")));
+                    text(l.path("outputNorm"), "weight", w + "outputNorm."),
+                    text(l.path("outputNorm"), "bias", w + "outputNorm.")));
         }
-        return new BertConfig(integer(a, "hiddenSize"), a.path("intermediateSize").asInt(0), integer(a, "numHeads"),
-                integer(a, "numLayers"), (float) number(a, "layerNormEps"), integer(a, "vocabSize"), integer(a, "maxPositions"),
-                a.path("typeVocabSize").asInt(0), a.path("activation").asText(""), a.path("pooling").asText("mean"),
+        return new BertConfig(
+                integer(a, "hiddenSize"),
+                a.path("intermediateSize").asInt(0),
+                integer(a, "numHeads"),
+                integer(a, "numLayers"),
+                (float) number(a, "layerNormEps"),
+                integer(a, "vocabSize"),
+                integer(a, "maxPositions"),
+                a.path("typeVocabSize").asInt(0),
+                a.path("activation").asText(""),
+                a.path("pooling").asText("mean"),
                 a.path("normalize").asBoolean(true),
-                text(e, "word", "embeddings."), text(e, "position", "embeddings."),
+                text(e, "word", "embeddings."),
+                text(e, "position", "embeddings."),
                 e.path("tokenType").isTextual() ? e.path("tokenType").asText() : null,
-                text(e.path("norm"), "weight", "embeddings.norm."), text(e.path("norm"), "bias", "embeddings.norm."), layers);
+                text(e.path("norm"), "weight", "embeddings.norm."),
+                text(e.path("norm"), "bias", "embeddings.norm."),
+                layers);
     }
 
     /** The architecture block in the form {@link #fromJson} reads. */

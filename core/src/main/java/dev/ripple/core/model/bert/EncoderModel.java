@@ -29,6 +29,7 @@ import java.util.stream.IntStream;
 public final class EncoderModel {
     /** From this many tokens on, attention heads are computed in parallel. */
     private static final int PARALLEL_ATTENTION_TOKENS = 8;
+
     private final BertConfig config;
     private final Tensor word;
     private final Tensor position;
@@ -38,8 +39,8 @@ public final class EncoderModel {
     private final FeedForward ffn;
     private final Kernels kernels = KernelProvider.best();
 
-    private record LayerWeights(Linear q, Linear k, Linear v, Linear o, LayerNorm attentionNorm, LayerNorm outputNorm) {
-    }
+    private record LayerWeights(
+            Linear q, Linear k, Linear v, Linear o, LayerNorm attentionNorm, LayerNorm outputNorm) {}
 
     /** Builds the encoder from the tensors the architecture names in {@code tensors}. */
     public EncoderModel(BertConfig config, TensorSource tensors, FeedForward ffn) {
@@ -47,13 +48,17 @@ public final class EncoderModel {
         int h = config.hiddenSize();
         this.word = tensors.require(config.wordEmbeddings(), config.vocabSize(), h);
         this.position = tensors.require(config.positionEmbeddings(), config.maxPositions(), h);
-        this.tokenType = config.tokenTypeEmbeddings() == null ? null
+        this.tokenType = config.tokenTypeEmbeddings() == null
+                ? null
                 : firstRow(tensors.require(config.tokenTypeEmbeddings(), Math.max(1, config.typeVocabSize()), h), h);
         this.embeddingsNorm = norm(tensors, config.embeddingsNormWeight(), config.embeddingsNormBias());
         List<LayerWeights> ls = new ArrayList<>();
         for (BertConfig.Layer l : config.layers()) {
-            ls.add(new LayerWeights(linear(tensors, l.query(), l.queryBias()), linear(tensors, l.key(), l.keyBias()),
-                    linear(tensors, l.value(), l.valueBias()), linear(tensors, l.attentionOutput(), l.attentionOutputBias()),
+            ls.add(new LayerWeights(
+                    linear(tensors, l.query(), l.queryBias()),
+                    linear(tensors, l.key(), l.keyBias()),
+                    linear(tensors, l.value(), l.valueBias()),
+                    linear(tensors, l.attentionOutput(), l.attentionOutputBias()),
                     norm(tensors, l.attentionNormWeight(), l.attentionNormBias()),
                     norm(tensors, l.outputNormWeight(), l.outputNormBias())));
         }
@@ -95,7 +100,8 @@ public final class EncoderModel {
         int n = ids.length;
         int h = config.hiddenSize();
         if (n == 0 || n > config.maxPositions()) {
-            throw new IllegalArgumentException("sequence of " + n + " tokens; this model takes 1.." + config.maxPositions());
+            throw new IllegalArgumentException(
+                    "sequence of " + n + " tokens; this model takes 1.." + config.maxPositions());
         }
         float[][] x = new float[n][h];
         float[] wordRow = new float[h];
@@ -103,7 +109,8 @@ public final class EncoderModel {
         for (int t = 0; t < n; t++) {
             int id = ids[t];
             if (id < 0 || id >= config.vocabSize()) {
-                throw new IllegalArgumentException("token id " + id + " outside the vocabulary of " + config.vocabSize());
+                throw new IllegalArgumentException(
+                        "token id " + id + " outside the vocabulary of " + config.vocabSize());
             }
             word.copyTo((long) id * h, wordRow, 0, h);
             position.copyTo((long) t * h, positionRow, 0, h);

@@ -1,9 +1,9 @@
 package dev.ripple.core.model.decoder;
 
-import dev.ripple.core.tensor.DType;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.ripple.core.tensor.DType;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -38,9 +38,24 @@ import java.util.Locale;
  * @param eosId            end-of-sequence token, or -1
  * @param tensors          names of the resident tensors
  */
-public record DecoderConfig(Family family, String hfModelType, int hiddenSize, int intermediateSize, int numHeads,
-                            int numKvHeads, int headDim, int vocabSize, int maxPositions, float normEps, boolean preNorm,
-                            int positionOffset, Rope rope, int slidingWindow, int bosId, int eosId, Tensors tensors) {
+public record DecoderConfig(
+        Family family,
+        String hfModelType,
+        int hiddenSize,
+        int intermediateSize,
+        int numHeads,
+        int numKvHeads,
+        int headDim,
+        int vocabSize,
+        int maxPositions,
+        float normEps,
+        boolean preNorm,
+        int positionOffset,
+        Rope rope,
+        int slidingWindow,
+        int bosId,
+        int eosId,
+        Tensors tensors) {
 
     /** The two decoder families: they differ in norms, positions, attention and FFN shape. */
     public enum Family {
@@ -132,15 +147,17 @@ public record DecoderConfig(Family family, String hfModelType, int hiddenSize, i
      * by {@code factor}; {@code llama3} (Llama 3.1) divides the low frequencies, keeps the high ones
      * and blends in between, as transformers' {@code _compute_llama3_parameters} does.
      */
-    public record RopeScaling(String type, double factor, double lowFreqFactor, double highFreqFactor,
-                              int originalMaxPositions) {
+    public record RopeScaling(
+            String type, double factor, double lowFreqFactor, double highFreqFactor, int originalMaxPositions) {
         public RopeScaling {
             if (!type.equals("linear") && !type.equals("llama3")) {
                 throw new IllegalArgumentException("rope scaling '" + type + "' is not supported (linear, llama3 are)");
             }
-            if (!(factor > 0) || (type.equals("llama3") && !(highFreqFactor > lowFreqFactor && originalMaxPositions > 0))) {
-                throw new IllegalArgumentException("rope scaling " + type + ": factor " + factor + ", low " + lowFreqFactor
-                        + ", high " + highFreqFactor + ", original context " + originalMaxPositions + " do not make sense");
+            if (!(factor > 0)
+                    || (type.equals("llama3") && !(highFreqFactor > lowFreqFactor && originalMaxPositions > 0))) {
+                throw new IllegalArgumentException(
+                        "rope scaling " + type + ": factor " + factor + ", low " + lowFreqFactor + ", high "
+                                + highFreqFactor + ", original context " + originalMaxPositions + " do not make sense");
             }
         }
 
@@ -181,32 +198,43 @@ public record DecoderConfig(Family family, String hfModelType, int hiddenSize, i
      * @param finalNorm      the norm before the LM head (null for post-norm OPT, which has none)
      * @param lmHead         [vocab, embedDim]; the embeddings' name when tied
      */
-    public record Tensors(String embeddings, String positions, String projectIn, String projectOut, Norm finalNorm,
-                          String lmHead, List<Layer> layers) {
+    public record Tensors(
+            String embeddings,
+            String positions,
+            String projectIn,
+            String projectOut,
+            Norm finalNorm,
+            String lmHead,
+            List<Layer> layers) {
         public Tensors {
             layers = List.copyOf(layers);
         }
     }
 
     /** A norm's weight and bias (bias null for RMSNorm). */
-    public record Norm(String weight, String bias) {
-    }
+    public record Norm(String weight, String bias) {}
 
     /** A projection's weight and bias (bias null when the model has none). */
-    public record Projection(String weight, String bias) {
-    }
+    public record Projection(String weight, String bias) {}
 
     /** One layer's attention and norms (its FFN lives in the bundle sections). */
-    public record Layer(Projection query, Projection key, Projection value, Projection output, Norm attentionNorm,
-                        Norm ffnNorm) {
-    }
+    public record Layer(
+            Projection query, Projection key, Projection value, Projection output, Norm attentionNorm, Norm ffnNorm) {}
 
     public DecoderConfig {
-        if (hiddenSize <= 0 || intermediateSize <= 0 || numHeads <= 0 || numKvHeads <= 0 || headDim <= 0
-                || numHeads % numKvHeads != 0 || vocabSize <= 0 || maxPositions <= 0) {
-            throw new IllegalArgumentException("decoder: sizes must be positive and heads a multiple of kv heads: hidden "
-                    + hiddenSize + ", ffn " + intermediateSize + ", heads " + numHeads + "/" + numKvHeads + ", head dim "
-                    + headDim + ", vocab " + vocabSize + ", positions " + maxPositions);
+        if (hiddenSize <= 0
+                || intermediateSize <= 0
+                || numHeads <= 0
+                || numKvHeads <= 0
+                || headDim <= 0
+                || numHeads % numKvHeads != 0
+                || vocabSize <= 0
+                || maxPositions <= 0) {
+            throw new IllegalArgumentException(
+                    "decoder: sizes must be positive and heads a multiple of kv heads: hidden "
+                            + hiddenSize + ", ffn " + intermediateSize + ", heads " + numHeads + "/" + numKvHeads
+                            + ", head dim "
+                            + headDim + ", vocab " + vocabSize + ", positions " + maxPositions);
         }
         if ((family == Family.LLAMA) != (rope != null)) {
             throw new IllegalArgumentException("decoder: the llama family uses rotary positions and opt does not");
@@ -315,8 +343,8 @@ public record DecoderConfig(Family family, String hfModelType, int hiddenSize, i
     public static DecoderConfig fromJson(JsonNode a) {
         Family family = Family.ofLabel(a.path("type").asText(""));
         if (!"out_in".equals(a.path("weightLayout").asText("out_in"))) {
-            throw new IllegalArgumentException("decoder architecture: weightLayout '" + a.path("weightLayout").asText()
-                    + "' is not supported (expected out_in)");
+            throw new IllegalArgumentException("decoder architecture: weightLayout '"
+                    + a.path("weightLayout").asText() + "' is not supported (expected out_in)");
         }
         Rope rope = null;
         JsonNode r = a.path("rope");
@@ -325,9 +353,14 @@ public record DecoderConfig(Family family, String hfModelType, int hiddenSize, i
             JsonNode s = r.path("scaling");
             if (s.isObject()) {
                 String type = text(s, "type", "rope.scaling.");
-                scaling = type.equals("linear") ? RopeScaling.linear(number(s, "factor"))
-                        : new RopeScaling(type, number(s, "factor"), number(s, "lowFreqFactor"), number(s, "highFreqFactor"),
-                        integer(s, "originalMaxPositions"));
+                scaling = type.equals("linear")
+                        ? RopeScaling.linear(number(s, "factor"))
+                        : new RopeScaling(
+                                type,
+                                number(s, "factor"),
+                                number(s, "lowFreqFactor"),
+                                number(s, "highFreqFactor"),
+                                integer(s, "originalMaxPositions"));
             }
             rope = new Rope(number(r, "theta"), Rotation.ofLabel(text(r, "rotation", "rope.")), scaling);
         }
@@ -340,17 +373,40 @@ public record DecoderConfig(Family family, String hfModelType, int hiddenSize, i
         for (int i = 0; i < ls.size(); i++) {
             JsonNode l = ls.get(i);
             String w = "layers[" + i + "].";
-            layers.add(new Layer(projection(l, "query", w), projection(l, "key", w), projection(l, "value", w),
-                    projection(l, "attentionOutput", w), norm(l, "attentionNorm", w), norm(l, "ffnNorm", w)));
+            layers.add(new Layer(
+                    projection(l, "query", w),
+                    projection(l, "key", w),
+                    projection(l, "value", w),
+                    projection(l, "attentionOutput", w),
+                    norm(l, "attentionNorm", w),
+                    norm(l, "ffnNorm", w)));
         }
-        Tensors tensors = new Tensors(text(e, "word", "embeddings."), nullable(e, "position"), nullable(a, "projectIn"),
-                nullable(a, "projectOut"), a.path("finalNorm").isObject() ? norm(a, "finalNorm", "") : null,
-                text(a, "lmHead", ""), layers);
-        return new DecoderConfig(family, a.path("hfModelType").asText(family.label()), integer(a, "hiddenSize"),
-                integer(a, "intermediateSize"), integer(a, "numHeads"), integer(a, "numKeyValueHeads"), integer(a, "headDim"),
-                integer(a, "vocabSize"), integer(a, "maxPositions"), (float) number(a, "normEps"),
-                a.path("preNorm").asBoolean(true), a.path("positionOffset").asInt(0), rope, a.path("slidingWindow").asInt(0),
-                a.path("bosTokenId").asInt(-1), a.path("eosTokenId").asInt(-1), tensors);
+        Tensors tensors = new Tensors(
+                text(e, "word", "embeddings."),
+                nullable(e, "position"),
+                nullable(a, "projectIn"),
+                nullable(a, "projectOut"),
+                a.path("finalNorm").isObject() ? norm(a, "finalNorm", "") : null,
+                text(a, "lmHead", ""),
+                layers);
+        return new DecoderConfig(
+                family,
+                a.path("hfModelType").asText(family.label()),
+                integer(a, "hiddenSize"),
+                integer(a, "intermediateSize"),
+                integer(a, "numHeads"),
+                integer(a, "numKeyValueHeads"),
+                integer(a, "headDim"),
+                integer(a, "vocabSize"),
+                integer(a, "maxPositions"),
+                (float) number(a, "normEps"),
+                a.path("preNorm").asBoolean(true),
+                a.path("positionOffset").asInt(0),
+                rope,
+                a.path("slidingWindow").asInt(0),
+                a.path("bosTokenId").asInt(-1),
+                a.path("eosTokenId").asInt(-1),
+                tensors);
     }
 
     private static void putNullable(ObjectNode o, String key, String value) {
@@ -418,7 +474,15 @@ public record DecoderConfig(Family family, String hfModelType, int hiddenSize, i
 
     @Override
     public String toString() {
-        return String.format(Locale.ROOT, "%s (%s) %d layers, hidden %d, ffn %d, heads %d/%d", family.label(), hfModelType,
-                numLayers(), hiddenSize, intermediateSize, numHeads, numKvHeads);
+        return String.format(
+                Locale.ROOT,
+                "%s (%s) %d layers, hidden %d, ffn %d, heads %d/%d",
+                family.label(),
+                hfModelType,
+                numLayers(),
+                hiddenSize,
+                intermediateSize,
+                numHeads,
+                numKvHeads);
     }
 }

@@ -1,6 +1,5 @@
 package dev.ripple.core.model.decoder;
 
-import java.util.Arrays;
 import dev.ripple.core.format.RippleFile;
 import dev.ripple.core.model.FeedForward;
 import dev.ripple.core.model.decoder.DecoderConfig.Family;
@@ -17,6 +16,7 @@ import dev.ripple.core.tensor.TensorSource;
 import dev.ripple.core.tensor.kernels.KernelProvider;
 import dev.ripple.core.tensor.kernels.Kernels;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.stream.IntStream;
 
@@ -73,8 +73,8 @@ public final class DecoderModel {
     private final int embedDim;
 
     /** One layer's resident weights. */
-    private record Block(Linear q, Linear k, Linear v, Linear o, Normalization attentionNorm, Normalization ffnNorm,
-                         Linear[] qkv) {
+    private record Block(
+            Linear q, Linear k, Linear v, Linear o, Normalization attentionNorm, Normalization ffnNorm, Linear[] qkv) {
         Block(Linear q, Linear k, Linear v, Linear o, Normalization attentionNorm, Normalization ffnNorm) {
             this(q, k, v, o, attentionNorm, ffnNorm, new Linear[] {q, k, v});
         }
@@ -89,18 +89,23 @@ public final class DecoderModel {
         this.prefillChunk = prefillChunk;
         int h = config.hiddenSize();
         DecoderConfig.Tensors names = config.tensors();
-        Tensor emb = tensors.tensor(names.embeddings()).orElseThrow(() -> new IllegalArgumentException(
-                tensors.description() + ": token embeddings '" + names.embeddings() + "' are missing"));
+        Tensor emb = tensors.tensor(names.embeddings())
+                .orElseThrow(() -> new IllegalArgumentException(
+                        tensors.description() + ": token embeddings '" + names.embeddings() + "' are missing"));
         if (emb.rank() != 2 || emb.dim(0) != config.vocabSize()) {
             throw new IllegalArgumentException(tensors.description() + ": embeddings " + emb.describe()
                     + " do not have the vocabulary's " + config.vocabSize() + " rows");
         }
         this.embeddings = emb;
         this.embedDim = (int) emb.dim(1);
-        this.positions = names.positions() == null ? null
+        this.positions = names.positions() == null
+                ? null
                 : tensors.require(names.positions(), config.maxPositions() + config.positionOffset(), h);
-        this.projectIn = names.projectIn() == null ? null : linear(tensors, new Projection(names.projectIn(), null), h, embedDim);
-        this.projectOut = names.projectOut() == null ? null
+        this.projectIn = names.projectIn() == null
+                ? null
+                : linear(tensors, new Projection(names.projectIn(), null), h, embedDim);
+        this.projectOut = names.projectOut() == null
+                ? null
                 : linear(tensors, new Projection(names.projectOut(), null), embedDim, h);
         if (projectIn == null && embedDim != h) {
             throw new IllegalArgumentException(tensors.description() + ": embeddings are " + embedDim
@@ -112,9 +117,13 @@ public final class DecoderModel {
         int kvWidth = config.numKvHeads() * config.headDim();
         List<Block> bs = new ArrayList<>();
         for (DecoderConfig.Layer l : names.layers()) {
-            bs.add(new Block(linear(tensors, l.query(), qWidth, h), linear(tensors, l.key(), kvWidth, h),
-                    linear(tensors, l.value(), kvWidth, h), linear(tensors, l.output(), h, qWidth),
-                    norm(tensors, l.attentionNorm()), norm(tensors, l.ffnNorm())));
+            bs.add(new Block(
+                    linear(tensors, l.query(), qWidth, h),
+                    linear(tensors, l.key(), kvWidth, h),
+                    linear(tensors, l.value(), kvWidth, h),
+                    linear(tensors, l.output(), h, qWidth),
+                    norm(tensors, l.attentionNorm()),
+                    norm(tensors, l.ffnNorm())));
         }
         this.blocks = List.copyOf(bs);
         this.inverseFrequencies = config.rope() == null ? null : config.rope().inverseFrequencies(config.headDim());
@@ -196,7 +205,8 @@ public final class DecoderModel {
 
     /** Bytes of the resident weights the forward pass reads (embeddings, attention, norms, LM head). */
     public long residentBytes() {
-        long bytes = embeddings.data().byteSize() + (positions == null ? 0 : positions.data().byteSize());
+        long bytes = embeddings.data().byteSize()
+                + (positions == null ? 0 : positions.data().byteSize());
         bytes += projectIn == null ? 0 : projectIn.weightBytes() + projectOut.weightBytes();
         if (!config.tensors().lmHead().equals(config.tensors().embeddings())) {
             bytes += lmHead.weightBytes();
@@ -215,7 +225,8 @@ public final class DecoderModel {
      * roofline: a step cannot be faster than these bytes over the memory bandwidth.
      */
     public long residentBytesPerToken() {
-        long bytes = lmHead.weightBytes() + (projectIn == null ? 0 : projectIn.weightBytes() + projectOut.weightBytes());
+        long bytes =
+                lmHead.weightBytes() + (projectIn == null ? 0 : projectIn.weightBytes() + projectOut.weightBytes());
         bytes += 4L * config.hiddenSize() * (2L * blocks.size() + 1) * (config.family() == Family.OPT ? 2 : 1);
         for (Block b : blocks) {
             bytes += b.q().weightBytes() + b.k().weightBytes() + b.v().weightBytes() + b.o().weightBytes();
@@ -235,15 +246,15 @@ public final class DecoderModel {
      */
     public Session newSession(int contextLength, DType kvType) {
         if (contextLength > config.maxPositions()) {
-            throw new IllegalArgumentException("a context of " + contextLength + " tokens is longer than this model's "
-                    + config.maxPositions());
+            throw new IllegalArgumentException(
+                    "a context of " + contextLength + " tokens is longer than this model's " + config.maxPositions());
         }
-        return new Session(this, new KvCache(config.numLayers(), config.numKvHeads(), config.headDim(), contextLength, kvType));
+        return new Session(
+                this, new KvCache(config.numLayers(), config.numKvHeads(), config.headDim(), contextLength, kvType));
     }
 
     /** The logits of a step's last position, and what the step cost. */
-    public record Step(float[] logits, StepCost cost) {
-    }
+    public record Step(float[] logits, StepCost cost) {}
 
     /**
      * Runs {@code tokens} through the model at the session's position, in chunks of
@@ -266,12 +277,13 @@ public final class DecoderModel {
             throw new IllegalArgumentException("a step needs at least one token");
         }
         if (session.position() + count > session.context()) {
-            throw new IllegalArgumentException("the session's context of " + session.context() + " tokens is full: it holds "
-                    + session.position() + " and " + count + " more were given");
+            throw new IllegalArgumentException("the session's context of " + session.context()
+                    + " tokens is full: it holds " + session.position() + " and " + count + " more were given");
         }
         for (int i = from; i < from + count; i++) {
             if (tokens[i] < 0 || tokens[i] >= config.vocabSize()) {
-                throw new IllegalArgumentException("token id " + tokens[i] + " outside the vocabulary of " + config.vocabSize());
+                throw new IllegalArgumentException(
+                        "token id " + tokens[i] + " outside the vocabulary of " + config.vocabSize());
             }
         }
         long start = System.nanoTime();

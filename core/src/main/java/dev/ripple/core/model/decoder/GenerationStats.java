@@ -29,14 +29,25 @@ import java.util.List;
  * @param cacheHitRate           bundles served from the DRAM cache over bundles needed, decode steps
  * @param decodeSteps            decode steps measured
  */
-public record GenerationStats(int promptTokens, int generatedTokens, double prefillTokensPerSecond,
-                              double decodeTokensPerSecond, double timeToFirstTokenMs, double prefillIoMs, double ioMsMean,
-                              double ioMsP50, double ioMsP99, double readsPerToken, double bytesPerToken,
-                              double cacheHitRate, int decodeSteps) {
+public record GenerationStats(
+        int promptTokens,
+        int generatedTokens,
+        double prefillTokensPerSecond,
+        double decodeTokensPerSecond,
+        double timeToFirstTokenMs,
+        double prefillIoMs,
+        double ioMsMean,
+        double ioMsP50,
+        double ioMsP99,
+        double readsPerToken,
+        double bytesPerToken,
+        double cacheHitRate,
+        int decodeSteps) {
 
     public static GenerationStats of(Generator.Result r) {
         StepCost prefill = r.prefill();
-        List<StepCost> decode = r.steps().isEmpty() ? List.of() : r.steps().subList(1, r.steps().size());
+        List<StepCost> decode =
+                r.steps().isEmpty() ? List.of() : r.steps().subList(1, r.steps().size());
         int n = decode.size();
         double[] io = new double[n];
         long nanos = 0;
@@ -55,12 +66,20 @@ public record GenerationStats(int promptTokens, int generatedTokens, double pref
         }
         Arrays.sort(io);
         double mean = n == 0 ? Double.NaN : Arrays.stream(io).sum() / n;
-        return new GenerationStats(r.promptIds().length, r.generatedIds().length,
+        return new GenerationStats(
+                r.promptIds().length,
+                r.generatedIds().length,
                 prefill == null ? Double.NaN : prefill.tokens() / (prefill.totalNanos() / 1e9),
-                n == 0 ? Double.NaN : n / (nanos / 1e9), prefill == null ? Double.NaN : prefill.totalMillis(),
-                prefill == null ? Double.NaN : prefill.ioMillis(), mean, percentile(io, 0.50), percentile(io, 0.99),
-                n == 0 ? Double.NaN : reads / (double) n, n == 0 ? Double.NaN : bytes / (double) n,
-                predicted == 0 ? 0 : hits / (double) predicted, n);
+                n == 0 ? Double.NaN : n / (nanos / 1e9),
+                prefill == null ? Double.NaN : prefill.totalMillis(),
+                prefill == null ? Double.NaN : prefill.ioMillis(),
+                mean,
+                percentile(io, 0.50),
+                percentile(io, 0.99),
+                n == 0 ? Double.NaN : reads / (double) n,
+                n == 0 ? Double.NaN : bytes / (double) n,
+                predicted == 0 ? 0 : hits / (double) predicted,
+                n);
     }
 
     /** The nearest-rank percentile of sorted values (NaN when empty). */

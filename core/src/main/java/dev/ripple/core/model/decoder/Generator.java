@@ -32,11 +32,15 @@ import org.eclipse.collections.impl.list.mutable.primitive.IntArrayList;
  * next prompt to continue the conversation.
  */
 public final class Generator {
-    private Generator() {
-    }
+    private Generator() {}
 
     /** Why a generation stopped. */
-    public enum StopReason { STOP_TOKEN, STOP_STRING, MAX_TOKENS, CONTEXT_FULL }
+    public enum StopReason {
+        STOP_TOKEN,
+        STOP_STRING,
+        MAX_TOKENS,
+        CONTEXT_FULL
+    }
 
     /**
      * @param maxTokens   most tokens to generate
@@ -89,8 +93,7 @@ public final class Generator {
      *             string is incomplete; empty without a detokenizer)
      * @param cost the step that computed the logits it was sampled from (the prefill for the first)
      */
-    public record Token(int id, String text, StepCost cost) {
-    }
+    public record Token(int id, String text, StepCost cost) {}
 
     /**
      * A finished generation.
@@ -102,8 +105,13 @@ public final class Generator {
      * @param prefill      what the prompt cost
      * @param steps        per generated token, the step its logits came from (the prefill first)
      */
-    public record Result(int[] promptIds, int[] generatedIds, String text, StopReason stopReason, StepCost prefill,
-                         List<StepCost> steps) {
+    public record Result(
+            int[] promptIds,
+            int[] generatedIds,
+            String text,
+            StopReason stopReason,
+            StepCost prefill,
+            List<StepCost> steps) {
         public Result {
             promptIds = promptIds.clone();
             generatedIds = generatedIds.clone();
@@ -117,8 +125,13 @@ public final class Generator {
     }
 
     /** Generates, handing each token to {@code listener} as it comes. */
-    public static Result generate(DecoderModel model, Session session, int[] prompt, Options options,
-                                  Detokenizer detokenizer, Consumer<Token> listener) {
+    public static Result generate(
+            DecoderModel model,
+            Session session,
+            int[] prompt,
+            Options options,
+            Detokenizer detokenizer,
+            Consumer<Token> listener) {
         TokenStream stream = stream(model, session, prompt, options, detokenizer);
         while (stream.hasNext()) {
             Token t = stream.next();
@@ -130,10 +143,11 @@ public final class Generator {
     }
 
     /** A lazy stream of the generated tokens: each {@code next()} runs the step it needs. */
-    public static TokenStream stream(DecoderModel model, Session session, int[] prompt, Options options,
-                                     Detokenizer detokenizer) {
+    public static TokenStream stream(
+            DecoderModel model, Session session, int[] prompt, Options options, Detokenizer detokenizer) {
         if (prompt.length == 0) {
-            throw new IllegalArgumentException("the prompt is empty: give at least one token (most models want their BOS)");
+            throw new IllegalArgumentException(
+                    "the prompt is empty: give at least one token (most models want their BOS)");
         }
         return new TokenStream(model, session, prompt.clone(), options, detokenizer);
     }
@@ -157,7 +171,8 @@ public final class Generator {
         private StopReason stopped;
         private Token next;
 
-        private TokenStream(DecoderModel model, Session session, int[] prompt, Options options, Detokenizer detokenizer) {
+        private TokenStream(
+                DecoderModel model, Session session, int[] prompt, Options options, Detokenizer detokenizer) {
             this.model = model;
             this.session = session;
             this.prompt = prompt;
@@ -216,7 +231,10 @@ public final class Generator {
                 stopped = StopReason.STOP_STRING;
             } else if (generated.size() >= options.maxTokens()) {
                 stopped = StopReason.MAX_TOKENS;
-                t = new Token(id, text + (detokenizer == null ? "" : stops.accept(detokenizer.finish()) + stops.flush()), lastStep);
+                t = new Token(
+                        id,
+                        text + (detokenizer == null ? "" : stops.accept(detokenizer.finish()) + stops.flush()),
+                        lastStep);
                 if (stops.hit()) {
                     stopped = StopReason.STOP_STRING;
                 }

@@ -31,7 +31,8 @@ public final class Sampler {
         public Settings {
             if (!(temperature >= 0) || topK < 0 || !(topP > 0 && topP <= 1) || !(repetitionPenalty > 0)) {
                 throw new IllegalArgumentException("sampling needs temperature ≥ 0, top-k ≥ 0, top-p in (0, 1] and a "
-                        + "repetition penalty > 0; got " + temperature + ", " + topK + ", " + topP + ", " + repetitionPenalty);
+                        + "repetition penalty > 0; got " + temperature + ", " + topK + ", " + topP + ", "
+                        + repetitionPenalty);
             }
         }
 

@@ -65,7 +65,8 @@ public final class Session implements AutoCloseable {
     /** Working memory for steps of up to {@code tokens} tokens, grown on demand and kept. */
     Buffers buffers(int tokens) {
         if (buffers == null || buffers.capacity < tokens) {
-            buffers = new Buffers(model.config(), model.embedDim(), Math.max(tokens, buffers == null ? 1 : buffers.capacity));
+            buffers = new Buffers(
+                    model.config(), model.embedDim(), Math.max(tokens, buffers == null ? 1 : buffers.capacity));
         }
         return buffers;
     }
@@ -86,12 +87,14 @@ public final class Session implements AutoCloseable {
         final float[][] context;
         /** The first token's q, k and v rows, in the order of a decode step's fused projection. */
         final float[][] qkv;
+
         final float[][] projected;
         final float[][] ffnOut;
         final float[] embedding;
         final float[] row;
         /** A decode step's layer input as the FFN's read-ahead sees it. */
         final float[] ahead;
+
         final float[] cos;
         final float[] sin;
 

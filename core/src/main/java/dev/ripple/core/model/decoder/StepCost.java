@@ -19,8 +19,18 @@ import dev.ripple.core.model.TokenStats;
  * @param stallNanos   time the step's thread spent on I/O (planning, waiting for reads no computation
  *                     covered): {@code ioNanos} when reads are not overlapped with compute
  */
-public record StepCost(int tokens, int ffnCalls, long predicted, long cacheHits, long readOps, long bytesRead,
-                       long bytesNeeded, long ioNanos, long ffnNanos, long totalNanos, long stallNanos) {
+public record StepCost(
+        int tokens,
+        int ffnCalls,
+        long predicted,
+        long cacheHits,
+        long readOps,
+        long bytesRead,
+        long bytesNeeded,
+        long ioNanos,
+        long ffnNanos,
+        long totalNanos,
+        long stallNanos) {
 
     /** Accumulates the FFN calls of one step. */
     static final class Builder {
@@ -47,8 +57,18 @@ public record StepCost(int tokens, int ffnCalls, long predicted, long cacheHits,
         }
 
         StepCost build(int tokens, long totalNanos) {
-            return new StepCost(tokens, ffnCalls, predicted, cacheHits, readOps, bytesRead, bytesNeeded, ioNanos, ffnNanos,
-                    totalNanos, stallNanos);
+            return new StepCost(
+                    tokens,
+                    ffnCalls,
+                    predicted,
+                    cacheHits,
+                    readOps,
+                    bytesRead,
+                    bytesNeeded,
+                    ioNanos,
+                    ffnNanos,
+                    totalNanos,
+                    stallNanos);
         }
     }
 

@@ -10,8 +10,7 @@ import java.util.logging.Logger;
 public final class KernelProvider {
     private static final Logger LOG = Logger.getLogger(KernelProvider.class.getName());
 
-    private KernelProvider() {
-    }
+    private KernelProvider() {}
 
     /** The kernels this JVM uses. */
     public static Kernels best() {

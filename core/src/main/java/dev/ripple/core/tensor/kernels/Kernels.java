@@ -31,12 +31,33 @@ public interface Kernels {
      * Four dot products of one row with four inputs, {@code out[i] = Σ_k xs[i][k] · w[k]}: when a
      * sequence is computed at once, a row loaded (and widened) once serves four tokens.
      */
-    void dot4(DType dtype, MemorySegment segment, long byteOffset, float[] x0, float[] x1, float[] x2, float[] x3, int n,
-              float[] scratch, float[] out);
+    void dot4(
+            DType dtype,
+            MemorySegment segment,
+            long byteOffset,
+            float[] x0,
+            float[] x1,
+            float[] x2,
+            float[] x3,
+            int n,
+            float[] scratch,
+            float[] out);
 
     /** Four scaled adds of one row, {@code y_i[k] += a_i · w[k]}, loading the row once. */
-    void axpy4(DType dtype, float a0, float a1, float a2, float a3, MemorySegment segment, long byteOffset, float[] y0,
-               float[] y1, float[] y2, float[] y3, int n, float[] scratch);
+    void axpy4(
+            DType dtype,
+            float a0,
+            float a1,
+            float a2,
+            float a3,
+            MemorySegment segment,
+            long byteOffset,
+            float[] y0,
+            float[] y1,
+            float[] y2,
+            float[] y3,
+            int n,
+            float[] scratch);
 
     /** Weight rows one call of {@link #dotRows} or {@link #axpyRows} takes at most. */
     int MAX_ROWS = 4;
@@ -54,8 +75,17 @@ public interface Kernels {
      * @param scratch  at least {@code rows × n} floats, used by implementations that stage or widen the rows first
      * @param out      at least {@code rows × count} floats
      */
-    void dotRows(DType dtype, MemorySegment[] segments, long[] offsets, int rows, float[][] xs, int[] tokens, int count,
-                 int n, float[] scratch, float[] out);
+    void dotRows(
+            DType dtype,
+            MemorySegment[] segments,
+            long[] offsets,
+            int rows,
+            float[][] xs,
+            int[] tokens,
+            int count,
+            int n,
+            float[] scratch,
+            float[] out);
 
     /**
      * Scaled adds of up to {@link #MAX_ROWS} weight rows into a set of tokens' outputs:
@@ -66,8 +96,17 @@ public interface Kernels {
      * @param tokens  indices into {@code ys}, or null for {@code 0 .. count}
      * @param scratch at least {@code rows × n} floats, used by implementations that stage or widen the rows first
      */
-    void axpyRows(DType dtype, MemorySegment[] segments, long[] offsets, int rows, float[] coefficients, float[][] ys,
-                  int[] tokens, int count, int n, float[] scratch);
+    void axpyRows(
+            DType dtype,
+            MemorySegment[] segments,
+            long[] offsets,
+            int rows,
+            float[] coefficients,
+            float[][] ys,
+            int[] tokens,
+            int count,
+            int n,
+            float[] scratch);
 
     /**
      * Exact GELU, {@code v[i] = v[i]·Φ(v[i])}, in place over {@code v[from, to)}: the activation of
@@ -99,8 +138,17 @@ public interface Kernels {
      * @param scratch at least {@code rows × n} floats
      * @param out     at least {@code rows × count} floats
      */
-    void dotRowsTransposed(DType dtype, MemorySegment[] segments, long[] offsets, int rows, float[] xT, int stride,
-                           int count, int n, float[] scratch, float[] out);
+    void dotRowsTransposed(
+            DType dtype,
+            MemorySegment[] segments,
+            long[] offsets,
+            int rows,
+            float[] xT,
+            int stride,
+            int count,
+            int n,
+            float[] scratch,
+            float[] out);
 
     /** The row length {@link #transpose} pads {@code count} tokens to (whole vectors, zeros after count). */
     int transposedStride(int count);

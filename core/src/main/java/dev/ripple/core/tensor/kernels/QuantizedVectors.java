@@ -54,7 +54,8 @@ record QuantizedVectors(VectorSpecies<Float> floats, VectorSpecies<Byte> bytes) 
             for (int j = 0; j < 32; j += perLoad) {
                 ByteVector q = ByteVector.fromMemorySegment(bytes, src, base + 2 + j, ByteOrder.LITTLE_ENDIAN);
                 for (int part = 0; part < Math.max(1, parts); part++) {
-                    ((FloatVector) q.convertShape(VectorOperators.B2F, floats, part)).mul(d)
+                    ((FloatVector) q.convertShape(VectorOperators.B2F, floats, part))
+                            .mul(d)
                             .intoArray(out, b * 32 + j + part * lanes);
                 }
             }
@@ -70,12 +71,16 @@ record QuantizedVectors(VectorSpecies<Float> floats, VectorSpecies<Byte> bytes) 
             for (int j = 0; j < 16; j += bytes.length()) {
                 ByteVector packed = ByteVector.fromMemorySegment(bytes, src, base + 2 + j, ByteOrder.LITTLE_ENDIAN);
                 ByteVector low = packed.and((byte) 0x0F).sub((byte) 8);
-                ByteVector high = packed.lanewise(VectorOperators.LSHR, 4).and((byte) 0x0F).sub((byte) 8);
+                ByteVector high = packed.lanewise(VectorOperators.LSHR, 4)
+                        .and((byte) 0x0F)
+                        .sub((byte) 8);
                 int parts = bytes.length() / lanes;
                 for (int part = 0; part < parts; part++) {
-                    ((FloatVector) low.convertShape(VectorOperators.B2F, floats, part)).mul(d)
+                    ((FloatVector) low.convertShape(VectorOperators.B2F, floats, part))
+                            .mul(d)
                             .intoArray(out, b * 32 + j + part * lanes);
-                    ((FloatVector) high.convertShape(VectorOperators.B2F, floats, part)).mul(d)
+                    ((FloatVector) high.convertShape(VectorOperators.B2F, floats, part))
+                            .mul(d)
                             .intoArray(out, b * 32 + 16 + j + part * lanes);
                 }
             }

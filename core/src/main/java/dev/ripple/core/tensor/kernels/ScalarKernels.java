@@ -56,8 +56,17 @@ public final class ScalarKernels implements Kernels {
     }
 
     @Override
-    public void dot4(DType dtype, MemorySegment segment, long byteOffset, float[] x0, float[] x1, float[] x2, float[] x3,
-                     int n, float[] scratch, float[] out) {
+    public void dot4(
+            DType dtype,
+            MemorySegment segment,
+            long byteOffset,
+            float[] x0,
+            float[] x1,
+            float[] x2,
+            float[] x3,
+            int n,
+            float[] scratch,
+            float[] out) {
         out[0] = dot(dtype, segment, byteOffset, x0, n, scratch);
         out[1] = dot(dtype, segment, byteOffset, x1, n, scratch);
         out[2] = dot(dtype, segment, byteOffset, x2, n, scratch);
@@ -65,8 +74,20 @@ public final class ScalarKernels implements Kernels {
     }
 
     @Override
-    public void axpy4(DType dtype, float a0, float a1, float a2, float a3, MemorySegment segment, long byteOffset,
-                      float[] y0, float[] y1, float[] y2, float[] y3, int n, float[] scratch) {
+    public void axpy4(
+            DType dtype,
+            float a0,
+            float a1,
+            float a2,
+            float a3,
+            MemorySegment segment,
+            long byteOffset,
+            float[] y0,
+            float[] y1,
+            float[] y2,
+            float[] y3,
+            int n,
+            float[] scratch) {
         axpy(dtype, a0, segment, byteOffset, y0, n, scratch);
         axpy(dtype, a1, segment, byteOffset, y1, n, scratch);
         axpy(dtype, a2, segment, byteOffset, y2, n, scratch);
@@ -74,18 +95,37 @@ public final class ScalarKernels implements Kernels {
     }
 
     @Override
-    public void dotRows(DType dtype, MemorySegment[] segments, long[] offsets, int rows, float[][] xs, int[] tokens,
-                        int count, int n, float[] scratch, float[] out) {
+    public void dotRows(
+            DType dtype,
+            MemorySegment[] segments,
+            long[] offsets,
+            int rows,
+            float[][] xs,
+            int[] tokens,
+            int count,
+            int n,
+            float[] scratch,
+            float[] out) {
         for (int r = 0; r < rows; r++) {
             for (int c = 0; c < count; c++) {
-                out[r * count + c] = dot(dtype, segments[r], offsets[r], xs[tokens == null ? c : tokens[c]], n, scratch);
+                out[r * count + c] =
+                        dot(dtype, segments[r], offsets[r], xs[tokens == null ? c : tokens[c]], n, scratch);
             }
         }
     }
 
     @Override
-    public void axpyRows(DType dtype, MemorySegment[] segments, long[] offsets, int rows, float[] coefficients,
-                         float[][] ys, int[] tokens, int count, int n, float[] scratch) {
+    public void axpyRows(
+            DType dtype,
+            MemorySegment[] segments,
+            long[] offsets,
+            int rows,
+            float[] coefficients,
+            float[][] ys,
+            int[] tokens,
+            int count,
+            int n,
+            float[] scratch) {
         for (int c = 0; c < count; c++) {
             float[] y = ys[tokens == null ? c : tokens[c]];
             for (int r = 0; r < rows; r++) {
@@ -135,8 +175,17 @@ public final class ScalarKernels implements Kernels {
     }
 
     @Override
-    public void dotRowsTransposed(DType dtype, MemorySegment[] segments, long[] offsets, int rows, float[] xT, int stride,
-                                  int count, int n, float[] scratch, float[] out) {
+    public void dotRowsTransposed(
+            DType dtype,
+            MemorySegment[] segments,
+            long[] offsets,
+            int rows,
+            float[] xT,
+            int stride,
+            int count,
+            int n,
+            float[] scratch,
+            float[] out) {
         float[] w = new float[n];
         for (int r = 0; r < rows; r++) {
             if (dtype == DType.F32) {

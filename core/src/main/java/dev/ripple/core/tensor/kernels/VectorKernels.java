@@ -42,6 +42,7 @@ final class VectorKernels implements Kernels {
         }
         return acc.lane(0);
     }
+
     @Override
     public String name() {
         return "vector-" + S.vectorBitSize();
@@ -64,7 +65,8 @@ final class VectorKernels implements Kernels {
         int upper4 = n - n % (4 * len);
         for (; k < upper4; k += 4 * len) {
             long at = byteOffset + 4L * k;
-            acc0 = FloatVector.fromMemorySegment(S, segment, at, ByteOrder.LITTLE_ENDIAN).fma(FloatVector.fromArray(S, x, k), acc0);
+            acc0 = FloatVector.fromMemorySegment(S, segment, at, ByteOrder.LITTLE_ENDIAN)
+                    .fma(FloatVector.fromArray(S, x, k), acc0);
             acc1 = FloatVector.fromMemorySegment(S, segment, at + 4L * len, ByteOrder.LITTLE_ENDIAN)
                     .fma(FloatVector.fromArray(S, x, k + len), acc1);
             acc2 = FloatVector.fromMemorySegment(S, segment, at + 8L * len, ByteOrder.LITTLE_ENDIAN)
@@ -142,7 +144,9 @@ final class VectorKernels implements Kernels {
         int k = 0;
         int upper = S.loopBound(n);
         for (; k < upper; k += S.length()) {
-            FloatVector.fromArray(S, w, k).fma(av, FloatVector.fromArray(S, y, k)).intoArray(y, k);
+            FloatVector.fromArray(S, w, k)
+                    .fma(av, FloatVector.fromArray(S, y, k))
+                    .intoArray(y, k);
         }
         for (; k < n; k++) {
             y[k] += a * w[k];
@@ -150,8 +154,17 @@ final class VectorKernels implements Kernels {
     }
 
     @Override
-    public void dot4(DType dtype, MemorySegment segment, long byteOffset, float[] x0, float[] x1, float[] x2, float[] x3,
-                     int n, float[] scratch, float[] out) {
+    public void dot4(
+            DType dtype,
+            MemorySegment segment,
+            long byteOffset,
+            float[] x0,
+            float[] x1,
+            float[] x2,
+            float[] x3,
+            int n,
+            float[] scratch,
+            float[] out) {
         MemorySegment w = segment;
         long at = byteOffset;
         if (dtype != DType.F32) {
@@ -191,8 +204,20 @@ final class VectorKernels implements Kernels {
     }
 
     @Override
-    public void axpy4(DType dtype, float a0, float a1, float a2, float a3, MemorySegment segment, long byteOffset,
-                      float[] y0, float[] y1, float[] y2, float[] y3, int n, float[] scratch) {
+    public void axpy4(
+            DType dtype,
+            float a0,
+            float a1,
+            float a2,
+            float a3,
+            MemorySegment segment,
+            long byteOffset,
+            float[] y0,
+            float[] y1,
+            float[] y2,
+            float[] y3,
+            int n,
+            float[] scratch) {
         MemorySegment w = segment;
         long at = byteOffset;
         if (dtype != DType.F32) {
@@ -223,8 +248,17 @@ final class VectorKernels implements Kernels {
     }
 
     @Override
-    public void dotRows(DType dtype, MemorySegment[] segments, long[] offsets, int rows, float[][] xs, int[] tokens,
-                        int count, int n, float[] scratch, float[] out) {
+    public void dotRows(
+            DType dtype,
+            MemorySegment[] segments,
+            long[] offsets,
+            int rows,
+            float[][] xs,
+            int[] tokens,
+            int count,
+            int n,
+            float[] scratch,
+            float[] out) {
         if (rows < 1 || rows > MAX_ROWS) {
             throw new IllegalArgumentException(rows + " rows; 1.." + MAX_ROWS + " per call");
         }
@@ -272,8 +306,20 @@ final class VectorKernels implements Kernels {
      * AVX2's sixteen vector registers as well as AVX-512's thirty-two. Each pair is summed as
      * {@link #dot4} sums a token: one accumulator, the lane tree of {@link #sum}, a scalar tail.
      */
-    private static void tile4x3(float[] w, int a1, int a2, int a3, float[] x0, float[] x1, float[] x2, int n,
-                                float[] out, int count, int c, int rows, int cols) {
+    private static void tile4x3(
+            float[] w,
+            int a1,
+            int a2,
+            int a3,
+            float[] x0,
+            float[] x1,
+            float[] x2,
+            int n,
+            float[] out,
+            int count,
+            int c,
+            int rows,
+            int cols) {
         FloatVector c00 = FloatVector.zero(S), c01 = FloatVector.zero(S), c02 = FloatVector.zero(S);
         FloatVector c10 = FloatVector.zero(S), c11 = FloatVector.zero(S), c12 = FloatVector.zero(S);
         FloatVector c20 = FloatVector.zero(S), c21 = FloatVector.zero(S), c22 = FloatVector.zero(S);
@@ -345,8 +391,17 @@ final class VectorKernels implements Kernels {
     }
 
     @Override
-    public void axpyRows(DType dtype, MemorySegment[] segments, long[] offsets, int rows, float[] coefficients,
-                         float[][] ys, int[] tokens, int count, int n, float[] scratch) {
+    public void axpyRows(
+            DType dtype,
+            MemorySegment[] segments,
+            long[] offsets,
+            int rows,
+            float[] coefficients,
+            float[][] ys,
+            int[] tokens,
+            int count,
+            int n,
+            float[] scratch) {
         if (rows < 1 || rows > MAX_ROWS) {
             throw new IllegalArgumentException(rows + " rows; 1.." + MAX_ROWS + " per call");
         }
@@ -354,7 +409,13 @@ final class VectorKernels implements Kernels {
         int c = 0;
         if (rows == 4) {
             for (; c + 2 <= count; c += 2) {
-                tileAxpy4x2(scratch, n, coefficients, count, c, ys[tokens == null ? c : tokens[c]],
+                tileAxpy4x2(
+                        scratch,
+                        n,
+                        coefficients,
+                        count,
+                        c,
+                        ys[tokens == null ? c : tokens[c]],
                         ys[tokens == null ? c + 1 : tokens[c + 1]]);
             }
         }
@@ -393,8 +454,10 @@ final class VectorKernels implements Kernels {
             FloatVector w1 = FloatVector.fromArray(S, w, a1 + k);
             FloatVector w2 = FloatVector.fromArray(S, w, a2 + k);
             FloatVector w3 = FloatVector.fromArray(S, w, a3 + k);
-            w3.fma(b30, w2.fma(b20, w1.fma(b10, w0.fma(b00, FloatVector.fromArray(S, y0, k))))).intoArray(y0, k);
-            w3.fma(b31, w2.fma(b21, w1.fma(b11, w0.fma(b01, FloatVector.fromArray(S, y1, k))))).intoArray(y1, k);
+            w3.fma(b30, w2.fma(b20, w1.fma(b10, w0.fma(b00, FloatVector.fromArray(S, y0, k)))))
+                    .intoArray(y0, k);
+            w3.fma(b31, w2.fma(b21, w1.fma(b11, w0.fma(b01, FloatVector.fromArray(S, y1, k)))))
+                    .intoArray(y1, k);
         }
         for (; k < n; k++) {
             y0[k] = (((y0[k] + e00 * w[k]) + e10 * w[a1 + k]) + e20 * w[a2 + k]) + e30 * w[a3 + k];
@@ -408,7 +471,9 @@ final class VectorKernels implements Kernels {
         int k = 0;
         int upper = S.loopBound(n);
         for (; k < upper; k += S.length()) {
-            FloatVector.fromArray(S, w, at + k).fma(av, FloatVector.fromArray(S, y, k)).intoArray(y, k);
+            FloatVector.fromArray(S, w, at + k)
+                    .fma(av, FloatVector.fromArray(S, y, k))
+                    .intoArray(y, k);
         }
         for (; k < n; k++) {
             y[k] += a * w[at + k];
@@ -417,6 +482,7 @@ final class VectorKernels implements Kernels {
 
     /** 1/√2: GELU(x) = x·(1 + erf(x/√2))/2. */
     private static final float INV_SQRT2 = 0.70710678118654752f;
+
     private static final FloatVector ONE = FloatVector.broadcast(S, 1f);
     private static final FloatVector A3 = FloatVector.broadcast(S, 1.421413741f);
     private static final FloatVector A2 = FloatVector.broadcast(S, -0.284496736f);
@@ -436,7 +502,11 @@ final class VectorKernels implements Kernels {
             FloatVector z = x.mul(INV_SQRT2);
             FloatVector az = z.abs();
             FloatVector t = ONE.div(az.fma(0.3275911f, 1f));
-            FloatVector p = t.fma(1.061405429f, -1.453152027f).fma(t, A3).fma(t, A2).fma(t, A1).mul(t);
+            FloatVector p = t.fma(1.061405429f, -1.453152027f)
+                    .fma(t, A3)
+                    .fma(t, A2)
+                    .fma(t, A1)
+                    .mul(t);
             FloatVector e = az.mul(az).neg().lanewise(jdk.incubator.vector.VectorOperators.EXP);
             FloatVector erfAbs = p.mul(e).neg().add(1f);
             FloatVector erf = erfAbs.blend(erfAbs.neg(), z.lt(0f));
@@ -452,8 +522,11 @@ final class VectorKernels implements Kernels {
         float z = x * INV_SQRT2;
         float az = Math.abs(z);
         float t = 1f / Math.fma(az, 0.3275911f, 1f);
-        float p = Math.fma(Math.fma(Math.fma(Math.fma(t, 1.061405429f, -1.453152027f), t, 1.421413741f), t,
-                -0.284496736f), t, 0.254829592f) * t;
+        float p = Math.fma(
+                        Math.fma(Math.fma(Math.fma(t, 1.061405429f, -1.453152027f), t, 1.421413741f), t, -0.284496736f),
+                        t,
+                        0.254829592f)
+                * t;
         float erfAbs = 1f - p * (float) Math.exp(-(az * az));
         float erf = z < 0f ? -erfAbs : erfAbs;
         return 0.5f * x * (erf + 1f);
@@ -499,7 +572,9 @@ final class VectorKernels implements Kernels {
             }
             j = 0;
             for (; j < keysUpper; j += len) {
-                FloatVector.fromArray(S, scratch, scoresAt + j).sub(max).lanewise(jdk.incubator.vector.VectorOperators.EXP)
+                FloatVector.fromArray(S, scratch, scoresAt + j)
+                        .sub(max)
+                        .lanewise(jdk.incubator.vector.VectorOperators.EXP)
                         .intoArray(scratch, scoresAt + j);
             }
             for (; j < n; j++) {
@@ -514,7 +589,8 @@ final class VectorKernels implements Kernels {
             for (; c < dimsUpper; c += len) {
                 FloatVector acc = FloatVector.zero(S);
                 for (j = 0; j < n; j++) {
-                    acc = FloatVector.fromArray(S, v, j * dh + c).fma(FloatVector.broadcast(S, scratch[scoresAt + j]), acc);
+                    acc = FloatVector.fromArray(S, v, j * dh + c)
+                            .fma(FloatVector.broadcast(S, scratch[scoresAt + j]), acc);
                 }
                 acc.mul(inv).intoArray(out, qi + c);
             }
@@ -540,8 +616,17 @@ final class VectorKernels implements Kernels {
      * runs with four accumulators.
      */
     @Override
-    public void dotRowsTransposed(DType dtype, MemorySegment[] segments, long[] offsets, int rows, float[] xT, int stride,
-                                  int count, int n, float[] scratch, float[] out) {
+    public void dotRowsTransposed(
+            DType dtype,
+            MemorySegment[] segments,
+            long[] offsets,
+            int rows,
+            float[] xT,
+            int stride,
+            int count,
+            int n,
+            float[] scratch,
+            float[] out) {
         if (rows < 1 || rows > MAX_ROWS) {
             throw new IllegalArgumentException(rows + " rows; 1.." + MAX_ROWS + " per call");
         }

@@ -1,12 +1,11 @@
 package dev.ripple.core.model.decoder;
 
-import java.util.Arrays;
-import dev.ripple.core.activity.PredictorKind;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.ripple.core.activity.PredictorKind;
 import dev.ripple.core.activity.TracePredictor;
 import dev.ripple.core.format.RippleFile;
 import dev.ripple.core.format.RippleFileWriter;
@@ -23,6 +22,7 @@ import dev.ripple.core.testing.RandomDecoders.Shape;
 import dev.ripple.io.reader.ReaderKind;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
 import java.util.concurrent.ExecutorService;
@@ -53,7 +53,8 @@ class DecoderModelTest {
                 Arguments.of("opt pre-norm", Shape.opt()),
                 Arguments.of("opt post-norm with projections", Shape.optPostNorm()),
                 Arguments.of("llama gqa silu untied", Shape.llama()),
-                Arguments.of("qwen2 qkv bias tied", Shape.llama().withQkvBias(true).withTied(true)),
+                Arguments.of(
+                        "qwen2 qkv bias tied", Shape.llama().withQkvBias(true).withTied(true)),
                 Arguments.of("llama 3.1 rope scaling", Shape.llama().withScaling(RopeScaling.llama3(8, 1, 4, 16))),
                 Arguments.of("linear rope scaling", Shape.llama().withScaling(RopeScaling.linear(2))),
                 Arguments.of("prosparse fatrelu", Shape.llama().with(Activation.RELU, false, 0.05f)),
@@ -121,8 +122,11 @@ class DecoderModelTest {
         int[] ids = ids(Shape.opt().vocab(), 4);
         List<float[]> inMemory = run(file, null, ids);
         for (String cache : new String[] {"none", "lru"}) {
-            RuntimeOptions o = RuntimeOptions.defaults().withReader(ReaderKind.POSITIONAL).withPredictor(PredictorKind.DENSE)
-                    .withCache(cache, 0.3).withFillIn(false);
+            RuntimeOptions o = RuntimeOptions.defaults()
+                    .withReader(ReaderKind.POSITIONAL)
+                    .withPredictor(PredictorKind.DENSE)
+                    .withCache(cache, 0.3)
+                    .withFillIn(false);
             List<float[]> flash = run(file, o, ids);
             for (int t = 0; t < flash.size(); t++) {
                 assertArrayEquals(inMemory.get(t), flash.get(t), cache + " cache, step " + t);
@@ -166,7 +170,10 @@ class DecoderModelTest {
             }
         }
         assertTrue(active < total * 0.8, "ReLU leaves neurons inactive: " + active + " of " + total);
-        RuntimeOptions o = RuntimeOptions.defaults().withReader(ReaderKind.POSITIONAL).withCache("lru", 0.2).withFillIn(false);
+        RuntimeOptions o = RuntimeOptions.defaults()
+                .withReader(ReaderKind.POSITIONAL)
+                .withCache("lru", 0.2)
+                .withFillIn(false);
         try (RippleModel m = RippleModel.open(file, o, new TracePredictor(sets), null)) {
             DecoderModel model = m.decoder().orElseThrow();
             try (Session s = model.newSession(32)) {
@@ -182,7 +189,9 @@ class DecoderModelTest {
     void concurrentSessionsEqualEachSessionAlone() throws Exception {
         Decoder d = RandomDecoders.generate(Shape.llama(), 41, DType.F16);
         Path file = write(d, "concurrent");
-        RuntimeOptions o = RuntimeOptions.defaults().withReader(ReaderKind.POSITIONAL).withPredictor(PredictorKind.DENSE)
+        RuntimeOptions o = RuntimeOptions.defaults()
+                .withReader(ReaderKind.POSITIONAL)
+                .withPredictor(PredictorKind.DENSE)
                 .withCache("lru", 0.3);
         int sessions = 4;
         List<int[]> prompts = new ArrayList<>();
@@ -224,7 +233,8 @@ class DecoderModelTest {
         int[] ids = ids(Shape.llama().vocab(), 12);
         try (RippleFile f = RippleFile.open(file)) {
             DecoderModel model = DecoderModel.load(f, MappedFfn.of(f));
-            try (Session a = model.newSession(16, DType.F32); Session b = model.newSession(16, DType.F16)) {
+            try (Session a = model.newSession(16, DType.F32);
+                    Session b = model.newSession(16, DType.F16)) {
                 assertEquals(a.kvBytes() / 2, b.kvBytes());
                 float[] la = model.prefill(a, ids).logits();
                 float[] lb = model.prefill(b, ids).logits();
@@ -254,13 +264,17 @@ class DecoderModelTest {
             DecoderModel model = DecoderModel.load(f, MappedFfn.of(f));
             try (Session s = model.newSession(4)) {
                 model.prefill(s, new int[] {1, 2, 3});
-                IllegalArgumentException full = assertThrows(IllegalArgumentException.class,
-                        () -> model.prefill(s, new int[] {4, 5}));
+                IllegalArgumentException full =
+                        assertThrows(IllegalArgumentException.class, () -> model.prefill(s, new int[] {4, 5}));
                 assertTrue(full.getMessage().contains("full"), full.getMessage());
-                assertThrows(IllegalArgumentException.class, () -> model.decode(s, Shape.opt().vocab()));
+                assertThrows(
+                        IllegalArgumentException.class,
+                        () -> model.decode(s, Shape.opt().vocab()));
                 assertEquals(3, s.position(), "a refused step leaves the session as it was");
             }
-            assertThrows(IllegalArgumentException.class, () -> model.newSession(Shape.opt().positions() + 1));
+            assertThrows(
+                    IllegalArgumentException.class,
+                    () -> model.newSession(Shape.opt().positions() + 1));
         }
     }
 

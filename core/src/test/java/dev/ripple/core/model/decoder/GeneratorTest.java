@@ -1,6 +1,5 @@
 package dev.ripple.core.model.decoder;
 
-import java.util.Arrays;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -14,6 +13,7 @@ import dev.ripple.core.testing.RandomDecoders;
 import dev.ripple.core.testing.RandomDecoders.Shape;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import org.eclipse.collections.impl.factory.primitive.IntSets;
 import org.junit.jupiter.api.AfterAll;
@@ -25,6 +25,7 @@ import org.junit.jupiter.api.io.TempDir;
 class GeneratorTest {
     @TempDir
     static Path dir;
+
     static RippleFile file;
     static DecoderModel model;
 
@@ -44,7 +45,8 @@ class GeneratorTest {
     @BeforeAll
     static void open() throws Exception {
         Path p = dir.resolve("g.ripple");
-        RippleFileWriter.write(p, RandomDecoders.generate(Shape.llama(), 77, DType.F32).contents());
+        RippleFileWriter.write(
+                p, RandomDecoders.generate(Shape.llama(), 77, DType.F32).contents());
         file = RippleFile.open(p);
         model = DecoderModel.load(file, MappedFfn.of(file));
     }
@@ -85,7 +87,8 @@ class GeneratorTest {
         while (free[firstStop] != stop) {
             firstStop++;
         }
-        Generator.Result r = generate(Generator.Options.greedy(8).withStopIds(IntSets.immutable.of(stop)), new ArrayList<>());
+        Generator.Result r =
+                generate(Generator.Options.greedy(8).withStopIds(IntSets.immutable.of(stop)), new ArrayList<>());
         assertEquals(Generator.StopReason.STOP_TOKEN, r.stopReason());
         assertArrayEquals(Arrays.copyOf(free, firstStop), r.generatedIds());
     }
@@ -98,7 +101,8 @@ class GeneratorTest {
         String stop = text.substring(4, 6);
         int at = text.indexOf(stop);
         List<Generator.Token> streamed = new ArrayList<>();
-        Generator.Result r = generate(Generator.Options.greedy(10).withStopStrings(List.of(stop, "zzzzzzzz")), streamed);
+        Generator.Result r =
+                generate(Generator.Options.greedy(10).withStopStrings(List.of(stop, "zzzzzzzz")), streamed);
         assertEquals(Generator.StopReason.STOP_STRING, r.stopReason());
         assertEquals(text.substring(0, at), r.text());
         StringBuilder seen = new StringBuilder();
@@ -111,8 +115,8 @@ class GeneratorTest {
         List<Generator.Token> streamed = new ArrayList<>();
         Generator.Result r = generate(Generator.Options.greedy(6), streamed);
         try (Session s = model.newSession(40)) {
-            Generator.TokenStream it = Generator.stream(model, s, new int[] {1, 5, 9}, Generator.Options.greedy(6),
-                    new Letters());
+            Generator.TokenStream it =
+                    Generator.stream(model, s, new int[] {1, 5, 9}, Generator.Options.greedy(6), new Letters());
             List<Integer> ids = new ArrayList<>();
             while (it.hasNext()) {
                 ids.add(it.next().id());
@@ -126,7 +130,8 @@ class GeneratorTest {
     @Test
     void aFullContextEndsTheGeneration() {
         try (Session s = model.newSession(6)) {
-            Generator.Result r = Generator.generate(model, s, new int[] {1, 2, 3}, Generator.Options.greedy(50), null, null);
+            Generator.Result r =
+                    Generator.generate(model, s, new int[] {1, 2, 3}, Generator.Options.greedy(50), null, null);
             assertEquals(Generator.StopReason.CONTEXT_FULL, r.stopReason());
             assertEquals(4, r.generatedIds().length, "3 prompt tokens + 3 decoded + the last sampled one");
         }
@@ -135,7 +140,8 @@ class GeneratorTest {
     @Test
     void anEmptyPromptIsRefused() {
         try (Session s = model.newSession(6)) {
-            assertThrows(IllegalArgumentException.class,
+            assertThrows(
+                    IllegalArgumentException.class,
                     () -> Generator.generate(model, s, new int[0], Generator.Options.greedy(5), null, null));
         }
     }

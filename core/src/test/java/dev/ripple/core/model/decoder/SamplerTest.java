@@ -1,14 +1,14 @@
 package dev.ripple.core.model.decoder;
 
-import java.util.Arrays;
-import java.util.HashSet;
-import java.util.Set;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.util.Arrays;
+import java.util.HashSet;
 import java.util.Random;
+import java.util.Set;
 import org.eclipse.collections.impl.list.mutable.primitive.IntArrayList;
 import org.junit.jupiter.api.Test;
 
@@ -85,7 +85,7 @@ class SamplerTest {
 
     @Test
     void samplingFollowsTheSoftmaxOfTheTemperedLogits() {
-        float[] z = {0f, (float) Math.log(3)};   // probabilities 1/4 and 3/4 at temperature 1
+        float[] z = {0f, (float) Math.log(3)}; // probabilities 1/4 and 3/4 at temperature 1
         Sampler s = new Sampler(new Sampler.Settings(1f, 0, 1f, 1f, 5));
         int ones = 0;
         int n = 20_000;

@@ -4,8 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.ripple.core.tensor.kernels.KernelProvider;
-import dev.ripple.core.tensor.kernels.Kernels;
 import dev.ripple.core.tensor.DType;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
@@ -19,14 +17,27 @@ import org.junit.jupiter.params.provider.CsvSource;
 class KernelsTest {
 
     @ParameterizedTest(name = "{0} n={1} offset={2}")
-    @CsvSource({"F32,1,0", "F32,7,4", "F32,13,12", "F32,384,0", "F32,4097,8", "F16,1,2", "F16,7,0", "F16,13,6",
-            "F16,384,2", "F16,4097,0", "BF16,7,2", "BF16,4097,0"})
+    @CsvSource({
+        "F32,1,0",
+        "F32,7,4",
+        "F32,13,12",
+        "F32,384,0",
+        "F32,4097,8",
+        "F16,1,2",
+        "F16,7,0",
+        "F16,13,6",
+        "F16,384,2",
+        "F16,4097,0",
+        "BF16,7,2",
+        "BF16,4097,0"
+    })
     void vectorMatchesScalar(DType dtype, int n, int offset) {
         long seed = 1000L * n + offset;
         Random rnd = new Random(seed);
         Kernels best = KernelProvider.best();
         Kernels scalar = KernelProvider.scalar();
-        assertTrue(best.name().startsWith("vector"), "tests run with the Vector API module: " + KernelProvider.reason());
+        assertTrue(
+                best.name().startsWith("vector"), "tests run with the Vector API module: " + KernelProvider.reason());
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment seg = arena.allocate(offset + (long) n * dtype.size() + 16);
             float[] x = new float[n];
@@ -37,7 +48,8 @@ class KernelsTest {
                 if (dtype == DType.F32) {
                     seg.set(ValueLayout.JAVA_FLOAT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN), at, w);
                 } else {
-                    seg.set(ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN), at, (short) dtype.encode(w));
+                    seg.set(ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN), at, (short)
+                            dtype.encode(w));
                 }
             }
             float[] scratch = new float[n];
@@ -67,7 +79,8 @@ class KernelsTest {
                 if (dtype == DType.F32) {
                     seg.set(ValueLayout.JAVA_FLOAT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN), at, w);
                 } else {
-                    seg.set(ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN), at, (short) dtype.encode(w));
+                    seg.set(ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN), at, (short)
+                            dtype.encode(w));
                 }
             }
             float[][] xs = new float[4][n];
@@ -86,7 +99,8 @@ class KernelsTest {
                 k.axpy4(dtype, a[0], a[1], a[2], a[3], seg, offset, ys[0], ys[1], ys[2], ys[3], n, scratch);
                 for (int i = 0; i < 4; i++) {
                     float expected = scalar.dot(dtype, seg, offset, xs[i], n, scratch);
-                    assertEquals(expected, four[i], 1e-5 * Math.sqrt(n) * (1 + Math.abs(expected)), k.name() + " dot " + i);
+                    assertEquals(
+                            expected, four[i], 1e-5 * Math.sqrt(n) * (1 + Math.abs(expected)), k.name() + " dot " + i);
                     float[] y = xs[i].clone();
                     scalar.axpy(dtype, a[i], seg, offset, y, n, scratch);
                     assertArrayEquals(y, ys[i], 1e-5f, k.name() + " axpy " + i);
@@ -117,12 +131,16 @@ class KernelsTest {
                     x[k] = (float) rnd.nextGaussian();
                 }
             }
-            assertEquals(Float.floatToRawIntBits(emulatedDot(w, xs[0], lanes)),
-                    Float.floatToRawIntBits(best.dot(DType.F32, seg, 0, xs[0], n, null)), "dot");
+            assertEquals(
+                    Float.floatToRawIntBits(emulatedDot(w, xs[0], lanes)),
+                    Float.floatToRawIntBits(best.dot(DType.F32, seg, 0, xs[0], n, null)),
+                    "dot");
             float[] four = new float[4];
             best.dot4(DType.F32, seg, 0, xs[0], xs[1], xs[2], xs[3], n, null, four);
             for (int i = 0; i < 4; i++) {
-                assertEquals(Float.floatToRawIntBits(emulatedDot4(w, xs[i], lanes)), Float.floatToRawIntBits(four[i]),
+                assertEquals(
+                        Float.floatToRawIntBits(emulatedDot4(w, xs[i], lanes)),
+                        Float.floatToRawIntBits(four[i]),
                         "dot4 token " + i);
             }
         }

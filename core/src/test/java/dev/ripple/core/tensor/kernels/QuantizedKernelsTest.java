@@ -22,8 +22,16 @@ import org.junit.jupiter.params.provider.CsvSource;
 class QuantizedKernelsTest {
 
     @ParameterizedTest(name = "{0} {1} blocks at offset {2}, {3}-bit")
-    @CsvSource({"Q8_0,1,0,128", "Q8_0,5,3,128", "Q8_0,12,1,256", "Q8_0,7,0,512", "Q4_0,1,0,128", "Q4_0,5,3,128",
-            "Q4_0,12,1,256", "Q4_0,7,2,512"})
+    @CsvSource({
+        "Q8_0,1,0,128",
+        "Q8_0,5,3,128",
+        "Q8_0,12,1,256",
+        "Q8_0,7,0,512",
+        "Q4_0,1,0,128",
+        "Q4_0,5,3,128",
+        "Q4_0,12,1,256",
+        "Q4_0,7,2,512"
+    })
     void vectorDequantizationEqualsTheScalarReference(DType type, int blocks, int offset, int bits) {
         int n = 32 * blocks;
         MemorySegment seg = randomBlocks(type, n, offset, 7L * blocks + offset);
@@ -51,7 +59,8 @@ class QuantizedKernelsTest {
         float[] scratch = new float[n];
         for (Kernels k : new Kernels[] {KernelProvider.scalar(), KernelProvider.best()}) {
             String who = k.name() + " " + type.label();
-            assertEquals(k.dot(DType.F32, f, 0, x[0], n, scratch), k.dot(type, q, offset, x[0], n, scratch), who + " dot");
+            assertEquals(
+                    k.dot(DType.F32, f, 0, x[0], n, scratch), k.dot(type, q, offset, x[0], n, scratch), who + " dot");
 
             float[] four = new float[4];
             float[] fourRef = new float[4];

@@ -1,6 +1,5 @@
 package dev.ripple.core.tensor.kernels;
 
-import java.util.stream.IntStream;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -11,9 +10,10 @@ import dev.ripple.core.tensor.Quantization;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.util.Random;
+import java.util.stream.IntStream;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
-import org.junit.jupiter.api.Test;
 
 /**
  * The contract of the sequence kernels ({@link Kernels#dotRows}, {@link Kernels#axpyRows}): the
@@ -24,10 +24,25 @@ import org.junit.jupiter.api.Test;
 class RowKernelsTest {
 
     @ParameterizedTest(name = "{0} rows={1} tokens={2} n={3} indexed={4}")
-    @CsvSource({"F32,4,7,384,false", "F32,4,6,13,true", "F32,3,5,37,false", "F32,1,1,8,true", "F32,2,0,16,false",
-            "F32,4,1,1,false", "F16,4,7,384,true", "F16,3,4,33,false", "BF16,4,5,40,true", "BF16,1,3,7,false",
-            "Q8_0,4,7,384,false", "Q8_0,2,5,64,true", "Q4_0,4,8,384,true", "Q4_0,3,3,32,false", "F32,4,33,384,false",
-            "F32,4,40,24,true", "F16,2,17,48,false"})
+    @CsvSource({
+        "F32,4,7,384,false",
+        "F32,4,6,13,true",
+        "F32,3,5,37,false",
+        "F32,1,1,8,true",
+        "F32,2,0,16,false",
+        "F32,4,1,1,false",
+        "F16,4,7,384,true",
+        "F16,3,4,33,false",
+        "BF16,4,5,40,true",
+        "BF16,1,3,7,false",
+        "Q8_0,4,7,384,false",
+        "Q8_0,2,5,64,true",
+        "Q4_0,4,8,384,true",
+        "Q4_0,3,3,32,false",
+        "F32,4,33,384,false",
+        "F32,4,40,24,true",
+        "F16,2,17,48,false"
+    })
     void vectorMatchesScalar(DType dtype, int rows, int count, int n, boolean indexed) {
         long seed = 31L * n + 7L * rows + count;
         Random rnd = new Random(seed);
@@ -73,7 +88,11 @@ class RowKernelsTest {
             scalar.dotRows(dtype, segs, offs, rows, xs, tokens, count, n, scratch, expected);
             best.dotRows(dtype, segs, offs, rows, xs, tokens, count, n, scratch, actual);
             for (int i = 0; i < expected.length; i++) {
-                assertEquals(expected[i], actual[i], 1e-5 * Math.sqrt(n) * (1 + Math.abs(expected[i])), "seed " + seed + " dot " + i);
+                assertEquals(
+                        expected[i],
+                        actual[i],
+                        1e-5 * Math.sqrt(n) * (1 + Math.abs(expected[i])),
+                        "seed " + seed + " dot " + i);
             }
 
             // The transposed form: the same tokens as a block, each kernel with its own padding.
@@ -83,10 +102,22 @@ class RowKernelsTest {
             }
             for (Kernels k : new Kernels[] {scalar, best}) {
                 float[] transposed = new float[rows * count];
-                k.dotRowsTransposed(dtype, segs, offs, rows, k.transpose(chosen, count, n), k.transposedStride(count), count,
-                        n, scratch, transposed);
+                k.dotRowsTransposed(
+                        dtype,
+                        segs,
+                        offs,
+                        rows,
+                        k.transpose(chosen, count, n),
+                        k.transposedStride(count),
+                        count,
+                        n,
+                        scratch,
+                        transposed);
                 for (int i = 0; i < expected.length; i++) {
-                    assertEquals(expected[i], transposed[i], 1e-5 * Math.sqrt(n) * (1 + Math.abs(expected[i])),
+                    assertEquals(
+                            expected[i],
+                            transposed[i],
+                            1e-5 * Math.sqrt(n) * (1 + Math.abs(expected[i])),
                             k.name() + " seed " + seed + " transposed dot " + i);
                 }
             }
@@ -126,7 +157,9 @@ class RowKernelsTest {
         for (int r = 0; r < 4; r++) {
             for (int c = 0; c < count; c++) {
                 best.dot4(DType.F32, segs[r], 0, xs[c], xs[c + 1], xs[c + 2], xs[c + 3], n, null, four);
-                assertEquals(Float.floatToRawIntBits(four[0]), Float.floatToRawIntBits(out[r * count + c]),
+                assertEquals(
+                        Float.floatToRawIntBits(four[0]),
+                        Float.floatToRawIntBits(out[r * count + c]),
                         "row " + r + " token " + c);
             }
         }
@@ -136,9 +169,11 @@ class RowKernelsTest {
     void moreThanFourRowsAreRefused() {
         MemorySegment[] segs = new MemorySegment[5];
         for (Kernels k : new Kernels[] {KernelProvider.best()}) {
-            assertThrows(IllegalArgumentException.class,
+            assertThrows(
+                    IllegalArgumentException.class,
                     () -> k.dotRows(DType.F32, segs, new long[5], 5, new float[1][4], null, 1, 4, null, new float[5]));
-            assertThrows(IllegalArgumentException.class,
+            assertThrows(
+                    IllegalArgumentException.class,
                     () -> k.axpyRows(DType.F32, segs, new long[5], 5, new float[5], new float[1][4], null, 1, 4, null));
         }
     }
@@ -161,7 +196,7 @@ class RowKernelsTest {
         v[2] = 1e-30f;
         v[3] = -40f;
         v[4] = 40f;
-        v[n - 1] = -3f;   // in the scalar tail
+        v[n - 1] = -3f; // in the scalar tail
         float[] exact = v.clone();
         float[] fast = v.clone();
         KernelProvider.scalar().gelu(exact, 0, n);

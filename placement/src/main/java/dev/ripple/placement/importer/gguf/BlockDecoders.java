@@ -22,15 +22,15 @@ package dev.ripple.placement.importer.gguf;
  * </ul>
  */
 final class BlockDecoders {
-    private BlockDecoders() {
-    }
+    private BlockDecoders() {}
 
     static float f16(byte[] b, int off) {
         return Float.float16ToFloat((short) ((b[off] & 0xFF) | (b[off + 1] << 8)));
     }
 
     static void f32(byte[] b, int off, float[] y, int at) {
-        y[at] = Float.intBitsToFloat((b[off] & 0xFF) | (b[off + 1] & 0xFF) << 8 | (b[off + 2] & 0xFF) << 16 | b[off + 3] << 24);
+        y[at] = Float.intBitsToFloat(
+                (b[off] & 0xFF) | (b[off + 1] & 0xFF) << 8 | (b[off + 2] & 0xFF) << 16 | b[off + 3] << 24);
     }
 
     static void f16(byte[] b, int off, float[] y, int at) {

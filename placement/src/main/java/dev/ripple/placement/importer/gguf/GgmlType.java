@@ -60,6 +60,7 @@ public enum GgmlType {
 
     /** Bytes copied from the mapping per step of a decode (whole blocks). */
     private static final int CHUNK_BYTES = 1 << 16;
+
     private static final GgmlType[] BY_CODE = new GgmlType[64];
 
     static {
@@ -123,7 +124,10 @@ public enum GgmlType {
 
     /** The types {@link #dequantize} decodes, for messages: {@code F32, F16, ...}. */
     public static String readableTypes() {
-        return Arrays.stream(values()).filter(GgmlType::isReadable).map(Enum::name).collect(Collectors.joining(", "));
+        return Arrays.stream(values())
+                .filter(GgmlType::isReadable)
+                .map(Enum::name)
+                .collect(Collectors.joining(", "));
     }
 
     /** The type of {@code code}, or null for a code that is not (or no longer) a ggml type. */
@@ -138,7 +142,8 @@ public enum GgmlType {
      */
     public long rowBytes(long n) {
         if (n % blockSize != 0) {
-            throw new IllegalArgumentException(this + " stores blocks of " + blockSize + " values; a row of " + n + " is not");
+            throw new IllegalArgumentException(
+                    this + " stores blocks of " + blockSize + " values; a row of " + n + " is not");
         }
         return Math.multiplyExact(n / blockSize, (long) blockBytes);
     }
@@ -152,10 +157,12 @@ public enum GgmlType {
     public void dequantize(MemorySegment src, long offset, float[] dst, int at, int n) {
         BlockDecoder dec = requireDecoder();
         if (n % blockSize != 0) {
-            throw new IllegalArgumentException(this + ": " + n + " values are not a whole number of blocks of " + blockSize);
+            throw new IllegalArgumentException(
+                    this + ": " + n + " values are not a whole number of blocks of " + blockSize);
         }
         if (this == F32) {
-            MemorySegment.copy(src, ValueLayout.JAVA_FLOAT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN), offset, dst, at, n);
+            MemorySegment.copy(
+                    src, ValueLayout.JAVA_FLOAT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN), offset, dst, at, n);
             return;
         }
         int blocks = n / blockSize;
@@ -183,7 +190,8 @@ public enum GgmlType {
     public void dequantize(MemorySegment src, long offset, MemorySegment dst, long dstOffset, long n) {
         requireDecoder();
         if (n % blockSize != 0) {
-            throw new IllegalArgumentException(this + ": " + n + " values are not a whole number of blocks of " + blockSize);
+            throw new IllegalArgumentException(
+                    this + ": " + n + " values are not a whole number of blocks of " + blockSize);
         }
         int step = Math.max(blockSize, (CHUNK_BYTES / blockBytes) * blockSize);
         float[] vals = new float[(int) Math.min(n, step)];
@@ -198,8 +206,8 @@ public enum GgmlType {
 
     private BlockDecoder requireDecoder() {
         if (decoder == null) {
-            throw new UnsupportedOperationException(String.format(Locale.ROOT, "ggml type %s is not decoded (%s are)", this,
-                    readableTypes()));
+            throw new UnsupportedOperationException(
+                    String.format(Locale.ROOT, "ggml type %s is not decoded (%s are)", this, readableTypes()));
         }
         return decoder;
     }

@@ -50,8 +50,8 @@ final class GgufFfnLayer implements BundleSource {
         int d = spec.dModel();
         up.dequantizeRows(neuron, 1, dst, at);
         gate.dequantizeRows(neuron, 1, dst, at + spec.gateOffset());
-        MemorySegment.copy(downColumns(), ValueLayout.JAVA_FLOAT, (long) neuron * d * Float.BYTES, dst,
-                at + spec.downOffset(), d);
+        MemorySegment.copy(
+                downColumns(), ValueLayout.JAVA_FLOAT, (long) neuron * d * Float.BYTES, dst, at + spec.downOffset(), d);
         dst[at + spec.upBiasOffset()] = 0f;
         dst[at + spec.gateBiasOffset()] = 0f;
     }

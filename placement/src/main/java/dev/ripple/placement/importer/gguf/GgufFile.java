@@ -64,6 +64,7 @@ public final class GgufFile implements AutoCloseable {
     public static final long MAX_ARRAY_LENGTH = 1L << 24;
     /** Deepest nesting of arrays of arrays. */
     public static final int MAX_NESTING = 8;
+
     static final long MAX_STRING_BYTES = 64L << 20;
     static final long MAX_KEY_BYTES = 1L << 16;
     static final long MAX_NAME_BYTES = 1L << 12;
@@ -71,7 +72,7 @@ public final class GgufFile implements AutoCloseable {
     static final long MAX_TENSORS = 1L << 20;
     static final int MAX_DIMS = 4;
     static final long MAX_ALIGNMENT = 1L << 30;
-    static final int MAGIC = 0x46554747;   // "GGUF" read as a little-endian uint32
+    static final int MAGIC = 0x46554747; // "GGUF" read as a little-endian uint32
     private static final ValueLayout.OfInt I32 = ValueLayout.JAVA_INT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
     private static final ValueLayout.OfLong I64 = ValueLayout.JAVA_LONG_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
     private static final ValueLayout.OfShort I16 = ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
@@ -85,8 +86,15 @@ public final class GgufFile implements AutoCloseable {
     private final Map<String, GgufValue> metadata;
     private final Map<String, GgufTensor> tensors;
 
-    private GgufFile(Path path, Arena owned, long size, int version, long alignment, long dataOffset,
-                     Map<String, GgufValue> metadata, Map<String, GgufTensor> tensors) {
+    private GgufFile(
+            Path path,
+            Arena owned,
+            long size,
+            int version,
+            long alignment,
+            long dataOffset,
+            Map<String, GgufValue> metadata,
+            Map<String, GgufTensor> tensors) {
         this.path = path;
         this.owned = owned;
         this.size = size;
@@ -123,7 +131,8 @@ public final class GgufFile implements AutoCloseable {
         try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
             size = ch.size();
             if (size < 4) {
-                throw new ModelFormatException(file, "header", "file of " + size + " bytes is too short for a GGUF header");
+                throw new ModelFormatException(
+                        file, "header", "file of " + size + " bytes is too short for a GGUF header");
             }
             mapped = ch.map(FileChannel.MapMode.READ_ONLY, 0, size, arena);
         }
@@ -173,8 +182,8 @@ public final class GgufFile implements AutoCloseable {
     public GgufTensor tensor(String name) throws ModelFormatException {
         GgufTensor t = tensors.get(name);
         if (t == null) {
-            throw new ModelFormatException(path, "tensor '" + name + "'", "not in the file (it has " + tensors.size()
-                    + " tensors)");
+            throw new ModelFormatException(
+                    path, "tensor '" + name + "'", "not in the file (it has " + tensors.size() + " tensors)");
         }
         return t;
     }
@@ -289,8 +298,10 @@ public final class GgufFile implements AutoCloseable {
         int[] out = new int[l.length];
         for (int i = 0; i < l.length; i++) {
             if (l[i] != (int) l[i] || a.elementType() == GgufValueType.UINT64 && l[i] < 0) {
-                throw new ModelFormatException(path, part(key) + "[" + i + "]", Long.toUnsignedString(l[i])
-                        + " does not fit a 32-bit integer");
+                throw new ModelFormatException(
+                        path,
+                        part(key) + "[" + i + "]",
+                        Long.toUnsignedString(l[i]) + " does not fit a 32-bit integer");
             }
             out[i] = (int) l[i];
         }
@@ -359,17 +370,22 @@ public final class GgufFile implements AutoCloseable {
         GgufFile parse(Arena owned) throws ModelFormatException {
             int magic = s.get(I32, 0);
             if (magic != MAGIC) {
-                throw fail("header.magic", "starts with " + hex(0, 4) + ", not \"GGUF\" (47 47 55 46): not a GGUF file");
+                throw fail(
+                        "header.magic", "starts with " + hex(0, 4) + ", not \"GGUF\" (47 47 55 46): not a GGUF file");
             }
             pos = 4;
             long version = u32("header.version");
             if (version == 1) {
-                throw fail("header.version", "GGUF version 1 (the 2023 draft with 32-bit counts) is not supported; "
-                        + "convert the model again with a current llama.cpp (versions 2 and 3 are read)");
+                throw fail(
+                        "header.version",
+                        "GGUF version 1 (the 2023 draft with 32-bit counts) is not supported; "
+                                + "convert the model again with a current llama.cpp (versions 2 and 3 are read)");
             }
             if (version == 0x0200_0000L || version == 0x0300_0000L) {
-                throw fail("header.version", "the version reads " + Long.toHexString(version) + ": a big-endian GGUF file, "
-                        + "which is not supported (little-endian versions 2 and 3 are read)");
+                throw fail(
+                        "header.version",
+                        "the version reads " + Long.toHexString(version) + ": a big-endian GGUF file, "
+                                + "which is not supported (little-endian versions 2 and 3 are read)");
             }
             if (version < 2 || version > 3) {
                 throw fail("header.version", "version " + version + " is not supported (2 and 3 are read)");
@@ -416,9 +432,12 @@ public final class GgufFile implements AutoCloseable {
                 }
                 long available = size - Math.min(size, dataOffset);
                 if (t.offset > available || t.bytes > available - t.offset) {
-                    throw fail(part, t.bytes + " bytes of " + t.type + Arrays.toString(t.dims) + " at data offset " + t.offset
-                            + " (file offset " + (dataOffset + t.offset) + ") run past the end of the file (" + size
-                            + " bytes, data section from " + dataOffset + ")");
+                    throw fail(
+                            part,
+                            t.bytes + " bytes of " + t.type + Arrays.toString(t.dims) + " at data offset " + t.offset
+                                    + " (file offset " + (dataOffset + t.offset) + ") run past the end of the file ("
+                                    + size
+                                    + " bytes, data section from " + dataOffset + ")");
                 }
                 long abs = dataOffset + t.offset;
                 tensors.put(t.name, new GgufTensor(file, t.name, t.dims, t.type, abs, s.asSlice(abs, t.bytes)));
@@ -429,15 +448,16 @@ public final class GgufFile implements AutoCloseable {
                 GgufTensor prev = byOffset.get(i - 1);
                 GgufTensor cur = byOffset.get(i);
                 if (cur.offset() < prev.offset() + prev.data().byteSize()) {
-                    throw fail("tensor '" + cur.name() + "'", "data at file offset " + cur.offset() + " overlaps tensor '"
-                            + prev.name() + "' (" + prev.offset() + " + " + prev.data().byteSize() + " bytes)");
+                    throw fail(
+                            "tensor '" + cur.name() + "'",
+                            "data at file offset " + cur.offset() + " overlaps tensor '" + prev.name() + "' ("
+                                    + prev.offset() + " + " + prev.data().byteSize() + " bytes)");
                 }
             }
             return new GgufFile(file, owned, size, (int) version, alignment, dataOffset, metadata, tensors);
         }
 
-        private record Info(String name, long[] dims, GgmlType type, long offset, long bytes) {
-        }
+        private record Info(String name, long[] dims, GgmlType type, long offset, long bytes) {}
 
         private Info tensorInfo(long i) throws ModelFormatException {
             String name = string("tensor info " + i + ".name", MAX_NAME_BYTES);
@@ -461,8 +481,10 @@ public final class GgufFile implements AutoCloseable {
                 throw fail(part + ".type", "ggml type code " + code + " is unknown (or was removed from ggml)");
             }
             if (dims[0] % type.blockSize() != 0) {
-                throw fail(part, "rows of " + dims[0] + " values are not a whole number of " + type + " blocks of "
-                        + type.blockSize());
+                throw fail(
+                        part,
+                        "rows of " + dims[0] + " values are not a whole number of " + type + " blocks of "
+                                + type.blockSize());
             }
             long rows = dims[0] == 0 ? 0 : elements / dims[0];
             long rowBytes;
@@ -511,9 +533,11 @@ public final class GgufFile implements AutoCloseable {
             long count = i64(part + ".count");
             long minBytes = element.width() > 0 ? element.width() : element == GgufValueType.STRING ? 8 : 12;
             if (count < 0 || count > MAX_ARRAY_LENGTH || count > (size - pos) / minBytes) {
-                throw fail(part + ".count", "an array of " + Long.toUnsignedString(count) + " " + element.label()
-                        + " (declared at offset " + countAt + ") does not fit the " + (size - pos)
-                        + " bytes left in the file or exceeds " + MAX_ARRAY_LENGTH + " elements");
+                throw fail(
+                        part + ".count",
+                        "an array of " + Long.toUnsignedString(count) + " " + element.label()
+                                + " (declared at offset " + countAt + ") does not fit the " + (size - pos)
+                                + " bytes left in the file or exceeds " + MAX_ARRAY_LENGTH + " elements");
             }
             long start = pos;
             if (element.width() > 0) {
@@ -522,8 +546,9 @@ public final class GgufFile implements AutoCloseable {
                     for (long i = 0; i < count; i++) {
                         byte b = s.get(ValueLayout.JAVA_BYTE, start + i);
                         if (b != 0 && b != 1) {
-                            throw fail(part + "[" + i + "]", "bool byte " + b + " at offset " + (start + i)
-                                    + " is neither 0 nor 1");
+                            throw fail(
+                                    part + "[" + i + "]",
+                                    "bool byte " + b + " at offset " + (start + i) + " is neither 0 nor 1");
                         }
                     }
                 }
@@ -555,8 +580,10 @@ public final class GgufFile implements AutoCloseable {
             long at = pos;
             long n = i64(part);
             if (n < 0 || n > cap || n > (size - pos) / minBytes) {
-                throw fail(part, Long.toUnsignedString(n) + " (at offset " + at + ") cannot fit the " + (size - pos)
-                        + " bytes left in the file (at least " + minBytes + " each) or exceeds " + cap);
+                throw fail(
+                        part,
+                        Long.toUnsignedString(n) + " (at offset " + at + ") cannot fit the " + (size - pos)
+                                + " bytes left in the file (at least " + minBytes + " each) or exceeds " + cap);
             }
             return n;
         }
@@ -573,8 +600,10 @@ public final class GgufFile implements AutoCloseable {
             long at = pos;
             long n = i64(part + ".length");
             if (n < 0 || n > max || n > size - pos) {
-                throw fail(part + ".length", "a string of " + Long.toUnsignedString(n) + " bytes at offset " + at
-                        + " does not fit the " + (size - pos) + " bytes left in the file (limit " + max + ")");
+                throw fail(
+                        part + ".length",
+                        "a string of " + Long.toUnsignedString(n) + " bytes at offset " + at + " does not fit the "
+                                + (size - pos) + " bytes left in the file (limit " + max + ")");
             }
             long bad = Utf8.firstInvalid(s, pos, n);
             if (bad >= 0) {
@@ -627,7 +656,8 @@ public final class GgufFile implements AutoCloseable {
         private String hex(long from, int n) {
             StringBuilder b = new StringBuilder();
             for (int i = 0; i < n && from + i < size; i++) {
-                b.append(i == 0 ? "" : " ").append(String.format("%02x", s.get(ValueLayout.JAVA_BYTE, from + i) & 0xFF));
+                b.append(i == 0 ? "" : " ")
+                        .append(String.format("%02x", s.get(ValueLayout.JAVA_BYTE, from + i) & 0xFF));
             }
             return b.toString();
         }

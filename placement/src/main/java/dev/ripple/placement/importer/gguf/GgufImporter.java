@@ -66,8 +66,7 @@ public final class GgufImporter {
     /** The architectures imported. */
     public static final List<String> ARCHITECTURES = List.of("llama", "qwen2");
 
-    private GgufImporter() {
-    }
+    private GgufImporter() {}
 
     /**
      * Imports with the default resident types ({@link Reader#residentFor}): what the runtime computes
@@ -99,8 +98,10 @@ public final class GgufImporter {
         GgufFile f = GgufFile.open(gguf, Arena.ofAuto());
         String arch = f.getString("general.architecture");
         if (!ARCHITECTURES.contains(arch)) {
-            throw new UnsupportedModelException(gguf, "general.architecture '" + arch + "' is not supported ("
-                    + String.join(", ", ARCHITECTURES) + " are)");
+            throw new UnsupportedModelException(
+                    gguf,
+                    "general.architecture '" + arch + "' is not supported (" + String.join(", ", ARCHITECTURES)
+                            + " are)");
         }
         try (ResidentSpill spill = ResidentSpill.create()) {
             return new Reader(f, arch, bundles, residents, spill).read();
@@ -112,8 +113,7 @@ public final class GgufImporter {
      *
      * @param relativeError relative RMS error of the stored values against the file's
      */
-    record Conversion(String tensor, GgmlType from, DType to, double relativeError) {
-    }
+    record Conversion(String tensor, GgmlType from, DType to, double relativeError) {}
 
     /** One import: the file, what has been claimed from it, and the pieces built so far. */
     private static final class Reader {
@@ -156,8 +156,9 @@ public final class GgufImporter {
             }
             long[] dims = t.dims();
             boolean matrix = dims.length == 2 && dims[0] > 1 && dims[1] > 1;
-            DType type = !matrix ? DType.F32 : converted != null && t.rowLength() % converted.blockSize() == 0 ? converted
-                    : DType.Q8_0;
+            DType type = !matrix
+                    ? DType.F32
+                    : converted != null && t.rowLength() % converted.blockSize() == 0 ? converted : DType.Q8_0;
             ResidentSpill.Converted c = spill.convert(t, type, as);
             conversions.add(new Conversion(as, t.type(), type, c.relativeError()));
             return ResidentTensor.stored(as, c.tensor());
@@ -168,17 +169,21 @@ public final class GgufImporter {
                 t.requireReadable();
             }
             if (f.getLong(arch + ".expert_count", 0) > 0) {
-                throw new UnsupportedModelException(f.path(), arch + ".expert_count is " + f.getLong(arch + ".expert_count")
-                        + ": mixture-of-experts FFNs are not supported");
+                throw new UnsupportedModelException(
+                        f.path(),
+                        arch + ".expert_count is " + f.getLong(arch + ".expert_count")
+                                + ": mixture-of-experts FFNs are not supported");
             }
             int d = positive(arch + ".embedding_length");
             int ffnDim = positive(arch + ".feed_forward_length");
             int layers = positive(arch + ".block_count");
             int heads = positive(arch + ".attention.head_count");
-            int kvHeads = f.has(arch + ".attention.head_count_kv") ? positive(arch + ".attention.head_count_kv") : heads;
+            int kvHeads =
+                    f.has(arch + ".attention.head_count_kv") ? positive(arch + ".attention.head_count_kv") : heads;
             int maxPositions = positive(arch + ".context_length");
             if (heads % kvHeads != 0) {
-                throw format(arch + ".attention.head_count_kv", kvHeads + " does not divide attention.head_count " + heads);
+                throw format(
+                        arch + ".attention.head_count_kv", kvHeads + " does not divide attention.head_count " + heads);
             }
             int headDim;
             if (f.has(arch + ".attention.key_length")) {
@@ -186,17 +191,22 @@ public final class GgufImporter {
             } else if (d % heads == 0) {
                 headDim = d / heads;
             } else {
-                throw format(arch + ".attention.head_count", heads + " heads do not divide embedding_length " + d
-                        + " and attention.key_length is missing");
+                throw format(
+                        arch + ".attention.head_count",
+                        heads + " heads do not divide embedding_length " + d + " and attention.key_length is missing");
             }
             if (f.has(arch + ".attention.value_length") && positive(arch + ".attention.value_length") != headDim) {
-                throw new UnsupportedModelException(f.path(), arch + ".attention.value_length "
-                        + f.getInt(arch + ".attention.value_length") + " differs from the key width " + headDim);
+                throw new UnsupportedModelException(
+                        f.path(),
+                        arch + ".attention.value_length " + f.getInt(arch + ".attention.value_length")
+                                + " differs from the key width " + headDim);
             }
             int ropeDims = f.has(arch + ".rope.dimension_count") ? positive(arch + ".rope.dimension_count") : headDim;
             if (ropeDims != headDim) {
-                throw new UnsupportedModelException(f.path(), arch + ".rope.dimension_count is " + ropeDims + " but heads are "
-                        + headDim + " wide: partial rotary embeddings are not supported");
+                throw new UnsupportedModelException(
+                        f.path(),
+                        arch + ".rope.dimension_count is " + ropeDims + " but heads are " + headDim
+                                + " wide: partial rotary embeddings are not supported");
             }
             double eps = f.getDouble(arch + ".attention.layer_norm_rms_epsilon");
             if (!(eps > 0) || !Double.isFinite(eps)) {
@@ -210,31 +220,55 @@ public final class GgufImporter {
 
             String embeddings = resident("token_embd.weight", d, vocab);
             Norm finalNorm = new Norm(resident("output_norm.weight", d), null);
-            String lmHead = f.findTensor("output.weight").isPresent() ? resident("output.weight", d, vocab) : embeddings;
+            String lmHead =
+                    f.findTensor("output.weight").isPresent() ? resident("output.weight", d, vocab) : embeddings;
             int qWidth = heads * headDim;
             int kvWidth = kvHeads * headDim;
             List<DecoderConfig.Layer> ls = new ArrayList<>();
             for (int i = 0; i < layers; i++) {
                 String p = "blk." + i + ".";
-                ls.add(new DecoderConfig.Layer(projection(p + "attn_q", d, qWidth), projection(p + "attn_k", d, kvWidth),
-                        projection(p + "attn_v", d, kvWidth), projection(p + "attn_output", qWidth, d),
-                        new Norm(resident(p + "attn_norm.weight", d), null), new Norm(resident(p + "ffn_norm.weight", d), null)));
+                ls.add(new DecoderConfig.Layer(
+                        projection(p + "attn_q", d, qWidth),
+                        projection(p + "attn_k", d, kvWidth),
+                        projection(p + "attn_v", d, kvWidth),
+                        projection(p + "attn_output", qWidth, d),
+                        new Norm(resident(p + "attn_norm.weight", d), null),
+                        new Norm(resident(p + "ffn_norm.weight", d), null)));
                 FfnLayerSpec spec = new FfnLayerSpec(i, d, ffnDim, Activation.SILU, true, storage);
-                ffns.add(new GgufFfnLayer(spec, claim(p + "ffn_gate.weight", d, ffnDim), claim(p + "ffn_up.weight", d, ffnDim),
+                ffns.add(new GgufFfnLayer(
+                        spec,
+                        claim(p + "ffn_gate.weight", d, ffnDim),
+                        claim(p + "ffn_up.weight", d, ffnDim),
                         claim(p + "ffn_down.weight", ffnDim, d)));
             }
             Rotation rotation = arch.equals("llama") ? Rotation.ADJACENT : Rotation.HALF;
             Rope rope = new Rope(theta, rotation, scaling(headDim, theta));
             for (GgufTensor t : f.tensors()) {
                 if (!used.contains(t.name())) {
-                    throw new UnsupportedModelException(f.path(), "tensor '" + t.name() + "' is not part of the " + arch
-                            + " architecture this importer implements (a variant it does not support?)");
+                    throw new UnsupportedModelException(
+                            f.path(),
+                            "tensor '" + t.name() + "' is not part of the " + arch
+                                    + " architecture this importer implements (a variant it does not support?)");
                 }
             }
             DecoderConfig config;
             try {
-                config = new DecoderConfig(Family.LLAMA, arch, d, ffnDim, heads, kvHeads, headDim, vocab, maxPositions,
-                        (float) eps, true, 0, rope, 0, tokenId("tokenizer.ggml.bos_token_id", vocab),
+                config = new DecoderConfig(
+                        Family.LLAMA,
+                        arch,
+                        d,
+                        ffnDim,
+                        heads,
+                        kvHeads,
+                        headDim,
+                        vocab,
+                        maxPositions,
+                        (float) eps,
+                        true,
+                        0,
+                        rope,
+                        0,
+                        tokenId("tokenizer.ggml.bos_token_id", vocab),
                         tokenId("tokenizer.ggml.eos_token_id", vocab),
                         new DecoderConfig.Tensors(embeddings, null, null, null, finalNorm, lmHead, ls));
             } catch (IllegalArgumentException e) {
@@ -245,9 +279,15 @@ public final class GgufImporter {
             ObjectNode g = a.putObject("gguf");
             g.put("version", f.version());
             g.put("architecture", arch);
-            for (String key : List.of("general.name", "general.basename", "general.size_label", "general.file_type",
-                    "tokenizer.ggml.model", "tokenizer.ggml.pre")) {
-                f.value(key).ifPresent(v -> g.put(key, v instanceof GgufValue.StringValue s ? s.value() : v.describe()));
+            for (String key : List.of(
+                    "general.name",
+                    "general.basename",
+                    "general.size_label",
+                    "general.file_type",
+                    "tokenizer.ggml.model",
+                    "tokenizer.ggml.pre")) {
+                f.value(key)
+                        .ifPresent(v -> g.put(key, v instanceof GgufValue.StringValue s ? s.value() : v.describe()));
             }
             if (!conversions.isEmpty()) {
                 ObjectNode conv = g.putObject("residentConversions");
@@ -272,14 +312,18 @@ public final class GgufImporter {
             GgufTensor emb = f.findTensor("token_embd.weight").orElseThrow(() -> missing("token_embd.weight"));
             long[] dims = emb.dims();
             if (dims.length != 2 || dims[0] != d || dims[1] <= 0 || dims[1] > Integer.MAX_VALUE) {
-                throw new ModelFormatException(f.path(), "tensor 'token_embd.weight'", "dims " + Arrays.toString(dims)
-                        + " (ggml order), expected [" + d + ", vocabulary]");
+                throw new ModelFormatException(
+                        f.path(),
+                        "tensor 'token_embd.weight'",
+                        "dims " + Arrays.toString(dims) + " (ggml order), expected [" + d + ", vocabulary]");
             }
             if (f.has("tokenizer.ggml.tokens")) {
                 long tokens = f.getArray("tokenizer.ggml.tokens").size();
                 if (tokens != dims[1]) {
-                    throw new ModelFormatException(f.path(), GgufFile.part("tokenizer.ggml.tokens"), tokens + " tokens, but "
-                            + "token_embd.weight has " + dims[1] + " rows");
+                    throw new ModelFormatException(
+                            f.path(),
+                            GgufFile.part("tokenizer.ggml.tokens"),
+                            tokens + " tokens, but " + "token_embd.weight has " + dims[1] + " rows");
                 }
             }
             return (int) dims[1];
@@ -308,10 +352,13 @@ public final class GgufImporter {
                     }
                     yield factor == 1.0 ? null : RopeScaling.linear(factor);
                 }
-                default -> throw new UnsupportedModelException(f.path(), arch + ".rope.scaling.type '" + type
-                        + "' is not supported (none and linear are; llama3 scaling comes as rope_freqs.weight)");
+                default ->
+                    throw new UnsupportedModelException(
+                            f.path(),
+                            arch + ".rope.scaling.type '" + type
+                                    + "' is not supported (none and linear are; llama3 scaling comes as rope_freqs.weight)");
             };
-            if (scaling == null && f.has(arch + ".rope.scale_linear")) {   // the key of early GGUF files
+            if (scaling == null && f.has(arch + ".rope.scale_linear")) { // the key of early GGUF files
                 double factor = f.getDouble(arch + ".rope.scale_linear");
                 if (!(factor > 0) || !Double.isFinite(factor)) {
                     throw format(arch + ".rope.scale_linear", factor + " is not a positive number");
@@ -322,11 +369,11 @@ public final class GgufImporter {
                 return scaling;
             }
             if (!arch.equals("llama")) {
-                return scaling;   // left unclaimed: refused as an unused tensor
+                return scaling; // left unclaimed: refused as an unused tensor
             }
             if (scaling != null) {
-                throw new UnsupportedModelException(f.path(), "the file has both rope_freqs.weight and " + arch
-                        + ".rope.scaling.type linear");
+                throw new UnsupportedModelException(
+                        f.path(), "the file has both rope_freqs.weight and " + arch + ".rope.scaling.type linear");
             }
             GgufTensor t = claim("rope_freqs.weight", headDim / 2);
             return llama3FromFactors(t.toFloatArray(), headDim, theta);
@@ -357,9 +404,12 @@ public final class GgufImporter {
             for (int i = 0; i < factors.length; i++) {
                 double expected = (double) plain[i] / scaled[i];
                 if (!(Math.abs(factors[i] - expected) <= 1e-4 * expected)) {
-                    throw new UnsupportedModelException(f.path(), "rope_freqs.weight[" + i + "] is " + factors[i]
-                            + ", llama3 scaling (factor " + factor + ", low 1, high 4, original context " + original
-                            + ") gives " + expected + ": a frequency scaling this importer does not know");
+                    throw new UnsupportedModelException(
+                            f.path(),
+                            "rope_freqs.weight[" + i + "] is " + factors[i]
+                                    + ", llama3 scaling (factor " + factor + ", low 1, high 4, original context "
+                                    + original
+                                    + ") gives " + expected + ": a frequency scaling this importer does not know");
                 }
             }
             return s;
@@ -381,8 +431,11 @@ public final class GgufImporter {
         private GgufTensor claim(String name, long... ggmlDims) throws IOException {
             GgufTensor t = f.findTensor(name).orElseThrow(() -> missing(name));
             if (!Arrays.equals(t.dims(), ggmlDims)) {
-                throw new ModelFormatException(f.path(), "tensor '" + name + "'", "dims " + Arrays.toString(t.dims())
-                        + " (ggml order), the metadata implies " + Arrays.toString(ggmlDims));
+                throw new ModelFormatException(
+                        f.path(),
+                        "tensor '" + name + "'",
+                        "dims " + Arrays.toString(t.dims()) + " (ggml order), the metadata implies "
+                                + Arrays.toString(ggmlDims));
             }
             used.add(name);
             return t;
@@ -390,8 +443,10 @@ public final class GgufImporter {
 
         private UnsupportedModelException missing(String name) {
             List<String> names = f.tensors().stream().map(GgufTensor::name).toList();
-            return new UnsupportedModelException(f.path(), "expected tensor '" + name + "' is missing; the file has "
-                    + names.size() + " tensors, e.g. " + names.subList(0, Math.min(8, names.size())));
+            return new UnsupportedModelException(
+                    f.path(),
+                    "expected tensor '" + name + "' is missing; the file has " + names.size() + " tensors, e.g. "
+                            + names.subList(0, Math.min(8, names.size())));
         }
 
         private int positive(String key) throws ModelFormatException {

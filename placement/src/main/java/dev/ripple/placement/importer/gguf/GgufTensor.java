@@ -74,9 +74,11 @@ public record GgufTensor(Path file, String name, long[] dims, GgmlType type, lon
      */
     public void requireReadable() throws UnsupportedModelException {
         if (!type.isReadable()) {
-            throw new UnsupportedModelException(file, "tensor '" + name + "' has ggml type " + type + " ("
-                    + type.bitsPerValue() + " bits per value), which this importer does not read (it reads "
-                    + GgmlType.readableTypes() + ")");
+            throw new UnsupportedModelException(
+                    file,
+                    "tensor '" + name + "' has ggml type " + type + " ("
+                            + type.bitsPerValue() + " bits per value), which this importer does not read (it reads "
+                            + GgmlType.readableTypes() + ")");
         }
     }
 
@@ -90,8 +92,8 @@ public record GgufTensor(Path file, String name, long[] dims, GgmlType type, lon
         checkRows(first, count);
         long n = Math.multiplyExact(rowLength(), (long) count);
         if (n > Integer.MAX_VALUE || at + n > dst.length) {
-            throw new IndexOutOfBoundsException(name + ": " + count + " rows of " + rowLength() + " do not fit in " + dst.length
-                    + " floats from " + at);
+            throw new IndexOutOfBoundsException(name + ": " + count + " rows of " + rowLength() + " do not fit in "
+                    + dst.length + " floats from " + at);
         }
         type.dequantize(data, first * rowBytes(), dst, at, (int) n);
     }
@@ -131,8 +133,8 @@ public record GgufTensor(Path file, String name, long[] dims, GgmlType type, lon
 
     private void checkRows(long first, long count) {
         if (first < 0 || count < 0 || first > rows() - count) {
-            throw new IndexOutOfBoundsException(name + ": rows [" + first + ", " + (first + count) + ") outside its "
-                    + rows() + " rows");
+            throw new IndexOutOfBoundsException(
+                    name + ": rows [" + first + ", " + (first + count) + ") outside its " + rows() + " rows");
         }
     }
 

@@ -55,26 +55,32 @@ import java.util.Optional;
 public final class GgufTokenizer {
     /** llama.cpp's token types ({@code llama_token_type}). */
     static final int NORMAL = 1;
+
     static final int UNKNOWN = 2;
     static final int CONTROL = 3;
     static final int USER_DEFINED = 4;
     static final int UNUSED = 5;
     static final int BYTE = 6;
-    static final String LLAMA3_PATTERN = "(?i:'s|'t|'re|'ve|'m|'ll|'d)|[^\\r\\n\\p{L}\\p{N}]?\\p{L}+|\\p{N}{1,3}| ?[^\\s\\p{L}\\p{N}]+[\\r\\n]*"
-            + "|\\s*[\\r\\n]+|\\s+(?!\\S)|\\s+";
-    static final String QWEN2_PATTERN = "(?i:'s|'t|'re|'ve|'m|'ll|'d)|[^\\r\\n\\p{L}\\p{N}]?\\p{L}+|\\p{N}| ?[^\\s\\p{L}\\p{N}]+[\\r\\n]*"
-            + "|\\s*[\\r\\n]+|\\s+(?!\\S)|\\s+";
+    static final String LLAMA3_PATTERN =
+            "(?i:'s|'t|'re|'ve|'m|'ll|'d)|[^\\r\\n\\p{L}\\p{N}]?\\p{L}+|\\p{N}{1,3}| ?[^\\s\\p{L}\\p{N}]+[\\r\\n]*"
+                    + "|\\s*[\\r\\n]+|\\s+(?!\\S)|\\s+";
+    static final String QWEN2_PATTERN =
+            "(?i:'s|'t|'re|'ve|'m|'ll|'d)|[^\\r\\n\\p{L}\\p{N}]?\\p{L}+|\\p{N}| ?[^\\s\\p{L}\\p{N}]+[\\r\\n]*"
+                    + "|\\s*[\\r\\n]+|\\s+(?!\\S)|\\s+";
     /** llama.cpp's {@code LLAMA_VOCAB_PRE_TYPE_DEFAULT}: these four patterns split one after the other. */
-    static final List<String> DEFAULT_PATTERNS = List.of("[\\p{P}\\$\\+<=>\\^~\\|]+",
-            "'s|'t|'re|'ve|'m|'ll|'d| ?\\p{L}+| ?\\p{N}+| ?[^\\s\\p{L}\\p{N}]+|\\s+(?!\\S)", "\\p{N}+", "[0-9][0-9][0-9]");
+    static final List<String> DEFAULT_PATTERNS = List.of(
+            "[\\p{P}\\$\\+<=>\\^~\\|]+",
+            "'s|'t|'re|'ve|'m|'ll|'d| ?\\p{L}+| ?\\p{N}+| ?[^\\s\\p{L}\\p{N}]+|\\s+(?!\\S)",
+            "\\p{N}+",
+            "[0-9][0-9][0-9]");
     /** The {@code tokenizer.ggml.pre} values understood, for messages. */
     static final List<String> PRE_TOKENIZERS = List.of("default", "gpt-2", "llama-bpe", "llama3", "llama-v3", "qwen2");
+
     private static final String SPACE = "\u2581";
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
 
-    private GgufTokenizer() {
-    }
+    private GgufTokenizer() {}
 
     /**
      * The two files, as bytes.
@@ -82,8 +88,7 @@ public final class GgufTokenizer {
      * @param tokenizerJson       a Hugging Face tokenizer.json
      * @param tokenizerConfigJson a tokenizer_config.json with the special tokens' names and the chat template
      */
-    public record Files(byte[] tokenizerJson, byte[] tokenizerConfigJson) {
-    }
+    public record Files(byte[] tokenizerJson, byte[] tokenizerConfigJson) {}
 
     /**
      * Converts the file's vocabulary; empty when it has none ({@code tokenizer.ggml.model} absent,
@@ -97,8 +102,7 @@ public final class GgufTokenizer {
     }
 
     /** The files and the tokenizer read back from them. */
-    record Converted(Files files, Tokenizer tokenizer) {
-    }
+    record Converted(Files files, Tokenizer tokenizer) {}
 
     /** As {@link #convert}, with the tokenizer the check read back (tests use it rather than reading the files again). */
     static Optional<Converted> convertAndRead(GgufFile f) throws IOException {
@@ -107,8 +111,8 @@ public final class GgufTokenizer {
             return Optional.empty();
         }
         if (!model.equals("llama") && !model.equals("gpt2")) {
-            throw new UnsupportedModelException(f.path(), "tokenizer.ggml.model '" + model + "' is not supported (llama, "
-                    + "gpt2 are)");
+            throw new UnsupportedModelException(
+                    f.path(), "tokenizer.ggml.model '" + model + "' is not supported (llama, " + "gpt2 are)");
         }
         Vocab v = Vocab.read(f);
         ObjectNode root = NODES.objectNode();
@@ -143,14 +147,18 @@ public final class GgufTokenizer {
         try {
             files = new Files(JSON.writeValueAsBytes(root), JSON.writeValueAsBytes(config));
         } catch (IOException e) {
-            throw new UncheckedIOException(e);   // writing a tree to bytes does no I/O
+            throw new UncheckedIOException(e); // writing a tree to bytes does no I/O
         }
         try {
             // refused now rather than at run time
-            return Optional.of(new Converted(files, Tokenizer.fromJson(files.tokenizerJson(), files.tokenizerConfigJson())));
+            return Optional.of(
+                    new Converted(files, Tokenizer.fromJson(files.tokenizerJson(), files.tokenizerConfigJson())));
         } catch (TokenizerFormatException e) {
-            throw new ModelFormatException(f.path(), "tokenizer.ggml.*", "the vocabulary does not make a valid tokenizer: "
-                    + e.getMessage(), e);
+            throw new ModelFormatException(
+                    f.path(),
+                    "tokenizer.ggml.*",
+                    "the vocabulary does not make a valid tokenizer: " + e.getMessage(),
+                    e);
         }
     }
 
@@ -160,14 +168,22 @@ public final class GgufTokenizer {
     }
 
     /** Tokens, scores and types, and the special ids, checked for consistency. */
-    private record Vocab(String[] tokens, float[] scores, int[] types, Map<String, Integer> ids, int bos, int eos, int unk,
-                         int pad) {
+    private record Vocab(
+            String[] tokens,
+            float[] scores,
+            int[] types,
+            Map<String, Integer> ids,
+            int bos,
+            int eos,
+            int unk,
+            int pad) {
         static Vocab read(GgufFile f) throws ModelFormatException {
             String[] tokens = f.getStrings("tokenizer.ggml.tokens");
             if (tokens.length == 0) {
                 throw new ModelFormatException(f.path(), GgufFile.part("tokenizer.ggml.tokens"), "is empty");
             }
-            float[] scores = f.has("tokenizer.ggml.scores") ? f.getFloats("tokenizer.ggml.scores") : new float[tokens.length];
+            float[] scores =
+                    f.has("tokenizer.ggml.scores") ? f.getFloats("tokenizer.ggml.scores") : new float[tokens.length];
             int[] types = f.has("tokenizer.ggml.token_type") ? f.getInts("tokenizer.ggml.token_type") : null;
             if (types == null) {
                 types = new int[tokens.length];
@@ -185,14 +201,21 @@ public final class GgufTokenizer {
                     unk = types[i] == UNKNOWN ? i : -1;
                 }
             }
-            return new Vocab(tokens, scores, types, ids, special(f, "tokenizer.ggml.bos_token_id", tokens.length),
-                    special(f, "tokenizer.ggml.eos_token_id", tokens.length), unk,
+            return new Vocab(
+                    tokens,
+                    scores,
+                    types,
+                    ids,
+                    special(f, "tokenizer.ggml.bos_token_id", tokens.length),
+                    special(f, "tokenizer.ggml.eos_token_id", tokens.length),
+                    unk,
                     special(f, "tokenizer.ggml.padding_token_id", tokens.length));
         }
 
         private static void sameLength(GgufFile f, String key, int n, int tokens) throws ModelFormatException {
             if (n != tokens) {
-                throw new ModelFormatException(f.path(), GgufFile.part(key), "has " + n + " entries for " + tokens + " tokens");
+                throw new ModelFormatException(
+                        f.path(), GgufFile.part(key), "has " + n + " entries for " + tokens + " tokens");
             }
         }
 
@@ -202,8 +225,8 @@ public final class GgufTokenizer {
             }
             long id = f.getLong(key);
             if (id < 0 || id >= vocab) {
-                throw new ModelFormatException(f.path(), GgufFile.part(key), "token id " + id + " is outside the " + vocab
-                        + " tokens");
+                throw new ModelFormatException(
+                        f.path(), GgufFile.part(key), "token id " + id + " is outside the " + vocab + " tokens");
             }
             return (int) id;
         }
@@ -227,7 +250,8 @@ public final class GgufTokenizer {
         return added;
     }
 
-    private static void sentencePiece(GgufFile f, Vocab v, ObjectNode root, ObjectNode bpe) throws ModelFormatException {
+    private static void sentencePiece(GgufFile f, Vocab v, ObjectNode root, ObjectNode bpe)
+            throws ModelFormatException {
         boolean prefix = f.getBoolean("tokenizer.ggml.add_space_prefix", true);
         ObjectNode normalizer = root.putObject("normalizer");
         normalizer.put("type", "Sequence");
@@ -248,7 +272,11 @@ public final class GgufTokenizer {
         ds.addObject().put("type", "ByteFallback");
         ds.addObject().put("type", "Fuse");
         if (prefix) {
-            ds.addObject().put("type", "Strip").put("content", " ").put("start", 1).put("stop", 0);
+            ds.addObject()
+                    .put("type", "Strip")
+                    .put("content", " ")
+                    .put("start", 1)
+                    .put("stop", 0);
         }
         if (v.unk >= 0) {
             bpe.put("unk_token", v.tokens[v.unk]);
@@ -274,8 +302,11 @@ public final class GgufTokenizer {
             case "llama-bpe", "llama3", "llama-v3" -> List.of(LLAMA3_PATTERN);
             case "qwen2" -> List.of(QWEN2_PATTERN);
             case "default" -> DEFAULT_PATTERNS;
-            default -> throw new UnsupportedModelException(f.path(), "tokenizer.ggml.pre '" + pre + "' names a pre-tokenizer "
-                    + "this converter does not know (it knows " + String.join(", ", PRE_TOKENIZERS) + ")");
+            default ->
+                throw new UnsupportedModelException(
+                        f.path(),
+                        "tokenizer.ggml.pre '" + pre + "' names a pre-tokenizer "
+                                + "this converter does not know (it knows " + String.join(", ", PRE_TOKENIZERS) + ")");
         };
         if (pre.equals("qwen2")) {
             root.putObject("normalizer").put("type", "NFC");
@@ -311,7 +342,9 @@ public final class GgufTokenizer {
             // llama.cpp splits a merge at its first space after the first character
             int space = merges[i].isEmpty() ? -1 : merges[i].indexOf(' ', 1);
             if (space < 0) {
-                throw new ModelFormatException(f.path(), GgufFile.part("tokenizer.ggml.merges") + "[" + i + "]",
+                throw new ModelFormatException(
+                        f.path(),
+                        GgufFile.part("tokenizer.ggml.merges") + "[" + i + "]",
                         "\"" + merges[i] + "\" is not two tokens separated by a space");
             }
             ms.addArray().add(merges[i].substring(0, space)).add(merges[i].substring(space + 1));
@@ -328,19 +361,23 @@ public final class GgufTokenizer {
     private static ObjectNode vocabulary(Vocab v) {
         ObjectNode vocab = NODES.objectNode();
         for (int i = 0; i < v.tokens.length; i++) {
-            vocab.put(v.tokens[i], i);   // a repeated token keeps its place and takes the later id
+            vocab.put(v.tokens[i], i); // a repeated token keeps its place and takes the later id
         }
         return vocab;
     }
 
-    private static JsonNode postProcessor(GgufFile f, Vocab v, boolean addBos, boolean addEos,
-                                                                        boolean byteLevel) throws ModelFormatException {
+    private static JsonNode postProcessor(GgufFile f, Vocab v, boolean addBos, boolean addEos, boolean byteLevel)
+            throws ModelFormatException {
         if (addBos && v.bos < 0) {
-            throw new ModelFormatException(f.path(), GgufFile.part("tokenizer.ggml.add_bos_token"),
+            throw new ModelFormatException(
+                    f.path(),
+                    GgufFile.part("tokenizer.ggml.add_bos_token"),
                     "is true but tokenizer.ggml.bos_token_id is missing");
         }
         if (addEos && v.eos < 0) {
-            throw new ModelFormatException(f.path(), GgufFile.part("tokenizer.ggml.add_eos_token"),
+            throw new ModelFormatException(
+                    f.path(),
+                    GgufFile.part("tokenizer.ggml.add_eos_token"),
                     "is true but tokenizer.ggml.eos_token_id is missing");
         }
         if (!addBos && !addEos) {
@@ -360,11 +397,20 @@ public final class GgufTokenizer {
             ArrayNode[] targets = part == 0 ? new ArrayNode[] {single, pair} : new ArrayNode[] {pair};
             for (ArrayNode t : targets) {
                 if (addBos) {
-                    t.addObject().putObject("SpecialToken").put("id", v.tokens[v.bos]).put("type_id", part);
+                    t.addObject()
+                            .putObject("SpecialToken")
+                            .put("id", v.tokens[v.bos])
+                            .put("type_id", part);
                 }
-                t.addObject().putObject("Sequence").put("id", part == 0 ? "A" : "B").put("type_id", part);
+                t.addObject()
+                        .putObject("Sequence")
+                        .put("id", part == 0 ? "A" : "B")
+                        .put("type_id", part);
                 if (addEos) {
-                    t.addObject().putObject("SpecialToken").put("id", v.tokens[v.eos]).put("type_id", part);
+                    t.addObject()
+                            .putObject("SpecialToken")
+                            .put("id", v.tokens[v.eos])
+                            .put("type_id", part);
                 }
             }
         }
@@ -393,18 +439,18 @@ public final class GgufTokenizer {
      * sorted by the token's score, highest first, keeping that order among equal scores.
      */
     static List<String[]> mergesFromScores(String[] tokens, float[] scores, Map<String, Integer> ids) {
-        record Merge(String left, String right, float score) {
-        }
+        record Merge(String left, String right, float score) {}
         List<Merge> merges = new ArrayList<>();
         List<int[]> local = new ArrayList<>();
         for (int i = 0; i < tokens.length; i++) {
             String piece = tokens[i];
             if (ids.get(piece) != i) {
-                continue;   // an earlier copy of a repeated token
+                continue; // an earlier copy of a repeated token
             }
             local.clear();
             for (int k = piece.offsetByCodePoints(0, Math.min(1, piece.codePointCount(0, piece.length())));
-                 k > 0 && k < piece.length(); k = piece.offsetByCodePoints(k, 1)) {
+                    k > 0 && k < piece.length();
+                    k = piece.offsetByCodePoints(k, 1)) {
                 Integer l = ids.get(piece.substring(0, k));
                 Integer r = ids.get(piece.substring(k));
                 if (l != null && r != null) {

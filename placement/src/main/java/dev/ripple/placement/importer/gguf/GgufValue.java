@@ -14,8 +14,12 @@ import java.util.Locale;
  * {@link ArrayValue}s, which stay in the mapped file until their elements are asked for: a
  * vocabulary of 150,000 strings costs nothing until the tokenizer is converted.
  */
-public sealed interface GgufValue permits GgufValue.IntValue, GgufValue.FloatValue, GgufValue.BoolValue,
-        GgufValue.StringValue, GgufValue.ArrayValue {
+public sealed interface GgufValue
+        permits GgufValue.IntValue,
+                GgufValue.FloatValue,
+                GgufValue.BoolValue,
+                GgufValue.StringValue,
+                GgufValue.ArrayValue {
 
     GgufValueType type();
 
@@ -31,7 +35,8 @@ public sealed interface GgufValue permits GgufValue.IntValue, GgufValue.FloatVal
 
         @Override
         public String describe() {
-            return type.label() + " " + (type == GgufValueType.UINT64 ? Long.toUnsignedString(value) : Long.toString(value));
+            return type.label() + " "
+                    + (type == GgufValueType.UINT64 ? Long.toUnsignedString(value) : Long.toString(value));
         }
     }
 
@@ -77,9 +82,11 @@ public sealed interface GgufValue permits GgufValue.IntValue, GgufValue.FloatVal
      * @param elements    the elements' bytes, back to back
      */
     record ArrayValue(GgufValueType elementType, long size, MemorySegment elements) implements GgufValue {
-        private static final ValueLayout.OfLong U64 = ValueLayout.JAVA_LONG_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
+        private static final ValueLayout.OfLong U64 =
+                ValueLayout.JAVA_LONG_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
         private static final ValueLayout.OfInt U32 = ValueLayout.JAVA_INT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
-        private static final ValueLayout.OfShort U16 = ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
+        private static final ValueLayout.OfShort U16 =
+                ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
 
         @Override
         public GgufValueType type() {
@@ -149,7 +156,8 @@ public sealed interface GgufValue permits GgufValue.IntValue, GgufValue.FloatVal
             double[] out = new double[length()];
             for (int i = 0; i < out.length; i++) {
                 out[i] = elementType == GgufValueType.FLOAT32
-                        ? Float.intBitsToFloat(elements.get(U32, 4L * i)) : Double.longBitsToDouble(elements.get(U64, 8L * i));
+                        ? Float.intBitsToFloat(elements.get(U32, 4L * i))
+                        : Double.longBitsToDouble(elements.get(U64, 8L * i));
             }
             return out;
         }
@@ -210,8 +218,8 @@ public sealed interface GgufValue permits GgufValue.IntValue, GgufValue.FloatVal
 
         private void require(GgufValueType t) {
             if (elementType != t) {
-                throw new IllegalStateException(String.format(Locale.ROOT, "an array of %s is not an array of %s",
-                        elementType.label(), t.label()));
+                throw new IllegalStateException(String.format(
+                        Locale.ROOT, "an array of %s is not an array of %s", elementType.label(), t.label()));
             }
         }
     }

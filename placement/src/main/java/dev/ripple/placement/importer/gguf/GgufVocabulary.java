@@ -27,7 +27,8 @@ public record GgufVocabulary(String[] tokens, float[] scores, int[] types, int b
 
     public GgufVocabulary {
         if (scores.length != tokens.length || types.length != tokens.length) {
-            throw new IllegalArgumentException(tokens.length + " tokens, " + scores.length + " scores, " + types.length + " types");
+            throw new IllegalArgumentException(
+                    tokens.length + " tokens, " + scores.length + " scores, " + types.length + " types");
         }
         tokens = tokens.clone();
         scores = scores.clone();
@@ -46,23 +47,30 @@ public record GgufVocabulary(String[] tokens, float[] scores, int[] types, int b
     public static GgufVocabulary fromSentencePieceJson(byte[] tokenizerJson) throws IOException {
         JsonNode root = JSON.readTree(tokenizerJson);
         if (!"BPE".equals(root.path("model").path("type").asText())) {
-            throw new IllegalArgumentException("tokenizer.json: model type '" + root.path("model").path("type").asText()
-                    + "', not a SentencePiece-style BPE model");
+            throw new IllegalArgumentException("tokenizer.json: model type '"
+                    + root.path("model").path("type").asText() + "', not a SentencePiece-style BPE model");
         }
         Map<Integer, String> byId = new HashMap<>();
-        root.path("model").path("vocab").properties().forEach(e -> byId.put(e.getValue().asInt(), e.getKey()));
-        root.path("added_tokens").forEach(t -> byId.put(t.path("id").asInt(), t.path("content").asText()));
+        root.path("model")
+                .path("vocab")
+                .properties()
+                .forEach(e -> byId.put(e.getValue().asInt(), e.getKey()));
+        root.path("added_tokens")
+                .forEach(t -> byId.put(t.path("id").asInt(), t.path("content").asText()));
         String[] tokens = new String[byId.size()];
         for (int i = 0; i < tokens.length; i++) {
             tokens[i] = byId.get(i);
             if (tokens[i] == null) {
-                throw new IllegalArgumentException("tokenizer.json: id " + i + " of " + tokens.length + " has no token");
+                throw new IllegalArgumentException(
+                        "tokenizer.json: id " + i + " of " + tokens.length + " has no token");
             }
         }
         Map<String, Integer> firstRank = new HashMap<>();
         int rank = 0;
         for (JsonNode m : root.path("model").path("merges")) {
-            String merged = m.isTextual() ? m.asText().replaceFirst(" ", "") : m.path(0).asText() + m.path(1).asText();
+            String merged = m.isTextual()
+                    ? m.asText().replaceFirst(" ", "")
+                    : m.path(0).asText() + m.path(1).asText();
             firstRank.putIfAbsent(merged, rank++);
         }
         float[] scores = new float[tokens.length];
@@ -73,7 +81,8 @@ public record GgufVocabulary(String[] tokens, float[] scores, int[] types, int b
             types[i] = tokens[i].matches("<0x[0-9A-F]{2}>") ? GgufTokenizer.BYTE : GgufTokenizer.NORMAL;
         }
         for (JsonNode t : root.path("added_tokens")) {
-            types[t.path("id").asInt()] = t.path("content").asText().equals("<unk>") ? GgufTokenizer.UNKNOWN : GgufTokenizer.CONTROL;
+            types[t.path("id").asInt()] =
+                    t.path("content").asText().equals("<unk>") ? GgufTokenizer.UNKNOWN : GgufTokenizer.CONTROL;
         }
         return new GgufVocabulary(tokens, scores, types, id(tokens, "<s>"), id(tokens, "</s>"), id(tokens, "<unk>"));
     }
@@ -89,10 +98,14 @@ public record GgufVocabulary(String[] tokens, float[] scores, int[] types, int b
 
     /** The {@code tokenizer.ggml.*} keys as llama.cpp's converter writes a SentencePiece model (BOS added, EOS not). */
     public GgufWriter putInto(GgufWriter w) {
-        return w.put("tokenizer.ggml.model", "llama").putStrings("tokenizer.ggml.tokens", tokens)
-                .putFloats("tokenizer.ggml.scores", scores).putInts("tokenizer.ggml.token_type", types)
-                .putU32("tokenizer.ggml.bos_token_id", bos).putU32("tokenizer.ggml.eos_token_id", eos)
-                .putU32("tokenizer.ggml.unknown_token_id", unk).putBool("tokenizer.ggml.add_bos_token", true)
+        return w.put("tokenizer.ggml.model", "llama")
+                .putStrings("tokenizer.ggml.tokens", tokens)
+                .putFloats("tokenizer.ggml.scores", scores)
+                .putInts("tokenizer.ggml.token_type", types)
+                .putU32("tokenizer.ggml.bos_token_id", bos)
+                .putU32("tokenizer.ggml.eos_token_id", eos)
+                .putU32("tokenizer.ggml.unknown_token_id", unk)
+                .putBool("tokenizer.ggml.add_bos_token", true)
                 .putBool("tokenizer.ggml.add_eos_token", false);
     }
 }

@@ -46,6 +46,7 @@ public final class GgufWriter {
     public static final int VERSION = 3;
     /** ggml's limit on tensor names ({@code GGML_MAX_NAME}, with its terminating zero). */
     public static final int MAX_NAME_BYTES = 63;
+
     private static final int BUFFER_BYTES = 1 << 20;
     private static final int ENCODE_VALUES = 1 << 14;
 
@@ -96,11 +97,9 @@ public final class GgufWriter {
     }
 
     /** A metadata value: its type and a Long, Double, Boolean, String or (for arrays) {@link Arr}. */
-    private record Meta(GgufValueType type, Object value) {
-    }
+    private record Meta(GgufValueType type, Object value) {}
 
-    private record Arr(GgufValueType elementType, Object values) {
-    }
+    private record Arr(GgufValueType elementType, Object values) {}
 
     private final Map<String, Meta> metadata = new LinkedHashMap<>();
     private final List<TensorInfo> tensors = new ArrayList<>();
@@ -168,19 +167,21 @@ public final class GgufWriter {
             throw new IllegalArgumentException("tensor '" + name + "' is declared twice");
         }
         if (dims.length < 1 || dims.length > GgufFile.MAX_DIMS) {
-            throw new IllegalArgumentException("tensor '" + name + "': " + dims.length + " dims (1 to " + GgufFile.MAX_DIMS + ")");
+            throw new IllegalArgumentException(
+                    "tensor '" + name + "': " + dims.length + " dims (1 to " + GgufFile.MAX_DIMS + ")");
         }
         for (long d : dims) {
             if (d <= 0) {
-                throw new IllegalArgumentException("tensor '" + name + "': dims " + Arrays.toString(dims) + " must be positive");
+                throw new IllegalArgumentException(
+                        "tensor '" + name + "': dims " + Arrays.toString(dims) + " must be positive");
             }
         }
         if (dims[0] % type.blockSize() != 0) {
-            throw new IllegalArgumentException("tensor '" + name + "': rows of " + dims[0] + " values are not whole " + type
-                    + " blocks of " + type.blockSize());
+            throw new IllegalArgumentException("tensor '" + name + "': rows of " + dims[0] + " values are not whole "
+                    + type + " blocks of " + type.blockSize());
         }
         TensorInfo t = new TensorInfo(name, type, dims);
-        t.bytes();   // overflow check
+        t.bytes(); // overflow check
         tensors.add(t);
         byName.put(name, t);
         return this;
@@ -275,7 +276,8 @@ public final class GgufWriter {
                             o.u32(x);
                         }
                     }
-                    default -> throw new IllegalStateException("array of " + a.values().getClass());
+                    default ->
+                        throw new IllegalStateException("array of " + a.values().getClass());
                 }
             }
             default -> throw new IllegalStateException("metadata of type " + type + " is not written here");
@@ -307,8 +309,8 @@ public final class GgufWriter {
                         + " is not encoded here; write its blocks with putBytes");
             }
             if (n % type.blockSize() != 0) {
-                throw new IllegalArgumentException("tensor '" + tensor.name() + "': " + n + " values are not whole "
-                        + type.label() + " blocks");
+                throw new IllegalArgumentException(
+                        "tensor '" + tensor.name() + "': " + n + " values are not whole " + type.label() + " blocks");
             }
             if (scratch == null) {
                 scratch = new byte[Math.toIntExact(type.bytes(ENCODE_VALUES))];

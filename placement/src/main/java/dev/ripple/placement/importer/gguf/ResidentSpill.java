@@ -27,8 +27,7 @@ final class ResidentSpill implements AutoCloseable {
     private static final int CHUNK_VALUES = 1 << 16;
 
     /** A converted tensor and the relative RMS error the conversion added to the file's values. */
-    record Converted(Tensor tensor, double relativeError) {
-    }
+    record Converted(Tensor tensor, double relativeError) {}
 
     private final Path file;
     private final FileChannel channel;
@@ -79,8 +78,10 @@ final class ResidentSpill implements AutoCloseable {
             try {
                 Quantization.encode(type, values, 0, m, encodedSegment, 0);
             } catch (IllegalArgumentException e) {
-                throw new ModelFormatException(t.file(), "tensor '" + t.name() + "'", "rows from " + r + " cannot be stored as "
-                        + type.label() + ": " + e.getMessage());
+                throw new ModelFormatException(
+                        t.file(),
+                        "tensor '" + t.name() + "'",
+                        "rows from " + r + " cannot be stored as " + type.label() + ": " + e.getMessage());
             }
             Quantization.decode(type, encodedSegment, 0, back, 0, m);
             for (int i = 0; i < m; i++) {
@@ -95,7 +96,8 @@ final class ResidentSpill implements AutoCloseable {
         }
         size = pos;
         MemorySegment mapped = channel.map(FileChannel.MapMode.READ_ONLY, start, bytes, Arena.ofAuto());
-        return new Converted(new Tensor(as, type, t.shape(), mapped), squaredNorm == 0 ? 0 : Math.sqrt(squaredError / squaredNorm));
+        return new Converted(
+                new Tensor(as, type, t.shape(), mapped), squaredNorm == 0 ? 0 : Math.sqrt(squaredError / squaredNorm));
     }
 
     /** Bytes written so far. */

@@ -5,8 +5,7 @@ import java.lang.foreign.ValueLayout;
 
 /** UTF-8 validation of mapped bytes without decoding them (RFC 3629: no overlongs, surrogates or code points above U+10FFFF). */
 final class Utf8 {
-    private Utf8() {
-    }
+    private Utf8() {}
 
     /** The index (from {@code from}) of the first byte of the first invalid sequence, or -1 when all {@code n} bytes are valid. */
     static long firstInvalid(MemorySegment s, long from, long n) {
@@ -25,16 +24,16 @@ final class Utf8 {
             } else if (b >= 0xE0 && b <= 0xEF) {
                 len = 3;
                 if (b == 0xE0) {
-                    lo = 0xA0;          // no overlong 3-byte forms
+                    lo = 0xA0; // no overlong 3-byte forms
                 } else if (b == 0xED) {
-                    hi = 0x9F;          // no surrogates
+                    hi = 0x9F; // no surrogates
                 }
             } else if (b >= 0xF0 && b <= 0xF4) {
                 len = 4;
                 if (b == 0xF0) {
-                    lo = 0x90;          // no overlong 4-byte forms
+                    lo = 0x90; // no overlong 4-byte forms
                 } else if (b == 0xF4) {
-                    hi = 0x8F;          // nothing above U+10FFFF
+                    hi = 0x8F; // nothing above U+10FFFF
                 }
             } else {
                 return i;

@@ -11,15 +11,15 @@ import java.nio.ByteOrder;
  * integer quants and scales, so that the expected values are known exactly.
  */
 final class GgmlEncoder {
-    private GgmlEncoder() {
-    }
+    private GgmlEncoder() {}
 
     /** Row-major floats in {@code type} (F32, F16, BF16, Q8_0, Q4_0, Q4_1, Q4_K); the length must be whole blocks. */
     static byte[] encode(GgmlType type, float[] x) {
         if (x.length % type.blockSize() != 0) {
             throw new IllegalArgumentException(x.length + " values are not whole " + type + " blocks");
         }
-        ByteBuffer b = ByteBuffer.allocate(x.length / type.blockSize() * type.blockBytes()).order(ByteOrder.LITTLE_ENDIAN);
+        ByteBuffer b = ByteBuffer.allocate(x.length / type.blockSize() * type.blockBytes())
+                .order(ByteOrder.LITTLE_ENDIAN);
         for (int at = 0; at < x.length; at += type.blockSize()) {
             switch (type) {
                 case F32 -> b.putFloat(x[at]);
@@ -29,7 +29,8 @@ final class GgmlEncoder {
                 case Q4_0 -> q4_0(x, at, b);
                 case Q4_1 -> q4_1(x, at, b);
                 case Q4_K -> b.put(q4_K(x, at, null));
-                default -> throw new IllegalArgumentException("no reference quantizer for " + type + " here; build blocks");
+                default ->
+                    throw new IllegalArgumentException("no reference quantizer for " + type + " here; build blocks");
             }
         }
         return b.array();
@@ -218,7 +219,9 @@ final class GgmlEncoder {
 
     /** A Q4_K block: value v is {@code d·sc[v/32]·q[v] − dmin·m[v/32]}, sc and m in [0, 63], q in [0, 15]. */
     static byte[] q4KBlock(float d, float dmin, int[] sc, int[] m, int[] q) {
-        ByteBuffer b = le(144).putShort(Float.floatToFloat16(d)).putShort(Float.floatToFloat16(dmin)).put(kScales(sc, m));
+        ByteBuffer b = le(144).putShort(Float.floatToFloat16(d))
+                .putShort(Float.floatToFloat16(dmin))
+                .put(kScales(sc, m));
         for (int p = 0; p < 4; p++) {
             for (int l = 0; l < 32; l++) {
                 b.put((byte) (q[64 * p + l] | q[64 * p + 32 + l] << 4));
@@ -229,11 +232,14 @@ final class GgmlEncoder {
 
     /** A Q5_K block: as Q4_K with q in [0, 31] (the fifth bits in {@code qh}). */
     static byte[] q5KBlock(float d, float dmin, int[] sc, int[] m, int[] q) {
-        ByteBuffer b = le(176).putShort(Float.floatToFloat16(d)).putShort(Float.floatToFloat16(dmin)).put(kScales(sc, m));
+        ByteBuffer b = le(176).putShort(Float.floatToFloat16(d))
+                .putShort(Float.floatToFloat16(dmin))
+                .put(kScales(sc, m));
         byte[] qh = new byte[32];
         for (int p = 0; p < 4; p++) {
             for (int l = 0; l < 32; l++) {
-                qh[l] |= (byte) (((q[64 * p + l] >> 4) & 1) << (2 * p) | ((q[64 * p + 32 + l] >> 4) & 1) << (2 * p + 1));
+                qh[l] |=
+                        (byte) (((q[64 * p + l] >> 4) & 1) << (2 * p) | ((q[64 * p + 32 + l] >> 4) & 1) << (2 * p + 1));
             }
         }
         b.put(qh);

@@ -1,6 +1,5 @@
 package dev.ripple.placement.importer.gguf;
 
-import java.nio.file.Files;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -13,6 +12,7 @@ import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.nio.ByteOrder;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.EnumSet;
 import java.util.Random;
@@ -32,6 +32,7 @@ class GgmlTypeTest {
     private static final long SEED = 20261207L;
     /** Rows and row length of the test matrices: three blocks of 256 per row, five rows. */
     private static final int ROWS = 5;
+
     private static final int COLS = 768;
 
     @TempDir
@@ -59,14 +60,26 @@ class GgmlTypeTest {
                 readable.add(t);
             }
         }
-        assertEquals(EnumSet.of(GgmlType.F32, GgmlType.F16, GgmlType.BF16, GgmlType.Q8_0, GgmlType.Q4_0, GgmlType.Q4_1,
-                GgmlType.Q4_K, GgmlType.Q5_K, GgmlType.Q6_K), readable);
+        assertEquals(
+                EnumSet.of(
+                        GgmlType.F32,
+                        GgmlType.F16,
+                        GgmlType.BF16,
+                        GgmlType.Q8_0,
+                        GgmlType.Q4_0,
+                        GgmlType.Q4_1,
+                        GgmlType.Q4_K,
+                        GgmlType.Q5_K,
+                        GgmlType.Q6_K),
+                readable);
         assertEquals(3 * 144L, GgmlType.Q4_K.rowBytes(768));
         assertThrows(IllegalArgumentException.class, () -> GgmlType.Q4_K.rowBytes(100));
     }
 
     @ParameterizedTest
-    @EnumSource(value = GgmlType.class, names = {"F32", "F16", "BF16"})
+    @EnumSource(
+            value = GgmlType.class,
+            names = {"F32", "F16", "BF16"})
     void floatTypesAreExact(GgmlType type) throws Exception {
         Random r = new Random(SEED + type.code());
         float[] x = new float[ROWS * COLS];
@@ -137,7 +150,9 @@ class GgmlTypeTest {
     }
 
     @ParameterizedTest
-    @EnumSource(value = GgmlType.class, names = {"Q4_K", "Q5_K"})
+    @EnumSource(
+            value = GgmlType.class,
+            names = {"Q4_K", "Q5_K"})
     void q4KAndQ5KFromChosenQuantsScalesAndMins(GgmlType type) throws Exception {
         Random r = new Random(SEED + type.code());
         int qMax = type == GgmlType.Q4_K ? 16 : 32;
@@ -152,7 +167,7 @@ class GgmlTypeTest {
                 sc[s] = r.nextInt(64);
                 m[s] = r.nextInt(64);
             }
-            if (blk == 0) {   // the extremes of every field
+            if (blk == 0) { // the extremes of every field
                 sc[0] = 63;
                 m[7] = 63;
                 sc[4] = 0;
@@ -163,8 +178,10 @@ class GgmlTypeTest {
                 // d, dmin are powers of two and sc, m, q small: every product below is exact in float
                 expected[256 * blk + v] = (float) ((double) d * sc[v / 32] * q[v] - (double) dmin * m[v / 32]);
             }
-            b.writeBytes(type == GgmlType.Q4_K ? GgmlEncoder.q4KBlock(d, dmin, sc, m, q)
-                    : GgmlEncoder.q5KBlock(d, dmin, sc, m, q));
+            b.writeBytes(
+                    type == GgmlType.Q4_K
+                            ? GgmlEncoder.q4KBlock(d, dmin, sc, m, q)
+                            : GgmlEncoder.q5KBlock(d, dmin, sc, m, q));
         }
         assertRoundTrip(type, b.toByteArray(), expected);
     }
@@ -198,7 +215,9 @@ class GgmlTypeTest {
      * spreads 16 levels over [min, max]: half a step plus f16 roundings of the scale and the min.
      */
     @ParameterizedTest
-    @EnumSource(value = GgmlType.class, names = {"Q8_0", "Q4_0", "Q4_1"})
+    @EnumSource(
+            value = GgmlType.class,
+            names = {"Q8_0", "Q4_0", "Q4_1"})
     void referenceQuantizersStayWithinTheirError(GgmlType type) throws Exception {
         Random r = new Random(SEED + 100 + type.code());
         float[] x = new float[ROWS * COLS];
@@ -226,8 +245,10 @@ class GgmlTypeTest {
             for (int j = 0; j < 32; j++) {
                 int i = 32 * blk + j;
                 double e = Math.abs(got[i] - x[i]);
-                assertTrue(e <= bound, type + " element " + i + ": " + x[i] + " came back as " + got[i] + ", error " + e
-                        + " above the bound " + bound + " (seed " + SEED + ")");
+                assertTrue(
+                        e <= bound,
+                        type + " element " + i + ": " + x[i] + " came back as " + got[i] + ", error " + e
+                                + " above the bound " + bound + " (seed " + SEED + ")");
                 errSq += e * e;
                 sumSq += (double) x[i] * x[i];
             }
@@ -243,16 +264,20 @@ class GgmlTypeTest {
 
     @Test
     void unreadableTypeIsATypedErrorNamingTensorAndType() throws Exception {
-        byte[] file = new GgufTestWriter().tensor("blk.0.ffn_up.weight", GgmlType.Q2_K, new long[] {256, 2},
-                new byte[2 * 84]).toBytes();
+        byte[] file = new GgufTestWriter()
+                .tensor("blk.0.ffn_up.weight", GgmlType.Q2_K, new long[] {256, 2}, new byte[2 * 84])
+                .toBytes();
         Path p = dir.resolve("q2k.gguf");
         Files.write(p, file);
         try (GgufFile f = GgufFile.open(p)) {
             GgufTensor t = f.tensor("blk.0.ffn_up.weight");
             assertEquals(2 * 84, t.data().byteSize());
             UnsupportedModelException e = assertThrows(UnsupportedModelException.class, t::requireReadable);
-            assertTrue(e.getMessage().contains("blk.0.ffn_up.weight") && e.getMessage().contains("Q2_K")
-                    && e.getMessage().contains(p.toString()), e.getMessage());
+            assertTrue(
+                    e.getMessage().contains("blk.0.ffn_up.weight")
+                            && e.getMessage().contains("Q2_K")
+                            && e.getMessage().contains(p.toString()),
+                    e.getMessage());
             assertThrows(UnsupportedOperationException.class, () -> t.dequantizeRows(0, 1, new float[256], 0));
         }
     }
@@ -264,7 +289,9 @@ class GgmlTypeTest {
             if (Float.isNaN(expected[i])) {
                 assertTrue(Float.isNaN(got[i]), type + " element " + i);
             } else {
-                assertEquals(Float.floatToIntBits(expected[i]), Float.floatToIntBits(got[i]),
+                assertEquals(
+                        Float.floatToIntBits(expected[i]),
+                        Float.floatToIntBits(got[i]),
                         type + " element " + i + ": expected " + expected[i] + ", got " + got[i]);
             }
         }
@@ -281,14 +308,16 @@ class GgmlTypeTest {
             float[] part = new float[2 * COLS + 3];
             t.dequantizeRows(2, 2, part, 3);
             for (int i = 0; i < 2 * COLS; i++) {
-                assertEquals(Float.floatToIntBits(whole[2 * COLS + i]), Float.floatToIntBits(part[3 + i]), "rows 2-3, " + i);
+                assertEquals(
+                        Float.floatToIntBits(whole[2 * COLS + i]), Float.floatToIntBits(part[3 + i]), "rows 2-3, " + i);
             }
             try (Arena a = Arena.ofConfined()) {
                 MemorySegment s = a.allocate(4L * COLS + 8);
                 t.dequantizeRows(4, 1L, s, 8);
                 for (int i = 0; i < COLS; i++) {
                     float v = s.get(ValueLayout.JAVA_FLOAT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN), 8 + 4L * i);
-                    assertEquals(Float.floatToIntBits(whole[4 * COLS + i]), Float.floatToIntBits(v), "row 4 off-heap, " + i);
+                    assertEquals(
+                            Float.floatToIntBits(whole[4 * COLS + i]), Float.floatToIntBits(v), "row 4 off-heap, " + i);
                 }
             }
             assertThrows(IndexOutOfBoundsException.class, () -> t.dequantizeRows(4, 2, new float[2 * COLS], 0));

@@ -1,10 +1,10 @@
 package dev.ripple.placement.importer.gguf;
 
-import dev.ripple.core.activity.PredictorKind;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.ripple.core.activity.PredictorKind;
 import dev.ripple.core.format.RippleFileWriter;
 import dev.ripple.core.model.decoder.DecoderConfig.Rotation;
 import dev.ripple.core.model.decoder.DecoderModel;
@@ -68,16 +68,20 @@ class GgufDecoderCrossCheckTest {
         return Stream.of(
                 Arguments.of("llama f32", llama, "llama", "F32", GgmlType.F32),
                 Arguments.of("llama f16", llama, "llama", "F16", GgmlType.F16),
-                Arguments.of("llama 3.1 rope scaling (rope_freqs.weight)",
-                        llama.withRopeScaling(new SyntheticDecoder.RopeScaling(8, 1, 4, 8192)), "llama", "F32", GgmlType.F32),
+                Arguments.of(
+                        "llama 3.1 rope scaling (rope_freqs.weight)",
+                        llama.withRopeScaling(new SyntheticDecoder.RopeScaling(8, 1, 4, 8192)),
+                        "llama",
+                        "F32",
+                        GgmlType.F32),
                 Arguments.of("qwen2 f32", qwen2, "qwen2", "F32", GgmlType.F32),
                 Arguments.of("qwen2 bf16", qwen2, "qwen2", "BF16", GgmlType.BF16));
     }
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("variants")
-    void ggufImportGivesTheCheckpointsLogits(String name, SyntheticDecoder spec, String arch, String dtype, GgmlType type)
-            throws Exception {
+    void ggufImportGivesTheCheckpointsLogits(
+            String name, SyntheticDecoder spec, String arch, String dtype, GgmlType type) throws Exception {
         Path hf = dir.resolve("hf");
         SyntheticDecoderWriter.write(spec.withSeed(31), hf, dtype, 1);
         Path gguf = dir.resolve("model.gguf");
@@ -85,13 +89,26 @@ class GgufDecoderCrossCheckTest {
         DType bundles = DType.ofLabel(dtype);
         ImportedModel fromGguf = GgufImporter.importModel(gguf, bundles);
         Rotation expected = arch.equals("llama") ? Rotation.ADJACENT : Rotation.HALF;
-        assertEquals(expected.label(), fromGguf.architecture().path("rope").path("rotation").asText());
+        assertEquals(
+                expected.label(),
+                fromGguf.architecture().path("rope").path("rotation").asText());
         ImportedModel fromHf = SafetensorsImporter.importModel(hf, bundles);
         // The same configuration, rope scaling included (it barely moves logits at these positions).
         ObjectNode a = fromGguf.architecture();
         ObjectNode b = fromHf.architecture();
-        for (String key : List.of("type", "hiddenSize", "intermediateSize", "numLayers", "numHeads", "numKeyValueHeads",
-                "headDim", "vocabSize", "maxPositions", "normEps", "preNorm", "slidingWindow")) {
+        for (String key : List.of(
+                "type",
+                "hiddenSize",
+                "intermediateSize",
+                "numLayers",
+                "numHeads",
+                "numKeyValueHeads",
+                "headDim",
+                "vocabSize",
+                "maxPositions",
+                "normEps",
+                "preNorm",
+                "slidingWindow")) {
             assertEquals(b.get(key), a.get(key), name + ": " + key);
         }
         assertEquals(b.path("rope").path("theta"), a.path("rope").path("theta"), name + ": rope theta");
@@ -112,14 +129,21 @@ class GgufDecoderCrossCheckTest {
         for (int i = 0; i < reference.size(); i++) {
             wrongError = Math.max(wrongError, relativeError(reference.get(i), wrong.get(i)));
         }
-        System.out.printf(Locale.ROOT, "%s: logits within %.2e of the checkpoint's; with %s rotation %.3f%n", name, worst,
-                other.label(), wrongError);
-        assertTrue(wrongError > 100 * TOLERANCE, name + ": with " + other.label() + " rotation the logits are still within "
-                + wrongError);
+        System.out.printf(
+                Locale.ROOT,
+                "%s: logits within %.2e of the checkpoint's; with %s rotation %.3f%n",
+                name,
+                worst,
+                other.label(),
+                wrongError);
+        assertTrue(
+                wrongError > 100 * TOLERANCE,
+                name + ": with " + other.label() + " rotation the logits are still within " + wrongError);
     }
 
     static Stream<Arguments> quantized() {
-        return Stream.of(Arguments.of("llama q8_0", SyntheticDecoder.tinyLlama(), "llama", GgmlType.Q8_0),
+        return Stream.of(
+                Arguments.of("llama q8_0", SyntheticDecoder.tinyLlama(), "llama", GgmlType.Q8_0),
                 Arguments.of("llama q4_0", SyntheticDecoder.tinyLlama(), "llama", GgmlType.Q4_0),
                 Arguments.of("qwen2 q8_0", SyntheticDecoder.tinyQwen2(), "qwen2", GgmlType.Q8_0));
     }
@@ -152,13 +176,20 @@ class GgufDecoderCrossCheckTest {
         double worst = 0;
         for (int i = 0; i < actual.size(); i++) {
             double rel = relativeError(exact.get(i), actual.get(i));
-            assertTrue(rel < TOLERANCE, name + ", step " + i + ": relative error " + rel + " against the values the file holds");
+            assertTrue(
+                    rel < TOLERANCE,
+                    name + ", step " + i + ": relative error " + rel + " against the values the file holds");
             worst = Math.max(worst, relativeError(original.get(i), actual.get(i)));
         }
-        System.out.printf(Locale.ROOT, "%s: weights %.4f relative RMS error, logits at most %.4f from the float model%n",
-                name, weightError, worst);
-        assertTrue(worst < QUANTIZED_ERROR_FACTOR * weightError, name + ": logits " + worst + " from the float model, "
-                + "weights " + weightError);
+        System.out.printf(
+                Locale.ROOT,
+                "%s: weights %.4f relative RMS error, logits at most %.4f from the float model%n",
+                name,
+                weightError,
+                worst);
+        assertTrue(
+                worst < QUANTIZED_ERROR_FACTOR * weightError,
+                name + ": logits " + worst + " from the float model, " + "weights " + weightError);
     }
 
     private Path write(String name, ImportedModel m) throws Exception {
@@ -170,12 +201,15 @@ class GgufDecoderCrossCheckTest {
     private static ImportedModel withRotation(ImportedModel m, Rotation r) {
         ObjectNode a = m.architecture();
         ((ObjectNode) a.get("rope")).put("rotation", r.label());
-        return new ImportedModel(m.source(), a, m.tensors(), m.layers(), m.activationOutputs(), m.ffnInputs(), m.blobs());
+        return new ImportedModel(
+                m.source(), a, m.tensors(), m.layers(), m.activationOutputs(), m.ffnInputs(), m.blobs());
     }
 
     /** Logits after the prompt and after each greedy decode step (dense, from flash). */
     static List<float[]> run(Path file, int[] prompt) throws Exception {
-        RuntimeOptions options = RuntimeOptions.defaults().withReader(ReaderKind.POSITIONAL).withPredictor(PredictorKind.DENSE)
+        RuntimeOptions options = RuntimeOptions.defaults()
+                .withReader(ReaderKind.POSITIONAL)
+                .withPredictor(PredictorKind.DENSE)
                 .withCache("lru", 0.2);
         List<float[]> out = new ArrayList<>();
         try (RippleModel m = RippleModel.open(file, options)) {
@@ -185,7 +219,8 @@ class GgufDecoderCrossCheckTest {
                 out.add(logits);
                 for (int i = 0; i < STEPS; i++) {
                     // a fixed continuation, the same for every file compared
-                    logits = model.decode(s, (prompt[i % PROMPT] + 7 * i) % logits.length).logits();
+                    logits = model.decode(s, (prompt[i % PROMPT] + 7 * i) % logits.length)
+                            .logits();
                     out.add(logits);
                 }
             }

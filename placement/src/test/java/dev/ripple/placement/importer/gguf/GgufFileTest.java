@@ -1,6 +1,5 @@
 package dev.ripple.placement.importer.gguf;
 
-import java.util.Arrays;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -17,6 +16,7 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
@@ -39,7 +39,8 @@ class GgufFileTest {
 
     /** A small file with one value of every type, nested arrays and two tensors. */
     static GgufTestWriter everyType(int version) {
-        return new GgufTestWriter().version(version)
+        return new GgufTestWriter()
+                .version(version)
                 .put("u8", GgufValueType.UINT8, 200L)
                 .put("i8", GgufValueType.INT8, -100L)
                 .put("u16", GgufValueType.UINT16, 60000L)
@@ -57,11 +58,18 @@ class GgufFileTest {
                 .putInts("ints", 1, -2, 3)
                 .putArray("bools", Arr.of(GgufValueType.BOOL, true, false))
                 .putArray("empty", Arr.of(GgufValueType.UINT64))
-                .putArray("nested", Arr.of(GgufValueType.ARRAY,
-                        Arr.of(GgufValueType.STRING, "x", "yz"),
-                        Arr.of(GgufValueType.ARRAY, Arr.of(GgufValueType.INT16, 7L, -7L), Arr.of(GgufValueType.FLOAT64)),
-                        Arr.of(GgufValueType.UINT8, 1L, 2L, 255L)))
-                .tensor("a.weight", GgmlType.F32, new long[] {4, 3}, new float[] {1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12})
+                .putArray(
+                        "nested",
+                        Arr.of(
+                                GgufValueType.ARRAY,
+                                Arr.of(GgufValueType.STRING, "x", "yz"),
+                                Arr.of(
+                                        GgufValueType.ARRAY,
+                                        Arr.of(GgufValueType.INT16, 7L, -7L),
+                                        Arr.of(GgufValueType.FLOAT64)),
+                                Arr.of(GgufValueType.UINT8, 1L, 2L, 255L)))
+                .tensor("a.weight", GgmlType.F32, new long[] {4, 3}, new float[] {1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12
+                })
                 .tensor("b.weight", GgmlType.F16, new long[] {2}, new float[] {0.5f, -2f});
     }
 
@@ -83,7 +91,8 @@ class GgufFileTest {
             assertEquals(Math.PI, f.getDouble("f64"));
             assertEquals(Long.MIN_VALUE, f.getLong("i64"));
             assertFalse(((IntValue) f.value("u64").orElseThrow()).fitsLong());
-            assertEquals("uint64 18446744073709551615", f.value("u64").orElseThrow().describe());
+            assertEquals(
+                    "uint64 18446744073709551615", f.value("u64").orElseThrow().describe());
             assertArrayEquals(new String[] {"a", "", "▁b", "<0x0A>"}, f.getStrings("strings"));
             assertArrayEquals(new float[] {0f, -1.5f, 3e38f}, f.getFloats("floats"));
             assertArrayEquals(new int[] {1, -2, 3}, f.getInts("ints"));
@@ -107,7 +116,9 @@ class GgufFileTest {
             assertArrayEquals(new float[] {1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12}, a.toFloatArray());
             assertArrayEquals(new float[] {0.5f, -2f}, f.tensor("b.weight").toFloatArray());
             assertEquals(0, f.tensor("b.weight").offset() % 32);
-            assertEquals(List.of("a.weight", "b.weight"), f.tensors().stream().map(GgufTensor::name).toList());
+            assertEquals(
+                    List.of("a.weight", "b.weight"),
+                    f.tensors().stream().map(GgufTensor::name).toList());
         }
     }
 
@@ -115,17 +126,35 @@ class GgufFileTest {
     void typedGettersNameTheKey() throws IOException {
         Path p = write("every.gguf", everyType(3).toBytes());
         try (GgufFile f = GgufFile.open(p)) {
-            assertMessage(assertThrows(ModelFormatException.class, () -> f.getInt("missing")), p, "metadata 'missing'",
+            assertMessage(
+                    assertThrows(ModelFormatException.class, () -> f.getInt("missing")),
+                    p,
+                    "metadata 'missing'",
                     "missing");
-            assertMessage(assertThrows(ModelFormatException.class, () -> f.getString("u32")), p, "metadata 'u32'",
+            assertMessage(
+                    assertThrows(ModelFormatException.class, () -> f.getString("u32")),
+                    p,
+                    "metadata 'u32'",
                     "uint32 4000000000, expected a string");
-            assertMessage(assertThrows(ModelFormatException.class, () -> f.getInt("u32")), p, "metadata 'u32'",
+            assertMessage(
+                    assertThrows(ModelFormatException.class, () -> f.getInt("u32")),
+                    p,
+                    "metadata 'u32'",
                     "does not fit a 32-bit integer");
-            assertMessage(assertThrows(ModelFormatException.class, () -> f.getLong("u64")), p, "metadata 'u64'",
+            assertMessage(
+                    assertThrows(ModelFormatException.class, () -> f.getLong("u64")),
+                    p,
+                    "metadata 'u64'",
                     "expected an integer");
-            assertMessage(assertThrows(ModelFormatException.class, () -> f.getStrings("floats")), p, "metadata 'floats'",
+            assertMessage(
+                    assertThrows(ModelFormatException.class, () -> f.getStrings("floats")),
+                    p,
+                    "metadata 'floats'",
                     "array of 3 float32, expected an array of strings");
-            assertMessage(assertThrows(ModelFormatException.class, () -> f.tensor("c.weight")), p, "tensor 'c.weight'",
+            assertMessage(
+                    assertThrows(ModelFormatException.class, () -> f.tensor("c.weight")),
+                    p,
+                    "tensor 'c.weight'",
                     "not in the file");
             assertEquals(7, f.getInt("missing", 7));
             assertEquals("d", f.getString("missing", "d"));
@@ -167,7 +196,8 @@ class GgufFileTest {
         expectFailure(patch64(base, o.get("kv:string"), 1L << 62), "metadata[8].key.length", "does not fit");
         expectFailure(patch64(base, o.get("kv:string.value"), 1L << 40), "metadata 'string'.length", "does not fit");
         // arrays: element type (4 bytes) then the count
-        expectFailure(patch64(base, o.get("kv:strings.value") + 4, 1L << 31), "metadata 'strings'.count", "does not fit");
+        expectFailure(
+                patch64(base, o.get("kv:strings.value") + 4, 1L << 31), "metadata 'strings'.count", "does not fit");
         expectFailure(patch64(base, o.get("kv:floats.value") + 4, -5), "metadata 'floats'.count", "does not fit");
         expectFailure(patch64(base, o.get("kv:nested.value") + 4, 1L << 50), "metadata 'nested'.count", "does not fit");
         expectFailure(patch64(base, o.get("tensor:a.weight"), 1L << 33), "tensor info 0.name.length", "does not fit");
@@ -179,8 +209,11 @@ class GgufFileTest {
         byte[] base = w.toBytes();
         var o = w.offsets();
         expectFailure(patch32(base, o.get("kv:u8.type"), 13), "metadata 'u8'.type", "value type code 13");
-        expectFailure(patch32(base, o.get("kv:nested.value"), 99), "metadata 'nested'.element_type", "value type code 99");
-        expectFailure(patch32(base, o.get("tensor:a.weight.type"), 31), "tensor 'a.weight'.type",
+        expectFailure(
+                patch32(base, o.get("kv:nested.value"), 99), "metadata 'nested'.element_type", "value type code 99");
+        expectFailure(
+                patch32(base, o.get("tensor:a.weight.type"), 31),
+                "tensor 'a.weight'.type",
                 "ggml type code 31 is unknown");
         expectFailure(patch32(base, o.get("tensor:a.weight.type"), 1000), "tensor 'a.weight'.type", "1000");
         byte[] b = base.clone();
@@ -196,18 +229,32 @@ class GgufFileTest {
         expectFailure(patch32(base, o.get("tensor:a.weight.n_dims"), 5), "tensor 'a.weight'.n_dims", "5 dimensions");
         expectFailure(patch32(base, o.get("tensor:a.weight.n_dims"), 0), "tensor 'a.weight'.n_dims", "0 dimensions");
         expectFailure(patch64(base, o.get("tensor:a.weight.dims"), -4), "tensor 'a.weight'.dims[0]", "negative");
-        expectFailure(patch64(patch64(base, o.get("tensor:a.weight.dims"), 1L << 40), o.get("tensor:a.weight.dims") + 8,
-                1L << 40), "tensor 'a.weight'", "overflow");
+        expectFailure(
+                patch64(
+                        patch64(base, o.get("tensor:a.weight.dims"), 1L << 40),
+                        o.get("tensor:a.weight.dims") + 8,
+                        1L << 40),
+                "tensor 'a.weight'",
+                "overflow");
         expectFailure(patch64(base, o.get("tensor:a.weight.dims") + 8, 1L << 20), "tensor 'a.weight'", "past the end");
-        expectFailure(patch64(base, o.get("tensor:b.weight.offset"), 3), "tensor 'b.weight'", "not a multiple of the alignment 32");
+        expectFailure(
+                patch64(base, o.get("tensor:b.weight.offset"), 3),
+                "tensor 'b.weight'",
+                "not a multiple of the alignment 32");
         expectFailure(patch64(base, o.get("tensor:b.weight.offset"), 1L << 40), "tensor 'b.weight'", "past the end");
-        expectFailure(patch64(base, o.get("tensor:b.weight.offset"), -32), "tensor 'b.weight'.offset", "beyond any file");
-        expectFailure(patch64(base, o.get("tensor:b.weight.offset"), 0), "tensor 'b.weight'", "overlaps tensor 'a.weight'");
+        expectFailure(
+                patch64(base, o.get("tensor:b.weight.offset"), -32), "tensor 'b.weight'.offset", "beyond any file");
+        expectFailure(
+                patch64(base, o.get("tensor:b.weight.offset"), 0), "tensor 'b.weight'", "overlaps tensor 'a.weight'");
         // found by fuzzing: a row whose byte length alone overflows (2^62 f32 values)
         expectFailure(patch64(base, o.get("tensor:a.weight.dims"), 1L << 62), "tensor 'a.weight'", "overflow 64 bits");
         // a Q4_K row must be whole blocks of 256
-        expectFailure(new GgufTestWriter().tensor("q", GgmlType.Q4_K, new long[] {100, 1}, new byte[144]).toBytes(),
-                "tensor 'q'", "not a whole number of Q4_K blocks of 256");
+        expectFailure(
+                new GgufTestWriter()
+                        .tensor("q", GgmlType.Q4_K, new long[] {100, 1}, new byte[144])
+                        .toBytes(),
+                "tensor 'q'",
+                "not a whole number of Q4_K blocks of 256");
     }
 
     @Test
@@ -228,14 +275,22 @@ class GgufFileTest {
         GgufTestWriter sw = new GgufTestWriter().putString("s", "abc");
         byte[] withSurrogate = sw.toBytes();
         int at = (int) (sw.offsets().get("kv:s.value") + 8);
-        withSurrogate[at] = (byte) 0xED;   // U+D800 encoded: a surrogate, not a character
+        withSurrogate[at] = (byte) 0xED; // U+D800 encoded: a surrogate, not a character
         withSurrogate[at + 1] = (byte) 0xA0;
         withSurrogate[at + 2] = (byte) 0x80;
         expectFailure(withSurrogate, "metadata 's'", "not valid UTF-8");
-        expectFailure(new GgufTestWriter().put("general.alignment", GgufValueType.UINT32, 48L).toBytes(),
-                "metadata 'general.alignment'", "not a power of two");
-        expectFailure(new GgufTestWriter().put("general.alignment", GgufValueType.UINT64, 64L).toBytes(),
-                "metadata 'general.alignment'", "expected a uint32");
+        expectFailure(
+                new GgufTestWriter()
+                        .put("general.alignment", GgufValueType.UINT32, 48L)
+                        .toBytes(),
+                "metadata 'general.alignment'",
+                "not a power of two");
+        expectFailure(
+                new GgufTestWriter()
+                        .put("general.alignment", GgufValueType.UINT64, 64L)
+                        .toBytes(),
+                "metadata 'general.alignment'",
+                "expected a uint32");
     }
 
     @Test
@@ -244,7 +299,9 @@ class GgufFileTest {
         for (int i = 0; i < GgufFile.MAX_NESTING; i++) {
             a = Arr.of(GgufValueType.ARRAY, a);
         }
-        expectFailure(new GgufTestWriter().putArray("deep", a).toBytes(), "metadata 'deep'" + "[0]".repeat(GgufFile.MAX_NESTING),
+        expectFailure(
+                new GgufTestWriter().putArray("deep", a).toBytes(),
+                "metadata 'deep'" + "[0]".repeat(GgufFile.MAX_NESTING),
                 "nested deeper than 8");
         Arr ok = Arr.of(GgufValueType.UINT8, 1L);
         for (int i = 0; i < GgufFile.MAX_NESTING - 1; i++) {
@@ -274,12 +331,14 @@ class GgufFileTest {
             Files.write(p, Arrays.copyOf(full, n));
             if (n >= end) {
                 try (GgufFile f = GgufFile.open(p)) {
-                    assertArrayEquals(new float[] {0.5f, -2f}, f.tensor("b.weight").toFloatArray());
+                    assertArrayEquals(
+                            new float[] {0.5f, -2f}, f.tensor("b.weight").toFloatArray());
                 }
                 continue;
             }
             int cut = n;
-            ModelFormatException e = assertThrows(ModelFormatException.class, () -> GgufFile.open(p).close(), "cut at " + n);
+            ModelFormatException e = assertThrows(
+                    ModelFormatException.class, () -> GgufFile.open(p).close(), "cut at " + n);
             assertTrue(e.getMessage().startsWith(p.toString()), "cut at " + cut + ": " + e.getMessage());
         }
     }
@@ -338,7 +397,8 @@ class GgufFileTest {
 
     private void expectFailure(byte[] bytes, String part, String detail) throws IOException {
         Path p = write("bad.gguf", bytes);
-        ModelFormatException e = assertThrows(ModelFormatException.class, () -> GgufFile.open(p).close());
+        ModelFormatException e =
+                assertThrows(ModelFormatException.class, () -> GgufFile.open(p).close());
         assertMessage(e, p, part, detail);
     }
 

@@ -1,6 +1,5 @@
 package dev.ripple.placement.importer.gguf;
 
-import java.util.Locale;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -8,6 +7,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Random;
 
@@ -17,8 +17,7 @@ import java.util.Random;
  * copies. {@code main} writes them to the target's committed {@code Inputs} directory.
  */
 final class GgufFuzzSeeds {
-    private GgufFuzzSeeds() {
-    }
+    private GgufFuzzSeeds() {}
 
     static Map<String, byte[]> all() throws IOException {
         Map<String, byte[]> seeds = new LinkedHashMap<>();
@@ -29,7 +28,7 @@ final class GgufFuzzSeeds {
         seeds.put("seed-quantized-tensors", quantizedTensors());
         seeds.put("seed-llama-truncated", Arrays.copyOf(llama, llama.length / 2));
         byte[] lying = llama.clone();
-        ByteBuffer.wrap(lying).order(ByteOrder.LITTLE_ENDIAN).putLong(8, 1L << 40);   // tensor count
+        ByteBuffer.wrap(lying).order(ByteOrder.LITTLE_ENDIAN).putLong(8, 1L << 40); // tensor count
         seeds.put("seed-llama-lying-tensor-count", lying);
         byte[] v1 = llama.clone();
         v1[4] = 1;
@@ -43,11 +42,18 @@ final class GgufFuzzSeeds {
         int d = 32;
         int ffn = 64;
         int vocab = 16;
-        GgufTestWriter w = new GgufTestWriter().version(version).putString("general.architecture", arch)
-                .putU32(arch + ".context_length", 64).putU32(arch + ".embedding_length", d).putU32(arch + ".block_count", 1)
-                .putU32(arch + ".feed_forward_length", ffn).putU32(arch + ".attention.head_count", 2)
-                .putU32(arch + ".attention.head_count_kv", 1).putF32(arch + ".attention.layer_norm_rms_epsilon", 1e-6)
-                .putF32(arch + ".rope.freq_base", 10000).putU32(arch + ".rope.dimension_count", 16);
+        GgufTestWriter w = new GgufTestWriter()
+                .version(version)
+                .putString("general.architecture", arch)
+                .putU32(arch + ".context_length", 64)
+                .putU32(arch + ".embedding_length", d)
+                .putU32(arch + ".block_count", 1)
+                .putU32(arch + ".feed_forward_length", ffn)
+                .putU32(arch + ".attention.head_count", 2)
+                .putU32(arch + ".attention.head_count_kv", 1)
+                .putF32(arch + ".attention.layer_norm_rms_epsilon", 1e-6)
+                .putF32(arch + ".rope.freq_base", 10000)
+                .putU32(arch + ".rope.dimension_count", 16);
         w.tensor("token_embd.weight", embeddings, new long[] {d, vocab}, gaussian(r, d * vocab));
         w.tensor("output_norm.weight", GgmlType.F32, new long[] {d}, gaussian(r, d));
         w.tensor("blk.0.attn_norm.weight", GgmlType.F32, new long[] {d}, gaussian(r, d));
@@ -67,16 +73,50 @@ final class GgufFuzzSeeds {
         if (arch.equals("llama")) {
             w.tensor("output.weight", embeddings, new long[] {d, vocab}, gaussian(r, d * vocab));
             w.putString("tokenizer.ggml.model", "llama")
-                    .putStrings("tokenizer.ggml.tokens", "<unk>", "<s>", "</s>", "<0x41>", "<0xC3>", "<0xA9>", "\u2581", "a", "b",
-                            "c", "\u2581a", "ab", "\u2581ab", "bc", "abc", "\u2581abc")
+                    .putStrings(
+                            "tokenizer.ggml.tokens",
+                            "<unk>",
+                            "<s>",
+                            "</s>",
+                            "<0x41>",
+                            "<0xC3>",
+                            "<0xA9>",
+                            "\u2581",
+                            "a",
+                            "b",
+                            "c",
+                            "\u2581a",
+                            "ab",
+                            "\u2581ab",
+                            "bc",
+                            "abc",
+                            "\u2581abc")
                     .putFloats("tokenizer.ggml.scores", 0, 0, 0, 0, 0, 0, -1, -2, -3, -4, -5, -6, -7, -8, -9, -10)
                     .putInts("tokenizer.ggml.token_type", 2, 3, 3, 6, 6, 6, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1)
-                    .putU32("tokenizer.ggml.bos_token_id", 1).putU32("tokenizer.ggml.eos_token_id", 2)
+                    .putU32("tokenizer.ggml.bos_token_id", 1)
+                    .putU32("tokenizer.ggml.eos_token_id", 2)
                     .putString("tokenizer.chat_template", "{{ '<|im_start|>' + m + '<|im_end|>' }}");
         } else {
-            w.putString("tokenizer.ggml.model", "gpt2").putString("tokenizer.ggml.pre", "qwen2")
-                    .putStrings("tokenizer.ggml.tokens", "a", "b", "c", "Ġ", "ab", "Ġa", "Ġab", "<|endoftext|>", "d", "e", "f", "g",
-                            "h", "i", "j", "<|im_end|>")
+            w.putString("tokenizer.ggml.model", "gpt2")
+                    .putString("tokenizer.ggml.pre", "qwen2")
+                    .putStrings(
+                            "tokenizer.ggml.tokens",
+                            "a",
+                            "b",
+                            "c",
+                            "Ġ",
+                            "ab",
+                            "Ġa",
+                            "Ġab",
+                            "<|endoftext|>",
+                            "d",
+                            "e",
+                            "f",
+                            "g",
+                            "h",
+                            "i",
+                            "j",
+                            "<|im_end|>")
                     .putInts("tokenizer.ggml.token_type", 1, 1, 1, 1, 1, 1, 1, 3, 1, 1, 1, 1, 1, 1, 1, 3)
                     .putStrings("tokenizer.ggml.merges", "a b", "Ġ a", "Ġa b")
                     .putU32("tokenizer.ggml.eos_token_id", 7);
@@ -93,7 +133,10 @@ final class GgufFuzzSeeds {
         w.tensor("q4_1", GgmlType.Q4_1, new long[] {32}, gaussian(r, 32));
         w.tensor("bf16", GgmlType.BF16, new long[] {4}, gaussian(r, 4));
         for (GgmlType t : new GgmlType[] {GgmlType.Q4_K, GgmlType.Q5_K, GgmlType.Q6_K}) {
-            w.tensor(t.name().toLowerCase(Locale.ROOT), t, new long[] {256, 1},
+            w.tensor(
+                    t.name().toLowerCase(Locale.ROOT),
+                    t,
+                    new long[] {256, 1},
                     GgufImporterTest.Blocks.random(t, 1, 256, r).bytes());
         }
         w.tensor("q2_k", GgmlType.Q2_K, new long[] {256}, new byte[84]);

@@ -21,8 +21,9 @@ import org.junit.jupiter.api.io.TempDir;
  * equal the generated ones.
  */
 class GgufFuzzSeedsTest {
-    static final Path COMMITTED = Path.of("src/test/resources/dev/ripple/placement/importer/gguf/GgufImporterFuzzTestInputs/"
-            + "importArbitraryGguf");
+    static final Path COMMITTED =
+            Path.of("src/test/resources/dev/ripple/placement/importer/gguf/GgufImporterFuzzTestInputs/"
+                    + "importArbitraryGguf");
 
     @TempDir
     Path dir;
@@ -31,18 +32,22 @@ class GgufFuzzSeedsTest {
     void seedsImportOrAreRefusedAndMatchTheCommittedCopies() throws IOException {
         var seeds = GgufFuzzSeeds.all();
         for (var e : seeds.entrySet()) {
-            assertArrayEquals(e.getValue(), Files.readAllBytes(COMMITTED.resolve(e.getKey())), e.getKey()
-                    + " differs from the committed seed (run GgufFuzzSeeds.main to refresh)");
+            assertArrayEquals(
+                    e.getValue(),
+                    Files.readAllBytes(COMMITTED.resolve(e.getKey())),
+                    e.getKey() + " differs from the committed seed (run GgufFuzzSeeds.main to refresh)");
         }
         for (String name : new String[] {"seed-llama-q8_0-spm-v3", "seed-qwen2-bf16-bpe-v2"}) {
             Path p = dir.resolve(name + ".gguf");
             Files.write(p, seeds.get(name));
             ImportedModel m = GgufImporter.importModel(p, DType.F16);
             assertEquals(1, m.layers().size(), name);
-            Tokenizer t = Tokenizer.fromJson(m.blobs().get("tokenizer.json"), m.blobs().get("tokenizer_config.json"));
+            Tokenizer t = Tokenizer.fromJson(
+                    m.blobs().get("tokenizer.json"), m.blobs().get("tokenizer_config.json"));
             assertTrue(t.encode("abc ab").length > 0, name);
         }
-        for (String name : new String[] {"seed-llama-truncated", "seed-llama-lying-tensor-count", "seed-llama-version-1"}) {
+        for (String name :
+                new String[] {"seed-llama-truncated", "seed-llama-lying-tensor-count", "seed-llama-version-1"}) {
             Path p = dir.resolve(name + ".gguf");
             Files.write(p, seeds.get(name));
             assertThrows(ModelFormatException.class, () -> GgufImporter.importModel(p, DType.F16), name);

@@ -14,7 +14,6 @@ import dev.ripple.placement.synthetic.SyntheticDecoderWriter;
 import java.lang.foreign.ValueLayout;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -35,15 +34,23 @@ class GgufImportHeapTest {
     @Test
     void aQuantizedFileLargerThanTheHeapImports() throws Exception {
         // 2 layers, hidden 1024, ffn 4096, vocab 32000: two 32000 x 1024 matrices convert to 70 MB of Q8_0.
-        SyntheticDecoder spec = SyntheticDecoder.llama(2, 1024, 4096, 16, 4, 32000).withSeed(3);
+        SyntheticDecoder spec =
+                SyntheticDecoder.llama(2, 1024, 4096, 16, 4, 32000).withSeed(3);
         Path hf = dir.resolve("hf");
         SyntheticDecoderWriter.write(spec, hf, "F16", 1);
         Path gguf = dir.resolve("model.gguf");
         HfToGguf.convert(hf, "llama", GgmlType.Q4_K).write(gguf);
         Path out = dir.resolve("model.ripple");
-        List<String> cmd = List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx64m",
-                "--enable-native-access=ALL-UNNAMED", "-cp", System.getProperty("java.class.path"),
-                GgufImportMain.class.getName(), gguf.toString(), out.toString(), "f16");
+        List<String> cmd = List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Xmx64m",
+                "--enable-native-access=ALL-UNNAMED",
+                "-cp",
+                System.getProperty("java.class.path"),
+                GgufImportMain.class.getName(),
+                gguf.toString(),
+                out.toString(),
+                "f16");
         Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
         String log = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertTrue(p.waitFor(5, TimeUnit.MINUTES), "the import finished: " + log);
@@ -58,7 +65,7 @@ class GgufImportHeapTest {
             float[] down = GgmlEncoder.implied(GgmlType.Q4_K, st.read("model.layers.1.mlp.down_proj.weight"));
             float[] gate = GgmlEncoder.implied(GgmlType.Q4_K, st.read("model.layers.1.mlp.gate_proj.weight"));
             for (int neuron : new int[] {0, 17, 4095}) {
-                long at = last.bundleOffset(neuron);   // identity order: slot = neuron
+                long at = last.bundleOffset(neuron); // identity order: slot = neuron
                 float[] column = new float[d];
                 float[] gateRow = new float[d];
                 for (int k = 0; k < d; k++) {
@@ -70,7 +77,8 @@ class GgufImportHeapTest {
             }
             Tensor emb = f.tensor("token_embd.weight").orElseThrow();
             assertEquals(DType.Q8_0, emb.dtype());
-            float[] expected = GgufQuantizedImportTest.q8(GgmlEncoder.implied(GgmlType.Q4_K, st.read("model.embed_tokens.weight")));
+            float[] expected = GgufQuantizedImportTest.q8(
+                    GgmlEncoder.implied(GgmlType.Q4_K, st.read("model.embed_tokens.weight")));
             for (long i : new long[] {0, 1023, 1024 * 31999L + 1023}) {
                 assertEquals(expected[(int) i], emb.get(i), "embedding value " + i);
             }
@@ -84,10 +92,9 @@ class GgufImportHeapTest {
     private static float[] halves(RippleFile f, long at, int n) {
         float[] v = new float[n];
         for (int k = 0; k < n; k++) {
-            v[k] = Float.float16ToFloat(f.mapped().get(ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN),
-                    at + 2L * k));
+            v[k] = Float.float16ToFloat(
+                    f.mapped().get(ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN), at + 2L * k));
         }
         return v;
     }
-
 }

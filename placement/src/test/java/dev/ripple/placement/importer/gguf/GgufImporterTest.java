@@ -1,12 +1,5 @@
 package dev.ripple.placement.importer.gguf;
 
-import dev.ripple.core.tensor.Quantization;
-import java.lang.foreign.MemorySegment;
-import java.lang.foreign.ValueLayout;
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
-import java.nio.file.Files;
-import java.util.Arrays;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -18,6 +11,7 @@ import dev.ripple.core.format.FfnLayerSpec;
 import dev.ripple.core.format.ResidentTensor;
 import dev.ripple.core.model.decoder.DecoderConfig;
 import dev.ripple.core.tensor.DType;
+import dev.ripple.core.tensor.Quantization;
 import dev.ripple.core.tokenizer.Tokenizer;
 import dev.ripple.placement.importer.ImportedModel;
 import dev.ripple.placement.importer.ModelFormatException;
@@ -26,7 +20,13 @@ import dev.ripple.placement.synthetic.SyntheticDecoder;
 import dev.ripple.placement.synthetic.SyntheticDecoderWriter;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.Random;
 import java.util.function.UnaryOperator;
 import org.junit.jupiter.api.Test;
@@ -66,8 +66,10 @@ class GgufImporterTest {
                         for (int i = 0; i < 256; i++) {
                             v[at + i] = (float) ((double) d * sc[i / 32] * q[i] - (double) d * m[i / 32]);
                         }
-                        b.writeBytes(type == GgmlType.Q4_K ? GgmlEncoder.q4KBlock(d, d, sc, m, q)
-                                : GgmlEncoder.q5KBlock(d, d, sc, m, q));
+                        b.writeBytes(
+                                type == GgmlType.Q4_K
+                                        ? GgmlEncoder.q4KBlock(d, d, sc, m, q)
+                                        : GgmlEncoder.q5KBlock(d, d, sc, m, q));
                     }
                     case Q6_K -> {
                         int[] sc = r.ints(16, -128, 128).toArray();
@@ -135,7 +137,8 @@ class GgufImporterTest {
             for (int k = 0; k < D; k++) {
                 assertEquals(up.values()[neuron * D + k], bundle[k], "up " + neuron + "," + k);
                 assertEquals(gate.values()[neuron * D + k], bundle[spec.gateOffset() + k], "gate " + neuron + "," + k);
-                assertEquals(down.values()[k * FFN + neuron], bundle[spec.downOffset() + k], "down " + neuron + "," + k);
+                assertEquals(
+                        down.values()[k * FFN + neuron], bundle[spec.downOffset() + k], "down " + neuron + "," + k);
             }
             assertEquals(0f, bundle[spec.upBiasOffset()]);
         }
@@ -170,16 +173,20 @@ class GgufImporterTest {
         assertEquals(2, conversions.size(), conversions.toString());
         assertEquals("Q6_K", conversions.path("token_embd.weight").path("from").asText());
         assertEquals("q8_0", conversions.path("token_embd.weight").path("to").asText());
-        assertEquals(relativeError(emb.values(), q8(emb.values())),
-                conversions.path("token_embd.weight").path("relativeRmsError").asDouble(), 1e-12);
-        assertEquals("Q4_1", conversions.path("blk.0.attn_q.weight").path("from").asText());
+        assertEquals(
+                relativeError(emb.values(), q8(emb.values())),
+                conversions.path("token_embd.weight").path("relativeRmsError").asDouble(),
+                1e-12);
+        assertEquals(
+                "Q4_1", conversions.path("blk.0.attn_q.weight").path("from").asText());
 
         // asked for f16 residents: the K-quant and Q4_1 matrices widen straight to f16 (one rounding)
         Path p = dir.resolve("model.gguf");
         ImportedModel f16 = GgufImporter.importModel(p, DType.F32, DType.F16);
         assertEquals(DType.F16, f16.tensor("token_embd.weight").dtype());
         assertArrayEquals(halves(emb.values()), f16.tensor("token_embd.weight").values());
-        assertArrayEquals(halves(decodeQ4_1(q)), f16.tensor("blk.0.attn_q.weight").values());
+        assertArrayEquals(
+                halves(decodeQ4_1(q)), f16.tensor("blk.0.attn_q.weight").values());
         assertEquals(DType.Q8_0, f16.tensor("blk.0.attn_output.weight").dtype(), "stored types are left to the writer");
     }
 
@@ -204,8 +211,7 @@ class GgufImporterTest {
 
     /** What Q4_1 stores for {@code x}, decoded by the format's formula {@code d·q + m}. */
     private static float[] decodeQ4_1(float[] x) {
-        ByteBuffer b = ByteBuffer.wrap(GgmlEncoder.encode(GgmlType.Q4_1, x))
-                .order(ByteOrder.LITTLE_ENDIAN);
+        ByteBuffer b = ByteBuffer.wrap(GgmlEncoder.encode(GgmlType.Q4_1, x)).order(ByteOrder.LITTLE_ENDIAN);
         float[] out = new float[x.length];
         for (int at = 0; at < x.length; at += 32) {
             float d = Float.float16ToFloat(b.getShort());
@@ -232,11 +238,14 @@ class GgufImporterTest {
         GgufTestWriter w = GgufVocabularies.gpt2(tiny("llama"));
         // GPT-2's 50,257 tokens need that many embedding rows
         ImportedModel m = importModel(withVocab(w, 50257), DType.F16);
-        Tokenizer t = Tokenizer.fromJson(m.blobs().get("tokenizer.json"), m.blobs().get("tokenizer_config.json"));
+        Tokenizer t =
+                Tokenizer.fromJson(m.blobs().get("tokenizer.json"), m.blobs().get("tokenizer_config.json"));
         assertArrayEquals(new int[] {15496, 995}, t.encode("Hello world"));
         assertEquals(50256, m.architecture().path("eosTokenId").asInt());
         assertEquals(50256, m.architecture().path("bosTokenId").asInt());
-        assertEquals("gpt2", m.architecture().path("gguf").path("tokenizer.ggml.model").asText());
+        assertEquals(
+                "gpt2",
+                m.architecture().path("gguf").path("tokenizer.ggml.model").asText());
     }
 
     @Test
@@ -245,22 +254,31 @@ class GgufImporterTest {
         format(tiny("llama").remove("general.architecture"), "metadata 'general.architecture'", "missing");
         format(tiny("llama").remove("llama.block_count"), "metadata 'llama.block_count'", "missing");
         format(tiny("llama").putU32("llama.block_count", 0), "metadata 'llama.block_count'", "not a positive integer");
-        format(tiny("llama").putInts("llama.attention.head_count", 4, 4), "metadata 'llama.attention.head_count'",
+        format(
+                tiny("llama").putInts("llama.attention.head_count", 4, 4),
+                "metadata 'llama.attention.head_count'",
                 "expected an integer");
-        format(tiny("llama").putU32("llama.attention.head_count_kv", 3), "metadata 'llama.attention.head_count_kv'",
+        format(
+                tiny("llama").putU32("llama.attention.head_count_kv", 3),
+                "metadata 'llama.attention.head_count_kv'",
                 "does not divide");
         unsupported(tiny("llama").putU32("llama.rope.dimension_count", 8), "partial rotary");
         unsupported(tiny("llama").putString("llama.rope.scaling.type", "yarn"), "'yarn'");
         unsupported(tiny("llama").putU32("llama.expert_count", 8), "mixture-of-experts");
-        unsupported(tiny("llama").tensor("blk.0.attn_q_norm.weight", GgmlType.F32, new long[] {16}, new float[16]),
+        unsupported(
+                tiny("llama").tensor("blk.0.attn_q_norm.weight", GgmlType.F32, new long[] {16}, new float[16]),
                 "tensor 'blk.0.attn_q_norm.weight' is not part of the llama architecture");
-        unsupported(tiny("qwen2").tensor("rope_freqs.weight", GgmlType.F32, new long[] {8}, new float[8]),
+        unsupported(
+                tiny("qwen2").tensor("rope_freqs.weight", GgmlType.F32, new long[] {8}, new float[8]),
                 "tensor 'rope_freqs.weight' is not part of the qwen2 architecture");
         float[] notLlama3 = new float[8];
         Arrays.fill(notLlama3, 2f);
-        unsupported(tiny("llama").tensor("rope_freqs.weight", GgmlType.F32, new long[] {8}, notLlama3),
+        unsupported(
+                tiny("llama").tensor("rope_freqs.weight", GgmlType.F32, new long[] {8}, notLlama3),
                 "rope_freqs.weight[0] is 2.0");
-        format(GgufVocabularies.gpt2(tiny("llama")), "metadata 'tokenizer.ggml.tokens'",
+        format(
+                GgufVocabularies.gpt2(tiny("llama")),
+                "metadata 'tokenizer.ggml.tokens'",
                 "50257 tokens, but token_embd.weight has 512 rows");
     }
 
@@ -269,7 +287,8 @@ class GgufImporterTest {
         GgufTestWriter w = tiny("llama");
         GgufTestWriter missing = copyWithout(w, "blk.1.ffn_down.weight");
         unsupported(missing, "expected tensor 'blk.1.ffn_down.weight' is missing");
-        GgufTestWriter shaped = copyReplacing(w, "blk.0.attn_k.weight", GgmlType.F32, new long[] {64, 64}, new float[64 * 64]);
+        GgufTestWriter shaped =
+                copyReplacing(w, "blk.0.attn_k.weight", GgmlType.F32, new long[] {64, 64}, new float[64 * 64]);
         format(shaped, "tensor 'blk.0.attn_k.weight'", "dims [64, 64] (ggml order), the metadata implies [64, 32]");
         GgufTestWriter q2k = copyReplacing(w, "blk.0.ffn_up.weight", GgmlType.Q2_K, new long[] {256, 1}, new byte[84]);
         unsupported(q2k, "tensor 'blk.0.ffn_up.weight' has ggml type Q2_K");
@@ -285,19 +304,27 @@ class GgufImporterTest {
     private GgufTestWriter convert(String arch, GgmlType type, UnaryOperator<GgufTestWriter> edit) throws IOException {
         Path hf = dir.resolve("hf-" + arch);
         if (!Files.exists(hf.resolve("config.json"))) {
-            SyntheticDecoderWriter.write((arch.equals("llama") ? SyntheticDecoder.tinyLlama() : SyntheticDecoder.tinyQwen2())
-                    .withSeed(3), hf, "F32", 1);
+            SyntheticDecoderWriter.write(
+                    (arch.equals("llama") ? SyntheticDecoder.tinyLlama() : SyntheticDecoder.tinyQwen2()).withSeed(3),
+                    hf,
+                    "F32",
+                    1);
         }
         return edit.apply(HfToGguf.convert(hf, arch, type));
     }
 
     /** The llama/qwen2 keys of a 1-layer hidden-256 model. */
     private static GgufTestWriter llamaKeys(GgufTestWriter w, String arch, int layers, int heads, int kvHeads) {
-        return w.putString("general.architecture", arch).putU32(arch + ".context_length", 128)
-                .putU32(arch + ".embedding_length", D).putU32(arch + ".block_count", layers)
-                .putU32(arch + ".feed_forward_length", FFN).putU32(arch + ".attention.head_count", heads)
-                .putU32(arch + ".attention.head_count_kv", kvHeads).putF32(arch + ".attention.layer_norm_rms_epsilon", 1e-5)
-                .putF32(arch + ".rope.freq_base", 10000).putU32(arch + ".rope.dimension_count", D / heads);
+        return w.putString("general.architecture", arch)
+                .putU32(arch + ".context_length", 128)
+                .putU32(arch + ".embedding_length", D)
+                .putU32(arch + ".block_count", layers)
+                .putU32(arch + ".feed_forward_length", FFN)
+                .putU32(arch + ".attention.head_count", heads)
+                .putU32(arch + ".attention.head_count_kv", kvHeads)
+                .putF32(arch + ".attention.layer_norm_rms_epsilon", 1e-5)
+                .putF32(arch + ".rope.freq_base", 10000)
+                .putU32(arch + ".rope.dimension_count", D / heads);
     }
 
     /** The tiny model with its embedding and head resized to {@code vocab} rows. */
@@ -310,7 +337,8 @@ class GgufImporterTest {
         return w.copy(tensor, null, null, null);
     }
 
-    private static GgufTestWriter copyReplacing(GgufTestWriter w, String tensor, GgmlType type, long[] dims, Object data) {
+    private static GgufTestWriter copyReplacing(
+            GgufTestWriter w, String tensor, GgmlType type, long[] dims, Object data) {
         byte[] bytes = data instanceof float[] f ? GgmlEncoder.encode(type, f) : (byte[]) data;
         return w.copy(tensor, type, dims, bytes);
     }

@@ -1,10 +1,10 @@
 package dev.ripple.placement.importer.gguf;
 
-import dev.ripple.core.activity.PredictorKind;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.ripple.core.activity.PredictorKind;
 import dev.ripple.core.model.decoder.DecoderModel;
 import dev.ripple.core.model.decoder.Detokenizer;
 import dev.ripple.core.model.decoder.Generator;
@@ -37,15 +37,18 @@ class GgufPreparedModelTest {
         Path gguf = GgufTestModels.tinyLlama(dir, GgmlType.Q8_0);
         assertTrue(PreparedModel.isCheckpoint(gguf) && PreparedModel.isGguf(gguf));
         Path work = dir.resolve("work");
-        PreparedModel first = PreparedModel.of(gguf, work, DType.F16, l -> { });
+        PreparedModel first = PreparedModel.of(gguf, work, DType.F16, l -> {});
         assertTrue(first.imported() && first.placedNow());
         assertEquals(work.resolve("tiny-llama-f16-identity.ripple"), first.file());
-        PreparedModel again = PreparedModel.of(gguf, work, DType.F16, l -> { });
+        PreparedModel again = PreparedModel.of(gguf, work, DType.F16, l -> {});
         assertFalse(again.placedNow(), "reused while the file is unchanged");
-        Files.setLastModifiedTime(gguf, FileTime.fromMillis(Files.getLastModifiedTime(first.file()).toMillis() + 5000));
-        assertTrue(PreparedModel.of(gguf, work, DType.F16, l -> { }).placedNow(), "imported again after a change");
+        Files.setLastModifiedTime(
+                gguf,
+                FileTime.fromMillis(Files.getLastModifiedTime(first.file()).toMillis() + 5000));
+        assertTrue(PreparedModel.of(gguf, work, DType.F16, l -> {}).placedNow(), "imported again after a change");
 
-        RuntimeOptions options = RuntimeOptions.defaults().withReader(ReaderKind.POSITIONAL).withPredictor(PredictorKind.DENSE);
+        RuntimeOptions options =
+                RuntimeOptions.defaults().withReader(ReaderKind.POSITIONAL).withPredictor(PredictorKind.DENSE);
         try (RippleModel m = RippleModel.open(first.file(), options)) {
             Tokenizer t = m.tokenizer().orElseThrow();
             int[] prompt = t.encode("the capital of France is");
@@ -54,8 +57,13 @@ class GgufPreparedModelTest {
             DecoderModel decoder = m.decoder().orElseThrow();
             List<String> pieces = new ArrayList<>();
             try (Session s = decoder.newSession(64)) {
-                Generator.Result r = Generator.generate(decoder, s, prompt, Generator.Options.greedy(8),
-                        Detokenizer.of(t.newIncrementalDecoder(true)), token -> pieces.add(token.text()));
+                Generator.Result r = Generator.generate(
+                        decoder,
+                        s,
+                        prompt,
+                        Generator.Options.greedy(8),
+                        Detokenizer.of(t.newIncrementalDecoder(true)),
+                        token -> pieces.add(token.text()));
                 assertEquals(8, r.generatedIds().length);
                 assertEquals(t.decode(r.generatedIds(), true), r.text());
                 assertEquals(r.text(), String.join("", pieces));

@@ -64,7 +64,8 @@ class GgufQuantizedImportTest {
             // Q4_0's step is a sixteenth of a block's range: requantizing the down columns costs several percent
             assertTrue(e.down() > 0.01 && e.down() < 0.15, "down columns requantized: " + e);
         }
-        try (GgufFile g = GgufFile.open(gguf); RippleFile r = RippleFile.open(out)) {
+        try (GgufFile g = GgufFile.open(gguf);
+                RippleFile r = RippleFile.open(out)) {
             r.verify();
             for (int l = 0; l < spec.numLayers(); l++) {
                 FfnLayerSection layer = r.layers().get(l);
@@ -76,10 +77,14 @@ class GgufQuantizedImportTest {
                 assertEquals(up.rowBytes(), rowBytes);
                 for (int neuron = 0; neuron < spec.intermediateSize(); neuron++) {
                     long at = layer.bundleOffset(slot[neuron]);
-                    assertArrayEquals(bytes(up.data(), (long) neuron * rowBytes, rowBytes), bytes(r.mapped(), at, rowBytes),
+                    assertArrayEquals(
+                            bytes(up.data(), (long) neuron * rowBytes, rowBytes),
+                            bytes(r.mapped(), at, rowBytes),
                             "layer " + l + " up row " + neuron);
-                    assertArrayEquals(bytes(gate.data(), (long) neuron * rowBytes, rowBytes),
-                            bytes(r.mapped(), at + layer.spec().gateOffsetBytes(), rowBytes), "layer " + l + " gate row " + neuron);
+                    assertArrayEquals(
+                            bytes(gate.data(), (long) neuron * rowBytes, rowBytes),
+                            bytes(r.mapped(), at + layer.spec().gateOffsetBytes(), rowBytes),
+                            "layer " + l + " gate row " + neuron);
                 }
             }
             int residents = 0;
@@ -89,7 +94,9 @@ class GgufQuantizedImportTest {
                 }
                 Tensor stored = r.tensor(t.name()).orElseThrow();
                 assertEquals(DType.Q4_0, stored.dtype(), t.name());
-                assertArrayEquals(t.data().toArray(ValueLayout.JAVA_BYTE), stored.data().toArray(ValueLayout.JAVA_BYTE),
+                assertArrayEquals(
+                        t.data().toArray(ValueLayout.JAVA_BYTE),
+                        stored.data().toArray(ValueLayout.JAVA_BYTE),
                         t.name() + ": the file's blocks");
                 residents++;
             }
@@ -99,21 +106,28 @@ class GgufQuantizedImportTest {
         // Generation against the values the file holds: only the requantized down columns differ.
         Path held = dir.resolve("held");
         HfToGguf.copyWithMatrices(hf, held, (tensor, v) -> GgmlEncoder.implied(GgmlType.Q4_0, v));
-        int[] prompt = new Random(9).ints(GgufDecoderCrossCheckTest.PROMPT, 0, spec.vocabSize()).toArray();
-        List<float[]> exact = GgufDecoderCrossCheckTest.run(write("held.ripple", SafetensorsImporter.importModel(held,
-                DType.F32)), prompt);
+        int[] prompt = new Random(9)
+                .ints(GgufDecoderCrossCheckTest.PROMPT, 0, spec.vocabSize())
+                .toArray();
+        List<float[]> exact = GgufDecoderCrossCheckTest.run(
+                write("held.ripple", SafetensorsImporter.importModel(held, DType.F32)), prompt);
         List<float[]> actual = GgufDecoderCrossCheckTest.run(out, prompt);
         double down = errors.stream().mapToDouble(StorageError::down).max().orElseThrow();
         double worst = worst(exact, actual);
-        System.out.printf(Locale.ROOT, "q4_0 bundles: down columns %.4f requantized, logits within %.4f of the file's values%n",
-                down, worst);
+        System.out.printf(
+                Locale.ROOT,
+                "q4_0 bundles: down columns %.4f requantized, logits within %.4f of the file's values%n",
+                down,
+                worst);
         assertTrue(worst < ERROR_FACTOR * down, "logits " + worst + " from the file's values, down columns " + down);
     }
 
     @Test
     void kQuantResidentsBecomeQ8_0OfTheFilesValues() throws Exception {
         // rows of whole Q4_K super-blocks: hidden 256, ffn 512
-        SyntheticDecoder spec = SyntheticDecoder.llama(2, 256, 512, 4, 2, 512).withMaxPositions(128).withSeed(43);
+        SyntheticDecoder spec = SyntheticDecoder.llama(2, 256, 512, 4, 2, 512)
+                .withMaxPositions(128)
+                .withSeed(43);
         Path hf = dir.resolve("hf");
         SyntheticDecoderWriter.write(spec, hf, "F32", 1);
         Path gguf = dir.resolve("model.gguf");
@@ -123,7 +137,8 @@ class GgufQuantizedImportTest {
 
         JsonNode conversions = m.architecture().path("gguf").path("residentConversions");
         double conversionError = 0;
-        try (GgufFile g = GgufFile.open(gguf); RippleFile r = RippleFile.open(out)) {
+        try (GgufFile g = GgufFile.open(gguf);
+                RippleFile r = RippleFile.open(out)) {
             int residents = 0;
             for (GgufTensor t : g.tensors()) {
                 if (t.dims().length != 2 || t.name().contains(".ffn_")) {
@@ -133,7 +148,10 @@ class GgufQuantizedImportTest {
                 Tensor stored = r.tensor(t.name()).orElseThrow();
                 assertEquals(DType.Q8_0, stored.dtype(), t.name());
                 float[] values = t.toFloatArray();
-                assertArrayEquals(q8Bytes(values), stored.data().toArray(ValueLayout.JAVA_BYTE), t.name() + ": Q8_0 of the file's values");
+                assertArrayEquals(
+                        q8Bytes(values),
+                        stored.data().toArray(ValueLayout.JAVA_BYTE),
+                        t.name() + ": Q8_0 of the file's values");
                 JsonNode c = conversions.path(t.name());
                 assertEquals("Q4_K", c.path("from").asText(), t.name());
                 assertEquals("q8_0", c.path("to").asText(), t.name());
@@ -147,28 +165,36 @@ class GgufQuantizedImportTest {
             assertEquals(residents, conversions.size());
         }
 
-        int[] prompt = new Random(9).ints(GgufDecoderCrossCheckTest.PROMPT, 0, spec.vocabSize()).toArray();
+        int[] prompt = new Random(9)
+                .ints(GgufDecoderCrossCheckTest.PROMPT, 0, spec.vocabSize())
+                .toArray();
         List<float[]> actual = GgufDecoderCrossCheckTest.run(out, prompt);
         // The values the file holds (Q4_K decoded by the quantizer's own integers) ...
         Path held = dir.resolve("held");
         HfToGguf.copyWithMatrices(hf, held, (tensor, v) -> GgmlEncoder.implied(GgmlType.Q4_K, v));
-        List<float[]> exact = GgufDecoderCrossCheckTest.run(write("held.ripple", SafetensorsImporter.importModel(held,
-                DType.F32)), prompt);
+        List<float[]> exact = GgufDecoderCrossCheckTest.run(
+                write("held.ripple", SafetensorsImporter.importModel(held, DType.F32)), prompt);
         // ... and those values with the resident matrices rounded to Q8_0: what the .ripple file should compute
         Path heldQ8 = dir.resolve("held-q8");
         HfToGguf.copyWithMatrices(hf, heldQ8, (tensor, v) -> {
             float[] q = GgmlEncoder.implied(GgmlType.Q4_K, v);
             return tensor.contains(".mlp.") ? q : q8(q);
         });
-        List<float[]> exactQ8 = GgufDecoderCrossCheckTest.run(write("held-q8.ripple", SafetensorsImporter.importModel(heldQ8,
-                DType.F32)), prompt);
+        List<float[]> exactQ8 = GgufDecoderCrossCheckTest.run(
+                write("held-q8.ripple", SafetensorsImporter.importModel(heldQ8, DType.F32)), prompt);
         double q8Worst = worst(exactQ8, actual);
         double worst = worst(exact, actual);
-        System.out.printf(Locale.ROOT, "q4_K residents as q8_0: conversion error up to %.4f, logits within %.4f of the file's "
-                + "values, %.1e of their q8_0 rounding%n", conversionError, worst, q8Worst);
+        System.out.printf(
+                Locale.ROOT,
+                "q4_K residents as q8_0: conversion error up to %.4f, logits within %.4f of the file's "
+                        + "values, %.1e of their q8_0 rounding%n",
+                conversionError,
+                worst,
+                q8Worst);
         assertTrue(q8Worst < GgufDecoderCrossCheckTest.TOLERANCE, "against the Q8_0-rounded values: " + q8Worst);
-        assertTrue(worst < ERROR_FACTOR * conversionError, "logits " + worst + " from the file's values, conversion error "
-                + conversionError);
+        assertTrue(
+                worst < ERROR_FACTOR * conversionError,
+                "logits " + worst + " from the file's values, conversion error " + conversionError);
     }
 
     private Path write(String name, ImportedModel m) throws Exception {

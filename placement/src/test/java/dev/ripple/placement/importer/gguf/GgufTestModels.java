@@ -16,14 +16,68 @@ import java.util.Set;
  */
 public final class GgufTestModels {
     private static final String SPACE = "\u2581";
-    private static final String[] WORDS = {"the", "of", "and", "to", "in", "is", "that", "we", "for", "this", "it", "on",
-        "be", "are", "with", "as", "not", "have", "which", "Commission", "Parliament", "President", "European", "Council",
-        "report", "also", "must", "will", "there", "their", "would", "should", "can", "by", "at", "from", "all", "an",
-        "our", "has", "been", "more", "was", "they", "very", "Member", "States", "Union", "important", "question", "capital",
-        "France", "Paris", "cat", "sat", "mat", "world", "Hello"};
+    private static final String[] WORDS = {
+        "the",
+        "of",
+        "and",
+        "to",
+        "in",
+        "is",
+        "that",
+        "we",
+        "for",
+        "this",
+        "it",
+        "on",
+        "be",
+        "are",
+        "with",
+        "as",
+        "not",
+        "have",
+        "which",
+        "Commission",
+        "Parliament",
+        "President",
+        "European",
+        "Council",
+        "report",
+        "also",
+        "must",
+        "will",
+        "there",
+        "their",
+        "would",
+        "should",
+        "can",
+        "by",
+        "at",
+        "from",
+        "all",
+        "an",
+        "our",
+        "has",
+        "been",
+        "more",
+        "was",
+        "they",
+        "very",
+        "Member",
+        "States",
+        "Union",
+        "important",
+        "question",
+        "capital",
+        "France",
+        "Paris",
+        "cat",
+        "sat",
+        "mat",
+        "world",
+        "Hello"
+    };
 
-    private GgufTestModels() {
-    }
+    private GgufTestModels() {}
 
     /**
      * Writes {@code tiny-llama.gguf} into {@code dir}: 2 layers, hidden 64, ffn 256, 4/2 heads, a
@@ -47,7 +101,8 @@ public final class GgufTestModels {
      */
     static GgufTestWriter sentencePieceVocabulary(GgufTestWriter w, int size) {
         if (size < 320) {
-            throw new IllegalArgumentException("the vocabulary needs room for the specials, 256 bytes and letters: " + size);
+            throw new IllegalArgumentException(
+                    "the vocabulary needs room for the specials, 256 bytes and letters: " + size);
         }
         List<String> tokens = new ArrayList<>(List.of("<unk>", "<s>", "</s>"));
         for (int b = 0; b < 256; b++) {
@@ -79,12 +134,16 @@ public final class GgufTestModels {
         int[] types = new int[size];
         for (int i = 0; i < size; i++) {
             scores[i] = -i;
-            types[i] = i == 0 ? GgufTokenizer.UNKNOWN : i < 3 ? GgufTokenizer.CONTROL : i < 259 ? GgufTokenizer.BYTE
-                    : GgufTokenizer.NORMAL;
+            types[i] = i == 0
+                    ? GgufTokenizer.UNKNOWN
+                    : i < 3 ? GgufTokenizer.CONTROL : i < 259 ? GgufTokenizer.BYTE : GgufTokenizer.NORMAL;
         }
-        return w.putString("tokenizer.ggml.model", "llama").putStrings("tokenizer.ggml.tokens", tokens.toArray(String[]::new))
-                .putFloats("tokenizer.ggml.scores", scores).putInts("tokenizer.ggml.token_type", types)
-                .putU32("tokenizer.ggml.bos_token_id", 1).putU32("tokenizer.ggml.eos_token_id", 2)
+        return w.putString("tokenizer.ggml.model", "llama")
+                .putStrings("tokenizer.ggml.tokens", tokens.toArray(String[]::new))
+                .putFloats("tokenizer.ggml.scores", scores)
+                .putInts("tokenizer.ggml.token_type", types)
+                .putU32("tokenizer.ggml.bos_token_id", 1)
+                .putU32("tokenizer.ggml.eos_token_id", 2)
                 .putU32("tokenizer.ggml.unknown_token_id", 0);
     }
 }

@@ -27,8 +27,7 @@ import java.util.Map;
  */
 final class GgufTestWriter {
     /** A metadata value: a Long, Double, Boolean, String or {@link Arr}, with its GGUF type. */
-    record Meta(GgufValueType type, Object value) {
-    }
+    record Meta(GgufValueType type, Object value) {}
 
     /** An array value: element type and elements (Long, Double, Boolean, String or nested {@link Arr}). */
     record Arr(GgufValueType elementType, List<Object> values) {
@@ -37,8 +36,7 @@ final class GgufTestWriter {
         }
     }
 
-    private record TensorEntry(String name, long[] dims, int typeCode, byte[] data) {
-    }
+    private record TensorEntry(String name, long[] dims, int typeCode, byte[] data) {}
 
     private int version = 3;
     private int alignment = GgufFile.DEFAULT_ALIGNMENT;

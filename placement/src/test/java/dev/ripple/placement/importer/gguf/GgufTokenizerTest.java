@@ -1,8 +1,5 @@
 package dev.ripple.placement.importer.gguf;
 
-import java.util.HashMap;
-import java.util.Map;
-import org.junit.jupiter.api.function.Executable;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -18,9 +15,12 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.function.Executable;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -31,10 +31,30 @@ import org.junit.jupiter.api.io.TempDir;
  * special tokens and decoded text.
  */
 class GgufTokenizerTest {
-    static final List<String> EDGE_CASES = List.of("", " ", "  ", "\n", "Hello world", "Hello  world\n\n\nBye",
-            "don't I'll we've", "1234567890 3.14159", "café naïve Ångström", "Привет, мир!", "こんにちは世界", "你好，世界！",
-            "😀 👍🏽 👨‍👩‍👧‍👦", "<s>Hello</s>", " <s>", "<unk>", "<|begin_of_text|>Hi<|eot_id|>", "<|endoftext|>x",
-            "<0x41> <0xE2>", "▁▁ ▁a", "\t tab", "a\u0000b", "x" + " ".repeat(40) + "y");
+    static final List<String> EDGE_CASES = List.of(
+            "",
+            " ",
+            "  ",
+            "\n",
+            "Hello world",
+            "Hello  world\n\n\nBye",
+            "don't I'll we've",
+            "1234567890 3.14159",
+            "café naïve Ångström",
+            "Привет, мир!",
+            "こんにちは世界",
+            "你好，世界！",
+            "😀 👍🏽 👨‍👩‍👧‍👦",
+            "<s>Hello</s>",
+            " <s>",
+            "<unk>",
+            "<|begin_of_text|>Hi<|eot_id|>",
+            "<|endoftext|>x",
+            "<0x41> <0xE2>",
+            "▁▁ ▁a",
+            "\t tab",
+            "a\u0000b",
+            "x" + " ".repeat(40) + "y");
 
     /** Every 16th Europarl line in the default run. */
     static final int STEP = 16;
@@ -90,13 +110,16 @@ class GgufTokenizerTest {
         Tokenizer def = convert(GgufVocabularies.gpt2(new GgufTestWriter()).putString("tokenizer.ggml.pre", "default"));
         Tokenizer gpt2 = convert(GgufVocabularies.gpt2(new GgufTestWriter()));
         assertFalse(Arrays.equals(gpt2.encode("a...b 2024!!"), def.encode("a...b 2024!!")));
-        GgufTokenizer.Files qwen = files(GgufVocabularies.gpt2(new GgufTestWriter()).putString("tokenizer.ggml.pre", "qwen2"));
-        assertTrue(new String(qwen.tokenizerJson(), StandardCharsets.UTF_8).contains("\"normalizer\":{\"type\":\"NFC\"}"));
+        GgufTokenizer.Files qwen =
+                files(GgufVocabularies.gpt2(new GgufTestWriter()).putString("tokenizer.ggml.pre", "qwen2"));
+        assertTrue(
+                new String(qwen.tokenizerJson(), StandardCharsets.UTF_8).contains("\"normalizer\":{\"type\":\"NFC\"}"));
     }
 
     @Test
     void spaceprefixAndUserDefinedTokens() throws IOException {
-        GgufTestWriter w = GgufVocabularies.llama2(new GgufTestWriter()).putBool("tokenizer.ggml.add_space_prefix", false);
+        GgufTestWriter w =
+                GgufVocabularies.llama2(new GgufTestWriter()).putBool("tokenizer.ggml.add_space_prefix", false);
         Tokenizer t = convert(w);
         int[] with = convert(GgufVocabularies.llama2(new GgufTestWriter())).encode("Hello", false);
         int[] without = t.encode("Hello", false);
@@ -108,8 +131,11 @@ class GgufTokenizerTest {
         int[] types = new int[tokens.length];
         Arrays.fill(types, GgufTokenizer.NORMAL);
         types[3] = GgufTokenizer.USER_DEFINED;
-        Tokenizer u = convert(new GgufTestWriter().putString("tokenizer.ggml.model", "gpt2").putString("tokenizer.ggml.pre", "gpt-2")
-                .putStrings("tokenizer.ggml.tokens", tokens).putInts("tokenizer.ggml.token_type", types)
+        Tokenizer u = convert(new GgufTestWriter()
+                .putString("tokenizer.ggml.model", "gpt2")
+                .putString("tokenizer.ggml.pre", "gpt-2")
+                .putStrings("tokenizer.ggml.tokens", tokens)
+                .putInts("tokenizer.ggml.token_type", types)
                 .putStrings("tokenizer.ggml.merges", "a b"));
         assertArrayEquals(new int[] {0, 3, 1}, u.encode("a<tool>b"));
         assertEquals("a<tool>b", u.decode(u.encode("a<tool>b"), true));
@@ -121,26 +147,49 @@ class GgufTokenizerTest {
         GgufTestWriter w = GgufVocabularies.gpt2(new GgufTestWriter()).putString("tokenizer.ggml.pre", "deepseek-llm");
         UnsupportedModelException u = assertThrows(UnsupportedModelException.class, () -> files(w));
         assertTrue(u.getMessage().contains("'deepseek-llm'") && u.getMessage().contains("llama-bpe"), u.getMessage());
-        assertTrue(assertThrows(UnsupportedModelException.class, () -> files(new GgufTestWriter()
-                .putString("tokenizer.ggml.model", "t5"))).getMessage().contains("'t5'"));
+        assertTrue(assertThrows(
+                        UnsupportedModelException.class,
+                        () -> files(new GgufTestWriter().putString("tokenizer.ggml.model", "t5")))
+                .getMessage()
+                .contains("'t5'"));
         String[] tokens = smallVocabulary();
-        GgufTestWriter base = new GgufTestWriter().putString("tokenizer.ggml.model", "llama").putStrings("tokenizer.ggml.tokens",
-                tokens);
-        expect(() -> files(base.putInts("tokenizer.ggml.token_type", 1, 1)), "metadata 'tokenizer.ggml.token_type'",
+        GgufTestWriter base = new GgufTestWriter()
+                .putString("tokenizer.ggml.model", "llama")
+                .putStrings("tokenizer.ggml.tokens", tokens);
+        expect(
+                () -> files(base.putInts("tokenizer.ggml.token_type", 1, 1)),
+                "metadata 'tokenizer.ggml.token_type'",
                 "2 entries for 5 tokens");
         base.remove("tokenizer.ggml.token_type");
-        expect(() -> files(base.putU32("tokenizer.ggml.bos_token_id", 5)), "metadata 'tokenizer.ggml.bos_token_id'",
+        expect(
+                () -> files(base.putU32("tokenizer.ggml.bos_token_id", 5)),
+                "metadata 'tokenizer.ggml.bos_token_id'",
                 "outside the 5 tokens");
         base.remove("tokenizer.ggml.bos_token_id");
         expect(() -> files(base), "metadata 'tokenizer.ggml.add_bos_token'", "bos_token_id is missing");
-        expect(() -> files(new GgufTestWriter().putString("tokenizer.ggml.model", "gpt2").putString("tokenizer.ggml.pre", "gpt-2")
-                .putStrings("tokenizer.ggml.tokens", tokens).putStrings("tokenizer.ggml.merges", "ab")),
-                "metadata 'tokenizer.ggml.merges'[0]", "not two tokens");
-        expect(() -> files(new GgufTestWriter().putString("tokenizer.ggml.model", "gpt2").putString("tokenizer.ggml.pre", "gpt-2")
-                .putFloats("tokenizer.ggml.tokens", 1f)), "metadata 'tokenizer.ggml.tokens'", "expected an array of strings");
-        expect(() -> files(new GgufTestWriter().putString("tokenizer.ggml.model", "gpt2").putString("tokenizer.ggml.pre", "gpt-2")
-                .putStrings("tokenizer.ggml.tokens", tokens).putStrings("tokenizer.ggml.merges", "a zz")),
-                "tokenizer.ggml.*", "\"zz\" is not in the vocabulary");
+        expect(
+                () -> files(new GgufTestWriter()
+                        .putString("tokenizer.ggml.model", "gpt2")
+                        .putString("tokenizer.ggml.pre", "gpt-2")
+                        .putStrings("tokenizer.ggml.tokens", tokens)
+                        .putStrings("tokenizer.ggml.merges", "ab")),
+                "metadata 'tokenizer.ggml.merges'[0]",
+                "not two tokens");
+        expect(
+                () -> files(new GgufTestWriter()
+                        .putString("tokenizer.ggml.model", "gpt2")
+                        .putString("tokenizer.ggml.pre", "gpt-2")
+                        .putFloats("tokenizer.ggml.tokens", 1f)),
+                "metadata 'tokenizer.ggml.tokens'",
+                "expected an array of strings");
+        expect(
+                () -> files(new GgufTestWriter()
+                        .putString("tokenizer.ggml.model", "gpt2")
+                        .putString("tokenizer.ggml.pre", "gpt-2")
+                        .putStrings("tokenizer.ggml.tokens", tokens)
+                        .putStrings("tokenizer.ggml.merges", "a zz")),
+                "tokenizer.ggml.*",
+                "\"zz\" is not in the vocabulary");
         try (GgufFile f = open(new GgufTestWriter().putString("tokenizer.ggml.model", "no_vocab"))) {
             assertTrue(GgufTokenizer.convert(f).isEmpty());
         }
@@ -164,17 +213,21 @@ class GgufTokenizerTest {
     }
 
     private static Tokenizer llama2Original() throws IOException {
-        return Tokenizer.fromJson(GgufVocabularies.resource(GgufVocabularies.DIR + "llama2/tokenizer.json"),
+        return Tokenizer.fromJson(
+                GgufVocabularies.resource(GgufVocabularies.DIR + "llama2/tokenizer.json"),
                 GgufVocabularies.resource(GgufVocabularies.DIR + "llama2/tokenizer_config.json"));
     }
 
     private static Tokenizer gpt2Original() throws IOException {
-        return Tokenizer.fromVocabAndMerges(GgufVocabularies.resource(GgufVocabularies.DIR + "gpt2/encoder.json"),
-                GgufVocabularies.resource(GgufVocabularies.DIR + "gpt2/vocab.bpe"), null);
+        return Tokenizer.fromVocabAndMerges(
+                GgufVocabularies.resource(GgufVocabularies.DIR + "gpt2/encoder.json"),
+                GgufVocabularies.resource(GgufVocabularies.DIR + "gpt2/vocab.bpe"),
+                null);
     }
 
     private static Tokenizer llama3Original() throws IOException {
-        return Tokenizer.fromJson(GgufVocabularies.resource(GgufVocabularies.DIR + "llama3/tokenizer.json"),
+        return Tokenizer.fromJson(
+                GgufVocabularies.resource(GgufVocabularies.DIR + "llama3/tokenizer.json"),
                 GgufVocabularies.resource(GgufVocabularies.DIR + "llama3/tokenizer_config.json"));
     }
 
@@ -216,9 +269,13 @@ class GgufTokenizerTest {
             int[] actual = converted.encode(text, false);
             assertArrayEquals(expected, actual, () -> "\"" + text + "\"");
             if (compareSpecials) {
-                assertArrayEquals(original.encode(text), converted.encode(text), () -> "with specials: \"" + text + "\"");
+                assertArrayEquals(
+                        original.encode(text), converted.encode(text), () -> "with specials: \"" + text + "\"");
             }
-            assertEquals(original.decode(expected, false), converted.decode(actual, false), () -> "decode: \"" + text + "\"");
+            assertEquals(
+                    original.decode(expected, false),
+                    converted.decode(actual, false),
+                    () -> "decode: \"" + text + "\"");
         }
         assertTrue(texts.size() > 17_597 / europarlStep, texts.size() + " texts");
     }

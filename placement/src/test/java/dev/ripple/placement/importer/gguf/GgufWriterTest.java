@@ -43,16 +43,31 @@ class GgufWriterTest {
                 w.alignment(alignment);
                 t.alignment(alignment);
             }
-            w.put("general.architecture", "llama").putU32("llama.block_count", 7).putI32("x.i32", -3).putU64("x.u64", 1L << 40)
-                    .putF32("x.f32", 0.5).putBool("x.bool", true).putStrings("x.strings", "a", "▁b", "")
-                    .putFloats("x.floats", 1.5f, -2f).putInts("x.ints", 1, -1, 6);
-            t.putString("general.architecture", "llama").putU32("llama.block_count", 7)
-                    .put("x.i32", GgufValueType.INT32, -3L).put("x.u64", GgufValueType.UINT64, 1L << 40).putF32("x.f32", 0.5)
-                    .putBool("x.bool", true).putStrings("x.strings", "a", "▁b", "").putFloats("x.floats", 1.5f, -2f)
+            w.put("general.architecture", "llama")
+                    .putU32("llama.block_count", 7)
+                    .putI32("x.i32", -3)
+                    .putU64("x.u64", 1L << 40)
+                    .putF32("x.f32", 0.5)
+                    .putBool("x.bool", true)
+                    .putStrings("x.strings", "a", "▁b", "")
+                    .putFloats("x.floats", 1.5f, -2f)
                     .putInts("x.ints", 1, -1, 6);
-            w.tensor("f32", GgmlType.F32, 64, 3).tensor("f16", GgmlType.F16, 64, 2).tensor("q8", GgmlType.Q8_0, 64, 5)
-                    .tensor("q4", GgmlType.Q4_0, 96, 3).tensor("q4k", GgmlType.Q4_K, 256, 2);
-            t.tensor("f32", GgmlType.F32, new long[] {64, 3}, f32).tensor("f16", GgmlType.F16, new long[] {64, 2}, f16)
+            t.putString("general.architecture", "llama")
+                    .putU32("llama.block_count", 7)
+                    .put("x.i32", GgufValueType.INT32, -3L)
+                    .put("x.u64", GgufValueType.UINT64, 1L << 40)
+                    .putF32("x.f32", 0.5)
+                    .putBool("x.bool", true)
+                    .putStrings("x.strings", "a", "▁b", "")
+                    .putFloats("x.floats", 1.5f, -2f)
+                    .putInts("x.ints", 1, -1, 6);
+            w.tensor("f32", GgmlType.F32, 64, 3)
+                    .tensor("f16", GgmlType.F16, 64, 2)
+                    .tensor("q8", GgmlType.Q8_0, 64, 5)
+                    .tensor("q4", GgmlType.Q4_0, 96, 3)
+                    .tensor("q4k", GgmlType.Q4_K, 256, 2);
+            t.tensor("f32", GgmlType.F32, new long[] {64, 3}, f32)
+                    .tensor("f16", GgmlType.F16, new long[] {64, 2}, f16)
                     .tensor("q8", GgmlType.Q8_0, new long[] {64, 5}, core(DType.Q8_0, q8))
                     .tensor("q4", GgmlType.Q4_0, new long[] {96, 3}, core(DType.Q4_0, q4))
                     .tensor("q4k", GgmlType.Q4_K, new long[] {256, 2}, q4k);
@@ -62,7 +77,7 @@ class GgufWriterTest {
                     case "f32" -> out.putValues(f32, 0, f32.length);
                     case "f16" -> {
                         for (int row = 0; row < 2; row++) {
-                            out.putValues(f16, row * 64, 64);   // row by row
+                            out.putValues(f16, row * 64, 64); // row by row
                         }
                     }
                     case "q8" -> out.putValues(q8, 0, q8.length);
@@ -83,9 +98,14 @@ class GgufWriterTest {
                 assertArrayEquals(new String[] {"a", "▁b", ""}, g.getStrings("x.strings"));
                 assertArrayEquals(new int[] {1, -1, 6}, g.getInts("x.ints"));
                 assertArrayEquals(f32, g.findTensor("f32").orElseThrow().toFloatArray());
-                assertArrayEquals(decoded(DType.Q8_0, q8), g.findTensor("q8").orElseThrow().toFloatArray());
-                assertArrayEquals(decoded(DType.Q4_0, q4), g.findTensor("q4").orElseThrow().toFloatArray());
-                assertArrayEquals(new long[] {256, 2}, g.findTensor("q4k").orElseThrow().dims());
+                assertArrayEquals(
+                        decoded(DType.Q8_0, q8),
+                        g.findTensor("q8").orElseThrow().toFloatArray());
+                assertArrayEquals(
+                        decoded(DType.Q4_0, q4),
+                        g.findTensor("q4").orElseThrow().toFloatArray());
+                assertArrayEquals(
+                        new long[] {256, 2}, g.findTensor("q4k").orElseThrow().dims());
                 for (GgufTensor x : g.tensors()) {
                     assertEquals(0, x.offset() % alignment, x.name());
                 }
@@ -97,18 +117,27 @@ class GgufWriterTest {
     void dataThatDoesNotMatchTheDimsIsRefusedByName() throws IOException {
         Path file = dir.resolve("bad.gguf");
         GgufWriter w = new GgufWriter().tensor("short", GgmlType.F16, 64, 2);
-        IllegalStateException e = assertThrows(IllegalStateException.class,
-                () -> w.write(file, (info, out) -> out.putValues(new float[64], 0, 64)));
-        assertTrue(e.getMessage().contains("tensor 'short': 128 bytes written") && e.getMessage().contains("take 256"),
+        IllegalStateException e = assertThrows(
+                IllegalStateException.class, () -> w.write(file, (info, out) -> out.putValues(new float[64], 0, 64)));
+        assertTrue(
+                e.getMessage().contains("tensor 'short': 128 bytes written")
+                        && e.getMessage().contains("take 256"),
                 e.getMessage());
         assertFalse(Files.exists(file), "nothing at the destination");
-        IllegalStateException k = assertThrows(IllegalStateException.class, () -> new GgufWriter()
-                .tensor("k", GgmlType.Q4_K, 256).write(file, (info, out) -> out.putValues(new float[256], 0, 256)));
+        IllegalStateException k = assertThrows(
+                IllegalStateException.class,
+                () -> new GgufWriter()
+                        .tensor("k", GgmlType.Q4_K, 256)
+                        .write(file, (info, out) -> out.putValues(new float[256], 0, 256)));
         assertTrue(k.getMessage().contains("Q4_K is not encoded here"), k.getMessage());
-        IllegalArgumentException blocks = assertThrows(IllegalArgumentException.class,
-                () -> new GgufWriter().tensor("q", GgmlType.Q4_0, 48, 2));
-        assertTrue(blocks.getMessage().contains("tensor 'q': rows of 48 values are not whole Q4_0 blocks"), blocks.getMessage());
-        assertThrows(IllegalArgumentException.class, () -> new GgufWriter().tensor("t", GgmlType.F32, 4).tensor("t", GgmlType.F32, 4));
+        IllegalArgumentException blocks =
+                assertThrows(IllegalArgumentException.class, () -> new GgufWriter().tensor("q", GgmlType.Q4_0, 48, 2));
+        assertTrue(
+                blocks.getMessage().contains("tensor 'q': rows of 48 values are not whole Q4_0 blocks"),
+                blocks.getMessage());
+        assertThrows(
+                IllegalArgumentException.class,
+                () -> new GgufWriter().tensor("t", GgmlType.F32, 4).tensor("t", GgmlType.F32, 4));
         assertThrows(IllegalArgumentException.class, () -> new GgufWriter().tensor("z", GgmlType.F32, 4, 0));
         assertThrows(IllegalArgumentException.class, () -> new GgufWriter().tensor("x".repeat(64), GgmlType.F32, 4));
     }

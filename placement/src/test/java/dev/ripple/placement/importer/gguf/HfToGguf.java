@@ -1,6 +1,5 @@
 package dev.ripple.placement.importer.gguf;
 
-import java.util.function.BiFunction;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -12,6 +11,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.function.BiFunction;
 import java.util.function.UnaryOperator;
 
 /**
@@ -27,8 +27,7 @@ import java.util.function.UnaryOperator;
 final class HfToGguf {
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    private HfToGguf() {
-    }
+    private HfToGguf() {}
 
     /** The GGUF file of the checkpoint in {@code hf}, its matrices in {@code matrices}. */
     static GgufTestWriter convert(Path hf, String arch, GgmlType matrices) throws IOException {
@@ -39,7 +38,8 @@ final class HfToGguf {
      * As {@link #convert(Path, String, GgmlType)}, with {@code values} applied to every matrix's
      * row-major floats (in Hugging Face's row order) before it is permuted and encoded.
      */
-    static GgufTestWriter convert(Path hf, String arch, GgmlType matrices, UnaryOperator<float[]> values) throws IOException {
+    static GgufTestWriter convert(Path hf, String arch, GgmlType matrices, UnaryOperator<float[]> values)
+            throws IOException {
         JsonNode c = JSON.readTree(hf.resolve("config.json").toFile());
         SafetensorsFile st = SafetensorsFile.open(hf.resolve("model.safetensors"));
         int d = c.get("hidden_size").asInt();
@@ -51,13 +51,19 @@ final class HfToGguf {
         GgufTestWriter w = new GgufTestWriter()
                 .putString("general.architecture", arch)
                 .putString("general.name", "generated " + arch)
-                .putU32(arch + ".context_length", c.get("max_position_embeddings").asLong())
+                .putU32(
+                        arch + ".context_length",
+                        c.get("max_position_embeddings").asLong())
                 .putU32(arch + ".embedding_length", d)
                 .putU32(arch + ".block_count", layers)
-                .putU32(arch + ".feed_forward_length", c.get("intermediate_size").asLong())
+                .putU32(
+                        arch + ".feed_forward_length",
+                        c.get("intermediate_size").asLong())
                 .putU32(arch + ".attention.head_count", heads)
                 .putU32(arch + ".attention.head_count_kv", kvHeads)
-                .putF32(arch + ".attention.layer_norm_rms_epsilon", c.get("rms_norm_eps").asDouble())
+                .putF32(
+                        arch + ".attention.layer_norm_rms_epsilon",
+                        c.get("rms_norm_eps").asDouble())
                 .putF32(arch + ".rope.freq_base", c.path("rope_theta").asDouble(10000))
                 .putU32(arch + ".rope.dimension_count", headDim)
                 .putU32("general.file_type", matrices == GgmlType.F32 ? 0 : 1);
@@ -66,9 +72,15 @@ final class HfToGguf {
         for (int i = 0; i < layers; i++) {
             String h = "model.layers." + i + ".";
             String g = "blk." + i + ".";
-            for (String[] p : new String[][] {{"self_attn.q_proj", "attn_q"}, {"self_attn.k_proj", "attn_k"},
-                {"self_attn.v_proj", "attn_v"}, {"self_attn.o_proj", "attn_output"}, {"mlp.gate_proj", "ffn_gate"},
-                {"mlp.up_proj", "ffn_up"}, {"mlp.down_proj", "ffn_down"}}) {
+            for (String[] p : new String[][] {
+                {"self_attn.q_proj", "attn_q"},
+                {"self_attn.k_proj", "attn_k"},
+                {"self_attn.v_proj", "attn_v"},
+                {"self_attn.o_proj", "attn_output"},
+                {"mlp.gate_proj", "ffn_gate"},
+                {"mlp.up_proj", "ffn_up"},
+                {"mlp.down_proj", "ffn_down"}
+            }) {
                 names.put(h + p[0] + ".weight", g + p[1] + ".weight");
                 names.put(h + p[0] + ".bias", g + p[1] + ".bias");
             }
@@ -95,8 +107,11 @@ final class HfToGguf {
         }
         JsonNode rs = c.path("rope_scaling");
         if (permute && rs.isObject() && "llama3".equals(rs.path("rope_type").asText())) {
-            w.tensor("rope_freqs.weight", GgmlType.F32, new long[] {headDim / 2}, llama3Factors(rs,
-                    c.path("rope_theta").asDouble(10000), headDim));
+            w.tensor(
+                    "rope_freqs.weight",
+                    GgmlType.F32,
+                    new long[] {headDim / 2},
+                    llama3Factors(rs, c.path("rope_theta").asDouble(10000), headDim));
         }
         return w;
     }
@@ -148,8 +163,7 @@ final class HfToGguf {
      * A copy of the checkpoint in {@code hf} at {@code to} whose matrices hold {@code values} of
      * their floats, stored as F32 (the reference a quantized GGUF file is compared with).
      */
-    static void copyWithMatrices(Path hf, Path to, BiFunction<String, float[], float[]> values)
-            throws IOException {
+    static void copyWithMatrices(Path hf, Path to, BiFunction<String, float[], float[]> values) throws IOException {
         Files.createDirectories(to);
         Files.copy(hf.resolve("config.json"), to.resolve("config.json"));
         SafetensorsFile st = SafetensorsFile.open(hf.resolve("model.safetensors"));

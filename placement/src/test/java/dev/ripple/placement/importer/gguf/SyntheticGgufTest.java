@@ -1,12 +1,12 @@
 package dev.ripple.placement.importer.gguf;
 
-import dev.ripple.core.tensor.Quantization;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.ripple.core.tensor.DType;
+import dev.ripple.core.tensor.Quantization;
 import dev.ripple.core.tokenizer.Tokenizer;
 import dev.ripple.placement.importer.ImportedModel;
 import dev.ripple.placement.synthetic.SyntheticDecoder;
@@ -42,7 +42,9 @@ class SyntheticGgufTest {
         Path q40 = dir.resolve("q4_0.gguf");
         SyntheticGgufWriter.write(spec, f32, GgmlType.F32, null, "tiny-llama");
         SyntheticGgufWriter.write(spec, q40, GgmlType.Q4_0, null, "tiny-llama");
-        try (GgufFile expected = GgufFile.open(converted); GgufFile a = GgufFile.open(f32); GgufFile q = GgufFile.open(q40)) {
+        try (GgufFile expected = GgufFile.open(converted);
+                GgufFile a = GgufFile.open(f32);
+                GgufFile q = GgufFile.open(q40)) {
             assertEquals(expected.tensors().size(), a.tensors().size());
             for (GgufTensor e : expected.tensors()) {
                 GgufTensor t = a.findTensor(e.name()).orElseThrow(() -> new AssertionError("missing " + e.name()));
@@ -55,11 +57,17 @@ class SyntheticGgufTest {
                 if (matrix) {
                     byte[] blocks = new byte[(int) DType.Q4_0.bytes(values.length)];
                     Quantization.encode(DType.Q4_0, values, 0, values.length, MemorySegment.ofArray(blocks), 0);
-                    assertArrayEquals(blocks, qt.data().toArray(ValueLayout.JAVA_BYTE), e.name() + ": core's Q4_0 of the values");
+                    assertArrayEquals(
+                            blocks, qt.data().toArray(ValueLayout.JAVA_BYTE), e.name() + ": core's Q4_0 of the values");
                 }
             }
-            for (String key : List.of("llama.embedding_length", "llama.block_count", "llama.feed_forward_length",
-                    "llama.attention.head_count", "llama.attention.head_count_kv", "llama.rope.dimension_count",
+            for (String key : List.of(
+                    "llama.embedding_length",
+                    "llama.block_count",
+                    "llama.feed_forward_length",
+                    "llama.attention.head_count",
+                    "llama.attention.head_count_kv",
+                    "llama.rope.dimension_count",
                     "llama.context_length")) {
                 assertEquals(expected.getLong(key), q.getLong(key), key);
             }
@@ -73,36 +81,47 @@ class SyntheticGgufTest {
         byte[] json = GgufVocabularies.resource(GgufVocabularies.DIR + "llama2/tokenizer.json");
         GgufVocabulary v = GgufVocabulary.fromSentencePieceJson(json);
         assertEquals(32000, v.size());
-        SyntheticDecoder spec = SyntheticDecoder.tinyLlama().withVocabSize(32000).withSeed(2);
+        SyntheticDecoder spec =
+                SyntheticDecoder.tinyLlama().withVocabSize(32000).withSeed(2);
         Path file = dir.resolve("vocab.gguf");
         SyntheticGgufWriter.write(spec, file, GgmlType.Q8_0, v, "tiny-llama");
         ImportedModel m = GgufImporter.importModel(file, DType.Q8_0);
         assertEquals(1, m.architecture().path("bosTokenId").asInt());
         assertEquals(2, m.architecture().path("eosTokenId").asInt());
-        Tokenizer imported = Tokenizer.fromJson(m.blobs().get("tokenizer.json"), m.blobs().get("tokenizer_config.json"));
-        Tokenizer original = Tokenizer.fromJson(json, GgufVocabularies.resource(GgufVocabularies.DIR
-                + "llama2/tokenizer_config.json"));
+        Tokenizer imported =
+                Tokenizer.fromJson(m.blobs().get("tokenizer.json"), m.blobs().get("tokenizer_config.json"));
+        Tokenizer original = Tokenizer.fromJson(
+                json, GgufVocabularies.resource(GgufVocabularies.DIR + "llama2/tokenizer_config.json"));
         for (String text : GgufVocabularies.europarl(200)) {
             assertArrayEquals(original.encode(text), imported.encode(text), text);
         }
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                () -> SyntheticGgufWriter.write(SyntheticDecoder.tinyLlama(), dir.resolve("x.gguf"), GgmlType.Q8_0, v, "t"));
+        IllegalArgumentException e = assertThrows(
+                IllegalArgumentException.class,
+                () -> SyntheticGgufWriter.write(
+                        SyntheticDecoder.tinyLlama(), dir.resolve("x.gguf"), GgmlType.Q8_0, v, "t"));
         assertTrue(e.getMessage().contains("32000 tokens, the model 512"), e.getMessage());
     }
 
     @Test
     void shapesLlamasGgufCannotHoldAreRefused() {
-        for (var c : List.of(new Object[] {SyntheticDecoder.tinyOpt(), "the OPT family"},
+        for (var c : List.of(
+                new Object[] {SyntheticDecoder.tinyOpt(), "the OPT family"},
                 new Object[] {SyntheticDecoder.tinyQwen2(), "attention biases"},
                 new Object[] {SyntheticDecoder.tinyLlama().withHiddenAct("relu"), "the relu activation"},
-                new Object[] {SyntheticDecoder.tinyLlama().withRopeScaling(new SyntheticDecoder.RopeScaling(8, 1, 4, 8192)),
-                    "rope scaling"})) {
-            IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                    () -> SyntheticGgufWriter.write((SyntheticDecoder) c[0], dir.resolve("x.gguf"), GgmlType.Q4_0, null, "x"));
+                new Object[] {
+                    SyntheticDecoder.tinyLlama().withRopeScaling(new SyntheticDecoder.RopeScaling(8, 1, 4, 8192)),
+                    "rope scaling"
+                })) {
+            IllegalArgumentException e = assertThrows(
+                    IllegalArgumentException.class,
+                    () -> SyntheticGgufWriter.write(
+                            (SyntheticDecoder) c[0], dir.resolve("x.gguf"), GgmlType.Q4_0, null, "x"));
             assertTrue(e.getMessage().contains((String) c[1]), e.getMessage());
             assertTrue(Files.notExists(dir.resolve("x.gguf")));
         }
-        assertThrows(IllegalArgumentException.class, () -> SyntheticGgufWriter.write(SyntheticDecoder.tinyLlama(),
-                dir.resolve("x.gguf"), GgmlType.Q4_K, null, "x"));
+        assertThrows(
+                IllegalArgumentException.class,
+                () -> SyntheticGgufWriter.write(
+                        SyntheticDecoder.tinyLlama(), dir.resolve("x.gguf"), GgmlType.Q4_K, null, "x"));
     }
 }
