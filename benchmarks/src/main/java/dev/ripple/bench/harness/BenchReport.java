@@ -350,20 +350,20 @@ public record BenchReport(
         return JSON.writeValueAsBytes(toJson());
     }
 
-    /** Writes bench-latency.png, bench-budget.png and bench-bandwidth.png into {@code dir}; returns them. */
     /** What every plot's figures depend on: the device, the reader, the cache budget and the day measured. */
     private String plotContext() {
         return String.format(
                 Locale.ROOT,
                 "%s%s · %s reads, queue depth %d · cache %.0f%% of FFN bytes · %s",
                 device.name(),
-                emulated ? " (emulated)" : "",
+                emulated ? " (emulated)" : " (this machine's disk, profiled now)",
                 reader,
                 queueDepth,
                 100 * cacheFraction,
                 LocalDate.now(ZoneOffset.UTC));
     }
 
+    /** Writes bench-latency.png, bench-budget.png and bench-bandwidth.png into {@code dir}; returns them. */
     public List<Path> plots(Path dir) throws IOException {
         List<String> names = strategies.stream().map(StrategyRun::name).toList();
         Path latency = dir.resolve("bench-latency.png");
@@ -375,7 +375,7 @@ public record BenchReport(
                 "ms per token",
                 names,
                 strategies.stream().map(s -> s.decode().ioMsPerToken()).toList(),
-                2);
+                1);
         List<Path> out = new ArrayList<>(List.of(latency));
         if (!sweep.isEmpty()) {
             List<Plots.Series> lines = new ArrayList<>();

@@ -78,7 +78,8 @@ public final class Plots {
                 .yAxisTitle(yLabel)
                 .build();
         chart.getStyler().setStacked(true);
-        chart.getStyler().setLegendPosition(Styler.LegendPosition.InsideNW);
+        chart.getStyler().setLegendPosition(Styler.LegendPosition.InsideNE);
+        chart.getStyler().setXAxisLabelRotation(12);
         chart.getStyler().setDecimalPattern(decimalPattern(decimals));
         chart.getStyler().setChartBackgroundColor(Color.WHITE);
         chart.getStyler().setSeriesColors(new Color[] {new Color(0x3c6e9f), new Color(0xb7cde3)});
