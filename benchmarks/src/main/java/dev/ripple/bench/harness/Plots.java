@@ -38,18 +38,10 @@ public final class Plots {
             List<Double> values,
             int decimals)
             throws IOException {
-        System.setProperty("java.awt.headless", "true");
-        CategoryChart chart = new CategoryChartBuilder()
-                .width(900)
-                .height(500)
-                .title(title)
-                .xAxisTitle(context)
-                .yAxisTitle(yLabel)
-                .build();
+        CategoryChart chart = categoryChart(title, context, yLabel);
         chart.getStyler().setLegendVisible(false);
         chart.getStyler().setLabelsVisible(true);
         chart.getStyler().setDecimalPattern(decimalPattern(decimals));
-        chart.getStyler().setChartBackgroundColor(Color.WHITE);
         chart.addSeries(yLabel, categories, values);
         save(chart, png);
     }
@@ -69,19 +61,11 @@ public final class Plots {
             List<Percentiles> values,
             int decimals)
             throws IOException {
-        System.setProperty("java.awt.headless", "true");
-        CategoryChart chart = new CategoryChartBuilder()
-                .width(900)
-                .height(500)
-                .title(title)
-                .xAxisTitle(context)
-                .yAxisTitle(yLabel)
-                .build();
+        CategoryChart chart = categoryChart(title, context, yLabel);
         chart.getStyler().setStacked(true);
         chart.getStyler().setLegendPosition(Styler.LegendPosition.InsideNE);
         chart.getStyler().setXAxisLabelRotation(12);
         chart.getStyler().setDecimalPattern(decimalPattern(decimals));
-        chart.getStyler().setChartBackgroundColor(Color.WHITE);
         chart.getStyler().setSeriesColors(new Color[] {new Color(0x3c6e9f), new Color(0xb7cde3)});
         String format = "%s (%." + decimals + "f / %." + decimals + "f)";
         List<String> names = new ArrayList<>();
@@ -99,6 +83,20 @@ public final class Plots {
                 names,
                 values.stream().map(v -> Math.max(0, v.p99() - v.p50())).toList());
         save(chart, png);
+    }
+
+    /** A white 900 x 500 bar chart drawn headless, its context under the bars. */
+    private static CategoryChart categoryChart(String title, String context, String yLabel) {
+        System.setProperty("java.awt.headless", "true");
+        CategoryChart chart = new CategoryChartBuilder()
+                .width(900)
+                .height(500)
+                .title(title)
+                .xAxisTitle(context)
+                .yAxisTitle(yLabel)
+                .build();
+        chart.getStyler().setChartBackgroundColor(Color.WHITE);
+        return chart;
     }
 
     private static String decimalPattern(int decimals) {
