@@ -11,12 +11,10 @@ import dev.ripple.core.format.AtomicFile;
 import dev.ripple.core.tensor.DType;
 import dev.ripple.core.tokenizer.Tokenizer;
 import dev.ripple.io.device.DeviceProfile;
-import dev.ripple.io.reader.ReaderKind;
 import dev.ripple.placement.PreparedModel;
 import dev.ripple.placement.profile.ProfileResult;
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -186,7 +184,7 @@ final class BenchCommand implements Callable<Integer> {
         }
         StrategyBench.Settings settings = settings();
         if (workload != null) {
-            return workload(o);
+            return workload(o, settings);
         }
         ActivityRule activity = rule == null ? null : ActivityRule.parse(rule);
         Files.createDirectories(run.work);
@@ -224,21 +222,21 @@ final class BenchCommand implements Callable<Integer> {
     }
 
     /** {@code --workload}: the strategies on a synthetic workload (WorkloadBench). */
-    private int workload(PrintWriter o) throws IOException {
-        ReaderKind readerKind = io.readerKind();
+    private int workload(PrintWriter o, StrategyBench.Settings s) throws IOException {
         Files.createDirectories(run.work);
-        DeviceProfile profile = io.device != null ? io.deviceProfile() : CalibrateCommand.quick(run.work, run.quiet);
+        DeviceProfile profile =
+                s.emulatedDevice() != null ? s.emulatedDevice() : CalibrateCommand.quick(run.work, run.quiet);
         WorkloadBenchReport report = WorkloadBench.run(
                 new WorkloadBench.Settings(
                         workload,
-                        readerKind,
-                        io.queueDepth,
-                        cacheFraction,
-                        parseBudgets(budgets),
-                        tokens,
-                        sweepTokens,
+                        s.reader(),
+                        s.queueDepth(),
+                        s.cacheFraction(),
+                        s.budgets(),
+                        s.tokens(),
+                        s.sweepTokens(),
                         profile,
-                        io.device != null),
+                        s.emulatedDevice() != null),
                 CliProgress.harness(run.quiet));
         report.print(o);
         writeJson(o, report.toJsonBytes());
@@ -327,7 +325,7 @@ final class BenchCommand implements Callable<Integer> {
     /** Writes the report's JSON to --json atomically, if asked, and says where. */
     private void writeJson(PrintWriter o, byte[] bytes) throws IOException {
         if (json != null) {
-            AtomicFile.write(json, ch -> ch.write(ByteBuffer.wrap(bytes)));
+            AtomicFile.write(json, bytes);
             o.printf("json: %s%n", json);
         }
     }

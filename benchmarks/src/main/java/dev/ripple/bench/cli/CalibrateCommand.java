@@ -14,7 +14,6 @@ import dev.ripple.io.device.ReaderPoint;
 import dev.ripple.io.reader.ReaderKind;
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -243,7 +242,7 @@ final class CalibrateCommand implements Callable<Integer> {
             }
             if (out != null) {
                 byte[] bytes = text.getBytes(StandardCharsets.UTF_8);
-                AtomicFile.write(out, ch -> ch.write(ByteBuffer.wrap(bytes)));
+                AtomicFile.write(out, bytes);
                 if (!json) {
                     o.printf("json: %s%n", out);
                 }

@@ -11,7 +11,6 @@ import dev.ripple.placement.importer.SafetensorsImporter;
 import dev.ripple.placement.synthetic.DecoderOnnxExporter;
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Random;
@@ -125,7 +124,7 @@ final class DecodeSpeedCommand implements Callable<Integer> {
         r.print(o);
         if (json != null) {
             byte[] bytes = r.toJsonBytes();
-            AtomicFile.write(json, ch -> ch.write(ByteBuffer.wrap(bytes)));
+            AtomicFile.write(json, bytes);
             o.printf("json: %s%n", json);
         }
         o.flush();

@@ -28,7 +28,6 @@ import dev.ripple.io.device.DeviceProfile;
 import dev.ripple.io.reader.ReaderKind;
 import dev.ripple.placement.PreparedModel;
 import java.io.PrintWriter;
-import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -232,6 +231,7 @@ final class GenerateCommand implements Callable<Integer> {
         Generator.Result result;
         long cacheBytes;
         long residentBytes;
+        long workingBytes;
         try (RippleModel m = RippleModel.open(prepared.file(), options)) {
             DecoderModel decoder = m.decoder()
                     .orElseThrow(() -> new IllegalArgumentException(
@@ -259,18 +259,19 @@ final class GenerateCommand implements Callable<Integer> {
             }
             cacheBytes = m.cache().map(c -> c.budgetBytes()).orElse(0L);
             residentBytes = MemoryPlan.residentBytes(m.file());
+            workingBytes = MemoryPlan.workingBytes(m.file(), 1);
         }
         out.println();
         GenerationStats stats = GenerationStats.of(result);
         long kvBytes = probe.config().kvBytesPerToken(kvType) * ctx;
         MemoryPlan memory = plan;
         if (memory == null) {
-            long working;
-            try (RippleFile f = RippleFile.open(prepared.file())) {
-                working = MemoryPlan.workingBytes(f, 1);
-            }
             memory = new MemoryPlan(
-                    residentBytes + kvBytes + working + cacheBytes, residentBytes, kvBytes, working, cacheBytes);
+                    residentBytes + kvBytes + workingBytes + cacheBytes,
+                    residentBytes,
+                    kvBytes,
+                    workingBytes,
+                    cacheBytes);
         }
         out.println(summary(stats, memory, chosenPredictor, result.stopReason()));
         if (emulated != null) {
@@ -281,7 +282,7 @@ final class GenerateCommand implements Callable<Integer> {
         if (json != null) {
             byte[] bytes =
                     JSON.writeValueAsBytes(toJson(prepared, chosenPredictor, readerKind, ids, result, stats, memory));
-            AtomicFile.write(json, ch -> ch.write(ByteBuffer.wrap(bytes)));
+            AtomicFile.write(json, bytes);
         }
         return 0;
     }

@@ -26,7 +26,6 @@ import dev.ripple.placement.pipeline.PlacementPipeline;
 import dev.ripple.placement.profile.ProfileResult;
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -276,7 +275,7 @@ final class PoliciesCommand implements Callable<Integer> {
         result.print(o);
         if (json != null) {
             byte[] bytes = result.toJsonBytes();
-            AtomicFile.write(json, ch -> ch.write(ByteBuffer.wrap(bytes)));
+            AtomicFile.write(json, bytes);
         }
         return 0;
     }
@@ -349,6 +348,6 @@ final class PoliciesCommand implements Callable<Integer> {
             doc.set("verdict", v);
         }
         byte[] bytes = JSON.writeValueAsBytes(doc);
-        AtomicFile.write(json, ch -> ch.write(ByteBuffer.wrap(bytes)));
+        AtomicFile.write(json, bytes);
     }
 }

@@ -15,7 +15,6 @@ import dev.ripple.placement.synthetic.WorkloadShape;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintWriter;
-import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.Iterator;
@@ -347,7 +346,7 @@ final class SynthCommand implements Callable<Integer> {
         t.bosId().ifPresent(id -> config.put("bos_token_id", id));
         t.eosId().ifPresent(id -> config.put("eos_token_id", id));
         byte[] bytes = JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(config);
-        AtomicFile.write(out.resolve("config.json"), ch -> ch.write(ByteBuffer.wrap(bytes)));
+        AtomicFile.write(out.resolve("config.json"), bytes);
         return ", tokenizer " + which + " (" + t.vocabSize() + " tokens)";
     }
 
@@ -358,12 +357,12 @@ final class SynthCommand implements Callable<Integer> {
                         "tokenizer resource " + resource + " is not on the class path (module tokenizer-data)");
             }
             byte[] bytes = in.readAllBytes();
-            AtomicFile.write(to, ch -> ch.write(ByteBuffer.wrap(bytes)));
+            AtomicFile.write(to, bytes);
         }
     }
 
     private static void write(Path to, String text) throws IOException {
         byte[] bytes = text.getBytes(StandardCharsets.UTF_8);
-        AtomicFile.write(to, ch -> ch.write(ByteBuffer.wrap(bytes)));
+        AtomicFile.write(to, bytes);
     }
 }

@@ -12,6 +12,7 @@ import dev.ripple.core.activity.LowRankPredictor;
 import dev.ripple.core.activity.ThresholdRule;
 import dev.ripple.core.activity.TopKRule;
 import dev.ripple.core.ffn.FfnLayerWeights;
+import dev.ripple.core.format.AtomicFile;
 import dev.ripple.core.model.bert.BertConfig;
 import dev.ripple.core.model.bert.EncoderModel;
 import dev.ripple.core.tensor.DType;
@@ -35,7 +36,6 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
@@ -336,7 +336,7 @@ final class TradeoffCommand implements Callable<Integer> {
                 config,
                 tensors,
                 layers,
-                heldOut.stream().map(TradeoffCommand::ids).toList(),
+                heldOut.stream().map(EncodedPassage::intIds).toList(),
                 reference,
                 Runtime.getRuntime().availableProcessors());
         List<Run> runs = new ArrayList<>();
@@ -391,7 +391,7 @@ final class TradeoffCommand implements Callable<Integer> {
             root.set("trained", trainings);
             ArrayNode arr = root.putArray("points");
             points.forEach(p -> arr.add(p.toJson()));
-            write(json, JSON.writeValueAsBytes(root));
+            AtomicFile.write(json, JSON.writeValueAsBytes(root));
             o.printf("%nJSON -> %s%n", json);
         }
         if (png != null) {
@@ -731,15 +731,6 @@ final class TradeoffCommand implements Callable<Integer> {
         return out;
     }
 
-    private static int[] ids(EncodedPassage p) {
-        long[] ids = p.ids();
-        int[] out = new int[ids.length];
-        for (int i = 0; i < ids.length; i++) {
-            out[i] = Math.toIntExact(ids[i]);
-        }
-        return out;
-    }
-
     private static ObjectNode describe(String target, double value, ThresholdCalibrator.Result r) {
         ObjectNode n = JSON.createObjectNode();
         n.put("target", target);
@@ -783,17 +774,5 @@ final class TradeoffCommand implements Callable<Integer> {
     private static String trim(double v) {
         String s = Double.toString(Math.round(v * 1e4) / 1e4);
         return s.endsWith(".0") ? s.substring(0, s.length() - 2) : s;
-    }
-
-    private static void write(Path file, byte[] bytes) throws IOException {
-        Path target = file.toAbsolutePath();
-        Files.createDirectories(target.getParent());
-        Path tmp = Files.createTempFile(target.getParent(), ".tradeoff", ".json");
-        try {
-            Files.write(tmp, bytes);
-            Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-        } finally {
-            Files.deleteIfExists(tmp);
-        }
     }
 }

@@ -30,7 +30,7 @@ public record DenseForward(Cosines cosine, double msPerSentence) {
             throws IOException {
         try (RippleFile f = RippleFile.open(file)) {
             EncoderModel encoder = EncoderModel.load(f, MappedFfn.of(f));
-            List<int[]> ids = passages.stream().map(DenseForward::ids).toList();
+            List<int[]> ids = passages.stream().map(EncodedPassage::intIds).toList();
             for (int[] p : ids.subList(0, Math.min(WARM_UP, ids.size()))) {
                 encoder.embed(p);
             }
@@ -42,14 +42,5 @@ public record DenseForward(Cosines cosine, double msPerSentence) {
             double ms = (System.nanoTime() - start) / 1e6 / Math.max(1, ids.size());
             return new DenseForward(Cosines.of(cos), ms);
         }
-    }
-
-    private static int[] ids(EncodedPassage p) {
-        long[] ids = p.ids();
-        int[] out = new int[ids.length];
-        for (int i = 0; i < ids.length; i++) {
-            out[i] = (int) ids[i];
-        }
-        return out;
     }
 }

@@ -68,15 +68,11 @@ public record FidelityRun(
         long tokens = 0;
         long start = System.nanoTime();
         for (int p = 0; p < passages.size(); p++) {
-            long[] ids = passages.get(p).ids();
-            int[] intIds = new int[ids.length];
-            for (int i = 0; i < ids.length; i++) {
-                intIds[i] = (int) ids[i];
-            }
+            int[] ids = passages.get(p).intIds();
             if (audit != null) {
                 audit.seek(token);
             }
-            float[] e = encoder.embed(intIds);
+            float[] e = encoder.embed(ids);
             cos[p] = Cosines.cosine(e, reference.get(p));
             token += ids.length;
             tokens += ids.length;

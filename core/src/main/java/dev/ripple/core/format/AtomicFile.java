@@ -1,6 +1,7 @@
 package dev.ripple.core.format;
 
 import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
@@ -34,6 +35,17 @@ public final class AtomicFile {
         Staged staged = stage(destination, ch -> size[0] = body.writeTo(ch));
         staged.publish();
         return size[0];
+    }
+
+    /** Writes {@code bytes} to {@code destination} atomically (a JSON report, a config). */
+    public static void write(Path destination, byte[] bytes) throws IOException {
+        write(destination, ch -> {
+            ByteBuffer b = ByteBuffer.wrap(bytes);
+            while (b.hasRemaining()) {
+                ch.write(b);
+            }
+            return bytes.length;
+        });
     }
 
     /**

@@ -19,4 +19,13 @@ public record EncodedPassage(long[] ids, long[] attentionMask, long[] typeIds) {
     public int length() {
         return ids.length;
     }
+
+    /** The token ids as the Java encoder takes them (ONNX Runtime takes longs). */
+    public int[] intIds() {
+        int[] out = new int[ids.length];
+        for (int i = 0; i < ids.length; i++) {
+            out[i] = Math.toIntExact(ids[i]);
+        }
+        return out;
+    }
 }

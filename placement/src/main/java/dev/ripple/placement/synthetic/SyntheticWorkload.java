@@ -16,7 +16,6 @@ import dev.ripple.placement.trace.ActivationTrace;
 import dev.ripple.placement.trace.TraceFiles;
 import dev.ripple.placement.trace.TraceInfo;
 import java.io.IOException;
-import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
@@ -593,6 +592,6 @@ public final class SyntheticWorkload {
         TraceFiles.write(dir.resolve(HELD_OUT_TRACE), trace(spec, 1, spec.heldOutTokens()));
         writeModel(spec, dir.resolve(MODEL_FILE), null, "identity", layerDone);
         byte[] json = JSON.writeValueAsBytes(toJson(spec));
-        AtomicFile.write(dir.resolve(SPEC_FILE), ch -> ch.write(ByteBuffer.wrap(json)));
+        AtomicFile.write(dir.resolve(SPEC_FILE), json);
     }
 }
