@@ -62,13 +62,13 @@ final class BenchCommand implements Callable<Integer> {
 
     @Option(
             names = "--sentences",
-            defaultValue = "24",
+            defaultValue = "" + StrategyBench.Settings.DEFAULT_PASSAGES,
             description = "held-out passages measured (default: ${DEFAULT-VALUE})")
     int sentences;
 
     @Option(
             names = "--tokens",
-            defaultValue = "600",
+            defaultValue = "" + StrategyBench.Settings.DEFAULT_TOKENS,
             description = "at most this many held-out tokens replayed one by one (default: ${DEFAULT-VALUE})")
     int tokens;
 
@@ -92,11 +92,8 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--no-fill-in", description = "forward passes without mean fill-in")
     boolean noFillIn;
 
-    @Option(
-            names = "--cache-fraction",
-            defaultValue = "0.1",
-            description = "DRAM budget as a share of FFN bytes (default: ${DEFAULT-VALUE})")
-    double cacheFraction;
+    @Mixin
+    CacheBudgetOptions cacheBudget;
 
     @Option(
             names = "--dram",
@@ -109,14 +106,14 @@ final class BenchCommand implements Callable<Integer> {
     @Option(
             names = "--budgets",
             split = ",",
-            defaultValue = "0.05,0.1,0.2,0.3",
+            defaultValue = StrategyBench.Settings.DEFAULT_BUDGETS,
             description =
                     "cache budgets of the latency-against-budget sweep; 'none' to skip (default: ${DEFAULT-VALUE})")
     List<String> budgets;
 
     @Option(
             names = "--sweep-tokens",
-            defaultValue = "200",
+            defaultValue = "" + StrategyBench.Settings.DEFAULT_SWEEP_TOKENS,
             description = "tokens replayed per sweep point (default: ${DEFAULT-VALUE})")
     int sweepTokens;
 
@@ -150,13 +147,13 @@ final class BenchCommand implements Callable<Integer> {
 
     @Option(
             names = "--prompt-tokens",
-            defaultValue = "32",
+            defaultValue = "" + StrategyBench.Settings.DEFAULT_PROMPT_TOKENS,
             description = "decoders: prompt length in tokens (default: ${DEFAULT-VALUE})")
     int promptTokens;
 
     @Option(
             names = "--decode-tokens",
-            defaultValue = "32",
+            defaultValue = "" + StrategyBench.Settings.DEFAULT_DECODE_TOKENS,
             description = "decoders: tokens generated per prompt (default: ${DEFAULT-VALUE})")
     int decodeTokens;
 
@@ -250,7 +247,7 @@ final class BenchCommand implements Callable<Integer> {
                 io.readerKind(),
                 io.queueDepth,
                 io.deviceProfile(),
-                cacheFraction,
+                cacheBudget.fraction,
                 dram == null ? 0 : GenerateCommand.parseBytes(dram),
                 predictor,
                 !noFillIn,

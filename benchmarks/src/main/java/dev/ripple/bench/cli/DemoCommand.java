@@ -56,11 +56,8 @@ final class DemoCommand implements Callable<Integer> {
     @Option(names = "--cache", defaultValue = "linking", description = "cache policy (default: ${DEFAULT-VALUE})")
     String cache;
 
-    @Option(
-            names = "--cache-fraction",
-            defaultValue = "0.1",
-            description = "DRAM cache as a share of FFN bytes (default: ${DEFAULT-VALUE})")
-    double cacheFraction;
+    @Mixin
+    CacheBudgetOptions cacheBudget;
 
     @Option(
             names = "--margin",
@@ -95,7 +92,7 @@ final class DemoCommand implements Callable<Integer> {
                 rule == null ? null : ActivityRule.parse(rule),
                 ReaderKind.parse(reader),
                 cache,
-                cacheFraction,
+                cacheBudget.fraction,
                 margin,
                 benchSentences);
         Files.createDirectories(run.work);

@@ -146,11 +146,8 @@ final class GenerateCommand implements Callable<Integer> {
             description = "bundle cache policy: none, lru, s3fifo, lfu, window, linking (default: ${DEFAULT-VALUE})")
     String cache;
 
-    @Option(
-            names = "--cache-fraction",
-            defaultValue = "0.1",
-            description = "bundle cache as a share of FFN bytes, without --dram (default: ${DEFAULT-VALUE})")
-    double cacheFraction;
+    @Mixin
+    CacheBudgetOptions cacheBudget;
 
     @Option(
             names = "--predictor",
@@ -215,7 +212,7 @@ final class GenerateCommand implements Callable<Integer> {
                 .withReader(readerKind)
                 .withQueueDepth(io.queueDepth)
                 .withPredictor(PredictorKind.parse(chosenPredictor))
-                .withCache(cache, cacheFraction);
+                .withCache(cache, cacheBudget.fraction);
         DeviceProfile emulated = io.device != null ? io.deviceProfile() : null;
         if (emulated != null) {
             options = options.emulating(emulated);

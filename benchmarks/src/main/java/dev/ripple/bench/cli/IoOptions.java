@@ -1,5 +1,6 @@
 package dev.ripple.bench.cli;
 
+import dev.ripple.core.runtime.RuntimeOptions;
 import dev.ripple.io.device.DevicePresets;
 import dev.ripple.io.device.DeviceProfile;
 import dev.ripple.io.reader.ReaderKind;
@@ -19,7 +20,7 @@ final class IoOptions {
 
     @Option(
             names = "--queue-depth",
-            defaultValue = "8",
+            defaultValue = "" + RuntimeOptions.DEFAULT_QUEUE_DEPTH,
             description = "reads in flight per request (default: ${DEFAULT-VALUE})")
     int queueDepth;
 

@@ -85,11 +85,8 @@ final class PoliciesCommand implements Callable<Integer> {
             description = "rounds over all policies (default: ${DEFAULT-VALUE})")
     int repeats;
 
-    @Option(
-            names = "--cache-fraction",
-            defaultValue = "0.1",
-            description = "DRAM budget as a share of FFN bytes (default: ${DEFAULT-VALUE})")
-    double cacheFraction;
+    @Mixin
+    CacheBudgetOptions cacheBudget;
 
     @Option(
             names = "--policies",
@@ -190,7 +187,7 @@ final class PoliciesCommand implements Callable<Integer> {
                 policies,
                 linkingInner,
                 CacheSettings.Window.DEFAULT_TOKENS,
-                cacheFraction,
+                cacheBudget.fraction,
                 tokens,
                 repeats,
                 base,
@@ -218,7 +215,7 @@ final class PoliciesCommand implements Callable<Integer> {
                         + "device %s%s: sequential %.0f MiB/s%n",
                 replayed,
                 repeats,
-                100 * cacheFraction,
+                100 * cacheBudget.fraction,
                 budget,
                 io.queueDepth,
                 io.device != null ? "EMULATED " : "",
@@ -264,7 +261,7 @@ final class PoliciesCommand implements Callable<Integer> {
                         placement,
                         policies,
                         linkingInner,
-                        cacheFraction,
+                        cacheBudget.fraction,
                         tokens,
                         repeats,
                         io.readerKind(),
@@ -287,8 +284,8 @@ final class PoliciesCommand implements Callable<Integer> {
         if (repeats < 1) {
             throw new IllegalArgumentException("--repeats must be positive, got " + repeats);
         }
-        if (!(cacheFraction > 0 && cacheFraction <= 1)) {
-            throw new IllegalArgumentException("--cache-fraction must be in (0, 1], got " + cacheFraction);
+        if (!(cacheBudget.fraction > 0 && cacheBudget.fraction <= 1)) {
+            throw new IllegalArgumentException("--cache-fraction must be in (0, 1], got " + cacheBudget.fraction);
         }
         if (policies.isEmpty() || policies.stream().distinct().count() != policies.size()) {
             throw new IllegalArgumentException("--policies must name each policy once, got " + policies);
@@ -335,7 +332,7 @@ final class PoliciesCommand implements Callable<Integer> {
         doc.put("calibrationTokens", calibration);
         doc.put("tokens", replayed);
         doc.put("repeats", repeats);
-        doc.put("cacheFraction", cacheFraction);
+        doc.put("cacheFraction", cacheBudget.fraction);
         doc.put("cacheBytes", budget);
         doc.put("reader", io.readerKind().name().toLowerCase(Locale.ROOT));
         doc.put("queueDepth", io.queueDepth);

@@ -39,6 +39,7 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Consumer;
 
 /**
  * The strategies of ARCHITECTURE.md side by side on one model at the same DRAM budget, as values:
@@ -113,131 +114,124 @@ public final class StrategyBench {
             dtypes = List.copyOf(dtypes);
         }
 
+        /** Held-out tokens replayed one by one unless set. */
+        public static final int DEFAULT_TOKENS = 600;
+        /** Tokens replayed per sweep point unless set. */
+        public static final int DEFAULT_SWEEP_TOKENS = 200;
+        /** Held-out passages (decoders: prompts) unless set. */
+        public static final int DEFAULT_PASSAGES = 24;
+        /** Decoders: prompt length and tokens generated per prompt unless set. */
+        public static final int DEFAULT_PROMPT_TOKENS = 32, DEFAULT_DECODE_TOKENS = 32;
+        /** The sweep's cache budgets unless set, as the command line spells them. */
+        public static final String DEFAULT_BUDGETS = "0.05,0.1,0.2,0.3";
+
         /** {@code ripple bench}'s defaults: direct reads at depth 8, this machine's storage, 10% cache, low-rank predictor with fill-in. */
         public static Settings defaults(Path work) {
             return new Settings(
                     work,
                     ReaderKind.DIRECT,
-                    8,
+                    RuntimeOptions.DEFAULT_QUEUE_DEPTH,
                     null,
-                    0.1,
+                    RuntimeOptions.DEFAULT_CACHE_FRACTION,
                     0,
                     "lowrank",
                     true,
                     LowRankPredictor.DEFAULT_MARGIN,
-                    List.of(0.05, 0.1, 0.2, 0.3),
-                    600,
-                    200,
+                    Arrays.stream(DEFAULT_BUDGETS.split(","))
+                            .map(Double::valueOf)
+                            .toList(),
+                    DEFAULT_TOKENS,
+                    DEFAULT_SWEEP_TOKENS,
                     false,
                     List.of(),
-                    24,
-                    32,
-                    32);
+                    DEFAULT_PASSAGES,
+                    DEFAULT_PROMPT_TOKENS,
+                    DEFAULT_DECODE_TOKENS);
         }
 
         public Settings withReader(ReaderKind r) {
-            return new Settings(
-                    work,
-                    r,
-                    queueDepth,
-                    emulatedDevice,
-                    cacheFraction,
-                    dramBytes,
-                    predictor,
-                    fillIn,
-                    margin,
-                    budgets,
-                    tokens,
-                    sweepTokens,
-                    comparePolicies,
-                    dtypes,
-                    prompts,
-                    promptTokens,
-                    decodeTokens);
+            return with(f -> f.reader = r);
         }
 
-        public Settings withCacheFraction(double f) {
-            return new Settings(
-                    work,
-                    reader,
-                    queueDepth,
-                    emulatedDevice,
-                    f,
-                    dramBytes,
-                    predictor,
-                    fillIn,
-                    margin,
-                    budgets,
-                    tokens,
-                    sweepTokens,
-                    comparePolicies,
-                    dtypes,
-                    prompts,
-                    promptTokens,
-                    decodeTokens);
+        public Settings withCacheFraction(double fraction) {
+            return with(f -> f.cacheFraction = fraction);
         }
 
         public Settings withMargin(float m) {
-            return new Settings(
-                    work,
-                    reader,
-                    queueDepth,
-                    emulatedDevice,
-                    cacheFraction,
-                    dramBytes,
-                    predictor,
-                    fillIn,
-                    m,
-                    budgets,
-                    tokens,
-                    sweepTokens,
-                    comparePolicies,
-                    dtypes,
-                    prompts,
-                    promptTokens,
-                    decodeTokens);
+            return with(f -> f.margin = m);
         }
 
         public Settings withBudgets(List<Double> b) {
-            return new Settings(
-                    work,
-                    reader,
-                    queueDepth,
-                    emulatedDevice,
-                    cacheFraction,
-                    dramBytes,
-                    predictor,
-                    fillIn,
-                    margin,
-                    b,
-                    tokens,
-                    sweepTokens,
-                    comparePolicies,
-                    dtypes,
-                    prompts,
-                    promptTokens,
-                    decodeTokens);
+            return with(f -> f.budgets = b);
         }
 
         public Settings withTokens(int t) {
+            return with(f -> f.tokens = t);
+        }
+
+        /** A copy with the fields {@code change} sets: the one place that lists every component for the withers. */
+        private Settings with(Consumer<Fields> change) {
+            Fields f = new Fields(this);
+            change.accept(f);
             return new Settings(
-                    work,
-                    reader,
-                    queueDepth,
-                    emulatedDevice,
-                    cacheFraction,
-                    dramBytes,
-                    predictor,
-                    fillIn,
-                    margin,
-                    budgets,
-                    t,
-                    sweepTokens,
-                    comparePolicies,
-                    dtypes,
-                    prompts,
-                    promptTokens,
-                    decodeTokens);
+                    f.work,
+                    f.reader,
+                    f.queueDepth,
+                    f.emulatedDevice,
+                    f.cacheFraction,
+                    f.dramBytes,
+                    f.predictor,
+                    f.fillIn,
+                    f.margin,
+                    f.budgets,
+                    f.tokens,
+                    f.sweepTokens,
+                    f.comparePolicies,
+                    f.dtypes,
+                    f.prompts,
+                    f.promptTokens,
+                    f.decodeTokens);
+        }
+
+        /** The components as mutable fields, only while a wither builds its copy. */
+        private static final class Fields {
+            Path work;
+            ReaderKind reader;
+            int queueDepth;
+            DeviceProfile emulatedDevice;
+            double cacheFraction;
+            long dramBytes;
+            String predictor;
+            boolean fillIn;
+            float margin;
+            List<Double> budgets;
+            int tokens;
+            int sweepTokens;
+            boolean comparePolicies;
+            List<DType> dtypes;
+            int prompts;
+            int promptTokens;
+            int decodeTokens;
+
+            Fields(Settings s) {
+                work = s.work;
+                reader = s.reader;
+                queueDepth = s.queueDepth;
+                emulatedDevice = s.emulatedDevice;
+                cacheFraction = s.cacheFraction;
+                dramBytes = s.dramBytes;
+                predictor = s.predictor;
+                fillIn = s.fillIn;
+                margin = s.margin;
+                budgets = s.budgets;
+                tokens = s.tokens;
+                sweepTokens = s.sweepTokens;
+                comparePolicies = s.comparePolicies;
+                dtypes = s.dtypes;
+                prompts = s.prompts;
+                promptTokens = s.promptTokens;
+                decodeTokens = s.decodeTokens;
+            }
         }
     }
 

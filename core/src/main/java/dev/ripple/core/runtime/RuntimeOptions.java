@@ -5,6 +5,7 @@ import dev.ripple.core.activity.PredictorKind;
 import dev.ripple.io.device.DeviceProfile;
 import dev.ripple.io.reader.ReaderKind;
 import java.util.Objects;
+import java.util.function.Consumer;
 
 /**
  * How a {@link RippleModel} reads, caches and predicts. Immutable; start from {@link #defaults()}
@@ -63,13 +64,19 @@ public record RuntimeOptions(
         Objects.requireNonNull(predictor, "predictor");
     }
 
+    /** Reads in flight per request unless set: the depth at which this VM's disk and UFS reach most of their IOPS. */
+    public static final int DEFAULT_QUEUE_DEPTH = 8;
+
+    /** The bundle cache's share of the FFN bytes unless set. */
+    public static final double DEFAULT_CACHE_FRACTION = 0.1;
+
     /** Direct I/O at queue depth 8, linking cache on 10% of the FFN bytes, low-rank predictor, fill-in on. */
     public static RuntimeOptions defaults() {
         return new RuntimeOptions(
                 ReaderKind.DIRECT,
-                8,
+                DEFAULT_QUEUE_DEPTH,
                 CacheSettings.defaults("linking"),
-                0.1,
+                DEFAULT_CACHE_FRACTION,
                 0,
                 PredictorKind.LOWRANK,
                 true,
@@ -80,33 +87,11 @@ public record RuntimeOptions(
     }
 
     public RuntimeOptions withReader(ReaderKind r) {
-        return new RuntimeOptions(
-                r,
-                queueDepth,
-                cache,
-                cacheFraction,
-                cacheBytes,
-                predictor,
-                fillIn,
-                device,
-                maxGapBytes,
-                margin,
-                emulatedDevice);
+        return with(b -> b.reader = r);
     }
 
     public RuntimeOptions withQueueDepth(int q) {
-        return new RuntimeOptions(
-                reader,
-                q,
-                cache,
-                cacheFraction,
-                cacheBytes,
-                predictor,
-                fillIn,
-                device,
-                maxGapBytes,
-                margin,
-                emulatedDevice);
+        return with(b -> b.queueDepth = q);
     }
 
     /** The policy named {@code policy} with its default settings, on {@code fraction} of the FFN bytes. */
@@ -115,18 +100,11 @@ public record RuntimeOptions(
     }
 
     public RuntimeOptions withCache(CacheSettings settings, double fraction) {
-        return new RuntimeOptions(
-                reader,
-                queueDepth,
-                settings,
-                fraction,
-                0,
-                predictor,
-                fillIn,
-                device,
-                maxGapBytes,
-                margin,
-                emulatedDevice);
+        return with(b -> {
+            b.cache = settings;
+            b.cacheFraction = fraction;
+            b.cacheBytes = 0;
+        });
     }
 
     /** The policy named {@code policy} with its default settings, on {@code bytes} of DRAM. */
@@ -135,53 +113,23 @@ public record RuntimeOptions(
     }
 
     public RuntimeOptions withCacheBytes(CacheSettings settings, long bytes) {
-        return new RuntimeOptions(
-                reader, queueDepth, settings, 0, bytes, predictor, fillIn, device, maxGapBytes, margin, emulatedDevice);
+        return with(b -> {
+            b.cache = settings;
+            b.cacheFraction = 0;
+            b.cacheBytes = bytes;
+        });
     }
 
     public RuntimeOptions withPredictor(PredictorKind p) {
-        return new RuntimeOptions(
-                reader,
-                queueDepth,
-                cache,
-                cacheFraction,
-                cacheBytes,
-                p,
-                fillIn,
-                device,
-                maxGapBytes,
-                margin,
-                emulatedDevice);
+        return with(b -> b.predictor = p);
     }
 
     public RuntimeOptions withFillIn(boolean on) {
-        return new RuntimeOptions(
-                reader,
-                queueDepth,
-                cache,
-                cacheFraction,
-                cacheBytes,
-                predictor,
-                on,
-                device,
-                maxGapBytes,
-                margin,
-                emulatedDevice);
+        return with(b -> b.fillIn = on);
     }
 
     public RuntimeOptions withDevice(DeviceProfile d) {
-        return new RuntimeOptions(
-                reader,
-                queueDepth,
-                cache,
-                cacheFraction,
-                cacheBytes,
-                predictor,
-                fillIn,
-                d,
-                maxGapBytes,
-                margin,
-                emulatedDevice);
+        return with(b -> b.device = d);
     }
 
     /**
@@ -189,33 +137,11 @@ public record RuntimeOptions(
      * takes precedence and is kept; {@code withDevice(null)} drops it).
      */
     public RuntimeOptions withMaxGapBytes(long gap) {
-        return new RuntimeOptions(
-                reader,
-                queueDepth,
-                cache,
-                cacheFraction,
-                cacheBytes,
-                predictor,
-                fillIn,
-                device,
-                gap,
-                margin,
-                emulatedDevice);
+        return with(b -> b.maxGapBytes = gap);
     }
 
     public RuntimeOptions withMargin(float m) {
-        return new RuntimeOptions(
-                reader,
-                queueDepth,
-                cache,
-                cacheFraction,
-                cacheBytes,
-                predictor,
-                fillIn,
-                device,
-                maxGapBytes,
-                m,
-                emulatedDevice);
+        return with(b -> b.margin = m);
     }
 
     /**
@@ -225,18 +151,7 @@ public record RuntimeOptions(
      * {@link #emulating} does.
      */
     public RuntimeOptions withEmulatedDevice(DeviceProfile d) {
-        return new RuntimeOptions(
-                reader,
-                queueDepth,
-                cache,
-                cacheFraction,
-                cacheBytes,
-                predictor,
-                fillIn,
-                device,
-                maxGapBytes,
-                margin,
-                d);
+        return with(b -> b.emulatedDevice = d);
     }
 
     /** Plans reads by {@code d}'s cost model and makes every read take the time {@code d} gives it. */
@@ -246,17 +161,53 @@ public record RuntimeOptions(
 
     /** The cache policy and its settings, on the budget set already (e.g. {@code new CacheSettings.Lfu(profiledCounts)}). */
     public RuntimeOptions withCacheSettings(CacheSettings settings) {
+        return with(b -> b.cache = settings);
+    }
+
+    /** A copy with the fields {@code change} sets: one place that lists every component for the withers. */
+    private RuntimeOptions with(Consumer<Fields> change) {
+        Fields f = new Fields(this);
+        change.accept(f);
         return new RuntimeOptions(
-                reader,
-                queueDepth,
-                settings,
-                cacheFraction,
-                cacheBytes,
-                predictor,
-                fillIn,
-                device,
-                maxGapBytes,
-                margin,
-                emulatedDevice);
+                f.reader,
+                f.queueDepth,
+                f.cache,
+                f.cacheFraction,
+                f.cacheBytes,
+                f.predictor,
+                f.fillIn,
+                f.device,
+                f.maxGapBytes,
+                f.margin,
+                f.emulatedDevice);
+    }
+
+    /** The components as mutable fields, only while a wither builds its copy. */
+    private static final class Fields {
+        ReaderKind reader;
+        int queueDepth;
+        CacheSettings cache;
+        double cacheFraction;
+        long cacheBytes;
+        PredictorKind predictor;
+        boolean fillIn;
+        DeviceProfile device;
+        long maxGapBytes;
+        float margin;
+        DeviceProfile emulatedDevice;
+
+        Fields(RuntimeOptions o) {
+            reader = o.reader;
+            queueDepth = o.queueDepth;
+            cache = o.cache;
+            cacheFraction = o.cacheFraction;
+            cacheBytes = o.cacheBytes;
+            predictor = o.predictor;
+            fillIn = o.fillIn;
+            device = o.device;
+            maxGapBytes = o.maxGapBytes;
+            margin = o.margin;
+            emulatedDevice = o.emulatedDevice;
+        }
     }
 }
