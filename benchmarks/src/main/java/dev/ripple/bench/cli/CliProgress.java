@@ -55,6 +55,11 @@ final class CliProgress implements AutoCloseable {
                 }
 
                 @Override
+                public void message(String text) {
+                    bar.message(text);
+                }
+
+                @Override
                 public void close() {
                     bar.close();
                 }

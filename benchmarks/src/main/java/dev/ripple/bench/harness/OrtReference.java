@@ -40,12 +40,26 @@ public record OrtReference(List<float[]> embeddings, double msPerSentence, int t
 
     /** Tokenizes passages as the profiler does (at most 128 tokens), dropping empty ones. */
     public static List<EncodedPassage> encode(Path tokenizer, List<String> texts) throws IOException {
+        return encode(tokenizer, texts, Integer.MAX_VALUE, Long.MAX_VALUE);
+    }
+
+    /**
+     * The first non-empty passages of {@code texts}, at most {@code maxPassages} of them, stopping
+     * once {@code maxTokens} tokens are reached (the passage that crosses the line is kept).
+     */
+    public static List<EncodedPassage> encode(Path tokenizer, List<String> texts, int maxPassages, long maxTokens)
+            throws IOException {
         List<EncodedPassage> passages = new ArrayList<>();
+        long tokens = 0;
         try (PassageTokenizer t = PassageTokenizer.open(tokenizer, 128)) {
             for (String s : texts) {
+                if (passages.size() >= maxPassages || tokens >= maxTokens) {
+                    break;
+                }
                 EncodedPassage p = t.encode(s);
                 if (p.length() > 0) {
                     passages.add(p);
+                    tokens += p.length();
                 }
             }
         }

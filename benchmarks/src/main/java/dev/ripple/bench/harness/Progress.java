@@ -19,6 +19,9 @@ public interface Progress {
     interface Step extends AutoCloseable {
         void stepTo(long done);
 
+        /** What the step is working on now (a bar shows it beside the count); ignored by default. */
+        default void message(String text) {}
+
         @Override
         void close();
     }

@@ -1,0 +1,572 @@
+package dev.ripple.bench.harness;
+
+import dev.ripple.core.activity.ActivityRule;
+import dev.ripple.core.activity.LowRankPredictor;
+import dev.ripple.core.activity.ThresholdRule;
+import dev.ripple.core.activity.TopKRule;
+import dev.ripple.core.ffn.FfnLayerWeights;
+import dev.ripple.core.model.bert.BertConfig;
+import dev.ripple.core.model.bert.EncoderModel;
+import dev.ripple.core.tensor.DType;
+import dev.ripple.core.tensor.TensorSource;
+import dev.ripple.placement.calibrate.ActivationSample;
+import dev.ripple.placement.calibrate.ConditionalMeans;
+import dev.ripple.placement.calibrate.ErrorRuleCalibrator;
+import dev.ripple.placement.calibrate.ThresholdCalibrator;
+import dev.ripple.placement.importer.ImportedModel;
+import dev.ripple.placement.pipeline.ImportOptions;
+import dev.ripple.placement.pipeline.PlacementPipeline;
+import dev.ripple.placement.predictor.InputMoments;
+import dev.ripple.placement.predictor.LowRankFactorizer;
+import dev.ripple.placement.predictor.PredictorTrainer;
+import dev.ripple.placement.profile.EncodedPassage;
+import dev.ripple.placement.profile.OnnxProfiler;
+import dev.ripple.placement.profile.ProfileOptions;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.stream.IntStream;
+
+/**
+ * The sparsity–fidelity sweep of {@code ripple tradeoff} as one call: activity rules and
+ * thresholds (with and without mean fill-in, calibrated per layer to neuron or error budgets),
+ * low-rank predictors and, on request, trained ones, each run exactly in DRAM ({@link RuleFfn}: no
+ * file, no I/O) on held-out passages and compared with ONNX Runtime's dense embedding.
+ *
+ * <pre>{@code
+ * TradeoffReport r = Tradeoff.run(
+ *         Tradeoff.Settings.defaults(),
+ *         new Tradeoff.Input(onnx, tokenizerJson, "all-MiniLM-L6-v2", "europarl", calibrationLines, heldOutLines),
+ *         Progress.NONE);
+ * r.points().forEach(p -> System.out.println(p.label() + ": " + p.readShare() + " read, cosine " + p.cosine().mean()));
+ * }</pre>
+ */
+public final class Tradeoff {
+    private static final long SEED = 42;
+
+    private Tradeoff() {}
+
+    /** Where a trained predictor starts: the input-fitted low-rank factors, or random weights. */
+    public enum TrainedFrom {
+        LOWRANK,
+        RANDOM;
+
+        public String label() {
+            return name().toLowerCase(Locale.ROOT);
+        }
+
+        public static TrainedFrom parse(String text) {
+            return switch (text) {
+                case "lowrank" -> LOWRANK;
+                case "random" -> RANDOM;
+                default ->
+                    throw new IllegalArgumentException(
+                            "trainedFrom (--trained-from) takes 'lowrank' or 'random', not '" + text + "'");
+            };
+        }
+    }
+
+    /**
+     * What the sweep tries.
+     *
+     * @param calibrationTokens  calibration tokens for fill-in means, thresholds and fits
+     * @param passages           held-out passages embedded per point
+     * @param fractions          neuron budgets per layer for calibrated act and |act| thresholds
+     * @param errorRuleFractions neuron budgets for the error rule, each beside act > t at the same budget
+     * @param errorTargets       FFN error budgets for calibrated |act| thresholds
+     * @param margins            low-rank predictor margins tried on the chosen rule
+     * @param predictorRule      the threshold rule the predictors are tried on; null: the best of the sweep
+     * @param rank               rank of the low-rank predictor; -1: {@link PlacementPipeline#defaultRank}
+     * @param predictorOnly      skip the rule sweep (needs predictorRule)
+     * @param trained            rules to train a predictor for: a threshold rule or {@code error F}
+     * @param trainedRecalls     validation recalls the trained predictor's thresholds are calibrated to
+     * @param trainedFrom        where training starts
+     * @param trainedHidden      hidden width when starting from random weights
+     * @param trainedEpochs      epochs; 0: the start's default
+     * @param trainedRate        Adam's step; 0: the start's default
+     */
+    public record Settings(
+            int calibrationTokens,
+            int passages,
+            List<Double> fractions,
+            List<Double> errorRuleFractions,
+            List<Double> errorTargets,
+            List<Float> margins,
+            String predictorRule,
+            int rank,
+            boolean predictorOnly,
+            List<String> trained,
+            List<Double> trainedRecalls,
+            TrainedFrom trainedFrom,
+            int trainedHidden,
+            int trainedEpochs,
+            float trainedRate) {
+
+        public Settings {
+            if (passages < 1 || calibrationTokens < 1) {
+                throw new IllegalArgumentException(
+                        "passages (--sentences) and calibration tokens (--calibration-tokens) must be positive");
+            }
+            requireShares("fractions (--fractions)", fractions);
+            requireShares("errorRuleFractions (--error-rule-fractions)", errorRuleFractions);
+            requireShares("trainedRecalls (--trained-recalls)", trainedRecalls);
+            for (double e : errorTargets) {
+                if (!(e >= 0)) {
+                    throw new IllegalArgumentException("errorTargets (--error-targets) must be ≥ 0, got " + e);
+                }
+            }
+            for (float m : margins) {
+                if (!(m >= 0)) {
+                    throw new IllegalArgumentException("margins (--margins) must be ≥ 0, got " + m);
+                }
+            }
+            if (predictorRule != null && !(ActivityRule.parse(predictorRule) instanceof ThresholdRule)) {
+                throw new IllegalArgumentException("predictorRule (--predictor-rule) must be a threshold rule "
+                        + "('act > t' or '|act| > t'), not '" + predictorRule + "'");
+            }
+            if (rank == 0 || rank < -1) {
+                throw new IllegalArgumentException("rank (--rank) must be positive, got " + rank);
+            }
+            if (predictorOnly && predictorRule == null) {
+                throw new IllegalArgumentException("predictorOnly (--predictor-only) needs --predictor-rule R");
+            }
+            fractions = List.copyOf(fractions);
+            errorRuleFractions = List.copyOf(errorRuleFractions);
+            errorTargets = List.copyOf(errorTargets);
+            margins = List.copyOf(margins);
+            trained = List.copyOf(trained);
+            trainedRecalls = List.copyOf(trainedRecalls);
+        }
+
+        /** {@code ripple tradeoff}'s defaults: the full rule sweep and four margins, no training. */
+        public static Settings defaults() {
+            return new Settings(
+                    10_000,
+                    60,
+                    List.of(0.2, 0.3, 0.4),
+                    List.of(),
+                    List.of(0.1),
+                    List.of(0.5f, 1f, 1.5f, 2f),
+                    null,
+                    -1,
+                    false,
+                    List.of(),
+                    List.of(0.95, 0.98, 0.99),
+                    TrainedFrom.LOWRANK,
+                    96,
+                    0,
+                    0);
+        }
+
+        /** The trainer's options: the start's preset with the epochs and step set here. */
+        PredictorTrainer.Options trainOptions() {
+            PredictorTrainer.Options preset = trainedFrom == TrainedFrom.LOWRANK
+                    ? PredictorTrainer.Options.warmStart()
+                    : PredictorTrainer.Options.defaults();
+            return new PredictorTrainer.Options(
+                    trainedHidden,
+                    trainedEpochs > 0 ? trainedEpochs : preset.epochs(),
+                    preset.batch(),
+                    trainedRate > 0 ? trainedRate : preset.learningRate(),
+                    preset.missWeight(),
+                    SEED,
+                    Runtime.getRuntime().availableProcessors(),
+                    preset.relu());
+        }
+
+        private static void requireShares(String name, List<Double> values) {
+            for (double f : values) {
+                if (!(f > 0 && f <= 1)) {
+                    throw new IllegalArgumentException(name + " must be in (0, 1], got " + f);
+                }
+            }
+        }
+    }
+
+    /** An encoder and its text: calibration lines (profiled) and held-out lines (embedded). */
+    public record Input(
+            Path onnx,
+            Path tokenizer,
+            String modelName,
+            String corpusName,
+            List<String> calibrationText,
+            List<String> heldOutText) {}
+
+    /** A configuration and the point it gave. */
+    private record Run(TradeoffSweep.Config config, TradeoffPoint point) {}
+
+    /** The calibration activations, and the FFN input moments the predictor is fitted to (empty if unavailable). */
+    private record Calibration(
+            ActivationSample sample,
+            List<InputMoments> moments,
+            PredictorTrainer.TokenSet train,
+            PredictorTrainer.TokenSet validation) {}
+
+    /** Runs the sweep; progress in steps "calibration", "training" (with --trained), "reference" and "sweep". */
+    public static TradeoffReport run(Settings s, Input in, Progress progress) throws IOException, InterruptedException {
+        ImportedModel imported = PlacementPipeline.importModel(
+                in.onnx(), ImportOptions.defaults().withBundles(DType.F32));
+        BertConfig config = BertConfig.fromJson(imported.architecture());
+        List<FfnLayerWeights> layers = imported.weights();
+        TensorSource tensors = imported.tensorSource();
+
+        List<EncodedPassage> calibration =
+                OrtReference.encode(in.tokenizer(), in.calibrationText(), Integer.MAX_VALUE, s.calibrationTokens());
+        List<EncodedPassage> heldOut =
+                OrtReference.encode(in.tokenizer(), in.heldOutText(), s.passages(), Long.MAX_VALUE);
+        if (heldOut.isEmpty() || calibration.isEmpty()) {
+            throw new IllegalArgumentException(in.corpusName() + ": no calibration or no held-out passages to run on");
+        }
+        Calibration calib = calibrationSample(in.onnx(), layers, calibration, s, progress);
+        ActivationSample sample = calib.sample();
+        List<float[]> reference;
+        try (Progress.Step step = progress.start("reference", -1)) {
+            reference = OrtReference.embed(in.onnx(), heldOut, new EncoderModel(config, tensors, null))
+                    .embeddings();
+        }
+
+        int rank = s.rank() > 0
+                ? s.rank()
+                : PlacementPipeline.defaultRank(layers.getFirst().spec());
+        Map<String, List<LowRankPredictor.Factors>> fits = new LinkedHashMap<>();
+        fits.put(
+                "weights",
+                layers.parallelStream()
+                        .map(w -> LowRankFactorizer.factor(w, rank, SEED))
+                        .toList());
+        if (!calib.moments().isEmpty()) {
+            fits.put(
+                    "inputs",
+                    IntStream.range(0, layers.size())
+                            .parallel()
+                            .mapToObj(l -> LowRankFactorizer.factor(
+                                    layers.get(l), rank, SEED, calib.moments().get(l)))
+                            .toList());
+        }
+        List<TradeoffSweep.Config> configs = new ArrayList<>();
+        configs.add(TradeoffSweep.Config.oracle("dense", TopKRule.ofFraction(1.0), null));
+        if (s.predictorOnly()) {
+            configs.add(chosen(s.predictorRule(), sample, layers));
+        }
+        List<TradeoffReport.CalibratedRule> calibrated = new ArrayList<>();
+        if (!s.predictorOnly()) {
+            addSweep(configs, calibrated, sample, layers, s);
+        }
+        addErrorRules(configs, calibrated, sample, layers, s);
+        List<TradeoffReport.Training> trainings = new ArrayList<>();
+        for (String rule : s.trained()) {
+            trainings.add(addTrained(configs, rule, calib, layers, s, fits.get("inputs"), progress));
+        }
+
+        TradeoffSweep sweep = new TradeoffSweep(
+                config,
+                tensors,
+                layers,
+                heldOut.stream().map(EncodedPassage::intIds).toList(),
+                reference,
+                Runtime.getRuntime().availableProcessors());
+        List<Run> runs = new ArrayList<>();
+        long total = (long) (configs.size() + (long) fits.size() * s.margins().size()) * heldOut.size();
+        try (Progress.Step bar = progress.start("sweep", total)) {
+            for (TradeoffSweep.Config c : configs) {
+                runs.add(runOne(sweep, c, bar, (long) runs.size() * heldOut.size()));
+            }
+            TradeoffSweep.Config best =
+                    s.predictorRule() == null ? best(runs).config() : chosen(s.predictorRule(), sample, layers);
+            for (var fit : fits.entrySet()) {
+                for (float margin : s.margins()) {
+                    TradeoffSweep.Config c = new TradeoffSweep.Config(
+                            best.family(),
+                            best.rule(),
+                            best.fillIn(),
+                            new LowRankPredictor(fit.getValue(), best.rule(), margin),
+                            "low-rank r" + rank + " " + fit.getKey() + " m" + TradeoffReport.trim(margin));
+                    runs.add(runOne(sweep, c, bar, (long) runs.size() * heldOut.size()));
+                }
+            }
+        }
+        long heldTokens = heldOut.stream().mapToLong(EncodedPassage::length).sum();
+        return new TradeoffReport(
+                in.modelName(),
+                in.corpusName(),
+                sample.tokens(),
+                calibration.size(),
+                heldOut.size(),
+                heldTokens,
+                runs.stream().map(Run::point).toList(),
+                calibrated,
+                trainings);
+    }
+
+    private static Run runOne(TradeoffSweep sweep, TradeoffSweep.Config c, Progress.Step bar, long before)
+            throws InterruptedException {
+        bar.message(
+                c.predictor() == null
+                        ? c.rule().describe() + (c.fillIn() != null ? " + fill-in" : "")
+                        : c.predictorLabel());
+        return new Run(c, sweep.run(c, d -> bar.stepTo(before + d)));
+    }
+
+    /** The rule sweep: value and magnitude thresholds, top-k, and thresholds calibrated to budgets. */
+    private static void addSweep(
+            List<TradeoffSweep.Config> configs,
+            List<TradeoffReport.CalibratedRule> calibrated,
+            ActivationSample sample,
+            List<FfnLayerWeights> layers,
+            Settings s) {
+        for (float t : new float[] {-0.1f, -0.05f, 0f, 0.05f, 0.1f}) {
+            addBoth(configs, "act > t", ThresholdRule.value(t), sample, layers);
+        }
+        for (float t : new float[] {0.02f, 0.05f, 0.1f, 0.15f, 0.2f}) {
+            addBoth(configs, "|act| > t", ThresholdRule.magnitude(t), sample, layers);
+        }
+        for (double p : new double[] {0.1, 0.2, 0.3, 0.4, 0.6}) {
+            addBoth(configs, "top P%", TopKRule.ofFraction(p), sample, layers);
+        }
+        for (ThresholdRule.Mode mode : ThresholdRule.Mode.values()) {
+            for (double f : s.fractions()) {
+                ThresholdCalibrator.Result r = ThresholdCalibrator.forFraction(mode, sample, f);
+                calibrated.add(TradeoffReport.CalibratedRule.of("fraction", f, r));
+                configs.add(TradeoffSweep.Config.oracle(
+                        (mode == ThresholdRule.Mode.VALUE ? "act" : "|act|") + " calibrated to a neuron share",
+                        r.rule(),
+                        ConditionalMeans.fillIn(r.rule(), sample, layers)));
+            }
+        }
+        ActivationSample errorSample = sample.everyNth((sample.tokens() + 999) / 1000);
+        for (double e : s.errorTargets()) {
+            ThresholdCalibrator.Result r =
+                    ThresholdCalibrator.forError(ThresholdRule.Mode.MAGNITUDE, errorSample, layers, e, 14);
+            calibrated.add(TradeoffReport.CalibratedRule.of("ffnError", e, r));
+            configs.add(TradeoffSweep.Config.oracle(
+                    "|act| calibrated to an FFN error", r.rule(), ConditionalMeans.fillIn(r.rule(), sample, layers)));
+        }
+    }
+
+    /**
+     * The error rule calibrated to each budget, each beside {@code act > t} calibrated to the same
+     * budget (unless the sweep already has that point), so the two compare at equal neurons.
+     */
+    private static void addErrorRules(
+            List<TradeoffSweep.Config> configs,
+            List<TradeoffReport.CalibratedRule> calibrated,
+            ActivationSample sample,
+            List<FfnLayerWeights> layers,
+            Settings s) {
+        boolean addValueRule = s.predictorOnly() || !s.fractions().isEmpty();
+        for (double f : s.errorRuleFractions()) {
+            if (addValueRule && (s.predictorOnly() || !s.fractions().contains(f))) {
+                ThresholdCalibrator.Result v = ThresholdCalibrator.forFraction(ThresholdRule.Mode.VALUE, sample, f);
+                calibrated.add(TradeoffReport.CalibratedRule.of("fraction", f, v));
+                configs.add(TradeoffSweep.Config.oracle(
+                        "act calibrated to a neuron share",
+                        v.rule(),
+                        ConditionalMeans.fillIn(v.rule(), sample, layers)));
+            }
+            ErrorRuleCalibrator.Result r = ErrorRuleCalibrator.forFraction(sample, layers, f, 2);
+            calibrated.add(
+                    new TradeoffReport.CalibratedRule("fraction", f, r.rule().describe(), r.fraction(), null));
+            configs.add(TradeoffSweep.Config.oracle(
+                    "error calibrated to a neuron share", r.rule(), ConditionalMeans.fillIn(r.rule(), sample, layers)));
+        }
+    }
+
+    /** Trains a predictor for one rule and adds its oracle and one point per recall target. */
+    private static TradeoffReport.Training addTrained(
+            List<TradeoffSweep.Config> configs,
+            String ruleText,
+            Calibration calib,
+            List<FfnLayerWeights> layers,
+            Settings s,
+            List<LowRankPredictor.Factors> inputFits,
+            Progress progress)
+            throws InterruptedException {
+        boolean warm = s.trainedFrom() == TrainedFrom.LOWRANK;
+        if (warm && inputFits == null) {
+            throw new IllegalArgumentException("--trained-from lowrank needs the FFN input moments, which this "
+                    + "model's graph did not give; use --trained-from random");
+        }
+        if (calib.train() == null) {
+            throw new IllegalArgumentException("--trained needs the FFN inputs from ONNX Runtime, and this model's "
+                    + "graph did not give them (or the calibration has fewer than 5 passages)");
+        }
+        ActivationSample sample = calib.sample();
+        String text = ruleText.strip();
+        TradeoffSweep.Config oracle;
+        if (text.toLowerCase(Locale.ROOT).startsWith("error")) {
+            double f = Double.parseDouble(text.substring(5).strip());
+            ErrorRuleCalibrator.Result r = ErrorRuleCalibrator.forFraction(sample, layers, f, 2);
+            oracle = TradeoffSweep.Config.oracle(
+                    "error calibrated to a neuron share", r.rule(), ConditionalMeans.fillIn(r.rule(), sample, layers));
+        } else {
+            oracle = chosen(text, sample, layers);
+        }
+        PredictorTrainer.Options options = s.trainOptions();
+        PredictorTrainer.Result result;
+        try (Progress.Step step = progress.start("training " + text, -1)) {
+            result = PredictorTrainer.train(
+                    calib.train(),
+                    calib.validation(),
+                    oracle.rule(),
+                    oracle.fillIn(),
+                    layers,
+                    warm ? inputFits : null,
+                    options);
+        }
+        int hidden = result.layers().getFirst().network().hidden();
+        List<TradeoffReport.TrainedLayer> perLayer = new ArrayList<>();
+        for (PredictorTrainer.LayerResult lr : result.layers()) {
+            Map<Double, Double> shares = new LinkedHashMap<>();
+            for (double recall : s.trainedRecalls()) {
+                shares.put(recall, lr.readShare(lr.thresholdFor(recall)));
+            }
+            perLayer.add(new TradeoffReport.TrainedLayer(lr.finalLoss(), shares));
+        }
+        configs.add(oracle);
+        for (double recall : s.trainedRecalls()) {
+            configs.add(new TradeoffSweep.Config(
+                    oracle.family(),
+                    oracle.rule(),
+                    oracle.fillIn(),
+                    result.predictor(recall),
+                    "trained " + (warm ? "lr" : "h") + hidden + " val recall " + TradeoffReport.trim(recall)));
+        }
+        return new TradeoffReport.Training(
+                text,
+                oracle.rule().describe(),
+                s.trainedFrom().label(),
+                hidden,
+                options.epochs(),
+                calib.train().tokens(),
+                calib.validation().tokens(),
+                result.seconds(),
+                options.threads(),
+                perLayer);
+    }
+
+    /** A threshold rule given by text, with its fill-in. */
+    private static TradeoffSweep.Config chosen(String text, ActivationSample sample, List<FfnLayerWeights> layers) {
+        ActivityRule rule = ActivityRule.parse(text);
+        if (!(rule instanceof ThresholdRule t)) {
+            throw new IllegalArgumentException("--predictor-rule must be a threshold rule ('act > t' or '|act| > t'), "
+                    + "not '" + rule.describe() + "'");
+        }
+        return TradeoffSweep.Config.oracle(
+                t.mode() == ThresholdRule.Mode.VALUE ? "act > t" : "|act| > t",
+                rule,
+                ConditionalMeans.fillIn(rule, sample, layers));
+    }
+
+    private static void addBoth(
+            List<TradeoffSweep.Config> configs,
+            String family,
+            ActivityRule rule,
+            ActivationSample sample,
+            List<FfnLayerWeights> layers) {
+        configs.add(TradeoffSweep.Config.oracle(family, rule, null));
+        configs.add(TradeoffSweep.Config.oracle(family, rule, ConditionalMeans.fillIn(rule, sample, layers)));
+    }
+
+    /**
+     * The rule the predictor is tried on: a threshold rule with fill-in (the low-rank predictor
+     * cannot serve top-k), the one reading fewest neurons at mean cosine ≥ 0.99, else the most
+     * faithful one reading at most 40%, else the most faithful one.
+     */
+    private static Run best(List<Run> runs) {
+        List<Run> candidates = runs.stream()
+                .filter(r -> r.config().fillIn() != null && r.config().rule() instanceof ThresholdRule)
+                .toList();
+        if (candidates.isEmpty()) {
+            throw new IllegalStateException("no threshold rule with fill-in was run; nothing to try the predictor on");
+        }
+        return candidates.stream()
+                .filter(r -> r.point().cosine().mean() >= 0.99)
+                .min(Comparator.comparingDouble(r -> r.point().readShare()))
+                .or(() -> candidates.stream()
+                        .filter(r -> r.point().readShare() <= 0.4)
+                        .max(Comparator.comparingDouble(r -> r.point().cosine().mean())))
+                .orElseGet(() -> candidates.stream()
+                        .max(Comparator.comparingDouble(r -> r.point().cosine().mean()))
+                        .orElseThrow());
+    }
+
+    /**
+     * Profiles the calibration passages: every activation (for rules and fill-in) and the FFN
+     * input moments (for the low-rank fit); with trained predictors also the FFN inputs themselves,
+     * with every fifth passage set aside as the validation split (disjoint by line from the training one).
+     */
+    private static Calibration calibrationSample(
+            Path onnx, List<FfnLayerWeights> layers, List<EncodedPassage> passages, Settings s, Progress progress)
+            throws IOException {
+        int[] neurons = layers.stream().mapToInt(l -> l.spec().dFfn()).toArray();
+        ActivationSample.Builder b = ActivationSample.builder(neurons);
+        ActivationSample.Builder[] split = {ActivationSample.builder(neurons), ActivationSample.builder(neurons)};
+        List<List<float[][]>> splitInputs = List.of(new ArrayList<>(), new ArrayList<>());
+        boolean keepInputs = !s.trained().isEmpty();
+        List<InputMoments.Builder> moments = new ArrayList<>();
+        try (OnnxProfiler profiler = OnnxProfiler.open(onnx, null, ProfileOptions.defaults());
+                Progress.Step bar = progress.start("calibration", s.calibrationTokens())) {
+            int index = 0;
+            for (EncodedPassage p : passages) {
+                int rows = Math.min(p.length(), s.calibrationTokens() - b.tokens());
+                if (rows <= 0) {
+                    break;
+                }
+                OnnxProfiler.PassageTensors t = profiler.run(p);
+                b.add(t.activations(), rows);
+                for (int l = 0; l < t.inputs().length; l++) {
+                    if (moments.size() <= l) {
+                        moments.add(InputMoments.builder(layers.get(l).spec().dModel()));
+                    }
+                    moments.get(l).add(t.inputs()[l], rows);
+                }
+                if (keepInputs && t.inputs().length == layers.size()) {
+                    int part = index % 5 == 4 ? 1 : 0;
+                    split[part].add(t.activations(), rows);
+                    float[][] in = new float[layers.size()][];
+                    for (int l = 0; l < in.length; l++) {
+                        in[l] = Arrays.copyOf(
+                                t.inputs()[l], rows * layers.get(l).spec().dModel());
+                    }
+                    splitInputs.get(part).add(in);
+                }
+                index++;
+                bar.stepTo(b.tokens());
+            }
+        }
+        PredictorTrainer.TokenSet train = null;
+        PredictorTrainer.TokenSet validation = null;
+        if (keepInputs && split[0].tokens() > 0 && split[1].tokens() > 0) {
+            train = tokenSet(split[0].build(), splitInputs.get(0), layers.size());
+            validation = tokenSet(split[1].build(), splitInputs.get(1), layers.size());
+        }
+        return new Calibration(
+                b.build(), moments.stream().map(InputMoments.Builder::build).toList(), train, validation);
+    }
+
+    /** The inputs of each passage (arrays per layer) joined per layer. */
+    private static PredictorTrainer.TokenSet tokenSet(ActivationSample acts, List<float[][]> passages, int layerCount) {
+        List<float[]> perLayer = new ArrayList<>();
+        for (int l = 0; l < layerCount; l++) {
+            int size = 0;
+            for (float[][] p : passages) {
+                size += p[l].length;
+            }
+            float[] all = new float[size];
+            int at = 0;
+            for (float[][] p : passages) {
+                float[] part = p[l];
+                System.arraycopy(part, 0, all, at, part.length);
+                at += part.length;
+            }
+            perLayer.add(all);
+        }
+        return new PredictorTrainer.TokenSet(perLayer, acts);
+    }
+}
