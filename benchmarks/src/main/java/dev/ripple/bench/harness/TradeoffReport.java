@@ -1,5 +1,7 @@
 package dev.ripple.bench.harness;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -45,7 +47,13 @@ public record TradeoffReport(
      * @param fraction per layer, the share of neurons the rule kept on the calibration tokens
      * @param error    per layer, the FFN error it caused there; null where not measured (the error rule)
      */
-    public record CalibratedRule(String target, double value, String rule, double[] fraction, double[] error) {
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record CalibratedRule(
+            String target,
+            double value,
+            String rule,
+            @JsonProperty("calibrationFraction") double[] fraction,
+            @JsonProperty("calibrationError") double[] error) {
         static CalibratedRule of(String target, double value, ThresholdCalibrator.Result r) {
             return new CalibratedRule(target, value, r.rule().describe(), r.fraction(), r.error());
         }
@@ -64,7 +72,10 @@ public record TradeoffReport(
             int threads,
             List<TrainedLayer> layers) {}
 
-    /** A layer's final training loss and, per validation recall target, the share of neurons it reads there. */
+    /**
+     * A layer's final training loss and, per validation recall target, the share of neurons it
+     * reads there (in JSON an object keyed by the recall).
+     */
     public record TrainedLayer(double finalLoss, Map<Double, Double> readShareAtRecall) {}
 
     /** The header, the trainings, the table of points and the calibrated thresholds. */
@@ -134,36 +145,8 @@ public record TradeoffReport(
         root.put("calibrationTokens", calibrationTokens);
         root.put("heldOutPassages", heldOutPassages);
         root.put("heldOutTokens", heldOutTokens);
-        ArrayNode cal = root.putArray("calibrated");
-        for (CalibratedRule c : calibrated) {
-            ObjectNode n = cal.addObject();
-            n.put("target", c.target());
-            n.put("value", c.value());
-            n.put("rule", c.rule());
-            putAll(n.putArray("calibrationFraction"), c.fraction());
-            if (c.error() != null) {
-                putAll(n.putArray("calibrationError"), c.error());
-            }
-        }
-        ArrayNode trained = root.putArray("trained");
-        for (Training t : trainings) {
-            ObjectNode n = trained.addObject();
-            n.put("rule", t.rule());
-            n.put("ruleText", t.ruleText());
-            n.put("from", t.from());
-            n.put("hidden", t.hidden());
-            n.put("epochs", t.epochs());
-            n.put("trainTokens", t.trainTokens());
-            n.put("validationTokens", t.validationTokens());
-            n.put("seconds", t.seconds());
-            n.put("threads", t.threads());
-            ArrayNode layers = n.putArray("layers");
-            for (TrainedLayer lr : t.layers()) {
-                ObjectNode l = layers.addObject();
-                l.put("finalLoss", lr.finalLoss());
-                lr.readShareAtRecall().forEach((recall, share) -> l.put("readShareAtRecall" + recall, share));
-            }
-        }
+        root.set("calibrated", JSON.valueToTree(calibrated));
+        root.set("trained", JSON.valueToTree(trainings));
         ArrayNode arr = root.putArray("points");
         points.forEach(p -> arr.add(p.toJson()));
         return root;
@@ -177,12 +160,6 @@ public record TradeoffReport(
     public void plot(Path png, String modelLabel) throws IOException {
         TradeoffChart.write(
                 png, "Sparsity vs fidelity, " + modelLabel + ", " + heldOutPassages + " held-out passages", points);
-    }
-
-    private static void putAll(ArrayNode a, double[] values) {
-        for (double v : values) {
-            a.add(v);
-        }
     }
 
     private static String fmt(double v) {

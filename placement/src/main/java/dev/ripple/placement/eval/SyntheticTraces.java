@@ -1,5 +1,6 @@
 package dev.ripple.placement.eval;
 
+import dev.ripple.placement.synthetic.PlantedClusters;
 import dev.ripple.placement.trace.ActivationTrace;
 import dev.ripple.placement.trace.TraceInfo;
 import java.util.Arrays;
@@ -85,39 +86,10 @@ public final class SyntheticTraces {
 
     private static void generateLayer(Spec spec, SplittableRandom rnd, ActivationTrace trace, int layer) {
         int n = spec.neurons();
-        int[] shuffle = new int[n];
-        for (int i = 0; i < n; i++) {
-            shuffle[i] = i;
-        }
-        for (int i = n - 1; i > 0; i--) {
-            int j = rnd.nextInt(i + 1);
-            int t = shuffle[i];
-            shuffle[i] = shuffle[j];
-            shuffle[j] = t;
-        }
-        int clusters = Math.max(1, n / spec.clusterSize());
-        // members: neuron k (before shuffling) is in cluster k / clusterSize; overlaps add more
-        int[][] members = new int[clusters][];
-        int[] fill = new int[clusters];
-        int[] second = new int[n];
-        for (int k = 0; k < n; k++) {
-            fill[Math.min(clusters - 1, k / spec.clusterSize())]++;
-            second[k] = rnd.nextDouble() < spec.overlap() ? rnd.nextInt(clusters) : -1;
-            if (second[k] >= 0) {
-                fill[second[k]]++;
-            }
-        }
-        for (int c = 0; c < clusters; c++) {
-            members[c] = new int[fill[c]];
-            fill[c] = 0;
-        }
-        for (int k = 0; k < n; k++) {
-            int c = Math.min(clusters - 1, k / spec.clusterSize());
-            members[c][fill[c]++] = shuffle[k];
-            if (second[k] >= 0) {
-                members[second[k]][fill[second[k]]++] = shuffle[k];
-            }
-        }
+        PlantedClusters planted = PlantedClusters.deal(rnd, n, spec.clusterSize(), spec.overlap());
+        int[] shuffle = planted.shuffle();
+        int[][] members = planted.members();
+        int clusters = planted.clusters();
         double[] popularity = new double[clusters];
         double sum = 0;
         for (int c = 0; c < clusters; c++) {

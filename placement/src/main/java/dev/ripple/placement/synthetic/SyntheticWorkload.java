@@ -20,6 +20,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.SplittableRandom;
+import java.util.function.Consumer;
 import java.util.function.IntConsumer;
 import org.roaringbitmap.RoaringBitmap;
 
@@ -174,108 +175,97 @@ public final class SyntheticWorkload {
         }
 
         public Spec withLayers(int l) {
-            return new Spec(
-                    name,
-                    l,
-                    dModel,
-                    dFfn,
-                    dtype,
-                    activeFraction,
-                    clusterSize,
-                    clusterSkew,
-                    memberProbability,
-                    persistence,
-                    overlap,
-                    hotFraction,
-                    hotProbability,
-                    noiseShare,
-                    calibrationTokens,
-                    heldOutTokens,
-                    seed);
+            return with(f -> f.layers = l);
         }
 
         public Spec withActiveFraction(double a) {
-            return new Spec(
-                    name,
-                    layers,
-                    dModel,
-                    dFfn,
-                    dtype,
-                    a,
-                    clusterSize,
-                    clusterSkew,
-                    memberProbability,
-                    persistence,
-                    overlap,
-                    hotFraction,
-                    hotProbability,
-                    noiseShare,
-                    calibrationTokens,
-                    heldOutTokens,
-                    seed);
+            return with(f -> f.activeFraction = a);
         }
 
         public Spec withStructure(int size, double skew, double member, double persist, double over) {
-            return new Spec(
-                    name,
-                    layers,
-                    dModel,
-                    dFfn,
-                    dtype,
-                    activeFraction,
-                    size,
-                    skew,
-                    member,
-                    persist,
-                    over,
-                    hotFraction,
-                    hotProbability,
-                    noiseShare,
-                    calibrationTokens,
-                    heldOutTokens,
-                    seed);
+            return with(f -> {
+                f.clusterSize = size;
+                f.clusterSkew = skew;
+                f.memberProbability = member;
+                f.persistence = persist;
+                f.overlap = over;
+            });
         }
 
         public Spec withTokens(int calibration, int heldOut) {
-            return new Spec(
-                    name,
-                    layers,
-                    dModel,
-                    dFfn,
-                    dtype,
-                    activeFraction,
-                    clusterSize,
-                    clusterSkew,
-                    memberProbability,
-                    persistence,
-                    overlap,
-                    hotFraction,
-                    hotProbability,
-                    noiseShare,
-                    calibration,
-                    heldOut,
-                    seed);
+            return with(f -> {
+                f.calibrationTokens = calibration;
+                f.heldOutTokens = heldOut;
+            });
         }
 
         public Spec withSeed(long s) {
+            return with(f -> f.seed = s);
+        }
+
+        /** A copy with the fields {@code change} sets: the one place that lists every component for the withers. */
+        private Spec with(Consumer<Fields> change) {
+            Fields f = new Fields(this);
+            change.accept(f);
             return new Spec(
-                    name,
-                    layers,
-                    dModel,
-                    dFfn,
-                    dtype,
-                    activeFraction,
-                    clusterSize,
-                    clusterSkew,
-                    memberProbability,
-                    persistence,
-                    overlap,
-                    hotFraction,
-                    hotProbability,
-                    noiseShare,
-                    calibrationTokens,
-                    heldOutTokens,
-                    s);
+                    f.name,
+                    f.layers,
+                    f.dModel,
+                    f.dFfn,
+                    f.dtype,
+                    f.activeFraction,
+                    f.clusterSize,
+                    f.clusterSkew,
+                    f.memberProbability,
+                    f.persistence,
+                    f.overlap,
+                    f.hotFraction,
+                    f.hotProbability,
+                    f.noiseShare,
+                    f.calibrationTokens,
+                    f.heldOutTokens,
+                    f.seed);
+        }
+
+        /** The components as mutable fields, only while a wither builds its copy. */
+        private static final class Fields {
+            String name;
+            int layers;
+            int dModel;
+            int dFfn;
+            DType dtype;
+            double activeFraction;
+            int clusterSize;
+            double clusterSkew;
+            double memberProbability;
+            double persistence;
+            double overlap;
+            double hotFraction;
+            double hotProbability;
+            double noiseShare;
+            int calibrationTokens;
+            int heldOutTokens;
+            long seed;
+
+            Fields(Spec s) {
+                name = s.name;
+                layers = s.layers;
+                dModel = s.dModel;
+                dFfn = s.dFfn;
+                dtype = s.dtype;
+                activeFraction = s.activeFraction;
+                clusterSize = s.clusterSize;
+                clusterSkew = s.clusterSkew;
+                memberProbability = s.memberProbability;
+                persistence = s.persistence;
+                overlap = s.overlap;
+                hotFraction = s.hotFraction;
+                hotProbability = s.hotProbability;
+                noiseShare = s.noiseShare;
+                calibrationTokens = s.calibrationTokens;
+                heldOutTokens = s.heldOutTokens;
+                seed = s.seed;
+            }
         }
 
         /** The spec of a preset shape by name ({@code opt-6.7b}, {@code tiny}) with {@code layers} layers. */
@@ -305,41 +295,9 @@ public final class SyntheticWorkload {
     private static LayerStructure structure(Spec spec, int layer) {
         SplittableRandom rnd = new SplittableRandom(mix(spec.seed(), 1, layer));
         int n = spec.dFfn();
-        int[] shuffle = new int[n];
-        for (int i = 0; i < n; i++) {
-            shuffle[i] = i;
-        }
-        for (int i = n - 1; i > 0; i--) {
-            int j = rnd.nextInt(i + 1);
-            int t = shuffle[i];
-            shuffle[i] = shuffle[j];
-            shuffle[j] = t;
-        }
-        int clusters = Math.max(1, n / spec.clusterSize());
-        int[] fill = new int[clusters];
-        int[] second = new int[n];
-        for (int k = 0; k < n; k++) {
-            fill[Math.min(clusters - 1, k / spec.clusterSize())]++;
-            second[k] = rnd.nextDouble() < spec.overlap() ? rnd.nextInt(clusters) : -1;
-            if (second[k] >= 0) {
-                fill[second[k]]++;
-            }
-        }
-        int[][] members = new int[clusters][];
-        for (int c = 0; c < clusters; c++) {
-            members[c] = new int[fill[c]];
-            fill[c] = 0;
-        }
-        for (int k = 0; k < n; k++) {
-            int c = Math.min(clusters - 1, k / spec.clusterSize());
-            members[c][fill[c]++] = shuffle[k];
-            if (second[k] >= 0 && second[k] != c) {
-                members[second[k]][fill[second[k]]++] = shuffle[k];
-            }
-        }
-        for (int c = 0; c < clusters; c++) {
-            members[c] = Arrays.copyOf(members[c], fill[c]);
-        }
+        PlantedClusters planted = PlantedClusters.deal(rnd, n, spec.clusterSize(), spec.overlap());
+        int[][] members = planted.members();
+        int clusters = planted.clusters();
         int hotCount = (int) Math.round(n * spec.hotFraction());
         int[] hot = new int[hotCount];
         for (int h = 0; h < hotCount; h++) {
