@@ -24,23 +24,11 @@ interface Decoder {
     }
 
     static Decoder parse(JsonSource src, JsonNode node, String path, int depth) throws TokenizerFormatException {
-        if (!node.isObject()) {
-            throw src.fail(path, Problem.MALFORMED, "expected an object, found " + node.getNodeType());
-        }
-        if (depth > JsonSource.MAX_COMPONENT_DEPTH) {
-            throw src.fail(path, Problem.TOO_LARGE, "sequences nested deeper than " + JsonSource.MAX_COMPONENT_DEPTH);
-        }
-        String type = src.string(node, path, "type");
+        String type = src.componentType(node, path, depth);
         return switch (type) {
-            case "Sequence" -> {
-                JsonNode list = src.array(node, path, "decoders");
-                List<Decoder> parts = new ArrayList<>();
-                for (int i = 0; i < list.size(); i++) {
-                    parts.add(parse(
-                            src, list.get(i), JsonSource.index(JsonSource.child(path, "decoders"), i), depth + 1));
-                }
-                yield new Sequence(parts.toArray(Decoder[]::new));
-            }
+            case "Sequence" ->
+                new Sequence(src.components(node, path, "decoders", depth, Decoder::parse)
+                        .toArray(Decoder[]::new));
             case "ByteLevel" -> new ByteLevel();
             case "ByteFallback" -> new ByteFallback();
             case "Fuse" -> new Fuse();

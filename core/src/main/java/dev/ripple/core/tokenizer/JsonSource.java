@@ -8,6 +8,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.ripple.core.tokenizer.TokenizerFormatException.Problem;
 import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * Typed access to one JSON document with errors that name the source and the JSON path. Jackson
@@ -70,6 +72,37 @@ final class JsonSource {
 
     TokenizerFormatException fail(String path, Problem problem, String detail) {
         return new TokenizerFormatException(source, path, problem, detail);
+    }
+
+    /** Reads one component (a normalizer, pre-tokenizer, processor or decoder) at a nesting depth. */
+    @FunctionalInterface
+    interface ComponentReader<T> {
+        T read(JsonSource src, JsonNode node, String path, int depth) throws TokenizerFormatException;
+    }
+
+    /**
+     * The {@code type} of a component object, after the checks every component kind makes: an
+     * object, and Sequences nested no deeper than {@link #MAX_COMPONENT_DEPTH}.
+     */
+    String componentType(JsonNode node, String path, int depth) throws TokenizerFormatException {
+        if (!node.isObject()) {
+            throw fail(path, Problem.MALFORMED, "expected an object, found " + node.getNodeType());
+        }
+        if (depth > MAX_COMPONENT_DEPTH) {
+            throw fail(path, Problem.TOO_LARGE, "sequences nested deeper than " + MAX_COMPONENT_DEPTH);
+        }
+        return string(node, path, "type");
+    }
+
+    /** The members of a Sequence component: the array {@code key}, each read one level deeper. */
+    <T> List<T> components(JsonNode node, String path, String key, int depth, ComponentReader<T> reader)
+            throws TokenizerFormatException {
+        JsonNode list = array(node, path, key);
+        List<T> parts = new ArrayList<>();
+        for (int i = 0; i < list.size(); i++) {
+            parts.add(reader.read(this, list.get(i), index(child(path, key), i), depth + 1));
+        }
+        return parts;
     }
 
     static String child(String path, String name) {

@@ -2,8 +2,6 @@ package dev.ripple.core.tokenizer;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.ripple.core.tokenizer.TokenizerFormatException.Problem;
-import java.util.ArrayList;
-import java.util.List;
 
 /**
  * A tokenizer.json {@code normalizer}: a function from text to text, applied to each piece of the
@@ -16,23 +14,11 @@ interface Normalizer {
 
     /** Reads {@code node} (the value at {@code path}); depth counts nested sequences. */
     static Normalizer parse(JsonSource src, JsonNode node, String path, int depth) throws TokenizerFormatException {
-        if (!node.isObject()) {
-            throw src.fail(path, Problem.MALFORMED, "expected an object, found " + node.getNodeType());
-        }
-        if (depth > JsonSource.MAX_COMPONENT_DEPTH) {
-            throw src.fail(path, Problem.TOO_LARGE, "sequences nested deeper than " + JsonSource.MAX_COMPONENT_DEPTH);
-        }
-        String type = src.string(node, path, "type");
+        String type = src.componentType(node, path, depth);
         return switch (type) {
-            case "Sequence" -> {
-                JsonNode list = src.array(node, path, "normalizers");
-                List<Normalizer> parts = new ArrayList<>();
-                for (int i = 0; i < list.size(); i++) {
-                    parts.add(parse(
-                            src, list.get(i), JsonSource.index(JsonSource.child(path, "normalizers"), i), depth + 1));
-                }
-                yield new Sequence(parts.toArray(Normalizer[]::new));
-            }
+            case "Sequence" ->
+                new Sequence(src.components(node, path, "normalizers", depth, Normalizer::parse)
+                        .toArray(Normalizer[]::new));
             case "NFC" -> new Unicode(java.text.Normalizer.Form.NFC);
             case "NFD" -> new Unicode(java.text.Normalizer.Form.NFD);
             case "NFKC" -> new Unicode(java.text.Normalizer.Form.NFKC);

@@ -70,25 +70,14 @@ interface PostProcessor {
 
     private static PostProcessor parseAny(JsonSource src, JsonNode node, String path, int depth)
             throws TokenizerFormatException {
-        if (!node.isObject()) {
-            throw src.fail(path, Problem.MALFORMED, "expected an object, found " + node.getNodeType());
-        }
-        if (depth > JsonSource.MAX_COMPONENT_DEPTH) {
-            throw src.fail(path, Problem.TOO_LARGE, "sequences nested deeper than " + JsonSource.MAX_COMPONENT_DEPTH);
-        }
-        String type = src.string(node, path, "type");
+        String type = src.componentType(node, path, depth);
         return switch (type) {
             case "ByteLevel" -> (encodings, special) -> encodings;
             case "TemplateProcessing" -> template(src, node, path);
             case "BertProcessing" -> new Wrap(pairId(src, node, path, "cls"), pairId(src, node, path, "sep"), false);
             case "RobertaProcessing" -> new Wrap(pairId(src, node, path, "cls"), pairId(src, node, path, "sep"), true);
             case "Sequence" -> {
-                JsonNode list = src.array(node, path, "processors");
-                List<PostProcessor> parts = new ArrayList<>();
-                for (int i = 0; i < list.size(); i++) {
-                    parts.add(parseAny(
-                            src, list.get(i), JsonSource.index(JsonSource.child(path, "processors"), i), depth + 1));
-                }
+                List<PostProcessor> parts = src.components(node, path, "processors", depth, PostProcessor::parseAny);
                 yield (encodings, special) -> {
                     for (PostProcessor p : parts) {
                         encodings = p.process(encodings, special);

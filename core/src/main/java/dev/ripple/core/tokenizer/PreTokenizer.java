@@ -3,8 +3,6 @@ package dev.ripple.core.tokenizer;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.ripple.core.tokenizer.Patterns.Behavior;
 import dev.ripple.core.tokenizer.TokenizerFormatException.Problem;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.function.IntPredicate;
 
 /**
@@ -60,23 +58,11 @@ interface PreTokenizer {
     }
 
     static PreTokenizer parse(JsonSource src, JsonNode node, String path, int depth) throws TokenizerFormatException {
-        if (!node.isObject()) {
-            throw src.fail(path, Problem.MALFORMED, "expected an object, found " + node.getNodeType());
-        }
-        if (depth > JsonSource.MAX_COMPONENT_DEPTH) {
-            throw src.fail(path, Problem.TOO_LARGE, "sequences nested deeper than " + JsonSource.MAX_COMPONENT_DEPTH);
-        }
-        String type = src.string(node, path, "type");
+        String type = src.componentType(node, path, depth);
         return switch (type) {
-            case "Sequence" -> {
-                JsonNode list = src.array(node, path, "pretokenizers");
-                List<PreTokenizer> parts = new ArrayList<>();
-                for (int i = 0; i < list.size(); i++) {
-                    parts.add(parse(
-                            src, list.get(i), JsonSource.index(JsonSource.child(path, "pretokenizers"), i), depth + 1));
-                }
-                yield new Sequence(parts.toArray(PreTokenizer[]::new));
-            }
+            case "Sequence" ->
+                new Sequence(src.components(node, path, "pretokenizers", depth, PreTokenizer::parse)
+                        .toArray(PreTokenizer[]::new));
             case "ByteLevel" ->
                 new ByteLevel(
                         src.optBool(node, path, "add_prefix_space", true), src.optBool(node, path, "use_regex", true));
