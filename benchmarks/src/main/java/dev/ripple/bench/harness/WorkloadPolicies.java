@@ -2,7 +2,6 @@ package dev.ripple.bench.harness;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
-import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.ripple.core.runtime.RuntimeOptions;
 import dev.ripple.io.device.DeviceProfile;
@@ -155,29 +154,8 @@ public record WorkloadPolicies(
                 emulated ? "EMULATED " : "",
                 device.name());
         o.printf("[%s]%n", label());
-        o.printf(
-                "%-8s %10s %9s %9s %9s %9s %8s %9s %6s %10s%n",
-                "policy", "io ms/tok", "min", "max", "p50", "p99", "ops/tok", "KiB/tok", "hits", "model ms");
-        for (PolicySummary r : rows) {
-            o.printf(
-                    Locale.ROOT,
-                    "%-8s %10.3f %9.3f %9.3f %9.3f %9.3f %8.1f %9.0f %5.1f%% %10.3f%n",
-                    r.name(),
-                    r.ioMsPerTokenMedian(),
-                    r.ioMsPerTokenMin(),
-                    r.ioMsPerTokenMax(),
-                    r.p50(),
-                    r.p99(),
-                    r.opsPerToken(),
-                    r.kibPerToken(),
-                    100 * r.hitRate(),
-                    r.modelledMsPerToken());
-        }
-        o.println(
-                "(io ms/tok: median over rounds of the mean I/O time per token; model ms: the device cost model's time for "
-                        + "the same reads)");
-        o.println((verdict != null ? verdict.describe() : "no verdict: it needs linking and one of lru, s3fifo, lfu")
-                + " [" + label() + "]");
+        PolicyTable.print(o, rows);
+        o.println(PolicyTable.verdictLine(verdict) + " [" + label() + "]");
     }
 
     public byte[] toJsonBytes() throws IOException {
@@ -195,13 +173,7 @@ public record WorkloadPolicies(
         doc.put("tokens", tokens);
         doc.put("repeats", repeats);
         doc.put("neededShare", neededShare);
-        ArrayNode arr = doc.putArray("policies");
-        rows.forEach(r -> arr.add((ObjectNode) JSON.valueToTree(r)));
-        if (verdict != null) {
-            ObjectNode v = JSON.valueToTree(verdict);
-            v.put("text", verdict.describe());
-            doc.set("verdict", v);
-        }
+        PolicyTable.putRows(doc, rows, verdict);
         return JSON.writeValueAsBytes(doc);
     }
 }

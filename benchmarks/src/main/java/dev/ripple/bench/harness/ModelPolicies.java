@@ -1,0 +1,283 @@
+package dev.ripple.bench.harness;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.ripple.cache.CachePolicies;
+import dev.ripple.cache.CacheSettings;
+import dev.ripple.core.activity.ActivityRule;
+import dev.ripple.core.format.RippleFileWriter;
+import dev.ripple.core.runtime.RuntimeOptions;
+import dev.ripple.core.tensor.DType;
+import dev.ripple.io.device.DeviceProfile;
+import dev.ripple.io.reader.ReaderKind;
+import dev.ripple.placement.LayoutBuilder;
+import dev.ripple.placement.algorithm.PlacementAlgorithms;
+import dev.ripple.placement.importer.ImportedModel;
+import dev.ripple.placement.pipeline.ImportOptions;
+import dev.ripple.placement.pipeline.PlacementPipeline;
+import dev.ripple.placement.profile.ProfileOptions;
+import dev.ripple.placement.profile.ProfileResult;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+
+/**
+ * {@code ripple policies} on a model: the cache policies side by side at one placement and one
+ * DRAM budget, replaying profiled tokens with measured reads. Profiling, placement and the LFU seed
+ * come from the calibration split only; the held-out split is only replayed. Every policy replays
+ * the same tokens from a cold cache in each round, the order rotated per round ({@link
+ * PolicyRounds}); the table and the JSON are renderings of this record.
+ *
+ * <pre>{@code
+ * ModelPolicies r = ModelPolicies.run(
+ *         ModelPolicies.Settings.defaults(Path.of("work")),
+ *         new ModelPolicies.Input(onnx, tokenizerJson, "all-MiniLM-L6-v2", "europarl", calibrationLines, heldOutLines),
+ *         Progress.NONE);
+ * System.out.println(r.verdict() == null ? "no verdict" : r.verdict().describe());
+ * }</pre>
+ *
+ * @param calibrationTokens tokens profiled for placement and the LFU seed
+ * @param neededShare       neurons the rule needs per token and layer on the replayed tokens
+ * @param replayed          the split replayed: {@code held-out} or {@code calibration}
+ * @param tokens            tokens replayed per policy and round
+ * @param budgetBytes       the DRAM budget in bytes
+ * @param device            the device profile reads were planned by (and took the time of, when emulated)
+ * @param rows              one summary per policy
+ * @param verdict           linking against the best baseline, or null when it cannot be judged
+ */
+public record ModelPolicies(
+        String model,
+        String rule,
+        double neededShare,
+        String placement,
+        String replayed,
+        String linkingInner,
+        long calibrationTokens,
+        int tokens,
+        int repeats,
+        double cacheFraction,
+        long budgetBytes,
+        String reader,
+        int queueDepth,
+        DeviceProfile device,
+        boolean emulated,
+        List<PolicySummary> rows,
+        PolicyVerdict verdict) {
+    private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+
+    /**
+     * What to compare.
+     *
+     * @param work     directory for the placed file and the quick device profile
+     * @param replay   {@code held-out}, or {@code calibration} (in-sample, for choosing settings
+     *                 without looking at held-out text)
+     * @param device   a device to emulate; null: this machine's storage, profiled quickly
+     */
+    public record Settings(
+            Path work,
+            ActivityRule rule,
+            long calibrationTokens,
+            int tokens,
+            int repeats,
+            double cacheFraction,
+            List<String> policies,
+            String linkingInner,
+            String replay,
+            String placement,
+            ReaderKind reader,
+            int queueDepth,
+            DeviceProfile device) {
+        public Settings {
+            if (calibrationTokens < 1 || tokens < 1) {
+                throw new IllegalArgumentException("--calibration-tokens and --tokens must be positive");
+            }
+            if (repeats < 1) {
+                throw new IllegalArgumentException("--repeats must be positive, got " + repeats);
+            }
+            if (!(cacheFraction > 0 && cacheFraction <= 1)) {
+                throw new IllegalArgumentException("--cache-fraction must be in (0, 1], got " + cacheFraction);
+            }
+            requirePolicies(policies);
+            policies = List.copyOf(policies);
+            if (!replay.equals("held-out") && !replay.equals("calibration")) {
+                throw new IllegalArgumentException("--replay must be held-out or calibration, got " + replay);
+            }
+            requireLinkingInner(linkingInner);
+            if (!PlacementAlgorithms.names().contains(placement)) {
+                throw new IllegalArgumentException(
+                        "unknown --placement '" + placement + "' (known: " + PlacementAlgorithms.names() + ")");
+            }
+        }
+
+        /** {@code ripple policies}' defaults: act > 0.5, 10,000 calibration tokens, 300 replayed, 3 rounds, 10%. */
+        public static Settings defaults(Path work) {
+            return new Settings(
+                    work,
+                    ActivityRule.parse("act > 0.5"),
+                    10_000,
+                    300,
+                    3,
+                    RuntimeOptions.DEFAULT_CACHE_FRACTION,
+                    List.of("none", "lru", "s3fifo", "lfu", "linking"),
+                    "s3fifo",
+                    "held-out",
+                    "ripple+",
+                    ReaderKind.DIRECT,
+                    RuntimeOptions.DEFAULT_QUEUE_DEPTH,
+                    null);
+        }
+    }
+
+    /** An encoder and its text, split into calibration and held-out lines. */
+    public record Input(
+            Path onnx,
+            Path tokenizer,
+            String modelName,
+            String corpusName,
+            List<String> calibrationText,
+            List<String> heldOutText) {}
+
+    /** The policies named once each, all known: shared with the workload form of the command. */
+    public static void requirePolicies(List<String> policies) {
+        if (policies.isEmpty() || policies.stream().distinct().count() != policies.size()) {
+            throw new IllegalArgumentException("--policies must name each policy once, got " + policies);
+        }
+        for (String p : policies) {
+            if (!CachePolicies.names().contains(p)) {
+                throw new IllegalArgumentException(
+                        "unknown cache policy '" + p + "' (known: " + CachePolicies.names() + ")");
+            }
+        }
+    }
+
+    /** Linking's eviction policy is one of s3fifo, lru and lfu. */
+    public static void requireLinkingInner(String linkingInner) {
+        if (!List.of("s3fifo", "lru", "lfu").contains(linkingInner)) {
+            throw new IllegalArgumentException("--linking-inner must be s3fifo, lru or lfu, got " + linkingInner);
+        }
+    }
+
+    /** Profiles, places, writes the file, then replays every policy in rotating rounds. */
+    public static ModelPolicies run(Settings s, Input in, Progress progress) throws IOException {
+        Files.createDirectories(s.work());
+        ProfileResult calib =
+                profile(in, in.calibrationText(), "calibration", s.rule(), s.calibrationTokens(), progress);
+        ProfileResult held = s.replay().equals("calibration")
+                ? calib
+                : profile(in, in.heldOutText(), "held-out", s.rule(), s.tokens(), progress);
+        DeviceProfile profile = s.device() != null ? s.device() : QuickCalibration.of(s.work(), progress);
+
+        ImportedModel imported = PlacementPipeline.importModel(
+                in.onnx(), ImportOptions.defaults().withBundles(DType.F32));
+        int[][] orders;
+        try (ProgressSteps steps = new ProgressSteps(progress)) {
+            orders = PlacementPipeline.place(
+                            calib.trace(), null, List.of(PlacementAlgorithms.byName(s.placement())), steps)
+                    .first()
+                    .orders();
+        }
+        Path file = s.work().resolve("policies-" + s.placement().replace("+", "plus") + ".ripple");
+        RippleFileWriter.write(
+                file,
+                new LayoutBuilder(imported, orders)
+                        .rule(s.rule())
+                        .corpus(calib.trace().info().corpus())
+                        .placement(s.placement(), null)
+                        .lowRank(0, 1f)
+                        .build(l -> {}));
+        RuntimeOptions base = RuntimeOptions.defaults()
+                .withReader(s.reader())
+                .withQueueDepth(s.queueDepth())
+                .withFillIn(false)
+                .withDevice(profile)
+                .withEmulatedDevice(s.device() != null ? profile : null);
+        PolicyRounds r = PolicyRounds.run(
+                file,
+                orders,
+                calib.trace(),
+                held.trace(),
+                s.policies(),
+                s.linkingInner(),
+                CacheSettings.Window.DEFAULT_TOKENS,
+                s.cacheFraction(),
+                s.tokens(),
+                s.repeats(),
+                base,
+                profile,
+                "",
+                progress);
+        return new ModelPolicies(
+                in.modelName(),
+                s.rule().describe(),
+                r.neededShare(),
+                s.placement(),
+                s.replay(),
+                s.linkingInner(),
+                calib.tokens(),
+                r.tokens(),
+                s.repeats(),
+                s.cacheFraction(),
+                r.budgetBytes(),
+                s.reader().cliName(),
+                s.queueDepth(),
+                profile,
+                s.device() != null,
+                r.rows(),
+                r.verdict());
+    }
+
+    private static ProfileResult profile(
+            Input in, List<String> lines, String part, ActivityRule rule, long maxTokens, Progress progress)
+            throws IOException {
+        ProfileOptions options = ProfileOptions.defaults().withRule(rule).withMaxTokens(maxTokens);
+        try (ProgressSteps steps = new ProgressSteps(progress)) {
+            return PlacementPipeline.profile(
+                    in.onnx(), in.tokenizer(), lines, in.corpusName() + ", " + part, options, steps);
+        }
+    }
+
+    public void print(PrintWriter o) {
+        o.printf(
+                "ripple policies: %s, '%s' (%.1f%% of neurons needed per token on the replayed %s tokens), "
+                        + "%s placement from %d calibration tokens; linking over %s%n",
+                model, rule, 100 * neededShare, replayed, placement, calibrationTokens, linkingInner);
+        o.printf(
+                "%d tokens replayed per policy from a cold cache, %d rounds (order rotated per round); DRAM %.0f%% "
+                        + "of FFN bytes (%d B; lfu seeded with calibration frequencies); %s reads, queue depth %d; "
+                        + "device %s%s: sequential %.0f MiB/s%n",
+                tokens,
+                repeats,
+                100 * cacheFraction,
+                budgetBytes,
+                reader,
+                queueDepth,
+                emulated ? "EMULATED " : "",
+                device.name(),
+                device.sequentialMiBps());
+        PolicyTable.print(o, rows);
+        o.println(PolicyTable.verdictLine(verdict));
+    }
+
+    public byte[] toJsonBytes() throws IOException {
+        ObjectNode doc = JSON.createObjectNode();
+        doc.put("model", model);
+        doc.put("rule", rule);
+        doc.put("neededShare", neededShare);
+        doc.put("placement", placement);
+        doc.put("replayed", replayed);
+        doc.put("linkingInner", linkingInner);
+        doc.put("calibrationTokens", calibrationTokens);
+        doc.put("tokens", tokens);
+        doc.put("repeats", repeats);
+        doc.put("cacheFraction", cacheFraction);
+        doc.put("cacheBytes", budgetBytes);
+        doc.put("reader", reader);
+        doc.put("queueDepth", queueDepth);
+        BenchReport.putDevice(doc.putObject("device"), device).put("emulated", emulated);
+        PolicyTable.putRows(doc, rows, verdict);
+        return JSON.writeValueAsBytes(doc);
+    }
+}
