@@ -1,6 +1,7 @@
 package dev.ripple.bench.cli;
 
 import dev.ripple.bench.harness.Demo;
+import dev.ripple.bench.harness.EncoderText;
 import dev.ripple.bench.harness.FidelityRun;
 import dev.ripple.core.activity.ActivityRule;
 import dev.ripple.core.activity.LowRankPredictor;
@@ -96,14 +97,7 @@ final class DemoCommand implements Callable<Integer> {
                 margin,
                 benchSentences);
         Files.createDirectories(run.work);
-        Corpus corpus = inputs.corpus(0.5);
-        Demo.Input input = new Demo.Input(
-                inputs.onnx(run.work),
-                inputs.tokenizer(run.work),
-                inputs.modelName(),
-                corpus.name(),
-                corpus.calibration(),
-                corpus.heldOut());
+        EncoderText input = inputs.encoderText(run.work, 0.5);
         report = Demo.run(settings, input, CliProgress.harness(run.quiet));
         print(o, report);
         return 0;

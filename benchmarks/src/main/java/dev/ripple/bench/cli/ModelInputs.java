@@ -1,5 +1,6 @@
 package dev.ripple.bench.cli;
 
+import dev.ripple.bench.harness.EncoderText;
 import java.io.IOException;
 import java.nio.file.Path;
 import picocli.CommandLine.Option;
@@ -68,6 +69,13 @@ final class ModelInputs {
     /** The text split by line into calibration and held-out passages. */
     Corpus corpus(double heldOutFraction) throws IOException {
         return Corpus.load(text, heldOutFraction);
+    }
+
+    /** The model, its tokenizer and the text split by {@link #corpus(double)}, as the harness takes them. */
+    EncoderText encoderText(Path work, double heldOutFraction) throws IOException {
+        Corpus corpus = corpus(heldOutFraction);
+        return new EncoderText(
+                onnx(work), tokenizer(work), modelName(), corpus.name(), corpus.calibration(), corpus.heldOut());
     }
 
     /** As {@link #corpus(double)}, with calibration passages from their own file when one is given. */

@@ -132,17 +132,7 @@ final class PoliciesCommand implements Callable<Integer> {
                 io.queueDepth,
                 io.deviceProfile());
         Files.createDirectories(run.work);
-        Corpus corpus = inputs.corpus(0.5);
-        report = ModelPolicies.run(
-                settings,
-                new ModelPolicies.Input(
-                        inputs.onnx(run.work),
-                        inputs.tokenizer(run.work),
-                        inputs.modelName(),
-                        corpus.name(),
-                        corpus.calibration(),
-                        corpus.heldOut()),
-                CliProgress.harness(run.quiet));
+        report = ModelPolicies.run(settings, inputs.encoderText(run.work, 0.5), CliProgress.harness(run.quiet));
         report.print(o);
         if (json != null) {
             AtomicFile.write(json, report.toJsonBytes());

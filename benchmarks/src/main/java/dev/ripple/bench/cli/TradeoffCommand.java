@@ -1,5 +1,6 @@
 package dev.ripple.bench.cli;
 
+import dev.ripple.bench.harness.EncoderText;
 import dev.ripple.bench.harness.Tradeoff;
 import dev.ripple.bench.harness.TradeoffReport;
 import dev.ripple.core.format.AtomicFile;
@@ -179,18 +180,8 @@ final class TradeoffCommand implements Callable<Integer> {
                 trainedEpochs,
                 trainedRate);
         Files.createDirectories(run.work);
-        Path onnx = inputs.onnx(run.work);
-        Corpus corpus = inputs.corpus(0.5);
-        report = Tradeoff.run(
-                settings,
-                new Tradeoff.Input(
-                        onnx,
-                        inputs.tokenizer(run.work),
-                        inputs.modelName(),
-                        corpus.name(),
-                        corpus.calibration(),
-                        corpus.heldOut()),
-                CliProgress.harness(run.quiet));
+        EncoderText text = inputs.encoderText(run.work, 0.5);
+        report = Tradeoff.run(settings, text, CliProgress.harness(run.quiet));
         report.print(o);
         if (json != null) {
             AtomicFile.write(json, report.toJsonBytes());
@@ -201,7 +192,7 @@ final class TradeoffCommand implements Callable<Integer> {
                     png,
                     inputs.embeddedModel()
                             ? "all-MiniLM-L6-v2"
-                            : onnx.getFileName().toString());
+                            : text.onnx().getFileName().toString());
             o.printf("PNG -> %s%n", png);
         }
         return 0;

@@ -33,7 +33,7 @@ import java.util.stream.Stream;
  * {@code ripple demo} prints is a rendering of the {@link Report}.
  *
  * <pre>{@code
- * Demo.Report r = Demo.run(Demo.Settings.defaults(Path.of("work")), new Demo.Input(onnx, tokenizer,
+ * Demo.Report r = Demo.run(Demo.Settings.defaults(Path.of("work")), new EncoderText(onnx, tokenizer,
  *         "all-MiniLM-L6-v2", "Europarl", calibrationLines, heldOutLines), Progress.NONE);
  * double cosine = r.run(Demo.PREDICTOR).cosine().mean();
  * }</pre>
@@ -77,15 +77,6 @@ public final class Demo {
         }
     }
 
-    /** The model, its tokenizer and the text, split already into calibration and held-out passages. */
-    public record Input(
-            Path onnx,
-            Path tokenizer,
-            String modelName,
-            String corpusName,
-            List<String> calibrationText,
-            List<String> heldOutText) {}
-
     /**
      * What the demo found.
      *
@@ -99,7 +90,7 @@ public final class Demo {
      */
     public record Report(
             Settings settings,
-            Input input,
+            EncoderText input,
             int heldOutPassages,
             ProfileResult calibration,
             Path calibrationTrace,
@@ -121,7 +112,7 @@ public final class Demo {
         }
     }
 
-    public static Report run(Settings s, Input in, Progress progress) throws IOException {
+    public static Report run(Settings s, EncoderText in, Progress progress) throws IOException {
         Files.createDirectories(s.work());
         List<String> heldOutText = in.heldOutText()
                 .subList(0, Math.min(s.sentences(), in.heldOutText().size()));

@@ -34,7 +34,7 @@ import java.util.List;
  * <pre>{@code
  * ModelPolicies r = ModelPolicies.run(
  *         ModelPolicies.Settings.defaults(Path.of("work")),
- *         new ModelPolicies.Input(onnx, tokenizerJson, "all-MiniLM-L6-v2", "europarl", calibrationLines, heldOutLines),
+ *         new EncoderText(onnx, tokenizerJson, "all-MiniLM-L6-v2", "europarl", calibrationLines, heldOutLines),
  *         Progress.NONE);
  * System.out.println(r.verdict() == null ? "no verdict" : r.verdict().describe());
  * }</pre>
@@ -131,15 +131,6 @@ public record ModelPolicies(
         }
     }
 
-    /** An encoder and its text, split into calibration and held-out lines. */
-    public record Input(
-            Path onnx,
-            Path tokenizer,
-            String modelName,
-            String corpusName,
-            List<String> calibrationText,
-            List<String> heldOutText) {}
-
     /** The policies named once each, all known: shared with the workload form of the command. */
     public static void requirePolicies(List<String> policies) {
         if (policies.isEmpty() || policies.stream().distinct().count() != policies.size()) {
@@ -161,7 +152,7 @@ public record ModelPolicies(
     }
 
     /** Profiles, places, writes the file, then replays every policy in rotating rounds. */
-    public static ModelPolicies run(Settings s, Input in, Progress progress) throws IOException {
+    public static ModelPolicies run(Settings s, EncoderText in, Progress progress) throws IOException {
         Files.createDirectories(s.work());
         ProfileResult calib =
                 profile(in, in.calibrationText(), "calibration", s.rule(), s.calibrationTokens(), progress);
@@ -230,7 +221,7 @@ public record ModelPolicies(
     }
 
     private static ProfileResult profile(
-            Input in, List<String> lines, String part, ActivityRule rule, long maxTokens, Progress progress)
+            EncoderText in, List<String> lines, String part, ActivityRule rule, long maxTokens, Progress progress)
             throws IOException {
         ProfileOptions options = ProfileOptions.defaults().withRule(rule).withMaxTokens(maxTokens);
         try (ProgressSteps steps = new ProgressSteps(progress)) {

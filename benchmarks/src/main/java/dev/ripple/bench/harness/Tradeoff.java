@@ -42,7 +42,7 @@ import java.util.stream.IntStream;
  * <pre>{@code
  * TradeoffReport r = Tradeoff.run(
  *         Tradeoff.Settings.defaults(),
- *         new Tradeoff.Input(onnx, tokenizerJson, "all-MiniLM-L6-v2", "europarl", calibrationLines, heldOutLines),
+ *         new EncoderText(onnx, tokenizerJson, "all-MiniLM-L6-v2", "europarl", calibrationLines, heldOutLines),
  *         Progress.NONE);
  * r.points().forEach(p -> System.out.println(p.label() + ": " + p.readShare() + " read, cosine " + p.cosine().mean()));
  * }</pre>
@@ -189,15 +189,6 @@ public final class Tradeoff {
         }
     }
 
-    /** An encoder and its text: calibration lines (profiled) and held-out lines (embedded). */
-    public record Input(
-            Path onnx,
-            Path tokenizer,
-            String modelName,
-            String corpusName,
-            List<String> calibrationText,
-            List<String> heldOutText) {}
-
     /** A configuration and the point it gave. */
     private record Run(TradeoffSweep.Config config, TradeoffPoint point) {}
 
@@ -209,7 +200,8 @@ public final class Tradeoff {
             PredictorTrainer.TokenSet validation) {}
 
     /** Runs the sweep; progress in steps "calibration", "training" (with --trained), "reference" and "sweep". */
-    public static TradeoffReport run(Settings s, Input in, Progress progress) throws IOException, InterruptedException {
+    public static TradeoffReport run(Settings s, EncoderText in, Progress progress)
+            throws IOException, InterruptedException {
         ImportedModel imported = PlacementPipeline.importModel(
                 in.onnx(), ImportOptions.defaults().withBundles(DType.F32));
         BertConfig config = BertConfig.fromJson(imported.architecture());
