@@ -868,7 +868,8 @@ public final class StrategyBench {
                             train.tokenizer(),
                             train.calibrationText(),
                             calib.trace(),
-                            TrainingOptions.defaults(),
+                            // the calibration's own tokens: the passages profiled for placement, no more
+                            TrainingOptions.defaults().withMaxTokens(Math.max(1, calib.tokens())),
                             steps);
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
