@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.ripple.core.activity.ActivityRule;
 import dev.ripple.core.activity.FillIn;
 import dev.ripple.core.activity.LowRankPredictor;
+import dev.ripple.core.activity.TrainedPredictor;
 import dev.ripple.core.ffn.FfnLayerWeights;
 import dev.ripple.core.format.BundleSource;
 import dev.ripple.core.format.PlacedLayer;
@@ -43,6 +44,8 @@ public final class LayoutBuilder {
     private List<InputMoments> moments = List.of();
     private List<LowRankPredictor.Factors> factors;
     private byte[] tokenizer;
+    private TrainedPredictor trained;
+    private ObjectNode trainedDescription;
     private DType residentType;
 
     public LayoutBuilder(ImportedModel model, int[][] orders) {
@@ -150,6 +153,33 @@ public final class LayoutBuilder {
         return matrix && t.dtype() != residentType ? t.as(residentType) : t;
     }
 
+    /**
+     * Stores a trained predictor's networks and thresholds as resident tensors
+     * ({@link TrainedPredictor#tensors}) and {@code description} in the provenance under
+     * {@link TrainedPredictor#PROVENANCE}; its {@code relu} is set from the networks, as reading
+     * them back needs it.
+     */
+    public LayoutBuilder trained(TrainedPredictor p, ObjectNode description) {
+        if (p.layers() != orders.length) {
+            throw new IllegalArgumentException(
+                    "trained predictor has " + p.layers() + " layers, the model " + orders.length);
+        }
+        for (int l = 0; l < orders.length; l++) {
+            TrainedPredictor.Layer f = p.layer(l);
+            var spec = model.layers().get(l).spec();
+            if (f.dModel() != spec.dModel()
+                    || f.dFfn() != spec.dFfn()
+                    || f.relu() != p.layer(0).relu()) {
+                throw new IllegalArgumentException("trained predictor layer " + l + " (" + f.dModel() + " → "
+                        + f.dFfn() + ", relu " + f.relu() + ") does not fit the model's (" + spec.dModel() + " → "
+                        + spec.dFfn() + ") or differs from layer 0 in its rectifier");
+            }
+        }
+        this.trained = p;
+        this.trainedDescription = description.deepCopy().put("relu", p.layer(0).relu());
+        return this;
+    }
+
     public LayoutBuilder tokenizer(byte[] json) {
         this.tokenizer = json;
         return this;
@@ -173,6 +203,9 @@ public final class LayoutBuilder {
             p.put("rank", rank);
             p.put("margin", margin);
             p.put("fit", moments.isEmpty() ? "weights" : "inputs");
+        }
+        if (trained != null) {
+            prov.set(TrainedPredictor.PROVENANCE, trainedDescription);
         }
         RippleContents c =
                 new RippleContents().architecture(model.architecture()).provenance(prov);
@@ -198,6 +231,9 @@ public final class LayoutBuilder {
                         ? LowRankFactorizer.factor(weights, r0, 42 + l)
                         : LowRankFactorizer.factor(weights, r0, 42 + l, moments.get(l));
                 LowRankPredictor.tensors(l, f).forEach(c::addTensor);
+            }
+            if (trained != null) {
+                TrainedPredictor.tensors(l, trained.layer(l)).forEach(c::addTensor);
             }
             layerDone.accept(l);
         }

@@ -79,7 +79,9 @@ final class BenchCommand implements Callable<Integer> {
             names = "--predictor",
             defaultValue = "lowrank",
             description = "predictor of the forward passes: lowrank or "
-                    + "oracle (the true sets); decoders also dense (default: ${DEFAULT-VALUE})")
+                    + "oracle (the true sets); ONNX encoders also trained (trained on the calibration text, "
+                    + "as 'ripple place --predictor trained' does, and run from the files); decoders also dense "
+                    + "(default: ${DEFAULT-VALUE})")
     String predictor;
 
     @Option(
@@ -175,9 +177,10 @@ final class BenchCommand implements Callable<Integer> {
         }
         if (!predictor.equals("lowrank")
                 && !predictor.equals("oracle")
+                && !(predictor.equals("trained") && !inputs.decoder())
                 && !(predictor.equals("dense") && inputs.decoder())) {
-            throw new IllegalArgumentException(
-                    "--predictor must be lowrank or oracle (or dense, for a decoder), not '" + predictor + "'");
+            throw new IllegalArgumentException("--predictor must be lowrank or oracle (or trained, for an ONNX "
+                    + "encoder; dense, for a decoder), not '" + predictor + "'");
         }
         StrategyBench.Settings settings = settings();
         if (workload != null) {
@@ -206,7 +209,7 @@ final class BenchCommand implements Callable<Integer> {
                 run.quiet);
         BenchReport report = new StrategyBench(settings, CliProgress.harness(run.quiet))
                 .encoder(new StrategyBench.EncoderInput(
-                        onnx, tok, inputs.modelName(), corpus.name(), calib, heldOutText, null));
+                        onnx, tok, inputs.modelName(), corpus.name(), calib, heldOutText, null, corpus.calibration()));
         report.print(o);
         if (!noPlots) {
             List<Path> pngs = report.plots(run.work);

@@ -151,7 +151,8 @@ final class GenerateCommand implements Callable<Integer> {
 
     @Option(
             names = "--predictor",
-            description = "lowrank or dense (default: lowrank when the file has one, else dense)")
+            description = "lowrank, trained (when 'ripple place --predictor trained' stored one) or dense "
+                    + "(default: lowrank when the file has one, else dense)")
     String predictor;
 
     @Option(names = "--json", paramLabel = "FILE", description = "write every figure as JSON")

@@ -18,6 +18,8 @@ import dev.ripple.placement.pipeline.ImportOptions;
 import dev.ripple.placement.pipeline.LayoutOptions;
 import dev.ripple.placement.pipeline.PlacementPipeline;
 import dev.ripple.placement.pipeline.Placements;
+import dev.ripple.placement.pipeline.TrainedFit;
+import dev.ripple.placement.pipeline.TrainingOptions;
 import dev.ripple.placement.pipeline.WrittenModel;
 import dev.ripple.placement.trace.ActivationTrace;
 import dev.ripple.placement.trace.TraceFiles;
@@ -116,6 +118,49 @@ final class PlaceCommand implements Callable<Integer> {
     @Option(names = "--no-fill-in", description = "do not store mean fill-in")
     boolean noFillIn;
 
+    @Option(
+            names = "--predictor",
+            defaultValue = "lowrank",
+            description = "lowrank: store the low-rank predictor (default); trained: also train a predictor per "
+                    + "layer (issue 16; ONNX encoders) on --train-text and store it beside the low-rank one, for "
+                    + "runs with --predictor trained. It is not the default: it did not beat the low-rank one "
+                    + "(docs/PERFORMANCE.md §16)")
+    String predictor;
+
+    @Option(
+            names = "--train-text",
+            paramLabel = "T.txt",
+            description = "with --predictor trained: the text to train on, one passage per line; its calibration "
+                    + "half is used, as 'ripple profile --text' splits it (default: the embedded Europarl sample's)")
+    Path trainText;
+
+    @Option(
+            names = "--train-tokens",
+            defaultValue = "10000",
+            description = "with --predictor trained: tokens profiled to train on, every fifth passage validating "
+                    + "the thresholds (default: ${DEFAULT-VALUE})")
+    long trainTokens;
+
+    @Option(
+            names = "--train-recall",
+            defaultValue = "0.975",
+            description = "with --predictor trained: the validation recall each layer's threshold is calibrated "
+                    + "to (default: ${DEFAULT-VALUE})")
+    double trainRecall;
+
+    @Option(
+            names = "--train-epochs",
+            defaultValue = "2",
+            description = "with --predictor trained: passes over the training tokens (default: ${DEFAULT-VALUE})")
+    int trainEpochs;
+
+    @Option(
+            names = "--seed",
+            defaultValue = "42",
+            description = "with --predictor trained: the training seed; the same seed and text write the same "
+                    + "predictor (default: ${DEFAULT-VALUE})")
+    long seed;
+
     @Spec
     CommandSpec spec;
 
@@ -124,6 +169,11 @@ final class PlaceCommand implements Callable<Integer> {
         if (compare && eval == null) {
             throw new IllegalArgumentException("--compare needs --eval HELDOUT");
         }
+        if (!predictor.equals("lowrank") && !predictor.equals("trained")) {
+            throw new IllegalArgumentException("--predictor must be lowrank or trained, not '" + predictor + "'");
+        }
+        boolean train = predictor.equals("trained");
+        TrainingOptions training = train ? trainingOptions() : null;
         PlacementAlgorithm alg = algorithm(algorithm);
         Path m = model != null ? model : DefaultData.model(run.work);
         DType storage = dtype != null ? weightType(dtype, "--dtype") : PlacementPipeline.defaultBundleType(m);
@@ -152,26 +202,83 @@ final class PlaceCommand implements Callable<Integer> {
                     .filter(a -> !a.name().equals(alg.name()))
                     .forEach(algorithms::add);
         }
+        List<String> trainPassages = train ? Corpus.load(trainText, 0.5).calibration() : null;
         Placements placed;
         WrittenModel written;
+        TrainedFit trained = null;
         try (ProgressSteps steps = CliProgress.steps(run.quiet)) {
             placed = PlacementPipeline.place(calibration, heldOut, algorithms, steps);
+            if (train) {
+                trained = PlacementPipeline.trainPredictor(m, tok, trainPassages, calibration, training, steps);
+            }
             LayoutOptions layout = LayoutOptions.defaults()
                     .withPredictorRank(rank)
                     .withMargin(margin)
                     .withFillIn(!noFillIn)
                     .withTokenizer(tok)
-                    .withResidents(residents);
+                    .withResidents(residents)
+                    .withTrained(trained);
             written = PlacementPipeline.write(imported, placed.first(), calibration, layout, out, steps);
         }
         PrintWriter o = spec.commandLine().getOut();
         JsonNode conversions = imported.architecture().path("gguf").path("residentConversions");
         if (json) {
-            o.println(JSON.writeValueAsString(toJson(written, placed, conversions, compare)));
+            ObjectNode doc = toJson(written, placed, conversions, compare);
+            if (trained != null) {
+                ObjectNode t = trained.provenance();
+                t.put("seconds", trained.seconds());
+                t.put("threads", trained.options().threads());
+                doc.set("trainedPredictor", t);
+            }
+            o.println(JSON.writeValueAsString(doc));
         } else {
             print(o, written, placed, conversions);
+            if (trained != null) {
+                printTrained(o, trained);
+            }
         }
         return 0;
+    }
+
+    /** The options of --predictor trained, checked before any work. */
+    private TrainingOptions trainingOptions() {
+        if (trainTokens < 1 || trainEpochs < 1) {
+            throw new IllegalArgumentException("--train-tokens and --train-epochs must be positive");
+        }
+        if (!(trainRecall > 0 && trainRecall <= 1)) {
+            throw new IllegalArgumentException("--train-recall must be in (0, 1], got " + trainRecall);
+        }
+        return TrainingOptions.defaults()
+                .withRank(rank > 0 ? rank : -1)
+                .withMaxTokens(trainTokens)
+                .withRecall(trainRecall)
+                .withEpochs(trainEpochs)
+                .withSeed(seed);
+    }
+
+    /** What training took and how the thresholds score on the validation passages. */
+    private static void printTrained(PrintWriter o, TrainedFit t) {
+        o.printf(
+                "trained predictor stored (from the low-rank start, width %d, %d epochs, seed %d) for '%s': "
+                        + "%d training / %d validation tokens, trained in %.1f s on %d threads%n",
+                t.hidden(),
+                t.options().epochs(),
+                t.options().seed(),
+                t.rule(),
+                t.trainTokens(),
+                t.validationTokens(),
+                t.seconds(),
+                t.options().threads());
+        StringBuilder shares = new StringBuilder();
+        for (int l = 0; l < t.validationReadShare().length; l++) {
+            shares.append(String.format(
+                    "%s%.1f%% (recall %.3f)",
+                    l == 0 ? "" : ", ", 100 * t.validationReadShare()[l], t.validationRecall()[l]));
+        }
+        o.printf(
+                "  thresholds for validation recall %s; neurons read on the validation passages per layer: %s%n"
+                        + "  run it with --predictor trained (the low-rank predictor stays the default)%n",
+                t.options().recall(), shares);
     }
 
     /** The written file and the held-out evaluation as the JSON {@code --json} prints. */

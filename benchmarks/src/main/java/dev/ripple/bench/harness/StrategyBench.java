@@ -26,12 +26,15 @@ import dev.ripple.placement.pipeline.LayoutOptions;
 import dev.ripple.placement.pipeline.Placement;
 import dev.ripple.placement.pipeline.PlacementPipeline;
 import dev.ripple.placement.pipeline.Placements;
+import dev.ripple.placement.pipeline.TrainedFit;
+import dev.ripple.placement.pipeline.TrainingOptions;
 import dev.ripple.placement.pipeline.WrittenModel;
 import dev.ripple.placement.profile.EncodedPassage;
 import dev.ripple.placement.profile.ProfileOptions;
 import dev.ripple.placement.profile.ProfileResult;
 import dev.ripple.placement.trace.ActivationTrace;
 import java.io.IOException;
+import java.io.InterruptedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -67,7 +70,8 @@ public final class StrategyBench {
      *                        storage, profiled quickly at the start
      * @param cacheFraction   the main table's cache as a share of the FFN bytes (without {@code dramBytes})
      * @param dramBytes       the main table's DRAM budget (resident tensors and KV cache first); 0: use cacheFraction
-     * @param predictor       lowrank, oracle (the true sets) or, for decoders, dense
+     * @param predictor       lowrank, trained (encoders: trained on the calibration text and stored in the
+     *                        strategies' files first), oracle (the true sets) or, for decoders, dense
      * @param fillIn          forward passes with mean fill-in
      * @param margin          the low-rank predictor's margin
      * @param budgets         cache budgets of the sweep (shares of the FFN bytes); empty: no sweep
@@ -99,9 +103,9 @@ public final class StrategyBench {
             int decodeTokens) {
 
         public Settings {
-            if (!predictor.equals("lowrank") && !predictor.equals("oracle") && !predictor.equals("dense")) {
+            if (!List.of("lowrank", "oracle", "dense", "trained").contains(predictor)) {
                 throw new IllegalArgumentException(
-                        "predictor must be lowrank, oracle or (decoders) dense, not '" + predictor + "'");
+                        "predictor must be lowrank, trained, oracle or (decoders) dense, not '" + predictor + "'");
             }
             if (tokens < 1 || sweepTokens < 1 || prompts < 1 || promptTokens < 1 || decodeTokens < 1) {
                 throw new IllegalArgumentException(
@@ -241,7 +245,9 @@ public final class StrategyBench {
     /**
      * An encoder and its text.
      *
-     * @param placed the model and its placements, or null to import and place here
+     * @param placed          the model and its placements, or null to import and place here
+     * @param calibrationText the calibration passages, which the predictor of {@code --predictor trained}
+     *                        is trained on; null when the run's predictor is another
      */
     public record EncoderInput(
             Path onnx,
@@ -250,7 +256,21 @@ public final class StrategyBench {
             String corpusName,
             ProfileResult calibration,
             List<String> heldOutText,
-            Placed placed) {}
+            Placed placed,
+            List<String> calibrationText) {
+
+        /** Without calibration text: for runs whose predictor is not the trained one. */
+        public EncoderInput(
+                Path onnx,
+                Path tokenizer,
+                String modelName,
+                String corpusName,
+                ProfileResult calibration,
+                List<String> heldOutText,
+                Placed placed) {
+            this(onnx, tokenizer, modelName, corpusName, calibration, heldOutText, placed, null);
+        }
+    }
 
     /**
      * A decoder checkpoint, prepared in identity order, and its text.
@@ -320,7 +340,8 @@ public final class StrategyBench {
         Written written = writeFiles(
                 imported,
                 in.calibration(),
-                in.placed() == null ? null : in.placed().placements());
+                in.placed() == null ? null : in.placed().placements(),
+                s.predictor().equals("trained") ? in : null);
         Map<String, Path> files = written.files();
         if (s.dramBytes() > 0) {
             try (RippleFile f = RippleFile.open(files.get("ripple+"))) {
@@ -470,10 +491,14 @@ public final class StrategyBench {
     public DecoderBenchReport decoder(DecoderInput in) throws IOException {
         ReaderKind readerKind = s.reader();
         ActivityRule used = in.calibration().rule();
+        if (s.predictor().equals("trained")) {
+            throw new IllegalArgumentException(in.checkpoint() + ": the trained predictor is for ONNX encoders (it "
+                    + "trains on ONNX Runtime's FFN inputs); run the decoder with lowrank, dense or oracle");
+        }
         Files.createDirectories(s.work());
         ImportedModel imported = PlacementPipeline.importModel(
                 in.checkpoint(), ImportOptions.defaults().withBundles(DType.F16));
-        Written written = writeFiles(imported, in.calibration(), null);
+        Written written = writeFiles(imported, in.calibration(), null, null);
         Map<String, Path> files = written.files();
         List<int[]> prompts = new ArrayList<>();
         for (int[] ids : in.prompts()) {
@@ -568,7 +593,10 @@ public final class StrategyBench {
                         imported,
                         new Placement("ripple+", written.orders().get("ripple+"), null),
                         calib.trace(),
-                        LayoutOptions.defaults().withMargin(s.margin()).withFitted(written.factors()),
+                        LayoutOptions.defaults()
+                                .withMargin(s.margin())
+                                .withFitted(written.factors())
+                                .withTrained(written.trained()),
                         f,
                         steps);
             }
@@ -748,7 +776,7 @@ public final class StrategyBench {
             throws IOException {
         boolean oracle = s.predictor().equals("oracle");
         RuntimeOptions options = ioOptions
-                .withPredictor(PredictorKind.LOWRANK)
+                .withPredictor(s.predictor().equals("trained") ? PredictorKind.TRAINED : PredictorKind.LOWRANK)
                 .withFillIn(s.fillIn())
                 .withMargin(s.margin());
         return fidelity(
@@ -804,13 +832,16 @@ public final class StrategyBench {
             Map<String, Path> files,
             ImportedModel imported,
             Map<String, int[][]> orders,
-            List<LowRankPredictor.Factors> factors) {}
+            List<LowRankPredictor.Factors> factors,
+            TrainedFit trained) {}
 
     /**
      * One .ripple file per strategy placement, each with fill-in means and the same low-rank
      * predictor (fitted once); placements in {@code given} are reused, the others computed here.
+     * With {@code train}, a trained predictor too, trained once on its calibration text.
      */
-    private Written writeFiles(ImportedModel imported, ProfileResult calib, Placements given) throws IOException {
+    private Written writeFiles(ImportedModel imported, ProfileResult calib, Placements given, EncoderInput train)
+            throws IOException {
         List<PlacementAlgorithm> missing = STRATEGY_PLACEMENTS.stream()
                 .filter(n -> given == null || !given.byAlgorithm().containsKey(n))
                 .map(PlacementAlgorithms::byName)
@@ -820,8 +851,29 @@ public final class StrategyBench {
         try (ProgressSteps steps = new ProgressSteps(progress)) {
             Placements here = missing.isEmpty() ? null : PlacementPipeline.place(calib.trace(), null, missing, steps);
             List<LowRankPredictor.Factors> factors = PlacementPipeline.fitPredictor(imported, calib.trace(), -1, steps);
-            LayoutOptions layout =
-                    LayoutOptions.defaults().withMargin(s.margin()).withFitted(factors);
+            TrainedFit trained = null;
+            if (train != null) {
+                if (train.calibrationText() == null) {
+                    throw new IllegalArgumentException("the trained predictor needs the calibration text to train on");
+                }
+                try {
+                    trained = PlacementPipeline.trainPredictor(
+                            train.onnx(),
+                            train.tokenizer(),
+                            train.calibrationText(),
+                            calib.trace(),
+                            // the calibration's own tokens: the passages profiled for placement, no more
+                            TrainingOptions.defaults().withMaxTokens(Math.max(1, calib.tokens())),
+                            steps);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new InterruptedIOException("predictor training interrupted");
+                }
+            }
+            LayoutOptions layout = LayoutOptions.defaults()
+                    .withMargin(s.margin())
+                    .withFitted(factors)
+                    .withTrained(trained);
             for (String name : STRATEGY_PLACEMENTS) {
                 Placement p = here != null && here.byAlgorithm().containsKey(name) ? here.get(name) : given.get(name);
                 Path f = s.work().resolve("bench-" + name.replace("+", "plus") + ".ripple");
@@ -829,7 +881,7 @@ public final class StrategyBench {
                 files.put(name, f);
                 orders.put(name, p.orders());
             }
-            return new Written(files, imported, orders, factors);
+            return new Written(files, imported, orders, factors, trained);
         }
     }
 

@@ -116,8 +116,10 @@ public final class LowRankPredictor implements ActivationPredictor {
      */
     public static LowRankPredictor read(RippleFile file, float margin) {
         if (!isStoredIn(file)) {
-            throw new IllegalArgumentException(file.path() + ": has no low-rank predictor; write it with "
-                    + "'ripple place' (a rank above 0) or run with the dense predictor");
+            throw new MissingPredictorException(
+                    file.path(),
+                    PredictorKind.LOWRANK,
+                    "write it with 'ripple place' (a rank above 0) or run with the dense predictor");
         }
         JsonNode prov = file.provenance();
         ActivityRule rule = ActivityRule.fromJson(prov.path("activityRule"));

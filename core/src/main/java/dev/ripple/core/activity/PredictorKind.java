@@ -12,9 +12,15 @@ public enum PredictorKind {
     /** Every neuron of every layer (the dense forward, read from flash). */
     DENSE,
     /** The low-rank predictor stored in the file ({@link LowRankPredictor}). */
-    LOWRANK;
+    LOWRANK,
+    /**
+     * The trained predictor stored in the file ({@link TrainedPredictor}), written by {@code ripple
+     * place --predictor trained}; not the default, as it did not beat the low-rank one
+     * (docs/PERFORMANCE.md §16).
+     */
+    TRAINED;
 
-    /** The name used on the command line and in reports: {@code dense}, {@code lowrank}. */
+    /** The name used on the command line and in reports: {@code dense}, {@code lowrank}, {@code trained}. */
     public String label() {
         return name().toLowerCase(Locale.ROOT);
     }

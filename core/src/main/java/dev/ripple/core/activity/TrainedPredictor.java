@@ -1,11 +1,19 @@
 package dev.ripple.core.activity;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.ripple.core.format.FfnLayerSection;
+import dev.ripple.core.format.ResidentTensor;
+import dev.ripple.core.format.RippleFile;
+import dev.ripple.core.format.RippleFormat;
+import dev.ripple.core.format.RippleFormatException;
 import dev.ripple.core.tensor.DType;
+import dev.ripple.core.tensor.Tensor;
 import dev.ripple.core.tensor.kernels.KernelProvider;
 import dev.ripple.core.tensor.kernels.Kernels;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import org.eclipse.collections.api.list.primitive.MutableIntList;
 
@@ -30,6 +38,11 @@ import org.eclipse.collections.api.list.primitive.MutableIntList;
  * MutableIntList active = new IntArrayList();
  * p.predict(0, x, active);            // neuron indices, ascending
  * }</pre>
+ *
+ * <p>In a {@code .ripple} file each layer's network is a set of resident f32 tensors
+ * ({@link #tensors} writes them, {@link #read} reads them back, side by side so the two cannot drift
+ * apart; docs/FORMAT.md lists them), the threshold calibrated for the layer among them, and
+ * whether the hidden layer is rectified in the provenance's {@value #PROVENANCE} object.
  */
 public final class TrainedPredictor implements ActivationPredictor {
 
@@ -86,6 +99,138 @@ public final class TrainedPredictor implements ActivationPredictor {
         public long multiplyAdds() {
             return (long) hidden * (dModel + dFfn);
         }
+    }
+
+    /** The provenance key of the trained predictor's description (how it was trained, {@code relu}). */
+    public static final String PROVENANCE = "trainedPredictor";
+
+    /**
+     * The resident tensors that store layer {@code layer}'s network in a {@code .ripple} file: w1,
+     * b1, w2, b2, the threshold as a one-element vector (it may be infinite, which JSON cannot
+     * hold) and the dip bounds when the network has them.
+     */
+    public static List<ResidentTensor> tensors(int layer, Layer f) {
+        int d = f.dModel();
+        int h = f.hidden();
+        int n = f.dFfn();
+        List<ResidentTensor> out = new ArrayList<>(List.of(
+                new ResidentTensor(RippleFormat.trainedTensor(layer, "w1"), DType.F32, new long[] {d, h}, f.w1()),
+                new ResidentTensor(RippleFormat.trainedTensor(layer, "b1"), DType.F32, new long[] {h}, f.b1()),
+                new ResidentTensor(RippleFormat.trainedTensor(layer, "w2"), DType.F32, new long[] {h, n}, f.w2()),
+                new ResidentTensor(RippleFormat.trainedTensor(layer, "b2"), DType.F32, new long[] {n}, f.b2()),
+                new ResidentTensor(
+                        RippleFormat.trainedTensor(layer, "threshold"), DType.F32, new long[] {1}, new float[] {
+                            f.threshold()
+                        })));
+        if (f.dip() != null) {
+            out.add(new ResidentTensor(RippleFormat.trainedTensor(layer, "dip"), DType.F32, new long[] {n}, f.dip()));
+        }
+        return out;
+    }
+
+    /** True when {@code file} stores a trained predictor (layer 0's w1 is there). */
+    public static boolean isStoredIn(RippleFile file) {
+        return !file.layers().isEmpty()
+                && file.tensor(RippleFormat.trainedTensor(0, "w1")).isPresent();
+    }
+
+    /**
+     * The trained predictor stored in {@code file}, with the best kernels. The weights are copied
+     * out of the mapped file (off-heap, where the kernels read them), so the predictor outlives the
+     * file; the networks are small (a quarter of the up projections at the default width).
+     *
+     * @throws MissingPredictorException naming the file when it holds none
+     * @throws RippleFormatException when a layer's tensors are missing, of another type or shape,
+     *     or the provenance does not say whether the hidden layer is rectified
+     */
+    public static TrainedPredictor read(RippleFile file) throws RippleFormatException {
+        return read(file, KernelProvider.best());
+    }
+
+    /** As {@link #read(RippleFile)}, with the given kernels ({@link KernelProvider#scalar()} for the reference). */
+    public static TrainedPredictor read(RippleFile file, Kernels kernels) throws RippleFormatException {
+        if (!isStoredIn(file)) {
+            throw new MissingPredictorException(
+                    file.path(),
+                    PredictorKind.TRAINED,
+                    "write it with 'ripple place --predictor trained' (PlacementPipeline.trainPredictor and "
+                            + "LayoutOptions.withTrained), or run with the low-rank or dense predictor");
+        }
+        JsonNode relu = file.provenance().path(PROVENANCE).path("relu");
+        if (!relu.isBoolean()) {
+            throw new RippleFormatException(
+                    file.path(),
+                    "metadata",
+                    RippleFormatException.Problem.INCONSISTENT,
+                    "the file stores trained predictor tensors but its provenance has no boolean " + PROVENANCE
+                            + ".relu");
+        }
+        List<Layer> layers = new ArrayList<>();
+        for (FfnLayerSection section : file.layers()) {
+            int i = section.spec().index();
+            int d = section.spec().dModel();
+            int n = section.spec().dFfn();
+            Tensor w1 = stored(file, i, "w1");
+            if (w1.rank() != 2 || w1.dim(0) != d || w1.dim(1) < 1 || w1.dim(1) > Integer.MAX_VALUE / Math.max(d, n)) {
+                throw misfit(file, w1, "[" + d + ", hidden]", i);
+            }
+            int h = (int) w1.dim(1);
+            float[] b1 = shaped(file, stored(file, i, "b1"), i, h);
+            float[] w2 = shaped(file, stored(file, i, "w2"), i, h, n);
+            float[] b2 = shaped(file, stored(file, i, "b2"), i, n);
+            float threshold = shaped(file, stored(file, i, "threshold"), i, 1)[0];
+            Tensor dipTensor = file.tensor(RippleFormat.trainedTensor(i, "dip")).orElse(null);
+            float[] dip = dipTensor == null ? null : shaped(file, f32(file, dipTensor), i, n);
+            try {
+                layers.add(new Layer(d, h, n, w1.toFloatArray(), b1, w2, b2, threshold, relu.booleanValue(), dip));
+            } catch (IllegalArgumentException e) {
+                throw new RippleFormatException(
+                        file.path(),
+                        "tensor " + RippleFormat.trainedTensor(i, "threshold"),
+                        RippleFormatException.Problem.INCONSISTENT,
+                        e.getMessage());
+            }
+        }
+        return new TrainedPredictor(layers, kernels);
+    }
+
+    private static Tensor stored(RippleFile file, int layer, String part) throws RippleFormatException {
+        String name = RippleFormat.trainedTensor(layer, part);
+        Tensor t = file.tensor(name).orElse(null);
+        if (t == null) {
+            throw new RippleFormatException(
+                    file.path(),
+                    "tensor " + name,
+                    RippleFormatException.Problem.INCONSISTENT,
+                    "missing, though layer 0 stores a trained predictor");
+        }
+        return f32(file, t);
+    }
+
+    private static Tensor f32(RippleFile file, Tensor t) throws RippleFormatException {
+        if (t.dtype() != DType.F32) {
+            throw new RippleFormatException(
+                    file.path(),
+                    "tensor " + t.name(),
+                    RippleFormatException.Problem.INCONSISTENT,
+                    "a trained predictor tensor must be f32, not " + t.dtype().label());
+        }
+        return t;
+    }
+
+    private static float[] shaped(RippleFile file, Tensor t, int layer, long... shape) throws RippleFormatException {
+        if (!Arrays.equals(t.shape(), shape)) {
+            throw misfit(file, t, Arrays.toString(shape), layer);
+        }
+        return t.toFloatArray();
+    }
+
+    private static RippleFormatException misfit(RippleFile file, Tensor t, String expected, int layer) {
+        return new RippleFormatException(
+                file.path(),
+                "tensor " + t.name(),
+                RippleFormatException.Problem.INCONSISTENT,
+                "shape " + Arrays.toString(t.shape()) + " does not fit layer " + layer + ": expected " + expected);
     }
 
     /** A layer as the kernels read it: the weights off-heap, where the Vector API's loads are intrinsified. */
@@ -164,6 +309,12 @@ public final class TrainedPredictor implements ActivationPredictor {
             }
         }
         return z;
+    }
+
+    /** Stateless: a prediction on the layer input may start its reads early, as the low-rank predictor's. */
+    @Override
+    public boolean predictsAhead() {
+        return true;
     }
 
     @Override

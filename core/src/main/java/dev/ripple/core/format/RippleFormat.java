@@ -87,6 +87,16 @@ public final class RippleFormat {
         return "ffn." + index + ".lowrank." + part;
     }
 
+    /**
+     * Resident tensor of layer {@code index}'s trained predictor ({@code TrainedPredictor}): part
+     * w1 [dModel, hidden], b1 [hidden], w2 [hidden, dFfn], b2 [dFfn], threshold [1], and dip [dFfn]
+     * when the network has a dip bound; all f32. Optional, like the low-rank tensors: a reader that
+     * does not know them keeps them as ordinary resident tensors.
+     */
+    public static String trainedTensor(int index, String part) {
+        return "ffn." + index + ".trained." + part;
+    }
+
     /** Rounds {@code offset} up to a multiple of {@code alignment} (a power of two). */
     static long align(long offset, int alignment) {
         return (offset + alignment - 1) & -(long) alignment;

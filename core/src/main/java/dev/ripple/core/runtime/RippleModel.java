@@ -6,9 +6,11 @@ import dev.ripple.core.activity.ActivationPredictor;
 import dev.ripple.core.activity.DensePredictor;
 import dev.ripple.core.activity.FillIn;
 import dev.ripple.core.activity.LowRankPredictor;
+import dev.ripple.core.activity.TrainedPredictor;
 import dev.ripple.core.ffn.SparseFfnExecutor;
 import dev.ripple.core.format.FfnLayerSection;
 import dev.ripple.core.format.RippleFile;
+import dev.ripple.core.format.RippleFormatException;
 import dev.ripple.core.model.FeedForward;
 import dev.ripple.core.model.TokenStats;
 import dev.ripple.core.model.bert.BertConfig;
@@ -164,11 +166,13 @@ public final class RippleModel implements FeedForward, AutoCloseable {
         return new BundleCache(budget, bundleBytes, options.cache().newPolicy());
     }
 
-    private static ActivationPredictor predictorFor(RippleFile file, RuntimeOptions options) {
+    private static ActivationPredictor predictorFor(RippleFile file, RuntimeOptions options)
+            throws RippleFormatException {
         int[] sizes = file.layers().stream().mapToInt(l -> l.spec().dFfn()).toArray();
         return switch (options.predictor()) {
             case DENSE -> new DensePredictor(sizes);
             case LOWRANK -> LowRankPredictor.read(file, options.margin());
+            case TRAINED -> TrainedPredictor.read(file);
         };
     }
 

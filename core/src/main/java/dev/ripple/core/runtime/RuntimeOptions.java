@@ -15,7 +15,7 @@ import java.util.function.Consumer;
  * RuntimeOptions o = RuntimeOptions.defaults()
  *         .withReader(ReaderKind.DIRECT).withQueueDepth(8)
  *         .withCache("linking", 0.1)               // policy (default settings), share of the FFN bytes
- *         .withPredictor(PredictorKind.LOWRANK)    // or DENSE
+ *         .withPredictor(PredictorKind.LOWRANK)    // or DENSE, TRAINED
  *         .withDevice(DeviceProfile.read(Path.of("device-profile.json")));
  * }</pre>
  *
@@ -25,7 +25,8 @@ import java.util.function.Consumer;
  *                      window, linking)
  * @param cacheFraction DRAM budget as a share of all FFN bundle bytes (used when cacheBytes is 0)
  * @param cacheBytes    DRAM budget in bytes (0: use cacheFraction)
- * @param predictor     dense, or lowrank (factors stored in the file); a recorded-set predictor is passed to
+ * @param predictor     dense, lowrank (factors stored in the file) or trained (networks stored in the file by
+ *                      {@code ripple place --predictor trained}); a recorded-set predictor is passed to
  *                      {@code RippleModel.open(path, options, predictor, listener)} instead
  * @param fillIn        apply mean fill-in when the file has it
  * @param device        device profile the read planner merges by; null: merge only touching extents

@@ -15,6 +15,10 @@ import java.util.List;
  * @param residents     the type of the resident matrices (embeddings, attention, LM head); null: as imported
  * @param fitted        a predictor fitted already ({@link PlacementPipeline#fitPredictor}), so that files of
  *                      several placements share one fit; null: fitted while writing, at {@code predictorRank}
+ * @param trained       a trained predictor ({@link PlacementPipeline#trainPredictor}) to store beside the
+ *                      low-rank one; null (the default): none. It is not the default because it did not
+ *                      beat the low-rank predictor (docs/PERFORMANCE.md §16); runs choose it with
+ *                      {@code PredictorKind.TRAINED}
  */
 public record LayoutOptions(
         int predictorRank,
@@ -22,7 +26,8 @@ public record LayoutOptions(
         boolean fillIn,
         Path tokenizer,
         DType residents,
-        List<LowRankPredictor.Factors> fitted) {
+        List<LowRankPredictor.Factors> fitted,
+        TrainedFit trained) {
 
     public LayoutOptions {
         if (predictorRank < -1) {
@@ -37,31 +42,36 @@ public record LayoutOptions(
 
     /** Default-rank input-fitted predictor at the default margin, fill-in on, no tokenizer, residents as imported. */
     public static LayoutOptions defaults() {
-        return new LayoutOptions(-1, LowRankPredictor.DEFAULT_MARGIN, true, null, null, null);
+        return new LayoutOptions(-1, LowRankPredictor.DEFAULT_MARGIN, true, null, null, null, null);
     }
 
     public LayoutOptions withPredictorRank(int rank) {
-        return new LayoutOptions(rank, margin, fillIn, tokenizer, residents, fitted);
+        return new LayoutOptions(rank, margin, fillIn, tokenizer, residents, fitted, trained);
     }
 
     public LayoutOptions withMargin(float m) {
-        return new LayoutOptions(predictorRank, m, fillIn, tokenizer, residents, fitted);
+        return new LayoutOptions(predictorRank, m, fillIn, tokenizer, residents, fitted, trained);
     }
 
     public LayoutOptions withFillIn(boolean on) {
-        return new LayoutOptions(predictorRank, margin, on, tokenizer, residents, fitted);
+        return new LayoutOptions(predictorRank, margin, on, tokenizer, residents, fitted, trained);
     }
 
     public LayoutOptions withTokenizer(Path tokenizerJson) {
-        return new LayoutOptions(predictorRank, margin, fillIn, tokenizerJson, residents, fitted);
+        return new LayoutOptions(predictorRank, margin, fillIn, tokenizerJson, residents, fitted, trained);
     }
 
     /** Stores these factors rather than fitting a predictor (their rank overrides {@link #predictorRank}). */
     public LayoutOptions withFitted(List<LowRankPredictor.Factors> factors) {
-        return new LayoutOptions(predictorRank, margin, fillIn, tokenizer, residents, factors);
+        return new LayoutOptions(predictorRank, margin, fillIn, tokenizer, residents, factors, trained);
+    }
+
+    /** Stores this trained predictor too (the low-rank one stays, and stays the default at run time). */
+    public LayoutOptions withTrained(TrainedFit fit) {
+        return new LayoutOptions(predictorRank, margin, fillIn, tokenizer, residents, fitted, fit);
     }
 
     public LayoutOptions withResidents(DType type) {
-        return new LayoutOptions(predictorRank, margin, fillIn, tokenizer, type, fitted);
+        return new LayoutOptions(predictorRank, margin, fillIn, tokenizer, type, fitted, trained);
     }
 }

@@ -3,7 +3,10 @@ package dev.ripple.placement.pipeline;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.ripple.core.activity.ActivityRule;
+import dev.ripple.core.activity.ErrorRule;
 import dev.ripple.core.activity.LowRankPredictor;
+import dev.ripple.core.activity.ThresholdRule;
+import dev.ripple.core.ffn.FfnLayerWeights;
 import dev.ripple.core.format.FfnLayerSpec;
 import dev.ripple.core.format.RippleContents;
 import dev.ripple.core.format.RippleFile;
@@ -15,13 +18,19 @@ import dev.ripple.core.tokenizer.Tokenizer;
 import dev.ripple.placement.LayoutBuilder;
 import dev.ripple.placement.PreparedModel;
 import dev.ripple.placement.algorithm.PlacementAlgorithm;
+import dev.ripple.placement.calibrate.ConditionalMeans;
 import dev.ripple.placement.eval.PlacementEvaluator;
 import dev.ripple.placement.importer.ImportedModel;
 import dev.ripple.placement.importer.OnnxImporter;
 import dev.ripple.placement.importer.SafetensorsImporter;
 import dev.ripple.placement.importer.gguf.GgufImporter;
+import dev.ripple.placement.predictor.LowRankFactorizer;
+import dev.ripple.placement.predictor.PredictorTrainer;
+import dev.ripple.placement.predictor.TrainingTokens;
 import dev.ripple.placement.profile.DecoderProfiler;
+import dev.ripple.placement.profile.EncodedPassage;
 import dev.ripple.placement.profile.OnnxProfiler;
+import dev.ripple.placement.profile.PassageTokenizer;
 import dev.ripple.placement.profile.ProfileOptions;
 import dev.ripple.placement.profile.ProfileResult;
 import dev.ripple.placement.stats.CoActivationCounter;
@@ -219,6 +228,135 @@ public final class PlacementPipeline {
                 model, r, calibration.inputMoments(), l -> listener.progress("fit the predictor", l + 1, layers));
     }
 
+    /**
+     * Trains the predictor {@link LayoutOptions#withTrained} stores (issue 16): profiles
+     * {@code passages} with ONNX Runtime for the FFN inputs and activations
+     * ({@link TrainingTokens}, every fifth passage kept for validation), fits the low-rank factors
+     * to the inputs, trains a network per layer from them under the calibration trace's rule
+     * ({@link PredictorTrainer}, layers in parallel, deterministic under the seed) and calibrates
+     * each layer's threshold to the recall target on the validation passages. Progress: the
+     * profiling in tokens, then the training in layers.
+     *
+     * @param onnx        the ONNX model the calibration trace was profiled from (decoders: not supported,
+     *                    their profiler does not hand over the FFN inputs)
+     * @param tokenizer   its tokenizer.json
+     * @param passages    text to train on, one passage each; best the calibration text, not held-out text
+     * @param calibration the trace whose rule the predictor learns and whose shape it must fit
+     * @throws IllegalArgumentException for a decoder, a rule other than a threshold or error rule, a model
+     *     that does not expose its FFN inputs, or fewer than five passages
+     */
+    public static TrainedFit trainPredictor(
+            Path onnx,
+            Path tokenizer,
+            List<String> passages,
+            ActivationTrace calibration,
+            TrainingOptions options,
+            PipelineListener listener)
+            throws IOException, InterruptedException {
+        if (!Files.exists(onnx)) {
+            throw new NoSuchFileException(onnx.toString());
+        }
+        if (!isOnnx(onnx)) {
+            throw new IllegalArgumentException(onnx + ": the trained predictor is trained on an ONNX model's FFN "
+                    + "inputs from ONNX Runtime; decoders are not supported (use the low-rank predictor)");
+        }
+        if (tokenizer == null) {
+            throw new IllegalArgumentException(onnx + ": training the predictor needs a tokenizer.json to encode text");
+        }
+        ActivityRule rule = ActivityRule.parse(calibration.info().rule());
+        if (!(rule instanceof ThresholdRule) && !(rule instanceof ErrorRule)) {
+            throw new IllegalArgumentException("the trained predictor learns a threshold or error rule, and the "
+                    + "calibration trace's rule is '" + rule.describe() + "'");
+        }
+        ProfileOptions profiling = ProfileOptions.defaults().withRule(rule);
+        TrainingTokens data;
+        List<FfnLayerWeights> layers;
+        String profileStep = "profile for the trained predictor";
+        try (OnnxProfiler profiler = OnnxProfiler.open(onnx, null, profiling);
+                PassageTokenizer tok = PassageTokenizer.open(tokenizer, profiling.maxSequenceLength())) {
+            requireMatches(profiler.model(), calibration, "calibration trace");
+            layers = profiler.model().weights();
+            for (FfnLayerWeights w : layers) {
+                if (w.spec().gated()) {
+                    throw new IllegalArgumentException(
+                            onnx + ": layer " + w.spec().index()
+                                    + " is gated; the trained predictor starts from low-rank factors of ungated layers only");
+                }
+            }
+            List<EncodedPassage> encoded = new ArrayList<>();
+            long tokens = 0;
+            for (String text : passages) {
+                if (tokens >= options.maxTokens()) {
+                    break;
+                }
+                EncodedPassage p = tok.encode(text);
+                if (p.length() > 0) {
+                    encoded.add(p);
+                    tokens += p.length();
+                }
+            }
+            listener.progress(profileStep, 0, options.maxTokens());
+            data = TrainingTokens.collect(
+                    profiler,
+                    encoded,
+                    options.maxTokens(),
+                    t -> listener.progress(profileStep, t, options.maxTokens()));
+        }
+        int rank = options.rank() > 0
+                ? options.rank()
+                : defaultRank(layers.getFirst().spec());
+        List<LowRankPredictor.Factors> start = new ArrayList<>();
+        for (int l = 0; l < layers.size(); l++) {
+            start.add(LowRankFactorizer.factor(
+                    layers.get(l),
+                    Math.min(
+                            rank,
+                            Math.min(
+                                    layers.get(l).spec().dModel(),
+                                    layers.get(l).spec().dFfn())),
+                    options.seed() + l,
+                    data.moments().get(l)));
+        }
+        PredictorTrainer.Options preset = PredictorTrainer.Options.warmStart();
+        PredictorTrainer.Options trainer = new PredictorTrainer.Options(
+                rank,
+                options.epochs(),
+                preset.batch(),
+                options.learningRate(),
+                preset.missWeight(),
+                options.seed(),
+                options.threads(),
+                false);
+        String trainStep = "train the predictor";
+        listener.progress(trainStep, 0, layers.size());
+        PredictorTrainer.Result result = PredictorTrainer.train(
+                data.train(),
+                data.validation(),
+                rule,
+                ConditionalMeans.fillIn(rule, data.all(), layers),
+                layers,
+                start,
+                trainer,
+                l -> listener.progress(trainStep, l + 1, layers.size()));
+        double[] share = new double[layers.size()];
+        double[] recall = new double[layers.size()];
+        for (int l = 0; l < layers.size(); l++) {
+            PredictorTrainer.LayerResult r = result.layers().get(l);
+            float t = r.thresholdFor(options.recall());
+            share[l] = r.readShare(t);
+            recall[l] = r.recall(t);
+        }
+        return new TrainedFit(
+                result.predictor(options.recall()),
+                options,
+                rule.describe(),
+                data.train().tokens(),
+                data.validation().tokens(),
+                result.seconds(),
+                share,
+                recall);
+    }
+
     /** An exception naming {@code what} unless the trace has the model's layers and neurons. */
     public static void requireMatches(ImportedModel model, ActivationTrace trace, String what) {
         if (trace.layers() != model.layers().size()) {
@@ -270,6 +408,9 @@ public final class PlacementPipeline {
                 .residentType(options.residents());
         if (options.fitted() != null) {
             builder.factors(options.fitted(), options.margin());
+        }
+        if (options.trained() != null) {
+            builder.trained(options.trained().predictor(), options.trained().provenance());
         }
         RippleContents contents = builder.build(l -> listener.progress(fitStep, l + 1, layers));
         String writeStep = "write " + out.getFileName();

@@ -13,6 +13,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.function.IntConsumer;
 
 /**
  * Trains a {@link TrainedPredictor} per layer on profiled FFN inputs and the activity rule's
@@ -217,6 +218,23 @@ public final class PredictorTrainer {
             List<LowRankPredictor.Factors> start,
             Options o)
             throws InterruptedException {
+        return train(train, validation, rule, fillIn, layers, start, o, l -> {});
+    }
+
+    /**
+     * As {@link #train(TokenSet, TokenSet, ActivityRule, List, List, List, Options)}, telling
+     * {@code layerDone} each layer whose result has been collected, in layer order (a progress bar).
+     */
+    public static Result train(
+            TokenSet train,
+            TokenSet validation,
+            ActivityRule rule,
+            List<FillIn> fillIn,
+            List<FfnLayerWeights> layers,
+            List<LowRankPredictor.Factors> start,
+            Options o,
+            IntConsumer layerDone)
+            throws InterruptedException {
         int count = layers.size();
         if (start != null && (start.size() != count || o.relu())) {
             throw new IllegalArgumentException("predictor training: a start from low-rank factors needs one per layer ("
@@ -255,6 +273,7 @@ public final class PredictorTrainer {
             List<LayerResult> out = new ArrayList<>();
             for (Future<LayerResult> f : parts) {
                 out.add(f.get());
+                layerDone.accept(out.size() - 1);
             }
             return new Result(out, (System.nanoTime() - began) / 1e9);
         } catch (ExecutionException e) {

@@ -1,0 +1,180 @@
+package dev.ripple.e2e;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.ripple.core.activity.MissingPredictorException;
+import dev.ripple.core.activity.PredictorKind;
+import dev.ripple.core.activity.TrainedPredictor;
+import dev.ripple.core.format.RippleFile;
+import dev.ripple.core.runtime.RippleModel;
+import dev.ripple.core.runtime.RuntimeOptions;
+import dev.ripple.io.device.UfsPresets;
+import java.nio.file.Path;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The trained predictor through the CLI on the real all-MiniLM-L6-v2 (issue 16): {@code ripple
+ * place --predictor trained} trains it and stores it in the file, the runtime runs from the stored
+ * one, a file placed as before holds none and the runtime refuses it naming the file, and {@code
+ * ripple bench --predictor trained} runs the encoder with it from its files.
+ */
+class TrainedPredictorCommandTest {
+    @TempDir
+    static Path dir;
+
+    static Path trace;
+    static String work;
+
+    @BeforeAll
+    static void profile() {
+        work = dir.resolve("work").toString();
+        trace = dir.resolve("c.rtrace");
+        RippleRun calib = RippleRun.inProcess(
+                "profile", "--out", trace.toString(), "--max-tokens", "3000", "--work", work, "--quiet");
+        assertEquals(0, calib.exit(), calib.err());
+    }
+
+    @Test
+    void placeStoresTheTrainedPredictorAndTheRuntimeRunsFromIt() throws Exception {
+        Path model = dir.resolve("trained.ripple");
+        RippleRun place = RippleRun.inProcess(
+                "place",
+                "--trace",
+                trace.toString(),
+                "--algorithm",
+                "ripple",
+                "--out",
+                model.toString(),
+                "--rank",
+                "16",
+                "--predictor",
+                "trained",
+                "--train-tokens",
+                "2500",
+                "--train-epochs",
+                "1",
+                "--json",
+                "--work",
+                work,
+                "--quiet");
+        assertEquals(0, place.exit(), place.err());
+        JsonNode t = new ObjectMapper().readTree(place.out()).path("trainedPredictor");
+        assertEquals(16, t.path("hidden").asInt(), place.out());
+        assertEquals(0.975, t.path("recallTarget").asDouble());
+        assertTrue(
+                t.path("trainTokens").asInt() > 0 && t.path("validationTokens").asInt() > 0, t.toString());
+        assertTrue(t.path("seconds").asDouble() > 0, "the training time is reported: " + t);
+        assertEquals(6, t.path("validationReadShare").size());
+        try (RippleFile f = RippleFile.open(model)) {
+            f.verify();
+            assertTrue(TrainedPredictor.isStoredIn(f));
+            assertEquals(
+                    "lowrank", f.provenance().path("predictor").path("kind").asText(), "low-rank stays");
+        }
+        int[] ids = {101, 1996, 2647, 3323, 2038, 2042, 2439, 1012, 102};
+        float[] dense;
+        try (RippleModel m = RippleModel.open(
+                model,
+                RuntimeOptions.defaults().withPredictor(PredictorKind.DENSE).withCache("none", 0))) {
+            dense = m.encoder().orElseThrow().embed(ids);
+        }
+        try (RippleModel m = RippleModel.open(
+                model,
+                RuntimeOptions.defaults().withPredictor(PredictorKind.TRAINED).withCache("none", 0))) {
+            assertEquals("trained", m.predictor().name());
+            float[] sparse = m.encoder().orElseThrow().embed(ids);
+            double cos = cosine(dense, sparse);
+            assertTrue(cos > 0.95, "the stored predictor reads the neurons that matter: cosine " + cos);
+            assertTrue(m.stats().calls() > 0);
+        }
+    }
+
+    @Test
+    void aFilePlacedAsBeforeHoldsNoneAndTheRuntimeSaysSo() throws Exception {
+        Path model = dir.resolve("plain.ripple");
+        RippleRun place = RippleRun.inProcess(
+                "place",
+                "--trace",
+                trace.toString(),
+                "--algorithm",
+                "identity",
+                "--out",
+                model.toString(),
+                "--rank",
+                "8",
+                "--work",
+                work,
+                "--quiet");
+        assertEquals(0, place.exit(), place.err());
+        assertFalse(place.out().contains("trained predictor"), place.out());
+        MissingPredictorException e = assertThrows(
+                MissingPredictorException.class,
+                () -> RippleModel.open(model, RuntimeOptions.defaults().withPredictor(PredictorKind.TRAINED)));
+        assertTrue(e.getMessage().contains(model.toString()), e.getMessage());
+        assertTrue(e.getMessage().contains("ripple place --predictor trained"), e.getMessage());
+
+        RippleRun bad = RippleRun.inProcess(
+                "place", "--trace", trace.toString(), "--out", model.toString(), "--predictor", "deja-vu");
+        assertEquals(1, bad.exit());
+        assertEquals(
+                "ripple: --predictor must be lowrank or trained, not 'deja-vu'",
+                bad.err().strip());
+    }
+
+    @Test
+    void benchRunsTheEncoderWithTheTrainedPredictorFromItsFiles() throws Exception {
+        Path json = dir.resolve("bench.json");
+        Path device = dir.resolve("ufs40.json");
+        UfsPresets.ufs40().write(device); // a fixed profile: no quick device calibration
+        RippleRun run = RippleRun.inProcess(
+                "bench",
+                "--device",
+                device.toString(),
+                "--work",
+                dir.resolve("bench").toString(),
+                "--calibration-tokens",
+                "2000",
+                "--tokens",
+                "20",
+                "--sentences",
+                "3",
+                "--budgets",
+                "none",
+                "--predictor",
+                "trained",
+                "--no-plots",
+                "--json",
+                json.toString(),
+                "--quiet");
+        assertEquals(0, run.exit(), run.err());
+        JsonNode doc = new ObjectMapper().readTree(json.toFile());
+        assertEquals("trained", doc.path("predictor").asText());
+        for (JsonNode s : doc.path("strategies")) {
+            JsonNode f = s.path("forward");
+            assertTrue(f.path("recall").asDouble() > 0.9, s.path("name") + ": " + f);
+            assertTrue(s.path("cosine").path("mean").asDouble() > 0.95, s.path("name") + ": " + s.path("cosine"));
+        }
+        try (RippleFile f = RippleFile.open(dir.resolve("bench").resolve("bench-rippleplus.ripple"))) {
+            assertTrue(TrainedPredictor.isStoredIn(f));
+        }
+    }
+
+    private static double cosine(float[] a, float[] b) {
+        double ab = 0;
+        double aa = 0;
+        double bb = 0;
+        for (int i = 0; i < a.length; i++) {
+            ab += (double) a[i] * b[i];
+            aa += (double) a[i] * a[i];
+            bb += (double) b[i] * b[i];
+        }
+        return ab / Math.sqrt(aa * bb);
+    }
+}
