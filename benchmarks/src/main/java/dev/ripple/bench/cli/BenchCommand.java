@@ -1,5 +1,6 @@
 package dev.ripple.bench.cli;
 
+import dev.ripple.bench.harness.BenchPredictor;
 import dev.ripple.bench.harness.BenchReport;
 import dev.ripple.bench.harness.DecoderBenchReport;
 import dev.ripple.bench.harness.StrategyBench;
@@ -175,10 +176,8 @@ final class BenchCommand implements Callable<Integer> {
                     "--tokens, --sentences, --sweep-tokens, --calibration-tokens, --prompt-tokens and "
                             + "--decode-tokens must be positive");
         }
-        if (!predictor.equals("lowrank")
-                && !predictor.equals("oracle")
-                && !(predictor.equals("trained") && !inputs.decoder())
-                && !(predictor.equals("dense") && inputs.decoder())) {
+        BenchPredictor kind = BenchPredictor.parse(predictor);
+        if (inputs.decoder() ? !kind.servesDecoders() : !kind.servesEncoders()) {
             throw new IllegalArgumentException("--predictor must be lowrank or oracle (or trained, for an ONNX "
                     + "encoder; dense, for a decoder), not '" + predictor + "'");
         }
@@ -252,7 +251,7 @@ final class BenchCommand implements Callable<Integer> {
                 io.deviceProfile(),
                 cacheBudget.fraction,
                 dram == null ? 0 : GenerateCommand.parseBytes(dram),
-                predictor,
+                BenchPredictor.parse(predictor),
                 !noFillIn,
                 margin,
                 parseBudgets(budgets),

@@ -42,6 +42,7 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.function.Consumer;
 
 /**
@@ -90,7 +91,7 @@ public final class StrategyBench {
             DeviceProfile emulatedDevice,
             double cacheFraction,
             long dramBytes,
-            String predictor,
+            BenchPredictor predictor,
             boolean fillIn,
             float margin,
             List<Double> budgets,
@@ -103,10 +104,7 @@ public final class StrategyBench {
             int decodeTokens) {
 
         public Settings {
-            if (!List.of("lowrank", "oracle", "dense", "trained").contains(predictor)) {
-                throw new IllegalArgumentException(
-                        "predictor must be lowrank, trained, oracle or (decoders) dense, not '" + predictor + "'");
-            }
+            Objects.requireNonNull(predictor, "predictor");
             if (tokens < 1 || sweepTokens < 1 || prompts < 1 || promptTokens < 1 || decodeTokens < 1) {
                 throw new IllegalArgumentException(
                         "tokens, sweep tokens, prompts, prompt and decode tokens must be positive");
@@ -138,7 +136,7 @@ public final class StrategyBench {
                     null,
                     RuntimeOptions.DEFAULT_CACHE_FRACTION,
                     0,
-                    "lowrank",
+                    BenchPredictor.LOWRANK,
                     true,
                     LowRankPredictor.DEFAULT_MARGIN,
                     Arrays.stream(DEFAULT_BUDGETS.split(","))
@@ -205,7 +203,7 @@ public final class StrategyBench {
             DeviceProfile emulatedDevice;
             double cacheFraction;
             long dramBytes;
-            String predictor;
+            BenchPredictor predictor;
             boolean fillIn;
             float margin;
             List<Double> budgets;
@@ -341,7 +339,7 @@ public final class StrategyBench {
                 imported,
                 in.calibration(),
                 in.placed() == null ? null : in.placed().placements(),
-                s.predictor().equals("trained") ? in : null);
+                s.predictor() == BenchPredictor.TRAINED ? in : null);
         Map<String, Path> files = written.files();
         if (s.dramBytes() > 0) {
             try (RippleFile f = RippleFile.open(files.get("ripple+"))) {
@@ -465,7 +463,7 @@ public final class StrategyBench {
                 readerKind.cliName(),
                 s.queueDepth(),
                 mainFraction(written.imported()),
-                s.predictor(),
+                s.predictor().label(),
                 s.fillIn(),
                 profile,
                 s.emulatedDevice() != null,
@@ -491,7 +489,7 @@ public final class StrategyBench {
     public DecoderBenchReport decoder(DecoderInput in) throws IOException {
         ReaderKind readerKind = s.reader();
         ActivityRule used = in.calibration().rule();
-        if (s.predictor().equals("trained")) {
+        if (!s.predictor().servesDecoders()) {
             throw new IllegalArgumentException(in.checkpoint() + ": the trained predictor is for ONNX encoders (it "
                     + "trains on ONNX Runtime's FFN inputs); run the decoder with lowrank, dense or oracle");
         }
@@ -522,7 +520,8 @@ public final class StrategyBench {
         }
         List<DecoderBench.Result> results;
         try (RippleFile reference = RippleFile.open(in.identity().file())) {
-            ActivationPredictor oracle = s.predictor().equals("oracle") ? new OraclePredictor(reference, used) : null;
+            ActivationPredictor oracle =
+                    s.predictor() == BenchPredictor.ORACLE ? new OraclePredictor(reference, used) : null;
             List<DecoderBench.Setup> setups = new ArrayList<>();
             for (Strategy st : STRATEGIES) {
                 setups.add(new DecoderBench.Setup(
@@ -547,7 +546,7 @@ public final class StrategyBench {
                 in.checkpoint().toString(),
                 in.corpusName(),
                 used.describe(),
-                s.predictor(),
+                s.predictor().label(),
                 readerKind.cliName(),
                 s.queueDepth(),
                 mainFraction(imported),
@@ -684,7 +683,7 @@ public final class StrategyBench {
         List<DecoderBench.Result> results;
         try (RippleFile reference = RippleFile.open(f32.file())) {
             ActivationPredictor oracle =
-                    s.predictor().equals("oracle") ? new OraclePredictor(reference, activity) : null;
+                    s.predictor() == BenchPredictor.ORACLE ? new OraclePredictor(reference, activity) : null;
             List<DecoderBench.Setup> setups = new ArrayList<>();
             for (TypedFile t : typed) {
                 RuntimeOptions dense = options(RIPPLE_PLUS, 0, profile)
@@ -725,9 +724,7 @@ public final class StrategyBench {
 
     /** The run's predictor on a decoder's options (the oracle is passed apart, as an override). */
     private RuntimeOptions withPredictor(RuntimeOptions o) {
-        return o.withPredictor(s.predictor().equals("dense") ? PredictorKind.DENSE : PredictorKind.LOWRANK)
-                .withFillIn(s.fillIn())
-                .withMargin(s.margin());
+        return o.withPredictor(s.predictor().stored()).withFillIn(s.fillIn()).withMargin(s.margin());
     }
 
     /** The main table's cache: what the DRAM budget leaves for bundles when given, else the cache fraction of the FFN bytes. */
@@ -774,9 +771,9 @@ public final class StrategyBench {
             List<EncodedPassage> passages,
             List<float[]> reference)
             throws IOException {
-        boolean oracle = s.predictor().equals("oracle");
+        boolean oracle = s.predictor() == BenchPredictor.ORACLE;
         RuntimeOptions options = ioOptions
-                .withPredictor(s.predictor().equals("trained") ? PredictorKind.TRAINED : PredictorKind.LOWRANK)
+                .withPredictor(s.predictor().stored())
                 .withFillIn(s.fillIn())
                 .withMargin(s.margin());
         return fidelity(
