@@ -221,6 +221,7 @@ class GenerateCommandTest {
                     .filter(t -> t.dtype().label().equals("q8_0"))
                     .count();
             assertTrue(q8Matrices >= 2 * 4 + 1, "attention and embeddings stored as q8_0: " + q8Matrices);
+            assertEquals("q8_0", f.provenance().path("residentType").asText(), "the provenance says so");
             assertTrue(
                     f.tensors().stream()
                             .filter(t -> t.shape().length == 1)

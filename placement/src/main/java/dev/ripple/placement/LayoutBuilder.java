@@ -207,12 +207,13 @@ public final class LayoutBuilder {
         if (trained != null) {
             prov.set(TrainedPredictor.PROVENANCE, trainedDescription);
         }
-        RippleContents c =
-                new RippleContents().architecture(model.architecture()).provenance(prov);
-        model.tensors().forEach(t -> c.addTensor(residentType == null ? t : resident(t)));
         if (residentType != null) {
             prov.put("residentType", residentType.label());
         }
+        // the contents take a copy of the provenance: everything in it is set above this line
+        RippleContents c =
+                new RippleContents().architecture(model.architecture()).provenance(prov);
+        model.tensors().forEach(t -> c.addTensor(residentType == null ? t : resident(t)));
         for (int l = 0; l < orders.length; l++) {
             BundleSource w = model.layers().get(l);
             c.addLayer(new PlacedLayer(w, orders[l]));
