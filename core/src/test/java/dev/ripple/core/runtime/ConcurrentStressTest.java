@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.ripple.cache.BundleCache;
+import dev.ripple.cache.CacheSettings;
 import dev.ripple.core.format.RippleFileWriter;
 import dev.ripple.core.tensor.Activation;
 import dev.ripple.core.tensor.DType;
@@ -79,9 +80,22 @@ class ConcurrentStressTest {
         RuntimeOptions o = RuntimeOptions.defaults()
                 .withReader(ReaderKind.DIRECT)
                 .withQueueDepth(8)
-                .withCache(policy, 0.15)
+                .withCache(settings(policy), 0.15)
                 .withMaxGapBytes(4096);
         return RippleModel.open(file, o, new SkewedPredictor(F, 0.5, 0.03), null);
+    }
+
+    /**
+     * The policy's defaults, except linking: it does not admit slots of planned reads that miss
+     * three or more slots (they are read in one operation anyway), and with this test's random
+     * sets and a 4 KiB collapse gap nearly every read is such a run, so by default linking admits
+     * almost nothing and the stress would not reach its admission and eviction paths. A share of
+     * long-run slots admitted anyway (Ripple's own variant) keeps them busy.
+     */
+    static CacheSettings settings(String policy) {
+        return policy.equals("linking")
+                ? new CacheSettings.Linking(CacheSettings.defaults("s3fifo"), 3, 0.25, 42L)
+                : CacheSettings.defaults(policy);
     }
 
     @ParameterizedTest
