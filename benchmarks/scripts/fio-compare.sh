@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Compares Ripple's readers with fio on the same file in the same run (docs/IO.md, "The io_uring
-# reader against fio"): 4 KiB random reads at queue depths 1, 8 and 32; IOPS and CPU time per read
+# Compares Ripple's readers with fio on the same file in the same run (docs/IO.md, "Readers against
+# fio"): 4 KiB random reads at queue depths 1, 8 and 32; IOPS and CPU time per read
 # for the thread-pool direct reader, the io_uring reader, fio's io_uring engine (with fio's defaults,
 # and with --fixedbufs --registerfiles) and fio's psync engine with one job per queue slot.
 # Installs fio from the distribution's packages when missing.

@@ -101,6 +101,20 @@ class UringSubmissionTest {
     }
 
     @Test
+    void atQueueDepthOneAReadIsStillOneSystemCall() throws IOException {
+        List<Extent> extents = blocks(SEED + 5, 50);
+        Recording sys = new Recording(UringSyscalls.get().orElseThrow(), false);
+        try (Arena arena = Arena.ofShared();
+                UringReader reader = UringReader.open(file, 1, sys, UringReader.Faults.NONE)) {
+            List<MemorySegment> targets =
+                    extents.stream().map(e -> arena.allocate(e.length(), 4096)).toList();
+            reader.read(extents, targets);
+            assertBytes(extents, targets);
+            assertEquals(extents.size(), reader.systemCalls(), seed("the read rides on the call that waits for it"));
+        }
+    }
+
+    @Test
     void batchedSubmissionRemainsAvailableForComparisons() throws IOException {
         int depth = 8;
         List<Extent> extents = blocks(SEED + 1, 20 * depth);
