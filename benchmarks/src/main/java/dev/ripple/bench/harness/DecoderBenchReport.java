@@ -183,6 +183,7 @@ public record DecoderBenchReport(
             s.set("decode", phase(r.decode()));
             s.put("agreement", r.agreement());
             s.put("logitError", r.logitError());
+            s.put("realReads", r.realReads()); // null without an emulated device
             ObjectNode m = s.putObject("memory");
             m.put("residentBytes", r.memory().residentBytes());
             m.put("kvCacheBytes", r.memory().kvCacheBytes());

@@ -46,12 +46,23 @@ final class DramReads {
         if (availableBytes < 0) {
             return new Decision(false, "from the disk (available memory unknown here, so the file is not warmed)");
         }
-        String sizes = String.format(
-                Locale.ROOT, "file %d MiB, memory available %d MiB", fileBytes >> 20, availableBytes >> 20);
         if (fileBytes > MAX_SHARE_OF_AVAILABLE * availableBytes) {
-            return new Decision(false, "from the disk (" + sizes + ": the file exceeds half of it)");
+            return new Decision(
+                    false,
+                    String.format(
+                            Locale.ROOT,
+                            "from the disk (file %d MiB, more than half the %d MiB of memory available)",
+                            fileBytes >> 20,
+                            availableBytes >> 20));
         }
-        return new Decision(true, "from DRAM (file warmed into the page cache; " + sizes + ")");
+        // the available memory is left out: it differs from one open to the next, and reports group
+        // strategies by this text
+        return new Decision(
+                true,
+                String.format(
+                        Locale.ROOT,
+                        "from DRAM (file of %d MiB warmed into the page cache, under half the memory available)",
+                        fileBytes >> 20));
     }
 
     /** {@code MemAvailable} of {@code /proc/meminfo} in bytes, or -1 where it cannot be read. */

@@ -216,7 +216,9 @@ class EmulatedReaderTest {
         };
         try (EmulatedReader reader = EmulatedReader.open(file, 32, DeviceEmulator.of(ufs40), disk);
                 Arena arena = Arena.ofShared()) {
-            assertTrue(reader.realReads().startsWith("from DRAM (file warmed into the page cache"), reader.realReads());
+            assertTrue(
+                    reader.realReads().startsWith("from DRAM (file of 8 MiB warmed into the page cache"),
+                    reader.realReads());
             assertTrue(reader.kind().equals("emulated ufs-4.0 over positional"), reader.kind());
             assertTrue(reader.describe().contains("real reads from DRAM"), reader.describe());
             assertEquals(32, reader.queueDepth(), "the device sees the configured queue depth");
@@ -267,7 +269,9 @@ class EmulatedReaderTest {
     void dramOnlyWhenTheFileTakesAtMostHalfTheAvailableMemory() {
         assertTrue(DramReads.decide(100 << 20, 200L << 20).dram());
         DramReads.Decision big = DramReads.decide((100 << 20) + 1, 200L << 20);
-        assertTrue(!big.dram() && big.reason().startsWith("from the disk (file 100 MiB"), big.reason());
+        assertTrue(
+                !big.dram() && big.reason().startsWith("from the disk (file 100 MiB, more than half the 200 MiB"),
+                big.reason());
         DramReads.Decision unknown = DramReads.decide(1, -1);
         assertTrue(!unknown.dram() && unknown.reason().contains("unknown"), unknown.reason());
         assertTrue(DramReads.availableMemoryBytes() != 0);
