@@ -33,7 +33,8 @@ final class DramReads {
 
     /**
      * @param dram   whether the reads come from DRAM
-     * @param reason what reports print after "real reads": {@code DRAM (...)} or {@code disk (...)}
+     * @param reason what reports print after "real reads": {@code from DRAM (...)} or
+     *               {@code from the disk (...)}
      */
     record Decision(boolean dram, String reason) {}
 

@@ -126,8 +126,9 @@ public final class EmulatedReader implements ExtentReader {
     }
 
     /**
-     * Where the real reads come from, for reports: {@code "DRAM (...)"} when served from the page
-     * cache, {@code "disk (...)"} with the reason otherwise, {@code "by <kind>"} for a wrapped reader.
+     * Where the real reads come from, for reports: {@code "from DRAM (...)"} when served from the
+     * page cache, {@code "from the disk (...)"} with the reason otherwise, {@code "by <kind>"} for a
+     * wrapped reader.
      */
     public String realReads() {
         return realReads;
