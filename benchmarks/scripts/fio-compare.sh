@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
-# Compares Ripple's readers with fio on the same file in the same run (docs/IO.md, "The io_uring
-# reader against fio"): 4 KiB random reads at queue depths 1, 8 and 32; IOPS and CPU time per read
-# for the thread-pool direct reader, the io_uring reader, fio's io_uring engine and fio's psync
-# engine with one job per queue slot. Installs fio from the distribution's packages when missing.
+# Compares Ripple's readers with fio on the same file in the same run (docs/IO.md, "Readers against
+# fio"): 4 KiB random reads at queue depths 1, 8 and 32; IOPS and CPU time per read
+# for the thread-pool direct reader, the io_uring reader, fio's io_uring engine (with fio's defaults,
+# and with --fixedbufs --registerfiles) and fio's psync engine with one job per queue slot.
+# Installs fio from the distribution's packages when missing.
 #
 #   benchmarks/scripts/fio-compare.sh [DIR] [extra 'ripple calibrate' options]
 #
@@ -30,6 +31,6 @@ fi
 echo "fio-compare: $(fio --version), kernel $(uname -r), $(nproc) CPUs" >&2
 
 mkdir -p "$dir"
-exec "$root/ripple" calibrate --dir "$dir" --reader direct,io_uring --fio io_uring,psync \
+exec "$root/ripple" calibrate --dir "$dir" --reader direct,io_uring --fio io_uring,io_uring-fixed,psync \
   --sizes 4096 --queue-depths 1,8,32 --rounds 3 --seconds-per-point 3 --file-mib 4096 \
   --json --out "$dir/fio-compare.json" "$@"

@@ -24,8 +24,9 @@ class DecoderBenchCommandTest {
     Path dir;
 
     @ParameterizedTest(name = "{0}")
-    @CsvSource({"tiny-opt, 50272, relu, lowrank", "tiny-llama, 32000, fatrelu, oracle"})
-    void theStrategiesGenerateSideBySide(String preset, int vocab, String act, String predictor) throws Exception {
+    @CsvSource({"tiny-opt, 50272, relu, lowrank, ''", "tiny-llama, 32000, fatrelu, oracle, ufs-4.0"})
+    void theStrategiesGenerateSideBySide(String preset, int vocab, String act, String predictor, String device)
+            throws Exception {
         Path opt = dir.resolve(preset);
         RippleRun synth = RippleRun.inProcess(
                 "synth",
@@ -43,7 +44,7 @@ class DecoderBenchCommandTest {
                 opt.toString());
         assertEquals(0, synth.exit(), synth.err());
         Path json = dir.resolve("bench.json");
-        RippleRun run = RippleRun.inProcess(
+        List<String> args = new ArrayList<>(List.of(
                 "bench",
                 "--model",
                 opt.toString(),
@@ -63,14 +64,29 @@ class DecoderBenchCommandTest {
                 dir.resolve("work-" + preset).toString(),
                 "--json",
                 json.toString(),
-                "--quiet");
+                "--quiet"));
+        if (!device.isEmpty()) {
+            args.addAll(List.of("--device", device));
+        }
+        RippleRun run = RippleRun.inProcess(args.toArray(String[]::new));
         assertEquals(0, run.exit(), run.err());
         assertTrue(run.out().contains("ripple bench (decoder)"), run.out());
+        if (!device.isEmpty()) {
+            // an emulated device: said in the output, with the real reads served from DRAM (the file fits)
+            assertTrue(run.out().contains("device EMULATED " + device), run.out());
+            assertTrue(run.out().contains("emulated " + device + ": real reads from DRAM"), run.out());
+        }
         JsonNode j = new ObjectMapper().readTree(json.toFile());
         assertEquals("decoder", j.path("kind").asText());
+        assertEquals(!device.isEmpty(), j.path("emulated").asBoolean());
         List<String> names = new ArrayList<>();
         for (JsonNode s : j.path("strategies")) {
             names.add(s.path("name").asText());
+            if (!device.isEmpty()) {
+                assertTrue(s.path("realReads").asText().startsWith("from DRAM"), s.toString());
+            } else {
+                assertTrue(s.path("realReads").isNull(), s.toString());
+            }
             assertEquals(
                     4 * 5, s.path("decode").path("tokens").asInt(), "4 prompts x 5 decode steps after the first token");
             assertTrue(s.path("prefill").path("tokensPerSecond").asDouble() > 0);

@@ -29,6 +29,13 @@ class FioRunTest {
                         "--readonly",
                         "--filename=/data/f.bin")),
                 uring.toString());
+        assertTrue(!uring.contains("--fixedbufs") && !uring.contains("--registerfiles"), uring.toString());
+        List<String> fixed =
+                FioRun.command("io_uring-fixed", Path.of("/data/f.bin"), 4096, 8, Duration.ZERO, Duration.ofSeconds(1));
+        assertTrue(
+                fixed.containsAll(
+                        List.of("--ioengine=io_uring", "--iodepth=8", "--numjobs=1", "--fixedbufs", "--registerfiles")),
+                fixed.toString());
         List<String> psync =
                 FioRun.command("psync", Path.of("/data/f.bin"), 4096, 8, Duration.ZERO, Duration.ofSeconds(1));
         assertTrue(

@@ -76,7 +76,8 @@ final class CalibrateCommand implements Callable<Integer> {
             split = ",",
             paramLabel = "ENGINE",
             description = "with --reader: also run fio on the same file "
-                    + "and points (engines: io_uring, psync); fio must be installed")
+                    + "and points (engines: io_uring, io_uring-fixed = with --fixedbufs --registerfiles, psync);"
+                    + " fio must be installed")
     List<String> fioEngines;
 
     @Option(

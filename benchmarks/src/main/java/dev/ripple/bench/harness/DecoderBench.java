@@ -11,6 +11,7 @@ import dev.ripple.core.runtime.MemoryPlan;
 import dev.ripple.core.runtime.RippleModel;
 import dev.ripple.core.runtime.RuntimeOptions;
 import dev.ripple.core.tensor.DType;
+import dev.ripple.io.device.EmulatedReader;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -88,6 +89,8 @@ public final class DecoderBench {
      *                   weights, whose logits are close to one another, the agreement flips on rounding
      *                   alone, so this says how far the sparse model really is
      * @param memory     resident tensors, one session's KV cache and the bundle cache of this setup
+     * @param realReads  under an emulated device, where its real reads came from ({@link
+     *                   dev.ripple.io.device.EmulatedReader#realReads()}); null without emulation
      */
     public record Result(
             String name,
@@ -98,7 +101,8 @@ public final class DecoderBench {
             Phase decode,
             double agreement,
             double logitError,
-            MemoryPlan memory) {}
+            MemoryPlan memory,
+            String realReads) {}
 
     /**
      * @param reference   a file of the same model whose mapped bundles give the dense reference
@@ -146,7 +150,8 @@ public final class DecoderBench {
                         t.decode(),
                         t.agreement(),
                         t.logitError(),
-                        t.memory(context, kvType)));
+                        t.memory(context, kvType),
+                        models.get(i).reader() instanceof EmulatedReader e ? e.realReads() : null));
             }
             return out;
         } finally {

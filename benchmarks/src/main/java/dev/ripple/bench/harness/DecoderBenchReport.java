@@ -8,7 +8,10 @@ import dev.ripple.core.runtime.MemoryPlan;
 import dev.ripple.io.device.DeviceProfile;
 import java.io.IOException;
 import java.io.PrintWriter;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * What {@code ripple bench} measured on a decoder: the strategies on real generation, prefill and
@@ -76,9 +79,17 @@ public record DecoderBenchReport(
                 device.sequentialMiBps());
         if (emulated) {
             o.printf(
-                    "emulated %s: every read takes the time of the device model (%s), on top of the real read; "
-                            + "compute is this machine's%n",
+                    "emulated %s: every read takes the time of the device model (%s), or the real read's if that is"
+                            + " longer; compute is this machine's%n",
                     device.name(), device.source());
+            Map<String, List<String>> sources = new LinkedHashMap<>();
+            for (DecoderBench.Result r : strategies) {
+                sources.computeIfAbsent(String.valueOf(r.realReads()), x -> new ArrayList<>())
+                        .add(r.name());
+            }
+            sources.forEach((where, names) -> o.printf(
+                    "emulated %s: real reads %s%s%n",
+                    device.name(), where, sources.size() == 1 ? "" : " for " + String.join(", ", names)));
         }
         o.printf(
                 "%n%-15s %9s %9s %9s %9s %9s %8s %9s %7s %7s %9s %9s%n",
@@ -172,6 +183,7 @@ public record DecoderBenchReport(
             s.set("decode", phase(r.decode()));
             s.put("agreement", r.agreement());
             s.put("logitError", r.logitError());
+            s.put("realReads", r.realReads()); // null without an emulated device
             ObjectNode m = s.putObject("memory");
             m.put("residentBytes", r.memory().residentBytes());
             m.put("kvCacheBytes", r.memory().kvCacheBytes());

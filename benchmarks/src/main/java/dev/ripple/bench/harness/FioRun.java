@@ -19,8 +19,10 @@ import java.util.concurrent.TimeUnit;
  * size on an existing file with {@code O_DIRECT}, and what it reported: IOPS and CPU time per read.
  *
  * <p>Engines: {@code io_uring} (one job at {@code --iodepth=q}, fio's defaults: no fixed buffers,
- * no registered files, no polling) and {@code psync} ({@code q} jobs of one synchronous read each,
- * {@code --group_reporting}: what the thread-pool reader does). CPU time per read is fio's
+ * no registered files, no polling), {@code io_uring-fixed} (the same with {@code --fixedbufs
+ * --registerfiles}: registered buffers and a registered file, fio's cheapest io_uring setup
+ * without polling; the io_uring reader registers its file too) and {@code psync} ({@code q} jobs of
+ * one synchronous read each, {@code --group_reporting}: what the thread-pool reader does). CPU time per read is fio's
  * {@code (usr_cpu + sys_cpu) / 100 × job_runtime / total_ios} (its job threads' own rusage; the
  * runtimes of a group's jobs are summed by fio, so the formula holds for both engines).
  *
@@ -42,7 +44,7 @@ public record FioRun(
         String command) {
 
     /** The engines this harness knows how to drive. */
-    public static final List<String> ENGINES = List.of("io_uring", "psync");
+    public static final List<String> ENGINES = List.of("io_uring", "io_uring-fixed", "psync");
 
     /** The fio command for one point. */
     public static List<String> command(
@@ -58,16 +60,20 @@ public record FioRun(
                 "--rw=randread",
                 "--bs=" + sizeBytes,
                 "--direct=1",
-                "--ioengine=" + engine,
+                "--ioengine=" + (engine.equals("io_uring-fixed") ? "io_uring" : engine),
                 "--time_based",
                 "--runtime=" + seconds(time),
                 "--ramp_time=" + seconds(warmup),
                 "--norandommap",
                 "--randrepeat=0",
                 "--output-format=json"));
-        if (engine.equals("io_uring")) {
+        if (engine.startsWith("io_uring")) {
             c.add("--iodepth=" + queueDepth);
             c.add("--numjobs=1");
+            if (engine.equals("io_uring-fixed")) {
+                c.add("--fixedbufs");
+                c.add("--registerfiles");
+            }
         } else {
             c.add("--iodepth=1");
             c.add("--numjobs=" + queueDepth);

@@ -293,6 +293,18 @@ public record ReaderComparison(
                     percent(g.uringCpuOverPool()),
                     Double.isNaN(g.uringCpuOverPool()) ? "not measured" : g.cpuMet() ? "met" : "NOT met");
         }
+        Contestant uring = find("io_uring");
+        Contestant fixed = find("fio io_uring-fixed");
+        if (uring != null && fixed != null) {
+            for (Point p : uring.entries()) {
+                o.printf(
+                        "%d KiB, queue depth %d: io_uring reader at %s of fio's io_uring IOPS with --fixedbufs --registerfiles%n",
+                        p.sizeBytes() >> 10,
+                        p.queueDepth(),
+                        percent(p.iops()
+                                / fixed.at(p.sizeBytes(), p.queueDepth()).iops()));
+            }
+        }
     }
 
     private static String percent(double ratio) {

@@ -82,7 +82,9 @@ public record WorkloadBenchReport(
                 device.sequentialMiBps());
         if (emulated) {
             o.printf(
-                    "emulated %s: every read takes the time of the device model (%s), on top of the real read%n",
+                    "emulated %s: every read takes the time of the device model (%s), or the real read's if that is longer;"
+                            + " real reads from DRAM when the file takes at most half the available memory, else from"
+                            + " the disk (docs/DEVICES.md)%n",
                     device.name(), device.source());
         }
         o.printf(

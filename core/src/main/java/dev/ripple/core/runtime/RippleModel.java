@@ -131,9 +131,13 @@ public final class RippleModel implements FeedForward, AutoCloseable {
         BundleCache cache = null;
         try {
             ActivationPredictor p = predictor != null ? predictor : predictorFor(file, options);
-            reader = readers.open(path, options.queueDepth());
-            if (options.emulatedDevice() != null) { // every read takes the emulated device's time
-                reader = EmulatedReader.wrap(reader, DeviceEmulator.of(options.emulatedDevice()));
+            if (options.emulatedDevice() != null) {
+                // every read takes the emulated device's time; the real bytes come from DRAM when the
+                // file fits, so this machine's disk does not leak into the device's figures
+                reader = EmulatedReader.open(
+                        path, options.queueDepth(), DeviceEmulator.of(options.emulatedDevice()), readers::open);
+            } else {
+                reader = readers.open(path, options.queueDepth());
             }
             cache = cacheFor(file, options);
             return new RippleModel(file, reader, cache, p, options, listener);

@@ -29,6 +29,9 @@ import java.util.function.IntConsumer;
  * are in place and its modelled completion time has come, so a caller computing on bundles as they
  * arrive sees the device's completion order and spacing.
  *
+ * <p>{@link #open} serves the real reads from DRAM when the file fits in memory, so the emulated
+ * device alone sets the pace (docs/DEVICES.md); {@link #wrap} keeps whatever reader it is given.
+ *
  * <pre>{@code
  * ExtentReader phone = EmulatedReader.wrap(ReaderKind.IO_URING.open(path, 32),
  *         DeviceEmulator.of(DevicePresets.resolve("ufs-4.0")));
@@ -52,9 +55,16 @@ public final class EmulatedReader implements ExtentReader {
         }
     }
 
+    /** Opens the reader an emulation reads through from the disk (the configured reader). */
+    @FunctionalInterface
+    public interface DiskReader {
+        ExtentReader open(Path path, int queueDepth) throws IOException;
+    }
+
     private final ExtentReader inner;
     private final DeviceEmulator device;
     private final int queueDepth;
+    private final String realReads;
     private final AtomicLong requests = new AtomicLong();
     private final AtomicLong modelled = new AtomicLong();
     private final AtomicLong overrunRequests = new AtomicLong();
@@ -64,10 +74,29 @@ public final class EmulatedReader implements ExtentReader {
     /** Per calling thread: how late its last wait returned, and its last request's modelled end. */
     private final ThreadLocal<long[]> pacing = ThreadLocal.withInitial(() -> new long[] {0, Long.MIN_VALUE});
 
-    private EmulatedReader(ExtentReader inner, DeviceEmulator device, int queueDepth) {
+    private EmulatedReader(ExtentReader inner, DeviceEmulator device, int queueDepth, String realReads) {
         this.inner = inner;
         this.device = device;
         this.queueDepth = queueDepth;
+        this.realReads = realReads;
+    }
+
+    /**
+     * The emulation the runtime uses: {@code device} at {@code queueDepth}, with the real reads served
+     * from DRAM when the file fits ({@link DramReads}: warmed into the page cache, then read through
+     * it by as many threads as there are processors), so that this machine's disk, whose times
+     * vary from run to run and can be slower than the emulated device for large reads, does not
+     * leak into the emulated figures; otherwise by {@code onDisk}, and {@link #realReads()} says why.
+     */
+    public static EmulatedReader open(Path path, int queueDepth, DeviceEmulator device, DiskReader onDisk)
+            throws IOException {
+        DramReads.Decision d = DramReads.decide(path);
+        if (d.dram()) {
+            DramReads.warm(path);
+            ExtentReader dram = DramReads.open(path, queueDepth);
+            return new EmulatedReader(dram, device, queueDepth, d.reason());
+        }
+        return new EmulatedReader(onDisk.open(path, queueDepth), device, queueDepth, d.reason());
     }
 
     /**
@@ -75,7 +104,7 @@ public final class EmulatedReader implements ExtentReader {
      * closes {@code inner}.
      */
     public static EmulatedReader wrap(ExtentReader inner, DeviceEmulator device) {
-        return new EmulatedReader(inner, device, inner.queueDepth());
+        return new EmulatedReader(inner, device, inner.queueDepth(), "by " + inner.kind());
     }
 
     /**
@@ -84,7 +113,7 @@ public final class EmulatedReader implements ExtentReader {
      * are made one at a time so that they never set the pace.
      */
     static EmulatedReader wrap(ExtentReader inner, DeviceEmulator device, int queueDepth) {
-        return new EmulatedReader(inner, device, queueDepth);
+        return new EmulatedReader(inner, device, queueDepth, "by " + inner.kind());
     }
 
     public DeviceEmulator device() {
@@ -94,6 +123,15 @@ public final class EmulatedReader implements ExtentReader {
     /** The reader that does the real reads. */
     public ExtentReader inner() {
         return inner;
+    }
+
+    /**
+     * Where the real reads come from, for reports: {@code "from DRAM (...)"} when served from the
+     * page cache, {@code "from the disk (...)"} with the reason otherwise, {@code "by <kind>"} for a
+     * wrapped reader.
+     */
+    public String realReads() {
+        return realReads;
     }
 
     public Stats emulationStats() {
@@ -165,7 +203,7 @@ public final class EmulatedReader implements ExtentReader {
 
     @Override
     public String describe() {
-        return device.describe() + ", real reads by " + inner.describe();
+        return device.describe() + ", real reads " + realReads + ": " + inner.describe();
     }
 
     @Override

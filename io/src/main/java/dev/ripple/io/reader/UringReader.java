@@ -20,10 +20,20 @@ import java.util.function.IntConsumer;
 
 /**
  * Reads extents with direct I/O through Linux's io_uring, driven from the calling thread alone:
- * all reads of a request (up to the queue depth) are written to the submission ring and handed to
- * the kernel in one {@code io_uring_enter} system call, which also waits for the first completion;
- * completions are reaped as they arrive, each freeing a slot for the next read. No thread per read
- * in flight, unlike {@link DirectReader}, whose queue depth costs {@code q − 1} worker threads.
+ * up to the queue depth of a request's reads are in flight; completions are reaped as they arrive,
+ * each freeing a slot for the next read. No thread per read in flight, unlike {@link DirectReader},
+ * whose queue depth costs {@code q − 1} worker threads.
+ *
+ * <p><b>One submission per read.</b> Each read is handed to the kernel as soon as it is queued
+ * ({@code io_uring_enter} with one entry); the last read of a pass rides on the call that waits for
+ * the next completion, so at queue depth 1 a read is still one system call. Handing a whole pass to
+ * the kernel in one call is cheaper per call but, measured on the development VM (docs/IO.md), it
+ * made the device complete reads in the batches they were submitted in: about ten completions per
+ * wake-up at depth 32, each batch's slots empty until the thread woke and refilled them, so the
+ * queue ran well below its depth (82% of fio's IOPS at depth 32; fio submits one I/O per call by
+ * default, {@code iodepth_batch_submit=1}). Submitting each read on its own keeps completions spread
+ * out and the queue full. {@code -Dripple.iouring.batchSubmit=true} restores batched submission
+ * for comparisons.
  *
  * <p>Like {@link DirectReader}: the file is opened with {@code O_DIRECT} (refused on memory-backed
  * file systems with {@link DirectIoUnsupportedException}), positions and lengths are aligned to
@@ -67,6 +77,13 @@ public final class UringReader implements ExtentReader, InFlightGauge {
     private static final long MAX_PIECE_BYTES = 64L << 20;
     /** EAGAIN / EINTR retries of one read before giving up. */
     static final int MAX_RETRIES = 1000;
+    /**
+     * System property: {@code true} hands all reads queued in one pass to the kernel in one
+     * {@code io_uring_enter} (the reader's behaviour before 2026-12-06), for comparisons; by default
+     * each read is submitted as soon as it is queued (see the class comment).
+     */
+    public static final String BATCH_SUBMIT_PROPERTY = "ripple.iouring.batchSubmit";
+
     /** Pooled bounce memory beyond the registered slots, as {@link DirectReader}'s. */
     private static final long MAX_POOLED_BYTES = DirectReader.MAX_POOLED_BYTES;
 
@@ -91,6 +108,7 @@ public final class UringReader implements ExtentReader, InFlightGauge {
     private final UringSyscalls sys;
     private final int fd;
     private final Faults faults;
+    private final boolean submitEach = !Boolean.getBoolean(BATCH_SUBMIT_PROPERTY);
     private final AlignedBufferPool bounce = new AlignedBufferPool(DirectReader.ALIGNMENT, MAX_POOLED_BYTES);
     private final ThreadLocal<Ring> rings = new ThreadLocal<>();
     private final ConcurrentLinkedQueue<Ring> allRings = new ConcurrentLinkedQueue<>();
@@ -349,6 +367,9 @@ public final class UringReader implements ExtentReader, InFlightGauge {
             try {
                 while (finished < pieces && (failure == null || inFlight > 0)) {
                     while (failure == null && inFlight < queueDepth && (retryHead != retryTail || next < pieces)) {
+                        if (submitEach) {
+                            ring.submit(0); // the read queued before this one goes to the device now
+                        }
                         boolean fromRetry = retryHead != retryTail;
                         if (!issue(fromRetry ? retry[retryHead] : next)) {
                             break; // the submission ring is full: submit first
@@ -363,7 +384,7 @@ public final class UringReader implements ExtentReader, InFlightGauge {
                     if (inFlight == 0) {
                         break; // a failure stopped issuing and nothing is left in flight
                     }
-                    ring.submit(1);
+                    ring.submit(1); // the last read queued, and the wait for the next completion
                     ring.reap(this);
                 }
             } catch (IOException | RuntimeException e) {

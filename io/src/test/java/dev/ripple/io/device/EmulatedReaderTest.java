@@ -127,8 +127,14 @@ class EmulatedReaderTest {
     static double measuredMicros(DeviceProfile profile, List<Request> stream, int queueDepth) throws IOException {
         // positional reads of a page-cached file, one at a time, take microseconds: the device model
         // sets the pace (a pool of 31 threads on two shared cores would not keep up with it)
-        try (ExtentReader reader = EmulatedReader.wrap(
-                        ReaderKind.POSITIONAL.open(file, 1), DeviceEmulator.of(profile), queueDepth);
+        return measuredMicros(
+                EmulatedReader.wrap(ReaderKind.POSITIONAL.open(file, 1), DeviceEmulator.of(profile), queueDepth),
+                stream);
+    }
+
+    /** Runs the stream through {@code emulated} (closed after), one request after another; returns the wall time, µs. */
+    static double measuredMicros(ExtentReader emulated, List<Request> stream) throws IOException {
+        try (ExtentReader reader = emulated;
                 Arena arena = Arena.ofShared()) {
             MemorySegment buffer = arena.allocate(4 << 20);
             List<List<MemorySegment>> targets = new ArrayList<>();
@@ -199,6 +205,76 @@ class EmulatedReaderTest {
                             "%s: measured %.0f us, modelled %.0f us (%+.1f%%), seed %d",
                             c[0], measured, model, 100 * error, SEED));
         }
+    }
+
+    @Test
+    void theRuntimesEmulationServesRealReadsFromDramAndTakesTheModelledTime() throws IOException {
+        DeviceProfile ufs40 = UfsPresets.ufs40();
+        // the configured disk reader would be the thread-pool direct reader; the file fits in memory
+        EmulatedReader.DiskReader disk = (p, q) -> {
+            throw new AssertionError("a file of 8 MiB fits in memory: the disk reader must not be opened");
+        };
+        try (EmulatedReader reader = EmulatedReader.open(file, 32, DeviceEmulator.of(ufs40), disk);
+                Arena arena = Arena.ofShared()) {
+            assertTrue(
+                    reader.realReads().startsWith("from DRAM (file of 8 MiB warmed into the page cache"),
+                    reader.realReads());
+            assertTrue(reader.kind().equals("emulated ufs-4.0 over positional"), reader.kind());
+            assertTrue(reader.describe().contains("real reads from DRAM"), reader.describe());
+            assertEquals(32, reader.queueDepth(), "the device sees the configured queue depth");
+            List<Extent> extents =
+                    stream(SEED + 6, 1, 32, 20, 1, 700_000).getFirst().extents();
+            List<MemorySegment> targets =
+                    extents.stream().map(e -> arena.allocate(e.length())).toList();
+            reader.read(extents, targets);
+            for (int i = 0; i < extents.size(); i++) {
+                Extent e = extents.get(i);
+                assertArrayEquals(
+                        Arrays.copyOfRange(expected, (int) e.offset(), (int) e.end()),
+                        targets.get(i).toArray(ValueLayout.JAVA_BYTE),
+                        "extent " + i + ", seed " + SEED);
+            }
+        }
+        // the large collapsed reads whose real time leaked into emulated runs (PERFORMANCE.md §12),
+        // and many small ones, both at the modelled time through the runtime's emulation
+        List<Object[]> cases = List.of(
+                new Object[] {"queue depth 32, 3 reads of 0.5-1 MiB", 32, stream(SEED + 7, 30, 32, 3, 1 << 19, 1 << 20)
+                },
+                new Object[] {"queue depth 8, 12 reads of 128-320 KiB", 8, stream(SEED + 8, 30, 8, 12, 1 << 17, 5 << 16)
+                },
+                new Object[] {"queue depth 32, 40 reads of 4-16 KiB", 32, stream(SEED + 9, 80, 32, 40, 4096, 16384)});
+        for (Object[] c : cases) {
+            @SuppressWarnings("unchecked")
+            List<Request> s = (List<Request>) c[2];
+            double model = modelledMicros(ufs40, s);
+            double measured = Double.MAX_VALUE;
+            for (int attempt = 0; attempt < 10 && Math.abs(measured / model - 1) >= 0.10; attempt++) {
+                if (attempt > 0) {
+                    LockSupport.parkNanos(500_000_000L); // see the test above: contention only slows a stream
+                }
+                measured = Math.min(
+                        measured,
+                        measuredMicros(EmulatedReader.open(file, (int) c[1], DeviceEmulator.of(ufs40), null), s));
+            }
+            double error = measured / model - 1;
+            assertTrue(
+                    Math.abs(error) < 0.10,
+                    String.format(
+                            "ufs-4.0 over DRAM, %s: measured %.0f us, modelled %.0f us (%+.1f%%), seed %d",
+                            c[0], measured, model, 100 * error, SEED));
+        }
+    }
+
+    @Test
+    void dramOnlyWhenTheFileTakesAtMostHalfTheAvailableMemory() {
+        assertTrue(DramReads.decide(100 << 20, 200L << 20).dram());
+        DramReads.Decision big = DramReads.decide((100 << 20) + 1, 200L << 20);
+        assertTrue(
+                !big.dram() && big.reason().startsWith("from the disk (file 100 MiB, more than half the 200 MiB"),
+                big.reason());
+        DramReads.Decision unknown = DramReads.decide(1, -1);
+        assertTrue(!unknown.dram() && unknown.reason().contains("unknown"), unknown.reason());
+        assertTrue(DramReads.availableMemoryBytes() != 0);
     }
 
     @Test
