@@ -152,18 +152,6 @@ public final class SparseFfnExecutor {
     /** The calling thread's partial sums, zeroed: reused, so a decode step does not allocate them. */
     private static final ThreadLocal<float[][]> PARTIALS = ThreadLocal.withInitial(() -> new float[0][]);
 
-    /** This thread's scratch for widening a non-f32 row (every chunk of a token asked for one). */
-    private static final ThreadLocal<float[]> SCRATCH = ThreadLocal.withInitial(() -> new float[0]);
-
-    private static float[] scratch(int n) {
-        float[] s = SCRATCH.get();
-        if (s.length < n) {
-            s = new float[n];
-            SCRATCH.set(s);
-        }
-        return s;
-    }
-
     private static float[][] partials(int chunks, int d) {
         float[][] p = PARTIALS.get();
         if (p.length < chunks || p[0].length < d) {
@@ -423,7 +411,7 @@ public final class SparseFfnExecutor {
             float[] precomputed) {
         int d = spec.dModel();
         DType t = spec.dtype();
-        float[] scratch = scratch(d);
+        float[] scratch = new float[d];
         for (int i = from; i < to; i++) {
             var seg = b.segment(i);
             long base = b.offset(i);
