@@ -2,7 +2,6 @@ package dev.ripple.core.ffn;
 
 import dev.ripple.core.format.FfnLayerSpec;
 import dev.ripple.core.tensor.Activation;
-import dev.ripple.core.tensor.CoreTeam;
 import dev.ripple.core.tensor.DType;
 import dev.ripple.core.tensor.kernels.KernelProvider;
 import dev.ripple.core.tensor.kernels.Kernels;
@@ -114,55 +113,40 @@ public final class SparseFfnExecutor {
         }
         int n = bundles.size();
         long work = (long) n * spec.bundleElements();
-        int cores = CoreTeam.helpers() + 1;
-        if (cores < 2 || work < 2 * PARALLEL_ELEMENTS || !shared(bundles)) {
+        int parts = (int) Math.min(Runtime.getRuntime().availableProcessors(), work / PARALLEL_ELEMENTS);
+        if (parts <= 1 || !shared(bundles)) {
             float[] acc = new float[d];
             accumulate(x, bundles, 0, n, acc, activations, known, precomputed);
             finish(acc, out);
             return;
         }
-        // A few chunks per core on the core team, each into its own partial sum; the partials are
-        // added in chunk order, so the result does not depend on which thread ran which chunk.
-        int chunks = Math.min(n, cores * CHUNKS_PER_CORE);
-        float[][] partials = partials(chunks, d);
-        CoreTeam.run(
-                chunks,
-                c -> accumulate(
-                        x,
-                        bundles,
-                        bounds(n, chunks, c),
-                        bounds(n, chunks, c + 1),
-                        partials[c],
-                        activations,
-                        known,
-                        precomputed));
+        // Part 0 runs on the calling thread, the others on the common pool (whose parallelism is
+        // cores − 1), so every core works and a caller on a pool thread cannot starve it.
+        float[][] partials = new float[parts][d];
+        CompletableFuture<?>[] others = new CompletableFuture<?>[parts - 1];
+        for (int p = 1; p < parts; p++) {
+            int part = p;
+            others[p - 1] = CompletableFuture.runAsync(
+                    () -> accumulate(
+                            x,
+                            bundles,
+                            bounds(n, parts, part),
+                            bounds(n, parts, part + 1),
+                            partials[part],
+                            activations,
+                            known,
+                            precomputed),
+                    ForkJoinPool.commonPool());
+        }
+        accumulate(x, bundles, 0, bounds(n, parts, 1), partials[0], activations, known, precomputed);
+        CompletableFuture.allOf(others).join();
         float[] acc = partials[0];
-        for (int p = 1; p < chunks; p++) {
-            float[] part = partials[p];
+        for (int p = 1; p < parts; p++) {
             for (int k = 0; k < d; k++) {
-                acc[k] += part[k];
+                acc[k] += partials[p][k];
             }
         }
         finish(acc, out);
-    }
-
-    /** Chunks per core of a split token: small enough that a late helper costs little. */
-    private static final int CHUNKS_PER_CORE = 4;
-
-    /** The calling thread's partial sums, zeroed: reused, so a decode step does not allocate them. */
-    private static final ThreadLocal<float[][]> PARTIALS = ThreadLocal.withInitial(() -> new float[0][]);
-
-    private static float[][] partials(int chunks, int d) {
-        float[][] p = PARTIALS.get();
-        if (p.length < chunks || p[0].length < d) {
-            p = new float[chunks][d];
-            PARTIALS.set(p);
-        } else {
-            for (int c = 0; c < chunks; c++) {
-                Arrays.fill(p[c], 0, d, 0f);
-            }
-        }
-        return p;
     }
 
     /**
@@ -360,14 +344,9 @@ public final class SparseFfnExecutor {
 
     /** Confined segments (a caller's {@code Arena.ofConfined()}) keep the work on the calling thread. */
     private static boolean shared(BundleRefs b) {
-        MemorySegment checked = null;
         for (int i = 0; i < b.size(); i++) {
-            MemorySegment s = b.segment(i);
-            if (s != checked) { // bundles of one mapped file share its segment: asked once, not per bundle
-                if (!s.isAccessibleBy(ANY_OTHER_THREAD)) {
-                    return false;
-                }
-                checked = s;
+            if (!b.segment(i).isAccessibleBy(ANY_OTHER_THREAD)) {
+                return false;
             }
         }
         return true;
