@@ -14,14 +14,12 @@ import java.io.IOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.SplittableRandom;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
@@ -34,21 +32,8 @@ class ReadPlannerTest {
     /** Not a multiple of 4 KiB, so the last aligned read ends at an unaligned end of file. */
     static final int FILE_SIZE = (2 << 20) + 777;
 
-    static Path dir;
-    static Path file;
-    static byte[] expected;
-
-    @BeforeAll
-    static void writeFile() throws IOException {
-        dir = TestFiles.newDirectory("planner");
-        expected = TestFiles.pattern(SEED, FILE_SIZE);
-        file = TestFiles.write(dir.resolve("pattern.bin"), expected);
-    }
-
-    @AfterAll
-    static void deleteFile() {
-        TestFiles.deleteRecursively(dir);
-    }
+    @RegisterExtension
+    static final PatternFile PATTERN = new PatternFile("planner", FILE_SIZE, SEED);
 
     static List<Extent> twoWithGap(long gap) {
         return List.of(new Extent(1000, 3000), new Extent(4000 + gap, 3000));
@@ -256,7 +241,7 @@ class ReadPlannerTest {
                         .withMaxReadBytes(30_000))) {
             ReadPlan plan = planner.plan(needed);
             assertPlanInvariants(plan);
-            try (ExtentReader reader = kind.open(file, 4);
+            try (ExtentReader reader = kind.open(PATTERN.path(), 4);
                     Arena arena = Arena.ofShared()) {
                 MemorySegment buffer = arena.allocate(plan.bytesRead(), 4096);
                 ReadStats stats = reader.read(plan, buffer);
@@ -268,7 +253,7 @@ class ReadPlannerTest {
                 for (int i = 0; i < needed.size(); i++) {
                     Extent e = needed.get(i);
                     assertArrayEquals(
-                            Arrays.copyOfRange(expected, (int) e.offset(), (int) e.end()),
+                            Arrays.copyOfRange(PATTERN.bytes(), (int) e.offset(), (int) e.end()),
                             plan.neededSlice(buffer, i).toArray(ValueLayout.JAVA_BYTE),
                             "seed=" + SEED + " " + planner + " extent " + i + " " + e);
                 }

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.ripple.io.Extent;
+import dev.ripple.io.PatternFile;
 import dev.ripple.io.ReadStats;
 import dev.ripple.io.TestFiles;
 import dev.ripple.io.reader.ExtentReader;
@@ -20,9 +21,8 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.SplittableRandom;
 import java.util.concurrent.locks.LockSupport;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The emulated device: its schedule follows the cost model exactly, and a stream of real reads
@@ -32,21 +32,9 @@ class EmulatedReaderTest {
 
     static final int FILE_SIZE = 8 << 20;
     static final long SEED = TestFiles.seed();
-    static Path dir;
-    static Path file;
-    static byte[] expected;
 
-    @BeforeAll
-    static void writeFile() throws IOException {
-        dir = TestFiles.newDirectory("emulation");
-        expected = TestFiles.pattern(SEED, FILE_SIZE);
-        file = TestFiles.write(dir.resolve("pattern.bin"), expected);
-    }
-
-    @AfterAll
-    static void deleteFile() {
-        TestFiles.deleteRecursively(dir);
-    }
+    @RegisterExtension
+    static final PatternFile PATTERN = new PatternFile("emulation", FILE_SIZE, SEED);
 
     @Test
     void scheduleIsTheCostModelReadAfterReadAndRequestsQueueBehindEachOther() {
@@ -85,7 +73,7 @@ class EmulatedReaderTest {
         assertEquals(7000, nvme.costModel().lineAt(32).bytesPerMicro(), 1e-9);
         assertEquals(1e6 / 1_000_000, nvme.costMicros(4096, 32), 1e-9);
         assertEquals(1e6 / 22_000, nvme.costMicros(4096, 1), 1e-9);
-        Path profile = dir.resolve("phone.json");
+        Path profile = PATTERN.dir().resolve("phone.json");
         UfsPresets.ufs31().write(profile);
         assertEquals("ufs-3.1", DevicePresets.resolve(profile.toString()).name());
         DeviceProfileException e = assertThrows(DeviceProfileException.class, () -> DevicePresets.resolve("ufs-5.0"));
@@ -128,7 +116,8 @@ class EmulatedReaderTest {
         // positional reads of a page-cached file, one at a time, take microseconds: the device model
         // sets the pace (a pool of 31 threads on two shared cores would not keep up with it)
         return measuredMicros(
-                EmulatedReader.wrap(ReaderKind.POSITIONAL.open(file, 1), DeviceEmulator.of(profile), queueDepth),
+                EmulatedReader.wrap(
+                        ReaderKind.POSITIONAL.open(PATTERN.path(), 1), DeviceEmulator.of(profile), queueDepth),
                 stream);
     }
 
@@ -214,7 +203,7 @@ class EmulatedReaderTest {
         EmulatedReader.DiskReader disk = (p, q) -> {
             throw new AssertionError("a file of 8 MiB fits in memory: the disk reader must not be opened");
         };
-        try (EmulatedReader reader = EmulatedReader.open(file, 32, DeviceEmulator.of(ufs40), disk);
+        try (EmulatedReader reader = EmulatedReader.open(PATTERN.path(), 32, DeviceEmulator.of(ufs40), disk);
                 Arena arena = Arena.ofShared()) {
             assertTrue(
                     reader.realReads().startsWith("from DRAM (file of 8 MiB warmed into the page cache"),
@@ -230,7 +219,7 @@ class EmulatedReaderTest {
             for (int i = 0; i < extents.size(); i++) {
                 Extent e = extents.get(i);
                 assertArrayEquals(
-                        Arrays.copyOfRange(expected, (int) e.offset(), (int) e.end()),
+                        Arrays.copyOfRange(PATTERN.bytes(), (int) e.offset(), (int) e.end()),
                         targets.get(i).toArray(ValueLayout.JAVA_BYTE),
                         "extent " + i + ", seed " + SEED);
             }
@@ -254,7 +243,8 @@ class EmulatedReaderTest {
                 }
                 measured = Math.min(
                         measured,
-                        measuredMicros(EmulatedReader.open(file, (int) c[1], DeviceEmulator.of(ufs40), null), s));
+                        measuredMicros(
+                                EmulatedReader.open(PATTERN.path(), (int) c[1], DeviceEmulator.of(ufs40), null), s));
             }
             double error = measured / model - 1;
             assertTrue(
@@ -284,7 +274,7 @@ class EmulatedReaderTest {
         List<Extent> extents =
                 stream(SEED + 5, 1, 8, 16, 1000, 30_000).getFirst().extents();
         long[] at = new long[extents.size()];
-        try (ExtentReader reader = EmulatedReader.wrap(ReaderKind.POSITIONAL.open(file, 8), device);
+        try (ExtentReader reader = EmulatedReader.wrap(ReaderKind.POSITIONAL.open(PATTERN.path(), 8), device);
                 Arena arena = Arena.ofShared()) {
             List<MemorySegment> targets =
                     extents.stream().map(e -> arena.allocate(e.length())).toList();
@@ -293,7 +283,7 @@ class EmulatedReaderTest {
                 at[i] = System.nanoTime();
                 Extent e = extents.get(i);
                 assertArrayEquals(
-                        Arrays.copyOfRange(expected, (int) e.offset(), (int) e.end()),
+                        Arrays.copyOfRange(PATTERN.bytes(), (int) e.offset(), (int) e.end()),
                         targets.get(i).toArray(ValueLayout.JAVA_BYTE),
                         "seed " + SEED);
             });
@@ -315,7 +305,8 @@ class EmulatedReaderTest {
     void aRealReadSlowerThanTheModelShowsAndIsCounted() throws IOException {
         DeviceProfile fast =
                 UfsPresets.preset("instant", 1_000_000, 100_000_000, 0.001, "a device faster than any real one");
-        try (EmulatedReader reader = EmulatedReader.wrap(ReaderKind.POSITIONAL.open(file, 1), DeviceEmulator.of(fast));
+        try (EmulatedReader reader =
+                        EmulatedReader.wrap(ReaderKind.POSITIONAL.open(PATTERN.path(), 1), DeviceEmulator.of(fast));
                 Arena arena = Arena.ofShared()) {
             MemorySegment target = arena.allocate(1 << 20);
             for (int i = 0; i < 5; i++) {

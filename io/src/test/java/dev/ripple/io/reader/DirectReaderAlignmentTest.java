@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.ripple.io.Extent;
+import dev.ripple.io.PatternFile;
 import dev.ripple.io.ReadStats;
 import dev.ripple.io.TestFiles;
 import dev.ripple.io.nativeio.Advice;
@@ -18,34 +19,21 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** What only the direct reader (alignment accounting, refusal on tmpfs) and the mmap reader (advice) promise. */
 class DirectReaderAlignmentTest {
 
     static final int SIZE = 3 * 4096 + 100;
     static final long SEED = TestFiles.seed();
-    static Path dir;
-    static Path file;
-    static byte[] expected;
 
-    @BeforeAll
-    static void writeFile() throws IOException {
-        dir = TestFiles.newDirectory("direct");
-        expected = TestFiles.pattern(SEED, SIZE);
-        file = TestFiles.write(dir.resolve("pattern.bin"), expected);
-    }
-
-    @AfterAll
-    static void deleteFile() {
-        TestFiles.deleteRecursively(dir);
-    }
+    @RegisterExtension
+    static final PatternFile PATTERN = new PatternFile("direct", SIZE, SEED);
 
     @Test
     void bytesReadCountTheEnclosingAlignedRangeTruncatedAtEndOfFile() throws IOException {
-        try (DirectReader reader = DirectReader.open(file, 1);
+        try (DirectReader reader = DirectReader.open(PATTERN.path(), 1);
                 Arena arena = Arena.ofConfined()) {
             // [4090, 4110) spans two pages: 8192 bytes read.
             ReadStats crossing = reader.read(new Extent(4090, 20), arena.allocate(20));
@@ -56,19 +44,21 @@ class DirectReaderAlignmentTest {
             ReadStats atEnd = reader.read(new Extent(SIZE - 50, 50), tail);
             assertEquals(100, atEnd.bytesRead());
             assertArrayEquals(
-                    Arrays.copyOfRange(expected, SIZE - 50, SIZE), tail.toArray(ValueLayout.JAVA_BYTE), "seed=" + SEED);
+                    Arrays.copyOfRange(PATTERN.bytes(), SIZE - 50, SIZE),
+                    tail.toArray(ValueLayout.JAVA_BYTE),
+                    "seed=" + SEED);
         }
     }
 
     @Test
     void alignedExtentIntoAlignedTargetIsReadWithoutBounceBuffer() throws IOException {
-        try (DirectReader reader = DirectReader.open(file, 1);
+        try (DirectReader reader = DirectReader.open(PATTERN.path(), 1);
                 Arena arena = Arena.ofConfined()) {
             MemorySegment target = arena.allocate(8192, DirectReader.ALIGNMENT);
             ReadStats stats = reader.read(new Extent(4096, 8192), target);
             assertEquals(8192, stats.bytesRead());
             assertArrayEquals(
-                    Arrays.copyOfRange(expected, 4096, 4096 + 8192),
+                    Arrays.copyOfRange(PATTERN.bytes(), 4096, 4096 + 8192),
                     target.toArray(ValueLayout.JAVA_BYTE),
                     "seed=" + SEED);
         }
@@ -99,29 +89,30 @@ class DirectReaderAlignmentTest {
 
     @Test
     void missingFileIsNotReportedAsDirectIoRefusal() {
-        IOException e = assertThrows(IOException.class, () -> DirectReader.open(dir.resolve("missing.bin"), 1));
+        IOException e = assertThrows(
+                IOException.class, () -> DirectReader.open(PATTERN.dir().resolve("missing.bin"), 1));
         assertTrue(!(e instanceof DirectIoUnsupportedException), e.toString());
     }
 
     @Test
     void mmapReaderAppliesRandomAdviceOnLinux() throws IOException {
         assumeTrue(System.getProperty("os.name").startsWith("Linux"));
-        try (MmapReader reader = MmapReader.open(file, 1)) {
+        try (MmapReader reader = MmapReader.open(PATTERN.path(), 1)) {
             assertEquals(Advice.RANDOM, reader.advice());
             assertTrue(reader.adviceApplied(), reader.describe());
         }
-        try (MmapReader reader = MmapReader.open(file, 1, Advice.SEQUENTIAL);
+        try (MmapReader reader = MmapReader.open(PATTERN.path(), 1, Advice.SEQUENTIAL);
                 Arena arena = Arena.ofConfined()) {
             MemorySegment target = arena.allocate(SIZE);
             reader.read(List.of(new Extent(0, SIZE)), List.of(target));
-            assertArrayEquals(expected, target.toArray(ValueLayout.JAVA_BYTE), "seed=" + SEED);
+            assertArrayEquals(PATTERN.bytes(), target.toArray(ValueLayout.JAVA_BYTE), "seed=" + SEED);
         }
     }
 
     @Test
     void readerKindsOpenTheirImplementation() throws IOException {
         for (ReaderKind kind : ReaderKind.values()) {
-            try (ExtentReader reader = kind.open(file, 2)) {
+            try (ExtentReader reader = kind.open(PATTERN.path(), 2)) {
                 assertEquals(SIZE, reader.fileSize(), kind.name());
             }
         }

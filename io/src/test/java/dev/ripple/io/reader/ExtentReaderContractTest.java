@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.ripple.io.Extent;
 import dev.ripple.io.ExtentBeyondEndOfFileException;
+import dev.ripple.io.PatternFile;
 import dev.ripple.io.ReadStats;
 import dev.ripple.io.TestFiles;
 import java.io.IOException;
@@ -22,11 +23,10 @@ import java.util.SplittableRandom;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -43,9 +43,9 @@ abstract class ExtentReaderContractTest {
     static final int FILE_SIZE = (1 << 20) + 123;
 
     static final long SEED = TestFiles.seed();
-    static Path dir;
-    static Path file;
-    static byte[] expected;
+
+    @RegisterExtension
+    static final PatternFile PATTERN = new PatternFile("reader-contract", FILE_SIZE, SEED);
 
     Arena arena;
 
@@ -59,18 +59,6 @@ abstract class ExtentReaderContractTest {
      */
     boolean writesFromWorkerThreads() {
         return true;
-    }
-
-    @BeforeAll
-    static void writeFile() throws IOException {
-        dir = TestFiles.newDirectory("reader-contract");
-        expected = TestFiles.pattern(SEED, FILE_SIZE);
-        file = TestFiles.write(dir.resolve("pattern.bin"), expected);
-    }
-
-    @AfterAll
-    static void deleteFile() {
-        TestFiles.deleteRecursively(dir);
     }
 
     @BeforeEach
@@ -94,14 +82,14 @@ abstract class ExtentReaderContractTest {
             targets.add(arena.allocate(e.length()));
         }
         ReadStats stats;
-        try (ExtentReader reader = open(file, queueDepth)) {
+        try (ExtentReader reader = open(PATTERN.path(), queueDepth)) {
             assertEquals(FILE_SIZE, reader.fileSize());
             assertEquals(queueDepth, reader.queueDepth());
             stats = reader.read(extents, targets);
         }
         for (int i = 0; i < extents.size(); i++) {
             Extent e = extents.get(i);
-            byte[] want = Arrays.copyOfRange(expected, (int) e.offset(), (int) e.end());
+            byte[] want = Arrays.copyOfRange(PATTERN.bytes(), (int) e.offset(), (int) e.end());
             byte[] got = targets.get(i).asSlice(0, e.length()).toArray(ValueLayout.JAVA_BYTE);
             assertArrayEquals(
                     want, got, seedMessage("bytes of extent " + i + " " + e + " at queue depth " + queueDepth));
@@ -162,20 +150,20 @@ abstract class ExtentReaderContractTest {
     @Test
     void extentBeyondEndOfFileIsATypedErrorNamingFileOffsetAndSize() throws IOException {
         MemorySegment target = arena.allocate(64);
-        try (ExtentReader reader = open(file, 1)) {
+        try (ExtentReader reader = open(PATTERN.path(), 1)) {
             for (Extent bad :
                     List.of(new Extent(FILE_SIZE - 10, 11), new Extent(FILE_SIZE, 1), new Extent(5L << 40, 8))) {
                 ExtentBeyondEndOfFileException e =
                         assertThrows(ExtentBeyondEndOfFileException.class, () -> reader.read(bad, target));
                 assertEquals(FILE_SIZE, e.fileSize());
                 assertEquals(bad, e.extent());
-                assertTrue(e.getMessage().contains(file.toString()), e.getMessage());
+                assertTrue(e.getMessage().contains(PATTERN.path().toString()), e.getMessage());
                 assertTrue(e.getMessage().contains(Long.toString(bad.offset())), e.getMessage());
                 assertTrue(e.getMessage().contains(Long.toString(FILE_SIZE)), e.getMessage());
             }
             // The reader is still usable after a rejected request.
             reader.read(new Extent(0, 64), target);
-            assertArrayEquals(Arrays.copyOf(expected, 64), target.toArray(ValueLayout.JAVA_BYTE));
+            assertArrayEquals(Arrays.copyOf(PATTERN.bytes(), 64), target.toArray(ValueLayout.JAVA_BYTE));
         }
     }
 
@@ -207,7 +195,7 @@ abstract class ExtentReaderContractTest {
         }
         List<MemorySegment> targets =
                 extents.stream().map(e -> arena.allocate(e.length())).toList();
-        try (ExtentReader reader = open(file, 4)) {
+        try (ExtentReader reader = open(PATTERN.path(), 4)) {
             InFlightGauge base = (InFlightGauge) reader;
             for (int attempt = 0; attempt < 20 && base.peakInFlight() < 2; attempt++) {
                 reader.read(extents, targets);
@@ -215,7 +203,7 @@ abstract class ExtentReaderContractTest {
             assertTrue(base.peakInFlight() >= 2, "reads overlapped: peak " + base.peakInFlight());
             assertTrue(base.peakInFlight() <= 4, "never more than the queue depth: peak " + base.peakInFlight());
         }
-        try (ExtentReader reader = open(file, 1)) {
+        try (ExtentReader reader = open(PATTERN.path(), 1)) {
             reader.read(extents, targets);
             assertEquals(1, ((InFlightGauge) reader).peakInFlight());
         }
@@ -234,13 +222,13 @@ abstract class ExtentReaderContractTest {
                 extents.stream().map(e -> arena.allocate(e.length(), 4096)).toList();
         int[] seen = new int[extents.size()];
         Thread caller = Thread.currentThread();
-        try (ExtentReader reader = open(file, queueDepth)) {
+        try (ExtentReader reader = open(PATTERN.path(), queueDepth)) {
             reader.read(extents, targets, i -> {
                 assertSame(caller, Thread.currentThread(), "completions are reported on the calling thread");
                 seen[i]++;
                 Extent e = extents.get(i);
                 assertArrayEquals(
-                        Arrays.copyOfRange(expected, (int) e.offset(), (int) e.end()),
+                        Arrays.copyOfRange(PATTERN.bytes(), (int) e.offset(), (int) e.end()),
                         targets.get(i).asSlice(0, e.length()).toArray(ValueLayout.JAVA_BYTE),
                         seedMessage("extent " + i + " complete when reported"));
             });
@@ -252,7 +240,7 @@ abstract class ExtentReaderContractTest {
 
     @Test
     void concurrentCallersShareOneReader() throws Exception {
-        try (ExtentReader reader = open(file, 4);
+        try (ExtentReader reader = open(PATTERN.path(), 4);
                 ExecutorService callers = Executors.newFixedThreadPool(3)) {
             List<Future<?>> futures = new ArrayList<>();
             for (int c = 0; c < 3; c++) {
@@ -272,7 +260,7 @@ abstract class ExtentReaderContractTest {
                         for (int i = 0; i < extents.size(); i++) {
                             Extent e = extents.get(i);
                             assertArrayEquals(
-                                    Arrays.copyOfRange(expected, (int) e.offset(), (int) e.end()),
+                                    Arrays.copyOfRange(PATTERN.bytes(), (int) e.offset(), (int) e.end()),
                                     targets.get(i).toArray(ValueLayout.JAVA_BYTE),
                                     seedMessage("concurrent read " + e));
                         }
@@ -288,7 +276,7 @@ abstract class ExtentReaderContractTest {
 
     @Test
     void statsOfASingleExtentAndOfAnEmptyRequest() throws IOException {
-        try (ExtentReader reader = open(file, 2)) {
+        try (ExtentReader reader = open(PATTERN.path(), 2)) {
             assertSame(ReadStats.EMPTY, reader.read(List.of(), List.of()));
         }
         ReadStats stats = readAndVerify(List.of(new Extent(8192, 8192)), 2);
@@ -299,7 +287,7 @@ abstract class ExtentReaderContractTest {
 
     @Test
     void badTargetsAreRejectedBeforeAnyRead() throws IOException {
-        try (ExtentReader reader = open(file, 4)) {
+        try (ExtentReader reader = open(PATTERN.path(), 4)) {
             Extent e = new Extent(0, 100);
             assertThrows(IllegalArgumentException.class, () -> reader.read(e, arena.allocate(99)));
             assertThrows(
@@ -315,7 +303,8 @@ abstract class ExtentReaderContractTest {
                     assertTrue(ex.getMessage().contains("confined"), ex.getMessage());
                 } else {
                     reader.read(List.of(e, e), mine);
-                    assertArrayEquals(Arrays.copyOf(expected, 100), mine.get(1).toArray(ValueLayout.JAVA_BYTE));
+                    assertArrayEquals(
+                            Arrays.copyOf(PATTERN.bytes(), 100), mine.get(1).toArray(ValueLayout.JAVA_BYTE));
                 }
             }
             try (Arena other = Arena.ofConfined()) { // a target of another thread's arena: refused by every reader
@@ -333,29 +322,29 @@ abstract class ExtentReaderContractTest {
 
     @Test
     void confinedTargetsWorkAtQueueDepthOne() throws IOException {
-        try (ExtentReader reader = open(file, 1);
+        try (ExtentReader reader = open(PATTERN.path(), 1);
                 Arena confined = Arena.ofConfined()) {
             MemorySegment a = confined.allocate(10);
             MemorySegment b = confined.allocate(10);
             reader.read(List.of(new Extent(5, 10), new Extent(50_000, 10)), List.of(a, b));
-            assertArrayEquals(Arrays.copyOfRange(expected, 50_000, 50_010), b.toArray(ValueLayout.JAVA_BYTE));
+            assertArrayEquals(Arrays.copyOfRange(PATTERN.bytes(), 50_000, 50_010), b.toArray(ValueLayout.JAVA_BYTE));
         }
     }
 
     @Test
     void heapTargetsWorkToo() throws IOException {
         byte[] heap = new byte[5000];
-        try (ExtentReader reader = open(file, 4)) {
+        try (ExtentReader reader = open(PATTERN.path(), 4)) {
             reader.read(
                     List.of(new Extent(4000, 5000), new Extent(1, 1)),
                     List.of(MemorySegment.ofArray(heap), MemorySegment.ofArray(new byte[1])));
         }
-        assertArrayEquals(Arrays.copyOfRange(expected, 4000, 9000), heap, seedMessage("heap target"));
+        assertArrayEquals(Arrays.copyOfRange(PATTERN.bytes(), 4000, 9000), heap, seedMessage("heap target"));
     }
 
     @Test
     void closedReaderRefusesReadsAndCloseIsIdempotent() throws IOException {
-        ExtentReader reader = open(file, 2);
+        ExtentReader reader = open(PATTERN.path(), 2);
         reader.close();
         reader.close();
         IOException e = assertThrows(IOException.class, () -> reader.read(new Extent(0, 1), arena.allocate(1)));
@@ -364,7 +353,8 @@ abstract class ExtentReaderContractTest {
 
     @Test
     void emptyFileOpensAndRejectsEveryExtent() throws IOException {
-        Path empty = TestFiles.write(dir.resolve("empty-" + getClass().getSimpleName() + ".bin"), new byte[0]);
+        Path empty =
+                TestFiles.write(PATTERN.dir().resolve("empty-" + getClass().getSimpleName() + ".bin"), new byte[0]);
         try (ExtentReader reader = open(empty, 2)) {
             assertEquals(0, reader.fileSize());
             assertSame(ReadStats.EMPTY, reader.read(List.of(), List.of()));
@@ -374,9 +364,9 @@ abstract class ExtentReaderContractTest {
 
     @Test
     void describeNamesTheFile() throws IOException {
-        try (ExtentReader reader = open(file, 3)) {
-            assertTrue(reader.describe().contains(file.toString()), reader.describe());
-            assertEquals(file, reader.path());
+        try (ExtentReader reader = open(PATTERN.path(), 3)) {
+            assertTrue(reader.describe().contains(PATTERN.path().toString()), reader.describe());
+            assertEquals(PATTERN.path(), reader.path());
         }
     }
 }

@@ -11,13 +11,13 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.ripple.io.Extent;
 import dev.ripple.io.ExtentReadException;
+import dev.ripple.io.PatternFile;
 import dev.ripple.io.ReadStats;
 import dev.ripple.io.TestFiles;
 import java.io.IOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -25,10 +25,9 @@ import java.util.Optional;
 import java.util.SplittableRandom;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The io_uring reader under injected faults (short reads, EAGAIN, EIO, an early end of file, a
@@ -39,21 +38,9 @@ class UringReaderFaultsTest {
 
     static final int FILE_SIZE = (1 << 20) + 4096 * 3 + 77;
     static final long SEED = TestFiles.seed();
-    static Path dir;
-    static Path file;
-    static byte[] expected;
 
-    @BeforeAll
-    static void writeFile() throws IOException {
-        dir = TestFiles.newDirectory("uring-faults");
-        expected = TestFiles.pattern(SEED, FILE_SIZE);
-        file = TestFiles.write(dir.resolve("pattern.bin"), expected);
-    }
-
-    @AfterAll
-    static void deleteFile() {
-        TestFiles.deleteRecursively(dir);
-    }
+    @RegisterExtension
+    static final PatternFile PATTERN = new PatternFile("uring-faults", FILE_SIZE, SEED);
 
     @BeforeEach
     void needsUring() {
@@ -68,7 +55,7 @@ class UringReaderFaultsTest {
     }
 
     static UringReader open(int queueDepth, UringReader.Faults faults) throws IOException {
-        return UringReader.open(file, queueDepth, UringSyscalls.get().orElseThrow(), faults);
+        return UringReader.open(PATTERN.path(), queueDepth, UringSyscalls.get().orElseThrow(), faults);
     }
 
     /** Aligned and unaligned extents, small and larger than a registered slot. */
@@ -93,7 +80,7 @@ class UringReaderFaultsTest {
         for (int i = 0; i < extents.size(); i++) {
             Extent e = extents.get(i);
             assertArrayEquals(
-                    Arrays.copyOfRange(expected, (int) e.offset(), (int) e.end()),
+                    Arrays.copyOfRange(PATTERN.bytes(), (int) e.offset(), (int) e.end()),
                     targets.get(i).asSlice(0, e.length()).toArray(ValueLayout.JAVA_BYTE),
                     seed("bytes of extent " + i + " " + e));
         }
@@ -152,9 +139,11 @@ class UringReaderFaultsTest {
             assertEquals(5, e.errno());
             assertEquals("EIO", e.errnoName());
             assertEquals(extents.get(7), e.extent());
-            assertEquals(file, e.file());
+            assertEquals(PATTERN.path(), e.file());
             assertTrue(
-                    e.getMessage().contains(file.toString()) && e.getMessage().contains("EIO (5)"), e.getMessage());
+                    e.getMessage().contains(PATTERN.path().toString())
+                            && e.getMessage().contains("EIO (5)"),
+                    e.getMessage());
             assertTrue(reported.get() < extents.size(), "the failed extent was not reported: " + reported.get());
             broken.set(false);
             reader.read(extents, targets);
@@ -251,11 +240,11 @@ class UringReaderFaultsTest {
         assertTrue(UringSyscalls.probe(refusing(real, -Errno.ENOSYS)).reason().contains("ENOSYS"));
         assertTrue(UringSyscalls.probe(real).syscalls().isPresent());
 
-        try (ExtentReader fallback = ReaderKind.openUringOrDirect(file, 4, Optional.empty())) {
+        try (ExtentReader fallback = ReaderKind.openUringOrDirect(PATTERN.path(), 4, Optional.empty())) {
             assertInstanceOf(DirectReader.class, fallback);
             assertEquals("direct", fallback.kind());
         }
-        try (ExtentReader uring = ReaderKind.IO_URING.open(file, 4)) {
+        try (ExtentReader uring = ReaderKind.IO_URING.open(PATTERN.path(), 4)) {
             assertEquals("io_uring", uring.kind());
             assertFalse(ReaderKind.IO_URING.usesPageCache());
             assertTrue(ReaderKind.IO_URING.direct());
