@@ -6,21 +6,20 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.ripple.io.Extent;
+import dev.ripple.io.PatternFile;
 import dev.ripple.io.ReadStats;
 import dev.ripple.io.TestFiles;
 import java.io.IOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
 import java.util.concurrent.locks.LockSupport;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * How the io_uring reader hands reads to the kernel: one read per submission (the previous batched
@@ -31,21 +30,9 @@ import org.junit.jupiter.api.Test;
 class UringSubmissionTest {
 
     static final long SEED = TestFiles.seed();
-    static Path dir;
-    static Path file;
-    static byte[] expected;
 
-    @BeforeAll
-    static void writeFile() throws IOException {
-        dir = TestFiles.newDirectory("uring-submission");
-        expected = TestFiles.pattern(SEED, UringReaderFaultsTest.FILE_SIZE);
-        file = TestFiles.write(dir.resolve("pattern.bin"), expected);
-    }
-
-    @AfterAll
-    static void deleteFile() {
-        TestFiles.deleteRecursively(dir);
-    }
+    @RegisterExtension
+    static final PatternFile PATTERN = new PatternFile("uring-submission", UringReaderFaultsTest.FILE_SIZE, SEED);
 
     @BeforeEach
     void needsUring() {
@@ -75,7 +62,7 @@ class UringSubmissionTest {
             Extent e = extents.get(i);
             byte[] got = targets.get(i).asSlice(0, e.length()).toArray(ValueLayout.JAVA_BYTE);
             for (int b = 0; b < got.length; b++) {
-                if (got[b] != expected[(int) e.offset() + b]) {
+                if (got[b] != PATTERN.bytes()[(int) e.offset() + b]) {
                     throw new AssertionError(seed("extent " + i + " " + e + " differs at byte " + b));
                 }
             }
@@ -88,7 +75,7 @@ class UringSubmissionTest {
         List<Extent> extents = blocks(SEED, 40 * depth);
         Recording sys = new Recording(UringSyscalls.get().orElseThrow(), false);
         try (Arena arena = Arena.ofShared();
-                UringReader reader = UringReader.open(file, depth, sys, UringReader.Faults.NONE)) {
+                UringReader reader = UringReader.open(PATTERN.path(), depth, sys, UringReader.Faults.NONE)) {
             List<MemorySegment> targets =
                     extents.stream().map(e -> arena.allocate(e.length(), 4096)).toList();
             ReadStats stats = reader.read(extents, targets);
@@ -105,7 +92,7 @@ class UringSubmissionTest {
         List<Extent> extents = blocks(SEED + 5, 50);
         Recording sys = new Recording(UringSyscalls.get().orElseThrow(), false);
         try (Arena arena = Arena.ofShared();
-                UringReader reader = UringReader.open(file, 1, sys, UringReader.Faults.NONE)) {
+                UringReader reader = UringReader.open(PATTERN.path(), 1, sys, UringReader.Faults.NONE)) {
             List<MemorySegment> targets =
                     extents.stream().map(e -> arena.allocate(e.length(), 4096)).toList();
             reader.read(extents, targets);
@@ -122,7 +109,7 @@ class UringSubmissionTest {
         String before = System.getProperty(UringReader.BATCH_SUBMIT_PROPERTY);
         System.setProperty(UringReader.BATCH_SUBMIT_PROPERTY, "true");
         try (Arena arena = Arena.ofShared();
-                UringReader reader = UringReader.open(file, depth, sys, UringReader.Faults.NONE)) {
+                UringReader reader = UringReader.open(PATTERN.path(), depth, sys, UringReader.Faults.NONE)) {
             List<MemorySegment> targets =
                     extents.stream().map(e -> arena.allocate(e.length(), 4096)).toList();
             reader.read(extents, targets);
@@ -146,7 +133,7 @@ class UringSubmissionTest {
         Recording sys = new Recording(UringSyscalls.get().orElseThrow(), true);
         List<Integer> arrived = new ArrayList<>();
         try (Arena arena = Arena.ofShared();
-                UringReader reader = UringReader.open(file, depth, sys, UringReader.Faults.NONE)) {
+                UringReader reader = UringReader.open(PATTERN.path(), depth, sys, UringReader.Faults.NONE)) {
             List<MemorySegment> targets =
                     extents.stream().map(e -> arena.allocate(e.length())).toList();
             reader.read(extents, targets, arrived::add);
