@@ -19,13 +19,13 @@ import dev.ripple.placement.pipeline.PlacementPipeline;
 import dev.ripple.placement.predictor.InputMoments;
 import dev.ripple.placement.predictor.LowRankFactorizer;
 import dev.ripple.placement.predictor.PredictorTrainer;
+import dev.ripple.placement.predictor.TrainingTokens;
 import dev.ripple.placement.profile.EncodedPassage;
 import dev.ripple.placement.profile.OnnxProfiler;
 import dev.ripple.placement.profile.ProfileOptions;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -491,20 +491,21 @@ public final class Tradeoff {
     /**
      * Profiles the calibration passages: every activation (for rules and fill-in) and the FFN
      * input moments (for the low-rank fit); with trained predictors also the FFN inputs themselves,
-     * with every fifth passage set aside as the validation split (disjoint by line from the training one).
+     * split by passage into training and validation parts as {@code ripple place --predictor
+     * trained} splits them ({@link TrainingTokens}).
      */
     private static Calibration calibrationSample(
             Path onnx, List<FfnLayerWeights> layers, List<EncodedPassage> passages, Settings s, Progress progress)
             throws IOException {
-        int[] neurons = layers.stream().mapToInt(l -> l.spec().dFfn()).toArray();
-        ActivationSample.Builder b = ActivationSample.builder(neurons);
-        ActivationSample.Builder[] split = {ActivationSample.builder(neurons), ActivationSample.builder(neurons)};
-        List<List<float[][]>> splitInputs = List.of(new ArrayList<>(), new ArrayList<>());
-        boolean keepInputs = !s.trained().isEmpty();
-        List<InputMoments.Builder> moments = new ArrayList<>();
         try (OnnxProfiler profiler = OnnxProfiler.open(onnx, null, ProfileOptions.defaults());
                 Progress.Step bar = progress.start("calibration", s.calibrationTokens())) {
-            int index = 0;
+            if (!s.trained().isEmpty()) {
+                TrainingTokens t = TrainingTokens.collect(profiler, passages, s.calibrationTokens(), bar::stepTo);
+                return new Calibration(t.all(), t.moments(), t.train(), t.validation());
+            }
+            int[] neurons = layers.stream().mapToInt(l -> l.spec().dFfn()).toArray();
+            ActivationSample.Builder b = ActivationSample.builder(neurons);
+            List<InputMoments.Builder> moments = new ArrayList<>();
             for (EncodedPassage p : passages) {
                 int rows = Math.min(p.length(), s.calibrationTokens() - b.tokens());
                 if (rows <= 0) {
@@ -512,53 +513,16 @@ public final class Tradeoff {
                 }
                 OnnxProfiler.PassageTensors t = profiler.run(p);
                 b.add(t.activations(), rows);
-                for (int l = 0; l < t.inputs().length; l++) {
+                for (int l = 0; l < t.inputs().length; l++) { // none where the graph does not expose them
                     if (moments.size() <= l) {
                         moments.add(InputMoments.builder(layers.get(l).spec().dModel()));
                     }
                     moments.get(l).add(t.inputs()[l], rows);
                 }
-                if (keepInputs && t.inputs().length == layers.size()) {
-                    int part = index % 5 == 4 ? 1 : 0;
-                    split[part].add(t.activations(), rows);
-                    float[][] in = new float[layers.size()][];
-                    for (int l = 0; l < in.length; l++) {
-                        in[l] = Arrays.copyOf(
-                                t.inputs()[l], rows * layers.get(l).spec().dModel());
-                    }
-                    splitInputs.get(part).add(in);
-                }
-                index++;
                 bar.stepTo(b.tokens());
             }
+            return new Calibration(
+                    b.build(), moments.stream().map(InputMoments.Builder::build).toList(), null, null);
         }
-        PredictorTrainer.TokenSet train = null;
-        PredictorTrainer.TokenSet validation = null;
-        if (keepInputs && split[0].tokens() > 0 && split[1].tokens() > 0) {
-            train = tokenSet(split[0].build(), splitInputs.get(0), layers.size());
-            validation = tokenSet(split[1].build(), splitInputs.get(1), layers.size());
-        }
-        return new Calibration(
-                b.build(), moments.stream().map(InputMoments.Builder::build).toList(), train, validation);
-    }
-
-    /** The inputs of each passage (arrays per layer) joined per layer. */
-    private static PredictorTrainer.TokenSet tokenSet(ActivationSample acts, List<float[][]> passages, int layerCount) {
-        List<float[]> perLayer = new ArrayList<>();
-        for (int l = 0; l < layerCount; l++) {
-            int size = 0;
-            for (float[][] p : passages) {
-                size += p[l].length;
-            }
-            float[] all = new float[size];
-            int at = 0;
-            for (float[][] p : passages) {
-                float[] part = p[l];
-                System.arraycopy(part, 0, all, at, part.length);
-                at += part.length;
-            }
-            perLayer.add(all);
-        }
-        return new PredictorTrainer.TokenSet(perLayer, acts);
     }
 }
