@@ -94,6 +94,26 @@ class GenerateCommandTest {
         assertTrue(
                 m.path("residentBytes").asLong() > 0 && m.path("kvCacheBytes").asLong() > 0);
         assertTrue(run.out().contains("decode") && run.out().contains("memory: resident"), run.out());
+
+        // the same file read at an emulated phone's pace says so, and where its real bytes came from
+        RippleRun emulated = RippleRun.inProcess(
+                "generate",
+                "--model",
+                opt.toString(),
+                "--prompt-ids",
+                "1,2,3",
+                "--max-tokens",
+                "2",
+                "--device",
+                "ufs-4.0",
+                "--work",
+                work.toString(),
+                "--quiet");
+        assertEquals(0, emulated.exit(), emulated.err());
+        assertTrue(
+                emulated.out().contains("I/O EMULATED: every read took the time of ufs-4.0")
+                        && emulated.out().contains("real reads from DRAM"),
+                emulated.out());
     }
 
     @Test

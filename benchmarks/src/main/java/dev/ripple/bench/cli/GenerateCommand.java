@@ -25,6 +25,7 @@ import dev.ripple.core.tokenizer.ChatMessage;
 import dev.ripple.core.tokenizer.Tokenizer;
 import dev.ripple.core.tokenizer.UnsupportedChatTemplateException;
 import dev.ripple.io.device.DeviceProfile;
+import dev.ripple.io.device.EmulatedReader;
 import dev.ripple.io.reader.ReaderKind;
 import dev.ripple.placement.PreparedModel;
 import java.io.PrintWriter;
@@ -230,6 +231,7 @@ final class GenerateCommand implements Callable<Integer> {
         long cacheBytes;
         long residentBytes;
         long workingBytes;
+        String realReads = readerKind.cliName() + " reads from the disk";
         try (RippleModel m = RippleModel.open(prepared.file(), options)) {
             DecoderModel decoder = m.decoder()
                     .orElseThrow(() -> new IllegalArgumentException(
@@ -258,6 +260,9 @@ final class GenerateCommand implements Callable<Integer> {
             cacheBytes = m.cache().map(c -> c.budgetBytes()).orElse(0L);
             residentBytes = MemoryPlan.residentBytes(m.file());
             workingBytes = MemoryPlan.workingBytes(m.file(), 1);
+            if (m.reader() instanceof EmulatedReader e) {
+                realReads = "real reads " + e.realReads();
+            }
         }
         out.println();
         GenerationStats stats = GenerationStats.of(result);
@@ -274,8 +279,8 @@ final class GenerateCommand implements Callable<Integer> {
         out.println(summary(stats, memory, chosenPredictor, result.stopReason()));
         if (emulated != null) {
             out.printf(
-                    "I/O emulated: every read took the time of %s (%s) on top of the real %s read%n",
-                    emulated.name(), emulated.source(), readerKind.cliName());
+                    "I/O EMULATED: every read took the time of %s (%s); %s%n",
+                    emulated.name(), emulated.source(), realReads);
         }
         if (json != null) {
             byte[] bytes =
