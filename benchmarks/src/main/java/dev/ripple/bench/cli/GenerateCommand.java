@@ -28,6 +28,7 @@ import dev.ripple.io.device.DeviceProfile;
 import dev.ripple.io.device.EmulatedReader;
 import dev.ripple.io.reader.ReaderKind;
 import dev.ripple.placement.PreparedModel;
+import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -166,6 +167,48 @@ final class GenerateCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
+        validate();
+        // settings checked before any import work
+        Sampler.Settings sampling = new Sampler.Settings(temperature, topK, topP, repetitionPenalty, seed);
+        DType kvType = DType.ofLabel(kv);
+        PreparedModel prepared = prepare(err);
+        DecoderProbe probe = DecoderProbe.of(prepared.file());
+        String chosenPredictor = choosePredictor(probe, err);
+        Tokenizer tokenizer = probe.tokenizer().orElse(null);
+        int[] ids = promptIds != null ? promptIds : encode(tokenizer);
+        int ctx = context > 0 ? context : Math.min(probe.maxPositions(), ids.length + maxTokens);
+        if (ids.length >= ctx) {
+            throw new IllegalArgumentException("the prompt has " + ids.length + " tokens and the context holds " + ctx
+                    + "; give a longer --context (the model takes " + probe.maxPositions() + ")");
+        }
+        DeviceProfile emulated = io.device != null ? io.deviceProfile() : null;
+        MemoryPlan plan = null;
+        if (dram != null) {
+            try (RippleFile f = RippleFile.open(prepared.file())) {
+                plan = MemoryPlan.of(f, probe.config(), parseBytes(dram), ctx, kvType, 1);
+            }
+        }
+        RuntimeOptions options = runtimeOptions(chosenPredictor, emulated, plan);
+
+        Generated g = generate(prepared, options, sampling, tokenizer, ids, ctx, kvType, out);
+        out.println();
+        GenerationStats stats = GenerationStats.of(g.result());
+        MemoryPlan memory = plan != null ? plan : g.memory(probe.config().kvBytesPerToken(kvType) * ctx);
+        out.println(summary(stats, memory, chosenPredictor, g.result().stopReason()));
+        if (emulated != null) {
+            out.printf(
+                    "I/O EMULATED: every read took the time of %s (%s); %s%n",
+                    emulated.name(), emulated.source(), g.realReads());
+        }
+        if (json != null) {
+            byte[] bytes = JSON.writeValueAsBytes(
+                    toJson(prepared, chosenPredictor, io.readerKind(), ids, g.result(), stats, memory));
+            AtomicFile.write(json, bytes);
+        }
+        return 0;
+    }
+
+    private void validate() {
         if ((prompt == null) == (promptIds == null)) {
             throw new IllegalArgumentException(
                     "give the prompt as --prompt TEXT or as --prompt-ids 1,2,3 (one of them)");
@@ -180,10 +223,10 @@ final class GenerateCommand implements Callable<Integer> {
             throw new IllegalArgumentException(
                     "--max-tokens and --queue-depth must be positive, --context not negative");
         }
-        Sampler.Settings sampling = new Sampler.Settings(temperature, topK, topP, repetitionPenalty, seed);
-        DType kvType = DType.ofLabel(kv);
-        ReaderKind readerKind = io.readerKind();
+    }
 
+    /** The model as a {@code .ripple} file: given, or imported in its original neuron order (and said so). */
+    private PreparedModel prepare(PrintWriter err) throws IOException {
         PreparedModel prepared;
         try (CliProgress bar = CliProgress.start("import " + model.getFileName(), -1, run.quiet)) {
             prepared = PreparedModel.of(model, run.work, DType.F16, l -> bar.stepTo(l + 1));
@@ -194,44 +237,62 @@ final class GenerateCommand implements Callable<Integer> {
                             + "'ripple place' for one)%n",
                     prepared.placedNow() ? "imported" : "reusing the import of", model, prepared.file());
         }
+        return prepared;
+    }
 
-        String chosenPredictor;
-        DecoderProbe probe = DecoderProbe.of(prepared.file());
-        chosenPredictor = predictor != null ? predictor : probe.hasPredictor() ? "lowrank" : "dense";
+    /** --predictor, else the file's low-rank predictor, else dense (and said so). */
+    private String choosePredictor(DecoderProbe probe, PrintWriter err) {
         if (predictor == null && !probe.hasPredictor() && !run.quiet) {
             err.println("ripple: the file has no activation predictor, so every neuron is read (dense); 'ripple place' "
                     + "with a profile adds one");
         }
-        Tokenizer tokenizer = probe.tokenizer().orElse(null);
-        int[] ids = promptIds != null ? promptIds : encode(tokenizer);
-        int ctx = context > 0 ? context : Math.min(probe.maxPositions(), ids.length + maxTokens);
-        if (ids.length >= ctx) {
-            throw new IllegalArgumentException("the prompt has " + ids.length + " tokens and the context holds " + ctx
-                    + "; give a longer --context (the model takes " + probe.maxPositions() + ")");
-        }
+        return predictor != null ? predictor : probe.hasPredictor() ? "lowrank" : "dense";
+    }
 
+    private RuntimeOptions runtimeOptions(String chosenPredictor, DeviceProfile emulated, MemoryPlan plan) {
         RuntimeOptions options = RuntimeOptions.defaults()
-                .withReader(readerKind)
+                .withReader(io.readerKind())
                 .withQueueDepth(io.queueDepth)
                 .withPredictor(PredictorKind.parse(chosenPredictor))
                 .withCache(cache, cacheBudget.fraction);
-        DeviceProfile emulated = io.device != null ? io.deviceProfile() : null;
         if (emulated != null) {
             options = options.emulating(emulated);
         }
-        MemoryPlan plan = null;
-        if (dram != null) {
-            try (RippleFile f = RippleFile.open(prepared.file())) {
-                plan = MemoryPlan.of(f, probe.config(), parseBytes(dram), ctx, kvType, 1);
-            }
+        if (plan != null) {
             options = options.withCacheBytes(plan.cacheBytes() > 0 ? cache : "none", plan.cacheBytes());
         }
+        return options;
+    }
 
-        Generator.Result result;
-        long cacheBytes;
-        long residentBytes;
-        long workingBytes;
-        String realReads = readerKind.cliName() + " reads from the disk";
+    /**
+     * What one generation gave, and the memory it held.
+     *
+     * @param realReads where the reads' bytes came from (an emulated device says DRAM or the disk)
+     */
+    private record Generated(
+            Generator.Result result, long residentBytes, long workingBytes, long cacheBytes, String realReads) {
+        /** The memory plan of a run without --dram: what it held, with {@code kvBytes} of KV cache. */
+        MemoryPlan memory(long kvBytes) {
+            return new MemoryPlan(
+                    residentBytes + kvBytes + workingBytes + cacheBytes,
+                    residentBytes,
+                    kvBytes,
+                    workingBytes,
+                    cacheBytes);
+        }
+    }
+
+    /** Opens the model, streams the generated text (or ids) to {@code out} as it comes. */
+    private Generated generate(
+            PreparedModel prepared,
+            RuntimeOptions options,
+            Sampler.Settings sampling,
+            Tokenizer tokenizer,
+            int[] ids,
+            int ctx,
+            DType kvType,
+            PrintWriter out)
+            throws IOException {
         try (RippleModel m = RippleModel.open(prepared.file(), options)) {
             DecoderModel decoder = m.decoder()
                     .orElseThrow(() -> new IllegalArgumentException(
@@ -247,6 +308,7 @@ final class GenerateCommand implements Callable<Integer> {
             }
             Generator.Options go = new Generator.Options(maxTokens, stopIds, stops, sampling);
             Detokenizer detokenizer = tokenizer == null ? null : Detokenizer.of(tokenizer.newIncrementalDecoder(true));
+            Generator.Result result;
             try (Session s = decoder.newSession(ctx, kvType)) {
                 result = Generator.generate(decoder, s, ids, go, detokenizer, token -> {
                     if (tokenizer != null) {
@@ -257,37 +319,16 @@ final class GenerateCommand implements Callable<Integer> {
                     out.flush();
                 });
             }
-            cacheBytes = m.cache().map(c -> c.budgetBytes()).orElse(0L);
-            residentBytes = MemoryPlan.residentBytes(m.file());
-            workingBytes = MemoryPlan.workingBytes(m.file(), 1);
-            if (m.reader() instanceof EmulatedReader e) {
-                realReads = "real reads " + e.realReads();
-            }
+            String realReads = m.reader() instanceof EmulatedReader e
+                    ? "real reads " + e.realReads()
+                    : options.reader().cliName() + " reads from the disk";
+            return new Generated(
+                    result,
+                    MemoryPlan.residentBytes(m.file()),
+                    MemoryPlan.workingBytes(m.file(), 1),
+                    m.cache().map(c -> c.budgetBytes()).orElse(0L),
+                    realReads);
         }
-        out.println();
-        GenerationStats stats = GenerationStats.of(result);
-        long kvBytes = probe.config().kvBytesPerToken(kvType) * ctx;
-        MemoryPlan memory = plan;
-        if (memory == null) {
-            memory = new MemoryPlan(
-                    residentBytes + kvBytes + workingBytes + cacheBytes,
-                    residentBytes,
-                    kvBytes,
-                    workingBytes,
-                    cacheBytes);
-        }
-        out.println(summary(stats, memory, chosenPredictor, result.stopReason()));
-        if (emulated != null) {
-            out.printf(
-                    "I/O EMULATED: every read took the time of %s (%s); %s%n",
-                    emulated.name(), emulated.source(), realReads);
-        }
-        if (json != null) {
-            byte[] bytes =
-                    JSON.writeValueAsBytes(toJson(prepared, chosenPredictor, readerKind, ids, result, stats, memory));
-            AtomicFile.write(json, bytes);
-        }
-        return 0;
     }
 
     private int[] encode(Tokenizer tokenizer) throws Exception {
