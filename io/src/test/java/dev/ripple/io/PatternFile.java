@@ -46,8 +46,7 @@ public final class PatternFile implements BeforeAllCallback, AfterAllCallback {
 
     @Override
     public void afterAll(ExtensionContext context) {
-        // the registering class's subclasses share the file; the JVM's exit would be too late for
-        // a large one, so it goes with the last class that used it and is rewritten if needed
+        // a subclass of the registering class runs these callbacks again: it writes its own copy
         TestFiles.deleteRecursively(dir);
         file = null;
     }

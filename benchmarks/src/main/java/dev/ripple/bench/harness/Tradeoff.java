@@ -380,14 +380,8 @@ public final class Tradeoff {
             Progress progress)
             throws InterruptedException {
         boolean warm = s.trainedFrom() == TrainedFrom.LOWRANK;
-        if (warm && inputFits == null) {
-            throw new IllegalArgumentException("--trained-from lowrank needs the FFN input moments, which this "
-                    + "model's graph did not give; use --trained-from random");
-        }
-        if (calib.train() == null) {
-            throw new IllegalArgumentException("--trained needs the FFN inputs from ONNX Runtime, and this model's "
-                    + "graph did not give them (or the calibration has fewer than 5 passages)");
-        }
+        // the calibration of a run with trained predictors holds the FFN inputs, their moments and
+        // both splits (TrainingTokens refuses a model or a text that cannot give them)
         ActivationSample sample = calib.sample();
         String text = ruleText.strip();
         TradeoffSweep.Config oracle;

@@ -21,6 +21,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.Set;
+import java.util.function.Consumer;
 
 /**
  * Small random decoders for tests, written as {@code .ripple} contents with Hugging Face-like
@@ -124,141 +125,102 @@ public final class RandomDecoders {
         }
 
         public Shape with(Activation a, boolean upActivated, float threshold) {
-            return new Shape(
-                    family,
-                    hidden,
-                    ffn,
-                    layers,
-                    heads,
-                    kvHeads,
-                    vocab,
-                    positions,
-                    preNorm,
-                    embedDim,
-                    qkvBias,
-                    tied,
-                    a,
-                    gated,
-                    upActivated,
-                    threshold,
-                    scaling,
-                    rotation,
-                    window);
+            return copy(f -> {
+                f.activation = a;
+                f.upActivated = upActivated;
+                f.reluThreshold = threshold;
+            });
         }
 
         public Shape withQkvBias(boolean b) {
-            return new Shape(
-                    family,
-                    hidden,
-                    ffn,
-                    layers,
-                    heads,
-                    kvHeads,
-                    vocab,
-                    positions,
-                    preNorm,
-                    embedDim,
-                    b,
-                    tied,
-                    activation,
-                    gated,
-                    upActivated,
-                    reluThreshold,
-                    scaling,
-                    rotation,
-                    window);
+            return copy(f -> f.qkvBias = b);
         }
 
         public Shape withTied(boolean t) {
-            return new Shape(
-                    family,
-                    hidden,
-                    ffn,
-                    layers,
-                    heads,
-                    kvHeads,
-                    vocab,
-                    positions,
-                    preNorm,
-                    embedDim,
-                    qkvBias,
-                    t,
-                    activation,
-                    gated,
-                    upActivated,
-                    reluThreshold,
-                    scaling,
-                    rotation,
-                    window);
+            return copy(f -> f.tied = t);
         }
 
         public Shape withScaling(RopeScaling s) {
-            return new Shape(
-                    family,
-                    hidden,
-                    ffn,
-                    layers,
-                    heads,
-                    kvHeads,
-                    vocab,
-                    positions,
-                    preNorm,
-                    embedDim,
-                    qkvBias,
-                    tied,
-                    activation,
-                    gated,
-                    upActivated,
-                    reluThreshold,
-                    s,
-                    rotation,
-                    window);
+            return copy(f -> f.scaling = s);
         }
 
         public Shape withRotation(Rotation r) {
-            return new Shape(
-                    family,
-                    hidden,
-                    ffn,
-                    layers,
-                    heads,
-                    kvHeads,
-                    vocab,
-                    positions,
-                    preNorm,
-                    embedDim,
-                    qkvBias,
-                    tied,
-                    activation,
-                    gated,
-                    upActivated,
-                    reluThreshold,
-                    scaling,
-                    r,
-                    window);
+            return copy(f -> f.rotation = r);
         }
 
         public Shape withWindow(int w) {
+            return copy(f -> f.window = w);
+        }
+
+        /** A copy with the fields {@code change} sets: the one place that lists every component for the withers. */
+        private Shape copy(Consumer<Fields> change) {
+            Fields f = new Fields(this);
+            change.accept(f);
             return new Shape(
-                    family,
-                    hidden,
-                    ffn,
-                    layers,
-                    heads,
-                    kvHeads,
-                    vocab,
-                    positions,
-                    preNorm,
-                    embedDim,
-                    qkvBias,
-                    tied,
-                    activation,
-                    gated,
-                    upActivated,
-                    reluThreshold,
-                    scaling,
-                    rotation,
-                    w);
+                    f.family,
+                    f.hidden,
+                    f.ffn,
+                    f.layers,
+                    f.heads,
+                    f.kvHeads,
+                    f.vocab,
+                    f.positions,
+                    f.preNorm,
+                    f.embedDim,
+                    f.qkvBias,
+                    f.tied,
+                    f.activation,
+                    f.gated,
+                    f.upActivated,
+                    f.reluThreshold,
+                    f.scaling,
+                    f.rotation,
+                    f.window);
+        }
+
+        /** The components as mutable fields, only while a wither builds its copy. */
+        private static final class Fields {
+            Family family;
+            int hidden;
+            int ffn;
+            int layers;
+            int heads;
+            int kvHeads;
+            int vocab;
+            int positions;
+            boolean preNorm;
+            int embedDim;
+            boolean qkvBias;
+            boolean tied;
+            Activation activation;
+            boolean gated;
+            boolean upActivated;
+            float reluThreshold;
+            RopeScaling scaling;
+            Rotation rotation;
+            int window;
+
+            Fields(Shape s) {
+                family = s.family;
+                hidden = s.hidden;
+                ffn = s.ffn;
+                layers = s.layers;
+                heads = s.heads;
+                kvHeads = s.kvHeads;
+                vocab = s.vocab;
+                positions = s.positions;
+                preNorm = s.preNorm;
+                embedDim = s.embedDim;
+                qkvBias = s.qkvBias;
+                tied = s.tied;
+                activation = s.activation;
+                gated = s.gated;
+                upActivated = s.upActivated;
+                reluThreshold = s.reluThreshold;
+                scaling = s.scaling;
+                rotation = s.rotation;
+                window = s.window;
+            }
         }
 
         public int headDim() {

@@ -9,6 +9,7 @@ import java.util.Locale;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Consumer;
 import org.apache.commons.math3.distribution.NormalDistribution;
 
 /**
@@ -374,29 +375,7 @@ public record SyntheticDecoder(
     // ---------------------------------------------------------------- copies
 
     public SyntheticDecoder withNumLayers(int v) {
-        return new SyntheticDecoder(
-                family,
-                hiddenSize,
-                intermediateSize,
-                v,
-                numHeads,
-                numKvHeads,
-                vocabSize,
-                maxPositions,
-                hiddenAct,
-                hiddenActParam,
-                attentionBias,
-                normEps,
-                ropeTheta,
-                ropeScaling,
-                tieWordEmbeddings,
-                doLayerNormBefore,
-                wordEmbedProjDim,
-                seed,
-                initStd,
-                activeFraction,
-                clusters,
-                clusterMixing);
+        return with(f -> f.numLayers = v);
     }
 
     /**
@@ -405,81 +384,21 @@ public record SyntheticDecoder(
      */
     public SyntheticDecoder withDims(int hidden, int intermediate, int heads, int kvHeads) {
         int proj = wordEmbedProjDim == hiddenSize ? hidden : wordEmbedProjDim;
-        return new SyntheticDecoder(
-                family,
-                hidden,
-                intermediate,
-                numLayers,
-                heads,
-                kvHeads,
-                vocabSize,
-                maxPositions,
-                hiddenAct,
-                hiddenActParam,
-                attentionBias,
-                normEps,
-                ropeTheta,
-                ropeScaling,
-                tieWordEmbeddings,
-                doLayerNormBefore,
-                proj,
-                seed,
-                initStd,
-                activeFraction,
-                clusters,
-                clusterMixing);
+        return with(f -> {
+            f.hiddenSize = hidden;
+            f.intermediateSize = intermediate;
+            f.numHeads = heads;
+            f.numKvHeads = kvHeads;
+            f.wordEmbedProjDim = proj;
+        });
     }
 
     public SyntheticDecoder withVocabSize(int v) {
-        return new SyntheticDecoder(
-                family,
-                hiddenSize,
-                intermediateSize,
-                numLayers,
-                numHeads,
-                numKvHeads,
-                v,
-                maxPositions,
-                hiddenAct,
-                hiddenActParam,
-                attentionBias,
-                normEps,
-                ropeTheta,
-                ropeScaling,
-                tieWordEmbeddings,
-                doLayerNormBefore,
-                wordEmbedProjDim,
-                seed,
-                initStd,
-                activeFraction,
-                clusters,
-                clusterMixing);
+        return with(f -> f.vocabSize = v);
     }
 
     public SyntheticDecoder withMaxPositions(int v) {
-        return new SyntheticDecoder(
-                family,
-                hiddenSize,
-                intermediateSize,
-                numLayers,
-                numHeads,
-                numKvHeads,
-                vocabSize,
-                v,
-                hiddenAct,
-                hiddenActParam,
-                attentionBias,
-                normEps,
-                ropeTheta,
-                ropeScaling,
-                tieWordEmbeddings,
-                doLayerNormBefore,
-                wordEmbedProjDim,
-                seed,
-                initStd,
-                activeFraction,
-                clusters,
-                clusterMixing);
+        return with(f -> f.maxPositions = v);
     }
 
     /**
@@ -487,372 +406,144 @@ public record SyntheticDecoder(
      * fatrelu threshold given before is kept, else it is 0 until a fraction or {@link #withHiddenActParam} sets it.
      */
     public SyntheticDecoder withHiddenAct(String v) {
-        return new SyntheticDecoder(
-                family,
-                hiddenSize,
-                intermediateSize,
-                numLayers,
-                numHeads,
-                numKvHeads,
-                vocabSize,
-                maxPositions,
-                v,
-                hiddenActParam,
-                attentionBias,
-                normEps,
-                ropeTheta,
-                ropeScaling,
-                tieWordEmbeddings,
-                doLayerNormBefore,
-                wordEmbedProjDim,
-                seed,
-                initStd,
-                activeFraction,
-                clusters,
-                clusterMixing);
+        return with(f -> f.hiddenAct = v);
     }
 
     /** The fatrelu threshold, used when no {@code activeFraction} is planted. */
     public SyntheticDecoder withHiddenActParam(double v) {
-        return new SyntheticDecoder(
-                family,
-                hiddenSize,
-                intermediateSize,
-                numLayers,
-                numHeads,
-                numKvHeads,
-                vocabSize,
-                maxPositions,
-                hiddenAct,
-                v,
-                attentionBias,
-                normEps,
-                ropeTheta,
-                ropeScaling,
-                tieWordEmbeddings,
-                doLayerNormBefore,
-                wordEmbedProjDim,
-                seed,
-                initStd,
-                activeFraction,
-                clusters,
-                clusterMixing);
+        return with(f -> f.hiddenActParam = v);
     }
 
     public SyntheticDecoder withAttentionBias(boolean v) {
-        return new SyntheticDecoder(
-                family,
-                hiddenSize,
-                intermediateSize,
-                numLayers,
-                numHeads,
-                numKvHeads,
-                vocabSize,
-                maxPositions,
-                hiddenAct,
-                hiddenActParam,
-                v,
-                normEps,
-                ropeTheta,
-                ropeScaling,
-                tieWordEmbeddings,
-                doLayerNormBefore,
-                wordEmbedProjDim,
-                seed,
-                initStd,
-                activeFraction,
-                clusters,
-                clusterMixing);
+        return with(f -> f.attentionBias = v);
     }
 
     public SyntheticDecoder withNormEps(double v) {
-        return new SyntheticDecoder(
-                family,
-                hiddenSize,
-                intermediateSize,
-                numLayers,
-                numHeads,
-                numKvHeads,
-                vocabSize,
-                maxPositions,
-                hiddenAct,
-                hiddenActParam,
-                attentionBias,
-                v,
-                ropeTheta,
-                ropeScaling,
-                tieWordEmbeddings,
-                doLayerNormBefore,
-                wordEmbedProjDim,
-                seed,
-                initStd,
-                activeFraction,
-                clusters,
-                clusterMixing);
+        return with(f -> f.normEps = v);
     }
 
     public SyntheticDecoder withRopeTheta(double v) {
-        return new SyntheticDecoder(
-                family,
-                hiddenSize,
-                intermediateSize,
-                numLayers,
-                numHeads,
-                numKvHeads,
-                vocabSize,
-                maxPositions,
-                hiddenAct,
-                hiddenActParam,
-                attentionBias,
-                normEps,
-                v,
-                ropeScaling,
-                tieWordEmbeddings,
-                doLayerNormBefore,
-                wordEmbedProjDim,
-                seed,
-                initStd,
-                activeFraction,
-                clusters,
-                clusterMixing);
+        return with(f -> f.ropeTheta = v);
     }
 
     /** Llama-3.1 scaling, or null for none. */
     public SyntheticDecoder withRopeScaling(RopeScaling v) {
-        return new SyntheticDecoder(
-                family,
-                hiddenSize,
-                intermediateSize,
-                numLayers,
-                numHeads,
-                numKvHeads,
-                vocabSize,
-                maxPositions,
-                hiddenAct,
-                hiddenActParam,
-                attentionBias,
-                normEps,
-                ropeTheta,
-                v,
-                tieWordEmbeddings,
-                doLayerNormBefore,
-                wordEmbedProjDim,
-                seed,
-                initStd,
-                activeFraction,
-                clusters,
-                clusterMixing);
+        return with(f -> f.ropeScaling = v);
     }
 
     public SyntheticDecoder withTieWordEmbeddings(boolean v) {
-        return new SyntheticDecoder(
-                family,
-                hiddenSize,
-                intermediateSize,
-                numLayers,
-                numHeads,
-                numKvHeads,
-                vocabSize,
-                maxPositions,
-                hiddenAct,
-                hiddenActParam,
-                attentionBias,
-                normEps,
-                ropeTheta,
-                ropeScaling,
-                v,
-                doLayerNormBefore,
-                wordEmbedProjDim,
-                seed,
-                initStd,
-                activeFraction,
-                clusters,
-                clusterMixing);
+        return with(f -> f.tieWordEmbeddings = v);
     }
 
     public SyntheticDecoder withDoLayerNormBefore(boolean v) {
-        return new SyntheticDecoder(
-                family,
-                hiddenSize,
-                intermediateSize,
-                numLayers,
-                numHeads,
-                numKvHeads,
-                vocabSize,
-                maxPositions,
-                hiddenAct,
-                hiddenActParam,
-                attentionBias,
-                normEps,
-                ropeTheta,
-                ropeScaling,
-                tieWordEmbeddings,
-                v,
-                wordEmbedProjDim,
-                seed,
-                initStd,
-                activeFraction,
-                clusters,
-                clusterMixing);
+        return with(f -> f.doLayerNormBefore = v);
     }
 
     public SyntheticDecoder withWordEmbedProjDim(int v) {
-        return new SyntheticDecoder(
-                family,
-                hiddenSize,
-                intermediateSize,
-                numLayers,
-                numHeads,
-                numKvHeads,
-                vocabSize,
-                maxPositions,
-                hiddenAct,
-                hiddenActParam,
-                attentionBias,
-                normEps,
-                ropeTheta,
-                ropeScaling,
-                tieWordEmbeddings,
-                doLayerNormBefore,
-                v,
-                seed,
-                initStd,
-                activeFraction,
-                clusters,
-                clusterMixing);
+        return with(f -> f.wordEmbedProjDim = v);
     }
 
     public SyntheticDecoder withSeed(long v) {
-        return new SyntheticDecoder(
-                family,
-                hiddenSize,
-                intermediateSize,
-                numLayers,
-                numHeads,
-                numKvHeads,
-                vocabSize,
-                maxPositions,
-                hiddenAct,
-                hiddenActParam,
-                attentionBias,
-                normEps,
-                ropeTheta,
-                ropeScaling,
-                tieWordEmbeddings,
-                doLayerNormBefore,
-                wordEmbedProjDim,
-                v,
-                initStd,
-                activeFraction,
-                clusters,
-                clusterMixing);
+        return with(f -> f.seed = v);
     }
 
     public SyntheticDecoder withInitStd(double v) {
-        return new SyntheticDecoder(
-                family,
-                hiddenSize,
-                intermediateSize,
-                numLayers,
-                numHeads,
-                numKvHeads,
-                vocabSize,
-                maxPositions,
-                hiddenAct,
-                hiddenActParam,
-                attentionBias,
-                normEps,
-                ropeTheta,
-                ropeScaling,
-                tieWordEmbeddings,
-                doLayerNormBefore,
-                wordEmbedProjDim,
-                seed,
-                v,
-                activeFraction,
-                clusters,
-                clusterMixing);
+        return with(f -> f.initStd = v);
     }
 
     /** The planted share of firing FFN neurons (NaN: not planted). */
     public SyntheticDecoder withActiveFraction(double v) {
-        return new SyntheticDecoder(
-                family,
-                hiddenSize,
-                intermediateSize,
-                numLayers,
-                numHeads,
-                numKvHeads,
-                vocabSize,
-                maxPositions,
-                hiddenAct,
-                hiddenActParam,
-                attentionBias,
-                normEps,
-                ropeTheta,
-                ropeScaling,
-                tieWordEmbeddings,
-                doLayerNormBefore,
-                wordEmbedProjDim,
-                seed,
-                initStd,
-                v,
-                clusters,
-                clusterMixing);
+        return with(f -> f.activeFraction = v);
     }
 
     /** Co-activation clusters per layer (0: none). */
     public SyntheticDecoder withClusters(int v) {
-        return new SyntheticDecoder(
-                family,
-                hiddenSize,
-                intermediateSize,
-                numLayers,
-                numHeads,
-                numKvHeads,
-                vocabSize,
-                maxPositions,
-                hiddenAct,
-                hiddenActParam,
-                attentionBias,
-                normEps,
-                ropeTheta,
-                ropeScaling,
-                tieWordEmbeddings,
-                doLayerNormBefore,
-                wordEmbedProjDim,
-                seed,
-                initStd,
-                activeFraction,
-                v,
-                clusterMixing);
+        return with(f -> f.clusters = v);
     }
 
     /** Weight m of the shared cluster direction in each clustered row. */
     public SyntheticDecoder withClusterMixing(double v) {
+        return with(f -> f.clusterMixing = v);
+    }
+
+    /** A copy with the fields {@code change} sets: the one place that lists every component for the withers. */
+    private SyntheticDecoder with(Consumer<Fields> change) {
+        Fields f = new Fields(this);
+        change.accept(f);
         return new SyntheticDecoder(
-                family,
-                hiddenSize,
-                intermediateSize,
-                numLayers,
-                numHeads,
-                numKvHeads,
-                vocabSize,
-                maxPositions,
-                hiddenAct,
-                hiddenActParam,
-                attentionBias,
-                normEps,
-                ropeTheta,
-                ropeScaling,
-                tieWordEmbeddings,
-                doLayerNormBefore,
-                wordEmbedProjDim,
-                seed,
-                initStd,
-                activeFraction,
-                clusters,
-                v);
+                f.family,
+                f.hiddenSize,
+                f.intermediateSize,
+                f.numLayers,
+                f.numHeads,
+                f.numKvHeads,
+                f.vocabSize,
+                f.maxPositions,
+                f.hiddenAct,
+                f.hiddenActParam,
+                f.attentionBias,
+                f.normEps,
+                f.ropeTheta,
+                f.ropeScaling,
+                f.tieWordEmbeddings,
+                f.doLayerNormBefore,
+                f.wordEmbedProjDim,
+                f.seed,
+                f.initStd,
+                f.activeFraction,
+                f.clusters,
+                f.clusterMixing);
+    }
+
+    /** The components as mutable fields, only while a wither builds its copy. */
+    private static final class Fields {
+        Family family;
+        int hiddenSize;
+        int intermediateSize;
+        int numLayers;
+        int numHeads;
+        int numKvHeads;
+        int vocabSize;
+        int maxPositions;
+        String hiddenAct;
+        double hiddenActParam;
+        boolean attentionBias;
+        double normEps;
+        double ropeTheta;
+        RopeScaling ropeScaling;
+        boolean tieWordEmbeddings;
+        boolean doLayerNormBefore;
+        int wordEmbedProjDim;
+        long seed;
+        double initStd;
+        double activeFraction;
+        int clusters;
+        double clusterMixing;
+
+        Fields(SyntheticDecoder d) {
+            family = d.family;
+            hiddenSize = d.hiddenSize;
+            intermediateSize = d.intermediateSize;
+            numLayers = d.numLayers;
+            numHeads = d.numHeads;
+            numKvHeads = d.numKvHeads;
+            vocabSize = d.vocabSize;
+            maxPositions = d.maxPositions;
+            hiddenAct = d.hiddenAct;
+            hiddenActParam = d.hiddenActParam;
+            attentionBias = d.attentionBias;
+            normEps = d.normEps;
+            ropeTheta = d.ropeTheta;
+            ropeScaling = d.ropeScaling;
+            tieWordEmbeddings = d.tieWordEmbeddings;
+            doLayerNormBefore = d.doLayerNormBefore;
+            wordEmbedProjDim = d.wordEmbedProjDim;
+            seed = d.seed;
+            initStd = d.initStd;
+            activeFraction = d.activeFraction;
+            clusters = d.clusters;
+            clusterMixing = d.clusterMixing;
+        }
     }
 
     // ---------------------------------------------------------------- derived
