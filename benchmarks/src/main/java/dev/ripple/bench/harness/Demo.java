@@ -236,7 +236,8 @@ public final class Demo {
                             in.corpusName(),
                             calib,
                             heldOutText.subList(0, n),
-                            new StrategyBench.Placed(imported, placements)));
+                            new StrategyBench.Placed(imported, placements),
+                            in.calibrationText()));
         }
         return new Report(
                 s,

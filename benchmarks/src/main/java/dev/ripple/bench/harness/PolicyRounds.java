@@ -70,7 +70,8 @@ public record PolicyRounds(
                 try (Progress.Step step = progress.start(
                         policy + " (round " + (round + 1) + "/" + repeats + (label.isEmpty() ? "" : ", " + label) + ")",
                         replayed)) {
-                    runs.get(policy).add(IoReplay.run(policy, file, options, sets, replayed, step::stepTo, cost));
+                    runs.get(policy)
+                            .add(IoReplay.run(policy, file, options, sets, replayed, List.of(), step::stepTo, cost));
                 }
                 modelled.put(policy, cost.msPerToken(replayed));
             }

@@ -106,7 +106,7 @@ public record WorkloadBenchReport(
                 "model ms");
         for (int i = 0; i < strategies.size(); i++) {
             IoReplay r = strategies.get(i);
-            WorkloadBench.Strategy st = WorkloadBench.STRATEGIES.get(i);
+            BenchStrategy st = BenchStrategy.ALL.get(i);
             o.printf(
                     Locale.ROOT,
                     "%-15s %-9s %-7s %9.3f %8.3f %8.3f %9.3f %9.1f %9.0f %5.1f%% %10.3f%n",
@@ -137,7 +137,7 @@ public record WorkloadBenchReport(
             o.printf("%-15s", "strategy");
             budgets.forEach(b -> o.printf(Locale.ROOT, " %9.0f%%", 100 * b));
             o.println();
-            for (WorkloadBench.Strategy st : WorkloadBench.STRATEGIES) {
+            for (BenchStrategy st : BenchStrategy.ALL) {
                 o.printf("%-15s", st.name());
                 for (double b : budgets) {
                     sweep.stream()
@@ -177,7 +177,7 @@ public record WorkloadBenchReport(
         ArrayNode arr = root.putArray("strategies");
         for (int i = 0; i < strategies.size(); i++) {
             IoReplay r = strategies.get(i);
-            WorkloadBench.Strategy st = WorkloadBench.STRATEGIES.get(i);
+            BenchStrategy st = BenchStrategy.ALL.get(i);
             ObjectNode n = JSON.valueToTree(r);
             n.put("placement", st.placement());
             n.put("cache", st.cache());
