@@ -235,19 +235,7 @@ public record ModelPolicies(
                 "ripple policies: %s, '%s' (%.1f%% of neurons needed per token on the replayed %s tokens), "
                         + "%s placement from %d calibration tokens; linking over %s%n",
                 model, rule, 100 * neededShare, replayed, placement, calibrationTokens, linkingInner);
-        o.printf(
-                "%d tokens replayed per policy from a cold cache, %d rounds (order rotated per round); DRAM %.0f%% "
-                        + "of FFN bytes (%d B; lfu seeded with calibration frequencies); %s reads, queue depth %d; "
-                        + "device %s%s: sequential %.0f MiB/s%n",
-                tokens,
-                repeats,
-                100 * cacheFraction,
-                budgetBytes,
-                reader,
-                queueDepth,
-                emulated ? "EMULATED " : "",
-                device.name(),
-                device.sequentialMiBps());
+        PolicyTable.printReplay(o, tokens, repeats, cacheFraction, budgetBytes, reader, queueDepth, device, emulated);
         PolicyTable.print(o, rows);
         o.println(PolicyTable.verdictLine(verdict));
     }

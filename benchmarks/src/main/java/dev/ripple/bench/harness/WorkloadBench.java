@@ -37,6 +37,12 @@ public final class WorkloadBench {
     /** LLM in a flash's window for OPT models (k = 5 tokens). */
     public static final int WINDOW_TOKENS = 5;
 
+    /** What a workload run's figures were measured on, as its reports label them. */
+    static String label(boolean emulated, DeviceProfile device, String reader) {
+        return SyntheticWorkload.LABEL + ", "
+                + (emulated ? "emulated " + device.name() : "this machine's disk (" + reader + ")");
+    }
+
     /**
      * @param dir           the workload directory
      * @param reader        reader kind

@@ -126,8 +126,7 @@ public record WorkloadPolicies(
     }
 
     private String label() {
-        return SyntheticWorkload.LABEL + ", "
-                + (emulated ? "emulated " + device.name() : "this machine's disk (" + reader + ")");
+        return WorkloadBench.label(emulated, device, reader);
     }
 
     public void print(PrintWriter o) {
@@ -141,18 +140,7 @@ public record WorkloadPolicies(
                 100 * neededShare,
                 placement,
                 linkingInner);
-        o.printf(
-                Locale.ROOT,
-                "%d tokens replayed per policy from a cold cache, %d rounds (order rotated); DRAM %.0f%% of FFN bytes "
-                        + "(%d B; lfu seeded with calibration frequencies); %s reads, queue depth %d; device %s%s%n",
-                tokens,
-                repeats,
-                100 * cacheFraction,
-                budgetBytes,
-                reader,
-                queueDepth,
-                emulated ? "EMULATED " : "",
-                device.name());
+        PolicyTable.printReplay(o, tokens, repeats, cacheFraction, budgetBytes, reader, queueDepth, device, emulated);
         o.printf("[%s]%n", label());
         PolicyTable.print(o, rows);
         o.println(PolicyTable.verdictLine(verdict) + " [" + label() + "]");
