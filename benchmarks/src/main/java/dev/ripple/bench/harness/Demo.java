@@ -14,7 +14,6 @@ import dev.ripple.placement.pipeline.PlacementPipeline;
 import dev.ripple.placement.pipeline.Placements;
 import dev.ripple.placement.pipeline.WrittenModel;
 import dev.ripple.placement.profile.EncodedPassage;
-import dev.ripple.placement.profile.ProfileOptions;
 import dev.ripple.placement.profile.ProfileResult;
 import dev.ripple.placement.trace.TraceFiles;
 import java.io.IOException;
@@ -116,24 +115,9 @@ public final class Demo {
         Files.createDirectories(s.work());
         List<String> heldOutText = in.heldOutText()
                 .subList(0, Math.min(s.sentences(), in.heldOutText().size()));
-        ProfileResult calib;
-        ProfileResult held;
-        try (ProgressSteps steps = new ProgressSteps(progress)) {
-            calib = PlacementPipeline.profile(
-                    in.onnx(),
-                    in.tokenizer(),
-                    in.calibrationText(),
-                    in.corpusName() + ", calibration",
-                    ProfileOptions.defaults().withRule(s.rule()).withMaxTokens(s.calibrationTokens()),
-                    steps);
-            held = PlacementPipeline.profile(
-                    in.onnx(),
-                    in.tokenizer(),
-                    heldOutText,
-                    in.corpusName() + ", held-out",
-                    ProfileOptions.defaults().withRule(calib.rule()).withMaxTokens(Long.MAX_VALUE / 4),
-                    steps);
-        }
+        ProfileResult calib =
+                in.profile(in.calibrationText(), "calibration", s.rule(), s.calibrationTokens(), progress);
+        ProfileResult held = in.profile(heldOutText, "held-out", calib.rule(), Long.MAX_VALUE / 4, progress);
         Path calibrationTrace = s.work().resolve("calibration.rtrace");
         Path heldOutTrace = s.work().resolve("heldout.rtrace");
         TraceFiles.write(calibrationTrace, calib.trace());

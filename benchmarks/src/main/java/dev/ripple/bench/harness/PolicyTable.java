@@ -3,7 +3,6 @@ package dev.ripple.bench.harness;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.ripple.io.device.DeviceProfile;
 import java.io.PrintWriter;
 import java.util.List;
 import java.util.Locale;
@@ -13,33 +12,6 @@ final class PolicyTable {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private PolicyTable() {}
-
-    /** How the policies were replayed: tokens and rounds, the cache budget, the reads and the device. */
-    static void printReplay(
-            PrintWriter o,
-            int tokens,
-            int repeats,
-            double cacheFraction,
-            long budgetBytes,
-            String reader,
-            int queueDepth,
-            DeviceProfile device,
-            boolean emulated) {
-        o.printf(
-                Locale.ROOT,
-                "%d tokens replayed per policy from a cold cache, %d rounds (order rotated per round); DRAM %.0f%% "
-                        + "of FFN bytes (%d B; lfu seeded with calibration frequencies); %s reads, queue depth %d; "
-                        + "device %s%s: sequential %.0f MiB/s%n",
-                tokens,
-                repeats,
-                100 * cacheFraction,
-                budgetBytes,
-                reader,
-                queueDepth,
-                emulated ? "EMULATED " : "",
-                device.name(),
-                device.sequentialMiBps());
-    }
 
     /** One row per policy, then what the columns mean. */
     static void print(PrintWriter o, List<PolicySummary> rows) {

@@ -25,14 +25,7 @@ import java.util.Locale;
  * @param spec          the workload
  * @param placement     placement of the file replayed
  * @param linkingInner  eviction policy under linking admission
- * @param reader        reader kind
- * @param queueDepth    reads in flight per request
- * @param cacheFraction DRAM budget, share of the FFN bytes
- * @param budgetBytes   the same in bytes
- * @param device        the device profile (emulated when {@code emulated})
- * @param emulated      reads took {@code device}'s modelled time
- * @param tokens        held-out tokens replayed per policy and round
- * @param repeats       rounds
+ * @param replay        held-out tokens and rounds, budget, reads and device of the replay
  * @param neededShare   neurons needed per token and layer
  * @param rows          one summary per policy
  * @param verdict       linking against the best baseline, or null when it cannot be judged
@@ -41,14 +34,7 @@ public record WorkloadPolicies(
         SyntheticWorkload.Spec spec,
         String placement,
         String linkingInner,
-        String reader,
-        int queueDepth,
-        double cacheFraction,
-        long budgetBytes,
-        DeviceProfile device,
-        boolean emulated,
-        int tokens,
-        int repeats,
+        PolicyReplay replay,
         double neededShare,
         List<PolicySummary> rows,
         PolicyVerdict verdict) {
@@ -112,21 +98,22 @@ public record WorkloadPolicies(
                 spec,
                 s.placement(),
                 s.linkingInner(),
-                s.reader().cliName(),
-                s.queueDepth(),
-                s.cacheFraction(),
-                r.budgetBytes(),
-                s.device(),
-                s.emulated(),
-                r.tokens(),
-                s.repeats(),
+                new PolicyReplay(
+                        r.tokens(),
+                        s.repeats(),
+                        s.cacheFraction(),
+                        r.budgetBytes(),
+                        s.reader().cliName(),
+                        s.queueDepth(),
+                        s.device(),
+                        s.emulated()),
                 r.neededShare(),
                 r.rows(),
                 r.verdict());
     }
 
     private String label() {
-        return WorkloadBench.label(emulated, device, reader);
+        return WorkloadBench.label(replay.emulated(), replay.device(), replay.reader());
     }
 
     public void print(PrintWriter o) {
@@ -140,7 +127,7 @@ public record WorkloadPolicies(
                 100 * neededShare,
                 placement,
                 linkingInner);
-        PolicyTable.printReplay(o, tokens, repeats, cacheFraction, budgetBytes, reader, queueDepth, device, emulated);
+        replay.print(o);
         o.printf("[%s]%n", label());
         PolicyTable.print(o, rows);
         o.println(PolicyTable.verdictLine(verdict) + " [" + label() + "]");
@@ -153,13 +140,7 @@ public record WorkloadPolicies(
         doc.set("workload", SyntheticWorkload.toJson(spec));
         doc.put("placement", placement);
         doc.put("linkingInner", linkingInner);
-        doc.put("reader", reader);
-        doc.put("queueDepth", queueDepth);
-        doc.put("cacheFraction", cacheFraction);
-        doc.put("cacheBytes", budgetBytes);
-        BenchReport.putDevice(doc.putObject("device"), device).put("emulated", emulated);
-        doc.put("tokens", tokens);
-        doc.put("repeats", repeats);
+        replay.putJson(doc);
         doc.put("neededShare", neededShare);
         PolicyTable.putRows(doc, rows, verdict);
         return JSON.writeValueAsBytes(doc);
