@@ -198,15 +198,7 @@ public record ModelPolicies(
                 s.replay(),
                 s.linkingInner(),
                 calib.tokens(),
-                new PolicyReplay(
-                        r.tokens(),
-                        s.repeats(),
-                        s.cacheFraction(),
-                        r.budgetBytes(),
-                        s.reader().cliName(),
-                        s.queueDepth(),
-                        profile,
-                        s.device() != null),
+                r.replay(),
                 r.rows(),
                 r.verdict());
     }

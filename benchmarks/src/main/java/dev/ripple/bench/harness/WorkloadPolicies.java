@@ -95,21 +95,7 @@ public record WorkloadPolicies(
                 SyntheticWorkload.LABEL,
                 progress);
         return new WorkloadPolicies(
-                spec,
-                s.placement(),
-                s.linkingInner(),
-                new PolicyReplay(
-                        r.tokens(),
-                        s.repeats(),
-                        s.cacheFraction(),
-                        r.budgetBytes(),
-                        s.reader().cliName(),
-                        s.queueDepth(),
-                        s.device(),
-                        s.emulated()),
-                r.neededShare(),
-                r.rows(),
-                r.verdict());
+                spec, s.placement(), s.linkingInner(), r.replay(), r.neededShare(), r.rows(), r.verdict());
     }
 
     private String label() {
@@ -134,10 +120,7 @@ public record WorkloadPolicies(
     }
 
     public byte[] toJsonBytes() throws IOException {
-        ObjectNode doc = JSON.createObjectNode();
-        doc.put("kind", "workload-policies");
-        doc.put("label", SyntheticWorkload.LABEL);
-        doc.set("workload", SyntheticWorkload.toJson(spec));
+        ObjectNode doc = WorkloadBench.jsonDocument("workload-policies", spec);
         doc.put("placement", placement);
         doc.put("linkingInner", linkingInner);
         replay.putJson(doc);
