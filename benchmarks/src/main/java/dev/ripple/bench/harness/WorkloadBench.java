@@ -1,5 +1,7 @@
 package dev.ripple.bench.harness;
 
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.ripple.core.activity.TracePredictor;
 import dev.ripple.core.format.RippleFile;
 import dev.ripple.core.runtime.RuntimeOptions;
@@ -36,6 +38,15 @@ public final class WorkloadBench {
 
     /** LLM in a flash's window for OPT models (k = 5 tokens). */
     public static final int WINDOW_TOKENS = 5;
+
+    /** How a workload report's JSON starts: its kind, the "synthetic workload" label, the workload. */
+    static ObjectNode jsonDocument(String kind, SyntheticWorkload.Spec spec) {
+        ObjectNode doc = JsonNodeFactory.instance.objectNode();
+        doc.put("kind", kind);
+        doc.put("label", SyntheticWorkload.LABEL);
+        doc.set("workload", SyntheticWorkload.toJson(spec));
+        return doc;
+    }
 
     /** What a workload run's figures were measured on, as its reports label them. */
     static String label(boolean emulated, DeviceProfile device, String reader) {

@@ -138,10 +138,7 @@ public record WorkloadBenchReport(
     }
 
     public byte[] toJsonBytes() throws IOException {
-        ObjectNode root = JSON.createObjectNode();
-        root.put("kind", "workload");
-        root.put("label", SyntheticWorkload.LABEL);
-        root.set("workload", SyntheticWorkload.toJson(spec));
+        ObjectNode root = WorkloadBench.jsonDocument("workload", spec);
         root.put("dir", dir);
         root.put("reader", reader);
         root.put("queueDepth", queueDepth);
