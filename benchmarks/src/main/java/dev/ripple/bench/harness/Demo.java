@@ -111,6 +111,9 @@ public final class Demo {
         }
     }
 
+    /** One row of the demo's table: its label, how the file is read, whether with the true active sets. */
+    private record Pass(String label, RuntimeOptions options, boolean trueSets) {}
+
     public static Report run(Settings s, EncoderText in, Progress progress) throws IOException {
         Files.createDirectories(s.work());
         List<String> heldOutText = in.heldOutText()
@@ -161,46 +164,22 @@ public final class Demo {
         }
         List<float[]> reference = ort.embeddings();
         List<FidelityRun> runs = new ArrayList<>();
-        runs.add(StrategyBench.fidelity(
-                DENSE,
-                DENSE,
-                file,
-                base.withPredictor(PredictorKind.DENSE).withFillIn(false),
-                null,
-                held.trace(),
-                passages,
-                reference,
-                progress));
-        runs.add(StrategyBench.fidelity(
-                ORACLE,
-                ORACLE,
-                file,
-                base,
-                IoReplay.predictor(held.trace()),
-                held.trace(),
-                passages,
-                reference,
-                progress));
-        runs.add(StrategyBench.fidelity(
-                ORACLE_NO_FILL_IN,
-                ORACLE_NO_FILL_IN,
-                file,
-                base.withFillIn(false),
-                IoReplay.predictor(held.trace()),
-                held.trace(),
-                passages,
-                reference,
-                progress));
-        runs.add(StrategyBench.fidelity(
-                PREDICTOR,
-                PREDICTOR,
-                file,
-                base.withPredictor(PredictorKind.LOWRANK),
-                null,
-                held.trace(),
-                passages,
-                reference,
-                progress));
+        for (Pass p : List.of(
+                new Pass(DENSE, base.withPredictor(PredictorKind.DENSE).withFillIn(false), false),
+                new Pass(ORACLE, base, true),
+                new Pass(ORACLE_NO_FILL_IN, base.withFillIn(false), true),
+                new Pass(PREDICTOR, base.withPredictor(PredictorKind.LOWRANK), false))) {
+            runs.add(StrategyBench.fidelity(
+                    p.label(),
+                    p.label(),
+                    file,
+                    p.options(),
+                    p.trueSets() ? IoReplay.predictor(held.trace()) : null,
+                    held.trace(),
+                    passages,
+                    reference,
+                    progress));
+        }
 
         BenchReport bench = null;
         if (s.benchSentences() > 0) {
