@@ -70,10 +70,7 @@ public record BenchReport(
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
     public StrategyRun strategy(String name) {
-        return strategies.stream()
-                .filter(s -> s.name().equals(name))
-                .findFirst()
-                .orElseThrow(() -> new IllegalArgumentException("no strategy " + name));
+        return ReportText.named(strategies, StrategyRun::name, name);
     }
 
     /** Our sparse Java forward: the ripple+ strategy's wall time per passage. */
@@ -99,11 +96,7 @@ public record BenchReport(
                 device.sequentialMiBps(),
                 device.random4kQd1Iops());
         if (emulated) {
-            o.printf(
-                    "emulated %s: every read takes the time of the device model (%s), or the real read's if that is longer;"
-                            + " real reads from DRAM when the file takes at most half the available memory, else from"
-                            + " the disk (docs/DEVICES.md)%n",
-                    device.name(), device.source());
+            ReportText.emulated(o, device, ReportText.REAL_READS_BY_SIZE);
         }
         o.printf(
                 "%nDecode-like: %d tokens one at a time, true active sets (I/O only); strategies interleaved token by "
@@ -229,23 +222,9 @@ public record BenchReport(
         if (!sweep.isEmpty()) {
             o.printf(
                     "%nI/O ms per token against the cache budget (decode-like, %d tokens, strategies interleaved per "
-                            + "budget):%n%-15s",
-                    sweepTokens, "strategy");
-            List<Double> budgets =
-                    sweep.stream().map(BudgetPoint::cacheFraction).distinct().toList();
-            budgets.forEach(b -> o.printf(" %8.0f%%", 100 * b));
-            o.println();
-            for (StrategyRun s : strategies) {
-                o.printf("%-15s", s.name());
-                for (double b : budgets) {
-                    sweep.stream()
-                            .filter(p -> p.strategy().equals(s.name()) && p.cacheFraction() == b)
-                            .findFirst()
-                            .ifPresent(p ->
-                                    o.printf(" %9.3f", p.decode().ioMsPerToken().mean()));
-                }
-                o.println();
-            }
+                            + "budget):%n",
+                    sweepTokens);
+            ReportText.budgetSweep(o, strategies.stream().map(StrategyRun::name).toList(), sweep);
         }
         IoReplay flash = strategy("llm-in-a-flash").decode();
         IoReplay ripple = strategy("ripple").decode();

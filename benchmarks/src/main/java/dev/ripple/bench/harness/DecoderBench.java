@@ -164,24 +164,8 @@ public final class DecoderBench {
         private final RippleModel model;
         private final DecoderModel decoder;
         private final long neurons;
-        private final int layers;
-        private final List<Double> decodeIo = new ArrayList<>();
-        private final List<Double> prefillIo = new ArrayList<>();
-        private long prefillTokens;
-        private long prefillNanos;
-        private long prefillReads;
-        private long prefillBytes;
-        private long prefillHits;
-        private long prefillNeeded;
-        private long prefillCalls;
-        private long prefillStall;
-        private long decodeStall;
-        private long decodeTokens;
-        private long decodeNanos;
-        private long decodeReads;
-        private long decodeBytes;
-        private long decodeHits;
-        private long decodeNeeded;
+        private final PhaseTally prefill = new PhaseTally();
+        private final PhaseTally decode = new PhaseTally();
         private long agree;
         private double logitError;
         private long compared;
@@ -190,11 +174,10 @@ public final class DecoderBench {
             this.model = model;
             this.decoder = model.decoder()
                     .orElseThrow(() -> new IllegalArgumentException(model.file().path() + ": not a decoder"));
-            this.layers = model.layerCount();
             this.neurons = model.file().layers().stream()
                             .mapToLong(l -> l.spec().dFfn())
                             .sum()
-                    / layers;
+                    / model.layerCount();
         }
 
         /**
@@ -206,16 +189,7 @@ public final class DecoderBench {
                     Session reference = dense.newSession(context, kvType)) {
                 DecoderModel.Step step = decoder.prefill(s, prompt);
                 float[] expected = dense.prefill(reference, prompt).logits();
-                StepCost p = step.cost();
-                prefillTokens += p.tokens();
-                prefillNanos += p.totalNanos();
-                prefillReads += p.readOps();
-                prefillBytes += p.bytesRead();
-                prefillHits += p.cacheHits();
-                prefillNeeded += p.predicted();
-                prefillCalls += p.ffnCalls();
-                prefillStall += p.stallNanos();
-                prefillIo.add(p.ioMillis() / p.tokens());
+                prefill.add(step.cost());
                 for (int i = 0; i < steps; i++) {
                     int next = Sampler.greedy().sample(step.logits());
                     agree += Sampler.greedy().sample(expected) == next ? 1 : 0;
@@ -226,15 +200,7 @@ public final class DecoderBench {
                     }
                     step = decoder.decode(s, next);
                     expected = dense.decode(reference, next).logits();
-                    StepCost c = step.cost();
-                    decodeTokens++;
-                    decodeNanos += c.totalNanos();
-                    decodeReads += c.readOps();
-                    decodeBytes += c.bytesRead();
-                    decodeHits += c.cacheHits();
-                    decodeNeeded += c.predicted();
-                    decodeStall += c.stallNanos();
-                    decodeIo.add(c.ioMillis());
+                    decode.add(step.cost());
                 }
             }
         }
@@ -251,29 +217,11 @@ public final class DecoderBench {
         }
 
         Phase prefill() {
-            return new Phase(
-                    prefillTokens,
-                    prefillTokens / (prefillNanos / 1e9),
-                    Percentiles.of(toArray(prefillIo)),
-                    prefillReads / (double) prefillTokens,
-                    prefillBytes / (double) prefillTokens,
-                    prefillNeeded == 0 ? 0 : prefillHits / (double) prefillNeeded,
-                    prefillNeeded / (double) prefillCalls / neurons,
-                    prefillNanos / 1e6 / prefillTokens,
-                    (prefillNanos - prefillStall) / 1e6 / prefillTokens);
+            return prefill.phase(neurons);
         }
 
         Phase decode() {
-            return new Phase(
-                    decodeTokens,
-                    decodeTokens / (decodeNanos / 1e9),
-                    Percentiles.of(toArray(decodeIo)),
-                    decodeReads / (double) decodeTokens,
-                    decodeBytes / (double) decodeTokens,
-                    decodeNeeded == 0 ? 0 : decodeHits / (double) decodeNeeded,
-                    decodeNeeded / (double) decodeTokens / layers / neurons,
-                    decodeNanos / 1e6 / decodeTokens,
-                    (decodeNanos - decodeStall) / 1e6 / decodeTokens);
+            return decode.phase(neurons);
         }
 
         double agreement() {
@@ -291,9 +239,49 @@ public final class DecoderBench {
             long working = MemoryPlan.workingBytes(model.file(), 1);
             return new MemoryPlan(resident + kv + working + cache, resident, kv, working, cache);
         }
+    }
 
-        private static double[] toArray(List<Double> v) {
-            return v.stream().mapToDouble(Double::doubleValue).toArray();
+    /**
+     * The steps of one phase (the prompts' prefills, or the decoded tokens), summed over prompts. A
+     * decode step is one token through every layer once, so per FFN call is per token and layer.
+     */
+    private static final class PhaseTally {
+        private final List<Double> ioMsPerToken = new ArrayList<>();
+        private long tokens;
+        private long nanos;
+        private long reads;
+        private long bytes;
+        private long hits;
+        private long needed;
+        private long calls;
+        private long stall;
+
+        void add(StepCost c) {
+            tokens += c.tokens();
+            nanos += c.totalNanos();
+            reads += c.readOps();
+            bytes += c.bytesRead();
+            hits += c.cacheHits();
+            needed += c.predicted();
+            calls += c.ffnCalls();
+            stall += c.stallNanos();
+            ioMsPerToken.add(c.ioMillis() / c.tokens());
+        }
+
+        /** @param neurons FFN neurons per layer */
+        Phase phase(long neurons) {
+            return new Phase(
+                    tokens,
+                    tokens / (nanos / 1e9),
+                    Percentiles.of(ioMsPerToken.stream()
+                            .mapToDouble(Double::doubleValue)
+                            .toArray()),
+                    reads / (double) tokens,
+                    bytes / (double) tokens,
+                    needed == 0 ? 0 : hits / (double) needed,
+                    needed / (double) calls / neurons,
+                    nanos / 1e6 / tokens,
+                    (nanos - stall) / 1e6 / tokens);
         }
     }
 }

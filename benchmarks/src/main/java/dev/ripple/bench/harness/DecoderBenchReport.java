@@ -52,10 +52,7 @@ public record DecoderBenchReport(
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
     public DecoderBench.Result strategy(String name) {
-        return strategies.stream()
-                .filter(s -> s.name().equals(name))
-                .findFirst()
-                .orElseThrow(() -> new IllegalArgumentException("no strategy " + name));
+        return ReportText.named(strategies, DecoderBench.Result::name, name);
     }
 
     public void print(PrintWriter o) {
@@ -78,10 +75,7 @@ public record DecoderBenchReport(
                 device.name(),
                 device.sequentialMiBps());
         if (emulated) {
-            o.printf(
-                    "emulated %s: every read takes the time of the device model (%s), or the real read's if that is"
-                            + " longer; compute is this machine's%n",
-                    device.name(), device.source());
+            ReportText.emulated(o, device, "compute is this machine's");
             Map<String, List<String>> sources = new LinkedHashMap<>();
             for (DecoderBench.Result r : strategies) {
                 sources.computeIfAbsent(String.valueOf(r.realReads()), x -> new ArrayList<>())

@@ -1,7 +1,6 @@
 package dev.ripple.bench.harness;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.ripple.core.format.StorageError;
 import dev.ripple.core.runtime.MemoryPlan;
@@ -36,26 +35,13 @@ public record DecoderDtypeComparison(long cacheBytes, List<Row> rows) {
                         + "same tokens; dense = every neuron computed)%n",
                 MemoryPlan.mib(cacheBytes));
         o.printf(
-                "%-6s %10s %9s %9s %10s %7s %10s %7s %9s %9s %9s%n",
-                "type",
-                "FFN MiB",
-                "err u/g",
-                "err down",
-                "dense err",
-                "agree",
-                "sparse err",
-                "agree",
-                "KiB/tok",
-                "io ms/tok",
-                "tok/s");
+                "%s %10s %7s %10s %7s %9s %9s %9s%n",
+                DtypeColumns.header(), "dense err", "agree", "sparse err", "agree", "KiB/tok", "io ms/tok", "tok/s");
         for (Row r : rows) {
             DecoderBench.Phase d = r.sparse().decode();
             o.printf(
-                    "%-6s %10.1f %9.2g %9.2g %10.2g %6.0f%% %10.2g %6.0f%% %9.1f %9.3f %9.2f%n",
-                    r.dtype(),
-                    r.ffnBytes() / 1048576.0,
-                    r.error().upGate(),
-                    r.error().down(),
+                    "%s %10.2g %6.0f%% %10.2g %6.0f%% %9.1f %9.3f %9.2f%n",
+                    DtypeColumns.cells(r.dtype(), r.ffnBytes(), r.error()),
                     r.dense().logitError(),
                     100 * r.dense().agreement(),
                     r.sparse().logitError(),
@@ -65,19 +51,14 @@ public record DecoderDtypeComparison(long cacheBytes, List<Row> rows) {
                     d.tokensPerSecond());
         }
         o.println(
-                "(err = relative RMS error of the stored weights against the source's; logit err = relative error of the "
-                        + "logits; agree = greedy choice equal to the f32 model's; KiB, I/O and tok/s of the sparse decode)");
+                DtypeColumns.ERROR_NOTE
+                        + "logit err = relative error of the logits; agree = greedy choice equal to the f32 model's; KiB, I/O and tok/s of the sparse decode)");
     }
 
     public ObjectNode toJson() {
-        ObjectNode root = JSON.createObjectNode();
-        root.put("cacheBytes", cacheBytes);
-        ArrayNode arr = root.putArray("types");
+        ObjectNode root = DtypeColumns.document(cacheBytes);
         for (Row r : rows) {
-            ObjectNode n = arr.addObject();
-            n.put("dtype", r.dtype());
-            n.put("ffnBytes", r.ffnBytes());
-            n.set("storageError", JSON.valueToTree(r.error()));
+            ObjectNode n = DtypeColumns.row(root, r.dtype(), r.ffnBytes(), r.error());
             n.put("denseLogitError", r.dense().logitError());
             n.put("denseAgreement", r.dense().agreement());
             n.put("sparseLogitError", r.sparse().logitError());

@@ -14,7 +14,6 @@ import dev.ripple.placement.pipeline.PlacementPipeline;
 import dev.ripple.placement.pipeline.Placements;
 import dev.ripple.placement.pipeline.WrittenModel;
 import dev.ripple.placement.profile.EncodedPassage;
-import dev.ripple.placement.profile.ProfileOptions;
 import dev.ripple.placement.profile.ProfileResult;
 import dev.ripple.placement.trace.TraceFiles;
 import java.io.IOException;
@@ -112,28 +111,16 @@ public final class Demo {
         }
     }
 
+    /** One row of the demo's table: its label, how the file is read, whether with the true active sets. */
+    private record Pass(String label, RuntimeOptions options, boolean trueSets) {}
+
     public static Report run(Settings s, EncoderText in, Progress progress) throws IOException {
         Files.createDirectories(s.work());
         List<String> heldOutText = in.heldOutText()
                 .subList(0, Math.min(s.sentences(), in.heldOutText().size()));
-        ProfileResult calib;
-        ProfileResult held;
-        try (ProgressSteps steps = new ProgressSteps(progress)) {
-            calib = PlacementPipeline.profile(
-                    in.onnx(),
-                    in.tokenizer(),
-                    in.calibrationText(),
-                    in.corpusName() + ", calibration",
-                    ProfileOptions.defaults().withRule(s.rule()).withMaxTokens(s.calibrationTokens()),
-                    steps);
-            held = PlacementPipeline.profile(
-                    in.onnx(),
-                    in.tokenizer(),
-                    heldOutText,
-                    in.corpusName() + ", held-out",
-                    ProfileOptions.defaults().withRule(calib.rule()).withMaxTokens(Long.MAX_VALUE / 4),
-                    steps);
-        }
+        ProfileResult calib =
+                in.profile(in.calibrationText(), "calibration", s.rule(), s.calibrationTokens(), progress);
+        ProfileResult held = in.profile(heldOutText, "held-out", calib.rule(), Long.MAX_VALUE / 4, progress);
         Path calibrationTrace = s.work().resolve("calibration.rtrace");
         Path heldOutTrace = s.work().resolve("heldout.rtrace");
         TraceFiles.write(calibrationTrace, calib.trace());
@@ -177,46 +164,22 @@ public final class Demo {
         }
         List<float[]> reference = ort.embeddings();
         List<FidelityRun> runs = new ArrayList<>();
-        runs.add(StrategyBench.fidelity(
-                DENSE,
-                DENSE,
-                file,
-                base.withPredictor(PredictorKind.DENSE).withFillIn(false),
-                null,
-                held.trace(),
-                passages,
-                reference,
-                progress));
-        runs.add(StrategyBench.fidelity(
-                ORACLE,
-                ORACLE,
-                file,
-                base,
-                IoReplay.predictor(held.trace()),
-                held.trace(),
-                passages,
-                reference,
-                progress));
-        runs.add(StrategyBench.fidelity(
-                ORACLE_NO_FILL_IN,
-                ORACLE_NO_FILL_IN,
-                file,
-                base.withFillIn(false),
-                IoReplay.predictor(held.trace()),
-                held.trace(),
-                passages,
-                reference,
-                progress));
-        runs.add(StrategyBench.fidelity(
-                PREDICTOR,
-                PREDICTOR,
-                file,
-                base.withPredictor(PredictorKind.LOWRANK),
-                null,
-                held.trace(),
-                passages,
-                reference,
-                progress));
+        for (Pass p : List.of(
+                new Pass(DENSE, base.withPredictor(PredictorKind.DENSE).withFillIn(false), false),
+                new Pass(ORACLE, base, true),
+                new Pass(ORACLE_NO_FILL_IN, base.withFillIn(false), true),
+                new Pass(PREDICTOR, base.withPredictor(PredictorKind.LOWRANK), false))) {
+            runs.add(StrategyBench.fidelity(
+                    p.label(),
+                    p.label(),
+                    file,
+                    p.options(),
+                    p.trueSets() ? IoReplay.predictor(held.trace()) : null,
+                    held.trace(),
+                    passages,
+                    reference,
+                    progress));
+        }
 
         BenchReport bench = null;
         if (s.benchSentences() > 0) {
@@ -236,7 +199,8 @@ public final class Demo {
                             in.corpusName(),
                             calib,
                             heldOutText.subList(0, n),
-                            new StrategyBench.Placed(imported, placements)));
+                            new StrategyBench.Placed(imported, placements),
+                            in.calibrationText()));
         }
         return new Report(
                 s,

@@ -1,7 +1,6 @@
 package dev.ripple.bench.harness;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.ripple.core.format.StorageError;
 import dev.ripple.core.runtime.MemoryPlan;
@@ -38,25 +37,12 @@ public record DtypeComparison(long cacheBytes, List<Row> rows) {
                         + "true sets replayed token by token, types interleaved)%n",
                 MemoryPlan.mib(cacheBytes));
         o.printf(
-                "%-6s %10s %9s %9s %9s %9s %9s %9s %9s %9s %9s%n",
-                "type",
-                "FFN MiB",
-                "err u/g",
-                "err down",
-                "dense cos",
-                "dense p5",
-                "cos",
-                "cos p5",
-                "KiB/tok",
-                "io ms/tok",
-                "hits");
+                "%s %9s %9s %9s %9s %9s %9s %9s%n",
+                DtypeColumns.header(), "dense cos", "dense p5", "cos", "cos p5", "KiB/tok", "io ms/tok", "hits");
         for (Row r : rows) {
             o.printf(
-                    "%-6s %10.1f %9.2g %9.2g %9.6f %9.6f %9.6f %9.6f %9.1f %9.3f %8.1f%%%n",
-                    r.dtype(),
-                    r.ffnBytes() / 1048576.0,
-                    r.error().upGate(),
-                    r.error().down(),
+                    "%s %9.6f %9.6f %9.6f %9.6f %9.1f %9.3f %8.1f%%%n",
+                    DtypeColumns.cells(r.dtype(), r.ffnBytes(), r.error()),
                     r.dense().cosine().mean(),
                     r.dense().cosine().p5(),
                     r.sparse().cosine().mean(),
@@ -65,19 +51,13 @@ public record DtypeComparison(long cacheBytes, List<Row> rows) {
                     r.decode().ioMsPerToken().mean(),
                     100 * r.decode().cacheHitRate());
         }
-        o.println(
-                "(err = relative RMS error of the stored weights against the source's; cos = cosine against ONNX Runtime)");
+        o.println(DtypeColumns.ERROR_NOTE + "cos = cosine against ONNX Runtime)");
     }
 
     public ObjectNode toJson() {
-        ObjectNode root = JSON.createObjectNode();
-        root.put("cacheBytes", cacheBytes);
-        ArrayNode arr = root.putArray("types");
+        ObjectNode root = DtypeColumns.document(cacheBytes);
         for (Row r : rows) {
-            ObjectNode n = arr.addObject();
-            n.put("dtype", r.dtype());
-            n.put("ffnBytes", r.ffnBytes());
-            n.set("storageError", JSON.valueToTree(r.error()));
+            ObjectNode n = DtypeColumns.row(root, r.dtype(), r.ffnBytes(), r.error());
             n.set("denseCosine", JSON.valueToTree(r.dense().cosine()));
             n.set("sparseCosine", JSON.valueToTree(r.sparse().cosine()));
             n.put("sparseBytesReadPerToken", r.sparse().bytesReadPerToken());

@@ -1,5 +1,10 @@
 package dev.ripple.bench.harness;
 
+import dev.ripple.core.activity.ActivityRule;
+import dev.ripple.placement.pipeline.PlacementPipeline;
+import dev.ripple.placement.profile.ProfileOptions;
+import dev.ripple.placement.profile.ProfileResult;
+import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
 
@@ -18,5 +23,17 @@ public record EncoderText(
     public EncoderText {
         calibrationText = List.copyOf(calibrationText);
         heldOutText = List.copyOf(heldOutText);
+    }
+
+    /**
+     * The model's activations on {@code lines} (this text's calibration or held-out part, named by
+     * {@code part} in the trace) under {@code rule}, up to {@code maxTokens} tokens.
+     */
+    public ProfileResult profile(List<String> lines, String part, ActivityRule rule, long maxTokens, Progress progress)
+            throws IOException {
+        ProfileOptions options = ProfileOptions.defaults().withRule(rule).withMaxTokens(maxTokens);
+        try (ProgressSteps steps = new ProgressSteps(progress)) {
+            return PlacementPipeline.profile(onnx, tokenizer, lines, corpusName + ", " + part, options, steps);
+        }
     }
 }

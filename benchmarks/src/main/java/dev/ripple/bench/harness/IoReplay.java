@@ -64,20 +64,9 @@ public record IoReplay(
         return new TracePredictor(sets);
     }
 
-    /** One setup alone, without projections; {@code listener} (nullable) sees every token-layer's costs. */
-    public static IoReplay run(
-            String name,
-            Path file,
-            RuntimeOptions options,
-            TracePredictor sets,
-            int tokens,
-            IntConsumer progress,
-            Consumer<TokenStats> listener)
-            throws IOException {
-        return run(name, file, options, sets, tokens, List.of(), progress, listener);
-    }
-
     /**
+     * One setup alone; {@code listener} (nullable) sees every token-layer's costs.
+     *
      * @param projections device profiles to price the measured operation stream with, each
      *                    token-layer's request as {@link ModelledIo} prices it
      */

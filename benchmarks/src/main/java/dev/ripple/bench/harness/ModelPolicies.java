@@ -16,7 +16,6 @@ import dev.ripple.placement.algorithm.PlacementAlgorithms;
 import dev.ripple.placement.importer.ImportedModel;
 import dev.ripple.placement.pipeline.ImportOptions;
 import dev.ripple.placement.pipeline.PlacementPipeline;
-import dev.ripple.placement.profile.ProfileOptions;
 import dev.ripple.placement.profile.ProfileResult;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -42,9 +41,7 @@ import java.util.List;
  * @param calibrationTokens tokens profiled for placement and the LFU seed
  * @param neededShare       neurons the rule needs per token and layer on the replayed tokens
  * @param replayed          the split replayed: {@code held-out} or {@code calibration}
- * @param tokens            tokens replayed per policy and round
- * @param budgetBytes       the DRAM budget in bytes
- * @param device            the device profile reads were planned by (and took the time of, when emulated)
+ * @param replay            tokens, rounds, budget, reads and device of the replay
  * @param rows              one summary per policy
  * @param verdict           linking against the best baseline, or null when it cannot be judged
  */
@@ -56,14 +53,7 @@ public record ModelPolicies(
         String replayed,
         String linkingInner,
         long calibrationTokens,
-        int tokens,
-        int repeats,
-        double cacheFraction,
-        long budgetBytes,
-        String reader,
-        int queueDepth,
-        DeviceProfile device,
-        boolean emulated,
+        PolicyReplay replay,
         List<PolicySummary> rows,
         PolicyVerdict verdict) {
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
@@ -155,10 +145,10 @@ public record ModelPolicies(
     public static ModelPolicies run(Settings s, EncoderText in, Progress progress) throws IOException {
         Files.createDirectories(s.work());
         ProfileResult calib =
-                profile(in, in.calibrationText(), "calibration", s.rule(), s.calibrationTokens(), progress);
+                in.profile(in.calibrationText(), "calibration", s.rule(), s.calibrationTokens(), progress);
         ProfileResult held = s.replay().equals("calibration")
                 ? calib
-                : profile(in, in.heldOutText(), "held-out", s.rule(), s.tokens(), progress);
+                : in.profile(in.heldOutText(), "held-out", s.rule(), s.tokens(), progress);
         DeviceProfile profile = s.device() != null ? s.device() : QuickCalibration.of(s.work(), progress);
 
         ImportedModel imported = PlacementPipeline.importModel(
@@ -208,26 +198,9 @@ public record ModelPolicies(
                 s.replay(),
                 s.linkingInner(),
                 calib.tokens(),
-                r.tokens(),
-                s.repeats(),
-                s.cacheFraction(),
-                r.budgetBytes(),
-                s.reader().cliName(),
-                s.queueDepth(),
-                profile,
-                s.device() != null,
+                r.replay(),
                 r.rows(),
                 r.verdict());
-    }
-
-    private static ProfileResult profile(
-            EncoderText in, List<String> lines, String part, ActivityRule rule, long maxTokens, Progress progress)
-            throws IOException {
-        ProfileOptions options = ProfileOptions.defaults().withRule(rule).withMaxTokens(maxTokens);
-        try (ProgressSteps steps = new ProgressSteps(progress)) {
-            return PlacementPipeline.profile(
-                    in.onnx(), in.tokenizer(), lines, in.corpusName() + ", " + part, options, steps);
-        }
     }
 
     public void print(PrintWriter o) {
@@ -235,19 +208,7 @@ public record ModelPolicies(
                 "ripple policies: %s, '%s' (%.1f%% of neurons needed per token on the replayed %s tokens), "
                         + "%s placement from %d calibration tokens; linking over %s%n",
                 model, rule, 100 * neededShare, replayed, placement, calibrationTokens, linkingInner);
-        o.printf(
-                "%d tokens replayed per policy from a cold cache, %d rounds (order rotated per round); DRAM %.0f%% "
-                        + "of FFN bytes (%d B; lfu seeded with calibration frequencies); %s reads, queue depth %d; "
-                        + "device %s%s: sequential %.0f MiB/s%n",
-                tokens,
-                repeats,
-                100 * cacheFraction,
-                budgetBytes,
-                reader,
-                queueDepth,
-                emulated ? "EMULATED " : "",
-                device.name(),
-                device.sequentialMiBps());
+        replay.print(o);
         PolicyTable.print(o, rows);
         o.println(PolicyTable.verdictLine(verdict));
     }
@@ -261,13 +222,7 @@ public record ModelPolicies(
         doc.put("replayed", replayed);
         doc.put("linkingInner", linkingInner);
         doc.put("calibrationTokens", calibrationTokens);
-        doc.put("tokens", tokens);
-        doc.put("repeats", repeats);
-        doc.put("cacheFraction", cacheFraction);
-        doc.put("cacheBytes", budgetBytes);
-        doc.put("reader", reader);
-        doc.put("queueDepth", queueDepth);
-        BenchReport.putDevice(doc.putObject("device"), device).put("emulated", emulated);
+        replay.putJson(doc);
         PolicyTable.putRows(doc, rows, verdict);
         return JSON.writeValueAsBytes(doc);
     }

@@ -22,12 +22,11 @@ import java.util.Map;
  *
  * @param rows        one summary per policy, in the order asked
  * @param verdict     linking against the best of lru, s3fifo and lfu; null when they were not all asked
- * @param budgetBytes the cache budget in bytes
+ * @param replay      how they were replayed: tokens per policy and round, rounds, the budget in
+ *                    bytes, the reads and the device
  * @param neededShare neurons needed per token and layer (what the trace predictor reads)
- * @param tokens      tokens replayed per policy and round
  */
-public record PolicyRounds(
-        List<PolicySummary> rows, PolicyVerdict verdict, long budgetBytes, double neededShare, int tokens) {
+public record PolicyRounds(List<PolicySummary> rows, PolicyVerdict verdict, PolicyReplay replay, double neededShare) {
 
     /**
      * @param base   the options every policy shares (reader, queue depth, device, emulation)
@@ -70,7 +69,8 @@ public record PolicyRounds(
                 try (Progress.Step step = progress.start(
                         policy + " (round " + (round + 1) + "/" + repeats + (label.isEmpty() ? "" : ", " + label) + ")",
                         replayed)) {
-                    runs.get(policy).add(IoReplay.run(policy, file, options, sets, replayed, step::stepTo, cost));
+                    runs.get(policy)
+                            .add(IoReplay.run(policy, file, options, sets, replayed, List.of(), step::stepTo, cost));
                 }
                 modelled.put(policy, cost.msPerToken(replayed));
             }
@@ -85,6 +85,15 @@ public record PolicyRounds(
                 .orElse(0);
         // With the trace predictor, the neurons a replay reads per token are exactly those needed.
         double needed = runs.get(policies.getFirst()).getFirst().neuronsReadFraction();
-        return new PolicyRounds(List.copyOf(rows), canJudge ? PolicyVerdict.of(rows) : null, budget, needed, replayed);
+        PolicyReplay replay = new PolicyReplay(
+                replayed,
+                repeats,
+                cacheFraction,
+                budget,
+                base.reader().cliName(),
+                base.queueDepth(),
+                device,
+                base.emulatedDevice() != null);
+        return new PolicyRounds(List.copyOf(rows), canJudge ? PolicyVerdict.of(rows) : null, replay, needed);
     }
 }

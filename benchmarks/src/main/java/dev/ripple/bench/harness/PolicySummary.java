@@ -57,24 +57,19 @@ public record PolicySummary(
         double[] means = runs.stream().mapToDouble(r -> r.ioMsPerToken().mean()).toArray();
         return new PolicySummary(
                 name,
-                median(means),
+                Percentiles.median(means),
                 Arrays.stream(means).min().orElseThrow(),
                 Arrays.stream(means).max().orElseThrow(),
                 means,
-                median(runs.stream().mapToDouble(r -> r.ioMsPerToken().p50()).toArray()),
-                median(runs.stream().mapToDouble(r -> r.ioMsPerToken().p90()).toArray()),
-                median(runs.stream().mapToDouble(r -> r.ioMsPerToken().p99()).toArray()),
+                Percentiles.median(
+                        runs.stream().mapToDouble(r -> r.ioMsPerToken().p50()).toArray()),
+                Percentiles.median(
+                        runs.stream().mapToDouble(r -> r.ioMsPerToken().p90()).toArray()),
+                Percentiles.median(
+                        runs.stream().mapToDouble(r -> r.ioMsPerToken().p99()).toArray()),
                 first.opsPerToken(),
                 first.bytesPerToken() / 1024,
                 first.cacheHitRate(),
                 modelledMsPerToken);
-    }
-
-    /** Median (mean of the two middle values for an even count). */
-    static double median(double[] values) {
-        double[] s = values.clone();
-        Arrays.sort(s);
-        int n = s.length;
-        return n % 2 == 1 ? s[n / 2] : (s[n / 2 - 1] + s[n / 2]) / 2;
     }
 }

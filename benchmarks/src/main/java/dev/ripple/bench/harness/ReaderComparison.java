@@ -14,7 +14,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -169,7 +168,8 @@ public record ReaderComparison(
             for (int q : s.options().queueDepths()) {
                 for (int size : s.options().sizes()) {
                     double[][] cell = runs.get(name).get(size + "/" + q);
-                    points.add(new Point(size, q, median(cell[0]), median(cell[1]), cell[0], cell[1]));
+                    points.add(new Point(
+                            size, q, Percentiles.median(cell[0]), Percentiles.median(cell[1]), cell[0], cell[1]));
                 }
             }
             out.add(new Contestant(name, ran.get(name), described.get(name), points));
@@ -191,13 +191,6 @@ public record ReaderComparison(
                 s.rounds(),
                 s.options().perPoint().toMillis() / 1000.0,
                 out);
-    }
-
-    static double median(double[] values) {
-        double[] v = values.clone();
-        Arrays.sort(v);
-        int n = v.length;
-        return n % 2 == 1 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
     }
 
     public Contestant contestant(String name) {

@@ -1,5 +1,7 @@
 package dev.ripple.bench.harness;
 
+import static dev.ripple.bench.harness.BenchStrategy.RIPPLE_PLUS;
+
 import dev.ripple.cache.CachePolicies;
 import dev.ripple.core.activity.ActivationPredictor;
 import dev.ripple.core.activity.ActivityRule;
@@ -55,7 +57,7 @@ import java.util.function.Consumer;
  * <pre>{@code
  * StrategyBench bench = new StrategyBench(StrategyBench.Settings.defaults(Path.of("work")), Progress.NONE);
  * BenchReport report = bench.encoder(new StrategyBench.EncoderInput(onnx, tokenizer, "all-MiniLM-L6-v2",
- *         "Europarl", calibration, heldOutLines, null));
+ *         "Europarl", calibration, heldOutLines, null, calibrationLines));
  * report.print(out);
  * }</pre>
  */
@@ -255,20 +257,7 @@ public final class StrategyBench {
             ProfileResult calibration,
             List<String> heldOutText,
             Placed placed,
-            List<String> calibrationText) {
-
-        /** Without calibration text: for runs whose predictor is not the trained one. */
-        public EncoderInput(
-                Path onnx,
-                Path tokenizer,
-                String modelName,
-                String corpusName,
-                ProfileResult calibration,
-                List<String> heldOutText,
-                Placed placed) {
-            this(onnx, tokenizer, modelName, corpusName, calibration, heldOutText, placed, null);
-        }
-    }
+            List<String> calibrationText) {}
 
     /**
      * A decoder checkpoint, prepared in identity order, and its text.
@@ -284,18 +273,6 @@ public final class StrategyBench {
 
     /** The placements of the strategies' files. */
     private static final List<String> STRATEGY_PLACEMENTS = List.of("identity", "frequency", "ripple", "ripple+");
-
-    /** One strategy: which placement file, which cache policy, whether reads are collapsed. */
-    private record Strategy(String name, String placement, String cache, boolean collapse) {}
-
-    private static final List<Strategy> STRATEGIES = List.of(
-            new Strategy("naive", "identity", "none", false),
-            new Strategy("llm-in-a-flash", "identity", "window", false),
-            new Strategy("powerinfer", "frequency", "lfu", false),
-            new Strategy("ripple", "ripple", "linking", true),
-            new Strategy("ripple+", "ripple+", "linking", true));
-
-    private static final Strategy RIPPLE_PLUS = STRATEGIES.getLast();
 
     private final Settings s;
     private final Progress progress;
@@ -368,7 +345,7 @@ public final class StrategyBench {
         TracePredictor sets = IoReplay.predictor(heldTrace);
         // Decode-like: the strategies interleaved token by token, so they meet the same device conditions.
         List<IoReplay.Setup> decodeSetups = new ArrayList<>();
-        for (Strategy st : STRATEGIES) {
+        for (BenchStrategy st : BenchStrategy.ALL) {
             Path file = files.get(st.placement());
             evictIfCached(file, readerKind);
             decodeSetups.add(new IoReplay.Setup(st.name(), file, mainOptions(st, profile)));
@@ -378,8 +355,8 @@ public final class StrategyBench {
             decoded = IoReplay.interleaved(decodeSetups, sets, replayed, projections, step::stepTo, null);
         }
         List<StrategyRun> runs = new ArrayList<>();
-        for (int i = 0; i < STRATEGIES.size(); i++) {
-            Strategy st = STRATEGIES.get(i);
+        for (int i = 0; i < BenchStrategy.ALL.size(); i++) {
+            BenchStrategy st = BenchStrategy.ALL.get(i);
             Path file = files.get(st.placement());
             RuntimeOptions options = mainOptions(st, profile);
             evictIfCached(file, readerKind);
@@ -415,7 +392,7 @@ public final class StrategyBench {
         int sweepReplayed = Math.min(s.sweepTokens(), heldTokens);
         for (double budget : s.budgets()) {
             List<IoReplay.Setup> setups = new ArrayList<>();
-            for (Strategy st : STRATEGIES) {
+            for (BenchStrategy st : BenchStrategy.ALL) {
                 Path file = files.get(st.placement());
                 evictIfCached(file, readerKind);
                 setups.add(new IoReplay.Setup(st.name(), file, options(st, budget, profile)));
@@ -436,7 +413,7 @@ public final class StrategyBench {
                 setups.add(new IoReplay.Setup(
                         policy,
                         file,
-                        options(new Strategy(policy, "ripple+", policy, true), s.cacheFraction(), profile)));
+                        options(new BenchStrategy(policy, "ripple+", policy, true), s.cacheFraction(), profile)));
             }
             try (Progress.Step step = progress.start("ripple+ under every policy", replayed)) {
                 policies.addAll(IoReplay.interleaved(setups, sets, replayed, List.of(), step::stepTo, null));
@@ -523,7 +500,7 @@ public final class StrategyBench {
             ActivationPredictor oracle =
                     s.predictor() == BenchPredictor.ORACLE ? new OraclePredictor(reference, used) : null;
             List<DecoderBench.Setup> setups = new ArrayList<>();
-            for (Strategy st : STRATEGIES) {
+            for (BenchStrategy st : BenchStrategy.ALL) {
                 setups.add(new DecoderBench.Setup(
                         st.name(),
                         st.placement(),
@@ -728,7 +705,7 @@ public final class StrategyBench {
     }
 
     /** The main table's cache: what the DRAM budget leaves for bundles when given, else the cache fraction of the FFN bytes. */
-    private RuntimeOptions mainOptions(Strategy st, DeviceProfile profile) {
+    private RuntimeOptions mainOptions(BenchStrategy st, DeviceProfile profile) {
         RuntimeOptions o = options(st, s.cacheFraction(), profile);
         return dramPlan == null
                 ? o
@@ -749,7 +726,7 @@ public final class StrategyBench {
         return dramPlan != null ? dramPlan.cacheBytes() : (long) (s.cacheFraction() * ffnBytes(model, DType.F16));
     }
 
-    private RuntimeOptions options(Strategy st, double budget, DeviceProfile profile) {
+    private RuntimeOptions options(BenchStrategy st, double budget, DeviceProfile profile) {
         RuntimeOptions options = RuntimeOptions.defaults()
                 .withReader(s.reader())
                 .withQueueDepth(s.queueDepth())

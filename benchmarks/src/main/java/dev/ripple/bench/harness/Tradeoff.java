@@ -49,6 +49,7 @@ import java.util.stream.IntStream;
  */
 public final class Tradeoff {
     private static final long SEED = 42;
+    private static final String ERROR_RULE_FAMILY = "error calibrated to a neuron share";
 
     private Tradeoff() {}
 
@@ -241,20 +242,20 @@ public final class Tradeoff {
                                     layers.get(l), rank, SEED, calib.moments().get(l)))
                             .toList());
         }
-        List<TradeoffSweep.Config> configs = new ArrayList<>();
-        configs.add(TradeoffSweep.Config.oracle("dense", TopKRule.ofFraction(1.0), null));
+        Configs added = new Configs(sample, layers);
+        added.configs.add(TradeoffSweep.Config.oracle("dense", TopKRule.ofFraction(1.0), null));
         if (s.predictorOnly()) {
-            configs.add(chosen(s.predictorRule(), sample, layers));
+            added.configs.add(added.chosen(s.predictorRule()));
         }
-        List<TradeoffReport.CalibratedRule> calibrated = new ArrayList<>();
         if (!s.predictorOnly()) {
-            addSweep(configs, calibrated, sample, layers, s);
+            addSweep(added, s);
         }
-        addErrorRules(configs, calibrated, sample, layers, s);
+        addErrorRules(added, s);
         List<TradeoffReport.Training> trainings = new ArrayList<>();
         for (String rule : s.trained()) {
-            trainings.add(addTrained(configs, rule, calib, layers, s, fits.get("inputs"), progress));
+            trainings.add(addTrained(added, rule, calib, s, fits.get("inputs"), progress));
         }
+        List<TradeoffSweep.Config> configs = added.configs;
 
         TradeoffSweep sweep = new TradeoffSweep(
                 config,
@@ -270,7 +271,7 @@ public final class Tradeoff {
                 runs.add(runOne(sweep, c, bar, (long) runs.size() * heldOut.size()));
             }
             TradeoffSweep.Config best =
-                    s.predictorRule() == null ? best(runs).config() : chosen(s.predictorRule(), sample, layers);
+                    s.predictorRule() == null ? best(runs).config() : added.chosen(s.predictorRule());
             for (var fit : fits.entrySet()) {
                 for (float margin : s.margins()) {
                     TradeoffSweep.Config c = new TradeoffSweep.Config(
@@ -292,7 +293,7 @@ public final class Tradeoff {
                 heldOut.size(),
                 heldTokens,
                 runs.stream().map(Run::point).toList(),
-                calibrated,
+                added.calibrated,
                 trainings);
     }
 
@@ -306,38 +307,31 @@ public final class Tradeoff {
     }
 
     /** The rule sweep: value and magnitude thresholds, top-k, and thresholds calibrated to budgets. */
-    private static void addSweep(
-            List<TradeoffSweep.Config> configs,
-            List<TradeoffReport.CalibratedRule> calibrated,
-            ActivationSample sample,
-            List<FfnLayerWeights> layers,
-            Settings s) {
+    private static void addSweep(Configs added, Settings s) {
         for (float t : new float[] {-0.1f, -0.05f, 0f, 0.05f, 0.1f}) {
-            addBoth(configs, "act > t", ThresholdRule.value(t), sample, layers);
+            added.both("act > t", ThresholdRule.value(t));
         }
         for (float t : new float[] {0.02f, 0.05f, 0.1f, 0.15f, 0.2f}) {
-            addBoth(configs, "|act| > t", ThresholdRule.magnitude(t), sample, layers);
+            added.both("|act| > t", ThresholdRule.magnitude(t));
         }
         for (double p : new double[] {0.1, 0.2, 0.3, 0.4, 0.6}) {
-            addBoth(configs, "top P%", TopKRule.ofFraction(p), sample, layers);
+            added.both("top P%", TopKRule.ofFraction(p));
         }
         for (ThresholdRule.Mode mode : ThresholdRule.Mode.values()) {
             for (double f : s.fractions()) {
-                ThresholdCalibrator.Result r = ThresholdCalibrator.forFraction(mode, sample, f);
-                calibrated.add(TradeoffReport.CalibratedRule.of("fraction", f, r));
-                configs.add(TradeoffSweep.Config.oracle(
+                ThresholdCalibrator.Result r = ThresholdCalibrator.forFraction(mode, added.sample, f);
+                added.calibrated(
                         (mode == ThresholdRule.Mode.VALUE ? "act" : "|act|") + " calibrated to a neuron share",
-                        r.rule(),
-                        ConditionalMeans.fillIn(r.rule(), sample, layers)));
+                        TradeoffReport.CalibratedRule.of("fraction", f, r),
+                        r.rule());
             }
         }
-        ActivationSample errorSample = sample.everyNth((sample.tokens() + 999) / 1000);
+        ActivationSample errorSample = added.sample.everyNth((added.sample.tokens() + 999) / 1000);
         for (double e : s.errorTargets()) {
             ThresholdCalibrator.Result r =
-                    ThresholdCalibrator.forError(ThresholdRule.Mode.MAGNITUDE, errorSample, layers, e, 14);
-            calibrated.add(TradeoffReport.CalibratedRule.of("ffnError", e, r));
-            configs.add(TradeoffSweep.Config.oracle(
-                    "|act| calibrated to an FFN error", r.rule(), ConditionalMeans.fillIn(r.rule(), sample, layers)));
+                    ThresholdCalibrator.forError(ThresholdRule.Mode.MAGNITUDE, errorSample, added.layers, e, 14);
+            added.calibrated(
+                    "|act| calibrated to an FFN error", TradeoffReport.CalibratedRule.of("ffnError", e, r), r.rule());
         }
     }
 
@@ -345,36 +339,30 @@ public final class Tradeoff {
      * The error rule calibrated to each budget, each beside {@code act > t} calibrated to the same
      * budget (unless the sweep already has that point), so the two compare at equal neurons.
      */
-    private static void addErrorRules(
-            List<TradeoffSweep.Config> configs,
-            List<TradeoffReport.CalibratedRule> calibrated,
-            ActivationSample sample,
-            List<FfnLayerWeights> layers,
-            Settings s) {
+    private static void addErrorRules(Configs added, Settings s) {
         boolean addValueRule = s.predictorOnly() || !s.fractions().isEmpty();
         for (double f : s.errorRuleFractions()) {
             if (addValueRule && (s.predictorOnly() || !s.fractions().contains(f))) {
-                ThresholdCalibrator.Result v = ThresholdCalibrator.forFraction(ThresholdRule.Mode.VALUE, sample, f);
-                calibrated.add(TradeoffReport.CalibratedRule.of("fraction", f, v));
-                configs.add(TradeoffSweep.Config.oracle(
+                ThresholdCalibrator.Result v =
+                        ThresholdCalibrator.forFraction(ThresholdRule.Mode.VALUE, added.sample, f);
+                added.calibrated(
                         "act calibrated to a neuron share",
-                        v.rule(),
-                        ConditionalMeans.fillIn(v.rule(), sample, layers)));
+                        TradeoffReport.CalibratedRule.of("fraction", f, v),
+                        v.rule());
             }
-            ErrorRuleCalibrator.Result r = ErrorRuleCalibrator.forFraction(sample, layers, f, 2);
-            calibrated.add(
-                    new TradeoffReport.CalibratedRule("fraction", f, r.rule().describe(), r.fraction(), null));
-            configs.add(TradeoffSweep.Config.oracle(
-                    "error calibrated to a neuron share", r.rule(), ConditionalMeans.fillIn(r.rule(), sample, layers)));
+            ErrorRuleCalibrator.Result r = ErrorRuleCalibrator.forFraction(added.sample, added.layers, f, 2);
+            added.calibrated(
+                    ERROR_RULE_FAMILY,
+                    new TradeoffReport.CalibratedRule("fraction", f, r.rule().describe(), r.fraction(), null),
+                    r.rule());
         }
     }
 
     /** Trains a predictor for one rule and adds its oracle and one point per recall target. */
     private static TradeoffReport.Training addTrained(
-            List<TradeoffSweep.Config> configs,
+            Configs added,
             String ruleText,
             Calibration calib,
-            List<FfnLayerWeights> layers,
             Settings s,
             List<LowRankPredictor.Factors> inputFits,
             Progress progress)
@@ -382,16 +370,16 @@ public final class Tradeoff {
         boolean warm = s.trainedFrom() == TrainedFrom.LOWRANK;
         // the calibration of a run with trained predictors holds the FFN inputs, their moments and
         // both splits (TrainingTokens refuses a model or a text that cannot give them)
-        ActivationSample sample = calib.sample();
+        List<FfnLayerWeights> layers = added.layers;
         String text = ruleText.strip();
         TradeoffSweep.Config oracle;
         if (text.toLowerCase(Locale.ROOT).startsWith("error")) {
             double f = Double.parseDouble(text.substring(5).strip());
-            ErrorRuleCalibrator.Result r = ErrorRuleCalibrator.forFraction(sample, layers, f, 2);
-            oracle = TradeoffSweep.Config.oracle(
-                    "error calibrated to a neuron share", r.rule(), ConditionalMeans.fillIn(r.rule(), sample, layers));
+            oracle = added.filled(
+                    ERROR_RULE_FAMILY,
+                    ErrorRuleCalibrator.forFraction(added.sample, layers, f, 2).rule());
         } else {
-            oracle = chosen(text, sample, layers);
+            oracle = added.chosen(text);
         }
         PredictorTrainer.Options options = s.trainOptions();
         PredictorTrainer.Result result;
@@ -414,9 +402,9 @@ public final class Tradeoff {
             }
             perLayer.add(new TradeoffReport.TrainedLayer(lr.finalLoss(), shares));
         }
-        configs.add(oracle);
+        added.configs.add(oracle);
         for (double recall : s.trainedRecalls()) {
-            configs.add(new TradeoffSweep.Config(
+            added.configs.add(new TradeoffSweep.Config(
                     oracle.family(),
                     oracle.rule(),
                     oracle.fillIn(),
@@ -436,27 +424,48 @@ public final class Tradeoff {
                 perLayer);
     }
 
-    /** A threshold rule given by text, with its fill-in. */
-    private static TradeoffSweep.Config chosen(String text, ActivationSample sample, List<FfnLayerWeights> layers) {
-        ActivityRule rule = ActivityRule.parse(text);
-        if (!(rule instanceof ThresholdRule t)) {
-            throw new IllegalArgumentException("--predictor-rule must be a threshold rule ('act > t' or '|act| > t'), "
-                    + "not '" + rule.describe() + "'");
-        }
-        return TradeoffSweep.Config.oracle(
-                t.mode() == ThresholdRule.Mode.VALUE ? "act > t" : "|act| > t",
-                rule,
-                ConditionalMeans.fillIn(rule, sample, layers));
-    }
+    /**
+     * The sweep's configurations as they are added, with the thresholds calibrated for them; every
+     * oracle with fill-in takes the conditional means of the one calibration sample.
+     */
+    private static final class Configs {
+        final List<TradeoffSweep.Config> configs = new ArrayList<>();
+        final List<TradeoffReport.CalibratedRule> calibrated = new ArrayList<>();
+        final ActivationSample sample;
+        final List<FfnLayerWeights> layers;
 
-    private static void addBoth(
-            List<TradeoffSweep.Config> configs,
-            String family,
-            ActivityRule rule,
-            ActivationSample sample,
-            List<FfnLayerWeights> layers) {
-        configs.add(TradeoffSweep.Config.oracle(family, rule, null));
-        configs.add(TradeoffSweep.Config.oracle(family, rule, ConditionalMeans.fillIn(rule, sample, layers)));
+        Configs(ActivationSample sample, List<FfnLayerWeights> layers) {
+            this.sample = sample;
+            this.layers = layers;
+        }
+
+        /** The oracle of {@code rule} with mean fill-in. */
+        TradeoffSweep.Config filled(String family, ActivityRule rule) {
+            return TradeoffSweep.Config.oracle(family, rule, ConditionalMeans.fillIn(rule, sample, layers));
+        }
+
+        /** {@code rule} without and with fill-in. */
+        void both(String family, ActivityRule rule) {
+            configs.add(TradeoffSweep.Config.oracle(family, rule, null));
+            configs.add(filled(family, rule));
+        }
+
+        /** A rule calibrated to a budget, with fill-in, and what the calibration found. */
+        void calibrated(String family, TradeoffReport.CalibratedRule calibration, ActivityRule rule) {
+            calibrated.add(calibration);
+            configs.add(filled(family, rule));
+        }
+
+        /** A threshold rule given by text, with its fill-in. */
+        TradeoffSweep.Config chosen(String text) {
+            ActivityRule rule = ActivityRule.parse(text);
+            if (!(rule instanceof ThresholdRule t)) {
+                throw new IllegalArgumentException(
+                        "--predictor-rule must be a threshold rule ('act > t' or '|act| > t'), " + "not '"
+                                + rule.describe() + "'");
+            }
+            return filled(t.mode() == ThresholdRule.Mode.VALUE ? "act > t" : "|act| > t", rule);
+        }
     }
 
     /**

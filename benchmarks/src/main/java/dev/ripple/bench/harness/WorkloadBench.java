@@ -1,5 +1,7 @@
 package dev.ripple.bench.harness;
 
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.ripple.core.activity.TracePredictor;
 import dev.ripple.core.format.RippleFile;
 import dev.ripple.core.runtime.RuntimeOptions;
@@ -37,16 +39,20 @@ public final class WorkloadBench {
     /** LLM in a flash's window for OPT models (k = 5 tokens). */
     public static final int WINDOW_TOKENS = 5;
 
-    /** One strategy: which placement file, which cache policy, whether reads are collapsed. */
-    public record Strategy(String name, String placement, String cache, boolean collapse) {}
+    /** How a workload report's JSON starts: its kind, the "synthetic workload" label, the workload. */
+    static ObjectNode jsonDocument(String kind, SyntheticWorkload.Spec spec) {
+        ObjectNode doc = JsonNodeFactory.instance.objectNode();
+        doc.put("kind", kind);
+        doc.put("label", SyntheticWorkload.LABEL);
+        doc.set("workload", SyntheticWorkload.toJson(spec));
+        return doc;
+    }
 
-    /** The strategies of ARCHITECTURE.md, as {@code ripple bench} runs them. */
-    public static final List<Strategy> STRATEGIES = List.of(
-            new Strategy("naive", "identity", "none", false),
-            new Strategy("llm-in-a-flash", "identity", "window", false),
-            new Strategy("powerinfer", "frequency", "lfu", false),
-            new Strategy("ripple", "ripple", "linking", true),
-            new Strategy("ripple+", "ripple+", "linking", true));
+    /** What a workload run's figures were measured on, as its reports label them. */
+    static String label(boolean emulated, DeviceProfile device, String reader) {
+        return SyntheticWorkload.LABEL + ", "
+                + (emulated ? "emulated " + device.name() : "this machine's disk (" + reader + ")");
+    }
 
     /**
      * @param dir           the workload directory
@@ -112,7 +118,7 @@ public final class WorkloadBench {
         TracePredictor sets = IoReplay.predictor(heldOut);
         int tokens = Math.min(s.tokens(), heldOut.tokens(0));
         List<IoReplay.Setup> setups = new ArrayList<>();
-        for (Strategy st : STRATEGIES) {
+        for (BenchStrategy st : BenchStrategy.ALL) {
             setups.add(new IoReplay.Setup(
                     st.name(), files.get(st.placement()), options(s, st, s.cacheFraction(), lfuSeeds)));
         }
@@ -124,7 +130,7 @@ public final class WorkloadBench {
         int sweepTokens = Math.min(s.sweepTokens(), heldOut.tokens(0));
         for (double budget : s.budgets()) {
             List<IoReplay.Setup> point = new ArrayList<>();
-            for (Strategy st : STRATEGIES) {
+            for (BenchStrategy st : BenchStrategy.ALL) {
                 point.add(new IoReplay.Setup(st.name(), files.get(st.placement()), options(s, st, budget, lfuSeeds)));
             }
             try (Progress.Step step = progress.start("cache " + Math.round(100 * budget) + "%", sweepTokens)) {
@@ -172,7 +178,7 @@ public final class WorkloadBench {
      * by the device's cost model or none, the window of LLM in a flash for OPT ({@value #WINDOW_TOKENS}
      * tokens), and the emulated device.
      */
-    static RuntimeOptions options(Settings s, Strategy st, double budget, Map<String, long[][]> lfuSeeds) {
+    static RuntimeOptions options(Settings s, BenchStrategy st, double budget, Map<String, long[][]> lfuSeeds) {
         RuntimeOptions o = RuntimeOptions.defaults()
                 .withReader(s.reader())
                 .withQueueDepth(s.queueDepth())

@@ -43,16 +43,12 @@ public record WorkloadBenchReport(
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
     public IoReplay strategy(String name) {
-        return strategies.stream()
-                .filter(s -> s.name().equals(name))
-                .findFirst()
-                .orElseThrow(() -> new IllegalArgumentException("no strategy " + name));
+        return ReportText.named(strategies, IoReplay::name, name);
     }
 
     /** "synthetic workload, emulated ufs-4.0" or "synthetic workload, this machine's disk". */
     public String label() {
-        return SyntheticWorkload.LABEL + ", "
-                + (emulated ? "emulated " + device.name() : "this machine's disk (" + reader + ")");
+        return WorkloadBench.label(emulated, device, reader);
     }
 
     public void print(PrintWriter o) {
@@ -81,11 +77,7 @@ public record WorkloadBenchReport(
                 device.name(),
                 device.sequentialMiBps());
         if (emulated) {
-            o.printf(
-                    "emulated %s: every read takes the time of the device model (%s), or the real read's if that is longer;"
-                            + " real reads from DRAM when the file takes at most half the available memory, else from"
-                            + " the disk (docs/DEVICES.md)%n",
-                    device.name(), device.source());
+            ReportText.emulated(o, device, ReportText.REAL_READS_BY_SIZE);
         }
         o.printf(
                 Locale.ROOT,
@@ -106,7 +98,7 @@ public record WorkloadBenchReport(
                 "model ms");
         for (int i = 0; i < strategies.size(); i++) {
             IoReplay r = strategies.get(i);
-            WorkloadBench.Strategy st = WorkloadBench.STRATEGIES.get(i);
+            BenchStrategy st = BenchStrategy.ALL.get(i);
             o.printf(
                     Locale.ROOT,
                     "%-15s %-9s %-7s %9.3f %8.3f %8.3f %9.3f %9.1f %9.0f %5.1f%% %10.3f%n",
@@ -127,29 +119,13 @@ public record WorkloadBenchReport(
                         + "the bundles read, attention not included; model ms: the %s cost model's time for the same reads)%n",
                 device.name());
         if (!sweep.isEmpty()) {
-            List<Double> budgets =
-                    sweep.stream().map(BudgetPoint::cacheFraction).distinct().toList();
             o.printf(
                     Locale.ROOT,
                     "%nI/O ms per token against the cache budget (%d tokens, strategies interleaved) [%s]%n",
                     sweepTokens,
                     label());
-            o.printf("%-15s", "strategy");
-            budgets.forEach(b -> o.printf(Locale.ROOT, " %9.0f%%", 100 * b));
-            o.println();
-            for (WorkloadBench.Strategy st : WorkloadBench.STRATEGIES) {
-                o.printf("%-15s", st.name());
-                for (double b : budgets) {
-                    sweep.stream()
-                            .filter(p -> p.strategy().equals(st.name()) && p.cacheFraction() == b)
-                            .findFirst()
-                            .ifPresent(p -> o.printf(
-                                    Locale.ROOT,
-                                    " %10.3f",
-                                    p.decode().ioMsPerToken().mean()));
-                }
-                o.println();
-            }
+            ReportText.budgetSweep(
+                    o, BenchStrategy.ALL.stream().map(BenchStrategy::name).toList(), sweep);
         }
         IoReplay flash = strategy("llm-in-a-flash");
         IoReplay ripple = strategy("ripple");
@@ -162,10 +138,7 @@ public record WorkloadBenchReport(
     }
 
     public byte[] toJsonBytes() throws IOException {
-        ObjectNode root = JSON.createObjectNode();
-        root.put("kind", "workload");
-        root.put("label", SyntheticWorkload.LABEL);
-        root.set("workload", SyntheticWorkload.toJson(spec));
+        ObjectNode root = WorkloadBench.jsonDocument("workload", spec);
         root.put("dir", dir);
         root.put("reader", reader);
         root.put("queueDepth", queueDepth);
@@ -177,7 +150,7 @@ public record WorkloadBenchReport(
         ArrayNode arr = root.putArray("strategies");
         for (int i = 0; i < strategies.size(); i++) {
             IoReplay r = strategies.get(i);
-            WorkloadBench.Strategy st = WorkloadBench.STRATEGIES.get(i);
+            BenchStrategy st = BenchStrategy.ALL.get(i);
             ObjectNode n = JSON.valueToTree(r);
             n.put("placement", st.placement());
             n.put("cache", st.cache());

@@ -25,14 +25,7 @@ import java.util.Locale;
  * @param spec          the workload
  * @param placement     placement of the file replayed
  * @param linkingInner  eviction policy under linking admission
- * @param reader        reader kind
- * @param queueDepth    reads in flight per request
- * @param cacheFraction DRAM budget, share of the FFN bytes
- * @param budgetBytes   the same in bytes
- * @param device        the device profile (emulated when {@code emulated})
- * @param emulated      reads took {@code device}'s modelled time
- * @param tokens        held-out tokens replayed per policy and round
- * @param repeats       rounds
+ * @param replay        held-out tokens and rounds, budget, reads and device of the replay
  * @param neededShare   neurons needed per token and layer
  * @param rows          one summary per policy
  * @param verdict       linking against the best baseline, or null when it cannot be judged
@@ -41,14 +34,7 @@ public record WorkloadPolicies(
         SyntheticWorkload.Spec spec,
         String placement,
         String linkingInner,
-        String reader,
-        int queueDepth,
-        double cacheFraction,
-        long budgetBytes,
-        DeviceProfile device,
-        boolean emulated,
-        int tokens,
-        int repeats,
+        PolicyReplay replay,
         double neededShare,
         List<PolicySummary> rows,
         PolicyVerdict verdict) {
@@ -109,25 +95,11 @@ public record WorkloadPolicies(
                 SyntheticWorkload.LABEL,
                 progress);
         return new WorkloadPolicies(
-                spec,
-                s.placement(),
-                s.linkingInner(),
-                s.reader().cliName(),
-                s.queueDepth(),
-                s.cacheFraction(),
-                r.budgetBytes(),
-                s.device(),
-                s.emulated(),
-                r.tokens(),
-                s.repeats(),
-                r.neededShare(),
-                r.rows(),
-                r.verdict());
+                spec, s.placement(), s.linkingInner(), r.replay(), r.neededShare(), r.rows(), r.verdict());
     }
 
     private String label() {
-        return SyntheticWorkload.LABEL + ", "
-                + (emulated ? "emulated " + device.name() : "this machine's disk (" + reader + ")");
+        return WorkloadBench.label(replay.emulated(), replay.device(), replay.reader());
     }
 
     public void print(PrintWriter o) {
@@ -141,37 +113,17 @@ public record WorkloadPolicies(
                 100 * neededShare,
                 placement,
                 linkingInner);
-        o.printf(
-                Locale.ROOT,
-                "%d tokens replayed per policy from a cold cache, %d rounds (order rotated); DRAM %.0f%% of FFN bytes "
-                        + "(%d B; lfu seeded with calibration frequencies); %s reads, queue depth %d; device %s%s%n",
-                tokens,
-                repeats,
-                100 * cacheFraction,
-                budgetBytes,
-                reader,
-                queueDepth,
-                emulated ? "EMULATED " : "",
-                device.name());
+        replay.print(o);
         o.printf("[%s]%n", label());
         PolicyTable.print(o, rows);
         o.println(PolicyTable.verdictLine(verdict) + " [" + label() + "]");
     }
 
     public byte[] toJsonBytes() throws IOException {
-        ObjectNode doc = JSON.createObjectNode();
-        doc.put("kind", "workload-policies");
-        doc.put("label", SyntheticWorkload.LABEL);
-        doc.set("workload", SyntheticWorkload.toJson(spec));
+        ObjectNode doc = WorkloadBench.jsonDocument("workload-policies", spec);
         doc.put("placement", placement);
         doc.put("linkingInner", linkingInner);
-        doc.put("reader", reader);
-        doc.put("queueDepth", queueDepth);
-        doc.put("cacheFraction", cacheFraction);
-        doc.put("cacheBytes", budgetBytes);
-        BenchReport.putDevice(doc.putObject("device"), device).put("emulated", emulated);
-        doc.put("tokens", tokens);
-        doc.put("repeats", repeats);
+        replay.putJson(doc);
         doc.put("neededShare", neededShare);
         PolicyTable.putRows(doc, rows, verdict);
         return JSON.writeValueAsBytes(doc);

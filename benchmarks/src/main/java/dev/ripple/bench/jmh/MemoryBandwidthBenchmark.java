@@ -2,17 +2,11 @@ package dev.ripple.bench.jmh;
 
 import dev.ripple.bench.harness.StreamBandwidth;
 import java.util.Arrays;
-import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
-import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
 import org.openjdk.jmh.annotations.Measurement;
-import org.openjdk.jmh.annotations.Mode;
-import org.openjdk.jmh.annotations.OutputTimeUnit;
 import org.openjdk.jmh.annotations.Param;
-import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
-import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.Threads;
 import org.openjdk.jmh.annotations.Warmup;
 
@@ -25,16 +19,13 @@ import org.openjdk.jmh.annotations.Warmup;
  *
  * <pre>./ripple jmh MemoryBandwidthBenchmark</pre>
  */
-@State(Scope.Thread)
-@BenchmarkMode(Mode.AverageTime)
-@OutputTimeUnit(TimeUnit.MICROSECONDS)
 @Warmup(iterations = 2, time = 1)
 @Measurement(iterations = 5, time = 1)
 @Threads(2)
 @Fork(
         value = 1,
-        jvmArgsAppend = {"-Xmx2g"})
-public class MemoryBandwidthBenchmark {
+        jvmArgsAppend = {ForkedBenchmark.VECTOR_MODULE, ForkedBenchmark.NATIVE_ACCESS, "-Xmx2g"})
+public class MemoryBandwidthBenchmark extends ForkedBenchmark {
     @Param({"33554432"})
     int elements;
 

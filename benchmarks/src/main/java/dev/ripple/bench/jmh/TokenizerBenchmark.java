@@ -14,7 +14,6 @@ import java.util.zip.GZIPInputStream;
 import org.openjdk.jmh.annotations.AuxCounters;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
-import org.openjdk.jmh.annotations.Fork;
 import org.openjdk.jmh.annotations.Level;
 import org.openjdk.jmh.annotations.Measurement;
 import org.openjdk.jmh.annotations.Mode;
@@ -38,15 +37,11 @@ import org.openjdk.jmh.annotations.Warmup;
  *
  * <pre>./ripple jmh TokenizerBenchmark</pre>
  */
-@State(Scope.Thread)
 @BenchmarkMode(Mode.Throughput)
 @OutputTimeUnit(TimeUnit.SECONDS)
 @Warmup(iterations = 2, time = 3)
 @Measurement(iterations = 5, time = 3)
-@Fork(
-        value = 1,
-        jvmArgsAppend = {"--add-modules", "jdk.incubator.vector", "--enable-native-access=ALL-UNNAMED"})
-public class TokenizerBenchmark {
+public class TokenizerBenchmark extends ForkedBenchmark {
     static final int TEXT_BYTES = 1_000_000;
     static final int LINE_STEP = 17;
     static final String DATA = "/ripple-tokenizer-data/";

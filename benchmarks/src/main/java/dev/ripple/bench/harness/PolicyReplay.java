@@ -1,0 +1,56 @@
+package dev.ripple.bench.harness;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.ripple.io.device.DeviceProfile;
+import java.io.PrintWriter;
+import java.util.Locale;
+
+/**
+ * How {@code ripple policies} replayed the policies, on a model or on a synthetic workload alike.
+ *
+ * @param tokens        tokens replayed per policy and round
+ * @param repeats       rounds
+ * @param cacheFraction DRAM budget, share of the FFN bytes
+ * @param budgetBytes   the same in bytes
+ * @param reader        reader kind
+ * @param queueDepth    reads in flight per request
+ * @param device        the device profile reads were planned by (and took the time of, when emulated)
+ * @param emulated      reads took {@code device}'s modelled time
+ */
+public record PolicyReplay(
+        int tokens,
+        int repeats,
+        double cacheFraction,
+        long budgetBytes,
+        String reader,
+        int queueDepth,
+        DeviceProfile device,
+        boolean emulated) {
+
+    void print(PrintWriter o) {
+        o.printf(
+                Locale.ROOT,
+                "%d tokens replayed per policy from a cold cache, %d rounds (order rotated per round); DRAM %.0f%% "
+                        + "of FFN bytes (%d B; lfu seeded with calibration frequencies); %s reads, queue depth %d; "
+                        + "device %s%s: sequential %.0f MiB/s%n",
+                tokens,
+                repeats,
+                100 * cacheFraction,
+                budgetBytes,
+                reader,
+                queueDepth,
+                emulated ? "EMULATED " : "",
+                device.name(),
+                device.sequentialMiBps());
+    }
+
+    void putJson(ObjectNode doc) {
+        doc.put("tokens", tokens);
+        doc.put("repeats", repeats);
+        doc.put("cacheFraction", cacheFraction);
+        doc.put("cacheBytes", budgetBytes);
+        doc.put("reader", reader);
+        doc.put("queueDepth", queueDepth);
+        BenchReport.putDevice(doc.putObject("device"), device).put("emulated", emulated);
+    }
+}

@@ -1,0 +1,58 @@
+package dev.ripple.bench.harness;
+
+import dev.ripple.io.device.DeviceProfile;
+import java.io.PrintWriter;
+import java.util.List;
+import java.util.Locale;
+import java.util.function.Function;
+
+/** What several reports print or look up the same way, so that they say it in the same words. */
+final class ReportText {
+    /** Where an emulated device's real reads come from when the bench chose by the file's size. */
+    static final String REAL_READS_BY_SIZE =
+            "real reads from DRAM when the file takes at most half the available memory,"
+                    + " else from the disk (docs/DEVICES.md)";
+
+    private ReportText() {}
+
+    /** The item of a report's list (a strategy's result) called {@code name}. */
+    static <T> T named(List<T> items, Function<T, String> nameOf, String name) {
+        return items.stream()
+                .filter(s -> nameOf.apply(s).equals(name))
+                .findFirst()
+                .orElseThrow(() -> new IllegalArgumentException("no strategy " + name));
+    }
+
+    /** The line saying that {@code device} is emulated, and then {@code rest}. */
+    static void emulated(PrintWriter o, DeviceProfile device, String rest) {
+        o.printf(
+                "emulated %s: every read takes the time of the device model (%s), or the real read's if that is longer;"
+                        + " %s%n",
+                device.name(), device.source(), rest);
+    }
+
+    /**
+     * The budget sweep as a table: a row per strategy, a column per budget, mean I/O ms per token.
+     * A strategy without a point at a budget leaves its cell out.
+     */
+    static void budgetSweep(PrintWriter o, List<String> strategies, List<BudgetPoint> sweep) {
+        List<Double> budgets =
+                sweep.stream().map(BudgetPoint::cacheFraction).distinct().toList();
+        o.printf("%-15s", "strategy");
+        budgets.forEach(b -> o.printf(Locale.ROOT, " %9.0f%%", 100 * b));
+        o.println();
+        for (String name : strategies) {
+            o.printf("%-15s", name);
+            for (double b : budgets) {
+                sweep.stream()
+                        .filter(p -> p.strategy().equals(name) && p.cacheFraction() == b)
+                        .findFirst()
+                        .ifPresent(p -> o.printf(
+                                Locale.ROOT,
+                                " %10.3f",
+                                p.decode().ioMsPerToken().mean()));
+            }
+            o.println();
+        }
+    }
+}
