@@ -2,7 +2,6 @@ package dev.ripple.bench.cli;
 
 import dev.ripple.bench.harness.ProgressSteps;
 import dev.ripple.core.activity.PredictorKind;
-import dev.ripple.core.format.AtomicFile;
 import dev.ripple.core.model.decoder.Generator;
 import dev.ripple.core.model.decoder.Sampler;
 import dev.ripple.core.runtime.RuntimeOptions;
@@ -18,7 +17,6 @@ import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -114,12 +112,8 @@ final class GenerateCommand implements Callable<Integer> {
             description = "KV cache element type: f16 or f32 (default: ${DEFAULT-VALUE})")
     String kv;
 
-    @Option(
-            names = "--dram",
-            paramLabel = "SIZE",
-            description = "DRAM budget (512MiB, 2GiB; a bare number is MiB), split into resident tensors, KV cache and "
-                    + "bundle cache; default: a bundle cache of --cache-fraction")
-    String dram;
+    @Mixin
+    DramOptions dram;
 
     @Option(
             names = "--cache",
@@ -136,8 +130,8 @@ final class GenerateCommand implements Callable<Integer> {
                     + "(default: lowrank when the file has one, else dense)")
     String predictor;
 
-    @Option(names = "--json", paramLabel = "FILE", description = "write every figure as JSON")
-    Path json;
+    @Mixin
+    JsonFileOptions json;
 
     @Spec
     CommandSpec spec;
@@ -171,9 +165,7 @@ final class GenerateCommand implements Callable<Integer> {
                     "I/O EMULATED: every read took the time of %s (%s); %s%n",
                     emulated.name(), emulated.source(), g.realReads());
         }
-        if (json != null) {
-            AtomicFile.write(json, g.toJsonBytes());
-        }
+        json.write(g::toJsonBytes);
         return 0;
     }
 
@@ -221,7 +213,7 @@ final class GenerateCommand implements Callable<Integer> {
                 ignoreEos,
                 context,
                 DType.ofLabel(kv),
-                dram == null ? 0 : parseBytes(dram),
+                dram.bytes(),
                 runtime,
                 predictor == null ? null : PredictorKind.parse(predictor));
     }
@@ -239,40 +231,6 @@ final class GenerateCommand implements Callable<Integer> {
         if (p.denseForWantOfPredictor()) {
             err.println("ripple: the file has no activation predictor, so every neuron is read (dense); 'ripple place' "
                     + "with a profile adds one");
-        }
-    }
-
-    /** {@code 512MiB}, {@code 2GiB}, {@code 1.5g}, or a bare number of MiB. */
-    static long parseBytes(String text) {
-        String s = text.strip().toLowerCase(Locale.ROOT).replace(" ", "");
-        long unit = 1L << 20;
-        String number = s;
-        for (String[] u : new String[][] {
-            {"gib", "30"},
-            {"gb", "30"},
-            {"g", "30"},
-            {"mib", "20"},
-            {"mb", "20"},
-            {"m", "20"},
-            {"kib", "10"},
-            {"kb", "10"},
-            {"k", "10"}
-        }) {
-            if (s.endsWith(u[0])) {
-                unit = 1L << Integer.parseInt(u[1]);
-                number = s.substring(0, s.length() - u[0].length());
-                break;
-            }
-        }
-        try {
-            double v = Double.parseDouble(number);
-            if (!(v > 0) || Double.isInfinite(v)) {
-                throw new NumberFormatException();
-            }
-            return (long) (v * unit);
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException(
-                    "--dram '" + text + "' is not a size (e.g. 512MiB, 2GiB, or MiB as a number)");
         }
     }
 }
