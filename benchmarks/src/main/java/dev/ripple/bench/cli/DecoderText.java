@@ -6,7 +6,6 @@ import dev.ripple.core.tensor.DType;
 import dev.ripple.core.tokenizer.Tokenizer;
 import dev.ripple.placement.PreparedModel;
 import dev.ripple.placement.pipeline.PlacementPipeline;
-import dev.ripple.placement.profile.ProfileOptions;
 import dev.ripple.placement.profile.ProfileResult;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -58,13 +57,7 @@ final class DecoderText {
             long maxTokens,
             boolean quiet)
             throws IOException {
-        if (maxTokens <= 0) {
-            throw new IllegalArgumentException("--max-tokens must be positive");
-        }
         PreparedModel prepared = prepare(model, work, quiet);
-        ProfileOptions options = ProfileOptions.defaults().withRule(rule).withMaxTokens(maxTokens);
-        try (ProgressSteps steps = CliProgress.steps(quiet)) {
-            return PlacementPipeline.profile(prepared.file(), tokenizerFile, passages, corpus, options, steps);
-        }
+        return ProfileCommand.profile(prepared.file(), tokenizerFile, passages, corpus, rule, maxTokens, quiet);
     }
 }

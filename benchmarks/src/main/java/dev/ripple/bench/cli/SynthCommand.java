@@ -137,7 +137,14 @@ final class SynthCommand implements Callable<Integer> {
             return 0;
         }
         SyntheticDecoder s = decoder();
-        String shape = preset + (layers != null ? " cut to " + layers + " layers" : "");
+        String wrote = String.format(
+                Locale.ROOT,
+                "wrote %s: generated weights (seed %d) in the shape of %s%s, %,d parameters",
+                out,
+                seed,
+                preset,
+                layers != null ? " cut to " + layers + " layers" : "",
+                s.parameterCount());
         switch (format.toLowerCase(Locale.ROOT)) {
             case "safetensors" -> {
                 SyntheticCheckpoint c = SyntheticCheckpoint.write(
@@ -148,12 +155,8 @@ final class SynthCommand implements Callable<Integer> {
                         tokenizer != null ? SyntheticVocabulary.parse(tokenizer) : SyntheticVocabulary.forShape(s),
                         onnx);
                 o.printf(
-                        Locale.ROOT,
-                        "wrote %s: generated weights (seed %d) in the shape of %s, %,d parameters, %s%s%n",
-                        out,
-                        seed,
-                        shape,
-                        s.parameterCount(),
+                        "%s, %s%s%n",
+                        wrote,
                         dtype,
                         c.tokenizerSize() == 0
                                 ? ", no tokenizer (run it with --prompt-ids)"
@@ -173,12 +176,8 @@ final class SynthCommand implements Callable<Integer> {
                         tokenizer != null ? SyntheticVocabulary.parse(tokenizer) : SyntheticVocabulary.LLAMA2,
                         preset + (layers != null ? "-" + layers + "l" : ""));
                 o.printf(
-                        Locale.ROOT,
-                        "wrote %s: generated weights (seed %d) in the shape of %s, %,d parameters, GGUF %s matrices, %s%s%n",
-                        out,
-                        seed,
-                        shape,
-                        s.parameterCount(),
+                        "%s, GGUF %s matrices, %s%s%n",
+                        wrote,
                         g.type(),
                         InspectCommand.bytes(g.sizeBytes()),
                         g.vocabularySize() == 0
