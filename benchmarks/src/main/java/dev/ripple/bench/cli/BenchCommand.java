@@ -269,10 +269,9 @@ final class BenchCommand implements Callable<Integer> {
         Corpus corpus = inputs.corpus(calibrationText, 0.5);
         PreparedModel identity = DecoderText.prepare(inputs.model, run.work, run.quiet);
         Tokenizer tokenizer = DecoderText.tokenizer(identity.file(), inputs.tokenizer);
-        ProfileResult calib = DecoderText.profile(
-                inputs.model,
+        ProfileResult calib = ProfileCommand.profile(
+                identity.file(),
                 inputs.tokenizer,
-                run.work,
                 corpus.calibration(),
                 corpus.name() + ", calibration",
                 activity,

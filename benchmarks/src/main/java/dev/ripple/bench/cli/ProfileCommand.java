@@ -69,27 +69,12 @@ final class ProfileCommand implements Callable<Integer> {
         }
         ActivityRule r = rule();
         Corpus corpus = inputs.corpus(heldOutFraction);
-        ProfileResult result;
-        if (inputs.decoder()) {
-            result = DecoderText.profile(
-                    inputs.model,
-                    inputs.tokenizer,
-                    run.work,
-                    corpus.part(split),
-                    corpus.name() + ", " + split,
-                    r,
-                    maxTokens,
-                    run.quiet);
-        } else {
-            result = profile(
-                    inputs.onnx(run.work),
-                    inputs.tokenizer(run.work),
-                    corpus.part(split),
-                    corpus.name() + ", " + split,
-                    r,
-                    maxTokens,
-                    run.quiet);
-        }
+        boolean decoder = inputs.decoder();
+        Path model =
+                decoder ? DecoderText.prepare(inputs.model, run.work, run.quiet).file() : inputs.onnx(run.work);
+        Path tokenizer = decoder ? inputs.tokenizer : inputs.tokenizer(run.work);
+        ProfileResult result =
+                profile(model, tokenizer, corpus.part(split), corpus.name() + ", " + split, r, maxTokens, run.quiet);
         TraceFiles.write(out, result.trace());
         report(spec.commandLine().getOut(), result, out);
         return 0;
