@@ -7,8 +7,6 @@ import dev.ripple.bench.harness.StrategyBench;
 import dev.ripple.bench.harness.WorkloadBench;
 import dev.ripple.bench.harness.WorkloadBenchReport;
 import dev.ripple.core.activity.ActivityRule;
-import dev.ripple.core.activity.LowRankPredictor;
-import dev.ripple.core.format.AtomicFile;
 import dev.ripple.core.tensor.DType;
 import dev.ripple.core.tokenizer.Tokenizer;
 import dev.ripple.io.device.DeviceProfile;
@@ -55,11 +53,8 @@ final class BenchCommand implements Callable<Integer> {
             description = "calibration passages (default: a disjoint split of --text)")
     Path calibrationText;
 
-    @Option(
-            names = "--calibration-tokens",
-            defaultValue = "20000",
-            description = "tokens profiled for placement (default: ${DEFAULT-VALUE})")
-    long calibrationTokens;
+    @Mixin
+    CalibrationOptions calibration;
 
     @Option(
             names = "--sentences",
@@ -73,9 +68,6 @@ final class BenchCommand implements Callable<Integer> {
             description = "at most this many held-out tokens replayed one by one (default: ${DEFAULT-VALUE})")
     int tokens;
 
-    @Option(names = "--rule", description = ProfileCommand.RULE_HELP)
-    String rule;
-
     @Option(
             names = "--predictor",
             defaultValue = "lowrank",
@@ -85,12 +77,8 @@ final class BenchCommand implements Callable<Integer> {
                     + "(default: ${DEFAULT-VALUE})")
     String predictor;
 
-    @Option(
-            names = "--margin",
-            defaultValue = "" + LowRankPredictor.DEFAULT_MARGIN,
-            description =
-                    "low-rank predictor margin, in RMS errors of each neuron's prediction (default: ${DEFAULT-VALUE})")
-    float margin;
+    @Mixin
+    MarginOptions margin;
 
     @Option(names = "--no-fill-in", description = "forward passes without mean fill-in")
     boolean noFillIn;
@@ -98,13 +86,8 @@ final class BenchCommand implements Callable<Integer> {
     @Mixin
     CacheBudgetOptions cacheBudget;
 
-    @Option(
-            names = "--dram",
-            paramLabel = "SIZE",
-            description =
-                    "DRAM budget of the main table (e.g. 512MiB) instead of "
-                            + "--cache-fraction: resident tensors and (decoders) one session's KV cache first, the rest caches bundles")
-    String dram;
+    @Mixin
+    DramOptions dram;
 
     @Option(
             names = "--budgets",
@@ -128,8 +111,8 @@ final class BenchCommand implements Callable<Integer> {
                             + "the strategies token by token on its held-out stream and the budget sweep; figures labelled 'synthetic workload'")
     Path workload;
 
-    @Option(names = "--json", paramLabel = "FILE", description = "write every figure as JSON")
-    Path json;
+    @Mixin
+    JsonFileOptions json;
 
     @Option(names = "--no-plots", description = "do not write the PNG plots")
     boolean noPlots;
@@ -169,7 +152,7 @@ final class BenchCommand implements Callable<Integer> {
         if (tokens < 1
                 || sentences < 1
                 || sweepTokens < 1
-                || calibrationTokens < 1
+                || calibration.tokens < 1
                 || promptTokens < 1
                 || decodeTokens < 1) {
             throw new IllegalArgumentException(
@@ -185,12 +168,12 @@ final class BenchCommand implements Callable<Integer> {
         if (workload != null) {
             return workload(o, settings);
         }
-        ActivityRule activity = rule == null ? null : ActivityRule.parse(rule);
+        ActivityRule activity = calibration.rule.rule();
         Files.createDirectories(run.work);
         if (inputs.decoder()) {
             DecoderBenchReport report = measureDecoder(settings, activity);
             report.print(o);
-            writeJson(o, report.toJsonBytes());
+            writeJson(o, report::toJsonBytes);
             return 0;
         }
         Path onnx = inputs.onnx(run.work);
@@ -204,7 +187,7 @@ final class BenchCommand implements Callable<Integer> {
                 corpus.calibration(),
                 corpus.name() + ", calibration",
                 activity,
-                calibrationTokens,
+                calibration.tokens,
                 run.quiet);
         BenchReport report = new StrategyBench(settings, CliProgress.harness(run.quiet))
                 .encoder(new StrategyBench.EncoderInput(
@@ -216,7 +199,7 @@ final class BenchCommand implements Callable<Integer> {
                     "plots: %s%n",
                     String.join(", ", pngs.stream().map(Path::toString).toList()));
         }
-        writeJson(o, report.toJsonBytes());
+        writeJson(o, report::toJsonBytes);
         return 0;
     }
 
@@ -238,7 +221,7 @@ final class BenchCommand implements Callable<Integer> {
                         s.emulatedDevice() != null),
                 CliProgress.harness(run.quiet));
         report.print(o);
-        writeJson(o, report.toJsonBytes());
+        writeJson(o, report::toJsonBytes);
         return 0;
     }
 
@@ -250,10 +233,10 @@ final class BenchCommand implements Callable<Integer> {
                 io.queueDepth,
                 io.deviceProfile(),
                 cacheBudget.fraction,
-                dram == null ? 0 : GenerateCommand.parseBytes(dram),
+                dram.bytes(),
                 BenchPredictor.parse(predictor),
                 !noFillIn,
-                margin,
+                margin.margin,
                 parseBudgets(budgets),
                 tokens,
                 sweepTokens,
@@ -286,14 +269,13 @@ final class BenchCommand implements Callable<Integer> {
         Corpus corpus = inputs.corpus(calibrationText, 0.5);
         PreparedModel identity = DecoderText.prepare(inputs.model, run.work, run.quiet);
         Tokenizer tokenizer = DecoderText.tokenizer(identity.file(), inputs.tokenizer);
-        ProfileResult calib = DecoderText.profile(
-                inputs.model,
+        ProfileResult calib = ProfileCommand.profile(
+                identity.file(),
                 inputs.tokenizer,
-                run.work,
                 corpus.calibration(),
                 corpus.name() + ", calibration",
                 activity,
-                calibrationTokens,
+                calibration.tokens,
                 run.quiet);
         return new StrategyBench(settings, CliProgress.harness(run.quiet))
                 .decoder(new StrategyBench.DecoderInput(
@@ -321,11 +303,10 @@ final class BenchCommand implements Callable<Integer> {
         return out;
     }
 
-    /** Writes the report's JSON to --json atomically, if asked, and says where. */
-    private void writeJson(PrintWriter o, byte[] bytes) throws IOException {
-        if (json != null) {
-            AtomicFile.write(json, bytes);
-            o.printf("json: %s%n", json);
+    /** Writes the report's JSON to --json, if asked, and says where. */
+    private void writeJson(PrintWriter o, JsonFileOptions.Rendering report) throws IOException {
+        if (json.write(report)) {
+            o.printf("json: %s%n", json.file);
         }
     }
 }

@@ -2,7 +2,6 @@ package dev.ripple.bench.cli;
 
 import dev.ripple.bench.harness.DecodeSpeed;
 import dev.ripple.bench.harness.DecodeSpeedReport;
-import dev.ripple.core.format.AtomicFile;
 import dev.ripple.core.format.RippleFile;
 import dev.ripple.core.format.RippleFileWriter;
 import dev.ripple.core.model.decoder.DecoderConfig;
@@ -16,6 +15,7 @@ import java.nio.file.Path;
 import java.util.Random;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -83,8 +83,8 @@ final class DecodeSpeedCommand implements Callable<Integer> {
                     "MiB per bandwidth array, three arrays (default: ${DEFAULT-VALUE}; at least the weights' size is safest)")
     int bandwidthMib;
 
-    @Option(names = "--json", paramLabel = "FILE", description = "write every figure as JSON")
-    Path json;
+    @Mixin
+    JsonFileOptions json;
 
     @Spec
     CommandSpec spec;
@@ -122,10 +122,8 @@ final class DecodeSpeedCommand implements Callable<Integer> {
                 model.getFileName() + " (generated weights if from ripple synth)",
                 bandwidthMib << 18);
         r.print(o);
-        if (json != null) {
-            byte[] bytes = r.toJsonBytes();
-            AtomicFile.write(json, bytes);
-            o.printf("json: %s%n", json);
+        if (json.write(r::toJsonBytes)) {
+            o.printf("json: %s%n", json.file);
         }
         o.flush();
         return 0;

@@ -1,13 +1,10 @@
 package dev.ripple.bench.cli;
 
 import dev.ripple.bench.harness.ProgressSteps;
-import dev.ripple.core.activity.ActivityRule;
 import dev.ripple.core.tensor.DType;
 import dev.ripple.core.tokenizer.Tokenizer;
 import dev.ripple.placement.PreparedModel;
 import dev.ripple.placement.pipeline.PlacementPipeline;
-import dev.ripple.placement.profile.ProfileOptions;
-import dev.ripple.placement.profile.ProfileResult;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -45,26 +42,5 @@ final class DecoderText {
             }
         }
         return ids;
-    }
-
-    /** Profiles {@code passages} with the decoder's Java forward. */
-    static ProfileResult profile(
-            Path model,
-            Path tokenizerFile,
-            Path work,
-            List<String> passages,
-            String corpus,
-            ActivityRule rule,
-            long maxTokens,
-            boolean quiet)
-            throws IOException {
-        if (maxTokens <= 0) {
-            throw new IllegalArgumentException("--max-tokens must be positive");
-        }
-        PreparedModel prepared = prepare(model, work, quiet);
-        ProfileOptions options = ProfileOptions.defaults().withRule(rule).withMaxTokens(maxTokens);
-        try (ProgressSteps steps = CliProgress.steps(quiet)) {
-            return PlacementPipeline.profile(prepared.file(), tokenizerFile, passages, corpus, options, steps);
-        }
     }
 }

@@ -3,8 +3,6 @@ package dev.ripple.bench.cli;
 import dev.ripple.bench.harness.Demo;
 import dev.ripple.bench.harness.EncoderText;
 import dev.ripple.bench.harness.FidelityRun;
-import dev.ripple.core.activity.ActivityRule;
-import dev.ripple.core.activity.LowRankPredictor;
 import dev.ripple.io.reader.ReaderKind;
 import java.io.PrintWriter;
 import java.nio.file.Files;
@@ -33,20 +31,14 @@ final class DemoCommand implements Callable<Integer> {
     @Mixin
     ModelInputs inputs;
 
-    @Option(
-            names = "--calibration-tokens",
-            defaultValue = "20000",
-            description = "tokens profiled for placement (default: ${DEFAULT-VALUE})")
-    long calibrationTokens;
+    @Mixin
+    CalibrationOptions calibration;
 
     @Option(
             names = "--sentences",
             defaultValue = "100",
             description = "held-out passages embedded and checked (default: ${DEFAULT-VALUE})")
     int sentences;
-
-    @Option(names = "--rule", description = ProfileCommand.RULE_HELP)
-    String rule;
 
     @Option(
             names = "--reader",
@@ -60,12 +52,8 @@ final class DemoCommand implements Callable<Integer> {
     @Mixin
     CacheBudgetOptions cacheBudget;
 
-    @Option(
-            names = "--margin",
-            defaultValue = "" + LowRankPredictor.DEFAULT_MARGIN,
-            description =
-                    "low-rank predictor margin, in RMS errors of each neuron's prediction (default: ${DEFAULT-VALUE})")
-    float margin;
+    @Mixin
+    MarginOptions margin;
 
     @Option(
             names = "--bench-sentences",
@@ -83,18 +71,18 @@ final class DemoCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         PrintWriter o = spec.commandLine().getOut();
-        if (sentences < 1 || calibrationTokens < 1) {
+        if (sentences < 1 || calibration.tokens < 1) {
             throw new IllegalArgumentException("--sentences and --calibration-tokens must be positive");
         }
         Demo.Settings settings = new Demo.Settings(
                 run.work,
-                calibrationTokens,
+                calibration.tokens,
                 sentences,
-                rule == null ? null : ActivityRule.parse(rule),
+                calibration.rule.rule(),
                 ReaderKind.parse(reader),
                 cache,
                 cacheBudget.fraction,
-                margin,
+                margin.margin,
                 benchSentences);
         Files.createDirectories(run.work);
         EncoderText input = inputs.encoderText(run.work, 0.5);

@@ -5,7 +5,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.ripple.bench.harness.ProgressSteps;
-import dev.ripple.core.activity.LowRankPredictor;
 import dev.ripple.core.tensor.DType;
 import dev.ripple.placement.PreparedModel;
 import dev.ripple.placement.algorithm.PlacementAlgorithm;
@@ -108,12 +107,8 @@ final class PlaceCommand implements Callable<Integer> {
             description = "rank of the low-rank predictor, 0 for none (default: a quarter of the smaller dimension)")
     int rank;
 
-    @Option(
-            names = "--margin",
-            defaultValue = "" + LowRankPredictor.DEFAULT_MARGIN,
-            description =
-                    "low-rank predictor margin, in RMS errors of each neuron's prediction (default: ${DEFAULT-VALUE})")
-    float margin;
+    @Mixin
+    MarginOptions margin;
 
     @Option(names = "--no-fill-in", description = "do not store mean fill-in")
     boolean noFillIn;
@@ -213,7 +208,7 @@ final class PlaceCommand implements Callable<Integer> {
             }
             LayoutOptions layout = LayoutOptions.defaults()
                     .withPredictorRank(rank)
-                    .withMargin(margin)
+                    .withMargin(margin.margin)
                     .withFillIn(!noFillIn)
                     .withTokenizer(tok)
                     .withResidents(residents)

@@ -3,7 +3,6 @@ package dev.ripple.bench.cli;
 import dev.ripple.bench.harness.ModelPolicies;
 import dev.ripple.bench.harness.WorkloadPolicies;
 import dev.ripple.core.activity.ActivityRule;
-import dev.ripple.core.format.AtomicFile;
 import dev.ripple.io.device.DeviceProfile;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -94,8 +93,8 @@ final class PoliciesCommand implements Callable<Integer> {
             description = "placement of the file (default: ${DEFAULT-VALUE})")
     String placement;
 
-    @Option(names = "--json", paramLabel = "FILE", description = "write every figure as JSON")
-    Path json;
+    @Mixin
+    JsonFileOptions json;
 
     @Option(
             names = "--workload",
@@ -134,9 +133,7 @@ final class PoliciesCommand implements Callable<Integer> {
         Files.createDirectories(run.work);
         report = ModelPolicies.run(settings, inputs.encoderText(run.work, 0.5), CliProgress.harness(run.quiet));
         report.print(o);
-        if (json != null) {
-            AtomicFile.write(json, report.toJsonBytes());
-        }
+        json.write(report::toJsonBytes);
         return 0;
     }
 
@@ -164,9 +161,7 @@ final class PoliciesCommand implements Callable<Integer> {
                         io.device != null),
                 CliProgress.harness(run.quiet));
         result.print(o);
-        if (json != null) {
-            AtomicFile.write(json, result.toJsonBytes());
-        }
+        json.write(result::toJsonBytes);
         return 0;
     }
 }

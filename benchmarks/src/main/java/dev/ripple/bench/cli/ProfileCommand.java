@@ -50,8 +50,8 @@ final class ProfileCommand implements Callable<Integer> {
             description = "stop after this many tokens (default: ${DEFAULT-VALUE})")
     long maxTokens;
 
-    @Option(names = "--rule", description = ProfileCommand.RULE_HELP)
-    String rule;
+    @Mixin
+    RuleOptions rule;
 
     @Option(names = "--threshold", description = "shorthand for --rule 'act > t'")
     Float threshold;
@@ -64,51 +64,34 @@ final class ProfileCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        ActivityRule r = rule(rule, threshold);
-        Corpus corpus = inputs.corpus(heldOutFraction);
-        ProfileResult result;
-        if (inputs.decoder()) {
-            result = DecoderText.profile(
-                    inputs.model,
-                    inputs.tokenizer,
-                    run.work,
-                    corpus.part(split),
-                    corpus.name() + ", " + split,
-                    r,
-                    maxTokens,
-                    run.quiet);
-        } else {
-            result = profile(
-                    inputs.onnx(run.work),
-                    inputs.tokenizer(run.work),
-                    corpus.part(split),
-                    corpus.name() + ", " + split,
-                    r,
-                    maxTokens,
-                    run.quiet);
+        if (maxTokens <= 0) {
+            throw new IllegalArgumentException("--max-tokens must be positive");
         }
+        ActivityRule r = rule();
+        Corpus corpus = inputs.corpus(heldOutFraction);
+        boolean decoder = inputs.decoder();
+        Path model =
+                decoder ? DecoderText.prepare(inputs.model, run.work, run.quiet).file() : inputs.onnx(run.work);
+        Path tokenizer = decoder ? inputs.tokenizer : inputs.tokenizer(run.work);
+        ProfileResult result =
+                profile(model, tokenizer, corpus.part(split), corpus.name() + ", " + split, r, maxTokens, run.quiet);
         TraceFiles.write(out, result.trace());
         report(spec.commandLine().getOut(), result, out);
         return 0;
     }
 
-    /** The --rule help shared by the commands that profile. */
-    static final String RULE_HELP =
-            "activity rule: 'act > t', '|act| > t' (per layer: t0,t1,...), 'top-k K', 'top P%%' "
-                    + "(default: act > 0 for ReLU, |act| > 0 for gated ReLU, act > -0.05 for GELU and SiLU, |act| > 0.05 for SwiGLU)";
-
     /** The rule given by --rule or --threshold, or null for the model's default. */
-    static ActivityRule rule(String text, Float threshold) {
-        if (text != null && threshold != null) {
+    private ActivityRule rule() {
+        if (rule.text != null && threshold != null) {
             throw new IllegalArgumentException("give --rule or --threshold, not both");
         }
-        if (threshold != null) {
-            return ActivityRule.parse("act > " + threshold);
-        }
-        return text == null ? null : ActivityRule.parse(text);
+        return threshold != null ? ActivityRule.parse("act > " + threshold) : rule.rule();
     }
 
-    /** Profiles {@code passages}; {@code rule} null: the model's default ({@link ActivityRule#defaultFor}). */
+    /**
+     * Profiles {@code passages} through {@code model} (ONNX, or a decoder's {@code .ripple} file);
+     * {@code rule} null: the model's default ({@link ActivityRule#defaultFor}).
+     */
     static ProfileResult profile(
             Path model,
             Path tokenizer,
@@ -118,9 +101,6 @@ final class ProfileCommand implements Callable<Integer> {
             long maxTokens,
             boolean quiet)
             throws IOException {
-        if (maxTokens <= 0) {
-            throw new IllegalArgumentException("--max-tokens must be positive");
-        }
         ProfileOptions options = ProfileOptions.defaults().withRule(rule).withMaxTokens(maxTokens);
         try (ProgressSteps steps = CliProgress.steps(quiet)) {
             return PlacementPipeline.profile(model, tokenizer, passages, corpus, options, steps);

@@ -1,28 +1,17 @@
 package dev.ripple.bench.cli;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.ripple.core.format.AtomicFile;
-import dev.ripple.core.tokenizer.Tokenizer;
+import dev.ripple.bench.harness.SyntheticCheckpoint;
+import dev.ripple.bench.harness.SyntheticGguf;
+import dev.ripple.bench.harness.SyntheticVocabulary;
+import dev.ripple.bench.harness.WrittenWorkload;
 import dev.ripple.placement.importer.gguf.GgmlType;
-import dev.ripple.placement.importer.gguf.GgufVocabulary;
-import dev.ripple.placement.synthetic.DecoderOnnxExporter;
 import dev.ripple.placement.synthetic.SyntheticDecoder;
-import dev.ripple.placement.synthetic.SyntheticDecoderWriter;
-import dev.ripple.placement.synthetic.SyntheticGgufWriter;
 import dev.ripple.placement.synthetic.SyntheticWorkload;
-import dev.ripple.placement.synthetic.WorkloadShape;
-import java.io.IOException;
-import java.io.InputStream;
 import java.io.PrintWriter;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.Iterator;
-import java.util.LinkedHashMap;
 import java.util.Locale;
-import java.util.Map;
 import java.util.concurrent.Callable;
-import java.util.function.Supplier;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -43,24 +32,6 @@ import picocli.CommandLine.Spec;
                         + "a real tokenizer beside it, or a GGUF file of it (--format gguf): for tests and benchmarks where no real "
                         + "decoder can be downloaded.")
 final class SynthCommand implements Callable<Integer> {
-    private static final ObjectMapper JSON = new ObjectMapper();
-
-    /** The shapes a user can ask for by name. */
-    static final Map<String, Supplier<SyntheticDecoder>> PRESETS = new LinkedHashMap<>();
-
-    static {
-        PRESETS.put("opt-125m", SyntheticDecoder::opt125m);
-        PRESETS.put("opt-350m", SyntheticDecoder::opt350m);
-        PRESETS.put(
-                "tinyllama-1.1b",
-                () -> SyntheticDecoder.llama(22, 2048, 5632, 32, 4, 32000).withMaxPositions(2048));
-        PRESETS.put("llama-2-7b", SyntheticDecoder::llama2_7b);
-        PRESETS.put("llama-3.1-8b", SyntheticDecoder::llama31_8b);
-        PRESETS.put("qwen2-0.5b", SyntheticDecoder::qwen2_0_5b);
-        PRESETS.put("tiny-opt", SyntheticDecoder::tinyOpt);
-        PRESETS.put("tiny-llama", SyntheticDecoder::tinyLlama);
-    }
-
     @Option(
             names = "--preset",
             description = "the shape: ${COMPLETION-CANDIDATES}",
@@ -150,7 +121,7 @@ final class SynthCommand implements Callable<Integer> {
     static final class Presets implements Iterable<String> {
         @Override
         public Iterator<String> iterator() {
-            return PRESETS.keySet().iterator();
+            return SyntheticCheckpoint.presets().iterator();
         }
     }
 
@@ -162,14 +133,65 @@ final class SynthCommand implements Callable<Integer> {
                     "give --preset (a decoder checkpoint) or --workload (a synthetic workload), one of them");
         }
         if (workload != null) {
-            return workload(o);
+            printWorkload(o, WrittenWorkload.write(workloadSpec(), out, CliProgress.harness(false)));
+            return 0;
         }
-        Supplier<SyntheticDecoder> p = PRESETS.get(preset);
-        if (p == null) {
-            throw new IllegalArgumentException(
-                    "unknown --preset '" + preset + "' (known: " + String.join(", ", PRESETS.keySet()) + ")");
+        SyntheticDecoder s = decoder();
+        String wrote = String.format(
+                Locale.ROOT,
+                "wrote %s: generated weights (seed %d) in the shape of %s%s, %,d parameters",
+                out,
+                seed,
+                preset,
+                layers != null ? " cut to " + layers + " layers" : "",
+                s.parameterCount());
+        switch (format.toLowerCase(Locale.ROOT)) {
+            case "safetensors" -> {
+                SyntheticCheckpoint c = SyntheticCheckpoint.write(
+                        s,
+                        out,
+                        dtype.toUpperCase(Locale.ROOT),
+                        shards,
+                        tokenizer != null ? SyntheticVocabulary.parse(tokenizer) : SyntheticVocabulary.forShape(s),
+                        onnx);
+                o.printf(
+                        "%s, %s%s%n",
+                        wrote,
+                        dtype,
+                        c.tokenizerSize() == 0
+                                ? ", no tokenizer (run it with --prompt-ids)"
+                                : ", tokenizer " + c.vocabulary().label() + " (" + c.tokenizerSize() + " tokens)");
+                if (onnx != null) {
+                    o.printf("wrote %s: the same weights as an ONNX graph with a KV cache, for ONNX Runtime%n", onnx);
+                }
+            }
+            case "gguf" -> {
+                if (shards != 1 || onnx != null) {
+                    throw new IllegalArgumentException("--shards and --onnx apply to --format safetensors");
+                }
+                SyntheticGguf g = SyntheticGguf.write(
+                        s,
+                        out,
+                        ggmlType(),
+                        tokenizer != null ? SyntheticVocabulary.parse(tokenizer) : SyntheticVocabulary.LLAMA2,
+                        preset + (layers != null ? "-" + layers + "l" : ""));
+                o.printf(
+                        "%s, GGUF %s matrices, %s%s%n",
+                        wrote,
+                        g.type(),
+                        InspectCommand.bytes(g.sizeBytes()),
+                        g.vocabularySize() == 0
+                                ? ", no vocabulary (run it with --prompt-ids)"
+                                : ", vocabulary llama2 (" + g.vocabularySize() + " tokens)");
+            }
+            default -> throw new IllegalArgumentException("--format must be safetensors or gguf, not '" + format + "'");
         }
-        SyntheticDecoder s = p.get().withSeed(seed);
+        return 0;
+    }
+
+    /** The preset's shape with the options' changes. */
+    private SyntheticDecoder decoder() {
+        SyntheticDecoder s = SyntheticCheckpoint.preset(preset).withSeed(seed);
         if (layers != null) {
             s = s.withNumLayers(layers);
         }
@@ -188,53 +210,40 @@ final class SynthCommand implements Callable<Integer> {
         if (clusters > 0) {
             s = s.withClusters(clusters);
         }
-        String tok = tokenizer != null
-                ? tokenizer.toLowerCase(Locale.ROOT)
-                : s.family() == SyntheticDecoder.Family.OPT ? "gpt2" : s.vocabSize() >= 128000 ? "llama3" : "llama2";
-        switch (format.toLowerCase(Locale.ROOT)) {
-            case "safetensors" -> {}
-            case "gguf" -> {
-                return writeGguf(o, s, tokenizer != null ? tok : "llama2");
-            }
-            default -> throw new IllegalArgumentException("--format must be safetensors or gguf, not '" + format + "'");
-        }
-        SyntheticDecoderWriter.write(s, out, dtype.toUpperCase(Locale.ROOT), shards);
-        String note = attachTokenizer(tok, s.vocabSize());
-        long params = s.parameterCount();
-        o.printf(
-                Locale.ROOT,
-                "wrote %s: generated weights (seed %d) in the shape of %s, %,d parameters, %s%s%n",
-                out,
-                seed,
-                preset + (layers != null ? " cut to " + layers + " layers" : ""),
-                params,
-                dtype,
-                note);
-        if (onnx != null) {
-            DecoderOnnxExporter.export(out, onnx);
-            o.printf("wrote %s: the same weights as an ONNX graph with a KV cache, for ONNX Runtime%n", onnx);
-        }
-        return 0;
+        return s;
     }
 
-    /** {@code --workload}: the files, then the first layer's activity against the papers' figures. */
-    private int workload(PrintWriter o) throws IOException {
+    private GgmlType ggmlType() {
+        return switch (dtype.toLowerCase(Locale.ROOT)) {
+            case "f32" -> GgmlType.F32;
+            case "f16" -> GgmlType.F16;
+            case "q8_0" -> GgmlType.Q8_0;
+            case "q4_0" -> GgmlType.Q4_0;
+            default ->
+                throw new IllegalArgumentException(
+                        "--dtype '" + dtype + "' is not written to GGUF (f32, f16, q8_0, q4_0)");
+        };
+    }
+
+    private SyntheticWorkload.Spec workloadSpec() {
         SyntheticWorkload.Spec w = SyntheticWorkload.Spec.preset(workload, layers != null ? layers : 8)
                 .withSeed(seed);
         if (active != null) {
             w = w.withActiveFraction(active);
         }
-        w = w.withTokens(
+        return w.withTokens(
                 calibrationTokens != null ? calibrationTokens : w.calibrationTokens(),
                 heldOutTokens != null ? heldOutTokens : w.heldOutTokens());
-        try (CliProgress bar = CliProgress.start("write the synthetic workload", w.layers(), false)) {
-            SyntheticWorkload.write(w, out, l -> bar.stepTo(l + 1));
-        }
+    }
+
+    /** {@code --workload}: the files, then the first layer's activity against the papers' figures. */
+    private void printWorkload(PrintWriter o, WrittenWorkload written) {
+        SyntheticWorkload.Spec w = written.spec();
         o.printf(
                 Locale.ROOT,
                 "wrote %s: %s (generated weights and activity), %s-shaped FFN, %d layers x %d x %d, %s bundles of %d B, "
                         + "%.2f GB; %d calibration and %d held-out tokens%n",
-                out,
+                written.dir(),
                 SyntheticWorkload.LABEL,
                 w.name(),
                 w.layers(),
@@ -245,124 +254,8 @@ final class SynthCommand implements Callable<Integer> {
                 w.ffnBytes() / 1e9,
                 w.calibrationTokens(),
                 w.heldOutTokens());
-        WorkloadShape shape;
-        try (CliProgress bar = CliProgress.start("measure layer 0 against the papers' figures", -1, false)) {
-            shape = WorkloadShape.of(w.withLayers(1));
-        }
-        o.printf("layer 0 of the %s:%n%s%n", SyntheticWorkload.LABEL, shape.describe());
-        return 0;
-    }
-
-    /**
-     * {@code --format gguf}: the model as one GGUF file with the Llama 2 SentencePiece vocabulary,
-     * streamed (a 7B Q4_0 file, 3.79 GB, wrote in 116 s with a 128 MiB heap in the slow test
-     * {@code SyntheticGgufHeapTest}).
-     */
-    private int writeGguf(PrintWriter o, SyntheticDecoder s, String tok) throws IOException {
-        GgmlType type = switch (dtype.toLowerCase(Locale.ROOT)) {
-            case "f32" -> GgmlType.F32;
-            case "f16" -> GgmlType.F16;
-            case "q8_0" -> GgmlType.Q8_0;
-            case "q4_0" -> GgmlType.Q4_0;
-            default ->
-                throw new IllegalArgumentException(
-                        "--dtype '" + dtype + "' is not written to GGUF (f32, f16, q8_0, q4_0)");
-        };
-        if (shards != 1 || onnx != null) {
-            throw new IllegalArgumentException("--shards and --onnx apply to --format safetensors");
-        }
-        GgufVocabulary vocabulary = switch (tok) {
-            case "none" -> null;
-            case "llama2" ->
-                GgufVocabulary.fromSentencePieceJson(resource("/ripple-tokenizer-data/llama2/tokenizer.json"));
-            default ->
-                throw new IllegalArgumentException(
-                        "--format gguf writes the llama2 vocabulary or none, not '" + tok + "'");
-        };
-        if (vocabulary != null && vocabulary.size() != s.vocabSize()) {
-            throw new IllegalArgumentException(
-                    "the llama2 vocabulary has " + vocabulary.size() + " tokens and GGUF needs as many "
-                            + "embedding rows; this model has " + s.vocabSize() + " (use --vocab " + vocabulary.size()
-                            + " or --tokenizer none)");
-        }
-        long size = SyntheticGgufWriter.write(
-                s, out, type, vocabulary, preset + (layers != null ? "-" + layers + "l" : ""));
         o.printf(
-                Locale.ROOT,
-                "wrote %s: generated weights (seed %d) in the shape of %s, %,d parameters, GGUF %s matrices, %s%s%n",
-                out,
-                seed,
-                preset + (layers != null ? " cut to " + layers + " layers" : ""),
-                s.parameterCount(),
-                type,
-                InspectCommand.bytes(size),
-                vocabulary == null
-                        ? ", no vocabulary (run it with --prompt-ids)"
-                        : ", vocabulary llama2 (" + vocabulary.size() + " tokens)");
-        return 0;
-    }
-
-    private static byte[] resource(String name) throws IOException {
-        try (InputStream in = SynthCommand.class.getResourceAsStream(name)) {
-            if (in == null) {
-                throw new IOException(
-                        "tokenizer resource " + name + " is not on the class path (module tokenizer-data)");
-            }
-            return in.readAllBytes();
-        }
-    }
-
-    /** Copies a real tokenizer beside the weights and points the config's BOS/EOS at its tokens. */
-    private String attachTokenizer(String which, int vocab) throws IOException {
-        switch (which) {
-            case "none" -> {
-                return ", no tokenizer (run it with --prompt-ids)";
-            }
-            case "gpt2" -> {
-                copy("/ripple-tokenizer-data/gpt2/encoder.json", out.resolve("vocab.json"));
-                copy("/ripple-tokenizer-data/gpt2/vocab.bpe", out.resolve("merges.txt"));
-                write(
-                        out.resolve("tokenizer_config.json"),
-                        "{\"bos_token\": \"<|endoftext|>\", \"eos_token\": \"<|endoftext|>\","
-                                + " \"unk_token\": \"<|endoftext|>\", \"add_bos_token\": true, \"add_prefix_space\": false}");
-            }
-            case "llama2", "llama3" -> {
-                copy("/ripple-tokenizer-data/" + which + "/tokenizer.json", out.resolve("tokenizer.json"));
-                copy(
-                        "/ripple-tokenizer-data/" + which + "/tokenizer_config.json",
-                        out.resolve("tokenizer_config.json"));
-            }
-            default ->
-                throw new IllegalArgumentException(
-                        "--tokenizer must be gpt2, llama2, llama3 or none, not '" + which + "'");
-        }
-        Tokenizer t = Tokenizer.fromDirectory(out);
-        if (t.vocabSize() > vocab) {
-            throw new IllegalArgumentException("the " + which + " tokenizer has " + t.vocabSize()
-                    + " tokens, more than the " + "model's vocabulary of " + vocab + "; choose another --tokenizer");
-        }
-        ObjectNode config =
-                (ObjectNode) JSON.readTree(out.resolve("config.json").toFile());
-        t.bosId().ifPresent(id -> config.put("bos_token_id", id));
-        t.eosId().ifPresent(id -> config.put("eos_token_id", id));
-        byte[] bytes = JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(config);
-        AtomicFile.write(out.resolve("config.json"), bytes);
-        return ", tokenizer " + which + " (" + t.vocabSize() + " tokens)";
-    }
-
-    private static void copy(String resource, Path to) throws IOException {
-        try (InputStream in = SynthCommand.class.getResourceAsStream(resource)) {
-            if (in == null) {
-                throw new IOException(
-                        "tokenizer resource " + resource + " is not on the class path (module tokenizer-data)");
-            }
-            byte[] bytes = in.readAllBytes();
-            AtomicFile.write(to, bytes);
-        }
-    }
-
-    private static void write(Path to, String text) throws IOException {
-        byte[] bytes = text.getBytes(StandardCharsets.UTF_8);
-        AtomicFile.write(to, bytes);
+                "layer 0 of the %s:%n%s%n",
+                SyntheticWorkload.LABEL, written.layer0().describe());
     }
 }

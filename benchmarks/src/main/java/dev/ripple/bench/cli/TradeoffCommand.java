@@ -3,7 +3,6 @@ package dev.ripple.bench.cli;
 import dev.ripple.bench.harness.EncoderText;
 import dev.ripple.bench.harness.Tradeoff;
 import dev.ripple.bench.harness.TradeoffReport;
-import dev.ripple.core.format.AtomicFile;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -148,8 +147,8 @@ final class TradeoffCommand implements Callable<Integer> {
                     + "from random weights (default: ${DEFAULT-VALUE})")
     String trainedFrom;
 
-    @Option(names = "--json", paramLabel = "FILE", description = "write every point as JSON")
-    Path json;
+    @Mixin
+    JsonFileOptions json;
 
     @Option(names = "--png", paramLabel = "FILE", description = "draw the curve (cosine vs neurons read) as a PNG")
     Path png;
@@ -183,9 +182,8 @@ final class TradeoffCommand implements Callable<Integer> {
         EncoderText text = inputs.encoderText(run.work, 0.5);
         report = Tradeoff.run(settings, text, CliProgress.harness(run.quiet));
         report.print(o);
-        if (json != null) {
-            AtomicFile.write(json, report.toJsonBytes());
-            o.printf("%nJSON -> %s%n", json);
+        if (json.write(report::toJsonBytes)) {
+            o.printf("%nJSON -> %s%n", json.file);
         }
         if (png != null) {
             report.plot(

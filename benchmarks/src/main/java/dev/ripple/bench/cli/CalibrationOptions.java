@@ -1,0 +1,19 @@
+package dev.ripple.bench.cli;
+
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/**
+ * How the commands that profile, place and then measure in one run (bench, demo) profile the
+ * calibration text: how many tokens, under which activity rule. A picocli mixin.
+ */
+final class CalibrationOptions {
+    @Option(
+            names = "--calibration-tokens",
+            defaultValue = "20000",
+            description = "tokens profiled for placement (default: ${DEFAULT-VALUE})")
+    long tokens;
+
+    @Mixin
+    RuleOptions rule;
+}

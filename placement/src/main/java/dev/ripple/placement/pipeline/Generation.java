@@ -1,0 +1,175 @@
+package dev.ripple.placement.pipeline;
+
+import dev.ripple.cache.CacheSettings;
+import dev.ripple.core.activity.LowRankPredictor;
+import dev.ripple.core.activity.PredictorKind;
+import dev.ripple.core.format.RippleFile;
+import dev.ripple.core.model.decoder.DecoderConfig;
+import dev.ripple.core.model.decoder.DecoderModel;
+import dev.ripple.core.model.decoder.Detokenizer;
+import dev.ripple.core.model.decoder.GenerationStats;
+import dev.ripple.core.model.decoder.Generator;
+import dev.ripple.core.model.decoder.Session;
+import dev.ripple.core.runtime.MemoryPlan;
+import dev.ripple.core.runtime.RippleModel;
+import dev.ripple.core.runtime.RuntimeOptions;
+import dev.ripple.core.tensor.DType;
+import dev.ripple.core.tokenizer.ChatMessage;
+import dev.ripple.core.tokenizer.Tokenizer;
+import dev.ripple.core.tokenizer.UnsupportedChatTemplateException;
+import dev.ripple.io.device.EmulatedReader;
+import dev.ripple.placement.PreparedModel;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.function.Consumer;
+import org.eclipse.collections.api.set.primitive.MutableIntSet;
+import org.eclipse.collections.impl.factory.primitive.IntSets;
+
+/**
+ * Text from a decoder whose FFN stays on flash, from whatever the user has: a {@code .ripple} file,
+ * or a checkpoint imported on the fly in its original neuron order. In two steps so that a caller can
+ * report the choices ({@link PreparedGeneration}) before the tokens stream:
+ *
+ * <pre>{@code
+ * PreparedGeneration p = Generation.prepare(request, PipelineListener.NONE);
+ * GenerationResult r = Generation.run(p, token -> System.out.print(token.text()));
+ * System.out.println(r.summary());
+ * }</pre>
+ */
+public final class Generation {
+    private Generation() {}
+
+    /** {@link #prepare} then {@link #run}. */
+    public static GenerationResult generate(
+            GenerationRequest request, PipelineListener progress, Consumer<Generator.Token> tokens) throws IOException {
+        return run(prepare(request, progress), tokens);
+    }
+
+    /**
+     * Imports the model when it is a checkpoint (step "import NAME", per layer), reads its
+     * architecture, tokenizer and predictor, encodes the prompt and splits the DRAM budget.
+     */
+    public static PreparedGeneration prepare(GenerationRequest request, PipelineListener progress) throws IOException {
+        PreparedModel model = importModel(request, progress);
+        try (RippleFile f = RippleFile.open(model.file())) {
+            if (!DecoderConfig.isDecoder(f.architecture())) {
+                throw new IllegalArgumentException(model.file()
+                        + ": not a decoder (ripple generate runs OPT and Llama-family models; this file holds '"
+                        + f.architecture().path("type").asText() + "')");
+            }
+            DecoderConfig config = DecoderConfig.fromJson(f.architecture());
+            boolean stored = LowRankPredictor.isStoredIn(f);
+            Optional<Tokenizer> tokenizer = RippleModel.tokenizerOf(f);
+            int[] ids =
+                    request.prompt().ids() != null ? request.prompt().ids() : encode(request, tokenizer.orElse(null));
+            int generated = request.generation().maxTokens();
+            int ctx =
+                    request.context() > 0 ? request.context() : Math.min(config.maxPositions(), ids.length + generated);
+            if (ids.length >= ctx) {
+                throw new IllegalArgumentException("the prompt has " + ids.length + " tokens and the context holds "
+                        + ctx + "; give a longer --context (the model takes " + config.maxPositions() + ")");
+            }
+            Optional<MemoryPlan> budget = request.dramBytes() > 0
+                    ? Optional.of(MemoryPlan.of(f, config, request.dramBytes(), ctx, request.kv(), 1))
+                    : Optional.empty();
+            PredictorKind predictor = request.predictor() != null
+                    ? request.predictor()
+                    : stored ? PredictorKind.LOWRANK : PredictorKind.DENSE;
+            return new PreparedGeneration(request, model, config, tokenizer, predictor, stored, ids, ctx, budget);
+        }
+    }
+
+    /** Opens the runtime and generates, handing {@code tokens} each token as it comes. */
+    public static GenerationResult run(PreparedGeneration p, Consumer<Generator.Token> tokens) throws IOException {
+        RuntimeOptions options = runtimeOptions(p);
+        try (RippleModel m = RippleModel.open(p.model().file(), options)) {
+            DecoderModel decoder = m.decoder()
+                    .orElseThrow(() -> new IllegalArgumentException(
+                            p.model().file() + ": not a decoder (ripple generate runs OPT and Llama-family models)"));
+            Tokenizer tokenizer = p.tokenizer().orElse(null);
+            Detokenizer detokenizer = tokenizer == null ? null : Detokenizer.of(tokenizer.newIncrementalDecoder(true));
+            Generator.Result result;
+            try (Session s = decoder.newSession(p.context(), p.request().kv())) {
+                result = Generator.generate(
+                        decoder, s, p.promptIds(), generatorOptions(p, decoder), detokenizer, tokens);
+            }
+            String realReads = m.reader() instanceof EmulatedReader e
+                    ? "real reads " + e.realReads()
+                    : options.reader().cliName() + " reads from the disk";
+            MemoryPlan memory = p.budget().orElseGet(() -> held(m, p));
+            return new GenerationResult(p, result, GenerationStats.of(result), memory, realReads);
+        }
+    }
+
+    /** The model as a {@code .ripple} file, the import reported as one step that ends when it does. */
+    private static PreparedModel importModel(GenerationRequest request, PipelineListener progress) throws IOException {
+        String step = "import " + request.model().getFileName();
+        int[] layers = {0};
+        progress.progress(step, 0, -1);
+        PreparedModel model = PreparedModel.of(request.model(), request.work(), DType.F16, l -> {
+            layers[0] = l + 1;
+            progress.progress(step, layers[0], -1);
+        });
+        progress.progress(step, layers[0], layers[0]);
+        return model;
+    }
+
+    private static int[] encode(GenerationRequest request, Tokenizer tokenizer) throws IOException {
+        GenerationRequest.Prompt prompt = request.prompt();
+        if (tokenizer == null) {
+            throw new IllegalArgumentException(request.model() + ": the model has no tokenizer (tokenizer.json, or "
+                    + "vocab.json and merges.txt); give the prompt as --prompt-ids");
+        }
+        if (!prompt.chat()) {
+            return tokenizer.encode(prompt.text());
+        }
+        List<ChatMessage> messages = new ArrayList<>();
+        if (prompt.system() != null) {
+            messages.add(new ChatMessage("system", prompt.system()));
+        }
+        messages.add(new ChatMessage("user", prompt.text()));
+        if (prompt.chatFormat() != null) {
+            return tokenizer.encodeChat(prompt.chatFormat(), messages, true);
+        }
+        try {
+            return tokenizer.encodeChat(messages, true);
+        } catch (UnsupportedChatTemplateException e) {
+            throw new IllegalArgumentException(
+                    e.getMessage() + " (ripple generate: --chat-format llama2|llama3|chatml)", e);
+        }
+    }
+
+    /** The request's options with the chosen predictor, and a budget's bundle cache when it gave one. */
+    private static RuntimeOptions runtimeOptions(PreparedGeneration p) {
+        RuntimeOptions options = p.request().runtime().withPredictor(p.predictor());
+        if (p.budget().isPresent()) {
+            long cacheBytes = p.budget().get().cacheBytes();
+            options = options.withCacheBytes(cacheBytes > 0 ? options.cache() : new CacheSettings.None(), cacheBytes);
+        }
+        return options;
+    }
+
+    /** The request's stop ids, plus the model's and the tokenizer's end of sequence unless it ignores them. */
+    private static Generator.Options generatorOptions(PreparedGeneration p, DecoderModel decoder) {
+        Generator.Options asked = p.request().generation();
+        MutableIntSet stopIds = IntSets.mutable.ofAll(asked.stopIds());
+        if (!p.request().ignoreEos()) {
+            if (decoder.config().eosId() >= 0) {
+                stopIds.add(decoder.config().eosId());
+            }
+            p.tokenizer().ifPresent(t -> t.eosId().ifPresent(stopIds::add));
+        }
+        return asked.withStopIds(stopIds);
+    }
+
+    /** What a run without a budget held: resident tensors, its KV cache, working buffers, the bundle cache. */
+    private static MemoryPlan held(RippleModel m, PreparedGeneration p) {
+        long resident = MemoryPlan.residentBytes(m.file());
+        long kv = p.config().kvBytesPerToken(p.request().kv()) * p.context();
+        long working = MemoryPlan.workingBytes(m.file(), 1);
+        long cache = m.cache().map(c -> c.budgetBytes()).orElse(0L);
+        return new MemoryPlan(resident + kv + working + cache, resident, kv, working, cache);
+    }
+}

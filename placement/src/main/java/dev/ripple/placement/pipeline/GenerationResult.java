@@ -1,0 +1,125 @@
+package dev.ripple.placement.pipeline;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.ripple.core.model.decoder.GenerationStats;
+import dev.ripple.core.model.decoder.Generator;
+import dev.ripple.core.model.decoder.StepCost;
+import dev.ripple.core.runtime.MemoryPlan;
+import dev.ripple.core.runtime.RuntimeOptions;
+import dev.ripple.io.device.DeviceProfile;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.Arrays;
+import java.util.Locale;
+
+/**
+ * What one {@link Generation} gave: the text and ids, the speed and I/O figures, and the memory it held.
+ *
+ * @param prepared  the choices it ran with
+ * @param result    the generated ids, text, stop reason and per-step costs
+ * @param stats     the figures of {@code result}
+ * @param memory    the DRAM split: the request's budget, or what the run held without one
+ * @param realReads where the reads' bytes came from (an emulated device's: DRAM or the disk)
+ */
+public record GenerationResult(
+        PreparedGeneration prepared,
+        Generator.Result result,
+        GenerationStats stats,
+        MemoryPlan memory,
+        String realReads) {
+    private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+
+    /** The figures in one line: speed, I/O per token, cache hits, memory, predictor, why it stopped. */
+    public String summary() {
+        GenerationStats s = stats;
+        return String.format(
+                Locale.ROOT,
+                "%d prompt tokens at %.1f tokens/s, first token after %.0f ms; %d generated, "
+                        + "decode %.2f tokens/s; I/O per token %.2f ms (p50 %.2f, p99 %.2f), %.1f reads, %.1f KiB, "
+                        + "cache hits %.0f%%; memory: %s; predictor %s; stopped: %s",
+                s.promptTokens(),
+                s.prefillTokensPerSecond(),
+                s.timeToFirstTokenMs(),
+                s.generatedTokens(),
+                s.decodeTokensPerSecond(),
+                s.ioMsMean(),
+                s.ioMsP50(),
+                s.ioMsP99(),
+                s.readsPerToken(),
+                s.bytesPerToken() / 1024,
+                100 * s.cacheHitRate(),
+                memory,
+                prepared.predictor().label(),
+                stopReason());
+    }
+
+    /** The device every read was made to take the time of, or null when the reads were the disk's own. */
+    public DeviceProfile emulatedDevice() {
+        return prepared.request().runtime().emulatedDevice();
+    }
+
+    /** Every figure, the ids and the per-step costs as indented JSON. */
+    public byte[] toJsonBytes() {
+        try {
+            return JSON.writeValueAsBytes(toJson());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    ObjectNode toJson() {
+        RuntimeOptions runtime = prepared.request().runtime();
+        ObjectNode root = JSON.createObjectNode();
+        root.put("model", prepared.model().source().toString());
+        root.put("file", prepared.model().file().toString());
+        root.put("placedOnTheFly", prepared.model().imported());
+        root.put("predictor", prepared.predictor().label());
+        root.put("reader", runtime.reader().cliName());
+        root.put(
+                "emulatedDevice",
+                emulatedDevice() == null ? null : emulatedDevice().name());
+        root.put("cachePolicy", runtime.cache().name());
+        ints(root.putArray("promptIds"), prepared.promptIds());
+        ints(root.putArray("generatedIds"), result.generatedIds());
+        root.put("text", result.text());
+        root.put("stopReason", stopReason());
+        GenerationStats s = stats;
+        root.put("promptTokens", s.promptTokens());
+        root.put("generatedTokens", s.generatedTokens());
+        root.put("prefillTokensPerSecond", s.prefillTokensPerSecond());
+        root.put("decodeTokensPerSecond", s.decodeTokensPerSecond());
+        root.put("timeToFirstTokenMs", s.timeToFirstTokenMs());
+        root.put("prefillIoMs", s.prefillIoMs());
+        ObjectNode ioMs = root.putObject("ioMsPerToken");
+        ioMs.put("mean", s.ioMsMean());
+        ioMs.put("p50", s.ioMsP50());
+        ioMs.put("p99", s.ioMsP99());
+        root.put("readsPerToken", s.readsPerToken());
+        root.put("bytesPerToken", s.bytesPerToken());
+        root.put("cacheHitRate", s.cacheHitRate());
+        root.set("memory", JSON.valueToTree(memory));
+        ArrayNode steps = root.putArray("steps");
+        for (StepCost c : result.steps()) {
+            ObjectNode o = steps.addObject();
+            o.put("tokens", c.tokens());
+            o.put("totalMs", c.totalMillis());
+            o.put("ioMs", c.ioMillis());
+            o.put("reads", c.readOps());
+            o.put("bytes", c.bytesRead());
+            o.put("cacheHits", c.cacheHits());
+            o.put("bundlesNeeded", c.predicted());
+        }
+        return root;
+    }
+
+    private String stopReason() {
+        return result.stopReason().name().toLowerCase(Locale.ROOT);
+    }
+
+    private static void ints(ArrayNode to, int[] values) {
+        Arrays.stream(values).forEach(to::add);
+    }
+}

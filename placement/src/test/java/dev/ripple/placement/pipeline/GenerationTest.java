@@ -1,0 +1,149 @@
+package dev.ripple.placement.pipeline;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.ripple.core.activity.PredictorKind;
+import dev.ripple.core.model.decoder.Generator;
+import dev.ripple.core.runtime.MemoryPlan;
+import dev.ripple.core.runtime.RuntimeOptions;
+import dev.ripple.core.tensor.DType;
+import dev.ripple.io.reader.ReaderKind;
+import dev.ripple.placement.synthetic.SyntheticDecoder;
+import dev.ripple.placement.synthetic.SyntheticDecoderWriter;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.StreamSupport;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Generation from a generated OPT checkpoint without a tokenizer: the import happens once and is
+ * reported as a step, the choices (dense for want of a predictor, the context) are in the prepared
+ * record, the tokens streamed are the ids returned, the memory held adds up, a DRAM budget is
+ * honoured or refused, and the JSON carries the same figures.
+ */
+class GenerationTest {
+    private static final int[] PROMPT = {2, 17, 42};
+    private static final int TOKENS = 5;
+
+    @TempDir
+    static Path dir;
+
+    static Path checkpoint;
+
+    @BeforeAll
+    static void writeCheckpoint() throws Exception {
+        checkpoint = dir.resolve("opt");
+        SyntheticDecoderWriter.write(SyntheticDecoder.tinyOpt(), checkpoint, "F32", 1);
+    }
+
+    private static GenerationRequest request(GenerationRequest.Prompt prompt, int context, long dramBytes) {
+        return request(dir.resolve("work"), prompt, context, dramBytes);
+    }
+
+    private static GenerationRequest request(Path work, GenerationRequest.Prompt prompt, int context, long dramBytes) {
+        return new GenerationRequest(
+                checkpoint,
+                work,
+                prompt,
+                Generator.Options.greedy(TOKENS),
+                true,
+                context,
+                DType.F16,
+                dramBytes,
+                RuntimeOptions.defaults().withReader(ReaderKind.POSITIONAL),
+                null);
+    }
+
+    @Test
+    void theTokensStreamedAreTheIdsReturnedAndTheMemoryAddsUp() throws Exception {
+        List<String> steps = new ArrayList<>();
+        Path work = dir.resolve("work-streamed");
+        PreparedGeneration p = Generation.prepare(
+                request(work, GenerationRequest.Prompt.ids(PROMPT), 0, 0),
+                (step, done, total) -> steps.add(step + " " + done + "/" + total));
+        assertTrue(p.model().imported() && p.model().placedNow());
+        assertEquals(List.of("import opt 0/-1", "import opt 1/-1", "import opt 2/-1", "import opt 2/2"), steps);
+        assertEquals(PredictorKind.DENSE, p.predictor());
+        assertTrue(p.denseForWantOfPredictor(), "the imported checkpoint has no predictor");
+        assertTrue(p.tokenizer().isEmpty());
+        assertArrayEquals(PROMPT, p.promptIds());
+        assertEquals(PROMPT.length + TOKENS, p.context(), "prompt and tokens to generate");
+        assertTrue(p.budget().isEmpty());
+
+        List<Integer> streamed = new ArrayList<>();
+        GenerationResult r = Generation.run(p, t -> {
+            if (t.id() >= 0) {
+                streamed.add(t.id());
+            }
+        });
+        int[] ids = r.result().generatedIds();
+        assertEquals(TOKENS, ids.length);
+        assertEquals(Generator.StopReason.MAX_TOKENS, r.result().stopReason());
+        assertArrayEquals(ids, streamed.stream().mapToInt(Integer::intValue).toArray());
+        assertEquals(TOKENS, r.stats().generatedTokens());
+        assertEquals(PROMPT.length, r.stats().promptTokens());
+
+        MemoryPlan m = r.memory();
+        assertEquals(p.config().kvBytesPerToken(DType.F16) * p.context(), m.kvCacheBytes());
+        assertTrue(m.residentBytes() > 0 && m.cacheBytes() > 0, m.toString());
+        assertEquals(m.residentBytes() + m.kvCacheBytes() + m.workingBytes() + m.cacheBytes(), m.budgetBytes());
+        assertTrue(r.summary().contains("generated") && r.summary().endsWith("predictor dense; stopped: max_tokens"));
+
+        GenerationResult again = Generation.generate(
+                request(work, GenerationRequest.Prompt.ids(PROMPT), 0, 0), PipelineListener.NONE, t -> {});
+        assertFalse(again.prepared().model().placedNow(), "the import is reused");
+        assertArrayEquals(ids, again.result().generatedIds(), "greedy decoding repeats itself");
+
+        JsonNode j = new ObjectMapper().readTree(r.toJsonBytes());
+        assertArrayEquals(
+                ids,
+                StreamSupport.stream(j.path("generatedIds").spliterator(), false)
+                        .mapToInt(JsonNode::asInt)
+                        .toArray());
+        assertEquals("dense", j.path("predictor").asText());
+        assertEquals("pread", j.path("reader").asText());
+        assertEquals(m.kvCacheBytes(), j.path("memory").path("kvCacheBytes").asLong());
+        assertEquals(m.budgetBytes(), j.path("memory").path("budgetBytes").asLong());
+        assertEquals(TOKENS, j.path("steps").size());
+    }
+
+    @Test
+    void aDramBudgetIsSplitOrRefused() throws Exception {
+        long budget = 64L << 20;
+        GenerationResult r = Generation.generate(
+                request(GenerationRequest.Prompt.ids(PROMPT), 16, budget), PipelineListener.NONE, t -> {});
+        assertEquals(budget, r.memory().budgetBytes());
+        assertEquals(r.prepared().budget().orElseThrow(), r.memory(), "the budget's split is the memory held");
+        assertEquals(16, r.prepared().context());
+
+        IllegalArgumentException tiny = assertThrows(
+                IllegalArgumentException.class,
+                () -> Generation.prepare(
+                        request(GenerationRequest.Prompt.ids(PROMPT), 16, 1024), PipelineListener.NONE));
+        assertTrue(tiny.getMessage().contains("give at least"), tiny.getMessage());
+    }
+
+    @Test
+    void promptsTheModelCannotTakeAreRefusedBeforeTheRuntimeOpens() {
+        IllegalArgumentException text = assertThrows(
+                IllegalArgumentException.class,
+                () -> Generation.prepare(request(GenerationRequest.Prompt.text("hello"), 0, 0), PipelineListener.NONE));
+        assertTrue(text.getMessage().contains("no tokenizer"), text.getMessage());
+        IllegalArgumentException longer = assertThrows(
+                IllegalArgumentException.class,
+                () -> Generation.prepare(request(GenerationRequest.Prompt.ids(PROMPT), 3, 0), PipelineListener.NONE));
+        assertTrue(longer.getMessage().contains("a longer --context"), longer.getMessage());
+        assertThrows(
+                IllegalArgumentException.class,
+                () -> new GenerationRequest.Prompt("a", new int[] {1}, false, null, null));
+    }
+}
