@@ -181,7 +181,7 @@ final class BenchCommand implements Callable<Integer> {
         Corpus corpus = inputs.corpus(calibrationText, 0.5);
         List<String> heldOutText =
                 corpus.heldOut().subList(0, Math.min(sentences, corpus.heldOut().size()));
-        ProfileResult calib = ProfileCommand.profile(
+        ProfileResult calib = CliProgress.profile(
                 onnx,
                 tok,
                 corpus.calibration(),
@@ -269,7 +269,7 @@ final class BenchCommand implements Callable<Integer> {
         Corpus corpus = inputs.corpus(calibrationText, 0.5);
         PreparedModel identity = DecoderText.prepare(inputs.model, run.work, run.quiet);
         Tokenizer tokenizer = DecoderText.tokenizer(identity.file(), inputs.tokenizer);
-        ProfileResult calib = ProfileCommand.profile(
+        ProfileResult calib = CliProgress.profile(
                 identity.file(),
                 inputs.tokenizer,
                 corpus.calibration(),

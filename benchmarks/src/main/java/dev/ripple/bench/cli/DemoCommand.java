@@ -103,17 +103,17 @@ final class DemoCommand implements Callable<Integer> {
         o.printf(
                 "1. profile with ONNX Runtime under %s%n",
                 s.rule() == null ? "the model's default rule" : "'" + s.rule().describe() + "'");
-        ProfileCommand.report(o, r.calibration(), r.calibrationTrace());
+        PlacementText.profile(o, r.calibration(), r.calibrationTrace());
         o.printf("held-out: %d tokens -> %s%n%n", r.heldOutTokens(), r.heldOutTrace());
 
         o.println("2. place (calibration split) and evaluate (held-out split)");
-        PlaceCommand.printComparison(o, PlaceCommand.evaluations(r.placements()));
+        PlacementText.comparison(o, r.placements());
         o.println();
         Path file = r.file().file();
         o.printf(
                 "3. wrote %s (%s): ripple+ placement, mean fill-in, rank-%d low-rank predictor; check it with "
                         + "'./ripple inspect --verify %s'%n%n",
-                file, InspectCommand.bytes(r.file().sizeBytes()), r.file().predictorRank(), file);
+                file, PlacementText.bytes(r.file().sizeBytes()), r.file().predictorRank(), file);
 
         o.printf(
                 "4. embed %d held-out passages from flash (%s reads, %s cache on %.0f%% of FFN bytes) and compare with "

@@ -97,7 +97,7 @@ final class InspectCommand implements Callable<Integer> {
     }
 
     private void printTable(RippleFile f, PrintWriter out) {
-        out.printf("%s: .ripple %s, %s%n", f.path(), f.version(), bytes(f.size()));
+        out.printf("%s: .ripple %s, %s%n", f.path(), f.version(), PlacementText.bytes(f.size()));
         out.printf("architecture: %s%n", flat(f.architecture(), 3));
         out.printf("provenance:   %s%n", flat(f.provenance(), 4));
         out.println();
@@ -134,9 +134,9 @@ final class InspectCommand implements Callable<Integer> {
         }
         out.printf(
                 "FFN bundles:      %s in %d layers (read from flash per token)%n",
-                bytes(ffnBytes), f.layers().size());
-        out.printf("resident tensors: %s in %d tensors (kept in DRAM)%n", bytes(resident), tensors);
-        out.printf("blobs:            %s %s%n", bytes(blobs), f.blobNames());
+                PlacementText.bytes(ffnBytes), f.layers().size());
+        out.printf("resident tensors: %s in %d tensors (kept in DRAM)%n", PlacementText.bytes(resident), tensors);
+        out.printf("blobs:            %s %s%n", PlacementText.bytes(blobs), f.blobNames());
         out.printf("sections:         %d%n", f.sections().size());
         if (verify) {
             out.printf(
@@ -170,18 +170,5 @@ final class InspectCommand implements Callable<Integer> {
             }
         }
         return s.toString();
-    }
-
-    static String bytes(long n) {
-        if (n < 1024) {
-            return n + " B";
-        }
-        if (n < 1L << 20) {
-            return String.format("%.1f KiB", n / 1024.0);
-        }
-        if (n < 1L << 30) {
-            return String.format("%.1f MiB", n / (double) (1L << 20));
-        }
-        return String.format("%.2f GiB", n / (double) (1L << 30));
     }
 }

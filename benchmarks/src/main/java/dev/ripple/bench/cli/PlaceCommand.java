@@ -9,8 +9,6 @@ import dev.ripple.core.tensor.DType;
 import dev.ripple.placement.PreparedModel;
 import dev.ripple.placement.algorithm.PlacementAlgorithm;
 import dev.ripple.placement.algorithm.PlacementAlgorithms;
-import dev.ripple.placement.eval.CollapseFigure;
-import dev.ripple.placement.eval.LayerEvaluation;
 import dev.ripple.placement.eval.PlacementEvaluation;
 import dev.ripple.placement.importer.ImportedModel;
 import dev.ripple.placement.pipeline.ImportOptions;
@@ -26,9 +24,7 @@ import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.Callable;
@@ -311,7 +307,7 @@ final class PlaceCommand implements Callable<Integer> {
         o.printf(
                 "wrote %s (%s, %s bundles) with %s placement%n",
                 written.file(),
-                InspectCommand.bytes(written.sizeBytes()),
+                PlacementText.bytes(written.sizeBytes()),
                 written.bundleType().label(),
                 written.algorithm());
         if (written.bundleType() != DType.F32) {
@@ -341,17 +337,10 @@ final class PlaceCommand implements Callable<Integer> {
             o.println("low-rank predictor fitted to the FFN inputs profiled in " + trace);
         }
         if (placed.first().heldOut() != null) {
-            printLayers(o, placed.first().heldOut());
+            PlacementText.layers(o, placed.first().heldOut());
             o.println();
-            printComparison(o, evaluations(placed));
+            PlacementText.comparison(o, placed);
         }
-    }
-
-    /** Each placement's held-out evaluation by algorithm, for {@link #printComparison}. */
-    static Map<String, PlacementEvaluation> evaluations(Placements placed) {
-        Map<String, PlacementEvaluation> all = new LinkedHashMap<>();
-        placed.all().forEach(p -> all.put(p.algorithm(), p.heldOut()));
-        return all;
     }
 
     /** A weight type named on the command line, or a one-line error naming the option. */
@@ -376,43 +365,5 @@ final class PlaceCommand implements Callable<Integer> {
             throw new IllegalArgumentException(
                     "unknown --algorithm '" + name + "' (known: " + PlacementAlgorithms.names() + ")");
         }
-    }
-
-    static void printLayers(PrintWriter o, PlacementEvaluation e) {
-        o.printf(
-                "held-out, per layer:%n%-6s %10s %10s %10s %10s%n",
-                "layer", "active/tok", "reads/tok", "reads g=8", "extra g=8");
-        for (LayerEvaluation l : e.layers()) {
-            CollapseFigure g8 = l.collapsed().get(l.collapsed().size() - 1);
-            o.printf(
-                    "%-6d %10.1f %10.1f %10.1f %9.0f%%%n",
-                    l.layer(),
-                    l.activePerToken(),
-                    l.readsPerToken(),
-                    g8.readsPerToken(),
-                    100 * g8.extraBytesFraction());
-        }
-    }
-
-    static void printComparison(PrintWriter o, Map<String, PlacementEvaluation> all) {
-        o.printf("held-out, all layers (mean per token and layer):%n%-10s %10s %10s", "algorithm", "active", "reads");
-        PlacementEvaluation any = all.values().iterator().next();
-        for (CollapseFigure c : any.overall().collapsed()) {
-            if (c.gap() > 0) {
-                o.printf(" %14s", "reads g=" + c.gap() + " (+B)");
-            }
-        }
-        o.println();
-        all.forEach((name, e) -> {
-            o.printf(
-                    "%-10s %10.1f %10.1f",
-                    name, e.overall().activePerToken(), e.overall().readsPerToken());
-            for (CollapseFigure c : e.overall().collapsed()) {
-                if (c.gap() > 0) {
-                    o.printf(" %7.1f (%+4.0f%%)", c.readsPerToken(), 100 * c.extraBytesFraction());
-                }
-            }
-            o.println();
-        });
     }
 }

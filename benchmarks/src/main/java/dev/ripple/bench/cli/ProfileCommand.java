@@ -1,16 +1,9 @@
 package dev.ripple.bench.cli;
 
-import dev.ripple.bench.harness.ProgressSteps;
 import dev.ripple.core.activity.ActivityRule;
-import dev.ripple.placement.pipeline.PlacementPipeline;
-import dev.ripple.placement.profile.OnnxProfiler;
-import dev.ripple.placement.profile.ProfileOptions;
 import dev.ripple.placement.profile.ProfileResult;
 import dev.ripple.placement.trace.TraceFiles;
-import java.io.IOException;
-import java.io.PrintWriter;
 import java.nio.file.Path;
-import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -73,10 +66,10 @@ final class ProfileCommand implements Callable<Integer> {
         Path model =
                 decoder ? DecoderText.prepare(inputs.model, run.work, run.quiet).file() : inputs.onnx(run.work);
         Path tokenizer = decoder ? inputs.tokenizer : inputs.tokenizer(run.work);
-        ProfileResult result =
-                profile(model, tokenizer, corpus.part(split), corpus.name() + ", " + split, r, maxTokens, run.quiet);
+        ProfileResult result = CliProgress.profile(
+                model, tokenizer, corpus.part(split), corpus.name() + ", " + split, r, maxTokens, run.quiet);
         TraceFiles.write(out, result.trace());
-        report(spec.commandLine().getOut(), result, out);
+        PlacementText.profile(spec.commandLine().getOut(), result, out);
         return 0;
     }
 
@@ -86,38 +79,5 @@ final class ProfileCommand implements Callable<Integer> {
             throw new IllegalArgumentException("give --rule or --threshold, not both");
         }
         return threshold != null ? ActivityRule.parse("act > " + threshold) : rule.rule();
-    }
-
-    /**
-     * Profiles {@code passages} through {@code model} (ONNX, or a decoder's {@code .ripple} file);
-     * {@code rule} null: the model's default ({@link ActivityRule#defaultFor}).
-     */
-    static ProfileResult profile(
-            Path model,
-            Path tokenizer,
-            List<String> passages,
-            String corpus,
-            ActivityRule rule,
-            long maxTokens,
-            boolean quiet)
-            throws IOException {
-        ProfileOptions options = ProfileOptions.defaults().withRule(rule).withMaxTokens(maxTokens);
-        try (ProgressSteps steps = CliProgress.steps(quiet)) {
-            return PlacementPipeline.profile(model, tokenizer, passages, corpus, options, steps);
-        }
-    }
-
-    static void report(PrintWriter o, ProfileResult r, Path out) {
-        o.printf(
-                "profiled %d tokens of %d passages under '%s' -> %s%n",
-                r.tokens(), r.passages(), r.trace().info().rule(), out);
-        o.printf("%-5s %14s %18s%n", "layer", "active share", "FFN rel. error");
-        for (int l = 0; l < r.meanActiveFraction().length; l++) {
-            o.printf("%-5d %13.1f%% %18.3f%n", l, 100 * r.meanActiveFraction()[l], r.meanRelativeError()[l]);
-        }
-        if (r.inputMoments().isEmpty()) {
-            o.println("FFN inputs not recorded (not exposed by the model, or wider than "
-                    + OnnxProfiler.MAX_MOMENT_WIDTH + "): the predictor will be fitted to the weights alone");
-        }
     }
 }

@@ -179,7 +179,7 @@ final class SynthCommand implements Callable<Integer> {
                         "%s, GGUF %s matrices, %s%s%n",
                         wrote,
                         g.type(),
-                        InspectCommand.bytes(g.sizeBytes()),
+                        PlacementText.bytes(g.sizeBytes()),
                         g.vocabularySize() == 0
                                 ? ", no vocabulary (run it with --prompt-ids)"
                                 : ", vocabulary llama2 (" + g.vocabularySize() + " tokens)");

@@ -1,0 +1,94 @@
+package dev.ripple.bench.cli;
+
+import dev.ripple.placement.eval.CollapseFigure;
+import dev.ripple.placement.eval.LayerEvaluation;
+import dev.ripple.placement.eval.PlacementEvaluation;
+import dev.ripple.placement.pipeline.Placements;
+import dev.ripple.placement.profile.OnnxProfiler;
+import dev.ripple.placement.profile.ProfileResult;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * How the commands print the placement pipeline's records ({@code ripple profile}, {@code place}
+ * and {@code demo} print the same tables), so that a command only renders and none calls another's
+ * helpers.
+ */
+final class PlacementText {
+    private PlacementText() {}
+
+    static void profile(PrintWriter o, ProfileResult r, Path out) {
+        o.printf(
+                "profiled %d tokens of %d passages under '%s' -> %s%n",
+                r.tokens(), r.passages(), r.trace().info().rule(), out);
+        o.printf("%-5s %14s %18s%n", "layer", "active share", "FFN rel. error");
+        for (int l = 0; l < r.meanActiveFraction().length; l++) {
+            o.printf("%-5d %13.1f%% %18.3f%n", l, 100 * r.meanActiveFraction()[l], r.meanRelativeError()[l]);
+        }
+        if (r.inputMoments().isEmpty()) {
+            o.println("FFN inputs not recorded (not exposed by the model, or wider than "
+                    + OnnxProfiler.MAX_MOMENT_WIDTH + "): the predictor will be fitted to the weights alone");
+        }
+    }
+
+    /** Each placement's held-out evaluation by algorithm, for {@link #comparison}. */
+    private static Map<String, PlacementEvaluation> evaluations(Placements placed) {
+        Map<String, PlacementEvaluation> all = new LinkedHashMap<>();
+        placed.all().forEach(p -> all.put(p.algorithm(), p.heldOut()));
+        return all;
+    }
+
+    static void layers(PrintWriter o, PlacementEvaluation e) {
+        o.printf(
+                "held-out, per layer:%n%-6s %10s %10s %10s %10s%n",
+                "layer", "active/tok", "reads/tok", "reads g=8", "extra g=8");
+        for (LayerEvaluation l : e.layers()) {
+            CollapseFigure g8 = l.collapsed().get(l.collapsed().size() - 1);
+            o.printf(
+                    "%-6d %10.1f %10.1f %10.1f %9.0f%%%n",
+                    l.layer(),
+                    l.activePerToken(),
+                    l.readsPerToken(),
+                    g8.readsPerToken(),
+                    100 * g8.extraBytesFraction());
+        }
+    }
+
+    static void comparison(PrintWriter o, Placements placed) {
+        o.printf("held-out, all layers (mean per token and layer):%n%-10s %10s %10s", "algorithm", "active", "reads");
+        Map<String, PlacementEvaluation> all = evaluations(placed);
+        PlacementEvaluation any = all.values().iterator().next();
+        for (CollapseFigure c : any.overall().collapsed()) {
+            if (c.gap() > 0) {
+                o.printf(" %14s", "reads g=" + c.gap() + " (+B)");
+            }
+        }
+        o.println();
+        all.forEach((name, e) -> {
+            o.printf(
+                    "%-10s %10.1f %10.1f",
+                    name, e.overall().activePerToken(), e.overall().readsPerToken());
+            for (CollapseFigure c : e.overall().collapsed()) {
+                if (c.gap() > 0) {
+                    o.printf(" %7.1f (%+4.0f%%)", c.readsPerToken(), 100 * c.extraBytesFraction());
+                }
+            }
+            o.println();
+        });
+    }
+
+    static String bytes(long n) {
+        if (n < 1024) {
+            return n + " B";
+        }
+        if (n < 1L << 20) {
+            return String.format("%.1f KiB", n / 1024.0);
+        }
+        if (n < 1L << 30) {
+            return String.format("%.1f MiB", n / (double) (1L << 20));
+        }
+        return String.format("%.2f GiB", n / (double) (1L << 30));
+    }
+}
