@@ -10,9 +10,7 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.zip.GZIPInputStream;
 
 /**
@@ -38,25 +36,6 @@ final class GgufVocabularies {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-    }
-
-    /** Tokens of a tokenizer.json's model vocabulary and added tokens, by id. */
-    private static String[] tokensById(JsonNode root) {
-        Map<Integer, String> byId = new HashMap<>();
-        root.path("model")
-                .path("vocab")
-                .properties()
-                .forEach(e -> byId.put(e.getValue().asInt(), e.getKey()));
-        root.path("added_tokens")
-                .forEach(t -> byId.put(t.get("id").asInt(), t.get("content").asText()));
-        String[] tokens = new String[byId.size()];
-        for (int i = 0; i < tokens.length; i++) {
-            tokens[i] = byId.get(i);
-            if (tokens[i] == null) {
-                throw new IllegalStateException("id " + i + " has no token");
-            }
-        }
-        return tokens;
     }
 
     private static List<String[]> merges(JsonNode root) {
@@ -117,7 +96,7 @@ final class GgufVocabularies {
     /** The Llama 3-style byte-level vocabulary as model "gpt2", pre "llama-bpe", with its chat template. */
     static GgufTestWriter llama3(GgufTestWriter w) throws IOException {
         JsonNode root = JSON.readTree(resource(DIR + "llama3/tokenizer.json"));
-        String[] tokens = tokensById(root);
+        String[] tokens = GgufVocabulary.tokensById(root);
         int[] types = new int[tokens.length];
         Arrays.fill(types, GgufTokenizer.NORMAL);
         for (JsonNode t : root.path("added_tokens")) {
