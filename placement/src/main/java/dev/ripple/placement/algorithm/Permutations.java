@@ -1,6 +1,8 @@
 package dev.ripple.placement.algorithm;
 
-/** Checks and inverts slot -> neuron permutations. */
+import java.util.function.IntUnaryOperator;
+
+/** Makes, checks and inverts slot -> neuron permutations. */
 public final class Permutations {
     private Permutations() {}
 
@@ -35,5 +37,24 @@ public final class Permutations {
             inv[order[s]] = s;
         }
         return inv;
+    }
+
+    /**
+     * A uniformly random permutation of {@code 0..n-1} (Fisher-Yates from the top), {@code nextInt}
+     * giving a value below its bound: the draws come in a fixed order, so a seeded source gives the
+     * same permutation.
+     */
+    public static int[] random(int n, IntUnaryOperator nextInt) {
+        int[] order = new int[n];
+        for (int i = 0; i < n; i++) {
+            order[i] = i;
+        }
+        for (int i = n - 1; i > 0; i--) {
+            int j = nextInt.applyAsInt(i + 1);
+            int t = order[i];
+            order[i] = order[j];
+            order[j] = t;
+        }
+        return order;
     }
 }

@@ -2,6 +2,7 @@ package dev.ripple.placement.synthetic;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.ripple.placement.algorithm.Permutations;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -642,17 +643,8 @@ public record SyntheticDecoder(
             return new int[0];
         }
         int n = intermediateSize;
-        int[] order = new int[n];
-        for (int i = 0; i < n; i++) {
-            order[i] = i;
-        }
         Gaussians rng = new Gaussians(Gaussians.key(seed, "layer " + layer + " clusters"));
-        for (int i = n - 1; i > 0; i--) {
-            int j = rng.nextInt(i + 1);
-            int t = order[i];
-            order[i] = order[j];
-            order[j] = t;
-        }
+        int[] order = Permutations.random(n, rng::nextInt);
         int[] cluster = new int[n];
         for (int k = 0; k < n; k++) {
             cluster[order[k]] = (int) ((long) k * clusters / n);
