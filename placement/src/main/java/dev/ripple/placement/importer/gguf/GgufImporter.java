@@ -15,6 +15,7 @@ import dev.ripple.core.tensor.Activation;
 import dev.ripple.core.tensor.DType;
 import dev.ripple.placement.importer.ImportedModel;
 import dev.ripple.placement.importer.ModelFormatException;
+import dev.ripple.placement.importer.TensorClaims;
 import dev.ripple.placement.importer.UnsupportedModelException;
 import java.io.IOException;
 import java.lang.foreign.Arena;
@@ -22,10 +23,8 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 
 /**
  * Imports Llama-family decoders from GGUF files (llama.cpp's format): architectures {@code llama}
@@ -120,7 +119,7 @@ public final class GgufImporter {
         private final GgufFile f;
         private final String arch;
         private final DType storage;
-        private final Set<String> used = new LinkedHashSet<>();
+        private final TensorClaims claims = new TensorClaims();
         private final List<ResidentTensor> residents = new ArrayList<>();
         private final List<BundleSource> ffns = new ArrayList<>();
         private final DType converted;
@@ -243,14 +242,8 @@ public final class GgufImporter {
             }
             Rotation rotation = arch.equals("llama") ? Rotation.ADJACENT : Rotation.HALF;
             Rope rope = new Rope(theta, rotation, scaling(headDim, theta));
-            for (GgufTensor t : f.tensors()) {
-                if (!used.contains(t.name())) {
-                    throw new UnsupportedModelException(
-                            f.path(),
-                            "tensor '" + t.name() + "' is not part of the " + arch
-                                    + " architecture this importer implements (a variant it does not support?)");
-                }
-            }
+            claims.requireAll(
+                    f.path(), arch, f.tensors().stream().map(GgufTensor::name).toList());
             DecoderConfig config;
             try {
                 config = new DecoderConfig(
@@ -437,7 +430,7 @@ public final class GgufImporter {
                         "dims " + Arrays.toString(t.dims()) + " (ggml order), the metadata implies "
                                 + Arrays.toString(ggmlDims));
             }
-            used.add(name);
+            claims.claim(name);
             return t;
         }
 
