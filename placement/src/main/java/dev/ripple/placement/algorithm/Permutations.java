@@ -2,23 +2,16 @@ package dev.ripple.placement.algorithm;
 
 import java.util.function.IntUnaryOperator;
 
-/** Makes, checks and inverts slot -> neuron permutations. */
+/**
+ * Makes, checks and inverts slot -> neuron permutations: the placement algorithms' view of core's
+ * {@link dev.ripple.core.format.Permutations}, with the error a placement that breaks one raises.
+ */
 public final class Permutations {
     private Permutations() {}
 
     /** Whether {@code order} holds each of {@code 0..n-1} exactly once. */
     public static boolean isPermutation(int[] order, int n) {
-        if (order.length != n) {
-            return false;
-        }
-        boolean[] seen = new boolean[n];
-        for (int v : order) {
-            if (v < 0 || v >= n || seen[v]) {
-                return false;
-            }
-            seen[v] = true;
-        }
-        return true;
+        return dev.ripple.core.format.Permutations.firstInvalid(order, n) < 0;
     }
 
     /** Throws unless {@code order} is a permutation of {@code 0..n-1}, naming the algorithm. */
@@ -32,11 +25,7 @@ public final class Permutations {
 
     /** {@code slotOf[neuron]} for {@code order[slot] = neuron}. */
     public static int[] inverse(int[] order) {
-        int[] inv = new int[order.length];
-        for (int s = 0; s < order.length; s++) {
-            inv[order[s]] = s;
-        }
-        return inv;
+        return dev.ripple.core.format.Permutations.inverse(order);
     }
 
     /**
@@ -45,10 +34,7 @@ public final class Permutations {
      * same permutation.
      */
     public static int[] random(int n, IntUnaryOperator nextInt) {
-        int[] order = new int[n];
-        for (int i = 0; i < n; i++) {
-            order[i] = i;
-        }
+        int[] order = dev.ripple.core.format.Permutations.identity(n);
         for (int i = n - 1; i > 0; i--) {
             int j = nextInt.applyAsInt(i + 1);
             int t = order[i];
