@@ -2,7 +2,6 @@ package dev.ripple.placement.importer;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.ripple.core.format.BundleSource;
 import dev.ripple.core.format.FfnLayerSpec;
 import dev.ripple.core.format.ResidentTensor;
 import dev.ripple.core.model.decoder.DecoderConfig;
@@ -87,9 +86,7 @@ public final class SafetensorsImporter {
         private final ObjectNode cfg;
         private final String type;
         private final DType storage;
-        private final TensorClaims claims = new TensorClaims();
-        private final List<ResidentTensor> residents = new ArrayList<>();
-        private final List<BundleSource> ffns = new ArrayList<>();
+        private final DecoderParts parts = new DecoderParts();
 
         Reader(HfCheckpoint ck, String type, DType storage) {
             this.ck = ck;
@@ -127,7 +124,7 @@ public final class SafetensorsImporter {
                 String p = base + "layers." + i + ".";
                 ls.add(attention(p, "out_proj", "self_attn_layer_norm", "final_layer_norm", d, d, d, true));
                 FfnLayerSpec spec = new FfnLayerSpec(i, d, ffnDim, activation, false, storage);
-                ffns.add(new CheckpointFfnLayer(
+                parts.addFfn(new CheckpointFfnLayer(
                         spec,
                         matrix(p + "fc1.weight", ffnDim, d),
                         null,
@@ -195,7 +192,7 @@ public final class SafetensorsImporter {
                         p, "o_proj", "input_layernorm", "post_attention_layernorm", d, qWidth, kvWidth, false));
                 String mlp = p + "mlp.";
                 FfnLayerSpec spec = new FfnLayerSpec(i, d, ffnDim, activation, true, storage, upActivated, threshold);
-                ffns.add(new CheckpointFfnLayer(
+                parts.addFfn(new CheckpointFfnLayer(
                         spec,
                         matrix(mlp + "up_proj.weight", ffnDim, d),
                         matrix(mlp + "gate_proj.weight", ffnDim, d),
@@ -234,7 +231,7 @@ public final class SafetensorsImporter {
 
         private ImportedModel finish(DecoderConfig config) throws IOException {
             // rotary inverse frequencies are recomputed, and a tied model's lm_head copies the embeddings
-            claims.requireAll(
+            parts.requireAllClaimed(
                     ck.root,
                     type,
                     ck.tensors.keySet().stream()
@@ -243,7 +240,7 @@ public final class SafetensorsImporter {
             ObjectNode arch = config.toJson();
             arch.put("source", "safetensors");
             arch.set("hf", cfg.deepCopy());
-            return new ImportedModel(ck.root.toString(), arch, residents, ffns, List.of(), List.of(), companionFiles());
+            return parts.toModel(ck.root.toString(), arch, companionFiles());
         }
 
         /** The checkpoint's tokenizer and generation files, stored with the model so that it runs alone. */
@@ -338,7 +335,7 @@ public final class SafetensorsImporter {
 
         /** Claims a resident tensor of the given shape and copies it as stored. */
         private String resident(String name, long... shape) throws IOException {
-            residents.add(ResidentTensor.stored(name, matrixOrVector(name, shape)));
+            parts.addResident(ResidentTensor.stored(name, matrixOrVector(name, shape)));
             return name;
         }
 
@@ -377,7 +374,7 @@ public final class SafetensorsImporter {
                         "tensor '" + name + "'",
                         "shape " + Arrays.toString(t.shape()) + ", config.json implies " + Arrays.toString(shape));
             }
-            claims.claim(name);
+            parts.claim(name);
             return t;
         }
 
