@@ -188,6 +188,11 @@ public final class ThresholdCalibrator {
 
     /** Share of sorted keys strictly above t. */
     static double shareAbove(float[] sorted, float t) {
+        return countAbove(sorted, t) / (double) sorted.length;
+    }
+
+    /** How many of the ascending {@code sorted} values are strictly above {@code t} (binary search). */
+    public static int countAbove(float[] sorted, float t) {
         int lo = 0;
         int hi = sorted.length;
         while (lo < hi) {
@@ -198,7 +203,7 @@ public final class ThresholdCalibrator {
                 lo = mid + 1;
             }
         }
-        return (sorted.length - lo) / (double) sorted.length;
+        return sorted.length - lo;
     }
 
     private static void requireTokens(ActivationSample sample) {

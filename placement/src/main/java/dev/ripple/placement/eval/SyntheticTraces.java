@@ -1,11 +1,11 @@
 package dev.ripple.placement.eval;
 
+import dev.ripple.placement.synthetic.FiringSet;
 import dev.ripple.placement.synthetic.PlantedClusters;
 import dev.ripple.placement.trace.ActivationTrace;
 import dev.ripple.placement.trace.TraceInfo;
 import java.util.Arrays;
 import java.util.SplittableRandom;
-import org.roaringbitmap.RoaringBitmap;
 
 /**
  * Synthetic activation traces with the structure placement feeds on, for tests and benchmarks
@@ -104,52 +104,16 @@ public final class SyntheticTraces {
         for (int h = 0; h < hot; h++) {
             hotIds[h] = shuffle[rnd.nextInt(n)];
         }
-        double logMiss = spec.noise() > 0 ? Math.log1p(-spec.noise()) : 0;
-        boolean[] on = new boolean[n];
-        int[] ids = new int[n];
+        FiringSet firing = new FiringSet(n);
         for (int t = 0; t < spec.tokens(); t++) {
-            int count = 0;
             for (int c = 0; c < clusters; c++) {
                 if (rnd.nextDouble() < popularity[c]) {
-                    for (int v : members[c]) {
-                        if (!on[v] && rnd.nextDouble() < spec.memberProbability()) {
-                            on[v] = true;
-                            ids[count++] = v;
-                        }
-                    }
+                    firing.fireEach(members[c], spec.memberProbability(), rnd);
                 }
             }
-            for (int v : hotIds) {
-                if (!on[v] && rnd.nextDouble() < spec.hotProbability()) {
-                    on[v] = true;
-                    ids[count++] = v;
-                }
-            }
-            if (spec.noise() > 0) {
-                // geometric skips: O(noise x n) draws instead of n
-                for (long v = skip(rnd, logMiss); v < n; v += 1 + skip(rnd, logMiss)) {
-                    int id = (int) v;
-                    if (!on[id]) {
-                        on[id] = true;
-                        ids[count++] = id;
-                    }
-                }
-            }
-            Arrays.sort(ids, 0, count);
-            RoaringBitmap b = new RoaringBitmap();
-            b.addN(ids, 0, count);
-            for (int k = 0; k < count; k++) {
-                on[ids[k]] = false;
-            }
-            b.runOptimize();
-            trace.add(layer, b);
+            firing.fireEach(hotIds, spec.hotProbability(), rnd);
+            firing.fireNoise(spec.noise(), rnd);
+            trace.add(layer, firing.take());
         }
-    }
-
-    private static long skip(SplittableRandom rnd, double logMiss) {
-        if (logMiss == 0) {
-            return Long.MAX_VALUE / 4;
-        }
-        return (long) Math.floor(Math.log(1 - rnd.nextDouble()) / logMiss);
     }
 }

@@ -19,8 +19,9 @@ import java.util.Optional;
  * A Hugging Face checkpoint directory: {@code config.json} plus either {@code model.safetensors}
  * or shards listed in {@code model.safetensors.index.json} ({@code weight_map}: tensor → file).
  * A path to a single {@code .safetensors} file is accepted too, with {@code config.json} beside it.
+ * Public for {@link #tensorFiles}, which the synthetic model's exporter reads checkpoints with too.
  */
-final class HfCheckpoint implements TensorSource {
+public final class HfCheckpoint implements TensorSource {
     private static final ObjectMapper JSON = new ObjectMapper();
     static final long MAX_JSON = 16L << 20;
 
@@ -38,6 +39,16 @@ final class HfCheckpoint implements TensorSource {
     static HfCheckpoint open(Path path) throws IOException {
         Path dir = Files.isDirectory(path) ? path : path.toAbsolutePath().getParent();
         ObjectNode config = readObject(dir.resolve("config.json"));
+        return new HfCheckpoint(dir, config, tensorFiles(path));
+    }
+
+    /**
+     * Tensor name → the file holding it, for a checkpoint directory ({@code model.safetensors} or the
+     * shards of {@code model.safetensors.index.json}) or a single {@code .safetensors} file; every shard
+     * the index names must lie in the directory and hold the tensors listed for it.
+     */
+    public static Map<String, SafetensorsFile> tensorFiles(Path path) throws IOException {
+        Path dir = Files.isDirectory(path) ? path : path.toAbsolutePath().getParent();
         Map<String, SafetensorsFile> tensors = new LinkedHashMap<>();
         if (!Files.isDirectory(path)) {
             add(tensors, SafetensorsFile.open(path));
@@ -76,7 +87,7 @@ final class HfCheckpoint implements TensorSource {
             throw new ModelFormatException(
                     dir, "checkpoint", "has neither model.safetensors nor model.safetensors.index.json");
         }
-        return new HfCheckpoint(dir, config, tensors);
+        return tensors;
     }
 
     private static void add(Map<String, SafetensorsFile> tensors, SafetensorsFile f) {

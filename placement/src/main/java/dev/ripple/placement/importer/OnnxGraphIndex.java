@@ -43,67 +43,25 @@ final class OnnxGraphIndex {
     /** A Constant node's value: {@code value} (a tensor) or the scalar/list forms of opset 12+. */
     private static OnnxTensor constantValue(OnnxNode n) {
         var attrs = n.attributes();
-        float[] none = new float[0];
         if (attrs.containsKey("value") && attrs.get("value").t() != null) {
             return attrs.get("value").t();
         }
         if (attrs.containsKey("value_float")) {
-            return new OnnxTensor(
-                    n.output(),
-                    OnnxTensor.FLOAT,
-                    new long[0],
-                    null,
-                    -1,
-                    0,
-                    new float[] {attrs.get("value_float").f()},
-                    new int[0],
-                    new long[0],
-                    new double[0],
-                    false);
+            return OnnxTensor.ofFloats(n.output(), new long[0], new float[] {
+                attrs.get("value_float").f()
+            });
         }
         if (attrs.containsKey("value_int")) {
-            return new OnnxTensor(
-                    n.output(),
-                    OnnxTensor.INT64,
-                    new long[0],
-                    null,
-                    -1,
-                    0,
-                    none,
-                    new int[0],
-                    new long[] {attrs.get("value_int").i()},
-                    new double[0],
-                    false);
+            return OnnxTensor.ofLongs(
+                    n.output(), new long[0], new long[] {attrs.get("value_int").i()});
         }
         if (attrs.containsKey("value_floats")) {
             float[] v = attrs.get("value_floats").floats();
-            return new OnnxTensor(
-                    n.output(),
-                    OnnxTensor.FLOAT,
-                    new long[] {v.length},
-                    null,
-                    -1,
-                    0,
-                    v,
-                    new int[0],
-                    new long[0],
-                    new double[0],
-                    false);
+            return OnnxTensor.ofFloats(n.output(), new long[] {v.length}, v);
         }
         if (attrs.containsKey("value_ints")) {
             long[] v = attrs.get("value_ints").ints();
-            return new OnnxTensor(
-                    n.output(),
-                    OnnxTensor.INT64,
-                    new long[] {v.length},
-                    null,
-                    -1,
-                    0,
-                    none,
-                    new int[0],
-                    v,
-                    new double[0],
-                    false);
+            return OnnxTensor.ofLongs(n.output(), new long[] {v.length}, v);
         }
         return null;
     }

@@ -42,6 +42,16 @@ public record OnnxTensor(
     public static final int DOUBLE = 11;
     public static final int BFLOAT16 = 16;
 
+    /** A FLOAT tensor holding {@code values} as {@code float_data} (a Constant node's value_float(s)). */
+    static OnnxTensor ofFloats(String name, long[] dims, float[] values) {
+        return new OnnxTensor(name, FLOAT, dims, null, -1, 0, values, new int[0], new long[0], new double[0], false);
+    }
+
+    /** An INT64 tensor holding {@code values} as {@code int64_data} (a Constant node's value_int(s)). */
+    static OnnxTensor ofLongs(String name, long[] dims, long[] values) {
+        return new OnnxTensor(name, INT64, dims, null, -1, 0, new float[0], new int[0], values, new double[0], false);
+    }
+
     /** Number of elements the dimensions describe; -1 if a dimension is negative or the product overflows. */
     public long elementCount() {
         long n = 1;

@@ -2,7 +2,6 @@ package dev.ripple.placement.importer;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.ripple.core.format.BundleSource;
 import dev.ripple.core.format.FfnLayerSpec;
 import dev.ripple.core.format.ResidentTensor;
 import dev.ripple.core.model.decoder.DecoderConfig;
@@ -21,7 +20,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -88,9 +86,7 @@ public final class SafetensorsImporter {
         private final ObjectNode cfg;
         private final String type;
         private final DType storage;
-        private final Set<String> used = new LinkedHashSet<>();
-        private final List<ResidentTensor> residents = new ArrayList<>();
-        private final List<BundleSource> ffns = new ArrayList<>();
+        private final DecoderParts parts = new DecoderParts();
 
         Reader(HfCheckpoint ck, String type, DType storage) {
             this.ck = ck;
@@ -126,16 +122,9 @@ public final class SafetensorsImporter {
             List<DecoderConfig.Layer> ls = new ArrayList<>();
             for (int i = 0; i < layers; i++) {
                 String p = base + "layers." + i + ".";
-                String attn = p + "self_attn.";
-                ls.add(new DecoderConfig.Layer(
-                        projection(attn + "q_proj", d, d, true),
-                        projection(attn + "k_proj", d, d, true),
-                        projection(attn + "v_proj", d, d, true),
-                        projection(attn + "out_proj", d, d, true),
-                        norm(p + "self_attn_layer_norm", d, true),
-                        norm(p + "final_layer_norm", d, true)));
+                ls.add(attention(p, "out_proj", "self_attn_layer_norm", "final_layer_norm", d, d, d, true));
                 FfnLayerSpec spec = new FfnLayerSpec(i, d, ffnDim, activation, false, storage);
-                ffns.add(new CheckpointFfnLayer(
+                parts.addFfn(new CheckpointFfnLayer(
                         spec,
                         matrix(p + "fc1.weight", ffnDim, d),
                         null,
@@ -199,17 +188,11 @@ public final class SafetensorsImporter {
             List<DecoderConfig.Layer> ls = new ArrayList<>();
             for (int i = 0; i < layers; i++) {
                 String p = base + "layers." + i + ".";
-                String attn = p + "self_attn.";
-                ls.add(new DecoderConfig.Layer(
-                        projection(attn + "q_proj", qWidth, d, false),
-                        projection(attn + "k_proj", kvWidth, d, false),
-                        projection(attn + "v_proj", kvWidth, d, false),
-                        projection(attn + "o_proj", d, qWidth, false),
-                        norm(p + "input_layernorm", d, false),
-                        norm(p + "post_attention_layernorm", d, false)));
+                ls.add(attention(
+                        p, "o_proj", "input_layernorm", "post_attention_layernorm", d, qWidth, kvWidth, false));
                 String mlp = p + "mlp.";
                 FfnLayerSpec spec = new FfnLayerSpec(i, d, ffnDim, activation, true, storage, upActivated, threshold);
-                ffns.add(new CheckpointFfnLayer(
+                parts.addFfn(new CheckpointFfnLayer(
                         spec,
                         matrix(mlp + "up_proj.weight", ffnDim, d),
                         matrix(mlp + "gate_proj.weight", ffnDim, d),
@@ -247,18 +230,17 @@ public final class SafetensorsImporter {
         }
 
         private ImportedModel finish(DecoderConfig config) throws IOException {
-            for (String name : ck.tensors.keySet()) {
-                if (!used.contains(name) && !name.endsWith("rotary_emb.inv_freq") && !name.equals("lm_head.weight")) {
-                    throw new UnsupportedModelException(
-                            ck.root,
-                            "tensor '" + name + "' is not part of the " + type
-                                    + " architecture this importer implements (a variant it does not support?)");
-                }
-            }
+            // rotary inverse frequencies are recomputed, and a tied model's lm_head copies the embeddings
+            parts.requireAllClaimed(
+                    ck.root,
+                    type,
+                    ck.tensors.keySet().stream()
+                            .filter(n -> !n.endsWith("rotary_emb.inv_freq") && !n.equals("lm_head.weight"))
+                            .toList());
             ObjectNode arch = config.toJson();
             arch.put("source", "safetensors");
             arch.set("hf", cfg.deepCopy());
-            return new ImportedModel(ck.root.toString(), arch, residents, ffns, List.of(), List.of(), companionFiles());
+            return parts.toModel(ck.root.toString(), arch, companionFiles());
         }
 
         /** The checkpoint's tokenizer and generation files, stored with the model so that it runs alone. */
@@ -332,9 +314,28 @@ public final class SafetensorsImporter {
                     "no tensors named like '[model.][decoder.]layers.0.*'; the " + "checkpoint has " + sample());
         }
 
+        /**
+         * Layer {@code p}'s attention projections ({@code self_attn.q_proj}, k, v and {@code out}) and
+         * its two norms, named and shaped as the family has them.
+         *
+         * @param biased OPT: projections always biased (unless {@code enable_bias} is false), norms with bias
+         */
+        private DecoderConfig.Layer attention(
+                String p, String out, String inputNorm, String postNorm, int d, int qWidth, int kvWidth, boolean biased)
+                throws IOException {
+            String attn = p + "self_attn.";
+            return new DecoderConfig.Layer(
+                    projection(attn + "q_proj", qWidth, d, biased),
+                    projection(attn + "k_proj", kvWidth, d, biased),
+                    projection(attn + "v_proj", kvWidth, d, biased),
+                    projection(attn + out, d, qWidth, biased),
+                    norm(p + inputNorm, d, biased),
+                    norm(p + postNorm, d, biased));
+        }
+
         /** Claims a resident tensor of the given shape and copies it as stored. */
         private String resident(String name, long... shape) throws IOException {
-            residents.add(ResidentTensor.stored(name, matrixOrVector(name, shape)));
+            parts.addResident(ResidentTensor.stored(name, matrixOrVector(name, shape)));
             return name;
         }
 
@@ -373,7 +374,7 @@ public final class SafetensorsImporter {
                         "tensor '" + name + "'",
                         "shape " + Arrays.toString(t.shape()) + ", config.json implies " + Arrays.toString(shape));
             }
-            used.add(name);
+            parts.claim(name);
             return t;
         }
 

@@ -251,20 +251,10 @@ final class LayerTrainer {
         if (spec.activation() == Activation.RELU || a >= 0) {
             return Float.NEGATIVE_INFINITY;
         }
-        float hi = minimum();
-        float lo = -100f;
-        if (spec.activate(hi) > a) {
+        if (spec.activate(minimum()) > a) {
             return Float.NEGATIVE_INFINITY;
         }
-        for (int k = 0; k < 60; k++) {
-            float mid = (lo + hi) / 2;
-            if (spec.activate(mid) > a) {
-                lo = mid;
-            } else {
-                hi = mid;
-            }
-        }
-        return lo;
+        return crossing(-100f, minimum(), a);
     }
 
     private float minimum() {
@@ -277,20 +267,27 @@ final class LayerTrainer {
      */
     private float boundary(int i) {
         float a = bound(i);
-        float lo = minimum();
-        float hi = 100f;
-        if (spec.activate(lo) > a) {
+        if (spec.activate(minimum()) > a) {
             return -100f;
         }
+        return crossing(100f, minimum(), a);
+    }
+
+    /**
+     * Bisects one branch of the activation between a pre-activation {@code above} whose activation
+     * exceeds {@code a} and one, {@code below}, whose activation does not; returns the point found
+     * nearest the crossing on the {@code above} side.
+     */
+    private float crossing(float above, float below, float a) {
         for (int k = 0; k < 60; k++) {
-            float mid = (lo + hi) / 2;
+            float mid = (above + below) / 2;
             if (spec.activate(mid) > a) {
-                hi = mid;
+                above = mid;
             } else {
-                lo = mid;
+                below = mid;
             }
         }
-        return hi;
+        return above;
     }
 
     /** Each output bias starts at the logit of its neuron's base rate, so training starts calibrated. */

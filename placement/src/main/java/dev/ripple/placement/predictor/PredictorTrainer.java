@@ -7,6 +7,7 @@ import dev.ripple.core.activity.TrainedPredictor;
 import dev.ripple.core.ffn.FfnLayerWeights;
 import dev.ripple.placement.calibrate.ActivationSample;
 import dev.ripple.placement.calibrate.ErrorRuleCalibrator;
+import dev.ripple.placement.calibrate.ThresholdCalibrator;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ExecutionException;
@@ -141,28 +142,17 @@ public final class PredictorTrainer {
         }
 
         public double recall(float t) {
-            return (above(positiveLogits, t) + dipPositives)
+            return (ThresholdCalibrator.countAbove(positiveLogits, t) + dipPositives)
                     / (double) Math.max(1, positiveLogits.length + dipPositives);
         }
 
         /** Share of neurons predicted active on the validation tokens. */
         public double readShare(float t) {
-            return (above(positiveLogits, t) + above(negativeLogits, t) + dipPositives + dipNegatives)
+            return (ThresholdCalibrator.countAbove(positiveLogits, t)
+                            + ThresholdCalibrator.countAbove(negativeLogits, t)
+                            + dipPositives
+                            + dipNegatives)
                     / (double) Math.max(1, positiveLogits.length + negativeLogits.length + dipPositives + dipNegatives);
-        }
-
-        private static int above(float[] sorted, float t) {
-            int lo = 0;
-            int hi = sorted.length;
-            while (lo < hi) {
-                int mid = (lo + hi) >>> 1;
-                if (sorted[mid] > t) {
-                    hi = mid;
-                } else {
-                    lo = mid + 1;
-                }
-            }
-            return sorted.length - lo;
         }
     }
 

@@ -1,14 +1,11 @@
 package dev.ripple.placement.synthetic;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.ripple.placement.importer.HfCheckpoint;
 import dev.ripple.placement.importer.ModelFormatException;
 import dev.ripple.placement.importer.SafetensorsFile;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
-import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
@@ -26,45 +23,7 @@ final class CheckpointTensors {
     }
 
     static CheckpointTensors open(Path dir) throws IOException {
-        Map<String, SafetensorsFile> byName = new LinkedHashMap<>();
-        Path single = dir.resolve("model.safetensors");
-        Path index = dir.resolve("model.safetensors.index.json");
-        if (Files.isRegularFile(single)) {
-            SafetensorsFile f = SafetensorsFile.open(single);
-            for (String name : f.entries().keySet()) {
-                byName.put(name, f);
-            }
-        } else if (Files.isRegularFile(index)) {
-            JsonNode map = new ObjectMapper().readTree(index.toFile()).path("weight_map");
-            if (!map.isObject()) {
-                throw new ModelFormatException(index, "weight_map", "missing or not an object");
-            }
-            Map<String, SafetensorsFile> shards = new LinkedHashMap<>();
-            for (Map.Entry<String, JsonNode> e : map.properties()) {
-                String shard = e.getValue().asText("");
-                Path p = dir.resolve(shard).normalize();
-                if (shard.isEmpty() || !p.getParent().equals(dir.normalize())) {
-                    throw new ModelFormatException(
-                            index,
-                            "weight_map",
-                            "tensor '" + e.getKey() + "' maps to '" + shard + "', not a file in " + dir);
-                }
-                SafetensorsFile f = shards.get(shard);
-                if (f == null) {
-                    f = SafetensorsFile.open(p);
-                    shards.put(shard, f);
-                }
-                if (!f.entries().containsKey(e.getKey())) {
-                    throw new ModelFormatException(
-                            p, "tensor '" + e.getKey() + "'", "listed in the index but not in the shard");
-                }
-                byName.put(e.getKey(), f);
-            }
-        } else {
-            throw new ModelFormatException(
-                    dir, "checkpoint", "has neither model.safetensors nor model.safetensors.index.json");
-        }
-        return new CheckpointTensors(dir, byName);
+        return new CheckpointTensors(dir, HfCheckpoint.tensorFiles(dir));
     }
 
     boolean has(String name) {

@@ -1,5 +1,6 @@
 package dev.ripple.placement.synthetic;
 
+import dev.ripple.placement.algorithm.Permutations;
 import java.util.Arrays;
 import java.util.SplittableRandom;
 
@@ -20,16 +21,7 @@ public record PlantedClusters(int[] shuffle, int[][] members) {
      * in a fixed order, so a seed gives the same clusters.
      */
     public static PlantedClusters deal(SplittableRandom rnd, int neurons, int clusterSize, double overlap) {
-        int[] shuffle = new int[neurons];
-        for (int i = 0; i < neurons; i++) {
-            shuffle[i] = i;
-        }
-        for (int i = neurons - 1; i > 0; i--) {
-            int j = rnd.nextInt(i + 1);
-            int t = shuffle[i];
-            shuffle[i] = shuffle[j];
-            shuffle[j] = t;
-        }
+        int[] shuffle = Permutations.random(neurons, rnd::nextInt);
         int clusters = Math.max(1, neurons / clusterSize);
         int[] fill = new int[clusters];
         int[] second = new int[neurons];

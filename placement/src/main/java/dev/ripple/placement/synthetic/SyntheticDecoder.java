@@ -2,6 +2,7 @@ package dev.ripple.placement.synthetic;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.ripple.placement.algorithm.Permutations;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -569,24 +570,23 @@ public record SyntheticDecoder(
 
     /** OPT 2; Qwen2 151643 and Llama 3 128000 when the vocabulary holds them; else 1 (Llama 2). */
     public int bosTokenId() {
-        if (family == Family.OPT) {
-            return 2;
-        }
-        if (attentionBias && vocabSize > 151645) {
-            return 151643;
-        }
-        return vocabSize >= 128256 ? 128000 : 1;
+        return specialTokenId(151643, 128000, 1);
     }
 
     /** OPT 2; Qwen2 151645 and Llama 3 128001 when the vocabulary holds them; else 2 (Llama 2). */
     public int eosTokenId() {
+        return specialTokenId(151645, 128001, 2);
+    }
+
+    /** OPT's 2 (its bos and eos), else the id of the model whose vocabulary this one is large enough to be. */
+    private int specialTokenId(int qwen2, int llama3, int llama2) {
         if (family == Family.OPT) {
             return 2;
         }
         if (attentionBias && vocabSize > 151645) {
-            return 151645;
+            return qwen2;
         }
-        return vocabSize >= 128256 ? 128001 : 2;
+        return vocabSize >= 128256 ? llama3 : llama2;
     }
 
     /**
@@ -642,17 +642,8 @@ public record SyntheticDecoder(
             return new int[0];
         }
         int n = intermediateSize;
-        int[] order = new int[n];
-        for (int i = 0; i < n; i++) {
-            order[i] = i;
-        }
         Gaussians rng = new Gaussians(Gaussians.key(seed, "layer " + layer + " clusters"));
-        for (int i = n - 1; i > 0; i--) {
-            int j = rng.nextInt(i + 1);
-            int t = order[i];
-            order[i] = order[j];
-            order[j] = t;
-        }
+        int[] order = Permutations.random(n, rng::nextInt);
         int[] cluster = new int[n];
         for (int k = 0; k < n; k++) {
             cluster[order[k]] = (int) ((long) k * clusters / n);

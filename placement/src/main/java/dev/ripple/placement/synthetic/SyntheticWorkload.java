@@ -12,6 +12,7 @@ import dev.ripple.core.format.RippleContents;
 import dev.ripple.core.format.RippleFileWriter;
 import dev.ripple.core.tensor.Activation;
 import dev.ripple.core.tensor.DType;
+import dev.ripple.placement.algorithm.Permutations;
 import dev.ripple.placement.trace.ActivationTrace;
 import dev.ripple.placement.trace.TraceFiles;
 import dev.ripple.placement.trace.TraceInfo;
@@ -22,7 +23,6 @@ import java.util.Arrays;
 import java.util.SplittableRandom;
 import java.util.function.Consumer;
 import java.util.function.IntConsumer;
-import org.roaringbitmap.RoaringBitmap;
 
 /**
  * Synthetic decoder workloads at the papers' scale: an FFN-only {@code .ripple} file in a real
@@ -304,16 +304,7 @@ public final class SyntheticWorkload {
             hot[h] = rnd.nextInt(n);
         }
         // popularity: a power law over a random ranking, scaled so the clusters carry their share
-        int[] rank = new int[clusters];
-        for (int c = 0; c < clusters; c++) {
-            rank[c] = c;
-        }
-        for (int i = clusters - 1; i > 0; i--) {
-            int j = rnd.nextInt(i + 1);
-            int t = rank[i];
-            rank[i] = rank[j];
-            rank[j] = t;
-        }
+        int[] rank = Permutations.random(clusters, rnd::nextInt);
         double[] weight = new double[clusters];
         for (int c = 0; c < clusters; c++) {
             weight[c] = Math.pow(rank[c] + 1, -spec.clusterSkew());
@@ -391,51 +382,20 @@ public final class SyntheticWorkload {
             on[c] = rnd.nextDouble() < s.popularity()[c]; // start in the stationary distribution
         }
         double rho = spec.persistence();
-        boolean[] fired = new boolean[n];
-        int[] ids = new int[n];
-        double logMiss = s.noise() > 0 ? Math.log1p(-s.noise()) : 0;
+        FiringSet firing = new FiringSet(n);
         for (int t = 0; t < tokens; t++) {
-            int count = 0;
             for (int c = 0; c < clusters; c++) {
                 double pi = s.popularity()[c];
                 double pOn = on[c] ? pi + rho * (1 - pi) : pi * (1 - rho);
                 on[c] = rnd.nextDouble() < pOn;
                 if (on[c]) {
-                    for (int v : s.members()[c]) {
-                        if (!fired[v] && rnd.nextDouble() < spec.memberProbability()) {
-                            fired[v] = true;
-                            ids[count++] = v;
-                        }
-                    }
+                    firing.fireEach(s.members()[c], spec.memberProbability(), rnd);
                 }
             }
-            for (int v : s.hot()) {
-                if (!fired[v] && rnd.nextDouble() < spec.hotProbability()) {
-                    fired[v] = true;
-                    ids[count++] = v;
-                }
-            }
-            if (s.noise() > 0) {
-                for (long v = skip(rnd, logMiss); v < n; v += 1 + skip(rnd, logMiss)) {
-                    if (!fired[(int) v]) {
-                        fired[(int) v] = true;
-                        ids[count++] = (int) v;
-                    }
-                }
-            }
-            Arrays.sort(ids, 0, count);
-            RoaringBitmap b = new RoaringBitmap();
-            b.addN(ids, 0, count);
-            for (int k = 0; k < count; k++) {
-                fired[ids[k]] = false;
-            }
-            b.runOptimize();
-            trace.add(layer, b);
+            firing.fireEach(s.hot(), spec.hotProbability(), rnd);
+            firing.fireNoise(s.noise(), rnd);
+            trace.add(layer, firing.take());
         }
-    }
-
-    private static long skip(SplittableRandom rnd, double logMiss) {
-        return (long) Math.floor(Math.log(1 - rnd.nextDouble()) / logMiss);
     }
 
     private static long mix(long seed, long a, long b) {

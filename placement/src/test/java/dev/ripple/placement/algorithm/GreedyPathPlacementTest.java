@@ -29,16 +29,7 @@ class GreedyPathPlacementTest {
 
     static Planted planted(long seed, int tokens, double dropout) {
         SplittableRandom rnd = new SplittableRandom(seed);
-        int[] perm = new int[N];
-        for (int i = 0; i < N; i++) {
-            perm[i] = i;
-        }
-        for (int i = N - 1; i > 0; i--) {
-            int j = rnd.nextInt(i + 1);
-            int t = perm[i];
-            perm[i] = perm[j];
-            perm[j] = t;
-        }
+        int[] perm = Permutations.random(N, rnd::nextInt);
         List<RoaringBitmap> sets = new ArrayList<>();
         for (int t = 0; t < tokens; t++) {
             RoaringBitmap b = new RoaringBitmap();

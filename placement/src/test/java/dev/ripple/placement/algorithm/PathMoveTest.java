@@ -9,6 +9,8 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.SplittableRandom;
+import java.util.function.IntToDoubleFunction;
+import java.util.function.Supplier;
 import org.junit.jupiter.api.Test;
 import org.roaringbitmap.RoaringBitmap;
 
@@ -20,16 +22,7 @@ class PathMoveTest {
         for (long seed = 1; seed <= 30; seed++) {
             SplittableRandom rnd = new SplittableRandom(seed);
             int n = 2 + rnd.nextInt(40);
-            List<RoaringBitmap> sets = new ArrayList<>();
-            for (int t = 0; t < 60; t++) {
-                RoaringBitmap b = new RoaringBitmap();
-                for (int i = 0; i < n; i++) {
-                    if (rnd.nextDouble() < 0.3) {
-                        b.add(i);
-                    }
-                }
-                sets.add(b);
-            }
+            List<RoaringBitmap> sets = randomSets(rnd, 60, n, () -> i -> 0.3);
             LayerStats stats = new CoActivationCounter().count(sets, n);
             int[] weights = rnd.nextBoolean() ? new int[] {4, 1} : new int[] {8, 3, 1};
             int[] order = new IdentityPlacement().order(stats);
@@ -67,17 +60,11 @@ class PathMoveTest {
         for (long seed = 1; seed <= 10; seed++) {
             SplittableRandom rnd = new SplittableRandom(seed);
             int n = 10 + rnd.nextInt(150);
-            List<RoaringBitmap> sets = new ArrayList<>();
-            for (int t = 0; t < 80; t++) {
-                RoaringBitmap b = new RoaringBitmap();
+            // each token favours one of five interleaved groups
+            List<RoaringBitmap> sets = randomSets(rnd, 80, n, () -> {
                 int group = rnd.nextInt(5);
-                for (int i = 0; i < n; i++) {
-                    if (rnd.nextDouble() < (i % 5 == group ? 0.6 : 0.05)) {
-                        b.add(i);
-                    }
-                }
-                sets.add(b);
-            }
+                return i -> i % 5 == group ? 0.6 : 0.05;
+            });
             LayerStats stats = new CoActivationCounter().count(sets, n);
             int[] weights = {4, 1};
             int[] order = new IdentityPlacement().order(stats);
@@ -108,5 +95,22 @@ class PathMoveTest {
 
     private static String describe(PathMove m) {
         return "[a=" + m.a + " b=" + m.b + " c=" + m.c + " rev=" + m.reversed + " kind=" + m.kind + "]";
+    }
+
+    /** Active sets of {@code tokens} tokens: each token asks {@code token} for its neurons' probabilities. */
+    private static List<RoaringBitmap> randomSets(
+            SplittableRandom rnd, int tokens, int n, Supplier<IntToDoubleFunction> token) {
+        List<RoaringBitmap> sets = new ArrayList<>();
+        for (int t = 0; t < tokens; t++) {
+            IntToDoubleFunction p = token.get();
+            RoaringBitmap b = new RoaringBitmap();
+            for (int i = 0; i < n; i++) {
+                if (rnd.nextDouble() < p.applyAsDouble(i)) {
+                    b.add(i);
+                }
+            }
+            sets.add(b);
+        }
+        return sets;
     }
 }

@@ -26,18 +26,7 @@ class ErrorRuleCalibratorTest {
     private static final int TOKENS = 500;
 
     private static ActivationSample sample(long seed) {
-        Random r = new Random(seed);
-        int[] neurons = new int[LAYERS];
-        List<float[]> values = new ArrayList<>();
-        for (int l = 0; l < LAYERS; l++) {
-            neurons[l] = N;
-            float[] v = new float[TOKENS * N];
-            for (int i = 0; i < v.length; i++) {
-                v[i] = Activation.GELU.apply((float) ((0.7 + l) * r.nextGaussian() - 0.3));
-            }
-            values.add(v);
-        }
-        return new ActivationSample(neurons, values, TOKENS);
+        return GeluActivations.sample(seed, LAYERS, N, TOKENS, l -> 0.7 + l, l -> -0.3);
     }
 
     /** Neuron i's down column is scaled by (1 + i/8), so late neurons matter more per unit of activation. */
@@ -69,16 +58,11 @@ class ErrorRuleCalibratorTest {
         ErrorRuleCalibrator.Result r = ErrorRuleCalibrator.forFraction(s, weights(2), 0.3, 2);
         for (int l = 0; l < LAYERS; l++) {
             assertEquals(0.3, r.fraction()[l], 1e-3, "layer " + l);
-            IntArrayList active = new IntArrayList();
-            float[] row = new float[N];
-            long kept = 0;
-            for (int t = 0; t < TOKENS; t++) {
-                System.arraycopy(s.layer(l), t * N, row, 0, N);
-                active.clear();
-                r.rule().select(l, row, N, active);
-                kept += active.size();
-            }
-            assertEquals(0.3, kept / (double) (TOKENS * N), 1e-3, "the rule itself keeps what the calibration says");
+            assertEquals(
+                    0.3,
+                    GeluActivations.keptShare(r.rule(), s, l),
+                    1e-3,
+                    "the rule itself keeps what the calibration says");
         }
     }
 

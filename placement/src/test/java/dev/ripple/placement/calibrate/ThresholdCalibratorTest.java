@@ -12,7 +12,6 @@ import dev.ripple.core.tensor.DType;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
-import org.eclipse.collections.impl.list.mutable.primitive.IntArrayList;
 import org.junit.jupiter.api.Test;
 
 /** Calibrated thresholds on generated GELU activations whose layers differ in scale. */
@@ -22,22 +21,9 @@ class ThresholdCalibratorTest {
     private static final int N = 64;
     private static final int TOKENS = 400;
 
-    /** GELU of Gaussian pre-activations, each layer with its own scale and shift, so one global t cannot fit all. */
+    /** Each layer with its own scale and shift, so one global t cannot fit all. */
     private static ActivationSample sample(long seed) {
-        Random r = new Random(seed);
-        int[] neurons = new int[LAYERS];
-        List<float[]> values = new ArrayList<>();
-        for (int l = 0; l < LAYERS; l++) {
-            neurons[l] = N;
-            float scale = 0.5f + l;
-            float shift = -0.5f * l;
-            float[] v = new float[TOKENS * N];
-            for (int i = 0; i < v.length; i++) {
-                v[i] = Activation.GELU.apply((float) (scale * r.nextGaussian() + shift));
-            }
-            values.add(v);
-        }
-        return new ActivationSample(neurons, values, TOKENS);
+        return GeluActivations.sample(seed, LAYERS, N, TOKENS, l -> 0.5 + l, l -> -0.5 * l);
     }
 
     private static List<FfnLayerWeights> weights(long seed) {
@@ -64,20 +50,6 @@ class ThresholdCalibratorTest {
         return a;
     }
 
-    /** Mean share of active neurons per token, measured independently of the calibrator. */
-    private static double share(ThresholdRule rule, ActivationSample s, int l) {
-        float[] row = new float[N];
-        IntArrayList active = new IntArrayList();
-        long total = 0;
-        for (int t = 0; t < s.tokens(); t++) {
-            System.arraycopy(s.layer(l), t * N, row, 0, N);
-            active.clear();
-            rule.select(l, row, N, active);
-            total += active.size();
-        }
-        return total / (double) (s.tokens() * N);
-    }
-
     @Test
     void fractionTargetIsMetPerLayerForBothModes() {
         ActivationSample s = sample(1);
@@ -86,7 +58,7 @@ class ThresholdCalibratorTest {
                 ThresholdCalibrator.Result r = ThresholdCalibrator.forFraction(mode, s, target);
                 assertEquals(LAYERS, r.rule().thresholds().length);
                 for (int l = 0; l < LAYERS; l++) {
-                    double got = share(r.rule(), s, l);
+                    double got = GeluActivations.keptShare(r.rule(), s, l);
                     assertEquals(target, got, 0.005, mode + " layer " + l + " target " + target);
                     assertEquals(got, r.fraction()[l], 1e-9, "reported fraction is the measured one");
                 }
@@ -107,7 +79,7 @@ class ThresholdCalibratorTest {
         ThresholdRule rule = ThresholdCalibrator.forFraction(ThresholdRule.Mode.VALUE, s, 1.0)
                 .rule();
         for (int l = 0; l < LAYERS; l++) {
-            assertEquals(1.0, share(rule, s, l), 1e-12);
+            assertEquals(1.0, GeluActivations.keptShare(rule, s, l), 1e-12);
         }
     }
 

@@ -44,11 +44,7 @@ class DecoderProfilerTest {
                 .withInitStd(0.1)
                 .withActiveFraction(0.1)
                 .withSeed(5);
-        Path hf = dir.resolve("hf");
-        SyntheticDecoderWriter.write(spec, hf, "F32", 1);
-        Path file = dir.resolve("opt.ripple");
-        RippleFileWriter.write(
-                file, SafetensorsImporter.importModel(hf, DType.F32).toContents());
+        Path file = imported(spec, "opt");
         Random rnd = new Random(1);
         List<int[]> passages = new ArrayList<>();
         for (int p = 0; p < 6; p++) {
@@ -109,11 +105,7 @@ class DecoderProfilerTest {
                 .withHiddenAct("fatrelu")
                 .withActiveFraction(0.2)
                 .withSeed(9);
-        Path hf = dir.resolve("llama");
-        SyntheticDecoderWriter.write(spec, hf, "F32", 1);
-        Path file = dir.resolve("llama.ripple");
-        RippleFileWriter.write(
-                file, SafetensorsImporter.importModel(hf, DType.F32).toContents());
+        Path file = imported(spec, "llama");
         List<int[]> passages =
                 List.of(new Random(2).ints(20, 0, spec.vocabSize()).toArray());
         try (DecoderProfiler profiler = DecoderProfiler.open(file, ProfileOptions.defaults())) {
@@ -126,5 +118,15 @@ class DecoderProfilerTest {
                         "planted 20%: " + r.meanActiveFraction()[l]);
             }
         }
+    }
+
+    /** The generated checkpoint imported with f32 bundles into {@code name}.ripple in the test's folder. */
+    private Path imported(SyntheticDecoder spec, String name) throws Exception {
+        Path hf = dir.resolve(name);
+        SyntheticDecoderWriter.write(spec, hf, "F32", 1);
+        Path file = dir.resolve(name + ".ripple");
+        RippleFileWriter.write(
+                file, SafetensorsImporter.importModel(hf, DType.F32).toContents());
+        return file;
     }
 }

@@ -1,22 +1,17 @@
 package dev.ripple.placement.decoder;
 
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.ripple.core.format.FfnLayerSection;
 import dev.ripple.core.format.RippleFile;
 import dev.ripple.core.tensor.Tensor;
 import dev.ripple.placement.importer.SafetensorsFile;
+import dev.ripple.placement.importer.SmallHeapImport;
 import dev.ripple.placement.synthetic.SyntheticDecoder;
 import dev.ripple.placement.synthetic.SyntheticDecoderWriter;
-import java.lang.foreign.ValueLayout;
-import java.nio.ByteOrder;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -43,41 +38,15 @@ class ImportHeapTest {
         }
         assertTrue(checkpoint > 140L << 20, "checkpoint of " + checkpoint + " bytes");
         Path out = dir.resolve("model.ripple");
-        List<String> cmd = List.of(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx64m",
-                "--enable-native-access=ALL-UNNAMED",
-                "-cp",
-                System.getProperty("java.class.path"),
-                ImportMain.class.getName(),
-                hf.toString(),
-                out.toString(),
-                "f16");
-        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
-        String log = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertTrue(p.waitFor(5, TimeUnit.MINUTES), "the import finished: " + log);
-        assertEquals(0, p.exitValue(), log);
+        String log = SmallHeapImport.run(hf, out);
         assertTrue(Files.size(out) >= checkpoint, log);
 
         SafetensorsFile shard = SafetensorsFile.open(hf.resolve("model-00002-of-00002.safetensors"));
         try (RippleFile f = RippleFile.open(out)) {
             f.verify();
-            FfnLayerSection last = f.layers().get(3);
             Tensor down = shard.tensor("model.layers.3.mlp.down_proj.weight");
             Tensor gate = shard.tensor("model.layers.3.mlp.gate_proj.weight");
-            int d = 1024;
-            int n = 4096;
-            for (int neuron : new int[] {0, 17, 4095}) {
-                long at = last.bundleOffset(neuron); // identity order: slot = neuron
-                float[] column = new float[d];
-                float[] gateRow = new float[d];
-                for (int k = 0; k < d; k++) {
-                    column[k] = down.get((long) k * n + neuron);
-                    gateRow[k] = gate.get((long) neuron * d + k);
-                }
-                assertArrayEquals(gateRow, halves(f, at + 2L * last.spec().gateOffset(), d), "gate row " + neuron);
-                assertArrayEquals(column, halves(f, at + 2L * last.spec().downOffset(), d), "down column " + neuron);
-            }
+            SmallHeapImport.assertBundles(f, 3, gate::get, down::get, 1024, 4096);
             Tensor emb = f.tensor("model.embed_tokens.weight").orElseThrow();
             Tensor source = SafetensorsFile.open(hf.resolve("model-00001-of-00002.safetensors"))
                             .entries()
@@ -88,14 +57,5 @@ class ImportHeapTest {
             assertEquals(source.data().byteSize(), emb.data().byteSize());
             assertEquals(-1, source.data().mismatch(emb.data()), "the embeddings are copied byte for byte");
         }
-    }
-
-    private static float[] halves(RippleFile f, long at, int n) {
-        float[] v = new float[n];
-        for (int k = 0; k < n; k++) {
-            v[k] = Float.float16ToFloat(
-                    f.mapped().get(ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN), at + 2L * k));
-        }
-        return v;
     }
 }

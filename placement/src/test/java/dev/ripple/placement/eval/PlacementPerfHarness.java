@@ -10,7 +10,9 @@ import dev.ripple.placement.trace.ActivationTrace;
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryPoolMXBean;
 import java.lang.management.MemoryType;
+import java.lang.management.MemoryUsage;
 import java.util.List;
+import java.util.function.Function;
 
 /**
  * Placement time and heap for one large layer: counts co-activations of a synthetic trace and
@@ -104,13 +106,7 @@ public final class PlacementPerfHarness {
     }
 
     private static long heapUsed() {
-        long sum = 0;
-        for (MemoryPoolMXBean p : ManagementFactory.getMemoryPoolMXBeans()) {
-            if (p.getType() == MemoryType.HEAP) {
-                sum += p.getUsage().getUsed();
-            }
-        }
-        return sum;
+        return heapSum(MemoryPoolMXBean::getUsage);
     }
 
     private static void resetPeaks() {
@@ -120,10 +116,15 @@ public final class PlacementPerfHarness {
     }
 
     private static long peakHeap() {
+        return heapSum(MemoryPoolMXBean::getPeakUsage);
+    }
+
+    /** Bytes used over the heap's memory pools, by {@code usage} (current or peak). */
+    private static long heapSum(Function<MemoryPoolMXBean, MemoryUsage> usage) {
         long sum = 0;
         for (MemoryPoolMXBean p : ManagementFactory.getMemoryPoolMXBeans()) {
             if (p.getType() == MemoryType.HEAP) {
-                sum += p.getPeakUsage().getUsed();
+                sum += usage.apply(p).getUsed();
             }
         }
         return sum;

@@ -108,20 +108,8 @@ class TrainedPredictorPipelineTest {
 
     @Test
     void storedInTheFileItPredictsBitForBitWhatTheInMemoryOneDoes() throws Exception {
-        Placement identity = PlacementPipeline.place(
-                        calibration.trace(),
-                        null,
-                        List.of(PlacementAlgorithms.byName("identity")),
-                        PipelineListener.NONE)
-                .first();
-        Path out = dir.resolve("trained.ripple");
-        PlacementPipeline.write(
-                model,
-                identity,
-                calibration.trace(),
-                LayoutOptions.defaults().withPredictorRank(16).withTrained(fit),
-                out,
-                PipelineListener.NONE);
+        Path out = writeIdentity(
+                "trained.ripple", LayoutOptions.defaults().withPredictorRank(16).withTrained(fit));
         TrainedPredictor memory = fit.predictor();
         Random r = new Random(5);
         try (RippleFile f = RippleFile.open(out)) {
@@ -160,20 +148,7 @@ class TrainedPredictorPipelineTest {
 
     @Test
     void theDefaultLayoutStoresNoneAndTheRuntimeRefusesItNamingTheFile() throws Exception {
-        Placement identity = PlacementPipeline.place(
-                        calibration.trace(),
-                        null,
-                        List.of(PlacementAlgorithms.byName("identity")),
-                        PipelineListener.NONE)
-                .first();
-        Path out = dir.resolve("plain.ripple");
-        PlacementPipeline.write(
-                model,
-                identity,
-                calibration.trace(),
-                LayoutOptions.defaults().withPredictorRank(8),
-                out,
-                PipelineListener.NONE);
+        Path out = writeIdentity("plain.ripple", LayoutOptions.defaults().withPredictorRank(8));
         try (RippleFile f = RippleFile.open(out)) {
             assertFalse(TrainedPredictor.isStoredIn(f));
         }
@@ -198,5 +173,18 @@ class TrainedPredictorPipelineTest {
                 () -> PlacementPipeline.trainPredictor(
                         dir, tokenizer, passages, calibration.trace(), small(1), PipelineListener.NONE));
         assertTrue(decoder.getMessage().contains("decoders are not supported"), decoder.getMessage());
+    }
+
+    /** The model in identity order with {@code options}, written to {@code name} in the test's folder. */
+    private static Path writeIdentity(String name, LayoutOptions options) throws Exception {
+        Placement identity = PlacementPipeline.place(
+                        calibration.trace(),
+                        null,
+                        List.of(PlacementAlgorithms.byName("identity")),
+                        PipelineListener.NONE)
+                .first();
+        Path out = dir.resolve(name);
+        PlacementPipeline.write(model, identity, calibration.trace(), options, out, PipelineListener.NONE);
+        return out;
     }
 }

@@ -8,6 +8,7 @@ import dev.ripple.core.activity.LowRankPredictor;
 import dev.ripple.core.ffn.FfnLayerWeights;
 import dev.ripple.core.tensor.Activation;
 import java.util.Random;
+import java.util.function.Supplier;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -57,6 +58,37 @@ class InputFittedFactorsTest {
         return z;
     }
 
+    /**
+     * Summed squared errors of two factorisations' pre-activations against the exact ones over
+     * {@code samples} inputs, and the exact ones' summed squares.
+     */
+    private record Errors(double[] fittedByNeuron, double fitted, double plain, double norm) {}
+
+    private static Errors errors(
+            FfnLayerWeights w,
+            LowRankPredictor.Factors fitted,
+            LowRankPredictor.Factors plain,
+            int samples,
+            Supplier<float[]> inputs) {
+        double[] byNeuron = new double[w.spec().dFfn()];
+        double fittedErr = 0;
+        double plainErr = 0;
+        double norm = 0;
+        for (int s = 0; s < samples; s++) {
+            float[] x = inputs.get();
+            double[] z = exact(w, x);
+            double[] a = predicted(fitted, x);
+            double[] b = predicted(plain, x);
+            for (int i = 0; i < z.length; i++) {
+                byNeuron[i] += (a[i] - z[i]) * (a[i] - z[i]);
+                fittedErr += (a[i] - z[i]) * (a[i] - z[i]);
+                plainErr += (b[i] - z[i]) * (b[i] - z[i]);
+                norm += z[i] * z[i];
+            }
+        }
+        return new Errors(byNeuron, fittedErr, plainErr, norm);
+    }
+
     /** Inputs μ + Σ_k s_k·scale_k·e_k over a random orthonormal-ish basis, scales decaying. */
     private static float[] input(Random rnd, float[][] basis, double[] scale, float offset) {
         int d = basis[0].length;
@@ -104,23 +136,11 @@ class InputFittedFactorsTest {
         double[] scale = {3, 2, 2, 1, 1, 1};
         InputMoments m = momentsOf(rnd, basis, scale, 2f, 400);
         LowRankPredictor.Factors fitted = LowRankFactorizer.factor(w, k, 5, m);
-        LowRankPredictor.Factors plain = LowRankFactorizer.factor(w, k, 5);
-        double fittedErr = 0;
-        double plainErr = 0;
-        double norm = 0;
-        for (int s = 0; s < 50; s++) {
-            float[] x = input(rnd, basis, scale, 2f);
-            double[] z = exact(w, x);
-            double[] a = predicted(fitted, x);
-            double[] b = predicted(plain, x);
-            for (int i = 0; i < n; i++) {
-                fittedErr += (a[i] - z[i]) * (a[i] - z[i]);
-                plainErr += (b[i] - z[i]) * (b[i] - z[i]);
-                norm += z[i] * z[i];
-            }
-        }
-        assertTrue(fittedErr / norm < 1e-6, "fitted to the inputs, rank " + k + " is exact there: " + fittedErr / norm);
-        assertTrue(plainErr / norm > 0.1, "the plain SVD is not: " + plainErr / norm);
+        Errors e = errors(w, fitted, LowRankFactorizer.factor(w, k, 5), 50, () -> input(rnd, basis, scale, 2f));
+        assertTrue(
+                e.fitted() / e.norm() < 1e-6,
+                "fitted to the inputs, rank " + k + " is exact there: " + e.fitted() / e.norm());
+        assertTrue(e.plain() / e.norm() > 0.1, "the plain SVD is not: " + e.plain() / e.norm());
         for (float r : fitted.residualNorm()) {
             assertEquals(0, r, 1e-3, "no error left to allow for");
         }
@@ -140,26 +160,13 @@ class InputFittedFactorsTest {
         }
         InputMoments m = momentsOf(rnd, basis, scale, 0.5f, 20_000);
         LowRankPredictor.Factors fitted = LowRankFactorizer.factor(w, rank, 5, m);
-        LowRankPredictor.Factors plain = LowRankFactorizer.factor(w, rank, 5);
         int samples = 4_000;
-        double[] sq = new double[n];
-        double fittedErr = 0;
-        double plainErr = 0;
-        for (int s = 0; s < samples; s++) {
-            float[] x = input(rnd, basis, scale, 0.5f);
-            double[] z = exact(w, x);
-            double[] a = predicted(fitted, x);
-            double[] b = predicted(plain, x);
-            for (int i = 0; i < n; i++) {
-                sq[i] += (a[i] - z[i]) * (a[i] - z[i]);
-                fittedErr += (a[i] - z[i]) * (a[i] - z[i]);
-                plainErr += (b[i] - z[i]) * (b[i] - z[i]);
-            }
-        }
-        assertTrue(fittedErr < 0.5 * plainErr, "fitted " + fittedErr + " against plain " + plainErr);
+        Errors e =
+                errors(w, fitted, LowRankFactorizer.factor(w, rank, 5), samples, () -> input(rnd, basis, scale, 0.5f));
+        assertTrue(e.fitted() < 0.5 * e.plain(), "fitted " + e.fitted() + " against plain " + e.plain());
         double unit = Math.sqrt(m.meanSquare());
         for (int i = 0; i < n; i++) {
-            double rms = Math.sqrt(sq[i] / samples);
+            double rms = Math.sqrt(e.fittedByNeuron()[i] / samples);
             assertEquals(
                     rms,
                     fitted.residualNorm()[i] * unit,

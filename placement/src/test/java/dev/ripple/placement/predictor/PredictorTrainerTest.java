@@ -93,42 +93,56 @@ class PredictorTrainerTest {
         return new PredictorTrainer.TokenSet(inputs, new ActivationSample(neurons, acts, tokens));
     }
 
+    /** Weights, training and validation tokens drawn through them, and the rule's fill-in on the training tokens. */
+    private record Data(
+            List<FfnLayerWeights> w,
+            PredictorTrainer.TokenSet train,
+            PredictorTrainer.TokenSet val,
+            List<FillIn> fill) {
+        static Data of(int trainTokens, long trainSeed, int valTokens, long valSeed) {
+            List<FfnLayerWeights> w = weights();
+            PredictorTrainer.TokenSet train = tokens(w, trainTokens, trainSeed);
+            return new Data(
+                    w, train, tokens(w, valTokens, valSeed), ConditionalMeans.fillIn(RULE, train.activations(), w));
+        }
+
+        /** @param start the low-rank factors to start from, or null for a random start */
+        PredictorTrainer.Result train(List<LowRankPredictor.Factors> start, PredictorTrainer.Options o)
+                throws InterruptedException {
+            return PredictorTrainer.train(train, val, RULE, fill, w, start, o);
+        }
+    }
+
     private static PredictorTrainer.Options options(int threads) {
         return new PredictorTrainer.Options(16, 30, 32, 5e-3f, 2f, 7, threads, true);
     }
 
     @Test
     void learnsTheRuleAndMeetsTheRecallTargetOnUnseenTokens() throws Exception {
-        List<FfnLayerWeights> w = weights();
-        PredictorTrainer.TokenSet train = tokens(w, 1500, 1);
-        PredictorTrainer.TokenSet val = tokens(w, 400, 2);
-        List<FillIn> fill = ConditionalMeans.fillIn(RULE, train.activations(), w);
-        PredictorTrainer.Result r = PredictorTrainer.train(train, val, RULE, fill, w, options(2));
-        check(r, tokens(w, 400, 3), 0.2);
+        Data d = Data.of(1500, 1, 400, 2);
+        PredictorTrainer.Result r = d.train(null, options(2));
+        check(r, tokens(d.w(), 400, 3), 0.2);
         assertTrue(r.seconds() > 0);
     }
 
     /** From the low-rank factors fitted to the inputs: a linear network that starts where the low-rank predictor is. */
     @Test
     void warmStartFromLowRankFactors() throws Exception {
-        List<FfnLayerWeights> w = weights();
-        PredictorTrainer.TokenSet train = tokens(w, 1500, 1);
-        PredictorTrainer.TokenSet val = tokens(w, 400, 2);
-        List<FillIn> fill = ConditionalMeans.fillIn(RULE, train.activations(), w);
+        Data d = Data.of(1500, 1, 400, 2);
         List<LowRankPredictor.Factors> factors = new ArrayList<>();
         for (int l = 0; l < LAYERS; l++) {
             InputMoments.Builder m = InputMoments.builder(D);
-            m.add(train.inputs().get(l), train.tokens());
-            factors.add(LowRankFactorizer.factor(w.get(l), 8, 42, m.build()));
+            m.add(d.train().inputs().get(l), d.train().tokens());
+            factors.add(LowRankFactorizer.factor(d.w().get(l), 8, 42, m.build()));
         }
         PredictorTrainer.Options o = new PredictorTrainer.Options(16, 5, 32, 1e-3f, 2f, 7, 2, false);
-        PredictorTrainer.Result r = PredictorTrainer.train(train, val, RULE, fill, w, factors, o);
+        PredictorTrainer.Result r = d.train(factors, o);
         assertEquals(8, r.layers().get(0).network().hidden(), "the width is the factors' rank");
         assertFalse(r.layers().get(0).network().relu());
-        check(r, tokens(w, 400, 3), 0.2);
+        check(r, tokens(d.w(), 400, 3), 0.2);
         assertThrows(
                 IllegalArgumentException.class,
-                () -> PredictorTrainer.train(train, val, RULE, fill, w, factors, options(1)),
+                () -> d.train(factors, options(1)),
                 "a rectified hidden layer cannot start from linear factors");
     }
 
@@ -166,12 +180,9 @@ class PredictorTrainerTest {
 
     @Test
     void deterministicWhateverTheThreadCount() throws Exception {
-        List<FfnLayerWeights> w = weights();
-        PredictorTrainer.TokenSet train = tokens(w, 300, 4);
-        PredictorTrainer.TokenSet val = tokens(w, 100, 5);
-        List<FillIn> fill = ConditionalMeans.fillIn(RULE, train.activations(), w);
-        PredictorTrainer.Result a = PredictorTrainer.train(train, val, RULE, fill, w, options(1));
-        PredictorTrainer.Result b = PredictorTrainer.train(train, val, RULE, fill, w, options(2));
+        Data d = Data.of(300, 4, 100, 5);
+        PredictorTrainer.Result a = d.train(null, options(1));
+        PredictorTrainer.Result b = d.train(null, options(2));
         for (int l = 0; l < LAYERS; l++) {
             assertArrayEquals(
                     a.layers().get(l).network().w1(),

@@ -387,27 +387,19 @@ class SyntheticDecoderWriterTest {
     @Test
     void aNewWriteReplacesTheOldOneWhole() throws Exception {
         SyntheticDecoder spec = SyntheticDecoder.tinyOpt();
+        List<String> twoShards = List.of(
+                "config.json",
+                "model-00001-of-00002.safetensors",
+                "model-00002-of-00002.safetensors",
+                "model.safetensors.index.json");
         SyntheticDecoderWriter.write(spec, dir, "F32", 3);
         SyntheticDecoderWriter.write(spec, dir, "F32", 2);
-        assertEquals(
-                List.of(
-                        "config.json",
-                        "model-00001-of-00002.safetensors",
-                        "model-00002-of-00002.safetensors",
-                        "model.safetensors.index.json"),
-                listing());
+        assertEquals(twoShards, listing());
         SyntheticDecoderWriter.write(spec.withSeed(1), dir, "F16", 1);
         assertEquals(List.of("config.json", "model.safetensors"), listing());
         assertEquals("float16", config().get("torch_dtype").asText());
         SyntheticDecoderWriter.write(spec, dir, "F32", 2);
-        assertEquals(
-                List.of(
-                        "config.json",
-                        "model-00001-of-00002.safetensors",
-                        "model-00002-of-00002.safetensors",
-                        "model.safetensors.index.json"),
-                listing(),
-                "no temporary file is left behind");
+        assertEquals(twoShards, listing(), "no temporary file is left behind");
     }
 
     @Test

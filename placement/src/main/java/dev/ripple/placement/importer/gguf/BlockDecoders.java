@@ -78,31 +78,21 @@ final class BlockDecoders {
     }
 
     static void q4_K(byte[] b, int off, float[] y, int at) {
-        float d = f16(b, off);
-        float dmin = f16(b, off + 2);
-        int scales = off + 4;
-        int qs = off + 16;
-        for (int p = 0; p < 4; p++) {
-            float d1 = d * kScale(b, scales, 2 * p);
-            float m1 = dmin * kMin(b, scales, 2 * p);
-            float d2 = d * kScale(b, scales, 2 * p + 1);
-            float m2 = dmin * kMin(b, scales, 2 * p + 1);
-            int q = qs + 32 * p;
-            int o = at + 64 * p;
-            for (int l = 0; l < 32; l++) {
-                int v = b[q + l] & 0xFF;
-                y[o + l] = d1 * (v & 0xF) - m1;
-                y[o + 32 + l] = d2 * (v >>> 4) - m2;
-            }
-        }
+        kBlock(b, off, y, at, -1, off + 16);
     }
 
     static void q5_K(byte[] b, int off, float[] y, int at) {
+        kBlock(b, off, y, at, off + 16, off + 48);
+    }
+
+    /**
+     * A Q4_K block, or a Q5_K block when {@code qh} (the 32 bytes of fifth bits) is not -1: the same
+     * scales, mins and nibbles, Q5_K adding 16 to a value whose bit for its sub-block is set.
+     */
+    private static void kBlock(byte[] b, int off, float[] y, int at, int qh, int qs) {
         float d = f16(b, off);
         float dmin = f16(b, off + 2);
         int scales = off + 4;
-        int qh = off + 16;
-        int qs = off + 48;
         for (int p = 0; p < 4; p++) {
             float d1 = d * kScale(b, scales, 2 * p);
             float m1 = dmin * kMin(b, scales, 2 * p);
@@ -114,7 +104,7 @@ final class BlockDecoders {
             int o = at + 64 * p;
             for (int l = 0; l < 32; l++) {
                 int v = b[q + l] & 0xFF;
-                int h = b[qh + l] & 0xFF;
+                int h = qh < 0 ? 0 : b[qh + l] & 0xFF;
                 y[o + l] = d1 * ((v & 0xF) + ((h & lowBit) != 0 ? 16 : 0)) - m1;
                 y[o + 32 + l] = d2 * ((v >>> 4) + ((h & highBit) != 0 ? 16 : 0)) - m2;
             }

@@ -3,9 +3,8 @@ package dev.ripple.placement.importer.gguf;
 import dev.ripple.core.format.BundleSource;
 import dev.ripple.core.format.FfnLayerSpec;
 import dev.ripple.core.tensor.DType;
-import java.lang.foreign.Arena;
+import dev.ripple.placement.importer.DownColumns;
 import java.lang.foreign.MemorySegment;
-import java.lang.foreign.ValueLayout;
 
 /**
  * One gated FFN layer of a mapped GGUF file, gathered into bundles as the writer asks for them.
@@ -13,20 +12,13 @@ import java.lang.foreign.ValueLayout;
  * a neuron's rows are decoded in place from their stored type (any readable {@link GgmlType}), and
  * handed over as stored ({@link #storedRow}) when the bundles are of the same block type.
  * {@code ffn_down} (dims {@code [dFfn, dModel]}) holds a neuron's column strided across all
- * {@code dModel} rows, so on the first request the layer's down projection is decoded block of rows by
- * block of rows and transposed once into an off-heap f32 buffer ({@code dFfn × dModel × 4} bytes),
- * freed by {@link #release()} when the layer is written. Nothing of the layer stays on the heap.
+ * {@code dModel} rows: {@link DownColumns} decodes and transposes it. Nothing of the layer stays on the heap.
  */
 final class GgufFfnLayer implements BundleSource {
-    /** Rows of the down matrix decoded per block while transposing. */
-    private static final int BLOCK_ROWS = 64;
-
     private final FfnLayerSpec spec;
     private final GgufTensor gate;
     private final GgufTensor up;
-    private final GgufTensor down;
-    private Arena arena;
-    private MemorySegment downByNeuron;
+    private final DownColumns downColumns;
 
     /**
      * @param gate ggml dims [dModel, dFfn]
@@ -37,7 +29,8 @@ final class GgufFfnLayer implements BundleSource {
         this.spec = spec;
         this.gate = gate;
         this.up = up;
-        this.down = down;
+        this.downColumns = new DownColumns(
+                spec.dModel(), spec.dFfn(), (first, count, dst) -> down.dequantizeRows(first, count, dst, 0));
     }
 
     @Override
@@ -47,11 +40,9 @@ final class GgufFfnLayer implements BundleSource {
 
     @Override
     public void bundleOf(int neuron, float[] dst, int at) {
-        int d = spec.dModel();
         up.dequantizeRows(neuron, 1, dst, at);
         gate.dequantizeRows(neuron, 1, dst, at + spec.gateOffset());
-        MemorySegment.copy(
-                downColumns(), ValueLayout.JAVA_FLOAT, (long) neuron * d * Float.BYTES, dst, at + spec.downOffset(), d);
+        downColumns.copyColumn(neuron, dst, at + spec.downOffset());
         dst[at + spec.upBiasOffset()] = 0f;
         dst[at + spec.gateBiasOffset()] = 0f;
     }
@@ -76,35 +67,7 @@ final class GgufFfnLayer implements BundleSource {
     }
 
     @Override
-    public synchronized void release() {
-        if (arena != null) {
-            arena.close();
-            arena = null;
-            downByNeuron = null;
-        }
-    }
-
-    /** The down projection neuron by neuron ([dFfn][dModel] f32), decoded and transposed on first use. */
-    private synchronized MemorySegment downColumns() {
-        if (downByNeuron == null) {
-            int d = spec.dModel();
-            int n = spec.dFfn();
-            Arena a = Arena.ofShared();
-            MemorySegment t = a.allocate((long) n * d * Float.BYTES, 64);
-            float[] rows = new float[BLOCK_ROWS * n];
-            for (int k0 = 0; k0 < d; k0 += BLOCK_ROWS) {
-                int count = Math.min(BLOCK_ROWS, d - k0);
-                down.dequantizeRows(k0, count, rows, 0);
-                for (int i = 0; i < n; i++) {
-                    long base = ((long) i * d + k0) * Float.BYTES;
-                    for (int r = 0; r < count; r++) {
-                        t.set(ValueLayout.JAVA_FLOAT, base + (long) r * Float.BYTES, rows[r * n + i]);
-                    }
-                }
-            }
-            arena = a;
-            downByNeuron = t;
-        }
-        return downByNeuron;
+    public void release() {
+        downColumns.release();
     }
 }

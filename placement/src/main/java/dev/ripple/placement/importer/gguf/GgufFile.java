@@ -23,6 +23,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Predicate;
 
 /**
  * A GGUF file (llama.cpp's model format, versions 2 and 3), mapped and parsed in place: the
@@ -239,11 +240,7 @@ public final class GgufFile implements AutoCloseable {
     }
 
     public String getString(String key) throws ModelFormatException {
-        GgufValue v = require(key);
-        if (v instanceof StringValue s) {
-            return s.value();
-        }
-        throw wrongType(key, v, "a string");
+        return require(key, StringValue.class, "a string").value();
     }
 
     public String getString(String key, String defaultValue) throws ModelFormatException {
@@ -251,11 +248,7 @@ public final class GgufFile implements AutoCloseable {
     }
 
     public boolean getBoolean(String key) throws ModelFormatException {
-        GgufValue v = require(key);
-        if (v instanceof BoolValue b) {
-            return b.value();
-        }
-        throw wrongType(key, v, "a bool");
+        return require(key, BoolValue.class, "a bool").value();
     }
 
     public boolean getBoolean(String key, boolean defaultValue) throws ModelFormatException {
@@ -263,37 +256,24 @@ public final class GgufFile implements AutoCloseable {
     }
 
     public ArrayValue getArray(String key) throws ModelFormatException {
-        GgufValue v = require(key);
-        if (v instanceof ArrayValue a) {
-            return a;
-        }
-        throw wrongType(key, v, "an array");
+        return require(key, ArrayValue.class, "an array");
     }
 
     /** An array of strings. */
     public String[] getStrings(String key) throws ModelFormatException {
-        ArrayValue a = getArray(key);
-        if (a.elementType() != GgufValueType.STRING) {
-            throw wrongType(key, a, "an array of strings");
-        }
-        return a.strings();
+        return getArray(key, t -> t == GgufValueType.STRING, "an array of strings")
+                .strings();
     }
 
     /** An array of {@code float32} or {@code float64}. */
     public float[] getFloats(String key) throws ModelFormatException {
-        ArrayValue a = getArray(key);
-        if (a.elementType() != GgufValueType.FLOAT32 && a.elementType() != GgufValueType.FLOAT64) {
-            throw wrongType(key, a, "an array of floats");
-        }
-        return a.floats();
+        return getArray(key, t -> t == GgufValueType.FLOAT32 || t == GgufValueType.FLOAT64, "an array of floats")
+                .floats();
     }
 
     /** An array of integers that all fit an {@code int}. */
     public int[] getInts(String key) throws ModelFormatException {
-        ArrayValue a = getArray(key);
-        if (!a.elementType().isInteger()) {
-            throw wrongType(key, a, "an array of integers");
-        }
+        ArrayValue a = getArray(key, GgufValueType::isInteger, "an array of integers");
         long[] l = a.longs();
         int[] out = new int[l.length];
         for (int i = 0; i < l.length; i++) {
@@ -314,6 +294,24 @@ public final class GgufFile implements AutoCloseable {
             throw new ModelFormatException(path, part(key), "missing");
         }
         return v;
+    }
+
+    /** The value of {@code key} when it is a {@code type}, else a typed error saying it should be {@code expected}. */
+    private <T extends GgufValue> T require(String key, Class<T> type, String expected) throws ModelFormatException {
+        GgufValue v = require(key);
+        if (type.isInstance(v)) {
+            return type.cast(v);
+        }
+        throw wrongType(key, v, expected);
+    }
+
+    private ArrayValue getArray(String key, Predicate<GgufValueType> elements, String expected)
+            throws ModelFormatException {
+        ArrayValue a = getArray(key);
+        if (!elements.test(a.elementType())) {
+            throw wrongType(key, a, expected);
+        }
+        return a;
     }
 
     private ModelFormatException wrongType(String key, GgufValue v, String expected) {

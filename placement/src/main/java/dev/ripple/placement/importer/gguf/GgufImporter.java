@@ -1,7 +1,6 @@
 package dev.ripple.placement.importer.gguf;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.ripple.core.format.BundleSource;
 import dev.ripple.core.format.FfnLayerSpec;
 import dev.ripple.core.format.ResidentTensor;
 import dev.ripple.core.model.decoder.DecoderConfig;
@@ -13,6 +12,7 @@ import dev.ripple.core.model.decoder.DecoderConfig.RopeScaling;
 import dev.ripple.core.model.decoder.DecoderConfig.Rotation;
 import dev.ripple.core.tensor.Activation;
 import dev.ripple.core.tensor.DType;
+import dev.ripple.placement.importer.DecoderParts;
 import dev.ripple.placement.importer.ImportedModel;
 import dev.ripple.placement.importer.ModelFormatException;
 import dev.ripple.placement.importer.UnsupportedModelException;
@@ -22,10 +22,8 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 
 /**
  * Imports Llama-family decoders from GGUF files (llama.cpp's format): architectures {@code llama}
@@ -120,9 +118,7 @@ public final class GgufImporter {
         private final GgufFile f;
         private final String arch;
         private final DType storage;
-        private final Set<String> used = new LinkedHashSet<>();
-        private final List<ResidentTensor> residents = new ArrayList<>();
-        private final List<BundleSource> ffns = new ArrayList<>();
+        private final DecoderParts parts = new DecoderParts();
         private final DType converted;
         private final ResidentSpill spill;
         /** The resident tensors converted from a type the runtime does not compute on, for the provenance. */
@@ -235,7 +231,7 @@ public final class GgufImporter {
                         new Norm(resident(p + "attn_norm.weight", d), null),
                         new Norm(resident(p + "ffn_norm.weight", d), null)));
                 FfnLayerSpec spec = new FfnLayerSpec(i, d, ffnDim, Activation.SILU, true, storage);
-                ffns.add(new GgufFfnLayer(
+                parts.addFfn(new GgufFfnLayer(
                         spec,
                         claim(p + "ffn_gate.weight", d, ffnDim),
                         claim(p + "ffn_up.weight", d, ffnDim),
@@ -243,14 +239,8 @@ public final class GgufImporter {
             }
             Rotation rotation = arch.equals("llama") ? Rotation.ADJACENT : Rotation.HALF;
             Rope rope = new Rope(theta, rotation, scaling(headDim, theta));
-            for (GgufTensor t : f.tensors()) {
-                if (!used.contains(t.name())) {
-                    throw new UnsupportedModelException(
-                            f.path(),
-                            "tensor '" + t.name() + "' is not part of the " + arch
-                                    + " architecture this importer implements (a variant it does not support?)");
-                }
-            }
+            parts.requireAllClaimed(
+                    f.path(), arch, f.tensors().stream().map(GgufTensor::name).toList());
             DecoderConfig config;
             try {
                 config = new DecoderConfig(
@@ -304,7 +294,7 @@ public final class GgufImporter {
                 blobs.put("tokenizer.json", tok.get().tokenizerJson());
                 blobs.put("tokenizer_config.json", tok.get().tokenizerConfigJson());
             }
-            return new ImportedModel(f.path().toString(), a, residents, ffns, List.of(), List.of(), blobs);
+            return parts.toModel(f.path().toString(), a, blobs);
         }
 
         /** Rows of the embedding: the token list's length, which the embedding must match. */
@@ -417,7 +407,7 @@ public final class GgufImporter {
 
         private String resident(String name, long... ggmlDims) throws IOException {
             GgufTensor t = claim(name, ggmlDims);
-            residents.add(residentFor(t, name));
+            parts.addResident(residentFor(t, name));
             return name;
         }
 
@@ -437,7 +427,7 @@ public final class GgufImporter {
                         "dims " + Arrays.toString(t.dims()) + " (ggml order), the metadata implies "
                                 + Arrays.toString(ggmlDims));
             }
-            used.add(name);
+            parts.claim(name);
             return t;
         }
 

@@ -50,21 +50,7 @@ public record GgufVocabulary(String[] tokens, float[] scores, int[] types, int b
             throw new IllegalArgumentException("tokenizer.json: model type '"
                     + root.path("model").path("type").asText() + "', not a SentencePiece-style BPE model");
         }
-        Map<Integer, String> byId = new HashMap<>();
-        root.path("model")
-                .path("vocab")
-                .properties()
-                .forEach(e -> byId.put(e.getValue().asInt(), e.getKey()));
-        root.path("added_tokens")
-                .forEach(t -> byId.put(t.path("id").asInt(), t.path("content").asText()));
-        String[] tokens = new String[byId.size()];
-        for (int i = 0; i < tokens.length; i++) {
-            tokens[i] = byId.get(i);
-            if (tokens[i] == null) {
-                throw new IllegalArgumentException(
-                        "tokenizer.json: id " + i + " of " + tokens.length + " has no token");
-            }
-        }
+        String[] tokens = tokensById(root);
         Map<String, Integer> firstRank = new HashMap<>();
         int rank = 0;
         for (JsonNode m : root.path("model").path("merges")) {
@@ -85,6 +71,30 @@ public record GgufVocabulary(String[] tokens, float[] scores, int[] types, int b
                     t.path("content").asText().equals("<unk>") ? GgufTokenizer.UNKNOWN : GgufTokenizer.CONTROL;
         }
         return new GgufVocabulary(tokens, scores, types, id(tokens, "<s>"), id(tokens, "</s>"), id(tokens, "<unk>"));
+    }
+
+    /**
+     * The tokens of a tokenizer.json's model vocabulary and added tokens, by id.
+     *
+     * @throws IllegalArgumentException when the ids do not run from 0 without gaps
+     */
+    static String[] tokensById(JsonNode root) {
+        Map<Integer, String> byId = new HashMap<>();
+        root.path("model")
+                .path("vocab")
+                .properties()
+                .forEach(e -> byId.put(e.getValue().asInt(), e.getKey()));
+        root.path("added_tokens")
+                .forEach(t -> byId.put(t.path("id").asInt(), t.path("content").asText()));
+        String[] tokens = new String[byId.size()];
+        for (int i = 0; i < tokens.length; i++) {
+            tokens[i] = byId.get(i);
+            if (tokens[i] == null) {
+                throw new IllegalArgumentException(
+                        "tokenizer.json: id " + i + " of " + tokens.length + " has no token");
+            }
+        }
+        return tokens;
     }
 
     private static int id(String[] tokens, String token) {

@@ -97,56 +97,35 @@ class GgmlTypeTest {
         assertRoundTrip(type, GgmlEncoder.encode(type, x), x);
     }
 
-    @Test
-    void q8_0FromChosenQuants() throws Exception {
-        Random r = new Random(SEED);
+    /** Q8_0 stores d·q, Q4_0 d·(q - 8) and Q4_1 d·q + m for every element of a 32-element block. */
+    @ParameterizedTest
+    @EnumSource(
+            value = GgmlType.class,
+            names = {"Q8_0", "Q4_0", "Q4_1"})
+    void legacyTypesFromChosenQuants(GgmlType type) throws Exception {
+        Random r = new Random(SEED + type.code());
         ByteArrayOutputStream b = new ByteArrayOutputStream();
         float[] expected = new float[ROWS * COLS];
         for (int blk = 0; blk < expected.length / 32; blk++) {
             float d = scale(r);
+            float m = type == GgmlType.Q4_1 ? -scale(r) * r.nextInt(20) : 0;
             int[] q = new int[32];
             for (int j = 0; j < 32; j++) {
-                q[j] = r.nextInt(256) - 128;
-                expected[32 * blk + j] = d * q[j];
+                q[j] = type == GgmlType.Q8_0 ? r.nextInt(256) - 128 : r.nextInt(16);
+                expected[32 * blk + j] = switch (type) {
+                    case Q8_0 -> d * q[j];
+                    case Q4_0 -> d * (q[j] - 8);
+                    default -> d * q[j] + m;
+                };
             }
-            b.writeBytes(GgmlEncoder.q8_0Block(d, q));
+            b.writeBytes(
+                    switch (type) {
+                        case Q8_0 -> GgmlEncoder.q8_0Block(d, q);
+                        case Q4_0 -> GgmlEncoder.q4_0Block(d, q);
+                        default -> GgmlEncoder.q4_1Block(d, m, q);
+                    });
         }
-        assertRoundTrip(GgmlType.Q8_0, b.toByteArray(), expected);
-    }
-
-    @Test
-    void q4_0FromChosenQuants() throws Exception {
-        Random r = new Random(SEED + 1);
-        ByteArrayOutputStream b = new ByteArrayOutputStream();
-        float[] expected = new float[ROWS * COLS];
-        for (int blk = 0; blk < expected.length / 32; blk++) {
-            float d = scale(r);
-            int[] q = new int[32];
-            for (int j = 0; j < 32; j++) {
-                q[j] = r.nextInt(16);
-                expected[32 * blk + j] = d * (q[j] - 8);
-            }
-            b.writeBytes(GgmlEncoder.q4_0Block(d, q));
-        }
-        assertRoundTrip(GgmlType.Q4_0, b.toByteArray(), expected);
-    }
-
-    @Test
-    void q4_1FromChosenQuants() throws Exception {
-        Random r = new Random(SEED + 2);
-        ByteArrayOutputStream b = new ByteArrayOutputStream();
-        float[] expected = new float[ROWS * COLS];
-        for (int blk = 0; blk < expected.length / 32; blk++) {
-            float d = scale(r);
-            float m = -scale(r) * r.nextInt(20);
-            int[] q = new int[32];
-            for (int j = 0; j < 32; j++) {
-                q[j] = r.nextInt(16);
-                expected[32 * blk + j] = d * q[j] + m;
-            }
-            b.writeBytes(GgmlEncoder.q4_1Block(d, m, q));
-        }
-        assertRoundTrip(GgmlType.Q4_1, b.toByteArray(), expected);
+        assertRoundTrip(type, b.toByteArray(), expected);
     }
 
     @ParameterizedTest

@@ -3,7 +3,6 @@ package dev.ripple.placement.importer.gguf;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -20,6 +19,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.function.Executable;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -126,36 +126,16 @@ class GgufFileTest {
     void typedGettersNameTheKey() throws IOException {
         Path p = write("every.gguf", everyType(3).toBytes());
         try (GgufFile f = GgufFile.open(p)) {
-            assertMessage(
-                    assertThrows(ModelFormatException.class, () -> f.getInt("missing")),
+            assertRefused(p, () -> f.getInt("missing"), "metadata 'missing'", "missing");
+            assertRefused(p, () -> f.getString("u32"), "metadata 'u32'", "uint32 4000000000, expected a string");
+            assertRefused(p, () -> f.getInt("u32"), "metadata 'u32'", "does not fit a 32-bit integer");
+            assertRefused(p, () -> f.getLong("u64"), "metadata 'u64'", "expected an integer");
+            assertRefused(
                     p,
-                    "metadata 'missing'",
-                    "missing");
-            assertMessage(
-                    assertThrows(ModelFormatException.class, () -> f.getString("u32")),
-                    p,
-                    "metadata 'u32'",
-                    "uint32 4000000000, expected a string");
-            assertMessage(
-                    assertThrows(ModelFormatException.class, () -> f.getInt("u32")),
-                    p,
-                    "metadata 'u32'",
-                    "does not fit a 32-bit integer");
-            assertMessage(
-                    assertThrows(ModelFormatException.class, () -> f.getLong("u64")),
-                    p,
-                    "metadata 'u64'",
-                    "expected an integer");
-            assertMessage(
-                    assertThrows(ModelFormatException.class, () -> f.getStrings("floats")),
-                    p,
+                    () -> f.getStrings("floats"),
                     "metadata 'floats'",
                     "array of 3 float32, expected an array of strings");
-            assertMessage(
-                    assertThrows(ModelFormatException.class, () -> f.tensor("c.weight")),
-                    p,
-                    "tensor 'c.weight'",
-                    "not in the file");
+            assertRefused(p, () -> f.tensor("c.weight"), "tensor 'c.weight'", "not in the file");
             assertEquals(7, f.getInt("missing", 7));
             assertEquals("d", f.getString("missing", "d"));
         }
@@ -397,13 +377,12 @@ class GgufFileTest {
 
     private void expectFailure(byte[] bytes, String part, String detail) throws IOException {
         Path p = write("bad.gguf", bytes);
-        ModelFormatException e =
-                assertThrows(ModelFormatException.class, () -> GgufFile.open(p).close());
-        assertMessage(e, p, part, detail);
+        assertRefused(p, () -> GgufFile.open(p).close(), part, detail);
     }
 
-    private static void assertMessage(Exception e, Path file, String part, String detail) {
-        ModelFormatException m = assertInstanceOf(ModelFormatException.class, e);
+    /** Asserts that {@code call} throws a ModelFormatException naming the file and the part, saying {@code detail}. */
+    private static void assertRefused(Path file, Executable call, String part, String detail) {
+        ModelFormatException m = assertThrows(ModelFormatException.class, call);
         assertEquals(part, m.part(), m.getMessage());
         assertTrue(m.getMessage().startsWith(file + ": " + part + ": "), m.getMessage());
         assertTrue(m.getMessage().contains(detail), "expected '" + detail + "' in: " + m.getMessage());

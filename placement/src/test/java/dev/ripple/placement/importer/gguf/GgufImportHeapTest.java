@@ -1,22 +1,15 @@
 package dev.ripple.placement.importer.gguf;
 
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.ripple.core.format.FfnLayerSection;
 import dev.ripple.core.format.RippleFile;
 import dev.ripple.core.tensor.DType;
 import dev.ripple.core.tensor.Tensor;
 import dev.ripple.placement.importer.SafetensorsFile;
+import dev.ripple.placement.importer.SmallHeapImport;
 import dev.ripple.placement.synthetic.SyntheticDecoder;
 import dev.ripple.placement.synthetic.SyntheticDecoderWriter;
-import java.lang.foreign.ValueLayout;
-import java.nio.ByteOrder;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.util.List;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -41,40 +34,14 @@ class GgufImportHeapTest {
         Path gguf = dir.resolve("model.gguf");
         HfToGguf.convert(hf, "llama", GgmlType.Q4_K).write(gguf);
         Path out = dir.resolve("model.ripple");
-        List<String> cmd = List.of(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx64m",
-                "--enable-native-access=ALL-UNNAMED",
-                "-cp",
-                System.getProperty("java.class.path"),
-                GgufImportMain.class.getName(),
-                gguf.toString(),
-                out.toString(),
-                "f16");
-        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
-        String log = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertTrue(p.waitFor(5, TimeUnit.MINUTES), "the import finished: " + log);
-        assertEquals(0, p.exitValue(), log);
+        SmallHeapImport.run(gguf, out);
 
         SafetensorsFile st = SafetensorsFile.open(hf.resolve("model.safetensors"));
         try (RippleFile f = RippleFile.open(out)) {
             f.verify();
-            int d = 1024;
-            int n = 4096;
-            FfnLayerSection last = f.layers().get(1);
             float[] down = GgmlEncoder.implied(GgmlType.Q4_K, st.read("model.layers.1.mlp.down_proj.weight"));
             float[] gate = GgmlEncoder.implied(GgmlType.Q4_K, st.read("model.layers.1.mlp.gate_proj.weight"));
-            for (int neuron : new int[] {0, 17, 4095}) {
-                long at = last.bundleOffset(neuron); // identity order: slot = neuron
-                float[] column = new float[d];
-                float[] gateRow = new float[d];
-                for (int k = 0; k < d; k++) {
-                    column[k] = half(down[k * n + neuron]);
-                    gateRow[k] = half(gate[neuron * d + k]);
-                }
-                assertArrayEquals(gateRow, halves(f, at + 2L * last.spec().gateOffset(), d), "gate row " + neuron);
-                assertArrayEquals(column, halves(f, at + 2L * last.spec().downOffset(), d), "down column " + neuron);
-            }
+            SmallHeapImport.assertBundles(f, 1, i -> half(gate[(int) i]), i -> half(down[(int) i]), 1024, 4096);
             Tensor emb = f.tensor("token_embd.weight").orElseThrow();
             assertEquals(DType.Q8_0, emb.dtype());
             float[] expected = GgufQuantizedImportTest.q8(
@@ -87,14 +54,5 @@ class GgufImportHeapTest {
 
     private static float half(float x) {
         return Float.float16ToFloat(Float.floatToFloat16(x));
-    }
-
-    private static float[] halves(RippleFile f, long at, int n) {
-        float[] v = new float[n];
-        for (int k = 0; k < n; k++) {
-            v[k] = Float.float16ToFloat(
-                    f.mapped().get(ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN), at + 2L * k));
-        }
-        return v;
     }
 }

@@ -131,9 +131,7 @@ class GgufTokenizerTest {
         int[] types = new int[tokens.length];
         Arrays.fill(types, GgufTokenizer.NORMAL);
         types[3] = GgufTokenizer.USER_DEFINED;
-        Tokenizer u = convert(new GgufTestWriter()
-                .putString("tokenizer.ggml.model", "gpt2")
-                .putString("tokenizer.ggml.pre", "gpt-2")
+        Tokenizer u = convert(gpt2Model()
                 .putStrings("tokenizer.ggml.tokens", tokens)
                 .putInts("tokenizer.ggml.token_type", types)
                 .putStrings("tokenizer.ggml.merges", "a b"));
@@ -168,24 +166,17 @@ class GgufTokenizerTest {
         base.remove("tokenizer.ggml.bos_token_id");
         expect(() -> files(base), "metadata 'tokenizer.ggml.add_bos_token'", "bos_token_id is missing");
         expect(
-                () -> files(new GgufTestWriter()
-                        .putString("tokenizer.ggml.model", "gpt2")
-                        .putString("tokenizer.ggml.pre", "gpt-2")
+                () -> files(gpt2Model()
                         .putStrings("tokenizer.ggml.tokens", tokens)
                         .putStrings("tokenizer.ggml.merges", "ab")),
                 "metadata 'tokenizer.ggml.merges'[0]",
                 "not two tokens");
         expect(
-                () -> files(new GgufTestWriter()
-                        .putString("tokenizer.ggml.model", "gpt2")
-                        .putString("tokenizer.ggml.pre", "gpt-2")
-                        .putFloats("tokenizer.ggml.tokens", 1f)),
+                () -> files(gpt2Model().putFloats("tokenizer.ggml.tokens", 1f)),
                 "metadata 'tokenizer.ggml.tokens'",
                 "expected an array of strings");
         expect(
-                () -> files(new GgufTestWriter()
-                        .putString("tokenizer.ggml.model", "gpt2")
-                        .putString("tokenizer.ggml.pre", "gpt-2")
+                () -> files(gpt2Model()
                         .putStrings("tokenizer.ggml.tokens", tokens)
                         .putStrings("tokenizer.ggml.merges", "a zz")),
                 "tokenizer.ggml.*",
@@ -278,5 +269,10 @@ class GgufTokenizerTest {
                     () -> "decode: \"" + text + "\"");
         }
         assertTrue(texts.size() > 17_597 / europarlStep, texts.size() + " texts");
+    }
+
+    /** A writer holding only a GPT-2 byte-level model's name and pre-tokenizer, for vocabularies built here. */
+    private static GgufTestWriter gpt2Model() {
+        return new GgufTestWriter().putString("tokenizer.ggml.model", "gpt2").putString("tokenizer.ggml.pre", "gpt-2");
     }
 }

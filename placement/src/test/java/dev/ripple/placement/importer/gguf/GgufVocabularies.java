@@ -10,9 +10,7 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.zip.GZIPInputStream;
 
 /**
@@ -38,25 +36,6 @@ final class GgufVocabularies {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-    }
-
-    /** Tokens of a tokenizer.json's model vocabulary and added tokens, by id. */
-    private static String[] tokensById(JsonNode root) {
-        Map<Integer, String> byId = new HashMap<>();
-        root.path("model")
-                .path("vocab")
-                .properties()
-                .forEach(e -> byId.put(e.getValue().asInt(), e.getKey()));
-        root.path("added_tokens")
-                .forEach(t -> byId.put(t.get("id").asInt(), t.get("content").asText()));
-        String[] tokens = new String[byId.size()];
-        for (int i = 0; i < tokens.length; i++) {
-            tokens[i] = byId.get(i);
-            if (tokens[i] == null) {
-                throw new IllegalStateException("id " + i + " has no token");
-            }
-        }
-        return tokens;
     }
 
     private static List<String[]> merges(JsonNode root) {
@@ -105,19 +84,13 @@ final class GgufVocabularies {
                 merges.add(line);
             }
         }
-        return w.putString("tokenizer.ggml.model", "gpt2")
-                .putString("tokenizer.ggml.pre", "gpt-2")
-                .putStrings("tokenizer.ggml.tokens", tokens)
-                .putInts("tokenizer.ggml.token_type", types)
-                .putStrings("tokenizer.ggml.merges", merges.toArray(String[]::new))
-                .putU32("tokenizer.ggml.bos_token_id", 50256)
-                .putU32("tokenizer.ggml.eos_token_id", 50256);
+        return byteLevel(w, "gpt-2", tokens, types, merges, 50256, 50256);
     }
 
     /** The Llama 3-style byte-level vocabulary as model "gpt2", pre "llama-bpe", with its chat template. */
     static GgufTestWriter llama3(GgufTestWriter w) throws IOException {
         JsonNode root = JSON.readTree(resource(DIR + "llama3/tokenizer.json"));
-        String[] tokens = tokensById(root);
+        String[] tokens = GgufVocabulary.tokensById(root);
         int[] types = new int[tokens.length];
         Arrays.fill(types, GgufTokenizer.NORMAL);
         for (JsonNode t : root.path("added_tokens")) {
@@ -129,15 +102,21 @@ final class GgufVocabularies {
             merges.add(m[0] + " " + m[1]);
         }
         JsonNode config = JSON.readTree(resource(DIR + "llama3/tokenizer_config.json"));
+        return byteLevel(w, "llama-bpe", tokens, types, merges, 128000, 128009)
+                .putString(
+                        "tokenizer.chat_template", config.path("chat_template").asText());
+    }
+
+    /** A byte-level BPE vocabulary as llama.cpp's converter writes it: model "gpt2" and the pre-tokenizer's name. */
+    private static GgufTestWriter byteLevel(
+            GgufTestWriter w, String pre, String[] tokens, int[] types, List<String> merges, int bos, int eos) {
         return w.putString("tokenizer.ggml.model", "gpt2")
-                .putString("tokenizer.ggml.pre", "llama-bpe")
+                .putString("tokenizer.ggml.pre", pre)
                 .putStrings("tokenizer.ggml.tokens", tokens)
                 .putInts("tokenizer.ggml.token_type", types)
                 .putStrings("tokenizer.ggml.merges", merges.toArray(String[]::new))
-                .putU32("tokenizer.ggml.bos_token_id", 128000)
-                .putU32("tokenizer.ggml.eos_token_id", 128009)
-                .putString(
-                        "tokenizer.chat_template", config.path("chat_template").asText());
+                .putU32("tokenizer.ggml.bos_token_id", bos)
+                .putU32("tokenizer.ggml.eos_token_id", eos);
     }
 
     /** Every {@code step}-th line of the Europarl sample (about eleven languages). */
