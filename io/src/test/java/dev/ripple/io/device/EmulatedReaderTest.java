@@ -1,6 +1,5 @@
 package dev.ripple.io.device;
 
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -14,10 +13,8 @@ import dev.ripple.io.reader.ReaderKind;
 import java.io.IOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
-import java.lang.foreign.ValueLayout;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.SplittableRandom;
 import java.util.concurrent.locks.LockSupport;
@@ -218,10 +215,7 @@ class EmulatedReaderTest {
             reader.read(extents, targets);
             for (int i = 0; i < extents.size(); i++) {
                 Extent e = extents.get(i);
-                assertArrayEquals(
-                        Arrays.copyOfRange(PATTERN.bytes(), (int) e.offset(), (int) e.end()),
-                        targets.get(i).toArray(ValueLayout.JAVA_BYTE),
-                        "extent " + i + ", seed " + SEED);
+                PATTERN.assertHolds(e, targets.get(i), "extent " + i + ", seed " + SEED);
             }
         }
         // the large collapsed reads whose real time leaked into emulated runs (PERFORMANCE.md §12),
@@ -282,10 +276,7 @@ class EmulatedReaderTest {
             ReadStats stats = reader.read(extents, targets, i -> {
                 at[i] = System.nanoTime();
                 Extent e = extents.get(i);
-                assertArrayEquals(
-                        Arrays.copyOfRange(PATTERN.bytes(), (int) e.offset(), (int) e.end()),
-                        targets.get(i).toArray(ValueLayout.JAVA_BYTE),
-                        "seed " + SEED);
+                PATTERN.assertHolds(e, targets.get(i), "seed " + SEED);
             });
             CostLine line = ufs.costModel().lineAt(8);
             double t = 0;
