@@ -79,26 +79,10 @@ public final class RandomDecoders {
 
         /** OPT-350m's kind: norms after the residuals, embeddings narrower than the model. */
         public static Shape optPostNorm() {
-            return new Shape(
-                    Family.OPT,
-                    32,
-                    96,
-                    2,
-                    4,
-                    4,
-                    61,
-                    40,
-                    false,
-                    16,
-                    true,
-                    true,
-                    Activation.RELU,
-                    false,
-                    false,
-                    0f,
-                    null,
-                    null,
-                    0);
+            return opt().copy(f -> {
+                f.preNorm = false;
+                f.embedDim = 16;
+            });
         }
 
         public static Shape llama() {
