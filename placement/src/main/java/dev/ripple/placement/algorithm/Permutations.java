@@ -1,22 +1,12 @@
 package dev.ripple.placement.algorithm;
 
-/** Checks and inverts slot -> neuron permutations. */
+/** Checks and inverts slot -> neuron permutations, as placement algorithms report them (core's {@link dev.ripple.core.format.Permutations} does the work). */
 public final class Permutations {
     private Permutations() {}
 
     /** Whether {@code order} holds each of {@code 0..n-1} exactly once. */
     public static boolean isPermutation(int[] order, int n) {
-        if (order.length != n) {
-            return false;
-        }
-        boolean[] seen = new boolean[n];
-        for (int v : order) {
-            if (v < 0 || v >= n || seen[v]) {
-                return false;
-            }
-            seen[v] = true;
-        }
-        return true;
+        return dev.ripple.core.format.Permutations.firstInvalid(order, n) < 0;
     }
 
     /** Throws unless {@code order} is a permutation of {@code 0..n-1}, naming the algorithm. */
@@ -30,10 +20,6 @@ public final class Permutations {
 
     /** {@code slotOf[neuron]} for {@code order[slot] = neuron}. */
     public static int[] inverse(int[] order) {
-        int[] inv = new int[order.length];
-        for (int s = 0; s < order.length; s++) {
-            inv[order[s]] = s;
-        }
-        return inv;
+        return dev.ripple.core.format.Permutations.inverse(order);
     }
 }
