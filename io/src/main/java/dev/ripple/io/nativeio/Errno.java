@@ -1,19 +1,22 @@
-package dev.ripple.io.reader;
+package dev.ripple.io.nativeio;
 
-/** Names of the Linux error numbers the io_uring reader can meet (the generic numbering, x86-64 and arm64). */
-final class Errno {
-    static final int EPERM = 1;
-    static final int EINTR = 4;
-    static final int EIO = 5;
-    static final int EAGAIN = 11;
-    static final int ENOMEM = 12;
-    static final int EBUSY = 16;
-    static final int EINVAL = 22;
-    static final int ENOSYS = 38;
+/**
+ * Names of the Linux error numbers Ripple's native calls can meet (the generic numbering, x86-64 and
+ * arm64), for messages such as {@code EIO (5)}.
+ */
+public final class Errno {
+    public static final int EPERM = 1;
+    public static final int EINTR = 4;
+    public static final int EIO = 5;
+    public static final int EAGAIN = 11;
+    public static final int ENOMEM = 12;
+    public static final int EBUSY = 16;
+    public static final int EINVAL = 22;
+    public static final int ENOSYS = 38;
 
     private Errno() {}
 
-    static String name(int errno) {
+    public static String name(int errno) {
         return switch (errno) {
             case 1 -> "EPERM";
             case 2 -> "ENOENT";
@@ -27,6 +30,7 @@ final class Errno {
             case 16 -> "EBUSY";
             case 22 -> "EINVAL";
             case 24 -> "EMFILE";
+            case 29 -> "ESPIPE";
             case 38 -> "ENOSYS";
             case 61 -> "ENODATA";
             case 95 -> "EOPNOTSUPP";
@@ -35,7 +39,8 @@ final class Errno {
         };
     }
 
-    static String describe(int errno) {
+    /** The name and the number: {@code EIO (5)}. */
+    public static String describe(int errno) {
         return name(errno) + " (" + errno + ")";
     }
 }

@@ -12,6 +12,7 @@ import dev.ripple.io.ExtentReadException;
 import dev.ripple.io.PatternFile;
 import dev.ripple.io.ReadStats;
 import dev.ripple.io.TestFiles;
+import dev.ripple.io.nativeio.Errno;
 import java.io.IOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
