@@ -11,15 +11,14 @@ import java.lang.foreign.MemorySegment;
  * slabs of one shared arena (see {@code OffHeapChunkStore}); concurrency: see {@code CacheEngine}
  * and docs/CACHE.md.
  */
-public final class BundleCache implements AutoCloseable {
-    private final CacheEngine engine;
+public final class BundleCache extends CacheReadouts implements AutoCloseable {
 
     /**
      * @param bundleBytesPerLayer bundle size of each layer
      * @throws IllegalArgumentException if budget < the largest bundle (message names both)
      */
     public BundleCache(long budgetBytes, int[] bundleBytesPerLayer, CachePolicy policy) {
-        this.engine = new CacheEngine(budgetBytes, bundleBytesPerLayer, policy, true);
+        super(new CacheEngine(budgetBytes, bundleBytesPerLayer, policy, true));
     }
 
     /**
@@ -73,53 +72,9 @@ public final class BundleCache implements AutoCloseable {
         return engine.layers();
     }
 
-    public long budgetBytes() {
-        return engine.budgetBytes();
-    }
-
-    /** Bytes of resident bundles; never more than {@link #budgetBytes()}. */
-    public long residentBytes() {
-        return engine.residentBytes();
-    }
-
     /** Off-heap bytes allocated for chunks, resident or free (equals at most the budget with one bundle size). */
     public long allocatedBytes() {
         return engine.allocatedBytes();
-    }
-
-    /**
-     * Read operations the misses of all lookups so far cost without collapse: the sum over
-     * token-layers of {@link Runs#count} of the missed slots (a slot next to a hit starts a new run).
-     */
-    public long missRuns() {
-        return engine.missRuns();
-    }
-
-    /**
-     * Planned reads issued so far: over all lookups, the reads (per the {@code readOf} grouping given
-     * to lookup, else contiguous runs) that hold at least one miss. With read-through this is what
-     * the misses cost in operations.
-     */
-    public long readsIssued() {
-        return engine.readsIssued();
-    }
-
-    /** Resident slots of a layer, ascending. */
-    public int[] residentSlots(int layer) {
-        return engine.residentSlots(layer);
-    }
-
-    /** The policy instance (tests). */
-    CachePolicy policy() {
-        return engine.policy();
-    }
-
-    public CacheStats stats() {
-        return engine.stats();
-    }
-
-    public String policyName() {
-        return engine.policyName();
     }
 
     /** Frees the off-heap memory; later lookups and admissions throw {@link IllegalStateException}. Idempotent. */

@@ -7,13 +7,12 @@ import java.util.Arrays;
  * arithmetic, admission loop) as {@link BundleCache}, with a store that holds nothing. Used to
  * sweep policies and budgets over activation traces. Not thread-safe by contract (one replay).
  */
-public final class CacheSimulator {
-    private final CacheEngine engine;
+public final class CacheSimulator extends CacheReadouts {
     private boolean[] hit = new boolean[64];
     private final CacheAccess access = new CacheAccess();
 
     public CacheSimulator(long budgetBytes, int[] bundleBytesPerLayer, CachePolicy policy) {
-        this.engine = new CacheEngine(budgetBytes, bundleBytesPerLayer, policy, false);
+        super(new CacheEngine(budgetBytes, bundleBytesPerLayer, policy, false));
     }
 
     /**
@@ -45,44 +44,5 @@ public final class CacheSimulator {
         missed = Arrays.copyOf(missed, n);
         engine.admit(access, missed, n, null);
         return missed;
-    }
-
-    /**
-     * Read operations the misses of all lookups so far cost without collapse: the sum over
-     * token-layers of {@link Runs#count} of the missed slots (a slot next to a hit starts a new run).
-     */
-    public long missRuns() {
-        return engine.missRuns();
-    }
-
-    /** Planned reads that held at least one miss, over all accesses so far (see {@link BundleCache#readsIssued()}). */
-    public long readsIssued() {
-        return engine.readsIssued();
-    }
-
-    /** Resident slots of a layer, ascending. */
-    public int[] residentSlots(int layer) {
-        return engine.residentSlots(layer);
-    }
-
-    /** The policy instance (tests). */
-    CachePolicy policy() {
-        return engine.policy();
-    }
-
-    public CacheStats stats() {
-        return engine.stats();
-    }
-
-    public long budgetBytes() {
-        return engine.budgetBytes();
-    }
-
-    public long residentBytes() {
-        return engine.residentBytes();
-    }
-
-    public String policyName() {
-        return engine.policyName();
     }
 }

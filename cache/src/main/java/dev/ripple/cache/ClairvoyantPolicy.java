@@ -13,15 +13,13 @@ import org.eclipse.collections.impl.map.mutable.primitive.LongObjectHashMap;
  * operations. For {@link CacheSimulator} replays of a known trace: each recorded access must be the
  * next one of the trace.
  */
-final class ClairvoyantPolicy extends AbstractPolicy {
+final class ClairvoyantPolicy extends ScoredPolicy {
     private static final double NEVER = Integer.MAX_VALUE;
 
     private final int[] accessLayers;
     private final int[] accessCounts;
     private final LongObjectHashMap<IntArrayList> uses = new LongObjectHashMap<>();
     private final LongIntHashMap cursor = new LongIntHashMap();
-    /** Scores are minus the next use, so the heap's minimum is the furthest next use. */
-    private final IndexedMinHeap heap = new IndexedMinHeap();
 
     private int time = -1;
 
@@ -69,32 +67,14 @@ final class ClairvoyantPolicy extends AbstractPolicy {
         for (int i = 0; i < count; i++) {
             long k = CachePolicy.key(layer, slots[i]);
             if (heap.contains(k)) {
-                heap.update(k, -nextUse(k));
+                heap.update(k, score(layer, slots[i]));
             }
         }
     }
 
+    /** Minus the next use, so the heap's minimum is the resident used furthest ahead. */
     @Override
-    public long evictFor(int layer, int slot) {
-        if (heap.size() == 0 || !(nextUse(CachePolicy.key(layer, slot)) < -heap.peekScore())) {
-            return NO_KEY;
-        }
-        return heap.poll();
-    }
-
-    @Override
-    public void onAdmitted(int layer, int slot) {
-        long k = CachePolicy.key(layer, slot);
-        heap.add(k, -nextUse(k));
-    }
-
-    @Override
-    public void invalidate(int layer, int slot) {
-        heap.remove(CachePolicy.key(layer, slot));
-    }
-
-    @Override
-    public int residentCount() {
-        return heap.size();
+    double score(int layer, int slot) {
+        return -nextUse(CachePolicy.key(layer, slot));
     }
 }

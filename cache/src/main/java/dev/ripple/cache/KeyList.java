@@ -44,17 +44,8 @@ final class KeyList {
         keys[n] = key;
         weights[n] = w;
         tags[n] = tag;
-        prev[n] = tail;
-        next[n] = NIL;
-        if (tail != NIL) {
-            next[tail] = n;
-        } else {
-            head = n;
-        }
-        tail = n;
         index.put(key, n);
-        size++;
-        weight += w;
+        linkLast(n);
     }
 
     boolean remove(long key) {
@@ -74,16 +65,7 @@ final class KeyList {
             return;
         }
         unlink(n);
-        prev[n] = tail;
-        next[n] = NIL;
-        if (tail != NIL) {
-            next[tail] = n;
-        } else {
-            head = n;
-        }
-        tail = n;
-        size++;
-        weight += weights[n];
+        linkLast(n);
     }
 
     long first() {
@@ -124,6 +106,20 @@ final class KeyList {
             out[i++] = keys[n];
         }
         return out;
+    }
+
+    /** Appends node {@code n} at the tail and counts it; {@link #unlink} is the inverse. */
+    private void linkLast(int n) {
+        prev[n] = tail;
+        next[n] = NIL;
+        if (tail != NIL) {
+            next[tail] = n;
+        } else {
+            head = n;
+        }
+        tail = n;
+        size++;
+        weight += weights[n];
     }
 
     private void unlink(int n) {

@@ -7,13 +7,11 @@ import java.util.Arrays;
  * strategies (Song et al., "PowerInfer", arXiv 2312.12456: a few hot neurons carry most activations,
  * so keep the hottest resident). A key's score is its profiled frequency plus the accesses this
  * policy has seen. When full, a newcomer is admitted only if it is strictly hotter than the coldest
- * resident, which it then replaces; otherwise it is rejected. Residents sit in an indexed binary
- * min-heap on score ({@link IndexedMinHeap}), so a hit, an admission and an eviction cost O(log n).
+ * resident, which it then replaces; otherwise it is rejected ({@link ScoredPolicy}).
  */
-final class LfuPolicy extends AbstractPolicy {
+final class LfuPolicy extends ScoredPolicy {
     private final double[][] seed;
     private double[][] observed = new double[0][];
-    private final IndexedMinHeap heap = new IndexedMinHeap();
 
     LfuPolicy(double[][] seed) {
         this.seed = seed;
@@ -24,6 +22,7 @@ final class LfuPolicy extends AbstractPolicy {
         return "lfu";
     }
 
+    @Override
     double score(int layer, int slot) {
         double s = 0;
         if (seed != null && layer < seed.length && seed[layer] != null && slot < seed[layer].length) {
@@ -61,28 +60,5 @@ final class LfuPolicy extends AbstractPolicy {
             obs[slots[i]] += credit == null ? 1 : credit[i];
             heap.update(CachePolicy.key(layer, slots[i]), score(layer, slots[i]));
         }
-    }
-
-    @Override
-    public long evictFor(int layer, int slot) {
-        if (heap.size() == 0 || !(score(layer, slot) > heap.peekScore())) {
-            return NO_KEY;
-        }
-        return heap.poll();
-    }
-
-    @Override
-    public void onAdmitted(int layer, int slot) {
-        heap.add(CachePolicy.key(layer, slot), score(layer, slot));
-    }
-
-    @Override
-    public void invalidate(int layer, int slot) {
-        heap.remove(CachePolicy.key(layer, slot));
-    }
-
-    @Override
-    public int residentCount() {
-        return heap.size();
     }
 }

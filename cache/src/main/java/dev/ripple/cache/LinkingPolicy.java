@@ -34,8 +34,7 @@ final class LinkingPolicy extends AbstractPolicy {
     private final LongIntHashMap groupOf = new LongIntHashMap();
     private final IntObjectHashMap<LongArrayList> members = new IntObjectHashMap<>();
     private final LongIntHashMap pendingGroup = new LongIntHashMap();
-    private final LongArrayList expired = new LongArrayList();
-    private int expiredRead;
+    private final ExpiredKeys expired = new ExpiredKeys();
     private int nextGroup;
     private int[] readOfOffered = new int[0];
     private double[] credit = new double[0];
@@ -188,14 +187,11 @@ final class LinkingPolicy extends AbstractPolicy {
 
     @Override
     public long pollExpired() {
-        if (expiredRead < expired.size()) {
-            return expired.get(expiredRead++);
+        long k = expired.poll();
+        if (k != NO_KEY) {
+            return k;
         }
-        if (expiredRead > 0) {
-            expired.clear();
-            expiredRead = 0;
-        }
-        long k = inner.pollExpired();
+        k = inner.pollExpired();
         if (k != NO_KEY) {
             dissolveGroupOf(k);
         }

@@ -5,8 +5,9 @@ package dev.ripple.cache;
  * access is oldest. A hit moves the key to the young end. The classic baseline (PowerInfer-2 uses
  * neuron-level LRU for its cold neurons).
  */
-final class LruPolicy extends AbstractPolicy {
-    private final KeyList order = new KeyList();
+class LruPolicy extends AbstractPolicy {
+    /** Resident keys, least recently used first. */
+    final KeyList order = new KeyList();
 
     @Override
     public String name() {

@@ -45,21 +45,7 @@ public final class Runs {
      * belongs to into {@code runLength[i]}; returns the number of runs.
      */
     public static int runLengths(int[] sortedSlots, int n, int[] runLength) {
-        check(sortedSlots, n, 0);
-        int runs = 0;
-        int start = 0;
-        for (int i = 1; i <= n; i++) {
-            if (i == n || sortedSlots[i] != sortedSlots[i - 1] + 1) {
-                if (i > start) {
-                    runs++;
-                    for (int j = start; j < i; j++) {
-                        runLength[j] = i - start;
-                    }
-                }
-                start = i;
-            }
-        }
-        return runs;
+        return collapsedGroupSizes(sortedSlots, n, 0, runLength);
     }
 
     /**

@@ -1,20 +1,17 @@
 package dev.ripple.cache;
 
 import java.util.Arrays;
-import org.eclipse.collections.impl.list.mutable.primitive.LongArrayList;
 
 /**
  * Sliding window of LLM in a flash (Alizadeh et al., arXiv 2312.11514, "windowing"): per layer,
  * DRAM keeps the union of the slots active in the last k tokens, so each token loads only the
  * difference. After a layer's token t is recorded, the slots last active at token t - k leave the
  * window and are dropped even without pressure ({@link #pollExpired}). Under budget pressure the
- * least recently active resident goes first (the window is budget-capped).
+ * least recently active resident goes first, as in {@link LruPolicy} (the window is budget-capped).
  */
-final class WindowPolicy extends AbstractPolicy {
+final class WindowPolicy extends LruPolicy {
     private final int k;
-    private final KeyList recency = new KeyList();
-    private final LongArrayList expired = new LongArrayList();
-    private int expiredRead;
+    private final ExpiredKeys expired = new ExpiredKeys();
     private int[] tokens = new int[0];
     private int[][] lastSeen = new int[0][];
     private int[][][] ring = new int[0][][];
@@ -48,15 +45,15 @@ final class WindowPolicy extends AbstractPolicy {
         }
         for (int i = 0; i < count; i++) {
             seen[slots[i]] = t;
-            recency.moveToLast(CachePolicy.key(layer, slots[i]));
         }
+        super.recordAccess(layer, slots, count);
         int r = t % k;
         int[] old = ring[layer][r];
         for (int i = 0, n = ringCounts[layer][r]; i < n; i++) {
             int s = old[i];
             if (seen[s] <= t - k) {
                 long key = CachePolicy.key(layer, s);
-                if (recency.remove(key)) {
+                if (order.remove(key)) {
                     expired.add(key);
                 }
             }
@@ -71,33 +68,6 @@ final class WindowPolicy extends AbstractPolicy {
 
     @Override
     public long pollExpired() {
-        if (expiredRead < expired.size()) {
-            return expired.get(expiredRead++);
-        }
-        if (expiredRead > 0) {
-            expired.clear();
-            expiredRead = 0;
-        }
-        return NO_KEY;
-    }
-
-    @Override
-    public long evictFor(int layer, int slot) {
-        return recency.pollFirst();
-    }
-
-    @Override
-    public void onAdmitted(int layer, int slot) {
-        recency.addLast(CachePolicy.key(layer, slot), bundleBytes[layer], 0);
-    }
-
-    @Override
-    public void invalidate(int layer, int slot) {
-        recency.remove(CachePolicy.key(layer, slot));
-    }
-
-    @Override
-    public int residentCount() {
-        return recency.size();
+        return expired.poll();
     }
 }

@@ -1,7 +1,12 @@
 package dev.ripple.io;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+
 import java.io.IOException;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
 import java.nio.file.Path;
+import java.util.Arrays;
 import org.junit.jupiter.api.extension.AfterAllCallback;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
@@ -68,5 +73,18 @@ public final class PatternFile implements BeforeAllCallback, AfterAllCallback {
 
     public long seed() {
         return seed;
+    }
+
+    /** {@code what} with the seed and how to rerun with it, for assertion messages. */
+    public String seedMessage(String what) {
+        return what + " (seed=" + seed + ", rerun with -Dtests.seed=" + seed + ")";
+    }
+
+    /** Fails with {@code message} unless {@code target} starts with the file's bytes of {@code extent}. */
+    public void assertHolds(Extent extent, MemorySegment target, String message) {
+        assertArrayEquals(
+                Arrays.copyOfRange(bytes, (int) extent.offset(), (int) extent.end()),
+                target.asSlice(0, extent.length()).toArray(ValueLayout.JAVA_BYTE),
+                message);
     }
 }

@@ -1,6 +1,5 @@
 package dev.ripple.io;
 
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -13,9 +12,7 @@ import dev.ripple.io.reader.ReaderKind;
 import java.io.IOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
-import java.lang.foreign.ValueLayout;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
@@ -252,10 +249,8 @@ class ReadPlannerTest {
                 }
                 for (int i = 0; i < needed.size(); i++) {
                     Extent e = needed.get(i);
-                    assertArrayEquals(
-                            Arrays.copyOfRange(PATTERN.bytes(), (int) e.offset(), (int) e.end()),
-                            plan.neededSlice(buffer, i).toArray(ValueLayout.JAVA_BYTE),
-                            "seed=" + SEED + " " + planner + " extent " + i + " " + e);
+                    PATTERN.assertHolds(
+                            e, plan.neededSlice(buffer, i), "seed=" + SEED + " " + planner + " extent " + i + " " + e);
                 }
             }
         }

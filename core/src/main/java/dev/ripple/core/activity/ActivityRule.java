@@ -106,10 +106,19 @@ public sealed interface ActivityRule permits ThresholdRule, TopKRule, ErrorRule 
         return parse(text.asText());
     }
 
-    /** The JSON form shared by implementations: {@code {"rule": "<text form>"}} plus details. */
-    static ObjectNode json(ActivityRule rule) {
+    /** The JSON form shared by implementations: {@code {"rule": "<text form>", "kind": kind}} plus details. */
+    static ObjectNode json(ActivityRule rule, String kind) {
         ObjectNode n = JsonNodeFactory.instance.objectNode();
         n.put("rule", rule.describe());
+        n.put("kind", kind);
         return n;
+    }
+
+    /** The per-layer thresholds of a rule, as the array {@code "thresholds"} of its JSON form. */
+    static void putThresholds(ObjectNode n, float[] thresholds) {
+        var a = n.putArray("thresholds");
+        for (float t : thresholds) {
+            a.add(t);
+        }
     }
 }

@@ -105,12 +105,8 @@ public record ErrorRule(float[][] centres, float[][] weights, float[] thresholds
 
     @Override
     public ObjectNode toJson() {
-        ObjectNode n = ActivityRule.json(this);
-        n.put("kind", "error");
-        var a = n.putArray("thresholds");
-        for (float t : thresholds) {
-            a.add(t);
-        }
+        ObjectNode n = ActivityRule.json(this, "error");
+        ActivityRule.putThresholds(n, thresholds);
         return n;
     }
 

@@ -88,13 +88,9 @@ public record ThresholdRule(Mode mode, float[] thresholds) implements ActivityRu
 
     @Override
     public ObjectNode toJson() {
-        ObjectNode n = ActivityRule.json(this);
-        n.put("kind", "threshold");
+        ObjectNode n = ActivityRule.json(this, "threshold");
         n.put("mode", mode.name().toLowerCase());
-        var a = n.putArray("thresholds");
-        for (float t : thresholds) {
-            a.add(t);
-        }
+        ActivityRule.putThresholds(n, thresholds);
         return n;
     }
 

@@ -80,8 +80,7 @@ public record TopKRule(int count, double fraction) implements ActivityRule {
 
     @Override
     public ObjectNode toJson() {
-        ObjectNode n = ActivityRule.json(this);
-        n.put("kind", "top-k");
+        ObjectNode n = ActivityRule.json(this, "top-k");
         if (count > 0) {
             n.put("count", count);
         } else {

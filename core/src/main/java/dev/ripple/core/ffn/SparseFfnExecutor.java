@@ -1,13 +1,14 @@
 package dev.ripple.core.ffn;
 
+import static dev.ripple.core.tensor.LittleEndian.F32;
+import static dev.ripple.core.tensor.LittleEndian.I16;
+
 import dev.ripple.core.format.FfnLayerSpec;
 import dev.ripple.core.tensor.Activation;
 import dev.ripple.core.tensor.DType;
 import dev.ripple.core.tensor.kernels.KernelProvider;
 import dev.ripple.core.tensor.kernels.Kernels;
 import java.lang.foreign.MemorySegment;
-import java.lang.foreign.ValueLayout;
-import java.nio.ByteOrder;
 import java.util.Arrays;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ForkJoinPool;
@@ -414,14 +415,10 @@ public final class SparseFfnExecutor {
         }
     }
 
-    private static final ValueLayout.OfShort HALF = ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
-    private static final ValueLayout.OfFloat SINGLE =
-            ValueLayout.JAVA_FLOAT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
-
     /** A bias stored at byte {@code at}, in the layer's bias type. */
     private float biasAt(MemorySegment seg, long at) {
         DType t = spec.biasType();
-        return t == DType.F32 ? seg.get(SINGLE, at) : t.decode(seg.get(HALF, at));
+        return t == DType.F32 ? seg.get(F32, at) : t.decode(seg.get(I16, at));
     }
 
     /** act_i for one input: act(up·x + b) or, gated, act(gate·x + b_g)·(up·x + b). */

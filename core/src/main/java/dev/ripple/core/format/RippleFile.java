@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.ripple.core.format.RippleFormatException.Problem;
 import dev.ripple.core.tensor.Activation;
 import dev.ripple.core.tensor.DType;
+import dev.ripple.core.tensor.LittleEndian;
 import dev.ripple.core.tensor.Tensor;
 import dev.ripple.core.tensor.TensorSource;
 import java.io.IOException;
@@ -578,7 +579,7 @@ public final class RippleFile implements TensorSource, AutoCloseable {
         }
         long checked = size - 4;
         int computed = crc(mapped.asSlice(0, checked));
-        int stored = mapped.get(ValueLayoutsLE.I32, checked);
+        int stored = mapped.get(LittleEndian.I32, checked);
         if (computed != stored) {
             throw new RippleFormatException(
                     path,
@@ -691,10 +692,5 @@ public final class RippleFile implements TensorSource, AutoCloseable {
     @Override
     public void close() {
         arena.close();
-    }
-
-    /** Little-endian layouts for reading the mapped file. */
-    private static final class ValueLayoutsLE {
-        static final ValueLayout.OfInt I32 = ValueLayout.JAVA_INT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
     }
 }

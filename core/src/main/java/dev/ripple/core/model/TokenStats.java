@@ -34,34 +34,8 @@ public record TokenStats(
         long computeNanos,
         long stallNanos) {
 
-    /** A call whose reads were not overlapped: the caller waited for all of its I/O. */
-    public TokenStats(
-            int layer,
-            int tokens,
-            int predicted,
-            long tokenPredictions,
-            int cacheHits,
-            int readOps,
-            long bytesNeeded,
-            long bytesRead,
-            long ioNanos,
-            long computeNanos) {
-        this(
-                layer,
-                tokens,
-                predicted,
-                tokenPredictions,
-                cacheHits,
-                readOps,
-                bytesNeeded,
-                bytesRead,
-                ioNanos,
-                computeNanos,
-                ioNanos);
-    }
-
     /** A call that read nothing: an FFN in DRAM. */
     public static TokenStats inMemory(int layer, int tokens, int neurons, long computeNanos) {
-        return new TokenStats(layer, tokens, neurons, (long) neurons * tokens, 0, 0, 0, 0, 0, computeNanos);
+        return new TokenStats(layer, tokens, neurons, (long) neurons * tokens, 0, 0, 0, 0, 0, computeNanos, 0);
     }
 }

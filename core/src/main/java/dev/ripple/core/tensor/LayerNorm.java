@@ -18,14 +18,7 @@ public record LayerNorm(float[] weight, float[] bias, float eps) implements Norm
         if (bias != null && bias.length != weight.length) {
             throw new IllegalArgumentException("layer norm: weight " + weight.length + ", bias " + bias.length);
         }
-        if (!(eps >= 0)) {
-            throw new IllegalArgumentException("layer norm: eps must be ≥ 0, got " + eps);
-        }
-    }
-
-    @Override
-    public int size() {
-        return weight.length;
+        Normalization.requireEps("layer norm", eps);
     }
 
     @Override

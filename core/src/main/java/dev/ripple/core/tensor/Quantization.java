@@ -1,8 +1,10 @@
 package dev.ripple.core.tensor;
 
+import static dev.ripple.core.tensor.LittleEndian.I16;
+import static dev.ripple.core.tensor.LittleEndian.I32;
+
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
-import java.nio.ByteOrder;
 
 /**
  * Encodes and decodes any weight type element by element: the scalar types through
@@ -18,8 +20,6 @@ import java.nio.ByteOrder;
  * }</pre>
  */
 public final class Quantization {
-    private static final ValueLayout.OfShort I16 = ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
-    private static final ValueLayout.OfInt I32 = ValueLayout.JAVA_INT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
     static final int BLOCK = 32;
 
     private Quantization() {}

@@ -13,14 +13,7 @@ package dev.ripple.core.tensor;
 public record RmsNorm(float[] weight, float eps) implements Normalization {
 
     public RmsNorm {
-        if (!(eps >= 0)) {
-            throw new IllegalArgumentException("rms norm: eps must be ≥ 0, got " + eps);
-        }
-    }
-
-    @Override
-    public int size() {
-        return weight.length;
+        Normalization.requireEps("rms norm", eps);
     }
 
     @Override

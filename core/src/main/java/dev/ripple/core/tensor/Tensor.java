@@ -2,8 +2,6 @@ package dev.ripple.core.tensor;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
-import java.lang.foreign.ValueLayout;
-import java.nio.ByteOrder;
 import java.util.Arrays;
 
 /**
@@ -44,8 +42,7 @@ public record Tensor(String name, DType dtype, long[] shape, MemorySegment data)
     /** An f32 tensor holding a copy of {@code values} off-heap (for tests and small computed tensors). */
     public static Tensor ofFloats(String name, long[] shape, float[] values) {
         MemorySegment s = Arena.ofAuto().allocate(4L * values.length, 64);
-        MemorySegment.copy(
-                values, 0, s, ValueLayout.JAVA_FLOAT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN), 0, values.length);
+        MemorySegment.copy(values, 0, s, LittleEndian.F32, 0, values.length);
         return new Tensor(name, DType.F32, shape, s);
     }
 
@@ -87,8 +84,7 @@ public record Tensor(String name, DType dtype, long[] shape, MemorySegment data)
     /** Copies {@code n} elements from element {@code from} into {@code out[at ..]}, as floats. */
     public void copyTo(long from, float[] out, int at, int n) {
         if (dtype == DType.F32) {
-            MemorySegment.copy(
-                    data, ValueLayout.JAVA_FLOAT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN), 4 * from, out, at, n);
+            MemorySegment.copy(data, LittleEndian.F32, 4 * from, out, at, n);
             return;
         }
         int block = dtype.blockSize();

@@ -1,5 +1,12 @@
 package dev.ripple.core.tokenizer;
 
+import static dev.ripple.core.tokenizer.SplitClass.LETTER;
+import static dev.ripple.core.tokenizer.SplitClass.NUMBER;
+import static dev.ripple.core.tokenizer.SplitClass.OTHER;
+import static dev.ripple.core.tokenizer.SplitClass.SPACE;
+import static dev.ripple.core.tokenizer.SplitClass.classOf;
+import static dev.ripple.core.tokenizer.SplitClass.run;
+
 /**
  * The pre-tokenization pattern of Llama 3 and GPT-4 (cl100k),
  * {@code (?i:'s|'t|'re|'ve|'m|'ll|'d)|[^\r\n\p{L}\p{N}]?\p{L}+|\p{N}{1,3}| ?[^\s\p{L}\p{N}]+[\r\n]*|\s*[\r\n]+|\s+(?!\S)|\s+},
@@ -16,11 +23,6 @@ final class Cl100kSplitter implements Patterns.TextPattern {
     static final String QWEN2 =
             "(?i:'s|'t|'re|'ve|'m|'ll|'d)|[^\\r\\n\\p{L}\\p{N}]?\\p{L}+|\\p{N}| ?[^\\s\\p{L}\\p{N}]+[\\r\\n]*"
                     + "|\\s*[\\r\\n]+|\\s+(?!\\S)|\\s+";
-
-    private static final int LETTER = 0;
-    private static final int NUMBER = 1;
-    private static final int SPACE = 2;
-    private static final int OTHER = 3;
 
     private final int maxDigits;
 
@@ -40,25 +42,6 @@ final class Cl100kSplitter implements Patterns.TextPattern {
             return (s, sink) -> Gpt2Splitter.split(s, (piece, start) -> sink.match(start, start + piece.length()));
         }
         return null;
-    }
-
-    private static int classOf(int cp) {
-        if (cp < 128) {
-            if (cp >= 'a' && cp <= 'z' || cp >= 'A' && cp <= 'Z') {
-                return LETTER;
-            }
-            if (cp >= '0' && cp <= '9') {
-                return NUMBER;
-            }
-            return cp == ' ' || cp >= 9 && cp <= 13 ? SPACE : OTHER;
-        }
-        if (Character.isLetter(cp)) {
-            return LETTER;
-        }
-        if (Chars.isNumeric(cp)) {
-            return NUMBER;
-        }
-        return Gpt2Splitter.isOnigSpace(cp) ? SPACE : OTHER;
     }
 
     @Override
@@ -131,17 +114,5 @@ final class Cl100kSplitter implements Patterns.TextPattern {
         }
         int last = Character.charCount(s.codePointBefore(q));
         return q - last > p ? q - last : q;
-    }
-
-    /** End of the run of characters of class {@code cls} starting at {@code i}. */
-    private static int run(String s, int i, int n, int cls) {
-        while (i < n) {
-            int cp = s.codePointAt(i);
-            if (classOf(cp) != cls) {
-                break;
-            }
-            i += Character.charCount(cp);
-        }
-        return i;
     }
 }

@@ -1,7 +1,6 @@
 package dev.ripple.core.tokenizer;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.ripple.core.tokenizer.TokenizerFormatException.Problem;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.StandardCharsets;
@@ -46,12 +45,12 @@ interface Decoder {
                 new WordPiece(src.optString(node, path, "prefix", "##"), src.optBool(node, path, "cleanup", true));
             case "BPEDecoder" -> new BpeSuffix(src.optString(node, path, "suffix", "</w>"));
             default ->
-                throw src.fail(
-                        JsonSource.child(path, "type"),
-                        Problem.UNSUPPORTED,
-                        "decoder type \"" + type
-                                + "\" (supported: Sequence, ByteLevel, ByteFallback, Fuse, Strip, Replace, Metaspace, WordPiece,"
-                                + " BPEDecoder)");
+                throw src.unsupported(
+                        path,
+                        "type",
+                        "decoder type",
+                        type,
+                        "Sequence, ByteLevel, ByteFallback, Fuse, Strip, Replace, Metaspace, WordPiece, BPEDecoder");
         };
     }
 

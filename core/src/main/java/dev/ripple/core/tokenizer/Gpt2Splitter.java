@@ -1,5 +1,9 @@
 package dev.ripple.core.tokenizer;
 
+import static dev.ripple.core.tokenizer.SplitClass.SPACE;
+import static dev.ripple.core.tokenizer.SplitClass.classOf;
+import static dev.ripple.core.tokenizer.SplitClass.run;
+
 /**
  * GPT-2's pre-tokenization pattern
  * {@code 's|'t|'re|'ve|'m|'ll|'d| ?\p{L}+| ?\p{N}+| ?[^\s\p{L}\p{N}]+|\s+(?!\S)|\s+} as a hand-written
@@ -10,39 +14,6 @@ package dev.ripple.core.tokenizer;
  */
 final class Gpt2Splitter {
     private Gpt2Splitter() {}
-
-    private static final int LETTER = 0;
-    private static final int NUMBER = 1;
-    private static final int SPACE = 2;
-    private static final int OTHER = 3;
-
-    static int classOf(int cp) {
-        if (cp < 128) {
-            if (cp >= 'a' && cp <= 'z' || cp >= 'A' && cp <= 'Z') {
-                return LETTER;
-            }
-            if (cp >= '0' && cp <= '9') {
-                return NUMBER;
-            }
-            return cp == ' ' || cp >= 9 && cp <= 13 ? SPACE : OTHER;
-        }
-        if (Character.isLetter(cp)) {
-            return LETTER;
-        }
-        if (Chars.isNumeric(cp)) {
-            return NUMBER;
-        }
-        return isOnigSpace(cp) ? SPACE : OTHER;
-    }
-
-    /** Oniguruma's {@code \s}: tab to carriage return, U+0085 and the separators (Z*). */
-    static boolean isOnigSpace(int cp) {
-        if (cp >= 9 && cp <= 13 || cp == 0x85) {
-            return true;
-        }
-        int t = Character.getType(cp);
-        return t == Character.SPACE_SEPARATOR || t == Character.LINE_SEPARATOR || t == Character.PARAGRAPH_SEPARATOR;
-    }
 
     static void split(String s, Patterns.PieceSink out) {
         int n = s.length();
@@ -88,17 +59,5 @@ final class Gpt2Splitter {
         // \s+(?!\S) backs off one character before the non-space; a single space is \s+ alone
         int last = Character.charCount(s.codePointBefore(q));
         return q - last > start ? q - last : q;
-    }
-
-    /** End of the run of characters of class {@code cls} starting at {@code i}. */
-    private static int run(String s, int i, int n, int cls) {
-        while (i < n) {
-            int cp = s.codePointAt(i);
-            if (classOf(cp) != cls) {
-                break;
-            }
-            i += Character.charCount(cp);
-        }
-        return i;
     }
 }

@@ -74,6 +74,15 @@ final class JsonSource {
         return new TokenizerFormatException(source, path, problem, detail);
     }
 
+    /**
+     * The failure for a field whose value names something this library does not implement, listing
+     * what it does: {@code <what> "<value>" (supported: <supported>)} at {@code path.field}.
+     */
+    TokenizerFormatException unsupported(String path, String field, String what, String value, String supported) {
+        return fail(
+                child(path, field), Problem.UNSUPPORTED, what + " \"" + value + "\" (supported: " + supported + ")");
+    }
+
     /** Reads one component (a normalizer, pre-tokenizer, processor or decoder) at a nesting depth. */
     @FunctionalInterface
     interface ComponentReader<T> {

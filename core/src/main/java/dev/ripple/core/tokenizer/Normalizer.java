@@ -1,7 +1,6 @@
 package dev.ripple.core.tokenizer;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.ripple.core.tokenizer.TokenizerFormatException.Problem;
 
 /**
  * A tokenizer.json {@code normalizer}: a function from text to text, applied to each piece of the
@@ -41,12 +40,12 @@ interface Normalizer {
                         lowercase);
             }
             default ->
-                throw src.fail(
-                        JsonSource.child(path, "type"),
-                        Problem.UNSUPPORTED,
-                        "normalizer type \"" + type
-                                + "\" (supported: Sequence, NFC, NFD, NFKC, NFKD, Lowercase, Strip, StripAccents, Prepend, Replace,"
-                                + " ByteLevel, BertNormalizer)");
+                throw src.unsupported(
+                        path,
+                        "type",
+                        "normalizer type",
+                        type,
+                        "Sequence, NFC, NFD, NFKC, NFKD, Lowercase, Strip, StripAccents, Prepend, Replace, ByteLevel, BertNormalizer");
         };
     }
 

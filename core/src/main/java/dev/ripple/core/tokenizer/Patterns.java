@@ -120,11 +120,12 @@ final class Patterns {
                 case "MergedWithNext" -> MERGED_WITH_NEXT;
                 case "Contiguous" -> CONTIGUOUS;
                 default ->
-                    throw src.fail(
-                            JsonSource.child(path, "behavior"),
-                            Problem.UNSUPPORTED,
-                            "split behavior \"" + b
-                                    + "\" (supported: Removed, Isolated, MergedWithPrevious, MergedWithNext, Contiguous)");
+                    throw src.unsupported(
+                            path,
+                            "behavior",
+                            "split behavior",
+                            b,
+                            "Removed, Isolated, MergedWithPrevious, MergedWithNext, Contiguous");
             };
         }
     }

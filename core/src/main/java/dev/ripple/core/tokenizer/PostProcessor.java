@@ -86,11 +86,12 @@ interface PostProcessor {
                 };
             }
             default ->
-                throw src.fail(
-                        JsonSource.child(path, "type"),
-                        Problem.UNSUPPORTED,
-                        "post-processor type \"" + type
-                                + "\" (supported: TemplateProcessing, BertProcessing, RobertaProcessing, ByteLevel, Sequence)");
+                throw src.unsupported(
+                        path,
+                        "type",
+                        "post-processor type",
+                        type,
+                        "TemplateProcessing, BertProcessing, RobertaProcessing, ByteLevel, Sequence");
         };
     }
 

@@ -97,12 +97,12 @@ interface PreTokenizer {
                 yield new CharSplit(cp -> cp == delimiter, Behavior.REMOVED);
             }
             default ->
-                throw src.fail(
-                        JsonSource.child(path, "type"),
-                        Problem.UNSUPPORTED,
-                        "pre-tokenizer type \"" + type
-                                + "\" (supported: Sequence, ByteLevel, Split, Metaspace, Whitespace, WhitespaceSplit,"
-                                + " BertPreTokenizer, Punctuation, Digits, CharDelimiterSplit)");
+                throw src.unsupported(
+                        path,
+                        "type",
+                        "pre-tokenizer type",
+                        type,
+                        "Sequence, ByteLevel, Split, Metaspace, Whitespace, WhitespaceSplit, BertPreTokenizer, Punctuation, Digits, CharDelimiterSplit");
         };
     }
 

@@ -226,11 +226,7 @@ public final class Tokenizer {
                         src.optString(m, "model", "continuing_subword_prefix", "##"),
                         src.optCount(m, "model", "max_input_chars_per_word", 100));
             case "WordLevel" -> new WordLevelModel(vocabulary(src, m), src.optString(m, "model", "unk_token", "<unk>"));
-            default ->
-                throw src.fail(
-                        "model.type",
-                        Problem.UNSUPPORTED,
-                        "model type \"" + type + "\" (supported: BPE, WordPiece, WordLevel)");
+            default -> throw src.unsupported("model", "type", "model type", type, "BPE, WordPiece, WordLevel");
         };
     }
 

@@ -50,6 +50,19 @@ class RippleFileCorruptionTest {
         });
     }
 
+    /** Reseals {@code content} and checks that it is refused with {@code problem}, the message naming each of {@code named}. */
+    private void assertResealedRefused(byte[] content, Problem problem, String... named) throws IOException {
+        RippleFormatException e = openAndVerifyFails(Reseal.reseal(content));
+        assertEquals(problem, e.problem(), e.getMessage());
+        for (String n : named) {
+            assertTrue(e.getMessage().contains(n), e.getMessage());
+        }
+    }
+
+    private SectionEntry section(String name) {
+        return sections.stream().filter(s -> s.name().equals(name)).findFirst().orElseThrow();
+    }
+
     /** The section, or structure, that holds byte {@code offset}. */
     private String owner(long offset) {
         for (SectionEntry e : sections) {
@@ -83,10 +96,7 @@ class RippleFileCorruptionTest {
 
     @Test
     void flippedByteInALayerSectionNamesThatSection() throws IOException {
-        SectionEntry bundles = sections.stream()
-                .filter(s -> s.name().equals("ffn.1.bundles"))
-                .findFirst()
-                .orElseThrow();
+        SectionEntry bundles = section("ffn.1.bundles");
         byte[] damaged = bytes.clone();
         damaged[(int) (bundles.offset() + bundles.length() / 2)] ^= 1;
         Path p = dir.resolve("bad.ripple");
@@ -127,53 +137,38 @@ class RippleFileCorruptionTest {
     void newerMajorVersionIsUnsupported() throws IOException {
         byte[] b = bytes.clone();
         b[8] = 2;
-        RippleFormatException e = openAndVerifyFails(Reseal.reseal(b));
-        assertEquals(Problem.UNSUPPORTED_VERSION, e.problem());
-        assertTrue(e.getMessage().contains("newer"), e.getMessage());
+        assertResealedRefused(b, Problem.UNSUPPORTED_VERSION, "newer");
     }
 
     @Test
     void unknownRequiredFlagIsUnsupported() throws IOException {
         byte[] b = bytes.clone();
         b[12] = 1;
-        assertEquals(
-                Problem.UNSUPPORTED_VERSION,
-                openAndVerifyFails(Reseal.reseal(b)).problem());
+        assertResealedRefused(b, Problem.UNSUPPORTED_VERSION);
     }
 
     @Test
     void layerTableThatDisagreesWithItsSectionIsInconsistent() throws IOException {
-        RippleFormatException e = openAndVerifyFails(Reseal.reseal(replaceInMetadata("\"dFfn\":8", "\"dFfn\":7")));
-        assertEquals(Problem.INCONSISTENT, e.problem());
-        assertTrue(e.getMessage().contains("ffn.0"), e.getMessage());
+        assertResealedRefused(replaceInMetadata("\"dFfn\":8", "\"dFfn\":7"), Problem.INCONSISTENT, "ffn.0");
     }
 
     @Test
     void layerTableNamingAMissingSectionIsInconsistent() throws IOException {
-        RippleFormatException e =
-                openAndVerifyFails(Reseal.reseal(replaceInMetadata("ffn.1.bundles", "ffn.9.bundles")));
-        assertEquals(Problem.INCONSISTENT, e.problem());
-        assertTrue(e.getMessage().contains("ffn.9.bundles"), e.getMessage());
+        assertResealedRefused(
+                replaceInMetadata("ffn.1.bundles", "ffn.9.bundles"), Problem.INCONSISTENT, "ffn.9.bundles");
     }
 
     @Test
     void invalidJsonMetadataIsInconsistent() throws IOException {
-        RippleFormatException e = openAndVerifyFails(Reseal.reseal(replaceInMetadata("{\"format\"", "[\"format\"")));
-        assertEquals(Problem.INCONSISTENT, e.problem());
-        assertTrue(e.getMessage().contains("metadata"), e.getMessage());
+        assertResealedRefused(replaceInMetadata("{\"format\"", "[\"format\""), Problem.INCONSISTENT, "metadata");
     }
 
     @Test
     void permutationWithADuplicateIsInconsistent() throws IOException {
-        SectionEntry perm = sections.stream()
-                .filter(s -> s.name().equals("ffn.0.permutation"))
-                .findFirst()
-                .orElseThrow();
+        SectionEntry perm = section("ffn.0.permutation");
         byte[] b = bytes.clone();
         System.arraycopy(b, (int) perm.offset(), b, (int) perm.offset() + 4, 4); // slot 1 := slot 0
-        RippleFormatException e = openAndVerifyFails(Reseal.reseal(b));
-        assertEquals(Problem.INCONSISTENT, e.problem());
-        assertTrue(e.getMessage().contains("ffn.0.permutation"), e.getMessage());
+        assertResealedRefused(b, Problem.INCONSISTENT, "ffn.0.permutation");
     }
 
     @Test
@@ -183,9 +178,7 @@ class RippleFileCorruptionTest {
         int footer = b.length - RippleFormat.FOOTER_BYTES;
         int firstEntry = (int) buf.getLong(footer) + 4;
         buf.putLong(firstEntry + 16, Long.MAX_VALUE - 10); // metadata length
-        RippleFormatException e = openAndVerifyFails(Reseal.reseal(b));
-        assertEquals(Problem.INCONSISTENT, e.problem());
-        assertTrue(e.getMessage().contains("metadata"), e.getMessage());
+        assertResealedRefused(b, Problem.INCONSISTENT, "metadata");
     }
 
     /**
@@ -194,10 +187,7 @@ class RippleFileCorruptionTest {
      */
     @Test
     void tensorSectionThatDoesNotHoldFloatsIsInconsistent() throws IOException {
-        SectionEntry norm = sections.stream()
-                .filter(s -> s.name().equals("norm.weight"))
-                .findFirst()
-                .orElseThrow();
+        SectionEntry norm = section("norm.weight");
         assertEquals(DType.F16, norm.dtype());
         for (DType wrong : new DType[] {DType.BYTES, DType.I32}) {
             byte[] b = bytes.clone();
@@ -207,9 +197,7 @@ class RippleFileCorruptionTest {
             if (wrong == DType.I32) {
                 buf.putLong(entry + 24, norm.shape()[0] / 2); // keep the byte count consistent: 4-byte elements
             }
-            RippleFormatException e = openAndVerifyFails(Reseal.reseal(b));
-            assertEquals(Problem.INCONSISTENT, e.problem(), e.getMessage());
-            assertTrue(e.getMessage().contains("norm.weight") && e.getMessage().contains("tensor"), e.getMessage());
+            assertResealedRefused(b, Problem.INCONSISTENT, "norm.weight", "tensor");
         }
     }
 

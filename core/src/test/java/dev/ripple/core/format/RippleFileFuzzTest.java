@@ -4,6 +4,7 @@ import com.code_intelligence.jazzer.junit.FuzzTest;
 import dev.ripple.core.tensor.Activation;
 import dev.ripple.core.tensor.DType;
 import dev.ripple.core.testing.FuzzScratch;
+import dev.ripple.core.testing.ModedInput;
 import dev.ripple.core.testing.RandomModels;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -11,7 +12,6 @@ import java.lang.foreign.ValueLayout;
 import java.nio.BufferUnderflowException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Arrays;
 import java.util.stream.Stream;
 import org.junit.jupiter.params.provider.MethodSource;
 
@@ -44,7 +44,7 @@ class RippleFileFuzzTest {
                 try {
                     RippleFileWriter.write(p, c);
                     byte[] file = Files.readAllBytes(p);
-                    seeds.add(withMode(0, file)).add(withMode(1, file));
+                    seeds.add(ModedInput.seed(0, file)).add(ModedInput.seed(1, file));
                 } finally {
                     Files.deleteIfExists(p);
                 }
@@ -54,23 +54,14 @@ class RippleFileFuzzTest {
         return seeds.build();
     }
 
-    private static byte[] withMode(int mode, byte[] file) {
-        byte[] b = new byte[file.length + 1];
-        b[0] = (byte) mode;
-        System.arraycopy(file, 0, b, 1, file.length);
-        return b;
-    }
-
     @MethodSource("seeds")
     @FuzzTest(maxDuration = "10s")
     void openVerifyAndReadEverything(byte[] input) throws IOException {
-        if (input.length == 0) {
+        ModedInput in = ModedInput.of(input);
+        if (in == null) {
             return;
         }
-        byte[] file = Arrays.copyOfRange(input, 1, input.length);
-        if ((input[0] & 1) != 0) {
-            file = resealIfPossible(file);
-        }
+        byte[] file = in.flag() ? resealIfPossible(in.bytes()) : in.bytes();
         Path p = FuzzScratch.write("fuzz.ripple", file);
         try (RippleFile f = RippleFile.open(p)) {
             readEverything(f);

@@ -5,11 +5,10 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.ripple.core.activity.PredictorKind;
-import dev.ripple.core.format.RippleContents;
-import dev.ripple.core.format.RippleFileWriter;
 import dev.ripple.core.model.TokenStats;
 import dev.ripple.core.tensor.Activation;
 import dev.ripple.core.tensor.DType;
+import dev.ripple.core.testing.RandomModelFile;
 import dev.ripple.core.testing.RandomModels;
 import dev.ripple.io.Extent;
 import dev.ripple.io.ReadStats;
@@ -23,8 +22,7 @@ import java.util.List;
 import java.util.Random;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
@@ -34,18 +32,8 @@ import org.junit.jupiter.params.provider.EnumSource;
  * token is computed correctly.
  */
 class FaultInjectionTest {
-    @TempDir
-    static Path dir;
-
-    static Path file;
-    static RippleContents contents;
-
-    @BeforeAll
-    static void write() throws Exception {
-        contents = RandomModels.model(99, 1, 16, 120, Activation.SILU, true, DType.F32);
-        file = dir.resolve("m.ripple");
-        RippleFileWriter.write(file, contents);
-    }
+    @RegisterExtension
+    static final RandomModelFile MODEL = new RandomModelFile(99, 1, 16, 120, Activation.SILU, true, DType.F32);
 
     enum Fault {
         IO_ERROR(() -> new IOException("injected: device error")),
@@ -120,9 +108,13 @@ class FaultInjectionTest {
         Random rnd = new Random(5);
         float[] x = RandomModels.randomFloats(rnd, 16, 1f);
         float[] expected = new float[16];
-        RandomModels.weights(contents, 0).denseForward(x, expected);
+        RandomModels.weights(MODEL.contents(), 0).denseForward(x, expected);
         try (RippleModel m = RippleModel.open(
-                file, options, null, null, (p, qd) -> new FaultyReader(ReaderKind.POSITIONAL.open(p, qd), 0, fault))) {
+                MODEL.path(),
+                options,
+                null,
+                null,
+                (p, qd) -> new FaultyReader(ReaderKind.POSITIONAL.open(p, qd), 0, fault))) {
             FlashReadException e =
                     assertThrows(FlashReadException.class, () -> m.ffn(0).forward(x, new float[16]));
             assertEquals(0, e.layer());

@@ -9,26 +9,23 @@ import dev.ripple.core.activity.ActivationPredictor;
 import dev.ripple.core.activity.PredictorKind;
 import dev.ripple.core.activity.TracePredictor;
 import dev.ripple.core.ffn.FfnLayerWeights;
-import dev.ripple.core.format.RippleContents;
-import dev.ripple.core.format.RippleFileWriter;
 import dev.ripple.core.model.TokenStats;
 import dev.ripple.core.tensor.Activation;
 import dev.ripple.core.tensor.DType;
+import dev.ripple.core.testing.RandomModelFile;
 import dev.ripple.core.testing.RandomModels;
 import dev.ripple.io.device.DeviceProfile;
 import dev.ripple.io.device.EmulatedReader;
 import dev.ripple.io.device.UfsPresets;
 import dev.ripple.io.reader.ReaderKind;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
 import java.util.stream.Stream;
 import org.eclipse.collections.api.list.primitive.MutableIntList;
 import org.junit.jupiter.api.Assertions;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -37,17 +34,27 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 /** A written .ripple model read back through every reader and cache policy reproduces the dense FFN. */
 class RippleModelTest {
-    @TempDir
-    static Path dir;
+    @RegisterExtension
+    static final RandomModelFile MODEL = new RandomModelFile(2024, 2, 32, 200, Activation.GELU, true, DType.F32);
 
-    static Path file;
-    static RippleContents contents;
-
-    @BeforeAll
-    static void writeModel() throws Exception {
-        contents = RandomModels.model(2024, 2, 32, 200, Activation.GELU, true, DType.F32);
-        file = dir.resolve("model.ripple");
-        RippleFileWriter.write(file, contents);
+    /**
+     * Per layer of the model, {@code tokens} random needed sets of its 200 neurons, each of
+     * {@code least} to {@code 2 * least - 1} distinct ascending slots.
+     */
+    static List<List<int[]>> randomSets(Random rnd, int tokens, int least) {
+        List<List<int[]>> sets = new ArrayList<>();
+        for (int l = 0; l < 2; l++) {
+            List<int[]> perToken = new ArrayList<>();
+            for (int t = 0; t < tokens; t++) {
+                perToken.add(rnd.ints(0, 200)
+                        .distinct()
+                        .limit(least + rnd.nextInt(least))
+                        .sorted()
+                        .toArray());
+            }
+            sets.add(perToken);
+        }
+        return sets;
     }
 
     static Stream<Arguments> readersAndPolicies() {
@@ -74,11 +81,11 @@ class RippleModelTest {
         for (int t = 0; t < 6; t++) {
             inputs.add(RandomModels.randomFloats(rnd, 32, 1f));
         }
-        try (RippleModel m = RippleModel.open(file, options)) {
+        try (RippleModel m = RippleModel.open(MODEL.path(), options)) {
             for (int pass = 0; pass < 2; pass++) { // the second pass meets a warm cache
                 for (int t = 0; t < inputs.size(); t++) {
                     for (int l = 0; l < 2; l++) {
-                        FfnLayerWeights w = RandomModels.weights(contents, l);
+                        FfnLayerWeights w = RandomModels.weights(MODEL.contents(), l);
                         float[] expected = new float[32];
                         w.denseForward(inputs.get(t), expected);
                         float[] out = new float[32];
@@ -114,18 +121,7 @@ class RippleModelTest {
             names = {"POSITIONAL", "MMAP"})
     void readsOverlappedWithTheHitsGiveExactlyTheOutputWithoutOverlap(ReaderKind reader) throws Exception {
         Random rnd = new Random(13);
-        List<List<int[]>> sets = new ArrayList<>();
-        for (int l = 0; l < 2; l++) {
-            List<int[]> tokens = new ArrayList<>();
-            for (int t = 0; t < 12; t++) {
-                tokens.add(rnd.ints(0, 200)
-                        .distinct()
-                        .limit(40 + rnd.nextInt(40))
-                        .sorted()
-                        .toArray());
-            }
-            sets.add(tokens);
-        }
+        List<List<int[]>> sets = randomSets(rnd, 12, 40);
         RuntimeOptions cached = RuntimeOptions.defaults()
                 .withReader(reader)
                 .withCache("lru", 0.5)
@@ -137,7 +133,7 @@ class RippleModelTest {
         System.setProperty("ripple.overlap", "true"); // read when the model opens
         RippleModel opened;
         try {
-            opened = RippleModel.open(file, cached, new TracePredictor(sets), null);
+            opened = RippleModel.open(MODEL.path(), cached, new TracePredictor(sets), null);
         } finally {
             if (before == null) {
                 System.clearProperty("ripple.overlap");
@@ -146,7 +142,7 @@ class RippleModelTest {
             }
         }
         try (RippleModel m = opened;
-                RippleModel plain = RippleModel.open(file, uncached, new TracePredictor(sets), null)) {
+                RippleModel plain = RippleModel.open(MODEL.path(), uncached, new TracePredictor(sets), null)) {
             for (int t = 0; t < 12; t++) {
                 float[] x = RandomModels.randomFloats(rnd, 32, 1f);
                 for (int l = 0; l < 2; l++) {
@@ -203,9 +199,9 @@ class RippleModelTest {
                 .withFillIn(false)
                 .withMaxGapBytes(0);
         Random rnd = new Random(17);
-        try (RippleModel m = RippleModel.open(file, options, new ResiduePredictor(200), null);
+        try (RippleModel m = RippleModel.open(MODEL.path(), options, new ResiduePredictor(200), null);
                 RippleModel plain =
-                        RippleModel.open(file, options.withCache("none", 0), new ResiduePredictor(200), null)) {
+                        RippleModel.open(MODEL.path(), options.withCache("none", 0), new ResiduePredictor(200), null)) {
             long readAheadOps = 0;
             for (int t = 0; t < 10; t++) {
                 float[] x = RandomModels.randomFloats(rnd, 32, 1f);
@@ -248,27 +244,15 @@ class RippleModelTest {
 
     @Test
     void cacheCountsExactlyTheReadsTheRuntimeIssues() throws Exception {
-        Random rnd = new Random(11);
-        List<List<int[]>> sets = new ArrayList<>();
-        for (int l = 0; l < 2; l++) {
-            List<int[]> tokens = new ArrayList<>();
-            for (int t = 0; t < 40; t++) {
-                tokens.add(rnd.ints(0, 200)
-                        .distinct()
-                        .limit(20 + rnd.nextInt(20))
-                        .sorted()
-                        .toArray());
-            }
-            sets.add(tokens);
-        }
-        int bundle = contents.layers().get(0).weights().spec().bundleBytes();
+        List<List<int[]>> sets = randomSets(new Random(11), 40, 20);
+        int bundle = MODEL.contents().layers().get(0).weights().spec().bundleBytes();
         RuntimeOptions options = RuntimeOptions.defaults()
                 .withReader(ReaderKind.POSITIONAL)
                 .withQueueDepth(2)
                 .withCache("linking", 0.2)
                 .withFillIn(false)
                 .withMaxGapBytes(3L * bundle);
-        try (RippleModel m = RippleModel.open(file, options, new TracePredictor(sets), null)) {
+        try (RippleModel m = RippleModel.open(MODEL.path(), options, new TracePredictor(sets), null)) {
             var cache = m.cache().orElseThrow();
             float[] x = new float[32];
             float[] out = new float[32];
@@ -287,8 +271,8 @@ class RippleModelTest {
 
     @Test
     void missingLowRankPredictorIsExplained() {
-        IllegalArgumentException e =
-                assertThrows(IllegalArgumentException.class, () -> RippleModel.open(file, RuntimeOptions.defaults()));
+        IllegalArgumentException e = assertThrows(
+                IllegalArgumentException.class, () -> RippleModel.open(MODEL.path(), RuntimeOptions.defaults()));
         assertTrue(e.getMessage().contains("no low-rank predictor"), e.getMessage());
     }
 
@@ -304,10 +288,10 @@ class RippleModelTest {
         float[] x = RandomModels.randomFloats(new Random(11), 32, 1f);
         float[] expected = new float[32];
         float[] out = new float[32];
-        try (RippleModel m = RippleModel.open(file, real)) {
+        try (RippleModel m = RippleModel.open(MODEL.path(), real)) {
             m.ffn(0).forward(x, expected);
         }
-        try (RippleModel m = RippleModel.open(file, real.emulating(ufs))) {
+        try (RippleModel m = RippleModel.open(MODEL.path(), real.emulating(ufs))) {
             assertTrue(m.reader() instanceof EmulatedReader, m.reader().describe());
             assertTrue(
                     m.reader().kind().startsWith("emulated ufs-4.0"), m.reader().kind());

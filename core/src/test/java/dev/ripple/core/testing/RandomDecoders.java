@@ -79,26 +79,10 @@ public final class RandomDecoders {
 
         /** OPT-350m's kind: norms after the residuals, embeddings narrower than the model. */
         public static Shape optPostNorm() {
-            return new Shape(
-                    Family.OPT,
-                    32,
-                    96,
-                    2,
-                    4,
-                    4,
-                    61,
-                    40,
-                    false,
-                    16,
-                    true,
-                    true,
-                    Activation.RELU,
-                    false,
-                    false,
-                    0f,
-                    null,
-                    null,
-                    0);
+            return opt().copy(f -> {
+                f.preNorm = false;
+                f.embedDim = 16;
+            });
         }
 
         public static Shape llama() {
@@ -390,9 +374,23 @@ public final class RandomDecoders {
 
     private static void put(
             RippleContents c, Map<String, float[]> values, String name, Random rnd, float scale, int rows, int cols) {
-        float[] v = RandomModels.randomFloats(rnd, rows * cols, scale);
+        add(c, values, name, RandomModels.randomFloats(rnd, rows * cols, scale), rows, cols);
+    }
+
+    /** Keeps {@code v} by name for the reference forward and adds it to the file as an F32 tensor. */
+    private static void add(RippleContents c, Map<String, float[]> values, String name, float[] v, long... shape) {
         values.put(name, v);
-        c.addTensor(new ResidentTensor(name, DType.F32, new long[] {rows, cols}, v));
+        c.addTensor(new ResidentTensor(name, DType.F32, shape, v));
+    }
+
+    /** A random bias {@code base.bias} of {@code n} values, or null (none) when {@code present} is false. */
+    private static String bias(
+            RippleContents c, Map<String, float[]> values, String base, Random rnd, int n, boolean present) {
+        if (!present) {
+            return null;
+        }
+        add(c, values, base + ".bias", RandomModels.randomFloats(rnd, n, 0.1f), n);
+        return base + ".bias";
     }
 
     private static Projection projection(
@@ -405,13 +403,7 @@ public final class RandomDecoders {
             int in,
             boolean bias) {
         put(c, values, base + ".weight", rnd, scale, out, in);
-        if (!bias) {
-            return new Projection(base + ".weight", null);
-        }
-        float[] b = RandomModels.randomFloats(rnd, out, 0.1f);
-        values.put(base + ".bias", b);
-        c.addTensor(new ResidentTensor(base + ".bias", DType.F32, new long[] {out}, b));
-        return new Projection(base + ".weight", base + ".bias");
+        return new Projection(base + ".weight", bias(c, values, base, rnd, out, bias));
     }
 
     private static Norm norm(
@@ -420,14 +412,7 @@ public final class RandomDecoders {
         for (int i = 0; i < h; i++) {
             w[i] = 1f + (float) rnd.nextGaussian() * 0.1f;
         }
-        values.put(base + ".weight", w);
-        c.addTensor(new ResidentTensor(base + ".weight", DType.F32, new long[] {h}, w));
-        if (!bias) {
-            return new Norm(base + ".weight", null);
-        }
-        float[] b = RandomModels.randomFloats(rnd, h, 0.1f);
-        values.put(base + ".bias", b);
-        c.addTensor(new ResidentTensor(base + ".bias", DType.F32, new long[] {h}, b));
-        return new Norm(base + ".weight", base + ".bias");
+        add(c, values, base + ".weight", w, h);
+        return new Norm(base + ".weight", bias(c, values, base, rnd, h, bias));
     }
 }

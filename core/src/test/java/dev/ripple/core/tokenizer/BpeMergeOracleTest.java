@@ -101,10 +101,9 @@ class BpeMergeOracleTest {
 
     @Test
     void aMergeForEveryPairStaysFastOnAMegabyte() throws Exception {
-        ObjectNode root = JSON.createObjectNode();
-        ObjectNode model = root.putObject("model").put("type", "BPE");
-        ObjectNode vocab = model.putObject("vocab");
-        ArrayNode merges = model.putArray("merges");
+        BpeDocument doc = new BpeDocument();
+        ObjectNode vocab = doc.vocab;
+        ArrayNode merges = doc.merges;
         String letters = "abcdefghijklmnopqrstuvwxyz";
         int id = 0;
         for (char c : letters.toCharArray()) {
@@ -124,7 +123,7 @@ class BpeMergeOracleTest {
                 merges.add(x + " " + y);
             }
         }
-        Tokenizer t = Tokenizer.fromJson(JSON.writeValueAsBytes(root));
+        Tokenizer t = doc.tokenizer();
         SplittableRandom r = new SplittableRandom(9);
         StringBuilder b = new StringBuilder();
         while (b.length() < 1 << 20) {
@@ -138,18 +137,29 @@ class BpeMergeOracleTest {
     @Test
     void aChainThatRebuildsOneLongTokenStaysFast() throws Exception {
         // a, aa, aaa, ... up to 4096 a's: each merge appends one "a"; the text is one word of a's
-        ObjectNode root = JSON.createObjectNode();
-        ObjectNode model = root.putObject("model").put("type", "BPE");
-        ObjectNode vocab = model.putObject("vocab");
-        ArrayNode merges = model.putArray("merges");
+        BpeDocument doc = new BpeDocument();
+        ObjectNode vocab = doc.vocab;
+        ArrayNode merges = doc.merges;
         vocab.put("a", 0);
         for (int k = 2; k <= 4096; k++) {
             vocab.put("a".repeat(k), k - 1);
             merges.add("a".repeat(k - 1) + " a");
         }
-        Tokenizer t = Tokenizer.fromJson(JSON.writeValueAsBytes(root));
+        Tokenizer t = doc.tokenizer();
         String text = "a".repeat(1 << 20);
         int[] ids = assertTimeoutPreemptively(Duration.ofSeconds(20), () -> t.encode(text));
         assertEquals(text.length(), Arrays.stream(ids).map(i -> i + 1).sum());
+    }
+
+    /** A BPE tokenizer document with nothing but its model: fill {@link #vocab} and {@link #merges}, then build it. */
+    private static final class BpeDocument {
+        final ObjectNode root = JSON.createObjectNode();
+        final ObjectNode model = root.putObject("model").put("type", "BPE");
+        final ObjectNode vocab = model.putObject("vocab");
+        final ArrayNode merges = model.putArray("merges");
+
+        Tokenizer tokenizer() throws Exception {
+            return Tokenizer.fromJson(JSON.writeValueAsBytes(root));
+        }
     }
 }

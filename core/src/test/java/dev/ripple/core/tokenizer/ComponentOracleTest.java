@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.ripple.core.testing.Europarl;
 import dev.ripple.core.tokenizer.TokenizerData.Vocab;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -311,7 +312,7 @@ class ComponentOracleTest {
         Tokenizer ours = Tokenizer.fromJson(json);
         List<String> texts = new ArrayList<>(TestTexts.EDGE_CASES);
         texts.addAll(TestTexts.random(SEED + name.hashCode(), 100, 20));
-        texts.addAll(TokenizerData.europarl(480));
+        texts.addAll(Europarl.lines(480));
         texts.add(
                 "the Parliament, Parliament's parliament  <|eot_id|>  x <|begin_of_text|>the<|end_of_text|> the  Parliament");
         List<String> failures = new ArrayList<>();

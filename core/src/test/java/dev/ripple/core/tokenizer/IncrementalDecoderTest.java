@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.ripple.core.testing.Europarl;
 import dev.ripple.core.tokenizer.TokenizerData.Vocab;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -49,7 +50,7 @@ class IncrementalDecoderTest {
         Tokenizer t = OracleExactnessTest.ours(v);
         List<String> texts = new ArrayList<>(TestTexts.EDGE_CASES);
         texts.addAll(TestTexts.random(SEED, 400, 25));
-        texts.addAll(TokenizerData.europarl(200));
+        texts.addAll(Europarl.lines(200));
         for (String text : texts) {
             int[] ids = t.encode(text, true);
             for (boolean skip : new boolean[] {true, false}) {

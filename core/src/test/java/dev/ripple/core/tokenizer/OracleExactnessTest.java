@@ -3,6 +3,7 @@ package dev.ripple.core.tokenizer;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.fail;
 
+import dev.ripple.core.testing.Europarl;
 import dev.ripple.core.tokenizer.TokenizerData.Vocab;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -44,7 +45,7 @@ class OracleExactnessTest {
     @ParameterizedTest
     @EnumSource(Vocab.class)
     void europarlIdsEqualTheOracle(Vocab v) {
-        List<String> lines = TokenizerData.europarl(8);
+        List<String> lines = Europarl.lines(8);
         assertIdsEqual(v, lines, true);
         assertIdsEqual(v, lines.subList(0, lines.size() / 4), false);
     }
@@ -100,7 +101,7 @@ class OracleExactnessTest {
     void decodeOfEncodeGivesTheTextBack(Vocab v) {
         Tokenizer t = ours(v);
         List<String> texts = new ArrayList<>(TestTexts.EDGE_CASES);
-        texts.addAll(TokenizerData.europarl(40));
+        texts.addAll(Europarl.lines(40));
         texts.addAll(TestTexts.code(300));
         texts.addAll(TestTexts.random(SEED + 3, 1000, 30));
         for (String s : texts) {
@@ -116,7 +117,7 @@ class OracleExactnessTest {
     void miniLmTruncatesAsTheOracle() {
         Tokenizer t = ours(Vocab.MINILM);
         try (HfOracle o = HfOracle.truncating(Vocab.MINILM.tokenizerJson(), 128)) {
-            for (String s : TokenizerData.europarl(20)) {
+            for (String s : Europarl.lines(20)) {
                 int[] expected = o.encode(s, true);
                 int[] actual = t.encode(s, true, 128);
                 if (!Arrays.equals(expected, actual)) {
@@ -131,7 +132,7 @@ class OracleExactnessTest {
     @ParameterizedTest
     @EnumSource(Vocab.class)
     void everyEuroparlLineEqualsTheOracle(Vocab v) {
-        assertIdsEqual(v, TokenizerData.europarl(1), true);
+        assertIdsEqual(v, Europarl.lines(1), true);
     }
 
     static void assertIdsEqual(Vocab v, List<String> texts, boolean addSpecialTokens) {

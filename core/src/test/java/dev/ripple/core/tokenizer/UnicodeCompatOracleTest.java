@@ -7,6 +7,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.function.Function;
 import java.util.function.IntPredicate;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -100,32 +101,14 @@ class UnicodeCompatOracleTest {
         String json = "{\"version\":\"1.0\",\"normalizer\":" + normalizer + ",\"model\":{\"type\":\"BPE\",\"vocab\":{"
                 + v + "},\"merges\":[],\"byte_fallback\":true}}";
         Tokenizer ours = Tokenizer.fromJson(json.getBytes(StandardCharsets.UTF_8));
-        List<String> failures = new ArrayList<>();
         try (Probe oracle = Probe.normalizer(normalizer)) {
-            for (int cp = 0; cp <= 0x10FFFF; cp++) {
-                if (!UnicodeCompatGenerator.isScalar(cp) || !among.test(cp)) {
-                    continue;
-                }
-                for (String s : new String[] {
-                    "a" + Character.toString(cp) + "b",
-                    " " + Character.toString(cp) + "\u0301 ",
-                    " \u0301" + Character.toString(cp) + " "
-                }) {
-                    String expected = oracle.normalize(s);
-                    String actual = new String(bytes(ours.encode(s, false)), StandardCharsets.UTF_8);
-                    if (!expected.equals(actual) && failures.size() < 10) {
-                        failures.add(String.format(
-                                "U+%04X in %s: oracle %s, ours %s",
-                                cp,
-                                OracleExactnessTest.escape(s),
-                                OracleExactnessTest.escape(expected),
-                                OracleExactnessTest.escape(actual)));
-                    }
-                }
-            }
-        }
-        if (!failures.isEmpty()) {
-            fail(normalizer + " differs from the oracle:\n  " + String.join("\n  ", failures));
+            assertSameOnEveryCodePoint(
+                    normalizer,
+                    among,
+                    c -> new String[] {"a" + c + "b", " " + c + "\u0301 ", " \u0301" + c + " "},
+                    oracle::normalize,
+                    s -> new String(bytes(ours.encode(s, false)), StandardCharsets.UTF_8),
+                    OracleExactnessTest::escape);
         }
     }
 
@@ -141,28 +124,52 @@ class UnicodeCompatOracleTest {
         String json = "{\"version\":\"1.0\",\"model\":{\"type\":\"WordLevel\",\"vocab\":{\"[UNK]\":0},"
                 + "\"unk_token\":\"[UNK]\"},\"pre_tokenizer\":" + preTokenizer + "}";
         Tokenizer ours = Tokenizer.fromJson(json.getBytes(StandardCharsets.UTF_8));
-        List<String> failures = new ArrayList<>();
         try (Probe oracle = Probe.pieces(preTokenizer)) {
-            for (int cp = 0; cp <= 0x10FFFF; cp++) {
-                if (!UnicodeCompatGenerator.isScalar(cp) || !among.test(cp)) {
-                    continue;
-                }
-                String c = Character.toString(cp);
-                for (String s :
-                        new String[] {"a" + c + "a", "1" + c + "!", " " + c + c + "x", c + " 's", "'" + c + "x\n" + c
-                        }) {
-                    List<String> expected = oracle.split(s);
-                    List<String> actual = ours.pieces(s);
-                    if (!expected.equals(actual) && failures.size() < 10) {
-                        failures.add(String.format(
-                                "U+%04X in %s: oracle %s, ours %s",
-                                cp, OracleExactnessTest.escape(s), expected, actual));
-                    }
+            assertSameOnEveryCodePoint(
+                    preTokenizer,
+                    among,
+                    c -> new String[] {"a" + c + "a", "1" + c + "!", " " + c + c + "x", c + " 's", "'" + c + "x\n" + c},
+                    oracle::split,
+                    ours::pieces,
+                    String::valueOf);
+        }
+    }
+
+    /** What a component makes of a text. */
+    @FunctionalInterface
+    private interface Outcome<T> {
+        T of(String text) throws Exception;
+    }
+
+    /**
+     * Runs the oracle and ours on each context {@code contexts} builds around every scalar code point
+     * {@code among} selects (given as a string), and fails with the first ten differences.
+     */
+    private static <T> void assertSameOnEveryCodePoint(
+            String component,
+            IntPredicate among,
+            Function<String, String[]> contexts,
+            Outcome<T> oracle,
+            Outcome<T> ours,
+            Function<T, String> show)
+            throws Exception {
+        List<String> failures = new ArrayList<>();
+        for (int cp = 0; cp <= 0x10FFFF; cp++) {
+            if (!UnicodeCompatGenerator.isScalar(cp) || !among.test(cp)) {
+                continue;
+            }
+            for (String s : contexts.apply(Character.toString(cp))) {
+                T expected = oracle.of(s);
+                T actual = ours.of(s);
+                if (!expected.equals(actual) && failures.size() < 10) {
+                    failures.add(String.format(
+                            "U+%04X in %s: oracle %s, ours %s",
+                            cp, OracleExactnessTest.escape(s), show.apply(expected), show.apply(actual)));
                 }
             }
         }
         if (!failures.isEmpty()) {
-            fail(preTokenizer + " differs from the oracle:\n  " + String.join("\n  ", failures));
+            fail(component + " differs from the oracle:\n  " + String.join("\n  ", failures));
         }
     }
 }

@@ -116,53 +116,29 @@ public record CalibrationOptions(
     }
 
     public CalibrationOptions withName(String newName) {
-        return new CalibrationOptions(
-                newName,
-                fileBytes,
-                readSizes,
-                queueDepths,
-                timePerPoint,
-                warmupPerPoint,
-                sequentialTime,
-                sequentialReadBytes,
-                sequentialQueueDepth,
-                seed);
+        return with(newName, fileBytes, readSizes, queueDepths, timePerPoint);
     }
 
     public CalibrationOptions withFileBytes(long bytes) {
-        return new CalibrationOptions(
-                name,
-                bytes,
-                readSizes,
-                queueDepths,
-                timePerPoint,
-                warmupPerPoint,
-                sequentialTime,
-                sequentialReadBytes,
-                sequentialQueueDepth,
-                seed);
+        return with(name, bytes, readSizes, queueDepths, timePerPoint);
     }
 
     public CalibrationOptions withGrid(List<Integer> sizes, List<Integer> depths) {
-        return new CalibrationOptions(
-                name,
-                fileBytes,
-                sizes,
-                depths,
-                timePerPoint,
-                warmupPerPoint,
-                sequentialTime,
-                sequentialReadBytes,
-                sequentialQueueDepth,
-                seed);
+        return with(name, fileBytes, sizes, depths, timePerPoint);
     }
 
     public CalibrationOptions withTimePerPoint(Duration time) {
+        return with(name, fileBytes, readSizes, queueDepths, time);
+    }
+
+    /** A copy with the components the withers change; the rest are kept. */
+    private CalibrationOptions with(
+            String newName, long bytes, List<Integer> sizes, List<Integer> depths, Duration time) {
         return new CalibrationOptions(
-                name,
-                fileBytes,
-                readSizes,
-                queueDepths,
+                newName,
+                bytes,
+                sizes,
+                depths,
                 time,
                 warmupPerPoint,
                 sequentialTime,

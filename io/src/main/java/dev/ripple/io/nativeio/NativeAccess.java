@@ -159,7 +159,7 @@ public final class NativeAccess {
             int rc = (int) madvise.invokeExact(state, MemorySegment.ofAddress(start), length, advice.linuxValue());
             if (rc != 0) {
                 throw new IOException("madvise(" + advice + ") on " + length + " bytes at 0x" + Long.toHexString(start)
-                        + " failed: " + errnoText((int) ERRNO.get(state, 0L)));
+                        + " failed: " + Errno.describe((int) ERRNO.get(state, 0L)));
             }
         } catch (IOException | RuntimeException | Error e) {
             throw e;
@@ -179,7 +179,7 @@ public final class NativeAccess {
         withDescriptor(file, false, fd -> {
             int rc = (int) posixFadvise.invokeExact(fd, offset, length, advice.linuxValue());
             if (rc != 0) { // posix_fadvise returns the error number instead of setting errno
-                throw new IOException(file + ": posix_fadvise(" + advice + ") failed: " + errnoText(rc));
+                throw new IOException(file + ": posix_fadvise(" + advice + ") failed: " + Errno.describe(rc));
             }
         });
     }
@@ -195,7 +195,7 @@ public final class NativeAccess {
         withDescriptor(file, true, fd -> {
             int rc = (int) posixFadvise.invokeExact(fd, 0L, 0L, Advice.DONTNEED.linuxValue());
             if (rc != 0) {
-                throw new IOException(file + ": posix_fadvise(DONTNEED) failed: " + errnoText(rc));
+                throw new IOException(file + ": posix_fadvise(DONTNEED) failed: " + Errno.describe(rc));
             }
         });
     }
@@ -251,11 +251,11 @@ public final class NativeAccess {
             int fd = (int) open.invokeExact(state, cPath, O_RDONLY | O_CLOEXEC, 0);
             if (fd < 0) {
                 throw new IOException(
-                        file + ": open for posix_fadvise failed: " + errnoText((int) ERRNO.get(state, 0L)));
+                        file + ": open for posix_fadvise failed: " + Errno.describe((int) ERRNO.get(state, 0L)));
             }
             try {
                 if (sync && (int) fdatasync.invokeExact(state, fd) != 0) {
-                    throw new IOException(file + ": fdatasync failed: " + errnoText((int) ERRNO.get(state, 0L)));
+                    throw new IOException(file + ": fdatasync failed: " + Errno.describe((int) ERRNO.get(state, 0L)));
                 }
                 action.run(fd);
             } finally {
@@ -266,19 +266,5 @@ public final class NativeAccess {
         } catch (Throwable t) {
             throw new IllegalStateException(file + ": native call failed", t);
         }
-    }
-
-    private static String errnoText(int errno) {
-        String name = switch (errno) {
-            case 1 -> "EPERM";
-            case 2 -> "ENOENT";
-            case 9 -> "EBADF";
-            case 12 -> "ENOMEM";
-            case 13 -> "EACCES";
-            case 22 -> "EINVAL";
-            case 29 -> "ESPIPE";
-            default -> "errno";
-        };
-        return name + " (" + errno + ")";
     }
 }

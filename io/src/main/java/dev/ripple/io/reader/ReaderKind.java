@@ -15,38 +15,32 @@ import java.util.Optional;
  */
 public enum ReaderKind {
     /** {@link MmapReader} with {@code MADV_RANDOM}. */
-    MMAP {
-        @Override
-        public ExtentReader open(Path path, int queueDepth) throws IOException {
-            return MmapReader.open(path, queueDepth);
-        }
-    },
+    MMAP("mmap", MmapReader::open),
     /** {@link PositionalReader}: {@code pread} through the page cache. */
-    POSITIONAL {
-        @Override
-        public ExtentReader open(Path path, int queueDepth) throws IOException {
-            return PositionalReader.open(path, queueDepth);
-        }
-    },
+    POSITIONAL("pread", PositionalReader::open),
     /** {@link DirectReader}: {@code O_DIRECT}, bypasses the page cache; queue depth from a pool of threads. */
-    DIRECT {
-        @Override
-        public ExtentReader open(Path path, int queueDepth) throws IOException {
-            return DirectReader.open(path, queueDepth);
-        }
-    },
+    DIRECT("direct", DirectReader::open),
     /**
      * {@link UringReader}: {@code O_DIRECT} through io_uring, the whole request submitted from the
      * calling thread. Where io_uring is unavailable (reason in {@link UringReader#unavailableReason()},
      * logged once) it opens a {@link DirectReader} instead; the reader's {@link ExtentReader#kind()}
      * says which one runs.
      */
-    IO_URING {
-        @Override
-        public ExtentReader open(Path path, int queueDepth) throws IOException {
-            return openUringOrDirect(path, queueDepth, UringSyscalls.get());
-        }
-    };
+    IO_URING("io_uring", (path, queueDepth) -> openUringOrDirect(path, queueDepth, UringSyscalls.get()));
+
+    /** How a kind opens its reader. */
+    @FunctionalInterface
+    private interface Opener {
+        ExtentReader open(Path path, int queueDepth) throws IOException;
+    }
+
+    private final String cliName;
+    private final Opener opener;
+
+    ReaderKind(String cliName, Opener opener) {
+        this.cliName = cliName;
+        this.opener = opener;
+    }
 
     /** The io_uring reader when the calls are bound and the kernel accepts them, else the direct reader. */
     static ExtentReader openUringOrDirect(Path path, int queueDepth, Optional<UringSyscalls> uring) throws IOException {
@@ -56,7 +50,9 @@ public enum ReaderKind {
     }
 
     /** Opens a reader of this kind on {@code path} with the given queue depth. */
-    public abstract ExtentReader open(Path path, int queueDepth) throws IOException;
+    public ExtentReader open(Path path, int queueDepth) throws IOException {
+        return opener.open(path, queueDepth);
+    }
 
     /**
      * The kind a user names: {@code direct}, {@code io_uring} (also {@code uring}, {@code io-uring}),
@@ -76,12 +72,7 @@ public enum ReaderKind {
 
     /** The name a user types for this kind: {@code direct}, {@code io_uring}, {@code mmap}, {@code pread}. */
     public String cliName() {
-        return switch (this) {
-            case DIRECT -> "direct";
-            case IO_URING -> "io_uring";
-            case MMAP -> "mmap";
-            case POSITIONAL -> "pread";
-        };
+        return cliName;
     }
 
     /** True if reads of this kind go through the page cache, so cold passes need an eviction first. */

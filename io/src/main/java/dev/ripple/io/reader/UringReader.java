@@ -3,6 +3,7 @@ package dev.ripple.io.reader;
 import dev.ripple.io.Extent;
 import dev.ripple.io.ExtentReadException;
 import dev.ripple.io.ReadStats;
+import dev.ripple.io.nativeio.Errno;
 import java.io.IOException;
 import java.lang.foreign.MemorySegment;
 import java.lang.ref.Reference;

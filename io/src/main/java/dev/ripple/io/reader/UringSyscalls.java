@@ -4,6 +4,7 @@ import static java.lang.foreign.ValueLayout.ADDRESS;
 import static java.lang.foreign.ValueLayout.JAVA_INT;
 import static java.lang.foreign.ValueLayout.JAVA_LONG;
 
+import dev.ripple.io.nativeio.Errno;
 import java.lang.foreign.Arena;
 import java.lang.foreign.FunctionDescriptor;
 import java.lang.foreign.Linker;
@@ -249,55 +250,48 @@ interface UringSyscalls {
 
         @Override
         public long mmap(long length, int fd, long offset) {
-            MemorySegment state = STATE.get();
-            try {
-                long address =
-                        (long) mmap.invokeExact(state, 0L, length, PROT_READ_WRITE, MAP_SHARED_POPULATE, fd, offset);
-                return address == -1 ? -errno(state) : address;
-            } catch (RuntimeException | Error t) {
-                throw t;
-            } catch (Throwable t) {
-                throw new IllegalStateException("mmap failed to run", t);
-            }
+            return call("mmap", state ->
+                    (long) mmap.invokeExact(state, 0L, length, PROT_READ_WRITE, MAP_SHARED_POPULATE, fd, offset));
         }
 
         @Override
         public int munmap(long address, long length) {
-            MemorySegment state = STATE.get();
-            try {
-                int rc = (int) munmap.invokeExact(state, address, length);
-                return rc == -1 ? -errno(state) : rc;
-            } catch (RuntimeException | Error t) {
-                throw t;
-            } catch (Throwable t) {
-                throw new IllegalStateException("munmap failed to run", t);
-            }
+            return (int) call("munmap", state -> (int) munmap.invokeExact(state, address, length));
         }
 
         @Override
         public int openDirect(String path) {
-            MemorySegment state = STATE.get();
-            try (Arena arena = Arena.ofConfined()) {
-                MemorySegment cPath = arena.allocateFrom(path);
-                int fd = (int) open.invokeExact(state, cPath, oDirect | O_CLOEXEC, 0);
-                return fd == -1 ? -errno(state) : fd;
-            } catch (RuntimeException | Error t) {
-                throw t;
-            } catch (Throwable t) {
-                throw new IllegalStateException("open failed to run", t);
-            }
+            return (int) call("open", state -> {
+                try (Arena arena = Arena.ofConfined()) {
+                    return (int) open.invokeExact(state, arena.allocateFrom(path), oDirect | O_CLOEXEC, 0);
+                }
+            });
         }
 
         @Override
         public int close(int fd) {
+            return (int) call("close", state -> (int) close.invokeExact(state, fd));
+        }
+
+        /** A downcall that captures errno into {@code state}. */
+        @FunctionalInterface
+        private interface Downcall {
+            long invoke(MemorySegment state) throws Throwable;
+        }
+
+        /**
+         * Runs a libc call of the cold path and returns its result, or minus errno when it returns -1
+         * (the hot {@link #sys} does the same without the lambda's allocation).
+         */
+        private static long call(String name, Downcall downcall) {
             MemorySegment state = STATE.get();
             try {
-                int rc = (int) close.invokeExact(state, fd);
+                long rc = downcall.invoke(state);
                 return rc == -1 ? -errno(state) : rc;
             } catch (RuntimeException | Error t) {
                 throw t;
             } catch (Throwable t) {
-                throw new IllegalStateException("close failed to run", t);
+                throw new IllegalStateException(name + " failed to run", t);
             }
         }
     }

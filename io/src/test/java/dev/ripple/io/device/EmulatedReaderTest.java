@@ -1,6 +1,5 @@
 package dev.ripple.io.device;
 
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -14,10 +13,8 @@ import dev.ripple.io.reader.ReaderKind;
 import java.io.IOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
-import java.lang.foreign.ValueLayout;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.SplittableRandom;
 import java.util.concurrent.locks.LockSupport;
@@ -99,6 +96,32 @@ class EmulatedReaderTest {
     }
 
     /** The stream's time by the cost model, computed here from the profile's lines, µs. */
+    /** A timed run of a request stream, in microseconds. */
+    @FunctionalInterface
+    interface TimedRun {
+        double micros() throws IOException;
+    }
+
+    /**
+     * Fails unless {@code run} takes the {@code model}led time within 10%. Keeps the fastest of up to
+     * ten attempts half a second apart: on a shared 2-core machine other processes (a parallel build)
+     * can take the CPU from the reading thread, which only ever makes a stream slower than modelled,
+     * never faster, so an emulation that runs ahead of its device still fails on every attempt.
+     */
+    static void assertTakesModelledTime(String what, double model, TimedRun run) throws IOException {
+        double measured = run.micros();
+        for (int attempt = 1; attempt < 10 && Math.abs(measured / model - 1) >= 0.10; attempt++) {
+            LockSupport.parkNanos(500_000_000L);
+            measured = Math.min(measured, run.micros());
+        }
+        double error = measured / model - 1;
+        assertTrue(
+                Math.abs(error) < 0.10,
+                String.format(
+                        "%s: measured %.0f us, modelled %.0f us (%+.1f%%), seed %d",
+                        what, measured, model, 100 * error, SEED));
+    }
+
     static double modelledMicros(DeviceProfile profile, List<Request> stream) {
         double micros = 0;
         for (Request r : stream) {
@@ -177,22 +200,8 @@ class EmulatedReaderTest {
             DeviceProfile profile = (DeviceProfile) c[1];
             @SuppressWarnings("unchecked")
             List<Request> s = (List<Request>) c[3];
-            double model = modelledMicros(profile, s);
-            // Up to ten attempts half a second apart, keeping the fastest: on a shared 2-core machine
-            // other processes (a parallel build) can take the CPU from the reading thread, which only ever
-            // makes a stream slower than modelled, never faster, so an emulation that runs ahead of its
-            // device still fails on every attempt.
-            double measured = measuredMicros(profile, s, (int) c[2]);
-            for (int attempt = 1; attempt < 10 && Math.abs(measured / model - 1) >= 0.10; attempt++) {
-                LockSupport.parkNanos(500_000_000L);
-                measured = Math.min(measured, measuredMicros(profile, s, (int) c[2]));
-            }
-            double error = measured / model - 1;
-            assertTrue(
-                    Math.abs(error) < 0.10,
-                    String.format(
-                            "%s: measured %.0f us, modelled %.0f us (%+.1f%%), seed %d",
-                            c[0], measured, model, 100 * error, SEED));
+            assertTakesModelledTime(
+                    (String) c[0], modelledMicros(profile, s), () -> measuredMicros(profile, s, (int) c[2]));
         }
     }
 
@@ -218,10 +227,7 @@ class EmulatedReaderTest {
             reader.read(extents, targets);
             for (int i = 0; i < extents.size(); i++) {
                 Extent e = extents.get(i);
-                assertArrayEquals(
-                        Arrays.copyOfRange(PATTERN.bytes(), (int) e.offset(), (int) e.end()),
-                        targets.get(i).toArray(ValueLayout.JAVA_BYTE),
-                        "extent " + i + ", seed " + SEED);
+                PATTERN.assertHolds(e, targets.get(i), "extent " + i + ", seed " + SEED);
             }
         }
         // the large collapsed reads whose real time leaked into emulated runs (PERFORMANCE.md §12),
@@ -235,23 +241,11 @@ class EmulatedReaderTest {
         for (Object[] c : cases) {
             @SuppressWarnings("unchecked")
             List<Request> s = (List<Request>) c[2];
-            double model = modelledMicros(ufs40, s);
-            double measured = Double.MAX_VALUE;
-            for (int attempt = 0; attempt < 10 && Math.abs(measured / model - 1) >= 0.10; attempt++) {
-                if (attempt > 0) {
-                    LockSupport.parkNanos(500_000_000L); // see the test above: contention only slows a stream
-                }
-                measured = Math.min(
-                        measured,
-                        measuredMicros(
-                                EmulatedReader.open(PATTERN.path(), (int) c[1], DeviceEmulator.of(ufs40), null), s));
-            }
-            double error = measured / model - 1;
-            assertTrue(
-                    Math.abs(error) < 0.10,
-                    String.format(
-                            "ufs-4.0 over DRAM, %s: measured %.0f us, modelled %.0f us (%+.1f%%), seed %d",
-                            c[0], measured, model, 100 * error, SEED));
+            assertTakesModelledTime(
+                    "ufs-4.0 over DRAM, " + c[0],
+                    modelledMicros(ufs40, s),
+                    () -> measuredMicros(
+                            EmulatedReader.open(PATTERN.path(), (int) c[1], DeviceEmulator.of(ufs40), null), s));
         }
     }
 
@@ -282,10 +276,7 @@ class EmulatedReaderTest {
             ReadStats stats = reader.read(extents, targets, i -> {
                 at[i] = System.nanoTime();
                 Extent e = extents.get(i);
-                assertArrayEquals(
-                        Arrays.copyOfRange(PATTERN.bytes(), (int) e.offset(), (int) e.end()),
-                        targets.get(i).toArray(ValueLayout.JAVA_BYTE),
-                        "seed " + SEED);
+                PATTERN.assertHolds(e, targets.get(i), "seed " + SEED);
             });
             CostLine line = ufs.costModel().lineAt(8);
             double t = 0;

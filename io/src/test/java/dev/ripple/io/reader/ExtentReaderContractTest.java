@@ -72,7 +72,7 @@ abstract class ExtentReaderContractTest {
     }
 
     static String seedMessage(String what) {
-        return what + " (seed=" + SEED + ", rerun with -Dtests.seed=" + SEED + ")";
+        return PATTERN.seedMessage(what);
     }
 
     /** Reads {@code extents} at {@code queueDepth} and checks every byte against the pattern. */
@@ -89,10 +89,8 @@ abstract class ExtentReaderContractTest {
         }
         for (int i = 0; i < extents.size(); i++) {
             Extent e = extents.get(i);
-            byte[] want = Arrays.copyOfRange(PATTERN.bytes(), (int) e.offset(), (int) e.end());
-            byte[] got = targets.get(i).asSlice(0, e.length()).toArray(ValueLayout.JAVA_BYTE);
-            assertArrayEquals(
-                    want, got, seedMessage("bytes of extent " + i + " " + e + " at queue depth " + queueDepth));
+            PATTERN.assertHolds(
+                    e, targets.get(i), seedMessage("bytes of extent " + i + " " + e + " at queue depth " + queueDepth));
         }
         assertStatsConsistent(extents, stats);
         return stats;
@@ -227,10 +225,7 @@ abstract class ExtentReaderContractTest {
                 assertSame(caller, Thread.currentThread(), "completions are reported on the calling thread");
                 seen[i]++;
                 Extent e = extents.get(i);
-                assertArrayEquals(
-                        Arrays.copyOfRange(PATTERN.bytes(), (int) e.offset(), (int) e.end()),
-                        targets.get(i).asSlice(0, e.length()).toArray(ValueLayout.JAVA_BYTE),
-                        seedMessage("extent " + i + " complete when reported"));
+                PATTERN.assertHolds(e, targets.get(i), seedMessage("extent " + i + " complete when reported"));
             });
         }
         for (int i = 0; i < seen.length; i++) {
@@ -259,10 +254,7 @@ abstract class ExtentReaderContractTest {
                         reader.read(extents, targets);
                         for (int i = 0; i < extents.size(); i++) {
                             Extent e = extents.get(i);
-                            assertArrayEquals(
-                                    Arrays.copyOfRange(PATTERN.bytes(), (int) e.offset(), (int) e.end()),
-                                    targets.get(i).toArray(ValueLayout.JAVA_BYTE),
-                                    seedMessage("concurrent read " + e));
+                            PATTERN.assertHolds(e, targets.get(i), seedMessage("concurrent read " + e));
                         }
                     }
                     return null;

@@ -1,32 +1,29 @@
 package dev.ripple.io.reader;
 
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.ripple.io.Extent;
 import dev.ripple.io.ExtentReadException;
 import dev.ripple.io.PatternFile;
 import dev.ripple.io.ReadStats;
 import dev.ripple.io.TestFiles;
+import dev.ripple.io.nativeio.Errno;
 import java.io.IOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
-import java.lang.foreign.ValueLayout;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 import java.util.SplittableRandom;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
@@ -34,6 +31,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * failing callback), its bookkeeping of rings and registered buffers, and the refusals that make
  * {@link ReaderKind#IO_URING} fall back to the thread-pool direct reader.
  */
+@ExtendWith(UringAvailable.class)
 class UringReaderFaultsTest {
 
     static final int FILE_SIZE = (1 << 20) + 4096 * 3 + 77;
@@ -42,16 +40,8 @@ class UringReaderFaultsTest {
     @RegisterExtension
     static final PatternFile PATTERN = new PatternFile("uring-faults", FILE_SIZE, SEED);
 
-    @BeforeEach
-    void needsUring() {
-        assumeTrue(
-                UringReader.available(),
-                () -> "io_uring unavailable here: "
-                        + UringReader.unavailableReason().orElse(""));
-    }
-
     static String seed(String what) {
-        return what + " (seed=" + SEED + ", rerun with -Dtests.seed=" + SEED + ")";
+        return PATTERN.seedMessage(what);
     }
 
     static UringReader open(int queueDepth, UringReader.Faults faults) throws IOException {
@@ -79,10 +69,7 @@ class UringReaderFaultsTest {
     static void assertBytes(List<Extent> extents, List<MemorySegment> targets) {
         for (int i = 0; i < extents.size(); i++) {
             Extent e = extents.get(i);
-            assertArrayEquals(
-                    Arrays.copyOfRange(PATTERN.bytes(), (int) e.offset(), (int) e.end()),
-                    targets.get(i).asSlice(0, e.length()).toArray(ValueLayout.JAVA_BYTE),
-                    seed("bytes of extent " + i + " " + e));
+            PATTERN.assertHolds(e, targets.get(i), seed("bytes of extent " + i + " " + e));
         }
     }
 

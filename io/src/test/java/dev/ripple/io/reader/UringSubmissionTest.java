@@ -3,7 +3,6 @@ package dev.ripple.io.reader;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.ripple.io.Extent;
 import dev.ripple.io.PatternFile;
@@ -17,8 +16,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
 import java.util.concurrent.locks.LockSupport;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
@@ -27,6 +26,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * the ring holds, and completions that arrive in another order than the reads were issued — the
  * last forced by a system-call layer that holds completions back and reverses them in the ring.
  */
+@ExtendWith(UringAvailable.class)
 class UringSubmissionTest {
 
     static final long SEED = TestFiles.seed();
@@ -34,16 +34,8 @@ class UringSubmissionTest {
     @RegisterExtension
     static final PatternFile PATTERN = new PatternFile("uring-submission", UringReaderFaultsTest.FILE_SIZE, SEED);
 
-    @BeforeEach
-    void needsUring() {
-        assumeTrue(
-                UringReader.available(),
-                () -> "io_uring unavailable here: "
-                        + UringReader.unavailableReason().orElse(""));
-    }
-
     static String seed(String what) {
-        return what + " (seed=" + SEED + ", rerun with -Dtests.seed=" + SEED + ")";
+        return PATTERN.seedMessage(what);
     }
 
     /** Random 4 KiB-aligned single-block extents: one read each. */

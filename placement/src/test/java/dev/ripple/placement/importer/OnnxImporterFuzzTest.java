@@ -3,10 +3,10 @@ package dev.ripple.placement.importer;
 import com.code_intelligence.jazzer.junit.FuzzTest;
 import dev.ripple.core.tensor.DType;
 import dev.ripple.core.testing.FuzzScratch;
+import dev.ripple.core.testing.ModedInput;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
-import java.util.Arrays;
 import java.util.HashMap;
 import java.util.stream.Stream;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -29,29 +29,23 @@ class OnnxImporterFuzzTest {
         int seed = 0;
         for (GeneratedFfnModel.Style style : GeneratedFfnModel.Style.values()) {
             byte[] model = new GeneratedFfnModel(style, 2, 5, 4, 6, seed, seed % 2 == 0).bytes;
-            seeds.add(withMode(seed % 2, model));
+            seeds.add(ModedInput.seed(seed % 2, model));
             seed++;
         }
         byte[] bert = GeneratedBertTest.bertBytes(new HashMap<>());
-        return seeds.add(withMode(0, bert)).add(withMode(1, bert)).build();
-    }
-
-    static byte[] withMode(int mode, byte[] bytes) {
-        byte[] b = new byte[bytes.length + 1];
-        b[0] = (byte) mode;
-        System.arraycopy(bytes, 0, b, 1, bytes.length);
-        return b;
+        return seeds.add(ModedInput.seed(0, bert)).add(ModedInput.seed(1, bert)).build();
     }
 
     @MethodSource("seeds")
     @FuzzTest(maxDuration = "10s")
     void importArbitraryBytes(byte[] input) {
-        if (input.length == 0) {
+        ModedInput in = ModedInput.of(input);
+        if (in == null) {
             return;
         }
-        byte[] model = Arrays.copyOfRange(input, 1, input.length);
+        byte[] model = in.bytes();
         try {
-            if ((input[0] & 1) != 0) {
+            if (in.flag()) {
                 OnnxImporter.importModel(FuzzScratch.write("fuzz.onnx", model), DType.F16);
             } else {
                 OnnxImporter.ffnsOf(OnnxModel.parse(Path.of("fuzz.onnx"), model), DType.F32);

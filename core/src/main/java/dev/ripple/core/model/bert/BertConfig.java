@@ -3,6 +3,7 @@ package dev.ripple.core.model.bert;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.ripple.core.model.ArchitectureFields;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -33,6 +34,7 @@ public record BertConfig(
         String embeddingsNormWeight,
         String embeddingsNormBias,
         List<Layer> layers) {
+    private static final ArchitectureFields FIELDS = new ArchitectureFields("bert architecture");
 
     /** Resident tensor names of one encoder layer (the FFN itself lives in the bundle sections). */
     public record Layer(
@@ -92,36 +94,36 @@ public record BertConfig(
             JsonNode l = ls.get(i);
             String w = "layers[" + i + "].";
             layers.add(new Layer(
-                    text(l.path("query"), "weight", w + "query."),
-                    text(l.path("query"), "bias", w + "query."),
-                    text(l.path("key"), "weight", w + "key."),
-                    text(l.path("key"), "bias", w + "key."),
-                    text(l.path("value"), "weight", w + "value."),
-                    text(l.path("value"), "bias", w + "value."),
-                    text(l.path("attentionOutput"), "weight", w + "attentionOutput."),
-                    text(l.path("attentionOutput"), "bias", w + "attentionOutput."),
-                    text(l.path("attentionNorm"), "weight", w + "attentionNorm."),
-                    text(l.path("attentionNorm"), "bias", w + "attentionNorm."),
-                    text(l.path("outputNorm"), "weight", w + "outputNorm."),
-                    text(l.path("outputNorm"), "bias", w + "outputNorm.")));
+                    FIELDS.text(l.path("query"), "weight", w + "query."),
+                    FIELDS.text(l.path("query"), "bias", w + "query."),
+                    FIELDS.text(l.path("key"), "weight", w + "key."),
+                    FIELDS.text(l.path("key"), "bias", w + "key."),
+                    FIELDS.text(l.path("value"), "weight", w + "value."),
+                    FIELDS.text(l.path("value"), "bias", w + "value."),
+                    FIELDS.text(l.path("attentionOutput"), "weight", w + "attentionOutput."),
+                    FIELDS.text(l.path("attentionOutput"), "bias", w + "attentionOutput."),
+                    FIELDS.text(l.path("attentionNorm"), "weight", w + "attentionNorm."),
+                    FIELDS.text(l.path("attentionNorm"), "bias", w + "attentionNorm."),
+                    FIELDS.text(l.path("outputNorm"), "weight", w + "outputNorm."),
+                    FIELDS.text(l.path("outputNorm"), "bias", w + "outputNorm.")));
         }
         return new BertConfig(
-                integer(a, "hiddenSize"),
+                FIELDS.integer(a, "hiddenSize"),
                 a.path("intermediateSize").asInt(0),
-                integer(a, "numHeads"),
-                integer(a, "numLayers"),
-                (float) number(a, "layerNormEps"),
-                integer(a, "vocabSize"),
-                integer(a, "maxPositions"),
+                FIELDS.integer(a, "numHeads"),
+                FIELDS.integer(a, "numLayers"),
+                (float) FIELDS.number(a, "layerNormEps"),
+                FIELDS.integer(a, "vocabSize"),
+                FIELDS.integer(a, "maxPositions"),
                 a.path("typeVocabSize").asInt(0),
                 a.path("activation").asText(""),
                 a.path("pooling").asText("mean"),
                 a.path("normalize").asBoolean(true),
-                text(e, "word", "embeddings."),
-                text(e, "position", "embeddings."),
-                e.path("tokenType").isTextual() ? e.path("tokenType").asText() : null,
-                text(e.path("norm"), "weight", "embeddings.norm."),
-                text(e.path("norm"), "bias", "embeddings.norm."),
+                FIELDS.text(e, "word", "embeddings."),
+                FIELDS.text(e, "position", "embeddings."),
+                ArchitectureFields.nullable(e, "tokenType"),
+                FIELDS.text(e.path("norm"), "weight", "embeddings.norm."),
+                FIELDS.text(e.path("norm"), "bias", "embeddings.norm."),
                 layers);
     }
 
@@ -167,29 +169,5 @@ public record BertConfig(
     private static void pair(ObjectNode o, String weight, String bias) {
         o.put("weight", weight);
         o.put("bias", bias);
-    }
-
-    private static String text(JsonNode n, String field, String where) {
-        JsonNode v = n.path(field);
-        if (!v.isTextual()) {
-            throw new IllegalArgumentException("bert architecture: '" + where + field + "' is missing");
-        }
-        return v.asText();
-    }
-
-    private static int integer(JsonNode n, String field) {
-        JsonNode v = n.path(field);
-        if (!v.isIntegralNumber()) {
-            throw new IllegalArgumentException("bert architecture: '" + field + "' is missing or not an integer");
-        }
-        return v.asInt();
-    }
-
-    private static double number(JsonNode n, String field) {
-        JsonNode v = n.path(field);
-        if (!v.isNumber()) {
-            throw new IllegalArgumentException("bert architecture: '" + field + "' is missing or not a number");
-        }
-        return v.asDouble();
     }
 }

@@ -3,6 +3,7 @@ package dev.ripple.core.model.decoder;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.ripple.core.model.ArchitectureFields;
 import dev.ripple.core.tensor.DType;
 import java.util.ArrayList;
 import java.util.List;
@@ -56,6 +57,7 @@ public record DecoderConfig(
         int bosId,
         int eosId,
         Tensors tensors) {
+    private static final ArchitectureFields FIELDS = new ArchitectureFields("decoder architecture");
 
     /** The two decoder families: they differ in norms, positions, attention and FFN shape. */
     public enum Family {
@@ -352,22 +354,22 @@ public record DecoderConfig(
             RopeScaling scaling = null;
             JsonNode s = r.path("scaling");
             if (s.isObject()) {
-                String type = text(s, "type", "rope.scaling.");
+                String type = FIELDS.text(s, "type", "rope.scaling.");
                 scaling = type.equals("linear")
-                        ? RopeScaling.linear(number(s, "factor"))
+                        ? RopeScaling.linear(FIELDS.number(s, "factor"))
                         : new RopeScaling(
                                 type,
-                                number(s, "factor"),
-                                number(s, "lowFreqFactor"),
-                                number(s, "highFreqFactor"),
-                                integer(s, "originalMaxPositions"));
+                                FIELDS.number(s, "factor"),
+                                FIELDS.number(s, "lowFreqFactor"),
+                                FIELDS.number(s, "highFreqFactor"),
+                                FIELDS.integer(s, "originalMaxPositions"));
             }
-            rope = new Rope(number(r, "theta"), Rotation.ofLabel(text(r, "rotation", "rope.")), scaling);
+            rope = new Rope(FIELDS.number(r, "theta"), Rotation.ofLabel(FIELDS.text(r, "rotation", "rope.")), scaling);
         }
         JsonNode e = a.path("embeddings");
         List<Layer> layers = new ArrayList<>();
         JsonNode ls = a.path("layers");
-        if (!ls.isArray() || ls.size() != integer(a, "numLayers")) {
+        if (!ls.isArray() || ls.size() != FIELDS.integer(a, "numLayers")) {
             throw new IllegalArgumentException("decoder architecture: 'layers' must list numLayers layers");
         }
         for (int i = 0; i < ls.size(); i++) {
@@ -382,24 +384,24 @@ public record DecoderConfig(
                     norm(l, "ffnNorm", w)));
         }
         Tensors tensors = new Tensors(
-                text(e, "word", "embeddings."),
-                nullable(e, "position"),
-                nullable(a, "projectIn"),
-                nullable(a, "projectOut"),
+                FIELDS.text(e, "word", "embeddings."),
+                ArchitectureFields.nullable(e, "position"),
+                ArchitectureFields.nullable(a, "projectIn"),
+                ArchitectureFields.nullable(a, "projectOut"),
                 a.path("finalNorm").isObject() ? norm(a, "finalNorm", "") : null,
-                text(a, "lmHead", ""),
+                FIELDS.text(a, "lmHead", ""),
                 layers);
         return new DecoderConfig(
                 family,
                 a.path("hfModelType").asText(family.label()),
-                integer(a, "hiddenSize"),
-                integer(a, "intermediateSize"),
-                integer(a, "numHeads"),
-                integer(a, "numKeyValueHeads"),
-                integer(a, "headDim"),
-                integer(a, "vocabSize"),
-                integer(a, "maxPositions"),
-                (float) number(a, "normEps"),
+                FIELDS.integer(a, "hiddenSize"),
+                FIELDS.integer(a, "intermediateSize"),
+                FIELDS.integer(a, "numHeads"),
+                FIELDS.integer(a, "numKeyValueHeads"),
+                FIELDS.integer(a, "headDim"),
+                FIELDS.integer(a, "vocabSize"),
+                FIELDS.integer(a, "maxPositions"),
+                (float) FIELDS.number(a, "normEps"),
                 a.path("preNorm").asBoolean(true),
                 a.path("positionOffset").asInt(0),
                 rope,
@@ -435,41 +437,12 @@ public record DecoderConfig(
 
     private static Norm norm(JsonNode parent, String key, String where) {
         JsonNode n = parent.path(key);
-        return new Norm(text(n, "weight", where + key + "."), nullable(n, "bias"));
+        return new Norm(FIELDS.text(n, "weight", where + key + "."), ArchitectureFields.nullable(n, "bias"));
     }
 
     private static Projection projection(JsonNode parent, String key, String where) {
         JsonNode n = parent.path(key);
-        return new Projection(text(n, "weight", where + key + "."), nullable(n, "bias"));
-    }
-
-    private static String nullable(JsonNode n, String field) {
-        JsonNode v = n.path(field);
-        return v.isTextual() ? v.asText() : null;
-    }
-
-    private static String text(JsonNode n, String field, String where) {
-        JsonNode v = n.path(field);
-        if (!v.isTextual()) {
-            throw new IllegalArgumentException("decoder architecture: '" + where + field + "' is missing");
-        }
-        return v.asText();
-    }
-
-    private static int integer(JsonNode n, String field) {
-        JsonNode v = n.path(field);
-        if (!v.isIntegralNumber()) {
-            throw new IllegalArgumentException("decoder architecture: '" + field + "' is missing or not an integer");
-        }
-        return v.asInt();
-    }
-
-    private static double number(JsonNode n, String field) {
-        JsonNode v = n.path(field);
-        if (!v.isNumber()) {
-            throw new IllegalArgumentException("decoder architecture: '" + field + "' is missing or not a number");
-        }
-        return v.asDouble();
+        return new Projection(FIELDS.text(n, "weight", where + key + "."), ArchitectureFields.nullable(n, "bias"));
     }
 
     @Override

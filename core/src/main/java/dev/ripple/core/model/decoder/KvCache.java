@@ -1,10 +1,11 @@
 package dev.ripple.core.model.decoder;
 
+import static dev.ripple.core.tensor.LittleEndian.F32;
+import static dev.ripple.core.tensor.LittleEndian.I16;
+
 import dev.ripple.core.tensor.DType;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
-import java.lang.foreign.ValueLayout;
-import java.nio.ByteOrder;
 
 /**
  * The keys and values of one session, off-heap, preallocated for its whole context so that
@@ -17,8 +18,6 @@ import java.nio.ByteOrder;
  * be used.
  */
 public final class KvCache implements AutoCloseable {
-    private static final ValueLayout.OfFloat F32 = ValueLayout.JAVA_FLOAT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
-    private static final ValueLayout.OfShort F16 = ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
 
     private final Arena arena;
     private final MemorySegment keys;
@@ -92,8 +91,8 @@ public final class KvCache implements AutoCloseable {
             MemorySegment.copy(value, at, values, F32, o, headDim);
         } else {
             for (int c = 0; c < headDim; c++) {
-                keys.set(F16, o + 2L * c, Float.floatToFloat16(key[at + c]));
-                values.set(F16, o + 2L * c, Float.floatToFloat16(value[at + c]));
+                keys.set(I16, o + 2L * c, Float.floatToFloat16(key[at + c]));
+                values.set(I16, o + 2L * c, Float.floatToFloat16(value[at + c]));
             }
         }
     }

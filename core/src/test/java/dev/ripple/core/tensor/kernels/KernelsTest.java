@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.ripple.core.tensor.DType;
+import dev.ripple.core.tensor.LittleEndian;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
@@ -44,13 +45,7 @@ class KernelsTest {
             for (int k = 0; k < n; k++) {
                 float w = (float) rnd.nextGaussian();
                 x[k] = (float) rnd.nextGaussian();
-                long at = offset + (long) k * dtype.size();
-                if (dtype == DType.F32) {
-                    seg.set(ValueLayout.JAVA_FLOAT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN), at, w);
-                } else {
-                    seg.set(ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN), at, (short)
-                            dtype.encode(w));
-                }
+                store(seg, dtype, offset + (long) k * dtype.size(), w);
             }
             float[] scratch = new float[n];
             float expected = scalar.dot(dtype, seg, offset, x, n, scratch);
@@ -75,13 +70,7 @@ class KernelsTest {
             MemorySegment seg = arena.allocate(offset + (long) n * dtype.size() + 16);
             for (int k = 0; k < n; k++) {
                 float w = (float) rnd.nextGaussian();
-                long at = offset + (long) k * dtype.size();
-                if (dtype == DType.F32) {
-                    seg.set(ValueLayout.JAVA_FLOAT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN), at, w);
-                } else {
-                    seg.set(ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN), at, (short)
-                            dtype.encode(w));
-                }
+                store(seg, dtype, offset + (long) k * dtype.size(), w);
             }
             float[][] xs = new float[4][n];
             for (float[] x : xs) {
@@ -147,6 +136,15 @@ class KernelsTest {
     }
 
     /** VectorKernels.dot: four accumulators over blocks of four vectors, then one, a fixed lane tree, a scalar tail. */
+    /** Stores {@code w} at byte {@code at} of {@code seg} as a weight of type {@code dtype}. */
+    private static void store(MemorySegment seg, DType dtype, long at, float w) {
+        if (dtype == DType.F32) {
+            seg.set(LittleEndian.F32, at, w);
+        } else {
+            seg.set(LittleEndian.I16, at, (short) dtype.encode(w));
+        }
+    }
+
     private static float emulatedDot(float[] w, float[] x, int lanes) {
         int n = w.length;
         float[][] acc = new float[4][lanes];

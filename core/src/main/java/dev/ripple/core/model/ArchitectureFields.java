@@ -1,0 +1,43 @@
+package dev.ripple.core.model;
+
+import com.fasterxml.jackson.databind.JsonNode;
+
+/**
+ * Reads the required fields of a model's architecture metadata in a {@code .ripple} file; every
+ * failure names the architecture and the field.
+ *
+ * @param architecture what the metadata describes ({@code "bert architecture"}), first in every message
+ */
+public record ArchitectureFields(String architecture) {
+
+    /** A required string; {@code where} is the field's path prefix in messages ({@code "embeddings."}). */
+    public String text(JsonNode n, String field, String where) {
+        JsonNode v = n.path(field);
+        if (!v.isTextual()) {
+            throw new IllegalArgumentException(architecture + ": '" + where + field + "' is missing");
+        }
+        return v.asText();
+    }
+
+    /** An optional string: null when absent or not a string. */
+    public static String nullable(JsonNode n, String field) {
+        JsonNode v = n.path(field);
+        return v.isTextual() ? v.asText() : null;
+    }
+
+    public int integer(JsonNode n, String field) {
+        JsonNode v = n.path(field);
+        if (!v.isIntegralNumber()) {
+            throw new IllegalArgumentException(architecture + ": '" + field + "' is missing or not an integer");
+        }
+        return v.asInt();
+    }
+
+    public double number(JsonNode n, String field) {
+        JsonNode v = n.path(field);
+        if (!v.isNumber()) {
+            throw new IllegalArgumentException(architecture + ": '" + field + "' is missing or not a number");
+        }
+        return v.asDouble();
+    }
+}
