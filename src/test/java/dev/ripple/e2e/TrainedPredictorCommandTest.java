@@ -36,15 +36,13 @@ class TrainedPredictorCommandTest {
     static void profile() {
         work = dir.resolve("work").toString();
         trace = dir.resolve("c.rtrace");
-        RippleRun calib = RippleRun.inProcess(
-                "profile", "--out", trace.toString(), "--max-tokens", "3000", "--work", work, "--quiet");
-        assertEquals(0, calib.exit(), calib.err());
+        RippleRun.succeeds("profile", "--out", trace.toString(), "--max-tokens", "3000", "--work", work, "--quiet");
     }
 
     @Test
     void placeStoresTheTrainedPredictorAndTheRuntimeRunsFromIt() throws Exception {
         Path model = dir.resolve("trained.ripple");
-        RippleRun place = RippleRun.inProcess(
+        RippleRun place = RippleRun.succeeds(
                 "place",
                 "--trace",
                 trace.toString(),
@@ -64,7 +62,6 @@ class TrainedPredictorCommandTest {
                 "--work",
                 work,
                 "--quiet");
-        assertEquals(0, place.exit(), place.err());
         JsonNode t = new ObjectMapper().readTree(place.out()).path("trainedPredictor");
         assertEquals(16, t.path("hidden").asInt(), place.out());
         assertEquals(0.975, t.path("recallTarget").asDouble());
@@ -99,7 +96,7 @@ class TrainedPredictorCommandTest {
     @Test
     void aFilePlacedAsBeforeHoldsNoneAndTheRuntimeSaysSo() throws Exception {
         Path model = dir.resolve("plain.ripple");
-        RippleRun place = RippleRun.inProcess(
+        RippleRun place = RippleRun.succeeds(
                 "place",
                 "--trace",
                 trace.toString(),
@@ -112,7 +109,6 @@ class TrainedPredictorCommandTest {
                 "--work",
                 work,
                 "--quiet");
-        assertEquals(0, place.exit(), place.err());
         assertFalse(place.out().contains("trained predictor"), place.out());
         MissingPredictorException e = assertThrows(
                 MissingPredictorException.class,
@@ -133,7 +129,7 @@ class TrainedPredictorCommandTest {
         Path json = dir.resolve("bench.json");
         Path device = dir.resolve("ufs40.json");
         UfsPresets.ufs40().write(device); // a fixed profile: no quick device calibration
-        RippleRun run = RippleRun.inProcess(
+        RippleRun.succeeds(
                 "bench",
                 "--device",
                 device.toString(),
@@ -153,7 +149,6 @@ class TrainedPredictorCommandTest {
                 "--json",
                 json.toString(),
                 "--quiet");
-        assertEquals(0, run.exit(), run.err());
         JsonNode doc = new ObjectMapper().readTree(json.toFile());
         assertEquals("trained", doc.path("predictor").asText());
         for (JsonNode s : doc.path("strategies")) {
