@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.ripple.bench.harness.Cosines;
 import dev.ripple.core.activity.MissingPredictorException;
 import dev.ripple.core.activity.PredictorKind;
 import dev.ripple.core.activity.TrainedPredictor;
@@ -87,7 +88,7 @@ class TrainedPredictorCommandTest {
                 RuntimeOptions.defaults().withPredictor(PredictorKind.TRAINED).withCache("none", 0))) {
             assertEquals("trained", m.predictor().name());
             float[] sparse = m.encoder().orElseThrow().embed(ids);
-            double cos = cosine(dense, sparse);
+            double cos = Cosines.cosine(dense, sparse);
             assertTrue(cos > 0.95, "the stored predictor reads the neurons that matter: cosine " + cos);
             assertTrue(m.stats().calls() > 0);
         }
@@ -159,17 +160,5 @@ class TrainedPredictorCommandTest {
         try (RippleFile f = RippleFile.open(dir.resolve("bench").resolve("bench-rippleplus.ripple"))) {
             assertTrue(TrainedPredictor.isStoredIn(f));
         }
-    }
-
-    private static double cosine(float[] a, float[] b) {
-        double ab = 0;
-        double aa = 0;
-        double bb = 0;
-        for (int i = 0; i < a.length; i++) {
-            ab += (double) a[i] * b[i];
-            aa += (double) a[i] * a[i];
-            bb += (double) b[i] * b[i];
-        }
-        return ab / Math.sqrt(aa * bb);
     }
 }
