@@ -24,11 +24,9 @@ class CrashSafetyTest {
     void killedPlaceLeavesTheOldFileOrTheNewOneNeverAMix() throws Exception {
         String work = dir.resolve("work").toString();
         Path trace = dir.resolve("c.rtrace");
-        RippleRun profile = RippleRun.inProcess(
-                "profile", "--out", trace.toString(), "--max-tokens", "1500", "--work", work, "--quiet");
-        assertEquals(0, profile.exit(), profile.err());
+        RippleRun.succeeds("profile", "--out", trace.toString(), "--max-tokens", "1500", "--work", work, "--quiet");
         Path dest = dir.resolve("model.ripple");
-        RippleRun first = RippleRun.inProcess(
+        RippleRun.succeeds(
                 "place",
                 "--trace",
                 trace.toString(),
@@ -41,26 +39,27 @@ class CrashSafetyTest {
                 "--work",
                 work,
                 "--quiet");
-        assertEquals(0, first.exit(), first.err());
         byte[] old = Files.readAllBytes(dest);
 
+        String[] placeRipple = {
+            "place",
+            "--trace",
+            trace.toString(),
+            "--algorithm",
+            "ripple",
+            "--rank",
+            "8",
+            "--out",
+            dest.toString(),
+            "--work",
+            work,
+            "--quiet"
+        };
         long seed = 20261123;
         Random rnd = new Random(seed);
         for (int attempt = 0; attempt < 5; attempt++) {
             long delay = 500 + rnd.nextInt(4000);
-            Process child = RippleRun.startChild(
-                    "place",
-                    "--trace",
-                    trace.toString(),
-                    "--algorithm",
-                    "ripple",
-                    "--rank",
-                    "8",
-                    "--out",
-                    dest.toString(),
-                    "--work",
-                    work,
-                    "--quiet");
+            Process child = RippleRun.startChild(placeRipple);
             boolean finished = child.waitFor(delay, TimeUnit.MILLISECONDS);
             if (!finished) {
                 child.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
@@ -77,19 +76,7 @@ class CrashSafetyTest {
                 }
             }
         }
-        RippleRun last = RippleRun.childJvm(
-                "place",
-                "--trace",
-                trace.toString(),
-                "--algorithm",
-                "ripple",
-                "--rank",
-                "8",
-                "--out",
-                dest.toString(),
-                "--work",
-                work,
-                "--quiet");
+        RippleRun last = RippleRun.childJvm(placeRipple);
         assertEquals(0, last.exit(), last.err());
         try (RippleFile f = RippleFile.open(dest)) {
             f.verify();

@@ -7,6 +7,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -24,28 +26,11 @@ class DecodeSpeedCommandTest {
     @ValueSource(strings = {"tiny-opt", "tiny-llama"})
     void javaAndOnnxRuntimeDecodeTheSameTokens(String preset) throws Exception {
         Path model = dir.resolve(preset);
-        RippleRun synth = RippleRun.inProcess(
+        RippleRun.succeeds(
                 "synth", "--preset", preset, "--dtype", "f32", "--tokenizer", "none", "--out", model.toString());
-        assertEquals(0, synth.exit(), synth.err());
         Path json = dir.resolve("speed.json");
         Path work = dir.resolve("work");
-        RippleRun run = RippleRun.inProcess(
-                "decode-speed",
-                "--model",
-                model.toString(),
-                "--work",
-                work.toString(),
-                "--prompt-tokens",
-                "6",
-                "--steps",
-                "12",
-                "--rounds",
-                "1",
-                "--bandwidth-mib",
-                "8",
-                "--json",
-                json.toString());
-        assertEquals(0, run.exit(), run.err());
+        RippleRun run = decodeSpeed(model, work, 6, 12, 8, "--json", json.toString());
         assertTrue(run.out().contains("java / onnxruntime"), run.out());
         assertTrue(Files.exists(work.resolve("model.ripple")) && Files.exists(work.resolve("model.onnx")));
         JsonNode j = new ObjectMapper().readTree(json.toFile());
@@ -75,23 +60,30 @@ class DecodeSpeedCommandTest {
 
         // The files are reused: a second run does not rewrite them.
         long modified = Files.getLastModifiedTime(work.resolve("model.ripple")).toMillis();
-        RippleRun again = RippleRun.inProcess(
+        decodeSpeed(model, work, 4, 2, 4);
+        assertEquals(
+                modified,
+                Files.getLastModifiedTime(work.resolve("model.ripple")).toMillis());
+    }
+
+    /** One round of {@code ripple decode-speed}, which must succeed. */
+    private static RippleRun decodeSpeed(
+            Path model, Path work, int promptTokens, int steps, int bandwidthMib, String... options) {
+        List<String> args = new ArrayList<>(List.of(
                 "decode-speed",
                 "--model",
                 model.toString(),
                 "--work",
                 work.toString(),
                 "--prompt-tokens",
-                "4",
+                Integer.toString(promptTokens),
                 "--steps",
-                "2",
+                Integer.toString(steps),
                 "--rounds",
                 "1",
                 "--bandwidth-mib",
-                "4");
-        assertEquals(0, again.exit(), again.err());
-        assertEquals(
-                modified,
-                Files.getLastModifiedTime(work.resolve("model.ripple")).toMillis());
+                Integer.toString(bandwidthMib)));
+        args.addAll(List.of(options));
+        return RippleRun.succeeds(args.toArray(String[]::new));
     }
 }

@@ -28,7 +28,7 @@ class DecoderBenchCommandTest {
     void theStrategiesGenerateSideBySide(String preset, int vocab, String act, String predictor, String device)
             throws Exception {
         Path opt = dir.resolve(preset);
-        RippleRun synth = RippleRun.inProcess(
+        RippleRun.succeeds(
                 "synth",
                 "--preset",
                 preset,
@@ -42,7 +42,6 @@ class DecoderBenchCommandTest {
                 "8",
                 "--out",
                 opt.toString());
-        assertEquals(0, synth.exit(), synth.err());
         Path json = dir.resolve("bench.json");
         List<String> args = new ArrayList<>(List.of(
                 "bench",
@@ -68,8 +67,7 @@ class DecoderBenchCommandTest {
         if (!device.isEmpty()) {
             args.addAll(List.of("--device", device));
         }
-        RippleRun run = RippleRun.inProcess(args.toArray(String[]::new));
-        assertEquals(0, run.exit(), run.err());
+        RippleRun run = RippleRun.succeeds(args.toArray(String[]::new));
         assertTrue(run.out().contains("ripple bench (decoder)"), run.out());
         if (!device.isEmpty()) {
             // an emulated device: said in the output, with the real reads served from DRAM (the file fits)
@@ -121,49 +119,18 @@ class DecoderBenchCommandTest {
      */
     @Test
     void bundleTypesSideBySide() throws Exception {
-        Path opt = dir.resolve("opt");
-        assertEquals(
-                0,
-                RippleRun.inProcess(
-                                "synth",
-                                "--preset",
-                                "tiny-opt",
-                                "--vocab",
-                                "50272",
-                                "--active",
-                                "0.1",
-                                "--clusters",
-                                "8",
-                                "--out",
-                                opt.toString())
-                        .exit());
+        Path opt = TinyOpt.dir();
         Path json = dir.resolve("types.json");
-        RippleRun run = RippleRun.inProcess(
-                "bench",
-                "--model",
-                opt.toString(),
-                "--calibration-tokens",
-                "800",
-                "--sentences",
-                "3",
-                "--prompt-tokens",
-                "10",
-                "--decode-tokens",
-                "5",
+        RippleRun run = RippleRun.succeeds(shortBench(
+                opt,
                 "--predictor",
                 "oracle",
-                "--reader",
-                "pread",
                 "--dtypes",
                 "f32,q8_0,q4_0",
                 "--dram",
                 "12MiB",
-                "--work",
-                dir.resolve("work").toString(),
                 "--json",
-                json.toString(),
-                "--quiet");
-        assertEquals(0, run.exit(), run.err());
+                json.toString()));
         assertTrue(run.out().contains("Bundle types"), run.out());
         JsonNode doc = new ObjectMapper().readTree(json.toFile());
         for (JsonNode s : doc.path("strategies")) {
@@ -207,10 +174,20 @@ class DecoderBenchCommandTest {
                 doc.path("dtypes").path("cacheBytes").asLong(),
                 "every type gets the bundle cache --dram leaves");
 
-        RippleRun tiny = RippleRun.inProcess(
+        RippleRun tiny = RippleRun.inProcess(shortBench(opt, "--dram", "1MiB"));
+        assertEquals(1, tiny.exit());
+        assertTrue(
+                tiny.err().contains("give at least")
+                        && tiny.err().strip().lines().count() == 1,
+                tiny.err());
+    }
+
+    /** The arguments of {@code ripple bench} on {@code model} with three short prompts, and {@code options}. */
+    private String[] shortBench(Path model, String... options) {
+        List<String> args = new ArrayList<>(List.of(
                 "bench",
                 "--model",
-                opt.toString(),
+                model.toString(),
                 "--calibration-tokens",
                 "800",
                 "--sentences",
@@ -221,15 +198,10 @@ class DecoderBenchCommandTest {
                 "5",
                 "--reader",
                 "pread",
-                "--dram",
-                "1MiB",
                 "--work",
                 dir.resolve("work").toString(),
-                "--quiet");
-        assertEquals(1, tiny.exit());
-        assertTrue(
-                tiny.err().contains("give at least")
-                        && tiny.err().strip().lines().count() == 1,
-                tiny.err());
+                "--quiet"));
+        args.addAll(List.of(options));
+        return args.toArray(String[]::new);
     }
 }

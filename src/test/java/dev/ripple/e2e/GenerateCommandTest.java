@@ -31,43 +31,15 @@ class GenerateCommandTest {
     static Path work;
 
     @BeforeAll
-    static void synthesize() {
-        opt = dir.resolve("opt");
+    static void model() {
+        opt = TinyOpt.dir();
         work = dir.resolve("work");
-        RippleRun synth = RippleRun.inProcess(
-                "synth",
-                "--preset",
-                "tiny-opt",
-                "--vocab",
-                "50272",
-                "--active",
-                "0.1",
-                "--clusters",
-                "8",
-                "--out",
-                opt.toString());
-        assertEquals(0, synth.exit(), synth.err());
-        assertTrue(synth.out().contains("generated weights"), synth.out());
     }
 
     @Test
     void aModelDirectoryGeneratesTextInOneCommand() throws Exception {
         Path json = dir.resolve("g1.json");
-        RippleRun run = RippleRun.inProcess(
-                "generate",
-                "--model",
-                opt.toString(),
-                "--prompt",
-                "The Commission agrees that",
-                "--max-tokens",
-                "10",
-                "--ignore-eos",
-                "--work",
-                work.toString(),
-                "--json",
-                json.toString(),
-                "--quiet");
-        assertEquals(0, run.exit(), run.err());
+        RippleRun run = DecoderSteps.generate(opt, "The Commission agrees that", 10, json, "--work", work.toString());
         JsonNode j = JSON.readTree(json.toFile());
         Tokenizer gpt2 = Tokenizer.fromDirectory(opt);
         assertArrayEquals(gpt2.encode("The Commission agrees that"), ints(j.path("promptIds")), "the prompt's ids");
@@ -96,7 +68,7 @@ class GenerateCommandTest {
         assertTrue(run.out().contains("decode") && run.out().contains("memory: resident"), run.out());
 
         // the same file read at an emulated phone's pace says so, and where its real bytes came from
-        RippleRun emulated = RippleRun.inProcess(
+        RippleRun emulated = RippleRun.succeeds(
                 "generate",
                 "--model",
                 opt.toString(),
@@ -109,7 +81,6 @@ class GenerateCommandTest {
                 "--work",
                 work.toString(),
                 "--quiet");
-        assertEquals(0, emulated.exit(), emulated.err());
         assertTrue(
                 emulated.out().contains("I/O EMULATED: every read took the time of ufs-4.0")
                         && emulated.out().contains("real reads from DRAM"),
@@ -119,23 +90,10 @@ class GenerateCommandTest {
     @Test
     void profilePlaceAndGenerateWithThePredictor() throws Exception {
         Path trace = dir.resolve("opt.rtrace");
-        RippleRun profile = RippleRun.inProcess(
-                "profile",
-                "--model",
-                opt.toString(),
-                "--out",
-                trace.toString(),
-                "--max-tokens",
-                "1500",
-                "--work",
-                work.toString(),
-                "--quiet");
-        assertEquals(0, profile.exit(), profile.err());
+        RippleRun profile = DecoderSteps.profile(opt, trace, 1500, work);
         assertTrue(profile.out().contains("under 'act > 0'"), profile.out());
         Path file = dir.resolve("opt.ripple");
-        RippleRun place = RippleRun.inProcess(
-                "place", "--model", opt.toString(), "--trace", trace.toString(), "--out", file.toString(), "--quiet");
-        assertEquals(0, place.exit(), place.err());
+        DecoderSteps.place(opt, trace, file);
         try (RippleFile f = RippleFile.open(file)) {
             assertEquals("opt", f.architecture().path("type").asText());
             assertEquals("f16", f.layers().getFirst().spec().dtype().label(), "decoder bundles default to f16");
@@ -144,21 +102,7 @@ class GenerateCommandTest {
                     "the tokenizer travels along");
         }
         Path json = dir.resolve("g2.json");
-        RippleRun run = RippleRun.inProcess(
-                "generate",
-                "--model",
-                file.toString(),
-                "--prompt",
-                "Mr President,",
-                "--max-tokens",
-                "8",
-                "--ignore-eos",
-                "--dram",
-                "64MiB",
-                "--json",
-                json.toString(),
-                "--quiet");
-        assertEquals(0, run.exit(), run.err());
+        DecoderSteps.generate(file, "Mr President,", 8, json, "--dram", "64MiB");
         JsonNode j = JSON.readTree(json.toFile());
         assertEquals("lowrank", j.path("predictor").asText());
         JsonNode m = j.path("memory");
@@ -180,54 +124,13 @@ class GenerateCommandTest {
     @Test
     void quantizedBundlesAndResidentsGenerate() throws Exception {
         Path trace = dir.resolve("q.rtrace");
-        assertEquals(
-                0,
-                RippleRun.inProcess(
-                                "profile",
-                                "--model",
-                                opt.toString(),
-                                "--out",
-                                trace.toString(),
-                                "--max-tokens",
-                                "600",
-                                "--work",
-                                work.toString(),
-                                "--quiet")
-                        .exit());
+        DecoderSteps.profile(opt, trace, 600, work);
         Path f16 = dir.resolve("f16.ripple");
-        assertEquals(
-                0,
-                RippleRun.inProcess(
-                                "place",
-                                "--model",
-                                opt.toString(),
-                                "--trace",
-                                trace.toString(),
-                                "--out",
-                                f16.toString(),
-                                "--rank",
-                                "0",
-                                "--quiet")
-                        .exit());
+        DecoderSteps.place(opt, trace, f16, "--rank", "0");
         Path q4 = dir.resolve("q4.ripple");
         Path placeJson = dir.resolve("q4-place.json");
-        RippleRun place = RippleRun.inProcess(
-                "place",
-                "--model",
-                opt.toString(),
-                "--trace",
-                trace.toString(),
-                "--out",
-                q4.toString(),
-                "--dtype",
-                "q4_0",
-                "--resident-dtype",
-                "q8_0",
-                "--rank",
-                "0",
-                "--json",
-                "--quiet");
-        assertEquals(0, place.exit(), place.err());
+        RippleRun place = DecoderSteps.place(
+                opt, trace, q4, "--dtype", "q4_0", "--resident-dtype", "q8_0", "--rank", "0", "--json");
         JsonNode report = JSON.readTree(place.out());
         assertEquals("q4_0", report.path("dtype").asText());
         double down = report.path("storageError").path("down").asDouble();
@@ -254,21 +157,7 @@ class GenerateCommandTest {
             assertTrue(bundles < 0.3 * halfBundles, "Q4_0 bundles against f16: " + bundles + " / " + halfBundles);
         }
         Path json = dir.resolve("q4.json");
-        RippleRun run = RippleRun.inProcess(
-                "generate",
-                "--model",
-                q4.toString(),
-                "--prompt",
-                "Mr President,",
-                "--max-tokens",
-                "6",
-                "--ignore-eos",
-                "--dram",
-                "64MiB",
-                "--json",
-                json.toString(),
-                "--quiet");
-        assertEquals(0, run.exit(), run.err());
+        DecoderSteps.generate(q4, "Mr President,", 6, json, "--dram", "64MiB");
         assertEquals(6, JSON.readTree(json.toFile()).path("generatedIds").size());
 
         RippleRun wrong = RippleRun.inProcess(
@@ -289,14 +178,39 @@ class GenerateCommandTest {
     @Test
     void aLlamaStyleModelChatsInItsTemplate() throws Exception {
         Path llama = dir.resolve("llama");
-        RippleRun synth =
-                RippleRun.inProcess("synth", "--preset", "tiny-llama", "--vocab", "32000", "--out", llama.toString());
-        assertEquals(0, synth.exit(), synth.err());
+        RippleRun.succeeds("synth", "--preset", "tiny-llama", "--vocab", "32000", "--out", llama.toString());
         Path json = dir.resolve("chat.json");
-        RippleRun run = RippleRun.inProcess(
+        seededChat(llama, json);
+        Tokenizer t = Tokenizer.fromDirectory(llama);
+        int[] prompt = ints(JSON.readTree(json.toFile()).path("promptIds"));
+        assertEquals(t.bosId().getAsInt(), prompt[0], "BOS first");
+        assertTrue(t.decode(prompt, false).contains("[INST]"), "Llama 2's chat format: " + t.decode(prompt, false));
+        Path again = dir.resolve("chat2.json");
+        seededChat(llama, again);
+        assertEquals(
+                JSON.readTree(json.toFile()).path("generatedIds"),
+                JSON.readTree(again.toFile()).path("generatedIds"),
+                "a seed makes sampling reproducible");
+        RippleRun unnamed = RippleRun.inProcess(
                 "generate",
                 "--model",
                 llama.toString(),
+                "--prompt",
+                "Hello",
+                "--chat",
+                "--work",
+                work.toString(),
+                "--quiet");
+        assertEquals(1, unnamed.exit(), "no template in the tokenizer config and none named");
+        assertTrue(unnamed.err().contains("chat_template"), unnamed.err());
+    }
+
+    /** Four tokens sampled with seed 3 in Llama 2's chat format, the ids written to {@code json}. */
+    private static void seededChat(Path model, Path json) {
+        RippleRun.succeeds(
+                "generate",
+                "--model",
+                model.toString(),
                 "--prompt",
                 "Hello",
                 "--chat",
@@ -315,50 +229,6 @@ class GenerateCommandTest {
                 "--json",
                 json.toString(),
                 "--quiet");
-        assertEquals(0, run.exit(), run.err());
-        Tokenizer t = Tokenizer.fromDirectory(llama);
-        int[] prompt = ints(JSON.readTree(json.toFile()).path("promptIds"));
-        assertEquals(t.bosId().getAsInt(), prompt[0], "BOS first");
-        assertTrue(t.decode(prompt, false).contains("[INST]"), "Llama 2's chat format: " + t.decode(prompt, false));
-        RippleRun again = RippleRun.inProcess(
-                "generate",
-                "--model",
-                llama.toString(),
-                "--prompt",
-                "Hello",
-                "--chat",
-                "--chat-format",
-                "llama2",
-                "--max-tokens",
-                "4",
-                "--temperature",
-                "0.8",
-                "--top-p",
-                "0.9",
-                "--seed",
-                "3",
-                "--work",
-                work.toString(),
-                "--json",
-                dir.resolve("chat2.json").toString(),
-                "--quiet");
-        RippleRun unnamed = RippleRun.inProcess(
-                "generate",
-                "--model",
-                llama.toString(),
-                "--prompt",
-                "Hello",
-                "--chat",
-                "--work",
-                work.toString(),
-                "--quiet");
-        assertEquals(1, unnamed.exit(), "no template in the tokenizer config and none named");
-        assertTrue(unnamed.err().contains("chat_template"), unnamed.err());
-        assertEquals(0, again.exit(), again.err());
-        assertEquals(
-                JSON.readTree(json.toFile()).path("generatedIds"),
-                JSON.readTree(dir.resolve("chat2.json").toFile()).path("generatedIds"),
-                "a seed makes sampling reproducible");
     }
 
     @Test

@@ -1,6 +1,5 @@
 package dev.ripple.e2e;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Path;
@@ -20,49 +19,22 @@ class GenerateExampleTest {
     @Test
     void theReadmeExampleCompilesAndGenerates() throws Exception {
         Path opt = dir.resolve("opt");
-        assertEquals(
-                0,
-                RippleRun.inProcess(
-                                "synth",
-                                "--preset",
-                                "tiny-opt",
-                                "--vocab",
-                                "50272",
-                                "--positions",
-                                "2048",
-                                "--active",
-                                "0.1",
-                                "--out",
-                                opt.toString())
-                        .exit());
+        RippleRun.succeeds(
+                "synth",
+                "--preset",
+                "tiny-opt",
+                "--vocab",
+                "50272",
+                "--positions",
+                "2048",
+                "--active",
+                "0.1",
+                "--out",
+                opt.toString());
         Path trace = dir.resolve("t.rtrace");
-        assertEquals(
-                0,
-                RippleRun.inProcess(
-                                "profile",
-                                "--model",
-                                opt.toString(),
-                                "--out",
-                                trace.toString(),
-                                "--max-tokens",
-                                "800",
-                                "--work",
-                                dir.resolve("work").toString(),
-                                "--quiet")
-                        .exit());
+        DecoderSteps.profile(opt, trace, 800, dir.resolve("work"));
         Path model = dir.resolve("opt.ripple");
-        assertEquals(
-                0,
-                RippleRun.inProcess(
-                                "place",
-                                "--model",
-                                opt.toString(),
-                                "--trace",
-                                trace.toString(),
-                                "--out",
-                                model.toString(),
-                                "--quiet")
-                        .exit());
+        DecoderSteps.place(opt, trace, model);
 
         String preamble = """
                 import dev.ripple.core.model.decoder.*;

@@ -31,49 +31,15 @@ class GgufCommandTest {
         Path gguf = GgufTestModels.tinyLlama(dir, GgmlType.Q8_0);
         Path work = dir.resolve("work");
         Path json = dir.resolve("g1.json");
-        RippleRun direct = RippleRun.inProcess(
-                "generate",
-                "--model",
-                gguf.toString(),
-                "--prompt",
-                "the capital of France is",
-                "--max-tokens",
-                "6",
-                "--ignore-eos",
-                "--work",
-                work.toString(),
-                "--json",
-                json.toString(),
-                "--quiet");
-        assertEquals(0, direct.exit(), direct.err());
+        DecoderSteps.generate(gguf, "the capital of France is", 6, json, "--work", work.toString());
         JsonNode j = JSON.readTree(json.toFile());
         assertTrue(j.path("placedOnTheFly").asBoolean());
         assertEquals(6, j.path("generatedIds").size());
 
         Path trace = dir.resolve("t.rtrace");
-        RippleRun profile = RippleRun.inProcess(
-                "profile",
-                "--model",
-                gguf.toString(),
-                "--out",
-                trace.toString(),
-                "--max-tokens",
-                "400",
-                "--work",
-                work.toString(),
-                "--quiet");
-        assertEquals(0, profile.exit(), profile.err());
+        DecoderSteps.profile(gguf, trace, 400, work);
         Path placed = dir.resolve("tiny-llama.ripple");
-        RippleRun place = RippleRun.inProcess(
-                "place",
-                "--model",
-                gguf.toString(),
-                "--trace",
-                trace.toString(),
-                "--out",
-                placed.toString(),
-                "--quiet");
-        assertEquals(0, place.exit(), place.err());
+        DecoderSteps.place(gguf, trace, placed);
         Tokenizer t;
         try (RippleFile f = RippleFile.open(placed)) {
             assertEquals("llama", f.architecture().path("type").asText());
@@ -84,19 +50,7 @@ class GgufCommandTest {
             t = RippleModel.tokenizerOf(f).orElseThrow();
         }
         Path json2 = dir.resolve("g2.json");
-        RippleRun run = RippleRun.inProcess(
-                "generate",
-                "--model",
-                placed.toString(),
-                "--prompt",
-                "the capital of France is",
-                "--max-tokens",
-                "6",
-                "--ignore-eos",
-                "--json",
-                json2.toString(),
-                "--quiet");
-        assertEquals(0, run.exit(), run.err());
+        DecoderSteps.generate(placed, "the capital of France is", 6, json2);
         JsonNode k = JSON.readTree(json2.toFile());
         assertEquals("lowrank", k.path("predictor").asText());
         assertArrayEquals(t.encode("the capital of France is"), ints(k.path("promptIds")));
@@ -113,7 +67,7 @@ class GgufCommandTest {
     @Test
     void aSynthesizedGgufFileIsPlacedAndGenerates() throws Exception {
         Path gguf = dir.resolve("tiny.gguf");
-        RippleRun synth = RippleRun.inProcess(
+        RippleRun synth = RippleRun.succeeds(
                 "synth",
                 "--preset",
                 "tiny-llama",
@@ -125,38 +79,14 @@ class GgufCommandTest {
                 "q4_0",
                 "--out",
                 gguf.toString());
-        assertEquals(0, synth.exit(), synth.err());
         assertTrue(
                 synth.out().contains("GGUF Q4_0 matrices") && synth.out().contains("vocabulary llama2 (32000 tokens)"),
                 synth.out());
         Path work = dir.resolve("work");
         Path trace = dir.resolve("t.rtrace");
-        RippleRun profile = RippleRun.inProcess(
-                "profile",
-                "--model",
-                gguf.toString(),
-                "--out",
-                trace.toString(),
-                "--max-tokens",
-                "200",
-                "--work",
-                work.toString(),
-                "--quiet");
-        assertEquals(0, profile.exit(), profile.err());
+        DecoderSteps.profile(gguf, trace, 200, work);
         Path placed = dir.resolve("tiny.ripple");
-        RippleRun place = RippleRun.inProcess(
-                "place",
-                "--model",
-                gguf.toString(),
-                "--trace",
-                trace.toString(),
-                "--out",
-                placed.toString(),
-                "--dtype",
-                "q4_0",
-                "--json",
-                "--quiet");
-        assertEquals(0, place.exit(), place.err());
+        RippleRun place = DecoderSteps.place(gguf, trace, placed, "--dtype", "q4_0", "--json");
         JsonNode p = JSON.readTree(place.out());
         assertEquals("q4_0", p.path("dtype").asText());
         assertEquals(0.0, p.path("storageError").path("upGate").asDouble(), "up/gate rows copied as the file's blocks");
@@ -171,19 +101,7 @@ class GgufCommandTest {
                     "q4_0", f.tensor("token_embd.weight").orElseThrow().dtype().label());
         }
         Path json = dir.resolve("g.json");
-        RippleRun run = RippleRun.inProcess(
-                "generate",
-                "--model",
-                placed.toString(),
-                "--prompt",
-                "the capital of France is",
-                "--max-tokens",
-                "5",
-                "--ignore-eos",
-                "--json",
-                json.toString(),
-                "--quiet");
-        assertEquals(0, run.exit(), run.err());
+        DecoderSteps.generate(placed, "the capital of France is", 5, json);
         JsonNode g = JSON.readTree(json.toFile());
         assertEquals(5, g.path("generatedIds").size());
         assertEquals(1, g.path("promptIds").get(0).asInt(), "BOS first, as the vocabulary says");

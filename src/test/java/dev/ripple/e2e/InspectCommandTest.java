@@ -32,8 +32,7 @@ class InspectCommandTest {
 
     @Test
     void describesLayersDimsActivationDtypeBundlesAndProvenance() throws Exception {
-        RippleRun run = RippleRun.inProcess("inspect", model.toString(), "--verify");
-        assertEquals(0, run.exit(), run.err());
+        RippleRun run = RippleRun.succeeds("inspect", model.toString(), "--verify");
         assertTrue(run.out().contains("gelu"), run.out());
         assertTrue(run.out().matches("(?s).*\\n0\\s+16\\s+64\\s+gelu\\s+no\\s+f16\\s+66\\s.*"), run.out());
         assertTrue(run.out().contains("placement {algorithm random}"), run.out());
@@ -43,8 +42,7 @@ class InspectCommandTest {
 
     @Test
     void jsonReportHoldsEveryLayerAndSection() throws Exception {
-        RippleRun run = RippleRun.inProcess("inspect", "--json", model.toString());
-        assertEquals(0, run.exit(), run.err());
+        RippleRun run = RippleRun.succeeds("inspect", "--json", model.toString());
         JsonNode doc = new ObjectMapper().readTree(run.out());
         assertEquals(3, doc.path("layers").size());
         assertEquals(66, doc.path("layers").get(2).path("bundleBytes").asInt());

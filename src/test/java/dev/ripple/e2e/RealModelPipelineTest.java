@@ -30,7 +30,7 @@ class RealModelPipelineTest {
         String work = dir.resolve("work").toString();
         // The sparser act > 0 rather than GELU's default act > -0.05: placement's effect on reads is
         // clearer where fewer neurons fire (the demo test covers the default rule).
-        RippleRun calib = RippleRun.inProcess(
+        RippleRun.succeeds(
                 "profile",
                 "--out",
                 dir.resolve("c.rtrace").toString(),
@@ -41,8 +41,7 @@ class RealModelPipelineTest {
                 "--work",
                 work,
                 "--quiet");
-        assertEquals(0, calib.exit(), calib.err());
-        RippleRun held = RippleRun.inProcess(
+        RippleRun.succeeds(
                 "profile",
                 "--split",
                 "heldout",
@@ -55,9 +54,8 @@ class RealModelPipelineTest {
                 "--work",
                 work,
                 "--quiet");
-        assertEquals(0, held.exit(), held.err());
         model = dir.resolve("minilm.ripple");
-        RippleRun place = RippleRun.inProcess(
+        RippleRun place = RippleRun.succeeds(
                 "place",
                 "--trace",
                 dir.resolve("c.rtrace").toString(),
@@ -72,7 +70,6 @@ class RealModelPipelineTest {
                 "--work",
                 work,
                 "--quiet");
-        assertEquals(0, place.exit(), place.err());
         report = new ObjectMapper().readTree(place.out());
         assertEquals("inputs", report.path("predictorFit").asText(), "the trace carried the FFN input moments");
     }
@@ -139,7 +136,7 @@ class RealModelPipelineTest {
         Path old = dir.resolve("old.rtrace");
         TraceFiles.write(old, t);
         Path file = dir.resolve("old.ripple");
-        RippleRun place = RippleRun.inProcess(
+        RippleRun place = RippleRun.succeeds(
                 "place",
                 "--trace",
                 old.toString(),
@@ -152,7 +149,6 @@ class RealModelPipelineTest {
                 "--work",
                 dir.resolve("work").toString(),
                 "--quiet");
-        assertEquals(0, place.exit(), place.err());
         assertTrue(place.out().contains("fitted to the weights alone"), place.out());
         try (RippleFile f = RippleFile.open(file)) {
             assertEquals("weights", f.provenance().path("predictor").path("fit").asText());

@@ -1,5 +1,7 @@
 package dev.ripple.e2e;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
 import dev.ripple.bench.cli.RippleCommand;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -22,6 +24,13 @@ record RippleRun(int exit, String out, String err) {
         StringWriter err = new StringWriter();
         int exit = RippleCommand.run(new PrintWriter(out), new PrintWriter(err), args);
         return new RippleRun(exit, out.toString(), err.toString());
+    }
+
+    /** Runs the command in this JVM and fails the test, showing its stderr, unless it exits 0. */
+    static RippleRun succeeds(String... args) {
+        RippleRun run = inProcess(args);
+        assertEquals(0, run.exit(), run.err());
+        return run;
     }
 
     static RippleRun childJvm(String... args) throws IOException, InterruptedException {

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.ripple.bench.harness.Cosines;
 import dev.ripple.core.activity.MissingPredictorException;
 import dev.ripple.core.activity.PredictorKind;
 import dev.ripple.core.activity.TrainedPredictor;
@@ -36,15 +37,13 @@ class TrainedPredictorCommandTest {
     static void profile() {
         work = dir.resolve("work").toString();
         trace = dir.resolve("c.rtrace");
-        RippleRun calib = RippleRun.inProcess(
-                "profile", "--out", trace.toString(), "--max-tokens", "3000", "--work", work, "--quiet");
-        assertEquals(0, calib.exit(), calib.err());
+        RippleRun.succeeds("profile", "--out", trace.toString(), "--max-tokens", "3000", "--work", work, "--quiet");
     }
 
     @Test
     void placeStoresTheTrainedPredictorAndTheRuntimeRunsFromIt() throws Exception {
         Path model = dir.resolve("trained.ripple");
-        RippleRun place = RippleRun.inProcess(
+        RippleRun place = RippleRun.succeeds(
                 "place",
                 "--trace",
                 trace.toString(),
@@ -64,7 +63,6 @@ class TrainedPredictorCommandTest {
                 "--work",
                 work,
                 "--quiet");
-        assertEquals(0, place.exit(), place.err());
         JsonNode t = new ObjectMapper().readTree(place.out()).path("trainedPredictor");
         assertEquals(16, t.path("hidden").asInt(), place.out());
         assertEquals(0.975, t.path("recallTarget").asDouble());
@@ -90,7 +88,7 @@ class TrainedPredictorCommandTest {
                 RuntimeOptions.defaults().withPredictor(PredictorKind.TRAINED).withCache("none", 0))) {
             assertEquals("trained", m.predictor().name());
             float[] sparse = m.encoder().orElseThrow().embed(ids);
-            double cos = cosine(dense, sparse);
+            double cos = Cosines.cosine(dense, sparse);
             assertTrue(cos > 0.95, "the stored predictor reads the neurons that matter: cosine " + cos);
             assertTrue(m.stats().calls() > 0);
         }
@@ -99,7 +97,7 @@ class TrainedPredictorCommandTest {
     @Test
     void aFilePlacedAsBeforeHoldsNoneAndTheRuntimeSaysSo() throws Exception {
         Path model = dir.resolve("plain.ripple");
-        RippleRun place = RippleRun.inProcess(
+        RippleRun place = RippleRun.succeeds(
                 "place",
                 "--trace",
                 trace.toString(),
@@ -112,7 +110,6 @@ class TrainedPredictorCommandTest {
                 "--work",
                 work,
                 "--quiet");
-        assertEquals(0, place.exit(), place.err());
         assertFalse(place.out().contains("trained predictor"), place.out());
         MissingPredictorException e = assertThrows(
                 MissingPredictorException.class,
@@ -133,7 +130,7 @@ class TrainedPredictorCommandTest {
         Path json = dir.resolve("bench.json");
         Path device = dir.resolve("ufs40.json");
         UfsPresets.ufs40().write(device); // a fixed profile: no quick device calibration
-        RippleRun run = RippleRun.inProcess(
+        RippleRun.succeeds(
                 "bench",
                 "--device",
                 device.toString(),
@@ -153,7 +150,6 @@ class TrainedPredictorCommandTest {
                 "--json",
                 json.toString(),
                 "--quiet");
-        assertEquals(0, run.exit(), run.err());
         JsonNode doc = new ObjectMapper().readTree(json.toFile());
         assertEquals("trained", doc.path("predictor").asText());
         for (JsonNode s : doc.path("strategies")) {
@@ -164,17 +160,5 @@ class TrainedPredictorCommandTest {
         try (RippleFile f = RippleFile.open(dir.resolve("bench").resolve("bench-rippleplus.ripple"))) {
             assertTrue(TrainedPredictor.isStoredIn(f));
         }
-    }
-
-    private static double cosine(float[] a, float[] b) {
-        double ab = 0;
-        double aa = 0;
-        double bb = 0;
-        for (int i = 0; i < a.length; i++) {
-            ab += (double) a[i] * b[i];
-            aa += (double) a[i] * a[i];
-            bb += (double) b[i] * b[i];
-        }
-        return ab / Math.sqrt(aa * bb);
     }
 }

@@ -25,7 +25,7 @@ class WorkloadCommandsTest {
     @Test
     void synthBenchAndPoliciesRunOnAWorkloadUnderAnEmulatedPhone() throws Exception {
         Path w = dir.resolve("workload");
-        RippleRun synth = RippleRun.inProcess(
+        RippleRun synth = RippleRun.succeeds(
                 "synth",
                 "--workload",
                 "tiny",
@@ -37,11 +37,10 @@ class WorkloadCommandsTest {
                 "300",
                 "--heldout-tokens",
                 "60");
-        assertEquals(0, synth.exit(), synth.err());
         assertTrue(synth.out().contains("synthetic workload") && synth.out().contains("mean read length"), synth.out());
 
         Path json = dir.resolve("bench.json");
-        RippleRun bench = RippleRun.inProcess(
+        RippleRun bench = RippleRun.succeeds(
                 "bench",
                 "--workload",
                 w.toString(),
@@ -62,7 +61,6 @@ class WorkloadCommandsTest {
                 "--json",
                 json.toString(),
                 "--quiet");
-        assertEquals(0, bench.exit(), bench.err());
         assertTrue(bench.out().contains("[synthetic workload, emulated ufs-4.0]"), bench.out());
         assertTrue(bench.out().contains("EMULATED ufs-4.0"), bench.out());
         JsonNode doc = new ObjectMapper().readTree(json.toFile());
@@ -87,7 +85,7 @@ class WorkloadCommandsTest {
         assertTrue(Files.exists(w.resolve("placed-rippleplus.ripple")), "placed files are kept with the workload");
 
         Path pjson = dir.resolve("policies.json");
-        RippleRun policies = RippleRun.inProcess(
+        RippleRun policies = RippleRun.succeeds(
                 "policies",
                 "--workload",
                 w.toString(),
@@ -102,7 +100,6 @@ class WorkloadCommandsTest {
                 "--json",
                 pjson.toString(),
                 "--quiet");
-        assertEquals(0, policies.exit(), policies.err());
         assertTrue(
                 policies.out().contains("linking vs best of lru/s3fifo/lfu")
                         && policies.out().contains("synthetic workload"),

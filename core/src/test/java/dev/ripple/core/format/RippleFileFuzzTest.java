@@ -27,7 +27,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  * the structural checks behind the checksums; even means "use the bytes as they are".
  *
  * <p>Seeds are small valid models generated here, in both modes. In the default build this class
- * runs only in the {@code fuzz-ripple-file} surefire execution (see core/pom.xml and
+ * runs only in the {@code fuzz} surefire execution (see core/pom.xml and
  * docs/RELIABILITY.md); crashes Jazzer finds go to {@code RippleFileFuzzTestInputs} and are
  * replayed on every run.
  */

@@ -1,0 +1,55 @@
+package dev.ripple.e2e;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/** The offline steps of a decoder as the end-to-end tests run them, each failing the test unless it succeeds. */
+final class DecoderSteps {
+    private DecoderSteps() {}
+
+    /** {@code ripple profile} of a decoder on {@code maxTokens} tokens of the default text. */
+    static RippleRun profile(Path model, Path trace, int maxTokens, Path work) {
+        return RippleRun.succeeds(
+                "profile",
+                "--model",
+                model.toString(),
+                "--out",
+                trace.toString(),
+                "--max-tokens",
+                Integer.toString(maxTokens),
+                "--work",
+                work.toString(),
+                "--quiet");
+    }
+
+    /** {@code ripple place} of a decoder from its trace into {@code out}, with further options. */
+    static RippleRun place(Path model, Path trace, Path out, String... options) {
+        List<String> args = new ArrayList<>(
+                List.of("place", "--model", model.toString(), "--trace", trace.toString(), "--out", out.toString()));
+        args.addAll(List.of(options));
+        args.add("--quiet");
+        return RippleRun.succeeds(args.toArray(String[]::new));
+    }
+
+    /**
+     * {@code ripple generate} of {@code maxTokens} tokens after {@code prompt}, past any end of
+     * sequence, with the report written to {@code json}.
+     */
+    static RippleRun generate(Path model, String prompt, int maxTokens, Path json, String... options) {
+        List<String> args = new ArrayList<>(List.of(
+                "generate",
+                "--model",
+                model.toString(),
+                "--prompt",
+                prompt,
+                "--max-tokens",
+                Integer.toString(maxTokens),
+                "--ignore-eos",
+                "--json",
+                json.toString(),
+                "--quiet"));
+        args.addAll(List.of(options));
+        return RippleRun.succeeds(args.toArray(String[]::new));
+    }
+}
