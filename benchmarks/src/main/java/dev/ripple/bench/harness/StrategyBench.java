@@ -35,6 +35,7 @@ import dev.ripple.placement.profile.EncodedPassage;
 import dev.ripple.placement.profile.ProfileOptions;
 import dev.ripple.placement.profile.ProfileResult;
 import dev.ripple.placement.trace.ActivationTrace;
+import io.soabase.recordbuilder.core.RecordBuilder;
 import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.nio.file.Files;
@@ -45,7 +46,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.function.Consumer;
 
 /**
  * The strategies of ARCHITECTURE.md side by side on one model at the same DRAM budget, as values:
@@ -64,7 +64,8 @@ import java.util.function.Consumer;
 public final class StrategyBench {
 
     /**
-     * How the strategies are run.
+     * How the strategies are run. Each component has a wither ({@code withTokens(t)}, ...) from
+     * {@link StrategyBenchSettingsBuilder.With}.
      *
      * @param work            directory for the strategies' files (and the quick device profile)
      * @param reader          how bundles are read
@@ -86,6 +87,7 @@ public final class StrategyBench {
      * @param promptTokens    decoders: prompt length
      * @param decodeTokens    decoders: tokens generated per prompt
      */
+    @RecordBuilder
     public record Settings(
             Path work,
             ReaderKind reader,
@@ -103,7 +105,8 @@ public final class StrategyBench {
             List<DType> dtypes,
             int prompts,
             int promptTokens,
-            int decodeTokens) {
+            int decodeTokens)
+            implements StrategyBenchSettingsBuilder.With {
 
         public Settings {
             Objects.requireNonNull(predictor, "predictor");
@@ -151,91 +154,6 @@ public final class StrategyBench {
                     DEFAULT_PASSAGES,
                     DEFAULT_PROMPT_TOKENS,
                     DEFAULT_DECODE_TOKENS);
-        }
-
-        public Settings withReader(ReaderKind r) {
-            return with(f -> f.reader = r);
-        }
-
-        public Settings withCacheFraction(double fraction) {
-            return with(f -> f.cacheFraction = fraction);
-        }
-
-        public Settings withMargin(float m) {
-            return with(f -> f.margin = m);
-        }
-
-        public Settings withBudgets(List<Double> b) {
-            return with(f -> f.budgets = b);
-        }
-
-        public Settings withTokens(int t) {
-            return with(f -> f.tokens = t);
-        }
-
-        /** A copy with the fields {@code change} sets: the one place that lists every component for the withers. */
-        private Settings with(Consumer<Fields> change) {
-            Fields f = new Fields(this);
-            change.accept(f);
-            return new Settings(
-                    f.work,
-                    f.reader,
-                    f.queueDepth,
-                    f.emulatedDevice,
-                    f.cacheFraction,
-                    f.dramBytes,
-                    f.predictor,
-                    f.fillIn,
-                    f.margin,
-                    f.budgets,
-                    f.tokens,
-                    f.sweepTokens,
-                    f.comparePolicies,
-                    f.dtypes,
-                    f.prompts,
-                    f.promptTokens,
-                    f.decodeTokens);
-        }
-
-        /** The components as mutable fields, only while a wither builds its copy. */
-        private static final class Fields {
-            Path work;
-            ReaderKind reader;
-            int queueDepth;
-            DeviceProfile emulatedDevice;
-            double cacheFraction;
-            long dramBytes;
-            BenchPredictor predictor;
-            boolean fillIn;
-            float margin;
-            List<Double> budgets;
-            int tokens;
-            int sweepTokens;
-            boolean comparePolicies;
-            List<DType> dtypes;
-            int prompts;
-            int promptTokens;
-            int decodeTokens;
-
-            Fields(Settings s) {
-                work = s.work;
-                reader = s.reader;
-                queueDepth = s.queueDepth;
-                emulatedDevice = s.emulatedDevice;
-                cacheFraction = s.cacheFraction;
-                dramBytes = s.dramBytes;
-                predictor = s.predictor;
-                fillIn = s.fillIn;
-                margin = s.margin;
-                budgets = s.budgets;
-                tokens = s.tokens;
-                sweepTokens = s.sweepTokens;
-                comparePolicies = s.comparePolicies;
-                dtypes = s.dtypes;
-                prompts = s.prompts;
-                promptTokens = s.promptTokens;
-                decodeTokens = s.decodeTokens;
-            }
         }
     }
 

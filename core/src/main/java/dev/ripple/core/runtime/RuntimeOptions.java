@@ -4,8 +4,8 @@ import dev.ripple.cache.CacheSettings;
 import dev.ripple.core.activity.PredictorKind;
 import dev.ripple.io.device.DeviceProfile;
 import dev.ripple.io.reader.ReaderKind;
+import io.soabase.recordbuilder.core.RecordBuilder;
 import java.util.Objects;
-import java.util.function.Consumer;
 
 /**
  * How a {@link RippleModel} reads, caches and predicts. Immutable; start from {@link #defaults()}
@@ -19,6 +19,10 @@ import java.util.function.Consumer;
  *         .withDevice(DeviceProfile.read(Path.of("device-profile.json")));
  * }</pre>
  *
+ * <p>Each component has a wither {@code withX(x)} returning a copy with only that component changed,
+ * generated into {@link RuntimeOptionsBuilder.With} (RecordBuilder); the withers below set several
+ * components together or parse their argument.
+ *
  * @param reader        how bundles are read: DIRECT (O_DIRECT, default), MMAP or POSITIONAL
  * @param queueDepth    reads of one request in flight at once
  * @param cache         the cache policy and its settings ({@link CacheSettings}: none, lru, s3fifo, lfu,
@@ -30,12 +34,17 @@ import java.util.function.Consumer;
  *                      {@code RippleModel.open(path, options, predictor, listener)} instead
  * @param fillIn        apply mean fill-in when the file has it
  * @param device        device profile the read planner merges by; null: merge only touching extents
- * @param maxGapBytes   when device is null, merge reads whose gap is at most this many bytes
+ * @param maxGapBytes   when device is null, merge reads whose gap is at most this many bytes (a device
+ *                      profile takes precedence and {@code withMaxGapBytes} keeps it; {@code withDevice(null)}
+ *                      drops it)
  * @param margin        low-rank predictor margin; NaN: the one stored in the file
  * @param emulatedDevice a device every read is made to take the time of (an
  *                      {@link dev.ripple.io.device.EmulatedReader} over the real reader); null: the
- *                      real storage's own time
+ *                      real storage's own time. The planner is not changed by it: pair with
+ *                      {@code withDevice} to collapse by the same device's cost model, as {@link #emulating}
+ *                      does
  */
+@RecordBuilder
 public record RuntimeOptions(
         ReaderKind reader,
         int queueDepth,
@@ -47,7 +56,8 @@ public record RuntimeOptions(
         DeviceProfile device,
         long maxGapBytes,
         float margin,
-        DeviceProfile emulatedDevice) {
+        DeviceProfile emulatedDevice)
+        implements RuntimeOptionsBuilder.With {
 
     public RuntimeOptions {
         Objects.requireNonNull(reader, "reader");
@@ -87,25 +97,13 @@ public record RuntimeOptions(
                 null);
     }
 
-    public RuntimeOptions withReader(ReaderKind r) {
-        return with(b -> b.reader = r);
-    }
-
-    public RuntimeOptions withQueueDepth(int q) {
-        return with(b -> b.queueDepth = q);
-    }
-
     /** The policy named {@code policy} with its default settings, on {@code fraction} of the FFN bytes. */
     public RuntimeOptions withCache(String policy, double fraction) {
         return withCache(CacheSettings.defaults(policy), fraction);
     }
 
     public RuntimeOptions withCache(CacheSettings settings, double fraction) {
-        return with(b -> {
-            b.cache = settings;
-            b.cacheFraction = fraction;
-            b.cacheBytes = 0;
-        });
+        return with(b -> b.cache(settings).cacheFraction(fraction).cacheBytes(0));
     }
 
     /** The policy named {@code policy} with its default settings, on {@code bytes} of DRAM. */
@@ -114,45 +112,7 @@ public record RuntimeOptions(
     }
 
     public RuntimeOptions withCacheBytes(CacheSettings settings, long bytes) {
-        return with(b -> {
-            b.cache = settings;
-            b.cacheFraction = 0;
-            b.cacheBytes = bytes;
-        });
-    }
-
-    public RuntimeOptions withPredictor(PredictorKind p) {
-        return with(b -> b.predictor = p);
-    }
-
-    public RuntimeOptions withFillIn(boolean on) {
-        return with(b -> b.fillIn = on);
-    }
-
-    public RuntimeOptions withDevice(DeviceProfile d) {
-        return with(b -> b.device = d);
-    }
-
-    /**
-     * The gap up to which the planner merges reads when no device profile is set ({@link #withDevice}
-     * takes precedence and is kept; {@code withDevice(null)} drops it).
-     */
-    public RuntimeOptions withMaxGapBytes(long gap) {
-        return with(b -> b.maxGapBytes = gap);
-    }
-
-    public RuntimeOptions withMargin(float m) {
-        return with(b -> b.margin = m);
-    }
-
-    /**
-     * Makes every read take the time {@code d} would give it (an emulated device over the real
-     * reads, {@link dev.ripple.io.device.DeviceEmulator}); null: no emulation. The planner is not
-     * changed: pair with {@link #withDevice} to collapse by the same device's cost model, as
-     * {@link #emulating} does.
-     */
-    public RuntimeOptions withEmulatedDevice(DeviceProfile d) {
-        return with(b -> b.emulatedDevice = d);
+        return with(b -> b.cache(settings).cacheFraction(0).cacheBytes(bytes));
     }
 
     /** Plans reads by {@code d}'s cost model and makes every read take the time {@code d} gives it. */
@@ -162,53 +122,6 @@ public record RuntimeOptions(
 
     /** The cache policy and its settings, on the budget set already (e.g. {@code new CacheSettings.Lfu(profiledCounts)}). */
     public RuntimeOptions withCacheSettings(CacheSettings settings) {
-        return with(b -> b.cache = settings);
-    }
-
-    /** A copy with the fields {@code change} sets: one place that lists every component for the withers. */
-    private RuntimeOptions with(Consumer<Fields> change) {
-        Fields f = new Fields(this);
-        change.accept(f);
-        return new RuntimeOptions(
-                f.reader,
-                f.queueDepth,
-                f.cache,
-                f.cacheFraction,
-                f.cacheBytes,
-                f.predictor,
-                f.fillIn,
-                f.device,
-                f.maxGapBytes,
-                f.margin,
-                f.emulatedDevice);
-    }
-
-    /** The components as mutable fields, only while a wither builds its copy. */
-    private static final class Fields {
-        ReaderKind reader;
-        int queueDepth;
-        CacheSettings cache;
-        double cacheFraction;
-        long cacheBytes;
-        PredictorKind predictor;
-        boolean fillIn;
-        DeviceProfile device;
-        long maxGapBytes;
-        float margin;
-        DeviceProfile emulatedDevice;
-
-        Fields(RuntimeOptions o) {
-            reader = o.reader;
-            queueDepth = o.queueDepth;
-            cache = o.cache;
-            cacheFraction = o.cacheFraction;
-            cacheBytes = o.cacheBytes;
-            predictor = o.predictor;
-            fillIn = o.fillIn;
-            device = o.device;
-            maxGapBytes = o.maxGapBytes;
-            margin = o.margin;
-            emulatedDevice = o.emulatedDevice;
-        }
+        return withCache(settings);
     }
 }

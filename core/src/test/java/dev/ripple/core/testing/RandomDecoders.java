@@ -14,6 +14,7 @@ import dev.ripple.core.model.decoder.DecoderConfig.RopeScaling;
 import dev.ripple.core.model.decoder.DecoderConfig.Rotation;
 import dev.ripple.core.tensor.Activation;
 import dev.ripple.core.tensor.DType;
+import io.soabase.recordbuilder.core.RecordBuilder;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -21,7 +22,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.Set;
-import java.util.function.Consumer;
 
 /**
  * Small random decoders for tests, written as {@code .ripple} contents with Hugging Face-like
@@ -32,7 +32,8 @@ import java.util.function.Consumer;
  */
 public final class RandomDecoders {
 
-    /** What to generate. */
+    /** What to generate; each component has a wither from {@link RandomDecodersShapeBuilder.With}. */
+    @RecordBuilder
     public record Shape(
             Family family,
             int hidden,
@@ -52,7 +53,8 @@ public final class RandomDecoders {
             float reluThreshold,
             RopeScaling scaling,
             Rotation rotation,
-            int window) {
+            int window)
+            implements RandomDecodersShapeBuilder.With {
 
         public static Shape opt() {
             return new Shape(
@@ -79,10 +81,7 @@ public final class RandomDecoders {
 
         /** OPT-350m's kind: norms after the residuals, embeddings narrower than the model. */
         public static Shape optPostNorm() {
-            return opt().copy(f -> {
-                f.preNorm = false;
-                f.embedDim = 16;
-            });
+            return opt().with(b -> b.preNorm(false).embedDim(16));
         }
 
         public static Shape llama() {
@@ -109,102 +108,7 @@ public final class RandomDecoders {
         }
 
         public Shape with(Activation a, boolean upActivated, float threshold) {
-            return copy(f -> {
-                f.activation = a;
-                f.upActivated = upActivated;
-                f.reluThreshold = threshold;
-            });
-        }
-
-        public Shape withQkvBias(boolean b) {
-            return copy(f -> f.qkvBias = b);
-        }
-
-        public Shape withTied(boolean t) {
-            return copy(f -> f.tied = t);
-        }
-
-        public Shape withScaling(RopeScaling s) {
-            return copy(f -> f.scaling = s);
-        }
-
-        public Shape withRotation(Rotation r) {
-            return copy(f -> f.rotation = r);
-        }
-
-        public Shape withWindow(int w) {
-            return copy(f -> f.window = w);
-        }
-
-        /** A copy with the fields {@code change} sets: the one place that lists every component for the withers. */
-        private Shape copy(Consumer<Fields> change) {
-            Fields f = new Fields(this);
-            change.accept(f);
-            return new Shape(
-                    f.family,
-                    f.hidden,
-                    f.ffn,
-                    f.layers,
-                    f.heads,
-                    f.kvHeads,
-                    f.vocab,
-                    f.positions,
-                    f.preNorm,
-                    f.embedDim,
-                    f.qkvBias,
-                    f.tied,
-                    f.activation,
-                    f.gated,
-                    f.upActivated,
-                    f.reluThreshold,
-                    f.scaling,
-                    f.rotation,
-                    f.window);
-        }
-
-        /** The components as mutable fields, only while a wither builds its copy. */
-        private static final class Fields {
-            Family family;
-            int hidden;
-            int ffn;
-            int layers;
-            int heads;
-            int kvHeads;
-            int vocab;
-            int positions;
-            boolean preNorm;
-            int embedDim;
-            boolean qkvBias;
-            boolean tied;
-            Activation activation;
-            boolean gated;
-            boolean upActivated;
-            float reluThreshold;
-            RopeScaling scaling;
-            Rotation rotation;
-            int window;
-
-            Fields(Shape s) {
-                family = s.family;
-                hidden = s.hidden;
-                ffn = s.ffn;
-                layers = s.layers;
-                heads = s.heads;
-                kvHeads = s.kvHeads;
-                vocab = s.vocab;
-                positions = s.positions;
-                preNorm = s.preNorm;
-                embedDim = s.embedDim;
-                qkvBias = s.qkvBias;
-                tied = s.tied;
-                activation = s.activation;
-                gated = s.gated;
-                upActivated = s.upActivated;
-                reluThreshold = s.reluThreshold;
-                scaling = s.scaling;
-                rotation = s.rotation;
-                window = s.window;
-            }
+            return with(b -> b.activation(a).upActivated(upActivated).reluThreshold(threshold));
         }
 
         public int headDim() {

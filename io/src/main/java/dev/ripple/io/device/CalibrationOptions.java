@@ -1,5 +1,6 @@
 package dev.ripple.io.device;
 
+import io.soabase.recordbuilder.core.RecordBuilder;
 import java.time.Duration;
 import java.util.List;
 import java.util.TreeSet;
@@ -10,7 +11,8 @@ import java.util.TreeSet;
  *
  * <p>{@link #defaults()} takes a little over a minute on an SSD (54 points of 1 s plus a 1 GiB
  * file); {@link #quick()} a few seconds, for tests and smoke runs. 4 KiB and queue depth 1 are
- * always measured, since the profile's {@code random4kQd1Iops} comes from that point.
+ * always measured, since the profile's {@code random4kQd1Iops} comes from that point. Each component
+ * has a wither ({@code withTimePerPoint(t)}, ...) from {@link CalibrationOptionsBuilder.With}.
  *
  * <pre>{@code
  * CalibrationOptions options = CalibrationOptions.defaults().withTimePerPoint(Duration.ofMillis(500));
@@ -27,6 +29,7 @@ import java.util.TreeSet;
  * @param sequentialQueueDepth  reads in flight during the sequential measurement
  * @param seed                  seed of the random offsets and of the file's content
  */
+@RecordBuilder
 public record CalibrationOptions(
         String name,
         long fileBytes,
@@ -37,7 +40,8 @@ public record CalibrationOptions(
         Duration sequentialTime,
         int sequentialReadBytes,
         int sequentialQueueDepth,
-        long seed) {
+        long seed)
+        implements CalibrationOptionsBuilder.With {
 
     private static final int ALIGN = 4096;
 
@@ -115,36 +119,9 @@ public record CalibrationOptions(
                 42);
     }
 
-    public CalibrationOptions withName(String newName) {
-        return with(newName, fileBytes, readSizes, queueDepths, timePerPoint);
-    }
-
-    public CalibrationOptions withFileBytes(long bytes) {
-        return with(name, bytes, readSizes, queueDepths, timePerPoint);
-    }
-
+    /** The grid of read sizes and queue depths measured (4 KiB and depth 1 are always added). */
     public CalibrationOptions withGrid(List<Integer> sizes, List<Integer> depths) {
-        return with(name, fileBytes, sizes, depths, timePerPoint);
-    }
-
-    public CalibrationOptions withTimePerPoint(Duration time) {
-        return with(name, fileBytes, readSizes, queueDepths, time);
-    }
-
-    /** A copy with the components the withers change; the rest are kept. */
-    private CalibrationOptions with(
-            String newName, long bytes, List<Integer> sizes, List<Integer> depths, Duration time) {
-        return new CalibrationOptions(
-                newName,
-                bytes,
-                sizes,
-                depths,
-                time,
-                warmupPerPoint,
-                sequentialTime,
-                sequentialReadBytes,
-                sequentialQueueDepth,
-                seed);
+        return with(b -> b.readSizes(sizes).queueDepths(depths));
     }
 
     /** Number of measured points: sizes × depths. */

@@ -2,11 +2,13 @@ package dev.ripple.placement.pipeline;
 
 import dev.ripple.core.activity.LowRankPredictor;
 import dev.ripple.core.tensor.DType;
+import io.soabase.recordbuilder.core.RecordBuilder;
 import java.nio.file.Path;
 import java.util.List;
 
 /**
- * What {@link PlacementPipeline#write} stores beside the placed bundles.
+ * What {@link PlacementPipeline#write} stores beside the placed bundles. Start from {@link #defaults()};
+ * each component has a wither ({@code withMargin(m)}, ...) from {@link LayoutOptionsBuilder.With}.
  *
  * @param predictorRank rank of the low-rank predictor; 0: none; -1: {@link PlacementPipeline#defaultRank}
  * @param margin        the predictor's margin, in RMS errors of each neuron's prediction
@@ -14,12 +16,14 @@ import java.util.List;
  * @param tokenizer     a tokenizer.json to embed, or null
  * @param residents     the type of the resident matrices (embeddings, attention, LM head); null: as imported
  * @param fitted        a predictor fitted already ({@link PlacementPipeline#fitPredictor}), so that files of
- *                      several placements share one fit; null: fitted while writing, at {@code predictorRank}
+ *                      several placements share one fit; null: fitted while writing, at {@code predictorRank}.
+ *                      Their rank overrides {@code predictorRank}
  * @param trained       a trained predictor ({@link PlacementPipeline#trainPredictor}) to store beside the
- *                      low-rank one; null (the default): none. It is not the default because it did not
+ *                      low-rank one, which stays and stays the default at run time; null (the default): none. It is not the default because it did not
  *                      beat the low-rank predictor (docs/PERFORMANCE.md §16); runs choose it with
  *                      {@code PredictorKind.TRAINED}
  */
+@RecordBuilder
 public record LayoutOptions(
         int predictorRank,
         float margin,
@@ -27,7 +31,8 @@ public record LayoutOptions(
         Path tokenizer,
         DType residents,
         List<LowRankPredictor.Factors> fitted,
-        TrainedFit trained) {
+        TrainedFit trained)
+        implements LayoutOptionsBuilder.With {
 
     public LayoutOptions {
         if (predictorRank < -1) {
@@ -43,35 +48,5 @@ public record LayoutOptions(
     /** Default-rank input-fitted predictor at the default margin, fill-in on, no tokenizer, residents as imported. */
     public static LayoutOptions defaults() {
         return new LayoutOptions(-1, LowRankPredictor.DEFAULT_MARGIN, true, null, null, null, null);
-    }
-
-    public LayoutOptions withPredictorRank(int rank) {
-        return new LayoutOptions(rank, margin, fillIn, tokenizer, residents, fitted, trained);
-    }
-
-    public LayoutOptions withMargin(float m) {
-        return new LayoutOptions(predictorRank, m, fillIn, tokenizer, residents, fitted, trained);
-    }
-
-    public LayoutOptions withFillIn(boolean on) {
-        return new LayoutOptions(predictorRank, margin, on, tokenizer, residents, fitted, trained);
-    }
-
-    public LayoutOptions withTokenizer(Path tokenizerJson) {
-        return new LayoutOptions(predictorRank, margin, fillIn, tokenizerJson, residents, fitted, trained);
-    }
-
-    /** Stores these factors rather than fitting a predictor (their rank overrides {@link #predictorRank}). */
-    public LayoutOptions withFitted(List<LowRankPredictor.Factors> factors) {
-        return new LayoutOptions(predictorRank, margin, fillIn, tokenizer, residents, factors, trained);
-    }
-
-    /** Stores this trained predictor too (the low-rank one stays, and stays the default at run time). */
-    public LayoutOptions withTrained(TrainedFit fit) {
-        return new LayoutOptions(predictorRank, margin, fillIn, tokenizer, residents, fitted, fit);
-    }
-
-    public LayoutOptions withResidents(DType type) {
-        return new LayoutOptions(predictorRank, margin, fillIn, tokenizer, type, fitted, trained);
     }
 }

@@ -1,11 +1,14 @@
 package dev.ripple.placement.pipeline;
 
+import io.soabase.recordbuilder.core.RecordBuilder;
+
 /**
  * How {@link PlacementPipeline#trainPredictor} trains the predictor it stores (issue 16): a linear
  * network started from the low-rank factors fitted to the profiled FFN inputs, nudged by Adam
  * ({@code PredictorTrainer.Options.warmStart()}: the start that did best in docs/PERFORMANCE.md
  * §16), each layer's threshold calibrated to {@code recall} on the validation passages.
- * Deterministic under {@code seed}, whatever {@code threads}.
+ * Deterministic under {@code seed}, whatever {@code threads}. Start from {@link #defaults()}; each
+ * component has a wither ({@code withRecall(r)}, ...) from {@link TrainingOptionsBuilder.With}.
  *
  * @param rank         the network's width, the low-rank start's rank; -1: {@link PlacementPipeline#defaultRank}
  * @param recall       the validation recall each layer's threshold is calibrated to, in (0, 1]
@@ -15,8 +18,10 @@ package dev.ripple.placement.pipeline;
  * @param seed         the factorisation's, the shuffling's
  * @param threads      layers trained at once
  */
+@RecordBuilder
 public record TrainingOptions(
-        int rank, double recall, long maxTokens, int epochs, float learningRate, long seed, int threads) {
+        int rank, double recall, long maxTokens, int epochs, float learningRate, long seed, int threads)
+        implements TrainingOptionsBuilder.With {
 
     public TrainingOptions {
         if (rank < -1 || rank == 0) {
@@ -39,29 +44,5 @@ public record TrainingOptions(
     public static TrainingOptions defaults() {
         return new TrainingOptions(
                 -1, 0.975, 10_000, 2, 5e-5f, 42, Runtime.getRuntime().availableProcessors());
-    }
-
-    public TrainingOptions withRank(int r) {
-        return new TrainingOptions(r, recall, maxTokens, epochs, learningRate, seed, threads);
-    }
-
-    public TrainingOptions withRecall(double r) {
-        return new TrainingOptions(rank, r, maxTokens, epochs, learningRate, seed, threads);
-    }
-
-    public TrainingOptions withMaxTokens(long n) {
-        return new TrainingOptions(rank, recall, n, epochs, learningRate, seed, threads);
-    }
-
-    public TrainingOptions withEpochs(int n) {
-        return new TrainingOptions(rank, recall, maxTokens, n, learningRate, seed, threads);
-    }
-
-    public TrainingOptions withSeed(long s) {
-        return new TrainingOptions(rank, recall, maxTokens, epochs, learningRate, s, threads);
-    }
-
-    public TrainingOptions withThreads(int n) {
-        return new TrainingOptions(rank, recall, maxTokens, epochs, learningRate, seed, n);
     }
 }

@@ -1,9 +1,10 @@
 package dev.ripple.placement.profile;
 
 import dev.ripple.core.activity.ActivityRule;
+import io.soabase.recordbuilder.core.RecordBuilder;
 
 /**
- * Settings of a profiling run.
+ * Settings of a profiling run. Each component has a wither from {@link ProfileOptionsBuilder.With}.
  *
  * <pre>{@code
  * ProfileOptions o = ProfileOptions.defaults()
@@ -20,8 +21,10 @@ import dev.ripple.core.activity.ActivityRule;
  *                          on every 4th token of each layer, in Java)
  * @param threads           ONNX Runtime intra-op threads (0: all processors)
  */
+@RecordBuilder
 public record ProfileOptions(
-        long maxTokens, int maxSequenceLength, ActivityRule rule, boolean measureError, int threads) {
+        long maxTokens, int maxSequenceLength, ActivityRule rule, boolean measureError, int threads)
+        implements ProfileOptionsBuilder.With {
 
     public ProfileOptions {
         if (maxTokens <= 0 || maxSequenceLength < 2 || threads < 0) {
@@ -33,25 +36,5 @@ public record ProfileOptions(
     /** 100,000 tokens, sequences of at most 128 tokens, the model's default rule, error measured, all cores. */
     public static ProfileOptions defaults() {
         return new ProfileOptions(100_000, 128, null, true, 0);
-    }
-
-    public ProfileOptions withMaxTokens(long n) {
-        return new ProfileOptions(n, maxSequenceLength, rule, measureError, threads);
-    }
-
-    public ProfileOptions withMaxSequenceLength(int n) {
-        return new ProfileOptions(maxTokens, n, rule, measureError, threads);
-    }
-
-    public ProfileOptions withRule(ActivityRule r) {
-        return new ProfileOptions(maxTokens, maxSequenceLength, r, measureError, threads);
-    }
-
-    public ProfileOptions withMeasureError(boolean b) {
-        return new ProfileOptions(maxTokens, maxSequenceLength, rule, b, threads);
-    }
-
-    public ProfileOptions withThreads(int n) {
-        return new ProfileOptions(maxTokens, maxSequenceLength, rule, measureError, n);
     }
 }

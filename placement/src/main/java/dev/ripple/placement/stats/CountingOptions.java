@@ -1,7 +1,9 @@
 package dev.ripple.placement.stats;
 
+import io.soabase.recordbuilder.core.RecordBuilder;
+
 /**
- * How {@link CoActivationCounter} works.
+ * How {@link CoActivationCounter} works. Each component has a wither from {@link CountingOptionsBuilder.With}.
  *
  * @param threads       worker threads for counting (the machine has 2 cores; more only adds
  *                      contention)
@@ -12,7 +14,9 @@ package dev.ripple.placement.stats;
  * @param topK          partners kept per neuron beyond the threshold
  * @param tokenBlock    tokens flattened at a time for dense counting (bounds the copy of the trace)
  */
-public record CountingOptions(int threads, long maxDenseBytes, int topK, int tokenBlock) {
+@RecordBuilder
+public record CountingOptions(int threads, long maxDenseBytes, int topK, int tokenBlock)
+        implements CountingOptionsBuilder.With {
     public static final long DEFAULT_MAX_DENSE_BYTES = 512L << 20;
 
     public CountingOptions {
@@ -26,18 +30,6 @@ public record CountingOptions(int threads, long maxDenseBytes, int topK, int tok
     public static CountingOptions defaults() {
         return new CountingOptions(
                 Math.min(2, Runtime.getRuntime().availableProcessors()), DEFAULT_MAX_DENSE_BYTES, 64, 8192);
-    }
-
-    public CountingOptions withThreads(int t) {
-        return new CountingOptions(t, maxDenseBytes, topK, tokenBlock);
-    }
-
-    public CountingOptions withMaxDenseBytes(long bytes) {
-        return new CountingOptions(threads, bytes, topK, tokenBlock);
-    }
-
-    public CountingOptions withTopK(int k) {
-        return new CountingOptions(threads, maxDenseBytes, k, tokenBlock);
     }
 
     /** Whether a layer of {@code n} neurons is counted exactly under these options. */

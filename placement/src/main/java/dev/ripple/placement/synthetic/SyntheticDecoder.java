@@ -3,6 +3,7 @@ package dev.ripple.placement.synthetic;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.ripple.placement.algorithm.Permutations;
+import io.soabase.recordbuilder.core.RecordBuilder;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -10,7 +11,6 @@ import java.util.Locale;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
-import java.util.function.Consumer;
 import org.apache.commons.math3.distribution.NormalDistribution;
 
 /**
@@ -27,6 +27,9 @@ import org.apache.commons.math3.distribution.NormalDistribution;
  *         .withSeed(7);
  * SyntheticDecoderWriter.write(spec, Path.of("gen-llama"), "BF16", 1);
  * }</pre>
+ *
+ * <p>Each component has a wither ({@code withSeed(s)}, ...) from {@link SyntheticDecoderBuilder.With};
+ * {@link #withDims} changes the widths together.
  *
  * <h2>Weights</h2>
  * As Hugging Face initialises these models: linear and embedding weights {@code N(0, initStd²)}
@@ -70,7 +73,10 @@ import org.apache.commons.math3.distribution.NormalDistribution;
  * @param numKvHeads        key/value heads (LLAMA; fewer than {@code numHeads} is GQA; OPT: equal)
  * @param vocabSize         vocabulary size
  * @param maxPositions      {@code max_position_embeddings} (OPT stores {@code maxPositions + 2} learned rows)
- * @param hiddenAct         OPT {@code relu}; LLAMA {@code silu}, {@code relu}, {@code fatrelu}, {@code drelu}
+ * @param hiddenAct         OPT {@code relu}; LLAMA {@code silu}, {@code relu}, {@code fatrelu}, {@code drelu}.
+ *                          Set it before {@code activeFraction} (silu and relu refuse a fraction); a fatrelu
+ *                          threshold given before is kept, else it is 0 until a fraction or
+ *                          {@code hiddenActParam} sets it
  * @param hiddenActParam    fatrelu threshold t ({@code x > t ? x : 0}); computed from {@code activeFraction}
  *                          when that is set, 0 when neither is given; NaN for other activations
  * @param attentionBias     LLAMA: q, k, v biases (written as model_type {@code qwen2}; no o_proj bias); OPT: true
@@ -87,6 +93,7 @@ import org.apache.commons.math3.distribution.NormalDistribution;
  * @param clusters          number of co-activation clusters per layer, 0 for none
  * @param clusterMixing     weight m of the shared cluster direction, in [0, 1)
  */
+@RecordBuilder
 public record SyntheticDecoder(
         Family family,
         int hiddenSize,
@@ -109,7 +116,8 @@ public record SyntheticDecoder(
         double initStd,
         double activeFraction,
         int clusters,
-        double clusterMixing) {
+        double clusterMixing)
+        implements SyntheticDecoderBuilder.With {
 
     /** Standard deviation of the noise around 1 in norm weights. */
     static final double NORM_NOISE = 0.05;
@@ -375,176 +383,17 @@ public record SyntheticDecoder(
 
     // ---------------------------------------------------------------- copies
 
-    public SyntheticDecoder withNumLayers(int v) {
-        return with(f -> f.numLayers = v);
-    }
-
     /**
      * New widths and heads; an OPT model without projection and a LLAMA model keep
      * {@code wordEmbedProjDim == hiddenSize}.
      */
     public SyntheticDecoder withDims(int hidden, int intermediate, int heads, int kvHeads) {
         int proj = wordEmbedProjDim == hiddenSize ? hidden : wordEmbedProjDim;
-        return with(f -> {
-            f.hiddenSize = hidden;
-            f.intermediateSize = intermediate;
-            f.numHeads = heads;
-            f.numKvHeads = kvHeads;
-            f.wordEmbedProjDim = proj;
-        });
-    }
-
-    public SyntheticDecoder withVocabSize(int v) {
-        return with(f -> f.vocabSize = v);
-    }
-
-    public SyntheticDecoder withMaxPositions(int v) {
-        return with(f -> f.maxPositions = v);
-    }
-
-    /**
-     * Another activation. Set it before {@link #withActiveFraction} (silu and relu refuse a fraction); a
-     * fatrelu threshold given before is kept, else it is 0 until a fraction or {@link #withHiddenActParam} sets it.
-     */
-    public SyntheticDecoder withHiddenAct(String v) {
-        return with(f -> f.hiddenAct = v);
-    }
-
-    /** The fatrelu threshold, used when no {@code activeFraction} is planted. */
-    public SyntheticDecoder withHiddenActParam(double v) {
-        return with(f -> f.hiddenActParam = v);
-    }
-
-    public SyntheticDecoder withAttentionBias(boolean v) {
-        return with(f -> f.attentionBias = v);
-    }
-
-    public SyntheticDecoder withNormEps(double v) {
-        return with(f -> f.normEps = v);
-    }
-
-    public SyntheticDecoder withRopeTheta(double v) {
-        return with(f -> f.ropeTheta = v);
-    }
-
-    /** Llama-3.1 scaling, or null for none. */
-    public SyntheticDecoder withRopeScaling(RopeScaling v) {
-        return with(f -> f.ropeScaling = v);
-    }
-
-    public SyntheticDecoder withTieWordEmbeddings(boolean v) {
-        return with(f -> f.tieWordEmbeddings = v);
-    }
-
-    public SyntheticDecoder withDoLayerNormBefore(boolean v) {
-        return with(f -> f.doLayerNormBefore = v);
-    }
-
-    public SyntheticDecoder withWordEmbedProjDim(int v) {
-        return with(f -> f.wordEmbedProjDim = v);
-    }
-
-    public SyntheticDecoder withSeed(long v) {
-        return with(f -> f.seed = v);
-    }
-
-    public SyntheticDecoder withInitStd(double v) {
-        return with(f -> f.initStd = v);
-    }
-
-    /** The planted share of firing FFN neurons (NaN: not planted). */
-    public SyntheticDecoder withActiveFraction(double v) {
-        return with(f -> f.activeFraction = v);
-    }
-
-    /** Co-activation clusters per layer (0: none). */
-    public SyntheticDecoder withClusters(int v) {
-        return with(f -> f.clusters = v);
-    }
-
-    /** Weight m of the shared cluster direction in each clustered row. */
-    public SyntheticDecoder withClusterMixing(double v) {
-        return with(f -> f.clusterMixing = v);
-    }
-
-    /** A copy with the fields {@code change} sets: the one place that lists every component for the withers. */
-    private SyntheticDecoder with(Consumer<Fields> change) {
-        Fields f = new Fields(this);
-        change.accept(f);
-        return new SyntheticDecoder(
-                f.family,
-                f.hiddenSize,
-                f.intermediateSize,
-                f.numLayers,
-                f.numHeads,
-                f.numKvHeads,
-                f.vocabSize,
-                f.maxPositions,
-                f.hiddenAct,
-                f.hiddenActParam,
-                f.attentionBias,
-                f.normEps,
-                f.ropeTheta,
-                f.ropeScaling,
-                f.tieWordEmbeddings,
-                f.doLayerNormBefore,
-                f.wordEmbedProjDim,
-                f.seed,
-                f.initStd,
-                f.activeFraction,
-                f.clusters,
-                f.clusterMixing);
-    }
-
-    /** The components as mutable fields, only while a wither builds its copy. */
-    private static final class Fields {
-        Family family;
-        int hiddenSize;
-        int intermediateSize;
-        int numLayers;
-        int numHeads;
-        int numKvHeads;
-        int vocabSize;
-        int maxPositions;
-        String hiddenAct;
-        double hiddenActParam;
-        boolean attentionBias;
-        double normEps;
-        double ropeTheta;
-        RopeScaling ropeScaling;
-        boolean tieWordEmbeddings;
-        boolean doLayerNormBefore;
-        int wordEmbedProjDim;
-        long seed;
-        double initStd;
-        double activeFraction;
-        int clusters;
-        double clusterMixing;
-
-        Fields(SyntheticDecoder d) {
-            family = d.family;
-            hiddenSize = d.hiddenSize;
-            intermediateSize = d.intermediateSize;
-            numLayers = d.numLayers;
-            numHeads = d.numHeads;
-            numKvHeads = d.numKvHeads;
-            vocabSize = d.vocabSize;
-            maxPositions = d.maxPositions;
-            hiddenAct = d.hiddenAct;
-            hiddenActParam = d.hiddenActParam;
-            attentionBias = d.attentionBias;
-            normEps = d.normEps;
-            ropeTheta = d.ropeTheta;
-            ropeScaling = d.ropeScaling;
-            tieWordEmbeddings = d.tieWordEmbeddings;
-            doLayerNormBefore = d.doLayerNormBefore;
-            wordEmbedProjDim = d.wordEmbedProjDim;
-            seed = d.seed;
-            initStd = d.initStd;
-            activeFraction = d.activeFraction;
-            clusters = d.clusters;
-            clusterMixing = d.clusterMixing;
-        }
+        return with(b -> b.hiddenSize(hidden)
+                .intermediateSize(intermediate)
+                .numHeads(heads)
+                .numKvHeads(kvHeads)
+                .wordEmbedProjDim(proj));
     }
 
     // ---------------------------------------------------------------- derived

@@ -16,12 +16,12 @@ import dev.ripple.placement.algorithm.Permutations;
 import dev.ripple.placement.trace.ActivationTrace;
 import dev.ripple.placement.trace.TraceFiles;
 import dev.ripple.placement.trace.TraceInfo;
+import io.soabase.recordbuilder.core.RecordBuilder;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.SplittableRandom;
-import java.util.function.Consumer;
 import java.util.function.IntConsumer;
 
 /**
@@ -79,6 +79,10 @@ public final class SyntheticWorkload {
     private SyntheticWorkload() {}
 
     /**
+     * A workload's shape and structure. Each component has a wither ({@code withSeed(s)}, ...) from
+     * {@link SyntheticWorkloadSpecBuilder.With}; {@link #withStructure} and {@link #withTokens} set
+     * several together.
+     *
      * @param name              the shape's name ("opt-6.7b")
      * @param layers            FFN layers generated
      * @param dModel            hidden size
@@ -97,6 +101,7 @@ public final class SyntheticWorkload {
      * @param heldOutTokens     tokens of the held-out trace (what benchmarks replay)
      * @param seed              seed of structure, traces and weights
      */
+    @RecordBuilder
     public record Spec(
             String name,
             int layers,
@@ -114,7 +119,8 @@ public final class SyntheticWorkload {
             double noiseShare,
             int calibrationTokens,
             int heldOutTokens,
-            long seed) {
+            long seed)
+            implements SyntheticWorkloadSpecBuilder.With {
 
         public Spec {
             if (layers < 1 || dModel < 1 || dFfn < 2 || clusterSize < 1 || clusterSize > dFfn) {
@@ -174,98 +180,18 @@ public final class SyntheticWorkload {
                     "tiny", layers, 64, 1024, DType.F16, 0.05, 16, 0.8, 0.85, 0.7, 0.2, 0.01, 0.5, 0.1, 600, 100, 42);
         }
 
-        public Spec withLayers(int l) {
-            return with(f -> f.layers = l);
-        }
-
-        public Spec withActiveFraction(double a) {
-            return with(f -> f.activeFraction = a);
-        }
-
+        /** The cluster structure: size, popularity skew, member probability, persistence and overlap. */
         public Spec withStructure(int size, double skew, double member, double persist, double over) {
-            return with(f -> {
-                f.clusterSize = size;
-                f.clusterSkew = skew;
-                f.memberProbability = member;
-                f.persistence = persist;
-                f.overlap = over;
-            });
+            return with(b -> b.clusterSize(size)
+                    .clusterSkew(skew)
+                    .memberProbability(member)
+                    .persistence(persist)
+                    .overlap(over));
         }
 
+        /** The lengths of the calibration and held-out traces. */
         public Spec withTokens(int calibration, int heldOut) {
-            return with(f -> {
-                f.calibrationTokens = calibration;
-                f.heldOutTokens = heldOut;
-            });
-        }
-
-        public Spec withSeed(long s) {
-            return with(f -> f.seed = s);
-        }
-
-        /** A copy with the fields {@code change} sets: the one place that lists every component for the withers. */
-        private Spec with(Consumer<Fields> change) {
-            Fields f = new Fields(this);
-            change.accept(f);
-            return new Spec(
-                    f.name,
-                    f.layers,
-                    f.dModel,
-                    f.dFfn,
-                    f.dtype,
-                    f.activeFraction,
-                    f.clusterSize,
-                    f.clusterSkew,
-                    f.memberProbability,
-                    f.persistence,
-                    f.overlap,
-                    f.hotFraction,
-                    f.hotProbability,
-                    f.noiseShare,
-                    f.calibrationTokens,
-                    f.heldOutTokens,
-                    f.seed);
-        }
-
-        /** The components as mutable fields, only while a wither builds its copy. */
-        private static final class Fields {
-            String name;
-            int layers;
-            int dModel;
-            int dFfn;
-            DType dtype;
-            double activeFraction;
-            int clusterSize;
-            double clusterSkew;
-            double memberProbability;
-            double persistence;
-            double overlap;
-            double hotFraction;
-            double hotProbability;
-            double noiseShare;
-            int calibrationTokens;
-            int heldOutTokens;
-            long seed;
-
-            Fields(Spec s) {
-                name = s.name;
-                layers = s.layers;
-                dModel = s.dModel;
-                dFfn = s.dFfn;
-                dtype = s.dtype;
-                activeFraction = s.activeFraction;
-                clusterSize = s.clusterSize;
-                clusterSkew = s.clusterSkew;
-                memberProbability = s.memberProbability;
-                persistence = s.persistence;
-                overlap = s.overlap;
-                hotFraction = s.hotFraction;
-                hotProbability = s.hotProbability;
-                noiseShare = s.noiseShare;
-                calibrationTokens = s.calibrationTokens;
-                heldOutTokens = s.heldOutTokens;
-                seed = s.seed;
-            }
+            return with(b -> b.calibrationTokens(calibration).heldOutTokens(heldOut));
         }
 
         /** The spec of a preset shape by name ({@code opt-6.7b}, {@code tiny}) with {@code layers} layers. */
