@@ -1,7 +1,7 @@
 package dev.ripple.bench.harness;
 
+import dev.ripple.core.Labels;
 import dev.ripple.core.activity.PredictorKind;
-import java.util.Arrays;
 import java.util.Locale;
 
 /**
@@ -44,13 +44,6 @@ public enum BenchPredictor {
     }
 
     public static BenchPredictor parse(String label) {
-        for (BenchPredictor p : values()) {
-            if (p.label().equals(label)) {
-                return p;
-            }
-        }
-        throw new IllegalArgumentException("unknown predictor '" + label + "' (known: "
-                + String.join(
-                        ", ", Arrays.stream(values()).map(BenchPredictor::label).toList()) + ")");
+        return Labels.find(values(), BenchPredictor::label, label, "predictor");
     }
 }

@@ -57,7 +57,8 @@ public class PredictorBenchmark extends ForkedBenchmark {
                                 gauss(r, R * N, 0.1),
                                 gauss(r, N, 0.3),
                                 abs(gauss(r, N, 0.3)),
-                                Activation.GELU)),
+                                Activation.GELU,
+                                0f)),
                         ActivityRule.parse("act > -0.05"),
                         1.5f);
             case "trained-linear", "trained-linear-scalar", "trained-relu" ->

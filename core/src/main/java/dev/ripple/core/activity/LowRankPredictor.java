@@ -73,18 +73,6 @@ public final class LowRankPredictor implements ActivationPredictor {
                         "low-rank factors: shapes do not match dModel " + dModel + ", rank " + rank + ", dFfn " + dFfn);
             }
         }
-
-        public Factors(
-                int dModel,
-                int rank,
-                int dFfn,
-                float[] a,
-                float[] b,
-                float[] bias,
-                float[] residualNorm,
-                Activation activation) {
-            this(dModel, rank, dFfn, a, b, bias, residualNorm, activation, 0f);
-        }
     }
 
     /** The resident tensors that store layer {@code layer}'s factors in a {@code .ripple} file. */

@@ -1,6 +1,6 @@
 package dev.ripple.core.activity;
 
-import java.util.Arrays;
+import dev.ripple.core.Labels;
 import java.util.Locale;
 
 /**
@@ -27,13 +27,6 @@ public enum PredictorKind {
 
     /** The kind named {@code label}, or an exception listing the names there are. */
     public static PredictorKind parse(String label) {
-        for (PredictorKind k : values()) {
-            if (k.label().equals(label)) {
-                return k;
-            }
-        }
-        throw new IllegalArgumentException("unknown predictor '" + label + "' (known: "
-                + String.join(
-                        ", ", Arrays.stream(values()).map(PredictorKind::label).toList()) + ")");
+        return Labels.find(values(), PredictorKind::label, label, "predictor");
     }
 }

@@ -364,11 +364,6 @@ public final class RippleFile implements TensorSource, AutoCloseable {
         }
         long n = e.elementCount();
         long[] shape = e.shape();
-        for (long d : shape) {
-            if (d < 0) {
-                n = -1;
-            }
-        }
         long bytes;
         try {
             int block = e.dtype().blockSize();

@@ -1,6 +1,5 @@
 package dev.ripple.core.format;
 
-import java.io.IOException;
 import java.nio.file.Path;
 
 /**
@@ -8,7 +7,8 @@ import java.nio.file.Path;
  * (or the header, footer, directory) and what is wrong, with offsets and expected versus actual
  * values, so one line is enough to act on it.
  */
-public final class RippleFormatException extends IOException {
+public final class RippleFormatException extends FileFormatException {
+    private static final long serialVersionUID = 1L;
 
     /** What kind of problem was found; lets callers react without parsing messages. */
     public enum Problem {
@@ -24,8 +24,6 @@ public final class RippleFormatException extends IOException {
         INCONSISTENT
     }
 
-    private final transient Path file;
-    private final String section;
     private final Problem problem;
 
     public RippleFormatException(Path file, String section, Problem problem, String detail) {
@@ -33,32 +31,15 @@ public final class RippleFormatException extends IOException {
     }
 
     public RippleFormatException(Path file, String section, Problem problem, String detail, Throwable cause) {
-        super(file + ": " + section + ": " + describe(problem) + ": " + detail, cause);
-        this.file = file;
-        this.section = section;
+        super(file, section, wording(problem), detail, cause);
         this.problem = problem;
     }
 
-    private static String describe(Problem p) {
-        return switch (p) {
-            case BAD_MAGIC -> "not a .ripple file";
-            case UNSUPPORTED_VERSION -> "unsupported version";
-            case TRUNCATED -> "truncated";
-            case CHECKSUM_MISMATCH -> "checksum mismatch";
-            case INCONSISTENT -> "inconsistent";
-        };
+    private static String wording(Problem p) {
+        return p == Problem.BAD_MAGIC ? "not a .ripple file" : describe(p);
     }
 
-    /** The file that was being read. */
-    public Path file() {
-        return file;
-    }
-
-    /** The section, or {@code header}, {@code footer}, {@code directory}, {@code file}. */
-    public String section() {
-        return section;
-    }
-
+    @Override
     public Problem problem() {
         return problem;
     }

@@ -1,6 +1,7 @@
 package dev.ripple.core.format;
 
 import dev.ripple.core.tensor.DType;
+import dev.ripple.core.tensor.Tensor;
 import java.util.Arrays;
 
 /**
@@ -26,17 +27,9 @@ public record SectionEntry(
         return shape.clone();
     }
 
-    /** Number of elements the shape declares (1 for rank 0), or -1 on overflow. */
+    /** Number of elements the shape declares (1 for rank 0), or -1 on overflow or a negative dimension. */
     public long elementCount() {
-        long n = 1;
-        for (long d : shape) {
-            try {
-                n = Math.multiplyExact(n, d);
-            } catch (ArithmeticException e) {
-                return -1;
-            }
-        }
-        return n;
+        return Tensor.elementCount(shape);
     }
 
     /** Offset one past the last byte. */

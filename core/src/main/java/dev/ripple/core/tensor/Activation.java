@@ -1,5 +1,7 @@
 package dev.ripple.core.tensor;
 
+import dev.ripple.core.Labels;
+
 /**
  * The FFN's element-wise activation. For gated FFNs it is applied to the gate projection and the
  * result multiplies the up projection (SwiGLU when {@link #SILU}).
@@ -23,12 +25,7 @@ public enum Activation {
     }
 
     public static Activation ofLabel(String label) {
-        for (Activation a : values()) {
-            if (a.label.equalsIgnoreCase(label)) {
-                return a;
-            }
-        }
-        throw new IllegalArgumentException("unknown activation '" + label + "' (known: relu, gelu, gelu_tanh, silu)");
+        return Labels.findIgnoringCase(values(), Activation::label, label, "activation");
     }
 
     /**

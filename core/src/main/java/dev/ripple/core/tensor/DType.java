@@ -1,5 +1,7 @@
 package dev.ripple.core.tensor;
 
+import dev.ripple.core.Labels;
+
 /**
  * Element types a {@code .ripple} section can hold. The numeric code is what the file stores, so
  * codes are never reused; a reader meeting an unknown code reports the file as too new rather
@@ -115,12 +117,7 @@ public enum DType {
 
     /** Parses a label such as {@code f16} or {@code q4_0} (case-insensitive). */
     public static DType ofLabel(String label) {
-        for (DType t : values()) {
-            if (t.label.equalsIgnoreCase(label)) {
-                return t;
-            }
-        }
-        throw new IllegalArgumentException("unknown dtype '" + label + "' (known: f32, f16, bf16, q8_0, q4_0, i32)");
+        return Labels.findIgnoringCase(values(), DType::label, label, "dtype");
     }
 
     /** Converts a float to this scalar type's bits (f32 → int bits, f16/bf16 → low 16 bits). */

@@ -46,6 +46,25 @@ public record Tensor(String name, DType dtype, long[] shape, MemorySegment data)
         return new Tensor(name, DType.F32, shape, s);
     }
 
+    /**
+     * Number of elements {@code shape} declares (1 for rank 0), or -1 if a dimension is negative or
+     * the product overflows: for file readers, which turn -1 into an error naming the file.
+     */
+    public static long elementCount(long[] shape) {
+        long n = 1;
+        for (long d : shape) {
+            if (d < 0) {
+                return -1;
+            }
+            try {
+                n = Math.multiplyExact(n, d);
+            } catch (ArithmeticException e) {
+                return -1;
+            }
+        }
+        return n;
+    }
+
     private static long count(String name, long[] shape) {
         long n = 1;
         for (long d : shape) {

@@ -22,6 +22,21 @@ interface Decoder {
         return kind.isInstance(this);
     }
 
+    /** A decoder that turns each token into one piece on its own, knowing only where it stands. */
+    interface PerToken extends Decoder {
+        /** The piece for {@code token}, the {@code index}-th of {@code count}. */
+        String decodeToken(String token, int index, int count);
+
+        @Override
+        default List<String> decodeChain(List<String> tokens) {
+            List<String> out = new ArrayList<>(tokens.size());
+            for (int i = 0; i < tokens.size(); i++) {
+                out.add(decodeToken(tokens.get(i), i, tokens.size()));
+            }
+            return out;
+        }
+    }
+
     static Decoder parse(JsonSource src, JsonNode node, String path, int depth) throws TokenizerFormatException {
         String type = src.componentType(node, path, depth);
         return switch (type) {
@@ -166,82 +181,58 @@ interface Decoder {
     }
 
     /** Removes up to {@code start} leading and {@code stop} trailing {@code content} characters of each token. */
-    record Strip(int content, int start, int stop) implements Decoder {
+    record Strip(int content, int start, int stop) implements PerToken {
         @Override
-        public List<String> decodeChain(List<String> tokens) {
-            List<String> out = new ArrayList<>(tokens.size());
-            for (String t : tokens) {
-                int[] cps = t.codePoints().toArray();
-                int from = 0;
-                for (int i = 0; i < Math.min(start, cps.length) && cps[i] == content; i++) {
-                    from = i + 1;
-                }
-                int to = cps.length;
-                for (int i = 0; i < stop && cps.length - i - 1 >= 0; i++) {
-                    int index = cps.length - i - 1;
-                    if (cps[index] != content) {
-                        break;
-                    }
-                    to = index;
-                }
-                out.add(from >= to ? "" : new String(cps, from, to - from));
+        public String decodeToken(String t, int index, int count) {
+            int[] cps = t.codePoints().toArray();
+            int from = 0;
+            for (int i = 0; i < Math.min(start, cps.length) && cps[i] == content; i++) {
+                from = i + 1;
             }
-            return out;
+            int to = cps.length;
+            for (int i = 0; i < stop && cps.length - i - 1 >= 0; i++) {
+                int at = cps.length - i - 1;
+                if (cps[at] != content) {
+                    break;
+                }
+                to = at;
+            }
+            return from >= to ? "" : new String(cps, from, to - from);
         }
     }
 
-    record Replace(Patterns.TextPattern pattern, String content) implements Decoder {
+    record Replace(Patterns.TextPattern pattern, String content) implements PerToken {
         @Override
-        public List<String> decodeChain(List<String> tokens) {
-            List<String> out = new ArrayList<>(tokens.size());
-            for (String t : tokens) {
-                out.add(Patterns.replaceAll(pattern, t, content));
-            }
-            return out;
+        public String decodeToken(String t, int index, int count) {
+            return Patterns.replaceAll(pattern, t, content);
         }
     }
 
     /** The replacement character back to spaces; in the first token it is dropped unless nothing is prepended. */
-    record Metaspace(int replacement, boolean dropInFirst) implements Decoder {
+    record Metaspace(int replacement, boolean dropInFirst) implements PerToken {
         @Override
-        public List<String> decodeChain(List<String> tokens) {
-            List<String> out = new ArrayList<>(tokens.size());
-            for (int i = 0; i < tokens.size(); i++) {
-                String t = tokens.get(i);
-                StringBuilder b = new StringBuilder(t.length());
-                boolean first = i == 0;
-                t.codePoints().forEach(cp -> {
-                    if (cp == replacement) {
-                        if (!(first && dropInFirst)) {
-                            b.append(' ');
-                        }
-                    } else {
-                        b.appendCodePoint(cp);
-                    }
-                });
-                out.add(b.toString());
-            }
-            return out;
+        public String decodeToken(String t, int index, int count) {
+            StringBuilder b = new StringBuilder(t.length());
+            boolean drop = index == 0 && dropInFirst;
+            t.codePoints().forEach(cp -> {
+                if (cp != replacement) {
+                    b.appendCodePoint(cp);
+                } else if (!drop) {
+                    b.append(' ');
+                }
+            });
+            return b.toString();
         }
     }
 
     /** Joins word pieces: a piece with the prefix continues the word, others start a new one after a space. */
-    record WordPiece(String prefix, boolean cleanup) implements Decoder {
+    record WordPiece(String prefix, boolean cleanup) implements PerToken {
         @Override
-        public List<String> decodeChain(List<String> tokens) {
-            List<String> out = new ArrayList<>(tokens.size());
-            for (int i = 0; i < tokens.size(); i++) {
-                String t = tokens.get(i);
-                if (i != 0) {
-                    if (t.startsWith(prefix)) {
-                        t = t.substring(prefix.length());
-                    } else {
-                        t = " " + t;
-                    }
-                }
-                out.add(cleanup ? cleanup(t) : t);
+        public String decodeToken(String t, int index, int count) {
+            if (index != 0) {
+                t = t.startsWith(prefix) ? t.substring(prefix.length()) : " " + t;
             }
-            return out;
+            return cleanup ? cleanup(t) : t;
         }
 
         static String cleanup(String s) {
@@ -260,14 +251,10 @@ interface Decoder {
     }
 
     /** Classic BPE end-of-word suffix: a space, except after the last token. */
-    record BpeSuffix(String suffix) implements Decoder {
+    record BpeSuffix(String suffix) implements PerToken {
         @Override
-        public List<String> decodeChain(List<String> tokens) {
-            List<String> out = new ArrayList<>(tokens.size());
-            for (int i = 0; i < tokens.size(); i++) {
-                out.add(tokens.get(i).replace(suffix, i == tokens.size() - 1 ? "" : " "));
-            }
-            return out;
+        public String decodeToken(String t, int index, int count) {
+            return t.replace(suffix, index == count - 1 ? "" : " ");
         }
     }
 }

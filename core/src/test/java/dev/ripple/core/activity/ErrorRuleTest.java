@@ -33,7 +33,7 @@ class ErrorRuleTest {
     void cannotJudgeAValueWithoutItsNeuronAndTheLowRankPredictorRefusesIt() {
         assertThrows(UnsupportedOperationException.class, () -> rule.isActive(0, 0.3f));
         var f = new LowRankPredictor.Factors(
-                1, 1, 3, new float[] {1}, new float[3], new float[3], new float[3], Activation.GELU);
+                1, 1, 3, new float[] {1}, new float[3], new float[3], new float[3], Activation.GELU, 0f);
         assertThrows(IllegalArgumentException.class, () -> new LowRankPredictor(List.of(f, f), rule, 1f));
     }
 

@@ -1,5 +1,6 @@
 package dev.ripple.placement.importer;
 
+import dev.ripple.core.tensor.Tensor;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.file.Path;
@@ -54,18 +55,7 @@ public record OnnxTensor(
 
     /** Number of elements the dimensions describe; -1 if a dimension is negative or the product overflows. */
     public long elementCount() {
-        long n = 1;
-        for (long d : dims) {
-            if (d < 0) {
-                return -1;
-            }
-            try {
-                n = Math.multiplyExact(n, d);
-            } catch (ArithmeticException e) {
-                return -1;
-            }
-        }
-        return n;
+        return Tensor.elementCount(dims);
     }
 
     @Override

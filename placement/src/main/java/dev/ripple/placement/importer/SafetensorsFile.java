@@ -43,11 +43,7 @@ public final class SafetensorsFile {
         }
 
         public long elementCount() {
-            long n = 1;
-            for (long d : shape) {
-                n *= d;
-            }
-            return n;
+            return Tensor.elementCount(shape);
         }
     }
 

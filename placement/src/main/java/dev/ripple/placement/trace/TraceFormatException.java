@@ -1,15 +1,14 @@
 package dev.ripple.placement.trace;
 
-import java.io.IOException;
+import dev.ripple.core.format.FileFormatException;
 import java.nio.file.Path;
-import java.util.Locale;
 
 /**
  * A trace file that cannot be used. The message names the file, the section ({@code header},
  * {@code info}, {@code layers}, {@code layer 3 token 17}, {@code footer}) and what is wrong, with
  * expected versus actual values.
  */
-public final class TraceFormatException extends IOException {
+public final class TraceFormatException extends FileFormatException {
     private static final long serialVersionUID = 1L;
 
     /** What kind of problem was found. */
@@ -26,8 +25,6 @@ public final class TraceFormatException extends IOException {
         INCONSISTENT
     }
 
-    private final transient Path file;
-    private final String section;
     private final Problem problem;
 
     public TraceFormatException(Path file, String section, Problem problem, String detail) {
@@ -35,23 +32,11 @@ public final class TraceFormatException extends IOException {
     }
 
     public TraceFormatException(Path file, String section, Problem problem, String detail, Throwable cause) {
-        super(
-                file + ": " + section + ": "
-                        + problem.name().toLowerCase(Locale.ROOT).replace('_', ' ') + ": " + detail,
-                cause);
-        this.file = file;
-        this.section = section;
+        super(file, section, describe(problem), detail, cause);
         this.problem = problem;
     }
 
-    public Path file() {
-        return file;
-    }
-
-    public String section() {
-        return section;
-    }
-
+    @Override
     public Problem problem() {
         return problem;
     }

@@ -3,6 +3,7 @@ package dev.ripple.core.model.decoder;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.ripple.core.Labels;
 import dev.ripple.core.model.ArchitectureFields;
 import dev.ripple.core.tensor.DType;
 import java.util.ArrayList;
@@ -77,12 +78,7 @@ public record DecoderConfig(
         }
 
         public static Family ofLabel(String s) {
-            for (Family f : values()) {
-                if (f.label.equals(s)) {
-                    return f;
-                }
-            }
-            throw new IllegalArgumentException("unknown decoder family '" + s + "' (known: opt, llama)");
+            return Labels.find(values(), Family::label, s, "decoder family");
         }
     }
 
@@ -107,12 +103,7 @@ public record DecoderConfig(
         }
 
         public static Rotation ofLabel(String s) {
-            for (Rotation r : values()) {
-                if (r.label.equals(s)) {
-                    return r;
-                }
-            }
-            throw new IllegalArgumentException("unknown rotation convention '" + s + "' (known: half, adjacent)");
+            return Labels.find(values(), Rotation::label, s, "rotation convention");
         }
     }
 

@@ -1,12 +1,11 @@
 package dev.ripple.placement.importer.gguf;
 
 import dev.ripple.core.format.AtomicFile;
+import dev.ripple.core.format.LittleEndianOutput;
 import dev.ripple.core.tensor.DType;
 import dev.ripple.core.tensor.Quantization;
 import java.io.IOException;
 import java.lang.foreign.MemorySegment;
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -47,7 +46,6 @@ public final class GgufWriter {
     /** ggml's limit on tensor names ({@code GGML_MAX_NAME}, with its terminating zero). */
     public static final int MAX_NAME_BYTES = 63;
 
-    private static final int BUFFER_BYTES = 1 << 20;
     private static final int ENCODE_VALUES = 1 << 14;
 
     /** A declared tensor: name, type and dims in ggml order (row length first). */
@@ -203,28 +201,28 @@ public final class GgufWriter {
     }
 
     private long writeTo(FileChannel ch, TensorData data) throws IOException {
-        Out out = new Out(ch);
-        out.bytes("GGUF".getBytes(StandardCharsets.US_ASCII), 0, 4);
-        out.u32(VERSION);
-        out.u64(tensors.size());
-        out.u64(metadata.size());
+        LittleEndianOutput out = new LittleEndianOutput(ch);
+        out.putBytes("GGUF".getBytes(StandardCharsets.US_ASCII));
+        out.putInt(VERSION);
+        out.putLong(tensors.size());
+        out.putLong(metadata.size());
         for (var e : metadata.entrySet()) {
-            out.string(e.getKey());
-            out.u32(e.getValue().type().code());
+            string(out, e.getKey());
+            out.putInt(e.getValue().type().code());
             value(out, e.getValue().type(), e.getValue().value());
         }
         long relative = 0;
         for (TensorInfo t : tensors) {
-            out.string(t.name());
-            out.u32(t.dims.length);
+            string(out, t.name());
+            out.putInt(t.dims.length);
             for (long d : t.dims) {
-                out.u64(d);
+                out.putLong(d);
             }
-            out.u32(t.type().code());
-            out.u64(relative);
+            out.putInt(t.type().code());
+            out.putLong(relative);
             relative = align(relative + t.bytes(), alignment);
         }
-        out.pad(alignment);
+        out.padTo(alignment);
         for (TensorInfo t : tensors) {
             long before = out.position();
             data.write(t, new Sink(out, t));
@@ -233,7 +231,7 @@ public final class GgufWriter {
                 throw new IllegalStateException("tensor '" + t.name() + "': " + wrote + " bytes written, its dims "
                         + Arrays.toString(t.dims) + " of " + t.type() + " take " + t.bytes());
             }
-            out.pad(alignment);
+            out.padTo(alignment);
         }
         out.flush();
         return out.position();
@@ -247,33 +245,33 @@ public final class GgufWriter {
         return this;
     }
 
-    private static void value(Out o, GgufValueType type, Object v) throws IOException {
+    private static void value(LittleEndianOutput o, GgufValueType type, Object v) throws IOException {
         switch (type) {
-            case BOOL -> o.u8((Boolean) v ? 1 : 0);
-            case UINT32, INT32 -> o.u32((Long) v);
-            case UINT64, INT64 -> o.u64((Long) v);
-            case FLOAT32 -> o.u32(Float.floatToRawIntBits(((Double) v).floatValue()));
-            case STRING -> o.string((String) v);
+            case BOOL -> o.putByte((Boolean) v ? 1 : 0);
+            case UINT32, INT32 -> o.putInt(((Long) v).intValue());
+            case UINT64, INT64 -> o.putLong((Long) v);
+            case FLOAT32 -> o.putInt(Float.floatToRawIntBits(((Double) v).floatValue()));
+            case STRING -> string(o, (String) v);
             case ARRAY -> {
                 Arr a = (Arr) v;
-                o.u32(a.elementType().code());
+                o.putInt(a.elementType().code());
                 switch (a.values()) {
                     case String[] s -> {
-                        o.u64(s.length);
+                        o.putLong(s.length);
                         for (String x : s) {
-                            o.string(x);
+                            string(o, x);
                         }
                     }
                     case float[] f -> {
-                        o.u64(f.length);
+                        o.putLong(f.length);
                         for (float x : f) {
-                            o.u32(Float.floatToRawIntBits(x));
+                            o.putInt(Float.floatToRawIntBits(x));
                         }
                     }
                     case int[] n -> {
-                        o.u64(n.length);
+                        o.putLong(n.length);
                         for (int x : n) {
-                            o.u32(x);
+                            o.putInt(x);
                         }
                     }
                     default ->
@@ -284,6 +282,12 @@ public final class GgufWriter {
         }
     }
 
+    private static void string(LittleEndianOutput o, String s) throws IOException {
+        byte[] b = s.getBytes(StandardCharsets.UTF_8);
+        o.putLong(b.length);
+        o.putBytes(b);
+    }
+
     static long align(long p, long a) {
         long r = p % a;
         return r == 0 ? p : p + a - r;
@@ -291,12 +295,12 @@ public final class GgufWriter {
 
     /** A tensor's data: values encoded in its type, or raw bytes. */
     private static final class Sink implements TensorOutput {
-        private final Out out;
+        private final LittleEndianOutput out;
         private final TensorInfo tensor;
         private final DType type;
         private byte[] scratch;
 
-        Sink(Out out, TensorInfo tensor) {
+        Sink(LittleEndianOutput out, TensorInfo tensor) {
             this.out = out;
             this.tensor = tensor;
             this.type = tensor.type().runtimeType();
@@ -319,81 +323,13 @@ public final class GgufWriter {
             for (int done = 0; done < n; done += ENCODE_VALUES) {
                 int m = Math.min(ENCODE_VALUES, n - done);
                 Quantization.encode(type, values, from + done, m, s, 0);
-                out.bytes(scratch, 0, Math.toIntExact(type.bytes(m)));
+                out.putBytes(scratch, 0, Math.toIntExact(type.bytes(m)));
             }
         }
 
         @Override
         public void putBytes(byte[] bytes, int from, int n) throws IOException {
-            out.bytes(bytes, from, n);
-        }
-    }
-
-    /** Little-endian output through one buffer, counting bytes. */
-    private static final class Out {
-        private final FileChannel ch;
-        private final ByteBuffer buf = ByteBuffer.allocate(BUFFER_BYTES).order(ByteOrder.LITTLE_ENDIAN);
-        private long flushed;
-
-        Out(FileChannel ch) {
-            this.ch = ch;
-        }
-
-        long position() {
-            return flushed + buf.position();
-        }
-
-        private void room(int n) throws IOException {
-            if (buf.remaining() < n) {
-                flush();
-            }
-        }
-
-        void u8(int v) throws IOException {
-            room(1);
-            buf.put((byte) v);
-        }
-
-        void u32(long v) throws IOException {
-            room(4);
-            buf.putInt((int) v);
-        }
-
-        void u64(long v) throws IOException {
-            room(8);
-            buf.putLong(v);
-        }
-
-        void string(String s) throws IOException {
-            byte[] b = s.getBytes(StandardCharsets.UTF_8);
-            u64(b.length);
-            bytes(b, 0, b.length);
-        }
-
-        void bytes(byte[] b, int from, int n) throws IOException {
-            while (n > 0) {
-                if (!buf.hasRemaining()) {
-                    flush();
-                }
-                int k = Math.min(n, buf.remaining());
-                buf.put(b, from, k);
-                from += k;
-                n -= k;
-            }
-        }
-
-        void pad(int a) throws IOException {
-            while (position() % a != 0) {
-                u8(0);
-            }
-        }
-
-        void flush() throws IOException {
-            buf.flip();
-            while (buf.hasRemaining()) {
-                flushed += ch.write(buf);
-            }
-            buf.clear();
+            out.putBytes(bytes, from, n);
         }
     }
 }
