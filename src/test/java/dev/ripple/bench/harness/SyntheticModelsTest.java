@@ -110,7 +110,7 @@ class SyntheticModelsTest {
         assertEquals(SyntheticVocabulary.LLAMA3, SyntheticVocabulary.parse("LLaMA3"));
         assertTrue(assertThrows(IllegalArgumentException.class, () -> SyntheticVocabulary.parse("bert"))
                 .getMessage()
-                .contains("gpt2, llama2, llama3 or none"));
+                .contains("unknown --tokenizer 'bert' (known: gpt2, llama2, llama3, none)"));
         assertTrue(SyntheticCheckpoint.presets().containsAll(List.of("tiny-opt", "tiny-llama", "llama-2-7b")));
         assertTrue(assertThrows(IllegalArgumentException.class, () -> SyntheticCheckpoint.preset("gpt-5"))
                 .getMessage()

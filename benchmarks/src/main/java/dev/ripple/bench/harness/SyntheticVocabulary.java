@@ -1,5 +1,6 @@
 package dev.ripple.bench.harness;
 
+import dev.ripple.core.Labels;
 import dev.ripple.placement.synthetic.SyntheticDecoder;
 import java.io.IOException;
 import java.io.InputStream;
@@ -23,12 +24,7 @@ public enum SyntheticVocabulary {
 
     /** The vocabulary named {@code label} (any case). */
     public static SyntheticVocabulary parse(String label) {
-        for (SyntheticVocabulary v : values()) {
-            if (v.label().equals(label.toLowerCase(Locale.ROOT))) {
-                return v;
-            }
-        }
-        throw new IllegalArgumentException("--tokenizer must be gpt2, llama2, llama3 or none, not '" + label + "'");
+        return Labels.findIgnoringCase(values(), SyntheticVocabulary::label, label, "--tokenizer");
     }
 
     /** The one that fits the shape: GPT-2's for OPT, Llama 3's for a vocabulary of 128,000 or more, else Llama 2's. */
