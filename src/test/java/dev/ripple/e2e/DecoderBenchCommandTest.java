@@ -28,20 +28,7 @@ class DecoderBenchCommandTest {
     void theStrategiesGenerateSideBySide(String preset, int vocab, String act, String predictor, String device)
             throws Exception {
         Path opt = dir.resolve(preset);
-        RippleRun.succeeds(
-                "synth",
-                "--preset",
-                preset,
-                "--vocab",
-                "" + vocab,
-                "--hidden-act",
-                act,
-                "--active",
-                "0.1",
-                "--clusters",
-                "8",
-                "--out",
-                opt.toString());
+        DecoderSteps.synthClustered(opt, preset, vocab, "--hidden-act", act);
         Path json = dir.resolve("bench.json");
         List<String> args = new ArrayList<>(List.of(
                 "bench",

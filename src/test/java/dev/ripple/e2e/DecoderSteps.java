@@ -8,6 +8,18 @@ import java.util.List;
 final class DecoderSteps {
     private DecoderSteps() {}
 
+    /**
+     * {@code ripple synth} of {@code preset} with a real vocabulary of {@code vocab} tokens and planted
+     * co-activation (10% of the neurons active, in 8 clusters) into {@code out}, with further options.
+     */
+    static RippleRun synthClustered(Path out, String preset, int vocab, String... options) {
+        List<String> args = new ArrayList<>(List.of(
+                "synth", "--preset", preset, "--vocab", Integer.toString(vocab), "--active", "0.1", "--clusters", "8"));
+        args.addAll(List.of(options));
+        args.addAll(List.of("--out", out.toString()));
+        return RippleRun.succeeds(args.toArray(String[]::new));
+    }
+
     /** {@code ripple profile} of a decoder on {@code maxTokens} tokens of the default text. */
     static RippleRun profile(Path model, Path trace, int maxTokens, Path work) {
         return RippleRun.succeeds(

@@ -31,18 +31,7 @@ final class TinyOpt {
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }
-            RippleRun synth = RippleRun.succeeds(
-                    "synth",
-                    "--preset",
-                    "tiny-opt",
-                    "--vocab",
-                    "50272",
-                    "--active",
-                    "0.1",
-                    "--clusters",
-                    "8",
-                    "--out",
-                    opt.toString());
+            RippleRun synth = DecoderSteps.synthClustered(opt, "tiny-opt", 50272);
             assertTrue(synth.out().contains("generated weights"), synth.out());
             return opt;
         }

@@ -1,5 +1,7 @@
 package dev.ripple.core.format;
 
+import java.util.function.IntUnaryOperator;
+
 /** Small helpers for slot ↔ neuron permutations. */
 public final class Permutations {
     private Permutations() {}
@@ -44,5 +46,21 @@ public final class Permutations {
             throw new IllegalArgumentException(what + ": not a permutation of 0.." + (n - 1) + " (length " + p.length
                     + ", first bad slot " + bad + ")");
         }
+    }
+
+    /**
+     * A uniformly random permutation of {@code 0..n-1} (Fisher-Yates from the top), {@code nextInt}
+     * giving a value below its bound: the draws come in a fixed order, so a seeded source gives the
+     * same permutation.
+     */
+    public static int[] random(int n, IntUnaryOperator nextInt) {
+        int[] order = identity(n);
+        for (int i = n - 1; i > 0; i--) {
+            int j = nextInt.applyAsInt(i + 1);
+            int t = order[i];
+            order[i] = order[j];
+            order[j] = t;
+        }
+        return order;
     }
 }

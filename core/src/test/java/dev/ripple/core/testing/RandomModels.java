@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.ripple.core.ffn.FfnLayerWeights;
 import dev.ripple.core.format.BundleEncoder;
 import dev.ripple.core.format.FfnLayerSpec;
+import dev.ripple.core.format.Permutations;
 import dev.ripple.core.format.PlacedLayer;
 import dev.ripple.core.format.ResidentTensor;
 import dev.ripple.core.format.RippleContents;
@@ -44,17 +45,7 @@ public final class RandomModels {
 
     /** A random permutation of 0..n-1 (Fisher–Yates). */
     public static int[] shuffled(Random rnd, int n) {
-        int[] p = new int[n];
-        for (int i = 0; i < n; i++) {
-            p[i] = i;
-        }
-        for (int i = n - 1; i > 0; i--) {
-            int j = rnd.nextInt(i + 1);
-            int t = p[i];
-            p[i] = p[j];
-            p[j] = t;
-        }
-        return p;
+        return Permutations.random(n, rnd::nextInt);
     }
 
     /** A small model: {@code layers} FFN layers with random placements, two tensors and a blob. */

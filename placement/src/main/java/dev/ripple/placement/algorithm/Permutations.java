@@ -28,19 +28,8 @@ public final class Permutations {
         return dev.ripple.core.format.Permutations.inverse(order);
     }
 
-    /**
-     * A uniformly random permutation of {@code 0..n-1} (Fisher-Yates from the top), {@code nextInt}
-     * giving a value below its bound: the draws come in a fixed order, so a seeded source gives the
-     * same permutation.
-     */
+    /** A uniformly random permutation of {@code 0..n-1}; see core's {@code Permutations.random}. */
     public static int[] random(int n, IntUnaryOperator nextInt) {
-        int[] order = dev.ripple.core.format.Permutations.identity(n);
-        for (int i = n - 1; i > 0; i--) {
-            int j = nextInt.applyAsInt(i + 1);
-            int t = order[i];
-            order[i] = order[j];
-            order[j] = t;
-        }
-        return order;
+        return dev.ripple.core.format.Permutations.random(n, nextInt);
     }
 }
