@@ -10,16 +10,17 @@ import dev.ripple.placement.PreparedModel;
 import dev.ripple.placement.algorithm.PlacementAlgorithm;
 import dev.ripple.placement.algorithm.PlacementAlgorithms;
 import dev.ripple.placement.eval.PlacementEvaluation;
-import dev.ripple.placement.importer.ImportedModel;
 import dev.ripple.placement.pipeline.ImportOptions;
 import dev.ripple.placement.pipeline.LayoutOptions;
+import dev.ripple.placement.pipeline.PlacedModel;
 import dev.ripple.placement.pipeline.PlacementPipeline;
+import dev.ripple.placement.pipeline.PlacementRequest;
 import dev.ripple.placement.pipeline.Placements;
 import dev.ripple.placement.pipeline.TrainedFit;
 import dev.ripple.placement.pipeline.TrainingOptions;
 import dev.ripple.placement.pipeline.WrittenModel;
-import dev.ripple.placement.trace.ActivationTrace;
 import dev.ripple.placement.trace.TraceFiles;
+import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -157,6 +158,25 @@ final class PlaceCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        PlacementRequest request = request();
+        PlacedModel result;
+        try (ProgressSteps steps = CliProgress.steps(run.quiet)) {
+            result = PlacementPipeline.placeModel(request, steps);
+        }
+        PrintWriter o = spec.commandLine().getOut();
+        if (json) {
+            o.println(JSON.writeValueAsString(toJson(result, compare)));
+        } else {
+            print(o, result.written(), result.placed(), result.residentConversions());
+            if (result.trained() != null) {
+                printTrained(o, result.trained());
+            }
+        }
+        return 0;
+    }
+
+    /** The options as the API's request, every setting checked before any work. */
+    private PlacementRequest request() throws IOException {
         if (compare && eval == null) {
             throw new IllegalArgumentException("--compare needs --eval HELDOUT");
         }
@@ -169,66 +189,43 @@ final class PlaceCommand implements Callable<Integer> {
         Path m = model != null ? model : DefaultData.model(run.work);
         DType storage = dtype != null ? weightType(dtype, "--dtype") : PlacementPipeline.defaultBundleType(m);
         DType residents = residentDtype == null ? null : weightType(residentDtype, "--resident-dtype");
-        // A checkpoint directory brings its own tokenizer files (stored as blobs by the importer).
-        Path tok = model == null
-                ? DefaultData.tokenizer(run.work)
-                : tokenizer != null
-                        ? tokenizer
-                        : PreparedModel.isCheckpoint(m)
-                                ? null
-                                : Files.isRegularFile(
-                                                m.toAbsolutePath().getParent().resolve("tokenizer.json"))
-                                        ? m.toAbsolutePath().getParent().resolve("tokenizer.json")
-                                        : null;
-        ImportedModel imported = PlacementPipeline.importModel(m, new ImportOptions(storage, residents));
-        ActivationTrace calibration = TraceFiles.read(trace);
-        ActivationTrace heldOut = eval == null ? null : TraceFiles.read(eval);
-        PlacementPipeline.requireMatches(imported, calibration, trace.toString());
-        if (heldOut != null) {
-            PlacementPipeline.requireMatches(imported, heldOut, eval.toString());
-        }
+        Path tok = tokenizer(m);
         List<PlacementAlgorithm> algorithms = new ArrayList<>(List.of(alg));
         if (compare) {
             PlacementAlgorithms.all().stream()
                     .filter(a -> !a.name().equals(alg.name()))
                     .forEach(algorithms::add);
         }
-        List<String> trainPassages = train ? Corpus.load(trainText, 0.5).calibration() : null;
-        Placements placed;
-        WrittenModel written;
-        TrainedFit trained = null;
-        try (ProgressSteps steps = CliProgress.steps(run.quiet)) {
-            placed = PlacementPipeline.place(calibration, heldOut, algorithms, steps);
-            if (train) {
-                trained = PlacementPipeline.trainPredictor(m, tok, trainPassages, calibration, training, steps);
-            }
-            LayoutOptions layout = LayoutOptions.defaults()
-                    .withPredictorRank(rank)
-                    .withMargin(margin.margin)
-                    .withFillIn(!noFillIn)
-                    .withTokenizer(tok)
-                    .withResidents(residents)
-                    .withTrained(trained);
-            written = PlacementPipeline.write(imported, placed.first(), calibration, layout, out, steps);
+        return PlacementRequest.of(m, TraceFiles.read(trace), out)
+                .withImporting(new ImportOptions(storage, residents))
+                .withHeldOut(eval == null ? null : TraceFiles.read(eval), eval == null ? null : eval.toString())
+                .withAlgorithms(algorithms)
+                .withLayout(LayoutOptions.defaults()
+                        .withPredictorRank(rank)
+                        .withMargin(margin.margin)
+                        .withFillIn(!noFillIn)
+                        .withTokenizer(tok)
+                        .withResidents(residents))
+                .withTraining(
+                        train
+                                ? new PlacementRequest.Training(
+                                        tok, Corpus.load(trainText, 0.5).calibration(), training)
+                                : null);
+    }
+
+    /**
+     * The tokenizer.json to embed: the option's, the default model's, or one beside an ONNX file; a
+     * checkpoint directory brings its own tokenizer files (stored as blobs by the importer).
+     */
+    private Path tokenizer(Path m) throws IOException {
+        if (model == null) {
+            return DefaultData.tokenizer(run.work);
         }
-        PrintWriter o = spec.commandLine().getOut();
-        JsonNode conversions = imported.architecture().path("gguf").path("residentConversions");
-        if (json) {
-            ObjectNode doc = toJson(written, placed, conversions, compare);
-            if (trained != null) {
-                ObjectNode t = trained.provenance();
-                t.put("seconds", trained.seconds());
-                t.put("threads", trained.options().threads());
-                doc.set("trainedPredictor", t);
-            }
-            o.println(JSON.writeValueAsString(doc));
-        } else {
-            print(o, written, placed, conversions);
-            if (trained != null) {
-                printTrained(o, trained);
-            }
+        if (tokenizer != null) {
+            return tokenizer;
         }
-        return 0;
+        Path beside = m.toAbsolutePath().getParent().resolve("tokenizer.json");
+        return !PreparedModel.isCheckpoint(m) && Files.isRegularFile(beside) ? beside : null;
     }
 
     /** The options of --predictor trained, checked before any work. */
@@ -273,7 +270,10 @@ final class PlaceCommand implements Callable<Integer> {
     }
 
     /** The written file and the held-out evaluation as the JSON {@code --json} prints. */
-    private static ObjectNode toJson(WrittenModel written, Placements placed, JsonNode conversions, boolean compare) {
+    private static ObjectNode toJson(PlacedModel result, boolean compare) {
+        WrittenModel written = result.written();
+        Placements placed = result.placed();
+        JsonNode conversions = result.residentConversions();
         ObjectNode doc = JSON.createObjectNode();
         doc.put("file", written.file().toString());
         doc.put("sizeBytes", written.sizeBytes());
@@ -299,6 +299,13 @@ final class PlaceCommand implements Callable<Integer> {
             placed.all()
                     .forEach(p ->
                             cmp.set(p.algorithm(), JSON.valueToTree(p.heldOut().overall())));
+        }
+        TrainedFit trained = result.trained();
+        if (trained != null) {
+            ObjectNode t = trained.provenance();
+            t.put("seconds", trained.seconds());
+            t.put("threads", trained.options().threads());
+            doc.set("trainedPredictor", t);
         }
         return doc;
     }

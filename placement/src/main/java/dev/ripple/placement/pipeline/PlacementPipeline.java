@@ -357,6 +357,39 @@ public final class PlacementPipeline {
                 recall);
     }
 
+    /**
+     * {@code ripple place} as one call: imports the model, checks the traces fit it, places with every
+     * requested algorithm, trains a predictor when asked, and writes the file with the first placement.
+     */
+    public static PlacedModel placeModel(PlacementRequest request, PipelineListener listener)
+            throws IOException, InterruptedException {
+        ImportedModel model = importModel(request.model(), request.importing());
+        requireMatches(model, request.calibration(), "calibration trace");
+        if (request.heldOut() != null) {
+            requireMatches(model, request.heldOut(), request.heldOutName());
+        }
+        Placements placed = place(request.calibration(), request.heldOut(), request.algorithms(), listener);
+        PlacementRequest.Training training = request.training();
+        TrainedFit trained = training == null
+                ? null
+                : trainPredictor(
+                        request.model(),
+                        training.tokenizer(),
+                        training.passages(),
+                        request.calibration(),
+                        training.options(),
+                        listener);
+        WrittenModel written = write(
+                model,
+                placed.first(),
+                request.calibration(),
+                trained == null ? request.layout() : request.layout().withTrained(trained),
+                request.out(),
+                listener);
+        return new PlacedModel(
+                placed, written, trained, model.architecture().path("gguf").path("residentConversions"));
+    }
+
     /** An exception naming {@code what} unless the trace has the model's layers and neurons. */
     public static void requireMatches(ImportedModel model, ActivationTrace trace, String what) {
         if (trace.layers() != model.layers().size()) {

@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.ripple.core.format.RippleFile;
 import dev.ripple.core.tensor.DType;
+import dev.ripple.placement.algorithm.PlacementAlgorithm;
 import dev.ripple.placement.algorithm.PlacementAlgorithms;
 import dev.ripple.placement.importer.ImportedModel;
 import dev.ripple.placement.profile.DecoderProfiler;
@@ -19,6 +20,7 @@ import dev.ripple.placement.synthetic.SyntheticDecoder;
 import dev.ripple.placement.synthetic.SyntheticDecoderWriter;
 import dev.ripple.placement.trace.ActivationTrace;
 import dev.ripple.placement.trace.TraceInfo;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -31,8 +33,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * The pipeline's steps on a generated decoder checkpoint: the import's default bundle type, the
  * placements equal each algorithm run alone (co-activations counted once for all), the file written
- * holds the placement and its predictor, progress reaches every step's end, and mismatched input is
- * refused with a message naming it.
+ * holds the placement and its predictor, progress reaches every step's end, the steps as one call
+ * ({@code placeModel}) give the same, and mismatched input is refused with a message naming it.
  */
 class PlacementPipelineTest {
     @TempDir
@@ -103,6 +105,43 @@ class PlacementPipelineTest {
             assertArrayEquals(
                     placed.get("ripple+").orders()[0], f.layers().getFirst().slotToNeuron());
         }
+
+        // the steps above as one call (what ripple place runs): the same placements and the same file contents
+        List<PlacementAlgorithm> ripplePlusFirst = new ArrayList<>(PlacementAlgorithms.all());
+        ripplePlusFirst.sort(
+                (a, b) -> Boolean.compare(!a.name().equals("ripple+"), !b.name().equals("ripple+")));
+        Path oneCall = dir.resolve("one-call.ripple");
+        PlacedModel result = PlacementPipeline.placeModel(
+                PlacementRequest.of(hf, calibration, oneCall)
+                        .withHeldOut(heldOut, "held-out trace")
+                        .withAlgorithms(ripplePlusFirst)
+                        .withLayout(LayoutOptions.defaults().withPredictorRank(8)),
+                PipelineListener.NONE);
+        assertEquals("ripple+", result.placed().first().algorithm());
+        for (String name : PlacementAlgorithms.names()) {
+            assertArrayEquals(
+                    placed.get(name).orders(), result.placed().get(name).orders(), name);
+        }
+        assertNull(result.trained(), "no training asked for");
+        assertEquals(oneCall, result.written().file());
+        assertEquals(written.sizeBytes(), result.written().sizeBytes());
+        assertEquals(written.meanUpGateError(), result.written().meanUpGateError());
+        try (RippleFile a = RippleFile.open(out);
+                RippleFile b = RippleFile.open(oneCall)) {
+            for (int l = 0; l < a.layers().size(); l++) {
+                assertArrayEquals(
+                        a.layers().get(l).slotToNeuron(), b.layers().get(l).slotToNeuron(), "layer " + l);
+            }
+        }
+        ActivationTrace shorter = new ActivationTrace(new TraceInfo("x", "x", "act > 0", 0), new int[] {7});
+        IllegalArgumentException wrongHeldOut = assertThrows(
+                IllegalArgumentException.class,
+                () -> PlacementPipeline.placeModel(
+                        PlacementRequest.of(hf, calibration, dir.resolve("never.ripple"))
+                                .withHeldOut(shorter, "held.rtrace"),
+                        PipelineListener.NONE));
+        assertTrue(wrongHeldOut.getMessage().startsWith("held.rtrace: "), wrongHeldOut.getMessage());
+        assertTrue(!Files.exists(dir.resolve("never.ripple")), "nothing written for a refused request");
     }
 
     @Test

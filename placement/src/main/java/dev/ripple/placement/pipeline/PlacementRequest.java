@@ -1,0 +1,88 @@
+package dev.ripple.placement.pipeline;
+
+import dev.ripple.placement.algorithm.PlacementAlgorithm;
+import dev.ripple.placement.algorithm.PlacementAlgorithms;
+import dev.ripple.placement.trace.ActivationTrace;
+import io.soabase.recordbuilder.core.RecordBuilder;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * What {@link PlacementPipeline#placeModel} turns into a {@code .ripple} file: a model, its traces,
+ * the algorithms to place with (the first one is written), and how to lay the file out. It is
+ * {@code ripple place} as one value.
+ *
+ * <pre>{@code
+ * PlacementRequest r = PlacementRequest.of(Path.of("model.onnx"), calibration, Path.of("model.ripple"))
+ *         .withHeldOut(heldOut, "heldout.rtrace")
+ *         .withAlgorithms(PlacementAlgorithms.all());
+ * PlacedModel placed = PlacementPipeline.placeModel(r, PipelineListener.NONE);
+ * }</pre>
+ *
+ * @param model       the model file or checkpoint directory to import
+ * @param importing   bundle and resident types
+ * @param calibration the trace the placement and the predictor follow
+ * @param heldOut     a trace each placement is evaluated on, or null
+ * @param heldOutName how errors name the held-out trace (its file)
+ * @param algorithms  the algorithms to place with, the written one first
+ * @param layout      predictor rank, margin, fill-in, tokenizer, resident types; the predictor
+ *                    {@code training} trains takes the place of its trained one
+ * @param training    a predictor to train on text and store, or null for none
+ * @param out         the file to write (atomically)
+ */
+@RecordBuilder
+public record PlacementRequest(
+        Path model,
+        ImportOptions importing,
+        ActivationTrace calibration,
+        ActivationTrace heldOut,
+        String heldOutName,
+        List<PlacementAlgorithm> algorithms,
+        LayoutOptions layout,
+        Training training,
+        Path out)
+        implements PlacementRequestBuilder.With {
+
+    public PlacementRequest {
+        Objects.requireNonNull(model, "model");
+        Objects.requireNonNull(importing, "importing");
+        Objects.requireNonNull(calibration, "calibration");
+        Objects.requireNonNull(layout, "layout");
+        Objects.requireNonNull(out, "out");
+        algorithms = List.copyOf(algorithms);
+        if (algorithms.isEmpty()) {
+            throw new IllegalArgumentException("no placement algorithm given");
+        }
+    }
+
+    /** The model placed by ripple+ on {@code calibration}, with the default layout and no held-out trace. */
+    public static PlacementRequest of(Path model, ActivationTrace calibration, Path out) {
+        return new PlacementRequest(
+                model,
+                ImportOptions.defaults(),
+                calibration,
+                null,
+                null,
+                List.of(PlacementAlgorithms.byName("ripple+")),
+                LayoutOptions.defaults(),
+                null,
+                out);
+    }
+
+    /** With a held-out trace, named {@code name} in errors (its file). */
+    public PlacementRequest withHeldOut(ActivationTrace trace, String name) {
+        return with(r -> r.heldOut(trace).heldOutName(name));
+    }
+
+    /**
+     * A trained predictor ({@link PlacementPipeline#trainPredictor}): the ONNX model's tokenizer, the
+     * passages it trains on (best the calibration text), and how.
+     */
+    public record Training(Path tokenizer, List<String> passages, TrainingOptions options) {
+        public Training {
+            passages = List.copyOf(passages);
+            Objects.requireNonNull(options, "options");
+        }
+    }
+}
