@@ -80,8 +80,7 @@ class DecoderModelTest {
         Path file = write(d, name);
         int[] ids = ids(shape.vocab(), 3);
         double[][] expected = new NaiveDecoder(d).logits(ids);
-        try (RippleFile f = RippleFile.open(file)) {
-            DecoderModel model = DecoderModel.load(f, MappedFfn.of(f));
+        withMappedDense(file, model -> {
             assertEquals(d.config(), model.config(), "the file's architecture reads back as written");
             try (Session s = model.newSession(32)) {
                 float[] logits = model.prefill(s, Arrays.copyOf(ids, PROMPT)).logits();
@@ -92,7 +91,7 @@ class DecoderModelTest {
                 }
                 assertEquals(TOKENS, s.position());
             }
-        }
+        });
     }
 
     @Test
@@ -100,8 +99,7 @@ class DecoderModelTest {
         Decoder d = RandomDecoders.generate(Shape.llama(), 5, DType.F32);
         Path file = write(d, "chunks");
         int[] ids = ids(Shape.llama().vocab(), 9);
-        try (RippleFile f = RippleFile.open(file)) {
-            DecoderModel whole = DecoderModel.load(f, MappedFfn.of(f));
+        withMappedDense(file, whole -> {
             float[] expected;
             try (Session s = whole.newSession(32)) {
                 expected = whole.prefill(s, ids).logits();
@@ -112,7 +110,7 @@ class DecoderModelTest {
                     assertClose(toDouble(expected), m.prefill(s, ids).logits(), 1e-5, "chunk " + chunk);
                 }
             }
-        }
+        });
     }
 
     @Test
@@ -231,8 +229,7 @@ class DecoderModelTest {
         Decoder d = RandomDecoders.generate(Shape.llama(), 55, DType.F32);
         Path file = write(d, "kv16");
         int[] ids = ids(Shape.llama().vocab(), 12);
-        try (RippleFile f = RippleFile.open(file)) {
-            DecoderModel model = DecoderModel.load(f, MappedFfn.of(f));
+        withMappedDense(file, model -> {
             try (Session a = model.newSession(16, DType.F32);
                     Session b = model.newSession(16, DType.F16)) {
                 assertEquals(a.kvBytes() / 2, b.kvBytes());
@@ -240,7 +237,7 @@ class DecoderModelTest {
                 float[] lb = model.prefill(b, ids).logits();
                 assertClose(toDouble(la), lb, 1e-2, "f16 keys and values");
             }
-        }
+        });
     }
 
     @Test
@@ -260,8 +257,7 @@ class DecoderModelTest {
     void aFullContextAndUnknownTokensAreRefused() throws Exception {
         Decoder d = RandomDecoders.generate(Shape.opt(), 3, DType.F32);
         Path file = write(d, "refusals");
-        try (RippleFile f = RippleFile.open(file)) {
-            DecoderModel model = DecoderModel.load(f, MappedFfn.of(f));
+        withMappedDense(file, model -> {
             try (Session s = model.newSession(4)) {
                 model.prefill(s, new int[] {1, 2, 3});
                 IllegalArgumentException full =
@@ -275,22 +271,31 @@ class DecoderModelTest {
             assertThrows(
                     IllegalArgumentException.class,
                     () -> model.newSession(Shape.opt().positions() + 1));
-        }
+        });
     }
 
     /** Prefill of 3 tokens, then decode steps; every step's logits. {@code options} null: dense from the mapped file. */
     private static List<float[]> run(Path file, RuntimeOptions options, int[] ids) throws Exception {
         List<float[]> out = new ArrayList<>();
         if (options == null) {
-            try (RippleFile f = RippleFile.open(file)) {
-                steps(DecoderModel.load(f, MappedFfn.of(f)), ids, out);
-            }
+            withMappedDense(file, model -> steps(model, ids, out));
         } else {
             try (RippleModel m = RippleModel.open(file, options)) {
                 steps(m.decoder().orElseThrow(), ids, out);
             }
         }
         return out;
+    }
+
+    /** Runs {@code test} on the file's dense decoder; the decoder reads the mapped file, so the file is closed only after. */
+    private static void withMappedDense(Path file, ModelTest test) throws Exception {
+        try (RippleFile f = RippleFile.open(file)) {
+            test.run(DecoderModel.load(f, MappedFfn.of(f)));
+        }
+    }
+
+    private interface ModelTest {
+        void run(DecoderModel model) throws Exception;
     }
 
     private static void steps(DecoderModel model, int[] ids, List<float[]> out) {
