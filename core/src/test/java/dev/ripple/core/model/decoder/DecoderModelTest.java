@@ -69,6 +69,11 @@ class DecoderModelTest {
         return file;
     }
 
+    /** A random decoder written to a file, for tests that need only the file. */
+    static Path randomDecoderFile(Shape shape, long seed, DType dtype, String name) throws Exception {
+        return write(RandomDecoders.generate(shape, seed, dtype), name);
+    }
+
     static int[] ids(int vocab, long seed) {
         return new Random(seed).ints(TOKENS, 0, vocab).toArray();
     }
@@ -96,8 +101,7 @@ class DecoderModelTest {
 
     @Test
     void promptChunksDoNotChangeTheResult() throws Exception {
-        Decoder d = RandomDecoders.generate(Shape.llama(), 5, DType.F32);
-        Path file = write(d, "chunks");
+        Path file = randomDecoderFile(Shape.llama(), 5, DType.F32, "chunks");
         int[] ids = ids(Shape.llama().vocab(), 9);
         withMappedDense(file, whole -> {
             float[] expected;
@@ -115,8 +119,7 @@ class DecoderModelTest {
 
     @Test
     void denseFromFlashEqualsDenseInMemoryBitForBit() throws Exception {
-        Decoder d = RandomDecoders.generate(Shape.opt(), 21, DType.F16);
-        Path file = write(d, "flash-dense");
+        Path file = randomDecoderFile(Shape.opt(), 21, DType.F16, "flash-dense");
         int[] ids = ids(Shape.opt().vocab(), 4);
         List<float[]> inMemory = run(file, null, ids);
         for (String cache : new String[] {"none", "lru"}) {
@@ -134,8 +137,7 @@ class DecoderModelTest {
 
     @Test
     void sparseWithTheTrueActiveSetsEqualsDenseOnAReluModel() throws Exception {
-        Decoder d = RandomDecoders.generate(Shape.opt(), 33, DType.F32);
-        Path file = write(d, "relu-sparse");
+        Path file = randomDecoderFile(Shape.opt(), 33, DType.F32, "relu-sparse");
         int[] ids = ids(Shape.opt().vocab(), 8);
         List<List<int[]>> sets = new ArrayList<>();
         for (int l = 0; l < Shape.opt().layers(); l++) {
@@ -185,8 +187,7 @@ class DecoderModelTest {
 
     @Test
     void concurrentSessionsEqualEachSessionAlone() throws Exception {
-        Decoder d = RandomDecoders.generate(Shape.llama(), 41, DType.F16);
-        Path file = write(d, "concurrent");
+        Path file = randomDecoderFile(Shape.llama(), 41, DType.F16, "concurrent");
         RuntimeOptions o = RuntimeOptions.defaults()
                 .withReader(ReaderKind.POSITIONAL)
                 .withPredictor(PredictorKind.DENSE)
@@ -226,8 +227,7 @@ class DecoderModelTest {
 
     @Test
     void anF16KvCacheStaysCloseToF32() throws Exception {
-        Decoder d = RandomDecoders.generate(Shape.llama(), 55, DType.F32);
-        Path file = write(d, "kv16");
+        Path file = randomDecoderFile(Shape.llama(), 55, DType.F32, "kv16");
         int[] ids = ids(Shape.llama().vocab(), 12);
         withMappedDense(file, model -> {
             try (Session a = model.newSession(16, DType.F32);
@@ -255,8 +255,7 @@ class DecoderModelTest {
 
     @Test
     void aFullContextAndUnknownTokensAreRefused() throws Exception {
-        Decoder d = RandomDecoders.generate(Shape.opt(), 3, DType.F32);
-        Path file = write(d, "refusals");
+        Path file = randomDecoderFile(Shape.opt(), 3, DType.F32, "refusals");
         withMappedDense(file, model -> {
             try (Session s = model.newSession(4)) {
                 model.prefill(s, new int[] {1, 2, 3});
