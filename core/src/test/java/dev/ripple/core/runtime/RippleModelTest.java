@@ -57,6 +57,18 @@ class RippleModelTest {
         return sets;
     }
 
+    /**
+     * Options under which a model computes with the predicted neurons only (no mean fill-in) and
+     * reads just their extents (no gap merging), so two runs can be compared bit for bit.
+     */
+    static RuntimeOptions predictedOnly(ReaderKind reader, String policy, double cacheFraction) {
+        return RuntimeOptions.defaults()
+                .withReader(reader)
+                .withCache(policy, cacheFraction)
+                .withFillIn(false)
+                .withMaxGapBytes(0);
+    }
+
     static Stream<Arguments> readersAndPolicies() {
         List<Arguments> out = new ArrayList<>();
         for (ReaderKind r : ReaderKind.values()) {
@@ -122,11 +134,7 @@ class RippleModelTest {
     void readsOverlappedWithTheHitsGiveExactlyTheOutputWithoutOverlap(ReaderKind reader) throws Exception {
         Random rnd = new Random(13);
         List<List<int[]>> sets = randomSets(rnd, 12, 40);
-        RuntimeOptions cached = RuntimeOptions.defaults()
-                .withReader(reader)
-                .withCache("lru", 0.5)
-                .withFillIn(false)
-                .withMaxGapBytes(0);
+        RuntimeOptions cached = predictedOnly(reader, "lru", 0.5);
         RuntimeOptions uncached = cached.withCache("none", 0);
         int overlapped = 0;
         String before = System.getProperty("ripple.overlap");
@@ -193,11 +201,7 @@ class RippleModelTest {
     @ParameterizedTest(name = "{0} cache")
     @ValueSource(strings = {"none", "lru"})
     void readAheadNeverChangesTheOutput(String policy) throws Exception {
-        RuntimeOptions options = RuntimeOptions.defaults()
-                .withReader(ReaderKind.POSITIONAL)
-                .withCache(policy, 0.3)
-                .withFillIn(false)
-                .withMaxGapBytes(0);
+        RuntimeOptions options = predictedOnly(ReaderKind.POSITIONAL, policy, 0.3);
         Random rnd = new Random(17);
         try (RippleModel m = RippleModel.open(MODEL.path(), options, new ResiduePredictor(200), null);
                 RippleModel plain =

@@ -67,11 +67,7 @@ class SequenceForwardTest {
     @ParameterizedTest(name = "{0} cache")
     @ValueSource(strings = {"none", "lru", "linking", "window"})
     void sequenceEqualsTokenByToken(String policy) throws Exception {
-        RuntimeOptions options = RuntimeOptions.defaults()
-                .withReader(ReaderKind.POSITIONAL)
-                .withCache(policy, 0.2)
-                .withFillIn(false)
-                .withMaxGapBytes(0);
+        RuntimeOptions options = RippleModelTest.predictedOnly(ReaderKind.POSITIONAL, policy, 0.2);
         float[][] one = new float[TOKENS][D];
         float[][] all = new float[TOKENS][D];
         // Each replay keeps its own cursors, so each model replays the sets from the start.

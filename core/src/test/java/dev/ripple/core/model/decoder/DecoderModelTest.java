@@ -69,6 +69,11 @@ class DecoderModelTest {
         return file;
     }
 
+    /** A random decoder written to a file, for tests that need only the file. */
+    static Path randomDecoderFile(Shape shape, long seed, DType dtype, String name) throws Exception {
+        return write(RandomDecoders.generate(shape, seed, dtype), name);
+    }
+
     static int[] ids(int vocab, long seed) {
         return new Random(seed).ints(TOKENS, 0, vocab).toArray();
     }
@@ -80,8 +85,7 @@ class DecoderModelTest {
         Path file = write(d, name);
         int[] ids = ids(shape.vocab(), 3);
         double[][] expected = new NaiveDecoder(d).logits(ids);
-        try (RippleFile f = RippleFile.open(file)) {
-            DecoderModel model = DecoderModel.load(f, MappedFfn.of(f));
+        withMappedDense(file, model -> {
             assertEquals(d.config(), model.config(), "the file's architecture reads back as written");
             try (Session s = model.newSession(32)) {
                 float[] logits = model.prefill(s, Arrays.copyOf(ids, PROMPT)).logits();
@@ -92,16 +96,14 @@ class DecoderModelTest {
                 }
                 assertEquals(TOKENS, s.position());
             }
-        }
+        });
     }
 
     @Test
     void promptChunksDoNotChangeTheResult() throws Exception {
-        Decoder d = RandomDecoders.generate(Shape.llama(), 5, DType.F32);
-        Path file = write(d, "chunks");
+        Path file = randomDecoderFile(Shape.llama(), 5, DType.F32, "chunks");
         int[] ids = ids(Shape.llama().vocab(), 9);
-        try (RippleFile f = RippleFile.open(file)) {
-            DecoderModel whole = DecoderModel.load(f, MappedFfn.of(f));
+        withMappedDense(file, whole -> {
             float[] expected;
             try (Session s = whole.newSession(32)) {
                 expected = whole.prefill(s, ids).logits();
@@ -112,13 +114,12 @@ class DecoderModelTest {
                     assertClose(toDouble(expected), m.prefill(s, ids).logits(), 1e-5, "chunk " + chunk);
                 }
             }
-        }
+        });
     }
 
     @Test
     void denseFromFlashEqualsDenseInMemoryBitForBit() throws Exception {
-        Decoder d = RandomDecoders.generate(Shape.opt(), 21, DType.F16);
-        Path file = write(d, "flash-dense");
+        Path file = randomDecoderFile(Shape.opt(), 21, DType.F16, "flash-dense");
         int[] ids = ids(Shape.opt().vocab(), 4);
         List<float[]> inMemory = run(file, null, ids);
         for (String cache : new String[] {"none", "lru"}) {
@@ -136,8 +137,7 @@ class DecoderModelTest {
 
     @Test
     void sparseWithTheTrueActiveSetsEqualsDenseOnAReluModel() throws Exception {
-        Decoder d = RandomDecoders.generate(Shape.opt(), 33, DType.F32);
-        Path file = write(d, "relu-sparse");
+        Path file = randomDecoderFile(Shape.opt(), 33, DType.F32, "relu-sparse");
         int[] ids = ids(Shape.opt().vocab(), 8);
         List<List<int[]>> sets = new ArrayList<>();
         for (int l = 0; l < Shape.opt().layers(); l++) {
@@ -187,8 +187,7 @@ class DecoderModelTest {
 
     @Test
     void concurrentSessionsEqualEachSessionAlone() throws Exception {
-        Decoder d = RandomDecoders.generate(Shape.llama(), 41, DType.F16);
-        Path file = write(d, "concurrent");
+        Path file = randomDecoderFile(Shape.llama(), 41, DType.F16, "concurrent");
         RuntimeOptions o = RuntimeOptions.defaults()
                 .withReader(ReaderKind.POSITIONAL)
                 .withPredictor(PredictorKind.DENSE)
@@ -228,11 +227,9 @@ class DecoderModelTest {
 
     @Test
     void anF16KvCacheStaysCloseToF32() throws Exception {
-        Decoder d = RandomDecoders.generate(Shape.llama(), 55, DType.F32);
-        Path file = write(d, "kv16");
+        Path file = randomDecoderFile(Shape.llama(), 55, DType.F32, "kv16");
         int[] ids = ids(Shape.llama().vocab(), 12);
-        try (RippleFile f = RippleFile.open(file)) {
-            DecoderModel model = DecoderModel.load(f, MappedFfn.of(f));
+        withMappedDense(file, model -> {
             try (Session a = model.newSession(16, DType.F32);
                     Session b = model.newSession(16, DType.F16)) {
                 assertEquals(a.kvBytes() / 2, b.kvBytes());
@@ -240,7 +237,7 @@ class DecoderModelTest {
                 float[] lb = model.prefill(b, ids).logits();
                 assertClose(toDouble(la), lb, 1e-2, "f16 keys and values");
             }
-        }
+        });
     }
 
     @Test
@@ -258,10 +255,8 @@ class DecoderModelTest {
 
     @Test
     void aFullContextAndUnknownTokensAreRefused() throws Exception {
-        Decoder d = RandomDecoders.generate(Shape.opt(), 3, DType.F32);
-        Path file = write(d, "refusals");
-        try (RippleFile f = RippleFile.open(file)) {
-            DecoderModel model = DecoderModel.load(f, MappedFfn.of(f));
+        Path file = randomDecoderFile(Shape.opt(), 3, DType.F32, "refusals");
+        withMappedDense(file, model -> {
             try (Session s = model.newSession(4)) {
                 model.prefill(s, new int[] {1, 2, 3});
                 IllegalArgumentException full =
@@ -275,22 +270,31 @@ class DecoderModelTest {
             assertThrows(
                     IllegalArgumentException.class,
                     () -> model.newSession(Shape.opt().positions() + 1));
-        }
+        });
     }
 
     /** Prefill of 3 tokens, then decode steps; every step's logits. {@code options} null: dense from the mapped file. */
     private static List<float[]> run(Path file, RuntimeOptions options, int[] ids) throws Exception {
         List<float[]> out = new ArrayList<>();
         if (options == null) {
-            try (RippleFile f = RippleFile.open(file)) {
-                steps(DecoderModel.load(f, MappedFfn.of(f)), ids, out);
-            }
+            withMappedDense(file, model -> steps(model, ids, out));
         } else {
             try (RippleModel m = RippleModel.open(file, options)) {
                 steps(m.decoder().orElseThrow(), ids, out);
             }
         }
         return out;
+    }
+
+    /** Runs {@code test} on the file's dense decoder; the decoder reads the mapped file, so the file is closed only after. */
+    private static void withMappedDense(Path file, ModelTest test) throws Exception {
+        try (RippleFile f = RippleFile.open(file)) {
+            test.run(DecoderModel.load(f, MappedFfn.of(f)));
+        }
+    }
+
+    private interface ModelTest {
+        void run(DecoderModel model) throws Exception;
     }
 
     private static void steps(DecoderModel model, int[] ids, List<float[]> out) {
