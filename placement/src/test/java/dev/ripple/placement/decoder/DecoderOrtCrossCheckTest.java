@@ -14,10 +14,9 @@ import dev.ripple.core.runtime.RuntimeOptions;
 import dev.ripple.core.tensor.DType;
 import dev.ripple.io.reader.ReaderKind;
 import dev.ripple.placement.importer.SafetensorsImporter;
-import dev.ripple.placement.synthetic.DecoderOnnxExporter;
+import dev.ripple.placement.synthetic.ExportedCheckpoint;
 import dev.ripple.placement.synthetic.OrtDecoder;
 import dev.ripple.placement.synthetic.SyntheticDecoder;
-import dev.ripple.placement.synthetic.SyntheticDecoderWriter;
 import dev.ripple.placement.synthetic.SyntheticOrtDecoderTest;
 import java.nio.file.Path;
 import java.util.Arrays;
@@ -51,20 +50,19 @@ class DecoderOrtCrossCheckTest {
     @MethodSource("variants")
     void logitsAndGreedyContinuationsMatchOnnxRuntime(String name, SyntheticDecoder spec, String dtype, int shards)
             throws Exception {
-        Path hf = dir.resolve("hf");
-        SyntheticDecoderWriter.write(spec.withSeed(23), hf, dtype, shards);
-        Path onnx = dir.resolve("model.onnx");
-        DecoderOnnxExporter.export(hf, onnx);
+        ExportedCheckpoint model = ExportedCheckpoint.write(dir, spec.withSeed(23), dtype, shards);
         Path file = dir.resolve("model.ripple");
         // Bundles in the checkpoint's own type: the file then holds exactly the weights ONNX Runtime runs.
         RippleFileWriter.write(
-                file, SafetensorsImporter.importModel(hf, DType.ofLabel(dtype)).toContents());
+                file,
+                SafetensorsImporter.importModel(model.hf(), DType.ofLabel(dtype))
+                        .toContents());
         int[] prompt = new Random(7).ints(PROMPT, 0, spec.vocabSize()).toArray();
         RuntimeOptions options = RuntimeOptions.defaults()
                 .withReader(ReaderKind.POSITIONAL)
                 .withPredictor(PredictorKind.DENSE)
                 .withCache("lru", 0.2);
-        try (OrtDecoder ort = OrtDecoder.open(onnx, 1);
+        try (OrtDecoder ort = OrtDecoder.open(model.onnx(), 1);
                 RippleModel m = RippleModel.open(file, options)) {
             DecoderModel javaModel = m.decoder().orElseThrow();
             try (Session s = javaModel.newSession(PROMPT + STEPS + 1)) {

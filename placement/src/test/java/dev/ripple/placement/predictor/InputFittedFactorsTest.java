@@ -89,40 +89,49 @@ class InputFittedFactorsTest {
         return new Errors(byNeuron, fittedErr, plainErr, norm);
     }
 
-    /** Inputs μ + Σ_k s_k·scale_k·e_k over a random orthonormal-ish basis, scales decaying. */
-    private static float[] input(Random rnd, float[][] basis, double[] scale, float offset) {
-        int d = basis[0].length;
-        float[] x = new float[d];
-        for (int k = 0; k < basis.length; k++) {
-            double s = rnd.nextGaussian() * scale[k];
-            for (int t = 0; t < d; t++) {
-                x[t] += (float) (s * basis[k][t]);
-            }
+    /**
+     * Inputs μ + Σ_k s_k·scale_k·e_k (s_k standard normal) over {@code scale.length} random
+     * near-orthonormal directions e_k, μ = offset·(t mod 3 − 1): the distribution a test's moments are
+     * profiled on and its errors measured on.
+     */
+    private record Inputs(Random rnd, float[][] basis, double[] scale, float offset) {
+        Inputs(Random rnd, int d, double[] scale, float offset) {
+            this(rnd, basis(rnd, scale.length, d), scale, offset);
         }
-        for (int t = 0; t < d; t++) {
-            x[t] += offset * (t % 3 - 1);
-        }
-        return x;
-    }
 
-    private static float[][] basis(Random rnd, int k, int d) {
-        float[][] b = new float[k][d];
-        for (float[] row : b) {
-            for (int t = 0; t < d; t++) {
-                row[t] = (float) (rnd.nextGaussian() / Math.sqrt(d));
+        private static float[][] basis(Random rnd, int k, int d) {
+            float[][] b = new float[k][d];
+            for (float[] row : b) {
+                for (int t = 0; t < d; t++) {
+                    row[t] = (float) (rnd.nextGaussian() / Math.sqrt(d));
+                }
             }
+            return b;
         }
-        return b;
-    }
 
-    private static InputMoments momentsOf(Random rnd, float[][] basis, double[] scale, float offset, int tokens) {
-        int d = basis[0].length;
-        InputMoments.Builder m = InputMoments.builder(d);
-        float[] rows = new float[tokens * d];
-        for (int t = 0; t < tokens; t++) {
-            System.arraycopy(input(rnd, basis, scale, offset), 0, rows, t * d, d);
+        float[] next() {
+            int d = basis[0].length;
+            float[] x = new float[d];
+            for (int k = 0; k < basis.length; k++) {
+                double s = rnd.nextGaussian() * scale[k];
+                for (int t = 0; t < d; t++) {
+                    x[t] += (float) (s * basis[k][t]);
+                }
+            }
+            for (int t = 0; t < d; t++) {
+                x[t] += offset * (t % 3 - 1);
+            }
+            return x;
         }
-        return m.add(rows, tokens).build();
+
+        InputMoments moments(int tokens) {
+            int d = basis[0].length;
+            float[] rows = new float[tokens * d];
+            for (int t = 0; t < tokens; t++) {
+                System.arraycopy(next(), 0, rows, t * d, d);
+            }
+            return InputMoments.builder(d).add(rows, tokens).build();
+        }
     }
 
     @Test
@@ -132,11 +141,9 @@ class InputFittedFactorsTest {
         int n = 120;
         int k = 6;
         FfnLayerWeights w = fullRank(rnd, d, n);
-        float[][] basis = basis(rnd, k, d);
-        double[] scale = {3, 2, 2, 1, 1, 1};
-        InputMoments m = momentsOf(rnd, basis, scale, 2f, 400);
-        LowRankPredictor.Factors fitted = LowRankFactorizer.factor(w, k, 5, m);
-        Errors e = errors(w, fitted, LowRankFactorizer.factor(w, k, 5), 50, () -> input(rnd, basis, scale, 2f));
+        Inputs inputs = new Inputs(rnd, d, new double[] {3, 2, 2, 1, 1, 1}, 2f);
+        LowRankPredictor.Factors fitted = LowRankFactorizer.factor(w, k, 5, inputs.moments(400));
+        Errors e = errors(w, fitted, LowRankFactorizer.factor(w, k, 5), 50, inputs::next);
         assertTrue(
                 e.fitted() / e.norm() < 1e-6,
                 "fitted to the inputs, rank " + k + " is exact there: " + e.fitted() / e.norm());
@@ -153,16 +160,15 @@ class InputFittedFactorsTest {
         int n = 150;
         int rank = 8;
         FfnLayerWeights w = fullRank(rnd, d, n);
-        float[][] basis = basis(rnd, d, d);
         double[] scale = new double[d];
         for (int k = 0; k < d; k++) {
             scale[k] = Math.pow(0.85, k) * 4;
         }
-        InputMoments m = momentsOf(rnd, basis, scale, 0.5f, 20_000);
+        Inputs inputs = new Inputs(rnd, d, scale, 0.5f);
+        InputMoments m = inputs.moments(20_000);
         LowRankPredictor.Factors fitted = LowRankFactorizer.factor(w, rank, 5, m);
         int samples = 4_000;
-        Errors e =
-                errors(w, fitted, LowRankFactorizer.factor(w, rank, 5), samples, () -> input(rnd, basis, scale, 0.5f));
+        Errors e = errors(w, fitted, LowRankFactorizer.factor(w, rank, 5), samples, inputs::next);
         assertTrue(e.fitted() < 0.5 * e.plain(), "fitted " + e.fitted() + " against plain " + e.plain());
         double unit = Math.sqrt(m.meanSquare());
         for (int i = 0; i < n; i++) {

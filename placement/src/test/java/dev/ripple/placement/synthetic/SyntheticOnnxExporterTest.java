@@ -29,10 +29,9 @@ class SyntheticOnnxExporterTest {
 
     @Test
     void metadataSaysTheWeightsAreGenerated() throws Exception {
-        Path hf = dir.resolve("hf");
-        SyntheticDecoderWriter.write(SyntheticDecoder.tinyQwen2(), hf, "F32", 1);
-        Path onnx = dir.resolve("m.onnx");
-        DecoderOnnxExporter.export(hf, onnx);
+        ExportedCheckpoint model = ExportedCheckpoint.write(dir, SyntheticDecoder.tinyQwen2(), "F32", 1);
+        Path hf = model.hf();
+        Path onnx = model.onnx();
         OrtEnvironment env = OrtEnvironment.getEnvironment();
         try (OrtSession.SessionOptions so = new OrtSession.SessionOptions();
                 OrtSession s = env.createSession(onnx.toString(), so)) {

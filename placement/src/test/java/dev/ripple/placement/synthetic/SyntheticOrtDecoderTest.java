@@ -71,10 +71,8 @@ public class SyntheticOrtDecoderTest {
     @MethodSource("variants")
     void prefillThenStepsEqualsOnePrefill(String name, SyntheticDecoder spec, String dtype, int shards)
             throws Exception {
-        Path hf = dir.resolve("hf");
-        SyntheticDecoderWriter.write(spec.withSeed(11), hf, dtype, shards);
-        Path onnx = dir.resolve("model.onnx");
-        DecoderOnnxExporter.export(hf, onnx);
+        Path onnx =
+                ExportedCheckpoint.write(dir, spec.withSeed(11), dtype, shards).onnx();
         int[] ids = randomIds(spec.vocabSize(), N + K, 5);
         try (OrtDecoder ort = OrtDecoder.open(onnx, 1)) {
             assertEquals(spec.numLayers(), ort.numLayers());
@@ -104,10 +102,7 @@ public class SyntheticOrtDecoderTest {
     @Test
     void positionsAndIdsAreChecked() throws Exception {
         SyntheticDecoder spec = SyntheticDecoder.tinyOpt().withMaxPositions(8);
-        Path hf = dir.resolve("hf");
-        SyntheticDecoderWriter.write(spec, hf, "F32", 1);
-        Path onnx = dir.resolve("m.onnx");
-        DecoderOnnxExporter.export(hf, onnx);
+        Path onnx = ExportedCheckpoint.write(dir, spec, "F32", 1).onnx();
         try (OrtDecoder ort = OrtDecoder.open(onnx, 1)) {
             assertEquals(8, ort.maxPositions());
             assertThrows(IllegalArgumentException.class, () -> ort.prefill(new int[] {1, 512}));

@@ -62,13 +62,11 @@ class SyntheticReferenceTest {
     @ParameterizedTest(name = "{0}")
     @MethodSource("variants")
     void ortMatchesThePlainJavaForward(String name, SyntheticDecoder spec, String dtype) throws Exception {
-        Path hf = dir.resolve("hf");
-        SyntheticDecoderWriter.write(spec.withSeed(3), hf, dtype, 1);
-        Path onnx = dir.resolve("model.onnx");
-        DecoderOnnxExporter.export(hf, onnx);
+        ExportedCheckpoint model = ExportedCheckpoint.write(dir, spec.withSeed(3), dtype, 1);
         int[] ids = SyntheticOrtDecoderTest.randomIds(spec.vocabSize(), T, 17);
-        double[][] expected = new DecoderReference(spec.withSeed(3), hf.resolve("model.safetensors")).logits(ids);
-        try (OrtDecoder ort = OrtDecoder.open(onnx, 1)) {
+        double[][] expected =
+                new DecoderReference(spec.withSeed(3), model.hf().resolve("model.safetensors")).logits(ids);
+        try (OrtDecoder ort = OrtDecoder.open(model.onnx(), 1)) {
             float[] first = ort.prefill(new int[] {ids[0]});
             assertClose(expected[0], first, name + ": first position, one token");
             ort.reset();

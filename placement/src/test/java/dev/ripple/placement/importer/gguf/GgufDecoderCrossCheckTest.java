@@ -16,7 +16,6 @@ import dev.ripple.io.reader.ReaderKind;
 import dev.ripple.placement.importer.ImportedModel;
 import dev.ripple.placement.importer.SafetensorsImporter;
 import dev.ripple.placement.synthetic.SyntheticDecoder;
-import dev.ripple.placement.synthetic.SyntheticDecoderWriter;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -82,10 +81,9 @@ class GgufDecoderCrossCheckTest {
     @MethodSource("variants")
     void ggufImportGivesTheCheckpointsLogits(
             String name, SyntheticDecoder spec, String arch, String dtype, GgmlType type) throws Exception {
-        Path hf = dir.resolve("hf");
-        SyntheticDecoderWriter.write(spec.withSeed(31), hf, dtype, 1);
-        Path gguf = dir.resolve("model.gguf");
-        HfToGguf.convert(hf, arch, type).write(gguf);
+        ConvertedCheckpoint converted = ConvertedCheckpoint.write(dir, spec.withSeed(31), dtype, arch, type);
+        Path hf = converted.hf();
+        Path gguf = converted.gguf();
         DType bundles = DType.ofLabel(dtype);
         ImportedModel fromGguf = GgufImporter.importModel(gguf, bundles);
         Rotation expected = arch.equals("llama") ? Rotation.ADJACENT : Rotation.HALF;
@@ -152,10 +150,9 @@ class GgufDecoderCrossCheckTest {
     @MethodSource("quantized")
     void quantizedFilesGiveTheLogitsOfTheValuesTheyHold(String name, SyntheticDecoder spec, String arch, GgmlType type)
             throws Exception {
-        Path hf = dir.resolve("hf");
-        SyntheticDecoderWriter.write(spec.withSeed(37), hf, "F32", 1);
-        Path gguf = dir.resolve("model.gguf");
-        HfToGguf.convert(hf, arch, type).write(gguf);
+        ConvertedCheckpoint converted = ConvertedCheckpoint.write(dir, spec.withSeed(37), "F32", arch, type);
+        Path hf = converted.hf();
+        Path gguf = converted.gguf();
         // The values the file holds, decoded here by the format's formulas; the resident matrices too,
         // which the runtime computes on as the file's blocks.
         double[] err = new double[2];

@@ -17,7 +17,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.Random;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.function.Executable;
 import org.junit.jupiter.api.io.TempDir;
@@ -36,6 +38,19 @@ class GgufFileTest {
 
     @TempDir
     Path dir;
+
+    /** The every-type version 3 file that the damage tests patch (each on a copy). */
+    private byte[] base;
+
+    /** Where each field of {@link #base} starts ({@link GgufTestWriter#offsets()}). */
+    private Map<String, Long> offsets;
+
+    @BeforeEach
+    void writeBase() {
+        GgufTestWriter w = everyType(3);
+        base = w.toBytes();
+        offsets = w.offsets();
+    }
 
     /** A small file with one value of every type, nested arrays and two tensors. */
     static GgufTestWriter everyType(int version) {
@@ -167,67 +182,74 @@ class GgufFileTest {
 
     @Test
     void countsAndLengthsThatCannotFitTheFileAreRefusedBeforeAllocating() throws IOException {
-        GgufTestWriter w = everyType(3);
-        byte[] base = w.toBytes();
-        var o = w.offsets();
-        expectFailure(patch64(base, o.get("tensor_count"), Long.MAX_VALUE), "header.tensor_count", "cannot fit");
-        expectFailure(patch64(base, o.get("tensor_count"), 1L << 40), "header.tensor_count", "cannot fit");
-        expectFailure(patch64(base, o.get("kv_count"), -1), "header.metadata_kv_count", "cannot fit");
-        expectFailure(patch64(base, o.get("kv:string"), 1L << 62), "metadata[8].key.length", "does not fit");
-        expectFailure(patch64(base, o.get("kv:string.value"), 1L << 40), "metadata 'string'.length", "does not fit");
+        expectFailure(patch64(base, offsets.get("tensor_count"), Long.MAX_VALUE), "header.tensor_count", "cannot fit");
+        expectFailure(patch64(base, offsets.get("tensor_count"), 1L << 40), "header.tensor_count", "cannot fit");
+        expectFailure(patch64(base, offsets.get("kv_count"), -1), "header.metadata_kv_count", "cannot fit");
+        expectFailure(patch64(base, offsets.get("kv:string"), 1L << 62), "metadata[8].key.length", "does not fit");
+        expectFailure(
+                patch64(base, offsets.get("kv:string.value"), 1L << 40), "metadata 'string'.length", "does not fit");
         // arrays: element type (4 bytes) then the count
         expectFailure(
-                patch64(base, o.get("kv:strings.value") + 4, 1L << 31), "metadata 'strings'.count", "does not fit");
-        expectFailure(patch64(base, o.get("kv:floats.value") + 4, -5), "metadata 'floats'.count", "does not fit");
-        expectFailure(patch64(base, o.get("kv:nested.value") + 4, 1L << 50), "metadata 'nested'.count", "does not fit");
-        expectFailure(patch64(base, o.get("tensor:a.weight"), 1L << 33), "tensor info 0.name.length", "does not fit");
+                patch64(base, offsets.get("kv:strings.value") + 4, 1L << 31),
+                "metadata 'strings'.count",
+                "does not fit");
+        expectFailure(patch64(base, offsets.get("kv:floats.value") + 4, -5), "metadata 'floats'.count", "does not fit");
+        expectFailure(
+                patch64(base, offsets.get("kv:nested.value") + 4, 1L << 50), "metadata 'nested'.count", "does not fit");
+        expectFailure(
+                patch64(base, offsets.get("tensor:a.weight"), 1L << 33), "tensor info 0.name.length", "does not fit");
     }
 
     @Test
     void unknownTypeCodesAreNamed() throws IOException {
-        GgufTestWriter w = everyType(3);
-        byte[] base = w.toBytes();
-        var o = w.offsets();
-        expectFailure(patch32(base, o.get("kv:u8.type"), 13), "metadata 'u8'.type", "value type code 13");
+        expectFailure(patch32(base, offsets.get("kv:u8.type"), 13), "metadata 'u8'.type", "value type code 13");
         expectFailure(
-                patch32(base, o.get("kv:nested.value"), 99), "metadata 'nested'.element_type", "value type code 99");
+                patch32(base, offsets.get("kv:nested.value"), 99),
+                "metadata 'nested'.element_type",
+                "value type code 99");
         expectFailure(
-                patch32(base, o.get("tensor:a.weight.type"), 31),
+                patch32(base, offsets.get("tensor:a.weight.type"), 31),
                 "tensor 'a.weight'.type",
                 "ggml type code 31 is unknown");
-        expectFailure(patch32(base, o.get("tensor:a.weight.type"), 1000), "tensor 'a.weight'.type", "1000");
+        expectFailure(patch32(base, offsets.get("tensor:a.weight.type"), 1000), "tensor 'a.weight'.type", "1000");
         byte[] b = base.clone();
-        b[(int) (long) o.get("kv:bool.value")] = 2;
+        b[(int) (long) offsets.get("kv:bool.value")] = 2;
         expectFailure(b, "metadata 'bool'", "neither 0 nor 1");
     }
 
     @Test
     void badTensorInfosAreNamed() throws IOException {
-        GgufTestWriter w = everyType(3);
-        byte[] base = w.toBytes();
-        var o = w.offsets();
-        expectFailure(patch32(base, o.get("tensor:a.weight.n_dims"), 5), "tensor 'a.weight'.n_dims", "5 dimensions");
-        expectFailure(patch32(base, o.get("tensor:a.weight.n_dims"), 0), "tensor 'a.weight'.n_dims", "0 dimensions");
-        expectFailure(patch64(base, o.get("tensor:a.weight.dims"), -4), "tensor 'a.weight'.dims[0]", "negative");
+        expectFailure(
+                patch32(base, offsets.get("tensor:a.weight.n_dims"), 5), "tensor 'a.weight'.n_dims", "5 dimensions");
+        expectFailure(
+                patch32(base, offsets.get("tensor:a.weight.n_dims"), 0), "tensor 'a.weight'.n_dims", "0 dimensions");
+        expectFailure(patch64(base, offsets.get("tensor:a.weight.dims"), -4), "tensor 'a.weight'.dims[0]", "negative");
         expectFailure(
                 patch64(
-                        patch64(base, o.get("tensor:a.weight.dims"), 1L << 40),
-                        o.get("tensor:a.weight.dims") + 8,
+                        patch64(base, offsets.get("tensor:a.weight.dims"), 1L << 40),
+                        offsets.get("tensor:a.weight.dims") + 8,
                         1L << 40),
                 "tensor 'a.weight'",
                 "overflow");
-        expectFailure(patch64(base, o.get("tensor:a.weight.dims") + 8, 1L << 20), "tensor 'a.weight'", "past the end");
         expectFailure(
-                patch64(base, o.get("tensor:b.weight.offset"), 3),
+                patch64(base, offsets.get("tensor:a.weight.dims") + 8, 1L << 20), "tensor 'a.weight'", "past the end");
+        expectFailure(
+                patch64(base, offsets.get("tensor:b.weight.offset"), 3),
                 "tensor 'b.weight'",
                 "not a multiple of the alignment 32");
-        expectFailure(patch64(base, o.get("tensor:b.weight.offset"), 1L << 40), "tensor 'b.weight'", "past the end");
         expectFailure(
-                patch64(base, o.get("tensor:b.weight.offset"), -32), "tensor 'b.weight'.offset", "beyond any file");
+                patch64(base, offsets.get("tensor:b.weight.offset"), 1L << 40), "tensor 'b.weight'", "past the end");
         expectFailure(
-                patch64(base, o.get("tensor:b.weight.offset"), 0), "tensor 'b.weight'", "overlaps tensor 'a.weight'");
+                patch64(base, offsets.get("tensor:b.weight.offset"), -32),
+                "tensor 'b.weight'.offset",
+                "beyond any file");
+        expectFailure(
+                patch64(base, offsets.get("tensor:b.weight.offset"), 0),
+                "tensor 'b.weight'",
+                "overlaps tensor 'a.weight'");
         // found by fuzzing: a row whose byte length alone overflows (2^62 f32 values)
-        expectFailure(patch64(base, o.get("tensor:a.weight.dims"), 1L << 62), "tensor 'a.weight'", "overflow 64 bits");
+        expectFailure(
+                patch64(base, offsets.get("tensor:a.weight.dims"), 1L << 62), "tensor 'a.weight'", "overflow 64 bits");
         // a Q4_K row must be whole blocks of 256
         expectFailure(
                 new GgufTestWriter()
@@ -239,18 +261,15 @@ class GgufFileTest {
 
     @Test
     void duplicatesAlignmentAndUtf8AreChecked() throws IOException {
-        GgufTestWriter w = everyType(3);
-        byte[] base = w.toBytes();
-        var o = w.offsets();
         // key "i8" becomes a second "u8"
         byte[] dup = base.clone();
-        dup[(int) (o.get("kv:i8") + 8)] = 'u';
+        dup[(int) (offsets.get("kv:i8") + 8)] = 'u';
         expectFailure(dup, "metadata 'u8'", "appears twice");
         byte[] dupTensor = base.clone();
-        dupTensor[(int) (o.get("tensor:b.weight") + 8)] = 'a';
+        dupTensor[(int) (offsets.get("tensor:b.weight") + 8)] = 'a';
         expectFailure(dupTensor, "tensor 'a.weight'", "appears twice");
         byte[] utf = base.clone();
-        utf[(int) (o.get("kv:string.value") + 8)] = (byte) 0xC0;
+        utf[(int) (offsets.get("kv:string.value") + 8)] = (byte) 0xC0;
         expectFailure(utf, "metadata 'string'", "not valid UTF-8");
         GgufTestWriter sw = new GgufTestWriter().putString("s", "abc");
         byte[] withSurrogate = sw.toBytes();
@@ -303,12 +322,10 @@ class GgufFileTest {
      */
     @Test
     void everyTruncationIsATypedError() throws IOException {
-        GgufTestWriter w = everyType(3);
-        byte[] full = w.toBytes();
-        long end = w.offsets().get("data:b.weight") + 4;
+        long end = offsets.get("data:b.weight") + 4;
         Path p = dir.resolve("cut.gguf");
-        for (int n = 0; n < full.length; n++) {
-            Files.write(p, Arrays.copyOf(full, n));
+        for (int n = 0; n < base.length; n++) {
+            Files.write(p, Arrays.copyOf(base, n));
             if (n >= end) {
                 try (GgufFile f = GgufFile.open(p)) {
                     assertArrayEquals(
@@ -326,12 +343,11 @@ class GgufFileTest {
     /** Seeded random damage: 3,000 files with 1-4 bytes changed open or fail typed, never otherwise. */
     @Test
     void randomDamageOpensOrFailsTyped() throws IOException {
-        byte[] full = everyType(3).toBytes();
         Random r = new Random(SEED);
         Path p = dir.resolve("damaged.gguf");
         int refused = 0;
         for (int i = 0; i < 3000; i++) {
-            byte[] b = full.clone();
+            byte[] b = base.clone();
             for (int k = 0, n = 1 + r.nextInt(4); k < n; k++) {
                 b[r.nextInt(b.length)] = (byte) r.nextInt(256);
             }

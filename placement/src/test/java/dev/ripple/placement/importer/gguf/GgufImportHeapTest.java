@@ -8,7 +8,6 @@ import dev.ripple.core.tensor.Tensor;
 import dev.ripple.placement.importer.SafetensorsFile;
 import dev.ripple.placement.importer.SmallHeapImport;
 import dev.ripple.placement.synthetic.SyntheticDecoder;
-import dev.ripple.placement.synthetic.SyntheticDecoderWriter;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -29,14 +28,11 @@ class GgufImportHeapTest {
         // 2 layers, hidden 1024, ffn 4096, vocab 32000: two 32000 x 1024 matrices convert to 70 MB of Q8_0.
         SyntheticDecoder spec =
                 SyntheticDecoder.llama(2, 1024, 4096, 16, 4, 32000).withSeed(3);
-        Path hf = dir.resolve("hf");
-        SyntheticDecoderWriter.write(spec, hf, "F16", 1);
-        Path gguf = dir.resolve("model.gguf");
-        HfToGguf.convert(hf, "llama", GgmlType.Q4_K).write(gguf);
+        ConvertedCheckpoint converted = ConvertedCheckpoint.write(dir, spec, "F16", "llama", GgmlType.Q4_K);
         Path out = dir.resolve("model.ripple");
-        SmallHeapImport.run(gguf, out);
+        SmallHeapImport.run(converted.gguf(), out);
 
-        SafetensorsFile st = SafetensorsFile.open(hf.resolve("model.safetensors"));
+        SafetensorsFile st = SafetensorsFile.open(converted.hf().resolve("model.safetensors"));
         try (RippleFile f = RippleFile.open(out)) {
             f.verify();
             float[] down = GgmlEncoder.implied(GgmlType.Q4_K, st.read("model.layers.1.mlp.down_proj.weight"));

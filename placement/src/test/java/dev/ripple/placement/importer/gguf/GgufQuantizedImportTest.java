@@ -15,7 +15,6 @@ import dev.ripple.core.tensor.Tensor;
 import dev.ripple.placement.importer.ImportedModel;
 import dev.ripple.placement.importer.SafetensorsImporter;
 import dev.ripple.placement.synthetic.SyntheticDecoder;
-import dev.ripple.placement.synthetic.SyntheticDecoderWriter;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.nio.file.Path;
@@ -50,10 +49,9 @@ class GgufQuantizedImportTest {
     @Test
     void q4_0RowsAndResidentsAreTheFilesBlocks() throws Exception {
         SyntheticDecoder spec = SyntheticDecoder.tinyLlama().withSeed(41);
-        Path hf = dir.resolve("hf");
-        SyntheticDecoderWriter.write(spec, hf, "F32", 1);
-        Path gguf = dir.resolve("model.gguf");
-        HfToGguf.convert(hf, "llama", GgmlType.Q4_0).write(gguf);
+        ConvertedCheckpoint converted = ConvertedCheckpoint.write(dir, spec, "F32", "llama", GgmlType.Q4_0);
+        Path hf = converted.hf();
+        Path gguf = converted.gguf();
         Path out = dir.resolve("model.ripple");
         List<StorageError> errors = new ArrayList<>();
         RippleFileWriter.write(out, GgufImporter.importModel(gguf, DType.Q4_0).toContents(), (l, e) -> errors.add(e));
@@ -128,10 +126,9 @@ class GgufQuantizedImportTest {
         SyntheticDecoder spec = SyntheticDecoder.llama(2, 256, 512, 4, 2, 512)
                 .withMaxPositions(128)
                 .withSeed(43);
-        Path hf = dir.resolve("hf");
-        SyntheticDecoderWriter.write(spec, hf, "F32", 1);
-        Path gguf = dir.resolve("model.gguf");
-        HfToGguf.convert(hf, "llama", GgmlType.Q4_K).write(gguf);
+        ConvertedCheckpoint converted = ConvertedCheckpoint.write(dir, spec, "F32", "llama", GgmlType.Q4_K);
+        Path hf = converted.hf();
+        Path gguf = converted.gguf();
         ImportedModel m = GgufImporter.importModel(gguf, DType.F32);
         Path out = write("model.ripple", m);
 

@@ -10,7 +10,6 @@ import dev.ripple.core.tensor.Quantization;
 import dev.ripple.core.tokenizer.Tokenizer;
 import dev.ripple.placement.importer.ImportedModel;
 import dev.ripple.placement.synthetic.SyntheticDecoder;
-import dev.ripple.placement.synthetic.SyntheticDecoderWriter;
 import dev.ripple.placement.synthetic.SyntheticGgufWriter;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
@@ -34,10 +33,8 @@ class SyntheticGgufTest {
     @Test
     void holdsWhatConvertingTheCheckpointGives() throws Exception {
         SyntheticDecoder spec = SyntheticDecoder.tinyLlama().withSeed(21);
-        Path hf = dir.resolve("hf");
-        SyntheticDecoderWriter.write(spec, hf, "F32", 1);
-        Path converted = dir.resolve("converted.gguf");
-        HfToGguf.convert(hf, "llama", GgmlType.F32).write(converted);
+        Path converted = ConvertedCheckpoint.write(dir, spec, "F32", "llama", GgmlType.F32)
+                .gguf();
         Path f32 = dir.resolve("f32.gguf");
         Path q40 = dir.resolve("q4_0.gguf");
         SyntheticGgufWriter.write(spec, f32, GgmlType.F32, null, "tiny-llama");
