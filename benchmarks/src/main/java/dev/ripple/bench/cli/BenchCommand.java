@@ -3,6 +3,7 @@ package dev.ripple.bench.cli;
 import dev.ripple.bench.harness.BenchPredictor;
 import dev.ripple.bench.harness.BenchReport;
 import dev.ripple.bench.harness.DecoderBenchReport;
+import dev.ripple.bench.harness.QuickCalibration;
 import dev.ripple.bench.harness.StrategyBench;
 import dev.ripple.bench.harness.WorkloadBench;
 import dev.ripple.bench.harness.WorkloadBenchReport;
@@ -54,7 +55,7 @@ final class BenchCommand implements Callable<Integer> {
     Path calibrationText;
 
     @Mixin
-    CalibrationOptions calibration;
+    CalibrationTextOptions calibration;
 
     @Option(
             names = "--sentences",
@@ -206,8 +207,9 @@ final class BenchCommand implements Callable<Integer> {
     /** {@code --workload}: the strategies on a synthetic workload (WorkloadBench). */
     private int workload(PrintWriter o, StrategyBench.Settings s) throws IOException {
         Files.createDirectories(run.work);
-        DeviceProfile profile =
-                s.emulatedDevice() != null ? s.emulatedDevice() : CalibrateCommand.quick(run.work, run.quiet);
+        DeviceProfile profile = s.emulatedDevice() != null
+                ? s.emulatedDevice()
+                : QuickCalibration.of(run.work, CliProgress.harness(run.quiet));
         WorkloadBenchReport report = WorkloadBench.run(
                 new WorkloadBench.Settings(
                         workload,
@@ -250,7 +252,7 @@ final class BenchCommand implements Callable<Integer> {
     /** The bundle types of --dtypes. */
     private List<DType> dtypeList() {
         return dtypes.stream()
-                .map(t -> PlaceCommand.weightType(t.trim(), "--dtypes"))
+                .map(t -> OptionValues.weightType(t.trim(), "--dtypes"))
                 .distinct()
                 .toList();
     }

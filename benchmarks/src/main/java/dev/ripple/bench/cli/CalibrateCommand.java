@@ -1,7 +1,6 @@
 package dev.ripple.bench.cli;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.ripple.bench.harness.QuickCalibration;
 import dev.ripple.bench.harness.ReaderComparison;
 import dev.ripple.core.format.AtomicFile;
 import dev.ripple.io.device.CalibrationOptions;
@@ -12,7 +11,6 @@ import dev.ripple.io.device.ReaderCalibration;
 import dev.ripple.io.device.ReaderCalibrator;
 import dev.ripple.io.device.ReaderPoint;
 import dev.ripple.io.reader.ReaderKind;
-import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -112,11 +110,6 @@ final class CalibrateCommand implements Callable<Integer> {
 
     @Spec
     CommandSpec spec;
-
-    /** The quick profile of the storage under {@code dir} that bench and policies measure when given none. */
-    static DeviceProfile quick(Path dir, boolean quiet) throws IOException {
-        return QuickCalibration.of(dir, CliProgress.harness(quiet));
-    }
 
     @Override
     public Integer call() throws Exception {

@@ -32,7 +32,7 @@ final class DemoCommand implements Callable<Integer> {
     ModelInputs inputs;
 
     @Mixin
-    CalibrationOptions calibration;
+    CalibrationTextOptions calibration;
 
     @Option(
             names = "--sentences",

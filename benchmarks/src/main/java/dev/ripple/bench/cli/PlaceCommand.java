@@ -187,8 +187,9 @@ final class PlaceCommand implements Callable<Integer> {
         TrainingOptions training = train ? trainingOptions() : null;
         PlacementAlgorithm alg = algorithm(algorithm);
         Path m = model != null ? model : DefaultData.model(run.work);
-        DType storage = dtype != null ? weightType(dtype, "--dtype") : PlacementPipeline.defaultBundleType(m);
-        DType residents = residentDtype == null ? null : weightType(residentDtype, "--resident-dtype");
+        DType storage =
+                dtype != null ? OptionValues.weightType(dtype, "--dtype") : PlacementPipeline.defaultBundleType(m);
+        DType residents = residentDtype == null ? null : OptionValues.weightType(residentDtype, "--resident-dtype");
         Path tok = tokenizer(m);
         List<PlacementAlgorithm> algorithms = new ArrayList<>(List.of(alg));
         if (compare) {
@@ -197,6 +198,7 @@ final class PlaceCommand implements Callable<Integer> {
                     .forEach(algorithms::add);
         }
         return PlacementRequest.of(m, TraceFiles.read(trace), out)
+                .withCalibrationName(trace.toString())
                 .withImporting(new ImportOptions(storage, residents))
                 .withHeldOut(eval == null ? null : TraceFiles.read(eval), eval == null ? null : eval.toString())
                 .withAlgorithms(algorithms)
@@ -209,7 +211,7 @@ final class PlaceCommand implements Callable<Integer> {
                 .withTraining(
                         train
                                 ? new PlacementRequest.Training(
-                                        tok, Corpus.load(trainText, 0.5).calibration(), training)
+                                        Corpus.load(trainText, 0.5).calibration(), training)
                                 : null);
     }
 
@@ -348,21 +350,6 @@ final class PlaceCommand implements Callable<Integer> {
             o.println();
             PlacementText.comparison(o, placed);
         }
-    }
-
-    /** A weight type named on the command line, or a one-line error naming the option. */
-    static DType weightType(String label, String option) {
-        DType t;
-        try {
-            t = DType.ofLabel(label);
-        } catch (IllegalArgumentException e) {
-            t = null;
-        }
-        if (t == null || !t.holdsWeights()) {
-            throw new IllegalArgumentException(
-                    option + " '" + label + "' is not a weight type (f32, f16, bf16, q8_0, q4_0)");
-        }
-        return t;
     }
 
     static PlacementAlgorithm algorithm(String name) {

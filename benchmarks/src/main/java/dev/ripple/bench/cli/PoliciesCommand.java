@@ -1,6 +1,7 @@
 package dev.ripple.bench.cli;
 
 import dev.ripple.bench.harness.ModelPolicies;
+import dev.ripple.bench.harness.QuickCalibration;
 import dev.ripple.bench.harness.WorkloadPolicies;
 import dev.ripple.core.activity.ActivityRule;
 import dev.ripple.io.device.DeviceProfile;
@@ -145,7 +146,8 @@ final class PoliciesCommand implements Callable<Integer> {
             throw new IllegalArgumentException("--cache-fraction must be in (0, 1], got " + cacheBudget.fraction);
         }
         Files.createDirectories(run.work);
-        DeviceProfile profile = io.device != null ? io.deviceProfile() : CalibrateCommand.quick(run.work, run.quiet);
+        DeviceProfile profile =
+                io.device != null ? io.deviceProfile() : QuickCalibration.of(run.work, CliProgress.harness(run.quiet));
         WorkloadPolicies result = WorkloadPolicies.run(
                 new WorkloadPolicies.Settings(
                         workload,

@@ -233,11 +233,10 @@ public final class DecoderBench {
         }
 
         MemoryPlan memory(int context, DType kvType) {
-            long resident = MemoryPlan.residentBytes(model.file());
-            long kv = decoder.config().kvBytesPerToken(kvType) * context;
-            long cache = model.cache().map(c -> c.budgetBytes()).orElse(0L);
-            long working = MemoryPlan.workingBytes(model.file(), 1);
-            return new MemoryPlan(resident + kv + working + cache, resident, kv, working, cache);
+            return MemoryPlan.held(
+                    model.file(),
+                    decoder.config().kvBytesPerToken(kvType) * context,
+                    model.cache().map(c -> c.budgetBytes()).orElse(0L));
         }
     }
 

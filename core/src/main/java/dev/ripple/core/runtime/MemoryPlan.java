@@ -87,6 +87,16 @@ public record MemoryPlan(long budgetBytes, long residentBytes, long kvCacheBytes
         return new MemoryPlan(budgetBytes, resident, 0, working, budgetBytes - resident - working);
     }
 
+    /**
+     * What one session of a run without a budget holds: the resident tensors, a KV cache of
+     * {@code kvBytes}, its working buffers and the bundle cache the run was given; the budget is their sum.
+     */
+    public static MemoryPlan held(RippleFile file, long kvBytes, long cacheBytes) {
+        long resident = residentBytes(file);
+        long working = workingBytes(file, 1);
+        return new MemoryPlan(resident + kvBytes + working + cacheBytes, resident, kvBytes, working, cacheBytes);
+    }
+
     /** Bytes of every resident tensor section of {@code file}. */
     public static long residentBytes(RippleFile file) {
         long bytes = 0;

@@ -119,9 +119,4 @@ public record RuntimeOptions(
     public RuntimeOptions emulating(DeviceProfile d) {
         return withDevice(d).withEmulatedDevice(d);
     }
-
-    /** The cache policy and its settings, on the budget set already (e.g. {@code new CacheSettings.Lfu(profiledCounts)}). */
-    public RuntimeOptions withCacheSettings(CacheSettings settings) {
-        return withCache(settings);
-    }
 }

@@ -51,13 +51,7 @@ class UringSubmissionTest {
 
     static void assertBytes(List<Extent> extents, List<MemorySegment> targets) {
         for (int i = 0; i < extents.size(); i++) {
-            Extent e = extents.get(i);
-            byte[] got = targets.get(i).asSlice(0, e.length()).toArray(ValueLayout.JAVA_BYTE);
-            for (int b = 0; b < got.length; b++) {
-                if (got[b] != PATTERN.bytes()[(int) e.offset() + b]) {
-                    throw new AssertionError(seed("extent " + i + " " + e + " differs at byte " + b));
-                }
-            }
+            PATTERN.assertHolds(extents.get(i), targets.get(i), seed("extent " + i + " " + extents.get(i)));
         }
     }
 

@@ -62,8 +62,8 @@ public final class Generation {
             DecoderConfig config = DecoderConfig.fromJson(f.architecture());
             boolean stored = LowRankPredictor.isStoredIn(f);
             Optional<Tokenizer> tokenizer = RippleModel.tokenizerOf(f);
-            int[] ids =
-                    request.prompt().ids() != null ? request.prompt().ids() : encode(request, tokenizer.orElse(null));
+            int[] given = request.prompt().ids();
+            int[] ids = given != null ? given : encode(request, tokenizer.orElse(null));
             int generated = request.generation().maxTokens();
             int ctx =
                     request.context() > 0 ? request.context() : Math.min(config.maxPositions(), ids.length + generated);
@@ -166,10 +166,9 @@ public final class Generation {
 
     /** What a run without a budget held: resident tensors, its KV cache, working buffers, the bundle cache. */
     private static MemoryPlan held(RippleModel m, PreparedGeneration p) {
-        long resident = MemoryPlan.residentBytes(m.file());
-        long kv = p.config().kvBytesPerToken(p.request().kv()) * p.context();
-        long working = MemoryPlan.workingBytes(m.file(), 1);
-        long cache = m.cache().map(c -> c.budgetBytes()).orElse(0L);
-        return new MemoryPlan(resident + kv + working + cache, resident, kv, working, cache);
+        return MemoryPlan.held(
+                m.file(),
+                p.config().kvBytesPerToken(p.request().kv()) * p.context(),
+                m.cache().map(c -> c.budgetBytes()).orElse(0L));
     }
 }

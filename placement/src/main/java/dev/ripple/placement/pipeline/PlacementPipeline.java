@@ -364,7 +364,7 @@ public final class PlacementPipeline {
     public static PlacedModel placeModel(PlacementRequest request, PipelineListener listener)
             throws IOException, InterruptedException {
         ImportedModel model = importModel(request.model(), request.importing());
-        requireMatches(model, request.calibration(), "calibration trace");
+        requireMatches(model, request.calibration(), request.calibrationName());
         if (request.heldOut() != null) {
             requireMatches(model, request.heldOut(), request.heldOutName());
         }
@@ -374,7 +374,7 @@ public final class PlacementPipeline {
                 ? null
                 : trainPredictor(
                         request.model(),
-                        training.tokenizer(),
+                        request.layout().tokenizer(),
                         training.passages(),
                         request.calibration(),
                         training.options(),

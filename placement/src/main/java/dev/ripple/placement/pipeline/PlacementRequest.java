@@ -23,6 +23,7 @@ import java.util.Objects;
  * @param model       the model file or checkpoint directory to import
  * @param importing   bundle and resident types
  * @param calibration the trace the placement and the predictor follow
+ * @param calibrationName how errors name the calibration trace (its file)
  * @param heldOut     a trace each placement is evaluated on, or null
  * @param heldOutName how errors name the held-out trace (its file)
  * @param algorithms  the algorithms to place with, the written one first
@@ -36,6 +37,7 @@ public record PlacementRequest(
         Path model,
         ImportOptions importing,
         ActivationTrace calibration,
+        String calibrationName,
         ActivationTrace heldOut,
         String heldOutName,
         List<PlacementAlgorithm> algorithms,
@@ -48,6 +50,10 @@ public record PlacementRequest(
         Objects.requireNonNull(model, "model");
         Objects.requireNonNull(importing, "importing");
         Objects.requireNonNull(calibration, "calibration");
+        Objects.requireNonNull(calibrationName, "calibrationName");
+        if (heldOut != null) {
+            Objects.requireNonNull(heldOutName, "heldOutName");
+        }
         Objects.requireNonNull(layout, "layout");
         Objects.requireNonNull(out, "out");
         algorithms = List.copyOf(algorithms);
@@ -62,6 +68,7 @@ public record PlacementRequest(
                 model,
                 ImportOptions.defaults(),
                 calibration,
+                "calibration trace",
                 null,
                 null,
                 List.of(PlacementAlgorithms.byName("ripple+")),
@@ -76,10 +83,10 @@ public record PlacementRequest(
     }
 
     /**
-     * A trained predictor ({@link PlacementPipeline#trainPredictor}): the ONNX model's tokenizer, the
-     * passages it trains on (best the calibration text), and how.
+     * A trained predictor ({@link PlacementPipeline#trainPredictor}): the passages it trains on (best
+     * the calibration text) and how. The ONNX model's tokenizer is the layout's.
      */
-    public record Training(Path tokenizer, List<String> passages, TrainingOptions options) {
+    public record Training(List<String> passages, TrainingOptions options) {
         public Training {
             passages = List.copyOf(passages);
             Objects.requireNonNull(options, "options");

@@ -141,6 +141,13 @@ class PlacementPipelineTest {
                                 .withHeldOut(shorter, "held.rtrace"),
                         PipelineListener.NONE));
         assertTrue(wrongHeldOut.getMessage().startsWith("held.rtrace: "), wrongHeldOut.getMessage());
+        IllegalArgumentException wrongCalibration = assertThrows(
+                IllegalArgumentException.class,
+                () -> PlacementPipeline.placeModel(
+                        PlacementRequest.of(hf, shorter, dir.resolve("never.ripple"))
+                                .withCalibrationName("calib.rtrace"),
+                        PipelineListener.NONE));
+        assertTrue(wrongCalibration.getMessage().startsWith("calib.rtrace: "), wrongCalibration.getMessage());
         assertTrue(!Files.exists(dir.resolve("never.ripple")), "nothing written for a refused request");
     }
 

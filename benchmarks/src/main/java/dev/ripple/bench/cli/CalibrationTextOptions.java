@@ -7,7 +7,7 @@ import picocli.CommandLine.Option;
  * How the commands that profile, place and then measure in one run (bench, demo) profile the
  * calibration text: how many tokens, under which activity rule. A picocli mixin.
  */
-final class CalibrationOptions {
+final class CalibrationTextOptions {
     @Option(
             names = "--calibration-tokens",
             defaultValue = "20000",
