@@ -6,6 +6,7 @@ import static dev.ripple.core.tensor.LittleEndian.I16;
 import dev.ripple.core.format.FfnLayerSpec;
 import dev.ripple.core.tensor.Activation;
 import dev.ripple.core.tensor.DType;
+import dev.ripple.core.tensor.ThreadScratch;
 import dev.ripple.core.tensor.kernels.KernelProvider;
 import dev.ripple.core.tensor.kernels.Kernels;
 import java.lang.foreign.MemorySegment;
@@ -25,12 +26,15 @@ import java.util.concurrent.ForkJoinPool;
  * ffn.forward(x, refs, out, null);
  * }</pre>
  *
- * <p>Thread-safe: holds no per-call state. Large active sets are split across the cores, each
- * part accumulating privately, then summed.
+ * <p>Thread-safe: a call's state is its own or, for the widening scratch, its thread's. Large
+ * active sets are split across the cores, each part accumulating privately, then summed.
  */
 public final class SparseFfnExecutor {
     /** Below this many weight elements touched per token, one thread is faster than forking. */
     static final long PARALLEL_ELEMENTS = 1L << 18;
+
+    /** Where a token's non-f32 rows are widened: one array per thread, not one per part of every token. */
+    private static final ThreadScratch WIDENING = new ThreadScratch();
 
     private final FfnLayerSpec spec;
     private final float[] downBias;
@@ -363,14 +367,13 @@ public final class SparseFfnExecutor {
         }
     }
 
-    /** Adds the contributions of bundles [from, to) into acc. */
     /**
      * act_i of every bundle of {@code bundles} into {@code into[i]} (before fill-in): the first half
      * of a neuron's work, which needs only its own bundle, so it can run on the bundles at hand
      * while others are still being read.
      */
     public void activations(float[] x, BundleRefs bundles, float[] into) {
-        float[] scratch = new float[spec.dModel()];
+        float[] scratch = WIDENING.floats(spec.dModel());
         for (int i = 0; i < bundles.size(); i++) {
             var seg = bundles.segment(i);
             long base = bundles.offset(i);
@@ -380,6 +383,7 @@ public final class SparseFfnExecutor {
         }
     }
 
+    /** Adds the contributions of bundles [from, to) into acc. */
     private void accumulate(
             float[] x,
             BundleRefs b,
@@ -391,7 +395,7 @@ public final class SparseFfnExecutor {
             float[] precomputed) {
         int d = spec.dModel();
         DType t = spec.dtype();
-        float[] scratch = new float[d];
+        float[] scratch = WIDENING.floats(d);
         for (int i = from; i < to; i++) {
             var seg = b.segment(i);
             long base = b.offset(i);

@@ -103,7 +103,7 @@ public final class Linear {
      */
     public void apply(float[] x, float[] y) {
         check(x, y);
-        RowSplit.run(out, weight.byteSize(), (from, to) -> row(from, to, x, y, scratch(in)));
+        RowSplit.run(out, weight.byteSize(), (from, to) -> row(from, to, x, y, WIDENING.floats(in)));
     }
 
     /**
@@ -126,7 +126,7 @@ public final class Linear {
                 int lo = Math.max(from, base);
                 int hi = Math.min(to, base + l.out);
                 if (lo < hi) {
-                    l.row(lo - base, hi - base, x, ys[i], scratch(l.in));
+                    l.row(lo - base, hi - base, x, ys[i], WIDENING.floats(l.in));
                 }
                 base += l.out;
             }
@@ -140,17 +140,8 @@ public final class Linear {
         }
     }
 
-    /** This thread's scratch for widening a non-f32 row: reused, so a decode step allocates nothing. */
-    private static final ThreadLocal<float[]> SCRATCH = ThreadLocal.withInitial(() -> new float[0]);
-
-    private static float[] scratch(int n) {
-        float[] s = SCRATCH.get();
-        if (s.length < n) {
-            s = new float[n];
-            SCRATCH.set(s);
-        }
-        return s;
-    }
+    /** Where a non-f32 row is widened: reused, so a decode step allocates nothing for it. */
+    private static final ThreadScratch WIDENING = new ThreadScratch();
 
     /** One output row of {@code out} floats per input row. */
     public float[][] apply(float[][] xs) {

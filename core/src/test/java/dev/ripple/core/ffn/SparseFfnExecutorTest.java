@@ -1,5 +1,6 @@
 package dev.ripple.core.ffn;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -11,7 +12,13 @@ import dev.ripple.core.tensor.kernels.Kernels;
 import dev.ripple.core.testing.RandomModels;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Random;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
@@ -120,6 +127,62 @@ class SparseFfnExecutorTest {
                 ffn.forward(xs[t], own, expected, null);
                 double err = RandomModels.relativeError(outs[t], expected);
                 assertTrue(err < 1e-5, "token " + t + ": relative error " + err);
+            }
+        }
+    }
+
+    /**
+     * One executor shared by two threads (its contract: thread-safe) gives each thread, bit for bit,
+     * what it gives alone, for f16 bundles that are widened in scratch: one token part per thread
+     * (small layer) and parts on the common pool as well (large layer).
+     */
+    @ParameterizedTest(name = "d={0} n={1}")
+    @CsvSource({"64,256", "384,1536"})
+    void twoThreadsSharingAnExecutorEachGetTheirOwnResults(int d, int n) throws Exception {
+        Random rnd = new Random(23L * d + n);
+        FfnLayerWeights w = RandomModels.layer(rnd, 0, d, n, Activation.GELU, false, DType.F16);
+        SparseFfnExecutor ffn = new SparseFfnExecutor(w.spec(), w.downBias());
+        int inputs = 8;
+        try (Arena arena = Arena.ofShared();
+                ExecutorService threads = Executors.newFixedThreadPool(2)) {
+            MemorySegment seg = RandomModels.bundles(arena, w, RandomModels.shuffled(rnd, n));
+            BundleRefs refs = new BundleRefs();
+            for (int slot = 0; slot < n; slot++) {
+                refs.add(slot, seg, (long) slot * w.spec().bundleBytes());
+            }
+            float[][] xs = new float[2 * inputs][];
+            float[][] expectedOut = new float[xs.length][d];
+            float[][] expectedActs = new float[xs.length][n];
+            for (int i = 0; i < xs.length; i++) {
+                xs[i] = RandomModels.randomFloats(rnd, d, 1f);
+                ffn.forward(xs[i], refs, expectedOut[i], expectedActs[i]);
+            }
+            CountDownLatch start = new CountDownLatch(2);
+            List<Future<?>> runs = new ArrayList<>();
+            for (int thread = 0; thread < 2; thread++) {
+                int first = thread * inputs;
+                runs.add(threads.submit(() -> {
+                    BundleRefs own = new BundleRefs(); // BundleRefs is per token in flight
+                    for (int slot = 0; slot < n; slot++) {
+                        own.add(refs.slot(slot), refs.segment(slot), refs.offset(slot));
+                    }
+                    float[] out = new float[d];
+                    float[] acts = new float[n];
+                    start.countDown();
+                    start.await();
+                    for (int round = 0; round < 100; round++) {
+                        for (int i = first; i < first + inputs; i++) {
+                            ffn.forward(xs[i], own, out, null);
+                            assertArrayEquals(expectedOut[i], out, "input " + i + ", round " + round);
+                            ffn.activations(xs[i], own, acts);
+                            assertArrayEquals(expectedActs[i], acts, "input " + i + ", round " + round);
+                        }
+                    }
+                    return null;
+                }));
+            }
+            for (Future<?> run : runs) {
+                run.get();
             }
         }
     }
