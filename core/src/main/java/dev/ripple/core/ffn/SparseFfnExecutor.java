@@ -347,11 +347,20 @@ public final class SparseFfnExecutor {
     /** A thread that never runs: asks whether a segment may be touched by threads other than its owner. */
     private static final Thread ANY_OTHER_THREAD = Thread.ofVirtual().unstarted(() -> {});
 
-    /** Confined segments (a caller's {@code Arena.ofConfined()}) keep the work on the calling thread. */
+    /**
+     * Confined segments (a caller's {@code Arena.ofConfined()}) keep the work on the calling thread.
+     * Bundles of one mapped file or cache share its segment, so each run of one segment is asked once,
+     * not each bundle.
+     */
     private static boolean shared(BundleRefs b) {
+        MemorySegment checked = null;
         for (int i = 0; i < b.size(); i++) {
-            if (!b.segment(i).isAccessibleBy(ANY_OTHER_THREAD)) {
-                return false;
+            MemorySegment s = b.segment(i);
+            if (s != checked) {
+                if (!s.isAccessibleBy(ANY_OTHER_THREAD)) {
+                    return false;
+                }
+                checked = s;
             }
         }
         return true;

@@ -19,6 +19,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
@@ -184,6 +185,39 @@ class SparseFfnExecutorTest {
             for (Future<?> run : runs) {
                 run.get();
             }
+        }
+    }
+
+    /**
+     * A layer large enough to split across the cores stays on the calling thread when any of its
+     * bundles lies in a confined segment, here after many bundles of a shared one (another thread
+     * touching it would throw {@link WrongThreadException}).
+     */
+    @Test
+    void aConfinedSegmentAfterSharedOnesKeepsTheWorkOnTheCallingThread() {
+        int d = 384;
+        int n = 1536;
+        Random rnd = new Random(29);
+        FfnLayerWeights w = RandomModels.layer(rnd, 0, d, n, Activation.GELU, false, DType.F32);
+        int[] order = RandomModels.shuffled(rnd, n);
+        try (Arena shared = Arena.ofShared();
+                Arena confined = Arena.ofConfined()) {
+            MemorySegment sharedBundles = RandomModels.bundles(shared, w, order);
+            MemorySegment confinedBundles = RandomModels.bundles(confined, w, order);
+            BundleRefs refs = new BundleRefs();
+            for (int slot = 0; slot < n; slot++) {
+                refs.add(
+                        slot,
+                        slot < n - 1 ? sharedBundles : confinedBundles,
+                        (long) slot * w.spec().bundleBytes());
+            }
+            float[] x = RandomModels.randomFloats(rnd, d, 1f);
+            float[] expected = new float[d];
+            w.denseForward(x, expected);
+            float[] actual = new float[d];
+            new SparseFfnExecutor(w.spec(), w.downBias()).forward(x, refs, actual, null);
+            double err = RandomModels.relativeError(actual, expected);
+            assertTrue(err < 1e-5, "relative error " + err);
         }
     }
 
