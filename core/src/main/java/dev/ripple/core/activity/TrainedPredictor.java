@@ -2,6 +2,7 @@ package dev.ripple.core.activity;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.ripple.core.format.FfnLayerSection;
+import dev.ripple.core.format.FileFormatException.Problem;
 import dev.ripple.core.format.ResidentTensor;
 import dev.ripple.core.format.RippleFile;
 import dev.ripple.core.format.RippleFormat;
@@ -161,7 +162,7 @@ public final class TrainedPredictor implements ActivationPredictor {
             throw new RippleFormatException(
                     file.path(),
                     "metadata",
-                    RippleFormatException.Problem.INCONSISTENT,
+                    Problem.INCONSISTENT,
                     "the file stores trained predictor tensors but its provenance has no boolean " + PROVENANCE
                             + ".relu");
         }
@@ -187,7 +188,7 @@ public final class TrainedPredictor implements ActivationPredictor {
                 throw new RippleFormatException(
                         file.path(),
                         "tensor " + RippleFormat.trainedTensor(i, "threshold"),
-                        RippleFormatException.Problem.INCONSISTENT,
+                        Problem.INCONSISTENT,
                         e.getMessage());
             }
         }
@@ -201,7 +202,7 @@ public final class TrainedPredictor implements ActivationPredictor {
             throw new RippleFormatException(
                     file.path(),
                     "tensor " + name,
-                    RippleFormatException.Problem.INCONSISTENT,
+                    Problem.INCONSISTENT,
                     "missing, though layer 0 stores a trained predictor");
         }
         return f32(file, t);
@@ -212,7 +213,7 @@ public final class TrainedPredictor implements ActivationPredictor {
             throw new RippleFormatException(
                     file.path(),
                     "tensor " + t.name(),
-                    RippleFormatException.Problem.INCONSISTENT,
+                    Problem.INCONSISTENT,
                     "a trained predictor tensor must be f32, not " + t.dtype().label());
         }
         return t;
@@ -229,7 +230,7 @@ public final class TrainedPredictor implements ActivationPredictor {
         return new RippleFormatException(
                 file.path(),
                 "tensor " + t.name(),
-                RippleFormatException.Problem.INCONSISTENT,
+                Problem.INCONSISTENT,
                 "shape " + Arrays.toString(t.shape()) + " does not fit layer " + layer + ": expected " + expected);
     }
 

@@ -3,7 +3,7 @@ package dev.ripple.core.format;
 import com.fasterxml.jackson.core.JacksonException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.ripple.core.format.RippleFormatException.Problem;
+import dev.ripple.core.format.FileFormatException.Problem;
 import dev.ripple.core.tensor.Activation;
 import dev.ripple.core.tensor.DType;
 import dev.ripple.core.tensor.LittleEndian;

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.ripple.core.format.FileFormatException.Problem;
 import dev.ripple.core.format.ResidentTensor;
 import dev.ripple.core.format.RippleContents;
 import dev.ripple.core.format.RippleFile;
@@ -180,7 +181,7 @@ class TrainedPredictorFileTest {
         RippleFileWriter.write(file, c);
         try (RippleFile f = RippleFile.open(file)) {
             RippleFormatException e = assertThrows(RippleFormatException.class, () -> TrainedPredictor.read(f));
-            assertEquals(RippleFormatException.Problem.INCONSISTENT, e.problem());
+            assertEquals(Problem.INCONSISTENT, e.problem());
             assertEquals("tensor " + RippleFormat.trainedTensor(1, "w2"), e.section());
             assertTrue(e.getMessage().contains("[12, 199]"), e.getMessage());
         }

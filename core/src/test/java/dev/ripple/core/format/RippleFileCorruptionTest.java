@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
-import dev.ripple.core.format.RippleFormatException.Problem;
+import dev.ripple.core.format.FileFormatException.Problem;
 import dev.ripple.core.tensor.Activation;
 import dev.ripple.core.tensor.DType;
 import dev.ripple.core.testing.RandomModels;
@@ -126,6 +126,7 @@ class RippleFileCorruptionTest {
                 openAndVerifyFails("{\"not\": \"a model\"}\n".repeat(20).getBytes(StandardCharsets.UTF_8));
         assertEquals(Problem.BAD_MAGIC, e.problem());
         assertEquals("header", e.section());
+        assertTrue(e.getMessage().contains(": header: not a .ripple file: "), e.getMessage());
     }
 
     @Test

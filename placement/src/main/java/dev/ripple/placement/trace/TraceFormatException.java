@@ -11,33 +11,11 @@ import java.nio.file.Path;
 public final class TraceFormatException extends FileFormatException {
     private static final long serialVersionUID = 1L;
 
-    /** What kind of problem was found. */
-    public enum Problem {
-        /** Not a trace file. */
-        BAD_MAGIC,
-        /** Written by a newer format version. */
-        UNSUPPORTED_VERSION,
-        /** Ends before a structure it declares. */
-        TRUNCATED,
-        /** Stored and computed CRC32C differ. */
-        CHECKSUM_MISMATCH,
-        /** Declared sizes, counts or bitmaps disagree. */
-        INCONSISTENT
-    }
-
-    private final Problem problem;
-
     public TraceFormatException(Path file, String section, Problem problem, String detail) {
         this(file, section, problem, detail, null);
     }
 
     public TraceFormatException(Path file, String section, Problem problem, String detail, Throwable cause) {
-        super(file, section, describe(problem), detail, cause);
-        this.problem = problem;
-    }
-
-    @Override
-    public Problem problem() {
-        return problem;
+        super("trace", file, section, problem, detail, cause);
     }
 }

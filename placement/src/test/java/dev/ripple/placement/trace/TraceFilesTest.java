@@ -5,8 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.ripple.core.format.FileFormatException.Problem;
 import dev.ripple.placement.predictor.InputMoments;
-import dev.ripple.placement.trace.TraceFormatException.Problem;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.file.Files;
@@ -229,7 +229,11 @@ class TraceFilesTest {
 
         byte[] magic = good.clone();
         magic[1] = 'X';
-        assertEquals(Problem.BAD_MAGIC, readProblem(magic));
+        Path notATrace = dir.resolve("not-a-trace.rtrace");
+        Files.write(notATrace, magic);
+        TraceFormatException e = assertThrows(TraceFormatException.class, () -> TraceFiles.read(notATrace));
+        assertEquals(Problem.BAD_MAGIC, e.problem());
+        assertTrue(e.getMessage().startsWith(notATrace + ": header: not a trace file: "), e.getMessage());
 
         byte[] version = good.clone();
         version[8] = 9;
