@@ -91,7 +91,7 @@ public final class CoActivationCounter {
             AtomicInteger next = new AtomicInteger();
             parallel(() -> denseWorker(sets, bounds, rowBase, triangle, next));
         }
-        return new DenseLayerStats(n, tokens.size(), counts, triangle);
+        return new DenseLayerStats(tokens.size(), counts, triangle);
     }
 
     private static void denseWorker(TokenSets sets, int[] bounds, int[] rowBase, int[] triangle, AtomicInteger next) {

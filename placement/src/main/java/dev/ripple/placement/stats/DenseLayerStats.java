@@ -6,21 +6,18 @@ import java.util.function.IntPredicate;
  * Exact co-activation counts of one layer: every pair in a packed upper triangle of ints
  * ({@code n(n-1)/2 x 4} bytes: 512 MiB for 16,384 neurons). Built by {@link CoActivationCounter}.
  */
-public final class DenseLayerStats implements LayerStats {
+public final class DenseLayerStats extends LayerStats {
     private final int n;
-    private final long tokens;
-    private final int[] counts;
     private final int[] triangle;
     private final int maxJoint;
 
-    DenseLayerStats(int n, long tokens, int[] counts, int[] triangle) {
+    DenseLayerStats(long tokens, int[] counts, int[] triangle) {
+        super(tokens, counts);
+        n = counts.length;
         if (triangle.length != TriangleIndex.pairs(n)) {
             throw new IllegalArgumentException("triangle of " + triangle.length + " counts for " + n
                     + " neurons, expected " + TriangleIndex.pairs(n));
         }
-        this.n = n;
-        this.tokens = tokens;
-        this.counts = counts;
         this.triangle = triangle;
         int max = 0;
         for (int c : triangle) {
@@ -30,25 +27,7 @@ public final class DenseLayerStats implements LayerStats {
     }
 
     @Override
-    public int neurons() {
-        return n;
-    }
-
-    @Override
-    public long tokens() {
-        return tokens;
-    }
-
-    @Override
-    public int count(int i) {
-        return counts[i];
-    }
-
-    @Override
-    public int joint(int i, int j) {
-        if (i == j) {
-            return 0;
-        }
+    int pairJoint(int i, int j) {
         return i < j ? triangle[(int) TriangleIndex.index(n, i, j)] : triangle[(int) TriangleIndex.index(n, j, i)];
     }
 
@@ -89,11 +68,11 @@ public final class DenseLayerStats implements LayerStats {
         for (int i = 0; i < n - 1; i++) {
             int base = (int) TriangleIndex.rowBase(n, i);
             TopSelector row = top[i];
-            int ci = counts[i];
+            int ci = count(i);
             for (int j = i + 1; j < n; j++) {
                 int w = triangle[base + j];
                 if (w > 0) {
-                    long score = TopSelector.excess(w, tokens, ci, counts[j]);
+                    long score = TopSelector.excess(w, tokens(), ci, count(j));
                     if (score > 0) {
                         row.offer(j, w, score);
                         top[j].offer(i, w, score);

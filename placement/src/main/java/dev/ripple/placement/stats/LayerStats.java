@@ -18,34 +18,54 @@ import java.util.function.IntPredicate;
  * int[] order = PlacementAlgorithms.byName("ripple").order(stats);
  * }</pre>
  */
-public interface LayerStats {
+public abstract sealed class LayerStats permits DenseLayerStats, TopKLayerStats {
+    private final long tokens;
+    private final int[] counts;
+
+    /** @param counts {@code f(i)} by neuron, exact in both representations */
+    LayerStats(long tokens, int[] counts) {
+        this.tokens = tokens;
+        this.counts = counts;
+    }
+
     /** Number of neurons in the layer; ids are {@code 0..neurons()-1} in original order. */
-    int neurons();
+    public final int neurons() {
+        return counts.length;
+    }
 
     /** Number of tokens the counts were taken over. */
-    long tokens();
+    public final long tokens() {
+        return tokens;
+    }
 
     /** {@code f(i)}: tokens in which neuron {@code i} fired. */
-    int count(int i);
+    public final int count(int i) {
+        return counts[i];
+    }
 
     /**
      * {@code f(i,j)}: tokens in which both fired; symmetric, 0 for {@code i == j}. For inexact
      * statistics a pair that is not stored reads as 0.
      */
-    int joint(int i, int j);
+    public final int joint(int i, int j) {
+        return i == j ? 0 : pairJoint(i, j);
+    }
+
+    /** {@link #joint} of two different neurons. */
+    abstract int pairJoint(int i, int j);
 
     /** Whether every pair is stored exactly (false for top-K neighbour lists). */
-    boolean exact();
+    public abstract boolean exact();
 
     /** The largest stored joint count (0 if none). */
-    int maxJoint();
+    public abstract int maxJoint();
 
     /**
      * Visits every stored pair {@code i < j} with {@code f(i,j) > 0} exactly once, in ascending
      * {@code (i, j)} order, skipping rows {@code i} for which {@code rowFilter} is false (the
      * caller must still check {@code j}). Deterministic.
      */
-    void forEachPair(IntPredicate rowFilter, PairVisitor visitor);
+    public abstract void forEachPair(IntPredicate rowFilter, PairVisitor visitor);
 
     /**
      * Each neuron's up to {@code m} partners of highest excess co-activation
@@ -53,5 +73,5 @@ public interface LayerStats {
      * counts: the candidate lists of local search (see {@link NeighbourLists} for why not the raw
      * count).
      */
-    NeighbourLists neighbours(int m);
+    public abstract NeighbourLists neighbours(int m);
 }

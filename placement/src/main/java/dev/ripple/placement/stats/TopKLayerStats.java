@@ -13,9 +13,7 @@ import java.util.function.IntPredicate;
  * same observation for its 32-43k neuron layers); unjoined hot neurons end up together among the
  * isolated neurons, which are appended hottest first.
  */
-public final class TopKLayerStats implements LayerStats {
-    private final long tokens;
-    private final int[] counts;
+public final class TopKLayerStats extends LayerStats {
     private final NeighbourLists lists;
     /** Per neuron, its partners sorted by id, for {@link #joint} by binary search. */
     private final int[][] byId;
@@ -24,10 +22,9 @@ public final class TopKLayerStats implements LayerStats {
     private final int maxJoint;
 
     TopKLayerStats(long tokens, int[] counts, NeighbourLists lists) {
-        this.tokens = tokens;
-        this.counts = counts;
+        super(tokens, counts);
         this.lists = lists;
-        int n = counts.length;
+        int n = neurons();
         byId = new int[n][];
         byIdJoint = new int[n][];
         int max = 0;
@@ -51,25 +48,7 @@ public final class TopKLayerStats implements LayerStats {
     }
 
     @Override
-    public int neurons() {
-        return counts.length;
-    }
-
-    @Override
-    public long tokens() {
-        return tokens;
-    }
-
-    @Override
-    public int count(int i) {
-        return counts[i];
-    }
-
-    @Override
-    public int joint(int i, int j) {
-        if (i == j) {
-            return 0;
-        }
+    int pairJoint(int i, int j) {
         int k = Arrays.binarySearch(byId[i], j);
         if (k >= 0) {
             return byIdJoint[i][k];
@@ -81,7 +60,7 @@ public final class TopKLayerStats implements LayerStats {
     /** The K the lists were built with (the longest list). */
     public int k() {
         int k = 0;
-        for (int i = 0; i < counts.length; i++) {
+        for (int i = 0; i < neurons(); i++) {
             k = Math.max(k, lists.size(i));
         }
         return k;
@@ -101,7 +80,7 @@ public final class TopKLayerStats implements LayerStats {
     public void forEachPair(IntPredicate rowFilter, PairVisitor visitor) {
         // Pair (i, j), i < j, is visited from row i. It is stored in i's list, in j's list, or
         // both; j's list is consulted for pairs missing from i's, so each pair comes once.
-        int n = counts.length;
+        int n = neurons();
         int[] mergedIds = new int[0];
         int[] mergedJoints = new int[0];
         for (int i = 0; i < n; i++) {
@@ -153,7 +132,7 @@ public final class TopKLayerStats implements LayerStats {
 
     private int[][] buildReverse() {
         {
-            int n = counts.length;
+            int n = neurons();
             int[] deg = new int[n];
             for (int j = 0; j < n; j++) {
                 for (int x : byId[j]) {
