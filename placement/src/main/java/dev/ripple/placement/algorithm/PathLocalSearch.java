@@ -220,10 +220,11 @@ final class PathLocalSearch {
                 count = addDistinct(order[s], count);
             }
         }
-        nc = m.cutsAfter(cuts);
+        PathMove back = m.inverse();
+        nc = back.cutsBefore(cuts); // the cuts after m
         for (int c = 0; c < nc; c++) {
             for (int s = Math.max(0, cuts[c] - reach); s <= Math.min(n - 1, cuts[c] + reach - 1); s++) {
-                count = addDistinct(order[m.oldSlot(s)], count);
+                count = addDistinct(order[back.newSlot(s)], count); // the neuron m brings to slot s
             }
         }
         for (int x = 0; x < count; x++) {

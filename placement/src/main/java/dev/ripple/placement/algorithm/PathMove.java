@@ -22,6 +22,8 @@ final class PathMove {
     int b;
     int c;
     boolean reversed;
+    /** Where {@link #inverse} is built. */
+    private PathMove undo;
 
     PathMove set(PathMove o) {
         kind = o.kind;
@@ -79,27 +81,9 @@ final class PathMove {
         }
     }
 
+    /** The cut positions after the move: those of its inverse before it. */
     int cutsAfter(int[] out) {
-        int len = b - a + 1;
-        switch (kind) {
-            case REVERSE -> {
-                out[0] = a;
-                out[1] = b + 1;
-                return 2;
-            }
-            case FORWARD -> {
-                out[0] = a;
-                out[1] = c - len + 1;
-                out[2] = c + 1;
-                return 3;
-            }
-            default -> {
-                out[0] = c + 1;
-                out[1] = c + len + 1;
-                out[2] = b + 1;
-                return 3;
-            }
-        }
+        return inverse().cutsBefore(out);
     }
 
     /** The slot the content of old slot {@code p} ends up in. */
@@ -130,32 +114,27 @@ final class PathMove {
         }
     }
 
-    /** The old slot whose content ends up in new slot {@code q}. */
+    /** The old slot whose content ends up in new slot {@code q}: where the inverse takes it. */
     int oldSlot(int q) {
-        int len = b - a + 1;
-        switch (kind) {
-            case REVERSE -> {
-                return q >= a && q <= b ? a + b - q : q;
-            }
-            case FORWARD -> {
-                if (q < a || q > c) {
-                    return q;
-                }
-                if (q <= c - len) {
-                    return q + len;
-                }
-                return reversed ? a + (c - q) : a + (q - (c - len + 1));
-            }
-            default -> {
-                if (q <= c || q > b) {
-                    return q;
-                }
-                if (q <= c + len) {
-                    return reversed ? b - (q - c - 1) : a + (q - c - 1);
-                }
-                return q - len;
-            }
+        return inverse().newSlot(q);
+    }
+
+    /**
+     * The move that puts every content back: a reversal undoes itself; a segment moved right now
+     * ends at {@code c} and moves left to after slot {@code a - 1}; one moved left now starts at
+     * {@code c + 1} and moves right to after slot {@code b}. One instance, reused: valid until the
+     * next call.
+     */
+    PathMove inverse() {
+        if (undo == null) {
+            undo = new PathMove();
         }
+        int len = b - a + 1;
+        return switch (kind) {
+            case REVERSE -> undo.reverse(a, b);
+            case FORWARD -> undo.move(c - len + 1, c, a - 1, reversed);
+            default -> undo.move(c + 1, c + len, b, reversed);
+        };
     }
 
     /** Applies the move to {@code order} and keeps {@code slotOf} its inverse. */
@@ -163,8 +142,9 @@ final class PathMove {
         int lo = lo();
         int hi = hi();
         System.arraycopy(order, lo, scratch, 0, hi - lo + 1);
+        PathMove back = inverse();
         for (int q = lo; q <= hi; q++) {
-            int v = scratch[oldSlot(q) - lo];
+            int v = scratch[back.newSlot(q) - lo];
             order[q] = v;
             slotOf[v] = q;
         }
