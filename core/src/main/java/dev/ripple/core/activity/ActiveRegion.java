@@ -25,7 +25,7 @@ final class ActiveRegion {
         this.ends = ends;
     }
 
-    static ActiveRegion of(Activation act, float reluThreshold, ActivityRule rule, int layer) {
+    static ActiveRegion of(Activation act, float reluThreshold, ThresholdRule rule, int layer) {
         float m = switch (act) {
             case GELU, GELU_TANH -> -0.7518f;
             case SILU -> -1.2785f;
@@ -80,13 +80,13 @@ final class ActiveRegion {
         return false;
     }
 
-    private static boolean active(Activation act, float reluThreshold, ActivityRule rule, int layer, float z) {
+    private static boolean active(Activation act, float reluThreshold, ThresholdRule rule, int layer, float z) {
         return rule.isActive(layer, act.apply(z, reluThreshold));
     }
 
     /** The point in [a, b] where the verdict changes from {@code atA}, by bisection to float precision. */
     private static float boundary(
-            Activation act, float reluThreshold, ActivityRule rule, int layer, float a, float b, boolean atA) {
+            Activation act, float reluThreshold, ThresholdRule rule, int layer, float a, float b, boolean atA) {
         float lo = a;
         float hi = b;
         while (Math.nextUp(lo) < hi) {

@@ -28,9 +28,6 @@ public sealed interface ActivityRule permits ThresholdRule, TopKRule, ErrorRule 
     /** Adds to {@code out} the indices of the active entries of {@code activations[0, n)} for {@code layer}. */
     void select(int layer, float[] activations, int n, MutableIntList out);
 
-    /** True when {@code value} is active in {@code layer} (top-k rules cannot judge one value alone). */
-    boolean isActive(int layer, float value);
-
     /** The text form, e.g. {@code |act| > 0.1}. */
     String describe();
 

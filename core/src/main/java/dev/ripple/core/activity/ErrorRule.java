@@ -90,11 +90,6 @@ public record ErrorRule(float[][] centres, float[][] weights, float[] thresholds
     }
 
     @Override
-    public boolean isActive(int layer, float value) {
-        throw new UnsupportedOperationException("the error rule judges a value only with its neuron's index");
-    }
-
-    @Override
     public String describe() {
         StringBuilder s = new StringBuilder("|act - fill|·‖down‖ > ");
         for (int i = 0; i < thresholds.length; i++) {

@@ -110,7 +110,7 @@ public final class LowRankPredictor implements ActivationPredictor {
                     "write it with 'ripple place' (a rank above 0) or run with the dense predictor");
         }
         JsonNode prov = file.provenance();
-        ActivityRule rule = ActivityRule.fromJson(prov.path("activityRule"));
+        ThresholdRule rule = thresholdRule(ActivityRule.fromJson(prov.path("activityRule")));
         float m = Float.isNaN(margin)
                 ? (float) prov.path("predictor").path("margin").asDouble(DEFAULT_MARGIN)
                 : margin;
@@ -138,7 +138,7 @@ public final class LowRankPredictor implements ActivationPredictor {
                     file.vector(RippleFormat.lowRankTensor(i, "residual"), n),
                     ActiveRegion.of(l.spec().activation(), l.spec().reluThreshold(), rule, i)));
         }
-        return new LowRankPredictor(layers.toArray(Layer[]::new), rule, m);
+        return new LowRankPredictor(layers.toArray(Layer[]::new), m);
     }
 
     /**
@@ -169,18 +169,25 @@ public final class LowRankPredictor implements ActivationPredictor {
             ActiveRegion region) {}
 
     private final Layer[] layers;
-    private final ActivityRule rule;
     private final float margin;
     private final Kernels kernels = KernelProvider.best();
 
     public LowRankPredictor(List<Factors> layers, ActivityRule rule, float margin) {
-        this(offHeap(layers, rule), rule, margin);
+        this(offHeap(layers, thresholdRule(rule)), margin);
     }
 
-    private static Layer[] offHeap(List<Factors> factors, ActivityRule rule) {
-        if (!(rule instanceof ThresholdRule)) {
-            throw new IllegalArgumentException("the low-rank predictor needs a threshold rule, not " + rule.describe());
+    /**
+     * The rule as this predictor needs it: one that judges each value alone, so that the
+     * pre-activations it accepts form a few intervals ({@link ActiveRegion}).
+     */
+    private static ThresholdRule thresholdRule(ActivityRule rule) {
+        if (rule instanceof ThresholdRule t) {
+            return t;
         }
+        throw new IllegalArgumentException("the low-rank predictor needs a threshold rule, not " + rule.describe());
+    }
+
+    private static Layer[] offHeap(List<Factors> factors, ThresholdRule rule) {
         Arena arena = Arena.ofAuto();
         Layer[] out = new Layer[factors.size()];
         for (int l = 0; l < out.length; l++) {
@@ -200,14 +207,10 @@ public final class LowRankPredictor implements ActivationPredictor {
         return out;
     }
 
-    private LowRankPredictor(Layer[] layers, ActivityRule rule, float margin) {
-        if (!(rule instanceof ThresholdRule)) {
-            throw new IllegalArgumentException("the low-rank predictor needs a threshold rule, not " + rule.describe());
-        }
+    private LowRankPredictor(Layer[] layers, float margin) {
         if (!(margin >= 0)) {
             throw new IllegalArgumentException("margin must be ≥ 0, got " + margin);
         }
-        this.rule = rule;
         this.margin = margin;
         this.layers = layers;
     }

@@ -48,7 +48,7 @@ public record ThresholdRule(Mode mode, float[] thresholds) implements ActivityRu
         return thresholds[Math.min(layer, thresholds.length - 1)];
     }
 
-    @Override
+    /** True when {@code value} is active in {@code layer}: this kind of rule judges each value alone. */
     public boolean isActive(int layer, float value) {
         float t = threshold(layer);
         return mode == Mode.VALUE ? value > t : Math.abs(value) > t;

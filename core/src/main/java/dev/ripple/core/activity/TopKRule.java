@@ -64,11 +64,6 @@ public record TopKRule(int count, double fraction) implements ActivityRule {
     }
 
     @Override
-    public boolean isActive(int layer, float value) {
-        throw new UnsupportedOperationException("top-k rules judge a whole token, not one value");
-    }
-
-    @Override
     public String describe() {
         return count > 0 ? "top-k " + count : "top " + trim(fraction * 100) + "%";
     }

@@ -1,5 +1,6 @@
 package dev.ripple.core.activity;
 
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.ripple.core.tensor.Activation;
@@ -32,7 +33,7 @@ class ActiveRegionTest {
         "GELU,act > -0.5"
     })
     void agreesWithEvaluatingTheActivation(Activation act, String ruleText) {
-        ActivityRule rule = ActivityRule.parse(ruleText);
+        ThresholdRule rule = assertInstanceOf(ThresholdRule.class, ActivityRule.parse(ruleText));
         ActiveRegion region = ActiveRegion.of(act, 0f, rule, 0);
         Random rnd = new Random(ruleText.hashCode() * 31L + act.ordinal());
         int extra = 0;
@@ -56,7 +57,7 @@ class ActiveRegionTest {
     }
 
     /** The reference: the activations are monotone on each side of one minimum. */
-    private static boolean direct(Activation act, ActivityRule rule, float lo, float hi) {
+    private static boolean direct(Activation act, ThresholdRule rule, float lo, float hi) {
         if (rule.isActive(0, act.apply(lo)) || rule.isActive(0, act.apply(hi))) {
             return true;
         }

@@ -2,6 +2,7 @@ package dev.ripple.core.activity;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -33,7 +34,7 @@ class ActivityRuleTest {
 
     @Test
     void perLayerThresholdsRepeatTheLastOne() {
-        ActivityRule rule = ActivityRule.parse("|act| > 0.1, 0.3");
+        ThresholdRule rule = assertInstanceOf(ThresholdRule.class, ActivityRule.parse("|act| > 0.1, 0.3"));
         assertArrayEquals(new int[] {0, 1, 4, 5}, select(rule, 0));
         assertArrayEquals(new int[] {0, 4}, select(rule, 1));
         assertArrayEquals(new int[] {0, 4}, select(rule, 7));

@@ -30,8 +30,7 @@ class ErrorRuleTest {
     }
 
     @Test
-    void cannotJudgeAValueWithoutItsNeuronAndTheLowRankPredictorRefusesIt() {
-        assertThrows(UnsupportedOperationException.class, () -> rule.isActive(0, 0.3f));
+    void theLowRankPredictorRefusesIt() {
         var f = new LowRankPredictor.Factors(
                 1, 1, 3, new float[] {1}, new float[3], new float[3], new float[3], Activation.GELU, 0f);
         assertThrows(IllegalArgumentException.class, () -> new LowRankPredictor(List.of(f, f), rule, 1f));

@@ -44,7 +44,7 @@ class FillInTest {
         return out;
     }
 
-    static FillIn calibrate(FfnLayerWeights w, ActivityRule rule, Random rnd, int tokens) {
+    static FillIn calibrate(FfnLayerWeights w, ThresholdRule rule, Random rnd, int tokens) {
         double[] sum = new double[N];
         long[] count = new long[N];
         for (int t = 0; t < tokens; t++) {
@@ -65,7 +65,7 @@ class FillInTest {
         long seed = 77;
         Random rnd = new Random(seed);
         FfnLayerWeights w = RandomModels.layer(rnd, 0, D, N, Activation.GELU, false, DType.F32);
-        ActivityRule rule = ThresholdRule.value(0f);
+        ThresholdRule rule = ThresholdRule.value(0f);
         FillIn fill = calibrate(w, rule, rnd, 400);
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment bundles = RandomModels.bundles(arena, w, Permutations.identity(N));

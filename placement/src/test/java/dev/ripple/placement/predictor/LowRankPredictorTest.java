@@ -76,7 +76,7 @@ class LowRankPredictorTest {
         Random rnd = new Random(4);
         FfnLayerWeights w = lowRankLayer(rnd, 64, 300, 16, 0.6f, Activation.GELU);
         LowRankPredictor.Factors f = LowRankFactorizer.factor(w, 16, 2);
-        ActivityRule rule = ThresholdRule.value(0.05f);
+        ThresholdRule rule = ThresholdRule.value(0.05f);
         double[] recall = new double[3];
         long[] predictedCount = new long[3];
         float[] margins = {0f, 1f, 3f};
