@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.ripple.core.ffn.FfnLayerWeights;
 import dev.ripple.core.format.FfnLayerSpec;
+import dev.ripple.core.format.ResidentTensor;
 import dev.ripple.core.tensor.DType;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -43,14 +44,7 @@ public final class OnnxImporter {
         ObjectNode arch = bert.architecture();
         arch.put("source", "onnx");
         arch.put("producer", model.producer());
-        return new ImportedModel(
-                file.toString(),
-                arch,
-                bert.tensors(),
-                List.copyOf(weights(file, ffns, storage)),
-                outputs(ffns),
-                inputs(ffns),
-                Map.of());
+        return imported(file, arch, bert.tensors(), ffns, storage);
     }
 
     /**
@@ -74,14 +68,7 @@ public final class OnnxImporter {
         arch.put("intermediateSize", ffns.get(0).down().in());
         arch.put("activation", ffns.get(0).activation().label());
         arch.put("gated", ffns.get(0).gated());
-        return new ImportedModel(
-                file.toString(),
-                arch,
-                List.of(),
-                List.copyOf(weights(file, ffns, storage)),
-                outputs(ffns),
-                inputs(ffns),
-                Map.of());
+        return imported(file, arch, List.of(), ffns, storage);
     }
 
     private static List<OnnxFfn> findFfns(OnnxGraphIndex g) throws UnsupportedModelException {
@@ -91,6 +78,20 @@ public final class OnnxImporter {
             throw new UnsupportedModelException(g.file(), matcher.describeFailure());
         }
         return ffns;
+    }
+
+    /** The FFN layers found, with their activation outputs and inputs, beside {@code tensors}. */
+    private static ImportedModel imported(
+            Path file, ObjectNode arch, List<ResidentTensor> tensors, List<OnnxFfn> ffns, DType storage)
+            throws ModelFormatException {
+        return new ImportedModel(
+                file.toString(),
+                arch,
+                tensors,
+                List.copyOf(weights(file, ffns, storage)),
+                outputs(ffns),
+                inputs(ffns),
+                Map.of());
     }
 
     private static List<String> outputs(List<OnnxFfn> ffns) {
