@@ -24,6 +24,7 @@ import dev.ripple.io.device.DeviceEmulator;
 import dev.ripple.io.device.EmulatedReader;
 import dev.ripple.io.reader.DirectReader;
 import dev.ripple.io.reader.ExtentReader;
+import dev.ripple.io.reader.ReaderFactory;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -108,14 +109,7 @@ public final class RippleModel implements FeedForward, AutoCloseable {
     public static RippleModel open(
             Path path, RuntimeOptions options, ActivationPredictor predictor, Consumer<TokenStats> listener)
             throws IOException {
-        return open(
-                path, options, predictor, listener, (p, qd) -> options.reader().open(p, qd));
-    }
-
-    /** Opens an {@link ExtentReader} on a file; lets tests and tools wrap or replace the configured reader. */
-    @FunctionalInterface
-    public interface ReaderFactory {
-        ExtentReader open(Path path, int queueDepth) throws IOException;
+        return open(path, options, predictor, listener, options.reader());
     }
 
     /** As {@link #open(Path, RuntimeOptions, ActivationPredictor, Consumer)}, reading through {@code readers}. */
@@ -135,7 +129,7 @@ public final class RippleModel implements FeedForward, AutoCloseable {
                 // every read takes the emulated device's time; the real bytes come from DRAM when the
                 // file fits, so this machine's disk does not leak into the device's figures
                 reader = EmulatedReader.open(
-                        path, options.queueDepth(), DeviceEmulator.of(options.emulatedDevice()), readers::open);
+                        path, options.queueDepth(), DeviceEmulator.of(options.emulatedDevice()), readers);
             } else {
                 reader = readers.open(path, options.queueDepth());
             }

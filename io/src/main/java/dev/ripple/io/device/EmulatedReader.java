@@ -3,6 +3,7 @@ package dev.ripple.io.device;
 import dev.ripple.io.Extent;
 import dev.ripple.io.ReadStats;
 import dev.ripple.io.reader.ExtentReader;
+import dev.ripple.io.reader.ReaderFactory;
 import java.io.IOException;
 import java.lang.foreign.MemorySegment;
 import java.nio.file.Path;
@@ -55,12 +56,6 @@ public final class EmulatedReader implements ExtentReader {
         }
     }
 
-    /** Opens the reader an emulation reads through from the disk (the configured reader). */
-    @FunctionalInterface
-    public interface DiskReader {
-        ExtentReader open(Path path, int queueDepth) throws IOException;
-    }
-
     private final ExtentReader inner;
     private final DeviceEmulator device;
     private final int queueDepth;
@@ -88,7 +83,7 @@ public final class EmulatedReader implements ExtentReader {
      * vary from run to run and can be slower than the emulated device for large reads, does not
      * leak into the emulated figures; otherwise by {@code onDisk}, and {@link #realReads()} says why.
      */
-    public static EmulatedReader open(Path path, int queueDepth, DeviceEmulator device, DiskReader onDisk)
+    public static EmulatedReader open(Path path, int queueDepth, DeviceEmulator device, ReaderFactory onDisk)
             throws IOException {
         DramReads.Decision d = DramReads.decide(path);
         if (d.dram()) {

@@ -9,6 +9,7 @@ import dev.ripple.io.PatternFile;
 import dev.ripple.io.ReadStats;
 import dev.ripple.io.TestFiles;
 import dev.ripple.io.reader.ExtentReader;
+import dev.ripple.io.reader.ReaderFactory;
 import dev.ripple.io.reader.ReaderKind;
 import java.io.IOException;
 import java.lang.foreign.Arena;
@@ -209,7 +210,7 @@ class EmulatedReaderTest {
     void theRuntimesEmulationServesRealReadsFromDramAndTakesTheModelledTime() throws IOException {
         DeviceProfile ufs40 = UfsPresets.ufs40();
         // the configured disk reader would be the thread-pool direct reader; the file fits in memory
-        EmulatedReader.DiskReader disk = (p, q) -> {
+        ReaderFactory disk = (p, q) -> {
             throw new AssertionError("a file of 8 MiB fits in memory: the disk reader must not be opened");
         };
         try (EmulatedReader reader = EmulatedReader.open(PATTERN.path(), 32, DeviceEmulator.of(ufs40), disk);
