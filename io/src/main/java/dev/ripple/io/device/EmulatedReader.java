@@ -78,10 +78,11 @@ public final class EmulatedReader implements ExtentReader {
 
     /**
      * The emulation the runtime uses: {@code device} at {@code queueDepth}, with the real reads served
-     * from DRAM when the file fits ({@link DramReads}: warmed into the page cache, then read through
-     * it by as many threads as there are processors), so that this machine's disk, whose times
-     * vary from run to run and can be slower than the emulated device for large reads, does not
-     * leak into the emulated figures; otherwise by {@code onDisk}, and {@link #realReads()} says why.
+     * from DRAM when the file fits ({@link DramReads}: brought into the page cache unless it is there
+     * already, then read through it by as many threads as there are processors), so that this
+     * machine's disk, whose times vary from run to run and can be slower than the emulated device for
+     * large reads, does not leak into the emulated figures; otherwise by {@code onDisk}, and
+     * {@link #realReads()} says why. For a reader of the caller's own, {@link #wrap} it instead.
      */
     public static EmulatedReader open(Path path, int queueDepth, DeviceEmulator device, ReaderFactory onDisk)
             throws IOException {

@@ -3,17 +3,20 @@ package dev.ripple.io.device;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.ripple.io.Extent;
 import dev.ripple.io.PatternFile;
 import dev.ripple.io.ReadStats;
 import dev.ripple.io.TestFiles;
+import dev.ripple.io.nativeio.PageCache;
 import dev.ripple.io.reader.ExtentReader;
 import dev.ripple.io.reader.ReaderFactory;
 import dev.ripple.io.reader.ReaderKind;
 import java.io.IOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -248,6 +251,47 @@ class EmulatedReaderTest {
                     () -> measuredMicros(
                             EmulatedReader.open(PATTERN.path(), (int) c[1], DeviceEmulator.of(ufs40), null), s));
         }
+    }
+
+    /**
+     * Bytes this thread read through {@code read}-family system calls while {@code action} ran: the
+     * kernel's own count ({@code rchar} of {@code /proc/thread-self/io}), page-cache hits included.
+     */
+    static long bytesReadBy(IoAction action) throws IOException {
+        long before = threadReadChars();
+        action.run();
+        return threadReadChars() - before;
+    }
+
+    @FunctionalInterface
+    interface IoAction {
+        void run() throws IOException;
+    }
+
+    static long threadReadChars() throws IOException {
+        for (String line : Files.readAllLines(THREAD_IO)) {
+            if (line.startsWith("rchar:")) {
+                return Long.parseLong(line.substring("rchar:".length()).strip());
+            }
+        }
+        throw new IllegalStateException(THREAD_IO + " has no rchar line");
+    }
+
+    static final Path THREAD_IO = Path.of("/proc/thread-self/io");
+
+    @Test
+    void theRuntimesEmulationReadsTheFileIntoThePageCacheOnlyWhenItIsNotThere() throws IOException {
+        assumeTrue(Files.isReadable(THREAD_IO), "per-thread read counts are Linux's");
+        assumeTrue(PageCache.evict(PATTERN.path()), "evicting the file needs native access");
+        DeviceEmulator ufs40 = DeviceEmulator.of(UfsPresets.ufs40());
+        IoAction open = () -> EmulatedReader.open(PATTERN.path(), 8, ufs40, ReaderKind.POSITIONAL)
+                .close();
+        long evicted = bytesReadBy(open);
+        long cached = bytesReadBy(open);
+        assertTrue(evicted >= FILE_SIZE, "an evicted file is read whole: " + evicted + " bytes");
+        assertTrue(cached < FILE_SIZE / 16, "a file in the page cache is not read again: " + cached + " bytes");
+        assertTrue(PageCache.evict(PATTERN.path()));
+        assertTrue(bytesReadBy(open) >= FILE_SIZE, "evicted again, it is read again");
     }
 
     @Test
