@@ -46,8 +46,11 @@ public final class EmulatedReader implements ExtentReader {
      * @param requests         requests served
      * @param modelledNanos    device time of all requests, from issue to the modelled last completion
      *                         (queueing behind other callers' requests included)
-     * @param overrunRequests  requests whose real read finished after the modelled completion
-     * @param overrunNanos     time by which real reads overran the model, summed
+     * @param overrunRequests  requests whose real read took longer than the device's time for them
+     * @param overrunNanos     time by which real reads overran the device's, summed: the real storage
+     *                         leaking into the emulated figures. The host's late wake-ups are not in
+     *                         it: a request issued late is credited so (the device's time is taken to
+     *                         start that much earlier), and its real read is measured from its own start
      */
     public record Stats(long requests, long modelledNanos, long overrunRequests, long overrunNanos) {
         /** Share of requests in which the real storage was slower than the emulated device. */
@@ -183,10 +186,12 @@ public final class EmulatedReader implements ExtentReader {
         thread[LATE] += Pacer.waitUntil(end);
         thread[PREVIOUS_END] = end;
         requests.incrementAndGet();
-        modelled.addAndGet(end - start);
-        if (realEnd > end) {
+        long deviceNanos = end - issued;
+        modelled.addAndGet(deviceNanos);
+        long over = realEnd - start - deviceNanos;
+        if (over > 0) {
             overrunRequests.incrementAndGet();
-            overrun.addAndGet(realEnd - end);
+            overrun.addAndGet(over);
         }
         return new ReadStats(
                 real.extents(), real.operations(), real.bytesRequested(), real.bytesRead(), System.nanoTime() - start);
