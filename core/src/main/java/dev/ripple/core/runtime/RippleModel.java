@@ -24,6 +24,7 @@ import dev.ripple.io.device.DeviceEmulator;
 import dev.ripple.io.device.EmulatedReader;
 import dev.ripple.io.reader.DirectReader;
 import dev.ripple.io.reader.ExtentReader;
+import dev.ripple.io.reader.ReaderFactory;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -108,17 +109,16 @@ public final class RippleModel implements FeedForward, AutoCloseable {
     public static RippleModel open(
             Path path, RuntimeOptions options, ActivationPredictor predictor, Consumer<TokenStats> listener)
             throws IOException {
-        return open(
-                path, options, predictor, listener, (p, qd) -> options.reader().open(p, qd));
+        return open(path, options, predictor, listener, options.reader());
     }
 
-    /** Opens an {@link ExtentReader} on a file; lets tests and tools wrap or replace the configured reader. */
-    @FunctionalInterface
-    public interface ReaderFactory {
-        ExtentReader open(Path path, int queueDepth) throws IOException;
-    }
-
-    /** As {@link #open(Path, RuntimeOptions, ActivationPredictor, Consumer)}, reading through {@code readers}. */
+    /**
+     * As {@link #open(Path, RuntimeOptions, ActivationPredictor, Consumer)}, reading through
+     * {@code readers}. Under an emulated device, the configured reader kind ({@code options.reader()},
+     * what the other overloads pass) has its real reads served from DRAM when the file fits
+     * ({@link EmulatedReader#open}); any other factory is kept, its reads timed as on the device: a
+     * caller wraps or replaces the reader to see or change the real reads.
+     */
     public static RippleModel open(
             Path path,
             RuntimeOptions options,
@@ -131,14 +131,7 @@ public final class RippleModel implements FeedForward, AutoCloseable {
         BundleCache cache = null;
         try {
             ActivationPredictor p = predictor != null ? predictor : predictorFor(file, options);
-            if (options.emulatedDevice() != null) {
-                // every read takes the emulated device's time; the real bytes come from DRAM when the
-                // file fits, so this machine's disk does not leak into the device's figures
-                reader = EmulatedReader.open(
-                        path, options.queueDepth(), DeviceEmulator.of(options.emulatedDevice()), readers::open);
-            } else {
-                reader = readers.open(path, options.queueDepth());
-            }
+            reader = openReader(path, options, readers);
             cache = cacheFor(file, options);
             return new RippleModel(file, reader, cache, p, options, listener);
         } catch (IOException | RuntimeException e) {
@@ -151,6 +144,17 @@ public final class RippleModel implements FeedForward, AutoCloseable {
             file.close();
             throw e;
         }
+    }
+
+    private static ExtentReader openReader(Path path, RuntimeOptions options, ReaderFactory readers)
+            throws IOException {
+        if (options.emulatedDevice() == null) {
+            return readers.open(path, options.queueDepth());
+        }
+        DeviceEmulator device = DeviceEmulator.of(options.emulatedDevice());
+        return readers == options.reader()
+                ? EmulatedReader.open(path, options.queueDepth(), device, readers)
+                : EmulatedReader.wrap(readers.open(path, options.queueDepth()), device);
     }
 
     private static BundleCache cacheFor(RippleFile file, RuntimeOptions options) {

@@ -1,6 +1,8 @@
 package dev.ripple.core.runtime;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -17,6 +19,8 @@ import dev.ripple.core.testing.RandomModels;
 import dev.ripple.io.device.DeviceProfile;
 import dev.ripple.io.device.EmulatedReader;
 import dev.ripple.io.device.UfsPresets;
+import dev.ripple.io.reader.ExtentReader;
+import dev.ripple.io.reader.ReaderFactory;
 import dev.ripple.io.reader.ReaderKind;
 import java.util.ArrayList;
 import java.util.List;
@@ -280,15 +284,19 @@ class RippleModelTest {
         assertTrue(e.getMessage().contains("no low-rank predictor"), e.getMessage());
     }
 
-    @Test
-    void anEmulatedDeviceGivesEveryReadItsTimeAndTheSameResults() throws Exception {
-        DeviceProfile ufs = UfsPresets.ufs40();
-        RuntimeOptions real = RuntimeOptions.defaults()
+    /** Every neuron of a token read through pread at queue depth 1, nothing cached: one request per layer. */
+    static RuntimeOptions denseUncachedPread() {
+        return RuntimeOptions.defaults()
                 .withReader(ReaderKind.POSITIONAL)
                 .withQueueDepth(1)
                 .withCache("none", 0)
-                .withPredictor(PredictorKind.DENSE)
-                .withDevice(ufs);
+                .withPredictor(PredictorKind.DENSE);
+    }
+
+    @Test
+    void anEmulatedDeviceGivesEveryReadItsTimeAndTheSameResults() throws Exception {
+        DeviceProfile ufs = UfsPresets.ufs40();
+        RuntimeOptions real = denseUncachedPread().withDevice(ufs);
         float[] x = RandomModels.randomFloats(new Random(11), 32, 1f);
         float[] expected = new float[32];
         float[] out = new float[32];
@@ -309,5 +317,32 @@ class RippleModelTest {
             assertEquals(1, ((EmulatedReader) m.reader()).emulationStats().requests());
         }
         Assertions.assertArrayEquals(expected, out, "emulation changes time, never data");
+    }
+
+    @Test
+    void underAnEmulatedDeviceTheCallersReaderFactoryMakesTheRealReads() throws Exception {
+        RuntimeOptions options = denseUncachedPread().emulating(UfsPresets.ufs40());
+        float[] x = RandomModels.randomFloats(new Random(12), 32, 1f);
+        float[] expected = new float[32];
+        RandomModels.weights(MODEL.contents(), 0).denseForward(x, expected);
+        // not the configured kind, so the runtime's own emulation (DRAM through pread) cannot pass for it
+        List<ExtentReader> opened = new ArrayList<>();
+        ReaderFactory mmaps = (path, queueDepth) -> {
+            ExtentReader r = ReaderKind.MMAP.open(path, queueDepth);
+            opened.add(r);
+            return r;
+        };
+        try (RippleModel m = RippleModel.open(MODEL.path(), options, null, null, mmaps)) {
+            assertEquals(1, opened.size(), "the caller's factory opened the model's reader");
+            EmulatedReader emulated = assertInstanceOf(
+                    EmulatedReader.class, m.reader(), m.reader().describe());
+            assertSame(opened.getFirst(), emulated.inner(), emulated.describe());
+            assertEquals("emulated ufs-4.0 over " + opened.getFirst().kind(), emulated.kind());
+            float[] out = new float[32];
+            TokenStats s = m.ffn(0).forward(x, out);
+            assertTrue(s.readOps() > 0, "the layer was read");
+            assertEquals(1, emulated.emulationStats().requests(), "the read went through the emulated device");
+            assertTrue(RandomModels.relativeError(out, expected) < 1e-5, "the caller's reader read the right bytes");
+        }
     }
 }

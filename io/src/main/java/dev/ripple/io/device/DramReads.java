@@ -3,6 +3,7 @@ package dev.ripple.io.device;
 import dev.ripple.io.reader.ExtentReader;
 import dev.ripple.io.reader.ReaderKind;
 import java.io.IOException;
+import java.lang.foreign.Arena;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
@@ -21,8 +22,13 @@ import java.util.Locale;
  *
  * <p>Used when the file takes at most half the memory the kernel reports available
  * ({@code MemAvailable} in {@code /proc/meminfo}); the file is read once, sequentially, to bring it
- * into the page cache. Elsewhere (a larger file, no {@code /proc/meminfo}) the configured disk reader
- * is kept and the reason is reported.
+ * into the page cache, unless all of it is there already. The page cache, not a record of earlier
+ * opens, decides: a benchmark opens one file many times and reading it whole each time would copy
+ * it again for nothing, while a file evicted since (a cold pass, memory pressure) must be read
+ * again or its reads would come from the disk. Where the kernel does not say which pages of a file
+ * are cached ({@code mincore} reports only this process's own mappings for a file it neither owns
+ * nor may write), every open reads it. Elsewhere (a larger file, no {@code /proc/meminfo}) the
+ * configured disk reader is kept and the reason is reported.
  */
 final class DramReads {
 
@@ -82,18 +88,31 @@ final class DramReads {
         return -1;
     }
 
-    /** Reads the whole file once, sequentially, so its pages are in the page cache; returns the bytes read. */
+    /**
+     * Brings the file into the page cache: reads it whole, sequentially, unless every page of it is
+     * cached already; returns the bytes read (0 when it was all cached).
+     */
     static long warm(Path path) throws IOException {
-        long total = 0;
         try (FileChannel ch = FileChannel.open(path, StandardOpenOption.READ)) {
+            if (cached(ch)) {
+                return 0;
+            }
+            long total = 0;
             ByteBuffer buffer = ByteBuffer.allocateDirect(4 << 20);
             int n;
             while ((n = ch.read(buffer)) >= 0) {
                 total += n;
                 buffer.clear();
             }
+            return total;
         }
-        return total;
+    }
+
+    /** Whether every page of the file is in the page cache ({@code mincore} over a mapping, which reads nothing). */
+    private static boolean cached(FileChannel ch) throws IOException {
+        try (Arena arena = Arena.ofConfined()) {
+            return ch.map(FileChannel.MapMode.READ_ONLY, 0, ch.size(), arena).isLoaded();
+        }
     }
 
     /**

@@ -3,6 +3,7 @@ package dev.ripple.io.device;
 import dev.ripple.io.Extent;
 import dev.ripple.io.ReadStats;
 import dev.ripple.io.reader.ExtentReader;
+import dev.ripple.io.reader.ReaderFactory;
 import java.io.IOException;
 import java.lang.foreign.MemorySegment;
 import java.nio.file.Path;
@@ -45,20 +46,17 @@ public final class EmulatedReader implements ExtentReader {
      * @param requests         requests served
      * @param modelledNanos    device time of all requests, from issue to the modelled last completion
      *                         (queueing behind other callers' requests included)
-     * @param overrunRequests  requests whose real read finished after the modelled completion
-     * @param overrunNanos     time by which real reads overran the model, summed
+     * @param overrunRequests  requests whose real read took longer than the device's time for them
+     * @param overrunNanos     time by which real reads overran the device's, summed: the real storage
+     *                         leaking into the emulated figures. The host's late wake-ups are not in
+     *                         it: a request issued late is credited so (the device's time is taken to
+     *                         start that much earlier), and its real read is measured from its own start
      */
     public record Stats(long requests, long modelledNanos, long overrunRequests, long overrunNanos) {
         /** Share of requests in which the real storage was slower than the emulated device. */
         public double overrunShare() {
             return requests == 0 ? 0 : (double) overrunRequests / requests;
         }
-    }
-
-    /** Opens the reader an emulation reads through from the disk (the configured reader). */
-    @FunctionalInterface
-    public interface DiskReader {
-        ExtentReader open(Path path, int queueDepth) throws IOException;
     }
 
     private final ExtentReader inner;
@@ -83,12 +81,13 @@ public final class EmulatedReader implements ExtentReader {
 
     /**
      * The emulation the runtime uses: {@code device} at {@code queueDepth}, with the real reads served
-     * from DRAM when the file fits ({@link DramReads}: warmed into the page cache, then read through
-     * it by as many threads as there are processors), so that this machine's disk, whose times
-     * vary from run to run and can be slower than the emulated device for large reads, does not
-     * leak into the emulated figures; otherwise by {@code onDisk}, and {@link #realReads()} says why.
+     * from DRAM when the file fits ({@link DramReads}: brought into the page cache unless it is there
+     * already, then read through it by as many threads as there are processors), so that this
+     * machine's disk, whose times vary from run to run and can be slower than the emulated device for
+     * large reads, does not leak into the emulated figures; otherwise by {@code onDisk}, and
+     * {@link #realReads()} says why. For a reader of the caller's own, {@link #wrap} it instead.
      */
-    public static EmulatedReader open(Path path, int queueDepth, DeviceEmulator device, DiskReader onDisk)
+    public static EmulatedReader open(Path path, int queueDepth, DeviceEmulator device, ReaderFactory onDisk)
             throws IOException {
         DramReads.Decision d = DramReads.decide(path);
         if (d.dram()) {
@@ -187,10 +186,12 @@ public final class EmulatedReader implements ExtentReader {
         thread[LATE] += Pacer.waitUntil(end);
         thread[PREVIOUS_END] = end;
         requests.incrementAndGet();
-        modelled.addAndGet(end - start);
-        if (realEnd > end) {
+        long deviceNanos = end - issued;
+        modelled.addAndGet(deviceNanos);
+        long over = realEnd - start - deviceNanos;
+        if (over > 0) {
             overrunRequests.incrementAndGet();
-            overrun.addAndGet(realEnd - end);
+            overrun.addAndGet(over);
         }
         return new ReadStats(
                 real.extents(), real.operations(), real.bytesRequested(), real.bytesRead(), System.nanoTime() - start);

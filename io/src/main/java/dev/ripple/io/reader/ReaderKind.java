@@ -7,13 +7,13 @@ import java.util.Optional;
 
 /**
  * The reader implementations by name, so benchmarks and the CLI can choose one from a string or a
- * JMH {@code @Param}.
+ * JMH {@code @Param}; each is the {@link ReaderFactory} of its reader.
  *
  * <pre>{@code
  * try (ExtentReader r = ReaderKind.valueOf("DIRECT").open(path, 32)) { ... }
  * }</pre>
  */
-public enum ReaderKind {
+public enum ReaderKind implements ReaderFactory {
     /** {@link MmapReader} with {@code MADV_RANDOM}. */
     MMAP("mmap", MmapReader::open),
     /** {@link PositionalReader}: {@code pread} through the page cache. */
@@ -28,16 +28,10 @@ public enum ReaderKind {
      */
     IO_URING("io_uring", (path, queueDepth) -> openUringOrDirect(path, queueDepth, UringSyscalls.get()));
 
-    /** How a kind opens its reader. */
-    @FunctionalInterface
-    private interface Opener {
-        ExtentReader open(Path path, int queueDepth) throws IOException;
-    }
-
     private final String cliName;
-    private final Opener opener;
+    private final ReaderFactory opener;
 
-    ReaderKind(String cliName, Opener opener) {
+    ReaderKind(String cliName, ReaderFactory opener) {
         this.cliName = cliName;
         this.opener = opener;
     }
@@ -50,6 +44,7 @@ public enum ReaderKind {
     }
 
     /** Opens a reader of this kind on {@code path} with the given queue depth. */
+    @Override
     public ExtentReader open(Path path, int queueDepth) throws IOException {
         return opener.open(path, queueDepth);
     }

@@ -58,7 +58,7 @@ final class Ring implements AutoCloseable {
     };
 
     private static final long SQE_BYTES = 64;
-    private static final long CQE_BYTES = 16;
+    static final long CQE_BYTES = 16;
     private static final VarHandle INT = JAVA_INT.varHandle();
 
     private static final AtomicInteger LIVE = new AtomicInteger();
@@ -90,6 +90,20 @@ final class Ring implements AutoCloseable {
     private long enterCalls;
     private int generation;
     private boolean closed;
+
+    /**
+     * Where the completion queue's head, tail, mask and entries lie in the ring mapping, as
+     * {@code io_uring_params.cq_off} gives them after setup.
+     */
+    record CqOffsets(long head, long tail, long mask, long cqes) {
+        static CqOffsets of(MemorySegment params) {
+            return new CqOffsets(
+                    params.get(JAVA_INT, CQ_OFF),
+                    params.get(JAVA_INT, CQ_OFF + 4),
+                    params.get(JAVA_INT, CQ_OFF + 8),
+                    params.get(JAVA_INT, CQ_OFF + 20));
+        }
+    }
 
     /** Completions as they are reaped. */
     @FunctionalInterface
@@ -130,8 +144,8 @@ final class Ring implements AutoCloseable {
                 int sqEntries = params.get(JAVA_INT, 0);
                 int cqEntries = params.get(JAVA_INT, 4);
                 long sqArray = params.get(JAVA_INT, SQ_OFF + 24);
-                long cqesOffset = params.get(JAVA_INT, CQ_OFF + 20);
-                ringBytes = Math.max(sqArray + 4L * sqEntries, cqesOffset + CQE_BYTES * cqEntries);
+                ringBytes =
+                        Math.max(sqArray + 4L * sqEntries, CqOffsets.of(params).cqes() + CQE_BYTES * cqEntries);
                 ringAddress = sys.mmap(ringBytes, fd, 0);
                 if (ringAddress < 0) {
                     throw new IOException("mmap of the io_uring rings (" + ringBytes + " bytes) failed: "
@@ -184,10 +198,11 @@ final class Ring implements AutoCloseable {
         this.sqHead = params.get(JAVA_INT, SQ_OFF);
         this.sqTail = params.get(JAVA_INT, SQ_OFF + 4);
         this.sqMask = ring.get(JAVA_INT, params.get(JAVA_INT, SQ_OFF + 8));
-        this.cqHead = params.get(JAVA_INT, CQ_OFF);
-        this.cqTail = params.get(JAVA_INT, CQ_OFF + 4);
-        this.cqMask = ring.get(JAVA_INT, params.get(JAVA_INT, CQ_OFF + 8));
-        this.cqes = params.get(JAVA_INT, CQ_OFF + 20);
+        CqOffsets cq = CqOffsets.of(params);
+        this.cqHead = cq.head();
+        this.cqTail = cq.tail();
+        this.cqMask = ring.get(JAVA_INT, cq.mask());
+        this.cqes = cq.cqes();
         this.localTail = (int) INT.getAcquire(ring, sqTail);
         this.localCqHead = (int) INT.getAcquire(ring, cqHead);
         this.fileFd = fileFd;

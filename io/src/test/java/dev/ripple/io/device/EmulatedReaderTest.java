@@ -3,16 +3,20 @@ package dev.ripple.io.device;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.ripple.io.Extent;
 import dev.ripple.io.PatternFile;
 import dev.ripple.io.ReadStats;
 import dev.ripple.io.TestFiles;
+import dev.ripple.io.nativeio.PageCache;
 import dev.ripple.io.reader.ExtentReader;
+import dev.ripple.io.reader.ReaderFactory;
 import dev.ripple.io.reader.ReaderKind;
 import java.io.IOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -23,7 +27,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The emulated device: its schedule follows the cost model exactly, and a stream of real reads
- * through {@link EmulatedReader} takes the modelled time within 10%.
+ * through {@link EmulatedReader} is paced by it ({@link #assertPacedByTheModel}).
  */
 class EmulatedReaderTest {
 
@@ -96,32 +100,6 @@ class EmulatedReaderTest {
     }
 
     /** The stream's time by the cost model, computed here from the profile's lines, µs. */
-    /** A timed run of a request stream, in microseconds. */
-    @FunctionalInterface
-    interface TimedRun {
-        double micros() throws IOException;
-    }
-
-    /**
-     * Fails unless {@code run} takes the {@code model}led time within 10%. Keeps the fastest of up to
-     * ten attempts half a second apart: on a shared 2-core machine other processes (a parallel build)
-     * can take the CPU from the reading thread, which only ever makes a stream slower than modelled,
-     * never faster, so an emulation that runs ahead of its device still fails on every attempt.
-     */
-    static void assertTakesModelledTime(String what, double model, TimedRun run) throws IOException {
-        double measured = run.micros();
-        for (int attempt = 1; attempt < 10 && Math.abs(measured / model - 1) >= 0.10; attempt++) {
-            LockSupport.parkNanos(500_000_000L);
-            measured = Math.min(measured, run.micros());
-        }
-        double error = measured / model - 1;
-        assertTrue(
-                Math.abs(error) < 0.10,
-                String.format(
-                        "%s: measured %.0f us, modelled %.0f us (%+.1f%%), seed %d",
-                        what, measured, model, 100 * error, SEED));
-    }
-
     static double modelledMicros(DeviceProfile profile, List<Request> stream) {
         double micros = 0;
         for (Request r : stream) {
@@ -134,19 +112,85 @@ class EmulatedReaderTest {
         return micros;
     }
 
-    /** Runs the stream through the emulated device, one request after another; returns the wall time, µs. */
-    static double measuredMicros(DeviceProfile profile, List<Request> stream, int queueDepth) throws IOException {
-        // positional reads of a page-cached file, one at a time, take microseconds: the device model
-        // sets the pace (a pool of 31 threads on two shared cores would not keep up with it)
-        return measuredMicros(
-                EmulatedReader.wrap(
-                        ReaderKind.POSITIONAL.open(PATTERN.path(), 1), DeviceEmulator.of(profile), queueDepth),
-                stream);
+    /**
+     * A timed stream: its wall time and what the emulator accounted for it
+     * ({@link EmulatedReader.Stats}).
+     *
+     * @param deviceMicros    the device time the emulator gave the requests
+     * @param overrunRequests requests whose real read took longer than the device's time for them
+     * @param overrunMicros   by how much, summed
+     */
+    record Paced(double wallMicros, double deviceMicros, long requests, long overrunRequests, double overrunMicros) {
+        double overrunShare() {
+            return (double) overrunRequests / requests;
+        }
+
+        @Override
+        public String toString() {
+            return String.format(
+                    "wall %.0f us, device %.0f us, %d of %d requests' real reads overran it (by %.0f us)",
+                    wallMicros, deviceMicros, overrunRequests, requests, overrunMicros);
+        }
     }
 
-    /** Runs the stream through {@code emulated} (closed after), one request after another; returns the wall time, µs. */
-    static double measuredMicros(ExtentReader emulated, List<Request> stream) throws IOException {
-        try (ExtentReader reader = emulated;
+    /** Opens a fresh emulation for one attempt. */
+    @FunctionalInterface
+    interface Emulation {
+        EmulatedReader open() throws IOException;
+    }
+
+    /** At most this share of a stream's requests may have a real read slower than the device. */
+    static final double MAX_OVERRUN_SHARE = 0.10;
+
+    /**
+     * Fails unless {@code stream} through the {@code emulation} is paced by {@code profile}'s model:
+     * the emulator gives the requests the device time the model gives them (within 0.5%), the stream
+     * never ends more than 10% sooner than that (the waits happen), and fewer than 10% of its requests
+     * have a real read that took longer than the device's time for it (the real reads do not set the
+     * pace).
+     *
+     * <p>Why not the wall time within 10% of the model, as until 2026-12-06: that held on a quiet
+     * machine and failed under load (+10% to +124% with parallel builds on the two cores; up to +204%
+     * for the depth-1 stream at load 9), because wall time also carries how late the host wakes the
+     * waiting thread, which no emulator controls. What the emulator contributes is in its own
+     * accounting, and the leak this test guards against shows there: the disk's 0.5 MiB direct reads,
+     * slower than the UFS 4.0 model, added 12-15% to emulated runs. A real reader slower than the
+     * device overruns it in nearly every request, while a loaded host that preempts a copy now and
+     * then makes a few overrun (a probe at load 9: direct reads of this VM's disk overran in 30 of 30
+     * requests each time, the same streams from DRAM in 0 to 10 of 30). So the check is the share of
+     * requests that overran, on the best of up to ten attempts half a second apart (contention only
+     * adds overruns), and an emulation whose real reads are slower than its device fails every
+     * attempt. The wall time keeps its lower bound, which load cannot break.
+     */
+    static void assertPacedByTheModel(String what, DeviceProfile profile, List<Request> stream, Emulation emulation)
+            throws IOException {
+        double model = modelledMicros(profile, stream);
+        Paced best = null;
+        for (int attempt = 0; attempt < 10 && (best == null || best.overrunShare() >= MAX_OVERRUN_SHARE); attempt++) {
+            if (attempt > 0) {
+                LockSupport.parkNanos(500_000_000L);
+            }
+            Paced run = pace(emulation.open(), stream);
+            String at = String.format("%s: %s; modelled %.0f us, seed %d", what, run, model, SEED);
+            assertEquals(model, run.deviceMicros(), model * 0.005, "the device time is the model's: " + at);
+            assertTrue(run.wallMicros() >= 0.9 * model, "the stream ran ahead of its device: " + at);
+            if (best == null || run.overrunShare() < best.overrunShare()) {
+                best = run;
+            }
+        }
+        assertTrue(
+                best.overrunShare() < MAX_OVERRUN_SHARE,
+                String.format(
+                        "%s: the real reads set the pace in %.0f%% of the requests at best (%s; seed %d)",
+                        what, 100 * best.overrunShare(), best, SEED));
+    }
+
+    /**
+     * Runs the stream through {@code emulation} (closed after), one request after another, after up to
+     * 100 of its requests as a warm-up (page cache and compiled code).
+     */
+    static Paced pace(EmulatedReader emulation, List<Request> stream) throws IOException {
+        try (EmulatedReader reader = emulation;
                 Arena arena = Arena.ofShared()) {
             MemorySegment buffer = arena.allocate(4 << 20);
             List<List<MemorySegment>> targets = new ArrayList<>();
@@ -159,19 +203,27 @@ class EmulatedReaderTest {
                 }
                 targets.add(t);
             }
-            for (int i = 0; i < Math.min(stream.size(), 100); i++) { // page cache and compiled code warm
+            for (int i = 0; i < Math.min(stream.size(), 100); i++) {
                 reader.read(stream.get(i).extents(), targets.get(i));
             }
+            EmulatedReader.Stats before = reader.emulationStats();
             long start = System.nanoTime();
             for (int i = 0; i < stream.size(); i++) {
                 reader.read(stream.get(i).extents(), targets.get(i));
             }
-            return (System.nanoTime() - start) / 1e3;
+            double wall = (System.nanoTime() - start) / 1e3;
+            EmulatedReader.Stats after = reader.emulationStats();
+            return new Paced(
+                    wall,
+                    (after.modelledNanos() - before.modelledNanos()) / 1e3,
+                    after.requests() - before.requests(),
+                    after.overrunRequests() - before.overrunRequests(),
+                    (after.overrunNanos() - before.overrunNanos()) / 1e3);
         }
     }
 
     @Test
-    void aStreamOfReadsUnderEmulationTakesTheModelledTimeWithinTenPercent() throws IOException {
+    void aStreamOfReadsUnderEmulationIsPacedByTheDeviceModel() throws IOException {
         DeviceProfile ufs40 = UfsPresets.ufs40();
         DeviceProfile nvme = DevicePresets.nvme();
         List<Object[]> cases = List.of(
@@ -200,16 +252,22 @@ class EmulatedReaderTest {
             DeviceProfile profile = (DeviceProfile) c[1];
             @SuppressWarnings("unchecked")
             List<Request> s = (List<Request>) c[3];
-            assertTakesModelledTime(
-                    (String) c[0], modelledMicros(profile, s), () -> measuredMicros(profile, s, (int) c[2]));
+            // positional reads of a page-cached file, one at a time, take microseconds: the device model
+            // sets the pace (a pool of 31 threads on two shared cores would not keep up with it)
+            assertPacedByTheModel(
+                    (String) c[0],
+                    profile,
+                    s,
+                    () -> EmulatedReader.wrap(
+                            ReaderKind.POSITIONAL.open(PATTERN.path(), 1), DeviceEmulator.of(profile), (int) c[2]));
         }
     }
 
     @Test
-    void theRuntimesEmulationServesRealReadsFromDramAndTakesTheModelledTime() throws IOException {
+    void theRuntimesEmulationServesRealReadsFromDramWithinTheModelledTime() throws IOException {
         DeviceProfile ufs40 = UfsPresets.ufs40();
         // the configured disk reader would be the thread-pool direct reader; the file fits in memory
-        EmulatedReader.DiskReader disk = (p, q) -> {
+        ReaderFactory disk = (p, q) -> {
             throw new AssertionError("a file of 8 MiB fits in memory: the disk reader must not be opened");
         };
         try (EmulatedReader reader = EmulatedReader.open(PATTERN.path(), 32, DeviceEmulator.of(ufs40), disk);
@@ -231,7 +289,7 @@ class EmulatedReaderTest {
             }
         }
         // the large collapsed reads whose real time leaked into emulated runs (PERFORMANCE.md §12),
-        // and many small ones, both at the modelled time through the runtime's emulation
+        // and many small ones, both paced by the model through the runtime's emulation
         List<Object[]> cases = List.of(
                 new Object[] {"queue depth 32, 3 reads of 0.5-1 MiB", 32, stream(SEED + 7, 30, 32, 3, 1 << 19, 1 << 20)
                 },
@@ -241,12 +299,53 @@ class EmulatedReaderTest {
         for (Object[] c : cases) {
             @SuppressWarnings("unchecked")
             List<Request> s = (List<Request>) c[2];
-            assertTakesModelledTime(
+            assertPacedByTheModel(
                     "ufs-4.0 over DRAM, " + c[0],
-                    modelledMicros(ufs40, s),
-                    () -> measuredMicros(
-                            EmulatedReader.open(PATTERN.path(), (int) c[1], DeviceEmulator.of(ufs40), null), s));
+                    ufs40,
+                    s,
+                    () -> EmulatedReader.open(PATTERN.path(), (int) c[1], DeviceEmulator.of(ufs40), disk));
         }
+    }
+
+    /**
+     * Bytes this thread read through {@code read}-family system calls while {@code action} ran: the
+     * kernel's own count ({@code rchar} of {@code /proc/thread-self/io}), page-cache hits included.
+     */
+    static long bytesReadBy(IoAction action) throws IOException {
+        long before = threadReadChars();
+        action.run();
+        return threadReadChars() - before;
+    }
+
+    @FunctionalInterface
+    interface IoAction {
+        void run() throws IOException;
+    }
+
+    static long threadReadChars() throws IOException {
+        for (String line : Files.readAllLines(THREAD_IO)) {
+            if (line.startsWith("rchar:")) {
+                return Long.parseLong(line.substring("rchar:".length()).strip());
+            }
+        }
+        throw new IllegalStateException(THREAD_IO + " has no rchar line");
+    }
+
+    static final Path THREAD_IO = Path.of("/proc/thread-self/io");
+
+    @Test
+    void theRuntimesEmulationReadsTheFileIntoThePageCacheOnlyWhenItIsNotThere() throws IOException {
+        assumeTrue(Files.isReadable(THREAD_IO), "per-thread read counts are Linux's");
+        assumeTrue(PageCache.evict(PATTERN.path()), "evicting the file needs native access");
+        DeviceEmulator ufs40 = DeviceEmulator.of(UfsPresets.ufs40());
+        IoAction open = () -> EmulatedReader.open(PATTERN.path(), 8, ufs40, ReaderKind.POSITIONAL)
+                .close();
+        long evicted = bytesReadBy(open);
+        long cached = bytesReadBy(open);
+        assertTrue(evicted >= FILE_SIZE, "an evicted file is read whole: " + evicted + " bytes");
+        assertTrue(cached < FILE_SIZE / 16, "a file in the page cache is not read again: " + cached + " bytes");
+        assertTrue(PageCache.evict(PATTERN.path()));
+        assertTrue(bytesReadBy(open) >= FILE_SIZE, "evicted again, it is read again");
     }
 
     @Test

@@ -144,13 +144,9 @@ class UringSubmissionTest {
      * reverses the order of the completions in the ring, as a device completing out of order would.
      */
     static final class Recording implements UringSyscalls {
-        private static final long CQ_OFF = 80;
         private final UringSyscalls real;
         private final boolean reorder;
-        private long cqHead = -1;
-        private long cqTail;
-        private long cqMask;
-        private long cqes;
+        private Ring.CqOffsets cq;
         private MemorySegment ring;
         private int ringFd = -1;
         long submitted;
@@ -167,10 +163,7 @@ class UringSubmissionTest {
             int fd = real.setup(entries, params);
             if (fd >= 0) {
                 ringFd = fd;
-                cqHead = params.get(ValueLayout.JAVA_INT, CQ_OFF);
-                cqTail = params.get(ValueLayout.JAVA_INT, CQ_OFF + 4);
-                cqMask = params.get(ValueLayout.JAVA_INT, CQ_OFF + 8);
-                cqes = params.get(ValueLayout.JAVA_INT, CQ_OFF + 20);
+                cq = Ring.CqOffsets.of(params);
             }
             return fd;
         }
@@ -192,15 +185,15 @@ class UringSubmissionTest {
         }
 
         private void reverseUnreaped() {
-            int head = ring.get(ValueLayout.JAVA_INT, cqHead);
-            int tail = ring.get(ValueLayout.JAVA_INT, cqTail);
-            int mask = ring.get(ValueLayout.JAVA_INT, cqMask);
+            int head = ring.get(ValueLayout.JAVA_INT, cq.head());
+            int tail = ring.get(ValueLayout.JAVA_INT, cq.tail());
+            int mask = ring.get(ValueLayout.JAVA_INT, cq.mask());
             if (tail - head < 2) {
                 return;
             }
             for (int i = head, j = tail - 1; i < j; i++, j--) {
-                long a = cqes + 16L * (i & mask);
-                long b = cqes + 16L * (j & mask);
+                long a = cq.cqes() + Ring.CQE_BYTES * (i & mask);
+                long b = cq.cqes() + Ring.CQE_BYTES * (j & mask);
                 long ua = ring.get(ValueLayout.JAVA_LONG, a);
                 long ra = ring.get(ValueLayout.JAVA_LONG, a + 8);
                 ring.set(ValueLayout.JAVA_LONG, a, ring.get(ValueLayout.JAVA_LONG, b));
