@@ -7,7 +7,6 @@ import dev.ripple.core.format.RippleFile;
 import dev.ripple.core.model.decoder.DecoderConfig;
 import dev.ripple.core.model.decoder.DecoderModel;
 import dev.ripple.core.model.decoder.Detokenizer;
-import dev.ripple.core.model.decoder.GenerationStats;
 import dev.ripple.core.model.decoder.Generator;
 import dev.ripple.core.model.decoder.Session;
 import dev.ripple.core.runtime.MemoryPlan;
@@ -99,7 +98,7 @@ public final class Generation {
                     ? "real reads " + e.realReads()
                     : options.reader().cliName() + " reads from the disk";
             MemoryPlan memory = p.budget().orElseGet(() -> held(m, p));
-            return new GenerationResult(p, result, GenerationStats.of(result), memory, realReads);
+            return new GenerationResult(p, result, memory, realReads);
         }
     }
 

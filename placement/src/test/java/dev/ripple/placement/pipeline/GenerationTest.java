@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.ripple.core.activity.PredictorKind;
+import dev.ripple.core.model.decoder.GenerationStats;
 import dev.ripple.core.model.decoder.Generator;
 import dev.ripple.core.runtime.MemoryPlan;
 import dev.ripple.core.runtime.RuntimeOptions;
@@ -114,6 +115,12 @@ class GenerationTest {
         assertEquals(m.kvCacheBytes(), j.path("memory").path("kvCacheBytes").asLong());
         assertEquals(m.budgetBytes(), j.path("memory").path("budgetBytes").asLong());
         assertEquals(TOKENS, j.path("steps").size());
+        GenerationStats s = r.stats();
+        assertEquals(s.promptTokens(), j.path("promptTokens").asInt());
+        assertEquals(s.generatedTokens(), j.path("generatedTokens").asInt());
+        assertEquals(s.decodeTokensPerSecond(), j.path("decodeTokensPerSecond").asDouble());
+        assertEquals(s.ioMsP99(), j.path("ioMsPerToken").path("p99").asDouble());
+        assertEquals(s.bytesPerToken(), j.path("bytesPerToken").asDouble());
     }
 
     @Test
