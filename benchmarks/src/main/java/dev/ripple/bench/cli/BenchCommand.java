@@ -3,6 +3,7 @@ package dev.ripple.bench.cli;
 import dev.ripple.bench.harness.BenchPredictor;
 import dev.ripple.bench.harness.BenchReport;
 import dev.ripple.bench.harness.DecoderBenchReport;
+import dev.ripple.bench.harness.Profiling;
 import dev.ripple.bench.harness.QuickCalibration;
 import dev.ripple.bench.harness.StrategyBench;
 import dev.ripple.bench.harness.WorkloadBench;
@@ -182,14 +183,14 @@ final class BenchCommand implements Callable<Integer> {
         Corpus corpus = inputs.corpus(calibrationText, 0.5);
         List<String> heldOutText =
                 corpus.heldOut().subList(0, Math.min(sentences, corpus.heldOut().size()));
-        ProfileResult calib = CliProgress.profile(
+        ProfileResult calib = Profiling.profile(
                 onnx,
                 tok,
                 corpus.calibration(),
                 corpus.name() + ", calibration",
                 activity,
                 calibration.tokens,
-                run.quiet);
+                CliProgress.harness(run.quiet));
         BenchReport report = new StrategyBench(settings, CliProgress.harness(run.quiet))
                 .encoder(new StrategyBench.EncoderInput(
                         onnx, tok, inputs.modelName(), corpus.name(), calib, heldOutText, null, corpus.calibration()));
@@ -271,14 +272,14 @@ final class BenchCommand implements Callable<Integer> {
         Corpus corpus = inputs.corpus(calibrationText, 0.5);
         PreparedModel identity = DecoderText.prepare(inputs.model, run.work, run.quiet);
         Tokenizer tokenizer = DecoderText.tokenizer(identity.file(), inputs.tokenizer);
-        ProfileResult calib = CliProgress.profile(
+        ProfileResult calib = Profiling.profile(
                 identity.file(),
                 inputs.tokenizer,
                 corpus.calibration(),
                 corpus.name() + ", calibration",
                 activity,
                 calibration.tokens,
-                run.quiet);
+                CliProgress.harness(run.quiet));
         return new StrategyBench(settings, CliProgress.harness(run.quiet))
                 .decoder(new StrategyBench.DecoderInput(
                         inputs.model, identity, corpus.name(), calib, DecoderText.encode(tokenizer, corpus.heldOut())));

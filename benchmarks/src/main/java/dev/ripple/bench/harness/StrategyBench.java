@@ -32,7 +32,6 @@ import dev.ripple.placement.pipeline.TrainedFit;
 import dev.ripple.placement.pipeline.TrainingOptions;
 import dev.ripple.placement.pipeline.WrittenModel;
 import dev.ripple.placement.profile.EncodedPassage;
-import dev.ripple.placement.profile.ProfileOptions;
 import dev.ripple.placement.profile.ProfileResult;
 import dev.ripple.placement.trace.ActivationTrace;
 import io.soabase.recordbuilder.core.RecordBuilder;
@@ -210,16 +209,14 @@ public final class StrategyBench {
         ReaderKind readerKind = s.reader();
         ActivityRule activity = in.calibration().rule();
         Files.createDirectories(s.work());
-        ProfileResult held;
-        try (ProgressSteps steps = new ProgressSteps(progress)) {
-            held = PlacementPipeline.profile(
-                    in.onnx(),
-                    in.tokenizer(),
-                    in.heldOutText(),
-                    in.corpusName() + ", held-out",
-                    ProfileOptions.defaults().withRule(activity).withMaxTokens(Long.MAX_VALUE / 4),
-                    steps);
-        }
+        ProfileResult held = Profiling.profile(
+                in.onnx(),
+                in.tokenizer(),
+                in.heldOutText(),
+                in.corpusName() + ", held-out",
+                activity,
+                Long.MAX_VALUE / 4,
+                progress);
         ActivationTrace heldTrace = held.trace();
         int heldTokens = (int) held.tokens();
         int replayed = Math.min(s.tokens(), heldTokens);
