@@ -175,7 +175,7 @@ final class BenchCommand implements Callable<Integer> {
         if (inputs.decoder()) {
             DecoderBenchReport report = measureDecoder(settings, activity);
             report.print(o);
-            writeJson(o, report::toJsonBytes);
+            json.writeAndTell(o, report::toJsonBytes);
             return 0;
         }
         Path onnx = inputs.onnx(run.work);
@@ -201,16 +201,15 @@ final class BenchCommand implements Callable<Integer> {
                     "plots: %s%n",
                     String.join(", ", pngs.stream().map(Path::toString).toList()));
         }
-        writeJson(o, report::toJsonBytes);
+        json.writeAndTell(o, report::toJsonBytes);
         return 0;
     }
 
     /** {@code --workload}: the strategies on a synthetic workload (WorkloadBench). */
     private int workload(PrintWriter o, StrategyBench.Settings s) throws IOException {
         Files.createDirectories(run.work);
-        DeviceProfile profile = s.emulatedDevice() != null
-                ? s.emulatedDevice()
-                : QuickCalibration.of(run.work, CliProgress.harness(run.quiet));
+        DeviceProfile profile =
+                QuickCalibration.unlessGiven(s.emulatedDevice(), run.work, CliProgress.harness(run.quiet));
         WorkloadBenchReport report = WorkloadBench.run(
                 new WorkloadBench.Settings(
                         workload,
@@ -224,7 +223,7 @@ final class BenchCommand implements Callable<Integer> {
                         s.emulatedDevice() != null),
                 CliProgress.harness(run.quiet));
         report.print(o);
-        writeJson(o, report::toJsonBytes);
+        json.writeAndTell(o, report::toJsonBytes);
         return 0;
     }
 
@@ -307,9 +306,4 @@ final class BenchCommand implements Callable<Integer> {
     }
 
     /** Writes the report's JSON to --json, if asked, and says where. */
-    private void writeJson(PrintWriter o, JsonFileOptions.Rendering report) throws IOException {
-        if (json.write(report)) {
-            o.printf("json: %s%n", json.file);
-        }
-    }
 }
