@@ -3,6 +3,7 @@ package dev.ripple.bench.cli;
 import dev.ripple.bench.harness.BenchPredictor;
 import dev.ripple.bench.harness.BenchReport;
 import dev.ripple.bench.harness.DecoderBenchReport;
+import dev.ripple.bench.harness.EncoderText;
 import dev.ripple.bench.harness.Profiling;
 import dev.ripple.bench.harness.QuickCalibration;
 import dev.ripple.bench.harness.StrategyBench;
@@ -178,22 +179,11 @@ final class BenchCommand implements Callable<Integer> {
             json.writeAndTell(o, report::toJsonBytes);
             return 0;
         }
-        Path onnx = inputs.onnx(run.work);
-        Path tok = inputs.tokenizer(run.work);
-        Corpus corpus = inputs.corpus(calibrationText, 0.5);
-        List<String> heldOutText =
-                corpus.heldOut().subList(0, Math.min(sentences, corpus.heldOut().size()));
-        ProfileResult calib = Profiling.profile(
-                onnx,
-                tok,
-                corpus.calibration(),
-                corpus.name() + ", calibration",
-                activity,
-                calibration.tokens,
-                CliProgress.harness(run.quiet));
+        EncoderText text = inputs.encoderText(run.work, calibrationText, 0.5).heldOutFirst(sentences);
+        ProfileResult calib = text.profile(
+                text.calibrationText(), "calibration", activity, calibration.tokens, CliProgress.harness(run.quiet));
         BenchReport report = new StrategyBench(settings, CliProgress.harness(run.quiet))
-                .encoder(new StrategyBench.EncoderInput(
-                        onnx, tok, inputs.modelName(), corpus.name(), calib, heldOutText, null, corpus.calibration()));
+                .encoder(new StrategyBench.EncoderInput(text, calib, null));
         report.print(o);
         if (!noPlots) {
             List<Path> pngs = report.plots(run.work);

@@ -31,4 +31,15 @@ public record EncoderText(
             throws IOException {
         return Profiling.profile(onnx, tokenizer, lines, corpusName + ", " + part, rule, maxTokens, progress);
     }
+
+    /** This text with only its first {@code n} held-out lines (all of them when it has fewer). */
+    public EncoderText heldOutFirst(int n) {
+        return new EncoderText(
+                onnx,
+                tokenizer,
+                modelName,
+                corpusName,
+                calibrationText,
+                heldOutText.subList(0, Math.min(n, heldOutText.size())));
+    }
 }
