@@ -27,7 +27,7 @@ public record GenerationResult(
         PreparedGeneration prepared, Generator.Result result, MemoryPlan memory, String realReads) {
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
-    /** The speed and I/O figures of {@link #result}. */
+    /** The speed and I/O figures of {@link #result()}. */
     public GenerationStats stats() {
         return GenerationStats.of(result);
     }
