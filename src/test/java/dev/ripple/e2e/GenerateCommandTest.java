@@ -253,7 +253,24 @@ class GenerateCommandTest {
         RippleRun both =
                 RippleRun.inProcess("generate", "--model", opt.toString(), "--prompt", "x", "--prompt-ids", "1");
         assertEquals(1, both.exit());
-        assertTrue(both.err().contains("one of them"), both.err());
+        assertTrue(both.err().contains("--prompt TEXT or as --prompt-ids 1,2,3, one of them"), both.err());
+        RippleRun system = RippleRun.inProcess("generate", "--model", opt.toString(), "--prompt", "x", "--system", "y");
+        assertEquals("ripple: --system needs --chat", system.err().strip(), "the API's rule in the options' names");
+        RippleRun none =
+                RippleRun.inProcess("generate", "--model", opt.toString(), "--prompt-ids", "1", "--max-tokens", "0");
+        assertTrue(none.err().startsWith("ripple: --max-tokens: "), none.err());
+        RippleRun shortContext = RippleRun.inProcess(
+                "generate",
+                "--model",
+                opt.toString(),
+                "--prompt-ids",
+                "2,10,11",
+                "--context",
+                "3",
+                "--work",
+                work.toString(),
+                "--quiet");
+        assertTrue(shortContext.err().contains("give a longer --context"), shortContext.err());
 
         Path notAModel = Files.writeString(dir.resolve("nonsense.ripple"), "not a model");
         RippleRun bad = RippleRun.inProcess("generate", "--model", notAModel.toString(), "--prompt-ids", "1");

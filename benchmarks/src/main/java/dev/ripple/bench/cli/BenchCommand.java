@@ -3,6 +3,8 @@ package dev.ripple.bench.cli;
 import dev.ripple.bench.harness.BenchPredictor;
 import dev.ripple.bench.harness.BenchReport;
 import dev.ripple.bench.harness.DecoderBenchReport;
+import dev.ripple.bench.harness.EncoderText;
+import dev.ripple.bench.harness.Profiling;
 import dev.ripple.bench.harness.QuickCalibration;
 import dev.ripple.bench.harness.StrategyBench;
 import dev.ripple.bench.harness.WorkloadBench;
@@ -174,25 +176,14 @@ final class BenchCommand implements Callable<Integer> {
         if (inputs.decoder()) {
             DecoderBenchReport report = measureDecoder(settings, activity);
             report.print(o);
-            writeJson(o, report::toJsonBytes);
+            json.writeAndTell(o, report::toJsonBytes);
             return 0;
         }
-        Path onnx = inputs.onnx(run.work);
-        Path tok = inputs.tokenizer(run.work);
-        Corpus corpus = inputs.corpus(calibrationText, 0.5);
-        List<String> heldOutText =
-                corpus.heldOut().subList(0, Math.min(sentences, corpus.heldOut().size()));
-        ProfileResult calib = CliProgress.profile(
-                onnx,
-                tok,
-                corpus.calibration(),
-                corpus.name() + ", calibration",
-                activity,
-                calibration.tokens,
-                run.quiet);
+        EncoderText text = inputs.encoderText(run.work, calibrationText, 0.5).heldOutFirst(sentences);
+        ProfileResult calib = text.profile(
+                text.calibrationText(), "calibration", activity, calibration.tokens, CliProgress.harness(run.quiet));
         BenchReport report = new StrategyBench(settings, CliProgress.harness(run.quiet))
-                .encoder(new StrategyBench.EncoderInput(
-                        onnx, tok, inputs.modelName(), corpus.name(), calib, heldOutText, null, corpus.calibration()));
+                .encoder(new StrategyBench.EncoderInput(text, calib, null));
         report.print(o);
         if (!noPlots) {
             List<Path> pngs = report.plots(run.work);
@@ -200,16 +191,15 @@ final class BenchCommand implements Callable<Integer> {
                     "plots: %s%n",
                     String.join(", ", pngs.stream().map(Path::toString).toList()));
         }
-        writeJson(o, report::toJsonBytes);
+        json.writeAndTell(o, report::toJsonBytes);
         return 0;
     }
 
     /** {@code --workload}: the strategies on a synthetic workload (WorkloadBench). */
     private int workload(PrintWriter o, StrategyBench.Settings s) throws IOException {
         Files.createDirectories(run.work);
-        DeviceProfile profile = s.emulatedDevice() != null
-                ? s.emulatedDevice()
-                : QuickCalibration.of(run.work, CliProgress.harness(run.quiet));
+        DeviceProfile profile =
+                QuickCalibration.unlessGiven(s.emulatedDevice(), run.work, CliProgress.harness(run.quiet));
         WorkloadBenchReport report = WorkloadBench.run(
                 new WorkloadBench.Settings(
                         workload,
@@ -223,7 +213,7 @@ final class BenchCommand implements Callable<Integer> {
                         s.emulatedDevice() != null),
                 CliProgress.harness(run.quiet));
         report.print(o);
-        writeJson(o, report::toJsonBytes);
+        json.writeAndTell(o, report::toJsonBytes);
         return 0;
     }
 
@@ -271,14 +261,14 @@ final class BenchCommand implements Callable<Integer> {
         Corpus corpus = inputs.corpus(calibrationText, 0.5);
         PreparedModel identity = DecoderText.prepare(inputs.model, run.work, run.quiet);
         Tokenizer tokenizer = DecoderText.tokenizer(identity.file(), inputs.tokenizer);
-        ProfileResult calib = CliProgress.profile(
+        ProfileResult calib = Profiling.profile(
                 identity.file(),
                 inputs.tokenizer,
                 corpus.calibration(),
                 corpus.name() + ", calibration",
                 activity,
                 calibration.tokens,
-                run.quiet);
+                CliProgress.harness(run.quiet));
         return new StrategyBench(settings, CliProgress.harness(run.quiet))
                 .decoder(new StrategyBench.DecoderInput(
                         inputs.model, identity, corpus.name(), calib, DecoderText.encode(tokenizer, corpus.heldOut())));
@@ -306,9 +296,4 @@ final class BenchCommand implements Callable<Integer> {
     }
 
     /** Writes the report's JSON to --json, if asked, and says where. */
-    private void writeJson(PrintWriter o, JsonFileOptions.Rendering report) throws IOException {
-        if (json.write(report)) {
-            o.printf("json: %s%n", json.file);
-        }
-    }
 }

@@ -2,14 +2,7 @@ package dev.ripple.bench.cli;
 
 import dev.ripple.bench.harness.Progress;
 import dev.ripple.bench.harness.ProgressSteps;
-import dev.ripple.core.activity.ActivityRule;
-import dev.ripple.placement.pipeline.PlacementPipeline;
-import dev.ripple.placement.profile.ProfileOptions;
-import dev.ripple.placement.profile.ProfileResult;
 import java.io.Console;
-import java.io.IOException;
-import java.nio.file.Path;
-import java.util.List;
 import java.util.Locale;
 import me.tongfei.progressbar.ConsoleProgressBarConsumer;
 import me.tongfei.progressbar.ProgressBar;
@@ -110,26 +103,6 @@ final class CliProgress implements AutoCloseable {
         }
         if (logTask != null) {
             System.err.printf(Locale.ROOT, "ripple: %s done in %.1f s%n", logTask, (System.nanoTime() - started) / 1e9);
-        }
-    }
-
-    /**
-     * Profiles {@code passages} through {@code model} (ONNX, or a decoder's {@code .ripple} file) with
-     * this progress on stderr;
-     * {@code rule} null: the model's default ({@link ActivityRule#defaultFor}).
-     */
-    static ProfileResult profile(
-            Path model,
-            Path tokenizer,
-            List<String> passages,
-            String corpus,
-            ActivityRule rule,
-            long maxTokens,
-            boolean quiet)
-            throws IOException {
-        ProfileOptions options = ProfileOptions.defaults().withRule(rule).withMaxTokens(maxTokens);
-        try (ProgressSteps steps = CliProgress.steps(quiet)) {
-            return PlacementPipeline.profile(model, tokenizer, passages, corpus, options, steps);
         }
     }
 }

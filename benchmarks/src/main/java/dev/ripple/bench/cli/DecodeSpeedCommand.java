@@ -122,9 +122,7 @@ final class DecodeSpeedCommand implements Callable<Integer> {
                 model.getFileName() + " (generated weights if from ripple synth)",
                 bandwidthMib << 18);
         r.print(o);
-        if (json.write(r::toJsonBytes)) {
-            o.printf("json: %s%n", json.file);
-        }
+        json.writeAndTell(o, r::toJsonBytes);
         o.flush();
         return 0;
     }

@@ -11,6 +11,7 @@ import dev.ripple.io.device.DeviceProfile;
 import dev.ripple.placement.pipeline.Generation;
 import dev.ripple.placement.pipeline.GenerationRequest;
 import dev.ripple.placement.pipeline.GenerationResult;
+import dev.ripple.placement.pipeline.InvalidGenerationRequestException;
 import dev.ripple.placement.pipeline.PreparedGeneration;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -140,10 +141,11 @@ final class GenerateCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
-        validate();
         PreparedGeneration prepared;
         try (ProgressSteps steps = CliProgress.steps(run.quiet)) {
             prepared = Generation.prepare(request(), steps);
+        } catch (InvalidGenerationRequestException e) {
+            throw new IllegalArgumentException(e.describe(GenerateCommand::option), e);
         }
         if (!run.quiet) {
             tellChoices(prepared, err);
@@ -169,37 +171,19 @@ final class GenerateCommand implements Callable<Integer> {
         return 0;
     }
 
-    private void validate() {
-        if ((prompt == null) == (promptIds == null)) {
-            throw new IllegalArgumentException(
-                    "give the prompt as --prompt TEXT or as --prompt-ids 1,2,3 (one of them)");
-        }
-        if (chatFormat != null && !chat) {
-            throw new IllegalArgumentException("--chat-format needs --chat");
-        }
-        if (chat && prompt == null) {
-            throw new IllegalArgumentException("--chat needs --prompt TEXT");
-        }
-        if (maxTokens < 1 || context < 0 || io.queueDepth < 1) {
-            throw new IllegalArgumentException(
-                    "--max-tokens and --queue-depth must be positive, --context not negative");
-        }
-    }
-
-    /** The options as the API's request; settings are checked here, before any import work. */
+    /**
+     * The options as the API's request; the API checks them, before any import work, and its
+     * complaints are told in the options' names.
+     */
     private GenerationRequest request() throws IOException {
-        GenerationRequest.Prompt p = promptIds != null
-                ? GenerationRequest.Prompt.ids(promptIds)
-                : chat
-                        ? GenerationRequest.Prompt.chat(
-                                prompt, chatFormat == null ? null : ChatFormat.parse(chatFormat), system)
-                        : GenerationRequest.Prompt.text(prompt);
-        Generator.Options generation = Generator.Options.greedy(maxTokens)
+        GenerationRequest.Prompt p = new GenerationRequest.Prompt(
+                prompt, promptIds, chat, chatFormat == null ? null : ChatFormat.parse(chatFormat), system);
+        Generator.Options generation = OptionValues.checked("--max-tokens", () -> Generator.Options.greedy(maxTokens))
                 .withStopStrings(stops)
                 .withSampling(new Sampler.Settings(temperature, topK, topP, repetitionPenalty, seed));
-        RuntimeOptions runtime = RuntimeOptions.defaults()
+        RuntimeOptions runtime = OptionValues.checked(
+                        "--queue-depth", () -> RuntimeOptions.defaults().withQueueDepth(io.queueDepth))
                 .withReader(io.readerKind())
-                .withQueueDepth(io.queueDepth)
                 .withCache(cache, cacheBudget.fraction);
         DeviceProfile emulated = io.deviceProfile();
         if (emulated != null) {
@@ -216,6 +200,19 @@ final class GenerateCommand implements Callable<Integer> {
                 dram.bytes(),
                 runtime,
                 predictor == null ? null : PredictorKind.parse(predictor));
+    }
+
+    /** The option that gives {@code input}, as a one-line error names it. */
+    private static String option(InvalidGenerationRequestException.Input input) {
+        return switch (input) {
+            case PROMPT_TEXT -> "--prompt TEXT";
+            case PROMPT_IDS -> "--prompt-ids 1,2,3";
+            case CHAT -> "--chat";
+            case CHAT_FORMAT -> "--chat-format";
+            case SYSTEM -> "--system";
+            case CONTEXT -> "--context";
+            case DRAM_BYTES -> "--dram";
+        };
     }
 
     /** An import in the original order and a run without a predictor are said, with what would do better. */

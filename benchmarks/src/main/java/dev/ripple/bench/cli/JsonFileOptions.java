@@ -2,6 +2,7 @@ package dev.ripple.bench.cli;
 
 import dev.ripple.core.format.AtomicFile;
 import java.io.IOException;
+import java.io.PrintWriter;
 import java.nio.file.Path;
 import picocli.CommandLine.Option;
 
@@ -26,5 +27,12 @@ final class JsonFileOptions {
         }
         AtomicFile.write(file, json.bytes());
         return true;
+    }
+
+    /** As {@link #write}, then names the file on {@code out} for a reader of a long report. */
+    void writeAndTell(PrintWriter out, Rendering json) throws IOException {
+        if (write(json)) {
+            out.printf("json: %s%n", file);
+        }
     }
 }

@@ -73,7 +73,12 @@ final class ModelInputs {
 
     /** The model, its tokenizer and the text split by {@link #corpus(double)}, as the harness takes them. */
     EncoderText encoderText(Path work, double heldOutFraction) throws IOException {
-        Corpus corpus = corpus(heldOutFraction);
+        return encoderText(work, null, heldOutFraction);
+    }
+
+    /** As {@link #encoderText(Path, double)}, the text split by {@link #corpus(Path, double)}. */
+    EncoderText encoderText(Path work, Path calibrationText, double heldOutFraction) throws IOException {
+        Corpus corpus = corpus(calibrationText, heldOutFraction);
         return new EncoderText(
                 onnx(work), tokenizer(work), modelName(), corpus.name(), corpus.calibration(), corpus.heldOut());
     }

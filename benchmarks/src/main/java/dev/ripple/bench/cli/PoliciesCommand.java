@@ -147,7 +147,7 @@ final class PoliciesCommand implements Callable<Integer> {
         }
         Files.createDirectories(run.work);
         DeviceProfile profile =
-                io.device != null ? io.deviceProfile() : QuickCalibration.of(run.work, CliProgress.harness(run.quiet));
+                QuickCalibration.unlessGiven(io.deviceProfile(), run.work, CliProgress.harness(run.quiet));
         WorkloadPolicies result = WorkloadPolicies.run(
                 new WorkloadPolicies.Settings(
                         workload,

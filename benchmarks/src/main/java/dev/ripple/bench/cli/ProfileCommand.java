@@ -1,5 +1,6 @@
 package dev.ripple.bench.cli;
 
+import dev.ripple.bench.harness.Profiling;
 import dev.ripple.core.activity.ActivityRule;
 import dev.ripple.placement.profile.ProfileResult;
 import dev.ripple.placement.trace.TraceFiles;
@@ -66,8 +67,14 @@ final class ProfileCommand implements Callable<Integer> {
         Path model =
                 decoder ? DecoderText.prepare(inputs.model, run.work, run.quiet).file() : inputs.onnx(run.work);
         Path tokenizer = decoder ? inputs.tokenizer : inputs.tokenizer(run.work);
-        ProfileResult result = CliProgress.profile(
-                model, tokenizer, corpus.part(split), corpus.name() + ", " + split, r, maxTokens, run.quiet);
+        ProfileResult result = Profiling.profile(
+                model,
+                tokenizer,
+                corpus.part(split),
+                corpus.name() + ", " + split,
+                r,
+                maxTokens,
+                CliProgress.harness(run.quiet));
         TraceFiles.write(out, result.trace());
         PlacementText.profile(spec.commandLine().getOut(), result, out);
         return 0;

@@ -193,14 +193,7 @@ public final class Demo {
                     .withTokens(300);
             bench = new StrategyBench(settings, progress)
                     .encoder(new StrategyBench.EncoderInput(
-                            in.onnx(),
-                            in.tokenizer(),
-                            in.modelName(),
-                            in.corpusName(),
-                            calib,
-                            heldOutText.subList(0, n),
-                            new StrategyBench.Placed(imported, placements),
-                            in.calibrationText()));
+                            in.heldOutFirst(n), calib, new StrategyBench.Placed(imported, placements)));
         }
         return new Report(
                 s,

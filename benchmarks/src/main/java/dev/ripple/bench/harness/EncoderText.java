@@ -1,8 +1,6 @@
 package dev.ripple.bench.harness;
 
 import dev.ripple.core.activity.ActivityRule;
-import dev.ripple.placement.pipeline.PlacementPipeline;
-import dev.ripple.placement.profile.ProfileOptions;
 import dev.ripple.placement.profile.ProfileResult;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -31,9 +29,17 @@ public record EncoderText(
      */
     public ProfileResult profile(List<String> lines, String part, ActivityRule rule, long maxTokens, Progress progress)
             throws IOException {
-        ProfileOptions options = ProfileOptions.defaults().withRule(rule).withMaxTokens(maxTokens);
-        try (ProgressSteps steps = new ProgressSteps(progress)) {
-            return PlacementPipeline.profile(onnx, tokenizer, lines, corpusName + ", " + part, options, steps);
-        }
+        return Profiling.profile(onnx, tokenizer, lines, corpusName + ", " + part, rule, maxTokens, progress);
+    }
+
+    /** This text with only its first {@code n} held-out lines (all of them when it has fewer). */
+    public EncoderText heldOutFirst(int n) {
+        return new EncoderText(
+                onnx,
+                tokenizer,
+                modelName,
+                corpusName,
+                calibrationText,
+                heldOutText.subList(0, Math.min(n, heldOutText.size())));
     }
 }

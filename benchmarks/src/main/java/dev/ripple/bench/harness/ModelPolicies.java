@@ -149,7 +149,7 @@ public record ModelPolicies(
         ProfileResult held = s.replay().equals("calibration")
                 ? calib
                 : in.profile(in.heldOutText(), "held-out", s.rule(), s.tokens(), progress);
-        DeviceProfile profile = s.device() != null ? s.device() : QuickCalibration.of(s.work(), progress);
+        DeviceProfile profile = QuickCalibration.unlessGiven(s.device(), s.work(), progress);
 
         ImportedModel imported = PlacementPipeline.importModel(
                 in.onnx(), ImportOptions.defaults().withBundles(DType.F32));

@@ -10,8 +10,11 @@ import java.nio.file.Path;
 public final class QuickCalibration {
     private QuickCalibration() {}
 
-    /** Profiles the storage under {@code dir}. */
-    public static DeviceProfile of(Path dir, Progress progress) throws IOException {
+    /** {@code given} when the run was handed a device, else the storage under {@code dir} profiled now. */
+    public static DeviceProfile unlessGiven(DeviceProfile given, Path dir, Progress progress) throws IOException {
+        if (given != null) {
+            return given;
+        }
         try (Progress.Step step = progress.start("calibrate", 1)) {
             return DeviceCalibrator.calibrate(dir, CalibrationOptions.quick(), p -> {});
         }

@@ -32,7 +32,6 @@ import dev.ripple.placement.pipeline.TrainedFit;
 import dev.ripple.placement.pipeline.TrainingOptions;
 import dev.ripple.placement.pipeline.WrittenModel;
 import dev.ripple.placement.profile.EncodedPassage;
-import dev.ripple.placement.profile.ProfileOptions;
 import dev.ripple.placement.profile.ProfileResult;
 import dev.ripple.placement.trace.ActivationTrace;
 import io.soabase.recordbuilder.core.RecordBuilder;
@@ -56,8 +55,9 @@ import java.util.Objects;
  *
  * <pre>{@code
  * StrategyBench bench = new StrategyBench(StrategyBench.Settings.defaults(Path.of("work")), Progress.NONE);
- * BenchReport report = bench.encoder(new StrategyBench.EncoderInput(onnx, tokenizer, "all-MiniLM-L6-v2",
- *         "Europarl", calibration, heldOutLines, null, calibrationLines));
+ * EncoderText text = new EncoderText(onnx, tokenizer, "all-MiniLM-L6-v2", "Europarl", calibrationLines, heldOutLines);
+ * ProfileResult calibration = text.profile(calibrationLines, "calibration", null, 10_000, Progress.NONE);
+ * BenchReport report = bench.encoder(new StrategyBench.EncoderInput(text, calibration, null));
  * report.print(out);
  * }</pre>
  */
@@ -161,21 +161,15 @@ public final class StrategyBench {
     public record Placed(ImportedModel model, Placements placements) {}
 
     /**
-     * An encoder and its text.
+     * An encoder and its text, the calibration lines profiled already.
      *
-     * @param placed          the model and its placements, or null to import and place here
-     * @param calibrationText the calibration passages, which the predictor of {@code --predictor trained}
-     *                        is trained on; null when the run's predictor is another
+     * @param text        the model and its text: the held-out lines are the passages measured; the
+     *                    calibration lines are what the predictor of {@code --predictor trained} is
+     *                    trained on
+     * @param calibration the profile of the calibration lines
+     * @param placed      the model and its placements, or null to import and place here
      */
-    public record EncoderInput(
-            Path onnx,
-            Path tokenizer,
-            String modelName,
-            String corpusName,
-            ProfileResult calibration,
-            List<String> heldOutText,
-            Placed placed,
-            List<String> calibrationText) {}
+    public record EncoderInput(EncoderText text, ProfileResult calibration, Placed placed) {}
 
     /**
      * A decoder checkpoint, prepared in identity order, and its text.
@@ -210,16 +204,8 @@ public final class StrategyBench {
         ReaderKind readerKind = s.reader();
         ActivityRule activity = in.calibration().rule();
         Files.createDirectories(s.work());
-        ProfileResult held;
-        try (ProgressSteps steps = new ProgressSteps(progress)) {
-            held = PlacementPipeline.profile(
-                    in.onnx(),
-                    in.tokenizer(),
-                    in.heldOutText(),
-                    in.corpusName() + ", held-out",
-                    ProfileOptions.defaults().withRule(activity).withMaxTokens(Long.MAX_VALUE / 4),
-                    steps);
-        }
+        EncoderText text = in.text();
+        ProfileResult held = text.profile(text.heldOutText(), "held-out", activity, Long.MAX_VALUE / 4, progress);
         ActivationTrace heldTrace = held.trace();
         int heldTokens = (int) held.tokens();
         int replayed = Math.min(s.tokens(), heldTokens);
@@ -229,30 +215,30 @@ public final class StrategyBench {
         ImportedModel imported = in.placed() != null
                 ? in.placed().model()
                 : PlacementPipeline.importModel(
-                        in.onnx(), ImportOptions.defaults().withBundles(DType.F32));
+                        text.onnx(), ImportOptions.defaults().withBundles(DType.F32));
         Written written = writeFiles(
                 imported,
                 in.calibration(),
                 in.placed() == null ? null : in.placed().placements(),
-                s.predictor() == BenchPredictor.TRAINED ? in : null);
+                s.predictor() == BenchPredictor.TRAINED ? text : null);
         Map<String, Path> files = written.files();
         if (s.dramBytes() > 0) {
             try (RippleFile f = RippleFile.open(files.get("ripple+"))) {
                 dramPlan = MemoryPlan.withoutKvCache(f, s.dramBytes());
             }
         }
-        List<EncodedPassage> passages = OrtReference.encode(in.tokenizer(), in.heldOutText());
+        List<EncodedPassage> passages = OrtReference.encode(text.tokenizer(), text.heldOutText());
         OrtReference ort;
         try (RippleModel pooler = RippleModel.open(
                 files.get("ripple+"),
                 RuntimeOptions.defaults().withPredictor(PredictorKind.DENSE).withCache("none", 0))) {
             ort = OrtReference.embed(
-                    in.onnx(),
+                    text.onnx(),
                     passages,
                     pooler.encoder()
                             .orElseThrow(
                                     () -> new IllegalArgumentException(
-                                            in.onnx()
+                                            text.onnx()
                                                     + ": not a BERT-family model; bench needs an encoder to compare with ONNX Runtime")));
         }
         if (passages.size() != heldTrace.passageStarts().length) {
@@ -341,7 +327,7 @@ public final class StrategyBench {
         DtypeComparison types = s.dtypes().isEmpty()
                 ? null
                 : compareDtypes(
-                        in.onnx(),
+                        text.onnx(),
                         in.calibration(),
                         written,
                         passages,
@@ -352,8 +338,8 @@ public final class StrategyBench {
                         profile);
 
         return new BenchReport(
-                in.modelName(),
-                in.corpusName(),
+                text.modelName(),
+                text.corpusName(),
                 activity.describe(),
                 readerKind.cliName(),
                 s.queueDepth(),
@@ -457,7 +443,7 @@ public final class StrategyBench {
 
     /** The emulated device, or this machine's storage profiled now. */
     private DeviceProfile device() throws IOException {
-        return s.emulatedDevice() != null ? s.emulatedDevice() : QuickCalibration.of(s.work(), progress);
+        return QuickCalibration.unlessGiven(s.emulatedDevice(), s.work(), progress);
     }
 
     /** Bytes of all FFN bundles of {@code model} stored as {@code type}. */
@@ -732,7 +718,7 @@ public final class StrategyBench {
      * predictor (fitted once); placements in {@code given} are reused, the others computed here.
      * With {@code train}, a trained predictor too, trained once on its calibration text.
      */
-    private Written writeFiles(ImportedModel imported, ProfileResult calib, Placements given, EncoderInput train)
+    private Written writeFiles(ImportedModel imported, ProfileResult calib, Placements given, EncoderText train)
             throws IOException {
         List<PlacementAlgorithm> missing = STRATEGY_PLACEMENTS.stream()
                 .filter(n -> given == null || !given.byAlgorithm().containsKey(n))
@@ -745,9 +731,6 @@ public final class StrategyBench {
             List<LowRankPredictor.Factors> factors = PlacementPipeline.fitPredictor(imported, calib.trace(), -1, steps);
             TrainedFit trained = null;
             if (train != null) {
-                if (train.calibrationText() == null) {
-                    throw new IllegalArgumentException("the trained predictor needs the calibration text to train on");
-                }
                 try {
                     trained = PlacementPipeline.trainPredictor(
                             train.onnx(),

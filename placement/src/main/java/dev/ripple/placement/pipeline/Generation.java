@@ -7,7 +7,6 @@ import dev.ripple.core.format.RippleFile;
 import dev.ripple.core.model.decoder.DecoderConfig;
 import dev.ripple.core.model.decoder.DecoderModel;
 import dev.ripple.core.model.decoder.Detokenizer;
-import dev.ripple.core.model.decoder.GenerationStats;
 import dev.ripple.core.model.decoder.Generator;
 import dev.ripple.core.model.decoder.Session;
 import dev.ripple.core.runtime.MemoryPlan;
@@ -19,6 +18,7 @@ import dev.ripple.core.tokenizer.Tokenizer;
 import dev.ripple.core.tokenizer.UnsupportedChatTemplateException;
 import dev.ripple.io.device.EmulatedReader;
 import dev.ripple.placement.PreparedModel;
+import dev.ripple.placement.pipeline.InvalidGenerationRequestException.Input;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
@@ -68,8 +68,12 @@ public final class Generation {
             int ctx =
                     request.context() > 0 ? request.context() : Math.min(config.maxPositions(), ids.length + generated);
             if (ids.length >= ctx) {
-                throw new IllegalArgumentException("the prompt has " + ids.length + " tokens and the context holds "
-                        + ctx + "; give a longer --context (the model takes " + config.maxPositions() + ")");
+                throw new InvalidGenerationRequestException(
+                        List.of(Input.CONTEXT),
+                        n -> "the prompt has " + ids.length + " tokens and the context holds " + ctx
+                                + "; give a longer " + n.apply(Input.CONTEXT) + " (the model takes "
+                                + config.maxPositions() + ")",
+                        null);
             }
             Optional<MemoryPlan> budget = request.dramBytes() > 0
                     ? Optional.of(MemoryPlan.of(f, config, request.dramBytes(), ctx, request.kv(), 1))
@@ -99,7 +103,7 @@ public final class Generation {
                     ? "real reads " + e.realReads()
                     : options.reader().cliName() + " reads from the disk";
             MemoryPlan memory = p.budget().orElseGet(() -> held(m, p));
-            return new GenerationResult(p, result, GenerationStats.of(result), memory, realReads);
+            return new GenerationResult(p, result, memory, realReads);
         }
     }
 
@@ -119,8 +123,12 @@ public final class Generation {
     private static int[] encode(GenerationRequest request, Tokenizer tokenizer) throws IOException {
         GenerationRequest.Prompt prompt = request.prompt();
         if (tokenizer == null) {
-            throw new IllegalArgumentException(request.model() + ": the model has no tokenizer (tokenizer.json, or "
-                    + "vocab.json and merges.txt); give the prompt as --prompt-ids");
+            throw new InvalidGenerationRequestException(
+                    List.of(Input.PROMPT_TEXT, Input.PROMPT_IDS),
+                    n -> request.model() + ": the model has no tokenizer (tokenizer.json, or vocab.json and "
+                            + "merges.txt) to encode " + n.apply(Input.PROMPT_TEXT) + "; give the prompt as "
+                            + n.apply(Input.PROMPT_IDS),
+                    null);
         }
         if (!prompt.chat()) {
             return tokenizer.encode(prompt.text());
@@ -136,8 +144,10 @@ public final class Generation {
         try {
             return tokenizer.encodeChat(messages, true);
         } catch (UnsupportedChatTemplateException e) {
-            throw new IllegalArgumentException(
-                    e.getMessage() + " (ripple generate: --chat-format llama2|llama3|chatml)", e);
+            throw new InvalidGenerationRequestException(
+                    List.of(Input.CHAT_FORMAT),
+                    n -> e.getMessage() + " (give " + n.apply(Input.CHAT_FORMAT) + ": llama2, llama3 or chatml)",
+                    e);
         }
     }
 

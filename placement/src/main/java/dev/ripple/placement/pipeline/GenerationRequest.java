@@ -5,12 +5,14 @@ import dev.ripple.core.model.decoder.Generator;
 import dev.ripple.core.runtime.RuntimeOptions;
 import dev.ripple.core.tensor.DType;
 import dev.ripple.core.tokenizer.ChatFormat;
+import dev.ripple.placement.pipeline.InvalidGenerationRequestException.Input;
 import java.nio.file.Path;
 import java.util.Objects;
 
 /**
  * What {@link Generation} runs: a decoder (a {@code .ripple} file or a checkpoint to import), a
- * prompt, how to generate and how to read the model.
+ * prompt, how to generate and how to read the model. Inputs out of range, or that do not go together,
+ * are an {@link InvalidGenerationRequestException} naming them.
  *
  * <pre>{@code
  * GenerationRequest r = new GenerationRequest(
@@ -51,9 +53,11 @@ public record GenerationRequest(
         Objects.requireNonNull(generation, "generation");
         Objects.requireNonNull(kv, "kv");
         Objects.requireNonNull(runtime, "runtime");
-        if (context < 0 || dramBytes < 0) {
-            throw new IllegalArgumentException(
-                    "context and DRAM budget must not be negative, got " + context + " and " + dramBytes);
+        if (context < 0) {
+            throw InvalidGenerationRequestException.negative(Input.CONTEXT, context);
+        }
+        if (dramBytes < 0) {
+            throw InvalidGenerationRequestException.negative(Input.DRAM_BYTES, dramBytes);
         }
     }
 
@@ -70,13 +74,16 @@ public record GenerationRequest(
     public record Prompt(String text, int[] ids, boolean chat, ChatFormat chatFormat, String system) {
         public Prompt {
             if ((text == null) == (ids == null)) {
-                throw new IllegalArgumentException("a prompt is text or token ids, one of them");
+                throw InvalidGenerationRequestException.oneOf(Input.PROMPT_TEXT, Input.PROMPT_IDS, "the prompt");
             }
-            if (!chat && (chatFormat != null || system != null)) {
-                throw new IllegalArgumentException("a chat format or system message needs a chat prompt");
+            if (!chat && chatFormat != null) {
+                throw InvalidGenerationRequestException.needs(Input.CHAT_FORMAT, Input.CHAT);
+            }
+            if (!chat && system != null) {
+                throw InvalidGenerationRequestException.needs(Input.SYSTEM, Input.CHAT);
             }
             if (chat && text == null) {
-                throw new IllegalArgumentException("a chat prompt needs text");
+                throw InvalidGenerationRequestException.needs(Input.CHAT, Input.PROMPT_TEXT);
             }
             ids = ids == null ? null : ids.clone();
         }

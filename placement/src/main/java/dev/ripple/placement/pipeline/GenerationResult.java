@@ -20,21 +20,21 @@ import java.util.Locale;
  *
  * @param prepared  the choices it ran with
  * @param result    the generated ids, text, stop reason and per-step costs
- * @param stats     the figures of {@code result}
  * @param memory    the DRAM split: the request's budget, or what the run held without one
  * @param realReads where the reads' bytes came from (an emulated device's: DRAM or the disk)
  */
 public record GenerationResult(
-        PreparedGeneration prepared,
-        Generator.Result result,
-        GenerationStats stats,
-        MemoryPlan memory,
-        String realReads) {
+        PreparedGeneration prepared, Generator.Result result, MemoryPlan memory, String realReads) {
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+
+    /** The speed and I/O figures of {@link #result()}. */
+    public GenerationStats stats() {
+        return GenerationStats.of(result);
+    }
 
     /** The figures in one line: speed, I/O per token, cache hits, memory, predictor, why it stopped. */
     public String summary() {
-        GenerationStats s = stats;
+        GenerationStats s = stats();
         return String.format(
                 Locale.ROOT,
                 "%d prompt tokens at %.1f tokens/s, first token after %.0f ms; %d generated, "
@@ -86,7 +86,7 @@ public record GenerationResult(
         ints(root.putArray("generatedIds"), result.generatedIds());
         root.put("text", result.text());
         root.put("stopReason", stopReason());
-        GenerationStats s = stats;
+        GenerationStats s = stats();
         root.put("promptTokens", s.promptTokens());
         root.put("generatedTokens", s.generatedTokens());
         root.put("prefillTokensPerSecond", s.prefillTokensPerSecond());

@@ -9,11 +9,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.ripple.core.activity.PredictorKind;
+import dev.ripple.core.model.decoder.GenerationStats;
 import dev.ripple.core.model.decoder.Generator;
 import dev.ripple.core.runtime.MemoryPlan;
 import dev.ripple.core.runtime.RuntimeOptions;
 import dev.ripple.core.tensor.DType;
+import dev.ripple.core.tokenizer.ChatFormat;
 import dev.ripple.io.reader.ReaderKind;
+import dev.ripple.placement.pipeline.InvalidGenerationRequestException.Input;
 import dev.ripple.placement.synthetic.SyntheticDecoder;
 import dev.ripple.placement.synthetic.SyntheticDecoderWriter;
 import java.nio.file.Path;
@@ -28,7 +31,8 @@ import org.junit.jupiter.api.io.TempDir;
  * Generation from a generated OPT checkpoint without a tokenizer: the import happens once and is
  * reported as a step, the choices (dense for want of a predictor, the context) are in the prepared
  * record, the tokens streamed are the ids returned, the memory held adds up, a DRAM budget is
- * honoured or refused, and the JSON carries the same figures.
+ * honoured or refused, the JSON carries the same figures, and requests that cannot run name the
+ * inputs at fault.
  */
 class GenerationTest {
     private static final int[] PROMPT = {2, 17, 42};
@@ -114,6 +118,12 @@ class GenerationTest {
         assertEquals(m.kvCacheBytes(), j.path("memory").path("kvCacheBytes").asLong());
         assertEquals(m.budgetBytes(), j.path("memory").path("budgetBytes").asLong());
         assertEquals(TOKENS, j.path("steps").size());
+        GenerationStats s = r.stats();
+        assertEquals(s.promptTokens(), j.path("promptTokens").asInt());
+        assertEquals(s.generatedTokens(), j.path("generatedTokens").asInt());
+        assertEquals(s.decodeTokensPerSecond(), j.path("decodeTokensPerSecond").asDouble());
+        assertEquals(s.ioMsP99(), j.path("ioMsPerToken").path("p99").asDouble());
+        assertEquals(s.bytesPerToken(), j.path("bytesPerToken").asDouble());
     }
 
     @Test
@@ -138,12 +148,47 @@ class GenerationTest {
                 IllegalArgumentException.class,
                 () -> Generation.prepare(request(GenerationRequest.Prompt.text("hello"), 0, 0), PipelineListener.NONE));
         assertTrue(text.getMessage().contains("no tokenizer"), text.getMessage());
-        IllegalArgumentException longer = assertThrows(
-                IllegalArgumentException.class,
+        InvalidGenerationRequestException longer = assertThrows(
+                InvalidGenerationRequestException.class,
                 () -> Generation.prepare(request(GenerationRequest.Prompt.ids(PROMPT), 3, 0), PipelineListener.NONE));
-        assertTrue(longer.getMessage().contains("a longer --context"), longer.getMessage());
-        assertThrows(
-                IllegalArgumentException.class,
+        assertEquals(List.of(Input.CONTEXT), longer.inputs());
+        assertTrue(longer.getMessage().contains("give a longer context"), longer.getMessage());
+        assertTrue(longer.describe(i -> "--context").contains("give a longer --context"), longer.getMessage());
+    }
+
+    @Test
+    void aRequestNamesTheInputsThatDoNotGoTogether() {
+        InvalidGenerationRequestException both = assertThrows(
+                InvalidGenerationRequestException.class,
                 () -> new GenerationRequest.Prompt("a", new int[] {1}, false, null, null));
+        assertEquals(List.of(Input.PROMPT_TEXT, Input.PROMPT_IDS), both.inputs());
+        assertEquals("give the prompt as text or as ids, one of them", both.getMessage());
+        assertEquals("give the prompt as PROMPT_TEXT or as PROMPT_IDS, one of them", both.describe(Input::name));
+
+        InvalidGenerationRequestException system = assertThrows(
+                InvalidGenerationRequestException.class,
+                () -> new GenerationRequest.Prompt("a", null, false, null, "be brief"));
+        assertEquals("system needs chat", system.getMessage());
+        assertEquals(
+                "chatFormat needs chat",
+                assertThrows(
+                                InvalidGenerationRequestException.class,
+                                () -> new GenerationRequest.Prompt("a", null, false, ChatFormat.CHATML, null))
+                        .getMessage());
+        assertEquals(
+                List.of(Input.CHAT, Input.PROMPT_TEXT),
+                assertThrows(
+                                InvalidGenerationRequestException.class,
+                                () -> new GenerationRequest.Prompt(null, new int[] {1}, true, null, null))
+                        .inputs());
+        InvalidGenerationRequestException context = assertThrows(
+                InvalidGenerationRequestException.class, () -> request(GenerationRequest.Prompt.ids(PROMPT), -1, 0));
+        assertEquals("context must not be negative, got -1", context.getMessage());
+        assertEquals(
+                List.of(Input.DRAM_BYTES),
+                assertThrows(
+                                InvalidGenerationRequestException.class,
+                                () -> request(GenerationRequest.Prompt.ids(PROMPT), 0, -1))
+                        .inputs());
     }
 }

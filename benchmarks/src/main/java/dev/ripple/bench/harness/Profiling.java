@@ -1,0 +1,37 @@
+package dev.ripple.bench.harness;
+
+import dev.ripple.core.activity.ActivityRule;
+import dev.ripple.placement.pipeline.PlacementPipeline;
+import dev.ripple.placement.profile.ProfileOptions;
+import dev.ripple.placement.profile.ProfileResult;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.List;
+
+/**
+ * Profiling a text with its steps shown as {@link Progress} phases: the one way the commands and the
+ * harness runs (demo, policy comparison, tradeoff sweep, bench) profile calibration and held-out text.
+ */
+public final class Profiling {
+    private Profiling() {}
+
+    /**
+     * The activations of {@code model} (ONNX, or a decoder's {@code .ripple} file) on {@code passages}
+     * under {@code rule} (null: the model's default, {@link ActivityRule#defaultFor}), up to
+     * {@code maxTokens} tokens; {@code corpus} names the text in the trace.
+     */
+    public static ProfileResult profile(
+            Path model,
+            Path tokenizer,
+            List<String> passages,
+            String corpus,
+            ActivityRule rule,
+            long maxTokens,
+            Progress progress)
+            throws IOException {
+        ProfileOptions options = ProfileOptions.defaults().withRule(rule).withMaxTokens(maxTokens);
+        try (ProgressSteps steps = new ProgressSteps(progress)) {
+            return PlacementPipeline.profile(model, tokenizer, passages, corpus, options, steps);
+        }
+    }
+}
