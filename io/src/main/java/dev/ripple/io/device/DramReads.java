@@ -27,7 +27,8 @@ import java.util.Locale;
  * it again for nothing, while a file evicted since (a cold pass, memory pressure) must be read
  * again or its reads would come from the disk. Where the kernel does not say which pages of a file
  * are cached ({@code mincore} reports only this process's own mappings for a file it neither owns
- * nor may write), every open reads it. Elsewhere (a larger file, no {@code /proc/meminfo}) the
+ * nor may write), every open reads it, as where the file cannot be mapped or {@code mincore} fails.
+ * Elsewhere (a larger file, no {@code /proc/meminfo}) the
  * configured disk reader is kept and the reason is reported.
  */
 final class DramReads {
@@ -62,13 +63,13 @@ final class DramReads {
                             fileBytes >> 20,
                             availableBytes >> 20));
         }
-        // the available memory is left out: it differs from one open to the next, and reports group
-        // strategies by this text
+        // the available memory and whether this open had to read the file are left out: they differ
+        // from one open to the next, and reports group strategies by this text
         return new Decision(
                 true,
                 String.format(
                         Locale.ROOT,
-                        "from DRAM (file of %d MiB warmed into the page cache, under half the memory available)",
+                        "from DRAM (file of %d MiB in the page cache, under half the memory available)",
                         fileBytes >> 20));
     }
 
@@ -93,10 +94,10 @@ final class DramReads {
      * cached already; returns the bytes read (0 when it was all cached).
      */
     static long warm(Path path) throws IOException {
+        if (cached(path)) {
+            return 0;
+        }
         try (FileChannel ch = FileChannel.open(path, StandardOpenOption.READ)) {
-            if (cached(ch)) {
-                return 0;
-            }
             long total = 0;
             ByteBuffer buffer = ByteBuffer.allocateDirect(4 << 20);
             int n;
@@ -108,10 +109,19 @@ final class DramReads {
         }
     }
 
-    /** Whether every page of the file is in the page cache ({@code mincore} over a mapping, which reads nothing). */
-    private static boolean cached(FileChannel ch) throws IOException {
-        try (Arena arena = Arena.ofConfined()) {
+    /**
+     * Whether every page of the file is in the page cache ({@code mincore} over a mapping, which reads
+     * nothing). False where that cannot be told: a file system that cannot map the file ({@code sysfs},
+     * some network and FUSE file systems) or a failing {@code mincore}, which the JDK's native code
+     * reports with an {@link IOException} that {@code isLoaded} does not declare; the file is then
+     * read, as before this check existed.
+     */
+    static boolean cached(Path path) {
+        try (FileChannel ch = FileChannel.open(path, StandardOpenOption.READ);
+                Arena arena = Arena.ofConfined()) {
             return ch.map(FileChannel.MapMode.READ_ONLY, 0, ch.size(), arena).isLoaded();
+        } catch (IOException | UnsupportedOperationException e) {
+            return false;
         }
     }
 

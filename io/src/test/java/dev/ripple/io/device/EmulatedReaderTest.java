@@ -1,8 +1,10 @@
 package dev.ripple.io.device;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeFalse;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.ripple.io.Extent;
@@ -273,7 +275,7 @@ class EmulatedReaderTest {
         try (EmulatedReader reader = EmulatedReader.open(PATTERN.path(), 32, DeviceEmulator.of(ufs40), disk);
                 Arena arena = Arena.ofShared()) {
             assertTrue(
-                    reader.realReads().startsWith("from DRAM (file of 8 MiB warmed into the page cache"),
+                    reader.realReads().startsWith("from DRAM (file of 8 MiB in the page cache"),
                     reader.realReads());
             assertTrue(reader.kind().equals("emulated ufs-4.0 over positional"), reader.kind());
             assertTrue(reader.describe().contains("real reads from DRAM"), reader.describe());
@@ -340,12 +342,22 @@ class EmulatedReaderTest {
         DeviceEmulator ufs40 = DeviceEmulator.of(UfsPresets.ufs40());
         IoAction open = () -> EmulatedReader.open(PATTERN.path(), 8, ufs40, ReaderKind.POSITIONAL)
                 .close();
+        assumeFalse(DramReads.cached(PATTERN.path()), "evicting does nothing on this file system (tmpfs)");
         long evicted = bytesReadBy(open);
         long cached = bytesReadBy(open);
         assertTrue(evicted >= FILE_SIZE, "an evicted file is read whole: " + evicted + " bytes");
         assertTrue(cached < FILE_SIZE / 16, "a file in the page cache is not read again: " + cached + " bytes");
         assertTrue(PageCache.evict(PATTERN.path()));
         assertTrue(bytesReadBy(open) >= FILE_SIZE, "evicted again, it is read again");
+    }
+
+    @Test
+    void aFileThatCannotBeMappedIsWarmedByReadingIt() throws IOException {
+        // sysfs gives its files a size but no mmap: whether they are cached cannot be asked
+        Path unmappable = Path.of("/sys/devices/system/cpu/online");
+        assumeTrue(Files.isReadable(unmappable), "a sysfs file is Linux's");
+        assertFalse(DramReads.cached(unmappable));
+        assertEquals(Files.readAllBytes(unmappable).length, DramReads.warm(unmappable));
     }
 
     @Test
