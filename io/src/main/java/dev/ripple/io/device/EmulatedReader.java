@@ -17,14 +17,17 @@ import java.util.function.IntConsumer;
  * of the real completion and the modelled one ({@link DeviceEmulator}). Where this machine's
  * storage is faster than the emulated device — the usual case, and always on this project's
  * host-cached VM — every figure above the reader (I/O time, cache, compute and their overlap)
- * then behaves as on that device. Where it is slower, the real time shows, and
- * {@link #emulationStats()} says how often and by how much.
+ * then behaves as on that device. Where a real read takes longer than the device's time for its
+ * request, it sets the pace instead: this machine's storage shows in the figures, and
+ * {@link #emulationStats()} counts those requests and the time by which they overran (the host's
+ * late wake-ups are credited, not counted: below).
  *
  * <p>Waiting for a modelled completion sleeps, then spins for the last tens of microseconds; a
  * thread the host wakes late (a shared machine's scheduler) has the delay credited to its next
  * requests (each taken to have reached the device up to its own modelled time earlier), so host
  * delays do not accumulate over a stream of requests. A real read that overruns the model is never
- * credited.
+ * credited. Only the wait for a request's modelled end is credited: a caller computing on bundles
+ * in its completion callback is late by its own choice.
  *
  * <p>With {@link #read(List, List, IntConsumer)} each extent is reported when both its real bytes
  * are in place and its modelled completion time has come, so a caller computing on bundles as they
@@ -50,7 +53,9 @@ public final class EmulatedReader implements ExtentReader {
      * @param overrunNanos     time by which real reads overran the device's, summed: the real storage
      *                         leaking into the emulated figures. The host's late wake-ups are not in
      *                         it: a request issued late is credited so (the device's time is taken to
-     *                         start that much earlier), and its real read is measured from its own start
+     *                         start that much earlier), and its real read is measured from its own
+     *                         start, less the time spent in paced waits and the caller's completion
+     *                         callbacks
      */
     public record Stats(long requests, long modelledNanos, long overrunRequests, long overrunNanos) {
         /** Share of requests in which the real storage was slower than the emulated device. */
@@ -59,24 +64,49 @@ public final class EmulatedReader implements ExtentReader {
         }
     }
 
+    /**
+     * The time the emulation paces by: {@link System#nanoTime()} and {@link Pacer}'s waits. Tests put
+     * a simulated one in its place to check the pacing apart from how late this host wakes threads.
+     */
+    interface Clock {
+        Clock SYSTEM = new Clock() {
+            @Override
+            public long now() {
+                return System.nanoTime();
+            }
+
+            @Override
+            public long waitUntil(long deadline) {
+                return Pacer.waitUntil(deadline);
+            }
+        };
+
+        long now();
+
+        /** As {@link Pacer#waitUntil}: how late it returned, ns, or 0 if the deadline had passed. */
+        long waitUntil(long deadline);
+    }
+
     private final ExtentReader inner;
     private final DeviceEmulator device;
     private final int queueDepth;
     private final String realReads;
+    private final Clock clock;
     private final AtomicLong requests = new AtomicLong();
     private final AtomicLong modelled = new AtomicLong();
     private final AtomicLong overrunRequests = new AtomicLong();
     private final AtomicLong overrun = new AtomicLong();
     private static final int LATE = 0;
     private static final int PREVIOUS_END = 1;
-    /** Per calling thread: how late its last wait returned, and its last request's modelled end. */
+    /** Per calling thread: the host's lateness not yet credited, and its last request's modelled end. */
     private final ThreadLocal<long[]> pacing = ThreadLocal.withInitial(() -> new long[] {0, Long.MIN_VALUE});
 
-    private EmulatedReader(ExtentReader inner, DeviceEmulator device, int queueDepth, String realReads) {
+    private EmulatedReader(ExtentReader inner, DeviceEmulator device, int queueDepth, String realReads, Clock clock) {
         this.inner = inner;
         this.device = device;
         this.queueDepth = queueDepth;
         this.realReads = realReads;
+        this.clock = clock;
     }
 
     /**
@@ -93,9 +123,9 @@ public final class EmulatedReader implements ExtentReader {
         if (d.dram()) {
             DramReads.warm(path);
             ExtentReader dram = DramReads.open(path, queueDepth);
-            return new EmulatedReader(dram, device, queueDepth, d.reason());
+            return new EmulatedReader(dram, device, queueDepth, d.reason(), Clock.SYSTEM);
         }
-        return new EmulatedReader(onDisk.open(path, queueDepth), device, queueDepth, d.reason());
+        return new EmulatedReader(onDisk.open(path, queueDepth), device, queueDepth, d.reason(), Clock.SYSTEM);
     }
 
     /**
@@ -103,16 +133,22 @@ public final class EmulatedReader implements ExtentReader {
      * closes {@code inner}.
      */
     public static EmulatedReader wrap(ExtentReader inner, DeviceEmulator device) {
-        return new EmulatedReader(inner, device, inner.queueDepth(), "by " + inner.kind());
+        return wrap(inner, device, inner.queueDepth(), Clock.SYSTEM);
     }
 
     /**
      * As {@link #wrap(ExtentReader, DeviceEmulator)}, but the device sees {@code queueDepth} reads
-     * in flight whatever {@code inner} does: for tests of the pacing alone, where the real reads
-     * are made one at a time so that they never set the pace.
+     * in flight whatever depth {@code inner} keeps, so the emulated figures depend on the device and
+     * the depth alone, not on how the reader that makes the real reads was built (one that clamps its
+     * depth, or a test's that reads one extent at a time).
      */
-    static EmulatedReader wrap(ExtentReader inner, DeviceEmulator device, int queueDepth) {
-        return new EmulatedReader(inner, device, queueDepth, "by " + inner.kind());
+    public static EmulatedReader wrap(ExtentReader inner, DeviceEmulator device, int queueDepth) {
+        return wrap(inner, device, queueDepth, Clock.SYSTEM);
+    }
+
+    /** As {@link #wrap(ExtentReader, DeviceEmulator, int)}, paced by {@code clock}. */
+    static EmulatedReader wrap(ExtentReader inner, DeviceEmulator device, int queueDepth, Clock clock) {
+        return new EmulatedReader(inner, device, queueDepth, "by " + inner.kind(), clock);
     }
 
     public DeviceEmulator device() {
@@ -168,7 +204,7 @@ public final class EmulatedReader implements ExtentReader {
             bytes[i] = extents.get(i).length();
         }
         long[] done = new long[k];
-        long start = System.nanoTime();
+        long start = clock.now();
         long[] thread = pacing.get();
         // the host woke this thread late after its previous request: the device would have been
         // asked that much earlier, so the lateness does not pile up over a stream of requests
@@ -176,25 +212,53 @@ public final class EmulatedReader implements ExtentReader {
         thread[LATE] -= credit;
         long issued = Math.max(thread[PREVIOUS_END], start - credit);
         long end = device.schedule(issued, bytes, k, queueDepth, done);
-        ReadStats real = completed == null
-                ? inner.read(extents, targets)
-                : inner.read(extents, targets, i -> {
-                    Pacer.waitUntil(done[i]);
-                    completed.accept(i);
-                });
-        long realEnd = System.nanoTime();
-        thread[LATE] += Pacer.waitUntil(end);
+        Reporter reporter = completed == null ? null : new Reporter(done, end, completed);
+        ReadStats real = reporter == null ? inner.read(extents, targets) : inner.read(extents, targets, reporter);
+        long realNanos = clock.now() - start - (reporter == null ? 0 : reporter.outside);
+        thread[LATE] += clock.waitUntil(end) + (reporter == null ? 0 : reporter.lateAtEnd);
         thread[PREVIOUS_END] = end;
         requests.incrementAndGet();
         long deviceNanos = end - issued;
         modelled.addAndGet(deviceNanos);
-        long over = realEnd - start - deviceNanos;
+        long over = realNanos - deviceNanos;
         if (over > 0) {
             overrunRequests.incrementAndGet();
             overrun.addAndGet(over);
         }
         return new ReadStats(
-                real.extents(), real.operations(), real.bytesRequested(), real.bytesRead(), System.nanoTime() - start);
+                real.extents(), real.operations(), real.bytesRequested(), real.bytesRead(), clock.now() - start);
+    }
+
+    /**
+     * Reports each extent to the caller at its modelled completion, on the calling thread (as
+     * {@link ExtentReader#read(List, List, IntConsumer)} does), and keeps the time that is not the
+     * real read's.
+     */
+    private final class Reporter implements IntConsumer {
+        private final long[] done;
+        private final long end;
+        private final IntConsumer completed;
+        /** Time spent in the paced waits and the caller's callback, ns. */
+        long outside;
+        /** How late the wait for the request's modelled end returned, ns (0 if it did not wait). */
+        long lateAtEnd;
+
+        Reporter(long[] done, long end, IntConsumer completed) {
+            this.done = done;
+            this.end = end;
+            this.completed = completed;
+        }
+
+        @Override
+        public void accept(int i) {
+            long from = clock.now();
+            long late = clock.waitUntil(done[i]);
+            if (done[i] == end) {
+                lateAtEnd += late;
+            }
+            completed.accept(i);
+            outside += clock.now() - from;
+        }
     }
 
     @Override

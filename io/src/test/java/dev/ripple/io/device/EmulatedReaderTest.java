@@ -24,6 +24,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
 import java.util.concurrent.locks.LockSupport;
+import java.util.function.IntConsumer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -144,6 +145,12 @@ class EmulatedReaderTest {
     /** At most this share of a stream's requests may have a real read slower than the device. */
     static final double MAX_OVERRUN_SHARE = 0.10;
 
+    /** As {@link #assertPacedByTheModel(String, DeviceProfile, List, Emulation, boolean)}, whole requests. */
+    static void assertPacedByTheModel(String what, DeviceProfile profile, List<Request> stream, Emulation emulation)
+            throws IOException {
+        assertPacedByTheModel(what, profile, stream, emulation, false);
+    }
+
     /**
      * Fails unless {@code stream} through the {@code emulation} is paced by {@code profile}'s model:
      * the emulator gives the requests the device time the model gives them (within 0.5%), the stream
@@ -162,9 +169,13 @@ class EmulatedReaderTest {
      * requests each time, the same streams from DRAM in 0 to 10 of 30). So the check is the share of
      * requests that overran, on the best of up to ten attempts half a second apart (contention only
      * adds overruns), and an emulation whose real reads are slower than its device fails every
-     * attempt. The wall time keeps its lower bound, which load cannot break.
+     * attempt. The wall time keeps its lower bound, which load cannot break; that waits are not too
+     * long is checked apart from this host's timing ({@link SimulatedClock}).
+     *
+     * @param oneByOne read with a completion callback, so each extent is reported at its own time
      */
-    static void assertPacedByTheModel(String what, DeviceProfile profile, List<Request> stream, Emulation emulation)
+    static void assertPacedByTheModel(
+            String what, DeviceProfile profile, List<Request> stream, Emulation emulation, boolean oneByOne)
             throws IOException {
         double model = modelledMicros(profile, stream);
         Paced best = null;
@@ -172,7 +183,7 @@ class EmulatedReaderTest {
             if (attempt > 0) {
                 LockSupport.parkNanos(500_000_000L);
             }
-            Paced run = pace(emulation.open(), stream);
+            Paced run = pace(emulation.open(), stream, oneByOne);
             String at = String.format("%s: %s; modelled %.0f us, seed %d", what, run, model, SEED);
             assertEquals(model, run.deviceMicros(), model * 0.005, "the device time is the model's: " + at);
             assertTrue(run.wallMicros() >= 0.9 * model, "the stream ran ahead of its device: " + at);
@@ -189,9 +200,10 @@ class EmulatedReaderTest {
 
     /**
      * Runs the stream through {@code emulation} (closed after), one request after another, after up to
-     * 100 of its requests as a warm-up (page cache and compiled code).
+     * 100 of its requests as a warm-up (page cache and compiled code); {@code oneByOne}: with a
+     * completion callback that does nothing.
      */
-    static Paced pace(EmulatedReader emulation, List<Request> stream) throws IOException {
+    static Paced pace(EmulatedReader emulation, List<Request> stream, boolean oneByOne) throws IOException {
         try (EmulatedReader reader = emulation;
                 Arena arena = Arena.ofShared()) {
             MemorySegment buffer = arena.allocate(4 << 20);
@@ -205,13 +217,14 @@ class EmulatedReaderTest {
                 }
                 targets.add(t);
             }
+            IntConsumer reported = oneByOne ? i -> {} : null;
             for (int i = 0; i < Math.min(stream.size(), 100); i++) {
-                reader.read(stream.get(i).extents(), targets.get(i));
+                reader.read(stream.get(i).extents(), targets.get(i), reported);
             }
             EmulatedReader.Stats before = reader.emulationStats();
             long start = System.nanoTime();
             for (int i = 0; i < stream.size(); i++) {
-                reader.read(stream.get(i).extents(), targets.get(i));
+                reader.read(stream.get(i).extents(), targets.get(i), reported);
             }
             double wall = (System.nanoTime() - start) / 1e3;
             EmulatedReader.Stats after = reader.emulationStats();
@@ -266,6 +279,115 @@ class EmulatedReaderTest {
     }
 
     @Test
+    void aStreamReportedExtentByExtentIsPacedByTheDeviceModelToo() throws IOException {
+        // the waits for each extent's completion and the caller's callbacks are not the real read's
+        // time: counted as such, every request overran (32 ms against 12 modelled, 50 of 50)
+        DeviceProfile ufs40 = UfsPresets.ufs40();
+        assertPacedByTheModel(
+                "ufs-4.0, queue depth 8, 8 reads of 4 KiB, each reported",
+                ufs40,
+                stream(SEED + 11, 50, 8, 8, 4096, 4096),
+                () -> EmulatedReader.wrap(ReaderKind.POSITIONAL.open(PATTERN.path(), 1), DeviceEmulator.of(ufs40), 8),
+                true);
+    }
+
+    /**
+     * Time that passes only when the emulator waits, each wait that has to wait returning
+     * {@link #late} after its deadline (a host that wakes threads late), or when a test moves it on
+     * (a caller computing): the emulator's pacing without this host's timing, so exact.
+     */
+    static final class SimulatedClock implements EmulatedReader.Clock {
+        long now = 1_000_000_000L;
+        long late;
+
+        @Override
+        public long now() {
+            return now;
+        }
+
+        @Override
+        public long waitUntil(long deadline) {
+            if (deadline - now <= 0) {
+                return 0;
+            }
+            now = deadline + late;
+            return late;
+        }
+    }
+
+    /** Reads {@code extents} through {@code reader}; returns the simulated time the request took. */
+    static long timed(SimulatedClock clock, EmulatedReader reader, List<Extent> extents, IntConsumer completed)
+            throws IOException {
+        try (Arena arena = Arena.ofConfined()) {
+            List<MemorySegment> targets =
+                    extents.stream().map(e -> arena.allocate(e.length())).toList();
+            long from = clock.now;
+            reader.read(extents, targets, completed);
+            return clock.now - from;
+        }
+    }
+
+    /** A reader of {@link #PATTERN} timed as on {@code profile} at {@code queueDepth} by {@code clock}. */
+    static EmulatedReader simulated(DeviceProfile profile, int queueDepth, SimulatedClock clock) throws IOException {
+        return EmulatedReader.wrap(
+                ReaderKind.POSITIONAL.open(PATTERN.path(), 1), DeviceEmulator.of(profile), queueDepth, clock);
+    }
+
+    @Test
+    void aLateWakeUpIsCreditedSoLatenessDoesNotPileUpOverAStream() throws IOException {
+        DeviceProfile ufs = UfsPresets.ufs40();
+        List<Extent> read = List.of(new Extent(0, 4096));
+        long d = Math.round(ufs.costMicros(4096, 1) * 1000);
+        SimulatedClock clock = new SimulatedClock();
+        try (EmulatedReader reader = simulated(ufs, 1, clock)) {
+            // every wake-up late by half a request: the next request is taken to have reached the
+            // device that much earlier, so only the last one's lateness shows
+            clock.late = d / 2;
+            long total = 0;
+            for (int r = 0; r < 50; r++) {
+                total += timed(clock, reader, read, null);
+            }
+            assertEquals(50 * d + d / 2, total, 50, "50 requests of " + d + " ns, each woken " + d / 2 + " ns late");
+            EmulatedReader.Stats s = reader.emulationStats();
+            assertEquals(50 * d, s.modelledNanos(), 50, "the device gave every request its own time");
+            assertEquals(0, s.overrunRequests(), "a late wake-up is not the real read's: " + s);
+        }
+        try (EmulatedReader reader = simulated(ufs, 1, clock)) {
+            // woken late by three requests' time, then on time: with the caller computing between
+            // requests, the next three are each issued one request's time earlier (no more), so they
+            // complete as they are made, and the fourth takes its own time again
+            clock.late = 3 * d;
+            assertEquals(d + 3 * d, timed(clock, reader, read, null), 1);
+            clock.late = 0;
+            for (int r = 0; r < 4; r++) {
+                clock.now += 10 * d;
+                assertEquals(r < 3 ? 0 : d, timed(clock, reader, read, null), 1, "request " + r + " after it");
+            }
+        }
+    }
+
+    @Test
+    void theCallersCallbacksAndTheWaitsForEachExtentAreNotTheRealReadsTime() throws IOException {
+        DeviceProfile ufs = UfsPresets.ufs40();
+        List<Extent> extents = stream(SEED + 12, 1, 8, 8, 4096, 4096).getFirst().extents();
+        long perRead = Math.round(ufs.costModel().lineAt(8).costMicros(4096) * 1000);
+        long d = 8 * perRead;
+        SimulatedClock clock = new SimulatedClock();
+        clock.late = perRead / 4;
+        long compute = perRead / 4;
+        IntConsumer computing = i -> clock.now += compute;
+        try (EmulatedReader reader = simulated(ufs, 8, clock)) {
+            // each extent reported late, computed on for a quarter of a read: the last report comes
+            // late by both, and the next request is credited the lateness, not the computing
+            assertEquals(d + clock.late + compute, timed(clock, reader, extents, computing), 8);
+            assertEquals(d + compute, timed(clock, reader, extents, computing), 8);
+            EmulatedReader.Stats s = reader.emulationStats();
+            assertEquals(2, s.requests());
+            assertEquals(0, s.overrunRequests(), "waits and callbacks are not overruns: " + s);
+        }
+    }
+
+    @Test
     void theRuntimesEmulationServesRealReadsFromDramWithinTheModelledTime() throws IOException {
         DeviceProfile ufs40 = UfsPresets.ufs40();
         // the configured disk reader would be the thread-pool direct reader; the file fits in memory
@@ -274,9 +396,7 @@ class EmulatedReaderTest {
         };
         try (EmulatedReader reader = EmulatedReader.open(PATTERN.path(), 32, DeviceEmulator.of(ufs40), disk);
                 Arena arena = Arena.ofShared()) {
-            assertTrue(
-                    reader.realReads().startsWith("from DRAM (file of 8 MiB in the page cache"),
-                    reader.realReads());
+            assertTrue(reader.realReads().startsWith("from DRAM (file of 8 MiB in the page cache"), reader.realReads());
             assertTrue(reader.kind().equals("emulated ufs-4.0 over positional"), reader.kind());
             assertTrue(reader.describe().contains("real reads from DRAM"), reader.describe());
             assertEquals(32, reader.queueDepth(), "the device sees the configured queue depth");
