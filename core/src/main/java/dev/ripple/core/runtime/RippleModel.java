@@ -21,6 +21,7 @@ import dev.ripple.core.tensor.kernels.KernelProvider;
 import dev.ripple.core.tokenizer.Tokenizer;
 import dev.ripple.io.ReadPlanner;
 import dev.ripple.io.device.DeviceEmulator;
+import dev.ripple.io.device.DeviceProfile;
 import dev.ripple.io.device.EmulatedReader;
 import dev.ripple.io.reader.DirectReader;
 import dev.ripple.io.reader.ExtentReader;
@@ -109,15 +110,15 @@ public final class RippleModel implements FeedForward, AutoCloseable {
     public static RippleModel open(
             Path path, RuntimeOptions options, ActivationPredictor predictor, Consumer<TokenStats> listener)
             throws IOException {
-        return open(path, options, predictor, listener, options.reader());
+        return openWith(path, options, predictor, listener, configuredReader(options));
     }
 
     /**
-     * As {@link #open(Path, RuntimeOptions, ActivationPredictor, Consumer)}, reading through
-     * {@code readers}. Under an emulated device, the configured reader kind ({@code options.reader()},
-     * what the other overloads pass) has its real reads served from DRAM when the file fits
-     * ({@link EmulatedReader#open}); any other factory is kept, its reads timed as on the device: a
-     * caller wraps or replaces the reader to see or change the real reads.
+     * As {@link #open(Path, RuntimeOptions, ActivationPredictor, Consumer)}, with the real reads made
+     * by {@code readers} instead of the configured reader kind: a caller wraps or replaces the reader
+     * to see or change them. Under an emulated device they are timed as on the device, at the
+     * configured queue depth whatever depth the caller's reader keeps (the depth the planner prices
+     * plans at); unlike the configured reader's, they are not moved to DRAM.
      */
     public static RippleModel open(
             Path path,
@@ -126,35 +127,56 @@ public final class RippleModel implements FeedForward, AutoCloseable {
             Consumer<TokenStats> listener,
             ReaderFactory readers)
             throws IOException {
+        return openWith(path, options, predictor, listener, callersReader(options, readers));
+    }
+
+    /** {@code reader} opens the reader the model uses, emulation included. */
+    private static RippleModel openWith(
+            Path path,
+            RuntimeOptions options,
+            ActivationPredictor predictor,
+            Consumer<TokenStats> listener,
+            ReaderFactory reader)
+            throws IOException {
         RippleFile file = RippleFile.open(path);
-        ExtentReader reader = null;
+        ExtentReader opened = null;
         BundleCache cache = null;
         try {
             ActivationPredictor p = predictor != null ? predictor : predictorFor(file, options);
-            reader = openReader(path, options, readers);
+            opened = reader.open(path, options.queueDepth());
             cache = cacheFor(file, options);
-            return new RippleModel(file, reader, cache, p, options, listener);
+            return new RippleModel(file, opened, cache, p, options, listener);
         } catch (IOException | RuntimeException e) {
             if (cache != null) {
                 cache.close();
             }
-            if (reader != null) {
-                reader.close();
+            if (opened != null) {
+                opened.close();
             }
             file.close();
             throw e;
         }
     }
 
-    private static ExtentReader openReader(Path path, RuntimeOptions options, ReaderFactory readers)
-            throws IOException {
-        if (options.emulatedDevice() == null) {
-            return readers.open(path, options.queueDepth());
-        }
-        DeviceEmulator device = DeviceEmulator.of(options.emulatedDevice());
-        return readers == options.reader()
-                ? EmulatedReader.open(path, options.queueDepth(), device, readers)
-                : EmulatedReader.wrap(readers.open(path, options.queueDepth()), device);
+    /**
+     * The configured reader kind; under an emulated device, the runtime's emulation of it, whose real
+     * reads come from DRAM when the file fits ({@link EmulatedReader#open}).
+     */
+    private static ReaderFactory configuredReader(RuntimeOptions options) {
+        DeviceProfile emulated = options.emulatedDevice();
+        return emulated == null
+                ? options.reader()
+                : (path, queueDepth) ->
+                        EmulatedReader.open(path, queueDepth, DeviceEmulator.of(emulated), options.reader());
+    }
+
+    /** The caller's readers; under an emulated device, timed as on it at the configured depth. */
+    private static ReaderFactory callersReader(RuntimeOptions options, ReaderFactory readers) {
+        DeviceProfile emulated = options.emulatedDevice();
+        return emulated == null
+                ? readers
+                : (path, queueDepth) ->
+                        EmulatedReader.wrap(readers.open(path, queueDepth), DeviceEmulator.of(emulated), queueDepth);
     }
 
     private static BundleCache cacheFor(RippleFile file, RuntimeOptions options) {

@@ -304,9 +304,11 @@ class RippleModelTest {
             m.ffn(0).forward(x, expected);
         }
         try (RippleModel m = RippleModel.open(MODEL.path(), real.emulating(ufs))) {
-            assertTrue(m.reader() instanceof EmulatedReader, m.reader().describe());
-            assertTrue(
-                    m.reader().kind().startsWith("emulated ufs-4.0"), m.reader().kind());
+            EmulatedReader emulated = assertInstanceOf(
+                    EmulatedReader.class, m.reader(), m.reader().describe());
+            assertTrue(emulated.kind().startsWith("emulated ufs-4.0"), emulated.kind());
+            // the configured reader is the runtime's own emulation: a file this small is read from DRAM
+            assertTrue(emulated.realReads().startsWith("from DRAM ("), emulated.realReads());
             TokenStats s = m.ffn(0).forward(x, out);
             // every planned read is priced at queue depth 1 on UFS 4.0: at least 60 us each
             double modelled = 0;
@@ -314,21 +316,22 @@ class RippleModelTest {
                 modelled += ufs.costMicros(s.bytesRead() / s.readOps(), 1);
             }
             assertTrue(s.ioNanos() / 1e3 >= modelled * 0.99, s.ioNanos() / 1e3 + " us of I/O, modelled " + modelled);
-            assertEquals(1, ((EmulatedReader) m.reader()).emulationStats().requests());
+            assertEquals(1, emulated.emulationStats().requests());
         }
         Assertions.assertArrayEquals(expected, out, "emulation changes time, never data");
     }
 
     @Test
     void underAnEmulatedDeviceTheCallersReaderFactoryMakesTheRealReads() throws Exception {
-        RuntimeOptions options = denseUncachedPread().emulating(UfsPresets.ufs40());
+        RuntimeOptions options = denseUncachedPread().withQueueDepth(8).emulating(UfsPresets.ufs40());
         float[] x = RandomModels.randomFloats(new Random(12), 32, 1f);
         float[] expected = new float[32];
         RandomModels.weights(MODEL.contents(), 0).denseForward(x, expected);
         // not the configured kind, so the runtime's own emulation (DRAM through pread) cannot pass for it
         List<ExtentReader> opened = new ArrayList<>();
+        // one at a time, whatever depth is asked for
         ReaderFactory mmaps = (path, queueDepth) -> {
-            ExtentReader r = ReaderKind.MMAP.open(path, queueDepth);
+            ExtentReader r = ReaderKind.MMAP.open(path, 1);
             opened.add(r);
             return r;
         };
@@ -338,6 +341,9 @@ class RippleModelTest {
                     EmulatedReader.class, m.reader(), m.reader().describe());
             assertSame(opened.getFirst(), emulated.inner(), emulated.describe());
             assertEquals("emulated ufs-4.0 over " + opened.getFirst().kind(), emulated.kind());
+            assertEquals("by " + opened.getFirst().kind(), emulated.realReads());
+            assertEquals(1, opened.getFirst().queueDepth());
+            assertEquals(8, emulated.queueDepth(), "the device is modelled at the configured depth");
             float[] out = new float[32];
             TokenStats s = m.ffn(0).forward(x, out);
             assertTrue(s.readOps() > 0, "the layer was read");
