@@ -110,7 +110,7 @@ public final class LowRankPredictor implements ActivationPredictor {
                     "write it with 'ripple place' (a rank above 0) or run with the dense predictor");
         }
         JsonNode prov = file.provenance();
-        ThresholdRule rule = thresholdRule(ActivityRule.fromJson(prov.path("activityRule")));
+        ThresholdRule rule = thresholdRule(ActivityRule.fromJson(prov.path("activityRule")), file.path() + ": ");
         float m = Float.isNaN(margin)
                 ? (float) prov.path("predictor").path("margin").asDouble(DEFAULT_MARGIN)
                 : margin;
@@ -173,18 +173,21 @@ public final class LowRankPredictor implements ActivationPredictor {
     private final Kernels kernels = KernelProvider.best();
 
     public LowRankPredictor(List<Factors> layers, ActivityRule rule, float margin) {
-        this(offHeap(layers, thresholdRule(rule)), margin);
+        this(offHeap(layers, thresholdRule(rule, "")), margin);
     }
 
     /**
      * The rule as this predictor needs it: one that judges each value alone, so that the
      * pre-activations it accepts form a few intervals ({@link ActiveRegion}).
+     *
+     * @param where what the refusal starts with: the file the rule came from, or nothing
      */
-    private static ThresholdRule thresholdRule(ActivityRule rule) {
+    private static ThresholdRule thresholdRule(ActivityRule rule, String where) {
         if (rule instanceof ThresholdRule t) {
             return t;
         }
-        throw new IllegalArgumentException("the low-rank predictor needs a threshold rule, not " + rule.describe());
+        throw new IllegalArgumentException(
+                where + "the low-rank predictor needs a threshold rule, not " + rule.describe());
     }
 
     private static Layer[] offHeap(List<Factors> factors, ThresholdRule rule) {
