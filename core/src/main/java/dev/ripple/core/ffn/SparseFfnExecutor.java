@@ -349,18 +349,19 @@ public final class SparseFfnExecutor {
 
     /**
      * Confined segments (a caller's {@code Arena.ofConfined()}) keep the work on the calling thread.
-     * Bundles of one mapped file or cache share its segment, so each run of one segment is asked once,
-     * not each bundle.
+     * Which threads may touch a segment is its arena's property, and segments of one arena have equal
+     * {@link MemorySegment#scope() scopes}: bundles of one mapped file, cache or read buffer (separate
+     * slices of it when read from flash) are asked once per run of one scope, not each bundle.
      */
     private static boolean shared(BundleRefs b) {
-        MemorySegment checked = null;
+        MemorySegment.Scope checked = null;
         for (int i = 0; i < b.size(); i++) {
             MemorySegment s = b.segment(i);
-            if (s != checked) {
+            if (!s.scope().equals(checked)) {
                 if (!s.isAccessibleBy(ANY_OTHER_THREAD)) {
                     return false;
                 }
-                checked = s;
+                checked = s.scope();
             }
         }
         return true;
