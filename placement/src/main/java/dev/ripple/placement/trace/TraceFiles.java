@@ -196,7 +196,7 @@ public final class TraceFiles {
                         file,
                         "header",
                         Problem.BAD_MAGIC,
-                        "first bytes " + Arrays.toString(magic) + " are not the trace magic");
+                        "expected magic " + Arrays.toString(MAGIC) + ", found " + Arrays.toString(magic));
             }
             int major = in.u16("header");
             int minor = in.u16("header");

@@ -233,7 +233,10 @@ class TraceFilesTest {
         Files.write(notATrace, magic);
         TraceFormatException e = assertThrows(TraceFormatException.class, () -> TraceFiles.read(notATrace));
         assertEquals(Problem.BAD_MAGIC, e.problem());
-        assertTrue(e.getMessage().startsWith(notATrace + ": header: not a trace file: "), e.getMessage());
+        assertEquals(
+                notATrace + ": header: not a trace file: expected magic " + Arrays.toString(TraceFiles.MAGIC)
+                        + ", found " + Arrays.toString(Arrays.copyOf(magic, TraceFiles.MAGIC.length)),
+                e.getMessage());
 
         byte[] version = good.clone();
         version[8] = 9;
