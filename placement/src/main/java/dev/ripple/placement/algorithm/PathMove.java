@@ -114,11 +114,6 @@ final class PathMove {
         }
     }
 
-    /** The old slot whose content ends up in new slot {@code q}: where the inverse takes it. */
-    int oldSlot(int q) {
-        return inverse().newSlot(q);
-    }
-
     /**
      * The move that puts every content back: a reversal undoes itself; a segment moved right now
      * ends at {@code c} and moves left to after slot {@code a - 1}; one moved left now starts at

@@ -47,8 +47,9 @@ class PathMoveTest {
                         gain,
                         "seed " + seed + " move " + describe(m) + " on " + Arrays.toString(before));
                 for (int q = 0; q < n; q++) {
-                    assertEquals(before[m.oldSlot(q)], after[q]);
-                    assertEquals(q, m.newSlot(m.oldSlot(q)));
+                    int old = m.inverse().newSlot(q); // the inverse takes new slot q's content back
+                    assertEquals(before[old], after[q]);
+                    assertEquals(q, m.newSlot(old));
                 }
                 order = after;
             }
