@@ -2,6 +2,7 @@ package dev.ripple.bench.harness;
 
 import static dev.ripple.bench.harness.BenchStrategy.RIPPLE_PLUS;
 
+import dev.ripple.bench.harness.InvalidBenchSettingsException.Input;
 import dev.ripple.cache.CachePolicies;
 import dev.ripple.core.activity.ActivationPredictor;
 import dev.ripple.core.activity.ActivityRule;
@@ -108,16 +109,22 @@ public final class StrategyBench {
             int decodeTokens)
             implements StrategyBenchSettingsBuilder.With {
 
+        /** @throws InvalidBenchSettingsException naming the first setting out of range */
         public Settings {
             Objects.requireNonNull(predictor, "predictor");
-            if (tokens < 1 || sweepTokens < 1 || prompts < 1 || promptTokens < 1 || decodeTokens < 1) {
-                throw new IllegalArgumentException(
-                        "tokens, sweep tokens, prompts, prompt and decode tokens must be positive");
-            }
-            if (!(cacheFraction >= 0 && cacheFraction <= 1) || dramBytes < 0) {
-                throw new IllegalArgumentException("cache fraction must be in [0, 1] and the DRAM budget ≥ 0");
+            InvalidBenchSettingsException.requireShare(Input.CACHE_FRACTION, cacheFraction);
+            if (dramBytes < 0) {
+                throw new InvalidBenchSettingsException(Input.DRAM_BYTES, "must not be negative, got " + dramBytes);
             }
             budgets = List.copyOf(budgets);
+            for (double b : budgets) {
+                InvalidBenchSettingsException.requireShare(Input.BUDGETS, b);
+            }
+            InvalidBenchSettingsException.requirePositive(Input.TOKENS, tokens);
+            InvalidBenchSettingsException.requirePositive(Input.SWEEP_TOKENS, sweepTokens);
+            InvalidBenchSettingsException.requirePositive(Input.PROMPTS, prompts);
+            InvalidBenchSettingsException.requirePositive(Input.PROMPT_TOKENS, promptTokens);
+            InvalidBenchSettingsException.requirePositive(Input.DECODE_TOKENS, decodeTokens);
             dtypes = List.copyOf(dtypes);
         }
 
