@@ -45,6 +45,9 @@ class TradeoffCommandTest {
                 png.toString(),
                 "--quiet");
         assertTrue(Files.size(png) > 1000, "PNG written");
+        assertTrue(
+                run.out().endsWith(String.format("plots: %s%njson: %s%n", png, json)),
+                "the files are named as bench names them: " + run.out());
         JsonNode root = new ObjectMapper().readTree(json.toFile());
         JsonNode points = root.get("points");
         // dense + 15 fixed rules with and without fill-in + 2 calibrated (act, |act|) + 2 predictor points

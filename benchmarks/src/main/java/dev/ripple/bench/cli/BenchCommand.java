@@ -4,6 +4,7 @@ import dev.ripple.bench.harness.BenchPredictor;
 import dev.ripple.bench.harness.BenchReport;
 import dev.ripple.bench.harness.DecoderBenchReport;
 import dev.ripple.bench.harness.EncoderText;
+import dev.ripple.bench.harness.InvalidBenchSettingsException;
 import dev.ripple.bench.harness.Profiling;
 import dev.ripple.bench.harness.QuickCalibration;
 import dev.ripple.bench.harness.StrategyBench;
@@ -152,36 +153,27 @@ final class BenchCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         PrintWriter o = spec.commandLine().getOut();
-        if (tokens < 1
-                || sentences < 1
-                || sweepTokens < 1
-                || calibration.tokens < 1
-                || promptTokens < 1
-                || decodeTokens < 1) {
-            throw new IllegalArgumentException(
-                    "--tokens, --sentences, --sweep-tokens, --calibration-tokens, --prompt-tokens and "
-                            + "--decode-tokens must be positive");
-        }
+        StrategyBench.Settings settings = settings();
+        long calibrationTokens = calibration.tokens();
         BenchPredictor kind = BenchPredictor.parse(predictor);
         if (inputs.decoder() ? !kind.servesDecoders() : !kind.servesEncoders()) {
             throw new IllegalArgumentException("--predictor must be lowrank or oracle (or trained, for an ONNX "
                     + "encoder; dense, for a decoder), not '" + predictor + "'");
         }
-        StrategyBench.Settings settings = settings();
         if (workload != null) {
             return workload(o, settings);
         }
         ActivityRule activity = calibration.rule.rule();
         Files.createDirectories(run.work);
         if (inputs.decoder()) {
-            DecoderBenchReport report = measureDecoder(settings, activity);
+            DecoderBenchReport report = measureDecoder(settings, activity, calibrationTokens);
             report.print(o);
             json.writeAndTell(o, report::toJsonBytes);
             return 0;
         }
         EncoderText text = inputs.encoderText(run.work, calibrationText, 0.5).heldOutFirst(sentences);
         ProfileResult calib = text.profile(
-                text.calibrationText(), "calibration", activity, calibration.tokens, CliProgress.harness(run.quiet));
+                text.calibrationText(), "calibration", activity, calibrationTokens, CliProgress.harness(run.quiet));
         BenchReport report = new StrategyBench(settings, CliProgress.harness(run.quiet))
                 .encoder(new StrategyBench.EncoderInput(text, calib, null));
         report.print(o);
@@ -217,26 +209,47 @@ final class BenchCommand implements Callable<Integer> {
         return 0;
     }
 
-    /** The options as the harness's settings (checked: a bad value fails before any work). */
-    StrategyBench.Settings settings() throws IOException {
-        return new StrategyBench.Settings(
-                run.work,
-                io.readerKind(),
-                io.queueDepth,
-                io.deviceProfile(),
-                cacheBudget.fraction,
-                dram.bytes(),
-                BenchPredictor.parse(predictor),
-                !noFillIn,
-                margin.margin,
-                parseBudgets(budgets),
-                tokens,
-                sweepTokens,
-                comparePolicies,
-                dtypeList(),
-                sentences,
-                promptTokens,
-                decodeTokens);
+    /**
+     * The options as the harness's settings; the settings check them, before any work, and their
+     * complaints are told in the options' names.
+     */
+    private StrategyBench.Settings settings() throws IOException {
+        try {
+            return new StrategyBench.Settings(
+                    run.work,
+                    io.readerKind(),
+                    io.queueDepth,
+                    io.deviceProfile(),
+                    cacheBudget.fraction,
+                    dram.bytes(),
+                    BenchPredictor.parse(predictor),
+                    !noFillIn,
+                    margin.margin,
+                    parseBudgets(budgets),
+                    tokens,
+                    sweepTokens,
+                    comparePolicies,
+                    dtypeList(),
+                    sentences,
+                    promptTokens,
+                    decodeTokens);
+        } catch (InvalidBenchSettingsException e) {
+            throw new IllegalArgumentException(e.describe(BenchCommand::option), e);
+        }
+    }
+
+    /** The option that gives {@code input}, as a one-line error names it. */
+    private static String option(InvalidBenchSettingsException.Input input) {
+        return switch (input) {
+            case CACHE_FRACTION -> "--cache-fraction";
+            case DRAM_BYTES -> "--dram";
+            case BUDGETS -> "--budgets";
+            case TOKENS -> "--tokens";
+            case SWEEP_TOKENS -> "--sweep-tokens";
+            case PROMPTS -> "--sentences";
+            case PROMPT_TOKENS -> "--prompt-tokens";
+            case DECODE_TOKENS -> "--decode-tokens";
+        };
     }
 
     /** The bundle types of --dtypes. */
@@ -251,8 +264,8 @@ final class BenchCommand implements Callable<Integer> {
      * A decoder: profile the calibration text with the Java forward, then the strategies on
      * held-out prompts ({@link StrategyBench#decoder}).
      */
-    private DecoderBenchReport measureDecoder(StrategyBench.Settings settings, ActivityRule activity)
-            throws IOException {
+    private DecoderBenchReport measureDecoder(
+            StrategyBench.Settings settings, ActivityRule activity, long calibrationTokens) throws IOException {
         if (!PreparedModel.isCheckpoint(inputs.model)) {
             throw new IllegalArgumentException(
                     inputs.model + ": bench places the model with every algorithm, so it needs "
@@ -267,7 +280,7 @@ final class BenchCommand implements Callable<Integer> {
                 corpus.calibration(),
                 corpus.name() + ", calibration",
                 activity,
-                calibration.tokens,
+                calibrationTokens,
                 CliProgress.harness(run.quiet));
         return new StrategyBench(settings, CliProgress.harness(run.quiet))
                 .decoder(new StrategyBench.DecoderInput(
@@ -280,20 +293,13 @@ final class BenchCommand implements Callable<Integer> {
             return out;
         }
         for (String v : values) {
-            double b;
             try {
-                b = Double.parseDouble(v.trim());
+                out.add(Double.parseDouble(v.trim()));
             } catch (NumberFormatException e) {
                 throw new IllegalArgumentException(
                         "--budgets: '" + v + "' is not a number (use e.g. 0.05,0.1,0.2 or none)");
             }
-            if (!(b >= 0 && b <= 1)) {
-                throw new IllegalArgumentException("--budgets: " + v + " is not a share in [0, 1]");
-            }
-            out.add(b);
         }
         return out;
     }
-
-    /** Writes the report's JSON to --json, if asked, and says where. */
 }

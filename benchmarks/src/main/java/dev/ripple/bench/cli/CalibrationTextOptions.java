@@ -14,6 +14,17 @@ final class CalibrationTextOptions {
             description = "tokens profiled for placement (default: ${DEFAULT-VALUE})")
     long tokens;
 
+    /**
+     * {@code --calibration-tokens}, checked before any work: profiling would reject it only once the
+     * model is read.
+     */
+    long tokens() {
+        if (tokens < 1) {
+            throw new IllegalArgumentException("--calibration-tokens must be positive, got " + tokens);
+        }
+        return tokens;
+    }
+
     @Mixin
     RuleOptions rule;
 }

@@ -9,8 +9,10 @@ import dev.ripple.placement.synthetic.SyntheticDecoder;
 import dev.ripple.placement.synthetic.SyntheticWorkload;
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.util.EnumSet;
 import java.util.Iterator;
 import java.util.Locale;
+import java.util.Set;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -68,7 +70,7 @@ final class SynthCommand implements Callable<Integer> {
             description =
                     "safetensors (a Hugging Face checkpoint directory) or gguf (one llama.cpp file, Llama shapes) "
                             + "(default: ${DEFAULT-VALUE})")
-    String format;
+    Format format;
 
     @Option(names = "--layers", description = "keep only this many layers (a smaller model of the same width)")
     Integer layers;
@@ -96,7 +98,7 @@ final class SynthCommand implements Callable<Integer> {
             defaultValue = "f16",
             description =
                     "f32, f16 or bf16; with --format gguf the matrices' type: f32, f16, q8_0 or q4_0 (default: ${DEFAULT-VALUE})")
-    String dtype;
+    WeightType dtype;
 
     @Option(names = "--shards", defaultValue = "1", description = "safetensors shards (default: ${DEFAULT-VALUE})")
     int shards;
@@ -125,6 +127,46 @@ final class SynthCommand implements Callable<Integer> {
         }
     }
 
+    /** What {@code --format} writes, and the weight types each takes. */
+    enum Format {
+        SAFETENSORS(EnumSet.of(WeightType.F32, WeightType.F16, WeightType.BF16)),
+        GGUF(EnumSet.of(WeightType.F32, WeightType.F16, WeightType.Q8_0, WeightType.Q4_0));
+
+        private final Set<WeightType> types;
+
+        Format(Set<WeightType> types) {
+            this.types = types;
+        }
+
+        /** A one-line error naming the types this format takes, unless it takes {@code type}. */
+        void requireWrites(WeightType type) {
+            if (!types.contains(type)) {
+                throw new IllegalArgumentException("--dtype " + type + " is not written to " + this + " ("
+                        + String.join(
+                                ", ", types.stream().map(WeightType::toString).toList()) + ")");
+            }
+        }
+
+        @Override
+        public String toString() {
+            return name().toLowerCase(Locale.ROOT);
+        }
+    }
+
+    /** The weights' type as {@code --dtype} spells it; which of them a format writes is {@link Format}'s. */
+    enum WeightType {
+        F32,
+        F16,
+        BF16,
+        Q8_0,
+        Q4_0;
+
+        @Override
+        public String toString() {
+            return name().toLowerCase(Locale.ROOT);
+        }
+    }
+
     @Override
     public Integer call() throws Exception {
         PrintWriter o = spec.commandLine().getOut();
@@ -136,8 +178,30 @@ final class SynthCommand implements Callable<Integer> {
             printWorkload(o, WrittenWorkload.write(workloadSpec(), out, CliProgress.harness(false)));
             return 0;
         }
+        format.requireWrites(dtype);
+        if (format == Format.GGUF && (shards != 1 || onnx != null)) {
+            throw new IllegalArgumentException("--shards and --onnx apply to --format safetensors");
+        }
         SyntheticDecoder s = decoder();
-        String wrote = String.format(
+        switch (format) {
+            case SAFETENSORS -> {
+                SyntheticVocabulary vocabulary =
+                        tokenizer != null ? SyntheticVocabulary.parse(tokenizer) : SyntheticVocabulary.forShape(s);
+                printCheckpoint(o, s, SyntheticCheckpoint.write(s, out, dtype.name(), shards, vocabulary, onnx));
+            }
+            case GGUF -> {
+                SyntheticVocabulary vocabulary =
+                        tokenizer != null ? SyntheticVocabulary.parse(tokenizer) : SyntheticVocabulary.LLAMA2;
+                String name = preset + (layers != null ? "-" + layers + "l" : "");
+                printGguf(o, s, SyntheticGguf.write(s, out, GgmlType.valueOf(dtype.name()), vocabulary, name));
+            }
+        }
+        return 0;
+    }
+
+    /** What was written, said the same way for every format: the file, the seed and the shape. */
+    private String wrote(SyntheticDecoder s) {
+        return String.format(
                 Locale.ROOT,
                 "wrote %s: generated weights (seed %d) in the shape of %s%s, %,d parameters",
                 out,
@@ -145,48 +209,32 @@ final class SynthCommand implements Callable<Integer> {
                 preset,
                 layers != null ? " cut to " + layers + " layers" : "",
                 s.parameterCount());
-        switch (format.toLowerCase(Locale.ROOT)) {
-            case "safetensors" -> {
-                SyntheticCheckpoint c = SyntheticCheckpoint.write(
-                        s,
-                        out,
-                        dtype.toUpperCase(Locale.ROOT),
-                        shards,
-                        tokenizer != null ? SyntheticVocabulary.parse(tokenizer) : SyntheticVocabulary.forShape(s),
-                        onnx);
-                o.printf(
-                        "%s, %s%s%n",
-                        wrote,
-                        dtype,
-                        c.tokenizerSize() == 0
-                                ? ", no tokenizer (run it with --prompt-ids)"
-                                : ", tokenizer " + c.vocabulary().label() + " (" + c.tokenizerSize() + " tokens)");
-                if (onnx != null) {
-                    o.printf("wrote %s: the same weights as an ONNX graph with a KV cache, for ONNX Runtime%n", onnx);
-                }
-            }
-            case "gguf" -> {
-                if (shards != 1 || onnx != null) {
-                    throw new IllegalArgumentException("--shards and --onnx apply to --format safetensors");
-                }
-                SyntheticGguf g = SyntheticGguf.write(
-                        s,
-                        out,
-                        ggmlType(),
-                        tokenizer != null ? SyntheticVocabulary.parse(tokenizer) : SyntheticVocabulary.LLAMA2,
-                        preset + (layers != null ? "-" + layers + "l" : ""));
-                o.printf(
-                        "%s, GGUF %s matrices, %s%s%n",
-                        wrote,
-                        g.type(),
-                        PlacementText.bytes(g.sizeBytes()),
-                        g.vocabularySize() == 0
-                                ? ", no vocabulary (run it with --prompt-ids)"
-                                : ", vocabulary llama2 (" + g.vocabularySize() + " tokens)");
-            }
-            default -> throw new IllegalArgumentException("--format must be safetensors or gguf, not '" + format + "'");
+    }
+
+    /** {@code --format safetensors}: the checkpoint, its type and tokenizer, and the ONNX graph if asked. */
+    private void printCheckpoint(PrintWriter o, SyntheticDecoder s, SyntheticCheckpoint c) {
+        o.printf(
+                "%s, %s%s%n",
+                wrote(s),
+                dtype,
+                c.tokenizerSize() == 0
+                        ? ", no tokenizer (run it with --prompt-ids)"
+                        : ", tokenizer " + c.vocabulary().label() + " (" + c.tokenizerSize() + " tokens)");
+        if (onnx != null) {
+            o.printf("wrote %s: the same weights as an ONNX graph with a KV cache, for ONNX Runtime%n", onnx);
         }
-        return 0;
+    }
+
+    /** {@code --format gguf}: the file, its matrices' type, size and vocabulary. */
+    private void printGguf(PrintWriter o, SyntheticDecoder s, SyntheticGguf g) {
+        o.printf(
+                "%s, GGUF %s matrices, %s%s%n",
+                wrote(s),
+                g.type(),
+                PlacementText.bytes(g.sizeBytes()),
+                g.vocabularySize() == 0
+                        ? ", no vocabulary (run it with --prompt-ids)"
+                        : ", vocabulary llama2 (" + g.vocabularySize() + " tokens)");
     }
 
     /** The preset's shape with the options' changes. */
@@ -211,18 +259,6 @@ final class SynthCommand implements Callable<Integer> {
             s = s.withClusters(clusters);
         }
         return s;
-    }
-
-    private GgmlType ggmlType() {
-        return switch (dtype.toLowerCase(Locale.ROOT)) {
-            case "f32" -> GgmlType.F32;
-            case "f16" -> GgmlType.F16;
-            case "q8_0" -> GgmlType.Q8_0;
-            case "q4_0" -> GgmlType.Q4_0;
-            default ->
-                throw new IllegalArgumentException(
-                        "--dtype '" + dtype + "' is not written to GGUF (f32, f16, q8_0, q4_0)");
-        };
     }
 
     private SyntheticWorkload.Spec workloadSpec() {

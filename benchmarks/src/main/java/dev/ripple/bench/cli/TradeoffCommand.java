@@ -182,17 +182,15 @@ final class TradeoffCommand implements Callable<Integer> {
         EncoderText text = inputs.encoderText(run.work, 0.5);
         report = Tradeoff.run(settings, text, CliProgress.harness(run.quiet));
         report.print(o);
-        if (json.write(report::toJsonBytes)) {
-            o.printf("%nJSON -> %s%n", json.file);
-        }
         if (png != null) {
             report.plot(
                     png,
                     inputs.embeddedModel()
                             ? "all-MiniLM-L6-v2"
                             : text.onnx().getFileName().toString());
-            o.printf("PNG -> %s%n", png);
+            o.printf("plots: %s%n", png);
         }
+        json.writeAndTell(o, report::toJsonBytes);
         return 0;
     }
 

@@ -2,6 +2,7 @@ package dev.ripple.bench.harness;
 
 import static dev.ripple.bench.harness.BenchStrategy.RIPPLE_PLUS;
 
+import dev.ripple.bench.harness.InvalidBenchSettingsException.Input;
 import dev.ripple.cache.CachePolicies;
 import dev.ripple.core.activity.ActivationPredictor;
 import dev.ripple.core.activity.ActivityRule;
@@ -108,16 +109,22 @@ public final class StrategyBench {
             int decodeTokens)
             implements StrategyBenchSettingsBuilder.With {
 
+        /** @throws InvalidBenchSettingsException naming the first setting out of range */
         public Settings {
             Objects.requireNonNull(predictor, "predictor");
-            if (tokens < 1 || sweepTokens < 1 || prompts < 1 || promptTokens < 1 || decodeTokens < 1) {
-                throw new IllegalArgumentException(
-                        "tokens, sweep tokens, prompts, prompt and decode tokens must be positive");
-            }
-            if (!(cacheFraction >= 0 && cacheFraction <= 1) || dramBytes < 0) {
-                throw new IllegalArgumentException("cache fraction must be in [0, 1] and the DRAM budget ≥ 0");
+            InvalidBenchSettingsException.requireShare(Input.CACHE_FRACTION, cacheFraction);
+            if (dramBytes < 0) {
+                throw new InvalidBenchSettingsException(Input.DRAM_BYTES, "must not be negative, got " + dramBytes);
             }
             budgets = List.copyOf(budgets);
+            for (double b : budgets) {
+                InvalidBenchSettingsException.requireShare(Input.BUDGETS, b);
+            }
+            InvalidBenchSettingsException.requirePositive(Input.TOKENS, tokens);
+            InvalidBenchSettingsException.requirePositive(Input.SWEEP_TOKENS, sweepTokens);
+            InvalidBenchSettingsException.requirePositive(Input.PROMPTS, prompts);
+            InvalidBenchSettingsException.requirePositive(Input.PROMPT_TOKENS, promptTokens);
+            InvalidBenchSettingsException.requirePositive(Input.DECODE_TOKENS, decodeTokens);
             dtypes = List.copyOf(dtypes);
         }
 
@@ -251,7 +258,7 @@ public final class StrategyBench {
         List<IoReplay.Setup> decodeSetups = new ArrayList<>();
         for (BenchStrategy st : BenchStrategy.ALL) {
             Path file = files.get(st.placement());
-            evictIfCached(file, readerKind);
+            evictIfCached(file);
             decodeSetups.add(new IoReplay.Setup(st.name(), file, mainOptions(st, profile)));
         }
         List<IoReplay> decoded;
@@ -263,13 +270,13 @@ public final class StrategyBench {
             BenchStrategy st = BenchStrategy.ALL.get(i);
             Path file = files.get(st.placement());
             RuntimeOptions options = mainOptions(st, profile);
-            evictIfCached(file, readerKind);
+            evictIfCached(file);
             PrefillReplay prefill;
             try (Progress.Step step = progress.start(st.name() + " prefill", passages.size())) {
                 prefill = PrefillReplay.run(
                         st.name(), file, options, sets, heldTrace.passageStarts(), heldTokens, step::stepTo);
             }
-            evictIfCached(file, readerKind);
+            evictIfCached(file);
             FidelityRun forward = forward(st.name(), file, options, sets, heldTrace, passages, ort.embeddings());
             runs.add(new StrategyRun(
                     st.name(), st.placement(), st.cache(), st.collapse(), decoded.get(i), prefill, forward));
@@ -278,7 +285,7 @@ public final class StrategyBench {
         // The dense Java forward after the strategies' (the JIT warm as for them): in DRAM, ONNX
         // Runtime's peer; from flash, the demo's "dense" row.
         DenseForward dense = DenseForward.run(files.get("ripple+"), passages, ort.embeddings());
-        evictIfCached(files.get("ripple+"), readerKind);
+        evictIfCached(files.get("ripple+"));
         FidelityRun denseFromFlash = fidelity(
                 "dense",
                 "dense from flash",
@@ -298,7 +305,7 @@ public final class StrategyBench {
             List<IoReplay.Setup> setups = new ArrayList<>();
             for (BenchStrategy st : BenchStrategy.ALL) {
                 Path file = files.get(st.placement());
-                evictIfCached(file, readerKind);
+                evictIfCached(file);
                 setups.add(new IoReplay.Setup(st.name(), file, options(st, budget, profile)));
             }
             try (Progress.Step step = progress.start("cache " + Math.round(100 * budget) + "%", sweepReplayed)) {
@@ -311,7 +318,7 @@ public final class StrategyBench {
         List<IoReplay> policies = new ArrayList<>();
         if (s.comparePolicies()) {
             Path file = files.get("ripple+");
-            evictIfCached(file, readerKind);
+            evictIfCached(file);
             List<IoReplay.Setup> setups = new ArrayList<>();
             for (String policy : CachePolicies.names()) {
                 setups.add(new IoReplay.Setup(
@@ -506,7 +513,7 @@ public final class StrategyBench {
         List<TypedFile> typed = writeTypedFiles(onnx, calib, written);
         List<IoReplay.Setup> setups = new ArrayList<>();
         for (TypedFile t : typed) {
-            evictIfCached(t.file(), s.reader());
+            evictIfCached(t.file());
             setups.add(new IoReplay.Setup(
                     t.type().label(),
                     t.file(),
@@ -533,7 +540,7 @@ public final class StrategyBench {
                     passages,
                     reference,
                     progress);
-            evictIfCached(t.file(), s.reader());
+            evictIfCached(t.file());
             FidelityRun sparse =
                     forward(label, t.file(), setups.get(i).options(), sets, heldTrace, passages, reference);
             rows.add(new DtypeComparison.Row(label, t.ffnBytes(), t.error(), dense, sparse, decoded.get(i)));
@@ -760,8 +767,14 @@ public final class StrategyBench {
         }
     }
 
-    private static void evictIfCached(Path file, ReaderKind kind) throws IOException {
-        if (kind.usesPageCache()) {
+    /**
+     * Drops {@code file} from the page cache so that the next pass starts cold, when the run's reader
+     * goes through the page cache. Not under an emulated device: its reader serves the real reads from
+     * DRAM when the file fits, reading the whole file back into the page cache first if it is not
+     * there, so evicting would only cost that re-read; the device's times are what it reports.
+     */
+    private void evictIfCached(Path file) throws IOException {
+        if (s.emulatedDevice() == null && s.reader().usesPageCache()) {
             PageCache.evict(file);
         }
     }

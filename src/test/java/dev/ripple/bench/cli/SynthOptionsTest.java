@@ -1,0 +1,55 @@
+package dev.ripple.bench.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@code ripple synth}'s choices: --format and --dtype in any case, a wrong one refused with the
+ * valid values, a type the format does not write refused before anything is written.
+ */
+class SynthOptionsTest {
+    @TempDir
+    Path dir;
+
+    private record Run(int exit, String err) {}
+
+    private Run synth(String... args) {
+        StringWriter err = new StringWriter();
+        String[] line = new String[args.length + 5];
+        line[0] = "synth";
+        line[1] = "--preset";
+        line[2] = "tiny-llama";
+        line[3] = "--out";
+        line[4] = dir.resolve("out").toString();
+        System.arraycopy(args, 0, line, 5, args.length);
+        int exit = RippleCommand.run(new PrintWriter(new StringWriter()), new PrintWriter(err), line);
+        return new Run(exit, err.toString().strip());
+    }
+
+    @Test
+    void anUnknownFormatIsACommandLineErrorListingTheFormats() {
+        Run r = synth("--format", "zip");
+        assertEquals(2, r.exit(), r.err());
+        assertEquals(
+                "ripple: Invalid value for option '--format': expected one of [SAFETENSORS, GGUF] (case-insensitive) "
+                        + "but was 'zip' (see 'ripple synth --help')",
+                r.err());
+    }
+
+    @Test
+    void aTypeTheFormatDoesNotWriteIsRefusedNamingTheTypesItWrites() {
+        Run gguf = synth("--format", "GGUF", "--dtype", "BF16");
+        assertEquals(1, gguf.exit(), gguf.err());
+        assertEquals("ripple: --dtype bf16 is not written to gguf (f32, f16, q8_0, q4_0)", gguf.err());
+        Run safetensors = synth("--dtype", "q8_0");
+        assertEquals("ripple: --dtype q8_0 is not written to safetensors (f32, f16, bf16)", safetensors.err());
+        assertFalse(Files.exists(dir.resolve("out")), "refused before anything is written");
+    }
+}
