@@ -9,6 +9,7 @@ import dev.ripple.core.format.FileFormatException.Problem;
 import dev.ripple.core.tensor.Activation;
 import dev.ripple.core.tensor.DType;
 import dev.ripple.core.testing.RandomModels;
+import dev.ripple.core.testing.TestFiles;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -41,8 +42,7 @@ class RippleFileCorruptionTest {
     }
 
     private RippleFormatException openAndVerifyFails(byte[] content) throws IOException {
-        Path p = dir.resolve("bad.ripple");
-        Files.write(p, content);
+        Path p = TestFiles.rewrite(dir.resolve("bad.ripple"), content);
         return assertThrows(RippleFormatException.class, () -> {
             try (RippleFile f = RippleFile.open(p)) {
                 f.verify();

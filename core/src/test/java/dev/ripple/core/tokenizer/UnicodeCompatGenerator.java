@@ -1,16 +1,12 @@
 package dev.ripple.core.tokenizer;
 
-import ai.djl.huggingface.tokenizers.HuggingFaceTokenizer;
 import ai.djl.huggingface.tokenizers.jni.CharSpan;
-import java.io.ByteArrayInputStream;
-import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.text.Normalizer;
 import java.text.Normalizer.Form;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Map;
 import java.util.function.IntPredicate;
 
 /**
@@ -29,22 +25,20 @@ public final class UnicodeCompatGenerator {
     private UnicodeCompatGenerator() {}
 
     static final class Probe implements AutoCloseable {
-        final HuggingFaceTokenizer hf;
+        private final HfOracle hf;
 
-        Probe(String json) throws IOException {
-            hf = HuggingFaceTokenizer.newInstance(
-                    new ByteArrayInputStream(json.getBytes(StandardCharsets.UTF_8)),
-                    Map.of("truncation", "false", "padding", "false", "addSpecialTokens", "false"));
+        private Probe(String json) {
+            hf = HfOracle.of(json.getBytes(StandardCharsets.UTF_8));
         }
 
         /** A WordLevel model that knows nothing, behind a pre-tokenizer: its pieces are the spans of the [UNK]s. */
-        static Probe pieces(String preTokenizer) throws IOException {
+        static Probe pieces(String preTokenizer) {
             return new Probe("{\"version\":\"1.0\",\"model\":{\"type\":\"WordLevel\",\"vocab\":{\"[UNK]\":0},"
                     + "\"unk_token\":\"[UNK]\"},\"pre_tokenizer\":" + preTokenizer + "}");
         }
 
         /** A BPE model of the 256 byte tokens with byte fallback behind a normalizer: its ids are the normalized bytes. */
-        static Probe normalizer(String normalizer) throws IOException {
+        static Probe normalizer(String normalizer) {
             StringBuilder v = new StringBuilder();
             for (int b = 0; b < 256; b++) {
                 v.append(b == 0 ? "" : ",").append(String.format("\"<0x%02X>\":%d", b, b));
@@ -55,7 +49,7 @@ public final class UnicodeCompatGenerator {
 
         List<String> split(String text) {
             List<String> out = new ArrayList<>();
-            for (CharSpan s : hf.encode(text).getCharTokenSpans()) { // spans count code points
+            for (CharSpan s : hf.spans(text)) { // spans count code points
                 out.add(text.substring(
                         text.offsetByCodePoints(0, s.getStart()), text.offsetByCodePoints(0, s.getEnd())));
             }
@@ -63,7 +57,7 @@ public final class UnicodeCompatGenerator {
         }
 
         String normalize(String text) {
-            long[] ids = hf.encode(text).getIds();
+            int[] ids = hf.encode(text, false);
             byte[] b = new byte[ids.length];
             for (int i = 0; i < ids.length; i++) {
                 b[i] = (byte) ids[i];
@@ -97,7 +91,7 @@ public final class UnicodeCompatGenerator {
                 + ",\"handle_chinese_chars\":false,\"strip_accents\":" + stripAccents + ",\"lowercase\":false}";
     }
 
-    public static void main(String[] args) throws IOException {
+    public static void main(String[] args) {
         StringBuilder out = new StringBuilder();
         try (Probe p = Probe.pieces("{\"type\":\"BertPreTokenizer\"}")) {
             emit(

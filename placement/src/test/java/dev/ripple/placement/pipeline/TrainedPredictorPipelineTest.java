@@ -17,8 +17,6 @@ import dev.ripple.placement.importer.ImportedModel;
 import dev.ripple.placement.profile.ProfileOptions;
 import dev.ripple.placement.profile.ProfileResult;
 import dev.ripple.placement.testdata.RealData;
-import dev.ripple.placement.text.EuroparlCorpus;
-import java.io.InputStream;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.List;
@@ -60,9 +58,7 @@ class TrainedPredictorPipelineTest {
     static void train() throws Exception {
         onnx = RealData.file(RealData.MINILM_ONNX);
         tokenizer = RealData.file(RealData.MINILM_TOKENIZER);
-        try (InputStream in = RealData.stream(RealData.EUROPARL)) {
-            passages = EuroparlCorpus.read(in, 0.5).calibration().subList(0, 60);
-        }
+        passages = RealData.europarlHalfHeldOut().calibration().subList(0, 60);
         calibration = PlacementPipeline.profile(
                 onnx,
                 tokenizer,

@@ -8,7 +8,6 @@ import dev.ripple.placement.testdata.RealData;
 import dev.ripple.placement.text.EuroparlCorpus;
 import dev.ripple.placement.trace.ActivationTrace;
 import dev.ripple.placement.trace.TraceFiles;
-import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
@@ -24,10 +23,7 @@ class MiniLmProfileTest {
 
     @Test
     void europarlSparsityIsInTheExpectedRange(@TempDir Path dir) throws Exception {
-        EuroparlCorpus.Split split;
-        try (InputStream in = RealData.stream(RealData.EUROPARL)) {
-            split = EuroparlCorpus.read(in, 0.5);
-        }
+        EuroparlCorpus.Split split = RealData.europarlHalfHeldOut();
         List<String> sentences = split.calibration().subList(0, 40);
         Path onnx = RealData.file(RealData.MINILM_ONNX);
         Path tok = RealData.file(RealData.MINILM_TOKENIZER);

