@@ -83,23 +83,14 @@ public final class LowRankFactorizer {
         }
         double[][] l = choleskyOfCovariance(moments, w.spec().index());
         float[] rows = projection(w);
-        // M = W·L, row i = Lᵀ·w_i (L is lower triangular: column t of L is zero above t). The
-        // columns of L are read as the rows of Lᵀ, contiguous: this loop is the O(dFfn·dModel²) term,
-        // and walking a column of a double[][] touches a new array at every step.
-        double[][] lt = new double[d][d];
-        for (int k = 0; k < d; k++) {
-            for (int t = 0; t <= k; t++) {
-                lt[t][k] = l[k][t];
-            }
-        }
+        // M = W·L, row i = Lᵀ·w_i (L is lower triangular: column t of L is zero above t).
         float[] m = new float[n * d];
         for (int i = 0; i < n; i++) {
             int row = i * d;
             for (int t = 0; t < d; t++) {
-                double[] column = lt[t];
                 double s = 0;
                 for (int k = t; k < d; k++) {
-                    s += rows[row + k] * column[k];
+                    s += rows[row + k] * l[k][t];
                 }
                 m[row + t] = (float) s;
             }
