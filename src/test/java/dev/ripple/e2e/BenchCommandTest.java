@@ -11,24 +11,30 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
  * {@code ripple bench}, scaled down, on the real model: every strategy replays the same tokens with
  * direct I/O, decode-like and prefill-like, and embeds the same passages with the Java encoder;
- * the JSON holds every figure the issue lists.
+ * the JSON holds every figure the issue lists. One run serves both tests: the bundle types of
+ * {@code --dtypes} are compared on the same placements, so profiling and placing the model once
+ * is enough.
  */
 class BenchCommandTest {
     @TempDir
-    Path dir;
+    static Path dir;
 
-    @Test
-    void strategiesReplayTheSameTokensAndCoActivationPlacementNeedsFarFewerReads() throws Exception {
+    static RippleRun run;
+    static JsonNode doc;
+
+    @BeforeAll
+    static void bench() throws Exception {
         Path json = dir.resolve("bench.json");
         Path device = dir.resolve("ufs40.json");
         UfsPresets.ufs40().write(device); // a fixed profile: collapse decisions do not depend on this machine's load
-        RippleRun run = RippleRun.succeeds(
+        run = RippleRun.succeeds(
                 "bench",
                 "--work",
                 dir.toString(),
@@ -45,11 +51,17 @@ class BenchCommandTest {
                 "--device",
                 device.toString(),
                 "--compare-policies",
+                "--dtypes",
+                "f32,q8_0,q4_0",
                 "--json",
                 json.toString(),
                 "--quiet");
+        doc = new ObjectMapper().readTree(json.toFile());
+    }
+
+    @Test
+    void strategiesReplayTheSameTokensAndCoActivationPlacementNeedsFarFewerReads() throws Exception {
         assertTrue(run.out().contains("O_DIRECT"), "the output states the I/O mode: " + run.out());
-        JsonNode doc = new ObjectMapper().readTree(json.toFile());
         assertEquals(
                 UfsPresets.ufs40().sequentialMiBps(),
                 doc.path("device").path("sequentialMiBps").asDouble());
@@ -129,29 +141,9 @@ class BenchCommandTest {
      * bar); Q4_0 loses more; each narrower type reads fewer bytes per token for the same neurons.
      */
     @Test
-    void bundleTypesSideBySideOnTheRealModel() throws Exception {
-        Path json = dir.resolve("types.json");
-        RippleRun run = RippleRun.succeeds(
-                "bench",
-                "--work",
-                dir.toString(),
-                "--calibration-tokens",
-                "1500",
-                "--tokens",
-                "20",
-                "--sentences",
-                "6",
-                "--budgets",
-                "none",
-                "--dtypes",
-                "f32,q8_0,q4_0",
-                "--no-plots",
-                "--json",
-                json.toString(),
-                "--quiet");
+    void bundleTypesSideBySideOnTheRealModel() {
         assertTrue(run.out().contains("Bundle types"), run.out());
-        JsonNode types =
-                new ObjectMapper().readTree(json.toFile()).path("dtypes").path("types");
+        JsonNode types = doc.path("dtypes").path("types");
         assertEquals(3, types.size());
         JsonNode f32 = types.get(0);
         JsonNode q8 = types.get(1);

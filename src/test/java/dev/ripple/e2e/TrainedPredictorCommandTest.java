@@ -37,7 +37,8 @@ class TrainedPredictorCommandTest {
     static void profile() {
         work = dir.resolve("work").toString();
         trace = dir.resolve("c.rtrace");
-        RippleRun.succeeds("profile", "--out", trace.toString(), "--max-tokens", "3000", "--work", work, "--quiet");
+        // the placements' trace only: the trained predictor profiles its own --train-tokens
+        RippleRun.succeeds("profile", "--out", trace.toString(), "--max-tokens", "1500", "--work", work, "--quiet");
     }
 
     @Test

@@ -37,7 +37,9 @@ class PlacementExampleTest {
         }
         Path calibration = dir.resolve("calibration.txt");
         Path heldOut = dir.resolve("heldout.txt");
-        Files.write(calibration, text.calibration());
+        // 60 passages each (about 1,700 tokens): the example stops at its 4,000-token budget or the end
+        // of the text, whichever comes first, and places the same way on fewer tokens
+        Files.write(calibration, text.calibration().subList(0, 60));
         Files.write(heldOut, text.heldOut().subList(0, 60));
         Path out = dir.resolve("model.ripple");
 

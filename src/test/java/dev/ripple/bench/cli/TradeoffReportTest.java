@@ -9,8 +9,8 @@ import dev.ripple.bench.harness.TradeoffReport;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
@@ -18,27 +18,26 @@ import picocli.CommandLine;
 /**
  * {@code ripple tradeoff}'s predictor findings on the real model, asserted on the report record:
  * the low-rank predictor fitted to the FFN inputs beats the one fitted to the weights, and the
- * error rule and trained predictors (issue 16) give every point and record their training.
+ * error rule and trained predictors (issue 16) give every point and record their training. One
+ * sweep serves both tests: its low-rank points are the two fits, beside the error rule and the
+ * trained predictors.
  */
 class TradeoffReportTest {
     @TempDir
-    Path dir;
+    static Path dir;
 
-    private TradeoffReport run(String... args) {
+    static TradeoffReport r;
+
+    @BeforeAll
+    static void sweep() {
         TradeoffCommand command = new TradeoffCommand();
         StringWriter printed = new StringWriter();
         CommandLine cl = new CommandLine(command);
         cl.setOut(new PrintWriter(printed));
-        List<String> all = new ArrayList<>(List.of("--work", dir.toString(), "--quiet"));
-        all.addAll(List.of(args));
-        assertEquals(0, cl.execute(all.toArray(String[]::new)), printed.toString());
-        assertNotNull(command.report);
-        return command.report;
-    }
-
-    @Test
-    void predictorFittedToTheInputsReadsFewerNeuronsThanTheWeightsFit() {
-        TradeoffReport r = run(
+        int exit = cl.execute(
+                "--work",
+                dir.toString(),
+                "--quiet",
                 "--calibration-tokens",
                 "1500",
                 "--sentences",
@@ -47,8 +46,22 @@ class TradeoffReportTest {
                 "act > -0.05",
                 "--predictor-only",
                 "--margins",
+                "1",
+                "--error-rule-fractions",
+                "0.35",
+                "--trained",
+                "act > -0.05;error 0.35",
+                "--trained-recalls",
+                "0.95",
+                "--trained-epochs",
                 "1");
-        assertEquals(2 + 2, r.points().size(), "dense, the rule's oracle and one point per fit: " + r.points());
+        assertEquals(0, exit, printed.toString());
+        assertNotNull(command.report);
+        r = command.report;
+    }
+
+    @Test
+    void predictorFittedToTheInputsReadsFewerNeuronsThanTheWeightsFit() {
         TradeoffPoint weights = withPredictor(r, "weights");
         TradeoffPoint inputs = withPredictor(r, "inputs");
         // Full run (docs/PERFORMANCE.md §8): precision 0.685 against 0.496 at about equal recall.
@@ -66,25 +79,8 @@ class TradeoffReportTest {
      */
     @Test
     void errorRuleAndTrainedPredictors() {
-        TradeoffReport r = run(
-                "--calibration-tokens",
-                "1500",
-                "--sentences",
-                "3",
-                "--predictor-rule",
-                "act > -0.05",
-                "--predictor-only",
-                "--margins",
-                "1",
-                "--error-rule-fractions",
-                "0.35",
-                "--trained",
-                "act > -0.05;error 0.35",
-                "--trained-recalls",
-                "0.95",
-                "--trained-epochs",
-                "1");
-        // dense, act > -0.05, act and error rule at 35%, per trained rule its oracle and one point, 2 low-rank points
+        // dense, act > -0.05, act and error rule at 35%, per trained rule its oracle and one point, and one
+        // low-rank point per fit (to the weights and to the inputs)
         assertEquals(1 + 1 + 2 + 2 * 2 + 2, r.points().size(), r.points().toString());
         TradeoffPoint act = null;
         TradeoffPoint err = null;

@@ -83,18 +83,25 @@ public final class LowRankFactorizer {
         }
         double[][] l = choleskyOfCovariance(moments, w.spec().index());
         float[] rows = projection(w);
-        // M = W·L, row i = Lᵀ·w_i (L is lower triangular: column t of L is zero above t).
+        // M = W·L, row i = Lᵀ·w_i (L is lower triangular: column t of L is zero above t). Entry t
+        // sums w_ik·L[k][t] over k ≥ t in ascending k; added row of L by row of L, so the inner loop
+        // runs along a row in memory (and vectorizes) with each sum in that same order. Rows of M
+        // are independent, so they are spread over the common pool (same result).
         float[] m = new float[n * d];
-        for (int i = 0; i < n; i++) {
+        IntStream.range(0, n).parallel().forEach(i -> {
             int row = i * d;
-            for (int t = 0; t < d; t++) {
-                double s = 0;
-                for (int k = t; k < d; k++) {
-                    s += rows[row + k] * l[k][t];
+            double[] sum = new double[d];
+            for (int k = 0; k < d; k++) {
+                double wk = rows[row + k];
+                double[] lk = l[k];
+                for (int t = 0; t <= k; t++) {
+                    sum[t] += wk * lk[t];
                 }
-                m[row + t] = (float) s;
             }
-        }
+            for (int t = 0; t < d; t++) {
+                m[row + t] = (float) sum[t];
+            }
+        });
         Svd svd = truncatedSvd(m, n, d, rank, seed);
         // A = L⁻ᵀ·V_r: solve Lᵀ·A = V_r by back substitution, column by column.
         double[][] a = new double[d][rank];
