@@ -75,6 +75,45 @@ class CoActivationCounterTest {
     }
 
     @Test
+    void bitsetAndPairCountsAreIdenticalAtAnyDensity() {
+        long seed = 20;
+        for (double density : new double[] {0.02, 0.2, 0.6}) {
+            for (int n : new int[] {1, 70, 650}) { // 650: two row blocks of the triangle
+                for (int tokens : new int[] {1, 63, 129, 301}) {
+                    List<RoaringBitmap> trace = randomTokens(++seed, n, tokens, density * 3 / 4);
+                    for (int block : new int[] {37, 64, 1000}) {
+                        CountingOptions opts = new CountingOptions(1, 1L << 30, 8, block);
+                        LayerStats pairs =
+                                new CoActivationCounter(opts, CoActivationCounter.DenseMethod.PAIRS).count(trace, n);
+                        String where = "seed " + seed + " n " + n + " tokens " + tokens + " block " + block;
+                        for (int threads : new int[] {1, 3}) {
+                            assertSameCounts(
+                                    pairs,
+                                    new CoActivationCounter(
+                                                    opts.withThreads(threads), CoActivationCounter.DenseMethod.BITSETS)
+                                            .count(trace, n),
+                                    where + " threads " + threads);
+                        }
+                        assertSameCounts(pairs, new CoActivationCounter(opts).count(trace, n), where + " by density");
+                    }
+                }
+            }
+        }
+    }
+
+    private static void assertSameCounts(LayerStats expected, LayerStats actual, String where) {
+        int n = expected.neurons();
+        for (int i = 0; i < n; i++) {
+            assertEquals(expected.count(i), actual.count(i), where + " f(" + i + ")");
+            for (int j = i + 1; j < n; j++) {
+                if (expected.joint(i, j) != actual.joint(i, j)) {
+                    assertEquals(expected.joint(i, j), actual.joint(i, j), where + " f(" + i + "," + j + ")");
+                }
+            }
+        }
+    }
+
+    @Test
     void largeLayerCrossesManyRowBlocks() {
         int n = 1500; // 1.1M pairs: 9 row blocks of 128 Ki entries
         List<RoaringBitmap> tokens = randomTokens(7, n, 60, 0.05);
