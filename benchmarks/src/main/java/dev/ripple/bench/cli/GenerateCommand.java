@@ -184,7 +184,7 @@ final class GenerateCommand implements Callable<Integer> {
         RuntimeOptions runtime = OptionValues.checked(
                         "--queue-depth", () -> RuntimeOptions.defaults().withQueueDepth(io.queueDepth))
                 .withReader(io.readerKind())
-                .withCache(cache, cacheBudget.fraction);
+                .withCache(cache, cacheBudget.fraction());
         DeviceProfile emulated = io.deviceProfile();
         if (emulated != null) {
             runtime = runtime.emulating(emulated);

@@ -123,7 +123,7 @@ final class PoliciesCommand implements Callable<Integer> {
                 calibrationTokens,
                 tokens,
                 repeats,
-                cacheBudget.fraction,
+                cacheBudget.positiveFraction(),
                 policies,
                 linkingInner,
                 replay,
@@ -142,9 +142,7 @@ final class PoliciesCommand implements Callable<Integer> {
     private int workload(PrintWriter o) throws IOException {
         ModelPolicies.requirePolicies(policies);
         ModelPolicies.requireLinkingInner(linkingInner);
-        if (!(cacheBudget.fraction > 0 && cacheBudget.fraction <= 1)) {
-            throw new IllegalArgumentException("--cache-fraction must be in (0, 1], got " + cacheBudget.fraction);
-        }
+        double cacheFraction = cacheBudget.positiveFraction();
         Files.createDirectories(run.work);
         DeviceProfile profile =
                 QuickCalibration.unlessGiven(io.deviceProfile(), run.work, CliProgress.harness(run.quiet));
@@ -154,7 +152,7 @@ final class PoliciesCommand implements Callable<Integer> {
                         placement,
                         policies,
                         linkingInner,
-                        cacheBudget.fraction,
+                        cacheFraction,
                         tokens,
                         repeats,
                         io.readerKind(),
