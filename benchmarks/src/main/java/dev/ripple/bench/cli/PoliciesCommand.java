@@ -134,7 +134,7 @@ final class PoliciesCommand implements Callable<Integer> {
         Files.createDirectories(run.work);
         report = ModelPolicies.run(settings, inputs.encoderText(run.work, 0.5), CliProgress.harness(run.quiet));
         report.print(o);
-        json.write(report::toJsonBytes);
+        json.writeAndTell(o, report::toJsonBytes);
         return 0;
     }
 
@@ -161,7 +161,7 @@ final class PoliciesCommand implements Callable<Integer> {
                         io.device != null),
                 CliProgress.harness(run.quiet));
         result.print(o);
-        json.write(result::toJsonBytes);
+        json.writeAndTell(o, result::toJsonBytes);
         return 0;
     }
 }
