@@ -246,7 +246,8 @@ class GenerateCommandTest {
                 "--quiet");
         assertEquals(1, tiny.exit());
         assertTrue(
-                tiny.err().contains("give at least")
+                tiny.err().startsWith("ripple: --dram, --context: a DRAM budget of 1.0 MiB")
+                        && tiny.err().contains("give at least")
                         && tiny.err().strip().lines().count() == 1,
                 tiny.err());
 

@@ -46,6 +46,7 @@ class PoliciesCommandTest {
                 json.toString(),
                 "--quiet");
         assertTrue(run.out().contains("linking vs best of lru/s3fifo/lfu"), run.out());
+        assertTrue(run.out().strip().endsWith("json: " + json), "the report names its JSON file last: " + run.out());
         JsonNode doc = new ObjectMapper().readTree(json.toFile());
         assertEquals("act > 0.5", doc.path("rule").asText());
         assertEquals(30, doc.path("tokens").asInt());

@@ -34,13 +34,14 @@ class SynthOptionsTest {
     }
 
     @Test
-    void anUnknownFormatIsACommandLineErrorListingTheFormats() {
-        Run r = synth("--format", "zip");
-        assertEquals(2, r.exit(), r.err());
-        assertEquals(
-                "ripple: Invalid value for option '--format': expected one of [SAFETENSORS, GGUF] (case-insensitive) "
-                        + "but was 'zip' (see 'ripple synth --help')",
-                r.err());
+    void anUnknownFormatOrTypeIsRefusedListingTheChoicesInLowerCase() {
+        Run format = synth("--format", "zip");
+        assertEquals(1, format.exit(), format.err());
+        assertEquals("ripple: unknown format 'zip' (known: safetensors, gguf)", format.err());
+        Run dtype = synth("--dtype", "f8");
+        assertEquals(1, dtype.exit(), dtype.err());
+        assertEquals("ripple: unknown dtype 'f8' (known: f32, f16, bf16, q8_0, q4_0)", dtype.err());
+        assertFalse(Files.exists(dir.resolve("out")), "refused before anything is written");
     }
 
     @Test
@@ -49,6 +50,7 @@ class SynthOptionsTest {
         assertEquals(1, gguf.exit(), gguf.err());
         assertEquals("ripple: --dtype bf16 is not written to gguf (f32, f16, q8_0, q4_0)", gguf.err());
         Run safetensors = synth("--dtype", "q8_0");
+        assertEquals(1, safetensors.exit(), safetensors.err());
         assertEquals("ripple: --dtype q8_0 is not written to safetensors (f32, f16, bf16)", safetensors.err());
         assertFalse(Files.exists(dir.resolve("out")), "refused before anything is written");
     }

@@ -71,17 +71,17 @@ final class DemoCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         PrintWriter o = spec.commandLine().getOut();
-        if (sentences < 1 || calibration.tokens < 1) {
-            throw new IllegalArgumentException("--sentences and --calibration-tokens must be positive");
+        if (sentences < 1) {
+            throw new IllegalArgumentException("--sentences must be positive, got " + sentences);
         }
         Demo.Settings settings = new Demo.Settings(
                 run.work,
-                calibration.tokens,
+                calibration.tokens(),
                 sentences,
                 calibration.rule.rule(),
                 ReaderKind.parse(reader),
                 cache,
-                cacheBudget.fraction,
+                cacheBudget.fraction(),
                 margin.margin,
                 benchSentences);
         Files.createDirectories(run.work);

@@ -172,8 +172,10 @@ final class GenerateCommand implements Callable<Integer> {
     }
 
     /**
-     * The options as the API's request; the API checks them, before any import work, and its
-     * complaints are told in the options' names.
+     * The options as the API's request, and its complaints told in the options' names. The request's
+     * own values are checked here, before any import work; what depends on the model (a prompt longer
+     * than --context, text for a model without a tokenizer, a --dram too small) only once
+     * {@link Generation#prepare} has imported it.
      */
     private GenerationRequest request() throws IOException {
         GenerationRequest.Prompt p = new GenerationRequest.Prompt(
@@ -184,7 +186,7 @@ final class GenerateCommand implements Callable<Integer> {
         RuntimeOptions runtime = OptionValues.checked(
                         "--queue-depth", () -> RuntimeOptions.defaults().withQueueDepth(io.queueDepth))
                 .withReader(io.readerKind())
-                .withCache(cache, cacheBudget.fraction);
+                .withCache(cache, cacheBudget.fraction());
         DeviceProfile emulated = io.deviceProfile();
         if (emulated != null) {
             runtime = runtime.emulating(emulated);

@@ -123,7 +123,7 @@ final class PoliciesCommand implements Callable<Integer> {
                 calibrationTokens,
                 tokens,
                 repeats,
-                cacheBudget.fraction,
+                cacheBudget.positiveFraction(),
                 policies,
                 linkingInner,
                 replay,
@@ -134,7 +134,7 @@ final class PoliciesCommand implements Callable<Integer> {
         Files.createDirectories(run.work);
         report = ModelPolicies.run(settings, inputs.encoderText(run.work, 0.5), CliProgress.harness(run.quiet));
         report.print(o);
-        json.write(report::toJsonBytes);
+        json.writeAndTell(o, report::toJsonBytes);
         return 0;
     }
 
@@ -142,9 +142,7 @@ final class PoliciesCommand implements Callable<Integer> {
     private int workload(PrintWriter o) throws IOException {
         ModelPolicies.requirePolicies(policies);
         ModelPolicies.requireLinkingInner(linkingInner);
-        if (!(cacheBudget.fraction > 0 && cacheBudget.fraction <= 1)) {
-            throw new IllegalArgumentException("--cache-fraction must be in (0, 1], got " + cacheBudget.fraction);
-        }
+        double cacheFraction = cacheBudget.positiveFraction();
         Files.createDirectories(run.work);
         DeviceProfile profile =
                 QuickCalibration.unlessGiven(io.deviceProfile(), run.work, CliProgress.harness(run.quiet));
@@ -154,7 +152,7 @@ final class PoliciesCommand implements Callable<Integer> {
                         placement,
                         policies,
                         linkingInner,
-                        cacheBudget.fraction,
+                        cacheFraction,
                         tokens,
                         repeats,
                         io.readerKind(),
@@ -163,7 +161,7 @@ final class PoliciesCommand implements Callable<Integer> {
                         io.device != null),
                 CliProgress.harness(run.quiet));
         result.print(o);
-        json.write(result::toJsonBytes);
+        json.writeAndTell(o, result::toJsonBytes);
         return 0;
     }
 }

@@ -52,7 +52,6 @@ public final class RippleCommand implements Runnable {
         try {
             CommandLine cl = new CommandLine(new RippleCommand());
             cl.getSubcommands().get("jmh").setUnmatchedOptionsArePositionalParams(true); // JMH parses its own options
-            cl.setCaseInsensitiveEnumValuesAllowed(true); // choices are spelled in lower case, as in the help
             cl.setOut(out);
             cl.setErr(err);
             cl.setParameterExceptionHandler((ex, a) -> {

@@ -4,6 +4,7 @@ import dev.ripple.bench.harness.SyntheticCheckpoint;
 import dev.ripple.bench.harness.SyntheticGguf;
 import dev.ripple.bench.harness.SyntheticVocabulary;
 import dev.ripple.bench.harness.WrittenWorkload;
+import dev.ripple.core.Labels;
 import dev.ripple.placement.importer.gguf.GgmlType;
 import dev.ripple.placement.synthetic.SyntheticDecoder;
 import dev.ripple.placement.synthetic.SyntheticWorkload;
@@ -70,7 +71,7 @@ final class SynthCommand implements Callable<Integer> {
             description =
                     "safetensors (a Hugging Face checkpoint directory) or gguf (one llama.cpp file, Llama shapes) "
                             + "(default: ${DEFAULT-VALUE})")
-    Format format;
+    String formatName;
 
     @Option(names = "--layers", description = "keep only this many layers (a smaller model of the same width)")
     Integer layers;
@@ -98,7 +99,7 @@ final class SynthCommand implements Callable<Integer> {
             defaultValue = "f16",
             description =
                     "f32, f16 or bf16; with --format gguf the matrices' type: f32, f16, q8_0 or q4_0 (default: ${DEFAULT-VALUE})")
-    WeightType dtype;
+    String dtypeName;
 
     @Option(names = "--shards", defaultValue = "1", description = "safetensors shards (default: ${DEFAULT-VALUE})")
     int shards;
@@ -138,6 +139,11 @@ final class SynthCommand implements Callable<Integer> {
             this.types = types;
         }
 
+        /** The format {@code --format} names, in any case, or the error every choice of the CLI gives. */
+        static Format parse(String label) {
+            return Labels.findIgnoringCase(values(), Format::toString, label, "format");
+        }
+
         /** A one-line error naming the types this format takes, unless it takes {@code type}. */
         void requireWrites(WeightType type) {
             if (!types.contains(type)) {
@@ -161,6 +167,11 @@ final class SynthCommand implements Callable<Integer> {
         Q8_0,
         Q4_0;
 
+        /** The type {@code --dtype} names, in any case, or the error every choice of the CLI gives. */
+        static WeightType parse(String label) {
+            return Labels.findIgnoringCase(values(), WeightType::toString, label, "dtype");
+        }
+
         @Override
         public String toString() {
             return name().toLowerCase(Locale.ROOT);
@@ -174,6 +185,8 @@ final class SynthCommand implements Callable<Integer> {
             throw new IllegalArgumentException(
                     "give --preset (a decoder checkpoint) or --workload (a synthetic workload), one of them");
         }
+        Format format = Format.parse(formatName);
+        WeightType dtype = WeightType.parse(dtypeName);
         if (workload != null) {
             printWorkload(o, WrittenWorkload.write(workloadSpec(), out, CliProgress.harness(false)));
             return 0;
@@ -187,7 +200,7 @@ final class SynthCommand implements Callable<Integer> {
             case SAFETENSORS -> {
                 SyntheticVocabulary vocabulary =
                         tokenizer != null ? SyntheticVocabulary.parse(tokenizer) : SyntheticVocabulary.forShape(s);
-                printCheckpoint(o, s, SyntheticCheckpoint.write(s, out, dtype.name(), shards, vocabulary, onnx));
+                printCheckpoint(o, s, dtype, SyntheticCheckpoint.write(s, out, dtype.name(), shards, vocabulary, onnx));
             }
             case GGUF -> {
                 SyntheticVocabulary vocabulary =
@@ -212,7 +225,7 @@ final class SynthCommand implements Callable<Integer> {
     }
 
     /** {@code --format safetensors}: the checkpoint, its type and tokenizer, and the ONNX graph if asked. */
-    private void printCheckpoint(PrintWriter o, SyntheticDecoder s, SyntheticCheckpoint c) {
+    private void printCheckpoint(PrintWriter o, SyntheticDecoder s, WeightType dtype, SyntheticCheckpoint c) {
         o.printf(
                 "%s, %s%s%n",
                 wrote(s),

@@ -78,6 +78,17 @@ public record BenchReport(
         return strategy("ripple+").forward().msPerSentence();
     }
 
+    /**
+     * How the reader meets the page cache. Under an emulated device the reader makes the real reads
+     * only when the file does not fit in DRAM, and only then is the file evicted (StrategyBench).
+     */
+    private String readerNote() {
+        String how = reader.equals("direct") || reader.equals("io_uring")
+                ? "O_DIRECT, page cache bypassed"
+                : "file evicted from the page cache before every pass";
+        return emulated ? " (" + how + ", when the real reads come from the disk)" : " (" + how + ")";
+    }
+
     public void print(PrintWriter o) {
         o.printf(
                 "ripple bench: %s on %s; %d held-out passages (%d tokens), rule '%s'%n",
@@ -86,9 +97,7 @@ public record BenchReport(
                 "I/O: %s reads%s, queue depth %d; DRAM cache %.0f%% of FFN bytes; device %s%s: sequential %.0f MiB/s, "
                         + "4 KiB random qd1 %.0f IOPS%n",
                 reader,
-                reader.equals("direct") || reader.equals("io_uring")
-                        ? " (O_DIRECT, page cache bypassed)"
-                        : " (file evicted from the page cache before every pass)",
+                readerNote(),
                 queueDepth,
                 100 * cacheFraction,
                 emulated ? "EMULATED " : "",

@@ -88,7 +88,7 @@ public record ModelPolicies(
                 throw new IllegalArgumentException("--repeats must be positive, got " + repeats);
             }
             if (!(cacheFraction > 0 && cacheFraction <= 1)) {
-                throw new IllegalArgumentException("--cache-fraction must be in (0, 1], got " + cacheFraction);
+                throw new IllegalArgumentException("--cache-fraction must be a share in (0, 1], got " + cacheFraction);
             }
             requirePolicies(policies);
             policies = List.copyOf(policies);

@@ -9,8 +9,10 @@ import java.nio.file.Path;
 import java.util.List;
 
 /**
- * Profiling a text with its steps shown as {@link Progress} phases: the one way the commands and the
- * harness runs (demo, policy comparison, tradeoff sweep, bench) profile calibration and held-out text.
+ * Profiling a text into a trace with its steps shown as {@link Progress} phases: the one way the
+ * commands and the harness runs that need a trace (profile, demo, policy comparison, bench) profile
+ * calibration and held-out text. The tradeoff sweep keeps no trace: it samples activations and FFN
+ * input moments from the ONNX profiler as it goes ({@code Tradeoff.calibrationSample}).
  */
 public final class Profiling {
     private Profiling() {}

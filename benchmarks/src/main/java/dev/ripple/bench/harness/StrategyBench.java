@@ -17,6 +17,7 @@ import dev.ripple.core.runtime.RippleModel;
 import dev.ripple.core.runtime.RuntimeOptions;
 import dev.ripple.core.tensor.DType;
 import dev.ripple.io.device.DeviceProfile;
+import dev.ripple.io.device.EmulatedReader;
 import dev.ripple.io.device.UfsPresets;
 import dev.ripple.io.nativeio.PageCache;
 import dev.ripple.io.reader.ReaderKind;
@@ -769,12 +770,14 @@ public final class StrategyBench {
 
     /**
      * Drops {@code file} from the page cache so that the next pass starts cold, when the run's reader
-     * goes through the page cache. Not under an emulated device: its reader serves the real reads from
-     * DRAM when the file fits, reading the whole file back into the page cache first if it is not
-     * there, so evicting would only cost that re-read; the device's times are what it reports.
+     * goes through the page cache. Not when an emulated device serves the real reads from DRAM (the
+     * file fits, {@link EmulatedReader#readsFromDram}): its reader reads the whole file back into the
+     * page cache first if it is not there, so evicting would only cost that re-read, and the device's
+     * times are what it reports. When the file does not fit, the emulated device keeps the run's
+     * disk reader, whose reads a warm page cache would serve: evicted then as without a device.
      */
     private void evictIfCached(Path file) throws IOException {
-        if (s.emulatedDevice() == null && s.reader().usesPageCache()) {
+        if (s.reader().usesPageCache() && (s.emulatedDevice() == null || !EmulatedReader.readsFromDram(file))) {
             PageCache.evict(file);
         }
     }

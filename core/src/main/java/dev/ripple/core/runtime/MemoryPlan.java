@@ -50,7 +50,7 @@ public record MemoryPlan(long budgetBytes, long residentBytes, long kvCacheBytes
                     Locale.ROOT,
                     "a DRAM budget of %s is below what %s needs in "
                             + "memory: %s of resident tensors, %s of KV cache (%d tokens of context, %s) and %s of working "
-                            + "buffers; give at least %s (more leaves room to cache FFN bundles), or a shorter --context",
+                            + "buffers; give at least %s (more leaves room to cache FFN bundles), or a shorter context",
                     mib(budgetBytes),
                     file.path(),
                     mib(resident),

@@ -129,6 +129,15 @@ public final class EmulatedReader implements ExtentReader {
     }
 
     /**
+     * Whether {@link #open} would serve {@code path}'s real reads from DRAM rather than by its disk
+     * reader: a benchmark that evicts a file between passes must still do so when the disk reader
+     * keeps the reads, or later passes would find the file warm.
+     */
+    public static boolean readsFromDram(Path path) throws IOException {
+        return DramReads.decide(path).dram();
+    }
+
+    /**
      * {@code inner}'s reads, timed as on {@code device} at {@code inner}'s queue depth; closing this
      * closes {@code inner}.
      */

@@ -397,6 +397,7 @@ class EmulatedReaderTest {
         try (EmulatedReader reader = EmulatedReader.open(PATTERN.path(), 32, DeviceEmulator.of(ufs40), disk);
                 Arena arena = Arena.ofShared()) {
             assertTrue(reader.realReads().startsWith("from DRAM (file of 8 MiB in the page cache"), reader.realReads());
+            assertTrue(EmulatedReader.readsFromDram(PATTERN.path()), "open's own decision, told in advance");
             assertTrue(reader.kind().equals("emulated ufs-4.0 over positional"), reader.kind());
             assertTrue(reader.describe().contains("real reads from DRAM"), reader.describe());
             assertEquals(32, reader.queueDepth(), "the device sees the configured queue depth");

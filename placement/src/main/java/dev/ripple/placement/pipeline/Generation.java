@@ -75,13 +75,27 @@ public final class Generation {
                                 + config.maxPositions() + ")",
                         null);
             }
-            Optional<MemoryPlan> budget = request.dramBytes() > 0
-                    ? Optional.of(MemoryPlan.of(f, config, request.dramBytes(), ctx, request.kv(), 1))
-                    : Optional.empty();
+            Optional<MemoryPlan> budget =
+                    request.dramBytes() > 0 ? Optional.of(memoryPlan(f, config, request, ctx)) : Optional.empty();
             PredictorKind predictor = request.predictor() != null
                     ? request.predictor()
                     : stored ? PredictorKind.LOWRANK : PredictorKind.DENSE;
             return new PreparedGeneration(request, model, config, tokenizer, predictor, stored, ids, ctx, budget);
+        }
+    }
+
+    /**
+     * The DRAM budget split for one session of {@code context} tokens; a budget too small for it is
+     * the request's fault, told with the budget and the context named as the caller names them.
+     */
+    private static MemoryPlan memoryPlan(RippleFile f, DecoderConfig config, GenerationRequest request, int context) {
+        try {
+            return MemoryPlan.of(f, config, request.dramBytes(), context, request.kv(), 1);
+        } catch (IllegalArgumentException e) {
+            throw new InvalidGenerationRequestException(
+                    List.of(Input.DRAM_BYTES, Input.CONTEXT),
+                    n -> n.apply(Input.DRAM_BYTES) + ", " + n.apply(Input.CONTEXT) + ": " + e.getMessage(),
+                    e);
         }
     }
 

@@ -15,12 +15,17 @@ import dev.ripple.core.runtime.MemoryPlan;
 import dev.ripple.core.runtime.RuntimeOptions;
 import dev.ripple.core.tensor.DType;
 import dev.ripple.core.tokenizer.ChatFormat;
+import dev.ripple.core.tokenizer.ChatMessage;
+import dev.ripple.core.tokenizer.Tokenizer;
+import dev.ripple.core.tokenizer.TokenizerData;
 import dev.ripple.io.reader.ReaderKind;
 import dev.ripple.placement.pipeline.InvalidGenerationRequestException.Input;
 import dev.ripple.placement.synthetic.SyntheticDecoder;
 import dev.ripple.placement.synthetic.SyntheticDecoderWriter;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.stream.StreamSupport;
 import org.junit.jupiter.api.BeforeAll;
@@ -54,8 +59,13 @@ class GenerationTest {
     }
 
     private static GenerationRequest request(Path work, GenerationRequest.Prompt prompt, int context, long dramBytes) {
+        return request(checkpoint, work, prompt, context, dramBytes);
+    }
+
+    private static GenerationRequest request(
+            Path model, Path work, GenerationRequest.Prompt prompt, int context, long dramBytes) {
         return new GenerationRequest(
-                checkpoint,
+                model,
                 work,
                 prompt,
                 Generator.Options.greedy(TOKENS),
@@ -135,11 +145,16 @@ class GenerationTest {
         assertEquals(r.prepared().budget().orElseThrow(), r.memory(), "the budget's split is the memory held");
         assertEquals(16, r.prepared().context());
 
-        IllegalArgumentException tiny = assertThrows(
-                IllegalArgumentException.class,
+        InvalidGenerationRequestException tiny = assertThrows(
+                InvalidGenerationRequestException.class,
                 () -> Generation.prepare(
                         request(GenerationRequest.Prompt.ids(PROMPT), 16, 1024), PipelineListener.NONE));
-        assertTrue(tiny.getMessage().contains("give at least"), tiny.getMessage());
+        assertEquals(List.of(Input.DRAM_BYTES, Input.CONTEXT), tiny.inputs());
+        assertTrue(
+                tiny.getMessage().startsWith("dramBytes, context: a DRAM budget of 0.0 MiB")
+                        && tiny.getMessage().contains("give at least")
+                        && tiny.getMessage().endsWith("or a shorter context"),
+                tiny.getMessage());
     }
 
     @Test
@@ -154,6 +169,37 @@ class GenerationTest {
         assertEquals(List.of(Input.CONTEXT), longer.inputs());
         assertTrue(longer.getMessage().contains("give a longer context"), longer.getMessage());
         assertTrue(longer.describe(i -> "--context").contains("give a longer --context"), longer.getMessage());
+    }
+
+    @Test
+    void aChatPromptIsTheSystemAndUserMessagesInTheTemplate() throws Exception {
+        Path chatModel = dir.resolve("opt-chat");
+        SyntheticDecoderWriter.write(SyntheticDecoder.opt(2, 64, 256, 4, 50272, 64), chatModel, "F32", 1);
+        Files.write(chatModel.resolve("tokenizer.json"), TokenizerData.Vocab.GPT2.tokenizerJson());
+        Tokenizer tokenizer = TokenizerData.Vocab.GPT2.tokenizer();
+        GenerationRequest.Prompt chat =
+                GenerationRequest.Prompt.chat("Why is the sky blue?", ChatFormat.CHATML, "Be brief.");
+        PreparedGeneration p =
+                Generation.prepare(request(chatModel, dir.resolve("work-chat"), chat, 0, 0), PipelineListener.NONE);
+        int[] expected = tokenizer.encodeChat(
+                ChatFormat.CHATML,
+                List.of(new ChatMessage("system", "Be brief."), new ChatMessage("user", "Why is the sky blue?")),
+                true);
+        assertArrayEquals(expected, p.promptIds());
+        assertFalse(Arrays.equals(tokenizer.encode("Why is the sky blue?"), p.promptIds()), "the template is applied");
+
+        // the tokenizer's own template is used when none is named: GPT-2's has none to use
+        InvalidGenerationRequestException none = assertThrows(
+                InvalidGenerationRequestException.class,
+                () -> Generation.prepare(
+                        request(
+                                chatModel,
+                                dir.resolve("work-chat"),
+                                GenerationRequest.Prompt.chat("hi", null, null),
+                                0,
+                                0),
+                        PipelineListener.NONE));
+        assertEquals(List.of(Input.CHAT_FORMAT), none.inputs());
     }
 
     @Test
