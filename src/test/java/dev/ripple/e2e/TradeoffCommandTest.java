@@ -101,25 +101,6 @@ class TradeoffCommandTest {
         assertTrue(run.out().contains("cos mean") && run.out().contains("act > 0"), run.out());
     }
 
-    @Test
-    void badBudgetIsOneLineAndExitOne() {
-        RippleRun run = RippleRun.inProcess("tradeoff", "--work", dir.toString(), "--sentences", "0", "--quiet");
-        assertEquals(1, run.exit(), run.out());
-        assertEquals(1, run.err().strip().lines().count(), run.err());
-        assertTrue(run.err().contains("--sentences"), run.err());
-        RippleRun topK =
-                RippleRun.inProcess("tradeoff", "--work", dir.toString(), "--predictor-rule", "top 20%", "--quiet");
-        assertEquals(1, topK.exit(), topK.out());
-        assertTrue(topK.err().contains("predictorRule (--predictor-rule) must be a threshold rule"), topK.err());
-        RippleRun only = RippleRun.inProcess("tradeoff", "--work", dir.toString(), "--predictor-only", "--quiet");
-        assertEquals(1, only.exit(), only.out());
-        assertTrue(only.err().contains("predictorOnly (--predictor-only) needs --predictor-rule"), only.err());
-        RippleRun from =
-                RippleRun.inProcess("tradeoff", "--work", dir.toString(), "--trained-from", "magic", "--quiet");
-        assertEquals(1, from.exit(), from.out());
-        assertTrue(from.err().contains("trainedFrom (--trained-from) takes 'lowrank' or 'random'"), from.err());
-    }
-
     private static JsonNode find(JsonNode points, String rule, boolean fillIn, String predictor) {
         for (JsonNode p : points) {
             if (p.get("rule").asText().equals(rule)

@@ -9,13 +9,15 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
 /**
  * A value out of range: one line naming the option and the value, in the same words whichever
- * command has the option, and nothing written before it. Bench's settings hold its rules; an option
+ * command has the option, and nothing written before it ('_' in a row is a space within one
+ * argument). The harnesses' settings hold their rules; an option
  * several commands share ({@code --cache-fraction}, {@code --calibration-tokens}) is checked by its
  * mixin.
  */
@@ -25,7 +27,8 @@ class OptionRangeErrorTest {
 
     @ParameterizedTest
     @CsvSource(
-            delimiter = '|',
+            delimiterString = " | ",
+            quoteCharacter = '"',
             value = {
                 "bench --tokens 0                | --tokens must be positive, got 0",
                 "bench --sentences 0             | --sentences must be positive, got 0",
@@ -42,11 +45,37 @@ class OptionRangeErrorTest {
                         + " | --cache-fraction must be a share in [0, 1], got 2.0",
                 "policies --cache-fraction 2     | --cache-fraction must be a share in (0, 1], got 2.0",
                 "policies --cache-fraction 0     | --cache-fraction must be a share in (0, 1], got 0.0",
+                "policies --tokens 0             | --tokens must be positive, got 0",
+                "policies --calibration-tokens 0 | --calibration-tokens must be positive, got 0",
+                "policies --repeats -1           | --repeats must be positive, got -1",
+                "policies --policies lru,lru     | --policies must name each policy once, got [lru, lru]",
+                "policies --policies lru,bogus   | unknown cache policy 'bogus' in --policies"
+                        + " (known: [none, lru, s3fifo, lfu, window, linking])",
+                "policies --linking-inner none   | --linking-inner must be s3fifo, lru or lfu, got none",
+                "policies --replay train         | --replay must be held-out or calibration, got train",
+                "policies --placement best       | unknown --placement 'best'"
+                        + " (known: [identity, frequency, ripple, ripple+])",
+                "policies --workload w --linking-inner none | --linking-inner must be s3fifo, lru or lfu, got none",
+                "tradeoff --sentences 0          | --sentences must be positive, got 0",
+                "tradeoff --calibration-tokens 0 | --calibration-tokens must be positive, got 0",
+                "tradeoff --fractions 0.2,0      | --fractions must be a share in (0, 1], got 0.0",
+                "tradeoff --error-rule-fractions 1.5 | --error-rule-fractions must be a share in (0, 1], got 1.5",
+                "tradeoff --trained-recalls 2    | --trained-recalls must be a share in (0, 1], got 2.0",
+                "tradeoff --error-targets -0.1   | --error-targets must not be negative, got -0.1",
+                "tradeoff --margins 1,-0.5       | --margins must not be negative, got -0.5",
+                "tradeoff --rank 0               | --rank must be positive, got 0",
+                "tradeoff --predictor-rule top_20% | --predictor-rule must be a threshold rule"
+                        + " ('act > t' or '|act| > t'), not 'top 20%'",
+                "tradeoff --trained top_20%      | --trained must be a threshold rule"
+                        + " ('act > t' or '|act| > t'), not 'top 20%'",
+                "tradeoff --predictor-only       | --predictor-only needs --predictor-rule",
+                "tradeoff --trained-from magic   | --trained-from takes 'lowrank' or 'random', not 'magic'",
             })
     void aValueOutOfRangeIsOneLineNamingItsOption(String command, String line) {
         Path work = dir.resolve("work");
         StringWriter err = new StringWriter();
-        List<String> args = new ArrayList<>(List.of(command.split(" ")));
+        List<String> args = new ArrayList<>(
+                Stream.of(command.split(" ")).map(a -> a.replace('_', ' ')).toList());
         args.addAll(List.of("--work", work.toString(), "--quiet"));
         int exit = RippleCommand.run(
                 new PrintWriter(new StringWriter()), new PrintWriter(err), args.toArray(String[]::new));

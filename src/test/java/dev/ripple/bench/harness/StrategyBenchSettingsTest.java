@@ -17,7 +17,9 @@ class StrategyBenchSettingsTest {
                 assertThrows(InvalidBenchSettingsException.class, () -> DEFAULTS.withDecodeTokens(0));
         assertEquals(InvalidBenchSettingsException.Input.DECODE_TOKENS, e.input());
         assertEquals("decodeTokens must be positive, got 0", e.getMessage());
-        assertEquals("--decode-tokens must be positive, got 0", e.describe(i -> "--decode-tokens"));
+        assertEquals(
+                "--decode-tokens must be positive, got 0",
+                e.describe(InvalidBenchSettingsException.Input.class, i -> "--decode-tokens"));
     }
 
     @Test

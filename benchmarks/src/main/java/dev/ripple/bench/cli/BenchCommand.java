@@ -234,7 +234,8 @@ final class BenchCommand implements Callable<Integer> {
                     promptTokens,
                     decodeTokens);
         } catch (InvalidBenchSettingsException e) {
-            throw new IllegalArgumentException(e.describe(BenchCommand::option), e);
+            throw new IllegalArgumentException(
+                    e.describe(InvalidBenchSettingsException.Input.class, BenchCommand::option), e);
         }
     }
 

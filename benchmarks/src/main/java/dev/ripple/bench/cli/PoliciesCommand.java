@@ -1,5 +1,6 @@
 package dev.ripple.bench.cli;
 
+import dev.ripple.bench.harness.InvalidBenchSettingsException;
 import dev.ripple.bench.harness.ModelPolicies;
 import dev.ripple.bench.harness.QuickCalibration;
 import dev.ripple.bench.harness.WorkloadPolicies;
@@ -113,7 +114,28 @@ final class PoliciesCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        PrintWriter o = spec.commandLine().getOut();
+        try {
+            return measure(spec.commandLine().getOut());
+        } catch (InvalidBenchSettingsException e) {
+            throw new IllegalArgumentException(e.describe(ModelPolicies.Input.class, PoliciesCommand::option), e);
+        }
+    }
+
+    /** The option that gives {@code input}, as a one-line error names it. */
+    private static String option(ModelPolicies.Input input) {
+        return switch (input) {
+            case CALIBRATION_TOKENS -> "--calibration-tokens";
+            case TOKENS -> "--tokens";
+            case REPEATS -> "--repeats";
+            case CACHE_FRACTION -> "--cache-fraction";
+            case POLICIES -> "--policies";
+            case LINKING_INNER -> "--linking-inner";
+            case REPLAY -> "--replay";
+            case PLACEMENT -> "--placement";
+        };
+    }
+
+    private int measure(PrintWriter o) throws IOException {
         if (workload != null) {
             return workload(o);
         }

@@ -1,6 +1,7 @@
 package dev.ripple.bench.cli;
 
 import dev.ripple.bench.harness.EncoderText;
+import dev.ripple.bench.harness.InvalidBenchSettingsException;
 import dev.ripple.bench.harness.Tradeoff;
 import dev.ripple.bench.harness.TradeoffReport;
 import java.io.PrintWriter;
@@ -162,22 +163,7 @@ final class TradeoffCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         PrintWriter o = spec.commandLine().getOut();
-        Tradeoff.Settings settings = new Tradeoff.Settings(
-                calibrationTokens,
-                sentences,
-                fractions,
-                numbersOrNone("--error-rule-fractions", errorRuleFractions),
-                numbersOrNone("--error-targets", errorTargets),
-                margins,
-                predictorRule,
-                rank,
-                predictorOnly,
-                trained,
-                trainedRecalls,
-                Tradeoff.TrainedFrom.parse(trainedFrom),
-                trainedHidden,
-                trainedEpochs,
-                trainedRate);
+        Tradeoff.Settings settings = settings();
         Files.createDirectories(run.work);
         EncoderText text = inputs.encoderText(run.work, 0.5);
         report = Tradeoff.run(settings, text, CliProgress.harness(run.quiet));
@@ -192,6 +178,48 @@ final class TradeoffCommand implements Callable<Integer> {
         }
         json.writeAndTell(o, report::toJsonBytes);
         return 0;
+    }
+
+    /** The settings from the options; a value out of range is told by its option. */
+    private Tradeoff.Settings settings() {
+        try {
+            return new Tradeoff.Settings(
+                    calibrationTokens,
+                    sentences,
+                    fractions,
+                    numbersOrNone("--error-rule-fractions", errorRuleFractions),
+                    numbersOrNone("--error-targets", errorTargets),
+                    margins,
+                    predictorRule,
+                    rank,
+                    predictorOnly,
+                    trained,
+                    trainedRecalls,
+                    Tradeoff.TrainedFrom.parse(trainedFrom),
+                    trainedHidden,
+                    trainedEpochs,
+                    trainedRate);
+        } catch (InvalidBenchSettingsException e) {
+            throw new IllegalArgumentException(e.describe(Tradeoff.Input.class, TradeoffCommand::option), e);
+        }
+    }
+
+    /** The option that gives {@code input}, as a one-line error names it. */
+    private static String option(Tradeoff.Input input) {
+        return switch (input) {
+            case CALIBRATION_TOKENS -> "--calibration-tokens";
+            case PASSAGES -> "--sentences";
+            case FRACTIONS -> "--fractions";
+            case ERROR_RULE_FRACTIONS -> "--error-rule-fractions";
+            case ERROR_TARGETS -> "--error-targets";
+            case MARGINS -> "--margins";
+            case PREDICTOR_RULE -> "--predictor-rule";
+            case RANK -> "--rank";
+            case PREDICTOR_ONLY -> "--predictor-only";
+            case TRAINED -> "--trained";
+            case TRAINED_RECALLS -> "--trained-recalls";
+            case TRAINED_FROM -> "--trained-from";
+        };
     }
 
     /** An option's values: numbers, or the single word 'none'. */

@@ -1,17 +1,20 @@
 package dev.ripple.bench.harness;
 
+import java.util.Locale;
 import java.util.function.Function;
 
 /**
- * {@link StrategyBench.Settings} with a value out of range, naming the setting at fault as an
- * {@link Input}. The rules live in the settings; a front end only says them in its own words, so
- * that a command line names its options without checking the same things again:
+ * A harness's settings with a value out of range, naming the setting at fault as a {@link Setting}:
+ * each settings record has its own enum of them ({@link Input} for {@link StrategyBench.Settings},
+ * {@link ModelPolicies.Input}, {@link Tradeoff.Input}). The rules live in the settings; a front end
+ * only says them in its own words, so that a command line names its options without checking the
+ * same things again:
  *
  * <pre>{@code
  * try {
  *     settings = new StrategyBench.Settings(...);
  * } catch (InvalidBenchSettingsException e) {
- *     System.err.println(e.describe(input -> optionFor(input)));   // "--tokens must be positive, got 0"
+ *     System.err.println(e.describe(Input.class, input -> optionFor(input)));   // "--tokens must be positive, got 0"
  * }
  * }</pre>
  *
@@ -19,63 +22,102 @@ import java.util.function.Function;
  */
 public final class InvalidBenchSettingsException extends IllegalArgumentException {
 
-    /** The settings a rule can be about. */
-    public enum Input {
-        CACHE_FRACTION("cacheFraction"),
-        DRAM_BYTES("dramBytes"),
-        BUDGETS("budgets"),
-        TOKENS("tokens"),
-        SWEEP_TOKENS("sweepTokens"),
-        PROMPTS("prompts"),
-        PROMPT_TOKENS("promptTokens"),
-        DECODE_TOKENS("decodeTokens");
+    /**
+     * A setting a rule can be about: a constant of one settings record's enum, named as the
+     * record component in upper snake case ({@code SWEEP_TOKENS} for {@code sweepTokens}).
+     */
+    public interface Setting {
+        /** The constant's name, as {@link Enum#name()}. */
+        String name();
 
-        private final String component;
-
-        Input(String component) {
-            this.component = component;
-        }
-
-        /** The name of the component of {@link StrategyBench.Settings} that holds this input. */
-        public String component() {
-            return component;
+        /** The name of the record component that holds this setting. */
+        default String component() {
+            String[] words = name().toLowerCase(Locale.ROOT).split("_");
+            StringBuilder b = new StringBuilder(words[0]);
+            for (int i = 1; i < words.length; i++) {
+                b.append(Character.toUpperCase(words[i].charAt(0))).append(words[i], 1, words[i].length());
+            }
+            return b.toString();
         }
     }
 
-    private final Input input;
-    private final String rule;
+    /** The settings of {@link StrategyBench.Settings}. */
+    public enum Input implements Setting {
+        CACHE_FRACTION,
+        DRAM_BYTES,
+        BUDGETS,
+        TOKENS,
+        SWEEP_TOKENS,
+        PROMPTS,
+        PROMPT_TOKENS,
+        DECODE_TOKENS
+    }
+
+    private final Setting input;
+    private final transient Function<Function<Setting, String>, String> message;
+
+    /**
+     * @param input   the setting at fault
+     * @param message the message, given how to name each setting (a rule may name a second one)
+     */
+    InvalidBenchSettingsException(Setting input, Function<Function<Setting, String>, String> message) {
+        super(message.apply(Setting::component));
+        this.input = input;
+        this.message = message;
+    }
 
     /**
      * @param input the setting at fault
      * @param rule  what it broke, said after the setting's name ("must be positive, got 0")
      */
-    InvalidBenchSettingsException(Input input, String rule) {
-        super(input.component() + " " + rule);
-        this.input = input;
-        this.rule = rule;
+    InvalidBenchSettingsException(Setting input, String rule) {
+        this(input, names -> names.apply(input) + " " + rule);
     }
 
     /** {@code value} of {@code input} is below 1. */
-    static void requirePositive(Input input, long value) {
+    static void requirePositive(Setting input, long value) {
         if (value < 1) {
             throw new InvalidBenchSettingsException(input, "must be positive, got " + value);
         }
     }
 
+    /** {@code value} of {@code input} is below 0 (or not a number). */
+    static void requireNonNegative(Setting input, Number value) {
+        if (!(value.doubleValue() >= 0)) {
+            throw new InvalidBenchSettingsException(input, "must not be negative, got " + value);
+        }
+    }
+
     /** {@code value} of {@code input} is a share: in [0, 1]. */
-    static void requireShare(Input input, double value) {
+    static void requireShare(Setting input, double value) {
         if (!(value >= 0 && value <= 1)) {
             throw new InvalidBenchSettingsException(input, "must be a share in [0, 1], got " + value);
         }
     }
 
+    /** {@code value} of {@code input} is a share above 0: in (0, 1]. */
+    static void requirePositiveShare(Setting input, double value) {
+        if (!(value > 0 && value <= 1)) {
+            throw new InvalidBenchSettingsException(input, "must be a share in (0, 1], got " + value);
+        }
+    }
+
+    /** {@code input} is given only with {@code other}. */
+    static InvalidBenchSettingsException needs(Setting input, Setting other) {
+        return new InvalidBenchSettingsException(input, n -> n.apply(input) + " needs " + n.apply(other));
+    }
+
     /** The setting at fault. */
-    public Input input() {
+    public Setting input() {
         return input;
     }
 
-    /** The message with the setting named by {@code names} (a command line: its option). */
-    public String describe(Function<Input, String> names) {
-        return names.apply(input) + " " + rule;
+    /**
+     * The message with each setting named by {@code names} (a command line: its option).
+     *
+     * @param settings the enum of the settings record the caller built, whose constants this rule names
+     */
+    public <S extends Enum<S> & Setting> String describe(Class<S> settings, Function<S, String> names) {
+        return message.apply(s -> names.apply(settings.cast(s)));
     }
 }

@@ -80,25 +80,23 @@ public record ModelPolicies(
             ReaderKind reader,
             int queueDepth,
             DeviceProfile device) {
+        /** @throws InvalidBenchSettingsException naming the first setting out of range */
         public Settings {
-            if (calibrationTokens < 1 || tokens < 1) {
-                throw new IllegalArgumentException("--calibration-tokens and --tokens must be positive");
-            }
-            if (repeats < 1) {
-                throw new IllegalArgumentException("--repeats must be positive, got " + repeats);
-            }
-            if (!(cacheFraction > 0 && cacheFraction <= 1)) {
-                throw new IllegalArgumentException("--cache-fraction must be a share in (0, 1], got " + cacheFraction);
-            }
+            InvalidBenchSettingsException.requirePositive(Input.CALIBRATION_TOKENS, calibrationTokens);
+            InvalidBenchSettingsException.requirePositive(Input.TOKENS, tokens);
+            InvalidBenchSettingsException.requirePositive(Input.REPEATS, repeats);
+            InvalidBenchSettingsException.requirePositiveShare(Input.CACHE_FRACTION, cacheFraction);
             requirePolicies(policies);
             policies = List.copyOf(policies);
             if (!replay.equals("held-out") && !replay.equals("calibration")) {
-                throw new IllegalArgumentException("--replay must be held-out or calibration, got " + replay);
+                throw new InvalidBenchSettingsException(Input.REPLAY, "must be held-out or calibration, got " + replay);
             }
             requireLinkingInner(linkingInner);
             if (!PlacementAlgorithms.names().contains(placement)) {
-                throw new IllegalArgumentException(
-                        "unknown --placement '" + placement + "' (known: " + PlacementAlgorithms.names() + ")");
+                throw new InvalidBenchSettingsException(
+                        Input.PLACEMENT,
+                        n -> "unknown " + n.apply(Input.PLACEMENT) + " '" + placement + "' (known: "
+                                + PlacementAlgorithms.names() + ")");
             }
         }
 
@@ -121,15 +119,29 @@ public record ModelPolicies(
         }
     }
 
+    /** The inputs of {@link Settings} a rule can be about, as {@link InvalidBenchSettingsException} names them. */
+    public enum Input implements InvalidBenchSettingsException.Setting {
+        CALIBRATION_TOKENS,
+        TOKENS,
+        REPEATS,
+        CACHE_FRACTION,
+        POLICIES,
+        LINKING_INNER,
+        REPLAY,
+        PLACEMENT
+    }
+
     /** The policies named once each, all known: shared with the workload form of the command. */
     public static void requirePolicies(List<String> policies) {
         if (policies.isEmpty() || policies.stream().distinct().count() != policies.size()) {
-            throw new IllegalArgumentException("--policies must name each policy once, got " + policies);
+            throw new InvalidBenchSettingsException(Input.POLICIES, "must name each policy once, got " + policies);
         }
         for (String p : policies) {
             if (!CachePolicies.names().contains(p)) {
-                throw new IllegalArgumentException(
-                        "unknown cache policy '" + p + "' (known: " + CachePolicies.names() + ")");
+                throw new InvalidBenchSettingsException(
+                        Input.POLICIES,
+                        n -> "unknown cache policy '" + p + "' in " + n.apply(Input.POLICIES) + " (known: "
+                                + CachePolicies.names() + ")");
             }
         }
     }
@@ -137,7 +149,8 @@ public record ModelPolicies(
     /** Linking's eviction policy is one of s3fifo, lru and lfu. */
     public static void requireLinkingInner(String linkingInner) {
         if (!List.of("s3fifo", "lru", "lfu").contains(linkingInner)) {
-            throw new IllegalArgumentException("--linking-inner must be s3fifo, lru or lfu, got " + linkingInner);
+            throw new InvalidBenchSettingsException(
+                    Input.LINKING_INNER, "must be s3fifo, lru or lfu, got " + linkingInner);
         }
     }
 

@@ -53,6 +53,22 @@ public final class Tradeoff {
 
     private Tradeoff() {}
 
+    /** The inputs of {@link Settings} a rule can be about, as {@link InvalidBenchSettingsException} names them. */
+    public enum Input implements InvalidBenchSettingsException.Setting {
+        CALIBRATION_TOKENS,
+        PASSAGES,
+        FRACTIONS,
+        ERROR_RULE_FRACTIONS,
+        ERROR_TARGETS,
+        MARGINS,
+        PREDICTOR_RULE,
+        RANK,
+        PREDICTOR_ONLY,
+        TRAINED,
+        TRAINED_RECALLS,
+        TRAINED_FROM
+    }
+
     /** Where a trained predictor starts: the input-fitted low-rank factors, or random weights. */
     public enum TrainedFrom {
         LOWRANK,
@@ -67,8 +83,8 @@ public final class Tradeoff {
                 case "lowrank" -> LOWRANK;
                 case "random" -> RANDOM;
                 default ->
-                    throw new IllegalArgumentException(
-                            "trainedFrom (--trained-from) takes 'lowrank' or 'random', not '" + text + "'");
+                    throw new InvalidBenchSettingsException(
+                            Input.TRAINED_FROM, "takes 'lowrank' or 'random', not '" + text + "'");
             };
         }
     }
@@ -109,33 +125,29 @@ public final class Tradeoff {
             int trainedEpochs,
             float trainedRate) {
 
+        /** @throws InvalidBenchSettingsException naming the first setting out of range */
         public Settings {
-            if (passages < 1 || calibrationTokens < 1) {
-                throw new IllegalArgumentException(
-                        "passages (--sentences) and calibration tokens (--calibration-tokens) must be positive");
+            InvalidBenchSettingsException.requirePositive(Input.CALIBRATION_TOKENS, calibrationTokens);
+            InvalidBenchSettingsException.requirePositive(Input.PASSAGES, passages);
+            fractions.forEach(f -> InvalidBenchSettingsException.requirePositiveShare(Input.FRACTIONS, f));
+            errorRuleFractions.forEach(
+                    f -> InvalidBenchSettingsException.requirePositiveShare(Input.ERROR_RULE_FRACTIONS, f));
+            trainedRecalls.forEach(r -> InvalidBenchSettingsException.requirePositiveShare(Input.TRAINED_RECALLS, r));
+            errorTargets.forEach(e -> InvalidBenchSettingsException.requireNonNegative(Input.ERROR_TARGETS, e));
+            margins.forEach(m -> InvalidBenchSettingsException.requireNonNegative(Input.MARGINS, m));
+            if (predictorRule != null) {
+                requireThresholdRule(Input.PREDICTOR_RULE, predictorRule);
             }
-            requireShares("fractions (--fractions)", fractions);
-            requireShares("errorRuleFractions (--error-rule-fractions)", errorRuleFractions);
-            requireShares("trainedRecalls (--trained-recalls)", trainedRecalls);
-            for (double e : errorTargets) {
-                if (!(e >= 0)) {
-                    throw new IllegalArgumentException("errorTargets (--error-targets) must be ≥ 0, got " + e);
+            for (String rule : trained) {
+                if (!isErrorRule(rule)) {
+                    requireThresholdRule(Input.TRAINED, rule);
                 }
             }
-            for (float m : margins) {
-                if (!(m >= 0)) {
-                    throw new IllegalArgumentException("margins (--margins) must be ≥ 0, got " + m);
-                }
-            }
-            if (predictorRule != null && !(ActivityRule.parse(predictorRule) instanceof ThresholdRule)) {
-                throw new IllegalArgumentException("predictorRule (--predictor-rule) must be a threshold rule "
-                        + "('act > t' or '|act| > t'), not '" + predictorRule + "'");
-            }
-            if (rank == 0 || rank < -1) {
-                throw new IllegalArgumentException("rank (--rank) must be positive, got " + rank);
+            if (rank != -1) {
+                InvalidBenchSettingsException.requirePositive(Input.RANK, rank);
             }
             if (predictorOnly && predictorRule == null) {
-                throw new IllegalArgumentException("predictorOnly (--predictor-only) needs --predictor-rule R");
+                throw InvalidBenchSettingsException.needs(Input.PREDICTOR_ONLY, Input.PREDICTOR_RULE);
             }
             fractions = List.copyOf(fractions);
             errorRuleFractions = List.copyOf(errorRuleFractions);
@@ -165,6 +177,14 @@ public final class Tradeoff {
                     0);
         }
 
+        /** {@code text} is a threshold rule, the only kind a predictor can be tried on or trained for. */
+        private static void requireThresholdRule(Input input, String text) {
+            if (!(ActivityRule.parse(text) instanceof ThresholdRule)) {
+                throw new InvalidBenchSettingsException(
+                        input, "must be a threshold rule ('act > t' or '|act| > t'), not '" + text + "'");
+            }
+        }
+
         /** The trainer's options: the start's preset with the epochs and step set here. */
         PredictorTrainer.Options trainOptions() {
             PredictorTrainer.Options preset = trainedFrom == TrainedFrom.LOWRANK
@@ -180,14 +200,11 @@ public final class Tradeoff {
                     Runtime.getRuntime().availableProcessors(),
                     preset.relu());
         }
+    }
 
-        private static void requireShares(String name, List<Double> values) {
-            for (double f : values) {
-                if (!(f > 0 && f <= 1)) {
-                    throw new IllegalArgumentException(name + " must be in (0, 1], got " + f);
-                }
-            }
-        }
+    /** A trained rule of the form {@code error F}: the error rule calibrated to share F. */
+    private static boolean isErrorRule(String text) {
+        return text.strip().toLowerCase(Locale.ROOT).startsWith("error");
     }
 
     /** A configuration and the point it gave. */
@@ -373,7 +390,7 @@ public final class Tradeoff {
         List<FfnLayerWeights> layers = added.layers;
         String text = ruleText.strip();
         TradeoffSweep.Config oracle;
-        if (text.toLowerCase(Locale.ROOT).startsWith("error")) {
+        if (isErrorRule(text)) {
             double f = Double.parseDouble(text.substring(5).strip());
             oracle = added.filled(
                     ERROR_RULE_FAMILY,
@@ -456,15 +473,10 @@ public final class Tradeoff {
             configs.add(filled(family, rule));
         }
 
-        /** A threshold rule given by text, with its fill-in. */
+        /** A threshold rule given by text ({@link Settings} holds only those), with its fill-in. */
         TradeoffSweep.Config chosen(String text) {
-            ActivityRule rule = ActivityRule.parse(text);
-            if (!(rule instanceof ThresholdRule t)) {
-                throw new IllegalArgumentException(
-                        "--predictor-rule must be a threshold rule ('act > t' or '|act| > t'), " + "not '"
-                                + rule.describe() + "'");
-            }
-            return filled(t.mode() == ThresholdRule.Mode.VALUE ? "act > t" : "|act| > t", rule);
+            ThresholdRule t = (ThresholdRule) ActivityRule.parse(text);
+            return filled(t.mode() == ThresholdRule.Mode.VALUE ? "act > t" : "|act| > t", t);
         }
     }
 
