@@ -15,18 +15,18 @@ class StrategyBenchSettingsTest {
     void aSettingOutOfRangeIsNamedByItsComponent() {
         InvalidBenchSettingsException e =
                 assertThrows(InvalidBenchSettingsException.class, () -> DEFAULTS.withDecodeTokens(0));
-        assertEquals(InvalidBenchSettingsException.Input.DECODE_TOKENS, e.input());
+        assertEquals(StrategyBench.Input.DECODE_TOKENS, e.input());
         assertEquals("decodeTokens must be positive, got 0", e.getMessage());
         assertEquals(
                 "--decode-tokens must be positive, got 0",
-                e.describe(InvalidBenchSettingsException.Input.class, i -> "--decode-tokens"));
+                e.describe(StrategyBench.Input.class, i -> "--decode-tokens"));
     }
 
     @Test
     void everyBudgetOfTheSweepIsAShare() {
         InvalidBenchSettingsException e =
                 assertThrows(InvalidBenchSettingsException.class, () -> DEFAULTS.withBudgets(List.of(0.1, -0.2)));
-        assertEquals(InvalidBenchSettingsException.Input.BUDGETS, e.input());
+        assertEquals(StrategyBench.Input.BUDGETS, e.input());
         assertEquals("budgets must be a share in [0, 1], got -0.2", e.getMessage());
     }
 }

@@ -234,13 +234,12 @@ final class BenchCommand implements Callable<Integer> {
                     promptTokens,
                     decodeTokens);
         } catch (InvalidBenchSettingsException e) {
-            throw new IllegalArgumentException(
-                    e.describe(InvalidBenchSettingsException.Input.class, BenchCommand::option), e);
+            throw new IllegalArgumentException(e.describe(StrategyBench.Input.class, BenchCommand::option), e);
         }
     }
 
     /** The option that gives {@code input}, as a one-line error names it. */
-    private static String option(InvalidBenchSettingsException.Input input) {
+    private static String option(StrategyBench.Input input) {
         return switch (input) {
             case CACHE_FRACTION -> "--cache-fraction";
             case DRAM_BYTES -> "--dram";

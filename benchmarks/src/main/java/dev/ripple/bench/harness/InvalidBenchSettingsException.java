@@ -5,8 +5,8 @@ import java.util.function.Function;
 
 /**
  * A harness's settings with a value out of range, naming the setting at fault as a {@link Setting}:
- * each settings record has its own enum of them ({@link Input} for {@link StrategyBench.Settings},
- * {@link ModelPolicies.Input}, {@link Tradeoff.Input}). The rules live in the settings; a front end
+ * each harness has its own enum of them ({@link StrategyBench.Input}, {@link ModelPolicies.Input},
+ * {@link Tradeoff.Input}). The rules live in the settings; a front end
  * only says them in its own words, so that a command line names its options without checking the
  * same things again:
  *
@@ -14,7 +14,7 @@ import java.util.function.Function;
  * try {
  *     settings = new StrategyBench.Settings(...);
  * } catch (InvalidBenchSettingsException e) {
- *     System.err.println(e.describe(Input.class, input -> optionFor(input)));   // "--tokens must be positive, got 0"
+ *     System.err.println(e.describe(StrategyBench.Input.class, input -> optionFor(input)));   // "--tokens must be positive, got 0"
  * }
  * }</pre>
  *
@@ -39,18 +39,6 @@ public final class InvalidBenchSettingsException extends IllegalArgumentExceptio
             }
             return b.toString();
         }
-    }
-
-    /** The settings of {@link StrategyBench.Settings}. */
-    public enum Input implements Setting {
-        CACHE_FRACTION,
-        DRAM_BYTES,
-        BUDGETS,
-        TOKENS,
-        SWEEP_TOKENS,
-        PROMPTS,
-        PROMPT_TOKENS,
-        DECODE_TOKENS
     }
 
     private final Setting input;

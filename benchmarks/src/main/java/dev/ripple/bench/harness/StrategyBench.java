@@ -2,7 +2,6 @@ package dev.ripple.bench.harness;
 
 import static dev.ripple.bench.harness.BenchStrategy.RIPPLE_PLUS;
 
-import dev.ripple.bench.harness.InvalidBenchSettingsException.Input;
 import dev.ripple.cache.CachePolicies;
 import dev.ripple.core.activity.ActivationPredictor;
 import dev.ripple.core.activity.ActivityRule;
@@ -64,6 +63,18 @@ import java.util.Objects;
  * }</pre>
  */
 public final class StrategyBench {
+
+    /** The inputs of {@link Settings} a rule can be about, as {@link InvalidBenchSettingsException} names them. */
+    public enum Input implements InvalidBenchSettingsException.Setting {
+        CACHE_FRACTION,
+        DRAM_BYTES,
+        BUDGETS,
+        TOKENS,
+        SWEEP_TOKENS,
+        PROMPTS,
+        PROMPT_TOKENS,
+        DECODE_TOKENS
+    }
 
     /**
      * How the strategies are run. Each component has a wither ({@code withTokens(t)}, ...) from
