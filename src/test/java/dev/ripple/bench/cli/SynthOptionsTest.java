@@ -12,7 +12,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * {@code ripple synth}'s choices: --format and --dtype in any case, a wrong one refused with the
- * valid values, a type the format does not write refused before anything is written.
+ * valid values, a type the format does not write or a tokenizer GGUF cannot carry refused before
+ * anything is written.
  */
 class SynthOptionsTest {
     @TempDir
@@ -52,6 +53,23 @@ class SynthOptionsTest {
         Run safetensors = synth("--dtype", "q8_0");
         assertEquals(1, safetensors.exit(), safetensors.err());
         assertEquals("ripple: --dtype q8_0 is not written to safetensors (f32, f16, bf16)", safetensors.err());
+        assertFalse(Files.exists(dir.resolve("out")), "refused before anything is written");
+    }
+
+    @Test
+    void aTokenizerGgufCannotCarryIsRefusedInTheCommandsWords() {
+        Run unknown = synth("--tokenizer", "bert");
+        assertEquals(1, unknown.exit(), unknown.err());
+        assertEquals("ripple: unknown tokenizer 'bert' (known: gpt2, llama2, llama3, none)", unknown.err());
+        Run gpt2 = synth("--format", "gguf", "--tokenizer", "gpt2");
+        assertEquals(1, gpt2.exit(), gpt2.err());
+        assertEquals("ripple: a GGUF file carries the llama2 vocabulary or none, not 'gpt2'", gpt2.err());
+        Run rows = synth("--format", "gguf");
+        assertEquals(1, rows.exit(), rows.err());
+        assertEquals(
+                "ripple: the llama2 vocabulary has 32000 tokens and GGUF needs as many embedding rows; "
+                        + "this model has 512 (use --vocab 32000 or --tokenizer none)",
+                rows.err());
         assertFalse(Files.exists(dir.resolve("out")), "refused before anything is written");
     }
 }

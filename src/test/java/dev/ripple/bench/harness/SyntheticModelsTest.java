@@ -78,15 +78,19 @@ class SyntheticModelsTest {
                 SyntheticVocabulary.NONE,
                 "b");
         assertEquals(0, bare.vocabularySize());
-        IllegalArgumentException rows = assertThrows(
-                IllegalArgumentException.class,
+        SyntheticGguf.VocabularySizeException rows = assertThrows(
+                SyntheticGguf.VocabularySizeException.class,
                 () -> SyntheticGguf.write(
                         SyntheticCheckpoint.preset("tiny-llama"),
                         dir.resolve("c.gguf"),
                         GgmlType.F16,
                         SyntheticVocabulary.LLAMA2,
                         "c"));
-        assertTrue(rows.getMessage().contains("use --vocab 32000"), rows.getMessage());
+        assertEquals(
+                "the llama2 vocabulary has 32000 tokens and GGUF needs as many embedding rows; "
+                        + "this model has 512 (give the decoder a vocabSize of 32000 or no vocabulary)",
+                rows.getMessage());
+        assertEquals(32000, rows.tokens());
     }
 
     @Test
@@ -110,7 +114,7 @@ class SyntheticModelsTest {
         assertEquals(SyntheticVocabulary.LLAMA3, SyntheticVocabulary.parse("LLaMA3"));
         assertTrue(assertThrows(IllegalArgumentException.class, () -> SyntheticVocabulary.parse("bert"))
                 .getMessage()
-                .contains("unknown --tokenizer 'bert' (known: gpt2, llama2, llama3, none)"));
+                .contains("unknown tokenizer 'bert' (known: gpt2, llama2, llama3, none)"));
         assertTrue(SyntheticCheckpoint.presets().containsAll(List.of("tiny-opt", "tiny-llama", "llama-2-7b")));
         assertTrue(assertThrows(IllegalArgumentException.class, () -> SyntheticCheckpoint.preset("gpt-5"))
                 .getMessage()

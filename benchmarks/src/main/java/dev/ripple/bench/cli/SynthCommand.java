@@ -206,7 +206,14 @@ final class SynthCommand implements Callable<Integer> {
                 SyntheticVocabulary vocabulary =
                         tokenizer != null ? SyntheticVocabulary.parse(tokenizer) : SyntheticVocabulary.LLAMA2;
                 String name = preset + (layers != null ? "-" + layers + "l" : "");
-                printGguf(o, s, SyntheticGguf.write(s, out, GgmlType.valueOf(dtype.name()), vocabulary, name));
+                SyntheticGguf g;
+                try {
+                    g = SyntheticGguf.write(s, out, GgmlType.valueOf(dtype.name()), vocabulary, name);
+                } catch (SyntheticGguf.VocabularySizeException e) {
+                    throw new IllegalArgumentException(
+                            e.mismatch() + " (use --vocab " + e.tokens() + " or --tokenizer none)", e);
+                }
+                printGguf(o, s, g);
             }
         }
         return 0;

@@ -20,7 +20,11 @@ import java.nio.file.Path;
  */
 public record SyntheticGguf(Path file, SyntheticDecoder decoder, GgmlType type, long sizeBytes, int vocabularySize) {
 
-    /** Writes {@code decoder} to {@code file} under the model name {@code name}. */
+    /**
+     * Writes {@code decoder} to {@code file} under the model name {@code name}.
+     *
+     * @throws VocabularySizeException the vocabulary's tokens are not the decoder's embedding rows
+     */
     public static SyntheticGguf write(
             SyntheticDecoder decoder, Path file, GgmlType type, SyntheticVocabulary vocabulary, String name)
             throws IOException {
@@ -29,14 +33,41 @@ public record SyntheticGguf(Path file, SyntheticDecoder decoder, GgmlType type, 
             case LLAMA2 -> GgufVocabulary.fromSentencePieceJson(vocabulary.resource("tokenizer.json"));
             default ->
                 throw new IllegalArgumentException(
-                        "--format gguf writes the llama2 vocabulary or none, not '" + vocabulary.label() + "'");
+                        "a GGUF file carries the llama2 vocabulary or none, not '" + vocabulary.label() + "'");
         };
         if (v != null && v.size() != decoder.vocabSize()) {
-            throw new IllegalArgumentException("the llama2 vocabulary has " + v.size()
-                    + " tokens and GGUF needs as many embedding rows; this model has " + decoder.vocabSize()
-                    + " (use --vocab " + v.size() + " or --tokenizer none)");
+            throw new VocabularySizeException(
+                    "the llama2 vocabulary has " + v.size() + " tokens and GGUF needs as many embedding rows; "
+                            + "this model has " + decoder.vocabSize(),
+                    v.size());
         }
         long size = SyntheticGgufWriter.write(decoder, file, type, v, name);
         return new SyntheticGguf(file, decoder, type, size, v == null ? 0 : v.size());
+    }
+
+    /**
+     * A vocabulary that does not fit the decoder: GGUF keeps one embedding row per token. The
+     * mismatch is kept apart from the remedy so that a front end can say the remedy with its own
+     * options.
+     */
+    public static final class VocabularySizeException extends IllegalArgumentException {
+        private final String mismatch;
+        private final int tokens;
+
+        VocabularySizeException(String mismatch, int tokens) {
+            super(mismatch + " (give the decoder a vocabSize of " + tokens + " or no vocabulary)");
+            this.mismatch = mismatch;
+            this.tokens = tokens;
+        }
+
+        /** What does not fit, without the remedy. */
+        public String mismatch() {
+            return mismatch;
+        }
+
+        /** The vocabulary's tokens: the vocabulary size that would fit. */
+        public int tokens() {
+            return tokens;
+        }
     }
 }

@@ -22,9 +22,9 @@ public enum SyntheticVocabulary {
         return name().toLowerCase(Locale.ROOT);
     }
 
-    /** The vocabulary named {@code label} (any case). */
+    /** The vocabulary named {@code label} (any case); unknown: "unknown tokenizer 'x' (known: ...)". */
     public static SyntheticVocabulary parse(String label) {
-        return Labels.findIgnoringCase(values(), SyntheticVocabulary::label, label, "--tokenizer");
+        return Labels.findIgnoringCase(values(), SyntheticVocabulary::label, label, "tokenizer");
     }
 
     /** The one that fits the shape: GPT-2's for OPT, Llama 3's for a vocabulary of 128,000 or more, else Llama 2's. */
