@@ -49,9 +49,11 @@ public final class CoActivationCounter {
      */
     private static final int SCRATCH_INTS = 1 << 17;
     /**
-     * Cost of one popcounted word pair in pair increments, see {@link #useBitsets}. Measured
-     * (loaded 2-core machine, 1,536 and 4,096 neurons, random traces): the two methods broke even
-     * between 0.4 and 0.6 increments per word, that is at about 8-9% of neurons active per token.
+     * Cost of one popcounted word pair in pair increments, see {@link #useBitsets}. Set from a
+     * one-off timing on random traces (1,536 and 4,096 neurons, a loaded 2-core machine, a throwaway
+     * harness not kept), which put break-even between 0.4 and 0.6, about 8-9% of neurons active per
+     * token: an estimate, not a recorded measurement. Either side of it the counts are the same; only
+     * the time differs.
      */
     private static final double INCREMENTS_PER_WORD = 0.5;
 
