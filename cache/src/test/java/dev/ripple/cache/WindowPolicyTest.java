@@ -17,7 +17,7 @@ class WindowPolicyTest {
         TestSupport.seeded(TestSupport.seed(), r -> {
             int[] sizes = {50, 50};
             CacheSimulator sim = new CacheSimulator(50L * 2 * 300, sizes, new CacheSettings.Window(k).newPolicy());
-            @SuppressWarnings("unchecked")
+            @SuppressWarnings({"unchecked", "rawtypes"}) // a generic array: Java has no other way to make one
             Deque<int[]>[] history = new Deque[] {new ArrayDeque<int[]>(), new ArrayDeque<int[]>()};
             for (int t = 0; t < 200; t++) {
                 for (int layer = 0; layer < 2; layer++) {

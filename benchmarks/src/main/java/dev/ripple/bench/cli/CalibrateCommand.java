@@ -185,7 +185,7 @@ final class CalibrateCommand implements Callable<Integer> {
         if (temporary) {
             long bytes = (fileMib != null ? fileMib : 1024) << 20;
             testFile = Files.createTempFile(dir, "ripple-readers-", ".bin");
-            try (CliProgress bar = CliProgress.start("write a " + (bytes >> 20) + " MiB test file", -1, quiet)) {
+            try (CliProgress _ = CliProgress.start("write a " + (bytes >> 20) + " MiB test file", -1, quiet)) {
                 DeviceCalibrator.writeTestFile(testFile, bytes, options.seed());
             }
         }

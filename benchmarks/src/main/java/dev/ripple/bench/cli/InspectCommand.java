@@ -12,7 +12,6 @@ import dev.ripple.core.format.SectionKind;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.Arrays;
-import java.util.Iterator;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -151,9 +150,7 @@ final class InspectCommand implements Callable<Integer> {
             return "(none)";
         }
         StringBuilder s = new StringBuilder();
-        Iterator<Map.Entry<String, JsonNode>> it = node.fields();
-        while (it.hasNext()) {
-            Map.Entry<String, JsonNode> e = it.next();
+        for (Map.Entry<String, JsonNode> e : node.properties()) {
             if (!s.isEmpty()) {
                 s.append(", ");
             }

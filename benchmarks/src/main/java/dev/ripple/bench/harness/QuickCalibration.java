@@ -15,7 +15,7 @@ public final class QuickCalibration {
         if (given != null) {
             return given;
         }
-        try (Progress.Step step = progress.start("calibrate", 1)) {
+        try (Progress.Step _ = progress.start("calibrate", 1)) {
             return DeviceCalibrator.calibrate(dir, CalibrationOptions.quick(), p -> {});
         }
     }

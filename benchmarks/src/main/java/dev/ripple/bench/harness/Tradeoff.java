@@ -236,7 +236,7 @@ public final class Tradeoff {
         Calibration calib = calibrationSample(in.onnx(), layers, calibration, s, progress);
         ActivationSample sample = calib.sample();
         List<float[]> reference;
-        try (Progress.Step step = progress.start("reference", -1)) {
+        try (Progress.Step _ = progress.start("reference", -1)) {
             reference = OrtReference.embed(in.onnx(), heldOut, new EncoderModel(config, tensors, null))
                     .embeddings();
         }
@@ -282,7 +282,7 @@ public final class Tradeoff {
                 reference,
                 Runtime.getRuntime().availableProcessors());
         List<Run> runs = new ArrayList<>();
-        long total = (long) (configs.size() + (long) fits.size() * s.margins().size()) * heldOut.size();
+        long total = (configs.size() + (long) fits.size() * s.margins().size()) * heldOut.size();
         try (Progress.Step bar = progress.start("sweep", total)) {
             for (TradeoffSweep.Config c : configs) {
                 runs.add(runOne(sweep, c, bar, (long) runs.size() * heldOut.size()));
@@ -400,7 +400,7 @@ public final class Tradeoff {
         }
         PredictorTrainer.Options options = s.trainOptions();
         PredictorTrainer.Result result;
-        try (Progress.Step step = progress.start("training " + text, -1)) {
+        try (Progress.Step _ = progress.start("training " + text, -1)) {
             result = PredictorTrainer.train(
                     calib.train(),
                     calib.validation(),

@@ -93,7 +93,7 @@ public final class WorkloadBench {
             Path f = dir.resolve("placed-" + name.replace("+", "plus") + ".ripple");
             if (!Files.exists(f)) {
                 int[][] orders;
-                try (Progress.Step step = progress.start("place " + name + " (" + SyntheticWorkload.LABEL + ")", -1)) {
+                try (Progress.Step _ = progress.start("place " + name + " (" + SyntheticWorkload.LABEL + ")", -1)) {
                     orders = PlacementAlgorithms.placeAll(calibration, PlacementAlgorithms.byName(name), counter);
                 }
                 try (Progress.Step step = progress.start("write " + f.getFileName(), spec.layers())) {

@@ -22,7 +22,7 @@ public record WrittenWorkload(SyntheticWorkload.Spec spec, Path dir, WorkloadSha
             SyntheticWorkload.write(spec, dir, l -> step.stepTo(l + 1));
         }
         WorkloadShape shape;
-        try (Progress.Step step = progress.start("measure layer 0 against the papers' figures", -1)) {
+        try (Progress.Step _ = progress.start("measure layer 0 against the papers' figures", -1)) {
             shape = WorkloadShape.of(spec.withLayers(1));
         }
         return new WrittenWorkload(spec, dir, shape);

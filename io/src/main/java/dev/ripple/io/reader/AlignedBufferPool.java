@@ -31,7 +31,7 @@ final class AlignedBufferPool {
 
     private final AtomicLong liveBytes = new AtomicLong();
 
-    @SuppressWarnings("unchecked")
+    @SuppressWarnings({"unchecked", "rawtypes"}) // a generic array: Java has no other way to make one
     AlignedBufferPool(long alignment, long maxPooledBytes) {
         this.alignment = alignment;
         this.maxPooledBytes = maxPooledBytes;

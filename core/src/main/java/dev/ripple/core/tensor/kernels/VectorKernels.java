@@ -19,7 +19,7 @@ final class VectorKernels implements Kernels {
     /** Lane i → lane (i + half) mod length, for each halving step of {@link #sum}. */
     private static final VectorShuffle<Float>[] HALVES = halves();
 
-    @SuppressWarnings("unchecked")
+    @SuppressWarnings({"unchecked", "rawtypes"}) // a generic array: Java has no other way to make one
     private static VectorShuffle<Float>[] halves() {
         int steps = Integer.numberOfTrailingZeros(S.length());
         VectorShuffle<Float>[] h = new VectorShuffle[steps];

@@ -135,7 +135,6 @@ class KernelsTest {
         }
     }
 
-    /** VectorKernels.dot: four accumulators over blocks of four vectors, then one, a fixed lane tree, a scalar tail. */
     /** Stores {@code w} at byte {@code at} of {@code seg} as a weight of type {@code dtype}. */
     private static void store(MemorySegment seg, DType dtype, long at, float w) {
         if (dtype == DType.F32) {
@@ -145,6 +144,7 @@ class KernelsTest {
         }
     }
 
+    /** VectorKernels.dot: four accumulators over blocks of four vectors, then one, a fixed lane tree, a scalar tail. */
     private static float emulatedDot(float[] w, float[] x, int lanes) {
         int n = w.length;
         float[][] acc = new float[4][lanes];
