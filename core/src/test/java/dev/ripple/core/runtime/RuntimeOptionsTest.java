@@ -13,8 +13,8 @@ class RuntimeOptionsTest {
     void aCacheFractionOutsideZeroToOneNamesTheComponent() {
         for (double bad : new double[] {2, -0.1, Double.NaN}) {
             InvalidRuntimeOptionsException e = assertThrows(
-                    InvalidRuntimeOptionsException.class, () -> RuntimeOptions.defaults()
-                            .withCache("linking", bad));
+                    InvalidRuntimeOptionsException.class,
+                    () -> RuntimeOptions.defaults().withCache("linking", bad));
             assertEquals(Input.CACHE_FRACTION, e.input());
             assertEquals("cacheFraction must be a share in [0, 1], got " + bad, e.getMessage());
         }
@@ -29,20 +29,20 @@ class RuntimeOptionsTest {
     @Test
     void eachComponentIsNamedByItsOwnRule() {
         InvalidRuntimeOptionsException depth = assertThrows(
-                InvalidRuntimeOptionsException.class, () -> RuntimeOptions.defaults()
-                        .withQueueDepth(0));
+                InvalidRuntimeOptionsException.class,
+                () -> RuntimeOptions.defaults().withQueueDepth(0));
         assertEquals(Input.QUEUE_DEPTH, depth.input());
         assertEquals("queueDepth must be in 1..1024, got 0", depth.getMessage());
 
         InvalidRuntimeOptionsException bytes = assertThrows(
-                InvalidRuntimeOptionsException.class, () -> RuntimeOptions.defaults()
-                        .withCacheBytes("lru", -1));
+                InvalidRuntimeOptionsException.class,
+                () -> RuntimeOptions.defaults().withCacheBytes("lru", -1));
         assertEquals(Input.CACHE_BYTES, bytes.input());
         assertEquals("cacheBytes must not be negative, got -1", bytes.getMessage());
 
         InvalidRuntimeOptionsException gap = assertThrows(
-                InvalidRuntimeOptionsException.class, () -> RuntimeOptions.defaults()
-                        .withMaxGapBytes(-4096));
+                InvalidRuntimeOptionsException.class,
+                () -> RuntimeOptions.defaults().withMaxGapBytes(-4096));
         assertEquals(Input.MAX_GAP_BYTES, gap.input());
         assertEquals("maxGapBytes must not be negative, got -4096", gap.getMessage());
     }
@@ -50,8 +50,8 @@ class RuntimeOptionsTest {
     @Test
     void aFrontEndSaysTheRuleInItsOwnWords() {
         InvalidRuntimeOptionsException e = assertThrows(
-                InvalidRuntimeOptionsException.class, () -> RuntimeOptions.defaults()
-                        .withCacheFraction(1.5));
+                InvalidRuntimeOptionsException.class,
+                () -> RuntimeOptions.defaults().withCacheFraction(1.5));
         assertEquals(
                 "--cache-fraction must be a share in [0, 1], got 1.5",
                 e.describe(input -> input == Input.CACHE_FRACTION ? "--cache-fraction" : "?"));
