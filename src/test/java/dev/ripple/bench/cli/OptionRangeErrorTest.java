@@ -17,9 +17,10 @@ import org.junit.jupiter.params.provider.CsvSource;
 /**
  * A value out of range: one line naming the option and the value, in the same words whichever
  * command has the option, and nothing written before it ('_' in a row is a space within one
- * argument). The harnesses' settings hold their rules; an option
- * several commands share ({@code --cache-fraction}, {@code --calibration-tokens}) is checked by its
- * mixin.
+ * argument). The APIs under the commands hold their rules (the harnesses' settings, core's
+ * {@code RuntimeOptions}), so an option several commands share ({@code --cache-fraction}) is checked by
+ * the API each command calls, in the same words; {@code --calibration-tokens} of bench, which no
+ * settings record holds, is checked by its mixin.
  */
 class OptionRangeErrorTest {
     @TempDir
@@ -41,8 +42,15 @@ class OptionRangeErrorTest {
                 "demo --sentences 0              | --sentences must be positive, got 0",
                 "demo --calibration-tokens -1    | --calibration-tokens must be positive, got -1",
                 "demo --cache-fraction 2         | --cache-fraction must be a share in [0, 1], got 2.0",
+                "demo --cache-fraction -0.1      | --cache-fraction must be a share in [0, 1], got -0.1",
+                "demo --bench-sentences -1       | --bench-sentences must not be negative, got -1",
                 "generate --model m.ripple --prompt-ids 1 --cache-fraction 2"
                         + " | --cache-fraction must be a share in [0, 1], got 2.0",
+                "generate --model m.ripple --prompt-ids 1 --cache-fraction -1"
+                        + " | --cache-fraction must be a share in [0, 1], got -1.0",
+                "generate --model m.ripple --prompt-ids 1 --queue-depth 0"
+                        + " | --queue-depth must be in 1..1024, got 0",
+                "bench --workload w --cache-fraction 2 | --cache-fraction must be a share in [0, 1], got 2.0",
                 "policies --cache-fraction 2     | --cache-fraction must be a share in (0, 1], got 2.0",
                 "policies --cache-fraction 0     | --cache-fraction must be a share in (0, 1], got 0.0",
                 "policies --tokens 0             | --tokens must be positive, got 0",
@@ -56,6 +64,7 @@ class OptionRangeErrorTest {
                 "policies --placement best       | unknown --placement 'best'"
                         + " (known: [identity, frequency, ripple, ripple+])",
                 "policies --workload w --linking-inner none | --linking-inner must be s3fifo, lru or lfu, got none",
+                "policies --workload w --cache-fraction 0 | --cache-fraction must be a share in (0, 1], got 0.0",
                 "tradeoff --sentences 0          | --sentences must be positive, got 0",
                 "tradeoff --calibration-tokens 0 | --calibration-tokens must be positive, got 0",
                 "tradeoff --fractions 0.2,0      | --fractions must be a share in (0, 1], got 0.0",

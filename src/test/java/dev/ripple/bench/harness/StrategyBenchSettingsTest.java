@@ -29,4 +29,13 @@ class StrategyBenchSettingsTest {
         assertEquals(StrategyBench.Input.BUDGETS, e.input());
         assertEquals("budgets must be a share in [0, 1], got -0.2", e.getMessage());
     }
+
+    @Test
+    void theCacheIsAShareOfTheFfnBytesZeroIncluded() {
+        InvalidBenchSettingsException e =
+                assertThrows(InvalidBenchSettingsException.class, () -> DEFAULTS.withCacheFraction(1.5));
+        assertEquals(StrategyBench.Input.CACHE_FRACTION, e.input());
+        assertEquals("cacheFraction must be a share in [0, 1], got 1.5", e.getMessage());
+        assertEquals(0, DEFAULTS.withCacheFraction(0).cacheFraction());
+    }
 }

@@ -220,7 +220,7 @@ final class BenchCommand implements Callable<Integer> {
                     io.readerKind(),
                     io.queueDepth,
                     io.deviceProfile(),
-                    cacheBudget.fraction(),
+                    cacheBudget.fraction,
                     dram.bytes(),
                     BenchPredictor.parse(predictor),
                     !noFillIn,

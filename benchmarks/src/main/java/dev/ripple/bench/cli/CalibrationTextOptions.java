@@ -16,7 +16,8 @@ final class CalibrationTextOptions {
 
     /**
      * {@code --calibration-tokens}, checked before any work: profiling would reject it only once the
-     * model is read.
+     * model is read. For bench, whose settings do not hold it; demo passes the field to
+     * {@code Demo.Settings}, which checks it.
      */
     long tokens() {
         if (tokens < 1) {

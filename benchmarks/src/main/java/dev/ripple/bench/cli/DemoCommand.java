@@ -3,6 +3,7 @@ package dev.ripple.bench.cli;
 import dev.ripple.bench.harness.Demo;
 import dev.ripple.bench.harness.EncoderText;
 import dev.ripple.bench.harness.FidelityRun;
+import dev.ripple.bench.harness.InvalidBenchSettingsException;
 import dev.ripple.io.reader.ReaderKind;
 import java.io.PrintWriter;
 import java.nio.file.Files;
@@ -36,7 +37,7 @@ final class DemoCommand implements Callable<Integer> {
 
     @Option(
             names = "--sentences",
-            defaultValue = "100",
+            defaultValue = "" + Demo.Settings.DEFAULT_SENTENCES,
             description = "held-out passages embedded and checked (default: ${DEFAULT-VALUE})")
     int sentences;
 
@@ -57,7 +58,7 @@ final class DemoCommand implements Callable<Integer> {
 
     @Option(
             names = "--bench-sentences",
-            defaultValue = "16",
+            defaultValue = "" + Demo.Settings.DEFAULT_BENCH_SENTENCES,
             description =
                     "held-out passages of the closing strategy comparison; 0 skips it (default: ${DEFAULT-VALUE})")
     int benchSentences;
@@ -71,24 +72,43 @@ final class DemoCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         PrintWriter o = spec.commandLine().getOut();
-        if (sentences < 1) {
-            throw new IllegalArgumentException("--sentences must be positive, got " + sentences);
-        }
-        Demo.Settings settings = new Demo.Settings(
-                run.work,
-                calibration.tokens(),
-                sentences,
-                calibration.rule.rule(),
-                ReaderKind.parse(reader),
-                cache,
-                cacheBudget.fraction(),
-                margin.margin,
-                benchSentences);
+        Demo.Settings settings = settings();
         Files.createDirectories(run.work);
         EncoderText input = inputs.encoderText(run.work, 0.5);
         report = Demo.run(settings, input, CliProgress.harness(run.quiet));
         print(o, report);
         return 0;
+    }
+
+    /**
+     * The options as the harness's settings; the settings check them, before any work, and their
+     * complaints are told in the options' names.
+     */
+    private Demo.Settings settings() {
+        try {
+            return new Demo.Settings(
+                    run.work,
+                    calibration.tokens,
+                    sentences,
+                    calibration.rule.rule(),
+                    ReaderKind.parse(reader),
+                    cache,
+                    cacheBudget.fraction,
+                    margin.margin,
+                    benchSentences);
+        } catch (InvalidBenchSettingsException e) {
+            throw new IllegalArgumentException(e.describe(Demo.Input.class, DemoCommand::option), e);
+        }
+    }
+
+    /** The option that gives {@code input}, as a one-line error names it. */
+    private static String option(Demo.Input input) {
+        return switch (input) {
+            case CALIBRATION_TOKENS -> "--calibration-tokens";
+            case SENTENCES -> "--sentences";
+            case CACHE_FRACTION -> "--cache-fraction";
+            case BENCH_SENTENCES -> "--bench-sentences";
+        };
     }
 
     /** The report as the demo prints it, step by step. */

@@ -4,6 +4,7 @@ import dev.ripple.bench.harness.ProgressSteps;
 import dev.ripple.core.activity.PredictorKind;
 import dev.ripple.core.model.decoder.Generator;
 import dev.ripple.core.model.decoder.Sampler;
+import dev.ripple.core.runtime.InvalidRuntimeOptionsException;
 import dev.ripple.core.runtime.RuntimeOptions;
 import dev.ripple.core.tensor.DType;
 import dev.ripple.core.tokenizer.ChatFormat;
@@ -173,7 +174,8 @@ final class GenerateCommand implements Callable<Integer> {
 
     /**
      * The options as the API's request, and its complaints told in the options' names. The request's
-     * own values are checked here, before any import work; what depends on the model (a prompt longer
+     * own values and the runtime options' (the cache share, the queue depth) are checked here, by
+     * the records that hold the rules, before any import work; what depends on the model (a prompt longer
      * than --context, text for a model without a tokenizer, a --dram too small) only once
      * {@link Generation#prepare} has imported it.
      */
@@ -183,10 +185,15 @@ final class GenerateCommand implements Callable<Integer> {
         Generator.Options generation = OptionValues.checked("--max-tokens", () -> Generator.Options.greedy(maxTokens))
                 .withStopStrings(stops)
                 .withSampling(new Sampler.Settings(temperature, topK, topP, repetitionPenalty, seed));
-        RuntimeOptions runtime = OptionValues.checked(
-                        "--queue-depth", () -> RuntimeOptions.defaults().withQueueDepth(io.queueDepth))
-                .withReader(io.readerKind())
-                .withCache(cache, cacheBudget.fraction());
+        RuntimeOptions runtime;
+        try {
+            runtime = RuntimeOptions.defaults()
+                    .withQueueDepth(io.queueDepth)
+                    .withReader(io.readerKind())
+                    .withCache(cache, cacheBudget.fraction);
+        } catch (InvalidRuntimeOptionsException e) {
+            throw new IllegalArgumentException(e.describe(GenerateCommand::option), e);
+        }
         DeviceProfile emulated = io.deviceProfile();
         if (emulated != null) {
             runtime = runtime.emulating(emulated);
@@ -214,6 +221,16 @@ final class GenerateCommand implements Callable<Integer> {
             case SYSTEM -> "--system";
             case CONTEXT -> "--context";
             case DRAM_BYTES -> "--dram";
+        };
+    }
+
+    /** The option that gives {@code input} of the runtime options, as a one-line error names it. */
+    private static String option(InvalidRuntimeOptionsException.Input input) {
+        return switch (input) {
+            case QUEUE_DEPTH -> "--queue-depth";
+            case CACHE_FRACTION -> "--cache-fraction";
+            // set from no option here (--dram reaches the cache bytes through the request's memory plan)
+            case CACHE_BYTES, MAX_GAP_BYTES -> input.component();
         };
     }
 

@@ -145,7 +145,7 @@ final class PoliciesCommand implements Callable<Integer> {
                 calibrationTokens,
                 tokens,
                 repeats,
-                cacheBudget.positiveFraction(),
+                cacheBudget.fraction,
                 policies,
                 linkingInner,
                 replay,
@@ -162,9 +162,9 @@ final class PoliciesCommand implements Callable<Integer> {
 
     /** {@code --workload}: the policies on a synthetic workload (WorkloadPolicies). */
     private int workload(PrintWriter o) throws IOException {
+        ModelPolicies.requireCacheFraction(cacheBudget.fraction);
         ModelPolicies.requirePolicies(policies);
         ModelPolicies.requireLinkingInner(linkingInner);
-        double cacheFraction = cacheBudget.positiveFraction();
         Files.createDirectories(run.work);
         DeviceProfile profile =
                 QuickCalibration.unlessGiven(io.deviceProfile(), run.work, CliProgress.harness(run.quiet));
@@ -174,7 +174,7 @@ final class PoliciesCommand implements Callable<Integer> {
                         placement,
                         policies,
                         linkingInner,
-                        cacheFraction,
+                        cacheBudget.fraction,
                         tokens,
                         repeats,
                         io.readerKind(),

@@ -1,6 +1,7 @@
 package dev.ripple.bench.harness;
 
 import dev.ripple.core.activity.ActivityRule;
+import dev.ripple.core.activity.LowRankPredictor;
 import dev.ripple.core.activity.PredictorKind;
 import dev.ripple.core.runtime.RippleModel;
 import dev.ripple.core.runtime.RuntimeOptions;
@@ -68,12 +69,44 @@ public final class Demo {
             double cacheFraction,
             float margin,
             int benchSentences) {
+        /**
+         * @throws InvalidBenchSettingsException naming the first setting out of range: checked here,
+         *     before {@link #run} profiles anything, so that a front end need not check them again
+         */
         public Settings {
-            if (sentences < 1 || calibrationTokens < 1 || benchSentences < 0) {
-                throw new IllegalArgumentException(
-                        "sentences and calibration tokens must be positive, bench sentences ≥ 0");
-            }
+            InvalidBenchSettingsException.requirePositive(Input.CALIBRATION_TOKENS, calibrationTokens);
+            InvalidBenchSettingsException.requirePositive(Input.SENTENCES, sentences);
+            InvalidBenchSettingsException.requireShare(Input.CACHE_FRACTION, cacheFraction);
+            InvalidBenchSettingsException.requireNonNegative(Input.BENCH_SENTENCES, benchSentences);
         }
+
+        /** Held-out passages embedded and checked, and those of the closing comparison, unless set. */
+        public static final int DEFAULT_SENTENCES = 100, DEFAULT_BENCH_SENTENCES = 16;
+
+        /**
+         * {@code ripple demo}'s defaults: 20,000 calibration tokens, 100 held-out passages, the
+         * model's rule, direct reads, linking cache on 10% of the FFN bytes, 16 passages compared.
+         */
+        public static Settings defaults(Path work) {
+            return new Settings(
+                    work,
+                    20_000,
+                    DEFAULT_SENTENCES,
+                    null,
+                    ReaderKind.DIRECT,
+                    "linking",
+                    RuntimeOptions.DEFAULT_CACHE_FRACTION,
+                    LowRankPredictor.DEFAULT_MARGIN,
+                    DEFAULT_BENCH_SENTENCES);
+        }
+    }
+
+    /** The inputs of {@link Settings} a rule can be about, as {@link InvalidBenchSettingsException} names them. */
+    public enum Input implements InvalidBenchSettingsException.Setting {
+        CALIBRATION_TOKENS,
+        SENTENCES,
+        CACHE_FRACTION,
+        BENCH_SENTENCES
     }
 
     /**

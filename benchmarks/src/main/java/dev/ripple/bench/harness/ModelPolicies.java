@@ -85,7 +85,7 @@ public record ModelPolicies(
             InvalidBenchSettingsException.requirePositive(Input.CALIBRATION_TOKENS, calibrationTokens);
             InvalidBenchSettingsException.requirePositive(Input.TOKENS, tokens);
             InvalidBenchSettingsException.requirePositive(Input.REPEATS, repeats);
-            InvalidBenchSettingsException.requirePositiveShare(Input.CACHE_FRACTION, cacheFraction);
+            requireCacheFraction(cacheFraction);
             requirePolicies(policies);
             policies = List.copyOf(policies);
             if (!replay.equals("held-out") && !replay.equals("calibration")) {
@@ -129,6 +129,14 @@ public record ModelPolicies(
         LINKING_INNER,
         REPLAY,
         PLACEMENT
+    }
+
+    /**
+     * The cache is a share of the FFN bytes above 0, as policies differ only with a cache to manage:
+     * shared with the workload form of the command.
+     */
+    public static void requireCacheFraction(double cacheFraction) {
+        InvalidBenchSettingsException.requirePositiveShare(Input.CACHE_FRACTION, cacheFraction);
     }
 
     /** The policies named once each, all known: shared with the workload form of the command. */

@@ -59,17 +59,28 @@ public record RuntimeOptions(
         DeviceProfile emulatedDevice)
         implements RuntimeOptionsBuilder.With {
 
+    /**
+     * @throws InvalidRuntimeOptionsException naming the first component out of range: the rules are
+     *     kept here, not by the front ends, so that an app and a command line are held to the same ones
+     */
     public RuntimeOptions {
         Objects.requireNonNull(reader, "reader");
         if (queueDepth < 1 || queueDepth > 1024) {
-            throw new IllegalArgumentException("queue depth must be in 1..1024, got " + queueDepth);
+            throw new InvalidRuntimeOptionsException(
+                    InvalidRuntimeOptionsException.Input.QUEUE_DEPTH, "must be in 1..1024, got " + queueDepth);
         }
-        if (!(cacheFraction >= 0 && cacheFraction <= 1) || cacheBytes < 0) {
-            throw new IllegalArgumentException("cache budget must be a fraction in [0, 1] or bytes ≥ 0, got "
-                    + cacheFraction + " and " + cacheBytes);
+        if (!(cacheFraction >= 0 && cacheFraction <= 1)) {
+            throw new InvalidRuntimeOptionsException(
+                    InvalidRuntimeOptionsException.Input.CACHE_FRACTION,
+                    "must be a share in [0, 1], got " + cacheFraction);
+        }
+        if (cacheBytes < 0) {
+            throw new InvalidRuntimeOptionsException(
+                    InvalidRuntimeOptionsException.Input.CACHE_BYTES, "must not be negative, got " + cacheBytes);
         }
         if (maxGapBytes < 0) {
-            throw new IllegalArgumentException("max gap must be ≥ 0, got " + maxGapBytes);
+            throw new InvalidRuntimeOptionsException(
+                    InvalidRuntimeOptionsException.Input.MAX_GAP_BYTES, "must not be negative, got " + maxGapBytes);
         }
         Objects.requireNonNull(cache, "cache");
         Objects.requireNonNull(predictor, "predictor");
