@@ -5,12 +5,16 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.ripple.bench.harness.PassStart;
 import dev.ripple.cache.CachePolicies;
+import dev.ripple.io.device.EmulatedReader;
 import dev.ripple.io.device.UfsPresets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
+import java.util.Locale;
 import java.util.Map;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -61,7 +65,16 @@ class BenchCommandTest {
 
     @Test
     void strategiesReplayTheSameTokensAndCoActivationPlacementNeedsFarFewerReads() throws Exception {
-        assertTrue(run.out().contains("O_DIRECT"), "the output states the I/O mode: " + run.out());
+        PassStart start = PassStart.valueOf(doc.path("passStart").asText().toUpperCase(Locale.ROOT));
+        assertEquals(
+                EmulatedReader.readsFromDram(dir.resolve("bench-rippleplus.ripple"))
+                        ? PassStart.KEPT
+                        : PassStart.BYPASSED,
+                start,
+                "under --device the direct reader is replaced by DRAM reads when the file fits, else bypasses the cache");
+        assertTrue(
+                run.out().contains("I/O: direct reads (" + start.describe() + "), queue depth"),
+                "the output states the I/O mode: " + run.out());
         assertEquals(
                 UfsPresets.ufs40().sequentialMiBps(),
                 doc.path("device").path("sequentialMiBps").asDouble());
@@ -140,6 +153,50 @@ class BenchCommandTest {
      * budget. Q8_0 keeps the dense encoder within a cosine of 0.999 of ONNX Runtime (the issue's
      * bar); Q4_0 loses more; each narrower type reads fewer bytes per token for the same neurons.
      */
+    /**
+     * A page-cache reader under {@code --device}: the file fits in DRAM, so the emulation's real reads
+     * come from there and no pass evicts it; the header says so. Scaled down further than the run
+     * above, as only the header and the decision are checked.
+     */
+    @Test
+    void aPageCacheReaderUnderAnEmulatedDeviceKeepsAFileThatFitsAndSaysSo(@TempDir Path work) throws Exception {
+        Path json = work.resolve("bench.json");
+        Path device = work.resolve("ufs40.json");
+        UfsPresets.ufs40().write(device);
+        RippleRun pread = RippleRun.succeeds(
+                "bench",
+                "--work",
+                work.toString(),
+                "--reader",
+                "pread",
+                "--device",
+                device.toString(),
+                "--calibration-tokens",
+                "300",
+                "--tokens",
+                "10",
+                "--sentences",
+                "2",
+                "--budgets",
+                "0.1",
+                "--sweep-tokens",
+                "5",
+                "--json",
+                json.toString(),
+                "--quiet");
+        Assumptions.assumeTrue(
+                EmulatedReader.readsFromDram(work.resolve("bench-rippleplus.ripple")),
+                "this machine reports enough available memory for the file");
+        assertEquals(
+                "kept",
+                new ObjectMapper().readTree(json.toFile()).path("passStart").asText());
+        assertTrue(
+                pread.out()
+                        .contains("I/O: pread reads (file kept in the page cache: the emulated device's real reads"
+                                + " come from DRAM), queue depth"),
+                pread.out());
+    }
+
     @Test
     void bundleTypesSideBySideOnTheRealModel() {
         assertTrue(run.out().contains("Bundle types"), run.out());
