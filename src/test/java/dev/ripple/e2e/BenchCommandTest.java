@@ -5,11 +5,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.ripple.bench.harness.PassStart;
 import dev.ripple.cache.CachePolicies;
+import dev.ripple.io.device.EmulatedReader;
 import dev.ripple.io.device.UfsPresets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
+import java.util.Locale;
 import java.util.Map;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -61,7 +64,16 @@ class BenchCommandTest {
 
     @Test
     void strategiesReplayTheSameTokensAndCoActivationPlacementNeedsFarFewerReads() throws Exception {
-        assertTrue(run.out().contains("O_DIRECT"), "the output states the I/O mode: " + run.out());
+        PassStart start = PassStart.valueOf(doc.path("passStart").asText().toUpperCase(Locale.ROOT));
+        assertEquals(
+                EmulatedReader.readsFromDram(dir.resolve("bench-rippleplus.ripple"))
+                        ? PassStart.KEPT
+                        : PassStart.BYPASSED,
+                start,
+                "under --device the direct reader is replaced by DRAM reads when the file fits, else bypasses the cache");
+        assertTrue(
+                run.out().contains("I/O: direct reads (" + start.describe() + "), queue depth"),
+                "the output states the I/O mode: " + run.out());
         assertEquals(
                 UfsPresets.ufs40().sequentialMiBps(),
                 doc.path("device").path("sequentialMiBps").asDouble());

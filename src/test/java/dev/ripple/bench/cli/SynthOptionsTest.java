@@ -12,8 +12,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * {@code ripple synth}'s choices: --format and --dtype in any case, a wrong one refused with the
- * valid values, a type the format does not write or a tokenizer GGUF cannot carry refused before
- * anything is written.
+ * valid values, a type the format does not write, a tokenizer GGUF cannot carry or the model's
+ * vocabulary cannot hold, or an unknown preset refused before anything is written, naming the option.
  */
 class SynthOptionsTest {
     @TempDir
@@ -22,14 +22,21 @@ class SynthOptionsTest {
     private record Run(int exit, String err) {}
 
     private Run synth(String... args) {
+        String[] line = new String[args.length + 2];
+        line[0] = "--preset";
+        line[1] = "tiny-llama";
+        System.arraycopy(args, 0, line, 2, args.length);
+        return synthAnyPreset(line);
+    }
+
+    /** {@code ripple synth --out DIR/out} with {@code args}, which name the preset. */
+    private Run synthAnyPreset(String... args) {
         StringWriter err = new StringWriter();
-        String[] line = new String[args.length + 5];
+        String[] line = new String[args.length + 3];
         line[0] = "synth";
-        line[1] = "--preset";
-        line[2] = "tiny-llama";
-        line[3] = "--out";
-        line[4] = dir.resolve("out").toString();
-        System.arraycopy(args, 0, line, 5, args.length);
+        line[1] = "--out";
+        line[2] = dir.resolve("out").toString();
+        System.arraycopy(args, 0, line, 3, args.length);
         int exit = RippleCommand.run(new PrintWriter(new StringWriter()), new PrintWriter(err), line);
         return new Run(exit, err.toString().strip());
     }
@@ -70,6 +77,23 @@ class SynthOptionsTest {
                 "ripple: the llama2 vocabulary has 32000 tokens and GGUF needs as many embedding rows; "
                         + "this model has 512 (use --vocab 32000 or --tokenizer none)",
                 rows.err());
+        assertFalse(Files.exists(dir.resolve("out")), "refused before anything is written");
+    }
+
+    @Test
+    void anUnknownPresetOrATokenizerTooLargeForTheModelIsRefusedNamingTheOptions() {
+        Run preset = synthAnyPreset("--preset", "gpt-5");
+        assertEquals(1, preset.exit(), preset.err());
+        assertEquals(
+                "ripple: unknown --preset 'gpt-5' (known: opt-125m, opt-350m, tinyllama-1.1b, llama-2-7b,"
+                        + " llama-3.1-8b, qwen2-0.5b, tiny-opt, tiny-llama)",
+                preset.err());
+        Run tokenizer = synthAnyPreset("--preset", "tiny-opt", "--tokenizer", "gpt2");
+        assertEquals(1, tokenizer.exit(), tokenizer.err());
+        assertEquals(
+                "ripple: the gpt2 tokenizer has 50257 tokens, more than the model's vocabulary of 512;"
+                        + " choose another --tokenizer or a --vocab of at least 50257",
+                tokenizer.err());
         assertFalse(Files.exists(dir.resolve("out")), "refused before anything is written");
     }
 }

@@ -50,17 +50,21 @@ class SyntheticModelsTest {
                 SyntheticCheckpoint.write(s, dir.resolve("bare"), "F32", 1, SyntheticVocabulary.NONE, null);
         assertEquals(0, bare.tokenizerSize());
         assertTrue(Files.notExists(dir.resolve("bare").resolve("tokenizer.json")));
+    }
 
-        IllegalArgumentException small = assertThrows(
-                IllegalArgumentException.class,
+    @Test
+    void aVocabularyLargerThanTheModelsIsRefusedInTheApisWordsBeforeAnythingIsWritten() {
+        Path opt = dir.resolve("opt");
+        InvalidBenchSettingsException small = assertThrows(
+                InvalidBenchSettingsException.class,
                 () -> SyntheticCheckpoint.write(
-                        SyntheticCheckpoint.preset("tiny-opt"),
-                        dir.resolve("opt"),
-                        "F16",
-                        1,
-                        SyntheticVocabulary.GPT2,
-                        null));
-        assertTrue(small.getMessage().contains("more than the model's vocabulary of 512"), small.getMessage());
+                        SyntheticCheckpoint.preset("tiny-opt"), opt, "F16", 1, SyntheticVocabulary.GPT2, null));
+        assertEquals(SyntheticCheckpoint.Input.VOCABULARY, small.input());
+        assertEquals(
+                "the gpt2 tokenizer has 50257 tokens, more than the model's vocabulary of 512;"
+                        + " choose another vocabulary or a vocabSize of at least 50257",
+                small.getMessage());
+        assertTrue(Files.notExists(opt), "the vocabulary is checked before the weights are written");
     }
 
     @Test
@@ -116,8 +120,11 @@ class SyntheticModelsTest {
                 .getMessage()
                 .contains("unknown tokenizer 'bert' (known: gpt2, llama2, llama3, none)"));
         assertTrue(SyntheticCheckpoint.presets().containsAll(List.of("tiny-opt", "tiny-llama", "llama-2-7b")));
-        assertTrue(assertThrows(IllegalArgumentException.class, () -> SyntheticCheckpoint.preset("gpt-5"))
-                .getMessage()
-                .contains("known: opt-125m"));
+        InvalidBenchSettingsException unknown =
+                assertThrows(InvalidBenchSettingsException.class, () -> SyntheticCheckpoint.preset("gpt-5"));
+        assertEquals(SyntheticCheckpoint.Input.PRESET, unknown.input());
+        assertEquals(
+                "unknown preset 'gpt-5' (known: " + String.join(", ", SyntheticCheckpoint.presets()) + ")",
+                unknown.getMessage());
     }
 }

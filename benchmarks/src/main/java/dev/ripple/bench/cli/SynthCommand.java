@@ -1,5 +1,6 @@
 package dev.ripple.bench.cli;
 
+import dev.ripple.bench.harness.InvalidBenchSettingsException;
 import dev.ripple.bench.harness.SyntheticCheckpoint;
 import dev.ripple.bench.harness.SyntheticGguf;
 import dev.ripple.bench.harness.SyntheticVocabulary;
@@ -8,6 +9,7 @@ import dev.ripple.core.Labels;
 import dev.ripple.placement.importer.gguf.GgmlType;
 import dev.ripple.placement.synthetic.SyntheticDecoder;
 import dev.ripple.placement.synthetic.SyntheticWorkload;
+import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.EnumSet;
@@ -195,6 +197,25 @@ final class SynthCommand implements Callable<Integer> {
         if (format == Format.GGUF && (shards != 1 || onnx != null)) {
             throw new IllegalArgumentException("--shards and --onnx apply to --format safetensors");
         }
+        try {
+            write(o, format, dtype);
+        } catch (InvalidBenchSettingsException e) {
+            throw new IllegalArgumentException(e.describe(SyntheticCheckpoint.Input.class, SynthCommand::option), e);
+        }
+        return 0;
+    }
+
+    /** The option that gives each input of {@link SyntheticCheckpoint}. */
+    private static String option(SyntheticCheckpoint.Input input) {
+        return switch (input) {
+            case PRESET -> "--preset";
+            case VOCABULARY -> "--tokenizer";
+            case VOCAB_SIZE -> "--vocab";
+        };
+    }
+
+    /** Writes the decoder in {@code format} and says what was written. */
+    private void write(PrintWriter o, Format format, WeightType dtype) throws IOException {
         SyntheticDecoder s = decoder();
         switch (format) {
             case SAFETENSORS -> {
@@ -216,7 +237,6 @@ final class SynthCommand implements Callable<Integer> {
                 printGguf(o, s, g);
             }
         }
-        return 0;
     }
 
     /** What was written, said the same way for every format: the file, the seed and the shape. */

@@ -24,6 +24,8 @@ import java.util.Map;
  * @param corpus         text the held-out passages came from
  * @param rule           activity rule of the traces and files
  * @param reader         reader kind (direct, mmap, positional)
+ * @param passStart      how each pass met the page cache: bypassed, evicted first, or kept for an
+ *                       emulated device's real reads from DRAM
  * @param queueDepth     reads in flight per request
  * @param cacheFraction  DRAM budget of the main table, share of FFN bytes
  * @param predictor      predictor of the forward passes (lowrank or oracle)
@@ -49,6 +51,7 @@ public record BenchReport(
         String corpus,
         String rule,
         String reader,
+        PassStart passStart,
         int queueDepth,
         double cacheFraction,
         String predictor,
@@ -78,17 +81,6 @@ public record BenchReport(
         return strategy("ripple+").forward().msPerSentence();
     }
 
-    /**
-     * How the reader meets the page cache. Under an emulated device the reader makes the real reads
-     * only when the file does not fit in DRAM, and only then is the file evicted (StrategyBench).
-     */
-    private String readerNote() {
-        String how = reader.equals("direct") || reader.equals("io_uring")
-                ? "O_DIRECT, page cache bypassed"
-                : "file evicted from the page cache before every pass";
-        return emulated ? " (" + how + ", when the real reads come from the disk)" : " (" + how + ")";
-    }
-
     public void print(PrintWriter o) {
         o.printf(
                 "ripple bench: %s on %s; %d held-out passages (%d tokens), rule '%s'%n",
@@ -97,7 +89,7 @@ public record BenchReport(
                 "I/O: %s reads%s, queue depth %d; DRAM cache %.0f%% of FFN bytes; device %s%s: sequential %.0f MiB/s, "
                         + "4 KiB random qd1 %.0f IOPS%n",
                 reader,
-                readerNote(),
+                " (" + passStart.describe() + ")",
                 queueDepth,
                 100 * cacheFraction,
                 emulated ? "EMULATED " : "",
@@ -265,6 +257,7 @@ public record BenchReport(
         doc.put("corpus", corpus);
         doc.put("rule", rule);
         doc.put("reader", reader);
+        doc.put("passStart", passStart.label());
         doc.put("queueDepth", queueDepth);
         doc.put("cacheFraction", cacheFraction);
         doc.put("predictor", predictor);

@@ -6,7 +6,8 @@ import java.util.function.Function;
 /**
  * A harness's settings with a value out of range, naming the setting at fault as a {@link Setting}:
  * each harness has its own enum of them ({@link StrategyBench.Input}, {@link ModelPolicies.Input},
- * {@link Tradeoff.Input}, {@link Demo.Input}). The rules live in the settings; a front end
+ * {@link Tradeoff.Input}, {@link Demo.Input}, {@link SyntheticCheckpoint.Input}). The rules live in the
+ * settings; a front end
  * only says them in its own words, so that a command line names its options without checking the
  * same things again:
  *

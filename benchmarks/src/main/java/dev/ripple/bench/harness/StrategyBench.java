@@ -16,7 +16,6 @@ import dev.ripple.core.runtime.RippleModel;
 import dev.ripple.core.runtime.RuntimeOptions;
 import dev.ripple.core.tensor.DType;
 import dev.ripple.io.device.DeviceProfile;
-import dev.ripple.io.device.EmulatedReader;
 import dev.ripple.io.device.UfsPresets;
 import dev.ripple.io.nativeio.PageCache;
 import dev.ripple.io.reader.ReaderKind;
@@ -266,6 +265,8 @@ public final class StrategyBench {
         }
 
         TracePredictor sets = IoReplay.predictor(heldTrace);
+        // the strategies' files differ only in order, so one decision speaks for all of them
+        PassStart passStart = PassStart.of(readerKind, s.emulatedDevice() != null, files.get("ripple+"));
         // Decode-like: the strategies interleaved token by token, so they meet the same device conditions.
         List<IoReplay.Setup> decodeSetups = new ArrayList<>();
         for (BenchStrategy st : BenchStrategy.ALL) {
@@ -361,6 +362,7 @@ public final class StrategyBench {
                 text.corpusName(),
                 activity.describe(),
                 readerKind.cliName(),
+                passStart,
                 s.queueDepth(),
                 mainFraction(written.imported()),
                 s.predictor().label(),
@@ -780,15 +782,13 @@ public final class StrategyBench {
     }
 
     /**
-     * Drops {@code file} from the page cache so that the next pass starts cold, when the run's reader
-     * goes through the page cache. Not when an emulated device serves the real reads from DRAM (the
-     * file fits, {@link EmulatedReader#readsFromDram}): its reader reads the whole file back into the
-     * page cache first if it is not there, so evicting would only cost that re-read, and the device's
-     * times are what it reports. When the file does not fit, the emulated device keeps the run's
-     * disk reader, whose reads a warm page cache would serve: evicted then as without a device.
+     * Drops {@code file} from the page cache so that the next pass starts cold, when {@link PassStart}
+     * says so for the run's reader and device: a page-cache reader whose real reads are its own. Not
+     * when an emulated device serves the real reads from DRAM (the file fits): evicting would only
+     * cost the re-read that brings it back.
      */
     private void evictIfCached(Path file) throws IOException {
-        if (s.reader().usesPageCache() && (s.emulatedDevice() == null || !EmulatedReader.readsFromDram(file))) {
+        if (PassStart.of(s.reader(), s.emulatedDevice() != null, file) == PassStart.EVICTED) {
             PageCache.evict(file);
         }
     }

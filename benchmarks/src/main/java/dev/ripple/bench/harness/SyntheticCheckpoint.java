@@ -22,7 +22,7 @@ import java.util.function.Supplier;
  * measured on such a model must say "generated weights" (docs/SYNTHETIC.md).
  *
  * <pre>{@code
- * SyntheticDecoder s = SyntheticCheckpoint.preset("tiny-opt").withSeed(1);
+ * SyntheticDecoder s = SyntheticCheckpoint.preset("tiny-opt").withVocabSize(50272).withSeed(1); // room for GPT-2's tokens
  * SyntheticCheckpoint c = SyntheticCheckpoint.write(s, Path.of("tiny-opt"), "F16", 1, SyntheticVocabulary.GPT2, null);
  * }</pre>
  *
@@ -41,6 +41,10 @@ public record SyntheticCheckpoint(
         int tokenizerSize,
         Path onnx) {
     private static final ObjectMapper JSON = new ObjectMapper();
+
+    /** GPT-2's tokenizer_config.json as an OPT checkpoint has it: {@code <|endoftext|>} is BOS, EOS and UNK. */
+    private static final String GPT2_CONFIG = "{\"bos_token\": \"<|endoftext|>\", \"eos_token\": \"<|endoftext|>\","
+            + " \"unk_token\": \"<|endoftext|>\", \"add_bos_token\": true, \"add_prefix_space\": false}";
 
     private static final Map<String, Supplier<SyntheticDecoder>> PRESETS = new LinkedHashMap<>();
 
@@ -62,49 +66,93 @@ public record SyntheticCheckpoint(
         return List.copyOf(PRESETS.keySet());
     }
 
-    /** The shape named {@code name}. */
+    /**
+     * The inputs of {@link #preset} and {@link #write} a rule can be about, as {@link
+     * InvalidBenchSettingsException} names them: the preset's name, the vocabulary written beside the
+     * weights, and the decoder's {@code vocabSize} it must fit in.
+     */
+    public enum Input implements InvalidBenchSettingsException.Setting {
+        PRESET,
+        VOCABULARY,
+        VOCAB_SIZE
+    }
+
+    /**
+     * The shape named {@code name}.
+     *
+     * @throws InvalidBenchSettingsException about {@link Input#PRESET}: no shape has that name
+     */
     public static SyntheticDecoder preset(String name) {
         Supplier<SyntheticDecoder> p = PRESETS.get(name);
         if (p == null) {
-            throw new IllegalArgumentException(
-                    "unknown --preset '" + name + "' (known: " + String.join(", ", PRESETS.keySet()) + ")");
+            throw new InvalidBenchSettingsException(
+                    Input.PRESET,
+                    n -> "unknown " + n.apply(Input.PRESET) + " '" + name + "' (known: "
+                            + String.join(", ", PRESETS.keySet()) + ")");
         }
         return p.get();
     }
 
     /**
      * Writes the checkpoint into {@code dir}, the vocabulary's files beside it (the config's BOS/EOS
-     * pointed at its tokens), and the ONNX graph to {@code onnx} unless it is null.
+     * pointed at its tokens), and the ONNX graph to {@code onnx} unless it is null. The vocabulary is
+     * read and checked before anything is written, so a refused one leaves no half checkpoint.
+     *
+     * @throws InvalidBenchSettingsException about {@link Input#VOCABULARY}: the vocabulary has more
+     *     tokens than the decoder's {@code vocabSize}, so some of its ids would have no embedding row
      */
     public static SyntheticCheckpoint write(
             SyntheticDecoder decoder, Path dir, String dtype, int shards, SyntheticVocabulary vocabulary, Path onnx)
             throws IOException {
+        Map<String, byte[]> files = vocabulary == SyntheticVocabulary.NONE ? Map.of() : tokenizerFiles(vocabulary);
+        Tokenizer tokenizer = files.isEmpty() ? null : read(files);
+        if (tokenizer != null && tokenizer.vocabSize() > decoder.vocabSize()) {
+            int tokens = tokenizer.vocabSize();
+            throw new InvalidBenchSettingsException(
+                    Input.VOCABULARY,
+                    n -> "the " + vocabulary.label() + " tokenizer has " + tokens
+                            + " tokens, more than the model's vocabulary of " + decoder.vocabSize()
+                            + "; choose another "
+                            + n.apply(Input.VOCABULARY) + " or a " + n.apply(Input.VOCAB_SIZE) + " of at least "
+                            + tokens);
+        }
         SyntheticDecoderWriter.write(decoder, dir, dtype, shards);
-        int tokenizerSize = vocabulary == SyntheticVocabulary.NONE ? 0 : attach(vocabulary, dir, decoder.vocabSize());
+        if (tokenizer != null) {
+            attach(files, tokenizer, dir);
+        }
         if (onnx != null) {
             DecoderOnnxExporter.export(dir, onnx);
         }
-        return new SyntheticCheckpoint(dir, decoder, dtype, vocabulary, tokenizerSize, onnx);
+        return new SyntheticCheckpoint(
+                dir, decoder, dtype, vocabulary, tokenizer == null ? 0 : tokenizer.vocabSize(), onnx);
     }
 
-    /** Copies the tokenizer's files into {@code dir} and points the config's BOS/EOS at its tokens; its size. */
-    private static int attach(SyntheticVocabulary which, Path dir, int vocab) throws IOException {
+    /** The tokenizer's files as a checkpoint directory holds them, by file name. */
+    private static Map<String, byte[]> tokenizerFiles(SyntheticVocabulary which) throws IOException {
+        Map<String, byte[]> files = new LinkedHashMap<>();
         if (which == SyntheticVocabulary.GPT2) {
-            AtomicFile.write(dir.resolve("vocab.json"), which.resource("encoder.json"));
-            AtomicFile.write(dir.resolve("merges.txt"), which.resource("vocab.bpe"));
-            AtomicFile.write(
-                    dir.resolve("tokenizer_config.json"),
-                    ("{\"bos_token\": \"<|endoftext|>\", \"eos_token\": \"<|endoftext|>\","
-                                    + " \"unk_token\": \"<|endoftext|>\", \"add_bos_token\": true, \"add_prefix_space\": false}")
-                            .getBytes(StandardCharsets.UTF_8));
+            files.put("vocab.json", which.resource("encoder.json"));
+            files.put("merges.txt", which.resource("vocab.bpe"));
+            files.put("tokenizer_config.json", GPT2_CONFIG.getBytes(StandardCharsets.UTF_8));
         } else {
-            AtomicFile.write(dir.resolve("tokenizer.json"), which.resource("tokenizer.json"));
-            AtomicFile.write(dir.resolve("tokenizer_config.json"), which.resource("tokenizer_config.json"));
+            files.put("tokenizer.json", which.resource("tokenizer.json"));
+            files.put("tokenizer_config.json", which.resource("tokenizer_config.json"));
         }
-        Tokenizer t = Tokenizer.fromDirectory(dir);
-        if (t.vocabSize() > vocab) {
-            throw new IllegalArgumentException("the " + which.label() + " tokenizer has " + t.vocabSize()
-                    + " tokens, more than the model's vocabulary of " + vocab + "; choose another --tokenizer");
+        return files;
+    }
+
+    /** The tokenizer those files make, read as {@link Tokenizer#fromDirectory} would read them. */
+    private static Tokenizer read(Map<String, byte[]> files) throws IOException {
+        byte[] config = files.get("tokenizer_config.json");
+        return files.containsKey("tokenizer.json")
+                ? Tokenizer.fromJson(files.get("tokenizer.json"), config)
+                : Tokenizer.fromVocabAndMerges(files.get("vocab.json"), files.get("merges.txt"), config);
+    }
+
+    /** Writes the tokenizer's files into {@code dir} and points the config's BOS/EOS at its tokens. */
+    private static void attach(Map<String, byte[]> files, Tokenizer t, Path dir) throws IOException {
+        for (Map.Entry<String, byte[]> f : files.entrySet()) {
+            AtomicFile.write(dir.resolve(f.getKey()), f.getValue());
         }
         ObjectNode config =
                 (ObjectNode) JSON.readTree(dir.resolve("config.json").toFile());
@@ -113,6 +161,5 @@ public record SyntheticCheckpoint(
         AtomicFile.write(
                 dir.resolve("config.json"),
                 JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(config));
-        return t.vocabSize();
     }
 }
