@@ -26,8 +26,9 @@ import java.util.concurrent.ForkJoinPool;
  * ffn.forward(x, refs, out, null);
  * }</pre>
  *
- * <p>Thread-safe: a call's state is its own or, for the widening scratch, its thread's. Large
- * active sets are split across the cores, each part accumulating privately, then summed.
+ * <p>Thread-safe: a call's state is its own or, for the widening scratch and the one-part sum, its
+ * thread's. Large active sets are split across the cores, each part accumulating privately, then
+ * summed.
  */
 public final class SparseFfnExecutor {
     /** Below this many weight elements touched per token, one thread is faster than forking. */
@@ -35,6 +36,12 @@ public final class SparseFfnExecutor {
 
     /** Where a token's non-f32 rows are widened: one array per thread, not one per part of every token. */
     private static final ThreadScratch WIDENING = new ThreadScratch();
+
+    /**
+     * Where {@link #forward} sums a token that runs as one part: one array per thread, not one per
+     * token. Its own holder, because a token's rows are widened while its sum is live.
+     */
+    private static final ThreadScratch SUM = new ThreadScratch();
 
     private final FfnLayerSpec spec;
     private final float[] downBias;
@@ -94,9 +101,19 @@ public final class SparseFfnExecutor {
     }
 
     /**
+     * {@code out} may be {@code x} (the output replaces the input): the sum is kept apart from
+     * {@code out} until every bundle has been applied, because each bundle's activation reads all of
+     * {@code x}, and summing into {@code out} directly would change the input of the bundles after
+     * the first. Keeping it apart also leaves {@code out} as it was when a call fails part way (a
+     * closed segment). A one-part token sums in an array of its thread's, not a new one: nothing
+     * can run on that thread between the zeroing and the last add (the kernels never wait). A split
+     * token still sums in new arrays, since the calling thread waits for the other parts, and a
+     * common-pool thread that waits may run another task, another token's forward among them,
+     * which would reuse its thread's array; a split token's work dwarfs the allocation.
+     *
      * @param x           the layer input, {@code dModel} floats
      * @param bundles     the active neurons' bundles
-     * @param out         receives the layer output, {@code dModel} floats
+     * @param out         receives the layer output, {@code dModel} floats; may be {@code x}
      * @param activations if not null, receives act_i for bundle i of {@code bundles}
      */
     public void forward(float[] x, BundleRefs bundles, float[] out, float[] activations) {
@@ -120,7 +137,8 @@ public final class SparseFfnExecutor {
         long work = (long) n * spec.bundleElements();
         int parts = (int) Math.min(Runtime.getRuntime().availableProcessors(), work / PARALLEL_ELEMENTS);
         if (parts <= 1 || !shared(bundles)) {
-            float[] acc = new float[d];
+            float[] acc = SUM.floats(d);
+            Arrays.fill(acc, 0, d, 0f);
             accumulate(x, bundles, 0, n, acc, activations, known, precomputed);
             finish(acc, out);
             return;

@@ -189,6 +189,80 @@ class SparseFfnExecutorTest {
     }
 
     /**
+     * The output may replace the input ({@code out == x}): the result is, bit for bit, the one into
+     * a separate array, with the same activations, for a token in one part (small layer) and one
+     * split across the cores (every neuron of a MiniLM-sized layer), f32 and f16. Summing into
+     * {@code out} directly would feed the later bundles a changed input.
+     */
+    @ParameterizedTest(name = "d={0} n={1} {2}")
+    @CsvSource({"64,256,F32", "64,256,F16", "384,1536,F32", "384,1536,F16"})
+    void theOutputMayBeTheInput(int d, int n, DType dtype) {
+        Random rnd = new Random(37L * d + n + dtype.ordinal());
+        FfnLayerWeights w = RandomModels.layer(rnd, 0, d, n, Activation.GELU, false, dtype);
+        SparseFfnExecutor ffn = new SparseFfnExecutor(w.spec(), w.downBias());
+        try (Arena arena = Arena.ofShared()) { // shared: the large layer runs on several threads
+            MemorySegment seg = RandomModels.bundles(arena, w, RandomModels.shuffled(rnd, n));
+            BundleRefs refs = new BundleRefs();
+            for (int slot = 0; slot < n; slot++) {
+                refs.add(slot, seg, (long) slot * w.spec().bundleBytes());
+            }
+            for (int trial = 0; trial < 3; trial++) {
+                float[] x = RandomModels.randomFloats(rnd, d, 1f);
+                float[] expected = new float[d];
+                float[] expectedActs = new float[n];
+                ffn.forward(x.clone(), refs, expected, expectedActs);
+                float[] acts = new float[n];
+                ffn.forward(x, refs, x, acts);
+                assertArrayEquals(expected, x, "trial " + trial);
+                assertArrayEquals(expectedActs, acts, "trial " + trial);
+            }
+        }
+    }
+
+    /**
+     * A token sums from zero whatever its thread summed before: a layer computed on a thread that
+     * has just run a wider layer (its sum array longer, holding that layer's sums) and the same
+     * layer again give, bit for bit, what a fresh thread gives.
+     */
+    @Test
+    void aTokenSumsFromZeroAfterOtherTokensOnItsThread() throws Exception {
+        Random rnd = new Random(41);
+        FfnLayerWeights wide = RandomModels.layer(rnd, 0, 96, 128, Activation.GELU, false, DType.F16);
+        FfnLayerWeights narrow = RandomModels.layer(rnd, 1, 40, 64, Activation.SILU, true, DType.F32);
+        SparseFfnExecutor wideFfn = new SparseFfnExecutor(wide.spec(), wide.downBias());
+        SparseFfnExecutor narrowFfn = new SparseFfnExecutor(narrow.spec(), narrow.downBias());
+        try (Arena arena = Arena.ofShared();
+                ExecutorService fresh = Executors.newSingleThreadExecutor()) {
+            BundleRefs wideRefs = allBundles(wide, RandomModels.bundles(arena, wide, RandomModels.shuffled(rnd, 128)));
+            BundleRefs narrowRefs =
+                    allBundles(narrow, RandomModels.bundles(arena, narrow, RandomModels.shuffled(rnd, 64)));
+            float[] wideX = RandomModels.randomFloats(rnd, 96, 1f);
+            float[] narrowX = RandomModels.randomFloats(rnd, 40, 1f);
+            float[] expected = fresh.submit(() -> {
+                        float[] out = new float[40];
+                        narrowFfn.forward(narrowX, narrowRefs, out, null);
+                        return out;
+                    })
+                    .get();
+            wideFfn.forward(wideX, wideRefs, new float[96], null);
+            float[] afterWide = new float[40];
+            narrowFfn.forward(narrowX, narrowRefs, afterWide, null);
+            assertArrayEquals(expected, afterWide);
+            float[] again = new float[40];
+            narrowFfn.forward(narrowX, narrowRefs, again, null);
+            assertArrayEquals(expected, again);
+        }
+    }
+
+    private static BundleRefs allBundles(FfnLayerWeights w, MemorySegment seg) {
+        BundleRefs refs = new BundleRefs();
+        for (int slot = 0; slot < w.spec().dFfn(); slot++) {
+            refs.add(slot, seg, (long) slot * w.spec().bundleBytes());
+        }
+        return refs;
+    }
+
+    /**
      * A layer large enough to split across the cores stays on the calling thread when any of its
      * bundles lies in a confined segment, here after many bundles of a shared one (another thread
      * touching it would throw {@link WrongThreadException}).
