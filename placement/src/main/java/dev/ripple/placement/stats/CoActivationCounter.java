@@ -4,6 +4,7 @@ import dev.ripple.placement.trace.ActivationTrace;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Objects;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -58,12 +59,16 @@ public final class CoActivationCounter {
     private static final double INCREMENTS_PER_WORD = 0.5;
 
     /**
-     * How exact mode counts a token block; tests force one method to compare them, production
-     * always chooses {@link #BY_DENSITY}.
+     * How exact mode counts a token block. Both methods give identical counts, so the choice only
+     * moves time: the product always uses {@link #BY_DENSITY}; forcing one method exists so that
+     * the tests can compare the two exactly and the benchmark can time each at any density.
      */
-    enum DenseMethod {
+    public enum DenseMethod {
+        /** Scattered pair increments, {@code sum_t |S_t|^2/2} of them: cheap for sparse blocks. */
         PAIRS,
+        /** Per-neuron bitsets and popcounts, {@code n^2/2 x T/64} words whatever the density. */
         BITSETS,
+        /** Per token block, the cheaper of the two by the block's {@code sum_t |S_t|^2}. */
         BY_DENSITY
     }
 
@@ -74,9 +79,14 @@ public final class CoActivationCounter {
         this(options, DenseMethod.BY_DENSITY);
     }
 
-    CoActivationCounter(CountingOptions options, DenseMethod denseMethod) {
+    /**
+     * A counter whose exact mode always uses {@code denseMethod}; top-K mode (layers beyond
+     * {@link CountingOptions#maxDenseBytes}) is not affected. Use {@link #CoActivationCounter(CountingOptions)}
+     * unless comparing the methods.
+     */
+    public CoActivationCounter(CountingOptions options, DenseMethod denseMethod) {
         this.options = options;
-        this.denseMethod = denseMethod;
+        this.denseMethod = Objects.requireNonNull(denseMethod, "denseMethod");
     }
 
     public CoActivationCounter() {
@@ -85,6 +95,11 @@ public final class CoActivationCounter {
 
     public CountingOptions options() {
         return options;
+    }
+
+    /** How exact mode counts token blocks; {@link DenseMethod#BY_DENSITY} unless forced. */
+    public DenseMethod denseMethod() {
+        return denseMethod;
     }
 
     /** Statistics of {@code layer} over all of the trace's tokens. */
