@@ -24,22 +24,27 @@ import org.roaringbitmap.RoaringBitmap;
  * block to bitsets when {@code sum_t |S_t|^2} exceeds a constant factor times
  * {@code n^2 x ceil(T/64)}; this benchmark is what that factor is read from. With every token
  * active at density {@code p}, {@code sum_t |S_t|^2 ~ p^2 n^2 T}, so a factor {@code c} puts the
- * switch at {@code p = sqrt(c/64)}: 0.5 gives 8.8%.
+ * switch at {@code p = sqrt(c/64)}: 0.3 gives 6.8%.
  *
  * <p>The trace is drawn once per trial (seeded): each of {@code tokens} tokens has each neuron
  * active independently with probability {@code density}. Real traces are correlated, but neither
- * method's cost depends on which neurons co-fire, only on how many are active (pairs) or on
+ * method's work depends on which neurons co-fire, only on how many are active (pairs) or on
  * {@code n} and {@code T} (bitsets). The default {@code tokens} is one token block (below
  * {@link CountingOptions#tokenBlock}, so the whole trace is one block) and keeps the slowest case,
- * pair increments at 40%, under a second per operation on this machine. One operation is a whole
+ * pair increments at 40%, under a second per operation on average on this machine. One operation is a whole
  * {@link CoActivationCounter#count(List, int)}: the {@code f(i)} pass, flattening the block and the
  * triangle's allocation are common to both methods, the bitset transposition is the bitset path's
  * own cost. Threads: {@link CountingOptions#defaults()} (2 on this machine), as in the product.
+ * The break-even depends on the block length, so check {@code -p tokens=8192} (a full default
+ * block) near the switch as well.
  *
  * <p>Setup prints the block's {@code sum_t |S_t|^2 / (n^2 ceil(T/64))}: the method that wins at a
  * density says whether the factor should sit below or above that value.
  *
- * <pre>./ripple jmh CoActivationBenchmark</pre>
+ * <pre>
+ * ./ripple jmh CoActivationBenchmark -f 1 -wi 3 -i 5
+ * ./ripple jmh CoActivationBenchmark -f 1 -wi 3 -i 5 -p tokens=8192 -p density=0.04,0.05,0.06,0.07,0.08,0.1,0.12
+ * </pre>
  */
 @Warmup(iterations = 3, time = 1)
 @Measurement(iterations = 5, time = 1)

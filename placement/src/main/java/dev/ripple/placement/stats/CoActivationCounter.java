@@ -50,13 +50,22 @@ public final class CoActivationCounter {
      */
     private static final int SCRATCH_INTS = 1 << 17;
     /**
-     * Cost of one popcounted word pair in pair increments, see {@link #useBitsets}. Set from a
-     * one-off timing on random traces (1,536 and 4,096 neurons, a loaded 2-core machine, a throwaway
-     * harness not kept), which put break-even between 0.4 and 0.6, about 8-9% of neurons active per
-     * token: an estimate, not a recorded measurement. Either side of it the counts are the same; only
-     * the time differs.
+     * Cost of one popcounted word pair in pair increments, see {@link #useBitsets}. Measured with
+     * {@code CoActivationBenchmark} (benchmarks module; docs/PERFORMANCE.md, "Co-activation
+     * counting: pair increments against bitsets"), 1,536 neurons, random traces, the loaded 2-core
+     * machine. In full blocks of 8,192 tokens (the default {@link CountingOptions#tokenBlock}) the
+     * bitsets took over between 6% and 7% of neurons active per token in three runs (between 5% and
+     * 8% in a fourth), where {@code sum_t |S_t|^2 / (n^2 x T/64)} is 0.23 to 0.32: hence 0.3, a
+     * switch at 6.8%. The 0.5 used before (an estimate from a one-off timing) left full blocks of
+     * 6.5-8% on increments that took 1.10-1.81 times as long as the bitsets.
+     *
+     * <p>The break-even is not a constant: shorter blocks break even later (2,048 tokens: between
+     * 8% and 12%, ratio 0.41 to 0.92, in three runs), probably because the popcount loop also costs
+     * something per neuron pair whatever the words. So a short block just above the switch takes the
+     * bitsets although the increments would be faster. Either side the counts are the same; only the
+     * time differs.
      */
-    private static final double INCREMENTS_PER_WORD = 0.5;
+    private static final double INCREMENTS_PER_WORD = 0.3;
 
     /**
      * How exact mode counts a token block. Both methods give identical counts, so the choice only
