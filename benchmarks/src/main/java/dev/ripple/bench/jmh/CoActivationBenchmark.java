@@ -24,7 +24,7 @@ import org.roaringbitmap.RoaringBitmap;
  * block to bitsets when {@code sum_t |S_t|^2} exceeds a constant factor times
  * {@code n^2 x ceil(T/64)}; this benchmark is what that factor is read from. With every token
  * active at density {@code p}, {@code sum_t |S_t|^2 ~ p^2 n^2 T}, so a factor {@code c} puts the
- * switch at {@code p = sqrt(c/64)}: 0.3 gives 6.8%.
+ * switch at {@code p = sqrt(c/64)}: 0.25 gives 6.25%.
  *
  * <p>The trace is drawn once per trial (seeded): each of {@code tokens} tokens has each neuron
  * active independently with probability {@code density}. Real traces are correlated, but neither

@@ -55,9 +55,10 @@ public final class CoActivationCounter {
      * counting: pair increments against bitsets"), 1,536 neurons, random traces, the loaded 2-core
      * machine. In full blocks of 8,192 tokens (the default {@link CountingOptions#tokenBlock}) the
      * bitsets took over between 6% and 7% of neurons active per token in three runs (between 5% and
-     * 8% in a fourth), where {@code sum_t |S_t|^2 / (n^2 x T/64)} is 0.23 to 0.32: hence 0.3, a
-     * switch at 6.8%. The 0.5 used before (an estimate from a one-off timing) left full blocks of
-     * 6.5-8% on increments that took 1.10-1.81 times as long as the bitsets.
+     * 8% in a fourth), where {@code sum_t |S_t|^2 / (n^2 x T/64)} is 0.23 to 0.32 (0.23 to 0.27 in
+     * the run that tried 6.5%): hence 0.25, a switch at 6.25%. The 0.5 used before (an estimate
+     * from a one-off timing) left full blocks of 6.5-8% on increments that took 1.10-1.81 times as
+     * long as the bitsets.
      *
      * <p>The break-even is not a constant: shorter blocks break even later (2,048 tokens: between
      * 8% and 12%, ratio 0.41 to 0.92, in three runs), probably because the popcount loop also costs
@@ -65,7 +66,7 @@ public final class CoActivationCounter {
      * bitsets although the increments would be faster. Either side the counts are the same; only the
      * time differs.
      */
-    private static final double INCREMENTS_PER_WORD = 0.3;
+    private static final double INCREMENTS_PER_WORD = 0.25;
 
     /**
      * How exact mode counts a token block. Both methods give identical counts, so the choice only
