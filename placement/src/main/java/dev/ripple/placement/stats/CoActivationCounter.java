@@ -4,6 +4,7 @@ import dev.ripple.placement.trace.ActivationTrace;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Objects;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -49,21 +50,35 @@ public final class CoActivationCounter {
      */
     private static final int SCRATCH_INTS = 1 << 17;
     /**
-     * Cost of one popcounted word pair in pair increments, see {@link #useBitsets}. Set from a
-     * one-off timing on random traces (1,536 and 4,096 neurons, a loaded 2-core machine, a throwaway
-     * harness not kept), which put break-even between 0.4 and 0.6, about 8-9% of neurons active per
-     * token: an estimate, not a recorded measurement. Either side of it the counts are the same; only
-     * the time differs.
+     * Cost of one popcounted word pair in pair increments, see {@link #useBitsets}. Measured with
+     * {@code CoActivationBenchmark} (benchmarks module; docs/PERFORMANCE.md, "Co-activation
+     * counting: pair increments against bitsets"), 1,536 neurons, random traces, the loaded 2-core
+     * machine. In full blocks of 8,192 tokens (the default {@link CountingOptions#tokenBlock}) the
+     * bitsets took over between 6% and 7% of neurons active per token in three runs (between 5% and
+     * 8% in a fourth), where {@code sum_t |S_t|^2 / (n^2 x T/64)} is 0.23 to 0.32 (0.23 to 0.27 in
+     * the run that tried 6.5%): hence 0.25, a switch at 6.25%. The 0.5 used before (an estimate
+     * from a one-off timing) left full blocks of 6.5-8% on increments that took 1.10-1.81 times as
+     * long as the bitsets.
+     *
+     * <p>The break-even is not a constant: shorter blocks break even later (2,048 tokens: between
+     * 8% and 12%, ratio 0.41 to 0.92, in three runs), probably because the popcount loop also costs
+     * something per neuron pair whatever the words. So a short block just above the switch takes the
+     * bitsets although the increments would be faster. Either side the counts are the same; only the
+     * time differs.
      */
-    private static final double INCREMENTS_PER_WORD = 0.5;
+    private static final double INCREMENTS_PER_WORD = 0.25;
 
     /**
-     * How exact mode counts a token block; tests force one method to compare them, production
-     * always chooses {@link #BY_DENSITY}.
+     * How exact mode counts a token block. Both methods give identical counts, so the choice only
+     * moves time: the product always uses {@link #BY_DENSITY}; forcing one method exists so that
+     * the tests can compare the two exactly and the benchmark can time each at any density.
      */
-    enum DenseMethod {
+    public enum DenseMethod {
+        /** Scattered pair increments, {@code sum_t |S_t|^2/2} of them: cheap for sparse blocks. */
         PAIRS,
+        /** Per-neuron bitsets and popcounts, {@code n^2/2 x T/64} words whatever the density. */
         BITSETS,
+        /** Per token block, the cheaper of the two by the block's {@code sum_t |S_t|^2}. */
         BY_DENSITY
     }
 
@@ -74,9 +89,14 @@ public final class CoActivationCounter {
         this(options, DenseMethod.BY_DENSITY);
     }
 
-    CoActivationCounter(CountingOptions options, DenseMethod denseMethod) {
+    /**
+     * A counter whose exact mode always uses {@code denseMethod}; top-K mode (layers beyond
+     * {@link CountingOptions#maxDenseBytes}) is not affected. Use {@link #CoActivationCounter(CountingOptions)}
+     * unless comparing the methods.
+     */
+    public CoActivationCounter(CountingOptions options, DenseMethod denseMethod) {
         this.options = options;
-        this.denseMethod = denseMethod;
+        this.denseMethod = Objects.requireNonNull(denseMethod, "denseMethod");
     }
 
     public CoActivationCounter() {
@@ -85,6 +105,11 @@ public final class CoActivationCounter {
 
     public CountingOptions options() {
         return options;
+    }
+
+    /** How exact mode counts token blocks; {@link DenseMethod#BY_DENSITY} unless forced. */
+    public DenseMethod denseMethod() {
+        return denseMethod;
     }
 
     /** Statistics of {@code layer} over all of the trace's tokens. */
