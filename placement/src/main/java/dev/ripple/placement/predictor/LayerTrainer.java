@@ -176,13 +176,19 @@ final class LayerTrainer {
         float[] up = weightsOfLayer.up();
         float[] upBias = weightsOfLayer.upBias();
         float low = minimum();
+        // A positive activation comes from a positive pre-activation (all four activations are
+        // positive exactly above 0), far above a dip minimum below 0, so only the others need the
+        // dot product: most active neurons are positive, and the product was most of training's time.
+        boolean positiveIsRising = low < 0;
         for (int t = 0; t < set.tokens(); t++) {
             System.arraycopy(acts, t * n, row, 0, n);
             active.clear();
             rule.select(layer, row, n, active);
             for (int k = 0; k < active.size(); k++) {
                 int i = active.get(k);
-                if (start != null && preActivation(up, upBias[i], i, x, t * d) < low) {
+                if (start != null
+                        && !(positiveIsRising && row[i] > 0)
+                        && preActivation(up, upBias[i], i, x, t * d) < low) {
                     // active below the activation's dip: the dip test predicts it, the linear logit must not learn it
                     continue;
                 }
