@@ -34,6 +34,7 @@ import dev.ripple.placement.profile.PassageTokenizer;
 import dev.ripple.placement.profile.ProfileOptions;
 import dev.ripple.placement.profile.ProfileResult;
 import dev.ripple.placement.stats.CoActivationCounter;
+import dev.ripple.placement.stats.CountingOptions;
 import dev.ripple.placement.stats.LayerStats;
 import dev.ripple.placement.trace.ActivationTrace;
 import java.io.IOException;
@@ -44,6 +45,10 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 
 /**
  * The placement optimizer as calls: import a model, profile text into a trace, place every layer
@@ -183,12 +188,32 @@ public final class PlacementPipeline {
                         ", ", algorithms.stream().map(PlacementAlgorithm::name).toList());
         long total = (long) layers * algorithms.size();
         listener.progress(step, 0, total);
-        for (int l = 0; l < layers; l++) {
-            LayerStats stats = counter.count(calibration, l);
-            for (int k = 0; k < algorithms.size(); k++) {
-                orders[k][l] = algorithms.get(k).order(stats);
-                listener.progress(step, (long) l * algorithms.size() + k + 1, total);
+        // Each layer's counting and orders depend on that layer alone, and every algorithm is
+        // deterministic, so layers placed at once give the same orders; the local search of ripple+
+        // runs on one thread, which left all other cores idle while it ran layer after layer.
+        int atOnce = layersAtOnce(calibration, counter.options());
+        ExecutorService pool = Executors.newFixedThreadPool(atOnce, r -> {
+            Thread t = new Thread(r, "place");
+            t.setDaemon(true);
+            return t;
+        });
+        try {
+            List<Future<?>> done = new ArrayList<>();
+            for (int l = 0; l < layers; l++) {
+                int layer = l;
+                done.add(pool.submit(() -> {
+                    LayerStats stats = counter.count(calibration, layer);
+                    for (int k = 0; k < algorithms.size(); k++) {
+                        orders[k][layer] = algorithms.get(k).order(stats);
+                    }
+                }));
             }
+            for (int l = 0; l < layers; l++) {
+                await(done.get(l));
+                listener.progress(step, (long) (l + 1) * algorithms.size(), total);
+            }
+        } finally {
+            pool.shutdownNow();
         }
         Map<String, Placement> out = new LinkedHashMap<>();
         PlacementEvaluator evaluator = new PlacementEvaluator();
@@ -201,6 +226,42 @@ public final class PlacementPipeline {
                             heldOut == null ? null : evaluator.evaluate(heldOut, orders[k])));
         }
         return new Placements(out);
+    }
+
+    /**
+     * Layers placed at once: one per core while that many exact co-activation triangles fit the
+     * counter's dense budget together (small models: every core), else one, so a model whose
+     * layers need top-K lists or most of the budget is placed in the memory it always was.
+     */
+    private static int layersAtOnce(ActivationTrace trace, CountingOptions counting) {
+        long widest = 0;
+        for (int l = 0; l < trace.layers(); l++) {
+            int n = trace.neurons(l);
+            if (!counting.dense(n)) {
+                return 1;
+            }
+            widest = Math.max(widest, (long) n * (n - 1) / 2 * Integer.BYTES);
+        }
+        long fit = widest == 0 ? trace.layers() : counting.maxDenseBytes() / widest;
+        return (int) Math.max(1, Math.min(Math.min(fit, trace.layers()), Runtime.getRuntime().availableProcessors()));
+    }
+
+    /** Waits for one layer's placement, passing on what it threw. */
+    private static void await(Future<?> f) {
+        try {
+            f.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("placement interrupted", e);
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof RuntimeException re) {
+                throw re;
+            }
+            if (e.getCause() instanceof Error err) {
+                throw err;
+            }
+            throw new IllegalStateException(e.getCause());
+        }
     }
 
     /**
