@@ -40,18 +40,28 @@ final class LayerRecorder {
         int f = spec.dFfn();
         float[] row = new float[f];
         IntArrayList selected = new IntArrayList();
+        // the active set as a mask too: the means and the error ask every neuron, and a bitmap's
+        // contains() is a search
+        boolean[] on = new boolean[f];
         RoaringBitmap[] sets = new RoaringBitmap[tokens];
         for (int t = 0; t < tokens; t++) {
             int base = t * f;
             System.arraycopy(acts, base, row, 0, f);
             selected.clear();
             rule.select(spec.index(), row, f, selected);
-            RoaringBitmap active = RoaringBitmap.bitmapOf(selected.toArray());
-            means.add(acts, base, active);
+            int[] ids = selected.toArray();
+            RoaringBitmap active = RoaringBitmap.bitmapOf(ids);
+            for (int i : ids) {
+                on[i] = true;
+            }
+            means.add(acts, base, on);
             activeSum += active.getCardinality() / (double) f;
             if (error != null && seen % ERROR_STRIDE == 0) {
-                errorSum += error.relative(down, f, acts, base, active);
+                errorSum += error.relative(down, f, acts, base, on);
                 errorTokens++;
+            }
+            for (int i : ids) {
+                on[i] = false;
             }
             seen++;
             sets[t] = active;

@@ -1,7 +1,5 @@
 package dev.ripple.placement.profile;
 
-import org.roaringbitmap.RoaringBitmap;
-
 /**
  * Per-neuron activation means of one layer over all tokens and over the tokens where the neuron
  * was inactive: the calibration statistics mean fill-in needs, which only the profiler can see.
@@ -18,11 +16,12 @@ final class NeuronMeans {
         inactive = new long[neurons];
     }
 
-    void add(float[] acts, int offset, RoaringBitmap active) {
+    /** Adds one token; {@code active[i]} says whether neuron i was active in it. */
+    void add(float[] acts, int offset, boolean[] active) {
         for (int i = 0; i < sumAll.length; i++) {
             float a = acts[offset + i];
             sumAll[i] += a;
-            if (!active.contains(i)) {
+            if (!active[i]) {
                 sumInactive[i] += a;
                 inactive[i]++;
             }

@@ -22,6 +22,13 @@ final class RuleError {
      * @param active the neurons kept
      */
     double relative(DownProjection w, int dFfn, float[] acts, int offset, RoaringBitmap active) {
+        boolean[] on = new boolean[dFfn];
+        active.forEach((int i) -> on[i] = true);
+        return relative(w, dFfn, acts, offset, on);
+    }
+
+    /** {@link #relative(DownProjection, int, float[], int, RoaringBitmap)} with {@code active[i]} per neuron. */
+    double relative(DownProjection w, int dFfn, float[] acts, int offset, boolean[] active) {
         int d = w.dModel();
         float[] bias = w.bias();
         for (int k = 0; k < d; k++) {
@@ -32,7 +39,7 @@ final class RuleError {
         for (int i = 0; i < dFfn; i++) {
             float a = acts[offset + i];
             if (a != 0) {
-                w.addColumn(i, a, active.contains(i) ? kept : dropped);
+                w.addColumn(i, a, active[i] ? kept : dropped);
             }
         }
         double num = 0;
