@@ -162,6 +162,7 @@ public final class Demo {
         ImportedModel imported = PlacementPipeline.importModel(
                 in.onnx(), ImportOptions.defaults().withBundles(DType.F32));
         Placements placements;
+        List<LowRankPredictor.Factors> factors;
         WrittenModel written;
         try (ProgressSteps steps = new ProgressSteps(progress)) {
             placements = PlacementPipeline.place(
@@ -171,11 +172,16 @@ public final class Demo {
                             .map(PlacementAlgorithms::byName)
                             .toList(),
                     steps);
+            // fitted once here for the file and the closing comparison's files alike
+            factors = PlacementPipeline.fitPredictor(imported, calib.trace(), -1, steps);
             written = PlacementPipeline.write(
                     imported,
                     placements.get("ripple+"),
                     calib.trace(),
-                    LayoutOptions.defaults().withMargin(s.margin()).withTokenizer(in.tokenizer()),
+                    LayoutOptions.defaults()
+                            .withMargin(s.margin())
+                            .withTokenizer(in.tokenizer())
+                            .withFitted(factors),
                     s.work().resolve("model.ripple"),
                     steps);
         }
@@ -226,7 +232,7 @@ public final class Demo {
                     .withTokens(300);
             bench = new StrategyBench(settings, progress)
                     .encoder(new StrategyBench.EncoderInput(
-                            in.heldOutFirst(n), calib, new StrategyBench.Placed(imported, placements)));
+                            in.heldOutFirst(n), calib, new StrategyBench.Placed(imported, placements, factors)));
         }
         return new Report(
                 s,

@@ -175,8 +175,14 @@ public final class StrategyBench {
         }
     }
 
-    /** Placements already computed on the calibration trace (the demo's), so the bench does not redo them. */
-    public record Placed(ImportedModel model, Placements placements) {}
+    /**
+     * Placements already computed on the calibration trace (the demo's), so the bench does not redo
+     * them.
+     *
+     * @param factors the low-rank predictor fitted to the same trace at the default rank, or null to
+     *                fit it here
+     */
+    public record Placed(ImportedModel model, Placements placements, List<LowRankPredictor.Factors> factors) {}
 
     /**
      * An encoder and its text, the calibration lines profiled already.
@@ -235,10 +241,7 @@ public final class StrategyBench {
                 : PlacementPipeline.importModel(
                         text.onnx(), ImportOptions.defaults().withBundles(DType.F32));
         Written written = writeFiles(
-                imported,
-                in.calibration(),
-                in.placed() == null ? null : in.placed().placements(),
-                s.predictor() == BenchPredictor.TRAINED ? text : null);
+                imported, in.calibration(), in.placed(), s.predictor() == BenchPredictor.TRAINED ? text : null);
         Map<String, Path> files = written.files();
         if (s.dramBytes() > 0) {
             try (RippleFile f = RippleFile.open(files.get("ripple+"))) {
@@ -736,11 +739,12 @@ public final class StrategyBench {
 
     /**
      * One .ripple file per strategy placement, each with fill-in means and the same low-rank
-     * predictor (fitted once); placements in {@code given} are reused, the others computed here.
+     * predictor (fitted once); placements (and the fit) in {@code placed} are reused, the others computed here.
      * With {@code train}, a trained predictor too, trained once on its calibration text.
      */
-    private Written writeFiles(ImportedModel imported, ProfileResult calib, Placements given, EncoderText train)
+    private Written writeFiles(ImportedModel imported, ProfileResult calib, Placed placed, EncoderText train)
             throws IOException {
+        Placements given = placed == null ? null : placed.placements();
         List<PlacementAlgorithm> missing = STRATEGY_PLACEMENTS.stream()
                 .filter(n -> given == null || !given.byAlgorithm().containsKey(n))
                 .map(PlacementAlgorithms::byName)
@@ -749,7 +753,9 @@ public final class StrategyBench {
         Map<String, int[][]> orders = new LinkedHashMap<>();
         try (ProgressSteps steps = new ProgressSteps(progress)) {
             Placements here = missing.isEmpty() ? null : PlacementPipeline.place(calib.trace(), null, missing, steps);
-            List<LowRankPredictor.Factors> factors = PlacementPipeline.fitPredictor(imported, calib.trace(), -1, steps);
+            List<LowRankPredictor.Factors> factors = placed != null && placed.factors() != null
+                    ? placed.factors()
+                    : PlacementPipeline.fitPredictor(imported, calib.trace(), -1, steps);
             TrainedFit trained = null;
             if (train != null) {
                 try {
