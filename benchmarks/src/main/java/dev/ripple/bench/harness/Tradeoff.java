@@ -27,6 +27,8 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
+import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -284,22 +286,21 @@ public final class Tradeoff {
         List<Run> runs = new ArrayList<>();
         long total = (configs.size() + (long) fits.size() * s.margins().size()) * heldOut.size();
         try (Progress.Step bar = progress.start("sweep", total)) {
-            for (TradeoffSweep.Config c : configs) {
-                runs.add(runOne(sweep, c, bar, (long) runs.size() * heldOut.size()));
-            }
+            runs.addAll(runAll(sweep, configs, bar, 0));
             TradeoffSweep.Config best =
                     s.predictorRule() == null ? best(runs).config() : added.chosen(s.predictorRule());
+            List<TradeoffSweep.Config> predicted = new ArrayList<>();
             for (var fit : fits.entrySet()) {
                 for (float margin : s.margins()) {
-                    TradeoffSweep.Config c = new TradeoffSweep.Config(
+                    predicted.add(new TradeoffSweep.Config(
                             best.family(),
                             best.rule(),
                             best.fillIn(),
                             new LowRankPredictor(fit.getValue(), best.rule(), margin),
-                            "low-rank r" + rank + " " + fit.getKey() + " m" + TradeoffReport.trim(margin));
-                    runs.add(runOne(sweep, c, bar, (long) runs.size() * heldOut.size()));
+                            "low-rank r" + rank + " " + fit.getKey() + " m" + TradeoffReport.trim(margin)));
                 }
             }
+            runs.addAll(runAll(sweep, predicted, bar, (long) runs.size() * heldOut.size()));
         }
         long heldTokens = heldOut.stream().mapToLong(EncodedPassage::length).sum();
         return new TradeoffReport(
@@ -314,13 +315,34 @@ public final class Tradeoff {
                 trainings);
     }
 
-    private static Run runOne(TradeoffSweep sweep, TradeoffSweep.Config c, Progress.Step bar, long before)
+    /**
+     * Runs {@code configs} side by side ({@link TradeoffSweep#runAll}), each distinct configuration
+     * once: a trained rule's oracle is the configuration its rule's point already has (the same
+     * instance, {@link Configs}), so its point is that run's.
+     */
+    private static List<Run> runAll(TradeoffSweep sweep, List<TradeoffSweep.Config> configs, Progress.Step bar, long before)
             throws InterruptedException {
-        bar.message(
-                c.predictor() == null
-                        ? c.rule().describe() + (c.fillIn() != null ? " + fill-in" : "")
-                        : c.predictorLabel());
-        return new Run(c, sweep.run(c, d -> bar.stepTo(before + d)));
+        Map<TradeoffSweep.Config, TradeoffPoint> points = new IdentityHashMap<>();
+        List<TradeoffSweep.Config> distinct = new ArrayList<>();
+        for (TradeoffSweep.Config c : configs) {
+            if (!points.containsKey(c)) {
+                points.put(c, null);
+                distinct.add(c);
+            }
+        }
+        bar.message(configs.size() == 1 ? label(configs.getFirst()) : configs.size() + " configurations");
+        List<TradeoffPoint> ran = sweep.runAll(distinct, d -> bar.stepTo(before + d));
+        for (int i = 0; i < distinct.size(); i++) {
+            points.put(distinct.get(i), ran.get(i));
+        }
+        bar.stepTo(before + (long) configs.size() * sweep.passages());
+        return configs.stream().map(c -> new Run(c, points.get(c))).toList();
+    }
+
+    private static String label(TradeoffSweep.Config c) {
+        return c.predictor() == null
+                ? c.rule().describe() + (c.fillIn() != null ? " + fill-in" : "")
+                : c.predictorLabel();
     }
 
     /** The rule sweep: value and magnitude thresholds, top-k, and thresholds calibrated to budgets. */
@@ -367,7 +389,7 @@ public final class Tradeoff {
                         TradeoffReport.CalibratedRule.of("fraction", f, v),
                         v.rule());
             }
-            ErrorRuleCalibrator.Result r = ErrorRuleCalibrator.forFraction(added.sample, added.layers, f, 2);
+            ErrorRuleCalibrator.Result r = added.errorRule(f);
             added.calibrated(
                     ERROR_RULE_FAMILY,
                     new TradeoffReport.CalibratedRule("fraction", f, r.rule().describe(), r.fraction(), null),
@@ -392,9 +414,7 @@ public final class Tradeoff {
         TradeoffSweep.Config oracle;
         if (isErrorRule(text)) {
             double f = Double.parseDouble(text.substring(5).strip());
-            oracle = added.filled(
-                    ERROR_RULE_FAMILY,
-                    ErrorRuleCalibrator.forFraction(added.sample, layers, f, 2).rule());
+            oracle = added.filled(ERROR_RULE_FAMILY, added.errorRule(f).rule());
         } else {
             oracle = added.chosen(text);
         }
@@ -450,6 +470,14 @@ public final class Tradeoff {
         final List<TradeoffReport.CalibratedRule> calibrated = new ArrayList<>();
         final ActivationSample sample;
         final List<FfnLayerWeights> layers;
+        /**
+         * A trained rule's oracle is the point its rule already has (a chosen rule, an error rule at
+         * a swept share): the same configuration, so its calibration, fill-in and run are made once.
+         */
+        private final Map<Double, ErrorRuleCalibrator.Result> errorRules = new HashMap<>();
+
+        private final Map<String, TradeoffSweep.Config> chosen = new HashMap<>();
+        private final Map<ActivityRule, TradeoffSweep.Config> filled = new IdentityHashMap<>();
 
         Configs(ActivationSample sample, List<FfnLayerWeights> layers) {
             this.sample = sample;
@@ -458,7 +486,17 @@ public final class Tradeoff {
 
         /** The oracle of {@code rule} with mean fill-in. */
         TradeoffSweep.Config filled(String family, ActivityRule rule) {
-            return TradeoffSweep.Config.oracle(family, rule, ConditionalMeans.fillIn(rule, sample, layers));
+            TradeoffSweep.Config c = filled.get(rule);
+            if (c == null || !c.family().equals(family)) {
+                c = TradeoffSweep.Config.oracle(family, rule, ConditionalMeans.fillIn(rule, sample, layers));
+                filled.put(rule, c);
+            }
+            return c;
+        }
+
+        /** The error rule calibrated to neuron share {@code f}. */
+        ErrorRuleCalibrator.Result errorRule(double f) {
+            return errorRules.computeIfAbsent(f, share -> ErrorRuleCalibrator.forFraction(sample, layers, share, 2));
         }
 
         /** {@code rule} without and with fill-in. */
@@ -475,8 +513,10 @@ public final class Tradeoff {
 
         /** A threshold rule given by text ({@link Settings} holds only those), with its fill-in. */
         TradeoffSweep.Config chosen(String text) {
-            ThresholdRule t = (ThresholdRule) ActivityRule.parse(text);
-            return filled(t.mode() == ThresholdRule.Mode.VALUE ? "act > t" : "|act| > t", t);
+            return chosen.computeIfAbsent(text.strip(), rule -> {
+                ThresholdRule t = (ThresholdRule) ActivityRule.parse(rule);
+                return filled(t.mode() == ThresholdRule.Mode.VALUE ? "act > t" : "|act| > t", t);
+            });
         }
     }
 

@@ -73,7 +73,18 @@ public final class TradeoffSweep {
 
     /** Runs one configuration; {@code progress} receives the count of passages done. */
     public TradeoffPoint run(Config c, LongConsumer progress) throws InterruptedException {
-        double[] cosines = new double[passages.size()];
+        return runAll(List.of(c), progress).getFirst();
+    }
+
+    /**
+     * Runs configurations side by side; {@code progress} receives the count of passages done over
+     * all of them. Each configuration's passages are split over the threads exactly as
+     * {@link #run} splits them and its counts summed in the same order, so every point is the one
+     * {@link #run} gives; the threads take the parts of the next configuration as soon as they are
+     * free, where one configuration at a time would leave a thread idle whenever the passages do
+     * not divide evenly (three passages on two threads: a third of the time).
+     */
+    public List<TradeoffPoint> runAll(List<Config> configs, LongConsumer progress) throws InterruptedException {
         AtomicLong done = new AtomicLong();
         ExecutorService pool = Executors.newFixedThreadPool(threads, r -> {
             Thread t = new Thread(r, "tradeoff");
@@ -81,35 +92,47 @@ public final class TradeoffSweep {
             return t;
         });
         try {
-            List<Future<RuleFfn.FfnTally>> parts = new ArrayList<>();
-            for (int w = 0; w < threads; w++) {
-                int first = w;
-                parts.add(pool.submit(() -> {
-                    RuleFfn ffn = new RuleFfn(layers, c.rule(), c.fillIn(), c.predictor());
-                    EncoderModel encoder = new EncoderModel(config, tensors, ffn);
-                    for (int p = first; p < passages.size(); p += threads) {
-                        cosines[p] = Cosines.cosine(encoder.embed(passages.get(p)), reference.get(p));
-                        progress.accept(done.incrementAndGet());
-                    }
-                    return ffn.tally();
-                }));
+            List<double[]> cosines = new ArrayList<>();
+            List<List<Future<RuleFfn.FfnTally>>> parts = new ArrayList<>();
+            for (Config c : configs) {
+                double[] cos = new double[passages.size()];
+                List<Future<RuleFfn.FfnTally>> own = new ArrayList<>();
+                for (int w = 0; w < threads; w++) {
+                    int first = w;
+                    own.add(pool.submit(() -> {
+                        RuleFfn ffn = new RuleFfn(layers, c.rule(), c.fillIn(), c.predictor());
+                        EncoderModel encoder = new EncoderModel(config, tensors, ffn);
+                        for (int p = first; p < passages.size(); p += threads) {
+                            cos[p] = Cosines.cosine(encoder.embed(passages.get(p)), reference.get(p));
+                            progress.accept(done.incrementAndGet());
+                        }
+                        return ffn.tally();
+                    }));
+                }
+                cosines.add(cos);
+                parts.add(own);
             }
-            RuleFfn.FfnTally total = RuleFfn.FfnTally.ZERO;
-            for (Future<RuleFfn.FfnTally> f : parts) {
-                total = total.plus(f.get());
+            List<TradeoffPoint> points = new ArrayList<>();
+            for (int i = 0; i < configs.size(); i++) {
+                Config c = configs.get(i);
+                RuleFfn.FfnTally total = RuleFfn.FfnTally.ZERO;
+                for (Future<RuleFfn.FfnTally> f : parts.get(i)) {
+                    total = total.plus(f.get());
+                }
+                long tokens = total.tokenLayers() / Math.max(1, layers.size());
+                points.add(new TradeoffPoint(
+                        c.family(),
+                        c.rule().describe(),
+                        c.fillIn() != null,
+                        c.predictorLabel(),
+                        total.readShare(),
+                        total.ffnError(),
+                        Cosines.of(cosines.get(i)),
+                        total.recall(),
+                        total.precision(),
+                        tokens));
             }
-            long tokens = total.tokenLayers() / Math.max(1, layers.size());
-            return new TradeoffPoint(
-                    c.family(),
-                    c.rule().describe(),
-                    c.fillIn() != null,
-                    c.predictorLabel(),
-                    total.readShare(),
-                    total.ffnError(),
-                    Cosines.of(cosines),
-                    total.recall(),
-                    total.precision(),
-                    tokens);
+            return points;
         } catch (ExecutionException e) {
             Throwable cause = e.getCause();
             if (cause instanceof RuntimeException re) {
