@@ -135,8 +135,9 @@ class TrainedPredictorCommandTest {
                 "bench",
                 "--device",
                 device.toString(),
+                // the class's work directory: the model and tokenizer are unpacked there already
                 "--work",
-                dir.resolve("bench").toString(),
+                work,
                 "--calibration-tokens",
                 "2000",
                 "--tokens",
@@ -158,7 +159,7 @@ class TrainedPredictorCommandTest {
             assertTrue(f.path("recall").asDouble() > 0.9, s.path("name") + ": " + f);
             assertTrue(s.path("cosine").path("mean").asDouble() > 0.95, s.path("name") + ": " + s.path("cosine"));
         }
-        try (RippleFile f = RippleFile.open(dir.resolve("bench").resolve("bench-rippleplus.ripple"))) {
+        try (RippleFile f = RippleFile.open(Path.of(work, "bench-rippleplus.ripple"))) {
             assertTrue(TrainedPredictor.isStoredIn(f));
         }
     }
