@@ -3,10 +3,13 @@ package dev.ripple.e2e;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import dev.ripple.core.format.RippleFile;
+import java.io.BufferedReader;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.Random;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -15,8 +18,17 @@ import org.junit.jupiter.api.io.TempDir;
  * {@code ripple place} killed (SIGKILL) at random points while it writes over an existing model
  * never leaves a partial or corrupt file at the destination: it is either the old file, intact,
  * or the complete new one.
+ *
+ * <p>Each kill lands in the write: the child's step line for the write (stderr, no terminal)
+ * starts a random delay shorter than {@link #WRITE_WINDOW_MS}, so the kill falls while the
+ * bundles go out. Kills timed from the child's start (0.5-4.5 s) fell before the write on a quiet
+ * machine, where the import and the placement take about 2 s, or after the whole run, so no
+ * attempt killed a write; three that all do prove more than five that did not, in less time.
  */
 class CrashSafetyTest {
+    /** The longest delay after the write begins; writing this model's 88 MiB takes 0.1-0.3 s quiet. */
+    private static final int WRITE_WINDOW_MS = 150;
+
     @TempDir
     Path dir;
 
@@ -24,7 +36,8 @@ class CrashSafetyTest {
     void killedPlaceLeavesTheOldFileOrTheNewOneNeverAMix() throws Exception {
         String work = dir.resolve("work").toString();
         Path trace = dir.resolve("c.rtrace");
-        RippleRun.succeeds("profile", "--out", trace.toString(), "--max-tokens", "1500", "--work", work, "--quiet");
+        // a trace to place from: what is killed is the write, whose length does not depend on the trace
+        RippleRun.succeeds("profile", "--out", trace.toString(), "--max-tokens", "500", "--work", work, "--quiet");
         Path dest = dir.resolve("model.ripple");
         RippleRun.succeeds(
                 "place",
@@ -41,6 +54,8 @@ class CrashSafetyTest {
                 "--quiet");
         byte[] old = Files.readAllBytes(dest);
 
+        // not --quiet: the step lines tell when the write starts; no predictor, whose fit would only
+        // delay the write
         String[] placeRipple = {
             "place",
             "--trace",
@@ -48,18 +63,32 @@ class CrashSafetyTest {
             "--algorithm",
             "ripple",
             "--rank",
-            "8",
+            "0",
             "--out",
             dest.toString(),
             "--work",
-            work,
-            "--quiet"
+            work
         };
         long seed = 20261123;
         Random rnd = new Random(seed);
-        for (int attempt = 0; attempt < 5; attempt++) {
-            long delay = 500 + rnd.nextInt(4000);
+        for (int attempt = 0; attempt < 3; attempt++) {
+            long delay = rnd.nextInt(WRITE_WINDOW_MS);
             Process child = RippleRun.startChild(placeRipple);
+            CompletableFuture<Void> writing = new CompletableFuture<>();
+            Thread.ofVirtual().start(() -> {
+                try (BufferedReader err = child.errorReader()) {
+                    String line;
+                    while ((line = err.readLine()) != null) {
+                        if (line.startsWith("ripple: write " + dest.getFileName())) {
+                            writing.complete(null);
+                        }
+                    }
+                } catch (IOException ignored) {
+                    // the child was killed
+                }
+                writing.complete(null); // it ended without a write: the checks below say what it left
+            });
+            writing.get(120, TimeUnit.SECONDS);
             boolean finished = child.waitFor(delay, TimeUnit.MILLISECONDS);
             if (!finished) {
                 child.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
@@ -72,7 +101,8 @@ class CrashSafetyTest {
                 if (Arrays.equals(old, now)) {
                     assertEquals("identity", algorithm);
                 } else {
-                    assertEquals("ripple", algorithm, "seed " + seed + ", killed after " + delay + " ms");
+                    assertEquals(
+                            "ripple", algorithm, "seed " + seed + ", killed " + delay + " ms into the write");
                 }
             }
         }
