@@ -109,6 +109,15 @@ public final class EuroparlCorpus {
      * regex: every run of a command reads all 17,597 lines, and the regex took most of the time.
      */
     public static boolean isEnglish(String text) {
+        Words w = words(text);
+        return w.all() >= MIN_WORDS && w.function() >= ENGLISH_THRESHOLD * w.all();
+    }
+
+    /** How many words a text has, and how many of them are function words. */
+    record Words(int all, int function) {}
+
+    /** The words of {@link #isEnglish}, counted. */
+    static Words words(String text) {
         String s = text.toLowerCase(Locale.ROOT);
         int words = 0;
         int function = 0;
@@ -129,7 +138,7 @@ public final class EuroparlCorpus {
                 function++;
             }
         }
-        return words >= MIN_WORDS && function >= ENGLISH_THRESHOLD * words;
+        return new Words(words, function);
     }
 
     /** What {@code [\p{L}']} matches: a letter (Unicode category L) or an apostrophe. */
