@@ -101,8 +101,7 @@ class CrashSafetyTest {
                 if (Arrays.equals(old, now)) {
                     assertEquals("identity", algorithm);
                 } else {
-                    assertEquals(
-                            "ripple", algorithm, "seed " + seed + ", killed " + delay + " ms into the write");
+                    assertEquals("ripple", algorithm, "seed " + seed + ", killed " + delay + " ms into the write");
                 }
             }
         }

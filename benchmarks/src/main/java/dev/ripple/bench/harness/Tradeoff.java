@@ -320,7 +320,8 @@ public final class Tradeoff {
      * once: a trained rule's oracle is the configuration its rule's point already has (the same
      * instance, {@link Configs}), so its point is that run's.
      */
-    private static List<Run> runAll(TradeoffSweep sweep, List<TradeoffSweep.Config> configs, Progress.Step bar, long before)
+    private static List<Run> runAll(
+            TradeoffSweep sweep, List<TradeoffSweep.Config> configs, Progress.Step bar, long before)
             throws InterruptedException {
         Map<TradeoffSweep.Config, TradeoffPoint> points = new IdentityHashMap<>();
         List<TradeoffSweep.Config> distinct = new ArrayList<>();

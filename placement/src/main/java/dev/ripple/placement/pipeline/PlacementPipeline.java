@@ -243,7 +243,8 @@ public final class PlacementPipeline {
             widest = Math.max(widest, (long) n * (n - 1) / 2 * Integer.BYTES);
         }
         long fit = widest == 0 ? trace.layers() : counting.maxDenseBytes() / widest;
-        return (int) Math.max(1, Math.min(Math.min(fit, trace.layers()), Runtime.getRuntime().availableProcessors()));
+        return (int) Math.max(
+                1, Math.min(Math.min(fit, trace.layers()), Runtime.getRuntime().availableProcessors()));
     }
 
     /** Waits for one layer's placement, passing on what it threw. */

@@ -49,10 +49,8 @@ public final class EuroparlCorpus {
     static final double ENGLISH_THRESHOLD = 0.25;
     static final int MIN_WORDS = 20;
 
-    private static final int LONGEST_FUNCTION_WORD = FUNCTION_WORDS.stream()
-            .mapToInt(String::length)
-            .max()
-            .orElseThrow();
+    private static final int LONGEST_FUNCTION_WORD =
+            FUNCTION_WORDS.stream().mapToInt(String::length).max().orElseThrow();
     private static final Pattern PARAGRAPH = Pattern.compile("\\s{2,}");
     private static final Pattern SENTENCE_END = Pattern.compile("(?<=[.!?])\\s+(?=[\\p{Lu}\"'(])");
 

@@ -71,7 +71,8 @@ class CorpusTest {
                 "𝔘𝔫𝔦 𝔳𝔢𝔯𝔰𝔦𝔱𝔶" + words,
                 "THE OF AND TO IN IS THAT WE THIS FOR IT ON BE ARE WITH AS NOT HAVE WHICH BY WILL I A",
                 "the-of-and-to-in-is-that-we-this-for-it-on-be-are-with-as-not-have-which-by-will-i-a",
-                words.repeat(3) + " Abstimmung über den Haushalt daß wir Änderungsanträge angenommen werden ".repeat(5))) {
+                words.repeat(3)
+                        + " Abstimmung über den Haushalt daß wir Änderungsanträge angenommen werden ".repeat(5))) {
             assertEquals(byRegex(text), EuroparlCorpus.words(text), text);
         }
         int lines = 0;
