@@ -1,5 +1,7 @@
 package dev.ripple.core.runtime;
 
+import dev.ripple.core.settings.InvalidSettingException;
+import java.util.List;
 import java.util.function.Function;
 
 /**
@@ -17,52 +19,36 @@ import java.util.function.Function;
  * }</pre>
  *
  * The message itself names the input as the record's component ("cacheFraction must be a share in
- * [0, 1], got 2.0"): core knows no command line. Typed rather than a plain
- * {@link IllegalArgumentException} because a caller that maps it to its own words must know which
- * input was at fault without parsing the message; every rule here is about one input, so the
- * exception holds that input and the rule said after its name.
+ * [0, 1], got 2.0"): core knows no command line. The pattern, the shared rules and the message are
+ * {@link InvalidSettingException}'s; this type adds only the inputs' enum and a {@link
+ * #describe(Function)} typed by it, and is a type of its own so that a caller of the runtime catches
+ * its refusals and no other API's.
  */
-public final class InvalidRuntimeOptionsException extends IllegalArgumentException {
+public final class InvalidRuntimeOptionsException extends InvalidSettingException {
 
-    /** The components of {@link RuntimeOptions} a rule can be about. */
-    public enum Input {
-        QUEUE_DEPTH("queueDepth"),
-        CACHE_FRACTION("cacheFraction"),
-        CACHE_BYTES("cacheBytes"),
-        MAX_GAP_BYTES("maxGapBytes");
-
-        private final String component;
-
-        Input(String component) {
-            this.component = component;
-        }
-
-        /** The name of the component of {@link RuntimeOptions} that holds this input. */
-        public String component() {
-            return component;
-        }
+    /** The components of {@link RuntimeOptions} a rule can be about, each named as its component. */
+    public enum Input implements Setting {
+        QUEUE_DEPTH,
+        CACHE_FRACTION,
+        CACHE_BYTES,
+        MAX_GAP_BYTES
     }
 
-    private final Input input;
-    private final String rule;
+    /** The rules {@link RuntimeOptions} checks, refused as this type. */
+    static final Rules<Input, InvalidRuntimeOptionsException> RULES = new Rules<>(InvalidRuntimeOptionsException::new);
 
-    /**
-     * @param input the component at fault
-     * @param rule  what it broke, said after the component's name ("must be a share in [0, 1], got 2.0")
-     */
-    InvalidRuntimeOptionsException(Input input, String rule) {
-        super(input.component() + " " + rule);
-        this.input = input;
-        this.rule = rule;
+    private InvalidRuntimeOptionsException(List<Input> inputs, Message<Input> message, Throwable cause) {
+        super(inputs, message, cause);
     }
 
     /** The component at fault. */
+    @Override
     public Input input() {
-        return input;
+        return Input.class.cast(super.input());
     }
 
     /** The message with the input named by {@code names} (a command line: its option). */
     public String describe(Function<Input, String> names) {
-        return names.apply(input) + " " + rule;
+        return describe(Input.class, names);
     }
 }

@@ -1,7 +1,10 @@
 package dev.ripple.core.runtime;
 
+import static dev.ripple.core.runtime.InvalidRuntimeOptionsException.RULES;
+
 import dev.ripple.cache.CacheSettings;
 import dev.ripple.core.activity.PredictorKind;
+import dev.ripple.core.runtime.InvalidRuntimeOptionsException.Input;
 import dev.ripple.io.device.DeviceProfile;
 import dev.ripple.io.reader.ReaderKind;
 import io.soabase.recordbuilder.core.RecordBuilder;
@@ -66,22 +69,11 @@ public record RuntimeOptions(
     public RuntimeOptions {
         Objects.requireNonNull(reader, "reader");
         if (queueDepth < 1 || queueDepth > 1024) {
-            throw new InvalidRuntimeOptionsException(
-                    InvalidRuntimeOptionsException.Input.QUEUE_DEPTH, "must be in 1..1024, got " + queueDepth);
+            throw RULES.refuse(Input.QUEUE_DEPTH, "must be in 1..1024, got " + queueDepth);
         }
-        if (!(cacheFraction >= 0 && cacheFraction <= 1)) {
-            throw new InvalidRuntimeOptionsException(
-                    InvalidRuntimeOptionsException.Input.CACHE_FRACTION,
-                    "must be a share in [0, 1], got " + cacheFraction);
-        }
-        if (cacheBytes < 0) {
-            throw new InvalidRuntimeOptionsException(
-                    InvalidRuntimeOptionsException.Input.CACHE_BYTES, "must not be negative, got " + cacheBytes);
-        }
-        if (maxGapBytes < 0) {
-            throw new InvalidRuntimeOptionsException(
-                    InvalidRuntimeOptionsException.Input.MAX_GAP_BYTES, "must not be negative, got " + maxGapBytes);
-        }
+        RULES.requireShare(Input.CACHE_FRACTION, cacheFraction);
+        RULES.requireNonNegative(Input.CACHE_BYTES, cacheBytes);
+        RULES.requireNonNegative(Input.MAX_GAP_BYTES, maxGapBytes);
         Objects.requireNonNull(cache, "cache");
         Objects.requireNonNull(predictor, "predictor");
     }
