@@ -1,5 +1,7 @@
 package dev.ripple.placement.pipeline;
 
+import static dev.ripple.placement.pipeline.InvalidGenerationRequestException.RULES;
+
 import dev.ripple.cache.CacheSettings;
 import dev.ripple.core.activity.LowRankPredictor;
 import dev.ripple.core.activity.PredictorKind;
@@ -68,7 +70,7 @@ public final class Generation {
             int ctx =
                     request.context() > 0 ? request.context() : Math.min(config.maxPositions(), ids.length + generated);
             if (ids.length >= ctx) {
-                throw new InvalidGenerationRequestException(
+                throw RULES.refuse(
                         List.of(Input.CONTEXT),
                         n -> "the prompt has " + ids.length + " tokens and the context holds " + ctx
                                 + "; give a longer " + n.apply(Input.CONTEXT) + " (the model takes "
@@ -92,7 +94,7 @@ public final class Generation {
         try {
             return MemoryPlan.of(f, config, request.dramBytes(), context, request.kv(), 1);
         } catch (IllegalArgumentException e) {
-            throw new InvalidGenerationRequestException(
+            throw RULES.refuse(
                     List.of(Input.DRAM_BYTES, Input.CONTEXT),
                     n -> n.apply(Input.DRAM_BYTES) + ", " + n.apply(Input.CONTEXT) + ": " + e.getMessage(),
                     e);
@@ -137,7 +139,7 @@ public final class Generation {
     private static int[] encode(GenerationRequest request, Tokenizer tokenizer) throws IOException {
         GenerationRequest.Prompt prompt = request.prompt();
         if (tokenizer == null) {
-            throw new InvalidGenerationRequestException(
+            throw RULES.refuse(
                     List.of(Input.PROMPT_TEXT, Input.PROMPT_IDS),
                     n -> request.model() + ": the model has no tokenizer (tokenizer.json, or vocab.json and "
                             + "merges.txt) to encode " + n.apply(Input.PROMPT_TEXT) + "; give the prompt as "
@@ -158,7 +160,7 @@ public final class Generation {
         try {
             return tokenizer.encodeChat(messages, true);
         } catch (UnsupportedChatTemplateException e) {
-            throw new InvalidGenerationRequestException(
+            throw RULES.refuse(
                     List.of(Input.CHAT_FORMAT),
                     n -> e.getMessage() + " (give " + n.apply(Input.CHAT_FORMAT) + ": llama2, llama3 or chatml)",
                     e);

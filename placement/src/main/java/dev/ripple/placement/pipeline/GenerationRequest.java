@@ -1,5 +1,7 @@
 package dev.ripple.placement.pipeline;
 
+import static dev.ripple.placement.pipeline.InvalidGenerationRequestException.RULES;
+
 import dev.ripple.core.activity.PredictorKind;
 import dev.ripple.core.model.decoder.Generator;
 import dev.ripple.core.runtime.RuntimeOptions;
@@ -53,12 +55,8 @@ public record GenerationRequest(
         Objects.requireNonNull(generation, "generation");
         Objects.requireNonNull(kv, "kv");
         Objects.requireNonNull(runtime, "runtime");
-        if (context < 0) {
-            throw InvalidGenerationRequestException.negative(Input.CONTEXT, context);
-        }
-        if (dramBytes < 0) {
-            throw InvalidGenerationRequestException.negative(Input.DRAM_BYTES, dramBytes);
-        }
+        RULES.requireNonNegative(Input.CONTEXT, context);
+        RULES.requireNonNegative(Input.DRAM_BYTES, dramBytes);
     }
 
     /**
@@ -74,16 +72,16 @@ public record GenerationRequest(
     public record Prompt(String text, int[] ids, boolean chat, ChatFormat chatFormat, String system) {
         public Prompt {
             if ((text == null) == (ids == null)) {
-                throw InvalidGenerationRequestException.oneOf(Input.PROMPT_TEXT, Input.PROMPT_IDS, "the prompt");
+                throw RULES.oneOf(Input.PROMPT_TEXT, Input.PROMPT_IDS, "the prompt");
             }
             if (!chat && chatFormat != null) {
-                throw InvalidGenerationRequestException.needs(Input.CHAT_FORMAT, Input.CHAT);
+                throw RULES.needs(Input.CHAT_FORMAT, Input.CHAT);
             }
             if (!chat && system != null) {
-                throw InvalidGenerationRequestException.needs(Input.SYSTEM, Input.CHAT);
+                throw RULES.needs(Input.SYSTEM, Input.CHAT);
             }
             if (chat && text == null) {
-                throw InvalidGenerationRequestException.needs(Input.CHAT, Input.PROMPT_TEXT);
+                throw RULES.needs(Input.CHAT, Input.PROMPT_TEXT);
             }
             ids = ids == null ? null : ids.clone();
         }

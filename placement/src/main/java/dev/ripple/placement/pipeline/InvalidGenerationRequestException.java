@@ -1,5 +1,6 @@
 package dev.ripple.placement.pipeline;
 
+import dev.ripple.core.settings.InvalidSettingException;
 import java.util.List;
 import java.util.function.Function;
 
@@ -16,72 +17,65 @@ import java.util.function.Function;
  * }
  * }</pre>
  *
- * The message itself names the inputs as the API's components ("chatFormat needs chat").
+ * The message itself names the inputs as the API's components ("chatFormat needs chat"). The
+ * pattern, the shared rules and the message are {@link InvalidSettingException}'s; this type adds
+ * only the inputs' enum and accessors typed by it, and is a type of its own so that a caller of
+ * {@link Generation} catches its refusals and no other API's.
  */
-public final class InvalidGenerationRequestException extends IllegalArgumentException {
+public final class InvalidGenerationRequestException extends InvalidSettingException {
 
-    /** The inputs of a request a rule can be about. */
-    public enum Input {
+    /**
+     * The inputs of a request a rule can be about, each named as the component of {@link
+     * GenerationRequest} or its prompt that holds it: the prompt's two forms are its {@code text}
+     * and {@code ids}, not {@code promptText} and {@code promptIds}.
+     */
+    public enum Input implements Setting {
         PROMPT_TEXT("text"),
         PROMPT_IDS("ids"),
-        CHAT("chat"),
-        CHAT_FORMAT("chatFormat"),
-        SYSTEM("system"),
-        CONTEXT("context"),
-        DRAM_BYTES("dramBytes");
+        CHAT,
+        CHAT_FORMAT,
+        SYSTEM,
+        CONTEXT,
+        DRAM_BYTES;
 
         private final String component;
+
+        Input() {
+            this(null);
+        }
 
         Input(String component) {
             this.component = component;
         }
 
-        /** The name of the component of {@link GenerationRequest} or its prompt that holds this input. */
+        @Override
         public String component() {
-            return component;
+            return component != null ? component : Setting.super.component();
         }
     }
 
-    private final List<Input> inputs;
-    private final transient Function<Function<Input, String>, String> message;
+    /** The rules {@link GenerationRequest} and {@link Generation} check, refused as this type. */
+    static final Rules<Input, InvalidGenerationRequestException> RULES =
+            new Rules<>(InvalidGenerationRequestException::new);
 
-    /**
-     * @param inputs  the inputs the rule is about, the one at fault first
-     * @param message the message, given how to name each input
-     */
-    InvalidGenerationRequestException(
-            List<Input> inputs, Function<Function<Input, String>, String> message, Throwable cause) {
-        super(message.apply(Input::component), cause);
-        this.inputs = List.copyOf(inputs);
-        this.message = message;
+    private InvalidGenerationRequestException(List<Input> inputs, Message<Input> message, Throwable cause) {
+        super(inputs, message, cause);
     }
 
-    /** {@code a} is given only with {@code b}. */
-    static InvalidGenerationRequestException needs(Input a, Input b) {
-        return new InvalidGenerationRequestException(List.of(a, b), n -> n.apply(a) + " needs " + n.apply(b), null);
-    }
-
-    /** Exactly one of {@code a} and {@code b} is given. */
-    static InvalidGenerationRequestException oneOf(Input a, Input b, String what) {
-        return new InvalidGenerationRequestException(
-                List.of(a, b),
-                n -> "give " + what + " as " + n.apply(a) + " or as " + n.apply(b) + ", one of them",
-                null);
-    }
-
-    /** {@code a} is below zero. */
-    static InvalidGenerationRequestException negative(Input a, long value) {
-        return new InvalidGenerationRequestException(
-                List.of(a), n -> n.apply(a) + " must not be negative, got " + value, null);
+    /** The input at fault. */
+    @Override
+    public Input input() {
+        return Input.class.cast(super.input());
     }
 
     /** The inputs the rule is about, the one at fault first. */
+    @Override
     public List<Input> inputs() {
-        return inputs;
+        return super.inputs().stream().map(Input.class::cast).toList();
     }
 
     /** The message with each input named by {@code names} (a command line: its option). */
     public String describe(Function<Input, String> names) {
-        return message == null ? getMessage() : message.apply(names);
+        return describe(Input.class, names);
     }
 }
