@@ -1,5 +1,7 @@
 package dev.ripple.bench.harness;
 
+import static dev.ripple.bench.harness.InvalidBenchSettingsException.RULES;
+
 import dev.ripple.core.activity.ActivityRule;
 import dev.ripple.core.activity.LowRankPredictor;
 import dev.ripple.core.activity.PredictorKind;
@@ -74,10 +76,10 @@ public final class Demo {
          *     before {@link #run} profiles anything, so that a front end need not check them again
          */
         public Settings {
-            InvalidBenchSettingsException.requirePositive(Input.CALIBRATION_TOKENS, calibrationTokens);
-            InvalidBenchSettingsException.requirePositive(Input.SENTENCES, sentences);
-            InvalidBenchSettingsException.requireShare(Input.CACHE_FRACTION, cacheFraction);
-            InvalidBenchSettingsException.requireNonNegative(Input.BENCH_SENTENCES, benchSentences);
+            RULES.requirePositive(Input.CALIBRATION_TOKENS, calibrationTokens);
+            RULES.requirePositive(Input.SENTENCES, sentences);
+            RULES.requireShare(Input.CACHE_FRACTION, cacheFraction);
+            RULES.requireNonNegative(Input.BENCH_SENTENCES, benchSentences);
         }
 
         /** Held-out passages embedded and checked, and those of the closing comparison, unless set. */

@@ -1,5 +1,7 @@
 package dev.ripple.bench.harness;
 
+import static dev.ripple.bench.harness.InvalidBenchSettingsException.RULES;
+
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -82,18 +84,18 @@ public record ModelPolicies(
             DeviceProfile device) {
         /** @throws InvalidBenchSettingsException naming the first setting out of range */
         public Settings {
-            InvalidBenchSettingsException.requirePositive(Input.CALIBRATION_TOKENS, calibrationTokens);
-            InvalidBenchSettingsException.requirePositive(Input.TOKENS, tokens);
-            InvalidBenchSettingsException.requirePositive(Input.REPEATS, repeats);
+            RULES.requirePositive(Input.CALIBRATION_TOKENS, calibrationTokens);
+            RULES.requirePositive(Input.TOKENS, tokens);
+            RULES.requirePositive(Input.REPEATS, repeats);
             requireCacheFraction(cacheFraction);
             requirePolicies(policies);
             policies = List.copyOf(policies);
             if (!replay.equals("held-out") && !replay.equals("calibration")) {
-                throw new InvalidBenchSettingsException(Input.REPLAY, "must be held-out or calibration, got " + replay);
+                throw RULES.refuse(Input.REPLAY, "must be held-out or calibration, got " + replay);
             }
             requireLinkingInner(linkingInner);
             if (!PlacementAlgorithms.names().contains(placement)) {
-                throw new InvalidBenchSettingsException(
+                throw RULES.refuse(
                         Input.PLACEMENT,
                         n -> "unknown " + n.apply(Input.PLACEMENT) + " '" + placement + "' (known: "
                                 + PlacementAlgorithms.names() + ")");
@@ -136,17 +138,17 @@ public record ModelPolicies(
      * shared with the workload form of the command.
      */
     public static void requireCacheFraction(double cacheFraction) {
-        InvalidBenchSettingsException.requirePositiveShare(Input.CACHE_FRACTION, cacheFraction);
+        RULES.requirePositiveShare(Input.CACHE_FRACTION, cacheFraction);
     }
 
     /** The policies named once each, all known: shared with the workload form of the command. */
     public static void requirePolicies(List<String> policies) {
         if (policies.isEmpty() || policies.stream().distinct().count() != policies.size()) {
-            throw new InvalidBenchSettingsException(Input.POLICIES, "must name each policy once, got " + policies);
+            throw RULES.refuse(Input.POLICIES, "must name each policy once, got " + policies);
         }
         for (String p : policies) {
             if (!CachePolicies.names().contains(p)) {
-                throw new InvalidBenchSettingsException(
+                throw RULES.refuse(
                         Input.POLICIES,
                         n -> "unknown cache policy '" + p + "' in " + n.apply(Input.POLICIES) + " (known: "
                                 + CachePolicies.names() + ")");
@@ -157,8 +159,7 @@ public record ModelPolicies(
     /** Linking's eviction policy is one of s3fifo, lru and lfu. */
     public static void requireLinkingInner(String linkingInner) {
         if (!List.of("s3fifo", "lru", "lfu").contains(linkingInner)) {
-            throw new InvalidBenchSettingsException(
-                    Input.LINKING_INNER, "must be s3fifo, lru or lfu, got " + linkingInner);
+            throw RULES.refuse(Input.LINKING_INNER, "must be s3fifo, lru or lfu, got " + linkingInner);
         }
     }
 

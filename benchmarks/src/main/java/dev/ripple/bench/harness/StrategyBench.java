@@ -1,6 +1,7 @@
 package dev.ripple.bench.harness;
 
 import static dev.ripple.bench.harness.BenchStrategy.RIPPLE_PLUS;
+import static dev.ripple.bench.harness.InvalidBenchSettingsException.RULES;
 
 import dev.ripple.cache.CachePolicies;
 import dev.ripple.core.activity.ActivationPredictor;
@@ -123,19 +124,17 @@ public final class StrategyBench {
         /** @throws InvalidBenchSettingsException naming the first setting out of range */
         public Settings {
             Objects.requireNonNull(predictor, "predictor");
-            InvalidBenchSettingsException.requireShare(Input.CACHE_FRACTION, cacheFraction);
-            if (dramBytes < 0) {
-                throw new InvalidBenchSettingsException(Input.DRAM_BYTES, "must not be negative, got " + dramBytes);
-            }
+            RULES.requireShare(Input.CACHE_FRACTION, cacheFraction);
+            RULES.requireNonNegative(Input.DRAM_BYTES, dramBytes);
             budgets = List.copyOf(budgets);
             for (double b : budgets) {
-                InvalidBenchSettingsException.requireShare(Input.BUDGETS, b);
+                RULES.requireShare(Input.BUDGETS, b);
             }
-            InvalidBenchSettingsException.requirePositive(Input.TOKENS, tokens);
-            InvalidBenchSettingsException.requirePositive(Input.SWEEP_TOKENS, sweepTokens);
-            InvalidBenchSettingsException.requirePositive(Input.PROMPTS, prompts);
-            InvalidBenchSettingsException.requirePositive(Input.PROMPT_TOKENS, promptTokens);
-            InvalidBenchSettingsException.requirePositive(Input.DECODE_TOKENS, decodeTokens);
+            RULES.requirePositive(Input.TOKENS, tokens);
+            RULES.requirePositive(Input.SWEEP_TOKENS, sweepTokens);
+            RULES.requirePositive(Input.PROMPTS, prompts);
+            RULES.requirePositive(Input.PROMPT_TOKENS, promptTokens);
+            RULES.requirePositive(Input.DECODE_TOKENS, decodeTokens);
             dtypes = List.copyOf(dtypes);
         }
 

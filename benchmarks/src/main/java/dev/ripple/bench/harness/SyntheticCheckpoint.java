@@ -1,5 +1,7 @@
 package dev.ripple.bench.harness;
 
+import static dev.ripple.bench.harness.InvalidBenchSettingsException.RULES;
+
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.ripple.core.format.AtomicFile;
@@ -85,7 +87,7 @@ public record SyntheticCheckpoint(
     public static SyntheticDecoder preset(String name) {
         Supplier<SyntheticDecoder> p = PRESETS.get(name);
         if (p == null) {
-            throw new InvalidBenchSettingsException(
+            throw RULES.refuse(
                     Input.PRESET,
                     n -> "unknown " + n.apply(Input.PRESET) + " '" + name + "' (known: "
                             + String.join(", ", PRESETS.keySet()) + ")");
@@ -108,7 +110,7 @@ public record SyntheticCheckpoint(
         Tokenizer tokenizer = files.isEmpty() ? null : read(files);
         if (tokenizer != null && tokenizer.vocabSize() > decoder.vocabSize()) {
             int tokens = tokenizer.vocabSize();
-            throw new InvalidBenchSettingsException(
+            throw RULES.refuse(
                     Input.VOCABULARY,
                     n -> "the " + vocabulary.label() + " tokenizer has " + tokens
                             + " tokens, more than the model's vocabulary of " + decoder.vocabSize()

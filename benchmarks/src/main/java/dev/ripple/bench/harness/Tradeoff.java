@@ -1,5 +1,7 @@
 package dev.ripple.bench.harness;
 
+import static dev.ripple.bench.harness.InvalidBenchSettingsException.RULES;
+
 import dev.ripple.core.activity.ActivityRule;
 import dev.ripple.core.activity.LowRankPredictor;
 import dev.ripple.core.activity.ThresholdRule;
@@ -84,9 +86,7 @@ public final class Tradeoff {
             return switch (text) {
                 case "lowrank" -> LOWRANK;
                 case "random" -> RANDOM;
-                default ->
-                    throw new InvalidBenchSettingsException(
-                            Input.TRAINED_FROM, "takes 'lowrank' or 'random', not '" + text + "'");
+                default -> throw RULES.refuse(Input.TRAINED_FROM, "takes 'lowrank' or 'random', not '" + text + "'");
             };
         }
     }
@@ -129,14 +129,13 @@ public final class Tradeoff {
 
         /** @throws InvalidBenchSettingsException naming the first setting out of range */
         public Settings {
-            InvalidBenchSettingsException.requirePositive(Input.CALIBRATION_TOKENS, calibrationTokens);
-            InvalidBenchSettingsException.requirePositive(Input.PASSAGES, passages);
-            fractions.forEach(f -> InvalidBenchSettingsException.requirePositiveShare(Input.FRACTIONS, f));
-            errorRuleFractions.forEach(
-                    f -> InvalidBenchSettingsException.requirePositiveShare(Input.ERROR_RULE_FRACTIONS, f));
-            trainedRecalls.forEach(r -> InvalidBenchSettingsException.requirePositiveShare(Input.TRAINED_RECALLS, r));
-            errorTargets.forEach(e -> InvalidBenchSettingsException.requireNonNegative(Input.ERROR_TARGETS, e));
-            margins.forEach(m -> InvalidBenchSettingsException.requireNonNegative(Input.MARGINS, m));
+            RULES.requirePositive(Input.CALIBRATION_TOKENS, calibrationTokens);
+            RULES.requirePositive(Input.PASSAGES, passages);
+            fractions.forEach(f -> RULES.requirePositiveShare(Input.FRACTIONS, f));
+            errorRuleFractions.forEach(f -> RULES.requirePositiveShare(Input.ERROR_RULE_FRACTIONS, f));
+            trainedRecalls.forEach(r -> RULES.requirePositiveShare(Input.TRAINED_RECALLS, r));
+            errorTargets.forEach(e -> RULES.requireNonNegative(Input.ERROR_TARGETS, e));
+            margins.forEach(m -> RULES.requireNonNegative(Input.MARGINS, m));
             if (predictorRule != null) {
                 requireThresholdRule(Input.PREDICTOR_RULE, predictorRule);
             }
@@ -146,10 +145,10 @@ public final class Tradeoff {
                 }
             }
             if (rank != -1) {
-                InvalidBenchSettingsException.requirePositive(Input.RANK, rank);
+                RULES.requirePositive(Input.RANK, rank);
             }
             if (predictorOnly && predictorRule == null) {
-                throw InvalidBenchSettingsException.needs(Input.PREDICTOR_ONLY, Input.PREDICTOR_RULE);
+                throw RULES.needs(Input.PREDICTOR_ONLY, Input.PREDICTOR_RULE);
             }
             fractions = List.copyOf(fractions);
             errorRuleFractions = List.copyOf(errorRuleFractions);
@@ -182,8 +181,7 @@ public final class Tradeoff {
         /** {@code text} is a threshold rule, the only kind a predictor can be tried on or trained for. */
         private static void requireThresholdRule(Input input, String text) {
             if (!(ActivityRule.parse(text) instanceof ThresholdRule)) {
-                throw new InvalidBenchSettingsException(
-                        input, "must be a threshold rule ('act > t' or '|act| > t'), not '" + text + "'");
+                throw RULES.refuse(input, "must be a threshold rule ('act > t' or '|act| > t'), not '" + text + "'");
             }
         }
 
