@@ -92,7 +92,8 @@ class CrashSafetyTest {
                     }
                     writing.complete(false);
                 });
-                assertTrue(writing.get(120, TimeUnit.SECONDS), "attempt " + attempt + ": the child never began the write");
+                assertTrue(
+                        writing.get(120, TimeUnit.SECONDS), "attempt " + attempt + ": the child never began the write");
                 if (!child.waitFor(delay, TimeUnit.MILLISECONDS)) {
                     child.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
                     kills++;

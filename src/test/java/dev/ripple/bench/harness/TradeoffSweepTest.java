@@ -64,8 +64,18 @@ class TradeoffSweepTest {
                 tensors.add(Tensor.ofFloats(p + norm + ".b", new long[] {H}, gaussian(r, H, 0.1f, 0f)));
             }
             described.add(new BertConfig.Layer(
-                    p + "q", p + "q.b", p + "k", p + "k.b", p + "v", p + "v.b", p + "o", p + "o.b",
-                    p + "an.w", p + "an.b", p + "on.w", p + "on.b"));
+                    p + "q",
+                    p + "q.b",
+                    p + "k",
+                    p + "k.b",
+                    p + "v",
+                    p + "v.b",
+                    p + "o",
+                    p + "o.b",
+                    p + "an.w",
+                    p + "an.b",
+                    p + "on.w",
+                    p + "on.b"));
             ffn.add(new FfnLayerWeights(
                     new FfnLayerSpec(l, H, N, Activation.GELU, false, DType.F32),
                     gaussian(r, N * H, 0.4f, 0f),
@@ -76,8 +86,23 @@ class TradeoffSweepTest {
                     gaussian(r, H, 0.1f, 0f)));
         }
         BertConfig config = new BertConfig(
-                H, N, 2, LAYERS, 1e-12f, VOCAB, POSITIONS, 0, "gelu", "mean", true, "word", "position", null,
-                "norm.w", "norm.b", described);
+                H,
+                N,
+                2,
+                LAYERS,
+                1e-12f,
+                VOCAB,
+                POSITIONS,
+                0,
+                "gelu",
+                "mean",
+                true,
+                "word",
+                "position",
+                null,
+                "norm.w",
+                "norm.b",
+                described);
         List<int[]> passages = List.of(new int[] {0, 3, 5, 1}, new int[] {0, 7, 1}, new int[] {0, 2, 9, 11, 4, 1});
         List<float[]> reference = passages.stream()
                 .map(p -> gaussian(new Random(p.length), H, 1f, 0f))

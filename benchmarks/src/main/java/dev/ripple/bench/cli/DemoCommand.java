@@ -47,7 +47,10 @@ final class DemoCommand implements Callable<Integer> {
             description = "direct, mmap or positional (default: ${DEFAULT-VALUE})")
     String reader;
 
-    @Option(names = "--cache", defaultValue = Demo.Settings.DEFAULT_CACHE, description = "cache policy (default: ${DEFAULT-VALUE})")
+    @Option(
+            names = "--cache",
+            defaultValue = Demo.Settings.DEFAULT_CACHE,
+            description = "cache policy (default: ${DEFAULT-VALUE})")
     String cache;
 
     @Mixin
