@@ -1,6 +1,7 @@
 package dev.ripple.e2e;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.ripple.core.format.RippleFile;
 import java.io.BufferedReader;
@@ -71,27 +72,35 @@ class CrashSafetyTest {
         };
         long seed = 20261123;
         Random rnd = new Random(seed);
+        int kills = 0;
         for (int attempt = 0; attempt < 3; attempt++) {
             long delay = rnd.nextInt(WRITE_WINDOW_MS);
             Process child = RippleRun.startChild(placeRipple);
-            CompletableFuture<Void> writing = new CompletableFuture<>();
-            Thread.ofVirtual().start(() -> {
-                try (BufferedReader err = child.errorReader()) {
-                    String line;
-                    while ((line = err.readLine()) != null) {
-                        if (line.startsWith("ripple: write " + dest.getFileName())) {
-                            writing.complete(null);
+            try {
+                // true once the write's step line is seen; false if stderr ends without it
+                CompletableFuture<Boolean> writing = new CompletableFuture<>();
+                Thread.ofVirtual().start(() -> {
+                    try (BufferedReader err = child.errorReader()) {
+                        String line;
+                        while ((line = err.readLine()) != null) {
+                            if (line.startsWith("ripple: write " + dest.getFileName())) {
+                                writing.complete(true);
+                            }
                         }
+                    } catch (IOException ignored) {
+                        // the child was killed
                     }
-                } catch (IOException ignored) {
-                    // the child was killed
+                    writing.complete(false);
+                });
+                assertTrue(
+                        writing.get(120, TimeUnit.SECONDS), "attempt " + attempt + ": the child never began the write");
+                if (!child.waitFor(delay, TimeUnit.MILLISECONDS)) {
+                    child.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
+                    kills++;
                 }
-                writing.complete(null); // it ended without a write: the checks below say what it left
-            });
-            writing.get(120, TimeUnit.SECONDS);
-            boolean finished = child.waitFor(delay, TimeUnit.MILLISECONDS);
-            if (!finished) {
-                child.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
+            } finally {
+                // a timeout or a failed check above must not leave the child writing
+                child.destroyForcibly();
             }
             byte[] now = Files.readAllBytes(dest);
             try (RippleFile f = RippleFile.open(dest)) {
@@ -105,6 +114,8 @@ class CrashSafetyTest {
                 }
             }
         }
+        // an attempt that finished before its delay killed nothing: at least one must have been cut short
+        assertTrue(kills >= 1, "seed " + seed + ": every attempt finished before its kill");
         RippleRun last = RippleRun.childJvm(placeRipple);
         assertEquals(0, last.exit(), last.err());
         try (RippleFile f = RippleFile.open(dest)) {

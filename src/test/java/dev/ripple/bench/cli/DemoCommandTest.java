@@ -23,6 +23,13 @@ class DemoCommandTest {
     Path dir;
 
     @Test
+    void theOptionsDefaultsAreTheSettingsDefaults() {
+        DemoCommand demo = new DemoCommand();
+        new CommandLine(demo).parseArgs("--work", dir.toString());
+        assertEquals(Demo.Settings.defaults(dir), demo.settings());
+    }
+
+    @Test
     void demoRunsEveryStepAndItsFindingsHold() {
         DemoCommand demo = new DemoCommand();
         StringWriter printed = new StringWriter();

@@ -1,16 +1,18 @@
 package dev.ripple.bench.cli;
 
+import dev.ripple.bench.harness.Demo;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
  * How the commands that profile, place and then measure in one run (bench, demo) profile the
- * calibration text: how many tokens, under which activity rule. A picocli mixin.
+ * calibration text: how many tokens, under which activity rule. A picocli mixin; the token
+ * default is the demo's ({@link Demo.Settings#DEFAULT_CALIBRATION_TOKENS}), which bench shares.
  */
 final class CalibrationTextOptions {
     @Option(
             names = "--calibration-tokens",
-            defaultValue = "20000",
+            defaultValue = "" + Demo.Settings.DEFAULT_CALIBRATION_TOKENS,
             description = "tokens profiled for placement (default: ${DEFAULT-VALUE})")
     long tokens;
 

@@ -3,6 +3,7 @@ package dev.ripple.bench.cli;
 import dev.ripple.placement.text.EuroparlCorpus;
 import dev.ripple.placement.text.TextCorpus;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -34,13 +35,19 @@ record Corpus(String name, List<String> calibration, List<String> heldOut) {
             throw new IllegalArgumentException("held-out fraction must be in [0, 1), got " + heldOutFraction);
         }
         if (text == null) {
-            Corpus cached = EMBEDDED.get(heldOutFraction);
-            if (cached == null) {
-                EuroparlCorpus.Split s = EuroparlCorpus.read(DefaultData.europarl(), heldOutFraction);
-                cached = new Corpus(DefaultData.CORPUS_NAME, s.calibration(), s.heldOut());
-                EMBEDDED.putIfAbsent(heldOutFraction, cached);
+            try {
+                // a second caller for the same fraction waits for the first one's read instead of repeating it
+                return EMBEDDED.computeIfAbsent(heldOutFraction, f -> {
+                    try {
+                        EuroparlCorpus.Split s = EuroparlCorpus.read(DefaultData.europarl(), f);
+                        return new Corpus(DefaultData.CORPUS_NAME, s.calibration(), s.heldOut());
+                    } catch (IOException e) {
+                        throw new UncheckedIOException(e);
+                    }
+                });
+            } catch (UncheckedIOException e) {
+                throw e.getCause(); // the reader's own exception, as callers saw it before the cache
             }
-            return cached;
         }
         List<String> lines = TextCorpus.read(text, Integer.MAX_VALUE);
         if (lines.isEmpty()) {

@@ -43,11 +43,14 @@ final class DemoCommand implements Callable<Integer> {
 
     @Option(
             names = "--reader",
-            defaultValue = "direct",
+            defaultValue = Demo.Settings.DEFAULT_READER,
             description = "direct, mmap or positional (default: ${DEFAULT-VALUE})")
     String reader;
 
-    @Option(names = "--cache", defaultValue = "linking", description = "cache policy (default: ${DEFAULT-VALUE})")
+    @Option(
+            names = "--cache",
+            defaultValue = Demo.Settings.DEFAULT_CACHE,
+            description = "cache policy (default: ${DEFAULT-VALUE})")
     String cache;
 
     @Mixin
@@ -82,9 +85,10 @@ final class DemoCommand implements Callable<Integer> {
 
     /**
      * The options as the harness's settings; the settings check them, before any work, and their
-     * complaints are told in the options' names.
+     * complaints are told in the options' names. Package-private: a test checks that the options'
+     * defaults are {@link Demo.Settings#defaults}.
      */
-    private Demo.Settings settings() {
+    Demo.Settings settings() {
         try {
             return new Demo.Settings(
                     run.work,

@@ -84,6 +84,13 @@ public final class Demo {
 
         /** Held-out passages embedded and checked, and those of the closing comparison, unless set. */
         public static final int DEFAULT_SENTENCES = 100, DEFAULT_BENCH_SENTENCES = 16;
+        /** Tokens profiled for placement unless set ({@code ripple bench}'s too: the option is shared). */
+        public static final long DEFAULT_CALIBRATION_TOKENS = 20_000;
+        /**
+         * The reader and the cache policy unless set, as the command line spells them (compile-time
+         * constants, so that picocli's option defaults can name them).
+         */
+        public static final String DEFAULT_READER = "direct", DEFAULT_CACHE = "linking";
 
         /**
          * {@code ripple demo}'s defaults: 20,000 calibration tokens, 100 held-out passages, the
@@ -92,11 +99,11 @@ public final class Demo {
         public static Settings defaults(Path work) {
             return new Settings(
                     work,
-                    20_000,
+                    DEFAULT_CALIBRATION_TOKENS,
                     DEFAULT_SENTENCES,
                     null,
-                    ReaderKind.DIRECT,
-                    "linking",
+                    ReaderKind.parse(DEFAULT_READER),
+                    DEFAULT_CACHE,
                     RuntimeOptions.DEFAULT_CACHE_FRACTION,
                     LowRankPredictor.DEFAULT_MARGIN,
                     DEFAULT_BENCH_SENTENCES);

@@ -314,28 +314,21 @@ public final class Tradeoff {
     }
 
     /**
-     * Runs {@code configs} side by side ({@link TradeoffSweep#runAll}), each distinct configuration
-     * once: a trained rule's oracle is the configuration its rule's point already has (the same
-     * instance, {@link Configs}), so its point is that run's.
+     * Runs {@code configs} side by side ({@link TradeoffSweep#runAll}, which runs a repeated
+     * configuration once: a trained rule's oracle is the instance its rule's point already has,
+     * {@link Configs}); the bar then counts every entry's passages.
      */
     private static List<Run> runAll(
             TradeoffSweep sweep, List<TradeoffSweep.Config> configs, Progress.Step bar, long before)
             throws InterruptedException {
-        Map<TradeoffSweep.Config, TradeoffPoint> points = new IdentityHashMap<>();
-        List<TradeoffSweep.Config> distinct = new ArrayList<>();
-        for (TradeoffSweep.Config c : configs) {
-            if (!points.containsKey(c)) {
-                points.put(c, null);
-                distinct.add(c);
-            }
-        }
         bar.message(configs.size() == 1 ? label(configs.getFirst()) : configs.size() + " configurations");
-        List<TradeoffPoint> ran = sweep.runAll(distinct, d -> bar.stepTo(before + d));
-        for (int i = 0; i < distinct.size(); i++) {
-            points.put(distinct.get(i), ran.get(i));
-        }
+        List<TradeoffPoint> points = sweep.runAll(configs, d -> bar.stepTo(before + d));
         bar.stepTo(before + (long) configs.size() * sweep.passages());
-        return configs.stream().map(c -> new Run(c, points.get(c))).toList();
+        List<Run> runs = new ArrayList<>();
+        for (int i = 0; i < configs.size(); i++) {
+            runs.add(new Run(configs.get(i), points.get(i)));
+        }
+        return runs;
     }
 
     private static String label(TradeoffSweep.Config c) {

@@ -8,7 +8,9 @@ import dev.ripple.core.model.bert.BertConfig;
 import dev.ripple.core.model.bert.EncoderModel;
 import dev.ripple.core.tensor.TensorSource;
 import java.util.ArrayList;
+import java.util.IdentityHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -71,20 +73,30 @@ public final class TradeoffSweep {
         }
     }
 
-    /** Runs one configuration; {@code progress} receives the count of passages done. */
-    public TradeoffPoint run(Config c, LongConsumer progress) throws InterruptedException {
-        return runAll(List.of(c), progress).getFirst();
-    }
-
     /**
-     * Runs configurations side by side; {@code progress} receives the count of passages done over
-     * all of them. Each configuration's passages are split over the threads exactly as
-     * {@link #run} splits them and its counts summed in the same order, so every point is the one
-     * {@link #run} gives; the threads take the parts of the next configuration as soon as they are
-     * free, where one configuration at a time would leave a thread idle whenever the passages do
-     * not divide evenly (three passages on two threads: a third of the time).
+     * Runs configurations side by side and returns one point per entry of {@code configs}, in order;
+     * {@code progress} receives the count of passages done over all of them. A configuration given
+     * more than once (the same instance: a trained rule's oracle is the configuration its rule's
+     * point already has) runs once and each entry gets its point. Each configuration's passages are
+     * split over the threads the same way and its counts summed in the same order whatever else
+     * runs beside it, so its point does not depend on the others; the threads take the parts of the
+     * next configuration as soon as they are free, where one configuration at a time would leave a
+     * thread idle whenever the passages do not divide evenly (three passages on two threads: a
+     * third of the time).
      */
     public List<TradeoffPoint> runAll(List<Config> configs, LongConsumer progress) throws InterruptedException {
+        Map<Config, Integer> index = new IdentityHashMap<>();
+        List<Config> distinct = new ArrayList<>();
+        for (Config c : configs) {
+            if (index.putIfAbsent(c, distinct.size()) == null) {
+                distinct.add(c);
+            }
+        }
+        List<TradeoffPoint> ran = runDistinct(distinct, progress);
+        return configs.stream().map(c -> ran.get(index.get(c))).toList();
+    }
+
+    private List<TradeoffPoint> runDistinct(List<Config> configs, LongConsumer progress) throws InterruptedException {
         AtomicLong done = new AtomicLong();
         ExecutorService pool = Executors.newFixedThreadPool(threads, r -> {
             Thread t = new Thread(r, "tradeoff");

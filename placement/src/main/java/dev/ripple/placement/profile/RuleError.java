@@ -1,7 +1,5 @@
 package dev.ripple.placement.profile;
 
-import org.roaringbitmap.RoaringBitmap;
-
 /**
  * The FFN output error an activity rule causes for one token:
  * {@code ||Σ_{i∉S} a_i·down_i|| / ||b + Σ_i a_i·down_i||}, computed from the recorded activations
@@ -19,15 +17,8 @@ final class RuleError {
 
     /**
      * @param acts   activations of all neurons for this token, from {@code offset}
-     * @param active the neurons kept
+     * @param active {@code active[i]}: neuron {@code i} is kept
      */
-    double relative(DownProjection w, int dFfn, float[] acts, int offset, RoaringBitmap active) {
-        boolean[] on = new boolean[dFfn];
-        active.forEach((int i) -> on[i] = true);
-        return relative(w, dFfn, acts, offset, on);
-    }
-
-    /** {@link #relative(DownProjection, int, float[], int, RoaringBitmap)} with {@code active[i]} per neuron. */
     double relative(DownProjection w, int dFfn, float[] acts, int offset, boolean[] active) {
         int d = w.dModel();
         float[] bias = w.bias();
