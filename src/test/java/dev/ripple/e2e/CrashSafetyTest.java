@@ -27,7 +27,10 @@ import org.junit.jupiter.api.io.TempDir;
  * attempt killed a write; three that all do prove more than five that did not, in less time.
  */
 class CrashSafetyTest {
-    /** The longest delay after the write begins; writing this model's 88 MiB takes 0.1-0.3 s quiet. */
+    /**
+     * The longest delay after the write begins: shorter than writing this model's 88 MiB here, so a
+     * kill lands inside the write, which the test checks (at least one attempt must be killed).
+     */
     private static final int WRITE_WINDOW_MS = 150;
 
     @TempDir

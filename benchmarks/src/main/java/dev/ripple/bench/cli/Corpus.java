@@ -19,7 +19,7 @@ import java.util.concurrent.ConcurrentHashMap;
 record Corpus(String name, List<String> calibration, List<String> heldOut) {
     /**
      * The embedded sample's split by held-out fraction, read once per JVM: reading filters all
-     * 17,597 lines of the sample (about half a second), which every further command run in the
+     * 17,597 lines of the sample, which every further command run in the
      * same JVM (a program calling {@link RippleCommand#run}, the end-to-end tests) would otherwise
      * repeat. The sample is fixed and the split immutable, so every caller gets the same passages.
      */
