@@ -19,8 +19,26 @@ import java.util.List;
  */
 public final class RefinedPathPlacement implements PlacementAlgorithm {
     private final RefinedPathOptions options;
-    private volatile PathLocalSearch.Result lastResult;
-    private volatile long lastKickGain;
+
+    /**
+     * One layer's order with how its search went (for reports). Returned with the order rather
+     * than kept in the algorithm, which places several layers at once from one instance.
+     *
+     * @param order    {@code slot -> neuron}, as {@link #order} returns it
+     * @param sweeps   local-search passes over all neurons
+     * @param moves    moves applied, kicks not counted
+     * @param gain     objective gained by the sweeps and the kicks together
+     * @param kickGain of which by the kicks
+     * @param timedOut whether the wall-clock safety stop ended the search, so that the order
+     *                 depends on the machine's speed
+     */
+    public record Search(int[] order, int sweeps, long moves, long gain, long kickGain, boolean timedOut) {
+        /** {@code sweeps=3 moves=120 gain=456 (kicks 7)}, and whether the time limit was reached. */
+        public String summary() {
+            return "sweeps=" + sweeps + " moves=" + moves + " gain=" + gain + " (kicks " + kickGain + ")"
+                    + (timedOut ? " (time limit reached)" : "");
+        }
+    }
 
     public RefinedPathPlacement(RefinedPathOptions options) {
         this.options = options;
@@ -41,6 +59,11 @@ public final class RefinedPathPlacement implements PlacementAlgorithm {
 
     @Override
     public int[] order(LayerStats stats) {
+        return search(stats).order();
+    }
+
+    /** The order {@link #order} returns, with the search's sweeps, moves and gain. */
+    public Search search(LayerStats stats) {
         long deadline = System.nanoTime() + options.timeLimit().toNanos();
         int[] weights = options.distanceWeights();
         List<int[]> chains = GreedyChains.build(stats);
@@ -53,19 +76,12 @@ public final class RefinedPathPlacement implements PlacementAlgorithm {
                 options.kickSegment(),
                 options.seed(),
                 deadline);
-        lastResult = new PathLocalSearch.Result(
-                r.sweeps(), r.moves(), r.gain() + kicked, r.timedOut() || System.nanoTime() > deadline);
-        lastKickGain = kicked;
-        return Permutations.requirePermutation(name(), order, stats.neurons());
-    }
-
-    /** Sweeps, moves and gain of the most recent {@link #order} call (for reports), or null. */
-    public String lastSearchSummary() {
-        PathLocalSearch.Result r = lastResult;
-        return r == null
-                ? null
-                : "sweeps=" + r.sweeps() + " moves=" + r.moves() + " gain=" + r.gain()
-                        + " (kicks " + lastKickGain + ")"
-                        + (r.timedOut() ? " (time limit reached)" : "");
+        return new Search(
+                Permutations.requirePermutation(name(), order, stats.neurons()),
+                r.sweeps(),
+                r.moves(),
+                r.gain() + kicked,
+                kicked,
+                r.timedOut() || System.nanoTime() > deadline);
     }
 }

@@ -34,7 +34,6 @@ import dev.ripple.placement.profile.PassageTokenizer;
 import dev.ripple.placement.profile.ProfileOptions;
 import dev.ripple.placement.profile.ProfileResult;
 import dev.ripple.placement.stats.CoActivationCounter;
-import dev.ripple.placement.stats.CountingOptions;
 import dev.ripple.placement.stats.LayerStats;
 import dev.ripple.placement.trace.ActivationTrace;
 import java.io.IOException;
@@ -188,10 +187,18 @@ public final class PlacementPipeline {
                         ", ", algorithms.stream().map(PlacementAlgorithm::name).toList());
         long total = (long) layers * algorithms.size();
         listener.progress(step, 0, total);
-        // Each layer's counting and orders depend on that layer alone, and every algorithm is
-        // deterministic, so layers placed at once give the same orders; the local search of ripple+
-        // runs on one thread, which left all other cores idle while it ran layer after layer.
-        int atOnce = layersAtOnce(calibration, counter.options());
+        // Each layer's counting and orders depend on that layer alone, so layers placed at once give
+        // the orders placed one at a time would: every algorithm is a function of the statistics,
+        // except that ripple+ stops at a wall-clock safety limit (RefinedPathOptions.timeLimit), and
+        // a search that reaches it returns an order that depends on speed, which layers sharing the
+        // cores lower. The limit is far above the search's time on the sizes placed at once. Why at
+        // once: ripple+'s search runs on one thread and left the other cores idle layer after layer.
+        long[] working = new long[layers];
+        for (int l = 0; l < layers; l++) {
+            working[l] = counter.denseWorkingBytes(calibration, l);
+        }
+        int atOnce = layersAtOnce(
+                working, counter.options().maxDenseBytes(), Runtime.getRuntime().availableProcessors());
         ExecutorService pool = Executors.newFixedThreadPool(atOnce, r -> {
             Thread t = new Thread(r, "place");
             t.setDaemon(true);
@@ -229,22 +236,21 @@ public final class PlacementPipeline {
     }
 
     /**
-     * Layers placed at once: one per core while that many exact co-activation triangles fit the
-     * counter's dense budget together (small models: every core), else one, so a model whose
-     * layers need top-K lists or most of the budget is placed in the memory it always was.
+     * Layers placed at once: one per core while that many of the widest layer's whole counting
+     * working sets ({@code layerBytes}, from {@link CoActivationCounter#denseWorkingBytes}: triangle,
+     * token block copy, bitsets) fit {@code budget} together, else one. {@code budget} is
+     * {@link dev.ripple.placement.stats.CountingOptions#maxDenseBytes}, which one layer's triangle
+     * alone may fill with its working set on top; so the layers at once never hold more than one
+     * layer could, and a model whose layers need top-K lists ({@link Long#MAX_VALUE}) or much of
+     * the budget is placed one layer at a time, in the memory it always was.
      */
-    private static int layersAtOnce(ActivationTrace trace, CountingOptions counting) {
+    static int layersAtOnce(long[] layerBytes, long budget, int cores) {
         long widest = 0;
-        for (int l = 0; l < trace.layers(); l++) {
-            int n = trace.neurons(l);
-            if (!counting.dense(n)) {
-                return 1;
-            }
-            widest = Math.max(widest, (long) n * (n - 1) / 2 * Integer.BYTES);
+        for (long b : layerBytes) {
+            widest = Math.max(widest, b);
         }
-        long fit = widest == 0 ? trace.layers() : counting.maxDenseBytes() / widest;
-        return (int) Math.max(
-                1, Math.min(Math.min(fit, trace.layers()), Runtime.getRuntime().availableProcessors()));
+        long fit = widest == 0 ? layerBytes.length : budget / widest;
+        return (int) Math.max(1, Math.min(Math.min(fit, layerBytes.length), cores));
     }
 
     /** Waits for one layer's placement, passing on what it threw. */

@@ -136,6 +136,46 @@ public final class CoActivationCounter {
         return options.dense(neurons) ? countDense(tokens, neurons, counts) : countTopK(tokens, neurons, counts);
     }
 
+    /**
+     * Heap bytes that counting {@code layer} exactly holds at its peak, or {@link Long#MAX_VALUE}
+     * if the layer is beyond {@link CountingOptions#maxDenseBytes} and gets top-K lists (whose
+     * whole-trace copy is not bounded by the token block). Callers that count several layers at
+     * once use this to keep them together within the budget one layer alone was given.
+     */
+    public long denseWorkingBytes(ActivationTrace trace, int layer) {
+        int n = trace.neurons(layer);
+        if (!options.dense(n)) {
+            return Long.MAX_VALUE;
+        }
+        List<RoaringBitmap> tokens = trace.layer(layer);
+        long largestIds = 0;
+        int blockTokens = Math.min(tokens.size(), options.tokenBlock());
+        for (int from = 0; from < tokens.size(); from += options.tokenBlock()) {
+            long ids = 0;
+            for (int t = from; t < Math.min(tokens.size(), from + options.tokenBlock()); t++) {
+                ids += tokens.get(t).getCardinality();
+            }
+            largestIds = Math.max(largestIds, ids);
+        }
+        return denseWorkingBytes(n, blockTokens, largestIds, options.threads());
+    }
+
+    /**
+     * What {@link #countDense} allocates for {@code n} neurons at once: the triangle (kept as the
+     * result), {@code f(i)} and the row bases, the token block's flattened copy ({@link TokenSets}:
+     * an offset per token and {@code blockIds} ids), the block's {@link NeuronBitsets} (counted
+     * whether or not the block takes them, since a dense block does) and each worker's cursors.
+     * The one place this size is worked out, so that it follows the counter when that changes.
+     */
+    static long denseWorkingBytes(int n, int blockTokens, long blockIds, int threads) {
+        long triangle = TriangleIndex.pairs(n) * Integer.BYTES;
+        long perNeuron = 2L * n * Integer.BYTES; // counts, rowBase
+        long tokenSets = ((long) blockTokens + 1 + blockIds) * Integer.BYTES;
+        long bitsets = (long) n * NeuronBitsets.words(blockTokens) * Long.BYTES;
+        long cursors = (long) threads * blockTokens * Integer.BYTES;
+        return triangle + perNeuron + tokenSets + bitsets + cursors;
+    }
+
     private DenseLayerStats countDense(List<RoaringBitmap> tokens, int n, int[] counts) {
         int[] triangle = new int[(int) TriangleIndex.pairs(n)];
         int[] bounds = rowBlocks(n);

@@ -10,7 +10,9 @@ import io.soabase.recordbuilder.core.RecordBuilder;
  * @param maxDenseBytes largest exact triangle allowed ({@code n(n-1)/2 x 4} bytes); larger
  *                      layers get top-K neighbour lists. The default, 512 MiB, admits exactly
  *                      16,384 neurons: a quarter of the 2 GiB goal, leaving room for the trace
- *                      and the placement working set.
+ *                      and the placement working set. Layers counted at once (the
+ *                      placement pipeline) share it: their whole working sets
+ *                      ({@link CoActivationCounter#denseWorkingBytes}) together stay within it.
  * @param topK          partners kept per neuron beyond the threshold
  * @param tokenBlock    tokens flattened at a time for dense counting (bounds the copy of the trace)
  */

@@ -97,4 +97,45 @@ class RefinedPathPlacementTest extends PlacementAlgorithmContractTest {
     PlacementAlgorithm algorithm() {
         return new RefinedPathPlacement();
     }
+
+    /**
+     * The pipeline places layers at once with one instance: each call's search summary comes back
+     * with its own order, so two layers searched at once report what each reports alone.
+     */
+    @Test
+    void searchesAtOnceReportTheirOwnSummaries() throws Exception {
+        List<LayerStats> layers = new ArrayList<>();
+        for (long seed = 1; seed <= 4; seed++) {
+            layers.add(new CoActivationCounter()
+                    .count(
+                            SyntheticTraces.generate(SyntheticTraces.Spec.realistic(400 + 50 * (int) seed, 1500, seed)),
+                            0));
+        }
+        RefinedPathPlacement ripplePlus = new RefinedPathPlacement();
+        List<RefinedPathPlacement.Search> alone = new ArrayList<>();
+        for (LayerStats s : layers) {
+            alone.add(ripplePlus.search(s));
+        }
+        List<java.util.concurrent.Future<RefinedPathPlacement.Search>> atOnce = new ArrayList<>();
+        try (var pool = java.util.concurrent.Executors.newFixedThreadPool(layers.size())) {
+            for (LayerStats s : layers) {
+                atOnce.add(pool.submit(() -> ripplePlus.search(s)));
+            }
+            for (int l = 0; l < layers.size(); l++) {
+                RefinedPathPlacement.Search a = alone.get(l);
+                RefinedPathPlacement.Search b = atOnce.get(l).get();
+                assertArrayEquals(a.order(), b.order(), "layer " + l);
+                assertArrayEquals(ripplePlus.order(layers.get(l)), a.order(), "search gives order's result");
+                assertEquals(a.summary(), b.summary(), "layer " + l);
+                assertTrue(a.gain() >= a.kickGain() && a.sweeps() > 0 && !a.timedOut(), a.summary());
+            }
+        }
+        assertTrue(
+                alone.stream()
+                                .map(RefinedPathPlacement.Search::summary)
+                                .distinct()
+                                .count()
+                        > 1,
+                "the layers' summaries differ, so a mixed-up one would show");
+    }
 }

@@ -82,7 +82,8 @@ public final class PlacementPerfHarness {
             PlacementAlgorithm a = PlacementAlgorithms.byName(name);
             resetPeaks();
             long t2 = System.nanoTime();
-            int[] order = a.order(stats);
+            RefinedPathPlacement.Search search = a instanceof RefinedPathPlacement r ? r.search(stats) : null;
+            int[] order = search != null ? search.order() : a.order(stats);
             double s = seconds(t2);
             LayerEvaluation e = ev.evaluateLayer(0, split.heldOut().layer(0), neurons, order);
             System.out.printf(
@@ -97,7 +98,7 @@ public final class PlacementPerfHarness {
                     100 * e.collapsed().get(2).extraBytesFraction(),
                     e.collapsed().get(4).readsPerToken(),
                     100 * e.collapsed().get(4).extraBytesFraction(),
-                    a instanceof RefinedPathPlacement r ? " [" + r.lastSearchSummary() + "]" : "");
+                    search != null ? " [" + search.summary() + "]" : "");
         }
     }
 

@@ -40,6 +40,50 @@ class PlacementPipelineTest {
     @TempDir
     Path dir;
 
+    /**
+     * Layers are placed at once only while their whole counting working sets fit the dense budget
+     * together, so the peak never exceeds what one layer alone was allowed; one always runs.
+     */
+    @Test
+    void layersAtOnceKeepTheirWorkingSetsWithinTheBudget() {
+        long budget = 512L << 20;
+        long[] miniLm = new long[6];
+        java.util.Arrays.fill(miniLm, 40L << 20);
+        assertEquals(2, PlacementPipeline.layersAtOnce(miniLm, budget, 2), "small layers: one per core");
+        assertEquals(6, PlacementPipeline.layersAtOnce(miniLm, budget, 64), "no more than the layers");
+        assertEquals(
+                12,
+                PlacementPipeline.layersAtOnce(
+                        new long[] {
+                            40L << 20, 3L << 20, 3L << 20, 3L << 20, 3L << 20, 3L << 20, 3L << 20, 3L << 20, 3L << 20,
+                            3L << 20, 3L << 20, 3L << 20
+                        },
+                        budget,
+                        64));
+        assertEquals(
+                5,
+                PlacementPipeline.layersAtOnce(new long[] {1, 100L << 20, 1, 1, 1, 1, 1, 1}, budget, 8),
+                "the widest layer sets the count");
+        // 11,008 neurons at 40%: a 242 MB triangle fits the budget twice, the whole working set does not
+        long triangle = 11_008L * 11_007 / 2 * 4;
+        long blockCopy = 8_192L * 4_403 * 4;
+        assertEquals(2, PlacementPipeline.layersAtOnce(new long[] {triangle, triangle}, budget, 2));
+        assertEquals(
+                1, PlacementPipeline.layersAtOnce(new long[] {triangle + blockCopy, triangle + blockCopy}, budget, 2));
+        assertEquals(1, PlacementPipeline.layersAtOnce(new long[] {1, Long.MAX_VALUE}, budget, 2), "top-K layer");
+        assertEquals(1, PlacementPipeline.layersAtOnce(new long[] {budget + 1}, budget, 2), "one layer always runs");
+        assertEquals(1, PlacementPipeline.layersAtOnce(new long[0], budget, 2));
+        for (long each = 1; each < budget * 2; each = each * 3 + 7) {
+            for (int cores = 1; cores <= 16; cores++) {
+                long[] layers = new long[10];
+                java.util.Arrays.fill(layers, each);
+                int atOnce = PlacementPipeline.layersAtOnce(layers, budget, cores);
+                assertTrue(atOnce >= 1 && atOnce <= cores, each + " bytes, " + cores + " cores: " + atOnce);
+                assertTrue(atOnce == 1 || atOnce * each <= budget, each + " bytes, " + cores + " cores: " + atOnce);
+            }
+        }
+    }
+
     @Test
     void placesAndWritesAGeneratedDecoder() throws Exception {
         SyntheticDecoder spec = SyntheticDecoder.tinyOpt()

@@ -4,6 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.ripple.placement.trace.ActivationTrace;
+import dev.ripple.placement.trace.TraceInfo;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashSet;
@@ -45,6 +47,40 @@ class CoActivationCounterTest {
             }
         }
         return f;
+    }
+
+    /**
+     * The working set callers budget for (PlacementPipeline places layers at once within it) holds
+     * the triangle, the densest token block's copy rather than the first or an average one, the
+     * block's bitsets and the workers' cursors; a top-K layer has no bound.
+     */
+    @Test
+    void workingBytesHoldTheTriangleTheDensestBlockItsBitsetsAndCursors() {
+        int n = 100;
+        ActivationTrace trace = new ActivationTrace(new TraceInfo("x", "x", "act > 0", 0), new int[] {n, 30_000});
+        for (int t = 0; t < 100; t++) { // block 0: 64 tokens of 3 ids; block 1: 36 tokens of 50
+            trace.add(
+                    0,
+                    RoaringBitmap.bitmapOf(IntStream.range(0, t < 64 ? 3 : 50).toArray()));
+            trace.add(1, RoaringBitmap.bitmapOf(t));
+        }
+        CoActivationCounter counter = new CoActivationCounter(new CountingOptions(2, 1L << 20, 8, 64));
+        long triangle = n * (n - 1) / 2 * 4;
+        long perNeuron = 2 * n * 4;
+        long blockCopy = (64 + 1 + 36 * 50) * 4;
+        long bitsets = n * 8; // one word of 64 tokens per neuron
+        long cursors = 2 * 64 * 4;
+        assertEquals(triangle + perNeuron + blockCopy + bitsets + cursors, counter.denseWorkingBytes(trace, 0));
+        assertEquals(Long.MAX_VALUE, counter.denseWorkingBytes(trace, 1), "30,000 neurons need top-K lists at 1 MiB");
+
+        ActivationTrace shortTrace = new ActivationTrace(new TraceInfo("x", "x", "act > 0", 0), new int[] {n});
+        for (int t = 0; t < 10; t++) {
+            shortTrace.add(0, RoaringBitmap.bitmapOf(IntStream.range(0, 50).toArray()));
+        }
+        assertEquals(
+                triangle + perNeuron + (10 + 1 + 10 * 50) * 4 + n * 8 + 2 * 10 * 4,
+                counter.denseWorkingBytes(shortTrace, 0),
+                "a trace shorter than the token block is copied whole, no more");
     }
 
     @Test
