@@ -46,10 +46,7 @@ class SparseFfnExecutorTest {
         try (Arena arena = Arena.ofShared()) { // shared: large layers run on several threads
             MemorySegment seg = RandomModels.bundles(arena, w, order);
             SparseFfnExecutor ffn = new SparseFfnExecutor(w.spec(), w.downBias(), kernels);
-            BundleRefs refs = new BundleRefs();
-            for (int slot = 0; slot < n; slot++) {
-                refs.add(slot, seg, (long) slot * w.spec().bundleBytes());
-            }
+            BundleRefs refs = allBundles(w, seg);
             for (int trial = 0; trial < 3; trial++) {
                 float[] x = RandomModels.randomFloats(rnd, d, 1f);
                 float[] expected = new float[d];
@@ -147,10 +144,7 @@ class SparseFfnExecutorTest {
         try (Arena arena = Arena.ofShared();
                 ExecutorService threads = Executors.newFixedThreadPool(2)) {
             MemorySegment seg = RandomModels.bundles(arena, w, RandomModels.shuffled(rnd, n));
-            BundleRefs refs = new BundleRefs();
-            for (int slot = 0; slot < n; slot++) {
-                refs.add(slot, seg, (long) slot * w.spec().bundleBytes());
-            }
+            BundleRefs refs = allBundles(w, seg);
             float[][] xs = new float[2 * inputs][];
             float[][] expectedOut = new float[xs.length][d];
             float[][] expectedActs = new float[xs.length][n];
@@ -202,10 +196,7 @@ class SparseFfnExecutorTest {
         SparseFfnExecutor ffn = new SparseFfnExecutor(w.spec(), w.downBias());
         try (Arena arena = Arena.ofShared()) { // shared: the large layer runs on several threads
             MemorySegment seg = RandomModels.bundles(arena, w, RandomModels.shuffled(rnd, n));
-            BundleRefs refs = new BundleRefs();
-            for (int slot = 0; slot < n; slot++) {
-                refs.add(slot, seg, (long) slot * w.spec().bundleBytes());
-            }
+            BundleRefs refs = allBundles(w, seg);
             for (int trial = 0; trial < 3; trial++) {
                 float[] x = RandomModels.randomFloats(rnd, d, 1f);
                 float[] expected = new float[d];
