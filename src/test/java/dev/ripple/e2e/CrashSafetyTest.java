@@ -3,15 +3,19 @@ package dev.ripple.e2e;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.ripple.core.format.AtomicFile;
 import dev.ripple.core.format.RippleFile;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Random;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -20,16 +24,19 @@ import org.junit.jupiter.api.io.TempDir;
  * never leaves a partial or corrupt file at the destination: it is either the old file, intact,
  * or the complete new one.
  *
- * <p>Each kill lands in the write: the child's step line for the write (stderr, no terminal)
- * starts a random delay shorter than {@link #WRITE_WINDOW_MS}, so the kill falls while the
- * bundles go out. Kills timed from the child's start (0.5-4.5 s) fell before the write on a quiet
- * machine, where the import and the placement take about 2 s, or after the whole run, so no
- * attempt killed a write; three that all do prove more than five that did not, in less time.
+ * <p>Each kill is aimed at the write: the child's step line for the write (stderr, no terminal)
+ * starts a random delay shorter than {@link #WRITE_WINDOW_MS}, after which the child is killed if
+ * it is still running. Aiming is not landing (the write may end before the delay does), so the test
+ * counts a kill as one in the write only on the evidence {@link AtomicFile} leaves: the destination
+ * as it was before the attempt and the write's temporary file ({@code .<name>.tmp-<random>}) left
+ * beside it. At least one attempt must show that evidence; every attempt, killed or not, must leave
+ * the old file or the new one. The delay counts from the step line, not from the child's start, so
+ * that the aim does not depend on how long the import and the placement before the write take.
  */
 class CrashSafetyTest {
     /**
-     * The longest delay after the write begins: shorter than writing this model's 88 MiB here, so a
-     * kill lands inside the write, which the test checks (at least one attempt must be killed).
+     * The longest delay after the write begins: meant to be shorter than writing this model's 87 MiB,
+     * which the test does not assume but checks (at least one kill must leave a write's evidence).
      */
     private static final int WRITE_WINDOW_MS = 150;
 
@@ -75,9 +82,13 @@ class CrashSafetyTest {
         };
         long seed = 20261123;
         Random rnd = new Random(seed);
-        int kills = 0;
+        int killsInWrite = 0;
+        List<String> outcomes = new ArrayList<>();
         for (int attempt = 0; attempt < 3; attempt++) {
             long delay = rnd.nextInt(WRITE_WINDOW_MS);
+            byte[] before = Files.readAllBytes(dest);
+            assertEquals(List.of(), temporaryFiles(dest), "attempt " + attempt + " starts with no temporary file");
+            boolean killed = false;
             Process child = RippleRun.startChild(placeRipple);
             try {
                 // true once the write's step line is seen; false if stderr ends without it
@@ -98,14 +109,32 @@ class CrashSafetyTest {
                 assertTrue(
                         writing.get(120, TimeUnit.SECONDS), "attempt " + attempt + ": the child never began the write");
                 if (!child.waitFor(delay, TimeUnit.MILLISECONDS)) {
-                    child.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
-                    kills++;
+                    // still running, but maybe past the write: only the files tell where it was killed
+                    assertTrue(
+                            child.destroyForcibly().waitFor(30, TimeUnit.SECONDS),
+                            "attempt " + attempt + ": the killed child did not end");
+                    killed = true;
                 }
             } finally {
                 // a timeout or a failed check above must not leave the child writing
                 child.destroyForcibly();
             }
             byte[] now = Files.readAllBytes(dest);
+            List<Path> temps = temporaryFiles(dest);
+            boolean unchanged = Arrays.equals(before, now);
+            if (killed && unchanged && !temps.isEmpty()) {
+                killsInWrite++;
+            }
+            outcomes.add("attempt " + attempt + ": " + delay + " ms, " + (killed ? "killed" : "finished") + ", "
+                    + (unchanged ? "destination unchanged" : "destination replaced") + ", " + temps.size()
+                    + " temporary file(s)");
+            if (!unchanged) {
+                // the rename took the temporary file's name away: a replaced destination leaves none behind
+                assertEquals(List.of(), temps, "seed " + seed + ", " + outcomes.getLast());
+            }
+            for (Path t : temps) {
+                Files.delete(t); // so the next attempt's evidence is its own
+            }
             try (RippleFile f = RippleFile.open(dest)) {
                 f.verify();
                 String algorithm =
@@ -113,18 +142,28 @@ class CrashSafetyTest {
                 if (Arrays.equals(old, now)) {
                     assertEquals("identity", algorithm);
                 } else {
-                    assertEquals("ripple", algorithm, "seed " + seed + ", killed " + delay + " ms into the write");
+                    assertEquals("ripple", algorithm, "seed " + seed + ", " + outcomes.getLast());
                 }
             }
         }
-        // an attempt that finished before its delay killed nothing: at least one must have been cut short
-        assertTrue(kills >= 1, "seed " + seed + ": every attempt finished before its kill");
+        // a kill after the rename, or of a child that had finished, proves nothing about the write
+        assertTrue(killsInWrite >= 1, "seed " + seed + ": no kill landed in the write: " + outcomes);
         RippleRun last = RippleRun.childJvm(placeRipple);
         assertEquals(0, last.exit(), last.err());
         try (RippleFile f = RippleFile.open(dest)) {
             f.verify();
             assertEquals(
                     "ripple", f.provenance().path("placement").path("algorithm").asText());
+        }
+    }
+
+    /** The temporary files {@link AtomicFile} writes beside {@code dest}: {@code .<name>.tmp-<random>}. */
+    private static List<Path> temporaryFiles(Path dest) throws IOException {
+        String prefix = "." + dest.getFileName() + ".tmp-";
+        try (Stream<Path> files = Files.list(dest.getParent())) {
+            return files.filter(f -> f.getFileName().toString().startsWith(prefix))
+                    .sorted()
+                    .toList();
         }
     }
 }
