@@ -9,10 +9,19 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CyclicBarrier;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The embedded sample's split is read once per held-out fraction; a user's file is split by line. */
+/**
+ * The embedded sample's split is read once per held-out fraction, even by two callers at once; a
+ * user's file is split by line.
+ */
 class CorpusTest {
     @TempDir
     Path dir;
@@ -26,6 +35,29 @@ class CorpusTest {
         Corpus quarter = Corpus.load(null, 0.25);
         assertNotEquals(half.heldOut().size(), quarter.heldOut().size());
         assertSame(quarter, Corpus.load(null, 0.25));
+    }
+
+    /**
+     * Two commands of one JVM asking at once get one split: the second waits for the first one's
+     * read rather than making its own, which a check-then-put cache would do, returning two copies.
+     * The fraction is one no other test asks for, so that neither call finds it already cached.
+     */
+    @Test
+    void twoCallersAtOnceGetTheSameSplit() throws Exception {
+        double fraction = 0.375;
+        CyclicBarrier start = new CyclicBarrier(2);
+        Callable<Corpus> load = () -> {
+            start.await(10, TimeUnit.SECONDS); // both threads released together
+            return Corpus.load(null, fraction);
+        };
+        try (ExecutorService pool = Executors.newFixedThreadPool(2)) {
+            List<Future<Corpus>> calls = pool.invokeAll(List.of(load, load), 30, TimeUnit.SECONDS);
+            Corpus first = calls.get(0).get();
+            // identity, not equality: two reads would give equal copies; the message stays short, the split is long
+            assertTrue(first == calls.get(1).get(), "the two callers got two copies of the split");
+            assertTrue(first == Corpus.load(null, fraction), "a later caller got another copy of the split");
+            assertEquals(DefaultData.CORPUS_NAME, first.name());
+        }
     }
 
     @Test
