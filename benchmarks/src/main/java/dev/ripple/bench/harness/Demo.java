@@ -1,7 +1,5 @@
 package dev.ripple.bench.harness;
 
-import static dev.ripple.bench.harness.InvalidBenchSettingsException.RULES;
-
 import dev.ripple.core.activity.ActivityRule;
 import dev.ripple.core.activity.LowRankPredictor;
 import dev.ripple.core.activity.PredictorKind;
@@ -117,6 +115,10 @@ public final class Demo {
         CACHE_FRACTION,
         BENCH_SENTENCES
     }
+
+    /** The rules of this harness's settings, typed by {@link Input}: another harness's input does not compile. */
+    private static final InvalidBenchSettingsException.Rules<Input, InvalidBenchSettingsException> RULES =
+            InvalidBenchSettingsException.rules();
 
     /**
      * What the demo found.

@@ -20,15 +20,27 @@ import java.util.List;
  *
  * The message itself names the setting as the record's component ("tokens must be positive, got 0").
  * Everything is {@link InvalidSettingException}'s, {@code describe(Class, Function)} included, since
- * one type serves five harnesses' enums; this subclass adds nothing but its name, kept so that a
- * command catches the harness's refusals and no other API's.
+ * one type serves five harnesses' enums; this subclass adds its name, kept so that a command catches
+ * the harness's refusals and no other API's, and {@link #rules()}, which each harness calls for its
+ * own enum, so that a rule of one harness cannot name another's input: {@code
+ * RULES.needs(StrategyBench.Input.TOKENS, Demo.Input.SENTENCES)} does not compile, where rules
+ * over every {@link Setting} would only fail, with a {@link ClassCastException}, when the command
+ * describes it.
  */
 public final class InvalidBenchSettingsException extends InvalidSettingException {
 
-    /** The rules the harnesses' settings check, refused as this type. */
-    static final Rules<Setting, InvalidBenchSettingsException> RULES = new Rules<>(InvalidBenchSettingsException::new);
+    /**
+     * The rules one harness checks, over its own enum of inputs and refused as this type: {@code
+     * private static final Rules<Input, InvalidBenchSettingsException> RULES =
+     * InvalidBenchSettingsException.rules();}.
+     *
+     * @param <S> the harness's inputs
+     */
+    static <S extends Enum<S> & Setting> Rules<S, InvalidBenchSettingsException> rules() {
+        return new Rules<>(InvalidBenchSettingsException::new);
+    }
 
-    private InvalidBenchSettingsException(List<Setting> inputs, Message<Setting> message, Throwable cause) {
+    private <S extends Setting> InvalidBenchSettingsException(List<S> inputs, Message<S> message, Throwable cause) {
         super(inputs, message, cause);
     }
 }

@@ -1,7 +1,5 @@
 package dev.ripple.bench.harness;
 
-import static dev.ripple.bench.harness.InvalidBenchSettingsException.RULES;
-
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -132,6 +130,10 @@ public record ModelPolicies(
         REPLAY,
         PLACEMENT
     }
+
+    /** The rules of this harness's settings, typed by {@link Input}: another harness's input does not compile. */
+    private static final InvalidBenchSettingsException.Rules<Input, InvalidBenchSettingsException> RULES =
+            InvalidBenchSettingsException.rules();
 
     /**
      * The cache is a share of the FFN bytes above 0, as policies differ only with a cache to manage:

@@ -1,7 +1,6 @@
 package dev.ripple.bench.harness;
 
 import static dev.ripple.bench.harness.BenchStrategy.RIPPLE_PLUS;
-import static dev.ripple.bench.harness.InvalidBenchSettingsException.RULES;
 
 import dev.ripple.cache.CachePolicies;
 import dev.ripple.core.activity.ActivationPredictor;
@@ -75,6 +74,10 @@ public final class StrategyBench {
         PROMPT_TOKENS,
         DECODE_TOKENS
     }
+
+    /** The rules of this harness's settings, typed by {@link Input}: another harness's input does not compile. */
+    private static final InvalidBenchSettingsException.Rules<Input, InvalidBenchSettingsException> RULES =
+            InvalidBenchSettingsException.rules();
 
     /**
      * How the strategies are run. Each component has a wither ({@code withTokens(t)}, ...) from

@@ -1,7 +1,5 @@
 package dev.ripple.bench.harness;
 
-import static dev.ripple.bench.harness.InvalidBenchSettingsException.RULES;
-
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.ripple.core.format.AtomicFile;
@@ -78,6 +76,10 @@ public record SyntheticCheckpoint(
         VOCABULARY,
         VOCAB_SIZE
     }
+
+    /** The rules of {@link #preset} and {@link #write}, typed by {@link Input}: another's input does not compile. */
+    private static final InvalidBenchSettingsException.Rules<Input, InvalidBenchSettingsException> RULES =
+            InvalidBenchSettingsException.rules();
 
     /**
      * The shape named {@code name}.

@@ -1,7 +1,5 @@
 package dev.ripple.bench.harness;
 
-import static dev.ripple.bench.harness.InvalidBenchSettingsException.RULES;
-
 import dev.ripple.core.activity.ActivityRule;
 import dev.ripple.core.activity.LowRankPredictor;
 import dev.ripple.core.activity.ThresholdRule;
@@ -72,6 +70,10 @@ public final class Tradeoff {
         TRAINED_RECALLS,
         TRAINED_FROM
     }
+
+    /** The rules of this harness's settings, typed by {@link Input}: another harness's input does not compile. */
+    private static final InvalidBenchSettingsException.Rules<Input, InvalidBenchSettingsException> RULES =
+            InvalidBenchSettingsException.rules();
 
     /** Where a trained predictor starts: the input-fitted low-rank factors, or random weights. */
     public enum TrainedFrom {

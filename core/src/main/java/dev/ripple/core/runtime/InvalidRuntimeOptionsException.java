@@ -20,9 +20,10 @@ import java.util.function.Function;
  *
  * The message itself names the input as the record's component ("cacheFraction must be a share in
  * [0, 1], got 2.0"): core knows no command line. The pattern, the shared rules and the message are
- * {@link InvalidSettingException}'s; this type adds only the inputs' enum and a {@link
- * #describe(Function)} typed by it, and is a type of its own so that a caller of the runtime catches
- * its refusals and no other API's.
+ * {@link InvalidSettingException}'s; this type adds only the inputs' enum and accessors typed by
+ * it ({@link #input()}, {@link #inputs()}, {@link #describe(Function)}), as placement's {@code
+ * InvalidGenerationRequestException} does, and is a type of its own so that a caller of the runtime
+ * catches its refusals and no other API's.
  */
 public final class InvalidRuntimeOptionsException extends InvalidSettingException {
 
@@ -45,6 +46,12 @@ public final class InvalidRuntimeOptionsException extends InvalidSettingExceptio
     @Override
     public Input input() {
         return Input.class.cast(super.input());
+    }
+
+    /** The components the rule is about, the one at fault first. */
+    @Override
+    public List<Input> inputs() {
+        return super.inputs().stream().map(Input.class::cast).toList();
     }
 
     /** The message with the input named by {@code names} (a command line: its option). */

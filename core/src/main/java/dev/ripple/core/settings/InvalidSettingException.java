@@ -123,8 +123,10 @@ public abstract class InvalidSettingException extends IllegalArgumentException {
      * The rules every API shares, checked and said once, refused as one subclass. A subclass holds
      * one, package-private, so that only its API throws it:
      * {@code static final Rules<Input, InvalidXException> RULES = new Rules<>(InvalidXException::new);}.
-     * The {@code require} methods throw when the value breaks the rule; the others return the
-     * exception for the caller to throw where it found the fault, so that the compiler sees the throw.
+     * A subclass serving several enums (the benchmarks' harnesses) hands out one per enum, typed by
+     * it, so that a rule naming another enum's input does not compile. The {@code require} methods
+     * throw when the value breaks the rule; the others return the exception for the caller to throw
+     * where it found the fault, so that the compiler sees the throw.
      *
      * @param <S> the inputs the API's rules are about
      * @param <E> the exception its rules throw

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import dev.ripple.core.runtime.InvalidRuntimeOptionsException.Input;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /** A value out of range is refused by the options record, naming the component, not an option. */
@@ -16,6 +17,8 @@ class RuntimeOptionsTest {
                     InvalidRuntimeOptionsException.class,
                     () -> RuntimeOptions.defaults().withCache("linking", bad));
             assertEquals(Input.CACHE_FRACTION, e.input());
+            List<Input> inputs = e.inputs(); // typed by the runtime's enum, as the placement's refusal is
+            assertEquals(List.of(Input.CACHE_FRACTION), inputs);
             assertEquals("cacheFraction must be a share in [0, 1], got " + bad, e.getMessage());
         }
     }

@@ -28,6 +28,11 @@ class InvalidSettingExceptionTest {
         PROMPT_IDS
     }
 
+    /** Another API's inputs. */
+    enum OtherInput implements InvalidSettingException.Setting {
+        SWEEP_TOKENS
+    }
+
     /** A subclass as thin as the API's own. */
     static final class InvalidTestException extends InvalidSettingException {
         static final Rules<Input, InvalidTestException> RULES = new Rules<>(InvalidTestException::new);
@@ -134,6 +139,21 @@ class InvalidSettingExceptionTest {
         }
         assertEquals(e.inputs(), back.inputs());
         assertEquals("promptIds needs text", back.describe(Input.class, i -> "--x"));
+    }
+
+    /**
+     * {@code describe} names inputs through the caller's enum, so a caller that names the wrong
+     * API's enum learns it at once, as the documented {@link ClassCastException}, not as a message
+     * that names the wrong options.
+     */
+    @Test
+    void describingWithAnotherAPIsEnumThrowsClassCastException() {
+        InvalidTestException e = RULES.needs(Input.PROMPT_IDS, Input.PROMPT_TEXT);
+        assertThrows(ClassCastException.class, () -> e.describe(OtherInput.class, OtherInput::name));
+        // the enum decides, not the constant's name: OtherInput has a SWEEP_TOKENS too
+        InvalidTestException positive =
+                assertThrows(InvalidTestException.class, () -> RULES.requirePositive(Input.SWEEP_TOKENS, 0));
+        assertThrows(ClassCastException.class, () -> positive.describe(OtherInput.class, OtherInput::name));
     }
 
     @Test
