@@ -193,12 +193,7 @@ public final class PlacementPipeline {
         // a search that reaches it returns an order that depends on speed, which layers sharing the
         // cores lower. The limit is far above the search's time on the sizes placed at once. Why at
         // once: ripple+'s search runs on one thread and left the other cores idle layer after layer.
-        long[] working = new long[layers];
-        for (int l = 0; l < layers; l++) {
-            working[l] = counter.denseWorkingBytes(calibration, l);
-        }
-        int atOnce = layersAtOnce(
-                working, counter.options().maxDenseBytes(), Runtime.getRuntime().availableProcessors());
+        int atOnce = atOnce(calibration, counter, algorithms, Runtime.getRuntime().availableProcessors());
         ExecutorService pool = Executors.newFixedThreadPool(atOnce, r -> {
             Thread t = new Thread(r, "place");
             t.setDaemon(true);
@@ -236,9 +231,30 @@ public final class PlacementPipeline {
     }
 
     /**
-     * Layers placed at once: one per core while that many of the widest layer's whole counting
-     * working sets ({@code layerBytes}, from {@link CoActivationCounter#denseWorkingBytes}: triangle,
-     * token block copy, bitsets) fit {@code budget} together, else one. {@code budget} is
+     * How many layers {@link #place} places at once: {@link #layersAtOnce} of each layer's whole
+     * working set, which is the counting's ({@link CoActivationCounter#denseWorkingBytes}) plus the
+     * largest placement step's scratch among {@code algorithms}
+     * ({@link PlacementAlgorithm#scratchBytes}), run on the triangle the counting left. The one
+     * place the per-layer size is worked out.
+     */
+    static int atOnce(
+            ActivationTrace calibration, CoActivationCounter counter, List<PlacementAlgorithm> algorithms, int cores) {
+        long[] working = new long[calibration.layers()];
+        for (int l = 0; l < working.length; l++) {
+            long counting = counter.denseWorkingBytes(calibration, l);
+            long scratch = 0;
+            for (PlacementAlgorithm a : algorithms) {
+                scratch = Math.max(scratch, a.scratchBytes(calibration.neurons(l), calibration.tokens(l)));
+            }
+            working[l] = counting == Long.MAX_VALUE ? Long.MAX_VALUE : counting + scratch;
+        }
+        return layersAtOnce(working, counter.options().maxDenseBytes(), cores);
+    }
+
+    /**
+     * Layers placed at once: one per core while that many of the widest layer's whole working sets
+     * ({@code layerBytes}, from {@link #atOnce}: triangle, token block copy, bitsets, the placement
+     * step's scratch) fit {@code budget} together, else one. {@code budget} is
      * {@link dev.ripple.placement.stats.CountingOptions#maxDenseBytes}, which one layer's triangle
      * alone may fill with its working set on top; so the layers at once never hold more than one
      * layer could, and a model whose layers need top-K lists ({@link Long#MAX_VALUE}) or much of

@@ -140,7 +140,9 @@ public final class CoActivationCounter {
      * Heap bytes that counting {@code layer} exactly holds at its peak, or {@link Long#MAX_VALUE}
      * if the layer is beyond {@link CountingOptions#maxDenseBytes} and gets top-K lists (whose
      * whole-trace copy is not bounded by the token block). Callers that count several layers at
-     * once use this to keep them together within the budget one layer alone was given.
+     * once use this to keep them together within the budget one layer alone was given; it covers
+     * the counting only, not what a placement of the statistics allocates next to the triangle
+     * ({@code PlacementAlgorithm.scratchBytes}).
      */
     public long denseWorkingBytes(ActivationTrace trace, int layer) {
         int n = trace.neurons(layer);
@@ -184,20 +186,31 @@ public final class CoActivationCounter {
             rowBase[i] = (int) TriangleIndex.rowBase(n, i);
         }
         for (int from = 0; from < tokens.size(); from += options.tokenBlock()) {
-            TokenSets sets = TokenSets.of(tokens, from, Math.min(tokens.size(), from + options.tokenBlock()));
-            AtomicInteger next = new AtomicInteger();
-            if (useBitsets(sets, n)) {
-                NeuronBitsets bits = NeuronBitsets.of(sets, n);
-                parallel(() -> {
-                    for (int b; (b = next.getAndIncrement()) < bounds.length - 1; ) {
-                        bits.addRows(bounds[b], bounds[b + 1], n, rowBase, triangle);
-                    }
-                });
-            } else {
-                parallel(() -> denseWorker(sets, bounds, rowBase, triangle, next));
-            }
+            countBlock(tokens, from, Math.min(tokens.size(), from + options.tokenBlock()), n, bounds, rowBase, triangle);
         }
         return new DenseLayerStats(tokens.size(), counts, triangle);
+    }
+
+    /**
+     * Adds one token block's pairs to the triangle. A method of its own so that the block's copy
+     * and bitsets become unreachable when it returns: as locals of the loop above, the previous
+     * block's stayed referenced (from the frame's slots, in interpreted code) while the next block's
+     * were built, twice what {@link #denseWorkingBytes} counts.
+     */
+    private void countBlock(
+            List<RoaringBitmap> tokens, int from, int to, int n, int[] bounds, int[] rowBase, int[] triangle) {
+        TokenSets sets = TokenSets.of(tokens, from, to);
+        AtomicInteger next = new AtomicInteger();
+        if (useBitsets(sets, n)) {
+            NeuronBitsets bits = NeuronBitsets.of(sets, n);
+            parallel(() -> {
+                for (int b; (b = next.getAndIncrement()) < bounds.length - 1; ) {
+                    bits.addRows(bounds[b], bounds[b + 1], n, rowBase, triangle);
+                }
+            });
+        } else {
+            parallel(() -> denseWorker(sets, bounds, rowBase, triangle, next));
+        }
     }
 
     /**
