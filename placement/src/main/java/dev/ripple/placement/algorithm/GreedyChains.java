@@ -68,6 +68,7 @@ final class GreedyChains {
         int joins = 0;
         int hi = stats.maxJoint() + 1;
         while (hi > 1 && joins < n - 1) {
+            PathLocalSearch.stopIfInterrupted();
             final int top = hi;
             int[] hist = new int[top];
             stats.forEachPair(i -> degree[i] < 2, (i, j, w) -> {

@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -186,6 +187,7 @@ public final class CoActivationCounter {
             rowBase[i] = (int) TriangleIndex.rowBase(n, i);
         }
         for (int from = 0; from < tokens.size(); from += options.tokenBlock()) {
+            stopIfInterrupted();
             countBlock(tokens, from, Math.min(tokens.size(), from + options.tokenBlock()), n, bounds, rowBase, triangle);
         }
         return new DenseLayerStats(tokens.size(), counts, triangle);
@@ -204,7 +206,7 @@ public final class CoActivationCounter {
         if (useBitsets(sets, n)) {
             NeuronBitsets bits = NeuronBitsets.of(sets, n);
             parallel(() -> {
-                for (int b; (b = next.getAndIncrement()) < bounds.length - 1; ) {
+                for (int b; !interrupted() && (b = next.getAndIncrement()) < bounds.length - 1; ) {
                     bits.addRows(bounds[b], bounds[b + 1], n, rowBase, triangle);
                 }
             });
@@ -238,7 +240,7 @@ public final class CoActivationCounter {
         int[] ids = sets.ids;
         int tokens = sets.size();
         int[] cursor = Arrays.copyOf(off, tokens);
-        for (int b; (b = next.getAndIncrement()) < bounds.length - 1; ) {
+        for (int b; !interrupted() && (b = next.getAndIncrement()) < bounds.length - 1; ) {
             int r0 = bounds[b];
             int r1 = bounds[b + 1];
             for (int t = 0; t < tokens; t++) {
@@ -287,7 +289,7 @@ public final class CoActivationCounter {
         parallel(() -> {
             int[] scratch = new int[rowsPerBlock * n];
             int[] cursor = Arrays.copyOf(sets.offsets, sets.size());
-            for (int b; (b = next.getAndIncrement()) < blocks; ) {
+            for (int b; !interrupted() && (b = next.getAndIncrement()) < blocks; ) {
                 int r0 = b * rowsPerBlock;
                 int r1 = Math.min(n, r0 + rowsPerBlock);
                 for (int t = 0; t < sets.size(); t++) {
@@ -327,11 +329,28 @@ public final class CoActivationCounter {
         return new TopKLayerStats(tokens.size(), counts, NeighbourLists.of(ids, joints));
     }
 
+    /**
+     * Whether this thread was interrupted (left set): the workers check it before each row block,
+     * so that a caller that gives up on a layer (placing several at once, one failed) stops its
+     * counting within a block rather than after the whole layer.
+     */
+    private static boolean interrupted() {
+        return Thread.currentThread().isInterrupted();
+    }
+
+    /** Throws, leaving the interrupt set, if this thread was interrupted: its rows are incomplete. */
+    private static void stopIfInterrupted() {
+        if (interrupted()) {
+            throw new CancellationException("interrupted while counting co-activations");
+        }
+    }
+
     /** Runs {@code task} on {@code threads} threads and waits; the caller's thread is one of them. */
     private void parallel(Runnable task) {
         int extra = options.threads() - 1;
         if (extra == 0) {
             task.run();
+            stopIfInterrupted();
             return;
         }
         try (ExecutorService pool = Executors.newFixedThreadPool(extra, r -> {
@@ -348,8 +367,11 @@ public final class CoActivationCounter {
                 f.get();
             }
         } catch (InterruptedException e) {
+            // closing the pool above interrupted the workers, which stop at their next row block
             Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while counting co-activations", e);
+            CancellationException stop = new CancellationException("interrupted while counting co-activations");
+            stop.initCause(e);
+            throw stop;
         } catch (ExecutionException e) {
             throw new IllegalStateException("co-activation counting failed", e.getCause());
         }

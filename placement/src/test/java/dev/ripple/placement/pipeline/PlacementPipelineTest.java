@@ -2,15 +2,19 @@ package dev.ripple.placement.pipeline;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.ripple.core.format.RippleFile;
 import dev.ripple.core.tensor.DType;
 import dev.ripple.placement.algorithm.PlacementAlgorithm;
 import dev.ripple.placement.algorithm.PlacementAlgorithms;
+import dev.ripple.placement.algorithm.RefinedPathOptions;
+import dev.ripple.placement.algorithm.RefinedPathPlacement;
 import dev.ripple.placement.importer.ImportedModel;
 import dev.ripple.placement.profile.DecoderProfiler;
 import dev.ripple.placement.profile.ProfileOptions;
@@ -24,12 +28,14 @@ import dev.ripple.placement.trace.ActivationTrace;
 import dev.ripple.placement.trace.TraceInfo;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.roaringbitmap.RoaringBitmap;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -164,6 +170,66 @@ class PlacementPipelineTest {
             }
         };
     }
+
+    /**
+     * When one layer fails while another is still placing, {@link PlacementPipeline#place} throws
+     * that failure at once, not after the layers before it in layer order, and the other layer's
+     * search stops: no {@code place} thread is left running behind the caller. Layer 0 runs a real
+     * ripple+ search that would take many minutes; layer 1 fails at once.
+     */
+    @Test
+    void aFailingLayerStopsThePlacementPromptly() throws Exception {
+        int[] neurons = {300, 40};
+        ActivationTrace trace = new ActivationTrace(new TraceInfo("x", "x", "act > 0", 400), neurons);
+        Random rnd = new Random(8);
+        for (int l = 0; l < 2; l++) {
+            for (int t = 0; t < 400; t++) {
+                RoaringBitmap active = new RoaringBitmap();
+                for (int i = 0; i < neurons[l]; i++) {
+                    if (rnd.nextDouble() < 0.1) {
+                        active.add(i);
+                    }
+                }
+                trace.add(l, active);
+            }
+        }
+        RefinedPathPlacement endless = new RefinedPathPlacement(
+                new RefinedPathOptions(new int[] {4, 1}, 16, 20, Duration.ofHours(1), 1e6, 20, 42));
+        AtomicBoolean searching = new AtomicBoolean();
+        PlacementAlgorithm failsOnLayerOne = new PlacementAlgorithm() {
+            @Override
+            public String name() {
+                return "ripple+ or fail";
+            }
+
+            @Override
+            public int[] order(LayerStats stats) {
+                if (stats.neurons() == 40) {
+                    while (!searching.get()) {
+                        Thread.onSpinWait(); // fail only once layer 0 is searching
+                    }
+                    throw new IllegalStateException("layer 1 broke");
+                }
+                searching.set(true);
+                return endless.order(stats);
+            }
+        };
+        long start = System.nanoTime();
+        IllegalStateException e = assertTimeoutPreemptively(
+                Duration.ofSeconds(60),
+                () -> assertThrows(
+                        IllegalStateException.class,
+                        () -> PlacementPipeline.place(trace, null, List.of(failsOnLayerOne), PipelineListener.NONE, 2)));
+        assertEquals("layer 1 broke", e.getMessage());
+        assertTrue(System.nanoTime() - start < 30_000_000_000L, "thrown before layer 0 finished");
+        for (Thread t : Thread.getAllStackTraces().keySet()) {
+            if (t.getName().equals("place")) {
+                t.join(2_000); // a worker may still be leaving its run loop
+                assertFalse(t.isAlive(), "a place thread still runs: " + Arrays.toString(t.getStackTrace()));
+            }
+        }
+    }
+
 
     @Test
     void placesAndWritesAGeneratedDecoder() throws Exception {
