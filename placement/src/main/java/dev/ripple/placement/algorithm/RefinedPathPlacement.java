@@ -24,6 +24,10 @@ public final class RefinedPathPlacement implements PlacementAlgorithm {
      * One layer's order with how its search went (for reports). Returned with the order rather
      * than kept in the algorithm, which places several layers at once from one instance.
      *
+     * <p>A record for its accessors and {@code toString}; its {@code equals} and {@code hashCode}
+     * compare {@code order} by identity, as records do arrays, so two searches with equal orders
+     * are not equal: compare {@code order()} with {@link java.util.Arrays#equals(int[], int[])}.
+     *
      * @param order    {@code slot -> neuron}, as {@link #order} returns it
      * @param sweeps   local-search passes over all neurons
      * @param moves    moves applied, kicks not counted
