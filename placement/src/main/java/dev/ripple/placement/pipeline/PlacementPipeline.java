@@ -177,7 +177,8 @@ public final class PlacementPipeline {
             ActivationTrace heldOut,
             List<PlacementAlgorithm> algorithms,
             PipelineListener listener) {
-        return place(calibration, heldOut, algorithms, listener, Runtime.getRuntime().availableProcessors());
+        return place(
+                calibration, heldOut, algorithms, listener, Runtime.getRuntime().availableProcessors());
     }
 
     /** {@link #place} as if the machine had {@code cores} cores, for tests of layers at once. */

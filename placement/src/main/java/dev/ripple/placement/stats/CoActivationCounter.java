@@ -188,7 +188,8 @@ public final class CoActivationCounter {
         }
         for (int from = 0; from < tokens.size(); from += options.tokenBlock()) {
             stopIfInterrupted();
-            countBlock(tokens, from, Math.min(tokens.size(), from + options.tokenBlock()), n, bounds, rowBase, triangle);
+            countBlock(
+                    tokens, from, Math.min(tokens.size(), from + options.tokenBlock()), n, bounds, rowBase, triangle);
         }
         return new DenseLayerStats(tokens.size(), counts, triangle);
     }

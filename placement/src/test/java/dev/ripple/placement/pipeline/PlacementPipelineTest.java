@@ -36,9 +36,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.atomic.AtomicBoolean;
-import org.roaringbitmap.RoaringBitmap;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.roaringbitmap.RoaringBitmap;
 
 /**
  * The pipeline's steps on a generated decoder checkpoint: the import's default bundle type, the
@@ -121,7 +121,8 @@ class PlacementPipelineTest {
                 blockIds[l][t / block] += active.getCardinality();
             }
         }
-        long largestBlock = Math.max(Math.max(blockIds[0][0], blockIds[0][1]), Math.max(blockIds[1][0], blockIds[1][1]));
+        long largestBlock =
+                Math.max(Math.max(blockIds[0][0], blockIds[0][1]), Math.max(blockIds[1][0], blockIds[1][1]));
         long counting = (long) n * (n - 1) / 2 * 4 // triangle
                 + 2L * n * 4 // f(i), row bases
                 + (block + 1 + largestBlock) * 4 // the densest block's flattened copy
@@ -219,7 +220,8 @@ class PlacementPipelineTest {
                 Duration.ofSeconds(60),
                 () -> assertThrows(
                         IllegalStateException.class,
-                        () -> PlacementPipeline.place(trace, null, List.of(failsOnLayerOne), PipelineListener.NONE, 2)));
+                        () -> PlacementPipeline.place(
+                                trace, null, List.of(failsOnLayerOne), PipelineListener.NONE, 2)));
         assertEquals("layer 1 broke", e.getMessage());
         assertTrue(System.nanoTime() - start < 30_000_000_000L, "thrown before layer 0 finished");
         for (Thread t : Thread.getAllStackTraces().keySet()) {
@@ -229,7 +231,6 @@ class PlacementPipelineTest {
             }
         }
     }
-
 
     @Test
     void placesAndWritesAGeneratedDecoder() throws Exception {

@@ -278,8 +278,7 @@ class CoActivationCounterTest {
         List<RoaringBitmap> tokens = randomTokens(9, 200, 300, 0.2);
         for (int threads : new int[] {1, 3}) {
             for (long dense : new long[] {CountingOptions.DEFAULT_MAX_DENSE_BYTES, 0}) {
-                CoActivationCounter counter =
-                        new CoActivationCounter(new CountingOptions(threads, dense, 8, 64));
+                CoActivationCounter counter = new CoActivationCounter(new CountingOptions(threads, dense, 8, 64));
                 Thread.currentThread().interrupt();
                 try {
                     assertThrows(CancellationException.class, () -> counter.count(tokens, 200), threads + " threads");
