@@ -28,4 +28,10 @@ public final class FrequencyPlacement implements PlacementAlgorithm {
         }
         return order;
     }
+
+    /** The sort keys (a long per neuron), the order and the permutation check: under 16 bytes per neuron. */
+    @Override
+    public long scratchBytes(int neurons, int tokens) {
+        return 16L * neurons;
+    }
 }

@@ -41,11 +41,34 @@ final class GreedyChains {
         return g.chains();
     }
 
+    /**
+     * The most pairs one weight band sorts at once: {@code 2^20} (8 MiB of keys), more for layers
+     * of over 262,144 neurons so that a band can still join every neuron.
+     */
+    private static int bandBudget(int n) {
+        return Math.max(1 << 20, 4 * n);
+    }
+
+    /**
+     * Peak heap bytes of {@link #build} for {@code n} neurons over {@code tokens} tokens: the band's
+     * pair keys (a long per pair, up to {@link #bandBudget}), the histogram and write positions (an
+     * int per weight; joint counts are at most {@code tokens}), and per neuron the chain links,
+     * degrees, union-find, the chains returned (an array each at worst) and the walk's buffer,
+     * bounded by 64 bytes. The one exception: a single weight shared by more pairs than the budget
+     * (most pairs tied, e.g. neurons active on every token) is one band, and its keys exceed this.
+     */
+    static long scratchBytes(int n, int tokens) {
+        long keys = (long) bandBudget(n) * Long.BYTES;
+        long perWeight = 2L * ((long) tokens + 2) * Integer.BYTES;
+        return keys + perWeight + 64L * n;
+    }
+
     private void join(LayerStats stats) {
-        int budget = Math.max(1 << 20, 4 * n);
+        int budget = bandBudget(n);
         int joins = 0;
         int hi = stats.maxJoint() + 1;
         while (hi > 1 && joins < n - 1) {
+            PathLocalSearch.stopIfInterrupted();
             final int top = hi;
             int[] hist = new int[top];
             stats.forEachPair(i -> degree[i] < 2, (i, j, w) -> {

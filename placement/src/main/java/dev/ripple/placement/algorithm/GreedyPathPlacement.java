@@ -24,6 +24,15 @@ public final class GreedyPathPlacement implements PlacementAlgorithm {
         return Permutations.requirePermutation(name(), concatenate(chains, stats), stats.neurons());
     }
 
+    /**
+     * The greedy's chains ({@link GreedyChains#scratchBytes}) plus the concatenation: a key of three
+     * longs per chain, the lists and the order, bounded by 64 bytes per neuron.
+     */
+    @Override
+    public long scratchBytes(int neurons, int tokens) {
+        return GreedyChains.scratchBytes(neurons, tokens) + 64L * neurons;
+    }
+
     static int[] concatenate(List<int[]> chains, LayerStats stats) {
         List<int[]> paths = new ArrayList<>();
         List<int[]> singles = new ArrayList<>();

@@ -17,4 +17,10 @@ public final class IdentityPlacement implements PlacementAlgorithm {
         }
         return order;
     }
+
+    /** The order and the permutation check's flags: under 16 bytes per neuron. */
+    @Override
+    public long scratchBytes(int neurons, int tokens) {
+        return 16L * neurons;
+    }
 }

@@ -4,6 +4,7 @@ import dev.ripple.placement.stats.LayerStats;
 import dev.ripple.placement.stats.NeighbourLists;
 import java.util.Arrays;
 import java.util.SplittableRandom;
+import java.util.concurrent.CancellationException;
 
 /**
  * Improves a path by 2-opt (segment reversal) and or-opt (moving a segment of 1-3 neurons,
@@ -63,9 +64,12 @@ final class PathLocalSearch {
             sweeps++;
             long sweepGain = 0;
             for (int u = 0; u < n; u++) {
-                if ((u & 255) == 0 && System.nanoTime() > deadlineNanos) {
-                    timedOut = true;
-                    break;
+                if ((u & 255) == 0) {
+                    stopIfInterrupted();
+                    if (System.nanoTime() > deadlineNanos) {
+                        timedOut = true;
+                        break;
+                    }
                 }
                 if (!look[u]) {
                     continue;
@@ -108,8 +112,11 @@ final class PathLocalSearch {
         int seg = Math.max(1, Math.min(maxSegment, n / 3));
         long total = 0;
         for (int k = 0; k < kicks; k++) {
-            if ((k & 63) == 0 && System.nanoTime() > deadlineNanos) {
-                break;
+            if ((k & 63) == 0) {
+                stopIfInterrupted();
+                if (System.nanoTime() > deadlineNanos) {
+                    break;
+                }
             }
             int len1 = 1 + rnd.nextInt(seg);
             int len2 = 1 + rnd.nextInt(seg);
@@ -143,6 +150,16 @@ final class PathLocalSearch {
             }
         }
         return total;
+    }
+
+    /**
+     * Ends the search when its thread is interrupted (a caller placing layers at once gave up on
+     * them), checked every few hundred neurons or kicks; the interrupt stays set.
+     */
+    static void stopIfInterrupted() {
+        if (Thread.currentThread().isInterrupted()) {
+            throw new CancellationException("placement interrupted");
+        }
     }
 
     private int enqueueNearCuts(int[] queue, boolean[] queued, int size) {

@@ -20,4 +20,17 @@ public interface PlacementAlgorithm {
 
     /** {@code order[slot] = neuron}: a permutation of the layer's neuron ids. */
     int[] order(LayerStats stats);
+
+    /**
+     * Heap bytes {@link #order} allocates at its peak for a layer of {@code neurons} neurons whose
+     * statistics cover {@code tokens} tokens, on top of the statistics it reads; an upper bound,
+     * not an estimate. Callers that place several layers at once add it to each layer's counting
+     * working set, so that the layers together stay within the budget one layer was given.
+     *
+     * <p>The default is the largest of the built-in algorithms' ({@code ripple+} at its default
+     * options), so an algorithm that does not state its own is counted as the most demanding one.
+     */
+    default long scratchBytes(int neurons, int tokens) {
+        return RefinedPathPlacement.scratchBytes(neurons, tokens, RefinedPathOptions.defaults());
+    }
 }

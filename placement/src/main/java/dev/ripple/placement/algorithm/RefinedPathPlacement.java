@@ -24,6 +24,10 @@ public final class RefinedPathPlacement implements PlacementAlgorithm {
      * One layer's order with how its search went (for reports). Returned with the order rather
      * than kept in the algorithm, which places several layers at once from one instance.
      *
+     * <p>A record for its accessors and {@code toString}; its {@code equals} and {@code hashCode}
+     * compare {@code order} by identity, as records do arrays, so two searches with equal orders
+     * are not equal: compare {@code order()} with {@link java.util.Arrays#equals(int[], int[])}.
+     *
      * @param order    {@code slot -> neuron}, as {@link #order} returns it
      * @param sweeps   local-search passes over all neurons
      * @param moves    moves applied, kicks not counted
@@ -55,6 +59,26 @@ public final class RefinedPathPlacement implements PlacementAlgorithm {
 
     public RefinedPathOptions options() {
         return options;
+    }
+
+    /** {@link #scratchBytes(int, int, RefinedPathOptions)} at this instance's options. */
+    @Override
+    public long scratchBytes(int neurons, int tokens) {
+        return scratchBytes(neurons, tokens, options);
+    }
+
+    /**
+     * Peak heap bytes of {@link #search} for {@code neurons} neurons: the greedy's
+     * ({@link GreedyChains#scratchBytes}, whose 8 MiB of band keys exceed MiniLM's whole triangle),
+     * then per neuron the partner lists as they are selected, sorted and packed (three arrays of
+     * {@code candidates} entries per selector, two sorted copies, the packed ids and counts: at most
+     * {@code 40 x candidates + 160} bytes), the linker's and the local search's arrays (about ten
+     * ints or flags, 128 bytes) and the fallback order's chain keys (64 bytes). The greedy's band
+     * keys are freed before the lists are built, but are added rather than compared: a bound.
+     */
+    static long scratchBytes(int neurons, int tokens, RefinedPathOptions options) {
+        long perNeuron = 40L * options.candidates() + 160 + 128 + 64;
+        return GreedyChains.scratchBytes(neurons, tokens) + perNeuron * neurons + 4096;
     }
 
     @Override

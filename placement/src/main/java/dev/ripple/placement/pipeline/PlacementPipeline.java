@@ -44,10 +44,12 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletionService;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorCompletionService;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 
 /**
  * The placement optimizer as calls: import a model, profile text into a trace, place every layer
@@ -71,6 +73,8 @@ import java.util.concurrent.Future;
  */
 public final class PlacementPipeline {
     private static final ObjectMapper JSON = new ObjectMapper();
+    /** How long {@link #stop} waits for interrupted layers: a row block or sweep takes far less. */
+    private static final long STOP_WAIT_SECONDS = 30;
 
     private PlacementPipeline() {}
 
@@ -173,6 +177,17 @@ public final class PlacementPipeline {
             ActivationTrace heldOut,
             List<PlacementAlgorithm> algorithms,
             PipelineListener listener) {
+        return place(
+                calibration, heldOut, algorithms, listener, Runtime.getRuntime().availableProcessors());
+    }
+
+    /** {@link #place} as if the machine had {@code cores} cores, for tests of layers at once. */
+    static Placements place(
+            ActivationTrace calibration,
+            ActivationTrace heldOut,
+            List<PlacementAlgorithm> algorithms,
+            PipelineListener listener,
+            int cores) {
         if (algorithms.isEmpty()) {
             throw new IllegalArgumentException("no placement algorithm given");
         }
@@ -193,34 +208,33 @@ public final class PlacementPipeline {
         // a search that reaches it returns an order that depends on speed, which layers sharing the
         // cores lower. The limit is far above the search's time on the sizes placed at once. Why at
         // once: ripple+'s search runs on one thread and left the other cores idle layer after layer.
-        long[] working = new long[layers];
-        for (int l = 0; l < layers; l++) {
-            working[l] = counter.denseWorkingBytes(calibration, l);
-        }
-        int atOnce = layersAtOnce(
-                working, counter.options().maxDenseBytes(), Runtime.getRuntime().availableProcessors());
+        int atOnce = atOnce(calibration, counter, algorithms, cores);
         ExecutorService pool = Executors.newFixedThreadPool(atOnce, r -> {
             Thread t = new Thread(r, "place");
             t.setDaemon(true);
             return t;
         });
         try {
-            List<Future<?>> done = new ArrayList<>();
+            // Layers are awaited as they finish, not in layer order, so that the first failure ends
+            // the step at once; progress counts the layers done, whichever they are.
+            CompletionService<Void> done = new ExecutorCompletionService<>(pool);
             for (int l = 0; l < layers; l++) {
                 int layer = l;
-                done.add(pool.submit(() -> {
-                    LayerStats stats = counter.count(calibration, layer);
-                    for (int k = 0; k < algorithms.size(); k++) {
-                        orders[k][layer] = algorithms.get(k).order(stats);
-                    }
-                }));
+                done.submit(
+                        () -> {
+                            LayerStats stats = counter.count(calibration, layer);
+                            for (int k = 0; k < algorithms.size(); k++) {
+                                orders[k][layer] = algorithms.get(k).order(stats);
+                            }
+                        },
+                        null);
             }
             for (int l = 0; l < layers; l++) {
-                await(done.get(l));
+                await(done);
                 listener.progress(step, (long) (l + 1) * algorithms.size(), total);
             }
         } finally {
-            pool.shutdownNow();
+            stop(pool);
         }
         Map<String, Placement> out = new LinkedHashMap<>();
         PlacementEvaluator evaluator = new PlacementEvaluator();
@@ -236,9 +250,30 @@ public final class PlacementPipeline {
     }
 
     /**
-     * Layers placed at once: one per core while that many of the widest layer's whole counting
-     * working sets ({@code layerBytes}, from {@link CoActivationCounter#denseWorkingBytes}: triangle,
-     * token block copy, bitsets) fit {@code budget} together, else one. {@code budget} is
+     * How many layers {@link #place} places at once: {@link #layersAtOnce} of each layer's whole
+     * working set, which is the counting's ({@link CoActivationCounter#denseWorkingBytes}) plus the
+     * largest placement step's scratch among {@code algorithms}
+     * ({@link PlacementAlgorithm#scratchBytes}), run on the triangle the counting left. The one
+     * place the per-layer size is worked out.
+     */
+    static int atOnce(
+            ActivationTrace calibration, CoActivationCounter counter, List<PlacementAlgorithm> algorithms, int cores) {
+        long[] working = new long[calibration.layers()];
+        for (int l = 0; l < working.length; l++) {
+            long counting = counter.denseWorkingBytes(calibration, l);
+            long scratch = 0;
+            for (PlacementAlgorithm a : algorithms) {
+                scratch = Math.max(scratch, a.scratchBytes(calibration.neurons(l), calibration.tokens(l)));
+            }
+            working[l] = counting == Long.MAX_VALUE ? Long.MAX_VALUE : counting + scratch;
+        }
+        return layersAtOnce(working, counter.options().maxDenseBytes(), cores);
+    }
+
+    /**
+     * Layers placed at once: one per core while that many of the widest layer's whole working sets
+     * ({@code layerBytes}, from {@link #atOnce}: triangle, token block copy, bitsets, the placement
+     * step's scratch) fit {@code budget} together, else one. {@code budget} is
      * {@link dev.ripple.placement.stats.CountingOptions#maxDenseBytes}, which one layer's triangle
      * alone may fill with its working set on top; so the layers at once never hold more than one
      * layer could, and a model whose layers need top-K lists ({@link Long#MAX_VALUE}) or much of
@@ -253,10 +288,24 @@ public final class PlacementPipeline {
         return (int) Math.max(1, Math.min(Math.min(fit, layerBytes.length), cores));
     }
 
-    /** Waits for one layer's placement, passing on what it threw. */
-    private static void await(Future<?> f) {
+    /**
+     * Stops the layers still placing (counting and search check their interrupt every row block,
+     * sweep or few hundred neurons) and waits a bounded time for them, so that once {@link #place}
+     * has thrown no layer goes on using the cores and the heap behind the caller's back.
+     */
+    private static void stop(ExecutorService pool) {
+        pool.shutdownNow();
         try {
-            f.get();
+            pool.awaitTermination(STOP_WAIT_SECONDS, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** Waits for the next layer to finish placing, passing on what it threw. */
+    private static void await(CompletionService<Void> done) {
+        try {
+            done.take().get();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("placement interrupted", e);

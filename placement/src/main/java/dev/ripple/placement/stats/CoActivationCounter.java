@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -140,7 +141,9 @@ public final class CoActivationCounter {
      * Heap bytes that counting {@code layer} exactly holds at its peak, or {@link Long#MAX_VALUE}
      * if the layer is beyond {@link CountingOptions#maxDenseBytes} and gets top-K lists (whose
      * whole-trace copy is not bounded by the token block). Callers that count several layers at
-     * once use this to keep them together within the budget one layer alone was given.
+     * once use this to keep them together within the budget one layer alone was given; it covers
+     * the counting only, not what a placement of the statistics allocates next to the triangle
+     * ({@code PlacementAlgorithm.scratchBytes}).
      */
     public long denseWorkingBytes(ActivationTrace trace, int layer) {
         int n = trace.neurons(layer);
@@ -184,20 +187,33 @@ public final class CoActivationCounter {
             rowBase[i] = (int) TriangleIndex.rowBase(n, i);
         }
         for (int from = 0; from < tokens.size(); from += options.tokenBlock()) {
-            TokenSets sets = TokenSets.of(tokens, from, Math.min(tokens.size(), from + options.tokenBlock()));
-            AtomicInteger next = new AtomicInteger();
-            if (useBitsets(sets, n)) {
-                NeuronBitsets bits = NeuronBitsets.of(sets, n);
-                parallel(() -> {
-                    for (int b; (b = next.getAndIncrement()) < bounds.length - 1; ) {
-                        bits.addRows(bounds[b], bounds[b + 1], n, rowBase, triangle);
-                    }
-                });
-            } else {
-                parallel(() -> denseWorker(sets, bounds, rowBase, triangle, next));
-            }
+            stopIfInterrupted();
+            countBlock(
+                    tokens, from, Math.min(tokens.size(), from + options.tokenBlock()), n, bounds, rowBase, triangle);
         }
         return new DenseLayerStats(tokens.size(), counts, triangle);
+    }
+
+    /**
+     * Adds one token block's pairs to the triangle. A method of its own so that the block's copy
+     * and bitsets become unreachable when it returns: as locals of the loop above, the previous
+     * block's stayed referenced (from the frame's slots, in interpreted code) while the next block's
+     * were built, twice what {@link #denseWorkingBytes} counts.
+     */
+    private void countBlock(
+            List<RoaringBitmap> tokens, int from, int to, int n, int[] bounds, int[] rowBase, int[] triangle) {
+        TokenSets sets = TokenSets.of(tokens, from, to);
+        AtomicInteger next = new AtomicInteger();
+        if (useBitsets(sets, n)) {
+            NeuronBitsets bits = NeuronBitsets.of(sets, n);
+            parallel(() -> {
+                for (int b; !interrupted() && (b = next.getAndIncrement()) < bounds.length - 1; ) {
+                    bits.addRows(bounds[b], bounds[b + 1], n, rowBase, triangle);
+                }
+            });
+        } else {
+            parallel(() -> denseWorker(sets, bounds, rowBase, triangle, next));
+        }
     }
 
     /**
@@ -225,7 +241,7 @@ public final class CoActivationCounter {
         int[] ids = sets.ids;
         int tokens = sets.size();
         int[] cursor = Arrays.copyOf(off, tokens);
-        for (int b; (b = next.getAndIncrement()) < bounds.length - 1; ) {
+        for (int b; !interrupted() && (b = next.getAndIncrement()) < bounds.length - 1; ) {
             int r0 = bounds[b];
             int r1 = bounds[b + 1];
             for (int t = 0; t < tokens; t++) {
@@ -274,7 +290,7 @@ public final class CoActivationCounter {
         parallel(() -> {
             int[] scratch = new int[rowsPerBlock * n];
             int[] cursor = Arrays.copyOf(sets.offsets, sets.size());
-            for (int b; (b = next.getAndIncrement()) < blocks; ) {
+            for (int b; !interrupted() && (b = next.getAndIncrement()) < blocks; ) {
                 int r0 = b * rowsPerBlock;
                 int r1 = Math.min(n, r0 + rowsPerBlock);
                 for (int t = 0; t < sets.size(); t++) {
@@ -314,11 +330,28 @@ public final class CoActivationCounter {
         return new TopKLayerStats(tokens.size(), counts, NeighbourLists.of(ids, joints));
     }
 
+    /**
+     * Whether this thread was interrupted (left set): the workers check it before each row block,
+     * so that a caller that gives up on a layer (placing several at once, one failed) stops its
+     * counting within a block rather than after the whole layer.
+     */
+    private static boolean interrupted() {
+        return Thread.currentThread().isInterrupted();
+    }
+
+    /** Throws, leaving the interrupt set, if this thread was interrupted: its rows are incomplete. */
+    private static void stopIfInterrupted() {
+        if (interrupted()) {
+            throw new CancellationException("interrupted while counting co-activations");
+        }
+    }
+
     /** Runs {@code task} on {@code threads} threads and waits; the caller's thread is one of them. */
     private void parallel(Runnable task) {
         int extra = options.threads() - 1;
         if (extra == 0) {
             task.run();
+            stopIfInterrupted();
             return;
         }
         try (ExecutorService pool = Executors.newFixedThreadPool(extra, r -> {
@@ -335,8 +368,11 @@ public final class CoActivationCounter {
                 f.get();
             }
         } catch (InterruptedException e) {
+            // closing the pool above interrupted the workers, which stop at their next row block
             Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while counting co-activations", e);
+            CancellationException stop = new CancellationException("interrupted while counting co-activations");
+            stop.initCause(e);
+            throw stop;
         } catch (ExecutionException e) {
             throw new IllegalStateException("co-activation counting failed", e.getCause());
         }

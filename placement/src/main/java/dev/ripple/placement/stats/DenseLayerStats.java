@@ -1,5 +1,6 @@
 package dev.ripple.placement.stats;
 
+import java.util.concurrent.CancellationException;
 import java.util.function.IntPredicate;
 
 /**
@@ -66,6 +67,9 @@ public final class DenseLayerStats extends LayerStats {
             top[i] = new TopSelector(m);
         }
         for (int i = 0; i < n - 1; i++) {
+            if ((i & 1023) == 0 && Thread.currentThread().isInterrupted()) {
+                throw new CancellationException("placement interrupted");
+            }
             int base = (int) TriangleIndex.rowBase(n, i);
             TopSelector row = top[i];
             int ci = count(i);

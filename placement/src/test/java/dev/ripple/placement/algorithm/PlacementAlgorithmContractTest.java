@@ -2,16 +2,21 @@ package dev.ripple.placement.algorithm;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.ripple.placement.eval.SyntheticTraces;
 import dev.ripple.placement.stats.CoActivationCounter;
 import dev.ripple.placement.stats.CountingOptions;
 import dev.ripple.placement.stats.LayerStats;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.SplittableRandom;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import org.junit.jupiter.api.Test;
 import org.roaringbitmap.RoaringBitmap;
 
@@ -116,8 +121,8 @@ class RefinedPathPlacementTest extends PlacementAlgorithmContractTest {
         for (LayerStats s : layers) {
             alone.add(ripplePlus.search(s));
         }
-        List<java.util.concurrent.Future<RefinedPathPlacement.Search>> atOnce = new ArrayList<>();
-        try (var pool = java.util.concurrent.Executors.newFixedThreadPool(layers.size())) {
+        List<Future<RefinedPathPlacement.Search>> atOnce = new ArrayList<>();
+        try (var pool = Executors.newFixedThreadPool(layers.size())) {
             for (LayerStats s : layers) {
                 atOnce.add(pool.submit(() -> ripplePlus.search(s)));
             }
@@ -137,5 +142,27 @@ class RefinedPathPlacementTest extends PlacementAlgorithmContractTest {
                                 .count()
                         > 1,
                 "the layers' summaries differ, so a mixed-up one would show");
+    }
+
+    /**
+     * A search whose thread is interrupted (the pipeline gave up on the layers at once) stops at
+     * its next check instead of running to its end, and leaves the interrupt set.
+     */
+    @Test
+    void anInterruptedSearchStops() {
+        LayerStats stats = new CoActivationCounter()
+                .count(SyntheticTraces.generate(SyntheticTraces.Spec.realistic(400, 1500, 3)), 0);
+        // a million kicks per neuron would take many minutes; the interrupt ends it at the first check
+        RefinedPathPlacement endless = new RefinedPathPlacement(
+                new RefinedPathOptions(new int[] {4, 1}, 16, 20, Duration.ofHours(1), 1e6, 20, 42));
+        Thread.currentThread().interrupt();
+        try {
+            long start = System.nanoTime();
+            assertThrows(CancellationException.class, () -> endless.search(stats));
+            assertTrue(Thread.currentThread().isInterrupted(), "the interrupt stays set");
+            assertTrue(System.nanoTime() - start < 10_000_000_000L, "stopped at once");
+        } finally {
+            Thread.interrupted();
+        }
     }
 }

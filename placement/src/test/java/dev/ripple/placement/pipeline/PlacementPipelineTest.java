@@ -2,33 +2,43 @@ package dev.ripple.placement.pipeline;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.ripple.core.format.RippleFile;
 import dev.ripple.core.tensor.DType;
 import dev.ripple.placement.algorithm.PlacementAlgorithm;
 import dev.ripple.placement.algorithm.PlacementAlgorithms;
+import dev.ripple.placement.algorithm.RefinedPathOptions;
+import dev.ripple.placement.algorithm.RefinedPathPlacement;
 import dev.ripple.placement.importer.ImportedModel;
 import dev.ripple.placement.profile.DecoderProfiler;
 import dev.ripple.placement.profile.ProfileOptions;
 import dev.ripple.placement.profile.ProfileProgress;
 import dev.ripple.placement.stats.CoActivationCounter;
+import dev.ripple.placement.stats.CountingOptions;
+import dev.ripple.placement.stats.LayerStats;
 import dev.ripple.placement.synthetic.SyntheticDecoder;
 import dev.ripple.placement.synthetic.SyntheticDecoderWriter;
 import dev.ripple.placement.trace.ActivationTrace;
 import dev.ripple.placement.trace.TraceInfo;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.roaringbitmap.RoaringBitmap;
 
 /**
  * The pipeline's steps on a generated decoder checkpoint: the import's default bundle type, the
@@ -48,7 +58,7 @@ class PlacementPipelineTest {
     void layersAtOnceKeepTheirWorkingSetsWithinTheBudget() {
         long budget = 512L << 20;
         long[] miniLm = new long[6];
-        java.util.Arrays.fill(miniLm, 40L << 20);
+        Arrays.fill(miniLm, 40L << 20);
         assertEquals(2, PlacementPipeline.layersAtOnce(miniLm, budget, 2), "small layers: one per core");
         assertEquals(6, PlacementPipeline.layersAtOnce(miniLm, budget, 64), "no more than the layers");
         assertEquals(
@@ -76,10 +86,148 @@ class PlacementPipelineTest {
         for (long each = 1; each < budget * 2; each = each * 3 + 7) {
             for (int cores = 1; cores <= 16; cores++) {
                 long[] layers = new long[10];
-                java.util.Arrays.fill(layers, each);
+                Arrays.fill(layers, each);
                 int atOnce = PlacementPipeline.layersAtOnce(layers, budget, cores);
                 assertTrue(atOnce >= 1 && atOnce <= cores, each + " bytes, " + cores + " cores: " + atOnce);
                 assertTrue(atOnce == 1 || atOnce * each <= budget, each + " bytes, " + cores + " cores: " + atOnce);
+            }
+        }
+    }
+
+    /**
+     * The sizing {@link PlacementPipeline#place} uses adds the placement step's scratch to the
+     * counting's working set: on a real trace, a budget that two layers' counting alone would fit
+     * twice but not with the scratch places one layer at a time. The sizes are worked out here
+     * from the buffers, not from the code under test.
+     */
+    @Test
+    void atOnceCountsThePlacementScratchOnTopOfTheCounting() {
+        int n = 300;
+        int tokens = 200;
+        int block = 128;
+        ActivationTrace trace = new ActivationTrace(new TraceInfo("x", "x", "act > 0", tokens), new int[] {n, n});
+        Random rnd = new Random(5);
+        long[][] blockIds = new long[2][2]; // [layer][block]: ids in each token block
+        for (int l = 0; l < 2; l++) {
+            double density = l == 0 ? 0.1 : 0.3;
+            for (int t = 0; t < tokens; t++) {
+                RoaringBitmap active = new RoaringBitmap();
+                for (int i = 0; i < n; i++) {
+                    if (rnd.nextDouble() < density) {
+                        active.add(i);
+                    }
+                }
+                trace.add(l, active);
+                blockIds[l][t / block] += active.getCardinality();
+            }
+        }
+        long largestBlock =
+                Math.max(Math.max(blockIds[0][0], blockIds[0][1]), Math.max(blockIds[1][0], blockIds[1][1]));
+        long counting = (long) n * (n - 1) / 2 * 4 // triangle
+                + 2L * n * 4 // f(i), row bases
+                + (block + 1 + largestBlock) * 4 // the densest block's flattened copy
+                + (long) n * 2 * 8 // its bitsets: 128 tokens are two words per neuron
+                + (long) block * 4; // one worker's cursors
+        long scratch = 5_000_000;
+        List<PlacementAlgorithm> algorithms = List.of(stating("small", 10), stating("large", scratch));
+        long twoLayers = 2 * (counting + scratch);
+        assertEquals(2, PlacementPipeline.atOnce(trace, counter(twoLayers), algorithms, 2));
+        assertEquals(1, PlacementPipeline.atOnce(trace, counter(twoLayers - 1), algorithms, 2), "scratch counted");
+        assertEquals(2, PlacementPipeline.atOnce(trace, counter(twoLayers - 1), List.of(stating("small", 10)), 2));
+        assertEquals(1, PlacementPipeline.atOnce(trace, counter(twoLayers), algorithms, 1), "one core");
+
+        // ripple's greedy sorts bands of up to 2^20 long keys, whatever the layer's size
+        long bandKeys = 8L << 20;
+        PlacementAlgorithm ripple = PlacementAlgorithms.byName("ripple");
+        assertTrue(ripple.scratchBytes(n, tokens) >= bandKeys);
+        assertTrue(PlacementAlgorithms.byName("ripple+").scratchBytes(n, tokens) > ripple.scratchBytes(n, tokens));
+        long twoWithKeys = 2 * (counting + bandKeys);
+        assertEquals(1, PlacementPipeline.atOnce(trace, counter(twoWithKeys - 1), List.of(ripple), 2));
+        assertEquals(2, PlacementPipeline.atOnce(trace, counter(twoWithKeys - 1), List.of(IDENTITY), 2));
+    }
+
+    private static final PlacementAlgorithm IDENTITY = PlacementAlgorithms.byName("identity");
+
+    private static CoActivationCounter counter(long maxDenseBytes) {
+        return new CoActivationCounter(new CountingOptions(1, maxDenseBytes, 64, 128));
+    }
+
+    /** An algorithm that states {@code bytes} of scratch and places in identity order. */
+    private static PlacementAlgorithm stating(String name, long bytes) {
+        return new PlacementAlgorithm() {
+            @Override
+            public String name() {
+                return name;
+            }
+
+            @Override
+            public int[] order(LayerStats stats) {
+                return IDENTITY.order(stats);
+            }
+
+            @Override
+            public long scratchBytes(int neurons, int tokens) {
+                return bytes;
+            }
+        };
+    }
+
+    /**
+     * When one layer fails while another is still placing, {@link PlacementPipeline#place} throws
+     * that failure at once, not after the layers before it in layer order, and the other layer's
+     * search stops: no {@code place} thread is left running behind the caller. Layer 0 runs a real
+     * ripple+ search that would take many minutes; layer 1 fails at once.
+     */
+    @Test
+    void aFailingLayerStopsThePlacementPromptly() throws Exception {
+        int[] neurons = {300, 40};
+        ActivationTrace trace = new ActivationTrace(new TraceInfo("x", "x", "act > 0", 400), neurons);
+        Random rnd = new Random(8);
+        for (int l = 0; l < 2; l++) {
+            for (int t = 0; t < 400; t++) {
+                RoaringBitmap active = new RoaringBitmap();
+                for (int i = 0; i < neurons[l]; i++) {
+                    if (rnd.nextDouble() < 0.1) {
+                        active.add(i);
+                    }
+                }
+                trace.add(l, active);
+            }
+        }
+        RefinedPathPlacement endless = new RefinedPathPlacement(
+                new RefinedPathOptions(new int[] {4, 1}, 16, 20, Duration.ofHours(1), 1e6, 20, 42));
+        AtomicBoolean searching = new AtomicBoolean();
+        PlacementAlgorithm failsOnLayerOne = new PlacementAlgorithm() {
+            @Override
+            public String name() {
+                return "ripple+ or fail";
+            }
+
+            @Override
+            public int[] order(LayerStats stats) {
+                if (stats.neurons() == 40) {
+                    while (!searching.get()) {
+                        Thread.onSpinWait(); // fail only once layer 0 is searching
+                    }
+                    throw new IllegalStateException("layer 1 broke");
+                }
+                searching.set(true);
+                return endless.order(stats);
+            }
+        };
+        long start = System.nanoTime();
+        IllegalStateException e = assertTimeoutPreemptively(
+                Duration.ofSeconds(60),
+                () -> assertThrows(
+                        IllegalStateException.class,
+                        () -> PlacementPipeline.place(
+                                trace, null, List.of(failsOnLayerOne), PipelineListener.NONE, 2)));
+        assertEquals("layer 1 broke", e.getMessage());
+        assertTrue(System.nanoTime() - start < 30_000_000_000L, "thrown before layer 0 finished");
+        for (Thread t : Thread.getAllStackTraces().keySet()) {
+            if (t.getName().equals("place")) {
+                t.join(2_000); // a worker may still be leaving its run loop
+                assertFalse(t.isAlive(), "a place thread still runs: " + Arrays.toString(t.getStackTrace()));
             }
         }
     }

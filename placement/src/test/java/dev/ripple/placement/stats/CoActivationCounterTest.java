@@ -2,6 +2,7 @@ package dev.ripple.placement.stats;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.ripple.placement.trace.ActivationTrace;
@@ -12,6 +13,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.SplittableRandom;
+import java.util.concurrent.CancellationException;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
 import org.roaringbitmap.RoaringBitmap;
@@ -265,5 +267,27 @@ class CoActivationCounterTest {
     void defaultDenseLimitAdmitsExactly16384Neurons() {
         assertTrue(CountingOptions.defaults().dense(16_384));
         assertFalse(CountingOptions.defaults().dense(16_385));
+    }
+
+    /**
+     * Counting on an interrupted thread stops before its next token block (exact mode) or row
+     * block (top-K mode), on one thread or several, rather than returning counts missing blocks.
+     */
+    @Test
+    void anInterruptedCountStops() {
+        List<RoaringBitmap> tokens = randomTokens(9, 200, 300, 0.2);
+        for (int threads : new int[] {1, 3}) {
+            for (long dense : new long[] {CountingOptions.DEFAULT_MAX_DENSE_BYTES, 0}) {
+                CoActivationCounter counter = new CoActivationCounter(new CountingOptions(threads, dense, 8, 64));
+                Thread.currentThread().interrupt();
+                try {
+                    assertThrows(CancellationException.class, () -> counter.count(tokens, 200), threads + " threads");
+                    assertTrue(Thread.currentThread().isInterrupted(), "the interrupt stays set");
+                } finally {
+                    Thread.interrupted();
+                }
+                assertEquals(300, counter.count(tokens, 200).tokens(), "counts again once cleared");
+            }
+        }
     }
 }
