@@ -10,18 +10,22 @@ import dev.ripple.core.tensor.kernels.Kernels;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
+import java.util.Arrays;
 import java.util.Random;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.Level;
 import org.openjdk.jmh.annotations.Measurement;
 import org.openjdk.jmh.annotations.Param;
+import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
 
 /**
- * The sparse FFN executor on one token: Vector API against scalar kernels, f32 against f16
- * bundles, for a MiniLM-sized and a 7B-sized layer at a given fraction of active neurons.
+ * The sparse FFN executor on one token ({@link #forward}) and on a few tokens at once
+ * ({@link #forwardAll}, prefill): Vector API against scalar kernels, f32 against f16 bundles, for a
+ * MiniLM-sized and a 7B-sized layer at a given fraction of active neurons.
  *
  * <pre>./ripple jmh ExecutorBenchmark</pre>
  */
@@ -87,5 +91,59 @@ public class ExecutorBenchmark extends ForkedBenchmark {
     public float[] forward() {
         executor.forward(x, refs, out, null);
         return out;
+    }
+
+    /**
+     * A few tokens whose union is the layer's active bundles, each token using about half of
+     * them: its own parameter, so {@link #forward} is not run once per token count. At 384 × 1,536
+     * the work stays under two parts' worth, so the sequence runs in one part on any machine; 4
+     * tokens take the kernels' per-token path on a 16-float vector machine (AVX-512), 8 the
+     * transposed one.
+     */
+    @State(Scope.Thread)
+    public static class Sequence {
+        @Param({"4", "8"})
+        public int tokens;
+
+        private float[][] xs;
+        private float[][] outs;
+        private int[] usersStart;
+        private int[] users;
+
+        @Setup(Level.Trial)
+        public void setUp(ExecutorBenchmark layer) {
+            int d = layer.executor.spec().dModel();
+            int n = layer.refs.size();
+            Random rnd = new Random(2);
+            xs = new float[tokens][d];
+            for (float[] x : xs) {
+                for (int k = 0; k < d; k++) {
+                    x[k] = (float) rnd.nextGaussian();
+                }
+            }
+            outs = new float[tokens][d];
+            usersStart = new int[n + 1];
+            int[] all = new int[n * tokens];
+            int count = 0;
+            for (int i = 0; i < n; i++) {
+                int first = count;
+                for (int t = 0; t < tokens; t++) {
+                    if (rnd.nextBoolean()) {
+                        all[count++] = t;
+                    }
+                }
+                if (count == first) { // every bundle of a union has a user
+                    all[count++] = i % tokens;
+                }
+                usersStart[i + 1] = count;
+            }
+            users = Arrays.copyOf(all, count);
+        }
+    }
+
+    @Benchmark
+    public float[][] forwardAll(Sequence s) {
+        executor.forwardAll(s.xs, refs, s.usersStart, s.users, s.outs);
+        return s.outs;
     }
 }
