@@ -2,6 +2,7 @@ package dev.ripple.core.tensor.kernels;
 
 import dev.ripple.core.tensor.DType;
 import java.lang.foreign.MemorySegment;
+import java.util.Arrays;
 
 /**
  * The inner loops of a sparse FFN over bundles stored as {@code dtype} in a memory segment: a dot
@@ -155,14 +156,28 @@ public interface Kernels {
 
     /** {@code xT[k·stride + t] = xs[t][k]} for t below count and k below n; zeros up to the stride. */
     default float[] transpose(float[][] xs, int count, int n) {
+        float[] xT = new float[n * transposedStride(count)];
+        transpose(xs, count, n, xT);
+        return xT;
+    }
+
+    /**
+     * As {@link #transpose(float[][], int, int)} into {@code xT}, which may hold anything before
+     * (a reused array): the padding after count is written with zeros too, so a tile over it sums
+     * zeros, not a previous sequence's values.
+     *
+     * @param xT at least {@code n · transposedStride(count)} floats; those after them are left as they are
+     */
+    default void transpose(float[][] xs, int count, int n, float[] xT) {
         int stride = transposedStride(count);
-        float[] xT = new float[n * stride];
+        for (int k = 0; k < n; k++) {
+            Arrays.fill(xT, k * stride + count, (k + 1) * stride, 0f);
+        }
         for (int t = 0; t < count; t++) {
             float[] x = xs[t];
             for (int k = 0; k < n; k++) {
                 xT[k * stride + t] = x[k];
             }
         }
-        return xT;
     }
 }
