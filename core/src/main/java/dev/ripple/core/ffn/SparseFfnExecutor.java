@@ -26,7 +26,7 @@ import java.util.concurrent.ForkJoinPool;
  * ffn.forward(x, refs, out, null);
  * }</pre>
  *
- * <p>Thread-safe: a call's state is its own or, for the widening scratch and the one-part sum, its
+ * <p>Thread-safe: a call's state is its own or, for the widening scratch and the one-part sums, its
  * thread's. Large active sets are split across the cores, each part accumulating privately, then
  * summed.
  */
@@ -34,7 +34,10 @@ public final class SparseFfnExecutor {
     /** Below this many weight elements touched per token, one thread is faster than forking. */
     static final long PARALLEL_ELEMENTS = 1L << 18;
 
-    /** Where a token's non-f32 rows are widened: one array per thread, not one per part of every token. */
+    /**
+     * Where a token's non-f32 rows are widened, or a block of a sequence's rows staged: one array
+     * per thread, not one per part of every call.
+     */
     private static final ThreadScratch WIDENING = new ThreadScratch();
 
     /**
@@ -42,6 +45,9 @@ public final class SparseFfnExecutor {
      * token. Its own holder, because a token's rows are widened while its sum is live.
      */
     private static final ThreadScratch SUM = new ThreadScratch();
+
+    /** {@link #forwardAll}'s working memory on each thread: see {@link SequenceScratch}. */
+    private static final ThreadLocal<SequenceScratch> SEQUENCE = ThreadLocal.withInitial(SequenceScratch::new);
 
     private final FfnLayerSpec spec;
     private final float[] downBias;
@@ -181,6 +187,11 @@ public final class SparseFfnExecutor {
      * results equal {@link #forward} token by token over the same bundles up to the rounding of
      * the dot products, which sum in the tiles' order.
      *
+     * <p>{@code outs[t]} may be {@code xs[t]}: the sums are kept apart from {@code outs} and written
+     * to them only after every bundle has been applied, since each bundle reads its users' inputs.
+     * A sequence that runs in one part sums, and transposes its tokens, in arrays of its thread's
+     * ({@link SequenceScratch}); a split one in new arrays, for the reason {@link #forward} gives.
+     *
      * @param union       every bundle used by at least one token
      * @param usersStart  for bundle i of union, its users are {@code users[usersStart[i] .. usersStart[i + 1])}
      * @param users       token indices, ascending within each bundle
@@ -214,11 +225,18 @@ public final class SparseFfnExecutor {
         // The tokens transposed once for every bundle, unless padding them to whole vectors would
         // waste more than it saves (a handful of tokens).
         int stride = kernels.transposedStride(tokens);
-        float[] xT = stride <= 2 * tokens ? kernels.transpose(xs, tokens, d) : null;
+        boolean transposed = stride <= 2 * tokens;
         if (parts <= 1 || !shared(union)) {
-            acc = new float[tokens][d];
-            accumulateAll(xs, xT, stride, union, usersStart, users, 0, n, acc);
+            SequenceScratch own = SEQUENCE.get();
+            float[] xT = null;
+            if (transposed) {
+                xT = own.transposed(d * stride);
+                kernels.transpose(xs, tokens, d, xT);
+            }
+            acc = own.sums(tokens, d);
+            accumulateAll(xs, xT, stride, union, usersStart, users, 0, n, tokens, acc);
         } else {
+            float[] xT = transposed ? kernels.transpose(xs, tokens, d) : null;
             float[][][] partials = new float[parts][][];
             CompletableFuture<?>[] others = new CompletableFuture<?>[parts - 1];
             int count = parts;
@@ -235,11 +253,12 @@ public final class SparseFfnExecutor {
                                 users,
                                 bounds(n, count, part),
                                 bounds(n, count, part + 1),
+                                tokens,
                                 partials[part]),
                         ForkJoinPool.commonPool());
             }
             partials[0] = new float[tokens][d];
-            accumulateAll(xs, xT, stride, union, usersStart, users, 0, bounds(n, parts, 1), partials[0]);
+            accumulateAll(xs, xT, stride, union, usersStart, users, 0, bounds(n, parts, 1), tokens, partials[0]);
             CompletableFuture.allOf(others).join();
             acc = partials[0];
             for (int p = 1; p < parts; p++) {
@@ -264,7 +283,10 @@ public final class SparseFfnExecutor {
      * most of their neurons, so computing a bundle's pre-activation for a token that does not use it
      * costs less than the horizontal sums the tiles need. A token that does
      * not use a bundle of the block gets coefficient 0 for it, which adds nothing; each token's sum
-     * still receives its bundles in union order.
+     * still receives its bundles in union order. Its working arrays are its thread's
+     * ({@link SequenceScratch}): it never waits, so nothing else runs on the thread meanwhile.
+     *
+     * @param tokens the sequence's length; {@code acc} has a sum for each of them, perhaps more rows
      */
     private void accumulateAll(
             float[][] xs,
@@ -275,26 +297,29 @@ public final class SparseFfnExecutor {
             int[] users,
             int from,
             int to,
+            int tokens,
             float[][] acc) {
         int d = spec.dModel();
         DType t = spec.dtype();
         int rowsMax = Kernels.MAX_ROWS;
-        int tokens = acc.length;
-        float[] scratch = new float[rowsMax * d];
+        float[] scratch = WIDENING.floats(rowsMax * d);
+        SequenceScratch own = SEQUENCE.get().forTokens(tokens);
+        // Not the thread's: an array kept would hold the last call's segments, and with them an
+        // automatic arena's memory, reachable after the call.
         MemorySegment[] segs = new MemorySegment[rowsMax];
-        long[] ups = new long[rowsMax];
-        long[] gates = new long[rowsMax];
-        long[] downs = new long[rowsMax];
-        float[] upBias = new float[rowsMax];
-        float[] gateBias = new float[rowsMax];
-        float[] mean = new float[rowsMax];
-        int[] block = new int[tokens];
-        int[] position = new int[tokens];
-        int[] stamp = new int[tokens];
-        Arrays.fill(stamp, -1);
-        float[] up = new float[rowsMax * tokens];
-        float[] gate = new float[rowsMax * tokens];
-        float[] coef = new float[rowsMax * tokens];
+        long[] ups = own.ups;
+        long[] gates = own.gates;
+        long[] downs = own.downs;
+        float[] upBias = own.upBias;
+        float[] gateBias = own.gateBias;
+        float[] mean = own.mean;
+        int[] block = own.block;
+        int[] position = own.position;
+        int[] stamp = own.stamp;
+        Arrays.fill(stamp, 0, tokens, -1);
+        float[] up = own.up;
+        float[] gate = own.gate;
+        float[] coef = own.coef;
         boolean vectorGelu = !spec.gated() && spec.activation() == Activation.GELU;
         for (int i = from; i < to; i += rowsMax) {
             int rows = Math.min(rowsMax, to - i);
@@ -359,6 +384,66 @@ public final class SparseFfnExecutor {
                 }
             }
             kernels.axpyRows(t, segs, downs, rows, coef, acc, block, count, d, scratch);
+        }
+    }
+
+    /**
+     * {@link #forwardAll}'s working memory on one thread, grown on demand and reused: the block
+     * arrays of {@link #accumulateAll}, which any part on any thread takes (it never waits), and,
+     * for a sequence that runs in one part, its tokens transposed and their sums. The contents are
+     * garbage between calls; each call writes before it reads (the sums are zeroed, the stamps
+     * reset). A split sequence keeps new arrays for its sums and transposed tokens, since they live
+     * while its thread waits for the other parts and may run another sequence meanwhile.
+     */
+    private static final class SequenceScratch {
+        final long[] ups = new long[Kernels.MAX_ROWS];
+        final long[] gates = new long[Kernels.MAX_ROWS];
+        final long[] downs = new long[Kernels.MAX_ROWS];
+        final float[] upBias = new float[Kernels.MAX_ROWS];
+        final float[] gateBias = new float[Kernels.MAX_ROWS];
+        final float[] mean = new float[Kernels.MAX_ROWS];
+        /** By token: for the current block, its place in the block and the block it was placed for. */
+        int[] block = new int[0];
+
+        int[] position = new int[0];
+        int[] stamp = new int[0];
+        /** Pre-activations and coefficients, {@code MAX_ROWS} rows by token. */
+        float[] up = new float[0];
+
+        float[] gate = new float[0];
+        float[] coef = new float[0];
+        private float[][] sums = new float[0][0];
+        private float[] transposed = new float[0];
+
+        /** This, with the block arrays for {@code tokens} tokens. */
+        SequenceScratch forTokens(int tokens) {
+            if (block.length < tokens) {
+                block = new int[tokens];
+                position = new int[tokens];
+                stamp = new int[tokens];
+                up = new float[Kernels.MAX_ROWS * tokens];
+                gate = new float[Kernels.MAX_ROWS * tokens];
+                coef = new float[Kernels.MAX_ROWS * tokens];
+            }
+            return this;
+        }
+
+        /** Zeroed sums of {@code d} floats for {@code tokens} tokens (the rows may be longer, and more). */
+        float[][] sums(int tokens, int d) {
+            if (sums.length < tokens || (tokens > 0 && sums[0].length < d)) {
+                sums = new float[Math.max(tokens, sums.length)][Math.max(d, sums.length == 0 ? 0 : sums[0].length)];
+            }
+            for (int t = 0; t < tokens; t++) {
+                Arrays.fill(sums[t], 0, d, 0f);
+            }
+            return sums;
+        }
+
+        float[] transposed(int floats) {
+            if (transposed.length < floats) {
+                transposed = new float[floats];
+            }
+            return transposed;
         }
     }
 

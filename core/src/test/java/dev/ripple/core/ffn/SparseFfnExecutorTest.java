@@ -245,6 +245,113 @@ class SparseFfnExecutorTest {
         }
     }
 
+    /**
+     * A sequence sums from zero whatever its thread ran before: a layer's sequence computed on a
+     * thread that has just run a wider layer's longer sequence (its sums and block arrays larger,
+     * holding that call's values) and the same sequence again give, bit for bit, what a fresh thread
+     * gives. 2 tokens take the kernels' per-token path, 16 the transposed one (on any vector width).
+     */
+    @ParameterizedTest(name = "tokens={0}")
+    @CsvSource({"2", "16"})
+    void aSequenceSumsFromZeroAfterOtherSequencesOnItsThread(int tokens) throws Exception {
+        Random rnd = new Random(43L + tokens);
+        FfnLayerWeights wide = RandomModels.layer(rnd, 0, 96, 64, Activation.GELU, false, DType.F16);
+        FfnLayerWeights narrow = RandomModels.layer(rnd, 1, 40, 64, Activation.SILU, true, DType.F32);
+        SparseFfnExecutor wideFfn = new SparseFfnExecutor(wide.spec(), wide.downBias());
+        SparseFfnExecutor narrowFfn = new SparseFfnExecutor(narrow.spec(), narrow.downBias());
+        try (Arena arena = Arena.ofShared();
+                ExecutorService fresh = Executors.newSingleThreadExecutor()) {
+            BundleRefs wideRefs = allBundles(wide, RandomModels.bundles(arena, wide, RandomModels.shuffled(rnd, 64)));
+            BundleRefs narrowRefs =
+                    allBundles(narrow, RandomModels.bundles(arena, narrow, RandomModels.shuffled(rnd, 64)));
+            Users wideUsers = Users.random(rnd, 64, 24);
+            Users narrowUsers = Users.random(rnd, 64, tokens);
+            float[][] wideXs = randomRows(rnd, 24, 96);
+            float[][] narrowXs = randomRows(rnd, tokens, 40);
+            float[][] expected = fresh.submit(() -> {
+                        float[][] outs = new float[tokens][40];
+                        narrowFfn.forwardAll(narrowXs, narrowRefs, narrowUsers.start(), narrowUsers.users(), outs);
+                        return outs;
+                    })
+                    .get();
+            wideFfn.forwardAll(wideXs, wideRefs, wideUsers.start(), wideUsers.users(), new float[24][96]);
+            float[][] afterWide = new float[tokens][40];
+            narrowFfn.forwardAll(narrowXs, narrowRefs, narrowUsers.start(), narrowUsers.users(), afterWide);
+            float[][] again = new float[tokens][40];
+            narrowFfn.forwardAll(narrowXs, narrowRefs, narrowUsers.start(), narrowUsers.users(), again);
+            for (int t = 0; t < tokens; t++) {
+                assertArrayEquals(expected[t], afterWide[t], "after the wide layer, token " + t);
+                assertArrayEquals(expected[t], again[t], "again, token " + t);
+            }
+        }
+    }
+
+    /**
+     * The outputs may replace the inputs ({@code outs[t] == xs[t]}): the results are, bit for bit,
+     * those into separate arrays, for a sequence in one part (small layer) and one split across the
+     * cores (MiniLM-sized), f32 and f16, per-token and transposed. Writing a token's output before
+     * the last bundle would feed that bundle a changed input.
+     */
+    @ParameterizedTest(name = "d={0} n={1} {2} tokens={3}")
+    @CsvSource({
+        "64,256,F32,2",
+        "64,256,F16,16",
+        "384,1536,F32,3",
+        "384,1536,F16,16",
+    })
+    void theOutputsMayBeTheInputs(int d, int n, DType dtype, int tokens) {
+        Random rnd = new Random(47L * d + n + dtype.ordinal() + tokens);
+        FfnLayerWeights w = RandomModels.layer(rnd, 0, d, n, Activation.GELU, false, dtype);
+        SparseFfnExecutor ffn = new SparseFfnExecutor(w.spec(), w.downBias());
+        try (Arena arena = Arena.ofShared()) { // shared: the large layer runs on several threads
+            BundleRefs union = allBundles(w, RandomModels.bundles(arena, w, RandomModels.shuffled(rnd, n)));
+            Users users = Users.random(rnd, n, tokens);
+            for (int trial = 0; trial < 2; trial++) {
+                float[][] xs = randomRows(rnd, tokens, d);
+                float[][] expected = new float[tokens][d];
+                float[][] inputs = new float[tokens][];
+                for (int t = 0; t < tokens; t++) {
+                    inputs[t] = xs[t].clone();
+                }
+                ffn.forwardAll(inputs, union, users.start(), users.users(), expected);
+                ffn.forwardAll(xs, union, users.start(), users.users(), xs);
+                for (int t = 0; t < tokens; t++) {
+                    assertArrayEquals(expected[t], xs[t], "trial " + trial + ", token " + t);
+                }
+            }
+        }
+    }
+
+    /** Which tokens use each bundle of a union, in {@code forwardAll}'s form. */
+    private record Users(int[] start, int[] users) {
+        /** Each token uses each bundle with probability 2/3; a bundle nobody drew goes to one token. */
+        static Users random(Random rnd, int bundles, int tokens) {
+            int[] start = new int[bundles + 1];
+            int[] users = new int[bundles * tokens];
+            int u = 0;
+            for (int i = 0; i < bundles; i++) {
+                for (int t = 0; t < tokens; t++) {
+                    if (rnd.nextInt(3) > 0) {
+                        users[u++] = t;
+                    }
+                }
+                if (u == start[i]) {
+                    users[u++] = i % tokens;
+                }
+                start[i + 1] = u;
+            }
+            return new Users(start, users);
+        }
+    }
+
+    private static float[][] randomRows(Random rnd, int rows, int d) {
+        float[][] xs = new float[rows][];
+        for (int t = 0; t < rows; t++) {
+            xs[t] = RandomModels.randomFloats(rnd, d, 1f);
+        }
+        return xs;
+    }
+
     private static BundleRefs allBundles(FfnLayerWeights w, MemorySegment seg) {
         BundleRefs refs = new BundleRefs();
         for (int slot = 0; slot < w.spec().dFfn(); slot++) {
