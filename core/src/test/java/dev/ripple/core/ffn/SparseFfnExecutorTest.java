@@ -218,29 +218,23 @@ class SparseFfnExecutorTest {
     @Test
     void aTokenSumsFromZeroAfterOtherTokensOnItsThread() throws Exception {
         Random rnd = new Random(41);
-        FfnLayerWeights wide = RandomModels.layer(rnd, 0, 96, 128, Activation.GELU, false, DType.F16);
-        FfnLayerWeights narrow = RandomModels.layer(rnd, 1, 40, 64, Activation.SILU, true, DType.F32);
-        SparseFfnExecutor wideFfn = new SparseFfnExecutor(wide.spec(), wide.downBias());
-        SparseFfnExecutor narrowFfn = new SparseFfnExecutor(narrow.spec(), narrow.downBias());
         try (Arena arena = Arena.ofShared();
                 ExecutorService fresh = Executors.newSingleThreadExecutor()) {
-            BundleRefs wideRefs = allBundles(wide, RandomModels.bundles(arena, wide, RandomModels.shuffled(rnd, 128)));
-            BundleRefs narrowRefs =
-                    allBundles(narrow, RandomModels.bundles(arena, narrow, RandomModels.shuffled(rnd, 64)));
+            WideAndNarrow layers = WideAndNarrow.random(rnd, arena, 128);
             float[] wideX = RandomModels.randomFloats(rnd, 96, 1f);
             float[] narrowX = RandomModels.randomFloats(rnd, 40, 1f);
             float[] expected = fresh.submit(() -> {
                         float[] out = new float[40];
-                        narrowFfn.forward(narrowX, narrowRefs, out, null);
+                        layers.narrow().forward(narrowX, layers.narrowRefs(), out, null);
                         return out;
                     })
                     .get();
-            wideFfn.forward(wideX, wideRefs, new float[96], null);
+            layers.wide().forward(wideX, layers.wideRefs(), new float[96], null);
             float[] afterWide = new float[40];
-            narrowFfn.forward(narrowX, narrowRefs, afterWide, null);
+            layers.narrow().forward(narrowX, layers.narrowRefs(), afterWide, null);
             assertArrayEquals(expected, afterWide);
             float[] again = new float[40];
-            narrowFfn.forward(narrowX, narrowRefs, again, null);
+            layers.narrow().forward(narrowX, layers.narrowRefs(), again, null);
             assertArrayEquals(expected, again);
         }
     }
@@ -255,30 +249,28 @@ class SparseFfnExecutorTest {
     @CsvSource({"2", "16"})
     void aSequenceSumsFromZeroAfterOtherSequencesOnItsThread(int tokens) throws Exception {
         Random rnd = new Random(43L + tokens);
-        FfnLayerWeights wide = RandomModels.layer(rnd, 0, 96, 64, Activation.GELU, false, DType.F16);
-        FfnLayerWeights narrow = RandomModels.layer(rnd, 1, 40, 64, Activation.SILU, true, DType.F32);
-        SparseFfnExecutor wideFfn = new SparseFfnExecutor(wide.spec(), wide.downBias());
-        SparseFfnExecutor narrowFfn = new SparseFfnExecutor(narrow.spec(), narrow.downBias());
         try (Arena arena = Arena.ofShared();
                 ExecutorService fresh = Executors.newSingleThreadExecutor()) {
-            BundleRefs wideRefs = allBundles(wide, RandomModels.bundles(arena, wide, RandomModels.shuffled(rnd, 64)));
-            BundleRefs narrowRefs =
-                    allBundles(narrow, RandomModels.bundles(arena, narrow, RandomModels.shuffled(rnd, 64)));
+            WideAndNarrow layers = WideAndNarrow.random(rnd, arena, 64);
             Users wideUsers = Users.random(rnd, 64, 24);
             Users narrowUsers = Users.random(rnd, 64, tokens);
             float[][] wideXs = randomRows(rnd, 24, 96);
             float[][] narrowXs = randomRows(rnd, tokens, 40);
             float[][] expected = fresh.submit(() -> {
                         float[][] outs = new float[tokens][40];
-                        narrowFfn.forwardAll(narrowXs, narrowRefs, narrowUsers.start(), narrowUsers.users(), outs);
+                        layers.narrow()
+                                .forwardAll(
+                                        narrowXs, layers.narrowRefs(), narrowUsers.start(), narrowUsers.users(), outs);
                         return outs;
                     })
                     .get();
-            wideFfn.forwardAll(wideXs, wideRefs, wideUsers.start(), wideUsers.users(), new float[24][96]);
+            layers.wide()
+                    .forwardAll(wideXs, layers.wideRefs(), wideUsers.start(), wideUsers.users(), new float[24][96]);
             float[][] afterWide = new float[tokens][40];
-            narrowFfn.forwardAll(narrowXs, narrowRefs, narrowUsers.start(), narrowUsers.users(), afterWide);
+            layers.narrow()
+                    .forwardAll(narrowXs, layers.narrowRefs(), narrowUsers.start(), narrowUsers.users(), afterWide);
             float[][] again = new float[tokens][40];
-            narrowFfn.forwardAll(narrowXs, narrowRefs, narrowUsers.start(), narrowUsers.users(), again);
+            layers.narrow().forwardAll(narrowXs, layers.narrowRefs(), narrowUsers.start(), narrowUsers.users(), again);
             for (int t = 0; t < tokens; t++) {
                 assertArrayEquals(expected[t], afterWide[t], "after the wide layer, token " + t);
                 assertArrayEquals(expected[t], again[t], "again, token " + t);
@@ -319,6 +311,28 @@ class SparseFfnExecutorTest {
                     assertArrayEquals(expected[t], xs[t], "trial " + trial + ", token " + t);
                 }
             }
+        }
+    }
+
+    /**
+     * A wider layer (96 × {@code wideNeurons}, f16, GELU) and a narrower one (40 × 64, f32, gated
+     * SiLU), each with every bundle in {@code arena}: the narrow one's arrays on a thread are then
+     * shorter than what the wide one left there.
+     */
+    private record WideAndNarrow(
+            SparseFfnExecutor wide, BundleRefs wideRefs, SparseFfnExecutor narrow, BundleRefs narrowRefs) {
+        static WideAndNarrow random(Random rnd, Arena arena, int wideNeurons) {
+            FfnLayerWeights wide = RandomModels.layer(rnd, 0, 96, wideNeurons, Activation.GELU, false, DType.F16);
+            FfnLayerWeights narrow = RandomModels.layer(rnd, 1, 40, 64, Activation.SILU, true, DType.F32);
+            BundleRefs wideRefs =
+                    allBundles(wide, RandomModels.bundles(arena, wide, RandomModels.shuffled(rnd, wideNeurons)));
+            BundleRefs narrowRefs =
+                    allBundles(narrow, RandomModels.bundles(arena, narrow, RandomModels.shuffled(rnd, 64)));
+            return new WideAndNarrow(
+                    new SparseFfnExecutor(wide.spec(), wide.downBias()),
+                    wideRefs,
+                    new SparseFfnExecutor(narrow.spec(), narrow.downBias()),
+                    narrowRefs);
         }
     }
 
