@@ -27,10 +27,14 @@ public interface PlacementAlgorithm {
      * not an estimate. Callers that place several layers at once add it to each layer's counting
      * working set, so that the layers together stay within the budget one layer was given.
      *
-     * <p>The default is the largest of the built-in algorithms' ({@code ripple+} at its default
-     * options), so an algorithm that does not state its own is counted as the most demanding one.
+     * <p>The default, {@link #UNKNOWN_SCRATCH}, says the algorithm does not know its bound: the
+     * pipeline then places its layers one at a time, in the memory one layer always had, rather
+     * than guess from another algorithm's needs. Every built-in algorithm states its own.
      */
     default long scratchBytes(int neurons, int tokens) {
-        return RefinedPathPlacement.scratchBytes(neurons, tokens, RefinedPathOptions.defaults());
+        return UNKNOWN_SCRATCH;
     }
+
+    /** What {@link #scratchBytes} returns when an algorithm cannot bound its scratch. */
+    long UNKNOWN_SCRATCH = Long.MAX_VALUE;
 }

@@ -254,7 +254,8 @@ public final class PlacementPipeline {
      * working set, which is the counting's ({@link CoActivationCounter#denseWorkingBytes}) plus the
      * largest placement step's scratch among {@code algorithms}
      * ({@link PlacementAlgorithm#scratchBytes}), run on the triangle the counting left. The one
-     * place the per-layer size is worked out.
+     * place the per-layer size is worked out; an algorithm that cannot bound its scratch
+     * ({@link PlacementAlgorithm#UNKNOWN_SCRATCH}) places one layer at a time.
      */
     static int atOnce(
             ActivationTrace calibration, CoActivationCounter counter, List<PlacementAlgorithm> algorithms, int cores) {
@@ -265,7 +266,8 @@ public final class PlacementPipeline {
             for (PlacementAlgorithm a : algorithms) {
                 scratch = Math.max(scratch, a.scratchBytes(calibration.neurons(l), calibration.tokens(l)));
             }
-            working[l] = counting == Long.MAX_VALUE ? Long.MAX_VALUE : counting + scratch;
+            boolean unbounded = counting == Long.MAX_VALUE || scratch == PlacementAlgorithm.UNKNOWN_SCRATCH;
+            working[l] = unbounded ? Long.MAX_VALUE : counting + scratch;
         }
         return layersAtOnce(working, counter.options().maxDenseBytes(), cores);
     }

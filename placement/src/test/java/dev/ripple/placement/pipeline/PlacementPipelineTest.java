@@ -144,6 +144,24 @@ class PlacementPipelineTest {
         long twoWithKeys = 2 * (counting + bandKeys);
         assertEquals(1, PlacementPipeline.atOnce(trace, counter(twoWithKeys - 1), List.of(ripple), 2));
         assertEquals(2, PlacementPipeline.atOnce(trace, counter(twoWithKeys - 1), List.of(IDENTITY), 2));
+
+        // an algorithm that cannot bound its scratch is placed one layer at a time, whatever the budget
+        PlacementAlgorithm silent = new PlacementAlgorithm() {
+            @Override
+            public String name() {
+                return "silent";
+            }
+
+            @Override
+            public int[] order(LayerStats stats) {
+                return IDENTITY.order(stats);
+            }
+        };
+        assertEquals(PlacementAlgorithm.UNKNOWN_SCRATCH, silent.scratchBytes(n, tokens));
+        long plenty = Long.MAX_VALUE / 2;
+        assertEquals(2, PlacementPipeline.atOnce(trace, counter(plenty), List.of(IDENTITY), 2));
+        assertEquals(1, PlacementPipeline.atOnce(trace, counter(plenty), List.of(silent), 2));
+        assertEquals(1, PlacementPipeline.atOnce(trace, counter(plenty), List.of(IDENTITY, silent), 2));
     }
 
     private static final PlacementAlgorithm IDENTITY = PlacementAlgorithms.byName("identity");
@@ -213,6 +231,11 @@ class PlacementPipelineTest {
                 }
                 searching.set(true);
                 return endless.order(stats);
+            }
+
+            @Override
+            public long scratchBytes(int neurons, int tokens) {
+                return endless.scratchBytes(neurons, tokens); // stated, so the two layers run at once
             }
         };
         long start = System.nanoTime();
