@@ -27,9 +27,18 @@ public record DtypeComparison(long cacheBytes, List<Row> rows) {
      * @param dense    the Java encoder computing every neuron, against ONNX Runtime
      * @param sparse   the Java encoder with the run's predictor, at the shared cache budget
      * @param decode   decode-like replay of the true active sets at the shared cache budget (I/O only)
+     * @param start    how this type's passes met the page cache: decided per file, since a narrower
+     *                 type's file can fit in DRAM under an emulated device where the header's f32 file
+     *                 does not
      */
     public record Row(
-            String dtype, long ffnBytes, StorageError error, FidelityRun dense, FidelityRun sparse, IoReplay decode) {}
+            String dtype,
+            long ffnBytes,
+            StorageError error,
+            FidelityRun dense,
+            FidelityRun sparse,
+            IoReplay decode,
+            PassStart start) {}
 
     public void print(PrintWriter o) {
         o.printf(
@@ -37,11 +46,19 @@ public record DtypeComparison(long cacheBytes, List<Row> rows) {
                         + "true sets replayed token by token, types interleaved)%n",
                 MemoryPlan.mib(cacheBytes));
         o.printf(
-                "%s %9s %9s %9s %9s %9s %9s %9s%n",
-                DtypeColumns.header(), "dense cos", "dense p5", "cos", "cos p5", "KiB/tok", "io ms/tok", "hits");
+                "%s %9s %9s %9s %9s %9s %9s %9s %9s%n",
+                DtypeColumns.header(),
+                "dense cos",
+                "dense p5",
+                "cos",
+                "cos p5",
+                "KiB/tok",
+                "io ms/tok",
+                "hits",
+                "start");
         for (Row r : rows) {
             o.printf(
-                    "%s %9.6f %9.6f %9.6f %9.6f %9.1f %9.3f %8.1f%%%n",
+                    "%s %9.6f %9.6f %9.6f %9.6f %9.1f %9.3f %8.1f%% %9s%n",
                     DtypeColumns.cells(r.dtype(), r.ffnBytes(), r.error()),
                     r.dense().cosine().mean(),
                     r.dense().cosine().p5(),
@@ -49,9 +66,12 @@ public record DtypeComparison(long cacheBytes, List<Row> rows) {
                     r.sparse().cosine().p5(),
                     r.decode().bytesPerToken() / 1024,
                     r.decode().ioMsPerToken().mean(),
-                    100 * r.decode().cacheHitRate());
+                    100 * r.decode().cacheHitRate(),
+                    r.start().label());
         }
-        o.println(DtypeColumns.ERROR_NOTE + "cos = cosine against ONNX Runtime)");
+        o.println(DtypeColumns.ERROR_NOTE
+                + "cos = cosine against ONNX Runtime; start = each type's file evicted, kept or bypassed, "
+                + "as the header explains)");
     }
 
     public ObjectNode toJson() {
@@ -65,6 +85,7 @@ public record DtypeComparison(long cacheBytes, List<Row> rows) {
             n.put("decodeOpsPerToken", r.decode().opsPerToken());
             n.set("decodeIoMsPerToken", JSON.valueToTree(r.decode().ioMsPerToken()));
             n.put("decodeCacheHitRate", r.decode().cacheHitRate());
+            n.put("passStart", r.start().label());
         }
         return root;
     }

@@ -271,7 +271,7 @@ public final class StrategyBench {
 
         TracePredictor sets = IoReplay.predictor(heldTrace);
         // the strategies' files differ only in order, so one decision speaks for all of them
-        PassStart passStart = PassStart.of(readerKind, s.emulatedDevice() != null, files.get("ripple+"));
+        PassStart passStart = passStart(files.get("ripple+"));
         // Decode-like: the strategies interleaved token by token, so they meet the same device conditions.
         List<IoReplay.Setup> decodeSetups = new ArrayList<>();
         for (BenchStrategy st : BenchStrategy.ALL) {
@@ -562,7 +562,8 @@ public final class StrategyBench {
             evictIfCached(t.file());
             FidelityRun sparse =
                     forward(label, t.file(), setups.get(i).options(), sets, heldTrace, passages, reference);
-            rows.add(new DtypeComparison.Row(label, t.ffnBytes(), t.error(), dense, sparse, decoded.get(i)));
+            rows.add(new DtypeComparison.Row(
+                    label, t.ffnBytes(), t.error(), dense, sparse, decoded.get(i), passStart(t.file())));
         }
         return new DtypeComparison(cacheBytes, rows);
     }
@@ -796,8 +797,13 @@ public final class StrategyBench {
      * cost the re-read that brings it back.
      */
     private void evictIfCached(Path file) throws IOException {
-        if (PassStart.of(s.reader(), s.emulatedDevice() != null, file) == PassStart.EVICTED) {
+        if (passStart(file) == PassStart.EVICTED) {
             PageCache.evict(file);
         }
+    }
+
+    /** How a pass over {@code file} starts with this run's reader and device ({@link PassStart}). */
+    private PassStart passStart(Path file) throws IOException {
+        return PassStart.of(s.reader(), s.emulatedDevice() != null, file);
     }
 }
