@@ -15,7 +15,9 @@ import java.util.List;
  * in weight bands: a histogram of the pairs whose both ends are still open picks the band of the
  * heaviest ones that fits a budget, those are counting-sorted and joined, and the next band is
  * taken below it. Pairs with a closed end are rejected by the greedy anyway, so filtering them out
- * before a band is exact, and each band shrinks the open set quickly.
+ * before a band is exact, and each band shrinks the open set quickly. A single weight shared by
+ * more pairs than the budget (most pairs tied, e.g. neurons active on every token) is taken in
+ * slices of the budget in ascending {@code (i, j)}, the tie order, so the bound holds there too.
  */
 final class GreedyChains {
     private final int n;
@@ -36,8 +38,13 @@ final class GreedyChains {
 
     /** The chains of the greedy join, each walked from its smaller-id end; singletons included. */
     static List<int[]> build(LayerStats stats) {
+        return build(stats, bandBudget(stats.neurons()));
+    }
+
+    /** As {@link #build(LayerStats)} sorting at most {@code budget} pairs at once (tests: a small one). */
+    static List<int[]> build(LayerStats stats, int budget) {
         GreedyChains g = new GreedyChains(stats.neurons());
-        g.join(stats);
+        g.join(stats, budget);
         return g.chains();
     }
 
@@ -54,8 +61,7 @@ final class GreedyChains {
      * pair keys (a long per pair, up to {@link #bandBudget}), the histogram and write positions (an
      * int per weight; joint counts are at most {@code tokens}), and per neuron the chain links,
      * degrees, union-find, the chains returned (an array each at worst) and the walk's buffer,
-     * bounded by 64 bytes. The one exception: a single weight shared by more pairs than the budget
-     * (most pairs tied, e.g. neurons active on every token) is one band, and its keys exceed this.
+     * bounded by 64 bytes. A weight tied by more pairs than the budget is taken in slices of it.
      */
     static long scratchBytes(int n, int tokens) {
         long keys = (long) bandBudget(n) * Long.BYTES;
@@ -63,8 +69,7 @@ final class GreedyChains {
         return keys + perWeight + 64L * n;
     }
 
-    private void join(LayerStats stats) {
-        int budget = bandBudget(n);
+    private void join(LayerStats stats, int budget) {
         int joins = 0;
         int hi = stats.maxJoint() + 1;
         while (hi > 1 && joins < n - 1) {
@@ -85,6 +90,11 @@ final class GreedyChains {
             if (taken == 0 && lo <= 1) {
                 break;
             }
+            if (taken > budget) { // one weight tied by more pairs than a band may sort
+                joins = joinTied(stats, top - 1, budget, joins);
+                hi = top - 1;
+                continue;
+            }
             final int bottom = lo;
             long[] pairs = new long[(int) taken];
             int[] next = new int[top - bottom]; // write position per weight, heaviest first
@@ -97,17 +107,54 @@ final class GreedyChains {
                     pairs[next[top - 1 - w]++] = ((long) i << 32) | j;
                 }
             });
-            for (long p : pairs) {
-                int i = (int) (p >>> 32);
-                int j = (int) p;
-                if (degree[i] < 2 && degree[j] < 2 && sets.union(i, j)) {
-                    link(i, j);
-                    link(j, i);
-                    joins++;
-                }
-            }
+            joins = joinInOrder(pairs, pairs.length, joins);
             hi = bottom;
         }
+    }
+
+    /**
+     * The pairs of weight {@code w} in slices of at most {@code budget}, each the next pairs in
+     * ascending {@code (i, j)} (the tie order) after the last one taken, among those whose ends are
+     * still open then: a pair with a closed end would be rejected anyway, so this joins exactly what
+     * one sort of them all would.
+     */
+    private int joinTied(LayerStats stats, int w, int budget, int joins) {
+        long[] slice = new long[budget];
+        long after = -1; // the key of the last pair taken
+        while (joins < n - 1) {
+            PathLocalSearch.stopIfInterrupted();
+            final long from = after;
+            final int fromRow = from < 0 ? 0 : (int) (from >>> 32);
+            int[] count = {0};
+            stats.forEachPair(i -> i >= fromRow && degree[i] < 2, (i, j, weight) -> {
+                if (weight == w && count[0] < budget && degree[j] < 2) {
+                    long key = ((long) i << 32) | j;
+                    if (key > from) {
+                        slice[count[0]++] = key;
+                    }
+                }
+            });
+            joins = joinInOrder(slice, count[0], joins);
+            if (count[0] < budget) {
+                break;
+            }
+            after = slice[count[0] - 1];
+        }
+        return joins;
+    }
+
+    /** Joins the first {@code count} of {@code pairs}, in order, where both ends are open and apart. */
+    private int joinInOrder(long[] pairs, int count, int joins) {
+        for (int k = 0; k < count; k++) {
+            int i = (int) (pairs[k] >>> 32);
+            int j = (int) pairs[k];
+            if (degree[i] < 2 && degree[j] < 2 && sets.union(i, j)) {
+                link(i, j);
+                link(j, i);
+                joins++;
+            }
+        }
+        return joins;
     }
 
     private void link(int a, int b) {

@@ -1,5 +1,6 @@
 package dev.ripple.placement.algorithm;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -103,5 +104,36 @@ class GreedyPathPlacementTest {
         assertEquals(2, chains.size());
         assertEquals(3, chains.get(0).length);
         assertEquals(1, chains.get(1).length);
+    }
+
+    /**
+     * Bands of a few pairs join exactly what one sort of all pairs does, including a weight tied
+     * by far more pairs than a band holds (neurons active on every token), which is taken in
+     * slices in the tie order.
+     */
+    @Test
+    void smallBandsAndTiedSlicesJoinWhatOneSortDoes() {
+        Planted p = planted(4, 600, 0.3);
+        List<RoaringBitmap> tied = new ArrayList<>(p.tokens());
+        RoaringBitmap always = new RoaringBitmap();
+        always.add(0L, 60L); // neurons 0..59 on every token: 1,770 pairs share the top weight
+        for (int t = 0; t < tied.size(); t++) {
+            tied.set(t, RoaringBitmap.or(tied.get(t), always));
+        }
+        for (List<RoaringBitmap> tokens : List.of(p.tokens(), tied)) {
+            for (CountingOptions opts : List.of(
+                    CountingOptions.defaults(),
+                    CountingOptions.defaults().withMaxDenseBytes(0).withTopK(SIZE))) {
+                LayerStats stats = new CoActivationCounter(opts).count(tokens, N);
+                List<int[]> oneSort = GreedyChains.build(stats, Integer.MAX_VALUE - 8);
+                for (int budget : new int[] {1, 7, 100}) {
+                    List<int[]> banded = GreedyChains.build(stats, budget);
+                    assertEquals(oneSort.size(), banded.size(), "budget " + budget);
+                    for (int c = 0; c < oneSort.size(); c++) {
+                        assertArrayEquals(oneSort.get(c), banded.get(c), "budget " + budget + ", chain " + c);
+                    }
+                }
+            }
+        }
     }
 }
