@@ -114,7 +114,8 @@ public interface Kernels {
      * the encoders' FFN, applied to a block of pre-activations at once. The scalar reference is
      * {@link dev.ripple.core.tensor.Activation#GELU} (the error function to double precision); the
      * vector one evaluates erf in float with a rational approximation (absolute error below 4e-7
-     * in GELU for |x| ≤ 1, growing as |x|·3e-7 beyond), well under the f32 matrices' own rounding.
+     * in GELU for |x| ≤ 1, growing as |x|·3e-7 beyond), well under the f32 matrices' own rounding,
+     * and gives each value the same bits whether the JIT has compiled it yet or not.
      */
     void gelu(float[] v, int from, int to);
 

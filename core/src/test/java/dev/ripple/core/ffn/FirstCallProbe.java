@@ -1,0 +1,101 @@
+package dev.ripple.core.ffn;
+
+import dev.ripple.core.tensor.Activation;
+import dev.ripple.core.tensor.DType;
+import dev.ripple.core.testing.RandomModels;
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.util.Random;
+
+/**
+ * Child-JVM side of {@link SparseFfnExecutorTest#outputsAreBitForBitTheSameFromTheFirstCallOn}: a
+ * seeded MiniLM-shaped GELU layer (384 × 1536) in f32, f16 and Q8_0, a sequence through
+ * {@code forwardAll} and its first token through {@code forward}, computed first while the JVM is
+ * cold (the kernels interpreted: the Vector API's Java fallbacks) and again after {@code calls}
+ * calls (C2-compiled: its intrinsics). Run in a fresh JVM, since in a test JVM other tests may
+ * have compiled the kernels already.
+ *
+ * <p>Argument: calls. Prints two lines, {@code cold} and {@code warm}, each the outputs' float bits in hex.
+ */
+public final class FirstCallProbe {
+    static final DType[] DTYPES = {DType.F32, DType.F16, DType.Q8_0};
+    private static final int D = 384;
+    private static final int N = 1536;
+    private static final int TOKENS = 9;
+    /**
+     * Every 24th neuron active: 64 bundles, 576 activations per layer through the vector GELU per
+     * call, of which a few round differently when the exponential is not the same cold and warm.
+     */
+    private static final int STEP = 24;
+
+    private FirstCallProbe() {}
+
+    /** One layer of the probe with its active bundles and inputs, ready to be called repeatedly. */
+    record Case(SparseFfnExecutor ffn, BundleRefs active, int[] usersStart, int[] users, float[][] xs) {
+        static Case of(DType dtype, Arena arena) {
+            Random rnd = new Random(11 + dtype.ordinal());
+            FfnLayerWeights w = RandomModels.layer(rnd, 0, D, N, Activation.GELU, false, dtype);
+            MemorySegment seg = RandomModels.bundles(arena, w, RandomModels.shuffled(rnd, N));
+            BundleRefs active = new BundleRefs();
+            for (int slot = 0; slot < N; slot += STEP) {
+                active.add(slot, seg, (long) slot * w.spec().bundleBytes());
+            }
+            int[] usersStart = new int[active.size() + 1];
+            int[] users = new int[active.size() * TOKENS];
+            for (int i = 0; i < active.size(); i++) {
+                for (int t = 0; t < TOKENS; t++) {
+                    users[i * TOKENS + t] = t;
+                }
+                usersStart[i + 1] = (i + 1) * TOKENS;
+            }
+            float[][] xs = new float[TOKENS][];
+            for (int t = 0; t < TOKENS; t++) {
+                xs[t] = RandomModels.randomFloats(rnd, D, 1f);
+            }
+            return new Case(new SparseFfnExecutor(w.spec(), w.downBias()), active, usersStart, users, xs);
+        }
+
+        /** The sequence's outputs, then the first token's through {@code forward}: (TOKENS + 1) × 384 floats. */
+        float[] outputs() {
+            float[][] outs = new float[TOKENS][D];
+            ffn.forwardAll(xs, active, usersStart, users, outs);
+            float[] all = new float[(TOKENS + 1) * D];
+            for (int t = 0; t < TOKENS; t++) {
+                System.arraycopy(outs[t], 0, all, t * D, D);
+            }
+            float[] one = new float[D];
+            ffn.forward(xs[0], active, one, null);
+            System.arraycopy(one, 0, all, TOKENS * D, D);
+            return all;
+        }
+    }
+
+    public static void main(String[] args) {
+        int calls = Integer.parseInt(args[0]);
+        try (Arena arena = Arena.ofShared()) {
+            Case[] cases = new Case[DTYPES.length];
+            StringBuilder cold = new StringBuilder("cold");
+            for (int i = 0; i < cases.length; i++) {
+                cases[i] = Case.of(DTYPES[i], arena);
+                append(cold, cases[i].outputs());
+            }
+            for (int c = 0; c < calls; c++) {
+                for (Case k : cases) {
+                    k.outputs();
+                }
+            }
+            StringBuilder warm = new StringBuilder("warm");
+            for (Case k : cases) {
+                append(warm, k.outputs());
+            }
+            System.out.println(cold);
+            System.out.println(warm);
+        }
+    }
+
+    static void append(StringBuilder line, float[] values) {
+        for (float v : values) {
+            line.append(' ').append(Integer.toHexString(Float.floatToRawIntBits(v)));
+        }
+    }
+}
