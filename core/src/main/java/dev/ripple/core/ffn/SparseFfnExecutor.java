@@ -13,6 +13,8 @@ import java.lang.foreign.MemorySegment;
 import java.util.Arrays;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ForkJoinPool;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.IntConsumer;
 
 /**
  * Computes an FFN layer over the bundles of its active neurons only:
@@ -27,12 +29,23 @@ import java.util.concurrent.ForkJoinPool;
  * }</pre>
  *
  * <p>Thread-safe: a call's state is its own or, for the widening scratch and the one-part sums, its
- * thread's. Large active sets are split across the cores, each part accumulating privately, then
- * summed.
+ * thread's. Large active sets are split into parts, run across the cores, each part accumulating
+ * privately, then summed in part order. How many parts, and where each begins, depends on the
+ * call's work alone, never on the cores or on which thread ran a part: the same inputs give the
+ * same bits on any number of cores, cold or warm (the kernels round alike whether compiled or
+ * not, see {@link Kernels}), on one machine and on machines of the same vector width.
  */
 public final class SparseFfnExecutor {
     /** Below this many weight elements touched per token, one thread is faster than forking. */
     static final long PARALLEL_ELEMENTS = 1L << 18;
+
+    /**
+     * At most this many parts per call: a part per {@link #PARALLEL_ELEMENTS} of work up to this.
+     * Fixed, not the cores, because the parts' sums are added in part order and so a different
+     * number of parts rounds differently. 8 keeps a split token's partial sums small (8 × dModel
+     * floats, added at the end) and uses up to 8 cores, a phone's or a laptop's.
+     */
+    static final int MAX_PARTS = 8;
 
     /**
      * Where a token's non-f32 rows are widened, or a block of a sequence's rows staged: one array
@@ -140,35 +153,27 @@ public final class SparseFfnExecutor {
             throw new IllegalArgumentException("layer " + spec.index() + ": input and output need " + d + " floats");
         }
         int n = bundles.size();
-        long work = (long) n * spec.bundleElements();
-        int parts = (int) Math.min(Runtime.getRuntime().availableProcessors(), work / PARALLEL_ELEMENTS);
-        if (parts <= 1 || !shared(bundles)) {
+        int parts = parts((long) n * spec.bundleElements(), n);
+        if (parts <= 1) {
             float[] acc = SUM.floats(d);
             Arrays.fill(acc, 0, d, 0f);
             accumulate(x, bundles, 0, n, acc, activations, known, precomputed);
             finish(acc, out);
             return;
         }
-        // Part 0 runs on the calling thread, the others on the common pool (whose parallelism is
-        // cores − 1), so every core works and a caller on a pool thread cannot starve it.
         float[][] partials = new float[parts][d];
-        CompletableFuture<?>[] others = new CompletableFuture<?>[parts - 1];
-        for (int p = 1; p < parts; p++) {
-            int part = p;
-            others[p - 1] = CompletableFuture.runAsync(
-                    () -> accumulate(
-                            x,
-                            bundles,
-                            bounds(n, parts, part),
-                            bounds(n, parts, part + 1),
-                            partials[part],
-                            activations,
-                            known,
-                            precomputed),
-                    ForkJoinPool.commonPool());
-        }
-        accumulate(x, bundles, 0, bounds(n, parts, 1), partials[0], activations, known, precomputed);
-        CompletableFuture.allOf(others).join();
+        runParts(
+                parts,
+                shared(bundles),
+                p -> accumulate(
+                        x,
+                        bundles,
+                        bounds(n, parts, p),
+                        bounds(n, parts, p + 1),
+                        partials[p],
+                        activations,
+                        known,
+                        precomputed));
         float[] acc = partials[0];
         for (int p = 1; p < parts; p++) {
             for (int k = 0; k < d; k++) {
@@ -218,15 +223,13 @@ public final class SparseFfnExecutor {
             }
         }
         int n = union.size();
-        long work = (long) usersStart[n] * spec.bundleElements();
-        int parts = (int) Math.min(Runtime.getRuntime().availableProcessors(), work / PARALLEL_ELEMENTS);
-        parts = Math.min(parts, n);
+        int parts = parts((long) usersStart[n] * spec.bundleElements(), n);
         float[][] acc;
         // The tokens transposed once for every bundle, unless padding them to whole vectors would
         // waste more than it saves (a handful of tokens).
         int stride = kernels.transposedStride(tokens);
         boolean transposed = stride <= 2 * tokens;
-        if (parts <= 1 || !shared(union)) {
+        if (parts <= 1) {
             SequenceScratch own = SEQUENCE.get();
             float[] xT = null;
             if (transposed) {
@@ -237,29 +240,22 @@ public final class SparseFfnExecutor {
             accumulateAll(xs, xT, stride, union, usersStart, users, 0, n, tokens, acc);
         } else {
             float[] xT = transposed ? kernels.transpose(xs, tokens, d) : null;
-            float[][][] partials = new float[parts][][];
-            CompletableFuture<?>[] others = new CompletableFuture<?>[parts - 1];
+            float[][][] partials = new float[parts][tokens][d];
             int count = parts;
-            for (int p = 1; p < parts; p++) {
-                int part = p;
-                partials[part] = new float[tokens][d];
-                others[p - 1] = CompletableFuture.runAsync(
-                        () -> accumulateAll(
-                                xs,
-                                xT,
-                                stride,
-                                union,
-                                usersStart,
-                                users,
-                                bounds(n, count, part),
-                                bounds(n, count, part + 1),
-                                tokens,
-                                partials[part]),
-                        ForkJoinPool.commonPool());
-            }
-            partials[0] = new float[tokens][d];
-            accumulateAll(xs, xT, stride, union, usersStart, users, 0, bounds(n, parts, 1), tokens, partials[0]);
-            CompletableFuture.allOf(others).join();
+            runParts(
+                    parts,
+                    shared(union),
+                    p -> accumulateAll(
+                            xs,
+                            xT,
+                            stride,
+                            union,
+                            usersStart,
+                            users,
+                            bounds(n, count, p),
+                            bounds(n, count, p + 1),
+                            tokens,
+                            partials[p]));
             acc = partials[0];
             for (int p = 1; p < parts; p++) {
                 for (int t = 0; t < tokens; t++) {
@@ -468,6 +464,35 @@ public final class SparseFfnExecutor {
             }
         }
         return true;
+    }
+
+    /** The parts of a call of {@code work} weight elements over {@code n} bundles: from the work alone. */
+    private static int parts(long work, int n) {
+        return (int) Math.min(Math.min(MAX_PARTS, work / PARALLEL_ELEMENTS), n);
+    }
+
+    /**
+     * Runs {@code part} for 0 .. parts − 1, each once: on the calling thread and, when
+     * {@code spread}, on up to cores − 1 common-pool threads (the pool's parallelism), each thread
+     * taking the next part not yet taken until none is left. So every core works, a caller on a
+     * pool thread cannot starve, and parts of uneven cost balance; each part writes only its own
+     * sums, so which thread ran it changes nothing. Confined segments ({@code spread} false) keep
+     * every part on the calling thread.
+     */
+    private static void runParts(int parts, boolean spread, IntConsumer part) {
+        AtomicInteger next = new AtomicInteger();
+        Runnable worker = () -> {
+            for (int p = next.getAndIncrement(); p < parts; p = next.getAndIncrement()) {
+                part.accept(p);
+            }
+        };
+        int helpers = spread ? Math.min(parts, Runtime.getRuntime().availableProcessors()) - 1 : 0;
+        CompletableFuture<?>[] others = new CompletableFuture<?>[helpers];
+        for (int h = 0; h < helpers; h++) {
+            others[h] = CompletableFuture.runAsync(worker, ForkJoinPool.commonPool());
+        }
+        worker.run();
+        CompletableFuture.allOf(others).join();
     }
 
     private static int bounds(int n, int parts, int part) {

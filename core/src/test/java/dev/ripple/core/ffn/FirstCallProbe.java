@@ -10,10 +10,11 @@ import java.util.Random;
 /**
  * Child-JVM side of {@link SparseFfnExecutorTest#outputsAreBitForBitTheSameFromTheFirstCallOn}: a
  * seeded MiniLM-shaped GELU layer (384 × 1536) in f32, f16 and Q8_0, a sequence through
- * {@code forwardAll} and its first token through {@code forward}, computed first while the JVM is
- * cold (the kernels interpreted: the Vector API's Java fallbacks) and again after {@code calls}
- * calls (C2-compiled: its intrinsics). Run in a fresh JVM, since in a test JVM other tests may
- * have compiled the kernels already.
+ * {@code forwardAll} (two parts), its first token through {@code forward} over the same bundles
+ * (one part) and over every bundle (four parts), computed first while the JVM is cold (the
+ * kernels interpreted: the Vector API's Java fallbacks) and again after {@code calls} calls
+ * (C2-compiled: its intrinsics). Run in a fresh JVM, since in a test JVM other tests may have
+ * compiled the kernels already.
  *
  * <p>Argument: calls. Prints two lines, {@code cold} and {@code warm}, each the outputs' float bits in hex.
  */
@@ -23,22 +24,27 @@ public final class FirstCallProbe {
     private static final int N = 1536;
     private static final int TOKENS = 9;
     /**
-     * Every 24th neuron active: 64 bundles, 576 activations per layer through the vector GELU per
-     * call, of which a few round differently when the exponential is not the same cold and warm.
+     * Every 16th neuron active: 96 bundles, 864 activations per layer through the vector GELU per
+     * call (of which a few round differently when the exponential is not the same cold and warm),
+     * and work enough for {@code forwardAll} to run in two parts.
      */
-    private static final int STEP = 24;
+    private static final int STEP = 16;
 
     private FirstCallProbe() {}
 
     /** One layer of the probe with its active bundles and inputs, ready to be called repeatedly. */
-    record Case(SparseFfnExecutor ffn, BundleRefs active, int[] usersStart, int[] users, float[][] xs) {
+    record Case(SparseFfnExecutor ffn, BundleRefs active, BundleRefs all, int[] usersStart, int[] users, float[][] xs) {
         static Case of(DType dtype, Arena arena) {
             Random rnd = new Random(11 + dtype.ordinal());
             FfnLayerWeights w = RandomModels.layer(rnd, 0, D, N, Activation.GELU, false, dtype);
             MemorySegment seg = RandomModels.bundles(arena, w, RandomModels.shuffled(rnd, N));
             BundleRefs active = new BundleRefs();
-            for (int slot = 0; slot < N; slot += STEP) {
-                active.add(slot, seg, (long) slot * w.spec().bundleBytes());
+            BundleRefs all = new BundleRefs();
+            for (int slot = 0; slot < N; slot++) {
+                all.add(slot, seg, (long) slot * w.spec().bundleBytes());
+                if (slot % STEP == 0) {
+                    active.add(slot, seg, (long) slot * w.spec().bundleBytes());
+                }
             }
             int[] usersStart = new int[active.size() + 1];
             int[] users = new int[active.size() * TOKENS];
@@ -52,21 +58,26 @@ public final class FirstCallProbe {
             for (int t = 0; t < TOKENS; t++) {
                 xs[t] = RandomModels.randomFloats(rnd, D, 1f);
             }
-            return new Case(new SparseFfnExecutor(w.spec(), w.downBias()), active, usersStart, users, xs);
+            return new Case(new SparseFfnExecutor(w.spec(), w.downBias()), active, all, usersStart, users, xs);
         }
 
-        /** The sequence's outputs, then the first token's through {@code forward}: (TOKENS + 1) × 384 floats. */
+        /**
+         * The sequence's outputs, then the first token's through {@code forward} over the active
+         * bundles and over all: (TOKENS + 2) × 384 floats.
+         */
         float[] outputs() {
             float[][] outs = new float[TOKENS][D];
             ffn.forwardAll(xs, active, usersStart, users, outs);
-            float[] all = new float[(TOKENS + 1) * D];
+            float[] values = new float[(TOKENS + 2) * D];
             for (int t = 0; t < TOKENS; t++) {
-                System.arraycopy(outs[t], 0, all, t * D, D);
+                System.arraycopy(outs[t], 0, values, t * D, D);
             }
             float[] one = new float[D];
             ffn.forward(xs[0], active, one, null);
-            System.arraycopy(one, 0, all, TOKENS * D, D);
-            return all;
+            System.arraycopy(one, 0, values, TOKENS * D, D);
+            ffn.forward(xs[0], all, one, null);
+            System.arraycopy(one, 0, values, (TOKENS + 1) * D, D);
+            return values;
         }
     }
 

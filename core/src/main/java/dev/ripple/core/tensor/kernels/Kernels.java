@@ -12,6 +12,10 @@ import java.util.Arrays;
  * steps on a whole block ({@link #gelu}, {@link #attention}).
  * Two implementations: {@link VectorKernels} (Vector API) and {@link ScalarKernels}, the reference;
  * {@link KernelProvider} picks one at start-up. No vector type appears in this interface.
+ * Each gives the same bits for the same inputs on every call, compiled by the JIT or not: the
+ * vector one sums lanes in one fixed order and computes its exponentials with plain arithmetic,
+ * never with the Vector API's reductions or transcendental lane operations, which C2 and the
+ * interpreter round differently. The two implementations differ from each other in the last bits.
  */
 public interface Kernels {
 
