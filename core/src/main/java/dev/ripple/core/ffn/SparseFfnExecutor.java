@@ -14,7 +14,6 @@ import java.util.Arrays;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ForkJoinPool;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.function.IntConsumer;
 
 /**
  * Computes an FFN layer over the bundles of its active neurons only:
@@ -42,8 +41,8 @@ public final class SparseFfnExecutor {
     /**
      * At most this many parts per call: a part per {@link #PARALLEL_ELEMENTS} of work up to this.
      * Fixed, not the cores, because the parts' sums are added in part order and so a different
-     * number of parts rounds differently. 8 keeps a split token's partial sums small (8 × dModel
-     * floats, added at the end) and uses up to 8 cores, a phone's or a laptop's.
+     * number of parts rounds differently. 8 uses up to 8 cores, a phone's or a laptop's, for one
+     * call; each part costs one more add of its sums (dModel floats a token) into the total.
      */
     static final int MAX_PARTS = 8;
 
@@ -161,26 +160,21 @@ public final class SparseFfnExecutor {
             finish(acc, out);
             return;
         }
-        float[][] partials = new float[parts][d];
-        runParts(
+        float[][] acc = runParts(
                 parts,
                 shared(bundles),
-                p -> accumulate(
+                1,
+                d,
+                (p, sums) -> accumulate(
                         x,
                         bundles,
                         bounds(n, parts, p),
                         bounds(n, parts, p + 1),
-                        partials[p],
+                        sums[0],
                         activations,
                         known,
                         precomputed));
-        float[] acc = partials[0];
-        for (int p = 1; p < parts; p++) {
-            for (int k = 0; k < d; k++) {
-                acc[k] += partials[p][k];
-            }
-        }
-        finish(acc, out);
+        finish(acc[0], out);
     }
 
     /**
@@ -240,30 +234,22 @@ public final class SparseFfnExecutor {
             accumulateAll(xs, xT, stride, union, usersStart, users, 0, n, tokens, acc);
         } else {
             float[] xT = transposed ? kernels.transpose(xs, tokens, d) : null;
-            float[][][] partials = new float[parts][tokens][d];
-            int count = parts;
-            runParts(
+            acc = runParts(
                     parts,
                     shared(union),
-                    p -> accumulateAll(
+                    tokens,
+                    d,
+                    (p, sums) -> accumulateAll(
                             xs,
                             xT,
                             stride,
                             union,
                             usersStart,
                             users,
-                            bounds(n, count, p),
-                            bounds(n, count, p + 1),
+                            bounds(n, parts, p),
+                            bounds(n, parts, p + 1),
                             tokens,
-                            partials[p]));
-            acc = partials[0];
-            for (int p = 1; p < parts; p++) {
-                for (int t = 0; t < tokens; t++) {
-                    for (int k = 0; k < d; k++) {
-                        acc[t][k] += partials[p][t][k];
-                    }
-                }
-            }
+                            sums));
         }
         for (int t = 0; t < tokens; t++) {
             finish(acc[t], outs[t]);
@@ -471,19 +457,33 @@ public final class SparseFfnExecutor {
         return (int) Math.min(Math.min(MAX_PARTS, work / PARALLEL_ELEMENTS), n);
     }
 
+    /** One part of a split call: adds its bundles' contributions into {@code sums}, zeroed. */
+    private interface Part {
+        void run(int part, float[][] sums);
+    }
+
     /**
-     * Runs {@code part} for 0 .. parts − 1, each once: on the calling thread and, when
-     * {@code spread}, on up to cores − 1 common-pool threads (the pool's parallelism), each thread
-     * taking the next part not yet taken until none is left. So every core works, a caller on a
-     * pool thread cannot starve, and parts of uneven cost balance; each part writes only its own
-     * sums, so which thread ran it changes nothing. Confined segments ({@code spread} false) keep
-     * every part on the calling thread.
+     * Runs parts 0 .. parts − 1 of a split call, each once into sums of its own, and returns their
+     * sums added in part order, {@code ((s0 + s1) + s2) + …}: each s_p is its part's alone, so the
+     * bits depend neither on which thread ran a part nor on how many threads ran. The calling thread
+     * works and, when {@code spread}, up to cores − 1 common-pool threads (the pool's parallelism),
+     * each taking the next part not yet taken until none is left: every core works, a caller on a
+     * pool thread cannot starve, parts of uneven cost balance. Confined segments ({@code spread}
+     * false) keep every part on the calling thread. A part's sums are added as soon as those of
+     * the parts before it are, and its arrays then serve a later part on the same thread, so a call
+     * holds about one set of arrays per thread, not one per part.
+     *
+     * @return the total, {@code rows} sums of d floats
      */
-    private static void runParts(int parts, boolean spread, IntConsumer part) {
+    private static float[][] runParts(int parts, boolean spread, int rows, int d, Part part) {
+        InOrder order = new InOrder(parts, rows, d);
         AtomicInteger next = new AtomicInteger();
         Runnable worker = () -> {
+            float[][] free = null;
             for (int p = next.getAndIncrement(); p < parts; p = next.getAndIncrement()) {
-                part.accept(p);
+                float[][] sums = p == 0 ? order.total : free != null ? zeroed(free) : new float[rows][d];
+                part.run(p, sums);
+                free = order.finished(p, sums);
             }
         };
         int helpers = spread ? Math.min(parts, Runtime.getRuntime().availableProcessors()) - 1 : 0;
@@ -493,6 +493,52 @@ public final class SparseFfnExecutor {
         }
         worker.run();
         CompletableFuture.allOf(others).join();
+        return order.total;
+    }
+
+    private static float[][] zeroed(float[][] sums) {
+        for (float[] row : sums) {
+            Arrays.fill(row, 0f);
+        }
+        return sums;
+    }
+
+    /**
+     * The total of a split call: part 0 sums into it directly, each later part's sums are added to
+     * it once every part before has been, so in part order whatever order the parts finish in.
+     */
+    private static final class InOrder {
+        final float[][] total;
+        /** By part: sums finished but not yet added (a part before them is still running). */
+        private final float[][][] waiting;
+        /** Parts [0, added) are in the total. */
+        private int added;
+
+        InOrder(int parts, int rows, int d) {
+            total = new float[rows][d];
+            waiting = new float[parts][][];
+        }
+
+        /** Part p's sums are complete: adds what can be added; returns sums now added, free for reuse, or null. */
+        synchronized float[][] finished(int p, float[][] sums) {
+            waiting[p] = sums;
+            float[][] free = null;
+            for (; added < waiting.length && waiting[added] != null; added++) {
+                float[][] s = waiting[added];
+                waiting[added] = null;
+                if (s != total) {
+                    for (int r = 0; r < total.length; r++) {
+                        float[] into = total[r];
+                        float[] from = s[r];
+                        for (int k = 0; k < into.length; k++) {
+                            into[k] += from[k];
+                        }
+                    }
+                    free = s;
+                }
+            }
+            return free;
+        }
     }
 
     private static int bounds(int n, int parts, int part) {
