@@ -13,6 +13,7 @@ import java.lang.foreign.MemorySegment;
 import java.util.Arrays;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ForkJoinPool;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Computes an FFN layer over the bundles of its active neurons only:
@@ -27,12 +28,23 @@ import java.util.concurrent.ForkJoinPool;
  * }</pre>
  *
  * <p>Thread-safe: a call's state is its own or, for the widening scratch and the one-part sums, its
- * thread's. Large active sets are split across the cores, each part accumulating privately, then
- * summed.
+ * thread's. Large active sets are split into parts, run across the cores, each part accumulating
+ * privately, then summed in part order. How many parts, and where each begins, depends on the
+ * call's work alone, never on the cores or on which thread ran a part: the same inputs give the
+ * same bits on any number of cores, cold or warm (the kernels round alike whether compiled or
+ * not, see {@link Kernels}), on one machine and on machines of the same vector width.
  */
 public final class SparseFfnExecutor {
     /** Below this many weight elements touched per token, one thread is faster than forking. */
     static final long PARALLEL_ELEMENTS = 1L << 18;
+
+    /**
+     * At most this many parts per call: a part per {@link #PARALLEL_ELEMENTS} of work up to this.
+     * Fixed, not the cores, because the parts' sums are added in part order and so a different
+     * number of parts rounds differently. 8 uses up to 8 cores, a phone's or a laptop's, for one
+     * call; each part costs one more add of its sums (dModel floats a token) into the total.
+     */
+    static final int MAX_PARTS = 8;
 
     /**
      * Where a token's non-f32 rows are widened, or a block of a sequence's rows staged: one array
@@ -140,42 +152,29 @@ public final class SparseFfnExecutor {
             throw new IllegalArgumentException("layer " + spec.index() + ": input and output need " + d + " floats");
         }
         int n = bundles.size();
-        long work = (long) n * spec.bundleElements();
-        int parts = (int) Math.min(Runtime.getRuntime().availableProcessors(), work / PARALLEL_ELEMENTS);
-        if (parts <= 1 || !shared(bundles)) {
+        int parts = parts((long) n * spec.bundleElements(), n);
+        if (parts <= 1) {
             float[] acc = SUM.floats(d);
             Arrays.fill(acc, 0, d, 0f);
             accumulate(x, bundles, 0, n, acc, activations, known, precomputed);
             finish(acc, out);
             return;
         }
-        // Part 0 runs on the calling thread, the others on the common pool (whose parallelism is
-        // cores − 1), so every core works and a caller on a pool thread cannot starve it.
-        float[][] partials = new float[parts][d];
-        CompletableFuture<?>[] others = new CompletableFuture<?>[parts - 1];
-        for (int p = 1; p < parts; p++) {
-            int part = p;
-            others[p - 1] = CompletableFuture.runAsync(
-                    () -> accumulate(
-                            x,
-                            bundles,
-                            bounds(n, parts, part),
-                            bounds(n, parts, part + 1),
-                            partials[part],
-                            activations,
-                            known,
-                            precomputed),
-                    ForkJoinPool.commonPool());
-        }
-        accumulate(x, bundles, 0, bounds(n, parts, 1), partials[0], activations, known, precomputed);
-        CompletableFuture.allOf(others).join();
-        float[] acc = partials[0];
-        for (int p = 1; p < parts; p++) {
-            for (int k = 0; k < d; k++) {
-                acc[k] += partials[p][k];
-            }
-        }
-        finish(acc, out);
+        float[][] acc = runParts(
+                parts,
+                shared(bundles),
+                1,
+                d,
+                (p, sums) -> accumulate(
+                        x,
+                        bundles,
+                        bounds(n, parts, p),
+                        bounds(n, parts, p + 1),
+                        sums[0],
+                        activations,
+                        known,
+                        precomputed));
+        finish(acc[0], out);
     }
 
     /**
@@ -218,15 +217,13 @@ public final class SparseFfnExecutor {
             }
         }
         int n = union.size();
-        long work = (long) usersStart[n] * spec.bundleElements();
-        int parts = (int) Math.min(Runtime.getRuntime().availableProcessors(), work / PARALLEL_ELEMENTS);
-        parts = Math.min(parts, n);
+        int parts = parts((long) usersStart[n] * spec.bundleElements(), n);
         float[][] acc;
         // The tokens transposed once for every bundle, unless padding them to whole vectors would
         // waste more than it saves (a handful of tokens).
         int stride = kernels.transposedStride(tokens);
         boolean transposed = stride <= 2 * tokens;
-        if (parts <= 1 || !shared(union)) {
+        if (parts <= 1) {
             SequenceScratch own = SEQUENCE.get();
             float[] xT = null;
             if (transposed) {
@@ -237,37 +234,22 @@ public final class SparseFfnExecutor {
             accumulateAll(xs, xT, stride, union, usersStart, users, 0, n, tokens, acc);
         } else {
             float[] xT = transposed ? kernels.transpose(xs, tokens, d) : null;
-            float[][][] partials = new float[parts][][];
-            CompletableFuture<?>[] others = new CompletableFuture<?>[parts - 1];
-            int count = parts;
-            for (int p = 1; p < parts; p++) {
-                int part = p;
-                partials[part] = new float[tokens][d];
-                others[p - 1] = CompletableFuture.runAsync(
-                        () -> accumulateAll(
-                                xs,
-                                xT,
-                                stride,
-                                union,
-                                usersStart,
-                                users,
-                                bounds(n, count, part),
-                                bounds(n, count, part + 1),
-                                tokens,
-                                partials[part]),
-                        ForkJoinPool.commonPool());
-            }
-            partials[0] = new float[tokens][d];
-            accumulateAll(xs, xT, stride, union, usersStart, users, 0, bounds(n, parts, 1), tokens, partials[0]);
-            CompletableFuture.allOf(others).join();
-            acc = partials[0];
-            for (int p = 1; p < parts; p++) {
-                for (int t = 0; t < tokens; t++) {
-                    for (int k = 0; k < d; k++) {
-                        acc[t][k] += partials[p][t][k];
-                    }
-                }
-            }
+            acc = runParts(
+                    parts,
+                    shared(union),
+                    tokens,
+                    d,
+                    (p, sums) -> accumulateAll(
+                            xs,
+                            xT,
+                            stride,
+                            union,
+                            usersStart,
+                            users,
+                            bounds(n, parts, p),
+                            bounds(n, parts, p + 1),
+                            tokens,
+                            sums));
         }
         for (int t = 0; t < tokens; t++) {
             finish(acc[t], outs[t]);
@@ -468,6 +450,95 @@ public final class SparseFfnExecutor {
             }
         }
         return true;
+    }
+
+    /** The parts of a call of {@code work} weight elements over {@code n} bundles: from the work alone. */
+    private static int parts(long work, int n) {
+        return (int) Math.min(Math.min(MAX_PARTS, work / PARALLEL_ELEMENTS), n);
+    }
+
+    /** One part of a split call: adds its bundles' contributions into {@code sums}, zeroed. */
+    private interface Part {
+        void run(int part, float[][] sums);
+    }
+
+    /**
+     * Runs parts 0 .. parts − 1 of a split call, each once into sums of its own, and returns their
+     * sums added in part order, {@code ((s0 + s1) + s2) + …}: each s_p is its part's alone, so the
+     * bits depend neither on which thread ran a part nor on how many threads ran. The calling thread
+     * works and, when {@code spread}, up to cores − 1 common-pool threads (the pool's parallelism),
+     * each taking the next part not yet taken until none is left: every core works, a caller on a
+     * pool thread cannot starve, parts of uneven cost balance. Confined segments ({@code spread}
+     * false) keep every part on the calling thread. A part's sums are added as soon as those of
+     * the parts before it are, and its arrays then serve a later part on the same thread, so a call
+     * holds about one set of arrays per thread, not one per part.
+     *
+     * @return the total, {@code rows} sums of d floats
+     */
+    private static float[][] runParts(int parts, boolean spread, int rows, int d, Part part) {
+        InOrder order = new InOrder(parts, rows, d);
+        AtomicInteger next = new AtomicInteger();
+        Runnable worker = () -> {
+            float[][] free = null;
+            for (int p = next.getAndIncrement(); p < parts; p = next.getAndIncrement()) {
+                float[][] sums = p == 0 ? order.total : free != null ? zeroed(free) : new float[rows][d];
+                part.run(p, sums);
+                free = order.finished(p, sums);
+            }
+        };
+        int helpers = spread ? Math.min(parts, Runtime.getRuntime().availableProcessors()) - 1 : 0;
+        CompletableFuture<?>[] others = new CompletableFuture<?>[helpers];
+        for (int h = 0; h < helpers; h++) {
+            others[h] = CompletableFuture.runAsync(worker, ForkJoinPool.commonPool());
+        }
+        worker.run();
+        CompletableFuture.allOf(others).join();
+        return order.total;
+    }
+
+    private static float[][] zeroed(float[][] sums) {
+        for (float[] row : sums) {
+            Arrays.fill(row, 0f);
+        }
+        return sums;
+    }
+
+    /**
+     * The total of a split call: part 0 sums into it directly, each later part's sums are added to
+     * it once every part before has been, so in part order whatever order the parts finish in.
+     */
+    private static final class InOrder {
+        final float[][] total;
+        /** By part: sums finished but not yet added (a part before them is still running). */
+        private final float[][][] waiting;
+        /** Parts [0, added) are in the total. */
+        private int added;
+
+        InOrder(int parts, int rows, int d) {
+            total = new float[rows][d];
+            waiting = new float[parts][][];
+        }
+
+        /** Part p's sums are complete: adds what can be added; returns sums now added, free for reuse, or null. */
+        synchronized float[][] finished(int p, float[][] sums) {
+            waiting[p] = sums;
+            float[][] free = null;
+            for (; added < waiting.length && waiting[added] != null; added++) {
+                float[][] s = waiting[added];
+                waiting[added] = null;
+                if (s != total) {
+                    for (int r = 0; r < total.length; r++) {
+                        float[] into = total[r];
+                        float[] from = s[r];
+                        for (int k = 0; k < into.length; k++) {
+                            into[k] += from[k];
+                        }
+                    }
+                    free = s;
+                }
+            }
+            return free;
+        }
     }
 
     private static int bounds(int n, int parts, int part) {

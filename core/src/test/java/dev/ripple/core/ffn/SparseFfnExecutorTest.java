@@ -12,14 +12,19 @@ import dev.ripple.core.tensor.kernels.Kernels;
 import dev.ripple.core.testing.RandomModels;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
@@ -127,6 +132,82 @@ class SparseFfnExecutorTest {
                 assertTrue(err < 1e-5, "token " + t + ": relative error " + err);
             }
         }
+    }
+
+    /**
+     * The same inputs give the same bits on the first call of a fresh JVM (kernels interpreted:
+     * the Vector API's Java fallbacks) as after warm-up (C2: its intrinsics), and as in this JVM,
+     * which has more cores than the child's one: a MiniLM-shaped GELU layer in f32, f16 and Q8_0, a
+     * sequence through {@code forwardAll} (the vector GELU; two parts) and a token through
+     * {@code forward} (one part and four). The child runs {@code -Xbatch}, so each method it
+     * compiles is used as soon as compiled and 100 calls reach C2 (seconds, not tens of them).
+     * With {@code lanewise(EXP)} in the vector GELU, tens of each layer's sequence outputs
+     * differed in the last bits between the cold and the warm call; with as many parts as cores,
+     * the split token's outputs differed between one core and two.
+     */
+    @Test
+    void outputsAreBitForBitTheSameFromTheFirstCallOn(@TempDir Path dir) throws Exception {
+        Path log = dir.resolve("probe.log");
+        List<String> cmd = List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Xbatch",
+                "-XX:ActiveProcessorCount=1",
+                "-Xmx512m",
+                "--add-modules",
+                "jdk.incubator.vector",
+                "-cp",
+                System.getProperty("java.class.path"),
+                FirstCallProbe.class.getName(),
+                "100");
+        Process child = new ProcessBuilder(cmd)
+                .redirectErrorStream(true)
+                .redirectOutput(log.toFile())
+                .start();
+        int[][] here = new int[FirstCallProbe.DTYPES.length][]; // meanwhile, this JVM's
+        try (Arena arena = Arena.ofShared()) {
+            FirstCallProbe.Case[] cases = FirstCallProbe.Case.all(arena);
+            for (int i = 0; i < here.length; i++) {
+                here[i] = bits(cases[i].outputs());
+            }
+        }
+        assertTrue(child.waitFor(60, TimeUnit.SECONDS), "probe did not finish: " + Files.readString(log));
+        String out = Files.readString(log);
+        assertEquals(0, child.exitValue(), out);
+        int[] cold = null;
+        int[] warm = null;
+        for (String line : out.split("\n")) {
+            if (line.startsWith("cold ")) {
+                cold = bits(line);
+            } else if (line.startsWith("warm ")) {
+                warm = bits(line);
+            }
+        }
+        assertTrue(cold != null && warm != null, out);
+        int per = cold.length / here.length;
+        for (int i = 0; i < here.length; i++) {
+            DType dtype = FirstCallProbe.DTYPES[i];
+            int[] coldPart = Arrays.copyOfRange(cold, i * per, (i + 1) * per);
+            assertArrayEquals(
+                    coldPart, Arrays.copyOfRange(warm, i * per, (i + 1) * per), dtype + ": first call against warm");
+            assertArrayEquals(coldPart, here[i], dtype + ": a fresh JVM's first call against this JVM");
+        }
+    }
+
+    private static int[] bits(String line) {
+        String[] hex = line.substring(5).split(" ");
+        int[] b = new int[hex.length];
+        for (int i = 0; i < hex.length; i++) {
+            b[i] = Integer.parseUnsignedInt(hex[i], 16);
+        }
+        return b;
+    }
+
+    private static int[] bits(float[] values) {
+        int[] b = new int[values.length];
+        for (int i = 0; i < values.length; i++) {
+            b[i] = Float.floatToRawIntBits(values[i]);
+        }
+        return b;
     }
 
     /**
@@ -377,7 +458,8 @@ class SparseFfnExecutorTest {
     /**
      * A layer large enough to split across the cores stays on the calling thread when any of its
      * bundles lies in a confined segment, here after many bundles of a shared one (another thread
-     * touching it would throw {@link WrongThreadException}).
+     * touching it would throw {@link WrongThreadException}), and gives the bits that the same
+     * bundles all in shared memory give: the same parts, run on one thread instead of several.
      */
     @Test
     void aConfinedSegmentAfterSharedOnesKeepsTheWorkOnTheCallingThread() {
@@ -401,9 +483,13 @@ class SparseFfnExecutorTest {
             float[] expected = new float[d];
             w.denseForward(x, expected);
             float[] actual = new float[d];
-            new SparseFfnExecutor(w.spec(), w.downBias()).forward(x, refs, actual, null);
+            SparseFfnExecutor ffn = new SparseFfnExecutor(w.spec(), w.downBias());
+            ffn.forward(x, refs, actual, null);
             double err = RandomModels.relativeError(actual, expected);
             assertTrue(err < 1e-5, "relative error " + err);
+            float[] spread = new float[d];
+            ffn.forward(x, allBundles(w, sharedBundles), spread, null);
+            assertArrayEquals(spread, actual);
         }
     }
 

@@ -12,6 +12,10 @@ import java.util.Arrays;
  * steps on a whole block ({@link #gelu}, {@link #attention}).
  * Two implementations: {@link VectorKernels} (Vector API) and {@link ScalarKernels}, the reference;
  * {@link KernelProvider} picks one at start-up. No vector type appears in this interface.
+ * Each gives the same bits for the same inputs on every call, compiled by the JIT or not: the
+ * vector one sums lanes in one fixed order and computes its exponentials with plain arithmetic,
+ * never with the Vector API's reductions or transcendental lane operations, which C2 and the
+ * interpreter round differently. The two implementations differ from each other in the last bits.
  */
 public interface Kernels {
 
@@ -114,7 +118,8 @@ public interface Kernels {
      * the encoders' FFN, applied to a block of pre-activations at once. The scalar reference is
      * {@link dev.ripple.core.tensor.Activation#GELU} (the error function to double precision); the
      * vector one evaluates erf in float with a rational approximation (absolute error below 4e-7
-     * in GELU for |x| ≤ 1, growing as |x|·3e-7 beyond), well under the f32 matrices' own rounding.
+     * in GELU for |x| ≤ 1, growing as |x|·3e-7 beyond), well under the f32 matrices' own rounding,
+     * and gives each value the same bits whether the JIT has compiled it yet or not.
      */
     void gelu(float[] v, int from, int to);
 

@@ -4,6 +4,8 @@ import dev.ripple.core.tensor.DType;
 import java.lang.foreign.MemorySegment;
 import java.nio.ByteOrder;
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorMask;
+import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorShuffle;
 import jdk.incubator.vector.VectorSpecies;
 
@@ -491,7 +493,9 @@ final class VectorKernels implements Kernels {
     /**
      * erf by Abramowitz and Stegun 7.1.26, {@code 1 − t·P(t)·e^(−z²)} with {@code t = 1/(1 + p·|z|)}
      * (absolute error 1.5e-7 in exact arithmetic), with the sign of z: one division and one
-     * exponential per lane, no branches.
+     * exponential ({@link #exp}) per lane, no branches. Every step is an IEEE operation the
+     * interpreter and C2 round alike, and the tail ({@link #geluScalar}) performs the same steps in
+     * the same order: a value's GELU is the same bits cold or warm, in a lane or in the tail.
      */
     @Override
     public void gelu(float[] v, int from, int to) {
@@ -507,7 +511,7 @@ final class VectorKernels implements Kernels {
                     .fma(t, A2)
                     .fma(t, A1)
                     .mul(t);
-            FloatVector e = az.mul(az).neg().lanewise(jdk.incubator.vector.VectorOperators.EXP);
+            FloatVector e = exp(az.mul(az).neg());
             FloatVector erfAbs = p.mul(e).neg().add(1f);
             FloatVector erf = erfAbs.blend(erfAbs.neg(), z.lt(0f));
             x.mul(0.5f).mul(erf.add(1f)).intoArray(v, i);
@@ -517,8 +521,8 @@ final class VectorKernels implements Kernels {
         }
     }
 
-    /** The same approximation for the tail lanes (its exponential in double: equal to the lanes' within an ulp). */
-    private static float geluScalar(float x) {
+    /** The lanes' steps on one value, in their order: bit for bit what a lane gives. */
+    static float geluScalar(float x) {
         float z = x * INV_SQRT2;
         float az = Math.abs(z);
         float t = 1f / Math.fma(az, 0.3275911f, 1f);
@@ -527,15 +531,85 @@ final class VectorKernels implements Kernels {
                         t,
                         0.254829592f)
                 * t;
-        float erfAbs = 1f - p * (float) Math.exp(-(az * az));
+        float erfAbs = -(p * expScalar(-(az * az))) + 1f;
         float erf = z < 0f ? -erfAbs : erfAbs;
         return 0.5f * x * (erf + 1f);
+    }
+
+    /** Below this e^x is under the smallest normal float, and {@link #exp} returns 0. */
+    private static final float EXP_MIN = -87.33f;
+    /** 1.5·2^23: added to a float of magnitude below 2^22, rounds it to an integer held in the low mantissa bits. */
+    private static final float ROUNDER = 12582912f;
+    /** The bits of {@link #ROUNDER} less the exponent bias: {@code bits(ROUNDER + n) − this} is {@code n + 127}. */
+    private static final int ROUNDER_BITS_LESS_BIAS = Float.floatToRawIntBits(ROUNDER) - 127;
+
+    private static final float LOG2E = 1.44269504088896341f;
+    /** ln 2 in two parts (Cody and Waite): n·LN2_HI is exact for the n here, so r = x − n·ln 2 loses nothing. */
+    private static final float LN2_HI = 0.693359375f;
+
+    private static final float LN2_LO = -2.12194440e-4f;
+    private static final FloatVector NEG_LN2_HI = FloatVector.broadcast(S, -LN2_HI);
+    private static final FloatVector NEG_LN2_LO = FloatVector.broadcast(S, -LN2_LO);
+    private static final FloatVector E4 = FloatVector.broadcast(S, 8.3334519073e-3f);
+    private static final FloatVector E3 = FloatVector.broadcast(S, 4.1665795894e-2f);
+    private static final FloatVector E2 = FloatVector.broadcast(S, 1.6666665459e-1f);
+    private static final FloatVector E1 = FloatVector.broadcast(S, 5.0000001201e-1f);
+
+    /**
+     * e^x for x ≤ 0 (GELU's e^(−z²), the softmax's e^(s − max)); 0 below {@link #EXP_MIN}, NaN for
+     * NaN. Not {@code lanewise(EXP)}: C2 computes that with the CPU's vector maths library (SVML
+     * on x86) while the interpreter, and C1, compute {@code (float) Math.exp}, and the two differ
+     * in the last bit for about one value in 300, so the first calls of a run rounded differently
+     * from the later ones. Here only adds, multiplies, fused multiply-adds and integer bit
+     * operations, which both round alike: x = n·ln 2 + r with n = round(x·log2 e), e^r by Cephes'
+     * degree-6 polynomial (relative error about 1e-7), times 2^n built in the exponent bits.
+     */
+    private static FloatVector exp(FloatVector x) {
+        VectorMask<Float> under = x.lt(EXP_MIN);
+        FloatVector xc = x.blend(EXP_MIN, under);
+        FloatVector shifted = xc.fma(LOG2E, ROUNDER);
+        FloatVector n = shifted.sub(ROUNDER);
+        FloatVector r = n.fma(NEG_LN2_HI, xc).add(n.mul(NEG_LN2_LO));
+        FloatVector q = r.fma(1.9875691500e-4f, 1.3981999507e-3f)
+                .fma(r, E4)
+                .fma(r, E3)
+                .fma(r, E2)
+                .fma(r, E1);
+        FloatVector er = q.fma(r.mul(r), r).add(1f);
+        FloatVector twoToN = shifted.reinterpretAsInts()
+                .sub(ROUNDER_BITS_LESS_BIAS)
+                .lanewise(VectorOperators.LSHL, 23)
+                .reinterpretAsFloats();
+        return er.mul(twoToN).blend(0f, under);
+    }
+
+    /** {@link #exp} on one value, its steps in its order: bit for bit what a lane gives. */
+    static float expScalar(float x) {
+        boolean under = x < EXP_MIN;
+        float xc = under ? EXP_MIN : x;
+        float shifted = Math.fma(xc, LOG2E, ROUNDER);
+        float n = shifted - ROUNDER;
+        float r = Math.fma(n, -LN2_HI, xc) + n * -LN2_LO;
+        float q = Math.fma(
+                Math.fma(
+                        Math.fma(
+                                Math.fma(Math.fma(r, 1.9875691500e-4f, 1.3981999507e-3f), r, 8.3334519073e-3f),
+                                r,
+                                4.1665795894e-2f),
+                        r,
+                        1.6666665459e-1f),
+                r,
+                5.0000001201e-1f);
+        float er = Math.fma(q, r * r, r) + 1f;
+        float twoToN = Float.intBitsToFloat((Float.floatToRawIntBits(shifted) - ROUNDER_BITS_LESS_BIAS) << 23);
+        return under ? 0f : er * twoToN;
     }
 
     /**
      * Keys transposed once per head ({@code kT[c·n + j]}), so that a query's scores are vectors
      * over keys: {@code scores += q[i][c] · kT[c]}, with no horizontal sums. The exponentials are
-     * vector ones; their sum is added key by key in order, so it does not depend on the JIT.
+     * vector ones ({@link #exp}, the tail's {@link #expScalar} the same bits); their sum is added
+     * key by key in order, so it does not depend on the JIT.
      */
     @Override
     public void attention(float[] q, float[] k, float[] v, int n, int dh, float scale, float[] scratch, float[] out) {
@@ -572,13 +646,10 @@ final class VectorKernels implements Kernels {
             }
             j = 0;
             for (; j < keysUpper; j += len) {
-                FloatVector.fromArray(S, scratch, scoresAt + j)
-                        .sub(max)
-                        .lanewise(jdk.incubator.vector.VectorOperators.EXP)
-                        .intoArray(scratch, scoresAt + j);
+                exp(FloatVector.fromArray(S, scratch, scoresAt + j).sub(max)).intoArray(scratch, scoresAt + j);
             }
             for (; j < n; j++) {
-                scratch[scoresAt + j] = (float) Math.exp(scratch[scoresAt + j] - max);
+                scratch[scoresAt + j] = expScalar(scratch[scoresAt + j] - max);
             }
             float sum = 0;
             for (j = 0; j < n; j++) {

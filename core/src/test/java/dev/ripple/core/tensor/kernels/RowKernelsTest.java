@@ -218,6 +218,40 @@ class RowKernelsTest {
     }
 
     /**
+     * Each value's vector GELU is the same bits in a lane as in the scalar tail, which performs the
+     * lanes' steps in their order with {@code Math.fma} and float operations: the kernel uses no
+     * operation that C2 and the interpreter round differently (as {@code lanewise(EXP)}, the CPU's
+     * vector maths library when compiled and {@code Math.exp} when not). Over the exponential's
+     * whole range: 0, tiny, moderate, and past its underflow to 0 (|x| above 13.2).
+     */
+    @Test
+    void vectorGeluLanesAreBitForBitItsScalarTail() {
+        Random rnd = new Random(9);
+        int n = 4096;
+        float[] v = new float[n];
+        for (int i = 0; i < n; i++) {
+            v[i] = i < 1024 ? -14f + 28f * i / 1024f : (float) (rnd.nextGaussian() * (i % 2 == 0 ? 0.01 : 3));
+        }
+        v[0] = 0f;
+        v[1] = -0f;
+        v[2] = Float.NaN;
+        v[3] = -1e-20f;
+        assertTrue(KernelProvider.best() instanceof VectorKernels, "tests run with the Vector API module");
+        float[] lanes = v.clone();
+        for (int round = 0; round < 2000; round++) { // warm: C2 compiles the loop with its intrinsics
+            lanes = v.clone();
+            KernelProvider.best().gelu(lanes, 0, n);
+        }
+        for (int i = 0; i < n; i++) {
+            assertEquals(
+                    Float.floatToIntBits(VectorKernels.geluScalar(v[i])),
+                    Float.floatToIntBits(lanes[i]),
+                    "x = " + v[i] + ": lane " + lanes[i] + ", tail " + VectorKernels.geluScalar(v[i]));
+        }
+        assertTrue(Float.isNaN(lanes[2]));
+    }
+
+    /**
      * The fused attention head agrees with the scalar reference (which is the encoder's former
      * loop) for sequence lengths and head sizes with vector tails, and its rows are convex
      * combinations of the values: a one-token sequence returns its own value row.
