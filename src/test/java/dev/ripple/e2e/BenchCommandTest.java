@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.ripple.bench.cli.UnpackedDefaultModel;
 import dev.ripple.bench.harness.PassStart;
 import dev.ripple.cache.CachePolicies;
 import dev.ripple.io.device.EmulatedReader;
@@ -37,6 +38,7 @@ class BenchCommandTest {
         Path json = dir.resolve("bench.json");
         Path device = dir.resolve("ufs40.json");
         UfsPresets.ufs40().write(device); // a fixed profile: collapse decisions do not depend on this machine's load
+        UnpackedDefaultModel.linkInto(dir);
         run = RippleRun.succeeds(
                 "bench",
                 "--work",

@@ -3,6 +3,7 @@ package dev.ripple.e2e;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.ripple.bench.cli.UnpackedDefaultModel;
 import dev.ripple.core.format.AtomicFile;
 import dev.ripple.core.format.RippleFile;
 import java.io.BufferedReader;
@@ -46,6 +47,7 @@ class CrashSafetyTest {
     @Test
     void killedPlaceLeavesTheOldFileOrTheNewOneNeverAMix() throws Exception {
         String work = dir.resolve("work").toString();
+        UnpackedDefaultModel.linkInto(Path.of(work));
         Path trace = dir.resolve("c.rtrace");
         // a trace to place from: what is killed is the write, whose length does not depend on the trace
         RippleRun.succeeds("profile", "--out", trace.toString(), "--max-tokens", "500", "--work", work, "--quiet");

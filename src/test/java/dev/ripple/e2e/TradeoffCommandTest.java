@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.ripple.bench.cli.UnpackedDefaultModel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
@@ -25,6 +26,7 @@ class TradeoffCommandTest {
     void sweepWritesEveryPointAndFillInHelpsGelu() throws Exception {
         Path json = dir.resolve("tradeoff.json");
         Path png = dir.resolve("tradeoff.png");
+        UnpackedDefaultModel.linkInto(dir);
         RippleRun run = RippleRun.succeeds(
                 "tradeoff",
                 "--work",

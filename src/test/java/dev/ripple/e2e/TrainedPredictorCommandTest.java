@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.ripple.bench.cli.UnpackedDefaultModel;
 import dev.ripple.bench.harness.Cosines;
 import dev.ripple.core.activity.MissingPredictorException;
 import dev.ripple.core.activity.PredictorKind;
@@ -15,6 +16,7 @@ import dev.ripple.core.format.RippleFile;
 import dev.ripple.core.runtime.RippleModel;
 import dev.ripple.core.runtime.RuntimeOptions;
 import dev.ripple.io.device.UfsPresets;
+import java.io.IOException;
 import java.nio.file.Path;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -34,8 +36,9 @@ class TrainedPredictorCommandTest {
     static String work;
 
     @BeforeAll
-    static void profile() {
+    static void profile() throws IOException {
         work = dir.resolve("work").toString();
+        UnpackedDefaultModel.linkInto(Path.of(work));
         trace = dir.resolve("c.rtrace");
         // the placements' trace only: the trained predictor profiles its own --train-tokens
         RippleRun.succeeds("profile", "--out", trace.toString(), "--max-tokens", "1500", "--work", work, "--quiet");

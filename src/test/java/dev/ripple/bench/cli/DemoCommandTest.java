@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.ripple.bench.harness.Demo;
 import dev.ripple.bench.harness.FidelityRun;
+import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Path;
@@ -30,7 +31,8 @@ class DemoCommandTest {
     }
 
     @Test
-    void demoRunsEveryStepAndItsFindingsHold() {
+    void demoRunsEveryStepAndItsFindingsHold() throws IOException {
+        UnpackedDefaultModel.linkInto(dir);
         DemoCommand demo = new DemoCommand();
         StringWriter printed = new StringWriter();
         CommandLine cl = new CommandLine(demo);

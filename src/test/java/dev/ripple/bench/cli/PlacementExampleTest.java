@@ -29,6 +29,7 @@ class PlacementExampleTest {
     @Test
     void theReadmeExamplePlacesAndWritesTheRealModel() throws Exception {
         Path work = dir.resolve("work");
+        UnpackedDefaultModel.linkInto(work);
         Path onnx = DefaultData.model(work);
         Path tokenizer = DefaultData.tokenizer(work);
         EuroparlCorpus.Split text;

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.ripple.bench.harness.TradeoffPoint;
 import dev.ripple.bench.harness.TradeoffReport;
+import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Path;
@@ -29,7 +30,8 @@ class TradeoffReportTest {
     static TradeoffReport r;
 
     @BeforeAll
-    static void sweep() {
+    static void sweep() throws IOException {
+        UnpackedDefaultModel.linkInto(dir);
         TradeoffCommand command = new TradeoffCommand();
         StringWriter printed = new StringWriter();
         CommandLine cl = new CommandLine(command);
