@@ -3,13 +3,12 @@ package dev.ripple.e2e;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import dev.ripple.bench.cli.RippleCommand;
+import dev.ripple.core.testing.ChildJvm;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
@@ -40,14 +39,10 @@ record RippleRun(int exit, String out, String err) {
 
     /** Starts the command in a child JVM the way the launcher does, without waiting for it. */
     static Process startChild(String... args) throws IOException {
-        List<String> cmd = new ArrayList<>();
-        cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        cmd.add("--enable-native-access=ALL-UNNAMED");
-        cmd.add("-cp");
-        cmd.add(System.getProperty("java.class.path"));
-        cmd.add(RippleCommand.class.getName());
-        cmd.addAll(List.of(args));
-        cmd.add(1, "--sun-misc-unsafe-memory-access=allow");
+        List<String> cmd = ChildJvm.command(
+                List.of("--sun-misc-unsafe-memory-access=allow", "--enable-native-access=ALL-UNNAMED"),
+                RippleCommand.class,
+                List.of(args));
         return new ProcessBuilder(cmd).start();
     }
 

@@ -9,11 +9,12 @@ import dev.ripple.core.tensor.DType;
 import dev.ripple.core.tensor.Quantization;
 import dev.ripple.core.tensor.kernels.KernelProvider;
 import dev.ripple.core.tensor.kernels.Kernels;
+import dev.ripple.core.testing.ChildJvm;
 import dev.ripple.core.testing.RandomModels;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
-import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -22,7 +23,6 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -147,22 +147,11 @@ class SparseFfnExecutorTest {
      */
     @Test
     void outputsAreBitForBitTheSameFromTheFirstCallOn(@TempDir Path dir) throws Exception {
-        Path log = dir.resolve("probe.log");
-        List<String> cmd = List.of(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xbatch",
-                "-XX:ActiveProcessorCount=1",
-                "-Xmx512m",
-                "--add-modules",
-                "jdk.incubator.vector",
-                "-cp",
-                System.getProperty("java.class.path"),
-                FirstCallProbe.class.getName(),
+        ChildJvm child = ChildJvm.start(
+                dir.resolve("probe.log"),
+                List.of("-Xbatch", "-XX:ActiveProcessorCount=1", "-Xmx512m", "--add-modules", "jdk.incubator.vector"),
+                FirstCallProbe.class,
                 "100");
-        Process child = new ProcessBuilder(cmd)
-                .redirectErrorStream(true)
-                .redirectOutput(log.toFile())
-                .start();
         int[][] here = new int[FirstCallProbe.DTYPES.length][]; // meanwhile, this JVM's
         try (Arena arena = Arena.ofShared()) {
             FirstCallProbe.Case[] cases = FirstCallProbe.Case.all(arena);
@@ -170,9 +159,7 @@ class SparseFfnExecutorTest {
                 here[i] = bits(cases[i].outputs());
             }
         }
-        assertTrue(child.waitFor(60, TimeUnit.SECONDS), "probe did not finish: " + Files.readString(log));
-        String out = Files.readString(log);
-        assertEquals(0, child.exitValue(), out);
+        String out = child.finish(Duration.ofSeconds(60));
         int[] cold = null;
         int[] warm = null;
         for (String line : out.split("\n")) {

@@ -6,12 +6,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.ripple.core.format.RippleFileWriter;
 import dev.ripple.core.tensor.Activation;
 import dev.ripple.core.tensor.DType;
+import dev.ripple.core.testing.ChildJvm;
 import dev.ripple.core.testing.RandomModels;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -62,13 +62,13 @@ class OffHeapMemoryTest {
         Path model = dir.resolve("m.ripple");
         // 4 layers × 4096 neurons × (256 up + 256 down) f16 ≈ 16 MiB of bundles, far more than B.
         RippleFileWriter.write(model, RandomModels.model(5, 4, 256, 4096, Activation.RELU, false, DType.F16));
-        Probe noCache = Probe.start(model, "none", 0, tokens, dir);
-        Probe withCache = Probe.start(model, "lru", BUDGET, tokens, dir);
+        ChildJvm noCache = startProbe(model, "none", 0, tokens, dir);
+        ChildJvm withCache = startProbe(model, "lru", BUDGET, tokens, dir);
         long[] none;
         long[] cached;
         try {
-            none = noCache.result();
-            cached = withCache.result();
+            none = result(noCache);
+            cached = result(withCache);
         } finally {
             noCache.process().destroyForcibly();
             withCache.process().destroyForcibly();
@@ -99,47 +99,33 @@ class OffHeapMemoryTest {
                 "NMT saw the cache fill: " + (growth - growthNone) + " B of " + BUDGET);
     }
 
-    /** {@link NativeMemoryProbe} running in a child JVM with NMT on, its output going to {@code log}. */
-    private record Probe(Process process, Path log) {
-        static Probe start(Path model, String policy, long budget, int tokens, Path dir) throws IOException {
-            Path log = dir.resolve(policy + ".log");
-            List<String> cmd = List.of(
-                    Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                    "-XX:NativeMemoryTracking=summary",
-                    "-Xmx512m",
-                    "--add-modules",
-                    "jdk.incubator.vector",
-                    "--enable-native-access=ALL-UNNAMED",
-                    "-cp",
-                    System.getProperty("java.class.path"),
-                    NativeMemoryProbe.class.getName(),
-                    model.toString(),
-                    policy,
-                    Long.toString(budget),
-                    Integer.toString(THREADS),
-                    Integer.toString(tokens));
-            return new Probe(
-                    new ProcessBuilder(cmd)
-                            .redirectErrorStream(true)
-                            .redirectOutput(log.toFile())
-                            .start(),
-                    log);
-        }
+    /** {@link NativeMemoryProbe} in a child JVM with NMT on. */
+    private static ChildJvm startProbe(Path model, String policy, long budget, int tokens, Path dir)
+            throws IOException {
+        return ChildJvm.start(
+                dir.resolve(policy + ".log"),
+                List.of(
+                        "-XX:NativeMemoryTracking=summary",
+                        "-Xmx512m",
+                        "--add-modules",
+                        "jdk.incubator.vector",
+                        "--enable-native-access=ALL-UNNAMED"),
+                NativeMemoryProbe.class,
+                model.toString(),
+                policy,
+                Long.toString(budget),
+                Integer.toString(THREADS),
+                Integer.toString(tokens));
+    }
 
-        /** The probe's four numbers, once it has finished. */
-        long[] result() throws IOException, InterruptedException {
-            if (!process.waitFor(120, TimeUnit.SECONDS)) {
-                throw new AssertionError("probe did not finish in 120 s: " + Files.readString(log));
-            }
-            String out = Files.readString(log);
-            assertEquals(0, process.exitValue(), out);
-            String[] lines = out.strip().split("\n");
-            String[] f = lines[lines.length - 1].trim().split(" ");
-            long[] v = new long[4];
-            for (int i = 0; i < 4; i++) {
-                v[i] = Long.parseLong(f[i]);
-            }
-            return v;
+    /** The probe's four numbers, once it has finished. */
+    private static long[] result(ChildJvm probe) throws IOException, InterruptedException {
+        String[] lines = probe.finish(Duration.ofSeconds(120)).strip().split("\n");
+        String[] f = lines[lines.length - 1].trim().split(" ");
+        long[] v = new long[4];
+        for (int i = 0; i < 4; i++) {
+            v[i] = Long.parseLong(f[i]);
         }
+        return v;
     }
 }

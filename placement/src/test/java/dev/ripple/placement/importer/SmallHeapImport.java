@@ -1,21 +1,19 @@
 package dev.ripple.placement.importer;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.ripple.core.format.FfnLayerSection;
 import dev.ripple.core.format.RippleFile;
 import dev.ripple.core.format.RippleFileWriter;
 import dev.ripple.core.tensor.DType;
+import dev.ripple.core.testing.ChildJvm;
 import dev.ripple.placement.PreparedModel;
 import dev.ripple.placement.importer.gguf.GgufImporter;
 import java.lang.foreign.ValueLayout;
 import java.nio.ByteOrder;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 
 /**
  * An import in a child JVM with a 64 MiB heap, and the check of the bundles it wrote: the fixture of
@@ -46,21 +44,13 @@ public final class SmallHeapImport {
 
     /** Imports {@code model} into {@code out} with f16 bundles in a child JVM; returns its output once it succeeded. */
     public static String run(Path model, Path out) throws Exception {
-        List<String> cmd = List.of(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx64m",
-                "--enable-native-access=ALL-UNNAMED",
-                "-cp",
-                System.getProperty("java.class.path"),
-                SmallHeapImport.class.getName(),
+        return ChildJvm.run(
+                Duration.ofMinutes(5),
+                List.of("-Xmx64m", "--enable-native-access=ALL-UNNAMED"),
+                SmallHeapImport.class,
                 model.toString(),
                 out.toString(),
                 "f16");
-        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
-        String log = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertTrue(p.waitFor(5, TimeUnit.MINUTES), "the import finished: " + log);
-        assertEquals(0, p.exitValue(), log);
-        return log;
     }
 
     /**

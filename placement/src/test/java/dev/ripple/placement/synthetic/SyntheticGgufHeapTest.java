@@ -6,15 +6,15 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.ripple.core.tensor.DType;
 import dev.ripple.core.tensor.Quantization;
+import dev.ripple.core.testing.ChildJvm;
 import dev.ripple.placement.importer.gguf.GgufFile;
 import dev.ripple.placement.importer.gguf.GgufTensor;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -52,21 +52,13 @@ class SyntheticGgufHeapTest {
     }
 
     private static String run(String heap, Path out, String type, String shape) throws Exception {
-        List<String> cmd = List.of(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                heap,
-                "--enable-native-access=ALL-UNNAMED",
-                "-cp",
-                System.getProperty("java.class.path"),
-                WriteGgufMain.class.getName(),
+        return ChildJvm.run(
+                Duration.ofMinutes(30),
+                List.of(heap, "--enable-native-access=ALL-UNNAMED"),
+                WriteGgufMain.class,
                 out.toString(),
                 type,
                 shape);
-        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
-        String log = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertTrue(p.waitFor(30, TimeUnit.MINUTES), "finished: " + log);
-        assertEquals(0, p.exitValue(), log);
-        return log;
     }
 
     /** The head's first and last rows are Q4_0 of the generated rows. */

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.ripple.core.testing.ChildJvm;
 import dev.ripple.placement.importer.SafetensorsFile;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -12,9 +13,8 @@ import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
+import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
@@ -105,20 +105,7 @@ class SyntheticWriterHeapTest {
     }
 
     private static void run(String heap, String[] args) throws IOException, InterruptedException {
-        List<String> cmd = new ArrayList<>(List.of(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                heap,
-                "-cp",
-                System.getProperty("java.class.path"),
-                WriteCheckpointMain.class.getName()));
-        cmd.addAll(List.of(args));
-        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        if (!p.waitFor(20, TimeUnit.MINUTES)) {
-            p.destroyForcibly();
-            throw new AssertionError("the writer did not finish: " + out);
-        }
-        assertEquals(0, p.exitValue(), out);
+        String out = ChildJvm.run(Duration.ofMinutes(20), List.of(heap), WriteCheckpointMain.class, args);
         System.out.print(out);
         try (Stream<Path> s = Files.list(Path.of(args[0]))) {
             assertTrue(s.noneMatch(x -> x.getFileName().toString().contains(".tmp-")), "temporary files left");
