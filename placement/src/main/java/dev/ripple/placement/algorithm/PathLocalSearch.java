@@ -28,9 +28,8 @@ final class PathLocalSearch {
     private final int[] weights;
     private final int reach;
     private final int[] cuts = new int[3];
-    private final int[] near;
-    private final int[] oldSlots;
-    private final int[] newSlots;
+    /** The neurons a move brings to the slots around one of its cuts. */
+    private final int[] window;
     private final PathMove trial = new PathMove();
     private final PathMove best = new PathMove();
     private int[] order;
@@ -42,9 +41,7 @@ final class PathLocalSearch {
         this.candidates = candidates;
         this.weights = weights.clone();
         this.reach = weights.length;
-        this.near = new int[12 * reach + 4];
-        this.oldSlots = new int[near.length];
-        this.newSlots = new int[near.length];
+        this.window = new int[2 * reach];
     }
 
     /** Improves {@code order} in place. */
@@ -228,52 +225,51 @@ final class PathLocalSearch {
         return bestGain;
     }
 
-    /** Exact objective change of {@code m}: only pairs near a cut (before or after) can change. */
+    /**
+     * Exact objective change of {@code m}. The cuts split the path into blocks that keep their
+     * internal distances, so a pair changes distance only if its ends lie in different blocks, and
+     * such a pair straddles a cut both before and after the move. Hence the change is the weight of
+     * the pairs within reach straddling a cut after the move minus that of those straddling a cut
+     * before: O(D^2) look-ups per cut. A pair straddling several cuts is counted at the first
+     * (cuts come in increasing slot order), so it is counted once.
+     */
     long gain(PathMove m) {
-        int count = 0;
         int nc = m.cutsBefore(cuts);
+        long before = 0;
+        int prev = 0;
         for (int c = 0; c < nc; c++) {
-            for (int s = Math.max(0, cuts[c] - reach); s <= Math.min(n - 1, cuts[c] + reach - 1); s++) {
-                count = addDistinct(order[s], count);
-            }
-        }
-        PathMove back = m.inverse();
-        nc = back.cutsBefore(cuts); // the cuts after m
-        for (int c = 0; c < nc; c++) {
-            for (int s = Math.max(0, cuts[c] - reach); s <= Math.min(n - 1, cuts[c] + reach - 1); s++) {
-                count = addDistinct(order[back.newSlot(s)], count); // the neuron m brings to slot s
-            }
-        }
-        for (int x = 0; x < count; x++) {
-            oldSlots[x] = slotOf[near[x]];
-            newSlots[x] = m.newSlot(oldSlots[x]);
-        }
-        long delta = 0;
-        for (int x = 0; x < count; x++) {
-            int px = oldSlots[x];
-            int nx = newSlots[x];
-            for (int y = x + 1; y < count; y++) {
-                int before = weightAt(Math.abs(px - oldSlots[y]));
-                int after = weightAt(Math.abs(nx - newSlots[y]));
-                if (before != after) {
-                    delta += (long) (after - before) * stats.joint(near[x], near[y]);
+            int cut = cuts[c];
+            for (int s = Math.max(prev, cut - reach); s < cut; s++) {
+                int x = order[s];
+                int last = Math.min(n - 1, s + reach);
+                for (int t = cut; t <= last; t++) {
+                    before += (long) weights[t - s - 1] * stats.joint(x, order[t]);
                 }
             }
+            prev = cut;
         }
-        return delta;
-    }
-
-    private int weightAt(int distance) {
-        return distance <= reach ? weights[distance - 1] : 0;
-    }
-
-    private int addDistinct(int v, int count) {
-        for (int k = 0; k < count; k++) {
-            if (near[k] == v) {
-                return count;
+        PathMove back = m.inverse();
+        nc = back.cutsBefore(cuts); // the cuts after m, in increasing order too
+        long after = 0;
+        prev = 0;
+        for (int c = 0; c < nc; c++) {
+            int cut = cuts[c];
+            int from = Math.max(prev, cut - reach);
+            int last = Math.min(n - 1, cut + reach - 1);
+            // the neurons m brings to slots from..last
+            for (int s = from; s <= last; s++) {
+                window[s - from] = order[back.newSlot(s)];
             }
+            for (int s = from; s < cut; s++) {
+                int x = window[s - from];
+                int end = Math.min(last, s + reach);
+                for (int t = cut; t <= end; t++) {
+                    after += (long) weights[t - s - 1] * stats.joint(x, window[t - from]);
+                }
+            }
+            prev = cut;
         }
-        near[count] = v;
-        return count + 1;
+        return after - before;
     }
+
 }
