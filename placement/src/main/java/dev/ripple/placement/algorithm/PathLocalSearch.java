@@ -35,6 +35,15 @@ final class PathLocalSearch {
     private int[] order;
     private int[] slotOf;
     private int n;
+    /**
+     * {@code cutWeight[c]}: the weight of the pairs within reach straddling cut {@code c} of the
+     * current path, valid where {@code cutKnown[c]}. Every move tried for a neuron pays for the
+     * pairs around its cuts before the move, and the same few cuts (next to the neuron and next
+     * to each partner) recur across the dozen moves per partner and across sweeps, so they are
+     * looked up once and forgotten only when a move changes a slot within reach of the cut.
+     */
+    private long[] cutWeight;
+    private boolean[] cutKnown;
 
     PathLocalSearch(LayerStats stats, NeighbourLists candidates, int[] weights) {
         this.stats = stats;
@@ -49,6 +58,8 @@ final class PathLocalSearch {
         this.order = order;
         this.n = order.length;
         this.slotOf = Permutations.inverse(order);
+        this.cutWeight = new long[n + 1];
+        this.cutKnown = new boolean[n + 1];
         int[] scratch = new int[n];
         // "don't look" bits: a neuron is re-examined only after the path changed near it
         boolean[] look = new boolean[n];
@@ -74,7 +85,7 @@ final class PathLocalSearch {
                 look[u] = false;
                 long d = bestMoveFor(u);
                 if (d > 0) {
-                    best.apply(order, slotOf, scratch);
+                    applyBest(scratch);
                     wake(look);
                     moves++;
                     sweepGain += d;
@@ -122,14 +133,14 @@ final class PathLocalSearch {
             best.move(a, b, b + len2, rnd.nextBoolean());
             System.arraycopy(order, 0, saved, 0, n);
             long g = gain(best);
-            best.apply(order, slotOf, scratch);
+            applyBest(scratch);
             int size = enqueueNearCuts(queue, queued, 0);
             for (int pops = 0; size > 0 && pops < 10 * seg; pops++) {
                 int u = queue[--size];
                 queued[u] = false;
                 long d = bestMoveFor(u);
                 if (d > 0) {
-                    best.apply(order, slotOf, scratch);
+                    applyBest(scratch);
                     g += d;
                     size = enqueueNearCuts(queue, queued, size);
                 }
@@ -140,8 +151,11 @@ final class PathLocalSearch {
             if (g > 0) {
                 total += g;
             } else {
-                System.arraycopy(saved, 0, order, 0, n);
                 for (int s = 0; s < n; s++) {
+                    if (order[s] != saved[s]) {
+                        forgetCutsNear(s, s);
+                        order[s] = saved[s];
+                    }
                     slotOf[order[s]] = s;
                 }
             }
@@ -157,6 +171,35 @@ final class PathLocalSearch {
         if (Thread.currentThread().isInterrupted()) {
             throw new CancellationException("placement interrupted");
         }
+    }
+
+    /** Applies {@link #best} and forgets the cut weights it may change. */
+    private void applyBest(int[] scratch) {
+        best.apply(order, slotOf, scratch);
+        forgetCutsNear(best.lo(), best.hi());
+    }
+
+    /** Forgets the weights of the cuts whose pairs reach a slot in {@code lo..hi}. */
+    private void forgetCutsNear(int lo, int hi) {
+        Arrays.fill(cutKnown, Math.max(0, lo - reach + 1), Math.min(n, hi + reach) + 1, false);
+    }
+
+    /** The weight of the pairs within reach straddling cut {@code cut} (between slots cut-1 and cut). */
+    private long cutWeight(int cut) {
+        if (cutKnown[cut]) {
+            return cutWeight[cut];
+        }
+        long w = 0;
+        for (int s = Math.max(0, cut - reach); s < cut; s++) {
+            int x = order[s];
+            int last = Math.min(n - 1, s + reach);
+            for (int t = cut; t <= last; t++) {
+                w += (long) weights[t - s - 1] * stats.joint(x, order[t]);
+            }
+        }
+        cutWeight[cut] = w;
+        cutKnown[cut] = true;
+        return w;
     }
 
     private int enqueueNearCuts(int[] queue, boolean[] queued, int size) {
@@ -239,7 +282,13 @@ final class PathLocalSearch {
         int prev = 0;
         for (int c = 0; c < nc; c++) {
             int cut = cuts[c];
-            for (int s = Math.max(prev, cut - reach); s < cut; s++) {
+            int from = Math.max(0, cut - reach);
+            if (prev <= from) { // no pair here straddles an earlier cut
+                before += cutWeight(cut);
+                prev = cut;
+                continue;
+            }
+            for (int s = prev; s < cut; s++) {
                 int x = order[s];
                 int last = Math.min(n - 1, s + reach);
                 for (int t = cut; t <= last; t++) {
