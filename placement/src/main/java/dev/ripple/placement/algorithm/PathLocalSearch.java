@@ -30,6 +30,7 @@ final class PathLocalSearch {
     private final int[] cuts = new int[3];
     /** The neurons a move brings to the slots around one of its cuts. */
     private final int[] window;
+
     private final PathMove trial = new PathMove();
     private final PathMove best = new PathMove();
     private int[] order;
@@ -43,6 +44,7 @@ final class PathLocalSearch {
      * looked up once and forgotten only when a move changes a slot within reach of the cut.
      */
     private long[] cutWeight;
+
     private boolean[] cutKnown;
 
     PathLocalSearch(LayerStats stats, NeighbourLists candidates, int[] weights) {
@@ -320,5 +322,4 @@ final class PathLocalSearch {
         }
         return after - before;
     }
-
 }
