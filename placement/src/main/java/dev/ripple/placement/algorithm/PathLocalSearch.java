@@ -28,23 +28,31 @@ final class PathLocalSearch {
     private final int[] weights;
     private final int reach;
     private final int[] cuts = new int[3];
-    private final int[] near;
-    private final int[] oldSlots;
-    private final int[] newSlots;
+    /** The neurons a move brings to the slots around one of its cuts. */
+    private final int[] window;
+
     private final PathMove trial = new PathMove();
     private final PathMove best = new PathMove();
     private int[] order;
     private int[] slotOf;
     private int n;
+    /**
+     * {@code cutWeight[c]}: the weight of the pairs within reach straddling cut {@code c} of the
+     * current path, valid where {@code cutKnown[c]}. Every move tried for a neuron pays for the
+     * pairs around its cuts before the move, and the same few cuts (next to the neuron and next
+     * to each partner) recur across the dozen moves per partner and across sweeps, so they are
+     * looked up once and forgotten only when a move changes a slot within reach of the cut.
+     */
+    private long[] cutWeight;
+
+    private boolean[] cutKnown;
 
     PathLocalSearch(LayerStats stats, NeighbourLists candidates, int[] weights) {
         this.stats = stats;
         this.candidates = candidates;
         this.weights = weights.clone();
         this.reach = weights.length;
-        this.near = new int[12 * reach + 4];
-        this.oldSlots = new int[near.length];
-        this.newSlots = new int[near.length];
+        this.window = new int[2 * reach];
     }
 
     /** Improves {@code order} in place. */
@@ -52,6 +60,8 @@ final class PathLocalSearch {
         this.order = order;
         this.n = order.length;
         this.slotOf = Permutations.inverse(order);
+        this.cutWeight = new long[n + 1];
+        this.cutKnown = new boolean[n + 1];
         int[] scratch = new int[n];
         // "don't look" bits: a neuron is re-examined only after the path changed near it
         boolean[] look = new boolean[n];
@@ -77,7 +87,7 @@ final class PathLocalSearch {
                 look[u] = false;
                 long d = bestMoveFor(u);
                 if (d > 0) {
-                    best.apply(order, slotOf, scratch);
+                    applyBest(scratch);
                     wake(look);
                     moves++;
                     sweepGain += d;
@@ -125,14 +135,14 @@ final class PathLocalSearch {
             best.move(a, b, b + len2, rnd.nextBoolean());
             System.arraycopy(order, 0, saved, 0, n);
             long g = gain(best);
-            best.apply(order, slotOf, scratch);
+            applyBest(scratch);
             int size = enqueueNearCuts(queue, queued, 0);
             for (int pops = 0; size > 0 && pops < 10 * seg; pops++) {
                 int u = queue[--size];
                 queued[u] = false;
                 long d = bestMoveFor(u);
                 if (d > 0) {
-                    best.apply(order, slotOf, scratch);
+                    applyBest(scratch);
                     g += d;
                     size = enqueueNearCuts(queue, queued, size);
                 }
@@ -143,8 +153,11 @@ final class PathLocalSearch {
             if (g > 0) {
                 total += g;
             } else {
-                System.arraycopy(saved, 0, order, 0, n);
                 for (int s = 0; s < n; s++) {
+                    if (order[s] != saved[s]) {
+                        forgetCutsNear(s, s);
+                        order[s] = saved[s];
+                    }
                     slotOf[order[s]] = s;
                 }
             }
@@ -160,6 +173,35 @@ final class PathLocalSearch {
         if (Thread.currentThread().isInterrupted()) {
             throw new CancellationException("placement interrupted");
         }
+    }
+
+    /** Applies {@link #best} and forgets the cut weights it may change. */
+    private void applyBest(int[] scratch) {
+        best.apply(order, slotOf, scratch);
+        forgetCutsNear(best.lo(), best.hi());
+    }
+
+    /** Forgets the weights of the cuts whose pairs reach a slot in {@code lo..hi}. */
+    private void forgetCutsNear(int lo, int hi) {
+        Arrays.fill(cutKnown, Math.max(0, lo - reach + 1), Math.min(n, hi + reach) + 1, false);
+    }
+
+    /** The weight of the pairs within reach straddling cut {@code cut} (between slots cut-1 and cut). */
+    private long cutWeight(int cut) {
+        if (cutKnown[cut]) {
+            return cutWeight[cut];
+        }
+        long w = 0;
+        for (int s = Math.max(0, cut - reach); s < cut; s++) {
+            int x = order[s];
+            int last = Math.min(n - 1, s + reach);
+            for (int t = cut; t <= last; t++) {
+                w += (long) weights[t - s - 1] * stats.joint(x, order[t]);
+            }
+        }
+        cutWeight[cut] = w;
+        cutKnown[cut] = true;
+        return w;
     }
 
     private int enqueueNearCuts(int[] queue, boolean[] queued, int size) {
@@ -228,52 +270,56 @@ final class PathLocalSearch {
         return bestGain;
     }
 
-    /** Exact objective change of {@code m}: only pairs near a cut (before or after) can change. */
+    /**
+     * Exact objective change of {@code m}. The cuts split the path into blocks that keep their
+     * internal distances, so a pair changes distance only if its ends lie in different blocks, and
+     * such a pair straddles a cut both before and after the move. Hence the change is the weight of
+     * the pairs within reach straddling a cut after the move minus that of those straddling a cut
+     * before: O(D^2) look-ups per cut. A pair straddling several cuts is counted at the first
+     * (cuts come in increasing slot order), so it is counted once.
+     */
     long gain(PathMove m) {
-        int count = 0;
         int nc = m.cutsBefore(cuts);
+        long before = 0;
+        int prev = 0;
         for (int c = 0; c < nc; c++) {
-            for (int s = Math.max(0, cuts[c] - reach); s <= Math.min(n - 1, cuts[c] + reach - 1); s++) {
-                count = addDistinct(order[s], count);
+            int cut = cuts[c];
+            int from = Math.max(0, cut - reach);
+            if (prev <= from) { // no pair here straddles an earlier cut
+                before += cutWeight(cut);
+                prev = cut;
+                continue;
             }
-        }
-        PathMove back = m.inverse();
-        nc = back.cutsBefore(cuts); // the cuts after m
-        for (int c = 0; c < nc; c++) {
-            for (int s = Math.max(0, cuts[c] - reach); s <= Math.min(n - 1, cuts[c] + reach - 1); s++) {
-                count = addDistinct(order[back.newSlot(s)], count); // the neuron m brings to slot s
-            }
-        }
-        for (int x = 0; x < count; x++) {
-            oldSlots[x] = slotOf[near[x]];
-            newSlots[x] = m.newSlot(oldSlots[x]);
-        }
-        long delta = 0;
-        for (int x = 0; x < count; x++) {
-            int px = oldSlots[x];
-            int nx = newSlots[x];
-            for (int y = x + 1; y < count; y++) {
-                int before = weightAt(Math.abs(px - oldSlots[y]));
-                int after = weightAt(Math.abs(nx - newSlots[y]));
-                if (before != after) {
-                    delta += (long) (after - before) * stats.joint(near[x], near[y]);
+            for (int s = prev; s < cut; s++) {
+                int x = order[s];
+                int last = Math.min(n - 1, s + reach);
+                for (int t = cut; t <= last; t++) {
+                    before += (long) weights[t - s - 1] * stats.joint(x, order[t]);
                 }
             }
+            prev = cut;
         }
-        return delta;
-    }
-
-    private int weightAt(int distance) {
-        return distance <= reach ? weights[distance - 1] : 0;
-    }
-
-    private int addDistinct(int v, int count) {
-        for (int k = 0; k < count; k++) {
-            if (near[k] == v) {
-                return count;
+        PathMove back = m.inverse();
+        nc = back.cutsBefore(cuts); // the cuts after m, in increasing order too
+        long after = 0;
+        prev = 0;
+        for (int c = 0; c < nc; c++) {
+            int cut = cuts[c];
+            int from = Math.max(prev, cut - reach);
+            int last = Math.min(n - 1, cut + reach - 1);
+            // the neurons m brings to slots from..last
+            for (int s = from; s <= last; s++) {
+                window[s - from] = order[back.newSlot(s)];
             }
+            for (int s = from; s < cut; s++) {
+                int x = window[s - from];
+                int end = Math.min(last, s + reach);
+                for (int t = cut; t <= end; t++) {
+                    after += (long) weights[t - s - 1] * stats.joint(x, window[t - from]);
+                }
+            }
+            prev = cut;
         }
-        near[count] = v;
-        return count + 1;
+        return after - before;
     }
 }

@@ -73,8 +73,9 @@ public final class RefinedPathPlacement implements PlacementAlgorithm {
      * then per neuron the partner lists as they are selected, sorted and packed (three arrays of
      * {@code candidates} entries per selector, two sorted copies, the packed ids and counts: at most
      * {@code 40 x candidates + 160} bytes), the linker's and the local search's arrays (about ten
-     * ints or flags, 128 bytes) and the fallback order's chain keys (64 bytes). The greedy's band
-     * keys are freed before the lists are built, but are added rather than compared: a bound.
+     * ints, flags or longs, the search's cut weights among them: 128 bytes) and the fallback
+     * order's chain keys (64 bytes). The greedy's band keys are freed before the lists are built,
+     * but are added rather than compared: a bound.
      */
     static long scratchBytes(int neurons, int tokens, RefinedPathOptions options) {
         long perNeuron = 40L * options.candidates() + 160 + 128 + 64;
