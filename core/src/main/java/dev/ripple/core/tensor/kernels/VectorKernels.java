@@ -711,7 +711,6 @@ final class VectorKernels implements Kernels {
         int a1 = rows > 1 ? n : 0;
         int a2 = rows > 2 ? 2 * n : 0;
         int a3 = rows > 3 ? 3 * n : 0;
-        float[] lanes = new float[4 * 2 * len];
         for (int t = 0; t < count; t += 2 * len) {
             boolean two = t + len < count;
             FloatVector c00 = FloatVector.zero(S), c01 = FloatVector.zero(S);
@@ -744,18 +743,35 @@ final class VectorKernels implements Kernels {
                     c30 = FloatVector.broadcast(S, w[a3 + k]).fma(v0, c30);
                 }
             }
-            c00.intoArray(lanes, 0);
-            c01.intoArray(lanes, len);
-            c10.intoArray(lanes, 2 * len);
-            c11.intoArray(lanes, 3 * len);
-            c20.intoArray(lanes, 4 * len);
-            c21.intoArray(lanes, 5 * len);
-            c30.intoArray(lanes, 6 * len);
-            c31.intoArray(lanes, 7 * len);
+            // Straight into out, the last vector of a row masked to its tokens: a lanes array
+            // staged them before, one new array per call (528 bytes with 16 lanes).
             int m = Math.min(2 * len, count - t);
-            for (int r = 0; r < rows; r++) {
-                System.arraycopy(lanes, 2 * len * r, out, r * count + t, m);
+            int at = t;
+            store(c00, c01, m, out, at);
+            if (rows > 1) {
+                store(c10, c11, m, out, at += count);
             }
+            if (rows > 2) {
+                store(c20, c21, m, out, at += count);
+            }
+            if (rows > 3) {
+                store(c30, c31, m, out, at += count);
+            }
+        }
+    }
+
+    /** The first {@code m} of the lanes of {@code lo} then {@code hi} into {@code out[at, at + m)}, nothing past it. */
+    private static void store(FloatVector lo, FloatVector hi, int m, float[] out, int at) {
+        int len = S.length();
+        if (m >= len) {
+            lo.intoArray(out, at);
+            if (m >= 2 * len) {
+                hi.intoArray(out, at + len);
+            } else if (m > len) {
+                hi.intoArray(out, at + len, S.indexInRange(len, m));
+            }
+        } else {
+            lo.intoArray(out, at, S.indexInRange(0, m));
         }
     }
 }
