@@ -122,9 +122,7 @@ class SumOrderTest {
     private static void assertBits(float[] expected, float[] actual, int n, String what) {
         for (int i = 0; i < n; i++) {
             assertEquals(
-                    Float.floatToRawIntBits(expected[i]),
-                    Float.floatToRawIntBits(actual[i]),
-                    what + ", index " + i);
+                    Float.floatToRawIntBits(expected[i]), Float.floatToRawIntBits(actual[i]), what + ", index " + i);
         }
     }
 
