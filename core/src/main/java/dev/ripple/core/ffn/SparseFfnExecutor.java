@@ -281,14 +281,36 @@ public final class SparseFfnExecutor {
             int to,
             int tokens,
             float[][] acc) {
+        float[] scratch = WIDENING.floats(Kernels.MAX_ROWS * spec.dModel());
+        SequenceScratch own = SEQUENCE.get().forTokens(tokens);
+        // The thread's, emptied when the call ends (normally or not): an array kept full would hold
+        // the last call's segments, and with them an automatic arena's memory, reachable after it.
+        MemorySegment[] segs = own.segs;
+        try {
+            accumulateBlocks(xs, xT, stride, b, usersStart, users, from, to, tokens, acc, scratch, own, segs);
+        } finally {
+            Arrays.fill(segs, null);
+        }
+    }
+
+    /** {@link #accumulateAll}'s loop over blocks of four bundles, with its thread's arrays. */
+    private void accumulateBlocks(
+            float[][] xs,
+            float[] xT,
+            int stride,
+            BundleRefs b,
+            int[] usersStart,
+            int[] users,
+            int from,
+            int to,
+            int tokens,
+            float[][] acc,
+            float[] scratch,
+            SequenceScratch own,
+            MemorySegment[] segs) {
         int d = spec.dModel();
         DType t = spec.dtype();
         int rowsMax = Kernels.MAX_ROWS;
-        float[] scratch = WIDENING.floats(rowsMax * d);
-        SequenceScratch own = SEQUENCE.get().forTokens(tokens);
-        // Not the thread's: an array kept would hold the last call's segments, and with them an
-        // automatic arena's memory, reachable after the call.
-        MemorySegment[] segs = new MemorySegment[rowsMax];
         long[] ups = own.ups;
         long[] gates = own.gates;
         long[] downs = own.downs;
@@ -378,6 +400,9 @@ public final class SparseFfnExecutor {
      * while its thread waits for the other parts and may run another sequence meanwhile.
      */
     private static final class SequenceScratch {
+        /** The block's segments; null outside a call ({@link #accumulateAll} empties it). */
+        final MemorySegment[] segs = new MemorySegment[Kernels.MAX_ROWS];
+
         final long[] ups = new long[Kernels.MAX_ROWS];
         final long[] gates = new long[Kernels.MAX_ROWS];
         final long[] downs = new long[Kernels.MAX_ROWS];

@@ -1,6 +1,7 @@
 package dev.ripple.core.tensor.kernels;
 
 import dev.ripple.core.tensor.DType;
+import dev.ripple.core.tensor.ThreadScratch;
 import java.lang.foreign.MemorySegment;
 import java.nio.ByteOrder;
 import jdk.incubator.vector.FloatVector;
@@ -17,7 +18,6 @@ import jdk.incubator.vector.VectorSpecies;
  */
 final class VectorKernels implements Kernels {
     private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
-    private static final boolean LITTLE_ENDIAN_HOST = ByteOrder.nativeOrder() == ByteOrder.LITTLE_ENDIAN;
     /** Lane i → lane (i + half) mod length, for each halving step of {@link #sum}. */
     private static final VectorShuffle<Float>[] HALVES = halves();
 
@@ -271,12 +271,13 @@ final class VectorKernels implements Kernels {
         int a1 = rows > 1 ? n : 0;
         int a2 = rows > 2 ? 2 * n : 0;
         int a3 = rows > 3 ? 3 * n : 0;
+        float[] lanes = TILE_LANES.floats(TILE_SUMS * S.length() + TILE_SUMS);
         for (int c = 0; c < count; c += 3) {
             int cols = Math.min(3, count - c);
             float[] x0 = xs[tokens == null ? c : tokens[c]];
             float[] x1 = cols > 1 ? xs[tokens == null ? c + 1 : tokens[c + 1]] : x0;
             float[] x2 = cols > 2 ? xs[tokens == null ? c + 2 : tokens[c + 2]] : x0;
-            tile4x3(scratch, a1, a2, a3, x0, x1, x2, n, out, count, c, rows, cols);
+            tile4x3(scratch, a1, a2, a3, x0, x1, x2, n, lanes, out, count, c, rows, cols);
         }
     }
 
@@ -289,9 +290,11 @@ final class VectorKernels implements Kernels {
      */
     private static void stageRows(DType dtype, MemorySegment[] segments, long[] offsets, int rows, float[] out, int n) {
         for (int r = rows - 1; r >= 0; r--) {
-            if (dtype == DType.F32 && LITTLE_ENDIAN_HOST) { // stored little-endian as the array: a plain byte copy
-                MemorySegment.copy(segments[r], offsets[r], MemorySegment.ofArray(out), 4L * r * n, 4L * n);
-            } else if (dtype == DType.F32) {
+            if (dtype == DType.F32) {
+                // Into the array directly: a plain memory copy where the host is little-endian as
+                // the file (the JDK swaps bytes only when the layout's order is not the host's). A
+                // segment over the array (MemorySegment.ofArray, as before) was a new object per
+                // row whenever C2 did not scalar-replace it, 72 bytes, 11 KB per forwardAll.
                 MemorySegment.copy(segments[r], ScalarKernels.F32, offsets[r], out, r * n, n);
             } else {
                 widen(dtype, segments[r], offsets[r], out, n);
@@ -302,11 +305,25 @@ final class VectorKernels implements Kernels {
         }
     }
 
+    /** Accumulators of a {@link #tile4x3}: four rows by three tokens. */
+    private static final int TILE_SUMS = 12;
+
+    /**
+     * A tile's accumulators, stored for their lane sums, then the sums ({@code TILE_SUMS · length}
+     * floats, then {@code TILE_SUMS}); per thread, as the executor's scratch is.
+     */
+    private static final ThreadScratch TILE_LANES = new ThreadScratch();
+
     /**
      * Four rows (at {@code w[0]}, {@code w[a1]}, {@code w[a2]}, {@code w[a3]}) by three tokens: twelve
      * accumulators, four row loads and three token loads per twelve fused multiply-adds, which fits
      * AVX2's sixteen vector registers as well as AVX-512's thirty-two. Each pair is summed as
      * {@link #dot4} sums a token: one accumulator, the lane tree of {@link #sum}, a scalar tail.
+     *
+     * <p>The accumulators are stored into {@code lanes} and summed one at a time in a loop, not
+     * summed in place: twelve inlined {@link #sum}s made the method too large for C2 (it stopped
+     * inlining at its node cutoff), and the sums it did not inline boxed their vectors, about 33 KB
+     * per {@code forwardAll} of four tokens. The sums are the same operations on the same values.
      */
     private static void tile4x3(
             float[] w,
@@ -317,6 +334,7 @@ final class VectorKernels implements Kernels {
             float[] x1,
             float[] x2,
             int n,
+            float[] lanes,
             float[] out,
             int count,
             int c,
@@ -326,9 +344,10 @@ final class VectorKernels implements Kernels {
         FloatVector c10 = FloatVector.zero(S), c11 = FloatVector.zero(S), c12 = FloatVector.zero(S);
         FloatVector c20 = FloatVector.zero(S), c21 = FloatVector.zero(S), c22 = FloatVector.zero(S);
         FloatVector c30 = FloatVector.zero(S), c31 = FloatVector.zero(S), c32 = FloatVector.zero(S);
+        int len = S.length();
         int k = 0;
         int upper = S.loopBound(n);
-        for (; k < upper; k += S.length()) {
+        for (; k < upper; k += len) {
             FloatVector v0 = FloatVector.fromArray(S, x0, k);
             FloatVector v1 = FloatVector.fromArray(S, x1, k);
             FloatVector v2 = FloatVector.fromArray(S, x2, k);
@@ -349,10 +368,26 @@ final class VectorKernels implements Kernels {
             c31 = r.fma(v1, c31);
             c32 = r.fma(v2, c32);
         }
-        float s00 = sum(c00), s01 = sum(c01), s02 = sum(c02);
-        float s10 = sum(c10), s11 = sum(c11), s12 = sum(c12);
-        float s20 = sum(c20), s21 = sum(c21), s22 = sum(c22);
-        float s30 = sum(c30), s31 = sum(c31), s32 = sum(c32);
+        c00.intoArray(lanes, 0);
+        c01.intoArray(lanes, len);
+        c02.intoArray(lanes, 2 * len);
+        c10.intoArray(lanes, 3 * len);
+        c11.intoArray(lanes, 4 * len);
+        c12.intoArray(lanes, 5 * len);
+        c20.intoArray(lanes, 6 * len);
+        c21.intoArray(lanes, 7 * len);
+        c22.intoArray(lanes, 8 * len);
+        c30.intoArray(lanes, 9 * len);
+        c31.intoArray(lanes, 10 * len);
+        c32.intoArray(lanes, 11 * len);
+        int sums = TILE_SUMS * len;
+        for (int i = 0; i < TILE_SUMS; i++) {
+            lanes[sums + i] = sum(FloatVector.fromArray(S, lanes, i * len));
+        }
+        float s00 = lanes[sums], s01 = lanes[sums + 1], s02 = lanes[sums + 2];
+        float s10 = lanes[sums + 3], s11 = lanes[sums + 4], s12 = lanes[sums + 5];
+        float s20 = lanes[sums + 6], s21 = lanes[sums + 7], s22 = lanes[sums + 8];
+        float s30 = lanes[sums + 9], s31 = lanes[sums + 10], s32 = lanes[sums + 11];
         for (; k < n; k++) {
             float y0 = x0[k];
             float y1 = x1[k];
@@ -711,7 +746,6 @@ final class VectorKernels implements Kernels {
         int a1 = rows > 1 ? n : 0;
         int a2 = rows > 2 ? 2 * n : 0;
         int a3 = rows > 3 ? 3 * n : 0;
-        float[] lanes = new float[4 * 2 * len];
         for (int t = 0; t < count; t += 2 * len) {
             boolean two = t + len < count;
             FloatVector c00 = FloatVector.zero(S), c01 = FloatVector.zero(S);
@@ -744,18 +778,35 @@ final class VectorKernels implements Kernels {
                     c30 = FloatVector.broadcast(S, w[a3 + k]).fma(v0, c30);
                 }
             }
-            c00.intoArray(lanes, 0);
-            c01.intoArray(lanes, len);
-            c10.intoArray(lanes, 2 * len);
-            c11.intoArray(lanes, 3 * len);
-            c20.intoArray(lanes, 4 * len);
-            c21.intoArray(lanes, 5 * len);
-            c30.intoArray(lanes, 6 * len);
-            c31.intoArray(lanes, 7 * len);
+            // Straight into out, the last vector of a row masked to its tokens: a lanes array
+            // staged them before, one new array per call (528 bytes with 16 lanes).
             int m = Math.min(2 * len, count - t);
-            for (int r = 0; r < rows; r++) {
-                System.arraycopy(lanes, 2 * len * r, out, r * count + t, m);
+            int at = t;
+            store(c00, c01, m, out, at);
+            if (rows > 1) {
+                store(c10, c11, m, out, at += count);
             }
+            if (rows > 2) {
+                store(c20, c21, m, out, at += count);
+            }
+            if (rows > 3) {
+                store(c30, c31, m, out, at += count);
+            }
+        }
+    }
+
+    /** The first {@code m} of the lanes of {@code lo} then {@code hi} into {@code out[at, at + m)}, nothing past it. */
+    private static void store(FloatVector lo, FloatVector hi, int m, float[] out, int at) {
+        int len = S.length();
+        if (m >= len) {
+            lo.intoArray(out, at);
+            if (m >= 2 * len) {
+                hi.intoArray(out, at + len);
+            } else if (m > len) {
+                hi.intoArray(out, at + len, S.indexInRange(len, m));
+            }
+        } else {
+            lo.intoArray(out, at, S.indexInRange(0, m));
         }
     }
 }

@@ -1,0 +1,136 @@
+package dev.ripple.core.tensor.kernels;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import dev.ripple.core.tensor.DType;
+import java.lang.foreign.MemorySegment;
+import java.util.Arrays;
+import java.util.Random;
+import jdk.incubator.vector.FloatVector;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+/**
+ * The Vector API sequence kernels' order of operations, written out in scalar Java and compared
+ * bit for bit, cold and after C2 has compiled the kernels: a change that moves where a kernel keeps
+ * its partial sums (registers, an array, another method) must not move a rounding. {@code dotRows}:
+ * per (row, token) one accumulator of lane-wise fused multiply-adds, the halving tree of lane
+ * sums, then the scalar tail; {@code dotRowsTransposed}: one fused multiply-add chain per pair over
+ * k in order. Results land in their places of {@code out} and nowhere else.
+ */
+class SumOrderTest {
+    private static final int LANES = FloatVector.SPECIES_PREFERRED.length();
+    /** Enough calls for C2 to compile the kernels (tiered thresholds are a few thousand calls). */
+    private static final int WARM_CALLS = 6_000;
+
+    private static final Kernels VECTOR = new VectorKernels();
+
+    @ParameterizedTest(name = "rows={0} tokens={1} n={2}")
+    @CsvSource({"4,4,384", "4,3,384", "3,5,37", "1,2,13", "4,7,1031", "2,1,16"})
+    void dotRowsSumsEachPairInTheLaneTreeOrder(int rows, int count, int n) {
+        Random rnd = new Random(17L * n + rows + 101L * count);
+        float[][] w = new float[rows][];
+        MemorySegment[] segs = new MemorySegment[rows];
+        long[] offs = new long[rows];
+        for (int r = 0; r < rows; r++) {
+            w[r] = gaussian(rnd, n);
+            segs[r] = MemorySegment.ofArray(w[r]);
+        }
+        float[][] xs = new float[count][];
+        for (int t = 0; t < count; t++) {
+            xs[t] = gaussian(rnd, n);
+        }
+        float[] expected = new float[rows * count];
+        for (int r = 0; r < rows; r++) {
+            for (int t = 0; t < count; t++) {
+                expected[r * count + t] = laneTreeDot(w[r], xs[t], n);
+            }
+        }
+        float[] scratch = new float[rows * n];
+        for (int call = 0; call < WARM_CALLS; call++) {
+            float[] out = new float[rows * count];
+            VECTOR.dotRows(DType.F32, segs, offs, rows, xs, null, count, n, scratch, out);
+            if (call == 0 || call == WARM_CALLS - 1) {
+                assertBits(expected, out, rows * count, "call " + call);
+            }
+        }
+    }
+
+    @ParameterizedTest(name = "rows={0} tokens={1} n={2}")
+    @CsvSource({"4,8,384", "4,1,64", "3,5,37", "2,16,24", "1,17,13", "4,33,40", "4,32,8"})
+    void dotRowsTransposedChainsEachPairInOrderAndWritesOnlyItsPlaces(int rows, int count, int n) {
+        Random rnd = new Random(23L * n + rows + 7L * count);
+        float[][] w = new float[rows][];
+        MemorySegment[] segs = new MemorySegment[rows];
+        long[] offs = new long[rows];
+        for (int r = 0; r < rows; r++) {
+            w[r] = gaussian(rnd, n);
+            segs[r] = MemorySegment.ofArray(w[r]);
+        }
+        float[][] xs = new float[count][];
+        for (int t = 0; t < count; t++) {
+            xs[t] = gaussian(rnd, n);
+        }
+        float[] xT = VECTOR.transpose(xs, count, n);
+        int stride = VECTOR.transposedStride(count);
+        float[] expected = new float[rows * count];
+        for (int r = 0; r < rows; r++) {
+            for (int t = 0; t < count; t++) {
+                float c = 0f;
+                for (int k = 0; k < n; k++) {
+                    c = Math.fma(w[r][k], xs[t][k], c);
+                }
+                expected[r * count + t] = c;
+            }
+        }
+        float[] scratch = new float[rows * n];
+        int guard = 2 * LANES + 3; // floats past the results, which the kernel must leave as they are
+        for (int call = 0; call < WARM_CALLS; call++) {
+            float[] out = new float[rows * count + guard];
+            Arrays.fill(out, -7.5f);
+            VECTOR.dotRowsTransposed(DType.F32, segs, offs, rows, xT, stride, count, n, scratch, out);
+            if (call == 0 || call == WARM_CALLS - 1) {
+                assertBits(expected, out, rows * count, "call " + call);
+                for (int i = rows * count; i < out.length; i++) {
+                    assertEquals(-7.5f, out[i], "call " + call + ": written past the results at " + i);
+                }
+            }
+        }
+    }
+
+    /** One vector accumulator's lanes, the halving tree of {@code VectorKernels.sum}, the scalar tail. */
+    private static float laneTreeDot(float[] w, float[] x, int n) {
+        float[] acc = new float[LANES];
+        int upper = n - n % LANES;
+        for (int k = 0; k < upper; k += LANES) {
+            for (int l = 0; l < LANES; l++) {
+                acc[l] = Math.fma(w[k + l], x[k + l], acc[l]);
+            }
+        }
+        for (int h = LANES / 2; h >= 1; h /= 2) {
+            for (int i = 0; i < h; i++) {
+                acc[i] = acc[i] + acc[i + h];
+            }
+        }
+        float s = acc[0];
+        for (int k = upper; k < n; k++) {
+            s += x[k] * w[k];
+        }
+        return s;
+    }
+
+    private static void assertBits(float[] expected, float[] actual, int n, String what) {
+        for (int i = 0; i < n; i++) {
+            assertEquals(
+                    Float.floatToRawIntBits(expected[i]), Float.floatToRawIntBits(actual[i]), what + ", index " + i);
+        }
+    }
+
+    private static float[] gaussian(Random rnd, int n) {
+        float[] v = new float[n];
+        for (int i = 0; i < n; i++) {
+            v[i] = (float) rnd.nextGaussian();
+        }
+        return v;
+    }
+}
