@@ -367,6 +367,9 @@ public final class CoActivationCounter {
             for (Future<?> f : futures) {
                 f.get();
             }
+            // An interrupted caller took no rows, and get() of a future that is already done does
+            // not look at the interrupt: without this a small count raced the workers and returned.
+            stopIfInterrupted();
         } catch (InterruptedException e) {
             // closing the pool above interrupted the workers, which stop at their next row block
             Thread.currentThread().interrupt();

@@ -272,11 +272,12 @@ class CoActivationCounterTest {
     /**
      * Counting on an interrupted thread stops before its next token block (exact mode) or row
      * block (top-K mode), on one thread or several, rather than returning counts missing blocks.
+     * Repeated: whether the workers had finished when the caller waited for them once decided it.
      */
     @Test
     void anInterruptedCountStops() {
         List<RoaringBitmap> tokens = randomTokens(9, 200, 300, 0.2);
-        for (int threads : new int[] {1, 3}) {
+        for (int threads : new int[] {1, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3}) {
             for (long dense : new long[] {CountingOptions.DEFAULT_MAX_DENSE_BYTES, 0}) {
                 CoActivationCounter counter = new CoActivationCounter(new CountingOptions(threads, dense, 8, 64));
                 Thread.currentThread().interrupt();
