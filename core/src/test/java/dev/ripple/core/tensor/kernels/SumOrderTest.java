@@ -28,18 +28,9 @@ class SumOrderTest {
     @ParameterizedTest(name = "rows={0} tokens={1} n={2}")
     @CsvSource({"4,4,384", "4,3,384", "3,5,37", "1,2,13", "4,7,1031", "2,1,16"})
     void dotRowsSumsEachPairInTheLaneTreeOrder(int rows, int count, int n) {
-        Random rnd = new Random(17L * n + rows + 101L * count);
-        float[][] w = new float[rows][];
-        MemorySegment[] segs = new MemorySegment[rows];
-        long[] offs = new long[rows];
-        for (int r = 0; r < rows; r++) {
-            w[r] = gaussian(rnd, n);
-            segs[r] = MemorySegment.ofArray(w[r]);
-        }
-        float[][] xs = new float[count][];
-        for (int t = 0; t < count; t++) {
-            xs[t] = gaussian(rnd, n);
-        }
+        Rows in = Rows.random(new Random(17L * n + rows + 101L * count), rows, count, n);
+        float[][] w = in.w();
+        float[][] xs = in.xs();
         float[] expected = new float[rows * count];
         for (int r = 0; r < rows; r++) {
             for (int t = 0; t < count; t++) {
@@ -49,7 +40,7 @@ class SumOrderTest {
         float[] scratch = new float[rows * n];
         for (int call = 0; call < WARM_CALLS; call++) {
             float[] out = new float[rows * count];
-            VECTOR.dotRows(DType.F32, segs, offs, rows, xs, null, count, n, scratch, out);
+            VECTOR.dotRows(DType.F32, in.segs(), new long[rows], rows, xs, null, count, n, scratch, out);
             if (call == 0 || call == WARM_CALLS - 1) {
                 assertBits(expected, out, rows * count, "call " + call);
             }
@@ -59,18 +50,9 @@ class SumOrderTest {
     @ParameterizedTest(name = "rows={0} tokens={1} n={2}")
     @CsvSource({"4,8,384", "4,1,64", "3,5,37", "2,16,24", "1,17,13", "4,33,40", "4,32,8"})
     void dotRowsTransposedChainsEachPairInOrderAndWritesOnlyItsPlaces(int rows, int count, int n) {
-        Random rnd = new Random(23L * n + rows + 7L * count);
-        float[][] w = new float[rows][];
-        MemorySegment[] segs = new MemorySegment[rows];
-        long[] offs = new long[rows];
-        for (int r = 0; r < rows; r++) {
-            w[r] = gaussian(rnd, n);
-            segs[r] = MemorySegment.ofArray(w[r]);
-        }
-        float[][] xs = new float[count][];
-        for (int t = 0; t < count; t++) {
-            xs[t] = gaussian(rnd, n);
-        }
+        Rows in = Rows.random(new Random(23L * n + rows + 7L * count), rows, count, n);
+        float[][] w = in.w();
+        float[][] xs = in.xs();
         float[] xT = VECTOR.transpose(xs, count, n);
         int stride = VECTOR.transposedStride(count);
         float[] expected = new float[rows * count];
@@ -88,7 +70,7 @@ class SumOrderTest {
         for (int call = 0; call < WARM_CALLS; call++) {
             float[] out = new float[rows * count + guard];
             Arrays.fill(out, -7.5f);
-            VECTOR.dotRowsTransposed(DType.F32, segs, offs, rows, xT, stride, count, n, scratch, out);
+            VECTOR.dotRowsTransposed(DType.F32, in.segs(), new long[rows], rows, xT, stride, count, n, scratch, out);
             if (call == 0 || call == WARM_CALLS - 1) {
                 assertBits(expected, out, rows * count, "call " + call);
                 for (int i = rows * count; i < out.length; i++) {
@@ -123,6 +105,23 @@ class SumOrderTest {
         for (int i = 0; i < n; i++) {
             assertEquals(
                     Float.floatToRawIntBits(expected[i]), Float.floatToRawIntBits(actual[i]), what + ", index " + i);
+        }
+    }
+
+    /** Gaussian f32 rows (as segments too, at offset 0) and tokens. */
+    private record Rows(float[][] w, MemorySegment[] segs, float[][] xs) {
+        static Rows random(Random rnd, int rows, int count, int n) {
+            float[][] w = new float[rows][];
+            MemorySegment[] segs = new MemorySegment[rows];
+            for (int r = 0; r < rows; r++) {
+                w[r] = gaussian(rnd, n);
+                segs[r] = MemorySegment.ofArray(w[r]);
+            }
+            float[][] xs = new float[count][];
+            for (int t = 0; t < count; t++) {
+                xs[t] = gaussian(rnd, n);
+            }
+            return new Rows(w, segs, xs);
         }
     }
 
