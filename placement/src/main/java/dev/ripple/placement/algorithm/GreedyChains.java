@@ -126,7 +126,9 @@ final class GreedyChains {
             final long from = after;
             final int fromRow = from < 0 ? 0 : (int) (from >>> 32);
             int[] count = {0};
-            stats.forEachPair(i -> i >= fromRow && degree[i] < 2, (i, j, weight) -> {
+            // rows after the one that filled the slice are skipped, so a slice costs about what it
+            // takes, not a pass over every row left: all pairs tied would otherwise cost n^4 / budget
+            stats.forEachPair(i -> count[0] < budget && i >= fromRow && degree[i] < 2, (i, j, weight) -> {
                 if (weight == w && count[0] < budget && degree[j] < 2) {
                     long key = ((long) i << 32) | j;
                     if (key > from) {
