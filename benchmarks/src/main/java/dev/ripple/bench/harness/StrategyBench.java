@@ -41,6 +41,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -216,6 +217,8 @@ public final class StrategyBench {
     private final Progress progress;
     /** The split of the DRAM budget, once the files are written (null without one). */
     private MemoryPlan dramPlan;
+    /** Each file's {@link PassStart}, decided once per run ({@link #passStart}), cleared when a run starts. */
+    private final Map<Path, PassStart> passStarts = new HashMap<>();
 
     public StrategyBench(Settings settings, Progress progress) {
         this.s = settings;
@@ -227,6 +230,7 @@ public final class StrategyBench {
      * Runtime reference, the strategies, the dense forward, the sweep, the policy and type comparisons.
      */
     public BenchReport encoder(EncoderInput in) throws IOException {
+        passStarts.clear(); // a run decides for its own files
         ReaderKind readerKind = s.reader();
         ActivityRule activity = in.calibration().rule();
         Files.createDirectories(s.work());
@@ -394,6 +398,7 @@ public final class StrategyBench {
      * predictions and reads.
      */
     public DecoderBenchReport decoder(DecoderInput in) throws IOException {
+        passStarts.clear(); // a run decides for its own files
         ReaderKind readerKind = s.reader();
         ActivityRule used = in.calibration().rule();
         if (!s.predictor().servesDecoders()) {
@@ -802,8 +807,17 @@ public final class StrategyBench {
         }
     }
 
-    /** How a pass over {@code file} starts with this run's reader and device ({@link PassStart}). */
+    /**
+     * How every pass over {@code file} starts with this run's reader and device ({@link PassStart}),
+     * decided at the file's first pass and kept: whether a file fits in DRAM depends on the memory
+     * free at the time, and the header and rows must say what the passes did.
+     */
     private PassStart passStart(Path file) throws IOException {
-        return PassStart.of(s.reader(), s.emulatedDevice() != null, file);
+        PassStart start = passStarts.get(file);
+        if (start == null) {
+            start = PassStart.of(s.reader(), s.emulatedDevice() != null, file);
+            passStarts.put(file, start);
+        }
+        return start;
     }
 }
