@@ -13,6 +13,7 @@ import dev.ripple.core.testing.ChildJvm;
 import dev.ripple.core.testing.RandomModels;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -149,17 +150,32 @@ class SparseFfnExecutorTest {
     void outputsAreBitForBitTheSameFromTheFirstCallOn(@TempDir Path dir) throws Exception {
         ChildJvm child = ChildJvm.start(
                 dir.resolve("probe.log"),
-                List.of("-Xbatch", "-XX:ActiveProcessorCount=1", "-Xmx512m", "--add-modules", "jdk.incubator.vector"),
+                List.of(
+                        "-Xbatch",
+                        "-XX:+UnlockDiagnosticVMOptions",
+                        "-XX:+PrintInlining", // to compile.log, apart from the probe's lines
+                        "-XX:-DisplayVMOutput",
+                        "-XX:+LogVMOutput",
+                        "-XX:LogFile=" + dir.resolve("compile.log"),
+                        "-XX:ActiveProcessorCount=1",
+                        "-Xmx512m",
+                        "--add-modules",
+                        "jdk.incubator.vector"),
                 FirstCallProbe.class,
                 "100");
         int[][] here = new int[FirstCallProbe.DTYPES.length][]; // meanwhile, this JVM's
-        try (Arena arena = Arena.ofShared()) {
-            FirstCallProbe.Case[] cases = FirstCallProbe.Case.all(arena);
-            for (int i = 0; i < here.length; i++) {
-                here[i] = bits(cases[i].outputs());
+        String out;
+        try {
+            try (Arena arena = Arena.ofShared()) {
+                FirstCallProbe.Case[] cases = FirstCallProbe.Case.all(arena);
+                for (int i = 0; i < here.length; i++) {
+                    here[i] = bits(cases[i].outputs());
+                }
             }
+            out = child.finish(Duration.ofSeconds(60));
+        } finally {
+            child.process().destroyForcibly(); // gone already unless this JVM's half failed
         }
-        String out = child.finish(Duration.ofSeconds(60));
         int[] cold = null;
         int[] warm = null;
         for (String line : out.split("\n")) {
@@ -170,6 +186,12 @@ class SparseFfnExecutorTest {
             }
         }
         assertTrue(cold != null && warm != null, out);
+        // "warm" means C2's code: C2 inlined the vector GELU into the executor's compiled loop
+        // (C1 would run the Vector API's Java fallbacks, as the interpreter does)
+        assertTrue(
+                Files.readAllLines(dir.resolve("compile.log")).stream()
+                        .anyMatch(l -> l.contains("VectorKernels::gelu (") && l.contains("inline (hot)")),
+                "C2 inlined VectorKernels::gelu in the child (" + dir.resolve("compile.log") + ")");
         int per = cold.length / here.length;
         for (int i = 0; i < here.length; i++) {
             DType dtype = FirstCallProbe.DTYPES[i];

@@ -68,7 +68,14 @@ public record ChildJvm(Process process, Path log) {
      * it exited otherwise.
      */
     public String finish(Duration timeout) throws IOException, InterruptedException {
-        if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+        boolean finished;
+        try {
+            finished = process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            process.destroyForcibly(); // the test gives up: the child does not outlive it
+            throw e;
+        }
+        if (!finished) {
             process.destroyForcibly().waitFor();
             throw new AssertionError("the child JVM did not finish in " + timeout + ": " + Files.readString(log));
         }
