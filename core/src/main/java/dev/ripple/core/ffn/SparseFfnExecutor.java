@@ -496,7 +496,8 @@ public final class SparseFfnExecutor {
      * pool thread cannot starve, parts of uneven cost balance. Confined segments ({@code spread}
      * false) keep every part on the calling thread. A part's sums are added as soon as those of
      * the parts before it are, and its arrays then serve a later part on the same thread, so a call
-     * holds about one set of arrays per thread, not one per part.
+     * usually holds about one set of arrays per thread; while part 0 is still running, the parts
+     * finished after it wait with theirs, up to one set per part.
      *
      * @return the total, {@code rows} sums of d floats
      */
