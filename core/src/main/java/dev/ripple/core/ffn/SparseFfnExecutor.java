@@ -12,6 +12,7 @@ import dev.ripple.core.tensor.kernels.Kernels;
 import java.lang.foreign.MemorySegment;
 import java.util.Arrays;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ForkJoinPool;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -506,10 +507,15 @@ public final class SparseFfnExecutor {
         AtomicInteger next = new AtomicInteger();
         Runnable worker = () -> {
             float[][] free = null;
-            for (int p = next.getAndIncrement(); p < parts; p = next.getAndIncrement()) {
-                float[][] sums = p == 0 ? order.total : free != null ? zeroed(free) : new float[rows][d];
-                part.run(p, sums);
-                free = order.finished(p, sums);
+            try {
+                for (int p = next.getAndIncrement(); p < parts; p = next.getAndIncrement()) {
+                    float[][] sums = p == 0 ? order.total : free != null ? zeroed(free) : new float[rows][d];
+                    part.run(p, sums);
+                    free = order.finished(p, sums);
+                }
+            } catch (Throwable t) {
+                order.failed(t);
+                throw t;
             }
         };
         int helpers = spread ? Math.min(parts, Runtime.getRuntime().availableProcessors()) - 1 : 0;
@@ -518,7 +524,12 @@ public final class SparseFfnExecutor {
             others[h] = CompletableFuture.runAsync(worker, ForkJoinPool.commonPool());
         }
         worker.run();
-        CompletableFuture.allOf(others).join();
+        // The parts, not the helpers: a helper the busy pool has not started yet would find no
+        // part left, so the call does not wait for it (cancelled, it does not run at all).
+        for (CompletableFuture<?> other : others) {
+            other.cancel(false);
+        }
+        order.awaitAll();
         return order.total;
     }
 
@@ -545,6 +556,34 @@ public final class SparseFfnExecutor {
             waiting = new float[parts][][];
         }
 
+        /** The first failure of a part on another thread, which the caller throws. */
+        private Throwable failure;
+
+        /** Waits until every part is in the total; throws a part's failure instead. */
+        synchronized void awaitAll() {
+            boolean interrupted = false;
+            while (added < waiting.length && failure == null) {
+                try {
+                    wait();
+                } catch (InterruptedException e) {
+                    interrupted = true; // parts in progress still write into the call's arrays
+                }
+            }
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
+            if (failure != null) {
+                throw new CompletionException(failure);
+            }
+        }
+
+        synchronized void failed(Throwable t) {
+            if (failure == null) {
+                failure = t;
+            }
+            notifyAll();
+        }
+
         /** Part p's sums are complete: adds what can be added; returns sums now added, free for reuse, or null. */
         synchronized float[][] finished(int p, float[][] sums) {
             waiting[p] = sums;
@@ -562,6 +601,9 @@ public final class SparseFfnExecutor {
                     }
                     free = s;
                 }
+            }
+            if (added == waiting.length) {
+                notifyAll();
             }
             return free;
         }

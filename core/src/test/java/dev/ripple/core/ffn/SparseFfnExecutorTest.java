@@ -2,6 +2,8 @@ package dev.ripple.core.ffn;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.ripple.core.tensor.Activation;
@@ -23,7 +25,9 @@ import java.util.Random;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.ForkJoinPool;
 import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -217,6 +221,64 @@ class SparseFfnExecutorTest {
             b[i] = Float.floatToRawIntBits(values[i]);
         }
         return b;
+    }
+
+    /**
+     * A split call whose parts the calling thread has run alone returns without waiting for the
+     * common pool: every pool thread is blocked here, so the helper it asked for never starts. The
+     * result is the one computed with a free pool, bit for bit.
+     */
+    @Test
+    void aSplitCallDoesNotWaitForABusyPool() throws Exception {
+        Random rnd = new Random(41);
+        FfnLayerWeights w = RandomModels.layer(rnd, 0, 384, 1536, Activation.GELU, false, DType.F32);
+        SparseFfnExecutor ffn = new SparseFfnExecutor(w.spec(), w.downBias());
+        try (Arena arena = Arena.ofShared()) {
+            BundleRefs refs = allBundles(w, RandomModels.bundles(arena, w, RandomModels.shuffled(rnd, 1536)));
+            float[] x = RandomModels.randomFloats(rnd, 384, 1f);
+            float[] expected = new float[384];
+            ffn.forward(x, refs, expected, null);
+            int poolThreads = ForkJoinPool.commonPool().getParallelism();
+            CountDownLatch release = new CountDownLatch(1);
+            CountDownLatch blocked = new CountDownLatch(poolThreads);
+            List<Future<?>> blockers = new ArrayList<>();
+            try {
+                for (int i = 0; i < poolThreads; i++) {
+                    blockers.add(ForkJoinPool.commonPool().submit(() -> {
+                        blocked.countDown();
+                        release.await();
+                        return null;
+                    }));
+                }
+                assertTrue(blocked.await(30, TimeUnit.SECONDS), "the pool's threads are all blocked");
+                float[] out = new float[384];
+                assertTimeoutPreemptively(Duration.ofSeconds(30), () -> ffn.forward(x, refs, out, null));
+                assertArrayEquals(expected, out);
+            } finally {
+                release.countDown();
+                for (Future<?> b : blockers) {
+                    b.get();
+                }
+            }
+        }
+    }
+
+    /**
+     * A part that fails on a pool thread fails the call instead of leaving it waiting for that
+     * part: every bundle lies in an arena closed after the refs were taken.
+     */
+    @Test
+    void aFailingPartFailsTheCall() {
+        Random rnd = new Random(43);
+        FfnLayerWeights w = RandomModels.layer(rnd, 0, 384, 1536, Activation.GELU, false, DType.F32);
+        SparseFfnExecutor ffn = new SparseFfnExecutor(w.spec(), w.downBias());
+        Arena arena = Arena.ofShared();
+        BundleRefs refs = allBundles(w, RandomModels.bundles(arena, w, RandomModels.shuffled(rnd, 1536)));
+        arena.close();
+        float[] x = RandomModels.randomFloats(rnd, 384, 1f);
+        assertTimeoutPreemptively(
+                Duration.ofSeconds(30),
+                () -> assertThrows(RuntimeException.class, () -> ffn.forward(x, refs, new float[384], null)));
     }
 
     /**
