@@ -1,5 +1,6 @@
 package dev.ripple.bench.cli;
 
+import dev.ripple.placement.testdata.RealData;
 import java.io.IOException;
 import java.nio.file.FileSystemException;
 import java.nio.file.Files;
@@ -7,8 +8,8 @@ import java.nio.file.Path;
 import java.util.List;
 
 /**
- * The embedded default model and its tokenizer, unpacked once per test JVM and linked into the work
- * directories of the test classes that run commands on them.
+ * The embedded default model and its tokenizer, copied once per test JVM ({@link RealData}) and
+ * linked into the work directories of the test classes that run commands on them.
  *
  * <p>Every such class has a work directory of its own, and a command unpacks the 87 MB ONNX file
  * from its jar into the work directory it is given unless the file is already there (about a second
@@ -18,8 +19,6 @@ import java.util.List;
  * so the unpacking itself still runs in every build.
  */
 public final class UnpackedDefaultModel {
-    private static List<Path> files;
-
     private UnpackedDefaultModel() {}
 
     /** Links (or, across file systems, copies) the default model and tokenizer into {@code work}. */
@@ -38,14 +37,8 @@ public final class UnpackedDefaultModel {
         }
     }
 
-    private static synchronized List<Path> unpacked() throws IOException {
-        if (files == null) {
-            Path dir = Files.createTempDirectory("ripple-default-model");
-            dir.toFile().deleteOnExit();
-            List<Path> unpacked = List.of(DefaultData.model(dir), DefaultData.tokenizer(dir));
-            unpacked.forEach(p -> p.toFile().deleteOnExit());
-            files = unpacked;
-        }
-        return files;
+    /** The copies {@link RealData} makes once per JVM: the same files the commands unpack, by name and bytes. */
+    private static List<Path> unpacked() {
+        return List.of(RealData.file(RealData.MINILM_ONNX), RealData.file(RealData.MINILM_TOKENIZER));
     }
 }
