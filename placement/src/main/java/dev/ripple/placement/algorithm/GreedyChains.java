@@ -1,5 +1,6 @@
 package dev.ripple.placement.algorithm;
 
+import dev.ripple.placement.stats.Interrupts;
 import dev.ripple.placement.stats.LayerStats;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -73,7 +74,7 @@ final class GreedyChains {
         int joins = 0;
         int hi = stats.maxJoint() + 1;
         while (hi > 1 && joins < n - 1) {
-            PathLocalSearch.stopIfInterrupted();
+            Interrupts.stopIfInterrupted("placement");
             final int top = hi;
             int[] hist = new int[top];
             stats.forEachPair(i -> degree[i] < 2, (i, j, w) -> {
@@ -122,7 +123,7 @@ final class GreedyChains {
         long[] slice = new long[budget];
         long after = -1; // the key of the last pair taken
         while (joins < n - 1) {
-            PathLocalSearch.stopIfInterrupted();
+            Interrupts.stopIfInterrupted("placement");
             final long from = after;
             final int fromRow = from < 0 ? 0 : (int) (from >>> 32);
             int[] count = {0};

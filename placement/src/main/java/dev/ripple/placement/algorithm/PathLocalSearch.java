@@ -1,10 +1,10 @@
 package dev.ripple.placement.algorithm;
 
+import dev.ripple.placement.stats.Interrupts;
 import dev.ripple.placement.stats.LayerStats;
 import dev.ripple.placement.stats.NeighbourLists;
 import java.util.Arrays;
 import java.util.SplittableRandom;
-import java.util.concurrent.CancellationException;
 
 /**
  * Improves a path by 2-opt (segment reversal) and or-opt (moving a segment of 1-3 neurons,
@@ -75,7 +75,7 @@ final class PathLocalSearch {
             long sweepGain = 0;
             for (int u = 0; u < n; u++) {
                 if ((u & 255) == 0) {
-                    stopIfInterrupted();
+                    Interrupts.stopIfInterrupted("placement");
                     if (System.nanoTime() > deadlineNanos) {
                         timedOut = true;
                         break;
@@ -123,7 +123,7 @@ final class PathLocalSearch {
         long total = 0;
         for (int k = 0; k < kicks; k++) {
             if ((k & 63) == 0) {
-                stopIfInterrupted();
+                Interrupts.stopIfInterrupted("placement");
                 if (System.nanoTime() > deadlineNanos) {
                     break;
                 }
@@ -163,16 +163,6 @@ final class PathLocalSearch {
             }
         }
         return total;
-    }
-
-    /**
-     * Ends the search when its thread is interrupted (a caller placing layers at once gave up on
-     * them), checked every few hundred neurons or kicks; the interrupt stays set.
-     */
-    static void stopIfInterrupted() {
-        if (Thread.currentThread().isInterrupted()) {
-            throw new CancellationException("placement interrupted");
-        }
     }
 
     /** Applies {@link #best} and forgets the cut weights it may change. */

@@ -108,11 +108,6 @@ public final class CoActivationCounter {
         return options;
     }
 
-    /** How exact mode counts token blocks; {@link DenseMethod#BY_DENSITY} unless forced. */
-    public DenseMethod denseMethod() {
-        return denseMethod;
-    }
-
     /** Statistics of {@code layer} over all of the trace's tokens. */
     public LayerStats count(ActivationTrace trace, int layer) {
         return count(trace.layer(layer), trace.neurons(layer));
@@ -187,7 +182,7 @@ public final class CoActivationCounter {
             rowBase[i] = (int) TriangleIndex.rowBase(n, i);
         }
         for (int from = 0; from < tokens.size(); from += options.tokenBlock()) {
-            stopIfInterrupted();
+            Interrupts.stopIfInterrupted("co-activation counting");
             countBlock(
                     tokens, from, Math.min(tokens.size(), from + options.tokenBlock()), n, bounds, rowBase, triangle);
         }
@@ -339,21 +334,21 @@ public final class CoActivationCounter {
         return Thread.currentThread().isInterrupted();
     }
 
-    /** Throws, leaving the interrupt set, if this thread was interrupted: its rows are incomplete. */
-    private static void stopIfInterrupted() {
-        if (interrupted()) {
-            throw new CancellationException("interrupted while counting co-activations");
-        }
-    }
-
     /** Runs {@code task} on {@code threads} threads and waits; the caller's thread is one of them. */
     private void parallel(Runnable task) {
         int extra = options.threads() - 1;
         if (extra == 0) {
             task.run();
-            stopIfInterrupted();
-            return;
+        } else {
+            onPool(task, extra);
         }
+        // An interrupted caller took no rows; on several threads get() of a future already done
+        // does not look at the interrupt, so without this a small count raced the workers and returned.
+        Interrupts.stopIfInterrupted("co-activation counting");
+    }
+
+    /** {@code task} on this thread and {@code extra} pool threads, waited for. */
+    private static void onPool(Runnable task, int extra) {
         try (ExecutorService pool = Executors.newFixedThreadPool(extra, r -> {
             Thread t = new Thread(r, "ripple-coactivation");
             t.setDaemon(true);
@@ -367,13 +362,10 @@ public final class CoActivationCounter {
             for (Future<?> f : futures) {
                 f.get();
             }
-            // An interrupted caller took no rows, and get() of a future that is already done does
-            // not look at the interrupt: without this a small count raced the workers and returned.
-            stopIfInterrupted();
         } catch (InterruptedException e) {
             // closing the pool above interrupted the workers, which stop at their next row block
             Thread.currentThread().interrupt();
-            CancellationException stop = new CancellationException("interrupted while counting co-activations");
+            CancellationException stop = new CancellationException("co-activation counting interrupted");
             stop.initCause(e);
             throw stop;
         } catch (ExecutionException e) {

@@ -1,6 +1,5 @@
 package dev.ripple.placement.stats;
 
-import java.util.concurrent.CancellationException;
 import java.util.function.IntPredicate;
 
 /**
@@ -67,8 +66,8 @@ public final class DenseLayerStats extends LayerStats {
             top[i] = new TopSelector(m);
         }
         for (int i = 0; i < n - 1; i++) {
-            if ((i & 1023) == 0 && Thread.currentThread().isInterrupted()) {
-                throw new CancellationException("placement interrupted");
+            if ((i & 1023) == 0) {
+                Interrupts.stopIfInterrupted("placement");
             }
             int base = (int) TriangleIndex.rowBase(n, i);
             TopSelector row = top[i];
