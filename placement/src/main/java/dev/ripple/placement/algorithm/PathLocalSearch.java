@@ -181,16 +181,25 @@ final class PathLocalSearch {
         if (cutKnown[cut]) {
             return cutWeight[cut];
         }
+        long w = crossWeight(Math.max(0, cut - reach), cut);
+        cutWeight[cut] = w;
+        cutKnown[cut] = true;
+        return w;
+    }
+
+    /**
+     * The weight of the pairs within reach of the current path with one end in slots
+     * {@code from..cut-1} and the other at {@code cut} or after.
+     */
+    private long crossWeight(int from, int cut) {
         long w = 0;
-        for (int s = Math.max(0, cut - reach); s < cut; s++) {
+        for (int s = from; s < cut; s++) {
             int x = order[s];
             int last = Math.min(n - 1, s + reach);
             for (int t = cut; t <= last; t++) {
                 w += (long) weights[t - s - 1] * stats.joint(x, order[t]);
             }
         }
-        cutWeight[cut] = w;
-        cutKnown[cut] = true;
         return w;
     }
 
@@ -275,18 +284,8 @@ final class PathLocalSearch {
         for (int c = 0; c < nc; c++) {
             int cut = cuts[c];
             int from = Math.max(0, cut - reach);
-            if (prev <= from) { // no pair here straddles an earlier cut
-                before += cutWeight(cut);
-                prev = cut;
-                continue;
-            }
-            for (int s = prev; s < cut; s++) {
-                int x = order[s];
-                int last = Math.min(n - 1, s + reach);
-                for (int t = cut; t <= last; t++) {
-                    before += (long) weights[t - s - 1] * stats.joint(x, order[t]);
-                }
-            }
+            // no earlier cut within reach: the pairs counted here are all the cut's (cached) weight
+            before += prev <= from ? cutWeight(cut) : crossWeight(prev, cut);
             prev = cut;
         }
         PathMove back = m.inverse();
