@@ -58,6 +58,8 @@ public final class SparseFfnExecutor {
      * token. Its own holder, because a token's rows are widened while its sum is live.
      */
     private static final ThreadScratch SUM = new ThreadScratch();
+    /** A one-part sequence's tokens transposed, per thread. */
+    private static final ThreadScratch TRANSPOSED = new ThreadScratch();
 
     /** {@link #forwardAll}'s working memory on each thread: see {@link SequenceScratch}. */
     private static final ThreadLocal<SequenceScratch> SEQUENCE = ThreadLocal.withInitial(SequenceScratch::new);
@@ -228,7 +230,7 @@ public final class SparseFfnExecutor {
             SequenceScratch own = SEQUENCE.get();
             float[] xT = null;
             if (transposed) {
-                xT = own.transposed(d * stride);
+                xT = TRANSPOSED.floats(d * stride);
                 kernels.transpose(xs, tokens, d, xT);
             }
             acc = own.sums(tokens, d);
@@ -282,15 +284,13 @@ public final class SparseFfnExecutor {
             int to,
             int tokens,
             float[][] acc) {
-        float[] scratch = WIDENING.floats(Kernels.MAX_ROWS * spec.dModel());
         SequenceScratch own = SEQUENCE.get().forTokens(tokens);
-        // The thread's, emptied when the call ends (normally or not): an array kept full would hold
-        // the last call's segments, and with them an automatic arena's memory, reachable after it.
-        MemorySegment[] segs = own.segs;
+        // own.segs is the thread's, emptied when the call ends (normally or not): an array kept full
+        // would hold the last call's segments, and with them an automatic arena's memory, reachable.
         try {
-            accumulateBlocks(xs, xT, stride, b, usersStart, users, from, to, tokens, acc, scratch, own, segs);
+            accumulateBlocks(xs, xT, stride, b, usersStart, users, from, to, tokens, acc, own);
         } finally {
-            Arrays.fill(segs, null);
+            Arrays.fill(own.segs, null);
         }
     }
 
@@ -306,10 +306,10 @@ public final class SparseFfnExecutor {
             int to,
             int tokens,
             float[][] acc,
-            float[] scratch,
-            SequenceScratch own,
-            MemorySegment[] segs) {
+            SequenceScratch own) {
         int d = spec.dModel();
+        float[] scratch = WIDENING.floats(Kernels.MAX_ROWS * d);
+        MemorySegment[] segs = own.segs;
         DType t = spec.dtype();
         int rowsMax = Kernels.MAX_ROWS;
         long[] ups = own.ups;
@@ -395,9 +395,9 @@ public final class SparseFfnExecutor {
     /**
      * {@link #forwardAll}'s working memory on one thread, grown on demand and reused: the block
      * arrays of {@link #accumulateAll}, which any part on any thread takes (it never waits), and,
-     * for a sequence that runs in one part, its tokens transposed and their sums. The contents are
-     * garbage between calls; each call writes before it reads (the sums are zeroed, the stamps
-     * reset). A split sequence keeps new arrays for its sums and transposed tokens, since they live
+     * for a sequence that runs in one part, its sums (its transposed tokens: {@link #TRANSPOSED}).
+     * The contents are garbage between calls; each call writes before it reads (the sums are zeroed,
+     * the stamps reset). A split sequence keeps new arrays for its sums and transposed tokens, since they live
      * while its thread waits for the other parts and may run another sequence meanwhile.
      */
     private static final class SequenceScratch {
@@ -421,7 +421,6 @@ public final class SparseFfnExecutor {
         float[] gate = new float[0];
         float[] coef = new float[0];
         private float[][] sums = new float[0][0];
-        private float[] transposed = new float[0];
 
         /** This, with the block arrays for {@code tokens} tokens. */
         SequenceScratch forTokens(int tokens) {
@@ -445,13 +444,6 @@ public final class SparseFfnExecutor {
                 Arrays.fill(sums[t], 0, d, 0f);
             }
             return sums;
-        }
-
-        float[] transposed(int floats) {
-            if (transposed.length < floats) {
-                transposed = new float[floats];
-            }
-            return transposed;
         }
     }
 
