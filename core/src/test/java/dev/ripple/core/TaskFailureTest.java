@@ -16,7 +16,8 @@ class TaskFailureTest {
     /** What {@code task} threw on a pool thread, as {@code get()} reports it. */
     private static ExecutionException failureOf(Callable<?> task) {
         try (ExecutorService pool = Executors.newSingleThreadExecutor()) {
-            return assertThrows(ExecutionException.class, () -> pool.submit(task).get());
+            return assertThrows(
+                    ExecutionException.class, () -> pool.submit(task).get());
         }
     }
 
