@@ -1,5 +1,6 @@
 package dev.ripple.bench.harness;
 
+import dev.ripple.core.TaskFailure;
 import dev.ripple.core.activity.ActivationPredictor;
 import dev.ripple.core.activity.ActivityRule;
 import dev.ripple.core.activity.FillIn;
@@ -146,11 +147,7 @@ public final class TradeoffSweep {
             }
             return points;
         } catch (ExecutionException e) {
-            Throwable cause = e.getCause();
-            if (cause instanceof RuntimeException re) {
-                throw re;
-            }
-            throw new IllegalStateException(cause.getMessage(), cause);
+            throw TaskFailure.unwrap(e);
         } finally {
             pool.shutdownNow();
         }

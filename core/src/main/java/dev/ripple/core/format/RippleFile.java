@@ -148,13 +148,7 @@ public final class RippleFile implements TensorSource, AutoCloseable {
         int minor = Short.toUnsignedInt(header.getShort(10));
         int flags = header.getInt(12);
         int bom = header.getInt(16);
-        if ((int) hcrc.getValue() != storedHeaderCrc) {
-            throw new RippleFormatException(
-                    path,
-                    "header",
-                    Problem.CHECKSUM_MISMATCH,
-                    "stored " + hex(storedHeaderCrc) + ", computed " + hex((int) hcrc.getValue()));
-        }
+        requireChecksum(path, "header", storedHeaderCrc, (int) hcrc.getValue());
         if (major != RippleFormat.VERSION_MAJOR) {
             throw new RippleFormatException(
                     path,
@@ -208,14 +202,7 @@ public final class RippleFile implements TensorSource, AutoCloseable {
                             + " bytes does not end where the footer starts (" + footerAt + ")");
         }
         ByteBuffer dir = read(path, ch, "directory", dirOffset, (int) dirLength);
-        int computed = crc(dir.array());
-        if (computed != dirCrc) {
-            throw new RippleFormatException(
-                    path,
-                    "directory",
-                    Problem.CHECKSUM_MISMATCH,
-                    "stored " + hex(dirCrc) + ", computed " + hex(computed));
-        }
+        requireChecksum(path, "directory", dirCrc, crc(dir.array()));
         List<SectionEntry> sections = parseDirectory(path, dir, dirOffset);
 
         SectionEntry metaEntry = sections.stream()
@@ -502,14 +489,7 @@ public final class RippleFile implements TensorSource, AutoCloseable {
 
     private static ByteBuffer readChecked(Path path, FileChannel ch, SectionEntry e) throws IOException {
         ByteBuffer b = read(path, ch, "section " + e.name(), e.offset(), (int) e.length());
-        int computed = crc(b.array());
-        if (computed != e.crc32c()) {
-            throw new RippleFormatException(
-                    path,
-                    "section " + e.describe(),
-                    Problem.CHECKSUM_MISMATCH,
-                    "stored " + hex(e.crc32c()) + ", computed " + hex(computed));
-        }
+        requireChecksum(path, "section " + e.describe(), e.crc32c(), crc(b.array()));
         return b;
     }
 
@@ -526,6 +506,14 @@ public final class RippleFile implements TensorSource, AutoCloseable {
             }
         }
         return b.flip();
+    }
+
+    /** Refuses {@code part} unless the CRC32C computed over it is the one the file stores for it. */
+    private static void requireChecksum(Path path, String part, int stored, int computed) throws RippleFormatException {
+        if (computed != stored) {
+            throw new RippleFormatException(
+                    path, part, Problem.CHECKSUM_MISMATCH, "stored " + hex(stored) + ", computed " + hex(computed));
+        }
     }
 
     private static int crc(byte[] bytes) {
@@ -563,14 +551,7 @@ public final class RippleFile implements TensorSource, AutoCloseable {
         List<SectionEntry> ordered = new ArrayList<>(sections);
         ordered.sort(Comparator.comparingLong(SectionEntry::offset));
         for (SectionEntry e : ordered) {
-            int computed = crc(mapped.asSlice(e.offset(), e.length()));
-            if (computed != e.crc32c()) {
-                throw new RippleFormatException(
-                        path,
-                        "section " + e.describe(),
-                        Problem.CHECKSUM_MISMATCH,
-                        "stored " + hex(e.crc32c()) + ", computed " + hex(computed));
-            }
+            requireChecksum(path, "section " + e.describe(), e.crc32c(), crc(mapped.asSlice(e.offset(), e.length())));
         }
         long checked = size - 4;
         int computed = crc(mapped.asSlice(0, checked));
@@ -669,13 +650,7 @@ public final class RippleFile implements TensorSource, AutoCloseable {
             return Optional.empty();
         }
         byte[] bytes = mapped.asSlice(e.offset(), e.length()).toArray(ValueLayout.JAVA_BYTE);
-        if (crc(bytes) != e.crc32c()) {
-            throw new RippleFormatException(
-                    path,
-                    "section " + e.describe(),
-                    Problem.CHECKSUM_MISMATCH,
-                    "stored " + hex(e.crc32c()) + ", computed " + hex(crc(bytes)));
-        }
+        requireChecksum(path, "section " + e.describe(), e.crc32c(), crc(bytes));
         return Optional.of(bytes);
     }
 

@@ -1,6 +1,7 @@
 package dev.ripple.core.runtime;
 
 import dev.ripple.cache.BundleCache;
+import dev.ripple.core.TaskFailure;
 import dev.ripple.core.activity.ActivationPredictor;
 import dev.ripple.core.ffn.SparseFfnExecutor;
 import dev.ripple.core.format.FfnLayerSection;
@@ -400,7 +401,7 @@ public final class FlashFfn {
             if (cause instanceof IOException io) {
                 throw new FlashReadException(index, io);
             }
-            throw cause instanceof RuntimeException r ? r : new IllegalStateException(cause);
+            throw TaskFailure.unwrap(ex);
         } catch (InterruptedException ex) {
             Thread.currentThread().interrupt();
             pending.cancel(false);

@@ -100,39 +100,14 @@ class SparseFfnExecutorTest {
         float[] constant = fillIn ? RandomModels.randomFloats(rnd, d, 0.1f) : null;
         SparseFfnExecutor ffn = new SparseFfnExecutor(w.spec(), w.downBias(), KernelProvider.best(), means, constant);
         try (Arena arena = Arena.ofShared()) {
-            MemorySegment seg = RandomModels.bundles(arena, w, order);
-            boolean[][] uses = new boolean[tokens][n];
-            float[][] xs = new float[tokens][];
-            for (int t = 0; t < tokens; t++) {
-                xs[t] = RandomModels.randomFloats(rnd, d, 1f);
-                for (int slot = 0; slot < n; slot++) {
-                    uses[t][slot] = rnd.nextInt(3) > 0; // two thirds: large enough to split across cores
-                }
-            }
-            BundleRefs union = new BundleRefs();
-            int[] usersStart = new int[n + 1];
-            int[] users = new int[tokens * n];
-            int u = 0;
-            for (int slot = 0; slot < n; slot++) {
-                union.add(slot, seg, (long) slot * w.spec().bundleBytes());
-                for (int t = 0; t < tokens; t++) {
-                    if (uses[t][slot]) {
-                        users[u++] = t;
-                    }
-                }
-                usersStart[slot + 1] = u;
-            }
+            BundleRefs union = allBundles(w, RandomModels.bundles(arena, w, order));
+            Users users = Users.random(rnd, n, tokens); // two thirds: large enough to split across cores
+            float[][] xs = randomRows(rnd, tokens, d);
             float[][] outs = new float[tokens][d];
-            ffn.forwardAll(xs, union, usersStart, users, outs);
+            ffn.forwardAll(xs, union, users.start(), users.users(), outs);
             for (int t = 0; t < tokens; t++) {
-                BundleRefs own = new BundleRefs();
-                for (int slot = 0; slot < n; slot++) {
-                    if (uses[t][slot]) {
-                        own.add(slot, seg, (long) slot * w.spec().bundleBytes());
-                    }
-                }
                 float[] expected = new float[d];
-                ffn.forward(xs[t], own, expected, null);
+                ffn.forward(xs[t], users.bundlesOf(t, union), expected, null);
                 double err = RandomModels.relativeError(outs[t], expected);
                 assertTrue(err < 1e-5, "token " + t + ": relative error " + err);
             }
@@ -507,6 +482,19 @@ class SparseFfnExecutorTest {
                 start[i + 1] = u;
             }
             return new Users(start, users);
+        }
+
+        /** The bundles of {@code union} that {@code token} uses, in union order: its own refs for {@code forward}. */
+        BundleRefs bundlesOf(int token, BundleRefs union) {
+            BundleRefs own = new BundleRefs();
+            for (int i = 0; i < union.size(); i++) {
+                for (int u = start[i]; u < start[i + 1]; u++) {
+                    if (users[u] == token) {
+                        own.add(union.slot(i), union.segment(i), union.offset(i));
+                    }
+                }
+            }
+            return own;
         }
     }
 

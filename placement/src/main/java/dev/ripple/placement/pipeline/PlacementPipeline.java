@@ -2,6 +2,7 @@ package dev.ripple.placement.pipeline;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.ripple.core.TaskFailure;
 import dev.ripple.core.activity.ActivityRule;
 import dev.ripple.core.activity.ErrorRule;
 import dev.ripple.core.activity.LowRankPredictor;
@@ -312,13 +313,7 @@ public final class PlacementPipeline {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("placement interrupted", e);
         } catch (ExecutionException e) {
-            if (e.getCause() instanceof RuntimeException re) {
-                throw re;
-            }
-            if (e.getCause() instanceof Error err) {
-                throw err;
-            }
-            throw new IllegalStateException(e.getCause());
+            throw TaskFailure.unwrap(e);
         }
     }
 

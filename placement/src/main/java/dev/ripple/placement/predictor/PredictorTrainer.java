@@ -1,5 +1,6 @@
 package dev.ripple.placement.predictor;
 
+import dev.ripple.core.TaskFailure;
 import dev.ripple.core.activity.ActivityRule;
 import dev.ripple.core.activity.FillIn;
 import dev.ripple.core.activity.LowRankPredictor;
@@ -267,10 +268,7 @@ public final class PredictorTrainer {
             }
             return new Result(out, (System.nanoTime() - began) / 1e9);
         } catch (ExecutionException e) {
-            if (e.getCause() instanceof RuntimeException re) {
-                throw re;
-            }
-            throw new IllegalStateException(e.getCause().getMessage(), e.getCause());
+            throw TaskFailure.unwrap(e);
         } finally {
             pool.shutdownNow();
         }
