@@ -28,7 +28,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * ffn.forward(x, refs, out, null);
  * }</pre>
  *
- * <p>Thread-safe: a call's state is its own or, for the widening scratch and the one-part sums, its
+ * <p>Thread-safe: a call's state is its own or, for the widening scratch and the sums, its
  * thread's. Large active sets are split into parts, run across the cores, each part accumulating
  * privately, then summed in part order. How many parts, and where each begins, depends on the
  * call's work alone, never on the cores or on which thread ran a part: the same inputs give the
@@ -63,6 +63,9 @@ public final class SparseFfnExecutor {
 
     /** {@link #forwardAll}'s working memory on each thread: see {@link SequenceScratch}. */
     private static final ThreadLocal<SequenceScratch> SEQUENCE = ThreadLocal.withInitial(SequenceScratch::new);
+
+    /** A split call's sums and transposed tokens, on its calling thread: see {@link SplitScratch}. */
+    private static final ThreadLocal<SplitScratch> SPLIT = ThreadLocal.withInitial(SplitScratch::new);
 
     private final FfnLayerSpec spec;
     private final float[] downBias;
@@ -128,9 +131,10 @@ public final class SparseFfnExecutor {
      * the first. Keeping it apart also leaves {@code out} as it was when a call fails part way (a
      * closed segment). A one-part token sums in an array of its thread's, not a new one: nothing
      * can run on that thread between the zeroing and the last add (the kernels never wait). A split
-     * token still sums in new arrays, since the calling thread waits for the other parts, and a
-     * common-pool thread that waits may run another task, another token's forward among them,
-     * which would reuse its thread's array; a split token's work dwarfs the allocation.
+     * token sums in arrays of its calling thread's too ({@link SplitScratch}), which that thread
+     * holds, marked busy, until the output is written: the parts on other threads write into them,
+     * and a call that found them busy (if its thread ever ran another forward while waiting for
+     * parts) takes new ones rather than share.
      *
      * @param x           the layer input, {@code dModel} floats
      * @param bundles     the active neurons' bundles
@@ -163,21 +167,29 @@ public final class SparseFfnExecutor {
             finish(acc, out);
             return;
         }
-        float[][] acc = runParts(
-                parts,
-                shared(bundles),
-                1,
-                d,
-                (p, sums) -> accumulate(
-                        x,
-                        bundles,
-                        bounds(n, parts, p),
-                        bounds(n, parts, p + 1),
-                        sums[0],
-                        activations,
-                        known,
-                        precomputed));
-        finish(acc[0], out);
+        SplitScratch split = SplitScratch.acquire();
+        try {
+            float[][] acc = runParts(
+                    split,
+                    parts,
+                    shared(bundles),
+                    1,
+                    d,
+                    (p, sums) -> accumulate(
+                            x,
+                            bundles,
+                            bounds(n, parts, p),
+                            bounds(n, parts, p + 1),
+                            sums[0],
+                            activations,
+                            known,
+                            precomputed));
+            finish(acc[0], out);
+        } catch (Throwable t) {
+            split.abandon();
+            throw t;
+        }
+        split.release();
     }
 
     /**
@@ -192,7 +204,8 @@ public final class SparseFfnExecutor {
      * <p>{@code outs[t]} may be {@code xs[t]}: the sums are kept apart from {@code outs} and written
      * to them only after every bundle has been applied, since each bundle reads its users' inputs.
      * A sequence that runs in one part sums, and transposes its tokens, in arrays of its thread's
-     * ({@link SequenceScratch}); a split one in new arrays, for the reason {@link #forward} gives.
+     * ({@link SequenceScratch}); a split one in other arrays of its calling thread's
+     * ({@link SplitScratch}), for the reason {@link #forward} gives.
      *
      * @param union       every bundle used by at least one token
      * @param usersStart  for bundle i of union, its users are {@code users[usersStart[i] .. usersStart[i + 1])}
@@ -236,23 +249,40 @@ public final class SparseFfnExecutor {
             acc = own.sums(tokens, d);
             accumulateAll(xs, xT, stride, union, usersStart, users, 0, n, tokens, acc);
         } else {
-            float[] xT = transposed ? kernels.transpose(xs, tokens, d) : null;
-            acc = runParts(
-                    parts,
-                    shared(union),
-                    tokens,
-                    d,
-                    (p, sums) -> accumulateAll(
-                            xs,
-                            xT,
-                            stride,
-                            union,
-                            usersStart,
-                            users,
-                            bounds(n, parts, p),
-                            bounds(n, parts, p + 1),
-                            tokens,
-                            sums));
+            SplitScratch split = SplitScratch.acquire();
+            try {
+                float[] xT = null;
+                if (transposed) {
+                    xT = split.transposed(d * stride);
+                    kernels.transpose(xs, tokens, d, xT);
+                }
+                float[] tokensT = xT;
+                acc = runParts(
+                        split,
+                        parts,
+                        shared(union),
+                        tokens,
+                        d,
+                        (p, sums) -> accumulateAll(
+                                xs,
+                                tokensT,
+                                stride,
+                                union,
+                                usersStart,
+                                users,
+                                bounds(n, parts, p),
+                                bounds(n, parts, p + 1),
+                                tokens,
+                                sums));
+                for (int t = 0; t < tokens; t++) {
+                    finish(acc[t], outs[t]);
+                }
+            } catch (Throwable t) {
+                split.abandon();
+                throw t;
+            }
+            split.release();
+            return;
         }
         for (int t = 0; t < tokens; t++) {
             finish(acc[t], outs[t]);
@@ -397,8 +427,8 @@ public final class SparseFfnExecutor {
      * arrays of {@link #accumulateAll}, which any part on any thread takes (it never waits), and,
      * for a sequence that runs in one part, its sums (its transposed tokens: {@link #TRANSPOSED}).
      * The contents are garbage between calls; each call writes before it reads (the sums are zeroed,
-     * the stamps reset). A split sequence keeps new arrays for its sums and transposed tokens, since they live
-     * while its thread waits for the other parts and may run another sequence meanwhile.
+     * the stamps reset). A split sequence's sums and transposed tokens are not these: they live while
+     * its thread waits for the other parts, and other threads write them ({@link SplitScratch}).
      */
     private static final class SequenceScratch {
         /** The block's segments; null outside a call ({@link #accumulateAll} empties it). */
@@ -490,18 +520,22 @@ public final class SparseFfnExecutor {
      * false) keep every part on the calling thread. A part's sums are added as soon as those of
      * the parts before it are, and its arrays then serve a later part on the same thread, so a call
      * usually holds about one set of arrays per thread; while part 0 is still running, the parts
-     * finished after it wait with theirs, up to one set per part.
+     * finished after it wait with theirs, up to one set per part. The sets are {@code split}'s, the
+     * calling thread's, kept for its next split call: after the first calls of a size, none is
+     * allocated. Only the few small objects that hand the parts out (the counter, the futures) are
+     * new; they are per call because a helper the pool starts late must find its own call's parts
+     * gone, not the next call's.
      *
-     * @return the total, {@code rows} sums of d floats
+     * @return the total, {@code rows} sums of d floats (its rows may be longer, and more)
      */
-    private static float[][] runParts(int parts, boolean spread, int rows, int d, Part part) {
-        InOrder order = new InOrder(parts, rows, d);
+    private static float[][] runParts(SplitScratch split, int parts, boolean spread, int rows, int d, Part part) {
+        InOrder order = new InOrder(split, parts, rows, d);
         AtomicInteger next = new AtomicInteger();
         Runnable worker = () -> {
             float[][] free = null;
             try {
                 for (int p = next.getAndIncrement(); p < parts; p = next.getAndIncrement()) {
-                    float[][] sums = p == 0 ? order.total : free != null ? zeroed(free) : new float[rows][d];
+                    float[][] sums = p == 0 ? order.total : zeroed(free != null ? free : order.take(), rows, d);
                     part.run(p, sums);
                     free = order.finished(p, sums);
                 }
@@ -525,9 +559,10 @@ public final class SparseFfnExecutor {
         return order.total;
     }
 
-    private static float[][] zeroed(float[][] sums) {
-        for (float[] row : sums) {
-            Arrays.fill(row, 0f);
+    /** {@code sums} with its first {@code rows} rows zeroed up to {@code d}: all a part adds into. */
+    private static float[][] zeroed(float[][] sums, int rows, int d) {
+        for (int r = 0; r < rows; r++) {
+            Arrays.fill(sums[r], 0, d, 0f);
         }
         return sums;
     }
@@ -543,9 +578,23 @@ public final class SparseFfnExecutor {
         /** Parts [0, added) are in the total. */
         private int added;
 
-        InOrder(int parts, int rows, int d) {
-            total = new float[rows][d];
+        private final SplitScratch split;
+        private final int rows;
+        private final int d;
+        /** Sets of {@link #split} handed out so far; set 0 is the total. */
+        private int taken = 1;
+
+        InOrder(SplitScratch split, int parts, int rows, int d) {
+            this.split = split;
+            this.rows = rows;
+            this.d = d;
+            total = zeroed(split.set(0, rows, d), rows, d);
             waiting = new float[parts][][];
+        }
+
+        /** A set of sums no part of this call holds, not zeroed; at most one per part. */
+        synchronized float[][] take() {
+            return split.set(taken++, rows, d);
         }
 
         /** The first failure of a part on another thread, which the caller throws. */
@@ -584,10 +633,10 @@ public final class SparseFfnExecutor {
                 float[][] s = waiting[added];
                 waiting[added] = null;
                 if (s != total) {
-                    for (int r = 0; r < total.length; r++) {
+                    for (int r = 0; r < rows; r++) {
                         float[] into = total[r];
                         float[] from = s[r];
-                        for (int k = 0; k < into.length; k++) {
+                        for (int k = 0; k < d; k++) {
                             into[k] += from[k];
                         }
                     }
@@ -598,6 +647,66 @@ public final class SparseFfnExecutor {
                 notifyAll();
             }
             return free;
+        }
+    }
+
+    /**
+     * A split call's arrays on its calling thread, grown on demand and kept for its next split call:
+     * the sets of sums its parts add into (set 0 the total, the others taken by parts as the threads
+     * need them, at most one per part) and its transposed tokens. Busy from {@link #acquire} until
+     * the call has written its output; a call that finds its thread's busy takes new arrays, and a
+     * call that fails lets go of its thread's ({@link #abandon}), since a part on another thread may
+     * still be writing into them. The sets are written by the threads that run parts, under the
+     * call's {@link InOrder} lock, and read by the caller after {@link InOrder#awaitAll}.
+     */
+    private static final class SplitScratch {
+        private boolean busy;
+        private float[][][] sets = new float[0][][];
+        private float[] transposed = new float[0];
+
+        /** The calling thread's arrays, now busy, or new ones if they already are. */
+        static SplitScratch acquire() {
+            SplitScratch s = SPLIT.get();
+            if (s.busy) {
+                s = new SplitScratch();
+            }
+            s.busy = true;
+            return s;
+        }
+
+        /** The call is over: the arrays serve the thread's next split call. */
+        void release() {
+            busy = false;
+        }
+
+        /** The call failed, perhaps with parts still writing: the thread's next call takes new arrays. */
+        void abandon() {
+            if (SPLIT.get() == this) {
+                SPLIT.remove();
+            }
+        }
+
+        /** Set {@code i}, at least {@code rows} sums of {@code d} floats, contents garbage. */
+        float[][] set(int i, int rows, int d) {
+            if (sets.length <= i) {
+                sets = Arrays.copyOf(sets, Math.max(i + 1, MAX_PARTS));
+            }
+            float[][] s = sets[i];
+            if (s == null || s.length < rows || (rows > 0 && s[0].length < d)) {
+                int oldRows = s == null ? 0 : s.length;
+                int oldD = s == null || s.length == 0 ? 0 : s[0].length;
+                s = new float[Math.max(rows, oldRows)][Math.max(d, oldD)];
+                sets[i] = s;
+            }
+            return s;
+        }
+
+        /** At least {@code n} floats for the transposed tokens, contents garbage. */
+        float[] transposed(int n) {
+            if (transposed.length < n) {
+                transposed = new float[n];
+            }
+            return transposed;
         }
     }
 
