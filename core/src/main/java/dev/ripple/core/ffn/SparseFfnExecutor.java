@@ -163,7 +163,7 @@ public final class SparseFfnExecutor {
         if (parts <= 1) {
             float[] acc = SUM.floats(d);
             Arrays.fill(acc, 0, d, 0f);
-            accumulate(x, bundles, 0, n, acc, activations, known, precomputed);
+            accumulate(x, bundles, 0, n, acc, activations, known, precomputed, WIDENING.floats(d));
             finish(acc, out);
             return;
         }
@@ -175,7 +175,7 @@ public final class SparseFfnExecutor {
                     shared(bundles),
                     1,
                     d,
-                    (p, sums) -> accumulate(
+                    (p, sums, own) -> accumulate(
                             x,
                             bundles,
                             bounds(n, parts, p),
@@ -183,7 +183,8 @@ public final class SparseFfnExecutor {
                             sums[0],
                             activations,
                             known,
-                            precomputed));
+                            precomputed,
+                            own.widening(d)));
             finish(acc[0], out);
         } catch (Throwable t) {
             split.abandon();
@@ -247,7 +248,19 @@ public final class SparseFfnExecutor {
                 kernels.transpose(xs, tokens, d, xT);
             }
             acc = own.sums(tokens, d);
-            accumulateAll(xs, xT, stride, union, usersStart, users, 0, n, tokens, acc);
+            accumulateAll(
+                    xs,
+                    xT,
+                    stride,
+                    union,
+                    usersStart,
+                    users,
+                    0,
+                    n,
+                    tokens,
+                    acc,
+                    own,
+                    WIDENING.floats(Kernels.MAX_ROWS * d));
         } else {
             SplitScratch split = SplitScratch.acquire();
             try {
@@ -263,7 +276,7 @@ public final class SparseFfnExecutor {
                         shared(union),
                         tokens,
                         d,
-                        (p, sums) -> accumulateAll(
+                        (p, sums, own) -> accumulateAll(
                                 xs,
                                 tokensT,
                                 stride,
@@ -273,7 +286,9 @@ public final class SparseFfnExecutor {
                                 bounds(n, parts, p),
                                 bounds(n, parts, p + 1),
                                 tokens,
-                                sums));
+                                sums,
+                                own,
+                                own.widening(Kernels.MAX_ROWS * d)));
                 for (int t = 0; t < tokens; t++) {
                     finish(acc[t], outs[t]);
                 }
@@ -298,8 +313,9 @@ public final class SparseFfnExecutor {
      * most of their neurons, so computing a bundle's pre-activation for a token that does not use it
      * costs less than the horizontal sums the tiles need. A token that does
      * not use a bundle of the block gets coefficient 0 for it, which adds nothing; each token's sum
-     * still receives its bundles in union order. Its working arrays are its thread's
-     * ({@link SequenceScratch}): it never waits, so nothing else runs on the thread meanwhile.
+     * still receives its bundles in union order. Its working arrays are {@code own} and
+     * {@code scratch} (rows staged): its thread's for a one-part sequence (it never waits, so
+     * nothing else runs on the thread meanwhile), the call's for a part ({@link SplitScratch}).
      *
      * @param tokens the sequence's length; {@code acc} has a sum for each of them, perhaps more rows
      */
@@ -313,18 +329,20 @@ public final class SparseFfnExecutor {
             int from,
             int to,
             int tokens,
-            float[][] acc) {
-        SequenceScratch own = SEQUENCE.get().forTokens(tokens);
-        // own.segs is the thread's, emptied when the call ends (normally or not): an array kept full
+            float[][] acc,
+            SequenceScratch arrays,
+            float[] scratch) {
+        SequenceScratch own = arrays.forTokens(tokens);
+        // own.segs is the thread's (or the call's), emptied when the call ends (normally or not): an array kept full
         // would hold the last call's segments, and with them an automatic arena's memory, reachable.
         try {
-            accumulateBlocks(xs, xT, stride, b, usersStart, users, from, to, tokens, acc, own);
+            accumulateBlocks(xs, xT, stride, b, usersStart, users, from, to, tokens, acc, own, scratch);
         } finally {
             Arrays.fill(own.segs, null);
         }
     }
 
-    /** {@link #accumulateAll}'s loop over blocks of four bundles, with its thread's arrays. */
+    /** {@link #accumulateAll}'s loop over blocks of four bundles, with its arrays. */
     private void accumulateBlocks(
             float[][] xs,
             float[] xT,
@@ -336,9 +354,9 @@ public final class SparseFfnExecutor {
             int to,
             int tokens,
             float[][] acc,
-            SequenceScratch own) {
+            SequenceScratch own,
+            float[] scratch) {
         int d = spec.dModel();
-        float[] scratch = WIDENING.floats(Kernels.MAX_ROWS * d);
         MemorySegment[] segs = own.segs;
         DType t = spec.dtype();
         int rowsMax = Kernels.MAX_ROWS;
@@ -424,8 +442,11 @@ public final class SparseFfnExecutor {
 
     /**
      * {@link #forwardAll}'s working memory on one thread, grown on demand and reused: the block
-     * arrays of {@link #accumulateAll}, which any part on any thread takes (it never waits), and,
-     * for a sequence that runs in one part, its sums (its transposed tokens: {@link #TRANSPOSED}).
+     * arrays of {@link #accumulateAll} and, for a sequence that runs in one part, its sums (its
+     * transposed tokens: {@link #TRANSPOSED}). A split call's parts take theirs, with their rows'
+     * widening scratch, from the call ({@link SplitScratch}), not from the threads that run them:
+     * the common pool's threads drop their thread locals each time they go idle, so a pool
+     * thread's arrays would be new at every call.
      * The contents are garbage between calls; each call writes before it reads (the sums are zeroed,
      * the stamps reset). A split sequence's sums and transposed tokens are not these: they live while
      * its thread waits for the other parts, and other threads write them ({@link SplitScratch}).
@@ -451,6 +472,16 @@ public final class SparseFfnExecutor {
         float[] gate = new float[0];
         float[] coef = new float[0];
         private float[][] sums = new float[0][0];
+        /** A split call's part's widening scratch (a one-part call's is {@link #WIDENING}). */
+        private float[] widening = new float[0];
+
+        /** At least {@code n} floats of widening scratch, contents garbage. */
+        float[] widening(int n) {
+            if (widening.length < n) {
+                widening = new float[n];
+            }
+            return widening;
+        }
 
         /** This, with the block arrays for {@code tokens} tokens. */
         SequenceScratch forTokens(int tokens) {
@@ -505,9 +536,12 @@ public final class SparseFfnExecutor {
         return (int) Math.min(Math.min(MAX_PARTS, work / PARALLEL_ELEMENTS), n);
     }
 
-    /** One part of a split call: adds its bundles' contributions into {@code sums}, zeroed. */
+    /**
+     * One part of a split call: adds its bundles' contributions into {@code sums}, zeroed, with
+     * {@code own} as its working arrays (those of the worker that runs it, for this call).
+     */
     private interface Part {
-        void run(int part, float[][] sums);
+        void run(int part, float[][] sums, SequenceScratch own);
     }
 
     /**
@@ -521,8 +555,8 @@ public final class SparseFfnExecutor {
      * the parts before it are, and its arrays then serve a later part on the same thread, so a call
      * usually holds about one set of arrays per thread; while part 0 is still running, the parts
      * finished after it wait with theirs, up to one set per part. The sets are {@code split}'s, the
-     * calling thread's, kept for its next split call: after the first calls of a size, none is
-     * allocated. Only the few small objects that hand the parts out (the counter, the futures) are
+     * calling thread's, kept for its next split call, and so are the working arrays of each worker
+     * that takes a part: after the first calls of a size, none is allocated. Only the few small objects that hand the parts out (the counter, the futures) are
      * new; they are per call because a helper the pool starts late must find its own call's parts
      * gone, not the next call's.
      *
@@ -533,10 +567,14 @@ public final class SparseFfnExecutor {
         AtomicInteger next = new AtomicInteger();
         Runnable worker = () -> {
             float[][] free = null;
+            SequenceScratch own = null;
             try {
                 for (int p = next.getAndIncrement(); p < parts; p = next.getAndIncrement()) {
                     float[][] sums = p == 0 ? order.total : zeroed(free != null ? free : order.take(), rows, d);
-                    part.run(p, sums);
+                    if (own == null) {
+                        own = order.worker();
+                    }
+                    part.run(p, sums, own);
                     free = order.finished(p, sums);
                 }
             } catch (Throwable t) {
@@ -583,6 +621,8 @@ public final class SparseFfnExecutor {
         private final int d;
         /** Sets of {@link #split} handed out so far; set 0 is the total. */
         private int taken = 1;
+        /** Workers' arrays of {@link #split} handed out so far. */
+        private int workers;
 
         InOrder(SplitScratch split, int parts, int rows, int d) {
             this.split = split;
@@ -595,6 +635,11 @@ public final class SparseFfnExecutor {
         /** A set of sums no part of this call holds, not zeroed; at most one per part. */
         synchronized float[][] take() {
             return split.set(taken++, rows, d);
+        }
+
+        /** Working arrays no other worker of this call holds; at most one per worker. */
+        synchronized SequenceScratch worker() {
+            return split.worker(workers++);
         }
 
         /** The first failure of a part on another thread, which the caller throws. */
@@ -653,7 +698,9 @@ public final class SparseFfnExecutor {
     /**
      * A split call's arrays on its calling thread, grown on demand and kept for its next split call:
      * the sets of sums its parts add into (set 0 the total, the others taken by parts as the threads
-     * need them, at most one per part) and its transposed tokens. Busy from {@link #acquire} until
+     * need them, at most one per part), the working arrays of each thread that runs parts (block
+     * arrays and widening scratch, at most one per thread: the common pool's threads lose their own
+     * thread locals whenever they go idle) and its transposed tokens. Busy from {@link #acquire} until
      * the call has written its output; a call that finds its thread's busy takes new arrays, and a
      * call that fails lets go of its thread's ({@link #abandon}), since a part on another thread may
      * still be writing into them. The sets are written by the threads that run parts, under the
@@ -662,7 +709,19 @@ public final class SparseFfnExecutor {
     private static final class SplitScratch {
         private boolean busy;
         private float[][][] sets = new float[0][][];
+        private SequenceScratch[] workers = new SequenceScratch[0];
         private float[] transposed = new float[0];
+
+        /** Worker {@code i}'s arrays. */
+        SequenceScratch worker(int i) {
+            if (workers.length <= i) {
+                workers = Arrays.copyOf(workers, Math.max(i + 1, 2));
+            }
+            if (workers[i] == null) {
+                workers[i] = new SequenceScratch();
+            }
+            return workers[i];
+        }
 
         /** The calling thread's arrays, now busy, or new ones if they already are. */
         static SplitScratch acquire() {
@@ -736,7 +795,7 @@ public final class SparseFfnExecutor {
         }
     }
 
-    /** Adds the contributions of bundles [from, to) into acc. */
+    /** Adds the contributions of bundles [from, to) into acc, widening rows in {@code scratch} (d floats). */
     private void accumulate(
             float[] x,
             BundleRefs b,
@@ -745,10 +804,10 @@ public final class SparseFfnExecutor {
             float[] acc,
             float[] activations,
             boolean[] known,
-            float[] precomputed) {
+            float[] precomputed,
+            float[] scratch) {
         int d = spec.dModel();
         DType t = spec.dtype();
-        float[] scratch = WIDENING.floats(d);
         for (int i = from; i < to; i++) {
             var seg = b.segment(i);
             long base = b.offset(i);
