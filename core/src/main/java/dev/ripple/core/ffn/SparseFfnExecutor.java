@@ -11,9 +11,9 @@ import dev.ripple.core.tensor.kernels.KernelProvider;
 import dev.ripple.core.tensor.kernels.Kernels;
 import java.lang.foreign.MemorySegment;
 import java.util.Arrays;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ForkJoinPool;
+import java.util.concurrent.ForkJoinTask;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -556,9 +556,9 @@ public final class SparseFfnExecutor {
      * usually holds about one set of arrays per thread; while part 0 is still running, the parts
      * finished after it wait with theirs, up to one set per part. The sets are {@code split}'s, the
      * calling thread's, kept for its next split call, and so are the working arrays of each worker
-     * that takes a part: after the first calls of a size, none is allocated. Only the few small objects that hand the parts out (the counter, the futures) are
-     * new; they are per call because a helper the pool starts late must find its own call's parts
-     * gone, not the next call's.
+     * that takes a part: after the first calls of a size, none is allocated. Only the few small
+     * objects that hand the parts out (the counter, the tasks) are new; they are per call because a
+     * helper the pool starts late must find its own call's parts gone, not the next call's.
      *
      * @return the total, {@code rows} sums of d floats (its rows may be longer, and more)
      */
@@ -583,14 +583,17 @@ public final class SparseFfnExecutor {
             }
         };
         int helpers = spread ? Math.min(parts, Runtime.getRuntime().availableProcessors()) - 1 : 0;
-        CompletableFuture<?>[] others = new CompletableFuture<?>[helpers];
+        // Plain tasks, not CompletableFutures: cancelling a CompletableFuture that has not
+        // completed allocates a CancellationException (with its stack), at most calls.
+        ForkJoinTask<?>[] others = new ForkJoinTask<?>[helpers];
         for (int h = 0; h < helpers; h++) {
-            others[h] = CompletableFuture.runAsync(worker, ForkJoinPool.commonPool());
+            others[h] = ForkJoinTask.adapt(worker);
+            ForkJoinPool.commonPool().execute(others[h]);
         }
         worker.run();
         // The parts, not the helpers: a helper the busy pool has not started yet would find no
         // part left, so the call does not wait for it (cancelled, it does not run at all).
-        for (CompletableFuture<?> other : others) {
+        for (ForkJoinTask<?> other : others) {
             other.cancel(false);
         }
         order.awaitAll();
