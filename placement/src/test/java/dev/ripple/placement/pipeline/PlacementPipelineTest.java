@@ -180,7 +180,8 @@ class PlacementPipelineTest {
         List<PlacementAlgorithm> identity = List.of(IDENTITY);
         for (int cores = 1; cores <= 8; cores++) {
             for (int threads = 1; threads <= 8; threads++) {
-                var plan = PlacementPipeline.atOnce(trace, new CountingOptions(threads, plenty, 64, 128), identity, cores);
+                var plan =
+                        PlacementPipeline.atOnce(trace, new CountingOptions(threads, plenty, 64, 128), identity, cores);
                 int each = plan.counter().options().threads();
                 String what = cores + " cores, " + threads + " threads: " + plan.layers() + " x " + each;
                 assertEquals(Math.min(cores, 6), plan.layers(), what);
@@ -196,7 +197,8 @@ class PlacementPipelineTest {
         long oneThread = 0;
         long bothThreads = 0;
         for (int l = 0; l < 2; l++) {
-            oneThread = Math.max(oneThread, new CoActivationCounter(twoThreads.withThreads(1)).denseWorkingBytes(two, l));
+            oneThread =
+                    Math.max(oneThread, new CoActivationCounter(twoThreads.withThreads(1)).denseWorkingBytes(two, l));
             bothThreads = Math.max(bothThreads, new CoActivationCounter(twoThreads).denseWorkingBytes(two, l));
         }
         assertEquals(128L * Integer.BYTES, bothThreads - oneThread, "a second thread's cursors");
