@@ -11,9 +11,9 @@ import dev.ripple.core.tensor.kernels.KernelProvider;
 import dev.ripple.core.tensor.kernels.Kernels;
 import java.lang.foreign.MemorySegment;
 import java.util.Arrays;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ForkJoinPool;
+import java.util.concurrent.ForkJoinTask;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -28,7 +28,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * ffn.forward(x, refs, out, null);
  * }</pre>
  *
- * <p>Thread-safe: a call's state is its own or, for the widening scratch and the one-part sums, its
+ * <p>Thread-safe: a call's state is its own or, for the widening scratch and the sums, its
  * thread's. Large active sets are split into parts, run across the cores, each part accumulating
  * privately, then summed in part order. How many parts, and where each begins, depends on the
  * call's work alone, never on the cores or on which thread ran a part: the same inputs give the
@@ -63,6 +63,9 @@ public final class SparseFfnExecutor {
 
     /** {@link #forwardAll}'s working memory on each thread: see {@link SequenceScratch}. */
     private static final ThreadLocal<SequenceScratch> SEQUENCE = ThreadLocal.withInitial(SequenceScratch::new);
+
+    /** A split call's sums and transposed tokens, on its calling thread: see {@link SplitScratch}. */
+    private static final ThreadLocal<SplitScratch> SPLIT = ThreadLocal.withInitial(SplitScratch::new);
 
     private final FfnLayerSpec spec;
     private final float[] downBias;
@@ -128,9 +131,10 @@ public final class SparseFfnExecutor {
      * the first. Keeping it apart also leaves {@code out} as it was when a call fails part way (a
      * closed segment). A one-part token sums in an array of its thread's, not a new one: nothing
      * can run on that thread between the zeroing and the last add (the kernels never wait). A split
-     * token still sums in new arrays, since the calling thread waits for the other parts, and a
-     * common-pool thread that waits may run another task, another token's forward among them,
-     * which would reuse its thread's array; a split token's work dwarfs the allocation.
+     * token sums in arrays of its calling thread's too ({@link SplitScratch}), which that thread
+     * holds, marked busy, until the output is written: the parts on other threads write into them,
+     * and a call that found them busy (if its thread ever ran another forward while waiting for
+     * parts) takes new ones rather than share.
      *
      * @param x           the layer input, {@code dModel} floats
      * @param bundles     the active neurons' bundles
@@ -159,25 +163,34 @@ public final class SparseFfnExecutor {
         if (parts <= 1) {
             float[] acc = SUM.floats(d);
             Arrays.fill(acc, 0, d, 0f);
-            accumulate(x, bundles, 0, n, acc, activations, known, precomputed);
+            accumulate(x, bundles, 0, n, acc, activations, known, precomputed, WIDENING.floats(d));
             finish(acc, out);
             return;
         }
-        float[][] acc = runParts(
-                parts,
-                shared(bundles),
-                1,
-                d,
-                (p, sums) -> accumulate(
-                        x,
-                        bundles,
-                        bounds(n, parts, p),
-                        bounds(n, parts, p + 1),
-                        sums[0],
-                        activations,
-                        known,
-                        precomputed));
-        finish(acc[0], out);
+        SplitScratch split = SplitScratch.acquire();
+        try {
+            float[][] acc = runParts(
+                    split,
+                    parts,
+                    shared(bundles),
+                    1,
+                    d,
+                    (p, sums, own) -> accumulate(
+                            x,
+                            bundles,
+                            bounds(n, parts, p),
+                            bounds(n, parts, p + 1),
+                            sums[0],
+                            activations,
+                            known,
+                            precomputed,
+                            own.widening(d)));
+            finish(acc[0], out);
+        } catch (Throwable t) {
+            split.abandon();
+            throw t;
+        }
+        split.release();
     }
 
     /**
@@ -192,7 +205,8 @@ public final class SparseFfnExecutor {
      * <p>{@code outs[t]} may be {@code xs[t]}: the sums are kept apart from {@code outs} and written
      * to them only after every bundle has been applied, since each bundle reads its users' inputs.
      * A sequence that runs in one part sums, and transposes its tokens, in arrays of its thread's
-     * ({@link SequenceScratch}); a split one in new arrays, for the reason {@link #forward} gives.
+     * ({@link SequenceScratch}); a split one in other arrays of its calling thread's
+     * ({@link SplitScratch}), for the reason {@link #forward} gives.
      *
      * @param union       every bundle used by at least one token
      * @param usersStart  for bundle i of union, its users are {@code users[usersStart[i] .. usersStart[i + 1])}
@@ -234,25 +248,56 @@ public final class SparseFfnExecutor {
                 kernels.transpose(xs, tokens, d, xT);
             }
             acc = own.sums(tokens, d);
-            accumulateAll(xs, xT, stride, union, usersStart, users, 0, n, tokens, acc);
-        } else {
-            float[] xT = transposed ? kernels.transpose(xs, tokens, d) : null;
-            acc = runParts(
-                    parts,
-                    shared(union),
+            accumulateAll(
+                    xs,
+                    xT,
+                    stride,
+                    union,
+                    usersStart,
+                    users,
+                    0,
+                    n,
                     tokens,
-                    d,
-                    (p, sums) -> accumulateAll(
-                            xs,
-                            xT,
-                            stride,
-                            union,
-                            usersStart,
-                            users,
-                            bounds(n, parts, p),
-                            bounds(n, parts, p + 1),
-                            tokens,
-                            sums));
+                    acc,
+                    own,
+                    WIDENING.floats(Kernels.MAX_ROWS * d));
+        } else {
+            SplitScratch split = SplitScratch.acquire();
+            try {
+                float[] xT = null;
+                if (transposed) {
+                    xT = split.transposed(d * stride);
+                    kernels.transpose(xs, tokens, d, xT);
+                }
+                float[] tokensT = xT;
+                acc = runParts(
+                        split,
+                        parts,
+                        shared(union),
+                        tokens,
+                        d,
+                        (p, sums, own) -> accumulateAll(
+                                xs,
+                                tokensT,
+                                stride,
+                                union,
+                                usersStart,
+                                users,
+                                bounds(n, parts, p),
+                                bounds(n, parts, p + 1),
+                                tokens,
+                                sums,
+                                own,
+                                own.widening(Kernels.MAX_ROWS * d)));
+                for (int t = 0; t < tokens; t++) {
+                    finish(acc[t], outs[t]);
+                }
+            } catch (Throwable t) {
+                split.abandon();
+                throw t;
+            }
+            split.release();
+            return;
         }
         for (int t = 0; t < tokens; t++) {
             finish(acc[t], outs[t]);
@@ -268,8 +313,9 @@ public final class SparseFfnExecutor {
      * most of their neurons, so computing a bundle's pre-activation for a token that does not use it
      * costs less than the horizontal sums the tiles need. A token that does
      * not use a bundle of the block gets coefficient 0 for it, which adds nothing; each token's sum
-     * still receives its bundles in union order. Its working arrays are its thread's
-     * ({@link SequenceScratch}): it never waits, so nothing else runs on the thread meanwhile.
+     * still receives its bundles in union order. Its working arrays are {@code own} and
+     * {@code scratch} (rows staged): its thread's for a one-part sequence (it never waits, so
+     * nothing else runs on the thread meanwhile), the call's for a part ({@link SplitScratch}).
      *
      * @param tokens the sequence's length; {@code acc} has a sum for each of them, perhaps more rows
      */
@@ -283,18 +329,20 @@ public final class SparseFfnExecutor {
             int from,
             int to,
             int tokens,
-            float[][] acc) {
-        SequenceScratch own = SEQUENCE.get().forTokens(tokens);
-        // own.segs is the thread's, emptied when the call ends (normally or not): an array kept full
+            float[][] acc,
+            SequenceScratch arrays,
+            float[] scratch) {
+        SequenceScratch own = arrays.forTokens(tokens);
+        // own.segs is the thread's (or the call's), emptied when the call ends (normally or not): an array kept full
         // would hold the last call's segments, and with them an automatic arena's memory, reachable.
         try {
-            accumulateBlocks(xs, xT, stride, b, usersStart, users, from, to, tokens, acc, own);
+            accumulateBlocks(xs, xT, stride, b, usersStart, users, from, to, tokens, acc, own, scratch);
         } finally {
             Arrays.fill(own.segs, null);
         }
     }
 
-    /** {@link #accumulateAll}'s loop over blocks of four bundles, with its thread's arrays. */
+    /** {@link #accumulateAll}'s loop over blocks of four bundles, with its arrays. */
     private void accumulateBlocks(
             float[][] xs,
             float[] xT,
@@ -306,9 +354,9 @@ public final class SparseFfnExecutor {
             int to,
             int tokens,
             float[][] acc,
-            SequenceScratch own) {
+            SequenceScratch own,
+            float[] scratch) {
         int d = spec.dModel();
-        float[] scratch = WIDENING.floats(Kernels.MAX_ROWS * d);
         MemorySegment[] segs = own.segs;
         DType t = spec.dtype();
         int rowsMax = Kernels.MAX_ROWS;
@@ -394,11 +442,14 @@ public final class SparseFfnExecutor {
 
     /**
      * {@link #forwardAll}'s working memory on one thread, grown on demand and reused: the block
-     * arrays of {@link #accumulateAll}, which any part on any thread takes (it never waits), and,
-     * for a sequence that runs in one part, its sums (its transposed tokens: {@link #TRANSPOSED}).
+     * arrays of {@link #accumulateAll} and, for a sequence that runs in one part, its sums (its
+     * transposed tokens: {@link #TRANSPOSED}). A split call's parts take theirs, with their rows'
+     * widening scratch, from the call ({@link SplitScratch}), not from the threads that run them:
+     * the common pool's threads drop their thread locals each time they go idle, so a pool
+     * thread's arrays would be new at every call.
      * The contents are garbage between calls; each call writes before it reads (the sums are zeroed,
-     * the stamps reset). A split sequence keeps new arrays for its sums and transposed tokens, since they live
-     * while its thread waits for the other parts and may run another sequence meanwhile.
+     * the stamps reset). A split sequence's sums and transposed tokens are not these: they live while
+     * its thread waits for the other parts, and other threads write them ({@link SplitScratch}).
      */
     private static final class SequenceScratch {
         /** The block's segments; null outside a call ({@link #accumulateAll} empties it). */
@@ -421,6 +472,16 @@ public final class SparseFfnExecutor {
         float[] gate = new float[0];
         float[] coef = new float[0];
         private float[][] sums = new float[0][0];
+        /** A split call's part's widening scratch (a one-part call's is {@link #WIDENING}). */
+        private float[] widening = new float[0];
+
+        /** At least {@code n} floats of widening scratch, contents garbage. */
+        float[] widening(int n) {
+            if (widening.length < n) {
+                widening = new float[n];
+            }
+            return widening;
+        }
 
         /** This, with the block arrays for {@code tokens} tokens. */
         SequenceScratch forTokens(int tokens) {
@@ -475,9 +536,12 @@ public final class SparseFfnExecutor {
         return (int) Math.min(Math.min(MAX_PARTS, work / PARALLEL_ELEMENTS), n);
     }
 
-    /** One part of a split call: adds its bundles' contributions into {@code sums}, zeroed. */
+    /**
+     * One part of a split call: adds its bundles' contributions into {@code sums}, zeroed, with
+     * {@code own} as its working arrays (those of the worker that runs it, for this call).
+     */
     private interface Part {
-        void run(int part, float[][] sums);
+        void run(int part, float[][] sums, SequenceScratch own);
     }
 
     /**
@@ -490,19 +554,27 @@ public final class SparseFfnExecutor {
      * false) keep every part on the calling thread. A part's sums are added as soon as those of
      * the parts before it are, and its arrays then serve a later part on the same thread, so a call
      * usually holds about one set of arrays per thread; while part 0 is still running, the parts
-     * finished after it wait with theirs, up to one set per part.
+     * finished after it wait with theirs, up to one set per part. The sets are {@code split}'s, the
+     * calling thread's, kept for its next split call, and so are the working arrays of each worker
+     * that takes a part: after the first calls of a size, none is allocated. Only the few small
+     * objects that hand the parts out (the counter, the tasks) are new; they are per call because a
+     * helper the pool starts late must find its own call's parts gone, not the next call's.
      *
-     * @return the total, {@code rows} sums of d floats
+     * @return the total, {@code rows} sums of d floats (its rows may be longer, and more)
      */
-    private static float[][] runParts(int parts, boolean spread, int rows, int d, Part part) {
-        InOrder order = new InOrder(parts, rows, d);
+    private static float[][] runParts(SplitScratch split, int parts, boolean spread, int rows, int d, Part part) {
+        InOrder order = new InOrder(split, parts, rows, d);
         AtomicInteger next = new AtomicInteger();
         Runnable worker = () -> {
             float[][] free = null;
+            SequenceScratch own = null;
             try {
                 for (int p = next.getAndIncrement(); p < parts; p = next.getAndIncrement()) {
-                    float[][] sums = p == 0 ? order.total : free != null ? zeroed(free) : new float[rows][d];
-                    part.run(p, sums);
+                    float[][] sums = p == 0 ? order.total : zeroed(free != null ? free : order.take(), rows, d);
+                    if (own == null) {
+                        own = order.worker();
+                    }
+                    part.run(p, sums, own);
                     free = order.finished(p, sums);
                 }
             } catch (Throwable t) {
@@ -511,23 +583,27 @@ public final class SparseFfnExecutor {
             }
         };
         int helpers = spread ? Math.min(parts, Runtime.getRuntime().availableProcessors()) - 1 : 0;
-        CompletableFuture<?>[] others = new CompletableFuture<?>[helpers];
+        // Plain tasks, not CompletableFutures: cancelling a CompletableFuture that has not
+        // completed allocates a CancellationException (with its stack), at most calls.
+        ForkJoinTask<?>[] others = new ForkJoinTask<?>[helpers];
         for (int h = 0; h < helpers; h++) {
-            others[h] = CompletableFuture.runAsync(worker, ForkJoinPool.commonPool());
+            others[h] = ForkJoinTask.adapt(worker);
+            ForkJoinPool.commonPool().execute(others[h]);
         }
         worker.run();
         // The parts, not the helpers: a helper the busy pool has not started yet would find no
         // part left, so the call does not wait for it (cancelled, it does not run at all).
-        for (CompletableFuture<?> other : others) {
+        for (ForkJoinTask<?> other : others) {
             other.cancel(false);
         }
         order.awaitAll();
         return order.total;
     }
 
-    private static float[][] zeroed(float[][] sums) {
-        for (float[] row : sums) {
-            Arrays.fill(row, 0f);
+    /** {@code sums} with its first {@code rows} rows zeroed up to {@code d}: all a part adds into. */
+    private static float[][] zeroed(float[][] sums, int rows, int d) {
+        for (int r = 0; r < rows; r++) {
+            Arrays.fill(sums[r], 0, d, 0f);
         }
         return sums;
     }
@@ -543,9 +619,30 @@ public final class SparseFfnExecutor {
         /** Parts [0, added) are in the total. */
         private int added;
 
-        InOrder(int parts, int rows, int d) {
-            total = new float[rows][d];
+        private final SplitScratch split;
+        private final int rows;
+        private final int d;
+        /** Sets of {@link #split} handed out so far; set 0 is the total. */
+        private int taken = 1;
+        /** Workers' arrays of {@link #split} handed out so far. */
+        private int workers;
+
+        InOrder(SplitScratch split, int parts, int rows, int d) {
+            this.split = split;
+            this.rows = rows;
+            this.d = d;
+            total = zeroed(split.set(0, rows, d), rows, d);
             waiting = new float[parts][][];
+        }
+
+        /** A set of sums no part of this call holds, not zeroed; at most one per part. */
+        synchronized float[][] take() {
+            return split.set(taken++, rows, d);
+        }
+
+        /** Working arrays no other worker of this call holds; at most one per worker. */
+        synchronized SequenceScratch worker() {
+            return split.worker(workers++);
         }
 
         /** The first failure of a part on another thread, which the caller throws. */
@@ -584,10 +681,10 @@ public final class SparseFfnExecutor {
                 float[][] s = waiting[added];
                 waiting[added] = null;
                 if (s != total) {
-                    for (int r = 0; r < total.length; r++) {
+                    for (int r = 0; r < rows; r++) {
                         float[] into = total[r];
                         float[] from = s[r];
-                        for (int k = 0; k < into.length; k++) {
+                        for (int k = 0; k < d; k++) {
                             into[k] += from[k];
                         }
                     }
@@ -598,6 +695,80 @@ public final class SparseFfnExecutor {
                 notifyAll();
             }
             return free;
+        }
+    }
+
+    /**
+     * A split call's arrays on its calling thread, grown on demand and kept for its next split call:
+     * the sets of sums its parts add into (set 0 the total, the others taken by parts as the threads
+     * need them, at most one per part), the working arrays of each thread that runs parts (block
+     * arrays and widening scratch, at most one per thread: the common pool's threads lose their own
+     * thread locals whenever they go idle) and its transposed tokens. Busy from {@link #acquire} until
+     * the call has written its output; a call that finds its thread's busy takes new arrays, and a
+     * call that fails lets go of its thread's ({@link #abandon}), since a part on another thread may
+     * still be writing into them. The sets are written by the threads that run parts, under the
+     * call's {@link InOrder} lock, and read by the caller after {@link InOrder#awaitAll}.
+     */
+    private static final class SplitScratch {
+        private boolean busy;
+        private float[][][] sets = new float[0][][];
+        private SequenceScratch[] workers = new SequenceScratch[0];
+        private float[] transposed = new float[0];
+
+        /** Worker {@code i}'s arrays. */
+        SequenceScratch worker(int i) {
+            if (workers.length <= i) {
+                workers = Arrays.copyOf(workers, Math.max(i + 1, 2));
+            }
+            if (workers[i] == null) {
+                workers[i] = new SequenceScratch();
+            }
+            return workers[i];
+        }
+
+        /** The calling thread's arrays, now busy, or new ones if they already are. */
+        static SplitScratch acquire() {
+            SplitScratch s = SPLIT.get();
+            if (s.busy) {
+                s = new SplitScratch();
+            }
+            s.busy = true;
+            return s;
+        }
+
+        /** The call is over: the arrays serve the thread's next split call. */
+        void release() {
+            busy = false;
+        }
+
+        /** The call failed, perhaps with parts still writing: the thread's next call takes new arrays. */
+        void abandon() {
+            if (SPLIT.get() == this) {
+                SPLIT.remove();
+            }
+        }
+
+        /** Set {@code i}, at least {@code rows} sums of {@code d} floats, contents garbage. */
+        float[][] set(int i, int rows, int d) {
+            if (sets.length <= i) {
+                sets = Arrays.copyOf(sets, Math.max(i + 1, MAX_PARTS));
+            }
+            float[][] s = sets[i];
+            if (s == null || s.length < rows || (rows > 0 && s[0].length < d)) {
+                int oldRows = s == null ? 0 : s.length;
+                int oldD = s == null || s.length == 0 ? 0 : s[0].length;
+                s = new float[Math.max(rows, oldRows)][Math.max(d, oldD)];
+                sets[i] = s;
+            }
+            return s;
+        }
+
+        /** At least {@code n} floats for the transposed tokens, contents garbage. */
+        float[] transposed(int n) {
+            if (transposed.length < n) {
+                transposed = new float[n];
+            }
+            return transposed;
         }
     }
 
@@ -627,7 +798,7 @@ public final class SparseFfnExecutor {
         }
     }
 
-    /** Adds the contributions of bundles [from, to) into acc. */
+    /** Adds the contributions of bundles [from, to) into acc, widening rows in {@code scratch} (d floats). */
     private void accumulate(
             float[] x,
             BundleRefs b,
@@ -636,10 +807,10 @@ public final class SparseFfnExecutor {
             float[] acc,
             float[] activations,
             boolean[] known,
-            float[] precomputed) {
+            float[] precomputed,
+            float[] scratch) {
         int d = spec.dModel();
         DType t = spec.dtype();
-        float[] scratch = WIDENING.floats(d);
         for (int i = from; i < to; i++) {
             var seg = b.segment(i);
             long base = b.offset(i);

@@ -22,6 +22,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
+import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -401,6 +402,59 @@ class SparseFfnExecutorTest {
             for (int t = 0; t < tokens; t++) {
                 assertArrayEquals(expected[t], afterWide[t], "after the wide layer, token " + t);
                 assertArrayEquals(expected[t], again[t], "again, token " + t);
+            }
+        }
+    }
+
+    /**
+     * A split call sums from zero whatever its calling thread's split calls left in the sums it
+     * keeps: a token and a sequence (per-token and transposed) of a layer split into parts, computed
+     * on a thread that has just run a wider layer's split calls (more parts, longer sums, more
+     * tokens), after a split call that failed part way, and again, give bit for bit what a fresh
+     * thread gives.
+     */
+    @ParameterizedTest(name = "tokens={0}")
+    @CsvSource({"2", "16"})
+    void aSplitCallSumsFromZeroAfterOtherSplitCallsOnItsThread(int tokens) throws Exception {
+        Random rnd = new Random(47L + tokens);
+        FfnLayerWeights wide = RandomModels.layer(rnd, 0, 512, 2048, Activation.GELU, false, DType.F16);
+        FfnLayerWeights narrow = RandomModels.layer(rnd, 1, 384, 1536, Activation.SILU, true, DType.F32);
+        assertTrue(1536L * narrow.spec().bundleElements() >= 4 * SparseFfnExecutor.PARALLEL_ELEMENTS, "split");
+        try (Arena arena = Arena.ofShared();
+                ExecutorService fresh = Executors.newSingleThreadExecutor()) {
+            SparseFfnExecutor wideFfn = new SparseFfnExecutor(wide.spec(), wide.downBias());
+            SparseFfnExecutor narrowFfn = new SparseFfnExecutor(narrow.spec(), narrow.downBias());
+            BundleRefs wideRefs = allBundles(wide, RandomModels.bundles(arena, wide, RandomModels.shuffled(rnd, 2048)));
+            BundleRefs narrowRefs =
+                    allBundles(narrow, RandomModels.bundles(arena, narrow, RandomModels.shuffled(rnd, 1536)));
+            Arena closed = Arena.ofShared();
+            BundleRefs closedRefs =
+                    allBundles(narrow, RandomModels.bundles(closed, narrow, RandomModels.shuffled(rnd, 1536)));
+            closed.close();
+            Users wideUsers = Users.random(rnd, 2048, 24);
+            Users narrowUsers = Users.random(rnd, 1536, tokens);
+            float[] x = RandomModels.randomFloats(rnd, 384, 1f);
+            float[][] xs = randomRows(rnd, tokens, 384);
+            Callable<float[][]> narrowCalls = () -> {
+                float[][] outs = new float[tokens + 1][384];
+                narrowFfn.forward(x, narrowRefs, outs[tokens], null);
+                narrowFfn.forwardAll(xs, tokens, narrowRefs, narrowUsers.start(), narrowUsers.users(), outs);
+                return outs;
+            };
+            float[][] expected = fresh.submit(narrowCalls).get();
+
+            wideFfn.forward(RandomModels.randomFloats(rnd, 512, 1f), wideRefs, new float[512], null);
+            wideFfn.forwardAll(
+                    randomRows(rnd, 24, 512), wideRefs, wideUsers.start(), wideUsers.users(), new float[24][512]);
+            float[][] afterWide = narrowCalls.call();
+            assertThrows(RuntimeException.class, () -> narrowFfn.forward(x, closedRefs, new float[384], null));
+            float[][] afterFailure = narrowCalls.call();
+            float[][] again = narrowCalls.call();
+            for (int t = 0; t <= tokens; t++) {
+                String what = t == tokens ? "the token" : "token " + t + " of the sequence";
+                assertArrayEquals(expected[t], afterWide[t], "after the wide layer, " + what);
+                assertArrayEquals(expected[t], afterFailure[t], "after a failed call, " + what);
+                assertArrayEquals(expected[t], again[t], "again, " + what);
             }
         }
     }

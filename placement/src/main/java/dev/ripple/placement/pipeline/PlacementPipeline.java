@@ -35,6 +35,7 @@ import dev.ripple.placement.profile.PassageTokenizer;
 import dev.ripple.placement.profile.ProfileOptions;
 import dev.ripple.placement.profile.ProfileResult;
 import dev.ripple.placement.stats.CoActivationCounter;
+import dev.ripple.placement.stats.CountingOptions;
 import dev.ripple.placement.stats.LayerStats;
 import dev.ripple.placement.trace.ActivationTrace;
 import java.io.IOException;
@@ -195,7 +196,6 @@ public final class PlacementPipeline {
         if (heldOut != null) {
             requireSameShape(calibration, heldOut);
         }
-        CoActivationCounter counter = new CoActivationCounter();
         int layers = calibration.layers();
         int[][][] orders = new int[algorithms.size()][layers][];
         String step = "place "
@@ -209,8 +209,9 @@ public final class PlacementPipeline {
         // a search that reaches it returns an order that depends on speed, which layers sharing the
         // cores lower. The limit is far above the search's time on the sizes placed at once. Why at
         // once: ripple+'s search runs on one thread and left the other cores idle layer after layer.
-        int atOnce = atOnce(calibration, counter, algorithms, cores);
-        ExecutorService pool = Executors.newFixedThreadPool(atOnce, r -> {
+        LayersAtOnce plan = atOnce(calibration, CountingOptions.defaults(), algorithms, cores);
+        CoActivationCounter counter = plan.counter();
+        ExecutorService pool = Executors.newFixedThreadPool(plan.layers(), r -> {
             Thread t = new Thread(r, "place");
             t.setDaemon(true);
             return t;
@@ -251,15 +252,49 @@ public final class PlacementPipeline {
     }
 
     /**
-     * How many layers {@link #place} places at once: {@link #layersAtOnce} of each layer's whole
-     * working set, which is the counting's ({@link CoActivationCounter#denseWorkingBytes}) plus the
-     * largest placement step's scratch among {@code algorithms}
-     * ({@link PlacementAlgorithm#scratchBytes}), run on the triangle the counting left. The one
-     * place the per-layer size is worked out; an algorithm that cannot bound its scratch
-     * ({@link PlacementAlgorithm#UNKNOWN_SCRATCH}) places one layer at a time.
+     * How {@link #place} runs: {@code layers} layers at once, each counted by {@code counter}.
+     *
+     * @param layers  layers placed at once, at least 1
+     * @param counter the counter every layer uses: the given counting options with
+     *                {@code max(1, threads / layers)} threads, so that the layers at once start about
+     *                as many counting threads together as one layer alone would
      */
-    static int atOnce(
-            ActivationTrace calibration, CoActivationCounter counter, List<PlacementAlgorithm> algorithms, int cores) {
+    record LayersAtOnce(int layers, CoActivationCounter counter) {}
+
+    /**
+     * How many layers {@link #place} places at once, and with how many counting threads each: the
+     * most layers k, up to {@code cores}, such that {@link #layersAtOnce} of the whole working sets
+     * counted with {@code max(1, counting.threads() / k)} threads per layer admits k. Each layer
+     * counts on its share of the threads because the layers at once already fill the cores (k
+     * layers of {@code threads} workers each would put 2k threads on 2 cores); and the bound is
+     * worked out with the counter the layers then use, whose cursors grow with its threads, so that
+     * it is the working set actually held. A layer's working set is the counting's
+     * ({@link CoActivationCounter#denseWorkingBytes}) plus the largest placement step's scratch
+     * among {@code algorithms} ({@link PlacementAlgorithm#scratchBytes}), run on the triangle the
+     * counting left. The one place the per-layer size is worked out; an algorithm that cannot bound
+     * its scratch ({@link PlacementAlgorithm#UNKNOWN_SCRATCH}) places one layer at a time, with all
+     * of {@code counting}'s threads.
+     */
+    static LayersAtOnce atOnce(
+            ActivationTrace calibration, CountingOptions counting, List<PlacementAlgorithm> algorithms, int cores) {
+        CoActivationCounter counter = null;
+        long[] working = null;
+        for (int k = Math.min(cores, calibration.layers()); k > 1; k--) {
+            int threads = Math.max(1, counting.threads() / k);
+            if (counter == null || counter.options().threads() != threads) { // as k falls, threads only grow
+                counter = new CoActivationCounter(counting.withThreads(threads));
+                working = workingSets(calibration, counter, algorithms);
+            }
+            if (layersAtOnce(working, counting.maxDenseBytes(), cores) >= k) {
+                return new LayersAtOnce(k, counter);
+            }
+        }
+        return new LayersAtOnce(1, new CoActivationCounter(counting));
+    }
+
+    /** Each layer's whole working set counted by {@code counter}, for {@link #layersAtOnce}. */
+    private static long[] workingSets(
+            ActivationTrace calibration, CoActivationCounter counter, List<PlacementAlgorithm> algorithms) {
         long[] working = new long[calibration.layers()];
         for (int l = 0; l < working.length; l++) {
             long counting = counter.denseWorkingBytes(calibration, l);
@@ -270,7 +305,7 @@ public final class PlacementPipeline {
             boolean unbounded = counting == Long.MAX_VALUE || scratch == PlacementAlgorithm.UNKNOWN_SCRATCH;
             working[l] = unbounded ? Long.MAX_VALUE : counting + scratch;
         }
-        return layersAtOnce(working, counter.options().maxDenseBytes(), cores);
+        return working;
     }
 
     /**

@@ -131,10 +131,10 @@ class PlacementPipelineTest {
         long scratch = 5_000_000;
         List<PlacementAlgorithm> algorithms = List.of(stating("small", 10), stating("large", scratch));
         long twoLayers = 2 * (counting + scratch);
-        assertEquals(2, PlacementPipeline.atOnce(trace, counter(twoLayers), algorithms, 2));
-        assertEquals(1, PlacementPipeline.atOnce(trace, counter(twoLayers - 1), algorithms, 2), "scratch counted");
-        assertEquals(2, PlacementPipeline.atOnce(trace, counter(twoLayers - 1), List.of(stating("small", 10)), 2));
-        assertEquals(1, PlacementPipeline.atOnce(trace, counter(twoLayers), algorithms, 1), "one core");
+        assertEquals(2, layersAtOnce(trace, counting(twoLayers), algorithms, 2));
+        assertEquals(1, layersAtOnce(trace, counting(twoLayers - 1), algorithms, 2), "scratch counted");
+        assertEquals(2, layersAtOnce(trace, counting(twoLayers - 1), List.of(stating("small", 10)), 2));
+        assertEquals(1, layersAtOnce(trace, counting(twoLayers), algorithms, 1), "one core");
 
         // ripple's greedy sorts bands of up to 2^20 long keys, whatever the layer's size
         long bandKeys = 8L << 20;
@@ -142,8 +142,8 @@ class PlacementPipelineTest {
         assertTrue(ripple.scratchBytes(n, tokens) >= bandKeys);
         assertTrue(PlacementAlgorithms.byName("ripple+").scratchBytes(n, tokens) > ripple.scratchBytes(n, tokens));
         long twoWithKeys = 2 * (counting + bandKeys);
-        assertEquals(1, PlacementPipeline.atOnce(trace, counter(twoWithKeys - 1), List.of(ripple), 2));
-        assertEquals(2, PlacementPipeline.atOnce(trace, counter(twoWithKeys - 1), List.of(IDENTITY), 2));
+        assertEquals(1, layersAtOnce(trace, counting(twoWithKeys - 1), List.of(ripple), 2));
+        assertEquals(2, layersAtOnce(trace, counting(twoWithKeys - 1), List.of(IDENTITY), 2));
 
         // an algorithm that cannot bound its scratch is placed one layer at a time, whatever the budget
         PlacementAlgorithm silent = new PlacementAlgorithm() {
@@ -159,15 +159,90 @@ class PlacementPipelineTest {
         };
         assertEquals(PlacementAlgorithm.UNKNOWN_SCRATCH, silent.scratchBytes(n, tokens));
         long plenty = Long.MAX_VALUE / 2;
-        assertEquals(2, PlacementPipeline.atOnce(trace, counter(plenty), List.of(IDENTITY), 2));
-        assertEquals(1, PlacementPipeline.atOnce(trace, counter(plenty), List.of(silent), 2));
-        assertEquals(1, PlacementPipeline.atOnce(trace, counter(plenty), List.of(IDENTITY, silent), 2));
+        assertEquals(2, layersAtOnce(trace, counting(plenty), List.of(IDENTITY), 2));
+        assertEquals(1, layersAtOnce(trace, counting(plenty), List.of(silent), 2));
+        assertEquals(1, layersAtOnce(trace, counting(plenty), List.of(IDENTITY, silent), 2));
+    }
+
+    /**
+     * Layers placed at once share the counting threads: k layers at once each count with
+     * {@code max(1, threads / k)} threads, so that with threads up to the cores (the default) the
+     * layers at once never run more counting threads together than there are cores, where each
+     * counting with all its threads put {@code k × threads} on the cores; one layer at a time keeps
+     * all of them. And the budget is checked with the counter the layers then use: two layers whose
+     * working sets fit the budget together with one counting thread each, but not with two (each
+     * thread has its cursors over the token block), are placed at once, one thread each.
+     */
+    @Test
+    void layersAtOnceShareTheCountingThreads() {
+        ActivationTrace trace = randomTrace(new Random(11), 6, 120, 300, 0.2);
+        long plenty = Long.MAX_VALUE / 2;
+        List<PlacementAlgorithm> identity = List.of(IDENTITY);
+        for (int cores = 1; cores <= 8; cores++) {
+            for (int threads = 1; threads <= 8; threads++) {
+                var plan =
+                        PlacementPipeline.atOnce(trace, new CountingOptions(threads, plenty, 64, 128), identity, cores);
+                int each = plan.counter().options().threads();
+                String what = cores + " cores, " + threads + " threads: " + plan.layers() + " x " + each;
+                assertEquals(Math.min(cores, 6), plan.layers(), what);
+                assertEquals(Math.max(1, threads / plan.layers()), each, what);
+                if (threads <= cores) {
+                    assertTrue(plan.layers() * each <= cores, what);
+                }
+            }
+        }
+
+        ActivationTrace two = randomTrace(new Random(12), 2, 200, 300, 0.2);
+        CountingOptions twoThreads = new CountingOptions(2, plenty, 64, 128);
+        long oneThread = 0;
+        long bothThreads = 0;
+        for (int l = 0; l < 2; l++) {
+            oneThread =
+                    Math.max(oneThread, new CoActivationCounter(twoThreads.withThreads(1)).denseWorkingBytes(two, l));
+            bothThreads = Math.max(bothThreads, new CoActivationCounter(twoThreads).denseWorkingBytes(two, l));
+        }
+        assertEquals(128L * Integer.BYTES, bothThreads - oneThread, "a second thread's cursors");
+        List<PlacementAlgorithm> noScratch = List.of(stating("no scratch", 0));
+        var fits = PlacementPipeline.atOnce(two, twoThreads.withMaxDenseBytes(2 * oneThread), noScratch, 2);
+        assertEquals(2, fits.layers());
+        assertEquals(1, fits.counter().options().threads());
+        for (int l = 0; l < 2; l++) {
+            assertTrue(2 * fits.counter().denseWorkingBytes(two, l) <= 2 * oneThread, "layer " + l);
+        }
+        var tight = PlacementPipeline.atOnce(two, twoThreads.withMaxDenseBytes(2 * oneThread - 1), noScratch, 2);
+        assertEquals(1, tight.layers());
+        assertEquals(2, tight.counter().options().threads(), "one layer at a time counts on every thread");
+    }
+
+    /** {@code layers} layers of {@code neurons} neurons, each active with {@code density} on each token. */
+    private static ActivationTrace randomTrace(Random rnd, int layers, int neurons, int tokens, double density) {
+        int[] widths = new int[layers];
+        Arrays.fill(widths, neurons);
+        ActivationTrace trace = new ActivationTrace(new TraceInfo("x", "x", "act > 0", tokens), widths);
+        for (int l = 0; l < layers; l++) {
+            for (int t = 0; t < tokens; t++) {
+                RoaringBitmap active = new RoaringBitmap();
+                for (int i = 0; i < neurons; i++) {
+                    if (rnd.nextDouble() < density) {
+                        active.add(i);
+                    }
+                }
+                trace.add(l, active);
+            }
+        }
+        return trace;
     }
 
     private static final PlacementAlgorithm IDENTITY = PlacementAlgorithms.byName("identity");
 
-    private static CoActivationCounter counter(long maxDenseBytes) {
-        return new CoActivationCounter(new CountingOptions(1, maxDenseBytes, 64, 128));
+    private static CountingOptions counting(long maxDenseBytes) {
+        return new CountingOptions(1, maxDenseBytes, 64, 128);
+    }
+
+    /** Layers {@link PlacementPipeline#place} would place at once. */
+    private static int layersAtOnce(
+            ActivationTrace trace, CountingOptions counting, List<PlacementAlgorithm> algorithms, int cores) {
+        return PlacementPipeline.atOnce(trace, counting, algorithms, cores).layers();
     }
 
     /** An algorithm that states {@code bytes} of scratch and places in identity order. */
