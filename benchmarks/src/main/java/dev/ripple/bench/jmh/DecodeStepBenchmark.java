@@ -44,15 +44,17 @@ import org.openjdk.jmh.annotations.Warmup;
  *
  * <pre>./ripple jmh DecodeStepBenchmark -prof gc</pre>
  */
-@Warmup(iterations = 3, time = 1)
+@Warmup(iterations = 10, time = 1)
 @Measurement(iterations = 3, time = 1)
 public class DecodeStepBenchmark extends ForkedBenchmark {
     private static final int CONTEXT = 256;
     private static final int[] PROMPT = {1, 17, 42, 99};
 
     /**
-     * {@code llama}: 4 layers, 512 wide, FFN 1536, 8 heads over 2 KV heads, vocabulary 8,000;
-     * {@code opt}: 4 layers, 512 wide, FFN 2048, 8 heads, vocabulary 8,000, learned positions.
+     * {@code llama}: 2 layers, 256 wide, FFN 1024, 4 heads over 2 KV heads, vocabulary 4,000;
+     * {@code opt}: 2 layers, 256 wide, FFN 1024, 4 heads, vocabulary 4,000, learned positions. Small,
+     * so that a step takes about a millisecond and C2 has compiled it within the warm-up, yet wide
+     * enough that the fused q/k/v projection and the LM head split their rows across the cores.
      */
     @Param({"llama", "opt"})
     public String family;
@@ -73,8 +75,8 @@ public class DecodeStepBenchmark extends ForkedBenchmark {
     @Setup(Level.Trial)
     public void setUp() throws IOException {
         SyntheticDecoder shape = family.equals("opt")
-                ? SyntheticDecoder.opt(4, 512, 2048, 8, 8000, 512)
-                : SyntheticDecoder.llama(4, 512, 1536, 8, 2, 8000).withMaxPositions(512);
+                ? SyntheticDecoder.opt(2, 256, 1024, 4, 4000, 512)
+                : SyntheticDecoder.llama(2, 256, 1024, 4, 2, 4000).withMaxPositions(512);
         dir = Files.createTempDirectory("decode-step");
         Path checkpoint = dir.resolve("checkpoint");
         SyntheticDecoderWriter.write(shape, checkpoint, "F16", 1);
