@@ -286,11 +286,7 @@ final class CacheEngine {
                     rejected.increment();
                 } else if (!isResident(layer, offered[j])) {
                     int i = offeredIndex[j];
-                    admitOne(
-                            layer,
-                            offered[j],
-                            bundles == null ? null : bundles[i],
-                            offsets == null ? 0 : offsets[i]);
+                    admitOne(layer, offered[j], bundles == null ? null : bundles[i], offsets == null ? 0 : offsets[i]);
                 }
             }
             drainExpired();

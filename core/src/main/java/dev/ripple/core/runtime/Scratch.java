@@ -51,6 +51,7 @@ final class Scratch {
     MemorySegment[] missSegments = new MemorySegment[256];
     /** Where each offered bundle starts in its {@link #missSegments} entry (a read buffer holds many). */
     long[] missOffsets = new long[256];
+
     int[] readIndex = new int[256];
     int[] readOf = new int[256];
     int[] usersStart = new int[257];

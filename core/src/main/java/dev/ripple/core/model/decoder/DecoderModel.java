@@ -433,9 +433,7 @@ public final class DecoderModel {
         int heads = config.numHeads();
         long work = (long) n * (p0 + n) * hd;
         if (work * heads >= PARALLEL_ATTENTION * 4 && heads > 1) {
-            IntStream.range(0, heads)
-                    .parallel()
-                    .forEach(head -> attendHead(cache, layer, head, b.q, n, p0, b.context));
+            IntStream.range(0, heads).parallel().forEach(head -> attendHead(cache, layer, head, b.q, n, p0, b.context));
         } else {
             // A plain loop: a sequential stream and its lambda were a few hundred bytes per layer.
             for (int head = 0; head < heads; head++) {

@@ -247,7 +247,9 @@ class DecoderModelTest {
                         for (int r = 0; r < 2; r++) {
                             runs.add(pool.submit(() -> {
                                 try (Session s = model.newSession(TOKENS + 10, kv)) {
-                                    assertArrayEquals(expected.get(0), model.prefill(s, prompt).logits());
+                                    assertArrayEquals(
+                                            expected.get(0),
+                                            model.prefill(s, prompt).logits());
                                     float[] first = null;
                                     for (int t = 0; t < 9; t++) {
                                         float[] logits = model.decodeReusingLogits(s, t * 3 + 1)
