@@ -61,7 +61,23 @@ public final class BundleCache extends CacheReadouts implements AutoCloseable {
         if (bundles == null) {
             throw new IllegalArgumentException("bundles is null");
         }
-        engine.admit(access, slots, count, bundles);
+        engine.admit(access, slots, count, bundles, null);
+    }
+
+    /**
+     * As {@link #admit(CacheAccess, int[], int, MemorySegment[])}, bundle i starting at {@code
+     * offsets[i]} in {@code bundles[i]}: for a caller whose bundles lie in one read buffer, which
+     * then makes no slice per bundle (a decode step reads hundreds to thousands of bundles).
+     *
+     * @throws IllegalArgumentException if a bundle holds fewer than {@code bundleBytes(layer)} bytes
+     *     from its offset, or {@code offsets} has fewer than {@code count} entries
+     * @throws IllegalStateException    if {@code access} was never filled by a lookup
+     */
+    public void admit(CacheAccess access, int[] slots, int count, MemorySegment[] bundles, long[] offsets) {
+        if (bundles == null || offsets == null) {
+            throw new IllegalArgumentException("bundles and offsets must not be null");
+        }
+        engine.admit(access, slots, count, bundles, offsets);
     }
 
     public int bundleBytes(int layer) {

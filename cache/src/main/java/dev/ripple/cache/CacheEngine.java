@@ -263,11 +263,16 @@ final class CacheEngine {
      * means "no bytes" (simulator).
      */
     void admit(CacheAccess access, int[] slots, int count, MemorySegment[] bundles) {
+        admit(access, slots, count, bundles, null);
+    }
+
+    /** As {@link #admit(CacheAccess, int[], int, MemorySegment[])}, bundle i from {@code offsets[i]} of {@code bundles[i]} (null: 0). */
+    void admit(CacheAccess access, int[] slots, int count, MemorySegment[] bundles, long[] offsets) {
         int layer = access.layer();
         if (layer < 0) {
             throw new IllegalStateException("admit before any lookup: pass the CacheAccess that lookup filled");
         }
-        checkAdmit(layer, slots, count, bundles);
+        checkAdmit(layer, slots, count, bundles, offsets);
         admissionLock.lock();
         try {
             ensureOpen();
@@ -280,7 +285,8 @@ final class CacheEngine {
                 if (!admit[j]) {
                     rejected.increment();
                 } else if (!isResident(layer, offered[j])) {
-                    admitOne(layer, offered[j], bundles == null ? null : bundles[offeredIndex[j]]);
+                    int i = offeredIndex[j];
+                    admitOne(layer, offered[j], bundles == null ? null : bundles[i], offsets == null ? 0 : offsets[i]);
                 }
             }
             drainExpired();
@@ -289,7 +295,7 @@ final class CacheEngine {
         }
     }
 
-    private void checkAdmit(int layer, int[] slots, int count, MemorySegment[] bundles) {
+    private void checkAdmit(int layer, int[] slots, int count, MemorySegment[] bundles, long[] offsets) {
         checkLayer(layer);
         checkSlots("admit", layer, slots, count);
         int bb = bundleBytes[layer];
@@ -299,11 +305,15 @@ final class CacheEngine {
         if (bundles.length < count) {
             throw new IllegalArgumentException("bundles has " + bundles.length + " entries, count is " + count);
         }
+        if (offsets != null && offsets.length < count) {
+            throw new IllegalArgumentException("offsets has " + offsets.length + " entries, count is " + count);
+        }
         for (int i = 0; i < count; i++) {
-            if (bundles[i] != null && bundles[i].byteSize() < bb) {
-                throw new IllegalArgumentException(
-                        "bundle of layer " + layer + " slot " + slots[i] + " holds " + bundles[i].byteSize()
-                                + " B, a complete bundle is " + bb + " B; partial bundles are never cached");
+            long offset = offsets == null ? 0 : offsets[i];
+            if (bundles[i] != null && (offset < 0 || bundles[i].byteSize() - offset < bb)) {
+                throw new IllegalArgumentException("bundle of layer " + layer + " slot " + slots[i] + " holds "
+                        + (bundles[i].byteSize() - offset) + " B from offset " + offset + ", a complete bundle is "
+                        + bb + " B; partial bundles are never cached");
             }
         }
     }
@@ -332,7 +342,7 @@ final class CacheEngine {
      * victim), reserves its bytes, copies it into a chunk and publishes it. A failed copy returns the
      * chunk and the reservation and tells the policy nothing.
      */
-    private void admitOne(int layer, int slot, MemorySegment bytes) {
+    private void admitOne(int layer, int slot, MemorySegment bytes, long offset) {
         int bb = bundleBytes[layer];
         while (resident.get() + bb > budget) {
             long victim = policy.evictFor(layer, slot);
@@ -354,7 +364,7 @@ final class CacheEngine {
         try {
             h = store.allocate(layer);
             if (bytes != null) {
-                store.write(layer, h, bytes);
+                store.write(layer, h, bytes, offset);
             }
         } catch (RuntimeException | Error e) {
             if (h != ABSENT) {

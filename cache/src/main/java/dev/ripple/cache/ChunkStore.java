@@ -8,7 +8,8 @@ interface ChunkStore extends AutoCloseable {
 
     void free(int layer, long handle);
 
-    void write(int layer, long handle, MemorySegment src);
+    /** Copies a chunk's bytes from {@code src} at {@code srcOffset}. */
+    void write(int layer, long handle, MemorySegment src, long srcOffset);
 
     void read(int layer, long handle, MemorySegment dst, long dstOffset);
 
@@ -32,7 +33,7 @@ interface ChunkStore extends AutoCloseable {
             public void free(int layer, long handle) {}
 
             @Override
-            public void write(int layer, long handle, MemorySegment src) {}
+            public void write(int layer, long handle, MemorySegment src, long srcOffset) {}
 
             @Override
             public void read(int layer, long handle, MemorySegment dst, long dstOffset) {}

@@ -86,9 +86,9 @@ final class OffHeapChunkStore implements ChunkStore {
     }
 
     @Override
-    public void write(int layer, long handle, MemorySegment src) {
+    public void write(int layer, long handle, MemorySegment src, long srcOffset) {
         MemorySegment dst = chunk(layer, handle);
-        MemorySegment.copy(src, 0, dst, 0, dst.byteSize());
+        MemorySegment.copy(src, srcOffset, dst, 0, dst.byteSize());
     }
 
     @Override

@@ -98,6 +98,35 @@ class BundleCacheTest {
         }
     }
 
+    /**
+     * Bundles offered as offsets into one buffer (how the runtime offers what a read brought in,
+     * without a slice per bundle) are cached with the bytes from their offsets; an offset that
+     * leaves less than a bundle is refused, naming what is left.
+     */
+    @Test
+    void bundlesAtOffsetsOfOneBufferAreCachedFromThoseOffsets() {
+        try (Arena arena = Arena.ofConfined();
+                BundleCache cache = new BundleCache(1000, SIZES, CachePolicies.create("lru"))) {
+            MemorySegment buffer = arena.allocate(200);
+            buffer.fill((byte) 0x11);
+            MemorySegment.copy(TestSupport.bundle(arena, 1, 6, 48), 0, buffer, 7, 48);
+            MemorySegment.copy(TestSupport.bundle(arena, 1, 8, 48), 0, buffer, 100, 48);
+            cache.lookup(access, 1, new int[] {6, 8}, 2, arena.allocate(96), new boolean[2]);
+            cache.admit(access, new int[] {6, 8}, 2, new MemorySegment[] {buffer, buffer}, new long[] {7, 100});
+            MemorySegment out = arena.allocate(96);
+            assertEquals(2, cache.lookup(access, 1, new int[] {6, 8}, 2, out, new boolean[2]));
+            TestSupport.assertBundle(out, 0, 1, 6, 48);
+            TestSupport.assertBundle(out, 48, 1, 8, 48);
+
+            cache.lookup(access, 1, new int[] {9}, 1, arena.allocate(48), new boolean[1]);
+            IllegalArgumentException e = assertThrows(
+                    IllegalArgumentException.class,
+                    () -> cache.admit(access, new int[] {9}, 1, new MemorySegment[] {buffer}, new long[] {160}));
+            assertTrue(e.getMessage().contains("40 B from offset 160"), e.getMessage());
+            assertArrayEquals(new int[] {6, 8}, cache.residentSlots(1));
+        }
+    }
+
     @Test
     void rejectsBadArguments() {
         try (Arena arena = Arena.ofConfined();

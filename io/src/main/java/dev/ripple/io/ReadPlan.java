@@ -103,11 +103,19 @@ public final class ReadPlan {
      * The sub-plan of the reads marked in {@code kept} ({@code kept[r]} for read r): those reads,
      * unchanged, and the needed extents inside them, in their order. For a caller that issues only
      * some of a plan's reads (those holding an extent no DRAM cache has): the reads it issues are
-     * exactly the ones planned, without planning again.
+     * exactly the ones planned, without planning again. Every read kept: this plan itself (it is
+     * immutable), not a copy, since a decode step with no whole read in the cache keeps them all.
      */
     public ReadPlan keep(boolean[] kept) {
         if (kept.length < reads.size()) {
             throw new IllegalArgumentException(kept.length + " flags for " + reads.size() + " reads");
+        }
+        int keptCount = 0;
+        for (int r = 0; r < reads.size(); r++) {
+            keptCount += kept[r] ? 1 : 0;
+        }
+        if (keptCount == reads.size()) {
+            return this;
         }
         int[] newIndex = new int[reads.size()];
         List<Extent> keptReads = new ArrayList<>();

@@ -1,6 +1,7 @@
 package dev.ripple.io;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -54,6 +55,10 @@ class ReadPlannerTest {
         assertEquals(1500, kept.bufferOffset(1));
         assertEquals(0, all.keep(new boolean[3]).operations());
         assertThrows(IllegalArgumentException.class, () -> all.keep(new boolean[2]));
+        ReadPlan every = all.keep(new boolean[] {true, true, true, false});
+        assertSame(all, every, "every read kept (flags past the reads ignored): the plan itself");
+        assertEquals(needed, every.needed());
+        assertEquals(3, every.operations());
     }
 
     @Test

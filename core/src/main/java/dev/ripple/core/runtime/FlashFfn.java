@@ -358,7 +358,8 @@ public final class FlashFfn {
         c.bytesRead = plan.bytesRead();
         c.bytesNeeded = (long) toRead * layer.spec().bundleBytes();
         for (int j = 0; j < toRead; j++) {
-            s.located(s.readIndex[j], plan.neededSlice(buffer, j), 0);
+            // Located in the buffer at its offset, not as a slice: a slice is an object per bundle read.
+            s.located(s.readIndex[j], buffer, plan.bufferOffset(j));
         }
     }
 
@@ -417,11 +418,12 @@ public final class FlashFfn {
             boolean read = readHasMiss[all.readOf(i)];
             if (read ? !s.hit[i] || s.fromAhead[i] : s.fromAhead[i]) {
                 s.missSlots[c.misses] = s.slots[i];
+                s.missOffsets[c.misses] = s.whereOffset(i);
                 s.missSegments[c.misses++] = s.where(i);
             }
         }
         if (cache != null && c.misses > 0) {
-            cache.admit(s.cacheAccess, s.missSlots, c.misses, s.missSegments);
+            cache.admit(s.cacheAccess, s.missSlots, c.misses, s.missSegments, s.missOffsets);
         }
     }
 

@@ -49,6 +49,9 @@ final class Scratch {
     int[] missSlots = new int[256];
     boolean[] hit = new boolean[256];
     MemorySegment[] missSegments = new MemorySegment[256];
+    /** Where each offered bundle starts in its {@link #missSegments} entry (a read buffer holds many). */
+    long[] missOffsets = new long[256];
+
     int[] readIndex = new int[256];
     int[] readOf = new int[256];
     int[] usersStart = new int[257];
@@ -220,6 +223,7 @@ final class Scratch {
             hit = new boolean[c];
             fromAhead = new boolean[c];
             missSegments = new MemorySegment[c];
+            missOffsets = new long[c];
             readIndex = new int[c];
             readOf = new int[c];
             where = new MemorySegment[c];

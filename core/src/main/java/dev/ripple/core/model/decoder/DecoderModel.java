@@ -13,6 +13,7 @@ import dev.ripple.core.tensor.Normalization;
 import dev.ripple.core.tensor.RmsNorm;
 import dev.ripple.core.tensor.Tensor;
 import dev.ripple.core.tensor.TensorSource;
+import dev.ripple.core.tensor.ThreadScratch;
 import dev.ripple.core.tensor.kernels.KernelProvider;
 import dev.ripple.core.tensor.kernels.Kernels;
 import java.util.ArrayList;
@@ -55,6 +56,12 @@ public final class DecoderModel {
      * I/O and compute but added reads (naive order: 30.8 to 42.8 MiB per token), a net loss.
      */
     static final boolean READ_AHEAD = Boolean.getBoolean("ripple.readahead");
+    /** Per-thread arrays of {@link #attendHead}, so that a decode step allocates none per head. */
+    private static final ThreadScratch QUERY = new ThreadScratch();
+
+    private static final ThreadScratch ACCUMULATOR = new ThreadScratch();
+    private static final ThreadScratch WIDENED = new ThreadScratch();
+    private static final ThreadScratch SCORES = new ThreadScratch();
     /** Attention below this many multiply-adds per head stays on the calling thread. */
     private static final long PARALLEL_ATTENTION = 1L << 14;
 
@@ -264,12 +271,25 @@ public final class DecoderModel {
         return run(session, tokens, 0, tokens.length, prefillChunk);
     }
 
-    /** Runs one token at the session's position and returns the logits of the next. */
+    /** Runs one token at the session's position and returns the logits of the next (a new array). */
     public Step decode(Session session, int token) {
-        return run(session, new int[] {token}, 0, 1, 1);
+        return run(session, session.token(token), 0, 1, 1, false);
+    }
+
+    /**
+     * As {@link #decode}, the logits in the session's own array, which its next step overwrites:
+     * for a caller done with them before then ({@link Generator}), so a step allocates no
+     * vocabulary-sized array. Same values as {@link #decode}.
+     */
+    Step decodeReusingLogits(Session session, int token) {
+        return run(session, session.token(token), 0, 1, 1, true);
     }
 
     private Step run(Session session, int[] tokens, int from, int count, int chunk) {
+        return run(session, tokens, from, count, chunk, false);
+    }
+
+    private Step run(Session session, int[] tokens, int from, int count, int chunk, boolean reuseLogits) {
         if (session.model().config != config) {
             throw new IllegalArgumentException("the session belongs to another model");
         }
@@ -296,7 +316,7 @@ public final class DecoderModel {
             session.advance(n);
             done += n;
         }
-        float[] logits = logits(b.x[lastRow(count, chunk)]);
+        float[] logits = logits(b.x[lastRow(count, chunk)], b, reuseLogits ? b.logits() : null);
         return new Step(logits, cost.build(count, System.nanoTime() - start));
     }
 
@@ -306,18 +326,19 @@ public final class DecoderModel {
         return (rem == 0 ? chunk : rem) - 1;
     }
 
-    private float[] logits(float[] last) {
+    /** The logits of the last position's hidden state, into {@code into} (a new array when null). */
+    private float[] logits(float[] last, Session.Buffers b, float[] into) {
         float[] y = last;
         if (finalNorm != null) {
-            y = last.clone();
+            y = b.finalNormed;
+            System.arraycopy(last, 0, y, 0, y.length);
             finalNorm.apply(y);
         }
         if (projectOut != null) {
-            float[] p = new float[embedDim];
-            projectOut.apply(y, p);
-            y = p;
+            projectOut.apply(y, b.projectedOut);
+            y = b.projectedOut;
         }
-        float[] logits = new float[config.vocabSize()];
+        float[] logits = into != null ? into : new float[config.vocabSize()];
         lmHead.apply(y, logits);
         return logits;
     }
@@ -411,9 +432,14 @@ public final class DecoderModel {
         }
         int heads = config.numHeads();
         long work = (long) n * (p0 + n) * hd;
-        IntStream range = IntStream.range(0, heads);
-        (work * heads >= PARALLEL_ATTENTION * 4 && heads > 1 ? range.parallel() : range)
-                .forEach(head -> attendHead(cache, layer, head, b.q, n, p0, b.context));
+        if (work * heads >= PARALLEL_ATTENTION * 4 && heads > 1) {
+            IntStream.range(0, heads).parallel().forEach(head -> attendHead(cache, layer, head, b.q, n, p0, b.context));
+        } else {
+            // A plain loop: a sequential stream and its lambda were a few hundred bytes per layer.
+            for (int head = 0; head < heads; head++) {
+                attendHead(cache, layer, head, b.q, n, p0, b.context);
+            }
+        }
         if (n == 1) {
             block.o().apply(b.context[0], b.projected[0]);
         } else {
@@ -426,10 +452,12 @@ public final class DecoderModel {
         int hd = config.headDim();
         int kvHead = head / config.groupSize();
         DType t = cache.dtype();
-        float[] qh = new float[hd];
-        float[] acc = new float[hd];
-        float[] scratch = t == DType.F32 ? null : new float[hd];
-        float[] scores = new float[p0 + n];
+        // The running thread's arrays: heads may run on common-pool threads, and a thread runs one
+        // head at a time to its end (nothing in here waits or forks), so no two heads share them.
+        float[] qh = QUERY.floats(hd);
+        float[] acc = ACCUMULATOR.floats(hd);
+        float[] scratch = WIDENED.floats(hd); // f16 keys and values widened; f32: the kernel's lane sums
+        float[] scores = SCORES.floats(p0 + n);
         long stride = (long) hd * t.size();
         long base = cache.offset(layer, kvHead, 0);
         int window = config.slidingWindow();

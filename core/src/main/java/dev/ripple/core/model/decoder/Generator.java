@@ -212,7 +212,8 @@ public final class Generator {
                 if (session.position() >= session.context()) {
                     return end(StopReason.CONTEXT_FULL);
                 }
-                Step s = model.decode(session, pending);
+                // The session's logits array: sampled below, before the next step overwrites it.
+                Step s = model.decodeReusingLogits(session, pending);
                 logits = s.logits();
                 lastStep = s.cost();
                 pending = -1;

@@ -7,8 +7,8 @@ import org.eclipse.collections.api.list.primitive.IntList;
 /**
  * Chooses the next token from a step's logits: greedy (the most likely token, ties to the lowest
  * id) or sampled, after Hugging Face's order of processors: repetition penalty, temperature,
- * top-k, top-p. With a seed the samples are reproducible. One sampler per generation: it holds
- * the random state.
+ * top-k, top-p. With a seed the samples are reproducible. One sampler per generation, used by
+ * one thread at a time: it holds the random state, and working arrays it reuses from token to token.
  *
  * <pre>{@code
  * Sampler greedy = Sampler.greedy();
@@ -66,14 +66,21 @@ public final class Sampler {
     public int sample(float[] logits, IntList history) {
         float[] z = logits;
         if (settings.repetitionPenalty() != 1f && history != null && !history.isEmpty()) {
-            z = logits.clone();
+            z = penalized(logits.length);
+            System.arraycopy(logits, 0, z, 0, logits.length);
             float penalty = settings.repetitionPenalty();
-            boolean[] seen = new boolean[z.length];
+            boolean[] seen = seen(z.length);
             for (int i = 0; i < history.size(); i++) {
                 int id = history.get(i);
                 if (id >= 0 && id < z.length && !seen[id]) {
                     seen[id] = true;
                     z[id] = z[id] > 0 ? z[id] / penalty : z[id] * penalty;
+                }
+            }
+            for (int i = 0; i < history.size(); i++) {
+                int id = history.get(i);
+                if (id >= 0 && id < z.length) {
+                    seen[id] = false;
                 }
             }
         }
@@ -98,6 +105,31 @@ public final class Sampler {
         return best;
     }
 
+    // This sampler's working arrays, kept between tokens: a sampler serves one generation, on one
+    // thread at a time, and a token needs several vocabulary-sized arrays (PERFORMANCE.md,
+    // "Allocation per decode step"). Each is exactly the vocabulary long where its length is read.
+    private float[] penalized = new float[0];
+    private boolean[] seen = new boolean[0];
+    private float[] sorted = new float[0];
+    private int[] order = new int[0];
+    private int[] merge = new int[0];
+    private double[] weights = new double[0];
+
+    private float[] penalized(int n) {
+        if (penalized.length != n) {
+            penalized = new float[n];
+        }
+        return penalized;
+    }
+
+    /** All false between calls: {@link #sample} clears the ids it set. */
+    private boolean[] seen(int n) {
+        if (seen.length < n) {
+            seen = new boolean[n];
+        }
+        return seen;
+    }
+
     private int draw(float[] z) {
         int n = z.length;
         float t = settings.temperature();
@@ -105,7 +137,10 @@ public final class Sampler {
         int k = settings.topK() > 0 ? Math.min(settings.topK(), n) : n;
         int[] order = topIndices(z, k);
         double max = z[order[0]] / t;
-        double[] p = new double[k];
+        if (weights.length < k) {
+            weights = new double[k];
+        }
+        double[] p = weights;
         double sum = 0;
         for (int i = 0; i < k; i++) {
             p[i] = Math.exp(z[order[i]] / t - max);
@@ -136,16 +171,24 @@ public final class Sampler {
         return order[keep - 1];
     }
 
-    /** Indices of the k largest values, largest first, ties to the lower index. */
-    private static int[] topIndices(float[] z, int k) {
-        Integer[] idx = new Integer[z.length];
-        for (int i = 0; i < idx.length; i++) {
-            idx[i] = i;
+    /**
+     * Indices of the k largest values in its first k places, largest first, ties to the lower
+     * index. The order (descending value, then ascending index) is total for logits without NaN,
+     * so the merge sort here gives the permutation any correct sort does, boxed or not.
+     */
+    private int[] topIndices(float[] z, int k) {
+        if (order.length < z.length) {
+            order = new int[z.length];
+            merge = new int[z.length];
         }
+        int[] idx = order;
         if (k < z.length) {
-            // Keep the k best with a partial pass: a threshold from a sorted copy, then stable order.
-            float[] sorted = z.clone();
-            Arrays.sort(sorted);
+            // Keep the k best with a partial pass: a threshold from a sorted copy, then index order.
+            if (sorted.length < z.length) {
+                sorted = new float[z.length];
+            }
+            System.arraycopy(z, 0, sorted, 0, z.length);
+            Arrays.sort(sorted, 0, z.length);
             float cut = sorted[z.length - k];
             int above = 0;
             for (float v : z) {
@@ -154,23 +197,53 @@ public final class Sampler {
                 }
             }
             int ties = k - above;
-            int[] picked = new int[k];
             int m = 0;
             for (int i = 0; i < z.length && m < k; i++) {
                 if (z[i] > cut || (z[i] == cut && ties-- > 0)) {
-                    picked[m++] = i;
+                    idx[m++] = i;
                 }
             }
-            idx = new Integer[k];
+        } else {
             for (int i = 0; i < k; i++) {
-                idx[i] = picked[i];
+                idx[i] = i;
             }
         }
-        Arrays.sort(idx, (a, b) -> z[a] != z[b] ? Float.compare(z[b], z[a]) : Integer.compare(a, b));
-        int[] out = new int[k];
-        for (int i = 0; i < k; i++) {
-            out[i] = idx[i];
+        sortByLogit(z, idx, merge, k);
+        return idx;
+    }
+
+    /** Sorts {@code idx[0, k)} by descending {@code z}, ties by ascending index: bottom-up merges through {@code tmp}. */
+    private static void sortByLogit(float[] z, int[] idx, int[] tmp, int k) {
+        int[] from = idx;
+        int[] to = tmp;
+        for (int width = 1; width < k; width *= 2) {
+            for (int lo = 0; lo < k; lo += 2 * width) {
+                int mid = Math.min(lo + width, k);
+                int hi = Math.min(lo + 2 * width, k);
+                int i = lo;
+                int j = mid;
+                int o = lo;
+                while (i < mid && j < hi) {
+                    to[o++] = before(z, from[j], from[i]) ? from[j++] : from[i++];
+                }
+                while (i < mid) {
+                    to[o++] = from[i++];
+                }
+                while (j < hi) {
+                    to[o++] = from[j++];
+                }
+            }
+            int[] swap = from;
+            from = to;
+            to = swap;
         }
-        return out;
+        if (from != idx) {
+            System.arraycopy(from, 0, idx, 0, k);
+        }
+    }
+
+    /** Whether index a comes before b: the larger logit first, then the lower index. */
+    private static boolean before(float[] z, int a, int b) {
+        return z[a] != z[b] ? Float.compare(z[b], z[a]) < 0 : a < b;
     }
 }

@@ -20,6 +20,8 @@ public final class Session implements AutoCloseable {
     private final KvCache cache;
     private int position;
     private Buffers buffers;
+    /** A decode step's one token, as the forward pass takes its tokens. */
+    private final int[] token = new int[1];
 
     Session(DecoderModel model, KvCache cache) {
         this.model = model;
@@ -62,6 +64,12 @@ public final class Session implements AutoCloseable {
         position += tokens;
     }
 
+    /** {@code id} as a run of one token, in an array of the session's. */
+    int[] token(int id) {
+        token[0] = id;
+        return token;
+    }
+
     /** Working memory for steps of up to {@code tokens} tokens, grown on demand and kept. */
     Buffers buffers(int tokens) {
         if (buffers == null || buffers.capacity < tokens) {
@@ -97,6 +105,14 @@ public final class Session implements AutoCloseable {
 
         final float[] cos;
         final float[] sin;
+        /** The last position's hidden state through the final norm, and through the output projection. */
+        final float[] finalNormed;
+
+        final float[] projectedOut;
+        /** Logits a step leaves for a caller that reads them before the next ({@code decodeReusingLogits}). */
+        private final int vocabSize;
+
+        private float[] logits;
 
         Buffers(DecoderConfig c, int embedDim, int capacity) {
             this.capacity = capacity;
@@ -117,6 +133,17 @@ public final class Session implements AutoCloseable {
             ahead = new float[h];
             cos = new float[c.headDim() / 2];
             sin = new float[c.headDim() / 2];
+            finalNormed = new float[h];
+            projectedOut = new float[embedDim];
+            vocabSize = c.vocabSize();
+        }
+
+        /** The vocabulary-sized array, made at the first step that asks for it. */
+        float[] logits() {
+            if (logits == null) {
+                logits = new float[vocabSize];
+            }
+            return logits;
         }
     }
 }

@@ -25,7 +25,8 @@ public interface Kernels {
     /**
      * Σ_k x[k] · w[k] for the n elements of type {@code dtype} starting at {@code byteOffset}.
      *
-     * @param scratch at least n floats, used by implementations that widen f16 first
+     * @param scratch at least n floats, used by implementations that widen f16 first (and by the
+     *     vector one to sum its lanes, when given; with f32 it may be null)
      */
     float dot(DType dtype, MemorySegment segment, long byteOffset, float[] x, int n, float[] scratch);
 

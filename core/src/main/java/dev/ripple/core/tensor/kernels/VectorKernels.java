@@ -45,6 +45,23 @@ final class VectorKernels implements Kernels {
         return acc.lane(0);
     }
 
+    /**
+     * {@link #sum} of the {@code len} lanes stored at {@code lanes[0, len)}, in the same order (so
+     * the same bits): at each halving step lane i adds lane i + half, as {@code acc.add(acc.rearrange(h))}
+     * does for the lanes the next steps read. Overwrites the lanes.
+     */
+    static float sumLanes(float[] lanes, int len) {
+        for (int half = len / 2; half > 0; half /= 2) {
+            for (int i = 0; i < half; i++) {
+                lanes[i] = lanes[i] + lanes[i + half];
+            }
+        }
+        return lanes[0];
+    }
+
+    /** Where {@link #dot} stores its lanes when the caller gave no scratch (f32 needs none to widen). */
+    private static final ThreadScratch DOT_LANES = new ThreadScratch();
+
     @Override
     public String name() {
         return "vector-" + S.vectorBitSize();
@@ -81,7 +98,13 @@ final class VectorKernels implements Kernels {
             FloatVector w = FloatVector.fromMemorySegment(S, segment, byteOffset + 4L * k, ByteOrder.LITTLE_ENDIAN);
             acc0 = w.fma(FloatVector.fromArray(S, x, k), acc0);
         }
-        float sum = sum(acc0.add(acc1).add(acc2.add(acc3)));
+        // Not sum(...): C2 compiles sum on its own and then declines to inline it here ("already
+        // compiled into a medium method"), so the vector was boxed at every call (about 100 bytes
+        // per key per head in attention, PERFORMANCE.md "Allocation per decode step"). Stored, the
+        // lanes are summed in sum's order.
+        float[] lanes = scratch != null && scratch.length >= len ? scratch : DOT_LANES.floats(len);
+        acc0.add(acc1).add(acc2.add(acc3)).intoArray(lanes, 0);
+        float sum = sumLanes(lanes, len);
         for (; k < n; k++) {
             sum += x[k] * segment.get(ScalarKernels.F32, byteOffset + 4L * k);
         }

@@ -218,6 +218,61 @@ class DecoderModelTest {
         }
     }
 
+    /**
+     * A decode step that leaves its logits in the session's array (what {@link Generator} uses)
+     * gives the same bits as one returning a new array, over an f32 and an f16 KV cache, with two
+     * such sessions stepping at once on two threads (attention's arrays are the running thread's,
+     * the logits the session's); the array is the session's own, the same at every step.
+     */
+    @Test
+    void logitsLeftInTheSessionEqualNewOnesWithSessionsOnTwoThreads() throws Exception {
+        Shape[] shapes = {Shape.opt(), Shape.llama()};
+        for (int i = 0; i < shapes.length; i++) {
+            Shape shape = shapes[i];
+            Path file = randomDecoderFile(shape, 61, DType.F16, "reused-logits-" + i);
+            try (RippleFile f = RippleFile.open(file)) {
+                DecoderModel model = DecoderModel.load(f, MappedFfn.of(f));
+                for (DType kv : new DType[] {DType.F32, DType.F16}) {
+                    int[] prompt = ids(shape.vocab(), 7);
+                    List<float[]> expected = new ArrayList<>();
+                    try (Session s = model.newSession(TOKENS + 10, kv)) {
+                        expected.add(model.prefill(s, prompt).logits());
+                        for (int t = 0; t < 9; t++) {
+                            expected.add(model.decode(s, t * 3 + 1).logits());
+                        }
+                    }
+                    ExecutorService pool = Executors.newFixedThreadPool(2);
+                    try {
+                        List<Future<?>> runs = new ArrayList<>();
+                        for (int r = 0; r < 2; r++) {
+                            runs.add(pool.submit(() -> {
+                                try (Session s = model.newSession(TOKENS + 10, kv)) {
+                                    assertArrayEquals(
+                                            expected.get(0),
+                                            model.prefill(s, prompt).logits());
+                                    float[] first = null;
+                                    for (int t = 0; t < 9; t++) {
+                                        float[] logits = model.decodeReusingLogits(s, t * 3 + 1)
+                                                .logits();
+                                        first = first == null ? logits : first;
+                                        assertTrue(logits == first, "the session's array, step " + t);
+                                        assertArrayEquals(expected.get(t + 1), logits, kv + " step " + t);
+                                    }
+                                }
+                                return null;
+                            }));
+                        }
+                        for (Future<?> run : runs) {
+                            run.get();
+                        }
+                    } finally {
+                        pool.shutdownNow();
+                    }
+                }
+            }
+        }
+    }
+
     private static int[] greedy(DecoderModel model, int[] prompt) {
         try (Session s = model.newSession(40)) {
             Generator.Result r = Generator.generate(model, s, prompt, Generator.Options.greedy(12), null, null);

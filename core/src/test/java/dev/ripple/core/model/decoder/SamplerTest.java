@@ -106,6 +106,103 @@ class SamplerTest {
         assertEquals(1, penalised.sample(negative, IntArrayList.newListWith(0)), "-1 · 1.2 < -1.1");
     }
 
+    /**
+     * The sampler keeps its working arrays from token to token: its draws equal those of the
+     * earlier sampler, which sorted boxed indices and allocated every array per token (written out
+     * below), token after token on one sampler, through repeated logits (ties), a vocabulary that
+     * shrinks and grows again, and a repetition penalty whose seen marks must not outlive a call.
+     */
+    @Test
+    void reusedWorkingArraysDrawWhatFreshOnesDid() {
+        Sampler.Settings[] settings = {
+            new Sampler.Settings(0.8f, 40, 0.95f, 1.1f, 7),
+            new Sampler.Settings(1.3f, 0, 0.9f, 1f, 8),
+            new Sampler.Settings(1f, 0, 1f, 1.3f, 9),
+            new Sampler.Settings(0.7f, 5, 1f, 1f, 10)
+        };
+        for (Sampler.Settings st : settings) {
+            Sampler reused = new Sampler(st);
+            ReferenceSampler fresh = new ReferenceSampler(st);
+            IntArrayList history = IntArrayList.newListWith(3, 3, 17);
+            for (int token = 0; token < 60; token++) {
+                int n = token % 3 == 2 ? 97 : 400;
+                float[] z = logits(token + 1000L * st.seed(), n);
+                for (int i = 0; i < n; i += 7) {
+                    z[i] = Math.round(z[i]); // ties among the candidates
+                }
+                int a = reused.sample(z, history);
+                assertEquals(fresh.sample(z, history), a, st + ", token " + token);
+                history.add(a);
+            }
+        }
+    }
+
+    /** The sampler as it was before it reused its arrays: the reference of the test above. */
+    private static final class ReferenceSampler {
+        private final Sampler.Settings settings;
+        private final java.util.SplittableRandom random;
+
+        ReferenceSampler(Sampler.Settings settings) {
+            this.settings = settings;
+            this.random = new java.util.SplittableRandom(settings.seed());
+        }
+
+        int sample(float[] logits, IntArrayList history) {
+            float[] z = logits;
+            if (settings.repetitionPenalty() != 1f && !history.isEmpty()) {
+                z = logits.clone();
+                boolean[] seen = new boolean[z.length];
+                for (int i = 0; i < history.size(); i++) {
+                    int id = history.get(i);
+                    if (id >= 0 && id < z.length && !seen[id]) {
+                        seen[id] = true;
+                        float penalty = settings.repetitionPenalty();
+                        z[id] = z[id] > 0 ? z[id] / penalty : z[id] * penalty;
+                    }
+                }
+            }
+            int n = z.length;
+            float t = settings.temperature();
+            int k = settings.topK() > 0 ? Math.min(settings.topK(), n) : n;
+            float[] zz = z;
+            Integer[] idx = new Integer[n];
+            for (int i = 0; i < n; i++) {
+                idx[i] = i;
+            }
+            Arrays.sort(idx, (a, b) -> zz[a] != zz[b] ? Float.compare(zz[b], zz[a]) : Integer.compare(a, b));
+            double max = z[idx[0]] / t;
+            double[] p = new double[k];
+            double sum = 0;
+            for (int i = 0; i < k; i++) {
+                p[i] = Math.exp(z[idx[i]] / t - max);
+                sum += p[i];
+            }
+            int keep = k;
+            if (settings.topP() < 1f) {
+                double cumulative = 0;
+                for (int i = 0; i < k; i++) {
+                    cumulative += p[i] / sum;
+                    if (cumulative >= settings.topP()) {
+                        keep = i + 1;
+                        break;
+                    }
+                }
+            }
+            double total = 0;
+            for (int i = 0; i < keep; i++) {
+                total += p[i];
+            }
+            double u = random.nextDouble() * total;
+            for (int i = 0; i < keep; i++) {
+                u -= p[i];
+                if (u < 0) {
+                    return idx[i];
+                }
+            }
+            return idx[keep - 1];
+        }
+    }
+
     @Test
     void nonsenseSettingsAreRefused() {
         assertThrows(IllegalArgumentException.class, () -> new Sampler.Settings(-1f, 0, 1f, 1f, 0));

@@ -80,6 +80,66 @@ class SumOrderTest {
         }
     }
 
+    /**
+     * The f32 {@code dot} over a segment (attention's scores over an f32 KV cache) sums its lanes
+     * through an array since it stopped boxing its vector for {@code sum}: still four chains of
+     * fused multiply-adds, {@code (acc0 + acc1) + (acc2 + acc3)}, the halving tree, the scalar tail,
+     * with and without a scratch array given.
+     */
+    @ParameterizedTest(name = "n={0}")
+    @CsvSource({"64", "128", "37", "13", "200", "1031"})
+    void segmentDotSumsItsChainsInTheLaneTreeOrder(int n) {
+        Random rnd = new Random(31L * n);
+        float[] w = gaussian(rnd, n);
+        float[] x = gaussian(rnd, n);
+        MemorySegment seg = MemorySegment.ofArray(w);
+        int bits = Float.floatToRawIntBits(fourChainDot(w, x, n));
+        float[] scratch = new float[n];
+        for (int call = 0; call < WARM_CALLS; call++) {
+            float given = VECTOR.dot(DType.F32, seg, 0, x, n, scratch);
+            float none = VECTOR.dot(DType.F32, seg, 0, x, n, null);
+            if (call == 0 || call == WARM_CALLS - 1) {
+                assertEquals(bits, Float.floatToRawIntBits(given), "call " + call + ", scratch given");
+                assertEquals(bits, Float.floatToRawIntBits(none), "call " + call + ", no scratch");
+            }
+        }
+    }
+
+    /** {@code VectorKernels.dot}'s order: four accumulators, paired sums, the lane tree, the tail. */
+    private static float fourChainDot(float[] w, float[] x, int n) {
+        float[][] acc = new float[4][LANES];
+        int k = 0;
+        int upper4 = n - n % (4 * LANES);
+        for (; k < upper4; k += 4 * LANES) {
+            for (int a = 0; a < 4; a++) {
+                for (int l = 0; l < LANES; l++) {
+                    int i = k + a * LANES + l;
+                    acc[a][l] = Math.fma(w[i], x[i], acc[a][l]);
+                }
+            }
+        }
+        int upper = n - n % LANES;
+        for (; k < upper; k += LANES) {
+            for (int l = 0; l < LANES; l++) {
+                acc[0][l] = Math.fma(w[k + l], x[k + l], acc[0][l]);
+            }
+        }
+        float[] lanes = new float[LANES];
+        for (int l = 0; l < LANES; l++) {
+            lanes[l] = (acc[0][l] + acc[1][l]) + (acc[2][l] + acc[3][l]);
+        }
+        for (int h = LANES / 2; h >= 1; h /= 2) {
+            for (int i = 0; i < h; i++) {
+                lanes[i] = lanes[i] + lanes[i + h];
+            }
+        }
+        float s = lanes[0];
+        for (; k < n; k++) {
+            s += x[k] * w[k];
+        }
+        return s;
+    }
+
     /** One vector accumulator's lanes, the halving tree of {@code VectorKernels.sum}, the scalar tail. */
     private static float laneTreeDot(float[] w, float[] x, int n) {
         float[] acc = new float[LANES];
