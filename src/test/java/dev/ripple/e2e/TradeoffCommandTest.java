@@ -33,8 +33,11 @@ class TradeoffCommandTest {
                 dir.toString(),
                 "--calibration-tokens",
                 "300",
+                // two held-out passages keep the margins wide (2026-12-07): fill-in lifts act > 0 from
+                // cosine 0.66 to 0.98 (bar: +0.1), the calibrated thresholds read 0.298 and 0.293 of the
+                // neurons (bar: 0.3 +- 0.15), the predictors' recall 0.95 and 0.86 (bar: 0.5)
                 "--sentences",
-                "3",
+                "2",
                 "--fractions",
                 "0.3",
                 "--error-targets",
@@ -62,7 +65,7 @@ class TradeoffCommandTest {
                     p.get("cosineMean").asDouble() <= 1.0001
                             && p.get("ffnRelativeError").asDouble() >= 0,
                     p.toString());
-            assertEquals(3, p.get("passages").asInt(), p.toString());
+            assertEquals(2, p.get("passages").asInt(), p.toString());
         }
 
         JsonNode dense = find(points, "top 100%", false, "oracle");
