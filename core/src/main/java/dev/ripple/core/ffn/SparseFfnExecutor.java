@@ -48,6 +48,13 @@ public final class SparseFfnExecutor {
     static final int MAX_PARTS = 8;
 
     /**
+     * The most floats of sums and transposed tokens a thread keeps between split calls (16 MiB):
+     * room for the sets a decode step or a 64-token prefill chunk of a 7B model takes (16 KB a
+     * token at dModel 4,096, a set per part that needed one), not for a long chunk's.
+     */
+    static final long SPLIT_KEPT_FLOATS = 4L << 20;
+
+    /**
      * Where a token's non-f32 rows are widened, or a block of a sequence's rows staged: one array
      * per thread, not one per part of every call.
      */
@@ -531,6 +538,11 @@ public final class SparseFfnExecutor {
         return true;
     }
 
+    /** The floats of sums and transposed tokens the calling thread keeps for its next split call. */
+    static long keptSplitFloats() {
+        return SPLIT.get().keptFloats();
+    }
+
     /** The parts of a call of {@code work} weight elements over {@code n} bundles: from the work alone. */
     private static int parts(long work, int n) {
         return (int) Math.min(Math.min(MAX_PARTS, work / PARALLEL_ELEMENTS), n);
@@ -736,9 +748,32 @@ public final class SparseFfnExecutor {
             return s;
         }
 
-        /** The call is over: the arrays serve the thread's next split call. */
+        /**
+         * The call is over: the arrays serve the thread's next split call, unless they hold more than
+         * {@link #SPLIT_KEPT_FLOATS}, in which case the thread lets them go. Sums grow with the tokens of a
+         * call (a set is tokens x dModel floats), and a thread keeps its arrays as long as it lives: a
+         * prefill chunk of 2,048 tokens at dModel 4,096 would leave up to 8 sets of 32 MiB each behind
+         * on every thread that ran one. A call that large does enough work for its allocation not to
+         * matter, which is what the arrays are kept to save.
+         */
         void release() {
             busy = false;
+            if (keptFloats() > SPLIT_KEPT_FLOATS && SPLIT.get() == this) {
+                SPLIT.remove();
+            }
+        }
+
+        /** The floats of the sums and transposed tokens this holds. */
+        long keptFloats() {
+            long floats = transposed.length;
+            for (float[][] set : sets) {
+                if (set != null) {
+                    for (float[] row : set) {
+                        floats += row.length;
+                    }
+                }
+            }
+            return floats;
         }
 
         /** The call failed, perhaps with parts still writing: the thread's next call takes new arrays. */

@@ -460,6 +460,49 @@ class SparseFfnExecutorTest {
     }
 
     /**
+     * A thread keeps the sums of its split calls for the next one, but not those of a call that long
+     * (a long prefill chunk at a large dModel): a 32-token split call of a 4,096-wide layer leaves
+     * its sets on the thread, and a 1,100-token one (4.5 M floats a set) leaves none, and still gives
+     * what a fresh thread gives.
+     */
+    @Test
+    void aThreadKeepsTheSumsOfShortSplitCallsOnly() throws Exception {
+        Random rnd = new Random(53);
+        FfnLayerWeights w = RandomModels.layer(rnd, 0, 4096, 2, Activation.RELU, false, DType.F32);
+        SparseFfnExecutor ffn = new SparseFfnExecutor(w.spec(), w.downBias());
+        try (Arena arena = Arena.ofShared();
+                ExecutorService thread = Executors.newSingleThreadExecutor();
+                ExecutorService fresh = Executors.newSingleThreadExecutor()) {
+            BundleRefs refs = allBundles(w, RandomModels.bundles(arena, w, new int[] {0, 1}));
+            assertTrue(64L * w.spec().bundleElements() >= 2 * SparseFfnExecutor.PARALLEL_ELEMENTS, "split");
+            Users shortUsers = Users.all(2, 32);
+            float[][] shortXs = randomRows(rnd, 32, 4096);
+            long kept = thread.submit(() -> {
+                        ffn.forwardAll(shortXs, refs, shortUsers.start(), shortUsers.users(), new float[32][4096]);
+                        return SparseFfnExecutor.keptSplitFloats();
+                    })
+                    .get();
+            assertTrue(kept >= 2 * 32 * 4096 && kept <= SparseFfnExecutor.SPLIT_KEPT_FLOATS, "kept " + kept);
+
+            int tokens = 1100;
+            Users longUsers = Users.all(2, tokens);
+            float[][] longXs = randomRows(rnd, tokens, 4096);
+            Callable<float[][]> longCall = () -> {
+                float[][] outs = new float[tokens][4096];
+                ffn.forwardAll(longXs, refs, longUsers.start(), longUsers.users(), outs);
+                return outs;
+            };
+            float[][] afterShort = thread.submit(longCall).get();
+            assertEquals(
+                    0, thread.submit(SparseFfnExecutor::keptSplitFloats).get(), "nothing kept after the long call");
+            float[][] expected = fresh.submit(longCall).get();
+            for (int t = 0; t < tokens; t++) {
+                assertArrayEquals(expected[t], afterShort[t], "token " + t);
+            }
+        }
+    }
+
+    /**
      * The outputs may replace the inputs ({@code outs[t] == xs[t]}): the results are, bit for bit,
      * those into separate arrays, for a sequence in one part (small layer) and one split across the
      * cores (MiniLM-sized), f32 and f16, per-token and transposed. Writing a token's output before
@@ -534,6 +577,19 @@ class SparseFfnExecutorTest {
                     users[u++] = i % tokens;
                 }
                 start[i + 1] = u;
+            }
+            return new Users(start, users);
+        }
+
+        /** Every token uses every bundle. */
+        static Users all(int bundles, int tokens) {
+            int[] start = new int[bundles + 1];
+            int[] users = new int[bundles * tokens];
+            for (int i = 0; i < bundles; i++) {
+                start[i + 1] = (i + 1) * tokens;
+                for (int t = 0; t < tokens; t++) {
+                    users[i * tokens + t] = t;
+                }
             }
             return new Users(start, users);
         }
