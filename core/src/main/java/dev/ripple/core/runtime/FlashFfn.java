@@ -15,6 +15,7 @@ import java.lang.foreign.MemorySegment;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
 import java.util.function.Consumer;
@@ -363,7 +364,11 @@ public final class FlashFfn {
         }
     }
 
-    /** The reads on a read-ahead thread; meanwhile the activations of the bundles at hand, kept for the forward. */
+    /**
+     * The reads on a read-ahead thread; meanwhile the activations of the bundles at hand, kept for
+     * the forward. Returns or throws only once the read has ended, as a read on this thread would:
+     * it writes into this thread's scratch buffer.
+     */
     private void readWhileComputingHits(
             Scratch s,
             LayerCall c,
@@ -378,6 +383,21 @@ public final class FlashFfn {
             reader.read(plan, buffer);
             return System.nanoTime() - t0;
         });
+        try {
+            computeHitsThenAwait(s, c, all, readHasMiss, x, pending, index);
+        } finally {
+            if (!pending.isDone()) {
+                awaitEnd(pending);
+            }
+        }
+    }
+
+    /**
+     * The hits' activations, then the wait for {@code pending}; when either throws, the read may
+     * still be running, and {@link #readWhileComputingHits} waits for it to end.
+     */
+    private void computeHitsThenAwait(
+            Scratch s, LayerCall c, ReadPlan all, boolean[] readHasMiss, float[] x, Future<Long> pending, int index) {
         long earlyStart = System.nanoTime();
         s.earlyCapacity(c.n);
         int e = 0;
@@ -405,11 +425,34 @@ public final class FlashFfn {
             throw TaskFailure.unwrap(ex);
         } catch (InterruptedException ex) {
             Thread.currentThread().interrupt();
-            pending.cancel(false);
             throw new IllegalStateException("interrupted while reading layer " + index, ex);
         }
         c.waitNanos = System.nanoTime() - waitStart;
         c.overlapped = true;
+    }
+
+    /**
+     * Waits for a read that this call abandons (its activations threw, or its wait was interrupted)
+     * to end, whatever its outcome: it writes into this thread's scratch buffer, which the thread's
+     * next call reuses or frees ({@link Scratch#readBuffer} closes an outgrown arena), so it must
+     * not outlive the call, as a read on the caller's own thread would not. Cancelling would not
+     * stop a running read. An interrupt, before or during the wait, is kept for the caller.
+     */
+    private static void awaitEnd(Future<Long> pending) {
+        boolean interrupted = Thread.interrupted();
+        while (true) {
+            try {
+                pending.get();
+                break;
+            } catch (InterruptedException e) {
+                interrupted = true;
+            } catch (ExecutionException | CancellationException e) {
+                break; // the call already fails; a failed read only has to be over
+            }
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     /** Offers the cache every bundle that came from flash in this call or its read-ahead, ascending. */

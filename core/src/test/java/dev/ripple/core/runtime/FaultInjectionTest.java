@@ -1,9 +1,14 @@
 package dev.ripple.core.runtime;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.ripple.core.activity.ActivationPredictor;
 import dev.ripple.core.activity.PredictorKind;
 import dev.ripple.core.model.TokenStats;
 import dev.ripple.core.tensor.Activation;
@@ -20,16 +25,22 @@ import java.lang.foreign.MemorySegment;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Random;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Supplier;
+import org.eclipse.collections.api.list.primitive.MutableIntList;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
 /**
  * A reader that fails on a chosen request (I/O error, short read that leaves the target half
- * written, interruption): the token gets a typed error, nothing of it is cached, and the next
- * token is computed correctly.
+ * written, interruption), or a caller interrupted while its read runs: the token gets a typed
+ * error, nothing of it is cached, and the next token is computed correctly.
  */
 class FaultInjectionTest {
     @RegisterExtension
@@ -130,6 +141,168 @@ class FaultInjectionTest {
             assertEquals(120, warm.cacheHits(), "later tokens hit what the successful read admitted");
             assertEquals(0, warm.readOps(), "a fully cached layer is not read");
             assertTrue(RandomModels.relativeError(again, expected) < 1e-5, "cached bundles are the real ones");
+        }
+    }
+
+    /**
+     * Delegates to a real reader; once {@link #armed}, its next request (on whatever thread) holds
+     * until {@link #release} before reading, and records when it has ended.
+     */
+    static final class GatedReader implements ExtentReader {
+        final ExtentReader real;
+        final AtomicBoolean armed = new AtomicBoolean();
+        final CountDownLatch started = new CountDownLatch(1);
+        final CountDownLatch release = new CountDownLatch(1);
+        final AtomicBoolean ended = new AtomicBoolean();
+
+        GatedReader(ExtentReader real) {
+            this.real = real;
+        }
+
+        @Override
+        public ReadStats read(List<Extent> extents, List<MemorySegment> targets) throws IOException {
+            if (!armed.compareAndSet(true, false)) {
+                return real.read(extents, targets);
+            }
+            started.countDown();
+            try {
+                if (!release.await(30, TimeUnit.SECONDS)) {
+                    throw new IOException("test: never released");
+                }
+                return real.read(extents, targets);
+            } catch (InterruptedException e) {
+                throw new InterruptedIOException("test: read-ahead thread interrupted");
+            } finally {
+                ended.set(true);
+            }
+        }
+
+        @Override
+        public Path path() {
+            return real.path();
+        }
+
+        @Override
+        public long fileSize() {
+            return real.fileSize();
+        }
+
+        @Override
+        public int queueDepth() {
+            return real.queueDepth();
+        }
+
+        @Override
+        public String describe() {
+            return "gated " + real.describe();
+        }
+
+        @Override
+        public void close() throws IOException {
+            real.close();
+        }
+    }
+
+    /** Multiples of 4 for an input whose first value is positive, else multiples of 2: hits and misses apart. */
+    record EvenPredictor(int neurons) implements ActivationPredictor {
+        @Override
+        public String name() {
+            return "even";
+        }
+
+        @Override
+        public void predict(int layer, float[] x, MutableIntList out) {
+            for (int i = 0; i < neurons; i += x[0] > 0 ? 4 : 2) {
+                out.add(i);
+            }
+        }
+    }
+
+    /**
+     * A caller that interrupts a token while its misses are read on a read-ahead thread (the reads
+     * overlapped with the hits' compute) gets the typed error only once that read has ended, since
+     * it writes into the thread's scratch buffer; the thread's next token is then exact.
+     */
+    @Test
+    void interruptedOverlappedReadEndsBeforeTheCallThrowsAndTheNextTokenIsExact() throws Exception {
+        RuntimeOptions options = RuntimeOptions.defaults()
+                .withReader(ReaderKind.POSITIONAL)
+                .withCache("lru", 1.0)
+                .withFillIn(false)
+                .withMaxGapBytes(0);
+        float[] first = new float[16];
+        float[] second = new float[16];
+        first[0] = 1; // multiples of 4: admitted, then hits of the second token
+        second[0] = -1; // multiples of 2: half hits, half misses in reads of their own
+        Random rnd = new Random(3);
+        for (int i = 1; i < 16; i++) {
+            first[i] = rnd.nextFloat() - 0.5f;
+            second[i] = rnd.nextFloat() - 0.5f;
+        }
+        GatedReader[] gated = new GatedReader[1];
+        String before = System.getProperty("ripple.overlap");
+        System.setProperty("ripple.overlap", "true"); // read when the model opens
+        RippleModel opened;
+        RippleModel undisturbed;
+        try {
+            opened = RippleModel.open(MODEL.path(), options, new EvenPredictor(120), null, (p, qd) -> {
+                gated[0] = new GatedReader(ReaderKind.POSITIONAL.open(p, qd));
+                return gated[0];
+            });
+            undisturbed = RippleModel.open(MODEL.path(), options, new EvenPredictor(120), null);
+        } finally {
+            if (before == null) {
+                System.clearProperty("ripple.overlap");
+            } else {
+                System.setProperty("ripple.overlap", before);
+            }
+        }
+        try (RippleModel m = opened;
+                RippleModel plain = undisturbed) {
+            float[] expected = new float[16];
+            plain.ffn(0).forward(first, new float[16]);
+            TokenStats reference = plain.ffn(0).forward(second, expected);
+            assertTrue(reference.cacheHits() > 0 && reference.readOps() > 0, "hits and reads: overlapped " + reference);
+            m.ffn(0).forward(first, new float[16]);
+
+            GatedReader reader = gated[0];
+            AtomicReference<Throwable> thrown = new AtomicReference<>();
+            AtomicBoolean interruptFlag = new AtomicBoolean();
+            AtomicBoolean readEndedAtThrow = new AtomicBoolean();
+            float[] next = new float[16];
+            AtomicReference<Throwable> nextFailure = new AtomicReference<>();
+            reader.armed.set(true);
+            Thread caller = new Thread(() -> {
+                try {
+                    m.ffn(0).forward(second, new float[16]);
+                } catch (Throwable t) {
+                    readEndedAtThrow.set(reader.ended.get());
+                    thrown.set(t);
+                    interruptFlag.set(Thread.interrupted()); // cleared, as a caller would before going on
+                }
+                try {
+                    m.ffn(0).forward(second, next);
+                } catch (Throwable t) {
+                    nextFailure.set(t);
+                }
+            });
+            caller.start();
+            assertTrue(reader.started.await(30, TimeUnit.SECONDS), "the token's read started");
+            caller.interrupt();
+            caller.join(300);
+            assertTrue(caller.isAlive(), "the interrupted call still waits for its read");
+            reader.release.countDown();
+            caller.join(30_000);
+            assertFalse(caller.isAlive());
+
+            assertInstanceOf(IllegalStateException.class, thrown.get());
+            assertTrue(
+                    thrown.get().getMessage().contains("interrupted"),
+                    thrown.get().getMessage());
+            assertTrue(interruptFlag.get(), "the interrupt is kept for the caller");
+            assertTrue(readEndedAtThrow.get(), "the read had ended when the call threw");
+            assertNull(nextFailure.get());
+            assertArrayEquals(expected, next, "the same thread's next token equals an undisturbed model's");
         }
     }
 }
