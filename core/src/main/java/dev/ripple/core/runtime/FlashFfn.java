@@ -436,9 +436,10 @@ public final class FlashFfn {
      * to end, whatever its outcome: it writes into this thread's scratch buffer, which the thread's
      * next call reuses or frees ({@link Scratch#readBuffer} closes an outgrown arena), so it must
      * not outlive the call, as a read on the caller's own thread would not. Cancelling would not
-     * stop a running read. An interrupt, before or during the wait, is kept for the caller.
+     * stop a running read. An interrupt, before or during the wait, is kept for the caller. A
+     * read-ahead nobody will use waits the same way ({@link Prefetch#discard}).
      */
-    private static void awaitEnd(Future<Long> pending) {
+    static void awaitEnd(Future<?> pending) {
         boolean interrupted = Thread.interrupted();
         while (true) {
             try {

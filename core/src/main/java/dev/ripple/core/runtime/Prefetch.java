@@ -3,7 +3,6 @@ package dev.ripple.core.runtime;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.util.Arrays;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
 
 /**
@@ -75,16 +74,14 @@ final class Prefetch {
         pending = null;
     }
 
-    /** Waits for a pending read that nobody will use, so that its buffer can be reused. */
+    /**
+     * Waits for a pending read that nobody will use, so that its buffer can be reused: to its end
+     * even when the thread is interrupted (its failure does not matter; the interrupt is kept), since
+     * a read still writing into the buffer would corrupt the next one read there.
+     */
     void discard() {
         if (pending != null) {
-            try {
-                pending.get();
-            } catch (ExecutionException ignored) {
-                // an unused speculative read: its failure does not matter
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
+            FlashFfn.awaitEnd(pending);
         }
         clear();
     }

@@ -204,6 +204,90 @@ class FaultInjectionTest {
     }
 
     /** Multiples of 4 for an input whose first value is positive, else multiples of 2: hits and misses apart. */
+    /** {@link EvenPredictor} that also predicts ahead, so that {@code prefetch} reads for it. */
+    record EvenAheadPredictor(int neurons) implements ActivationPredictor {
+        @Override
+        public String name() {
+            return "even-ahead";
+        }
+
+        @Override
+        public void predict(int layer, float[] x, MutableIntList out) {
+            new EvenPredictor(neurons).predict(layer, x, out);
+        }
+
+        @Override
+        public boolean predictsAhead() {
+            return true;
+        }
+    }
+
+    /**
+     * A caller interrupted while its token waits for the layer's read-ahead gets the typed error only
+     * once that read has ended: the read-ahead writes into the thread's prefetch buffer, which the
+     * thread's next read-ahead reuses. The next token, read the usual way, is exact.
+     */
+    @Test
+    void interruptedReadAheadEndsBeforeTheCallThrowsAndTheNextTokenIsExact() throws Exception {
+        RuntimeOptions options = RuntimeOptions.defaults()
+                .withReader(ReaderKind.POSITIONAL)
+                .withCache("none", 0)
+                .withFillIn(false);
+        float[] x = new float[16];
+        Random rnd = new Random(4);
+        for (int i = 0; i < 16; i++) {
+            x[i] = rnd.nextFloat() - 0.5f;
+        }
+        GatedReader[] gated = new GatedReader[1];
+        try (RippleModel m = RippleModel.open(MODEL.path(), options, new EvenAheadPredictor(120), null, (p, qd) -> {
+                    gated[0] = new GatedReader(ReaderKind.POSITIONAL.open(p, qd));
+                    return gated[0];
+                });
+                RippleModel plain = RippleModel.open(MODEL.path(), options, new EvenAheadPredictor(120), null)) {
+            float[] expected = new float[16];
+            plain.ffn(0).forward(x, expected);
+            GatedReader reader = gated[0];
+            AtomicReference<Throwable> thrown = new AtomicReference<>();
+            AtomicBoolean interruptFlag = new AtomicBoolean();
+            AtomicBoolean readEndedAtThrow = new AtomicBoolean();
+            float[] next = new float[16];
+            AtomicReference<Throwable> nextFailure = new AtomicReference<>();
+            reader.armed.set(true);
+            Thread caller = new Thread(() -> {
+                try {
+                    m.ffn(0).prefetch(x);
+                    m.ffn(0).forward(x, new float[16]);
+                } catch (Throwable t) {
+                    readEndedAtThrow.set(reader.ended.get());
+                    thrown.set(t);
+                    interruptFlag.set(Thread.interrupted()); // cleared, as a caller would before going on
+                }
+                try {
+                    m.ffn(0).forward(x, next);
+                } catch (Throwable t) {
+                    nextFailure.set(t);
+                }
+            });
+            caller.start();
+            assertTrue(reader.started.await(30, TimeUnit.SECONDS), "the read-ahead started");
+            caller.interrupt();
+            caller.join(300);
+            assertTrue(caller.isAlive(), "the interrupted call still waits for its read-ahead");
+            reader.release.countDown();
+            caller.join(30_000);
+            assertFalse(caller.isAlive());
+
+            assertInstanceOf(IllegalStateException.class, thrown.get());
+            assertTrue(
+                    thrown.get().getMessage().contains("reading ahead"),
+                    thrown.get().getMessage());
+            assertTrue(interruptFlag.get(), "the interrupt is kept for the caller");
+            assertTrue(readEndedAtThrow.get(), "the read-ahead had ended when the call threw");
+            assertNull(nextFailure.get());
+            assertArrayEquals(expected, next, "the same thread's next token equals an undisturbed model's");
+        }
+    }
+
     record EvenPredictor(int neurons) implements ActivationPredictor {
         @Override
         public String name() {
