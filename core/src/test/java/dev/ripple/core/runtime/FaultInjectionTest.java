@@ -246,44 +246,15 @@ class FaultInjectionTest {
                 RippleModel plain = RippleModel.open(MODEL.path(), options, new EvenAheadPredictor(120), null)) {
             float[] expected = new float[16];
             plain.ffn(0).forward(x, expected);
-            GatedReader reader = gated[0];
-            AtomicReference<Throwable> thrown = new AtomicReference<>();
-            AtomicBoolean interruptFlag = new AtomicBoolean();
-            AtomicBoolean readEndedAtThrow = new AtomicBoolean();
             float[] next = new float[16];
-            AtomicReference<Throwable> nextFailure = new AtomicReference<>();
-            reader.armed.set(true);
-            Thread caller = new Thread(() -> {
-                try {
-                    m.ffn(0).prefetch(x);
-                    m.ffn(0).forward(x, new float[16]);
-                } catch (Throwable t) {
-                    readEndedAtThrow.set(reader.ended.get());
-                    thrown.set(t);
-                    interruptFlag.set(Thread.interrupted()); // cleared, as a caller would before going on
-                }
-                try {
-                    m.ffn(0).forward(x, next);
-                } catch (Throwable t) {
-                    nextFailure.set(t);
-                }
-            });
-            caller.start();
-            assertTrue(reader.started.await(30, TimeUnit.SECONDS), "the read-ahead started");
-            caller.interrupt();
-            caller.join(300);
-            assertTrue(caller.isAlive(), "the interrupted call still waits for its read-ahead");
-            reader.release.countDown();
-            caller.join(30_000);
-            assertFalse(caller.isAlive());
-
-            assertInstanceOf(IllegalStateException.class, thrown.get());
-            assertTrue(
-                    thrown.get().getMessage().contains("reading ahead"),
-                    thrown.get().getMessage());
-            assertTrue(interruptFlag.get(), "the interrupt is kept for the caller");
-            assertTrue(readEndedAtThrow.get(), "the read-ahead had ended when the call threw");
-            assertNull(nextFailure.get());
+            assertInterruptedCallWaitsForItsRead(
+                    gated[0],
+                    () -> {
+                        m.ffn(0).prefetch(x);
+                        m.ffn(0).forward(x, new float[16]);
+                    },
+                    () -> m.ffn(0).forward(x, next),
+                    "reading ahead");
             assertArrayEquals(expected, next, "the same thread's next token equals an undisturbed model's");
         }
     }
@@ -349,44 +320,62 @@ class FaultInjectionTest {
             assertTrue(reference.cacheHits() > 0 && reference.readOps() > 0, "hits and reads: overlapped " + reference);
             m.ffn(0).forward(first, new float[16]);
 
-            GatedReader reader = gated[0];
-            AtomicReference<Throwable> thrown = new AtomicReference<>();
-            AtomicBoolean interruptFlag = new AtomicBoolean();
-            AtomicBoolean readEndedAtThrow = new AtomicBoolean();
             float[] next = new float[16];
-            AtomicReference<Throwable> nextFailure = new AtomicReference<>();
-            reader.armed.set(true);
-            Thread caller = new Thread(() -> {
-                try {
-                    m.ffn(0).forward(second, new float[16]);
-                } catch (Throwable t) {
-                    readEndedAtThrow.set(reader.ended.get());
-                    thrown.set(t);
-                    interruptFlag.set(Thread.interrupted()); // cleared, as a caller would before going on
-                }
-                try {
-                    m.ffn(0).forward(second, next);
-                } catch (Throwable t) {
-                    nextFailure.set(t);
-                }
-            });
-            caller.start();
-            assertTrue(reader.started.await(30, TimeUnit.SECONDS), "the token's read started");
-            caller.interrupt();
-            caller.join(300);
-            assertTrue(caller.isAlive(), "the interrupted call still waits for its read");
-            reader.release.countDown();
-            caller.join(30_000);
-            assertFalse(caller.isAlive());
-
-            assertInstanceOf(IllegalStateException.class, thrown.get());
-            assertTrue(
-                    thrown.get().getMessage().contains("interrupted"),
-                    thrown.get().getMessage());
-            assertTrue(interruptFlag.get(), "the interrupt is kept for the caller");
-            assertTrue(readEndedAtThrow.get(), "the read had ended when the call threw");
-            assertNull(nextFailure.get());
+            assertInterruptedCallWaitsForItsRead(
+                    gated[0],
+                    () -> m.ffn(0).forward(second, new float[16]),
+                    () -> m.ffn(0).forward(second, next),
+                    "interrupted");
             assertArrayEquals(expected, next, "the same thread's next token equals an undisturbed model's");
         }
+    }
+
+    /** A call that throws whatever it throws. */
+    interface Call {
+        void run() throws Exception;
+    }
+
+    /**
+     * Runs {@code call} on a new thread with {@code reader}'s next read held, interrupts that thread
+     * once the read has started, and checks that the call still waits for the read 300 ms later,
+     * then, once the read is released, that it threw an {@code IllegalStateException} whose message
+     * holds {@code message}, with the interrupt flag set, only after the read had ended; then runs
+     * {@code next} on the same thread, which must not throw.
+     */
+    private static void assertInterruptedCallWaitsForItsRead(GatedReader reader, Call call, Call next, String message)
+            throws InterruptedException {
+        AtomicReference<Throwable> thrown = new AtomicReference<>();
+        AtomicBoolean interruptFlag = new AtomicBoolean();
+        AtomicBoolean readEndedAtThrow = new AtomicBoolean();
+        AtomicReference<Throwable> nextFailure = new AtomicReference<>();
+        reader.armed.set(true);
+        Thread caller = new Thread(() -> {
+            try {
+                call.run();
+            } catch (Throwable t) {
+                readEndedAtThrow.set(reader.ended.get());
+                thrown.set(t);
+                interruptFlag.set(Thread.interrupted()); // cleared, as a caller would before going on
+            }
+            try {
+                next.run();
+            } catch (Throwable t) {
+                nextFailure.set(t);
+            }
+        });
+        caller.start();
+        assertTrue(reader.started.await(30, TimeUnit.SECONDS), "the read started");
+        caller.interrupt();
+        caller.join(300);
+        assertTrue(caller.isAlive(), "the interrupted call still waits for its read");
+        reader.release.countDown();
+        caller.join(30_000);
+        assertFalse(caller.isAlive());
+
+        assertInstanceOf(IllegalStateException.class, thrown.get());
+        assertTrue(thrown.get().getMessage().contains(message), thrown.get().getMessage());
+        assertTrue(interruptFlag.get(), "the interrupt is kept for the caller");
+        assertTrue(readEndedAtThrow.get(), "the read had ended when the call threw");
+        assertNull(nextFailure.get());
     }
 }
