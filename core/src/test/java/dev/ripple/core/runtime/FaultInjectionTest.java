@@ -58,28 +58,12 @@ class FaultInjectionTest {
         }
     }
 
-    /** Delegates to a real reader; request number {@code failAt} scribbles over half its targets, then throws. */
-    static final class FaultyReader implements ExtentReader {
+    /** A reader that reads through {@code real} and says so; subclasses change what a request does. */
+    abstract static class DelegatingReader implements ExtentReader {
         final ExtentReader real;
-        final AtomicInteger requests = new AtomicInteger();
-        final int failAt;
-        final Fault fault;
 
-        FaultyReader(ExtentReader real, int failAt, Fault fault) {
+        DelegatingReader(ExtentReader real) {
             this.real = real;
-            this.failAt = failAt;
-            this.fault = fault;
-        }
-
-        @Override
-        public ReadStats read(List<Extent> extents, List<MemorySegment> targets) throws IOException {
-            if (requests.getAndIncrement() == failAt) {
-                for (MemorySegment t : targets) {
-                    t.asSlice(0, t.byteSize() / 2).fill((byte) 0x7f); // a partial, wrong read
-                }
-                throw fault.error.get();
-            }
-            return real.read(extents, targets);
         }
 
         @Override
@@ -98,13 +82,37 @@ class FaultInjectionTest {
         }
 
         @Override
-        public String describe() {
-            return "faulty " + real.describe();
+        public void close() throws IOException {
+            real.close();
+        }
+    }
+
+    /** Delegates to a real reader; request number {@code failAt} scribbles over half its targets, then throws. */
+    static final class FaultyReader extends DelegatingReader {
+        final AtomicInteger requests = new AtomicInteger();
+        final int failAt;
+        final Fault fault;
+
+        FaultyReader(ExtentReader real, int failAt, Fault fault) {
+            super(real);
+            this.failAt = failAt;
+            this.fault = fault;
         }
 
         @Override
-        public void close() throws IOException {
-            real.close();
+        public ReadStats read(List<Extent> extents, List<MemorySegment> targets) throws IOException {
+            if (requests.getAndIncrement() == failAt) {
+                for (MemorySegment t : targets) {
+                    t.asSlice(0, t.byteSize() / 2).fill((byte) 0x7f); // a partial, wrong read
+                }
+                throw fault.error.get();
+            }
+            return real.read(extents, targets);
+        }
+
+        @Override
+        public String describe() {
+            return "faulty " + real.describe();
         }
     }
 
@@ -148,15 +156,14 @@ class FaultInjectionTest {
      * Delegates to a real reader; once {@link #armed}, its next request (on whatever thread) holds
      * until {@link #release} before reading, and records when it has ended.
      */
-    static final class GatedReader implements ExtentReader {
-        final ExtentReader real;
+    static final class GatedReader extends DelegatingReader {
         final AtomicBoolean armed = new AtomicBoolean();
         final CountDownLatch started = new CountDownLatch(1);
         final CountDownLatch release = new CountDownLatch(1);
         final AtomicBoolean ended = new AtomicBoolean();
 
         GatedReader(ExtentReader real) {
-            this.real = real;
+            super(real);
         }
 
         @Override
@@ -178,47 +185,8 @@ class FaultInjectionTest {
         }
 
         @Override
-        public Path path() {
-            return real.path();
-        }
-
-        @Override
-        public long fileSize() {
-            return real.fileSize();
-        }
-
-        @Override
-        public int queueDepth() {
-            return real.queueDepth();
-        }
-
-        @Override
         public String describe() {
             return "gated " + real.describe();
-        }
-
-        @Override
-        public void close() throws IOException {
-            real.close();
-        }
-    }
-
-    /** Multiples of 4 for an input whose first value is positive, else multiples of 2: hits and misses apart. */
-    /** {@link EvenPredictor} that also predicts ahead, so that {@code prefetch} reads for it. */
-    record EvenAheadPredictor(int neurons) implements ActivationPredictor {
-        @Override
-        public String name() {
-            return "even-ahead";
-        }
-
-        @Override
-        public void predict(int layer, float[] x, MutableIntList out) {
-            new EvenPredictor(neurons).predict(layer, x, out);
-        }
-
-        @Override
-        public boolean predictsAhead() {
-            return true;
         }
     }
 
@@ -239,11 +207,11 @@ class FaultInjectionTest {
             x[i] = rnd.nextFloat() - 0.5f;
         }
         GatedReader[] gated = new GatedReader[1];
-        try (RippleModel m = RippleModel.open(MODEL.path(), options, new EvenAheadPredictor(120), null, (p, qd) -> {
+        try (RippleModel m = RippleModel.open(MODEL.path(), options, new EvenPredictor(120, true), null, (p, qd) -> {
                     gated[0] = new GatedReader(ReaderKind.POSITIONAL.open(p, qd));
                     return gated[0];
                 });
-                RippleModel plain = RippleModel.open(MODEL.path(), options, new EvenAheadPredictor(120), null)) {
+                RippleModel plain = RippleModel.open(MODEL.path(), options, new EvenPredictor(120, true), null)) {
             float[] expected = new float[16];
             plain.ffn(0).forward(x, expected);
             float[] next = new float[16];
@@ -259,7 +227,11 @@ class FaultInjectionTest {
         }
     }
 
-    record EvenPredictor(int neurons) implements ActivationPredictor {
+    /**
+     * Multiples of 4 for an input whose first value is positive, else multiples of 2: hits and misses
+     * apart. With {@code predictsAhead}, {@code prefetch} reads what it proposes.
+     */
+    record EvenPredictor(int neurons, boolean predictsAhead) implements ActivationPredictor {
         @Override
         public String name() {
             return "even";
@@ -300,11 +272,11 @@ class FaultInjectionTest {
         RippleModel opened;
         RippleModel undisturbed;
         try {
-            opened = RippleModel.open(MODEL.path(), options, new EvenPredictor(120), null, (p, qd) -> {
+            opened = RippleModel.open(MODEL.path(), options, new EvenPredictor(120, false), null, (p, qd) -> {
                 gated[0] = new GatedReader(ReaderKind.POSITIONAL.open(p, qd));
                 return gated[0];
             });
-            undisturbed = RippleModel.open(MODEL.path(), options, new EvenPredictor(120), null);
+            undisturbed = RippleModel.open(MODEL.path(), options, new EvenPredictor(120, false), null);
         } finally {
             if (before == null) {
                 System.clearProperty("ripple.overlap");
