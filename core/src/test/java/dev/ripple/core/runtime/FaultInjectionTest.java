@@ -267,25 +267,12 @@ class FaultInjectionTest {
             second[i] = rnd.nextFloat() - 0.5f;
         }
         GatedReader[] gated = new GatedReader[1];
-        String before = System.getProperty("ripple.overlap");
-        System.setProperty("ripple.overlap", "true"); // read when the model opens
-        RippleModel opened;
-        RippleModel undisturbed;
-        try {
-            opened = RippleModel.open(MODEL.path(), options, new EvenPredictor(120, false), null, (p, qd) -> {
-                gated[0] = new GatedReader(ReaderKind.POSITIONAL.open(p, qd));
-                return gated[0];
-            });
-            undisturbed = RippleModel.open(MODEL.path(), options, new EvenPredictor(120, false), null);
-        } finally {
-            if (before == null) {
-                System.clearProperty("ripple.overlap");
-            } else {
-                System.setProperty("ripple.overlap", before);
-            }
-        }
-        try (RippleModel m = opened;
-                RippleModel plain = undisturbed) {
+        try (RippleModel m = OverlapOn.open(() ->
+                        RippleModel.open(MODEL.path(), options, new EvenPredictor(120, false), null, (p, qd) -> {
+                            gated[0] = new GatedReader(ReaderKind.POSITIONAL.open(p, qd));
+                            return gated[0];
+                        }));
+                RippleModel plain = RippleModel.open(MODEL.path(), options, new EvenPredictor(120, false), null)) {
             float[] expected = new float[16];
             plain.ffn(0).forward(first, new float[16]);
             TokenStats reference = plain.ffn(0).forward(second, expected);

@@ -141,19 +141,8 @@ class RippleModelTest {
         RuntimeOptions cached = predictedOnly(reader, "lru", 0.5);
         RuntimeOptions uncached = cached.withCache("none", 0);
         int overlapped = 0;
-        String before = System.getProperty("ripple.overlap");
-        System.setProperty("ripple.overlap", "true"); // read when the model opens
-        RippleModel opened;
-        try {
-            opened = RippleModel.open(MODEL.path(), cached, new TracePredictor(sets), null);
-        } finally {
-            if (before == null) {
-                System.clearProperty("ripple.overlap");
-            } else {
-                System.setProperty("ripple.overlap", before);
-            }
-        }
-        try (RippleModel m = opened;
+        try (RippleModel m =
+                        OverlapOn.open(() -> RippleModel.open(MODEL.path(), cached, new TracePredictor(sets), null));
                 RippleModel plain = RippleModel.open(MODEL.path(), uncached, new TracePredictor(sets), null)) {
             for (int t = 0; t < 12; t++) {
                 float[] x = RandomModels.randomFloats(rnd, 32, 1f);
