@@ -9,6 +9,7 @@ import java.util.Arrays;
 import java.util.HashSet;
 import java.util.Random;
 import java.util.Set;
+import java.util.SplittableRandom;
 import org.eclipse.collections.impl.list.mutable.primitive.IntArrayList;
 import org.junit.jupiter.api.Test;
 
@@ -140,11 +141,11 @@ class SamplerTest {
     /** The sampler as it was before it reused its arrays: the reference of the test above. */
     private static final class ReferenceSampler {
         private final Sampler.Settings settings;
-        private final java.util.SplittableRandom random;
+        private final SplittableRandom random;
 
         ReferenceSampler(Sampler.Settings settings) {
             this.settings = settings;
-            this.random = new java.util.SplittableRandom(settings.seed());
+            this.random = new SplittableRandom(settings.seed());
         }
 
         int sample(float[] logits, IntArrayList history) {
