@@ -55,8 +55,8 @@ public final class SparseFfnExecutor {
     static final long SPLIT_KEPT_FLOATS = 4L << 20;
 
     /**
-     * Where a token's non-f32 rows are widened, or a block of a sequence's rows staged: one array
-     * per thread, not one per part of every call.
+     * Where a one-part token's non-f32 rows are widened: one array per thread, not one per call (a
+     * sequence stages its rows in its {@link SequenceScratch}).
      */
     private static final ThreadScratch WIDENING = new ThreadScratch();
 
@@ -255,19 +255,7 @@ public final class SparseFfnExecutor {
                 kernels.transpose(xs, tokens, d, xT);
             }
             acc = own.sums(tokens, d);
-            accumulateAll(
-                    xs,
-                    xT,
-                    stride,
-                    union,
-                    usersStart,
-                    users,
-                    0,
-                    n,
-                    tokens,
-                    acc,
-                    own,
-                    WIDENING.floats(Kernels.MAX_ROWS * d));
+            accumulateAll(xs, xT, stride, union, usersStart, users, 0, n, tokens, acc, own);
         } else {
             SplitScratch split = SplitScratch.acquire();
             try {
@@ -294,8 +282,7 @@ public final class SparseFfnExecutor {
                                 bounds(n, parts, p + 1),
                                 tokens,
                                 sums,
-                                own,
-                                own.widening(Kernels.MAX_ROWS * d)));
+                                own));
                 for (int t = 0; t < tokens; t++) {
                     finish(acc[t], outs[t]);
                 }
@@ -320,9 +307,9 @@ public final class SparseFfnExecutor {
      * most of their neurons, so computing a bundle's pre-activation for a token that does not use it
      * costs less than the horizontal sums the tiles need. A token that does
      * not use a bundle of the block gets coefficient 0 for it, which adds nothing; each token's sum
-     * still receives its bundles in union order. Its working arrays are {@code own} and
-     * {@code scratch} (rows staged): its thread's for a one-part sequence (it never waits, so
-     * nothing else runs on the thread meanwhile), the call's for a part ({@link SplitScratch}).
+     * still receives its bundles in union order. Its working arrays, rows staged among them, are
+     * {@code arrays}: its thread's for a one-part sequence (it never waits, so nothing else runs on
+     * the thread meanwhile), the call's for a part ({@link SplitScratch}).
      *
      * @param tokens the sequence's length; {@code acc} has a sum for each of them, perhaps more rows
      */
@@ -337,13 +324,12 @@ public final class SparseFfnExecutor {
             int to,
             int tokens,
             float[][] acc,
-            SequenceScratch arrays,
-            float[] scratch) {
+            SequenceScratch arrays) {
         SequenceScratch own = arrays.forTokens(tokens);
         // own.segs is the thread's (or the call's), emptied when the call ends (normally or not): an array kept full
         // would hold the last call's segments, and with them an automatic arena's memory, reachable.
         try {
-            accumulateBlocks(xs, xT, stride, b, usersStart, users, from, to, tokens, acc, own, scratch);
+            accumulateBlocks(xs, xT, stride, b, usersStart, users, from, to, tokens, acc, own);
         } finally {
             Arrays.fill(own.segs, null);
         }
@@ -361,9 +347,9 @@ public final class SparseFfnExecutor {
             int to,
             int tokens,
             float[][] acc,
-            SequenceScratch own,
-            float[] scratch) {
+            SequenceScratch own) {
         int d = spec.dModel();
+        float[] scratch = own.widening(Kernels.MAX_ROWS * d);
         MemorySegment[] segs = own.segs;
         DType t = spec.dtype();
         int rowsMax = Kernels.MAX_ROWS;
@@ -449,7 +435,7 @@ public final class SparseFfnExecutor {
 
     /**
      * {@link #forwardAll}'s working memory on one thread, grown on demand and reused: the block
-     * arrays of {@link #accumulateAll} and, for a sequence that runs in one part, its sums (its
+     * arrays of {@link #accumulateAll}, where it stages its rows among them, and, for a sequence that runs in one part, its sums (its
      * transposed tokens: {@link #TRANSPOSED}). A split call's parts take theirs, with their rows'
      * widening scratch, from the call ({@link SplitScratch}), not from the threads that run them:
      * the common pool's threads drop their thread locals each time they go idle, so a pool
@@ -479,7 +465,7 @@ public final class SparseFfnExecutor {
         float[] gate = new float[0];
         float[] coef = new float[0];
         private float[][] sums = new float[0][0];
-        /** A split call's part's widening scratch (a one-part call's is {@link #WIDENING}). */
+        /** Where {@link #accumulateAll} widens or stages its block's rows. */
         private float[] widening = new float[0];
 
         /** At least {@code n} floats of widening scratch, contents garbage. */
