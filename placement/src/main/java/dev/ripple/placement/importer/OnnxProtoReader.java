@@ -183,15 +183,23 @@ final class OnnxProtoReader {
             }
         }
 
+        /**
+         * A packed repeated field's payload, little-endian, checked to hold whole elements of
+         * {@code width} bytes ({@code elements} names them in the error).
+         */
+        ByteBuffer packed(int tag, int width, String elements) throws ModelFormatException {
+            int[] s = slice(tag);
+            if (s[1] % width != 0) {
+                throw error("packed " + elements + " of " + s[1] + " bytes, not a multiple of " + width);
+            }
+            return ByteBuffer.wrap(buf, s[0], s[1]).order(ByteOrder.LITTLE_ENDIAN);
+        }
+
         /** Repeated float field, packed or not. */
         void floats(int tag, FloatArrayList out) throws ModelFormatException {
             if (WireFormat.getTagWireType(tag) == LEN) {
-                int[] s = slice(tag);
-                if (s[1] % 4 != 0) {
-                    throw error("packed floats of " + s[1] + " bytes, not a multiple of 4");
-                }
-                ByteBuffer b = ByteBuffer.wrap(buf, s[0], s[1]).order(ByteOrder.LITTLE_ENDIAN);
-                out.ensureCapacity(out.size() + s[1] / 4);
+                ByteBuffer b = packed(tag, Float.BYTES, "floats");
+                out.ensureCapacity(out.size() + b.remaining() / Float.BYTES);
                 while (b.hasRemaining()) {
                     out.add(b.getFloat());
                 }
@@ -203,11 +211,7 @@ final class OnnxProtoReader {
         /** Repeated double field, packed or not. */
         void doubles(int tag, DoubleArrayList out) throws ModelFormatException {
             if (WireFormat.getTagWireType(tag) == LEN) {
-                int[] s = slice(tag);
-                if (s[1] % 8 != 0) {
-                    throw error("packed doubles of " + s[1] + " bytes, not a multiple of 8");
-                }
-                ByteBuffer b = ByteBuffer.wrap(buf, s[0], s[1]).order(ByteOrder.LITTLE_ENDIAN);
+                ByteBuffer b = packed(tag, Double.BYTES, "doubles");
                 while (b.hasRemaining()) {
                     out.add(b.getDouble());
                 }

@@ -162,6 +162,26 @@ class OnnxImporterTest {
         assertTrue(i8.getMessage().contains("int8"), i8.getMessage());
     }
 
+    /** Packed float_data and double_data must hold whole 4- and 8-byte elements. */
+    @Test
+    void packedFloatsAndDoublesOfPartElementsAreFormatErrors() {
+        assertPackedRejected(4, 6, "packed floats of 6 bytes, not a multiple of 4");
+        assertPackedRejected(10, 12, "packed doubles of 12 bytes, not a multiple of 8");
+    }
+
+    /** A model whose one initializer has {@code bytes} zero bytes in its TensorProto's packed field {@code field}. */
+    private static void assertPackedRejected(int field, int bytes, String detail) {
+        byte[] tensor = OnnxTestWriter.message(o -> {
+            o.writeString(8, "w");
+            o.writeByteArray(field, new byte[bytes]);
+        });
+        byte[] graph = OnnxTestWriter.message(o -> o.writeByteArray(5, tensor));
+        byte[] model = OnnxTestWriter.message(o -> o.writeByteArray(7, graph));
+        ModelFormatException e =
+                assertThrows(ModelFormatException.class, () -> OnnxModel.parse(Path.of("packed.onnx"), model));
+        assertTrue(e.getMessage().contains(detail), e.getMessage());
+    }
+
     @Test
     void float16InitializersConvert() throws Exception {
         float[] values = {1.5f, -2.25f, 0.0009765625f};
