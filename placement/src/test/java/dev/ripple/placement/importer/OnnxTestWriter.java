@@ -51,15 +51,8 @@ public final class OnnxTestWriter {
             }
             o.writeInt32(2, 1);
             o.writeString(8, name);
-            if (floatData) {
-                ByteBuffer b = ByteBuffer.allocate(values.length * 4).order(ByteOrder.LITTLE_ENDIAN);
-                for (float v : values) {
-                    b.putFloat(v);
-                }
-                o.writeByteArray(4, b.array());
-            } else {
-                o.writeByteArray(9, rawFloats(values));
-            }
+            // packed float_data holds the same little-endian bytes as raw_data, in another field
+            o.writeByteArray(floatData ? 4 : 9, rawFloats(values));
         }));
         return name;
     }
