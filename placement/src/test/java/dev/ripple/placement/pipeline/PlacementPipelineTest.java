@@ -111,12 +111,7 @@ class PlacementPipelineTest {
         for (int l = 0; l < 2; l++) {
             double density = l == 0 ? 0.1 : 0.3;
             for (int t = 0; t < tokens; t++) {
-                RoaringBitmap active = new RoaringBitmap();
-                for (int i = 0; i < n; i++) {
-                    if (rnd.nextDouble() < density) {
-                        active.add(i);
-                    }
-                }
+                RoaringBitmap active = randomActive(rnd, n, density);
                 trace.add(l, active);
                 blockIds[l][t / block] += active.getCardinality();
             }
@@ -221,16 +216,21 @@ class PlacementPipelineTest {
         ActivationTrace trace = new ActivationTrace(new TraceInfo("x", "x", "act > 0", tokens), widths);
         for (int l = 0; l < layers; l++) {
             for (int t = 0; t < tokens; t++) {
-                RoaringBitmap active = new RoaringBitmap();
-                for (int i = 0; i < neurons; i++) {
-                    if (rnd.nextDouble() < density) {
-                        active.add(i);
-                    }
-                }
-                trace.add(l, active);
+                trace.add(l, randomActive(rnd, neurons, density));
             }
         }
         return trace;
+    }
+
+    /** One token's active neurons of {@code neurons}: each active with {@code density}, drawn in id order. */
+    private static RoaringBitmap randomActive(Random rnd, int neurons, double density) {
+        RoaringBitmap active = new RoaringBitmap();
+        for (int i = 0; i < neurons; i++) {
+            if (rnd.nextDouble() < density) {
+                active.add(i);
+            }
+        }
+        return active;
     }
 
     private static final PlacementAlgorithm IDENTITY = PlacementAlgorithms.byName("identity");
@@ -278,13 +278,7 @@ class PlacementPipelineTest {
         Random rnd = new Random(8);
         for (int l = 0; l < 2; l++) {
             for (int t = 0; t < 400; t++) {
-                RoaringBitmap active = new RoaringBitmap();
-                for (int i = 0; i < neurons[l]; i++) {
-                    if (rnd.nextDouble() < 0.1) {
-                        active.add(i);
-                    }
-                }
-                trace.add(l, active);
+                trace.add(l, randomActive(rnd, neurons[l], 0.1));
             }
         }
         RefinedPathPlacement endless = new RefinedPathPlacement(
