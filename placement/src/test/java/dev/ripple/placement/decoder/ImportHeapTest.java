@@ -48,11 +48,9 @@ class ImportHeapTest {
             Tensor gate = shard.tensor("model.layers.3.mlp.gate_proj.weight");
             SmallHeapImport.assertBundles(f, 3, gate::get, down::get, 1024, 4096);
             Tensor emb = f.tensor("model.embed_tokens.weight").orElseThrow();
-            Tensor source = SafetensorsFile.open(hf.resolve("model-00001-of-00002.safetensors"))
-                            .entries()
-                            .containsKey("model.embed_tokens.weight")
-                    ? SafetensorsFile.open(hf.resolve("model-00001-of-00002.safetensors"))
-                            .tensor("model.embed_tokens.weight")
+            SafetensorsFile first = SafetensorsFile.open(hf.resolve("model-00001-of-00002.safetensors"));
+            Tensor source = first.entries().containsKey("model.embed_tokens.weight")
+                    ? first.tensor("model.embed_tokens.weight")
                     : shard.tensor("model.embed_tokens.weight");
             assertEquals(source.data().byteSize(), emb.data().byteSize());
             assertEquals(-1, source.data().mismatch(emb.data()), "the embeddings are copied byte for byte");
