@@ -14,7 +14,9 @@ public final class TaskFailure {
 
     /**
      * The exception to throw for {@code e}: its cause if unchecked; a checked cause wrapped in an
-     * {@link IllegalStateException} carrying the cause's message. An {@link Error} (out of memory,
+     * {@link IllegalStateException} whose message names the cause's type and gives its message
+     * ({@code "NoSuchFileException: /models/opt.ripple"}: some checked exceptions' messages say
+     * nothing without their type, and a command line prints only the message). An {@link Error} (out of memory,
      * say) is thrown from here as it is, so that its kind is not hidden behind a wrapper.
      *
      * <pre>{@code
@@ -34,6 +36,7 @@ public final class TaskFailure {
         if (cause == null) {
             return new IllegalStateException(e);
         }
-        return new IllegalStateException(cause.getMessage() != null ? cause.getMessage() : cause.toString(), cause);
+        String type = cause.getClass().getSimpleName();
+        return new IllegalStateException(cause.getMessage() != null ? type + ": " + cause.getMessage() : type, cause);
     }
 }

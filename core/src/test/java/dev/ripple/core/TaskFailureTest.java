@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import java.io.IOException;
+import java.nio.file.NoSuchFileException;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
@@ -40,15 +41,22 @@ class TaskFailureTest {
     }
 
     @Test
-    void aCheckedCauseIsWrappedWithItsMessage() {
+    void aCheckedCauseIsWrappedWithItsTypeAndMessage() {
         IOException thrown = new IOException("layer 3: read failed");
         ExecutionException e = failureOf(() -> {
             throw thrown;
         });
         RuntimeException r = TaskFailure.unwrap(e);
         assertEquals(IllegalStateException.class, r.getClass());
-        assertEquals("layer 3: read failed", r.getMessage());
+        assertEquals("IOException: layer 3: read failed", r.getMessage());
         assertSame(thrown, r.getCause());
+        ExecutionException missing = failureOf(() -> {
+            throw new NoSuchFileException("/models/opt.ripple");
+        });
+        assertEquals(
+                "NoSuchFileException: /models/opt.ripple",
+                TaskFailure.unwrap(missing).getMessage(),
+                "a message that is only a path says what happened through its type");
     }
 
     @Test
@@ -56,6 +64,6 @@ class TaskFailureTest {
         ExecutionException e = failureOf(() -> {
             throw new IOException();
         });
-        assertEquals("java.io.IOException", TaskFailure.unwrap(e).getMessage());
+        assertEquals("IOException", TaskFailure.unwrap(e).getMessage());
     }
 }

@@ -18,6 +18,11 @@ package dev.ripple.io;
 public record Extent(long offset, long length) implements Comparable<Extent> {
 
     public Extent {
+        check(offset, length);
+    }
+
+    /** Refuses what no extent may be; for holders of extents as plain numbers ({@link ReadPlan}). */
+    static void check(long offset, long length) {
         if (offset < 0) {
             throw new IllegalArgumentException("extent offset must be >= 0, got " + offset);
         }

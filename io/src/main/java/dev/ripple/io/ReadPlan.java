@@ -23,15 +23,15 @@ import java.util.List;
  */
 public final class ReadPlan {
 
-    private final List<Extent> needed;
+    private final NeededExtents needed;
     private final List<Extent> reads;
     private final int[] readOfNeeded;
     private final long[] readBufferOffsets;
     private final long bytesNeeded;
     private final long bytesRead;
 
-    ReadPlan(List<Extent> needed, List<Extent> reads, int[] readOfNeeded) {
-        this.needed = List.copyOf(needed);
+    ReadPlan(NeededExtents needed, List<Extent> reads, int[] readOfNeeded) {
+        this.needed = needed;
         this.reads = List.copyOf(reads);
         this.readOfNeeded = readOfNeeded;
         this.readBufferOffsets = new long[reads.size()];
@@ -42,15 +42,23 @@ public final class ReadPlan {
         }
         this.bytesRead = offset;
         long sum = 0;
-        for (Extent e : needed) {
-            sum += e.length();
+        for (int i = 0; i < needed.count(); i++) {
+            sum += needed.length(i);
         }
         this.bytesNeeded = sum;
     }
 
-    /** The needed extents, in the order given to the planner. */
+    /**
+     * The needed extents, in the order given to the planner: a list made on each call (the plan
+     * holds them as numbers, see {@link ReadPlanner#plan(long[], int, long)}).
+     */
     public List<Extent> needed() {
-        return needed;
+        return needed.asList();
+    }
+
+    /** Number of needed extents. */
+    public int neededCount() {
+        return needed.count();
     }
 
     /** The physical reads, sorted by offset and disjoint. */
@@ -80,8 +88,7 @@ public final class ReadPlan {
 
     /** Where needed extent {@code neededIndex} starts inside its read. */
     public long offsetInRead(int neededIndex) {
-        return needed.get(neededIndex).offset()
-                - reads.get(readOfNeeded[neededIndex]).offset();
+        return needed.offset(neededIndex) - reads.get(readOfNeeded[neededIndex]).offset();
     }
 
     /** Where read {@code readIndex} starts in a buffer holding all reads back to back. */
@@ -96,7 +103,7 @@ public final class ReadPlan {
 
     /** Needed extent {@code neededIndex} as a slice of {@code buffer} filled according to this plan. */
     public MemorySegment neededSlice(MemorySegment buffer, int neededIndex) {
-        return buffer.asSlice(bufferOffset(neededIndex), needed.get(neededIndex).length());
+        return buffer.asSlice(bufferOffset(neededIndex), needed.length(neededIndex));
     }
 
     /**
@@ -125,20 +132,22 @@ public final class ReadPlan {
                 keptReads.add(reads.get(r));
             }
         }
-        List<Extent> keptNeeded = new ArrayList<>();
-        int[] readOf = new int[needed.size()];
-        for (int i = 0; i < needed.size(); i++) {
+        int n = needed.count();
+        boolean[] neededKept = new boolean[n];
+        int[] readOf = new int[n];
+        int keptNeeded = 0;
+        for (int i = 0; i < n; i++) {
             if (kept[readOfNeeded[i]]) {
-                readOf[keptNeeded.size()] = newIndex[readOfNeeded[i]];
-                keptNeeded.add(needed.get(i));
+                neededKept[i] = true;
+                readOf[keptNeeded++] = newIndex[readOfNeeded[i]];
             }
         }
-        return new ReadPlan(keptNeeded, keptReads, Arrays.copyOf(readOf, keptNeeded.size()));
+        return new ReadPlan(needed.keep(neededKept, keptNeeded), keptReads, Arrays.copyOf(readOf, keptNeeded));
     }
 
     @Override
     public String toString() {
-        return "ReadPlan[" + needed.size() + " needed extents, " + reads.size() + " reads, " + bytesNeeded
+        return "ReadPlan[" + needed.count() + " needed extents, " + reads.size() + " reads, " + bytesNeeded
                 + " bytes needed, " + bytesRead + " bytes read]";
     }
 }

@@ -149,31 +149,53 @@ public final class ReadPlanner {
      * @throws IllegalArgumentException if the extents are not sorted by offset
      */
     public ReadPlan plan(List<Extent> needed) {
-        int n = needed.size();
+        return plan(NeededExtents.of(needed));
+    }
+
+    /**
+     * Plans the reads for {@code count} extents of {@code length} bytes each, at the first
+     * {@code count} of {@code offsets}: the same plan as {@link #plan(List)} over those extents,
+     * for a caller that holds its bundles as offsets. A layer's bundles share one length, and a
+     * decode step plans every needed bundle of every layer; this form spares an {@link Extent}
+     * per bundle. The plan copies the offsets, so the caller may reuse its array.
+     *
+     * <pre>{@code
+     * for (int i = 0; i < n; i++) offsets[i] = layer.bundleOffset(slots[i]);
+     * ReadPlan plan = planner.plan(offsets, n, layer.spec().bundleBytes());
+     * }</pre>
+     *
+     * @throws IllegalArgumentException if the offsets are not sorted, {@code count} exceeds them,
+     *     or an offset and {@code length} are not an extent
+     */
+    public ReadPlan plan(long[] offsets, int count, long length) {
+        return plan(NeededExtents.uniform(offsets, count, length));
+    }
+
+    private ReadPlan plan(NeededExtents needed) {
+        int n = needed.count();
         int[] readOfNeeded = new int[n];
         List<Extent> reads = new ArrayList<>();
         if (n == 0) {
             return new ReadPlan(needed, reads, readOfNeeded);
         }
-        long start = needed.getFirst().offset();
-        long end = needed.getFirst().end();
+        long start = needed.offset(0);
+        long end = needed.end(0);
         for (int i = 1; i < n; i++) {
-            Extent e = needed.get(i);
-            Extent previous = needed.get(i - 1);
-            if (e.offset() < previous.offset()) {
-                throw new IllegalArgumentException("needed extents must be sorted by offset: extent " + i + " " + e
-                        + " starts before extent " + (i - 1) + " " + previous);
+            long offset = needed.offset(i);
+            if (offset < needed.offset(i - 1)) {
+                throw new IllegalArgumentException("needed extents must be sorted by offset: extent " + i + " "
+                        + needed.extent(i) + " starts before extent " + (i - 1) + " " + needed.extent(i - 1));
             }
-            long gap = alignDown(e.offset()) - alignUp(end);
-            long mergedEnd = Math.max(end, e.end());
-            boolean mustMerge = e.offset() < end || (alignedReadsFileSize >= 0 && gap <= 0);
+            long gap = alignDown(offset) - alignUp(end);
+            long mergedEnd = Math.max(end, needed.end(i));
+            boolean mustMerge = offset < end || (alignedReadsFileSize >= 0 && gap <= 0);
             boolean fits = mergedEnd - start <= maxReadBytes || mustMerge;
             if (fits && mergesGap(gap)) {
                 end = mergedEnd;
             } else {
                 reads.add(physicalRead(start, end));
-                start = e.offset();
-                end = e.end();
+                start = offset;
+                end = needed.end(i);
             }
             readOfNeeded[i] = reads.size();
         }

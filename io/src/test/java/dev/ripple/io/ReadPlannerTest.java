@@ -14,6 +14,7 @@ import java.io.IOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
@@ -187,6 +188,63 @@ class ReadPlannerTest {
         ReadPlan empty = ReadPlanner.fixedGap(0).plan(List.of());
         assertEquals(0, empty.operations());
         assertEquals(0, empty.bytesRead());
+    }
+
+    @Test
+    void bundlesAsOffsetsPlanAsTheirExtentsDo() {
+        SplittableRandom random = new SplittableRandom(SEED);
+        int bundle = 3076;
+        for (ReadPlanner planner : List.of(
+                ReadPlanner.costModel(MODEL, 4),
+                ReadPlanner.fixedGap(0),
+                ReadPlanner.fixedGap(20_000).withAlignment(4096),
+                ReadPlanner.costModel(MODEL, 4)
+                        .withAlignedReads(4096, FILE_SIZE)
+                        .withMaxReadBytes(30_000))) {
+            long[] offsets = new long[400];
+            List<Extent> extents = new ArrayList<>();
+            int count = 0;
+            for (int slot = 0; slot < 600 && count < offsets.length; slot++) {
+                if (random.nextInt(3) == 0) {
+                    offsets[count++] = (long) slot * bundle;
+                    extents.add(new Extent((long) slot * bundle, bundle));
+                }
+            }
+            ReadPlan fromOffsets = planner.plan(offsets, count, bundle);
+            ReadPlan fromExtents = planner.plan(extents);
+            assertPlanInvariants(fromOffsets);
+            assertEquals(fromExtents.reads(), fromOffsets.reads(), planner.toString());
+            assertEquals(extents, fromOffsets.needed());
+            assertEquals(count, fromOffsets.neededCount());
+            for (int i = 0; i < count; i++) {
+                assertEquals(fromExtents.bufferOffset(i), fromOffsets.bufferOffset(i), "bundle " + i);
+            }
+            boolean[] everyOther = new boolean[fromOffsets.operations()];
+            for (int r = 0; r < everyOther.length; r += 2) {
+                everyOther[r] = true;
+            }
+            ReadPlan kept = fromOffsets.keep(everyOther);
+            assertPlanInvariants(kept);
+            assertEquals(fromExtents.keep(everyOther).needed(), kept.needed());
+            Arrays.fill(offsets, 0);
+            assertEquals(extents, fromOffsets.needed(), "the plan owns a copy: the caller may reuse its array");
+        }
+    }
+
+    @Test
+    void bundlesAsOffsetsAreRefusedWhereTheirExtentsWouldBe() {
+        ReadPlanner planner = ReadPlanner.fixedGap(0);
+        long[] offsets = {0, 8192, 4096};
+        var unsorted = assertThrows(IllegalArgumentException.class, () -> planner.plan(offsets, 3, 100));
+        assertTrue(
+                unsorted.getMessage().contains("[4096, 4196) starts before extent 1 [8192, 8292)"),
+                unsorted.getMessage());
+        assertEquals(2, planner.plan(offsets, 2, 100).operations(), "only the first count offsets are planned");
+        assertThrows(IllegalArgumentException.class, () -> planner.plan(offsets, 4, 100));
+        assertThrows(IllegalArgumentException.class, () -> planner.plan(offsets, 2, 0));
+        assertThrows(IllegalArgumentException.class, () -> planner.plan(new long[] {-1}, 1, 100));
+        assertThrows(IllegalArgumentException.class, () -> planner.plan(new long[] {Long.MAX_VALUE - 10}, 1, 100));
+        assertEquals(0, planner.plan(offsets, 0, 100).operations());
     }
 
     @Test

@@ -6,15 +6,12 @@ import dev.ripple.core.activity.ActivationPredictor;
 import dev.ripple.core.ffn.SparseFfnExecutor;
 import dev.ripple.core.format.FfnLayerSection;
 import dev.ripple.core.model.TokenStats;
-import dev.ripple.io.Extent;
 import dev.ripple.io.ReadPlan;
 import dev.ripple.io.ReadPlanner;
 import dev.ripple.io.reader.ExtentReader;
 import java.io.IOException;
 import java.lang.foreign.MemorySegment;
-import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.List;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
@@ -113,7 +110,6 @@ public final class FlashFfn {
             pf.ensure(set.size(), dFfn);
             int count = 0;
             int r = 0;
-            List<Extent> extents = new ArrayList<>();
             for (int i = 0; i < set.size(); i++) {
                 int slot = set.get(i);
                 while (r < resident.length && resident[r] < slot) {
@@ -122,15 +118,15 @@ public final class FlashFfn {
                 if (r < resident.length && resident[r] == slot) {
                     continue;
                 }
-                pf.slots[count++] = slot;
-                extents.add(new Extent(layer.bundleOffset(slot), bundleBytes));
+                pf.slots[count] = slot;
+                pf.bundleOffsets[count++] = layer.bundleOffset(slot);
             }
             pf.count = count;
             if (count == 0) {
                 pf.planNanos = System.nanoTime() - start;
                 return 0L;
             }
-            ReadPlan plan = planner.plan(extents);
+            ReadPlan plan = planner.plan(pf.bundleOffsets, count, bundleBytes);
             MemorySegment buffer = pf.buffer(plan.bytesRead());
             for (int k = 0; k < count; k++) {
                 pf.segments[k] = plan.neededSlice(buffer, k);
@@ -266,11 +262,10 @@ public final class FlashFfn {
     private ReadPlan plan(Scratch s, LayerCall c) {
         long planStart = System.nanoTime();
         int bundleBytes = layer.spec().bundleBytes();
-        s.extents.clear();
         for (int i = 0; i < c.n; i++) {
-            s.extents.add(new Extent(layer.bundleOffset(s.slots[i]), bundleBytes));
+            s.bundleOffsets[i] = layer.bundleOffset(s.slots[i]);
         }
-        ReadPlan all = c.n > 0 ? planner.plan(s.extents) : null;
+        ReadPlan all = c.n > 0 ? planner.plan(s.bundleOffsets, c.n, bundleBytes) : null;
         for (int i = 0; i < c.n; i++) {
             s.readOf[i] = all.readOf(i);
         }

@@ -19,6 +19,7 @@ final class Prefetch {
     Future<Long> pending;
     int count;
     int[] slots = new int[256];
+    long[] bundleOffsets = new long[256];
     MemorySegment[] segments = new MemorySegment[256];
     int readOps;
     long bytesRead;
@@ -32,6 +33,7 @@ final class Prefetch {
     void ensure(int n, int dFfn) {
         if (slots.length < n) {
             slots = new int[Math.max(n, 2 * slots.length)];
+            bundleOffsets = new long[slots.length];
             segments = new MemorySegment[slots.length];
         }
         if (indexOfSlot.length < dFfn) {

@@ -2,12 +2,9 @@ package dev.ripple.core.runtime;
 
 import dev.ripple.cache.CacheAccess;
 import dev.ripple.core.ffn.BundleRefs;
-import dev.ripple.io.Extent;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
-import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.List;
 import org.eclipse.collections.impl.list.mutable.primitive.IntArrayList;
 
 /**
@@ -44,8 +41,10 @@ final class Scratch {
     boolean[] known = new boolean[256];
 
     float[] precomputed = new float[256];
-    final List<Extent> extents = new ArrayList<>();
     int[] slots = new int[256];
+    /** By union index: where its bundle starts in the file, as the planner takes them. */
+    long[] bundleOffsets = new long[256];
+
     int[] missSlots = new int[256];
     boolean[] hit = new boolean[256];
     MemorySegment[] missSegments = new MemorySegment[256];
@@ -219,6 +218,7 @@ final class Scratch {
         if (slots.length < n) {
             int c = Math.max(n, slots.length * 2);
             slots = new int[c];
+            bundleOffsets = new long[c];
             missSlots = new int[c];
             hit = new boolean[c];
             fromAhead = new boolean[c];
