@@ -4,7 +4,6 @@ import dev.ripple.bench.harness.BenchPredictor;
 import dev.ripple.bench.harness.BenchReport;
 import dev.ripple.bench.harness.DecoderBenchReport;
 import dev.ripple.bench.harness.EncoderText;
-import dev.ripple.bench.harness.InvalidBenchSettingsException;
 import dev.ripple.bench.harness.Profiling;
 import dev.ripple.bench.harness.QuickCalibration;
 import dev.ripple.bench.harness.StrategyBench;
@@ -214,28 +213,27 @@ final class BenchCommand implements Callable<Integer> {
      * complaints are told in the options' names.
      */
     private StrategyBench.Settings settings() throws IOException {
-        try {
-            return new StrategyBench.Settings(
-                    run.work,
-                    io.readerKind(),
-                    io.queueDepth,
-                    io.deviceProfile(),
-                    cacheBudget.fraction,
-                    dram.bytes(),
-                    BenchPredictor.parse(predictor),
-                    !noFillIn,
-                    margin.margin,
-                    parseBudgets(budgets),
-                    tokens,
-                    sweepTokens,
-                    comparePolicies,
-                    dtypeList(),
-                    sentences,
-                    promptTokens,
-                    decodeTokens);
-        } catch (InvalidBenchSettingsException e) {
-            throw new IllegalArgumentException(e.describe(StrategyBench.Input.class, BenchCommand::option), e);
-        }
+        return OptionValues.namingOptions(
+                StrategyBench.Input.class,
+                BenchCommand::option,
+                () -> new StrategyBench.Settings(
+                        run.work,
+                        io.readerKind(),
+                        io.queueDepth,
+                        io.deviceProfile(),
+                        cacheBudget.fraction,
+                        dram.bytes(),
+                        BenchPredictor.parse(predictor),
+                        !noFillIn,
+                        margin.margin,
+                        parseBudgets(budgets),
+                        tokens,
+                        sweepTokens,
+                        comparePolicies,
+                        dtypeList(),
+                        sentences,
+                        promptTokens,
+                        decodeTokens));
     }
 
     /** The option that gives {@code input}, as a one-line error names it. */

@@ -3,7 +3,6 @@ package dev.ripple.bench.cli;
 import dev.ripple.bench.harness.Demo;
 import dev.ripple.bench.harness.EncoderText;
 import dev.ripple.bench.harness.FidelityRun;
-import dev.ripple.bench.harness.InvalidBenchSettingsException;
 import dev.ripple.io.reader.ReaderKind;
 import java.io.PrintWriter;
 import java.nio.file.Files;
@@ -89,20 +88,19 @@ final class DemoCommand implements Callable<Integer> {
      * defaults are {@link Demo.Settings#defaults}.
      */
     Demo.Settings settings() {
-        try {
-            return new Demo.Settings(
-                    run.work,
-                    calibration.tokens,
-                    sentences,
-                    calibration.rule.rule(),
-                    ReaderKind.parse(reader),
-                    cache,
-                    cacheBudget.fraction,
-                    margin.margin,
-                    benchSentences);
-        } catch (InvalidBenchSettingsException e) {
-            throw new IllegalArgumentException(e.describe(Demo.Input.class, DemoCommand::option), e);
-        }
+        return OptionValues.namingOptions(
+                Demo.Input.class,
+                DemoCommand::option,
+                () -> new Demo.Settings(
+                        run.work,
+                        calibration.tokens,
+                        sentences,
+                        calibration.rule.rule(),
+                        ReaderKind.parse(reader),
+                        cache,
+                        cacheBudget.fraction,
+                        margin.margin,
+                        benchSentences));
     }
 
     /** The option that gives {@code input}, as a one-line error names it. */

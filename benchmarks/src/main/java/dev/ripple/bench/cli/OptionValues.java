@@ -1,6 +1,9 @@
 package dev.ripple.bench.cli;
 
+import dev.ripple.bench.harness.InvalidBenchSettingsException;
+import dev.ripple.core.settings.InvalidSettingException.Setting;
 import dev.ripple.core.tensor.DType;
+import java.util.function.Function;
 import java.util.function.Supplier;
 
 /** Values several commands' options name the same way, parsed once, with a one-line error naming the option. */
@@ -31,6 +34,29 @@ final class OptionValues {
             return value.get();
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException(option + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** Work on a harness's settings that may throw {@code X}: building them, or running the harness on them. */
+    @FunctionalInterface
+    interface SettingsWork<T, X extends Exception> {
+        T get() throws X;
+    }
+
+    /**
+     * What {@code work} returns, a harness's refusal of a setting ({@link InvalidBenchSettingsException})
+     * told as a one-line error naming the option that gives it: the settings keep the rules, the
+     * command line only says where they were broken.
+     *
+     * @param inputs the harness's enum of settings
+     * @param option the option that gives each setting
+     */
+    static <T, S extends Enum<S> & Setting, X extends Exception> T namingOptions(
+            Class<S> inputs, Function<S, String> option, SettingsWork<T, X> work) throws X {
+        try {
+            return work.get();
+        } catch (InvalidBenchSettingsException e) {
+            throw new IllegalArgumentException(e.describe(inputs, option), e);
         }
     }
 }

@@ -1,6 +1,5 @@
 package dev.ripple.bench.cli;
 
-import dev.ripple.bench.harness.InvalidBenchSettingsException;
 import dev.ripple.bench.harness.ModelPolicies;
 import dev.ripple.bench.harness.QuickCalibration;
 import dev.ripple.bench.harness.WorkloadPolicies;
@@ -114,11 +113,10 @@ final class PoliciesCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        try {
-            return measure(spec.commandLine().getOut());
-        } catch (InvalidBenchSettingsException e) {
-            throw new IllegalArgumentException(e.describe(ModelPolicies.Input.class, PoliciesCommand::option), e);
-        }
+        return OptionValues.namingOptions(
+                ModelPolicies.Input.class,
+                PoliciesCommand::option,
+                () -> measure(spec.commandLine().getOut()));
     }
 
     /** The option that gives {@code input}, as a one-line error names it. */

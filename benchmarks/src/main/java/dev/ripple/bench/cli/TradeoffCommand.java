@@ -1,7 +1,6 @@
 package dev.ripple.bench.cli;
 
 import dev.ripple.bench.harness.EncoderText;
-import dev.ripple.bench.harness.InvalidBenchSettingsException;
 import dev.ripple.bench.harness.Tradeoff;
 import dev.ripple.bench.harness.TradeoffReport;
 import java.io.PrintWriter;
@@ -182,26 +181,25 @@ final class TradeoffCommand implements Callable<Integer> {
 
     /** The settings from the options; a value out of range is told by its option. */
     private Tradeoff.Settings settings() {
-        try {
-            return new Tradeoff.Settings(
-                    calibrationTokens,
-                    sentences,
-                    fractions,
-                    numbersOrNone("--error-rule-fractions", errorRuleFractions),
-                    numbersOrNone("--error-targets", errorTargets),
-                    margins,
-                    predictorRule,
-                    rank,
-                    predictorOnly,
-                    trained,
-                    trainedRecalls,
-                    Tradeoff.TrainedFrom.parse(trainedFrom),
-                    trainedHidden,
-                    trainedEpochs,
-                    trainedRate);
-        } catch (InvalidBenchSettingsException e) {
-            throw new IllegalArgumentException(e.describe(Tradeoff.Input.class, TradeoffCommand::option), e);
-        }
+        return OptionValues.namingOptions(
+                Tradeoff.Input.class,
+                TradeoffCommand::option,
+                () -> new Tradeoff.Settings(
+                        calibrationTokens,
+                        sentences,
+                        fractions,
+                        numbersOrNone("--error-rule-fractions", errorRuleFractions),
+                        numbersOrNone("--error-targets", errorTargets),
+                        margins,
+                        predictorRule,
+                        rank,
+                        predictorOnly,
+                        trained,
+                        trainedRecalls,
+                        Tradeoff.TrainedFrom.parse(trainedFrom),
+                        trainedHidden,
+                        trainedEpochs,
+                        trainedRate));
     }
 
     /** The option that gives {@code input}, as a one-line error names it. */
