@@ -121,10 +121,7 @@ final class CalibrateCommand implements Callable<Integer> {
         }
         CalibrationOptions options = quick ? CalibrationOptions.quick() : CalibrationOptions.defaults();
         if (secondsPerPoint != null) {
-            if (!(secondsPerPoint > 0)) {
-                throw new IllegalArgumentException("--seconds-per-point must be positive");
-            }
-            options = options.withTimePerPoint(Duration.ofMillis((long) (secondsPerPoint * 1000)));
+            options = options.withTimePerPoint(timePerPoint());
         }
         if (fileMib != null) {
             options = options.withFileBytes(fileMib << 20);
@@ -161,6 +158,14 @@ final class CalibrateCommand implements Callable<Integer> {
         return 0;
     }
 
+    /** {@code --seconds-per-point}, given, as the time both the device and the readers measure each point. */
+    private Duration timePerPoint() {
+        if (!(secondsPerPoint > 0)) {
+            throw new IllegalArgumentException("--seconds-per-point must be positive");
+        }
+        return Duration.ofMillis((long) (secondsPerPoint * 1000));
+    }
+
     /** {@code --reader}: one reader's table, or readers and fio side by side. */
     private int readers() throws Exception {
         List<ReaderKind> kinds = readers == null
@@ -175,10 +180,7 @@ final class CalibrateCommand implements Callable<Integer> {
             options = options.withTimes(Duration.ofMillis(50), Duration.ofMillis(200));
         }
         if (secondsPerPoint != null) {
-            if (!(secondsPerPoint > 0)) {
-                throw new IllegalArgumentException("--seconds-per-point must be positive");
-            }
-            options = options.withTimes(options.warmup(), Duration.ofMillis((long) (secondsPerPoint * 1000)));
+            options = options.withTimes(options.warmup(), timePerPoint());
         }
         Path testFile = file;
         boolean temporary = file == null;
