@@ -7,8 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.ripple.bench.harness.Demo;
 import dev.ripple.bench.harness.FidelityRun;
 import java.io.IOException;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -34,10 +32,8 @@ class DemoCommandTest {
     void demoRunsEveryStepAndItsFindingsHold() throws IOException {
         UnpackedDefaultModel.linkInto(dir);
         DemoCommand demo = new DemoCommand();
-        StringWriter printed = new StringWriter();
-        CommandLine cl = new CommandLine(demo);
-        cl.setOut(new PrintWriter(printed));
-        int exit = cl.execute(
+        String out = CommandRuns.succeeds(
+                demo,
                 "--work",
                 dir.toString(),
                 "--calibration-tokens",
@@ -49,7 +45,6 @@ class DemoCommandTest {
                 "--bench-sentences",
                 "1",
                 "--quiet");
-        assertEquals(0, exit, printed.toString());
         Demo.Report r = demo.report;
 
         assertEquals("act > -0.05", r.calibration().rule().describe(), "GELU's default rule");
@@ -87,7 +82,6 @@ class DemoCommandTest {
         assertNotNull(r.bench(), "the strategies side by side");
         assertEquals(5, r.bench().strategies().size());
 
-        String out = printed.toString();
         for (String step : new String[] {
             "1. profile",
             "2. place",

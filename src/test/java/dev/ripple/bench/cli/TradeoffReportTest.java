@@ -7,14 +7,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.ripple.bench.harness.TradeoffPoint;
 import dev.ripple.bench.harness.TradeoffReport;
 import java.io.IOException;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 /**
  * {@code ripple tradeoff}'s predictor findings on the real model, asserted on the report record:
@@ -33,10 +30,8 @@ class TradeoffReportTest {
     static void sweep() throws IOException {
         UnpackedDefaultModel.linkInto(dir);
         TradeoffCommand command = new TradeoffCommand();
-        StringWriter printed = new StringWriter();
-        CommandLine cl = new CommandLine(command);
-        cl.setOut(new PrintWriter(printed));
-        int exit = cl.execute(
+        CommandRuns.succeeds(
+                command,
                 "--work",
                 dir.toString(),
                 "--quiet",
@@ -57,7 +52,6 @@ class TradeoffReportTest {
                 "0.95",
                 "--trained-epochs",
                 "1");
-        assertEquals(0, exit, printed.toString());
         assertNotNull(command.report);
         r = command.report;
     }
