@@ -19,18 +19,20 @@ class SynthOptionsTest {
     @TempDir
     Path dir;
 
-    private record Run(int exit, String err) {}
-
-    private Run synth(String... args) {
+    /**
+     * {@code ripple synth --preset tiny-llama --out DIR/out} with {@code args}: its one-line error,
+     * failing the test unless the command exits 1.
+     */
+    private String refusal(String... args) {
         String[] line = new String[args.length + 2];
         line[0] = "--preset";
         line[1] = "tiny-llama";
         System.arraycopy(args, 0, line, 2, args.length);
-        return synthAnyPreset(line);
+        return refusalAnyPreset(line);
     }
 
-    /** {@code ripple synth --out DIR/out} with {@code args}, which name the preset. */
-    private Run synthAnyPreset(String... args) {
+    /** As {@link #refusal}, with {@code args} naming the preset. */
+    private String refusalAnyPreset(String... args) {
         StringWriter err = new StringWriter();
         String[] line = new String[args.length + 3];
         line[0] = "synth";
@@ -38,62 +40,50 @@ class SynthOptionsTest {
         line[2] = dir.resolve("out").toString();
         System.arraycopy(args, 0, line, 3, args.length);
         int exit = RippleCommand.run(new PrintWriter(new StringWriter()), new PrintWriter(err), line);
-        return new Run(exit, err.toString().strip());
+        assertEquals(1, exit, err.toString());
+        return err.toString().strip();
     }
 
     @Test
     void anUnknownFormatOrTypeIsRefusedListingTheChoicesInLowerCase() {
-        Run format = synth("--format", "zip");
-        assertEquals(1, format.exit(), format.err());
-        assertEquals("ripple: unknown format 'zip' (known: safetensors, gguf)", format.err());
-        Run dtype = synth("--dtype", "f8");
-        assertEquals(1, dtype.exit(), dtype.err());
-        assertEquals("ripple: unknown dtype 'f8' (known: f32, f16, bf16, q8_0, q4_0)", dtype.err());
+        assertEquals("ripple: unknown format 'zip' (known: safetensors, gguf)", refusal("--format", "zip"));
+        assertEquals("ripple: unknown dtype 'f8' (known: f32, f16, bf16, q8_0, q4_0)", refusal("--dtype", "f8"));
         assertFalse(Files.exists(dir.resolve("out")), "refused before anything is written");
     }
 
     @Test
     void aTypeTheFormatDoesNotWriteIsRefusedNamingTheTypesItWrites() {
-        Run gguf = synth("--format", "GGUF", "--dtype", "BF16");
-        assertEquals(1, gguf.exit(), gguf.err());
-        assertEquals("ripple: --dtype bf16 is not written to gguf (f32, f16, q8_0, q4_0)", gguf.err());
-        Run safetensors = synth("--dtype", "q8_0");
-        assertEquals(1, safetensors.exit(), safetensors.err());
-        assertEquals("ripple: --dtype q8_0 is not written to safetensors (f32, f16, bf16)", safetensors.err());
+        assertEquals(
+                "ripple: --dtype bf16 is not written to gguf (f32, f16, q8_0, q4_0)",
+                refusal("--format", "GGUF", "--dtype", "BF16"));
+        assertEquals("ripple: --dtype q8_0 is not written to safetensors (f32, f16, bf16)", refusal("--dtype", "q8_0"));
         assertFalse(Files.exists(dir.resolve("out")), "refused before anything is written");
     }
 
     @Test
     void aTokenizerGgufCannotCarryIsRefusedInTheCommandsWords() {
-        Run unknown = synth("--tokenizer", "bert");
-        assertEquals(1, unknown.exit(), unknown.err());
-        assertEquals("ripple: unknown tokenizer 'bert' (known: gpt2, llama2, llama3, none)", unknown.err());
-        Run gpt2 = synth("--format", "gguf", "--tokenizer", "gpt2");
-        assertEquals(1, gpt2.exit(), gpt2.err());
-        assertEquals("ripple: a GGUF file carries the llama2 vocabulary or none, not 'gpt2'", gpt2.err());
-        Run rows = synth("--format", "gguf");
-        assertEquals(1, rows.exit(), rows.err());
+        assertEquals(
+                "ripple: unknown tokenizer 'bert' (known: gpt2, llama2, llama3, none)", refusal("--tokenizer", "bert"));
+        assertEquals(
+                "ripple: a GGUF file carries the llama2 vocabulary or none, not 'gpt2'",
+                refusal("--format", "gguf", "--tokenizer", "gpt2"));
         assertEquals(
                 "ripple: the llama2 vocabulary has 32000 tokens and GGUF needs as many embedding rows; "
                         + "this model has 512 (use --vocab 32000 or --tokenizer none)",
-                rows.err());
+                refusal("--format", "gguf"));
         assertFalse(Files.exists(dir.resolve("out")), "refused before anything is written");
     }
 
     @Test
     void anUnknownPresetOrATokenizerTooLargeForTheModelIsRefusedNamingTheOptions() {
-        Run preset = synthAnyPreset("--preset", "gpt-5");
-        assertEquals(1, preset.exit(), preset.err());
         assertEquals(
                 "ripple: unknown --preset 'gpt-5' (known: opt-125m, opt-350m, tinyllama-1.1b, llama-2-7b,"
                         + " llama-3.1-8b, qwen2-0.5b, tiny-opt, tiny-llama)",
-                preset.err());
-        Run tokenizer = synthAnyPreset("--preset", "tiny-opt", "--tokenizer", "gpt2");
-        assertEquals(1, tokenizer.exit(), tokenizer.err());
+                refusalAnyPreset("--preset", "gpt-5"));
         assertEquals(
                 "ripple: the gpt2 tokenizer has 50257 tokens, more than the model's vocabulary of 512;"
                         + " choose another --tokenizer or a --vocab of at least 50257",
-                tokenizer.err());
+                refusalAnyPreset("--preset", "tiny-opt", "--tokenizer", "gpt2"));
         assertFalse(Files.exists(dir.resolve("out")), "refused before anything is written");
     }
 }
