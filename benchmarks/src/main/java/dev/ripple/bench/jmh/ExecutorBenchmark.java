@@ -46,6 +46,15 @@ public class ExecutorBenchmark extends ForkedBenchmark {
     @Param({"0.1"})
     public double activeFraction;
 
+    /**
+     * Where each bundle starts: {@code 1} back to back as a {@code .ripple} file stores them (an
+     * f32 bundle of {@code 2·dModel + 1} floats is 4 bytes past a 64-byte multiple, so 15 in 16
+     * bundles start off a cache line), {@code 64} each padded to a cache line, to weigh a padded
+     * bundle stride in the file format.
+     */
+    @Param({"1"})
+    public int bundleAlignment;
+
     private Arena arena;
     private SparseFfnExecutor executor;
     private BundleRefs refs;
@@ -60,7 +69,8 @@ public class ExecutorBenchmark extends ForkedBenchmark {
         FfnLayerSpec spec = new FfnLayerSpec(0, d, n, Activation.GELU, false, dtype);
         int active = (int) Math.round(n * activeFraction);
         arena = Arena.ofShared();
-        MemorySegment bundles = arena.allocate((long) active * spec.bundleBytes(), 64);
+        long stride = (spec.bundleBytes() + bundleAlignment - 1) / bundleAlignment * bundleAlignment;
+        MemorySegment bundles = arena.allocate((long) active * stride, 64);
         Random rnd = new Random(1);
         for (long b = 0; b < bundles.byteSize() / 2; b++) {
             float v = (float) (rnd.nextGaussian() / Math.sqrt(d));
@@ -73,7 +83,7 @@ public class ExecutorBenchmark extends ForkedBenchmark {
         executor = new SparseFfnExecutor(spec, new float[d], k);
         refs = new BundleRefs();
         for (int i = 0; i < active; i++) {
-            refs.add(i, bundles, (long) i * spec.bundleBytes());
+            refs.add(i, bundles, (long) i * stride);
         }
         x = new float[d];
         for (int i = 0; i < d; i++) {
