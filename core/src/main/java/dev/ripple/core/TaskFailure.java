@@ -36,7 +36,8 @@ public final class TaskFailure {
         if (cause == null) {
             return new IllegalStateException(e);
         }
-        String type = cause.getClass().getSimpleName();
+        String simple = cause.getClass().getSimpleName();
+        String type = simple.isEmpty() ? cause.getClass().getName() : simple; // anonymous classes have none
         return new IllegalStateException(cause.getMessage() != null ? type + ": " + cause.getMessage() : type, cause);
     }
 }

@@ -66,4 +66,15 @@ class TaskFailureTest {
         });
         assertEquals("IOException", TaskFailure.unwrap(e).getMessage());
     }
+
+    @Test
+    void anAnonymousCheckedCauseIsNamedByItsBinaryName() {
+        IOException anonymous = new IOException("disk gone") {};
+        ExecutionException e = failureOf(() -> {
+            throw anonymous;
+        });
+        assertEquals(
+                anonymous.getClass().getName() + ": disk gone",
+                TaskFailure.unwrap(e).getMessage());
+    }
 }
