@@ -14,8 +14,8 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * {@code ripple calibrate --seconds-per-point} is held to one rule whether the device or the readers
- * are measured: a time that is not positive is a one-line error naming the option, given before
- * anything is measured or written.
+ * are measured: a time that is not positive, not finite, or below a nanosecond is a one-line error
+ * naming the option, given before anything is measured or written.
  */
 class CalibrateOptionsTest {
     @TempDir
@@ -24,7 +24,14 @@ class CalibrateOptionsTest {
     @ParameterizedTest
     @ValueSource(strings = {"", "--reader direct"})
     void aTimePerPointThatIsNotPositiveIsRefusedBeforeAnyMeasuring(String mode) throws IOException {
-        for (String seconds : new String[] {"0", "-1"}) {
+        for (String[] refused : new String[][] {
+            {"0", "must be positive"},
+            {"-1", "must be positive"},
+            {"NaN", "must be positive"},
+            {"Infinity", "must be finite"},
+            {"1e-12", "must be at least a nanosecond, got 1.0E-12"}
+        }) {
+            String seconds = refused[0];
             StringWriter err = new StringWriter();
             String[] args = Stream.concat(
                             Stream.of("calibrate", "--dir", dir.toString(), "--quiet", "--seconds-per-point", seconds),
@@ -33,8 +40,7 @@ class CalibrateOptionsTest {
             int exit = RippleCommand.run(new PrintWriter(new StringWriter()), new PrintWriter(err), args);
             assertEquals(1, exit, err.toString());
             assertEquals(
-                    "ripple: --seconds-per-point must be positive",
-                    err.toString().strip());
+                    "ripple: --seconds-per-point " + refused[1], err.toString().strip());
             try (Stream<Path> written = Files.list(dir)) {
                 assertEquals(0, written.count(), "nothing is written before the option is checked");
             }

@@ -163,7 +163,16 @@ final class CalibrateCommand implements Callable<Integer> {
         if (!(secondsPerPoint > 0)) {
             throw new IllegalArgumentException("--seconds-per-point must be positive");
         }
-        return Duration.ofMillis((long) (secondsPerPoint * 1000));
+        if (Double.isInfinite(secondsPerPoint)) {
+            throw new IllegalArgumentException("--seconds-per-point must be finite");
+        }
+        // In nanoseconds: whole milliseconds would make 0.0004 a time of zero, which measures nothing.
+        Duration time = Duration.ofNanos(Math.round(secondsPerPoint * 1e9));
+        if (time.isZero()) {
+            throw new IllegalArgumentException(
+                    "--seconds-per-point must be at least a nanosecond, got " + secondsPerPoint);
+        }
+        return time;
     }
 
     /** {@code --reader}: one reader's table, or readers and fio side by side. */
