@@ -13,13 +13,15 @@ import picocli.CommandLine;
 final class CommandRuns {
     private CommandRuns() {}
 
-    /** Runs {@code command} on {@code args}; what it printed, or a failed test showing that output unless it exits 0. */
+    /** Runs {@code command} on {@code args}; what it printed, or a failed test showing its output and errors unless it exits 0. */
     static String succeeds(Object command, String... args) {
         StringWriter printed = new StringWriter();
         CommandLine cl = new CommandLine(command);
+        StringWriter errors = new StringWriter();
         cl.setOut(new PrintWriter(printed));
+        cl.setErr(new PrintWriter(errors));
         int exit = cl.execute(args);
-        assertEquals(0, exit, printed.toString());
+        assertEquals(0, exit, printed + "\n" + errors);
         return printed.toString();
     }
 }
