@@ -21,7 +21,7 @@ public record Extent(long offset, long length) implements Comparable<Extent> {
         check(offset, length);
     }
 
-    /** Refuses what no extent may be; for holders of extents as plain numbers ({@link ReadPlan}). */
+    /** Refuses what no extent may be; also for plans that hold extents as plain numbers. */
     static void check(long offset, long length) {
         if (offset < 0) {
             throw new IllegalArgumentException("extent offset must be >= 0, got " + offset);

@@ -69,13 +69,16 @@ final class NeededExtents {
         return new Extent(offsets[i], length(i));
     }
 
-    /** The extents whose flag in {@code kept} is set, in their order. */
-    NeededExtents keep(boolean[] kept, int keptCount) {
+    /**
+     * The extents whose read is kept ({@code keptReads[readOf[i]]} for extent i), in their order;
+     * {@code keptCount} of them.
+     */
+    NeededExtents keep(boolean[] keptReads, int[] readOf, int keptCount) {
         long[] keptOffsets = new long[keptCount];
         long[] keptLengths = lengths == null ? null : new long[keptCount];
         int k = 0;
         for (int i = 0; i < offsets.length; i++) {
-            if (kept[i]) {
+            if (keptReads[readOf[i]]) {
                 keptOffsets[k] = offsets[i];
                 if (keptLengths != null) {
                     keptLengths[k] = lengths[i];

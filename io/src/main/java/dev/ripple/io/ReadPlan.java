@@ -2,7 +2,6 @@ package dev.ripple.io;
 
 import java.lang.foreign.MemorySegment;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -133,16 +132,18 @@ public final class ReadPlan {
             }
         }
         int n = needed.count();
-        boolean[] neededKept = new boolean[n];
-        int[] readOf = new int[n];
         int keptNeeded = 0;
         for (int i = 0; i < n; i++) {
+            keptNeeded += kept[readOfNeeded[i]] ? 1 : 0;
+        }
+        int[] readOf = new int[keptNeeded];
+        int k = 0;
+        for (int i = 0; i < n; i++) {
             if (kept[readOfNeeded[i]]) {
-                neededKept[i] = true;
-                readOf[keptNeeded++] = newIndex[readOfNeeded[i]];
+                readOf[k++] = newIndex[readOfNeeded[i]];
             }
         }
-        return new ReadPlan(needed.keep(neededKept, keptNeeded), keptReads, Arrays.copyOf(readOf, keptNeeded));
+        return new ReadPlan(needed.keep(kept, readOfNeeded, keptNeeded), keptReads, readOf);
     }
 
     @Override
