@@ -15,7 +15,8 @@ import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.Warmup;
 
 /**
- * The CPU cost of {@link ReadPlanner#plan} on one token-layer: {@value #NEEDED} needed bundles of
+ * The CPU cost of {@link ReadPlanner#plan} on one token-layer, from extents ({@link #plan}) and from
+ * bundle offsets ({@link #planOffsets}, the runtime's form): {@value #NEEDED} needed bundles of
  * {@value #BUNDLE_BYTES} B, sorted, one extent per bundle, in runs of 1–3 adjacent bundles separated
  * by gaps of 1 + Exp(mean 5.8) bundles (so about 175 runs over a layer of ~1,450 slots, most gaps
  * short and some long, close to MiniLM's
@@ -46,6 +47,9 @@ public class PlannerBenchmark extends ForkedBenchmark {
 
     private ReadPlanner readPlanner;
     private List<List<Extent>> tokens;
+    /** The same tokens as bundle offsets, as the runtime plans them ({@link #planOffsets}). */
+    private long[][] tokenOffsets;
+
     private int next;
 
     @Setup(Level.Trial)
@@ -62,6 +66,7 @@ public class PlannerBenchmark extends ForkedBenchmark {
         };
         SplittableRandom rnd = new SplittableRandom(2026);
         tokens = new ArrayList<>(TOKENS);
+        tokenOffsets = new long[TOKENS][];
         long ops = 0;
         long bytes = 0;
         int maxSlot = 0;
@@ -77,6 +82,7 @@ public class PlannerBenchmark extends ForkedBenchmark {
             }
             maxSlot = Math.max(maxSlot, slot);
             tokens.add(List.copyOf(token));
+            tokenOffsets[t] = token.stream().mapToLong(Extent::offset).toArray();
             ReadPlan plan = readPlanner.plan(token);
             ops += plan.operations();
             bytes += plan.bytesRead();
@@ -99,10 +105,19 @@ public class PlannerBenchmark extends ForkedBenchmark {
         return 1 + (int) (-Math.log(1 - rnd.nextDouble()) * 5.8);
     }
 
+    /** The extents as objects: the form of callers that hold their extents as a list. */
     @Benchmark
     public ReadPlan plan() {
         List<Extent> token = tokens.get(next);
         next = (next + 1) % TOKENS;
         return readPlanner.plan(token);
+    }
+
+    /** The bundles as offsets of one length: the form {@code FlashFfn} plans every token-layer in. */
+    @Benchmark
+    public ReadPlan planOffsets() {
+        long[] token = tokenOffsets[next];
+        next = (next + 1) % TOKENS;
+        return readPlanner.plan(token, token.length, BUNDLE_BYTES);
     }
 }
