@@ -28,6 +28,7 @@ public final class HfCheckpoint implements TensorSource {
     private static final ObjectMapper JSON = new ObjectMapper();
     /** A reader that refuses an object naming a key twice, where Jackson would keep the last value. */
     static final ObjectReader STRICT_JSON = JSON.reader().with(DeserializationFeature.FAIL_ON_READING_DUP_TREE_KEY);
+
     static final long MAX_JSON = 16L << 20;
 
     final Path root;

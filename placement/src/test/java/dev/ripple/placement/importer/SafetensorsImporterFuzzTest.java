@@ -54,7 +54,8 @@ class SafetensorsImporterFuzzTest {
                 SafetensorsImporterTest.llama(11).write(single, dtype);
                 seeds.add(frame(SafetensorsImporterTest.configJson(false), Files.readAllBytes(single)));
                 Files.delete(single);
-                seeds.add(sharded(SafetensorsImporterTest.configJson(true), SafetensorsImporterTest.opt(7), dtype, 2, tmp));
+                seeds.add(sharded(
+                        SafetensorsImporterTest.configJson(true), SafetensorsImporterTest.opt(7), dtype, 2, tmp));
                 seeds.add(sharded(
                         SafetensorsImporterTest.configJson(false), SafetensorsImporterTest.llama(11), dtype, 3, tmp));
             }

@@ -148,8 +148,11 @@ class SafetensorsImporterTest {
         SafetensorsTestWriter all = llama(11);
         // 21 tensors in two shards: layer 0's FFN is split between them, as transformers splits by size
         String index = all.writeSharded(dir, dtype, 2);
-        assertTrue(index.contains("\"model.layers.0.mlp.gate_proj.weight\" : \"model-00001-of-00002.safetensors\""), index);
-        assertTrue(index.contains("\"model.layers.0.mlp.up_proj.weight\" : \"model-00002-of-00002.safetensors\""), index);
+        assertTrue(
+                index.contains("\"model.layers.0.mlp.gate_proj.weight\" : \"model-00001-of-00002.safetensors\""),
+                index);
+        assertTrue(
+                index.contains("\"model.layers.0.mlp.up_proj.weight\" : \"model-00002-of-00002.safetensors\""), index);
         config(dir, false);
         ImportedModel m = SafetensorsImporter.importModel(dir, DType.F32);
         for (int i = 0; i < LAYERS; i++) {
@@ -251,7 +254,8 @@ class SafetensorsImporterTest {
         Files.delete(second);
         ModelFormatException e = refused(ck);
         assertEquals(second.toAbsolutePath(), e.file(), e.getMessage());
-        assertTrue(e.getMessage().contains("not found (model.safetensors.index.json names it for tensor"), e.getMessage());
+        assertTrue(
+                e.getMessage().contains("not found (model.safetensors.index.json names it for tensor"), e.getMessage());
     }
 
     /**
@@ -261,17 +265,18 @@ class SafetensorsImporterTest {
      * file system cannot hold is not an {@code InvalidPathException}.
      */
     @ParameterizedTest
-    @ValueSource(strings = {
-        "\"../outside.safetensors\"",
-        "\"ABSOLUTE\"",
-        "\"model-00001-of-00002.safetensors/../../ck/../outside.safetensors\"",
-        "\".\"",
-        "\"\"",
-        "\"a\\u0000b.safetensors\"",
-        "5",
-        "[\"model-00001-of-00002.safetensors\"]",
-        "null"
-    })
+    @ValueSource(
+            strings = {
+                "\"../outside.safetensors\"",
+                "\"ABSOLUTE\"",
+                "\"model-00001-of-00002.safetensors/../../ck/../outside.safetensors\"",
+                "\".\"",
+                "\"\"",
+                "\"a\\u0000b.safetensors\"",
+                "5",
+                "[\"model-00001-of-00002.safetensors\"]",
+                "null"
+            })
     void weightMapEntryThatIsNotAFileInTheDirectoryIsRefused(String shard) throws Exception {
         Path outside = dir.resolve("outside.safetensors");
         llama(11).write(outside, "F16");
@@ -303,8 +308,9 @@ class SafetensorsImporterTest {
         ModelFormatException e = refused(ck);
         assertEquals(ck.resolve("model-00001-of-00002.safetensors").toAbsolutePath(), e.file());
         assertTrue(
-                e.getMessage().contains("tensor 'model.layers.1.mlp.down_proj.weight': listed in"
-                        + " model.safetensors.index.json but not in the shard"),
+                e.getMessage()
+                        .contains("tensor 'model.layers.1.mlp.down_proj.weight': listed in"
+                                + " model.safetensors.index.json but not in the shard"),
                 e.getMessage());
     }
 
@@ -316,8 +322,9 @@ class SafetensorsImporterTest {
         ModelFormatException e = refused(ck);
         assertEquals(ck.resolve("model-00001-of-00002.safetensors").toAbsolutePath(), e.file());
         assertTrue(
-                e.getMessage().contains("model.safetensors.index.json places it in model-00002-of-00002.safetensors,"
-                        + " which holds it too"),
+                e.getMessage()
+                        .contains("model.safetensors.index.json places it in model-00002-of-00002.safetensors,"
+                                + " which holds it too"),
                 e.getMessage());
     }
 
@@ -338,8 +345,9 @@ class SafetensorsImporterTest {
         ModelFormatException e = refused(dir);
         assertEquals(dir.resolve("model-00002-of-00002.safetensors").toAbsolutePath(), e.file());
         assertTrue(
-                e.getMessage().contains("tensor '" + bias + "': in the shard but not in"
-                        + " model.safetensors.index.json's weight_map"),
+                e.getMessage()
+                        .contains("tensor '" + bias + "': in the shard but not in"
+                                + " model.safetensors.index.json's weight_map"),
                 e.getMessage());
     }
 
@@ -349,7 +357,8 @@ class SafetensorsImporterTest {
         Path ck = shardedLlama(
                 dir,
                 "F16",
-                i -> i.replace(NORM_ENTRY, NORM_ENTRY + ", \"model.norm.weight\" : \"model-00002-of-00002.safetensors\""));
+                i -> i.replace(
+                        NORM_ENTRY, NORM_ENTRY + ", \"model.norm.weight\" : \"model-00002-of-00002.safetensors\""));
         ModelFormatException e = refused(ck);
         assertEquals(ck.resolve("model.safetensors.index.json"), e.file());
         assertTrue(e.getMessage().contains("does not parse: Duplicate field 'model.norm.weight'"), e.getMessage());
@@ -371,7 +380,9 @@ class SafetensorsImporterTest {
         Path ck = shardedLlama(dir, "BF16", i -> i.replaceFirst("\"total_size\" : \\d+", "\"total_size\" : " + total));
         assertTrue(Files.readString(ck.resolve("model.safetensors.index.json")).contains(total));
         ImportedModel m = SafetensorsImporter.importModel(ck, DType.F16);
-        assertArrayEquals(llama(11).values().get("model.norm.weight"), m.tensor("model.norm.weight").values());
+        assertArrayEquals(
+                llama(11).values().get("model.norm.weight"),
+                m.tensor("model.norm.weight").values());
     }
 
     /** A shard (or single file) whose header names a tensor twice: Jackson alone would keep the second silently. */
