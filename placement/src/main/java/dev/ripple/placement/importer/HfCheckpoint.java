@@ -71,13 +71,13 @@ public final class HfCheckpoint implements TensorSource {
 
     /**
      * The tensors of a sharded checkpoint, as its index's {@code weight_map} places them. The index
-     * and the shards must agree exactly, as transformers' {@code save_pretrained} writes them: each
-     * tensor named once (a duplicate key is refused, not resolved by taking the last), each shard a
-     * regular file inside {@code dir}, each tensor present in the shard named for it and in no other
-     * listed shard, and no shard holding a tensor the index does not list (transformers loads every
-     * tensor of every shard, so a tensor skipped here would make the imported model differ from the
-     * checkpoint silently). The index's {@code metadata} ({@code total_size}) is not read: nothing is
-     * sized from it, so a wrong total changes nothing.
+     * and the shards must agree, as transformers' {@code save_pretrained} writes them: each tensor
+     * named once (a duplicate key is refused, not resolved by taking the last), each shard a regular
+     * file inside {@code dir}, each tensor present in the shard named for it and in no other listed
+     * shard. A tensor of a listed shard that the index does not name is taken from that shard, as
+     * transformers loads every tensor of every shard it lists (skipping it would import a model
+     * that differs from the checkpoint, silently). The index's {@code metadata} ({@code total_size})
+     * is not read: nothing is sized from it, so a wrong total changes nothing.
      */
     private static Map<String, SafetensorsFile> shards(Path dir, Path index) throws IOException {
         JsonNode map = readObject(index, STRICT_JSON).get("weight_map");
@@ -102,20 +102,21 @@ public final class HfCheckpoint implements TensorSource {
             }
             tensors.put(e.getKey(), f);
         }
+        Map<String, SafetensorsFile> unlisted = new LinkedHashMap<>();
         for (SafetensorsFile f : shards.values()) {
             for (String name : f.entries().keySet()) {
                 SafetensorsFile listed = tensors.get(name);
-                if (listed != f) {
+                SafetensorsFile other = listed != null ? listed : unlisted.putIfAbsent(name, f);
+                if (other != null && other != f) {
                     throw new ModelFormatException(
                             f.file(),
                             "tensor '" + name + "'",
-                            listed == null
-                                    ? "in the shard but not in " + index.getFileName() + "'s weight_map"
-                                    : "in the shard, but " + index.getFileName() + " places it in "
-                                            + listed.file().getFileName() + ", which holds it too");
+                            "in the shard, but " + (listed != null ? index.getFileName() + " places it in " : "")
+                                    + other.file().getFileName() + ", which holds it too");
                 }
             }
         }
+        tensors.putAll(unlisted);
         return tensors;
     }
 
