@@ -1,8 +1,10 @@
 package dev.ripple.placement.importer;
 
 import com.fasterxml.jackson.core.JacksonException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.ObjectReader;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.ripple.core.tensor.Tensor;
 import dev.ripple.core.tensor.TensorSource;
@@ -10,6 +12,7 @@ import java.io.CharConversionException;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
+import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -23,6 +26,9 @@ import java.util.Optional;
  */
 public final class HfCheckpoint implements TensorSource {
     private static final ObjectMapper JSON = new ObjectMapper();
+    /** A reader that refuses an object naming a key twice, where Jackson would keep the last value. */
+    static final ObjectReader STRICT_JSON = JSON.reader().with(DeserializationFeature.FAIL_ON_READING_DUP_TREE_KEY);
+
     static final long MAX_JSON = 16L << 20;
 
     final Path root;
@@ -45,7 +51,7 @@ public final class HfCheckpoint implements TensorSource {
     /**
      * Tensor name → the file holding it, for a checkpoint directory ({@code model.safetensors} or the
      * shards of {@code model.safetensors.index.json}) or a single {@code .safetensors} file; every shard
-     * the index names must lie in the directory and hold the tensors listed for it.
+     * the index names must lie in the directory and hold exactly the tensors listed for it.
      */
     public static Map<String, SafetensorsFile> tensorFiles(Path path) throws IOException {
         Path dir = Files.isDirectory(path) ? path : path.toAbsolutePath().getParent();
@@ -55,39 +61,98 @@ public final class HfCheckpoint implements TensorSource {
         } else if (Files.exists(dir.resolve("model.safetensors"))) {
             add(tensors, SafetensorsFile.open(dir.resolve("model.safetensors")));
         } else if (Files.exists(dir.resolve("model.safetensors.index.json"))) {
-            Path index = dir.resolve("model.safetensors.index.json");
-            JsonNode map = readObject(index).get("weight_map");
-            if (map == null || !map.isObject()) {
-                throw new ModelFormatException(index, "weight_map", "missing or not an object");
-            }
-            Map<String, SafetensorsFile> shards = new LinkedHashMap<>();
-            for (Map.Entry<String, JsonNode> e : map.properties()) {
-                String shard = e.getValue().asText("");
-                Path shardPath = dir.resolve(shard).normalize();
-                if (shard.isEmpty() || !shardPath.startsWith(dir.normalize())) {
-                    throw new ModelFormatException(
-                            index,
-                            "weight_map",
-                            "tensor '" + e.getKey() + "' maps to '" + shard + "', not a file in " + dir);
-                }
-                SafetensorsFile f = shards.get(shard);
-                if (f == null) {
-                    f = SafetensorsFile.open(shardPath);
-                    shards.put(shard, f);
-                }
-                if (!f.entries().containsKey(e.getKey())) {
-                    throw new ModelFormatException(
-                            shardPath,
-                            "tensor '" + e.getKey() + "'",
-                            "listed in " + index.getFileName() + " but not in the shard");
-                }
-                tensors.put(e.getKey(), f);
-            }
+            tensors.putAll(shards(dir, dir.resolve("model.safetensors.index.json")));
         } else {
             throw new ModelFormatException(
                     dir, "checkpoint", "has neither model.safetensors nor model.safetensors.index.json");
         }
         return tensors;
+    }
+
+    /**
+     * The tensors of a sharded checkpoint, as its index's {@code weight_map} places them. The index
+     * and the shards must agree, as transformers' {@code save_pretrained} writes them: each tensor
+     * named once (a duplicate key is refused, not resolved by taking the last), each shard a regular
+     * file inside {@code dir}, each tensor present in the shard named for it and in no other listed
+     * shard. A tensor of a listed shard that the index does not name is taken from that shard, as
+     * transformers loads every tensor of every shard it lists (skipping it would import a model
+     * that differs from the checkpoint, silently). The index's {@code metadata} ({@code total_size})
+     * is not read: nothing is sized from it, so a wrong total changes nothing.
+     */
+    private static Map<String, SafetensorsFile> shards(Path dir, Path index) throws IOException {
+        JsonNode map = readObject(index, STRICT_JSON).get("weight_map");
+        if (map == null || !map.isObject()) {
+            throw new ModelFormatException(index, "weight_map", "missing or not an object");
+        }
+        Path home = dir.toAbsolutePath().normalize();
+        Map<String, SafetensorsFile> tensors = new LinkedHashMap<>();
+        Map<Path, SafetensorsFile> shards = new LinkedHashMap<>();
+        for (Map.Entry<String, JsonNode> e : map.properties()) {
+            Path shard = shardPath(home, index, e.getKey(), e.getValue());
+            SafetensorsFile f = shards.get(shard);
+            if (f == null) {
+                f = SafetensorsFile.open(shard);
+                shards.put(shard, f);
+            }
+            if (!f.entries().containsKey(e.getKey())) {
+                throw new ModelFormatException(
+                        shard,
+                        "tensor '" + e.getKey() + "'",
+                        "listed in " + index.getFileName() + " but not in the shard");
+            }
+            tensors.put(e.getKey(), f);
+        }
+        Map<String, SafetensorsFile> unlisted = new LinkedHashMap<>();
+        for (SafetensorsFile f : shards.values()) {
+            for (String name : f.entries().keySet()) {
+                SafetensorsFile listed = tensors.get(name);
+                SafetensorsFile other = listed != null ? listed : unlisted.putIfAbsent(name, f);
+                if (other != null && other != f) {
+                    throw new ModelFormatException(
+                            f.file(),
+                            "tensor '" + name + "'",
+                            "in the shard, but " + (listed != null ? index.getFileName() + " places it in " : "")
+                                    + other.file().getFileName() + ", which holds it too");
+                }
+            }
+        }
+        tensors.putAll(unlisted);
+        return tensors;
+    }
+
+    /**
+     * The file a {@code weight_map} entry names: a string naming a regular file inside the
+     * checkpoint directory {@code home} (absolute and normalized). Refused: anything but a string,
+     * a name the file system cannot hold (a NUL character), one that leaves the directory
+     * ({@code ..}, an absolute path) or names the directory itself, and a missing shard or one
+     * that is a directory, each a {@link ModelFormatException} rather than the file system's own
+     * exception. The check is on the name: a shard that is a symbolic link is followed, as the
+     * Hugging Face cache links every snapshot's files to its blob store.
+     */
+    private static Path shardPath(Path home, Path index, String tensor, JsonNode name) throws ModelFormatException {
+        String part = "weight_map";
+        String entry = "tensor '" + tensor + "' maps to ";
+        if (!name.isTextual()) {
+            throw new ModelFormatException(index, part, entry + name + ", not a file name");
+        }
+        String shard = name.asText();
+        Path p;
+        try {
+            p = home.resolve(shard).normalize();
+        } catch (InvalidPathException e) {
+            throw new ModelFormatException(index, part, entry + "'" + shard + "', not a file name: " + e.getReason());
+        }
+        if (shard.isEmpty() || !p.startsWith(home) || p.equals(home)) {
+            throw new ModelFormatException(index, part, entry + "'" + shard + "', not a file in " + home);
+        }
+        if (!Files.isRegularFile(p)) {
+            throw new ModelFormatException(
+                    p,
+                    "file",
+                    (Files.exists(p) ? "not a regular file" : "not found") + " (" + index.getFileName()
+                            + " names it for tensor '" + tensor + "')");
+        }
+        return p;
     }
 
     private static void add(Map<String, SafetensorsFile> tensors, SafetensorsFile f) {
@@ -97,6 +162,10 @@ public final class HfCheckpoint implements TensorSource {
     }
 
     static ObjectNode readObject(Path file) throws IOException {
+        return readObject(file, JSON.reader());
+    }
+
+    private static ObjectNode readObject(Path file, ObjectReader reader) throws IOException {
         if (!Files.exists(file)) {
             throw new ModelFormatException(file, "file", "not found");
         }
@@ -108,7 +177,7 @@ public final class HfCheckpoint implements TensorSource {
         byte[] bytes = Files.readAllBytes(file); // an I/O error here is an I/O error, not a format problem
         JsonNode n;
         try {
-            n = JSON.readTree(bytes);
+            n = reader.readTree(bytes);
         } catch (JacksonException e) {
             throw new ModelFormatException(file, "json", "does not parse: " + e.getOriginalMessage(), e);
         } catch (CharConversionException e) {

@@ -1,7 +1,6 @@
 package dev.ripple.placement.importer;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.ripple.core.tensor.DType;
 import dev.ripple.core.tensor.Tensor;
 import java.io.IOException;
@@ -22,7 +21,8 @@ import java.util.Map;
  * mapping tensor names to {@code dtype}, {@code shape} and {@code data_offsets} (relative to the
  * end of the header), then the data. Opening validates the header length and every tensor's
  * offsets and byte count against the file size before anything is read, with errors naming the
- * file and the tensor.
+ * file and the tensor; a header naming a tensor twice is refused (Jackson alone would keep the
+ * second entry and drop the first silently).
  *
  * <pre>{@code
  * SafetensorsFile f = SafetensorsFile.open(Path.of("model.safetensors"));
@@ -32,8 +32,6 @@ import java.util.Map;
 public final class SafetensorsFile {
     /** Largest JSON header accepted (the reference implementation allows 100 MB). */
     static final long MAX_HEADER = 100L << 20;
-
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     /** A tensor's header entry; {@code offset} is absolute in the file. */
     public record Entry(String name, String dtype, long[] shape, long offset, long length) {
@@ -106,7 +104,7 @@ public final class SafetensorsFile {
             readFully(ch, header, 8, file);
             JsonNode root;
             try {
-                root = JSON.readTree(header.array());
+                root = HfCheckpoint.STRICT_JSON.readTree(header.array());
             } catch (IOException e) {
                 throw new ModelFormatException(file, "header", "JSON does not parse: " + e.getMessage(), e);
             }

@@ -16,6 +16,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.Random;
+import java.util.function.UnaryOperator;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -145,37 +146,13 @@ class SafetensorsImporterTest {
     @ValueSource(strings = {"F32", "F16", "BF16"})
     void llamaImportsExactlyFromShards(String dtype) throws Exception {
         SafetensorsTestWriter all = llama(11);
-        // Two shards: layer 0 and the rest.
-        SafetensorsTestWriter a = new SafetensorsTestWriter();
-        SafetensorsTestWriter b = new SafetensorsTestWriter();
-        StringBuilder map = new StringBuilder("{\"metadata\":{},\"weight_map\":{");
-        int k = 0;
-        for (var e : all.values().entrySet()) {
-            boolean first = e.getKey().startsWith("model.layers.0.");
-            long[] shape = e.getValue().length == D
-                    ? new long[] {D}
-                    : e.getKey().contains("down_proj")
-                            ? new long[] {D, F}
-                            : e.getKey().contains("mlp")
-                                    ? new long[] {F, D}
-                                    : e.getKey().contains("k_proj")
-                                                    || e.getKey().contains("v_proj")
-                                            ? new long[] {D / 2, D}
-                                            : e.getKey().contains("self_attn")
-                                                    ? new long[] {D, D}
-                                                    : new long[] {VOCAB, D};
-            (first ? a : b).put(e.getKey(), shape, e.getValue());
-            map.append(k++ == 0 ? "" : ",")
-                    .append('"')
-                    .append(e.getKey())
-                    .append("\":\"")
-                    .append(first ? "model-00001-of-00002.safetensors" : "model-00002-of-00002.safetensors")
-                    .append('"');
-        }
-        map.append("}}");
-        a.write(dir.resolve("model-00001-of-00002.safetensors"), dtype);
-        b.write(dir.resolve("model-00002-of-00002.safetensors"), dtype);
-        Files.writeString(dir.resolve("model.safetensors.index.json"), map);
+        // 21 tensors in two shards: layer 0's FFN is split between them, as transformers splits by size
+        String index = all.writeSharded(dir, dtype, 2);
+        assertTrue(
+                index.contains("\"model.layers.0.mlp.gate_proj.weight\" : \"model-00001-of-00002.safetensors\""),
+                index);
+        assertTrue(
+                index.contains("\"model.layers.0.mlp.up_proj.weight\" : \"model-00002-of-00002.safetensors\""), index);
         config(dir, false);
         ImportedModel m = SafetensorsImporter.importModel(dir, DType.F32);
         for (int i = 0; i < LAYERS; i++) {
@@ -246,6 +223,180 @@ class SafetensorsImporterTest {
         ModelFormatException e =
                 assertThrows(ModelFormatException.class, () -> SafetensorsImporter.importModel(dir, DType.F32));
         assertTrue(e.getMessage().contains("config.json"), e.getMessage());
+    }
+
+    /** The entry of {@link #llama}'s index (two shards) that places {@code model.norm.weight} in shard 1. */
+    private static final String NORM_ENTRY = "\"model.norm.weight\" : \"model-00001-of-00002.safetensors\"";
+
+    /** {@link #llama}(11) in two shards with its config in {@code ck}, the index changed by {@code edit}. */
+    private static Path shardedLlama(Path ck, String dtype, UnaryOperator<String> edit) throws Exception {
+        Files.createDirectories(ck);
+        String index = llama(11).writeSharded(ck, dtype, 2);
+        assertTrue(index.contains(NORM_ENTRY), index);
+        Files.writeString(ck.resolve("model.safetensors.index.json"), edit.apply(index));
+        Files.writeString(ck.resolve("config.json"), configJson(false));
+        return ck;
+    }
+
+    private static ModelFormatException refused(Path ck) {
+        return assertThrows(ModelFormatException.class, () -> SafetensorsImporter.importModel(ck, DType.F16));
+    }
+
+    /**
+     * Found by SafetensorsImporterFuzzTest (input {@code finding-missing-shard}): an index naming a
+     * shard that is not there made {@code FileChannel.open} throw {@code NoSuchFileException}, an
+     * untyped I/O error. Now the missing shard is named, with the tensor the index wants from it.
+     */
+    @Test
+    void missingShardIsAFormatErrorNamingIt() throws Exception {
+        Path ck = shardedLlama(dir, "F16", i -> i);
+        Path second = ck.resolve("model-00002-of-00002.safetensors");
+        Files.delete(second);
+        ModelFormatException e = refused(ck);
+        assertEquals(second.toAbsolutePath(), e.file(), e.getMessage());
+        assertTrue(
+                e.getMessage().contains("not found (model.safetensors.index.json names it for tensor"), e.getMessage());
+    }
+
+    /**
+     * A {@code weight_map} entry that is not the name of a file in the checkpoint directory: refused
+     * from the index before anything is opened, so a shard named outside the directory is never
+     * read (a valid checkpoint file waits there, which would import if it were), and a name the
+     * file system cannot hold is not an {@code InvalidPathException}.
+     */
+    @ParameterizedTest
+    @ValueSource(
+            strings = {
+                "\"../outside.safetensors\"",
+                "\"ABSOLUTE\"",
+                "\"model-00001-of-00002.safetensors/../../ck/../outside.safetensors\"",
+                "\".\"",
+                "\"\"",
+                "\"a\\u0000b.safetensors\"",
+                "5",
+                "[\"model-00001-of-00002.safetensors\"]",
+                "null"
+            })
+    void weightMapEntryThatIsNotAFileInTheDirectoryIsRefused(String shard) throws Exception {
+        Path outside = dir.resolve("outside.safetensors");
+        llama(11).write(outside, "F16");
+        String name = shard.replace("ABSOLUTE", outside.toAbsolutePath().toString());
+        Path ck = shardedLlama(dir.resolve("ck"), "F16", i -> i.replace(NORM_ENTRY, "\"model.norm.weight\" : " + name));
+        ModelFormatException e = refused(ck);
+        assertEquals(ck.resolve("model.safetensors.index.json"), e.file(), e.getMessage());
+        assertTrue(e.getMessage().contains("weight_map: tensor 'model.norm.weight' maps to "), e.getMessage());
+        assertTrue(e.getMessage().contains("not a file"), e.getMessage());
+    }
+
+    /** Found by review of the fuzz target: a shard named as a directory was an untyped "Is a directory". */
+    @Test
+    void shardThatIsADirectoryIsRefused() throws Exception {
+        Path ck = shardedLlama(dir, "F16", i -> i.replace(NORM_ENTRY, "\"model.norm.weight\" : \"sub\""));
+        Files.createDirectory(ck.resolve("sub"));
+        ModelFormatException e = refused(ck);
+        assertEquals(ck.resolve("sub").toAbsolutePath(), e.file(), e.getMessage());
+        assertTrue(e.getMessage().contains("not a regular file"), e.getMessage());
+    }
+
+    @Test
+    void tensorListedForAShardThatDoesNotHoldItIsRefused() throws Exception {
+        String down = "\"model.layers.1.mlp.down_proj.weight\" : \"model-00002-of-00002.safetensors\"";
+        Path ck = shardedLlama(dir, "F16", i -> {
+            assertTrue(i.contains(down), i);
+            return i.replace(down, down.replace("00002-of", "00001-of"));
+        });
+        ModelFormatException e = refused(ck);
+        assertEquals(ck.resolve("model-00001-of-00002.safetensors").toAbsolutePath(), e.file());
+        assertTrue(
+                e.getMessage()
+                        .contains("tensor 'model.layers.1.mlp.down_proj.weight': listed in"
+                                + " model.safetensors.index.json but not in the shard"),
+                e.getMessage());
+    }
+
+    /** A tensor in two shards: which copy transformers keeps depends on load order, so neither is taken. */
+    @Test
+    void tensorInTwoShardsIsRefused() throws Exception {
+        Path ck = shardedLlama(dir, "F16", i -> i);
+        llama(11).write(ck.resolve("model-00001-of-00002.safetensors"), "F16"); // shard 1 now holds every tensor
+        ModelFormatException e = refused(ck);
+        assertEquals(ck.resolve("model-00001-of-00002.safetensors").toAbsolutePath(), e.file());
+        assertTrue(
+                e.getMessage()
+                        .contains("model.safetensors.index.json places it in model-00002-of-00002.safetensors,"
+                                + " which holds it too"),
+                e.getMessage());
+    }
+
+    /**
+     * transformers loads every tensor of every shard, so a q_proj bias in a shard that the index
+     * forgot is part of the model; the importer used to read only what the index listed and
+     * dropped the bias, silently. It now takes it from the shard that holds it.
+     */
+    @Test
+    void tensorInAShardButNotInTheIndexIsTakenFromItsShard() throws Exception {
+        String bias = "model.layers.1.self_attn.q_proj.bias";
+        float[] values = values(new Random(5), D);
+        SafetensorsTestWriter w = llama(11).put(bias, new long[] {D}, values);
+        String index = w.writeSharded(dir, "F32", 2);
+        String entry = ",\n    \"" + bias + "\" : \"model-00002-of-00002.safetensors\"";
+        assertTrue(index.contains(entry), index);
+        Files.writeString(dir.resolve("model.safetensors.index.json"), index.replace(entry, ""));
+        config(dir, false);
+        assertEquals(
+                dir.resolve("model-00002-of-00002.safetensors").toAbsolutePath(),
+                HfCheckpoint.tensorFiles(dir).get(bias).file().toAbsolutePath());
+        ImportedModel m = SafetensorsImporter.importModel(dir, DType.F32);
+        assertArrayEquals(values, m.tensor(bias).values());
+    }
+
+    /** Jackson alone keeps the last of two equal keys; a tensor mapped twice is ambiguous, so it is refused. */
+    @Test
+    void tensorNamedTwiceInTheIndexIsRefused() throws Exception {
+        Path ck = shardedLlama(
+                dir,
+                "F16",
+                i -> i.replace(
+                        NORM_ENTRY, NORM_ENTRY + ", \"model.norm.weight\" : \"model-00002-of-00002.safetensors\""));
+        ModelFormatException e = refused(ck);
+        assertEquals(ck.resolve("model.safetensors.index.json"), e.file());
+        assertTrue(e.getMessage().contains("does not parse: Duplicate field 'model.norm.weight'"), e.getMessage());
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"[]", "\"model-00001-of-00002.safetensors\"", "null"})
+    void weightMapThatIsNotAnObjectIsRefused(String map) throws Exception {
+        Path ck = shardedLlama(dir, "F16", i -> "{\"metadata\":{},\"weight_map\":" + map + "}");
+        ModelFormatException e = refused(ck);
+        assertEquals(ck.resolve("model.safetensors.index.json"), e.file());
+        assertTrue(e.getMessage().endsWith("weight_map: missing or not an object"), e.getMessage());
+    }
+
+    /** The index's total_size is not read, so a wrong one (as some published checkpoints have) changes nothing. */
+    @ParameterizedTest
+    @ValueSource(strings = {"-1", "9223372036854775807", "99999999999999999999999", "\"lots\"", "{}"})
+    void indexTotalSizeIsNotTrusted(String total) throws Exception {
+        Path ck = shardedLlama(dir, "BF16", i -> i.replaceFirst("\"total_size\" : \\d+", "\"total_size\" : " + total));
+        assertTrue(Files.readString(ck.resolve("model.safetensors.index.json")).contains(total));
+        ImportedModel m = SafetensorsImporter.importModel(ck, DType.F16);
+        assertArrayEquals(
+                llama(11).values().get("model.norm.weight"),
+                m.tensor("model.norm.weight").values());
+    }
+
+    /** A shard (or single file) whose header names a tensor twice: Jackson alone would keep the second silently. */
+    @Test
+    void safetensorsHeaderNamingATensorTwiceIsRefused() throws Exception {
+        SafetensorsTestWriter w = new SafetensorsTestWriter().put("a", new long[] {1}, new float[] {1f});
+        Path good = dir.resolve("good.safetensors");
+        w.write(good, "F32");
+        byte[] bytes = Files.readAllBytes(good);
+        long headerLen = ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN).getLong(0);
+        String json = new String(bytes, 8, (int) headerLen, StandardCharsets.UTF_8);
+        String twice = json.replace("}}", "},\"a\":{\"dtype\":\"F32\",\"shape\":[1],\"data_offsets\":[0,4]}}");
+        assertTrue(twice.length() > json.length(), json);
+        String message = error(withHeader(bytes, headerLen, twice));
+        assertTrue(message.contains("header: JSON does not parse: Duplicate field 'a'"), message);
     }
 
     private static byte[] withHeader(byte[] bytes, long oldLen, String json) {
