@@ -35,7 +35,14 @@ class RippleModelRefusalTest {
     Path dir;
 
     private static final RandomDecoders.Shape LLAMA = RandomDecoders.Shape.llama()
-            .with(b -> b.hidden(8).embedDim(8).ffn(12).layers(2).heads(2).kvHeads(1).vocab(5).positions(8));
+            .with(b -> b.hidden(8)
+                    .embedDim(8)
+                    .ffn(12)
+                    .layers(2)
+                    .heads(2)
+                    .kvHeads(1)
+                    .vocab(5)
+                    .positions(8));
     private static final RandomEncoders.Shape BERT = new RandomEncoders.Shape(8, 12, 2, 2, 6, 4);
 
     private static final RuntimeOptions OPTIONS = RuntimeOptions.defaults()
@@ -71,16 +78,18 @@ class RippleModelRefusalTest {
 
     @Test
     void theGeneratedModelsRunWhole() throws IOException {
-        try (RippleModel m = RippleModel.open(write(RandomDecoders.generate(LLAMA, 1, DType.F16).contents()), OPTIONS);
+        try (RippleModel m = RippleModel.open(
+                        write(RandomDecoders.generate(LLAMA, 1, DType.F16).contents()), OPTIONS);
                 Session s = m.decoder().orElseThrow().newSession(4)) {
             assertEquals(5, m.decoder().orElseThrow().decode(s, 4).logits().length);
         }
-        try (RippleModel m = RippleModel.open(write(RandomEncoders.generate(BERT, 2, DType.F32).contents()), OPTIONS)) {
+        try (RippleModel m = RippleModel.open(
+                write(RandomEncoders.generate(BERT, 2, DType.F32).contents()), OPTIONS)) {
             assertEquals(8, m.encoder().orElseThrow().embed(new int[] {1, 5, 2}).length);
         }
     }
 
-    /** Fuzzing finding (input decoder-tensor-missing): {@code decoder()} threw IllegalArgumentException. */
+    /** Fuzzing finding (input finding-decoder-tensor-missing): {@code decoder()} threw IllegalArgumentException. */
     @Test
     void decoderWhoseArchitectureNamesAMissingTensorIsRefused() throws IOException {
         RippleContents c = RandomDecoders.generate(LLAMA, 1, DType.F16).contents();
@@ -97,6 +106,20 @@ class RippleModelRefusalTest {
         arch.remove("vocabSize");
         c.architecture(arch);
         assertRefusedAtOpen(c, "'vocabSize' is missing");
+    }
+
+    /**
+     * Query heads whose total width overflows an int wrapped around to the width of the stored
+     * projection, so the file loaded and attention ran past its query rows:
+     * ArrayIndexOutOfBoundsException.
+     */
+    @Test
+    void decoderWhoseHeadsOverflowTheirWidthIsRefused() throws IOException {
+        RippleContents c = RandomDecoders.generate(LLAMA, 1, DType.F16).contents();
+        var arch = c.architecture();
+        arch.put("numHeads", (1 << 30) + 2); // times head dim 4: 2^32 + 8, which wraps to 8
+        c.architecture(arch);
+        assertRefusedAtOpen(c, "1073741826 heads of 4 are wider than an int");
     }
 
     /** The encoder's second layer ran the FFN of a layer the file does not hold: IndexOutOfBoundsException. */
