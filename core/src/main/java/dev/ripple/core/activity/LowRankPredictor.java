@@ -162,7 +162,10 @@ public final class LowRankPredictor implements ActivationPredictor {
         String name = RippleFormat.lowRankTensor(layer, part);
         return file.tensor(name)
                 .orElseThrow(() -> new RippleFormatException(
-                        file.path(), "tensor " + name, Problem.INCONSISTENT, "missing, though layer 0 stores a low-rank predictor"));
+                        file.path(),
+                        "tensor " + name,
+                        Problem.INCONSISTENT,
+                        "missing, though layer 0 stores a low-rank predictor"));
     }
 
     private static Tensor shaped(RippleFile file, Tensor t, int layer, long... shape) throws RippleFormatException {

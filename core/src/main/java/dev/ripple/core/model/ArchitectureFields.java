@@ -57,8 +57,9 @@ public record ArchitectureFields(String architecture) {
         }
         for (FfnLayerSection l : file.layers()) {
             if (l.spec().dModel() != hidden) {
-                throw new IllegalArgumentException(file.path() + ": FFN layer " + l.spec().index() + " is "
-                        + l.spec().dModel() + " wide but the architecture's hidden size is " + hidden);
+                throw new IllegalArgumentException(
+                        file.path() + ": FFN layer " + l.spec().index() + " is "
+                                + l.spec().dModel() + " wide but the architecture's hidden size is " + hidden);
             }
         }
     }

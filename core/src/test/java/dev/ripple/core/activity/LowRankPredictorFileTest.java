@@ -126,17 +126,32 @@ class LowRankPredictorFileTest {
                 "misfit.ripple",
                 List.of(f.get(0)),
                 p -> {},
-                new ResidentTensor(RippleFormat.lowRankTensor(1, "a"), DType.F32, new long[] {D, RANK}, f.get(1).a()),
-                new ResidentTensor(RippleFormat.lowRankTensor(1, "b"), DType.F32, new long[] {RANK, N}, f.get(1).b()),
-                new ResidentTensor(RippleFormat.lowRankTensor(1, "bias"), DType.F32, new long[] {N + 1}, new float[N + 1]),
                 new ResidentTensor(
-                        RippleFormat.lowRankTensor(1, "residual"), DType.F32, new long[] {N}, f.get(1).residualNorm()));
+                        RippleFormat.lowRankTensor(1, "a"),
+                        DType.F32,
+                        new long[] {D, RANK},
+                        f.get(1).a()),
+                new ResidentTensor(
+                        RippleFormat.lowRankTensor(1, "b"),
+                        DType.F32,
+                        new long[] {RANK, N},
+                        f.get(1).b()),
+                new ResidentTensor(
+                        RippleFormat.lowRankTensor(1, "bias"), DType.F32, new long[] {N + 1}, new float[N + 1]),
+                new ResidentTensor(
+                        RippleFormat.lowRankTensor(1, "residual"),
+                        DType.F32,
+                        new long[] {N},
+                        f.get(1).residualNorm()));
         assertRefused(misfit, "tensor ffn.1.lowrank.bias", "does not fit layer 1: expected [" + N + "]");
     }
 
     /** A model holding {@code factors} (for the first layers), the rule {@code act > 0.05}, {@code provenance} applied, then {@code extra}. */
     private Path writeWith(
-            String name, List<LowRankPredictor.Factors> factors, Consumer<ObjectNode> provenance, ResidentTensor... extra)
+            String name,
+            List<LowRankPredictor.Factors> factors,
+            Consumer<ObjectNode> provenance,
+            ResidentTensor... extra)
             throws Exception {
         RippleContents c = RandomModels.model(5, LAYERS, D, N, Activation.GELU, false, DType.F32);
         for (int l = 0; l < factors.size(); l++) {

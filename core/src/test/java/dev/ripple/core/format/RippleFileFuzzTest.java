@@ -156,16 +156,32 @@ class RippleFileFuzzTest {
      */
     static List<RippleContents> runtimeModels() {
         RandomDecoders.Shape llama = RandomDecoders.Shape.llama()
-                .with(b -> b.hidden(8).embedDim(8).ffn(12).layers(1).heads(2).kvHeads(1).vocab(5).positions(8));
+                .with(b -> b.hidden(8)
+                        .embedDim(8)
+                        .ffn(12)
+                        .layers(1)
+                        .heads(2)
+                        .kvHeads(1)
+                        .vocab(5)
+                        .positions(8));
         RippleContents l = RandomDecoders.generate(llama, 31, DType.F16).contents();
         StoredPredictors.withFillIn(StoredPredictors.withLowRank(l, 32, 2), 33);
         l.addBlob("tokenizer.json", WORD_LEVEL.getBytes(StandardCharsets.UTF_8));
 
         RandomDecoders.Shape opt = RandomDecoders.Shape.opt()
-                .with(b -> b.hidden(8).embedDim(8).ffn(12).layers(2).heads(2).kvHeads(2).vocab(6).positions(6));
+                .with(b -> b.hidden(8)
+                        .embedDim(8)
+                        .ffn(12)
+                        .layers(2)
+                        .heads(2)
+                        .kvHeads(2)
+                        .vocab(6)
+                        .positions(6));
         RippleContents o = RandomDecoders.generate(opt, 41, DType.F32).contents();
         StoredPredictors.withTrained(o, 42, 3);
-        o.addBlob("vocab.json", "{\"a\":0,\"b\":1,\"ab\":2,\"\u0120\":3,\"\u0120ab\":4,\"</s>\":5}".getBytes(StandardCharsets.UTF_8));
+        o.addBlob(
+                "vocab.json",
+                "{\"a\":0,\"b\":1,\"ab\":2,\"\u0120\":3,\"\u0120ab\":4,\"</s>\":5}".getBytes(StandardCharsets.UTF_8));
         o.addBlob("merges.txt", "#version: 0.2\na b\n\u0120 ab\n".getBytes(StandardCharsets.UTF_8));
 
         RippleContents e = RandomEncoders.generate(new RandomEncoders.Shape(8, 12, 2, 2, 6, 4), 51, DType.F32)
@@ -217,7 +233,8 @@ class RippleFileFuzzTest {
                     : TrainedPredictor.isStoredIn(f) ? PredictorKind.TRAINED : PredictorKind.DENSE;
         }
         String policy = List.of("none", "lru", "s3fifo", "linking").get((mode >> 3) & 3);
-        long bundle = f.layers().stream().mapToLong(l -> l.spec().bundleBytes()).max().orElse(0);
+        long bundle =
+                f.layers().stream().mapToLong(l -> l.spec().bundleBytes()).max().orElse(0);
         return RuntimeOptions.defaults()
                 .withReader((mode & 2) != 0 ? ReaderKind.POSITIONAL : ReaderKind.MMAP)
                 .withQueueDepth(2)

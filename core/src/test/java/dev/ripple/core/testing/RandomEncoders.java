@@ -83,10 +83,8 @@ public final class RandomEncoders {
 
     private static void matrix(RippleContents c, Random rnd, String name, int rows, int cols) {
         c.addTensor(new ResidentTensor(
-                name,
-                DType.F32,
-                new long[] {rows, cols},
-                RandomModels.randomFloats(rnd, rows * cols, (float) (1 / Math.sqrt(cols)))));
+                name, DType.F32, new long[] {rows, cols}, RandomModels.randomFloats(rnd, rows * cols, (float)
+                        (1 / Math.sqrt(cols)))));
     }
 
     private static void norm(RippleContents c, Random rnd, String base, int h) {

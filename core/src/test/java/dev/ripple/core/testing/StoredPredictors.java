@@ -41,7 +41,9 @@ public final class StoredPredictors {
                     .forEach(c::addTensor);
         }
         ObjectNode prov = c.provenance();
-        prov.set("activityRule", ActivityRule.defaultFor(c.layers().getFirst().weights().spec()).toJson());
+        prov.set(
+                "activityRule",
+                ActivityRule.defaultFor(c.layers().getFirst().weights().spec()).toJson());
         prov.putObject("predictor").put("margin", 1.5);
         return c.provenance(prov);
     }
