@@ -98,8 +98,8 @@ class RippleFileFuzzTest {
     }
 
     /**
-     * The modes of the runtime seeds: the stored predictor, mapped reads, no cache; the stored
-     * predictor, positional reads, the linking cache, no fill-in, an f16 KV cache; the dense
+     * The modes of the runtime seeds: the stored predictor, mapped reads, no cache, fill-in; the
+     * stored predictor, positional reads, the linking cache, fill-in, an f16 KV cache; the dense
      * predictor, positional reads, s3fifo, no fill-in. All reseal, which changes nothing in a valid file.
      */
     static final int[] RUNTIME_MODES = {0b0000101, 0b1011111, 0b0110011};
@@ -148,7 +148,8 @@ class RippleFileFuzzTest {
             + "\"vocab\":{\"[PAD]\":0,\"[UNK]\":1,\"[CLS]\":2,\"[SEP]\":3,\"a\":4,\"##b\":5}}}";
 
     /**
-     * The models whose runtime has more to run than FFN layers, each a few KiB: a Llama-like decoder
+     * The models whose runtime has more to run than FFN layers, 6 to 16 KiB each (the bundles of
+     * each layer start on a page): a Llama-like decoder
      * (grouped-query attention, gated SiLU, f16 bundles) with a low-rank predictor, fill-in and a
      * tokenizer.json; an OPT-like decoder (LayerNorm, learned positions, biases) with a trained
      * predictor and vocab.json + merges.txt; a BERT encoder with a low-rank predictor, fill-in and a
