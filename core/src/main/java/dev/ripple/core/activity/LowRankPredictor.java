@@ -2,9 +2,11 @@ package dev.ripple.core.activity;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.ripple.core.format.FfnLayerSection;
+import dev.ripple.core.format.FileFormatException.Problem;
 import dev.ripple.core.format.ResidentTensor;
 import dev.ripple.core.format.RippleFile;
 import dev.ripple.core.format.RippleFormat;
+import dev.ripple.core.format.RippleFormatException;
 import dev.ripple.core.tensor.Activation;
 import dev.ripple.core.tensor.DType;
 import dev.ripple.core.tensor.Tensor;
@@ -13,6 +15,7 @@ import dev.ripple.core.tensor.kernels.Kernels;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import org.eclipse.collections.api.list.primitive.MutableIntList;
 
@@ -100,9 +103,12 @@ public final class LowRankPredictor implements ActivationPredictor {
      * file's mapped f32 factors, so it is usable while {@code file} is open.
      *
      * @param margin the margin to use, or NaN for the one stored in the file's provenance
-     * @throws IllegalArgumentException naming the file when it holds no predictor or a damaged one
+     * @throws MissingPredictorException naming the file when it holds no predictor
+     * @throws RippleFormatException when it holds a damaged one: a rule that cannot be read or is not
+     *     a threshold rule, a stored margin that is not a number ≥ 0, a layer whose factors are
+     *     missing or do not fit it
      */
-    public static LowRankPredictor read(RippleFile file, float margin) {
+    public static LowRankPredictor read(RippleFile file, float margin) throws RippleFormatException {
         if (!isStoredIn(file)) {
             throw new MissingPredictorException(
                     file.path(),
@@ -110,35 +116,71 @@ public final class LowRankPredictor implements ActivationPredictor {
                     "write it with 'ripple place' (a rank above 0) or run with the dense predictor");
         }
         JsonNode prov = file.provenance();
-        ThresholdRule rule = thresholdRule(ActivityRule.fromJson(prov.path("activityRule")), file.path() + ": ");
-        float m = Float.isNaN(margin)
-                ? (float) prov.path("predictor").path("margin").asDouble(DEFAULT_MARGIN)
-                : margin;
+        ThresholdRule rule;
+        try {
+            rule = thresholdRule(ActivityRule.fromJson(prov.path("activityRule")));
+        } catch (IllegalArgumentException e) {
+            throw new RippleFormatException(
+                    file.path(), "metadata", Problem.INCONSISTENT, "provenance.activityRule: " + e.getMessage(), e);
+        }
+        float m = margin;
+        if (Float.isNaN(margin)) {
+            m = (float) prov.path("predictor").path("margin").asDouble(DEFAULT_MARGIN);
+            if (!(m >= 0)) {
+                throw new RippleFormatException(
+                        file.path(),
+                        "metadata",
+                        Problem.INCONSISTENT,
+                        "provenance.predictor.margin must be a number ≥ 0, got "
+                                + prov.path("predictor").path("margin"));
+            }
+        }
         List<Layer> layers = new ArrayList<>();
         for (FfnLayerSection l : file.layers()) {
             int i = l.spec().index();
             int d = l.spec().dModel();
             int n = l.spec().dFfn();
-            Tensor a = file.tensor(RippleFormat.lowRankTensor(i, "a"))
-                    .orElseThrow(() -> new IllegalArgumentException(
-                            file.path() + ": layer " + i + " has no low-rank predictor tensors"));
+            Tensor a = factor(file, i, "a");
             if (a.rank() != 2 || a.dim(0) != d) {
-                throw new IllegalArgumentException(
-                        file.path() + ": " + a.describe() + " does not fit layer " + i + " of width " + d);
+                throw misfit(file, a, "[" + d + ", rank]", i);
             }
             int r = (int) a.dim(1);
-            Tensor b = file.require(RippleFormat.lowRankTensor(i, "b"), r, n);
             layers.add(new Layer(
                     d,
                     r,
                     n,
                     inPlace(a),
-                    inPlace(b),
-                    file.vector(RippleFormat.lowRankTensor(i, "bias"), n),
-                    file.vector(RippleFormat.lowRankTensor(i, "residual"), n),
+                    inPlace(shaped(file, factor(file, i, "b"), i, r, n)),
+                    shaped(file, factor(file, i, "bias"), i, n).toFloatArray(),
+                    shaped(file, factor(file, i, "residual"), i, n).toFloatArray(),
                     ActiveRegion.of(l.spec().activation(), l.spec().reluThreshold(), rule, i)));
         }
         return new LowRankPredictor(layers.toArray(Layer[]::new), m);
+    }
+
+    private static Tensor factor(RippleFile file, int layer, String part) throws RippleFormatException {
+        String name = RippleFormat.lowRankTensor(layer, part);
+        return file.tensor(name)
+                .orElseThrow(() -> new RippleFormatException(
+                        file.path(),
+                        "tensor " + name,
+                        Problem.INCONSISTENT,
+                        "missing, though layer 0 stores a low-rank predictor"));
+    }
+
+    private static Tensor shaped(RippleFile file, Tensor t, int layer, long... shape) throws RippleFormatException {
+        if (!Arrays.equals(t.shape(), shape)) {
+            throw misfit(file, t, Arrays.toString(shape), layer);
+        }
+        return t;
+    }
+
+    private static RippleFormatException misfit(RippleFile file, Tensor t, String expected, int layer) {
+        return new RippleFormatException(
+                file.path(),
+                "tensor " + t.name(),
+                Problem.INCONSISTENT,
+                "shape " + Arrays.toString(t.shape()) + " does not fit layer " + layer + ": expected " + expected);
     }
 
     /**
@@ -173,21 +215,18 @@ public final class LowRankPredictor implements ActivationPredictor {
     private final Kernels kernels = KernelProvider.best();
 
     public LowRankPredictor(List<Factors> layers, ActivityRule rule, float margin) {
-        this(offHeap(layers, thresholdRule(rule, "")), margin);
+        this(offHeap(layers, thresholdRule(rule)), margin);
     }
 
     /**
      * The rule as this predictor needs it: one that judges each value alone, so that the
      * pre-activations it accepts form a few intervals ({@link ActiveRegion}).
-     *
-     * @param where what the refusal starts with: the file the rule came from, or nothing
      */
-    private static ThresholdRule thresholdRule(ActivityRule rule, String where) {
+    private static ThresholdRule thresholdRule(ActivityRule rule) {
         if (rule instanceof ThresholdRule t) {
             return t;
         }
-        throw new IllegalArgumentException(
-                where + "the low-rank predictor needs a threshold rule, not " + rule.describe());
+        throw new IllegalArgumentException("the low-rank predictor needs a threshold rule, not " + rule.describe());
     }
 
     private static Layer[] offHeap(List<Factors> factors, ThresholdRule rule) {

@@ -440,6 +440,8 @@ public final class RippleFile implements TensorSource, AutoCloseable {
                         Problem.INCONSISTENT,
                         "down bias must be a float vector of " + spec.dModel());
             }
+            requireVectorIfPresent(path, byName, RippleFormat.fillMeanTensor(i), spec.dFfn());
+            requireVectorIfPresent(path, byName, RippleFormat.fillConstantTensor(i), spec.dModel());
             ByteBuffer permBytes = readChecked(path, ch, perm);
             int[] slotToNeuron = new int[spec.dFfn()];
             permBytes.asIntBuffer().get(slotToNeuron);
@@ -454,6 +456,23 @@ public final class RippleFile implements TensorSource, AutoCloseable {
             layers.add(new FfnLayerSection(spec, bundles, slotToNeuron, downBias));
         }
         return layers;
+    }
+
+    /**
+     * Refuses the optional per-layer tensor {@code name} (mean fill-in) unless it is absent or a
+     * vector of {@code length}: the runtime reads it into the layer's executor when a model opens,
+     * so a misfit is refused here with the layer table rather than there.
+     */
+    private static void requireVectorIfPresent(Path path, Map<String, SectionEntry> byName, String name, int length)
+            throws RippleFormatException {
+        SectionEntry e = byName.get(name);
+        if (e != null && e.kind() == SectionKind.TENSOR && !Arrays.equals(e.shape(), new long[] {length})) {
+            throw new RippleFormatException(
+                    path,
+                    "section " + e.describe(),
+                    Problem.INCONSISTENT,
+                    "shape " + Arrays.toString(e.shape()) + " is not the vector of " + length + " its layer needs");
+        }
     }
 
     private static int requiredInt(JsonNode node, String field) {

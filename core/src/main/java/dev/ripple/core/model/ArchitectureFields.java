@@ -1,6 +1,8 @@
 package dev.ripple.core.model;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.ripple.core.format.FfnLayerSection;
+import dev.ripple.core.format.RippleFile;
 
 /**
  * Reads the required fields of a model's architecture metadata in a {@code .ripple} file; every
@@ -39,5 +41,26 @@ public record ArchitectureFields(String architecture) {
             throw new IllegalArgumentException(architecture + ": '" + field + "' is missing or not a number");
         }
         return v.asDouble();
+    }
+
+    /**
+     * Refuses {@code file} unless it holds {@code layers} FFN layers, each {@code hidden} wide: the
+     * forward pass hands layer i the residual stream, and a missing layer or one of another width
+     * would fail deep inside a token (or read past the stream) rather than name the mismatch.
+     *
+     * @throws IllegalArgumentException naming the file and the first layer that does not fit
+     */
+    public static void requireFfnLayers(RippleFile file, int layers, int hidden) {
+        if (file.layers().size() != layers) {
+            throw new IllegalArgumentException(file.path() + ": the architecture has " + layers
+                    + " layers but the file holds " + file.layers().size() + " FFN layers");
+        }
+        for (FfnLayerSection l : file.layers()) {
+            if (l.spec().dModel() != hidden) {
+                throw new IllegalArgumentException(
+                        file.path() + ": FFN layer " + l.spec().index() + " is "
+                                + l.spec().dModel() + " wide but the architecture's hidden size is " + hidden);
+            }
+        }
     }
 }

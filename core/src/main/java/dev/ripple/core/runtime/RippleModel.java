@@ -9,6 +9,7 @@ import dev.ripple.core.activity.LowRankPredictor;
 import dev.ripple.core.activity.TrainedPredictor;
 import dev.ripple.core.ffn.SparseFfnExecutor;
 import dev.ripple.core.format.FfnLayerSection;
+import dev.ripple.core.format.FileFormatException.Problem;
 import dev.ripple.core.format.RippleFile;
 import dev.ripple.core.format.RippleFormatException;
 import dev.ripple.core.model.FeedForward;
@@ -34,6 +35,7 @@ import java.util.Optional;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
 
 /**
  * A {@code .ripple} model opened for inference: resident tensors in DRAM, FFN bundles read from
@@ -59,6 +61,10 @@ public final class RippleModel implements FeedForward, AutoCloseable {
     private final RuntimeStats stats = new RuntimeStats();
     private final ActivationPredictor predictor;
     private final Queue<Scratch> scratches = new ConcurrentLinkedQueue<>();
+    /** The decoder or encoder over these FFNs, when the file holds one; loaded, so checked, at open. */
+    private final DecoderModel decoder;
+
+    private final EncoderModel encoder;
 
     private RippleModel(
             RippleFile file,
@@ -66,7 +72,8 @@ public final class RippleModel implements FeedForward, AutoCloseable {
             BundleCache cache,
             ActivationPredictor predictor,
             RuntimeOptions options,
-            Consumer<TokenStats> listener) {
+            Consumer<TokenStats> listener)
+            throws RippleFormatException {
         this.file = file;
         this.reader = reader;
         this.cache = cache;
@@ -84,6 +91,39 @@ public final class RippleModel implements FeedForward, AutoCloseable {
             ls.add(new FlashFfn(l, predictor, cache, planner, reader, executor, stats, listener, scratch));
         }
         this.layers = List.copyOf(ls);
+        this.decoder = DecoderConfig.isDecoder(file.architecture())
+                ? architectureModel(file, "decoder", () -> DecoderModel.load(file, this))
+                : null;
+        this.encoder = BertConfig.TYPE.equals(file.architecture().path("type").asText())
+                ? architectureModel(file, "encoder", () -> EncoderModel.load(file, this))
+                : null;
+    }
+
+    /**
+     * Loads the model the architecture block describes over this runtime's FFNs, so that a file
+     * whose architecture does not fit its tensors or layers is refused when it is opened, as a
+     * damaged layer table is, rather than on first use. The loaders check the architecture and every
+     * tensor it names (presence, shape, type) and name the field or tensor at fault in an
+     * {@link IllegalArgumentException}, which, the file being their only input, is damage to the
+     * file: it becomes a {@link RippleFormatException}.
+     */
+    private static <T> T architectureModel(RippleFile file, String kind, Supplier<T> load)
+            throws RippleFormatException {
+        try {
+            return load.get();
+        } catch (IllegalArgumentException e) {
+            String detail = e.getMessage() == null ? e.toString() : e.getMessage();
+            String prefix = file.path() + ": ";
+            if (detail.startsWith(prefix)) {
+                detail = detail.substring(prefix.length());
+            }
+            throw new RippleFormatException(
+                    file.path(),
+                    "metadata",
+                    Problem.INCONSISTENT,
+                    "the " + kind + " its architecture describes does not fit the file: " + detail,
+                    e);
+        }
     }
 
     /**
@@ -270,20 +310,20 @@ public final class RippleModel implements FeedForward, AutoCloseable {
         return Optional.empty();
     }
 
-    /** The decoder over this model's FFNs, when the file holds an OPT or Llama-family model. */
+    /**
+     * The decoder over this model's FFNs, when the file holds an OPT or Llama-family model. Loaded
+     * when the model was opened, which refused a file whose architecture does not fit it.
+     */
     public Optional<DecoderModel> decoder() {
-        if (!DecoderConfig.isDecoder(file.architecture())) {
-            return Optional.empty();
-        }
-        return Optional.of(DecoderModel.load(file, this));
+        return Optional.ofNullable(decoder);
     }
 
-    /** The BERT encoder over this model's FFNs, when the file holds a BERT-family model. */
+    /**
+     * The BERT encoder over this model's FFNs, when the file holds a BERT-family model. Loaded when
+     * the model was opened, which refused a file whose architecture does not fit it.
+     */
     public Optional<EncoderModel> encoder() {
-        if (!BertConfig.TYPE.equals(file.architecture().path("type").asText())) {
-            return Optional.empty();
-        }
-        return Optional.of(EncoderModel.load(file, this));
+        return Optional.ofNullable(encoder);
     }
 
     public RuntimeStats stats() {

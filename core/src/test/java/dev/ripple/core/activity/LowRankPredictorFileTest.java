@@ -2,11 +2,16 @@ package dev.ripple.core.activity;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.ripple.core.format.FileFormatException.Problem;
+import dev.ripple.core.format.ResidentTensor;
 import dev.ripple.core.format.RippleContents;
 import dev.ripple.core.format.RippleFile;
 import dev.ripple.core.format.RippleFileWriter;
+import dev.ripple.core.format.RippleFormat;
+import dev.ripple.core.format.RippleFormatException;
 import dev.ripple.core.tensor.Activation;
 import dev.ripple.core.tensor.DType;
 import dev.ripple.core.testing.RandomModels;
@@ -14,6 +19,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
+import java.util.function.Consumer;
 import org.eclipse.collections.impl.list.mutable.primitive.IntArrayList;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -87,9 +93,90 @@ class LowRankPredictorFileTest {
     void aStoredRuleItCannotPredictIsRefusedNamingTheFile() throws Exception {
         Path file = write("topk.ripple", factors(), TopKRule.ofCount(10));
         try (RippleFile f = RippleFile.open(file)) {
-            IllegalArgumentException e =
-                    assertThrows(IllegalArgumentException.class, () -> LowRankPredictor.read(f, Float.NaN));
-            assertEquals(file + ": the low-rank predictor needs a threshold rule, not top-k 10", e.getMessage());
+            RippleFormatException e =
+                    assertThrows(RippleFormatException.class, () -> LowRankPredictor.read(f, Float.NaN));
+            assertEquals(
+                    file + ": metadata: inconsistent: provenance.activityRule: the low-rank predictor needs a threshold"
+                            + " rule, not top-k 10",
+                    e.getMessage());
+        }
+    }
+
+    /**
+     * A damaged stored predictor is a {@link RippleFormatException} naming the file and what is
+     * wrong; each escaped {@code RippleModel.open} as an IllegalArgumentException before (the rule's
+     * and the margin's without naming the file), found while extending the fuzz target to the runtime.
+     */
+    @Test
+    void aDamagedStoredPredictorIsRefusedNamingTheFileAndTheProblem() throws Exception {
+        List<LowRankPredictor.Factors> f = factors();
+        assertRefused(
+                writeWith("rule.ripple", f, p -> p.putObject("activityRule").put("rule", "act ~ 3")),
+                "metadata",
+                "provenance.activityRule: bad activity rule 'act ~ 3'");
+        assertRefused(
+                writeWith("margin.ripple", f, p -> p.putObject("predictor").put("margin", -1)),
+                "metadata",
+                "provenance.predictor.margin must be a number ≥ 0, got -1");
+        assertRefused(
+                writeWith("missing.ripple", List.of(f.get(0)), p -> {}),
+                "tensor ffn.1.lowrank.a",
+                "missing, though layer 0 stores a low-rank predictor");
+        Path misfit = writeWith(
+                "misfit.ripple",
+                List.of(f.get(0)),
+                p -> {},
+                new ResidentTensor(
+                        RippleFormat.lowRankTensor(1, "a"),
+                        DType.F32,
+                        new long[] {D, RANK},
+                        f.get(1).a()),
+                new ResidentTensor(
+                        RippleFormat.lowRankTensor(1, "b"),
+                        DType.F32,
+                        new long[] {RANK, N},
+                        f.get(1).b()),
+                new ResidentTensor(
+                        RippleFormat.lowRankTensor(1, "bias"), DType.F32, new long[] {N + 1}, new float[N + 1]),
+                new ResidentTensor(
+                        RippleFormat.lowRankTensor(1, "residual"),
+                        DType.F32,
+                        new long[] {N},
+                        f.get(1).residualNorm()));
+        assertRefused(misfit, "tensor ffn.1.lowrank.bias", "does not fit layer 1: expected [" + N + "]");
+    }
+
+    /** A model holding {@code factors} (for the first layers), the rule {@code act > 0.05}, {@code provenance} applied, then {@code extra}. */
+    private Path writeWith(
+            String name,
+            List<LowRankPredictor.Factors> factors,
+            Consumer<ObjectNode> provenance,
+            ResidentTensor... extra)
+            throws Exception {
+        RippleContents c = RandomModels.model(5, LAYERS, D, N, Activation.GELU, false, DType.F32);
+        for (int l = 0; l < factors.size(); l++) {
+            LowRankPredictor.tensors(l, factors.get(l)).forEach(c::addTensor);
+        }
+        for (ResidentTensor t : extra) {
+            c.addTensor(t);
+        }
+        ObjectNode prov = c.provenance();
+        prov.set("activityRule", ThresholdRule.value(0.05f).toJson());
+        provenance.accept(prov);
+        c.provenance(prov);
+        Path file = dir.resolve(name);
+        RippleFileWriter.write(file, c);
+        return file;
+    }
+
+    /** Reading the predictor of {@code file} is refused as inconsistent in {@code section}, with {@code detail}. */
+    private static void assertRefused(Path file, String section, String detail) throws Exception {
+        try (RippleFile f = RippleFile.open(file)) {
+            RippleFormatException e =
+                    assertThrows(RippleFormatException.class, () -> LowRankPredictor.read(f, Float.NaN));
+            assertEquals(Problem.INCONSISTENT, e.problem());
+            assertTrue(e.getMessage().startsWith(file + ": " + section + ": inconsistent: "), e.getMessage());
+            assertTrue(e.getMessage().contains(detail), e.getMessage());
         }
     }
 }

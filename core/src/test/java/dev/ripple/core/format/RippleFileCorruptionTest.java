@@ -202,6 +202,25 @@ class RippleFileCorruptionTest {
         }
     }
 
+    /**
+     * A layer's mean fill-in that is not the vector its layer needs passed the checks at open, and
+     * the runtime, reading it into the layer's executor, threw IllegalArgumentException from
+     * {@code RippleModel.open}. Now refused at open with the layer table, naming the tensor.
+     */
+    @Test
+    void fillInThatDoesNotFitItsLayerIsInconsistent() throws IOException {
+        for (String tensor : new String[] {RippleFormat.fillMeanTensor(1), RippleFormat.fillConstantTensor(0)}) {
+            RippleContents c = RandomModels.model(42, 2, 4, 8, Activation.GELU, true, DType.F16);
+            c.addTensor(new ResidentTensor(tensor, DType.F32, new long[] {5}, new float[5]));
+            Path p = dir.resolve("fill.ripple");
+            RippleFileWriter.write(p, c);
+            RippleFormatException e = assertThrows(RippleFormatException.class, () -> RippleFile.open(p));
+            assertEquals(Problem.INCONSISTENT, e.problem(), e.getMessage());
+            assertTrue(e.getMessage().startsWith(p + ": section " + tensor + " "), e.getMessage());
+            assertTrue(e.getMessage().contains("shape [5] is not the vector of"), e.getMessage());
+        }
+    }
+
     /** Offset of the directory entry of section {@code name} (layout as in {@link Reseal}). */
     private static int directoryEntryOf(ByteBuffer b, String name) {
         int footer = b.capacity() - RippleFormat.FOOTER_BYTES;

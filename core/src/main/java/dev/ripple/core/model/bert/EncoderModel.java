@@ -1,6 +1,7 @@
 package dev.ripple.core.model.bert;
 
 import dev.ripple.core.format.RippleFile;
+import dev.ripple.core.model.ArchitectureFields;
 import dev.ripple.core.model.FeedForward;
 import dev.ripple.core.tensor.LayerNorm;
 import dev.ripple.core.tensor.Linear;
@@ -68,7 +69,14 @@ public final class EncoderModel {
 
     /** The encoder of a BERT {@code .ripple} file (or any source holding the architecture's tensors). */
     public static EncoderModel load(RippleFile file, FeedForward ffn) {
-        return new EncoderModel(BertConfig.fromJson(file.architecture()), file, ffn);
+        BertConfig config;
+        try {
+            config = BertConfig.fromJson(file.architecture());
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(file.path() + ": " + e.getMessage(), e);
+        }
+        ArchitectureFields.requireFfnLayers(file, config.numLayers(), config.hiddenSize());
+        return new EncoderModel(config, file, ffn);
     }
 
     private Linear linear(TensorSource tensors, String weight, String bias) {

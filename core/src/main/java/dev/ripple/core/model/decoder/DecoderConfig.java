@@ -229,6 +229,14 @@ public record DecoderConfig(
                             + ", head dim "
                             + headDim + ", vocab " + vocabSize + ", positions " + maxPositions);
         }
+        for (int heads : new int[] {numHeads, numKvHeads}) {
+            // q, k, v and the buffers are heads × headDim wide: an overflow would wrap around to a
+            // width that may match a stored projection, and attention would run past its rows
+            if ((long) heads * headDim > Integer.MAX_VALUE) {
+                throw new IllegalArgumentException(
+                        "decoder: " + heads + " heads of " + headDim + " are wider than an int");
+            }
+        }
         if ((family == Family.LLAMA) != (rope != null)) {
             throw new IllegalArgumentException("decoder: the llama family uses rotary positions and opt does not");
         }

@@ -1,6 +1,7 @@
 package dev.ripple.core.model.decoder;
 
 import dev.ripple.core.format.RippleFile;
+import dev.ripple.core.model.ArchitectureFields;
 import dev.ripple.core.model.FeedForward;
 import dev.ripple.core.model.decoder.DecoderConfig.Family;
 import dev.ripple.core.model.decoder.DecoderConfig.Norm;
@@ -149,10 +150,7 @@ public final class DecoderModel {
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException(file.path() + ": " + e.getMessage(), e);
         }
-        if (file.layers().size() != config.numLayers()) {
-            throw new IllegalArgumentException(file.path() + ": the architecture has " + config.numLayers()
-                    + " layers but the file holds " + file.layers().size() + " FFN layers");
-        }
+        ArchitectureFields.requireFfnLayers(file, config.numLayers(), config.hiddenSize());
         return load(config, file, ffn);
     }
 
