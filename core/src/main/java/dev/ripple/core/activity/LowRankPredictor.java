@@ -103,10 +103,10 @@ public final class LowRankPredictor implements ActivationPredictor {
      * file's mapped f32 factors, so it is usable while {@code file} is open.
      *
      * @param margin the margin to use, or NaN for the one stored in the file's provenance
-     * @throws MissingPredictorException naming the file when it holds no predictor
-     * @throws RippleFormatException when it holds a damaged one: a rule that cannot be read or is not
-     *     a threshold rule, a stored margin that is not a number ≥ 0, a layer whose factors are
-     *     missing or do not fit it
+     * @throws MissingPredictorException naming the file when it holds no predictor, or one its
+     *     activity rule cannot use (a rule other than a threshold, such as top-k)
+     * @throws RippleFormatException when it holds a damaged one: a rule that cannot be read, a
+     *     stored margin that is not a number ≥ 0, a layer whose factors are missing or do not fit it
      */
     public static LowRankPredictor read(RippleFile file, float margin) throws RippleFormatException {
         if (!isStoredIn(file)) {
@@ -116,16 +116,27 @@ public final class LowRankPredictor implements ActivationPredictor {
                     "write it with 'ripple place' (a rank above 0) or run with the dense predictor");
         }
         JsonNode prov = file.provenance();
-        ThresholdRule rule;
+        ActivityRule stored;
         try {
-            rule = thresholdRule(ActivityRule.fromJson(prov.path("activityRule")));
+            stored = ActivityRule.fromJson(prov.path("activityRule"));
         } catch (IllegalArgumentException e) {
             throw new RippleFormatException(
                     file.path(), "metadata", Problem.INCONSISTENT, "provenance.activityRule: " + e.getMessage(), e);
         }
+        if (!(stored instanceof ThresholdRule rule)) {
+            // a valid file ('ripple place' after 'ripple profile --rule "top 10%"'): the caller's choice of predictor
+            throw new MissingPredictorException(
+                    file.path(),
+                    PredictorKind.LOWRANK,
+                    "its activity rule (" + stored.describe() + ") is not a threshold rule, which the low-rank"
+                            + " predictor needs; run with the dense or trained predictor");
+        }
         float m = margin;
         if (Float.isNaN(margin)) {
-            m = (float) prov.path("predictor").path("margin").asDouble(DEFAULT_MARGIN);
+            JsonNode storedMargin = prov.path("predictor").path("margin");
+            m = storedMargin.isMissingNode()
+                    ? DEFAULT_MARGIN
+                    : storedMargin.isNumber() ? storedMargin.floatValue() : -1;
             if (!(m >= 0)) {
                 throw new RippleFormatException(
                         file.path(),

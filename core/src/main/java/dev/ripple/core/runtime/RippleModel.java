@@ -121,7 +121,8 @@ public final class RippleModel implements FeedForward, AutoCloseable {
                     file.path(),
                     "metadata",
                     Problem.INCONSISTENT,
-                    "the " + kind + " its architecture describes does not fit the file: " + detail,
+                    "the " + kind + " its architecture describes does not fit the file or is not supported by this"
+                            + " build: " + detail,
                     e);
         }
     }

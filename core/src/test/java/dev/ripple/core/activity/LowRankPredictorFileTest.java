@@ -89,15 +89,19 @@ class LowRankPredictorFileTest {
         }
     }
 
+    /**
+     * A valid file ('ripple place' after profiling with a top-k rule stores factors beside that rule)
+     * whose rule the low-rank predictor cannot use: the caller's choice of predictor, not damage.
+     */
     @Test
     void aStoredRuleItCannotPredictIsRefusedNamingTheFile() throws Exception {
         Path file = write("topk.ripple", factors(), TopKRule.ofCount(10));
         try (RippleFile f = RippleFile.open(file)) {
-            RippleFormatException e =
-                    assertThrows(RippleFormatException.class, () -> LowRankPredictor.read(f, Float.NaN));
+            MissingPredictorException e =
+                    assertThrows(MissingPredictorException.class, () -> LowRankPredictor.read(f, Float.NaN));
             assertEquals(
-                    file + ": metadata: inconsistent: provenance.activityRule: the low-rank predictor needs a threshold"
-                            + " rule, not top-k 10",
+                    file + ": has no low-rank predictor; its activity rule (top-k 10) is not a threshold rule, which"
+                            + " the low-rank predictor needs; run with the dense or trained predictor",
                     e.getMessage());
         }
     }
@@ -118,6 +122,10 @@ class LowRankPredictorFileTest {
                 writeWith("margin.ripple", f, p -> p.putObject("predictor").put("margin", -1)),
                 "metadata",
                 "provenance.predictor.margin must be a number ≥ 0, got -1");
+        assertRefused(
+                writeWith("margin-text.ripple", f, p -> p.putObject("predictor").put("margin", "1.5")),
+                "metadata",
+                "provenance.predictor.margin must be a number ≥ 0, got \"1.5\"");
         assertRefused(
                 writeWith("missing.ripple", List.of(f.get(0)), p -> {}),
                 "tensor ffn.1.lowrank.a",
