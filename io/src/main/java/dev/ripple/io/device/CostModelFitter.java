@@ -99,7 +99,9 @@ public final class CostModelFitter {
             }
             a = Math.max(0, minOverhead);
         }
-        return new CostLine(queueDepth, a, 1 / s);
+        // A slope of almost nothing (noise on a flat curve) would be a rate past any device's.
+        s = Math.max(s, 1 / CostLine.MAX_BYTES_PER_MICRO);
+        return new CostLine(queueDepth, Math.min(a, CostLine.MAX_FIXED_MICROS), 1 / s);
     }
 
     /** Largest relative error of {@code model} against the table's amortized times. */
