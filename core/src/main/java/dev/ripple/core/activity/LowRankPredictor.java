@@ -15,7 +15,6 @@ import dev.ripple.core.tensor.kernels.Kernels;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import org.eclipse.collections.api.list.primitive.MutableIntList;
 
@@ -153,7 +152,7 @@ public final class LowRankPredictor implements ActivationPredictor {
             int n = l.spec().dFfn();
             Tensor a = factor(file, i, "a");
             if (a.rank() != 2 || a.dim(0) != d) {
-                throw misfit(file, a, "[" + d + ", rank]", i);
+                throw StoredTensorShapes.misfit(file, a, "[" + d + ", rank]", i);
             }
             int r = (int) a.dim(1);
             layers.add(new Layer(
@@ -161,9 +160,11 @@ public final class LowRankPredictor implements ActivationPredictor {
                     r,
                     n,
                     inPlace(a),
-                    inPlace(shaped(file, factor(file, i, "b"), i, r, n)),
-                    shaped(file, factor(file, i, "bias"), i, n).toFloatArray(),
-                    shaped(file, factor(file, i, "residual"), i, n).toFloatArray(),
+                    inPlace(StoredTensorShapes.shaped(file, factor(file, i, "b"), i, r, n)),
+                    StoredTensorShapes.shaped(file, factor(file, i, "bias"), i, n)
+                            .toFloatArray(),
+                    StoredTensorShapes.shaped(file, factor(file, i, "residual"), i, n)
+                            .toFloatArray(),
                     ActiveRegion.of(l.spec().activation(), l.spec().reluThreshold(), rule, i)));
         }
         return new LowRankPredictor(layers.toArray(Layer[]::new), m);
@@ -177,21 +178,6 @@ public final class LowRankPredictor implements ActivationPredictor {
                         "tensor " + name,
                         Problem.INCONSISTENT,
                         "missing, though layer 0 stores a low-rank predictor"));
-    }
-
-    private static Tensor shaped(RippleFile file, Tensor t, int layer, long... shape) throws RippleFormatException {
-        if (!Arrays.equals(t.shape(), shape)) {
-            throw misfit(file, t, Arrays.toString(shape), layer);
-        }
-        return t;
-    }
-
-    private static RippleFormatException misfit(RippleFile file, Tensor t, String expected, int layer) {
-        return new RippleFormatException(
-                file.path(),
-                "tensor " + t.name(),
-                Problem.INCONSISTENT,
-                "shape " + Arrays.toString(t.shape()) + " does not fit layer " + layer + ": expected " + expected);
     }
 
     /**

@@ -14,7 +14,6 @@ import dev.ripple.core.tensor.kernels.Kernels;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import org.eclipse.collections.api.list.primitive.MutableIntList;
 
@@ -173,15 +172,15 @@ public final class TrainedPredictor implements ActivationPredictor {
             int n = section.spec().dFfn();
             Tensor w1 = stored(file, i, "w1");
             if (w1.rank() != 2 || w1.dim(0) != d || w1.dim(1) < 1 || w1.dim(1) > Integer.MAX_VALUE / Math.max(d, n)) {
-                throw misfit(file, w1, "[" + d + ", hidden]", i);
+                throw StoredTensorShapes.misfit(file, w1, "[" + d + ", hidden]", i);
             }
             int h = (int) w1.dim(1);
-            float[] b1 = shaped(file, stored(file, i, "b1"), i, h);
-            float[] w2 = shaped(file, stored(file, i, "w2"), i, h, n);
-            float[] b2 = shaped(file, stored(file, i, "b2"), i, n);
-            float threshold = shaped(file, stored(file, i, "threshold"), i, 1)[0];
+            float[] b1 = floats(file, stored(file, i, "b1"), i, h);
+            float[] w2 = floats(file, stored(file, i, "w2"), i, h, n);
+            float[] b2 = floats(file, stored(file, i, "b2"), i, n);
+            float threshold = floats(file, stored(file, i, "threshold"), i, 1)[0];
             Tensor dipTensor = file.tensor(RippleFormat.trainedTensor(i, "dip")).orElse(null);
-            float[] dip = dipTensor == null ? null : shaped(file, f32(file, dipTensor), i, n);
+            float[] dip = dipTensor == null ? null : floats(file, f32(file, dipTensor), i, n);
             try {
                 layers.add(new Layer(d, h, n, w1.toFloatArray(), b1, w2, b2, threshold, relu.booleanValue(), dip));
             } catch (IllegalArgumentException e) {
@@ -219,19 +218,8 @@ public final class TrainedPredictor implements ActivationPredictor {
         return t;
     }
 
-    private static float[] shaped(RippleFile file, Tensor t, int layer, long... shape) throws RippleFormatException {
-        if (!Arrays.equals(t.shape(), shape)) {
-            throw misfit(file, t, Arrays.toString(shape), layer);
-        }
-        return t.toFloatArray();
-    }
-
-    private static RippleFormatException misfit(RippleFile file, Tensor t, String expected, int layer) {
-        return new RippleFormatException(
-                file.path(),
-                "tensor " + t.name(),
-                Problem.INCONSISTENT,
-                "shape " + Arrays.toString(t.shape()) + " does not fit layer " + layer + ": expected " + expected);
+    private static float[] floats(RippleFile file, Tensor t, int layer, long... shape) throws RippleFormatException {
+        return StoredTensorShapes.shaped(file, t, layer, shape).toFloatArray();
     }
 
     /** A layer as the kernels read it: the weights off-heap, where the Vector API's loads are intrinsified. */

@@ -132,23 +132,24 @@ class RippleModelRefusalTest {
     /** A decoder whose FFN is wider than its residual stream read past it: ArrayIndexOutOfBoundsException. */
     @Test
     void decoderWhoseFfnIsWiderThanItsHiddenSizeIsRefused() throws IOException {
-        RippleContents c = RandomDecoders.generate(LLAMA, 1, DType.F16).contents();
-        RippleContents wide = copy(c, name -> false, 0);
-        Random rnd = new Random(3);
-        for (int l = 0; l < 2; l++) {
-            wide.addLayer(PlacedLayer.identity(RandomModels.layer(rnd, l, 16, 12, Activation.SILU, true, DType.F16)));
-        }
-        assertRefusedAtOpen(wide, "FFN layer 0 is 16 wide but the architecture's hidden size is 8");
+        assertWiderFfnRefused(
+                RandomDecoders.generate(LLAMA, 1, DType.F16).contents(), Activation.SILU, true, DType.F16);
     }
 
     /** The same for an encoder. */
     @Test
     void encoderWhoseFfnIsWiderThanItsHiddenSizeIsRefused() throws IOException {
-        RippleContents c = RandomEncoders.generate(BERT, 2, DType.F32).contents();
+        assertWiderFfnRefused(
+                RandomEncoders.generate(BERT, 2, DType.F32).contents(), Activation.GELU, false, DType.F32);
+    }
+
+    /** {@code c}'s architecture (hidden size 8) over two FFN layers 16 wide. */
+    private void assertWiderFfnRefused(RippleContents c, Activation activation, boolean gated, DType dtype)
+            throws IOException {
         RippleContents wide = copy(c, name -> false, 0);
         Random rnd = new Random(3);
         for (int l = 0; l < 2; l++) {
-            wide.addLayer(PlacedLayer.identity(RandomModels.layer(rnd, l, 16, 12, Activation.GELU, false, DType.F32)));
+            wide.addLayer(PlacedLayer.identity(RandomModels.layer(rnd, l, 16, 12, activation, gated, dtype)));
         }
         assertRefusedAtOpen(wide, "FFN layer 0 is 16 wide but the architecture's hidden size is 8");
     }
