@@ -47,6 +47,14 @@ class SynthOptionsTest {
     @Test
     void anUnknownFormatOrTypeIsRefusedListingTheChoicesInLowerCase() {
         assertEquals("ripple: unknown format 'zip' (known: safetensors, gguf)", refusal("--format", "zip"));
+        for (String share : new String[] {"NaN", "0", "1", "-0.5", "Infinity"}) {
+            assertEquals(
+                    "ripple: --active must be a share in (0, 1), got " + Double.parseDouble(share),
+                    refusal("--hidden-act", "fatrelu", "--active", share));
+            assertEquals(
+                    "ripple: --active must be a share in (0, 1), got " + Double.parseDouble(share),
+                    refusalAnyPreset("--workload", "opt-6.7b", "--active", share));
+        }
         assertEquals("ripple: unknown dtype 'f8' (known: f32, f16, bf16, q8_0, q4_0)", refusal("--dtype", "f8"));
         assertFalse(Files.exists(dir.resolve("out")), "refused before anything is written");
     }

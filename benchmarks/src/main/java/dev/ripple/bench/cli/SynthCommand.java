@@ -293,7 +293,7 @@ final class SynthCommand implements Callable<Integer> {
             s = s.withHiddenAct(hiddenAct); // OPT is always relu
         }
         if (active != null) {
-            s = s.withActiveFraction(active);
+            s = s.withActiveFraction(activeShare());
         }
         if (clusters > 0) {
             s = s.withClusters(clusters);
@@ -301,11 +301,22 @@ final class SynthCommand implements Callable<Integer> {
         return s;
     }
 
+    /**
+     * {@code --active}, given: a share strictly between 0 and 1. The decoder's API reads NaN as "not
+     * planted", so a NaN typed here would silently write a model without the sparsity asked for.
+     */
+    private double activeShare() {
+        if (!(active > 0 && active < 1)) {
+            throw new IllegalArgumentException("--active must be a share in (0, 1), got " + active);
+        }
+        return active;
+    }
+
     private SyntheticWorkload.Spec workloadSpec() {
         SyntheticWorkload.Spec w = SyntheticWorkload.Spec.preset(workload, layers != null ? layers : 8)
                 .withSeed(seed);
         if (active != null) {
-            w = w.withActiveFraction(active);
+            w = w.withActiveFraction(activeShare());
         }
         return w.withTokens(
                 calibrationTokens != null ? calibrationTokens : w.calibrationTokens(),
