@@ -10,7 +10,8 @@ import java.util.List;
  * was most of what a step allocated on the flash path. The bundles of a layer share one length,
  * so {@code lengths} is {@code null} and {@code length} is that length; extents of mixed lengths
  * keep one length each.
- * Immutable: it owns its arrays.
+ *
+ * <p>Immutable: it owns its arrays, so a caller may reuse the array it planned from.
  */
 final class NeededExtents {
 
