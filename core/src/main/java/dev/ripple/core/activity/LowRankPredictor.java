@@ -108,6 +108,16 @@ public final class LowRankPredictor implements ActivationPredictor {
      *     stored margin that is not a number ≥ 0, a layer whose factors are missing or do not fit it
      */
     public static LowRankPredictor read(RippleFile file, float margin) throws RippleFormatException {
+        return read(file, margin, Arena.ofAuto());
+    }
+
+    /**
+     * As {@link #read(RippleFile, float)}, factors that are not f32 widened into {@code arena}
+     * (f32 factors stay where the file maps them): closing it frees them at once, where the other
+     * form leaves them to the garbage collector. {@code RippleModel} reads its predictor this way
+     * and closes the arena with the model.
+     */
+    public static LowRankPredictor read(RippleFile file, float margin, Arena arena) throws RippleFormatException {
         if (!isStoredIn(file)) {
             throw new MissingPredictorException(
                     file.path(),
@@ -159,8 +169,8 @@ public final class LowRankPredictor implements ActivationPredictor {
                     d,
                     r,
                     n,
-                    inPlace(a),
-                    inPlace(StoredTensorShapes.shaped(file, factor(file, i, "b"), i, r, n)),
+                    inPlace(a, arena),
+                    inPlace(StoredTensorShapes.shaped(file, factor(file, i, "b"), i, r, n), arena),
                     StoredTensorShapes.shaped(file, factor(file, i, "bias"), i, n)
                             .toFloatArray(),
                     StoredTensorShapes.shaped(file, factor(file, i, "residual"), i, n)
@@ -185,12 +195,12 @@ public final class LowRankPredictor implements ActivationPredictor {
      * would hold them twice, once in the mapped file's pages and once off-heap: 250 MB for a 7B
      * model's rank-128 predictor); other types are widened once.
      */
-    private static MemorySegment inPlace(Tensor t) {
+    private static MemorySegment inPlace(Tensor t, Arena arena) {
         if (t.dtype() == DType.F32 && t.data().byteSize() == 4 * t.elementCount()) {
             return t.data();
         }
         float[] values = t.toFloatArray();
-        return Arena.ofAuto().allocate(4L * values.length, 64).copyFrom(MemorySegment.ofArray(values));
+        return arena.allocate(4L * values.length, 64).copyFrom(MemorySegment.ofArray(values));
     }
 
     /**

@@ -13,6 +13,7 @@ import dev.ripple.core.tensor.kernels.KernelProvider;
 import dev.ripple.core.tensor.kernels.Kernels;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
 import java.util.ArrayList;
 import java.util.List;
 import org.eclipse.collections.api.list.primitive.MutableIntList;
@@ -149,6 +150,20 @@ public final class TrainedPredictor implements ActivationPredictor {
 
     /** As {@link #read(RippleFile)}, with the given kernels ({@link KernelProvider#scalar()} for the reference). */
     public static TrainedPredictor read(RippleFile file, Kernels kernels) throws RippleFormatException {
+        return read(file, kernels, Arena.ofAuto());
+    }
+
+    /**
+     * As {@link #read(RippleFile)}, the weights allocated in {@code arena}: closing it frees them at
+     * once (the predictor must not predict after), where the other forms leave them to the garbage
+     * collector, which sees only the small heap object and may not run for a long time. {@code
+     * RippleModel} reads its predictor this way and closes the arena with the model.
+     */
+    public static TrainedPredictor read(RippleFile file, Arena arena) throws RippleFormatException {
+        return read(file, KernelProvider.best(), arena);
+    }
+
+    private static TrainedPredictor read(RippleFile file, Kernels kernels, Arena arena) throws RippleFormatException {
         if (!isStoredIn(file)) {
             throw new MissingPredictorException(
                     file.path(),
@@ -191,7 +206,7 @@ public final class TrainedPredictor implements ActivationPredictor {
                         e.getMessage());
             }
         }
-        return new TrainedPredictor(layers, kernels);
+        return new TrainedPredictor(layers, kernels, arena);
     }
 
     private static Tensor stored(RippleFile file, int layer, String part) throws RippleFormatException {
@@ -222,8 +237,51 @@ public final class TrainedPredictor implements ActivationPredictor {
         return StoredTensorShapes.shaped(file, t, layer, shape).toFloatArray();
     }
 
-    /** A layer as the kernels read it: the weights off-heap, where the Vector API's loads are intrinsified. */
-    private record Resident(Layer layer, MemorySegment w1, MemorySegment w2) {}
+    /**
+     * A layer as the kernels read it: the weights off-heap only, where the Vector API's loads are
+     * intrinsified (a heap copy beside them would hold the largest part twice), the rest on heap.
+     */
+    private record Resident(
+            int dModel,
+            int hidden,
+            int dFfn,
+            float[] b1,
+            float[] b2,
+            float threshold,
+            boolean relu,
+            float[] dip,
+            MemorySegment w1,
+            MemorySegment w2) {
+
+        static Resident of(Layer f, Arena arena) {
+            return new Resident(
+                    f.dModel(),
+                    f.hidden(),
+                    f.dFfn(),
+                    f.b1(),
+                    f.b2(),
+                    f.threshold(),
+                    f.relu(),
+                    f.dip(),
+                    arena.allocate(4L * f.w1().length, 64).copyFrom(MemorySegment.ofArray(f.w1())),
+                    arena.allocate(4L * f.w2().length, 64).copyFrom(MemorySegment.ofArray(f.w2())));
+        }
+
+        /** The layer with its weights copied back to the heap. */
+        Layer layer() {
+            return new Layer(
+                    dModel,
+                    hidden,
+                    dFfn,
+                    w1.toArray(ValueLayout.JAVA_FLOAT),
+                    b1,
+                    w2.toArray(ValueLayout.JAVA_FLOAT),
+                    b2,
+                    threshold,
+                    relu,
+                    dip);
+        }
+    }
 
     private final Resident[] layers;
     private final Kernels kernels;
@@ -235,17 +293,16 @@ public final class TrainedPredictor implements ActivationPredictor {
 
     /** With the given kernels ({@link KernelProvider#scalar()} for the reference). */
     public TrainedPredictor(List<Layer> layers, Kernels kernels) {
+        this(layers, kernels, Arena.ofAuto());
+    }
+
+    private TrainedPredictor(List<Layer> layers, Kernels kernels, Arena arena) {
         if (layers.isEmpty()) {
             throw new IllegalArgumentException("trained predictor: no layers");
         }
-        Arena arena = Arena.ofAuto();
         this.layers = new Resident[layers.size()];
         for (int l = 0; l < layers.size(); l++) {
-            Layer f = layers.get(l);
-            this.layers[l] = new Resident(
-                    f,
-                    arena.allocate(4L * f.w1().length, 64).copyFrom(MemorySegment.ofArray(f.w1())),
-                    arena.allocate(4L * f.w2().length, 64).copyFrom(MemorySegment.ofArray(f.w2())));
+            this.layers[l] = Resident.of(layers.get(l), arena);
         }
         this.kernels = kernels;
     }
@@ -259,6 +316,7 @@ public final class TrainedPredictor implements ActivationPredictor {
         return layers.length;
     }
 
+    /** Layer {@code l}'s network, its weights copied out to the heap (for writing it, or changing it). */
     public Layer layer(int l) {
         return layers[l].layer();
     }
@@ -279,20 +337,19 @@ public final class TrainedPredictor implements ActivationPredictor {
     /** Every neuron's logit for input {@code x}. */
     public float[] logits(int layer, float[] x) {
         Resident r = layers[layer];
-        Layer f = r.layer();
-        int d = f.dModel();
-        int h = f.hidden();
-        int n = f.dFfn();
-        float[] hid = f.b1().clone();
+        int d = r.dModel();
+        int h = r.hidden();
+        int n = r.dFfn();
+        float[] hid = r.b1().clone();
         for (int k = 0; k < d; k++) {
             float xk = x[k];
             if (xk != 0f) {
                 kernels.axpy(DType.F32, xk, r.w1(), 4L * k * h, hid, h, null);
             }
         }
-        float[] z = f.b2().clone();
+        float[] z = r.b2().clone();
         for (int j = 0; j < h; j++) {
-            float v = f.relu() ? Math.max(0f, hid[j]) : hid[j];
+            float v = r.relu() ? Math.max(0f, hid[j]) : hid[j];
             if (v != 0f) {
                 kernels.axpy(DType.F32, v, r.w2(), 4L * j * n, z, n, null);
             }
@@ -309,8 +366,8 @@ public final class TrainedPredictor implements ActivationPredictor {
     @Override
     public void predict(int layer, float[] x, MutableIntList out) {
         float[] z = logits(layer, x);
-        float t = layers[layer].layer().threshold();
-        float[] dip = layers[layer].layer().dip();
+        float t = layers[layer].threshold();
+        float[] dip = layers[layer].dip();
         for (int i = 0; i < z.length; i++) {
             if (z[i] > t || (dip != null && z[i] < dip[i])) {
                 out.add(i);

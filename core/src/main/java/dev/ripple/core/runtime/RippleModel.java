@@ -28,6 +28,7 @@ import dev.ripple.io.reader.DirectReader;
 import dev.ripple.io.reader.ExtentReader;
 import dev.ripple.io.reader.ReaderFactory;
 import java.io.IOException;
+import java.lang.foreign.Arena;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -60,6 +61,9 @@ public final class RippleModel implements FeedForward, AutoCloseable {
     private final List<FlashFfn> layers;
     private final RuntimeStats stats = new RuntimeStats();
     private final ActivationPredictor predictor;
+    /** What the predictor read from the file holds off-heap; freed at close rather than by the GC. */
+    private final Arena predictorArena;
+
     private final Queue<Scratch> scratches = new ConcurrentLinkedQueue<>();
     /** The decoder or encoder over these FFNs, when the file holds one; loaded, so checked, at open. */
     private final DecoderModel decoder;
@@ -71,6 +75,7 @@ public final class RippleModel implements FeedForward, AutoCloseable {
             ExtentReader reader,
             BundleCache cache,
             ActivationPredictor predictor,
+            Arena predictorArena,
             RuntimeOptions options,
             Consumer<TokenStats> listener)
             throws RippleFormatException {
@@ -78,6 +83,7 @@ public final class RippleModel implements FeedForward, AutoCloseable {
         this.reader = reader;
         this.cache = cache;
         this.predictor = predictor;
+        this.predictorArena = predictorArena;
         ReadPlanner planner = plannerFor(options, reader.fileSize());
         // one per thread, shared by the layers; all of them freed at close
         ThreadLocal<Scratch> scratch = ThreadLocal.withInitial(() -> {
@@ -182,11 +188,12 @@ public final class RippleModel implements FeedForward, AutoCloseable {
         RippleFile file = RippleFile.open(path);
         ExtentReader opened = null;
         BundleCache cache = null;
+        Arena predictorArena = Arena.ofShared();
         try {
-            ActivationPredictor p = predictor != null ? predictor : predictorFor(file, options);
+            ActivationPredictor p = predictor != null ? predictor : predictorFor(file, options, predictorArena);
             opened = reader.open(path, options.queueDepth());
             cache = cacheFor(file, options);
-            return new RippleModel(file, opened, cache, p, options, listener);
+            return new RippleModel(file, opened, cache, p, predictorArena, options, listener);
         } catch (IOException | RuntimeException e) {
             if (cache != null) {
                 cache.close();
@@ -194,6 +201,7 @@ public final class RippleModel implements FeedForward, AutoCloseable {
             if (opened != null) {
                 opened.close();
             }
+            predictorArena.close();
             file.close();
             throw e;
         }
@@ -237,13 +245,13 @@ public final class RippleModel implements FeedForward, AutoCloseable {
         return new BundleCache(budget, bundleBytes, options.cache().newPolicy());
     }
 
-    private static ActivationPredictor predictorFor(RippleFile file, RuntimeOptions options)
+    private static ActivationPredictor predictorFor(RippleFile file, RuntimeOptions options, Arena arena)
             throws RippleFormatException {
         int[] sizes = file.layers().stream().mapToInt(l -> l.spec().dFfn()).toArray();
         return switch (options.predictor()) {
             case DENSE -> new DensePredictor(sizes);
-            case LOWRANK -> LowRankPredictor.read(file, options.margin());
-            case TRAINED -> TrainedPredictor.read(file);
+            case LOWRANK -> LowRankPredictor.read(file, options.margin(), arena);
+            case TRAINED -> TrainedPredictor.read(file, arena);
         };
     }
 
@@ -277,8 +285,9 @@ public final class RippleModel implements FeedForward, AutoCloseable {
     }
 
     /**
-     * The predictor this model runs. One read from the file computes on the file's mapped factors,
-     * so it may serve other models (through {@code open(path, options, predictor, listener)}) only
+     * The predictor this model runs. One read from the file computes on the file's mapped factors
+     * or on weights this model frees when it closes (the trained predictor's, widened factors), so
+     * it may serve other models (through {@code open(path, options, predictor, listener)}) only
      * while this one is open; after {@link #close()} it throws {@link IllegalStateException}.
      */
     public ActivationPredictor predictor() {
@@ -364,6 +373,7 @@ public final class RippleModel implements FeedForward, AutoCloseable {
             reader.close();
         } finally {
             scratches.forEach(Scratch::free);
+            predictorArena.close();
             file.close();
         }
     }

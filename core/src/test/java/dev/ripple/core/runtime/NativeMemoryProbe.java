@@ -1,5 +1,6 @@
 package dev.ripple.core.runtime;
 
+import dev.ripple.core.activity.PredictorKind;
 import dev.ripple.core.format.RippleFile;
 import dev.ripple.core.format.SectionEntry;
 import dev.ripple.core.testing.RandomModels;
@@ -23,6 +24,10 @@ import javax.management.ObjectName;
  *
  * <p>Arguments: model path, cache policy ("none" for no cache), cache bytes, threads, tokens per
  * thread. Prints one line: {@code otherBefore otherAfter cacheAllocated residentTensorBytes}.
+ *
+ * <p>Or: model path, {@code reopen}, predictor ({@link PredictorKind} name), cycles, tokens per
+ * cycle: opens, runs and closes the model {@code cycles} times on one thread, and prints {@code
+ * otherBefore otherAfterFirstCycle otherAfterLastCycle}, each measured with nothing open.
  */
 public final class NativeMemoryProbe {
     private static final Pattern OTHER = Pattern.compile("-\\s+Other \\(reserved=(\\d+)KB, committed=(\\d+)KB\\)");
@@ -30,6 +35,14 @@ public final class NativeMemoryProbe {
     private NativeMemoryProbe() {}
 
     public static void main(String[] args) throws Exception {
+        if (args[1].equals("reopen")) {
+            reopen(
+                    Path.of(args[0]),
+                    PredictorKind.valueOf(args[2]),
+                    Integer.parseInt(args[3]),
+                    Integer.parseInt(args[4]));
+            return;
+        }
         Path model = Path.of(args[0]);
         String policy = args[1];
         long budget = Long.parseLong(args[2]);
@@ -75,6 +88,36 @@ public final class NativeMemoryProbe {
             long allocated = m.cache().map(c -> c.allocatedBytes()).orElse(0L);
             System.out.println(before + " " + after + " " + allocated + " " + resident);
         }
+    }
+
+    /**
+     * A model opened and closed again and again, as a server that reloads models does: what one
+     * cycle leaves behind (an arena not closed, a buffer kept by a static) shows as growth from the
+     * first cycle to the last.
+     */
+    private static void reopen(Path model, PredictorKind predictor, int cycles, int tokens) throws Exception {
+        int dModel;
+        try (RippleFile f = RippleFile.open(model)) {
+            dModel = f.layers().get(0).spec().dModel();
+        }
+        RuntimeOptions o = RuntimeOptions.defaults()
+                .withReader(ReaderKind.DIRECT)
+                .withPredictor(predictor)
+                .withCacheBytes("lru", 1L << 20);
+        settle();
+        long before = otherCommittedBytes();
+        long afterFirst = 0;
+        for (int c = 0; c < cycles; c++) {
+            try (RippleModel m = RippleModel.open(model, o)) {
+                run(m, dModel, tokens, c);
+            }
+            if (c == 0) {
+                settle();
+                afterFirst = otherCommittedBytes();
+            }
+        }
+        settle();
+        System.out.println(before + " " + afterFirst + " " + otherCommittedBytes());
     }
 
     private static void run(RippleModel m, int dModel, int tokens, long seed) {
