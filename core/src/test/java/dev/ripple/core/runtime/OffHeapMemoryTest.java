@@ -50,6 +50,13 @@ class OffHeapMemoryTest {
     static final int TOKENS = 50;
     static final int CYCLES = 20;
     static final long CYCLE_SLACK_BYTES = 2L << 20;
+    /** The probe's JVM: native memory tracking on. */
+    static final List<String> PROBE_JVM_FLAGS = List.of(
+            "-XX:NativeMemoryTracking=summary",
+            "-Xmx512m",
+            "--add-modules",
+            "jdk.incubator.vector",
+            "--enable-native-access=ALL-UNNAMED");
 
     @TempDir
     Path dir;
@@ -126,12 +133,7 @@ class OffHeapMemoryTest {
         RippleFileWriter.write(model, c);
         ChildJvm probe = ChildJvm.start(
                 dir.resolve("reopen-" + predictor + ".log"),
-                List.of(
-                        "-XX:NativeMemoryTracking=summary",
-                        "-Xmx512m",
-                        "--add-modules",
-                        "jdk.incubator.vector",
-                        "--enable-native-access=ALL-UNNAMED"),
+                PROBE_JVM_FLAGS,
                 NativeMemoryProbe.class,
                 model.toString(),
                 "reopen",
@@ -160,12 +162,7 @@ class OffHeapMemoryTest {
             throws IOException {
         return ChildJvm.start(
                 dir.resolve(policy + ".log"),
-                List.of(
-                        "-XX:NativeMemoryTracking=summary",
-                        "-Xmx512m",
-                        "--add-modules",
-                        "jdk.incubator.vector",
-                        "--enable-native-access=ALL-UNNAMED"),
+                PROBE_JVM_FLAGS,
                 NativeMemoryProbe.class,
                 model.toString(),
                 policy,
