@@ -259,14 +259,10 @@ final class CacheEngine {
     }
 
     /**
-     * Offers the bundles of missed slots of the layer {@code access} looked up; {@code bundles} null
+     * Offers the bundles of missed slots of the layer {@code access} looked up, bundle i from
+     * {@code offsets[i]} of {@code bundles[i]} ({@code offsets} null: from 0); {@code bundles} null
      * means "no bytes" (simulator).
      */
-    void admit(CacheAccess access, int[] slots, int count, MemorySegment[] bundles) {
-        admit(access, slots, count, bundles, null);
-    }
-
-    /** As {@link #admit(CacheAccess, int[], int, MemorySegment[])}, bundle i from {@code offsets[i]} of {@code bundles[i]} (null: 0). */
     void admit(CacheAccess access, int[] slots, int count, MemorySegment[] bundles, long[] offsets) {
         int layer = access.layer();
         if (layer < 0) {

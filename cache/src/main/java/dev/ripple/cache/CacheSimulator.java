@@ -42,7 +42,7 @@ public final class CacheSimulator extends CacheReadouts {
             }
         }
         missed = Arrays.copyOf(missed, n);
-        engine.admit(access, missed, n, null);
+        engine.admit(access, missed, n, null, null);
         return missed;
     }
 }
