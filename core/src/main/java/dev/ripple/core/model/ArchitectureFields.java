@@ -3,6 +3,7 @@ package dev.ripple.core.model;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.ripple.core.format.FfnLayerSection;
 import dev.ripple.core.format.RippleFile;
+import java.util.function.Function;
 
 /**
  * Reads the required fields of a model's architecture metadata in a {@code .ripple} file; every
@@ -41,6 +42,18 @@ public record ArchitectureFields(String architecture) {
             throw new IllegalArgumentException(architecture + ": '" + field + "' is missing or not a number");
         }
         return v.asDouble();
+    }
+
+    /**
+     * The model configuration {@code fromJson} reads from {@code file}'s architecture metadata; a
+     * refusal names the file, as the metadata's reader alone cannot.
+     */
+    public static <C> C config(RippleFile file, Function<JsonNode, C> fromJson) {
+        try {
+            return fromJson.apply(file.architecture());
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(file.path() + ": " + e.getMessage(), e);
+        }
     }
 
     /**

@@ -69,12 +69,7 @@ public final class EncoderModel {
 
     /** The encoder of a BERT {@code .ripple} file (or any source holding the architecture's tensors). */
     public static EncoderModel load(RippleFile file, FeedForward ffn) {
-        BertConfig config;
-        try {
-            config = BertConfig.fromJson(file.architecture());
-        } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException(file.path() + ": " + e.getMessage(), e);
-        }
+        BertConfig config = ArchitectureFields.config(file, BertConfig::fromJson);
         ArchitectureFields.requireFfnLayers(file, config.numLayers(), config.hiddenSize());
         return new EncoderModel(config, file, ffn);
     }

@@ -144,12 +144,7 @@ public final class DecoderModel {
 
     /** The decoder of a decoder {@code .ripple} file, its FFN served by {@code ffn}. */
     public static DecoderModel load(RippleFile file, FeedForward ffn) {
-        DecoderConfig config;
-        try {
-            config = DecoderConfig.fromJson(file.architecture());
-        } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException(file.path() + ": " + e.getMessage(), e);
-        }
+        DecoderConfig config = ArchitectureFields.config(file, DecoderConfig::fromJson);
         ArchitectureFields.requireFfnLayers(file, config.numLayers(), config.hiddenSize());
         return load(config, file, ffn);
     }
