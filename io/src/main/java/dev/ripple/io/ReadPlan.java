@@ -1,7 +1,7 @@
 package dev.ripple.io;
 
 import java.lang.foreign.MemorySegment;
-import java.util.ArrayList;
+import java.util.AbstractList;
 import java.util.List;
 
 /**
@@ -19,32 +19,25 @@ import java.util.List;
  * reader.read(plan, buffer);
  * MemorySegment bundle7 = plan.neededSlice(buffer, 7);
  * }</pre>
+ *
+ * <p>A value: it owns its numbers, and nothing changes them after the planner made it. A caller
+ * that plans per call and keeps nothing writes into its own {@link ReadPlanBuffer} instead
+ * ({@link ReadPlanner#planInto}), which holds the same plan without a new object per call.
  */
 public final class ReadPlan {
 
-    private final NeededExtents needed;
-    private final List<Extent> reads;
-    private final int[] readOfNeeded;
-    private final long[] readBufferOffsets;
-    private final long bytesNeeded;
-    private final long bytesRead;
+    /** Filled by the planner (or by {@link #keep}) before this plan is made, never written after. */
+    private final ReadPlanBuffer plan;
 
-    ReadPlan(NeededExtents needed, List<Extent> reads, int[] readOfNeeded) {
-        this.needed = needed;
-        this.reads = List.copyOf(reads);
-        this.readOfNeeded = readOfNeeded;
-        this.readBufferOffsets = new long[reads.size()];
-        long offset = 0;
-        for (int r = 0; r < reads.size(); r++) {
-            readBufferOffsets[r] = offset;
-            offset += reads.get(r).length();
+    private final List<Extent> reads;
+
+    ReadPlan(ReadPlanBuffer plan) {
+        this.plan = plan;
+        Extent[] r = new Extent[plan.operations()];
+        for (int i = 0; i < r.length; i++) {
+            r[i] = new Extent(plan.readOffset(i), plan.readLength(i));
         }
-        this.bytesRead = offset;
-        long sum = 0;
-        for (int i = 0; i < needed.count(); i++) {
-            sum += needed.length(i);
-        }
-        this.bytesNeeded = sum;
+        this.reads = List.of(r);
     }
 
     /**
@@ -52,12 +45,22 @@ public final class ReadPlan {
      * holds them as numbers, see {@link ReadPlanner#plan(long[], int, long)}).
      */
     public List<Extent> needed() {
-        return needed.asList();
+        return new AbstractList<>() {
+            @Override
+            public Extent get(int i) {
+                return plan.neededExtent(i);
+            }
+
+            @Override
+            public int size() {
+                return plan.neededCount();
+            }
+        };
     }
 
     /** Number of needed extents. */
     public int neededCount() {
-        return needed.count();
+        return plan.neededCount();
     }
 
     /** The physical reads, sorted by offset and disjoint. */
@@ -67,42 +70,42 @@ public final class ReadPlan {
 
     /** Number of read operations the plan issues. */
     public int operations() {
-        return reads.size();
+        return plan.operations();
     }
 
     /** Sum of the needed extents' lengths. */
     public long bytesNeeded() {
-        return bytesNeeded;
+        return plan.bytesNeeded();
     }
 
     /** Sum of the physical reads' lengths: needed bytes plus the gaps read through. */
     public long bytesRead() {
-        return bytesRead;
+        return plan.bytesRead();
     }
 
     /** Index into {@link #reads()} of the read that holds needed extent {@code neededIndex}. */
     public int readOf(int neededIndex) {
-        return readOfNeeded[neededIndex];
+        return plan.readOf(neededIndex);
     }
 
     /** Where needed extent {@code neededIndex} starts inside its read. */
     public long offsetInRead(int neededIndex) {
-        return needed.offset(neededIndex) - reads.get(readOfNeeded[neededIndex]).offset();
+        return plan.offsetInRead(neededIndex);
     }
 
     /** Where read {@code readIndex} starts in a buffer holding all reads back to back. */
     public long readBufferOffset(int readIndex) {
-        return readBufferOffsets[readIndex];
+        return plan.readBufferOffset(readIndex);
     }
 
     /** Where needed extent {@code neededIndex} starts in a buffer holding all reads back to back. */
     public long bufferOffset(int neededIndex) {
-        return readBufferOffsets[readOfNeeded[neededIndex]] + offsetInRead(neededIndex);
+        return plan.bufferOffset(neededIndex);
     }
 
     /** Needed extent {@code neededIndex} as a slice of {@code buffer} filled according to this plan. */
     public MemorySegment neededSlice(MemorySegment buffer, int neededIndex) {
-        return buffer.asSlice(bufferOffset(neededIndex), needed.length(neededIndex));
+        return plan.neededSlice(buffer, neededIndex);
     }
 
     /**
@@ -110,45 +113,27 @@ public final class ReadPlan {
      * unchanged, and the needed extents inside them, in their order. For a caller that issues only
      * some of a plan's reads (those holding an extent no DRAM cache has): the reads it issues are
      * exactly the ones planned, without planning again. Every read kept: this plan itself (it is
-     * immutable), not a copy, since a decode step with no whole read in the cache keeps them all.
+     * immutable), not a copy. {@link ReadPlanBuffer#keep} does the same into a reused buffer.
      */
     public ReadPlan keep(boolean[] kept) {
-        if (kept.length < reads.size()) {
-            throw new IllegalArgumentException(kept.length + " flags for " + reads.size() + " reads");
+        if (kept.length < operations()) {
+            throw new IllegalArgumentException(kept.length + " flags for " + operations() + " reads");
         }
         int keptCount = 0;
-        for (int r = 0; r < reads.size(); r++) {
+        for (int r = 0; r < operations(); r++) {
             keptCount += kept[r] ? 1 : 0;
         }
-        if (keptCount == reads.size()) {
+        if (keptCount == operations()) {
             return this;
         }
-        int[] newIndex = new int[reads.size()];
-        List<Extent> keptReads = new ArrayList<>();
-        for (int r = 0; r < reads.size(); r++) {
-            if (kept[r]) {
-                newIndex[r] = keptReads.size();
-                keptReads.add(reads.get(r));
-            }
-        }
-        int n = needed.count();
-        int keptNeeded = 0;
-        for (int i = 0; i < n; i++) {
-            keptNeeded += kept[readOfNeeded[i]] ? 1 : 0;
-        }
-        int[] readOf = new int[keptNeeded];
-        int k = 0;
-        for (int i = 0; i < n; i++) {
-            if (kept[readOfNeeded[i]]) {
-                readOf[k++] = newIndex[readOfNeeded[i]];
-            }
-        }
-        return new ReadPlan(needed.keep(kept, readOfNeeded, keptNeeded), keptReads, readOf);
+        ReadPlanBuffer sub = new ReadPlanBuffer();
+        plan.keep(kept, sub);
+        return new ReadPlan(sub);
     }
 
     @Override
     public String toString() {
-        return "ReadPlan[" + needed.count() + " needed extents, " + reads.size() + " reads, " + bytesNeeded
-                + " bytes needed, " + bytesRead + " bytes read]";
+        return "ReadPlan[" + neededCount() + " needed extents, " + operations() + " reads, " + bytesNeeded()
+                + " bytes needed, " + bytesRead() + " bytes read]";
     }
 }

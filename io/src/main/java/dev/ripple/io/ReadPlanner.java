@@ -3,7 +3,6 @@ package dev.ripple.io;
 import dev.ripple.io.device.CostLine;
 import dev.ripple.io.device.CostModel;
 import dev.ripple.io.device.DeviceProfile;
-import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -25,6 +24,10 @@ import java.util.List;
  * for free; {@link #withAlignedReads} also expands the reads themselves to aligned boundaries so a
  * direct reader fills an aligned buffer with no bounce copy; {@link #withMaxReadBytes} caps how
  * long a merged read may grow.
+ *
+ * <p>Two forms of the result: {@link #plan} returns an immutable {@link ReadPlan}, a value to keep;
+ * {@link #planInto} writes the same plan into a {@link ReadPlanBuffer} the caller owns and reuses,
+ * for a loop that plans per token and should not allocate for it.
  *
  * <pre>{@code
  * ReadPlanner planner = ReadPlanner.costModel(profile, 8).withAlignedReads(4096, reader.fileSize());
@@ -149,7 +152,10 @@ public final class ReadPlanner {
      * @throws IllegalArgumentException if the extents are not sorted by offset
      */
     public ReadPlan plan(List<Extent> needed) {
-        return plan(NeededExtents.of(needed));
+        ReadPlanBuffer plan = new ReadPlanBuffer();
+        plan.startExtents(needed);
+        collapse(plan);
+        return new ReadPlan(plan);
     }
 
     /**
@@ -168,50 +174,77 @@ public final class ReadPlanner {
      *     or an offset and {@code length} are not an extent
      */
     public ReadPlan plan(long[] offsets, int count, long length) {
-        return plan(NeededExtents.uniform(offsets, count, length));
+        ReadPlanBuffer plan = new ReadPlanBuffer();
+        planInto(offsets, count, length, plan);
+        return new ReadPlan(plan);
     }
 
-    private ReadPlan plan(NeededExtents needed) {
-        int n = needed.count();
-        int[] readOfNeeded = new int[n];
-        List<Extent> reads = new ArrayList<>();
-        if (n == 0) {
-            return new ReadPlan(needed, reads, readOfNeeded);
+    /**
+     * As {@link #plan(long[], int, long)}, written into {@code into} instead of a new plan: the
+     * form for a caller that plans on every call and keeps nothing (a decode step plans each
+     * layer's bundles per token). {@code into} is overwritten entirely; once its arrays have grown
+     * to the largest plan, planning allocates nothing. The offsets are copied, as there.
+     *
+     * <pre>{@code
+     * planner.planInto(offsets, n, layer.spec().bundleBytes(), scratch.plan);
+     * reader.read(scratch.plan, buffer);
+     * }</pre>
+     *
+     * @throws IllegalArgumentException as {@link #plan(long[], int, long)}; {@code into} is then
+     *     left empty
+     */
+    public void planInto(long[] offsets, int count, long length, ReadPlanBuffer into) {
+        try {
+            into.startUniform(offsets, count, length);
+            collapse(into);
+        } catch (IllegalArgumentException e) {
+            into.clear();
+            throw e;
         }
-        long start = needed.offset(0);
-        long end = needed.end(0);
+    }
+
+    /** Adds to {@code plan}, which holds its needed extents and no reads, the reads that deliver them. */
+    private void collapse(ReadPlanBuffer plan) {
+        int n = plan.neededCount();
+        if (n == 0) {
+            return;
+        }
+        long start = plan.neededOffset(0);
+        long end = plan.neededEnd(0);
+        plan.setReadOf(0, 0);
         for (int i = 1; i < n; i++) {
-            long offset = needed.offset(i);
-            if (offset < needed.offset(i - 1)) {
+            long offset = plan.neededOffset(i);
+            if (offset < plan.neededOffset(i - 1)) {
                 throw new IllegalArgumentException("needed extents must be sorted by offset: extent " + i + " "
-                        + needed.extent(i) + " starts before extent " + (i - 1) + " " + needed.extent(i - 1));
+                        + plan.neededExtent(i) + " starts before extent " + (i - 1) + " " + plan.neededExtent(i - 1));
             }
             long gap = alignDown(offset) - alignUp(end);
-            long mergedEnd = Math.max(end, needed.end(i));
+            long mergedEnd = Math.max(end, plan.neededEnd(i));
             boolean mustMerge = offset < end || (alignedReadsFileSize >= 0 && gap <= 0);
             boolean fits = mergedEnd - start <= maxReadBytes || mustMerge;
             if (fits && mergesGap(gap)) {
                 end = mergedEnd;
             } else {
-                reads.add(physicalRead(start, end));
+                addPhysicalRead(plan, start, end);
                 start = offset;
-                end = needed.end(i);
+                end = plan.neededEnd(i);
             }
-            readOfNeeded[i] = reads.size();
+            plan.setReadOf(i, plan.operations());
         }
-        reads.add(physicalRead(start, end));
-        return new ReadPlan(needed, reads, readOfNeeded);
+        addPhysicalRead(plan, start, end);
     }
 
-    private Extent physicalRead(long start, long end) {
+    /** Adds the read of {@code [start, end)}: as is, or expanded to alignment when reads are aligned. */
+    private void addPhysicalRead(ReadPlanBuffer plan, long start, long end) {
         if (alignedReadsFileSize < 0) {
-            return Extent.between(start, end);
+            plan.addRead(start, end);
+            return;
         }
         if (end > alignedReadsFileSize) {
             throw new IllegalArgumentException(
                     "needed bytes up to " + end + " lie past the end of the file (size " + alignedReadsFileSize + ")");
         }
-        return Extent.between(alignDown(start), Math.min(alignUp(end), alignedReadsFileSize));
+        plan.addRead(alignDown(start), Math.min(alignUp(end), alignedReadsFileSize));
     }
 
     private long alignDown(long x) {

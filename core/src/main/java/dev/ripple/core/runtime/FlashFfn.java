@@ -6,7 +6,7 @@ import dev.ripple.core.activity.ActivationPredictor;
 import dev.ripple.core.ffn.SparseFfnExecutor;
 import dev.ripple.core.format.FfnLayerSection;
 import dev.ripple.core.model.TokenStats;
-import dev.ripple.io.ReadPlan;
+import dev.ripple.io.ReadPlanBuffer;
 import dev.ripple.io.ReadPlanner;
 import dev.ripple.io.reader.ExtentReader;
 import java.io.IOException;
@@ -126,7 +126,8 @@ public final class FlashFfn {
                 pf.planNanos = System.nanoTime() - start;
                 return 0L;
             }
-            ReadPlan plan = planner.plan(pf.bundleOffsets, count, bundleBytes);
+            ReadPlanBuffer plan = pf.plan;
+            planner.planInto(pf.bundleOffsets, count, bundleBytes, plan);
             MemorySegment buffer = pf.buffer(plan.bytesRead());
             for (int k = 0; k < count; k++) {
                 pf.segments[k] = plan.neededSlice(buffer, k);
@@ -168,7 +169,7 @@ public final class FlashFfn {
         c.reset();
         predictUnion(s, c, xs, tokens);
         awaitReadAhead(s, c, tokens);
-        ReadPlan all = plan(s, c);
+        ReadPlanBuffer all = plan(s, c);
         MemorySegment hits = lookup(s, c, all);
         if (c.n > 0) {
             boolean[] readHasMiss = readsWithAMiss(s, c, all);
@@ -259,13 +260,14 @@ public final class FlashFfn {
      * operations. The cache is told these planned reads, so a read-aware policy ("linking") judges by
      * exactly the reads this runtime makes.
      */
-    private ReadPlan plan(Scratch s, LayerCall c) {
+    private ReadPlanBuffer plan(Scratch s, LayerCall c) {
         long planStart = System.nanoTime();
         int bundleBytes = layer.spec().bundleBytes();
         for (int i = 0; i < c.n; i++) {
             s.bundleOffsets[i] = layer.bundleOffset(s.slots[i]);
         }
-        ReadPlan all = c.n > 0 ? planner.plan(s.bundleOffsets, c.n, bundleBytes) : null;
+        ReadPlanBuffer all = s.plan;
+        planner.planInto(s.bundleOffsets, c.n, bundleBytes, all);
         for (int i = 0; i < c.n; i++) {
             s.readOf[i] = all.readOf(i);
         }
@@ -274,7 +276,7 @@ public final class FlashFfn {
     }
 
     /** The cache's hits (copied out) and the read-ahead's bundles, both marked as not to read. */
-    private MemorySegment lookup(Scratch s, LayerCall c, ReadPlan all) {
+    private MemorySegment lookup(Scratch s, LayerCall c, ReadPlanBuffer all) {
         int n = c.n;
         MemorySegment hits = MemorySegment.NULL;
         if (cache != null && n > 0) {
@@ -298,7 +300,7 @@ public final class FlashFfn {
     }
 
     /** By planned read: whether any of its bundles missed (it is issued then, its hits read through). */
-    private static boolean[] readsWithAMiss(Scratch s, LayerCall c, ReadPlan all) {
+    private static boolean[] readsWithAMiss(Scratch s, LayerCall c, ReadPlanBuffer all) {
         boolean[] readHasMiss = s.readFlags(all.operations());
         for (int i = 0; i < c.n; i++) {
             if (!s.hit[i]) {
@@ -312,7 +314,7 @@ public final class FlashFfn {
      * Locates the bundles not read (cache hits, read-ahead) and lists those to read in
      * {@code s.readIndex}; returns how many are read.
      */
-    private int locateServed(Scratch s, LayerCall c, ReadPlan all, boolean[] readHasMiss, MemorySegment hits) {
+    private int locateServed(Scratch s, LayerCall c, ReadPlanBuffer all, boolean[] readHasMiss, MemorySegment hits) {
         int bundleBytes = layer.spec().bundleBytes();
         int toRead = 0;
         for (int i = 0; i < c.n; i++) {
@@ -334,8 +336,8 @@ public final class FlashFfn {
      * activations, when overlap is on or a read-ahead served some.
      */
     private void read(
-            Scratch s, LayerCall c, ReadPlan all, boolean[] readHasMiss, int toRead, float[][] xs, int tokens) {
-        ReadPlan plan = all.keep(readHasMiss);
+            Scratch s, LayerCall c, ReadPlanBuffer all, boolean[] readHasMiss, int toRead, float[][] xs, int tokens) {
+        ReadPlanBuffer plan = readsToIssue(s, all, readHasMiss);
         MemorySegment buffer = s.readBuffer(plan.bytesRead());
         if ((overlapHits || c.fromAhead > 0) && tokens == 1 && c.served + c.fromAhead > 0) {
             readWhileComputingHits(s, c, all, readHasMiss, plan, buffer, xs[0]);
@@ -360,6 +362,20 @@ public final class FlashFfn {
     }
 
     /**
+     * The planned reads that hold a miss: the whole plan when every read does (a step with no whole
+     * read in the cache), otherwise that sub-plan, written into this thread's second plan buffer.
+     */
+    private static ReadPlanBuffer readsToIssue(Scratch s, ReadPlanBuffer all, boolean[] readHasMiss) {
+        for (int r = 0; r < all.operations(); r++) {
+            if (!readHasMiss[r]) {
+                all.keep(readHasMiss, s.issued);
+                return s.issued;
+            }
+        }
+        return all;
+    }
+
+    /**
      * The reads on a read-ahead thread; meanwhile the activations of the bundles at hand, kept for
      * the forward. Returns or throws only once the read has ended, as a read on this thread would:
      * it writes into this thread's scratch buffer.
@@ -367,9 +383,9 @@ public final class FlashFfn {
     private void readWhileComputingHits(
             Scratch s,
             LayerCall c,
-            ReadPlan all,
+            ReadPlanBuffer all,
             boolean[] readHasMiss,
-            ReadPlan plan,
+            ReadPlanBuffer plan,
             MemorySegment buffer,
             float[] x) {
         int index = layer.spec().index();
@@ -392,7 +408,7 @@ public final class FlashFfn {
      * still be running, and {@link #readWhileComputingHits} waits for it to end.
      */
     private void computeHitsThenAwait(
-            Scratch s, LayerCall c, ReadPlan all, boolean[] readHasMiss, float[] x, Future<Long> pending, int index) {
+            Scratch s, LayerCall c, ReadPlanBuffer all, boolean[] readHasMiss, float[] x, Future<Long> pending, int index) {
         long earlyStart = System.nanoTime();
         s.earlyCapacity(c.n);
         int e = 0;
@@ -452,7 +468,7 @@ public final class FlashFfn {
     }
 
     /** Offers the cache every bundle that came from flash in this call or its read-ahead, ascending. */
-    private void admit(Scratch s, LayerCall c, ReadPlan all, boolean[] readHasMiss) {
+    private void admit(Scratch s, LayerCall c, ReadPlanBuffer all, boolean[] readHasMiss) {
         for (int i = 0; i < c.n; i++) {
             boolean read = readHasMiss[all.readOf(i)];
             if (read ? !s.hit[i] || s.fromAhead[i] : s.fromAhead[i]) {

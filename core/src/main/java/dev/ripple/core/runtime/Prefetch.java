@@ -1,5 +1,6 @@
 package dev.ripple.core.runtime;
 
+import dev.ripple.io.ReadPlanBuffer;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.util.Arrays;
@@ -21,6 +22,8 @@ final class Prefetch {
     int[] slots = new int[256];
     long[] bundleOffsets = new long[256];
     MemorySegment[] segments = new MemorySegment[256];
+    /** The read-ahead's plan, rewritten by each read-ahead (on its thread, before the read). */
+    final ReadPlanBuffer plan = new ReadPlanBuffer();
     int readOps;
     long bytesRead;
     long planNanos;

@@ -2,6 +2,7 @@ package dev.ripple.core.runtime;
 
 import dev.ripple.cache.CacheAccess;
 import dev.ripple.core.ffn.BundleRefs;
+import dev.ripple.io.ReadPlanBuffer;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.util.Arrays;
@@ -28,6 +29,10 @@ final class Scratch {
     final LayerCall call = new LayerCall();
     /** This thread's record of its last cache lookup, for the admission that follows it. */
     final CacheAccess cacheAccess = new CacheAccess();
+    /** The current call's plan over every needed bundle, rewritten per call ({@code ReadPlanner.planInto}). */
+    final ReadPlanBuffer plan = new ReadPlanBuffer();
+    /** The sub-plan of {@link #plan}'s reads that hold a miss, when some reads hold none. */
+    final ReadPlanBuffer issued = new ReadPlanBuffer();
     /** This thread's read-ahead of the next layer's bundles. */
     final Prefetch prefetch = new Prefetch();
     /** By union index: served from {@link #prefetch} (neither a cache hit nor in a read of this call). */

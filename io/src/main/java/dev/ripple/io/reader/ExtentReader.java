@@ -2,6 +2,7 @@ package dev.ripple.io.reader;
 
 import dev.ripple.io.Extent;
 import dev.ripple.io.ReadPlan;
+import dev.ripple.io.ReadPlanBuffer;
 import dev.ripple.io.ReadStats;
 import java.io.IOException;
 import java.lang.foreign.MemorySegment;
@@ -113,6 +114,26 @@ public interface ExtentReader extends AutoCloseable {
         List<MemorySegment> targets = new ArrayList<>(reads.size());
         for (int r = 0; r < reads.size(); r++) {
             targets.add(buffer.asSlice(plan.readBufferOffset(r), reads.get(r).length()));
+        }
+        return read(reads, targets);
+    }
+
+    /**
+     * As {@link #read(ReadPlan, MemorySegment)}, for a plan written into a reused buffer
+     * ({@link dev.ripple.io.ReadPlanner#planInto}): needed extent {@code i} is then at
+     * {@code plan.bufferOffset(i)} in {@code buffer}.
+     */
+    default ReadStats read(ReadPlanBuffer plan, MemorySegment buffer) throws IOException {
+        if (buffer.byteSize() < plan.bytesRead()) {
+            throw new IllegalArgumentException(path() + ": buffer of " + buffer.byteSize()
+                    + " bytes is smaller than the " + plan.bytesRead() + " bytes the plan reads");
+        }
+        int count = plan.operations();
+        List<Extent> reads = new ArrayList<>(count);
+        List<MemorySegment> targets = new ArrayList<>(count);
+        for (int r = 0; r < count; r++) {
+            reads.add(new Extent(plan.readOffset(r), plan.readLength(r)));
+            targets.add(buffer.asSlice(plan.readBufferOffset(r), plan.readLength(r)));
         }
         return read(reads, targets);
     }
