@@ -158,25 +158,47 @@ class ReadPlanBufferTest {
         SplittableRandom random = new SplittableRandom(SEED ^ kind.ordinal());
         ReadPlanBuffer plan = new ReadPlanBuffer();
         long[] offsets = new long[4_000];
-        try (ExtentReader reader = kind.open(PATTERN.path(), 4);
-                Arena arena = Arena.ofShared()) {
-            for (ReadPlanner planner : PLANNERS) {
-                int count = randomBundles(random, offsets);
-                planner.planInto(offsets, count, BUNDLE, plan);
-                MemorySegment buffer = arena.allocate(Math.max(1, plan.bytesRead()), 4096);
-                ReadStats stats = reader.read(plan, buffer);
-                assertEquals(plan.operations(), stats.extents());
-                assertEquals(plan.bytesRead(), stats.bytesRequested());
-                for (int i = 0; i < count; i++) {
-                    Extent bundle = new Extent(offsets[i], BUNDLE);
-                    PATTERN.assertHolds(
-                            bundle,
-                            buffer.asSlice(plan.bufferOffset(i), BUNDLE),
-                            "seed=" + SEED + " " + planner + " bundle " + i + " " + bundle);
+        for (int queueDepth : new int[] {1, 4}) { // on the caller only, and over the reader's workers
+            try (ExtentReader reader = kind.open(PATTERN.path(), queueDepth);
+                    Arena arena = Arena.ofShared()) {
+                for (ReadPlanner planner : PLANNERS) {
+                    int count = randomBundles(random, offsets);
+                    planner.planInto(offsets, count, BUNDLE, plan);
+                    MemorySegment buffer = arena.allocate(Math.max(1, plan.bytesRead()), 4096);
+                    ReadStats stats = reader.read(plan, buffer);
+                    assertEquals(plan.operations(), stats.extents());
+                    assertEquals(plan.bytesRead(), stats.bytesRequested());
+                    for (int i = 0; i < count; i++) {
+                        Extent bundle = new Extent(offsets[i], BUNDLE);
+                        PATTERN.assertHolds(
+                                bundle,
+                                buffer.asSlice(plan.bufferOffset(i), BUNDLE),
+                                "seed=" + SEED + " queue depth " + queueDepth + " " + planner + " bundle " + i);
+                    }
                 }
             }
-            ReadPlanner.fixedGap(0).planInto(new long[] {0, 2L * BUNDLE}, 2, BUNDLE, plan);
-            assertThrows(IllegalArgumentException.class, () -> reader.read(plan, arena.allocate(BUNDLE)));
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(ReaderKind.class)
+    void aBadPlanOrBufferIsRefusedBeforeAnyRead(ReaderKind kind) throws IOException {
+        ReadPlanBuffer plan = new ReadPlanBuffer();
+        ReadPlanner planner = ReadPlanner.fixedGap(0);
+        try (ExtentReader reader = kind.open(PATTERN.path(), 1);
+                Arena arena = Arena.ofShared()) {
+            MemorySegment buffer = arena.allocate(4L * BUNDLE, 4096);
+            planner.planInto(new long[] {0, 2L * BUNDLE}, 2, BUNDLE, plan);
+            var small = assertThrows(IllegalArgumentException.class, () -> reader.read(plan, arena.allocate(BUNDLE)));
+            assertTrue(small.getMessage().contains(PATTERN.path().toString()), small.getMessage());
+            assertThrows(IllegalArgumentException.class, () -> reader.read(plan, buffer.asReadOnly()));
+            planner.planInto(new long[] {FILE_SIZE - 10}, 1, BUNDLE, plan);
+            var beyond = assertThrows(ExtentBeyondEndOfFileException.class, () -> reader.read(plan, buffer));
+            assertEquals(FILE_SIZE - 10, beyond.extent().offset());
+            planner.planInto(new long[0], 0, BUNDLE, plan);
+            assertEquals(ReadStats.EMPTY, reader.read(plan, buffer));
+            reader.close();
+            assertThrows(IOException.class, () -> reader.read(plan, buffer));
         }
     }
 

@@ -1,6 +1,7 @@
 package dev.ripple.io.reader;
 
 import dev.ripple.io.Extent;
+import dev.ripple.io.ReadPlanBuffer;
 import dev.ripple.io.ReadStats;
 import java.io.IOException;
 import java.io.InterruptedIOException;
@@ -99,9 +100,7 @@ abstract class BaseExtentReader implements ExtentReader, InFlightGauge {
 
     @Override
     public final ReadStats read(List<Extent> extents, List<MemorySegment> targets) throws IOException {
-        if (closed.get()) {
-            throw new IOException(path + ": " + kind() + " reader is closed");
-        }
+        ensureOpen();
         validate(extents, targets);
         int count = extents.size();
         if (count == 0) {
@@ -123,6 +122,40 @@ abstract class BaseExtentReader implements ExtentReader, InFlightGauge {
         }
         long elapsed = System.nanoTime() - start;
         return new ReadStats(count, total.operations, requested, total.bytesRead, elapsed);
+    }
+
+    /**
+     * As {@link ExtentReader#read(ReadPlanBuffer, MemorySegment)}; a request that runs on the calling
+     * thread (queue depth 1, or a single read, as a layer's dense bundles are) reads straight from
+     * the plan's numbers, without the lists of reads and targets the general path is given: a
+     * decode step makes such a request per layer and token.
+     */
+    @Override
+    public final ReadStats read(ReadPlanBuffer plan, MemorySegment buffer) throws IOException {
+        int count = plan.operations();
+        if (workers != null && count > 1) {
+            return ExtentReader.super.read(plan, buffer);
+        }
+        ensureOpen();
+        Requests.validatePlan(path, fileSize, plan, buffer);
+        if (count == 0) {
+            return ReadStats.EMPTY;
+        }
+        long start = System.nanoTime();
+        Tally total = new Tally();
+        for (int r = 0; r < count; r++) {
+            long length = plan.readLength(r);
+            readCounted(
+                    new Extent(plan.readOffset(r), length), buffer.asSlice(plan.readBufferOffset(r), length), total);
+        }
+        long elapsed = System.nanoTime() - start;
+        return new ReadStats(count, total.operations, plan.bytesRead(), total.bytesRead, elapsed);
+    }
+
+    private void ensureOpen() throws IOException {
+        if (closed.get()) {
+            throw new IOException(path + ": " + kind() + " reader is closed");
+        }
     }
 
     private Tally readParallel(List<Extent> extents, List<MemorySegment> targets) throws IOException {

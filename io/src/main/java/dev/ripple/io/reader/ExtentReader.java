@@ -106,10 +106,7 @@ public interface ExtentReader extends AutoCloseable {
      * {@code plan.neededSlice(buffer, i)}.
      */
     default ReadStats read(ReadPlan plan, MemorySegment buffer) throws IOException {
-        if (buffer.byteSize() < plan.bytesRead()) {
-            throw new IllegalArgumentException(path() + ": buffer of " + buffer.byteSize()
-                    + " bytes is smaller than the " + plan.bytesRead() + " bytes the plan reads");
-        }
+        Requests.requireRoom(path(), plan.bytesRead(), buffer);
         List<Extent> reads = plan.reads();
         List<MemorySegment> targets = new ArrayList<>(reads.size());
         for (int r = 0; r < reads.size(); r++) {
@@ -124,10 +121,7 @@ public interface ExtentReader extends AutoCloseable {
      * {@code plan.bufferOffset(i)} in {@code buffer}.
      */
     default ReadStats read(ReadPlanBuffer plan, MemorySegment buffer) throws IOException {
-        if (buffer.byteSize() < plan.bytesRead()) {
-            throw new IllegalArgumentException(path() + ": buffer of " + buffer.byteSize()
-                    + " bytes is smaller than the " + plan.bytesRead() + " bytes the plan reads");
-        }
+        Requests.requireRoom(path(), plan.bytesRead(), buffer);
         int count = plan.operations();
         List<Extent> reads = new ArrayList<>(count);
         List<MemorySegment> targets = new ArrayList<>(count);

@@ -2,6 +2,7 @@ package dev.ripple.io.reader;
 
 import dev.ripple.io.Extent;
 import dev.ripple.io.ExtentBeyondEndOfFileException;
+import dev.ripple.io.ReadPlanBuffer;
 import java.io.IOException;
 import java.lang.foreign.MemorySegment;
 import java.nio.file.Path;
@@ -48,6 +49,36 @@ final class Requests {
                 throw new IllegalArgumentException(path + ": target " + i + " belongs to an arena confined to another"
                         + " thread than the caller's");
             }
+        }
+    }
+
+    /** Refuses a plan buffer too small for the plan's reads, naming the file. */
+    static void requireRoom(Path path, long bytesRead, MemorySegment buffer) {
+        if (buffer.byteSize() < bytesRead) {
+            throw new IllegalArgumentException(path + ": buffer of " + buffer.byteSize()
+                    + " bytes is smaller than the " + bytesRead + " bytes the plan reads");
+        }
+    }
+
+    /**
+     * The checks of {@link #validate} for a plan whose reads all land in {@code buffer}, read on
+     * the calling thread: every read inside the file, and the one buffer long enough, writable and
+     * the caller's (its reads' targets are slices of it, so checking it checks them all).
+     */
+    static void validatePlan(Path path, long fileSize, ReadPlanBuffer plan, MemorySegment buffer) throws IOException {
+        requireRoom(path, plan.bytesRead(), buffer);
+        for (int r = 0; r < plan.operations(); r++) {
+            if (plan.readOffset(r) + plan.readLength(r) > fileSize) {
+                throw new ExtentBeyondEndOfFileException(
+                        path, new Extent(plan.readOffset(r), plan.readLength(r)), fileSize);
+            }
+        }
+        if (plan.operations() > 0 && buffer.isReadOnly()) {
+            throw new IllegalArgumentException(path + ": the plan's buffer is read-only");
+        }
+        if (plan.operations() > 0 && !buffer.isAccessibleBy(Thread.currentThread())) {
+            throw new IllegalArgumentException(
+                    path + ": the plan's buffer belongs to an arena confined to another thread than the caller's");
         }
     }
 }
