@@ -29,15 +29,8 @@ public final class ReadPlan {
     /** Filled by the planner (or by {@link #keep}) before this plan is made, never written after. */
     private final ReadPlanBuffer plan;
 
-    private final List<Extent> reads;
-
     ReadPlan(ReadPlanBuffer plan) {
         this.plan = plan;
-        Extent[] r = new Extent[plan.operations()];
-        for (int i = 0; i < r.length; i++) {
-            r[i] = new Extent(plan.readOffset(i), plan.readLength(i));
-        }
-        this.reads = List.of(r);
     }
 
     /**
@@ -63,9 +56,22 @@ public final class ReadPlan {
         return plan.neededCount();
     }
 
-    /** The physical reads, sorted by offset and disjoint. */
+    /**
+     * The physical reads, sorted by offset and disjoint: a list made on each call, as
+     * {@link #needed()} (the plan holds them as numbers).
+     */
     public List<Extent> reads() {
-        return reads;
+        return new AbstractList<>() {
+            @Override
+            public Extent get(int r) {
+                return new Extent(plan.readOffset(r), plan.readLength(r));
+            }
+
+            @Override
+            public int size() {
+                return plan.operations();
+            }
+        };
     }
 
     /** Number of read operations the plan issues. */

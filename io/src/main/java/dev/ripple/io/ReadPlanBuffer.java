@@ -42,7 +42,7 @@ public final class ReadPlanBuffer {
     private long bytesNeeded;
 
     private long[] readOffsets = NO_LONGS;
-    private long[] readLengths = NO_LONGS;
+    /** Where each read starts in the buffer; a read's length is the distance to the next one's start. */
     private long[] readBufferOffsets = NO_LONGS;
     private int readCount;
     private long bytesRead;
@@ -109,11 +109,9 @@ public final class ReadPlanBuffer {
         if (readCount == readOffsets.length) {
             int grown = Math.max(8, readCount * 2);
             readOffsets = Arrays.copyOf(readOffsets, grown);
-            readLengths = Arrays.copyOf(readLengths, grown);
             readBufferOffsets = Arrays.copyOf(readBufferOffsets, grown);
         }
         readOffsets[readCount] = start;
-        readLengths[readCount] = end - start;
         readBufferOffsets[readCount] = bytesRead;
         bytesRead += end - start;
         readCount++;
@@ -164,7 +162,8 @@ public final class ReadPlanBuffer {
 
     /** How long read {@code r} is. */
     public long readLength(int r) {
-        return readLengths[Objects.checkIndex(r, readCount)];
+        long next = Objects.checkIndex(r, readCount) + 1 < readCount ? readBufferOffsets[r + 1] : bytesRead;
+        return next - readBufferOffsets[r];
     }
 
     /** Where read {@code r} starts in a buffer holding all reads back to back. */
@@ -226,7 +225,7 @@ public final class ReadPlanBuffer {
                 continue;
             }
             if (r != lastRead) {
-                into.addRead(readOffsets[r], readOffsets[r] + readLengths[r]);
+                into.addRead(readOffsets[r], readOffsets[r] + readLength(r));
                 lastRead = r;
             }
             into.neededOffsets[k] = neededOffsets[i];

@@ -2,6 +2,7 @@ package dev.ripple.bench.jmh;
 
 import dev.ripple.io.Extent;
 import dev.ripple.io.ReadPlan;
+import dev.ripple.io.ReadPlanBuffer;
 import dev.ripple.io.ReadPlanner;
 import dev.ripple.io.device.UfsPresets;
 import java.util.ArrayList;
@@ -15,8 +16,9 @@ import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.Warmup;
 
 /**
- * The CPU cost of {@link ReadPlanner#plan} on one token-layer, from extents ({@link #plan}) and from
- * bundle offsets ({@link #planOffsets}, the runtime's form): {@value #NEEDED} needed bundles of
+ * The CPU cost of {@link ReadPlanner#plan} on one token-layer, from extents ({@link #plan}), from
+ * bundle offsets ({@link #planOffsets}) and from bundle offsets into a reused
+ * {@link ReadPlanBuffer} ({@link #planInto}, the runtime's form): {@value #NEEDED} needed bundles of
  * {@value #BUNDLE_BYTES} B, sorted, one extent per bundle, in runs of 1–3 adjacent bundles separated
  * by gaps of 1 + Exp(mean 5.8) bundles (so about 175 runs over a layer of ~1,450 slots, most gaps
  * short and some long, close to MiniLM's
@@ -49,6 +51,9 @@ public class PlannerBenchmark extends ForkedBenchmark {
     private List<List<Extent>> tokens;
     /** The same tokens as bundle offsets, as the runtime plans them ({@link #planOffsets}). */
     private long[][] tokenOffsets;
+
+    /** The plan {@link #planInto} overwrites on every call. */
+    private final ReadPlanBuffer reused = new ReadPlanBuffer();
 
     private int next;
 
@@ -113,11 +118,23 @@ public class PlannerBenchmark extends ForkedBenchmark {
         return readPlanner.plan(token);
     }
 
-    /** The bundles as offsets of one length: the form {@code FlashFfn} plans every token-layer in. */
+    /** The bundles as offsets of one length, planned as a new value. */
     @Benchmark
     public ReadPlan planOffsets() {
         long[] token = tokenOffsets[next];
         next = (next + 1) % TOKENS;
         return readPlanner.plan(token, token.length, BUNDLE_BYTES);
+    }
+
+    /**
+     * The bundles as offsets, planned into one reused buffer: the form {@code FlashFfn} plans every
+     * token-layer in. Returns the buffer, so the plan is consumed.
+     */
+    @Benchmark
+    public ReadPlanBuffer planInto() {
+        long[] token = tokenOffsets[next];
+        next = (next + 1) % TOKENS;
+        readPlanner.planInto(token, token.length, BUNDLE_BYTES, reused);
+        return reused;
     }
 }
