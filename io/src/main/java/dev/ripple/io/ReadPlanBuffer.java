@@ -44,6 +44,7 @@ public final class ReadPlanBuffer {
     private long[] readOffsets = NO_LONGS;
     /** Where each read starts in the buffer; a read's length is the distance to the next one's start. */
     private long[] readBufferOffsets = NO_LONGS;
+
     private int readCount;
     private long bytesRead;
 

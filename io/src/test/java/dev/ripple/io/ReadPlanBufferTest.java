@@ -105,8 +105,8 @@ class ReadPlanBufferTest {
         ReadPlanBuffer buffer = new ReadPlanBuffer();
         planner.planInto(new long[] {0, 8192, 16384}, 3, 100, buffer);
         assertEquals(3, buffer.operations());
-        var unsorted =
-                assertThrows(IllegalArgumentException.class, () -> planner.planInto(new long[] {0, 8192, 4096}, 3, 100, buffer));
+        var unsorted = assertThrows(
+                IllegalArgumentException.class, () -> planner.planInto(new long[] {0, 8192, 4096}, 3, 100, buffer));
         assertTrue(unsorted.getMessage().contains("sorted"), unsorted.getMessage());
         assertEquals(0, buffer.neededCount());
         assertEquals(0, buffer.operations());

@@ -408,7 +408,13 @@ public final class FlashFfn {
      * still be running, and {@link #readWhileComputingHits} waits for it to end.
      */
     private void computeHitsThenAwait(
-            Scratch s, LayerCall c, ReadPlanBuffer all, boolean[] readHasMiss, float[] x, Future<Long> pending, int index) {
+            Scratch s,
+            LayerCall c,
+            ReadPlanBuffer all,
+            boolean[] readHasMiss,
+            float[] x,
+            Future<Long> pending,
+            int index) {
         long earlyStart = System.nanoTime();
         s.earlyCapacity(c.n);
         int e = 0;

@@ -24,6 +24,7 @@ final class Prefetch {
     MemorySegment[] segments = new MemorySegment[256];
     /** The read-ahead's plan, rewritten by each read-ahead (on its thread, before the read). */
     final ReadPlanBuffer plan = new ReadPlanBuffer();
+
     int readOps;
     long bytesRead;
     long planNanos;

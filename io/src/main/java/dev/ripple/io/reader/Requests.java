@@ -55,8 +55,8 @@ final class Requests {
     /** Refuses a plan buffer too small for the plan's reads, naming the file. */
     static void requireRoom(Path path, long bytesRead, MemorySegment buffer) {
         if (buffer.byteSize() < bytesRead) {
-            throw new IllegalArgumentException(path + ": buffer of " + buffer.byteSize()
-                    + " bytes is smaller than the " + bytesRead + " bytes the plan reads");
+            throw new IllegalArgumentException(path + ": buffer of " + buffer.byteSize() + " bytes is smaller than the "
+                    + bytesRead + " bytes the plan reads");
         }
     }
 
