@@ -52,7 +52,9 @@ import java.util.function.Supplier;
  * }</pre>
  *
  * <p>Thread-safe: many threads may run tokens through one model; the cache budget holds across
- * all of them.
+ * all of them. Each calling thread gets working memory of its own (megabytes off-heap for a large
+ * model), freed at close or, once the thread has ended, at the first call of a thread new to the
+ * model, so a thread per request does not grow it.
  */
 public final class RippleModel implements FeedForward, AutoCloseable {
     private final RippleFile file;

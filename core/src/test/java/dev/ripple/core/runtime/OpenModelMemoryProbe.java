@@ -91,8 +91,10 @@ public final class OpenModelMemoryProbe {
             watch.accept(t);
         })) {
             watch.cache = m.cache().orElseThrow();
-            ExecutorService pool = threads == Threads.POOL ? Executors.newFixedThreadPool(
-                            threadCount, r -> Thread.ofPlatform().daemon().unstarted(r)) : null;
+            ExecutorService pool = threads == Threads.POOL
+                    ? Executors.newFixedThreadPool(
+                            threadCount, r -> Thread.ofPlatform().daemon().unstarted(r))
+                    : null;
             long[] warm = null;
             long callsAtWarm = 0;
             long sessionsAtWarm = 0;

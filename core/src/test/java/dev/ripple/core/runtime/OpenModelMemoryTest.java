@@ -35,18 +35,21 @@ import org.junit.jupiter.api.io.TempDir;
  * (BERT forwards), each with either predictor, the threads either a pool or new ones every round:
  *
  * <ul>
- *   <li>off-heap and heap growth each at most {@value #GROWTH_BOUND} bytes (measured on
- *       2026-12-07: no off-heap growth at all, at most about 33 KB of heap);</li>
+ *   <li>off-heap and heap growth each at most {@value #GROWTH_BOUND} bytes (measured in two
+ *       runs on 2026-12-07: no off-heap growth at all, at most 61,536 B of heap);</li>
  *   <li>the bound catches a leak of {@value #LEAK_BYTES_PER_CALL} bytes per FFN call: the calls
  *       after the warm-up are at least 2 × bound / that many, and a leaked KV cache per session:
  *       the sessions after the warm-up hold at least twice the bound;</li>
  *   <li>the cache's resident and allocated bytes, read after every FFN call, never exceeded its
  *       budget, and it filled at least half of it (the check is not vacuous).</li>
  * </ul>
- * A planted leak of one unclosed 256-byte {@code Arena.ofShared()} allocation per FFN call failed
- * it. It found that a model kept the scratch of every thread that had ever called it until it
- * closed (about 2 MB each here), which {@link ThreadScratchTest} now holds the model to. Each run
- * starts a JVM and warms it up: some 15 to 25 s on a loaded 2-core machine, hence slow.
+ * Planted in {@code FlashFfn.forwardAll} (2026-12-07), each leak failed it: one unclosed 256-byte
+ * {@code Arena.ofShared()} allocation per call (off-heap growth 540,672 B over 2,112 calls), one
+ * {@code float[60]} per call kept in a static queue (heap growth 614,048 B). It found that a model
+ * kept the scratch of every thread that had ever called it until it closed: 50.8 MB over the 22
+ * threads after the warm-up on new threads every round, about 2.3 MB each with read-ahead on;
+ * {@link ThreadScratchTest} holds the model to freeing them. Each run starts a JVM and warms it up:
+ * 10 to 25 s each on the shared, loaded 2-core machine, hence slow.
  */
 @Tag("slow")
 class OpenModelMemoryTest {
@@ -55,6 +58,9 @@ class OpenModelMemoryTest {
     static final long BUDGET = 64L << 10;
     static final long GROWTH_BOUND = 256L << 10;
     static final long LEAK_BYTES_PER_CALL = 256;
+    /** The decoder's shape; its sessions hold the whole context ({@code positions}). */
+    static final RandomDecoders.Shape DECODER = RandomDecoders.Shape.llama()
+            .with(b -> b.hidden(64).embedDim(64).ffn(512).heads(4).kvHeads(2));
 
     @TempDir
     Path dir;
@@ -119,14 +125,26 @@ class OpenModelMemoryTest {
                 "%s: %d FFN calls and %d sessions after the warm-up round; NMT Other %d -> %d B (growth %d);"
                         + " heap after GC %d -> %d B (growth %d); bound %d B; cache resident at most %d B,"
                         + " allocated at most %d B, budget %d B%n",
-                name, calls, sessions, v[0], v[1], nativeGrowth, v[2], v[3], heapGrowth, GROWTH_BOUND, maxResident,
-                maxAllocated, BUDGET);
+                name,
+                calls,
+                sessions,
+                v[0],
+                v[1],
+                nativeGrowth,
+                v[2],
+                v[3],
+                heapGrowth,
+                GROWTH_BOUND,
+                maxResident,
+                maxAllocated,
+                BUDGET);
         assertTrue(
                 calls * LEAK_BYTES_PER_CALL >= 2 * GROWTH_BOUND,
                 name + ": " + calls + " FFN calls are too few for a leak of " + LEAK_BYTES_PER_CALL
                         + " B per call to exceed the bound twice");
         if (w == Workload.DECODER) {
-            long kvBytes = KvCache.bytes(2, 2, 16, 64, DType.F16);
+            long kvBytes = KvCache.bytes(
+                    DECODER.layers(), DECODER.kvHeads(), DECODER.headDim(), DECODER.positions(), DType.F16);
             assertTrue(
                     sessions * kvBytes >= 2 * GROWTH_BOUND,
                     name + ": " + sessions + " sessions are too few for a leaked KV cache to exceed the bound twice");
@@ -152,17 +170,12 @@ class OpenModelMemoryTest {
      * low-rank predictor of rank 8, a trained predictor 16 wide and fill-in.
      */
     static RippleContents contents(Workload w) {
-        RippleContents c =
-                switch (w) {
-                    case DECODER -> {
-                        RandomDecoders.Shape s = RandomDecoders.Shape.llama()
-                                .with(b -> b.hidden(64).embedDim(64).ffn(512).heads(4).kvHeads(2));
-                        yield RandomDecoders.generate(s, 11, DType.F16).contents();
-                    }
-                    case ENCODER ->
-                        RandomEncoders.generate(new RandomEncoders.Shape(64, 512, 2, 4, 30, 16), 12, DType.F16)
-                                .contents();
-                };
+        RippleContents c = switch (w) {
+            case DECODER -> RandomDecoders.generate(DECODER, 11, DType.F16).contents();
+            case ENCODER ->
+                RandomEncoders.generate(new RandomEncoders.Shape(64, 512, 2, 4, 30, 16), 12, DType.F16)
+                        .contents();
+        };
         return StoredPredictors.withFillIn(
                 StoredPredictors.withTrained(StoredPredictors.withLowRank(c, 7, 8), 8, 16), 9);
     }
