@@ -80,6 +80,16 @@ final class Prefetch {
         pending = null;
     }
 
+    /** Waits for a pending read, then frees the buffer (the thread is done with the model). */
+    void free() {
+        discard();
+        if (arena != null) {
+            arena.close();
+            arena = null;
+        }
+        buffer = MemorySegment.NULL;
+    }
+
     /**
      * Waits for a pending read that nobody will use, so that its buffer can be reused: to its end
      * even when the thread is interrupted (its failure does not matter; the interrupt is kept), since

@@ -52,7 +52,9 @@ import java.util.function.Supplier;
  * }</pre>
  *
  * <p>Thread-safe: many threads may run tokens through one model; the cache budget holds across
- * all of them.
+ * all of them. Each calling thread gets working memory of its own (megabytes off-heap for a large
+ * model), freed at close or, once the thread has ended, at the first call of a thread new to the
+ * model, so a thread per request does not grow it.
  */
 public final class RippleModel implements FeedForward, AutoCloseable {
     private final RippleFile file;
@@ -85,9 +87,10 @@ public final class RippleModel implements FeedForward, AutoCloseable {
         this.predictor = predictor;
         this.predictorArena = predictorArena;
         ReadPlanner planner = plannerFor(options, reader.fileSize());
-        // one per thread, shared by the layers; all of them freed at close
+        // one per thread, shared by the layers; an ended thread's freed when a new thread comes, all at close
         ThreadLocal<Scratch> scratch = ThreadLocal.withInitial(() -> {
-            Scratch s = new Scratch();
+            freeScratchesOfEndedThreads();
+            Scratch s = new Scratch(Thread.currentThread());
             scratches.add(s);
             return s;
         });
@@ -364,6 +367,29 @@ public final class RippleModel implements FeedForward, AutoCloseable {
         return reader;
     }
 
+    /**
+     * Frees the working memory of every thread that has ended. A thread's scratch holds megabytes
+     * off-heap (its hit, read and read-ahead buffers) in arenas this model closes, not the GC, so
+     * without this an app that gives each request a thread of its own (a virtual thread per
+     * request, a pool that replaces its threads) kept one scratch per thread it had ever run, for as
+     * long as the model stayed open: about 2 MB per thread on a small test model
+     * (OpenModelMemoryTest). Run when a thread asks for its first scratch, so the scratches held
+     * never outnumber the threads alive at that moment plus those that ended since. Whoever removes a
+     * scratch from the queue frees it, so {@link #close()} and a new thread never free one twice.
+     */
+    private void freeScratchesOfEndedThreads() {
+        for (Scratch s : scratches) {
+            if (!s.ownerAlive() && scratches.remove(s)) {
+                s.free();
+            }
+        }
+    }
+
+    /** Per-thread scratches this model holds now (tests: ended threads' are freed). */
+    int threadScratches() {
+        return scratches.size();
+    }
+
     @Override
     public void close() throws IOException {
         try {
@@ -372,7 +398,9 @@ public final class RippleModel implements FeedForward, AutoCloseable {
             }
             reader.close();
         } finally {
-            scratches.forEach(Scratch::free);
+            for (Scratch s = scratches.poll(); s != null; s = scratches.poll()) {
+                s.free();
+            }
             predictorArena.close();
             file.close();
         }

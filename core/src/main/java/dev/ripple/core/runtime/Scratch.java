@@ -5,13 +5,16 @@ import dev.ripple.core.ffn.BundleRefs;
 import dev.ripple.io.ReadPlanBuffer;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
+import java.lang.ref.WeakReference;
 import java.util.Arrays;
 import org.eclipse.collections.impl.list.mutable.primitive.IntArrayList;
 
 /**
  * Per-thread working memory of {@link FlashFfn}, grown on demand and reused, so a warm token
- * allocates almost nothing. Buffers come from an automatic arena: shared (the reader's worker
- * threads write into them), aligned for direct I/O, and freed by the GC with the thread.
+ * allocates almost nothing. Buffers come from shared arenas (the reader's worker threads write into
+ * them), aligned for direct I/O, each closed when outgrown; the rest are freed by {@link #free}, which
+ * the model calls at close or, once the owner thread has ended, when another thread makes its first
+ * scratch (the GC would free nothing: the model holds every scratch).
  *
  * <p>One call works in three steps: each token's predicted slots ({@link #tokenSet}), their
  * ascending union in {@link #slots} ({@link #union}), where each union bundle now is
@@ -24,6 +27,9 @@ import org.eclipse.collections.impl.list.mutable.primitive.IntArrayList;
  * OffHeapMemoryTest measured at about 18 MiB per thread for a 4-layer model.)
  */
 final class Scratch {
+    /** The thread this scratch serves; weak, so a scratch does not keep an ended thread's object. */
+    private final WeakReference<Thread> owner;
+
     final BundleRefs refs = new BundleRefs();
     /** The figures of this thread's current FlashFfn call. */
     final LayerCall call = new LayerCall();
@@ -72,6 +78,16 @@ final class Scratch {
     private MemorySegment readBuffer = MemorySegment.NULL;
     private Arena hitArena;
     private Arena readArena;
+
+    Scratch(Thread owner) {
+        this.owner = new WeakReference<>(owner);
+    }
+
+    /** Whether the thread this scratch serves is still alive (it may call again). */
+    boolean ownerAlive() {
+        Thread t = owner.get();
+        return t != null && t.isAlive();
+    }
 
     /** Token t's set, cleared, for the predictor to fill (then rewritten as ascending slots). */
     IntArrayList tokenSet(int t) {
@@ -279,8 +295,12 @@ final class Scratch {
         return (want + (1 << 20) - 1) & -(1L << 20);
     }
 
-    /** Frees the buffers (the scratch's thread is done with the model). */
+    /**
+     * Frees the buffers (the scratch's thread is done with the model), the read-ahead's once any
+     * read still writing into it has ended.
+     */
     void free() {
+        prefetch.free();
         for (Arena a : new Arena[] {hitArena, readArena}) {
             if (a != null) {
                 a.close();

@@ -7,9 +7,9 @@ import dev.ripple.io.nativeio.Errno;
 import java.io.IOException;
 import java.lang.foreign.MemorySegment;
 import java.lang.ref.Reference;
+import java.lang.ref.WeakReference;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
@@ -111,8 +111,8 @@ public final class UringReader implements ExtentReader, InFlightGauge {
     private final Faults faults;
     private final boolean submitEach = !Boolean.getBoolean(BATCH_SUBMIT_PROPERTY);
     private final AlignedBufferPool bounce = new AlignedBufferPool(DirectReader.ALIGNMENT, MAX_POOLED_BYTES);
-    private final ThreadLocal<Ring> rings = new ThreadLocal<>();
-    private final ConcurrentLinkedQueue<Ring> allRings = new ConcurrentLinkedQueue<>();
+    private final ThreadLocal<ThreadRing> rings = new ThreadLocal<>();
+    private final ConcurrentLinkedQueue<ThreadRing> allRings = new ConcurrentLinkedQueue<>();
     private final AtomicBoolean closed = new AtomicBoolean();
     private final AtomicInteger peakInFlight = new AtomicInteger();
     private final AtomicLong enterCalls = new AtomicLong();
@@ -192,7 +192,8 @@ public final class UringReader implements ExtentReader, InFlightGauge {
 
     @Override
     public String describe() {
-        Ring r = rings.get();
+        ThreadRing tr = rings.get();
+        Ring r = tr == null ? null : tr.ring();
         String detail = r == null
                 ? ""
                 : ", registered buffers " + (r.buffersRegistered() ? "yes" : "refused") + ", fixed file "
@@ -223,27 +224,59 @@ public final class UringReader implements ExtentReader, InFlightGauge {
     }
 
     private Ring ring() throws IOException {
-        Ring r = rings.get();
-        if (r == null) {
+        ThreadRing tr = rings.get();
+        if (tr == null) {
+            closeRingsOfEndedThreads();
             int slots = Math.min(queueDepth, MAX_SLOTS);
-            r = Ring.create(sys, queueDepth, fd, (long) slots * SLOT_BYTES);
-            rings.set(r);
-            allRings.add(r);
+            tr = new ThreadRing(
+                    Ring.create(sys, queueDepth, fd, (long) slots * SLOT_BYTES),
+                    new WeakReference<>(Thread.currentThread()));
+            rings.set(tr);
+            allRings.add(tr);
             if (closed.get()) { // closed while this ring was being made: do not keep it
-                allRings.remove(r);
                 rings.remove();
-                r.close();
+                if (allRings.remove(tr)) {
+                    tr.ring().close();
+                }
                 throw new IOException(path + ": io_uring reader is closed");
             }
         }
-        return r;
+        return tr.ring();
+    }
+
+    /**
+     * Closes the ring of every thread that has ended: a ring (its kernel ring, registered buffers
+     * of up to {@code MAX_SLOTS × SLOT_BYTES}) serves the thread that made it, so without this an app
+     * that gives each request a thread of its own kept one per thread it had ever run until the
+     * reader closed. Run when a thread makes its ring, so the rings open never outnumber the threads
+     * alive then plus those ended since. An ended thread's ring has nothing in flight (a read waits
+     * for its completions or discards its ring). Whoever removes a ring from {@link #allRings}
+     * closes it, so {@link #close()} and a new thread never close one twice.
+     */
+    private void closeRingsOfEndedThreads() {
+        for (ThreadRing tr : allRings) {
+            if (tr.ownerEnded() && allRings.remove(tr)) {
+                tr.ring().close();
+            }
+        }
     }
 
     /** Gives up a ring whose io_uring_enter failed with reads it could not wait for. */
     private void discard(Ring r) {
-        allRings.remove(r);
+        ThreadRing tr = rings.get();
         rings.remove();
+        if (tr != null && tr.ring() == r) {
+            allRings.remove(tr);
+        }
         r.close();
+    }
+
+    /** A thread's ring, and the thread (weakly: the ring does not keep an ended thread's object). */
+    private record ThreadRing(Ring ring, WeakReference<Thread> owner) {
+        boolean ownerEnded() {
+            Thread t = owner.get();
+            return t == null || !t.isAlive();
+        }
     }
 
     @Override
@@ -589,11 +622,9 @@ public final class UringReader implements ExtentReader, InFlightGauge {
         if (!closed.compareAndSet(false, true)) {
             return;
         }
-        List<Ring> toClose = new ArrayList<>(allRings);
-        allRings.clear();
         try {
-            for (Ring r : toClose) {
-                r.close();
+            for (ThreadRing tr = allRings.poll(); tr != null; tr = allRings.poll()) {
+                tr.ring().close();
             }
         } finally {
             rings.remove();

@@ -14,12 +14,14 @@ import dev.ripple.io.ReadStats;
 import dev.ripple.io.TestFiles;
 import dev.ripple.io.nativeio.Errno;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.SplittableRandom;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
@@ -197,23 +199,69 @@ class UringReaderFaultsTest {
                 List<MemorySegment> targets =
                         extents.stream().map(e -> arena.allocate(e.length())).toList();
                 List<Thread> callers = new ArrayList<>();
-                for (int t = 0; t < 3; t++) { // one ring per calling thread
+                CountDownLatch read = new CountDownLatch(3);
+                CountDownLatch end = new CountDownLatch(1);
+                for (int t = 0; t < 3; t++) { // one ring per calling thread, all alive together
                     callers.add(Thread.ofPlatform().start(() -> {
                         try {
                             reader.read(extents, targets);
                         } catch (IOException expectedInRoundOne) {
                             assertInstanceOf(ExtentReadException.class, expectedInRoundOne);
                         }
+                        read.countDown();
+                        awaitQuietly(end);
                     }));
                 }
+                read.await();
+                assertEquals(rings + 3, UringReader.liveRings(), "one ring per calling thread");
+                assertEquals(registered + 3L * 16 * UringReader.SLOT_BYTES, UringReader.liveRegisteredBytes());
+                end.countDown();
                 for (Thread t : callers) {
                     t.join();
                 }
-                assertEquals(rings + 3, UringReader.liveRings(), "one ring per calling thread");
-                assertEquals(registered + 3L * 16 * UringReader.SLOT_BYTES, UringReader.liveRegisteredBytes());
+                assertEquals(rings + 3, UringReader.liveRings(), "ended threads' rings kept until a new thread comes");
             }
             assertEquals(rings, UringReader.liveRings(), "every ring closed with its reader");
             assertEquals(registered, UringReader.liveRegisteredBytes(), "every registered buffer freed");
+        }
+    }
+
+    /**
+     * A thread per request: each new thread's first read closes the rings of the threads that have
+     * ended, so the reader holds one ring, not one per thread it has served. Before, every ring
+     * stayed open until the reader closed.
+     */
+    @Test
+    void anEndedThreadsRingIsClosedWhenTheNextThreadComes() throws Exception {
+        int rings = UringReader.liveRings();
+        long registered = UringReader.liveRegisteredBytes();
+        List<Extent> extents = extents(SEED + 5, 12);
+        try (Arena arena = Arena.ofShared();
+                UringReader reader = open(16, UringReader.Faults.NONE)) {
+            List<MemorySegment> targets =
+                    extents.stream().map(e -> arena.allocate(e.length())).toList();
+            for (int t = 0; t < 5; t++) {
+                Thread caller = Thread.ofPlatform().start(() -> {
+                    try {
+                        reader.read(extents, targets);
+                    } catch (IOException e) {
+                        throw new UncheckedIOException(e);
+                    }
+                });
+                caller.join();
+                assertBytes(extents, targets);
+                assertEquals(rings + 1, UringReader.liveRings(), "thread " + (t + 1) + ": only the last thread's ring");
+                assertEquals(registered + 16L * UringReader.SLOT_BYTES, UringReader.liveRegisteredBytes());
+            }
+        }
+        assertEquals(rings, UringReader.liveRings(), "every ring closed with its reader");
+    }
+
+    private static void awaitQuietly(CountDownLatch latch) {
+        try {
+            latch.await();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 
