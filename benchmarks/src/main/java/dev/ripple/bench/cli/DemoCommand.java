@@ -43,7 +43,7 @@ final class DemoCommand implements Callable<Integer> {
     @Option(
             names = "--reader",
             defaultValue = Demo.Settings.DEFAULT_READER,
-            description = "direct, mmap or positional (default: ${DEFAULT-VALUE})")
+            description = "direct, io_uring, mmap or pread (default: ${DEFAULT-VALUE})")
     String reader;
 
     @Option(

@@ -5,6 +5,7 @@ import java.nio.file.AccessDeniedException;
 import java.nio.file.NoSuchFileException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.ScopeType;
 
 /**
  * The {@code ripple} command. Every failure ends as one line on stderr and a non-zero exit:
@@ -14,6 +15,7 @@ import picocli.CommandLine.Command;
         name = "ripple",
         mixinStandardHelpOptions = true,
         versionProvider = RippleCommand.Version.class,
+        scope = ScopeType.INHERIT, // every subcommand answers --version too, not with an empty line
         description =
                 "Run and prepare LLMs whose FFN weights stay on flash, placed so co-activated neurons are read together.",
         subcommands = {

@@ -1,0 +1,58 @@
+package dev.ripple.e2e;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.ripple.bench.cli.RippleCommand;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+import picocli.CommandLine;
+
+/** What every subcommand answers the same way: its version, and JMH's refusals as one line. */
+class CommandLineBasicsTest {
+
+    private String ignoreLock;
+
+    /** JMH refuses to start while another JMH run holds /tmp/jmh.lock; these runs measure nothing. */
+    @BeforeEach
+    void ignoreOtherJmhRuns() {
+        ignoreLock = System.setProperty("jmh.ignoreLock", "true");
+    }
+
+    @AfterEach
+    void restore() {
+        if (ignoreLock == null) {
+            System.clearProperty("jmh.ignoreLock");
+        } else {
+            System.setProperty("jmh.ignoreLock", ignoreLock);
+        }
+    }
+
+    @Test
+    void everySubcommandPrintsTheVersionTheTopCommandPrints() {
+        RippleRun top = RippleRun.succeeds("--version");
+        assertFalse(top.out().isBlank(), "ripple --version printed nothing");
+        for (String sub : new CommandLine(new RippleCommand()).getSubcommands().keySet()) {
+            if (sub.equals("help") || sub.equals("jmh")) {
+                continue; // help prints usage; jmh passes its options to JMH
+            }
+            RippleRun run = RippleRun.inProcess(sub, "--version");
+            assertEquals(0, run.exit(), sub + ": " + run.err());
+            assertEquals(top.out(), run.out(), "ripple " + sub + " --version");
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"NoSuchBenchmarkAnywhere", "-zz"})
+    void jmhRefusalsAreOneLineAndExitTwoWithoutEndingTheJvm(String arg) {
+        RippleRun run = RippleRun.inProcess("jmh", arg);
+        assertEquals(2, run.exit(), run.err());
+        assertEquals(1, run.err().strip().lines().count(), run.err());
+        assertFalse(run.err().contains("\tat "), run.err());
+        assertTrue(run.err().startsWith("ripple: "), run.err());
+    }
+}
