@@ -294,8 +294,8 @@ public final class DecoderModel {
      */
     public StepCost decodeInto(Session session, int token, float[] logits) {
         if (logits.length != config.vocabSize()) {
-            throw new IllegalArgumentException("the logits array holds " + logits.length
-                    + " floats but the vocabulary has " + config.vocabSize());
+            throw new IllegalArgumentException(
+                    "the logits array holds " + logits.length + " floats but the vocabulary has " + config.vocabSize());
         }
         return run(session, session.token(token), 0, 1, 1, logits);
     }

@@ -95,8 +95,7 @@ class DecodeIntoTest {
     @ParameterizedTest(name = "{0} {2}")
     @MethodSource("models")
     void warmStepsIntoTheCallersArrayDoNotAllocateTheLogits(String name, Shape shape, String ffn) throws Exception {
-        com.sun.management.ThreadMXBean threads =
-                (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
+        com.sun.management.ThreadMXBean threads = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
         withModel(name, shape, ffn, model -> {
             try (Session s = model.newSession(shape.positions())) {
                 float[] logits = new float[VOCAB];
@@ -105,7 +104,8 @@ class DecodeIntoTest {
                     model.decodeInto(s, next[0], logits);
                     next[0] = Sampler.greedy().sample(logits);
                 };
-                Runnable byValue = () -> next[0] = Sampler.greedy().sample(model.decode(s, next[0]).logits());
+                Runnable byValue = () -> next[0] =
+                        Sampler.greedy().sample(model.decode(s, next[0]).logits());
                 int steps = 400;
                 long intoBytes = 0;
                 long byValueBytes = 0;
@@ -144,12 +144,12 @@ class DecodeIntoTest {
     private static void withModel(String name, Shape shape, String ffn, ModelTest test) throws Exception {
         Path file = dir.resolve(name + "-" + ffn + ".ripple");
         if (!file.toFile().exists()) {
-            RippleFileWriter.write(file, RandomDecoders.generate(shape, 11, DType.F16).contents());
+            RippleFileWriter.write(
+                    file, RandomDecoders.generate(shape, 11, DType.F16).contents());
         }
         if (ffn.equals("flash")) {
-            RuntimeOptions o = RuntimeOptions.defaults()
-                    .withReader(ReaderKind.POSITIONAL)
-                    .withPredictor(PredictorKind.DENSE);
+            RuntimeOptions o =
+                    RuntimeOptions.defaults().withReader(ReaderKind.POSITIONAL).withPredictor(PredictorKind.DENSE);
             try (RippleModel m = RippleModel.open(file, o)) {
                 test.run(m.decoder().orElseThrow());
             }
