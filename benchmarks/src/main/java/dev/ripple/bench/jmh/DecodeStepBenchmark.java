@@ -35,7 +35,8 @@ import org.openjdk.jmh.annotations.Warmup;
  * {@code -prof gc}: what a token allocates on the heap, which is garbage the decode loop makes
  * per token; the times are those of small generated models.
  *
- * <p>{@link #decodeGreedy} is {@link DecoderModel#decode} and the greedy choice;
+ * <p>{@link #decodeGreedy} is {@link DecoderModel#decodeInto} (the logits into one array, reused
+ * each step, as a generation loop does) and the greedy choice;
  * {@link #decodeSampled} the same with temperature, top-k, top-p and a repetition penalty over
  * the history; {@link #generate} one token of a {@link Generator.TokenStream} (greedy, no
  * detokenizer), whose records of the token and its cost are the caller's output. A session that
@@ -67,6 +68,7 @@ public class DecodeStepBenchmark extends ForkedBenchmark {
     private DecoderModel model;
     private Session session;
     private int next;
+    private float[] logits;
     private Sampler greedy;
     private Sampler sampled;
     private IntArrayList history;
@@ -89,6 +91,7 @@ public class DecodeStepBenchmark extends ForkedBenchmark {
                 ? DecoderModel.load(runtime.file(), MappedFfn.of(runtime.file()))
                 : runtime.decoder().orElseThrow();
         session = model.newSession(CONTEXT, DType.F32);
+        logits = new float[model.config().vocabSize()];
         greedy = Sampler.greedy();
         sampled = new Sampler(new Sampler.Settings(0.8f, 40, 0.95f, 1.1f, 7L));
         history = new IntArrayList();
@@ -99,8 +102,7 @@ public class DecodeStepBenchmark extends ForkedBenchmark {
         session.reset();
         history.clear();
         history.addAll(PROMPT);
-        float[] logits = model.prefill(session, PROMPT).logits();
-        next = greedy.sample(logits);
+        next = greedy.sample(model.prefill(session, PROMPT).logits());
         stream = null;
     }
 
@@ -109,7 +111,8 @@ public class DecodeStepBenchmark extends ForkedBenchmark {
         if (session.position() >= CONTEXT) {
             restart();
         }
-        next = greedy.sample(model.decode(session, next).logits());
+        model.decodeInto(session, next, logits);
+        next = greedy.sample(logits);
         return next;
     }
 
@@ -118,7 +121,8 @@ public class DecodeStepBenchmark extends ForkedBenchmark {
         if (session.position() >= CONTEXT) {
             restart();
         }
-        next = sampled.sample(model.decode(session, next).logits(), history);
+        model.decodeInto(session, next, logits);
+        next = sampled.sample(logits, history);
         history.add(next);
         return next;
     }

@@ -31,7 +31,9 @@ import java.util.stream.IntStream;
  *
  * <p>{@link #prefill} runs a prompt in chunks: every layer's FFN serves the chunk in one call, so
  * the runtime reads the union of the chunk's active neurons once; logits are computed for the
- * last position only. {@link #decode} runs one token. Both continue the session's context.
+ * last position only. {@link #decode} runs one token and returns its logits in a new array;
+ * {@link #decodeInto} writes them into the caller's, for a loop that reuses one array per token.
+ * All continue the session's context.
  *
  * <pre>{@code
  * try (RippleModel m = RippleModel.open(path, RuntimeOptions.defaults());
@@ -39,7 +41,9 @@ import java.util.stream.IntStream;
  *     DecoderModel d = m.decoder().orElseThrow();
  *     Step step = d.prefill(s, promptIds);
  *     int next = Sampler.greedy().sample(step.logits());
- *     step = d.decode(s, next);
+ *     step = d.decode(s, next);                      // logits in a new array
+ *     float[] logits = new float[d.config().vocabSize()];
+ *     StepCost cost = d.decodeInto(s, next, logits); // logits into the caller's array
  * }
  * }</pre>
  *
@@ -264,25 +268,45 @@ public final class DecoderModel {
         return run(session, tokens, 0, tokens.length, prefillChunk);
     }
 
-    /** Runs one token at the session's position and returns the logits of the next (a new array). */
+    /**
+     * Runs one token at the session's position and returns the logits of the next, in a new array
+     * the caller may keep. A loop that reads each step's logits before the next step can use
+     * {@link #decodeInto} instead and allocate no vocabulary-sized array per token.
+     */
     public Step decode(Session session, int token) {
-        return run(session, session.token(token), 0, 1, 1, false);
+        float[] logits = new float[config.vocabSize()];
+        return new Step(logits, decodeInto(session, token, logits));
     }
 
     /**
-     * As {@link #decode}, the logits in the session's own array, which its next step overwrites:
-     * for a caller done with them before then ({@link Generator}), so a step allocates no
-     * vocabulary-sized array. Same values as {@link #decode}.
+     * Runs one token at the session's position and writes the logits of the next into
+     * {@code logits}, the same values {@link #decode} returns; returns what the step cost.
+     *
+     * <p>The array is the caller's, not the session's: the caller decides how long the logits
+     * live, and a kept {@link Step} never changes under its holder, as it would if the session
+     * handed out its own array and overwrote it at the next step. A generation loop passes the same
+     * array every step ({@link Generator} does), so that a warm step allocates no vocabulary-sized
+     * array (16 KB a token for a vocabulary of 4,000).
+     *
+     * @param logits an array of exactly {@code config().vocabSize()} floats, overwritten
+     * @throws IllegalArgumentException when {@code logits} has another length (the session is left
+     *     as it was), or for the reasons {@link #decode} gives
      */
-    Step decodeReusingLogits(Session session, int token) {
-        return run(session, session.token(token), 0, 1, 1, true);
+    public StepCost decodeInto(Session session, int token, float[] logits) {
+        if (logits.length != config.vocabSize()) {
+            throw new IllegalArgumentException(
+                    "the logits array holds " + logits.length + " floats but the vocabulary has " + config.vocabSize());
+        }
+        return run(session, session.token(token), 0, 1, 1, logits);
     }
 
     private Step run(Session session, int[] tokens, int from, int count, int chunk) {
-        return run(session, tokens, from, count, chunk, false);
+        float[] logits = new float[config.vocabSize()];
+        return new Step(logits, run(session, tokens, from, count, chunk, logits));
     }
 
-    private Step run(Session session, int[] tokens, int from, int count, int chunk, boolean reuseLogits) {
+    /** Runs {@code count} tokens in chunks, the last one's logits into {@code logits}; the run's cost. */
+    private StepCost run(Session session, int[] tokens, int from, int count, int chunk, float[] logits) {
         if (session.model().config != config) {
             throw new IllegalArgumentException("the session belongs to another model");
         }
@@ -300,7 +324,7 @@ public final class DecoderModel {
             }
         }
         long start = System.nanoTime();
-        StepCost.Builder cost = new StepCost.Builder();
+        StepCost.Builder cost = session.cost();
         Session.Buffers b = session.buffers(Math.min(count, chunk));
         int done = 0;
         while (done < count) {
@@ -309,8 +333,8 @@ public final class DecoderModel {
             session.advance(n);
             done += n;
         }
-        float[] logits = logits(b.x[lastRow(count, chunk)], b, reuseLogits ? b.logits() : null);
-        return new Step(logits, cost.build(count, System.nanoTime() - start));
+        logits(b.x[lastRow(count, chunk)], b, logits);
+        return cost.build(count, System.nanoTime() - start);
     }
 
     /** Row of the buffers that holds the last token of a run of {@code count} tokens in chunks. */
@@ -319,8 +343,8 @@ public final class DecoderModel {
         return (rem == 0 ? chunk : rem) - 1;
     }
 
-    /** The logits of the last position's hidden state, into {@code into} (a new array when null). */
-    private float[] logits(float[] last, Session.Buffers b, float[] into) {
+    /** The logits of the last position's hidden state, into {@code logits}. */
+    private void logits(float[] last, Session.Buffers b, float[] logits) {
         float[] y = last;
         if (finalNorm != null) {
             y = b.finalNormed;
@@ -331,9 +355,7 @@ public final class DecoderModel {
             projectOut.apply(y, b.projectedOut);
             y = b.projectedOut;
         }
-        float[] logits = into != null ? into : new float[config.vocabSize()];
         lmHead.apply(y, logits);
-        return logits;
     }
 
     private void forwardChunk(Session s, int[] tokens, int from, int n, Session.Buffers b, StepCost.Builder cost) {

@@ -166,6 +166,9 @@ public final class Generator {
         private final StopStrings stops;
         private StepCost prefill;
         private float[] logits;
+        /** The decode steps' logits, overwritten each step (the prefill's are the step's own). */
+        private float[] reused;
+
         private StepCost lastStep;
         private int pending = -1;
         private StopReason stopped;
@@ -212,10 +215,12 @@ public final class Generator {
                 if (session.position() >= session.context()) {
                     return end(StopReason.CONTEXT_FULL);
                 }
-                // The session's logits array: sampled below, before the next step overwrites it.
-                Step s = model.decodeReusingLogits(session, pending);
-                logits = s.logits();
-                lastStep = s.cost();
+                // Into the stream's own array: sampled below, before the next step overwrites it.
+                if (reused == null) {
+                    reused = new float[model.config().vocabSize()];
+                }
+                lastStep = model.decodeInto(session, pending, reused);
+                logits = reused;
                 pending = -1;
             }
             int id = sampler.sample(logits, history);

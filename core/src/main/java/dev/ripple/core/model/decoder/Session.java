@@ -11,7 +11,8 @@ import dev.ripple.core.tensor.DType;
  * <pre>{@code
  * try (Session s = model.newSession(2048, DType.F16)) {
  *     float[] logits = model.prefill(s, promptIds).logits();
- *     logits = model.decode(s, nextId).logits();
+ *     logits = model.decode(s, nextId).logits();   // a new array, or:
+ *     model.decodeInto(s, nextId, logits);           // into the same array, no allocation
  * }
  * }</pre>
  */
@@ -22,6 +23,8 @@ public final class Session implements AutoCloseable {
     private Buffers buffers;
     /** A decode step's one token, as the forward pass takes its tokens. */
     private final int[] token = new int[1];
+    /** The running step's cost, summed over its FFN calls; emptied at each step's start. */
+    private final StepCost.Builder cost = new StepCost.Builder();
 
     Session(DecoderModel model, KvCache cache) {
         this.model = model;
@@ -70,6 +73,11 @@ public final class Session implements AutoCloseable {
         return token;
     }
 
+    /** The cost of a step that starts now, empty. */
+    StepCost.Builder cost() {
+        return cost.clear();
+    }
+
     /** Working memory for steps of up to {@code tokens} tokens, grown on demand and kept. */
     Buffers buffers(int tokens) {
         if (buffers == null || buffers.capacity < tokens) {
@@ -109,10 +117,6 @@ public final class Session implements AutoCloseable {
         final float[] finalNormed;
 
         final float[] projectedOut;
-        /** Logits a step leaves for a caller that reads them before the next ({@code decodeReusingLogits}). */
-        private final int vocabSize;
-
-        private float[] logits;
 
         Buffers(DecoderConfig c, int embedDim, int capacity) {
             this.capacity = capacity;
@@ -135,15 +139,6 @@ public final class Session implements AutoCloseable {
             sin = new float[c.headDim() / 2];
             finalNormed = new float[h];
             projectedOut = new float[embedDim];
-            vocabSize = c.vocabSize();
-        }
-
-        /** The vocabulary-sized array, made at the first step that asks for it. */
-        float[] logits() {
-            if (logits == null) {
-                logits = new float[vocabSize];
-            }
-            return logits;
         }
     }
 }

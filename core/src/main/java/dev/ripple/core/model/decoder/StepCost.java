@@ -32,7 +32,7 @@ public record StepCost(
         long totalNanos,
         long stallNanos) {
 
-    /** Accumulates the FFN calls of one step. */
+    /** Accumulates the FFN calls of one step; a session's, emptied at each step's start. */
     static final class Builder {
         private int ffnCalls;
         private long predicted;
@@ -43,6 +43,19 @@ public record StepCost(
         private long ioNanos;
         private long ffnNanos;
         private long stallNanos;
+
+        Builder clear() {
+            ffnCalls = 0;
+            predicted = 0;
+            cacheHits = 0;
+            readOps = 0;
+            bytesRead = 0;
+            bytesNeeded = 0;
+            ioNanos = 0;
+            ffnNanos = 0;
+            stallNanos = 0;
+            return this;
+        }
 
         void add(TokenStats s) {
             ffnCalls++;
