@@ -88,12 +88,7 @@ public final class RippleModel implements FeedForward, AutoCloseable {
         this.predictorArena = predictorArena;
         ReadPlanner planner = plannerFor(options, reader.fileSize());
         // one per thread, shared by the layers; an ended thread's freed when a new thread comes, all at close
-        ThreadLocal<Scratch> scratch = ThreadLocal.withInitial(() -> {
-            freeScratchesOfEndedThreads();
-            Scratch s = new Scratch(Thread.currentThread());
-            scratches.add(s);
-            return s;
-        });
+        ThreadLocal<Scratch> scratch = ThreadLocal.withInitial(this::scratchOfThisThread);
         List<FlashFfn> ls = new ArrayList<>();
         for (FfnLayerSection l : file.layers()) {
             SparseFfnExecutor executor = executorFor(file, l, options.fillIn());
@@ -365,6 +360,26 @@ public final class RippleModel implements FeedForward, AutoCloseable {
 
     public ExtentReader reader() {
         return reader;
+    }
+
+    /**
+     * The calling thread's scratch: the one it already owns, else a new one. A thread may ask again
+     * for a scratch it has: the common pool's workers lose their thread-locals each time they go idle
+     * (JDK 19 and later), so a model called from a parallel stream or a {@code CompletableFuture}
+     * would otherwise make a scratch of megabytes at almost every call and, the worker being alive,
+     * keep each until close.
+     */
+    private Scratch scratchOfThisThread() {
+        Thread current = Thread.currentThread();
+        for (Scratch s : scratches) {
+            if (s.ownedBy(current)) {
+                return s;
+            }
+        }
+        freeScratchesOfEndedThreads();
+        Scratch s = new Scratch(current);
+        scratches.add(s);
+        return s;
     }
 
     /**

@@ -83,6 +83,11 @@ final class Scratch {
         this.owner = new WeakReference<>(owner);
     }
 
+    /** Whether {@code thread} is the one this scratch serves. */
+    boolean ownedBy(Thread thread) {
+        return owner.get() == thread;
+    }
+
     /** Whether the thread this scratch serves is still alive (it may call again). */
     boolean ownerAlive() {
         Thread t = owner.get();

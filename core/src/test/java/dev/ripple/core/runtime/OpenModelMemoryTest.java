@@ -48,7 +48,7 @@ import org.junit.jupiter.api.io.TempDir;
  * {@code float[60]} per call kept in a static queue (heap growth 614,048 B). It found that a model
  * kept the scratch of every thread that had ever called it until it closed: 50.8 MB over the 22
  * threads after the warm-up on new threads every round, about 2.3 MB each with read-ahead on;
- * {@link ThreadScratchTest} holds the model to freeing them. Each run starts a JVM and warms it up:
+ * {@link EndedThreadScratchTest} holds the model to freeing them. Each run starts a JVM and warms it up:
  * 10 to 25 s each on the shared, loaded 2-core machine, hence slow.
  */
 @Tag("slow")

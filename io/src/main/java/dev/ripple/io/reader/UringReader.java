@@ -226,6 +226,11 @@ public final class UringReader implements ExtentReader, InFlightGauge {
     private Ring ring() throws IOException {
         ThreadRing tr = rings.get();
         if (tr == null) {
+            tr = ringOwnedBy(Thread.currentThread());
+            if (tr != null) {
+                rings.set(tr);
+                return tr.ring();
+            }
             closeRingsOfEndedThreads();
             int slots = Math.min(queueDepth, MAX_SLOTS);
             tr = new ThreadRing(
@@ -242,6 +247,21 @@ public final class UringReader implements ExtentReader, InFlightGauge {
             }
         }
         return tr.ring();
+    }
+
+    /**
+     * The ring {@code thread} made before, if it is still open: the common pool's workers lose
+     * their thread-locals each time they go idle (JDK 19 and later), and a worker that came back
+     * would otherwise make a ring (a kernel ring and its registered buffers) at almost every read
+     * and, being alive, keep each until the reader closed.
+     */
+    private ThreadRing ringOwnedBy(Thread thread) {
+        for (ThreadRing tr : allRings) {
+            if (tr.owner().get() == thread) {
+                return tr;
+            }
+        }
+        return null;
     }
 
     /**

@@ -22,6 +22,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.SplittableRandom;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ForkJoinPool;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
@@ -253,6 +254,33 @@ class UringReaderFaultsTest {
                 assertEquals(rings + 1, UringReader.liveRings(), "thread " + (t + 1) + ": only the last thread's ring");
                 assertEquals(registered + 16L * UringReader.SLOT_BYTES, UringReader.liveRegisteredBytes());
             }
+        }
+        assertEquals(rings, UringReader.liveRings(), "every ring closed with its reader");
+    }
+
+    /**
+     * The common pool clears its workers' thread-locals whenever they go idle: a worker that reads
+     * again must get its own ring back, not open another one kept (its thread alive) until close.
+     */
+    @Test
+    void aPoolWorkerThatLostItsThreadLocalsReadsWithItsOwnRing() throws Exception {
+        int rings = UringReader.liveRings();
+        List<Extent> extents = extents(SEED + 6, 12);
+        try (Arena arena = Arena.ofShared();
+                UringReader reader = open(16, UringReader.Faults.NONE)) {
+            List<MemorySegment> targets =
+                    extents.stream().map(e -> arena.allocate(e.length())).toList();
+            for (int i = 0; i < 20; i++) {
+                ForkJoinPool.commonPool()
+                        .submit(() -> reader.read(extents, targets))
+                        .get();
+                Thread.sleep(5); // the worker idles, and the pool clears its thread-locals
+                assertBytes(extents, targets);
+            }
+            int bound = ForkJoinPool.getCommonPoolParallelism();
+            assertTrue(
+                    UringReader.liveRings() - rings <= bound,
+                    (UringReader.liveRings() - rings) + " rings open after 20 reads on the pool, more than " + bound);
         }
         assertEquals(rings, UringReader.liveRings(), "every ring closed with its reader");
     }

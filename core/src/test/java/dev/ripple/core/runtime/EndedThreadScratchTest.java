@@ -2,6 +2,7 @@ package dev.ripple.core.runtime;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.ripple.core.activity.PredictorKind;
 import dev.ripple.core.format.RippleFileWriter;
@@ -12,6 +13,7 @@ import dev.ripple.io.reader.ReaderKind;
 import java.nio.file.Path;
 import java.util.Random;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ForkJoinPool;
 import java.util.concurrent.FutureTask;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -22,7 +24,7 @@ import org.junit.jupiter.api.io.TempDir;
  * memory with every request. Before, every thread's scratch stayed until the model closed
  * ({@link OpenModelMemoryTest} measured about 2 MB per thread with NMT).
  */
-class ThreadScratchTest {
+class EndedThreadScratchTest {
     private static final int LAYERS = 2;
     private static final int D_MODEL = 32;
 
@@ -64,6 +66,30 @@ class ThreadScratchTest {
             assertEquals(2, m.threadScratches(), "the live thread's scratch and the last ended one's");
             release.countDown();
             live.join();
+        }
+    }
+
+    /**
+     * The common pool clears its workers' thread-locals whenever they go idle: a worker that comes
+     * back must get the scratch it already has, not a new one kept (its thread alive) until close.
+     */
+    @Test
+    void aPoolWorkerThatLostItsThreadLocalsGetsItsOwnScratchBack() throws Exception {
+        try (RippleModel m = open()) {
+            float[] x = RandomModels.randomFloats(new Random(5), D_MODEL, 1f);
+            float[][] first = forward(m, x);
+            for (int i = 0; i < 20; i++) {
+                float[][] onPool =
+                        ForkJoinPool.commonPool().submit(() -> forward(m, x)).get();
+                Thread.sleep(5); // the worker idles, and the pool clears its thread-locals
+                for (int l = 0; l < LAYERS; l++) {
+                    assertArrayEquals(first[l], onPool[l], "layer " + l + ", call " + i + " on the pool");
+                }
+            }
+            int bound = 1 + ForkJoinPool.getCommonPoolParallelism(); // this thread and each worker
+            assertTrue(
+                    m.threadScratches() <= bound,
+                    m.threadScratches() + " scratches after 20 pool calls, more than " + bound);
         }
     }
 
