@@ -3,6 +3,7 @@ package dev.ripple.bench.cli;
 import java.io.PrintWriter;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.NoSuchFileException;
+import java.util.function.Consumer;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -49,6 +50,15 @@ public final class RippleCommand implements Runnable {
 
     /** Runs the command line with the given streams and returns the exit code; never throws. */
     public static int run(PrintWriter out, PrintWriter err, String... args) {
+        return run(out, err, failure -> {}, args);
+    }
+
+    /**
+     * As {@link #run(PrintWriter, PrintWriter, String...)}, also handing what ended a run with exit 1
+     * to {@code failed}: the command-line fuzz target holds it to the typed refusals, which a test
+     * cannot tell from the one line alone.
+     */
+    static int run(PrintWriter out, PrintWriter err, Consumer<Throwable> failed, String... args) {
         try {
             CommandLine cl = new CommandLine(new RippleCommand());
             cl.getSubcommands().get("jmh").setUnmatchedOptionsArePositionalParams(true); // JMH parses its own options
@@ -61,14 +71,19 @@ public final class RippleCommand implements Runnable {
                 return 2;
             });
             cl.setExecutionExceptionHandler((ex, c, parsed) -> {
+                failed.accept(ex);
                 err.println("ripple: " + describe(ex));
                 if (System.getenv("RIPPLE_STACKTRACE") != null) {
                     ex.printStackTrace(err);
                 }
                 return 1;
             });
-            return cl.execute(args);
+            int exit = cl.execute(args);
+            CliProgress.endCommand(exit == 0);
+            return exit;
         } catch (Throwable t) { // OutOfMemoryError and friends: still one line, still non-zero
+            CliProgress.endCommand(false);
+            failed.accept(t);
             err.println("ripple: " + describe(t));
             return 1;
         } finally {
