@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.AccessDeniedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -82,6 +83,33 @@ class CommandLineFindingsTest {
         assertTrue(
                 next.systemErr().startsWith("ripple: a step that ends well done in "),
                 "the held-back line is printed when the command succeeds: " + next.systemErr());
+    }
+
+    /**
+     * A path with a newline in it, refused as missing, made a two-line error: the message naming a
+     * missing or unreadable file was not held to one line. Fuzzing found it on {@code --text} (kept
+     * as {@code finding-newline-in-a-missing-path}); the name is now printed with the newline escaped.
+     */
+    @Test
+    void aMissingPathWithANewlineIsNamedOnOneLine() {
+        Path model = dir.resolve("missing-dir/model.safetensors");
+        Path work = dir.resolve("work");
+        CapturedRun r = run(
+                "demo",
+                "--model",
+                model.toString(),
+                "--work",
+                work.toString(),
+                "--cache",
+                "-1",
+                "--text",
+                "a\nb",
+                "--quiet");
+        assertEquals(1, r.exit(), r.err());
+        assertEquals("ripple: a\\nb: no such file", r.err().strip());
+        assertEquals(
+                "x\\ry\\u0000: permission denied",
+                RippleCommand.describe(new AccessDeniedException("x\ry\0")));
     }
 
     private static CapturedRun run(String... args) {

@@ -7,6 +7,8 @@ import com.code_intelligence.jazzer.junit.FuzzTest;
 import dev.ripple.core.tokenizer.UnsupportedChatTemplateException;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.URL;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -32,9 +34,11 @@ import org.junit.jupiter.params.provider.MethodSource;
  *
  * <p>Seeds: each fuzzed subcommand alone, and with each of its options given once (with a value
  * from the list, with one attached by '=', or bare, in turn); positional arguments and help/version
- * flags. Jazzer replays them before it fuzzes, in benchmarks' {@code fuzz} execution
- * (docs/RELIABILITY.md), so they are not run again by a plain test; crashes go to
- * {@code CommandLineFuzzTestInputs} and are replayed on every run.
+ * flags. {@code ./mvnw verify} replays them as a plain test ({@link #everySeedKeepsThePromise}):
+ * the fuzz execution, with Jazzer's start and a seed replay at tens of runs a second, would add over
+ * a minute to the build, so it runs only when {@code -Dripple.fuzz.cli.phase=test} binds it, as
+ * {@code .ci/fuzz} does (docs/RELIABILITY.md). Crashes go to {@code CommandLineFuzzTestInputs}
+ * and are replayed before each fuzzing run.
  */
 class CommandLineFuzzTest {
     /** Longer than any refusal takes on a loaded 2-core machine (a JVM's first run loads picocli and ONNX Runtime). */
@@ -74,6 +78,37 @@ class CommandLineFuzzTest {
             seeds.add(new byte[] {(byte) c, 1, 5, (byte) (c * 3), 7, (byte) c});
         }
         return seeds.build();
+    }
+
+    /**
+     * The seeds, in the default build: the fuzz execution that would replay them is not part of
+     * {@code ./mvnw verify} for this target (docs/RELIABILITY.md), only of {@code .ci/fuzz}.
+     */
+    @Test
+    void everySeedKeepsThePromise() throws IOException {
+        Set<String> reached = new HashSet<>();
+        for (byte[] seed : seeds().toList()) {
+            List<String> args = ARGV.decode(seed);
+            runAndCheck(args);
+            reached.add(args.isEmpty() ? "" : args.getFirst());
+        }
+        assertTrue(reached.containsAll(ARGV.commands().subList(1, ARGV.commands().size())), reached.toString());
+        List<Path> findings = findings();
+        assertTrue(!findings.isEmpty(), "the committed findings are on the class path");
+        for (Path finding : findings) {
+            runAndCheck(ARGV.decode(Files.readAllBytes(finding)));
+        }
+    }
+
+    /** The findings kept in {@code CommandLineFuzzTestInputs}, which Jazzer replays before it fuzzes. */
+    static List<Path> findings() throws IOException {
+        URL dir = CommandLineFuzzTest.class.getResource("CommandLineFuzzTestInputs/badCommandLinesFailFastInOneLine");
+        if (dir == null) {
+            return List.of();
+        }
+        try (Stream<Path> s = Files.list(Path.of(URI.create(dir.toString())))) {
+            return s.sorted().toList();
+        }
     }
 
     /**

@@ -95,10 +95,10 @@ public final class RippleCommand implements Runnable {
     /** One line that says what went wrong, without a stack trace. */
     static String describe(Throwable t) {
         if (t instanceof NoSuchFileException e) {
-            return e.getFile() + ": no such file";
+            return printable(e.getFile()) + ": no such file";
         }
         if (t instanceof AccessDeniedException e) {
-            return e.getFile() + ": permission denied";
+            return printable(e.getFile()) + ": permission denied";
         }
         if (t instanceof OutOfMemoryError) {
             String m = oneLine(t.getMessage());
@@ -114,6 +114,33 @@ public final class RippleCommand implements Runnable {
             return "internal error: " + t.getClass().getName() + " (set RIPPLE_STACKTRACE=1 for details)";
         }
         return oneLine(message);
+    }
+
+    /**
+     * A file name as the user typed it, on one line: a control character in it (a newline in an
+     * argument) is written as a Java escape, so the error stays one line and still names the file.
+     */
+    static String printable(String file) {
+        if (file == null) {
+            return "";
+        }
+        StringBuilder b = new StringBuilder(file.length());
+        for (int i = 0; i < file.length(); i++) {
+            char c = file.charAt(i);
+            switch (c) {
+                case '\n' -> b.append("\\n");
+                case '\r' -> b.append("\\r");
+                case '\t' -> b.append("\\t");
+                default -> {
+                    if (Character.isISOControl(c)) {
+                        b.append(String.format("\\u%04x", (int) c));
+                    } else {
+                        b.append(c);
+                    }
+                }
+            }
+        }
+        return b.toString();
     }
 
     static String oneLine(String s) {
