@@ -107,9 +107,7 @@ class CommandLineFindingsTest {
                 "--quiet");
         assertEquals(1, r.exit(), r.err());
         assertEquals("ripple: a\\nb: no such file", r.err().strip());
-        assertEquals(
-                "x\\ry\\u0000: permission denied",
-                RippleCommand.describe(new AccessDeniedException("x\ry\0")));
+        assertEquals("x\\ry\\u0000: permission denied", RippleCommand.describe(new AccessDeniedException("x\ry\0")));
     }
 
     private static CapturedRun run(String... args) {

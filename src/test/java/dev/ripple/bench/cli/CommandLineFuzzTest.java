@@ -92,7 +92,8 @@ class CommandLineFuzzTest {
             runAndCheck(args);
             reached.add(args.isEmpty() ? "" : args.getFirst());
         }
-        assertTrue(reached.containsAll(ARGV.commands().subList(1, ARGV.commands().size())), reached.toString());
+        assertTrue(
+                reached.containsAll(ARGV.commands().subList(1, ARGV.commands().size())), reached.toString());
         List<Path> findings = findings();
         assertTrue(!findings.isEmpty(), "the committed findings are on the class path");
         for (Path finding : findings) {
