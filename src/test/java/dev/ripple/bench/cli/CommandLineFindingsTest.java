@@ -4,7 +4,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.PrintStream;
+import java.io.PrintWriter;
+import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.Files;
@@ -78,11 +82,20 @@ class CommandLineFindingsTest {
         try (CliProgress _ = CliProgress.start("a step that ends well", -1, false)) {
             // nothing to do
         }
-        CapturedRun next = run("--version");
-        assertEquals(0, next.exit());
+        PrintStream stderr = System.err;
+        ByteArrayOutputStream printed = new ByteArrayOutputStream();
+        System.setErr(new PrintStream(printed, true, StandardCharsets.UTF_8));
+        int exit;
+        try {
+            exit = RippleCommand.run(
+                    new PrintWriter(new StringWriter()), new PrintWriter(new StringWriter()), "--version");
+        } finally {
+            System.setErr(stderr);
+        }
+        assertEquals(0, exit);
         assertTrue(
-                next.systemErr().startsWith("ripple: a step that ends well done in "),
-                "the held-back line is printed when the command succeeds: " + next.systemErr());
+                printed.toString(StandardCharsets.UTF_8).startsWith("ripple: a step that ends well done in "),
+                "the held-back line is printed when the command succeeds: " + printed);
     }
 
     /**
