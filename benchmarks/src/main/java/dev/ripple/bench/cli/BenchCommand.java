@@ -15,6 +15,7 @@ import dev.ripple.core.tokenizer.Tokenizer;
 import dev.ripple.io.device.DeviceProfile;
 import dev.ripple.placement.PreparedModel;
 import dev.ripple.placement.profile.ProfileResult;
+import dev.ripple.placement.synthetic.SyntheticWorkload;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
@@ -188,6 +189,7 @@ final class BenchCommand implements Callable<Integer> {
 
     /** {@code --workload}: the strategies on a synthetic workload (WorkloadBench). */
     private int workload(PrintWriter o, StrategyBench.Settings s) throws IOException {
+        SyntheticWorkload.read(workload); // a wrong --workload is refused before the calibration's seconds of disk work
         Files.createDirectories(run.work);
         DeviceProfile profile =
                 QuickCalibration.unlessGiven(s.emulatedDevice(), run.work, CliProgress.harness(run.quiet));

@@ -5,6 +5,7 @@ import dev.ripple.bench.harness.QuickCalibration;
 import dev.ripple.bench.harness.WorkloadPolicies;
 import dev.ripple.core.activity.ActivityRule;
 import dev.ripple.io.device.DeviceProfile;
+import dev.ripple.placement.synthetic.SyntheticWorkload;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
@@ -163,6 +164,7 @@ final class PoliciesCommand implements Callable<Integer> {
         ModelPolicies.requireCacheFraction(cacheBudget.fraction);
         ModelPolicies.requirePolicies(policies);
         ModelPolicies.requireLinkingInner(linkingInner);
+        SyntheticWorkload.read(workload); // a wrong --workload is refused before the calibration's seconds of disk work
         Files.createDirectories(run.work);
         DeviceProfile profile =
                 QuickCalibration.unlessGiven(io.deviceProfile(), run.work, CliProgress.harness(run.quiet));

@@ -3,6 +3,7 @@ package dev.ripple.bench.cli;
 import java.io.PrintWriter;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.NoSuchFileException;
+import java.util.function.Consumer;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.ScopeType;
@@ -51,6 +52,15 @@ public final class RippleCommand implements Runnable {
 
     /** Runs the command line with the given streams and returns the exit code; never throws. */
     public static int run(PrintWriter out, PrintWriter err, String... args) {
+        return run(out, err, failure -> {}, args);
+    }
+
+    /**
+     * As {@link #run(PrintWriter, PrintWriter, String...)}, also handing what ended a run with exit 1
+     * to {@code failed}: the command-line fuzz target holds it to the typed refusals, which a test
+     * cannot tell from the one line alone.
+     */
+    static int run(PrintWriter out, PrintWriter err, Consumer<Throwable> failed, String... args) {
         try {
             CommandLine cl = new CommandLine(new RippleCommand());
             cl.getSubcommands().get("jmh").setUnmatchedOptionsArePositionalParams(true); // JMH parses its own options
@@ -63,14 +73,19 @@ public final class RippleCommand implements Runnable {
                 return 2;
             });
             cl.setExecutionExceptionHandler((ex, c, parsed) -> {
+                failed.accept(ex);
                 err.println("ripple: " + describe(ex));
                 if (System.getenv("RIPPLE_STACKTRACE") != null) {
                     ex.printStackTrace(err);
                 }
                 return 1;
             });
-            return cl.execute(args);
+            int exit = cl.execute(args);
+            CliProgress.endCommand(exit == 0);
+            return exit;
         } catch (Throwable t) { // OutOfMemoryError and friends: still one line, still non-zero
+            CliProgress.endCommand(false);
+            failed.accept(t);
             err.println("ripple: " + describe(t));
             return 1;
         } finally {
@@ -82,10 +97,10 @@ public final class RippleCommand implements Runnable {
     /** One line that says what went wrong, without a stack trace. */
     static String describe(Throwable t) {
         if (t instanceof NoSuchFileException e) {
-            return e.getFile() + ": no such file";
+            return printable(e.getFile()) + ": no such file";
         }
         if (t instanceof AccessDeniedException e) {
-            return e.getFile() + ": permission denied";
+            return printable(e.getFile()) + ": permission denied";
         }
         if (t instanceof OutOfMemoryError) {
             String m = oneLine(t.getMessage());
@@ -101,6 +116,33 @@ public final class RippleCommand implements Runnable {
             return "internal error: " + t.getClass().getName() + " (set RIPPLE_STACKTRACE=1 for details)";
         }
         return oneLine(message);
+    }
+
+    /**
+     * A file name as the user typed it, on one line: a control character in it (a newline in an
+     * argument) is written as a Java escape, so the error stays one line and still names the file.
+     */
+    static String printable(String file) {
+        if (file == null) {
+            return "";
+        }
+        StringBuilder b = new StringBuilder(file.length());
+        for (int i = 0; i < file.length(); i++) {
+            char c = file.charAt(i);
+            switch (c) {
+                case '\n' -> b.append("\\n");
+                case '\r' -> b.append("\\r");
+                case '\t' -> b.append("\\t");
+                default -> {
+                    if (Character.isISOControl(c)) {
+                        b.append(String.format("\\u%04x", (int) c));
+                    } else {
+                        b.append(c);
+                    }
+                }
+            }
+        }
+        return b.toString();
     }
 
     static String oneLine(String s) {

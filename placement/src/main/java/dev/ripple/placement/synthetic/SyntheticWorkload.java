@@ -409,7 +409,9 @@ public final class SyntheticWorkload {
             throw new IOException(dir + ": not a synthetic workload (no " + SPEC_FILE
                     + "; write one with 'ripple synth --workload')");
         }
-        ObjectNode o = (ObjectNode) JSON.readTree(file.toFile());
+        if (!(JSON.readTree(file.toFile()) instanceof ObjectNode o)) {
+            throw new IOException(file + ": not a workload spec (not a JSON object)");
+        }
         o.remove("label");
         o.remove("note");
         return JSON.treeToValue(o, Spec.class);
