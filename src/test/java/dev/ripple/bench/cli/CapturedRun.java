@@ -37,9 +37,6 @@ record CapturedRun(
         PrintStream oldOut = System.out;
         PrintStream oldErr = System.err;
         PrintStream capture = new PrintStream(system, true, StandardCharsets.UTF_8);
-        // a "done" line held back by a step that tests ran outside RippleCommand.run (through picocli
-        // directly), which would otherwise be printed or dropped by this run
-        CliProgress.endCommand(false);
         long start = System.nanoTime();
         System.setOut(capture);
         System.setErr(capture);

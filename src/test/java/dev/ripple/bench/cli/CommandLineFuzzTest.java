@@ -196,12 +196,14 @@ class CommandLineFuzzTest {
     }
 
     /**
-     * A line {@link CliProgress} prints in a log when a step starts, a blank one, or one Jazzer's
-     * agent prints when it instruments a class the run loaded (fuzzing mode only).
+     * A line {@link CliProgress} prints in a log when a step starts or ends (how long it ran: not a
+     * claim that it succeeded), a blank one, or one Jazzer's agent prints when it instruments a
+     * class the run loaded (fuzzing mode only).
      */
     static boolean progressLine(String line) {
         return line.isBlank()
                 || (line.startsWith("ripple: ") && line.endsWith(" ..."))
+                || line.matches("ripple: .* ended after [0-9.]+ s")
                 || line.startsWith("INFO: Instrumented ");
     }
 

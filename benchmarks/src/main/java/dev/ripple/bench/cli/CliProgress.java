@@ -4,7 +4,6 @@ import dev.ripple.bench.harness.Progress;
 import dev.ripple.bench.harness.ProgressSteps;
 import java.io.Console;
 import java.util.Locale;
-import java.util.concurrent.atomic.AtomicReference;
 import me.tongfei.progressbar.ConsoleProgressBarConsumer;
 import me.tongfei.progressbar.ProgressBar;
 import me.tongfei.progressbar.ProgressBarBuilder;
@@ -16,14 +15,10 @@ import me.tongfei.progressbar.ProgressBarStyle;
  * clean for tables, text and JSON.
  *
  * <p>A step ends the same way whether it finished or threw (try-with-resources closes it either
- * way), so in a log its "done" line is held back until the next step starts or the command ends:
- * {@link RippleCommand} prints it when the command succeeded ({@link #endCommand}) and drops it
- * when it failed, so that a failed step is never reported done before the one-line error.
+ * way), so its end line in a log says how long it ran, not that it succeeded: a failed step's
+ * error follows it on the next line.
  */
 final class CliProgress implements AutoCloseable {
-    /** The last ended step's "done" line in a log, not printed yet; null when none. */
-    private static final AtomicReference<String> PENDING_DONE = new AtomicReference<>();
-
     private final ProgressBar bar;
     private final String logTask;
     private final long started = System.nanoTime();
@@ -39,7 +34,6 @@ final class CliProgress implements AutoCloseable {
             return new CliProgress(null, null);
         }
         if (!onTerminal()) {
-            printPendingDone();
             System.err.println("ripple: " + task + " ...");
             return new CliProgress(null, task);
         }
@@ -112,25 +106,8 @@ final class CliProgress implements AutoCloseable {
             bar.close();
         }
         if (logTask != null) {
-            printPendingDone();
-            PENDING_DONE.set(String.format(
-                    Locale.ROOT, "ripple: %s done in %.1f s", logTask, (System.nanoTime() - started) / 1e9));
-        }
-    }
-
-    /** Prints the held-back "done" line when {@code succeeded}, drops it otherwise; at the end of a command. */
-    static void endCommand(boolean succeeded) {
-        if (succeeded) {
-            printPendingDone();
-        } else {
-            PENDING_DONE.set(null);
-        }
-    }
-
-    private static void printPendingDone() {
-        String line = PENDING_DONE.getAndSet(null);
-        if (line != null) {
-            System.err.println(line);
+            System.err.printf(
+                    Locale.ROOT, "ripple: %s ended after %.1f s%n", logTask, (System.nanoTime() - started) / 1e9);
         }
     }
 }

@@ -80,11 +80,8 @@ public final class RippleCommand implements Runnable {
                 }
                 return 1;
             });
-            int exit = cl.execute(args);
-            CliProgress.endCommand(exit == 0);
-            return exit;
+            return cl.execute(args);
         } catch (Throwable t) { // OutOfMemoryError and friends: still one line, still non-zero
-            CliProgress.endCommand(false);
             failed.accept(t);
             err.println("ripple: " + describe(t));
             return 1;
