@@ -111,7 +111,8 @@ public final class AtomicFile {
         Path dir = target.getParent();
         createDirectories(dir);
         FileTime started = FileTime.fromMillis(System.currentTimeMillis() - CLOCK_SLACK_MILLIS);
-        Path tmp = dir.resolve(tempPrefix(target) + Long.toHexString(ThreadLocalRandom.current().nextLong()));
+        Path tmp = dir.resolve(tempPrefix(target)
+                + Long.toHexString(ThreadLocalRandom.current().nextLong()));
         Staged staged = new Staged(tmp, target, started);
         try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
             body.writeTo(ch);
@@ -148,10 +149,13 @@ public final class AtomicFile {
     private static void removeLeftovers(Path target, FileTime before) {
         Pattern name = Pattern.compile(Pattern.quote(tempPrefix(target)) + "[0-9a-f]{1,16}");
         try (DirectoryStream<Path> siblings = Files.newDirectoryStream(
-                target.getParent(), p -> name.matcher(p.getFileName().toString()).matches())) {
+                target.getParent(),
+                p -> name.matcher(p.getFileName().toString()).matches())) {
             for (Path leftover : siblings) {
                 if (Files.isRegularFile(leftover, LinkOption.NOFOLLOW_LINKS)
-                        && Files.getLastModifiedTime(leftover, LinkOption.NOFOLLOW_LINKS).compareTo(before) < 0) {
+                        && Files.getLastModifiedTime(leftover, LinkOption.NOFOLLOW_LINKS)
+                                        .compareTo(before)
+                                < 0) {
                     Files.deleteIfExists(leftover);
                 }
             }

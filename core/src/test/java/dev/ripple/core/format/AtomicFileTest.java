@@ -58,10 +58,12 @@ class AtomicFileTest {
     void aFailingBodyDeletesTheTemporaryFileAndKeepsTheOldDestination() throws IOException {
         Path target = dir.resolve("model.ripple");
         Files.writeString(target, "old");
-        assertThrows(IOException.class, () -> AtomicFile.write(target, ch -> {
-            ch.write(java.nio.ByteBuffer.wrap(new byte[] {1, 2, 3}));
-            throw new IOException("disk full");
-        }));
+        assertThrows(
+                IOException.class,
+                () -> AtomicFile.write(target, ch -> {
+                    ch.write(java.nio.ByteBuffer.wrap(new byte[] {1, 2, 3}));
+                    throw new IOException("disk full");
+                }));
         assertEquals("old", Files.readString(target));
         assertEquals(List.of("model.ripple"), names(dir));
     }
