@@ -81,10 +81,11 @@ class InspectCommandTest {
                 RippleRun.childJvm("inspect", dir.resolve("absent.ripple").toString());
         RippleRun notRipple = RippleRun.childJvm("inspect", foreign.toString());
         RippleRun unknown = RippleRun.childJvm("inspect", "--frobnicate", model.toString());
-        assertEquals(1, missing.exit());
-        assertEquals(
-                "ripple: " + dir.resolve("absent.ripple") + ": no such file",
-                missing.err().strip());
+        assertEquals(2, missing.exit(), "a missing input is refused as the command line is read");
+        assertTrue(
+                missing.err().startsWith("ripple: ")
+                        && missing.err().contains(dir.resolve("absent.ripple") + ": no such file"),
+                missing.err());
         assertEquals(1, notRipple.exit());
         assertTrue(notRipple.err().contains("not a .ripple file"), notRipple.err());
         assertEquals(2, unknown.exit());

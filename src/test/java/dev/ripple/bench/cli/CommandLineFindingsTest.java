@@ -28,7 +28,8 @@ class CommandLineFindingsTest {
     /**
      * {@code --workload} naming no workload was refused only after a quick device calibration in
      * the work directory (seconds of disk reads and writes on a disk; on tmpfs a direct-I/O error
-     * that named the calibration's temp file instead of the option). It is read first now.
+     * that named the calibration's temp file instead of the option). It is checked as the command
+     * line is read now, before any work.
      */
     @ParameterizedTest
     @ValueSource(strings = {"bench", "policies"})
@@ -36,10 +37,10 @@ class CommandLineFindingsTest {
         Path work = dir.resolve("work");
         Path missing = dir.resolve("no-workload");
         CapturedRun r = run(command, "--workload", missing.toString(), "--work", work.toString(), "--quiet");
-        assertEquals(1, r.exit(), r.err());
+        assertEquals(2, r.exit(), r.err());
         assertEquals(
-                "ripple: " + missing + ": not a synthetic workload (no workload.json; write one with 'ripple synth "
-                        + "--workload')",
+                "ripple: Invalid value for option '--workload': " + missing
+                        + ": no such file or directory (see 'ripple " + command + " --help')",
                 r.err().strip());
         assertFalse(Files.exists(work), "nothing is calibrated or written before the refusal");
     }
@@ -86,21 +87,12 @@ class CommandLineFindingsTest {
      */
     @Test
     void aMissingPathWithANewlineIsNamedOnOneLine() {
-        Path model = dir.resolve("missing-dir/model.safetensors");
         Path work = dir.resolve("work");
-        CapturedRun r = run(
-                "demo",
-                "--model",
-                model.toString(),
-                "--work",
-                work.toString(),
-                "--cache",
-                "-1",
-                "--text",
-                "a\nb",
-                "--quiet");
-        assertEquals(1, r.exit(), r.err());
-        assertEquals("ripple: a\\nb: no such file", r.err().strip());
+        CapturedRun r = run("demo", "--work", work.toString(), "--cache", "-1", "--text", "a\nb", "--quiet");
+        assertEquals(2, r.exit(), r.err());
+        assertEquals(
+                "ripple: Invalid value for option '--text': a\\nb: no such file or directory (see 'ripple demo --help')",
+                r.err().strip());
         assertEquals("x\\ry\\u0000: permission denied", RippleCommand.describe(new AccessDeniedException("x\ry\0")));
     }
 

@@ -3,6 +3,7 @@ package dev.ripple.bench.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 
+import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
@@ -80,11 +81,17 @@ class OptionRangeErrorTest {
                 "tradeoff --predictor-only       | --predictor-only needs --predictor-rule",
                 "tradeoff --trained-from magic   | --trained-from takes 'lowrank' or 'random', not 'magic'",
             })
-    void aValueOutOfRangeIsOneLineNamingItsOption(String command, String line) {
+    void aValueOutOfRangeIsOneLineNamingItsOption(String command, String line) throws IOException {
         Path work = dir.resolve("work");
         StringWriter err = new StringWriter();
-        List<String> args = new ArrayList<>(
-                Stream.of(command.split(" ")).map(a -> a.replace('_', ' ')).toList());
+        // the model and the workload a row names exist (empty: never read), as path options are
+        // checked when the command line is read, so that the value out of range is what is refused
+        Files.createFile(dir.resolve("m.ripple"));
+        Files.createDirectory(dir.resolve("w"));
+        List<String> args = new ArrayList<>(Stream.of(command.split(" "))
+                .map(a -> a.replace('_', ' '))
+                .map(a -> a.equals("m.ripple") || a.equals("w") ? dir.resolve(a).toString() : a)
+                .toList());
         args.addAll(List.of("--work", work.toString(), "--quiet"));
         int exit = RippleCommand.run(
                 new PrintWriter(new StringWriter()), new PrintWriter(err), args.toArray(String[]::new));

@@ -53,6 +53,7 @@ final class BenchCommand implements Callable<Integer> {
 
     @Option(
             names = "--calibration-text",
+            converter = PathArguments.InputFile.class,
             paramLabel = "C.txt",
             description = "calibration passages (default: a disjoint split of --text)")
     Path calibrationText;
@@ -109,6 +110,7 @@ final class BenchCommand implements Callable<Integer> {
 
     @Option(
             names = "--workload",
+            converter = PathArguments.InputPath.class,
             paramLabel = "DIR",
             description =
                     "a synthetic workload written by 'ripple synth --workload': "

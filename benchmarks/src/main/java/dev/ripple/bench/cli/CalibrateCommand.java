@@ -42,6 +42,7 @@ final class CalibrateCommand implements Callable<Integer> {
 
     @Option(
             names = "--out",
+            converter = PathArguments.OutputFile.class,
             paramLabel = "FILE",
             description = "where to save the profile (default: DIR/device-profile.json) "
                     + "or, with --reader, the JSON report (default: none)")
@@ -101,6 +102,7 @@ final class CalibrateCommand implements Callable<Integer> {
 
     @Option(
             names = "--file",
+            converter = PathArguments.InputFile.class,
             paramLabel = "FILE",
             description = "with --reader: read this existing file instead of writing one")
     Path file;

@@ -41,6 +41,7 @@ import picocli.CommandLine.Spec;
 final class DecodeSpeedCommand implements Callable<Integer> {
     @Option(
             names = "--model",
+            converter = PathArguments.InputPath.class,
             required = true,
             paramLabel = "DIR",
             description = "a decoder checkpoint (ripple synth --dtype f32)")
@@ -48,6 +49,7 @@ final class DecodeSpeedCommand implements Callable<Integer> {
 
     @Option(
             names = "--work",
+            converter = PathArguments.OutputDirectory.class,
             required = true,
             paramLabel = "DIR",
             description = "where model.ripple and model.onnx are written (reused when present)")

@@ -4,6 +4,7 @@ import dev.ripple.placement.text.EuroparlCorpus;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 
@@ -58,6 +59,9 @@ final class DefaultData {
 
     /** The tokenizer that belongs to a user's model: --tokenizer, else tokenizer.json beside it. */
     static Path tokenizerFor(Path model, Path given) throws IOException {
+        if (!Files.exists(model)) { // say so, rather than that no tokenizer lies beside a model that is not there
+            throw new NoSuchFileException(model.toString());
+        }
         if (given != null) {
             return given;
         }

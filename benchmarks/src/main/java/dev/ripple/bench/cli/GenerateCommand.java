@@ -44,6 +44,7 @@ final class GenerateCommand implements Callable<Integer> {
 
     @Option(
             names = "--model",
+            converter = PathArguments.InputPath.class,
             required = true,
             paramLabel = "M",
             description =

@@ -29,7 +29,11 @@ import picocli.CommandLine.Spec;
 final class InspectCommand implements Callable<Integer> {
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
-    @Parameters(index = "0", paramLabel = "FILE", description = "the .ripple file")
+    @Parameters(
+            index = "0",
+            converter = PathArguments.InputFile.class,
+            paramLabel = "FILE",
+            description = "the .ripple file")
     Path file;
 
     @Option(names = "--verify", description = "check every section checksum and the whole-file checksum")

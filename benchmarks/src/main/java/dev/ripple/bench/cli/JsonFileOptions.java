@@ -11,7 +11,11 @@ import picocli.CommandLine.Option;
  * picocli mixin, so that the option reads the same everywhere and a half-written file is never left.
  */
 final class JsonFileOptions {
-    @Option(names = "--json", paramLabel = "FILE", description = "write every figure as JSON")
+    @Option(
+            names = "--json",
+            converter = PathArguments.OutputFile.class,
+            paramLabel = "FILE",
+            description = "write every figure as JSON")
     Path file;
 
     /** A report's JSON, rendered only when --json asks for it. */

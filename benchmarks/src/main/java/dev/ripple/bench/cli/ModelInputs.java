@@ -20,6 +20,7 @@ import picocli.CommandLine.Option;
 final class ModelInputs {
     @Option(
             names = "--model",
+            converter = PathArguments.InputPath.class,
             paramLabel = "M",
             description = "an ONNX encoder, or a decoder: a Hugging Face model "
                     + "directory or a decoder .ripple file (default: the embedded all-MiniLM-L6-v2)")
@@ -27,12 +28,14 @@ final class ModelInputs {
 
     @Option(
             names = "--tokenizer",
+            converter = PathArguments.InputFile.class,
             paramLabel = "T.json",
             description = "its tokenizer.json (default: beside the model)")
     Path tokenizer;
 
     @Option(
             names = "--text",
+            converter = PathArguments.InputFile.class,
             paramLabel = "T.txt",
             description = "text, one passage per line, plain or .gz "
                     + "(default: the embedded Europarl sample, English lines)")

@@ -49,6 +49,7 @@ final class PlaceCommand implements Callable<Integer> {
 
     @Option(
             names = "--model",
+            converter = PathArguments.InputPath.class,
             paramLabel = "M",
             description = "ONNX file, a safetensors file/directory with config.json, or a .gguf file "
                     + "(default: the embedded all-MiniLM-L6-v2)")
@@ -56,12 +57,14 @@ final class PlaceCommand implements Callable<Integer> {
 
     @Option(
             names = "--tokenizer",
+            converter = PathArguments.InputFile.class,
             paramLabel = "T.json",
             description = "tokenizer.json to embed in the file (default: beside the model, if any)")
     Path tokenizer;
 
     @Option(
             names = "--trace",
+            converter = PathArguments.InputFile.class,
             required = true,
             paramLabel = "CALIB",
             description = "calibration trace from 'ripple profile'")
@@ -73,10 +76,19 @@ final class PlaceCommand implements Callable<Integer> {
             description = "identity, frequency, ripple or ripple+ (default: ${DEFAULT-VALUE})")
     String algorithm;
 
-    @Option(names = "--out", required = true, paramLabel = "FILE", description = "the .ripple file to write")
+    @Option(
+            names = "--out",
+            converter = PathArguments.OutputFile.class,
+            required = true,
+            paramLabel = "FILE",
+            description = "the .ripple file to write")
     Path out;
 
-    @Option(names = "--eval", paramLabel = "HELDOUT", description = "held-out trace to evaluate the placement on")
+    @Option(
+            names = "--eval",
+            converter = PathArguments.InputFile.class,
+            paramLabel = "HELDOUT",
+            description = "held-out trace to evaluate the placement on")
     Path eval;
 
     @Option(names = "--compare", description = "with --eval: also evaluate every other algorithm, side by side")
@@ -121,6 +133,7 @@ final class PlaceCommand implements Callable<Integer> {
 
     @Option(
             names = "--train-text",
+            converter = PathArguments.InputFile.class,
             paramLabel = "T.txt",
             description = "with --predictor trained: the text to train on, one passage per line; its calibration "
                     + "half is used, as 'ripple profile --text' splits it (default: the embedded Europarl sample's)")

@@ -100,6 +100,7 @@ final class PoliciesCommand implements Callable<Integer> {
 
     @Option(
             names = "--workload",
+            converter = PathArguments.InputPath.class,
             paramLabel = "DIR",
             description =
                     "a synthetic workload written by 'ripple synth --workload' "

@@ -50,7 +50,12 @@ final class ProfileCommand implements Callable<Integer> {
     @Option(names = "--threshold", description = "shorthand for --rule 'act > t'")
     Float threshold;
 
-    @Option(names = "--out", required = true, paramLabel = "TRACE", description = "trace file to write")
+    @Option(
+            names = "--out",
+            converter = PathArguments.OutputFile.class,
+            required = true,
+            paramLabel = "TRACE",
+            description = "trace file to write")
     Path out;
 
     @Spec

@@ -1,8 +1,7 @@
 package dev.ripple.bench.cli;
 
 import java.io.PrintWriter;
-import java.nio.file.AccessDeniedException;
-import java.nio.file.NoSuchFileException;
+import java.nio.file.FileSystemException;
 import java.util.function.Consumer;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -93,11 +92,9 @@ public final class RippleCommand implements Runnable {
 
     /** One line that says what went wrong, without a stack trace. */
     static String describe(Throwable t) {
-        if (t instanceof NoSuchFileException e) {
-            return printable(e.getFile()) + ": no such file";
-        }
-        if (t instanceof AccessDeniedException e) {
-            return printable(e.getFile()) + ": permission denied";
+        FileSystemException fileError = FileErrors.underlying(t);
+        if (fileError != null) {
+            return FileErrors.describe(fileError);
         }
         if (t instanceof OutOfMemoryError) {
             String m = oneLine(t.getMessage());

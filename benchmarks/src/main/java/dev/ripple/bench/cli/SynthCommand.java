@@ -11,6 +11,7 @@ import dev.ripple.placement.synthetic.SyntheticDecoder;
 import dev.ripple.placement.synthetic.SyntheticWorkload;
 import java.io.IOException;
 import java.io.PrintWriter;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.EnumSet;
 import java.util.Iterator;
@@ -116,6 +117,7 @@ final class SynthCommand implements Callable<Integer> {
 
     @Option(
             names = "--onnx",
+            converter = PathArguments.OutputFile.class,
             paramLabel = "FILE",
             description = "also export the ONNX Runtime reference graph (models up to ~500M parameters)")
     Path onnx;
@@ -189,6 +191,7 @@ final class SynthCommand implements Callable<Integer> {
         }
         Format format = Format.parse(formatName);
         WeightType dtype = WeightType.parse(dtypeName);
+        requireOutPlace(workload == null && format == Format.GGUF);
         if (workload != null) {
             printWorkload(o, WrittenWorkload.write(workloadSpec(), out, CliProgress.harness(false)));
             return 0;
@@ -203,6 +206,22 @@ final class SynthCommand implements Callable<Integer> {
             throw new IllegalArgumentException(e.describe(SyntheticCheckpoint.Input.class, SynthCommand::option), e);
         }
         return 0;
+    }
+
+    /**
+     * Refuses an {@code --out} of the wrong kind before anything is generated: a file where a
+     * checkpoint or workload directory goes (synth writes into a directory and never replaces a
+     * file with one), or a directory where the {@code .gguf} file goes.
+     */
+    private void requireOutPlace(boolean file) {
+        if (file && Files.isDirectory(out)) {
+            throw new IllegalArgumentException(
+                    "--out " + out + ": is a directory; with --format gguf give the .gguf file to write");
+        }
+        if (!file && Files.exists(out) && !Files.isDirectory(out)) {
+            throw new IllegalArgumentException("--out " + out + ": already exists and is a file, not a directory "
+                    + "(synth writes a checkpoint directory): remove it or pick another --out");
+        }
     }
 
     /** The option that gives each input of {@link SyntheticCheckpoint}. */

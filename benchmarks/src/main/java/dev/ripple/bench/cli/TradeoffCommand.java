@@ -150,7 +150,11 @@ final class TradeoffCommand implements Callable<Integer> {
     @Mixin
     JsonFileOptions json;
 
-    @Option(names = "--png", paramLabel = "FILE", description = "draw the curve (cosine vs neurons read) as a PNG")
+    @Option(
+            names = "--png",
+            converter = PathArguments.OutputFile.class,
+            paramLabel = "FILE",
+            description = "draw the curve (cosine vs neurons read) as a PNG")
     Path png;
 
     @Spec

@@ -10,6 +10,7 @@ import picocli.CommandLine.Option;
 final class WorkOptions {
     @Option(
             names = "--work",
+            converter = PathArguments.OutputDirectory.class,
             defaultValue = "ripple-work",
             paramLabel = "DIR",
             description =

@@ -4,17 +4,29 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.DirectoryIteratorException;
+import java.nio.file.DirectoryStream;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.NotDirectoryException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.FileTime;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.regex.Pattern;
 
 /**
  * Writes a file so that its destination is either the complete new file or untouched: the bytes
  * go to {@code .<name>.tmp-<random>} in the destination's directory, which is forced to disk and
- * renamed over the destination in one atomic step, and the directory is forced too. A failed write
- * deletes its temporary file; a killed process can leave one behind, never a partial destination.
+ * renamed over the destination in one atomic step, and the directory is forced too. A destination
+ * that is a directory is refused before anything is written. A failed write (the body, the forcing
+ * or the rename) deletes its temporary file; a killed process can leave one behind, never a partial
+ * destination, and the next successful write of the same destination deletes such leftovers: files
+ * named exactly {@code .<name>.tmp-<hex>} that were last modified (two seconds or more) before that
+ * write began; so a writer still busy on the same destination keeps its file, and no file of
+ * another name is touched.
  *
  * <pre>{@code
  * long size = AtomicFile.write(Path.of("model.ripple"), channel -> writeEverything(channel));
@@ -22,6 +34,12 @@ import java.util.concurrent.ThreadLocalRandom;
  */
 public final class AtomicFile {
     private AtomicFile() {}
+
+    /**
+     * How much older than the start of a write a leftover temporary file must be to be deleted: file
+     * systems with coarse clocks (FAT's two seconds) round a busy writer's time down.
+     */
+    private static final long CLOCK_SLACK_MILLIS = 2_000;
 
     /** Fills the temporary file and returns how many bytes it wrote. */
     @FunctionalInterface
@@ -53,8 +71,12 @@ public final class AtomicFile {
      * writer of several files (a checkpoint's shards and its config) stages them all, then
      * publishes them in the order a reader must see them, or discards them all.
      */
-    public record Staged(Path temp, Path target) {
-        /** Renames the temporary file over the destination atomically and forces the directory. */
+    public record Staged(Path temp, Path target, FileTime started) {
+        /**
+         * Renames the temporary file over the destination atomically and forces the directory, then
+         * deletes the temporary files a killed earlier write of the destination left. A failed rename
+         * (the destination became a directory, say) deletes the temporary file before it throws.
+         */
         public void publish() throws IOException {
             try {
                 Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
@@ -62,8 +84,12 @@ public final class AtomicFile {
                 discard();
                 throw new IOException(
                         target + ": the file system cannot rename atomically; refusing a non-atomic write", e);
+            } catch (IOException | RuntimeException | Error e) {
+                discard();
+                throw e;
             }
             forceDirectory(target.getParent());
+            removeLeftovers(target, started);
         }
 
         /** Deletes the temporary file (best effort: a leftover hidden temporary file is harmless). */
@@ -79,11 +105,15 @@ public final class AtomicFile {
     /** Writes {@code body} to a temporary file beside {@code destination} and forces it; a failure leaves nothing behind. */
     public static Staged stage(Path destination, Body body) throws IOException {
         Path target = destination.toAbsolutePath();
+        if (Files.isDirectory(target)) {
+            throw new FileSystemException(target.toString(), null, "is a directory; give a file name");
+        }
         Path dir = target.getParent();
-        Files.createDirectories(dir);
-        Path tmp = dir.resolve("." + target.getFileName() + ".tmp-"
+        createDirectories(dir);
+        FileTime started = FileTime.fromMillis(System.currentTimeMillis() - CLOCK_SLACK_MILLIS);
+        Path tmp = dir.resolve(tempPrefix(target)
                 + Long.toHexString(ThreadLocalRandom.current().nextLong()));
-        Staged staged = new Staged(tmp, target);
+        Staged staged = new Staged(tmp, target, started);
         try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
             body.writeTo(ch);
             ch.force(true);
@@ -92,6 +122,46 @@ public final class AtomicFile {
             throw e;
         }
         return staged;
+    }
+
+    /** The start of the name of every temporary file of {@code target}; a random hex number follows. */
+    private static String tempPrefix(Path target) {
+        return "." + target.getFileName() + ".tmp-";
+    }
+
+    /** As {@link Files#createDirectories}, a file in the way told as "not a directory", naming that file. */
+    private static void createDirectories(Path dir) throws IOException {
+        Path existing = dir;
+        while (existing != null && !Files.exists(existing)) {
+            existing = existing.getParent();
+        }
+        if (existing != null && !Files.isDirectory(existing)) {
+            throw new NotDirectoryException(existing.toString());
+        }
+        Files.createDirectories(dir);
+    }
+
+    /**
+     * Deletes the regular files beside {@code target} named exactly as its temporary files are and
+     * last modified before {@code before}: what a killed write left. Best effort: the new file is
+     * already in place, and a leftover that cannot be deleted is harmless.
+     */
+    private static void removeLeftovers(Path target, FileTime before) {
+        Pattern name = Pattern.compile(Pattern.quote(tempPrefix(target)) + "[0-9a-f]{1,16}");
+        try (DirectoryStream<Path> siblings = Files.newDirectoryStream(
+                target.getParent(),
+                p -> name.matcher(p.getFileName().toString()).matches())) {
+            for (Path leftover : siblings) {
+                if (Files.isRegularFile(leftover, LinkOption.NOFOLLOW_LINKS)
+                        && Files.getLastModifiedTime(leftover, LinkOption.NOFOLLOW_LINKS)
+                                        .compareTo(before)
+                                < 0) {
+                    Files.deleteIfExists(leftover);
+                }
+            }
+        } catch (IOException | DirectoryIteratorException ignored) {
+            // the write itself succeeded; a leftover hidden temporary file is harmless
+        }
     }
 
     /** Makes the rename durable; some file systems refuse to open directories, which is harmless. */

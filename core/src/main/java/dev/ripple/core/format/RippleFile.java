@@ -20,6 +20,8 @@ import java.nio.channels.FileChannel;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.FileSystemException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
@@ -92,6 +94,9 @@ public final class RippleFile implements TensorSource, AutoCloseable {
 
     /** Opens and validates {@code path}; see the class comment for what is checked. */
     public static RippleFile open(Path path) throws IOException {
+        if (Files.isDirectory(path)) { // opens, and then a read fails with "Is a directory" naming no file
+            throw new FileSystemException(path.toString(), null, "is a directory, not a .ripple file");
+        }
         try (FileChannel ch = FileChannel.open(path, StandardOpenOption.READ)) {
             Structure s = readStructure(path, ch);
             Arena arena = Arena.ofShared();

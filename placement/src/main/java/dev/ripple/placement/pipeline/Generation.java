@@ -22,6 +22,8 @@ import dev.ripple.io.device.EmulatedReader;
 import dev.ripple.placement.PreparedModel;
 import dev.ripple.placement.pipeline.InvalidGenerationRequestException.Input;
 import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -123,9 +125,16 @@ public final class Generation {
         }
     }
 
-    /** The model as a {@code .ripple} file, the import reported as one step that ends when it does. */
+    /**
+     * The model as a {@code .ripple} file, reported as one step that ends when it does: "import NAME"
+     * for a checkpoint, "open NAME" for a {@code .ripple} file; a missing model fails before any step.
+     */
     private static PreparedModel importModel(GenerationRequest request, PipelineListener progress) throws IOException {
-        String step = "import " + request.model().getFileName();
+        if (!Files.exists(request.model())) {
+            throw new NoSuchFileException(request.model().toString());
+        }
+        String step = (PreparedModel.isCheckpoint(request.model()) ? "import " : "open ")
+                + request.model().getFileName();
         int[] layers = {0};
         progress.progress(step, 0, -1);
         PreparedModel model = PreparedModel.of(request.model(), request.work(), DType.F16, l -> {

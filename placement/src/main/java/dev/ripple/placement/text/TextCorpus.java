@@ -6,6 +6,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -26,6 +27,9 @@ public final class TextCorpus {
 
     /** Up to {@code maxPassages} non-blank lines of {@code file}. */
     public static List<String> read(Path file, int maxPassages) throws IOException {
+        if (Files.isDirectory(file)) { // opens, and then a read fails with "Is a directory" naming no file
+            throw new FileSystemException(file.toString(), null, "is a directory, not a text file");
+        }
         try (InputStream in = Files.newInputStream(file)) {
             return read(in, maxPassages);
         } catch (ZipException e) {

@@ -15,6 +15,7 @@ import java.io.OutputStream;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.channels.Channels;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -180,6 +181,9 @@ public final class TraceFiles {
 
     /** Reads and fully validates a trace file. */
     public static ActivationTrace read(Path file) throws IOException {
+        if (Files.isDirectory(file)) { // opens, and then a read fails with "Is a directory" naming no file
+            throw new FileSystemException(file.toString(), null, "is a directory, not a trace file");
+        }
         long size = Files.size(file);
         if (size < MAGIC.length + 8 + 4 + 4 + FOOTER_BYTES) {
             throw new TraceFormatException(
