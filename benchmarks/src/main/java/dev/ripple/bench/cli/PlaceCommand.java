@@ -10,6 +10,7 @@ import dev.ripple.placement.PreparedModel;
 import dev.ripple.placement.algorithm.PlacementAlgorithm;
 import dev.ripple.placement.algorithm.PlacementAlgorithms;
 import dev.ripple.placement.eval.PlacementEvaluation;
+import dev.ripple.placement.synthetic.GeneratedWeights;
 import dev.ripple.placement.pipeline.ImportOptions;
 import dev.ripple.placement.pipeline.LayoutOptions;
 import dev.ripple.placement.pipeline.PlacedModel;
@@ -278,6 +279,7 @@ final class PlaceCommand implements Callable<Integer> {
         JsonNode conversions = result.residentConversions();
         ObjectNode doc = JSON.createObjectNode();
         doc.put("file", written.file().toString());
+        doc.put("weights", GeneratedWeights.of(written.file()) ? "generated" : "checkpoint");
         doc.put("sizeBytes", written.sizeBytes());
         doc.put("algorithm", written.algorithm());
         doc.put("dtype", written.bundleType().label());
@@ -313,12 +315,14 @@ final class PlaceCommand implements Callable<Integer> {
     }
 
     private void print(PrintWriter o, WrittenModel written, Placements placed, JsonNode conversions) {
+        String tag = GeneratedWeights.suffix(GeneratedWeights.of(written.file()));
         o.printf(
-                "wrote %s (%s, %s bundles) with %s placement%n",
+                "wrote %s (%s, %s bundles) with %s placement%s%n",
                 written.file(),
                 PlacementText.bytes(written.sizeBytes()),
                 written.bundleType().label(),
-                written.algorithm());
+                written.algorithm(),
+                tag);
         if (written.bundleType() != DType.F32) {
             o.printf(
                     "%s bundles against the source's weights: relative RMS error %.2e in up/gate rows, %.2e in down columns "
@@ -346,9 +350,9 @@ final class PlaceCommand implements Callable<Integer> {
             o.println("low-rank predictor fitted to the FFN inputs profiled in " + trace);
         }
         if (placed.first().heldOut() != null) {
-            PlacementText.layers(o, placed.first().heldOut());
+            PlacementText.layers(o, placed.first().heldOut(), tag);
             o.println();
-            PlacementText.comparison(o, placed);
+            PlacementText.comparison(o, placed, tag);
         }
     }
 

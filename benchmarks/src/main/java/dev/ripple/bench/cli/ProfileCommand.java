@@ -4,6 +4,7 @@ import dev.ripple.bench.harness.Profiling;
 import dev.ripple.core.activity.ActivityRule;
 import dev.ripple.placement.profile.ProfileResult;
 import dev.ripple.placement.trace.TraceFiles;
+import dev.ripple.placement.synthetic.GeneratedWeights;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -76,7 +77,11 @@ final class ProfileCommand implements Callable<Integer> {
                 maxTokens,
                 CliProgress.harness(run.quiet));
         TraceFiles.write(out, result.trace());
-        PlacementText.profile(spec.commandLine().getOut(), result, out);
+        PlacementText.profile(
+                spec.commandLine().getOut(),
+                result,
+                out,
+                GeneratedWeights.suffix(decoder && GeneratedWeights.of(model)));
         return 0;
     }
 

@@ -15,6 +15,7 @@ import dev.ripple.core.runtime.MemoryPlan;
 import dev.ripple.core.runtime.RippleModel;
 import dev.ripple.core.runtime.RuntimeOptions;
 import dev.ripple.core.tensor.DType;
+import dev.ripple.placement.synthetic.GeneratedWeights;
 import dev.ripple.io.device.DeviceProfile;
 import dev.ripple.io.device.UfsPresets;
 import dev.ripple.io.nativeio.PageCache;
@@ -456,6 +457,7 @@ public final class StrategyBench {
         double meanPrompt = prompts.stream().mapToInt(p -> p.length).average().orElse(0);
         return new DecoderBenchReport(
                 in.checkpoint().toString(),
+                GeneratedWeights.of(in.checkpoint()),
                 in.corpusName(),
                 used.describe(),
                 s.predictor().label(),
