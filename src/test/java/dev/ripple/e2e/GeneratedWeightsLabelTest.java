@@ -46,7 +46,8 @@ class GeneratedWeightsLabelTest {
                 Files.copy(p, plain.resolve(p.getFileName()));
             }
         }
-        ObjectNode config = (ObjectNode) JSON.readTree(plain.resolve("config.json").toFile());
+        ObjectNode config =
+                (ObjectNode) JSON.readTree(plain.resolve("config.json").toFile());
         config.remove("ripple_synthetic");
         JSON.writeValue(plain.resolve("config.json").toFile(), config);
 

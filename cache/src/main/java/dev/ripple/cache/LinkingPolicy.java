@@ -46,6 +46,7 @@ final class LinkingPolicy extends AbstractPolicy {
     private long residentBytes;
     /** Set by the first eviction request: from then on DRAM is rationed and long reads are refused. */
     private boolean budgetReached;
+
     private int[] readOfOffered = new int[0];
     private double[] credit = new double[0];
 

@@ -53,8 +53,7 @@ final class PlacementText {
     static void layers(PrintWriter o, PlacementEvaluation e, String tag) {
         o.printf(
                 "held-out, per layer%s:%n%-6s %10s %10s %10s %10s%n",
-                tag,
-                "layer", "active/tok", "reads/tok", "reads g=8", "extra g=8");
+                tag, "layer", "active/tok", "reads/tok", "reads g=8", "extra g=8");
         for (LayerEvaluation l : e.layers()) {
             CollapseFigure g8 = l.collapsed().get(l.collapsed().size() - 1);
             o.printf(

@@ -64,7 +64,13 @@ public record DecoderBenchReport(
         o.printf(
                 "ripple bench (decoder): %s%s on %s; %d prompts of %.0f tokens, %d tokens generated each (greedy), "
                         + "rule '%s', predictor %s%n",
-                model, GeneratedWeights.suffix(generatedWeights), corpus, prompts, promptTokens, decodeSteps, rule,
+                model,
+                GeneratedWeights.suffix(generatedWeights),
+                corpus,
+                prompts,
+                promptTokens,
+                decodeSteps,
+                rule,
                 predictor);
         if (predictor.equals("oracle")) {
             o.println(

@@ -44,25 +44,26 @@ public record GenerationResult(
      */
     public String summary() {
         GenerationStats s = stats();
-        return (generatedWeights() ? "[" + GeneratedWeights.LABEL + "] " : "") + String.format(
-                Locale.ROOT,
-                "%d prompt tokens at %.1f tokens/s, first token after %.0f ms; %d generated, "
-                        + "decode %.2f tokens/s; I/O per token %.2f ms (p50 %.2f, p99 %.2f), %.1f reads, %.1f KiB, "
-                        + "cache hits %.0f%%; memory: %s; predictor %s; stopped: %s",
-                s.promptTokens(),
-                s.prefillTokensPerSecond(),
-                s.timeToFirstTokenMs(),
-                s.generatedTokens(),
-                s.decodeTokensPerSecond(),
-                s.ioMsMean(),
-                s.ioMsP50(),
-                s.ioMsP99(),
-                s.readsPerToken(),
-                s.bytesPerToken() / 1024,
-                100 * s.cacheHitRate(),
-                memory,
-                prepared.predictor().label(),
-                stopReason());
+        return (generatedWeights() ? "[" + GeneratedWeights.LABEL + "] " : "")
+                + String.format(
+                        Locale.ROOT,
+                        "%d prompt tokens at %.1f tokens/s, first token after %.0f ms; %d generated, "
+                                + "decode %.2f tokens/s; I/O per token %.2f ms (p50 %.2f, p99 %.2f), %.1f reads, %.1f KiB, "
+                                + "cache hits %.0f%%; memory: %s; predictor %s; stopped: %s",
+                        s.promptTokens(),
+                        s.prefillTokensPerSecond(),
+                        s.timeToFirstTokenMs(),
+                        s.generatedTokens(),
+                        s.decodeTokensPerSecond(),
+                        s.ioMsMean(),
+                        s.ioMsP50(),
+                        s.ioMsP99(),
+                        s.readsPerToken(),
+                        s.bytesPerToken() / 1024,
+                        100 * s.cacheHitRate(),
+                        memory,
+                        prepared.predictor().label(),
+                        stopReason());
     }
 
     /** The device every read was made to take the time of, or null when the reads were the disk's own. */

@@ -40,7 +40,9 @@ final class TraceSource {
         if (recorded == null) {
             return Optional.empty();
         }
-        String name = Path.of(recorded).getFileName() == null ? recorded : Path.of(recorded).getFileName().toString();
+        String name = Path.of(recorded).getFileName() == null
+                ? recorded
+                : Path.of(recorded).getFileName().toString();
         Matcher m = IMPORT.matcher(name);
         return m.matches() ? Optional.of(m.group(1)) : Optional.empty();
     }

@@ -33,7 +33,11 @@ public final class GeneratedWeights {
         return architecture != null
                 && (isLabel(architecture.path("hf").path(SyntheticDecoderWriter.LABEL))
                         || architecture.path(SyntheticDecoderWriter.LABEL).isObject()
-                        || architecture.path("gguf").path(GGUF_DESCRIPTION).asText("").startsWith(LABEL));
+                        || architecture
+                                .path("gguf")
+                                .path(GGUF_DESCRIPTION)
+                                .asText("")
+                                .startsWith(LABEL));
     }
 
     /**
@@ -57,7 +61,8 @@ public final class GeneratedWeights {
             if (name.endsWith(".gguf")) {
                 try (GgufFile f = GgufFile.open(model)) {
                     return f.value(GGUF_DESCRIPTION)
-                            .map(v -> v instanceof GgufValue.StringValue s && s.value().startsWith(LABEL))
+                            .map(v -> v instanceof GgufValue.StringValue s
+                                    && s.value().startsWith(LABEL))
                             .orElse(false);
                 }
             }
@@ -78,7 +83,8 @@ public final class GeneratedWeights {
     }
 
     private static boolean inConfig(Path config) throws IOException {
-        return Files.isRegularFile(config) && isLabel(new ObjectMapper().readTree(config.toFile()).path(SyntheticDecoderWriter.LABEL));
+        return Files.isRegularFile(config)
+                && isLabel(new ObjectMapper().readTree(config.toFile()).path(SyntheticDecoderWriter.LABEL));
     }
 
     private static boolean isLabel(JsonNode label) {
