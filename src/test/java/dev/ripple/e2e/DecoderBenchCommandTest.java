@@ -56,6 +56,8 @@ class DecoderBenchCommandTest {
         }
         RippleRun run = RippleRun.succeeds(args.toArray(String[]::new));
         assertTrue(run.out().contains("ripple bench (decoder)"), run.out());
+        assertTrue(run.out().contains(opt + " (generated weights) on "), "a synth model says so: " + run.out());
+        assertTrue(run.out().contains("prefill  [generated weights]"), "on each table: " + run.out());
         if (!device.isEmpty()) {
             // an emulated device: said in the output, with the real reads served from DRAM (the file fits)
             assertTrue(run.out().contains("device EMULATED " + device), run.out());
@@ -63,6 +65,7 @@ class DecoderBenchCommandTest {
         }
         JsonNode j = new ObjectMapper().readTree(json.toFile());
         assertEquals("decoder", j.path("kind").asText());
+        assertEquals("generated", j.path("weights").asText());
         assertEquals(!device.isEmpty(), j.path("emulated").asBoolean());
         List<String> names = new ArrayList<>();
         for (JsonNode s : j.path("strategies")) {

@@ -24,7 +24,13 @@ import org.eclipse.collections.impl.map.mutable.primitive.LongIntHashMap;
  *       inside it splits the read in two.</li>
  * </ul>
  * Groups stay whole: when the inner policy evicts one member of a group, the other members leave too
- * ({@link #pollExpired}), since a partly resident run saves no operation. See docs/CACHE.md.
+ * ({@link #pollExpired}), since a partly resident run saves no operation.
+ *
+ * <p>The rules ration DRAM, so they apply only once there is something to ration: until the budget is
+ * first reached (the first {@link #evictFor}), a long read whose c bundles fit in the free room is
+ * admitted too, as a group. Without this, a cache larger than the reads it is offered stayed empty
+ * whenever the planner collapses a layer's needed set into a few long reads (tiny models, fast
+ * devices): idle DRAM that could remove every read saved none. See docs/CACHE.md.
  */
 final class LinkingPolicy extends AbstractPolicy {
     private final CachePolicy inner;
@@ -36,6 +42,11 @@ final class LinkingPolicy extends AbstractPolicy {
     private final LongIntHashMap pendingGroup = new LongIntHashMap();
     private final ExpiredKeys expired = new ExpiredKeys();
     private int nextGroup;
+    /** Bytes resident as far as this policy knows: admitted, less evicted and expired. */
+    private long residentBytes;
+    /** Set by the first eviction request: from then on DRAM is rationed and long reads are refused. */
+    private boolean budgetReached;
+
     private int[] readOfOffered = new int[0];
     private double[] credit = new double[0];
 
@@ -118,6 +129,7 @@ final class LinkingPolicy extends AbstractPolicy {
             }
             readOfOffered[i] = j < neededCount && needed[j] == offered[i] ? readOf[j] : lone--;
         }
+        long pendingBytes = 0;
         int i = 0;
         while (i < offeredCount) {
             int end = i + 1;
@@ -125,9 +137,13 @@ final class LinkingPolicy extends AbstractPolicy {
                 end++;
             }
             int c = end - i;
-            int group = c > 1 && c < longRun ? nextGroup++ : -1;
+            boolean whole = c < longRun || fitsInIdleRoom(layer, c, pendingBytes);
+            if (whole) {
+                pendingBytes += (long) c * bundleBytes[layer];
+            }
+            int group = c > 1 && whole ? nextGroup++ : -1;
             for (int k = i; k < end; k++) {
-                if (c < longRun) {
+                if (whole) {
                     admit[k] = true;
                     if (group >= 0) {
                         pendingGroup.put(CachePolicy.key(layer, offered[k]), group);
@@ -140,10 +156,20 @@ final class LinkingPolicy extends AbstractPolicy {
         }
     }
 
+    /**
+     * A long read of c missed bundles is worth admitting only while DRAM is idle: the budget has never
+     * been reached and the c bundles fit beside what is resident and what this token already chose.
+     */
+    private boolean fitsInIdleRoom(int layer, int c, long pendingBytes) {
+        return !budgetReached && residentBytes + pendingBytes + (long) c * bundleBytes[layer] <= budgetBytes;
+    }
+
     @Override
     public long evictFor(int layer, int slot) {
+        budgetReached = true;
         long victim = inner.evictFor(layer, slot);
         if (victim != NO_KEY) {
+            residentBytes -= bundleBytes[CachePolicy.layerOf(victim)];
             dissolveGroupOf(victim);
         }
         return victim;
@@ -172,6 +198,7 @@ final class LinkingPolicy extends AbstractPolicy {
     @Override
     public void onAdmitted(int layer, int slot) {
         inner.onAdmitted(layer, slot);
+        residentBytes += bundleBytes[layer];
         long k = CachePolicy.key(layer, slot);
         int g = pendingGroup.getIfAbsent(k, -1);
         if (g >= 0) {
@@ -189,10 +216,12 @@ final class LinkingPolicy extends AbstractPolicy {
     public long pollExpired() {
         long k = expired.poll();
         if (k != NO_KEY) {
+            residentBytes -= bundleBytes[CachePolicy.layerOf(k)];
             return k;
         }
         k = inner.pollExpired();
         if (k != NO_KEY) {
+            residentBytes -= bundleBytes[CachePolicy.layerOf(k)];
             dissolveGroupOf(k);
         }
         return k;
@@ -202,6 +231,7 @@ final class LinkingPolicy extends AbstractPolicy {
     public void invalidate(int layer, int slot) {
         long k = CachePolicy.key(layer, slot);
         inner.invalidate(layer, slot);
+        residentBytes -= bundleBytes[layer];
         int g = groupOf.getIfAbsent(k, -1);
         if (g >= 0) {
             groupOf.remove(k);

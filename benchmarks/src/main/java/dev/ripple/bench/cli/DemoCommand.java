@@ -169,6 +169,18 @@ final class DemoCommand implements Callable<Integer> {
                     f.msPerSentence(),
                     100 * f.hitRate());
         }
+        if ("linking".equals(s.cache()) && r.runs().stream().allMatch(f -> f.hitRate() == 0)) {
+            o.printf(
+                    "(hits 0%%: each passage is one prefill that reads %.0f%% or more of the FFN's neurons in a few long "
+                            + "reads, more than the cache's %.0f%% of FFN bytes holds; the linking cache keeps a long "
+                            + "read only whole, so it admits none: docs/CACHE.md, 'Why hits can be 0%%')%n",
+                    100
+                            * r.runs().stream()
+                                    .mapToDouble(FidelityRun::neuronsReadFraction)
+                                    .min()
+                                    .orElse(0),
+                    100 * s.cacheFraction());
+        }
         o.printf(
                 "ONNX Runtime dense forward: %.1f ms per passage (same passages, %d threads); each passage above is "
                         + "one prefill: its tokens' neurons are read once per layer%n%n",

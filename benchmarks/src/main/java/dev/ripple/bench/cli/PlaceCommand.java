@@ -19,6 +19,7 @@ import dev.ripple.placement.pipeline.Placements;
 import dev.ripple.placement.pipeline.TrainedFit;
 import dev.ripple.placement.pipeline.TrainingOptions;
 import dev.ripple.placement.pipeline.WrittenModel;
+import dev.ripple.placement.synthetic.GeneratedWeights;
 import dev.ripple.placement.trace.TraceFiles;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -291,6 +292,7 @@ final class PlaceCommand implements Callable<Integer> {
         JsonNode conversions = result.residentConversions();
         ObjectNode doc = JSON.createObjectNode();
         doc.put("file", written.file().toString());
+        doc.put("weights", GeneratedWeights.of(written.file()) ? "generated" : "checkpoint");
         doc.put("sizeBytes", written.sizeBytes());
         doc.put("algorithm", written.algorithm());
         doc.put("dtype", written.bundleType().label());
@@ -326,12 +328,14 @@ final class PlaceCommand implements Callable<Integer> {
     }
 
     private void print(PrintWriter o, WrittenModel written, Placements placed, JsonNode conversions) {
+        String tag = GeneratedWeights.suffix(GeneratedWeights.of(written.file()));
         o.printf(
-                "wrote %s (%s, %s bundles) with %s placement%n",
+                "wrote %s (%s, %s bundles) with %s placement%s%n",
                 written.file(),
                 PlacementText.bytes(written.sizeBytes()),
                 written.bundleType().label(),
-                written.algorithm());
+                written.algorithm(),
+                tag);
         if (written.bundleType() != DType.F32) {
             o.printf(
                     "%s bundles against the source's weights: relative RMS error %.2e in up/gate rows, %.2e in down columns "
@@ -359,9 +363,9 @@ final class PlaceCommand implements Callable<Integer> {
             o.println("low-rank predictor fitted to the FFN inputs profiled in " + trace);
         }
         if (placed.first().heldOut() != null) {
-            PlacementText.layers(o, placed.first().heldOut());
+            PlacementText.layers(o, placed.first().heldOut(), tag);
             o.println();
-            PlacementText.comparison(o, placed);
+            PlacementText.comparison(o, placed, tag);
         }
     }
 

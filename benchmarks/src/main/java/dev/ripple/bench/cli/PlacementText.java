@@ -20,9 +20,14 @@ final class PlacementText {
     private PlacementText() {}
 
     static void profile(PrintWriter o, ProfileResult r, Path out) {
+        profile(o, r, out, "");
+    }
+
+    /** As {@link #profile(PrintWriter, ProfileResult, Path)}, {@code tag} (e.g. " (generated weights)") on its title. */
+    static void profile(PrintWriter o, ProfileResult r, Path out, String tag) {
         o.printf(
-                "profiled %d tokens of %d passages under '%s' -> %s%n",
-                r.tokens(), r.passages(), r.trace().info().rule(), out);
+                "profiled %d tokens of %d passages under '%s' -> %s%s%n",
+                r.tokens(), r.passages(), r.trace().info().rule(), out, tag);
         o.printf("%-5s %14s %18s%n", "layer", "active share", "FFN rel. error");
         for (int l = 0; l < r.meanActiveFraction().length; l++) {
             o.printf("%-5d %13.1f%% %18.3f%n", l, 100 * r.meanActiveFraction()[l], r.meanRelativeError()[l]);
@@ -41,9 +46,14 @@ final class PlacementText {
     }
 
     static void layers(PrintWriter o, PlacementEvaluation e) {
+        layers(o, e, "");
+    }
+
+    /** As {@link #layers(PrintWriter, PlacementEvaluation)}, {@code tag} on the table's title. */
+    static void layers(PrintWriter o, PlacementEvaluation e, String tag) {
         o.printf(
-                "held-out, per layer:%n%-6s %10s %10s %10s %10s%n",
-                "layer", "active/tok", "reads/tok", "reads g=8", "extra g=8");
+                "held-out, per layer%s:%n%-6s %10s %10s %10s %10s%n",
+                tag, "layer", "active/tok", "reads/tok", "reads g=8", "extra g=8");
         for (LayerEvaluation l : e.layers()) {
             CollapseFigure g8 = l.collapsed().get(l.collapsed().size() - 1);
             o.printf(
@@ -57,7 +67,14 @@ final class PlacementText {
     }
 
     static void comparison(PrintWriter o, Placements placed) {
-        o.printf("held-out, all layers (mean per token and layer):%n%-10s %10s %10s", "algorithm", "active", "reads");
+        comparison(o, placed, "");
+    }
+
+    /** As {@link #comparison(PrintWriter, Placements)}, {@code tag} on the table's title. */
+    static void comparison(PrintWriter o, Placements placed, String tag) {
+        o.printf(
+                "held-out, all layers (mean per token and layer)%s:%n%-10s %10s %10s",
+                tag, "algorithm", "active", "reads");
         Map<String, PlacementEvaluation> all = evaluations(placed);
         PlacementEvaluation any = all.values().iterator().next();
         for (CollapseFigure c : any.overall().collapsed()) {

@@ -3,6 +3,7 @@ package dev.ripple.bench.cli;
 import dev.ripple.bench.harness.Profiling;
 import dev.ripple.core.activity.ActivityRule;
 import dev.ripple.placement.profile.ProfileResult;
+import dev.ripple.placement.synthetic.GeneratedWeights;
 import dev.ripple.placement.trace.TraceFiles;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
@@ -81,7 +82,11 @@ final class ProfileCommand implements Callable<Integer> {
                 maxTokens,
                 CliProgress.harness(run.quiet));
         TraceFiles.write(out, result.trace());
-        PlacementText.profile(spec.commandLine().getOut(), result, out);
+        PlacementText.profile(
+                spec.commandLine().getOut(),
+                result,
+                out,
+                GeneratedWeights.suffix(decoder && GeneratedWeights.of(model)));
         return 0;
     }
 

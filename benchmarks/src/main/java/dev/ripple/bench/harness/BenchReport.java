@@ -230,10 +230,11 @@ public record BenchReport(
         IoReplay flash = strategy("llm-in-a-flash").decode();
         IoReplay ripple = strategy("ripple").decode();
         o.printf(
-                "%nripple vs llm-in-a-flash: %.2fx lower mean I/O time per token, %.2fx fewer operations; ripple+ "
+                "%nripple vs llm-in-a-flash: %s mean I/O time per token, %s operations; ripple+ "
                         + "reaches %.0f%% of the sequential bandwidth%n",
-                flash.ioMsPerToken().mean() / ripple.ioMsPerToken().mean(),
-                flash.opsPerToken() / ripple.opsPerToken(),
+                ReportText.compared(
+                        flash.ioMsPerToken().mean(), ripple.ioMsPerToken().mean(), "lower", "higher"),
+                ReportText.compared(flash.opsPerToken(), ripple.opsPerToken(), "fewer", "more"),
                 100 * strategy("ripple+").decode().effectiveMiBps() / device.sequentialMiBps());
         if (strategies.stream().anyMatch(s -> s.decode().effectiveMiBps() > device.sequentialMiBps())) {
             o.printf(

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.ripple.core.runtime.MemoryPlan;
 import dev.ripple.io.device.DeviceProfile;
+import dev.ripple.placement.synthetic.GeneratedWeights;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.util.ArrayList;
@@ -17,7 +18,9 @@ import java.util.Map;
  * What {@code ripple bench} measured on a decoder: the strategies on real generation, prefill and
  * decode apart, and how it is shown (table and JSON).
  *
- * @param model          the model (path; generated models say so in their name)
+ * @param model          the model's path
+ * @param generatedWeights true when the model holds weights made by {@code ripple synth}: the title,
+ *                       every table's header and the JSON say "generated weights" (docs/SYNTHETIC.md)
  * @param corpus         where the prompts came from
  * @param rule           activity rule of the profile and the files
  * @param predictor      lowrank (the file's), dense, or oracle (exact sets; its compute makes tokens/s meaningless)
@@ -35,6 +38,7 @@ import java.util.Map;
  */
 public record DecoderBenchReport(
         String model,
+        boolean generatedWeights,
         String corpus,
         String rule,
         String predictor,
@@ -56,10 +60,18 @@ public record DecoderBenchReport(
     }
 
     public void print(PrintWriter o) {
+        String tag = generatedWeights ? "  [" + GeneratedWeights.LABEL + "]" : "";
         o.printf(
-                "ripple bench (decoder): %s on %s; %d prompts of %.0f tokens, %d tokens generated each (greedy), "
+                "ripple bench (decoder): %s%s on %s; %d prompts of %.0f tokens, %d tokens generated each (greedy), "
                         + "rule '%s', predictor %s%n",
-                model, corpus, prompts, promptTokens, decodeSteps, rule, predictor);
+                model,
+                GeneratedWeights.suffix(generatedWeights),
+                corpus,
+                prompts,
+                promptTokens,
+                decodeSteps,
+                rule,
+                predictor);
         if (predictor.equals("oracle")) {
             o.println(
                     "(the oracle computes every neuron's activation densely in DRAM: compare the I/O columns, not tokens/s)");
@@ -86,7 +98,7 @@ public record DecoderBenchReport(
                     device.name(), where, sources.size() == 1 ? "" : " for " + String.join(", ", names)));
         }
         o.printf(
-                "%n%-15s %9s %9s %9s %9s %9s %8s %9s %7s %7s %9s %9s%n",
+                "%n%-15s %9s %9s %9s %9s %9s %8s %9s %7s %7s %9s %9s%s%n",
                 "decode",
                 "tok/s",
                 "I/O ms",
@@ -98,7 +110,8 @@ public record DecoderBenchReport(
                 "hits",
                 "agree",
                 "logit err",
-                "prefill");
+                "prefill",
+                tag);
         for (DecoderBench.Result r : strategies) {
             DecoderBench.Phase d = r.decode();
             o.printf(
@@ -116,7 +129,8 @@ public record DecoderBenchReport(
                     r.logitError(),
                     r.prefill().tokensPerSecond());
         }
-        o.printf("%n%-15s %9s %9s %9s %9s %9s%n", "decode time", "ms/tok", "I/O ms", "compute", "max", "overlap");
+        o.printf(
+                "%n%-15s %9s %9s %9s %9s %9s%s%n", "decode time", "ms/tok", "I/O ms", "compute", "max", "overlap", tag);
         for (DecoderBench.Result r : strategies) {
             DecoderBench.Phase d = r.decode();
             o.printf(
@@ -134,7 +148,7 @@ public record DecoderBenchReport(
         o.printf("(decode: per generated token, all layers; I/O ms = planning + reads; neurons = predicted per layer; "
                 + "agree = greedy choice equal to the dense model's on the same tokens; logit err = relative error of the logits "
                 + "against the dense model's; prefill = prompt tokens/s)%n");
-        o.printf("memory of one session:");
+        o.printf("memory of one session%s:", GeneratedWeights.suffix(generatedWeights));
         for (DecoderBench.Result r : strategies) {
             o.printf(
                     " %s: resident %s + KV cache %s + working buffers up to %s + bundle cache %s;",
@@ -154,6 +168,7 @@ public record DecoderBenchReport(
         ObjectNode root = JSON.createObjectNode();
         root.put("kind", "decoder");
         root.put("model", model);
+        root.put("weights", generatedWeights ? "generated" : "checkpoint");
         root.put("corpus", corpus);
         root.put("rule", rule);
         root.put("predictor", predictor);

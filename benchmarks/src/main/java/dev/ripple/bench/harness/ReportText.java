@@ -16,6 +16,17 @@ final class ReportText {
     private ReportText() {}
 
     /** The item of a report's list (a strategy's result) called {@code name}. */
+    /**
+     * "1.09x lower" when {@code ours} is below {@code theirs}, "1.01x higher" when above ({@code
+     * lower}/{@code higher} name the direction, e.g. "fewer"/"more"): a ratio under 1 printed as
+     * "0.99x lower" reads as the opposite of what it means.
+     */
+    static String compared(double theirs, double ours, String lower, String higher) {
+        return ours <= theirs
+                ? String.format(Locale.ROOT, "%.2fx %s", theirs / ours, lower)
+                : String.format(Locale.ROOT, "%.2fx %s", ours / theirs, higher);
+    }
+
     static <T> T named(List<T> items, Function<T, String> nameOf, String name) {
         return items.stream()
                 .filter(s -> nameOf.apply(s).equals(name))

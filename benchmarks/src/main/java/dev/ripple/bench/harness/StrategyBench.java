@@ -33,6 +33,7 @@ import dev.ripple.placement.pipeline.TrainingOptions;
 import dev.ripple.placement.pipeline.WrittenModel;
 import dev.ripple.placement.profile.EncodedPassage;
 import dev.ripple.placement.profile.ProfileResult;
+import dev.ripple.placement.synthetic.GeneratedWeights;
 import dev.ripple.placement.trace.ActivationTrace;
 import io.soabase.recordbuilder.core.RecordBuilder;
 import java.io.IOException;
@@ -456,6 +457,7 @@ public final class StrategyBench {
         double meanPrompt = prompts.stream().mapToInt(p -> p.length).average().orElse(0);
         return new DecoderBenchReport(
                 in.checkpoint().toString(),
+                GeneratedWeights.of(in.checkpoint()),
                 in.corpusName(),
                 used.describe(),
                 s.predictor().label(),

@@ -131,9 +131,10 @@ public record WorkloadBenchReport(
         IoReplay ripple = strategy("ripple");
         o.printf(
                 Locale.ROOT,
-                "%nripple vs llm-in-a-flash: %.2fx lower mean I/O time per token, %.2fx fewer reads [%s]%n",
-                flash.ioMsPerToken().mean() / ripple.ioMsPerToken().mean(),
-                flash.opsPerToken() / ripple.opsPerToken(),
+                "%nripple vs llm-in-a-flash: %s mean I/O time per token, %s reads [%s]%n",
+                ReportText.compared(
+                        flash.ioMsPerToken().mean(), ripple.ioMsPerToken().mean(), "lower", "higher"),
+                ReportText.compared(flash.opsPerToken(), ripple.opsPerToken(), "fewer", "more"),
                 label());
     }
 

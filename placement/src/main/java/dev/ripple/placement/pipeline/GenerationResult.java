@@ -10,6 +10,7 @@ import dev.ripple.core.model.decoder.StepCost;
 import dev.ripple.core.runtime.MemoryPlan;
 import dev.ripple.core.runtime.RuntimeOptions;
 import dev.ripple.io.device.DeviceProfile;
+import dev.ripple.placement.synthetic.GeneratedWeights;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.Arrays;
@@ -32,28 +33,37 @@ public record GenerationResult(
         return GenerationStats.of(result);
     }
 
-    /** The figures in one line: speed, I/O per token, cache hits, memory, predictor, why it stopped. */
+    /** True when the model holds weights made by {@code ripple synth}: its figures must say so. */
+    public boolean generatedWeights() {
+        return GeneratedWeights.of(prepared.model().file());
+    }
+
+    /**
+     * The figures in one line: speed, I/O per token, cache hits, memory, predictor, why it stopped;
+     * led by "[generated weights]" when {@link #generatedWeights()}.
+     */
     public String summary() {
         GenerationStats s = stats();
-        return String.format(
-                Locale.ROOT,
-                "%d prompt tokens at %.1f tokens/s, first token after %.0f ms; %d generated, "
-                        + "decode %.2f tokens/s; I/O per token %.2f ms (p50 %.2f, p99 %.2f), %.1f reads, %.1f KiB, "
-                        + "cache hits %.0f%%; memory: %s; predictor %s; stopped: %s",
-                s.promptTokens(),
-                s.prefillTokensPerSecond(),
-                s.timeToFirstTokenMs(),
-                s.generatedTokens(),
-                s.decodeTokensPerSecond(),
-                s.ioMsMean(),
-                s.ioMsP50(),
-                s.ioMsP99(),
-                s.readsPerToken(),
-                s.bytesPerToken() / 1024,
-                100 * s.cacheHitRate(),
-                memory,
-                prepared.predictor().label(),
-                stopReason());
+        return (generatedWeights() ? "[" + GeneratedWeights.LABEL + "] " : "")
+                + String.format(
+                        Locale.ROOT,
+                        "%d prompt tokens at %.1f tokens/s, first token after %.0f ms; %d generated, "
+                                + "decode %.2f tokens/s; I/O per token %.2f ms (p50 %.2f, p99 %.2f), %.1f reads, %.1f KiB, "
+                                + "cache hits %.0f%%; memory: %s; predictor %s; stopped: %s",
+                        s.promptTokens(),
+                        s.prefillTokensPerSecond(),
+                        s.timeToFirstTokenMs(),
+                        s.generatedTokens(),
+                        s.decodeTokensPerSecond(),
+                        s.ioMsMean(),
+                        s.ioMsP50(),
+                        s.ioMsP99(),
+                        s.readsPerToken(),
+                        s.bytesPerToken() / 1024,
+                        100 * s.cacheHitRate(),
+                        memory,
+                        prepared.predictor().label(),
+                        stopReason());
     }
 
     /** The device every read was made to take the time of, or null when the reads were the disk's own. */
@@ -75,6 +85,7 @@ public record GenerationResult(
         ObjectNode root = JSON.createObjectNode();
         root.put("model", prepared.model().source().toString());
         root.put("file", prepared.model().file().toString());
+        root.put("weights", generatedWeights() ? "generated" : "checkpoint");
         root.put("placedOnTheFly", prepared.model().imported());
         root.put("predictor", prepared.predictor().label());
         root.put("reader", runtime.reader().cliName());

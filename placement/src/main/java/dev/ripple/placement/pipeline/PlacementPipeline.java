@@ -25,6 +25,7 @@ import dev.ripple.placement.importer.ImportedModel;
 import dev.ripple.placement.importer.OnnxImporter;
 import dev.ripple.placement.importer.SafetensorsImporter;
 import dev.ripple.placement.importer.gguf.GgufImporter;
+import dev.ripple.placement.predictor.InputMoments;
 import dev.ripple.placement.predictor.LowRankFactorizer;
 import dev.ripple.placement.predictor.PredictorTrainer;
 import dev.ripple.placement.predictor.TrainingTokens;
@@ -514,8 +515,10 @@ public final class PlacementPipeline {
             throws IOException, InterruptedException {
         ImportedModel model = importModel(request.model(), request.importing());
         requireMatches(model, request.calibration(), request.calibrationName());
+        TraceSource.requireRecordedOn(request.model(), request.calibration(), request.calibrationName());
         if (request.heldOut() != null) {
             requireMatches(model, request.heldOut(), request.heldOutName());
+            TraceSource.requireRecordedOn(request.model(), request.heldOut(), request.heldOutName());
         }
         Placements placed = place(request.calibration(), request.heldOut(), request.algorithms(), listener);
         PlacementRequest.Training training = request.training();
@@ -539,7 +542,11 @@ public final class PlacementPipeline {
                 placed, written, trained, model.architecture().path("gguf").path("residentConversions"));
     }
 
-    /** An exception naming {@code what} unless the trace has the model's layers and neurons. */
+    /**
+     * An exception naming {@code what} unless the trace has the model's layers, neurons and (when it
+     * recorded FFN input moments) hidden size: a trace of another model would fit a predictor to the
+     * wrong inputs.
+     */
     public static void requireMatches(ImportedModel model, ActivationTrace trace, String what) {
         if (trace.layers() != model.layers().size()) {
             throw new IllegalArgumentException(what + ": trace has " + trace.layers() + " layers, the model "
@@ -550,6 +557,14 @@ public final class PlacementPipeline {
                 throw new IllegalArgumentException(
                         what + ": layer " + l + " has " + trace.neurons(l) + " neurons in the trace, "
                                 + model.layers().get(l).spec().dFfn() + " in the model");
+            }
+        }
+        List<InputMoments> moments = trace.inputMoments();
+        for (int l = 0; l < moments.size(); l++) {
+            int d = model.layers().get(l).spec().dModel();
+            if (moments.get(l).dModel() != d) {
+                throw new IllegalArgumentException(what + ": layer " + l + " has FFN inputs of width "
+                        + moments.get(l).dModel() + " in the trace, hidden size " + d + " in the model");
             }
         }
     }

@@ -16,6 +16,7 @@ import dev.ripple.placement.algorithm.PlacementAlgorithms;
 import dev.ripple.placement.algorithm.RefinedPathOptions;
 import dev.ripple.placement.algorithm.RefinedPathPlacement;
 import dev.ripple.placement.importer.ImportedModel;
+import dev.ripple.placement.predictor.InputMoments;
 import dev.ripple.placement.profile.DecoderProfiler;
 import dev.ripple.placement.profile.ProfileOptions;
 import dev.ripple.placement.profile.ProfileProgress;
@@ -458,6 +459,35 @@ class PlacementPipelineTest {
         assertThrows(
                 IllegalArgumentException.class,
                 () -> PlacementPipeline.place(other, null, List.of(), PipelineListener.NONE));
+    }
+
+    /**
+     * Layers and neurons alike, FFN inputs of another width: the trace's moments belong to a model of
+     * another hidden size, and a predictor fitted to them would be fitted to another model's inputs.
+     */
+    @Test
+    void refusesATraceWhoseInputsHaveAnotherHiddenSize() throws Exception {
+        SyntheticDecoder spec = SyntheticDecoder.tinyOpt().withSeed(3);
+        Path hf = dir.resolve("hf-width");
+        SyntheticDecoderWriter.write(spec, hf, "F32", 1);
+        ImportedModel model = PlacementPipeline.importModel(hf, ImportOptions.defaults());
+        int layers = spec.numLayers();
+        int[] neurons = new int[layers];
+        java.util.Arrays.fill(neurons, spec.intermediateSize());
+        ActivationTrace trace = new ActivationTrace(new TraceInfo("x", "x", "act > 0", 1), neurons);
+        PlacementPipeline.requireMatches(model, trace, "t.rtrace");
+        int wide = spec.hiddenSize() * 2;
+        List<InputMoments> moments = new java.util.ArrayList<>();
+        for (int l = 0; l < layers; l++) {
+            moments.add(new InputMoments(wide, 1, new double[wide], new double[wide * wide]));
+        }
+        trace.setInputMoments(moments);
+        IllegalArgumentException e = assertThrows(
+                IllegalArgumentException.class, () -> PlacementPipeline.requireMatches(model, trace, "t.rtrace"));
+        assertTrue(
+                e.getMessage().startsWith("t.rtrace: layer 0 has FFN inputs of width " + wide)
+                        && e.getMessage().contains("hidden size " + spec.hiddenSize()),
+                e.getMessage());
     }
 
     private static ActivationTrace profile(Path file, int vocab, long seed, int tokens) throws Exception {

@@ -273,6 +273,7 @@ public final class GgufImporter {
                     "general.name",
                     "general.basename",
                     "general.size_label",
+                    "general.description",
                     "general.file_type",
                     "tokenizer.ggml.model",
                     "tokenizer.ggml.pre")) {

@@ -1,0 +1,61 @@
+package dev.ripple.placement.pipeline;
+
+import dev.ripple.placement.PreparedModel;
+import dev.ripple.placement.trace.ActivationTrace;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Whether a trace was recorded on the checkpoint being placed. Two decoders of one shape (the same
+ * layers, FFN width and hidden size, which {@link PlacementPipeline#requireMatches} checks) can still
+ * be different models; the trace then names another one. A trace records the file it profiled, and
+ * when that file was the import of a checkpoint ({@code <checkpoint>-<dtype>-identity.ripple}, made
+ * by {@link PreparedModel#of}) the name is the checkpoint's own, as reliable as the shape. Other
+ * recorded names (a renamed or placed .ripple file, an ONNX model) say nothing certain and are not
+ * compared.
+ */
+final class TraceSource {
+    private static final Pattern IMPORT = Pattern.compile("(.+)-[a-z0-9_]+-identity\\.ripple");
+
+    private TraceSource() {}
+
+    /**
+     * @throws IllegalArgumentException naming both files when the trace was recorded on the import of a
+     *     checkpoint other than {@code model}
+     */
+    static void requireRecordedOn(Path model, ActivationTrace trace, String what) {
+        Optional<String> recorded = importedCheckpoint(trace.info().model());
+        Optional<String> placing = checkpointName(model);
+        if (recorded.isPresent() && placing.isPresent() && !recorded.get().equals(placing.get())) {
+            throw new IllegalArgumentException(what + " was recorded on the checkpoint '" + recorded.get() + "' ("
+                    + trace.info().model() + "), not on " + model + ": profile " + model + " for a trace of it");
+        }
+    }
+
+    /** The checkpoint a recorded model name is the import of, or empty when it names no import. */
+    static Optional<String> importedCheckpoint(String recorded) {
+        if (recorded == null) {
+            return Optional.empty();
+        }
+        String name = Path.of(recorded).getFileName() == null
+                ? recorded
+                : Path.of(recorded).getFileName().toString();
+        Matcher m = IMPORT.matcher(name);
+        return m.matches() ? Optional.of(m.group(1)) : Optional.empty();
+    }
+
+    /** The name {@link PreparedModel#of} gives an import of {@code model}, or empty when it is no checkpoint. */
+    static Optional<String> checkpointName(Path model) {
+        if (!Files.exists(model) || !PreparedModel.isCheckpoint(model)) {
+            return Optional.empty();
+        }
+        if (PreparedModel.isGguf(model)) {
+            return Optional.of(model.getFileName().toString().replaceFirst("\\.gguf$", ""));
+        }
+        Path dir = Files.isDirectory(model) ? model : model.toAbsolutePath().getParent();
+        return Optional.of(dir.toAbsolutePath().normalize().getFileName().toString());
+    }
+}

@@ -1,0 +1,56 @@
+package dev.ripple.e2e;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A trace recorded on one model is refused by {@code ripple place} on another of the same shape:
+ * the generated tiny-llama GGUF has tiny-opt's 2 layers of 256 neurons over a hidden size of 64, so
+ * only the model the trace names tells them apart. Before, place wrote a file with a predictor
+ * fitted to tiny-opt's FFN inputs and exited 0.
+ */
+class PlaceTraceOfAnotherModelTest {
+    @TempDir
+    static Path dir;
+
+    @Test
+    void aTraceOfAnotherCheckpointIsAOneLineErrorNamingBothFiles() throws Exception {
+        Path work = dir.resolve("work");
+        Path optTrace = dir.resolve("opt.rtrace");
+        DecoderSteps.profile(TinyOpt.dir(), optTrace, 300, work);
+        Path gguf = dir.resolve("tiny.gguf");
+        RippleRun.succeeds(
+                "synth", "--preset", "tiny-llama", "--format", "gguf", "--vocab", "32000", "--out", gguf.toString());
+
+        Path out = dir.resolve("wrong.ripple");
+        RippleRun refused = RippleRun.inProcess(
+                "place",
+                "--model",
+                gguf.toString(),
+                "--trace",
+                optTrace.toString(),
+                "--out",
+                out.toString(),
+                "--work",
+                work.toString(),
+                "--quiet");
+        assertEquals(1, refused.exit(), refused.err());
+        String err = refused.err().strip();
+        assertEquals(1, err.lines().count(), err);
+        assertTrue(err.contains(optTrace.toString()) && err.contains(gguf.toString()), err);
+        assertTrue(err.contains("'opt'"), "names the checkpoint the trace was recorded on: " + err);
+        assertFalse(Files.exists(out), "nothing written");
+
+        // the GGUF's own trace places
+        Path ggufTrace = dir.resolve("gguf.rtrace");
+        DecoderSteps.profile(gguf, ggufTrace, 300, work);
+        DecoderSteps.place(gguf, ggufTrace, out, "--work", work.toString());
+        assertTrue(Files.isRegularFile(out));
+    }
+}
