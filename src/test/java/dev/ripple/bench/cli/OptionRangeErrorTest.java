@@ -53,6 +53,7 @@ class OptionRangeErrorTest {
                 "bench --dram 1000000TiB         | --dram '1000000TiB' is too large (at most 1024TiB)",
                 "bench --dram 0                  | --dram must be positive, got '0'",
                 "place --trace t.rtrace --out o.ripple --margin NaN | --margin must not be negative, got NaN",
+                "place --trace t.rtrace --out o.ripple --rank -5 | --rank must not be negative (0: no predictor), got -5",
                 "generate --model m.ripple --prompt-ids 1 --kv f8 | --kv must be f16 or f32, got 'f8'",
                 "generate --model m.ripple --prompt-ids 1 --temperature NaN"
                         + " | --temperature must be a number ≥ 0, got NaN",

@@ -179,6 +179,9 @@ final class PlaceCommand implements Callable<Integer> {
     /** The options as the API's request, every setting checked before any work. */
     private PlacementRequest request() throws IOException {
         float predictorMargin = margin.checked(); // before the default model is unpacked or a trace read
+        if (rank < -1) { // -1 is the default's mark (a quarter of the smaller dimension)
+            throw new IllegalArgumentException("--rank must not be negative (0: no predictor), got " + rank);
+        }
         if (compare && eval == null) {
             throw new IllegalArgumentException("--compare needs --eval HELDOUT");
         }
