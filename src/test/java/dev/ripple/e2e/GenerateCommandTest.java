@@ -297,6 +297,21 @@ class GenerateCommandTest {
                 work.toString(),
                 "--quiet");
         assertTrue(run.out().contains("stopped: context_full"), run.out());
+
+        RippleRun tooLong = RippleRun.inProcess(
+                "generate",
+                "--model",
+                opt.toString(),
+                "--prompt-ids",
+                "2,10,11",
+                "--context",
+                "2147483647",
+                "--work",
+                work.toString(),
+                "--quiet");
+        assertEquals(1, tooLong.exit());
+        assertEquals(
+                "ripple: --context 2147483647 is longer than the model's 64 positions", tooLong.err().strip());
     }
 
     /** A model without a chat template asked for --chat: the formats are listed once, with the option that names one. */

@@ -71,6 +71,13 @@ public final class Generation {
             int ctx = request.context() > 0
                     ? request.context()
                     : (int) Math.min(config.maxPositions(), (long) ids.length + generated);
+            if (ctx > config.maxPositions()) { // else refused only when the session opens, in the model's words
+                throw RULES.refuse(
+                        List.of(Input.CONTEXT),
+                        n -> n.apply(Input.CONTEXT) + " " + ctx + " is longer than the model's "
+                                + config.maxPositions() + " positions",
+                        null);
+            }
             if (ids.length >= ctx) {
                 throw RULES.refuse(
                         List.of(Input.CONTEXT),
