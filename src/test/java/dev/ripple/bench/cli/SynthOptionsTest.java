@@ -104,6 +104,9 @@ class SynthOptionsTest {
         assertEquals(
                 "ripple: --clusters must be in 0..256 (the FFN width of tiny-llama), got -4", refusal("--clusters", "-4"));
         assertEquals("ripple: --vocab must be in 1..1048576, got 0", refusal("--vocab", "0"));
+        assertEquals(
+                "ripple: --layers must be in 1..32 (the layers of OPT-6.7B), got 1000",
+                refusalAnyPreset("--workload", "opt-6.7b", "--layers", "1000"));
         assertEquals("ripple: --positions must be in 1..1048576, got 2000000000", refusal("--positions", "2000000000"));
         assertFalse(Files.exists(dir.resolve("out")), "refused before anything is written");
     }

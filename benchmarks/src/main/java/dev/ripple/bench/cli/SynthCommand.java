@@ -75,7 +75,10 @@ final class SynthCommand implements Callable<Integer> {
                             + "(default: ${DEFAULT-VALUE})")
     String formatName;
 
-    @Option(names = "--layers", description = "keep only this many layers (a smaller model of the same width)")
+    @Option(
+            names = "--layers",
+            description = "keep only this many layers, at most the preset's (a smaller model of the same width); "
+                    + "with --workload 1 to 32 (default 8)")
     Integer layers;
 
     @Option(names = "--vocab", description = "vocabulary size (default: the preset's; at least the tokenizer's)")
@@ -125,6 +128,9 @@ final class SynthCommand implements Callable<Integer> {
 
     /** The vocabulary size the preset's was grown to for the tokenizer, 0 when it was kept. */
     private int grownTo;
+
+    /** The most layers of a --workload. */
+    static final int WORKLOAD_LAYERS = 32;
 
     /** The largest --vocab and --positions taken: above any real model's (Llama 3's 128,256; 131,072), below a typo's. */
     static final int MAX_SIZE = 1 << 20;
@@ -339,6 +345,10 @@ final class SynthCommand implements Callable<Integer> {
     }
 
     private SyntheticWorkload.Spec workloadSpec() {
+        if (layers != null) {
+            // OPT-6.7B's own count, which the tiny shape mirrors: a layer of opt-6.7b's is 400 MB of bundles
+            requireIn("--layers", layers, 1, WORKLOAD_LAYERS, "the layers of OPT-6.7B");
+        }
         SyntheticWorkload.Spec w = SyntheticWorkload.Spec.preset(workload, layers != null ? layers : 8)
                 .withSeed(seed);
         if (active != null) {
