@@ -311,14 +311,23 @@ class GenerateCommandTest {
                 "--quiet");
         assertEquals(1, tooLong.exit());
         assertEquals(
-                "ripple: --context 2147483647 is longer than the model's 64 positions", tooLong.err().strip());
+                "ripple: --context 2147483647 is longer than the model's 64 positions",
+                tooLong.err().strip());
     }
 
     /** A model without a chat template asked for --chat: the formats are listed once, with the option that names one. */
     @Test
     void chatWithoutATemplateListsTheFormatsOnce() {
         RippleRun chat = RippleRun.inProcess(
-                "generate", "--model", opt.toString(), "--prompt", "hi", "--chat", "--work", work.toString(), "--quiet");
+                "generate",
+                "--model",
+                opt.toString(),
+                "--prompt",
+                "hi",
+                "--chat",
+                "--work",
+                work.toString(),
+                "--quiet");
         assertEquals(1, chat.exit(), chat.err());
         String line = chat.err().strip();
         assertEquals(1, line.lines().count(), line);

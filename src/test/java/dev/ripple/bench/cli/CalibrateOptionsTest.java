@@ -59,7 +59,9 @@ class CalibrateOptionsTest {
                     .toArray(String[]::new);
             int exit = RippleCommand.run(new PrintWriter(new StringWriter()), new PrintWriter(err), args);
             assertEquals(1, exit, err.toString());
-            assertEquals("ripple: --file-mib must be in 1..1048576, got " + mib, err.toString().strip());
+            assertEquals(
+                    "ripple: --file-mib must be in 1..1048576, got " + mib,
+                    err.toString().strip());
             try (Stream<Path> written = Files.list(dir)) {
                 assertEquals(0, written.count(), "nothing is written before the option is checked");
             }

@@ -32,7 +32,8 @@ class DramOptionsTest {
     void aBareNumberThatIsNotWholeIsRefusedSayingTheUnits(String text) {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> DramOptions.parseBytes(text));
         assertEquals(
-                "--dram '" + text + "' is not a size: a number without a unit is whole MiB; give a unit (512MiB, 1.5GiB,"
+                "--dram '" + text
+                        + "' is not a size: a number without a unit is whole MiB; give a unit (512MiB, 1.5GiB,"
                         + " 1TiB)",
                 e.getMessage());
     }

@@ -99,10 +99,12 @@ class SynthOptionsTest {
     @Test
     void aSizeBeyondThePresetOrOutOfRangeIsRefusedNamingTheOptionAndItsBound() {
         assertEquals(
-                "ripple: --layers must be in 1..2 (the layers of tiny-llama), got 1000000", refusal("--layers", "1000000"));
+                "ripple: --layers must be in 1..2 (the layers of tiny-llama), got 1000000",
+                refusal("--layers", "1000000"));
         assertEquals("ripple: --layers must be in 1..2 (the layers of tiny-llama), got 0", refusal("--layers", "0"));
         assertEquals(
-                "ripple: --clusters must be in 0..256 (the FFN width of tiny-llama), got -4", refusal("--clusters", "-4"));
+                "ripple: --clusters must be in 0..256 (the FFN width of tiny-llama), got -4",
+                refusal("--clusters", "-4"));
         assertEquals("ripple: --vocab must be in 1..1048576, got 0", refusal("--vocab", "0"));
         assertEquals(
                 "ripple: --layers must be in 1..32 (the layers of OPT-6.7B), got 1000",

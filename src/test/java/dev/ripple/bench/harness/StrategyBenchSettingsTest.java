@@ -55,9 +55,9 @@ class StrategyBenchSettingsTest {
         assertEquals(
                 "--prompt-tokens 40 and --decode-tokens 30 need a context of 69 tokens; tiny-opt holds 64 (give smaller"
                         + " ones)",
-                e.describe(StrategyBench.Input.class, i -> i == StrategyBench.Input.PROMPT_TOKENS
-                        ? "--prompt-tokens"
-                        : "--decode-tokens"));
+                e.describe(
+                        StrategyBench.Input.class,
+                        i -> i == StrategyBench.Input.PROMPT_TOKENS ? "--prompt-tokens" : "--decode-tokens"));
     }
 
     @Test

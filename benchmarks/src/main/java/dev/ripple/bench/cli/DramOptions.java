@@ -13,9 +13,10 @@ final class DramOptions {
     @Option(
             names = "--dram",
             paramLabel = "SIZE",
-            description = "DRAM budget (512MiB, 2GiB, 1TiB; a bare whole number is MiB) instead of --cache-fraction: resident "
-                    + "tensors and (decoders) one session's KV cache first, the rest caches bundles (bench: the main "
-                    + "table's budget)")
+            description =
+                    "DRAM budget (512MiB, 2GiB, 1TiB; a bare whole number is MiB) instead of --cache-fraction: resident "
+                            + "tensors and (decoders) one session's KV cache first, the rest caches bundles (bench: the main "
+                            + "table's budget)")
     String text;
 
     /** The budget in bytes, 0 when none was given. */

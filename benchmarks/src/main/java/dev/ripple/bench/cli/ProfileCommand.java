@@ -70,13 +70,7 @@ final class ProfileCommand implements Callable<Integer> {
                 decoder ? DecoderText.prepare(inputs.model, run.work, run.quiet).file() : inputs.onnx(run.work);
         Path tokenizer = decoder ? inputs.tokenizer : inputs.tokenizer(run.work);
         ProfileResult result = Profiling.profile(
-                model,
-                tokenizer,
-                passages,
-                corpus.name() + ", " + split,
-                r,
-                maxTokens,
-                CliProgress.harness(run.quiet));
+                model, tokenizer, passages, corpus.name() + ", " + split, r, maxTokens, CliProgress.harness(run.quiet));
         if (result.tokens() == 0) {
             throw new IllegalArgumentException(corpus.name() + ": the " + passages.size() + " passages of the " + split
                     + " split gave no tokens to profile; nothing written to " + out);

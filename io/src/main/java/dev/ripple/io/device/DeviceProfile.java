@@ -4,8 +4,8 @@ import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.io.JsonEOFException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.JsonMappingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import com.fasterxml.jackson.databind.exc.ValueInstantiationException;
@@ -130,7 +130,11 @@ public record DeviceProfile(
             Matcher missing = MISSING_PROPERTY.matcher(message);
             if (missing.find()) {
                 String path = fieldPath(m); // Jackson's path ends at the missing field, or stops at its object
-                return "missing field '" + (path.endsWith(missing.group(1)) ? path : path.isEmpty() ? missing.group(1) : path + "." + missing.group(1)) + "'";
+                return "missing field '"
+                        + (path.endsWith(missing.group(1))
+                                ? path
+                                : path.isEmpty() ? missing.group(1) : path + "." + missing.group(1))
+                        + "'";
             }
         }
         if (e instanceof JsonEOFException) {
@@ -156,11 +160,10 @@ public record DeviceProfile(
     private static final Pattern MISSING_PROPERTY = Pattern.compile("Missing creator property '([^']+)'");
 
     /** Parts of Jackson's messages that name its own switches and sources rather than the file's problem. */
-    private static final Pattern JACKSON_INTERNALS =
-            Pattern.compile("\\s*\\(start marker at \\[Source:.*?\\]\\)"
-                    + "|;?\\s*`[A-Za-z.]+Feature\\.[A-Z_]+` (enabled|disabled)"
-                    + "|\\s*\\(bound as `[^`]*`\\)"
-                    + "|:?\\s*not allowed as per `[A-Za-z.]+Feature\\.[A-Z_]+`");
+    private static final Pattern JACKSON_INTERNALS = Pattern.compile("\\s*\\(start marker at \\[Source:.*?\\]\\)"
+            + "|;?\\s*`[A-Za-z.]+Feature\\.[A-Z_]+` (enabled|disabled)"
+            + "|\\s*\\(bound as `[^`]*`\\)"
+            + "|:?\\s*not allowed as per `[A-Za-z.]+Feature\\.[A-Z_]+`");
 
     /**
      * Writes this profile as JSON to {@code file}, atomically (temporary file, then rename), so a

@@ -74,8 +74,8 @@ public final class Generation {
             if (ctx > config.maxPositions()) { // else refused only when the session opens, in the model's words
                 throw RULES.refuse(
                         List.of(Input.CONTEXT),
-                        n -> n.apply(Input.CONTEXT) + " " + ctx + " is longer than the model's "
-                                + config.maxPositions() + " positions",
+                        n -> n.apply(Input.CONTEXT) + " " + ctx + " is longer than the model's " + config.maxPositions()
+                                + " positions",
                         null);
             }
             if (ids.length >= ctx) {
