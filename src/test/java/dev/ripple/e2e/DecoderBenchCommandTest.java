@@ -5,9 +5,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -170,6 +172,41 @@ class DecoderBenchCommandTest {
                 tiny.err().contains("give at least")
                         && tiny.err().strip().lines().count() == 1,
                 tiny.err());
+    }
+
+    /**
+     * Prompts and decode steps that need more context than the model holds (tiny-opt: 64) are one
+     * line naming both options and the model's context, told once the model is imported and before
+     * it is profiled: nothing of the bench is written.
+     */
+    @Test
+    void aContextLongerThanTheModelsIsRefusedBeforeTheProfile() throws Exception {
+        Path opt = TinyOpt.dir();
+        Path work = dir.resolve("work-long");
+        RippleRun run = RippleRun.inProcess(
+                "bench",
+                "--model",
+                opt.toString(),
+                "--prompt-tokens",
+                "40",
+                "--decode-tokens",
+                "30",
+                "--work",
+                work.toString(),
+                "--quiet");
+        assertEquals(1, run.exit(), run.err());
+        assertEquals(
+                "ripple: --prompt-tokens 40 and --decode-tokens 30 need a context of 69 tokens; " + opt
+                        + " holds 64 (give smaller ones)",
+                run.err().strip());
+        try (Stream<Path> files = Files.list(work)) {
+            assertEquals(
+                    List.of(),
+                    files.map(f -> f.getFileName().toString())
+                            .filter(f -> !f.endsWith("-identity.ripple"))
+                            .toList(),
+                    "only the import is made before the check");
+        }
     }
 
     /** The arguments of {@code ripple bench} on {@code model} with three short prompts, and {@code options}. */

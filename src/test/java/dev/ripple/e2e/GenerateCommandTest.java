@@ -279,6 +279,62 @@ class GenerateCommandTest {
         assertTrue(bad.err().contains("nonsense.ripple") && bad.err().contains("not a .ripple file"), bad.err());
     }
 
+    /**
+     * {@code --max-tokens} at the int's limit: the context (prompt + max tokens, within the model's)
+     * is summed without overflow, so the run fills tiny-opt's 64 positions and stops there.
+     */
+    @Test
+    void theMostTokensAnIntHoldsFillTheModelsContext() {
+        RippleRun run = RippleRun.succeeds(
+                "generate",
+                "--model",
+                opt.toString(),
+                "--prompt-ids",
+                "2,10,11",
+                "--max-tokens",
+                "2147483647",
+                "--work",
+                work.toString(),
+                "--quiet");
+        assertTrue(run.out().contains("stopped: context_full"), run.out());
+
+        RippleRun tooLong = RippleRun.inProcess(
+                "generate",
+                "--model",
+                opt.toString(),
+                "--prompt-ids",
+                "2,10,11",
+                "--context",
+                "2147483647",
+                "--work",
+                work.toString(),
+                "--quiet");
+        assertEquals(1, tooLong.exit());
+        assertEquals(
+                "ripple: --context 2147483647 is longer than the model's 64 positions",
+                tooLong.err().strip());
+    }
+
+    /** A model without a chat template asked for --chat: the formats are listed once, with the option that names one. */
+    @Test
+    void chatWithoutATemplateListsTheFormatsOnce() {
+        RippleRun chat = RippleRun.inProcess(
+                "generate",
+                "--model",
+                opt.toString(),
+                "--prompt",
+                "hi",
+                "--chat",
+                "--work",
+                work.toString(),
+                "--quiet");
+        assertEquals(1, chat.exit(), chat.err());
+        String line = chat.err().strip();
+        assertEquals(1, line.lines().count(), line);
+        assertTrue(line.endsWith("; --chat-format names one"), line);
+        assertEquals(line.indexOf("llama3"), line.lastIndexOf("llama3"), "the formats are listed once: " + line);
+    }
+
     private static int[] ints(JsonNode array) {
         return StreamSupport.stream(array.spliterator(), false)
                 .mapToInt(JsonNode::asInt)

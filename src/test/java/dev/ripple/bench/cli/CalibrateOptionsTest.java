@@ -46,4 +46,25 @@ class CalibrateOptionsTest {
             }
         }
     }
+
+    /** {@code --file-mib} out of range is named before a test file is made, whether the device or the readers are measured. */
+    @ParameterizedTest
+    @ValueSource(strings = {"", "--reader direct"})
+    void aTestFileSizeOutOfRangeIsRefusedNamingTheOption(String mode) throws IOException {
+        for (String mib : new String[] {"0", "-3", "9223372036854775807"}) {
+            StringWriter err = new StringWriter();
+            String[] args = Stream.concat(
+                            Stream.of("calibrate", "--dir", dir.toString(), "--quiet", "--file-mib", mib),
+                            Stream.of(mode.split(" ")).filter(a -> !a.isEmpty()))
+                    .toArray(String[]::new);
+            int exit = RippleCommand.run(new PrintWriter(new StringWriter()), new PrintWriter(err), args);
+            assertEquals(1, exit, err.toString());
+            assertEquals(
+                    "ripple: --file-mib must be in 1..1048576, got " + mib,
+                    err.toString().strip());
+            try (Stream<Path> written = Files.list(dir)) {
+                assertEquals(0, written.count(), "nothing is written before the option is checked");
+            }
+        }
+    }
 }

@@ -2,6 +2,7 @@ package dev.ripple.bench.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -91,7 +92,48 @@ class SynthOptionsTest {
         assertEquals(
                 "ripple: the gpt2 tokenizer has 50257 tokens, more than the model's vocabulary of 512;"
                         + " choose another --tokenizer or a --vocab of at least 50257",
-                refusalAnyPreset("--preset", "tiny-opt", "--tokenizer", "gpt2"));
+                refusalAnyPreset("--preset", "tiny-opt", "--tokenizer", "gpt2", "--vocab", "512"));
         assertFalse(Files.exists(dir.resolve("out")), "refused before anything is written");
+    }
+
+    @Test
+    void aSizeBeyondThePresetOrOutOfRangeIsRefusedNamingTheOptionAndItsBound() {
+        assertEquals(
+                "ripple: --layers must be in 1..2 (the layers of tiny-llama), got 1000000",
+                refusal("--layers", "1000000"));
+        assertEquals("ripple: --layers must be in 1..2 (the layers of tiny-llama), got 0", refusal("--layers", "0"));
+        assertEquals(
+                "ripple: --clusters must be in 0..256 (the FFN width of tiny-llama), got -4",
+                refusal("--clusters", "-4"));
+        assertEquals("ripple: --vocab must be in 1..1048576, got 0", refusal("--vocab", "0"));
+        assertEquals(
+                "ripple: --layers must be in 1..32 (the layers of OPT-6.7B), got 1000",
+                refusalAnyPreset("--workload", "opt-6.7b", "--layers", "1000"));
+        assertEquals("ripple: --positions must be in 1..1048576, got 2000000000", refusal("--positions", "2000000000"));
+        assertFalse(Files.exists(dir.resolve("out")), "refused before anything is written");
+    }
+
+    /** The tiny presets' own vocabulary (512) is smaller than their tokenizers': without --vocab it grows to them. */
+    @Test
+    void aTinyPresetWithItsDefaultsWritesACheckpointItsTokenizerFits() throws Exception {
+        for (String[] preset : new String[][] {{"tiny-opt", "gpt2", "50257"}, {"tiny-llama", "llama2", "32000"}}) {
+            Path out = dir.resolve(preset[0]);
+            StringWriter printed = new StringWriter();
+            StringWriter err = new StringWriter();
+            int exit = RippleCommand.run(
+                    new PrintWriter(printed),
+                    new PrintWriter(err),
+                    "synth",
+                    "--preset",
+                    preset[0],
+                    "--out",
+                    out.toString());
+            assertEquals(0, exit, err.toString());
+            assertTrue(
+                    printed.toString().contains("with its tokenizer's vocabulary of " + preset[2])
+                            && printed.toString().contains("tokenizer " + preset[1] + " (" + preset[2] + " tokens)"),
+                    printed.toString());
+            assertTrue(Files.readString(out.resolve("config.json")).contains("\"vocab_size\" : " + preset[2]));
+        }
     }
 }

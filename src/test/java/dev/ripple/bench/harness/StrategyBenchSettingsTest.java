@@ -38,4 +38,41 @@ class StrategyBenchSettingsTest {
         assertEquals("cacheFraction must be a share in [0, 1], got 1.5", e.getMessage());
         assertEquals(0, DEFAULTS.withCacheFraction(0).cacheFraction());
     }
+
+    /**
+     * A session holds the prompt and every generated token but the last (the first comes from the
+     * prompt's logits, the last is never fed back): the defaults, 32 and 32, fit tiny-opt's 64.
+     */
+    @Test
+    void aDecoderSessionNeedsThePromptAndAllButTheLastToken() {
+        assertEquals(63, DEFAULTS.context());
+        DEFAULTS.requireContextWithin(64, "tiny-opt");
+        DEFAULTS.withPromptTokens(33).requireContextWithin(64, "tiny-opt");
+        InvalidBenchSettingsException e = assertThrows(
+                InvalidBenchSettingsException.class,
+                () -> DEFAULTS.withPromptTokens(40).withDecodeTokens(30).requireContextWithin(64, "tiny-opt"));
+        assertEquals(List.of(StrategyBench.Input.PROMPT_TOKENS, StrategyBench.Input.DECODE_TOKENS), e.inputs());
+        assertEquals(
+                "--prompt-tokens 40 and --decode-tokens 30 need a context of 69 tokens; tiny-opt holds 64 (give smaller"
+                        + " ones)",
+                e.describe(
+                        StrategyBench.Input.class,
+                        i -> i == StrategyBench.Input.PROMPT_TOKENS ? "--prompt-tokens" : "--decode-tokens"));
+    }
+
+    @Test
+    void promptAndDecodeTokensThatOverflowAContextAreRefused() {
+        InvalidBenchSettingsException e = assertThrows(
+                InvalidBenchSettingsException.class,
+                () -> DEFAULTS.withPromptTokens(Integer.MAX_VALUE).withDecodeTokens(2));
+        assertEquals(StrategyBench.Input.PROMPT_TOKENS, e.input());
+    }
+
+    @Test
+    void theMarginIsANumberNotBelowZero() {
+        InvalidBenchSettingsException e =
+                assertThrows(InvalidBenchSettingsException.class, () -> DEFAULTS.withMargin(Float.NaN));
+        assertEquals(StrategyBench.Input.MARGIN, e.input());
+        assertEquals("margin must not be negative, got NaN", e.getMessage());
+    }
 }

@@ -251,6 +251,7 @@ final class BenchCommand implements Callable<Integer> {
             case PROMPTS -> "--sentences";
             case PROMPT_TOKENS -> "--prompt-tokens";
             case DECODE_TOKENS -> "--decode-tokens";
+            case MARGIN -> "--margin";
         };
     }
 
@@ -275,6 +276,11 @@ final class BenchCommand implements Callable<Integer> {
         }
         Corpus corpus = inputs.corpus(calibrationText, 0.5);
         PreparedModel identity = DecoderText.prepare(inputs.model, run.work, run.quiet);
+        int positions = DecoderText.maxPositions(identity.file());
+        OptionValues.namingOptions(StrategyBench.Input.class, BenchCommand::option, () -> {
+            settings.requireContextWithin(positions, inputs.model.toString());
+            return null;
+        });
         Tokenizer tokenizer = DecoderText.tokenizer(identity.file(), inputs.tokenizer);
         ProfileResult calib = Profiling.profile(
                 identity.file(),

@@ -126,7 +126,7 @@ final class CalibrateCommand implements Callable<Integer> {
             options = options.withTimePerPoint(timePerPoint());
         }
         if (fileMib != null) {
-            options = options.withFileBytes(fileMib << 20);
+            options = options.withFileBytes(fileBytes(0));
         }
         DeviceProfile profile;
         try (CliProgress bar = CliProgress.start("calibrate", options.points(), quiet)) {
@@ -158,6 +158,18 @@ final class CalibrateCommand implements Callable<Integer> {
                     m.iops());
         }
         return 0;
+    }
+
+    /** The largest --file-mib taken: 1 TiB, beyond which the shift to bytes is a typo's, not a test file's. */
+    static final long MAX_FILE_MIB = 1L << 20;
+
+    /** {@code --file-mib}, or {@code mib} when not given, in bytes; a one-line error naming the option when out of range. */
+    private long fileBytes(long mib) {
+        long m = fileMib != null ? fileMib : mib;
+        if (m < 1 || m > MAX_FILE_MIB) {
+            throw new IllegalArgumentException("--file-mib must be in 1.." + MAX_FILE_MIB + ", got " + m);
+        }
+        return m << 20;
     }
 
     /** {@code --seconds-per-point}, given, as the time both the device and the readers measure each point. */
@@ -196,7 +208,7 @@ final class CalibrateCommand implements Callable<Integer> {
         Path testFile = file;
         boolean temporary = file == null;
         if (temporary) {
-            long bytes = (fileMib != null ? fileMib : 1024) << 20;
+            long bytes = fileBytes(1024);
             testFile = Files.createTempFile(dir, "ripple-readers-", ".bin");
             try (CliProgress _ = CliProgress.start("write a " + (bytes >> 20) + " MiB test file", -1, quiet)) {
                 DeviceCalibrator.writeTestFile(testFile, bytes, options.seed());

@@ -82,8 +82,20 @@ record Corpus(String name, List<String> calibration, List<String> heldOut) {
         return new Corpus(text.getFileName() + " (calibrated on " + calibrationText.getFileName() + ")", cal, held);
     }
 
-    /** The passages of one split: calibration, heldout or all. */
+    /**
+     * The passages of one split: calibration, heldout or all.
+     *
+     * @throws EmptySplitException when the split holds no passage (a one-line text split in half)
+     */
     List<String> part(String which) {
+        List<String> part = split(which);
+        if (part.isEmpty()) {
+            throw new EmptySplitException(name, which, calibration.size(), heldOut.size());
+        }
+        return part;
+    }
+
+    private List<String> split(String which) {
         return switch (which) {
             case "calibration" -> calibration;
             case "heldout" -> heldOut;

@@ -1,6 +1,8 @@
 package dev.ripple.bench.cli;
 
 import dev.ripple.bench.harness.ProgressSteps;
+import dev.ripple.core.format.RippleFile;
+import dev.ripple.core.model.decoder.DecoderConfig;
 import dev.ripple.core.tensor.DType;
 import dev.ripple.core.tokenizer.Tokenizer;
 import dev.ripple.placement.PreparedModel;
@@ -21,6 +23,13 @@ final class DecoderText {
     static PreparedModel prepare(Path model, Path work, boolean quiet) throws IOException {
         try (ProgressSteps steps = CliProgress.steps(quiet)) {
             return PlacementPipeline.prepareDecoder(model, work, DType.F16, steps);
+        }
+    }
+
+    /** The longest context the decoder {@code file} takes, read from its architecture before any work on it. */
+    static int maxPositions(Path file) throws IOException {
+        try (RippleFile f = RippleFile.open(file)) {
+            return DecoderConfig.fromJson(f.architecture()).maxPositions();
         }
     }
 

@@ -110,6 +110,8 @@ final class DemoCommand implements Callable<Integer> {
             case SENTENCES -> "--sentences";
             case CACHE_FRACTION -> "--cache-fraction";
             case BENCH_SENTENCES -> "--bench-sentences";
+            case MARGIN -> "--margin";
+            case CACHE -> "--cache";
         };
     }
 

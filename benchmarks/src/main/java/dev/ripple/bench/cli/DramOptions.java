@@ -1,5 +1,6 @@
 package dev.ripple.bench.cli;
 
+import java.math.BigDecimal;
 import java.util.Locale;
 import picocli.CommandLine.Option;
 
@@ -12,9 +13,10 @@ final class DramOptions {
     @Option(
             names = "--dram",
             paramLabel = "SIZE",
-            description = "DRAM budget (512MiB, 2GiB; a bare number is MiB) instead of --cache-fraction: resident "
-                    + "tensors and (decoders) one session's KV cache first, the rest caches bundles (bench: the main "
-                    + "table's budget)")
+            description =
+                    "DRAM budget (512MiB, 2GiB, 1TiB; a bare whole number is MiB) instead of --cache-fraction: resident "
+                            + "tensors and (decoders) one session's KV cache first, the rest caches bundles (bench: the main "
+                            + "table's budget)")
     String text;
 
     /** The budget in bytes, 0 when none was given. */
@@ -22,12 +24,23 @@ final class DramOptions {
         return text == null ? 0 : parseBytes(text);
     }
 
-    /** {@code 512MiB}, {@code 2GiB}, {@code 1.5g}, or a bare number of MiB. */
-    private static long parseBytes(String text) {
+    /** The largest budget taken, 1 PiB: more than any machine has, so a larger one is a typo. */
+    static final long MAX_BYTES = 1L << 50;
+
+    /**
+     * {@code 512MiB}, {@code 2GiB}, {@code 1.5g}, {@code 1TiB}, or a bare whole number of MiB. A bare
+     * number that is not whole ({@code 1e9}, {@code 0.5}) is refused rather than read as MiB: it
+     * most likely meant bytes, a unit the command line does not guess.
+     */
+    static long parseBytes(String text) {
         String s = text.strip().toLowerCase(Locale.ROOT).replace(" ", "");
-        long unit = 1L << 20;
+        int shift = 20;
         String number = s;
+        boolean bare = true;
         for (String[] u : new String[][] {
+            {"tib", "40"},
+            {"tb", "40"},
+            {"t", "40"},
             {"gib", "30"},
             {"gb", "30"},
             {"g", "30"},
@@ -39,20 +52,30 @@ final class DramOptions {
             {"k", "10"}
         }) {
             if (s.endsWith(u[0])) {
-                unit = 1L << Integer.parseInt(u[1]);
+                shift = Integer.parseInt(u[1]);
                 number = s.substring(0, s.length() - u[0].length());
+                bare = false;
                 break;
             }
         }
+        BigDecimal v;
         try {
-            double v = Double.parseDouble(number);
-            if (!(v > 0) || Double.isInfinite(v)) {
-                throw new NumberFormatException();
-            }
-            return (long) (v * unit);
+            v = new BigDecimal(number);
         } catch (NumberFormatException e) {
             throw new IllegalArgumentException(
-                    "--dram '" + text + "' is not a size (e.g. 512MiB, 2GiB, or MiB as a number)");
+                    "--dram '" + text + "' is not a size (e.g. 512MiB, 2GiB, 1TiB, or whole MiB as a number)");
         }
+        if (bare && !number.matches("[-+]?[0-9]+")) {
+            throw new IllegalArgumentException("--dram '" + text
+                    + "' is not a size: a number without a unit is whole MiB; give a unit (512MiB, 1.5GiB, 1TiB)");
+        }
+        BigDecimal bytes = v.multiply(BigDecimal.valueOf(1L << shift));
+        if (bytes.signum() <= 0) {
+            throw new IllegalArgumentException("--dram must be positive, got '" + text + "'");
+        }
+        if (bytes.compareTo(BigDecimal.valueOf(MAX_BYTES)) > 0) {
+            throw new IllegalArgumentException("--dram '" + text + "' is too large (at most 1024TiB)");
+        }
+        return bytes.longValue();
     }
 }

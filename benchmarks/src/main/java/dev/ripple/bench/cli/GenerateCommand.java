@@ -19,6 +19,7 @@ import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -185,7 +186,7 @@ final class GenerateCommand implements Callable<Integer> {
                 prompt, promptIds, chat, chatFormat == null ? null : ChatFormat.parse(chatFormat), system);
         Generator.Options generation = OptionValues.checked("--max-tokens", () -> Generator.Options.greedy(maxTokens))
                 .withStopStrings(stops)
-                .withSampling(new Sampler.Settings(temperature, topK, topP, repetitionPenalty, seed));
+                .withSampling(sampling());
         RuntimeOptions runtime;
         try {
             runtime = RuntimeOptions.defaults()
@@ -206,10 +207,39 @@ final class GenerateCommand implements Callable<Integer> {
                 generation,
                 ignoreEos,
                 context,
-                DType.ofLabel(kv),
+                kvType(),
                 dram.bytes(),
                 runtime,
                 predictor == null ? null : PredictorKind.parse(predictor));
+    }
+
+    /**
+     * The sampler's settings, each value checked here so that the error names its option: the
+     * sampler's own rule names all four values at once.
+     */
+    private Sampler.Settings sampling() {
+        if (!(temperature >= 0) || Float.isInfinite(temperature)) {
+            throw new IllegalArgumentException("--temperature must be a number ≥ 0, got " + temperature);
+        }
+        if (topK < 0) {
+            throw new IllegalArgumentException("--top-k must not be negative, got " + topK);
+        }
+        if (!(topP > 0 && topP <= 1)) {
+            throw new IllegalArgumentException("--top-p must be in (0, 1], got " + topP);
+        }
+        if (!(repetitionPenalty > 0) || Float.isInfinite(repetitionPenalty)) {
+            throw new IllegalArgumentException("--repetition-penalty must be a number > 0, got " + repetitionPenalty);
+        }
+        return new Sampler.Settings(temperature, topK, topP, repetitionPenalty, seed);
+    }
+
+    /** {@code --kv}: the two types a KV cache holds, in any case; the other dtypes are no choice here. */
+    private DType kvType() {
+        return switch (kv.toLowerCase(Locale.ROOT)) {
+            case "f16" -> DType.F16;
+            case "f32" -> DType.F32;
+            default -> throw new IllegalArgumentException("--kv must be f16 or f32, got '" + kv + "'");
+        };
     }
 
     /** The option that gives {@code input}, as a one-line error names it. */

@@ -11,4 +11,15 @@ final class MarginOptions {
             description =
                     "low-rank predictor margin, in RMS errors of each neuron's prediction (default: ${DEFAULT-VALUE})")
     float margin;
+
+    /**
+     * The margin, or a one-line error naming the option for one below 0 or NaN, in the words of the
+     * harnesses' settings: for a command whose API would refuse it later in its own words.
+     */
+    float checked() {
+        if (!(margin >= 0)) {
+            throw new IllegalArgumentException("--margin must not be negative, got " + margin);
+        }
+        return margin;
+    }
 }

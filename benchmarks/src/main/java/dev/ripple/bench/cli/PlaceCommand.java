@@ -20,6 +20,7 @@ import dev.ripple.placement.pipeline.TrainedFit;
 import dev.ripple.placement.pipeline.TrainingOptions;
 import dev.ripple.placement.pipeline.WrittenModel;
 import dev.ripple.placement.synthetic.GeneratedWeights;
+import dev.ripple.placement.trace.ActivationTrace;
 import dev.ripple.placement.trace.TraceFiles;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -191,6 +192,10 @@ final class PlaceCommand implements Callable<Integer> {
 
     /** The options as the API's request, every setting checked before any work. */
     private PlacementRequest request() throws IOException {
+        float predictorMargin = margin.checked(); // before the default model is unpacked or a trace read
+        if (rank < -1) { // -1 is the default's mark (a quarter of the smaller dimension)
+            throw new IllegalArgumentException("--rank must not be negative (0: no predictor), got " + rank);
+        }
         if (compare && eval == null) {
             throw new IllegalArgumentException("--compare needs --eval HELDOUT");
         }
@@ -200,6 +205,7 @@ final class PlaceCommand implements Callable<Integer> {
         boolean train = predictor.equals("trained");
         TrainingOptions training = train ? trainingOptions() : null;
         PlacementAlgorithm alg = algorithm(algorithm);
+        ActivationTrace calibration = calibrationTrace(); // an empty one refused before the model is touched
         Path m = model != null ? model : DefaultData.model(run.work);
         DType storage =
                 dtype != null ? OptionValues.weightType(dtype, "--dtype") : PlacementPipeline.defaultBundleType(m);
@@ -211,14 +217,14 @@ final class PlaceCommand implements Callable<Integer> {
                     .filter(a -> !a.name().equals(alg.name()))
                     .forEach(algorithms::add);
         }
-        return PlacementRequest.of(m, TraceFiles.read(trace), out)
+        return PlacementRequest.of(m, calibration, out)
                 .withCalibrationName(trace.toString())
                 .withImporting(new ImportOptions(storage, residents))
                 .withHeldOut(eval == null ? null : TraceFiles.read(eval), eval == null ? null : eval.toString())
                 .withAlgorithms(algorithms)
                 .withLayout(LayoutOptions.defaults()
                         .withPredictorRank(rank)
-                        .withMargin(margin.margin)
+                        .withMargin(predictorMargin)
                         .withFillIn(!noFillIn)
                         .withTokenizer(tok)
                         .withResidents(residents))
@@ -376,5 +382,15 @@ final class PlaceCommand implements Callable<Integer> {
             throw new IllegalArgumentException(
                     "unknown --algorithm '" + name + "' (known: " + PlacementAlgorithms.names() + ")");
         }
+    }
+
+    /** The --trace file, refused when it holds no token: a placement would follow nothing and write a model anyway. */
+    private ActivationTrace calibrationTrace() throws IOException {
+        ActivationTrace t = TraceFiles.read(trace);
+        if (t.layers() == 0 || t.tokens(0) == 0) {
+            throw new IllegalArgumentException(
+                    "--trace " + trace + ": holds no tokens (profile more text into it, e.g. --split all)");
+        }
+        return t;
     }
 }

@@ -6,6 +6,7 @@ import dev.ripple.placement.profile.ProfileResult;
 import dev.ripple.placement.synthetic.GeneratedWeights;
 import dev.ripple.placement.trace.TraceFiles;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -69,18 +70,17 @@ final class ProfileCommand implements Callable<Integer> {
         }
         ActivityRule r = rule();
         Corpus corpus = inputs.corpus(heldOutFraction);
+        List<String> passages = corpus.part(split); // an empty split is refused before the model is prepared
         boolean decoder = inputs.decoder();
         Path model =
                 decoder ? DecoderText.prepare(inputs.model, run.work, run.quiet).file() : inputs.onnx(run.work);
         Path tokenizer = decoder ? inputs.tokenizer : inputs.tokenizer(run.work);
         ProfileResult result = Profiling.profile(
-                model,
-                tokenizer,
-                corpus.part(split),
-                corpus.name() + ", " + split,
-                r,
-                maxTokens,
-                CliProgress.harness(run.quiet));
+                model, tokenizer, passages, corpus.name() + ", " + split, r, maxTokens, CliProgress.harness(run.quiet));
+        if (result.tokens() == 0) {
+            throw new IllegalArgumentException(corpus.name() + ": the " + passages.size() + " passages of the " + split
+                    + " split gave no tokens to profile; nothing written to " + out);
+        }
         TraceFiles.write(out, result.trace());
         PlacementText.profile(
                 spec.commandLine().getOut(),

@@ -76,7 +76,10 @@ final class SynthCommand implements Callable<Integer> {
                             + "(default: ${DEFAULT-VALUE})")
     String formatName;
 
-    @Option(names = "--layers", description = "keep only this many layers (a smaller model of the same width)")
+    @Option(
+            names = "--layers",
+            description = "keep only this many layers, at most the preset's (a smaller model of the same width); "
+                    + "with --workload 1 to 32 (default 8)")
     Integer layers;
 
     @Option(names = "--vocab", description = "vocabulary size (default: the preset's; at least the tokenizer's)")
@@ -124,6 +127,15 @@ final class SynthCommand implements Callable<Integer> {
 
     @Spec
     CommandSpec spec;
+
+    /** The vocabulary size the preset's was grown to for the tokenizer, 0 when it was kept. */
+    private int grownTo;
+
+    /** The most layers of a --workload. */
+    static final int WORKLOAD_LAYERS = 32;
+
+    /** The largest --vocab and --positions taken: above any real model's (Llama 3's 128,256; 131,072), below a typo's. */
+    static final int MAX_SIZE = 1 << 20;
 
     static final class Presets implements Iterable<String> {
         @Override
@@ -240,6 +252,12 @@ final class SynthCommand implements Callable<Integer> {
             case SAFETENSORS -> {
                 SyntheticVocabulary vocabulary =
                         tokenizer != null ? SyntheticVocabulary.parse(tokenizer) : SyntheticVocabulary.forShape(s);
+                int tokens = SyntheticCheckpoint.tokens(vocabulary);
+                if (vocab == null && tokens > s.vocabSize()) {
+                    // a small preset (tiny-opt: 512) takes its tokenizer's size unless --vocab says otherwise
+                    s = s.withVocabSize(tokens);
+                    grownTo = tokens;
+                }
                 printCheckpoint(o, s, dtype, SyntheticCheckpoint.write(s, out, dtype.name(), shards, vocabulary, onnx));
             }
             case GGUF -> {
@@ -262,11 +280,12 @@ final class SynthCommand implements Callable<Integer> {
     private String wrote(SyntheticDecoder s) {
         return String.format(
                 Locale.ROOT,
-                "wrote %s: generated weights (seed %d) in the shape of %s%s, %,d parameters",
+                "wrote %s: generated weights (seed %d) in the shape of %s%s%s, %,d parameters",
                 out,
                 seed,
                 preset,
                 layers != null ? " cut to " + layers + " layers" : "",
+                grownTo > 0 ? " with its tokenizer's vocabulary of " + grownTo : "",
                 s.parameterCount());
     }
 
@@ -300,14 +319,19 @@ final class SynthCommand implements Callable<Integer> {
     private SyntheticDecoder decoder() {
         SyntheticDecoder s = SyntheticCheckpoint.preset(preset).withSeed(seed);
         if (layers != null) {
+            // the help promises a smaller model: more layers than the preset's would only grow the file
+            requireIn("--layers", layers, 1, s.numLayers(), "the layers of " + preset);
             s = s.withNumLayers(layers);
         }
         if (vocab != null) {
+            requireIn("--vocab", vocab, 1, MAX_SIZE, null);
             s = s.withVocabSize(vocab);
         }
         if (positions != null) {
+            requireIn("--positions", positions, 1, MAX_SIZE, null);
             s = s.withMaxPositions(positions);
         }
+        requireIn("--clusters", clusters, 0, s.intermediateSize(), "the FFN width of " + preset);
         if (hiddenAct != null && !(s.family() == SyntheticDecoder.Family.OPT && hiddenAct.equals("relu"))) {
             s = s.withHiddenAct(hiddenAct); // OPT is always relu
         }
@@ -318,6 +342,14 @@ final class SynthCommand implements Callable<Integer> {
             s = s.withClusters(clusters);
         }
         return s;
+    }
+
+    /** A one-line error naming {@code option} unless {@code value} is in {@code min..max} ({@code why} the bound, or null). */
+    private static void requireIn(String option, int value, int min, int max, String why) {
+        if (value < min || value > max) {
+            throw new IllegalArgumentException(option + " must be in " + min + ".." + max
+                    + (why == null ? "" : " (" + why + ")") + ", got " + value);
+        }
     }
 
     /**
@@ -332,6 +364,10 @@ final class SynthCommand implements Callable<Integer> {
     }
 
     private SyntheticWorkload.Spec workloadSpec() {
+        if (layers != null) {
+            // OPT-6.7B's own count, which the tiny shape mirrors: a layer of opt-6.7b's is 400 MB of bundles
+            requireIn("--layers", layers, 1, WORKLOAD_LAYERS, "the layers of OPT-6.7B");
+        }
         SyntheticWorkload.Spec w = SyntheticWorkload.Spec.preset(workload, layers != null ? layers : 8)
                 .withSeed(seed);
         if (active != null) {

@@ -78,6 +78,12 @@ public final class Demo {
             RULES.requirePositive(Input.SENTENCES, sentences);
             RULES.requireShare(Input.CACHE_FRACTION, cacheFraction);
             RULES.requireNonNegative(Input.BENCH_SENTENCES, benchSentences);
+            RULES.requireNonNegative(Input.MARGIN, margin); // else the predictor refuses it only after the profile
+            try {
+                RuntimeOptions.defaults().withCache(cache, cacheFraction); // else refused only when the model opens
+            } catch (IllegalArgumentException e) {
+                throw RULES.refuse(List.of(Input.CACHE), n -> n.apply(Input.CACHE) + ": " + e.getMessage(), e);
+            }
         }
 
         /** Held-out passages embedded and checked, and those of the closing comparison, unless set. */
@@ -113,7 +119,9 @@ public final class Demo {
         CALIBRATION_TOKENS,
         SENTENCES,
         CACHE_FRACTION,
-        BENCH_SENTENCES
+        BENCH_SENTENCES,
+        MARGIN,
+        CACHE
     }
 
     /** The rules of this harness's settings, typed by {@link Input}: another harness's input does not compile. */

@@ -74,7 +74,8 @@ public final class StrategyBench {
         SWEEP_TOKENS,
         PROMPTS,
         PROMPT_TOKENS,
-        DECODE_TOKENS
+        DECODE_TOKENS,
+        MARGIN
     }
 
     /** The rules of this harness's settings, typed by {@link Input}: another harness's input does not compile. */
@@ -140,7 +141,40 @@ public final class StrategyBench {
             RULES.requirePositive(Input.PROMPTS, prompts);
             RULES.requirePositive(Input.PROMPT_TOKENS, promptTokens);
             RULES.requirePositive(Input.DECODE_TOKENS, decodeTokens);
+            if ((long) promptTokens + decodeTokens - 1 > Integer.MAX_VALUE) {
+                throw RULES.refuse(
+                        List.of(Input.PROMPT_TOKENS, Input.DECODE_TOKENS),
+                        n -> n.apply(Input.PROMPT_TOKENS) + " " + promptTokens + " and " + n.apply(Input.DECODE_TOKENS)
+                                + " " + decodeTokens + " make a context longer than any model's",
+                        null);
+            }
+            RULES.requireNonNegative(Input.MARGIN, margin);
             dtypes = List.copyOf(dtypes);
+        }
+
+        /**
+         * Decoders: the KV cache length a session needs, the prompt and every generated token but the
+         * last: the first token comes from the prompt's logits, and the last is never fed back.
+         */
+        public int context() {
+            return promptTokens + decodeTokens - 1;
+        }
+
+        /**
+         * Decoders: the session's {@link #context()} fits a model of {@code maxPositions}; checked
+         * once the model is known, before it is profiled or placed.
+         *
+         * @throws InvalidBenchSettingsException about the prompt and decode tokens when it does not
+         */
+        public void requireContextWithin(int maxPositions, String model) {
+            if (context() > maxPositions) {
+                throw RULES.refuse(
+                        List.of(Input.PROMPT_TOKENS, Input.DECODE_TOKENS),
+                        n -> n.apply(Input.PROMPT_TOKENS) + " " + promptTokens + " and " + n.apply(Input.DECODE_TOKENS)
+                                + " " + decodeTokens + " need a context of " + context() + " tokens; " + model
+                                + " holds " + maxPositions + " (give smaller ones)",
+                        null);
+            }
         }
 
         /** Held-out tokens replayed one by one unless set. */
@@ -424,7 +458,7 @@ public final class StrategyBench {
             throw new IllegalArgumentException(in.corpusName() + ": no held-out passage to prompt with");
         }
         DeviceProfile profile = device();
-        int context = s.promptTokens() + s.decodeTokens() + 1;
+        int context = s.context();
         if (s.dramBytes() > 0) {
             try (RippleFile f = RippleFile.open(files.get("ripple+"))) {
                 dramPlan = MemoryPlan.of(

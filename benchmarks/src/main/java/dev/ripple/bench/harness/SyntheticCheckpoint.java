@@ -131,6 +131,16 @@ public record SyntheticCheckpoint(
                 dir, decoder, dtype, vocabulary, tokenizer == null ? 0 : tokenizer.vocabSize(), onnx);
     }
 
+    /**
+     * Tokens of {@code vocabulary}'s tokenizer, 0 for none: the least vocabulary size a decoder
+     * written with it may have, so that a front end can size a preset's vocabulary to it.
+     */
+    public static int tokens(SyntheticVocabulary vocabulary) throws IOException {
+        return vocabulary == SyntheticVocabulary.NONE
+                ? 0
+                : read(tokenizerFiles(vocabulary)).vocabSize();
+    }
+
     /** The tokenizer's files as a checkpoint directory holds them, by file name. */
     private static Map<String, byte[]> tokenizerFiles(SyntheticVocabulary which) throws IOException {
         Map<String, byte[]> files = new LinkedHashMap<>();

@@ -2,9 +2,12 @@ package dev.ripple.io.device;
 
 import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.io.JsonEOFException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import com.fasterxml.jackson.databind.exc.ValueInstantiationException;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import java.io.IOException;
@@ -15,6 +18,8 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * What a storage device costs to read from: headline figures, the measured table, and the fitted
@@ -114,9 +119,51 @@ public record DeviceProfile(
             Throwable cause = e.getCause() != null ? e.getCause() : e;
             throw new DeviceProfileException(origin, cause.getMessage() + where(e.getLocation()), e);
         } catch (JsonProcessingException e) {
-            throw new DeviceProfileException(origin, e.getOriginalMessage() + where(e.getLocation()), e);
+            throw new DeviceProfileException(origin, problem(e) + where(e.getLocation()), e);
         }
     }
+
+    /** Jackson's complaint in the file's terms: the field missing (and where it belongs), without its feature names. */
+    private static String problem(JsonProcessingException e) {
+        String message = e.getOriginalMessage();
+        if (e instanceof MismatchedInputException m) {
+            Matcher missing = MISSING_PROPERTY.matcher(message);
+            if (missing.find()) {
+                String path = fieldPath(m); // Jackson's path ends at the missing field, or stops at its object
+                return "missing field '"
+                        + (path.endsWith(missing.group(1))
+                                ? path
+                                : path.isEmpty() ? missing.group(1) : path + "." + missing.group(1))
+                        + "'";
+            }
+        }
+        if (e instanceof JsonEOFException) {
+            return "the JSON ends before it is complete (a truncated file?)";
+        }
+        return JACKSON_INTERNALS.matcher(message).replaceAll("");
+    }
+
+    /** The field path of a mapping error, {@code costModel.lines[0].iops}, without a trailing dot. */
+    private static String fieldPath(MismatchedInputException e) {
+        StringBuilder path = new StringBuilder();
+        for (JsonMappingException.Reference r : e.getPath()) {
+            if (r.getFieldName() != null) {
+                path.append(r.getFieldName()).append('.');
+            } else if (r.getIndex() >= 0) {
+                path.setLength(Math.max(0, path.length() - 1));
+                path.append('[').append(r.getIndex()).append("].");
+            }
+        }
+        return path.isEmpty() ? "" : path.substring(0, path.length() - 1);
+    }
+
+    private static final Pattern MISSING_PROPERTY = Pattern.compile("Missing creator property '([^']+)'");
+
+    /** Parts of Jackson's messages that name its own switches and sources rather than the file's problem. */
+    private static final Pattern JACKSON_INTERNALS = Pattern.compile("\\s*\\(start marker at \\[Source:.*?\\]\\)"
+            + "|;?\\s*`[A-Za-z.]+Feature\\.[A-Z_]+` (enabled|disabled)"
+            + "|\\s*\\(bound as `[^`]*`\\)"
+            + "|:?\\s*not allowed as per `[A-Za-z.]+Feature\\.[A-Z_]+`");
 
     /**
      * Writes this profile as JSON to {@code file}, atomically (temporary file, then rename), so a

@@ -88,7 +88,9 @@ class DeviceProfileTest {
     @Test
     void badFilesFailWithTheFileAndTheProblem() throws IOException {
         String good = sample().toJson();
-        assertBad("{ \"formatVersion\": 1, \"name\": ", "Unexpected end-of-input");
+        assertBad("{ \"formatVersion\": 1, \"name\": ", "the JSON ends before it is complete");
+        assertBad("{\"name\": 3", "the JSON ends before it is complete");
+        assertBad("{}", "missing field 'formatVersion'");
         assertBad("this is not json", "Unrecognized token");
         assertBad(good.replace("\"formatVersion\" : 1", "\"formatVersion\" : 99"), "formatVersion 99 is not supported");
         assertBad(good.replace("\"sequentialMiBps\" : 2500.5", "\"sequentialMiBps\" : -3"), "sequentialMiBps must be");
@@ -114,6 +116,9 @@ class DeviceProfileTest {
         assertTrue(e.getMessage().contains(file.toString()), e.getMessage());
         assertTrue(
                 e.getMessage().contains(expectedProblem), "expected '" + expectedProblem + "' in: " + e.getMessage());
+        assertTrue(
+                !e.getMessage().contains("Feature") && !e.getMessage().contains("Source:"),
+                "the problem in the file's terms, not Jackson's switches: " + e.getMessage());
     }
 
     @Test

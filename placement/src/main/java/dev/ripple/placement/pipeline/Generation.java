@@ -69,8 +69,17 @@ public final class Generation {
             int[] given = request.prompt().ids();
             int[] ids = given != null ? given : encode(request, tokenizer.orElse(null));
             int generated = request.generation().maxTokens();
-            int ctx =
-                    request.context() > 0 ? request.context() : Math.min(config.maxPositions(), ids.length + generated);
+            // in long: a prompt plus --max-tokens near Integer.MAX_VALUE overflows an int sum
+            int ctx = request.context() > 0
+                    ? request.context()
+                    : (int) Math.min(config.maxPositions(), (long) ids.length + generated);
+            if (ctx > config.maxPositions()) { // else refused only when the session opens, in the model's words
+                throw RULES.refuse(
+                        List.of(Input.CONTEXT),
+                        n -> n.apply(Input.CONTEXT) + " " + ctx + " is longer than the model's " + config.maxPositions()
+                                + " positions",
+                        null);
+            }
             if (ids.length >= ctx) {
                 throw RULES.refuse(
                         List.of(Input.CONTEXT),
@@ -171,7 +180,8 @@ public final class Generation {
         } catch (UnsupportedChatTemplateException e) {
             throw RULES.refuse(
                     List.of(Input.CHAT_FORMAT),
-                    n -> e.getMessage() + " (give " + n.apply(Input.CHAT_FORMAT) + ": llama2, llama3 or chatml)",
+                    // the message lists the formats already; say only where one is named
+                    n -> e.getMessage() + "; " + n.apply(Input.CHAT_FORMAT) + " names one",
                     e);
         }
     }
