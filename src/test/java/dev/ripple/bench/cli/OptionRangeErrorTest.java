@@ -10,6 +10,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -101,13 +102,16 @@ class OptionRangeErrorTest {
     void aValueOutOfRangeIsOneLineNamingItsOption(String command, String line) throws IOException {
         Path work = dir.resolve("work");
         StringWriter err = new StringWriter();
-        // the model and the workload a row names exist (empty: never read), as path options are
+        // the model, the trace and the workload a row names exist (empty: never read), as path options are
         // checked when the command line is read, so that the value out of range is what is refused
         Files.createFile(dir.resolve("m.ripple"));
+        Files.createFile(dir.resolve("t.rtrace"));
         Files.createDirectory(dir.resolve("w"));
         List<String> args = new ArrayList<>(Stream.of(command.split(" "))
                 .map(a -> a.replace('_', ' '))
-                .map(a -> a.equals("m.ripple") || a.equals("w") ? dir.resolve(a).toString() : a)
+                .map(a -> Set.of("m.ripple", "t.rtrace", "w").contains(a)
+                        ? dir.resolve(a).toString()
+                        : a)
                 .toList());
         args.addAll(List.of("--work", work.toString(), "--quiet"));
         int exit = RippleCommand.run(
