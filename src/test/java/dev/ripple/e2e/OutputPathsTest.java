@@ -135,7 +135,7 @@ class OutputPathsTest {
     @Test
     void aLaterSynthRemovesTheTemporaryFileAKilledOneLeft() throws IOException {
         Path out = Files.createDirectory(dir.resolve("ckpt"));
-        Path killed = out.resolve(".model.safetensors.tmp-5d1c0ffee0ddba11");
+        Path killed = out.resolve(".model.safetensors.tmp-999999999-5d1c0ffee0ddba11"); // no process has that pid
         Files.writeString(killed, "half a checkpoint");
         Files.setLastModifiedTime(killed, FileTime.from(Instant.now().minusSeconds(600)));
         Path mine = Files.writeString(out.resolve("notes.tmp-5d1c"), "the user's");

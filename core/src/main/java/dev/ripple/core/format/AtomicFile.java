@@ -15,17 +15,20 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.FileTime;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
  * Writes a file so that its destination is either the complete new file or untouched: the bytes
- * go to {@code .<name>.tmp-<random>} in the destination's directory, which is forced to disk and
- * renamed over the destination in one atomic step, and the directory is forced too. A destination
- * that is a directory is refused before anything is written. A failed write (the body, the forcing
- * or the rename) deletes its temporary file; a killed process can leave one behind, never a partial
- * destination, and the next successful write of the same destination deletes such leftovers: files
- * named exactly {@code .<name>.tmp-<hex>} that were last modified (two seconds or more) before that
- * write began; so a writer still busy on the same destination keeps its file, and no file of
+ * go to {@code .<name>.tmp-<pid>-<random>} in the destination's directory, which is forced to disk
+ * and renamed over the destination in one atomic step, and the directory is forced too. A
+ * destination that is a directory is refused before anything is written. A failed write (the body,
+ * the forcing or the rename) deletes its temporary file; a killed process can leave one behind,
+ * never a partial destination, and the next successful write of the same destination deletes such
+ * leftovers: files named exactly {@code .<name>.tmp-<pid>-<hex>} whose process is no longer running
+ * on this machine and that were last modified before that write began. The process id, not the
+ * file's age, tells a killed write from a busy one: a writer may pause for long between its writes,
+ * or stage a file and publish it much later ({@link #stage}), and its file must stay. No file of
  * another name is touched.
  *
  * <pre>{@code
@@ -111,7 +114,7 @@ public final class AtomicFile {
         Path dir = target.getParent();
         createDirectories(dir);
         FileTime started = FileTime.fromMillis(System.currentTimeMillis() - CLOCK_SLACK_MILLIS);
-        Path tmp = dir.resolve(tempPrefix(target)
+        Path tmp = dir.resolve(tempPrefix(target) + ProcessHandle.current().pid() + "-"
                 + Long.toHexString(ThreadLocalRandom.current().nextLong()));
         Staged staged = new Staged(tmp, target, started);
         try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
@@ -124,7 +127,7 @@ public final class AtomicFile {
         return staged;
     }
 
-    /** The start of the name of every temporary file of {@code target}; a random hex number follows. */
+    /** The start of the name of every temporary file of {@code target}; the writer's pid and a random hex number follow. */
     private static String tempPrefix(Path target) {
         return "." + target.getFileName() + ".tmp-";
     }
@@ -142,17 +145,21 @@ public final class AtomicFile {
     }
 
     /**
-     * Deletes the regular files beside {@code target} named exactly as its temporary files are and
-     * last modified before {@code before}: what a killed write left. Best effort: the new file is
-     * already in place, and a leftover that cannot be deleted is harmless.
+     * Deletes the regular files beside {@code target} named exactly as its temporary files are,
+     * whose writing process has ended and that were last modified before {@code before}: what a
+     * killed write left. Best effort: the new file is already in place, and a leftover that cannot
+     * be deleted is harmless.
      */
     private static void removeLeftovers(Path target, FileTime before) {
-        Pattern name = Pattern.compile(Pattern.quote(tempPrefix(target)) + "[0-9a-f]{1,16}");
+        Pattern name = Pattern.compile(Pattern.quote(tempPrefix(target)) + "([0-9]{1,18})-[0-9a-f]{1,16}");
         try (DirectoryStream<Path> siblings = Files.newDirectoryStream(
                 target.getParent(),
                 p -> name.matcher(p.getFileName().toString()).matches())) {
             for (Path leftover : siblings) {
-                if (Files.isRegularFile(leftover, LinkOption.NOFOLLOW_LINKS)
+                Matcher m = name.matcher(leftover.getFileName().toString());
+                if (m.matches()
+                        && !running(Long.parseLong(m.group(1)))
+                        && Files.isRegularFile(leftover, LinkOption.NOFOLLOW_LINKS)
                         && Files.getLastModifiedTime(leftover, LinkOption.NOFOLLOW_LINKS)
                                         .compareTo(before)
                                 < 0) {
@@ -162,6 +169,11 @@ public final class AtomicFile {
         } catch (IOException | DirectoryIteratorException ignored) {
             // the write itself succeeded; a leftover hidden temporary file is harmless
         }
+    }
+
+    /** Whether process {@code pid} runs on this machine (a reused pid keeps a leftover: harmless). */
+    private static boolean running(long pid) {
+        return ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false);
     }
 
     /** Makes the rename durable; some file systems refuse to open directories, which is harmless. */

@@ -80,21 +80,27 @@ class AtomicFileTest {
     @Test
     void aLaterWriteDeletesTheStaleTemporaryFilesOfItsDestinationOnly() throws IOException {
         FileTime hourAgo = FileTime.from(Instant.now().minusSeconds(3600));
-        Path killed = old(dir.resolve(".model.safetensors.tmp-7c7e0a1b2c3d4e5f"), hourAgo);
-        Path busy = dir.resolve(".model.safetensors.tmp-1234"); // another writer, still writing
-        Files.writeString(busy, "x");
-        Path otherName = old(dir.resolve(".config.json.tmp-7c7e"), hourAgo);
+        long me = ProcessHandle.current().pid();
+        // no process has this id: pids stay below the kernel's pid_max (at most 2^22 on Linux)
+        Path killed = old(dir.resolve(".model.safetensors.tmp-" + NO_SUCH_PID + "-7c7e0a1b2c3d4e5f"), hourAgo);
+        // a writer of this process that staged its file an hour ago and has not published it yet
+        Path staged = old(dir.resolve(".model.safetensors.tmp-" + me + "-1234"), hourAgo);
+        Path otherName = old(dir.resolve(".config.json.tmp-" + NO_SUCH_PID + "-7c7e"), hourAgo);
         Path notOurPattern = old(dir.resolve(".model.safetensors.tmp-backup"), hourAgo);
-        Path userFile = old(dir.resolve("model.safetensors.tmp-7c7e"), hourAgo);
+        Path withoutPid = old(dir.resolve(".model.safetensors.tmp-7c7e0a1b"), hourAgo);
+        Path userFile = old(dir.resolve("model.safetensors.tmp-" + NO_SUCH_PID + "-7c7e"), hourAgo);
 
         AtomicFile.write(dir.resolve("model.safetensors"), "new".getBytes(StandardCharsets.UTF_8));
 
         assertFalse(Files.exists(killed), "the killed write's leftover stayed");
-        for (Path kept : List.of(busy, otherName, notOurPattern, userFile)) {
+        for (Path kept : List.of(staged, otherName, notOurPattern, withoutPid, userFile)) {
             assertTrue(Files.exists(kept), kept + " was deleted");
         }
         assertArrayEquals("new".getBytes(StandardCharsets.UTF_8), Files.readAllBytes(dir.resolve("model.safetensors")));
     }
+
+    /** A process id no process has: Linux keeps pids below pid_max, at most 2^22. */
+    static final long NO_SUCH_PID = 999_999_999L;
 
     private static Path old(Path file, FileTime time) throws IOException {
         Files.writeString(file, "partial");
