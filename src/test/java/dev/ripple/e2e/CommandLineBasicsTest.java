@@ -5,6 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.ripple.bench.cli.RippleCommand;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -44,6 +47,24 @@ class CommandLineBasicsTest {
             assertEquals(0, run.exit(), sub + ": " + run.err());
             assertEquals(top.out(), run.out(), "ripple " + sub + " --version");
         }
+    }
+
+    /** {@code ripple jmh -h} is JMH's help (its options), not a usage line of ripple's. */
+    @Test
+    void jmhHelpIsJmhsOwn() {
+        PrintStream stdout = System.out;
+        ByteArrayOutputStream printed = new ByteArrayOutputStream();
+        RippleRun run;
+        System.setOut(new PrintStream(printed, true, StandardCharsets.UTF_8));
+        try {
+            run = RippleRun.inProcess("jmh", "-h");
+        } finally {
+            System.setOut(stdout);
+        }
+        assertEquals(0, run.exit(), run.err());
+        assertFalse(run.out().contains("Usage: ripple jmh"), run.out());
+        String jmh = printed.toString(StandardCharsets.UTF_8);
+        assertTrue(jmh.contains("-prof") && jmh.contains("-wi"), "JMH's options: " + jmh);
     }
 
     @ParameterizedTest

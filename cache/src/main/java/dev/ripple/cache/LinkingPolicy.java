@@ -150,6 +150,9 @@ final class LinkingPolicy extends AbstractPolicy {
                     }
                 } else {
                     admit[k] = longRunAdmitProbability > 0 && random.nextDouble() < longRunAdmitProbability;
+                    if (admit[k]) { // counted too, so that a later group of rule 0 still fits whole
+                        pendingBytes += bundleBytes[layer];
+                    }
                 }
             }
             i = end;

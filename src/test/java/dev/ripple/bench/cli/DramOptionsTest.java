@@ -45,6 +45,14 @@ class DramOptionsTest {
         assertEquals("--dram '" + text + "' is too large (at most 1024TiB)", e.getMessage());
     }
 
+    /** A positive size under one byte used to round to 0, which means "no budget": the option was ignored. */
+    @ParameterizedTest
+    @ValueSource(strings = {"0.0001k", "0.0000001MiB"})
+    void aSizeUnderOneByteIsRefused(String text) {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> DramOptions.parseBytes(text));
+        assertEquals("--dram '" + text + "' is less than one byte", e.getMessage());
+    }
+
     @ParameterizedTest
     @ValueSource(strings = {"lots", "NaNg", "InfinityMiB", "MiB"})
     void aWordIsNotASize(String text) {

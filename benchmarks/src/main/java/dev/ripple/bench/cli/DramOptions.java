@@ -70,6 +70,9 @@ final class DramOptions {
                     + "' is not a size: a number without a unit is whole MiB; give a unit (512MiB, 1.5GiB, 1TiB)");
         }
         BigDecimal bytes = v.multiply(BigDecimal.valueOf(1L << shift));
+        if (bytes.signum() > 0 && bytes.compareTo(BigDecimal.ONE) < 0) { // would round to 0: "no budget"
+            throw new IllegalArgumentException("--dram '" + text + "' is less than one byte");
+        }
         if (bytes.signum() <= 0) {
             throw new IllegalArgumentException("--dram must be positive, got '" + text + "'");
         }

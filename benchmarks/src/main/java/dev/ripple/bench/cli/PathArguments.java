@@ -34,7 +34,13 @@ final class PathArguments {
         }
     }
 
-    /** A directory the command writes into, made when missing: not a file. */
+    /**
+     * A directory the command may write into, made when missing: not a file. Whether it can be
+     * written is not checked here: picocli converts an option's default too ({@code --work
+     * ripple-work}), and a command run from a read-only directory that never writes its work
+     * directory ({@code generate} on a placed file, {@code --help}) must not be refused for it; a
+     * command that does write there fails with the directory named.
+     */
     static final class OutputDirectory implements ITypeConverter<Path> {
         @Override
         public Path convert(String value) {
@@ -43,7 +49,6 @@ final class PathArguments {
                 throw new TypeConversionException(
                         RippleCommand.printable(value) + ": not a directory (a file of that name is in the way)");
             }
-            requireWritableDirectory(p.toAbsolutePath());
             return p;
         }
     }

@@ -5,7 +5,6 @@ import java.nio.file.FileSystemException;
 import java.util.function.Consumer;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.ScopeType;
 
 /**
  * The {@code ripple} command. Every failure ends as one line on stderr and a non-zero exit:
@@ -15,7 +14,6 @@ import picocli.CommandLine.ScopeType;
         name = "ripple",
         mixinStandardHelpOptions = true,
         versionProvider = RippleCommand.Version.class,
-        scope = ScopeType.INHERIT, // every subcommand answers --version too, not with an empty line
         description =
                 "Run and prepare LLMs whose FFN weights stay on flash, placed so co-activated neurons are read together.",
         subcommands = {
@@ -63,6 +61,10 @@ public final class RippleCommand implements Runnable {
         try {
             CommandLine cl = new CommandLine(new RippleCommand());
             cl.getSubcommands().get("jmh").setUnmatchedOptionsArePositionalParams(true); // JMH parses its own options
+            // every subcommand with --version prints ripple's (picocli's inherited scope would also
+            // give jmh a -h of its own, hiding JMH's)
+            Version version = new Version();
+            cl.getSubcommands().values().forEach(sub -> sub.getCommandSpec().versionProvider(version));
             cl.setOut(out);
             cl.setErr(err);
             cl.setParameterExceptionHandler((ex, a) -> {
