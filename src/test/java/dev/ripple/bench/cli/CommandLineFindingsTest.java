@@ -71,7 +71,13 @@ class CommandLineFindingsTest {
     @Test
     void aFailedStepIsNotReportedDone() throws IOException {
         Path gguf = Files.writeString(dir.resolve("garbage.gguf"), "RIPL not a GGUF file", StandardCharsets.UTF_8);
-        CapturedRun r = run("generate", "--model", gguf.toString(), "--prompt=--=");
+        CapturedRun r = run(
+                "generate",
+                "--model",
+                gguf.toString(),
+                "--prompt=--=",
+                "--work",
+                dir.resolve("work").toString());
         assertEquals(1, r.exit(), r.err());
         assertTrue(r.err().strip().endsWith("not a GGUF file"), r.err());
         List<String> log = r.systemErr().strip().lines().toList();

@@ -138,15 +138,26 @@ class CommandLineFuzzTest {
         runAndCheck(ARGV.decode(input));
     }
 
-    /** Runs {@code args} and holds the run to the promise, the current directory unchanged included. */
+    /**
+     * Runs {@code args} and holds the run to the promise; while fuzzing, the current directory
+     * unchanged too. That part is left out of the default build: its test JVMs share the module's
+     * directory (surefire's forkCount 2), so another class's command, run meanwhile with the default
+     * {@code --work}, would make a directory there that this run did not. The fuzzing JVM
+     * ({@code .ci/fuzz}) runs this target alone.
+     */
     static CapturedRun runAndCheck(List<String> args) {
         Set<String> before = currentDirectory();
         CapturedRun r = CapturedRun.of(args, TIMEOUT);
         check(r);
-        assertEquals(
-                before, currentDirectory(), "created in the current directory: ripple " + CapturedRun.quoted(args));
+        if (FUZZING) {
+            assertEquals(
+                    before, currentDirectory(), "created in the current directory: ripple " + CapturedRun.quoted(args));
+        }
         return r;
     }
+
+    /** Whether Jazzer fuzzes in this JVM (the build's fuzz executions set JAZZER_FUZZ), alone. */
+    private static final boolean FUZZING = System.getenv("JAZZER_FUZZ") != null;
 
     /** Holds {@code r} to the promise (see the class comment); the failure message names the argument vector. */
     static void check(CapturedRun r) {

@@ -60,7 +60,7 @@ final class FuzzedArgv {
                             new Pin("--work", PinValue.WORK))),
             Map.entry(
                     "decode-speed", List.of(new Pin("--model", PinValue.BAD_INPUT), new Pin("--work", PinValue.WORK))),
-            Map.entry("generate", List.of(new Pin("--model", PinValue.BAD_INPUT))),
+            Map.entry("generate", List.of(new Pin("--model", PinValue.BAD_INPUT), new Pin("--work", PinValue.WORK))),
             Map.entry("synth", List.of(new Pin("--out", PinValue.BAD_INPUT))),
             Map.entry("calibrate", List.of(new Pin("--dir", PinValue.BAD_INPUT))),
             Map.entry("inspect", List.of(new Pin("", PinValue.BAD_OR_VALID_MODEL))),
