@@ -1,5 +1,6 @@
 package dev.ripple.placement;
 
+import dev.ripple.core.format.RippleFile;
 import dev.ripple.core.format.RippleFileWriter;
 import dev.ripple.core.tensor.DType;
 import dev.ripple.placement.importer.ImportedModel;
@@ -61,7 +62,7 @@ public record PreparedModel(Path file, Path source, boolean imported, boolean pl
                 && (gguf
                         ? Files.getLastModifiedTime(model).compareTo(Files.getLastModifiedTime(target)) > 0
                         : newer(dir, Files.getLastModifiedTime(target)));
-        if (Files.isRegularFile(target) && !stale) {
+        if (Files.isRegularFile(target) && !stale && importedFrom(target, gguf ? model : dir)) {
             return new PreparedModel(target, model, true, false);
         }
         Files.createDirectories(work);
@@ -69,6 +70,22 @@ public record PreparedModel(Path file, Path source, boolean imported, boolean pl
                 gguf ? GgufImporter.importModel(model, bundles) : SafetensorsImporter.importModel(model, bundles);
         RippleFileWriter.write(target, imported.toContents(), (layer, error) -> layerDone.accept(layer));
         return new PreparedModel(target, model, true, true);
+    }
+
+    /**
+     * Whether the import at {@code target} was made from {@code source}. The import's name comes from
+     * the checkpoint's directory (or GGUF file) name alone, so two checkpoints of one name, in two
+     * directories, share it: without this check the second was served the first one's weights
+     * whenever its files were older than that import. The import records its source's path; a
+     * different file there (symbolic links resolved), or a record that cannot be read, imports again.
+     */
+    private static boolean importedFrom(Path target, Path source) {
+        try (RippleFile f = RippleFile.open(target)) {
+            String recorded = f.provenance().path("sourceModel").asText("");
+            return !recorded.isEmpty() && Files.isSameFile(Path.of(recorded), source);
+        } catch (IOException | RuntimeException e) {
+            return false;
+        }
     }
 
     /** True when any file of the checkpoint directory changed after {@code time}. */

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.ripple.core.activity.PredictorKind;
+import dev.ripple.core.format.RippleFile;
 import dev.ripple.core.model.decoder.DecoderModel;
 import dev.ripple.core.model.decoder.Detokenizer;
 import dev.ripple.core.model.decoder.Generator;
@@ -46,6 +47,21 @@ class GgufPreparedModelTest {
                 gguf,
                 FileTime.fromMillis(Files.getLastModifiedTime(first.file()).toMillis() + 5000));
         assertTrue(PreparedModel.of(gguf, work, DType.F16, l -> {}).placedNow(), "imported again after a change");
+
+        // another checkpoint of the same file name, in another directory, with files older than the
+        // import: it used to be served the first one's weights (the import is named after the file)
+        Path other = GgufTestModels.tinyLlama(Files.createDirectory(dir.resolve("other")), GgmlType.Q4_0);
+        assertEquals(gguf.getFileName(), other.getFileName());
+        Files.setLastModifiedTime(other, FileTime.fromMillis(0));
+        PreparedModel otherPrepared = PreparedModel.of(other, work, DType.F16, l -> {});
+        assertTrue(otherPrepared.placedNow(), "another checkpoint of the same name is imported, not served the first");
+        try (RippleFile f = RippleFile.open(otherPrepared.file())) {
+            assertTrue(Files.isSameFile(
+                    other, Path.of(f.provenance().path("sourceModel").asText())));
+        }
+        Files.setLastModifiedTime(gguf, FileTime.fromMillis(0)); // unchanged since, as far as times tell
+        assertTrue(PreparedModel.of(gguf, work, DType.F16, l -> {}).placedNow(), "and the first again after it");
+        assertFalse(PreparedModel.of(gguf, work, DType.F16, l -> {}).placedNow(), "then reused");
 
         RuntimeOptions options =
                 RuntimeOptions.defaults().withReader(ReaderKind.POSITIONAL).withPredictor(PredictorKind.DENSE);
