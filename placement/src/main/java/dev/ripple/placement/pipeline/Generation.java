@@ -21,6 +21,7 @@ import dev.ripple.core.tokenizer.UnsupportedChatTemplateException;
 import dev.ripple.io.device.EmulatedReader;
 import dev.ripple.placement.PreparedModel;
 import dev.ripple.placement.pipeline.InvalidGenerationRequestException.Input;
+import dev.ripple.placement.synthetic.GeneratedWeights;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -130,7 +131,12 @@ public final class Generation {
                     ? "real reads " + e.realReads()
                     : options.reader().cliName() + " reads from the disk";
             MemoryPlan memory = p.budget().orElseGet(() -> held(m, p));
-            return new GenerationResult(p, result, memory, realReads);
+            return new GenerationResult(
+                    p,
+                    result,
+                    memory,
+                    realReads,
+                    GeneratedWeights.inArchitecture(m.file().architecture()));
         }
     }
 

@@ -23,19 +23,20 @@ import java.util.Locale;
  * @param result    the generated ids, text, stop reason and per-step costs
  * @param memory    the DRAM split: the request's budget, or what the run held without one
  * @param realReads where the reads' bytes came from (an emulated device's: DRAM or the disk)
+ * @param generatedWeights true when the model holds weights made by {@code ripple synth}: its
+ *     figures must say so (read from the file's architecture while it was open)
  */
 public record GenerationResult(
-        PreparedGeneration prepared, Generator.Result result, MemoryPlan memory, String realReads) {
+        PreparedGeneration prepared,
+        Generator.Result result,
+        MemoryPlan memory,
+        String realReads,
+        boolean generatedWeights) {
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
     /** The speed and I/O figures of {@link #result()}. */
     public GenerationStats stats() {
         return GenerationStats.of(result);
-    }
-
-    /** True when the model holds weights made by {@code ripple synth}: its figures must say so. */
-    public boolean generatedWeights() {
-        return GeneratedWeights.of(prepared.model().file());
     }
 
     /**
