@@ -76,6 +76,26 @@ class LinkingPolicyTest {
         assertEquals(residents, sim.residentSlots(0).length, "a long read is refused once DRAM is rationed");
     }
 
+    /**
+     * Room rule 0 judges must leave out what this token already admitted at random: a long read
+     * admitted slot by slot (probability 1 here) takes room, and a later long read that fits only if
+     * that room is forgotten is not made a group. Counted wrongly, the later read became a group the
+     * cache could not hold, and when one member was evicted its partners went too.
+     */
+    @Test
+    void randomAdmissionsTakeTheIdleRoomOfLaterLongReads() {
+        CacheSimulator sim = new CacheSimulator(
+                1_000, ONE_LAYER, new CacheSettings.Linking(new CacheSettings.Lru(), 3, 1.0, 42L).newPolicy());
+        sim.access(0, new int[] {0, 1, 2}, new int[] {0, 0, 0}, 3); // rule 0: a group of 3 in 10
+        int[] needed = {10, 11, 12, 13, 14, 15, 16, 17, 30, 31, 32};
+        int[] twoReads = {0, 0, 0, 0, 0, 0, 0, 0, 1, 1, 1};
+        // 3 + 8 do not fit: the 8 are admitted at random; 3 + 8 + 3 do not fit either, so are the 3
+        sim.access(0, needed, twoReads, needed.length);
+        sim.access(0, new int[] {11, 12, 13, 14, 15, 16, 17}, new int[] {0, 1, 2, 3, 4, 5, 6}, 7); // 30 is LRU now
+        sim.access(0, new int[] {40}, 1); // evicts 30 alone
+        assertArrayEquals(new int[] {11, 12, 13, 14, 15, 16, 17, 31, 32, 40}, sim.residentSlots(0));
+    }
+
     @Test
     void completesAShortRunWhosePartIsResident() {
         CacheSimulator sim = linking(100_000, "lru");
