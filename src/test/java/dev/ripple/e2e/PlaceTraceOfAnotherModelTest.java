@@ -44,7 +44,9 @@ class PlaceTraceOfAnotherModelTest {
         String err = refused.err().strip();
         assertEquals(1, err.lines().count(), err);
         assertTrue(err.contains(optTrace.toString()) && err.contains(gguf.toString()), err);
-        assertTrue(err.contains("'opt'"), "names the checkpoint the trace was recorded on: " + err);
+        assertTrue(
+                err.contains(TinyOpt.dir().toRealPath().toString()),
+                "names the checkpoint the trace was recorded on: " + err);
         assertFalse(Files.exists(out), "nothing written");
 
         // the GGUF's own trace places
@@ -52,5 +54,41 @@ class PlaceTraceOfAnotherModelTest {
         DecoderSteps.profile(gguf, ggufTrace, 300, work);
         DecoderSteps.place(gguf, ggufTrace, out, "--work", work.toString());
         assertTrue(Files.isRegularFile(out));
+    }
+
+    /**
+     * The trace records the checkpoint itself, so placing compares files, not names: the same
+     * checkpoint through a symbolic link of another name places (it was refused by name), and another
+     * checkpoint of the same directory name is refused (it was accepted by name).
+     */
+    @Test
+    void theCheckpointIsToldByItsFilesNotItsName() throws Exception {
+        Path work = dir.resolve("work-names");
+        Path optTrace = dir.resolve("opt-names.rtrace");
+        DecoderSteps.profile(TinyOpt.dir(), optTrace, 300, work);
+
+        Path link = Files.createSymbolicLink(
+                dir.resolve("linked-opt"), TinyOpt.dir().toAbsolutePath());
+        Path viaLink = dir.resolve("via-link.ripple");
+        DecoderSteps.place(link, optTrace, viaLink, "--work", work.toString());
+        assertTrue(Files.isRegularFile(viaLink), "the same checkpoint through a link places");
+
+        Path otherOpt = Files.createDirectories(dir.resolve("elsewhere")).resolve("opt");
+        DecoderSteps.synthClustered(otherOpt, "tiny-opt", 50272);
+        Path out = dir.resolve("other-opt.ripple");
+        RippleRun refused = RippleRun.inProcess(
+                "place",
+                "--model",
+                otherOpt.toString(),
+                "--trace",
+                optTrace.toString(),
+                "--out",
+                out.toString(),
+                "--work",
+                work.toString(),
+                "--quiet");
+        assertEquals(1, refused.exit(), refused.err());
+        assertTrue(refused.err().contains("recorded on the checkpoint"), refused.err());
+        assertFalse(Files.exists(out), "nothing written");
     }
 }

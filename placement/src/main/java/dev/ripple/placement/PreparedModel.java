@@ -8,9 +8,11 @@ import dev.ripple.placement.importer.SafetensorsImporter;
 import dev.ripple.placement.importer.gguf.GgufImporter;
 import java.io.IOException;
 import java.nio.file.Files;
+import java.nio.file.InvalidPathException;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
+import java.util.Optional;
 import java.util.function.IntConsumer;
 import java.util.stream.Stream;
 
@@ -70,6 +72,25 @@ public record PreparedModel(Path file, Path source, boolean imported, boolean pl
                 gguf ? GgufImporter.importModel(model, bundles) : SafetensorsImporter.importModel(model, bundles);
         RippleFileWriter.write(target, imported.toContents(), (layer, error) -> layerDone.accept(layer));
         return new PreparedModel(target, model, true, true);
+    }
+
+    /**
+     * The checkpoint {@code file} was imported from, as its provenance records it, with symbolic links
+     * resolved; empty when the recorded source is no checkpoint that is there (an ONNX model, a
+     * generated workload, a file made on another machine). A trace keeps it ({@code
+     * TraceInfo.checkpoint}) so that placing can tell by the file whether the trace is of the
+     * checkpoint it places.
+     */
+    public static Optional<Path> checkpointOf(RippleFile file) {
+        String recorded = file.provenance().path("sourceModel").asText("");
+        try {
+            Path source = Path.of(recorded);
+            return !recorded.isEmpty() && Files.exists(source) && isCheckpoint(source)
+                    ? Optional.of(source.toRealPath())
+                    : Optional.empty();
+        } catch (InvalidPathException | IOException e) {
+            return Optional.empty();
+        }
     }
 
     /**

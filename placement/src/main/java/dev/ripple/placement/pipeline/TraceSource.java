@@ -2,7 +2,9 @@ package dev.ripple.placement.pipeline;
 
 import dev.ripple.placement.PreparedModel;
 import dev.ripple.placement.trace.ActivationTrace;
+import java.io.IOException;
 import java.nio.file.Files;
+import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.util.Optional;
 import java.util.regex.Matcher;
@@ -11,11 +13,17 @@ import java.util.regex.Pattern;
 /**
  * Whether a trace was recorded on the checkpoint being placed. Two decoders of one shape (the same
  * layers, FFN width and hidden size, which {@link PlacementPipeline#requireMatches} checks) can still
- * be different models; the trace then names another one. A trace records the file it profiled, and
- * when that file was the import of a checkpoint ({@code <checkpoint>-<dtype>-identity.ripple}, made
- * by {@link PreparedModel#of}) the name is the checkpoint's own, as reliable as the shape. Other
- * recorded names (a renamed or placed .ripple file, an ONNX model) say nothing certain and are not
- * compared.
+ * be different models; the trace then names another one.
+ *
+ * <p>A trace of an import records the checkpoint itself ({@link
+ * dev.ripple.placement.trace.TraceInfo#checkpoint}); when both it and the checkpoint being placed are
+ * on this machine, they are compared as files, so a checkpoint reached through a symbolic link passes
+ * and another checkpoint of the same name does not. A copy is refused too: telling it from another
+ * checkpoint would mean reading both. Otherwise (a
+ * trace made elsewhere, or before traces recorded it) the recorded file name is compared: when it was
+ * the import of a checkpoint ({@code <checkpoint>-<dtype>-identity.ripple}, made by {@link
+ * PreparedModel#of}) the name is the checkpoint's own. Other recorded names (a renamed or placed
+ * .ripple file, an ONNX model) say nothing certain and are not compared.
  */
 final class TraceSource {
     private static final Pattern IMPORT = Pattern.compile("(.+)-[a-z0-9_]+-identity\\.ripple");
@@ -27,11 +35,39 @@ final class TraceSource {
      *     checkpoint other than {@code model}
      */
     static void requireRecordedOn(Path model, ActivationTrace trace, String what) {
+        Optional<Boolean> same = sameCheckpoint(model, trace.info().checkpoint());
+        if (same.isPresent()) {
+            if (!same.get()) {
+                throw new IllegalArgumentException(
+                        what + " was recorded on the checkpoint " + trace.info().checkpoint() + ", not on " + model
+                                + ": profile " + model + " for a trace of it");
+            }
+            return;
+        }
         Optional<String> recorded = importedCheckpoint(trace.info().model());
         Optional<String> placing = checkpointName(model);
         if (recorded.isPresent() && placing.isPresent() && !recorded.get().equals(placing.get())) {
             throw new IllegalArgumentException(what + " was recorded on the checkpoint '" + recorded.get() + "' ("
                     + trace.info().model() + "), not on " + model + ": profile " + model + " for a trace of it");
+        }
+    }
+
+    /**
+     * Whether {@code model} is the checkpoint the trace recorded, judged by the files; empty when that
+     * cannot be told here (nothing recorded, either side is no checkpoint or is not on this machine).
+     */
+    static Optional<Boolean> sameCheckpoint(Path model, String recorded) {
+        if (recorded.isEmpty() || !Files.exists(model) || !PreparedModel.isCheckpoint(model)) {
+            return Optional.empty();
+        }
+        try {
+            Path source = PreparedModel.isGguf(model) || Files.isDirectory(model)
+                    ? model
+                    : model.toAbsolutePath().getParent();
+            Path checkpoint = Path.of(recorded);
+            return Files.exists(checkpoint) ? Optional.of(Files.isSameFile(checkpoint, source)) : Optional.empty();
+        } catch (InvalidPathException | IOException e) {
+            return Optional.empty();
         }
     }
 

@@ -6,6 +6,7 @@ import dev.ripple.core.format.RippleFile;
 import dev.ripple.core.model.decoder.DecoderModel;
 import dev.ripple.core.model.decoder.Session;
 import dev.ripple.core.runtime.MappedFfn;
+import dev.ripple.placement.PreparedModel;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.Arrays;
@@ -70,6 +71,7 @@ public final class DecoderProfiler implements AutoCloseable {
         boolean moments = width <= OnnxProfiler.MAX_MOMENT_WIDTH;
         ProfileRecording recording = new ProfileRecording(
                 file.path().getFileName().toString(),
+                PreparedModel.checkpointOf(file).map(Path::toString).orElse(""),
                 layers.stream().map(FfnLayerSection::spec).toList(),
                 layers.stream().map(l -> DownProjection.of(file, l)).toList(),
                 rule,

@@ -177,6 +177,7 @@ public final class OnnxProfiler implements AutoCloseable {
         List<FfnLayerWeights> layers = model.weights();
         ProfileRecording recording = new ProfileRecording(
                 file.getFileName().toString(),
+                "",
                 layers.stream().map(FfnLayerWeights::spec).toList(),
                 layers.stream().map(DownProjection::of).toList(),
                 rule,

@@ -17,6 +17,7 @@ import org.roaringbitmap.RoaringBitmap;
  */
 final class ProfileRecording {
     private final String model;
+    private final String checkpoint;
     private final ActivityRule rule;
     private final ProfileOptions options;
     private final LayerRecorder[] recorders;
@@ -27,16 +28,19 @@ final class ProfileRecording {
 
     /**
      * @param model         the model's name, for the trace
+     * @param checkpoint    the checkpoint the model was imported from, or empty ({@link TraceInfo#checkpoint})
      * @param recordMoments whether FFN input moments are summed (inputs are then given with each passage)
      */
     ProfileRecording(
             String model,
+            String checkpoint,
             List<FfnLayerSpec> specs,
             List<DownProjection> downs,
             ActivityRule rule,
             ProfileOptions options,
             boolean recordMoments) {
         this.model = model;
+        this.checkpoint = checkpoint;
         this.rule = rule;
         this.options = options;
         int layers = specs.size();
@@ -49,7 +53,7 @@ final class ProfileRecording {
             }
         }
         this.trace = new ActivationTrace(
-                new TraceInfo(model, "", rule.describe(), 0),
+                new TraceInfo(model, "", rule.describe(), 0, checkpoint),
                 specs.stream().mapToInt(FfnLayerSpec::dFfn).toArray());
     }
 
@@ -106,7 +110,7 @@ final class ProfileRecording {
             meanAct[l] = recorders[l].meanActivation();
             meanInactive[l] = recorders[l].meanInactiveActivation();
         }
-        ActivationTrace done = trace.withInfo(new TraceInfo(model, corpus, rule.describe(), tokens));
+        ActivationTrace done = trace.withInfo(new TraceInfo(model, corpus, rule.describe(), tokens, checkpoint));
         done.setMeanInactive(meanInactive);
         List<InputMoments> inputMoments = moments == null || tokens == 0
                 ? List.of()

@@ -86,6 +86,9 @@ public final class TraceFiles {
         info.put("corpus", t.info().corpus());
         info.put("rule", t.info().rule());
         info.put("tokens", t.info().tokens());
+        if (!t.info().checkpoint().isEmpty()) {
+            info.put("checkpoint", t.info().checkpoint());
+        }
         byte[] json = JSON.writeValueAsBytes(info);
         out.u32(json.length);
         out.bytes(json);
@@ -331,7 +334,8 @@ public final class TraceFiles {
                     n.path("model").asText(""),
                     n.path("corpus").asText(""),
                     n.path("rule").asText(""),
-                    n.path("tokens").asLong());
+                    n.path("tokens").asLong(),
+                    n.path("checkpoint").asText(""));
         } catch (IOException e) {
             throw new TraceFormatException(file, "info", Problem.INCONSISTENT, "bad JSON: " + e.getMessage(), e);
         }

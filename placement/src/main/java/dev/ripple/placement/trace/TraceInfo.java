@@ -8,5 +8,19 @@ package dev.ripple.placement.trace;
  * @param corpus the text it was run on (file name and the part used, e.g. "europarl en, lines 0-999")
  * @param rule   the activity rule, in its textual form (e.g. "act > 0")
  * @param tokens number of tokens recorded
+ * @param checkpoint the checkpoint (directory or GGUF file) the profiled file was imported from, as
+ *     that file's provenance records it, or empty when it was none (an ONNX model, a generated trace).
+ *     It lets a placement check that a trace belongs to the checkpoint it places by the file itself,
+ *     whatever the names: a checkpoint reached through a symbolic link is still the same one.
  */
-public record TraceInfo(String model, String corpus, String rule, long tokens) {}
+public record TraceInfo(String model, String corpus, String rule, long tokens, String checkpoint) {
+
+    public TraceInfo {
+        checkpoint = checkpoint == null ? "" : checkpoint;
+    }
+
+    /** A trace of no imported checkpoint. */
+    public TraceInfo(String model, String corpus, String rule, long tokens) {
+        this(model, corpus, rule, tokens, "");
+    }
+}

@@ -58,6 +58,10 @@ class DecoderProfilerTest {
         }
         ActivationTrace t = r.trace();
         assertEquals(60, r.tokens(), "the token budget cuts the last passage");
+        assertEquals(
+                dir.resolve("opt").toRealPath().toString(),
+                t.info().checkpoint(),
+                "the checkpoint imported, for placing to tell it by its files");
         assertEquals(spec.numLayers(), t.layers());
         assertEquals(spec.numLayers(), r.inputMoments().size());
         assertEquals(60, r.inputMoments().getFirst().count());

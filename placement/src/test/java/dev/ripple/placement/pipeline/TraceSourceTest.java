@@ -35,4 +35,26 @@ class TraceSourceTest {
         assertEquals(Optional.of("tiny"), TraceSource.checkpointName(gguf));
         assertEquals(Optional.empty(), TraceSource.checkpointName(ripple), "a .ripple file is compared by shape only");
     }
+
+    @Test
+    void aRecordedCheckpointIsComparedAsAFile() throws Exception {
+        Path ckpt = Files.createDirectories(dir.resolve("a").resolve("opt"));
+        Path sameName = Files.createDirectories(dir.resolve("b").resolve("opt"));
+        Path link = Files.createSymbolicLink(dir.resolve("link"), ckpt);
+        Path weights = Files.writeString(ckpt.resolve("model.safetensors"), "x");
+        String recorded = ckpt.toRealPath().toString();
+        assertEquals(Optional.of(true), TraceSource.sameCheckpoint(ckpt, recorded));
+        assertEquals(Optional.of(true), TraceSource.sameCheckpoint(link, recorded), "through a link");
+        assertEquals(Optional.of(true), TraceSource.sameCheckpoint(weights, recorded), "its weights file");
+        assertEquals(Optional.of(false), TraceSource.sameCheckpoint(sameName, recorded), "same name, other files");
+    }
+
+    @Test
+    void whatCannotBeComparedHereFallsBackToNames() throws Exception {
+        Path ckpt = Files.createDirectories(dir.resolve("opt"));
+        Path ripple = Files.writeString(dir.resolve("m.ripple"), "x");
+        assertEquals(Optional.empty(), TraceSource.sameCheckpoint(ckpt, ""), "nothing recorded");
+        assertEquals(Optional.empty(), TraceSource.sameCheckpoint(ckpt, "/made/elsewhere/opt"), "not on this machine");
+        assertEquals(Optional.empty(), TraceSource.sameCheckpoint(ripple, ckpt.toString()), "no checkpoint placed");
+    }
 }

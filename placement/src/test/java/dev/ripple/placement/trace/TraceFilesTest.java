@@ -28,7 +28,8 @@ class TraceFilesTest {
 
     static ActivationTrace randomTrace(long seed, int[] neurons, int tokens) {
         Random rnd = new Random(seed);
-        ActivationTrace t = new ActivationTrace(new TraceInfo("model.onnx", "corpus ü", "act > 0", tokens), neurons);
+        ActivationTrace t = new ActivationTrace(
+                new TraceInfo("model.onnx", "corpus ü", "act > 0", tokens, "/models/ü opt"), neurons);
         for (int l = 0; l < neurons.length; l++) {
             for (int k = 0; k < tokens; k++) {
                 RoaringBitmap b = new RoaringBitmap();
