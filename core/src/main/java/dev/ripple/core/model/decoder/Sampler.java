@@ -131,16 +131,26 @@ public final class Sampler {
     }
 
     private int draw(float[] z) {
-        int n = z.length;
-        float t = settings.temperature();
         // Candidates by descending logit: only the top k when k is set, else every token.
-        int k = settings.topK() > 0 ? Math.min(settings.topK(), n) : n;
+        int k = settings.topK() > 0 ? Math.min(settings.topK(), z.length) : z.length;
         int[] order = topIndices(z, k);
-        double max = z[order[0]] / t;
         if (weights.length < k) {
             weights = new double[k];
         }
-        double[] p = weights;
+        return choose(z, order, k, settings, weights, random);
+    }
+
+    /**
+     * The token drawn among the candidates {@code order[0, k)}, sorted by descending logit: the
+     * softmax of the tempered logits, cut to the top-p set, then one uniform draw. Static and given
+     * its working array, so that a reference sampler in the tests (fresh arrays, a boxed sort)
+     * draws through this same code and checks only what the reuse changes.
+     *
+     * @param p at least k doubles; overwritten
+     */
+    static int choose(float[] z, int[] order, int k, Settings settings, double[] p, SplittableRandom random) {
+        float t = settings.temperature();
+        double max = z[order[0]] / t;
         double sum = 0;
         for (int i = 0; i < k; i++) {
             p[i] = Math.exp(z[order[i]] / t - max);

@@ -149,7 +149,7 @@ final class VectorKernels implements Kernels {
     public void axpy(DType dtype, float a, MemorySegment segment, long byteOffset, float[] y, int n, float[] scratch) {
         if (dtype != DType.F32) {
             widen(dtype, segment, byteOffset, scratch, n);
-            axpyArrays(a, scratch, y, n);
+            axpyArrays(a, scratch, 0, y, n);
             return;
         }
         FloatVector av = FloatVector.broadcast(S, a);
@@ -161,20 +161,6 @@ final class VectorKernels implements Kernels {
         }
         for (; k < n; k++) {
             y[k] += a * segment.get(ScalarKernels.F32, byteOffset + 4L * k);
-        }
-    }
-
-    private static void axpyArrays(float a, float[] w, float[] y, int n) {
-        FloatVector av = FloatVector.broadcast(S, a);
-        int k = 0;
-        int upper = S.loopBound(n);
-        for (; k < upper; k += S.length()) {
-            FloatVector.fromArray(S, w, k)
-                    .fma(av, FloatVector.fromArray(S, y, k))
-                    .intoArray(y, k);
-        }
-        for (; k < n; k++) {
-            y[k] += a * w[k];
         }
     }
 
@@ -525,7 +511,7 @@ final class VectorKernels implements Kernels {
         }
     }
 
-    /** y[k] += a · w[at + k]. */
+    /** y[k] += a · w[at + k]: a row widened into an array ({@link #axpy}) or staged among others ({@link #axpyRows}). */
     private static void axpyArrays(float a, float[] w, int at, float[] y, int n) {
         FloatVector av = FloatVector.broadcast(S, a);
         int k = 0;

@@ -138,7 +138,11 @@ class SamplerTest {
         }
     }
 
-    /** The sampler as it was before it reused its arrays: the reference of the test above. */
+    /**
+     * The sampler as it was before it reused its arrays, the reference of the test above: a fresh
+     * penalized copy and seen marks, and a boxed sort of every index, then the same draw among the
+     * candidates ({@link Sampler#choose}, given a fresh weight array).
+     */
     private static final class ReferenceSampler {
         private final Sampler.Settings settings;
         private final SplittableRandom random;
@@ -163,7 +167,6 @@ class SamplerTest {
                 }
             }
             int n = z.length;
-            float t = settings.temperature();
             int k = settings.topK() > 0 ? Math.min(settings.topK(), n) : n;
             float[] zz = z;
             Integer[] idx = new Integer[n];
@@ -171,36 +174,11 @@ class SamplerTest {
                 idx[i] = i;
             }
             Arrays.sort(idx, (a, b) -> zz[a] != zz[b] ? Float.compare(zz[b], zz[a]) : Integer.compare(a, b));
-            double max = z[idx[0]] / t;
-            double[] p = new double[k];
-            double sum = 0;
+            int[] order = new int[k];
             for (int i = 0; i < k; i++) {
-                p[i] = Math.exp(z[idx[i]] / t - max);
-                sum += p[i];
+                order[i] = idx[i];
             }
-            int keep = k;
-            if (settings.topP() < 1f) {
-                double cumulative = 0;
-                for (int i = 0; i < k; i++) {
-                    cumulative += p[i] / sum;
-                    if (cumulative >= settings.topP()) {
-                        keep = i + 1;
-                        break;
-                    }
-                }
-            }
-            double total = 0;
-            for (int i = 0; i < keep; i++) {
-                total += p[i];
-            }
-            double u = random.nextDouble() * total;
-            for (int i = 0; i < keep; i++) {
-                u -= p[i];
-                if (u < 0) {
-                    return idx[i];
-                }
-            }
-            return idx[keep - 1];
+            return Sampler.choose(z, order, k, settings, new double[k], random);
         }
     }
 

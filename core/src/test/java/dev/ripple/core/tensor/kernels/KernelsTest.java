@@ -99,7 +99,7 @@ class KernelsTest {
     }
 
     /**
-     * The vector dot products sum in one documented order, emulated here lane by lane: so their
+     * The vector dot products sum in one documented order, emulated lane by lane ({@link VectorOrder}): so their
      * results cannot depend on whether the JIT compiled them (an intrinsified reduceLanes sums in a
      * different order from the interpreted one, and did make the first calls of a run differ).
      */
@@ -121,14 +121,14 @@ class KernelsTest {
                 }
             }
             assertEquals(
-                    Float.floatToRawIntBits(emulatedDot(w, xs[0], lanes)),
+                    Float.floatToRawIntBits(VectorOrder.fourChainDot(w, xs[0], n, lanes)),
                     Float.floatToRawIntBits(best.dot(DType.F32, seg, 0, xs[0], n, null)),
                     "dot");
             float[] four = new float[4];
             best.dot4(DType.F32, seg, 0, xs[0], xs[1], xs[2], xs[3], n, null, four);
             for (int i = 0; i < 4; i++) {
                 assertEquals(
-                        Float.floatToRawIntBits(emulatedDot4(w, xs[i], lanes)),
+                        Float.floatToRawIntBits(VectorOrder.oneChainDot(w, xs[i], n, lanes)),
                         Float.floatToRawIntBits(four[i]),
                         "dot4 token " + i);
             }
@@ -142,64 +142,5 @@ class KernelsTest {
         } else {
             seg.set(LittleEndian.I16, at, (short) dtype.encode(w));
         }
-    }
-
-    /** VectorKernels.dot: four accumulators over blocks of four vectors, then one, a fixed lane tree, a scalar tail. */
-    private static float emulatedDot(float[] w, float[] x, int lanes) {
-        int n = w.length;
-        float[][] acc = new float[4][lanes];
-        int k = 0;
-        int upper4 = n - n % (4 * lanes);
-        for (; k < upper4; k += 4 * lanes) {
-            for (int a = 0; a < 4; a++) {
-                for (int l = 0; l < lanes; l++) {
-                    acc[a][l] = Math.fma(w[k + a * lanes + l], x[k + a * lanes + l], acc[a][l]);
-                }
-            }
-        }
-        for (; k + lanes <= n; k += lanes) {
-            for (int l = 0; l < lanes; l++) {
-                acc[0][l] = Math.fma(w[k + l], x[k + l], acc[0][l]);
-            }
-        }
-        float[] v = new float[lanes];
-        for (int l = 0; l < lanes; l++) {
-            v[l] = (acc[0][l] + acc[1][l]) + (acc[2][l] + acc[3][l]);
-        }
-        float sum = tree(v);
-        for (; k < n; k++) {
-            sum += x[k] * w[k];
-        }
-        return sum;
-    }
-
-    /** VectorKernels.dot4, one token: one accumulator, the lane tree, a scalar tail. */
-    private static float emulatedDot4(float[] w, float[] x, int lanes) {
-        int n = w.length;
-        float[] acc = new float[lanes];
-        int k = 0;
-        for (; k + lanes <= n; k += lanes) {
-            for (int l = 0; l < lanes; l++) {
-                acc[l] = Math.fma(w[k + l], x[k + l], acc[l]);
-            }
-        }
-        float sum = tree(acc);
-        for (; k < n; k++) {
-            sum += x[k] * w[k];
-        }
-        return sum;
-    }
-
-    /** Lane i += lane (i + half) mod length, halving until one lane is left. */
-    private static float tree(float[] v) {
-        float[] a = v.clone();
-        for (int half = a.length / 2; half >= 1; half /= 2) {
-            float[] b = new float[a.length];
-            for (int l = 0; l < a.length; l++) {
-                b[l] = a[l] + a[(l + half) % a.length];
-            }
-            a = b;
-        }
-        return a[0];
     }
 }

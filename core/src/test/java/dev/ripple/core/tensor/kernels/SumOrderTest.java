@@ -11,7 +11,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
 /**
- * The Vector API sequence kernels' order of operations, written out in scalar Java and compared
+ * The Vector API sequence kernels' order of operations, written out in scalar Java ({@link VectorOrder}) and compared
  * bit for bit, cold and after C2 has compiled the kernels: a change that moves where a kernel keeps
  * its partial sums (registers, an array, another method) must not move a rounding. {@code dotRows}:
  * per (row, token) one accumulator of lane-wise fused multiply-adds, the halving tree of lane
@@ -34,7 +34,7 @@ class SumOrderTest {
         float[] expected = new float[rows * count];
         for (int r = 0; r < rows; r++) {
             for (int t = 0; t < count; t++) {
-                expected[r * count + t] = laneTreeDot(w[r], xs[t], n);
+                expected[r * count + t] = VectorOrder.oneChainDot(w[r], xs[t], n, LANES);
             }
         }
         float[] scratch = new float[rows * n];
@@ -93,7 +93,7 @@ class SumOrderTest {
         float[] w = gaussian(rnd, n);
         float[] x = gaussian(rnd, n);
         MemorySegment seg = MemorySegment.ofArray(w);
-        int bits = Float.floatToRawIntBits(fourChainDot(w, x, n));
+        int bits = Float.floatToRawIntBits(VectorOrder.fourChainDot(w, x, n, LANES));
         float[] scratch = new float[n];
         for (int call = 0; call < WARM_CALLS; call++) {
             float given = VECTOR.dot(DType.F32, seg, 0, x, n, scratch);
@@ -103,62 +103,6 @@ class SumOrderTest {
                 assertEquals(bits, Float.floatToRawIntBits(none), "call " + call + ", no scratch");
             }
         }
-    }
-
-    /** {@code VectorKernels.dot}'s order: four accumulators, paired sums, the lane tree, the tail. */
-    private static float fourChainDot(float[] w, float[] x, int n) {
-        float[][] acc = new float[4][LANES];
-        int k = 0;
-        int upper4 = n - n % (4 * LANES);
-        for (; k < upper4; k += 4 * LANES) {
-            for (int a = 0; a < 4; a++) {
-                for (int l = 0; l < LANES; l++) {
-                    int i = k + a * LANES + l;
-                    acc[a][l] = Math.fma(w[i], x[i], acc[a][l]);
-                }
-            }
-        }
-        int upper = n - n % LANES;
-        for (; k < upper; k += LANES) {
-            for (int l = 0; l < LANES; l++) {
-                acc[0][l] = Math.fma(w[k + l], x[k + l], acc[0][l]);
-            }
-        }
-        float[] lanes = new float[LANES];
-        for (int l = 0; l < LANES; l++) {
-            lanes[l] = (acc[0][l] + acc[1][l]) + (acc[2][l] + acc[3][l]);
-        }
-        for (int h = LANES / 2; h >= 1; h /= 2) {
-            for (int i = 0; i < h; i++) {
-                lanes[i] = lanes[i] + lanes[i + h];
-            }
-        }
-        float s = lanes[0];
-        for (; k < n; k++) {
-            s += x[k] * w[k];
-        }
-        return s;
-    }
-
-    /** One vector accumulator's lanes, the halving tree of {@code VectorKernels.sum}, the scalar tail. */
-    private static float laneTreeDot(float[] w, float[] x, int n) {
-        float[] acc = new float[LANES];
-        int upper = n - n % LANES;
-        for (int k = 0; k < upper; k += LANES) {
-            for (int l = 0; l < LANES; l++) {
-                acc[l] = Math.fma(w[k + l], x[k + l], acc[l]);
-            }
-        }
-        for (int h = LANES / 2; h >= 1; h /= 2) {
-            for (int i = 0; i < h; i++) {
-                acc[i] = acc[i] + acc[i + h];
-            }
-        }
-        float s = acc[0];
-        for (int k = upper; k < n; k++) {
-            s += x[k] * w[k];
-        }
-        return s;
     }
 
     private static void assertBits(float[] expected, float[] actual, int n, String what) {
