@@ -3,8 +3,6 @@ package dev.ripple.bench.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import java.io.IOException;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.stream.Stream;
@@ -49,16 +47,13 @@ class CalibrateOptionsTest {
      * arguments: its one-line error, failing the test unless it exits 1 having written nothing.
      */
     private String refusal(String mode, String option, String value) throws IOException {
-        StringWriter err = new StringWriter();
-        String[] args = Stream.concat(
+        String line = CommandRuns.refusal(Stream.concat(
                         Stream.of("calibrate", "--dir", dir.toString(), "--quiet", option, value),
                         Stream.of(mode.split(" ")).filter(a -> !a.isEmpty()))
-                .toArray(String[]::new);
-        int exit = RippleCommand.run(new PrintWriter(new StringWriter()), new PrintWriter(err), args);
-        assertEquals(1, exit, err.toString());
+                .toArray(String[]::new));
         try (Stream<Path> written = Files.list(dir)) {
             assertEquals(0, written.count(), "nothing is written before the option is checked");
         }
-        return err.toString().strip();
+        return line;
     }
 }
