@@ -6,7 +6,8 @@ import picocli.CommandLine.Option;
 /**
  * {@code --cache}: the bundle cache's policy, a picocli mixin of the commands that run one model
  * under one policy (demo, generate). Like {@link CacheBudgetOptions} it only holds the value: the
- * API each command builds checks it ({@code Demo.Settings}, {@code RuntimeOptions}).
+ * API each command builds checks it ({@code Demo.Settings}, {@code RuntimeOptions}). The default is
+ * the demo's ({@link Demo.Settings#DEFAULT_CACHE}), linking, which is also the runtime's.
  */
 final class CachePolicyOptions {
     @Option(

@@ -7,7 +7,8 @@ import picocli.CommandLine.Option;
 /**
  * {@code --reader}: how bundles are read from flash. A picocli mixin of {@link IoOptions} and of
  * demo, which takes the reader but not the queue depth or an emulated device, so that the option
- * has one name, default and help wherever it appears.
+ * has one name, default and help wherever it appears. The default is the demo's ({@link
+ * Demo.Settings#DEFAULT_READER}, direct I/O), which every command shares.
  */
 final class ReaderOptions {
     @Option(
