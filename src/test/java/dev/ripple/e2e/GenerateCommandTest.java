@@ -10,6 +10,7 @@ import dev.ripple.core.format.RippleFile;
 import dev.ripple.core.tokenizer.Tokenizer;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.stream.Stream;
 import java.util.stream.StreamSupport;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -68,19 +69,7 @@ class GenerateCommandTest {
         assertTrue(run.out().contains("decode") && run.out().contains("memory: resident"), run.out());
 
         // the same file read at an emulated phone's pace says so, and where its real bytes came from
-        RippleRun emulated = RippleRun.succeeds(
-                "generate",
-                "--model",
-                opt.toString(),
-                "--prompt-ids",
-                "1,2,3",
-                "--max-tokens",
-                "2",
-                "--device",
-                "ufs-4.0",
-                "--work",
-                work.toString(),
-                "--quiet");
+        RippleRun emulated = generateSucceeds("--prompt-ids", "1,2,3", "--max-tokens", "2", "--device", "ufs-4.0");
         assertTrue(
                 emulated.out().contains("I/O EMULATED: every read took the time of ufs-4.0")
                         && emulated.out().contains("real reads from DRAM"),
@@ -233,17 +222,7 @@ class GenerateCommandTest {
 
     @Test
     void impossibleRequestsAreOneLineErrors() throws Exception {
-        RippleRun tiny = RippleRun.inProcess(
-                "generate",
-                "--model",
-                opt.toString(),
-                "--prompt-ids",
-                "2,10,11",
-                "--dram",
-                "1MiB",
-                "--work",
-                work.toString(),
-                "--quiet");
+        RippleRun tiny = generate("--prompt-ids", "2,10,11", "--dram", "1MiB");
         assertEquals(1, tiny.exit());
         assertTrue(
                 tiny.err().startsWith("ripple: --dram, --context: a DRAM budget of 1.0 MiB")
@@ -251,26 +230,14 @@ class GenerateCommandTest {
                         && tiny.err().strip().lines().count() == 1,
                 tiny.err());
 
-        RippleRun both =
-                RippleRun.inProcess("generate", "--model", opt.toString(), "--prompt", "x", "--prompt-ids", "1");
+        RippleRun both = generate("--prompt", "x", "--prompt-ids", "1");
         assertEquals(1, both.exit());
         assertTrue(both.err().contains("--prompt TEXT or as --prompt-ids 1,2,3, one of them"), both.err());
-        RippleRun system = RippleRun.inProcess("generate", "--model", opt.toString(), "--prompt", "x", "--system", "y");
+        RippleRun system = generate("--prompt", "x", "--system", "y");
         assertEquals("ripple: --system needs --chat", system.err().strip(), "the API's rule in the options' names");
-        RippleRun none =
-                RippleRun.inProcess("generate", "--model", opt.toString(), "--prompt-ids", "1", "--max-tokens", "0");
+        RippleRun none = generate("--prompt-ids", "1", "--max-tokens", "0");
         assertTrue(none.err().startsWith("ripple: --max-tokens: "), none.err());
-        RippleRun shortContext = RippleRun.inProcess(
-                "generate",
-                "--model",
-                opt.toString(),
-                "--prompt-ids",
-                "2,10,11",
-                "--context",
-                "3",
-                "--work",
-                work.toString(),
-                "--quiet");
+        RippleRun shortContext = generate("--prompt-ids", "2,10,11", "--context", "3");
         assertTrue(shortContext.err().contains("give a longer --context"), shortContext.err());
 
         Path notAModel = Files.writeString(dir.resolve("nonsense.ripple"), "not a model");
@@ -285,30 +252,10 @@ class GenerateCommandTest {
      */
     @Test
     void theMostTokensAnIntHoldsFillTheModelsContext() {
-        RippleRun run = RippleRun.succeeds(
-                "generate",
-                "--model",
-                opt.toString(),
-                "--prompt-ids",
-                "2,10,11",
-                "--max-tokens",
-                "2147483647",
-                "--work",
-                work.toString(),
-                "--quiet");
+        RippleRun run = generateSucceeds("--prompt-ids", "2,10,11", "--max-tokens", "2147483647");
         assertTrue(run.out().contains("stopped: context_full"), run.out());
 
-        RippleRun tooLong = RippleRun.inProcess(
-                "generate",
-                "--model",
-                opt.toString(),
-                "--prompt-ids",
-                "2,10,11",
-                "--context",
-                "2147483647",
-                "--work",
-                work.toString(),
-                "--quiet");
+        RippleRun tooLong = generate("--prompt-ids", "2,10,11", "--context", "2147483647");
         assertEquals(1, tooLong.exit());
         assertEquals(
                 "ripple: --context 2147483647 is longer than the model's 64 positions",
@@ -318,21 +265,27 @@ class GenerateCommandTest {
     /** A model without a chat template asked for --chat: the formats are listed once, with the option that names one. */
     @Test
     void chatWithoutATemplateListsTheFormatsOnce() {
-        RippleRun chat = RippleRun.inProcess(
-                "generate",
-                "--model",
-                opt.toString(),
-                "--prompt",
-                "hi",
-                "--chat",
-                "--work",
-                work.toString(),
-                "--quiet");
+        RippleRun chat = generate("--prompt", "hi", "--chat");
         assertEquals(1, chat.exit(), chat.err());
         String line = chat.err().strip();
         assertEquals(1, line.lines().count(), line);
         assertTrue(line.endsWith("; --chat-format names one"), line);
         assertEquals(line.indexOf("llama3"), line.lastIndexOf("llama3"), "the formats are listed once: " + line);
+    }
+
+    /** {@code ripple generate} of tiny-opt with {@code options}, in {@link #work}, quietly, in this JVM. */
+    private static RippleRun generate(String... options) {
+        return RippleRun.inProcess(Stream.concat(
+                        Stream.of("generate", "--model", opt.toString(), "--work", work.toString(), "--quiet"),
+                        Stream.of(options))
+                .toArray(String[]::new));
+    }
+
+    /** As {@link #generate}, failing the test, with its stderr, unless the command exits 0. */
+    private static RippleRun generateSucceeds(String... options) {
+        RippleRun run = generate(options);
+        assertEquals(0, run.exit(), run.err());
+        return run;
     }
 
     private static int[] ints(JsonNode array) {

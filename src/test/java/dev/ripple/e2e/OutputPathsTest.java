@@ -47,31 +47,10 @@ class OutputPathsTest {
                 RippleRun.inProcess("profile", "--model", model.toString(), "--out", outdir.toString(), "--quiet"),
                 "--out",
                 outdir + ": is a directory");
-        assertRefused(
-                RippleRun.inProcess(
-                        "generate",
-                        "--model",
-                        model.toString(),
-                        "--prompt-ids",
-                        "1",
-                        "--json",
-                        outdir.toString(),
-                        "--quiet"),
-                "--json",
-                outdir + ": is a directory");
+        assertRefused(generateWithJson(model, outdir), "--json", outdir + ": is a directory");
         Path plainFile = Files.writeString(dir.resolve("plain"), "keep");
         assertRefused(
-                RippleRun.inProcess(
-                        "generate",
-                        "--model",
-                        model.toString(),
-                        "--prompt-ids",
-                        "1",
-                        "--json",
-                        plainFile.resolve("run.json").toString(),
-                        "--quiet"),
-                "--json",
-                plainFile + ": not a directory");
+                generateWithJson(model, plainFile.resolve("run.json")), "--json", plainFile + ": not a directory");
         assertRefused(
                 RippleRun.inProcess(
                         "profile",
@@ -181,6 +160,12 @@ class OutputPathsTest {
     }
 
     /** Exit 2, one line on stderr naming the option and the file with its problem. */
+    /** {@code ripple generate} of {@code model} on the prompt of token 1, its report written to {@code json}. */
+    private static RippleRun generateWithJson(Path model, Path json) {
+        return RippleRun.inProcess(
+                "generate", "--model", model.toString(), "--prompt-ids", "1", "--json", json.toString(), "--quiet");
+    }
+
     private static void assertRefused(RippleRun run, String option, String fileAndProblem) {
         assertEquals(2, run.exit(), run.err());
         String line = run.err().strip();

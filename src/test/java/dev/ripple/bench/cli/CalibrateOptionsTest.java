@@ -3,8 +3,6 @@ package dev.ripple.bench.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import java.io.IOException;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.stream.Stream;
@@ -31,19 +29,7 @@ class CalibrateOptionsTest {
             {"Infinity", "must be finite"},
             {"1e-12", "must be at least a nanosecond, got 1.0E-12"}
         }) {
-            String seconds = refused[0];
-            StringWriter err = new StringWriter();
-            String[] args = Stream.concat(
-                            Stream.of("calibrate", "--dir", dir.toString(), "--quiet", "--seconds-per-point", seconds),
-                            Stream.of(mode.split(" ")).filter(a -> !a.isEmpty()))
-                    .toArray(String[]::new);
-            int exit = RippleCommand.run(new PrintWriter(new StringWriter()), new PrintWriter(err), args);
-            assertEquals(1, exit, err.toString());
-            assertEquals(
-                    "ripple: --seconds-per-point " + refused[1], err.toString().strip());
-            try (Stream<Path> written = Files.list(dir)) {
-                assertEquals(0, written.count(), "nothing is written before the option is checked");
-            }
+            assertEquals("ripple: --seconds-per-point " + refused[1], refusal(mode, "--seconds-per-point", refused[0]));
         }
     }
 
@@ -52,19 +38,22 @@ class CalibrateOptionsTest {
     @ValueSource(strings = {"", "--reader direct"})
     void aTestFileSizeOutOfRangeIsRefusedNamingTheOption(String mode) throws IOException {
         for (String mib : new String[] {"0", "-3", "9223372036854775807"}) {
-            StringWriter err = new StringWriter();
-            String[] args = Stream.concat(
-                            Stream.of("calibrate", "--dir", dir.toString(), "--quiet", "--file-mib", mib),
-                            Stream.of(mode.split(" ")).filter(a -> !a.isEmpty()))
-                    .toArray(String[]::new);
-            int exit = RippleCommand.run(new PrintWriter(new StringWriter()), new PrintWriter(err), args);
-            assertEquals(1, exit, err.toString());
-            assertEquals(
-                    "ripple: --file-mib must be in 1..1048576, got " + mib,
-                    err.toString().strip());
-            try (Stream<Path> written = Files.list(dir)) {
-                assertEquals(0, written.count(), "nothing is written before the option is checked");
-            }
+            assertEquals("ripple: --file-mib must be in 1..1048576, got " + mib, refusal(mode, "--file-mib", mib));
         }
+    }
+
+    /**
+     * {@code ripple calibrate --dir DIR --quiet} with {@code option value} and the {@code mode}'s
+     * arguments: its one-line error, failing the test unless it exits 1 having written nothing.
+     */
+    private String refusal(String mode, String option, String value) throws IOException {
+        String line = CommandRuns.refusal(Stream.concat(
+                        Stream.of("calibrate", "--dir", dir.toString(), "--quiet", option, value),
+                        Stream.of(mode.split(" ")).filter(a -> !a.isEmpty()))
+                .toArray(String[]::new));
+        try (Stream<Path> written = Files.list(dir)) {
+            assertEquals(0, written.count(), "nothing is written before the option is checked");
+        }
+        return line;
     }
 }

@@ -7,8 +7,9 @@ import java.io.StringWriter;
 import picocli.CommandLine;
 
 /**
- * A command object run by picocli in this JVM, for the tests that read what it measured from its
- * package-private fields after the run, beside what it printed.
+ * Commands run in this JVM: a command object run by picocli, for the tests that read what it
+ * measured from its package-private fields after the run, beside what it printed; and {@code ripple}
+ * run on a command line that it must refuse, for the tests of its one-line errors.
  */
 final class CommandRuns {
     private CommandRuns() {}
@@ -23,5 +24,13 @@ final class CommandRuns {
         int exit = cl.execute(args);
         assertEquals(0, exit, printed + "\n" + errors);
         return printed.toString();
+    }
+
+    /** Runs {@code ripple} on {@code args}; its error line, or a failed test showing it unless it exits 1. */
+    static String refusal(String... args) {
+        StringWriter err = new StringWriter();
+        int exit = RippleCommand.run(new PrintWriter(new StringWriter()), new PrintWriter(err), args);
+        assertEquals(1, exit, err.toString());
+        return err.toString().strip();
     }
 }

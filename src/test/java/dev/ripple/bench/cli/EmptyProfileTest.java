@@ -8,8 +8,6 @@ import dev.ripple.placement.trace.ActivationTrace;
 import dev.ripple.placement.trace.TraceFiles;
 import dev.ripple.placement.trace.TraceInfo;
 import java.io.IOException;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
@@ -23,13 +21,6 @@ import org.junit.jupiter.api.io.TempDir;
 class EmptyProfileTest {
     @TempDir
     Path dir;
-
-    private String refusal(String... args) {
-        StringWriter err = new StringWriter();
-        int exit = RippleCommand.run(new PrintWriter(new StringWriter()), new PrintWriter(err), args);
-        assertEquals(1, exit, err.toString());
-        return err.toString().strip();
-    }
 
     @Test
     void anEmptySplitIsATypedErrorWithTheSplitsSizes() throws IOException {
@@ -52,7 +43,7 @@ class EmptyProfileTest {
         assertEquals(
                 "ripple: one.txt: no passages in the heldout split (1 calibration, 0 held out; choose another --split"
                         + " or --heldout-fraction, or give more lines)",
-                refusal(
+                CommandRuns.refusal(
                         "profile",
                         "--text",
                         one.toString(),
@@ -75,7 +66,7 @@ class EmptyProfileTest {
         Path work = dir.resolve("work");
         assertEquals(
                 "ripple: --trace " + trace + ": holds no tokens (profile more text into it, e.g. --split all)",
-                refusal(
+                CommandRuns.refusal(
                         "place",
                         "--trace",
                         trace.toString(),

@@ -4,8 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 
 import java.io.IOException;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -101,7 +99,6 @@ class OptionRangeErrorTest {
             })
     void aValueOutOfRangeIsOneLineNamingItsOption(String command, String line) throws IOException {
         Path work = dir.resolve("work");
-        StringWriter err = new StringWriter();
         // the model, the trace and the workload a row names exist (empty: never read), as path options are
         // checked when the command line is read, so that the value out of range is what is refused
         Files.createFile(dir.resolve("m.ripple"));
@@ -114,10 +111,7 @@ class OptionRangeErrorTest {
                         : a)
                 .toList());
         args.addAll(List.of("--work", work.toString(), "--quiet"));
-        int exit = RippleCommand.run(
-                new PrintWriter(new StringWriter()), new PrintWriter(err), args.toArray(String[]::new));
-        assertEquals(1, exit, err.toString());
-        assertEquals("ripple: " + line, err.toString().strip());
+        assertEquals("ripple: " + line, CommandRuns.refusal(args.toArray(String[]::new)));
         assertFalse(Files.exists(work), "the value is checked before any work");
     }
 }

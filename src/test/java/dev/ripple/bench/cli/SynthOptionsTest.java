@@ -8,6 +8,7 @@ import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -25,24 +26,15 @@ class SynthOptionsTest {
      * failing the test unless the command exits 1.
      */
     private String refusal(String... args) {
-        String[] line = new String[args.length + 2];
-        line[0] = "--preset";
-        line[1] = "tiny-llama";
-        System.arraycopy(args, 0, line, 2, args.length);
-        return refusalAnyPreset(line);
+        return refusalAnyPreset(Stream.concat(Stream.of("--preset", "tiny-llama"), Stream.of(args))
+                .toArray(String[]::new));
     }
 
     /** As {@link #refusal}, with {@code args} naming the preset. */
     private String refusalAnyPreset(String... args) {
-        StringWriter err = new StringWriter();
-        String[] line = new String[args.length + 3];
-        line[0] = "synth";
-        line[1] = "--out";
-        line[2] = dir.resolve("out").toString();
-        System.arraycopy(args, 0, line, 3, args.length);
-        int exit = RippleCommand.run(new PrintWriter(new StringWriter()), new PrintWriter(err), line);
-        assertEquals(1, exit, err.toString());
-        return err.toString().strip();
+        return CommandRuns.refusal(
+                Stream.concat(Stream.of("synth", "--out", dir.resolve("out").toString()), Stream.of(args))
+                        .toArray(String[]::new));
     }
 
     @Test

@@ -3,7 +3,6 @@ package dev.ripple.bench.cli;
 import dev.ripple.bench.harness.Demo;
 import dev.ripple.bench.harness.EncoderText;
 import dev.ripple.bench.harness.FidelityRun;
-import dev.ripple.io.reader.ReaderKind;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -40,17 +39,11 @@ final class DemoCommand implements Callable<Integer> {
             description = "held-out passages embedded and checked (default: ${DEFAULT-VALUE})")
     int sentences;
 
-    @Option(
-            names = "--reader",
-            defaultValue = Demo.Settings.DEFAULT_READER,
-            description = "direct, io_uring, mmap or pread (default: ${DEFAULT-VALUE})")
-    String reader;
+    @Mixin
+    ReaderOptions reader;
 
-    @Option(
-            names = "--cache",
-            defaultValue = Demo.Settings.DEFAULT_CACHE,
-            description = "cache policy (default: ${DEFAULT-VALUE})")
-    String cache;
+    @Mixin
+    CachePolicyOptions cachePolicy;
 
     @Mixin
     CacheBudgetOptions cacheBudget;
@@ -96,8 +89,8 @@ final class DemoCommand implements Callable<Integer> {
                         calibration.tokens,
                         sentences,
                         calibration.rule.rule(),
-                        ReaderKind.parse(reader),
-                        cache,
+                        reader.kind(),
+                        cachePolicy.cache,
                         cacheBudget.fraction,
                         margin.margin,
                         benchSentences));

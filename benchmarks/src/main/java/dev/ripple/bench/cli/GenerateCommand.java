@@ -119,11 +119,8 @@ final class GenerateCommand implements Callable<Integer> {
     @Mixin
     DramOptions dram;
 
-    @Option(
-            names = "--cache",
-            defaultValue = "linking",
-            description = "bundle cache policy: none, lru, s3fifo, lfu, window, linking (default: ${DEFAULT-VALUE})")
-    String cache;
+    @Mixin
+    CachePolicyOptions cachePolicy;
 
     @Mixin
     CacheBudgetOptions cacheBudget;
@@ -192,7 +189,7 @@ final class GenerateCommand implements Callable<Integer> {
             runtime = RuntimeOptions.defaults()
                     .withQueueDepth(io.queueDepth)
                     .withReader(io.readerKind())
-                    .withCache(cache, cacheBudget.fraction);
+                    .withCache(cachePolicy.cache, cacheBudget.fraction);
         } catch (InvalidRuntimeOptionsException e) {
             throw new IllegalArgumentException(e.describe(GenerateCommand::option), e);
         }

@@ -5,6 +5,7 @@ import dev.ripple.io.device.DevicePresets;
 import dev.ripple.io.device.DeviceProfile;
 import dev.ripple.io.reader.ReaderKind;
 import java.io.IOException;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -12,11 +13,8 @@ import picocli.CommandLine.Option;
  * shared by the commands that run a model from flash.
  */
 final class IoOptions {
-    @Option(
-            names = "--reader",
-            defaultValue = "direct",
-            description = "direct, io_uring, mmap or pread (default: ${DEFAULT-VALUE})")
-    String reader;
+    @Mixin
+    ReaderOptions reader;
 
     @Option(
             names = "--queue-depth",
@@ -32,7 +30,7 @@ final class IoOptions {
     String device;
 
     ReaderKind readerKind() {
-        return ReaderKind.parse(reader);
+        return reader.kind();
     }
 
     /** The emulated device, or null when none was asked for. */
