@@ -1,6 +1,7 @@
 package dev.ripple.e2e;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -9,6 +10,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -32,7 +34,9 @@ class DecodeSpeedCommandTest {
         Path work = dir.resolve("work");
         RippleRun run = decodeSpeed(model, work, 6, 12, 8, "--json", json.toString());
         assertTrue(run.out().contains("java / onnxruntime"), run.out());
-        assertTrue(Files.exists(work.resolve("model.ripple")) && Files.exists(work.resolve("model.onnx")));
+        Path ripple = work.resolve(preset + "-f32-identity.ripple");
+        assertTrue(Files.exists(ripple) && Files.exists(work.resolve(preset + "-f32-identity.onnx")));
+        assertTrue(run.out().contains("generated weights"), run.out());
         JsonNode j = new ObjectMapper().readTree(json.toFile());
         assertEquals("decode-speed", j.path("kind").asText());
         assertEquals(12, j.path("decodeSteps").asInt());
@@ -59,11 +63,51 @@ class DecodeSpeedCommandTest {
                 1e-9);
 
         // The files are reused: a second run does not rewrite them.
-        long modified = Files.getLastModifiedTime(work.resolve("model.ripple")).toMillis();
+        long modified = Files.getLastModifiedTime(ripple).toMillis();
         decodeSpeed(model, work, 4, 2, 4);
+        assertEquals(modified, Files.getLastModifiedTime(ripple).toMillis());
+    }
+
+    /**
+     * Two checkpoints of one name share a work directory, and each is measured on its own weights.
+     * The import used to be WORK/model.ripple whatever the model, reused whenever it was there: the
+     * second checkpoint was measured on the first one's weights and graph.
+     */
+    @Test
+    void aSharedWorkDirectoryServesEachCheckpointItsOwnWeights() throws Exception {
+        Path opt = dir.resolve("a").resolve("m");
+        Path llama = dir.resolve("b").resolve("m");
+        RippleRun.succeeds(
+                "synth", "--preset", "tiny-opt", "--dtype", "f32", "--tokenizer", "none", "--out", opt.toString());
+        RippleRun.succeeds(
+                "synth", "--preset", "tiny-llama", "--dtype", "f32", "--tokenizer", "none", "--out", llama.toString());
+        Path work = dir.resolve("shared");
+        Path optJson = dir.resolve("opt.json");
+        Path llamaJson = dir.resolve("llama.json");
+        Path llamaAloneJson = dir.resolve("llama-alone.json");
+        decodeSpeed(opt, work, 4, 2, 4, "--json", optJson.toString());
+        decodeSpeed(llama, work, 4, 2, 4, "--json", llamaJson.toString());
+        decodeSpeed(llama, dir.resolve("alone"), 4, 2, 4, "--json", llamaAloneJson.toString());
+        ObjectMapper json = new ObjectMapper();
+        long optBytes =
+                json.readTree(optJson.toFile()).path("weightBytesPerToken").asLong();
+        long llamaBytes =
+                json.readTree(llamaJson.toFile()).path("weightBytesPerToken").asLong();
+        assertNotEquals(optBytes, llamaBytes, "two models of other shapes");
         assertEquals(
-                modified,
-                Files.getLastModifiedTime(work.resolve("model.ripple")).toMillis());
+                json.readTree(llamaAloneJson.toFile())
+                        .path("weightBytesPerToken")
+                        .asLong(),
+                llamaBytes,
+                "the llama checkpoint measured in the shared directory is measured on its own weights");
+    }
+
+    @Test
+    void aModelThatIsNoCheckpointDirectoryIsAOneLineError() throws Exception {
+        Path file = Files.writeString(dir.resolve("m.ripple"), "x");
+        RippleRun run = RippleRun.inProcess("decode-speed", "--model", file.toString(), "--work", dir.toString());
+        assertEquals(1, run.exit(), run.err());
+        assertTrue(run.err().strip().lines().count() == 1 && run.err().contains("checkpoint directory"), run.err());
     }
 
     /** One round of {@code ripple decode-speed}, which must succeed. */

@@ -3,11 +3,11 @@ package dev.ripple.bench.cli;
 import dev.ripple.bench.harness.DecodeSpeed;
 import dev.ripple.bench.harness.DecodeSpeedReport;
 import dev.ripple.core.format.RippleFile;
-import dev.ripple.core.format.RippleFileWriter;
 import dev.ripple.core.model.decoder.DecoderConfig;
 import dev.ripple.core.tensor.DType;
-import dev.ripple.placement.importer.SafetensorsImporter;
+import dev.ripple.placement.PreparedModel;
 import dev.ripple.placement.synthetic.DecoderOnnxExporter;
+import dev.ripple.placement.synthetic.GeneratedWeights;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
@@ -23,13 +23,15 @@ import picocli.CommandLine.Spec;
 /**
  * {@code ripple decode-speed}: dense decode tokens/s of the Java decoder against ONNX Runtime on
  * the same weights and against the machine's memory roofline, in one run ({@link DecodeSpeed}).
- * The checkpoint (from {@code ripple synth}) is imported into {@code WORK/model.ripple} with f32
- * bundles and exported to {@code WORK/model.onnx} (f32 initializers) unless they are there
- * already, so both sides read the same f32 weights.
+ * The checkpoint (from {@code ripple synth}) is imported into {@code WORK/<name>-f32-identity.ripple}
+ * with f32 bundles and exported beside it to {@code <name>-f32-identity.onnx} (f32 initializers), so
+ * both sides read the same f32 weights. Both are reused only while they were made from this very
+ * checkpoint and it has not changed since ({@link PreparedModel#of}): a work directory shared by
+ * several checkpoints, even of one name, serves each its own.
  *
  * <pre>
  * ripple synth --preset opt-125m --dtype f32 --out opt
- * ripple decode-speed --model opt --work opt-work --json decode.json
+ * ripple decode-speed --model opt --json decode.json
  * </pre>
  */
 @Command(
@@ -50,9 +52,10 @@ final class DecodeSpeedCommand implements Callable<Integer> {
     @Option(
             names = "--work",
             converter = PathArguments.OutputDirectory.class,
-            required = true,
+            defaultValue = "ripple-work",
             paramLabel = "DIR",
-            description = "where model.ripple and model.onnx are written (reused when present)")
+            description = "where the checkpoint's f32 import and its ONNX export are kept, and reused while the "
+                    + "checkpoint is unchanged (default: ${DEFAULT-VALUE})")
     Path work;
 
     @Option(
@@ -98,14 +101,17 @@ final class DecodeSpeedCommand implements Callable<Integer> {
             throw new IllegalArgumentException(
                     "--prompt-tokens, --steps and --rounds must be at least 1, --bandwidth-mib 1..2047");
         }
-        Files.createDirectories(work);
-        Path ripple = work.resolve("model.ripple");
-        Path onnx = work.resolve("model.onnx");
-        if (!Files.exists(ripple)) {
-            RippleFileWriter.write(
-                    ripple, SafetensorsImporter.importModel(model, DType.F32).toContents());
+        if (!Files.isDirectory(model)) {
+            throw new IllegalArgumentException(
+                    "--model " + model
+                            + ": decode-speed needs a checkpoint directory (config.json and safetensors), to export it to ONNX");
         }
-        if (!Files.exists(onnx)) {
+        PreparedModel prepared = PreparedModel.of(model, work, DType.F32, layer -> {});
+        Path ripple = prepared.file();
+        Path onnx = ripple.resolveSibling(ripple.getFileName().toString().replaceFirst("\\.ripple$", ".onnx"));
+        if (prepared.placedNow()
+                || !Files.exists(onnx)
+                || Files.getLastModifiedTime(onnx).compareTo(Files.getLastModifiedTime(ripple)) < 0) {
             DecoderOnnxExporter.export(model, onnx);
         }
         int vocab;
@@ -121,7 +127,7 @@ final class DecodeSpeedCommand implements Callable<Integer> {
                 steps,
                 rounds,
                 t,
-                model.getFileName() + " (generated weights if from ripple synth)",
+                model.getFileName() + GeneratedWeights.suffix(GeneratedWeights.of(model)),
                 bandwidthMib << 18);
         r.print(o);
         json.writeAndTell(o, r::toJsonBytes);
