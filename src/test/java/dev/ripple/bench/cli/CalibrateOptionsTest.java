@@ -1,8 +1,11 @@
 package dev.ripple.bench.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.stream.Stream;
@@ -40,6 +43,27 @@ class CalibrateOptionsTest {
         for (String mib : new String[] {"0", "-3", "9223372036854775807"}) {
             assertEquals("ripple: --file-mib must be in 1..1048576, got " + mib, refusal(mode, "--file-mib", mib));
         }
+    }
+
+    /** A {@code --dir} that is missing or a file is refused as the command line is read, naming the option. */
+    @ParameterizedTest
+    @ValueSource(strings = {"missing", "plain-file"})
+    void aDirectoryToMeasureThatIsNoDirectoryIsAUsageError(String name) throws IOException {
+        Path given = dir.resolve(name);
+        if (name.equals("plain-file")) {
+            Files.writeString(given, "x");
+        }
+        StringWriter err = new StringWriter();
+        int exit = RippleCommand.run(
+                new PrintWriter(new StringWriter()),
+                new PrintWriter(err),
+                "calibrate",
+                "--dir",
+                given.toString(),
+                "--quiet");
+        assertEquals(2, exit, err.toString());
+        String first = err.toString().lines().findFirst().orElse("");
+        assertTrue(first.contains("'--dir'") && first.contains(given.toString()), err.toString());
     }
 
     /**

@@ -37,7 +37,12 @@ import picocli.CommandLine.Spec;
                         + "readers (IOPS and CPU time per read by size and queue depth), with --fio next to fio on the same file.")
 final class CalibrateCommand implements Callable<Integer> {
 
-    @Option(names = "--dir", required = true, paramLabel = "DIR", description = "directory on the storage to measure")
+    @Option(
+            names = "--dir",
+            converter = PathArguments.ExistingDirectory.class,
+            required = true,
+            paramLabel = "DIR",
+            description = "directory on the storage to measure (test files are written there and deleted)")
     Path dir;
 
     @Option(
@@ -115,9 +120,6 @@ final class CalibrateCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        if (!Files.isDirectory(dir)) {
-            throw new IllegalArgumentException(dir + ": not a directory");
-        }
         if (readers != null || fioEngines != null) {
             return readers();
         }

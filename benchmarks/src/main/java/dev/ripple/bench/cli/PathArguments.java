@@ -53,6 +53,21 @@ final class PathArguments {
         }
     }
 
+    /** A directory the command measures by writing test files into it: it exists, is a directory, and can be written. */
+    static final class ExistingDirectory implements ITypeConverter<Path> {
+        @Override
+        public Path convert(String value) {
+            Path p = InputPath.existing(value);
+            if (!Files.isDirectory(p)) {
+                throw new TypeConversionException(RippleCommand.printable(value) + ": not a directory");
+            }
+            if (!Files.isWritable(p)) {
+                throw new TypeConversionException(RippleCommand.printable(value) + ": directory not writable");
+            }
+            return p;
+        }
+    }
+
     /** A file the command reads: it exists, is not a directory, and can be read. */
     static final class InputFile implements ITypeConverter<Path> {
         @Override
