@@ -123,7 +123,7 @@ class DecoderBenchCommandTest {
                 "12MiB",
                 "--json",
                 json.toString()));
-        assertTrue(run.out().contains("Bundle types"), run.out());
+        assertTrue(run.out().contains("Bundle types (generated weights) (ripple+ placement"), run.out());
         JsonNode doc = new ObjectMapper().readTree(json.toFile());
         for (JsonNode s : doc.path("strategies")) {
             JsonNode m = s.path("memory");

@@ -160,7 +160,7 @@ public record DecoderBenchReport(
         }
         o.println();
         if (dtypes != null) {
-            dtypes.print(o);
+            dtypes.print(o, generatedWeights);
         }
     }
 

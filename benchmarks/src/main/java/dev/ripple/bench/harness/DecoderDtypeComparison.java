@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.ripple.core.format.StorageError;
 import dev.ripple.core.runtime.MemoryPlan;
+import dev.ripple.placement.synthetic.GeneratedWeights;
 import java.io.PrintWriter;
 import java.util.List;
 
@@ -29,11 +30,15 @@ public record DecoderDtypeComparison(long cacheBytes, List<Row> rows) {
     public record Row(
             String dtype, long ffnBytes, StorageError error, DecoderBench.Result dense, DecoderBench.Result sparse) {}
 
-    public void print(PrintWriter o) {
+    /**
+     * The table; its title says {@link GeneratedWeights#LABEL} for a generated model, since it is read
+     * apart from the report above it (quoted, pasted).
+     */
+    public void print(PrintWriter o, boolean generatedWeights) {
         o.printf(
-                "%nBundle types (ripple+ placement, bundle cache %s for every type; logits against the f32 bundles' on the "
+                "%nBundle types%s (ripple+ placement, bundle cache %s for every type; logits against the f32 bundles' on the "
                         + "same tokens; dense = every neuron computed)%n",
-                MemoryPlan.mib(cacheBytes));
+                GeneratedWeights.suffix(generatedWeights), MemoryPlan.mib(cacheBytes));
         o.printf(
                 "%s %10s %7s %10s %7s %9s %9s %9s%n",
                 DtypeColumns.header(), "dense err", "agree", "sparse err", "agree", "KiB/tok", "io ms/tok", "tok/s");
