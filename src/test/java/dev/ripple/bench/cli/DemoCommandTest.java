@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.ripple.bench.harness.Cosines;
 import dev.ripple.bench.harness.Demo;
 import dev.ripple.bench.harness.FidelityRun;
 import java.io.IOException;
@@ -26,6 +27,38 @@ class DemoCommandTest {
         DemoCommand demo = new DemoCommand();
         new CommandLine(demo).parseArgs("--work", dir.toString());
         assertEquals(Demo.Settings.defaults(dir), demo.settings());
+    }
+
+    /**
+     * The note under the table says why a linking cache's hits are near 0% (the passages' long reads do
+     * not fit it), and only then: rule 0's few hits under 1% keep it, a row at 1% or another cache drops it.
+     */
+    @Test
+    void aNoteExplainsHitsNearZeroOfTheLinkingCache() {
+        List<FidelityRun> nearZero = List.of(run(0.0, 0.63), run(0.009, 0.39));
+        String note = DemoCommand.lowHitsNote("linking", 0.1, nearZero).orElseThrow();
+        assertTrue(note.contains("reads 39% or more") && note.contains("cache's 10% of FFN bytes"), note);
+        assertTrue(DemoCommand.lowHitsNote("linking", 0.1, List.of(run(0.0, 0.6), run(0.01, 0.4)))
+                .isEmpty());
+        assertTrue(DemoCommand.lowHitsNote("lru", 0.1, nearZero).isEmpty());
+        assertTrue(DemoCommand.lowHitsNote("linking", 0.1, List.of()).isEmpty());
+    }
+
+    private static FidelityRun run(double hitRate, double neuronsRead) {
+        return new FidelityRun(
+                "r",
+                new Cosines(1, 1, 1, 1),
+                neuronsRead,
+                neuronsRead,
+                1,
+                1,
+                1,
+                1,
+                1,
+                1,
+                hitRate,
+                Double.NaN,
+                Double.NaN);
     }
 
     @Test
