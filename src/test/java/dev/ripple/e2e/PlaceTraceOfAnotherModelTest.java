@@ -29,25 +29,11 @@ class PlaceTraceOfAnotherModelTest {
                 "synth", "--preset", "tiny-llama", "--format", "gguf", "--vocab", "32000", "--out", gguf.toString());
 
         Path out = dir.resolve("wrong.ripple");
-        RippleRun refused = RippleRun.inProcess(
-                "place",
-                "--model",
-                gguf.toString(),
-                "--trace",
-                optTrace.toString(),
-                "--out",
-                out.toString(),
-                "--work",
-                work.toString(),
-                "--quiet");
-        assertEquals(1, refused.exit(), refused.err());
-        String err = refused.err().strip();
-        assertEquals(1, err.lines().count(), err);
+        String err = refusedPlace(gguf, optTrace, out, work);
         assertTrue(err.contains(optTrace.toString()) && err.contains(gguf.toString()), err);
         assertTrue(
                 err.contains(TinyOpt.dir().toRealPath().toString()),
                 "names the checkpoint the trace was recorded on: " + err);
-        assertFalse(Files.exists(out), "nothing written");
 
         // the GGUF's own trace places
         Path ggufTrace = dir.resolve("gguf.rtrace");
@@ -75,20 +61,27 @@ class PlaceTraceOfAnotherModelTest {
 
         Path otherOpt = Files.createDirectories(dir.resolve("elsewhere")).resolve("opt");
         DecoderSteps.synthClustered(otherOpt, "tiny-opt", 50272);
-        Path out = dir.resolve("other-opt.ripple");
+        String err = refusedPlace(otherOpt, optTrace, dir.resolve("other-opt.ripple"), work);
+        assertTrue(err.contains("recorded on the checkpoint"), err);
+    }
+
+    /** {@code ripple place} that must refuse: its one error line, having written nothing. */
+    private static String refusedPlace(Path model, Path trace, Path out, Path work) {
         RippleRun refused = RippleRun.inProcess(
                 "place",
                 "--model",
-                otherOpt.toString(),
+                model.toString(),
                 "--trace",
-                optTrace.toString(),
+                trace.toString(),
                 "--out",
                 out.toString(),
                 "--work",
                 work.toString(),
                 "--quiet");
         assertEquals(1, refused.exit(), refused.err());
-        assertTrue(refused.err().contains("recorded on the checkpoint"), refused.err());
+        String err = refused.err().strip();
+        assertEquals(1, err.lines().count(), err);
         assertFalse(Files.exists(out), "nothing written");
+        return err;
     }
 }
