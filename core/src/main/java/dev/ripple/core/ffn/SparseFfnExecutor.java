@@ -9,6 +9,7 @@ import dev.ripple.core.tensor.DType;
 import dev.ripple.core.tensor.ThreadScratch;
 import dev.ripple.core.tensor.kernels.KernelProvider;
 import dev.ripple.core.tensor.kernels.Kernels;
+import dev.ripple.io.concurrent.PerThread;
 import java.lang.foreign.MemorySegment;
 import java.util.Arrays;
 import java.util.concurrent.CompletionException;
@@ -68,11 +69,15 @@ public final class SparseFfnExecutor {
     /** A one-part sequence's tokens transposed, per thread. */
     private static final ThreadScratch TRANSPOSED = new ThreadScratch();
 
-    /** {@link #forwardAll}'s working memory on each thread: see {@link SequenceScratch}. */
-    private static final ThreadLocal<SequenceScratch> SEQUENCE = ThreadLocal.withInitial(SequenceScratch::new);
+    /**
+     * {@link #forwardAll}'s working memory on each thread: see {@link SequenceScratch}. Per thread
+     * by a {@link PerThread}, which a common-pool worker keeps across its idle gaps (a thread-local
+     * is cleared in each), as {@link #SPLIT}.
+     */
+    private static final PerThread<SequenceScratch> SEQUENCE = PerThread.of(SequenceScratch::new);
 
     /** A split call's sums and transposed tokens, on its calling thread: see {@link SplitScratch}. */
-    private static final ThreadLocal<SplitScratch> SPLIT = ThreadLocal.withInitial(SplitScratch::new);
+    private static final PerThread<SplitScratch> SPLIT = PerThread.of(SplitScratch::new);
 
     private final FfnLayerSpec spec;
     private final float[] downBias;
@@ -744,8 +749,8 @@ public final class SparseFfnExecutor {
          */
         void release() {
             busy = false;
-            if (keptFloats() > SPLIT_KEPT_FLOATS && SPLIT.get() == this) {
-                SPLIT.remove();
+            if (keptFloats() > SPLIT_KEPT_FLOATS) {
+                SPLIT.discard(this);
             }
         }
 
@@ -764,9 +769,7 @@ public final class SparseFfnExecutor {
 
         /** The call failed, perhaps with parts still writing: the thread's next call takes new arrays. */
         void abandon() {
-            if (SPLIT.get() == this) {
-                SPLIT.remove();
-            }
+            SPLIT.discard(this);
         }
 
         /** Set {@code i}, at least {@code rows} sums of {@code d} floats, contents garbage. */
