@@ -137,7 +137,10 @@ public final class PerThread<V> implements AutoCloseable {
         }
     }
 
-    /** Frees every value; a later {@link #get} throws. Idempotent. */
+    /**
+     * Frees every value; a later {@link #get} throws. Idempotent. A value is freed even if its
+     * thread is still using it: close the holder once no thread does, as its owner closes itself.
+     */
     @Override
     public void close() {
         List<Owned<V>> all;
