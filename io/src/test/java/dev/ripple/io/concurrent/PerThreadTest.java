@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.lang.management.ManagementFactory;
 import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -30,6 +31,9 @@ class PerThreadTest {
         final Thread maker = Thread.currentThread();
         int frees;
     }
+
+    private static final com.sun.management.ThreadMXBean THREADS =
+            (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
 
     private final List<Value> freed = new CopyOnWriteArrayList<>();
 
@@ -63,12 +67,18 @@ class PerThreadTest {
                 Ran now = onPoolWorker(() -> {
                     boolean hadPlain = plain.get() != null;
                     plain.set(Boolean.TRUE);
-                    return new Ran(Thread.currentThread(), values.get(), hadPlain);
+                    long measuring = THREADS.getCurrentThreadAllocatedBytes();
+                    long base = THREADS.getCurrentThreadAllocatedBytes() - measuring;
+                    long before = THREADS.getCurrentThreadAllocatedBytes();
+                    Value value = values.get();
+                    long allocated = THREADS.getCurrentThreadAllocatedBytes() - before - base;
+                    return new Ran(Thread.currentThread(), value, hadPlain, allocated);
                 });
                 assertInstanceOf(ForkJoinWorkerThread.class, now.thread);
                 if (previous != null && previous.thread == now.thread) {
                     sameWorker++;
                     assertSame(previous.value, now.value, "the same worker's value, call " + i);
+                    assertEquals(0, now.allocated, "bytes allocated to find the worker's value, call " + i);
                     plainLost += now.hadPlain ? 0 : 1;
                 }
                 assertSame(now.thread, now.value.maker, "a worker gets the value it made");
@@ -81,6 +91,20 @@ class PerThreadTest {
             int bound = ForkJoinPool.getCommonPoolParallelism();
             assertTrue(values.size() <= bound, values.size() + " values for at most " + bound + " workers");
             assertTrue(freed.isEmpty(), "no live worker's value freed");
+        }
+    }
+
+    @Test
+    void aThreadsLaterCallsAllocateNothing() {
+        try (PerThread<Value> values = holder()) {
+            Value mine = values.get();
+            long measuring = THREADS.getCurrentThreadAllocatedBytes();
+            long base = THREADS.getCurrentThreadAllocatedBytes() - measuring; // what the measuring itself costs
+            long before = THREADS.getCurrentThreadAllocatedBytes();
+            for (int call = 0; call < 1_000; call++) {
+                assertSame(mine, values.get());
+            }
+            assertEquals(0, THREADS.getCurrentThreadAllocatedBytes() - before - base, "bytes allocated by 1,000 calls");
         }
     }
 
@@ -204,5 +228,5 @@ class PerThreadTest {
         }
     }
 
-    private record Ran(Thread thread, Value value, boolean hadPlain) {}
+    private record Ran(Thread thread, Value value, boolean hadPlain, long allocated) {}
 }
