@@ -19,9 +19,9 @@ import java.util.function.Supplier;
  * "innocuous" threads, and {@code ForkJoinPool.awaitWork} erases their thread-locals each time one
  * goes idle, which between two parallel calls is nearly always: a thread-local value was made again
  * at almost every call on the pool (a parallel stream, a {@code CompletableFuture}, a row split),
- * and a value holding native memory stayed allocated, unreachable, until whoever else held it let
- * go. And a thread-local is freed by the GC with its thread, never when memory outside the heap
- * (a ring, an arena) must be returned.
+ * and one holding memory outside the heap (a ring, an arena) was lost to its thread still
+ * allocated. And a thread-local's value goes with its thread, to the GC, which frees no such
+ * memory at a time anyone can rely on.
  *
  * <p><b>Where a thread's value is found.</b> Without a lock or an allocation once the thread has
  * its value:
@@ -43,8 +43,9 @@ import java.util.function.Supplier;
  * worker reading them without the lock sees whole slots. A value is handed only to the thread that
  * owns it (a slot's owner is checked against the caller; a thread-local is the thread's own), so
  * values need no synchronization of their own. A value is freed by whoever removes it from the
- * list, under the lock, so no value is freed twice; freeing itself runs outside the lock. Owners
- * are held weakly: a value does not keep its ended thread's object.
+ * list, under the lock, so no value is freed twice; freeing itself runs outside the lock, making a
+ * value inside it (once per thread, so another thread's first call may wait for it). Owners are
+ * held weakly: a value does not keep its ended thread's object.
  *
  * @param <V> the value each thread owns
  */
