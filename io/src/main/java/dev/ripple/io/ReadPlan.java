@@ -10,7 +10,7 @@ import java.util.List;
  * <p>Made by {@link ReadPlanner}. The reads are sorted by offset and disjoint. Each needed extent
  * lies inside exactly one read, at {@link #offsetInRead(int)}. A caller that reads all reads back
  * to back into one buffer of {@link #bytesRead()} bytes (as
- * {@link dev.ripple.io.reader.ExtentReader#read(ReadPlan, MemorySegment)} does) finds needed extent
+ * {@link dev.ripple.io.reader.ExtentReader#read(PlannedReads, MemorySegment)} does) finds needed extent
  * {@code i} at {@link #bufferOffset(int)}, or as a ready slice via {@link #neededSlice}.
  *
  * <pre>{@code
@@ -24,7 +24,7 @@ import java.util.List;
  * that plans per call and keeps nothing writes into its own {@link ReadPlanBuffer} instead
  * ({@link ReadPlanner#planInto}), which holds the same plan without a new object per call.
  */
-public final class ReadPlan {
+public final class ReadPlan implements PlannedReads {
 
     /** Filled by the planner (or by {@link #keep}) before this plan is made, never written after. */
     private final ReadPlanBuffer plan;
@@ -75,8 +75,21 @@ public final class ReadPlan {
     }
 
     /** Number of read operations the plan issues. */
+    @Override
     public int operations() {
         return plan.operations();
+    }
+
+    /** Where read {@code r} starts in the file ({@code reads().get(r).offset()}, without the list). */
+    @Override
+    public long readOffset(int r) {
+        return plan.readOffset(r);
+    }
+
+    /** How long read {@code r} is ({@code reads().get(r).length()}, without the list). */
+    @Override
+    public long readLength(int r) {
+        return plan.readLength(r);
     }
 
     /** Sum of the needed extents' lengths. */
@@ -85,6 +98,7 @@ public final class ReadPlan {
     }
 
     /** Sum of the physical reads' lengths: needed bytes plus the gaps read through. */
+    @Override
     public long bytesRead() {
         return plan.bytesRead();
     }
@@ -100,6 +114,7 @@ public final class ReadPlan {
     }
 
     /** Where read {@code readIndex} starts in a buffer holding all reads back to back. */
+    @Override
     public long readBufferOffset(int readIndex) {
         return plan.readBufferOffset(readIndex);
     }

@@ -28,7 +28,7 @@ import java.util.Objects;
  * long where = plan.bufferOffset(7);                    // bundle 7 in the buffer
  * }</pre>
  */
-public final class ReadPlanBuffer {
+public final class ReadPlanBuffer implements PlannedReads {
 
     private static final long[] NO_LONGS = {};
     private static final int[] NO_INTS = {};
@@ -152,22 +152,26 @@ public final class ReadPlanBuffer {
     }
 
     /** Number of physical reads, i.e. read operations the plan issues. */
+    @Override
     public int operations() {
         return readCount;
     }
 
     /** Where read {@code r} starts in the file; the reads are sorted by offset and disjoint. */
+    @Override
     public long readOffset(int r) {
         return readOffsets[Objects.checkIndex(r, readCount)];
     }
 
     /** How long read {@code r} is. */
+    @Override
     public long readLength(int r) {
         long next = Objects.checkIndex(r, readCount) + 1 < readCount ? readBufferOffsets[r + 1] : bytesRead;
         return next - readBufferOffsets[r];
     }
 
     /** Where read {@code r} starts in a buffer holding all reads back to back. */
+    @Override
     public long readBufferOffset(int r) {
         return readBufferOffsets[Objects.checkIndex(r, readCount)];
     }
@@ -198,6 +202,7 @@ public final class ReadPlanBuffer {
     }
 
     /** Sum of the physical reads' lengths: needed bytes plus the gaps read through. */
+    @Override
     public long bytesRead() {
         return bytesRead;
     }

@@ -301,25 +301,33 @@ class ReadPlannerTest {
                         .withMaxReadBytes(30_000))) {
             ReadPlan plan = planner.plan(needed);
             assertPlanInvariants(plan);
-            try (ExtentReader reader = kind.open(PATTERN.path(), 4);
-                    Arena arena = Arena.ofShared()) {
-                MemorySegment buffer = arena.allocate(plan.bytesRead(), 4096);
-                ReadStats stats = reader.read(plan, buffer);
-                assertEquals(plan.operations(), stats.extents());
-                assertEquals(plan.bytesRead(), stats.bytesRequested());
-                if (planner.describe().contains("expanded") && kind.direct()) {
-                    assertEquals(plan.bytesRead(), stats.bytesRead(), "aligned reads need no padding: " + planner);
-                }
-                for (int i = 0; i < needed.size(); i++) {
-                    Extent e = needed.get(i);
-                    PATTERN.assertHolds(
-                            e, plan.neededSlice(buffer, i), "seed=" + SEED + " " + planner + " extent " + i + " " + e);
+            for (int queueDepth : new int[] {1, 4}) { // on the caller only, and over the reader's workers
+                try (ExtentReader reader = kind.open(PATTERN.path(), queueDepth);
+                        Arena arena = Arena.ofShared()) {
+                    MemorySegment buffer = arena.allocate(plan.bytesRead(), 4096);
+                    ReadStats stats = reader.read(plan, buffer);
+                    assertEquals(plan.operations(), stats.extents());
+                    assertEquals(plan.bytesRead(), stats.bytesRequested());
+                    if (planner.describe().contains("expanded") && kind.direct()) {
+                        assertEquals(plan.bytesRead(), stats.bytesRead(), "aligned reads need no padding: " + planner);
+                    }
+                    for (int i = 0; i < needed.size(); i++) {
+                        Extent e = needed.get(i);
+                        PATTERN.assertHolds(
+                                e,
+                                plan.neededSlice(buffer, i),
+                                "seed=" + SEED + " queue depth " + queueDepth + " " + planner + " extent " + i + " "
+                                        + e);
+                    }
                 }
             }
         }
     }
 
     static void assertPlanInvariants(ReadPlan plan) {
+        for (int r = 0; r < plan.operations(); r++) {
+            assertEquals(plan.reads().get(r), new Extent(plan.readOffset(r), plan.readLength(r)), "read " + r);
+        }
         long needed = plan.needed().stream().mapToLong(Extent::length).sum();
         long read = plan.reads().stream().mapToLong(Extent::length).sum();
         assertEquals(needed, plan.bytesNeeded());

@@ -9,6 +9,7 @@ import dev.ripple.core.tensor.DType;
 import dev.ripple.core.tensor.ThreadScratch;
 import dev.ripple.core.tensor.kernels.KernelProvider;
 import dev.ripple.core.tensor.kernels.Kernels;
+import dev.ripple.io.concurrent.PerThread;
 import java.lang.foreign.MemorySegment;
 import java.util.Arrays;
 import java.util.concurrent.CompletionException;
@@ -68,11 +69,15 @@ public final class SparseFfnExecutor {
     /** A one-part sequence's tokens transposed, per thread. */
     private static final ThreadScratch TRANSPOSED = new ThreadScratch();
 
-    /** {@link #forwardAll}'s working memory on each thread: see {@link SequenceScratch}. */
-    private static final ThreadLocal<SequenceScratch> SEQUENCE = ThreadLocal.withInitial(SequenceScratch::new);
+    /**
+     * {@link #forwardAll}'s working memory on each thread: see {@link SequenceScratch}. Per thread
+     * by a {@link PerThread}, which a common-pool worker keeps across its idle gaps (a thread-local
+     * is cleared in each), as {@link #SPLIT}.
+     */
+    private static final PerThread<SequenceScratch> SEQUENCE = PerThread.of(SequenceScratch::new);
 
     /** A split call's sums and transposed tokens, on its calling thread: see {@link SplitScratch}. */
-    private static final ThreadLocal<SplitScratch> SPLIT = ThreadLocal.withInitial(SplitScratch::new);
+    private static final PerThread<SplitScratch> SPLIT = PerThread.of(SplitScratch::new);
 
     private final FfnLayerSpec spec;
     private final float[] downBias;
@@ -438,8 +443,9 @@ public final class SparseFfnExecutor {
      * arrays of {@link #accumulateAll}, where it stages its rows among them, and, for a sequence that runs in one part, its sums (its
      * transposed tokens: {@link #TRANSPOSED}). A split call's parts take theirs, with their rows'
      * widening scratch, from the call ({@link SplitScratch}), not from the threads that run them:
-     * the common pool's threads drop their thread locals each time they go idle, so a pool
-     * thread's arrays would be new at every call.
+     * chosen when these arrays were a thread-local, which the common pool's threads drop each time
+     * they go idle. {@link #SEQUENCE} now keeps a pool thread's across its idle gaps; parts taking
+     * theirs from it has not been tried.
      * The contents are garbage between calls; each call writes before it reads (the sums are zeroed,
      * the stamps reset). A split sequence's sums and transposed tokens are not these: they live while
      * its thread waits for the other parts, and other threads write them ({@link SplitScratch}).
@@ -700,8 +706,8 @@ public final class SparseFfnExecutor {
      * A split call's arrays on its calling thread, grown on demand and kept for its next split call:
      * the sets of sums its parts add into (set 0 the total, the others taken by parts as the threads
      * need them, at most one per part), the working arrays of each thread that runs parts (block
-     * arrays and widening scratch, at most one per thread: the common pool's threads lose their own
-     * thread locals whenever they go idle) and its transposed tokens. Busy from {@link #acquire} until
+     * arrays and widening scratch, at most one per thread; see {@link SequenceScratch}) and its
+     * transposed tokens. Busy from {@link #acquire} until
      * the call has written its output; a call that finds its thread's busy takes new arrays, and a
      * call that fails lets go of its thread's ({@link #abandon}), since a part on another thread may
      * still be writing into them. The sets are written by the threads that run parts, under the
@@ -744,8 +750,8 @@ public final class SparseFfnExecutor {
          */
         void release() {
             busy = false;
-            if (keptFloats() > SPLIT_KEPT_FLOATS && SPLIT.get() == this) {
-                SPLIT.remove();
+            if (keptFloats() > SPLIT_KEPT_FLOATS) {
+                SPLIT.discard(this);
             }
         }
 
@@ -764,9 +770,7 @@ public final class SparseFfnExecutor {
 
         /** The call failed, perhaps with parts still writing: the thread's next call takes new arrays. */
         void abandon() {
-            if (SPLIT.get() == this) {
-                SPLIT.remove();
-            }
+            SPLIT.discard(this);
         }
 
         /** Set {@code i}, at least {@code rows} sums of {@code d} floats, contents garbage. */

@@ -8,6 +8,7 @@ import dev.ripple.core.format.FfnLayerSection;
 import dev.ripple.core.model.TokenStats;
 import dev.ripple.io.ReadPlanBuffer;
 import dev.ripple.io.ReadPlanner;
+import dev.ripple.io.concurrent.PerThread;
 import dev.ripple.io.reader.ExtentReader;
 import java.io.IOException;
 import java.lang.foreign.MemorySegment;
@@ -23,7 +24,8 @@ import org.eclipse.collections.impl.list.mutable.primitive.IntArrayList;
  * predictor → active neurons → slots (placement order) → cache lookup → read planner (collapse)
  * → reader (parallel) → cache admission → sparse executor.
  *
- * <p>Thread-safe: per-call state lives in thread-local scratch; the cache and reader are shared.
+ * <p>Thread-safe: per-call state lives in the calling thread's own scratch (the model's
+ * {@link PerThread} holder); the cache and reader are shared.
  * A failed read throws {@link FlashReadException} and admits nothing to the cache.
  */
 public final class FlashFfn {
@@ -45,7 +47,7 @@ public final class FlashFfn {
     private final RuntimeStats stats;
     private final Consumer<TokenStats> listener;
     /** Shared by all layers of a model: see {@link Scratch}. */
-    private final ThreadLocal<Scratch> scratch;
+    private final PerThread<Scratch> scratch;
 
     FlashFfn(
             FfnLayerSection layer,
@@ -56,7 +58,7 @@ public final class FlashFfn {
             SparseFfnExecutor executor,
             RuntimeStats stats,
             Consumer<TokenStats> listener,
-            ThreadLocal<Scratch> scratch) {
+            PerThread<Scratch> scratch) {
         this.scratch = scratch;
         this.layer = layer;
         this.neuronToSlot = layer.neuronToSlot();

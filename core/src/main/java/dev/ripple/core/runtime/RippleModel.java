@@ -21,6 +21,7 @@ import dev.ripple.core.model.decoder.DecoderModel;
 import dev.ripple.core.tensor.kernels.KernelProvider;
 import dev.ripple.core.tokenizer.Tokenizer;
 import dev.ripple.io.ReadPlanner;
+import dev.ripple.io.concurrent.PerThread;
 import dev.ripple.io.device.DeviceEmulator;
 import dev.ripple.io.device.DeviceProfile;
 import dev.ripple.io.device.EmulatedReader;
@@ -33,8 +34,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.Queue;
-import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
 
@@ -66,7 +65,16 @@ public final class RippleModel implements FeedForward, AutoCloseable {
     /** What the predictor read from the file holds off-heap; freed at close rather than by the GC. */
     private final Arena predictorArena;
 
-    private final Queue<Scratch> scratches = new ConcurrentLinkedQueue<>();
+    /**
+     * Each calling thread's working memory, shared by the layers: megabytes off-heap (its hit, read
+     * and read-ahead buffers) in arenas this model closes, not the GC. The holder frees an ended
+     * thread's when a thread new to the model comes, so an app that gives each request a thread of
+     * its own (a virtual thread per request, a pool that replaces its threads) does not keep one per
+     * thread it ever ran (about 2 MB a thread on a small test model, OpenModelMemoryTest), and hands
+     * a common-pool worker its own back after the pool cleared its thread-locals, rather than a new
+     * one at almost every call from a parallel stream or a {@code CompletableFuture}.
+     */
+    private final PerThread<Scratch> scratches = PerThread.of(Scratch::new, Scratch::free);
     /** The decoder or encoder over these FFNs, when the file holds one; loaded, so checked, at open. */
     private final DecoderModel decoder;
 
@@ -87,12 +95,10 @@ public final class RippleModel implements FeedForward, AutoCloseable {
         this.predictor = predictor;
         this.predictorArena = predictorArena;
         ReadPlanner planner = plannerFor(options, reader.fileSize());
-        // one per thread, shared by the layers; an ended thread's freed when a new thread comes, all at close
-        ThreadLocal<Scratch> scratch = ThreadLocal.withInitial(this::scratchOfThisThread);
         List<FlashFfn> ls = new ArrayList<>();
         for (FfnLayerSection l : file.layers()) {
             SparseFfnExecutor executor = executorFor(file, l, options.fillIn());
-            ls.add(new FlashFfn(l, predictor, cache, planner, reader, executor, stats, listener, scratch));
+            ls.add(new FlashFfn(l, predictor, cache, planner, reader, executor, stats, listener, scratches));
         }
         this.layers = List.copyOf(ls);
         this.decoder = DecoderConfig.isDecoder(file.architecture())
@@ -362,44 +368,6 @@ public final class RippleModel implements FeedForward, AutoCloseable {
         return reader;
     }
 
-    /**
-     * The calling thread's scratch: the one it already owns, else a new one. A thread may ask again
-     * for a scratch it has: the common pool's workers lose their thread-locals each time they go idle
-     * (JDK 19 and later), so a model called from a parallel stream or a {@code CompletableFuture}
-     * would otherwise make a scratch of megabytes at almost every call and, the worker being alive,
-     * keep each until close.
-     */
-    private Scratch scratchOfThisThread() {
-        Thread current = Thread.currentThread();
-        for (Scratch s : scratches) {
-            if (s.ownedBy(current)) {
-                return s;
-            }
-        }
-        freeScratchesOfEndedThreads();
-        Scratch s = new Scratch(current);
-        scratches.add(s);
-        return s;
-    }
-
-    /**
-     * Frees the working memory of every thread that has ended. A thread's scratch holds megabytes
-     * off-heap (its hit, read and read-ahead buffers) in arenas this model closes, not the GC, so
-     * without this an app that gives each request a thread of its own (a virtual thread per
-     * request, a pool that replaces its threads) kept one scratch per thread it had ever run, for as
-     * long as the model stayed open: about 2 MB per thread on a small test model
-     * (OpenModelMemoryTest). Run when a thread asks for its first scratch, so the scratches held
-     * never outnumber the threads alive at that moment plus those that ended since. Whoever removes a
-     * scratch from the queue frees it, so {@link #close()} and a new thread never free one twice.
-     */
-    private void freeScratchesOfEndedThreads() {
-        for (Scratch s : scratches) {
-            if (!s.ownerAlive() && scratches.remove(s)) {
-                s.free();
-            }
-        }
-    }
-
     /** Per-thread scratches this model holds now (tests: ended threads' are freed). */
     int threadScratches() {
         return scratches.size();
@@ -413,9 +381,7 @@ public final class RippleModel implements FeedForward, AutoCloseable {
             }
             reader.close();
         } finally {
-            for (Scratch s = scratches.poll(); s != null; s = scratches.poll()) {
-                s.free();
-            }
+            scratches.close();
             predictorArena.close();
             file.close();
         }

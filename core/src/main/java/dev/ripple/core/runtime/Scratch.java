@@ -5,7 +5,6 @@ import dev.ripple.core.ffn.BundleRefs;
 import dev.ripple.io.ReadPlanBuffer;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
-import java.lang.ref.WeakReference;
 import java.util.Arrays;
 import org.eclipse.collections.impl.list.mutable.primitive.IntArrayList;
 
@@ -13,8 +12,8 @@ import org.eclipse.collections.impl.list.mutable.primitive.IntArrayList;
  * Per-thread working memory of {@link FlashFfn}, grown on demand and reused, so a warm token
  * allocates almost nothing. Buffers come from shared arenas (the reader's worker threads write into
  * them), aligned for direct I/O, each closed when outgrown; the rest are freed by {@link #free}, which
- * the model calls at close or, once the owner thread has ended, when another thread makes its first
- * scratch (the GC would free nothing: the model holds every scratch).
+ * the model's per-thread holder calls at close or, once the owner thread has ended, when another
+ * thread makes its first scratch (the GC would free nothing: the holder keeps every scratch).
  *
  * <p>One call works in three steps: each token's predicted slots ({@link #tokenSet}), their
  * ascending union in {@link #slots} ({@link #union}), where each union bundle now is
@@ -27,9 +26,6 @@ import org.eclipse.collections.impl.list.mutable.primitive.IntArrayList;
  * OffHeapMemoryTest measured at about 18 MiB per thread for a 4-layer model.)
  */
 final class Scratch {
-    /** The thread this scratch serves; weak, so a scratch does not keep an ended thread's object. */
-    private final WeakReference<Thread> owner;
-
     final BundleRefs refs = new BundleRefs();
     /** The figures of this thread's current FlashFfn call. */
     final LayerCall call = new LayerCall();
@@ -78,21 +74,6 @@ final class Scratch {
     private MemorySegment readBuffer = MemorySegment.NULL;
     private Arena hitArena;
     private Arena readArena;
-
-    Scratch(Thread owner) {
-        this.owner = new WeakReference<>(owner);
-    }
-
-    /** Whether {@code thread} is the one this scratch serves. */
-    boolean ownedBy(Thread thread) {
-        return owner.get() == thread;
-    }
-
-    /** Whether the thread this scratch serves is still alive (it may call again). */
-    boolean ownerAlive() {
-        Thread t = owner.get();
-        return t != null && t.isAlive();
-    }
 
     /** Token t's set, cleared, for the predictor to fill (then rewritten as ascending slots). */
     IntArrayList tokenSet(int t) {

@@ -1,7 +1,7 @@
 package dev.ripple.io.reader;
 
 import dev.ripple.io.Extent;
-import dev.ripple.io.ReadPlanBuffer;
+import dev.ripple.io.PlannedReads;
 import dev.ripple.io.ReadStats;
 import java.io.IOException;
 import java.io.InterruptedIOException;
@@ -125,13 +125,13 @@ abstract class BaseExtentReader implements ExtentReader, InFlightGauge {
     }
 
     /**
-     * As {@link ExtentReader#read(ReadPlanBuffer, MemorySegment)}; a request that runs on the calling
+     * As {@link ExtentReader#read(PlannedReads, MemorySegment)}; a request that runs on the calling
      * thread (queue depth 1, or a single read, as a layer's dense bundles are) reads straight from
      * the plan's numbers, without the lists of reads and targets the general path is given: a
      * decode step makes such a request per layer and token.
      */
     @Override
-    public final ReadStats read(ReadPlanBuffer plan, MemorySegment buffer) throws IOException {
+    public final ReadStats read(PlannedReads plan, MemorySegment buffer) throws IOException {
         int count = plan.operations();
         if (workers != null && count > 1) {
             return ExtentReader.super.read(plan, buffer);

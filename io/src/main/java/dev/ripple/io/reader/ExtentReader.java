@@ -1,7 +1,7 @@
 package dev.ripple.io.reader;
 
 import dev.ripple.io.Extent;
-import dev.ripple.io.ReadPlan;
+import dev.ripple.io.PlannedReads;
 import dev.ripple.io.ReadPlanBuffer;
 import dev.ripple.io.ReadStats;
 import java.io.IOException;
@@ -101,26 +101,13 @@ public interface ExtentReader extends AutoCloseable {
     }
 
     /**
-     * Executes {@code plan}: reads its physical reads back to back into {@code buffer}, which must
-     * hold at least {@link ReadPlan#bytesRead()} bytes. Needed extent {@code i} is then at
-     * {@code plan.neededSlice(buffer, i)}.
+     * Executes {@code plan}, a {@link dev.ripple.io.ReadPlan} or a reused {@link ReadPlanBuffer}
+     * ({@link dev.ripple.io.ReadPlanner#planInto}): reads its physical reads back to back into
+     * {@code buffer}, which must hold at least {@link PlannedReads#bytesRead()} bytes. Needed extent
+     * {@code i} is then at {@code plan.bufferOffset(i)} in {@code buffer} ({@code
+     * plan.neededSlice(buffer, i)}).
      */
-    default ReadStats read(ReadPlan plan, MemorySegment buffer) throws IOException {
-        Requests.requireRoom(path(), plan.bytesRead(), buffer);
-        List<Extent> reads = plan.reads();
-        List<MemorySegment> targets = new ArrayList<>(reads.size());
-        for (int r = 0; r < reads.size(); r++) {
-            targets.add(buffer.asSlice(plan.readBufferOffset(r), reads.get(r).length()));
-        }
-        return read(reads, targets);
-    }
-
-    /**
-     * As {@link #read(ReadPlan, MemorySegment)}, for a plan written into a reused buffer
-     * ({@link dev.ripple.io.ReadPlanner#planInto}): needed extent {@code i} is then at
-     * {@code plan.bufferOffset(i)} in {@code buffer}.
-     */
-    default ReadStats read(ReadPlanBuffer plan, MemorySegment buffer) throws IOException {
+    default ReadStats read(PlannedReads plan, MemorySegment buffer) throws IOException {
         Requests.requireRoom(path(), plan.bytesRead(), buffer);
         int count = plan.operations();
         List<Extent> reads = new ArrayList<>(count);

@@ -2,7 +2,7 @@ package dev.ripple.io.reader;
 
 import dev.ripple.io.Extent;
 import dev.ripple.io.ExtentBeyondEndOfFileException;
-import dev.ripple.io.ReadPlanBuffer;
+import dev.ripple.io.PlannedReads;
 import java.io.IOException;
 import java.lang.foreign.MemorySegment;
 import java.nio.file.Path;
@@ -65,7 +65,7 @@ final class Requests {
      * the calling thread: every read inside the file, and the one buffer long enough, writable and
      * the caller's (its reads' targets are slices of it, so checking it checks them all).
      */
-    static void validatePlan(Path path, long fileSize, ReadPlanBuffer plan, MemorySegment buffer) throws IOException {
+    static void validatePlan(Path path, long fileSize, PlannedReads plan, MemorySegment buffer) throws IOException {
         requireRoom(path, plan.bytesRead(), buffer);
         for (int r = 0; r < plan.operations(); r++) {
             if (plan.readOffset(r) + plan.readLength(r) > fileSize) {

@@ -3,17 +3,17 @@ package dev.ripple.io.reader;
 import dev.ripple.io.Extent;
 import dev.ripple.io.ExtentReadException;
 import dev.ripple.io.ReadStats;
+import dev.ripple.io.concurrent.PerThread;
 import dev.ripple.io.nativeio.Errno;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.lang.foreign.MemorySegment;
 import java.lang.ref.Reference;
-import java.lang.ref.WeakReference;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
@@ -111,8 +111,9 @@ public final class UringReader implements ExtentReader, InFlightGauge {
     private final Faults faults;
     private final boolean submitEach = !Boolean.getBoolean(BATCH_SUBMIT_PROPERTY);
     private final AlignedBufferPool bounce = new AlignedBufferPool(DirectReader.ALIGNMENT, MAX_POOLED_BYTES);
-    private final ThreadLocal<ThreadRing> rings = new ThreadLocal<>();
-    private final ConcurrentLinkedQueue<ThreadRing> allRings = new ConcurrentLinkedQueue<>();
+    /** Each calling thread's ring: see {@link #ring()}. */
+    private final PerThread<Ring> rings = PerThread.of(this::newRing, Ring::close);
+
     private final AtomicBoolean closed = new AtomicBoolean();
     private final AtomicInteger peakInFlight = new AtomicInteger();
     private final AtomicLong enterCalls = new AtomicLong();
@@ -192,8 +193,7 @@ public final class UringReader implements ExtentReader, InFlightGauge {
 
     @Override
     public String describe() {
-        ThreadRing tr = rings.get();
-        Ring r = tr == null ? null : tr.ring();
+        Ring r = rings.peek().orElse(null);
         String detail = r == null
                 ? ""
                 : ", registered buffers " + (r.buffersRegistered() ? "yes" : "refused") + ", fixed file "
@@ -223,79 +223,40 @@ public final class UringReader implements ExtentReader, InFlightGauge {
         return Ring.liveRegisteredBytes();
     }
 
+    /**
+     * The calling thread's ring, made on its first read. A ring (a kernel ring, registered buffers
+     * of up to {@code MAX_SLOTS × SLOT_BYTES}) serves the thread that made it; {@link #rings} hands
+     * a common-pool worker its own ring back after the pool cleared its thread-locals, and closes
+     * the rings of threads that have ended when a new thread makes one, so a thread per request
+     * leaves one ring open, not one per thread it ran. An ended thread's ring has nothing in flight
+     * (a read waits for its completions or discards its ring).
+     */
     private Ring ring() throws IOException {
-        ThreadRing tr = rings.get();
-        if (tr == null) {
-            tr = ringOwnedBy(Thread.currentThread());
-            if (tr != null) {
-                rings.set(tr);
-                return tr.ring();
+        try {
+            return rings.get();
+        } catch (UncheckedIOException e) {
+            throw e.getCause();
+        } catch (IllegalStateException e) {
+            if (closed.get()) { // closed since this read began: no ring is made for it
+                throw new IOException(path + ": io_uring reader is closed", e);
             }
-            closeRingsOfEndedThreads();
-            int slots = Math.min(queueDepth, MAX_SLOTS);
-            tr = new ThreadRing(
-                    Ring.create(sys, queueDepth, fd, (long) slots * SLOT_BYTES),
-                    new WeakReference<>(Thread.currentThread()));
-            rings.set(tr);
-            allRings.add(tr);
-            if (closed.get()) { // closed while this ring was being made: do not keep it
-                rings.remove();
-                if (allRings.remove(tr)) {
-                    tr.ring().close();
-                }
-                throw new IOException(path + ": io_uring reader is closed");
-            }
+            throw e;
         }
-        return tr.ring();
     }
 
-    /**
-     * The ring {@code thread} made before, if it is still open: the common pool's workers lose
-     * their thread-locals each time they go idle (JDK 19 and later), and a worker that came back
-     * would otherwise make a ring (a kernel ring and its registered buffers) at almost every read
-     * and, being alive, keep each until the reader closed.
-     */
-    private ThreadRing ringOwnedBy(Thread thread) {
-        for (ThreadRing tr : allRings) {
-            if (tr.owner().get() == thread) {
-                return tr;
-            }
-        }
-        return null;
-    }
-
-    /**
-     * Closes the ring of every thread that has ended: a ring (its kernel ring, registered buffers
-     * of up to {@code MAX_SLOTS × SLOT_BYTES}) serves the thread that made it, so without this an app
-     * that gives each request a thread of its own kept one per thread it had ever run until the
-     * reader closed. Run when a thread makes its ring, so the rings open never outnumber the threads
-     * alive then plus those ended since. An ended thread's ring has nothing in flight (a read waits
-     * for its completions or discards its ring). Whoever removes a ring from {@link #allRings}
-     * closes it, so {@link #close()} and a new thread never close one twice.
-     */
-    private void closeRingsOfEndedThreads() {
-        for (ThreadRing tr : allRings) {
-            if (tr.ownerEnded() && allRings.remove(tr)) {
-                tr.ring().close();
-            }
+    private Ring newRing() {
+        int slots = Math.min(queueDepth, MAX_SLOTS);
+        try {
+            return Ring.create(sys, queueDepth, fd, (long) slots * SLOT_BYTES);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
     }
 
     /** Gives up a ring whose io_uring_enter failed with reads it could not wait for. */
     private void discard(Ring r) {
-        ThreadRing tr = rings.get();
-        rings.remove();
-        if (tr != null && tr.ring() == r) {
-            allRings.remove(tr);
-        }
-        r.close();
-    }
-
-    /** A thread's ring, and the thread (weakly: the ring does not keep an ended thread's object). */
-    private record ThreadRing(Ring ring, WeakReference<Thread> owner) {
-        boolean ownerEnded() {
-            Thread t = owner.get();
-            return t == null || !t.isAlive();
+        if (!rings.discard(r)) { // not the thread's ring any more (the reader closed): close it anyway
+            r.close();
         }
     }
 
@@ -643,11 +604,8 @@ public final class UringReader implements ExtentReader, InFlightGauge {
             return;
         }
         try {
-            for (ThreadRing tr = allRings.poll(); tr != null; tr = allRings.poll()) {
-                tr.ring().close();
-            }
+            rings.close();
         } finally {
-            rings.remove();
             bounce.clear();
             int rc = sys.close(fd);
             if (rc < 0) {

@@ -1,0 +1,232 @@
+package dev.ripple.io.concurrent;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertNotSame;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.lang.management.ManagementFactory;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ForkJoinPool;
+import java.util.concurrent.ForkJoinWorkerThread;
+import java.util.concurrent.FutureTask;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A thread gets back the value it owns, the common pool's workers included although the JDK clears
+ * their thread-locals whenever they go idle; an ended thread's value is freed when the next thread
+ * comes, and every value at close.
+ */
+class PerThreadTest {
+    /** Values that record whether they were freed, and how often. */
+    private static final class Value {
+        final Thread maker = Thread.currentThread();
+        int frees;
+    }
+
+    private static final com.sun.management.ThreadMXBean THREADS =
+            (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
+
+    private final List<Value> freed = new CopyOnWriteArrayList<>();
+
+    private PerThread<Value> holder() {
+        return PerThread.of(Value::new, v -> {
+            v.frees++;
+            freed.add(v);
+        });
+    }
+
+    @Test
+    void aThreadGetsItsOwnValueAgainAndAnotherThreadItsOwn() throws Exception {
+        try (PerThread<Value> values = holder()) {
+            Value mine = values.get();
+            assertSame(mine, values.get());
+            assertSame(Thread.currentThread(), mine.maker);
+            Value theirs = onNewThread(values::get);
+            assertNotSame(mine, theirs);
+            assertSame(mine, values.get(), "another thread's call left this one's value alone");
+        }
+    }
+
+    @Test
+    void aCommonPoolWorkerGetsItsOwnValueBackAfterAnIdleGap() throws Exception {
+        try (PerThread<Value> values = holder()) {
+            ThreadLocal<Object> plain = new ThreadLocal<>();
+            int sameWorker = 0;
+            int plainLost = 0;
+            Ran previous = null;
+            for (int i = 0; i < 20; i++) {
+                Ran now = onPoolWorker(() -> {
+                    boolean hadPlain = plain.get() != null;
+                    plain.set(Boolean.TRUE);
+                    long measuring = THREADS.getCurrentThreadAllocatedBytes();
+                    long base = THREADS.getCurrentThreadAllocatedBytes() - measuring;
+                    long before = THREADS.getCurrentThreadAllocatedBytes();
+                    Value value = values.get();
+                    long allocated = THREADS.getCurrentThreadAllocatedBytes() - before - base;
+                    return new Ran(Thread.currentThread(), value, hadPlain, allocated);
+                });
+                assertInstanceOf(ForkJoinWorkerThread.class, now.thread);
+                if (previous != null && previous.thread == now.thread) {
+                    sameWorker++;
+                    assertSame(previous.value, now.value, "the same worker's value, call " + i);
+                    assertEquals(0, now.allocated, "bytes allocated to find the worker's value, call " + i);
+                    plainLost += now.hadPlain ? 0 : 1;
+                }
+                assertSame(now.thread, now.value.maker, "a worker gets the value it made");
+                previous = now;
+                Thread.sleep(5); // the worker goes idle between calls, and the pool clears its thread-locals
+            }
+            assertTrue(sameWorker > 0, "no two calls ran on the same worker");
+            // Why the holder does not keep a worker's value in a thread-local: a plain one did not survive.
+            assertTrue(plainLost > 0, "the pool kept its workers' thread-locals: " + plainLost + " of " + sameWorker);
+            int bound = ForkJoinPool.getCommonPoolParallelism();
+            assertTrue(values.size() <= bound, values.size() + " values for at most " + bound + " workers");
+            assertTrue(freed.isEmpty(), "no live worker's value freed");
+        }
+    }
+
+    @Test
+    void aThreadsLaterCallsAllocateNothing() {
+        try (PerThread<Value> values = holder()) {
+            Value mine = values.get();
+            long measuring = THREADS.getCurrentThreadAllocatedBytes();
+            long base = THREADS.getCurrentThreadAllocatedBytes() - measuring; // what the measuring itself costs
+            long before = THREADS.getCurrentThreadAllocatedBytes();
+            for (int call = 0; call < 1_000; call++) {
+                assertSame(mine, values.get());
+            }
+            assertEquals(0, THREADS.getCurrentThreadAllocatedBytes() - before - base, "bytes allocated by 1,000 calls");
+        }
+    }
+
+    @Test
+    void anEndedThreadsValueIsFreedWhenTheNextThreadComes() throws Exception {
+        try (PerThread<Value> values = holder()) {
+            Value first = onNewThread(values::get);
+            assertEquals(1, values.size(), "kept until a new thread comes");
+            assertTrue(freed.isEmpty());
+            Value second = onNewThread(values::get);
+            assertEquals(List.of(first), freed, "the ended thread's value freed, once");
+            assertEquals(1, values.size(), "only the last thread's");
+            values.get(); // this thread, alive: its first call frees the second thread's
+            assertEquals(List.of(first, second), freed);
+            assertEquals(1, values.size());
+        }
+    }
+
+    @Test
+    void aLiveThreadsValueIsKeptWhenOthersCome() throws Exception {
+        try (PerThread<Value> values = holder()) {
+            Value mine = values.get();
+            onNewThread(values::get);
+            onNewThread(values::get);
+            assertFalse(freed.contains(mine));
+            assertSame(mine, values.get());
+        }
+    }
+
+    @Test
+    void closeFreesEveryValueOnceAndRefusesMore() throws Exception {
+        PerThread<Value> values = holder();
+        Value mine = values.get();
+        CountDownLatch made = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        AtomicReference<Value> theirs = new AtomicReference<>();
+        Thread live = Thread.ofPlatform().start(() -> {
+            theirs.set(values.get());
+            made.countDown();
+            awaitQuietly(release);
+        });
+        made.await();
+        values.close();
+        values.close();
+        assertEquals(2, freed.size());
+        assertTrue(freed.containsAll(List.of(mine, theirs.get())));
+        assertEquals(1, mine.frees);
+        assertEquals(1, theirs.get().frees);
+        assertEquals(0, values.size());
+        assertThrows(IllegalStateException.class, values::get);
+        assertTrue(values.peek().isEmpty());
+        release.countDown();
+        live.join();
+    }
+
+    @Test
+    void aDiscardedValueIsFreedAndTheNextCallMakesANewOne() {
+        try (PerThread<Value> values = holder()) {
+            assertTrue(values.peek().isEmpty(), "peek makes nothing");
+            Value first = values.get();
+            assertFalse(values.discard(new Value()), "not this thread's value");
+            assertTrue(freed.isEmpty());
+            assertTrue(values.discard(first));
+            assertEquals(List.of(first), freed);
+            assertTrue(values.peek().isEmpty());
+            Value second = values.get();
+            assertNotSame(first, second);
+            assertSame(second, values.peek().orElseThrow());
+        }
+    }
+
+    @Test
+    void aFailedMakeLeavesNothingAndTheNextCallTriesAgain() {
+        int[] calls = {0};
+        try (PerThread<Value> values = PerThread.of(() -> {
+            if (calls[0]++ == 0) {
+                throw new IllegalStateException("no ring today");
+            }
+            return new Value();
+        })) {
+            assertThrows(IllegalStateException.class, values::get);
+            assertEquals(0, values.size());
+            assertSame(values.get(), values.get());
+            assertEquals(2, calls[0]);
+        }
+    }
+
+    private static <T> T onNewThread(Callable<T> task) throws Exception {
+        FutureTask<T> f = new FutureTask<>(task);
+        Thread t = Thread.ofPlatform().start(f);
+        T result = f.get();
+        t.join();
+        return result;
+    }
+
+    /**
+     * {@code task}'s result, run on a common-pool worker: executed and awaited by a latch, since a
+     * thread outside the pool that joins a task may run it itself.
+     */
+    private static <T> T onPoolWorker(Callable<T> task) throws Exception {
+        CountDownLatch done = new CountDownLatch(1);
+        AtomicReference<T> result = new AtomicReference<>();
+        ForkJoinPool.commonPool().execute(() -> {
+            try {
+                result.set(task.call());
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            } finally {
+                done.countDown();
+            }
+        });
+        assertTrue(done.await(30, TimeUnit.SECONDS), "the pool ran the task");
+        return result.get();
+    }
+
+    private static void awaitQuietly(CountDownLatch latch) {
+        try {
+            latch.await();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private record Ran(Thread thread, Value value, boolean hadPlain, long allocated) {}
+}
