@@ -100,6 +100,10 @@ class DecodeSpeedCommandTest {
                         .asLong(),
                 llamaBytes,
                 "the llama checkpoint measured in the shared directory is measured on its own weights");
+        assertEquals(
+                2,
+                json.readTree(llamaJson.toFile()).path("agreeingTokens").asInt(),
+                "ONNX Runtime runs the llama's own export: it decodes the Java side's tokens");
     }
 
     @Test

@@ -159,13 +159,13 @@ class OutputPathsTest {
         assertFalse(run.err().contains("import"), run.err());
     }
 
-    /** Exit 2, one line on stderr naming the option and the file with its problem. */
     /** {@code ripple generate} of {@code model} on the prompt of token 1, its report written to {@code json}. */
     private static RippleRun generateWithJson(Path model, Path json) {
         return RippleRun.inProcess(
                 "generate", "--model", model.toString(), "--prompt-ids", "1", "--json", json.toString(), "--quiet");
     }
 
+    /** Exit 2, one line on stderr naming the option and the file with its problem. */
     private static void assertRefused(RippleRun run, String option, String fileAndProblem) {
         assertEquals(2, run.exit(), run.err());
         String line = run.err().strip();

@@ -77,7 +77,8 @@ public record PreparedModel(Path file, Path source, boolean imported, boolean pl
     /**
      * The checkpoint {@code file} was imported from, as its provenance records it, with symbolic links
      * resolved; empty when the recorded source is no checkpoint that is there (an ONNX model, a
-     * generated workload, a file made on another machine). A trace keeps it ({@code
+     * generated workload, a file made on another machine) or is a relative path, which named a
+     * checkpoint from a working directory no longer known (imports before 2026-12-07 recorded one). A trace keeps it ({@code
      * TraceInfo.checkpoint}) so that placing can tell by the file whether the trace is of the
      * checkpoint it places.
      */
@@ -85,7 +86,7 @@ public record PreparedModel(Path file, Path source, boolean imported, boolean pl
         String recorded = file.provenance().path("sourceModel").asText("");
         try {
             Path source = Path.of(recorded);
-            return !recorded.isEmpty() && Files.exists(source) && isCheckpoint(source)
+            return !recorded.isEmpty() && source.isAbsolute() && Files.exists(source) && isCheckpoint(source)
                     ? Optional.of(source.toRealPath())
                     : Optional.empty();
         } catch (InvalidPathException | IOException e) {

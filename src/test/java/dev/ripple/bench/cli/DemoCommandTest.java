@@ -35,10 +35,10 @@ class DemoCommandTest {
      */
     @Test
     void aNoteExplainsHitsNearZeroOfTheLinkingCache() {
-        List<FidelityRun> nearZero = List.of(run(0.0, 0.63), run(0.009, 0.39));
+        List<FidelityRun> nearZero = List.of(run(0.0, 0.63), run(0.0094, 0.39)); // printed 0.9%
         String note = DemoCommand.lowHitsNote("linking", 0.1, nearZero).orElseThrow();
         assertTrue(note.contains("reads 39% or more") && note.contains("cache's 10% of FFN bytes"), note);
-        assertTrue(DemoCommand.lowHitsNote("linking", 0.1, List.of(run(0.0, 0.6), run(0.01, 0.4)))
+        assertTrue(DemoCommand.lowHitsNote("linking", 0.1, List.of(run(0.0, 0.6), run(0.0095, 0.4)))
                 .isEmpty());
         assertTrue(DemoCommand.lowHitsNote("lru", 0.1, nearZero).isEmpty());
         assertTrue(DemoCommand.lowHitsNote("linking", 0.1, List.of()).isEmpty());

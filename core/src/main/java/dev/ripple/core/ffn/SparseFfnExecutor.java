@@ -442,10 +442,7 @@ public final class SparseFfnExecutor {
      * {@link #forwardAll}'s working memory on one thread, grown on demand and reused: the block
      * arrays of {@link #accumulateAll}, where it stages its rows among them, and, for a sequence that runs in one part, its sums (its
      * transposed tokens: {@link #TRANSPOSED}). A split call's parts take theirs, with their rows'
-     * widening scratch, from the call ({@link SplitScratch}), not from the threads that run them:
-     * chosen when these arrays were a thread-local, which the common pool's threads drop each time
-     * they go idle. {@link #SEQUENCE} now keeps a pool thread's across its idle gaps; parts taking
-     * theirs from it has not been tried.
+     * widening scratch, from the call ({@link SplitScratch}), not from the threads that run them.
      * The contents are garbage between calls; each call writes before it reads (the sums are zeroed,
      * the stamps reset). A split sequence's sums and transposed tokens are not these: they live while
      * its thread waits for the other parts, and other threads write them ({@link SplitScratch}).

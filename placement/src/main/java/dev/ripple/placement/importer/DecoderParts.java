@@ -51,7 +51,11 @@ public final class DecoderParts {
         }
     }
 
-    /** The imported model: these parts, the architecture and the files stored beside them (no ONNX names). */
+    /**
+     * The imported model: these parts, the architecture and the files stored beside them (no ONNX
+     * names). {@code source} is the checkpoint's absolute path: it is kept as the file's {@code
+     * sourceModel}, which is compared with other paths later, from other working directories.
+     */
     public ImportedModel toModel(String source, ObjectNode architecture, Map<String, byte[]> blobs) {
         return new ImportedModel(source, architecture, residents, ffns, List.of(), List.of(), blobs);
     }

@@ -240,7 +240,7 @@ public final class SafetensorsImporter {
             ObjectNode arch = config.toJson();
             arch.put("source", "safetensors");
             arch.set("hf", cfg.deepCopy());
-            return parts.toModel(ck.root.toString(), arch, companionFiles());
+            return parts.toModel(ck.root.toAbsolutePath().normalize().toString(), arch, companionFiles());
         }
 
         /** The checkpoint's tokenizer and generation files, stored with the model so that it runs alone. */

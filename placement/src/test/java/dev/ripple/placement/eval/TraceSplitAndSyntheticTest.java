@@ -9,6 +9,7 @@ import dev.ripple.placement.algorithm.Permutations;
 import dev.ripple.placement.algorithm.PlacementAlgorithms;
 import dev.ripple.placement.stats.CoActivationCounter;
 import dev.ripple.placement.trace.ActivationTrace;
+import dev.ripple.placement.trace.TraceInfo;
 import org.junit.jupiter.api.Test;
 
 class TraceSplitAndSyntheticTest {
@@ -27,6 +28,11 @@ class TraceSplitAndSyntheticTest {
         assertEquals(51, s.calibration().info().tokens());
         assertTrue(s.heldOut().info().corpus().contains("held-out tokens 51..100"));
         assertThrows(IllegalArgumentException.class, () -> TraceSplit.of(t, 1.0));
+
+        TraceInfo ofCheckpoint = new TraceInfo("m", "c", "act > 0", 101, "/models/opt");
+        TraceSplit parts = TraceSplit.of(t.withInfo(ofCheckpoint), 0.5);
+        assertEquals("/models/opt", parts.calibration().info().checkpoint(), "both parts keep the checkpoint");
+        assertEquals("/models/opt", parts.heldOut().info().checkpoint());
     }
 
     @Test

@@ -96,6 +96,28 @@ class SamplerTest {
         assertEquals(0.75, ones / (double) n, 0.015);
     }
 
+    /**
+     * Top-p keeps the fewest most likely tokens whose probabilities reach p, the one that crosses it
+     * included, and draws among them in proportion: expectations worked out by hand, not by the
+     * sampler's own code (the reference sampler below shares its draw).
+     */
+    @Test
+    void topPKeepsTheFewestTokensThatReachPAndRenormalizes() {
+        float[] z = {(float) Math.log(5), (float) Math.log(3), (float) Math.log(2)}; // 0.5, 0.3, 0.2
+        Sampler atBoundary = new Sampler(new Sampler.Settings(1f, 0, 0.5f, 1f, 3));
+        for (int i = 0; i < 200; i++) {
+            assertEquals(0, atBoundary.sample(z), "0.5 reaches p = 0.5 on its own");
+        }
+        Sampler twoKept = new Sampler(new Sampler.Settings(1f, 0, 0.7f, 1f, 3));
+        int[] counts = new int[3];
+        int n = 20_000;
+        for (int i = 0; i < n; i++) {
+            counts[twoKept.sample(z)]++;
+        }
+        assertEquals(0, counts[2], "0.5 + 0.3 reach 0.7: the third is cut");
+        assertEquals(0.3 / 0.8, counts[1] / (double) n, 0.015, "renormalized over the two kept");
+    }
+
     @Test
     void theRepetitionPenaltyMovesAwayFromSeenTokens() {
         float[] z = {2f, 1.9f, -1f};

@@ -295,7 +295,7 @@ public final class GgufImporter {
                 blobs.put("tokenizer.json", tok.get().tokenizerJson());
                 blobs.put("tokenizer_config.json", tok.get().tokenizerConfigJson());
             }
-            return parts.toModel(f.path().toString(), a, blobs);
+            return parts.toModel(f.path().toAbsolutePath().normalize().toString(), a, blobs);
         }
 
         /** Rows of the embedding: the token list's length, which the embedding must match. */

@@ -21,6 +21,7 @@ import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -58,6 +59,14 @@ class GgufPreparedModelTest {
         try (RippleFile f = RippleFile.open(otherPrepared.file())) {
             assertTrue(Files.isSameFile(
                     other, Path.of(f.provenance().path("sourceModel").asText())));
+        }
+        // named by a relative path, the checkpoint is recorded by its absolute one: the record is
+        // read later from other working directories (a trace's checkpoint, PreparedModel.checkpointOf)
+        Path relative = Path.of("").toAbsolutePath().relativize(other.toAbsolutePath());
+        PreparedModel viaRelative = PreparedModel.of(relative, dir.resolve("work-relative"), DType.F16, l -> {});
+        try (RippleFile f = RippleFile.open(viaRelative.file())) {
+            assertTrue(Path.of(f.provenance().path("sourceModel").asText()).isAbsolute());
+            assertEquals(Optional.of(other.toRealPath()), PreparedModel.checkpointOf(f));
         }
         Files.setLastModifiedTime(gguf, FileTime.fromMillis(0)); // unchanged since, as far as times tell
         assertTrue(PreparedModel.of(gguf, work, DType.F16, l -> {}).placedNow(), "and the first again after it");
