@@ -62,7 +62,12 @@ class PlaceTraceOfAnotherModelTest {
         Path otherOpt = Files.createDirectories(dir.resolve("elsewhere")).resolve("opt");
         DecoderSteps.synthClustered(otherOpt, "tiny-opt", 50272);
         String err = refusedPlace(otherOpt, optTrace, dir.resolve("other-opt.ripple"), work);
-        assertTrue(err.contains("recorded on the checkpoint"), err);
+        assertTrue(err.contains("recorded on the checkpoint") && err.contains("--trust-trace"), err);
+
+        // a copy cannot be told from another checkpoint by its files: accepted when asked to
+        Path trusted = dir.resolve("trusted.ripple");
+        DecoderSteps.place(otherOpt, optTrace, trusted, "--work", work.toString(), "--trust-trace");
+        assertTrue(Files.isRegularFile(trusted));
     }
 
     /** {@code ripple place} that must refuse: its one error line, having written nothing. */

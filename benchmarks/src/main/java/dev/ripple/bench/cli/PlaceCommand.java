@@ -16,6 +16,7 @@ import dev.ripple.placement.pipeline.PlacedModel;
 import dev.ripple.placement.pipeline.PlacementPipeline;
 import dev.ripple.placement.pipeline.PlacementRequest;
 import dev.ripple.placement.pipeline.Placements;
+import dev.ripple.placement.pipeline.TraceMatch;
 import dev.ripple.placement.pipeline.TrainedFit;
 import dev.ripple.placement.pipeline.TrainingOptions;
 import dev.ripple.placement.pipeline.WrittenModel;
@@ -95,6 +96,12 @@ final class PlaceCommand implements Callable<Integer> {
 
     @Option(names = "--compare", description = "with --eval: also evaluate every other algorithm, side by side")
     boolean compare;
+
+    @Option(
+            names = "--trust-trace",
+            description = "accept traces recorded on another checkpoint of the model's shape (a copy of this one); "
+                    + "by default a trace must be of this checkpoint")
+    boolean trustTrace;
 
     @Option(names = "--json", description = "print the evaluation as JSON")
     boolean json;
@@ -232,7 +239,8 @@ final class PlaceCommand implements Callable<Integer> {
                         train
                                 ? new PlacementRequest.Training(
                                         Corpus.load(trainText, 0.5).calibration(), training)
-                                : null);
+                                : null)
+                .withTraceMatch(trustTrace ? TraceMatch.SAME_SHAPE : TraceMatch.SAME_CHECKPOINT);
     }
 
     /**

@@ -514,11 +514,16 @@ public final class PlacementPipeline {
     public static PlacedModel placeModel(PlacementRequest request, PipelineListener listener)
             throws IOException, InterruptedException {
         ImportedModel model = importModel(request.model(), request.importing());
+        boolean sameCheckpoint = request.traceMatch() == TraceMatch.SAME_CHECKPOINT;
         requireMatches(model, request.calibration(), request.calibrationName());
-        TraceSource.requireRecordedOn(request.model(), request.calibration(), request.calibrationName());
+        if (sameCheckpoint) {
+            TraceSource.requireRecordedOn(request.model(), request.calibration(), request.calibrationName());
+        }
         if (request.heldOut() != null) {
             requireMatches(model, request.heldOut(), request.heldOutName());
-            TraceSource.requireRecordedOn(request.model(), request.heldOut(), request.heldOutName());
+            if (sameCheckpoint) {
+                TraceSource.requireRecordedOn(request.model(), request.heldOut(), request.heldOutName());
+            }
         }
         Placements placed = place(request.calibration(), request.heldOut(), request.algorithms(), listener);
         PlacementRequest.Training training = request.training();

@@ -31,6 +31,7 @@ import java.util.Objects;
  *                    {@code training} trains takes the place of its trained one
  * @param training    a predictor to train on text and store, or null for none
  * @param out         the file to write (atomically)
+ * @param traceMatch  how the traces are matched to the model; null is {@link TraceMatch#SAME_CHECKPOINT}
  */
 @RecordBuilder
 public record PlacementRequest(
@@ -43,7 +44,8 @@ public record PlacementRequest(
         List<PlacementAlgorithm> algorithms,
         LayoutOptions layout,
         Training training,
-        Path out)
+        Path out,
+        TraceMatch traceMatch)
         implements PlacementRequestBuilder.With {
 
     public PlacementRequest {
@@ -56,6 +58,7 @@ public record PlacementRequest(
         }
         Objects.requireNonNull(layout, "layout");
         Objects.requireNonNull(out, "out");
+        traceMatch = traceMatch == null ? TraceMatch.SAME_CHECKPOINT : traceMatch;
         algorithms = List.copyOf(algorithms);
         if (algorithms.isEmpty()) {
             throw new IllegalArgumentException("no placement algorithm given");
@@ -74,7 +77,8 @@ public record PlacementRequest(
                 List.of(PlacementAlgorithms.byName("ripple+")),
                 LayoutOptions.defaults(),
                 null,
-                out);
+                out,
+                TraceMatch.SAME_CHECKPOINT);
     }
 
     /** With a held-out trace, named {@code name} in errors (its file). */

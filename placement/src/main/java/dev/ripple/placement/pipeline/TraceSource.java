@@ -26,6 +26,10 @@ import java.util.regex.Pattern;
  * .ripple file, an ONNX model) say nothing certain and are not compared.
  */
 final class TraceSource {
+    /** The way round for a copy of the checkpoint, which the files cannot tell from another one. */
+    private static final String COPY =
+            ", or, if it is a copy of that checkpoint, accept the trace (place --trust-trace; TraceMatch.SAME_SHAPE)";
+
     private static final Pattern IMPORT = Pattern.compile("(.+)-[a-z0-9_]+-identity\\.ripple");
 
     private TraceSource() {}
@@ -40,7 +44,7 @@ final class TraceSource {
             if (!same.get()) {
                 throw new IllegalArgumentException(
                         what + " was recorded on the checkpoint " + trace.info().checkpoint() + ", not on " + model
-                                + ": profile " + model + " for a trace of it");
+                                + ": profile " + model + " for a trace of it" + COPY);
             }
             return;
         }
@@ -48,7 +52,7 @@ final class TraceSource {
         Optional<String> placing = checkpointName(model);
         if (recorded.isPresent() && placing.isPresent() && !recorded.get().equals(placing.get())) {
             throw new IllegalArgumentException(what + " was recorded on the checkpoint '" + recorded.get() + "' ("
-                    + trace.info().model() + "), not on " + model + ": profile " + model + " for a trace of it");
+                    + trace.info().model() + "), not on " + model + ": profile " + model + " for a trace of it" + COPY);
         }
     }
 
