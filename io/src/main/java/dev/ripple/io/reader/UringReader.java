@@ -255,7 +255,7 @@ public final class UringReader implements ExtentReader, InFlightGauge {
 
     /** Gives up a ring whose io_uring_enter failed with reads it could not wait for. */
     private void discard(Ring r) {
-        if (!rings.discard(r)) { // not the thread's ring any more (the reader closed): close it anyway
+        if (!rings.discard(r)) { // the reader closed, and closes or closed it too: Ring.close is idempotent
             r.close();
         }
     }
