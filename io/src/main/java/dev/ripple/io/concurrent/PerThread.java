@@ -1,5 +1,6 @@
 package dev.ripple.io.concurrent;
 
+import java.lang.System.Logger.Level;
 import java.lang.ref.WeakReference;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -47,7 +48,9 @@ import java.util.function.Supplier;
  * kept {@code s} values, the holder keeps at most {@code max(1, 2s)} besides the newest thread's
  * (those of ended threads included): one thread per request, one after another, leaves one value
  * behind (the next new thread frees it); beside {@code s} threads that live on, at most {@code s}.
- * {@link #close} frees every value.
+ * {@link #close} frees every value. A failure to free an ended thread's value does not fail the
+ * new thread's call: it is logged at {@code WARNING}, or added as suppressed to the exception
+ * {@code make} threw.
  *
  * <p><b>Thread safety.</b> The map of values and the pool-index slots change only under the lock.
  * The slots are copied on write and published by a volatile write, never changed in place, so a
@@ -62,6 +65,8 @@ import java.util.function.Supplier;
  * @param <V> the value each thread owns
  */
 public final class PerThread<V> implements AutoCloseable {
+    private static final System.Logger LOG = System.getLogger(PerThread.class.getName());
+
     private final Supplier<? extends V> make;
     private final Consumer<? super V> free;
     private final ThreadLocal<Owned<V>> local = new ThreadLocal<>();
@@ -194,11 +199,15 @@ public final class PerThread<V> implements AutoCloseable {
 
     private V slowGet(Thread thread) {
         List<Owned<V>> ended = new ArrayList<>();
+        V value;
         try {
-            return findOrMake(thread, ended);
-        } finally {
-            freeAll(ended);
+            value = findOrMake(thread, ended);
+        } catch (Throwable failure) {
+            freeEnded(ended, failure);
+            throw failure;
         }
+        freeEnded(ended, null);
+        return value;
     }
 
     /**
@@ -271,6 +280,24 @@ public final class PerThread<V> implements AutoCloseable {
             }
         } else {
             local.remove();
+        }
+    }
+
+    /**
+     * Frees ended threads' values for a caller whose own call must not fail for them: a failure is
+     * added as suppressed to {@code callerFailure}, the caller's own exception, or else logged.
+     */
+    private void freeEnded(List<Owned<V>> values, Throwable callerFailure) {
+        for (Owned<V> o : values) {
+            try {
+                free.accept(o.value);
+            } catch (RuntimeException e) {
+                if (callerFailure != null) {
+                    callerFailure.addSuppressed(e);
+                } else {
+                    LOG.log(Level.WARNING, "freeing the value of an ended thread failed; it is dropped", e);
+                }
+            }
         }
     }
 

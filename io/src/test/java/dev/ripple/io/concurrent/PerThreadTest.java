@@ -22,6 +22,10 @@ import java.util.concurrent.FutureTask;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.logging.Handler;
+import java.util.logging.Level;
+import java.util.logging.LogRecord;
+import java.util.logging.Logger;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -294,6 +298,81 @@ class PerThreadTest {
             assertTrue(discarded.get() != null, "round " + round + ": discard returned");
         }
         assertEquals(300, freed.size());
+    }
+
+    /**
+     * An ended thread's value whose free fails does not fail a new thread's call, which already
+     * has its value: the failure is logged, and the value dropped. Before, the new thread's
+     * {@code get} threw the other thread's failure.
+     */
+    @Test
+    void aFailedFreeOfAnEndedThreadsValueIsLoggedAndTheCallGoesOn() throws Exception {
+        IllegalStateException freeFailure = new IllegalStateException("munmap failed");
+        PerThread<Value> values = PerThread.of(Value::new, v -> {
+            v.frees.incrementAndGet();
+            throw freeFailure;
+        });
+        List<LogRecord> logged = new CopyOnWriteArrayList<>();
+        Logger log = Logger.getLogger(PerThread.class.getName());
+        Handler capture = new Handler() {
+            @Override
+            public void publish(LogRecord record) {
+                logged.add(record);
+            }
+
+            @Override
+            public void flush() {}
+
+            @Override
+            public void close() {}
+        };
+        boolean parents = log.getUseParentHandlers();
+        log.addHandler(capture);
+        log.setUseParentHandlers(false);
+        try {
+            Value theirs = onNewThread(values::get);
+            Value mine = values.get();
+            assertNotSame(theirs, mine);
+            assertSame(mine, values.get());
+            assertEquals(1, theirs.frees.get(), "the ended thread's value: its free tried, once");
+            assertEquals(1, values.size(), "and dropped");
+            assertEquals(1, logged.size(), "one warning");
+            assertEquals(Level.WARNING, logged.get(0).getLevel());
+            assertSame(freeFailure, logged.get(0).getThrown());
+            assertSame(freeFailure, assertThrows(IllegalStateException.class, values::close), "close's own free fails");
+            assertEquals(1, mine.frees.get());
+        } finally {
+            log.removeHandler(capture);
+            log.setUseParentHandlers(parents);
+        }
+    }
+
+    /**
+     * {@code make} fails on a call that also swept an ended thread's value whose free failed: the
+     * caller gets {@code make}'s exception, with the free's suppressed. Before, the free's
+     * exception, thrown from a {@code finally}, replaced it.
+     */
+    @Test
+    void makesFailureReachesTheCallerWhenAnEndedThreadsFreeFailsToo() throws Exception {
+        IllegalStateException makeFailure = new IllegalStateException("io_uring_setup failed");
+        IllegalStateException freeFailure = new IllegalStateException("munmap failed");
+        AtomicInteger made = new AtomicInteger();
+        PerThread<Value> values = PerThread.of(
+                () -> {
+                    if (made.getAndIncrement() > 0) {
+                        throw makeFailure;
+                    }
+                    return new Value();
+                },
+                v -> {
+                    throw freeFailure;
+                });
+        onNewThread(values::get);
+        IllegalStateException thrown = assertThrows(IllegalStateException.class, values::get);
+        assertSame(makeFailure, thrown);
+        assertEquals(List.of(freeFailure), List.of(thrown.getSuppressed()));
+        assertEquals(0, values.size(), "the ended thread's value dropped, none made");
+        values.close(); // nothing left to free
     }
 
     private static <T> T onNewThread(Callable<T> task) throws Exception {
