@@ -1,9 +1,12 @@
 package dev.ripple.io.concurrent;
 
+import java.lang.System.Logger.Level;
 import java.lang.ref.WeakReference;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ForkJoinPool;
 import java.util.concurrent.ForkJoinWorkerThread;
@@ -34,28 +37,46 @@ import java.util.function.Supplier;
  * </ul>
  *
  * Otherwise (a thread's first call, or a thread-local some other pool cleared) the thread takes
- * this holder's lock, finds the value it already owns in the list of all values, or else frees
- * the values of threads that have ended and makes its own. A thread per request therefore leaves
- * at most one value behind: the next new thread frees it. {@link #close} frees every value.
+ * this holder's lock and finds the value it already owns by its {@linkplain Thread#threadId id},
+ * or else makes its own, in constant time however many threads hold values.
  *
- * <p><b>Thread safety.</b> The list of values and the pool-index slots change only under the lock.
+ * <p><b>When an ended thread's value is freed.</b> A thread about to make its value first sweeps
+ * out the values of threads that have ended, if the holder has come to hold twice as many values
+ * as its last sweep kept (or any value, if that sweep kept none). A sweep looks at every value:
+ * sweeping at every new thread made the first calls of {@code n} threads alive together cost
+ * {@code n²}, where sweeping at each doubling costs a constant per new thread. So if the last sweep
+ * kept {@code s} values, the holder keeps at most {@code max(1, 2s)} besides the newest thread's
+ * (those of ended threads included): one thread per request, one after another, leaves one value
+ * behind (the next new thread frees it); beside {@code s} threads that live on, at most {@code s}.
+ * {@link #close} frees every value. A failure to free an ended thread's value does not fail the
+ * new thread's call: it is logged at {@code WARNING}, or added as suppressed to the exception
+ * {@code make} threw.
+ *
+ * <p><b>Thread safety.</b> The map of values and the pool-index slots change only under the lock.
  * The slots are copied on write and published by a volatile write, never changed in place, so a
  * worker reading them without the lock sees whole slots. A value is handed only to the thread that
- * owns it (a slot's owner is checked against the caller; a thread-local is the thread's own), so
- * values need no synchronization of their own. A value is freed by whoever removes it from the
- * list, under the lock, so no value is freed twice; freeing itself runs outside the lock, making a
- * value inside it (once per thread, so another thread's first call may wait for it). Owners are
- * held weakly: a value does not keep its ended thread's object.
+ * owns it (a slot's owner is checked against the caller, as is a map entry's, the id alone being
+ * trusted nowhere; a thread-local is the thread's own), so values need no synchronization of their
+ * own. A value is freed by whoever removes it from the map, under the lock, so no value is freed
+ * twice; freeing itself runs outside the lock, making a value inside it (once per thread, so
+ * another thread's first call may wait for it). Owners are held weakly: a value does not keep its
+ * ended thread's object.
  *
  * @param <V> the value each thread owns
  */
 public final class PerThread<V> implements AutoCloseable {
+    private static final System.Logger LOG = System.getLogger(PerThread.class.getName());
+
     private final Supplier<? extends V> make;
     private final Consumer<? super V> free;
     private final ThreadLocal<Owned<V>> local = new ThreadLocal<>();
     private final Object lock = new Object();
-    /** Every value not yet freed; guarded by {@link #lock}. */
-    private final List<Owned<V>> owned = new ArrayList<>();
+    /** Every value not yet freed, by its owner's thread id; guarded by {@link #lock}. */
+    private final Map<Long, Owned<V>> owned = new HashMap<>();
+    /** How many values {@link #owned} holds when the next new thread sweeps it; guarded by {@link #lock}. */
+    private int sweepAt = 1;
+    /** Values sweeps have looked at, over this holder's life; guarded by {@link #lock}. */
+    private long swept;
     /** The common pool's workers' values, by pool index; replaced whole under {@link #lock}. */
     private volatile Owned<V>[] byPoolIndex = none();
 
@@ -72,8 +93,8 @@ public final class PerThread<V> implements AutoCloseable {
     }
 
     /**
-     * A holder whose values must be freed: {@code free} runs once on each, when its thread has ended
-     * and another thread makes its value, when its thread {@linkplain #discard discards} it, or at
+     * A holder whose values must be freed: {@code free} runs once on each, when a new thread's sweep
+     * finds its thread ended, when its thread {@linkplain #discard discards} it, or at
      * {@link #close}.
      */
     public static <V> PerThread<V> of(Supplier<? extends V> make, Consumer<? super V> free) {
@@ -124,17 +145,24 @@ public final class PerThread<V> implements AutoCloseable {
             if (mine == null || mine.value != value) {
                 return false;
             }
-            owned.remove(mine);
+            owned.remove(thread.threadId());
             forget(thread);
         }
         free.accept(value);
         return true;
     }
 
-    /** How many values this holder keeps now: those of live threads and of threads ended since the last new one. */
+    /** How many values this holder keeps now: those of live threads and of threads ended since the last sweep. */
     public int size() {
         synchronized (lock) {
             return owned.size();
+        }
+    }
+
+    /** How many values sweeps for ended threads have looked at so far: what new threads have paid for them. */
+    long swept() {
+        synchronized (lock) {
+            return swept;
         }
     }
 
@@ -150,7 +178,7 @@ public final class PerThread<V> implements AutoCloseable {
                 return;
             }
             closed = true;
-            all = List.copyOf(owned);
+            all = List.copyOf(owned.values());
             owned.clear();
             byPoolIndex = none();
         }
@@ -171,38 +199,60 @@ public final class PerThread<V> implements AutoCloseable {
 
     private V slowGet(Thread thread) {
         List<Owned<V>> ended = new ArrayList<>();
+        V value;
         try {
-            synchronized (lock) {
-                if (closed) {
-                    throw closedException();
-                }
-                Owned<V> mine = find(thread);
-                if (mine == null) {
-                    for (Owned<V> o : owned) {
-                        if (o.ended()) {
-                            ended.add(o);
-                        }
-                    }
-                    owned.removeAll(ended);
-                    mine = new Owned<>(new WeakReference<>(thread), make.get());
-                    owned.add(mine);
-                }
-                remember(thread, mine);
-                return mine.value;
-            }
-        } finally {
-            freeAll(ended);
+            value = findOrMake(thread, ended);
+        } catch (Throwable failure) {
+            freeEnded(ended, failure);
+            throw failure;
         }
+        freeEnded(ended, null);
+        return value;
+    }
+
+    /**
+     * The value {@code thread} owns, made now if it owns none; the values of ended threads a sweep
+     * took out go in {@code ended}, for the caller to free outside the lock whatever happens here.
+     */
+    private V findOrMake(Thread thread, List<Owned<V>> ended) {
+        synchronized (lock) {
+            if (closed) {
+                throw closedException();
+            }
+            Owned<V> mine = find(thread);
+            if (mine == null) {
+                if (owned.size() >= sweepAt) {
+                    sweep(ended);
+                }
+                mine = new Owned<>(new WeakReference<>(thread), make.get());
+                owned.put(thread.threadId(), mine);
+            }
+            remember(thread, mine);
+            return mine.value;
+        }
+    }
+
+    /**
+     * Moves the values of ended threads from {@link #owned} to {@code ended}, and puts the next
+     * sweep where the values kept will have doubled; under the lock.
+     */
+    private void sweep(List<Owned<V>> ended) {
+        swept += owned.size();
+        var values = owned.values().iterator();
+        while (values.hasNext()) {
+            Owned<V> o = values.next();
+            if (o.ended()) {
+                ended.add(o);
+                values.remove();
+            }
+        }
+        sweepAt = Math.max(1, 2 * owned.size());
     }
 
     /** The value {@code thread} owns, or null; under the lock. */
     private Owned<V> find(Thread thread) {
-        for (Owned<V> o : owned) {
-            if (o.ownedBy(thread)) {
-                return o;
-            }
-        }
-        return null;
+        Owned<V> o = owned.get(thread.threadId());
+        return o != null && o.ownedBy(thread) ? o : null;
     }
 
     /** Makes {@code mine} what {@link #cached} finds for {@code thread}; under the lock. */
@@ -230,6 +280,24 @@ public final class PerThread<V> implements AutoCloseable {
             }
         } else {
             local.remove();
+        }
+    }
+
+    /**
+     * Frees ended threads' values for a caller whose own call must not fail for them: a failure is
+     * added as suppressed to {@code callerFailure}, the caller's own exception, or else logged.
+     */
+    private void freeEnded(List<Owned<V>> values, Throwable callerFailure) {
+        for (Owned<V> o : values) {
+            try {
+                free.accept(o.value);
+            } catch (RuntimeException e) {
+                if (callerFailure != null) {
+                    callerFailure.addSuppressed(e);
+                } else {
+                    LOG.log(Level.WARNING, "freeing the value of an ended thread failed; it is dropped", e);
+                }
+            }
         }
     }
 

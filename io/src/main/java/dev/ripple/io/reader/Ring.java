@@ -10,6 +10,7 @@ import java.io.IOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.invoke.VarHandle;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -89,7 +90,12 @@ final class Ring implements AutoCloseable {
     private int localCqHead;
     private long enterCalls;
     private int generation;
-    private boolean closed;
+    /**
+     * Set by the one {@link #close} that frees the ring: a reader's {@code discard} may close a ring
+     * while the reader's close closes it too, and a second munmap or close of the fd (its number
+     * perhaps reused by then) would hit memory or a file no longer this ring's.
+     */
+    private final AtomicBoolean closed = new AtomicBoolean();
 
     /**
      * Where the completion queue's head, tail, mask and entries lie in the ring mapping, as
@@ -363,13 +369,15 @@ final class Ring implements AutoCloseable {
         return LIVE_REGISTERED.get();
     }
 
-    /** Unmaps the rings and closes the ring (which unregisters its buffers and file); then frees the buffers. */
+    /**
+     * Unmaps the rings and closes the ring (which unregisters its buffers and file); then frees the
+     * buffers. Idempotent and safe from any thread: only the first call frees anything.
+     */
     @Override
     public void close() {
-        if (closed) {
+        if (!closed.compareAndSet(false, true)) {
             return;
         }
-        closed = true;
         sys.munmap(sqes.address(), sqeBytes);
         sys.munmap(ring.address(), ringBytes);
         sys.close(fd);

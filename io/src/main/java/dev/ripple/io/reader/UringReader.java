@@ -227,9 +227,10 @@ public final class UringReader implements ExtentReader, InFlightGauge {
      * The calling thread's ring, made on its first read. A ring (a kernel ring, registered buffers
      * of up to {@code MAX_SLOTS × SLOT_BYTES}) serves the thread that made it; {@link #rings} hands
      * a common-pool worker its own ring back after the pool cleared its thread-locals, and closes
-     * the rings of threads that have ended when a new thread makes one, so a thread per request
-     * leaves one ring open, not one per thread it ran. An ended thread's ring has nothing in flight
-     * (a read waits for its completions or discards its ring).
+     * the rings of threads that have ended as new threads make theirs (when, {@link PerThread}
+     * says), so a thread per request leaves a bounded number of rings open (one, if no other thread
+     * reads), not one per thread it ran. An ended thread's ring has nothing in flight (a read waits
+     * for its completions or discards its ring).
      */
     private Ring ring() throws IOException {
         try {
@@ -255,7 +256,7 @@ public final class UringReader implements ExtentReader, InFlightGauge {
 
     /** Gives up a ring whose io_uring_enter failed with reads it could not wait for. */
     private void discard(Ring r) {
-        if (!rings.discard(r)) { // not the thread's ring any more (the reader closed): close it anyway
+        if (!rings.discard(r)) { // the reader closed, and closes or closed it too: Ring.close is idempotent
             r.close();
         }
     }
