@@ -37,8 +37,38 @@ public final class DeviceEmulator {
         if (commandQueueDepth < 1) {
             throw new IllegalArgumentException("command queue depth must be >= 1, got " + commandQueueDepth);
         }
+        requireEmulable(profile);
         this.profile = profile;
         this.commandQueueDepth = commandQueueDepth;
+    }
+
+    /** The slowest 4 KiB read an emulated device may take: 1 s, slower than any storage device there is. */
+    static final double MAX_SMALL_READ_MICROS = 1e6;
+
+    /** The slowest 1 MiB read an emulated device may take: 10 s (0.1 MB/s). */
+    static final double MAX_LARGE_READ_MICROS = 1e7;
+
+    /**
+     * Refuses a profile whose reads would take longer than any device's. Such a profile is valid for
+     * planning (CostLine's bounds keep its arithmetic finite), but emulating it makes every read
+     * sleep for minutes or days: a run that looks hung, with no word why.
+     */
+    private static void requireEmulable(DeviceProfile profile) {
+        for (CostLine line : profile.costModel().lines()) {
+            double small = line.costMicros(4096);
+            double large = line.costMicros(1 << 20);
+            if (small > MAX_SMALL_READ_MICROS || large > MAX_LARGE_READ_MICROS) {
+                throw new IllegalArgumentException(String.format(
+                        "device profile %s: at queue depth %d a 4 KiB read would take %.3g s and a 1 MiB read %.3g s;"
+                                + " an emulated device may take at most %.0f s and %.0f s (no storage device is slower)",
+                        profile.source(),
+                        line.queueDepth(),
+                        small / 1e6,
+                        large / 1e6,
+                        MAX_SMALL_READ_MICROS / 1e6,
+                        MAX_LARGE_READ_MICROS / 1e6));
+            }
+        }
     }
 
     /** The device of {@code profile}, with the deepest modelled queue depth as its command queue. */

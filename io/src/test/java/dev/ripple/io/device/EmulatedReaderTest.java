@@ -540,4 +540,20 @@ class EmulatedReaderTest {
             assertTrue(s.overrunRequests() >= 4 && s.overrunNanos() > 0, "copying 1 MiB takes longer than 1 us: " + s);
         }
     }
+
+    /**
+     * A profile valid for planning but slower than any device is refused for emulation, naming the
+     * depth and the times: emulated, its reads slept for minutes each, a run that looked hung.
+     */
+    @Test
+    void aProfileSlowerThanAnyDeviceIsRefusedForEmulation() {
+        DeviceProfile glacial = UfsPresets.preset("glacial", 1000, 100_000, 1e9, "a 1e9 us per read at depth 1");
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> DeviceEmulator.of(glacial));
+        assertTrue(
+                e.getMessage().contains("queue depth 1") && e.getMessage().contains("4 KiB read would take"),
+                e.getMessage());
+        DeviceProfile trickle = UfsPresets.preset("trickle", 0.01, 1, 0, "10 kB/s");
+        assertThrows(IllegalArgumentException.class, () -> DeviceEmulator.of(trickle));
+        DeviceEmulator.of(UfsPresets.ufs40()); // the presets pass
+    }
 }
