@@ -9,6 +9,7 @@ import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -64,6 +65,37 @@ class CalibrateOptionsTest {
         assertEquals(2, exit, err.toString());
         String first = err.toString().lines().findFirst().orElse("");
         assertTrue(first.contains("'--dir'") && first.contains(given.toString()), err.toString());
+    }
+
+    /** A fio that cannot be run is said before the test file is written (a GiB by default), not after. */
+    @Test
+    void aMissingFioIsSaidBeforeTheTestFileIsWritten() throws IOException {
+        String before = System.getProperty("ripple.fio");
+        System.setProperty("ripple.fio", dir.resolve("no-such-fio").toString());
+        try {
+            String line = refusal("--reader direct --queue-depths 1", "--fio", "psync");
+            assertTrue(line.startsWith("ripple: fio could not be started") && line.contains("install"), line);
+        } finally {
+            if (before == null) {
+                System.clearProperty("ripple.fio");
+            } else {
+                System.setProperty("ripple.fio", before);
+            }
+        }
+    }
+
+    /**
+     * The options of the readers' comparison are refused without {@code --reader}: calibrate then
+     * measured the device on its own grid, ignoring them, and overwrote the device profile.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"--queue-depths 8", "--sizes 4096", "--rounds 3"})
+    void aReaderOptionWithoutReaderIsRefusedBeforeMeasuring(String option) throws IOException {
+        String[] parts = option.split(" ");
+        assertEquals(
+                "ripple: " + parts[0] + ": only with --reader; without it calibrate measures the device on its own grid"
+                        + " (--quick for a coarse one)",
+                refusal("", parts[0], parts[1]));
     }
 
     /**

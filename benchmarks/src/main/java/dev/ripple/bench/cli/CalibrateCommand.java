@@ -1,6 +1,7 @@
 package dev.ripple.bench.cli;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.ripple.bench.harness.FioRun;
 import dev.ripple.bench.harness.ReaderComparison;
 import dev.ripple.core.format.AtomicFile;
 import dev.ripple.io.device.CalibrationOptions;
@@ -18,6 +19,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.Callable;
+import java.util.stream.Stream;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -123,6 +125,14 @@ final class CalibrateCommand implements Callable<Integer> {
         if (readers != null || fioEngines != null) {
             return readers();
         }
+        List<String> readerOnly = Stream.of("--sizes", "--queue-depths", "--rounds", "--file")
+                .filter(spec.commandLine().getParseResult()::hasMatchedOption)
+                .toList();
+        if (!readerOnly.isEmpty()) {
+            throw new IllegalArgumentException(String.join(", ", readerOnly)
+                    + ": only with --reader; without it calibrate measures the device on its own grid"
+                    + " (--quick for a coarse one)");
+        }
         CalibrationOptions options = quick ? CalibrationOptions.quick() : CalibrationOptions.defaults();
         if (secondsPerPoint != null) {
             options = options.withTimePerPoint(timePerPoint());
@@ -206,6 +216,9 @@ final class CalibrateCommand implements Callable<Integer> {
         }
         if (secondsPerPoint != null) {
             options = options.withTimes(options.warmup(), timePerPoint());
+        }
+        if (!engines.isEmpty()) {
+            FioRun.requireInstalled();
         }
         Path testFile = file;
         boolean temporary = file == null;

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InterruptedIOException;
+import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -53,7 +54,7 @@ public record FioRun(
             throw new IllegalArgumentException("unknown fio engine '" + engine + "' (known: " + ENGINES + ")");
         }
         List<String> c = new ArrayList<>(List.of(
-                "fio",
+                executable(),
                 "--name=ripple-compare",
                 "--filename=" + file.toAbsolutePath(),
                 "--readonly",
@@ -84,6 +85,38 @@ public record FioRun(
 
     private static String seconds(Duration d) {
         return String.format(Locale.ROOT, "%.3f", d.toMillis() / 1000.0);
+    }
+
+    /** The fio to run: {@code -Dripple.fio=/path/to/fio}, or {@code fio} on the PATH. */
+    static String executable() {
+        return System.getProperty("ripple.fio", "fio");
+    }
+
+    /**
+     * Fails unless {@code fio --version} runs: checked before a comparison writes its test file (a
+     * GiB by default), so that a missing fio is said at once rather than after the writing.
+     *
+     * @throws IOException saying how to install fio
+     */
+    public static void requireInstalled() throws IOException {
+        try {
+            Process p = new ProcessBuilder(executable(), "--version")
+                    .redirectErrorStream(true)
+                    .start();
+            p.getInputStream().transferTo(OutputStream.nullOutputStream());
+            if (!p.waitFor(30, TimeUnit.SECONDS) || p.exitValue() != 0) {
+                p.destroyForcibly();
+                throw new IOException("fio --version failed: install the distribution's fio package");
+            }
+        } catch (IOException e) {
+            throw new IOException(
+                    "fio could not be started (" + e.getMessage() + "): install the distribution's fio package,"
+                            + " as benchmarks/scripts/fio-compare.sh does",
+                    e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new InterruptedIOException("interrupted while checking for fio");
+        }
     }
 
     /**
