@@ -156,8 +156,11 @@ final class CalibrateCommand implements Callable<Integer> {
         }
         o.printf("device profile of %s, saved to %s%n", dir, target);
         o.printf(
-                "sequential read: %.0f MiB/s; random 4 KiB at queue depth 1: %.0f IOPS%n",
-                profile.sequentialMiBps(), profile.random4kQd1Iops());
+                "sequential %d KiB reads at queue depth %d: %.0f MiB/s; random 4 KiB at queue depth 1: %.0f IOPS%n",
+                options.sequentialReadBytes() >> 10,
+                options.sequentialQueueDepth(),
+                profile.sequentialMiBps(),
+                profile.random4kQd1Iops());
         o.printf("%10s %4s %12s %12s %10s %10s%n", "read size", "qd", "mean us", "p99 us", "MiB/s", "IOPS");
         for (Measurement m : profile.measurements()) {
             o.printf(
