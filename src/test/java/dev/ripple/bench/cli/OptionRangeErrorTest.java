@@ -68,6 +68,10 @@ class OptionRangeErrorTest {
                 "generate --model m.ripple --prompt-ids 1 --queue-depth 0"
                         + " | --queue-depth must be in 1..1024, got 0",
                 "bench --workload w --cache-fraction 2 | --cache-fraction must be a share in [0, 1], got 2.0",
+                "bench --queue-depth 0           | --queue-depth must be in 1..1024, got 0",
+                "bench --workload w --queue-depth 100000 | --queue-depth must be in 1..1024, got 100000",
+                "policies --queue-depth 0        | --queue-depth must be in 1..1024, got 0",
+                "policies --workload w --queue-depth 0 | --queue-depth must be in 1..1024, got 0",
                 "policies --cache-fraction 2     | --cache-fraction must be a share in (0, 1], got 2.0",
                 "policies --cache-fraction 0     | --cache-fraction must be a share in (0, 1], got 0.0",
                 "policies --tokens 0             | --tokens must be positive, got 0",

@@ -223,7 +223,7 @@ final class BenchCommand implements Callable<Integer> {
                 () -> new StrategyBench.Settings(
                         run.work,
                         io.readerKind(),
-                        io.queueDepth,
+                        io.queueDepth(),
                         io.deviceProfile(),
                         cacheBudget.fraction,
                         dram.bytes(),

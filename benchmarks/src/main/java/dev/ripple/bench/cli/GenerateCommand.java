@@ -187,7 +187,7 @@ final class GenerateCommand implements Callable<Integer> {
         RuntimeOptions runtime;
         try {
             runtime = RuntimeOptions.defaults()
-                    .withQueueDepth(io.queueDepth)
+                    .withQueueDepth(io.queueDepth())
                     .withReader(io.readerKind())
                     .withCache(cachePolicy.cache, cacheBudget.fraction);
         } catch (InvalidRuntimeOptionsException e) {

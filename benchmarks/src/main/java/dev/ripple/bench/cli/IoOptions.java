@@ -1,5 +1,6 @@
 package dev.ripple.bench.cli;
 
+import dev.ripple.core.runtime.InvalidRuntimeOptionsException;
 import dev.ripple.core.runtime.RuntimeOptions;
 import dev.ripple.io.device.DevicePresets;
 import dev.ripple.io.device.DeviceProfile;
@@ -19,8 +20,8 @@ final class IoOptions {
     @Option(
             names = "--queue-depth",
             defaultValue = "" + RuntimeOptions.DEFAULT_QUEUE_DEPTH,
-            description = "reads in flight per request (default: ${DEFAULT-VALUE})")
-    int queueDepth;
+            description = "reads in flight per request, 1..1024 (default: ${DEFAULT-VALUE})")
+    private int queueDepth;
 
     @Option(
             names = "--device",
@@ -28,6 +29,20 @@ final class IoOptions {
             description = "ufs-3.1, ufs-4.0, nvme or PROFILE.json: every read takes "
                     + "the time that device gives it (emulated; docs/DEVICES.md); reads are planned by its cost model")
     String device;
+
+    /**
+     * {@code --queue-depth}, held to the runtime's rule ({@link RuntimeOptions}, which keeps it for
+     * apps and command lines alike), or a one-line error naming the option: the harnesses that take
+     * it raw said "queueDepth must be in 1..1024" or "tokens, repeats, queue depth and the policies
+     * must be given".
+     */
+    int queueDepth() {
+        try {
+            return RuntimeOptions.defaults().withQueueDepth(queueDepth).queueDepth();
+        } catch (InvalidRuntimeOptionsException e) {
+            throw new IllegalArgumentException(e.describe(input -> "--queue-depth"), e);
+        }
+    }
 
     ReaderKind readerKind() {
         return reader.kind();

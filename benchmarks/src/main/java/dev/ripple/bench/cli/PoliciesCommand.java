@@ -151,7 +151,7 @@ final class PoliciesCommand implements Callable<Integer> {
                 replay,
                 placement,
                 io.readerKind(),
-                io.queueDepth,
+                io.queueDepth(),
                 io.deviceProfile());
         Files.createDirectories(run.work);
         report = ModelPolicies.run(settings, inputs.encoderText(run.work, 0.5), CliProgress.harness(run.quiet));
@@ -165,6 +165,7 @@ final class PoliciesCommand implements Callable<Integer> {
         ModelPolicies.requireCacheFraction(cacheBudget.fraction);
         ModelPolicies.requirePolicies(policies);
         ModelPolicies.requireLinkingInner(linkingInner);
+        int queueDepth = io.queueDepth();
         SyntheticWorkload.read(workload); // a wrong --workload is refused before the calibration's seconds of disk work
         Files.createDirectories(run.work);
         DeviceProfile profile =
@@ -179,7 +180,7 @@ final class PoliciesCommand implements Callable<Integer> {
                         tokens,
                         repeats,
                         io.readerKind(),
-                        io.queueDepth,
+                        queueDepth,
                         profile,
                         io.device != null),
                 CliProgress.harness(run.quiet));
