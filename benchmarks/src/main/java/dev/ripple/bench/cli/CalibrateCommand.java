@@ -228,6 +228,7 @@ final class CalibrateCommand implements Callable<Integer> {
         if (temporary) {
             long bytes = fileBytes(1024);
             testFile = Files.createTempFile(dir, "ripple-readers-", ".bin");
+            testFile.toFile().deleteOnExit(); // a run ended by a signal runs no finally, but this
             try (CliProgress _ = CliProgress.start("write a " + (bytes >> 20) + " MiB test file", -1, quiet)) {
                 DeviceCalibrator.writeTestFile(testFile, bytes, options.seed());
             }

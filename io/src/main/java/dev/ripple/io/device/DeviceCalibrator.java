@@ -61,6 +61,9 @@ public final class DeviceCalibrator {
         int total = 2 + options.points();
         int step = 0;
         Path file = Files.createTempFile(directory, "ripple-calibrate-", ".bin");
+        // the finally below deletes it; this covers a run ended by a signal (SIGTERM, Ctrl-C), which
+        // runs no finally but the JVM's shutdown hooks: a GiB left on the device to measure otherwise
+        file.toFile().deleteOnExit();
         try {
             writeTestFile(file, options.fileBytes(), options.seed());
             progress.onProgress(new CalibrationProgress(
