@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -39,6 +40,14 @@ class DecodeSpeedCommandTest {
         assertTrue(run.out().contains("generated weights"), run.out());
         JsonNode j = new ObjectMapper().readTree(json.toFile());
         assertEquals("decode-speed", j.path("kind").asText());
+        JsonNode ran = j.path("run"); // what every --json report says of its run
+        assertTrue(ran.path("command").asText().startsWith("ripple decode-speed --model " + model), ran.toString());
+        assertTrue(ran.path("cores").asInt() > 0 && ran.path("java").asText().startsWith("25"), ran.toString());
+        assertTrue(
+                !Instant.parse(ran.path("writtenAt").asText())
+                        .isBefore(Instant.parse(ran.path("startedAt").asText())),
+                ran.toString());
+        assertTrue(ran.has("loadAverageAtStart") && ran.has("loadAverageAtEnd") && ran.has("host"), ran.toString());
         assertEquals(12, j.path("decodeSteps").asInt());
         assertEquals(8L << 20, j.path("memoryBandwidth").path("arrayBytes").asLong());
         assertEquals(j.path("javaTokens"), j.path("onnxRuntimeTokens"), "greedy continuations: " + j);
