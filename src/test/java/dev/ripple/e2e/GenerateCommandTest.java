@@ -262,6 +262,19 @@ class GenerateCommandTest {
                 tooLong.err().strip());
     }
 
+    /** One token has no decode step: the CLI prints "-" for its figures and the JSON null, never NaN. */
+    @Test
+    void oneTokenPrintsNoDecodeFigures() throws Exception {
+        Path json = dir.resolve("one.json");
+        RippleRun run = generateSucceeds("--prompt-ids", "2,10,11", "--max-tokens", "1", "--json", json.toString());
+        assertTrue(run.out().contains("decode - tokens/s") && !run.out().contains("NaN"), run.out());
+        String text = Files.readString(json);
+        assertTrue(
+                !text.contains("NaN")
+                        && JSON.readTree(text).path("decodeTokensPerSecond").isNull(),
+                text);
+    }
+
     /** A model without a chat template asked for --chat: the formats are listed once, with the option that names one. */
     @Test
     void chatWithoutATemplateListsTheFormatsOnce() {
