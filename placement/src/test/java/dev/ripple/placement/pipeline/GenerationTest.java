@@ -210,8 +210,20 @@ class GenerationTest {
                 InvalidGenerationRequestException.class,
                 () -> Generation.prepare(request(GenerationRequest.Prompt.ids(PROMPT), 3, 0), PipelineListener.NONE));
         assertEquals(List.of(Input.CONTEXT), longer.inputs());
-        assertTrue(longer.getMessage().contains("give a longer context"), longer.getMessage());
+        assertTrue(longer.getMessage().contains("give a longer context, of at least 4"), longer.getMessage());
         assertTrue(longer.describe(i -> "--context").contains("give a longer --context"), longer.getMessage());
+        // a prompt the model's own positions cannot hold: the prompt is at fault, a longer context cannot help
+        int[] tooLong = new int[SyntheticDecoder.tinyOpt().maxPositions()];
+        Arrays.fill(tooLong, 2);
+        InvalidGenerationRequestException prompt = assertThrows(
+                InvalidGenerationRequestException.class,
+                () -> Generation.prepare(request(GenerationRequest.Prompt.ids(tooLong), 0, 0), PipelineListener.NONE));
+        assertEquals(List.of(Input.PROMPT_IDS), prompt.inputs());
+        assertEquals(
+                "the prompt has " + tooLong.length + " tokens, too many for the model's " + tooLong.length
+                        + " positions, which must also hold a token to generate; give a shorter prompt, of at most "
+                        + (tooLong.length - 1) + " tokens",
+                prompt.getMessage());
     }
 
     @Test
