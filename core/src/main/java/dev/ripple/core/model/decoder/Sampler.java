@@ -49,10 +49,10 @@ public final class Sampler {
                     || topK < 0
                     || !(topP > 0 && topP <= 1)
                     || !(repetitionPenalty > 0 && repetitionPenalty < Float.POSITIVE_INFINITY)) {
-                throw new IllegalArgumentException("sampling needs a finite temperature ≥ 0, top-k ≥ 0, top-p in "
-                        + "(0, 1] and a finite repetition penalty > 0; got " + temperature + ", " + topK + ", " + topP
-                        + ", "
-                        + repetitionPenalty);
+                throw new IllegalArgumentException(String.format(
+                        "sampling needs a finite temperature ≥ 0, top-k ≥ 0, top-p in (0, 1] and a finite repetition"
+                                + " penalty > 0; got %s, %d, %s, %s",
+                        temperature, topK, topP, repetitionPenalty));
             }
         }
 
