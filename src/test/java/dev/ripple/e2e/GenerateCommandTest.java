@@ -10,6 +10,7 @@ import dev.ripple.core.format.RippleFile;
 import dev.ripple.core.tokenizer.Tokenizer;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Collections;
 import java.util.stream.Stream;
 import java.util.stream.StreamSupport;
 import org.junit.jupiter.api.BeforeAll;
@@ -238,7 +239,14 @@ class GenerateCommandTest {
         RippleRun none = generate("--prompt-ids", "1", "--max-tokens", "0");
         assertTrue(none.err().startsWith("ripple: --max-tokens: "), none.err());
         RippleRun shortContext = generate("--prompt-ids", "2,10,11", "--context", "3");
-        assertTrue(shortContext.err().contains("give a longer --context"), shortContext.err());
+        assertTrue(shortContext.err().contains("give a longer --context, of at least 4"), shortContext.err());
+        String ids64 = String.join(",", Collections.nCopies(64, "2"));
+        RippleRun longPrompt = generate("--prompt-ids", ids64);
+        assertEquals(
+                "ripple: the prompt has 64 tokens, too many for the model's 64 positions, which must also hold a "
+                        + "token to generate; give a shorter prompt, of at most 63 tokens",
+                longPrompt.err().strip(),
+                "no longer --context can help: tiny-opt takes 64 positions");
 
         Path notAModel = Files.writeString(dir.resolve("nonsense.ripple"), "not a model");
         RippleRun bad = RippleRun.inProcess("generate", "--model", notAModel.toString(), "--prompt-ids", "1");
@@ -260,6 +268,19 @@ class GenerateCommandTest {
         assertEquals(
                 "ripple: --context 2147483647 is longer than the model's 64 positions",
                 tooLong.err().strip());
+    }
+
+    /** One token has no decode step: the CLI prints "-" for its figures and the JSON null, never NaN. */
+    @Test
+    void oneTokenPrintsNoDecodeFigures() throws Exception {
+        Path json = dir.resolve("one.json");
+        RippleRun run = generateSucceeds("--prompt-ids", "2,10,11", "--max-tokens", "1", "--json", json.toString());
+        assertTrue(run.out().contains("decode - tokens/s") && !run.out().contains("NaN"), run.out());
+        String text = Files.readString(json);
+        assertTrue(
+                !text.contains("NaN")
+                        && JSON.readTree(text).path("decodeTokensPerSecond").isNull(),
+                text);
     }
 
     /** A model without a chat template asked for --chat: the formats are listed once, with the option that names one. */

@@ -27,6 +27,13 @@ import org.eclipse.collections.impl.list.mutable.primitive.IntArrayList;
  * <p>Thread-safe: per-call state lives in the calling thread's own scratch (the model's
  * {@link PerThread} holder); the cache and reader are shared.
  * A failed read throws {@link FlashReadException} and admits nothing to the cache.
+ *
+ * <p>An input that holds a NaN or an infinity gives an output of NaN everywhere, whatever the
+ * predictor, and reads nothing. Such an input is a numeric fault upstream, and no step here may
+ * turn it into a plausible output: before this rule a low-rank or trained predictor predicted no
+ * neuron for a NaN input (a NaN score reads as inactive) and the output was the finite mean
+ * fill-in, and even the dense predictor gave finite outputs on a ReLU layer ({@code x > 0 ? x :
+ * 0} reads NaN as 0). One pass over the input per token, before anything is read.
  */
 public final class FlashFfn {
     /**
@@ -187,6 +194,9 @@ public final class FlashFfn {
             c.bytesNeeded += (long) c.fromAhead * layer.spec().bundleBytes();
         }
         long computeNanos = compute(s, c, xs, tokens, outs);
+        if (c.nonFinite > 0) {
+            poison(xs, tokens, outs);
+        }
         s.release(c.misses);
         if (c.ahead) {
             s.prefetch.clear();
@@ -217,7 +227,11 @@ public final class FlashFfn {
         int index = layer.spec().index();
         for (int t = 0; t < tokens; t++) {
             var set = s.tokenSet(t);
-            predictor.predict(index, xs[t], set);
+            predictor.predict(index, xs[t], set); // even for a NaN input: a trace's replay stays in step
+            if (!finite(xs[t])) {
+                set.clear();
+                c.nonFinite++;
+            }
             for (int i = 0; i < set.size(); i++) {
                 set.set(i, neuronToSlot[set.get(i)]);
             }
@@ -225,6 +239,24 @@ public final class FlashFfn {
             c.tokenPredictions += set.size();
         }
         c.n = s.union(tokens, layer.spec().dFfn());
+    }
+
+    /** Whether the FFN input {@code x} is finite: {@code v − v} is 0 for a finite v, NaN for NaN and ±∞. */
+    private boolean finite(float[] x) {
+        float sum = 0f;
+        for (int i = 0, d = layer.spec().dModel(); i < d; i++) {
+            sum += x[i] - x[i];
+        }
+        return sum == 0f;
+    }
+
+    /** NaN everywhere in the output of each token whose input is not finite (the class comment). */
+    private void poison(float[][] xs, int tokens, float[][] outs) {
+        for (int t = 0; t < tokens; t++) {
+            if (!finite(xs[t])) {
+                Arrays.fill(outs[t], 0, layer.spec().dModel(), Float.NaN);
+            }
+        }
     }
 
     /**

@@ -10,6 +10,8 @@ final class LayerCall {
     int n;
     /** Sum over tokens of their predicted set sizes. */
     long tokenPredictions;
+    /** Tokens whose input holds a NaN or an infinity: nothing is read for them, their output is NaN. */
+    int nonFinite;
     /** Whether a read-ahead of this layer is served from, its I/O time and the time waited for it. */
     boolean ahead;
 
@@ -36,6 +38,7 @@ final class LayerCall {
     void reset() {
         n = 0;
         tokenPredictions = 0;
+        nonFinite = 0;
         ahead = false;
         aheadIo = 0;
         aheadWait = 0;

@@ -81,12 +81,21 @@ public final class Generation {
                                 + " positions",
                         null);
             }
+            int positions = config.maxPositions();
+            if (ids.length >= positions) { // no context holds it: the prompt is at fault, not the context
+                throw RULES.refuse(
+                        List.of(given != null ? Input.PROMPT_IDS : Input.PROMPT_TEXT),
+                        n -> "the prompt has " + ids.length + " tokens, too many for the model's " + positions
+                                + " positions, which must also hold a token to generate; give a shorter prompt, of"
+                                + " at most " + (positions - 1) + " tokens",
+                        null);
+            }
             if (ids.length >= ctx) {
                 throw RULES.refuse(
                         List.of(Input.CONTEXT),
                         n -> "the prompt has " + ids.length + " tokens and the context holds " + ctx
-                                + "; give a longer " + n.apply(Input.CONTEXT) + " (the model takes "
-                                + config.maxPositions() + ")",
+                                + "; give a longer " + n.apply(Input.CONTEXT) + ", of at least " + (ids.length + 1)
+                                + " (the model takes up to " + positions + ")",
                         null);
             }
             Optional<MemoryPlan> budget =

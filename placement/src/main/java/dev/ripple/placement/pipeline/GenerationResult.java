@@ -41,30 +41,46 @@ public record GenerationResult(
 
     /**
      * The figures in one line: speed, I/O per token, cache hits, memory, predictor, why it stopped;
-     * led by "[generated weights]" when {@link #generatedWeights()}.
+     * led by "[generated weights]" when {@link #generatedWeights()}. A figure not measured is "-":
+     * the decode ones when no decode step ran, which the line then says.
      */
     public String summary() {
         GenerationStats s = stats();
         return (generatedWeights() ? "[" + GeneratedWeights.LABEL + "] " : "")
                 + String.format(
                         Locale.ROOT,
-                        "%d prompt tokens at %.1f tokens/s, first token after %.0f ms; %d generated, "
-                                + "decode %.2f tokens/s; I/O per token %.2f ms (p50 %.2f, p99 %.2f), %.1f reads, %.1f KiB, "
-                                + "cache hits %.0f%%; memory: %s; predictor %s; stopped: %s",
+                        "%d prompt tokens at %s tokens/s, first token after %s ms; %d generated%s, "
+                                + "decode %s tokens/s; I/O per token %s ms (p50 %s, p99 %s), %s reads, %s KiB, "
+                                + "cache hits %s; memory: %s; predictor %s; stopped: %s",
                         s.promptTokens(),
-                        s.prefillTokensPerSecond(),
-                        s.timeToFirstTokenMs(),
+                        figure("%.1f", s.prefillTokensPerSecond()),
+                        figure("%.0f", s.timeToFirstTokenMs()),
                         s.generatedTokens(),
-                        s.decodeTokensPerSecond(),
-                        s.ioMsMean(),
-                        s.ioMsP50(),
-                        s.ioMsP99(),
-                        s.readsPerToken(),
-                        s.bytesPerToken() / 1024,
-                        100 * s.cacheHitRate(),
+                        s.decoded() ? "" : " (no decode step: the first token's logits come from the prefill)",
+                        figure("%.2f", s.decodeTokensPerSecond()),
+                        figure("%.2f", s.ioMsMean()),
+                        figure("%.2f", s.ioMsP50()),
+                        figure("%.2f", s.ioMsP99()),
+                        figure("%.1f", s.readsPerToken()),
+                        figure("%.1f", s.bytesPerToken() / 1024),
+                        figure("%.0f%%", 100 * s.cacheHitRate()),
                         memory,
                         prepared.predictor().label(),
                         stopReason());
+    }
+
+    /** {@code v} in {@code format}, or "-" when it was not measured (NaN) or has no value (infinite). */
+    private static String figure(String format, double v) {
+        return Double.isFinite(v) ? String.format(Locale.ROOT, format, v) : "-";
+    }
+
+    /** {@code v} under {@code key}, or null when it was not measured: JSON has no NaN (Jackson would write a string). */
+    private static void putFigure(ObjectNode to, String key, double v) {
+        if (Double.isFinite(v)) {
+            to.put(key, v);
+        } else {
+            to.putNull(key);
+        }
     }
 
     /** The device every read was made to take the time of, or null when the reads were the disk's own. */
@@ -101,17 +117,18 @@ public record GenerationResult(
         GenerationStats s = stats();
         root.put("promptTokens", s.promptTokens());
         root.put("generatedTokens", s.generatedTokens());
-        root.put("prefillTokensPerSecond", s.prefillTokensPerSecond());
-        root.put("decodeTokensPerSecond", s.decodeTokensPerSecond());
-        root.put("timeToFirstTokenMs", s.timeToFirstTokenMs());
-        root.put("prefillIoMs", s.prefillIoMs());
+        root.put("decodeSteps", s.decodeSteps());
+        putFigure(root, "prefillTokensPerSecond", s.prefillTokensPerSecond());
+        putFigure(root, "decodeTokensPerSecond", s.decodeTokensPerSecond());
+        putFigure(root, "timeToFirstTokenMs", s.timeToFirstTokenMs());
+        putFigure(root, "prefillIoMs", s.prefillIoMs());
         ObjectNode ioMs = root.putObject("ioMsPerToken");
-        ioMs.put("mean", s.ioMsMean());
-        ioMs.put("p50", s.ioMsP50());
-        ioMs.put("p99", s.ioMsP99());
-        root.put("readsPerToken", s.readsPerToken());
-        root.put("bytesPerToken", s.bytesPerToken());
-        root.put("cacheHitRate", s.cacheHitRate());
+        putFigure(ioMs, "mean", s.ioMsMean());
+        putFigure(ioMs, "p50", s.ioMsP50());
+        putFigure(ioMs, "p99", s.ioMsP99());
+        putFigure(root, "readsPerToken", s.readsPerToken());
+        putFigure(root, "bytesPerToken", s.bytesPerToken());
+        putFigure(root, "cacheHitRate", s.cacheHitRate());
         root.set("memory", JSON.valueToTree(memory));
         ArrayNode steps = root.putArray("steps");
         for (StepCost c : result.steps()) {

@@ -22,6 +22,7 @@ import dev.ripple.io.reader.ReaderKind;
 import dev.ripple.placement.pipeline.InvalidGenerationRequestException.Input;
 import dev.ripple.placement.synthetic.SyntheticDecoder;
 import dev.ripple.placement.synthetic.SyntheticDecoderWriter;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -136,6 +137,48 @@ class GenerationTest {
         assertEquals(s.bytesPerToken(), j.path("bytesPerToken").asDouble());
     }
 
+    /**
+     * One token, no decode step (its logits come from the prefill): the decode figures are not
+     * measured, so the summary prints "-" and says why, and the JSON holds null, not the string
+     * "NaN" Jackson writes for a NaN double.
+     */
+    @Test
+    void oneTokenHasNoDecodeFiguresAndSaysSo() throws Exception {
+        GenerationRequest one = new GenerationRequest(
+                checkpoint,
+                dir.resolve("work"),
+                GenerationRequest.Prompt.ids(PROMPT),
+                Generator.Options.greedy(1),
+                true,
+                0,
+                DType.F16,
+                0,
+                RuntimeOptions.defaults().withReader(ReaderKind.POSITIONAL),
+                null);
+        GenerationResult r = Generation.generate(one, PipelineListener.NONE, t -> {});
+        GenerationStats s = r.stats();
+        assertEquals(1, s.generatedTokens());
+        assertFalse(s.decoded());
+        assertEquals(0, s.decodeSteps());
+        assertTrue(Double.isNaN(s.decodeTokensPerSecond()) && Double.isNaN(s.cacheHitRate()), s.toString());
+        assertTrue(s.prefillTokensPerSecond() > 0, "the prefill is measured");
+        String summary = r.summary();
+        assertFalse(summary.contains("NaN"), summary);
+        assertTrue(
+                summary.contains("1 generated (no decode step: the first token's logits come from the prefill), "
+                        + "decode - tokens/s; I/O per token - ms (p50 -, p99 -), - reads, - KiB, cache hits -;"),
+                summary);
+        String json = new String(r.toJsonBytes(), StandardCharsets.UTF_8);
+        assertFalse(json.contains("NaN"), json);
+        JsonNode j = new ObjectMapper().readTree(json);
+        assertEquals(0, j.path("decodeSteps").asInt());
+        for (String key : new String[] {"decodeTokensPerSecond", "readsPerToken", "bytesPerToken", "cacheHitRate"}) {
+            assertTrue(j.path(key).isNull(), key + " in " + json);
+        }
+        assertTrue(j.path("ioMsPerToken").path("p99").isNull(), json);
+        assertTrue(j.path("prefillTokensPerSecond").isNumber(), json);
+    }
+
     @Test
     void aDramBudgetIsSplitOrRefused() throws Exception {
         long budget = 64L << 20;
@@ -167,8 +210,20 @@ class GenerationTest {
                 InvalidGenerationRequestException.class,
                 () -> Generation.prepare(request(GenerationRequest.Prompt.ids(PROMPT), 3, 0), PipelineListener.NONE));
         assertEquals(List.of(Input.CONTEXT), longer.inputs());
-        assertTrue(longer.getMessage().contains("give a longer context"), longer.getMessage());
+        assertTrue(longer.getMessage().contains("give a longer context, of at least 4"), longer.getMessage());
         assertTrue(longer.describe(i -> "--context").contains("give a longer --context"), longer.getMessage());
+        // a prompt the model's own positions cannot hold: the prompt is at fault, a longer context cannot help
+        int[] tooLong = new int[SyntheticDecoder.tinyOpt().maxPositions()];
+        Arrays.fill(tooLong, 2);
+        InvalidGenerationRequestException prompt = assertThrows(
+                InvalidGenerationRequestException.class,
+                () -> Generation.prepare(request(GenerationRequest.Prompt.ids(tooLong), 0, 0), PipelineListener.NONE));
+        assertEquals(List.of(Input.PROMPT_IDS), prompt.inputs());
+        assertEquals(
+                "the prompt has " + tooLong.length + " tokens, too many for the model's " + tooLong.length
+                        + " positions, which must also hold a token to generate; give a shorter prompt, of at most "
+                        + (tooLong.length - 1) + " tokens",
+                prompt.getMessage());
     }
 
     @Test

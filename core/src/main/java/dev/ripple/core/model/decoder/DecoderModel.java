@@ -305,6 +305,19 @@ public final class DecoderModel {
         return new Step(logits, run(session, tokens, from, count, chunk, logits));
     }
 
+    /**
+     * Why {@code count} more tokens do not fit {@code session}, in what happened: a prompt longer
+     * than a fresh session's context is not a "full" context.
+     */
+    static String contextRefusal(Session session, int count) {
+        int room = session.context() - session.position();
+        return (count == 1 ? "1 token does" : count + " tokens do") + " not fit the session's context of "
+                + session.context() + " tokens: "
+                + (room == 0
+                        ? "it is full"
+                        : "it holds " + session.position() + " already, room for " + room + " more");
+    }
+
     /** Runs {@code count} tokens in chunks, the last one's logits into {@code logits}; the run's cost. */
     private StepCost run(Session session, int[] tokens, int from, int count, int chunk, float[] logits) {
         if (session.model().config != config) {
@@ -314,8 +327,7 @@ public final class DecoderModel {
             throw new IllegalArgumentException("a step needs at least one token");
         }
         if (session.position() + count > session.context()) {
-            throw new IllegalArgumentException("the session's context of " + session.context()
-                    + " tokens is full: it holds " + session.position() + " and " + count + " more were given");
+            throw new IllegalArgumentException(contextRefusal(session, count));
         }
         for (int i = from; i < from + count; i++) {
             if (tokens[i] < 0 || tokens[i] >= config.vocabSize()) {

@@ -10,6 +10,12 @@ import java.util.List;
  * hits. Decode figures cover the steps after the prompt: the first generated token's logits come
  * from the prefill, whose cost is reported as such.
  *
+ * <p>A figure that was not measured is NaN, never 0: a generation of one token (or one stopped at
+ * its first) has no decode step, so {@code decodeSteps} is 0 and every decode figure (speed, I/O
+ * per token, reads, bytes, cache hit rate) is NaN ({@link #decoded()} says which case it is); the
+ * prefill figures are NaN without a prefill. A report prints such a figure as "-" and writes it to
+ * JSON as null, not as "NaN".
+ *
  * <pre>{@code
  * GenerationStats s = GenerationStats.of(result);
  * System.out.printf("%.1f tokens/s decode, %.2f ms I/O per token%n", s.decodeTokensPerSecond(), s.ioMsMean());
@@ -18,7 +24,7 @@ import java.util.List;
  * @param promptTokens           tokens of the prompt
  * @param generatedTokens        tokens generated
  * @param prefillTokensPerSecond prompt tokens over the prefill's wall time
- * @param decodeTokensPerSecond  decode steps over their wall time (NaN when there were none)
+ * @param decodeTokensPerSecond  decode steps over their wall time
  * @param timeToFirstTokenMs     wall time of the prefill, after which the first token is known
  * @param prefillIoMs            I/O time of the prefill
  * @param ioMsMean               I/O time per decode step: mean
@@ -27,7 +33,8 @@ import java.util.List;
  * @param readsPerToken          read operations per decode step
  * @param bytesPerToken          bytes read per decode step
  * @param cacheHitRate           bundles served from the DRAM cache over bundles needed, decode steps
- * @param decodeSteps            decode steps measured
+ *                               (0 when they needed none)
+ * @param decodeSteps            decode steps measured (0: every decode figure is NaN)
  */
 public record GenerationStats(
         int promptTokens,
@@ -78,8 +85,13 @@ public record GenerationStats(
                 percentile(io, 0.99),
                 n == 0 ? Double.NaN : reads / (double) n,
                 n == 0 ? Double.NaN : bytes / (double) n,
-                predicted == 0 ? 0 : hits / (double) predicted,
+                n == 0 ? Double.NaN : predicted == 0 ? 0 : hits / (double) predicted,
                 n);
+    }
+
+    /** Whether any decode step ran, so that the decode figures are numbers (the class comment). */
+    public boolean decoded() {
+        return decodeSteps > 0;
     }
 
     /** The nearest-rank percentile of sorted values (NaN when empty). */

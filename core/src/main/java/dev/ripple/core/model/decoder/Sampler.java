@@ -10,6 +10,19 @@ import org.eclipse.collections.api.list.primitive.IntList;
  * top-k, top-p. With a seed the samples are reproducible. One sampler per generation, used by
  * one thread at a time: it holds the random state, and working arrays it reuses from token to token.
  *
+ * <p>Logits that are not finite follow fixed rules, greedy or sampled, checked in the one pass
+ * that finds the largest logit:
+ * <ul>
+ *   <li>NaN anywhere: {@link InvalidLogitsException} naming the first NaN, and no token. A NaN is
+ *       a numeric fault upstream; a token chosen around it would read as plausible text.</li>
+ *   <li>−∞: an impossible token, never chosen while another is possible; every logit −∞:
+ *       {@link InvalidLogitsException}.</li>
+ *   <li>+∞: a certain token. Greedy takes the lowest index of the +∞ logits. Sampling gives each
+ *       +∞ candidate an equal share and every finite one none, the limit of the softmax as those
+ *       logits grow together; top-k and top-p then cut those shares as they cut any others (top-k
+ *       1 or a small top-p keeps the lowest +∞ index).</li>
+ * </ul>
+ *
  * <pre>{@code
  * Sampler greedy = Sampler.greedy();
  * Sampler creative = new Sampler(new Sampler.Settings(0.8f, 40, 0.95f, 1.1f, 42L));
@@ -19,20 +32,27 @@ import org.eclipse.collections.api.list.primitive.IntList;
 public final class Sampler {
 
     /**
-     * @param temperature       0 for greedy; otherwise logits are divided by it before sampling
+     * @param temperature       0 for greedy; otherwise logits are divided by it before sampling.
+     *                          Finite: an infinite one would turn every finite logit into 0 and
+     *                          an infinite one into NaN
      * @param topK              sample among the k most likely tokens only (0: all)
      * @param topP              sample among the smallest set of most likely tokens whose
      *                          probability reaches p (1: all)
      * @param repetitionPenalty divides positive and multiplies negative logits of tokens already
-     *                          seen by this factor (1: off), as CTRL and transformers do
+     *                          seen by this factor (1: off), as CTRL and transformers do. Finite:
+     *                          an infinite one would make a seen logit of 0 NaN
      * @param seed              seed of the random choice
      */
     public record Settings(float temperature, int topK, float topP, float repetitionPenalty, long seed) {
         public Settings {
-            if (!(temperature >= 0) || topK < 0 || !(topP > 0 && topP <= 1) || !(repetitionPenalty > 0)) {
-                throw new IllegalArgumentException("sampling needs temperature ≥ 0, top-k ≥ 0, top-p in (0, 1] and a "
-                        + "repetition penalty > 0; got " + temperature + ", " + topK + ", " + topP + ", "
-                        + repetitionPenalty);
+            if (!(temperature >= 0 && temperature < Float.POSITIVE_INFINITY)
+                    || topK < 0
+                    || !(topP > 0 && topP <= 1)
+                    || !(repetitionPenalty > 0 && repetitionPenalty < Float.POSITIVE_INFINITY)) {
+                throw new IllegalArgumentException(String.format(
+                        "sampling needs a finite temperature ≥ 0, top-k ≥ 0, top-p in (0, 1] and a finite repetition"
+                                + " penalty > 0; got %s, %d, %s, %s",
+                        temperature, topK, topP, repetitionPenalty));
             }
         }
 
@@ -62,7 +82,13 @@ public final class Sampler {
         return settings;
     }
 
-    /** The next token for {@code logits}; {@code history} (prompt and generated ids) feeds the repetition penalty. */
+    /**
+     * The next token for {@code logits}; {@code history} (prompt and generated ids) feeds the
+     * repetition penalty.
+     *
+     * @throws InvalidLogitsException when a logit is NaN or every one is −∞ (see the class comment)
+     * @throws IllegalArgumentException when {@code logits} is empty
+     */
     public int sample(float[] logits, IntList history) {
         float[] z = logits;
         if (settings.repetitionPenalty() != 1f && history != null && !history.isEmpty()) {
@@ -84,10 +110,8 @@ public final class Sampler {
                 }
             }
         }
-        if (settings.isGreedy()) {
-            return argmax(z);
-        }
-        return draw(z);
+        int best = argmax(z); // also the check of every logit, for the draw too
+        return settings.isGreedy() ? best : draw(z);
     }
 
     /** The sample for logits alone (no repetition penalty). */
@@ -95,12 +119,29 @@ public final class Sampler {
         return sample(logits, null);
     }
 
+    /**
+     * The index of the largest logit, the lowest of equal ones (so the lowest +∞ one), in one pass
+     * that also checks every logit.
+     *
+     * @throws InvalidLogitsException at the first NaN, or when every logit is −∞
+     */
     static int argmax(float[] z) {
+        if (z.length == 0) {
+            throw new IllegalArgumentException("no logits to choose a token from");
+        }
         int best = 0;
-        for (int i = 1; i < z.length; i++) {
-            if (z[i] > z[best]) {
+        float max = z[0];
+        for (int i = 0; i < z.length; i++) {
+            float v = z[i];
+            if (v > max) {
+                max = v;
                 best = i;
+            } else if (v != v) {
+                throw InvalidLogitsException.nan(i, z.length);
             }
+        }
+        if (max == Float.NEGATIVE_INFINITY) {
+            throw InvalidLogitsException.allNegativeInfinity(z.length);
         }
         return best;
     }
@@ -146,15 +187,27 @@ public final class Sampler {
      * its working array, so that a reference sampler in the tests (fresh arrays, a boxed sort)
      * draws through this same code and checks only what the reuse changes.
      *
+     * <p>The logits hold no NaN and not only −∞ ({@link #argmax} checked). The tempered logits are
+     * doubles: a float quotient overflows to +∞ under a tiny temperature (200 / 1e-37), and
+     * ∞ − ∞ would be NaN. A +∞ logit at the top makes every +∞ candidate's weight 1 and every
+     * other's 0 (the class comment's rule).
+     *
      * @param p at least k doubles; overwritten
      */
     static int choose(float[] z, int[] order, int k, Settings settings, double[] p, SplittableRandom random) {
-        float t = settings.temperature();
+        double t = settings.temperature();
         double max = z[order[0]] / t;
         double sum = 0;
-        for (int i = 0; i < k; i++) {
-            p[i] = Math.exp(z[order[i]] / t - max);
-            sum += p[i];
+        if (max == Double.POSITIVE_INFINITY) {
+            for (int i = 0; i < k; i++) {
+                p[i] = z[order[i]] == Float.POSITIVE_INFINITY ? 1 : 0;
+                sum += p[i];
+            }
+        } else {
+            for (int i = 0; i < k; i++) {
+                p[i] = Math.exp(z[order[i]] / t - max);
+                sum += p[i];
+            }
         }
         int keep = k;
         if (settings.topP() < 1f) {
@@ -178,7 +231,13 @@ public final class Sampler {
                 return order[i];
             }
         }
-        return order[keep - 1];
+        // u outlived the subtractions by rounding: the last kept candidate that has a chance, not a
+        // trailing one of weight 0 (a −∞ logit, or one whose exp underflowed)
+        int last = keep - 1;
+        while (last > 0 && p[last] == 0) {
+            last--;
+        }
+        return order[last];
     }
 
     /**

@@ -310,14 +310,26 @@ class DecoderModelTest {
         Path file = randomDecoderFile(Shape.opt(), 3, DType.F32, "refusals");
         withMappedDense(file, model -> {
             try (Session s = model.newSession(4)) {
+                IllegalArgumentException longer = assertThrows(
+                        IllegalArgumentException.class, () -> model.prefill(s, new int[] {1, 2, 3, 4, 5, 6}));
+                assertEquals(
+                        "6 tokens do not fit the session's context of 4 tokens: it holds 0 already, room for 4 more",
+                        longer.getMessage(),
+                        "a prompt longer than a fresh session's context: not a full context");
                 model.prefill(s, new int[] {1, 2, 3});
-                IllegalArgumentException full =
+                IllegalArgumentException more =
                         assertThrows(IllegalArgumentException.class, () -> model.prefill(s, new int[] {4, 5}));
-                assertTrue(full.getMessage().contains("full"), full.getMessage());
+                assertEquals(
+                        "2 tokens do not fit the session's context of 4 tokens: it holds 3 already, room for 1 more",
+                        more.getMessage());
                 assertThrows(
                         IllegalArgumentException.class,
                         () -> model.decode(s, Shape.opt().vocab()));
                 assertEquals(3, s.position(), "a refused step leaves the session as it was");
+                model.decode(s, 4);
+                IllegalArgumentException full = assertThrows(IllegalArgumentException.class, () -> model.decode(s, 5));
+                assertEquals("1 token does not fit the session's context of 4 tokens: it is full", full.getMessage());
+                assertEquals(4, s.position());
             }
             assertThrows(
                     IllegalArgumentException.class,

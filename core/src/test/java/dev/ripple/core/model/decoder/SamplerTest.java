@@ -204,8 +204,111 @@ class SamplerTest {
         }
     }
 
+    private static final Sampler.Settings TEMPERATURE_ONE = new Sampler.Settings(1f, 0, 1f, 1f, 13);
+
+    private static float[] filled(int n, float value) {
+        float[] z = new float[n];
+        Arrays.fill(z, value);
+        return z;
+    }
+
+    /** A NaN logit throws, naming the first NaN, greedy or sampled, before any token is chosen. */
+    @Test
+    void aNanLogitThrowsNamingTheFirstNan() {
+        Sampler[] samplers = {
+            Sampler.greedy(),
+            new Sampler(TEMPERATURE_ONE),
+            new Sampler(new Sampler.Settings(0.7f, 2, 0.9f, 1f, 13)),
+            new Sampler(new Sampler.Settings(0f, 0, 1f, 1.3f, 13))
+        };
+        float nan = Float.NaN;
+        float inf = Float.POSITIVE_INFINITY;
+        Object[][] cases = {
+            {filled(10, nan), 0},
+            {new float[] {1f, 2f, nan, 3f, nan}, 2},
+            {new float[] {inf, 0f, -inf, nan}, 3},
+            {new float[] {nan, 5f}, 0}
+        };
+        for (Sampler s : samplers) {
+            for (Object[] c : cases) {
+                float[] z = (float[]) c[0];
+                InvalidLogitsException e = assertThrows(
+                        InvalidLogitsException.class,
+                        () -> s.sample(z, IntArrayList.newListWith(0, 1)),
+                        s.settings() + " on " + Arrays.toString(z));
+                assertEquals(InvalidLogitsException.Fault.NAN, e.fault());
+                assertEquals((int) c[1], e.nanIndex(), Arrays.toString(z));
+                assertEquals(z.length, e.vocabulary());
+                assertTrue(e.getMessage().contains("logit " + c[1] + " of " + z.length + " is NaN"), e.getMessage());
+            }
+        }
+    }
+
+    @Test
+    void logitsThatAreAllNegativeInfinityThrowAndANegativeInfinityIsNeverChosen() {
+        for (Sampler s : new Sampler[] {Sampler.greedy(), new Sampler(TEMPERATURE_ONE)}) {
+            InvalidLogitsException e =
+                    assertThrows(InvalidLogitsException.class, () -> s.sample(filled(10, Float.NEGATIVE_INFINITY)));
+            assertEquals(InvalidLogitsException.Fault.ALL_NEGATIVE_INFINITY, e.fault());
+            assertEquals(-1, e.nanIndex());
+            assertTrue(e.getMessage().contains("all 10 logits are -Infinity"), e.getMessage());
+            float[] one = filled(10, Float.NEGATIVE_INFINITY);
+            one[6] = -50f;
+            for (int i = 0; i < 100; i++) {
+                assertEquals(6, s.sample(one), "the only possible token");
+            }
+        }
+        assertThrows(IllegalArgumentException.class, () -> Sampler.greedy().sample(new float[0]));
+    }
+
+    /**
+     * +∞ logits at 3 and 7, the rest 0: greedy takes 3, the lowest; sampling draws 3 and 7 half
+     * the time each and nothing else; top-k 1 keeps 3 alone, and so does top-p 0.5 (3's share of
+     * 1/2 reaches it on its own). A finite logit never competes with +∞.
+     */
+    @Test
+    void positiveInfinitiesShareTheChoiceAndTheLowestWinsGreedy() {
+        float[] z = new float[10];
+        z[3] = Float.POSITIVE_INFINITY;
+        z[7] = Float.POSITIVE_INFINITY;
+        z[5] = Float.MAX_VALUE;
+        assertEquals(3, Sampler.greedy().sample(z));
+        Sampler s = new Sampler(TEMPERATURE_ONE);
+        int[] counts = new int[z.length];
+        int n = 10_000;
+        for (int i = 0; i < n; i++) {
+            counts[s.sample(z)]++;
+        }
+        assertEquals(n, counts[3] + counts[7], "only the +∞ tokens: " + Arrays.toString(counts));
+        assertEquals(0.5, counts[3] / (double) n, 0.02);
+        Sampler topK1 = new Sampler(new Sampler.Settings(1f, 1, 1f, 1f, 13));
+        Sampler topHalf = new Sampler(new Sampler.Settings(1f, 0, 0.5f, 1f, 13));
+        Sampler topK5 = new Sampler(new Sampler.Settings(2f, 5, 1f, 1f, 13));
+        Set<Integer> drawn = new HashSet<>();
+        for (int i = 0; i < 200; i++) {
+            assertEquals(3, topK1.sample(z));
+            assertEquals(3, topHalf.sample(z));
+            drawn.add(topK5.sample(z));
+        }
+        assertEquals(Set.of(3, 7), drawn);
+    }
+
+    /**
+     * Under a temperature so small that a float quotient overflows (200 / 1e-37 > 3.4e38), the
+     * larger logit is still the one drawn: the limit of the softmax as the temperature goes to 0.
+     */
+    @Test
+    void aTinyTemperatureDrawsTheLargestLogit() {
+        Sampler s = new Sampler(new Sampler.Settings(1e-37f, 0, 1f, 1f, 13));
+        for (int i = 0; i < 50; i++) {
+            assertEquals(1, s.sample(new float[] {100f, 200f, -300f}));
+        }
+    }
+
     @Test
     void nonsenseSettingsAreRefused() {
+        assertThrows(IllegalArgumentException.class, () -> new Sampler.Settings(Float.POSITIVE_INFINITY, 0, 1f, 1f, 0));
+        assertThrows(IllegalArgumentException.class, () -> new Sampler.Settings(1f, 0, 1f, Float.POSITIVE_INFINITY, 0));
         assertThrows(IllegalArgumentException.class, () -> new Sampler.Settings(-1f, 0, 1f, 1f, 0));
         assertThrows(IllegalArgumentException.class, () -> new Sampler.Settings(1f, 0, 0f, 1f, 0));
         assertThrows(IllegalArgumentException.class, () -> new Sampler.Settings(1f, 0, 1f, 0f, 0));
