@@ -322,17 +322,6 @@ public final class StrategyBench {
         try (Progress.Step step = progress.start("decode, all strategies", replayed)) {
             decoded = IoReplay.interleaved(decodeSetups, sets, replayed, projections, step::stepTo, null);
         }
-        // The forward rows time compute too, strategy after strategy: one untimed pass first, or the
-        // first strategy pays for the JIT (naive 1,175 ms a passage, ripple+ 51, for the same work).
-        BenchStrategy first = BenchStrategy.ALL.getFirst();
-        forward(
-                "warm-up (untimed)",
-                files.get(first.placement()),
-                mainOptions(first, profile),
-                sets,
-                heldTrace,
-                passages,
-                ort.embeddings());
         List<StrategyRun> runs = new ArrayList<>();
         for (int i = 0; i < BenchStrategy.ALL.size(); i++) {
             BenchStrategy st = BenchStrategy.ALL.get(i);
