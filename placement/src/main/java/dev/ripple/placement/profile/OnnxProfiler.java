@@ -9,8 +9,10 @@ import dev.ripple.core.activity.ActivityRule;
 import dev.ripple.core.ffn.FfnLayerWeights;
 import dev.ripple.core.tensor.DType;
 import dev.ripple.placement.importer.ImportedModel;
+import dev.ripple.placement.importer.OnnxGraph;
 import dev.ripple.placement.importer.OnnxImporter;
 import dev.ripple.placement.importer.OnnxModel;
+import dev.ripple.placement.importer.OnnxNode;
 import dev.ripple.placement.importer.OnnxOutputsRewriter;
 import dev.ripple.placement.importer.UnsupportedModelException;
 import dev.ripple.placement.predictor.InputMoments;
@@ -24,6 +26,7 @@ import java.util.Iterator;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalLong;
 import java.util.Set;
 
 /**
@@ -122,6 +125,7 @@ public final class OnnxProfiler implements AutoCloseable {
             }
             if (tokenizerJson != null) {
                 tok = PassageTokenizer.open(tokenizerJson, options.maxSequenceLength());
+                requireFits(tok, tokenizerJson, parsed.graph(), onnxFile);
             }
             OnnxProfiler p = new OnnxProfiler(onnxFile, ffns, options, env, session, tok);
             session = null;
@@ -137,6 +141,36 @@ public final class OnnxProfiler implements AutoCloseable {
                 tok.close();
             }
         }
+    }
+
+    /**
+     * Refuses a tokenizer whose ids run past the model's token embedding: a tokenizer of another
+     * model. ONNX Runtime fails only on a token whose id is out of range, and a tokenizer of another
+     * model with a vocabulary of about the same size gives mostly ids in range: profiled without a
+     * word, the trace was of text the model never saw. The embedding is the initializer the
+     * {@code input_ids} are gathered from; a graph without one is not checked.
+     */
+    static void requireFits(PassageTokenizer tok, Path tokenizerJson, OnnxGraph graph, Path onnxFile) {
+        OptionalLong rows = tokenEmbeddingRows(graph);
+        if (rows.isPresent() && tok.vocabSize() > rows.getAsLong()) {
+            throw new IllegalArgumentException(tokenizerJson + ": its ids go up to " + (tok.vocabSize() - 1) + ", but "
+                    + onnxFile + " embeds " + rows.getAsLong() + " tokens: a tokenizer of another model?");
+        }
+    }
+
+    /** Rows of the initializer {@code input_ids} are gathered from, when the graph has one. */
+    static OptionalLong tokenEmbeddingRows(OnnxGraph graph) {
+        for (OnnxNode n : graph.nodes()) {
+            if (n.opType().equals("Gather")
+                    && n.inputs().size() == 2
+                    && n.inputs().get(1).equals("input_ids")) {
+                var table = graph.initializers().get(n.inputs().get(0)); // the importer's tensor, not ORT's
+                if (table != null && table.dims().length == 2) {
+                    return OptionalLong.of(table.dims()[0]);
+                }
+            }
+        }
+        return OptionalLong.empty();
     }
 
     /** The rule this profiler records: the options' rule, or the model's default when they name none. */

@@ -40,6 +40,11 @@ public final class PassageTokenizer implements AutoCloseable {
         return new PassageTokenizer(Tokenizer.fromJson(tokenizerJson.readAllBytes()), maxLength);
     }
 
+    /** One more than the largest id it gives: the rows the model's token embedding needs. */
+    public int vocabSize() {
+        return tokenizer.vocabSize();
+    }
+
     public EncodedPassage encode(String text) {
         int[] ids = tokenizer.encode(text, true, maxLength);
         long[] longIds = new long[ids.length];

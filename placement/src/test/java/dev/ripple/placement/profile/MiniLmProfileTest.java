@@ -1,9 +1,11 @@
 package dev.ripple.placement.profile;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.ripple.core.activity.ThresholdRule;
+import dev.ripple.core.tokenizer.TokenizerData;
 import dev.ripple.placement.testdata.RealData;
 import dev.ripple.placement.text.EuroparlCorpus;
 import dev.ripple.placement.trace.ActivationTrace;
@@ -65,6 +67,23 @@ class MiniLmProfileTest {
                     Arrays.toString(r.meanRelativeError()),
                     Files.size(file));
         }
+    }
+
+    /**
+     * A tokenizer of another model is refused before any profiling: Llama 2's 32,000 ids run past
+     * MiniLM's 30,522 embedded tokens. Most of its ids are in range, so ONNX Runtime took the text
+     * and the trace was of tokens the model never saw.
+     */
+    @Test
+    void aTokenizerOfAnotherModelIsRefused(@TempDir Path dir) throws Exception {
+        Path onnx = RealData.file(RealData.MINILM_ONNX);
+        Path llama = dir.resolve("tokenizer.json");
+        Files.write(llama, TokenizerData.Vocab.LLAMA2.tokenizerJson());
+        IllegalArgumentException e = assertThrows(
+                IllegalArgumentException.class, () -> OnnxProfiler.open(onnx, llama, ProfileOptions.defaults()));
+        assertTrue(
+                e.getMessage().contains("ids go up to 31999") && e.getMessage().contains("embeds 30522 tokens"),
+                e.getMessage());
     }
 
     @Test
