@@ -24,6 +24,8 @@ import java.util.Map;
  * @param rule           activity rule of the profile and the files
  * @param predictor      lowrank (the file's), dense, or oracle (exact sets; its compute makes tokens/s meaningless)
  * @param reader         the reader asked for and the one that ran
+ * @param passStart      how the generation met the page cache: bypassed, evicted first, kept for an
+ *                       emulated device's real reads from DRAM, or warm when the eviction dropped nothing
  * @param queueDepth     reads in flight per request
  * @param cacheFraction  bundle cache budget, share of the FFN bytes
  * @param device         device profile measured in this run, or the emulated device
@@ -42,6 +44,7 @@ public record DecoderBenchReport(
         String rule,
         String predictor,
         ReaderRan reader,
+        PassStart passStart,
         int queueDepth,
         double cacheFraction,
         DeviceProfile device,
@@ -76,9 +79,9 @@ public record DecoderBenchReport(
                     "(the oracle computes every neuron's activation densely in DRAM: compare the I/O columns, not tokens/s)");
         }
         o.printf(
-                "I/O: %s reads, queue depth %d; bundle cache %.0f%% of FFN bytes; KV cache %s; device %s%s: sequential "
+                "I/O: %s, queue depth %d; bundle cache %.0f%% of FFN bytes; KV cache %s; device %s%s: sequential "
                         + "%.0f MiB/s%n",
-                reader.describe(),
+                ReportText.reads(reader, passStart),
                 queueDepth,
                 100 * cacheFraction,
                 kvType,
@@ -168,6 +171,7 @@ public record DecoderBenchReport(
         root.put("rule", rule);
         root.put("predictor", predictor);
         reader.putJson(root);
+        passStart.putJson(root);
         root.put("queueDepth", queueDepth);
         DepthNote.putJson(root, device, queueDepth);
         root.put("cacheFraction", cacheFraction);

@@ -468,6 +468,9 @@ public final class StrategyBench {
                     s.predictor() == BenchPredictor.ORACLE ? new OraclePredictor(reference, used) : null;
             List<DecoderBench.Setup> setups = new ArrayList<>();
             for (BenchStrategy st : BenchStrategy.ALL) {
+                // the strategies generate interleaved per prompt: one eviction before the pass, as for
+                // the encoder's interleaved decode
+                evictIfCached(files.get(st.placement()));
                 setups.add(new DecoderBench.Setup(
                         st.name(),
                         st.placement(),
@@ -493,6 +496,7 @@ public final class StrategyBench {
                 used.describe(),
                 s.predictor().label(),
                 ReaderRan.of(readerKind),
+                passStarts.overall(files.get("ripple+")),
                 s.queueDepth(),
                 mainFraction(imported),
                 profile,
@@ -632,6 +636,7 @@ public final class StrategyBench {
                     s.predictor() == BenchPredictor.ORACLE ? new OraclePredictor(reference, activity) : null;
             List<DecoderBench.Setup> setups = new ArrayList<>();
             for (TypedFile t : typed) {
+                evictIfCached(t.file());
                 RuntimeOptions dense = options(RIPPLE_PLUS, 0, profile)
                         .withPredictor(PredictorKind.DENSE)
                         .withFillIn(false);
