@@ -79,7 +79,7 @@ class BenchCommandTest {
                 run.out()
                         .contains(
                                 start == PassStart.KEPT
-                                        ? "I/O: real reads from DRAM, pread through the page cache (the direct reader did not run"
+                                        ? "I/O: real reads from DRAM, pread through the page cache (the direct reader asked for did not run"
                                         : "I/O: direct reads (" + start.describe() + "), queue depth"),
                 "the output states the I/O mode: " + run.out());
         assertTrue(

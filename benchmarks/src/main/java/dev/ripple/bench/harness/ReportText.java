@@ -25,8 +25,9 @@ final class ReportText {
      */
     static String reads(ReaderRan reader, PassStart start) {
         if (start.kind() == PassStart.Kind.KEPT) {
-            return "real reads from DRAM, pread through the page cache (the " + reader.describe()
-                    + " reader did not run: the file fits in memory, docs/DEVICES.md)";
+            return "real reads from DRAM, pread through the page cache (the "
+                    + reader.asked().cliName()
+                    + " reader asked for did not run: the file fits in memory, docs/DEVICES.md)";
         }
         return reader.describe() + " reads (" + start.describe() + ")";
     }
