@@ -13,7 +13,6 @@ import dev.ripple.io.device.UfsPresets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
-import java.util.Locale;
 import java.util.Map;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -69,16 +68,30 @@ class BenchCommandTest {
 
     @Test
     void strategiesReplayTheSameTokensAndCoActivationPlacementNeedsFarFewerReads() throws Exception {
-        PassStart start = PassStart.valueOf(doc.path("passStart").asText().toUpperCase(Locale.ROOT));
+        PassStart start = EmulatedReader.readsFromDram(dir.resolve("bench-rippleplus.ripple"))
+                ? PassStart.KEPT
+                : PassStart.BYPASSED;
         assertEquals(
-                EmulatedReader.readsFromDram(dir.resolve("bench-rippleplus.ripple"))
-                        ? PassStart.KEPT
-                        : PassStart.BYPASSED,
-                start,
+                start.label(),
+                doc.path("passStart").asText(),
                 "under --device the direct reader is replaced by DRAM reads when the file fits, else bypasses the cache");
         assertTrue(
-                run.out().contains("I/O: direct reads (" + start.describe() + "), queue depth"),
+                run.out()
+                        .contains(
+                                start == PassStart.KEPT
+                                        ? "I/O: real reads from DRAM, pread through the page cache (the direct reader asked for did not run"
+                                        : "I/O: direct reads (" + start.describe() + "), queue depth"),
                 "the output states the I/O mode: " + run.out());
+        assertTrue(
+                run.out()
+                        .contains("emulated ufs-4.0: real reads "
+                                + (start == PassStart.KEPT ? "from DRAM" : "from the disk")),
+                "the output says where the real reads came from: " + run.out());
+        for (JsonNode s : doc.path("strategies")) {
+            assertTrue(
+                    s.path("realReads").asText().startsWith(start == PassStart.KEPT ? "from DRAM" : "from the disk"),
+                    s.toString());
+        }
         assertEquals(
                 UfsPresets.ufs40().sequentialMiBps(),
                 doc.path("device").path("sequentialMiBps").asDouble());

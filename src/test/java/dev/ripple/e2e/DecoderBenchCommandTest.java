@@ -69,6 +69,15 @@ class DecoderBenchCommandTest {
         assertEquals("decoder", j.path("kind").asText());
         assertEquals("generated", j.path("weights").asText());
         assertEquals(!device.isEmpty(), j.path("emulated").asBoolean());
+        // pread through the page cache: the strategies' files are evicted before the generation (or,
+        // emulated, kept for the DRAM reads); a warm start is only ever said with its reason
+        String start = j.path("passStart").asText();
+        if (!device.isEmpty()) {
+            assertEquals("kept", start, j.toString());
+        } else {
+            assertTrue(start.equals("evicted") || start.equals("warm") && j.has("passStartReason"), j.toString());
+            assertTrue(run.out().contains("I/O: pread reads (file "), run.out());
+        }
         List<String> names = new ArrayList<>();
         for (JsonNode s : j.path("strategies")) {
             names.add(s.path("name").asText());

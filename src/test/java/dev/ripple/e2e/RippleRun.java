@@ -9,6 +9,7 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
@@ -33,16 +34,28 @@ record RippleRun(int exit, String out, String err) {
     }
 
     static RippleRun childJvm(String... args) throws IOException, InterruptedException {
-        Process p = startChild(args);
+        return childJvmWith(List.of(), args);
+    }
+
+    /**
+     * As {@link #childJvm}, with {@code properties} (e.g. {@code -Dripple.nativeio.disabled=true}) set
+     * in the child: the switches read once per JVM cannot be flipped in this one.
+     */
+    static RippleRun childJvmWith(List<String> properties, String... args) throws IOException, InterruptedException {
+        Process p = startChild(properties, args);
         return collect(p, args);
     }
 
     /** Starts the command in a child JVM the way the launcher does, without waiting for it. */
     static Process startChild(String... args) throws IOException {
-        List<String> cmd = ChildJvm.command(
-                List.of("--sun-misc-unsafe-memory-access=allow", "--enable-native-access=ALL-UNNAMED"),
-                RippleCommand.class,
-                List.of(args));
+        return startChild(List.of(), args);
+    }
+
+    private static Process startChild(List<String> properties, String... args) throws IOException {
+        List<String> flags =
+                new ArrayList<>(List.of("--sun-misc-unsafe-memory-access=allow", "--enable-native-access=ALL-UNNAMED"));
+        flags.addAll(properties);
+        List<String> cmd = ChildJvm.command(flags, RippleCommand.class, List.of(args));
         return new ProcessBuilder(cmd).start();
     }
 

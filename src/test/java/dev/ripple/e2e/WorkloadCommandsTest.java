@@ -1,6 +1,7 @@
 package dev.ripple.e2e;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -64,11 +65,26 @@ class WorkloadCommandsTest {
         assertTrue(bench.out().contains("[synthetic workload, emulated ufs-4.0]"), bench.out());
         assertTrue(bench.out().contains("EMULATED ufs-4.0"), bench.out());
         JsonNode doc = new ObjectMapper().readTree(json.toFile());
+        // the tiny workload fits in memory: its real reads come from DRAM and io_uring never runs
+        String kept = doc.path("passStart").asText();
+        assertTrue(kept.equals("kept") || kept.equals("bypassed"), doc.toString());
+        assertFalse(
+                kept.equals("kept") && bench.out().contains("O_DIRECT"),
+                "no O_DIRECT is claimed when the real reads came from DRAM: " + bench.out());
+        assertTrue(
+                bench.out()
+                        .contains("emulated ufs-4.0: real reads "
+                                + (kept.equals("kept") ? "from DRAM" : "from the disk")),
+                bench.out());
+        assertTrue(
+                !kept.equals("kept") || bench.out().contains("(the io_uring reader asked for did not run"),
+                "the reader asked for is not credited with reads it did not make: " + bench.out());
         assertEquals("synthetic workload", doc.path("label").asText());
         assertTrue(doc.path("device").path("emulated").asBoolean());
         Map<String, JsonNode> byName = new HashMap<>();
         for (JsonNode s : doc.path("strategies")) {
             byName.put(s.path("name").asText(), s);
+            assertTrue(s.path("realReads").asText().startsWith("from "), "where the real reads came from: " + s);
             double measured = s.path("ioMsPerToken").path("mean").asDouble();
             double modelled = s.path("modelledIoMsPerToken").asDouble();
             assertTrue(measured >= 0.95 * modelled, "reads take at least the emulated device's time: " + s);

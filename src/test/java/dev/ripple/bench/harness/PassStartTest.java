@@ -1,8 +1,11 @@
 package dev.ripple.bench.harness;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.ripple.io.device.EmulatedReader;
 import dev.ripple.io.reader.ReaderKind;
 import java.nio.file.Files;
@@ -59,5 +62,39 @@ class PassStartTest {
                 "file kept in the page cache: the emulated device's real reads come from DRAM",
                 PassStart.KEPT.describe());
         assertEquals("kept", PassStart.KEPT.label());
+    }
+
+    @Test
+    void aWarmStartSaysWhyTheEvictionDroppedNothingInTheHeaderAndTheJson() {
+        PassStart warm = PassStart.warm("native I/O disabled by -Dripple.nativeio.disabled=true");
+        assertEquals(
+                "file NOT evicted from the page cache (native I/O disabled by -Dripple.nativeio.disabled=true): "
+                        + "passes may start warm",
+                warm.describe());
+        ObjectNode doc = warm.putJson(JsonNodeFactory.instance.objectNode());
+        assertEquals("warm", doc.path("passStart").asText());
+        assertEquals(warm.reason(), doc.path("passStartReason").asText());
+        assertTrue(PassStart.EVICTED
+                .putJson(JsonNodeFactory.instance.objectNode())
+                .path("passStartReason")
+                .isMissingNode());
+    }
+
+    @Test
+    void aPageCacheReaderWhoseEvictionDropsNothingRunsWarmFromThenOn() throws Exception {
+        Path shm = Path.of("/dev/shm");
+        assumeTrue(Files.isDirectory(shm) && Files.isWritable(shm), "/dev/shm is there");
+        Path file = Files.createTempFile(shm, "ripple-passstart-", ".ripple");
+        try {
+            Files.write(file, new byte[64 * 1024]);
+            PassStarts starts = new PassStarts(ReaderKind.POSITIONAL, false);
+            assertEquals(PassStart.EVICTED, starts.of(file), "decided before any eviction");
+            PassStart warm = starts.before(file);
+            assertEquals(PassStart.Kind.WARM, warm.kind(), "a tmpfs file cannot be evicted");
+            assertEquals(warm, starts.of(file), "and the decision is kept");
+            assertEquals(warm, starts.overall(dir.resolve("other")), "one warm file speaks for the run");
+        } finally {
+            Files.deleteIfExists(file);
+        }
     }
 }

@@ -251,6 +251,9 @@ final class CalibrateCommand implements Callable<Integer> {
                     o.printf(
                             "reader %s (asked: %s) on %s, %s; page cache %s%n",
                             c.reader(), c.requested(), c.file(), c.description(), c.pageCache());
+                    if (c.warning() != null) {
+                        o.println("WARNING: " + c.warning());
+                    }
                     o.printf("%10s %4s %12s %10s %14s%n", "read size", "qd", "IOPS", "MiB/s", "CPU us/read");
                     for (ReaderPoint p : c.entries()) {
                         o.printf(

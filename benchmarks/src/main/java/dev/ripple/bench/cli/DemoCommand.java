@@ -3,6 +3,7 @@ package dev.ripple.bench.cli;
 import dev.ripple.bench.harness.Demo;
 import dev.ripple.bench.harness.EncoderText;
 import dev.ripple.bench.harness.FidelityRun;
+import dev.ripple.bench.harness.ReaderRan;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -159,7 +160,7 @@ final class DemoCommand implements Callable<Integer> {
         o.printf(
                 "4. embed %d held-out passages from flash (%s reads, %s cache on %.0f%% of FFN bytes) and compare with "
                         + "ONNX Runtime%n",
-                r.heldOutPassages(), s.reader().cliName(), s.cache(), 100 * s.cacheFraction());
+                r.heldOutPassages(), ReaderRan.of(s.reader()).describe(), s.cache(), 100 * s.cacheFraction());
         o.printf(
                 "%-36s %8s %8s %8s %8s %8s %9s %9s %9s %8s %7s%n",
                 "run",

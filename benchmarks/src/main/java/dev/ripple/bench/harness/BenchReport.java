@@ -11,6 +11,7 @@ import java.nio.file.Path;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -23,7 +24,7 @@ import java.util.Map;
  * @param model          model name or path
  * @param corpus         text the held-out passages came from
  * @param rule           activity rule of the traces and files
- * @param reader         reader kind (direct, mmap, positional)
+ * @param reader         the reader asked for and the one that ran
  * @param passStart      how each pass met the page cache: bypassed, evicted first, or kept for an
  *                       emulated device's real reads from DRAM
  * @param queueDepth     reads in flight per request
@@ -50,7 +51,7 @@ public record BenchReport(
         String model,
         String corpus,
         String rule,
-        String reader,
+        ReaderRan reader,
         PassStart passStart,
         int queueDepth,
         double cacheFraction,
@@ -86,18 +87,21 @@ public record BenchReport(
                 "ripple bench: %s on %s; %d held-out passages (%d tokens), rule '%s'%n",
                 model, corpus, sentences, heldOutTokens, rule);
         o.printf(
-                "I/O: %s reads%s, queue depth %d; DRAM cache %.0f%% of FFN bytes; device %s%s: sequential %.0f MiB/s, "
+                "I/O: %s, queue depth %d; DRAM cache %.0f%% of FFN bytes; device %s%s: sequential %.0f MiB/s, "
                         + "4 KiB random qd1 %.0f IOPS%n",
-                reader,
-                " (" + passStart.describe() + ")",
+                ReportText.reads(reader, passStart),
                 queueDepth,
                 100 * cacheFraction,
                 emulated ? "EMULATED " : "",
                 device.name(),
                 device.sequentialMiBps(),
                 device.random4kQd1Iops());
+        DepthNote.print(o, device, queueDepth);
         if (emulated) {
             ReportText.emulated(o, device, ReportText.REAL_READS_BY_SIZE);
+            Map<String, String> realReads = new LinkedHashMap<>();
+            strategies.forEach(s -> realReads.put(s.name(), s.decode().realReads()));
+            ReportText.realReads(o, device, realReads);
         }
         o.printf(
                 "%nDecode-like: %d tokens one at a time, true active sets (I/O only); strategies interleaved token by "
@@ -197,7 +201,7 @@ public record BenchReport(
                 dense.msPerSentence(),
                 dense.msPerSentence() / ort.msPerSentence(),
                 dense.cosine().mean(),
-                reader,
+                reader.name(),
                 denseFromFlash.msPerSentence(),
                 denseFromFlash.msPerSentence() / ort.msPerSentence());
 
@@ -257,9 +261,10 @@ public record BenchReport(
         doc.put("model", model);
         doc.put("corpus", corpus);
         doc.put("rule", rule);
-        doc.put("reader", reader);
-        doc.put("passStart", passStart.label());
+        reader.putJson(doc);
+        passStart.putJson(doc);
         doc.put("queueDepth", queueDepth);
+        DepthNote.putJson(doc, device, queueDepth);
         doc.put("cacheFraction", cacheFraction);
         doc.put("predictor", predictor);
         doc.put("fillIn", fillIn);
@@ -286,6 +291,7 @@ public record BenchReport(
             n.put("placement", s.placement());
             n.put("cache", s.cache());
             n.put("collapse", s.collapse());
+            n.put("realReads", r.realReads()); // null without an emulated device
             n.set("ioMsPerToken", JSON.valueToTree(r.ioMsPerToken()));
             n.put("opsPerToken", r.opsPerToken());
             n.put("bytesPerToken", r.bytesPerToken());
@@ -341,7 +347,7 @@ public record BenchReport(
                 "%s%s · %s reads, queue depth %d · cache %.0f%% of FFN bytes · %s",
                 device.name(),
                 emulated ? " (emulated)" : " (this machine's disk, profiled now)",
-                reader,
+                reader.name(),
                 queueDepth,
                 100 * cacheFraction,
                 LocalDate.now(ZoneOffset.UTC));
@@ -377,7 +383,7 @@ public record BenchReport(
             Plots.lines(
                     budget,
                     "Mean I/O time per token against the DRAM cache budget (" + device.name()
-                            + (emulated ? ", emulated" : "") + ", " + reader + " reads, "
+                            + (emulated ? ", emulated" : "") + ", " + reader.name() + " reads, "
                             + LocalDate.now(ZoneOffset.UTC) + ")",
                     "cache budget, % of FFN bytes",
                     "ms per token",

@@ -9,7 +9,6 @@ import dev.ripple.io.device.DeviceProfile;
 import dev.ripple.placement.synthetic.GeneratedWeights;
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -24,7 +23,9 @@ import java.util.Map;
  * @param corpus         where the prompts came from
  * @param rule           activity rule of the profile and the files
  * @param predictor      lowrank (the file's), dense, or oracle (exact sets; its compute makes tokens/s meaningless)
- * @param reader         reader kind
+ * @param reader         the reader asked for and the one that ran
+ * @param passStart      how the generation met the page cache: bypassed, evicted first, kept for an
+ *                       emulated device's real reads from DRAM, or warm when the eviction dropped nothing
  * @param queueDepth     reads in flight per request
  * @param cacheFraction  bundle cache budget, share of the FFN bytes
  * @param device         device profile measured in this run, or the emulated device
@@ -42,7 +43,8 @@ public record DecoderBenchReport(
         String corpus,
         String rule,
         String predictor,
-        String reader,
+        ReaderRan reader,
+        PassStart passStart,
         int queueDepth,
         double cacheFraction,
         DeviceProfile device,
@@ -77,25 +79,21 @@ public record DecoderBenchReport(
                     "(the oracle computes every neuron's activation densely in DRAM: compare the I/O columns, not tokens/s)");
         }
         o.printf(
-                "I/O: %s reads, queue depth %d; bundle cache %.0f%% of FFN bytes; KV cache %s; device %s%s: sequential "
+                "I/O: %s, queue depth %d; bundle cache %.0f%% of FFN bytes; KV cache %s; device %s%s: sequential "
                         + "%.0f MiB/s%n",
-                reader,
+                ReportText.reads(reader, passStart),
                 queueDepth,
                 100 * cacheFraction,
                 kvType,
                 emulated ? "EMULATED " : "",
                 device.name(),
                 device.sequentialMiBps());
+        DepthNote.print(o, device, queueDepth);
         if (emulated) {
             ReportText.emulated(o, device, "compute is this machine's");
-            Map<String, List<String>> sources = new LinkedHashMap<>();
-            for (DecoderBench.Result r : strategies) {
-                sources.computeIfAbsent(String.valueOf(r.realReads()), x -> new ArrayList<>())
-                        .add(r.name());
-            }
-            sources.forEach((where, names) -> o.printf(
-                    "emulated %s: real reads %s%s%n",
-                    device.name(), where, sources.size() == 1 ? "" : " for " + String.join(", ", names)));
+            Map<String, String> realReads = new LinkedHashMap<>();
+            strategies.forEach(r -> realReads.put(r.name(), r.realReads()));
+            ReportText.realReads(o, device, realReads);
         }
         o.printf(
                 "%n%-15s %9s %9s %9s %9s %9s %8s %9s %7s %7s %9s %9s%s%n",
@@ -172,8 +170,10 @@ public record DecoderBenchReport(
         root.put("corpus", corpus);
         root.put("rule", rule);
         root.put("predictor", predictor);
-        root.put("reader", reader);
+        reader.putJson(root);
+        passStart.putJson(root);
         root.put("queueDepth", queueDepth);
+        DepthNote.putJson(root, device, queueDepth);
         root.put("cacheFraction", cacheFraction);
         root.set("device", JSON.valueToTree(device));
         root.put("emulated", emulated);

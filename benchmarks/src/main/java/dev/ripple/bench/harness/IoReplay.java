@@ -5,6 +5,7 @@ import dev.ripple.core.model.TokenStats;
 import dev.ripple.core.runtime.RippleModel;
 import dev.ripple.core.runtime.RuntimeOptions;
 import dev.ripple.io.device.DeviceProfile;
+import dev.ripple.io.device.EmulatedReader;
 import dev.ripple.placement.trace.ActivationTrace;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -36,6 +37,9 @@ import org.roaringbitmap.RoaringBitmap;
  *                            profile's cost model (ms per token)
  * @param ffnMsPerToken       wall time per token of all layers' FFN: planning, cache, reads and the
  *                            sparse FFN computed on the bundles read (everything but attention)
+ * @param realReads           under an emulated device, where its real reads came from ({@link
+ *                            EmulatedReader#realReads()}: "from DRAM (...)" or "from the disk (...)");
+ *                            null without one
  */
 public record IoReplay(
         String name,
@@ -49,7 +53,8 @@ public record IoReplay(
         long peakCacheBytes,
         double neuronsReadFraction,
         Map<String, Double> projectedMsPerToken,
-        Percentiles ffnMsPerToken) {
+        Percentiles ffnMsPerToken,
+        String realReads) {
 
     /** Converts a trace into the runtime's trace predictor (ids per layer and token). */
     public static TracePredictor predictor(ActivationTrace t) {
@@ -198,7 +203,8 @@ public record IoReplay(
                     peak,
                     predicted / (double) tokens / neurons,
                     projectedMs,
-                    Percentiles.of(wallPerToken));
+                    Percentiles.of(wallPerToken),
+                    model.reader() instanceof EmulatedReader e ? e.realReads() : null);
         }
     }
 }

@@ -12,7 +12,9 @@ import java.util.Locale;
  * @param repeats       rounds
  * @param cacheFraction DRAM budget, share of the FFN bytes
  * @param budgetBytes   the same in bytes
- * @param reader        reader kind
+ * @param reader        the reader asked for and the one that ran
+ * @param passStart     how each replay met the page cache (the file is evicted before each one for a
+ *                      page-cache reader; warm when that dropped nothing)
  * @param queueDepth    reads in flight per request
  * @param device        the device profile reads were planned by (and took the time of, when emulated)
  * @param emulated      reads took {@code device}'s modelled time
@@ -22,7 +24,8 @@ public record PolicyReplay(
         int repeats,
         double cacheFraction,
         long budgetBytes,
-        String reader,
+        ReaderRan reader,
+        PassStart passStart,
         int queueDepth,
         DeviceProfile device,
         boolean emulated) {
@@ -31,17 +34,18 @@ public record PolicyReplay(
         o.printf(
                 Locale.ROOT,
                 "%d tokens replayed per policy from a cold cache, %d rounds (order rotated per round); DRAM %.0f%% "
-                        + "of FFN bytes (%d B; lfu seeded with calibration frequencies); %s reads, queue depth %d; "
+                        + "of FFN bytes (%d B; lfu seeded with calibration frequencies); %s, queue depth %d; "
                         + "device %s%s: sequential %.0f MiB/s%n",
                 tokens,
                 repeats,
                 100 * cacheFraction,
                 budgetBytes,
-                reader,
+                ReportText.reads(reader, passStart),
                 queueDepth,
                 emulated ? "EMULATED " : "",
                 device.name(),
                 device.sequentialMiBps());
+        DepthNote.print(o, device, queueDepth);
     }
 
     void putJson(ObjectNode doc) {
@@ -49,8 +53,10 @@ public record PolicyReplay(
         doc.put("repeats", repeats);
         doc.put("cacheFraction", cacheFraction);
         doc.put("cacheBytes", budgetBytes);
-        doc.put("reader", reader);
+        reader.putJson(doc);
+        passStart.putJson(doc);
         doc.put("queueDepth", queueDepth);
+        DepthNote.putJson(doc, device, queueDepth);
         BenchReport.putDevice(doc.putObject("device"), device).put("emulated", emulated);
     }
 }

@@ -61,11 +61,13 @@ public record PolicyRounds(List<PolicySummary> rows, PolicyVerdict verdict, Poli
         Map<String, List<IoReplay>> runs = new LinkedHashMap<>();
         Map<String, Double> modelled = new LinkedHashMap<>();
         policies.forEach(p -> runs.put(p, new ArrayList<>()));
+        PassStarts starts = new PassStarts(base.reader(), base.emulatedDevice() != null);
         for (int round = 0; round < repeats; round++) {
             for (int k = 0; k < policies.size(); k++) {
                 String policy = policies.get((round + k) % policies.size());
                 RuntimeOptions options = base.withCache(compared.settings(policy), cacheFraction);
                 ModelledIo cost = new ModelledIo(device, base.queueDepth());
+                starts.before(file); // each replay from a cold page cache too, for a page-cache reader
                 try (Progress.Step step = progress.start(
                         policy + " (round " + (round + 1) + "/" + repeats + (label.isEmpty() ? "" : ", " + label) + ")",
                         replayed)) {
@@ -90,7 +92,8 @@ public record PolicyRounds(List<PolicySummary> rows, PolicyVerdict verdict, Poli
                 repeats,
                 cacheFraction,
                 budget,
-                base.reader().cliName(),
+                ReaderRan.of(base.reader()),
+                starts.overall(file),
                 base.queueDepth(),
                 device,
                 base.emulatedDevice() != null);

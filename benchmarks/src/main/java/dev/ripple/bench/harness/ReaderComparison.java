@@ -5,6 +5,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.ripple.io.device.ReaderCalibrator;
+import dev.ripple.io.device.ReaderPoint;
 import dev.ripple.io.reader.ReaderKind;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -51,9 +52,14 @@ public record ReaderComparison(
      * @param name        {@code direct}, {@code io_uring}, {@code fio io_uring}, {@code fio psync}
      * @param ran         which implementation ran (a reader's {@code kind()}; {@code fio} for fio)
      * @param description the reader's description or the fio command of the last point
+     * @param pageCache   how its points met the page cache: "bypassed (O_DIRECT)" (fio too),
+     *                    "evicted before each point", or "NOT evicted (reason)"
+     * @param warning     for a page-cache reader whose points read more than the file holds
+     *                    ({@link ReaderCalibrator#selfWarming}); else null
      * @param entries     one per size and queue depth: medians over rounds
      */
-    public record Contestant(String name, String ran, String description, List<Point> entries) {
+    public record Contestant(
+            String name, String ran, String description, String pageCache, String warning, List<Point> entries) {
         public Point at(int sizeBytes, int queueDepth) {
             return entries.stream()
                     .filter(p -> p.sizeBytes() == sizeBytes && p.queueDepth() == queueDepth)
@@ -112,6 +118,8 @@ public record ReaderComparison(
         Map<String, Map<String, double[][]>> runs = new LinkedHashMap<>(); // name -> "size/qd" -> {iops[], cpu[]}
         Map<String, String> ran = new LinkedHashMap<>();
         Map<String, String> described = new LinkedHashMap<>();
+        Map<String, String> pageCache = new LinkedHashMap<>();
+        Map<String, List<ReaderPoint>> measured = new LinkedHashMap<>();
         names.forEach(n -> runs.put(n, new LinkedHashMap<>()));
         int k = names.size();
         long seed = s.options().seed();
@@ -143,6 +151,7 @@ public record ReaderComparison(
                             cpu = f.cpuMicrosPerRead();
                             ran.put(name, "fio");
                             described.put(name, f.command());
+                            pageCache.put(name, "bypassed (O_DIRECT)");
                         } else {
                             ReaderCalibrator.Outcome o = ReaderCalibrator.measurePoint(
                                     ReaderKind.parse(name), s.file(), size, q, s.options(), seed++);
@@ -150,6 +159,10 @@ public record ReaderComparison(
                             cpu = o.point().cpuMicrosPerRead();
                             ran.put(name, o.kind());
                             described.put(name, o.description());
+                            // a point whose eviction dropped nothing speaks for the contestant
+                            pageCache.merge(name, o.pageCache(), (was, now) -> was.startsWith("NOT") ? was : now);
+                            measured.computeIfAbsent(name, x -> new ArrayList<>())
+                                    .add(o.point());
                         }
                         double[][] cell =
                                 runs.get(name).computeIfAbsent(size + "/" + q, x -> new double[2][s.rounds()]);
@@ -172,7 +185,18 @@ public record ReaderComparison(
                             size, q, Percentiles.median(cell[0]), Percentiles.median(cell[1]), cell[0], cell[1]));
                 }
             }
-            out.add(new Contestant(name, ran.get(name), described.get(name), points));
+            String page = pageCache.get(name);
+            String warning = name.startsWith("fio ")
+                    ? null
+                    : ReaderCalibrator.selfWarming(ReaderKind.parse(name), Files.size(s.file()), measured.get(name))
+                            .orElse(null);
+            out.add(new Contestant(
+                    name,
+                    ran.get(name),
+                    described.get(name),
+                    page.startsWith("evicted") ? "evicted before each point" : page,
+                    warning,
+                    points));
         }
         double loadEnd = ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage();
         String machine = String.format(
@@ -222,7 +246,7 @@ public record ReaderComparison(
     @JsonProperty("goals")
     public List<Goal> goals() {
         List<Goal> goals = new ArrayList<>();
-        Contestant uring = find("io_uring");
+        Contestant uring = ranUring();
         Contestant fio = find("fio io_uring");
         Contestant pool = find("direct");
         if (uring == null) {
@@ -241,6 +265,16 @@ public record ReaderComparison(
         return goals;
     }
 
+    /**
+     * The io_uring contestant if the io_uring reader ran, else null: where io_uring is unavailable the
+     * direct reader runs in its place, and comparing it with itself (or fio's io_uring) would judge
+     * io_uring on the thread-pool reader's figures.
+     */
+    private Contestant ranUring() {
+        Contestant uring = find("io_uring");
+        return uring != null && uring.ran().equals("io_uring") ? uring : null;
+    }
+
     private Contestant find(String name) {
         return contestants.stream()
                 .filter(c -> c.name().equals(name))
@@ -251,9 +285,21 @@ public record ReaderComparison(
     /** The table: one row per contestant and point, then the goals. */
     public void print(PrintWriter o) {
         o.printf(
-                "readers against fio on %s (%d MiB), O_DIRECT random reads; %d round(s) of %.1f s per point, medians%n",
+                "readers against fio on %s (%d MiB), random reads; %d round(s) of %.1f s per point, medians%n",
                 file, fileBytes >> 20, rounds, secondsPerPoint);
         o.printf("machine: %s%n", machine);
+        for (Contestant c : contestants) {
+            o.printf("%s: %s ran, page cache %s%n", c.name(), c.ran(), c.pageCache());
+            if (c.warning() != null) {
+                o.printf("WARNING, %s: %s%n", c.name(), c.warning());
+            }
+        }
+        Contestant asked = find("io_uring");
+        if (asked != null && ranUring() == null) {
+            o.printf(
+                    "io_uring: the %s reader ran in its place (%s), so no io_uring goal is judged%n",
+                    asked.ran(), ReaderKind.IO_URING.fallbackReason().orElse("io_uring unavailable"));
+        }
         o.printf(
                 "%-14s %-10s %6s %4s %12s %14s   %s%n",
                 "reader", "ran", "size", "qd", "IOPS", "CPU us/read", "IOPS per round");
@@ -286,7 +332,7 @@ public record ReaderComparison(
                     percent(g.uringCpuOverPool()),
                     Double.isNaN(g.uringCpuOverPool()) ? "not measured" : g.cpuMet() ? "met" : "NOT met");
         }
-        Contestant uring = find("io_uring");
+        Contestant uring = ranUring();
         Contestant fixed = find("fio io_uring-fixed");
         if (uring != null && fixed != null) {
             for (Point p : uring.entries()) {

@@ -2,8 +2,11 @@ package dev.ripple.bench.harness;
 
 import dev.ripple.io.device.DeviceProfile;
 import java.io.PrintWriter;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.function.Function;
 
 /** What several reports print or look up the same way, so that they say it in the same words. */
@@ -14,6 +17,20 @@ final class ReportText {
                     + " else from the disk (docs/DEVICES.md)";
 
     private ReportText() {}
+
+    /**
+     * What a header says of the reads: "direct reads (O_DIRECT, page cache bypassed)", "pread reads
+     * (file evicted from the page cache before every pass)", or, under an emulated device whose real
+     * reads come from DRAM, that they did and that the reader asked for did not run.
+     */
+    static String reads(ReaderRan reader, PassStart start) {
+        if (start.kind() == PassStart.Kind.KEPT) {
+            return "real reads from DRAM, pread through the page cache (the "
+                    + reader.asked().cliName()
+                    + " reader asked for did not run: the file fits in memory, docs/DEVICES.md)";
+        }
+        return reader.describe() + " reads (" + start.describe() + ")";
+    }
 
     /** The item of a report's list (a strategy's result) called {@code name}. */
     /**
@@ -40,6 +57,21 @@ final class ReportText {
                 "emulated %s: every read takes the time of the device model (%s), or the real read's if that is longer;"
                         + " %s%n",
                 device.name(), device.source(), rest);
+    }
+
+    /**
+     * Where an emulated device's real reads came from, one line per source: "emulated ufs-4.0: real
+     * reads from DRAM (...)", naming the strategies when they differ.
+     *
+     * @param realReads each strategy's {@link IoReplay#realReads()}, by name, in report order
+     */
+    static void realReads(PrintWriter o, DeviceProfile device, Map<String, String> realReads) {
+        Map<String, List<String>> sources = new LinkedHashMap<>();
+        realReads.forEach((name, where) -> sources.computeIfAbsent(String.valueOf(where), x -> new ArrayList<>())
+                .add(name));
+        sources.forEach((where, names) -> o.printf(
+                "emulated %s: real reads %s%s%n",
+                device.name(), where, sources.size() == 1 ? "" : " for " + String.join(", ", names)));
     }
 
     /**

@@ -17,7 +17,6 @@ import dev.ripple.core.runtime.RuntimeOptions;
 import dev.ripple.core.tensor.DType;
 import dev.ripple.io.device.DeviceProfile;
 import dev.ripple.io.device.UfsPresets;
-import dev.ripple.io.nativeio.PageCache;
 import dev.ripple.io.reader.ReaderKind;
 import dev.ripple.placement.PreparedModel;
 import dev.ripple.placement.algorithm.PlacementAlgorithm;
@@ -42,7 +41,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -252,8 +250,8 @@ public final class StrategyBench {
     private final Progress progress;
     /** The split of the DRAM budget, once the files are written (null without one). */
     private MemoryPlan dramPlan;
-    /** Each file's {@link PassStart}, decided once per run ({@link #passStart}), cleared when a run starts. */
-    private final Map<Path, PassStart> passStarts = new HashMap<>();
+    /** Each file's {@link PassStart} and its evictions; a new one when a run starts. */
+    private PassStarts passStarts;
 
     public StrategyBench(Settings settings, Progress progress) {
         this.s = settings;
@@ -265,7 +263,7 @@ public final class StrategyBench {
      * Runtime reference, the strategies, the dense forward, the sweep, the policy and type comparisons.
      */
     public BenchReport encoder(EncoderInput in) throws IOException {
-        passStarts.clear(); // a run decides for its own files
+        passStarts = new PassStarts(s.reader(), s.emulatedDevice() != null); // a run decides for its own files
         ReaderKind readerKind = s.reader();
         ActivityRule activity = in.calibration().rule();
         Files.createDirectories(s.work());
@@ -309,8 +307,6 @@ public final class StrategyBench {
         }
 
         TracePredictor sets = IoReplay.predictor(heldTrace);
-        // the strategies' files differ only in order, so one decision speaks for all of them
-        PassStart passStart = passStart(files.get("ripple+"));
         // Decode-like: the strategies interleaved token by token, so they meet the same device conditions.
         List<IoReplay.Setup> decodeSetups = new ArrayList<>();
         for (BenchStrategy st : BenchStrategy.ALL) {
@@ -405,8 +401,9 @@ public final class StrategyBench {
                 text.modelName(),
                 text.corpusName(),
                 activity.describe(),
-                readerKind.cliName(),
-                passStart,
+                ReaderRan.of(readerKind),
+                // the strategies' files differ only in order, so one decision speaks for all of them
+                passStarts.overall(files.get("ripple+")),
                 s.queueDepth(),
                 mainFraction(written.imported()),
                 s.predictor().label(),
@@ -433,7 +430,7 @@ public final class StrategyBench {
      * predictions and reads.
      */
     public DecoderBenchReport decoder(DecoderInput in) throws IOException {
-        passStarts.clear(); // a run decides for its own files
+        passStarts = new PassStarts(s.reader(), s.emulatedDevice() != null); // a run decides for its own files
         ReaderKind readerKind = s.reader();
         ActivityRule used = in.calibration().rule();
         if (!s.predictor().servesDecoders()) {
@@ -471,6 +468,9 @@ public final class StrategyBench {
                     s.predictor() == BenchPredictor.ORACLE ? new OraclePredictor(reference, used) : null;
             List<DecoderBench.Setup> setups = new ArrayList<>();
             for (BenchStrategy st : BenchStrategy.ALL) {
+                // the strategies generate interleaved per prompt: one eviction before the pass, as for
+                // the encoder's interleaved decode
+                evictIfCached(files.get(st.placement()));
                 setups.add(new DecoderBench.Setup(
                         st.name(),
                         st.placement(),
@@ -495,7 +495,8 @@ public final class StrategyBench {
                 in.corpusName(),
                 used.describe(),
                 s.predictor().label(),
-                readerKind.cliName(),
+                ReaderRan.of(readerKind),
+                passStarts.overall(files.get("ripple+")),
                 s.queueDepth(),
                 mainFraction(imported),
                 profile,
@@ -604,7 +605,7 @@ public final class StrategyBench {
             FidelityRun sparse =
                     forward(label, t.file(), setups.get(i).options(), sets, heldTrace, passages, reference);
             rows.add(new DtypeComparison.Row(
-                    label, t.ffnBytes(), t.error(), dense, sparse, decoded.get(i), passStart(t.file())));
+                    label, t.ffnBytes(), t.error(), dense, sparse, decoded.get(i), passStarts.of(t.file())));
         }
         return new DtypeComparison(cacheBytes, rows);
     }
@@ -635,6 +636,7 @@ public final class StrategyBench {
                     s.predictor() == BenchPredictor.ORACLE ? new OraclePredictor(reference, activity) : null;
             List<DecoderBench.Setup> setups = new ArrayList<>();
             for (TypedFile t : typed) {
+                evictIfCached(t.file());
                 RuntimeOptions dense = options(RIPPLE_PLUS, 0, profile)
                         .withPredictor(PredictorKind.DENSE)
                         .withFillIn(false);
@@ -835,25 +837,10 @@ public final class StrategyBench {
      * Drops {@code file} from the page cache so that the next pass starts cold, when {@link PassStart}
      * says so for the run's reader and device: a page-cache reader whose real reads are its own. Not
      * when an emulated device serves the real reads from DRAM (the file fits): evicting would only
-     * cost the re-read that brings it back.
+     * cost the re-read that brings it back. An eviction that drops nothing is remembered, and the
+     * report says so.
      */
     private void evictIfCached(Path file) throws IOException {
-        if (passStart(file) == PassStart.EVICTED) {
-            PageCache.evict(file);
-        }
-    }
-
-    /**
-     * How every pass over {@code file} starts with this run's reader and device ({@link PassStart}),
-     * decided at the file's first pass and kept: whether a file fits in DRAM depends on the memory
-     * free at the time, and the header and rows must say what the passes did.
-     */
-    private PassStart passStart(Path file) throws IOException {
-        PassStart start = passStarts.get(file);
-        if (start == null) {
-            start = PassStart.of(s.reader(), s.emulatedDevice() != null, file);
-            passStarts.put(file, start);
-        }
-        return start;
+        passStarts.before(file);
     }
 }

@@ -48,10 +48,16 @@ public final class WorkloadBench {
         return doc;
     }
 
-    /** What a workload run's figures were measured on, as its reports label them. */
-    static String label(boolean emulated, DeviceProfile device, String reader) {
+    /**
+     * What a workload run's figures were measured on, as its reports label them: "synthetic workload,
+     * emulated ufs-4.0" or "synthetic workload, this machine's disk (pread, file evicted from the page
+     * cache before every pass)".
+     */
+    static String label(boolean emulated, DeviceProfile device, ReaderRan reader, PassStart start) {
         return SyntheticWorkload.LABEL + ", "
-                + (emulated ? "emulated " + device.name() : "this machine's disk (" + reader + ")");
+                + (emulated
+                        ? "emulated " + device.name()
+                        : "this machine's disk (" + reader.name() + ", " + start.describe() + ")");
     }
 
     /**
@@ -117,6 +123,8 @@ public final class WorkloadBench {
         }
         TracePredictor sets = IoReplay.predictor(heldOut);
         int tokens = Math.min(s.tokens(), heldOut.tokens(0));
+        PassStarts starts = new PassStarts(s.reader(), s.emulated());
+        beforePass(starts, files);
         List<IoReplay.Setup> setups = new ArrayList<>();
         for (BenchStrategy st : BenchStrategy.ALL) {
             setups.add(new IoReplay.Setup(
@@ -129,6 +137,7 @@ public final class WorkloadBench {
         List<BudgetPoint> sweep = new ArrayList<>();
         int sweepTokens = Math.min(s.sweepTokens(), heldOut.tokens(0));
         for (double budget : s.budgets()) {
+            beforePass(starts, files);
             List<IoReplay.Setup> point = new ArrayList<>();
             for (BenchStrategy st : BenchStrategy.ALL) {
                 point.add(new IoReplay.Setup(st.name(), files.get(st.placement()), options(s, st, budget, lfuSeeds)));
@@ -143,7 +152,9 @@ public final class WorkloadBench {
         return new WorkloadBenchReport(
                 spec,
                 s.dir().toString(),
-                s.reader().cliName(),
+                ReaderRan.of(s.reader()),
+                // the strategies' files hold the same bundles in other orders: one decision speaks for all
+                starts.overall(files.get("ripple+")),
                 s.queueDepth(),
                 s.cacheFraction(),
                 s.device(),
@@ -152,6 +163,17 @@ public final class WorkloadBench {
                 decode,
                 sweepTokens,
                 sweep);
+    }
+
+    /**
+     * Readies every strategy's file for a pass ({@link PassStarts#before}): evicted from the page cache
+     * for a page-cache reader, as the model bench does, so a pass does not read what the previous one
+     * left cached.
+     */
+    private static void beforePass(PassStarts starts, Map<String, Path> files) throws IOException {
+        for (Path f : files.values()) {
+            starts.before(f);
+        }
     }
 
     /** Measures the workload's traces against the papers' figures (placement on the calibration stream). */

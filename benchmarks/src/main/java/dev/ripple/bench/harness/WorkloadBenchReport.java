@@ -8,8 +8,10 @@ import dev.ripple.io.device.DeviceProfile;
 import dev.ripple.placement.synthetic.SyntheticWorkload;
 import java.io.IOException;
 import java.io.PrintWriter;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 
 /**
  * What {@code ripple bench --workload DIR} measured: the strategies on a synthetic workload, token
@@ -18,7 +20,9 @@ import java.util.Locale;
  *
  * @param spec          the workload
  * @param dir           its directory
- * @param reader        reader kind
+ * @param reader        the reader asked for and the one that ran
+ * @param passStart     how each pass met the page cache (evicted, bypassed, kept for an emulated
+ *                      device's real reads from DRAM, or warm because an eviction dropped nothing)
  * @param queueDepth    reads in flight per request
  * @param cacheFraction budget of the main replay
  * @param device        the device profile (emulated, or measured in the run)
@@ -31,7 +35,8 @@ import java.util.Locale;
 public record WorkloadBenchReport(
         SyntheticWorkload.Spec spec,
         String dir,
-        String reader,
+        ReaderRan reader,
+        PassStart passStart,
         int queueDepth,
         double cacheFraction,
         DeviceProfile device,
@@ -48,7 +53,7 @@ public record WorkloadBenchReport(
 
     /** "synthetic workload, emulated ufs-4.0" or "synthetic workload, this machine's disk". */
     public String label() {
-        return WorkloadBench.label(emulated, device, reader);
+        return WorkloadBench.label(emulated, device, reader, passStart);
     }
 
     public void print(PrintWriter o) {
@@ -68,16 +73,19 @@ public record WorkloadBenchReport(
                 dir);
         o.printf(
                 Locale.ROOT,
-                "I/O: %s reads (O_DIRECT), queue depth %d; DRAM cache %.0f%% of FFN bytes; device %s%s: sequential "
-                        + "%.0f MiB/s%n",
-                reader,
+                "I/O: %s, queue depth %d; DRAM cache %.0f%% of FFN bytes; device %s%s: sequential " + "%.0f MiB/s%n",
+                ReportText.reads(reader, passStart),
                 queueDepth,
                 100 * cacheFraction,
                 emulated ? "EMULATED " : "",
                 device.name(),
                 device.sequentialMiBps());
+        DepthNote.print(o, device, queueDepth);
         if (emulated) {
             ReportText.emulated(o, device, ReportText.REAL_READS_BY_SIZE);
+            Map<String, String> realReads = new LinkedHashMap<>();
+            strategies.forEach(r -> realReads.put(r.name(), r.realReads()));
+            ReportText.realReads(o, device, realReads);
         }
         o.printf(
                 Locale.ROOT,
@@ -141,8 +149,10 @@ public record WorkloadBenchReport(
     public byte[] toJsonBytes() throws IOException {
         ObjectNode root = WorkloadBench.jsonDocument("workload", spec);
         root.put("dir", dir);
-        root.put("reader", reader);
+        reader.putJson(root);
+        passStart.putJson(root);
         root.put("queueDepth", queueDepth);
+        DepthNote.putJson(root, device, queueDepth);
         root.put("cacheFraction", cacheFraction);
         BenchReport.putDevice(root.putObject("device"), device)
                 .put("emulated", emulated)

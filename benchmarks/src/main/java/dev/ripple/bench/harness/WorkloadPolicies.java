@@ -99,7 +99,7 @@ public record WorkloadPolicies(
     }
 
     private String label() {
-        return WorkloadBench.label(replay.emulated(), replay.device(), replay.reader());
+        return WorkloadBench.label(replay.emulated(), replay.device(), replay.reader(), replay.passStart());
     }
 
     public void print(PrintWriter o) {

@@ -80,11 +80,12 @@ public class ReaderBenchmark extends ForkedBenchmark {
     @Setup(Level.Trial)
     public void setUp() throws IOException {
         file = testFile();
-        if (reader.usesPageCache() && !PageCache.evict(file)) {
-            throw new IllegalStateException(file + ": cannot evict the page cache (native access unavailable; run with "
-                    + "--enable-native-access=ALL-UNNAMED on Linux): " + reader
-                    + " passes would not be cold, refusing to "
-                    + "report them");
+        if (reader.usesPageCache()) {
+            PageCache.Eviction e = PageCache.attempt(file);
+            if (!e.evicted()) {
+                throw new IllegalStateException(file + ": cannot evict the page cache (" + e.reason() + "): " + reader
+                        + " passes would not be cold, refusing to report them");
+            }
         }
         arena = Arena.ofShared();
         for (int i = 0; i < extents; i++) {

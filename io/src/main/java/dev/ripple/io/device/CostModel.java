@@ -40,6 +40,14 @@ public record CostModel(String method, List<CostLine> lines) {
         return lineAt(queueDepth).costMicros(bytes);
     }
 
+    /**
+     * The deepest queue depth the model has a line for: {@link #lineAt} a deeper depth uses that
+     * line unchanged, so a report can say when the depth asked for was beyond what was measured.
+     */
+    public int deepestQueueDepth() {
+        return lines.getLast().queueDepth();
+    }
+
     /** The (possibly interpolated) cost line at {@code queueDepth}. */
     public CostLine lineAt(int queueDepth) {
         if (queueDepth <= 0) {

@@ -18,7 +18,10 @@ import java.util.List;
  * @param fileBytes   its size
  * @param measuredAt  ISO-8601 instant of the run
  * @param cpuClock    how CPU time was measured, for reports
- * @param pageCache   how the page cache was handled ("bypassed (O_DIRECT)" or "evicted before each point")
+ * @param pageCache   how the page cache was handled: "bypassed (O_DIRECT)", "evicted before each point",
+ *                    or "NOT evicted (reason)" when an eviction dropped nothing
+ * @param warning     for a page-cache reader, when a point read more than the file holds (it warmed
+ *                    the cache it measured, {@link ReaderCalibrator#selfWarming}); else null
  * @param entries     the points, in the order measured
  */
 public record ReaderCalibration(
@@ -30,6 +33,7 @@ public record ReaderCalibration(
         String measuredAt,
         String cpuClock,
         String pageCache,
+        String warning,
         List<ReaderPoint> entries) {
 
     private static final ObjectMapper JSON =

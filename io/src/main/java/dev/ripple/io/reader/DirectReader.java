@@ -2,6 +2,7 @@ package dev.ripple.io.reader;
 
 import com.sun.nio.file.ExtendedOpenOption;
 import dev.ripple.io.Extent;
+import dev.ripple.io.nativeio.PageCache;
 import java.io.IOException;
 import java.lang.foreign.MemorySegment;
 import java.nio.ByteBuffer;
@@ -79,7 +80,7 @@ public final class DirectReader extends BaseExtentReader {
      *         refuses O_DIRECT
      */
     public static FileChannel openDirect(Path path) throws IOException {
-        String memoryBacked = memoryBackedFileSystem(path);
+        String memoryBacked = PageCache.memoryBackedFileSystem(path).orElse(null);
         if (memoryBacked != null) {
             // Linux 6.6+ accepts O_DIRECT on tmpfs, but the data still lives in DRAM: a "direct"
             // measurement there would report memory speed as device speed.
@@ -102,19 +103,6 @@ public final class DirectReader extends BaseExtentReader {
                 type = "unknown type";
             }
             throw new DirectIoUnsupportedException(path, type, e);
-        }
-    }
-
-    /** The file-store type if {@code path} lives on a memory-backed file system, else null. */
-    private static String memoryBackedFileSystem(Path path) {
-        try {
-            String type = Files.getFileStore(path).type();
-            return switch (type) {
-                case "tmpfs", "ramfs", "devtmpfs", "hugetlbfs" -> type;
-                default -> null;
-            };
-        } catch (IOException e) {
-            return null; // a missing file is reported by the open that follows
         }
     }
 

@@ -43,6 +43,30 @@ public enum ReaderKind implements ReaderFactory {
                 : DirectReader.open(path, queueDepth);
     }
 
+    /**
+     * The kind {@link #open} runs on this machine: {@link #IO_URING} opens a {@link #DIRECT} reader
+     * where io_uring is unavailable (the same test {@code open} makes, so a report can name the reader
+     * that ran before or without opening one); every other kind is itself.
+     */
+    public ReaderKind effective() {
+        return effective(UringSyscalls.get());
+    }
+
+    ReaderKind effective(Optional<UringSyscalls> uring) {
+        return this == IO_URING && uring.isEmpty() ? DIRECT : this;
+    }
+
+    /**
+     * Why {@link #effective()} is not this kind ("io_uring unavailable: ..."), or empty when this kind
+     * runs as asked.
+     */
+    public Optional<String> fallbackReason() {
+        return effective() == this
+                ? Optional.empty()
+                : Optional.of("io_uring unavailable: "
+                        + UringSyscalls.unavailableReason().orElse("unknown reason"));
+    }
+
     /** Opens a reader of this kind on {@code path} with the given queue depth. */
     @Override
     public ExtentReader open(Path path, int queueDepth) throws IOException {

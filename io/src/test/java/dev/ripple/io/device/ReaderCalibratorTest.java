@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.ripple.io.TestFiles;
+import dev.ripple.io.nativeio.PageCache;
 import dev.ripple.io.reader.ReaderKind;
 import dev.ripple.io.reader.UringReader;
 import java.io.IOException;
@@ -47,7 +48,14 @@ class ReaderCalibratorTest {
                 for (String key : new String[] {"sizeBytes", "queueDepth", "iops", "cpuMicrosPerRead"}) {
                     assertTrue(first.has(key), key + " in " + first);
                 }
-                assertEquals(kind.usesPageCache() ? "evicted before each point" : "bypassed (O_DIRECT)", c.pageCache());
+                assertEquals(
+                        !kind.usesPageCache()
+                                ? "bypassed (O_DIRECT)"
+                                : PageCache.attempt(file).evicted()
+                                        ? "evicted before each point"
+                                        : "NOT evicted ("
+                                                + PageCache.attempt(file).reason() + ")",
+                        c.pageCache());
             }
         } finally {
             TestFiles.deleteRecursively(dir);
@@ -55,5 +63,19 @@ class ReaderCalibratorTest {
         assertThrows(
                 IllegalArgumentException.class,
                 () -> ReaderCalibrator.Options.defaults().withGrid(List.of(1000), List.of(1)));
+    }
+
+    @Test
+    void aPageCacheReaderIsWarnedWhenAPointReadsMoreThanTheFileHolds() {
+        ReaderPoint small = new ReaderPoint(4096, 1, 1000, 1000 * 4096.0 / (1 << 20), 1, 1000, 1); // 4 MB read
+        assertTrue(ReaderCalibrator.selfWarming(ReaderKind.POSITIONAL, 64L << 20, List.of(small))
+                .isEmpty());
+        String w = ReaderCalibrator.selfWarming(ReaderKind.MMAP, 1L << 20, List.of(small))
+                .orElseThrow();
+        assertTrue(w.contains("smaller than the data read per point") && w.contains("(1 MiB)"), w);
+        assertTrue(
+                ReaderCalibrator.selfWarming(ReaderKind.DIRECT, 1L << 20, List.of(small))
+                        .isEmpty(),
+                "O_DIRECT reads do not fill the page cache");
     }
 }
