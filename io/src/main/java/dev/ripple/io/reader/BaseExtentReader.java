@@ -152,10 +152,12 @@ abstract class BaseExtentReader implements ExtentReader, InFlightGauge {
         return new ReadStats(count, total.operations, plan.bytesRead(), total.bytesRead, elapsed);
     }
 
+    /** Refuses a request to a closed reader, or from an interrupted thread. */
     private void ensureOpen() throws IOException {
         if (closed.get()) {
             throw new IOException(path + ": " + kind() + " reader is closed");
         }
+        Requests.checkNotInterrupted(path, kind());
     }
 
     private Tally readParallel(List<Extent> extents, List<MemorySegment> targets) throws IOException {

@@ -271,6 +271,7 @@ public final class UringReader implements ExtentReader, InFlightGauge {
         if (closed.get()) {
             throw new IOException(path + ": io_uring reader is closed");
         }
+        Requests.checkNotInterrupted(path, kind());
         Requests.validate(path, fileSize, extents, targets, null, queueDepth);
         if (extents.isEmpty()) {
             return ReadStats.EMPTY;
