@@ -166,11 +166,11 @@ public final class DirectReader extends BaseExtentReader {
                 }
                 tally.operations++;
                 if (n < 0) {
-                    throw failure(
+                    throw endOfFile(
                             extent,
                             "unexpected end of file after " + got + " of " + needed
-                                    + " bytes of aligned range starting at " + alignedStart + " (did the file shrink?)",
-                            null);
+                                    + " bytes of aligned range starting at " + alignedStart
+                                    + " (did the file shrink?)");
                 }
                 got += n;
                 if (got < needed && got % ALIGNMENT != 0) {

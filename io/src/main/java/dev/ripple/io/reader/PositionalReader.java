@@ -71,7 +71,7 @@ public final class PositionalReader extends BaseExtentReader {
                 }
                 tally.operations++;
                 if (n < 0) {
-                    throw failure(extent, "unexpected end of file (did the file shrink?)", null);
+                    throw endOfFile(extent, "unexpected end of file (did the file shrink?)");
                 }
                 tally.bytesRead += n;
                 got += n;

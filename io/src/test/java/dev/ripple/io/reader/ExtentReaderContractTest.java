@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.ripple.io.Extent;
 import dev.ripple.io.ExtentBeyondEndOfFileException;
+import dev.ripple.io.FileShrankException;
 import dev.ripple.io.PatternFile;
 import dev.ripple.io.ReadStats;
 import dev.ripple.io.TestFiles;
@@ -16,7 +17,11 @@ import java.io.InterruptedIOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -450,6 +455,34 @@ abstract class ExtentReaderContractTest {
             bystander.join();
             assertEquals(null, bystanderFailure.get(), seedMessage("the bystander's reads"));
             assertReads(reader, extents, "a read after the interrupts");
+        }
+    }
+
+    /**
+     * A file truncated while the reader has it open: a read past the new end is a
+     * {@link FileShrankException} naming the file and both sizes, not an end-of-file error that
+     * only guesses, nor (mmap) the JVM's {@code InternalError} from a fault on a vanished page; a
+     * read below the new end still works.
+     */
+    @Test
+    void aFileTruncatedWhileOpenIsATypedErrorNamingIt() throws IOException {
+        Path copy = PATTERN.dir().resolve("truncated-" + getClass().getSimpleName() + ".bin");
+        Files.copy(PATTERN.path(), copy, StandardCopyOption.REPLACE_EXISTING);
+        try (ExtentReader reader = open(copy, 2)) {
+            try (FileChannel channel = FileChannel.open(copy, StandardOpenOption.WRITE)) {
+                channel.truncate(FILE_SIZE / 3);
+            }
+            Extent beyond = new Extent(FILE_SIZE / 2, 10_000);
+            FileShrankException e =
+                    assertThrows(FileShrankException.class, () -> reader.read(beyond, arena.allocate(beyond.length())));
+            assertTrue(
+                    e.getMessage().contains(copy.toString()) && e.getMessage().contains("shrank"), e.getMessage());
+            assertEquals(FILE_SIZE, e.sizeWhenOpened());
+            assertEquals(FILE_SIZE / 3, e.sizeNow());
+            Extent within = new Extent(4096, 8192);
+            MemorySegment target = arena.allocate(within.length());
+            reader.read(within, target);
+            PATTERN.assertHolds(within, target, seedMessage("a read below the new end"));
         }
     }
 
