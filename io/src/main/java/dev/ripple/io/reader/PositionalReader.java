@@ -13,9 +13,9 @@ import java.nio.file.StandardOpenOption;
  * <p>The portable baseline: no mapping, no alignment rules. Because it goes through the page
  * cache, a benchmark must evict the file ({@link dev.ripple.io.nativeio.PageCache#evict}) before a
  * cold pass. Each system call counts as one operation; a short read is continued with another.
- * Kernel read-ahead applies and cannot be disabled from Java ({@code posix_fadvise} acts on one
- * open file description and a {@code FileChannel} does not expose its descriptor), so a cold pass
- * may fetch more from the device than {@code bytesRead} reports; {@link DirectReader} is exact.
+ * Kernel read-ahead applies (the reader gives its descriptor no {@code posix_fadvise} advice), so
+ * a cold pass may fetch more from the device than {@code bytesRead} reports; {@link DirectReader}
+ * is exact.
  *
  * <p>The reads are libc's {@code pread} on a descriptor of the reader's own ({@link FileSource}),
  * not a {@code FileChannel}'s, so interrupting a reading thread cannot close the file for the
