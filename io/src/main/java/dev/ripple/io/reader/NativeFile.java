@@ -21,7 +21,8 @@ import java.util.Locale;
 import java.util.NoSuchElementException;
 import java.util.Optional;
 import java.util.OptionalInt;
-import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.LockSupport;
 
 /**
  * {@link FileSource} on a descriptor opened and read with libc's {@code open} and {@code pread}
@@ -32,6 +33,12 @@ import java.util.concurrent.atomic.AtomicBoolean;
  *
  * <p>The descriptor is not reopened by path, ever: a model replaced on disk (renamed over) while open
  * keeps being read from the file that was opened, as the mmap and io_uring readers do.
+ *
+ * <p>A read after {@link #close()} throws, and {@code close} waits for the reads in progress before
+ * it closes the descriptor: the number of a closed descriptor is soon reused by the next file
+ * anyone opens, and a read through it would silently return that file's bytes (a
+ * {@code FileChannel} guards the same way). The guard is one counter, two atomic updates per
+ * read, next to a system call.
  */
 final class NativeFile implements FileSource {
 
@@ -41,7 +48,10 @@ final class NativeFile implements FileSource {
     private final Calls calls;
     private final Path path;
     private final int fd;
-    private final AtomicBoolean closed = new AtomicBoolean();
+    /** Reads in progress, plus {@link #CLOSED} once {@link #close()} began. */
+    private final AtomicInteger users = new AtomicInteger();
+
+    private static final int CLOSED = Integer.MIN_VALUE;
 
     private NativeFile(Calls calls, Path path, int fd) {
         this.calls = calls;
@@ -67,18 +77,26 @@ final class NativeFile implements FileSource {
         if (!dst.isNative()) {
             return readIntoHeap(dst, position);
         }
-        while (true) {
-            long n = calls.pread(fd, dst, position);
-            if (n > 0) {
-                return n;
+        if (users.getAndIncrement() < 0) {
+            users.getAndDecrement();
+            throw new IOException(path + ": read after the file was closed");
+        }
+        try {
+            while (true) {
+                long n = calls.pread(fd, dst, position);
+                if (n > 0) {
+                    return n;
+                }
+                if (n == 0) {
+                    return -1;
+                }
+                if (n != -Errno.EINTR) {
+                    throw new IOException(path + ": pread of " + dst.byteSize() + " bytes at " + position + " failed: "
+                            + Errno.describe((int) -n));
+                }
             }
-            if (n == 0) {
-                return -1;
-            }
-            if (n != -Errno.EINTR) {
-                throw new IOException(path + ": pread of " + dst.byteSize() + " bytes at " + position + " failed: "
-                        + Errno.describe((int) -n));
-            }
+        } finally {
+            users.getAndDecrement();
         }
     }
 
@@ -100,11 +118,16 @@ final class NativeFile implements FileSource {
 
     @Override
     public void close() throws IOException {
-        if (closed.compareAndSet(false, true)) {
-            int rc = calls.close(fd);
-            if (rc < 0) {
-                throw new IOException(path + ": close failed: " + Errno.describe(-rc));
-            }
+        int before = users.getAndUpdate(u -> u | CLOSED);
+        if (before < 0) {
+            return;
+        }
+        while (users.get() != CLOSED) { // reads in progress: a pread of a regular file ends soon
+            LockSupport.parkNanos(100_000);
+        }
+        int rc = calls.close(fd);
+        if (rc < 0) {
+            throw new IOException(path + ": close failed: " + Errno.describe(-rc));
         }
     }
 

@@ -16,6 +16,8 @@ import java.nio.channels.FileChannel;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.Arrays;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -78,5 +80,51 @@ class NativeFileTest {
         assertTrue(NativeFile.Calls.bind("Linux", "amd64", false).isEmpty());
         assertEquals(0x4000, NativeFile.oDirectFlag("amd64").getAsInt());
         assertEquals(0x10000, NativeFile.oDirectFlag("aarch64").getAsInt());
+    }
+    /**
+     * Reads racing a close get the file's bytes or an exception saying it is closed, never the
+     * bytes of whatever file reuses the descriptor's number; close waits for them and is
+     * idempotent.
+     */
+    @Test
+    void aReadAfterCloseThrowsAndCloseWaitsForReadsInProgress() throws Exception {
+        NativeFile.Calls calls = NativeFile.Calls.get().orElse(null);
+        assumeTrue(calls != null);
+        NativeFile source = NativeFile.open(calls, file, false);
+        AtomicReference<Throwable> wrong = new AtomicReference<>();
+        AtomicInteger reads = new AtomicInteger();
+        Thread reader = Thread.ofPlatform().start(() -> {
+            try (Arena arena = Arena.ofConfined()) {
+                MemorySegment dst = arena.allocate(bytes.length);
+                while (true) {
+                    try {
+                        source.read(dst, 0);
+                    } catch (IOException e) {
+                        if (!e.getMessage().contains("closed")) {
+                            wrong.set(e);
+                        }
+                        return;
+                    }
+                    if (!Arrays.equals(bytes, dst.toArray(ValueLayout.JAVA_BYTE))) {
+                        wrong.set(new AssertionError("wrong bytes after " + reads.get() + " reads"));
+                        return;
+                    }
+                    reads.incrementAndGet();
+                }
+            }
+        });
+        while (reads.get() < 100) {
+            Thread.onSpinWait();
+        }
+        source.close();
+        // a file opened now may get the closed descriptor's number
+        Path other = TestFiles.write(dir.resolve("other.bin"), new byte[bytes.length]);
+        try (FileChannel ignored = FileChannel.open(other, StandardOpenOption.READ)) {
+            reader.join();
+        }
+        assertEquals(null, wrong.get());
+        source.close();
+        IOException e = assertThrows(IOException.class, () -> source.read(MemorySegment.ofArray(new byte[1]), 0));
+        assertTrue(e.getMessage().contains("closed"), e.getMessage());
     }
 }
