@@ -9,7 +9,7 @@ import java.nio.channels.FileChannel;
  * cannot be bound (not Linux on x86-64 or aarch64, or native access denied). An interrupt of a
  * thread inside a read closes it, for every thread (see {@link FileSource}).
  */
-record ChannelFile(FileChannel channel) implements FileSource {
+record ChannelFile(FileChannel channel, long sizeAtOpen) implements FileSource {
 
     @Override
     public long read(MemorySegment dst, long position) throws IOException {

@@ -55,8 +55,8 @@ public final class DirectReader extends BaseExtentReader {
 
     private final AlignedBufferPool buffers = new AlignedBufferPool(ALIGNMENT, MAX_POOLED_BYTES);
 
-    private DirectReader(Path path, long size, FileSource file, int queueDepth) {
-        super(path, size, queueDepth);
+    private DirectReader(Path path, FileSource file, int queueDepth) {
+        super(path, file.sizeAtOpen(), queueDepth);
         this.file = file;
     }
 
@@ -66,17 +66,9 @@ public final class DirectReader extends BaseExtentReader {
      * @throws DirectIoUnsupportedException if the file system refuses O_DIRECT
      */
     public static DirectReader open(Path path, int queueDepth) throws IOException {
-        FileChannel channel = openDirect(path);
-        long size;
+        FileSource file = FileSource.open(path, openDirect(path), true);
         try {
-            size = channel.size();
-        } catch (IOException | RuntimeException e) {
-            channel.close();
-            throw e;
-        }
-        FileSource file = FileSource.open(path, channel, true);
-        try {
-            return new DirectReader(path, size, file, queueDepth);
+            return new DirectReader(path, file, queueDepth);
         } catch (RuntimeException e) {
             file.close();
             throw e;

@@ -27,21 +27,30 @@ sealed interface FileSource extends Closeable permits NativeFile, ChannelFile {
      */
     long read(MemorySegment dst, long position) throws IOException;
 
+    /** Size of the file when it was opened, in bytes. */
+    long sizeAtOpen();
+
     /** {@code native pread} or {@code FileChannel}: which implementation reads, for messages and tests. */
     String mechanism();
 
     /**
      * Opens {@code path} through {@link NativeFile} where native calls are bound, else keeps
      * {@code channel}. {@code channel} has been opened with the same options (it is what tells a
-     * missing file from a refused {@code O_DIRECT}); it is closed when the native file replaces it.
+     * missing file from a refused {@code O_DIRECT}) and gives the size; it is closed when the
+     * native file replaces it, and on failure.
      */
     static FileSource open(Path path, FileChannel channel, boolean direct) throws IOException {
         var calls = NativeFile.Calls.get();
         if (calls.isEmpty()) {
-            return new ChannelFile(channel);
+            try {
+                return new ChannelFile(channel, channel.size());
+            } catch (IOException | RuntimeException e) {
+                channel.close();
+                throw e;
+            }
         }
         try (channel) {
-            return NativeFile.open(calls.get(), path, direct);
+            return NativeFile.open(calls.get(), path, channel.size(), direct);
         }
     }
 }

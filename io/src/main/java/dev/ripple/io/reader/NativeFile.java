@@ -48,25 +48,27 @@ final class NativeFile implements FileSource {
     private final Calls calls;
     private final Path path;
     private final int fd;
+    private final long sizeAtOpen;
     /** Reads in progress, plus {@link #CLOSED} once {@link #close()} began. */
     private final AtomicInteger users = new AtomicInteger();
 
     private static final int CLOSED = Integer.MIN_VALUE;
 
-    private NativeFile(Calls calls, Path path, int fd) {
+    private NativeFile(Calls calls, Path path, int fd, long sizeAtOpen) {
         this.calls = calls;
         this.path = path;
         this.fd = fd;
+        this.sizeAtOpen = sizeAtOpen;
     }
 
-    /** Opens {@code path} read-only, with {@code O_DIRECT} if {@code direct}. */
-    static NativeFile open(Calls calls, Path path, boolean direct) throws IOException {
+    /** Opens {@code path}, of {@code size} bytes, read-only, with {@code O_DIRECT} if {@code direct}. */
+    static NativeFile open(Calls calls, Path path, long size, boolean direct) throws IOException {
         int fd = calls.open(path.toAbsolutePath().toString(), direct);
         if (fd < 0) {
             throw new IOException(
                     path + ": open" + (direct ? " with O_DIRECT" : "") + " failed: " + Errno.describe(-fd));
         }
-        return new NativeFile(calls, path, fd);
+        return new NativeFile(calls, path, fd, size);
     }
 
     @Override
@@ -109,6 +111,11 @@ final class NativeFile implements FileSource {
             }
             return n;
         }
+    }
+
+    @Override
+    public long sizeAtOpen() {
+        return sizeAtOpen;
     }
 
     @Override

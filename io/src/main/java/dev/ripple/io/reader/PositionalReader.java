@@ -32,24 +32,16 @@ public final class PositionalReader extends BaseExtentReader {
 
     private final FileSource file;
 
-    private PositionalReader(Path path, long size, FileSource file, int queueDepth) {
-        super(path, size, queueDepth);
+    private PositionalReader(Path path, FileSource file, int queueDepth) {
+        super(path, file.sizeAtOpen(), queueDepth);
         this.file = file;
     }
 
     /** Opens {@code path} for reading with up to {@code queueDepth} reads in flight per request. */
     public static PositionalReader open(Path path, int queueDepth) throws IOException {
-        FileChannel channel = FileChannel.open(path, StandardOpenOption.READ);
-        long size;
+        FileSource file = FileSource.open(path, FileChannel.open(path, StandardOpenOption.READ), false);
         try {
-            size = channel.size();
-        } catch (IOException | RuntimeException e) {
-            channel.close();
-            throw e;
-        }
-        FileSource file = FileSource.open(path, channel, false);
-        try {
-            return new PositionalReader(path, size, file, queueDepth);
+            return new PositionalReader(path, file, queueDepth);
         } catch (RuntimeException e) {
             file.close();
             throw e;

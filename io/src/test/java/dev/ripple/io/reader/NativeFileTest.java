@@ -46,6 +46,7 @@ class NativeFileTest {
         try (FileSource source = FileSource.open(file, FileChannel.open(file, StandardOpenOption.READ), false);
                 Arena arena = Arena.ofConfined()) {
             assertInstanceOf(NativeFile.class, source, source.mechanism());
+            assertEquals(bytes.length, source.sizeAtOpen());
             MemorySegment dst = arena.allocate(bytes.length);
             Thread.currentThread().interrupt();
             try {
@@ -69,7 +70,7 @@ class NativeFileTest {
     void aFailedOpenNamesTheFileAndTheErrno() {
         NativeFile.Calls calls = NativeFile.Calls.get().orElse(null);
         assumeTrue(calls != null);
-        IOException e = assertThrows(IOException.class, () -> NativeFile.open(calls, dir.resolve("missing"), false));
+        IOException e = assertThrows(IOException.class, () -> NativeFile.open(calls, dir.resolve("missing"), 0, false));
         assertTrue(e.getMessage().contains("missing") && e.getMessage().contains("ENOENT"), e.getMessage());
     }
 
@@ -90,7 +91,7 @@ class NativeFileTest {
     void aReadAfterCloseThrowsAndCloseWaitsForReadsInProgress() throws Exception {
         NativeFile.Calls calls = NativeFile.Calls.get().orElse(null);
         assumeTrue(calls != null);
-        NativeFile source = NativeFile.open(calls, file, false);
+        NativeFile source = NativeFile.open(calls, file, bytes.length, false);
         AtomicReference<Throwable> wrong = new AtomicReference<>();
         AtomicInteger reads = new AtomicInteger();
         Thread reader = Thread.ofPlatform().start(() -> {
