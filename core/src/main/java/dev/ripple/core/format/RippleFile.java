@@ -9,6 +9,7 @@ import dev.ripple.core.tensor.DType;
 import dev.ripple.core.tensor.LittleEndian;
 import dev.ripple.core.tensor.Tensor;
 import dev.ripple.core.tensor.TensorSource;
+import dev.ripple.io.FileShrankException;
 import java.io.IOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
@@ -657,6 +658,12 @@ public final class RippleFile implements TensorSource, AutoCloseable {
     @Override
     public String description() {
         return path.toString();
+    }
+
+    /** A fault in the mapping explained, when the file is shorter now than when it was opened. */
+    @Override
+    public Optional<IOException> explainFault(InternalError fault) {
+        return FileShrankException.explain(path, size, fault).map(IOException.class::cast);
     }
 
     /** Names of the blobs (without the {@code blob.} prefix). */

@@ -1,6 +1,7 @@
 package dev.ripple.core.runtime;
 
 import java.io.IOException;
+import java.io.InterruptedIOException;
 import java.io.UncheckedIOException;
 
 /**
@@ -17,5 +18,13 @@ public final class FlashReadException extends UncheckedIOException {
 
     public int layer() {
         return layer;
+    }
+
+    /**
+     * True if the read failed because the calling thread was interrupted (a cancelled generation):
+     * the thread's interrupt status is still set, and the model is unharmed for every other call.
+     */
+    public boolean interrupted() {
+        return getCause() instanceof InterruptedIOException;
     }
 }

@@ -1,5 +1,6 @@
 package dev.ripple.core.tensor;
 
+import java.io.IOException;
 import java.util.Arrays;
 import java.util.Optional;
 
@@ -14,6 +15,16 @@ public interface TensorSource {
     String description();
 
     Optional<Tensor> tensor(String name);
+
+    /**
+     * {@code fault}, an {@link InternalError} the JVM raised while a step touched this source's
+     * memory-mapped bytes, explained as an I/O exception when the source knows its cause (a file
+     * that shrank while open: {@link dev.ripple.io.FileShrankException}); empty when it does not,
+     * and the error should propagate as it is. Not for the hot path: called only once a step failed.
+     */
+    default Optional<IOException> explainFault(InternalError fault) {
+        return Optional.empty();
+    }
 
     /**
      * The tensor {@code name}, which must exist and have {@code shape}.

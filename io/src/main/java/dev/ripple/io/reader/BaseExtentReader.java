@@ -1,6 +1,7 @@
 package dev.ripple.io.reader;
 
 import dev.ripple.io.Extent;
+import dev.ripple.io.FileShrankException;
 import dev.ripple.io.PlannedReads;
 import dev.ripple.io.ReadStats;
 import java.io.IOException;
@@ -100,6 +101,24 @@ abstract class BaseExtentReader implements ExtentReader, InFlightGauge {
 
     @Override
     public final ReadStats read(List<Extent> extents, List<MemorySegment> targets) throws IOException {
+        try {
+            return readList(extents, targets);
+        } catch (InternalError fault) {
+            throw explained(fault);
+        }
+    }
+
+    /**
+     * What to throw for an {@link InternalError} out of a request: the JVM's report of a fault on
+     * a mapped page ({@link MmapReader}), a {@link FileShrankException} when the file shrank while
+     * open, else the error itself. Caught around the whole request, not the copy: in compiled code
+     * the JVM raises it at the next safepoint poll, which may be past the copy's own method.
+     */
+    private FileShrankException explained(InternalError fault) {
+        return FileShrankException.explain(path, fileSize, fault).orElseThrow(() -> fault);
+    }
+
+    private ReadStats readList(List<Extent> extents, List<MemorySegment> targets) throws IOException {
         ensureOpen();
         validate(extents, targets);
         int count = extents.size();
@@ -136,6 +155,14 @@ abstract class BaseExtentReader implements ExtentReader, InFlightGauge {
         if (workers != null && count > 1) {
             return ExtentReader.super.read(plan, buffer);
         }
+        try {
+            return readOnCaller(plan, buffer, count);
+        } catch (InternalError fault) {
+            throw explained(fault);
+        }
+    }
+
+    private ReadStats readOnCaller(PlannedReads plan, MemorySegment buffer, int count) throws IOException {
         ensureOpen();
         Requests.validatePlan(path, fileSize, plan, buffer);
         if (count == 0) {
@@ -152,10 +179,12 @@ abstract class BaseExtentReader implements ExtentReader, InFlightGauge {
         return new ReadStats(count, total.operations, plan.bytesRead(), total.bytesRead, elapsed);
     }
 
+    /** Refuses a request to a closed reader, or from an interrupted thread. */
     private void ensureOpen() throws IOException {
         if (closed.get()) {
             throw new IOException(path + ": " + kind() + " reader is closed");
         }
+        Requests.checkNotInterrupted(path, kind());
     }
 
     private Tally readParallel(List<Extent> extents, List<MemorySegment> targets) throws IOException {
@@ -284,6 +313,16 @@ abstract class BaseExtentReader implements ExtentReader, InFlightGauge {
             }
         }
         closeResources();
+    }
+
+    /**
+     * The file ended before {@code extent} did: a {@link FileShrankException} when the file is
+     * shorter now than when the reader was opened, else {@link #failure} with {@code what}.
+     */
+    final IOException endOfFile(Extent extent, String what) {
+        return FileShrankException.explain(path, fileSize, null)
+                .map(IOException.class::cast)
+                .orElseGet(() -> failure(extent, what, null));
     }
 
     /** Wraps a failure of one extent with the file and extent in the message. */

@@ -5,7 +5,6 @@ import dev.ripple.io.Extent;
 import dev.ripple.io.nativeio.PageCache;
 import java.io.IOException;
 import java.lang.foreign.MemorySegment;
-import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -23,6 +22,11 @@ import java.nio.file.StandardOpenOption;
  * target. The aligned range of an extent ending at an unaligned end of file reaches past it; the
  * kernel then returns a short read that still covers the extent, which is what is counted as read.
  * {@link dev.ripple.io.ReadStats#bytesRead()} includes the alignment padding.
+ *
+ * <p>The reads are libc's {@code pread} on an {@code O_DIRECT} descriptor of the reader's own
+ * ({@link FileSource}), not a {@code FileChannel}'s, so interrupting a reading thread cannot close
+ * the file for the others; a {@code FileChannel} is the fallback only where native calls are
+ * unavailable.
  *
  * <p>If the file system refuses {@code O_DIRECT} (some overlay, FUSE and network file systems), or
  * is memory-backed (tmpfs, ramfs: Linux 6.6+ accepts O_DIRECT on tmpfs, but nothing reaches a
@@ -43,7 +47,7 @@ public final class DirectReader extends BaseExtentReader {
     /** Largest aligned range read by one system call; longer extents are read in pieces. */
     private static final long MAX_CALL_BYTES = 64L << 20;
 
-    private final FileChannel channel;
+    private final FileSource file;
     /**
      * Bounce buffers kept between requests; beyond this many bytes they are freed. Memory outside
      * the DRAM budget the user gave, so kept small: a buffer is cheap to allocate next to a read.
@@ -52,9 +56,9 @@ public final class DirectReader extends BaseExtentReader {
 
     private final AlignedBufferPool buffers = new AlignedBufferPool(ALIGNMENT, MAX_POOLED_BYTES);
 
-    private DirectReader(Path path, FileChannel channel, int queueDepth) throws IOException {
-        super(path, channel.size(), queueDepth);
-        this.channel = channel;
+    private DirectReader(Path path, FileSource file, int queueDepth) {
+        super(path, file.sizeAtOpen(), queueDepth);
+        this.file = file;
     }
 
     /**
@@ -63,11 +67,11 @@ public final class DirectReader extends BaseExtentReader {
      * @throws DirectIoUnsupportedException if the file system refuses O_DIRECT
      */
     public static DirectReader open(Path path, int queueDepth) throws IOException {
-        FileChannel channel = openDirect(path);
+        FileSource file = FileSource.open(path, openDirect(path), true);
         try {
-            return new DirectReader(path, channel, queueDepth);
-        } catch (IOException | RuntimeException e) {
-            channel.close();
+            return new DirectReader(path, file, queueDepth);
+        } catch (RuntimeException e) {
+            file.close();
             throw e;
         }
     }
@@ -129,12 +133,11 @@ public final class DirectReader extends BaseExtentReader {
         MemorySegment bounce = zeroCopy ? null : buffers.take(span);
         try {
             MemorySegment into = zeroCopy ? dst : bounce.asSlice(0, span);
-            ByteBuffer buffer = into.asByteBuffer();
             long got = 0;
             while (got < needed) {
-                int n;
+                long n;
                 try {
-                    n = channel.read(buffer, alignedStart + got);
+                    n = file.read(into.asSlice(got), alignedStart + got);
                 } catch (IOException e) {
                     throw failure(
                             extent,
@@ -143,11 +146,11 @@ public final class DirectReader extends BaseExtentReader {
                 }
                 tally.operations++;
                 if (n < 0) {
-                    throw failure(
+                    throw endOfFile(
                             extent,
                             "unexpected end of file after " + got + " of " + needed
-                                    + " bytes of aligned range starting at " + alignedStart + " (did the file shrink?)",
-                            null);
+                                    + " bytes of aligned range starting at " + alignedStart
+                                    + " (did the file shrink?)");
                 }
                 got += n;
                 if (got < needed && got % ALIGNMENT != 0) {
@@ -176,7 +179,7 @@ public final class DirectReader extends BaseExtentReader {
     @Override
     void closeResources() throws IOException {
         try {
-            channel.close();
+            file.close();
         } finally {
             buffers.clear();
         }

@@ -38,10 +38,15 @@ import java.util.function.IntConsumer;
  *
  * <p><b>Threads.</b> Implementations are thread-safe: several threads may call {@code read}
  * concurrently (each request then uses its caller plus the shared workers). {@link #close()} must
- * not race with reads in progress. Do not interrupt a thread inside {@code read} of the positional
- * or direct reader: NIO closes a {@code FileChannel} when a thread blocked on it is interrupted,
- * and the reader then fails every later read (an interrupted parallel request waits for its
- * in-flight reads and throws {@link java.io.InterruptedIOException}).
+ * not race with reads in progress.
+ *
+ * <p><b>Interrupts.</b> A request from a thread whose interrupt status is set throws
+ * {@link java.io.InterruptedIOException} before any I/O and keeps the status; a request in
+ * progress when its thread is interrupted either completes or (a parallel request, which waits for
+ * its in-flight reads, since they write into the caller's memory) throws the same. Either way the
+ * reader stays usable by every thread: no reader reads through an interruptible
+ * {@code FileChannel} (the positional and direct readers call {@code pread} on a descriptor of
+ * their own), except where native calls are unavailable, as the readers' descriptions say.
  *
  * <pre>{@code
  * try (ExtentReader reader = ReaderKind.DIRECT.open(path, 8);

@@ -98,7 +98,7 @@ public final class MmapReader extends BaseExtentReader {
             MemorySegment.copy(mapping, extent.offset(), target, 0, extent.length());
         } catch (IllegalStateException | IndexOutOfBoundsException e) {
             throw failure(extent, "copy out of the mapping failed", e);
-        }
+        } // an InternalError from a vanished page (the file shrank) is explained by the base class's read
         tally.operations++;
         tally.bytesRead += extent.length();
     }

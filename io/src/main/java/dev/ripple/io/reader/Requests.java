@@ -4,6 +4,7 @@ import dev.ripple.io.Extent;
 import dev.ripple.io.ExtentBeyondEndOfFileException;
 import dev.ripple.io.PlannedReads;
 import java.io.IOException;
+import java.io.InterruptedIOException;
 import java.lang.foreign.MemorySegment;
 import java.nio.file.Path;
 import java.util.List;
@@ -11,6 +12,18 @@ import java.util.List;
 /** The checks every reader makes on a request before it issues any I/O. */
 final class Requests {
     private Requests() {}
+
+    /**
+     * Refuses a request from an interrupted thread, before any I/O, keeping its interrupt status:
+     * how a caller that interrupts a generating thread stops it at its next read, whatever the
+     * reader (a native read itself is not interruptible, and must not be: see {@link FileSource}).
+     */
+    static void checkNotInterrupted(Path path, String kind) throws InterruptedIOException {
+        if (Thread.currentThread().isInterrupted()) {
+            throw new InterruptedIOException(path + ": " + kind
+                    + " read refused: the calling thread is interrupted (its interrupt status is kept)");
+        }
+    }
 
     /**
      * Checks that there is one target per extent, that no extent reaches past the end of the file,

@@ -2,6 +2,7 @@ package dev.ripple.io.reader;
 
 import dev.ripple.io.Extent;
 import dev.ripple.io.ExtentReadException;
+import dev.ripple.io.FileShrankException;
 import dev.ripple.io.ReadStats;
 import dev.ripple.io.concurrent.PerThread;
 import dev.ripple.io.nativeio.Errno;
@@ -271,6 +272,7 @@ public final class UringReader implements ExtentReader, InFlightGauge {
         if (closed.get()) {
             throw new IOException(path + ": io_uring reader is closed");
         }
+        Requests.checkNotInterrupted(path, kind());
         Requests.validate(path, fileSize, extents, targets, null, queueDepth);
         if (extents.isEmpty()) {
             return ReadStats.EMPTY;
@@ -512,8 +514,11 @@ public final class UringReader implements ExtentReader, InFlightGauge {
             if (done[p] >= needed) {
                 finish(p);
             } else if (res == 0) {
-                fail(new ExtentReadException(
-                        path, extent, 0, "end of file", done[p], "unexpected end of file (did the file shrink?)"));
+                long got = done[p];
+                fail(FileShrankException.explain(path, fileSize, null)
+                        .map(IOException.class::cast)
+                        .orElseGet(() -> new ExtentReadException(
+                                path, extent, 0, "end of file", got, "unexpected end of file (did the file shrink?)")));
             } else if (done[p] % DirectReader.ALIGNMENT != 0) {
                 fail(new ExtentReadException(
                         path,

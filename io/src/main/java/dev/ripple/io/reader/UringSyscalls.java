@@ -17,6 +17,7 @@ import java.lang.invoke.VarHandle;
 import java.util.Locale;
 import java.util.NoSuchElementException;
 import java.util.Optional;
+import java.util.OptionalInt;
 
 /**
  * The system calls an io_uring needs, as the one package-private choke point of the io_uring
@@ -102,17 +103,13 @@ interface UringSyscalls {
         if (!osName.toLowerCase(Locale.ROOT).startsWith("linux")) {
             return new Binding(Optional.empty(), "io_uring is Linux only (os.name=" + osName + ")");
         }
-        int oDirect = switch (osArch) {
-            case "amd64", "x86_64" -> 0x4000; // 040000 octal
-            case "aarch64", "arm64" -> 0x10000; // 0200000 octal
-            default -> -1;
-        };
-        if (oDirect < 0) {
+        OptionalInt oDirect = NativeFile.oDirectFlag(osArch);
+        if (oDirect.isEmpty()) {
             return new Binding(Optional.empty(), "no O_DIRECT value known for os.arch=" + osArch);
         }
         UringSyscalls calls;
         try {
-            calls = Ffm.bind(oDirect);
+            calls = Ffm.bind(oDirect.getAsInt());
         } catch (RuntimeException | LinkageError e) {
             return new Binding(
                     Optional.empty(),

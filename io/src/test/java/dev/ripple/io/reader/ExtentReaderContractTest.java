@@ -8,14 +8,20 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.ripple.io.Extent;
 import dev.ripple.io.ExtentBeyondEndOfFileException;
+import dev.ripple.io.FileShrankException;
 import dev.ripple.io.PatternFile;
 import dev.ripple.io.ReadStats;
 import dev.ripple.io.TestFiles;
 import java.io.IOException;
+import java.io.InterruptedIOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -23,6 +29,8 @@ import java.util.SplittableRandom;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -359,6 +367,137 @@ abstract class ExtentReaderContractTest {
         try (ExtentReader reader = open(PATTERN.path(), 3)) {
             assertTrue(reader.describe().contains(PATTERN.path().toString()), reader.describe());
             assertEquals(PATTERN.path(), reader.path());
+        }
+    }
+    /**
+     * A thread that is already interrupted gets an {@link InterruptedIOException} before any I/O,
+     * keeps its interrupt status, and the reader goes on serving everyone, that thread included
+     * once it clears the status.
+     */
+    @ParameterizedTest(name = "queue depth {0}")
+    @ValueSource(ints = {1, 4})
+    void anInterruptedCallerIsRefusedAndTheReaderGoesOn(int queueDepth) throws Exception {
+        List<Extent> extents =
+                List.of(new Extent(0, 70_000), new Extent(300_000, 5000), new Extent(FILE_SIZE - 99, 99));
+        try (ExtentReader reader = open(PATTERN.path(), queueDepth)) {
+            AtomicReference<Throwable> refused = new AtomicReference<>();
+            AtomicBoolean statusKept = new AtomicBoolean();
+            Thread caller = Thread.ofPlatform().start(() -> {
+                Thread.currentThread().interrupt();
+                try {
+                    reader.read(extents, targetsFor(extents));
+                } catch (Throwable t) {
+                    refused.set(t);
+                }
+                statusKept.set(Thread.interrupted());
+                try {
+                    assertReads(reader, extents, "the formerly interrupted thread's next read");
+                } catch (Throwable t) {
+                    refused.set(t);
+                }
+            });
+            caller.join();
+            assertTrue(refused.get() instanceof InterruptedIOException, seedMessage("refused with " + refused.get()));
+            assertTrue(
+                    refused.get().getMessage().contains("interrupted"),
+                    refused.get().getMessage());
+            assertTrue(statusKept.get(), seedMessage("the interrupt status is kept"));
+            assertReads(reader, extents, "another thread's read after the interrupted one");
+        }
+    }
+
+    /**
+     * A thread interrupted while its reads run, again and again, fails only its own request, with
+     * an {@link InterruptedIOException} or not at all (a read in progress may finish); a thread
+     * reading alongside, and every read afterwards, still gets the right bytes. A
+     * {@code FileChannel} closed by the interrupt failed all of them.
+     */
+    @ParameterizedTest(name = "queue depth {0}")
+    @ValueSource(ints = {1, 4})
+    void interruptingAReadingThreadLeavesTheReaderWorkingForEveryoneElse(int queueDepth) throws Exception {
+        List<Extent> extents = new ArrayList<>();
+        for (int i = 0; i < 8; i++) {
+            extents.add(new Extent(i * 120_000L + 7, 100_000));
+        }
+        try (ExtentReader reader = open(PATTERN.path(), queueDepth)) {
+            AtomicBoolean stop = new AtomicBoolean();
+            AtomicReference<Throwable> bystanderFailure = new AtomicReference<>();
+            Thread bystander = Thread.ofPlatform().start(() -> {
+                try {
+                    while (!stop.get()) {
+                        assertReads(reader, extents, "a bystander's read during the interrupts");
+                    }
+                } catch (Throwable t) {
+                    bystanderFailure.set(t);
+                }
+            });
+            SplittableRandom random = new SplittableRandom(SEED);
+            for (int round = 0; round < 20; round++) {
+                AtomicReference<Throwable> victimFailure = new AtomicReference<>();
+                List<MemorySegment> victimTargets = targetsFor(extents);
+                Thread victim = Thread.ofPlatform().start(() -> {
+                    try {
+                        while (true) {
+                            reader.read(extents, victimTargets);
+                        }
+                    } catch (Throwable t) {
+                        victimFailure.set(t);
+                    }
+                });
+                Thread.sleep(random.nextInt(1, 6));
+                victim.interrupt();
+                victim.join();
+                assertTrue(
+                        victimFailure.get() instanceof InterruptedIOException,
+                        seedMessage("round " + round + ": the interrupted thread failed with " + victimFailure.get()));
+            }
+            stop.set(true);
+            bystander.join();
+            assertEquals(null, bystanderFailure.get(), seedMessage("the bystander's reads"));
+            assertReads(reader, extents, "a read after the interrupts");
+        }
+    }
+
+    /**
+     * A file truncated while the reader has it open: a read past the new end is a
+     * {@link FileShrankException} naming the file and both sizes, not an end-of-file error that
+     * only guesses, nor (mmap) the JVM's {@code InternalError} from a fault on a vanished page; a
+     * read below the new end still works.
+     */
+    @Test
+    void aFileTruncatedWhileOpenIsATypedErrorNamingIt() throws IOException {
+        Path copy = PATTERN.dir().resolve("truncated-" + getClass().getSimpleName() + ".bin");
+        Files.copy(PATTERN.path(), copy, StandardCopyOption.REPLACE_EXISTING);
+        try (ExtentReader reader = open(copy, 2)) {
+            try (FileChannel channel = FileChannel.open(copy, StandardOpenOption.WRITE)) {
+                channel.truncate(FILE_SIZE / 3);
+            }
+            Extent beyond = new Extent(FILE_SIZE / 2, 10_000);
+            FileShrankException e =
+                    assertThrows(FileShrankException.class, () -> reader.read(beyond, arena.allocate(beyond.length())));
+            assertTrue(
+                    e.getMessage().contains(copy.toString()) && e.getMessage().contains("shrank"), e.getMessage());
+            assertEquals(FILE_SIZE, e.sizeWhenOpened());
+            assertEquals(FILE_SIZE / 3, e.sizeNow());
+            Extent within = new Extent(4096, 8192);
+            MemorySegment target = arena.allocate(within.length());
+            reader.read(within, target);
+            PATTERN.assertHolds(within, target, seedMessage("a read below the new end"));
+        }
+    }
+
+    private List<MemorySegment> targetsFor(List<Extent> extents) {
+        return extents.stream().map(e -> arena.allocate(e.length())).toList();
+    }
+
+    private void assertReads(ExtentReader reader, List<Extent> extents, String what) throws IOException {
+        try (Arena own = Arena.ofShared()) {
+            List<MemorySegment> targets =
+                    extents.stream().map(e -> own.allocate(e.length())).toList();
+            reader.read(extents, targets);
+            for (int i = 0; i < extents.size(); i++) {
+                PATTERN.assertHolds(extents.get(i), targets.get(i), seedMessage(what + ", extent " + extents.get(i)));
+            }
         }
     }
 }

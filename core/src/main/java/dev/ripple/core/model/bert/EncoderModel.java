@@ -9,6 +9,7 @@ import dev.ripple.core.tensor.Tensor;
 import dev.ripple.core.tensor.TensorSource;
 import dev.ripple.core.tensor.kernels.KernelProvider;
 import dev.ripple.core.tensor.kernels.Kernels;
+import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.IntStream;
@@ -32,6 +33,9 @@ public final class EncoderModel {
     private static final int PARALLEL_ATTENTION_TOKENS = 8;
 
     private final BertConfig config;
+    /** Where the weights are mapped from: what explains a fault on their pages ({@link TensorSource#explainFault}). */
+    private final TensorSource tensors;
+
     private final Tensor word;
     private final Tensor position;
     private final float[] tokenType;
@@ -46,6 +50,7 @@ public final class EncoderModel {
     /** Builds the encoder from the tensors the architecture names in {@code tensors}. */
     public EncoderModel(BertConfig config, TensorSource tensors, FeedForward ffn) {
         this.config = config;
+        this.tensors = tensors;
         int h = config.hiddenSize();
         this.word = tensors.require(config.wordEmbeddings(), config.vocabSize(), h);
         this.position = tensors.require(config.positionEmbeddings(), config.maxPositions(), h);
@@ -100,6 +105,16 @@ public final class EncoderModel {
      * @param ids token ids, including [CLS] and [SEP]
      */
     public float[][] hiddenStates(int[] ids) {
+        try {
+            return forward(ids);
+        } catch (InternalError fault) {
+            // A fault on a mapped page, raised at a later safepoint poll, so caught around the whole
+            // pass: when the file shrank while open, an exception naming it (FileShrankException).
+            throw new UncheckedIOException(tensors.explainFault(fault).orElseThrow(() -> fault));
+        }
+    }
+
+    private float[][] forward(int[] ids) {
         int n = ids.length;
         int h = config.hiddenSize();
         if (n == 0 || n > config.maxPositions()) {

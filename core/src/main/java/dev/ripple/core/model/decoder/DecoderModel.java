@@ -17,6 +17,7 @@ import dev.ripple.core.tensor.TensorSource;
 import dev.ripple.core.tensor.ThreadScratch;
 import dev.ripple.core.tensor.kernels.KernelProvider;
 import dev.ripple.core.tensor.kernels.Kernels;
+import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -71,6 +72,9 @@ public final class DecoderModel {
     private static final long PARALLEL_ATTENTION = 1L << 14;
 
     private final DecoderConfig config;
+    /** Where the weights are mapped from: what explains a fault in their bytes ({@link #explained}). */
+    private final TensorSource tensors;
+
     private final FeedForward ffn;
     private final Tensor embeddings;
     private final Tensor positions;
@@ -97,6 +101,7 @@ public final class DecoderModel {
             throw new IllegalArgumentException("prefill chunk must be at least 1 token, got " + prefillChunk);
         }
         this.config = config;
+        this.tensors = tensors;
         this.ffn = ffn;
         this.prefillChunk = prefillChunk;
         int h = config.hiddenSize();
@@ -163,6 +168,7 @@ public final class DecoderModel {
             throw new IllegalArgumentException("prefill chunk must be at least 1 token, got " + prefillChunk);
         }
         this.config = m.config;
+        this.tensors = m.tensors;
         this.ffn = m.ffn;
         this.embeddings = m.embeddings;
         this.positions = m.positions;
@@ -339,14 +345,28 @@ public final class DecoderModel {
         StepCost.Builder cost = session.cost();
         Session.Buffers b = session.buffers(Math.min(count, chunk));
         int done = 0;
-        while (done < count) {
-            int n = Math.min(chunk, count - done);
-            forwardChunk(session, tokens, from + done, n, b, cost);
-            session.advance(n);
-            done += n;
+        try {
+            while (done < count) {
+                int n = Math.min(chunk, count - done);
+                forwardChunk(session, tokens, from + done, n, b, cost);
+                session.advance(n);
+                done += n;
+            }
+            logits(b.x[lastRow(count, chunk)], b, logits);
+        } catch (InternalError fault) {
+            throw explained(fault);
         }
-        logits(b.x[lastRow(count, chunk)], b, logits);
         return cost.build(count, System.nanoTime() - start);
+    }
+
+    /**
+     * What to throw for an {@link InternalError} out of a step: the JVM's report of a fault while
+     * touching mapped weights, which, when the file shrank while open, becomes an
+     * {@link UncheckedIOException} whose cause names the file ({@link dev.ripple.io.FileShrankException})
+     * rather than an {@link Error} no caller expects. The try around a whole step costs nothing.
+     */
+    private RuntimeException explained(InternalError fault) {
+        return tensors.explainFault(fault).map(UncheckedIOException::new).orElseThrow(() -> fault);
     }
 
     /** Row of the buffers that holds the last token of a run of {@code count} tokens in chunks. */

@@ -1,0 +1,56 @@
+package dev.ripple.io.reader;
+
+import java.io.Closeable;
+import java.io.IOException;
+import java.lang.foreign.MemorySegment;
+import java.nio.channels.FileChannel;
+import java.nio.file.Path;
+
+/**
+ * The open file the positional and direct readers issue {@code pread(2)} on, shared by all their
+ * threads.
+ *
+ * <p>Why not a {@link FileChannel}: NIO closes a channel when a thread blocked in it, or entering
+ * it, is interrupted ({@link java.nio.channels.ClosedByInterruptException}), so one cancelled
+ * generation would fail every later read of the model, from every thread. {@link NativeFile} reads
+ * a descriptor of its own through the FFM linker, which an interrupt cannot close; a channel is
+ * only the fallback where native calls are unavailable ({@link ChannelFile}), and there the readers
+ * still refuse a request from a thread that is already interrupted before they touch the channel.
+ */
+sealed interface FileSource extends Closeable permits NativeFile, ChannelFile {
+
+    /**
+     * Reads up to {@code dst.byteSize()} bytes of the file at {@code position} into {@code dst}
+     * with one system call.
+     *
+     * @return the bytes read, or -1 at the end of the file
+     */
+    long read(MemorySegment dst, long position) throws IOException;
+
+    /** Size of the file when it was opened, in bytes. */
+    long sizeAtOpen();
+
+    /** {@code native pread} or {@code FileChannel}: which implementation reads, for messages and tests. */
+    String mechanism();
+
+    /**
+     * Opens {@code path} through {@link NativeFile} where native calls are bound, else keeps
+     * {@code channel}. {@code channel} has been opened with the same options (it is what tells a
+     * missing file from a refused {@code O_DIRECT}) and gives the size; it is closed when the
+     * native file replaces it, and on failure.
+     */
+    static FileSource open(Path path, FileChannel channel, boolean direct) throws IOException {
+        var calls = NativeFile.Calls.get();
+        if (calls.isEmpty()) {
+            try {
+                return new ChannelFile(channel, channel.size());
+            } catch (IOException | RuntimeException e) {
+                channel.close();
+                throw e;
+            }
+        }
+        try (channel) {
+            return NativeFile.open(calls.get(), path, channel.size(), direct);
+        }
+    }
+}

@@ -1,0 +1,131 @@
+package dev.ripple.io.reader;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import dev.ripple.io.TestFiles;
+import java.io.IOException;
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.nio.channels.FileChannel;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.Arrays;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** The native {@code pread} file under the positional and direct readers, and when it is not used. */
+class NativeFileTest {
+
+    private Path dir;
+    private Path file;
+    private final byte[] bytes = TestFiles.pattern(42, 10_000);
+
+    @BeforeEach
+    void writeFile() throws IOException {
+        dir = TestFiles.newDirectory("native-file");
+        file = TestFiles.write(dir.resolve("f.bin"), bytes);
+    }
+
+    @AfterEach
+    void deleteFile() {
+        TestFiles.deleteRecursively(dir);
+    }
+
+    @Test
+    void onLinuxTheReadersReadThroughNativePreadAndAnInterruptDoesNotCloseIt() throws IOException {
+        assumeTrue(System.getProperty("os.name").startsWith("Linux"));
+        try (FileSource source = FileSource.open(file, FileChannel.open(file, StandardOpenOption.READ), false);
+                Arena arena = Arena.ofConfined()) {
+            assertInstanceOf(NativeFile.class, source, source.mechanism());
+            assertEquals(bytes.length, source.sizeAtOpen());
+            MemorySegment dst = arena.allocate(bytes.length);
+            Thread.currentThread().interrupt();
+            try {
+                assertEquals(bytes.length, source.read(dst, 0));
+                assertTrue(Thread.currentThread().isInterrupted(), "the interrupt status is left alone");
+            } finally {
+                Thread.interrupted();
+            }
+            assertEquals(100, source.read(dst.asSlice(0, 100), bytes.length - 100), "a short read at the end");
+            assertEquals(-1, source.read(dst, bytes.length), "end of file");
+            assertArrayEquals(
+                    Arrays.copyOfRange(bytes, bytes.length - 100, bytes.length),
+                    dst.asSlice(0, 100).toArray(ValueLayout.JAVA_BYTE));
+            byte[] heap = new byte[300];
+            assertEquals(300, source.read(MemorySegment.ofArray(heap), 1000), "a heap target is read through a bounce");
+            assertArrayEquals(Arrays.copyOfRange(bytes, 1000, 1300), heap);
+        }
+    }
+
+    @Test
+    void aFailedOpenNamesTheFileAndTheErrno() {
+        NativeFile.Calls calls = NativeFile.Calls.get().orElse(null);
+        assumeTrue(calls != null);
+        IOException e = assertThrows(IOException.class, () -> NativeFile.open(calls, dir.resolve("missing"), 0, false));
+        assertTrue(e.getMessage().contains("missing") && e.getMessage().contains("ENOENT"), e.getMessage());
+    }
+
+    @Test
+    void unavailableWhereItIsNotImplementedOrDisabled() {
+        assertTrue(NativeFile.Calls.bind("Mac OS X", "aarch64", true).isEmpty());
+        assertTrue(NativeFile.Calls.bind("Linux", "riscv64", true).isEmpty());
+        assertTrue(NativeFile.Calls.bind("Linux", "amd64", false).isEmpty());
+        assertEquals(0x4000, NativeFile.oDirectFlag("amd64").getAsInt());
+        assertEquals(0x10000, NativeFile.oDirectFlag("aarch64").getAsInt());
+    }
+    /**
+     * Reads racing a close get the file's bytes or an exception saying it is closed, never the
+     * bytes of whatever file reuses the descriptor's number; close waits for them and is
+     * idempotent.
+     */
+    @Test
+    void aReadAfterCloseThrowsAndCloseWaitsForReadsInProgress() throws Exception {
+        NativeFile.Calls calls = NativeFile.Calls.get().orElse(null);
+        assumeTrue(calls != null);
+        NativeFile source = NativeFile.open(calls, file, bytes.length, false);
+        AtomicReference<Throwable> wrong = new AtomicReference<>();
+        AtomicInteger reads = new AtomicInteger();
+        Thread reader = Thread.ofPlatform().start(() -> {
+            try (Arena arena = Arena.ofConfined()) {
+                MemorySegment dst = arena.allocate(bytes.length);
+                while (true) {
+                    try {
+                        source.read(dst, 0);
+                    } catch (IOException e) {
+                        if (!e.getMessage().contains("closed")) {
+                            wrong.set(e);
+                        }
+                        return;
+                    }
+                    if (!Arrays.equals(bytes, dst.toArray(ValueLayout.JAVA_BYTE))) {
+                        wrong.set(new AssertionError("wrong bytes after " + reads.get() + " reads"));
+                        return;
+                    }
+                    reads.incrementAndGet();
+                }
+            }
+        });
+        while (reads.get() < 100) {
+            Thread.onSpinWait();
+        }
+        source.close();
+        // a file opened now may get the closed descriptor's number
+        Path other = TestFiles.write(dir.resolve("other.bin"), new byte[bytes.length]);
+        try (FileChannel ignored = FileChannel.open(other, StandardOpenOption.READ)) {
+            reader.join();
+        }
+        assertEquals(null, wrong.get());
+        source.close();
+        IOException e = assertThrows(IOException.class, () -> source.read(MemorySegment.ofArray(new byte[1]), 0));
+        assertTrue(e.getMessage().contains("closed"), e.getMessage());
+    }
+}
