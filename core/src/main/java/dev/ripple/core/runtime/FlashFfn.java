@@ -166,6 +166,14 @@ public final class FlashFfn {
             throw new IllegalArgumentException("layer " + layer.spec().index() + ": " + tokens + " tokens but "
                     + xs.length + " inputs and " + outs.length + " outputs");
         }
+        int width = layer.spec().dModel();
+        for (int t = 0; t < tokens; t++) {
+            if (xs[t].length != width || outs[t].length != width) {
+                throw new IllegalArgumentException("layer " + layer.spec().index() + " is " + width
+                        + " wide (dModel): token " + t + "'s input holds " + xs[t].length + " floats and its output "
+                        + outs[t].length);
+            }
+        }
         Scratch s = scratch.get();
         LayerCall c = s.call;
         c.reset();

@@ -34,6 +34,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
 
@@ -79,6 +80,8 @@ public final class RippleModel implements FeedForward, AutoCloseable {
     private final DecoderModel decoder;
 
     private final EncoderModel encoder;
+    /** Set once by the first {@link #close()}, which alone frees; later calls do nothing. */
+    private final AtomicBoolean closed = new AtomicBoolean();
 
     private RippleModel(
             RippleFile file,
@@ -267,25 +270,38 @@ public final class RippleModel implements FeedForward, AutoCloseable {
         return layers.size();
     }
 
+    /**
+     * The FFN of layer {@code layer}, valid while this model is open.
+     *
+     * @throws IndexOutOfBoundsException naming the layer count when there is no such layer
+     * @throws IllegalStateException when this model is closed
+     */
     public FlashFfn ffn(int layer) {
+        if (closed.get()) {
+            throw new IllegalStateException("model " + file.path() + " closed");
+        }
+        if (layer < 0 || layer >= layers.size()) {
+            throw new IndexOutOfBoundsException("layer " + layer + " of a model with " + layers.size()
+                    + " FFN layers (0.." + (layers.size() - 1) + ")");
+        }
         return layers.get(layer);
     }
 
     @Override
     public TokenStats forward(int layer, float[] x, float[] out) {
-        return layers.get(layer).forward(x, out);
+        return ffn(layer).forward(x, out);
     }
 
     /** Starts this thread's read-ahead of {@code layer}'s predicted bundles ({@link FlashFfn#prefetch}). */
     @Override
     public void prefetch(int layer, float[] layerInput) {
-        layers.get(layer).prefetch(layerInput);
+        ffn(layer).prefetch(layerInput);
     }
 
     /** One read of the union of the tokens' active neurons, then each token over its own set. */
     @Override
     public TokenStats forwardAll(int layer, float[][] xs, int n, float[][] outs) {
-        return layers.get(layer).forwardAll(xs, n, outs);
+        return ffn(layer).forwardAll(xs, n, outs);
     }
 
     /**
@@ -373,8 +389,16 @@ public final class RippleModel implements FeedForward, AutoCloseable {
         return scratches.size();
     }
 
+    /**
+     * Frees the cache, the reader, the threads' working memory and the mapping. Idempotent: closing a
+     * closed model does nothing, so a model in a try-with-resources may also be closed explicitly.
+     * Afterwards a step of its decoder or a call of its FFNs is refused with "model FILE closed".
+     */
     @Override
     public void close() throws IOException {
+        if (!closed.compareAndSet(false, true)) {
+            return;
+        }
         try {
             if (cache != null) {
                 cache.close();
