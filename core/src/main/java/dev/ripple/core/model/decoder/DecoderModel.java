@@ -83,6 +83,8 @@ public final class DecoderModel {
     private final Kernels kernels = KernelProvider.best();
     private final int prefillChunk;
     private final int embedDim;
+    /** Where the weights come from (a file's path), as a refusal names the model. */
+    private final String source;
 
     /** One layer's resident weights. */
     private record Block(
@@ -99,6 +101,7 @@ public final class DecoderModel {
         this.config = config;
         this.ffn = ffn;
         this.prefillChunk = prefillChunk;
+        this.source = tensors.description();
         int h = config.hiddenSize();
         DecoderConfig.Tensors names = config.tensors();
         Tensor emb = tensors.tensor(names.embeddings())
@@ -174,6 +177,7 @@ public final class DecoderModel {
         this.inverseFrequencies = m.inverseFrequencies;
         this.prefillChunk = prefillChunk;
         this.embedDim = m.embedDim;
+        this.source = m.source;
     }
 
     private static Linear linear(TensorSource tensors, Projection p, int out, int in) {
@@ -253,6 +257,7 @@ public final class DecoderModel {
             throw new IllegalArgumentException(
                     "a context of " + contextLength + " tokens is longer than this model's " + config.maxPositions());
         }
+        requireOpen();
         return new Session(
                 this, new KvCache(config.numLayers(), config.numKvHeads(), config.headDim(), contextLength, kvType));
     }
@@ -297,7 +302,12 @@ public final class DecoderModel {
             throw new IllegalArgumentException(
                     "the logits array holds " + logits.length + " floats but the vocabulary has " + config.vocabSize());
         }
-        return run(session, session.token(token), 0, 1, 1, logits);
+        session.enter();
+        try {
+            return steps(session, session.token(token), 0, 1, 1, logits);
+        } finally {
+            session.exit();
+        }
     }
 
     private Step run(Session session, int[] tokens, int from, int count, int chunk) {
@@ -307,6 +317,17 @@ public final class DecoderModel {
 
     /** Runs {@code count} tokens in chunks, the last one's logits into {@code logits}; the run's cost. */
     private StepCost run(Session session, int[] tokens, int from, int count, int chunk, float[] logits) {
+        session.enter();
+        try {
+            return steps(session, tokens, from, count, chunk, logits);
+        } finally {
+            session.exit();
+        }
+    }
+
+    /** {@link #run} on a session {@link Session#enter() entered} by the calling thread. */
+    private StepCost steps(Session session, int[] tokens, int from, int count, int chunk, float[] logits) {
+        requireOpen();
         if (session.model().config != config) {
             throw new IllegalArgumentException("the session belongs to another model");
         }
@@ -335,6 +356,18 @@ public final class DecoderModel {
         }
         logits(b.x[lastRow(count, chunk)], b, logits);
         return cost.build(count, System.nanoTime() - start);
+    }
+
+    /**
+     * Refuses a step once the weights' mapping is closed (its {@code RippleModel} or file closed),
+     * naming the file, where the first read of a weight would throw the mapping's bare "Already
+     * closed". A check of the mapping's liveness, no lock: a close racing a step may still fail the
+     * step with the mapping's own exception.
+     */
+    private void requireOpen() {
+        if (!embeddings.data().scope().isAlive()) {
+            throw new IllegalStateException("model " + source + " closed");
+        }
     }
 
     /** Row of the buffers that holds the last token of a run of {@code count} tokens in chunks. */
