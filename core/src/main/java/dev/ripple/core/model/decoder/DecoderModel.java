@@ -48,7 +48,10 @@ import java.util.stream.IntStream;
  * }</pre>
  *
  * <p>Thread-safe: the weights are read-only; each {@link Session} holds its own state, so many
- * sessions may run at once (outputs equal those of each session alone).
+ * sessions may run at once (outputs equal those of each session alone). A session serves one thread
+ * at a time: a step on a session another thread's step is running on is refused with an
+ * {@link IllegalStateException}, as is a step on a closed session ("session closed") or after the
+ * model's file is closed ("model FILE closed").
  */
 public final class DecoderModel {
     /** Prompt tokens per FFN call during prefill, unless the caller chooses. */
@@ -317,6 +320,8 @@ public final class DecoderModel {
 
     /** Runs {@code count} tokens in chunks, the last one's logits into {@code logits}; the run's cost. */
     private StepCost run(Session session, int[] tokens, int from, int count, int chunk, float[] logits) {
+        // exit() in the finally also keeps the session reachable to the step's end, so that its
+        // Cleaner cannot free the KV cache under a step of a session its caller has dropped.
         session.enter();
         try {
             return steps(session, tokens, from, count, chunk, logits);
