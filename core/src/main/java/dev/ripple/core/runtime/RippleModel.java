@@ -277,9 +277,7 @@ public final class RippleModel implements FeedForward, AutoCloseable {
      * @throws IllegalStateException when this model is closed
      */
     public FlashFfn ffn(int layer) {
-        if (closed.get()) {
-            throw new IllegalStateException("model " + file.path() + " closed");
-        }
+        requireOpen();
         if (layer < 0 || layer >= layers.size()) {
             throw new IndexOutOfBoundsException("layer " + layer + " of a model with " + layers.size()
                     + " FFN layers (0.." + (layers.size() - 1) + ")");
@@ -320,9 +318,18 @@ public final class RippleModel implements FeedForward, AutoCloseable {
      * has none.
      *
      * @throws IOException when a stored tokenizer file is damaged
+     * @throws IllegalStateException when this model is closed
      */
     public Optional<Tokenizer> tokenizer() throws IOException {
+        requireOpen();
         return tokenizerOf(file);
+    }
+
+    /** @throws IllegalStateException "model FILE closed" once this model is closed */
+    private void requireOpen() {
+        if (closed.get()) {
+            throw new IllegalStateException("model " + file.path() + " closed");
+        }
     }
 
     /** As {@link #tokenizer()}, for a file opened without a runtime. */

@@ -3,6 +3,7 @@ package dev.ripple.core.model.bert;
 import dev.ripple.core.format.RippleFile;
 import dev.ripple.core.model.ArchitectureFields;
 import dev.ripple.core.model.FeedForward;
+import dev.ripple.core.model.MappedWeights;
 import dev.ripple.core.tensor.LayerNorm;
 import dev.ripple.core.tensor.Linear;
 import dev.ripple.core.tensor.Tensor;
@@ -38,6 +39,9 @@ public final class EncoderModel {
     private final LayerNorm embeddingsNorm;
     private final List<LayerWeights> layers;
     private final FeedForward ffn;
+    /** The mapping the weights are read from, checked at each forward. */
+    private final MappedWeights weights;
+
     private final Kernels kernels = KernelProvider.best();
 
     private record LayerWeights(
@@ -48,6 +52,7 @@ public final class EncoderModel {
         this.config = config;
         int h = config.hiddenSize();
         this.word = tensors.require(config.wordEmbeddings(), config.vocabSize(), h);
+        this.weights = new MappedWeights(word.data(), tensors.description());
         this.position = tensors.require(config.positionEmbeddings(), config.maxPositions(), h);
         this.tokenType = config.tokenTypeEmbeddings() == null
                 ? null
@@ -106,6 +111,7 @@ public final class EncoderModel {
             throw new IllegalArgumentException(
                     "sequence of " + n + " tokens; this model takes 1.." + config.maxPositions());
         }
+        weights.requireOpen();
         float[][] x = new float[n][h];
         float[] wordRow = new float[h];
         float[] positionRow = new float[h];

@@ -3,6 +3,7 @@ package dev.ripple.core.model.decoder;
 import dev.ripple.core.format.RippleFile;
 import dev.ripple.core.model.ArchitectureFields;
 import dev.ripple.core.model.FeedForward;
+import dev.ripple.core.model.MappedWeights;
 import dev.ripple.core.model.decoder.DecoderConfig.Family;
 import dev.ripple.core.model.decoder.DecoderConfig.Norm;
 import dev.ripple.core.model.decoder.DecoderConfig.Projection;
@@ -86,8 +87,8 @@ public final class DecoderModel {
     private final Kernels kernels = KernelProvider.best();
     private final int prefillChunk;
     private final int embedDim;
-    /** Where the weights come from (a file's path), as a refusal names the model. */
-    private final String source;
+    /** The mapping the weights are read from, checked at each step and new session. */
+    private final MappedWeights weights;
 
     /** One layer's resident weights. */
     private record Block(
@@ -104,7 +105,6 @@ public final class DecoderModel {
         this.config = config;
         this.ffn = ffn;
         this.prefillChunk = prefillChunk;
-        this.source = tensors.description();
         int h = config.hiddenSize();
         DecoderConfig.Tensors names = config.tensors();
         Tensor emb = tensors.tensor(names.embeddings())
@@ -115,6 +115,7 @@ public final class DecoderModel {
                     + " do not have the vocabulary's " + config.vocabSize() + " rows");
         }
         this.embeddings = emb;
+        this.weights = new MappedWeights(emb.data(), tensors.description());
         this.embedDim = (int) emb.dim(1);
         this.positions = names.positions() == null
                 ? null
@@ -180,7 +181,7 @@ public final class DecoderModel {
         this.inverseFrequencies = m.inverseFrequencies;
         this.prefillChunk = prefillChunk;
         this.embedDim = m.embedDim;
-        this.source = m.source;
+        this.weights = m.weights;
     }
 
     private static Linear linear(TensorSource tensors, Projection p, int out, int in) {
@@ -260,7 +261,7 @@ public final class DecoderModel {
             throw new IllegalArgumentException(
                     "a context of " + contextLength + " tokens is longer than this model's " + config.maxPositions());
         }
-        requireOpen();
+        weights.requireOpen();
         return new Session(
                 this, new KvCache(config.numLayers(), config.numKvHeads(), config.headDim(), contextLength, kvType));
     }
@@ -332,7 +333,7 @@ public final class DecoderModel {
 
     /** {@link #run} on a session {@link Session#enter() entered} by the calling thread. */
     private StepCost steps(Session session, int[] tokens, int from, int count, int chunk, float[] logits) {
-        requireOpen();
+        weights.requireOpen();
         if (session.model().config != config) {
             throw new IllegalArgumentException("the session belongs to another model");
         }
@@ -361,18 +362,6 @@ public final class DecoderModel {
         }
         logits(b.x[lastRow(count, chunk)], b, logits);
         return cost.build(count, System.nanoTime() - start);
-    }
-
-    /**
-     * Refuses a step once the weights' mapping is closed (its {@code RippleModel} or file closed),
-     * naming the file, where the first read of a weight would throw the mapping's bare "Already
-     * closed". A check of the mapping's liveness, no lock: a close racing a step may still fail the
-     * step with the mapping's own exception.
-     */
-    private void requireOpen() {
-        if (!embeddings.data().scope().isAlive()) {
-            throw new IllegalStateException("model " + source + " closed");
-        }
     }
 
     /** Row of the buffers that holds the last token of a run of {@code count} tokens in chunks. */

@@ -11,12 +11,14 @@ import dev.ripple.core.format.RippleFile;
 import dev.ripple.core.format.RippleFileWriter;
 import dev.ripple.core.model.FeedForward;
 import dev.ripple.core.model.TokenStats;
+import dev.ripple.core.model.bert.EncoderModel;
 import dev.ripple.core.runtime.MappedFfn;
 import dev.ripple.core.runtime.RippleModel;
 import dev.ripple.core.runtime.RuntimeOptions;
 import dev.ripple.core.tensor.DType;
 import dev.ripple.core.testing.RandomDecoders;
 import dev.ripple.core.testing.RandomDecoders.Shape;
+import dev.ripple.core.testing.RandomEncoders;
 import dev.ripple.io.reader.ReaderKind;
 import java.lang.foreign.MemorySegment;
 import java.nio.file.Path;
@@ -158,8 +160,28 @@ class SessionLifecycleTest {
                 closed,
                 assertThrows(IllegalStateException.class, () -> model.newSession(8))
                         .getMessage());
+        assertEquals(
+                closed, assertThrows(IllegalStateException.class, m::tokenizer).getMessage());
         assertEquals(2, s.position(), "the refused step changed nothing");
         s.close(); // the session's cache is its own: closing it after the model is fine
+    }
+
+    @Test
+    void anEncoderForwardAfterTheModelClosedNamesTheModelsFile() throws Exception {
+        Path bert = dir.resolve("bert.ripple");
+        RippleFileWriter.write(
+                bert,
+                RandomEncoders.generate(new RandomEncoders.Shape(8, 12, 2, 2, 6, 4), 2, DType.F32)
+                        .contents());
+        RuntimeOptions options =
+                RuntimeOptions.defaults().withReader(ReaderKind.POSITIONAL).withPredictor(PredictorKind.DENSE);
+        EncoderModel encoder;
+        try (RippleModel m = RippleModel.open(bert, options)) {
+            encoder = m.encoder().orElseThrow();
+            assertEquals(8, encoder.embed(new int[] {1, 5, 2}).length);
+        }
+        IllegalStateException e = assertThrows(IllegalStateException.class, () -> encoder.embed(new int[] {1, 5, 2}));
+        assertEquals("model " + bert + " closed", e.getMessage());
     }
 
     /** The mapped FFN, holding its next call once asked until released: a step caught midway. */
