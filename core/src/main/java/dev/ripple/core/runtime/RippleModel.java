@@ -2,6 +2,7 @@ package dev.ripple.core.runtime;
 
 import dev.ripple.cache.BundleCache;
 import dev.ripple.cache.CacheSettings;
+import dev.ripple.core.Freeing;
 import dev.ripple.core.activity.ActivationPredictor;
 import dev.ripple.core.activity.DensePredictor;
 import dev.ripple.core.activity.FillIn;
@@ -29,7 +30,9 @@ import dev.ripple.io.reader.DirectReader;
 import dev.ripple.io.reader.ExtentReader;
 import dev.ripple.io.reader.ReaderFactory;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.lang.foreign.Arena;
+import java.lang.ref.Cleaner;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -55,6 +58,11 @@ import java.util.function.Supplier;
  * all of them. Each calling thread gets working memory of its own (megabytes off-heap for a large
  * model), freed at close or, once the thread has ended, at the first call of a thread new to the
  * model, so a thread per request does not grow it.
+ *
+ * <p>Close it: {@link #close()} frees the mapping, the reader's file descriptor, the cache and the
+ * threads' working memory at once, and may be called again (it then does nothing). A model dropped
+ * unclosed is freed only once the collector finds it unreachable (a {@link Cleaner}), which nothing
+ * off-heap makes happen soon.
  */
 public final class RippleModel implements FeedForward, AutoCloseable {
     private final RippleFile file;
@@ -82,6 +90,15 @@ public final class RippleModel implements FeedForward, AutoCloseable {
     private final EncoderModel encoder;
     /** Set once by the first {@link #close()}, which alone frees; later calls do nothing. */
     private final AtomicBoolean closed = new AtomicBoolean();
+    /**
+     * Frees the mapping, reader, cache and working memory at {@link #close()}, or once this model is
+     * found unreachable unclosed. Its layers ({@link #ffn}) hold the model, and every call through
+     * the model, its layers, decoder or encoder keeps its receiver reachable to its end, so nothing
+     * is freed under a call; what the accessors {@link #file()}, {@link #reader()}, {@link #cache()}
+     * and {@link #predictor()} return does not hold the model and may be used only while the model
+     * is open and reachable.
+     */
+    private final Cleaner.Cleanable freeing;
 
     private RippleModel(
             RippleFile file,
@@ -101,7 +118,7 @@ public final class RippleModel implements FeedForward, AutoCloseable {
         List<FlashFfn> ls = new ArrayList<>();
         for (FfnLayerSection l : file.layers()) {
             SparseFfnExecutor executor = executorFor(file, l, options.fillIn());
-            ls.add(new FlashFfn(l, predictor, cache, planner, reader, executor, stats, listener, scratches));
+            ls.add(new FlashFfn(this, l, predictor, cache, planner, reader, executor, stats, listener, scratches));
         }
         this.layers = List.copyOf(ls);
         this.decoder = DecoderConfig.isDecoder(file.architecture())
@@ -110,6 +127,8 @@ public final class RippleModel implements FeedForward, AutoCloseable {
         this.encoder = BertConfig.TYPE.equals(file.architecture().path("type").asText())
                 ? architectureModel(file, "encoder", () -> EncoderModel.load(file, this))
                 : null;
+        // Last: a constructor that throws leaves the freeing to open's own clean-up.
+        this.freeing = Freeing.whenUnreachable(this, new Held(cache, reader, scratches, predictorArena, file));
     }
 
     /**
@@ -407,14 +426,33 @@ public final class RippleModel implements FeedForward, AutoCloseable {
             return;
         }
         try {
-            if (cache != null) {
-                cache.close();
+            freeing.clean();
+        } catch (UncheckedIOException e) {
+            throw e.getCause();
+        }
+    }
+
+    /**
+     * What a model frees, at {@link #close()} or once the model is found unreachable unclosed. Holds
+     * the parts, never the model, or the model would never be unreachable.
+     */
+    private record Held(
+            BundleCache cache, ExtentReader reader, PerThread<Scratch> scratches, Arena predictorArena, RippleFile file)
+            implements Runnable {
+        @Override
+        public void run() {
+            try {
+                if (cache != null) {
+                    cache.close();
+                }
+                reader.close();
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            } finally {
+                scratches.close();
+                predictorArena.close();
+                file.close();
             }
-            reader.close();
-        } finally {
-            scratches.close();
-            predictorArena.close();
-            file.close();
         }
     }
 }

@@ -10,6 +10,7 @@ import dev.ripple.core.tensor.Tensor;
 import dev.ripple.core.tensor.TensorSource;
 import dev.ripple.core.tensor.kernels.KernelProvider;
 import dev.ripple.core.tensor.kernels.Kernels;
+import java.lang.ref.Reference;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.IntStream;
@@ -105,6 +106,16 @@ public final class EncoderModel {
      * @param ids token ids, including [CLS] and [SEP]
      */
     public float[][] hiddenStates(int[] ids) {
+        try {
+            return forward(ids);
+        } finally {
+            // This model, and through its FFN the runtime's mapping and reader, stays reachable
+            // until the forward ends: the runtime's Cleaner must not free them under it.
+            Reference.reachabilityFence(this);
+        }
+    }
+
+    private float[][] forward(int[] ids) {
         int n = ids.length;
         int h = config.hiddenSize();
         if (n == 0 || n > config.maxPositions()) {

@@ -18,6 +18,7 @@ import dev.ripple.core.tensor.TensorSource;
 import dev.ripple.core.tensor.ThreadScratch;
 import dev.ripple.core.tensor.kernels.KernelProvider;
 import dev.ripple.core.tensor.kernels.Kernels;
+import java.lang.ref.Reference;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -310,7 +311,8 @@ public final class DecoderModel {
         try {
             return steps(session, session.token(token), 0, 1, 1, logits);
         } finally {
-            session.exit();
+            session.exit(); // both keep their owners reachable to the step's end, as in run
+            Reference.reachabilityFence(this);
         }
     }
 
@@ -322,12 +324,14 @@ public final class DecoderModel {
     /** Runs {@code count} tokens in chunks, the last one's logits into {@code logits}; the run's cost. */
     private StepCost run(Session session, int[] tokens, int from, int count, int chunk, float[] logits) {
         // exit() in the finally also keeps the session reachable to the step's end, so that its
-        // Cleaner cannot free the KV cache under a step of a session its caller has dropped.
+        // Cleaner cannot free the KV cache under a step of a session its caller has dropped; the
+        // fence does the same for this model and, through its FFN, the runtime's mapping and reader.
         session.enter();
         try {
             return steps(session, tokens, from, count, chunk, logits);
         } finally {
             session.exit();
+            Reference.reachabilityFence(this);
         }
     }
 

@@ -1,5 +1,6 @@
 package dev.ripple.core.model.decoder;
 
+import dev.ripple.core.Freeing;
 import dev.ripple.core.tensor.DType;
 import java.lang.ref.Cleaner;
 import java.util.concurrent.atomic.AtomicReference;
@@ -28,9 +29,6 @@ import java.util.concurrent.atomic.AtomicReference;
  * }</pre>
  */
 public final class Session implements AutoCloseable {
-    /** Frees the caches of sessions dropped unclosed; its one daemon thread serves all of them. */
-    private static final Cleaner CLEANER = Cleaner.create();
-
     /** Whether a step runs on a session, or it is closed: a session's states of use. */
     private enum Use {
         IDLE,
@@ -59,7 +57,7 @@ public final class Session implements AutoCloseable {
         this.model = model;
         this.cache = cache;
         // The action holds the cache, never the session, or the session would never be unreachable.
-        this.freeing = CLEANER.register(this, cache::close);
+        this.freeing = Freeing.whenUnreachable(this, cache::close);
     }
 
     /** Tokens already in the KV cache: the position the next token gets. */

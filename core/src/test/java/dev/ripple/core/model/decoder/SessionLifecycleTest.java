@@ -12,6 +12,7 @@ import dev.ripple.core.format.RippleFileWriter;
 import dev.ripple.core.model.FeedForward;
 import dev.ripple.core.model.TokenStats;
 import dev.ripple.core.model.bert.EncoderModel;
+import dev.ripple.core.runtime.FlashFfn;
 import dev.ripple.core.runtime.MappedFfn;
 import dev.ripple.core.runtime.RippleModel;
 import dev.ripple.core.runtime.RuntimeOptions;
@@ -35,8 +36,9 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * A session's and a model's life as an app sees it: close is idempotent and use after it says what
- * is closed, a second thread's step on a busy session is refused, and a session dropped unclosed has
- * its off-heap KV cache freed once the collector finds it unreachable.
+ * is closed, a second thread's step on a busy session is refused, and a session or model dropped
+ * unclosed has its off-heap memory (a KV cache; a mapping, reader and buffers) freed once the
+ * collector finds it unreachable.
  */
 class SessionLifecycleTest {
     private static final String IN_USE = "session is in use by another thread: a session serves one thread at a time";
@@ -61,15 +63,59 @@ class SessionLifecycleTest {
             for (int i = 0; i < 50; i++) {
                 caches.add(dropUnclosed(model));
             }
-            // Bounded by the collector, not by a guess of its timing: collect until every cache is freed.
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-            while (caches.stream().anyMatch(c -> c.scope().isAlive()) && System.nanoTime() < deadline) {
-                System.gc();
-                Thread.sleep(20);
-            }
-            long alive = caches.stream().filter(c -> c.scope().isAlive()).count();
-            assertEquals(0, alive, "caches of unreachable sessions still allocated after 30 s of collections");
+            assertEquals(0, collectUntilFreed(caches), "caches of unreachable sessions still allocated");
         }
+    }
+
+    @Test
+    void modelsDroppedUnclosedHaveTheirMappingReaderAndMemoryFreedByTheCollector() throws Exception {
+        List<MemorySegment> mappings = new ArrayList<>();
+        for (ReaderKind reader : ReaderKind.values()) { // each reader closed on the cleaner's thread
+            mappings.add(
+                    dropUnclosed(RuntimeOptions.defaults().withReader(reader).withPredictor(PredictorKind.DENSE)));
+        }
+        // The mapping is the last thing the model's clean-up closes, after the reader and cache.
+        assertEquals(0, collectUntilFreed(mappings), "mappings of unreachable models still open");
+    }
+
+    @Test
+    void aLayerHeldAloneKeepsItsModelOpenUntilItIsDroppedToo() throws Exception {
+        RuntimeOptions options =
+                RuntimeOptions.defaults().withReader(ReaderKind.POSITIONAL).withPredictor(PredictorKind.DENSE);
+        RippleModel m = RippleModel.open(file, options);
+        FlashFfn layer = m.ffn(0);
+        List<MemorySegment> mapping = List.of(m.file().mapped());
+        int width = layer.section().spec().dModel();
+        m = null; // the app keeps only the layer
+        for (int i = 0; i < 10; i++) {
+            System.gc();
+            Thread.sleep(20);
+        }
+        assertTrue(mapping.getFirst().scope().isAlive(), "the model of a layer in use was freed");
+        layer.forward(new float[width], new float[width]);
+        layer = null;
+        assertEquals(0, collectUntilFreed(mapping), "the model was not freed once its layer was dropped too");
+    }
+
+    /** A model that ran a step and was dropped unclosed, with its session; its file's mapping. */
+    private static MemorySegment dropUnclosed(RuntimeOptions options) throws Exception {
+        RippleModel m = RippleModel.open(file, options);
+        DecoderModel d = m.decoder().orElseThrow();
+        d.prefill(d.newSession(8), new int[] {1, 2, 3});
+        return m.file().mapped();
+    }
+
+    /**
+     * Collects until every segment's arena is closed, for at most 30 s: bounded by the collector,
+     * not by a guess of its timing. Returns how many are still open.
+     */
+    private static long collectUntilFreed(List<MemorySegment> segments) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (segments.stream().anyMatch(c -> c.scope().isAlive()) && System.nanoTime() < deadline) {
+            System.gc();
+            Thread.sleep(20);
+        }
+        return segments.stream().filter(c -> c.scope().isAlive()).count();
     }
 
     /** A session that ran a step and was dropped unclosed; its cache's memory, which does not hold it. */
