@@ -40,7 +40,7 @@ public final class Session implements AutoCloseable {
     private final KvCache cache;
     /**
      * IDLE, IN_STEP while a thread runs a step, CLOSED for good. A compare-and-set at each step's
-     * start and a plain write at its end: no lock and no allocation per step.
+     * start and a volatile write at its end: no lock and no allocation per step.
      */
     private final AtomicReference<Use> use = new AtomicReference<>(Use.IDLE);
     /** Closes the cache once, at {@link #close()} or when the session is found unreachable. */
