@@ -258,7 +258,7 @@ final class GenerateCommand implements Callable<Integer> {
             case QUEUE_DEPTH -> "--queue-depth";
             case CACHE_FRACTION -> "--cache-fraction";
             // set from no option here (--dram reaches the cache bytes through the request's memory plan)
-            case CACHE_BYTES, MAX_GAP_BYTES -> input.component();
+            case CACHE_BYTES, MAX_GAP_BYTES, MARGIN -> input.component();
         };
     }
 

@@ -12,6 +12,7 @@ import dev.ripple.io.concurrent.PerThread;
 import dev.ripple.io.reader.ExtentReader;
 import java.io.IOException;
 import java.lang.foreign.MemorySegment;
+import java.lang.ref.Reference;
 import java.util.Arrays;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.ExecutionException;
@@ -55,8 +56,15 @@ public final class FlashFfn {
     private final Consumer<TokenStats> listener;
     /** Shared by all layers of a model: see {@link Scratch}. */
     private final PerThread<Scratch> scratch;
+    /**
+     * The model this layer belongs to, never read: held so that a layer in use keeps its model
+     * reachable, whose {@link java.lang.ref.Cleaner} would otherwise free what the layer reads.
+     */
+    @SuppressWarnings("unused")
+    private final RippleModel owner;
 
     FlashFfn(
+            RippleModel owner,
             FfnLayerSection layer,
             ActivationPredictor predictor,
             BundleCache cache,
@@ -66,6 +74,7 @@ public final class FlashFfn {
             RuntimeStats stats,
             Consumer<TokenStats> listener,
             PerThread<Scratch> scratch) {
+        this.owner = owner;
         this.scratch = scratch;
         this.layer = layer;
         this.neuronToSlot = layer.neuronToSlot();
@@ -97,6 +106,14 @@ public final class FlashFfn {
      * stay unchanged until that forward call.
      */
     public void prefetch(float[] layerInput) {
+        try {
+            startReadAhead(layerInput);
+        } finally {
+            Reference.reachabilityFence(this); // as in forwardAll; the task itself holds this layer
+        }
+    }
+
+    private void startReadAhead(float[] layerInput) {
         if (!predictor.predictsAhead()) {
             return;
         }
@@ -169,9 +186,28 @@ public final class FlashFfn {
      * @return what the sequence cost in this layer ({@code predicted} counts the union)
      */
     public TokenStats forwardAll(float[][] xs, int tokens, float[][] outs) {
+        try {
+            return serve(xs, tokens, outs);
+        } finally {
+            // This layer, and through it its model, stays reachable until the call ends: the
+            // model's Cleaner must not free the reader or buffers under it.
+            Reference.reachabilityFence(this);
+        }
+    }
+
+    /** {@link #forwardAll}, its layer kept reachable by the caller. */
+    private TokenStats serve(float[][] xs, int tokens, float[][] outs) {
         if (tokens < 1 || xs.length < tokens || outs.length < tokens) {
             throw new IllegalArgumentException("layer " + layer.spec().index() + ": " + tokens + " tokens but "
                     + xs.length + " inputs and " + outs.length + " outputs");
+        }
+        int width = layer.spec().dModel();
+        for (int t = 0; t < tokens; t++) {
+            if (xs[t].length != width || outs[t].length != width) {
+                throw new IllegalArgumentException("layer " + layer.spec().index() + " is " + width
+                        + " wide (dModel): token " + t + "'s input holds " + xs[t].length + " floats and its output "
+                        + outs[t].length);
+            }
         }
         Scratch s = scratch.get();
         LayerCall c = s.call;

@@ -32,7 +32,8 @@ public final class InvalidRuntimeOptionsException extends InvalidSettingExceptio
         QUEUE_DEPTH,
         CACHE_FRACTION,
         CACHE_BYTES,
-        MAX_GAP_BYTES
+        MAX_GAP_BYTES,
+        MARGIN
     }
 
     /** The rules {@link RuntimeOptions} checks, refused as this type. */

@@ -2,6 +2,7 @@ package dev.ripple.core.runtime;
 
 import dev.ripple.cache.BundleCache;
 import dev.ripple.cache.CacheSettings;
+import dev.ripple.core.Freeing;
 import dev.ripple.core.activity.ActivationPredictor;
 import dev.ripple.core.activity.DensePredictor;
 import dev.ripple.core.activity.FillIn;
@@ -29,11 +30,14 @@ import dev.ripple.io.reader.DirectReader;
 import dev.ripple.io.reader.ExtentReader;
 import dev.ripple.io.reader.ReaderFactory;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.lang.foreign.Arena;
+import java.lang.ref.Cleaner;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
 
@@ -54,6 +58,11 @@ import java.util.function.Supplier;
  * all of them. Each calling thread gets working memory of its own (megabytes off-heap for a large
  * model), freed at close or, once the thread has ended, at the first call of a thread new to the
  * model, so a thread per request does not grow it.
+ *
+ * <p>Close it: {@link #close()} frees the mapping, the reader's file descriptor, the cache and the
+ * threads' working memory at once, and may be called again (it then does nothing). A model dropped
+ * unclosed is freed only once the collector finds it unreachable (a {@link Cleaner}), which nothing
+ * off-heap makes happen soon.
  */
 public final class RippleModel implements FeedForward, AutoCloseable {
     private final RippleFile file;
@@ -79,6 +88,17 @@ public final class RippleModel implements FeedForward, AutoCloseable {
     private final DecoderModel decoder;
 
     private final EncoderModel encoder;
+    /** Set once by the first {@link #close()}, which alone frees; later calls do nothing. */
+    private final AtomicBoolean closed = new AtomicBoolean();
+    /**
+     * Frees the mapping, reader, cache and working memory at {@link #close()}, or once this model is
+     * found unreachable unclosed. Its layers ({@link #ffn}) hold the model, and every call through
+     * the model, its layers, decoder or encoder keeps its receiver reachable to its end, so nothing
+     * is freed under a call; what the accessors {@link #file()}, {@link #reader()}, {@link #cache()}
+     * and {@link #predictor()} return does not hold the model and may be used only while the model
+     * is open and reachable.
+     */
+    private final Cleaner.Cleanable freeing;
 
     private RippleModel(
             RippleFile file,
@@ -98,7 +118,7 @@ public final class RippleModel implements FeedForward, AutoCloseable {
         List<FlashFfn> ls = new ArrayList<>();
         for (FfnLayerSection l : file.layers()) {
             SparseFfnExecutor executor = executorFor(file, l, options.fillIn());
-            ls.add(new FlashFfn(l, predictor, cache, planner, reader, executor, stats, listener, scratches));
+            ls.add(new FlashFfn(this, l, predictor, cache, planner, reader, executor, stats, listener, scratches));
         }
         this.layers = List.copyOf(ls);
         this.decoder = DecoderConfig.isDecoder(file.architecture())
@@ -107,6 +127,8 @@ public final class RippleModel implements FeedForward, AutoCloseable {
         this.encoder = BertConfig.TYPE.equals(file.architecture().path("type").asText())
                 ? architectureModel(file, "encoder", () -> EncoderModel.load(file, this))
                 : null;
+        // Last: a constructor that throws leaves the freeing to open's own clean-up.
+        this.freeing = Freeing.whenUnreachable(this, new Held(cache, reader, scratches, predictorArena, file));
     }
 
     /**
@@ -267,25 +289,36 @@ public final class RippleModel implements FeedForward, AutoCloseable {
         return layers.size();
     }
 
+    /**
+     * The FFN of layer {@code layer}, valid while this model is open.
+     *
+     * @throws IndexOutOfBoundsException naming the layer count when there is no such layer
+     * @throws IllegalStateException when this model is closed
+     */
     public FlashFfn ffn(int layer) {
+        requireOpen();
+        if (layer < 0 || layer >= layers.size()) {
+            throw new IndexOutOfBoundsException("layer " + layer + " of a model with " + layers.size()
+                    + " FFN layers (0.." + (layers.size() - 1) + ")");
+        }
         return layers.get(layer);
     }
 
     @Override
     public TokenStats forward(int layer, float[] x, float[] out) {
-        return layers.get(layer).forward(x, out);
+        return ffn(layer).forward(x, out);
     }
 
     /** Starts this thread's read-ahead of {@code layer}'s predicted bundles ({@link FlashFfn#prefetch}). */
     @Override
     public void prefetch(int layer, float[] layerInput) {
-        layers.get(layer).prefetch(layerInput);
+        ffn(layer).prefetch(layerInput);
     }
 
     /** One read of the union of the tokens' active neurons, then each token over its own set. */
     @Override
     public TokenStats forwardAll(int layer, float[][] xs, int n, float[][] outs) {
-        return layers.get(layer).forwardAll(xs, n, outs);
+        return ffn(layer).forwardAll(xs, n, outs);
     }
 
     /**
@@ -304,9 +337,18 @@ public final class RippleModel implements FeedForward, AutoCloseable {
      * has none.
      *
      * @throws IOException when a stored tokenizer file is damaged
+     * @throws IllegalStateException when this model is closed
      */
     public Optional<Tokenizer> tokenizer() throws IOException {
+        requireOpen();
         return tokenizerOf(file);
+    }
+
+    /** @throws IllegalStateException "model FILE closed" once this model is closed */
+    private void requireOpen() {
+        if (closed.get()) {
+            throw new IllegalStateException("model " + file.path() + " closed");
+        }
     }
 
     /** As {@link #tokenizer()}, for a file opened without a runtime. */
@@ -373,17 +415,44 @@ public final class RippleModel implements FeedForward, AutoCloseable {
         return scratches.size();
     }
 
+    /**
+     * Frees the cache, the reader, the threads' working memory and the mapping. Idempotent: closing a
+     * closed model does nothing, so a model in a try-with-resources may also be closed explicitly.
+     * Afterwards a step of its decoder or a call of its FFNs is refused with "model FILE closed".
+     */
     @Override
     public void close() throws IOException {
+        if (!closed.compareAndSet(false, true)) {
+            return;
+        }
         try {
-            if (cache != null) {
-                cache.close();
+            freeing.clean();
+        } catch (UncheckedIOException e) {
+            throw e.getCause();
+        }
+    }
+
+    /**
+     * What a model frees, at {@link #close()} or once the model is found unreachable unclosed. Holds
+     * the parts, never the model, or the model would never be unreachable.
+     */
+    private record Held(
+            BundleCache cache, ExtentReader reader, PerThread<Scratch> scratches, Arena predictorArena, RippleFile file)
+            implements Runnable {
+        @Override
+        public void run() {
+            try {
+                if (cache != null) {
+                    cache.close();
+                }
+                reader.close();
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            } finally {
+                scratches.close();
+                predictorArena.close();
+                file.close();
             }
-            reader.close();
-        } finally {
-            scratches.close();
-            predictorArena.close();
-            file.close();
         }
     }
 }

@@ -40,7 +40,7 @@ import java.util.Objects;
  * @param maxGapBytes   when device is null, merge reads whose gap is at most this many bytes (a device
  *                      profile takes precedence and {@code withMaxGapBytes} keeps it; {@code withDevice(null)}
  *                      drops it)
- * @param margin        low-rank predictor margin; NaN: the one stored in the file
+ * @param margin        low-rank predictor margin, finite and ≥ 0; NaN: the one stored in the file
  * @param emulatedDevice a device every read is made to take the time of (an
  *                      {@link dev.ripple.io.device.EmulatedReader} over the real reader); null: the
  *                      real storage's own time. The planner is not changed by it: pair with
@@ -74,6 +74,10 @@ public record RuntimeOptions(
         RULES.requireShare(Input.CACHE_FRACTION, cacheFraction);
         RULES.requireNonNegative(Input.CACHE_BYTES, cacheBytes);
         RULES.requireNonNegative(Input.MAX_GAP_BYTES, maxGapBytes);
+        if (!Float.isNaN(margin) && !(margin >= 0 && margin < Float.POSITIVE_INFINITY)) {
+            // NaN is no value but the default: the margin stored in the file.
+            throw RULES.refuse(Input.MARGIN, "must be a finite number ≥ 0 (or NaN: the file's), got " + margin);
+        }
         Objects.requireNonNull(cache, "cache");
         Objects.requireNonNull(predictor, "predictor");
     }

@@ -267,6 +267,35 @@ class RippleModelTest {
     }
 
     @Test
+    void aLayerOutOfRangeAndAnInputOfAnotherWidthAreRefusedNamingWhatFits() throws Exception {
+        try (RippleModel m = RippleModel.open(MODEL.path(), denseUncachedPread())) {
+            IndexOutOfBoundsException layer = assertThrows(IndexOutOfBoundsException.class, () -> m.ffn(99));
+            assertEquals("layer 99 of a model with 2 FFN layers (0..1)", layer.getMessage());
+            assertThrows(IndexOutOfBoundsException.class, () -> m.forward(-1, new float[32], new float[32]));
+
+            IllegalArgumentException width =
+                    assertThrows(IllegalArgumentException.class, () -> m.ffn(0).forward(new float[10], new float[32]));
+            assertEquals(
+                    "layer 0 is 32 wide (dModel): token 0's input holds 10 floats and its output 32",
+                    width.getMessage());
+            assertThrows(IllegalArgumentException.class, () -> m.ffn(1).forward(new float[32], new float[31]));
+        }
+    }
+
+    @Test
+    void closeIsIdempotentAndAClosedModelSaysItIsClosed() throws Exception {
+        RippleModel m = RippleModel.open(MODEL.path(), denseUncachedPread());
+        try (m) {
+            m.ffn(0).forward(new float[32], new float[32]);
+            m.close();
+        } // try-with-resources closes it a second time
+        m.close();
+        IllegalStateException e = assertThrows(IllegalStateException.class, () -> m.ffn(0));
+        assertEquals("model " + MODEL.path() + " closed", e.getMessage());
+        assertThrows(IllegalStateException.class, () -> m.forward(0, new float[32], new float[32]));
+    }
+
+    @Test
     void missingLowRankPredictorIsExplained() {
         IllegalArgumentException e = assertThrows(
                 IllegalArgumentException.class, () -> RippleModel.open(MODEL.path(), RuntimeOptions.defaults()));

@@ -2,6 +2,7 @@ package dev.ripple.core.runtime;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.ripple.core.runtime.InvalidRuntimeOptionsException.Input;
 import java.util.List;
@@ -48,6 +49,24 @@ class RuntimeOptionsTest {
                 () -> RuntimeOptions.defaults().withMaxGapBytes(-4096));
         assertEquals(Input.MAX_GAP_BYTES, gap.input());
         assertEquals("maxGapBytes must not be negative, got -4096", gap.getMessage());
+    }
+
+    @Test
+    void aMarginThatIsNegativeOrInfiniteIsRefusedWhenSetNotAtOpen() {
+        for (float bad : new float[] {-5f, -0.001f, Float.POSITIVE_INFINITY, Float.NEGATIVE_INFINITY}) {
+            InvalidRuntimeOptionsException e = assertThrows(
+                    InvalidRuntimeOptionsException.class,
+                    () -> RuntimeOptions.defaults().withMargin(bad));
+            assertEquals(Input.MARGIN, e.input());
+            assertEquals("margin must be a finite number ≥ 0 (or NaN: the file's), got " + bad, e.getMessage());
+        }
+    }
+
+    @Test
+    void aMarginOfZeroOrMoreOrNaNForTheFilesIsAllowed() {
+        assertEquals(0f, RuntimeOptions.defaults().withMargin(0f).margin());
+        assertEquals(2.5f, RuntimeOptions.defaults().withMargin(2.5f).margin());
+        assertTrue(Float.isNaN(RuntimeOptions.defaults().withMargin(Float.NaN).margin()));
     }
 
     @Test

@@ -3,6 +3,7 @@ package dev.ripple.core.model.bert;
 import dev.ripple.core.format.RippleFile;
 import dev.ripple.core.model.ArchitectureFields;
 import dev.ripple.core.model.FeedForward;
+import dev.ripple.core.model.MappedWeights;
 import dev.ripple.core.tensor.LayerNorm;
 import dev.ripple.core.tensor.Linear;
 import dev.ripple.core.tensor.Tensor;
@@ -10,6 +11,7 @@ import dev.ripple.core.tensor.TensorSource;
 import dev.ripple.core.tensor.kernels.KernelProvider;
 import dev.ripple.core.tensor.kernels.Kernels;
 import java.io.UncheckedIOException;
+import java.lang.ref.Reference;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.IntStream;
@@ -42,6 +44,9 @@ public final class EncoderModel {
     private final LayerNorm embeddingsNorm;
     private final List<LayerWeights> layers;
     private final FeedForward ffn;
+    /** The mapping the weights are read from, checked at each forward. */
+    private final MappedWeights weights;
+
     private final Kernels kernels = KernelProvider.best();
 
     private record LayerWeights(
@@ -53,6 +58,7 @@ public final class EncoderModel {
         this.tensors = tensors;
         int h = config.hiddenSize();
         this.word = tensors.require(config.wordEmbeddings(), config.vocabSize(), h);
+        this.weights = new MappedWeights(word.data(), tensors.description());
         this.position = tensors.require(config.positionEmbeddings(), config.maxPositions(), h);
         this.tokenType = config.tokenTypeEmbeddings() == null
                 ? null
@@ -111,6 +117,10 @@ public final class EncoderModel {
             // A fault on a mapped page, raised at a later safepoint poll, so caught around the whole
             // pass: when the file shrank while open, an exception naming it (FileShrankException).
             throw new UncheckedIOException(tensors.explainFault(fault).orElseThrow(() -> fault));
+        } finally {
+            // This model, and through its FFN the runtime's mapping and reader, stays reachable
+            // until the forward ends: the runtime's Cleaner must not free them under it.
+            Reference.reachabilityFence(this);
         }
     }
 
@@ -121,6 +131,7 @@ public final class EncoderModel {
             throw new IllegalArgumentException(
                     "sequence of " + n + " tokens; this model takes 1.." + config.maxPositions());
         }
+        weights.requireOpen();
         float[][] x = new float[n][h];
         float[] wordRow = new float[h];
         float[] positionRow = new float[h];

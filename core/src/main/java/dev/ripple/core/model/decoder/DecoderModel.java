@@ -3,6 +3,7 @@ package dev.ripple.core.model.decoder;
 import dev.ripple.core.format.RippleFile;
 import dev.ripple.core.model.ArchitectureFields;
 import dev.ripple.core.model.FeedForward;
+import dev.ripple.core.model.MappedWeights;
 import dev.ripple.core.model.decoder.DecoderConfig.Family;
 import dev.ripple.core.model.decoder.DecoderConfig.Norm;
 import dev.ripple.core.model.decoder.DecoderConfig.Projection;
@@ -18,6 +19,7 @@ import dev.ripple.core.tensor.ThreadScratch;
 import dev.ripple.core.tensor.kernels.KernelProvider;
 import dev.ripple.core.tensor.kernels.Kernels;
 import java.io.UncheckedIOException;
+import java.lang.ref.Reference;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -49,7 +51,10 @@ import java.util.stream.IntStream;
  * }</pre>
  *
  * <p>Thread-safe: the weights are read-only; each {@link Session} holds its own state, so many
- * sessions may run at once (outputs equal those of each session alone).
+ * sessions may run at once (outputs equal those of each session alone). A session serves one thread
+ * at a time: a step on a session another thread's step is running on is refused with an
+ * {@link IllegalStateException}, as is a step on a closed session ("session closed") or after the
+ * model's file is closed ("model FILE closed").
  */
 public final class DecoderModel {
     /** Prompt tokens per FFN call during prefill, unless the caller chooses. */
@@ -87,6 +92,8 @@ public final class DecoderModel {
     private final Kernels kernels = KernelProvider.best();
     private final int prefillChunk;
     private final int embedDim;
+    /** The mapping the weights are read from, checked at each step and new session. */
+    private final MappedWeights weights;
 
     /** One layer's resident weights. */
     private record Block(
@@ -114,6 +121,7 @@ public final class DecoderModel {
                     + " do not have the vocabulary's " + config.vocabSize() + " rows");
         }
         this.embeddings = emb;
+        this.weights = new MappedWeights(emb.data(), tensors.description());
         this.embedDim = (int) emb.dim(1);
         this.positions = names.positions() == null
                 ? null
@@ -180,6 +188,7 @@ public final class DecoderModel {
         this.inverseFrequencies = m.inverseFrequencies;
         this.prefillChunk = prefillChunk;
         this.embedDim = m.embedDim;
+        this.weights = m.weights;
     }
 
     private static Linear linear(TensorSource tensors, Projection p, int out, int in) {
@@ -259,6 +268,7 @@ public final class DecoderModel {
             throw new IllegalArgumentException(
                     "a context of " + contextLength + " tokens is longer than this model's " + config.maxPositions());
         }
+        weights.requireOpen();
         return new Session(
                 this, new KvCache(config.numLayers(), config.numKvHeads(), config.headDim(), contextLength, kvType));
     }
@@ -303,7 +313,13 @@ public final class DecoderModel {
             throw new IllegalArgumentException(
                     "the logits array holds " + logits.length + " floats but the vocabulary has " + config.vocabSize());
         }
-        return run(session, session.token(token), 0, 1, 1, logits);
+        session.enter();
+        try {
+            return steps(session, session.token(token), 0, 1, 1, logits);
+        } finally {
+            session.exit(); // both keep their owners reachable to the step's end, as in run
+            Reference.reachabilityFence(this);
+        }
     }
 
     private Step run(Session session, int[] tokens, int from, int count, int chunk) {
@@ -326,6 +342,21 @@ public final class DecoderModel {
 
     /** Runs {@code count} tokens in chunks, the last one's logits into {@code logits}; the run's cost. */
     private StepCost run(Session session, int[] tokens, int from, int count, int chunk, float[] logits) {
+        // exit() in the finally also keeps the session reachable to the step's end, so that its
+        // Cleaner cannot free the KV cache under a step of a session its caller has dropped; the
+        // fence does the same for this model and, through its FFN, the runtime's mapping and reader.
+        session.enter();
+        try {
+            return steps(session, tokens, from, count, chunk, logits);
+        } finally {
+            session.exit();
+            Reference.reachabilityFence(this);
+        }
+    }
+
+    /** {@link #run} on a session {@link Session#enter() entered} by the calling thread. */
+    private StepCost steps(Session session, int[] tokens, int from, int count, int chunk, float[] logits) {
+        weights.requireOpen();
         if (session.model().config != config) {
             throw new IllegalArgumentException("the session belongs to another model");
         }

@@ -1,12 +1,24 @@
 package dev.ripple.core.model.decoder;
 
+import dev.ripple.core.Freeing;
 import dev.ripple.core.tensor.DType;
+import java.lang.ref.Cleaner;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * One conversation with a {@link DecoderModel}: its KV cache (off-heap, preallocated for the
  * context), its position, and the working memory of its forward steps, so that a warm decode
  * step allocates nothing large. Many sessions may run on one model at once, each on its own
- * thread; a session itself is used by one thread at a time.
+ * thread; a session itself is used by one thread at a time: a step begun while another thread's
+ * step on the same session runs is refused ({@link IllegalStateException}), rather than letting the
+ * two interleave their tokens in one cache.
+ *
+ * <p>{@link #close()} frees the KV cache at once and may be called again (it then does nothing); a
+ * step or {@link #reset()} after it is refused with "session closed". A session dropped without
+ * being closed is not leaked: once the garbage collector finds it unreachable, a {@link Cleaner}
+ * frees its cache, so an app that forgets to close its sessions grows its memory only until the next
+ * collections, not for good. Close sessions anyway: off-heap memory does not make the heap collect,
+ * and the cache of a large context is megabytes.
  *
  * <pre>{@code
  * try (Session s = model.newSession(2048, DType.F16)) {
@@ -17,8 +29,23 @@ import dev.ripple.core.tensor.DType;
  * }</pre>
  */
 public final class Session implements AutoCloseable {
+    /** Whether a step runs on a session, or it is closed: a session's states of use. */
+    private enum Use {
+        IDLE,
+        IN_STEP,
+        CLOSED
+    }
+
     private final DecoderModel model;
     private final KvCache cache;
+    /**
+     * IDLE, IN_STEP while a thread runs a step, CLOSED for good. A compare-and-set at each step's
+     * start and a volatile write at its end: no lock and no allocation per step.
+     */
+    private final AtomicReference<Use> use = new AtomicReference<>(Use.IDLE);
+    /** Closes the cache once, at {@link #close()} or when the session is found unreachable. */
+    private final Cleaner.Cleanable freeing;
+
     private int position;
     private Buffers buffers;
     /** A decode step's one token, as the forward pass takes its tokens. */
@@ -29,6 +56,8 @@ public final class Session implements AutoCloseable {
     Session(DecoderModel model, KvCache cache) {
         this.model = model;
         this.cache = cache;
+        // The action holds the cache, never the session, or the session would never be unreachable.
+        this.freeing = Freeing.whenUnreachable(this, cache::close);
     }
 
     /** Tokens already in the KV cache: the position the next token gets. */
@@ -50,9 +79,42 @@ public final class Session implements AutoCloseable {
         return cache.bytes();
     }
 
-    /** Forgets the conversation: the next step starts at position 0 (the cache is reused). */
+    /**
+     * Forgets the conversation: the next step starts at position 0 (the cache is reused).
+     *
+     * @throws IllegalStateException when the session is closed, or another thread runs a step on it
+     */
     public void reset() {
-        position = 0;
+        enter();
+        try {
+            position = 0;
+        } finally {
+            exit();
+        }
+    }
+
+    /**
+     * Marks a step as running on this thread: every step begins with it, and ends with {@link #exit()}
+     * in a {@code finally}.
+     *
+     * @throws IllegalStateException when the session is closed, or a step of another thread runs on it
+     */
+    void enter() {
+        if (!use.compareAndSet(Use.IDLE, Use.IN_STEP)) {
+            throw refusal();
+        }
+    }
+
+    /** Ends the step {@link #enter()} began. */
+    void exit() {
+        use.set(Use.IDLE);
+    }
+
+    private IllegalStateException refusal() {
+        return new IllegalStateException(
+                use.get() == Use.CLOSED
+                        ? "session closed"
+                        : "session is in use by another thread: a session serves one thread at a time");
     }
 
     DecoderModel model() {
@@ -87,9 +149,20 @@ public final class Session implements AutoCloseable {
         return buffers;
     }
 
+    /**
+     * Frees the KV cache. Idempotent: closing a closed session does nothing, so a session in a
+     * try-with-resources may also be closed explicitly.
+     *
+     * @throws IllegalStateException when a step of another thread runs on the session (its cache
+     *     would be freed under it)
+     */
     @Override
     public void close() {
-        cache.close();
+        Use was = use.compareAndExchange(Use.IDLE, Use.CLOSED);
+        if (was == Use.IN_STEP) {
+            throw refusal();
+        }
+        freeing.clean();
     }
 
     /** The per-step arrays of a session, sized for a chunk of tokens. */
