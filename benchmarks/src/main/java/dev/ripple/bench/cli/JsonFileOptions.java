@@ -6,7 +6,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.ripple.core.format.AtomicFile;
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.lang.management.ManagementFactory;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.List;
@@ -36,8 +36,7 @@ final class JsonFileOptions {
     /** Made as the command line is read, so that the run's start and its load then are known. */
     private final Instant created = Instant.now();
 
-    private final double loadAtStart =
-            ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage();
+    private final double loadAtStart = RunInfo.loadAverage();
 
     /** A report's JSON, rendered only when --json asks for it. */
     @FunctionalInterface
@@ -54,7 +53,11 @@ final class JsonFileOptions {
         return true;
     }
 
-    /** The report with its {@code "run"} first; a report that is no JSON object is written as it is. */
+    /**
+     * The report with its {@code "run"} first, laid out as the report was (compact stays compact:
+     * generate's per-step arrays would grow several times pretty-printed); a report that is no JSON
+     * object is written as it is.
+     */
     private byte[] withRun(byte[] report) throws IOException {
         JsonNode parsed = JSON.readTree(report);
         if (!(parsed instanceof ObjectNode fields) || fields.has("run")) {
@@ -64,9 +67,10 @@ final class JsonFileOptions {
                 ? List.of()
                 : command.commandLine().getParseResult().originalArgs();
         ObjectNode out = JSON.createObjectNode();
-        out.set("run", new RunInfo("ripple " + String.join(" ", args), created, loadAtStart).toJson());
+        out.set("run", new RunInfo(RunInfo.commandLine(args), created, loadAtStart).toJson());
         out.setAll(fields);
-        return JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(out);
+        boolean pretty = new String(report, 0, Math.min(report.length, 4096), StandardCharsets.UTF_8).contains("\n");
+        return pretty ? JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(out) : JSON.writeValueAsBytes(out);
     }
 
     /** As {@link #write}, then names the file on {@code out} for a reader of a long report. */

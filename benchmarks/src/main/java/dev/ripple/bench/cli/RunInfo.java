@@ -2,10 +2,15 @@ package dev.ripple.bench.cli;
 
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.lang.management.OperatingSystemMXBean;
-import java.net.InetAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Instant;
+import java.util.List;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
 
 /**
  * What a JSON report says of the run that made it: the command, when it started and was written,
@@ -14,15 +19,29 @@ import java.time.Instant;
  * on a shared machine the load decides whether times compare at all (docs/PERFORMANCE.md labels
  * such runs LOADED), and a file passed around must say where it came from without its shell history.
  *
- * @param command   the command line as given ({@code ripple bench --json b.json ...})
- * @param startedAt when the command line was read
- * @param loadAtStart the one-minute load average then, or a negative number where the OS gives none
+ * <p>Cheap to start: the start is a clock reading and {@code /proc/loadavg}; the machine is read
+ * (through JMX) only when a report is written, since every command makes one of these.
+ *
+ * @param command     the command line, quoted for a POSIX shell where an argument needs it
+ * @param startedAt   when the command line was read
+ * @param loadAtStart the one-minute load average then, or a negative number where it is not known
  */
 record RunInfo(String command, Instant startedAt, double loadAtStart) {
+    private static final Pattern PLAIN = Pattern.compile("[A-Za-z0-9_@%+=:,./-]+");
+
+    /** {@code ripple} and its arguments as a shell would read them back. */
+    static String commandLine(List<String> args) {
+        return "ripple " + args.stream().map(RunInfo::quoted).collect(Collectors.joining(" "));
+    }
+
+    /** {@code arg} as a POSIX shell reads it back: as it is when plain, else in single quotes. */
+    static String quoted(String arg) {
+        return PLAIN.matcher(arg).matches() ? arg : "'" + arg.replace("'", "'\\''") + "'";
+    }
 
     /** This run as the JSON object {@code "run"}, its end taken now. */
     ObjectNode toJson() {
-        OperatingSystemMXBean os = os();
+        OperatingSystemMXBean os = ManagementFactory.getOperatingSystemMXBean();
         ObjectNode n = JsonNodeFactory.instance.objectNode();
         n.put("command", command);
         n.put("startedAt", startedAt.toString());
@@ -36,7 +55,7 @@ record RunInfo(String command, Instant startedAt, double loadAtStart) {
         n.put("java", Runtime.version().toString());
         n.put("ripple", new RippleCommand.Version().getVersion()[0]);
         putLoad(n, "loadAverageAtStart", loadAtStart);
-        putLoad(n, "loadAverageAtEnd", os.getSystemLoadAverage());
+        putLoad(n, "loadAverageAtEnd", loadAverage());
         return n;
     }
 
@@ -48,15 +67,22 @@ record RunInfo(String command, Instant startedAt, double loadAtStart) {
         }
     }
 
-    private static OperatingSystemMXBean os() {
-        return ManagementFactory.getOperatingSystemMXBean();
+    /** The one-minute load average from {@code /proc/loadavg}, or -1 where there is none. */
+    static double loadAverage() {
+        try {
+            return Double.parseDouble(Files.readString(Path.of("/proc/loadavg")).split(" ")[0]);
+        } catch (IOException | RuntimeException e) {
+            return -1;
+        }
     }
 
+    /** The kernel's host name, read from a file: a DNS lookup could block a run's end. */
     private static String hostName() {
         try {
-            return InetAddress.getLocalHost().getHostName();
-        } catch (java.io.IOException e) {
-            return "unknown";
+            return Files.readString(Path.of("/proc/sys/kernel/hostname")).strip();
+        } catch (IOException | RuntimeException e) {
+            String env = System.getenv("HOSTNAME");
+            return env == null ? "unknown" : env;
         }
     }
 }

@@ -89,7 +89,7 @@ public record BenchReport(
         o.printf(
                 "I/O: %s, queue depth %d; DRAM cache %.0f%% of FFN bytes; device %s%s: sequential %.0f MiB/s, "
                         + "4 KiB random qd1 %.0f IOPS%n",
-                ReportText.reads(reader, passStart),
+                ReportText.strategyReads(reader, passStart),
                 queueDepth,
                 100 * cacheFraction,
                 emulated ? "EMULATED " : "",

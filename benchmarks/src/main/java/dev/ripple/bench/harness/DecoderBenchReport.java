@@ -81,7 +81,7 @@ public record DecoderBenchReport(
         o.printf(
                 "I/O: %s, queue depth %d; bundle cache %.0f%% of FFN bytes; KV cache %s; device %s%s: sequential "
                         + "%.0f MiB/s%n",
-                ReportText.reads(reader, passStart),
+                ReportText.strategyReads(reader, passStart),
                 queueDepth,
                 100 * cacheFraction,
                 kvType,

@@ -74,7 +74,7 @@ public record WorkloadBenchReport(
         o.printf(
                 Locale.ROOT,
                 "I/O: %s, queue depth %d; DRAM cache %.0f%% of FFN bytes; device %s%s: sequential " + "%.0f MiB/s%n",
-                ReportText.reads(reader, passStart),
+                ReportText.strategyReads(reader, passStart),
                 queueDepth,
                 100 * cacheFraction,
                 emulated ? "EMULATED " : "",

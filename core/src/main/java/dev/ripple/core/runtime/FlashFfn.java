@@ -11,6 +11,7 @@ import dev.ripple.io.ReadPlanner;
 import dev.ripple.io.concurrent.PerThread;
 import dev.ripple.io.reader.ExtentReader;
 import java.io.IOException;
+import java.io.InterruptedIOException;
 import java.lang.foreign.MemorySegment;
 import java.lang.ref.Reference;
 import java.util.Arrays;
@@ -312,7 +313,7 @@ public final class FlashFfn {
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 pf.discard();
-                throw new IllegalStateException("interrupted while reading ahead in layer " + index, e);
+                throw interrupted(index, "reading ahead", e);
             }
             c.aheadWait = System.nanoTime() - waitStart;
             if (!c.ahead) {
@@ -512,7 +513,7 @@ public final class FlashFfn {
             throw TaskFailure.unwrap(ex);
         } catch (InterruptedException ex) {
             Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while reading layer " + index, ex);
+            throw interrupted(index, "reading", ex);
         }
         c.waitNanos = System.nanoTime() - waitStart;
         c.overlapped = true;
@@ -573,5 +574,16 @@ public final class FlashFfn {
             executor.forwardAll(xs, tokens, s.refs, s.usersStart, s.users, outs);
         }
         return System.nanoTime() - computeStart + c.earlyNanos;
+    }
+
+    /**
+     * The one exception an interrupted call ends with, wherever it waited: a {@link FlashReadException}
+     * whose {@link FlashReadException#interrupted()} is true, as when the reader refuses an interrupted
+     * thread's request, so that a caller cancelling generations catches one type.
+     */
+    private static FlashReadException interrupted(int layer, String what, InterruptedException cause) {
+        InterruptedIOException io = new InterruptedIOException("interrupted while " + what + " layer " + layer);
+        io.initCause(cause);
+        return new FlashReadException(layer, io);
     }
 }

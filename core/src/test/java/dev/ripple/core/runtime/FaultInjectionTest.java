@@ -297,7 +297,8 @@ class FaultInjectionTest {
     /**
      * Runs {@code call} on a new thread with {@code reader}'s next read held, interrupts that thread
      * once the read has started, and checks that the call still waits for the read 300 ms later,
-     * then, once the read is released, that it threw an {@code IllegalStateException} whose message
+     * then, once the read is released, that it threw a {@link FlashReadException} that says it was
+     * {@linkplain FlashReadException#interrupted() interrupted} and whose message
      * holds {@code message}, with the interrupt flag set, only after the read had ended; then runs
      * {@code next} on the same thread, which must not throw.
      */
@@ -331,7 +332,8 @@ class FaultInjectionTest {
         caller.join(30_000);
         assertFalse(caller.isAlive());
 
-        assertInstanceOf(IllegalStateException.class, thrown.get());
+        FlashReadException f = assertInstanceOf(FlashReadException.class, thrown.get());
+        assertTrue(f.interrupted(), "one type for every interrupted call: " + f);
         assertTrue(thrown.get().getMessage().contains(message), thrown.get().getMessage());
         assertTrue(interruptFlag.get(), "the interrupt is kept for the caller");
         assertTrue(readEndedAtThrow.get(), "the read had ended when the call threw");

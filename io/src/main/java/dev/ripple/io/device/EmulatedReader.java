@@ -5,6 +5,7 @@ import dev.ripple.io.ReadStats;
 import dev.ripple.io.reader.ExtentReader;
 import dev.ripple.io.reader.ReaderFactory;
 import java.io.IOException;
+import java.io.InterruptedIOException;
 import java.lang.foreign.MemorySegment;
 import java.nio.file.Path;
 import java.util.List;
@@ -207,6 +208,11 @@ public final class EmulatedReader implements ExtentReader {
         int k = extents.size();
         if (k == 0) {
             return inner.read(extents, targets);
+        }
+        if (Thread.currentThread().isInterrupted()) {
+            // refused before the device is booked: the inner reader would refuse it too, after the
+            // device's time had been given to a read that never happened and others had waited for it
+            throw new InterruptedIOException("read refused: the calling thread is interrupted");
         }
         long[] bytes = new long[k];
         for (int i = 0; i < k; i++) {

@@ -35,6 +35,9 @@ final class Pacer {
                         NativeAccess.get().map(na -> na.setTimerSlack(1000)).orElse(false));
             }
             while ((remaining = deadline - System.nanoTime()) > SPIN_NANOS) {
+                if (Thread.currentThread().isInterrupted()) {
+                    return 0; // cancelled: parkNanos returns at once now, so waiting on would spin a core
+                }
                 LockSupport.parkNanos(remaining - SPIN_NANOS);
             }
         }

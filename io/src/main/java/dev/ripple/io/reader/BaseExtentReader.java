@@ -202,7 +202,9 @@ abstract class BaseExtentReader implements ExtentReader, InFlightGauge {
             Tally mine = drain(extents, targets, next, failed);
             total.operations += mine.operations;
             total.bytesRead += mine.bytesRead;
-        } catch (IOException | RuntimeException e) {
+        } catch (IOException | RuntimeException | Error e) {
+            // an Error too: a fault on a mapped file that shrank is an InternalError, which read()
+            // turns into a recoverable FileShrankException, so the helpers must be waited for here
             failed.set(true);
             failure = e;
         }
@@ -263,7 +265,7 @@ abstract class BaseExtentReader implements ExtentReader, InFlightGauge {
         for (int i = next.getAndIncrement(); i < count && !failed.get(); i = next.getAndIncrement()) {
             try {
                 readCounted(extents.get(i), targets.get(i), tally);
-            } catch (IOException | RuntimeException e) {
+            } catch (IOException | RuntimeException | Error e) {
                 failed.set(true);
                 throw e;
             }

@@ -4,6 +4,7 @@ import static java.lang.foreign.ValueLayout.ADDRESS;
 import static java.lang.foreign.ValueLayout.JAVA_INT;
 import static java.lang.foreign.ValueLayout.JAVA_LONG;
 
+import dev.ripple.io.concurrent.PerThread;
 import dev.ripple.io.nativeio.Errno;
 import dev.ripple.io.nativeio.NativeAccess;
 import java.io.IOException;
@@ -159,8 +160,10 @@ final class NativeFile implements FileSource {
         private static final StructLayout STATE_LAYOUT = Linker.Option.captureStateLayout();
         private static final VarHandle ERRNO = STATE_LAYOUT.varHandle(MemoryLayout.PathElement.groupElement("errno"));
         /** One errno capture buffer per thread: a read allocates nothing. */
-        private static final ThreadLocal<MemorySegment> STATE =
-                ThreadLocal.withInitial(() -> Arena.ofAuto().allocate(STATE_LAYOUT));
+        // a PerThread, not a ThreadLocal: the common pool clears its workers' thread-locals at every
+        // idle gap, and a read on such a worker then made a new auto arena (a Cleaner registration)
+        private static final PerThread<MemorySegment> STATE =
+                PerThread.of(() -> Arena.ofAuto().allocate(STATE_LAYOUT));
 
         private final MethodHandle open;
         private final MethodHandle pread;

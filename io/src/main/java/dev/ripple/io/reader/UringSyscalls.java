@@ -4,6 +4,7 @@ import static java.lang.foreign.ValueLayout.ADDRESS;
 import static java.lang.foreign.ValueLayout.JAVA_INT;
 import static java.lang.foreign.ValueLayout.JAVA_LONG;
 
+import dev.ripple.io.concurrent.PerThread;
 import dev.ripple.io.nativeio.Errno;
 import java.lang.foreign.Arena;
 import java.lang.foreign.FunctionDescriptor;
@@ -157,8 +158,10 @@ interface UringSyscalls {
         private static final StructLayout STATE_LAYOUT = Linker.Option.captureStateLayout();
         private static final VarHandle ERRNO = STATE_LAYOUT.varHandle(MemoryLayout.PathElement.groupElement("errno"));
         /** One errno capture buffer per thread: the hot call (enter) allocates nothing. */
-        private static final ThreadLocal<MemorySegment> STATE =
-                ThreadLocal.withInitial(() -> Arena.ofAuto().allocate(STATE_LAYOUT));
+        // a PerThread, not a ThreadLocal: the common pool clears its workers' thread-locals at every
+        // idle gap, and a read on such a worker then made a new auto arena (a Cleaner registration)
+        private static final PerThread<MemorySegment> STATE =
+                PerThread.of(() -> Arena.ofAuto().allocate(STATE_LAYOUT));
 
         private final MethodHandle syscall;
         private final MethodHandle mmap;
