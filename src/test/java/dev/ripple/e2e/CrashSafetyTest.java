@@ -25,12 +25,14 @@ import org.junit.jupiter.api.io.TempDir;
  * never leaves a partial or corrupt file at the destination: it is either the old file, intact,
  * or the complete new one.
  *
- * <p>Each kill is aimed at the write: the child's step line for the write (stderr, no terminal)
- * starts a random delay shorter than {@link #WRITE_WINDOW_MS}, after which the child is killed if
- * it is still running. Aiming is not landing (the write may end before the delay does), so the test
+ * <p>Each kill is aimed at the write: after the child's step line for the write (stderr, no
+ * terminal), the test waits until the write's temporary file appears beside the destination, then
+ * a random delay shorter than {@link #WRITE_WINDOW_MS}, after which the child is killed if it is
+ * still running. (Counted from the step line alone, the aim missed on a loaded machine: the child
+ * took longer than the delays to get from the line to its first byte, and no kill landed.) Aiming is not landing (the write may end before the delay does), so the test
  * counts a kill as one in the write only on the evidence {@link AtomicFile} leaves: the destination
- * as it was before the attempt and the write's temporary file ({@code .<name>.tmp-<random>}) left
- * beside it. At least one attempt must show that evidence; every attempt, killed or not, must leave
+ * as it was before the attempt and the write's temporary file ({@code .<name>.tmp-<pid>-<random>})
+ * left beside it. At least one attempt must show that evidence; every attempt, killed or not, must leave
  * the old file or the new one. The delay counts from the step line, not from the child's start, so
  * that the aim does not depend on how long the import and the placement before the write take.
  */
@@ -110,6 +112,10 @@ class CrashSafetyTest {
                 });
                 assertTrue(
                         writing.get(120, TimeUnit.SECONDS), "attempt " + attempt + ": the child never began the write");
+                long giveUp = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+                while (child.isAlive() && temporaryFiles(dest).isEmpty() && System.nanoTime() < giveUp) {
+                    Thread.sleep(1); // the write has its first file once the temporary file is there
+                }
                 if (!child.waitFor(delay, TimeUnit.MILLISECONDS)) {
                     // still running, but maybe past the write: only the files tell where it was killed
                     assertTrue(
