@@ -35,7 +35,10 @@ class OptionRangeErrorTest {
                 "bench --sentences 0             | --sentences must be positive, got 0",
                 "bench --sweep-tokens -3         | --sweep-tokens must be positive, got -3",
                 "bench --prompt-tokens 0         | --prompt-tokens must be positive, got 0",
-                "bench --decode-tokens 0         | --decode-tokens must be positive, got 0",
+                "bench --decode-tokens 0         | --decode-tokens must be at least 2 (the first token comes from the"
+                        + " prefill: 1 measures no decode step), got 0",
+                "bench --decode-tokens 1         | --decode-tokens must be at least 2 (the first token comes from the"
+                        + " prefill: 1 measures no decode step), got 1",
                 "bench --calibration-tokens 0    | --calibration-tokens must be positive, got 0",
                 "bench --cache-fraction 1.5      | --cache-fraction must be a share in [0, 1], got 1.5",
                 "bench --budgets 0.1,2           | --budgets must be a share in [0, 1], got 2.0",

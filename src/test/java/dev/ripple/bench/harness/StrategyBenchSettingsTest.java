@@ -14,12 +14,11 @@ class StrategyBenchSettingsTest {
     @Test
     void aSettingOutOfRangeIsNamedByItsComponent() {
         InvalidBenchSettingsException e =
-                assertThrows(InvalidBenchSettingsException.class, () -> DEFAULTS.withDecodeTokens(0));
+                assertThrows(InvalidBenchSettingsException.class, () -> DEFAULTS.withDecodeTokens(1));
         assertEquals(StrategyBench.Input.DECODE_TOKENS, e.input());
-        assertEquals("decodeTokens must be positive, got 0", e.getMessage());
-        assertEquals(
-                "--decode-tokens must be positive, got 0",
-                e.describe(StrategyBench.Input.class, i -> "--decode-tokens"));
+        String rule = "must be at least 2 (the first token comes from the prefill: 1 measures no decode step), got 1";
+        assertEquals("decodeTokens " + rule, e.getMessage());
+        assertEquals("--decode-tokens " + rule, e.describe(StrategyBench.Input.class, i -> "--decode-tokens"));
     }
 
     @Test

@@ -138,7 +138,14 @@ public final class StrategyBench {
             RULES.requirePositive(Input.SWEEP_TOKENS, sweepTokens);
             RULES.requirePositive(Input.PROMPTS, prompts);
             RULES.requirePositive(Input.PROMPT_TOKENS, promptTokens);
-            RULES.requirePositive(Input.DECODE_TOKENS, decodeTokens);
+            if (decodeTokens < 2) {
+                // the first generated token comes from the prefill: one token measures no decode step,
+                // and every decode figure would be NaN
+                throw RULES.refuse(
+                        Input.DECODE_TOKENS,
+                        "must be at least 2 (the first token comes from the prefill: 1 measures no decode step), got "
+                                + decodeTokens);
+            }
             if ((long) promptTokens + decodeTokens - 1 > Integer.MAX_VALUE) {
                 throw RULES.refuse(
                         List.of(Input.PROMPT_TOKENS, Input.DECODE_TOKENS),
