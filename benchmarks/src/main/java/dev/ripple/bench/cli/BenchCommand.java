@@ -193,8 +193,8 @@ final class BenchCommand implements Callable<Integer> {
     private int workload(PrintWriter o, StrategyBench.Settings s) throws IOException {
         SyntheticWorkload.read(workload); // a wrong --workload is refused before the calibration's seconds of disk work
         Files.createDirectories(run.work);
-        DeviceProfile profile =
-                QuickCalibration.unlessGiven(s.emulatedDevice(), run.work, CliProgress.harness(run.quiet));
+        DeviceProfile profile = QuickCalibration.unlessGiven(
+                s.emulatedDevice(), run.work, s.queueDepth(), CliProgress.harness(run.quiet));
         WorkloadBenchReport report = WorkloadBench.run(
                 new WorkloadBench.Settings(
                         workload,

@@ -169,7 +169,7 @@ final class PoliciesCommand implements Callable<Integer> {
         SyntheticWorkload.read(workload); // a wrong --workload is refused before the calibration's seconds of disk work
         Files.createDirectories(run.work);
         DeviceProfile profile =
-                QuickCalibration.unlessGiven(io.deviceProfile(), run.work, CliProgress.harness(run.quiet));
+                QuickCalibration.unlessGiven(io.deviceProfile(), run.work, queueDepth, CliProgress.harness(run.quiet));
         WorkloadPolicies result = WorkloadPolicies.run(
                 new WorkloadPolicies.Settings(
                         workload,

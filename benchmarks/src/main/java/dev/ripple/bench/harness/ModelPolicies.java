@@ -173,7 +173,7 @@ public record ModelPolicies(
         ProfileResult held = s.replay().equals("calibration")
                 ? calib
                 : in.profile(in.heldOutText(), "held-out", s.rule(), s.tokens(), progress);
-        DeviceProfile profile = QuickCalibration.unlessGiven(s.device(), s.work(), progress);
+        DeviceProfile profile = QuickCalibration.unlessGiven(s.device(), s.work(), s.queueDepth(), progress);
 
         ImportedModel imported = PlacementPipeline.importModel(
                 in.onnx(), ImportOptions.defaults().withBundles(DType.F32));

@@ -518,7 +518,7 @@ public final class StrategyBench {
 
     /** The emulated device, or this machine's storage profiled now. */
     private DeviceProfile device() throws IOException {
-        return QuickCalibration.unlessGiven(s.emulatedDevice(), s.work(), progress);
+        return QuickCalibration.unlessGiven(s.emulatedDevice(), s.work(), s.queueDepth(), progress);
     }
 
     /** Bytes of all FFN bundles of {@code model} stored as {@code type}. */
