@@ -36,8 +36,8 @@ sealed interface FileSource extends Closeable permits NativeFile, ChannelFile {
     /**
      * Opens {@code path} through {@link NativeFile} where native calls are bound, else keeps
      * {@code channel}. {@code channel} has been opened with the same options (it is what tells a
-     * missing file from a refused {@code O_DIRECT}) and gives the size; it is closed when the
-     * native file replaces it, and on failure.
+     * missing file from a refused {@code O_DIRECT}) and gives the size when it is kept; it is closed
+     * when the native file replaces it (which takes the size of its own descriptor), and on failure.
      */
     static FileSource open(Path path, FileChannel channel, boolean direct) throws IOException {
         var calls = NativeFile.Calls.get();
@@ -50,7 +50,7 @@ sealed interface FileSource extends Closeable permits NativeFile, ChannelFile {
             }
         }
         try (channel) {
-            return NativeFile.open(calls.get(), path, channel.size(), direct);
+            return NativeFile.open(calls.get(), path, direct);
         }
     }
 }

@@ -62,12 +62,21 @@ final class NativeFile implements FileSource {
         this.sizeAtOpen = sizeAtOpen;
     }
 
-    /** Opens {@code path}, of {@code size} bytes, read-only, with {@code O_DIRECT} if {@code direct}. */
-    static NativeFile open(Calls calls, Path path, long size, boolean direct) throws IOException {
+    /**
+     * Opens {@code path} read-only, with {@code O_DIRECT} if {@code direct}. Its size is the
+     * descriptor's own ({@code lseek} to the end), not one read by path: a file renamed over
+     * {@code path} between the two would give one file's size and another's bytes.
+     */
+    static NativeFile open(Calls calls, Path path, boolean direct) throws IOException {
         int fd = calls.open(path.toAbsolutePath().toString(), direct);
         if (fd < 0) {
             throw new IOException(
                     path + ": open" + (direct ? " with O_DIRECT" : "") + " failed: " + Errno.describe(-fd));
+        }
+        long size = calls.size(fd);
+        if (size < 0) {
+            calls.close(fd);
+            throw new IOException(path + ": its size could not be read: " + Errno.describe((int) -size));
         }
         return new NativeFile(calls, path, fd, size);
     }
@@ -168,12 +177,16 @@ final class NativeFile implements FileSource {
         private final MethodHandle open;
         private final MethodHandle pread;
         private final MethodHandle close;
+        private final MethodHandle lseek;
         private final int oDirect;
 
-        private Calls(MethodHandle open, MethodHandle pread, MethodHandle close, int oDirect) {
+        private static final int SEEK_END = 2;
+
+        private Calls(MethodHandle open, MethodHandle pread, MethodHandle close, MethodHandle lseek, int oDirect) {
             this.open = open;
             this.pread = pread;
             this.close = close;
+            this.lseek = lseek;
             this.oDirect = oDirect;
         }
 
@@ -214,7 +227,11 @@ final class NativeFile implements FileSource {
                             errno);
                     MethodHandle close = linker.downcallHandle(
                             find(libc, "close"), FunctionDescriptor.of(JAVA_INT, JAVA_INT), errno);
-                    return Optional.of(new Calls(open, pread, close, oDirect.getAsInt()));
+                    MethodHandle lseek = linker.downcallHandle(
+                            find(libc, "lseek"),
+                            FunctionDescriptor.of(JAVA_LONG, JAVA_INT, JAVA_LONG, JAVA_INT),
+                            errno);
+                    return Optional.of(new Calls(open, pread, close, lseek, oDirect.getAsInt()));
                 } catch (RuntimeException | LinkageError e) {
                     refused =
                             "native calls could not be bound (" + e + "); run with --enable-native-access=ALL-UNNAMED";
@@ -257,6 +274,19 @@ final class NativeFile implements FileSource {
                 throw e;
             } catch (Throwable t) {
                 throw new IllegalStateException("pread failed to run", t);
+            }
+        }
+
+        /** {@code lseek(fd, 0, SEEK_END)}: the size of the open file, or -errno. */
+        long size(int fd) {
+            MemorySegment state = STATE.get();
+            try {
+                long end = (long) lseek.invokeExact(state, fd, 0L, SEEK_END);
+                return end < 0 ? -errno(state) : end;
+            } catch (RuntimeException | Error e) {
+                throw e;
+            } catch (Throwable t) {
+                throw new IllegalStateException("lseek failed to run", t);
             }
         }
 

@@ -70,7 +70,7 @@ class NativeFileTest {
     void aFailedOpenNamesTheFileAndTheErrno() {
         NativeFile.Calls calls = NativeFile.Calls.get().orElse(null);
         assumeTrue(calls != null);
-        IOException e = assertThrows(IOException.class, () -> NativeFile.open(calls, dir.resolve("missing"), 0, false));
+        IOException e = assertThrows(IOException.class, () -> NativeFile.open(calls, dir.resolve("missing"), false));
         assertTrue(e.getMessage().contains("missing") && e.getMessage().contains("ENOENT"), e.getMessage());
     }
 
@@ -91,7 +91,8 @@ class NativeFileTest {
     void aReadAfterCloseThrowsAndCloseWaitsForReadsInProgress() throws Exception {
         NativeFile.Calls calls = NativeFile.Calls.get().orElse(null);
         assumeTrue(calls != null);
-        NativeFile source = NativeFile.open(calls, file, bytes.length, false);
+        NativeFile source = NativeFile.open(calls, file, false);
+        assertEquals(bytes.length, source.sizeAtOpen(), "the size of the descriptor's own file");
         AtomicReference<Throwable> wrong = new AtomicReference<>();
         AtomicInteger reads = new AtomicInteger();
         Thread reader = Thread.ofPlatform().start(() -> {
