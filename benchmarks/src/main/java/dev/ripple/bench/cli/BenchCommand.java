@@ -198,6 +198,7 @@ final class BenchCommand implements Callable<Integer> {
         WorkloadBenchReport report = WorkloadBench.run(
                 new WorkloadBench.Settings(
                         workload,
+                        run.work,
                         s.reader(),
                         s.queueDepth(),
                         s.cacheFraction(),

@@ -173,6 +173,7 @@ final class PoliciesCommand implements Callable<Integer> {
         WorkloadPolicies result = WorkloadPolicies.run(
                 new WorkloadPolicies.Settings(
                         workload,
+                        run.work,
                         placement,
                         policies,
                         linkingInner,

@@ -20,6 +20,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.zip.CRC32C;
 
 /**
  * {@code ripple bench --workload DIR}: the five strategies of ARCHITECTURE.md on a synthetic
@@ -31,7 +32,10 @@ import java.util.Map;
  *
  * <p>The placed files (frequency, ripple, ripple+) are written into the workload directory on the
  * first run ({@code placed-*.ripple}, placed on the calibration stream) and reused afterwards; the
- * workload's model file is the identity placement.
+ * workload's model file is the identity placement. A workload directory this process may not write
+ * (shared, read-only) keeps nothing: its placed files go to the run's work directory instead, under
+ * a name that holds a checksum of the workload's spec, so that another workload of the same
+ * directory name is not served them.
  */
 public final class WorkloadBench {
     private WorkloadBench() {}
@@ -62,6 +66,7 @@ public final class WorkloadBench {
 
     /**
      * @param dir           the workload directory
+     * @param work          where placed files go when {@code dir} may not be written ({@link #placedDir})
      * @param reader        reader kind
      * @param queueDepth    reads in flight per request
      * @param cacheFraction DRAM budget of the main replay, share of the FFN bytes
@@ -73,6 +78,7 @@ public final class WorkloadBench {
      */
     public record Settings(
             Path dir,
+            Path work,
             ReaderKind reader,
             int queueDepth,
             double cacheFraction,
@@ -89,14 +95,19 @@ public final class WorkloadBench {
         }
     }
 
-    /** The file of each placement: the workload's model for identity, the others placed and written once. */
+    /**
+     * The file of each placement: the workload's model for identity, the others placed and written
+     * once, beside the workload or, where it may not be written, in {@link #placedDir} of {@code work}.
+     */
     public static Map<String, Path> placedFiles(
-            Path dir, SyntheticWorkload.Spec spec, ActivationTrace calibration, Progress progress) throws IOException {
+            Path dir, Path work, SyntheticWorkload.Spec spec, ActivationTrace calibration, Progress progress)
+            throws IOException {
         Map<String, Path> files = new LinkedHashMap<>();
         files.put("identity", dir.resolve(SyntheticWorkload.MODEL_FILE));
+        Path placedDir = placedDir(dir, work);
         CoActivationCounter counter = new CoActivationCounter();
         for (String name : List.of("frequency", "ripple", "ripple+")) {
-            Path f = dir.resolve("placed-" + name.replace("+", "plus") + ".ripple");
+            Path f = placedDir.resolve("placed-" + name.replace("+", "plus") + ".ripple");
             if (!Files.exists(f)) {
                 int[][] orders;
                 try (Progress.Step _ = progress.start("place " + name + " (" + SyntheticWorkload.LABEL + ")", -1)) {
@@ -111,12 +122,31 @@ public final class WorkloadBench {
         return files;
     }
 
+    /**
+     * Where a workload's placed files are kept: the workload directory when this process may write
+     * it, else {@code work/<name>-<CRC32C of its spec>} (made when missing).
+     */
+    static Path placedDir(Path dir, Path work) throws IOException {
+        return placedDir(dir, work, Files.isWritable(dir));
+    }
+
+    /** {@link #placedDir(Path, Path)} with the directory's writability given (a test runs as root, who may write anything). */
+    static Path placedDir(Path dir, Path work, boolean writable) throws IOException {
+        if (writable) {
+            return dir;
+        }
+        CRC32C crc = new CRC32C();
+        crc.update(Files.readAllBytes(dir.resolve(SyntheticWorkload.SPEC_FILE)));
+        String name = dir.toAbsolutePath().normalize().getFileName() + "-" + Long.toHexString(crc.getValue());
+        return Files.createDirectories(work.resolve(name));
+    }
+
     /** Places (once), replays every strategy, sweeps the budget. */
     public static WorkloadBenchReport run(Settings s, Progress progress) throws IOException {
         SyntheticWorkload.Spec spec = SyntheticWorkload.read(s.dir());
         ActivationTrace calibration = TraceFiles.read(s.dir().resolve(SyntheticWorkload.CALIBRATION_TRACE));
         ActivationTrace heldOut = TraceFiles.read(s.dir().resolve(SyntheticWorkload.HELD_OUT_TRACE));
-        Map<String, Path> files = placedFiles(s.dir(), spec, calibration, progress);
+        Map<String, Path> files = placedFiles(s.dir(), s.work(), spec, calibration, progress);
         Map<String, long[][]> lfuSeeds = new LinkedHashMap<>();
         for (Map.Entry<String, Path> e : files.entrySet()) {
             lfuSeeds.put(e.getKey(), SlotCounts.of(calibration, orders(e.getValue())));

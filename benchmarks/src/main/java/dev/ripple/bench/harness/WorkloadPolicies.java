@@ -43,6 +43,7 @@ public record WorkloadPolicies(
     /** What to replay. */
     public record Settings(
             Path dir,
+            Path work,
             String placement,
             List<String> policies,
             String linkingInner,
@@ -66,8 +67,8 @@ public record WorkloadPolicies(
         SyntheticWorkload.Spec spec = SyntheticWorkload.read(s.dir());
         ActivationTrace calibration = TraceFiles.read(s.dir().resolve(SyntheticWorkload.CALIBRATION_TRACE));
         ActivationTrace heldOut = TraceFiles.read(s.dir().resolve(SyntheticWorkload.HELD_OUT_TRACE));
-        Path file =
-                WorkloadBench.placedFiles(s.dir(), spec, calibration, progress).get(s.placement());
+        Path file = WorkloadBench.placedFiles(s.dir(), s.work(), spec, calibration, progress)
+                .get(s.placement());
         if (file == null) {
             throw new IllegalArgumentException(
                     "unknown placement '" + s.placement() + "' (known: identity, frequency, ripple, ripple+)");
