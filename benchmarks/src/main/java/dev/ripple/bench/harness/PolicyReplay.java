@@ -33,11 +33,11 @@ public record PolicyReplay(
     void print(PrintWriter o) {
         o.printf(
                 Locale.ROOT,
-                "%d tokens replayed per policy from a cold cache, %d rounds (order rotated per round); DRAM %.0f%% "
+                "%d tokens replayed per policy from a cold cache, %s (order rotated per round); DRAM %.0f%% "
                         + "of FFN bytes (%d B; lfu seeded with calibration frequencies); %s, queue depth %d; "
                         + "device %s%s: sequential %.0f MiB/s%n",
                 tokens,
-                repeats,
+                repeats == 1 ? "1 round" : repeats + " rounds",
                 100 * cacheFraction,
                 budgetBytes,
                 ReportText.reads(reader, passStart),
