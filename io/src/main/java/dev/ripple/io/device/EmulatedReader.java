@@ -2,6 +2,7 @@ package dev.ripple.io.device;
 
 import dev.ripple.io.Extent;
 import dev.ripple.io.ReadStats;
+import dev.ripple.io.concurrent.PerThread;
 import dev.ripple.io.reader.ExtentReader;
 import dev.ripple.io.reader.ReaderFactory;
 import java.io.IOException;
@@ -99,8 +100,11 @@ public final class EmulatedReader implements ExtentReader {
     private final AtomicLong overrun = new AtomicLong();
     private static final int LATE = 0;
     private static final int PREVIOUS_END = 1;
-    /** Per calling thread: the host's lateness not yet credited, and its last request's modelled end. */
-    private final ThreadLocal<long[]> pacing = ThreadLocal.withInitial(() -> new long[] {0, Long.MIN_VALUE});
+    /**
+     * Per calling thread: the host's lateness not yet credited, and its last request's modelled end.
+     * A {@link PerThread}: a thread-local lost both on a common-pool worker at every idle gap.
+     */
+    private final PerThread<long[]> pacing = PerThread.of(() -> new long[] {0, Long.MIN_VALUE});
 
     private EmulatedReader(ExtentReader inner, DeviceEmulator device, int queueDepth, String realReads, Clock clock) {
         this.inner = inner;

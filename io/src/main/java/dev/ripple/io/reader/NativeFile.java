@@ -4,22 +4,17 @@ import static java.lang.foreign.ValueLayout.ADDRESS;
 import static java.lang.foreign.ValueLayout.JAVA_INT;
 import static java.lang.foreign.ValueLayout.JAVA_LONG;
 
-import dev.ripple.io.concurrent.PerThread;
 import dev.ripple.io.nativeio.Errno;
 import dev.ripple.io.nativeio.NativeAccess;
 import java.io.IOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.FunctionDescriptor;
 import java.lang.foreign.Linker;
-import java.lang.foreign.MemoryLayout;
 import java.lang.foreign.MemorySegment;
-import java.lang.foreign.StructLayout;
 import java.lang.foreign.SymbolLookup;
 import java.lang.invoke.MethodHandle;
-import java.lang.invoke.VarHandle;
 import java.nio.file.Path;
 import java.util.Locale;
-import java.util.NoSuchElementException;
 import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -166,13 +161,6 @@ final class NativeFile implements FileSource {
     static final class Calls {
         private static final int O_RDONLY = 0;
         private static final int O_CLOEXEC = 0x80000;
-        private static final StructLayout STATE_LAYOUT = Linker.Option.captureStateLayout();
-        private static final VarHandle ERRNO = STATE_LAYOUT.varHandle(MemoryLayout.PathElement.groupElement("errno"));
-        /** One errno capture buffer per thread: a read allocates nothing. */
-        // a PerThread, not a ThreadLocal: the common pool clears its workers' thread-locals at every
-        // idle gap, and a read on such a worker then made a new auto arena (a Cleaner registration)
-        private static final PerThread<MemorySegment> STATE =
-                PerThread.of(() -> Arena.ofAuto().allocate(STATE_LAYOUT));
 
         private final MethodHandle open;
         private final MethodHandle pread;
@@ -215,20 +203,20 @@ final class NativeFile implements FileSource {
                 try {
                     Linker linker = Linker.nativeLinker();
                     SymbolLookup libc = linker.defaultLookup();
-                    Linker.Option errno = Linker.Option.captureCallState("errno");
+                    Linker.Option errno = ErrnoCapture.OPTION;
                     MethodHandle open = linker.downcallHandle(
-                            find(libc, "open"),
+                            ErrnoCapture.find(libc, "open"),
                             FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT),
                             errno,
                             Linker.Option.firstVariadicArg(2));
                     MethodHandle pread = linker.downcallHandle(
-                            find(libc, "pread"),
+                            ErrnoCapture.find(libc, "pread"),
                             FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG, JAVA_LONG),
                             errno);
                     MethodHandle close = linker.downcallHandle(
-                            find(libc, "close"), FunctionDescriptor.of(JAVA_INT, JAVA_INT), errno);
+                            ErrnoCapture.find(libc, "close"), FunctionDescriptor.of(JAVA_INT, JAVA_INT), errno);
                     MethodHandle lseek = linker.downcallHandle(
-                            find(libc, "lseek"),
+                            ErrnoCapture.find(libc, "lseek"),
                             FunctionDescriptor.of(JAVA_LONG, JAVA_INT, JAVA_LONG, JAVA_INT),
                             errno);
                     return Optional.of(new Calls(open, pread, close, lseek, oDirect.getAsInt()));
@@ -246,17 +234,13 @@ final class NativeFile implements FileSource {
             return Optional.empty();
         }
 
-        private static MemorySegment find(SymbolLookup lookup, String name) {
-            return lookup.find(name).orElseThrow(() -> new NoSuchElementException("libc symbol " + name));
-        }
-
         /** {@code open(path, O_RDONLY|O_CLOEXEC[|O_DIRECT])}: a descriptor, or -errno. */
         int open(String path, boolean direct) {
-            MemorySegment state = STATE.get();
+            MemorySegment state = ErrnoCapture.state();
             try (Arena arena = Arena.ofConfined()) {
                 int flags = O_RDONLY | O_CLOEXEC | (direct ? oDirect : 0);
                 int fd = (int) open.invokeExact(state, arena.allocateFrom(path), flags, 0);
-                return fd < 0 ? -errno(state) : fd;
+                return fd < 0 ? -ErrnoCapture.errno(state) : fd;
             } catch (RuntimeException | Error e) {
                 throw e;
             } catch (Throwable t) {
@@ -266,10 +250,10 @@ final class NativeFile implements FileSource {
 
         /** {@code pread(fd, dst, dst.byteSize(), position)}: bytes read, or -errno. */
         long pread(int fd, MemorySegment dst, long position) {
-            MemorySegment state = STATE.get();
+            MemorySegment state = ErrnoCapture.state();
             try {
                 long n = (long) pread.invokeExact(state, fd, dst, dst.byteSize(), position);
-                return n < 0 ? -errno(state) : n;
+                return n < 0 ? -ErrnoCapture.errno(state) : n;
             } catch (RuntimeException | Error e) {
                 throw e;
             } catch (Throwable t) {
@@ -279,10 +263,10 @@ final class NativeFile implements FileSource {
 
         /** {@code lseek(fd, 0, SEEK_END)}: the size of the open file, or -errno. */
         long size(int fd) {
-            MemorySegment state = STATE.get();
+            MemorySegment state = ErrnoCapture.state();
             try {
                 long end = (long) lseek.invokeExact(state, fd, 0L, SEEK_END);
-                return end < 0 ? -errno(state) : end;
+                return end < 0 ? -ErrnoCapture.errno(state) : end;
             } catch (RuntimeException | Error e) {
                 throw e;
             } catch (Throwable t) {
@@ -292,19 +276,15 @@ final class NativeFile implements FileSource {
 
         /** {@code close(fd)}: 0, or -errno. */
         int close(int fd) {
-            MemorySegment state = STATE.get();
+            MemorySegment state = ErrnoCapture.state();
             try {
                 int rc = (int) close.invokeExact(state, fd);
-                return rc < 0 ? -errno(state) : rc;
+                return rc < 0 ? -ErrnoCapture.errno(state) : rc;
             } catch (RuntimeException | Error e) {
                 throw e;
             } catch (Throwable t) {
                 throw new IllegalStateException("close failed to run", t);
             }
-        }
-
-        private static int errno(MemorySegment state) {
-            return (int) ERRNO.get(state, 0L);
         }
     }
 }

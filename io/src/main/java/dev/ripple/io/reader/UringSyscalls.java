@@ -4,19 +4,14 @@ import static java.lang.foreign.ValueLayout.ADDRESS;
 import static java.lang.foreign.ValueLayout.JAVA_INT;
 import static java.lang.foreign.ValueLayout.JAVA_LONG;
 
-import dev.ripple.io.concurrent.PerThread;
 import dev.ripple.io.nativeio.Errno;
 import java.lang.foreign.Arena;
 import java.lang.foreign.FunctionDescriptor;
 import java.lang.foreign.Linker;
-import java.lang.foreign.MemoryLayout;
 import java.lang.foreign.MemorySegment;
-import java.lang.foreign.StructLayout;
 import java.lang.foreign.SymbolLookup;
 import java.lang.invoke.MethodHandle;
-import java.lang.invoke.VarHandle;
 import java.util.Locale;
-import java.util.NoSuchElementException;
 import java.util.Optional;
 import java.util.OptionalInt;
 
@@ -155,14 +150,6 @@ interface UringSyscalls {
         private static final int MAP_SHARED_POPULATE = 0x01 | 0x8000;
         private static final int O_CLOEXEC = 0x80000;
 
-        private static final StructLayout STATE_LAYOUT = Linker.Option.captureStateLayout();
-        private static final VarHandle ERRNO = STATE_LAYOUT.varHandle(MemoryLayout.PathElement.groupElement("errno"));
-        /** One errno capture buffer per thread: the hot call (enter) allocates nothing. */
-        // a PerThread, not a ThreadLocal: the common pool clears its workers' thread-locals at every
-        // idle gap, and a read on such a worker then made a new auto arena (a Cleaner registration)
-        private static final PerThread<MemorySegment> STATE =
-                PerThread.of(() -> Arena.ofAuto().allocate(STATE_LAYOUT));
-
         private final MethodHandle syscall;
         private final MethodHandle mmap;
         private final MethodHandle munmap;
@@ -189,43 +176,35 @@ interface UringSyscalls {
         static Ffm bind(int oDirect) {
             Linker linker = Linker.nativeLinker();
             SymbolLookup libc = linker.defaultLookup();
-            Linker.Option errno = Linker.Option.captureCallState("errno");
+            Linker.Option errno = ErrnoCapture.OPTION;
             // long syscall(long number, ...): the six arguments passed as longs, as the kernel reads them
             MethodHandle syscall = linker.downcallHandle(
-                    find(libc, "syscall"),
+                    ErrnoCapture.find(libc, "syscall"),
                     FunctionDescriptor.of(
                             JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG),
                     errno,
                     Linker.Option.firstVariadicArg(1));
             MethodHandle mmap = linker.downcallHandle(
-                    find(libc, "mmap"),
+                    ErrnoCapture.find(libc, "mmap"),
                     FunctionDescriptor.of(JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_INT, JAVA_INT, JAVA_INT, JAVA_LONG),
                     errno);
             MethodHandle munmap = linker.downcallHandle(
-                    find(libc, "munmap"), FunctionDescriptor.of(JAVA_INT, JAVA_LONG, JAVA_LONG), errno);
+                    ErrnoCapture.find(libc, "munmap"), FunctionDescriptor.of(JAVA_INT, JAVA_LONG, JAVA_LONG), errno);
             MethodHandle open = linker.downcallHandle(
-                    find(libc, "open"),
+                    ErrnoCapture.find(libc, "open"),
                     FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT),
                     errno,
                     Linker.Option.firstVariadicArg(2));
-            MethodHandle close =
-                    linker.downcallHandle(find(libc, "close"), FunctionDescriptor.of(JAVA_INT, JAVA_INT), errno);
+            MethodHandle close = linker.downcallHandle(
+                    ErrnoCapture.find(libc, "close"), FunctionDescriptor.of(JAVA_INT, JAVA_INT), errno);
             return new Ffm(syscall, mmap, munmap, open, close, oDirect);
         }
 
-        private static MemorySegment find(SymbolLookup lookup, String name) {
-            return lookup.find(name).orElseThrow(() -> new NoSuchElementException("libc symbol " + name));
-        }
-
-        private static int errno(MemorySegment state) {
-            return (int) ERRNO.get(state, 0L);
-        }
-
         private long sys(long number, long a, long b, long c, long d, long e, long f) {
-            MemorySegment state = STATE.get();
+            MemorySegment state = ErrnoCapture.state();
             try {
                 long rc = (long) syscall.invokeExact(state, number, a, b, c, d, e, f);
-                return rc == -1 ? -errno(state) : rc;
+                return rc == -1 ? -ErrnoCapture.errno(state) : rc;
             } catch (RuntimeException | Error t) {
                 throw t;
             } catch (Throwable t) {
@@ -284,10 +263,10 @@ interface UringSyscalls {
          * (the hot {@link #sys} does the same without the lambda's allocation).
          */
         private static long call(String name, Downcall downcall) {
-            MemorySegment state = STATE.get();
+            MemorySegment state = ErrnoCapture.state();
             try {
                 long rc = downcall.invoke(state);
-                return rc == -1 ? -errno(state) : rc;
+                return rc == -1 ? -ErrnoCapture.errno(state) : rc;
             } catch (RuntimeException | Error t) {
                 throw t;
             } catch (Throwable t) {
