@@ -64,8 +64,7 @@ class TruncatedModelFileTest {
             }
             try (Session s = model.newSession(16)) {
                 UncheckedIOException e = assertThrows(UncheckedIOException.class, () -> model.prefill(s, prompt));
-                FileShrankException cause = assertInstanceOf(FileShrankException.class, e.getCause(), e.toString());
-                assertEquals(file, cause.file());
+                FileShrankException cause = shrank(e, file);
                 assertEquals(size, cause.sizeWhenOpened());
                 assertEquals(size / 3, cause.sizeNow());
                 assertTrue(
@@ -75,6 +74,7 @@ class TruncatedModelFileTest {
             }
         }
     }
+
     /**
      * The same with everything mapped (weights and FFN, no reader): the fault can only come from a
      * mapped page, which the JVM reports as an {@code InternalError}; the step turns it into the
@@ -94,12 +94,12 @@ class TruncatedModelFileTest {
             }
             try (Session s = model.newSession(16)) {
                 UncheckedIOException e = assertThrows(UncheckedIOException.class, () -> model.prefill(s, prompt));
-                FileShrankException cause = assertInstanceOf(FileShrankException.class, e.getCause(), e.toString());
-                assertEquals(file, cause.file());
+                FileShrankException cause = shrank(e, file);
                 assertInstanceOf(InternalError.class, cause.getCause(), "the JVM's report is kept as the cause");
             }
         }
     }
+
     /** An encoder over mapped weights, its file emptied while open: the typed exception as well. */
     @Test
     void anEncoderPassAfterTheFileShrankIsATypedError() throws Exception {
@@ -116,9 +116,14 @@ class TruncatedModelFileTest {
                 channel.truncate(0);
             }
             UncheckedIOException e = assertThrows(UncheckedIOException.class, () -> model.hiddenStates(ids));
-            FileShrankException cause = assertInstanceOf(FileShrankException.class, e.getCause(), e.toString());
-            assertEquals(file, cause.file());
-            assertEquals(0, cause.sizeNow());
+            assertEquals(0, shrank(e, file).sizeNow());
         }
+    }
+
+    /** {@code e}'s cause, which must be a {@link FileShrankException} naming {@code file}. */
+    private static FileShrankException shrank(UncheckedIOException e, Path file) {
+        FileShrankException cause = assertInstanceOf(FileShrankException.class, e.getCause(), e.toString());
+        assertEquals(file, cause.file());
+        return cause;
     }
 }
