@@ -115,8 +115,10 @@ final class DecodeSpeedCommand implements Callable<Integer> {
             DecoderOnnxExporter.export(model, onnx);
         }
         int vocab;
+        boolean generated;
         try (var f = RippleFile.open(ripple)) {
             vocab = DecoderConfig.fromJson(f.architecture()).vocabSize();
+            generated = GeneratedWeights.inArchitecture(f.architecture());
         }
         int[] prompt = new Random(7).ints(promptTokens, 0, vocab).toArray();
         int t = threads == null ? Runtime.getRuntime().availableProcessors() : threads;
@@ -127,7 +129,7 @@ final class DecodeSpeedCommand implements Callable<Integer> {
                 steps,
                 rounds,
                 t,
-                model.getFileName() + GeneratedWeights.suffix(GeneratedWeights.of(model)),
+                model.getFileName() + GeneratedWeights.suffix(generated),
                 bandwidthMib << 18);
         r.print(o);
         json.writeAndTell(o, r::toJsonBytes);

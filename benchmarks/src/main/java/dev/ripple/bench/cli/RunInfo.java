@@ -53,7 +53,8 @@ record RunInfo(String command, Instant startedAt, double loadAtStart) {
         }
         n.put("os", os.getName() + " " + os.getVersion() + " " + os.getArch());
         n.put("java", Runtime.version().toString());
-        n.put("ripple", new RippleCommand.Version().getVersion()[0]);
+        String version = RippleCommand.class.getPackage().getImplementationVersion();
+        n.put("ripple", version == null ? "dev" : version); // the JDK is "java" above
         putLoad(n, "loadAverageAtStart", loadAtStart);
         putLoad(n, "loadAverageAtEnd", loadAverage());
         return n;
