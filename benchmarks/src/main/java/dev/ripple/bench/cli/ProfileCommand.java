@@ -86,7 +86,7 @@ final class ProfileCommand implements Callable<Integer> {
                 spec.commandLine().getOut(),
                 result,
                 out,
-                GeneratedWeights.suffix(decoder && GeneratedWeights.of(model)));
+                GeneratedWeights.suffix(decoder && GeneratedWeights.of(inputs.model)));
         return 0;
     }
 

@@ -66,11 +66,11 @@ public final class DecoderOnnxExporter {
         CheckpointTensors ck = CheckpointTensors.open(hfDir);
         OnnxModelWriter g = DecoderGraph.build(c, ck);
         g.docString("Hugging Face " + c.modelType() + " forward with a KV cache, exported by Ripple from "
-                + hfDir.getFileName() + (c.generated() ? " (generated weights)" : ""));
+                + hfDir.getFileName() + GeneratedWeights.suffix(c.generated()));
         g.metadata("ripple.model_type", c.modelType());
         g.metadata("ripple.num_layers", Integer.toString(c.layers()));
         g.metadata("ripple.max_positions", Integer.toString(c.usablePositions()));
-        g.metadata("ripple.weights", c.generated() ? "generated" : "checkpoint");
+        g.metadata(GeneratedWeights.ONNX_METADATA_KEY, c.generated() ? "generated" : "checkpoint");
         g.write(onnxFile);
     }
 }

@@ -3,6 +3,7 @@ package dev.ripple.placement.synthetic;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.ripple.core.format.RippleFile;
+import dev.ripple.placement.importer.OnnxModel;
 import dev.ripple.placement.importer.gguf.GgufFile;
 import dev.ripple.placement.importer.gguf.GgufValue;
 import java.io.IOException;
@@ -12,9 +13,11 @@ import java.nio.file.Path;
 /**
  * Whether a model holds weights made by {@code ripple synth} rather than trained ones, so that every
  * figure measured on it can say {@link #LABEL} (docs/SYNTHETIC.md). The writers mark what they write:
- * a checkpoint's {@code config.json} carries a {@code ripple_synthetic} object (kept in a .ripple
- * file's architecture under {@code hf}); a GGUF file's {@code general.description} starts with
- * "generated weights" (kept under {@code gguf} when imported).
+ * a checkpoint's {@code config.json} carries a {@code ripple_synthetic} object whose {@code weights}
+ * is {@code "generated"} (kept in a .ripple file's architecture under {@code hf}); a GGUF file's
+ * {@code general.description} starts with "generated weights" (kept under {@code gguf} when imported);
+ * an ONNX graph exported from a checkpoint carries {@code ripple.weights = generated} in its metadata.
+ * One rule per format, here, so that every command labels the same model the same way.
  *
  * <pre>{@code
  * String suffix = GeneratedWeights.of(modelPath) ? " [" + GeneratedWeights.LABEL + "]" : "";
@@ -24,14 +27,20 @@ public final class GeneratedWeights {
     /** What every figure measured on a generated model must say. */
     public static final String LABEL = "generated weights";
 
+    /** The metadata key of an exported ONNX decoder: {@code generated} or {@code checkpoint}. */
+    public static final String ONNX_METADATA_KEY = "ripple.weights";
+
     private static final String GGUF_DESCRIPTION = "general.description";
 
     private GeneratedWeights() {}
 
-    /** True when a .ripple file's architecture records a generated source (checkpoint or GGUF). */
+    /**
+     * True when a .ripple file's architecture records a generated source: a checkpoint ({@code hf}), a
+     * GGUF file ({@code gguf}) or a synthetic workload (its own {@code ripple_synthetic} block).
+     */
     public static boolean inArchitecture(JsonNode architecture) {
         return architecture != null
-                && (isLabel(architecture.path("hf").path(SyntheticDecoderWriter.LABEL))
+                && (inHfConfig(architecture.path("hf"))
                         || architecture.path(SyntheticDecoderWriter.LABEL).isObject()
                         || architecture
                                 .path("gguf")
@@ -42,7 +51,7 @@ public final class GeneratedWeights {
 
     /**
      * True when the model at {@code model} (a checkpoint directory, a .safetensors file beside its
-     * config.json, a .ripple file or a .gguf file) holds generated weights. A file that cannot be read
+     * config.json, a .ripple file, a .gguf file or an exported .onnx graph) holds generated weights. A file that cannot be read
      * says false: the command that opens it reports the problem.
      */
     public static boolean of(Path model) {
@@ -66,6 +75,9 @@ public final class GeneratedWeights {
                             .orElse(false);
                 }
             }
+            if (name.endsWith(".onnx")) {
+                return "generated".equals(OnnxModel.read(model).metadata().get(ONNX_METADATA_KEY));
+            }
             if (Files.isRegularFile(model)) {
                 try (RippleFile f = RippleFile.open(model)) {
                     return inArchitecture(f.architecture());
@@ -82,12 +94,13 @@ public final class GeneratedWeights {
         return generated ? " (" + LABEL + ")" : "";
     }
 
-    private static boolean inConfig(Path config) throws IOException {
-        return Files.isRegularFile(config)
-                && isLabel(new ObjectMapper().readTree(config.toFile()).path(SyntheticDecoderWriter.LABEL));
+    /** True when a Hugging Face {@code config.json} (parsed) carries the generated-weights mark. */
+    public static boolean inHfConfig(JsonNode config) {
+        JsonNode label = config.path(SyntheticDecoderWriter.LABEL);
+        return label.isObject() && "generated".equals(label.path("weights").asText());
     }
 
-    private static boolean isLabel(JsonNode label) {
-        return label.isObject() && "generated".equals(label.path("weights").asText());
+    private static boolean inConfig(Path config) throws IOException {
+        return Files.isRegularFile(config) && inHfConfig(new ObjectMapper().readTree(config.toFile()));
     }
 }

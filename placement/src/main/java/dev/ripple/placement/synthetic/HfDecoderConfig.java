@@ -58,7 +58,7 @@ record HfDecoderConfig(
             throw new ModelFormatException(file, "json", "is not a JSON object");
         }
         String type = c.path("model_type").asText("");
-        boolean generated = c.path(SyntheticDecoderWriter.LABEL).isObject();
+        boolean generated = GeneratedWeights.inHfConfig(c);
         int hidden = positive(c, "hidden_size", file);
         int layers = positive(c, "num_hidden_layers", file);
         int heads = positive(c, "num_attention_heads", file);

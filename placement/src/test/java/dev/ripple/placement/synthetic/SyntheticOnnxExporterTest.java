@@ -11,6 +11,7 @@ import ai.onnxruntime.OrtSession;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.ripple.placement.importer.ModelFormatException;
+import dev.ripple.placement.importer.OnnxModel;
 import dev.ripple.placement.importer.UnsupportedModelException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -46,7 +47,17 @@ class SyntheticOnnxExporterTest {
             assertEquals(3 + 2 * 2, s.getInputNames().size());
             assertEquals(1 + 2 * 2, s.getOutputNames().size());
         }
+        assertEquals("generated", OnnxModel.read(onnx).metadata().get(GeneratedWeights.ONNX_METADATA_KEY));
+        assertTrue(GeneratedWeights.of(onnx), "an exported generated model is labelled from its metadata");
+        assertTrue(GeneratedWeights.of(hf));
+
+        // A mark without weights = generated is no mark, by every reader: the config, the export, the label.
         ObjectNode c = (ObjectNode) JSON.readTree(hf.resolve("config.json").toFile());
+        ((ObjectNode) c.get(SyntheticDecoderWriter.LABEL)).remove("weights");
+        Files.writeString(hf.resolve("config.json"), c.toString());
+        assertFalse(HfDecoderConfig.read(hf).generated());
+        assertFalse(GeneratedWeights.of(hf));
+
         c.remove(SyntheticDecoderWriter.LABEL);
         Files.writeString(hf.resolve("config.json"), c.toString());
         DecoderOnnxExporter.export(hf, onnx);
@@ -54,6 +65,7 @@ class SyntheticOnnxExporterTest {
                 OrtSession s = env.createSession(onnx.toString(), so)) {
             assertEquals("checkpoint", s.getMetadata().getCustomMetadata().get("ripple.weights"));
         }
+        assertFalse(GeneratedWeights.of(onnx));
     }
 
     /** A Mistral config over the same weights gives the same logits, and its sliding window limits the positions. */
