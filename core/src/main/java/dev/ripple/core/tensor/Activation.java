@@ -30,16 +30,17 @@ public enum Activation {
 
     /**
      * Applies the activation with a ReLU threshold t: for {@link #RELU}, values at or below t are 0
-     * (ProSparse's FATReLU; t = 0 is the plain ReLU); other activations ignore t.
+     * (ProSparse's FATReLU; t = 0 is the plain ReLU); other activations ignore t. A NaN stays NaN, as
+     * in PyTorch: written {@code x > t ? x : 0}, ReLU turned a NaN into a plausible 0.
      */
     public float apply(float x, float reluThreshold) {
-        return this == RELU ? (x > reluThreshold ? x : 0f) : apply(x);
+        return this == RELU ? (x <= reluThreshold ? 0f : x) : apply(x);
     }
 
     /** Applies the activation to one value. */
     public float apply(float x) {
         return switch (this) {
-            case RELU -> x > 0 ? x : 0f;
+            case RELU -> x <= 0 ? 0f : x;
             case GELU -> (float) (0.5 * x * (1.0 + Erf.erf(x / Math.sqrt(2.0))));
             case GELU_TANH -> (float) (0.5 * x * (1.0 + Math.tanh(0.7978845608028654 * (x + 0.044715 * x * x * x))));
             case SILU -> (float) (x / (1.0 + Math.exp(-x)));

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.ripple.core.activity.PredictorKind;
 import dev.ripple.core.format.RippleContents;
+import dev.ripple.core.format.RippleFile;
 import dev.ripple.core.format.RippleFileWriter;
 import dev.ripple.core.model.TokenStats;
 import dev.ripple.core.tensor.Activation;
@@ -15,6 +16,7 @@ import dev.ripple.core.testing.StoredPredictors;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.Random;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -64,6 +66,29 @@ class NonFiniteInputTest {
                 assertAllNan(outs[1], kind + ": the faulty token of the prefill");
                 assertArrayEquals(alone, outs[2], kind + ": a finite token of the prefill");
             }
+        }
+    }
+
+    /** The dense reference propagates a NaN as PyTorch does: ReLU(NaN) is NaN, not 0. */
+    @Test
+    void theMappedReferenceGivesNanForANanInput() throws Exception {
+        Path file = dir.resolve("m.ripple");
+        RippleFileWriter.write(file, RandomModels.model(11, 1, D, N, Activation.RELU, false, DType.F32));
+        float[] oneNan = RandomModels.randomFloats(new Random(1), D, 1f);
+        oneNan[D / 2] = Float.NaN;
+        float[] finite = RandomModels.randomFloats(new Random(3), D, 1f);
+        try (RippleFile f = RippleFile.open(file)) {
+            MappedFfn ffn = MappedFfn.of(f);
+            float[] out = new float[D];
+            ffn.forward(0, oneNan, out);
+            assertAllNan(out, "one token");
+            float[] alone = new float[D];
+            ffn.forward(0, finite, alone);
+            float[][] outs = new float[3][D];
+            ffn.forwardAll(0, new float[][] {finite, oneNan, finite}, 3, outs);
+            assertArrayEquals(alone, outs[0], "a finite token of the prefill");
+            assertAllNan(outs[1], "the faulty token of the prefill");
+            assertArrayEquals(alone, outs[2], "a finite token of the prefill");
         }
     }
 
