@@ -34,8 +34,8 @@ import org.eclipse.collections.impl.list.mutable.primitive.IntArrayList;
  * predictor, and reads nothing. Such an input is a numeric fault upstream, and no step here may
  * turn it into a plausible output: before this rule a low-rank or trained predictor predicted no
  * neuron for a NaN input (a NaN score reads as inactive) and the output was the finite mean
- * fill-in, and even the dense predictor gave finite outputs on a ReLU layer ({@code x > 0 ? x :
- * 0} reads NaN as 0). One pass over the input per token, before anything is read.
+ * fill-in (the dense predictor reads every neuron, so ReLU's NaN reaches its output). One pass over
+ * the input per token, before anything is read.
  */
 public final class FlashFfn {
     /**
