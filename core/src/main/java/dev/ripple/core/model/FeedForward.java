@@ -26,4 +26,16 @@ public interface FeedForward {
      * this thread. An FFN in DRAM ignores it.
      */
     default void prefetch(int layer, float[] layerInput) {}
+
+    /**
+     * Begins a call that this FFN, and the model it belongs to, may not be closed under: a close
+     * from another thread waits until the returned call ends, and calls begun after a close are
+     * refused. A pass that also reads the model's other weights (attention, embeddings) holds one
+     * around the whole pass. Nested calls on one thread are allowed.
+     *
+     * @throws IllegalStateException naming the model once it is closed
+     */
+    default ModelCall begin() {
+        return ModelCall.NONE;
+    }
 }

@@ -8,8 +8,10 @@ import java.lang.foreign.MemorySegment;
  * {@code RippleFile}) unmaps at close. A step after that is refused naming the file, where the first
  * read of a weight would throw the mapping's bare "Already closed".
  *
- * <p>A check of the mapping's liveness, no lock and no allocation: a close racing a step may still
- * fail the step with the mapping's own exception.
+ * <p>A check of the mapping's liveness, no lock and no allocation. A close from another thread does
+ * not race a step over a {@code RippleModel}, which makes the close wait ({@link FeedForward#begin});
+ * a caller's own {@code RippleFile}, closed under a step over it, may still fail the step with the
+ * mapping's own exception.
  *
  * @param weights any of the model's mapped weights (all share the file's one mapping)
  * @param source  the file, as the refusal names it

@@ -5,6 +5,7 @@ import dev.ripple.core.TaskFailure;
 import dev.ripple.core.activity.ActivationPredictor;
 import dev.ripple.core.ffn.SparseFfnExecutor;
 import dev.ripple.core.format.FfnLayerSection;
+import dev.ripple.core.model.ModelCall;
 import dev.ripple.core.model.TokenStats;
 import dev.ripple.io.ReadPlanBuffer;
 import dev.ripple.io.ReadPlanner;
@@ -58,10 +59,10 @@ public final class FlashFfn {
     /** Shared by all layers of a model: see {@link Scratch}. */
     private final PerThread<Scratch> scratch;
     /**
-     * The model this layer belongs to, never read: held so that a layer in use keeps its model
-     * reachable, whose {@link java.lang.ref.Cleaner} would otherwise free what the layer reads.
+     * The model this layer belongs to: every call {@link RippleModel#begin begins} a call on it, so
+     * that a close waits for the call, and holding it keeps the model reachable while a layer is in
+     * use, whose {@link java.lang.ref.Cleaner} would otherwise free what the layer reads.
      */
-    @SuppressWarnings("unused")
     private final RippleModel owner;
 
     FlashFfn(
@@ -107,7 +108,7 @@ public final class FlashFfn {
      * stay unchanged until that forward call.
      */
     public void prefetch(float[] layerInput) {
-        try {
+        try (ModelCall call = owner.begin()) {
             startReadAhead(layerInput);
         } finally {
             Reference.reachabilityFence(this); // as in forwardAll; the task itself holds this layer
@@ -126,47 +127,54 @@ public final class FlashFfn {
         int bundleBytes = layer.spec().bundleBytes();
         pf.layer = index;
         pf.pending = ReadAhead.pool().submit(() -> {
-            long start = System.nanoTime();
-            IntArrayList set = new IntArrayList();
-            predictor.predict(index, layerInput, set);
-            for (int i = 0; i < set.size(); i++) {
-                set.set(i, neuronToSlot[set.get(i)]);
+            try (ModelCall call = owner.beginWithoutWaiting()) { // the caller's call may have ended
+                return readAhead(pf, layerInput, index, dFfn, bundleBytes);
             }
-            set.sortThis();
-            int[] resident = cache == null ? new int[0] : cache.residentSlots(index);
-            pf.ensure(set.size(), dFfn);
-            int count = 0;
-            int r = 0;
-            for (int i = 0; i < set.size(); i++) {
-                int slot = set.get(i);
-                while (r < resident.length && resident[r] < slot) {
-                    r++;
-                }
-                if (r < resident.length && resident[r] == slot) {
-                    continue;
-                }
-                pf.slots[count] = slot;
-                pf.bundleOffsets[count++] = layer.bundleOffset(slot);
-            }
-            pf.count = count;
-            if (count == 0) {
-                pf.planNanos = System.nanoTime() - start;
-                return 0L;
-            }
-            ReadPlanBuffer plan = pf.plan;
-            planner.planInto(pf.bundleOffsets, count, bundleBytes, plan);
-            MemorySegment buffer = pf.buffer(plan.bytesRead());
-            for (int k = 0; k < count; k++) {
-                pf.segments[k] = plan.neededSlice(buffer, k);
-            }
-            pf.readOps = plan.operations();
-            pf.bytesRead = plan.bytesRead();
-            long readStart = System.nanoTime();
-            pf.planNanos = readStart - start;
-            reader.read(plan, buffer);
-            pf.index();
-            return System.nanoTime() - readStart;
         });
+    }
+
+    /** The read-ahead's prediction, plan and read, on a read-ahead thread; the read's nanoseconds. */
+    private long readAhead(Prefetch pf, float[] layerInput, int index, int dFfn, int bundleBytes) throws IOException {
+        long start = System.nanoTime();
+        IntArrayList set = new IntArrayList();
+        predictor.predict(index, layerInput, set);
+        for (int i = 0; i < set.size(); i++) {
+            set.set(i, neuronToSlot[set.get(i)]);
+        }
+        set.sortThis();
+        int[] resident = cache == null ? new int[0] : cache.residentSlots(index);
+        pf.ensure(set.size(), dFfn);
+        int count = 0;
+        int r = 0;
+        for (int i = 0; i < set.size(); i++) {
+            int slot = set.get(i);
+            while (r < resident.length && resident[r] < slot) {
+                r++;
+            }
+            if (r < resident.length && resident[r] == slot) {
+                continue;
+            }
+            pf.slots[count] = slot;
+            pf.bundleOffsets[count++] = layer.bundleOffset(slot);
+        }
+        pf.count = count;
+        if (count == 0) {
+            pf.planNanos = System.nanoTime() - start;
+            return 0L;
+        }
+        ReadPlanBuffer plan = pf.plan;
+        planner.planInto(pf.bundleOffsets, count, bundleBytes, plan);
+        MemorySegment buffer = pf.buffer(plan.bytesRead());
+        for (int k = 0; k < count; k++) {
+            pf.segments[k] = plan.neededSlice(buffer, k);
+        }
+        pf.readOps = plan.operations();
+        pf.bytesRead = plan.bytesRead();
+        long readStart = System.nanoTime();
+        pf.planNanos = readStart - start;
+        reader.read(plan, buffer);
+        pf.index();
+        return System.nanoTime() - readStart;
     }
 
     /** out = FFN(x) over the predicted neurons; returns what it cost. */
@@ -187,7 +195,7 @@ public final class FlashFfn {
      * @return what the sequence cost in this layer ({@code predicted} counts the union)
      */
     public TokenStats forwardAll(float[][] xs, int tokens, float[][] outs) {
-        try {
+        try (ModelCall call = owner.begin()) {
             return serve(xs, tokens, outs);
         } finally {
             // This layer, and through it its model, stays reachable until the call ends: the

@@ -14,6 +14,7 @@ import dev.ripple.core.format.FileFormatException.Problem;
 import dev.ripple.core.format.RippleFile;
 import dev.ripple.core.format.RippleFormatException;
 import dev.ripple.core.model.FeedForward;
+import dev.ripple.core.model.ModelCall;
 import dev.ripple.core.model.TokenStats;
 import dev.ripple.core.model.bert.BertConfig;
 import dev.ripple.core.model.bert.EncoderModel;
@@ -38,6 +39,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
 
@@ -90,6 +92,15 @@ public final class RippleModel implements FeedForward, AutoCloseable {
     private final EncoderModel encoder;
     /** Set once by the first {@link #close()}, which alone frees; later calls do nothing. */
     private final AtomicBoolean closed = new AtomicBoolean();
+    /**
+     * Calls in progress ({@link #begin}) hold its read lock and {@link #close()} takes its write lock,
+     * so a close from another thread waits for them: it must not unmap weights or free buffers a
+     * step is using (FFM would fail the step with a bare "Already closed", or fail the close while
+     * a pread writes into a buffer).
+     */
+    private final ReentrantReadWriteLock calls = new ReentrantReadWriteLock();
+
+    private final ModelCall endCall = () -> calls.readLock().unlock();
     /**
      * Frees the mapping, reader, cache and working memory at {@link #close()}, or once this model is
      * found unreachable unclosed. Its layers ({@link #ffn}) hold the model, and every call through
@@ -340,15 +351,52 @@ public final class RippleModel implements FeedForward, AutoCloseable {
      * @throws IllegalStateException when this model is closed
      */
     public Optional<Tokenizer> tokenizer() throws IOException {
-        requireOpen();
-        return tokenizerOf(file);
+        try (ModelCall call = begin()) {
+            return tokenizerOf(file);
+        }
+    }
+
+    /**
+     * {@inheritDoc} A close from another thread waits for the call to end; a call begun while a
+     * close waits runs after it and is refused.
+     */
+    @Override
+    public ModelCall begin() {
+        calls.readLock().lock();
+        return openOrRelease();
+    }
+
+    /**
+     * As {@link #begin}, for a read-ahead thread, which must never wait for a close: the thread that
+     * started the read-ahead may be in a call that the close is waiting for, and waits for the
+     * read-ahead in turn.
+     *
+     * @throws IllegalStateException when this model is closed or closing
+     */
+    ModelCall beginWithoutWaiting() {
+        if (!calls.readLock().tryLock()) {
+            throw new IllegalStateException("model " + file.path() + " closing");
+        }
+        return openOrRelease();
+    }
+
+    private ModelCall openOrRelease() {
+        if (closed.get()) {
+            calls.readLock().unlock();
+            throw closedException();
+        }
+        return endCall;
     }
 
     /** @throws IllegalStateException "model FILE closed" once this model is closed */
     private void requireOpen() {
         if (closed.get()) {
-            throw new IllegalStateException("model " + file.path() + " closed");
+            throw closedException();
         }
+    }
+
+    private IllegalStateException closedException() {
+        return new IllegalStateException("model " + file.path() + " closed");
     }
 
     /** As {@link #tokenizer()}, for a file opened without a runtime. */
@@ -418,17 +466,30 @@ public final class RippleModel implements FeedForward, AutoCloseable {
     /**
      * Frees the cache, the reader, the threads' working memory and the mapping. Idempotent: closing a
      * closed model does nothing, so a model in a try-with-resources may also be closed explicitly.
-     * Afterwards a step of its decoder or a call of its FFNs is refused with "model FILE closed".
+     * Waits for the calls other threads have in progress (a decoder step, an encoder pass, an FFN
+     * call) to end; afterwards a step of its decoder or a call of its FFNs is refused with "model
+     * FILE closed".
+     *
+     * @throws IllegalStateException when called from inside a call of this model (a stats
+     *     listener, say), which the close would wait for forever; the model stays open
      */
     @Override
     public void close() throws IOException {
-        if (!closed.compareAndSet(false, true)) {
-            return;
+        if (calls.getReadHoldCount() > 0) {
+            throw new IllegalStateException(
+                    "model " + file.path()
+                            + " cannot be closed from inside one of its own calls (a listener?): close it after the call returns");
         }
+        calls.writeLock().lock();
         try {
+            if (!closed.compareAndSet(false, true)) {
+                return;
+            }
             freeing.clean();
         } catch (UncheckedIOException e) {
             throw e.getCause();
+        } finally {
+            calls.writeLock().unlock();
         }
     }
 

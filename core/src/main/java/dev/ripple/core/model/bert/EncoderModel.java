@@ -4,6 +4,7 @@ import dev.ripple.core.format.RippleFile;
 import dev.ripple.core.model.ArchitectureFields;
 import dev.ripple.core.model.FeedForward;
 import dev.ripple.core.model.MappedWeights;
+import dev.ripple.core.model.ModelCall;
 import dev.ripple.core.tensor.LayerNorm;
 import dev.ripple.core.tensor.Linear;
 import dev.ripple.core.tensor.Tensor;
@@ -111,7 +112,7 @@ public final class EncoderModel {
      * @param ids token ids, including [CLS] and [SEP]
      */
     public float[][] hiddenStates(int[] ids) {
-        try {
+        try (ModelCall call = ffn.begin()) { // a close from another thread waits for the pass
             return forward(ids);
         } catch (InternalError fault) {
             // A fault on a mapped page, raised at a later safepoint poll, so caught around the whole

@@ -4,6 +4,7 @@ import dev.ripple.core.format.RippleFile;
 import dev.ripple.core.model.ArchitectureFields;
 import dev.ripple.core.model.FeedForward;
 import dev.ripple.core.model.MappedWeights;
+import dev.ripple.core.model.ModelCall;
 import dev.ripple.core.model.decoder.DecoderConfig.Family;
 import dev.ripple.core.model.decoder.DecoderConfig.Norm;
 import dev.ripple.core.model.decoder.DecoderConfig.Projection;
@@ -314,7 +315,7 @@ public final class DecoderModel {
                     "the logits array holds " + logits.length + " floats but the vocabulary has " + config.vocabSize());
         }
         session.enter();
-        try {
+        try (ModelCall call = ffn.begin()) {
             return steps(session, session.token(token), 0, 1, 1, logits);
         } finally {
             session.exit(); // both keep their owners reachable to the step's end, as in run
@@ -345,8 +346,9 @@ public final class DecoderModel {
         // exit() in the finally also keeps the session reachable to the step's end, so that its
         // Cleaner cannot free the KV cache under a step of a session its caller has dropped; the
         // fence does the same for this model and, through its FFN, the runtime's mapping and reader.
+        // The model call makes a close from another thread wait for the step (FeedForward#begin).
         session.enter();
-        try {
+        try (ModelCall call = ffn.begin()) {
             return steps(session, tokens, from, count, chunk, logits);
         } finally {
             session.exit();
