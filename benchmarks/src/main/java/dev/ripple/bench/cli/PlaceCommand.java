@@ -392,13 +392,10 @@ final class PlaceCommand implements Callable<Integer> {
         }
     }
 
-    /** The --trace file, refused when it holds no token: a placement would follow nothing and write a model anyway. */
+    /** The --trace file, refused when it holds no token ({@link PlacementPipeline#requireTokens}). */
     private ActivationTrace calibrationTrace() throws IOException {
         ActivationTrace t = TraceFiles.read(trace);
-        if (t.layers() == 0 || t.tokens(0) == 0) {
-            throw new IllegalArgumentException(
-                    "--trace " + trace + ": holds no tokens (profile more text into it, e.g. --split all)");
-        }
+        PlacementPipeline.requireTokens(t, "--trace " + trace);
         return t;
     }
 }

@@ -513,6 +513,7 @@ public final class PlacementPipeline {
      */
     public static PlacedModel placeModel(PlacementRequest request, PipelineListener listener)
             throws IOException, InterruptedException {
+        requireTokens(request.calibration(), request.calibrationName()); // before the model is read
         ImportedModel model = importModel(request.model(), request.importing());
         boolean sameCheckpoint = request.traceMatch() == TraceMatch.SAME_CHECKPOINT;
         requireMatches(model, request.calibration(), request.calibrationName());
@@ -545,6 +546,17 @@ public final class PlacementPipeline {
                 listener);
         return new PlacedModel(
                 placed, written, trained, model.architecture().path("gguf").path("residentConversions"));
+    }
+
+    /**
+     * An exception naming {@code what} when the calibration trace holds no token: a placement would
+     * follow nothing (every order equally good) and a model would be written anyway.
+     */
+    public static void requireTokens(ActivationTrace trace, String what) {
+        if (trace.layers() == 0 || trace.tokens(0) == 0) {
+            throw new IllegalArgumentException(
+                    what + ": holds no tokens (profile more text into it, e.g. --split all)");
+        }
     }
 
     /**

@@ -418,7 +418,7 @@ class PlacementPipelineTest {
                         a.layers().get(l).slotToNeuron(), b.layers().get(l).slotToNeuron(), "layer " + l);
             }
         }
-        ActivationTrace shorter = new ActivationTrace(new TraceInfo("x", "x", "act > 0", 0), new int[] {7});
+        ActivationTrace shorter = new ActivationTrace(new TraceInfo("x", "x", "act > 0", 1), new int[] {7});
         IllegalArgumentException wrongHeldOut = assertThrows(
                 IllegalArgumentException.class,
                 () -> PlacementPipeline.placeModel(
@@ -433,6 +433,17 @@ class PlacementPipelineTest {
                                 .withCalibrationName("calib.rtrace"),
                         PipelineListener.NONE));
         assertTrue(wrongCalibration.getMessage().startsWith("calib.rtrace: "), wrongCalibration.getMessage());
+        ActivationTrace empty = new ActivationTrace(new TraceInfo("x", "x", "act > 0", 0), new int[] {7});
+        IllegalArgumentException noTokens = assertThrows(
+                IllegalArgumentException.class,
+                () -> PlacementPipeline.placeModel(
+                        PlacementRequest.of(dir.resolve("no-such-model"), empty, dir.resolve("never.ripple"))
+                                .withCalibrationName("empty.rtrace"),
+                        PipelineListener.NONE));
+        assertEquals(
+                "empty.rtrace: holds no tokens (profile more text into it, e.g. --split all)",
+                noTokens.getMessage(),
+                "refused before the model is read");
         assertTrue(!Files.exists(dir.resolve("never.ripple")), "nothing written for a refused request");
     }
 
