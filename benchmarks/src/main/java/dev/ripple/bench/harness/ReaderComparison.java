@@ -4,6 +4,7 @@ import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import dev.ripple.io.device.PointPageCache;
 import dev.ripple.io.device.ReaderCalibrator;
 import dev.ripple.io.device.ReaderPoint;
 import dev.ripple.io.reader.ReaderKind;
@@ -118,7 +119,7 @@ public record ReaderComparison(
         Map<String, Map<String, double[][]>> runs = new LinkedHashMap<>(); // name -> "size/qd" -> {iops[], cpu[]}
         Map<String, String> ran = new LinkedHashMap<>();
         Map<String, String> described = new LinkedHashMap<>();
-        Map<String, String> pageCache = new LinkedHashMap<>();
+        Map<String, PointPageCache> pageCache = new LinkedHashMap<>();
         Map<String, List<ReaderPoint>> measured = new LinkedHashMap<>();
         names.forEach(n -> runs.put(n, new LinkedHashMap<>()));
         int k = names.size();
@@ -151,7 +152,7 @@ public record ReaderComparison(
                             cpu = f.cpuMicrosPerRead();
                             ran.put(name, "fio");
                             described.put(name, f.command());
-                            pageCache.put(name, "bypassed (O_DIRECT)");
+                            pageCache.put(name, PointPageCache.BYPASSED);
                         } else {
                             ReaderCalibrator.Outcome o = ReaderCalibrator.measurePoint(
                                     ReaderKind.parse(name), s.file(), size, q, s.options(), seed++);
@@ -159,8 +160,7 @@ public record ReaderComparison(
                             cpu = o.point().cpuMicrosPerRead();
                             ran.put(name, o.kind());
                             described.put(name, o.description());
-                            // a point whose eviction dropped nothing speaks for the contestant
-                            pageCache.merge(name, o.pageCache(), (was, now) -> was.startsWith("NOT") ? was : now);
+                            pageCache.merge(name, o.pageCache(), PointPageCache::ofRun);
                             measured.computeIfAbsent(name, x -> new ArrayList<>())
                                     .add(o.point());
                         }
@@ -185,7 +185,6 @@ public record ReaderComparison(
                             size, q, Percentiles.median(cell[0]), Percentiles.median(cell[1]), cell[0], cell[1]));
                 }
             }
-            String page = pageCache.get(name);
             String warning = name.startsWith("fio ")
                     ? null
                     : ReaderCalibrator.selfWarming(ReaderKind.parse(name), Files.size(s.file()), measured.get(name))
@@ -194,7 +193,7 @@ public record ReaderComparison(
                     name,
                     ran.get(name),
                     described.get(name),
-                    page.startsWith("evicted") ? "evicted before each point" : page,
+                    pageCache.get(name).describeRun(),
                     warning,
                     points));
         }

@@ -99,7 +99,7 @@ public final class ReaderCalibrator {
         List<ReaderPoint> points = new ArrayList<>();
         String ran = null;
         String description = null;
-        String pageCache = null;
+        PointPageCache pageCache = null;
         int total = options.sizes().size() * options.queueDepths().size();
         for (int q : options.queueDepths()) {
             for (int size : options.sizes()) {
@@ -107,9 +107,7 @@ public final class ReaderCalibrator {
                 points.add(o.point());
                 ran = o.kind();
                 description = o.description();
-                if (pageCache == null || !o.pageCache().equals(EVICTED)) {
-                    pageCache = o.pageCache(); // a point that was not evicted speaks for the run
-                }
+                pageCache = PointPageCache.ofRun(pageCache, o.pageCache());
                 progress.onProgress(new CalibrationProgress(
                         points.size(),
                         total,
@@ -131,13 +129,10 @@ public final class ReaderCalibrator {
                 fileBytes,
                 Instant.now().toString(),
                 cpuClock(),
-                pageCache.equals(EVICTED) ? "evicted before each point" : pageCache,
+                pageCache.describeRun(),
                 selfWarming(kind, fileBytes, points).orElse(null),
                 points);
     }
-
-    /** {@link Outcome#pageCache()} of a page-cache reader's point whose file was evicted first. */
-    static final String EVICTED = "evicted before the point";
 
     /**
      * For a page-cache reader ({@code mmap}, {@code pread}), a warning when a point read more bytes
@@ -169,19 +164,16 @@ public final class ReaderCalibrator {
      *
      * @param kind        {@link ExtentReader#kind()} of the reader that ran
      * @param description its {@link ExtentReader#describe()}
-     * @param pageCache   how the point met the page cache: "bypassed (O_DIRECT)", "evicted before the
-     *                    point", or "NOT evicted (reason)" when the eviction dropped nothing
+     * @param pageCache   how the point met the page cache
      */
-    public record Outcome(ReaderPoint point, String kind, String description, String pageCache) {}
+    public record Outcome(ReaderPoint point, String kind, String description, PointPageCache pageCache) {}
 
     /** Opens {@code kind} on {@code file} at queue depth {@code queueDepth} and measures one point. */
     public static Outcome measurePoint(ReaderKind kind, Path file, int size, int queueDepth, Options options, long seed)
             throws IOException {
-        String pageCache = "bypassed (O_DIRECT)";
-        if (kind.effective().usesPageCache()) {
-            PageCache.Eviction e = PageCache.attempt(file);
-            pageCache = e.evicted() ? EVICTED : "NOT evicted (" + e.reason() + ")";
-        }
+        PointPageCache pageCache = kind.effective().usesPageCache()
+                ? PointPageCache.after(PageCache.attempt(file))
+                : PointPageCache.BYPASSED;
         try (ExtentReader reader = kind.open(file, queueDepth)) {
             ReaderPoint p = measurePoint(reader, size, options.warmup(), options.perPoint(), seed);
             return new Outcome(p, reader.kind(), reader.describe(), pageCache);
