@@ -3,6 +3,7 @@ package dev.ripple.bench.cli;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.ripple.bench.harness.MachineFacts;
 import dev.ripple.core.format.AtomicFile;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -36,7 +37,7 @@ final class JsonFileOptions {
     /** Made as the command line is read, so that the run's start and its load then are known. */
     private final Instant created = Instant.now();
 
-    private final double loadAtStart = RunInfo.loadAverage();
+    private final double loadAtStart = MachineFacts.loadAverage();
 
     /** A report's JSON, rendered only when --json asks for it. */
     @FunctionalInterface

@@ -2,11 +2,7 @@ package dev.ripple.bench.cli;
 
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import java.io.IOException;
-import java.lang.management.ManagementFactory;
-import java.lang.management.OperatingSystemMXBean;
-import java.nio.file.Files;
-import java.nio.file.Path;
+import dev.ripple.bench.harness.MachineFacts;
 import java.time.Instant;
 import java.util.List;
 import java.util.regex.Pattern;
@@ -20,7 +16,7 @@ import java.util.stream.Collectors;
  * such runs LOADED), and a file passed around must say where it came from without its shell history.
  *
  * <p>Cheap to start: the start is a clock reading and {@code /proc/loadavg}; the machine is read
- * (through JMX) only when a report is written, since every command makes one of these.
+ * ({@link MachineFacts}) only when a report is written, since every command makes one of these.
  *
  * @param command     the command line, quoted for a POSIX shell where an argument needs it
  * @param startedAt   when the command line was read
@@ -41,22 +37,19 @@ record RunInfo(String command, Instant startedAt, double loadAtStart) {
 
     /** This run as the JSON object {@code "run"}, its end taken now. */
     ObjectNode toJson() {
-        OperatingSystemMXBean os = ManagementFactory.getOperatingSystemMXBean();
         ObjectNode n = JsonNodeFactory.instance.objectNode();
         n.put("command", command);
         n.put("startedAt", startedAt.toString());
         n.put("writtenAt", Instant.now().toString());
-        n.put("host", hostName());
-        n.put("cores", Runtime.getRuntime().availableProcessors());
-        if (os instanceof com.sun.management.OperatingSystemMXBean sun) {
-            n.put("memoryBytes", sun.getTotalMemorySize());
-        }
-        n.put("os", os.getName() + " " + os.getVersion() + " " + os.getArch());
+        n.put("host", MachineFacts.hostName());
+        n.put("cores", MachineFacts.cores());
+        MachineFacts.memoryBytes().ifPresent(bytes -> n.put("memoryBytes", bytes));
+        n.put("os", MachineFacts.os());
         n.put("java", Runtime.version().toString());
         String version = RippleCommand.class.getPackage().getImplementationVersion();
         n.put("ripple", version == null ? "dev" : version); // the JDK is "java" above
         putLoad(n, "loadAverageAtStart", loadAtStart);
-        putLoad(n, "loadAverageAtEnd", loadAverage());
+        putLoad(n, "loadAverageAtEnd", MachineFacts.loadAverage());
         return n;
     }
 
@@ -65,25 +58,6 @@ record RunInfo(String command, Instant startedAt, double loadAtStart) {
             n.put(name, load);
         } else {
             n.putNull(name);
-        }
-    }
-
-    /** The one-minute load average from {@code /proc/loadavg}, or -1 where there is none. */
-    static double loadAverage() {
-        try {
-            return Double.parseDouble(Files.readString(Path.of("/proc/loadavg")).split(" ")[0]);
-        } catch (IOException | RuntimeException e) {
-            return -1;
-        }
-    }
-
-    /** The kernel's host name, read from a file: a DNS lookup could block a run's end. */
-    private static String hostName() {
-        try {
-            return Files.readString(Path.of("/proc/sys/kernel/hostname")).strip();
-        } catch (IOException | RuntimeException e) {
-            String env = System.getenv("HOSTNAME");
-            return env == null ? "unknown" : env;
         }
     }
 }

@@ -10,7 +10,6 @@ import dev.ripple.io.device.ReaderPoint;
 import dev.ripple.io.reader.ReaderKind;
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -112,7 +111,7 @@ public record ReaderComparison(
     /** Runs the comparison; {@code progress} gets one line per measured point. */
     public static ReaderComparison run(Settings s, Consumer<String> progress) throws IOException {
         String started = Instant.now().toString();
-        double loadStart = ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage();
+        double loadStart = MachineFacts.loadAverage();
         List<String> names = new ArrayList<>();
         s.readers().forEach(r -> names.add(r.cliName()));
         s.fioEngines().forEach(e -> names.add("fio " + e));
@@ -197,15 +196,7 @@ public record ReaderComparison(
                     warning,
                     points));
         }
-        double loadEnd = ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage();
-        String machine = String.format(
-                "%d processors, %s %s (%s), load average %.2f at start, %.2f at end",
-                Runtime.getRuntime().availableProcessors(),
-                System.getProperty("os.name"),
-                System.getProperty("os.version"),
-                System.getProperty("os.arch"),
-                loadStart,
-                loadEnd);
+        String machine = MachineFacts.summary(loadStart, MachineFacts.loadAverage());
         return new ReaderComparison(
                 s.file().toAbsolutePath().toString(),
                 Files.size(s.file()),
