@@ -45,6 +45,30 @@ public record PreparedModel(Path file, Path source, boolean imported, boolean pl
     }
 
     /**
+     * What an import of the checkpoint {@code model} records as its source and is compared by: a GGUF
+     * file itself, a checkpoint directory, or the directory of a {@code .safetensors} file.
+     */
+    public static Path checkpointSource(Path model) {
+        return isGguf(model) || Files.isDirectory(model)
+                ? model
+                : model.toAbsolutePath().getParent();
+    }
+
+    /**
+     * The name an import of the checkpoint {@code model} is given ({@code <stem>-<dtype>-identity.ripple}):
+     * the GGUF file's name without {@code .gguf}, else the checkpoint directory's name.
+     */
+    public static String importStem(Path model) {
+        return isGguf(model)
+                ? model.getFileName().toString().replaceFirst("\\.gguf$", "")
+                : checkpointSource(model)
+                        .toAbsolutePath()
+                        .normalize()
+                        .getFileName()
+                        .toString();
+    }
+
+    /**
      * @param layerDone told each layer written when an import happens (for a progress bar)
      */
     public static PreparedModel of(Path model, Path work, DType bundles, IntConsumer layerDone) throws IOException {
@@ -55,16 +79,13 @@ public record PreparedModel(Path file, Path source, boolean imported, boolean pl
             return new PreparedModel(model, model, false, false);
         }
         boolean gguf = isGguf(model);
-        Path dir = Files.isDirectory(model) ? model : model.toAbsolutePath().getParent();
-        String stem = gguf
-                ? model.getFileName().toString().replaceFirst("\\.gguf$", "")
-                : dir.toAbsolutePath().normalize().getFileName().toString();
-        Path target = work.resolve(stem + "-" + bundles.label() + "-identity.ripple");
+        Path source = checkpointSource(model);
+        Path target = work.resolve(importStem(model) + "-" + bundles.label() + "-identity.ripple");
         boolean stale = Files.isRegularFile(target)
                 && (gguf
                         ? Files.getLastModifiedTime(model).compareTo(Files.getLastModifiedTime(target)) > 0
-                        : newer(dir, Files.getLastModifiedTime(target)));
-        if (Files.isRegularFile(target) && !stale && importedFrom(target, gguf ? model : dir)) {
+                        : newer(source, Files.getLastModifiedTime(target)));
+        if (Files.isRegularFile(target) && !stale && importedFrom(target, source)) {
             return new PreparedModel(target, model, true, false);
         }
         Files.createDirectories(work);

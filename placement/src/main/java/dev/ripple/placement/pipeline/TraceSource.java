@@ -65,11 +65,10 @@ final class TraceSource {
             return Optional.empty();
         }
         try {
-            Path source = PreparedModel.isGguf(model) || Files.isDirectory(model)
-                    ? model
-                    : model.toAbsolutePath().getParent();
             Path checkpoint = Path.of(recorded);
-            return Files.exists(checkpoint) ? Optional.of(Files.isSameFile(checkpoint, source)) : Optional.empty();
+            return Files.exists(checkpoint)
+                    ? Optional.of(Files.isSameFile(checkpoint, PreparedModel.checkpointSource(model)))
+                    : Optional.empty();
         } catch (InvalidPathException | IOException e) {
             return Optional.empty();
         }
@@ -92,10 +91,6 @@ final class TraceSource {
         if (!Files.exists(model) || !PreparedModel.isCheckpoint(model)) {
             return Optional.empty();
         }
-        if (PreparedModel.isGguf(model)) {
-            return Optional.of(model.getFileName().toString().replaceFirst("\\.gguf$", ""));
-        }
-        Path dir = Files.isDirectory(model) ? model : model.toAbsolutePath().getParent();
-        return Optional.of(dir.toAbsolutePath().normalize().getFileName().toString());
+        return Optional.of(PreparedModel.importStem(model));
     }
 }
