@@ -8,6 +8,9 @@ import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -127,5 +130,32 @@ class SynthOptionsTest {
                     printed.toString());
             assertTrue(Files.readString(out.resolve("config.json")).contains("\"vocab_size\" : " + preset[2]));
         }
+    }
+
+    /** --quiet as in every command that draws progress: a synthetic workload written without a step line. */
+    @Test
+    void quietWritesAWorkloadWithoutStepLines() {
+        List<String> args = List.of(
+                "synth",
+                "--workload",
+                "tiny",
+                "--layers",
+                "1",
+                "--calibration-tokens",
+                "40",
+                "--heldout-tokens",
+                "20",
+                "--out",
+                dir.resolve("w").toString());
+        CapturedRun loud = CapturedRun.of(args, Duration.ofMinutes(2));
+        assertEquals(0, loud.exit(), loud.err());
+        assertTrue(loud.systemErr().contains("ripple: "), "step lines without --quiet: " + loud.systemErr());
+        List<String> quietArgs = new ArrayList<>(args);
+        quietArgs.set(quietArgs.size() - 1, dir.resolve("q").toString());
+        quietArgs.add("--quiet");
+        CapturedRun quiet = CapturedRun.of(quietArgs, Duration.ofMinutes(2));
+        assertEquals(0, quiet.exit(), quiet.err());
+        assertEquals("", quiet.systemErr(), "no step line with --quiet");
+        assertTrue(quiet.out().contains("synthetic workload"), quiet.out());
     }
 }

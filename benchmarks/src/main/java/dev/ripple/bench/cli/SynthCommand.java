@@ -125,6 +125,9 @@ final class SynthCommand implements Callable<Integer> {
             description = "also export the ONNX Runtime reference graph (models up to ~500M parameters)")
     Path onnx;
 
+    @Option(names = "--quiet", description = "no progress bars or step lines")
+    boolean quiet;
+
     @Spec
     CommandSpec spec;
 
@@ -205,7 +208,7 @@ final class SynthCommand implements Callable<Integer> {
         WeightType dtype = WeightType.parse(dtypeName);
         requireOutPlace(workload == null && format == Format.GGUF);
         if (workload != null) {
-            printWorkload(o, WrittenWorkload.write(workloadSpec(), out, CliProgress.harness(false)));
+            printWorkload(o, WrittenWorkload.write(workloadSpec(), out, CliProgress.harness(quiet)));
             return 0;
         }
         format.requireWrites(dtype);
