@@ -159,7 +159,7 @@ public final class UringReader implements ExtentReader, InFlightGauge {
         }
         // The same refusals as the thread-pool direct reader: memory-backed file systems, no O_DIRECT.
         DirectReader.openDirect(path).close();
-        int fd = sys.openDirect(path.toAbsolutePath().toString());
+        int fd = sys.openDirect(path);
         if (fd < 0) {
             throw new IOException(path + ": open with O_DIRECT failed: " + Errno.describe(-fd));
         }

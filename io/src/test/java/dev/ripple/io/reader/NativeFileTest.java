@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.ripple.io.TestFiles;
+import dev.ripple.io.nativeio.Libc;
 import java.io.IOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
@@ -76,11 +77,12 @@ class NativeFileTest {
 
     @Test
     void unavailableWhereItIsNotImplementedOrDisabled() {
-        assertTrue(NativeFile.Calls.bind("Mac OS X", "aarch64", true).isEmpty());
-        assertTrue(NativeFile.Calls.bind("Linux", "riscv64", true).isEmpty());
-        assertTrue(NativeFile.Calls.bind("Linux", "amd64", false).isEmpty());
-        assertEquals(0x4000, NativeFile.oDirectFlag("amd64").getAsInt());
-        assertEquals(0x10000, NativeFile.oDirectFlag("aarch64").getAsInt());
+        assertTrue(NativeFile.Calls.bind(new Libc.Platform("Mac OS X", "aarch64", true))
+                .isEmpty());
+        assertTrue(NativeFile.Calls.bind(new Libc.Platform("Linux", "riscv64", true))
+                .isEmpty());
+        assertTrue(NativeFile.Calls.bind(new Libc.Platform("Linux", "amd64", false))
+                .isEmpty());
     }
     /**
      * Reads racing a close get the file's bytes or an exception saying it is closed, never the
