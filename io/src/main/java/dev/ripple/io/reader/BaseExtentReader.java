@@ -318,13 +318,11 @@ abstract class BaseExtentReader implements ExtentReader, InFlightGauge {
     }
 
     /**
-     * The file ended before {@code extent} did: a {@link FileShrankException} when the file is
-     * shorter now than when the reader was opened, else {@link #failure} with {@code what}.
+     * The file ended before {@code extent} did: {@link Requests#endOfFile}, else {@link #failure}
+     * with {@code what}.
      */
     final IOException endOfFile(Extent extent, String what) {
-        return FileShrankException.explain(path, fileSize, null)
-                .map(IOException.class::cast)
-                .orElseGet(() -> failure(extent, what, null));
+        return Requests.endOfFile(path, fileSize, () -> failure(extent, what, null));
     }
 
     /** Wraps a failure of one extent with the file and extent in the message. */

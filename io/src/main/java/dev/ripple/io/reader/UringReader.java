@@ -2,7 +2,6 @@ package dev.ripple.io.reader;
 
 import dev.ripple.io.Extent;
 import dev.ripple.io.ExtentReadException;
-import dev.ripple.io.FileShrankException;
 import dev.ripple.io.ReadStats;
 import dev.ripple.io.concurrent.PerThread;
 import dev.ripple.io.nativeio.Errno;
@@ -515,9 +514,10 @@ public final class UringReader implements ExtentReader, InFlightGauge {
                 finish(p);
             } else if (res == 0) {
                 long got = done[p];
-                fail(FileShrankException.explain(path, fileSize, null)
-                        .map(IOException.class::cast)
-                        .orElseGet(() -> new ExtentReadException(
+                fail(Requests.endOfFile(
+                        path,
+                        fileSize,
+                        () -> new ExtentReadException(
                                 path, extent, 0, "end of file", got, "unexpected end of file (did the file shrink?)")));
             } else if (done[p] % DirectReader.ALIGNMENT != 0) {
                 fail(new ExtentReadException(
