@@ -371,7 +371,7 @@ abstract class ExtentReaderContractTest {
     }
     /**
      * A thread that is already interrupted gets an {@link InterruptedIOException} before any I/O,
-     * keeps its interrupt status, and the reader goes on serving everyone, that thread included
+     * for an empty request too, keeps its interrupt status, and the reader goes on serving everyone, that thread included
      * once it clears the status.
      */
     @ParameterizedTest(name = "queue depth {0}")
@@ -381,6 +381,7 @@ abstract class ExtentReaderContractTest {
                 List.of(new Extent(0, 70_000), new Extent(300_000, 5000), new Extent(FILE_SIZE - 99, 99));
         try (ExtentReader reader = open(PATTERN.path(), queueDepth)) {
             AtomicReference<Throwable> refused = new AtomicReference<>();
+            AtomicReference<Throwable> refusedEmpty = new AtomicReference<>();
             AtomicBoolean statusKept = new AtomicBoolean();
             Thread caller = Thread.ofPlatform().start(() -> {
                 Thread.currentThread().interrupt();
@@ -388,6 +389,11 @@ abstract class ExtentReaderContractTest {
                     reader.read(extents, targetsFor(extents));
                 } catch (Throwable t) {
                     refused.set(t);
+                }
+                try {
+                    reader.read(List.of(), List.of());
+                } catch (Throwable t) {
+                    refusedEmpty.set(t);
                 }
                 statusKept.set(Thread.interrupted());
                 try {
@@ -401,6 +407,10 @@ abstract class ExtentReaderContractTest {
             assertTrue(
                     refused.get().getMessage().contains("interrupted"),
                     refused.get().getMessage());
+            assertTrue(
+                    refusedEmpty.get() instanceof InterruptedIOException,
+                    seedMessage(
+                            "an empty request is refused too (a wrapping reader relies on it): " + refusedEmpty.get()));
             assertTrue(statusKept.get(), seedMessage("the interrupt status is kept"));
             assertReads(reader, extents, "another thread's read after the interrupted one");
         }
