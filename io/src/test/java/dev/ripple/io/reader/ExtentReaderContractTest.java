@@ -10,6 +10,8 @@ import dev.ripple.io.Extent;
 import dev.ripple.io.ExtentBeyondEndOfFileException;
 import dev.ripple.io.FileShrankException;
 import dev.ripple.io.PatternFile;
+import dev.ripple.io.ReadPlan;
+import dev.ripple.io.ReadPlanner;
 import dev.ripple.io.ReadStats;
 import dev.ripple.io.TestFiles;
 import java.io.IOException;
@@ -489,6 +491,19 @@ abstract class ExtentReaderContractTest {
                     e.getMessage().contains(copy.toString()) && e.getMessage().contains("shrank"), e.getMessage());
             assertEquals(FILE_SIZE, e.sizeWhenOpened());
             assertEquals(FILE_SIZE / 3, e.sizeNow());
+            // the same from a plan read on the caller, and from one read by the caller and a worker
+            Extent alsoBeyond = new Extent(FILE_SIZE - 5000, 5000);
+            ReadPlan one = ReadPlanner.fixedGap(0).plan(List.of(beyond));
+            assertThrows(
+                    FileShrankException.class,
+                    () -> reader.read(one, arena.allocate(one.bytesRead())),
+                    "a plan of one read");
+            ReadPlan two = ReadPlanner.fixedGap(0).plan(List.of(beyond, alsoBeyond));
+            assertEquals(2, two.operations());
+            assertThrows(
+                    FileShrankException.class,
+                    () -> reader.read(two, arena.allocate(two.bytesRead())),
+                    "a plan of two reads, in parallel");
             Extent within = new Extent(4096, 8192);
             MemorySegment target = arena.allocate(within.length());
             reader.read(within, target);
