@@ -11,6 +11,8 @@ import java.lang.foreign.Arena;
 import java.lang.foreign.FunctionDescriptor;
 import java.lang.foreign.MemorySegment;
 import java.lang.invoke.MethodHandle;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -61,8 +63,7 @@ final class NativeFile implements FileSource {
     static NativeFile open(Calls calls, Path path, boolean direct) throws IOException {
         int fd = calls.open(path, direct);
         if (fd < 0) {
-            throw new IOException(
-                    path + ": open" + (direct ? " with O_DIRECT" : "") + " failed: " + Errno.describe(-fd));
+            throw openFailure(path, direct, -fd);
         }
         long size = calls.size(fd);
         if (size < 0) {
@@ -70,6 +71,19 @@ final class NativeFile implements FileSource {
             throw new IOException(path + ": its size could not be read: " + Errno.describe((int) -size));
         }
         return new NativeFile(calls, path, fd, size);
+    }
+
+    /**
+     * A failed open as NIO would report it, so callers tell a missing file or a refused permission
+     * from other failures by type whichever way the file was opened; the message names the errno.
+     */
+    static IOException openFailure(Path path, boolean direct, int errno) {
+        String reason = "open" + (direct ? " with O_DIRECT" : "") + " failed: " + Errno.describe(errno);
+        return switch (errno) {
+            case Errno.ENOENT -> new NoSuchFileException(path.toString(), null, reason);
+            case Errno.EACCES, Errno.EPERM -> new AccessDeniedException(path.toString(), null, reason);
+            default -> new IOException(path + ": " + reason);
+        };
     }
 
     @Override

@@ -157,10 +157,10 @@ public final class UringReader implements ExtentReader, InFlightGauge {
             throw new IllegalArgumentException(path + ": queue depth must be in 1..4096, got " + queueDepth);
         }
         // The same refusals as the thread-pool direct reader: memory-backed file systems, no O_DIRECT.
-        DirectReader.openDirect(path).close();
+        DirectReader.refuseMemoryBacked(path);
         int fd = sys.openDirect(path);
         if (fd < 0) {
-            throw new IOException(path + ": open with O_DIRECT failed: " + Errno.describe(-fd));
+            throw DirectReader.refusal(path, NativeFile.openFailure(path, true, -fd));
         }
         try {
             long size = Files.size(path);

@@ -21,6 +21,7 @@ import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
@@ -362,6 +363,18 @@ abstract class ExtentReaderContractTest {
             assertSame(ReadStats.EMPTY, reader.read(List.of(), List.of()));
             assertThrows(ExtentBeyondEndOfFileException.class, () -> reader.read(new Extent(0, 1), arena.allocate(1)));
         }
+    }
+
+    /**
+     * A missing file is a {@link NoSuchFileException} naming it, whether the reader opened it with
+     * libc's {@code open} or as a {@code FileChannel} (the fallback), and never a direct-I/O refusal:
+     * callers such as the CLI tell "no such file" by the type.
+     */
+    @Test
+    void aMissingFileIsNoSuchFileExceptionNamingIt() {
+        Path missing = PATTERN.dir().resolve("missing-" + getClass().getSimpleName() + ".bin");
+        NoSuchFileException e = assertThrows(NoSuchFileException.class, () -> open(missing, 2));
+        assertTrue(e.getMessage().contains(missing.toString()), e.getMessage());
     }
 
     @Test

@@ -8,12 +8,15 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.ripple.io.TestFiles;
+import dev.ripple.io.nativeio.Errno;
 import dev.ripple.io.nativeio.Libc;
 import java.io.IOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.nio.channels.FileChannel;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.Arrays;
@@ -44,7 +47,7 @@ class NativeFileTest {
     @Test
     void onLinuxTheReadersReadThroughNativePreadAndAnInterruptDoesNotCloseIt() throws IOException {
         assumeTrue(System.getProperty("os.name").startsWith("Linux"));
-        try (FileSource source = FileSource.open(file, FileChannel.open(file, StandardOpenOption.READ), false);
+        try (FileSource source = FileSource.open(file, false);
                 Arena arena = Arena.ofConfined()) {
             assertInstanceOf(NativeFile.class, source, source.mechanism());
             assertEquals(bytes.length, source.sizeAtOpen());
@@ -71,8 +74,13 @@ class NativeFileTest {
     void aFailedOpenNamesTheFileAndTheErrno() {
         NativeFile.Calls calls = NativeFile.Calls.get().orElse(null);
         assumeTrue(calls != null);
-        IOException e = assertThrows(IOException.class, () -> NativeFile.open(calls, dir.resolve("missing"), false));
+        IOException e =
+                assertThrows(NoSuchFileException.class, () -> NativeFile.open(calls, dir.resolve("missing"), false));
         assertTrue(e.getMessage().contains("missing") && e.getMessage().contains("ENOENT"), e.getMessage());
+        assertInstanceOf(AccessDeniedException.class, NativeFile.openFailure(file, false, Errno.EACCES));
+        IOException other = NativeFile.openFailure(file, true, Errno.EINVAL);
+        assertTrue(
+                other.getMessage().contains("O_DIRECT") && other.getMessage().contains("EINVAL"), other.getMessage());
     }
 
     @Test
