@@ -46,7 +46,7 @@ class NativeFileTest {
 
     @Test
     void onLinuxTheReadersReadThroughNativePreadAndAnInterruptDoesNotCloseIt() throws IOException {
-        assumeTrue(System.getProperty("os.name").startsWith("Linux"));
+        assumeTrue(NativeFile.Calls.get().isPresent(), "native calls unavailable or disabled here");
         try (FileSource source = FileSource.open(file, false);
                 Arena arena = Arena.ofConfined()) {
             assertInstanceOf(NativeFile.class, source, source.mechanism());
@@ -68,6 +68,25 @@ class NativeFileTest {
             assertEquals(300, source.read(MemorySegment.ofArray(heap), 1000), "a heap target is read through a bounce");
             assertArrayEquals(Arrays.copyOfRange(bytes, 1000, 1300), heap);
         }
+    }
+
+    /**
+     * Where native calls are unavailable (run with {@code -Dripple.nativeio.disabled=true}) the file
+     * is opened once, as a {@code FileChannel}, with the same failures as the native open.
+     */
+    @Test
+    void withoutNativeCallsTheReadersReadThroughAFileChannel() throws IOException {
+        assumeTrue(NativeFile.Calls.get().isEmpty(), "native calls are bound here");
+        try (FileSource source = FileSource.open(file, false);
+                Arena arena = Arena.ofConfined()) {
+            assertInstanceOf(ChannelFile.class, source, source.mechanism());
+            assertEquals(bytes.length, source.sizeAtOpen());
+            MemorySegment dst = arena.allocate(bytes.length);
+            assertEquals(bytes.length, source.read(dst, 0));
+            assertArrayEquals(bytes, dst.toArray(ValueLayout.JAVA_BYTE));
+        }
+        assertThrows(NoSuchFileException.class, () -> FileSource.open(dir.resolve("missing"), false));
+        assertThrows(NoSuchFileException.class, () -> FileSource.open(dir.resolve("missing"), true));
     }
 
     @Test
