@@ -17,8 +17,9 @@ import java.util.Optional;
  * The system calls an io_uring needs, as the one package-private choke point of the io_uring
  * reader: {@code io_uring_setup}, {@code io_uring_enter} and {@code io_uring_register} through
  * libc's {@code syscall(2)} (no liburing, nothing to compile), plus {@code mmap}, {@code munmap},
- * and {@link Libc}'s {@code open} with {@code O_DIRECT} and {@code close}. Every call returns what the kernel returned,
- * or minus the error number, so callers never see a Java exception for an operating-system error.
+ * and {@link Libc}'s {@code open} with {@code O_DIRECT} and {@code close}. Every call returns what
+ * the kernel returned, or minus the error number, so callers never see a Java exception for an
+ * operating-system error.
  *
  * <p>{@link #get()} binds the calls once (holder idiom) and then probes the kernel by setting up a
  * two-entry ring: it is empty — with the reason in {@link #unavailableReason()}, logged once at
