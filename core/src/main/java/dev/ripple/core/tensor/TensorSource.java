@@ -1,6 +1,7 @@
 package dev.ripple.core.tensor;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.util.Arrays;
 import java.util.Optional;
 
@@ -24,6 +25,16 @@ public interface TensorSource {
      */
     default Optional<IOException> explainFault(InternalError fault) {
         return Optional.empty();
+    }
+
+    /**
+     * What a forward pass over this source throws for {@code fault}: an {@link UncheckedIOException}
+     * whose cause is {@link #explainFault}'s exception, naming the file; {@code fault} itself, thrown
+     * here, when there is no explanation. For the models' catch around a whole step or pass: the JVM
+     * raises the error at the next safepoint poll, which may be past the access that faulted.
+     */
+    default UncheckedIOException uncheckedFault(InternalError fault) {
+        return new UncheckedIOException(explainFault(fault).orElseThrow(() -> fault));
     }
 
     /**

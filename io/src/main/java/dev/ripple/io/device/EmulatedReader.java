@@ -6,7 +6,6 @@ import dev.ripple.io.concurrent.PerThread;
 import dev.ripple.io.reader.ExtentReader;
 import dev.ripple.io.reader.ReaderFactory;
 import java.io.IOException;
-import java.io.InterruptedIOException;
 import java.lang.foreign.MemorySegment;
 import java.nio.file.Path;
 import java.util.List;
@@ -213,11 +212,10 @@ public final class EmulatedReader implements ExtentReader {
         if (k == 0) {
             return inner.read(extents, targets);
         }
-        if (Thread.currentThread().isInterrupted()) {
-            // refused before the device is booked: the inner reader would refuse it too, after the
-            // device's time had been given to a read that never happened and others had waited for it
-            throw new InterruptedIOException("read refused: the calling thread is interrupted");
-        }
+        // The inner reader's refusals (an interrupted caller, a closed reader), had on an empty request
+        // before the device is booked: refused after, the device's time would go to a read that never
+        // happened, and other callers would wait for it.
+        inner.read(List.of(), List.of());
         long[] bytes = new long[k];
         for (int i = 0; i < k; i++) {
             bytes[i] = extents.get(i).length();

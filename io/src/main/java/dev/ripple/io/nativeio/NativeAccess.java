@@ -8,21 +8,15 @@ import java.io.IOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.FunctionDescriptor;
 import java.lang.foreign.Linker;
-import java.lang.foreign.MemoryLayout;
 import java.lang.foreign.MemorySegment;
-import java.lang.foreign.StructLayout;
-import java.lang.foreign.SymbolLookup;
 import java.lang.invoke.MethodHandle;
-import java.lang.invoke.VarHandle;
 import java.nio.file.Path;
-import java.util.Locale;
-import java.util.NoSuchElementException;
 import java.util.Optional;
 
 /**
- * The one place in Ripple that calls into libc: {@code madvise}, {@code posix_fadvise} and the
- * {@code open}/{@code fdatasync}/{@code close} needed to get a descriptor for the latter, bound once
- * through the FFM {@link Linker}.
+ * The advisory libc calls: {@code madvise}, {@code posix_fadvise} (with the {@code fdatasync} that
+ * must precede an eviction), {@code prctl(PR_SET_TIMERSLACK)} and {@code clock_gettime}, bound once
+ * through {@link Libc}.
  *
  * <p>Obtained as an {@link Optional} (the Lucene {@code NativeAccess} idiom): empty on anything but
  * Linux, when a symbol is missing, when native access is not enabled for this module
@@ -37,47 +31,34 @@ import java.util.Optional;
  */
 public final class NativeAccess {
 
-    /** System property that turns native calls off (for tests and for platforms that misbehave). */
-    public static final String DISABLED_PROPERTY = "ripple.nativeio.disabled";
-
     private static final System.Logger LOG = System.getLogger(NativeAccess.class.getName());
-    private static final int O_RDONLY = 0;
-    private static final int O_CLOEXEC = 0x80000; // 02000000 octal, Linux generic
     private static final long PAGE = 4096;
     private static final int PR_SET_TIMERSLACK = 29;
     private static final int CLOCK_PROCESS_CPUTIME_ID = 2;
 
-    private static final StructLayout CAPTURE_LAYOUT = Linker.Option.captureStateLayout();
-    private static final VarHandle ERRNO = CAPTURE_LAYOUT.varHandle(MemoryLayout.PathElement.groupElement("errno"));
-
+    private final Libc libc;
     private final MethodHandle madvise;
     private final MethodHandle posixFadvise;
-    private final MethodHandle open;
     private final MethodHandle fdatasync;
-    private final MethodHandle close;
     private final MethodHandle prctl;
     private final MethodHandle clockGettime;
 
-    private NativeAccess(
-            MethodHandle madvise,
-            MethodHandle posixFadvise,
-            MethodHandle open,
-            MethodHandle fdatasync,
-            MethodHandle close,
-            MethodHandle prctl,
-            MethodHandle clockGettime) {
-        this.madvise = madvise;
-        this.posixFadvise = posixFadvise;
-        this.open = open;
-        this.fdatasync = fdatasync;
-        this.close = close;
-        this.prctl = prctl;
-        this.clockGettime = clockGettime;
+    private NativeAccess(Libc libc) {
+        this.libc = libc;
+        this.madvise = libc.errnoCall("madvise", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_LONG, JAVA_INT));
+        // posix_fadvise returns the error number instead of setting errno
+        this.posixFadvise =
+                libc.call("posix_fadvise", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_LONG, JAVA_LONG, JAVA_INT));
+        this.fdatasync = libc.errnoCall("fdatasync", FunctionDescriptor.of(JAVA_INT, JAVA_INT));
+        this.prctl = libc.call(
+                "prctl",
+                FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG),
+                Linker.Option.firstVariadicArg(1));
+        this.clockGettime = libc.call("clock_gettime", FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS));
     }
 
     private static final class Holder {
-        static final Optional<NativeAccess> INSTANCE =
-                bind(System.getProperty("os.name", ""), !Boolean.getBoolean(DISABLED_PROPERTY));
+        static final Optional<NativeAccess> INSTANCE = bind(Libc.Platform.current());
     }
 
     /** The bound native calls, or empty when they are unavailable (reason logged once). */
@@ -85,61 +66,13 @@ public final class NativeAccess {
         return Holder.INSTANCE;
     }
 
-    /** Binds for the given OS name; package-private so tests can exercise the unavailable path. */
-    @SuppressWarnings("restricted") // the one place Ripple binds native code; see the class comment
-    static Optional<NativeAccess> bind(String osName, boolean enabled) {
-        if (!enabled) {
-            LOG.log(
-                    System.Logger.Level.INFO,
-                    "Native I/O hints disabled by -D" + DISABLED_PROPERTY
-                            + "=true: madvise/posix_fadvise are no-ops and page-cache eviction is unavailable");
-            return Optional.empty();
-        }
-        if (!osName.toLowerCase(Locale.ROOT).startsWith("linux")) {
-            LOG.log(
-                    System.Logger.Level.INFO,
-                    "Native I/O hints are implemented for Linux only (os.name=" + osName
-                            + "): madvise/posix_fadvise are no-ops and page-cache eviction is unavailable");
-            return Optional.empty();
-        }
-        try {
-            Linker linker = Linker.nativeLinker();
-            SymbolLookup libc = linker.defaultLookup();
-            Linker.Option errno = Linker.Option.captureCallState("errno");
-            MethodHandle madvise = linker.downcallHandle(
-                    find(libc, "madvise"), FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_LONG, JAVA_INT), errno);
-            MethodHandle fadvise = linker.downcallHandle(
-                    find(libc, "posix_fadvise"),
-                    FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_LONG, JAVA_LONG, JAVA_INT));
-            MethodHandle open = linker.downcallHandle(
-                    find(libc, "open"),
-                    FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT),
-                    errno,
-                    Linker.Option.firstVariadicArg(2));
-            MethodHandle fdatasync =
-                    linker.downcallHandle(find(libc, "fdatasync"), FunctionDescriptor.of(JAVA_INT, JAVA_INT), errno);
-            MethodHandle close =
-                    linker.downcallHandle(find(libc, "close"), FunctionDescriptor.of(JAVA_INT, JAVA_INT), errno);
-            MethodHandle prctl = linker.downcallHandle(
-                    find(libc, "prctl"),
-                    FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG),
-                    Linker.Option.firstVariadicArg(1));
-            MethodHandle clockGettime = linker.downcallHandle(
-                    find(libc, "clock_gettime"), FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS));
-            return Optional.of(new NativeAccess(madvise, fadvise, open, fdatasync, close, prctl, clockGettime));
-        } catch (RuntimeException | LinkageError e) {
-            // IllegalCallerException when native access is not enabled; NoSuchElementException for a
-            // missing symbol; UnsupportedOperationException on an unsupported ABI.
-            LOG.log(
-                    System.Logger.Level.INFO,
-                    "Native I/O hints unavailable (" + e
-                            + "); run with --enable-native-access=ALL-UNNAMED on Linux to enable madvise/posix_fadvise");
-            return Optional.empty();
-        }
-    }
-
-    private static MemorySegment find(SymbolLookup lookup, String name) {
-        return lookup.find(name).orElseThrow(() -> new NoSuchElementException("libc symbol " + name));
+    /** Binds for {@code platform}; package-private so tests can exercise the unavailable path. */
+    static Optional<NativeAccess> bind(Libc.Platform platform) {
+        return Libc.bind(platform, NativeAccess::new)
+                .logged(
+                        LOG,
+                        "Native I/O hints",
+                        "madvise/posix_fadvise are no-ops and page-cache eviction is unavailable");
     }
 
     /**
@@ -154,12 +87,12 @@ public final class NativeAccess {
         }
         long start = segment.address() & ~(PAGE - 1);
         long length = segment.address() + segment.byteSize() - start;
-        try (Arena arena = Arena.ofConfined()) {
-            MemorySegment state = arena.allocate(CAPTURE_LAYOUT);
+        MemorySegment state = Libc.errnoState();
+        try {
             int rc = (int) madvise.invokeExact(state, MemorySegment.ofAddress(start), length, advice.linuxValue());
             if (rc != 0) {
                 throw new IOException("madvise(" + advice + ") on " + length + " bytes at 0x" + Long.toHexString(start)
-                        + " failed: " + Errno.describe((int) ERRNO.get(state, 0L)));
+                        + " failed: " + Errno.describe(Libc.errno(state)));
             }
         } catch (IOException | RuntimeException | Error e) {
             throw e;
@@ -245,26 +178,22 @@ public final class NativeAccess {
     }
 
     private void withDescriptor(Path file, boolean sync, FdAction action) throws IOException {
-        try (Arena arena = Arena.ofConfined()) {
-            MemorySegment state = arena.allocate(CAPTURE_LAYOUT);
-            MemorySegment cPath = arena.allocateFrom(file.toAbsolutePath().toString());
-            int fd = (int) open.invokeExact(state, cPath, O_RDONLY | O_CLOEXEC, 0);
-            if (fd < 0) {
-                throw new IOException(
-                        file + ": open for posix_fadvise failed: " + Errno.describe((int) ERRNO.get(state, 0L)));
+        int fd = libc.openReadOnly(file, false);
+        if (fd < 0) {
+            throw new IOException(file + ": open for posix_fadvise failed: " + Errno.describe(-fd));
+        }
+        try {
+            MemorySegment state = Libc.errnoState();
+            if (sync && (int) fdatasync.invokeExact(state, fd) != 0) {
+                throw new IOException(file + ": fdatasync failed: " + Errno.describe(Libc.errno(state)));
             }
-            try {
-                if (sync && (int) fdatasync.invokeExact(state, fd) != 0) {
-                    throw new IOException(file + ": fdatasync failed: " + Errno.describe((int) ERRNO.get(state, 0L)));
-                }
-                action.run(fd);
-            } finally {
-                int ignored = (int) close.invokeExact(state, fd);
-            }
+            action.run(fd);
         } catch (IOException | RuntimeException | Error e) {
             throw e;
         } catch (Throwable t) {
             throw new IllegalStateException(file + ": native call failed", t);
+        } finally {
+            libc.close(fd);
         }
     }
 }

@@ -66,8 +66,8 @@ public final class PageCache {
     static Eviction attempt(Optional<NativeAccess> access, Path file) throws IOException {
         if (access.isEmpty()) {
             return Eviction.not(
-                    Boolean.getBoolean(NativeAccess.DISABLED_PROPERTY)
-                            ? "native I/O disabled by -D" + NativeAccess.DISABLED_PROPERTY + "=true"
+                    Boolean.getBoolean(Libc.DISABLED_PROPERTY)
+                            ? "native I/O disabled by -D" + Libc.DISABLED_PROPERTY + "=true"
                             : "native I/O unavailable here (Linux with --enable-native-access only; reason logged)");
         }
         Optional<String> memory = memoryBackedFileSystem(file);

@@ -1,7 +1,6 @@
 package dev.ripple.io.reader;
 
 import dev.ripple.io.Extent;
-import dev.ripple.io.FileShrankException;
 import dev.ripple.io.PlannedReads;
 import dev.ripple.io.ReadStats;
 import java.io.IOException;
@@ -100,25 +99,7 @@ abstract class BaseExtentReader implements ExtentReader, InFlightGauge {
     }
 
     @Override
-    public final ReadStats read(List<Extent> extents, List<MemorySegment> targets) throws IOException {
-        try {
-            return readList(extents, targets);
-        } catch (InternalError fault) {
-            throw explained(fault);
-        }
-    }
-
-    /**
-     * What to throw for an {@link InternalError} out of a request: the JVM's report of a fault on
-     * a mapped page ({@link MmapReader}), a {@link FileShrankException} when the file shrank while
-     * open, else the error itself. Caught around the whole request, not the copy: in compiled code
-     * the JVM raises it at the next safepoint poll, which may be past the copy's own method.
-     */
-    private FileShrankException explained(InternalError fault) {
-        return FileShrankException.explain(path, fileSize, fault).orElseThrow(() -> fault);
-    }
-
-    private ReadStats readList(List<Extent> extents, List<MemorySegment> targets) throws IOException {
+    public ReadStats read(List<Extent> extents, List<MemorySegment> targets) throws IOException {
         ensureOpen();
         validate(extents, targets);
         int count = extents.size();
@@ -150,19 +131,11 @@ abstract class BaseExtentReader implements ExtentReader, InFlightGauge {
      * decode step makes such a request per layer and token.
      */
     @Override
-    public final ReadStats read(PlannedReads plan, MemorySegment buffer) throws IOException {
+    public ReadStats read(PlannedReads plan, MemorySegment buffer) throws IOException {
         int count = plan.operations();
         if (workers != null && count > 1) {
             return ExtentReader.super.read(plan, buffer);
         }
-        try {
-            return readOnCaller(plan, buffer, count);
-        } catch (InternalError fault) {
-            throw explained(fault);
-        }
-    }
-
-    private ReadStats readOnCaller(PlannedReads plan, MemorySegment buffer, int count) throws IOException {
         ensureOpen();
         Requests.validatePlan(path, fileSize, plan, buffer);
         if (count == 0) {
@@ -203,8 +176,9 @@ abstract class BaseExtentReader implements ExtentReader, InFlightGauge {
             total.operations += mine.operations;
             total.bytesRead += mine.bytesRead;
         } catch (IOException | RuntimeException | Error e) {
-            // an Error too: a fault on a mapped file that shrank is an InternalError, which read()
-            // turns into a recoverable FileShrankException, so the helpers must be waited for here
+            // an Error too: a fault on a mapped file that shrank is an InternalError, which
+            // MmapReader turns into a recoverable FileShrankException, so the helpers must be
+            // waited for here
             failed.set(true);
             failure = e;
         }
@@ -318,13 +292,11 @@ abstract class BaseExtentReader implements ExtentReader, InFlightGauge {
     }
 
     /**
-     * The file ended before {@code extent} did: a {@link FileShrankException} when the file is
-     * shorter now than when the reader was opened, else {@link #failure} with {@code what}.
+     * The file ended before {@code extent} did: {@link Requests#endOfFile}, else {@link #failure}
+     * with {@code what}.
      */
     final IOException endOfFile(Extent extent, String what) {
-        return FileShrankException.explain(path, fileSize, null)
-                .map(IOException.class::cast)
-                .orElseGet(() -> failure(extent, what, null));
+        return Requests.endOfFile(path, fileSize, () -> failure(extent, what, null));
     }
 
     /** Wraps a failure of one extent with the file and extent in the message. */

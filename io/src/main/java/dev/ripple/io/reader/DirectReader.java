@@ -67,7 +67,7 @@ public final class DirectReader extends BaseExtentReader {
      * @throws DirectIoUnsupportedException if the file system refuses O_DIRECT
      */
     public static DirectReader open(Path path, int queueDepth) throws IOException {
-        FileSource file = FileSource.open(path, openDirect(path), true);
+        FileSource file = FileSource.open(path, true);
         try {
             return new DirectReader(path, file, queueDepth);
         } catch (RuntimeException e) {
@@ -84,30 +84,47 @@ public final class DirectReader extends BaseExtentReader {
      *         refuses O_DIRECT
      */
     public static FileChannel openDirect(Path path) throws IOException {
+        refuseMemoryBacked(path);
+        try {
+            return FileChannel.open(path, StandardOpenOption.READ, ExtendedOpenOption.DIRECT);
+        } catch (UnsupportedOperationException | IOException e) {
+            throw refusal(path, e);
+        }
+    }
+
+    /**
+     * Refuses a file on a memory-backed file system: Linux 6.6+ accepts O_DIRECT on tmpfs, but the
+     * data still lives in DRAM, and a "direct" measurement there would report memory speed as device
+     * speed.
+     */
+    static void refuseMemoryBacked(Path path) throws DirectIoUnsupportedException {
         String memoryBacked = PageCache.memoryBackedFileSystem(path).orElse(null);
         if (memoryBacked != null) {
-            // Linux 6.6+ accepts O_DIRECT on tmpfs, but the data still lives in DRAM: a "direct"
-            // measurement there would report memory speed as device speed.
             throw new DirectIoUnsupportedException(
                     path,
                     memoryBacked,
                     new IOException("memory-backed file system: O_DIRECT would not reach a storage device"));
         }
-        try {
-            return FileChannel.open(path, StandardOpenOption.READ, ExtendedOpenOption.DIRECT);
-        } catch (UnsupportedOperationException | IOException e) {
-            // Distinguish "no such file / no permission" (rethrown as is) from "file fine, O_DIRECT refused".
-            if (!Files.isRegularFile(path) || !Files.isReadable(path)) {
-                throw e instanceof IOException io ? io : new IOException(path + ": cannot be opened for reading", e);
-            }
-            String type;
-            try {
-                type = Files.getFileStore(path).type();
-            } catch (IOException storeFailure) {
-                type = "unknown type";
-            }
-            throw new DirectIoUnsupportedException(path, type, e);
+    }
+
+    /**
+     * What to throw for {@code failure} of an O_DIRECT open of {@code path}: the failure itself when
+     * the file is missing or unreadable, else a {@link DirectIoUnsupportedException} naming the file
+     * system (the file is fine, O_DIRECT was refused).
+     */
+    static IOException refusal(Path path, Exception failure) {
+        if (!Files.isRegularFile(path) || !Files.isReadable(path)) {
+            return failure instanceof IOException io
+                    ? io
+                    : new IOException(path + ": cannot be opened for reading", failure);
         }
+        String type;
+        try {
+            type = Files.getFileStore(path).type();
+        } catch (IOException storeFailure) {
+            type = "unknown type";
+        }
+        return new DirectIoUnsupportedException(path, type, failure);
     }
 
     @Override

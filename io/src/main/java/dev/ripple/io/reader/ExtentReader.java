@@ -41,7 +41,8 @@ import java.util.function.IntConsumer;
  * not race with reads in progress.
  *
  * <p><b>Interrupts.</b> A request from a thread whose interrupt status is set throws
- * {@link java.io.InterruptedIOException} before any I/O and keeps the status; a request in
+ * {@link java.io.InterruptedIOException} before any I/O and keeps the status — an empty request
+ * too, so a reader that wraps another can have it refuse before doing anything of its own; a request in
  * progress when its thread is interrupted either completes or (a parallel request, which waits for
  * its in-flight reads, since they write into the caller's memory) throws the same. Either way the
  * reader stays usable by every thread: no reader reads through an interruptible

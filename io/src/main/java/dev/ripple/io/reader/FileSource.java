@@ -5,6 +5,8 @@ import java.io.IOException;
 import java.lang.foreign.MemorySegment;
 import java.nio.channels.FileChannel;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.Optional;
 
 /**
  * The open file the positional and direct readers issue {@code pread(2)} on, shared by all their
@@ -34,14 +36,17 @@ sealed interface FileSource extends Closeable permits NativeFile, ChannelFile {
     String mechanism();
 
     /**
-     * Opens {@code path} through {@link NativeFile} where native calls are bound, else keeps
-     * {@code channel}. {@code channel} has been opened with the same options (it is what tells a
-     * missing file from a refused {@code O_DIRECT}) and gives the size when it is kept; it is closed
-     * when the native file replaces it (which takes the size of its own descriptor), and on failure.
+     * Opens {@code path} once, read-only ({@code O_DIRECT} if {@code direct}): through
+     * {@link NativeFile} where native calls are bound, else as a {@link FileChannel}. Either way a
+     * missing file is a {@link java.nio.file.NoSuchFileException}, and with {@code direct} a file
+     * system that refuses {@code O_DIRECT}, or is memory-backed, a
+     * {@link DirectIoUnsupportedException}.
      */
-    static FileSource open(Path path, FileChannel channel, boolean direct) throws IOException {
-        var calls = NativeFile.Calls.get();
+    static FileSource open(Path path, boolean direct) throws IOException {
+        Optional<NativeFile.Calls> calls = NativeFile.Calls.get();
         if (calls.isEmpty()) {
+            FileChannel channel =
+                    direct ? DirectReader.openDirect(path) : FileChannel.open(path, StandardOpenOption.READ);
             try {
                 return new ChannelFile(channel, channel.size());
             } catch (IOException | RuntimeException e) {
@@ -49,8 +54,14 @@ sealed interface FileSource extends Closeable permits NativeFile, ChannelFile {
                 throw e;
             }
         }
-        try (channel) {
-            return NativeFile.open(calls.get(), path, direct);
+        if (!direct) {
+            return NativeFile.open(calls.get(), path, false);
+        }
+        DirectReader.refuseMemoryBacked(path);
+        try {
+            return NativeFile.open(calls.get(), path, true);
+        } catch (IOException e) {
+            throw DirectReader.refusal(path, e);
         }
     }
 }

@@ -1,6 +1,9 @@
 package dev.ripple.io.reader;
 
 import dev.ripple.io.Extent;
+import dev.ripple.io.FileShrankException;
+import dev.ripple.io.PlannedReads;
+import dev.ripple.io.ReadStats;
 import dev.ripple.io.nativeio.Advice;
 import dev.ripple.io.nativeio.NativeAccess;
 import java.io.IOException;
@@ -9,6 +12,7 @@ import java.lang.foreign.MemorySegment;
 import java.nio.channels.FileChannel;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -93,12 +97,41 @@ public final class MmapReader extends BaseExtentReader {
     }
 
     @Override
+    public ReadStats read(List<Extent> extents, List<MemorySegment> targets) throws IOException {
+        try {
+            return super.read(extents, targets);
+        } catch (InternalError fault) {
+            throw shrank(fault);
+        }
+    }
+
+    @Override
+    public ReadStats read(PlannedReads plan, MemorySegment buffer) throws IOException {
+        try {
+            return super.read(plan, buffer);
+        } catch (InternalError fault) {
+            throw shrank(fault);
+        }
+    }
+
+    /**
+     * What to throw for an {@link InternalError} out of a request: the JVM's report of a fault on a
+     * page of the mapping, which is a {@link FileShrankException} when the file shrank while open,
+     * else the error itself. Only this reader touches mapped pages, so only it can meet one. Caught
+     * around the whole request, not the copy: in compiled code the JVM raises it at the next
+     * safepoint poll, which may be past the copy's own method.
+     */
+    private FileShrankException shrank(InternalError fault) {
+        return FileShrankException.explain(path(), fileSize(), fault).orElseThrow(() -> fault);
+    }
+
+    @Override
     void readOne(Extent extent, MemorySegment target, Tally tally) throws IOException {
         try {
             MemorySegment.copy(mapping, extent.offset(), target, 0, extent.length());
         } catch (IllegalStateException | IndexOutOfBoundsException e) {
             throw failure(extent, "copy out of the mapping failed", e);
-        } // an InternalError from a vanished page (the file shrank) is explained by the base class's read
+        } // an InternalError from a vanished page (the file shrank) is explained around the request: shrank()
         tally.operations++;
         tally.bytesRead += extent.length();
     }

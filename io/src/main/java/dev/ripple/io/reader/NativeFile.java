@@ -5,18 +5,16 @@ import static java.lang.foreign.ValueLayout.JAVA_INT;
 import static java.lang.foreign.ValueLayout.JAVA_LONG;
 
 import dev.ripple.io.nativeio.Errno;
-import dev.ripple.io.nativeio.NativeAccess;
+import dev.ripple.io.nativeio.Libc;
 import java.io.IOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.FunctionDescriptor;
-import java.lang.foreign.Linker;
 import java.lang.foreign.MemorySegment;
-import java.lang.foreign.SymbolLookup;
 import java.lang.invoke.MethodHandle;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.util.Locale;
 import java.util.Optional;
-import java.util.OptionalInt;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
 
@@ -63,10 +61,9 @@ final class NativeFile implements FileSource {
      * {@code path} between the two would give one file's size and another's bytes.
      */
     static NativeFile open(Calls calls, Path path, boolean direct) throws IOException {
-        int fd = calls.open(path.toAbsolutePath().toString(), direct);
+        int fd = calls.open(path, direct);
         if (fd < 0) {
-            throw new IOException(
-                    path + ": open" + (direct ? " with O_DIRECT" : "") + " failed: " + Errno.describe(-fd));
+            throw openFailure(path, direct, -fd);
         }
         long size = calls.size(fd);
         if (size < 0) {
@@ -74,6 +71,19 @@ final class NativeFile implements FileSource {
             throw new IOException(path + ": its size could not be read: " + Errno.describe((int) -size));
         }
         return new NativeFile(calls, path, fd, size);
+    }
+
+    /**
+     * A failed open as NIO would report it, so callers tell a missing file or a refused permission
+     * from other failures by type whichever way the file was opened; the message names the errno.
+     */
+    static IOException openFailure(Path path, boolean direct, int errno) {
+        String reason = "open" + (direct ? " with O_DIRECT" : "") + " failed: " + Errno.describe(errno);
+        return switch (errno) {
+            case Errno.ENOENT -> new NoSuchFileException(path.toString(), null, reason);
+            case Errno.EACCES, Errno.EPERM -> new AccessDeniedException(path.toString(), null, reason);
+            default -> new IOException(path + ": " + reason);
+        };
     }
 
     @Override
@@ -143,46 +153,29 @@ final class NativeFile implements FileSource {
         }
     }
 
-    /** {@code O_DIRECT} on Linux for {@code osArch}, which differs between x86-64 and arm64; empty if unknown. */
-    static OptionalInt oDirectFlag(String osArch) {
-        return switch (osArch) {
-            case "amd64", "x86_64" -> OptionalInt.of(0x4000); // 040000 octal
-            case "aarch64", "arm64" -> OptionalInt.of(0x10000); // 0200000 octal
-            default -> OptionalInt.empty();
-        };
-    }
-
     /**
-     * {@code open}, {@code pread} and {@code close}, bound once (holder idiom). Empty where native
-     * calls are off ({@code -Dripple.nativeio.disabled=true}), not Linux on x86-64 or aarch64, or
-     * refused (no {@code --enable-native-access} where it is enforced); the reason is logged once
-     * at INFO, and the readers then use a {@code FileChannel}.
+     * {@code pread} and {@code lseek}, with {@link Libc}'s {@code open} and {@code close}, bound
+     * once (holder idiom). Empty where {@link Libc} refuses (native calls off with
+     * {@code -Dripple.nativeio.disabled=true}, not Linux on x86-64 or aarch64, no
+     * {@code --enable-native-access} where it is enforced); the reason is logged once at INFO, and
+     * the readers then use a {@code FileChannel}.
      */
     static final class Calls {
-        private static final int O_RDONLY = 0;
-        private static final int O_CLOEXEC = 0x80000;
-
-        private final MethodHandle open;
-        private final MethodHandle pread;
-        private final MethodHandle close;
-        private final MethodHandle lseek;
-        private final int oDirect;
-
         private static final int SEEK_END = 2;
 
-        private Calls(MethodHandle open, MethodHandle pread, MethodHandle close, MethodHandle lseek, int oDirect) {
-            this.open = open;
-            this.pread = pread;
-            this.close = close;
-            this.lseek = lseek;
-            this.oDirect = oDirect;
+        private final Libc libc;
+        private final MethodHandle pread;
+        private final MethodHandle lseek;
+
+        private Calls(Libc libc) {
+            this.libc = libc;
+            this.pread =
+                    libc.errnoCall("pread", FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG, JAVA_LONG));
+            this.lseek = libc.errnoCall("lseek", FunctionDescriptor.of(JAVA_LONG, JAVA_INT, JAVA_LONG, JAVA_INT));
         }
 
         private static final class Holder {
-            static final Optional<Calls> INSTANCE = bind(
-                    System.getProperty("os.name", ""),
-                    System.getProperty("os.arch", ""),
-                    !Boolean.getBoolean(NativeAccess.DISABLED_PROPERTY));
+            static final Optional<Calls> INSTANCE = bind(Libc.Platform.current());
         }
 
         /** The bound calls, or empty (reason logged once). */
@@ -190,70 +183,26 @@ final class NativeFile implements FileSource {
             return Holder.INSTANCE;
         }
 
-        @SuppressWarnings("restricted") // the positional and direct readers' binding; see the class comment
-        static Optional<Calls> bind(String osName, String osArch, boolean enabled) {
-            String refused;
-            OptionalInt oDirect = oDirectFlag(osArch);
-            if (!enabled) {
-                refused = "disabled by -D" + NativeAccess.DISABLED_PROPERTY + "=true";
-            } else if (!osName.toLowerCase(Locale.ROOT).startsWith("linux") || oDirect.isEmpty()) {
-                refused = "implemented for Linux on x86-64 and aarch64 only (os.name=" + osName + ", os.arch=" + osArch
-                        + ")";
-            } else {
-                try {
-                    Linker linker = Linker.nativeLinker();
-                    SymbolLookup libc = linker.defaultLookup();
-                    Linker.Option errno = ErrnoCapture.OPTION;
-                    MethodHandle open = linker.downcallHandle(
-                            ErrnoCapture.find(libc, "open"),
-                            FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT),
-                            errno,
-                            Linker.Option.firstVariadicArg(2));
-                    MethodHandle pread = linker.downcallHandle(
-                            ErrnoCapture.find(libc, "pread"),
-                            FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG, JAVA_LONG),
-                            errno);
-                    MethodHandle close = linker.downcallHandle(
-                            ErrnoCapture.find(libc, "close"), FunctionDescriptor.of(JAVA_INT, JAVA_INT), errno);
-                    MethodHandle lseek = linker.downcallHandle(
-                            ErrnoCapture.find(libc, "lseek"),
-                            FunctionDescriptor.of(JAVA_LONG, JAVA_INT, JAVA_LONG, JAVA_INT),
-                            errno);
-                    return Optional.of(new Calls(open, pread, close, lseek, oDirect.getAsInt()));
-                } catch (RuntimeException | LinkageError e) {
-                    refused =
-                            "native calls could not be bound (" + e + "); run with --enable-native-access=ALL-UNNAMED";
-                }
-            }
-            System.getLogger(NativeFile.class.getName())
-                    .log(
-                            System.Logger.Level.INFO,
-                            "Native pread unavailable: " + refused
-                                    + "; the pread and direct readers use a FileChannel, which an interrupt of a"
-                                    + " reading thread closes for every thread");
-            return Optional.empty();
+        static Optional<Calls> bind(Libc.Platform platform) {
+            return Libc.bind(platform, Calls::new)
+                    .logged(
+                            System.getLogger(NativeFile.class.getName()),
+                            "Native pread",
+                            "the pread and direct readers use a FileChannel, which an interrupt of a reading"
+                                    + " thread closes for every thread");
         }
 
         /** {@code open(path, O_RDONLY|O_CLOEXEC[|O_DIRECT])}: a descriptor, or -errno. */
-        int open(String path, boolean direct) {
-            MemorySegment state = ErrnoCapture.state();
-            try (Arena arena = Arena.ofConfined()) {
-                int flags = O_RDONLY | O_CLOEXEC | (direct ? oDirect : 0);
-                int fd = (int) open.invokeExact(state, arena.allocateFrom(path), flags, 0);
-                return fd < 0 ? -ErrnoCapture.errno(state) : fd;
-            } catch (RuntimeException | Error e) {
-                throw e;
-            } catch (Throwable t) {
-                throw new IllegalStateException("open failed to run", t);
-            }
+        int open(Path path, boolean direct) {
+            return libc.openReadOnly(path, direct);
         }
 
         /** {@code pread(fd, dst, dst.byteSize(), position)}: bytes read, or -errno. */
         long pread(int fd, MemorySegment dst, long position) {
-            MemorySegment state = ErrnoCapture.state();
+            MemorySegment state = Libc.errnoState();
             try {
                 long n = (long) pread.invokeExact(state, fd, dst, dst.byteSize(), position);
-                return n < 0 ? -ErrnoCapture.errno(state) : n;
+                return n < 0 ? -Libc.errno(state) : n;
             } catch (RuntimeException | Error e) {
                 throw e;
             } catch (Throwable t) {
@@ -263,10 +212,10 @@ final class NativeFile implements FileSource {
 
         /** {@code lseek(fd, 0, SEEK_END)}: the size of the open file, or -errno. */
         long size(int fd) {
-            MemorySegment state = ErrnoCapture.state();
+            MemorySegment state = Libc.errnoState();
             try {
                 long end = (long) lseek.invokeExact(state, fd, 0L, SEEK_END);
-                return end < 0 ? -ErrnoCapture.errno(state) : end;
+                return end < 0 ? -Libc.errno(state) : end;
             } catch (RuntimeException | Error e) {
                 throw e;
             } catch (Throwable t) {
@@ -276,15 +225,7 @@ final class NativeFile implements FileSource {
 
         /** {@code close(fd)}: 0, or -errno. */
         int close(int fd) {
-            MemorySegment state = ErrnoCapture.state();
-            try {
-                int rc = (int) close.invokeExact(state, fd);
-                return rc < 0 ? -ErrnoCapture.errno(state) : rc;
-            } catch (RuntimeException | Error e) {
-                throw e;
-            } catch (Throwable t) {
-                throw new IllegalStateException("close failed to run", t);
-            }
+            return libc.close(fd);
         }
     }
 }

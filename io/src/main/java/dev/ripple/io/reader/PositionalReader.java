@@ -3,9 +3,7 @@ package dev.ripple.io.reader;
 import dev.ripple.io.Extent;
 import java.io.IOException;
 import java.lang.foreign.MemorySegment;
-import java.nio.channels.FileChannel;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 
 /**
  * Reads extents with positional reads ({@code pread(2)}) through the page cache.
@@ -39,7 +37,7 @@ public final class PositionalReader extends BaseExtentReader {
 
     /** Opens {@code path} for reading with up to {@code queueDepth} reads in flight per request. */
     public static PositionalReader open(Path path, int queueDepth) throws IOException {
-        FileSource file = FileSource.open(path, FileChannel.open(path, StandardOpenOption.READ), false);
+        FileSource file = FileSource.open(path, false);
         try {
             return new PositionalReader(path, file, queueDepth);
         } catch (RuntimeException e) {

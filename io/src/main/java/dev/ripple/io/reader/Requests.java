@@ -2,14 +2,19 @@ package dev.ripple.io.reader;
 
 import dev.ripple.io.Extent;
 import dev.ripple.io.ExtentBeyondEndOfFileException;
+import dev.ripple.io.FileShrankException;
 import dev.ripple.io.PlannedReads;
 import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.lang.foreign.MemorySegment;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.function.Supplier;
 
-/** The checks every reader makes on a request before it issues any I/O. */
+/**
+ * The checks every reader makes on a request before it issues any I/O, and the failure every
+ * reader reports when the file ends before a read does.
+ */
 final class Requests {
     private Requests() {}
 
@@ -23,6 +28,17 @@ final class Requests {
             throw new InterruptedIOException(path + ": " + kind
                     + " read refused: the calling thread is interrupted (its interrupt status is kept)");
         }
+    }
+
+    /**
+     * The file ended before a read did: a {@link FileShrankException} when the file at {@code path}
+     * is shorter now than the {@code sizeAtOpen} the reader validated the request against, else
+     * {@code otherwise}'s exception, which names the read as its reader sees it.
+     */
+    static IOException endOfFile(Path path, long sizeAtOpen, Supplier<? extends IOException> otherwise) {
+        return FileShrankException.explain(path, sizeAtOpen, null)
+                .map(IOException.class::cast)
+                .orElseGet(otherwise);
     }
 
     /**

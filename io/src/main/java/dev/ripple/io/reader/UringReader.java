@@ -2,7 +2,6 @@ package dev.ripple.io.reader;
 
 import dev.ripple.io.Extent;
 import dev.ripple.io.ExtentReadException;
-import dev.ripple.io.FileShrankException;
 import dev.ripple.io.ReadStats;
 import dev.ripple.io.concurrent.PerThread;
 import dev.ripple.io.nativeio.Errno;
@@ -158,10 +157,10 @@ public final class UringReader implements ExtentReader, InFlightGauge {
             throw new IllegalArgumentException(path + ": queue depth must be in 1..4096, got " + queueDepth);
         }
         // The same refusals as the thread-pool direct reader: memory-backed file systems, no O_DIRECT.
-        DirectReader.openDirect(path).close();
-        int fd = sys.openDirect(path.toAbsolutePath().toString());
+        DirectReader.refuseMemoryBacked(path);
+        int fd = sys.openDirect(path);
         if (fd < 0) {
-            throw new IOException(path + ": open with O_DIRECT failed: " + Errno.describe(-fd));
+            throw DirectReader.refusal(path, NativeFile.openFailure(path, true, -fd));
         }
         try {
             long size = Files.size(path);
@@ -515,9 +514,10 @@ public final class UringReader implements ExtentReader, InFlightGauge {
                 finish(p);
             } else if (res == 0) {
                 long got = done[p];
-                fail(FileShrankException.explain(path, fileSize, null)
-                        .map(IOException.class::cast)
-                        .orElseGet(() -> new ExtentReadException(
+                fail(Requests.endOfFile(
+                        path,
+                        fileSize,
+                        () -> new ExtentReadException(
                                 path, extent, 0, "end of file", got, "unexpected end of file (did the file shrink?)")));
             } else if (done[p] % DirectReader.ALIGNMENT != 0) {
                 fail(new ExtentReadException(

@@ -1,30 +1,30 @@
 package dev.ripple.io.reader;
 
-import static java.lang.foreign.ValueLayout.ADDRESS;
 import static java.lang.foreign.ValueLayout.JAVA_INT;
 import static java.lang.foreign.ValueLayout.JAVA_LONG;
 
 import dev.ripple.io.nativeio.Errno;
+import dev.ripple.io.nativeio.Libc;
 import java.lang.foreign.Arena;
 import java.lang.foreign.FunctionDescriptor;
 import java.lang.foreign.Linker;
 import java.lang.foreign.MemorySegment;
-import java.lang.foreign.SymbolLookup;
 import java.lang.invoke.MethodHandle;
-import java.util.Locale;
+import java.nio.file.Path;
 import java.util.Optional;
-import java.util.OptionalInt;
 
 /**
  * The system calls an io_uring needs, as the one package-private choke point of the io_uring
  * reader: {@code io_uring_setup}, {@code io_uring_enter} and {@code io_uring_register} through
  * libc's {@code syscall(2)} (no liburing, nothing to compile), plus {@code mmap}, {@code munmap},
- * {@code open} with {@code O_DIRECT} and {@code close}. Every call returns what the kernel returned,
- * or minus the error number, so callers never see a Java exception for an operating-system error.
+ * and {@link Libc}'s {@code open} with {@code O_DIRECT} and {@code close}. Every call returns what
+ * the kernel returned, or minus the error number, so callers never see a Java exception for an
+ * operating-system error.
  *
  * <p>{@link #get()} binds the calls once (holder idiom) and then probes the kernel by setting up a
  * two-entry ring: it is empty — with the reason in {@link #unavailableReason()}, logged once at
- * INFO — on anything but Linux on x86-64 or aarch64, without {@code --enable-native-access}, with
+ * INFO — where {@link Libc} refuses (not Linux on x86-64 or aarch64, no
+ * {@code --enable-native-access}, {@code -Dripple.nativeio.disabled=true}), with
  * {@code -Dripple.iouring.disabled=true}, on kernels older than 5.6 ({@code IORING_OP_READ}), and
  * where the kernel or a seccomp filter refuses io_uring (Android's app sandbox,
  * {@code kernel.io_uring_disabled}, containers' default profiles).
@@ -50,72 +50,53 @@ interface UringSyscalls {
     int munmap(long address, long length);
 
     /** {@code open(path, O_RDONLY|O_DIRECT|O_CLOEXEC)}: a descriptor, or -errno. */
-    int openDirect(String path);
+    int openDirect(Path path);
 
     /** {@code close(fd)}: 0 or -errno. */
     int close(int fd);
 
     /** The bound calls if io_uring works on this machine, else empty (see {@link #unavailableReason()}). */
     static Optional<UringSyscalls> get() {
-        return Holder.INSTANCE.syscalls;
+        return Holder.INSTANCE.calls();
     }
 
     /** Why io_uring is unavailable, or empty when it is available. */
     static Optional<String> unavailableReason() {
-        return Optional.ofNullable(Holder.INSTANCE.reason);
+        return Optional.ofNullable(Holder.INSTANCE.refusal());
     }
 
-    /** The outcome of binding and probing: the calls or the reason they cannot be used. */
-    record Binding(Optional<UringSyscalls> syscalls, String reason) {}
-
     final class Holder {
-        private static final System.Logger LOG = System.getLogger(UringSyscalls.class.getName());
-        static final Binding INSTANCE = log(bind(
-                System.getProperty("os.name", ""),
-                System.getProperty("os.arch", ""),
-                !Boolean.getBoolean(DISABLED_PROPERTY)));
+        static final Libc.Bound<UringSyscalls> INSTANCE =
+                log(bind(Libc.Platform.current(), !Boolean.getBoolean(DISABLED_PROPERTY)));
 
         private Holder() {}
 
-        private static Binding log(Binding b) {
-            if (b.reason() != null) {
-                LOG.log(
-                        System.Logger.Level.INFO,
-                        "io_uring unavailable: " + b.reason()
-                                + "; the io_uring reader falls back to the thread-pool direct reader");
-            }
+        private static Libc.Bound<UringSyscalls> log(Libc.Bound<UringSyscalls> b) {
+            b.logged(
+                    System.getLogger(UringSyscalls.class.getName()),
+                    "io_uring",
+                    "the io_uring reader falls back to the thread-pool direct reader");
             return b;
         }
     }
 
     /**
-     * Binds for the given platform and probes the kernel; package-private so tests exercise every
-     * refusal (another OS, disabled, a kernel or sandbox that refuses the ring).
+     * Binds for {@code platform} and probes the kernel; package-private so tests exercise every
+     * refusal (another OS, native calls or io_uring disabled, a kernel or sandbox that refuses the
+     * ring).
+     *
+     * @param enabled false when io_uring alone is turned off ({@value #DISABLED_PROPERTY})
      */
-    static Binding bind(String osName, String osArch, boolean enabled) {
+    static Libc.Bound<UringSyscalls> bind(Libc.Platform platform, boolean enabled) {
         if (!enabled) {
-            return new Binding(Optional.empty(), "disabled by -D" + DISABLED_PROPERTY + "=true");
+            return Libc.Bound.refused("disabled by -D" + DISABLED_PROPERTY + "=true");
         }
-        if (!osName.toLowerCase(Locale.ROOT).startsWith("linux")) {
-            return new Binding(Optional.empty(), "io_uring is Linux only (os.name=" + osName + ")");
-        }
-        OptionalInt oDirect = NativeFile.oDirectFlag(osArch);
-        if (oDirect.isEmpty()) {
-            return new Binding(Optional.empty(), "no O_DIRECT value known for os.arch=" + osArch);
-        }
-        UringSyscalls calls;
-        try {
-            calls = Ffm.bind(oDirect.getAsInt());
-        } catch (RuntimeException | LinkageError e) {
-            return new Binding(
-                    Optional.empty(),
-                    "native calls could not be bound (" + e + "); run with --enable-native-access=ALL-UNNAMED");
-        }
-        return probe(calls);
+        Libc.Bound<UringSyscalls> bound = Libc.bind(platform, Ffm::new);
+        return bound.calls().map(UringSyscalls::probe).orElse(bound);
     }
 
     /** Sets up and closes a two-entry ring: empty with the reason when the kernel refuses or is too old. */
-    static Binding probe(UringSyscalls calls) {
+    static Libc.Bound<UringSyscalls> probe(UringSyscalls calls) {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment params = arena.allocate(Ring.PARAMS_BYTES, 8);
             int fd = calls.setup(2, params);
@@ -127,17 +108,15 @@ interface UringSyscalls {
                                 + " or kernel.io_uring_disabled)";
                     default -> "io_uring_setup failed: " + Errno.describe(-fd);
                 };
-                return new Binding(Optional.empty(), why);
+                return Libc.Bound.refused(why);
             }
             int features = params.get(JAVA_INT, Ring.PARAMS_FEATURES);
             calls.close(fd);
             if ((features & Ring.REQUIRED_FEATURES) != Ring.REQUIRED_FEATURES) {
-                return new Binding(
-                        Optional.empty(),
-                        "kernel too old for the io_uring reader (features 0x" + Integer.toHexString(features)
-                                + "; Linux 5.6 or newer is needed for IORING_OP_READ)");
+                return Libc.Bound.refused("kernel too old for the io_uring reader (features 0x"
+                        + Integer.toHexString(features) + "; Linux 5.6 or newer is needed for IORING_OP_READ)");
             }
-            return new Binding(Optional.of(calls), null);
+            return Libc.Bound.of(calls);
         }
     }
 
@@ -148,63 +127,31 @@ interface UringSyscalls {
         private static final long SYS_IO_URING_REGISTER = 427;
         private static final int PROT_READ_WRITE = 0x1 | 0x2;
         private static final int MAP_SHARED_POPULATE = 0x01 | 0x8000;
-        private static final int O_CLOEXEC = 0x80000;
 
+        private final Libc libc;
         private final MethodHandle syscall;
         private final MethodHandle mmap;
         private final MethodHandle munmap;
-        private final MethodHandle open;
-        private final MethodHandle close;
-        private final int oDirect;
 
-        private Ffm(
-                MethodHandle syscall,
-                MethodHandle mmap,
-                MethodHandle munmap,
-                MethodHandle open,
-                MethodHandle close,
-                int oDirect) {
-            this.syscall = syscall;
-            this.mmap = mmap;
-            this.munmap = munmap;
-            this.open = open;
-            this.close = close;
-            this.oDirect = oDirect;
-        }
-
-        @SuppressWarnings("restricted") // the io_uring reader's one binding; see the interface's comment
-        static Ffm bind(int oDirect) {
-            Linker linker = Linker.nativeLinker();
-            SymbolLookup libc = linker.defaultLookup();
-            Linker.Option errno = ErrnoCapture.OPTION;
+        private Ffm(Libc libc) {
+            this.libc = libc;
             // long syscall(long number, ...): the six arguments passed as longs, as the kernel reads them
-            MethodHandle syscall = linker.downcallHandle(
-                    ErrnoCapture.find(libc, "syscall"),
+            this.syscall = libc.errnoCall(
+                    "syscall",
                     FunctionDescriptor.of(
                             JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG),
-                    errno,
                     Linker.Option.firstVariadicArg(1));
-            MethodHandle mmap = linker.downcallHandle(
-                    ErrnoCapture.find(libc, "mmap"),
-                    FunctionDescriptor.of(JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_INT, JAVA_INT, JAVA_INT, JAVA_LONG),
-                    errno);
-            MethodHandle munmap = linker.downcallHandle(
-                    ErrnoCapture.find(libc, "munmap"), FunctionDescriptor.of(JAVA_INT, JAVA_LONG, JAVA_LONG), errno);
-            MethodHandle open = linker.downcallHandle(
-                    ErrnoCapture.find(libc, "open"),
-                    FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT),
-                    errno,
-                    Linker.Option.firstVariadicArg(2));
-            MethodHandle close = linker.downcallHandle(
-                    ErrnoCapture.find(libc, "close"), FunctionDescriptor.of(JAVA_INT, JAVA_INT), errno);
-            return new Ffm(syscall, mmap, munmap, open, close, oDirect);
+            this.mmap = libc.errnoCall(
+                    "mmap",
+                    FunctionDescriptor.of(JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_INT, JAVA_INT, JAVA_INT, JAVA_LONG));
+            this.munmap = libc.errnoCall("munmap", FunctionDescriptor.of(JAVA_INT, JAVA_LONG, JAVA_LONG));
         }
 
         private long sys(long number, long a, long b, long c, long d, long e, long f) {
-            MemorySegment state = ErrnoCapture.state();
+            MemorySegment state = Libc.errnoState();
             try {
                 long rc = (long) syscall.invokeExact(state, number, a, b, c, d, e, f);
-                return rc == -1 ? -ErrnoCapture.errno(state) : rc;
+                return rc == -1 ? -Libc.errno(state) : rc;
             } catch (RuntimeException | Error t) {
                 throw t;
             } catch (Throwable t) {
@@ -239,17 +186,13 @@ interface UringSyscalls {
         }
 
         @Override
-        public int openDirect(String path) {
-            return (int) call("open", state -> {
-                try (Arena arena = Arena.ofConfined()) {
-                    return (int) open.invokeExact(state, arena.allocateFrom(path), oDirect | O_CLOEXEC, 0);
-                }
-            });
+        public int openDirect(Path path) {
+            return libc.openReadOnly(path, true);
         }
 
         @Override
         public int close(int fd) {
-            return (int) call("close", state -> (int) close.invokeExact(state, fd));
+            return libc.close(fd);
         }
 
         /** A downcall that captures errno into {@code state}. */
@@ -263,10 +206,10 @@ interface UringSyscalls {
          * (the hot {@link #sys} does the same without the lambda's allocation).
          */
         private static long call(String name, Downcall downcall) {
-            MemorySegment state = ErrnoCapture.state();
+            MemorySegment state = Libc.errnoState();
             try {
                 long rc = downcall.invoke(state);
-                return rc == -1 ? -ErrnoCapture.errno(state) : rc;
+                return rc == -1 ? -Libc.errno(state) : rc;
             } catch (RuntimeException | Error t) {
                 throw t;
             } catch (Throwable t) {

@@ -16,6 +16,7 @@ import dev.ripple.io.reader.ExtentReader;
 import dev.ripple.io.reader.ReaderFactory;
 import dev.ripple.io.reader.ReaderKind;
 import java.io.IOException;
+import java.io.InterruptedIOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.nio.file.Files;
@@ -363,6 +364,35 @@ class EmulatedReaderTest {
                 clock.now += 10 * d;
                 assertEquals(r < 3 ? 0 : d, timed(clock, reader, read, null), 1, "request " + r + " after it");
             }
+        }
+    }
+
+    /**
+     * An interrupted caller is refused, by the real reader's own check, before the device is booked:
+     * booked, the device's time would go to a read that never happened and the next request would
+     * queue behind it.
+     */
+    @Test
+    void anInterruptedCallerIsRefusedBeforeTheDeviceIsBooked() throws IOException {
+        DeviceProfile ufs = UfsPresets.ufs40();
+        List<Extent> read = List.of(new Extent(0, 4096));
+        long d = Math.round(ufs.costMicros(4096, 1) * 1000);
+        SimulatedClock clock = new SimulatedClock();
+        try (EmulatedReader reader = simulated(ufs, 1, clock)) {
+            Thread.currentThread().interrupt();
+            try {
+                InterruptedIOException e =
+                        assertThrows(InterruptedIOException.class, () -> timed(clock, reader, read, null));
+                assertTrue(
+                        e.getMessage().contains(PATTERN.path().toString())
+                                && e.getMessage().contains("interrupted"),
+                        e.getMessage());
+                assertTrue(Thread.currentThread().isInterrupted(), "the interrupt status is kept");
+            } finally {
+                Thread.interrupted();
+            }
+            assertEquals(d, timed(clock, reader, read, null), 1, "the next request has the device to itself");
+            assertEquals(1, reader.emulationStats().requests());
         }
     }
 

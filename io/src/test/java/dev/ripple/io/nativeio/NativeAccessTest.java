@@ -18,8 +18,10 @@ import org.junit.jupiter.api.Test;
 
 class NativeAccessTest {
 
+    /** Linux, with native calls not turned off ({@code -Dripple.nativeio.disabled=true}): they must bind. */
     static boolean linux() {
-        return System.getProperty("os.name").startsWith("Linux");
+        return System.getProperty("os.name").startsWith("Linux")
+                && Libc.Platform.current().enabled();
     }
 
     @Test
@@ -86,8 +88,9 @@ class NativeAccessTest {
 
     @Test
     void unavailablePathIsANoOp() throws IOException {
-        assertTrue(NativeAccess.bind("Windows 11", true).isEmpty());
-        assertTrue(NativeAccess.bind("Linux", false).isEmpty());
+        assertTrue(NativeAccess.bind(new Libc.Platform("Windows 11", "amd64", true))
+                .isEmpty());
+        assertTrue(NativeAccess.bind(new Libc.Platform("Linux", "amd64", false)).isEmpty());
         Path nowhere = Path.of("target", "does-not-exist.bin");
         assertFalse(PageCache.evict(Optional.empty(), nowhere), "no native access: evict says it did nothing");
     }

@@ -11,6 +11,7 @@ import dev.ripple.io.PatternFile;
 import dev.ripple.io.ReadStats;
 import dev.ripple.io.TestFiles;
 import dev.ripple.io.nativeio.Advice;
+import dev.ripple.io.nativeio.NativeAccess;
 import java.io.IOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
@@ -96,7 +97,7 @@ class DirectReaderAlignmentTest {
 
     @Test
     void mmapReaderAppliesRandomAdviceOnLinux() throws IOException {
-        assumeTrue(System.getProperty("os.name").startsWith("Linux"));
+        assumeTrue(NativeAccess.get().isPresent(), "native calls unavailable or disabled here");
         try (MmapReader reader = MmapReader.open(PATTERN.path(), 1)) {
             assertEquals(Advice.RANDOM, reader.advice());
             assertTrue(reader.adviceApplied(), reader.describe());

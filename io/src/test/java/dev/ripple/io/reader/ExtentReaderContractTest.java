@@ -10,6 +10,8 @@ import dev.ripple.io.Extent;
 import dev.ripple.io.ExtentBeyondEndOfFileException;
 import dev.ripple.io.FileShrankException;
 import dev.ripple.io.PatternFile;
+import dev.ripple.io.ReadPlan;
+import dev.ripple.io.ReadPlanner;
 import dev.ripple.io.ReadStats;
 import dev.ripple.io.TestFiles;
 import java.io.IOException;
@@ -19,6 +21,7 @@ import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
@@ -362,6 +365,18 @@ abstract class ExtentReaderContractTest {
         }
     }
 
+    /**
+     * A missing file is a {@link NoSuchFileException} naming it, whether the reader opened it with
+     * libc's {@code open} or as a {@code FileChannel} (the fallback), and never a direct-I/O refusal:
+     * callers such as the CLI tell "no such file" by the type.
+     */
+    @Test
+    void aMissingFileIsNoSuchFileExceptionNamingIt() {
+        Path missing = PATTERN.dir().resolve("missing-" + getClass().getSimpleName() + ".bin");
+        NoSuchFileException e = assertThrows(NoSuchFileException.class, () -> open(missing, 2));
+        assertTrue(e.getMessage().contains(missing.toString()), e.getMessage());
+    }
+
     @Test
     void describeNamesTheFile() throws IOException {
         try (ExtentReader reader = open(PATTERN.path(), 3)) {
@@ -371,7 +386,7 @@ abstract class ExtentReaderContractTest {
     }
     /**
      * A thread that is already interrupted gets an {@link InterruptedIOException} before any I/O,
-     * keeps its interrupt status, and the reader goes on serving everyone, that thread included
+     * for an empty request too, keeps its interrupt status, and the reader goes on serving everyone, that thread included
      * once it clears the status.
      */
     @ParameterizedTest(name = "queue depth {0}")
@@ -381,6 +396,7 @@ abstract class ExtentReaderContractTest {
                 List.of(new Extent(0, 70_000), new Extent(300_000, 5000), new Extent(FILE_SIZE - 99, 99));
         try (ExtentReader reader = open(PATTERN.path(), queueDepth)) {
             AtomicReference<Throwable> refused = new AtomicReference<>();
+            AtomicReference<Throwable> refusedEmpty = new AtomicReference<>();
             AtomicBoolean statusKept = new AtomicBoolean();
             Thread caller = Thread.ofPlatform().start(() -> {
                 Thread.currentThread().interrupt();
@@ -388,6 +404,11 @@ abstract class ExtentReaderContractTest {
                     reader.read(extents, targetsFor(extents));
                 } catch (Throwable t) {
                     refused.set(t);
+                }
+                try {
+                    reader.read(List.of(), List.of());
+                } catch (Throwable t) {
+                    refusedEmpty.set(t);
                 }
                 statusKept.set(Thread.interrupted());
                 try {
@@ -401,6 +422,10 @@ abstract class ExtentReaderContractTest {
             assertTrue(
                     refused.get().getMessage().contains("interrupted"),
                     refused.get().getMessage());
+            assertTrue(
+                    refusedEmpty.get() instanceof InterruptedIOException,
+                    seedMessage(
+                            "an empty request is refused too (a wrapping reader relies on it): " + refusedEmpty.get()));
             assertTrue(statusKept.get(), seedMessage("the interrupt status is kept"));
             assertReads(reader, extents, "another thread's read after the interrupted one");
         }
@@ -479,6 +504,19 @@ abstract class ExtentReaderContractTest {
                     e.getMessage().contains(copy.toString()) && e.getMessage().contains("shrank"), e.getMessage());
             assertEquals(FILE_SIZE, e.sizeWhenOpened());
             assertEquals(FILE_SIZE / 3, e.sizeNow());
+            // the same from a plan read on the caller, and from one read by the caller and a worker
+            Extent alsoBeyond = new Extent(FILE_SIZE - 5000, 5000);
+            ReadPlan one = ReadPlanner.fixedGap(0).plan(List.of(beyond));
+            assertThrows(
+                    FileShrankException.class,
+                    () -> reader.read(one, arena.allocate(one.bytesRead())),
+                    "a plan of one read");
+            ReadPlan two = ReadPlanner.fixedGap(0).plan(List.of(beyond, alsoBeyond));
+            assertEquals(2, two.operations());
+            assertThrows(
+                    FileShrankException.class,
+                    () -> reader.read(two, arena.allocate(two.bytesRead())),
+                    "a plan of two reads, in parallel");
             Extent within = new Extent(4096, 8192);
             MemorySegment target = arena.allocate(within.length());
             reader.read(within, target);

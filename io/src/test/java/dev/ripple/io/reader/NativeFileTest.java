@@ -8,11 +8,15 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.ripple.io.TestFiles;
+import dev.ripple.io.nativeio.Errno;
+import dev.ripple.io.nativeio.Libc;
 import java.io.IOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.nio.channels.FileChannel;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.Arrays;
@@ -42,8 +46,8 @@ class NativeFileTest {
 
     @Test
     void onLinuxTheReadersReadThroughNativePreadAndAnInterruptDoesNotCloseIt() throws IOException {
-        assumeTrue(System.getProperty("os.name").startsWith("Linux"));
-        try (FileSource source = FileSource.open(file, FileChannel.open(file, StandardOpenOption.READ), false);
+        assumeTrue(NativeFile.Calls.get().isPresent(), "native calls unavailable or disabled here");
+        try (FileSource source = FileSource.open(file, false);
                 Arena arena = Arena.ofConfined()) {
             assertInstanceOf(NativeFile.class, source, source.mechanism());
             assertEquals(bytes.length, source.sizeAtOpen());
@@ -66,21 +70,46 @@ class NativeFileTest {
         }
     }
 
+    /**
+     * Where native calls are unavailable (run with {@code -Dripple.nativeio.disabled=true}) the file
+     * is opened once, as a {@code FileChannel}, with the same failures as the native open.
+     */
+    @Test
+    void withoutNativeCallsTheReadersReadThroughAFileChannel() throws IOException {
+        assumeTrue(NativeFile.Calls.get().isEmpty(), "native calls are bound here");
+        try (FileSource source = FileSource.open(file, false);
+                Arena arena = Arena.ofConfined()) {
+            assertInstanceOf(ChannelFile.class, source, source.mechanism());
+            assertEquals(bytes.length, source.sizeAtOpen());
+            MemorySegment dst = arena.allocate(bytes.length);
+            assertEquals(bytes.length, source.read(dst, 0));
+            assertArrayEquals(bytes, dst.toArray(ValueLayout.JAVA_BYTE));
+        }
+        assertThrows(NoSuchFileException.class, () -> FileSource.open(dir.resolve("missing"), false));
+        assertThrows(NoSuchFileException.class, () -> FileSource.open(dir.resolve("missing"), true));
+    }
+
     @Test
     void aFailedOpenNamesTheFileAndTheErrno() {
         NativeFile.Calls calls = NativeFile.Calls.get().orElse(null);
         assumeTrue(calls != null);
-        IOException e = assertThrows(IOException.class, () -> NativeFile.open(calls, dir.resolve("missing"), false));
+        IOException e =
+                assertThrows(NoSuchFileException.class, () -> NativeFile.open(calls, dir.resolve("missing"), false));
         assertTrue(e.getMessage().contains("missing") && e.getMessage().contains("ENOENT"), e.getMessage());
+        assertInstanceOf(AccessDeniedException.class, NativeFile.openFailure(file, false, Errno.EACCES));
+        IOException other = NativeFile.openFailure(file, true, Errno.EINVAL);
+        assertTrue(
+                other.getMessage().contains("O_DIRECT") && other.getMessage().contains("EINVAL"), other.getMessage());
     }
 
     @Test
     void unavailableWhereItIsNotImplementedOrDisabled() {
-        assertTrue(NativeFile.Calls.bind("Mac OS X", "aarch64", true).isEmpty());
-        assertTrue(NativeFile.Calls.bind("Linux", "riscv64", true).isEmpty());
-        assertTrue(NativeFile.Calls.bind("Linux", "amd64", false).isEmpty());
-        assertEquals(0x4000, NativeFile.oDirectFlag("amd64").getAsInt());
-        assertEquals(0x10000, NativeFile.oDirectFlag("aarch64").getAsInt());
+        assertTrue(NativeFile.Calls.bind(new Libc.Platform("Mac OS X", "aarch64", true))
+                .isEmpty());
+        assertTrue(NativeFile.Calls.bind(new Libc.Platform("Linux", "riscv64", true))
+                .isEmpty());
+        assertTrue(NativeFile.Calls.bind(new Libc.Platform("Linux", "amd64", false))
+                .isEmpty());
     }
     /**
      * Reads racing a close get the file's bytes or an exception saying it is closed, never the

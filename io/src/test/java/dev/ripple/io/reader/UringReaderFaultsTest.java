@@ -13,10 +13,12 @@ import dev.ripple.io.PatternFile;
 import dev.ripple.io.ReadStats;
 import dev.ripple.io.TestFiles;
 import dev.ripple.io.nativeio.Errno;
+import dev.ripple.io.nativeio.Libc;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -295,13 +297,24 @@ class UringReaderFaultsTest {
 
     @Test
     void refusalsGiveAReasonAndTheReaderKindFallsBackToDirect() throws IOException {
-        assertTrue(UringSyscalls.bind("Mac OS X", "aarch64", true).reason().contains("Linux only"));
-        assertTrue(UringSyscalls.bind("Linux", "amd64", false).reason().contains(UringSyscalls.DISABLED_PROPERTY));
-        assertTrue(UringSyscalls.bind("Linux", "s390x", true).reason().contains("os.arch"));
+        assertTrue(UringSyscalls.bind(new Libc.Platform("Mac OS X", "aarch64", true), true)
+                .refusal()
+                .contains("Linux only"));
+        assertTrue(UringSyscalls.bind(new Libc.Platform("Linux", "amd64", true), false)
+                .refusal()
+                .contains(UringSyscalls.DISABLED_PROPERTY));
+        assertTrue(
+                UringSyscalls.bind(new Libc.Platform("Linux", "amd64", false), true)
+                        .refusal()
+                        .contains(Libc.DISABLED_PROPERTY),
+                "turning native calls off turns io_uring off too");
+        assertTrue(UringSyscalls.bind(new Libc.Platform("Linux", "s390x", true), true)
+                .refusal()
+                .contains("os.arch"));
         UringSyscalls real = UringSyscalls.get().orElseThrow();
-        assertTrue(UringSyscalls.probe(refusing(real, -Errno.EPERM)).reason().contains("seccomp"));
-        assertTrue(UringSyscalls.probe(refusing(real, -Errno.ENOSYS)).reason().contains("ENOSYS"));
-        assertTrue(UringSyscalls.probe(real).syscalls().isPresent());
+        assertTrue(UringSyscalls.probe(refusing(real, -Errno.EPERM)).refusal().contains("seccomp"));
+        assertTrue(UringSyscalls.probe(refusing(real, -Errno.ENOSYS)).refusal().contains("ENOSYS"));
+        assertTrue(UringSyscalls.probe(real).calls().isPresent());
 
         try (ExtentReader fallback = ReaderKind.openUringOrDirect(PATTERN.path(), 4, Optional.empty())) {
             assertInstanceOf(DirectReader.class, fallback);
@@ -339,7 +352,7 @@ class UringReaderFaultsTest {
                 return real.munmap(address, length);
             }
 
-            public int openDirect(String path) {
+            public int openDirect(Path path) {
                 return real.openDirect(path);
             }
 

@@ -12,6 +12,7 @@ import java.io.IOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
@@ -228,7 +229,7 @@ class UringSubmissionTest {
         }
 
         @Override
-        public int openDirect(String path) {
+        public int openDirect(Path path) {
             return real.openDirect(path);
         }
 

@@ -11,7 +11,6 @@ import dev.ripple.core.tensor.Tensor;
 import dev.ripple.core.tensor.TensorSource;
 import dev.ripple.core.tensor.kernels.KernelProvider;
 import dev.ripple.core.tensor.kernels.Kernels;
-import java.io.UncheckedIOException;
 import java.lang.ref.Reference;
 import java.util.ArrayList;
 import java.util.List;
@@ -36,7 +35,7 @@ public final class EncoderModel {
     private static final int PARALLEL_ATTENTION_TOKENS = 8;
 
     private final BertConfig config;
-    /** Where the weights are mapped from: what explains a fault on their pages ({@link TensorSource#explainFault}). */
+    /** Where the weights are mapped from: what explains a fault on their pages ({@link TensorSource#uncheckedFault}). */
     private final TensorSource tensors;
 
     private final Tensor word;
@@ -117,7 +116,7 @@ public final class EncoderModel {
         } catch (InternalError fault) {
             // A fault on a mapped page, raised at a later safepoint poll, so caught around the whole
             // pass: when the file shrank while open, an exception naming it (FileShrankException).
-            throw new UncheckedIOException(tensors.explainFault(fault).orElseThrow(() -> fault));
+            throw tensors.uncheckedFault(fault);
         } finally {
             // This model, and through its FFN the runtime's mapping and reader, stays reachable
             // until the forward ends: the runtime's Cleaner must not free them under it.

@@ -19,7 +19,6 @@ import dev.ripple.core.tensor.TensorSource;
 import dev.ripple.core.tensor.ThreadScratch;
 import dev.ripple.core.tensor.kernels.KernelProvider;
 import dev.ripple.core.tensor.kernels.Kernels;
-import java.io.UncheckedIOException;
 import java.lang.ref.Reference;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -387,19 +386,11 @@ public final class DecoderModel {
             }
             logits(b.x[lastRow(count, chunk)], b, logits);
         } catch (InternalError fault) {
-            throw explained(fault);
+            // a fault on a page of the mapped weights (the file shrank while open): an exception
+            // naming the file rather than an Error no caller expects; the try costs nothing
+            throw tensors.uncheckedFault(fault);
         }
         return cost.build(count, System.nanoTime() - start);
-    }
-
-    /**
-     * What to throw for an {@link InternalError} out of a step: the JVM's report of a fault while
-     * touching mapped weights, which, when the file shrank while open, becomes an
-     * {@link UncheckedIOException} whose cause names the file ({@link dev.ripple.io.FileShrankException})
-     * rather than an {@link Error} no caller expects. The try around a whole step costs nothing.
-     */
-    private RuntimeException explained(InternalError fault) {
-        return tensors.explainFault(fault).map(UncheckedIOException::new).orElseThrow(() -> fault);
     }
 
     /** Row of the buffers that holds the last token of a run of {@code count} tokens in chunks. */
