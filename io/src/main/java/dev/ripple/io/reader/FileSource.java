@@ -43,7 +43,11 @@ sealed interface FileSource extends Closeable permits NativeFile, ChannelFile {
      * {@link DirectIoUnsupportedException}.
      */
     static FileSource open(Path path, boolean direct) throws IOException {
-        Optional<NativeFile.Calls> calls = NativeFile.Calls.get();
+        return open(path, direct, NativeFile.Calls.get());
+    }
+
+    /** As {@link #open(Path, boolean)} with the native calls given (empty: the {@code FileChannel} fallback). */
+    static FileSource open(Path path, boolean direct, Optional<NativeFile.Calls> calls) throws IOException {
         if (calls.isEmpty()) {
             FileChannel channel =
                     direct ? DirectReader.openDirect(path) : FileChannel.open(path, StandardOpenOption.READ);

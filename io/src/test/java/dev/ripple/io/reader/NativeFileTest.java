@@ -20,6 +20,7 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.Arrays;
+import java.util.Optional;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterEach;
@@ -71,13 +72,12 @@ class NativeFileTest {
     }
 
     /**
-     * Where native calls are unavailable (run with {@code -Dripple.nativeio.disabled=true}) the file
-     * is opened once, as a {@code FileChannel}, with the same failures as the native open.
+     * Where native calls are unavailable ({@code -Dripple.nativeio.disabled=true}, another OS) the
+     * file is opened once, as a {@code FileChannel}, with the same failures as the native open.
      */
     @Test
     void withoutNativeCallsTheReadersReadThroughAFileChannel() throws IOException {
-        assumeTrue(NativeFile.Calls.get().isEmpty(), "native calls are bound here");
-        try (FileSource source = FileSource.open(file, false);
+        try (FileSource source = FileSource.open(file, false, Optional.empty());
                 Arena arena = Arena.ofConfined()) {
             assertInstanceOf(ChannelFile.class, source, source.mechanism());
             assertEquals(bytes.length, source.sizeAtOpen());
@@ -85,8 +85,8 @@ class NativeFileTest {
             assertEquals(bytes.length, source.read(dst, 0));
             assertArrayEquals(bytes, dst.toArray(ValueLayout.JAVA_BYTE));
         }
-        assertThrows(NoSuchFileException.class, () -> FileSource.open(dir.resolve("missing"), false));
-        assertThrows(NoSuchFileException.class, () -> FileSource.open(dir.resolve("missing"), true));
+        assertThrows(NoSuchFileException.class, () -> FileSource.open(dir.resolve("missing"), false, Optional.empty()));
+        assertThrows(NoSuchFileException.class, () -> FileSource.open(dir.resolve("missing"), true, Optional.empty()));
     }
 
     @Test
