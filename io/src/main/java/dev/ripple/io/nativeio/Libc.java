@@ -2,6 +2,7 @@ package dev.ripple.io.nativeio;
 
 import static java.lang.foreign.ValueLayout.ADDRESS;
 import static java.lang.foreign.ValueLayout.JAVA_INT;
+import static java.lang.foreign.ValueLayout.JAVA_LONG;
 
 import dev.ripple.io.concurrent.PerThread;
 import java.lang.foreign.Arena;
@@ -105,6 +106,9 @@ public final class Libc {
     private final int oDirect;
     private final MethodHandle open;
     private final MethodHandle close;
+    private final MethodHandle lseek;
+
+    private static final int SEEK_END = 2;
 
     private Libc(int oDirect) {
         this.oDirect = oDirect;
@@ -113,6 +117,7 @@ public final class Libc {
                 FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT),
                 Linker.Option.firstVariadicArg(2));
         this.close = errnoCall("close", FunctionDescriptor.of(JAVA_INT, JAVA_INT));
+        this.lseek = errnoCall("lseek", FunctionDescriptor.of(JAVA_LONG, JAVA_INT, JAVA_LONG, JAVA_INT));
     }
 
     /**
@@ -208,6 +213,23 @@ public final class Libc {
             throw e;
         } catch (Throwable t) {
             throw new IllegalStateException("close failed to run", t);
+        }
+    }
+
+    /**
+     * {@code lseek(fd, 0, SEEK_END)}: the size of the open file, or -errno. A reader takes its size
+     * from its own descriptor, not from the path: a file renamed over the path between the open and
+     * a read of the size by path would give one file's size and another's bytes.
+     */
+    public long size(int fd) {
+        MemorySegment state = errnoState();
+        try {
+            long end = (long) lseek.invokeExact(state, fd, 0L, SEEK_END);
+            return end < 0 ? -errno(state) : end;
+        } catch (RuntimeException | Error e) {
+            throw e;
+        } catch (Throwable t) {
+            throw new IllegalStateException("lseek failed to run", t);
         }
     }
 }

@@ -161,17 +161,13 @@ final class NativeFile implements FileSource {
      * the readers then use a {@code FileChannel}.
      */
     static final class Calls {
-        private static final int SEEK_END = 2;
-
         private final Libc libc;
         private final MethodHandle pread;
-        private final MethodHandle lseek;
 
         private Calls(Libc libc) {
             this.libc = libc;
             this.pread =
                     libc.errnoCall("pread", FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG, JAVA_LONG));
-            this.lseek = libc.errnoCall("lseek", FunctionDescriptor.of(JAVA_LONG, JAVA_INT, JAVA_LONG, JAVA_INT));
         }
 
         private static final class Holder {
@@ -210,17 +206,9 @@ final class NativeFile implements FileSource {
             }
         }
 
-        /** {@code lseek(fd, 0, SEEK_END)}: the size of the open file, or -errno. */
+        /** {@code lseek(fd, 0, SEEK_END)}: the size of the open file, or -errno ({@link Libc#size}). */
         long size(int fd) {
-            MemorySegment state = Libc.errnoState();
-            try {
-                long end = (long) lseek.invokeExact(state, fd, 0L, SEEK_END);
-                return end < 0 ? -Libc.errno(state) : end;
-            } catch (RuntimeException | Error e) {
-                throw e;
-            } catch (Throwable t) {
-                throw new IllegalStateException("lseek failed to run", t);
-            }
+            return libc.size(fd);
         }
 
         /** {@code close(fd)}: 0, or -errno. */

@@ -9,7 +9,6 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.lang.foreign.MemorySegment;
 import java.lang.ref.Reference;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
@@ -163,7 +162,10 @@ public final class UringReader implements ExtentReader, InFlightGauge {
             throw DirectReader.refusal(path, NativeFile.openFailure(path, true, -fd));
         }
         try {
-            long size = Files.size(path);
+            long size = sys.size(fd); // the descriptor's own, as NativeFile takes it
+            if (size < 0) {
+                throw new IOException(path + ": its size could not be read: " + Errno.describe((int) -size));
+            }
             return new UringReader(path, size, queueDepth, sys, fd, faults);
         } catch (IOException | RuntimeException e) {
             sys.close(fd);

@@ -55,6 +55,9 @@ interface UringSyscalls {
     /** {@code close(fd)}: 0 or -errno. */
     int close(int fd);
 
+    /** {@code lseek(fd, 0, SEEK_END)}: the size of the open file, or -errno. */
+    long size(int fd);
+
     /** The bound calls if io_uring works on this machine, else empty (see {@link #unavailableReason()}). */
     static Optional<UringSyscalls> get() {
         return Holder.INSTANCE.calls();
@@ -193,6 +196,11 @@ interface UringSyscalls {
         @Override
         public int close(int fd) {
             return libc.close(fd);
+        }
+
+        @Override
+        public long size(int fd) {
+            return libc.size(fd);
         }
 
         /** A downcall that captures errno into {@code state}. */

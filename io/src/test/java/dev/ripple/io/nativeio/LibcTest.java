@@ -12,6 +12,7 @@ import dev.ripple.io.TestFiles;
 import java.lang.foreign.FunctionDescriptor;
 import java.lang.foreign.MemorySegment;
 import java.lang.invoke.MethodHandle;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicReference;
@@ -61,7 +62,11 @@ class LibcTest {
             Path file = TestFiles.write(dir.resolve("f.bin"), new byte[4096]);
             int fd = libc.openReadOnly(file, false);
             assertTrue(fd >= 0, "open: " + fd);
+            Files.move(dir.resolve("f.bin"), dir.resolve("renamed.bin"));
+            TestFiles.write(dir.resolve("f.bin"), new byte[100]);
+            assertEquals(4096, libc.size(fd), "the size of the file the descriptor holds, not of the path");
             assertEquals(0, libc.close(fd));
+            assertEquals(-Errno.EBADF, libc.size(fd));
             assertEquals(-Errno.EBADF, libc.close(fd), "closed already");
         } finally {
             TestFiles.deleteRecursively(dir);

@@ -359,6 +359,11 @@ class UringReaderFaultsTest {
             public int close(int fd) {
                 return real.close(fd);
             }
+
+            @Override
+            public long size(int fd) {
+                return real.size(fd);
+            }
         };
     }
 }

@@ -237,5 +237,10 @@ class UringSubmissionTest {
         public int close(int fd) {
             return real.close(fd);
         }
+
+        @Override
+        public long size(int fd) {
+            return real.size(fd);
+        }
     }
 }
