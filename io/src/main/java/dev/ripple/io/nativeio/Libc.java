@@ -28,8 +28,8 @@ import java.util.function.Function;
  * or aarch64 (the architectures whose flag values, {@code O_DIRECT} among them, this code knows),
  * not turned off with {@code -Dripple.nativeio.disabled=true}, native access granted — finds libc's
  * symbols, makes downcalls that capture {@code errno} into a buffer of the calling thread's, and
- * binds the {@code open} and {@code close} all three need, so each user declares only its own
- * functions.
+ * binds the {@code open}, {@code close} and {@code lseek} (a descriptor's size) the readers share,
+ * so each user declares only its own functions.
  *
  * <p>Each user binds separately ({@link #bind}), so that a symbol one of them lacks does not take
  * the others away, and logs the refusal once with what it means for its own callers.
