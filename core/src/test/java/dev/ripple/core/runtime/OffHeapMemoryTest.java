@@ -14,12 +14,12 @@ import dev.ripple.core.testing.StoredPredictors;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.EnumMap;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.EnumSource;
 
 /**
  * Off-heap memory measured by the JVM's native memory tracking, not by the cache's accounting:
@@ -116,22 +116,47 @@ class OffHeapMemoryTest {
     /**
      * A model with both stored predictors (the trained one copies its weights off-heap: 4 layers ×
      * (256 × 64 + 64 × 4096) floats, about 4.3 MB per open) and fill-in, opened, run and closed
-     * {@value #CYCLES} times in one JVM: each cycle leaves no more than {@value #CYCLE_SLACK_BYTES}
-     * bytes behind, the first and all of them together, so closing a model gives its off-heap
-     * memory back at once. A leak of the predictor's weights would be about 80 MB here; before the
-     * model freed them at close (they were left to the GC, which sees only a small heap object) the
-     * first cycle left 4.5 MB.
+     * {@value #CYCLES} times in one JVM per predictor: each cycle leaves no more than {@value
+     * #CYCLE_SLACK_BYTES} bytes behind, the first and all of them together, so closing a model gives
+     * its off-heap memory back at once. A leak of the predictor's weights would be about 80 MB here;
+     * before the model freed them at close (they were left to the GC, which sees only a small heap
+     * object) the first cycle left 4.5 MB. The two probes run side by side on one file, as the growth
+     * probes do: each measures its own JVM, so neither sees the other's memory.
      */
-    @ParameterizedTest
-    @EnumSource(
-            value = PredictorKind.class,
-            names = {"LOWRANK", "TRAINED"})
-    void reopeningAModelLeavesNoOffHeapMemoryBehind(PredictorKind predictor) throws Exception {
+    @Test
+    void reopeningAModelLeavesNoOffHeapMemoryBehind() throws Exception {
         Path model = dir.resolve("predictors.ripple");
         RippleContents c = RandomModels.model(6, 4, 256, 4096, Activation.RELU, false, DType.F16);
         StoredPredictors.withFillIn(StoredPredictors.withTrained(StoredPredictors.withLowRank(c, 7, 16), 8, 64), 9);
         RippleFileWriter.write(model, c);
-        ChildJvm probe = ChildJvm.start(
+        Map<PredictorKind, ChildJvm> probes = new EnumMap<>(PredictorKind.class);
+        Map<PredictorKind, long[]> results = new EnumMap<>(PredictorKind.class);
+        try {
+            for (PredictorKind predictor : List.of(PredictorKind.LOWRANK, PredictorKind.TRAINED)) {
+                probes.put(predictor, startReopenProbe(model, predictor, dir));
+            }
+            for (Map.Entry<PredictorKind, ChildJvm> p : probes.entrySet()) {
+                results.put(p.getKey(), result(p.getValue(), 3));
+            }
+        } finally {
+            probes.values().forEach(p -> p.process().destroyForcibly());
+        }
+        results.forEach((predictor, v) -> {
+            System.out.printf(
+                    "%s: NMT Other %d B before, %d B after one open-run-close cycle, %d B after %d%n",
+                    predictor, v[0], v[1], v[2], CYCLES);
+            assertTrue(
+                    v[1] - v[0] <= CYCLE_SLACK_BYTES,
+                    predictor + ": " + (v[1] - v[0]) + " B more off-heap after one cycle, the model closed");
+            assertTrue(
+                    v[2] - v[0] <= CYCLE_SLACK_BYTES,
+                    predictor + ": " + (v[2] - v[0]) + " B more off-heap after " + CYCLES + " cycles");
+        });
+    }
+
+    /** {@link NativeMemoryProbe}'s reopen cycles for {@code predictor} in a child JVM with NMT on. */
+    private static ChildJvm startReopenProbe(Path model, PredictorKind predictor, Path dir) throws IOException {
+        return ChildJvm.start(
                 dir.resolve("reopen-" + predictor + ".log"),
                 PROBE_JVM_FLAGS,
                 NativeMemoryProbe.class,
@@ -140,21 +165,6 @@ class OffHeapMemoryTest {
                 predictor.name(),
                 Integer.toString(CYCLES),
                 "5");
-        long[] v;
-        try {
-            v = result(probe, 3);
-        } finally {
-            probe.process().destroyForcibly();
-        }
-        System.out.printf(
-                "%s: NMT Other %d B before, %d B after one open-run-close cycle, %d B after %d%n",
-                predictor, v[0], v[1], v[2], CYCLES);
-        assertTrue(
-                v[1] - v[0] <= CYCLE_SLACK_BYTES,
-                predictor + ": " + (v[1] - v[0]) + " B more off-heap after one cycle, the model closed");
-        assertTrue(
-                v[2] - v[0] <= CYCLE_SLACK_BYTES,
-                predictor + ": " + (v[2] - v[0]) + " B more off-heap after " + CYCLES + " cycles");
     }
 
     /** {@link NativeMemoryProbe} in a child JVM with NMT on. */

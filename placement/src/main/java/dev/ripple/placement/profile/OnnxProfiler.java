@@ -93,44 +93,48 @@ public final class OnnxProfiler implements AutoCloseable {
     }
 
     /**
-     * Opens a model for profiling.
+     * Opens a model for profiling. The tokenizer is checked against the model's embedding before
+     * the FFNs are taken out of the graph and ONNX Runtime loads it, so a tokenizer of another model
+     * is refused at once.
      *
      * @param tokenizerJson the model's tokenizer.json, or null to use {@link #profileEncoded} only
      */
     public static OnnxProfiler open(Path onnxFile, Path tokenizerJson, ProfileOptions options) throws IOException {
         OnnxModel parsed = OnnxModel.read(onnxFile);
-        ImportedModel ffns = OnnxImporter.ffnsOf(parsed, DType.F32);
-        List<String> extra = new ArrayList<>(ffns.activationOutputs());
-        if (recordsInputs(ffns)) {
-            extra.addAll(ffns.ffnInputs());
-        }
-        byte[] rewritten = OnnxOutputsRewriter.withOutputs(parsed, extra);
-        OrtEnvironment env = OrtEnvironment.getEnvironment();
         OrtSession session = null;
         PassageTokenizer tok = null;
-        try (OrtSession.SessionOptions so = new OrtSession.SessionOptions()) {
-            int threads = options.threads() == 0 ? Runtime.getRuntime().availableProcessors() : options.threads();
-            so.setIntraOpNumThreads(threads);
-            so.setInterOpNumThreads(1);
-            session = env.createSession(rewritten, so);
-            for (String in : session.getInputNames()) {
-                if (!List.of("input_ids", "attention_mask", "token_type_ids", "position_ids")
-                        .contains(in)) {
-                    throw new UnsupportedModelException(
-                            onnxFile,
-                            "model input '" + in + "' is not one the profiler can feed"
-                                    + " (input_ids, attention_mask, token_type_ids, position_ids); inputs: "
-                                    + session.getInputNames());
-                }
-            }
+        try {
             if (tokenizerJson != null) {
                 tok = PassageTokenizer.open(tokenizerJson, options.maxSequenceLength());
                 requireFits(tok, tokenizerJson, parsed.graph(), onnxFile);
             }
-            OnnxProfiler p = new OnnxProfiler(onnxFile, ffns, options, env, session, tok);
-            session = null;
-            tok = null;
-            return p;
+            ImportedModel ffns = OnnxImporter.ffnsOf(parsed, DType.F32);
+            List<String> extra = new ArrayList<>(ffns.activationOutputs());
+            if (recordsInputs(ffns)) {
+                extra.addAll(ffns.ffnInputs());
+            }
+            byte[] rewritten = OnnxOutputsRewriter.withOutputs(parsed, extra);
+            OrtEnvironment env = OrtEnvironment.getEnvironment();
+            try (OrtSession.SessionOptions so = new OrtSession.SessionOptions()) {
+                int threads = options.threads() == 0 ? Runtime.getRuntime().availableProcessors() : options.threads();
+                so.setIntraOpNumThreads(threads);
+                so.setInterOpNumThreads(1);
+                session = env.createSession(rewritten, so);
+                for (String in : session.getInputNames()) {
+                    if (!List.of("input_ids", "attention_mask", "token_type_ids", "position_ids")
+                            .contains(in)) {
+                        throw new UnsupportedModelException(
+                                onnxFile,
+                                "model input '" + in + "' is not one the profiler can feed"
+                                        + " (input_ids, attention_mask, token_type_ids, position_ids); inputs: "
+                                        + session.getInputNames());
+                    }
+                }
+                OnnxProfiler p = new OnnxProfiler(onnxFile, ffns, options, env, session, tok);
+                session = null;
+                tok = null;
+                return p;
+            }
         } catch (OrtException e) {
             throw new IOException(onnxFile + ": ONNX Runtime cannot load the model: " + e.getMessage(), e);
         } finally {

@@ -140,9 +140,12 @@ class DecodeIntoTest {
         }
     }
 
-    /** Runs {@code test} on the decoder of a generated model: flash through the runtime, or the mapped bundles. */
+    /**
+     * Runs {@code test} on the decoder of a generated model: flash through the runtime, or the mapped
+     * bundles. Each shape's file is written once, for both paths.
+     */
     private static void withModel(String name, Shape shape, String ffn, ModelTest test) throws Exception {
-        Path file = dir.resolve(name + "-" + ffn + ".ripple");
+        Path file = dir.resolve(name + ".ripple");
         if (!file.toFile().exists()) {
             RippleFileWriter.write(
                     file, RandomDecoders.generate(shape, 11, DType.F16).contents());

@@ -40,12 +40,25 @@ class GgufImportHeapTest {
             SmallHeapImport.assertBundles(f, 1, i -> half(gate[(int) i]), i -> half(down[(int) i]), 1024, 4096);
             Tensor emb = f.tensor("token_embd.weight").orElseThrow();
             assertEquals(DType.Q8_0, emb.dtype());
-            float[] expected = GgufQuantizedImportTest.q8(
-                    GgmlEncoder.implied(GgmlType.Q4_K, st.read("model.embed_tokens.weight")));
-            for (long i : new long[] {0, 1023, 1024 * 31999L + 1023}) {
-                assertEquals(expected[(int) i], emb.get(i), "embedding value " + i);
+            // Q4_K's and Q8_0's blocks lie within a row (1024 = 4 x 256), so a row's expected values are its own
+            Tensor source = st.tensor("model.embed_tokens.weight");
+            for (long row : new long[] {0, 31999}) {
+                float[] expected =
+                        GgufQuantizedImportTest.q8(GgmlEncoder.implied(GgmlType.Q4_K, row(source, row, 1024)));
+                for (int j : new int[] {0, 1023}) {
+                    assertEquals(expected[j], emb.get(row * 1024 + j), "embedding row " + row + " [" + j + "]");
+                }
             }
         }
+    }
+
+    /** Row {@code row} of a {@code width}-wide matrix. */
+    private static float[] row(Tensor t, long row, int width) {
+        float[] r = new float[width];
+        for (int j = 0; j < width; j++) {
+            r[j] = t.get(row * width + j);
+        }
+        return r;
     }
 
     private static float half(float x) {

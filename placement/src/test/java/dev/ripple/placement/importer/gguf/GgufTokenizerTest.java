@@ -62,18 +62,25 @@ class GgufTokenizerTest {
     @TempDir
     Path dir;
 
+    /** Where the unedited vocabularies are converted, once for the class. */
+    @TempDir
+    static Path sharedDir;
+
+    /** The conversions of the unedited Llama 2 and GPT-2 vocabularies, by name: several tests start from them. */
+    private static final Map<String, Tokenizer> UNEDITED = new HashMap<>();
+
     /** Every Europarl line (17,597) for each of the three vocabularies. */
     @Test
     @Tag("slow")
     void everyEuroparlLineOfEveryVocabulary() throws IOException {
-        assertSame(llama2Original(), convert(GgufVocabularies.llama2(new GgufTestWriter())), true, 1);
-        assertSame(gpt2Original(), convert(GgufVocabularies.gpt2(new GgufTestWriter())), true, 1);
+        assertSame(llama2Original(), llama2Converted(), true, 1);
+        assertSame(gpt2Original(), gpt2Converted(), true, 1);
         assertSame(llama3Original(), convert(GgufVocabularies.llama3(new GgufTestWriter())), false, 1);
     }
 
     @Test
     void sentencePieceVocabularyTokenizesLikeItsTokenizerJson() throws IOException {
-        Tokenizer converted = convert(GgufVocabularies.llama2(new GgufTestWriter()));
+        Tokenizer converted = llama2Converted();
         assertSame(llama2Original(), converted, true, STEP);
         assertEquals(1, converted.bosId().orElseThrow());
         assertEquals(2, converted.eosId().orElseThrow());
@@ -82,7 +89,7 @@ class GgufTokenizerTest {
 
     @Test
     void gpt2VocabularyTokenizesLikeItsFiles() throws IOException {
-        Tokenizer converted = convert(GgufVocabularies.gpt2(new GgufTestWriter()));
+        Tokenizer converted = gpt2Converted();
         assertSame(gpt2Original(), converted, true, STEP);
         assertEquals(50256, converted.eosId().orElseThrow());
     }
@@ -100,18 +107,20 @@ class GgufTokenizerTest {
 
     @Test
     void otherPreTokenizersBuildAndRoundTrip() throws IOException {
+        Map<String, GgufTokenizer.Converted> byPre = new HashMap<>();
         for (String pre : List.of("default", "qwen2")) {
-            Tokenizer t = convert(GgufVocabularies.gpt2(new GgufTestWriter()).putString("tokenizer.ggml.pre", pre));
+            GgufTokenizer.Converted c =
+                    converted(GgufVocabularies.gpt2(new GgufTestWriter()).putString("tokenizer.ggml.pre", pre));
+            byPre.put(pre, c);
+            Tokenizer t = c.tokenizer();
             for (String text : EDGE_CASES) {
                 assertEquals(text, t.decode(t.encode(text, false), false), pre + ": " + text);
             }
         }
         // llama.cpp's default splits digits and punctuation runs on their own first
-        Tokenizer def = convert(GgufVocabularies.gpt2(new GgufTestWriter()).putString("tokenizer.ggml.pre", "default"));
-        Tokenizer gpt2 = convert(GgufVocabularies.gpt2(new GgufTestWriter()));
-        assertFalse(Arrays.equals(gpt2.encode("a...b 2024!!"), def.encode("a...b 2024!!")));
-        GgufTokenizer.Files qwen =
-                files(GgufVocabularies.gpt2(new GgufTestWriter()).putString("tokenizer.ggml.pre", "qwen2"));
+        Tokenizer def = byPre.get("default").tokenizer();
+        assertFalse(Arrays.equals(gpt2Converted().encode("a...b 2024!!"), def.encode("a...b 2024!!")));
+        GgufTokenizer.Files qwen = byPre.get("qwen2").files();
         assertTrue(
                 new String(qwen.tokenizerJson(), StandardCharsets.UTF_8).contains("\"normalizer\":{\"type\":\"NFC\"}"));
     }
@@ -121,7 +130,7 @@ class GgufTokenizerTest {
         GgufTestWriter w =
                 GgufVocabularies.llama2(new GgufTestWriter()).putBool("tokenizer.ggml.add_space_prefix", false);
         Tokenizer t = convert(w);
-        int[] with = convert(GgufVocabularies.llama2(new GgufTestWriter())).encode("Hello", false);
+        int[] with = llama2Converted().encode("Hello", false);
         int[] without = t.encode("Hello", false);
         assertEquals("▁Hello", t.token(with[0]).orElseThrow());
         assertFalse(Arrays.equals(with, without));
@@ -246,9 +255,44 @@ class GgufTokenizerTest {
 
     /** The tokenizer the conversion read back from the files it wrote (Tokenizer.fromJson on them). */
     private Tokenizer convert(GgufTestWriter w) throws IOException {
-        try (GgufFile f = open(w)) {
-            return GgufTokenizer.convertAndRead(f).orElseThrow().tokenizer();
+        return converted(w).tokenizer();
+    }
+
+    /** The files the conversion wrote and the tokenizer it read back from them. */
+    private GgufTokenizer.Converted converted(GgufTestWriter w) throws IOException {
+        return converted(dir.resolve("vocab.gguf"), w);
+    }
+
+    private static GgufTokenizer.Converted converted(Path file, GgufTestWriter w) throws IOException {
+        w.write(file);
+        try (GgufFile f = GgufFile.open(file)) {
+            return GgufTokenizer.convertAndRead(f).orElseThrow();
         }
+    }
+
+    /** The unedited Llama 2 vocabulary, converted once for the class. */
+    private static Tokenizer llama2Converted() throws IOException {
+        return unedited("llama2", GgufVocabularies::llama2);
+    }
+
+    /** The unedited GPT-2 vocabulary, converted once for the class. */
+    private static Tokenizer gpt2Converted() throws IOException {
+        return unedited("gpt2", GgufVocabularies::gpt2);
+    }
+
+    /** One of {@link GgufVocabularies}' builders. */
+    private interface Vocabulary {
+        GgufTestWriter into(GgufTestWriter w) throws IOException;
+    }
+
+    private static synchronized Tokenizer unedited(String name, Vocabulary vocabulary) throws IOException {
+        Tokenizer t = UNEDITED.get(name);
+        if (t == null) {
+            t = converted(sharedDir.resolve(name + ".gguf"), vocabulary.into(new GgufTestWriter()))
+                    .tokenizer();
+            UNEDITED.put(name, t);
+        }
+        return t;
     }
 
     /** Ids without special tokens (and with them when both add the same) and decoded text, on edge cases and Europarl. */
