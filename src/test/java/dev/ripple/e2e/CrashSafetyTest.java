@@ -156,8 +156,9 @@ class CrashSafetyTest {
         }
         // a kill after the rename, or of a child that had finished, proves nothing about the write
         assertTrue(killsInWrite >= 1, "seed " + seed + ": no kill landed in the write: " + outcomes);
-        RippleRun last = RippleRun.childJvm(placeRipple);
-        assertEquals(0, last.exit(), last.err());
+        // a run left alone replaces the file; in this JVM, whose code is warm: nothing is killed, so
+        // a child JVM's start would add seconds and prove nothing more
+        RippleRun.succeeds(placeRipple);
         try (RippleFile f = RippleFile.open(dest)) {
             f.verify();
             assertEquals(

@@ -88,11 +88,46 @@ class HonestLabelsTest {
         assertTrue(doc.path("queueDepthNote").isMissingNode(), doc.toString());
     }
 
+    /** One child JVM with native I/O off runs the bench, the policies and the calibration. */
     @Test
     void withNativeIoDisabledNothingIsCalledCold() throws Exception {
-        List<String> disabled = List.of("-Dripple.nativeio.disabled=true");
         Path json = dir.resolve("warm.json");
-        RippleRun bench = RippleRun.childJvmWith(disabled, preadBench(dir.resolve("warm"), json));
+        Path pjson = dir.resolve("warm-policies.json");
+        List<RippleRun> runs = RippleRun.childJvmRuns(
+                List.of("-Dripple.nativeio.disabled=true"),
+                dir,
+                List.of(
+                        List.of(preadBench(dir.resolve("warm"), json)),
+                        List.of(
+                                "policies",
+                                "--workload",
+                                workload.toString(),
+                                "--reader",
+                                "pread",
+                                "--tokens",
+                                "10",
+                                "--repeats",
+                                "1",
+                                "--work",
+                                dir.resolve("warm-policies").toString(),
+                                "--json",
+                                pjson.toString(),
+                                "--quiet"),
+                        List.of(
+                                "calibrate",
+                                "--dir",
+                                dir.toString(),
+                                "--reader",
+                                "pread",
+                                "--file-mib",
+                                "1",
+                                "--quick",
+                                "--queue-depths",
+                                "1",
+                                "--seconds-per-point",
+                                "0.1",
+                                "--quiet")));
+        RippleRun bench = runs.get(0);
         assertEquals(0, bench.exit(), bench.err());
         JsonNode doc = new ObjectMapper().readTree(json.toFile());
         assertEquals("warm", doc.path("passStart").asText(), doc.toString());
@@ -100,23 +135,7 @@ class HonestLabelsTest {
         assertTrue(bench.out().contains("pread reads (file NOT evicted from the page cache"), bench.out());
         assertFalse(bench.out().contains("evicted from the page cache before every pass"), bench.out());
 
-        Path pjson = dir.resolve("warm-policies.json");
-        RippleRun policies = RippleRun.childJvmWith(
-                disabled,
-                "policies",
-                "--workload",
-                workload.toString(),
-                "--reader",
-                "pread",
-                "--tokens",
-                "10",
-                "--repeats",
-                "1",
-                "--work",
-                dir.resolve("warm-policies").toString(),
-                "--json",
-                pjson.toString(),
-                "--quiet");
+        RippleRun policies = runs.get(1);
         assertEquals(0, policies.exit(), policies.err());
         assertTrue(policies.out().contains("pread reads (file NOT evicted"), policies.out());
         assertTrue(policies.out().contains("this machine's disk (pread, file NOT evicted"), policies.out());
@@ -124,21 +143,7 @@ class HonestLabelsTest {
                 "warm",
                 new ObjectMapper().readTree(pjson.toFile()).path("passStart").asText());
 
-        RippleRun calibrate = RippleRun.childJvmWith(
-                disabled,
-                "calibrate",
-                "--dir",
-                dir.toString(),
-                "--reader",
-                "pread",
-                "--file-mib",
-                "1",
-                "--quick",
-                "--queue-depths",
-                "1",
-                "--seconds-per-point",
-                "0.1",
-                "--quiet");
+        RippleRun calibrate = runs.get(2);
         assertEquals(0, calibrate.exit(), calibrate.err());
         assertTrue(calibrate.out().contains("page cache NOT evicted (native I/O disabled"), calibrate.out());
         assertFalse(calibrate.out().contains("O_DIRECT"), calibrate.out());
@@ -150,46 +155,49 @@ class HonestLabelsTest {
 
     @Test
     void anIoUringRunThatFellBackToTheDirectReaderSaysSoAndIsNotJudgedAsIoUring() throws Exception {
-        List<String> noUring = List.of("-Dripple.iouring.disabled=true");
-        RippleRun calibrate = RippleRun.childJvmWith(
-                noUring,
-                "calibrate",
-                "--dir",
-                dir.toString(),
-                "--reader",
-                "io_uring,direct",
-                "--file-mib",
-                "8",
-                "--quick",
-                "--queue-depths",
-                "1",
-                "--seconds-per-point",
-                "0.05",
-                "--quiet");
+        Path json = dir.resolve("uring.json");
+        List<RippleRun> runs = RippleRun.childJvmRuns(
+                List.of("-Dripple.iouring.disabled=true"),
+                dir,
+                List.of(
+                        List.of(
+                                "calibrate",
+                                "--dir",
+                                dir.toString(),
+                                "--reader",
+                                "io_uring,direct",
+                                "--file-mib",
+                                "8",
+                                "--quick",
+                                "--queue-depths",
+                                "1",
+                                "--seconds-per-point",
+                                "0.05",
+                                "--quiet"),
+                        List.of(
+                                "bench",
+                                "--workload",
+                                workload.toString(),
+                                "--reader",
+                                "io_uring",
+                                "--queue-depth",
+                                "4",
+                                "--tokens",
+                                "10",
+                                "--budgets",
+                                "none",
+                                "--work",
+                                dir.resolve("uring").toString(),
+                                "--json",
+                                json.toString(),
+                                "--quiet")));
+        RippleRun calibrate = runs.get(0);
         assertEquals(0, calibrate.exit(), calibrate.err());
         assertTrue(calibrate.out().contains("io_uring: direct ran, page cache bypassed (O_DIRECT)"), calibrate.out());
         assertTrue(calibrate.out().contains("no io_uring goal is judged"), calibrate.out());
         assertFalse(calibrate.out().contains("thread-pool reader's (goal"), calibrate.out());
 
-        Path json = dir.resolve("uring.json");
-        RippleRun bench = RippleRun.childJvmWith(
-                noUring,
-                "bench",
-                "--workload",
-                workload.toString(),
-                "--reader",
-                "io_uring",
-                "--queue-depth",
-                "4",
-                "--tokens",
-                "10",
-                "--budgets",
-                "none",
-                "--work",
-                dir.resolve("uring").toString(),
-                "--json",
-                json.toString(),
-                "--quiet");
+        RippleRun bench = runs.get(1);
         assertEquals(0, bench.exit(), bench.err());
         JsonNode doc = new ObjectMapper().readTree(json.toFile());
         assertEquals("direct", doc.path("reader").asText(), doc.toString());

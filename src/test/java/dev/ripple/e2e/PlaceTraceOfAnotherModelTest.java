@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -19,11 +20,19 @@ class PlaceTraceOfAnotherModelTest {
     @TempDir
     static Path dir;
 
+    static Path work;
+    /** tiny-opt's trace, which both tests place on other checkpoints: profiled once. */
+    static Path optTrace;
+
+    @BeforeAll
+    static void profileTinyOpt() {
+        work = dir.resolve("work");
+        optTrace = dir.resolve("opt.rtrace");
+        DecoderSteps.profile(TinyOpt.dir(), optTrace, 300, work);
+    }
+
     @Test
     void aTraceOfAnotherCheckpointIsAOneLineErrorNamingBothFiles() throws Exception {
-        Path work = dir.resolve("work");
-        Path optTrace = dir.resolve("opt.rtrace");
-        DecoderSteps.profile(TinyOpt.dir(), optTrace, 300, work);
         Path gguf = dir.resolve("tiny.gguf");
         RippleRun.succeeds(
                 "synth", "--preset", "tiny-llama", "--format", "gguf", "--vocab", "32000", "--out", gguf.toString());
@@ -49,10 +58,6 @@ class PlaceTraceOfAnotherModelTest {
      */
     @Test
     void theCheckpointIsToldByItsFilesNotItsName() throws Exception {
-        Path work = dir.resolve("work-names");
-        Path optTrace = dir.resolve("opt-names.rtrace");
-        DecoderSteps.profile(TinyOpt.dir(), optTrace, 300, work);
-
         Path link = Files.createSymbolicLink(
                 dir.resolve("linked-opt"), TinyOpt.dir().toAbsolutePath());
         Path viaLink = dir.resolve("via-link.ripple");

@@ -34,8 +34,12 @@ class RealModelPipelineTest {
                 "profile",
                 "--out",
                 dir.resolve("c.rtrace").toString(),
+                // 2000 calibration tokens place about as 5000 do (2026-12-07, on the 1000 held-out
+                // tokens below): identity over ripple 1.556 against 1.571 (bar: 1.4), ripple+ 166.8 and
+                // ripple 168.3 reads per token against 165.0 and 166.7, frequency 215.9 and identity
+                // 261.8 alike; the profile's CPU time drops from 15.4 s to 8.9 s
                 "--max-tokens",
-                "5000",
+                "2000",
                 "--rule",
                 "act > 0",
                 "--work",
@@ -82,7 +86,7 @@ class RealModelPipelineTest {
         ActivationTrace t = TraceFiles.read(dir.resolve("c.rtrace"));
         assertEquals(6, t.layers());
         assertEquals("act > 0", t.info().rule());
-        assertTrue(t.info().tokens() >= 5000, "tokens " + t.info().tokens());
+        assertTrue(t.info().tokens() >= 2000, "tokens " + t.info().tokens());
         assertTrue(t.meanInactive() != null, "inactive means recorded for fill-in");
         assertEquals(6, t.inputMoments().size(), "FFN input moments recorded for the predictor");
         for (int l = 0; l < 6; l++) {

@@ -2,6 +2,8 @@ package dev.ripple.e2e;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.ripple.bench.cli.RippleCommand;
 import dev.ripple.core.testing.ChildJvm;
 import java.io.ByteArrayOutputStream;
@@ -9,6 +11,8 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -18,6 +22,9 @@ import java.util.concurrent.TimeUnit;
  * launcher starts it (so exit codes and stderr are exactly what a user sees).
  */
 record RippleRun(int exit, String out, String err) {
+    /** The flags the launcher gives the JVM. */
+    private static final List<String> JVM_FLAGS =
+            List.of("--sun-misc-unsafe-memory-access=allow", "--enable-native-access=ALL-UNNAMED");
 
     static RippleRun inProcess(String... args) {
         StringWriter out = new StringWriter();
@@ -46,14 +53,35 @@ record RippleRun(int exit, String out, String err) {
         return collect(p, args);
     }
 
+    /**
+     * Runs {@code commands} one after another in one child JVM with {@code properties} set, each as
+     * {@link #inProcess} runs it ({@link RippleRunsMain}): for several commands that need the same
+     * JVM-wide switch, one JVM start instead of one each. The runs' exit codes and output are the
+     * commands' own, not what the launcher adds (use {@link #childJvmWith} for that); {@code dir}
+     * holds the files that pass the commands and their runs.
+     */
+    static List<RippleRun> childJvmRuns(List<String> properties, Path dir, List<List<String>> commands)
+            throws IOException, InterruptedException {
+        ObjectMapper json = new ObjectMapper();
+        Path in = Files.createTempFile(dir, "commands-", ".json");
+        Path runs = Files.createTempFile(dir, "runs-", ".json");
+        json.writeValue(in.toFile(), commands);
+        List<String> flags = new ArrayList<>(JVM_FLAGS);
+        flags.addAll(properties);
+        String[] args = {in.toString(), runs.toString()};
+        RippleRun child =
+                collect(new ProcessBuilder(ChildJvm.command(flags, RippleRunsMain.class, List.of(args))).start(), args);
+        assertEquals(0, child.exit(), child.err());
+        return json.readValue(runs.toFile(), new TypeReference<>() {});
+    }
+
     /** Starts the command in a child JVM the way the launcher does, without waiting for it. */
     static Process startChild(String... args) throws IOException {
         return startChild(List.of(), args);
     }
 
     private static Process startChild(List<String> properties, String... args) throws IOException {
-        List<String> flags =
-                new ArrayList<>(List.of("--sun-misc-unsafe-memory-access=allow", "--enable-native-access=ALL-UNNAMED"));
+        List<String> flags = new ArrayList<>(JVM_FLAGS);
         flags.addAll(properties);
         List<String> cmd = ChildJvm.command(flags, RippleCommand.class, List.of(args));
         return new ProcessBuilder(cmd).start();

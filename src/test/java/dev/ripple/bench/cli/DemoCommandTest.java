@@ -71,8 +71,11 @@ class DemoCommandTest {
                 dir.toString(),
                 "--calibration-tokens",
                 "3000",
+                // 6 held-out passages embedded four times each (12 took about 6 s more CPU); on them
+                // (2026-12-07) the predictor's mean cosine is 0.9929 (bar 0.99), fill-in lifts the oracle
+                // from 0.726 to 0.994 (bar +0.1), the oracle reads 38.7% (bar 50%), the predictor 61.7%
                 "--sentences",
-                "12",
+                "6",
                 // the closing comparison is checked for its five strategies and its sections, not its
                 // figures: one passage serves (each replays every strategy with direct reads)
                 "--bench-sentences",
