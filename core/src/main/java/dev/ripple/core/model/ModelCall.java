@@ -18,7 +18,10 @@ public interface ModelCall extends AutoCloseable {
     /** For an FFN nothing can close under its callers (the caller owns what it reads). */
     ModelCall NONE = () -> {};
 
-    /** Ends the call: a close waiting for it may go on. */
+    /**
+     * Ends the call: a close waiting for it may go on. End it on the thread that began it; a second
+     * close does nothing.
+     */
     @Override
     void close();
 }

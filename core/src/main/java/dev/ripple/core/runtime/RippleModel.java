@@ -38,8 +38,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.locks.ReentrantReadWriteLock;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
 
@@ -90,17 +88,8 @@ public final class RippleModel implements FeedForward, AutoCloseable {
     private final DecoderModel decoder;
 
     private final EncoderModel encoder;
-    /** Set once by the first {@link #close()}, which alone frees; later calls do nothing. */
-    private final AtomicBoolean closed = new AtomicBoolean();
-    /**
-     * Calls in progress ({@link #begin}) hold its read lock and {@link #close()} takes its write lock,
-     * so a close from another thread waits for them: it must not unmap weights or free buffers a
-     * step is using (FFM would fail the step with a bare "Already closed", or fail the close while
-     * a pread writes into a buffer).
-     */
-    private final ReentrantReadWriteLock calls = new ReentrantReadWriteLock();
-
-    private final ModelCall endCall = () -> calls.readLock().unlock();
+    /** Lets {@link #close()} wait for the calls other threads have in progress ({@link #begin}). */
+    private final CallGuard calls;
     /**
      * Frees the mapping, reader, cache and working memory at {@link #close()}, or once this model is
      * found unreachable unclosed. Its layers ({@link #ffn}) hold the model, and every call through
@@ -121,6 +110,7 @@ public final class RippleModel implements FeedForward, AutoCloseable {
             Consumer<TokenStats> listener)
             throws RippleFormatException {
         this.file = file;
+        this.calls = new CallGuard("model " + file.path());
         this.reader = reader;
         this.cache = cache;
         this.predictor = predictor;
@@ -357,46 +347,22 @@ public final class RippleModel implements FeedForward, AutoCloseable {
     }
 
     /**
-     * {@inheritDoc} A close from another thread waits for the call to end; a call begun while a
-     * close waits runs after it and is refused.
+     * {@inheritDoc} A close from another thread waits for the call to end; once a close has begun, a
+     * new call is refused at once. End the call on the thread that began it, once (try-with-resources).
      */
     @Override
     public ModelCall begin() {
-        calls.readLock().lock();
-        return openOrRelease();
+        return calls.begin();
     }
 
-    /**
-     * As {@link #begin}, for a read-ahead thread, which must never wait for a close: the thread that
-     * started the read-ahead may be in a call that the close is waiting for, and waits for the
-     * read-ahead in turn.
-     *
-     * @throws IllegalStateException when this model is closed or closing
-     */
+    /** As {@link #begin}, never waiting for a close: for a read-ahead thread ({@link CallGuard#beginWithoutWaiting}). */
     ModelCall beginWithoutWaiting() {
-        if (!calls.readLock().tryLock()) {
-            throw new IllegalStateException("model " + file.path() + " closing");
-        }
-        return openOrRelease();
-    }
-
-    private ModelCall openOrRelease() {
-        if (closed.get()) {
-            calls.readLock().unlock();
-            throw closedException();
-        }
-        return endCall;
+        return calls.beginWithoutWaiting();
     }
 
     /** @throws IllegalStateException "model FILE closed" once this model is closed */
     private void requireOpen() {
-        if (closed.get()) {
-            throw closedException();
-        }
-    }
-
-    private IllegalStateException closedException() {
-        return new IllegalStateException("model " + file.path() + " closed");
+        calls.requireOpen();
     }
 
     /** As {@link #tokenizer()}, for a file opened without a runtime. */
@@ -466,31 +432,25 @@ public final class RippleModel implements FeedForward, AutoCloseable {
     /**
      * Frees the cache, the reader, the threads' working memory and the mapping. Idempotent: closing a
      * closed model does nothing, so a model in a try-with-resources may also be closed explicitly.
-     * Waits for the calls other threads have in progress (a decoder step, an encoder pass, an FFN
-     * call) to end; afterwards a step of its decoder or a call of its FFNs is refused with "model
-     * FILE closed".
+     * New calls are refused from the start of the close; it waits for the calls other threads have in
+     * progress (a decoder step, an encoder pass, an FFN call) to end. Afterwards a step of its decoder
+     * or a call of its FFNs is refused with "model FILE closed". What {@link #file()}, {@link
+     * #reader()}, {@link #cache()} and {@link #predictor()} returned is not waited for.
      *
      * @throws IllegalStateException when called from inside a call of this model (a stats
      *     listener, say), which the close would wait for forever; the model stays open
+     * @throws java.io.InterruptedIOException when interrupted while waiting for calls in progress
+     *     (the interrupt status is kept); the model stays open
      */
     @Override
     public void close() throws IOException {
-        if (calls.getReadHoldCount() > 0) {
-            throw new IllegalStateException(
-                    "model " + file.path()
-                            + " cannot be closed from inside one of its own calls (a listener?): close it after the call returns");
-        }
-        calls.writeLock().lock();
-        try {
-            if (!closed.compareAndSet(false, true)) {
-                return;
+        calls.close(() -> {
+            try {
+                freeing.clean();
+            } catch (UncheckedIOException e) {
+                throw e.getCause();
             }
-            freeing.clean();
-        } catch (UncheckedIOException e) {
-            throw e.getCause();
-        } finally {
-            calls.writeLock().unlock();
-        }
+        });
     }
 
     /**
