@@ -24,9 +24,9 @@ import java.util.function.Function;
 /**
  * The binder every libc call of Ripple goes through: {@link NativeAccess}'s hints, the positional
  * and direct readers' {@code pread} ({@code NativeFile}) and the io_uring system calls
- * ({@code UringSyscalls}). It says once where native calls may be bound at all — Linux on x86-64
- * or aarch64 (the architectures whose flag values, {@code O_DIRECT} among them, this code knows),
- * not turned off with {@code -Dripple.nativeio.disabled=true}, native access granted — finds libc's
+ * ({@code UringSyscalls}). It says once where native calls may be bound at all — Linux (and, for
+ * the readers that open files with {@code O_DIRECT}, x86-64 or aarch64, whose flag value this code
+ * knows), not turned off with {@code -Dripple.nativeio.disabled=true}, native access granted — finds libc's
  * symbols, makes downcalls that capture {@code errno} into a buffer of the calling thread's, and
  * binds the {@code open}, {@code close} and {@code lseek} (a descriptor's size) the readers share,
  * so each user declares only its own functions.
@@ -103,14 +103,16 @@ public final class Libc {
 
     private final Linker linker = Linker.nativeLinker();
     private final SymbolLookup lookup = linker.defaultLookup();
-    private final int oDirect;
+    /** {@code O_DIRECT} on this architecture; empty where this code does not know its value. */
+    private final OptionalInt oDirect;
+
     private final MethodHandle open;
     private final MethodHandle close;
     private final MethodHandle lseek;
 
     private static final int SEEK_END = 2;
 
-    private Libc(int oDirect) {
+    private Libc(OptionalInt oDirect) {
         this.oDirect = oDirect;
         this.open = errnoCall(
                 "open",
@@ -122,8 +124,10 @@ public final class Libc {
 
     /**
      * Binds {@code calls} (a user's constructor, which binds its functions through the given
-     * {@code Libc}) on {@code platform}; refused when native calls are off, on another OS or
-     * architecture, or when the linker refuses (native access not granted, a missing symbol).
+     * {@code Libc}) on {@code platform}; refused when native calls are off, on another OS, or when
+     * the linker refuses (native access not granted, a missing symbol). Any Linux architecture: the
+     * hints ({@link NativeAccess}) need no flag whose value differs between them, and an
+     * {@code O_DIRECT} open where this code does not know the flag fails with EINVAL.
      */
     public static <T> Bound<T> bind(Platform platform, Function<Libc, T> calls) {
         if (!platform.enabled()) {
@@ -132,19 +136,29 @@ public final class Libc {
         if (!platform.osName().toLowerCase(Locale.ROOT).startsWith("linux")) {
             return Bound.refused("native calls are implemented for Linux only (os.name=" + platform.osName() + ")");
         }
-        OptionalInt oDirect = oDirectFlag(platform.osArch());
-        if (oDirect.isEmpty()) {
-            return Bound.refused(
-                    "native calls are implemented for x86-64 and aarch64 only (os.arch=" + platform.osArch() + ")");
-        }
         try {
-            return Bound.of(calls.apply(new Libc(oDirect.getAsInt())));
+            return Bound.of(calls.apply(new Libc(oDirectFlag(platform.osArch()))));
         } catch (RuntimeException | LinkageError e) {
             // IllegalCallerException when native access is not granted, NoSuchElementException for a
             // missing symbol, UnsupportedOperationException on an ABI the linker does not support
             return Bound.refused(
                     "native calls could not be bound (" + e + "); run with --enable-native-access=ALL-UNNAMED");
         }
+    }
+
+    /**
+     * As {@link #bind}, for calls that read files with {@code O_DIRECT} (the direct and io_uring
+     * readers): refused on an architecture whose {@code O_DIRECT} value this code does not know
+     * (it differs between x86-64 and arm64, and again on others), where the readers then use a
+     * {@code FileChannel}.
+     */
+    public static <T> Bound<T> bindWithDirectIo(Platform platform, Function<Libc, T> calls) {
+        if (platform.enabled()
+                && platform.osName().toLowerCase(Locale.ROOT).startsWith("linux")
+                && oDirectFlag(platform.osArch()).isEmpty()) {
+            return Bound.refused("O_DIRECT is known for x86-64 and aarch64 only (os.arch=" + platform.osArch() + ")");
+        }
+        return bind(platform, calls);
     }
 
     /** {@code O_DIRECT} on Linux for {@code osArch}, which differs between x86-64 and arm64; empty if unknown. */
@@ -192,7 +206,10 @@ public final class Libc {
     public int openReadOnly(Path path, boolean direct) {
         MemorySegment state = errnoState();
         try (Arena arena = Arena.ofConfined()) {
-            int flags = O_RDONLY | O_CLOEXEC | (direct ? oDirect : 0);
+            if (direct && oDirect.isEmpty()) {
+                return -Errno.EINVAL; // not reached through bindWithDirectIo
+            }
+            int flags = O_RDONLY | O_CLOEXEC | (direct ? oDirect.getAsInt() : 0);
             int fd = (int) open.invokeExact(
                     state, arena.allocateFrom(path.toAbsolutePath().toString()), flags, 0);
             return fd < 0 ? -errno(state) : fd;

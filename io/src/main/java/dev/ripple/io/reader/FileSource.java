@@ -62,10 +62,6 @@ sealed interface FileSource extends Closeable permits NativeFile, ChannelFile {
             return NativeFile.open(calls.get(), path, false);
         }
         DirectReader.refuseMemoryBacked(path);
-        try {
-            return NativeFile.open(calls.get(), path, true);
-        } catch (IOException e) {
-            throw DirectReader.refusal(path, e);
-        }
+        return NativeFile.open(calls.get(), path, true); // a refused O_DIRECT is typed by openFailure
     }
 }

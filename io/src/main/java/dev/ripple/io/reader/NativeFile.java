@@ -76,12 +76,19 @@ final class NativeFile implements FileSource {
     /**
      * A failed open as NIO would report it, so callers tell a missing file or a refused permission
      * from other failures by type whichever way the file was opened; the message names the errno.
+     * An {@code O_DIRECT} open refused as such (EINVAL, EOPNOTSUPP: the file system does not do
+     * direct I/O) is a {@link DirectIoUnsupportedException}; any other errno (EMFILE, ENOMEM, ...)
+     * is said as it is, not blamed on the file system.
      */
     static IOException openFailure(Path path, boolean direct, int errno) {
         String reason = "open" + (direct ? " with O_DIRECT" : "") + " failed: " + Errno.describe(errno);
         return switch (errno) {
             case Errno.ENOENT -> new NoSuchFileException(path.toString(), null, reason);
             case Errno.EACCES, Errno.EPERM -> new AccessDeniedException(path.toString(), null, reason);
+            case Errno.EINVAL, Errno.EOPNOTSUPP ->
+                direct
+                        ? DirectReader.refusal(path, new IOException(path + ": " + reason))
+                        : new IOException(path + ": " + reason);
             default -> new IOException(path + ": " + reason);
         };
     }
@@ -180,7 +187,7 @@ final class NativeFile implements FileSource {
         }
 
         static Optional<Calls> bind(Libc.Platform platform) {
-            return Libc.bind(platform, Calls::new)
+            return Libc.bindWithDirectIo(platform, Calls::new)
                     .logged(
                             System.getLogger(NativeFile.class.getName()),
                             "Native pread",

@@ -159,7 +159,7 @@ public final class UringReader implements ExtentReader, InFlightGauge {
         DirectReader.refuseMemoryBacked(path);
         int fd = sys.openDirect(path);
         if (fd < 0) {
-            throw DirectReader.refusal(path, NativeFile.openFailure(path, true, -fd));
+            throw NativeFile.openFailure(path, true, -fd);
         }
         try {
             long size = sys.size(fd); // the descriptor's own, as NativeFile takes it

@@ -94,7 +94,7 @@ interface UringSyscalls {
         if (!enabled) {
             return Libc.Bound.refused("disabled by -D" + DISABLED_PROPERTY + "=true");
         }
-        Libc.Bound<UringSyscalls> bound = Libc.bind(platform, Ffm::new);
+        Libc.Bound<UringSyscalls> bound = Libc.bindWithDirectIo(platform, Ffm::new);
         return bound.calls().map(UringSyscalls::probe).orElse(bound);
     }
 

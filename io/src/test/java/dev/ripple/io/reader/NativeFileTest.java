@@ -2,6 +2,7 @@ package dev.ripple.io.reader;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -97,9 +98,19 @@ class NativeFileTest {
                 assertThrows(NoSuchFileException.class, () -> NativeFile.open(calls, dir.resolve("missing"), false));
         assertTrue(e.getMessage().contains("missing") && e.getMessage().contains("ENOENT"), e.getMessage());
         assertInstanceOf(AccessDeniedException.class, NativeFile.openFailure(file, false, Errno.EACCES));
-        IOException other = NativeFile.openFailure(file, true, Errno.EINVAL);
+        IOException refused = NativeFile.openFailure(file, true, Errno.EINVAL);
+        assertInstanceOf(DirectIoUnsupportedException.class, refused, "the file system refuses O_DIRECT");
         assertTrue(
-                other.getMessage().contains("O_DIRECT") && other.getMessage().contains("EINVAL"), other.getMessage());
+                refused.getCause().getMessage().contains("EINVAL"),
+                refused.getCause().getMessage());
+        IOException tooMany = NativeFile.openFailure(file, true, 24);
+        assertFalse(
+                tooMany instanceof DirectIoUnsupportedException,
+                "out of descriptors is not the file system's refusal of O_DIRECT");
+        assertTrue(
+                tooMany.getMessage().contains("O_DIRECT")
+                        && tooMany.getMessage().contains("EMFILE"),
+                tooMany.getMessage());
     }
 
     @Test
