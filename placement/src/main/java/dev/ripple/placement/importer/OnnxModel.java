@@ -44,6 +44,14 @@ public record OnnxModel(
         return OnnxProtoReader.read(file);
     }
 
+    /**
+     * The {@code metadata_props} of the model at {@code file}, read without the graph (which is
+     * skipped on the stream): for a label, such as whether an exported decoder holds generated weights.
+     */
+    public static Map<String, String> readMetadata(Path file) throws IOException {
+        return OnnxProtoReader.readMetadata(file);
+    }
+
     /** Parses model bytes; {@code source} only names the model in errors. */
     public static OnnxModel parse(Path source, byte[] bytes) throws ModelFormatException {
         return OnnxProtoReader.parse(source, bytes);

@@ -3,11 +3,14 @@ package dev.ripple.placement.importer;
 import com.google.protobuf.CodedInputStream;
 import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.protobuf.WireFormat;
+import java.io.BufferedInputStream;
 import java.io.IOException;
+import java.io.InputStream;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
@@ -65,6 +68,50 @@ final class OnnxProtoReader {
             return parse(file, bytes);
         }
     }
+
+    /**
+     * The model's {@code metadata_props} alone: the graph (nearly all of the file) is skipped on the
+     * stream, never read into memory, so a label check costs little on a model of any size.
+     */
+    static Map<String, String> readMetadata(Path file) throws IOException {
+        try (InputStream stream = new BufferedInputStream(Files.newInputStream(file), 1 << 16)) {
+            CodedInputStream in = CodedInputStream.newInstance(stream);
+            Map<String, String> metadata = new LinkedHashMap<>();
+            int tag;
+            while ((tag = in.readTag()) != 0) {
+                if (WireFormat.getTagFieldNumber(tag) != 14 || WireFormat.getTagWireType(tag) != LEN) {
+                    in.skipField(tag);
+                    continue;
+                }
+                int length = in.readRawVarint32();
+                if (length < 0 || length > MAX_METADATA_ENTRY_BYTES) {
+                    throw new ModelFormatException(
+                            file,
+                            "metadata_props",
+                            "holds an entry of " + length + " bytes (at most " + MAX_METADATA_ENTRY_BYTES
+                                    + " are read)");
+                }
+                CodedInputStream entry = CodedInputStream.newInstance(in.readRawBytes(length));
+                String key = "";
+                String value = "";
+                int t;
+                while ((t = entry.readTag()) != 0) {
+                    switch (WireFormat.getTagFieldNumber(t)) {
+                        case 1 -> key = entry.readStringRequireUtf8();
+                        case 2 -> value = entry.readStringRequireUtf8();
+                        default -> entry.skipField(t);
+                    }
+                }
+                metadata.put(key, value);
+            }
+            return metadata;
+        } catch (InvalidProtocolBufferException e) {
+            throw new ModelFormatException(file, "ModelProto", "does not parse: " + e.getMessage(), e);
+        }
+    }
+
+    /** The largest metadata entry {@link #readMetadata} reads: far above any key and value pair. */
+    private static final int MAX_METADATA_ENTRY_BYTES = 1 << 20;
 
     static OnnxModel parse(Path file, byte[] bytes) throws ModelFormatException {
         return new OnnxProtoReader(file, bytes).model();

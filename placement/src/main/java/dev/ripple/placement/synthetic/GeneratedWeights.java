@@ -76,7 +76,7 @@ public final class GeneratedWeights {
                 }
             }
             if (name.endsWith(".onnx")) {
-                return "generated".equals(OnnxModel.read(model).metadata().get(ONNX_METADATA_KEY));
+                return "generated".equals(OnnxModel.readMetadata(model).get(ONNX_METADATA_KEY));
             }
             if (Files.isRegularFile(model)) {
                 try (RippleFile f = RippleFile.open(model)) {

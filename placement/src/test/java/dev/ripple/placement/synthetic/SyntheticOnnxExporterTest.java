@@ -48,6 +48,12 @@ class SyntheticOnnxExporterTest {
             assertEquals(1 + 2 * 2, s.getOutputNames().size());
         }
         assertEquals("generated", OnnxModel.read(onnx).metadata().get(GeneratedWeights.ONNX_METADATA_KEY));
+        assertEquals(OnnxModel.read(onnx).metadata(), OnnxModel.readMetadata(onnx), "the streamed read finds the same");
+        Path cut = dir.resolve("cut.onnx");
+        byte[] whole = Files.readAllBytes(onnx);
+        Files.write(cut, Arrays.copyOf(whole, whole.length / 2));
+        assertThrows(ModelFormatException.class, () -> OnnxModel.readMetadata(cut), "a truncated model is refused");
+        assertFalse(GeneratedWeights.of(cut), "and is not labelled (the command that opens it reports it)");
         assertTrue(GeneratedWeights.of(onnx), "an exported generated model is labelled from its metadata");
         assertTrue(GeneratedWeights.of(hf));
 
