@@ -47,7 +47,7 @@ class OptionRangeErrorTest {
                 "demo --cache-fraction 2         | --cache-fraction must be a share in [0, 1], got 2.0",
                 "demo --cache-fraction -0.1      | --cache-fraction must be a share in [0, 1], got -0.1",
                 "demo --bench-sentences -1       | --bench-sentences must not be negative, got -1",
-                "demo --margin NaN               | --margin must not be negative, got NaN",
+                "demo --margin NaN               | --margin must be a number ≥ 0, got NaN",
                 "demo --cache bogus              | --cache: unknown cache policy 'bogus';"
                         + " known: [none, lru, s3fifo, lfu, window, linking]",
                 "bench --margin -1               | --margin must not be negative, got -1.0",
@@ -55,7 +55,8 @@ class OptionRangeErrorTest {
                         + " give a unit (512MiB, 1.5GiB, 1TiB)",
                 "bench --dram 1000000TiB         | --dram '1000000TiB' is too large (at most 1024TiB)",
                 "bench --dram 0                  | --dram must be positive, got '0'",
-                "place --trace t.rtrace --out o.ripple --margin NaN | --margin must not be negative, got NaN",
+                "place --trace t.rtrace --out o.ripple --margin NaN | --margin must be a number ≥ 0, got NaN",
+                "place --trace t.rtrace --out o.ripple --margin Infinity | --margin must be finite, got Infinity",
                 "place --trace t.rtrace --out o.ripple --rank -5 | --rank must not be negative (0: no predictor), got -5",
                 "generate --model m.ripple --prompt-ids 1 --kv f8 | --kv must be f16 or f32, got 'f8'",
                 "generate --model m.ripple --prompt-ids 1 --temperature NaN"

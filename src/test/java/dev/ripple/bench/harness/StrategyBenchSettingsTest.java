@@ -72,6 +72,6 @@ class StrategyBenchSettingsTest {
         InvalidBenchSettingsException e =
                 assertThrows(InvalidBenchSettingsException.class, () -> DEFAULTS.withMargin(Float.NaN));
         assertEquals(StrategyBench.Input.MARGIN, e.input());
-        assertEquals("margin must not be negative, got NaN", e.getMessage());
+        assertEquals("margin must be a number ≥ 0, got NaN", e.getMessage());
     }
 }

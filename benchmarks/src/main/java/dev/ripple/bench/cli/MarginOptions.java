@@ -13,12 +13,18 @@ final class MarginOptions {
     float margin;
 
     /**
-     * The margin, or a one-line error naming the option for one below 0 or NaN, in the words of the
+     * The margin, or a one-line error naming the option for one below 0, NaN or infinite, in the words of the
      * harnesses' settings: for a command whose API would refuse it later in its own words.
      */
     float checked() {
-        if (!(margin >= 0)) {
+        if (Float.isNaN(margin)) {
+            throw new IllegalArgumentException("--margin must be a number ≥ 0, got NaN");
+        }
+        if (margin < 0) {
             throw new IllegalArgumentException("--margin must not be negative, got " + margin);
+        }
+        if (Float.isInfinite(margin)) {
+            throw new IllegalArgumentException("--margin must be finite, got " + margin);
         }
         return margin;
     }

@@ -89,7 +89,12 @@ public sealed interface ActivityRule permits ThresholdRule, TopKRule, ErrorRule 
         String[] parts = csv.split(",");
         float[] t = new float[parts.length];
         for (int i = 0; i < parts.length; i++) {
-            t[i] = Float.parseFloat(parts[i]);
+            try {
+                t[i] = Float.parseFloat(parts[i]);
+            } catch (NumberFormatException e) {
+                throw new IllegalArgumentException("'" + parts[i] + "' is not a threshold (one number, or one per layer"
+                        + " separated by commas: act > 0,0.1,0.1)");
+            }
         }
         return t;
     }

@@ -148,7 +148,10 @@ public abstract class InvalidSettingException extends IllegalArgumentException {
 
         /** {@code value} of {@code input} is at least 0 (so not NaN); said as given ({@code 2.5f}, {@code -1}). */
         public void requireNonNegative(S input, Number value) {
-            if (!(value.doubleValue() >= 0)) {
+            if (Double.isNaN(value.doubleValue())) {
+                throw refuse(input, "must be a number ≥ 0, got " + value);
+            }
+            if (value.doubleValue() < 0) {
                 throw refuse(input, "must not be negative, got " + value);
             }
         }

@@ -73,4 +73,15 @@ class ActivityRuleTest {
                         || e.getMessage().contains("top-k"),
                 e.getMessage());
     }
+
+    /** A threshold that is no number is named, with the per-layer form, instead of Java's "For input string". */
+    @Test
+    void aThresholdThatIsNoNumberIsNamedWithTheForm() {
+        IllegalArgumentException e =
+                assertThrows(IllegalArgumentException.class, () -> ActivityRule.parse("act > 0; layer 7: |act| > 0.1"));
+        assertEquals(
+                "bad activity rule 'act > 0; layer 7: |act| > 0.1': '0;layer7:|act|>0.1' is not a threshold (one number,"
+                        + " or one per layer separated by commas: act > 0,0.1,0.1)",
+                e.getMessage());
+    }
 }

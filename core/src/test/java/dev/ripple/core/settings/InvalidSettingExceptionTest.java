@@ -75,7 +75,7 @@ class InvalidSettingExceptionTest {
                 assertThrows(InvalidTestException.class, () -> RULES.requireNonNegative(Input.SHARE, -1L))
                         .getMessage());
         assertEquals(
-                "share must not be negative, got NaN",
+                "share must be a number ≥ 0, got NaN",
                 assertThrows(InvalidTestException.class, () -> RULES.requireNonNegative(Input.SHARE, Double.NaN))
                         .getMessage());
     }

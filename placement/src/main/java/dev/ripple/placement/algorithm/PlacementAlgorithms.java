@@ -30,7 +30,11 @@ public final class PlacementAlgorithms {
         return List.of("identity", "frequency", "ripple", "ripple+");
     }
 
-    /** A new instance of every registered algorithm, in the order of {@link #names()}. */
+    /**
+     * A new instance of every registered algorithm, in the order of {@link #names()}: the baseline
+     * first, so a request that writes its first algorithm ({@code PlacementRequest}) would write the
+     * identity order from this list; put the one to write first.
+     */
     public static List<PlacementAlgorithm> all() {
         return names().stream().map(PlacementAlgorithms::byName).toList();
     }

@@ -194,6 +194,7 @@ public final class PlacementPipeline {
         if (algorithms.isEmpty()) {
             throw new IllegalArgumentException("no placement algorithm given");
         }
+        requireTokens(calibration, "calibration trace");
         if (heldOut != null) {
             requireSameShape(calibration, heldOut);
         }
@@ -379,6 +380,31 @@ public final class PlacementPipeline {
     }
 
     /**
+     * What {@link #trainPredictor} needs before any work: an ONNX model that is there, a tokenizer, and
+     * a threshold or error rule in the calibration trace; the rule. {@link #placeModel} checks it before
+     * it imports and places, so a request it would refuse at the end costs nothing.
+     */
+    private static ActivityRule requireTrainable(Path onnx, Path tokenizer, ActivationTrace calibration)
+            throws NoSuchFileException {
+        if (!Files.exists(onnx)) {
+            throw new NoSuchFileException(onnx.toString());
+        }
+        if (!isOnnx(onnx)) {
+            throw new IllegalArgumentException(onnx + ": the trained predictor is trained on an ONNX model's FFN "
+                    + "inputs from ONNX Runtime; decoders are not supported (use the low-rank predictor)");
+        }
+        if (tokenizer == null) {
+            throw new IllegalArgumentException(onnx + ": training the predictor needs a tokenizer.json to encode text");
+        }
+        ActivityRule rule = ActivityRule.parse(calibration.info().rule());
+        if (!(rule instanceof ThresholdRule) && !(rule instanceof ErrorRule)) {
+            throw new IllegalArgumentException("the trained predictor learns a threshold or error rule, and the "
+                    + "calibration trace's rule is '" + rule.describe() + "'");
+        }
+        return rule;
+    }
+
+    /**
      * Trains the predictor {@link LayoutOptions#withTrained} stores (issue 16): profiles
      * {@code passages} with ONNX Runtime for the FFN inputs and activations
      * ({@link TrainingTokens}, every fifth passage kept for validation), fits the low-rank factors
@@ -403,21 +429,7 @@ public final class PlacementPipeline {
             TrainingOptions options,
             PipelineListener listener)
             throws IOException, InterruptedException {
-        if (!Files.exists(onnx)) {
-            throw new NoSuchFileException(onnx.toString());
-        }
-        if (!isOnnx(onnx)) {
-            throw new IllegalArgumentException(onnx + ": the trained predictor is trained on an ONNX model's FFN "
-                    + "inputs from ONNX Runtime; decoders are not supported (use the low-rank predictor)");
-        }
-        if (tokenizer == null) {
-            throw new IllegalArgumentException(onnx + ": training the predictor needs a tokenizer.json to encode text");
-        }
-        ActivityRule rule = ActivityRule.parse(calibration.info().rule());
-        if (!(rule instanceof ThresholdRule) && !(rule instanceof ErrorRule)) {
-            throw new IllegalArgumentException("the trained predictor learns a threshold or error rule, and the "
-                    + "calibration trace's rule is '" + rule.describe() + "'");
-        }
+        ActivityRule rule = requireTrainable(onnx, tokenizer, calibration);
         ProfileOptions profiling = ProfileOptions.defaults().withRule(rule);
         TrainingTokens data;
         List<FfnLayerWeights> layers;
@@ -514,6 +526,9 @@ public final class PlacementPipeline {
     public static PlacedModel placeModel(PlacementRequest request, PipelineListener listener)
             throws IOException, InterruptedException {
         requireTokens(request.calibration(), request.calibrationName()); // before the model is read
+        if (request.training() != null) { // and before placing, which a refused training would waste
+            requireTrainable(request.model(), request.layout().tokenizer(), request.calibration());
+        }
         ImportedModel model = importModel(request.model(), request.importing());
         boolean sameCheckpoint = request.traceMatch() == TraceMatch.SAME_CHECKPOINT;
         requireMatches(model, request.calibration(), request.calibrationName());
@@ -589,6 +604,11 @@ public final class PlacementPipeline {
     /**
      * Writes the model's bundles in the placement's order, with the calibration trace's rule, its mean
      * fill-in and a low-rank predictor fitted to its FFN input moments, atomically to {@code out}.
+     *
+     * <p>Checks only that the trace has the model's shape ({@link #requireMatches}): a trace recorded
+     * on another checkpoint of the same shape is taken. {@link #placeModel} also checks that the trace
+     * was recorded on this checkpoint ({@link TraceMatch}); call it, or check yourself, when traces
+     * and checkpoints come from different places.
      */
     public static WrittenModel write(
             ImportedModel model,

@@ -16,7 +16,8 @@ import java.util.Objects;
  * <pre>{@code
  * PlacementRequest r = PlacementRequest.of(Path.of("model.onnx"), calibration, Path.of("model.ripple"))
  *         .withHeldOut(heldOut, "heldout.rtrace")
- *         .withAlgorithms(PlacementAlgorithms.all());
+ *         // ripple+ (the default alone) is written; identity is placed beside it to compare on heldOut
+ *         .withAlgorithms(List.of(PlacementAlgorithms.byName("ripple+"), PlacementAlgorithms.byName("identity")));
  * PlacedModel placed = PlacementPipeline.placeModel(r, PipelineListener.NONE);
  * }</pre>
  *

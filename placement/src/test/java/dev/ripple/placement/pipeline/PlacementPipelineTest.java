@@ -444,6 +444,24 @@ class PlacementPipelineTest {
                 "empty.rtrace: holds no tokens (profile more text into it, e.g. --split all)",
                 noTokens.getMessage(),
                 "refused before the model is read");
+        List<String> steps = new ArrayList<>();
+        IllegalArgumentException untrainable = assertThrows(
+                IllegalArgumentException.class,
+                () -> PlacementPipeline.placeModel(
+                        PlacementRequest.of(hf, calibration, dir.resolve("never.ripple"))
+                                .withTraining(new PlacementRequest.Training(
+                                        List.of("a passage"), TrainingOptions.defaults())),
+                        (step, done, total) -> steps.add(step)));
+        assertTrue(untrainable.getMessage().contains("decoders are not supported"), untrainable.getMessage());
+        assertEquals(List.of(), steps, "refused before the import and the placement, not after them");
+        assertEquals(
+                "calibration trace: holds no tokens (profile more text into it, e.g. --split all)",
+                assertThrows(
+                                IllegalArgumentException.class,
+                                () -> PlacementPipeline.place(
+                                        empty, null, PlacementAlgorithms.all(), PipelineListener.NONE))
+                        .getMessage(),
+                "the lower-level place refuses it too");
         assertTrue(!Files.exists(dir.resolve("never.ripple")), "nothing written for a refused request");
     }
 
