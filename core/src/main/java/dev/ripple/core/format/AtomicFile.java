@@ -14,6 +14,8 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.FileTime;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -23,8 +25,11 @@ import java.util.regex.Pattern;
  * go to {@code .<name>.tmp-<pid>-<random>} in the destination's directory, which is forced to disk
  * and renamed over the destination in one atomic step, and the directory is forced too. A
  * destination that is a directory is refused before anything is written. A failed write (the body,
- * the forcing or the rename) deletes its temporary file; a killed process can leave one behind,
- * never a partial destination, and the next successful write of the same destination deletes such
+ * the forcing or the rename) deletes its temporary file, and so does a JVM that exits or is stopped
+ * by a signal (Ctrl-C, SIGTERM) with the write in progress (a shutdown hook: the temporary file of a
+ * 7B model is gigabytes, and a run with another destination would never clean it up). A process
+ * killed outright (SIGKILL, a crash) can leave one behind, never a partial destination, and the next
+ * successful write of the same destination deletes such
  * leftovers: files named exactly {@code .<name>.tmp-<pid>-<hex>} whose process is no longer running
  * on this machine and that were last modified before that write began. The process id, not the
  * file's age, tells a killed write from a busy one: a writer may pause for long between its writes,
@@ -37,6 +42,27 @@ import java.util.regex.Pattern;
  */
 public final class AtomicFile {
     private AtomicFile() {}
+
+    /** Temporary files written or staged and not yet renamed or deleted: what an exit deletes. */
+    private static final Set<Path> IN_FLIGHT = ConcurrentHashMap.newKeySet();
+
+    static {
+        try {
+            Runtime.getRuntime().addShutdownHook(new Thread(AtomicFile::deleteInFlight, "ripple-atomic-file-cleanup"));
+        } catch (IllegalStateException | SecurityException e) {
+            // shutting down already, or not allowed: a leftover is removed by the destination's next write
+        }
+    }
+
+    private static void deleteInFlight() {
+        for (Path temp : IN_FLIGHT) {
+            try {
+                Files.deleteIfExists(temp); // unlinked under a writer still running: its bytes go with it
+            } catch (IOException | RuntimeException e) {
+                // best effort at exit; the next write of the destination removes it
+            }
+        }
+    }
 
     /**
      * How much older than the start of a write a leftover temporary file must be to be deleted: file
@@ -83,6 +109,7 @@ public final class AtomicFile {
         public void publish() throws IOException {
             try {
                 Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+                IN_FLIGHT.remove(temp);
             } catch (AtomicMoveNotSupportedException e) {
                 discard();
                 throw new IOException(
@@ -99,8 +126,9 @@ public final class AtomicFile {
         public void discard() {
             try {
                 Files.deleteIfExists(temp);
+                IN_FLIGHT.remove(temp);
             } catch (IOException ignored) {
-                // nothing else to do; the destination is untouched
+                // nothing else to do; the destination is untouched (and the exit tries again)
             }
         }
     }
@@ -117,6 +145,7 @@ public final class AtomicFile {
         Path tmp = dir.resolve(tempPrefix(target) + ProcessHandle.current().pid() + "-"
                 + Long.toHexString(ThreadLocalRandom.current().nextLong()));
         Staged staged = new Staged(tmp, target, started);
+        IN_FLIGHT.add(tmp);
         try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
             body.writeTo(ch);
             ch.force(true);
