@@ -38,6 +38,12 @@ public record TraceSplit(ActivationTrace calibration, ActivationTrace heldOut) {
     }
 
     private static TraceInfo part(TraceInfo info, String what, long tokens) {
-        return new TraceInfo(info.model(), info.corpus() + ", " + what, info.rule(), tokens, info.checkpoint());
+        return new TraceInfo(
+                info.model(),
+                info.corpus() + ", " + what,
+                info.rule(),
+                tokens,
+                info.checkpoint(),
+                info.checkpointStamp());
     }
 }

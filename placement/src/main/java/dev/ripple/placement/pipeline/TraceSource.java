@@ -1,5 +1,6 @@
 package dev.ripple.placement.pipeline;
 
+import dev.ripple.placement.CheckpointStamp;
 import dev.ripple.placement.PreparedModel;
 import dev.ripple.placement.trace.ActivationTrace;
 import java.io.IOException;
@@ -45,6 +46,13 @@ final class TraceSource {
                 throw new IllegalArgumentException(
                         what + " was recorded on the checkpoint " + trace.info().checkpoint() + ", not on " + model
                                 + ": profile " + model + " for a trace of it" + COPY);
+            }
+            String recorded = trace.info().checkpointStamp();
+            if (!recorded.isEmpty() && !recorded.equals(CheckpointStamp.of(PreparedModel.checkpointSource(model)))) {
+                throw new IllegalArgumentException(what + " was recorded on " + model
+                        + " before its files were written again (their sizes or modification times differ): profile "
+                        + model + " again for a trace of the weights there now, or, if they are unchanged, accept the"
+                        + " trace (place --trust-trace; TraceMatch.SAME_SHAPE)");
             }
             return;
         }

@@ -6,11 +6,13 @@ import dev.ripple.core.format.RippleFile;
 import dev.ripple.core.model.decoder.DecoderModel;
 import dev.ripple.core.model.decoder.Session;
 import dev.ripple.core.runtime.MappedFfn;
+import dev.ripple.placement.CheckpointStamp;
 import dev.ripple.placement.PreparedModel;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * Records which FFN neurons of a decoder fire, token by token, without ONNX: the Java forward runs
@@ -69,9 +71,11 @@ public final class DecoderProfiler implements AutoCloseable {
         int n = layers.size();
         int width = layers.stream().mapToInt(l -> l.spec().dModel()).max().orElse(0);
         boolean moments = width <= OnnxProfiler.MAX_MOMENT_WIDTH;
+        Optional<Path> checkpoint = PreparedModel.checkpointOf(file);
         ProfileRecording recording = new ProfileRecording(
                 file.path().getFileName().toString(),
-                PreparedModel.checkpointOf(file).map(Path::toString).orElse(""),
+                checkpoint.map(Path::toString).orElse(""),
+                checkpoint.map(CheckpointStamp::of).orElse(""),
                 layers.stream().map(FfnLayerSection::spec).toList(),
                 layers.stream().map(l -> DownProjection.of(file, l)).toList(),
                 rule,

@@ -216,6 +216,7 @@ public final class OnnxProfiler implements AutoCloseable {
         ProfileRecording recording = new ProfileRecording(
                 file.getFileName().toString(),
                 "",
+                "",
                 layers.stream().map(FfnLayerWeights::spec).toList(),
                 layers.stream().map(DownProjection::of).toList(),
                 rule,

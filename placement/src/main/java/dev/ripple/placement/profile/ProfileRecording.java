@@ -18,6 +18,7 @@ import org.roaringbitmap.RoaringBitmap;
 final class ProfileRecording {
     private final String model;
     private final String checkpoint;
+    private final String checkpointStamp;
     private final ActivityRule rule;
     private final ProfileOptions options;
     private final LayerRecorder[] recorders;
@@ -29,11 +30,13 @@ final class ProfileRecording {
     /**
      * @param model         the model's name, for the trace
      * @param checkpoint    the checkpoint the model was imported from, or empty ({@link TraceInfo#checkpoint})
+     * @param checkpointStamp its files' stamp, or empty ({@link TraceInfo#checkpointStamp})
      * @param recordMoments whether FFN input moments are summed (inputs are then given with each passage)
      */
     ProfileRecording(
             String model,
             String checkpoint,
+            String checkpointStamp,
             List<FfnLayerSpec> specs,
             List<DownProjection> downs,
             ActivityRule rule,
@@ -41,6 +44,7 @@ final class ProfileRecording {
             boolean recordMoments) {
         this.model = model;
         this.checkpoint = checkpoint;
+        this.checkpointStamp = checkpointStamp;
         this.rule = rule;
         this.options = options;
         int layers = specs.size();
@@ -53,7 +57,7 @@ final class ProfileRecording {
             }
         }
         this.trace = new ActivationTrace(
-                new TraceInfo(model, "", rule.describe(), 0, checkpoint),
+                new TraceInfo(model, "", rule.describe(), 0, checkpoint, checkpointStamp),
                 specs.stream().mapToInt(FfnLayerSpec::dFfn).toArray());
     }
 
@@ -110,7 +114,8 @@ final class ProfileRecording {
             meanAct[l] = recorders[l].meanActivation();
             meanInactive[l] = recorders[l].meanInactiveActivation();
         }
-        ActivationTrace done = trace.withInfo(new TraceInfo(model, corpus, rule.describe(), tokens, checkpoint));
+        ActivationTrace done =
+                trace.withInfo(new TraceInfo(model, corpus, rule.describe(), tokens, checkpoint, checkpointStamp));
         done.setMeanInactive(meanInactive);
         List<InputMoments> inputMoments = moments == null || tokens == 0
                 ? List.of()

@@ -89,6 +89,9 @@ public final class TraceFiles {
         if (!t.info().checkpoint().isEmpty()) {
             info.put("checkpoint", t.info().checkpoint());
         }
+        if (!t.info().checkpointStamp().isEmpty()) {
+            info.put("checkpointStamp", t.info().checkpointStamp());
+        }
         byte[] json = JSON.writeValueAsBytes(info);
         out.u32(json.length);
         out.bytes(json);
@@ -335,7 +338,8 @@ public final class TraceFiles {
                     n.path("corpus").asText(""),
                     n.path("rule").asText(""),
                     n.path("tokens").asLong(),
-                    n.path("checkpoint").asText(""));
+                    n.path("checkpoint").asText(""),
+                    n.path("checkpointStamp").asText(""));
         } catch (IOException e) {
             throw new TraceFormatException(file, "info", Problem.INCONSISTENT, "bad JSON: " + e.getMessage(), e);
         }

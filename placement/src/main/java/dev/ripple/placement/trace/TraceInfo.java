@@ -12,15 +12,25 @@ package dev.ripple.placement.trace;
  *     that file's provenance records it, or empty when it was none (an ONNX model, a generated trace).
  *     It lets a placement check that a trace belongs to the checkpoint it places by the file itself,
  *     whatever the names: a checkpoint reached through a symbolic link is still the same one.
+ * @param checkpointStamp what the checkpoint's files were when the trace was recorded
+ *     ({@code CheckpointStamp}), or empty: a checkpoint written again in the same place since is
+ *     another model, which the path alone cannot tell
  */
-public record TraceInfo(String model, String corpus, String rule, long tokens, String checkpoint) {
+public record TraceInfo(
+        String model, String corpus, String rule, long tokens, String checkpoint, String checkpointStamp) {
 
     public TraceInfo {
         checkpoint = checkpoint == null ? "" : checkpoint;
+        checkpointStamp = checkpointStamp == null ? "" : checkpointStamp;
+    }
+
+    /** A trace of a checkpoint whose files were not stamped (older traces). */
+    public TraceInfo(String model, String corpus, String rule, long tokens, String checkpoint) {
+        this(model, corpus, rule, tokens, checkpoint, "");
     }
 
     /** A trace of no imported checkpoint. */
     public TraceInfo(String model, String corpus, String rule, long tokens) {
-        this(model, corpus, rule, tokens, "");
+        this(model, corpus, rule, tokens, "", "");
     }
 }

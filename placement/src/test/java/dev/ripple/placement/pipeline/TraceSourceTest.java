@@ -1,9 +1,15 @@
 package dev.ripple.placement.pipeline;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.ripple.placement.CheckpointStamp;
+import dev.ripple.placement.trace.ActivationTrace;
+import dev.ripple.placement.trace.TraceInfo;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -56,5 +62,43 @@ class TraceSourceTest {
         assertEquals(Optional.empty(), TraceSource.sameCheckpoint(ckpt, ""), "nothing recorded");
         assertEquals(Optional.empty(), TraceSource.sameCheckpoint(ckpt, "/made/elsewhere/opt"), "not on this machine");
         assertEquals(Optional.empty(), TraceSource.sameCheckpoint(ripple, ckpt.toString()), "no checkpoint placed");
+    }
+
+    /** A checkpoint written again in the same place is another model: its trace is refused, with the way round. */
+    @Test
+    void aCheckpointWrittenAgainSinceTheTraceIsRefused() throws Exception {
+        Path ckpt = Files.createDirectories(dir.resolve("opt"));
+        Path weights = Files.writeString(ckpt.resolve("model.safetensors"), "old weights");
+        Files.writeString(ckpt.resolve("config.json"), "{}");
+        ActivationTrace trace = new ActivationTrace(
+                new TraceInfo(
+                        "opt-f16-identity.ripple",
+                        "text",
+                        "act > 0",
+                        1,
+                        ckpt.toRealPath().toString(),
+                        CheckpointStamp.of(ckpt)),
+                new int[] {4});
+        TraceSource.requireRecordedOn(ckpt, trace, "calib.rtrace"); // unchanged: taken
+
+        Files.writeString(weights, "new weights, another size");
+        Files.setLastModifiedTime(weights, FileTime.fromMillis(System.currentTimeMillis() + 5_000));
+        IllegalArgumentException e = assertThrows(
+                IllegalArgumentException.class, () -> TraceSource.requireRecordedOn(ckpt, trace, "calib.rtrace"));
+        assertTrue(
+                e.getMessage()
+                        .startsWith("calib.rtrace was recorded on " + ckpt + " before its files were written again"),
+                e.getMessage());
+        assertTrue(e.getMessage().contains("--trust-trace"), e.getMessage());
+
+        ActivationTrace unstamped = new ActivationTrace(
+                new TraceInfo(
+                        "opt-f16-identity.ripple",
+                        "text",
+                        "act > 0",
+                        1,
+                        ckpt.toRealPath().toString()),
+                new int[] {4});
+        TraceSource.requireRecordedOn(ckpt, unstamped, "old.rtrace"); // a trace from before stamps: by path alone
     }
 }

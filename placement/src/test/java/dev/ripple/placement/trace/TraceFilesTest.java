@@ -29,7 +29,7 @@ class TraceFilesTest {
     static ActivationTrace randomTrace(long seed, int[] neurons, int tokens) {
         Random rnd = new Random(seed);
         ActivationTrace t = new ActivationTrace(
-                new TraceInfo("model.onnx", "corpus ü", "act > 0", tokens, "/models/ü opt"), neurons);
+                new TraceInfo("model.onnx", "corpus ü", "act > 0", tokens, "/models/ü opt", "3-0a1b2c3d"), neurons);
         for (int l = 0; l < neurons.length; l++) {
             for (int k = 0; k < tokens; k++) {
                 RoaringBitmap b = new RoaringBitmap();
