@@ -3,6 +3,7 @@ package dev.ripple.placement.algorithm;
 import dev.ripple.placement.stats.CoActivationCounter;
 import dev.ripple.placement.trace.ActivationTrace;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.function.Supplier;
 
@@ -39,9 +40,9 @@ public final class PlacementAlgorithms {
         return names().stream().map(PlacementAlgorithms::byName).toList();
     }
 
-    /** A new instance with default settings; throws naming the known algorithms otherwise. */
+    /** A new instance with default settings, by name in any case; throws naming the known algorithms otherwise. */
     public static PlacementAlgorithm byName(String name) {
-        Supplier<PlacementAlgorithm> s = BY_NAME.get(name);
+        Supplier<PlacementAlgorithm> s = name == null ? null : BY_NAME.get(name.toLowerCase(Locale.ROOT));
         if (s == null) {
             throw new IllegalArgumentException("unknown placement algorithm '" + name + "'; known: " + names());
         }

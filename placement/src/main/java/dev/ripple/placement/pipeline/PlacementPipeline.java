@@ -659,7 +659,17 @@ public final class PlacementPipeline {
         return new WrittenModel(out, size, placement.algorithm(), bundles, errors, rank, fit);
     }
 
+    /**
+     * The held-out trace must be of the calibration's shape and rule: under another rule it records
+     * other neurons as active, and its reads per token measure the rule, not the placement.
+     */
     private static void requireSameShape(ActivationTrace calibration, ActivationTrace heldOut) {
+        if (!calibration.info().rule().equals(heldOut.info().rule())) {
+            throw new IllegalArgumentException("held-out trace was recorded under the rule '"
+                    + heldOut.info().rule()
+                    + "', the calibration trace under '" + calibration.info().rule()
+                    + "': profile the held-out text with the calibration's rule (--rule)");
+        }
         if (calibration.layers() != heldOut.layers()) {
             throw new IllegalArgumentException("held-out trace has " + heldOut.layers()
                     + " layers, the calibration trace " + calibration.layers());

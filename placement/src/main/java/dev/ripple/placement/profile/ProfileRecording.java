@@ -1,6 +1,7 @@
 package dev.ripple.placement.profile;
 
 import dev.ripple.core.activity.ActivityRule;
+import dev.ripple.core.activity.ThresholdRule;
 import dev.ripple.core.format.FfnLayerSpec;
 import dev.ripple.placement.predictor.InputMoments;
 import dev.ripple.placement.trace.ActivationTrace;
@@ -48,6 +49,10 @@ final class ProfileRecording {
         this.rule = rule;
         this.options = options;
         int layers = specs.size();
+        if (rule instanceof ThresholdRule t && t.thresholds().length > layers) {
+            throw new IllegalArgumentException("the rule '" + rule.describe() + "' gives " + t.thresholds().length
+                    + " thresholds, one per layer, and " + model + " has " + layers + " FFN layers");
+        }
         this.recorders = new LayerRecorder[layers];
         this.moments = recordMoments ? new InputMoments.Builder[layers] : null;
         for (int l = 0; l < layers; l++) {

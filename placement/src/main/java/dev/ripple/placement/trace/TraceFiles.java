@@ -20,6 +20,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.zip.CRC32C;
 import org.roaringbitmap.RoaringBitmap;
@@ -206,7 +207,12 @@ public final class TraceFiles {
                         file,
                         "header",
                         Problem.BAD_MAGIC,
-                        "expected magic " + Arrays.toString(MAGIC) + ", found " + Arrays.toString(magic));
+                        "it starts with " + HexFormat.of().formatHex(magic)
+                                + (magic[1] == 'R' && magic[2] == 'P' && magic[3] == 'L'
+                                        ? ", as a .ripple model file does"
+                                        : "")
+                                + "; a trace (ripple profile --out) starts with "
+                                + HexFormat.of().formatHex(MAGIC));
             }
             int major = in.u16("header");
             int minor = in.u16("header");

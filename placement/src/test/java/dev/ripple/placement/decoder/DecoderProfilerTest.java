@@ -1,8 +1,10 @@
 package dev.ripple.placement.decoder;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.ripple.core.activity.ActivityRule;
 import dev.ripple.core.activity.PredictorKind;
 import dev.ripple.core.activity.TracePredictor;
 import dev.ripple.core.format.RippleFileWriter;
@@ -58,6 +60,17 @@ class DecoderProfilerTest {
         }
         ActivationTrace t = r.trace();
         assertEquals(60, r.tokens(), "the token budget cuts the last passage");
+        String layers = ",0".repeat(t.layers());
+        IllegalArgumentException tooMany;
+        try (DecoderProfiler profiler = DecoderProfiler.open(
+                file, ProfileOptions.defaults().withRule(ActivityRule.parse("act > 0" + layers)))) {
+            tooMany = assertThrows(
+                    IllegalArgumentException.class,
+                    () -> profiler.profile(passages, "random ids", ProfileProgress.NONE),
+                    "a threshold per layer and one more");
+        }
+        assertTrue(
+                tooMany.getMessage().contains((t.layers() + 1) + " thresholds, one per layer"), tooMany.getMessage());
         assertEquals(
                 dir.resolve("opt").toRealPath().toString(),
                 t.info().checkpoint(),

@@ -211,6 +211,27 @@ class PlacementPipelineTest {
     }
 
     /** {@code layers} layers of {@code neurons} neurons, each active with {@code density} on each token. */
+    /** A held-out trace recorded under another rule measures the rule, not the placement: refused. */
+    @Test
+    void aHeldOutTraceOfAnotherRuleIsRefused() {
+        ActivationTrace calibration = randomTrace(new Random(21), 2, 40, 30, 0.2);
+        ActivationTrace heldOut = randomTrace(new Random(22), 2, 40, 10, 0.2);
+        ActivationTrace otherRule = heldOut.withInfo(new TraceInfo("x", "x", "|act| > 0.1", 10));
+        IllegalArgumentException e = assertThrows(
+                IllegalArgumentException.class,
+                () -> PlacementPipeline.place(
+                        calibration, otherRule, PlacementAlgorithms.all(), PipelineListener.NONE));
+        assertEquals(
+                "held-out trace was recorded under the rule '|act| > 0.1', the calibration trace under 'act > 0':"
+                        + " profile the held-out text with the calibration's rule (--rule)",
+                e.getMessage());
+        assertEquals(
+                4,
+                PlacementPipeline.place(calibration, heldOut, PlacementAlgorithms.all(), PipelineListener.NONE)
+                        .all()
+                        .size());
+    }
+
     private static ActivationTrace randomTrace(Random rnd, int layers, int neurons, int tokens, double density) {
         int[] widths = new int[layers];
         Arrays.fill(widths, neurons);

@@ -235,9 +235,20 @@ class TraceFilesTest {
         TraceFormatException e = assertThrows(TraceFormatException.class, () -> TraceFiles.read(notATrace));
         assertEquals(Problem.BAD_MAGIC, e.problem());
         assertEquals(
-                notATrace + ": header: not a trace file: expected magic " + Arrays.toString(TraceFiles.MAGIC)
-                        + ", found " + Arrays.toString(Arrays.copyOf(magic, TraceFiles.MAGIC.length)),
-                e.getMessage());
+                notATrace + ": header: not a trace file: it starts with 895854520d0a1a0a;"
+                        + " a trace (ripple profile --out) starts with 895254520d0a1a0a",
+                e.getMessage(),
+                "hex, not signed byte arrays");
+        byte[] model = good.clone();
+        model[2] = 'P';
+        model[3] = 'L';
+        Path aModel = dir.resolve("model.ripple");
+        Files.write(aModel, model);
+        assertTrue(
+                assertThrows(TraceFormatException.class, () -> TraceFiles.read(aModel))
+                        .getMessage()
+                        .contains("as a .ripple model file does"),
+                "a model given as a trace is named as one");
 
         byte[] version = good.clone();
         version[8] = 9;
