@@ -5,6 +5,9 @@ import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CharsetDecoder;
+import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.FileSystemException;
 import java.nio.file.Files;
@@ -34,6 +37,17 @@ public final class TextCorpus {
             return read(in, maxPassages);
         } catch (ZipException e) {
             throw new IOException(file + ": starts like gzip but does not decompress: " + e.getMessage(), e);
+        } catch (NotUtf8Exception e) {
+            throw new NotUtf8Exception(file + ": " + e.getMessage(), e.getCause());
+        }
+    }
+
+    /** Text that is not UTF-8: its bytes would have been read as U+FFFD, profiling text nobody wrote. */
+    public static final class NotUtf8Exception extends IOException {
+        private static final long serialVersionUID = 1L;
+
+        NotUtf8Exception(String message, Throwable cause) {
+            super(message, cause);
         }
     }
 
@@ -48,11 +62,18 @@ public final class TextCorpus {
                     out.add(s);
                 }
             }
+        } catch (CharacterCodingException e) {
+            // the reader decodes ahead of the lines it hands out, so the line is not known
+            throw new NotUtf8Exception(
+                    "is not UTF-8 text (" + e.getMessage() + "); convert it, e.g. iconv -f latin1 -t utf-8", e);
         }
         return out;
     }
 
-    /** A UTF-8 reader over {@code in}, decompressing when it starts with the gzip magic 1f 8b. */
+    /**
+     * A UTF-8 reader over {@code in}, decompressing when it starts with the gzip magic 1f 8b. Bytes
+     * that are not UTF-8 fail the read ({@link CharacterCodingException}) rather than becoming U+FFFD.
+     */
     public static BufferedReader reader(InputStream in) throws IOException {
         BufferedInputStream b = new BufferedInputStream(in, 1 << 16);
         b.mark(2);
@@ -60,6 +81,10 @@ public final class TextCorpus {
         int m1 = b.read();
         b.reset();
         InputStream data = (m0 == 0x1f && m1 == 0x8b) ? new GZIPInputStream(b, 1 << 16) : b;
-        return new BufferedReader(new InputStreamReader(data, StandardCharsets.UTF_8));
+        CharsetDecoder utf8 = StandardCharsets.UTF_8
+                .newDecoder()
+                .onMalformedInput(CodingErrorAction.REPORT)
+                .onUnmappableCharacter(CodingErrorAction.REPORT);
+        return new BufferedReader(new InputStreamReader(data, utf8));
     }
 }

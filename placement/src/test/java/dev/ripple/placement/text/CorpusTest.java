@@ -2,6 +2,7 @@ package dev.ripple.placement.text;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.ripple.placement.testdata.RealData;
@@ -34,6 +35,23 @@ class CorpusTest {
         assertEquals(expected, TextCorpus.read(plain, 100));
         assertEquals(expected, TextCorpus.read(gz, 100));
         assertEquals(expected.subList(0, 2), TextCorpus.read(gz, 2));
+    }
+
+    /** Latin-1 text is refused naming the file, not profiled as U+FFFD; plain or gzipped. */
+    @Test
+    void textThatIsNotUtf8IsRefusedNamingTheFile() throws Exception {
+        byte[] latin1 = "fine\n\nstill fine\ncaf\u00e9\n".getBytes(StandardCharsets.ISO_8859_1);
+        Path plain = Files.write(dir.resolve("latin1.txt"), latin1);
+        Path gz = dir.resolve("latin1.txt.gz");
+        try (OutputStream out = new GZIPOutputStream(Files.newOutputStream(gz))) {
+            out.write(latin1);
+        }
+        for (Path file : List.of(plain, gz)) {
+            TextCorpus.NotUtf8Exception e =
+                    assertThrows(TextCorpus.NotUtf8Exception.class, () -> TextCorpus.read(file, 100));
+            assertTrue(e.getMessage().startsWith(file + ": is not UTF-8 text"), e.getMessage());
+            assertTrue(e.getMessage().contains("iconv"), e.getMessage());
+        }
     }
 
     @Test
