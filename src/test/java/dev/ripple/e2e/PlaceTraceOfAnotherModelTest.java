@@ -75,6 +75,19 @@ class PlaceTraceOfAnotherModelTest {
         assertTrue(Files.isRegularFile(trusted));
     }
 
+    /** A decoder's trace placed without --model meets the default MiniLM: the error says the default was used. */
+    @Test
+    void aForgottenModelIsNamedInTheRefusal() {
+        Path out = dir.resolve("default.ripple");
+        RippleRun refused = RippleRun.inProcess(
+                "place", "--trace", optTrace.toString(), "--out", out.toString(), "--work", work.toString(), "--quiet");
+        assertEquals(1, refused.exit(), refused.err());
+        String err = refused.err().strip();
+        assertEquals(1, err.lines().count(), err);
+        assertTrue(err.contains("layers") && err.contains("no --model given, so the default all-MiniLM-L6-v2"), err);
+        assertFalse(Files.exists(out), "nothing written");
+    }
+
     /** {@code ripple place} that must refuse: its one error line, having written nothing. */
     private static String refusedPlace(Path model, Path trace, Path out, Path work) {
         RippleRun refused = RippleRun.inProcess(

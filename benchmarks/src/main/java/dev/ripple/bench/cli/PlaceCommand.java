@@ -184,6 +184,15 @@ final class PlaceCommand implements Callable<Integer> {
         PlacedModel result;
         try (ProgressSteps steps = CliProgress.steps(run.quiet)) {
             result = PlacementPipeline.placeModel(request, steps);
+        } catch (IllegalArgumentException e) {
+            if (model == null && e.getMessage() != null && e.getMessage().startsWith(trace + ": ")) {
+                // the trace does not fit the default model: the user most likely forgot --model
+                throw new IllegalArgumentException(
+                        e.getMessage() + " (no --model given, so the default " + DefaultData.MODEL_NAME
+                                + " was placed; give --model for the model the trace was profiled on)",
+                        e);
+            }
+            throw e;
         }
         PrintWriter o = spec.commandLine().getOut();
         if (json) {
