@@ -364,6 +364,14 @@ public final class PlacementPipeline {
     }
 
     /**
+     * The rank fitted for {@code requested} (-1: {@link #defaultRank}): at most the smaller dimension,
+     * the most a layer's factors can have, so that the file and the report record what was fitted.
+     */
+    static int rank(int requested, FfnLayerSpec spec) {
+        return requested < 0 ? defaultRank(spec) : Math.min(requested, Math.min(spec.dModel(), spec.dFfn()));
+    }
+
+    /**
      * Fits the low-rank predictor of every layer at {@code rank} (-1: {@link #defaultRank}) to the
      * calibration trace's FFN input moments (to the weights alone when it has none). A predictor does
      * not depend on the placement: files of several placements can share one fit through
@@ -372,7 +380,7 @@ public final class PlacementPipeline {
     public static List<LowRankPredictor.Factors> fitPredictor(
             ImportedModel model, ActivationTrace calibration, int rank, PipelineListener listener) {
         requireMatches(model, calibration, "calibration trace");
-        int r = rank >= 0 ? rank : defaultRank(model.layers().getFirst().spec());
+        int r = rank(rank, model.layers().getFirst().spec());
         int layers = model.layers().size();
         listener.progress("fit the predictor", 0, layers);
         return LayoutBuilder.fitPredictor(
@@ -622,9 +630,7 @@ public final class PlacementPipeline {
         int layers = model.layers().size();
         int rank = options.fitted() != null
                 ? options.fitted().getFirst().rank()
-                : options.predictorRank() >= 0
-                        ? options.predictorRank()
-                        : defaultRank(model.layers().getFirst().spec());
+                : rank(options.predictorRank(), model.layers().getFirst().spec());
         ObjectNode stats = placement.heldOut() == null
                 ? JSON.createObjectNode()
                 : JSON.valueToTree(placement.heldOut().overall());

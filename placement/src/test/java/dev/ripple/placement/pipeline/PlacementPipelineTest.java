@@ -394,6 +394,18 @@ class PlacementPipelineTest {
                 listener);
         assertEquals(8, written.predictorRank());
         assertEquals("inputs", written.predictorFit(), "the profiled trace carries FFN input moments");
+        var layer0 = model.layers().getFirst().spec();
+        assertEquals(
+                Math.min(layer0.dModel(), layer0.dFfn()),
+                PlacementPipeline.write(
+                                model,
+                                placed.get("ripple+"),
+                                calibration,
+                                LayoutOptions.defaults().withPredictorRank(100_000),
+                                dir.resolve("big-rank.ripple"),
+                                PipelineListener.NONE)
+                        .predictorRank(),
+                "a rank above the smaller dimension is recorded as the rank fitted");
         assertTrue(
                 written.meanUpGateError() > 0 && written.meanUpGateError() < 1e-2,
                 "f16 rounding: " + written.meanUpGateError());
