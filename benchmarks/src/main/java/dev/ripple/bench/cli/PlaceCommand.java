@@ -20,6 +20,7 @@ import dev.ripple.placement.pipeline.TraceMatch;
 import dev.ripple.placement.pipeline.TrainedFit;
 import dev.ripple.placement.pipeline.TrainingOptions;
 import dev.ripple.placement.pipeline.WrittenModel;
+import dev.ripple.placement.profile.OnnxProfiler;
 import dev.ripple.placement.synthetic.GeneratedWeights;
 import dev.ripple.placement.trace.ActivationTrace;
 import dev.ripple.placement.trace.TraceFiles;
@@ -380,8 +381,10 @@ final class PlaceCommand implements Callable<Integer> {
         }
         if (written.predictorFit().equals("weights")) {
             o.println(
-                    "low-rank predictor fitted to the weights alone: " + trace + " holds no FFN input moments (profile "
-                            + "again with this version to fit it to the inputs, which reads far fewer neurons; docs/DESIGN.md)");
+                    "low-rank predictor fitted to the weights alone: " + trace + " holds no FFN input moments (they are"
+                            + " recorded for hidden sizes up to " + OnnxProfiler.MAX_MOMENT_WIDTH + "; for a model that"
+                            + " narrow, a trace profiled by this version has them, and a predictor fitted to the"
+                            + " inputs reads far fewer neurons; docs/DESIGN.md)");
         } else if (written.predictorFit().equals("inputs")) {
             o.println("low-rank predictor fitted to the FFN inputs profiled in " + trace);
         }
