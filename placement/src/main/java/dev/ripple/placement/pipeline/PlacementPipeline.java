@@ -142,7 +142,10 @@ public final class PlacementPipeline {
             }
             listener.progress("profile", 0, options.maxTokens());
             try (OnnxProfiler profiler = OnnxProfiler.open(model, tokenizer, options)) {
-                return profiler.profile(passages, corpusName, (t, max, n) -> listener.progress("profile", t, max));
+                return ended(
+                        profiler.profile(passages, corpusName, (t, max, n) -> listener.progress("profile", t, max)),
+                        options,
+                        listener);
             }
         }
         if (PreparedModel.isCheckpoint(model)) {
@@ -155,8 +158,22 @@ public final class PlacementPipeline {
                 passages.stream().map(tok::encode).filter(e -> e.length > 0).iterator();
         listener.progress("profile", 0, options.maxTokens());
         try (DecoderProfiler profiler = DecoderProfiler.open(model, options)) {
-            return profiler.profile(ids, corpusName, (t, max, n) -> listener.progress("profile", t, max));
+            return ended(
+                    profiler.profile(ids, corpusName, (t, max, n) -> listener.progress("profile", t, max)),
+                    options,
+                    listener);
         }
+    }
+
+    /**
+     * Ends the "profile" step as {@link PipelineListener} promises (done = total) when the text ran out
+     * before the token budget: the step's total becomes the tokens there were.
+     */
+    private static ProfileResult ended(ProfileResult result, ProfileOptions options, PipelineListener listener) {
+        if (result.tokens() < options.maxTokens()) {
+            listener.progress("profile", result.tokens(), result.tokens());
+        }
+        return result;
     }
 
     /** The tokenizer stored with a model file, or an error saying how to give one. */

@@ -6,12 +6,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.ripple.core.activity.ThresholdRule;
 import dev.ripple.core.tokenizer.TokenizerData;
+import dev.ripple.placement.pipeline.PlacementPipeline;
 import dev.ripple.placement.testdata.RealData;
 import dev.ripple.placement.text.EuroparlCorpus;
 import dev.ripple.placement.trace.ActivationTrace;
 import dev.ripple.placement.trace.TraceFiles;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -96,5 +98,22 @@ class MiniLmProfileTest {
             EncodedPassage longOne = t.encode("word ".repeat(100));
             assertEquals(16, longOne.length());
         }
+    }
+
+    /** Text that runs out before the token budget still ends the "profile" step (done = total), as the listener promises. */
+    @Test
+    void aProfileShortOfItsBudgetEndsItsStep() throws Exception {
+        List<long[]> calls = new ArrayList<>();
+        ProfileResult r = PlacementPipeline.profile(
+                RealData.file(RealData.MINILM_ONNX),
+                RealData.file(RealData.MINILM_TOKENIZER),
+                List.of("A short text.", "Two passages of it."),
+                "two lines",
+                ProfileOptions.defaults().withMaxTokens(4_000),
+                (step, done, total) -> calls.add(new long[] {done, total}));
+        assertTrue(r.tokens() < 4_000, "the text runs out first: " + r.tokens());
+        long[] last = calls.getLast();
+        assertEquals(r.tokens(), last[0]);
+        assertEquals(last[0], last[1], "the step ended: done = total");
     }
 }
