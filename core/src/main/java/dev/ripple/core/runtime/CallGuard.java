@@ -22,8 +22,10 @@ import java.util.concurrent.locks.ReentrantReadWriteLock;
 final class CallGuard {
     private final ReentrantReadWriteLock lock = new ReentrantReadWriteLock();
     private final String model;
-    /** Set when a close begins: new calls are refused from then on. */
+    /** Set when a close begins: new calls are refused from then on (while closes wait, or once closed). */
     private volatile boolean closing;
+    /** Closes waiting for the write lock; guarded by {@code this}, with {@link #closing}'s updates. */
+    private int closers;
     /** Set once by the close that frees. */
     private volatile boolean closed;
 
@@ -65,9 +67,12 @@ final class CallGuard {
         return new Call(Thread.currentThread());
     }
 
-    /** @throws IllegalStateException "MODEL closed" once a close has begun */
+    /**
+     * @throws IllegalStateException "MODEL closed" once a close has begun, unless the calling thread is
+     *     inside a call, which goes on to its end as {@link #begin} lets it
+     */
     void requireOpen() {
-        if (closing) {
+        if (closing && lock.getReadHoldCount() == 0) {
             throw closedException();
         }
     }
@@ -86,14 +91,23 @@ final class CallGuard {
                     model
                             + " cannot be closed from inside one of its own calls (a listener?): close it after the call returns");
         }
-        closing = true;
+        synchronized (this) {
+            closers++;
+            closing = true;
+        }
         try {
             lock.writeLock().lockInterruptibly();
         } catch (InterruptedException e) {
-            closing = closed;
+            synchronized (this) {
+                closers--;
+                closing = closed || closers > 0; // another close still waiting keeps new calls refused
+            }
             Thread.currentThread().interrupt();
             throw new InterruptedIOException(
                     model + ": close interrupted while waiting for the calls in progress; the model stays open");
+        }
+        synchronized (this) {
+            closers--;
         }
         try {
             if (closed) {

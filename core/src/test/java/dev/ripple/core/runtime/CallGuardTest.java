@@ -47,11 +47,10 @@ class CallGuardTest {
         return done;
     }
 
-    private void awaitClosing() throws InterruptedException {
+    /** Waits until a close has begun, as a thread outside every call sees it. */
+    private void awaitClosing() throws Exception {
         for (int i = 0; i < 5_000; i++) {
-            try {
-                guard.requireOpen();
-            } catch (IllegalStateException closing) {
+            if (onItsOwnThread(guard::requireOpen).get(10, TimeUnit.SECONDS) instanceof IllegalStateException) {
                 return;
             }
             Thread.sleep(1);
@@ -69,8 +68,10 @@ class CallGuardTest {
         assertTrue(refused instanceof IllegalStateException, String.valueOf(refused));
         assertEquals("model m.ripple closed", refused.getMessage());
         try (ModelCall nested = guard.begin()) { // this thread's pass goes on to its end
+            guard.requireOpen(); // as the model's ffn(layer) asks inside a step
             assertFalse(closing.isDone(), "the close waits for the call in progress");
         }
+        assertTrue(onItsOwnThread(guard::requireOpen).get(10, TimeUnit.SECONDS) instanceof IllegalStateException);
         outer.close();
         assertEquals(null, closing.get(10, TimeUnit.SECONDS));
         assertEquals(1, frees.get());
@@ -102,6 +103,31 @@ class CallGuardTest {
         assertEquals(0, frees.get());
         guard.begin().close(); // open again
         guard.close(frees::incrementAndGet);
+        assertEquals(1, frees.get());
+    }
+
+    /** Of two closes waiting, one interrupted: the other still waits, and new calls are still refused. */
+    @Test
+    void anInterruptedCloseLeavesAnotherWaitingCloseInCharge() throws Exception {
+        ModelCall held = guard.begin();
+        CompletableFuture<Throwable> first = new CompletableFuture<>();
+        Thread interrupted = Thread.ofPlatform().daemon().start(() -> {
+            try {
+                guard.close(frees::incrementAndGet);
+                first.complete(null);
+            } catch (Throwable t) {
+                first.complete(t);
+            }
+        });
+        awaitClosing();
+        CompletableFuture<Throwable> second = closeElsewhere();
+        Thread.sleep(100); // both wait now
+        interrupted.interrupt();
+        assertTrue(first.get(10, TimeUnit.SECONDS) instanceof InterruptedIOException);
+        Throwable newcomer = onItsOwnThread(() -> guard.begin().close()).get(10, TimeUnit.SECONDS);
+        assertTrue(newcomer instanceof IllegalStateException, "still refused while a close waits: " + newcomer);
+        held.close();
+        assertEquals(null, second.get(10, TimeUnit.SECONDS));
         assertEquals(1, frees.get());
     }
 
