@@ -25,8 +25,7 @@ import java.util.function.Function;
  * The binder every libc call of Ripple goes through: {@link NativeAccess}'s hints, the positional
  * and direct readers' {@code pread} ({@code NativeFile}) and the io_uring system calls
  * ({@code UringSyscalls}). It says once where native calls may be bound at all — Linux (and, for
- * the readers that open files with {@code O_DIRECT}, x86-64 or aarch64, whose flag value this code
- * knows), not turned off with {@code -Dripple.nativeio.disabled=true}, native access granted — finds libc's
+ * io_uring, x86-64 or aarch64, whose {@code O_DIRECT} value this code knows), not turned off with {@code -Dripple.nativeio.disabled=true}, native access granted — finds libc's
  * symbols, makes downcalls that capture {@code errno} into a buffer of the calling thread's, and
  * binds the {@code open}, {@code close} and {@code lseek} (a descriptor's size) the readers share,
  * so each user declares only its own functions.
@@ -147,10 +146,10 @@ public final class Libc {
     }
 
     /**
-     * As {@link #bind}, for calls that read files with {@code O_DIRECT} (the direct and io_uring
-     * readers): refused on an architecture whose {@code O_DIRECT} value this code does not know
-     * (it differs between x86-64 and arm64, and again on others), where the readers then use a
-     * {@code FileChannel}.
+     * As {@link #bind}, for calls that only make sense with {@code O_DIRECT} (the io_uring reader):
+     * refused on an architecture whose {@code O_DIRECT} value this code does not know (it differs
+     * between x86-64 and arm64, and again on others). The pread readers bind anywhere on Linux, so
+     * that an interrupt cannot close their file; their {@code O_DIRECT} open fails there with EINVAL.
      */
     public static <T> Bound<T> bindWithDirectIo(Platform platform, Function<Libc, T> calls) {
         if (platform.enabled()

@@ -187,7 +187,7 @@ final class NativeFile implements FileSource {
         }
 
         static Optional<Calls> bind(Libc.Platform platform) {
-            return Libc.bindWithDirectIo(platform, Calls::new)
+            return Libc.bind(platform, Calls::new)
                     .logged(
                             System.getLogger(NativeFile.class.getName()),
                             "Native pread",
