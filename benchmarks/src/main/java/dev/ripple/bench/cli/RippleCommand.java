@@ -1,5 +1,6 @@
 package dev.ripple.bench.cli;
 
+import dev.ripple.core.format.AtomicFile;
 import java.io.PrintWriter;
 import java.nio.file.FileSystemException;
 import java.util.function.Consumer;
@@ -42,6 +43,7 @@ public final class RippleCommand implements Runnable {
     }
 
     public static void main(String[] args) {
+        AtomicFile.deleteUnfinishedWritesAtExit(); // a Ctrl-C mid-write leaves no hidden temporary file
         PrintWriter out = new PrintWriter(System.out, true);
         PrintWriter err = new PrintWriter(System.err, true);
         System.exit(run(out, err, args));

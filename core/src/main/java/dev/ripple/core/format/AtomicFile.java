@@ -17,6 +17,7 @@ import java.nio.file.attribute.FileTime;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -25,10 +26,11 @@ import java.util.regex.Pattern;
  * go to {@code .<name>.tmp-<pid>-<random>} in the destination's directory, which is forced to disk
  * and renamed over the destination in one atomic step, and the directory is forced too. A
  * destination that is a directory is refused before anything is written. A failed write (the body,
- * the forcing or the rename) deletes its temporary file, and so does a JVM that exits or is stopped
- * by a signal (Ctrl-C, SIGTERM) with the write in progress (a shutdown hook: the temporary file of a
- * 7B model is gigabytes, and a run with another destination would never clean it up). A process
- * killed outright (SIGKILL, a crash) can leave one behind, never a partial destination, and the next
+ * the forcing or the rename) deletes its temporary file, and so does a program that asked for it
+ * ({@link #deleteUnfinishedWritesAtExit}, as the {@code ripple} command does) when it exits or is
+ * stopped by a signal (Ctrl-C, SIGTERM) with the write in progress: the temporary file of a 7B model
+ * is gigabytes, and a run with another destination would never clean it up. A process killed
+ * outright (SIGKILL, a crash) can leave one behind, never a partial destination, and the next
  * successful write of the same destination deletes such
  * leftovers: files named exactly {@code .<name>.tmp-<pid>-<hex>} whose process is no longer running
  * on this machine and that were last modified before that write began. The process id, not the
@@ -46,11 +48,22 @@ public final class AtomicFile {
     /** Temporary files written or staged and not yet renamed or deleted: what an exit deletes. */
     private static final Set<Path> IN_FLIGHT = ConcurrentHashMap.newKeySet();
 
-    static {
-        try {
-            Runtime.getRuntime().addShutdownHook(new Thread(AtomicFile::deleteInFlight, "ripple-atomic-file-cleanup"));
-        } catch (IllegalStateException | SecurityException e) {
-            // shutting down already, or not allowed: a leftover is removed by the destination's next write
+    private static final AtomicBoolean CLEANS_UP_AT_EXIT = new AtomicBoolean();
+
+    /**
+     * Deletes, when the JVM exits or is stopped by a signal (Ctrl-C, SIGTERM), the temporary files of
+     * the writes then in progress. For a command-line program (the {@code ripple} command calls it):
+     * an application whose own shutdown hook waits for a write to finish must not call it, since the
+     * hooks run at once and the write would lose its file. Idempotent.
+     */
+    public static void deleteUnfinishedWritesAtExit() {
+        if (CLEANS_UP_AT_EXIT.compareAndSet(false, true)) {
+            try {
+                Runtime.getRuntime()
+                        .addShutdownHook(new Thread(AtomicFile::deleteInFlight, "ripple-atomic-file-cleanup"));
+            } catch (IllegalStateException e) {
+                // shutting down already: a leftover is removed by the destination's next write
+            }
         }
     }
 

@@ -17,7 +17,8 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * A write stopped by Ctrl-C (SIGINT) or SIGTERM deletes its temporary file on the way out: a walkthrough
+ * A write stopped by Ctrl-C (SIGINT) or SIGTERM, in a program that asked for it (the ripple command
+ * does), deletes its temporary file on the way out: a walkthrough
  * left a 355 MB hidden file beside a model after a Ctrl-C, which only a later write of the same
  * destination would have removed (a 7B model's would be gigabytes). The destination is untouched.
  */
@@ -28,6 +29,7 @@ class StoppedWriteTest {
     /** Writes a megabyte to {@code args[0]} atomically, says so, then waits (for a signal) in the middle of the write. */
     public static final class SlowWriteMain {
         public static void main(String[] args) throws Exception {
+            AtomicFile.deleteUnfinishedWritesAtExit(); // as the ripple command does
             AtomicFile.write(Path.of(args[0]), ch -> {
                 ch.write(ByteBuffer.allocate(1 << 20));
                 System.out.println("writing");
