@@ -15,7 +15,9 @@ import java.util.zip.CRC32C;
  * trace of a checkpoint since written again in the same place (a fine-tune exported over the old
  * one, {@code ripple synth} with another seed) is not taken for a trace of the new weights. Reading
  * the weights would tell for sure, at the cost of reading gigabytes; a file touched without change
- * is refused as changed, which profiling again or {@code --trust-trace} settles.
+ * is refused as changed, which profiling again or {@code --trust-trace} settles. The stamp is taken
+ * from the checkpoint when it is profiled, so weights copied over the old ones with their old times
+ * kept ({@code cp -p}) into an import that was then reused go unnoticed.
  *
  * <pre>{@code
  * String stamp = CheckpointStamp.of(Path.of("opt-125m"));   // "" when it cannot be read
@@ -25,8 +27,10 @@ public final class CheckpointStamp {
     private CheckpointStamp() {}
 
     /**
-     * The stamp of {@code checkpoint} (a directory: its visible regular files, not its
-     * subdirectories; a GGUF file: the file), or the empty string when it cannot be read.
+     * The stamp of {@code checkpoint} (a directory: the files an import reads, its weights
+     * ({@code *.safetensors}, their index) and {@code config.json}; a GGUF file: the file), or the
+     * empty string when it cannot be read. Other files (traces, models, notes written beside the
+     * weights) do not change it.
      */
     public static String of(Path checkpoint) {
         try {
@@ -34,7 +38,7 @@ public final class CheckpointStamp {
             if (Files.isDirectory(checkpoint)) {
                 try (Stream<Path> s = Files.list(checkpoint)) {
                     files = s.filter(Files::isRegularFile)
-                            .filter(f -> !f.getFileName().toString().startsWith("."))
+                            .filter(CheckpointStamp::isWeightsOrConfig)
                             .sorted()
                             .toList();
                 }
@@ -51,5 +55,13 @@ public final class CheckpointStamp {
         } catch (IOException | RuntimeException e) {
             return "";
         }
+    }
+
+    private static boolean isWeightsOrConfig(Path file) {
+        String name = file.getFileName().toString();
+        return !name.startsWith(".")
+                && (name.endsWith(".safetensors")
+                        || name.endsWith(".safetensors.index.json")
+                        || name.equals("config.json"));
     }
 }

@@ -686,8 +686,37 @@ public final class PlacementPipeline {
      * The held-out trace must be of the calibration's shape and rule: under another rule it records
      * other neurons as active, and its reads per token measure the rule, not the placement.
      */
+    /**
+     * Whether two recorded rules select the same neurons on {@code layers} layers: {@code act > 0.1}
+     * and {@code act > 0.1,0.1} do (a threshold per layer, the last repeated); texts that do not parse
+     * are compared as they are.
+     */
+    static boolean sameRule(String a, String b, int layers) {
+        if (a.equals(b)) {
+            return true;
+        }
+        try {
+            ActivityRule ra = ActivityRule.parse(a);
+            ActivityRule rb = ActivityRule.parse(b);
+            if (ra instanceof ThresholdRule ta && rb instanceof ThresholdRule tb) {
+                if (ta.mode() != tb.mode()) {
+                    return false;
+                }
+                for (int l = 0; l < Math.max(1, layers); l++) {
+                    if (Float.compare(ta.threshold(l), tb.threshold(l)) != 0) {
+                        return false;
+                    }
+                }
+                return true;
+            }
+            return ra.describe().equals(rb.describe());
+        } catch (IllegalArgumentException e) {
+            return false;
+        }
+    }
+
     private static void requireSameShape(ActivationTrace calibration, ActivationTrace heldOut) {
-        if (!calibration.info().rule().equals(heldOut.info().rule())) {
+        if (!sameRule(calibration.info().rule(), heldOut.info().rule(), calibration.layers())) {
             throw new IllegalArgumentException("held-out trace was recorded under the rule '"
                     + heldOut.info().rule()
                     + "', the calibration trace under '" + calibration.info().rule()

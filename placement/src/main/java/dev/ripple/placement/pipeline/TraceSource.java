@@ -48,7 +48,8 @@ final class TraceSource {
                                 + ": profile " + model + " for a trace of it" + COPY);
             }
             String recorded = trace.info().checkpointStamp();
-            if (!recorded.isEmpty() && !recorded.equals(CheckpointStamp.of(PreparedModel.checkpointSource(model)))) {
+            String now = recorded.isEmpty() ? "" : CheckpointStamp.of(PreparedModel.checkpointSource(model));
+            if (!now.isEmpty() && !recorded.equals(now)) { // an unreadable checkpoint is reported by its import
                 throw new IllegalArgumentException(what + " was recorded on " + model
                         + " before its files were written again (their sizes or modification times differ): profile "
                         + model + " again for a trace of the weights there now, or, if they are unchanged, accept the"

@@ -225,6 +225,9 @@ class PlacementPipelineTest {
                 "held-out trace was recorded under the rule '|act| > 0.1', the calibration trace under 'act > 0':"
                         + " profile the held-out text with the calibration's rule (--rule)",
                 e.getMessage());
+        assertTrue(PlacementPipeline.sameRule("act > 0.1", "act>0.1,0.1", 2), "the same rule, written per layer");
+        assertFalse(PlacementPipeline.sameRule("act > 0.1", "act > 0.1,0.2", 2), "another threshold on layer 1");
+        assertFalse(PlacementPipeline.sameRule("act > 0.1", "|act| > 0.1", 2), "another mode");
         assertEquals(
                 4,
                 PlacementPipeline.place(calibration, heldOut, PlacementAlgorithms.all(), PipelineListener.NONE)

@@ -80,6 +80,9 @@ class TraceSourceTest {
                         CheckpointStamp.of(ckpt)),
                 new int[] {4});
         TraceSource.requireRecordedOn(ckpt, trace, "calib.rtrace"); // unchanged: taken
+        Files.writeString(ckpt.resolve("held.rtrace"), "a trace written beside the weights");
+        Files.writeString(ckpt.resolve("README.md"), "notes");
+        TraceSource.requireRecordedOn(ckpt, trace, "calib.rtrace"); // other files do not change the stamp
 
         Files.writeString(weights, "new weights, another size");
         Files.setLastModifiedTime(weights, FileTime.fromMillis(System.currentTimeMillis() + 5_000));
