@@ -27,9 +27,14 @@ public record ProfileOptions(
         implements ProfileOptionsBuilder.With {
 
     public ProfileOptions {
-        if (maxTokens <= 0 || maxSequenceLength < 2 || threads < 0) {
-            throw new IllegalArgumentException("need maxTokens > 0, maxSequenceLength >= 2 and threads >= 0; got "
-                    + maxTokens + ", " + maxSequenceLength + ", " + rule + ", " + threads);
+        if (maxTokens <= 0) {
+            throw new IllegalArgumentException("maxTokens must be positive, got " + maxTokens);
+        }
+        if (maxSequenceLength < 2) {
+            throw new IllegalArgumentException("maxSequenceLength must be at least 2, got " + maxSequenceLength);
+        }
+        if (threads < 0) {
+            throw new IllegalArgumentException("threads must not be negative (0: all processors), got " + threads);
         }
     }
 

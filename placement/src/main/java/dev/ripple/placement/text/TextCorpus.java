@@ -56,7 +56,12 @@ public final class TextCorpus {
         List<String> out = new ArrayList<>();
         try (BufferedReader r = reader(in)) {
             String line;
+            boolean first = true;
             while (out.size() < maxPassages && (line = r.readLine()) != null) {
+                if (first && line.startsWith("\uFEFF")) {
+                    line = line.substring(1); // a byte-order mark, not text (strip() keeps it)
+                }
+                first = false;
                 String s = line.strip();
                 if (!s.isEmpty()) {
                     out.add(s);

@@ -37,6 +37,13 @@ class CorpusTest {
         assertEquals(expected.subList(0, 2), TextCorpus.read(gz, 2));
     }
 
+    /** A byte-order mark at the start of a file is not part of the first passage. */
+    @Test
+    void aByteOrderMarkIsNotText() throws Exception {
+        Path bom = Files.writeString(dir.resolve("bom.txt"), "\uFEFFfirst passage\nsecond\n");
+        assertEquals(List.of("first passage", "second"), TextCorpus.read(bom, 100));
+    }
+
     /** Latin-1 text is refused naming the file, not profiled as U+FFFD; plain or gzipped. */
     @Test
     void textThatIsNotUtf8IsRefusedNamingTheFile() throws Exception {
