@@ -206,7 +206,8 @@ public final class Libc {
         MemorySegment state = errnoState();
         try (Arena arena = Arena.ofConfined()) {
             if (direct && oDirect.isEmpty()) {
-                return -Errno.EINVAL; // not reached through bindWithDirectIo
+                return -Errno
+                        .EINVAL; // O_DIRECT's value is not known on this architecture (bindWithDirectIo refuses it)
             }
             int flags = O_RDONLY | O_CLOEXEC | (direct ? oDirect.getAsInt() : 0);
             int fd = (int) open.invokeExact(

@@ -19,22 +19,10 @@ import java.util.Map;
  * @param opsets    operator set versions by domain ({@code ""} is the default ONNX domain)
  * @param producer  producer name and version, for provenance
  * @param graph     the main graph
- * @param metadata  the model's {@code metadata_props} (key to value; {@code ripple.weights} says whether
- *                  an exported decoder holds generated weights)
  * @param bytes     the model bytes as read (shared with {@link OnnxTensor#source()}; do not modify)
  */
 public record OnnxModel(
-        Path source,
-        long irVersion,
-        Map<String, Long> opsets,
-        String producer,
-        OnnxGraph graph,
-        Map<String, String> metadata,
-        byte[] bytes) {
-
-    public OnnxModel {
-        metadata = Map.copyOf(metadata);
-    }
+        Path source, long irVersion, Map<String, Long> opsets, String producer, OnnxGraph graph, byte[] bytes) {
 
     /** Largest model read into memory: protobuf itself limits messages to 2 GiB. */
     public static final long MAX_BYTES = Integer.MAX_VALUE - 64;

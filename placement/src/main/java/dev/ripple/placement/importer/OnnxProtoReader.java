@@ -24,8 +24,9 @@ import org.eclipse.collections.impl.list.mutable.primitive.FloatArrayList;
 import org.eclipse.collections.impl.list.mutable.primitive.LongArrayList;
 
 /**
- * Hand-written decoder for the subset of onnx.proto the importers need (ModelProto with its
- * metadata_props, GraphProto, NodeProto, AttributeProto, TensorProto, ValueInfoProto names), on protobuf-java's
+ * Hand-written decoder for the subset of onnx.proto the importers need (ModelProto, GraphProto,
+ * NodeProto, AttributeProto, TensorProto, ValueInfoProto names; {@link #readMetadata} streams the
+ * metadata_props alone), on protobuf-java's
  * {@link CodedInputStream}. Generated classes for onnx.proto would pull a code generator into the
  * build for five messages; this is about two hundred lines.
  *
@@ -285,7 +286,6 @@ final class OnnxProtoReader {
         String producer = "";
         String producerVersion = "";
         OnnxGraph graph = null;
-        Map<String, String> metadata = new LinkedHashMap<>();
         int tag;
         while ((tag = m.nextTag()) != 0) {
             switch (WireFormat.getTagFieldNumber(tag)) {
@@ -311,28 +311,13 @@ final class OnnxProtoReader {
                     }
                     opsets.put(domain, version);
                 }
-                case 14 -> {
-                    int[] s = m.slice(tag);
-                    Msg e = new Msg(s[0], s[1], "metadata_props");
-                    String key = "";
-                    String value = "";
-                    int t;
-                    while ((t = e.nextTag()) != 0) {
-                        switch (WireFormat.getTagFieldNumber(t)) {
-                            case 1 -> key = e.string(t);
-                            case 2 -> value = e.string(t);
-                            default -> e.skip(t);
-                        }
-                    }
-                    metadata.put(key, value);
-                }
                 default -> m.skip(tag);
             }
         }
         if (graph == null) {
             throw new ModelFormatException(file, "ModelProto", "has no graph (is this an ONNX model?)");
         }
-        return new OnnxModel(file, ir, opsets, (producer + " " + producerVersion).trim(), graph, metadata, buf);
+        return new OnnxModel(file, ir, opsets, (producer + " " + producerVersion).trim(), graph, buf);
     }
 
     private OnnxGraph graph(int start, int length) throws ModelFormatException {
