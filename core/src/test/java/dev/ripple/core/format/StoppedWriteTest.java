@@ -19,7 +19,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 /**
  * A write stopped by Ctrl-C (SIGINT) or SIGTERM, in a program that asked for it (the ripple command
  * does), deletes its temporary file on the way out: a walkthrough
- * left a 355 MB hidden file beside a model after a Ctrl-C, which only a later write of the same
+ * left a hidden file as large as the model beside it after a Ctrl-C, which only a later write of the same
  * destination would have removed (a 7B model's would be gigabytes). The destination is untouched.
  */
 class StoppedWriteTest {

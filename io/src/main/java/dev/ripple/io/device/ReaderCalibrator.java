@@ -137,9 +137,9 @@ public final class ReaderCalibrator {
     /**
      * For a page-cache reader ({@code mmap}, {@code pread}), a warning when a point read more bytes
      * than the file holds: its later reads find the pages its earlier ones brought in, so the point
-     * measures the page cache as much as the device (a 64 MiB file read at 4 KiB for 2 s went from
-     * 10k to 335k IOPS between identical rounds). Empty for O_DIRECT readers and for points that read
-     * less than the file.
+     * measures the page cache as much as the device (identical rounds on a small file differed many
+     * times over in a walkthrough). Empty for O_DIRECT readers and for points that read less than the
+     * file.
      */
     public static Optional<String> selfWarming(ReaderKind kind, long fileBytes, List<ReaderPoint> points) {
         if (!kind.effective().usesPageCache()) {
