@@ -1,29 +1,48 @@
 package dev.ripple.placement;
 
 import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Optional;
 import java.util.stream.Stream;
 import java.util.zip.CRC32C;
 
 /**
- * What a checkpoint's files were when a trace was recorded on it: each file's name, size and
- * modification time, hashed. A placement compares it with the checkpoint as it is now, so that a
- * trace of a checkpoint since written again in the same place (a fine-tune exported over the old
- * one, {@code ripple synth} with another seed) is not taken for a trace of the new weights. Reading
- * the weights would tell for sure, at the cost of reading gigabytes; a file touched without change
- * is refused as changed, which profiling again or {@code --trust-trace} settles. The stamp is taken
- * from the checkpoint when it is profiled, so weights copied over the old ones with their old times
- * kept ({@code cp -p}) into an import that was then reused go unnoticed.
+ * What a checkpoint's files hold, in a short string: each file's name and size and a hash of its
+ * content (all of it for a file up to 16 MiB, else its first 64 KiB, where safetensors and GGUF
+ * keep their headers, and 64 blocks of 4 KiB spread evenly over the rest). An import records the
+ * stamp of the checkpoint it was made from, and a trace the stamp of the weights it profiled, so
+ * that a checkpoint written again in the same place (a fine-tune exported over the old one, {@code
+ * ripple synth} with another seed, weights copied over with their old times kept by {@code cp -p})
+ * is imported again and its old traces are refused. Hashing every byte would tell for sure at the
+ * cost of reading gigabytes; the samples see any change that rewrites the weights (an export, a
+ * fine-tune, a merge) and miss one confined to a few tensors between the samples, which profiling
+ * again or {@code --trust-trace} settles. A file only touched (its time changed, not its bytes)
+ * keeps its stamp.
+ *
+ * <p>Stamps recorded before content was hashed (2026-12-07: name, size and modification time) are
+ * still compared by their own rule ({@link #unchangedSince}).
  *
  * <pre>{@code
  * String stamp = CheckpointStamp.of(Path.of("opt-125m"));   // "" when it cannot be read
+ * boolean same = CheckpointStamp.unchangedSince(stamp, Path.of("opt-125m")).orElse(false);
  * }</pre>
  */
 public final class CheckpointStamp {
+    /** The prefix of stamps that hash content; stamps without it hashed modification times. */
+    private static final String CONTENT = "c1:";
+
+    static final long WHOLE_FILE_BYTES = 16L << 20;
+    static final int HEAD_BYTES = 64 << 10;
+    static final int SAMPLES = 64;
+    static final int SAMPLE_BYTES = 4 << 10;
+
     private CheckpointStamp() {}
 
     /**
@@ -34,17 +53,74 @@ public final class CheckpointStamp {
      */
     public static String of(Path checkpoint) {
         try {
-            List<Path> files;
-            if (Files.isDirectory(checkpoint)) {
-                try (Stream<Path> s = Files.list(checkpoint)) {
-                    files = s.filter(Files::isRegularFile)
-                            .filter(CheckpointStamp::isWeightsOrConfig)
-                            .sorted()
-                            .toList();
+            List<Path> files = filesOf(checkpoint);
+            CRC32C crc = new CRC32C();
+            for (Path f : files) {
+                try (FileChannel ch = FileChannel.open(f, StandardOpenOption.READ)) {
+                    long size = ch.size();
+                    crc.update((f.getFileName() + "\t" + size + "\n").getBytes(StandardCharsets.UTF_8));
+                    hashContent(ch, size, crc);
                 }
-            } else {
-                files = List.of(checkpoint);
             }
+            return CONTENT + files.size() + "-" + HexFormat.of().toHexDigits((int) crc.getValue());
+        } catch (IOException | RuntimeException e) {
+            return "";
+        }
+    }
+
+    /**
+     * Whether {@code checkpoint} still holds what {@code recorded} (a stamp {@link #of} gave, now or
+     * before 2026-12-07) was taken of; empty when the checkpoint cannot be read now.
+     */
+    public static Optional<Boolean> unchangedSince(String recorded, Path checkpoint) {
+        String now = recorded.startsWith(CONTENT) ? of(checkpoint) : byTimes(checkpoint);
+        return now.isEmpty() ? Optional.empty() : Optional.of(now.equals(recorded));
+    }
+
+    /** The files whose content is the checkpoint's weights, in name order. */
+    private static List<Path> filesOf(Path checkpoint) throws IOException {
+        if (!Files.isDirectory(checkpoint)) {
+            return List.of(checkpoint);
+        }
+        try (Stream<Path> s = Files.list(checkpoint)) {
+            return s.filter(Files::isRegularFile)
+                    .filter(CheckpointStamp::isWeightsOrConfig)
+                    .sorted()
+                    .toList();
+        }
+    }
+
+    private static void hashContent(FileChannel ch, long size, CRC32C crc) throws IOException {
+        if (size <= WHOLE_FILE_BYTES) {
+            hashRange(ch, 0, size, crc);
+            return;
+        }
+        hashRange(ch, 0, HEAD_BYTES, crc);
+        long span = size - HEAD_BYTES - SAMPLE_BYTES;
+        for (int i = 0; i < SAMPLES; i++) {
+            hashRange(ch, HEAD_BYTES + span * i / (SAMPLES - 1), SAMPLE_BYTES, crc);
+        }
+    }
+
+    private static void hashRange(FileChannel ch, long from, long length, CRC32C crc) throws IOException {
+        ByteBuffer buf = ByteBuffer.allocate((int) Math.min(length, 1 << 20));
+        long at = from;
+        long end = from + length;
+        while (at < end) {
+            buf.clear().limit((int) Math.min(buf.capacity(), end - at));
+            int n = ch.read(buf, at);
+            if (n < 0) {
+                throw new IOException("the file ended at byte " + at + " while it was being read: it is being written");
+            }
+            at += n;
+            crc.update(buf.flip());
+        }
+    }
+
+    /** The stamps recorded before content was hashed: each file's name, size and modification time. */
+    private static String byTimes(Path checkpoint) {
+        try {
+            List<Path> files = filesOf(checkpoint);
             CRC32C crc = new CRC32C();
             for (Path f : files) {
                 String line = f.getFileName() + "\t" + Files.size(f) + "\t"

@@ -1,5 +1,7 @@
 package dev.ripple.placement;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.ripple.core.format.RippleContents;
 import dev.ripple.core.format.RippleFile;
 import dev.ripple.core.format.RippleFileWriter;
 import dev.ripple.core.tensor.DType;
@@ -20,7 +22,7 @@ import java.util.stream.Stream;
  * A decoder as a {@code .ripple} file, whatever the user pointed at: the file itself, or a Hugging
  * Face checkpoint directory or a {@code .gguf} file imported once with every layer in its original
  * order (no trace is needed; {@code ripple place} with a profile makes a better file) into a work
- * directory, and imported again only when the checkpoint changes. So that a user can try a model in one command.
+ * directory, and imported again only when the checkpoint's files change ({@link CheckpointStamp}). So that a user can try a model in one command.
  *
  * <pre>{@code
  * PreparedModel m = PreparedModel.of(Path.of("opt-125m/"), Path.of("ripple-work"), DType.F16, layer -> { });
@@ -33,6 +35,8 @@ import java.util.stream.Stream;
  * @param placedNow true when that import happened in this call (else an up-to-date one was reused)
  */
 public record PreparedModel(Path file, Path source, boolean imported, boolean placedNow) {
+    /** The provenance key of the checkpoint's stamp in an import. */
+    private static final String STAMP = "checkpointStamp";
 
     /** True when {@code path} names a checkpoint to import (directory, safetensors, GGUF) rather than a {@code .ripple} or ONNX file. */
     public static boolean isCheckpoint(Path path) {
@@ -81,18 +85,31 @@ public record PreparedModel(Path file, Path source, boolean imported, boolean pl
         boolean gguf = isGguf(model);
         Path source = checkpointSource(model);
         Path target = work.resolve(importStem(model) + "-" + bundles.label() + "-identity.ripple");
-        boolean stale = Files.isRegularFile(target)
-                && (gguf
-                        ? Files.getLastModifiedTime(model).compareTo(Files.getLastModifiedTime(target)) > 0
-                        : newer(source, Files.getLastModifiedTime(target)));
-        if (Files.isRegularFile(target) && !stale && importedFrom(target, source)) {
+        // taken before the import reads the weights: a change while it runs makes the next call import again
+        String stamp = CheckpointStamp.of(source);
+        if (Files.isRegularFile(target) && importIsOf(target, source, stamp)) {
             return new PreparedModel(target, model, true, false);
         }
         Files.createDirectories(work);
         ImportedModel imported =
                 gguf ? GgufImporter.importModel(model, bundles) : SafetensorsImporter.importModel(model, bundles);
-        RippleFileWriter.write(target, imported.toContents(), (layer, error) -> layerDone.accept(layer));
+        RippleContents contents = imported.toContents();
+        ObjectNode provenance = contents.provenance();
+        provenance.put(STAMP, stamp);
+        RippleFileWriter.write(target, contents.provenance(provenance), (layer, error) -> layerDone.accept(layer));
         return new PreparedModel(target, model, true, true);
+    }
+
+    /**
+     * The stamp of the checkpoint's files that the import {@code file} was made from
+     * ({@link CheckpointStamp}), as its provenance records it; empty for a file that is no import
+     * or an import made before imports recorded one (2026-12-07). A trace of the import keeps it
+     * ({@code TraceInfo.checkpointStamp}): the weights it profiled, whatever the checkpoint holds
+     * by the time it is placed.
+     */
+    public static Optional<String> checkpointStampOf(RippleFile file) {
+        String stamp = file.provenance().path(STAMP).asText("");
+        return stamp.isEmpty() ? Optional.empty() : Optional.of(stamp);
     }
 
     /**
@@ -116,24 +133,36 @@ public record PreparedModel(Path file, Path source, boolean imported, boolean pl
     }
 
     /**
-     * Whether the import at {@code target} was made from {@code source}. The import's name comes from
-     * the checkpoint's directory (or GGUF file) name alone, so two checkpoints of one name, in two
-     * directories, share it: without this check the second was served the first one's weights
-     * whenever its files were older than that import. The import records its source's path; a
-     * different file there (symbolic links resolved), or a record that cannot be read, imports again.
+     * Whether the import at {@code target} was made from {@code source} as it is now. The import's
+     * name comes from the checkpoint's directory (or GGUF file) name alone, so two checkpoints of
+     * one name, in two directories, share it: without the source check the second was served the
+     * first one's weights whenever its files were older than that import. The import records its
+     * source's path and the stamp of its files; a different file there (symbolic links resolved),
+     * another stamp (weights written again, even with their old times kept), or a record that
+     * cannot be read, imports again. An import from before stamps were recorded is judged by
+     * modification times, as it was then.
      */
-    private static boolean importedFrom(Path target, Path source) {
+    private static boolean importIsOf(Path target, Path source, String stampNow) {
         try (RippleFile f = RippleFile.open(target)) {
             String recorded = f.provenance().path("sourceModel").asText("");
-            return !recorded.isEmpty() && Files.isSameFile(Path.of(recorded), source);
+            if (recorded.isEmpty() || !Files.isSameFile(Path.of(recorded), source)) {
+                return false;
+            }
+            Optional<String> stamp = checkpointStampOf(f);
+            return stamp.isPresent()
+                    ? !stampNow.isEmpty() && stamp.get().equals(stampNow)
+                    : !changedAfter(source, Files.getLastModifiedTime(target));
         } catch (IOException | RuntimeException e) {
             return false;
         }
     }
 
-    /** True when any file of the checkpoint directory changed after {@code time}. */
-    private static boolean newer(Path dir, FileTime time) throws IOException {
-        try (Stream<Path> files = Files.list(dir)) {
+    /** True when the checkpoint (a GGUF file, or any file of its directory) changed after {@code time}. */
+    private static boolean changedAfter(Path source, FileTime time) throws IOException {
+        if (!Files.isDirectory(source)) {
+            return Files.getLastModifiedTime(source).compareTo(time) > 0;
+        }
+        try (Stream<Path> files = Files.list(source)) {
             for (Path p : (Iterable<Path>) files::iterator) {
                 if (Files.isRegularFile(p) && Files.getLastModifiedTime(p).compareTo(time) > 0) {
                     return true;

@@ -48,10 +48,12 @@ final class TraceSource {
                                 + ": profile " + model + " for a trace of it" + COPY);
             }
             String recorded = trace.info().checkpointStamp();
-            String now = recorded.isEmpty() ? "" : CheckpointStamp.of(PreparedModel.checkpointSource(model));
-            if (!now.isEmpty() && !recorded.equals(now)) { // an unreadable checkpoint is reported by its import
+            // an unreadable checkpoint (empty) is reported by its import
+            if (!recorded.isEmpty()
+                    && !CheckpointStamp.unchangedSince(recorded, PreparedModel.checkpointSource(model))
+                            .orElse(true)) {
                 throw new IllegalArgumentException(what + " was recorded on " + model
-                        + " before its files were written again (their sizes or modification times differ): profile "
+                        + " before its files were written again (their sizes or contents differ): profile "
                         + model + " again for a trace of the weights there now, or, if they are unchanged, accept the"
                         + " trace (place --trust-trace; TraceMatch.SAME_SHAPE)");
             }

@@ -75,7 +75,10 @@ public final class DecoderProfiler implements AutoCloseable {
         ProfileRecording recording = new ProfileRecording(
                 file.path().getFileName().toString(),
                 checkpoint.map(Path::toString).orElse(""),
-                checkpoint.map(CheckpointStamp::of).orElse(""),
+                // the stamp of the weights imported (profiled here), else, from an import made before
+                // imports recorded one, of the checkpoint as it is now
+                PreparedModel.checkpointStampOf(file)
+                        .orElseGet(() -> checkpoint.map(CheckpointStamp::of).orElse("")),
                 layers.stream().map(FfnLayerSection::spec).toList(),
                 layers.stream().map(l -> DownProjection.of(file, l)).toList(),
                 rule,

@@ -84,8 +84,9 @@ class TraceSourceTest {
         Files.writeString(ckpt.resolve("README.md"), "notes");
         TraceSource.requireRecordedOn(ckpt, trace, "calib.rtrace"); // other files do not change the stamp
 
-        Files.writeString(weights, "new weights, another size");
-        Files.setLastModifiedTime(weights, FileTime.fromMillis(System.currentTimeMillis() + 5_000));
+        FileTime kept = Files.getLastModifiedTime(weights);
+        Files.writeString(weights, "new weights"); // the same size, copied with its old time kept (cp -p)
+        Files.setLastModifiedTime(weights, kept);
         IllegalArgumentException e = assertThrows(
                 IllegalArgumentException.class, () -> TraceSource.requireRecordedOn(ckpt, trace, "calib.rtrace"));
         assertTrue(

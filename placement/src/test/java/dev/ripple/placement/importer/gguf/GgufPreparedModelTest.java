@@ -18,6 +18,7 @@ import dev.ripple.io.reader.ReaderKind;
 import dev.ripple.placement.PreparedModel;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.FileTime;
 import java.util.ArrayList;
 import java.util.List;
@@ -27,7 +28,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * A {@code .gguf} file is accepted where a checkpoint is: {@code PreparedModel} imports it once into
- * the work directory (again when the file changes), and the file written generates text through the
+ * the work directory (again when the file's content changes, not when it is only touched), and the file written generates text through the
  * runtime's tokenizer, read from the tokenizer.json the import stored.
  */
 class GgufPreparedModelTest {
@@ -47,6 +48,13 @@ class GgufPreparedModelTest {
         Files.setLastModifiedTime(
                 gguf,
                 FileTime.fromMillis(Files.getLastModifiedTime(first.file()).toMillis() + 5000));
+        assertFalse(PreparedModel.of(gguf, work, DType.F16, l -> {}).placedNow(), "only touched: reused");
+        // other weights of the same size copied over it with the old file's time kept (cp -p)
+        FileTime before = Files.getLastModifiedTime(gguf);
+        Path rewritten = GgufTestModels.tinyLlama(Files.createDirectory(dir.resolve("rewritten")), GgmlType.Q8_0, 12);
+        assertEquals(Files.size(gguf), Files.size(rewritten));
+        Files.copy(rewritten, gguf, StandardCopyOption.REPLACE_EXISTING);
+        Files.setLastModifiedTime(gguf, before);
         assertTrue(PreparedModel.of(gguf, work, DType.F16, l -> {}).placedNow(), "imported again after a change");
 
         // another checkpoint of the same file name, in another directory, with files older than the

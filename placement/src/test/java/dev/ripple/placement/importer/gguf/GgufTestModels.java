@@ -84,8 +84,13 @@ public final class GgufTestModels {
      * 512-token SentencePiece vocabulary (BOS 1, EOS 2), matrices in {@code matrices}.
      */
     public static Path tinyLlama(Path dir, GgmlType matrices) throws IOException {
+        return tinyLlama(dir, matrices, 11);
+    }
+
+    /** As {@link #tinyLlama(Path, GgmlType)}, with weights drawn from {@code seed}: the same size, other values. */
+    public static Path tinyLlama(Path dir, GgmlType matrices, long seed) throws IOException {
         Path hf = dir.resolve("tiny-llama-hf");
-        SyntheticDecoder spec = SyntheticDecoder.tinyLlama().withSeed(11);
+        SyntheticDecoder spec = SyntheticDecoder.tinyLlama().withSeed(seed);
         SyntheticDecoderWriter.write(spec, hf, "F32", 1);
         Path gguf = dir.resolve("tiny-llama.gguf");
         GgufTestWriter w = HfToGguf.convert(hf, "llama", matrices);
