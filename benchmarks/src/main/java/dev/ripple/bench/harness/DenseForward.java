@@ -24,14 +24,12 @@ import java.util.List;
  * @param msPerSentence mean wall time of the forward per passage, after the warm-up
  */
 public record DenseForward(Cosines cosine, double msPerSentence) {
-    private static final int WARM_UP = 5;
-
     public static DenseForward run(Path file, List<EncodedPassage> passages, List<float[]> reference)
             throws IOException {
         try (RippleFile f = RippleFile.open(file)) {
             EncoderModel encoder = EncoderModel.load(f, MappedFfn.of(f));
             List<int[]> ids = passages.stream().map(EncodedPassage::intIds).toList();
-            for (int[] p : ids.subList(0, Math.min(WARM_UP, ids.size()))) {
+            for (int[] p : ids.subList(0, Math.min(FidelityRun.WARM_UP_PASSAGES, ids.size()))) {
                 encoder.embed(p);
             }
             double[] cos = new double[ids.size()];

@@ -2,8 +2,11 @@ package dev.ripple.bench.harness;
 
 import dev.ripple.core.model.bert.EncoderModel;
 import dev.ripple.core.runtime.RippleModel;
+import dev.ripple.core.runtime.RuntimeOptions;
 import dev.ripple.core.runtime.RuntimeStats;
 import dev.ripple.placement.profile.EncodedPassage;
+import java.io.IOException;
+import java.nio.file.Path;
 import java.util.List;
 
 /**
@@ -39,6 +42,28 @@ public record FidelityRun(
         double hitRate,
         double recall,
         double precision) {
+
+    /**
+     * Passages embedded once, untimed, before a timed forward: the JIT compiles the forward's code and
+     * the timed passages measure it compiled, as ONNX Runtime's passages are measured after its own
+     * warm-up. Five, as for ONNX Runtime ({@link OrtReference}) and the dense forward ({@link DenseForward}).
+     */
+    public static final int WARM_UP_PASSAGES = 5;
+
+    /**
+     * Embeds the first {@link #WARM_UP_PASSAGES} passages from {@code file}, untimed, with a model of
+     * its own (closed after: its cache does not carry over to the timed run).
+     */
+    public static void warmUp(Path file, RuntimeOptions options, List<EncodedPassage> passages) throws IOException {
+        try (RippleModel m = RippleModel.open(file, options)) {
+            EncoderModel encoder = m.encoder()
+                    .orElseThrow(() -> new IllegalArgumentException(
+                            file + ": not a BERT-family model; fidelity needs an encoder"));
+            for (EncodedPassage p : passages.subList(0, Math.min(WARM_UP_PASSAGES, passages.size()))) {
+                encoder.embed(p.intIds());
+            }
+        }
+    }
 
     /**
      * @param reference ONNX Runtime's pooled embeddings of the same passages

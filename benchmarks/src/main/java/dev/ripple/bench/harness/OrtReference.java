@@ -18,15 +18,13 @@ import java.util.List;
  * @param threads       intra-op threads ONNX Runtime used
  */
 public record OrtReference(List<float[]> embeddings, double msPerSentence, int threads) {
-    private static final int WARM_UP = 5;
-
     /**
      * @param pooler pools ONNX Runtime's last hidden state exactly as the Java encoder pools its own
      */
     public static OrtReference embed(Path onnx, List<EncodedPassage> passages, EncoderModel pooler) throws IOException {
         List<float[]> out = new ArrayList<>();
         try (OnnxEncoder ort = OnnxEncoder.open(onnx, 0)) {
-            for (EncodedPassage p : passages.subList(0, Math.min(WARM_UP, passages.size()))) {
+            for (EncodedPassage p : passages.subList(0, Math.min(FidelityRun.WARM_UP_PASSAGES, passages.size()))) {
                 ort.hiddenStates(p);
             }
             long start = System.nanoTime();
