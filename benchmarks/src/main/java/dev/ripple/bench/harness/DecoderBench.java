@@ -104,6 +104,32 @@ public final class DecoderBench {
             MemoryPlan memory,
             String realReads) {}
 
+    /** Greedy steps each setup decodes untimed before a bench ({@link #warmUp}). */
+    public static final int WARM_UP_STEPS = 8;
+
+    /**
+     * Runs every setup once, untimed, on {@code prompt}: a prefill and {@link #WARM_UP_STEPS} greedy
+     * steps, each with a model of its own (closed after, so the timed run starts with an empty
+     * cache; the predictor the options name, not {@link Setup#predictor}, whose replay position the
+     * timed run owns). The JIT then has compiled the step before any strategy is timed: without it
+     * the strategy that generated first paid that compilation in its first prompt. A page-cache
+     * reader finds the files read: callers evict them after this, before {@link #run}.
+     */
+    public static void warmUp(List<Setup> setups, int[] prompt, int context, DType kvType) throws IOException {
+        for (Setup s : setups) {
+            try (RippleModel m = RippleModel.open(s.file(), s.options());
+                    Session session = m.decoder()
+                            .orElseThrow(() -> new IllegalArgumentException(s.file() + ": not a decoder"))
+                            .newSession(context, kvType)) {
+                DecoderModel decoder = m.decoder().orElseThrow();
+                DecoderModel.Step step = decoder.prefill(session, prompt);
+                for (int i = 0; i < WARM_UP_STEPS && prompt.length + i < context; i++) {
+                    step = decoder.decode(session, Sampler.greedy().sample(step.logits()));
+                }
+            }
+        }
+    }
+
     /**
      * @param reference   a file of the same model whose mapped bundles give the dense reference
      * @param decodeSteps tokens generated per prompt

@@ -475,9 +475,6 @@ public final class StrategyBench {
                     s.predictor() == BenchPredictor.ORACLE ? new OraclePredictor(reference, used) : null;
             List<DecoderBench.Setup> setups = new ArrayList<>();
             for (BenchStrategy st : BenchStrategy.ALL) {
-                // the strategies generate interleaved per prompt: one eviction before the pass, as for
-                // the encoder's interleaved decode
-                evictIfCached(files.get(st.placement()));
                 setups.add(new DecoderBench.Setup(
                         st.name(),
                         st.placement(),
@@ -487,6 +484,7 @@ public final class StrategyBench {
                         withPredictor(mainOptions(st, profile)),
                         oracle));
             }
+            warmUpThenEvict(setups, prompts.getFirst(), context);
             try (Progress.Step step = progress.start("generate, all strategies", prompts.size())) {
                 results = DecoderBench.run(
                         setups, in.identity().file(), prompts, s.decodeTokens(), context, DType.F16, step::stepTo);
@@ -643,7 +641,6 @@ public final class StrategyBench {
                     s.predictor() == BenchPredictor.ORACLE ? new OraclePredictor(reference, activity) : null;
             List<DecoderBench.Setup> setups = new ArrayList<>();
             for (TypedFile t : typed) {
-                evictIfCached(t.file());
                 RuntimeOptions dense = options(RIPPLE_PLUS, 0, profile)
                         .withPredictor(PredictorKind.DENSE)
                         .withFillIn(false);
@@ -666,6 +663,7 @@ public final class StrategyBench {
                         sparse,
                         oracle));
             }
+            warmUpThenEvict(setups, prompts.getFirst(), context);
             try (Progress.Step step = progress.start("generate, all types", prompts.size())) {
                 results = DecoderBench.run(
                         setups, f32.file(), prompts, s.decodeTokens(), context, DType.F16, step::stepTo);
@@ -853,6 +851,19 @@ public final class StrategyBench {
      * cost the re-read that brings it back. An eviction that drops nothing is remembered, and the
      * report says so.
      */
+    /**
+     * The setups generate once untimed ({@link DecoderBench#warmUp}), then each file is evicted once
+     * before the timed pass: the setups generate interleaved per prompt, as the encoder's decode
+     * replay interleaves tokens.
+     */
+    private void warmUpThenEvict(List<DecoderBench.Setup> setups, int[] prompt, int context) throws IOException {
+        DecoderBench.warmUp(setups, prompt, context, DType.F16);
+        for (Path file :
+                setups.stream().map(DecoderBench.Setup::file).distinct().toList()) {
+            evictIfCached(file);
+        }
+    }
+
     private void evictIfCached(Path file) throws IOException {
         passStarts.before(file);
     }
