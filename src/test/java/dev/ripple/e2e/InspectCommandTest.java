@@ -5,6 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.ripple.core.format.RippleFile;
 import dev.ripple.core.format.RippleFileWriter;
 import dev.ripple.core.format.SectionEntry;
@@ -38,6 +41,47 @@ class InspectCommandTest {
         assertTrue(run.out().contains("placement {algorithm random}"), run.out());
         assertTrue(run.out().contains("checksums:        OK"), run.out());
         assertEquals("", run.err());
+    }
+
+    /**
+     * An array of a few values is printed as its values (a per-layer threshold, the architectures),
+     * a long one as its first values with the count, and one of objects as the count: "[1]" told a
+     * reader how many thresholds there were, not what they were.
+     */
+    @Test
+    void shortArraysShowTheirValuesLongOnesTheirFirstOfTheCount() throws Exception {
+        ObjectNode arch = JsonNodeFactory.instance.objectNode().put("type", "test");
+        arch.putArray("architectures").add("TestForCausalLM");
+        ArrayNode longFactor = arch.putObject("rope").putArray("longFactor");
+        for (int i = 0; i < 24; i++) {
+            longFactor.add(i + 0.5);
+        }
+        ArrayNode layers = arch.putArray("layers");
+        for (int i = 0; i < 3; i++) {
+            layers.addObject().put("query", "layers." + i + ".q");
+        }
+        arch.putArray("stopIds");
+        ObjectNode prov = JsonNodeFactory.instance.objectNode();
+        prov.putObject("activityRule")
+                .put("rule", "act > 0.1,0.2,0.3")
+                .putArray("thresholds")
+                .add(0.1)
+                .add(0.2)
+                .add(0.3);
+        Path file = dir.resolve("arrays.ripple");
+        RippleFileWriter.write(
+                file,
+                RandomModels.model(7, 3, 16, 64, Activation.GELU, false, DType.F16)
+                        .architecture(arch)
+                        .provenance(prov));
+
+        String out = RippleRun.succeeds("inspect", file.toString()).out();
+        assertTrue(
+                out.contains(
+                        "architecture: type test, architectures [TestForCausalLM], rope {longFactor [first 8 of 24:"
+                                + " 0.5, 1.5, 2.5, 3.5, 4.5, 5.5, 6.5, 7.5, …]}, layers [3 objects], stopIds []\n"),
+                out);
+        assertTrue(out.contains("activityRule {rule act > 0.1,0.2,0.3, thresholds [0.1, 0.2, 0.3]}"), out);
     }
 
     @Test

@@ -170,7 +170,7 @@ final class BenchCommand implements Callable<Integer> {
         if (inputs.decoder()) {
             DecoderBenchReport report = measureDecoder(settings, activity, calibrationTokens);
             report.print(o);
-            json.writeAndTell(o, report::toJsonBytes);
+            json.writeAndTell(o, report::toJson);
             return 0;
         }
         EncoderText text = inputs.encoderText(run.work, calibrationText, 0.5).heldOutFirst(sentences);
@@ -185,7 +185,7 @@ final class BenchCommand implements Callable<Integer> {
                     "plots: %s%n",
                     String.join(", ", pngs.stream().map(Path::toString).toList()));
         }
-        json.writeAndTell(o, report::toJsonBytes);
+        json.writeAndTell(o, report::toJson);
         return 0;
     }
 
@@ -209,7 +209,7 @@ final class BenchCommand implements Callable<Integer> {
                         s.emulatedDevice() != null),
                 CliProgress.harness(run.quiet));
         report.print(o);
-        json.writeAndTell(o, report::toJsonBytes);
+        json.writeAndTell(o, report::toJson);
         return 0;
     }
 

@@ -132,7 +132,7 @@ final class DecodeSpeedCommand implements Callable<Integer> {
                 model.getFileName() + GeneratedWeights.suffix(generated),
                 bandwidthMib << 18);
         r.print(o);
-        json.writeAndTell(o, r::toJsonBytes);
+        json.writeAndTell(o, r::toJson);
         o.flush();
         return 0;
     }

@@ -167,7 +167,7 @@ final class GenerateCommand implements Callable<Integer> {
                     "I/O EMULATED: every read took the time of %s (%s); %s%n",
                     emulated.name(), emulated.source(), g.realReads());
         }
-        json.write(g::toJsonBytes);
+        json.write(g::toJson);
         return 0;
     }
 

@@ -29,6 +29,9 @@ import picocli.CommandLine.Spec;
 final class InspectCommand implements Callable<Integer> {
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
+    /** How many values of a long array the table shows (a per-layer threshold of a 6-layer model fits). */
+    static final int SHOWN = 8;
+
     @Parameters(
             index = "0",
             converter = PathArguments.InputFile.class,
@@ -148,6 +151,37 @@ final class InspectCommand implements Callable<Integer> {
         }
     }
 
+    /**
+     * An array as a reader wants it on one line: its values when they are a few scalars ({@code
+     * thresholds [0.1, 0.2, 0.3]}, {@code architectures [LlamaForCausalLM]}), the first {@value
+     * #SHOWN} and the count when there are more ({@code [first 8 of 48: 1.0, 1.02, …]}), and only the
+     * count of objects or arrays, which would not fit on a line ({@code layers [6 objects]}; --json
+     * holds them).
+     */
+    static String array(JsonNode array) {
+        int n = array.size();
+        if (n == 0) {
+            return "[]";
+        }
+        boolean scalars = true;
+        boolean objects = true;
+        for (JsonNode v : array) {
+            scalars &= v.isValueNode();
+            objects &= v.isObject();
+        }
+        if (!scalars) {
+            return "[" + n + (objects ? " objects]" : " entries]");
+        }
+        StringBuilder s = new StringBuilder("[");
+        if (n > SHOWN) {
+            s.append("first ").append(SHOWN).append(" of ").append(n).append(": ");
+        }
+        for (int i = 0; i < Math.min(n, SHOWN); i++) {
+            s.append(i == 0 ? "" : ", ").append(array.get(i).asText());
+        }
+        return s.append(n > SHOWN ? ", …]" : "]").toString();
+    }
+
     /** A compact one-line rendering of a JSON object's scalar fields, nested objects to some depth. */
     static String flat(JsonNode node, int depth) {
         if (node == null || node.isMissingNode() || node.isEmpty()) {
@@ -165,7 +199,7 @@ final class InspectCommand implements Callable<Integer> {
                         .append(depth > 0 ? flat(v, depth - 1) : "…")
                         .append('}');
             } else if (v.isArray()) {
-                s.append(e.getKey()).append(" [").append(v.size()).append(']');
+                s.append(e.getKey()).append(' ').append(array(v));
             } else {
                 s.append(e.getKey()).append(' ').append(v.asText());
             }

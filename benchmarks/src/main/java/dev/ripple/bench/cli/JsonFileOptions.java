@@ -1,13 +1,12 @@
 package dev.ripple.bench.cli;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.ripple.bench.harness.MachineFacts;
 import dev.ripple.core.format.AtomicFile;
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.List;
@@ -19,10 +18,11 @@ import picocli.CommandLine.Spec;
  * {@code --json FILE}: where a command writes every figure of its report as JSON, atomically. A
  * picocli mixin, so that the option reads the same everywhere and a half-written file is never left.
  * Every report written here carries a {@code "run"} object ({@link RunInfo}): the command, the
- * times, the machine and its load.
+ * times, the machine and its load. A report hands over its JSON tree, not text, so that the run is
+ * added before the one serialization rather than by parsing the report back.
  */
 final class JsonFileOptions {
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
     @Option(
             names = "--json",
@@ -39,39 +39,37 @@ final class JsonFileOptions {
 
     private final double loadAtStart = MachineFacts.loadAverage();
 
-    /** A report's JSON, rendered only when --json asks for it. */
+    /** A report's JSON tree, rendered only when --json asks for it. */
     @FunctionalInterface
     interface Rendering {
-        byte[] bytes() throws IOException;
-    }
-
-    /** Writes {@code json} to --json when it was given; whether it did. */
-    boolean write(Rendering json) throws IOException {
-        if (file == null) {
-            return false;
-        }
-        AtomicFile.write(file, withRun(json.bytes()));
-        return true;
+        ObjectNode json();
     }
 
     /**
-     * The report with its {@code "run"} first, laid out as the report was (compact stays compact:
-     * generate's per-step arrays would grow several times pretty-printed); a report that is no JSON
-     * object is written as it is.
+     * Writes the report to --json when it was given, its {@code "run"} first and then its own fields
+     * in their order, indented; whether it did. The report is rendered once, as a tree, and serialized
+     * once here: the run is part of the rendering, not spliced into text already written.
      */
-    private byte[] withRun(byte[] report) throws IOException {
-        JsonNode parsed = JSON.readTree(report);
-        if (!(parsed instanceof ObjectNode fields) || fields.has("run")) {
-            return report;
+    boolean write(Rendering report) throws IOException {
+        if (file == null) {
+            return false;
         }
+        ObjectNode fields = report.json();
+        if (fields.has("run")) {
+            throw new IllegalArgumentException("a report's own \"run\" would hide the run's: " + fields.get("run"));
+        }
+        ObjectNode out = JSON.createObjectNode();
+        out.set("run", run().toJson());
+        out.setAll(fields);
+        AtomicFile.write(file, JSON.writeValueAsBytes(out));
+        return true;
+    }
+
+    private RunInfo run() {
         List<String> args = command == null || command.commandLine().getParseResult() == null
                 ? List.of()
                 : command.commandLine().getParseResult().originalArgs();
-        ObjectNode out = JSON.createObjectNode();
-        out.set("run", new RunInfo(RunInfo.commandLine(args), created, loadAtStart).toJson());
-        out.setAll(fields);
-        boolean pretty = new String(report, 0, Math.min(report.length, 4096), StandardCharsets.UTF_8).contains("\n");
-        return pretty ? JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(out) : JSON.writeValueAsBytes(out);
+        return new RunInfo(RunInfo.commandLine(args), created, loadAtStart);
     }
 
     /** As {@link #write}, then names the file on {@code out} for a reader of a long report. */

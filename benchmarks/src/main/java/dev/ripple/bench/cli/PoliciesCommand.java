@@ -156,7 +156,7 @@ final class PoliciesCommand implements Callable<Integer> {
         Files.createDirectories(run.work);
         report = ModelPolicies.run(settings, inputs.encoderText(run.work, 0.5), CliProgress.harness(run.quiet));
         report.print(o);
-        json.writeAndTell(o, report::toJsonBytes);
+        json.writeAndTell(o, report::toJson);
         return 0;
     }
 
@@ -186,7 +186,7 @@ final class PoliciesCommand implements Callable<Integer> {
                         io.device != null),
                 CliProgress.harness(run.quiet));
         result.print(o);
-        json.writeAndTell(o, result::toJsonBytes);
+        json.writeAndTell(o, result::toJson);
         return 0;
     }
 }

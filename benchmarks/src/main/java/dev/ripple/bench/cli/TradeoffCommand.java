@@ -179,7 +179,7 @@ final class TradeoffCommand implements Callable<Integer> {
                             : text.onnx().getFileName().toString());
             o.printf("plots: %s%n", png);
         }
-        json.writeAndTell(o, report::toJsonBytes);
+        json.writeAndTell(o, report::toJson);
         return 0;
     }
 

@@ -1,7 +1,6 @@
 package dev.ripple.bench.harness;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.ripple.io.device.DeviceProfile;
@@ -71,7 +70,7 @@ public record BenchReport(
         List<BudgetPoint> sweep,
         List<IoReplay> policies,
         DtypeComparison dtypes) {
-    private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+    private static final ObjectMapper JSON = new ObjectMapper();
 
     public StrategyRun strategy(String name) {
         return ReportText.named(strategies, StrategyRun::name, name);
@@ -256,6 +255,7 @@ public record BenchReport(
                 .put("random4kQd1Iops", p.random4kQd1Iops());
     }
 
+    /** Every figure as a JSON tree, which the command line writes with its run once (its --json). */
     public ObjectNode toJson() {
         ObjectNode doc = JSON.createObjectNode();
         doc.put("model", model);
@@ -334,10 +334,6 @@ public record BenchReport(
             doc.set("dtypes", dtypes.toJson());
         }
         return doc;
-    }
-
-    public byte[] toJsonBytes() throws IOException {
-        return JSON.writeValueAsBytes(toJson());
     }
 
     /** What every plot's figures depend on: the device, the reader, the cache budget and the day measured. */

@@ -1,9 +1,7 @@
 package dev.ripple.bench.harness;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import java.io.IOException;
 import java.io.PrintWriter;
 
 /**
@@ -41,7 +39,7 @@ public record DecodeSpeedReport(
         int agreeingTokens,
         int[] javaTokens,
         int[] ortTokens) {
-    private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+    private static final ObjectMapper JSON = new ObjectMapper();
 
     /** The fastest decode the memory allows: every weight byte read once per token at the best measured bandwidth. */
     public double rooflineTokensPerSecond() {
@@ -91,7 +89,8 @@ public record DecodeSpeedReport(
         o.printf("java / onnxruntime: %.2fx; greedy tokens equal: %d of %d%n", javaOverOrt(), agreeingTokens, steps);
     }
 
-    public byte[] toJsonBytes() throws IOException {
+    /** Every figure as a JSON tree, which the command line writes with its run once (its --json). */
+    public ObjectNode toJson() {
         ObjectNode root = JSON.createObjectNode();
         root.put("kind", "decode-speed");
         root.put("model", model);
@@ -118,6 +117,6 @@ public record DecodeSpeedReport(
         root.put("agreeingTokens", agreeingTokens);
         root.set("javaTokens", JSON.valueToTree(javaTokens));
         root.set("onnxRuntimeTokens", JSON.valueToTree(ortTokens));
-        return JSON.writeValueAsBytes(root);
+        return root;
     }
 }

@@ -1,13 +1,11 @@
 package dev.ripple.bench.harness;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.ripple.core.runtime.MemoryPlan;
 import dev.ripple.io.device.DeviceProfile;
 import dev.ripple.placement.synthetic.GeneratedWeights;
-import java.io.IOException;
 import java.io.PrintWriter;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -55,7 +53,7 @@ public record DecoderBenchReport(
         String kvType,
         List<DecoderBench.Result> strategies,
         DecoderDtypeComparison dtypes) {
-    private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+    private static final ObjectMapper JSON = new ObjectMapper();
 
     public DecoderBench.Result strategy(String name) {
         return ReportText.named(strategies, DecoderBench.Result::name, name);
@@ -162,7 +160,8 @@ public record DecoderBenchReport(
         }
     }
 
-    public byte[] toJsonBytes() throws IOException {
+    /** Every figure as a JSON tree, which the command line writes with its run once (its --json). */
+    public ObjectNode toJson() {
         ObjectNode root = JSON.createObjectNode();
         root.put("kind", "decoder");
         root.put("model", model);
@@ -202,7 +201,7 @@ public record DecoderBenchReport(
         if (dtypes != null) {
             root.set("dtypes", dtypes.toJson());
         }
-        return JSON.writeValueAsBytes(root);
+        return root;
     }
 
     private static ObjectNode phase(DecoderBench.Phase p) {

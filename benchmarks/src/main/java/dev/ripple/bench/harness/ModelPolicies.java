@@ -1,7 +1,6 @@
 package dev.ripple.bench.harness;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.ripple.cache.CachePolicies;
 import dev.ripple.cache.CacheSettings;
@@ -56,7 +55,7 @@ public record ModelPolicies(
         PolicyReplay replay,
         List<PolicySummary> rows,
         PolicyVerdict verdict) {
-    private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+    private static final ObjectMapper JSON = new ObjectMapper();
 
     /**
      * What to compare.
@@ -237,7 +236,8 @@ public record ModelPolicies(
         o.println(PolicyTable.verdictLine(verdict));
     }
 
-    public byte[] toJsonBytes() throws IOException {
+    /** Every figure as a JSON tree, which the command line writes with its run once (its --json). */
+    public ObjectNode toJson() {
         ObjectNode doc = JSON.createObjectNode();
         doc.put("model", model);
         doc.put("rule", rule);
@@ -248,6 +248,6 @@ public record ModelPolicies(
         doc.put("calibrationTokens", calibrationTokens);
         replay.putJson(doc);
         PolicyTable.putRows(doc, rows, verdict);
-        return JSON.writeValueAsBytes(doc);
+        return doc;
     }
 }

@@ -3,7 +3,6 @@ package dev.ripple.bench.harness;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.ripple.placement.calibrate.ThresholdCalibrator;
@@ -31,7 +30,7 @@ public record TradeoffReport(
         List<CalibratedRule> calibrated,
         List<Training> trainings) {
 
-    private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+    private static final ObjectMapper JSON = new ObjectMapper();
 
     public TradeoffReport {
         points = List.copyOf(points);
@@ -138,6 +137,7 @@ public record TradeoffReport(
         }
     }
 
+    /** Every figure as a JSON tree, which the command line writes with its run once (its --json). */
     public ObjectNode toJson() {
         ObjectNode root = JSON.createObjectNode();
         root.put("model", model);
@@ -150,10 +150,6 @@ public record TradeoffReport(
         ArrayNode arr = root.putArray("points");
         points.forEach(p -> arr.add(p.toJson()));
         return root;
-    }
-
-    public byte[] toJsonBytes() throws IOException {
-        return JSON.writeValueAsBytes(toJson());
     }
 
     /** Draws the curve, cosine against neurons read, as a PNG titled with the model and the passages. */

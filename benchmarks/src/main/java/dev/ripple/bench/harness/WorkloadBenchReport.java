@@ -1,12 +1,10 @@
 package dev.ripple.bench.harness;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.ripple.io.device.DeviceProfile;
 import dev.ripple.placement.synthetic.SyntheticWorkload;
-import java.io.IOException;
 import java.io.PrintWriter;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -45,7 +43,7 @@ public record WorkloadBenchReport(
         List<IoReplay> strategies,
         int sweepTokens,
         List<BudgetPoint> sweep) {
-    private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+    private static final ObjectMapper JSON = new ObjectMapper();
 
     public IoReplay strategy(String name) {
         return ReportText.named(strategies, IoReplay::name, name);
@@ -146,7 +144,8 @@ public record WorkloadBenchReport(
                 label());
     }
 
-    public byte[] toJsonBytes() throws IOException {
+    /** Every figure as a JSON tree, which the command line writes with its run once (its --json). */
+    public ObjectNode toJson() {
         ObjectNode root = WorkloadBench.jsonDocument("workload", spec);
         root.put("dir", dir);
         reader.putJson(root);
@@ -181,6 +180,6 @@ public record WorkloadBenchReport(
             n.put("cacheHitRate", p.decode().cacheHitRate());
             n.put("modelledIoMsPerToken", p.decode().projectedMsPerToken().get(device.name()));
         }
-        return JSON.writeValueAsBytes(root);
+        return root;
     }
 }

@@ -1,7 +1,6 @@
 package dev.ripple.bench.harness;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.ripple.core.runtime.RuntimeOptions;
 import dev.ripple.io.device.DeviceProfile;
@@ -38,7 +37,7 @@ public record WorkloadPolicies(
         double neededShare,
         List<PolicySummary> rows,
         PolicyVerdict verdict) {
-    private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+    private static final ObjectMapper JSON = new ObjectMapper();
 
     /** What to replay. */
     public record Settings(
@@ -120,13 +119,14 @@ public record WorkloadPolicies(
         o.println(PolicyTable.verdictLine(verdict) + " [" + label() + "]");
     }
 
-    public byte[] toJsonBytes() throws IOException {
+    /** Every figure as a JSON tree, which the command line writes with its run once (its --json). */
+    public ObjectNode toJson() {
         ObjectNode doc = WorkloadBench.jsonDocument("workload-policies", spec);
         doc.put("placement", placement);
         doc.put("linkingInner", linkingInner);
         replay.putJson(doc);
         doc.put("neededShare", neededShare);
         PolicyTable.putRows(doc, rows, verdict);
-        return JSON.writeValueAsBytes(doc);
+        return doc;
     }
 }

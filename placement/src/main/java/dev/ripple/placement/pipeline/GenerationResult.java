@@ -97,7 +97,8 @@ public record GenerationResult(
         }
     }
 
-    ObjectNode toJson() {
+    /** As {@link #toJsonBytes}, as a tree: for a caller that adds its own fields before writing it once. */
+    public ObjectNode toJson() {
         RuntimeOptions runtime = prepared.request().runtime();
         ObjectNode root = JSON.createObjectNode();
         root.put("model", prepared.model().source().toString());
