@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.ripple.core.format.FfnLayerSection;
+import dev.ripple.core.format.FfnLayerSpec;
 import dev.ripple.core.format.RippleFile;
 import dev.ripple.core.format.SectionEntry;
 import dev.ripple.core.format.SectionKind;
@@ -81,6 +82,12 @@ final class InspectCommand implements Callable<Integer> {
             n.put("dModel", l.spec().dModel());
             n.put("dFfn", l.spec().dFfn());
             n.put("activation", l.spec().activation().label());
+            if (l.spec().upActivated()) {
+                n.put("upActivated", true);
+            }
+            if (l.spec().reluThreshold() != 0f) {
+                n.put("reluThreshold", l.spec().reluThreshold());
+            }
             n.put("gated", l.spec().gated());
             n.put("dtype", l.spec().dtype().label());
             n.put("bundleBytes", l.spec().bundleBytes());
@@ -102,6 +109,16 @@ final class InspectCommand implements Callable<Integer> {
         return root;
     }
 
+    /**
+     * The activation as the table shows it: its label, {@code +up} when it applies to the up
+     * projection too (dReLU), and a FATReLU's threshold ({@code relu>0.01}); the label alone hid both.
+     */
+    static String activation(FfnLayerSpec s) {
+        return s.activation().label()
+                + (s.upActivated() ? "+up" : "")
+                + (s.reluThreshold() != 0f ? ">" + s.reluThreshold() : "");
+    }
+
     private void printTable(RippleFile f, PrintWriter out) {
         out.printf("%s: .ripple %s, %s%n", f.path(), f.version(), PlacementText.bytes(f.size()));
         out.printf("architecture: %s%n", flat(f.architecture(), 3));
@@ -118,7 +135,7 @@ final class InspectCommand implements Callable<Integer> {
                     s.index(),
                     s.dModel(),
                     s.dFfn(),
-                    s.activation().label(),
+                    activation(s),
                     s.gated() ? "yes" : "no",
                     s.dtype().label(),
                     s.bundleBytes(),
