@@ -10,11 +10,8 @@ import dev.ripple.placement.text.EuroparlCorpus;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -76,12 +73,7 @@ class DecoderPlacementExampleTest {
                 },
                 dir);
 
-        Matcher m = Pattern.compile("(?m)^(\\S+)\\s+([0-9.]+) reads per token and layer$")
-                .matcher(printed);
-        Map<String, Double> reads = new HashMap<>();
-        while (m.find()) {
-            reads.put(m.group(1), Double.parseDouble(m.group(2)));
-        }
+        Map<String, Double> reads = ReadmeExamples.readsPerTokenAndLayer(printed);
         assertEquals(
                 List.of("identity", "ripple+"), reads.keySet().stream().sorted().toList(), printed);
         assertTrue(reads.get("ripple+") < reads.get("identity"), "ripple+ reads fewer runs than identity: " + reads);

@@ -11,8 +11,11 @@ import java.net.URLClassLoader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import javax.tools.JavaCompiler;
 import javax.tools.ToolProvider;
 
@@ -79,5 +82,19 @@ public final class ReadmeExamples {
             System.setOut(before);
         }
         return printed.toString(StandardCharsets.UTF_8);
+    }
+
+    /**
+     * The lines a placement example prints, {@code ALGORITHM  N reads per token and layer}, as each
+     * algorithm's held-out reads.
+     */
+    public static Map<String, Double> readsPerTokenAndLayer(String printed) {
+        Matcher m = Pattern.compile("(?m)^(\\S+)\\s+([0-9.]+) reads per token and layer$")
+                .matcher(printed);
+        Map<String, Double> reads = new HashMap<>();
+        while (m.find()) {
+            reads.put(m.group(1), Double.parseDouble(m.group(2)));
+        }
+        return reads;
     }
 }

@@ -9,11 +9,8 @@ import dev.ripple.placement.text.EuroparlCorpus;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -72,12 +69,7 @@ class PlacementExampleTest {
                 },
                 dir);
 
-        Matcher m = Pattern.compile("(?m)^(\\S+)\\s+([0-9.]+) reads per token and layer$")
-                .matcher(printed);
-        Map<String, Double> reads = new HashMap<>();
-        while (m.find()) {
-            reads.put(m.group(1), Double.parseDouble(m.group(2)));
-        }
+        Map<String, Double> reads = ReadmeExamples.readsPerTokenAndLayer(printed);
         assertEquals(
                 List.of("frequency", "identity", "ripple", "ripple+"),
                 reads.keySet().stream().sorted().toList(),
