@@ -845,13 +845,6 @@ public final class StrategyBench {
     }
 
     /**
-     * Drops {@code file} from the page cache so that the next pass starts cold, when {@link PassStart}
-     * says so for the run's reader and device: a page-cache reader whose real reads are its own. Not
-     * when an emulated device serves the real reads from DRAM (the file fits): evicting would only
-     * cost the re-read that brings it back. An eviction that drops nothing is remembered, and the
-     * report says so.
-     */
-    /**
      * The setups generate once untimed ({@link DecoderBench#warmUp}), then each file is evicted once
      * before the timed pass: the setups generate interleaved per prompt, as the encoder's decode
      * replay interleaves tokens.
@@ -864,6 +857,13 @@ public final class StrategyBench {
         }
     }
 
+    /**
+     * Drops {@code file} from the page cache so that the next pass starts cold, when {@link PassStart}
+     * says so for the run's reader and device: a page-cache reader whose real reads are its own. Not
+     * when an emulated device serves the real reads from DRAM (the file fits): evicting would only
+     * cost the re-read that brings it back. An eviction that drops nothing is remembered, and the
+     * report says so.
+     */
     private void evictIfCached(Path file) throws IOException {
         passStarts.before(file);
     }
