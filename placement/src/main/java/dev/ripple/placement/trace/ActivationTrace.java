@@ -24,7 +24,8 @@ import org.roaringbitmap.RoaringBitmap;
  * copies.
  *
  * <pre>{@code
- * ActivationTrace.Builder b = ActivationTrace.builder(new TraceInfo("m", "corpus.txt", "act > 0", 2), new int[] {1536});
+ * TraceInfo info = new TraceInfo("m", "corpus.txt", "act > 0", 2);
+ * ActivationTrace.Builder b = ActivationTrace.builder(info, new int[] {1536}); // one layer of 1,536 neurons
  * b.addPassageStart(0);
  * b.add(0, RoaringBitmap.bitmapOf(3, 17, 900)); // token 0 of layer 0
  * b.add(0, RoaringBitmap.bitmapOf(17, 40));     // token 1
