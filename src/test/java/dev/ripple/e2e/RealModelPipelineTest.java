@@ -138,8 +138,8 @@ class RealModelPipelineTest {
 
     @Test
     void aTraceWithoutInputMomentsStillPlacesWithThePredictorFittedToTheWeights() throws Exception {
-        ActivationTrace t = TraceFiles.read(dir.resolve("c.rtrace"));
-        t.setInputMoments(List.of()); // as a trace written before format 1.2
+        // as a trace written before format 1.2
+        ActivationTrace t = TraceFiles.read(dir.resolve("c.rtrace")).withInputMoments(List.of());
         Path old = dir.resolve("old.rtrace");
         TraceFiles.write(old, t);
         Path file = dir.resolve("old.ripple");

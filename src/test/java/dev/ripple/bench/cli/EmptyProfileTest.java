@@ -61,7 +61,10 @@ class EmptyProfileTest {
     @Test
     void placeRefusesATraceOfNoTokens() throws IOException {
         Path trace = dir.resolve("empty.rtrace");
-        TraceFiles.write(trace, new ActivationTrace(new TraceInfo("m", "one.txt", "act > 0", 0), new int[] {256, 256}));
+        TraceFiles.write(
+                trace,
+                ActivationTrace.builder(new TraceInfo("m", "one.txt", "act > 0", 0), new int[] {256, 256})
+                        .build());
         Path out = dir.resolve("placed.ripple");
         Path work = dir.resolve("work");
         assertEquals(

@@ -5,7 +5,7 @@ import dev.ripple.placement.trace.ActivationTrace;
 import java.util.Arrays;
 import java.util.concurrent.atomic.LongAdder;
 import org.eclipse.collections.api.list.primitive.MutableIntList;
-import org.roaringbitmap.RoaringBitmap;
+import org.roaringbitmap.ImmutableBitmapDataProvider;
 
 /**
  * Wraps a predictor and scores each prediction against the true active set recorded by ONNX
@@ -43,7 +43,7 @@ public final class AuditedPredictor implements ActivationPredictor {
         int token = cursor[layer]++;
         inner.predict(layer, x, out);
         if (token < truth.tokens(layer)) {
-            RoaringBitmap real = truth.active(layer, token);
+            ImmutableBitmapDataProvider real = truth.active(layer, token);
             long hits = 0;
             for (int i = before; i < out.size(); i++) {
                 if (real.contains(out.get(i))) {

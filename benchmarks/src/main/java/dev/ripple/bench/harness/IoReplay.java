@@ -15,7 +15,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
 import java.util.function.IntConsumer;
-import org.roaringbitmap.RoaringBitmap;
+import org.roaringbitmap.ImmutableBitmapDataProvider;
 
 /**
  * Replays recorded held-out active sets through the flash runtime, token by token (decode-like):
@@ -61,7 +61,7 @@ public record IoReplay(
         List<List<int[]>> sets = new ArrayList<>();
         for (int l = 0; l < t.layers(); l++) {
             List<int[]> layer = new ArrayList<>();
-            for (RoaringBitmap b : t.layer(l)) {
+            for (ImmutableBitmapDataProvider b : t.layer(l)) {
                 layer.add(b.toArray());
             }
             sets.add(layer);

@@ -11,7 +11,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import org.roaringbitmap.RoaringBitmap;
+import org.roaringbitmap.ImmutableBitmapDataProvider;
 
 /**
  * The profiled seed of the linking policy: per layer and slot, the reads a slot stands for over a
@@ -39,7 +39,7 @@ public final class ReadShares {
                 int bundle = layer.spec().bundleBytes();
                 double[] share = new double[toSlot.length];
                 List<Extent> extents = new ArrayList<>();
-                for (RoaringBitmap active : calibration.layer(l)) {
+                for (ImmutableBitmapDataProvider active : calibration.layer(l)) {
                     int[] slots = active.toArray();
                     for (int i = 0; i < slots.length; i++) {
                         slots[i] = toSlot[slots[i]];

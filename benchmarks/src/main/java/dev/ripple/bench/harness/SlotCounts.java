@@ -1,7 +1,7 @@
 package dev.ripple.bench.harness;
 
 import dev.ripple.placement.trace.ActivationTrace;
-import org.roaringbitmap.RoaringBitmap;
+import org.roaringbitmap.ImmutableBitmapDataProvider;
 
 /**
  * How often each slot of a placed file was active in a calibration trace: the profiled
@@ -15,7 +15,7 @@ public final class SlotCounts {
         long[][] counts = new long[orders.length][];
         for (int l = 0; l < orders.length; l++) {
             long[] byNeuron = new long[calibration.neurons(l)];
-            for (RoaringBitmap active : calibration.layer(l)) {
+            for (ImmutableBitmapDataProvider active : calibration.layer(l)) {
                 active.forEach((int n) -> byNeuron[n]++);
             }
             counts[l] = new long[orders[l].length];

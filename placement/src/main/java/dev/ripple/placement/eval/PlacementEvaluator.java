@@ -5,8 +5,8 @@ import dev.ripple.placement.trace.ActivationTrace;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import org.roaringbitmap.ImmutableBitmapDataProvider;
 import org.roaringbitmap.IntIterator;
-import org.roaringbitmap.RoaringBitmap;
 
 /**
  * Measures a placement on held-out tokens: per layer and overall, active neurons per token,
@@ -58,20 +58,22 @@ public final class PlacementEvaluator {
     }
 
     /** Evaluates one layer's order on its held-out active sets. */
-    public LayerEvaluation evaluateLayer(int layer, List<RoaringBitmap> tokens, int neurons, int[] order) {
+    public LayerEvaluation evaluateLayer(
+            int layer, List<? extends ImmutableBitmapDataProvider> tokens, int neurons, int[] order) {
         Totals t = new Totals(gaps.length);
         tally(tokens, neurons, order, layer, t);
         return new LayerEvaluation(layer, t.active(), t.reads(), t.collapsed(gaps));
     }
 
-    private void tally(List<RoaringBitmap> tokens, int neurons, int[] order, int layer, Totals t) {
+    private void tally(
+            List<? extends ImmutableBitmapDataProvider> tokens, int neurons, int[] order, int layer, Totals t) {
         if (!Permutations.isPermutation(order, neurons)) {
             throw new IllegalArgumentException("layer " + layer + ": order of " + order.length
                     + " slots is not a permutation of 0.." + (neurons - 1));
         }
         int[] slotOf = Permutations.inverse(order);
         int[] slots = new int[neurons];
-        for (RoaringBitmap active : tokens) {
+        for (ImmutableBitmapDataProvider active : tokens) {
             int count = 0;
             IntIterator it = active.getIntIterator();
             while (it.hasNext()) {

@@ -76,15 +76,15 @@ public final class SyntheticTraces {
     public static ActivationTrace generate(Spec spec) {
         int[] neurons = new int[spec.layers()];
         Arrays.fill(neurons, spec.neurons());
-        ActivationTrace trace = new ActivationTrace(
+        ActivationTrace.Builder trace = ActivationTrace.builder(
                 new TraceInfo("synthetic " + spec, "synthetic", "synthetic", spec.tokens()), neurons);
         for (int l = 0; l < spec.layers(); l++) {
             generateLayer(spec, new SplittableRandom(spec.seed() * 1_000_003L + l), trace, l);
         }
-        return trace;
+        return trace.build();
     }
 
-    private static void generateLayer(Spec spec, SplittableRandom rnd, ActivationTrace trace, int layer) {
+    private static void generateLayer(Spec spec, SplittableRandom rnd, ActivationTrace.Builder trace, int layer) {
         int n = spec.neurons();
         PlantedClusters planted = PlantedClusters.deal(rnd, n, spec.clusterSize(), spec.overlap());
         int[] shuffle = planted.shuffle();

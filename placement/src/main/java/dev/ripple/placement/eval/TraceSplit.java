@@ -25,16 +25,17 @@ public record TraceSplit(ActivationTrace calibration, ActivationTrace heldOut) {
         int tokens = trace.layers() == 0 ? 0 : trace.tokens(0);
         int cut = (int) Math.round(tokens * fraction);
         TraceInfo info = trace.info();
-        ActivationTrace cal = new ActivationTrace(part(info, "calibration tokens 0.." + (cut - 1), cut), neurons);
-        ActivationTrace held =
-                new ActivationTrace(part(info, "held-out tokens " + cut + ".." + (tokens - 1), tokens - cut), neurons);
+        ActivationTrace.Builder cal =
+                ActivationTrace.builder(part(info, "calibration tokens 0.." + (cut - 1), cut), neurons);
+        ActivationTrace.Builder held = ActivationTrace.builder(
+                part(info, "held-out tokens " + cut + ".." + (tokens - 1), tokens - cut), neurons);
         for (int l = 0; l < neurons.length; l++) {
             int layerCut = (int) Math.round(trace.tokens(l) * fraction);
             for (int t = 0; t < trace.tokens(l); t++) {
-                (t < layerCut ? cal : held).add(l, trace.active(l, t));
+                (t < layerCut ? cal : held).add(l, trace, t);
             }
         }
-        return new TraceSplit(cal, held);
+        return new TraceSplit(cal.build(), held.build());
     }
 
     private static TraceInfo part(TraceInfo info, String what, long tokens) {

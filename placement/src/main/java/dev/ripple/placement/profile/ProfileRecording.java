@@ -24,7 +24,7 @@ final class ProfileRecording {
     private final ProfileOptions options;
     private final LayerRecorder[] recorders;
     private final InputMoments.Builder[] moments;
-    private final ActivationTrace trace;
+    private final ActivationTrace.Builder trace;
     private long tokens;
     private int passages;
 
@@ -61,7 +61,7 @@ final class ProfileRecording {
                 moments[l] = InputMoments.builder(specs.get(l).dModel());
             }
         }
-        this.trace = new ActivationTrace(
+        this.trace = ActivationTrace.builder(
                 new TraceInfo(model, "", rule.describe(), 0, checkpoint, checkpointStamp),
                 specs.stream().mapToInt(FfnLayerSpec::dFfn).toArray());
     }
@@ -119,13 +119,13 @@ final class ProfileRecording {
             meanAct[l] = recorders[l].meanActivation();
             meanInactive[l] = recorders[l].meanInactiveActivation();
         }
-        ActivationTrace done =
-                trace.withInfo(new TraceInfo(model, corpus, rule.describe(), tokens, checkpoint, checkpointStamp));
-        done.setMeanInactive(meanInactive);
         List<InputMoments> inputMoments = moments == null || tokens == 0
                 ? List.of()
                 : Arrays.stream(moments).map(InputMoments.Builder::build).toList();
-        done.setInputMoments(inputMoments);
+        ActivationTrace done = trace.meanInactive(meanInactive)
+                .inputMoments(inputMoments)
+                .build()
+                .withInfo(new TraceInfo(model, corpus, rule.describe(), tokens, checkpoint, checkpointStamp));
         return new ProfileResult(done, meanActive, meanError, meanAct, meanInactive, inputMoments, tokens, passages);
     }
 }

@@ -11,7 +11,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.roaringbitmap.RoaringBitmap;
+import org.roaringbitmap.ImmutableBitmapDataProvider;
 
 /**
  * Counts {@code f(i)} and {@code f(i,j)} of one layer over a trace's tokens, in parallel.
@@ -114,19 +114,19 @@ public final class CoActivationCounter {
     }
 
     /** Statistics over the given active sets (ids in {@code 0..neurons-1}). */
-    public LayerStats count(List<RoaringBitmap> tokens, int neurons) {
+    public LayerStats count(List<? extends ImmutableBitmapDataProvider> tokens, int neurons) {
         if (neurons < 1) {
             throw new IllegalArgumentException("a layer needs at least one neuron, got " + neurons);
         }
         for (int t = 0; t < tokens.size(); t++) {
-            RoaringBitmap b = tokens.get(t);
+            ImmutableBitmapDataProvider b = tokens.get(t);
             if (!b.isEmpty() && (b.last() < 0 || b.last() >= neurons)) { // ids are unsigned in a bitmap
                 throw new IllegalArgumentException(
                         "token " + t + ": neuron ids " + b.first() + ".." + b.last() + " outside 0.." + (neurons - 1));
             }
         }
         int[] counts = new int[neurons];
-        for (RoaringBitmap b : tokens) {
+        for (ImmutableBitmapDataProvider b : tokens) {
             b.forEach((int i) -> counts[i]++);
         }
         return options.dense(neurons) ? countDense(tokens, neurons, counts) : countTopK(tokens, neurons, counts);
@@ -145,7 +145,7 @@ public final class CoActivationCounter {
         if (!options.dense(n)) {
             return Long.MAX_VALUE;
         }
-        List<RoaringBitmap> tokens = trace.layer(layer);
+        List<ImmutableBitmapDataProvider> tokens = trace.layer(layer);
         long largestIds = 0;
         int blockTokens = Math.min(tokens.size(), options.tokenBlock());
         for (int from = 0; from < tokens.size(); from += options.tokenBlock()) {
@@ -174,7 +174,7 @@ public final class CoActivationCounter {
         return triangle + perNeuron + tokenSets + bitsets + cursors;
     }
 
-    private DenseLayerStats countDense(List<RoaringBitmap> tokens, int n, int[] counts) {
+    private DenseLayerStats countDense(List<? extends ImmutableBitmapDataProvider> tokens, int n, int[] counts) {
         int[] triangle = new int[(int) TriangleIndex.pairs(n)];
         int[] bounds = rowBlocks(n);
         int[] rowBase = new int[n];
@@ -196,7 +196,13 @@ public final class CoActivationCounter {
      * were built, twice what {@link #denseWorkingBytes} counts.
      */
     private void countBlock(
-            List<RoaringBitmap> tokens, int from, int to, int n, int[] bounds, int[] rowBase, int[] triangle) {
+            List<? extends ImmutableBitmapDataProvider> tokens,
+            int from,
+            int to,
+            int n,
+            int[] bounds,
+            int[] rowBase,
+            int[] triangle) {
         TokenSets sets = TokenSets.of(tokens, from, to);
         AtomicInteger next = new AtomicInteger();
         if (useBitsets(sets, n)) {
@@ -275,7 +281,7 @@ public final class CoActivationCounter {
         return b.stream().mapToInt(Integer::intValue).toArray();
     }
 
-    private TopKLayerStats countTopK(List<RoaringBitmap> tokens, int n, int[] counts) {
+    private TopKLayerStats countTopK(List<? extends ImmutableBitmapDataProvider> tokens, int n, int[] counts) {
         TokenSets sets = TokenSets.of(tokens, 0, tokens.size());
         int rowsPerBlock = Math.max(1, SCRATCH_INTS / n);
         int blocks = (n + rowsPerBlock - 1) / rowsPerBlock;

@@ -1,8 +1,8 @@
 package dev.ripple.placement.stats;
 
 import java.util.List;
+import org.roaringbitmap.ImmutableBitmapDataProvider;
 import org.roaringbitmap.IntIterator;
-import org.roaringbitmap.RoaringBitmap;
 
 /**
  * A block of tokens' active sets flattened into one sorted id array with offsets (compressed
@@ -18,7 +18,7 @@ final class TokenSets {
         this.ids = ids;
     }
 
-    static TokenSets of(List<RoaringBitmap> tokens, int from, int to) {
+    static TokenSets of(List<? extends ImmutableBitmapDataProvider> tokens, int from, int to) {
         int[] offsets = new int[to - from + 1];
         long total = 0;
         for (int t = from; t < to; t++) {

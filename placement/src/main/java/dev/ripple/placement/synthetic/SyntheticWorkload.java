@@ -284,7 +284,7 @@ public final class SyntheticWorkload {
         int[] neurons = new int[spec.layers()];
         Arrays.fill(neurons, spec.dFfn());
         String part = stream == 0 ? "calibration" : "held-out";
-        ActivationTrace trace = new ActivationTrace(
+        ActivationTrace.Builder trace = ActivationTrace.builder(
                 new TraceInfo(
                         LABEL + " " + spec.name() + " (generated)",
                         LABEL + ", " + part + " stream, seed " + spec.seed(),
@@ -296,11 +296,11 @@ public final class SyntheticWorkload {
             SplittableRandom rnd = new SplittableRandom(mix(spec.seed(), 2 + stream, l));
             generateLayer(spec, s, rnd, trace, l, tokens);
         }
-        return trace;
+        return trace.build();
     }
 
     private static void generateLayer(
-            Spec spec, LayerStructure s, SplittableRandom rnd, ActivationTrace trace, int layer, int tokens) {
+            Spec spec, LayerStructure s, SplittableRandom rnd, ActivationTrace.Builder trace, int layer, int tokens) {
         int n = spec.dFfn();
         int clusters = s.members().length;
         boolean[] on = new boolean[clusters];

@@ -8,6 +8,8 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.roaringbitmap.ImmutableBitmapDataProvider;
+import org.roaringbitmap.IntIterator;
 import org.roaringbitmap.RoaringBitmap;
 
 /**
@@ -63,13 +65,15 @@ public record WorkloadShape(
         long reused = 0;
         long total = 0;
         for (int l = 0; l < t.layers(); l++) {
-            List<RoaringBitmap> tokens = t.layer(l);
+            List<ImmutableBitmapDataProvider> tokens = t.layer(l);
             for (int i = WINDOW; i < tokens.size(); i++) {
                 RoaringBitmap window = new RoaringBitmap();
                 for (int j = i - WINDOW; j < i; j++) {
-                    window.or(tokens.get(j));
+                    window.add(tokens.get(j).toArray());
                 }
-                reused += RoaringBitmap.andCardinality(window, tokens.get(i));
+                for (IntIterator it = tokens.get(i).getIntIterator(); it.hasNext(); ) {
+                    reused += window.contains(it.next()) ? 1 : 0;
+                }
                 total += tokens.get(i).getCardinality();
             }
         }
@@ -81,11 +85,9 @@ public record WorkloadShape(
         for (int l = 0; l < t.layers(); l++) {
             long[] counts = new long[t.neurons(l)];
             long sum = 0;
-            for (RoaringBitmap b : t.layer(l)) {
-                for (int v : b) {
-                    counts[v]++;
-                    sum++;
-                }
+            for (ImmutableBitmapDataProvider b : t.layer(l)) {
+                b.forEach((int v) -> counts[v]++);
+                sum += b.getCardinality();
             }
             Arrays.sort(counts);
             long top = 0;

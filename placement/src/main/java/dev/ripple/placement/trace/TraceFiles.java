@@ -133,8 +133,8 @@ public final class TraceFiles {
         }
         ByteBuffer buf = ByteBuffer.allocate(0);
         for (int l = 0; l < t.layers(); l++) {
-            for (RoaringBitmap active : t.layer(l)) {
-                RoaringBitmap b = active.clone();
+            for (int k = 0; k < t.tokens(l); k++) {
+                RoaringBitmap b = t.bitmap(l, k).clone();
                 b.runOptimize();
                 int n = b.serializedSizeInBytes();
                 if (buf.capacity() < n) {
@@ -252,7 +252,7 @@ public final class TraceFiles {
             int passages = in.u32("passages");
             in.requireLength(passages, Integer.MAX_VALUE - 8, "passages");
             in.requireRemaining(4L * passages + minBody + FOOTER_BYTES, "passages");
-            ActivationTrace trace = new ActivationTrace(info, neurons);
+            ActivationTrace.Builder trace = ActivationTrace.builder(info, neurons);
             int maxTokens = 0;
             for (int tk : tokens) {
                 maxTokens = Math.max(maxTokens, tk);
@@ -288,11 +288,11 @@ public final class TraceFiles {
                             means[l][i] = Float.intBitsToFloat(in.u32("means"));
                         }
                     }
-                    trace.setMeanInactive(means);
+                    trace.meanInactive(means);
                 }
             }
             if (minor >= 2) {
-                trace.setInputMoments(readMoments(file, in, layers, minBody));
+                trace.inputMoments(readMoments(file, in, layers, minBody));
             }
             byte[] buf = new byte[64];
             for (int l = 0; l < layers; l++) {
@@ -305,7 +305,7 @@ public final class TraceFiles {
                         buf = new byte[Math.max(n, buf.length * 2)];
                     }
                     in.readFully(buf, n, where);
-                    trace.add(l, bitmap(file, where, buf, n, neurons[l]));
+                    trace.adopt(l, bitmap(file, where, buf, n, neurons[l]));
                 }
             }
             long before = in.count;
@@ -328,7 +328,7 @@ public final class TraceFiles {
                         Problem.CHECKSUM_MISMATCH,
                         String.format("stored CRC32C %08x, computed %08x", stored, computed));
             }
-            return trace;
+            return trace.build();
         }
     }
 

@@ -29,7 +29,6 @@ import java.util.Random;
 import org.junit.jupiter.api.Assertions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.roaringbitmap.RoaringBitmap;
 
 /**
  * Profiling a decoder with its own Java forward: the trace holds the true active sets (replaying
@@ -89,8 +88,7 @@ class DecoderProfilerTest {
         for (int l = 0; l < t.layers(); l++) {
             List<int[]> layer = new ArrayList<>();
             for (int k = 0; k < t.tokens(l); k++) {
-                RoaringBitmap b = t.active(l, k);
-                layer.add(b.toArray());
+                layer.add(t.active(l, k).toArray());
             }
             sets.add(layer);
         }

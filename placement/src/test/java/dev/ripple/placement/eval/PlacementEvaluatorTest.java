@@ -22,13 +22,14 @@ class PlacementEvaluatorTest {
      */
     @Test
     void figuresByHand() {
-        ActivationTrace t = new ActivationTrace(new TraceInfo("m", "c", "r", 3), new int[] {6, 3});
-        t.add(0, RoaringBitmap.bitmapOf(0, 1, 3));
-        t.add(0, RoaringBitmap.bitmapOf(4, 5));
-        t.add(0, new RoaringBitmap());
-        t.add(1, RoaringBitmap.bitmapOf(0, 2));
-        t.add(1, new RoaringBitmap());
-        t.add(1, RoaringBitmap.bitmapOf(1));
+        ActivationTrace t = ActivationTrace.builder(new TraceInfo("m", "c", "r", 3), new int[] {6, 3})
+                .add(0, RoaringBitmap.bitmapOf(0, 1, 3))
+                .add(0, RoaringBitmap.bitmapOf(4, 5))
+                .add(0, new RoaringBitmap())
+                .add(1, RoaringBitmap.bitmapOf(0, 2))
+                .add(1, new RoaringBitmap())
+                .add(1, RoaringBitmap.bitmapOf(1))
+                .build();
         PlacementEvaluation e =
                 new PlacementEvaluator(0, 1, 4).evaluate(t, new int[][] {{5, 0, 1, 2, 3, 4}, {0, 1, 2}});
 
@@ -59,8 +60,9 @@ class PlacementEvaluatorTest {
 
     @Test
     void defaultGapsAre0_1_2_4_8() {
-        ActivationTrace t = new ActivationTrace(new TraceInfo("m", "c", "r", 1), new int[] {4});
-        t.add(0, RoaringBitmap.bitmapOf(0, 3));
+        ActivationTrace t = ActivationTrace.builder(new TraceInfo("m", "c", "r", 1), new int[] {4})
+                .add(0, RoaringBitmap.bitmapOf(0, 3))
+                .build();
         PlacementEvaluation e = new PlacementEvaluator().evaluate(t, new int[][] {{0, 1, 2, 3}});
         assertEquals(
                 List.of(0, 1, 2, 4, 8),
@@ -80,8 +82,9 @@ class PlacementEvaluatorTest {
 
     @Test
     void rejectsAnOrderThatIsNotAPermutation() {
-        ActivationTrace t = new ActivationTrace(new TraceInfo("m", "c", "r", 1), new int[] {3});
-        t.add(0, RoaringBitmap.bitmapOf(0));
+        ActivationTrace t = ActivationTrace.builder(new TraceInfo("m", "c", "r", 1), new int[] {3})
+                .add(0, RoaringBitmap.bitmapOf(0))
+                .build();
         assertThrows(
                 IllegalArgumentException.class, () -> new PlacementEvaluator().evaluate(t, new int[][] {{0, 0, 2}}));
     }

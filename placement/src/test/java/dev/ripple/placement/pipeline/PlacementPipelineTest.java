@@ -106,17 +106,19 @@ class PlacementPipelineTest {
         int n = 300;
         int tokens = 200;
         int block = 128;
-        ActivationTrace trace = new ActivationTrace(new TraceInfo("x", "x", "act > 0", tokens), new int[] {n, n});
+        ActivationTrace.Builder b =
+                ActivationTrace.builder(new TraceInfo("x", "x", "act > 0", tokens), new int[] {n, n});
         Random rnd = new Random(5);
         long[][] blockIds = new long[2][2]; // [layer][block]: ids in each token block
         for (int l = 0; l < 2; l++) {
             double density = l == 0 ? 0.1 : 0.3;
             for (int t = 0; t < tokens; t++) {
                 RoaringBitmap active = randomActive(rnd, n, density);
-                trace.add(l, active);
+                b.add(l, active);
                 blockIds[l][t / block] += active.getCardinality();
             }
         }
+        ActivationTrace trace = b.build();
         long largestBlock =
                 Math.max(Math.max(blockIds[0][0], blockIds[0][1]), Math.max(blockIds[1][0], blockIds[1][1]));
         long counting = (long) n * (n - 1) / 2 * 4 // triangle
@@ -238,13 +240,13 @@ class PlacementPipelineTest {
     private static ActivationTrace randomTrace(Random rnd, int layers, int neurons, int tokens, double density) {
         int[] widths = new int[layers];
         Arrays.fill(widths, neurons);
-        ActivationTrace trace = new ActivationTrace(new TraceInfo("x", "x", "act > 0", tokens), widths);
+        ActivationTrace.Builder trace = ActivationTrace.builder(new TraceInfo("x", "x", "act > 0", tokens), widths);
         for (int l = 0; l < layers; l++) {
             for (int t = 0; t < tokens; t++) {
                 trace.add(l, randomActive(rnd, neurons, density));
             }
         }
-        return trace;
+        return trace.build();
     }
 
     /** One token's active neurons of {@code neurons}: each active with {@code density}, drawn in id order. */
@@ -299,13 +301,14 @@ class PlacementPipelineTest {
     @Test
     void aFailingLayerStopsThePlacementPromptly() throws Exception {
         int[] neurons = {300, 40};
-        ActivationTrace trace = new ActivationTrace(new TraceInfo("x", "x", "act > 0", 400), neurons);
+        ActivationTrace.Builder b = ActivationTrace.builder(new TraceInfo("x", "x", "act > 0", 400), neurons);
         Random rnd = new Random(8);
         for (int l = 0; l < 2; l++) {
             for (int t = 0; t < 400; t++) {
-                trace.add(l, randomActive(rnd, neurons[l], 0.1));
+                b.add(l, randomActive(rnd, neurons[l], 0.1));
             }
         }
+        ActivationTrace trace = b.build();
         RefinedPathPlacement endless = new RefinedPathPlacement(
                 new RefinedPathOptions(new int[] {4, 1}, 16, 20, Duration.ofHours(1), 1e6, 20, 42));
         AtomicBoolean searching = new AtomicBoolean();
@@ -454,7 +457,8 @@ class PlacementPipelineTest {
                         a.layers().get(l).slotToNeuron(), b.layers().get(l).slotToNeuron(), "layer " + l);
             }
         }
-        ActivationTrace shorter = new ActivationTrace(new TraceInfo("x", "x", "act > 0", 1), new int[] {7});
+        ActivationTrace shorter = ActivationTrace.builder(new TraceInfo("x", "x", "act > 0", 1), new int[] {7})
+                .build();
         IllegalArgumentException wrongHeldOut = assertThrows(
                 IllegalArgumentException.class,
                 () -> PlacementPipeline.placeModel(
@@ -469,7 +473,8 @@ class PlacementPipelineTest {
                                 .withCalibrationName("calib.rtrace"),
                         PipelineListener.NONE));
         assertTrue(wrongCalibration.getMessage().startsWith("calib.rtrace: "), wrongCalibration.getMessage());
-        ActivationTrace empty = new ActivationTrace(new TraceInfo("x", "x", "act > 0", 0), new int[] {7});
+        ActivationTrace empty = ActivationTrace.builder(new TraceInfo("x", "x", "act > 0", 0), new int[] {7})
+                .build();
         IllegalArgumentException noTokens = assertThrows(
                 IllegalArgumentException.class,
                 () -> PlacementPipeline.placeModel(
@@ -507,7 +512,8 @@ class PlacementPipelineTest {
         Path hf = dir.resolve("hf");
         SyntheticDecoderWriter.write(spec, hf, "F32", 1);
         ImportedModel model = PlacementPipeline.importModel(hf, ImportOptions.defaults());
-        ActivationTrace other = new ActivationTrace(new TraceInfo("x", "x", "act > 0", 0), new int[] {7});
+        ActivationTrace other = ActivationTrace.builder(new TraceInfo("x", "x", "act > 0", 0), new int[] {7})
+                .build();
         IllegalArgumentException e = assertThrows(
                 IllegalArgumentException.class,
                 () -> PlacementPipeline.write(
@@ -539,14 +545,15 @@ class PlacementPipelineTest {
         int layers = spec.numLayers();
         int[] neurons = new int[layers];
         java.util.Arrays.fill(neurons, spec.intermediateSize());
-        ActivationTrace trace = new ActivationTrace(new TraceInfo("x", "x", "act > 0", 1), neurons);
-        PlacementPipeline.requireMatches(model, trace, "t.rtrace");
+        ActivationTrace plain = ActivationTrace.builder(new TraceInfo("x", "x", "act > 0", 1), neurons)
+                .build();
+        PlacementPipeline.requireMatches(model, plain, "t.rtrace");
         int wide = spec.hiddenSize() * 2;
         List<InputMoments> moments = new java.util.ArrayList<>();
         for (int l = 0; l < layers; l++) {
             moments.add(new InputMoments(wide, 1, new double[wide], new double[wide * wide]));
         }
-        trace.setInputMoments(moments);
+        ActivationTrace trace = plain.withInputMoments(moments);
         IllegalArgumentException e = assertThrows(
                 IllegalArgumentException.class, () -> PlacementPipeline.requireMatches(model, trace, "t.rtrace"));
         assertTrue(

@@ -70,15 +70,16 @@ class TraceSourceTest {
         Path ckpt = Files.createDirectories(dir.resolve("opt"));
         Path weights = Files.writeString(ckpt.resolve("model.safetensors"), "old weights");
         Files.writeString(ckpt.resolve("config.json"), "{}");
-        ActivationTrace trace = new ActivationTrace(
-                new TraceInfo(
-                        "opt-f16-identity.ripple",
-                        "text",
-                        "act > 0",
-                        1,
-                        ckpt.toRealPath().toString(),
-                        CheckpointStamp.of(ckpt)),
-                new int[] {4});
+        ActivationTrace trace = ActivationTrace.builder(
+                        new TraceInfo(
+                                "opt-f16-identity.ripple",
+                                "text",
+                                "act > 0",
+                                1,
+                                ckpt.toRealPath().toString(),
+                                CheckpointStamp.of(ckpt)),
+                        new int[] {4})
+                .build();
         TraceSource.requireRecordedOn(ckpt, trace, "calib.rtrace"); // unchanged: taken
         Files.writeString(ckpt.resolve("held.rtrace"), "a trace written beside the weights");
         Files.writeString(ckpt.resolve("README.md"), "notes");
@@ -95,14 +96,15 @@ class TraceSourceTest {
                 e.getMessage());
         assertTrue(e.getMessage().contains("--trust-trace"), e.getMessage());
 
-        ActivationTrace unstamped = new ActivationTrace(
-                new TraceInfo(
-                        "opt-f16-identity.ripple",
-                        "text",
-                        "act > 0",
-                        1,
-                        ckpt.toRealPath().toString()),
-                new int[] {4});
+        ActivationTrace unstamped = ActivationTrace.builder(
+                        new TraceInfo(
+                                "opt-f16-identity.ripple",
+                                "text",
+                                "act > 0",
+                                1,
+                                ckpt.toRealPath().toString()),
+                        new int[] {4})
+                .build();
         TraceSource.requireRecordedOn(ckpt, unstamped, "old.rtrace"); // a trace from before stamps: by path alone
     }
 }

@@ -16,7 +16,7 @@ import java.util.Random;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
-import org.roaringbitmap.RoaringBitmap;
+import org.roaringbitmap.ImmutableBitmapDataProvider;
 
 /**
  * Profiles generated models in a real ONNX Runtime session and checks every recorded active set
@@ -83,7 +83,7 @@ class OnnxProfilerTest {
                                 sumOuter[l][a * d + b] += (double) h[a] * h[b];
                             }
                         }
-                        RoaringBitmap recorded = trace.active(l, token);
+                        ImmutableBitmapDataProvider recorded = trace.active(l, token);
                         for (int i = 0; i < f; i++) {
                             float a = w.activationOf(i, h);
                             sumAct[l][i] += a;

@@ -59,13 +59,13 @@ class CoActivationCounterTest {
     @Test
     void workingBytesHoldTheTriangleTheDensestBlockItsBitsetsAndCursors() {
         int n = 100;
-        ActivationTrace trace = new ActivationTrace(new TraceInfo("x", "x", "act > 0", 0), new int[] {n, 30_000});
+        ActivationTrace.Builder b =
+                ActivationTrace.builder(new TraceInfo("x", "x", "act > 0", 0), new int[] {n, 30_000});
         for (int t = 0; t < 100; t++) { // block 0: 64 tokens of 3 ids; block 1: 36 tokens of 50
-            trace.add(
-                    0,
-                    RoaringBitmap.bitmapOf(IntStream.range(0, t < 64 ? 3 : 50).toArray()));
-            trace.add(1, RoaringBitmap.bitmapOf(t));
+            b.add(0, RoaringBitmap.bitmapOf(IntStream.range(0, t < 64 ? 3 : 50).toArray()));
+            b.add(1, RoaringBitmap.bitmapOf(t));
         }
+        ActivationTrace trace = b.build();
         CoActivationCounter counter = new CoActivationCounter(new CountingOptions(2, 1L << 20, 8, 64));
         long triangle = n * (n - 1) / 2 * 4;
         long perNeuron = 2 * n * 4;
@@ -75,10 +75,12 @@ class CoActivationCounterTest {
         assertEquals(triangle + perNeuron + blockCopy + bitsets + cursors, counter.denseWorkingBytes(trace, 0));
         assertEquals(Long.MAX_VALUE, counter.denseWorkingBytes(trace, 1), "30,000 neurons need top-K lists at 1 MiB");
 
-        ActivationTrace shortTrace = new ActivationTrace(new TraceInfo("x", "x", "act > 0", 0), new int[] {n});
+        ActivationTrace.Builder shortBuilder =
+                ActivationTrace.builder(new TraceInfo("x", "x", "act > 0", 0), new int[] {n});
         for (int t = 0; t < 10; t++) {
-            shortTrace.add(0, RoaringBitmap.bitmapOf(IntStream.range(0, 50).toArray()));
+            shortBuilder.add(0, RoaringBitmap.bitmapOf(IntStream.range(0, 50).toArray()));
         }
+        ActivationTrace shortTrace = shortBuilder.build();
         assertEquals(
                 triangle + perNeuron + (10 + 1 + 10 * 50) * 4 + n * 8 + 2 * 10 * 4,
                 counter.denseWorkingBytes(shortTrace, 0),

@@ -26,20 +26,20 @@ class TraceFilesFuzzTest {
         try {
             int[][] shapes = {{1, 17}, {40}, {3, 70}};
             for (int i = 0; i < shapes.length; i++) {
-                ActivationTrace t = TraceFilesTest.randomTrace(i, shapes[i], 3 + i);
+                ActivationTrace.Builder t = TraceFilesTest.randomBuilder(i, shapes[i], 3 + i);
                 if (i == 1) {
-                    t.setMeanInactive(new float[][] {new float[40]});
+                    t.meanInactive(new float[][] {new float[40]});
                 }
                 if (i == 2) { // a seed with the 1.2 input-moments block, so mutations reach its checks
                     float[] rows = new float[4 * 3];
                     for (int k = 0; k < rows.length; k++) {
                         rows[k] = k % 5 - 2;
                     }
-                    t.setInputMoments(List.of(
+                    t.inputMoments(List.of(
                             InputMoments.builder(3).add(rows, 4).build(),
                             InputMoments.builder(2).add(rows, 6).build()));
                 }
-                TraceFiles.write(tmp, t);
+                TraceFiles.write(tmp, t.build());
                 seeds.add(Files.readAllBytes(tmp));
             }
         } finally {

@@ -27,8 +27,13 @@ class TraceFilesTest {
     Path dir;
 
     static ActivationTrace randomTrace(long seed, int[] neurons, int tokens) {
+        return randomBuilder(seed, neurons, tokens).build();
+    }
+
+    /** A builder holding a random trace, for tests that attach means or moments before building. */
+    static ActivationTrace.Builder randomBuilder(long seed, int[] neurons, int tokens) {
         Random rnd = new Random(seed);
-        ActivationTrace t = new ActivationTrace(
+        ActivationTrace.Builder t = ActivationTrace.builder(
                 new TraceInfo("model.onnx", "corpus ü", "act > 0", tokens, "/models/ü opt", "3-0a1b2c3d"), neurons);
         for (int l = 0; l < neurons.length; l++) {
             for (int k = 0; k < tokens; k++) {
@@ -72,12 +77,11 @@ class TraceFilesTest {
     @Test
     void inactiveMeansRoundTripBitExactly() throws Exception {
         int[] neurons = {3, 40};
-        ActivationTrace t = randomTrace(SEED, neurons, 4);
         float[][] means = {{-0.1f, 0f, Float.MIN_VALUE}, new float[40]};
         for (int i = 0; i < 40; i++) {
             means[1][i] = -i / 7f;
         }
-        t.setMeanInactive(means);
+        ActivationTrace t = randomBuilder(SEED, neurons, 4).meanInactive(means).build();
         Path file = dir.resolve("m.rtrace");
         TraceFiles.write(file, t);
         float[][] back = TraceFiles.read(file).meanInactive();
@@ -88,9 +92,9 @@ class TraceFilesTest {
 
     @Test
     void inputMomentsRoundTripBitExactly() throws Exception {
-        ActivationTrace t = randomTrace(SEED, new int[] {6, 9}, 5);
         List<InputMoments> moments = List.of(moments(3, 11), moments(5, 12));
-        t.setInputMoments(moments);
+        ActivationTrace t =
+                randomBuilder(SEED, new int[] {6, 9}, 5).inputMoments(moments).build();
         Path file = dir.resolve("moments.rtrace");
         TraceFiles.write(file, t);
         ActivationTrace back = TraceFiles.read(file);
@@ -130,8 +134,9 @@ class TraceFilesTest {
     @Test
     void filesOfTheEarlierMinorVersionStillRead() throws Exception {
         // A 1.1 file is a 1.2 file without the moments flag: drop it, set minor 1, re-checksum.
-        ActivationTrace t = randomTrace(SEED, new int[] {5, 8}, 4);
-        t.setMeanInactive(new float[][] {new float[5], new float[8]});
+        ActivationTrace t = randomBuilder(SEED, new int[] {5, 8}, 4)
+                .meanInactive(new float[][] {new float[5], new float[8]})
+                .build();
         Path file = dir.resolve("new.rtrace");
         TraceFiles.write(file, t);
         byte[] good = Files.readAllBytes(file);
@@ -165,7 +170,8 @@ class TraceFilesTest {
 
     @Test
     void emptyTraceRoundTrips() throws Exception {
-        ActivationTrace t = new ActivationTrace(new TraceInfo("m", "c", "act > 0", 0), new int[] {4, 4});
+        ActivationTrace t = ActivationTrace.builder(new TraceInfo("m", "c", "act > 0", 0), new int[] {4, 4})
+                .build();
         Path file = dir.resolve("empty.rtrace");
         TraceFiles.write(file, t);
         ActivationTrace back = TraceFiles.read(file);
@@ -176,11 +182,12 @@ class TraceFilesTest {
 
     @Test
     void passageStartsBeyondTheTokensAreInconsistent() throws Exception {
-        ActivationTrace t = new ActivationTrace(new TraceInfo("m", "c", "act > 0", 2), new int[] {4});
-        t.add(0, RoaringBitmap.bitmapOf(1));
-        t.add(0, RoaringBitmap.bitmapOf(2));
-        t.addPassageStart(0);
-        t.addPassageStart(1);
+        ActivationTrace t = ActivationTrace.builder(new TraceInfo("m", "c", "act > 0", 2), new int[] {4})
+                .add(0, RoaringBitmap.bitmapOf(1))
+                .add(0, RoaringBitmap.bitmapOf(2))
+                .addPassageStart(0)
+                .addPassageStart(1)
+                .build();
         Path file = dir.resolve("p.rtrace");
         TraceFiles.write(file, t);
         byte[] bytes = Files.readAllBytes(file);
@@ -298,9 +305,10 @@ class TraceFilesTest {
 
     /** A valid, checksummed one-layer, one-token trace whose only bitmap is {@code bitmap} as stored. */
     private byte[] traceWithOneBitmap(byte[] bitmap) throws Exception {
-        ActivationTrace t = new ActivationTrace(new TraceInfo("m", "c", "act > 0", 1), new int[] {8});
         RoaringBitmap placeholder = RoaringBitmap.bitmapOf(7);
-        t.add(0, placeholder);
+        ActivationTrace t = ActivationTrace.builder(new TraceInfo("m", "c", "act > 0", 1), new int[] {8})
+                .add(0, placeholder)
+                .build();
         Path file = dir.resolve("one.rtrace");
         TraceFiles.write(file, t);
         byte[] good = Files.readAllBytes(file);
