@@ -81,6 +81,8 @@ class StrategyBenchSettingsTest {
                 BenchStrategy.placements(
                         List.of(BenchStrategy.RIPPLE_PLUS, naive, BenchStrategy.named("llm-in-a-flash"))),
                 "naive and llm-in-a-flash read one placement");
+        assertEquals("all strategies", BenchStrategy.describe(BenchStrategy.ALL));
+        assertEquals("naive, ripple+", BenchStrategy.describe(List.of(naive, BenchStrategy.RIPPLE_PLUS)));
     }
 
     @Test

@@ -43,6 +43,14 @@ public record BenchStrategy(String name, String placement, String cache, boolean
         return ALL.stream().filter(chosen::contains).toList();
     }
 
+    /**
+     * What a progress line calls {@code strategies} run together: "all strategies" when they are
+     * the five, else their names ("naive, ripple+").
+     */
+    public static String describe(List<BenchStrategy> strategies) {
+        return canonical(strategies).equals(ALL) ? "all strategies" : String.join(", ", names(strategies));
+    }
+
     /** The names of {@code strategies}, in their order. */
     public static List<String> names(List<BenchStrategy> strategies) {
         return strategies.stream().map(BenchStrategy::name).toList();

@@ -370,7 +370,7 @@ public final class StrategyBench {
             decodeSetups.add(new IoReplay.Setup(st.name(), file, mainOptions(st, profile)));
         }
         List<IoReplay> decoded;
-        try (Progress.Step step = progress.start("decode, all strategies", replayed)) {
+        try (Progress.Step step = progress.start("decode, " + BenchStrategy.describe(s.strategies()), replayed)) {
             decoded = IoReplay.interleaved(decodeSetups, sets, replayed, projections, step::stepTo, null);
         }
         List<StrategyRun> runs = new ArrayList<>();
@@ -536,7 +536,8 @@ public final class StrategyBench {
                         withPredictor(mainOptions(st, profile)),
                         oracle));
             }
-            try (Progress.Step step = progress.start("generate, all strategies", prompts.size())) {
+            try (Progress.Step step =
+                    progress.start("generate, " + BenchStrategy.describe(s.strategies()), prompts.size())) {
                 results = DecoderBench.run(
                         setups, in.identity().file(), prompts, s.decodeTokens(), context, DType.F16, step::stepTo);
             }

@@ -191,7 +191,8 @@ public final class WorkloadBench {
                     st.name(), files.get(st.placement()), options(s, st, s.cacheFraction(), lfuSeeds)));
         }
         List<IoReplay> decode;
-        try (Progress.Step step = progress.start("decode, all strategies (" + SyntheticWorkload.LABEL + ")", tokens)) {
+        try (Progress.Step step = progress.start(
+                "decode, " + BenchStrategy.describe(s.strategies()) + " (" + SyntheticWorkload.LABEL + ")", tokens)) {
             decode = IoReplay.interleaved(setups, sets, tokens, List.of(s.device()), step::stepTo, null);
         }
         List<BudgetPoint> sweep = new ArrayList<>();
