@@ -158,19 +158,26 @@ class TrainedPredictorCommandTest {
                 "none",
                 "--predictor",
                 "trained",
+                // two strategies serve what is checked: the trained predictor run from two files of
+                // different placements (identity and ripple+); the other three would only repeat it
+                "--strategies",
+                "naive,ripple+",
                 "--no-plots",
                 "--json",
                 json.toString(),
                 "--quiet");
         JsonNode doc = new ObjectMapper().readTree(json.toFile());
         assertEquals("trained", doc.path("predictor").asText());
+        assertEquals(2, doc.path("strategies").size(), doc.toString());
         for (JsonNode s : doc.path("strategies")) {
             JsonNode f = s.path("forward");
             assertTrue(f.path("recall").asDouble() > 0.9, s.path("name") + ": " + f);
             assertTrue(s.path("cosine").path("mean").asDouble() > 0.95, s.path("name") + ": " + s.path("cosine"));
         }
-        try (RippleFile f = RippleFile.open(Path.of(work, "bench-rippleplus.ripple"))) {
-            assertTrue(TrainedPredictor.isStoredIn(f));
+        for (String file : new String[] {"bench-identity.ripple", "bench-rippleplus.ripple"}) {
+            try (RippleFile f = RippleFile.open(Path.of(work, file))) {
+                assertTrue(TrainedPredictor.isStoredIn(f), file);
+            }
         }
     }
 }

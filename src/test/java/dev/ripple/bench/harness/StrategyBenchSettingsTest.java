@@ -3,6 +3,7 @@ package dev.ripple.bench.harness;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
+import dev.ripple.core.tensor.DType;
 import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -65,6 +66,60 @@ class StrategyBenchSettingsTest {
                 InvalidBenchSettingsException.class,
                 () -> DEFAULTS.withPromptTokens(Integer.MAX_VALUE).withDecodeTokens(2));
         assertEquals(StrategyBench.Input.PROMPT_TOKENS, e.input());
+    }
+
+    @Test
+    void theStrategiesRunInTheCanonicalOrderEachOnceAllByDefault() {
+        assertEquals(BenchStrategy.ALL, DEFAULTS.strategies());
+        BenchStrategy naive = BenchStrategy.named("NAIVE");
+        assertEquals(
+                List.of(naive, BenchStrategy.RIPPLE_PLUS),
+                DEFAULTS.withStrategies(List.of(BenchStrategy.RIPPLE_PLUS, naive, naive))
+                        .strategies());
+        assertEquals(
+                List.of("identity", "ripple+"),
+                BenchStrategy.placements(
+                        List.of(BenchStrategy.RIPPLE_PLUS, naive, BenchStrategy.named("llm-in-a-flash"))),
+                "naive and llm-in-a-flash read one placement");
+        assertEquals("all strategies", BenchStrategy.describe(BenchStrategy.ALL));
+        assertEquals("naive, ripple+", BenchStrategy.describe(List.of(naive, BenchStrategy.RIPPLE_PLUS)));
+    }
+
+    @Test
+    void noStrategyOrOneNotOfTheFiveIsRefused() {
+        InvalidBenchSettingsException none =
+                assertThrows(InvalidBenchSettingsException.class, () -> DEFAULTS.withStrategies(List.of()));
+        assertEquals(StrategyBench.Input.STRATEGIES, none.input());
+        assertEquals("strategies must name at least one strategy", none.getMessage());
+        InvalidBenchSettingsException other = assertThrows(
+                InvalidBenchSettingsException.class,
+                () -> DEFAULTS.withStrategies(List.of(new BenchStrategy("naive", "ripple", "none", false))));
+        assertEquals(StrategyBench.Input.STRATEGIES, other.input());
+        IllegalArgumentException unknown =
+                assertThrows(IllegalArgumentException.class, () -> BenchStrategy.named("flash"));
+        assertEquals(
+                "unknown strategy 'flash' (known: naive, llm-in-a-flash, powerinfer, ripple, ripple+)",
+                unknown.getMessage());
+    }
+
+    /** The policy and type comparisons run on the ripple+ file: without ripple+ they are refused, not run unasked. */
+    @Test
+    void thePolicyAndTypeComparisonsNeedRipplePlus() {
+        List<BenchStrategy> naive = List.of(BenchStrategy.named("naive"));
+        InvalidBenchSettingsException policies = assertThrows(
+                InvalidBenchSettingsException.class,
+                () -> DEFAULTS.withComparePolicies(true).withStrategies(naive));
+        assertEquals(List.of(StrategyBench.Input.COMPARE_POLICIES, StrategyBench.Input.STRATEGIES), policies.inputs());
+        assertEquals(
+                "comparePolicies replays the ripple+ file under every cache policy: add ripple+ to strategies",
+                policies.getMessage());
+        InvalidBenchSettingsException types = assertThrows(
+                InvalidBenchSettingsException.class,
+                () -> DEFAULTS.withStrategies(naive).withDtypes(List.of(DType.Q8_0)));
+        assertEquals(List.of(StrategyBench.Input.DTYPES, StrategyBench.Input.STRATEGIES), types.inputs());
+        DEFAULTS.withStrategies(List.of(BenchStrategy.RIPPLE_PLUS))
+                .withComparePolicies(true)
+                .withDtypes(List.of(DType.Q8_0));
     }
 
     @Test

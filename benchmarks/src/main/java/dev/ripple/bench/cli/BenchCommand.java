@@ -2,6 +2,7 @@ package dev.ripple.bench.cli;
 
 import dev.ripple.bench.harness.BenchPredictor;
 import dev.ripple.bench.harness.BenchReport;
+import dev.ripple.bench.harness.BenchStrategy;
 import dev.ripple.bench.harness.DecoderBenchReport;
 import dev.ripple.bench.harness.EncoderText;
 import dev.ripple.bench.harness.Profiling;
@@ -138,6 +139,16 @@ final class BenchCommand implements Callable<Integer> {
     List<String> dtypes = new ArrayList<>();
 
     @Option(
+            names = "--strategies",
+            split = ",",
+            paramLabel = "NAME",
+            description = "the strategies run, any of naive, llm-in-a-flash, powerinfer, ripple, ripple+ (any case); "
+                    + "they run in that order whatever the order given, a name given twice runs once, and only "
+                    + "their placements are computed and written. --compare-policies and --dtypes need ripple+ "
+                    + "among them (default: all five)")
+    List<String> strategies = new ArrayList<>();
+
+    @Option(
             names = "--prompt-tokens",
             defaultValue = "" + StrategyBench.Settings.DEFAULT_PROMPT_TOKENS,
             description = "decoders: prompt length in tokens (default: ${DEFAULT-VALUE})")
@@ -206,7 +217,8 @@ final class BenchCommand implements Callable<Integer> {
                         s.tokens(),
                         s.sweepTokens(),
                         profile,
-                        s.emulatedDevice() != null),
+                        s.emulatedDevice() != null,
+                        s.strategies()),
                 CliProgress.harness(run.quiet));
         report.print(o);
         json.writeAndTell(o, report::toJson);
@@ -238,7 +250,8 @@ final class BenchCommand implements Callable<Integer> {
                         dtypeList(),
                         sentences,
                         promptTokens,
-                        decodeTokens));
+                        decodeTokens,
+                        strategyList()));
     }
 
     /** The option that gives {@code input}, as a one-line error names it. */
@@ -253,7 +266,20 @@ final class BenchCommand implements Callable<Integer> {
             case PROMPT_TOKENS -> "--prompt-tokens";
             case DECODE_TOKENS -> "--decode-tokens";
             case MARGIN -> "--margin";
+            case STRATEGIES -> "--strategies";
+            case COMPARE_POLICIES -> "--compare-policies";
+            case DTYPES -> "--dtypes";
         };
+    }
+
+    /** The strategies of --strategies (all five when not given), or a one-line error naming the known ones. */
+    private List<BenchStrategy> strategyList() {
+        if (strategies.isEmpty()) {
+            return BenchStrategy.ALL;
+        }
+        return strategies.stream()
+                .map(name -> OptionValues.checked("--strategies", () -> BenchStrategy.named(name)))
+                .toList();
     }
 
     /** The bundle types of --dtypes. */

@@ -14,6 +14,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.OptionalDouble;
 
 /**
  * Everything one {@code ripple bench} run measured, and the three ways it is shown: the table, the
@@ -38,9 +39,11 @@ import java.util.Map;
  * @param decodeTokens   tokens replayed token by token
  * @param ort            ONNX Runtime's dense forward on the same passages
  * @param dense          the Java encoder dense with its weights in DRAM, on the same passages
- * @param denseFromFlash the Java encoder dense from the ripple+ file (every neuron read, the run's
- *                       reader and cache, no fill-in), as the demo's "dense" row
- * @param strategies     one entry per strategy
+ * @param denseFromFlash the Java encoder dense from flash (every neuron read, the run's reader,
+ *                       ripple+'s cache and collapse, no fill-in), as the demo's "dense" row: from the
+ *                       ripple+ file, or when ripple+ did not run another strategy's (the same bundles
+ *                       in another order, all of them read)
+ * @param strategies     one entry per strategy run, in the order of {@link BenchStrategy#ALL}
  * @param sweepTokens    tokens replayed per sweep point
  * @param sweep          latency against cache budget
  * @param policies       the ripple+ file under every cache policy (empty unless asked)
@@ -76,9 +79,16 @@ public record BenchReport(
         return ReportText.named(strategies, StrategyRun::name, name);
     }
 
-    /** Our sparse Java forward: the ripple+ strategy's wall time per passage. */
-    public double javaSparseMsPerSentence() {
-        return strategy("ripple+").forward().msPerSentence();
+    /** Our sparse Java forward: the ripple+ strategy's wall time per passage; empty when ripple+ did not run. */
+    public OptionalDouble javaSparseMsPerSentence() {
+        return ran("ripple+")
+                ? OptionalDouble.of(strategy("ripple+").forward().msPerSentence())
+                : OptionalDouble.empty();
+    }
+
+    /** Whether the strategy {@code name} ran. */
+    public boolean ran(String name) {
+        return ReportText.ran(strategies, StrategyRun::name, name);
     }
 
     public void print(PrintWriter o) {
@@ -88,7 +98,7 @@ public record BenchReport(
         o.printf(
                 "I/O: %s, queue depth %d; DRAM cache %.0f%% of FFN bytes; device %s%s: sequential %.0f MiB/s, "
                         + "4 KiB random qd1 %.0f IOPS%n",
-                ReportText.strategyReads(reader, passStart),
+                ReportText.strategyReads(reader, passStart, names()),
                 queueDepth,
                 100 * cacheFraction,
                 emulated ? "EMULATED " : "",
@@ -187,13 +197,12 @@ public record BenchReport(
                     f.ioMsPerToken(),
                     f.tokensPerSecond());
         }
-        o.printf(
-                "ONNX Runtime dense: %.1f ms per passage (%d threads); our sparse Java forward (ripple+): %.1f ms "
-                        + "per passage, %.2fx ONNX Runtime's time%n",
-                ort.msPerSentence(),
-                ort.threads(),
-                javaSparseMsPerSentence(),
-                javaSparseMsPerSentence() / ort.msPerSentence());
+        o.printf("ONNX Runtime dense: %.1f ms per passage (%d threads)", ort.msPerSentence(), ort.threads());
+        javaSparseMsPerSentence()
+                .ifPresent(ms -> o.printf(
+                        "; our sparse Java forward (ripple+): %.1f ms per passage, %.2fx ONNX Runtime's time",
+                        ms, ms / ort.msPerSentence()));
+        o.println();
         o.printf(
                 "Java dense, weights in DRAM: %.1f ms per passage, %.2fx ONNX Runtime's time (cosine %.4f); Java dense "
                         + "from flash (every neuron read, %s reads): %.1f ms per passage, %.2fx%n",
@@ -228,17 +237,9 @@ public record BenchReport(
                     "%nI/O ms per token against the cache budget (decode-like, %d tokens, strategies interleaved per "
                             + "budget):%n",
                     sweepTokens);
-            ReportText.budgetSweep(o, strategies.stream().map(StrategyRun::name).toList(), sweep);
+            ReportText.budgetSweep(o, names(), sweep);
         }
-        IoReplay flash = strategy("llm-in-a-flash").decode();
-        IoReplay ripple = strategy("ripple").decode();
-        o.printf(
-                "%nripple vs llm-in-a-flash: %s mean I/O time per token, %s operations; ripple+ "
-                        + "reaches %.0f%% of the sequential bandwidth%n",
-                ReportText.compared(
-                        flash.ioMsPerToken().mean(), ripple.ioMsPerToken().mean(), "lower", "higher"),
-                ReportText.compared(flash.opsPerToken(), ripple.opsPerToken(), "fewer", "more"),
-                100 * strategy("ripple+").decode().effectiveMiBps() / device.sequentialMiBps());
+        printVerdict(o);
         if (strategies.stream().anyMatch(s -> s.decode().effectiveMiBps() > device.sequentialMiBps())) {
             o.printf(
                     "note: a strategy read faster than the device's measured sequential bandwidth: the profile '%s' "
@@ -246,6 +247,36 @@ public record BenchReport(
                             + "then '--device P.json' gives a steadier one)%n",
                     device.name());
         }
+    }
+
+    /**
+     * The closing line, of what ran: "ripple vs llm-in-a-flash: ..." when both did, and how much of the
+     * sequential bandwidth ripple+ reached when it did.
+     */
+    private void printVerdict(PrintWriter o) {
+        List<String> parts = new ArrayList<>();
+        if (ran("ripple") && ran("llm-in-a-flash")) {
+            IoReplay flash = strategy("llm-in-a-flash").decode();
+            IoReplay ripple = strategy("ripple").decode();
+            parts.add(String.format(
+                    "ripple vs llm-in-a-flash: %s mean I/O time per token, %s operations",
+                    ReportText.compared(
+                            flash.ioMsPerToken().mean(), ripple.ioMsPerToken().mean(), "lower", "higher"),
+                    ReportText.compared(flash.opsPerToken(), ripple.opsPerToken(), "fewer", "more")));
+        }
+        if (ran("ripple+")) {
+            parts.add(String.format(
+                    "ripple+ reaches %.0f%% of the sequential bandwidth",
+                    100 * strategy("ripple+").decode().effectiveMiBps() / device.sequentialMiBps()));
+        }
+        if (!parts.isEmpty()) {
+            o.printf("%n%s%n", String.join("; ", parts));
+        }
+    }
+
+    /** The names of the strategies run, in order. */
+    private List<String> names() {
+        return strategies.stream().map(StrategyRun::name).toList();
     }
 
     /** A device profile as the JSON reports give it: name, sequential MiB/s, 4 KiB random IOPS at queue depth 1. */
@@ -278,10 +309,11 @@ public record BenchReport(
         }
         doc.put("onnxRuntimeDenseMsPerSentence", ort.msPerSentence());
         doc.put("onnxRuntimeThreads", ort.threads());
-        doc.put("javaSparseMsPerSentence", javaSparseMsPerSentence());
+        doc.put("javaSparseMsPerSentence", ReportText.orNull(javaSparseMsPerSentence()));
         doc.put("javaDenseMsPerSentence", dense.msPerSentence());
         doc.put("javaDenseCosineMean", dense.cosine().mean());
         doc.put("javaDenseFromFlashMsPerSentence", denseFromFlash.msPerSentence());
+        ReportText.putChosen(doc, names());
         ArrayNode arr = doc.putArray("strategies");
         for (StrategyRun s : strategies) {
             IoReplay r = s.decode();
@@ -351,7 +383,7 @@ public record BenchReport(
 
     /** Writes bench-latency.png, bench-budget.png and bench-bandwidth.png into {@code dir}; returns them. */
     public List<Path> plots(Path dir) throws IOException {
-        List<String> names = strategies.stream().map(StrategyRun::name).toList();
+        List<String> names = names();
         Path latency = dir.resolve("bench-latency.png");
         String context = plotContext();
         Plots.ranges(

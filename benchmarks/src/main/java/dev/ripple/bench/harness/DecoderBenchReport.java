@@ -32,7 +32,7 @@ import java.util.Map;
  * @param promptTokens   tokens per prompt (mean)
  * @param decodeSteps    tokens generated per prompt
  * @param kvType         KV cache element type
- * @param strategies     one result per strategy
+ * @param strategies     one result per strategy run, in the order of {@link BenchStrategy#ALL}
  * @param dtypes         bundle types side by side (null unless asked)
  */
 public record DecoderBenchReport(
@@ -79,7 +79,10 @@ public record DecoderBenchReport(
         o.printf(
                 "I/O: %s, queue depth %d; bundle cache %.0f%% of FFN bytes; KV cache %s; device %s%s: sequential "
                         + "%.0f MiB/s%n",
-                ReportText.strategyReads(reader, passStart),
+                ReportText.strategyReads(
+                        reader,
+                        passStart,
+                        strategies.stream().map(DecoderBench.Result::name).toList()),
                 queueDepth,
                 100 * cacheFraction,
                 kvType,
@@ -180,6 +183,8 @@ public record DecoderBenchReport(
         root.put("promptTokens", promptTokens);
         root.put("decodeSteps", decodeSteps);
         root.put("kvType", kvType);
+        ReportText.putChosen(
+                root, strategies.stream().map(DecoderBench.Result::name).toList());
         ArrayNode arr = root.putArray("strategies");
         for (DecoderBench.Result r : strategies) {
             ObjectNode s = arr.addObject();

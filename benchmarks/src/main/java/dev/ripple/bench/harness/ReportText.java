@@ -1,5 +1,7 @@
 package dev.ripple.bench.harness;
 
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.ripple.io.device.DeviceProfile;
 import java.io.PrintWriter;
 import java.util.ArrayList;
@@ -7,6 +9,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.OptionalDouble;
 import java.util.function.Function;
 
 /** What several reports print or look up the same way, so that they say it in the same words. */
@@ -36,10 +39,13 @@ final class ReportText {
      * {@link #reads} for the strategies' benches, whose naive and llm-in-a-flash both read the
      * identity file, interleaved token by token: after one eviction the second of them to read a
      * bundle can find it in the page cache, and "evicted before every pass" must not claim more.
+     * Said only when both ran ({@code strategies}: the names of those that did).
      */
-    static String strategyReads(ReaderRan reader, PassStart start) {
+    static String strategyReads(ReaderRan reader, PassStart start, List<String> strategies) {
         String reads = reads(reader, start);
         return start.kind() == PassStart.Kind.EVICTED
+                        && strategies.contains("naive")
+                        && strategies.contains("llm-in-a-flash")
                 ? reads + "; naive and llm-in-a-flash share one file, so in the interleaved decode the second to read"
                         + " a bundle may find it cached"
                 : reads;
@@ -54,6 +60,25 @@ final class ReportText {
         return ours <= theirs
                 ? String.format(Locale.ROOT, "%.2fx %s", theirs / ours, lower)
                 : String.format(Locale.ROOT, "%.2fx %s", ours / theirs, higher);
+    }
+
+    /** Whether one of {@code items} is named {@code name}: a strategy a report's comparison needs ran. */
+    static <T> boolean ran(List<T> items, Function<T, String> nameOf, String name) {
+        return items.stream().anyMatch(s -> nameOf.apply(s).equals(name));
+    }
+
+    /**
+     * Records in a report's JSON which strategies were chosen ({@code ripple bench --strategies}),
+     * in the order they ran: all five unless fewer were asked for.
+     */
+    static void putChosen(ObjectNode doc, List<String> names) {
+        ArrayNode chosen = doc.putArray("chosenStrategies");
+        names.forEach(chosen::add);
+    }
+
+    /** A figure that exists only when the strategy it is of ran, as JSON: the value, or null. */
+    static Double orNull(OptionalDouble value) {
+        return value.isPresent() ? value.getAsDouble() : null;
     }
 
     static <T> T named(List<T> items, Function<T, String> nameOf, String name) {

@@ -73,7 +73,10 @@ public final class StrategyBench {
         PROMPTS,
         PROMPT_TOKENS,
         DECODE_TOKENS,
-        MARGIN
+        MARGIN,
+        STRATEGIES,
+        COMPARE_POLICIES,
+        DTYPES
     }
 
     /** The rules of this harness's settings, typed by {@link Input}: another harness's input does not compile. */
@@ -103,6 +106,10 @@ public final class StrategyBench {
      * @param prompts         decoders: held-out prompts generated from
      * @param promptTokens    decoders: prompt length
      * @param decodeTokens    decoders: tokens generated per prompt
+     * @param strategies      the strategies run, kept in the order of {@link BenchStrategy#ALL} and each
+     *                        once, whatever order they are given in; only their placements are written.
+     *                        {@code comparePolicies} and {@code dtypes} run on the ripple+ file, so
+     *                        they need ripple+ among them (refused otherwise, rather than run unasked)
      */
     @RecordBuilder
     public record Settings(
@@ -122,7 +129,8 @@ public final class StrategyBench {
             List<DType> dtypes,
             int prompts,
             int promptTokens,
-            int decodeTokens)
+            int decodeTokens,
+            List<BenchStrategy> strategies)
             implements StrategyBenchSettingsBuilder.With {
 
         /** @throws InvalidBenchSettingsException naming the first setting out of range */
@@ -155,6 +163,44 @@ public final class StrategyBench {
             }
             RULES.requireNonNegative(Input.MARGIN, margin);
             dtypes = List.copyOf(dtypes);
+            strategies = chosen(strategies, comparePolicies, dtypes);
+        }
+
+        /**
+         * {@code strategies} in canonical order, each once; refused when none is given, one is not of
+         * {@link BenchStrategy#ALL}, or ripple+ is missing where a comparison needs its file.
+         */
+        private static List<BenchStrategy> chosen(
+                List<BenchStrategy> strategies, boolean comparePolicies, List<DType> dtypes) {
+            for (BenchStrategy st : strategies) {
+                if (!BenchStrategy.ALL.contains(st)) {
+                    throw RULES.refuse(
+                            Input.STRATEGIES,
+                            "must be among " + String.join(", ", BenchStrategy.names(BenchStrategy.ALL)) + ", got "
+                                    + st);
+                }
+            }
+            List<BenchStrategy> chosen = BenchStrategy.canonical(strategies);
+            if (chosen.isEmpty()) {
+                throw RULES.refuse(Input.STRATEGIES, "must name at least one strategy");
+            }
+            if (!chosen.contains(RIPPLE_PLUS)) {
+                if (comparePolicies) {
+                    throw needsRipplePlus(Input.COMPARE_POLICIES, "replays the ripple+ file under every cache policy");
+                }
+                if (!dtypes.isEmpty()) {
+                    throw needsRipplePlus(Input.DTYPES, "compares the bundle types on the ripple+ placement");
+                }
+            }
+            return chosen;
+        }
+
+        /** "--dtypes compares the bundle types on the ripple+ placement: add ripple+ to --strategies". */
+        private static InvalidBenchSettingsException needsRipplePlus(Input input, String why) {
+            return RULES.refuse(
+                    List.of(input, Input.STRATEGIES),
+                    n -> n.apply(input) + " " + why + ": add ripple+ to " + n.apply(Input.STRATEGIES),
+                    null);
         }
 
         /**
@@ -193,7 +239,10 @@ public final class StrategyBench {
         /** The sweep's cache budgets unless set, as the command line spells them. */
         public static final String DEFAULT_BUDGETS = "0.05,0.1,0.2,0.3";
 
-        /** {@code ripple bench}'s defaults: direct reads at depth 8, this machine's storage, 10% cache, low-rank predictor with fill-in. */
+        /**
+         * {@code ripple bench}'s defaults: direct reads at depth 8, this machine's storage, 10% cache,
+         * low-rank predictor with fill-in, all five strategies.
+         */
         public static Settings defaults(Path work) {
             return new Settings(
                     work,
@@ -214,7 +263,8 @@ public final class StrategyBench {
                     List.of(),
                     DEFAULT_PASSAGES,
                     DEFAULT_PROMPT_TOKENS,
-                    DEFAULT_DECODE_TOKENS);
+                    DEFAULT_DECODE_TOKENS,
+                    BenchStrategy.ALL);
         }
     }
 
@@ -249,9 +299,6 @@ public final class StrategyBench {
             String corpusName,
             ProfileResult calibration,
             List<int[]> prompts) {}
-
-    /** The placements of the strategies' files. */
-    private static final List<String> STRATEGY_PLACEMENTS = List.of("identity", "frequency", "ripple", "ripple+");
 
     private final Settings s;
     private final Progress progress;
@@ -289,15 +336,16 @@ public final class StrategyBench {
         Written written = writeFiles(
                 imported, in.calibration(), in.placed(), s.predictor() == BenchPredictor.TRAINED ? text : null);
         Map<String, Path> files = written.files();
+        Path representative = written.representative();
         if (s.dramBytes() > 0) {
-            try (RippleFile f = RippleFile.open(files.get("ripple+"))) {
+            try (RippleFile f = RippleFile.open(representative)) {
                 dramPlan = MemoryPlan.withoutKvCache(f, s.dramBytes());
             }
         }
         List<EncodedPassage> passages = OrtReference.encode(text.tokenizer(), text.heldOutText());
         OrtReference ort;
         try (RippleModel pooler = RippleModel.open(
-                files.get("ripple+"),
+                representative,
                 RuntimeOptions.defaults().withPredictor(PredictorKind.DENSE).withCache("none", 0))) {
             ort = OrtReference.embed(
                     text.onnx(),
@@ -316,18 +364,18 @@ public final class StrategyBench {
         TracePredictor sets = IoReplay.predictor(heldTrace);
         // Decode-like: the strategies interleaved token by token, so they meet the same device conditions.
         List<IoReplay.Setup> decodeSetups = new ArrayList<>();
-        for (BenchStrategy st : BenchStrategy.ALL) {
+        for (BenchStrategy st : s.strategies()) {
             Path file = files.get(st.placement());
             evictIfCached(file);
             decodeSetups.add(new IoReplay.Setup(st.name(), file, mainOptions(st, profile)));
         }
         List<IoReplay> decoded;
-        try (Progress.Step step = progress.start("decode, all strategies", replayed)) {
+        try (Progress.Step step = progress.start("decode, " + BenchStrategy.describe(s.strategies()), replayed)) {
             decoded = IoReplay.interleaved(decodeSetups, sets, replayed, projections, step::stepTo, null);
         }
         List<StrategyRun> runs = new ArrayList<>();
-        for (int i = 0; i < BenchStrategy.ALL.size(); i++) {
-            BenchStrategy st = BenchStrategy.ALL.get(i);
+        for (int i = 0; i < s.strategies().size(); i++) {
+            BenchStrategy st = s.strategies().get(i);
             Path file = files.get(st.placement());
             RuntimeOptions options = mainOptions(st, profile);
             evictIfCached(file);
@@ -343,13 +391,14 @@ public final class StrategyBench {
         }
 
         // The dense Java forward after the strategies' (the JIT warm as for them): in DRAM, ONNX
-        // Runtime's peer; from flash, the demo's "dense" row.
-        DenseForward dense = DenseForward.run(files.get("ripple+"), passages, ort.embeddings());
-        evictIfCached(files.get("ripple+"));
+        // Runtime's peer; from flash, the demo's "dense" row, read as ripple+ reads (every neuron is
+        // read, so which strategy's file serves does not matter).
+        DenseForward dense = DenseForward.run(representative, passages, ort.embeddings());
+        evictIfCached(representative);
         FidelityRun denseFromFlash = fidelity(
                 "dense",
                 "dense from flash",
-                files.get("ripple+"),
+                representative,
                 mainOptions(RIPPLE_PLUS, profile)
                         .withPredictor(PredictorKind.DENSE)
                         .withFillIn(false),
@@ -363,7 +412,7 @@ public final class StrategyBench {
         int sweepReplayed = Math.min(s.sweepTokens(), heldTokens);
         for (double budget : s.budgets()) {
             List<IoReplay.Setup> setups = new ArrayList<>();
-            for (BenchStrategy st : BenchStrategy.ALL) {
+            for (BenchStrategy st : s.strategies()) {
                 Path file = files.get(st.placement());
                 evictIfCached(file);
                 setups.add(new IoReplay.Setup(st.name(), file, options(st, budget, profile)));
@@ -376,7 +425,7 @@ public final class StrategyBench {
         }
 
         List<IoReplay> policies = new ArrayList<>();
-        if (s.comparePolicies()) {
+        if (s.comparePolicies()) { // the settings saw to it that ripple+ ran
             Path file = files.get("ripple+");
             evictIfCached(file);
             List<IoReplay.Setup> setups = new ArrayList<>();
@@ -410,7 +459,7 @@ public final class StrategyBench {
                 activity.describe(),
                 ReaderRan.of(readerKind),
                 // the strategies' files differ only in order, so one decision speaks for all of them
-                passStarts.overall(files.get("ripple+")),
+                passStarts.overall(representative),
                 s.queueDepth(),
                 mainFraction(written.imported()),
                 s.predictor().label(),
@@ -464,7 +513,7 @@ public final class StrategyBench {
         DeviceProfile profile = device();
         int context = s.context();
         if (s.dramBytes() > 0) {
-            try (RippleFile f = RippleFile.open(files.get("ripple+"))) {
+            try (RippleFile f = RippleFile.open(written.representative())) {
                 dramPlan = MemoryPlan.of(
                         f, DecoderConfig.fromJson(f.architecture()), s.dramBytes(), context, DType.F16, 1);
             }
@@ -474,7 +523,7 @@ public final class StrategyBench {
             ActivationPredictor oracle =
                     s.predictor() == BenchPredictor.ORACLE ? new OraclePredictor(reference, used) : null;
             List<DecoderBench.Setup> setups = new ArrayList<>();
-            for (BenchStrategy st : BenchStrategy.ALL) {
+            for (BenchStrategy st : s.strategies()) {
                 setups.add(new DecoderBench.Setup(
                         st.name(),
                         st.placement(),
@@ -485,7 +534,8 @@ public final class StrategyBench {
                         oracle));
             }
             warmUpThenEvict(setups, prompts.getFirst(), context);
-            try (Progress.Step step = progress.start("generate, all strategies", prompts.size())) {
+            try (Progress.Step step =
+                    progress.start("generate, " + BenchStrategy.describe(s.strategies()), prompts.size())) {
                 results = DecoderBench.run(
                         setups, in.identity().file(), prompts, s.decodeTokens(), context, DType.F16, step::stepTo);
             }
@@ -501,7 +551,7 @@ public final class StrategyBench {
                 used.describe(),
                 s.predictor().label(),
                 ReaderRan.of(readerKind),
-                passStarts.overall(files.get("ripple+")),
+                passStarts.overall(written.representative()),
                 s.queueDepth(),
                 mainFraction(imported),
                 profile,
@@ -792,17 +842,29 @@ public final class StrategyBench {
             ImportedModel imported,
             Map<String, int[][]> orders,
             List<LowRankPredictor.Factors> factors,
-            TrainedFit trained) {}
+            TrainedFit trained) {
+
+        /**
+         * The file that speaks for all of them where the order of the bundles does not matter (the
+         * DRAM plan, ONNX Runtime's pooler, the dense passes, how a pass meets the page cache): they
+         * hold the same tensors, predictor and fill-in. ripple+'s when it was written, else the first.
+         */
+        Path representative() {
+            return files.getOrDefault("ripple+", files.values().iterator().next());
+        }
+    }
 
     /**
-     * One .ripple file per strategy placement, each with fill-in means and the same low-rank
-     * predictor (fitted once); placements (and the fit) in {@code placed} are reused, the others computed here.
-     * With {@code train}, a trained predictor too, trained once on its calibration text.
+     * One .ripple file per placement of the chosen strategies ({@code bench-identity.ripple}, ...), and
+     * none for the others, each with fill-in means and the same low-rank predictor (fitted once);
+     * placements (and the fit) in {@code placed} are reused, the others computed here. With {@code
+     * train}, a trained predictor too, trained once on its calibration text.
      */
     private Written writeFiles(ImportedModel imported, ProfileResult calib, Placed placed, EncoderText train)
             throws IOException {
         Placements given = placed == null ? null : placed.placements();
-        List<PlacementAlgorithm> missing = STRATEGY_PLACEMENTS.stream()
+        List<String> needed = BenchStrategy.placements(s.strategies());
+        List<PlacementAlgorithm> missing = needed.stream()
                 .filter(n -> given == null || !given.byAlgorithm().containsKey(n))
                 .map(PlacementAlgorithms::byName)
                 .toList();
@@ -833,7 +895,7 @@ public final class StrategyBench {
                     .withMargin(s.margin())
                     .withFitted(factors)
                     .withTrained(trained);
-            for (String name : STRATEGY_PLACEMENTS) {
+            for (String name : needed) {
                 Placement p = here != null && here.byAlgorithm().containsKey(name) ? here.get(name) : given.get(name);
                 Path f = s.work().resolve("bench-" + name.replace("+", "plus") + ".ripple");
                 PlacementPipeline.write(imported, p, calib.trace(), layout, f, steps);

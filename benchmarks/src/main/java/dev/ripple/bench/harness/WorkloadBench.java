@@ -20,22 +20,24 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.zip.CRC32C;
 
 /**
- * {@code ripple bench --workload DIR}: the five strategies of ARCHITECTURE.md on a synthetic
- * decoder workload at the papers' scale ({@link SyntheticWorkload}), token by token with the true
- * active sets of the held-out stream, strategies interleaved token by token, then I/O time against
- * the cache budget. Each token runs every layer's FFN from flash: plan, cache, reads (through the
- * emulated device when one is given) and the sparse FFN on the bundles read, so both the I/O time
- * and the FFN's wall time per token are measured. Every figure is labelled "synthetic workload".
+ * {@code ripple bench --workload DIR}: the strategies of ARCHITECTURE.md (all five unless fewer
+ * are chosen) on a synthetic decoder workload at the papers' scale ({@link SyntheticWorkload}),
+ * token by token with the true active sets of the held-out stream, strategies interleaved token by
+ * token, then I/O time against the cache budget. Each token runs every layer's FFN from flash:
+ * plan, cache, reads (through the emulated device when one is given) and the sparse FFN on the
+ * bundles read, so both the I/O time and the FFN's wall time per token are measured. Every figure
+ * is labelled "synthetic workload".
  *
- * <p>The placed files (frequency, ripple, ripple+) are written into the workload directory on the
- * first run ({@code placed-*.ripple}, placed on the calibration stream) and reused afterwards; the
- * workload's model file is the identity placement. A workload directory this process may not write
- * (shared, read-only) keeps nothing: its placed files go to the run's work directory instead, under
- * a name that holds a checksum of the workload's spec, so that another workload of the same
- * directory name is not served them.
+ * <p>The placed files the chosen strategies read (frequency, ripple, ripple+) are written into the
+ * workload directory on the first run that needs each ({@code placed-*.ripple}, placed on the
+ * calibration stream) and reused afterwards; the workload's model file is the identity placement.
+ * A workload directory this process may not write (shared, read-only) keeps nothing: its placed
+ * files go to the run's work directory instead, under a name that holds a checksum of the
+ * workload's spec, so that another workload of the same directory name is not served them.
  */
 public final class WorkloadBench {
     private WorkloadBench() {}
@@ -75,6 +77,7 @@ public final class WorkloadBench {
      * @param sweepTokens   tokens per sweep point
      * @param device        device profile for collapse (and the emulated device when {@code emulated})
      * @param emulated      every read takes {@code device}'s time
+     * @param strategies    the strategies run, kept in the order of {@link BenchStrategy#ALL} and each once
      */
     public record Settings(
             Path dir,
@@ -86,27 +89,53 @@ public final class WorkloadBench {
             int tokens,
             int sweepTokens,
             DeviceProfile device,
-            boolean emulated) {
+            boolean emulated,
+            List<BenchStrategy> strategies) {
         public Settings {
             budgets = List.copyOf(budgets);
             if (tokens < 1 || sweepTokens < 1 || queueDepth < 1) {
                 throw new IllegalArgumentException("tokens, sweep tokens and queue depth must be positive");
             }
+            List<BenchStrategy> chosen = BenchStrategy.canonical(strategies);
+            if (chosen.isEmpty() || chosen.size() != Set.copyOf(strategies).size()) {
+                throw new IllegalArgumentException("the strategies must be one or more of "
+                        + String.join(", ", BenchStrategy.names(BenchStrategy.ALL)) + ", got " + strategies);
+            }
+            strategies = chosen;
         }
     }
 
+    /** The placements a workload can be placed with, the workload's own order (identity) first. */
+    public static final List<String> PLACEMENTS = List.of("identity", "frequency", "ripple", "ripple+");
+
     /**
-     * The file of each placement: the workload's model for identity, the others placed and written
-     * once, beside the workload or, where it may not be written, in {@link #placedDir} of {@code work}.
+     * The file of each of {@code placements} (of {@link #PLACEMENTS}), in their order: the workload's
+     * model for identity, the others placed and written once, beside the workload or, where it may
+     * not be written, in {@link #placedDir} of {@code work}. A placement not asked for is neither
+     * computed nor written.
      */
     public static Map<String, Path> placedFiles(
-            Path dir, Path work, SyntheticWorkload.Spec spec, ActivationTrace calibration, Progress progress)
+            Path dir,
+            Path work,
+            SyntheticWorkload.Spec spec,
+            ActivationTrace calibration,
+            List<String> placements,
+            Progress progress)
             throws IOException {
+        for (String name : placements) { // refused before any placement's minutes
+            if (!PLACEMENTS.contains(name)) {
+                throw new IllegalArgumentException(
+                        "unknown placement '" + name + "' (known: " + String.join(", ", PLACEMENTS) + ")");
+            }
+        }
         Map<String, Path> files = new LinkedHashMap<>();
-        files.put("identity", dir.resolve(SyntheticWorkload.MODEL_FILE));
         Path placedDir = placedDir(dir, work);
         CoActivationCounter counter = new CoActivationCounter();
-        for (String name : List.of("frequency", "ripple", "ripple+")) {
+        for (String name : placements) {
+            if (name.equals("identity")) {
+                files.put(name, dir.resolve(SyntheticWorkload.MODEL_FILE));
+                continue;
+            }
             Path f = placedDir.resolve("placed-" + name.replace("+", "plus") + ".ripple");
             if (!Files.exists(f)) {
                 int[][] orders;
@@ -146,7 +175,8 @@ public final class WorkloadBench {
         SyntheticWorkload.Spec spec = SyntheticWorkload.read(s.dir());
         ActivationTrace calibration = TraceFiles.read(s.dir().resolve(SyntheticWorkload.CALIBRATION_TRACE));
         ActivationTrace heldOut = TraceFiles.read(s.dir().resolve(SyntheticWorkload.HELD_OUT_TRACE));
-        Map<String, Path> files = placedFiles(s.dir(), s.work(), spec, calibration, progress);
+        Map<String, Path> files =
+                placedFiles(s.dir(), s.work(), spec, calibration, BenchStrategy.placements(s.strategies()), progress);
         Map<String, long[][]> lfuSeeds = new LinkedHashMap<>();
         for (Map.Entry<String, Path> e : files.entrySet()) {
             lfuSeeds.put(e.getKey(), SlotCounts.of(calibration, orders(e.getValue())));
@@ -156,12 +186,13 @@ public final class WorkloadBench {
         PassStarts starts = new PassStarts(s.reader(), s.emulated());
         beforePass(starts, files);
         List<IoReplay.Setup> setups = new ArrayList<>();
-        for (BenchStrategy st : BenchStrategy.ALL) {
+        for (BenchStrategy st : s.strategies()) {
             setups.add(new IoReplay.Setup(
                     st.name(), files.get(st.placement()), options(s, st, s.cacheFraction(), lfuSeeds)));
         }
         List<IoReplay> decode;
-        try (Progress.Step step = progress.start("decode, all strategies (" + SyntheticWorkload.LABEL + ")", tokens)) {
+        try (Progress.Step step = progress.start(
+                "decode, " + BenchStrategy.describe(s.strategies()) + " (" + SyntheticWorkload.LABEL + ")", tokens)) {
             decode = IoReplay.interleaved(setups, sets, tokens, List.of(s.device()), step::stepTo, null);
         }
         List<BudgetPoint> sweep = new ArrayList<>();
@@ -169,7 +200,7 @@ public final class WorkloadBench {
         for (double budget : s.budgets()) {
             beforePass(starts, files);
             List<IoReplay.Setup> point = new ArrayList<>();
-            for (BenchStrategy st : BenchStrategy.ALL) {
+            for (BenchStrategy st : s.strategies()) {
                 point.add(new IoReplay.Setup(st.name(), files.get(st.placement()), options(s, st, budget, lfuSeeds)));
             }
             try (Progress.Step step = progress.start("cache " + Math.round(100 * budget) + "%", sweepTokens)) {
@@ -184,7 +215,7 @@ public final class WorkloadBench {
                 s.dir().toString(),
                 ReaderRan.of(s.reader()),
                 // the strategies' files hold the same bundles in other orders: one decision speaks for all
-                starts.overall(files.get("ripple+")),
+                starts.overall(files.values().iterator().next()),
                 s.queueDepth(),
                 s.cacheFraction(),
                 s.device(),

@@ -26,7 +26,8 @@ import java.util.Map;
  * @param device        the device profile (emulated, or measured in the run)
  * @param emulated      reads took {@code device}'s modelled time
  * @param tokens        held-out tokens replayed
- * @param strategies    one replay per strategy (projectedMsPerToken: the device model's time for the same reads)
+ * @param strategies    one replay per strategy run, in the order of {@link BenchStrategy#ALL}
+ *                      (projectedMsPerToken: the device model's time for the same reads)
  * @param sweepTokens   tokens per sweep point
  * @param sweep         the budget sweep
  */
@@ -47,6 +48,11 @@ public record WorkloadBenchReport(
 
     public IoReplay strategy(String name) {
         return ReportText.named(strategies, IoReplay::name, name);
+    }
+
+    /** The names of the strategies run, in order. */
+    private List<String> names() {
+        return strategies.stream().map(IoReplay::name).toList();
     }
 
     /** "synthetic workload, emulated ufs-4.0" or "synthetic workload, this machine's disk". */
@@ -72,7 +78,7 @@ public record WorkloadBenchReport(
         o.printf(
                 Locale.ROOT,
                 "I/O: %s, queue depth %d; DRAM cache %.0f%% of FFN bytes; device %s%s: sequential " + "%.0f MiB/s%n",
-                ReportText.strategyReads(reader, passStart),
+                ReportText.strategyReads(reader, passStart, names()),
                 queueDepth,
                 100 * cacheFraction,
                 emulated ? "EMULATED " : "",
@@ -102,9 +108,8 @@ public record WorkloadBenchReport(
                 "KiB/tok",
                 "hits",
                 "model ms");
-        for (int i = 0; i < strategies.size(); i++) {
-            IoReplay r = strategies.get(i);
-            BenchStrategy st = BenchStrategy.ALL.get(i);
+        for (IoReplay r : strategies) {
+            BenchStrategy st = BenchStrategy.named(r.name());
             o.printf(
                     Locale.ROOT,
                     "%-15s %-9s %-7s %9.3f %8.3f %8.3f %9.3f %9.1f %9.0f %5.1f%% %10.3f%n",
@@ -130,18 +135,20 @@ public record WorkloadBenchReport(
                     "%nI/O ms per token against the cache budget (%d tokens, strategies interleaved) [%s]%n",
                     sweepTokens,
                     label());
-            ReportText.budgetSweep(
-                    o, BenchStrategy.ALL.stream().map(BenchStrategy::name).toList(), sweep);
+            ReportText.budgetSweep(o, names(), sweep);
         }
-        IoReplay flash = strategy("llm-in-a-flash");
-        IoReplay ripple = strategy("ripple");
-        o.printf(
-                Locale.ROOT,
-                "%nripple vs llm-in-a-flash: %s mean I/O time per token, %s reads [%s]%n",
-                ReportText.compared(
-                        flash.ioMsPerToken().mean(), ripple.ioMsPerToken().mean(), "lower", "higher"),
-                ReportText.compared(flash.opsPerToken(), ripple.opsPerToken(), "fewer", "more"),
-                label());
+        if (ReportText.ran(strategies, IoReplay::name, "ripple")
+                && ReportText.ran(strategies, IoReplay::name, "llm-in-a-flash")) {
+            IoReplay flash = strategy("llm-in-a-flash");
+            IoReplay ripple = strategy("ripple");
+            o.printf(
+                    Locale.ROOT,
+                    "%nripple vs llm-in-a-flash: %s mean I/O time per token, %s reads [%s]%n",
+                    ReportText.compared(
+                            flash.ioMsPerToken().mean(), ripple.ioMsPerToken().mean(), "lower", "higher"),
+                    ReportText.compared(flash.opsPerToken(), ripple.opsPerToken(), "fewer", "more"),
+                    label());
+        }
     }
 
     /** Every figure as a JSON tree, which the command line writes with its run once (its --json). */
@@ -157,10 +164,10 @@ public record WorkloadBenchReport(
                 .put("emulated", emulated)
                 .put("source", device.source());
         root.put("tokens", tokens);
+        ReportText.putChosen(root, names());
         ArrayNode arr = root.putArray("strategies");
-        for (int i = 0; i < strategies.size(); i++) {
-            IoReplay r = strategies.get(i);
-            BenchStrategy st = BenchStrategy.ALL.get(i);
+        for (IoReplay r : strategies) {
+            BenchStrategy st = BenchStrategy.named(r.name());
             ObjectNode n = JSON.valueToTree(r);
             n.put("placement", st.placement());
             n.put("cache", st.cache());

@@ -66,12 +66,9 @@ public record WorkloadPolicies(
         SyntheticWorkload.Spec spec = SyntheticWorkload.read(s.dir());
         ActivationTrace calibration = TraceFiles.read(s.dir().resolve(SyntheticWorkload.CALIBRATION_TRACE));
         ActivationTrace heldOut = TraceFiles.read(s.dir().resolve(SyntheticWorkload.HELD_OUT_TRACE));
-        Path file = WorkloadBench.placedFiles(s.dir(), s.work(), spec, calibration, progress)
+        // the one placement replayed: the others are neither placed nor written
+        Path file = WorkloadBench.placedFiles(s.dir(), s.work(), spec, calibration, List.of(s.placement()), progress)
                 .get(s.placement());
-        if (file == null) {
-            throw new IllegalArgumentException(
-                    "unknown placement '" + s.placement() + "' (known: identity, frequency, ripple, ripple+)");
-        }
         int[][] orders = WorkloadBench.orders(file);
         RuntimeOptions base = RuntimeOptions.defaults()
                 .withReader(s.reader())
