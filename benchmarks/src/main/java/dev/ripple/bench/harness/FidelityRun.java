@@ -51,15 +51,16 @@ public record FidelityRun(
     public static final int WARM_UP_PASSAGES = 5;
 
     /**
-     * Embeds the first {@link #WARM_UP_PASSAGES} passages from {@code file}, untimed, with a model of
-     * its own (closed after: its cache does not carry over to the timed run).
+     * Embeds the first {@code count} passages from {@code file}, untimed, with a model of its own
+     * (closed after: its cache does not carry over to the timed run).
      */
-    public static void warmUp(Path file, RuntimeOptions options, List<EncodedPassage> passages) throws IOException {
+    public static void warmUp(Path file, RuntimeOptions options, List<EncodedPassage> passages, int count)
+            throws IOException {
         try (RippleModel m = RippleModel.open(file, options)) {
             EncoderModel encoder = m.encoder()
                     .orElseThrow(() -> new IllegalArgumentException(
                             file + ": not a BERT-family model; fidelity needs an encoder"));
-            for (EncodedPassage p : passages.subList(0, Math.min(WARM_UP_PASSAGES, passages.size()))) {
+            for (EncodedPassage p : passages.subList(0, Math.min(count, passages.size()))) {
                 encoder.embed(p.intIds());
             }
         }

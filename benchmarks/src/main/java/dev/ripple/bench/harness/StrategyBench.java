@@ -304,6 +304,8 @@ public final class StrategyBench {
     private final Progress progress;
     /** The split of the DRAM budget, once the files are written (null without one). */
     private MemoryPlan dramPlan;
+    /** Whether a strategy's forward has been warmed up with every passage (the JIT's compilation done). */
+    private boolean forwardCompiled;
     /** Each file's {@link PassStart} and its evictions; a new one when a run starts. */
     private PassStarts passStarts;
 
@@ -782,11 +784,14 @@ public final class StrategyBench {
                 .withPredictor(s.predictor().stored())
                 .withFillIn(s.fillIn())
                 .withMargin(s.margin());
-        // Without it the strategy measured first paid the JIT's compilation of the forward: a bench of
-        // 4 passages showed naive's compute at 205 ms per passage against ripple's 52, for the same
-        // neurons. Its own model, so the timed one starts with an empty cache; the file is then evicted
-        // (or bypassed) again, as the timed pass expects.
-        FidelityRun.warmUp(file, options, passages);
+        // Untimed first, with a model of its own (the timed one starts with an empty cache; the file is
+        // then evicted, or bypassed, again as the timed pass expects). Without it the strategy measured
+        // first paid the JIT's compilation of the forward: naive's compute per passage was 2.6-3.1x
+        // ripple+'s for the same neurons (PERFORMANCE.md §3c). Five passages were not enough for C2 to
+        // finish on 2 cores (once 2.2x), so the first strategy runs every passage once; the others
+        // run five, for what is theirs alone (their cache policy).
+        FidelityRun.warmUp(file, options, passages, forwardCompiled ? FidelityRun.WARM_UP_PASSAGES : passages.size());
+        forwardCompiled = true;
         evictIfCached(file);
         return fidelity(
                 name, name + " forward", file, options, oracle ? sets : null, truth, passages, reference, progress);
