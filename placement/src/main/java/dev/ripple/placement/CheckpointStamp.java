@@ -73,8 +73,13 @@ public final class CheckpointStamp {
      * before 2026-12-07) was taken of; empty when the checkpoint cannot be read now.
      */
     public static Optional<Boolean> unchangedSince(String recorded, Path checkpoint) {
-        String now = recorded.startsWith(CONTENT) ? of(checkpoint) : byTimes(checkpoint);
+        String now = hashesContent(recorded) ? of(checkpoint) : byTimes(checkpoint);
         return now.isEmpty() ? Optional.empty() : Optional.of(now.equals(recorded));
+    }
+
+    /** Whether {@code stamp} hashes content (else it hashed modification times: a stamp of before 2026-12-07). */
+    public static boolean hashesContent(String stamp) {
+        return stamp.startsWith(CONTENT);
     }
 
     /** The files whose content is the checkpoint's weights, in name order. */

@@ -189,6 +189,9 @@ public final class LayoutBuilder {
     public RippleContents build(IntConsumer layerDone) {
         ObjectNode prov = JsonNodeFactory.instance.objectNode();
         prov.put("sourceModel", model.source());
+        if (!model.checkpointStamp().isEmpty()) {
+            prov.put(ImportedModel.STAMP_KEY, model.checkpointStamp());
+        }
         prov.put("corpus", corpus);
         if (rule != null) {
             prov.set("activityRule", rule.toJson());

@@ -2,14 +2,23 @@ package dev.ripple.placement;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.ripple.core.format.RippleFile;
 import dev.ripple.core.format.RippleFileWriter;
 import dev.ripple.core.tensor.DType;
 import dev.ripple.placement.importer.SafetensorsImporter;
+import dev.ripple.placement.pipeline.PipelineListener;
+import dev.ripple.placement.pipeline.PlacementPipeline;
+import dev.ripple.placement.pipeline.PlacementRequest;
+import dev.ripple.placement.pipeline.TraceMatch;
+import dev.ripple.placement.profile.DecoderProfiler;
+import dev.ripple.placement.profile.ProfileOptions;
+import dev.ripple.placement.profile.ProfileProgress;
 import dev.ripple.placement.synthetic.SyntheticDecoder;
 import dev.ripple.placement.synthetic.SyntheticDecoderWriter;
+import dev.ripple.placement.trace.ActivationTrace;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
@@ -20,6 +29,7 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.FileTime;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.Optional;
 import java.util.Random;
 import java.util.zip.CRC32C;
@@ -135,6 +145,58 @@ class CheckpointStampTest {
         assertTrue(again.placedNow(), "a file newer than the import: imported again");
         try (RippleFile f = RippleFile.open(again.file())) {
             assertTrue(PreparedModel.checkpointStampOf(f).isPresent(), "and stamped from now on");
+        }
+    }
+
+    /**
+     * A trace carries the stamp of the weights it profiled, as the file it ran on recorded them: an
+     * import profiled after other weights were copied over its checkpoint (their old times kept) is
+     * a trace of the old weights, and placing the checkpoint refuses it. So does a file placed from
+     * the checkpoint, which records the stamp too.
+     */
+    @Test
+    void aTraceOfAnImportIsOfTheWeightsImportedNotOfTheCheckpointNow() throws Exception {
+        Path ckpt = dir.resolve("tiny");
+        SyntheticDecoder spec =
+                SyntheticDecoder.tinyOpt().withActiveFraction(0.1).withSeed(1);
+        SyntheticDecoderWriter.write(spec, ckpt, "F32", 1);
+        PreparedModel imported = PreparedModel.of(ckpt, dir.resolve("work"), DType.F16, l -> {});
+        String importedStamp = CheckpointStamp.of(ckpt);
+        Path weights = ckpt.resolve("model.safetensors");
+        FileTime kept = Files.getLastModifiedTime(weights);
+        Path other = dir.resolve("seed-2");
+        SyntheticDecoderWriter.write(spec.withSeed(2), other, "F32", 1);
+        Files.copy(other.resolve("model.safetensors"), weights, StandardCopyOption.REPLACE_EXISTING);
+        Files.setLastModifiedTime(weights, kept);
+
+        ActivationTrace trace = profile(imported.file(), spec);
+        assertEquals(importedStamp, trace.info().checkpointStamp(), "the stamp of the weights profiled");
+        IllegalArgumentException e = assertThrows(
+                IllegalArgumentException.class,
+                () -> PlacementPipeline.placeModel(
+                        PlacementRequest.of(ckpt, trace, dir.resolve("placed.ripple")), PipelineListener.NONE));
+        assertTrue(
+                e.getMessage().contains("before its files were written again (their sizes or contents differ)"),
+                e.getMessage());
+
+        // a file placed from the checkpoint as it is now records the new stamp, and so do its traces
+        Path placed = dir.resolve("placed-now.ripple");
+        PlacementPipeline.placeModel(
+                PlacementRequest.of(ckpt, trace, placed).withTraceMatch(TraceMatch.SAME_SHAPE), PipelineListener.NONE);
+        try (RippleFile f = RippleFile.open(placed)) {
+            assertEquals(Optional.of(CheckpointStamp.of(ckpt)), PreparedModel.checkpointStampOf(f));
+        }
+        assertEquals(CheckpointStamp.of(ckpt), profile(placed, spec).info().checkpointStamp());
+    }
+
+    private static ActivationTrace profile(Path file, SyntheticDecoder spec) throws IOException {
+        Random rnd = new Random(3);
+        List<int[]> passages = List.of(
+                rnd.ints(12, 0, spec.vocabSize()).toArray(),
+                rnd.ints(12, 0, spec.vocabSize()).toArray());
+        try (DecoderProfiler p =
+                DecoderProfiler.open(file, ProfileOptions.defaults().withMaxTokens(24))) {
+            return p.profile(passages, "random ids", ProfileProgress.NONE).trace();
         }
     }
 

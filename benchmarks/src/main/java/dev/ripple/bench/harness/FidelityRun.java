@@ -1,5 +1,6 @@
 package dev.ripple.bench.harness;
 
+import dev.ripple.core.activity.ActivationPredictor;
 import dev.ripple.core.model.bert.EncoderModel;
 import dev.ripple.core.runtime.RippleModel;
 import dev.ripple.core.runtime.RuntimeOptions;
@@ -53,10 +54,14 @@ public record FidelityRun(
     /**
      * Embeds the first {@code count} passages from {@code file}, untimed, with a model of its own
      * (closed after: its cache does not carry over to the timed run).
+     *
+     * @param predictor the predictor the timed run overrides the options' with (the oracle's replay),
+     *     a fresh one, or null
      */
-    public static void warmUp(Path file, RuntimeOptions options, List<EncodedPassage> passages, int count)
+    public static void warmUp(
+            Path file, RuntimeOptions options, ActivationPredictor predictor, List<EncodedPassage> passages, int count)
             throws IOException {
-        try (RippleModel m = RippleModel.open(file, options)) {
+        try (RippleModel m = RippleModel.open(file, options, predictor, null)) {
             EncoderModel encoder = m.encoder()
                     .orElseThrow(() -> new IllegalArgumentException(
                             file + ": not a BERT-family model; fidelity needs an encoder"));

@@ -483,9 +483,9 @@ public final class StrategyBench {
     }
 
     /**
-     * A decoder: place with every algorithm, write one file per placement (predictor and fill-in
-     * included), then generate from the held-out prompts with every strategy: the model's own
-     * predictions and reads.
+     * A decoder: place with the algorithms the chosen strategies read, write one file per placement
+     * (predictor and fill-in included), then generate from the held-out prompts with each chosen
+     * strategy: the model's own predictions and reads.
      */
     public DecoderBenchReport decoder(DecoderInput in) throws IOException {
         passStarts = new PassStarts(s.reader(), s.emulatedDevice() != null); // a run decides for its own files
@@ -786,11 +786,17 @@ public final class StrategyBench {
                 .withMargin(s.margin());
         // Untimed first, with a model of its own (the timed one starts with an empty cache; the file is
         // then evicted, or bypassed, again as the timed pass expects). Without it the strategy measured
-        // first paid the JIT's compilation of the forward: naive's compute per passage was 2.6-3.1x
+        // first paid the JIT's compilation of the forward: naive's compute per passage was 2.6-3.9x
         // ripple+'s for the same neurons (PERFORMANCE.md §3c). Five passages were not enough for C2 to
         // finish on 2 cores (once 2.2x), so the first strategy runs every passage once; the others
-        // run five, for what is theirs alone (their cache policy).
-        FidelityRun.warmUp(file, options, passages, forwardCompiled ? FidelityRun.WARM_UP_PASSAGES : passages.size());
+        // run five, for what is theirs alone (their cache policy). The oracle's warm-up replays the true
+        // sets as the timed run does, from a replay of its own (the timed one's position is untouched).
+        FidelityRun.warmUp(
+                file,
+                options,
+                oracle ? IoReplay.predictor(truth) : null,
+                passages,
+                forwardCompiled ? FidelityRun.WARM_UP_PASSAGES : passages.size());
         forwardCompiled = true;
         evictIfCached(file);
         return fidelity(

@@ -57,6 +57,6 @@ public final class DecoderParts {
      * sourceModel}, which is compared with other paths later, from other working directories.
      */
     public ImportedModel toModel(String source, ObjectNode architecture, Map<String, byte[]> blobs) {
-        return new ImportedModel(source, architecture, residents, ffns, List.of(), List.of(), blobs);
+        return new ImportedModel(source, architecture, residents, ffns, List.of(), List.of(), blobs, "");
     }
 }

@@ -38,6 +38,9 @@ import java.util.stream.IntStream;
  * @param blobs             files to store in the {@code .ripple} file beside the weights, by name: the
  *                          checkpoint's tokenizer files ({@code tokenizer.json}, {@code tokenizer_config.json},
  *                          {@code vocab.json}, {@code merges.txt}) and {@code generation_config.json}
+ * @param checkpointStamp   the stamp of the checkpoint's files when they were read ({@code
+ *                          CheckpointStamp}), written into every file made from this import so that a
+ *                          trace profiled on such a file is of these weights; empty for none (ONNX)
  */
 public record ImportedModel(
         String source,
@@ -46,9 +49,14 @@ public record ImportedModel(
         List<BundleSource> layers,
         List<String> activationOutputs,
         List<String> ffnInputs,
-        Map<String, byte[]> blobs) {
+        Map<String, byte[]> blobs,
+        String checkpointStamp) {
+
+    /** The provenance key of {@link #checkpointStamp} in a written file. */
+    public static final String STAMP_KEY = "checkpointStamp";
 
     public ImportedModel {
+        checkpointStamp = checkpointStamp == null ? "" : checkpointStamp;
         architecture = architecture.deepCopy();
         tensors = List.copyOf(tensors);
         layers = List.copyOf(layers);
@@ -59,6 +67,11 @@ public record ImportedModel(
             throw new IllegalArgumentException(
                     source + ": " + ffnInputs.size() + " FFN input names for " + layers.size() + " layers");
         }
+    }
+
+    /** This import with the stamp of the checkpoint it was read from, taken before its weights were read. */
+    public ImportedModel withCheckpointStamp(String stamp) {
+        return new ImportedModel(source, architecture, tensors, layers, activationOutputs, ffnInputs, blobs, stamp);
     }
 
     @Override
@@ -119,6 +132,9 @@ public record ImportedModel(
     public RippleContents toContents() {
         ObjectNode prov = JsonNodeFactory.instance.objectNode();
         prov.put("sourceModel", source);
+        if (!checkpointStamp.isEmpty()) {
+            prov.put(STAMP_KEY, checkpointStamp);
+        }
         prov.put("placement", "identity");
         RippleContents c = new RippleContents().architecture(architecture).provenance(prov);
         tensors.forEach(c::addTensor);

@@ -91,7 +91,8 @@ public final class OnnxImporter {
                 List.copyOf(weights(file, ffns, storage)),
                 outputs(ffns),
                 inputs(ffns),
-                Map.of());
+                Map.of(),
+                "");
     }
 
     private static List<String> outputs(List<OnnxFfn> ffns) {

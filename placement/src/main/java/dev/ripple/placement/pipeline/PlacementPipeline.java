@@ -16,6 +16,7 @@ import dev.ripple.core.format.StorageError;
 import dev.ripple.core.runtime.RippleModel;
 import dev.ripple.core.tensor.DType;
 import dev.ripple.core.tokenizer.Tokenizer;
+import dev.ripple.placement.CheckpointStamp;
 import dev.ripple.placement.LayoutBuilder;
 import dev.ripple.placement.PreparedModel;
 import dev.ripple.placement.algorithm.PlacementAlgorithm;
@@ -90,12 +91,15 @@ public final class PlacementPipeline {
             throw new NoSuchFileException(model.toString());
         }
         DType bundles = options.bundles() != null ? options.bundles() : defaultBundleType(model);
-        if (PreparedModel.isGguf(model)) {
-            return GgufImporter.importModel(model, bundles, options.residents());
+        if (isOnnx(model)) {
+            return OnnxImporter.importModel(model, bundles);
         }
-        return isOnnx(model)
-                ? OnnxImporter.importModel(model, bundles)
+        // taken before the weights are read, and written into every file made from this import
+        String stamp = CheckpointStamp.of(PreparedModel.checkpointSource(model));
+        ImportedModel imported = PreparedModel.isGguf(model)
+                ? GgufImporter.importModel(model, bundles, options.residents())
                 : SafetensorsImporter.importModel(model, bundles);
+        return imported.withCheckpointStamp(stamp);
     }
 
     /** f16 for checkpoints (decoders: half the bytes per token), f32 for ONNX models (the encoder's exact path). */

@@ -53,7 +53,9 @@ final class TraceSource {
                     && !CheckpointStamp.unchangedSince(recorded, PreparedModel.checkpointSource(model))
                             .orElse(true)) {
                 throw new IllegalArgumentException(what + " was recorded on " + model
-                        + " before its files were written again (their sizes or contents differ): profile "
+                        + " before its files were written again (their sizes or "
+                        + (CheckpointStamp.hashesContent(recorded) ? "contents" : "modification times")
+                        + " differ): profile "
                         + model + " again for a trace of the weights there now, or, if they are unchanged, accept the"
                         + " trace (place --trust-trace; TraceMatch.SAME_SHAPE)");
             }

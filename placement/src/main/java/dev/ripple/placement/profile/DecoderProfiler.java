@@ -75,8 +75,8 @@ public final class DecoderProfiler implements AutoCloseable {
         ProfileRecording recording = new ProfileRecording(
                 file.path().getFileName().toString(),
                 checkpoint.map(Path::toString).orElse(""),
-                // the stamp of the weights imported (profiled here), else, from an import made before
-                // imports recorded one, of the checkpoint as it is now
+                // the stamp of the weights this file was made from (profiled here), else, from a file
+                // made before files recorded one, of the checkpoint as it is now
                 PreparedModel.checkpointStampOf(file)
                         .orElseGet(() -> checkpoint.map(CheckpointStamp::of).orElse("")),
                 layers.stream().map(FfnLayerSection::spec).toList(),

@@ -199,7 +199,14 @@ class GgufDecoderCrossCheckTest {
         ObjectNode a = m.architecture();
         ((ObjectNode) a.get("rope")).put("rotation", r.label());
         return new ImportedModel(
-                m.source(), a, m.tensors(), m.layers(), m.activationOutputs(), m.ffnInputs(), m.blobs());
+                m.source(),
+                a,
+                m.tensors(),
+                m.layers(),
+                m.activationOutputs(),
+                m.ffnInputs(),
+                m.blobs(),
+                m.checkpointStamp());
     }
 
     /** Logits after the prompt and after each greedy decode step (dense, from flash). */
