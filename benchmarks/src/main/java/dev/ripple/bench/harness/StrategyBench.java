@@ -788,15 +788,18 @@ public final class StrategyBench {
         // then evicted, or bypassed, again as the timed pass expects). Without it the strategy measured
         // first paid the JIT's compilation of the forward: naive's compute per passage was 2.6-3.9x
         // ripple+'s for the same neurons (PERFORMANCE.md §3c). Five passages were not enough for C2 to
-        // finish on 2 cores (once 2.2x), so the first strategy runs every passage once; the others
-        // run five, for what is theirs alone (their cache policy). The oracle's warm-up replays the true
+        // finish on 2 cores (once 2.2x), so the first strategy runs every passage once, and at least 24
+        // (3 passages once each left it at 1.8x); the others run five, for what is theirs alone (their
+        // cache policy). The oracle's warm-up replays the true
         // sets as the timed run does, from a replay of its own (the timed one's position is untouched).
         FidelityRun.warmUp(
                 file,
                 options,
                 oracle ? IoReplay.predictor(truth) : null,
                 passages,
-                forwardCompiled ? FidelityRun.WARM_UP_PASSAGES : passages.size());
+                forwardCompiled
+                        ? FidelityRun.WARM_UP_PASSAGES
+                        : Math.max(passages.size(), FidelityRun.FIRST_WARM_UP_PASSAGES));
         forwardCompiled = true;
         evictIfCached(file);
         return fidelity(
