@@ -75,18 +75,7 @@ class BenchStrategiesCommandTest {
     @Test
     void aWorkloadBenchPlacesOnlyWhatTheChosenStrategiesRead() throws Exception {
         Path w = dir.resolve("workload");
-        RippleRun.succeeds(
-                "synth",
-                "--workload",
-                "tiny",
-                "--layers",
-                "2",
-                "--out",
-                w.toString(),
-                "--calibration-tokens",
-                "300",
-                "--heldout-tokens",
-                "60");
+        DecoderSteps.synthTinyWorkload(w, 300, 60);
         Path json = dir.resolve("bench.json");
         RippleRun run = RippleRun.succeeds(
                 "bench",

@@ -20,6 +20,25 @@ final class DecoderSteps {
         return RippleRun.succeeds(args.toArray(String[]::new));
     }
 
+    /**
+     * {@code ripple synth --workload tiny} with two layers into {@code out}: a synthetic workload
+     * (planted activity, no model) of {@code calibrationTokens} and {@code heldOutTokens} tokens.
+     */
+    static RippleRun synthTinyWorkload(Path out, int calibrationTokens, int heldOutTokens) {
+        return RippleRun.succeeds(
+                "synth",
+                "--workload",
+                "tiny",
+                "--layers",
+                "2",
+                "--out",
+                out.toString(),
+                "--calibration-tokens",
+                Integer.toString(calibrationTokens),
+                "--heldout-tokens",
+                Integer.toString(heldOutTokens));
+    }
+
     /** {@code ripple profile} of a decoder on {@code maxTokens} tokens of the default text. */
     static RippleRun profile(Path model, Path trace, int maxTokens, Path work) {
         return RippleRun.succeeds(

@@ -29,18 +29,7 @@ class HonestLabelsTest {
     @BeforeAll
     static void synth() {
         workload = dir.resolve("workload");
-        RippleRun.succeeds(
-                "synth",
-                "--workload",
-                "tiny",
-                "--layers",
-                "2",
-                "--out",
-                workload.toString(),
-                "--calibration-tokens",
-                "200",
-                "--heldout-tokens",
-                "40");
+        DecoderSteps.synthTinyWorkload(workload, 200, 40);
     }
 
     /** bench --workload with the pread reader on this machine's disk (quick profile), --json into {@code json}. */

@@ -26,18 +26,7 @@ class WorkloadCommandsTest {
     @Test
     void synthBenchAndPoliciesRunOnAWorkloadUnderAnEmulatedPhone() throws Exception {
         Path w = dir.resolve("workload");
-        RippleRun synth = RippleRun.succeeds(
-                "synth",
-                "--workload",
-                "tiny",
-                "--layers",
-                "2",
-                "--out",
-                w.toString(),
-                "--calibration-tokens",
-                "300",
-                "--heldout-tokens",
-                "60");
+        RippleRun synth = DecoderSteps.synthTinyWorkload(w, 300, 60);
         assertTrue(synth.out().contains("synthetic workload") && synth.out().contains("mean read length"), synth.out());
 
         Path json = dir.resolve("bench.json");
