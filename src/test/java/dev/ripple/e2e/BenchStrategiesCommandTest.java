@@ -33,30 +33,16 @@ class BenchStrategiesCommandTest {
     void aDecoderBenchRunsAndPlacesOnlyTheChosenStrategies() throws Exception {
         Path work = dir.resolve("work");
         Path json = dir.resolve("bench.json");
-        RippleRun run = RippleRun.succeeds(
-                "bench",
-                "--model",
-                TinyOpt.dir().toString(),
+        RippleRun run = RippleRun.succeeds(DecoderSteps.shortBench(
+                TinyOpt.dir(),
+                work,
                 "--strategies",
                 "RIPPLE+,naive,Naive",
-                "--calibration-tokens",
-                "800",
-                "--sentences",
-                "3",
-                "--prompt-tokens",
-                "10",
-                "--decode-tokens",
-                "5",
-                "--reader",
-                "pread",
                 // a fixed profile: no quick calibration of this machine's disk
                 "--device",
                 "ufs-4.0",
-                "--work",
-                work.toString(),
                 "--json",
-                json.toString(),
-                "--quiet");
+                json.toString()));
         JsonNode doc = new ObjectMapper().readTree(json.toFile());
         List<String> ran = names(doc.path("strategies"));
         assertEquals(List.of("naive", "ripple+"), ran, "canonical order, each once");

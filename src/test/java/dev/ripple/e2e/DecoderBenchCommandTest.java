@@ -122,8 +122,9 @@ class DecoderBenchCommandTest {
     void bundleTypesSideBySide() throws Exception {
         Path opt = TinyOpt.dir();
         Path json = dir.resolve("types.json");
-        RippleRun run = RippleRun.succeeds(shortBench(
+        RippleRun run = RippleRun.succeeds(DecoderSteps.shortBench(
                 opt,
+                dir.resolve("work"),
                 "--predictor",
                 "oracle",
                 "--dtypes",
@@ -175,7 +176,7 @@ class DecoderBenchCommandTest {
                 doc.path("dtypes").path("cacheBytes").asLong(),
                 "every type gets the bundle cache --dram leaves");
 
-        RippleRun tiny = RippleRun.inProcess(shortBench(opt, "--dram", "1MiB"));
+        RippleRun tiny = RippleRun.inProcess(DecoderSteps.shortBench(opt, dir.resolve("work"), "--dram", "1MiB"));
         assertEquals(1, tiny.exit());
         assertTrue(
                 tiny.err().contains("give at least")
@@ -216,28 +217,5 @@ class DecoderBenchCommandTest {
                             .toList(),
                     "only the import is made before the check");
         }
-    }
-
-    /** The arguments of {@code ripple bench} on {@code model} with three short prompts, and {@code options}. */
-    private String[] shortBench(Path model, String... options) {
-        List<String> args = new ArrayList<>(List.of(
-                "bench",
-                "--model",
-                model.toString(),
-                "--calibration-tokens",
-                "800",
-                "--sentences",
-                "3",
-                "--prompt-tokens",
-                "10",
-                "--decode-tokens",
-                "5",
-                "--reader",
-                "pread",
-                "--work",
-                dir.resolve("work").toString(),
-                "--quiet"));
-        args.addAll(List.of(options));
-        return args.toArray(String[]::new);
     }
 }

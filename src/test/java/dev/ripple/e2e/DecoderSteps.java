@@ -39,6 +39,33 @@ final class DecoderSteps {
                 Integer.toString(heldOutTokens));
     }
 
+    /**
+     * The arguments of a short {@code ripple bench} of the decoder {@code model} (800 calibration
+     * tokens, three prompts of 10 tokens, 5 generated, positional reads) in {@code work}, quiet, and
+     * {@code options}.
+     */
+    static String[] shortBench(Path model, Path work, String... options) {
+        List<String> args = new ArrayList<>(List.of(
+                "bench",
+                "--model",
+                model.toString(),
+                "--calibration-tokens",
+                "800",
+                "--sentences",
+                "3",
+                "--prompt-tokens",
+                "10",
+                "--decode-tokens",
+                "5",
+                "--reader",
+                "pread",
+                "--work",
+                work.toString(),
+                "--quiet"));
+        args.addAll(List.of(options));
+        return args.toArray(String[]::new);
+    }
+
     /** {@code ripple profile} of a decoder on {@code maxTokens} tokens of the default text. */
     static RippleRun profile(Path model, Path trace, int maxTokens, Path work) {
         return RippleRun.succeeds(
