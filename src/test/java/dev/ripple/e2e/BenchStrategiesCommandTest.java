@@ -134,6 +134,32 @@ class BenchStrategiesCommandTest {
         assertFalse(Files.exists(work), "refused before anything is written");
     }
 
+    /**
+     * A workload bench replays recorded sets: options for a model, its text, predictor or generation
+     * are refused, named, instead of being ignored without a word.
+     */
+    @Test
+    void aWorkloadBenchRefusesTheModelsOptions() throws Exception {
+        Path w = Files.createDirectories(dir.resolve("workload"));
+        RippleRun run = RippleRun.inProcess(
+                "bench",
+                "--workload",
+                w.toString(),
+                "--sentences",
+                "7",
+                "--compare-policies",
+                "--dtypes",
+                "q8_0",
+                "--work",
+                dir.resolve("work").toString());
+        assertEquals(1, run.exit(), run.err());
+        assertEquals(
+                "ripple: --sentences, --compare-policies, --dtypes: not with --workload, which replays the workload's"
+                        + " recorded active sets (no model, text or predictor); 'ripple policies --workload' compares"
+                        + " the cache policies on it",
+                run.err().strip());
+    }
+
     /** Each of {@code ran} has {@code rows} table rows in {@code out}; the other strategies none. */
     private static void assertTableRows(String out, List<String> ran, int rows) {
         for (String name : ALL) {
