@@ -135,8 +135,8 @@ class BenchStrategiesCommandTest {
     }
 
     /**
-     * A workload bench replays recorded sets: options for a model, its text, predictor or generation
-     * are refused, named, instead of being ignored without a word.
+     * A workload bench (and a workload's policies) replays recorded sets: options for a model, its
+     * text, predictor or generation are refused, named, instead of being ignored without a word.
      */
     @Test
     void aWorkloadBenchRefusesTheModelsOptions() throws Exception {
@@ -158,6 +158,20 @@ class BenchStrategiesCommandTest {
                         + " recorded active sets (no model, text or predictor); 'ripple policies --workload' compares"
                         + " the cache policies on it",
                 run.err().strip());
+
+        RippleRun policies = RippleRun.inProcess(
+                "policies",
+                "--workload",
+                w.toString(),
+                "--rule",
+                "act > 0.2",
+                "--work",
+                dir.resolve("work").toString());
+        assertEquals(1, policies.exit(), policies.err());
+        assertEquals(
+                "ripple: --rule: not with --workload, which replays the workload's recorded held-out stream (no model,"
+                        + " text or profiling)",
+                policies.err().strip());
     }
 
     /** Each of {@code ran} has {@code rows} table rows in {@code out}; the other strategies none. */

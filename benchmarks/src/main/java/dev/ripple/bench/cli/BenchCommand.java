@@ -24,7 +24,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
-import java.util.stream.Stream;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -167,8 +166,26 @@ final class BenchCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         PrintWriter o = spec.commandLine().getOut();
-        if (workload != null) {
-            requireNoModelOptions();
+        if (workload != null) { // it replays recorded sets: no model, text, predictor or generation
+            OptionValues.requireNotGiven(
+                    spec,
+                    "not with --workload, which replays the workload's recorded active sets (no model, text or"
+                            + " predictor); 'ripple policies --workload' compares the cache policies on it",
+                    "--model",
+                    "--tokenizer",
+                    "--text",
+                    "--calibration-text",
+                    "--calibration-tokens",
+                    "--rule",
+                    "--sentences",
+                    "--predictor",
+                    "--no-fill-in",
+                    "--margin",
+                    "--dram",
+                    "--compare-policies",
+                    "--dtypes",
+                    "--prompt-tokens",
+                    "--decode-tokens");
         }
         StrategyBench.Settings settings = settings();
         long calibrationTokens = calibration.tokens();
@@ -202,36 +219,6 @@ final class BenchCommand implements Callable<Integer> {
         }
         json.writeAndTell(o, report::toJson);
         return 0;
-    }
-
-    /**
-     * Refuses, naming them, the options a workload bench would ignore: it replays the workload's
-     * recorded active sets, with no model, text, predictor or generation (they ran without a word).
-     */
-    private void requireNoModelOptions() {
-        List<String> given = Stream.of(
-                        "--model",
-                        "--tokenizer",
-                        "--text",
-                        "--calibration-text",
-                        "--calibration-tokens",
-                        "--rule",
-                        "--sentences",
-                        "--predictor",
-                        "--no-fill-in",
-                        "--margin",
-                        "--dram",
-                        "--compare-policies",
-                        "--dtypes",
-                        "--prompt-tokens",
-                        "--decode-tokens")
-                .filter(spec.commandLine().getParseResult()::hasMatchedOption)
-                .toList();
-        if (!given.isEmpty()) {
-            throw new IllegalArgumentException(String.join(", ", given)
-                    + ": not with --workload, which replays the workload's recorded active sets (no model, text"
-                    + " or predictor); 'ripple policies --workload' compares the cache policies on it");
-        }
     }
 
     /** {@code --workload}: the strategies on a synthetic workload (WorkloadBench). */

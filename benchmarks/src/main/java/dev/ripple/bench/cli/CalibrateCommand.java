@@ -19,7 +19,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.Callable;
-import java.util.stream.Stream;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -125,14 +124,14 @@ final class CalibrateCommand implements Callable<Integer> {
         if (readers != null || fioEngines != null) {
             return readers();
         }
-        List<String> readerOnly = Stream.of("--sizes", "--queue-depths", "--rounds", "--file")
-                .filter(spec.commandLine().getParseResult()::hasMatchedOption)
-                .toList();
-        if (!readerOnly.isEmpty()) {
-            throw new IllegalArgumentException(String.join(", ", readerOnly)
-                    + ": only with --reader; without it calibrate measures the device on its own grid"
-                    + " (--quick for a coarse one)");
-        }
+        OptionValues.requireNotGiven(
+                spec,
+                "only with --reader; without it calibrate measures the device on its own grid (--quick for a coarse"
+                        + " one)",
+                "--sizes",
+                "--queue-depths",
+                "--rounds",
+                "--file");
         CalibrationOptions options = quick ? CalibrationOptions.quick() : CalibrationOptions.defaults();
         if (secondsPerPoint != null) {
             options = options.withTimePerPoint(timePerPoint());

@@ -3,8 +3,11 @@ package dev.ripple.bench.cli;
 import dev.ripple.bench.harness.InvalidBenchSettingsException;
 import dev.ripple.core.settings.InvalidSettingException.Setting;
 import dev.ripple.core.tensor.DType;
+import java.util.List;
 import java.util.function.Function;
 import java.util.function.Supplier;
+import java.util.stream.Stream;
+import picocli.CommandLine.Model.CommandSpec;
 
 /** Values several commands' options name the same way, parsed once, with a one-line error naming the option. */
 final class OptionValues {
@@ -57,6 +60,20 @@ final class OptionValues {
             return work.get();
         } catch (InvalidBenchSettingsException e) {
             throw new IllegalArgumentException(e.describe(inputs, option), e);
+        }
+    }
+
+    /**
+     * Refuses, as one line naming them, the {@code options} the command line gave that this run would
+     * ignore: {@code "--a, --b: " + why}. An ignored option is a silent surprise; a refusal says
+     * which mode takes it.
+     */
+    static void requireNotGiven(CommandSpec spec, String why, String... options) {
+        List<String> given = Stream.of(options)
+                .filter(spec.commandLine().getParseResult()::hasMatchedOption)
+                .toList();
+        if (!given.isEmpty()) {
+            throw new IllegalArgumentException(String.join(", ", given) + ": " + why);
         }
     }
 }

@@ -162,6 +162,16 @@ final class PoliciesCommand implements Callable<Integer> {
 
     /** {@code --workload}: the policies on a synthetic workload (WorkloadPolicies). */
     private int workload(PrintWriter o) throws IOException {
+        OptionValues.requireNotGiven(
+                spec,
+                "not with --workload, which replays the workload's recorded held-out stream (no model, text or"
+                        + " profiling)",
+                "--model",
+                "--tokenizer",
+                "--text",
+                "--rule",
+                "--calibration-tokens",
+                "--replay");
         ModelPolicies.requireCacheFraction(cacheBudget.fraction);
         ModelPolicies.requirePolicies(policies);
         ModelPolicies.requireLinkingInner(linkingInner);
