@@ -87,5 +87,21 @@ class IoReplayTest {
                 prefill.opsPerSentence() + " vs " + decodeOpsPerPassage);
         assertTrue(prefill.unionFraction() > together.getFirst().neuronsReadFraction(), "a passage's union is larger");
         assertEquals(TOKENS / (double) starts.length, prefill.tokensPerSentence(), 1e-9);
+
+        // interleaved passage by passage, each setup reads what it reads alone (its own cache, the
+        // shared trace sought to each passage for each setup)
+        List<PrefillReplay> prefills = PrefillReplay.interleaved(setups, sets, starts, TOKENS, p -> {});
+        for (int i = 0; i < setups.size(); i++) {
+            IoReplay.Setup s = setups.get(i);
+            PrefillReplay alone = PrefillReplay.run(s.name(), s.file(), s.options(), sets, starts, TOKENS, p -> {});
+            PrefillReplay mixed = prefills.get(i);
+            assertEquals(s.name(), mixed.name());
+            assertEquals(alone.opsPerSentence(), mixed.opsPerSentence(), s.name());
+            assertEquals(alone.bytesPerSentence(), mixed.bytesPerSentence(), s.name());
+            assertEquals(alone.unionFraction(), mixed.unionFraction(), s.name());
+            assertEquals(alone.cacheHitRate(), mixed.cacheHitRate(), s.name());
+        }
+        assertTrue(
+                prefills.getFirst().opsPerSentence() > 0 && prefills.getFirst().bytesPerSentence() > 0);
     }
 }

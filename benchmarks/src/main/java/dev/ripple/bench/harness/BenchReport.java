@@ -159,7 +159,8 @@ public record BenchReport(
         }
         o.printf("(projection columns: the same operation stream priced by the phone presets' cost models)%n");
 
-        o.printf("%nPrefill-like: each passage at once, the union of its tokens' active sets read once per layer%n");
+        o.printf("%nPrefill-like: each passage at once, the union of its tokens' active sets read once per layer;"
+                + " strategies interleaved passage by passage%n");
         o.printf(
                 "%-15s %12s %8s %8s %11s %10s %11s %7s%n",
                 "strategy", "io ms/pass", "p90", "ops", "KiB", "union", "io ms/tok", "hits");

@@ -6,6 +6,8 @@ import dev.ripple.core.runtime.RippleModel;
 import dev.ripple.core.runtime.RuntimeOptions;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.function.IntConsumer;
 
 /**
@@ -33,6 +35,8 @@ public record PrefillReplay(
         double cacheHitRate) {
 
     /**
+     * One setup alone.
+     *
      * @param starts first token of each passage in the trace, increasing
      * @param tokens tokens in the trace (the end of the last passage)
      */
@@ -45,49 +49,102 @@ public record PrefillReplay(
             int tokens,
             IntConsumer progress)
             throws IOException {
-        int passages = starts.length;
-        double[] perSentence = new double[passages];
-        long ops = 0;
-        long bytes = 0;
-        long hits = 0;
-        long union = 0;
-        long ioNanos = 0;
-        long neurons = 0;
-        try (RippleModel m = RippleModel.open(file, options, sets, null)) {
-            int layers = m.layerCount();
-            int dModel = 0;
-            for (int l = 0; l < layers; l++) {
-                neurons += m.ffn(l).section().spec().dFfn();
-                dModel = Math.max(dModel, m.ffn(l).section().spec().dModel());
+        return interleaved(List.of(new IoReplay.Setup(name, file, options)), sets, starts, tokens, progress)
+                .getFirst();
+    }
+
+    /**
+     * The setups replay the passages interleaved, passage by passage, the first to go turning with
+     * each passage, as {@link IoReplay#interleaved} does token by token: one setup after another
+     * met different device conditions (this VM's disk drifts 2x between runs), and the first to run
+     * paid the reader's compilation. Each setup's figures are its own, as if alone.
+     *
+     * @param starts first token of each passage in the trace, increasing
+     * @param tokens tokens in the trace (the end of the last passage)
+     * @param progress told the passages done (by every setup)
+     */
+    public static List<PrefillReplay> interleaved(
+            List<IoReplay.Setup> setups, TracePredictor sets, int[] starts, int tokens, IntConsumer progress)
+            throws IOException {
+        List<RippleModel> models = new ArrayList<>();
+        try {
+            List<Tally> tallies = new ArrayList<>();
+            for (IoReplay.Setup s : setups) {
+                RippleModel m = RippleModel.open(s.file(), s.options(), sets, null);
+                models.add(m);
+                tallies.add(new Tally(m, starts.length));
             }
-            for (int p = 0; p < passages; p++) {
+            int k = setups.size();
+            for (int p = 0; p < starts.length; p++) {
                 int first = starts[p];
-                int end = p + 1 < passages ? starts[p + 1] : tokens;
-                long nanos = 0;
-                float[][] xs = new float[end - first][dModel];
-                float[][] outs = new float[end - first][dModel];
-                sets.seek(first);
-                for (int l = 0; l < layers; l++) {
-                    TokenStats s = m.ffn(l).forwardAll(xs, end - first, outs);
-                    nanos += s.ioNanos();
-                    ops += s.readOps();
-                    bytes += s.bytesRead();
-                    hits += s.cacheHits();
-                    union += s.predicted();
+                int end = p + 1 < starts.length ? starts[p + 1] : tokens;
+                for (int i = 0; i < k; i++) {
+                    sets.seek(first); // every setup replays passage p from the one shared trace
+                    tallies.get((i + p) % k).passage(p, end - first);
                 }
-                perSentence[p] = nanos / 1e6;
-                ioNanos += nanos;
                 progress.accept(p + 1);
             }
+            List<PrefillReplay> out = new ArrayList<>();
+            for (int i = 0; i < k; i++) {
+                out.add(tallies.get(i).result(setups.get(i).name(), tokens));
+            }
+            return out;
+        } finally {
+            OpenModels.closeAll(models);
         }
-        return new PrefillReplay(
-                name,
-                Percentiles.of(perSentence),
-                ioNanos / 1e6 / tokens,
-                ops / (double) passages,
-                bytes / (double) passages,
-                tokens / (double) passages,
-                union / (double) passages / neurons,
-                union == 0 ? 0 : hits / (double) union);
+    }
+
+    /** What one setup's passages have cost so far. */
+    private static final class Tally {
+        private final RippleModel model;
+        private final double[] perSentence;
+        private final int dModel;
+        private long neurons;
+        private long ops;
+        private long bytes;
+        private long hits;
+        private long union;
+        private long ioNanos;
+
+        Tally(RippleModel model, int passages) {
+            this.model = model;
+            this.perSentence = new double[passages];
+            int width = 0;
+            for (int l = 0; l < model.layerCount(); l++) {
+                neurons += model.ffn(l).section().spec().dFfn();
+                width = Math.max(width, model.ffn(l).section().spec().dModel());
+            }
+            this.dModel = width;
+        }
+
+        /** Passage {@code p} of {@code length} tokens, the trace already at its first token. */
+        void passage(int p, int length) throws IOException {
+            float[][] xs = new float[length][dModel];
+            float[][] outs = new float[length][dModel];
+            long nanos = 0;
+            for (int l = 0; l < model.layerCount(); l++) {
+                TokenStats s = model.ffn(l).forwardAll(xs, length, outs);
+                nanos += s.ioNanos();
+                ops += s.readOps();
+                bytes += s.bytesRead();
+                hits += s.cacheHits();
+                union += s.predicted();
+            }
+            perSentence[p] = nanos / 1e6;
+            ioNanos += nanos;
+        }
+
+        PrefillReplay result(String name, int tokens) {
+            int passages = perSentence.length;
+            return new PrefillReplay(
+                    name,
+                    Percentiles.of(perSentence),
+                    ioNanos / 1e6 / tokens,
+                    ops / (double) passages,
+                    bytes / (double) passages,
+                    tokens / (double) passages,
+                    union / (double) passages / neurons,
+                    union == 0 ? 0 : hits / (double) union);
+        }
     }
 }

@@ -375,18 +375,25 @@ public final class StrategyBench {
         try (Progress.Step step = progress.start("decode, " + BenchStrategy.describe(s.strategies()), replayed)) {
             decoded = IoReplay.interleaved(decodeSetups, sets, replayed, projections, step::stepTo, null);
         }
+        // Prefill-like: interleaved passage by passage, for the same reason
+        List<IoReplay.Setup> prefillSetups = new ArrayList<>();
+        for (BenchStrategy st : s.strategies()) {
+            Path file = files.get(st.placement());
+            evictIfCached(file);
+            prefillSetups.add(new IoReplay.Setup(st.name(), file, mainOptions(st, profile)));
+        }
+        List<PrefillReplay> prefills;
+        try (Progress.Step step =
+                progress.start("prefill, " + BenchStrategy.describe(s.strategies()), passages.size())) {
+            prefills =
+                    PrefillReplay.interleaved(prefillSetups, sets, heldTrace.passageStarts(), heldTokens, step::stepTo);
+        }
         List<StrategyRun> runs = new ArrayList<>();
         for (int i = 0; i < s.strategies().size(); i++) {
             BenchStrategy st = s.strategies().get(i);
             Path file = files.get(st.placement());
             RuntimeOptions options = mainOptions(st, profile);
-            evictIfCached(file);
-            PrefillReplay prefill;
-            try (Progress.Step step = progress.start(st.name() + " prefill", passages.size())) {
-                prefill = PrefillReplay.run(
-                        st.name(), file, options, sets, heldTrace.passageStarts(), heldTokens, step::stepTo);
-            }
-            evictIfCached(file);
+            PrefillReplay prefill = prefills.get(i);
             FidelityRun forward = forward(st.name(), file, options, sets, heldTrace, passages, ort.embeddings());
             runs.add(new StrategyRun(
                     st.name(), st.placement(), st.cache(), st.collapse(), decoded.get(i), prefill, forward));
