@@ -67,10 +67,7 @@ public record WorkloadShape(
         for (int l = 0; l < t.layers(); l++) {
             List<ImmutableBitmapDataProvider> tokens = t.layer(l);
             for (int i = WINDOW; i < tokens.size(); i++) {
-                RoaringBitmap window = new RoaringBitmap();
-                for (int j = i - WINDOW; j < i; j++) {
-                    window.add(tokens.get(j).toArray());
-                }
+                RoaringBitmap window = t.union(l, i - WINDOW, i);
                 for (IntIterator it = tokens.get(i).getIntIterator(); it.hasNext(); ) {
                     reused += window.contains(it.next()) ? 1 : 0;
                 }

@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
 import java.util.List;
+import java.util.Objects;
 import org.roaringbitmap.ImmutableBitmapDataProvider;
 import org.roaringbitmap.RoaringBitmap;
 
@@ -112,6 +113,18 @@ public final class ActivationTrace {
     /** The active set of {@code token} in {@code layer}: a read-only view of the trace's own set, not a copy. */
     public ImmutableBitmapDataProvider active(int layer, int token) {
         return perLayer.get(layer).get(token);
+    }
+
+    /**
+     * The union of the active sets of tokens {@code from} (inclusive) to {@code to} (exclusive) in
+     * {@code layer}, as a new set the caller owns: a window of tokens (a prefill's union, the sets an
+     * LLM-in-a-flash window keeps), made by the compressed sets' own union rather than element by
+     * element through the read-only views.
+     */
+    public RoaringBitmap union(int layer, int from, int to) {
+        List<RoaringBitmap> sets = perLayer.get(layer);
+        Objects.checkFromToIndex(from, to, sets.size());
+        return RoaringBitmap.or(sets.subList(from, to).iterator());
     }
 
     /** All active sets of one layer in token order: an unmodifiable list of read-only views, not a copy. */

@@ -37,6 +37,18 @@ class ActivationTraceTest {
         assertEquals(RoaringBitmap.bitmapOf(1, 5), t.active(0, 0));
     }
 
+    /** A window's union is a new set: the caller may change it, the trace stays as it was. */
+    @Test
+    void aUnionOfTokensIsTheCallersOwnSet() {
+        ActivationTrace t = twoTokens(RoaringBitmap.bitmapOf(1, 5)).build();
+        RoaringBitmap both = t.union(0, 0, 2);
+        assertEquals(RoaringBitmap.bitmapOf(1, 2, 5, 7), both);
+        both.add(0);
+        assertEquals(RoaringBitmap.bitmapOf(1, 5), t.active(0, 0));
+        assertEquals(new RoaringBitmap(), t.union(1, 1, 1), "an empty window");
+        assertThrows(IndexOutOfBoundsException.class, () -> t.union(0, 1, 3));
+    }
+
     @Test
     void theListsItHandsOutCannotBeChanged() {
         ActivationTrace t = twoTokens(RoaringBitmap.bitmapOf(1)).build();
