@@ -197,6 +197,7 @@ final class BenchCommand implements Callable<Integer> {
         if (workload != null) {
             return workload(o, settings);
         }
+        requireUsed();
         ActivityRule activity = calibration.rule.rule();
         Files.createDirectories(run.work);
         if (inputs.decoder()) {
@@ -219,6 +220,30 @@ final class BenchCommand implements Callable<Integer> {
         }
         json.writeAndTell(o, report::toJson);
         return 0;
+    }
+
+    /**
+     * Refuses, by name, the options of the other kind of model: a decoder's bench generates from
+     * prompts, an encoder's replays tokens and sweeps budgets. After the settings are built, so that
+     * a value out of range is told as such first.
+     */
+    private void requireUsed() {
+        if (inputs.decoder()) {
+            OptionValues.requireNotGiven(
+                    spec,
+                    "for an ONNX encoder, not a decoder, whose bench generates from held-out prompts (--sentences,"
+                            + " --prompt-tokens, --decode-tokens)",
+                    "--tokens",
+                    "--sweep-tokens",
+                    "--budgets",
+                    "--compare-policies");
+        } else {
+            OptionValues.requireNotGiven(
+                    spec,
+                    "decoders only (a --model checkpoint directory); an ONNX encoder's bench generates nothing",
+                    "--prompt-tokens",
+                    "--decode-tokens");
+        }
     }
 
     /** {@code --workload}: the strategies on a synthetic workload (WorkloadBench). */

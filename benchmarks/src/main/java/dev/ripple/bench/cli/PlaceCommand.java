@@ -220,6 +220,17 @@ final class PlaceCommand implements Callable<Integer> {
             throw new IllegalArgumentException("--predictor must be lowrank or trained, not '" + predictor + "'");
         }
         boolean train = predictor.equals("trained");
+        if (!train) {
+            OptionValues.requireNotGiven(
+                    spec,
+                    "only with --predictor trained, which trains a predictor per layer; the low-rank one is fitted"
+                            + " to the trace",
+                    "--train-text",
+                    "--train-tokens",
+                    "--train-recall",
+                    "--train-epochs",
+                    "--seed");
+        }
         TrainingOptions training = train ? trainingOptions() : null;
         PlacementAlgorithm alg = algorithm(algorithm);
         ActivationTrace calibration = calibrationTrace(); // an empty one refused before the model is touched
