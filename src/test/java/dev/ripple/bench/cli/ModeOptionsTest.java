@@ -18,8 +18,9 @@ import org.junit.jupiter.params.provider.CsvSource;
  * An option the run would ignore in its mode is refused, in one line naming it and the mode that
  * takes it, before any work: a decoder's bench given an encoder's sweep, an encoder's given a
  * decoder's prompt lengths, a low-rank place given training settings, a tradeoff given the settings
- * of a part it skips. They used to run as if the option had not been given ('_' in a row is a space
- * within one argument; 'd' a decoder checkpoint directory, 't.rtrace' a trace, both empty: never read).
+ * of a part it skips, policies given linking's eviction policy without linking. They used to run
+ * as if the option had not been given ('_' in a row is a space within one argument; 'd' a decoder
+ * checkpoint directory, 't.rtrace' a trace, 'w' a workload, all empty: never read).
  */
 class ModeOptionsTest {
     @TempDir
@@ -54,14 +55,19 @@ class ModeOptionsTest {
                 "tradeoff --predictor-only --predictor-rule act_>_0 --fractions 0.3 --error-targets 0.2 | --fractions,"
                         + " --error-targets: not with --predictor-only, which skips the rule sweep whose thresholds"
                         + " they calibrate",
+                "policies --policies lru,lfu --linking-inner lfu | --linking-inner: only with linking among"
+                        + " --policies, the policy it evicts under",
+                "policies --workload w --policies none,s3fifo --linking-inner lru | --linking-inner: only with"
+                        + " linking among --policies, the policy it evicts under",
             })
     void anOptionTheModeIgnoresIsRefusedNamingTheModeThatTakesIt(String command, String line) throws IOException {
         Path work = dir.resolve("work");
         Files.createDirectory(dir.resolve("d"));
         Files.createFile(dir.resolve("t.rtrace"));
+        Files.createDirectory(dir.resolve("w"));
         List<String> args = new ArrayList<>(Stream.of(command.split(" "))
                 .map(a -> a.replace('_', ' '))
-                .map(a -> List.of("d", "t.rtrace", "o.ripple").contains(a)
+                .map(a -> List.of("d", "t.rtrace", "w", "o.ripple").contains(a)
                         ? dir.resolve(a).toString()
                         : a)
                 .toList());
