@@ -231,6 +231,14 @@ class GenerateCommandTest {
                         && tiny.err().strip().lines().count() == 1,
                 tiny.err());
 
+        // the budget's plan sizes the bundle cache: a share beside it was ignored, the same bytes cached
+        RippleRun share = generate("--prompt-ids", "2,10,11", "--dram", "64MiB", "--cache-fraction", "0.9");
+        assertEquals(1, share.exit(), share.err());
+        assertEquals(
+                "ripple: --cache-fraction: not with --dram, whose budget leaves the bundle cache what the resident"
+                        + " tensors and the KV cache do not take",
+                share.err().strip());
+
         RippleRun both = generate("--prompt", "x", "--prompt-ids", "1");
         assertEquals(1, both.exit());
         assertTrue(both.err().contains("--prompt TEXT or as --prompt-ids 1,2,3, one of them"), both.err());

@@ -15,6 +15,6 @@ final class CacheBudgetOptions {
             names = "--cache-fraction",
             defaultValue = "" + RuntimeOptions.DEFAULT_CACHE_FRACTION,
             description = "bundle cache as a share of the FFN bytes; --dram, where a command has it, takes "
-                    + "precedence (default: ${DEFAULT-VALUE})")
+                    + "precedence (generate refuses the two together) (default: ${DEFAULT-VALUE})")
     double fraction;
 }

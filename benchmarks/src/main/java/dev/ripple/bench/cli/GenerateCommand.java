@@ -193,6 +193,13 @@ final class GenerateCommand implements Callable<Integer> {
         } catch (InvalidRuntimeOptionsException e) {
             throw new IllegalArgumentException(e.describe(GenerateCommand::option), e);
         }
+        if (dram.text != null) { // the budget's memory plan gives the bundle cache its bytes
+            OptionValues.requireNotGiven(
+                    spec,
+                    "not with --dram, whose budget leaves the bundle cache what the resident tensors and the KV"
+                            + " cache do not take",
+                    "--cache-fraction");
+        }
         DeviceProfile emulated = io.deviceProfile();
         if (emulated != null) {
             runtime = runtime.emulating(emulated);
