@@ -39,6 +39,10 @@ class ModeOptionsTest {
                         + " --decode-tokens)",
                 "bench --prompt-tokens 9 --decode-tokens 4 | --prompt-tokens, --decode-tokens: decoders only (a"
                         + " --model checkpoint directory); an ONNX encoder's bench generates nothing",
+                "bench --dram 64MiB --cache-fraction 0.3 | --cache-fraction: not with --dram, whose budget sizes"
+                        + " the bundle cache of every table",
+                "bench --model d --dram 64MiB --cache-fraction 0.3 | --cache-fraction: not with --dram, whose budget"
+                        + " sizes the bundle cache of every table",
                 "place --trace t.rtrace --out o.ripple --train-tokens 5 --seed 3 | --train-tokens, --seed: only with"
                         + " --predictor trained, which trains a predictor per layer; the low-rank one is fitted to the"
                         + " trace",

@@ -223,9 +223,9 @@ final class BenchCommand implements Callable<Integer> {
     }
 
     /**
-     * Refuses, by name, the options of the other kind of model: a decoder's bench generates from
-     * prompts, an encoder's replays tokens and sweeps budgets. After the settings are built, so that
-     * a value out of range is told as such first.
+     * Refuses, by name, the options of the other kind of model (a decoder's bench generates from
+     * prompts, an encoder's replays tokens and sweeps budgets) and a cache share that --dram
+     * replaces. After the settings are built, so that a value out of range is told as such first.
      */
     private void requireUsed() {
         if (inputs.decoder()) {
@@ -243,6 +243,10 @@ final class BenchCommand implements Callable<Integer> {
                     "decoders only (a --model checkpoint directory); an ONNX encoder's bench generates nothing",
                     "--prompt-tokens",
                     "--decode-tokens");
+        }
+        if (dram.text != null && !comparePolicies) { // only the policies' table replays at the share
+            OptionValues.requireNotGiven(
+                    spec, "not with --dram, whose budget sizes the bundle cache of every table", "--cache-fraction");
         }
     }
 
