@@ -18,9 +18,10 @@ import org.junit.jupiter.params.provider.CsvSource;
  * An option the run would ignore in its mode is refused, in one line naming it and the mode that
  * takes it, before any work: a decoder's bench given an encoder's sweep, an encoder's given a
  * decoder's prompt lengths, a low-rank place given training settings, a tradeoff given the settings
- * of a part it skips, policies given linking's eviction policy without linking. They used to run
- * as if the option had not been given ('_' in a row is a space within one argument; 'd' a decoder
- * checkpoint directory, 't.rtrace' a trace, 'w' a workload, all empty: never read).
+ * of a part it skips, policies given linking's eviction policy without linking, a tokenizer given
+ * for the embedded model. They used to run as if the option had not been given ('_' in a row is a
+ * space within one argument; 'd' a decoder checkpoint directory, 't.rtrace' a trace, 'w' a
+ * workload, 'tk.json' a tokenizer, all empty: never read).
  */
 class ModeOptionsTest {
     @TempDir
@@ -43,6 +44,10 @@ class ModeOptionsTest {
                         + " the bundle cache of every table",
                 "bench --model d --dram 64MiB --cache-fraction 0.3 | --cache-fraction: not with --dram, whose budget"
                         + " sizes the bundle cache of every table",
+                "place --trace t.rtrace --out o.ripple --tokenizer tk.json | --tokenizer: only with --model; the"
+                        + " embedded all-MiniLM-L6-v2 runs with its own tokenizer",
+                "profile --out o.rtrace --tokenizer tk.json | --tokenizer: only with --model; the embedded"
+                        + " all-MiniLM-L6-v2 runs with its own tokenizer",
                 "place --trace t.rtrace --out o.ripple --train-tokens 5 --seed 3 | --train-tokens, --seed: only with"
                         + " --predictor trained, which trains a predictor per layer; the low-rank one is fitted to the"
                         + " trace",
@@ -69,9 +74,11 @@ class ModeOptionsTest {
         Files.createDirectory(dir.resolve("d"));
         Files.createFile(dir.resolve("t.rtrace"));
         Files.createDirectory(dir.resolve("w"));
+        Files.createFile(dir.resolve("tk.json"));
         List<String> args = new ArrayList<>(Stream.of(command.split(" "))
                 .map(a -> a.replace('_', ' '))
-                .map(a -> List.of("d", "t.rtrace", "w", "o.ripple").contains(a)
+                .map(a -> List.of("d", "t.rtrace", "w", "tk.json", "o.ripple", "o.rtrace")
+                                .contains(a)
                         ? dir.resolve(a).toString()
                         : a)
                 .toList());
@@ -79,6 +86,7 @@ class ModeOptionsTest {
         assertEquals("ripple: " + line, CommandRuns.refusal(args.toArray(String[]::new)));
         assertFalse(Files.exists(work), "refused before any work");
         assertFalse(Files.exists(dir.resolve("o.ripple")), "nothing written");
+        assertFalse(Files.exists(dir.resolve("o.rtrace")), "nothing written");
     }
 
     /**

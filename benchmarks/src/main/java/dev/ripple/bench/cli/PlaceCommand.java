@@ -232,6 +232,9 @@ final class PlaceCommand implements Callable<Integer> {
                     "--seed");
         }
         TrainingOptions training = train ? trainingOptions() : null;
+        if (model == null) {
+            DefaultData.requireNoTokenizer(tokenizer); // before the embedded model is unpacked
+        }
         PlacementAlgorithm alg = algorithm(algorithm);
         ActivationTrace calibration = calibrationTrace(); // an empty one refused before the model is touched
         Path m = model != null ? model : DefaultData.model(run.work);
