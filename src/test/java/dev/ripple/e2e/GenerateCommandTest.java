@@ -239,6 +239,14 @@ class GenerateCommandTest {
                         + " tensors and the KV cache do not take",
                 share.err().strip());
 
+        // greedy decoding draws nothing: the sampler's settings were ignored
+        RippleRun greedy = generate("--prompt-ids", "2,10,11", "--top-k", "5", "--seed", "7");
+        assertEquals(1, greedy.exit(), greedy.err());
+        assertEquals(
+                "ripple: --top-k, --seed: only with a --temperature above 0, which samples; at 0 (the default)"
+                        + " decoding is greedy",
+                greedy.err().strip());
+
         RippleRun both = generate("--prompt", "x", "--prompt-ids", "1");
         assertEquals(1, both.exit());
         assertTrue(both.err().contains("--prompt TEXT or as --prompt-ids 1,2,3, one of them"), both.err());
