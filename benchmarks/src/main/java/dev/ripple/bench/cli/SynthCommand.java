@@ -224,11 +224,6 @@ final class SynthCommand implements Callable<Integer> {
         return 0;
     }
 
-    /**
-     * Refuses an {@code --out} of the wrong kind before anything is generated: a file where a
-     * checkpoint or workload directory goes (synth writes into a directory and never replaces a
-     * file with one), or a directory where the {@code .gguf} file goes.
-     */
     /** Refuses, by name, the options of the other kind of output: a checkpoint's, or a workload's. */
     private void requireUsed() {
         if (workload != null) {
@@ -254,6 +249,11 @@ final class SynthCommand implements Callable<Integer> {
         }
     }
 
+    /**
+     * Refuses an {@code --out} of the wrong kind before anything is generated: a file where a
+     * checkpoint or workload directory goes (synth writes into a directory and never replaces a
+     * file with one), or a directory where the {@code .gguf} file goes.
+     */
     private void requireOutPlace(boolean file) {
         if (file && Files.isDirectory(out)) {
             throw new IllegalArgumentException(
