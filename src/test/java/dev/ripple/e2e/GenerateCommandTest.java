@@ -231,6 +231,22 @@ class GenerateCommandTest {
                         && tiny.err().strip().lines().count() == 1,
                 tiny.err());
 
+        // the budget's plan sizes the bundle cache: a share beside it was ignored, the same bytes cached
+        RippleRun share = generate("--prompt-ids", "2,10,11", "--dram", "64MiB", "--cache-fraction", "0.9");
+        assertEquals(1, share.exit(), share.err());
+        assertEquals(
+                "ripple: --cache-fraction: not with --dram, whose budget leaves the bundle cache what the resident"
+                        + " tensors and the KV cache do not take",
+                share.err().strip());
+
+        // greedy decoding draws nothing: the sampler's settings were ignored
+        RippleRun greedy = generate("--prompt-ids", "2,10,11", "--top-k", "5", "--seed", "7");
+        assertEquals(1, greedy.exit(), greedy.err());
+        assertEquals(
+                "ripple: --top-k, --seed: only with a --temperature above 0, which samples; at 0 (the default)"
+                        + " decoding is greedy",
+                greedy.err().strip());
+
         RippleRun both = generate("--prompt", "x", "--prompt-ids", "1");
         assertEquals(1, both.exit());
         assertTrue(both.err().contains("--prompt TEXT or as --prompt-ids 1,2,3, one of them"), both.err());

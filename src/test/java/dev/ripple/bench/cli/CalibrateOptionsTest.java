@@ -99,6 +99,19 @@ class CalibrateOptionsTest {
     }
 
     /**
+     * A given {@code --file} is read whole: {@code --file-mib}, the size of the test file written
+     * without it, is refused beside it rather than ignored.
+     */
+    @Test
+    void aTestFileSizeBesideAGivenFileIsRefused(@TempDir Path elsewhere) throws IOException {
+        Path file = Files.write(elsewhere.resolve("f.bin"), new byte[8192]);
+        assertEquals(
+                "ripple: --file-mib: not with --file, which is read whole; it sizes the test file written without"
+                        + " --file",
+                refusal("--reader pread --file " + file, "--file-mib", "4"));
+    }
+
+    /**
      * {@code ripple calibrate --dir DIR --quiet} with {@code option value} and the {@code mode}'s
      * arguments: its one-line error, failing the test unless it exits 1 having written nothing.
      */

@@ -108,6 +108,31 @@ class SynthOptionsTest {
         assertFalse(Files.exists(dir.resolve("out")), "refused before anything is written");
     }
 
+    /**
+     * A workload is FFN bundles and traces, a checkpoint has no traces: the options of the other
+     * kind are refused, named, rather than ignored (a workload given --dtype bf16 was written in f16).
+     */
+    @Test
+    void theOptionsOfTheOtherKindOfOutputAreRefusedNamingTheModeThatTakesThem() {
+        assertEquals(
+                "ripple: --dtype, --onnx: only with --preset, for a checkpoint; a --workload is an FFN-only model"
+                        + " file in its shape's bundle type and traces (--layers, --active, --seed and the token"
+                        + " counts set it)",
+                refusalAnyPreset(
+                        "--workload",
+                        "tiny",
+                        "--dtype",
+                        "bf16",
+                        "--onnx",
+                        dir.resolve("x.onnx").toString()));
+        assertEquals(
+                "ripple: --calibration-tokens, --heldout-tokens: only with --workload, whose traces they size; a"
+                        + " --preset checkpoint has no traces",
+                refusal("--heldout-tokens", "40", "--calibration-tokens", "400"));
+        assertFalse(Files.exists(dir.resolve("out")), "refused before anything is written");
+        assertFalse(Files.exists(dir.resolve("x.onnx")), "refused before anything is written");
+    }
+
     /** The tiny presets' own vocabulary (512) is smaller than their tokenizers': without --vocab it grows to them. */
     @Test
     void aTinyPresetWithItsDefaultsWritesACheckpointItsTokenizerFits() throws Exception {

@@ -197,6 +197,7 @@ final class BenchCommand implements Callable<Integer> {
         if (workload != null) {
             return workload(o, settings);
         }
+        requireUsed();
         ActivityRule activity = calibration.rule.rule();
         Files.createDirectories(run.work);
         if (inputs.decoder()) {
@@ -219,6 +220,34 @@ final class BenchCommand implements Callable<Integer> {
         }
         json.writeAndTell(o, report::toJson);
         return 0;
+    }
+
+    /**
+     * Refuses, by name, the options of the other kind of model (a decoder's bench generates from
+     * prompts, an encoder's replays tokens and sweeps budgets) and a cache share that --dram
+     * replaces. After the settings are built, so that a value out of range is told as such first.
+     */
+    private void requireUsed() {
+        if (inputs.decoder()) {
+            OptionValues.requireNotGiven(
+                    spec,
+                    "for an ONNX encoder, not a decoder, whose bench generates from held-out prompts (--sentences,"
+                            + " --prompt-tokens, --decode-tokens)",
+                    "--tokens",
+                    "--sweep-tokens",
+                    "--budgets",
+                    "--compare-policies");
+        } else {
+            OptionValues.requireNotGiven(
+                    spec,
+                    "decoders only (a --model checkpoint directory); an ONNX encoder's bench generates nothing",
+                    "--prompt-tokens",
+                    "--decode-tokens");
+        }
+        if (dram.text != null && !comparePolicies) { // only the policies' table replays at the share
+            OptionValues.requireNotGiven(
+                    spec, "not with --dram, whose budget sizes the bundle cache of every table", "--cache-fraction");
+        }
     }
 
     /** {@code --workload}: the strategies on a synthetic workload (WorkloadBench). */

@@ -14,7 +14,8 @@ final class CacheBudgetOptions {
     @Option(
             names = "--cache-fraction",
             defaultValue = "" + RuntimeOptions.DEFAULT_CACHE_FRACTION,
-            description = "bundle cache as a share of the FFN bytes; --dram, where a command has it, takes "
-                    + "precedence (default: ${DEFAULT-VALUE})")
+            description = "bundle cache as a share of the FFN bytes; refused beside --dram, where a command has "
+                    + "it, which sizes the cache from a budget (but for bench --compare-policies' table) "
+                    + "(default: ${DEFAULT-VALUE})")
     double fraction;
 }

@@ -212,6 +212,12 @@ final class CalibrateCommand implements Callable<Integer> {
         if (rounds < 1) {
             throw new IllegalArgumentException("--rounds must be >= 1");
         }
+        if (file != null) {
+            OptionValues.requireNotGiven(
+                    spec,
+                    "not with --file, which is read whole; it sizes the test file written without --file",
+                    "--file-mib");
+        }
         ReaderCalibrator.Options options = ReaderCalibrator.Options.defaults().withGrid(sizes, queueDepths);
         if (quick) {
             options = options.withTimes(Duration.ofMillis(50), Duration.ofMillis(200));

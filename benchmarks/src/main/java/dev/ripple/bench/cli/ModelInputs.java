@@ -54,14 +54,28 @@ final class ModelInputs {
         return model == null;
     }
 
-    /** The ONNX file: the user's, or the embedded one unpacked into {@code work}. */
+    /**
+     * The ONNX file: the user's, or the embedded one unpacked into {@code work} (a --tokenizer given
+     * without --model refused first: the embedded model brings its own).
+     */
     Path onnx(Path work) throws IOException {
-        return model != null ? model : DefaultData.model(work);
+        if (model != null) {
+            return model;
+        }
+        DefaultData.requireNoTokenizer(tokenizer);
+        return DefaultData.model(work);
     }
 
-    /** The tokenizer.json: given, beside the user's model, or the embedded one unpacked into {@code work}. */
+    /**
+     * The tokenizer.json: given, beside the user's model, or the embedded one unpacked into {@code
+     * work} (a --tokenizer given without --model refused).
+     */
     Path tokenizer(Path work) throws IOException {
-        return model != null ? DefaultData.tokenizerFor(model, tokenizer) : DefaultData.tokenizer(work);
+        if (model != null) {
+            return DefaultData.tokenizerFor(model, tokenizer);
+        }
+        DefaultData.requireNoTokenizer(tokenizer);
+        return DefaultData.tokenizer(work);
     }
 
     /** How reports name the model: its path, or the embedded model's name and Maven coordinates. */

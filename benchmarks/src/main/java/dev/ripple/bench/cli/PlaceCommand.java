@@ -220,7 +220,21 @@ final class PlaceCommand implements Callable<Integer> {
             throw new IllegalArgumentException("--predictor must be lowrank or trained, not '" + predictor + "'");
         }
         boolean train = predictor.equals("trained");
+        if (!train) {
+            OptionValues.requireNotGiven(
+                    spec,
+                    "only with --predictor trained, which trains a predictor per layer; the low-rank one is fitted"
+                            + " to the trace",
+                    "--train-text",
+                    "--train-tokens",
+                    "--train-recall",
+                    "--train-epochs",
+                    "--seed");
+        }
         TrainingOptions training = train ? trainingOptions() : null;
+        if (model == null) {
+            DefaultData.requireNoTokenizer(tokenizer); // before the embedded model is unpacked
+        }
         PlacementAlgorithm alg = algorithm(algorithm);
         ActivationTrace calibration = calibrationTrace(); // an empty one refused before the model is touched
         Path m = model != null ? model : DefaultData.model(run.work);

@@ -153,11 +153,23 @@ final class PoliciesCommand implements Callable<Integer> {
                 io.readerKind(),
                 io.queueDepth(),
                 io.deviceProfile());
+        requireLinking();
         Files.createDirectories(run.work);
         report = ModelPolicies.run(settings, inputs.encoderText(run.work, 0.5), CliProgress.harness(run.quiet));
         report.print(o);
         json.writeAndTell(o, report::toJson);
         return 0;
+    }
+
+    /**
+     * Refuses {@code --linking-inner} when no linking cache runs: it would only be echoed in the
+     * header ("linking over lfu") of a table without linking. After the values are checked.
+     */
+    private void requireLinking() {
+        if (!policies.contains("linking")) {
+            OptionValues.requireNotGiven(
+                    spec, "only with linking among --policies, the policy it evicts under", "--linking-inner");
+        }
     }
 
     /** {@code --workload}: the policies on a synthetic workload (WorkloadPolicies). */
@@ -175,6 +187,7 @@ final class PoliciesCommand implements Callable<Integer> {
         ModelPolicies.requireCacheFraction(cacheBudget.fraction);
         ModelPolicies.requirePolicies(policies);
         ModelPolicies.requireLinkingInner(linkingInner);
+        requireLinking();
         int queueDepth = io.queueDepth();
         SyntheticWorkload.read(workload); // a wrong --workload is refused before the calibration's seconds of disk work
         Files.createDirectories(run.work);

@@ -204,6 +204,7 @@ final class SynthCommand implements Callable<Integer> {
             throw new IllegalArgumentException(
                     "give --preset (a decoder checkpoint) or --workload (a synthetic workload), one of them");
         }
+        requireUsed();
         Format format = Format.parse(formatName);
         WeightType dtype = WeightType.parse(dtypeName);
         requireOutPlace(workload == null && format == Format.GGUF);
@@ -221,6 +222,31 @@ final class SynthCommand implements Callable<Integer> {
             throw new IllegalArgumentException(e.describe(SyntheticCheckpoint.Input.class, SynthCommand::option), e);
         }
         return 0;
+    }
+
+    /** Refuses, by name, the options of the other kind of output: a checkpoint's, or a workload's. */
+    private void requireUsed() {
+        if (workload != null) {
+            OptionValues.requireNotGiven(
+                    spec,
+                    "only with --preset, for a checkpoint; a --workload is an FFN-only model file in its shape's"
+                            + " bundle type and traces (--layers, --active, --seed and the token counts set it)",
+                    "--format",
+                    "--dtype",
+                    "--vocab",
+                    "--positions",
+                    "--hidden-act",
+                    "--clusters",
+                    "--shards",
+                    "--tokenizer",
+                    "--onnx");
+        } else {
+            OptionValues.requireNotGiven(
+                    spec,
+                    "only with --workload, whose traces they size; a --preset checkpoint has no traces",
+                    "--calibration-tokens",
+                    "--heldout-tokens");
+        }
     }
 
     /**

@@ -167,6 +167,7 @@ final class TradeoffCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         PrintWriter o = spec.commandLine().getOut();
         Tradeoff.Settings settings = settings();
+        requireUsed();
         Files.createDirectories(run.work);
         EncoderText text = inputs.encoderText(run.work, 0.5);
         report = Tradeoff.run(settings, text, CliProgress.harness(run.quiet));
@@ -204,6 +205,35 @@ final class TradeoffCommand implements Callable<Integer> {
                         trainedHidden,
                         trainedEpochs,
                         trainedRate));
+    }
+
+    /**
+     * Refuses, by name, the options of a part of the sweep this run skips: they would change nothing.
+     * After {@link #settings()}, so that a value out of range is told as such first.
+     */
+    private void requireUsed() {
+        if (predictorOnly) {
+            OptionValues.requireNotGiven(
+                    spec,
+                    "not with --predictor-only, which skips the rule sweep whose thresholds they calibrate",
+                    "--fractions",
+                    "--error-targets");
+        }
+        if (trained.isEmpty()) {
+            OptionValues.requireNotGiven(
+                    spec,
+                    "only with --trained RULE, which trains the predictors they set",
+                    "--trained-from",
+                    "--trained-recalls",
+                    "--trained-hidden",
+                    "--trained-epochs",
+                    "--trained-rate");
+        } else if (Tradeoff.TrainedFrom.parse(trainedFrom) == Tradeoff.TrainedFrom.LOWRANK) { // checked above
+            OptionValues.requireNotGiven(
+                    spec,
+                    "only with --trained-from random; a predictor trained from the low-rank factors is --rank wide",
+                    "--trained-hidden");
+        }
     }
 
     /** The option that gives {@code input}, as a one-line error names it. */

@@ -1,0 +1,114 @@
+package dev.ripple.bench.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+/**
+ * An option the run would ignore in its mode is refused, in one line naming it and the mode that
+ * takes it, before any work: a decoder's bench given an encoder's sweep, an encoder's given a
+ * decoder's prompt lengths, a low-rank place given training settings, a tradeoff given the settings
+ * of a part it skips, policies given linking's eviction policy without linking, a tokenizer given
+ * for the embedded model. They used to run as if the option had not been given ('_' in a row is a
+ * space within one argument; 'd' a decoder checkpoint directory, 't.rtrace' a trace, 'w' a
+ * workload, 'tk.json' a tokenizer, all empty: never read).
+ */
+class ModeOptionsTest {
+    @TempDir
+    Path dir;
+
+    @ParameterizedTest
+    @CsvSource(
+            delimiterString = " | ",
+            quoteCharacter = '"',
+            value = {
+                "bench --model d --budgets 0.1 --compare-policies | --budgets, --compare-policies: for an ONNX"
+                        + " encoder, not a decoder, whose bench generates from held-out prompts (--sentences,"
+                        + " --prompt-tokens, --decode-tokens)",
+                "bench --model d --tokens 100 --sweep-tokens 50 | --tokens, --sweep-tokens: for an ONNX encoder, not"
+                        + " a decoder, whose bench generates from held-out prompts (--sentences, --prompt-tokens,"
+                        + " --decode-tokens)",
+                "bench --prompt-tokens 9 --decode-tokens 4 | --prompt-tokens, --decode-tokens: decoders only (a"
+                        + " --model checkpoint directory); an ONNX encoder's bench generates nothing",
+                "bench --dram 64MiB --cache-fraction 0.3 | --cache-fraction: not with --dram, whose budget sizes"
+                        + " the bundle cache of every table",
+                "bench --model d --dram 64MiB --cache-fraction 0.3 | --cache-fraction: not with --dram, whose budget"
+                        + " sizes the bundle cache of every table",
+                "place --trace t.rtrace --out o.ripple --tokenizer tk.json | --tokenizer: only with --model; the"
+                        + " embedded all-MiniLM-L6-v2 runs with its own tokenizer",
+                "profile --out o.rtrace --tokenizer tk.json | --tokenizer: only with --model; the embedded"
+                        + " all-MiniLM-L6-v2 runs with its own tokenizer",
+                "place --trace t.rtrace --out o.ripple --train-tokens 5 --seed 3 | --train-tokens, --seed: only with"
+                        + " --predictor trained, which trains a predictor per layer; the low-rank one is fitted to the"
+                        + " trace",
+                "place --trace t.rtrace --out o.ripple --train-recall 0.5 --train-epochs 1 | --train-recall,"
+                        + " --train-epochs: only with --predictor trained, which trains a predictor per layer; the"
+                        + " low-rank one is fitted to the trace",
+                "tradeoff --trained-epochs 3 --trained-from random | --trained-from, --trained-epochs: only with"
+                        + " --trained RULE, which trains the predictors they set",
+                "tradeoff --trained-recalls 0.9 --trained-hidden 8 --trained-rate 0.01 | --trained-recalls,"
+                        + " --trained-hidden, --trained-rate: only with --trained RULE, which trains the predictors"
+                        + " they set",
+                "tradeoff --trained act_>_0 --trained-hidden 8 | --trained-hidden: only with --trained-from random;"
+                        + " a predictor trained from the low-rank factors is --rank wide",
+                "tradeoff --predictor-only --predictor-rule act_>_0 --fractions 0.3 --error-targets 0.2 | --fractions,"
+                        + " --error-targets: not with --predictor-only, which skips the rule sweep whose thresholds"
+                        + " they calibrate",
+                "policies --policies lru,lfu --linking-inner lfu | --linking-inner: only with linking among"
+                        + " --policies, the policy it evicts under",
+                "policies --workload w --policies none,s3fifo --linking-inner lru | --linking-inner: only with"
+                        + " linking among --policies, the policy it evicts under",
+            })
+    void anOptionTheModeIgnoresIsRefusedNamingTheModeThatTakesIt(String command, String line) throws IOException {
+        Path work = dir.resolve("work");
+        Files.createDirectory(dir.resolve("d"));
+        Files.createFile(dir.resolve("t.rtrace"));
+        Files.createDirectory(dir.resolve("w"));
+        Files.createFile(dir.resolve("tk.json"));
+        List<String> args = new ArrayList<>(Stream.of(command.split(" "))
+                .map(a -> a.replace('_', ' '))
+                .map(a -> List.of("d", "t.rtrace", "w", "tk.json", "o.ripple", "o.rtrace")
+                                .contains(a)
+                        ? dir.resolve(a).toString()
+                        : a)
+                .toList());
+        args.addAll(List.of("--work", work.toString(), "--quiet"));
+        assertEquals("ripple: " + line, CommandRuns.refusal(args.toArray(String[]::new)));
+        assertFalse(Files.exists(work), "refused before any work");
+        assertFalse(Files.exists(dir.resolve("o.ripple")), "nothing written");
+        assertFalse(Files.exists(dir.resolve("o.rtrace")), "nothing written");
+    }
+
+    /**
+     * The same options pass in the mode they are for: a decoder's bench takes the prompt lengths and
+     * goes on to its own checks (here, that it needs a checkpoint, not a placed file).
+     */
+    @Test
+    void theModeThatTakesThemGoesOnToItsOwnChecks() throws IOException {
+        Path placed = Files.createFile(dir.resolve("m.ripple"));
+        assertEquals(
+                "ripple: " + placed + ": bench places the model with every algorithm, so it needs the Hugging Face"
+                        + " model directory, not a .ripple file",
+                CommandRuns.refusal(
+                        "bench",
+                        "--model",
+                        placed.toString(),
+                        "--prompt-tokens",
+                        "9",
+                        "--decode-tokens",
+                        "4",
+                        "--work",
+                        dir.resolve("work").toString(),
+                        "--quiet"));
+    }
+}
