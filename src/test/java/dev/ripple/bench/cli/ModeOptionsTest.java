@@ -44,6 +44,9 @@ class ModeOptionsTest {
                         + " the bundle cache of every table",
                 "bench --model d --dram 64MiB --cache-fraction 0.3 | --cache-fraction: not with --dram, whose budget"
                         + " sizes the bundle cache of every table",
+                // the policies' table replays at the --dram budget too
+                "bench --dram 64MiB --compare-policies --cache-fraction 0.3 | --cache-fraction: not with --dram,"
+                        + " whose budget sizes the bundle cache of every table",
                 "place --trace t.rtrace --out o.ripple --tokenizer tk.json | --tokenizer: only with --model; the"
                         + " embedded all-MiniLM-L6-v2 runs with its own tokenizer",
                 "profile --out o.rtrace --tokenizer tk.json | --tokenizer: only with --model; the embedded"

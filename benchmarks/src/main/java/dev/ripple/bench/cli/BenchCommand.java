@@ -244,7 +244,7 @@ final class BenchCommand implements Callable<Integer> {
                     "--prompt-tokens",
                     "--decode-tokens");
         }
-        if (dram.text != null && !comparePolicies) { // only the policies' table replays at the share
+        if (dram.text != null) {
             OptionValues.requireNotGiven(
                     spec, "not with --dram, whose budget sizes the bundle cache of every table", "--cache-fraction");
         }

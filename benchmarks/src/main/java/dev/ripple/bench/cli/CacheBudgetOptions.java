@@ -15,7 +15,6 @@ final class CacheBudgetOptions {
             names = "--cache-fraction",
             defaultValue = "" + RuntimeOptions.DEFAULT_CACHE_FRACTION,
             description = "bundle cache as a share of the FFN bytes; refused beside --dram, where a command has "
-                    + "it, which sizes the cache from a budget (but for bench --compare-policies' table) "
-                    + "(default: ${DEFAULT-VALUE})")
+                    + "it, which sizes the cache from a budget (default: ${DEFAULT-VALUE})")
     double fraction;
 }

@@ -442,7 +442,8 @@ public final class StrategyBench {
                 setups.add(new IoReplay.Setup(
                         policy,
                         file,
-                        options(new BenchStrategy(policy, "ripple+", policy, true), s.cacheFraction(), profile)));
+                        // the main table's budget: the cache fraction, or what --dram leaves for bundles
+                        mainOptions(new BenchStrategy(policy, "ripple+", policy, true), profile)));
             }
             try (Progress.Step step = progress.start("ripple+ under every policy", replayed)) {
                 policies.addAll(IoReplay.interleaved(setups, sets, replayed, List.of(), step::stepTo, null));
