@@ -3,6 +3,7 @@ package dev.ripple.bench.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 
+import dev.ripple.bench.harness.StrategyBench;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -41,16 +42,25 @@ class ModeOptionsTest {
                 "bench --prompt-tokens 9 --decode-tokens 4 | --prompt-tokens, --decode-tokens: decoders only (a"
                         + " --model checkpoint directory); an ONNX encoder's bench generates nothing",
                 "bench --dram 64MiB --cache-fraction 0.3 | --cache-fraction: not with --dram, whose budget sizes"
-                        + " the bundle cache of every table",
+                        + " the bundle cache (the --budgets sweep keeps its own shares)",
                 "bench --model d --dram 64MiB --cache-fraction 0.3 | --cache-fraction: not with --dram, whose budget"
-                        + " sizes the bundle cache of every table",
+                        + " sizes the bundle cache (the --budgets sweep keeps its own shares)",
                 // the policies' table replays at the --dram budget too
                 "bench --dram 64MiB --compare-policies --cache-fraction 0.3 | --cache-fraction: not with --dram,"
-                        + " whose budget sizes the bundle cache of every table",
+                        + " whose budget sizes the bundle cache (the --budgets sweep keeps its own shares)",
                 "place --trace t.rtrace --out o.ripple --tokenizer tk.json | --tokenizer: only with --model; the"
                         + " embedded all-MiniLM-L6-v2 runs with its own tokenizer",
                 "profile --out o.rtrace --tokenizer tk.json | --tokenizer: only with --model; the embedded"
                         + " all-MiniLM-L6-v2 runs with its own tokenizer",
+                // refused before the work directory is made, as every row here checks
+                "bench --tokenizer tk.json | --tokenizer: only with --model; the embedded all-MiniLM-L6-v2 runs with"
+                        + " its own tokenizer",
+                "demo --tokenizer tk.json | --tokenizer: only with --model; the embedded all-MiniLM-L6-v2 runs with"
+                        + " its own tokenizer",
+                "tradeoff --tokenizer tk.json | --tokenizer: only with --model; the embedded all-MiniLM-L6-v2 runs"
+                        + " with its own tokenizer",
+                "policies --tokenizer tk.json | --tokenizer: only with --model; the embedded all-MiniLM-L6-v2 runs"
+                        + " with its own tokenizer",
                 "place --trace t.rtrace --out o.ripple --train-tokens 5 --seed 3 | --train-tokens, --seed: only with"
                         + " --predictor trained, which trains a predictor per layer; the low-rank one is fitted to the"
                         + " trace",
@@ -110,6 +120,27 @@ class ModeOptionsTest {
                         "9",
                         "--decode-tokens",
                         "4",
+                        "--work",
+                        dir.resolve("work").toString(),
+                        "--quiet"));
+    }
+
+    /**
+     * An option the mode ignores, typed with its default value, asks for what the run does anyway:
+     * let through (scripts pass defaults across modes), so the run goes on to its own checks.
+     */
+    @Test
+    void anIgnoredOptionTypedWithItsDefaultIsLetThrough() throws IOException {
+        Path placed = Files.createFile(dir.resolve("m.ripple"));
+        assertEquals(
+                "ripple: " + placed + ": bench places the model with every algorithm, so it needs the Hugging Face"
+                        + " model directory, not a .ripple file",
+                CommandRuns.refusal(
+                        "bench",
+                        "--model",
+                        placed.toString(),
+                        "--budgets",
+                        StrategyBench.Settings.DEFAULT_BUDGETS,
                         "--work",
                         dir.resolve("work").toString(),
                         "--quiet"));

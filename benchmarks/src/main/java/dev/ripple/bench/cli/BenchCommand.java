@@ -187,6 +187,7 @@ final class BenchCommand implements Callable<Integer> {
                     "--prompt-tokens",
                     "--decode-tokens");
         }
+        inputs.requireNoTokenizerWithoutModel();
         StrategyBench.Settings settings = settings();
         long calibrationTokens = calibration.tokens();
         BenchPredictor kind = BenchPredictor.parse(predictor);
@@ -246,7 +247,9 @@ final class BenchCommand implements Callable<Integer> {
         }
         if (dram.text != null) {
             OptionValues.requireNotGiven(
-                    spec, "not with --dram, whose budget sizes the bundle cache of every table", "--cache-fraction");
+                    spec,
+                    "not with --dram, whose budget sizes the bundle cache (the --budgets sweep keeps its own shares)",
+                    "--cache-fraction");
         }
     }
 

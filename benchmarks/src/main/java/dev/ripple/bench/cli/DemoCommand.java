@@ -92,6 +92,7 @@ final class DemoCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         PrintWriter o = spec.commandLine().getOut();
+        inputs.requireNoTokenizerWithoutModel();
         Demo.Settings settings = settings();
         Files.createDirectories(run.work);
         EncoderText input = inputs.encoderText(run.work, 0.5);

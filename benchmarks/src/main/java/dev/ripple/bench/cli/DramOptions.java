@@ -15,8 +15,8 @@ final class DramOptions {
             paramLabel = "SIZE",
             description =
                     "DRAM budget (512MiB, 2GiB, 1TiB; a bare whole number is MiB) instead of --cache-fraction: resident "
-                            + "tensors and (decoders) one session's KV cache first, the rest caches bundles (bench: the main "
-                            + "table's budget)")
+                            + "tensors and (decoders) one session's KV cache first, the rest caches bundles (bench: every "
+                            + "table's budget but the --budgets sweep's)")
     String text;
 
     /** The budget in bytes, 0 when none was given. */

@@ -184,14 +184,6 @@ final class GenerateCommand implements Callable<Integer> {
         Generator.Options generation = OptionValues.checked("--max-tokens", () -> Generator.Options.greedy(maxTokens))
                 .withStopStrings(stops)
                 .withSampling(sampling());
-        if (temperature == 0) { // greedy: the most likely token, after the repetition penalty, with no draw
-            OptionValues.requireNotGiven(
-                    spec,
-                    "only with a --temperature above 0, which samples; at 0 (the default) decoding is greedy",
-                    "--top-k",
-                    "--top-p",
-                    "--seed");
-        }
         RuntimeOptions runtime;
         try {
             runtime = RuntimeOptions.defaults()

@@ -55,6 +55,16 @@ final class ModelInputs {
     }
 
     /**
+     * Refuses a --tokenizer given without --model (the embedded model brings its own): commands call
+     * it before they create anything, the work directory included.
+     */
+    void requireNoTokenizerWithoutModel() {
+        if (model == null) {
+            DefaultData.requireNoTokenizer(tokenizer);
+        }
+    }
+
+    /**
      * The ONNX file: the user's, or the embedded one unpacked into {@code work} (a --tokenizer given
      * without --model refused first: the embedded model brings its own).
      */

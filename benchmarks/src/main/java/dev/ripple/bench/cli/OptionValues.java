@@ -8,6 +8,8 @@ import java.util.function.Function;
 import java.util.function.Supplier;
 import java.util.stream.Stream;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Model.OptionSpec;
+import picocli.CommandLine.ParseResult;
 
 /** Values several commands' options name the same way, parsed once, with a one-line error naming the option. */
 final class OptionValues {
@@ -66,14 +68,24 @@ final class OptionValues {
     /**
      * Refuses, as one line naming them, the {@code options} the command line gave that this run would
      * ignore: {@code "--a, --b: " + why}. An ignored option is a silent surprise; a refusal says
-     * which mode takes it.
+     * which mode takes it. An option typed with its default value is let through: it asks for what
+     * the run does anyway, and scripts pass defaults across modes.
      */
     static void requireNotGiven(CommandSpec spec, String why, String... options) {
+        ParseResult parsed = spec.commandLine().getParseResult();
         List<String> given = Stream.of(options)
-                .filter(spec.commandLine().getParseResult()::hasMatchedOption)
+                .filter(parsed::hasMatchedOption)
+                .filter(o -> !typedAsDefault(parsed.matchedOption(o)))
                 .toList();
         if (!given.isEmpty()) {
             throw new IllegalArgumentException(String.join(", ", given) + ": " + why);
         }
+    }
+
+    /** Whether every value typed for {@code option} is its default's text ({@code --format safetensors}). */
+    private static boolean typedAsDefault(OptionSpec option) {
+        String defaultValue = option.defaultValue();
+        List<String> typed = option.originalStringValues();
+        return defaultValue != null && !typed.isEmpty() && typed.stream().allMatch(defaultValue::equals);
     }
 }

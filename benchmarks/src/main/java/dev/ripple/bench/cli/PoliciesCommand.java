@@ -139,6 +139,7 @@ final class PoliciesCommand implements Callable<Integer> {
         if (workload != null) {
             return workload(o);
         }
+        inputs.requireNoTokenizerWithoutModel();
         ModelPolicies.Settings settings = new ModelPolicies.Settings(
                 run.work,
                 ActivityRule.parse(rule),

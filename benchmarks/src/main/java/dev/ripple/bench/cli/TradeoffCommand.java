@@ -168,6 +168,7 @@ final class TradeoffCommand implements Callable<Integer> {
         PrintWriter o = spec.commandLine().getOut();
         Tradeoff.Settings settings = settings();
         requireUsed();
+        inputs.requireNoTokenizerWithoutModel();
         Files.createDirectories(run.work);
         EncoderText text = inputs.encoderText(run.work, 0.5);
         report = Tradeoff.run(settings, text, CliProgress.harness(run.quiet));

@@ -37,7 +37,7 @@ final class ReportText {
 
     /**
      * {@link #reads} for the strategies' benches, whose naive and llm-in-a-flash both read the
-     * identity file, interleaved token by token: after one eviction the second of them to read a
+     * identity file, interleaved token by token (and passage by passage): after one eviction the second of them to read a
      * bundle can find it in the page cache, and "evicted before every pass" must not claim more.
      * Said only when both ran ({@code strategies}: the names of those that did).
      */
@@ -46,8 +46,8 @@ final class ReportText {
         return start.kind() == PassStart.Kind.EVICTED
                         && strategies.contains("naive")
                         && strategies.contains("llm-in-a-flash")
-                ? reads + "; naive and llm-in-a-flash share one file, so in the interleaved decode the second to read"
-                        + " a bundle may find it cached"
+                ? reads + "; naive and llm-in-a-flash share one file, so in the interleaved decode and prefill the"
+                        + " second to read a bundle may find it cached"
                 : reads;
     }
 
