@@ -68,7 +68,7 @@ class HonestLabelsTest {
                                 e.evicted()
                                         ? "I/O: pread reads (file evicted from the page cache before every pass);"
                                                 + " naive and llm-in-a-flash share one file, so in the interleaved"
-                                                + " decode the second to read a bundle may find it cached"
+                                                + " passes the second to read a bundle may find it cached"
                                         : "I/O: pread reads (file NOT evicted"),
                 run.out());
         // the bench's own quick profile measures the run's queue depth (8) beside the quick grid's 1

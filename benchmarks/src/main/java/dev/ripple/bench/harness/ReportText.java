@@ -46,8 +46,8 @@ final class ReportText {
         return start.kind() == PassStart.Kind.EVICTED
                         && strategies.contains("naive")
                         && strategies.contains("llm-in-a-flash")
-                ? reads + "; naive and llm-in-a-flash share one file, so in the interleaved decode and prefill the"
-                        + " second to read a bundle may find it cached"
+                ? reads + "; naive and llm-in-a-flash share one file, so in the interleaved passes the second to"
+                        + " read a bundle may find it cached"
                 : reads;
     }
 
