@@ -45,6 +45,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.stream.Stream;
 
 /**
  * The strategies of ARCHITECTURE.md side by side on one model at the same DRAM budget, as values:
@@ -364,29 +365,22 @@ public final class StrategyBench {
         }
 
         TracePredictor sets = IoReplay.predictor(heldTrace);
-        // Decode-like: the strategies interleaved token by token, so they meet the same device conditions.
-        List<IoReplay.Setup> decodeSetups = new ArrayList<>();
+        // Decode-like: the strategies interleaved token by token, so they meet the same device conditions;
+        // then prefill-like, interleaved passage by passage for the same reason, each pass from evicted files
+        List<IoReplay.Setup> replays = new ArrayList<>();
         for (BenchStrategy st : s.strategies()) {
-            Path file = files.get(st.placement());
-            evictIfCached(file);
-            decodeSetups.add(new IoReplay.Setup(st.name(), file, mainOptions(st, profile)));
+            replays.add(new IoReplay.Setup(st.name(), files.get(st.placement()), mainOptions(st, profile)));
         }
+        evictAll(replays);
         List<IoReplay> decoded;
         try (Progress.Step step = progress.start("decode, " + BenchStrategy.describe(s.strategies()), replayed)) {
-            decoded = IoReplay.interleaved(decodeSetups, sets, replayed, projections, step::stepTo, null);
+            decoded = IoReplay.interleaved(replays, sets, replayed, projections, step::stepTo, null);
         }
-        // Prefill-like: interleaved passage by passage, for the same reason
-        List<IoReplay.Setup> prefillSetups = new ArrayList<>();
-        for (BenchStrategy st : s.strategies()) {
-            Path file = files.get(st.placement());
-            evictIfCached(file);
-            prefillSetups.add(new IoReplay.Setup(st.name(), file, mainOptions(st, profile)));
-        }
+        evictAll(replays);
         List<PrefillReplay> prefills;
         try (Progress.Step step =
                 progress.start("prefill, " + BenchStrategy.describe(s.strategies()), passages.size())) {
-            prefills =
-                    PrefillReplay.interleaved(prefillSetups, sets, heldTrace.passageStarts(), heldTokens, step::stepTo);
+            prefills = PrefillReplay.interleaved(replays, sets, heldTrace.passageStarts(), heldTokens, step::stepTo);
         }
         List<StrategyRun> runs = new ArrayList<>();
         for (int i = 0; i < s.strategies().size(); i++) {
@@ -935,8 +929,16 @@ public final class StrategyBench {
      */
     private void warmUpThenEvict(List<DecoderBench.Setup> setups, int[] prompt, int context) throws IOException {
         DecoderBench.warmUp(setups, prompt, context, DType.F16);
-        for (Path file :
-                setups.stream().map(DecoderBench.Setup::file).distinct().toList()) {
+        evictEach(setups.stream().map(DecoderBench.Setup::file));
+    }
+
+    /** Each file the replay {@code setups} read, evicted once before a pass (two setups may share one). */
+    private void evictAll(List<IoReplay.Setup> setups) throws IOException {
+        evictEach(setups.stream().map(IoReplay.Setup::file));
+    }
+
+    private void evictEach(Stream<Path> files) throws IOException {
+        for (Path file : files.distinct().toList()) {
             evictIfCached(file);
         }
     }
