@@ -108,21 +108,7 @@ class ModeOptionsTest {
      */
     @Test
     void theModeThatTakesThemGoesOnToItsOwnChecks() throws IOException {
-        Path placed = Files.createFile(dir.resolve("m.ripple"));
-        assertEquals(
-                "ripple: " + placed + ": bench places the model with every algorithm, so it needs the Hugging Face"
-                        + " model directory, not a .ripple file",
-                CommandRuns.refusal(
-                        "bench",
-                        "--model",
-                        placed.toString(),
-                        "--prompt-tokens",
-                        "9",
-                        "--decode-tokens",
-                        "4",
-                        "--work",
-                        dir.resolve("work").toString(),
-                        "--quiet"));
+        assertBenchGoesOnToItsOwnCheck("--prompt-tokens", "9", "--decode-tokens", "4");
     }
 
     /**
@@ -131,18 +117,18 @@ class ModeOptionsTest {
      */
     @Test
     void anIgnoredOptionTypedWithItsDefaultIsLetThrough() throws IOException {
+        assertBenchGoesOnToItsOwnCheck("--budgets", StrategyBench.Settings.DEFAULT_BUDGETS);
+    }
+
+    /** {@code bench} of a placed file with {@code options}: refused by its own check, not by theirs. */
+    private void assertBenchGoesOnToItsOwnCheck(String... options) throws IOException {
         Path placed = Files.createFile(dir.resolve("m.ripple"));
+        List<String> args = new ArrayList<>(List.of("bench", "--model", placed.toString()));
+        args.addAll(List.of(options));
+        args.addAll(List.of("--work", dir.resolve("work").toString(), "--quiet"));
         assertEquals(
                 "ripple: " + placed + ": bench places the model with every algorithm, so it needs the Hugging Face"
                         + " model directory, not a .ripple file",
-                CommandRuns.refusal(
-                        "bench",
-                        "--model",
-                        placed.toString(),
-                        "--budgets",
-                        StrategyBench.Settings.DEFAULT_BUDGETS,
-                        "--work",
-                        dir.resolve("work").toString(),
-                        "--quiet"));
+                CommandRuns.refusal(args.toArray(String[]::new)));
     }
 }
