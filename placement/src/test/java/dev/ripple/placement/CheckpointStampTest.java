@@ -78,7 +78,8 @@ class CheckpointStampTest {
         assertNotEquals(stamp, lastChanged);
         overwrite(gguf, CheckpointStamp.HEAD_BYTES + 5_000_000, 64 << 10); // a tensor between two samples...
         String between = CheckpointStamp.of(gguf);
-        // ...is seen when it covers a sample (64 KiB here against 4 KiB samples every ~380 KiB: not always)
+        // ...is seen when it covers a sample (64 KiB here against 4 KiB samples every 389 KiB,
+        // (24 MiB - 64 KiB - 4 KiB) / 63: not always)
         long stride = ((24L << 20) - CheckpointStamp.HEAD_BYTES - CheckpointStamp.SAMPLE_BYTES)
                 / (CheckpointStamp.SAMPLES - 1);
         long first = CheckpointStamp.HEAD_BYTES + 5_000_000L;
