@@ -13,26 +13,19 @@ import dev.ripple.placement.pipeline.PipelineListener;
 import dev.ripple.placement.pipeline.PlacementPipeline;
 import dev.ripple.placement.pipeline.PlacementRequest;
 import dev.ripple.placement.pipeline.TraceMatch;
-import dev.ripple.placement.profile.DecoderProfiler;
-import dev.ripple.placement.profile.ProfileOptions;
-import dev.ripple.placement.profile.ProfileProgress;
 import dev.ripple.placement.synthetic.SyntheticDecoder;
 import dev.ripple.placement.synthetic.SyntheticDecoderWriter;
 import dev.ripple.placement.trace.ActivationTrace;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.FileTime;
-import java.util.HexFormat;
-import java.util.List;
 import java.util.Optional;
 import java.util.Random;
-import java.util.zip.CRC32C;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -96,7 +89,7 @@ class CheckpointStampTest {
     void aStampFromBeforeIsComparedByTimes() throws IOException {
         Path ckpt = Files.createDirectories(dir.resolve("opt"));
         Path weights = write(ckpt.resolve("model.safetensors"), 4096, 4);
-        String old = byTimes(weights);
+        String old = StampedCheckpoints.byTimes(weights);
         assertEquals(Optional.of(true), CheckpointStamp.unchangedSince(old, ckpt));
         Files.setLastModifiedTime(
                 weights, FileTime.fromMillis(Files.getLastModifiedTime(weights).toMillis() + 5_000));
@@ -163,14 +156,11 @@ class CheckpointStampTest {
         SyntheticDecoderWriter.write(spec, ckpt, "F32", 1);
         PreparedModel imported = PreparedModel.of(ckpt, dir.resolve("work"), DType.F16, l -> {});
         String importedStamp = CheckpointStamp.of(ckpt);
-        Path weights = ckpt.resolve("model.safetensors");
-        FileTime kept = Files.getLastModifiedTime(weights);
         Path other = dir.resolve("seed-2");
         SyntheticDecoderWriter.write(spec.withSeed(2), other, "F32", 1);
-        Files.copy(other.resolve("model.safetensors"), weights, StandardCopyOption.REPLACE_EXISTING);
-        Files.setLastModifiedTime(weights, kept);
+        StampedCheckpoints.copyKeepingTime(other.resolve("model.safetensors"), ckpt.resolve("model.safetensors"));
 
-        ActivationTrace trace = profile(imported.file(), spec);
+        ActivationTrace trace = StampedCheckpoints.profile(imported.file(), spec);
         assertEquals(importedStamp, trace.info().checkpointStamp(), "the stamp of the weights profiled");
         IllegalArgumentException e = assertThrows(
                 IllegalArgumentException.class,
@@ -187,18 +177,9 @@ class CheckpointStampTest {
         try (RippleFile f = RippleFile.open(placed)) {
             assertEquals(Optional.of(CheckpointStamp.of(ckpt)), PreparedModel.checkpointStampOf(f));
         }
-        assertEquals(CheckpointStamp.of(ckpt), profile(placed, spec).info().checkpointStamp());
-    }
-
-    private static ActivationTrace profile(Path file, SyntheticDecoder spec) throws IOException {
-        Random rnd = new Random(3);
-        List<int[]> passages = List.of(
-                rnd.ints(12, 0, spec.vocabSize()).toArray(),
-                rnd.ints(12, 0, spec.vocabSize()).toArray());
-        try (DecoderProfiler p =
-                DecoderProfiler.open(file, ProfileOptions.defaults().withMaxTokens(24))) {
-            return p.profile(passages, "random ids", ProfileProgress.NONE).trace();
-        }
+        assertEquals(
+                CheckpointStamp.of(ckpt),
+                StampedCheckpoints.profile(placed, spec).info().checkpointStamp());
     }
 
     private static Path write(Path file, int bytes, long seed) throws IOException {
@@ -213,14 +194,5 @@ class CheckpointStampTest {
         try (FileChannel ch = FileChannel.open(file, StandardOpenOption.WRITE)) {
             ch.write(ByteBuffer.wrap(b), at);
         }
-    }
-
-    /** The stamp as recorded before 2026-12-07 (the format traces of then hold), for one weights file. */
-    private static String byTimes(Path weights) throws IOException {
-        CRC32C crc = new CRC32C();
-        String line = weights.getFileName() + "\t" + Files.size(weights) + "\t"
-                + Files.getLastModifiedTime(weights).toMillis() + "\n";
-        crc.update(line.getBytes(StandardCharsets.UTF_8));
-        return "1-" + HexFormat.of().toHexDigits((int) crc.getValue());
     }
 }
