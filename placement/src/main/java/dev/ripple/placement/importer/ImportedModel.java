@@ -40,7 +40,8 @@ import java.util.stream.IntStream;
  *                          {@code vocab.json}, {@code merges.txt}) and {@code generation_config.json}
  * @param checkpointStamp   the stamp of the checkpoint's files when they were read ({@code
  *                          CheckpointStamp}), written into every file made from this import so that a
- *                          trace profiled on such a file is of these weights; empty for none (ONNX)
+ *                          trace profiled on such a file is of these weights, and what placing this
+ *                          import compares its traces' stamps with; empty for none (ONNX)
  */
 public record ImportedModel(
         String source,

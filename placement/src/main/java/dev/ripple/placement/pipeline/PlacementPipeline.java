@@ -558,16 +558,29 @@ public final class PlacementPipeline {
         if (request.training() != null) { // and before placing, which a refused training would waste
             requireTrainable(request.model(), request.layout().tokenizer(), request.calibration());
         }
-        ImportedModel model = importModel(request.model(), request.importing());
+        return placeImported(request, importModel(request.model(), request.importing()), listener);
+    }
+
+    /**
+     * {@link #placeModel} once {@code request.model()} is imported as {@code model}. The traces are
+     * checked against that import's stamp ({@link ImportedModel#checkpointStamp}), taken before it
+     * read the weights: a trace must be of the weights imported, which are the ones written, whatever
+     * the checkpoint holds by the time the traces are checked; and the checkpoint's content is not
+     * sampled again per trace. Separate from {@link #placeModel} so that a test can change the
+     * checkpoint between the import and the check.
+     */
+    static PlacedModel placeImported(PlacementRequest request, ImportedModel model, PipelineListener listener)
+            throws IOException, InterruptedException {
         boolean sameCheckpoint = request.traceMatch() == TraceMatch.SAME_CHECKPOINT;
+        String stamp = model.checkpointStamp();
         requireMatches(model, request.calibration(), request.calibrationName());
         if (sameCheckpoint) {
-            TraceSource.requireRecordedOn(request.model(), request.calibration(), request.calibrationName());
+            TraceSource.requireRecordedOn(request.model(), stamp, request.calibration(), request.calibrationName());
         }
         if (request.heldOut() != null) {
             requireMatches(model, request.heldOut(), request.heldOutName());
             if (sameCheckpoint) {
-                TraceSource.requireRecordedOn(request.model(), request.heldOut(), request.heldOutName());
+                TraceSource.requireRecordedOn(request.model(), stamp, request.heldOut(), request.heldOutName());
             }
         }
         Placements placed = place(request.calibration(), request.heldOut(), request.algorithms(), listener);

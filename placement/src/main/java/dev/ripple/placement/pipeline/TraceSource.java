@@ -25,6 +25,12 @@ import java.util.regex.Pattern;
  * the import of a checkpoint ({@code <checkpoint>-<dtype>-identity.ripple}, made by {@link
  * PreparedModel#of}) the name is the checkpoint's own. Other recorded names (a renamed or placed
  * .ripple file, an ONNX model) say nothing certain and are not compared.
+ *
+ * <p>A trace of the same checkpoint must also be of the weights placed: its stamp ({@link
+ * dev.ripple.placement.trace.TraceInfo#checkpointStamp}) is compared with the stamp of the import
+ * being placed ({@link #sameWeights}), taken before the import read the weights: the checkpoint's
+ * content is sampled once per placement, not again per trace, and a trace is judged against the
+ * weights imported for writing, not against what the checkpoint holds by the time it is checked.
  */
 final class TraceSource {
     /** The way round for a copy of the checkpoint, which the files cannot tell from another one. */
@@ -36,10 +42,13 @@ final class TraceSource {
     private TraceSource() {}
 
     /**
+     * @param imported the stamp of the weights being placed, taken before their import read them
+     *     ({@link dev.ripple.placement.importer.ImportedModel#checkpointStamp}); empty when it could not
+     *     be taken
      * @throws IllegalArgumentException naming both files when the trace was recorded on the import of a
-     *     checkpoint other than {@code model}
+     *     checkpoint other than {@code model}, or on other weights of it than those imported
      */
-    static void requireRecordedOn(Path model, ActivationTrace trace, String what) {
+    static void requireRecordedOn(Path model, String imported, ActivationTrace trace, String what) {
         Optional<Boolean> same = sameCheckpoint(model, trace.info().checkpoint());
         if (same.isPresent()) {
             if (!same.get()) {
@@ -48,10 +57,9 @@ final class TraceSource {
                                 + ": profile " + model + " for a trace of it" + COPY);
             }
             String recorded = trace.info().checkpointStamp();
-            // an unreadable checkpoint (empty) is reported by its import
-            if (!recorded.isEmpty()
-                    && !CheckpointStamp.unchangedSince(recorded, PreparedModel.checkpointSource(model))
-                            .orElse(true)) {
+            // what cannot be told (no stamp on either side, an unreadable checkpoint) is taken on the path alone
+            if (!sameWeights(recorded, imported, PreparedModel.checkpointSource(model))
+                    .orElse(true)) {
                 throw new IllegalArgumentException(what + " was recorded on " + model
                         + " before its files were written again (their sizes or "
                         + (CheckpointStamp.hashesContent(recorded) ? "contents" : "modification times")
@@ -67,6 +75,26 @@ final class TraceSource {
             throw new IllegalArgumentException(what + " was recorded on the checkpoint '" + recorded.get() + "' ("
                     + trace.info().model() + "), not on " + model + ": profile " + model + " for a trace of it" + COPY);
         }
+    }
+
+    /**
+     * Whether a trace stamped {@code recorded} profiled the weights that an import stamped {@code
+     * imported} read from {@code checkpoint}; empty when that cannot be told (either stamp is empty,
+     * or an old stamp's checkpoint cannot be read). Stamps that hash content are compared with each
+     * other, and no file is read: the trace must be of the weights that get written, whatever the
+     * checkpoint holds by now. A stamp from before content was hashed (2026-12-07) says nothing about
+     * content, so it cannot be compared with the import's; it is judged by its own rule, the
+     * checkpoint's sizes and modification times as they are now ({@link CheckpointStamp#unchangedSince}),
+     * as it was then.
+     */
+    static Optional<Boolean> sameWeights(String recorded, String imported, Path checkpoint) {
+        if (recorded.isEmpty()) {
+            return Optional.empty();
+        }
+        if (!CheckpointStamp.hashesContent(recorded)) {
+            return CheckpointStamp.unchangedSince(recorded, checkpoint);
+        }
+        return imported.isEmpty() ? Optional.empty() : Optional.of(recorded.equals(imported));
     }
 
     /**
