@@ -16,6 +16,7 @@ import dev.ripple.core.runtime.RuntimeOptions;
 import dev.ripple.core.tensor.DType;
 import dev.ripple.io.device.DeviceProfile;
 import dev.ripple.io.device.UfsPresets;
+import dev.ripple.io.nativeio.PageCache;
 import dev.ripple.io.reader.ReaderKind;
 import dev.ripple.placement.PreparedModel;
 import dev.ripple.placement.algorithm.PlacementAlgorithm;
@@ -306,12 +307,20 @@ public final class StrategyBench {
     private TableOptions tables;
     /** Whether a strategy's forward has been warmed up with every passage (the JIT's compilation done). */
     private boolean forwardCompiled;
+    /** How a file is evicted before a pass: the page cache's eviction, or a test's record of it. */
+    private final PassStarts.Evictor evictor;
     /** Each file's {@link PassStart} and its evictions; a new one when a run starts. */
     private PassStarts passStarts;
 
     public StrategyBench(Settings settings, Progress progress) {
+        this(settings, progress, PageCache::attempt);
+    }
+
+    /** A bench whose evictions go through {@code evictor}: a test sees which file is evicted when. */
+    StrategyBench(Settings settings, Progress progress, PassStarts.Evictor evictor) {
         this.s = settings;
         this.progress = progress;
+        this.evictor = evictor;
     }
 
     /**
@@ -319,7 +328,7 @@ public final class StrategyBench {
      * Runtime reference, the strategies, the dense forward, the sweep, the policy and type comparisons.
      */
     public BenchReport encoder(EncoderInput in) throws IOException {
-        passStarts = new PassStarts(s.reader(), s.emulatedDevice() != null); // a run decides for its own files
+        passStarts = new PassStarts(s.reader(), s.emulatedDevice() != null, evictor); // a run decides for its own
         ReaderKind readerKind = s.reader();
         ActivityRule activity = in.calibration().rule();
         Files.createDirectories(s.work());
@@ -470,7 +479,7 @@ public final class StrategyBench {
      * strategy: the model's own predictions and reads.
      */
     public DecoderBenchReport decoder(DecoderInput in) throws IOException {
-        passStarts = new PassStarts(s.reader(), s.emulatedDevice() != null); // a run decides for its own files
+        passStarts = new PassStarts(s.reader(), s.emulatedDevice() != null, evictor); // a run decides for its own
         ReaderKind readerKind = s.reader();
         ActivityRule used = in.calibration().rule();
         if (!s.predictor().servesDecoders()) {
@@ -519,9 +528,9 @@ public final class StrategyBench {
                         withPredictor(tables.main(st)),
                         oracle));
             }
-            warmUpThenEvict(setups, prompts.getFirst(), context);
-            try (Progress.Step step =
-                    progress.start("generate, " + BenchStrategy.describe(s.strategies()), prompts.size())) {
+            String strategies = BenchStrategy.describe(s.strategies());
+            warmUpThenEvict(strategies, setups, prompts.getFirst(), context);
+            try (Progress.Step step = progress.start("generate, " + strategies, prompts.size())) {
                 results = DecoderBench.run(
                         setups, in.identity().file(), prompts, s.decodeTokens(), context, DType.F16, step::stepTo);
             }
@@ -688,7 +697,7 @@ public final class StrategyBench {
                         sparse,
                         oracle));
             }
-            warmUpThenEvict(setups, prompts.getFirst(), context);
+            warmUpThenEvict("all types", setups, prompts.getFirst(), context);
             try (Progress.Step step = progress.start("generate, all types", prompts.size())) {
                 results = DecoderBench.run(
                         setups, f32.file(), prompts, s.decodeTokens(), context, DType.F16, step::stepTo);
@@ -731,16 +740,14 @@ public final class StrategyBench {
         // (3 passages once each left it at 1.8x); the others run five, for what is theirs alone (their
         // cache policy). The oracle's warm-up replays the true
         // sets as the timed run does, from a replay of its own (the timed one's position is untouched).
-        FidelityRun.warmUp(
-                file,
-                options,
-                oracle ? IoReplay.predictor(truth) : null,
-                passages,
-                forwardCompiled
-                        ? FidelityRun.WARM_UP_PASSAGES
-                        : Math.max(passages.size(), FidelityRun.FIRST_WARM_UP_PASSAGES));
+        int warmUp = forwardCompiled
+                ? FidelityRun.WARM_UP_PASSAGES
+                : Math.max(passages.size(), FidelityRun.FIRST_WARM_UP_PASSAGES);
+        warmUpThenEvict(
+                name + " warm-up",
+                List.of(file),
+                () -> FidelityRun.warmUp(file, options, oracle ? IoReplay.predictor(truth) : null, passages, warmUp));
         forwardCompiled = true;
-        evictIfCached(file);
         return fidelity(
                 name, name + " forward", file, options, oracle ? sets : null, truth, passages, reference, progress);
     }
@@ -860,13 +867,34 @@ public final class StrategyBench {
     }
 
     /**
-     * The setups generate once untimed ({@link DecoderBench#warmUp}), then each file is evicted once
-     * before the timed pass: the setups generate interleaved per prompt, as the encoder's decode
-     * replay interleaves tokens.
+     * The setups generate once untimed ({@link DecoderBench#warmUp}; the phase "warm up, {@code
+     * what}"), then each file is evicted once before the timed pass: the setups generate interleaved
+     * per prompt, as the encoder's decode replay interleaves tokens.
      */
-    private void warmUpThenEvict(List<DecoderBench.Setup> setups, int[] prompt, int context) throws IOException {
-        DecoderBench.warmUp(setups, prompt, context, DType.F16);
-        evictEach(setups.stream().map(DecoderBench.Setup::file));
+    private void warmUpThenEvict(String what, List<DecoderBench.Setup> setups, int[] prompt, int context)
+            throws IOException {
+        warmUpThenEvict(
+                "warm up, " + what,
+                setups.stream().map(DecoderBench.Setup::file).toList(),
+                () -> DecoderBench.warmUp(setups, prompt, context, DType.F16));
+    }
+
+    /** Untimed passes before a timed one, which leave the files they read in the page cache. */
+    @FunctionalInterface
+    private interface WarmUp {
+        void run() throws IOException;
+    }
+
+    /**
+     * Runs {@code warmUp}, shown as the phase {@code task}, then evicts each of {@code files} once:
+     * the timed pass that follows starts as its {@link PassStart} says (cold, for a page-cache
+     * reader), not where the warm-up left the files.
+     */
+    private void warmUpThenEvict(String task, List<Path> files, WarmUp warmUp) throws IOException {
+        try (Progress.Step _ = progress.start(task, -1)) {
+            warmUp.run();
+        }
+        evictEach(files.stream());
     }
 
     /** Each file the replay {@code setups} read, evicted once before a pass (two setups may share one). */
