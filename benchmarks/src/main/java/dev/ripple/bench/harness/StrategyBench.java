@@ -328,7 +328,7 @@ public final class StrategyBench {
      * Runtime reference, the strategies, the dense forward, the sweep, the policy and type comparisons.
      */
     public BenchReport encoder(EncoderInput in) throws IOException {
-        passStarts = new PassStarts(s.reader(), s.emulatedDevice() != null, evictor); // a run decides for its own
+        passStarts = new PassStarts(s.reader(), s.emulatedDevice() != null, evictor); // each run, for its files
         ReaderKind readerKind = s.reader();
         ActivityRule activity = in.calibration().rule();
         Files.createDirectories(s.work());
@@ -479,7 +479,7 @@ public final class StrategyBench {
      * strategy: the model's own predictions and reads.
      */
     public DecoderBenchReport decoder(DecoderInput in) throws IOException {
-        passStarts = new PassStarts(s.reader(), s.emulatedDevice() != null, evictor); // a run decides for its own
+        passStarts = new PassStarts(s.reader(), s.emulatedDevice() != null, evictor); // each run, for its files
         ReaderKind readerKind = s.reader();
         ActivityRule used = in.calibration().rule();
         if (!s.predictor().servesDecoders()) {
