@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 
 import dev.ripple.bench.harness.StrategyBench;
+import dev.ripple.core.activity.LowRankPredictor;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -18,9 +19,10 @@ import org.junit.jupiter.params.provider.CsvSource;
 /**
  * An option the run would ignore in its mode is refused, in one line naming it and the mode that
  * takes it, before any work: a decoder's bench given an encoder's sweep, an encoder's given a
- * decoder's prompt lengths, a low-rank place given training settings, a tradeoff given the settings
- * of a part it skips, policies given linking's eviction policy without linking, a tokenizer given
- * for the embedded model. They used to run as if the option had not been given ('_' in a row is a
+ * decoder's prompt lengths, a bench given the low-rank predictor's margin beside another
+ * predictor, a low-rank place given training settings (or a margin without a predictor), a
+ * tradeoff given the settings of a part it skips, policies given linking's eviction policy without
+ * linking, a tokenizer given for the embedded model. They used to run as if the option had not been given ('_' in a row is a
  * space within one argument; 'd' a decoder checkpoint directory, 't.rtrace' a trace, 'w' a
  * workload, 'tk.json' a tokenizer, all empty: never read).
  */
@@ -48,6 +50,18 @@ class ModeOptionsTest {
                 // the policies' table replays at the --dram budget too
                 "bench --dram 64MiB --compare-policies --cache-fraction 0.3 | --cache-fraction: not with --dram,"
                         + " whose budget sizes the bundle cache (the --budgets sweep keeps its own shares)",
+                "bench --predictor oracle --margin 2 | --margin: only with --predictor lowrank, whose sets it"
+                        + " widens; --predictor oracle reads the true active sets",
+                "bench --predictor trained --margin 2 | --margin: only with --predictor lowrank, whose sets it"
+                        + " widens; --predictor trained keeps the thresholds it was trained to",
+                "bench --model d --predictor oracle --margin 0.5 | --margin: only with --predictor lowrank, whose"
+                        + " sets it widens; --predictor oracle reads the true active sets",
+                "bench --model d --predictor dense --margin 2 | --margin: only with --predictor lowrank, whose sets"
+                        + " it widens; --predictor dense computes every neuron",
+                "bench --model d --predictor dense --no-fill-in | --no-fill-in: not with --predictor dense, which"
+                        + " computes every neuron: none is left to fill in",
+                "place --trace t.rtrace --out o.ripple --rank 0 --margin 2 | --margin: not with --rank 0, which"
+                        + " stores no low-rank predictor",
                 "place --trace t.rtrace --out o.ripple --tokenizer tk.json | --tokenizer: only with --model; the"
                         + " embedded all-MiniLM-L6-v2 runs with its own tokenizer",
                 "profile --out o.rtrace --tokenizer tk.json | --tokenizer: only with --model; the embedded"
@@ -118,6 +132,12 @@ class ModeOptionsTest {
     @Test
     void anIgnoredOptionTypedWithItsDefaultIsLetThrough() throws IOException {
         assertBenchGoesOnToItsOwnCheck("--budgets", StrategyBench.Settings.DEFAULT_BUDGETS);
+    }
+
+    /** The margin's default typed beside the oracle asks for nothing the run ignores: let through. */
+    @Test
+    void theDefaultMarginBesideAnotherPredictorIsLetThrough() throws IOException {
+        assertBenchGoesOnToItsOwnCheck("--predictor", "oracle", "--margin", "" + LowRankPredictor.DEFAULT_MARGIN);
     }
 
     /** {@code bench} of a placed file with {@code options}: refused by its own check, not by theirs. */

@@ -198,7 +198,7 @@ final class BenchCommand implements Callable<Integer> {
         if (workload != null) {
             return workload(o, settings);
         }
-        requireUsed();
+        requireUsed(kind);
         ActivityRule activity = calibration.rule.rule();
         Files.createDirectories(run.work);
         if (inputs.decoder()) {
@@ -225,10 +225,11 @@ final class BenchCommand implements Callable<Integer> {
 
     /**
      * Refuses, by name, the options of the other kind of model (a decoder's bench generates from
-     * prompts, an encoder's replays tokens and sweeps budgets) and a cache share that --dram
-     * replaces. After the settings are built, so that a value out of range is told as such first.
+     * prompts, an encoder's replays tokens and sweeps budgets), those of another predictor than
+     * {@code kind}, and a cache share that --dram replaces. After the settings are built, so that a
+     * value out of range is told as such first.
      */
-    private void requireUsed() {
+    private void requireUsed(BenchPredictor kind) {
         if (inputs.decoder()) {
             OptionValues.requireNotGiven(
                     spec,
@@ -245,12 +246,32 @@ final class BenchCommand implements Callable<Integer> {
                     "--prompt-tokens",
                     "--decode-tokens");
         }
+        if (kind != BenchPredictor.LOWRANK) { // the margin widens the low-rank predictor's sets alone
+            OptionValues.requireNotGiven(
+                    spec, "only with --predictor lowrank, whose sets it widens; " + withoutMargin(kind), "--margin");
+        }
+        if (kind == BenchPredictor.DENSE) {
+            OptionValues.requireNotGiven(
+                    spec,
+                    "not with --predictor dense, which computes every neuron: none is left to fill in",
+                    "--no-fill-in");
+        }
         if (dram.text != null) {
             OptionValues.requireNotGiven(
                     spec,
                     "not with --dram, whose budget sizes the bundle cache (the --budgets sweep keeps its own shares)",
                     "--cache-fraction");
         }
+    }
+
+    /** Why a predictor other than the low-rank one has no margin, in the words of a refusal. */
+    private static String withoutMargin(BenchPredictor kind) {
+        return switch (kind) {
+            case ORACLE -> "--predictor oracle reads the true active sets";
+            case DENSE -> "--predictor dense computes every neuron";
+            case TRAINED -> "--predictor trained keeps the thresholds it was trained to";
+            case LOWRANK -> throw new IllegalArgumentException("the low-rank predictor has a margin");
+        };
     }
 
     /** {@code --workload}: the strategies on a synthetic workload (WorkloadBench). */

@@ -213,6 +213,9 @@ final class PlaceCommand implements Callable<Integer> {
         if (rank < -1) { // -1 is the default's mark (a quarter of the smaller dimension)
             throw new IllegalArgumentException("--rank must not be negative (0: no predictor), got " + rank);
         }
+        if (rank == 0) {
+            OptionValues.requireNotGiven(spec, "not with --rank 0, which stores no low-rank predictor", "--margin");
+        }
         if (compare && eval == null) {
             throw new IllegalArgumentException("--compare needs --eval HELDOUT");
         }

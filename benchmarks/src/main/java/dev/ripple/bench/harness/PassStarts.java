@@ -15,17 +15,34 @@ import java.util.Map;
  * {@link PassStart.Kind#WARM} with the reason: a report then never calls a warm pass cold.
  */
 final class PassStarts {
+    /**
+     * How a file is dropped from the page cache: {@link PageCache#attempt}, or, in a test, that
+     * with a record of which file was evicted when.
+     */
+    @FunctionalInterface
+    interface Evictor {
+        PageCache.Eviction evict(Path file) throws IOException;
+    }
+
     private final ReaderKind reader;
     private final boolean emulated;
+    private final Evictor evictor;
     private final Map<Path, PassStart> starts = new LinkedHashMap<>();
+
+    /** Evicting through {@link PageCache#attempt}. */
+    PassStarts(ReaderKind reader, boolean emulated) {
+        this(reader, emulated, PageCache::attempt);
+    }
 
     /**
      * @param reader   the run's reader as asked; the kind that runs ({@link ReaderKind#effective()}) decides
      * @param emulated whether an emulated device times the reads
+     * @param evictor  how a file is evicted ({@code PageCache::attempt})
      */
-    PassStarts(ReaderKind reader, boolean emulated) {
+    PassStarts(ReaderKind reader, boolean emulated, Evictor evictor) {
         this.reader = reader.effective();
         this.emulated = emulated;
+        this.evictor = evictor;
     }
 
     /**
@@ -35,7 +52,7 @@ final class PassStarts {
     PassStart before(Path file) throws IOException {
         PassStart start = of(file);
         if (start.kind() == PassStart.Kind.EVICTED) {
-            PageCache.Eviction e = PageCache.attempt(file);
+            PageCache.Eviction e = evictor.evict(file);
             if (!e.evicted()) {
                 start = PassStart.warm(e.reason());
                 starts.put(file, start);

@@ -2,7 +2,6 @@ package dev.ripple.bench.harness;
 
 import static dev.ripple.bench.harness.BenchStrategy.RIPPLE_PLUS;
 
-import dev.ripple.cache.CachePolicies;
 import dev.ripple.core.activity.ActivationPredictor;
 import dev.ripple.core.activity.ActivityRule;
 import dev.ripple.core.activity.LowRankPredictor;
@@ -17,6 +16,7 @@ import dev.ripple.core.runtime.RuntimeOptions;
 import dev.ripple.core.tensor.DType;
 import dev.ripple.io.device.DeviceProfile;
 import dev.ripple.io.device.UfsPresets;
+import dev.ripple.io.nativeio.PageCache;
 import dev.ripple.io.reader.ReaderKind;
 import dev.ripple.placement.PreparedModel;
 import dev.ripple.placement.algorithm.PlacementAlgorithm;
@@ -303,16 +303,24 @@ public final class StrategyBench {
 
     private final Settings s;
     private final Progress progress;
-    /** The split of the DRAM budget, once the files are written (null without one). */
-    private MemoryPlan dramPlan;
+    /** How each table reads, its budget included, once the files are written (the DRAM plan needs one). */
+    private TableOptions tables;
     /** Whether a strategy's forward has been warmed up with every passage (the JIT's compilation done). */
     private boolean forwardCompiled;
+    /** How a file is evicted before a pass: the page cache's eviction, or a test's record of it. */
+    private final PassStarts.Evictor evictor;
     /** Each file's {@link PassStart} and its evictions; a new one when a run starts. */
     private PassStarts passStarts;
 
     public StrategyBench(Settings settings, Progress progress) {
+        this(settings, progress, PageCache::attempt);
+    }
+
+    /** A bench whose evictions go through {@code evictor}: a test sees which file is evicted when. */
+    StrategyBench(Settings settings, Progress progress, PassStarts.Evictor evictor) {
         this.s = settings;
         this.progress = progress;
+        this.evictor = evictor;
     }
 
     /**
@@ -320,7 +328,7 @@ public final class StrategyBench {
      * Runtime reference, the strategies, the dense forward, the sweep, the policy and type comparisons.
      */
     public BenchReport encoder(EncoderInput in) throws IOException {
-        passStarts = new PassStarts(s.reader(), s.emulatedDevice() != null); // a run decides for its own files
+        passStarts = new PassStarts(s.reader(), s.emulatedDevice() != null, evictor); // each run, for its files
         ReaderKind readerKind = s.reader();
         ActivityRule activity = in.calibration().rule();
         Files.createDirectories(s.work());
@@ -340,11 +348,13 @@ public final class StrategyBench {
                 imported, in.calibration(), in.placed(), s.predictor() == BenchPredictor.TRAINED ? text : null);
         Map<String, Path> files = written.files();
         Path representative = written.representative();
+        MemoryPlan dramPlan = null;
         if (s.dramBytes() > 0) {
             try (RippleFile f = RippleFile.open(representative)) {
                 dramPlan = MemoryPlan.withoutKvCache(f, s.dramBytes());
             }
         }
+        tables = new TableOptions(s, dramPlan, profile);
         List<EncodedPassage> passages = OrtReference.encode(text.tokenizer(), text.heldOutText());
         OrtReference ort;
         try (RippleModel pooler = RippleModel.open(
@@ -367,10 +377,7 @@ public final class StrategyBench {
         TracePredictor sets = IoReplay.predictor(heldTrace);
         // Decode-like: the strategies interleaved token by token, so they meet the same device conditions;
         // then prefill-like, interleaved passage by passage for the same reason, each pass from evicted files
-        List<IoReplay.Setup> replays = new ArrayList<>();
-        for (BenchStrategy st : s.strategies()) {
-            replays.add(new IoReplay.Setup(st.name(), files.get(st.placement()), mainOptions(st, profile)));
-        }
+        List<IoReplay.Setup> replays = tables.strategies(files);
         evictAll(replays);
         List<IoReplay> decoded;
         try (Progress.Step step = progress.start("decode, " + BenchStrategy.describe(s.strategies()), replayed)) {
@@ -386,7 +393,7 @@ public final class StrategyBench {
         for (int i = 0; i < s.strategies().size(); i++) {
             BenchStrategy st = s.strategies().get(i);
             Path file = files.get(st.placement());
-            RuntimeOptions options = mainOptions(st, profile);
+            RuntimeOptions options = tables.main(st);
             PrefillReplay prefill = prefills.get(i);
             FidelityRun forward = forward(st.name(), file, options, sets, heldTrace, passages, ort.embeddings());
             runs.add(new StrategyRun(
@@ -402,9 +409,7 @@ public final class StrategyBench {
                 "dense",
                 "dense from flash",
                 representative,
-                mainOptions(RIPPLE_PLUS, profile)
-                        .withPredictor(PredictorKind.DENSE)
-                        .withFillIn(false),
+                tables.main(RIPPLE_PLUS).withPredictor(PredictorKind.DENSE).withFillIn(false),
                 null,
                 heldTrace,
                 passages,
@@ -418,7 +423,7 @@ public final class StrategyBench {
             for (BenchStrategy st : s.strategies()) {
                 Path file = files.get(st.placement());
                 evictIfCached(file);
-                setups.add(new IoReplay.Setup(st.name(), file, options(st, budget, profile)));
+                setups.add(new IoReplay.Setup(st.name(), file, tables.atShare(st, budget)));
             }
             try (Progress.Step step = progress.start("cache " + Math.round(100 * budget) + "%", sweepReplayed)) {
                 for (IoReplay r : IoReplay.interleaved(setups, sets, sweepReplayed, List.of(), step::stepTo, null)) {
@@ -429,16 +434,8 @@ public final class StrategyBench {
 
         List<IoReplay> policies = new ArrayList<>();
         if (s.comparePolicies()) { // the settings saw to it that ripple+ ran
-            Path file = files.get("ripple+");
-            evictIfCached(file);
-            List<IoReplay.Setup> setups = new ArrayList<>();
-            for (String policy : CachePolicies.names()) {
-                setups.add(new IoReplay.Setup(
-                        policy,
-                        file,
-                        // the main table's budget: the cache fraction, or what --dram leaves for bundles
-                        mainOptions(new BenchStrategy(policy, "ripple+", policy, true), profile)));
-            }
+            List<IoReplay.Setup> setups = tables.policies(files.get("ripple+"));
+            evictAll(setups);
             try (Progress.Step step = progress.start("ripple+ under every policy", replayed)) {
                 policies.addAll(IoReplay.interleaved(setups, sets, replayed, List.of(), step::stepTo, null));
             }
@@ -447,15 +444,7 @@ public final class StrategyBench {
         DtypeComparison types = s.dtypes().isEmpty()
                 ? null
                 : compareDtypes(
-                        text.onnx(),
-                        in.calibration(),
-                        written,
-                        passages,
-                        ort.embeddings(),
-                        sets,
-                        heldTrace,
-                        replayed,
-                        profile);
+                        text.onnx(), in.calibration(), written, passages, ort.embeddings(), sets, heldTrace, replayed);
 
         return new BenchReport(
                 text.modelName(),
@@ -465,7 +454,7 @@ public final class StrategyBench {
                 // the strategies' files differ only in order, so one decision speaks for all of them
                 passStarts.overall(representative),
                 s.queueDepth(),
-                mainFraction(written.imported()),
+                tables.mainFraction(written.imported()),
                 s.predictor().label(),
                 s.fillIn(),
                 profile,
@@ -490,7 +479,7 @@ public final class StrategyBench {
      * strategy: the model's own predictions and reads.
      */
     public DecoderBenchReport decoder(DecoderInput in) throws IOException {
-        passStarts = new PassStarts(s.reader(), s.emulatedDevice() != null); // a run decides for its own files
+        passStarts = new PassStarts(s.reader(), s.emulatedDevice() != null, evictor); // each run, for its files
         ReaderKind readerKind = s.reader();
         ActivityRule used = in.calibration().rule();
         if (!s.predictor().servesDecoders()) {
@@ -516,12 +505,14 @@ public final class StrategyBench {
         }
         DeviceProfile profile = device();
         int context = s.context();
+        MemoryPlan dramPlan = null;
         if (s.dramBytes() > 0) {
             try (RippleFile f = RippleFile.open(written.representative())) {
                 dramPlan = MemoryPlan.of(
                         f, DecoderConfig.fromJson(f.architecture()), s.dramBytes(), context, DType.F16, 1);
             }
         }
+        tables = new TableOptions(s, dramPlan, profile);
         List<DecoderBench.Result> results;
         try (RippleFile reference = RippleFile.open(in.identity().file())) {
             ActivationPredictor oracle =
@@ -534,19 +525,19 @@ public final class StrategyBench {
                         st.cache(),
                         st.collapse(),
                         files.get(st.placement()),
-                        withPredictor(mainOptions(st, profile)),
+                        withPredictor(tables.main(st)),
                         oracle));
             }
-            warmUpThenEvict(setups, prompts.getFirst(), context);
-            try (Progress.Step step =
-                    progress.start("generate, " + BenchStrategy.describe(s.strategies()), prompts.size())) {
+            String strategies = BenchStrategy.describe(s.strategies());
+            warmUpThenEvict(strategies, setups, prompts.getFirst(), context);
+            try (Progress.Step step = progress.start("generate, " + strategies, prompts.size())) {
                 results = DecoderBench.run(
                         setups, in.identity().file(), prompts, s.decodeTokens(), context, DType.F16, step::stepTo);
             }
         }
         DecoderDtypeComparison types = s.dtypes().isEmpty()
                 ? null
-                : compareDecoderDtypes(in.checkpoint(), in.calibration(), used, written, prompts, context, profile);
+                : compareDecoderDtypes(in.checkpoint(), in.calibration(), used, written, prompts, context);
         double meanPrompt = prompts.stream().mapToInt(p -> p.length).average().orElse(0);
         return new DecoderBenchReport(
                 in.checkpoint().toString(),
@@ -557,7 +548,7 @@ public final class StrategyBench {
                 ReaderRan.of(readerKind),
                 passStarts.overall(written.representative()),
                 s.queueDepth(),
-                mainFraction(imported),
+                tables.mainFraction(imported),
                 profile,
                 s.emulatedDevice() != null,
                 prompts.size(),
@@ -571,14 +562,6 @@ public final class StrategyBench {
     /** The emulated device, or this machine's storage profiled now. */
     private DeviceProfile device() throws IOException {
         return QuickCalibration.unlessGiven(s.emulatedDevice(), s.work(), s.queueDepth(), progress);
-    }
-
-    /** Bytes of all FFN bundles of {@code model} stored as {@code type}. */
-    private static long ffnBytes(ImportedModel model, DType type) {
-        return model.layers().stream()
-                .mapToLong(
-                        l -> (long) l.spec().dFfn() * l.spec().withDtype(type).bundleBytes())
-                .sum();
     }
 
     /** One file of the ripple+ placement in one bundle type, and what storing in that type cost. */
@@ -608,7 +591,10 @@ public final class StrategyBench {
                         steps);
             }
             out.add(new TypedFile(
-                    type, f, new StorageError(w.meanUpGateError(), w.meanDownError()), ffnBytes(imported, type)));
+                    type,
+                    f,
+                    new StorageError(w.meanUpGateError(), w.meanDownError()),
+                    TableOptions.ffnBytes(imported, type)));
         }
         return out;
     }
@@ -626,18 +612,14 @@ public final class StrategyBench {
             List<float[]> reference,
             TracePredictor sets,
             ActivationTrace heldTrace,
-            int replayed,
-            DeviceProfile profile)
+            int replayed)
             throws IOException {
-        long cacheBytes = typesCacheBytes(written.imported());
+        long cacheBytes = tables.typesCacheBytes(written.imported());
         List<TypedFile> typed = writeTypedFiles(onnx, calib, written);
         List<IoReplay.Setup> setups = new ArrayList<>();
         for (TypedFile t : typed) {
             evictIfCached(t.file());
-            setups.add(new IoReplay.Setup(
-                    t.type().label(),
-                    t.file(),
-                    options(RIPPLE_PLUS, s.cacheFraction(), profile).withCacheBytes(RIPPLE_PLUS.cache(), cacheBytes)));
+            setups.add(new IoReplay.Setup(t.type().label(), t.file(), tables.inBytes(RIPPLE_PLUS, cacheBytes)));
         }
         List<IoReplay> decoded;
         try (Progress.Step step = progress.start("decode, all types", replayed)) {
@@ -680,10 +662,9 @@ public final class StrategyBench {
             ActivityRule activity,
             Written written,
             List<int[]> prompts,
-            int context,
-            DeviceProfile profile)
+            int context)
             throws IOException {
-        long cacheBytes = typesCacheBytes(written.imported());
+        long cacheBytes = tables.typesCacheBytes(written.imported());
         List<TypedFile> typed = writeTypedFiles(checkpoint, calib, written);
         PreparedModel f32;
         try (ProgressSteps steps = new ProgressSteps(progress)) {
@@ -695,7 +676,7 @@ public final class StrategyBench {
                     s.predictor() == BenchPredictor.ORACLE ? new OraclePredictor(reference, activity) : null;
             List<DecoderBench.Setup> setups = new ArrayList<>();
             for (TypedFile t : typed) {
-                RuntimeOptions dense = options(RIPPLE_PLUS, 0, profile)
+                RuntimeOptions dense = tables.atShare(RIPPLE_PLUS, 0)
                         .withPredictor(PredictorKind.DENSE)
                         .withFillIn(false);
                 setups.add(new DecoderBench.Setup(
@@ -706,8 +687,7 @@ public final class StrategyBench {
                         t.file(),
                         dense,
                         null));
-                RuntimeOptions sparse =
-                        withPredictor(options(RIPPLE_PLUS, 0, profile).withCacheBytes(RIPPLE_PLUS.cache(), cacheBytes));
+                RuntimeOptions sparse = withPredictor(tables.inBytes(RIPPLE_PLUS, cacheBytes));
                 setups.add(new DecoderBench.Setup(
                         t.type().label(),
                         RIPPLE_PLUS.placement(),
@@ -717,7 +697,7 @@ public final class StrategyBench {
                         sparse,
                         oracle));
             }
-            warmUpThenEvict(setups, prompts.getFirst(), context);
+            warmUpThenEvict("all types", setups, prompts.getFirst(), context);
             try (Progress.Step step = progress.start("generate, all types", prompts.size())) {
                 results = DecoderBench.run(
                         setups, f32.file(), prompts, s.decodeTokens(), context, DType.F16, step::stepTo);
@@ -735,40 +715,6 @@ public final class StrategyBench {
     /** The run's predictor on a decoder's options (the oracle is passed apart, as an override). */
     private RuntimeOptions withPredictor(RuntimeOptions o) {
         return o.withPredictor(s.predictor().stored()).withFillIn(s.fillIn()).withMargin(s.margin());
-    }
-
-    /** The main table's cache: what the DRAM budget leaves for bundles when given, else the cache fraction of the FFN bytes. */
-    private RuntimeOptions mainOptions(BenchStrategy st, DeviceProfile profile) {
-        RuntimeOptions o = options(st, s.cacheFraction(), profile);
-        return dramPlan == null
-                ? o
-                : o.withCacheBytes(dramPlan.cacheBytes() > 0 ? st.cache() : "none", dramPlan.cacheBytes());
-    }
-
-    /** The main table's cache as a share of the strategies' FFN bytes (what the DRAM budget left, when given). */
-    private double mainFraction(ImportedModel model) {
-        if (dramPlan == null) {
-            return s.cacheFraction();
-        }
-        DType type = model.layers().getFirst().spec().dtype();
-        return Math.min(1, dramPlan.cacheBytes() / (double) ffnBytes(model, type));
-    }
-
-    /** The cache of every compared type: the bytes the DRAM budget leaves, else the cache fraction of the f16 FFN bytes. */
-    private long typesCacheBytes(ImportedModel model) {
-        return dramPlan != null ? dramPlan.cacheBytes() : (long) (s.cacheFraction() * ffnBytes(model, DType.F16));
-    }
-
-    private RuntimeOptions options(BenchStrategy st, double budget, DeviceProfile profile) {
-        RuntimeOptions options = RuntimeOptions.defaults()
-                .withReader(s.reader())
-                .withQueueDepth(s.queueDepth())
-                .withFillIn(false)
-                .withCache(st.cache(), budget)
-                .withEmulatedDevice(s.emulatedDevice() != null ? profile : null); // every read takes the device's time
-        return st.collapse()
-                ? options.withDevice(profile)
-                : options.withDevice(null).withMaxGapBytes(0);
     }
 
     /** The Java encoder over the held-out passages from one strategy's file, with the run's predictor. */
@@ -794,16 +740,14 @@ public final class StrategyBench {
         // (3 passages once each left it at 1.8x); the others run five, for what is theirs alone (their
         // cache policy). The oracle's warm-up replays the true
         // sets as the timed run does, from a replay of its own (the timed one's position is untouched).
-        FidelityRun.warmUp(
-                file,
-                options,
-                oracle ? IoReplay.predictor(truth) : null,
-                passages,
-                forwardCompiled
-                        ? FidelityRun.WARM_UP_PASSAGES
-                        : Math.max(passages.size(), FidelityRun.FIRST_WARM_UP_PASSAGES));
+        int warmUp = forwardCompiled
+                ? FidelityRun.WARM_UP_PASSAGES
+                : Math.max(passages.size(), FidelityRun.FIRST_WARM_UP_PASSAGES);
+        warmUpThenEvict(
+                name + " warm-up",
+                List.of(file),
+                () -> FidelityRun.warmUp(file, options, oracle ? IoReplay.predictor(truth) : null, passages, warmUp));
         forwardCompiled = true;
-        evictIfCached(file);
         return fidelity(
                 name, name + " forward", file, options, oracle ? sets : null, truth, passages, reference, progress);
     }
@@ -923,13 +867,34 @@ public final class StrategyBench {
     }
 
     /**
-     * The setups generate once untimed ({@link DecoderBench#warmUp}), then each file is evicted once
-     * before the timed pass: the setups generate interleaved per prompt, as the encoder's decode
-     * replay interleaves tokens.
+     * The setups generate once untimed ({@link DecoderBench#warmUp}; the phase "warm up, {@code
+     * what}"), then each file is evicted once before the timed pass: the setups generate interleaved
+     * per prompt, as the encoder's decode replay interleaves tokens.
      */
-    private void warmUpThenEvict(List<DecoderBench.Setup> setups, int[] prompt, int context) throws IOException {
-        DecoderBench.warmUp(setups, prompt, context, DType.F16);
-        evictEach(setups.stream().map(DecoderBench.Setup::file));
+    private void warmUpThenEvict(String what, List<DecoderBench.Setup> setups, int[] prompt, int context)
+            throws IOException {
+        warmUpThenEvict(
+                "warm up, " + what,
+                setups.stream().map(DecoderBench.Setup::file).toList(),
+                () -> DecoderBench.warmUp(setups, prompt, context, DType.F16));
+    }
+
+    /** Untimed passes before a timed one, which leave the files they read in the page cache. */
+    @FunctionalInterface
+    private interface WarmUp {
+        void run() throws IOException;
+    }
+
+    /**
+     * Runs {@code warmUp}, shown as the phase {@code task}, then evicts each of {@code files} once:
+     * the timed pass that follows starts as its {@link PassStart} says (cold, for a page-cache
+     * reader), not where the warm-up left the files.
+     */
+    private void warmUpThenEvict(String task, List<Path> files, WarmUp warmUp) throws IOException {
+        try (Progress.Step _ = progress.start(task, -1)) {
+            warmUp.run();
+        }
+        evictEach(files.stream());
     }
 
     /** Each file the replay {@code setups} read, evicted once before a pass (two setups may share one). */
