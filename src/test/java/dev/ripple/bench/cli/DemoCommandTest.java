@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.ripple.bench.harness.Cosines;
 import dev.ripple.bench.harness.Demo;
 import dev.ripple.bench.harness.FidelityRun;
+import dev.ripple.bench.harness.PassStart;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
@@ -77,9 +78,12 @@ class DemoCommandTest {
                 "--sentences",
                 "6",
                 // the closing comparison is checked for its five strategies and its sections, not its
-                // figures: one passage serves (each replays every strategy with direct reads)
+                // figures: one passage serves (each replays every strategy)
                 "--bench-sentences",
                 "1",
+                // through the page cache, so that each timed pass must be evicted after its warm-up
+                "--reader",
+                "pread",
                 "--quiet");
         Demo.Report r = demo.report;
 
@@ -115,6 +119,10 @@ class DemoCommandTest {
         assertTrue(
                 predictor.neuronsReadFraction() < 0.9,
                 "and does not read everything: " + predictor.neuronsReadFraction());
+        assertEquals(
+                PassStart.EVICTED,
+                r.passStart(),
+                "each timed pass starts with the file evicted, not where its warm-up left it");
         assertNotNull(r.bench(), "the strategies side by side");
         assertEquals(5, r.bench().strategies().size());
 
@@ -123,6 +131,7 @@ class DemoCommandTest {
             "2. place",
             "3. wrote",
             "4. embed",
+            "pread reads, file evicted from the page cache before every pass;",
             "ONNX Runtime dense forward",
             "5. the I/O strategies",
             "Decode-like",

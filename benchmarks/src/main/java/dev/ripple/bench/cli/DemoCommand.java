@@ -159,9 +159,13 @@ final class DemoCommand implements Callable<Integer> {
                 file, PlacementText.bytes(r.file().sizeBytes()), r.file().predictorRank(), file);
 
         o.printf(
-                "4. embed %d held-out passages from flash (%s reads, %s cache on %.0f%% of FFN bytes) and compare with "
-                        + "ONNX Runtime%n",
-                r.heldOutPassages(), ReaderRan.of(s.reader()).describe(), s.cache(), 100 * s.cacheFraction());
+                "4. embed %d held-out passages from flash (%s reads, %s; %s cache on %.0f%% of FFN bytes) and compare "
+                        + "with ONNX Runtime%n",
+                r.heldOutPassages(),
+                ReaderRan.of(s.reader()).describe(),
+                r.passStart().describe(),
+                s.cache(),
+                100 * s.cacheFraction());
         o.printf(
                 "%-36s %8s %8s %8s %8s %8s %9s %9s %9s %8s %7s%n",
                 "run",

@@ -137,6 +137,8 @@ public final class Demo {
      * @param file            the written ripple+ file
      * @param runs            the fidelity runs against ONNX Runtime, in {@link #DENSE}, {@link #ORACLE},
      *                        {@link #ORACLE_NO_FILL_IN}, {@link #PREDICTOR} order
+     * @param passStart       how each run's timed pass met the page cache (after its untimed warm-up):
+     *                        bypassed, evicted first, or warm when an eviction dropped nothing
      * @param bench           the strategies side by side, or null when skipped
      */
     public record Report(
@@ -150,6 +152,7 @@ public final class Demo {
             Placements placements,
             WrittenModel file,
             List<FidelityRun> runs,
+            PassStart passStart,
             double onnxRuntimeMsPerSentence,
             int onnxRuntimeThreads,
             BenchReport bench) {
@@ -222,6 +225,8 @@ public final class Demo {
         }
         List<float[]> reference = ort.embeddings();
         List<FidelityRun> runs = new ArrayList<>();
+        PassStarts starts = new PassStarts(s.reader(), false);
+        PassStart passStart = null;
         int warmUp = Math.max(passages.size(), FidelityRun.FIRST_WARM_UP_PASSAGES);
         for (Pass p : List.of(
                 new Pass(DENSE, base.withPredictor(PredictorKind.DENSE).withFillIn(false), false),
@@ -234,6 +239,10 @@ public final class Demo {
             FidelityRun.warmUp(
                     file, p.options(), p.trueSets() ? IoReplay.predictor(held.trace()) : null, passages, warmUp);
             warmUp = FidelityRun.WARM_UP_PASSAGES;
+            // and then from where the bench's passes start: evicted for a page-cache reader, or the
+            // warm-up (and the pass before) would have left the file cached for the timed pass
+            PassStart start = starts.before(file);
+            passStart = passStart == null || start.kind() == PassStart.Kind.WARM ? start : passStart;
             runs.add(StrategyBench.fidelity(
                     p.label(),
                     p.label(),
@@ -271,6 +280,7 @@ public final class Demo {
                 placements,
                 written,
                 runs,
+                passStart,
                 ort.msPerSentence(),
                 ort.threads(),
                 bench);
