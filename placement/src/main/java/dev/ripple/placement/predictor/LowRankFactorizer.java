@@ -19,11 +19,14 @@ import org.apache.commons.math3.linear.RealMatrix;
  * Martinsson &amp; Tropp 2011): cost grows with {@code dFfn·dModel·rank}, so 16k-neuron layers
  * factor in seconds where a full SVD would not. Given the moments of the layer's profiled inputs
  * it fits the factors to those inputs instead of to all directions alike, which predicts far
- * better at the same rank (docs/DESIGN.md).
+ * better at the same rank (docs/DESIGN.md). Given the joint moments of the FFN inputs and the layer
+ * inputs it fits factors that predict the FFN's neurons from the layer input instead, for a read
+ * that starts before attention ({@link #factorAhead}).
  *
  * <pre>{@code
  * LowRankPredictor.Factors plain = LowRankFactorizer.factor(weights, 96, 42);
  * LowRankPredictor.Factors fitted = LowRankFactorizer.factor(weights, 96, 42, trace.inputMoments().get(layer));
+ * LowRankPredictor.Factors ahead = LowRankFactorizer.factorAhead(weights, 96, 42, aheadMoments);
  * }</pre>
  */
 public final class LowRankFactorizer {
@@ -102,6 +105,128 @@ public final class LowRankFactorizer {
                 m[row + t] = (float) sum[t];
             }
         });
+        double[] mu = moments.mean();
+        return fitted(w, rank, seed, m, l, mu, mu, null, Math.sqrt(moments.meanSquare()));
+    }
+
+    /**
+     * Rank-{@code rank} factors that predict the layer's pre-activations {@code z = W·x_f + b} from
+     * the layer input x_l instead of the FFN input x_f, for a read that starts before attention
+     * ({@code FeedForward.prefetch}): the best rank-r linear map from x_l to z in mean square over inputs
+     * with the given joint moments. Its full-rank form is the regression {@code W·Σ_fl·Σ_ll⁻¹};
+     * with {@code Σ_ll = L·Lᵀ} the error of neuron i splits into what no map from x_l explains and
+     * {@code ‖(W·Σ_fl·L⁻ᵀ − B·Aᵀ·L)_i‖²}, so the truncated SVD of {@code M = W·Σ_fl·L⁻ᵀ} gives
+     * the fit: {@code A = L⁻ᵀ·V_r}, {@code p_i = (M·V_r)_i}, bias {@code b + W·μ_f − Bᵀ·Aᵀ·μ_l}.
+     * When x_l is x_f this is {@link #factor(FfnLayerWeights, int, long, InputMoments)}.
+     *
+     * <p>The stored residual of neuron i is its RMS error on those inputs, both parts, divided by
+     * the layer inputs' RMS coordinate, so the {@link LowRankPredictor} run on layer inputs widens
+     * its intervals by the error it makes there, as the input-fitted factors do on FFN inputs. The
+     * factors are of the same kind as those, evaluated by the same predictor. Costs {@code
+     * O(dFfn·dModel²)}.
+     */
+    public static LowRankPredictor.Factors factorAhead(FfnLayerWeights w, int rank, long seed, AheadMoments moments) {
+        int n = w.spec().dFfn();
+        int d = w.spec().dModel();
+        checkRank(w, rank);
+        if (moments.dModel() != d) {
+            throw new IllegalArgumentException("layer " + w.spec().index() + ": ahead moments of width "
+                    + moments.dModel() + " for a layer of width " + d);
+        }
+        double[][] l = choleskyOfCovariance(moments.layer(), w.spec().index());
+        double[][] k = timesInverseTranspose(moments.crossCovariance(), l);
+        double[] cond = conditionalCovariance(moments.ffn(), k);
+        // M = W·K, and per neuron w_iᵀ·(Σ_ff − K·Kᵀ)·w_i, one row per task as in factor()
+        float[] rows = projection(w);
+        float[] m = new float[n * d];
+        double[] unexplained = new double[n];
+        IntStream.range(0, n).parallel().forEach(i -> {
+            int row = i * d;
+            double[] sum = new double[d];
+            double q = 0;
+            for (int a = 0; a < d; a++) {
+                double wa = rows[row + a];
+                double[] ka = k[a];
+                double sa = 0;
+                for (int t = 0; t < d; t++) {
+                    sum[t] += wa * ka[t];
+                    sa += cond[a * d + t] * rows[row + t];
+                }
+                q += wa * sa;
+            }
+            for (int t = 0; t < d; t++) {
+                m[row + t] = (float) sum[t];
+            }
+            unexplained[i] = Math.max(0, q);
+        });
+        return fitted(
+                w,
+                rank,
+                seed,
+                m,
+                l,
+                moments.ffn().mean(),
+                moments.layer().mean(),
+                unexplained,
+                Math.sqrt(moments.layer().meanSquare()));
+    }
+
+    /** {@code S·L⁻ᵀ} for S [d × d] row-major and L lower triangular: row a solves {@code L·k_a = s_a}. */
+    private static double[][] timesInverseTranspose(double[] s, double[][] l) {
+        int d = l.length;
+        double[][] k = new double[d][d];
+        for (int a = 0; a < d; a++) {
+            double[] ka = k[a];
+            for (int t = 0; t < d; t++) {
+                double v = s[a * d + t];
+                double[] lt = l[t];
+                for (int j = 0; j < t; j++) {
+                    v -= lt[j] * ka[j];
+                }
+                ka[t] = v / lt[t];
+            }
+        }
+        return k;
+    }
+
+    /**
+     * {@code Σ_ff − K·Kᵀ} with {@code K = Σ_fl·L⁻ᵀ}: the covariance of the FFN input that no
+     * linear map of the layer input explains ({@code Σ_ff − Σ_fl·Σ_ll⁻¹·Σ_lf}), row-major.
+     */
+    private static double[] conditionalCovariance(InputMoments ffn, double[][] k) {
+        int d = k.length;
+        double[] cond = ffn.covariance();
+        for (int a = 0; a < d; a++) {
+            for (int b = 0; b < d; b++) {
+                double s = 0;
+                for (int t = 0; t < d; t++) {
+                    s += k[a][t] * k[b][t];
+                }
+                cond[a * d + b] -= s;
+            }
+        }
+        return cond;
+    }
+
+    /**
+     * The factors from {@code M} [n × d] and L (Cholesky factor of the covariance of the inputs the
+     * factors are applied to): {@code A = L⁻ᵀ·V_r}, {@code p_i = (M·V_r)_i}, bias {@code b + W·μ_w −
+     * Bᵀ·Aᵀ·μ_x} (μ_w the mean of the inputs W sees, μ_x of those A sees), residual {@code
+     * √(‖m_i − p_i·V_rᵀ‖² + unexplained_i) / unit} (unexplained null: none).
+     */
+    private static LowRankPredictor.Factors fitted(
+            FfnLayerWeights w,
+            int rank,
+            long seed,
+            float[] m,
+            double[][] l,
+            double[] muW,
+            double[] muX,
+            double[] unexplained,
+            double unit) {
+        int n = w.spec().dFfn();
+        int d = w.spec().dModel();
+        float[] rows = projection(w);
         Svd svd = truncatedSvd(m, n, d, rank, seed);
         // A = L⁻ᵀ·V_r: solve Lᵀ·A = V_r by back substitution, column by column.
         double[][] a = new double[d][rank];
@@ -114,27 +239,28 @@ public final class LowRankFactorizer {
                 a[t][j] = s / l[t][t];
             }
         }
-        double[] mu = moments.mean();
         double[] aMu = new double[rank];
         for (int t = 0; t < d; t++) {
             for (int j = 0; j < rank; j++) {
-                aMu[j] += a[t][j] * mu[t];
+                aMu[j] += a[t][j] * muX[t];
             }
         }
         float[] bias0 = projectionBias(w);
         float[] bias = new float[n];
         float[] residual = new float[n];
-        double unit = Math.sqrt(moments.meanSquare());
         for (int i = 0; i < n; i++) {
             double s = bias0[i];
             for (int t = 0; t < d; t++) {
-                s += rows[i * d + t] * mu[t];
+                s += rows[i * d + t] * muW[t];
             }
             for (int j = 0; j < rank; j++) {
                 s -= svd.proj[i][j] * aMu[j];
             }
             bias[i] = (float) s;
-            residual[i] = (float) (unit > 0 ? svd.residual[i] / unit : svd.residual[i]);
+            double err = unexplained == null
+                    ? svd.residual[i]
+                    : Math.sqrt(svd.residual[i] * svd.residual[i] + unexplained[i]);
+            residual[i] = (float) (unit > 0 ? err / unit : err);
         }
         float[] af = new float[d * rank];
         for (int t = 0; t < d; t++) {

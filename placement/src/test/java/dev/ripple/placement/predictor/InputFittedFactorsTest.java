@@ -19,7 +19,7 @@ import org.junit.jupiter.api.Test;
 class InputFittedFactorsTest {
 
     /** Full-rank weights: the plain SVD has no cheap way out. */
-    private static FfnLayerWeights fullRank(Random rnd, int d, int n) {
+    static FfnLayerWeights fullRank(Random rnd, int d, int n) {
         FfnLayerWeights w = LowRankPredictorTest.lowRankLayer(rnd, d, n, d, 0f, Activation.GELU);
         float[] bias = new float[n];
         for (int i = 0; i < n; i++) {
@@ -29,7 +29,7 @@ class InputFittedFactorsTest {
     }
 
     /** ẑ = bias + (x·A)·B, as the predictor computes it. */
-    private static double[] predicted(LowRankPredictor.Factors f, float[] x) {
+    static double[] predicted(LowRankPredictor.Factors f, float[] x) {
         double[] t = new double[f.rank()];
         for (int k = 0; k < f.dModel(); k++) {
             for (int j = 0; j < f.rank(); j++) {
@@ -46,7 +46,7 @@ class InputFittedFactorsTest {
         return z;
     }
 
-    private static double[] exact(FfnLayerWeights w, float[] x) {
+    static double[] exact(FfnLayerWeights w, float[] x) {
         int d = w.spec().dModel();
         double[] z = new double[w.spec().dFfn()];
         for (int i = 0; i < z.length; i++) {
@@ -94,7 +94,7 @@ class InputFittedFactorsTest {
      * near-orthonormal directions e_k, μ = offset·(t mod 3 − 1): the distribution a test's moments are
      * profiled on and its errors measured on.
      */
-    private record Inputs(Random rnd, float[][] basis, double[] scale, float offset) {
+    record Inputs(Random rnd, float[][] basis, double[] scale, float offset) {
         Inputs(Random rnd, int d, double[] scale, float offset) {
             this(rnd, basis(rnd, scale.length, d), scale, offset);
         }
