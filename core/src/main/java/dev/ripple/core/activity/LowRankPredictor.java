@@ -16,6 +16,7 @@ import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.UnaryOperator;
 import org.eclipse.collections.api.list.primitive.MutableIntList;
 
 /**
@@ -79,15 +80,26 @@ public final class LowRankPredictor implements ActivationPredictor {
 
     /** The resident tensors that store layer {@code layer}'s factors in a {@code .ripple} file. */
     public static List<ResidentTensor> tensors(int layer, Factors f) {
+        return tensors(f, part -> RippleFormat.lowRankTensor(layer, part));
+    }
+
+    /**
+     * The resident tensors that store layer {@code layer}'s read-ahead factors (fitted to the layer
+     * input, {@link RippleFormat#aheadTensor}) in a {@code .ripple} file.
+     */
+    public static List<ResidentTensor> aheadTensors(int layer, Factors f) {
+        return tensors(f, part -> RippleFormat.aheadTensor(layer, part));
+    }
+
+    private static List<ResidentTensor> tensors(Factors f, UnaryOperator<String> name) {
         int d = f.dModel();
         int r = f.rank();
         int n = f.dFfn();
         return List.of(
-                new ResidentTensor(RippleFormat.lowRankTensor(layer, "a"), DType.F32, new long[] {d, r}, f.a()),
-                new ResidentTensor(RippleFormat.lowRankTensor(layer, "b"), DType.F32, new long[] {r, n}, f.b()),
-                new ResidentTensor(RippleFormat.lowRankTensor(layer, "bias"), DType.F32, new long[] {n}, f.bias()),
-                new ResidentTensor(
-                        RippleFormat.lowRankTensor(layer, "residual"), DType.F32, new long[] {n}, f.residualNorm()));
+                new ResidentTensor(name.apply("a"), DType.F32, new long[] {d, r}, f.a()),
+                new ResidentTensor(name.apply("b"), DType.F32, new long[] {r, n}, f.b()),
+                new ResidentTensor(name.apply("bias"), DType.F32, new long[] {n}, f.bias()),
+                new ResidentTensor(name.apply("residual"), DType.F32, new long[] {n}, f.residualNorm()));
     }
 
     /** True when {@code file} stores low-rank factors and the activity rule they predict. */

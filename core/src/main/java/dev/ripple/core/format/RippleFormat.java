@@ -88,6 +88,16 @@ public final class RippleFormat {
     }
 
     /**
+     * Resident tensor of layer {@code index}'s read-ahead predictor: the parts of {@link
+     * #lowRankTensor}, but fitted to predict the layer's FFN neurons from the layer's input, before
+     * attention has run ({@code LowRankFactorizer.factorAhead}, DESIGN.md). Optional: a file without
+     * them reads ahead with the low-rank predictor, as files written before them do.
+     */
+    public static String aheadTensor(int index, String part) {
+        return "ffn." + index + ".ahead." + part;
+    }
+
+    /**
      * Resident tensor of layer {@code index}'s trained predictor ({@code TrainedPredictor}): part
      * w1 [dModel, hidden], b1 [hidden], w2 [hidden, dFfn], b2 [dFfn], threshold [1], and dip [dFfn]
      * when the network has a dip bound; all f32. Optional, like the low-rank tensors: a reader that
