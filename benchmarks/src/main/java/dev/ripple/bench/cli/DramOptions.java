@@ -2,7 +2,9 @@ package dev.ripple.bench.cli;
 
 import java.math.BigDecimal;
 import java.util.Locale;
+import picocli.CommandLine.ITypeConverter;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.TypeConversionException;
 
 /**
  * {@code --dram SIZE}: a DRAM budget that replaces --cache-fraction, split into resident tensors,
@@ -13,11 +15,42 @@ final class DramOptions {
     @Option(
             names = "--dram",
             paramLabel = "SIZE",
+            converter = SizeText.class,
             description =
                     "DRAM budget (512MiB, 2GiB, 1TiB; a bare whole number is MiB) instead of --cache-fraction: resident "
                             + "tensors and (decoders) one session's KV cache first, the rest caches bundles (bench: every "
                             + "table's budget but the --budgets sweep's)")
     String text;
+
+    /**
+     * Refuses, while the command line is read (exit 2, as picocli refuses {@code --max-tokens abc}),
+     * a {@code --dram} that is no size at all; a size out of range (0, more than {@link #MAX_BYTES})
+     * is refused by {@link #bytes()} (exit 1, as other values out of range are).
+     */
+    static final class SizeText implements ITypeConverter<String> {
+        @Override
+        public String convert(String value) {
+            try {
+                parseBytes(value);
+            } catch (NotASize e) {
+                throw new TypeConversionException(e.what);
+            } catch (IllegalArgumentException outOfRange) {
+                // a size: its range is told by bytes(), after the line is read
+            }
+            return value;
+        }
+    }
+
+    /** A {@code --dram} value that is not written as a size. */
+    static final class NotASize extends IllegalArgumentException {
+        /** What is wrong, without the option's name (picocli's message names it). */
+        final transient String what;
+
+        NotASize(String what) {
+            super("--dram " + what);
+            this.what = what;
+        }
+    }
 
     /** The budget in bytes, 0 when none was given. */
     long bytes() {
@@ -62,11 +95,10 @@ final class DramOptions {
         try {
             v = new BigDecimal(number);
         } catch (NumberFormatException e) {
-            throw new IllegalArgumentException(
-                    "--dram '" + text + "' is not a size (e.g. 512MiB, 2GiB, 1TiB, or whole MiB as a number)");
+            throw new NotASize("'" + text + "' is not a size (e.g. 512MiB, 2GiB, 1TiB, or whole MiB as a number)");
         }
         if (bare && !number.matches("[-+]?[0-9]+")) {
-            throw new IllegalArgumentException("--dram '" + text
+            throw new NotASize("'" + text
                     + "' is not a size: a number without a unit is whole MiB; give a unit (512MiB, 1.5GiB, 1TiB)");
         }
         BigDecimal bytes = v.multiply(BigDecimal.valueOf(1L << shift));

@@ -6,8 +6,12 @@ import dev.ripple.io.device.DevicePresets;
 import dev.ripple.io.device.DeviceProfile;
 import dev.ripple.io.reader.ReaderKind;
 import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import picocli.CommandLine.ITypeConverter;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.TypeConversionException;
 
 /**
  * How a command reads bundles: the reader, the queue depth and an emulated device. A picocli mixin
@@ -26,6 +30,7 @@ final class IoOptions {
     @Option(
             names = "--device",
             paramLabel = "DEVICE",
+            converter = DeviceName.class,
             description = "ufs-3.1, ufs-4.0, nvme or PROFILE.json: every read takes "
                     + "the time that device gives it (emulated; docs/DEVICES.md); reads are planned by its cost model")
     String device;
@@ -46,6 +51,23 @@ final class IoOptions {
 
     ReaderKind readerKind() {
         return reader.kind();
+    }
+
+    /**
+     * Refuses, while the command line is read (exit 2, as for any path option naming no file), a
+     * {@code --device} that is neither a preset nor an existing file; a file that is not a valid
+     * profile is refused when it is read ({@link DevicePresets#resolve}).
+     */
+    static final class DeviceName implements ITypeConverter<String> {
+        @Override
+        public String convert(String value) {
+            if (!DevicePresets.isPreset(value) && !Files.exists(Path.of(value))) {
+                throw new TypeConversionException(RippleCommand.printable(value)
+                        + ": is neither a device preset (" + String.join(", ", DevicePresets.names())
+                        + ") nor an existing profile file (create one with 'ripple calibrate')");
+            }
+            return value;
+        }
     }
 
     /** The emulated device, or null when none was asked for. */

@@ -1,0 +1,61 @@
+package dev.ripple.bench.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+/**
+ * A value that is not written as its option's kind of value at all is refused as the command line
+ * is read, exit 2 (the README's promise, and what picocli does for {@code --max-tokens abc}), and
+ * before any work; a well-formed value out of range stays exit 1 ({@link OptionRangeErrorTest}).
+ * {@code --dram abc} and {@code --device missing.json} were refused with exit 1 (a new user's
+ * walk through the README found both).
+ */
+class MalformedValueTest {
+    @TempDir
+    Path dir;
+
+    @ParameterizedTest
+    @CsvSource(
+            delimiterString = " | ",
+            quoteCharacter = '"',
+            value = {
+                "generate --model m.ripple --prompt-ids 1 --dram abc | --dram | 'abc' is not a size (e.g. 512MiB, 2GiB,"
+                        + " 1TiB, or whole MiB as a number)",
+                "bench --dram 1e9 | --dram | '1e9' is not a size: a number without a unit is whole MiB; give a unit"
+                        + " (512MiB, 1.5GiB, 1TiB)",
+                "generate --model m.ripple --prompt-ids 1 --device missing.json | --device | missing.json: is neither a"
+                        + " device preset (ufs-3.1, ufs-4.0, nvme) nor an existing profile file (create one with 'ripple"
+                        + " calibrate')",
+                "bench --device ufs-5.0 | --device | ufs-5.0: is neither a device preset (ufs-3.1, ufs-4.0, nvme) nor an"
+                        + " existing profile file (create one with 'ripple calibrate')",
+            })
+    void aMalformedValueExitsTwoNamingItsOption(String command, String option, String message) throws IOException {
+        Path work = dir.resolve("work");
+        Files.createFile(dir.resolve("m.ripple")); // exists, so that the malformed value is what is refused
+        List<String> args = new ArrayList<>();
+        for (String a : command.split(" ")) {
+            args.add(a.equals("m.ripple") ? dir.resolve(a).toString() : a);
+        }
+        args.addAll(List.of("--work", work.toString(), "--quiet"));
+        StringWriter err = new StringWriter();
+        int exit = RippleCommand.run(
+                new PrintWriter(new StringWriter()), new PrintWriter(err), args.toArray(String[]::new));
+        assertEquals(2, exit, err.toString());
+        assertEquals(
+                "ripple: Invalid value for option '" + option + "': " + message + " (see 'ripple "
+                        + command.split(" ")[0] + " --help')",
+                err.toString().strip());
+        assertFalse(Files.exists(work), "refused before any work");
+    }
+}
