@@ -49,7 +49,8 @@ final class GenerateCommand implements Callable<Integer> {
             required = true,
             paramLabel = "M",
             description =
-                    "a decoder .ripple file, or a Hugging Face model directory (imported on the fly in its original order)")
+                    "a decoder .ripple file, a Hugging Face model directory or a .gguf file (the last two imported on the"
+                            + " fly in their original order)")
     Path model;
 
     @Option(names = "--prompt", paramLabel = "TEXT", description = "the prompt, tokenized with the model's tokenizer")

@@ -129,6 +129,25 @@ class RippleFileCorruptionTest {
         assertTrue(e.getMessage().contains(": header: not a .ripple file: "), e.getMessage());
     }
 
+    /** A model file of another format given for a .ripple file: the refusal says what it is. */
+    @Test
+    void anotherModelFormatIsNamedInTheRefusal() throws IOException {
+        byte[] gguf = Arrays.copyOf("GGUF".getBytes(StandardCharsets.US_ASCII), 200);
+        byte[] safetensors = Arrays.copyOf(new byte[] {64, 0, 0, 0, 0, 0, 0, 0, '{', '"'}, 200);
+        byte[] onnx = Arrays.copyOf(new byte[] {0x08, 0x07, 0x12, 0x07, 'p', 'y', 't', 'o', 'r', 'c', 'h'}, 200);
+        byte[] text = "The cat sat on the mat, and it was a cat.\n".repeat(5).getBytes(StandardCharsets.UTF_8);
+        byte[] binary = new byte[200];
+        binary[0] = (byte) 0xff;
+        assertTrue(openAndVerifyFails(gguf)
+                .getMessage()
+                .endsWith("(it is a GGUF file: import it, or give it as a" + " decoder's --model)"));
+        assertTrue(openAndVerifyFails(safetensors).getMessage().contains("(it looks like a safetensors file"));
+        assertTrue(openAndVerifyFails(onnx).getMessage().endsWith("(it looks like an ONNX model)"));
+        assertTrue(openAndVerifyFails(text).getMessage().endsWith("(it looks like text)"));
+        String other = openAndVerifyFails(binary).getMessage();
+        assertTrue(other.endsWith(", found ff00000000000000"), other);
+    }
+
     @Test
     void emptyFileIsTruncated() throws IOException {
         assertEquals(Problem.TRUNCATED, openAndVerifyFails(new byte[0]).problem());

@@ -200,6 +200,29 @@ class GenerationTest {
                 tiny.getMessage());
     }
 
+    /** An encoder's ONNX file was refused as "not a .ripple file" with two hex strings. */
+    @Test
+    void anOnnxModelIsRefusedAsNoDecoder() throws Exception {
+        Path onnx = Files.write(dir.resolve("encoder.onnx"), new byte[] {0x08, 0x07, 0x12, 0x07});
+        GenerationRequest r = new GenerationRequest(
+                onnx,
+                dir.resolve("work-onnx"),
+                GenerationRequest.Prompt.ids(PROMPT),
+                Generator.Options.greedy(1),
+                true,
+                0,
+                DType.F16,
+                0,
+                RuntimeOptions.defaults(),
+                null);
+        IllegalArgumentException e =
+                assertThrows(IllegalArgumentException.class, () -> Generation.prepare(r, PipelineListener.NONE));
+        assertEquals(
+                onnx + ": an ONNX model; generation runs decoders, given as a .ripple file, a Hugging Face checkpoint"
+                        + " directory or a .gguf file",
+                e.getMessage());
+    }
+
     @Test
     void promptsTheModelCannotTakeAreRefusedBeforeTheRuntimeOpens() {
         IllegalArgumentException text = assertThrows(
