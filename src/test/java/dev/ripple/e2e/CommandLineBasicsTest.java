@@ -49,15 +49,19 @@ class CommandLineBasicsTest {
         }
     }
 
-    /** {@code ripple jmh -h} is JMH's help (its options), not a usage line of ripple's. */
-    @Test
-    void jmhHelpIsJmhsOwn() {
+    /**
+     * {@code ripple jmh -h} is JMH's help (its options), not a usage line of ripple's; so is {@code
+     * --help}, which every refusal's hint names ("see 'ripple jmh --help'") and JMH refused.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"-h", "--help"})
+    void jmhHelpIsJmhsOwn(String help) {
         PrintStream stdout = System.out;
         ByteArrayOutputStream printed = new ByteArrayOutputStream();
         RippleRun run;
         System.setOut(new PrintStream(printed, true, StandardCharsets.UTF_8));
         try {
-            run = RippleRun.inProcess("jmh", "-h");
+            run = RippleRun.inProcess("jmh", help);
         } finally {
             System.setOut(stdout);
         }

@@ -54,7 +54,9 @@ final class JmhCommand implements Callable<Integer> {
 
     private CommandLineOptions jmhOptions() {
         try {
-            return new CommandLineOptions(args.toArray(String[]::new));
+            // --help is ripple's spelling, which every refusal's hint names; JMH's is -h
+            return new CommandLineOptions(
+                    args.stream().map(a -> a.equals("--help") ? "-h" : a).toArray(String[]::new));
         } catch (CommandLineOptionException e) {
             throw new ParameterException(spec.commandLine(), "JMH: " + e.getMessage());
         }
