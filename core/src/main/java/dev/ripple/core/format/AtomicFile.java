@@ -3,12 +3,14 @@ package dev.ripple.core.format;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
+import java.nio.file.AccessDeniedException;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.DirectoryIteratorException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.NotDirectoryException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -159,7 +161,7 @@ public final class AtomicFile {
                 + Long.toHexString(ThreadLocalRandom.current().nextLong()));
         Staged staged = new Staged(tmp, target, started);
         IN_FLIGHT.add(tmp);
-        try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+        try (FileChannel ch = openTemp(tmp, target)) {
             body.writeTo(ch);
             ch.force(true);
         } catch (IOException | RuntimeException | Error e) {
@@ -167,6 +169,25 @@ public final class AtomicFile {
             throw e;
         }
         return staged;
+    }
+
+    /**
+     * Creates the temporary file, a refusal told of {@code target}: the user named the destination,
+     * not the hidden temporary file beside it ({@code /proc/x.ripple} said "/proc/.x.ripple.tmp-…:
+     * no such file or directory").
+     */
+    private static FileChannel openTemp(Path tmp, Path target) throws IOException {
+        try {
+            return FileChannel.open(tmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+        } catch (FileSystemException e) {
+            String why = e instanceof NoSuchFileException
+                    ? "no such file or directory"
+                    : e instanceof AccessDeniedException ? "permission denied" : e.getReason();
+            FileSystemException told = new FileSystemException(
+                    target.toString(), null, "cannot be written: its directory refused a new file (" + why + ")");
+            told.initCause(e);
+            throw told;
+        }
     }
 
     /** The start of the name of every temporary file of {@code target}; the writer's pid and a random hex number follow. */

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.FileSystemException;
 import java.nio.file.Files;
@@ -24,6 +25,21 @@ class AtomicFileTest {
 
     @TempDir
     Path dir;
+
+    /**
+     * A directory that refuses new files (/proc, on the Linux this runs on) is told of the
+     * destination the caller named, not of the hidden temporary file beside it.
+     */
+    @Test
+    void aRefusedWriteNamesTheDestinationNotTheTemporaryFile() {
+        Path target = Path.of("/proc/ripple-atomic-test.ripple");
+        FileSystemException e = assertThrows(
+                FileSystemException.class,
+                () -> AtomicFile.write(target, ch -> ch.write(ByteBuffer.wrap(new byte[1]))));
+        assertEquals(target.toString(), e.getFile());
+        assertTrue(e.getMessage().contains("cannot be written: its directory refused a new file ("), e.getMessage());
+        assertFalse(e.getMessage().contains(".tmp-"), e.getMessage());
+    }
 
     @Test
     void aDirectoryAsTheDestinationIsRefusedBeforeAnythingIsWritten() throws IOException {
