@@ -55,6 +55,19 @@ class SynthOptionsTest {
         assertFalse(Files.exists(dir.resolve("out")), "refused before anything is written");
     }
 
+    /**
+     * A model GGUF's llama architecture cannot hold is refused for that first: the vocabulary's
+     * remedy ("use --vocab 32000") came first and only led to this refusal.
+     */
+    @Test
+    void aModelThatIsNotLlamaShapedIsRefusedForThatBeforeItsVocabulary() {
+        String notLlama = "ripple: a GGUF file of architecture llama is written for Llama-shaped models; this one has ";
+        assertEquals(notLlama + "the OPT family", refusalAnyPreset("--preset", "tiny-opt", "--format", "gguf"));
+        assertEquals(
+                notLlama + "the fatrelu activation (llama's FFN is SwiGLU)",
+                refusal("--hidden-act", "fatrelu", "--format", "gguf"));
+    }
+
     @Test
     void aTypeTheFormatDoesNotWriteIsRefusedNamingTheTypesItWrites() {
         assertEquals(

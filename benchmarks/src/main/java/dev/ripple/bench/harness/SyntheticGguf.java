@@ -28,6 +28,7 @@ public record SyntheticGguf(Path file, SyntheticDecoder decoder, GgmlType type, 
     public static SyntheticGguf write(
             SyntheticDecoder decoder, Path file, GgmlType type, SyntheticVocabulary vocabulary, String name)
             throws IOException {
+        SyntheticGgufWriter.requireLlama(decoder); // first: a vocabulary's remedy would only lead here
         GgufVocabulary v = switch (vocabulary) {
             case NONE -> null;
             case LLAMA2 -> GgufVocabulary.fromSentencePieceJson(vocabulary.resource("tokenizer.json"));

@@ -121,7 +121,14 @@ public final class SyntheticGgufWriter {
         });
     }
 
-    private static void requireLlama(SyntheticDecoder s) {
+    /**
+     * Refuses a spec that GGUF's {@code llama} architecture cannot express; public so that a caller
+     * checks it before anything else it would refuse (a vocabulary's size), whose remedy alone would
+     * lead to this refusal next.
+     *
+     * @throws IllegalArgumentException naming what is not Llama-shaped
+     */
+    public static void requireLlama(SyntheticDecoder s) {
         String why = s.family() != Family.LLAMA
                 ? "the " + s.family() + " family"
                 : s.attentionBias()
