@@ -17,7 +17,6 @@ import java.lang.foreign.MemorySegment;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.function.UnaryOperator;
 import org.eclipse.collections.api.list.primitive.MutableIntList;
 
 /**
@@ -81,30 +80,6 @@ public final class LowRankPredictor implements ActivationPredictor {
         }
     }
 
-    /** The resident tensors that store layer {@code layer}'s factors in a {@code .ripple} file. */
-    public static List<ResidentTensor> tensors(int layer, Factors f) {
-        return tensors(f, part -> LOW_RANK.names().of(layer, part));
-    }
-
-    /**
-     * The resident tensors that store layer {@code layer}'s read-ahead factors (fitted to the layer
-     * input, {@link RippleFormat#aheadTensor}) in a {@code .ripple} file; {@link #readAhead} reads them.
-     */
-    public static List<ResidentTensor> aheadTensors(int layer, Factors f) {
-        return tensors(f, part -> AHEAD.names().of(layer, part));
-    }
-
-    private static List<ResidentTensor> tensors(Factors f, UnaryOperator<String> name) {
-        int d = f.dModel();
-        int r = f.rank();
-        int n = f.dFfn();
-        return List.of(
-                new ResidentTensor(name.apply("a"), DType.F32, new long[] {d, r}, f.a()),
-                new ResidentTensor(name.apply("b"), DType.F32, new long[] {r, n}, f.b()),
-                new ResidentTensor(name.apply("bias"), DType.F32, new long[] {n}, f.bias()),
-                new ResidentTensor(name.apply("residual"), DType.F32, new long[] {n}, f.residualNorm()));
-    }
-
     /** The name of one stored factor: {@link RippleFormat#lowRankTensor} or {@link RippleFormat#aheadTensor}. */
     @FunctionalInterface
     private interface PartName {
@@ -113,8 +88,9 @@ public final class LowRankPredictor implements ActivationPredictor {
 
     /**
      * One set of factors a file may store: where its tensors are, what it is called when one of
-     * them is missing, and the {@link #name()} of the predictor read from it. The two sets are read
-     * by the same code, so they cannot drift apart in how a rule, a margin or a shape is checked.
+     * them is missing, and the {@link #name()} of the predictor read from it. The two sets are
+     * written and read by the same code, so they cannot drift apart in how a rule, a margin or a
+     * shape is checked.
      */
     private record StoredSet(PartName names, String stored, String predictorName) {}
 
@@ -123,6 +99,30 @@ public final class LowRankPredictor implements ActivationPredictor {
     private static final StoredSet AHEAD =
             new StoredSet(RippleFormat::aheadTensor, "the file stores read-ahead factors", "lowrank-ahead");
     private static final List<String> PARTS = List.of("a", "b", "bias", "residual");
+
+    /** The resident tensors that store layer {@code layer}'s factors in a {@code .ripple} file. */
+    public static List<ResidentTensor> tensors(int layer, Factors f) {
+        return tensors(layer, f, LOW_RANK.names());
+    }
+
+    /**
+     * The resident tensors that store layer {@code layer}'s read-ahead factors (fitted to the layer
+     * input, {@link RippleFormat#aheadTensor}) in a {@code .ripple} file; {@link #readAhead} reads them.
+     */
+    public static List<ResidentTensor> aheadTensors(int layer, Factors f) {
+        return tensors(layer, f, AHEAD.names());
+    }
+
+    private static List<ResidentTensor> tensors(int layer, Factors f, PartName name) {
+        int d = f.dModel();
+        int r = f.rank();
+        int n = f.dFfn();
+        return List.of(
+                new ResidentTensor(name.of(layer, "a"), DType.F32, new long[] {d, r}, f.a()),
+                new ResidentTensor(name.of(layer, "b"), DType.F32, new long[] {r, n}, f.b()),
+                new ResidentTensor(name.of(layer, "bias"), DType.F32, new long[] {n}, f.bias()),
+                new ResidentTensor(name.of(layer, "residual"), DType.F32, new long[] {n}, f.residualNorm()));
+    }
 
     /** True when {@code file} stores low-rank factors and the activity rule they predict. */
     public static boolean isStoredIn(RippleFile file) {
