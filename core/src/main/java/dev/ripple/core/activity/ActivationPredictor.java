@@ -14,7 +14,10 @@ import org.eclipse.collections.api.list.primitive.MutableIntList;
  */
 public interface ActivationPredictor {
 
-    /** {@code dense}, {@code trace}, {@code lowrank}. */
+    /**
+     * {@code dense}, {@code trace}, {@code lowrank}, {@code trained}; {@code lowrank-ahead} for the
+     * read-ahead factors a file may store ({@link LowRankPredictor#readAhead}).
+     */
     String name();
 
     /**

@@ -16,7 +16,7 @@ import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.function.UnaryOperator;
+import java.util.Optional;
 import org.eclipse.collections.api.list.primitive.MutableIntList;
 
 /**
@@ -42,7 +42,9 @@ import org.eclipse.collections.api.list.primitive.MutableIntList;
  *
  * <p>The factors live in the {@code .ripple} file as resident tensors ({@link #tensors} writes them,
  * {@link #read} reads them back, side by side so the two cannot drift apart); the rule and the
- * margin are in the file's provenance.
+ * margin are in the file's provenance. A file may also store a second set of the same shapes,
+ * fitted to predict from the layer input before attention, for the runtime's read-ahead
+ * ({@link #aheadTensors} writes it, {@link #readAhead} reads it, by the same code as the first).
  */
 public final class LowRankPredictor implements ActivationPredictor {
 
@@ -78,28 +80,48 @@ public final class LowRankPredictor implements ActivationPredictor {
         }
     }
 
+    /** The name of one stored factor: {@link RippleFormat#lowRankTensor} or {@link RippleFormat#aheadTensor}. */
+    @FunctionalInterface
+    private interface PartName {
+        String of(int layer, String part);
+    }
+
+    /**
+     * One set of factors a file may store: where its tensors are, what it is called when one of
+     * them is missing, and the {@link #name()} of the predictor read from it. The two sets are
+     * written and read by the same code, so they cannot drift apart in how a rule, a margin or a
+     * shape is checked.
+     */
+    private record StoredSet(PartName names, String stored, String predictorName) {}
+
+    private static final StoredSet LOW_RANK =
+            new StoredSet(RippleFormat::lowRankTensor, "layer 0 stores a low-rank predictor", "lowrank");
+    private static final StoredSet AHEAD =
+            new StoredSet(RippleFormat::aheadTensor, "the file stores read-ahead factors", "lowrank-ahead");
+    private static final List<String> PARTS = List.of("a", "b", "bias", "residual");
+
     /** The resident tensors that store layer {@code layer}'s factors in a {@code .ripple} file. */
     public static List<ResidentTensor> tensors(int layer, Factors f) {
-        return tensors(f, part -> RippleFormat.lowRankTensor(layer, part));
+        return tensors(layer, f, LOW_RANK.names());
     }
 
     /**
      * The resident tensors that store layer {@code layer}'s read-ahead factors (fitted to the layer
-     * input, {@link RippleFormat#aheadTensor}) in a {@code .ripple} file.
+     * input, {@link RippleFormat#aheadTensor}) in a {@code .ripple} file; {@link #readAhead} reads them.
      */
     public static List<ResidentTensor> aheadTensors(int layer, Factors f) {
-        return tensors(f, part -> RippleFormat.aheadTensor(layer, part));
+        return tensors(layer, f, AHEAD.names());
     }
 
-    private static List<ResidentTensor> tensors(Factors f, UnaryOperator<String> name) {
+    private static List<ResidentTensor> tensors(int layer, Factors f, PartName name) {
         int d = f.dModel();
         int r = f.rank();
         int n = f.dFfn();
         return List.of(
-                new ResidentTensor(name.apply("a"), DType.F32, new long[] {d, r}, f.a()),
-                new ResidentTensor(name.apply("b"), DType.F32, new long[] {r, n}, f.b()),
-                new ResidentTensor(name.apply("bias"), DType.F32, new long[] {n}, f.bias()),
-                new ResidentTensor(name.apply("residual"), DType.F32, new long[] {n}, f.residualNorm()));
+                new ResidentTensor(name.of(layer, "a"), DType.F32, new long[] {d, r}, f.a()),
+                new ResidentTensor(name.of(layer, "b"), DType.F32, new long[] {r, n}, f.b()),
+                new ResidentTensor(name.of(layer, "bias"), DType.F32, new long[] {n}, f.bias()),
+                new ResidentTensor(name.of(layer, "residual"), DType.F32, new long[] {n}, f.residualNorm()));
     }
 
     /** True when {@code file} stores low-rank factors and the activity rule they predict. */
@@ -136,6 +158,50 @@ public final class LowRankPredictor implements ActivationPredictor {
                     PredictorKind.LOWRANK,
                     "write it with 'ripple place' (a rank above 0) or run with the dense predictor");
         }
+        return read(file, margin, arena, LOW_RANK);
+    }
+
+    /**
+     * True when {@code file} stores read-ahead factors ({@link RippleFormat#aheadTensor}): any of
+     * them, for any layer, so that a partial set is not taken for none ({@link #readAhead} refuses it).
+     */
+    public static boolean isAheadStoredIn(RippleFile file) {
+        for (FfnLayerSection l : file.layers()) {
+            for (String part : PARTS) {
+                if (file.tensor(AHEAD.names().of(l.spec().index(), part)).isPresent()) {
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+
+    /**
+     * The read-ahead predictor stored in {@code file}: factors fitted to predict each layer's FFN
+     * neurons from the layer's input before attention ({@code LowRankFactorizer.factorAhead}),
+     * under the file's activity rule and the same margin as {@link #read}, its residual scales in
+     * units of that fit's errors. Its {@link #name()} is {@code lowrank-ahead}. The runtime's
+     * read-ahead runs it in place of the low-rank predictor, whose factors fit the FFN input.
+     *
+     * @param margin the margin to use, or NaN for the one stored in the file's provenance
+     * @return empty when the file stores no read-ahead factors (files written before them, or
+     *     placed without)
+     * @throws MissingPredictorException as {@link #read} does, when the file's activity rule is not
+     *     a threshold rule
+     * @throws RippleFormatException as {@link #read} does for a damaged rule or margin, and naming
+     *     the tensor when a layer's read-ahead factors are missing (a partial set) or do not fit it
+     */
+    public static Optional<LowRankPredictor> readAhead(RippleFile file, float margin, Arena arena)
+            throws RippleFormatException {
+        if (!isAheadStoredIn(file)) {
+            return Optional.empty();
+        }
+        return Optional.of(read(file, margin, arena, AHEAD));
+    }
+
+    /** The predictor of {@code set}, which {@code file} stores (at least in part). */
+    private static LowRankPredictor read(RippleFile file, float margin, Arena arena, StoredSet set)
+            throws RippleFormatException {
         JsonNode prov = file.provenance();
         ActivityRule stored;
         try {
@@ -172,7 +238,7 @@ public final class LowRankPredictor implements ActivationPredictor {
             int i = l.spec().index();
             int d = l.spec().dModel();
             int n = l.spec().dFfn();
-            Tensor a = factor(file, i, "a");
+            Tensor a = factor(file, set, i, "a");
             if (a.rank() != 2 || a.dim(0) != d) {
                 throw StoredTensorShapes.misfit(file, a, "[" + d + ", rank]", i);
             }
@@ -182,24 +248,21 @@ public final class LowRankPredictor implements ActivationPredictor {
                     r,
                     n,
                     inPlace(a, arena),
-                    inPlace(StoredTensorShapes.shaped(file, factor(file, i, "b"), i, r, n), arena),
-                    StoredTensorShapes.shaped(file, factor(file, i, "bias"), i, n)
+                    inPlace(StoredTensorShapes.shaped(file, factor(file, set, i, "b"), i, r, n), arena),
+                    StoredTensorShapes.shaped(file, factor(file, set, i, "bias"), i, n)
                             .toFloatArray(),
-                    StoredTensorShapes.shaped(file, factor(file, i, "residual"), i, n)
+                    StoredTensorShapes.shaped(file, factor(file, set, i, "residual"), i, n)
                             .toFloatArray(),
                     ActiveRegion.of(l.spec().activation(), l.spec().reluThreshold(), rule, i)));
         }
-        return new LowRankPredictor(layers.toArray(Layer[]::new), m);
+        return new LowRankPredictor(layers.toArray(Layer[]::new), m, set.predictorName());
     }
 
-    private static Tensor factor(RippleFile file, int layer, String part) throws RippleFormatException {
-        String name = RippleFormat.lowRankTensor(layer, part);
+    private static Tensor factor(RippleFile file, StoredSet set, int layer, String part) throws RippleFormatException {
+        String name = set.names().of(layer, part);
         return file.tensor(name)
                 .orElseThrow(() -> new RippleFormatException(
-                        file.path(),
-                        "tensor " + name,
-                        Problem.INCONSISTENT,
-                        "missing, though layer 0 stores a low-rank predictor"));
+                        file.path(), "tensor " + name, Problem.INCONSISTENT, "missing, though " + set.stored()));
     }
 
     /**
@@ -231,10 +294,13 @@ public final class LowRankPredictor implements ActivationPredictor {
 
     private final Layer[] layers;
     private final float margin;
+    /** {@code lowrank}, or {@code lowrank-ahead} for the read-ahead factors ({@link #readAhead}). */
+    private final String name;
+
     private final Kernels kernels = KernelProvider.best();
 
     public LowRankPredictor(List<Factors> layers, ActivityRule rule, float margin) {
-        this(offHeap(layers, thresholdRule(rule)), margin);
+        this(offHeap(layers, thresholdRule(rule)), margin, LOW_RANK.predictorName());
     }
 
     /**
@@ -268,17 +334,19 @@ public final class LowRankPredictor implements ActivationPredictor {
         return out;
     }
 
-    private LowRankPredictor(Layer[] layers, float margin) {
+    private LowRankPredictor(Layer[] layers, float margin, String name) {
         if (!(margin >= 0)) {
             throw new IllegalArgumentException("margin must be ≥ 0, got " + margin);
         }
         this.margin = margin;
         this.layers = layers;
+        this.name = name;
     }
 
+    /** {@code lowrank}; {@code lowrank-ahead} when read from the file's read-ahead factors. */
     @Override
     public String name() {
-        return "lowrank";
+        return name;
     }
 
     public float margin() {

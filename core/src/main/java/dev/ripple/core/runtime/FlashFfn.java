@@ -50,6 +50,13 @@ public final class FlashFfn {
     private final FfnLayerSection layer;
     private final int[] neuronToSlot;
     private final ActivationPredictor predictor;
+    /**
+     * What {@link #prefetch} predicts with from the layer input, or null when it does nothing
+     * ({@link RippleModel#readAheadPredictor}): its sets only choose the bundles read early, never
+     * the neurons computed, which {@link #predictor} picks from the real FFN input.
+     */
+    private final ActivationPredictor aheadPredictor;
+
     private final BundleCache cache;
     private final ReadPlanner planner;
     private final ExtentReader reader;
@@ -69,6 +76,7 @@ public final class FlashFfn {
             RippleModel owner,
             FfnLayerSection layer,
             ActivationPredictor predictor,
+            ActivationPredictor aheadPredictor,
             BundleCache cache,
             ReadPlanner planner,
             ExtentReader reader,
@@ -81,6 +89,7 @@ public final class FlashFfn {
         this.layer = layer;
         this.neuronToSlot = layer.neuronToSlot();
         this.predictor = predictor;
+        this.aheadPredictor = aheadPredictor;
         this.cache = cache;
         this.planner = planner;
         this.reader = reader;
@@ -99,13 +108,14 @@ public final class FlashFfn {
     }
 
     /**
-     * Starts reading, on a read-ahead thread, the bundles the predictor proposes for {@code
-     * layerInput} (the layer's input before attention, normalized as the FFN input will be) that
-     * the cache does not hold; the next {@link #forward} of this layer on this thread takes the
-     * bundles it needs from there instead of reading them, and waits only for what is still in
-     * flight. The prediction, planning and reads all run off the calling thread, while it computes
-     * attention. Does nothing when the predictor keeps per-call state. {@code layerInput} must
-     * stay unchanged until that forward call.
+     * Starts reading, on a read-ahead thread, the bundles the read-ahead predictor ({@link
+     * RippleModel#readAheadPredictor}) proposes for {@code layerInput} (the layer's input before
+     * attention, normalized as the FFN input will be) that the cache does not hold; the next {@link
+     * #forward} of this layer on this thread takes the bundles it needs from there instead of
+     * reading them, and waits only for what is still in flight. The prediction, planning and reads
+     * all run off the calling thread, while it computes attention. Does nothing when there is no
+     * read-ahead predictor (the run's predictor keeps per-call state). {@code layerInput} must stay
+     * unchanged until that forward call.
      */
     public void prefetch(float[] layerInput) {
         try (ModelCall call = owner.begin()) {
@@ -116,7 +126,7 @@ public final class FlashFfn {
     }
 
     private void startReadAhead(float[] layerInput) {
-        if (!predictor.predictsAhead()) {
+        if (aheadPredictor == null) {
             return;
         }
         Scratch s = scratch.get();
@@ -137,7 +147,7 @@ public final class FlashFfn {
     private long readAhead(Prefetch pf, float[] layerInput, int index, int dFfn, int bundleBytes) throws IOException {
         long start = System.nanoTime();
         IntArrayList set = new IntArrayList();
-        predictor.predict(index, layerInput, set);
+        aheadPredictor.predict(index, layerInput, set);
         for (int i = 0; i < set.size(); i++) {
             set.set(i, neuronToSlot[set.get(i)]);
         }

@@ -71,6 +71,8 @@ public final class RippleModel implements FeedForward, AutoCloseable {
     private final List<FlashFfn> layers;
     private final RuntimeStats stats = new RuntimeStats();
     private final ActivationPredictor predictor;
+    /** What the FFNs' read-ahead predicts with, or null for none ({@link #readAheadPredictor}). */
+    private final ActivationPredictor aheadPredictor;
     /** What the predictor read from the file holds off-heap; freed at close rather than by the GC. */
     private final Arena predictorArena;
 
@@ -105,6 +107,7 @@ public final class RippleModel implements FeedForward, AutoCloseable {
             ExtentReader reader,
             BundleCache cache,
             ActivationPredictor predictor,
+            ActivationPredictor aheadPredictor,
             Arena predictorArena,
             RuntimeOptions options,
             Consumer<TokenStats> listener)
@@ -114,12 +117,14 @@ public final class RippleModel implements FeedForward, AutoCloseable {
         this.reader = reader;
         this.cache = cache;
         this.predictor = predictor;
+        this.aheadPredictor = aheadPredictor;
         this.predictorArena = predictorArena;
         ReadPlanner planner = plannerFor(options, reader.fileSize());
         List<FlashFfn> ls = new ArrayList<>();
         for (FfnLayerSection l : file.layers()) {
             SparseFfnExecutor executor = executorFor(file, l, options.fillIn());
-            ls.add(new FlashFfn(this, l, predictor, cache, planner, reader, executor, stats, listener, scratches));
+            ls.add(new FlashFfn(
+                    this, l, predictor, aheadPredictor, cache, planner, reader, executor, stats, listener, scratches));
         }
         this.layers = List.copyOf(ls);
         this.decoder = DecoderConfig.isDecoder(file.architecture())
@@ -218,9 +223,10 @@ public final class RippleModel implements FeedForward, AutoCloseable {
         Arena predictorArena = Arena.ofShared();
         try {
             ActivationPredictor p = predictor != null ? predictor : predictorFor(file, options, predictorArena);
+            ActivationPredictor ahead = predictor != null ? ownReadAhead(p) : readAheadFor(file, p, predictorArena);
             opened = reader.open(path, options.queueDepth());
             cache = cacheFor(file, options);
-            return new RippleModel(file, opened, cache, p, predictorArena, options, listener);
+            return new RippleModel(file, opened, cache, p, ahead, predictorArena, options, listener);
         } catch (IOException | RuntimeException e) {
             if (cache != null) {
                 cache.close();
@@ -282,6 +288,33 @@ public final class RippleModel implements FeedForward, AutoCloseable {
         };
     }
 
+    /**
+     * The read-ahead predictor of a model that runs {@code run}, the predictor it read from {@code
+     * file}: the file's read-ahead factors ({@link LowRankPredictor#readAhead}, at the run's
+     * margin) when {@code run} is the low-rank predictor and the file stores them; otherwise
+     * {@link #ownReadAhead}. A trained or dense run keeps its own: the read-ahead factors are
+     * fitted under the low-rank predictor's rule and margin, which those runs do not use.
+     */
+    private static ActivationPredictor readAheadFor(RippleFile file, ActivationPredictor run, Arena arena)
+            throws RippleFormatException {
+        if (run instanceof LowRankPredictor lowRank) {
+            Optional<LowRankPredictor> ahead = LowRankPredictor.readAhead(file, lowRank.margin(), arena);
+            if (ahead.isPresent()) {
+                return ahead.get();
+            }
+        }
+        return ownReadAhead(run);
+    }
+
+    /**
+     * {@code run} itself when it {@link ActivationPredictor#predictsAhead predicts ahead}
+     * (stateless: the low-rank, trained and dense ones), else null: a predictor that replays or
+     * audits per call (trace, oracle) would be put out of step by a call on another input.
+     */
+    private static ActivationPredictor ownReadAhead(ActivationPredictor run) {
+        return run.predictsAhead() ? run : null;
+    }
+
     public RippleFile file() {
         return file;
     }
@@ -330,6 +363,21 @@ public final class RippleModel implements FeedForward, AutoCloseable {
      */
     public ActivationPredictor predictor() {
         return predictor;
+    }
+
+    /**
+     * What the FFNs' read-ahead ({@link FlashFfn#prefetch}, which decode calls with {@code
+     * -Dripple.readahead=true}) predicts with from a layer's input before attention: the file's
+     * read-ahead factors ({@code lowrank-ahead}) when the file stores them and this model runs the
+     * low-rank predictor it read from the file; otherwise {@link #predictor()} when it predicts
+     * ahead (the low-rank, trained and dense ones, and a caller's predictor that says so). Empty
+     * when the read-ahead does nothing: a caller's predictor with per-call state (a trace replay,
+     * an oracle). Its predictions choose only which bundles are read early, never the output: the
+     * FFN predicts again with {@link #predictor()} from its real input. Valid as {@link
+     * #predictor()} is.
+     */
+    public Optional<ActivationPredictor> readAheadPredictor() {
+        return Optional.ofNullable(aheadPredictor);
     }
 
     /**

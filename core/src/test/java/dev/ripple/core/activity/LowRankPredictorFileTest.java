@@ -1,6 +1,7 @@
 package dev.ripple.core.activity;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -15,6 +16,7 @@ import dev.ripple.core.format.RippleFormatException;
 import dev.ripple.core.tensor.Activation;
 import dev.ripple.core.tensor.DType;
 import dev.ripple.core.testing.RandomModels;
+import java.lang.foreign.Arena;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -38,7 +40,11 @@ class LowRankPredictorFileTest {
     Path dir;
 
     private static List<LowRankPredictor.Factors> factors() {
-        Random r = new Random(21);
+        return factors(21);
+    }
+
+    private static List<LowRankPredictor.Factors> factors(long seed) {
+        Random r = new Random(seed);
         List<LowRankPredictor.Factors> out = new ArrayList<>();
         for (int l = 0; l < LAYERS; l++) {
             out.add(new LowRankPredictor.Factors(
@@ -152,6 +158,106 @@ class LowRankPredictorFileTest {
                         new long[] {N},
                         f.get(1).residualNorm()));
         assertRefused(misfit, "tensor ffn.1.lowrank.bias", "does not fit layer 1: expected [" + N + "]");
+    }
+
+    /**
+     * The read-ahead factors are read by the same code under the same rule and margin: read back,
+     * they predict what they were written from, not what the low-rank factors beside them predict.
+     */
+    @Test
+    void storedReadAheadFactorsPredictWhatTheyWereWrittenFromUnderTheStoredRuleAndMargin() throws Exception {
+        List<LowRankPredictor.Factors> lowRank = factors();
+        List<LowRankPredictor.Factors> ahead = factors(22);
+        ThresholdRule rule = ThresholdRule.value(0.05f);
+        LowRankPredictor memory = new LowRankPredictor(ahead, rule, 0.7f);
+        Path file =
+                writeWith("ahead.ripple", lowRank, p -> p.putObject("predictor").put("margin", 0.7), ahead(ahead));
+        try (RippleFile f = RippleFile.open(file)) {
+            assertTrue(LowRankPredictor.isAheadStoredIn(f));
+            LowRankPredictor stored =
+                    LowRankPredictor.readAhead(f, Float.NaN, Arena.ofAuto()).orElseThrow();
+            LowRankPredictor run = LowRankPredictor.read(f, Float.NaN);
+            assertEquals("lowrank-ahead", stored.name());
+            assertEquals("lowrank", run.name());
+            assertEquals(0.7f, stored.margin());
+            Random r = new Random(4);
+            int differing = 0;
+            for (int t = 0; t < 20; t++) {
+                int l = t % LAYERS;
+                float[] x = RandomModels.randomFloats(r, D, 1f);
+                IntArrayList expected = new IntArrayList();
+                IntArrayList got = new IntArrayList();
+                IntArrayList lowRankSet = new IntArrayList();
+                memory.predict(l, x, expected);
+                stored.predict(l, x, got);
+                run.predict(l, x, lowRankSet);
+                assertEquals(expected, got, "layer " + l + " token " + t);
+                differing += got.equals(lowRankSet) ? 0 : 1;
+            }
+            assertTrue(differing > 10, "the two sets of factors predict apart: " + differing + " of 20 differ");
+        }
+    }
+
+    /** A file without read-ahead factors (every file written before them) has none: not an error. */
+    @Test
+    void aFileWithoutReadAheadFactorsHasNone() throws Exception {
+        try (RippleFile f = RippleFile.open(writeWith("plain.ripple", factors(), p -> {}))) {
+            assertFalse(LowRankPredictor.isAheadStoredIn(f));
+            assertTrue(LowRankPredictor.readAhead(f, Float.NaN, Arena.ofAuto()).isEmpty());
+        }
+    }
+
+    /**
+     * A partial or misshaped set of read-ahead factors is damage, refused naming the tensor, as the
+     * low-rank predictor's is: a layer without them, a part missing, a part of another shape.
+     */
+    @Test
+    void aDamagedSetOfReadAheadFactorsIsRefusedNamingTheTensor() throws Exception {
+        List<LowRankPredictor.Factors> f = factors();
+        List<LowRankPredictor.Factors> ahead = factors(22);
+        assertAheadRefused(
+                writeWith("ahead-layer.ripple", f, p -> {}, ahead(ahead.subList(1, 2), 1)),
+                "tensor ffn.0.ahead.a",
+                "missing, though the file stores read-ahead factors");
+        List<ResidentTensor> noResidual = new ArrayList<>(List.of(ahead(ahead)));
+        noResidual.removeIf(t -> t.name().equals(RippleFormat.aheadTensor(1, "residual")));
+        assertAheadRefused(
+                writeWith("ahead-part.ripple", f, p -> {}, noResidual.toArray(ResidentTensor[]::new)),
+                "tensor ffn.1.ahead.residual",
+                "missing, though the file stores read-ahead factors");
+        List<ResidentTensor> misfit = new ArrayList<>(List.of(ahead(ahead)));
+        misfit.replaceAll(t -> t.name().equals(RippleFormat.aheadTensor(1, "b"))
+                ? new ResidentTensor(t.name(), DType.F32, new long[] {RANK, N - 1}, new float[RANK * (N - 1)])
+                : t);
+        assertAheadRefused(
+                writeWith("ahead-misfit.ripple", f, p -> {}, misfit.toArray(ResidentTensor[]::new)),
+                "tensor ffn.1.ahead.b",
+                "does not fit layer 1: expected [" + RANK + ", " + N + "]");
+    }
+
+    /** The read-ahead tensors of {@code factors}, layer by layer from layer {@code first}. */
+    private static ResidentTensor[] ahead(List<LowRankPredictor.Factors> factors, int first) {
+        List<ResidentTensor> out = new ArrayList<>();
+        for (int l = 0; l < factors.size(); l++) {
+            out.addAll(LowRankPredictor.aheadTensors(first + l, factors.get(l)));
+        }
+        return out.toArray(ResidentTensor[]::new);
+    }
+
+    private static ResidentTensor[] ahead(List<LowRankPredictor.Factors> factors) {
+        return ahead(factors, 0);
+    }
+
+    /** Reading the read-ahead factors of {@code file} is refused as inconsistent in {@code section}, with {@code detail}. */
+    private static void assertAheadRefused(Path file, String section, String detail) throws Exception {
+        try (RippleFile f = RippleFile.open(file)) {
+            assertTrue(LowRankPredictor.isAheadStoredIn(f), "a partial set is not taken for none");
+            RippleFormatException e = assertThrows(
+                    RippleFormatException.class, () -> LowRankPredictor.readAhead(f, Float.NaN, Arena.ofAuto()));
+            assertEquals(Problem.INCONSISTENT, e.problem());
+            assertTrue(e.getMessage().startsWith(file + ": " + section + ": inconsistent: "), e.getMessage());
+            assertTrue(e.getMessage().contains(detail), e.getMessage());
+        }
     }
 
     /** A model holding {@code factors} (for the first layers), the rule {@code act > 0.05}, {@code provenance} applied, then {@code extra}. */

@@ -43,7 +43,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  * Coverage-guided fuzzing (Jazzer) of the {@code .ripple} reader and of the runtime over what it
  * opens: opening, verifying and reading every layer, tensor and blob of arbitrary bytes must either
  * work or end in a {@link RippleFormatException}; a file that opens is then opened as a
- * {@link RippleModel} and run (every FFN layer on one token and on two, the stored tokenizer, the
+ * {@link RippleModel} and run (every FFN layer on one token, read ahead from another, and on two, the stored tokenizer, the
  * decoder for one and two more tokens or the encoder on a few ids), which must work or end in a
  * {@link RippleFormatException} too. The other typed refusals allowed are the ones documented for
  * what is asked: {@link MissingPredictorException} (never expected here, as the stored predictor is
@@ -62,7 +62,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  * (none, lru, s3fifo, linking; a budget of a few bundles), bit 5 fill-in off, bit 6 an f16 KV cache.
  *
  * <p>Seeds are small valid models generated here, in several modes: FFN-only models, a Llama-like
- * decoder with a low-rank predictor, fill-in and a tokenizer.json, an OPT-like decoder with a
+ * decoder with a low-rank predictor, read-ahead factors, fill-in and a tokenizer.json, an OPT-like decoder with a
  * trained predictor and vocab.json + merges.txt, and a BERT encoder with a low-rank predictor,
  * fill-in and a WordPiece tokenizer.json. In the default build this class runs only in the
  * {@code fuzz} surefire execution (see core/pom.xml and docs/RELIABILITY.md); crashes Jazzer finds
@@ -150,8 +150,8 @@ class RippleFileFuzzTest {
     /**
      * The models whose runtime has more to run than FFN layers, 6 to 16 KiB each (the bundles of
      * each layer start on a page): a Llama-like decoder
-     * (grouped-query attention, gated SiLU, f16 bundles) with a low-rank predictor, fill-in and a
-     * tokenizer.json; an OPT-like decoder (LayerNorm, learned positions, biases) with a trained
+     * (grouped-query attention, gated SiLU, f16 bundles) with a low-rank predictor, read-ahead
+     * factors, fill-in and a tokenizer.json; an OPT-like decoder (LayerNorm, learned positions, biases) with a trained
      * predictor and vocab.json + merges.txt; a BERT encoder with a low-rank predictor, fill-in and a
      * WordPiece tokenizer.
      */
@@ -166,7 +166,7 @@ class RippleFileFuzzTest {
                         .vocab(5)
                         .positions(8));
         RippleContents l = RandomDecoders.generate(llama, 31, DType.F16).contents();
-        StoredPredictors.withFillIn(StoredPredictors.withLowRank(l, 32, 2), 33);
+        StoredPredictors.withFillIn(StoredPredictors.withAhead(StoredPredictors.withLowRank(l, 32, 2), 34, 2), 33);
         l.addBlob("tokenizer.json", WORD_LEVEL.getBytes(StandardCharsets.UTF_8));
 
         RandomDecoders.Shape opt = RandomDecoders.Shape.opt()
@@ -255,6 +255,7 @@ class RippleFileFuzzTest {
                 int d = m.ffn(l).section().spec().dModel();
                 float[] x = input(d, l);
                 float[] y = input(d, l + 1);
+                m.prefetch(l, y); // read ahead from another input, as decode does from the layer input
                 m.forward(l, x, new float[d]);
                 m.forwardAll(l, new float[][] {x, y}, 2, new float[2][d]);
             }

@@ -13,7 +13,7 @@ import java.util.Random;
 /**
  * Adds what the placement pipeline stores beside the bundles to a test model's contents, with random
  * values: a low-rank predictor (factors, the default activity rule of layer 0 and a margin in the
- * provenance), a trained predictor, mean fill-in. The runtime reads each back the way it reads a
+ * provenance), read-ahead factors beside it, a trained predictor, mean fill-in. The runtime reads each back the way it reads a
  * placed model's.
  */
 public final class StoredPredictors {
@@ -24,21 +24,7 @@ public final class StoredPredictors {
         Random rnd = new Random(seed);
         for (PlacedLayer l : c.layers()) {
             FfnLayerSpec s = l.weights().spec();
-            int d = s.dModel();
-            int n = s.dFfn();
-            LowRankPredictor.tensors(
-                            s.index(),
-                            new LowRankPredictor.Factors(
-                                    d,
-                                    rank,
-                                    n,
-                                    RandomModels.randomFloats(rnd, d * rank, 0.5f),
-                                    RandomModels.randomFloats(rnd, rank * n, 0.5f),
-                                    RandomModels.randomFloats(rnd, n, 0.1f),
-                                    abs(RandomModels.randomFloats(rnd, n, 0.1f)),
-                                    s.activation(),
-                                    s.reluThreshold()))
-                    .forEach(c::addTensor);
+            LowRankPredictor.tensors(s.index(), randomFactors(rnd, s, rank)).forEach(c::addTensor);
         }
         ObjectNode prov = c.provenance();
         prov.set(
@@ -46,6 +32,36 @@ public final class StoredPredictors {
                 ActivityRule.defaultFor(c.layers().getFirst().weights().spec()).toJson());
         prov.putObject("predictor").put("margin", 1.5);
         return c.provenance(prov);
+    }
+
+    /**
+     * Random rank-{@code rank} read-ahead factors ({@link LowRankPredictor#aheadTensors}) for every
+     * layer of {@code c}: used beside {@link #withLowRank}'s rule and margin, and unrelated to its
+     * factors, so the two predict different sets.
+     */
+    public static RippleContents withAhead(RippleContents c, long seed, int rank) {
+        Random rnd = new Random(seed);
+        for (PlacedLayer l : c.layers()) {
+            FfnLayerSpec s = l.weights().spec();
+            LowRankPredictor.aheadTensors(s.index(), randomFactors(rnd, s, rank))
+                    .forEach(c::addTensor);
+        }
+        return c;
+    }
+
+    private static LowRankPredictor.Factors randomFactors(Random rnd, FfnLayerSpec s, int rank) {
+        int d = s.dModel();
+        int n = s.dFfn();
+        return new LowRankPredictor.Factors(
+                d,
+                rank,
+                n,
+                RandomModels.randomFloats(rnd, d * rank, 0.5f),
+                RandomModels.randomFloats(rnd, rank * n, 0.5f),
+                RandomModels.randomFloats(rnd, n, 0.1f),
+                abs(RandomModels.randomFloats(rnd, n, 0.1f)),
+                s.activation(),
+                s.reluThreshold());
     }
 
     /** A random trained predictor of width {@code hidden} for every layer of {@code c}. */
