@@ -34,8 +34,8 @@ import java.util.Optional;
  * them, unless {@link ProfileOptions#aheadMoments} is off, each token's layer input as decode's
  * read-ahead sees it ({@link DecoderModel#withLayerInputs}) is paired with its FFN input
  * ({@link dev.ripple.placement.predictor.AheadMoments}), so that {@code ripple place} can fit the
- * read-ahead's own predictor: three {@code dModel²} matrices per layer instead of one, in the heap
- * while profiling and in the trace (d = 768: 7.1 MB a layer instead of 2.4).
+ * read-ahead's own predictor: three {@code dModel²} matrices per layer instead of one in the heap
+ * while profiling, and in the trace 7.1 MB more a layer at d = 768 (9.5 MB instead of 2.4).
  */
 public final class DecoderProfiler implements AutoCloseable {
     private final RippleFile file;

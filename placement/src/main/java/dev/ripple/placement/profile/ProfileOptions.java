@@ -22,7 +22,7 @@ import io.soabase.recordbuilder.core.RecordBuilder;
  * @param threads           ONNX Runtime intra-op threads (0: all processors)
  * @param aheadMoments      decoders: also record each layer input's joint moments with the FFN input,
  *                          which the read-ahead's predictor is fitted to, whenever the FFN input
- *                          moments are recorded ({@link DecoderProfiler}); three times their size in
+ *                          moments are recorded ({@link DecoderProfiler}); four times their size in
  *                          the trace. On by default: without them {@code ripple place} writes no
  *                          read-ahead predictor. ONNX models (encoders) have no read-ahead and ignore it
  */

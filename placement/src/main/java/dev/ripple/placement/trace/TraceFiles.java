@@ -27,7 +27,7 @@ import java.util.zip.CRC32C;
 import org.roaringbitmap.RoaringBitmap;
 
 /**
- * Reads and writes activation trace files ({@code .rtrace}; layout in docs/TRACE.md).
+ * Reads and writes activation trace files ({@code .rtrace}; layout in docs/IMPORT.md §5).
  *
  * <pre>
  *   magic "\x89RTR\r\n\x1a\n" | u16 major | u16 minor | u32 flags (0)
