@@ -651,7 +651,8 @@ public final class PlacementPipeline {
 
     /**
      * Writes the model's bundles in the placement's order, with the calibration trace's rule, its mean
-     * fill-in and a low-rank predictor fitted to its FFN input moments, atomically to {@code out}.
+     * fill-in and a low-rank predictor fitted to its FFN input moments (with, when it has a decoder's
+     * ahead moments, the read-ahead's predictor fitted to them), atomically to {@code out}.
      *
      * <p>Checks only that the trace has the model's shape ({@link #requireMatches}): a trace recorded
      * on another checkpoint of the same shape is taken. {@link #placeModel} also checks that the trace

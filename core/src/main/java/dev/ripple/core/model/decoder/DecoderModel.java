@@ -502,8 +502,9 @@ public final class DecoderModel {
 
     /**
      * A token's layer input as the read-ahead sees it, in {@code into}: {@code x} before the
-     * layer's attention, normalized as the FFN input will be when the model is pre-norm (a
-     * post-norm model's x is already the previous layer's normalized output). Returns {@code into}.
+     * layer's attention, normalized as the FFN input will be when the model is pre-norm, as it is
+     * when post-norm (past the first layer, x is then the previous layer's normalized output).
+     * Returns {@code into}.
      */
     private float[] layerInput(Block block, float[] x, float[] into) {
         System.arraycopy(x, 0, into, 0, into.length);
