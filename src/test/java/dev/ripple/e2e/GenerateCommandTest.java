@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.ripple.core.format.RippleFile;
+import dev.ripple.core.format.RippleFormat;
 import dev.ripple.core.tokenizer.Tokenizer;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -82,9 +83,15 @@ class GenerateCommandTest {
         Path trace = dir.resolve("opt.rtrace");
         RippleRun profile = DecoderSteps.profile(opt, trace, 1500, work);
         assertTrue(profile.out().contains("under 'act > 0'"), profile.out());
+        assertTrue(profile.out().contains("layer inputs recorded with the FFN inputs"), profile.out());
         Path file = dir.resolve("opt.ripple");
-        DecoderSteps.place(opt, trace, file);
+        RippleRun place = DecoderSteps.place(opt, trace, file);
+        assertTrue(place.out().contains("the read-ahead's to the layer inputs"), place.out());
+        assertTrue(
+                RippleRun.succeeds("inspect", file.toString()).out().contains("ahead layer inputs"),
+                "inspect shows the read-ahead's predictor");
         try (RippleFile f = RippleFile.open(file)) {
+            assertTrue(f.tensor(RippleFormat.aheadTensor(0, "a")).isPresent(), "a decoder's profile fits it");
             assertEquals("opt", f.architecture().path("type").asText());
             assertEquals("f16", f.layers().getFirst().spec().dtype().label(), "decoder bundles default to f16");
             assertTrue(

@@ -13,6 +13,8 @@ import dev.ripple.core.format.ResidentTensor;
 import dev.ripple.core.format.RippleContents;
 import dev.ripple.core.tensor.DType;
 import dev.ripple.placement.importer.ImportedModel;
+import dev.ripple.placement.predictor.AheadMoments;
+import dev.ripple.placement.predictor.FittedPredictor;
 import dev.ripple.placement.predictor.InputMoments;
 import dev.ripple.placement.predictor.LowRankFactorizer;
 import java.util.ArrayList;
@@ -22,12 +24,14 @@ import java.util.function.IntConsumer;
 /**
  * Turns an imported model, a placement and what profiling learned into the contents of one
  * {@code .ripple} file: bundles in placement order, resident tensors, the activity rule and
- * provenance, mean fill-in (from the trace's inactive means) and the low-rank predictor.
+ * provenance, mean fill-in (from the trace's inactive means) and the low-rank predictor, with the
+ * read-ahead's predictor beside it when the trace paired the layer inputs with the FFN inputs.
  *
  * <pre>{@code
  * RippleContents c = new LayoutBuilder(model, orders)
  *         .rule(rule).corpus("europarl en, calibration").placement("ripple+", stats)
- *         .fillIn(trace.meanInactive()).lowRank(96, 1.5f).inputMoments(trace.inputMoments()).tokenizer(bytes)
+ *         .fillIn(trace.meanInactive()).lowRank(96, 1.5f).inputMoments(trace.inputMoments())
+ *         .aheadMoments(trace.aheadMoments()).tokenizer(bytes)
  *         .build(progress);
  * }</pre>
  */
@@ -42,7 +46,8 @@ public final class LayoutBuilder {
     private int rank;
     private float margin = 1f;
     private List<InputMoments> moments = List.of();
-    private List<LowRankPredictor.Factors> factors;
+    private List<AheadMoments> ahead = List.of();
+    private FittedPredictor factors;
     private byte[] tokenizer;
     private TrainedPredictor trained;
     private ObjectNode trainedDescription;
@@ -102,37 +107,73 @@ public final class LayoutBuilder {
     }
 
     /**
-     * Low-rank factors fitted already ({@link #fitPredictor}): a predictor does not depend on the
-     * placement, so files of several placements share one fit. Overrides {@link #lowRank}'s rank.
+     * Per-layer joint moments of the layer inputs and the FFN inputs from profiling a decoder: the
+     * read-ahead's predictor is then fitted to them ({@link LowRankFactorizer#factorAhead}) at the
+     * low-rank predictor's rank and seed and stored beside it ({@link LowRankPredictor#aheadTensors});
+     * empty, the default: none is, and the file is as it was before read-ahead predictors.
      */
-    public LayoutBuilder factors(List<LowRankPredictor.Factors> fitted, float m) {
-        if (fitted.size() != orders.length) {
-            throw new IllegalArgumentException(fitted.size() + " predictor layers for " + orders.length + " layers");
+    public LayoutBuilder aheadMoments(List<AheadMoments> m) {
+        if (!m.isEmpty() && m.size() != orders.length) {
+            throw new IllegalArgumentException(
+                    "ahead moments for " + m.size() + " layers, the model has " + orders.length);
         }
-        this.factors = List.copyOf(fitted);
-        this.rank = fitted.getFirst().rank();
+        this.ahead = List.copyOf(m);
+        return this;
+    }
+
+    /**
+     * Factors fitted already ({@link #fitPredictor}): a predictor does not depend on the
+     * placement, so files of several placements share one fit. Overrides {@link #lowRank}'s rank,
+     * and the moments: the fit's read-ahead factors are stored when it has them.
+     */
+    public LayoutBuilder factors(FittedPredictor fitted, float m) {
+        if (fitted.layers() != orders.length) {
+            throw new IllegalArgumentException(fitted.layers() + " predictor layers for " + orders.length + " layers");
+        }
+        this.factors = fitted;
+        this.rank = fitted.rank();
         this.margin = m;
         return this;
     }
 
     /**
      * Fits the low-rank predictor of every layer of {@code model} at rank {@code rank}, to the
-     * profiled input moments when given (else to the weights alone); one layer on the heap at a time.
+     * profiled input moments when given (else to the weights alone), and the read-ahead's to the
+     * ahead moments when given; one layer on the heap at a time.
      */
-    public static List<LowRankPredictor.Factors> fitPredictor(
-            ImportedModel model, int rank, List<InputMoments> moments, IntConsumer layerDone) {
-        List<LowRankPredictor.Factors> out = new ArrayList<>();
+    public static FittedPredictor fitPredictor(
+            ImportedModel model,
+            int rank,
+            List<InputMoments> moments,
+            List<AheadMoments> ahead,
+            IntConsumer layerDone) {
+        List<LowRankPredictor.Factors> lowRank = new ArrayList<>();
+        List<LowRankPredictor.Factors> fromLayerInputs = new ArrayList<>();
         for (int l = 0; l < model.layers().size(); l++) {
-            FfnLayerWeights weights = model.weights(l);
-            int r0 = Math.min(
-                    rank, Math.min(weights.spec().dModel(), weights.spec().dFfn()));
-            out.add(
-                    moments.isEmpty()
-                            ? LowRankFactorizer.factor(weights, r0, 42 + l)
-                            : LowRankFactorizer.factor(weights, r0, 42 + l, moments.get(l)));
+            LayerFit f = fit(model, l, rank, moments, ahead);
+            lowRank.add(f.lowRank());
+            if (f.ahead() != null) {
+                fromLayerInputs.add(f.ahead());
+            }
             layerDone.accept(l);
         }
-        return out;
+        return new FittedPredictor(lowRank, fromLayerInputs);
+    }
+
+    /** One layer's factors: the low-rank predictor's, and the read-ahead's or null. */
+    private record LayerFit(LowRankPredictor.Factors lowRank, LowRankPredictor.Factors ahead) {}
+
+    /** Fits layer {@code l} at {@code rank} (at most its smaller dimension), with seed 42 + l. */
+    private static LayerFit fit(
+            ImportedModel model, int l, int rank, List<InputMoments> moments, List<AheadMoments> ahead) {
+        FfnLayerWeights weights = model.weights(l);
+        int r0 = Math.min(rank, Math.min(weights.spec().dModel(), weights.spec().dFfn()));
+        long seed = 42 + l;
+        return new LayerFit(
+                moments.isEmpty()
+                        ? LowRankFactorizer.factor(weights, r0, seed)
+                        : LowRankFactorizer.factor(weights, r0, seed, moments.get(l)),
+                ahead.isEmpty() ? null : LowRankFactorizer.factorAhead(weights, r0, seed, ahead.get(l)));
     }
 
     /**
@@ -206,6 +247,9 @@ public final class LayoutBuilder {
             p.put("rank", rank);
             p.put("margin", margin);
             p.put("fit", moments.isEmpty() ? "weights" : "inputs");
+            if (factors != null ? factors.hasAhead() : !ahead.isEmpty()) {
+                p.put("ahead", "layer inputs"); // the read-ahead's factors, fitted to them
+            }
         }
         if (trained != null) {
             prov.set(TrainedPredictor.PROVENANCE, trainedDescription);
@@ -220,21 +264,20 @@ public final class LayoutBuilder {
         for (int l = 0; l < orders.length; l++) {
             BundleSource w = model.layers().get(l);
             c.addLayer(new PlacedLayer(w, orders[l]));
-            int d = w.spec().dModel();
-            int n = w.spec().dFfn();
             if (meanInactive != null) {
                 FillIn.fromMeans(w, meanInactive[l]).tensors(l).forEach(c::addTensor);
                 w.release(); // a streamed layer gathers its down columns again when it is written
             }
-            if (factors != null) {
-                LowRankPredictor.tensors(l, factors.get(l)).forEach(c::addTensor);
-            } else if (rank > 0) {
-                FfnLayerWeights weights = model.weights(l);
-                int r0 = Math.min(rank, Math.min(d, n));
-                LowRankPredictor.Factors f = moments.isEmpty()
-                        ? LowRankFactorizer.factor(weights, r0, 42 + l)
-                        : LowRankFactorizer.factor(weights, r0, 42 + l, moments.get(l));
-                LowRankPredictor.tensors(l, f).forEach(c::addTensor);
+            LayerFit f = factors != null
+                    ? new LayerFit(
+                            factors.lowRank().get(l),
+                            factors.hasAhead() ? factors.ahead().get(l) : null)
+                    : rank > 0 ? fit(model, l, rank, moments, ahead) : null;
+            if (f != null) {
+                LowRankPredictor.tensors(l, f.lowRank()).forEach(c::addTensor);
+                if (f.ahead() != null) {
+                    LowRankPredictor.aheadTensors(l, f.ahead()).forEach(c::addTensor);
+                }
             }
             if (trained != null) {
                 TrainedPredictor.tensors(l, trained.layer(l)).forEach(c::addTensor);

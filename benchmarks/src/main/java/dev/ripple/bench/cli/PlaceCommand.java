@@ -346,6 +346,7 @@ final class PlaceCommand implements Callable<Integer> {
         }
         if (written.predictorRank() > 0) {
             doc.put("predictorFit", written.predictorFit());
+            doc.put("aheadPredictor", written.aheadPredictor());
         }
         PlacementEvaluation evaluation = placed.first().heldOut();
         if (evaluation != null) {
@@ -403,7 +404,8 @@ final class PlaceCommand implements Callable<Integer> {
                             + " narrow, a trace profiled by this version has them, and a predictor fitted to the"
                             + " inputs reads far fewer neurons; docs/DESIGN.md)");
         } else if (written.predictorFit().equals("inputs")) {
-            o.println("low-rank predictor fitted to the FFN inputs profiled in " + trace);
+            o.println("low-rank predictor fitted to the FFN inputs profiled in " + trace
+                    + (written.aheadPredictor() ? ", the read-ahead's to the layer inputs profiled with them" : ""));
         }
         if (placed.first().heldOut() != null) {
             PlacementText.layers(o, placed.first().heldOut(), tag);

@@ -35,6 +35,8 @@ final class PlacementText {
         if (r.inputMoments().isEmpty()) {
             o.println("FFN inputs not recorded (not exposed by the model, or wider than "
                     + OnnxProfiler.MAX_MOMENT_WIDTH + "): the predictor will be fitted to the weights alone");
+        } else if (!r.trace().aheadMoments().isEmpty()) {
+            o.println("layer inputs recorded with the FFN inputs: place fits the read-ahead's predictor to them too");
         }
     }
 

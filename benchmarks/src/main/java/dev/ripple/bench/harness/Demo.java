@@ -14,6 +14,7 @@ import dev.ripple.placement.pipeline.LayoutOptions;
 import dev.ripple.placement.pipeline.PlacementPipeline;
 import dev.ripple.placement.pipeline.Placements;
 import dev.ripple.placement.pipeline.WrittenModel;
+import dev.ripple.placement.predictor.FittedPredictor;
 import dev.ripple.placement.profile.EncodedPassage;
 import dev.ripple.placement.profile.ProfileResult;
 import dev.ripple.placement.trace.TraceFiles;
@@ -184,7 +185,7 @@ public final class Demo {
         ImportedModel imported = PlacementPipeline.importModel(
                 in.onnx(), ImportOptions.defaults().withBundles(DType.F32));
         Placements placements;
-        List<LowRankPredictor.Factors> factors;
+        FittedPredictor factors;
         WrittenModel written;
         try (ProgressSteps steps = new ProgressSteps(progress)) {
             placements = PlacementPipeline.place(

@@ -30,6 +30,7 @@ import dev.ripple.placement.pipeline.Placements;
 import dev.ripple.placement.pipeline.TrainedFit;
 import dev.ripple.placement.pipeline.TrainingOptions;
 import dev.ripple.placement.pipeline.WrittenModel;
+import dev.ripple.placement.predictor.FittedPredictor;
 import dev.ripple.placement.profile.EncodedPassage;
 import dev.ripple.placement.profile.ProfileResult;
 import dev.ripple.placement.synthetic.GeneratedWeights;
@@ -276,7 +277,7 @@ public final class StrategyBench {
      * @param factors the low-rank predictor fitted to the same trace at the default rank, or null to
      *                fit it here
      */
-    public record Placed(ImportedModel model, Placements placements, List<LowRankPredictor.Factors> factors) {}
+    public record Placed(ImportedModel model, Placements placements, FittedPredictor factors) {}
 
     /**
      * An encoder and its text, the calibration lines profiled already.
@@ -801,7 +802,7 @@ public final class StrategyBench {
             Map<String, Path> files,
             ImportedModel imported,
             Map<String, int[][]> orders,
-            List<LowRankPredictor.Factors> factors,
+            FittedPredictor factors,
             TrainedFit trained) {
 
         /**
@@ -832,7 +833,7 @@ public final class StrategyBench {
         Map<String, int[][]> orders = new LinkedHashMap<>();
         try (ProgressSteps steps = new ProgressSteps(progress)) {
             Placements here = missing.isEmpty() ? null : PlacementPipeline.place(calib.trace(), null, missing, steps);
-            List<LowRankPredictor.Factors> factors = placed != null && placed.factors() != null
+            FittedPredictor factors = placed != null && placed.factors() != null
                     ? placed.factors()
                     : PlacementPipeline.fitPredictor(imported, calib.trace(), -1, steps);
             TrainedFit trained = null;

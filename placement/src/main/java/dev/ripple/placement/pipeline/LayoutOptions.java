@@ -2,9 +2,9 @@ package dev.ripple.placement.pipeline;
 
 import dev.ripple.core.activity.LowRankPredictor;
 import dev.ripple.core.tensor.DType;
+import dev.ripple.placement.predictor.FittedPredictor;
 import io.soabase.recordbuilder.core.RecordBuilder;
 import java.nio.file.Path;
-import java.util.List;
 
 /**
  * What {@link PlacementPipeline#write} stores beside the placed bundles. Start from {@link #defaults()};
@@ -17,7 +17,8 @@ import java.util.List;
  * @param residents     the type of the resident matrices (embeddings, attention, LM head); null: as imported
  * @param fitted        a predictor fitted already ({@link PlacementPipeline#fitPredictor}), so that files of
  *                      several placements share one fit; null: fitted while writing, at {@code predictorRank}.
- *                      Their rank overrides {@code predictorRank}
+ *                      Their rank overrides {@code predictorRank}; their read-ahead factors, if any, are
+ *                      written (not the calibration trace's ahead moments)
  * @param trained       a trained predictor ({@link PlacementPipeline#trainPredictor}) to store beside the
  *                      low-rank one, which stays and stays the default at run time; null (the default): none. It is not the default because it did not
  *                      beat the low-rank predictor (docs/PERFORMANCE.md §16); runs choose it with
@@ -30,7 +31,7 @@ public record LayoutOptions(
         boolean fillIn,
         Path tokenizer,
         DType residents,
-        List<LowRankPredictor.Factors> fitted,
+        FittedPredictor fitted,
         TrainedFit trained)
         implements LayoutOptionsBuilder.With {
 
@@ -42,7 +43,6 @@ public record LayoutOptions(
         if (!(margin >= 0)) {
             throw new IllegalArgumentException("predictor margin must be ≥ 0, got " + margin);
         }
-        fitted = fitted == null ? null : List.copyOf(fitted);
     }
 
     /** Default-rank input-fitted predictor at the default margin, fill-in on, no tokenizer, residents as imported. */

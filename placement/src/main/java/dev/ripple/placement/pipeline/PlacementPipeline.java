@@ -26,6 +26,7 @@ import dev.ripple.placement.importer.ImportedModel;
 import dev.ripple.placement.importer.OnnxImporter;
 import dev.ripple.placement.importer.SafetensorsImporter;
 import dev.ripple.placement.importer.gguf.GgufImporter;
+import dev.ripple.placement.predictor.FittedPredictor;
 import dev.ripple.placement.predictor.InputMoments;
 import dev.ripple.placement.predictor.LowRankFactorizer;
 import dev.ripple.placement.predictor.PredictorTrainer;
@@ -394,18 +395,23 @@ public final class PlacementPipeline {
 
     /**
      * Fits the low-rank predictor of every layer at {@code rank} (-1: {@link #defaultRank}) to the
-     * calibration trace's FFN input moments (to the weights alone when it has none). A predictor does
-     * not depend on the placement: files of several placements can share one fit through
-     * {@link LayoutOptions#withFitted}.
+     * calibration trace's FFN input moments (to the weights alone when it has none), and, when the
+     * trace has {@link ActivationTrace#aheadMoments} (a decoder's), the read-ahead's predictor to
+     * them at the same rank and seed. A predictor does not depend on the placement: files of several
+     * placements can share one fit through {@link LayoutOptions#withFitted}.
      */
-    public static List<LowRankPredictor.Factors> fitPredictor(
+    public static FittedPredictor fitPredictor(
             ImportedModel model, ActivationTrace calibration, int rank, PipelineListener listener) {
         requireMatches(model, calibration, "calibration trace");
         int r = rank(rank, model.layers().getFirst().spec());
         int layers = model.layers().size();
         listener.progress("fit the predictor", 0, layers);
         return LayoutBuilder.fitPredictor(
-                model, r, calibration.inputMoments(), l -> listener.progress("fit the predictor", l + 1, layers));
+                model,
+                r,
+                calibration.inputMoments(),
+                calibration.aheadMoments(),
+                l -> listener.progress("fit the predictor", l + 1, layers));
     }
 
     /**
@@ -645,7 +651,8 @@ public final class PlacementPipeline {
 
     /**
      * Writes the model's bundles in the placement's order, with the calibration trace's rule, its mean
-     * fill-in and a low-rank predictor fitted to its FFN input moments, atomically to {@code out}.
+     * fill-in and a low-rank predictor fitted to its FFN input moments (with, when it has a decoder's
+     * ahead moments, the read-ahead's predictor fitted to them), atomically to {@code out}.
      *
      * <p>Checks only that the trace has the model's shape ({@link #requireMatches}): a trace recorded
      * on another checkpoint of the same shape is taken. {@link #placeModel} also checks that the trace
@@ -663,7 +670,7 @@ public final class PlacementPipeline {
         requireMatches(model, calibration, "calibration trace");
         int layers = model.layers().size();
         int rank = options.fitted() != null
-                ? options.fitted().getFirst().rank()
+                ? options.fitted().rank()
                 : rank(options.predictorRank(), model.layers().getFirst().spec());
         ObjectNode stats = placement.heldOut() == null
                 ? JSON.createObjectNode()
@@ -678,6 +685,7 @@ public final class PlacementPipeline {
                 .fillIn(options.fillIn() ? calibration.meanInactive() : null)
                 .lowRank(rank, options.margin())
                 .inputMoments(calibration.inputMoments())
+                .aheadMoments(calibration.aheadMoments())
                 .tokenizer(options.tokenizer() == null ? null : Files.readAllBytes(options.tokenizer()))
                 .residentType(options.residents());
         if (options.fitted() != null) {
@@ -696,7 +704,11 @@ public final class PlacementPipeline {
         });
         String fit = rank == 0 ? "none" : calibration.inputMoments().isEmpty() ? "weights" : "inputs";
         DType bundles = model.layers().getFirst().spec().dtype();
-        return new WrittenModel(out, size, placement.algorithm(), bundles, errors, rank, fit);
+        boolean ahead = rank > 0
+                && (options.fitted() != null
+                        ? options.fitted().hasAhead()
+                        : !calibration.aheadMoments().isEmpty());
+        return new WrittenModel(out, size, placement.algorithm(), bundles, errors, rank, fit, ahead);
     }
 
     /**

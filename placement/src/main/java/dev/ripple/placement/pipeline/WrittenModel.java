@@ -16,6 +16,8 @@ import java.util.List;
  * @param predictorRank the low-rank predictor's rank, 0 when none was stored
  * @param predictorFit  "inputs" (fitted to profiled FFN input moments), "weights" (to the weights
  *                      alone: the trace held no moments) or "none"
+ * @param aheadPredictor whether the read-ahead's predictor is stored beside the low-rank one (fitted
+ *                      to the layer inputs: the trace held a decoder's ahead moments)
  */
 public record WrittenModel(
         Path file,
@@ -24,7 +26,8 @@ public record WrittenModel(
         DType bundleType,
         List<StorageError> storageErrors,
         int predictorRank,
-        String predictorFit) {
+        String predictorFit,
+        boolean aheadPredictor) {
 
     public WrittenModel {
         storageErrors = List.copyOf(storageErrors);

@@ -221,7 +221,7 @@ public final class OnnxProfiler implements AutoCloseable {
                 layers.stream().map(DownProjection::of).toList(),
                 rule,
                 options,
-                recordsInputs(model));
+                recordsInputs(model) ? ProfileRecording.Moments.FFN : ProfileRecording.Moments.NONE);
         for (EncodedPassage p : passages) {
             if (recording.remaining() <= 0) {
                 break;

@@ -20,10 +20,20 @@ import io.soabase.recordbuilder.core.RecordBuilder;
  * @param measureError      also compute the FFN output error the rule causes (one down projection
  *                          on every 4th token of each layer, in Java)
  * @param threads           ONNX Runtime intra-op threads (0: all processors)
+ * @param aheadMoments      decoders: also record each layer input's joint moments with the FFN input,
+ *                          which the read-ahead's predictor is fitted to, whenever the FFN input
+ *                          moments are recorded ({@link DecoderProfiler}); four times their size in
+ *                          the trace. On by default: without them {@code ripple place} writes no
+ *                          read-ahead predictor. ONNX models (encoders) have no read-ahead and ignore it
  */
 @RecordBuilder
 public record ProfileOptions(
-        long maxTokens, int maxSequenceLength, ActivityRule rule, boolean measureError, int threads)
+        long maxTokens,
+        int maxSequenceLength,
+        ActivityRule rule,
+        boolean measureError,
+        int threads,
+        boolean aheadMoments)
         implements ProfileOptionsBuilder.With {
 
     public ProfileOptions {
@@ -38,8 +48,11 @@ public record ProfileOptions(
         }
     }
 
-    /** 100,000 tokens, sequences of at most 128 tokens, the model's default rule, error measured, all cores. */
+    /**
+     * 100,000 tokens, sequences of at most 128 tokens, the model's default rule, error measured, all
+     * cores, a decoder's read-ahead moments recorded.
+     */
     public static ProfileOptions defaults() {
-        return new ProfileOptions(100_000, 128, null, true, 0);
+        return new ProfileOptions(100_000, 128, null, true, 0, true);
     }
 }

@@ -3,6 +3,7 @@ package dev.ripple.placement.profile;
 import dev.ripple.core.activity.ActivityRule;
 import dev.ripple.core.activity.ThresholdRule;
 import dev.ripple.core.format.FfnLayerSpec;
+import dev.ripple.placement.predictor.AheadMoments;
 import dev.ripple.placement.predictor.InputMoments;
 import dev.ripple.placement.trace.ActivationTrace;
 import dev.ripple.placement.trace.TraceInfo;
@@ -14,9 +15,20 @@ import org.roaringbitmap.RoaringBitmap;
 /**
  * What a profiling run accumulates, passage by passage, whatever runs the model (ONNX Runtime for
  * ONNX files, the Java forward for decoders): each token's active set per layer, the per-neuron
- * means for fill-in, the rule's FFN error and the FFN inputs' moments for the predictor.
+ * means for fill-in, the rule's FFN error, the FFN inputs' moments for the predictor and, for a
+ * decoder, the layer inputs' joint moments with them for the read-ahead's predictor.
  */
 final class ProfileRecording {
+    /** Which input moments a recording sums. */
+    enum Moments {
+        /** None: the model does not give its FFN inputs, or they are too wide. */
+        NONE,
+        /** The FFN inputs' ({@link InputMoments}). */
+        FFN,
+        /** The FFN inputs' and their joint moments with the layer inputs ({@link AheadMoments}). */
+        AHEAD
+    }
+
     private final String model;
     private final String checkpoint;
     private final String checkpointStamp;
@@ -24,6 +36,9 @@ final class ProfileRecording {
     private final ProfileOptions options;
     private final LayerRecorder[] recorders;
     private final InputMoments.Builder[] moments;
+    /** With {@link Moments#AHEAD}, per layer: the FFN side stands in for {@link #moments}, which are then null. */
+    private final AheadMoments.Builder[] ahead;
+
     private final ActivationTrace.Builder trace;
     private long tokens;
     private int passages;
@@ -32,7 +47,7 @@ final class ProfileRecording {
      * @param model         the model's name, for the trace
      * @param checkpoint    the checkpoint the model was imported from, or empty ({@link TraceInfo#checkpoint})
      * @param checkpointStamp its files' stamp, or empty ({@link TraceInfo#checkpointStamp})
-     * @param recordMoments whether FFN input moments are summed (inputs are then given with each passage)
+     * @param recordMoments which moments are summed (the inputs they need are then given with each passage)
      */
     ProfileRecording(
             String model,
@@ -42,7 +57,7 @@ final class ProfileRecording {
             List<DownProjection> downs,
             ActivityRule rule,
             ProfileOptions options,
-            boolean recordMoments) {
+            Moments recordMoments) {
         this.model = model;
         this.checkpoint = checkpoint;
         this.checkpointStamp = checkpointStamp;
@@ -54,11 +69,15 @@ final class ProfileRecording {
                     + " thresholds, one per layer, and " + model + " has " + layers + " FFN layers");
         }
         this.recorders = new LayerRecorder[layers];
-        this.moments = recordMoments ? new InputMoments.Builder[layers] : null;
+        this.moments = recordMoments == Moments.FFN ? new InputMoments.Builder[layers] : null;
+        this.ahead = recordMoments == Moments.AHEAD ? new AheadMoments.Builder[layers] : null;
         for (int l = 0; l < layers; l++) {
             recorders[l] = new LayerRecorder(specs.get(l), downs.get(l), rule, options.measureError());
             if (moments != null) {
                 moments[l] = InputMoments.builder(specs.get(l).dModel());
+            }
+            if (ahead != null) {
+                ahead[l] = AheadMoments.builder(specs.get(l).dModel());
             }
         }
         this.trace = ActivationTrace.builder(
@@ -79,13 +98,20 @@ final class ProfileRecording {
         return passages;
     }
 
+    /** {@link #addPassage(float[][], float[][], float[][], int)} without layer inputs (no {@link Moments#AHEAD}). */
+    void addPassage(float[][] acts, float[][] inputs, int take) {
+        addPassage(acts, inputs, null, take);
+    }
+
     /**
      * Adds the first {@code take} tokens of one passage.
      *
-     * @param acts   per layer, the activations [tokens × dFfn] row-major
-     * @param inputs per layer, the FFN inputs [tokens × dModel] (ignored unless moments are recorded)
+     * @param acts        per layer, the activations [tokens × dFfn] row-major
+     * @param inputs      per layer, the FFN inputs [tokens × dModel] (ignored unless moments are recorded)
+     * @param layerInputs per layer, the layer inputs [tokens × dModel], row t the same token as the
+     *                    FFN inputs' (ignored unless {@link Moments#AHEAD})
      */
-    void addPassage(float[][] acts, float[][] inputs, int take) {
+    void addPassage(float[][] acts, float[][] inputs, float[][] layerInputs, int take) {
         int layers = recorders.length;
         RoaringBitmap[][] sets = new RoaringBitmap[layers][];
         // Layers are independent: spread them over the cores.
@@ -93,6 +119,9 @@ final class ProfileRecording {
             sets[l] = recorders[l].record(acts[l], take);
             if (moments != null) {
                 moments[l].add(inputs[l], take);
+            }
+            if (ahead != null) {
+                ahead[l].add(inputs[l], layerInputs[l], take);
             }
         });
         trace.addPassageStart((int) tokens);
@@ -119,11 +148,15 @@ final class ProfileRecording {
             meanAct[l] = recorders[l].meanActivation();
             meanInactive[l] = recorders[l].meanInactiveActivation();
         }
-        List<InputMoments> inputMoments = moments == null || tokens == 0
+        List<AheadMoments> aheadMoments = ahead == null || tokens == 0
                 ? List.of()
+                : Arrays.stream(ahead).map(AheadMoments.Builder::build).toList();
+        List<InputMoments> inputMoments = moments == null || tokens == 0
+                ? aheadMoments.stream().map(AheadMoments::ffn).toList()
                 : Arrays.stream(moments).map(InputMoments.Builder::build).toList();
         ActivationTrace done = trace.meanInactive(meanInactive)
                 .inputMoments(inputMoments)
+                .aheadMoments(aheadMoments)
                 .build()
                 .withInfo(new TraceInfo(model, corpus, rule.describe(), tokens, checkpoint, checkpointStamp));
         return new ProfileResult(done, meanActive, meanError, meanAct, meanInactive, inputMoments, tokens, passages);

@@ -1,5 +1,6 @@
 package dev.ripple.placement.trace;
 
+import dev.ripple.placement.predictor.AheadMoments;
 import dev.ripple.placement.predictor.InputMoments;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -45,6 +46,7 @@ public final class ActivationTrace {
     private final int[] passageStarts;
     private final float[][] meanInactive;
     private final List<InputMoments> inputMoments;
+    private final List<AheadMoments> aheadMoments;
 
     private ActivationTrace(
             TraceInfo info,
@@ -52,7 +54,8 @@ public final class ActivationTrace {
             List<List<RoaringBitmap>> perLayer,
             int[] passageStarts,
             float[][] meanInactive,
-            List<InputMoments> inputMoments) {
+            List<InputMoments> inputMoments,
+            List<AheadMoments> aheadMoments) {
         this.info = info;
         this.neurons = neurons;
         this.perLayer = perLayer;
@@ -64,6 +67,7 @@ public final class ActivationTrace {
         this.passageStarts = passageStarts;
         this.meanInactive = meanInactive;
         this.inputMoments = inputMoments;
+        this.aheadMoments = aheadMoments;
     }
 
     /**
@@ -81,16 +85,42 @@ public final class ActivationTrace {
      * The sets are shared, not copied: neither trace can change them.
      */
     public ActivationTrace withInfo(TraceInfo other) {
-        return new ActivationTrace(other, neurons, perLayer, passageStarts, meanInactive, inputMoments);
+        return new ActivationTrace(other, neurons, perLayer, passageStarts, meanInactive, inputMoments, aheadMoments);
     }
 
     /**
      * The same trace with other FFN input moments (one per layer, or none, as a trace written
-     * before they were recorded). The sets are shared, not copied.
+     * before they were recorded) and no {@link #aheadMoments}, whose FFN side they were. The sets
+     * are shared, not copied.
      */
     public ActivationTrace withInputMoments(List<InputMoments> moments) {
         return new ActivationTrace(
-                info, neurons, perLayer, passageStarts, meanInactive, checkedMoments(moments, neurons.length));
+                info,
+                neurons,
+                perLayer,
+                passageStarts,
+                meanInactive,
+                checkedMoments(moments, neurons.length),
+                List.of());
+    }
+
+    /**
+     * The same trace with other read-ahead moments (one per layer, or none); the FFN side of each
+     * must be the trace's {@link #inputMoments} of that layer (the same tokens). The sets are
+     * shared, not copied.
+     *
+     * @throws IllegalArgumentException for another number of layers, or FFN sides that are not the
+     *     trace's input moments
+     */
+    public ActivationTrace withAheadMoments(List<AheadMoments> moments) {
+        return new ActivationTrace(
+                info,
+                neurons,
+                perLayer,
+                passageStarts,
+                meanInactive,
+                inputMoments,
+                checkedAhead(moments, inputMoments));
     }
 
     public TraceInfo info() {
@@ -158,6 +188,17 @@ public final class ActivationTrace {
         return inputMoments;
     }
 
+    /**
+     * Per layer, the joint moments of the layer input (as decode's read-ahead sees it) and the FFN
+     * input over the traced tokens, which the read-ahead predictor is fitted to
+     * ({@code LowRankFactorizer.factorAhead}); empty when not recorded (encoders, wide models,
+     * traces written before them). When present, each one's {@link AheadMoments#ffn} is the
+     * layer's {@link #inputMoments}: the trace file stores that side once. Unmodifiable.
+     */
+    public List<AheadMoments> aheadMoments() {
+        return aheadMoments;
+    }
+
     /** The stored set itself, for the writer in this package, which only reads it. */
     RoaringBitmap bitmap(int layer, int token) {
         return perLayer.get(layer).get(token);
@@ -181,6 +222,23 @@ public final class ActivationTrace {
         return List.copyOf(moments);
     }
 
+    private static List<AheadMoments> checkedAhead(List<AheadMoments> ahead, List<InputMoments> inputs) {
+        if (ahead.isEmpty()) {
+            return List.of();
+        }
+        if (ahead.size() != inputs.size()) {
+            throw new IllegalArgumentException("ahead moments for " + ahead.size() + " layers, and input moments for "
+                    + inputs.size() + "; they go together, one per layer");
+        }
+        for (int l = 0; l < ahead.size(); l++) {
+            if (!ahead.get(l).ffn().equals(inputs.get(l))) {
+                throw new IllegalArgumentException(
+                        "layer " + l + ": the ahead moments' FFN side is not the trace's input moments");
+            }
+        }
+        return List.copyOf(ahead);
+    }
+
     /**
      * Assembles one trace: tokens are appended per layer in order, then {@link #build} hands the
      * result over. Sets given to {@link #add(int, RoaringBitmap)} are copied, so a recorder may
@@ -194,6 +252,7 @@ public final class ActivationTrace {
         private int passages;
         private float[][] meanInactive;
         private List<InputMoments> inputMoments = List.of();
+        private List<AheadMoments> aheadMoments = List.of();
 
         private Builder(TraceInfo info, int[] neurons) {
             this.info = info;
@@ -272,13 +331,29 @@ public final class ActivationTrace {
             return this;
         }
 
-        /** The trace; the builder hands its sets over and cannot be used again. */
+        /**
+         * Sets per-layer read-ahead moments (one per layer, or none); {@link #build} checks that
+         * their FFN sides are the {@link #inputMoments}.
+         */
+        public Builder aheadMoments(List<AheadMoments> moments) {
+            requireOpen();
+            this.aheadMoments = List.copyOf(moments);
+            return this;
+        }
+
+        /**
+         * The trace; the builder hands its sets over and cannot be used again.
+         *
+         * @throws IllegalArgumentException when the ahead moments do not go with the input moments
+         *     ({@link ActivationTrace#withAheadMoments}); the builder can then still be used
+         */
         public ActivationTrace build() {
             requireOpen();
+            List<AheadMoments> ahead = checkedAhead(aheadMoments, inputMoments);
             List<List<RoaringBitmap>> sets = perLayer;
             perLayer = null;
             return new ActivationTrace(
-                    info, neurons, sets, Arrays.copyOf(passageStarts, passages), meanInactive, inputMoments);
+                    info, neurons, sets, Arrays.copyOf(passageStarts, passages), meanInactive, inputMoments, ahead);
         }
 
         private void requireOpen() {

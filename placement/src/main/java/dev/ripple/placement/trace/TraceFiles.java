@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.ripple.core.format.AtomicFile;
 import dev.ripple.core.format.FileFormatException.Problem;
+import dev.ripple.placement.predictor.AheadMoments;
 import dev.ripple.placement.predictor.InputMoments;
 import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
@@ -26,7 +27,7 @@ import java.util.zip.CRC32C;
 import org.roaringbitmap.RoaringBitmap;
 
 /**
- * Reads and writes activation trace files ({@code .rtrace}; layout in docs/TRACE.md).
+ * Reads and writes activation trace files ({@code .rtrace}; layout in docs/IMPORT.md §5).
  *
  * <pre>
  *   magic "\x89RTR\r\n\x1a\n" | u16 major | u16 minor | u32 flags (0)
@@ -36,6 +37,9 @@ import org.roaringbitmap.RoaringBitmap;
  *   (1.1) u32 hasMeans | if 1: per layer, neurons × f32 inactive means
  *   (1.2) u32 hasMoments | if 1: per layer, u32 d | u64 tokens | d × f64 mean | d(d+1)/2 × f64
  *         upper triangle of E[x·xᵀ], row by row
+ *   (1.3) u32 hasAhead (1 only with moments) | if 1: per layer, the layer input's moments as the
+ *         FFN input's above (u32 d | u64 tokens | mean | upper triangle), then d × d × f64
+ *         E[x_f·x_lᵀ] row by row (row: FFN input coordinate); the FFN side is the moments above
  *   per layer, per token: u32 n | n bytes of RoaringBitmap portable serialisation
  *   footer: u64 bytes before the footer | "RTRFOOT1" | u32 CRC32C of all bytes before the CRC
  * </pre>
@@ -54,9 +58,10 @@ public final class TraceFiles {
     public static final int VERSION_MAJOR = 1;
     /**
      * 1.1 adds the optional per-neuron inactive means after the passage starts; 1.2 the optional
-     * FFN input moments after them. Older files are still read.
+     * FFN input moments after them; 1.3 the optional read-ahead moments after those
+     * ({@link ActivationTrace#aheadMoments}). Older files are still read.
      */
-    public static final int VERSION_MINOR = 2;
+    public static final int VERSION_MINOR = 3;
     /** The widest FFN input whose moments a trace file may hold. */
     static final int MAX_MOMENT_WIDTH = 4096;
 
@@ -118,17 +123,14 @@ public final class TraceFiles {
         List<InputMoments> moments = t.inputMoments();
         out.u32(moments.isEmpty() ? 0 : 1);
         for (InputMoments m : moments) {
-            int d = m.dModel();
-            out.u32(d);
-            out.u64(m.count());
-            for (double v : m.mean()) {
+            writeMoments(out, m);
+        }
+        List<AheadMoments> ahead = t.aheadMoments();
+        out.u32(ahead.isEmpty() ? 0 : 1);
+        for (AheadMoments m : ahead) {
+            writeMoments(out, m.layer());
+            for (double v : m.cross()) {
                 out.u64(Double.doubleToRawLongBits(v));
-            }
-            double[] second = m.second();
-            for (int i = 0; i < d; i++) {
-                for (int j = i; j < d; j++) {
-                    out.u64(Double.doubleToRawLongBits(second[i * d + j]));
-                }
             }
         }
         ByteBuffer buf = ByteBuffer.allocate(0);
@@ -152,33 +154,95 @@ public final class TraceFiles {
         out.u32((int) out.crc.getValue());
     }
 
-    private static List<InputMoments> readMoments(Path file, In in, int layers, long minBody) throws IOException {
-        int has = in.u32("moments");
-        if (has != 0 && has != 1) {
-            throw new TraceFormatException(file, "moments", Problem.INCONSISTENT, "flag is " + has + ", not 0 or 1");
+    /** One input's moments: u32 d | u64 tokens | d × f64 mean | the upper triangle of E[x·xᵀ]. */
+    private static void writeMoments(Out out, InputMoments m) throws IOException {
+        int d = m.dModel();
+        out.u32(d);
+        out.u64(m.count());
+        for (double v : m.mean()) {
+            out.u64(Double.doubleToRawLongBits(v));
         }
-        List<InputMoments> out = new ArrayList<>();
-        for (int l = 0; has == 1 && l < layers; l++) {
-            String where = "moments of layer " + l;
-            int d = in.u32(where);
-            in.requireLength(d, MAX_MOMENT_WIDTH, where);
-            long values = d + (long) d * (d + 1) / 2;
-            in.requireRemaining(8 + 8 * values + minBody + FOOTER_BYTES, where);
-            long count = in.u64(where);
-            double[] mean = new double[d];
-            for (int i = 0; i < d; i++) {
-                mean[i] = Double.longBitsToDouble(in.u64(where));
+        double[] second = m.second();
+        for (int i = 0; i < d; i++) {
+            for (int j = i; j < d; j++) {
+                out.u64(Double.doubleToRawLongBits(second[i * d + j]));
             }
-            double[] second = new double[d * d];
-            for (int i = 0; i < d; i++) {
-                for (int j = i; j < d; j++) {
-                    double v = Double.longBitsToDouble(in.u64(where));
-                    second[i * d + j] = v;
-                    second[j * d + i] = v;
-                }
+        }
+    }
+
+    /** Reads a 0-or-1 flag that says whether an optional block follows. */
+    private static boolean flag(Path file, In in, String block) throws IOException {
+        int has = in.u32(block);
+        if (has != 0 && has != 1) {
+            throw new TraceFormatException(file, block, Problem.INCONSISTENT, "flag is " + has + ", not 0 or 1");
+        }
+        return has == 1;
+    }
+
+    private static List<InputMoments> readMoments(Path file, In in, int layers, long minBody) throws IOException {
+        List<InputMoments> out = new ArrayList<>();
+        boolean has = flag(file, in, "moments");
+        for (int l = 0; has && l < layers; l++) {
+            out.add(readMoments(file, in, "moments of layer " + l, false, minBody));
+        }
+        return out;
+    }
+
+    /**
+     * One input's moments ({@link #writeMoments}), checked against the bytes left: then a d × d
+     * cross moment when {@code crossFollows}, and at least the body's {@code minBody}.
+     */
+    private static InputMoments readMoments(Path file, In in, String where, boolean crossFollows, long minBody)
+            throws IOException {
+        int d = in.u32(where);
+        in.requireLength(d, MAX_MOMENT_WIDTH, where);
+        long values = d + (long) d * (d + 1) / 2;
+        long cross = crossFollows ? 8L * d * d : 0;
+        in.requireRemaining(8 + 8 * values + cross + minBody + FOOTER_BYTES, where);
+        long count = in.u64(where);
+        double[] mean = new double[d];
+        for (int i = 0; i < d; i++) {
+            mean[i] = Double.longBitsToDouble(in.u64(where));
+        }
+        double[] second = new double[d * d];
+        for (int i = 0; i < d; i++) {
+            for (int j = i; j < d; j++) {
+                double v = Double.longBitsToDouble(in.u64(where));
+                second[i * d + j] = v;
+                second[j * d + i] = v;
+            }
+        }
+        try {
+            return new InputMoments(d, count, mean, second);
+        } catch (IllegalArgumentException e) {
+            throw new TraceFormatException(file, where, Problem.INCONSISTENT, e.getMessage(), e);
+        }
+    }
+
+    /** The 1.3 block: per layer, the layer input's moments and the cross moment; FFN sides from {@code ffn}. */
+    private static List<AheadMoments> readAhead(Path file, In in, List<InputMoments> ffn, long minBody)
+            throws IOException {
+        List<AheadMoments> out = new ArrayList<>();
+        if (!flag(file, in, "ahead moments")) {
+            return out;
+        }
+        if (ffn.isEmpty()) {
+            throw new TraceFormatException(
+                    file,
+                    "ahead moments",
+                    Problem.INCONSISTENT,
+                    "present, but the FFN input moments they pair with are not");
+        }
+        for (int l = 0; l < ffn.size(); l++) {
+            String where = "ahead moments of layer " + l;
+            InputMoments layer = readMoments(file, in, where, true, minBody);
+            int d = layer.dModel();
+            double[] cross = new double[d * d];
+            for (int k = 0; k < cross.length; k++) {
+                cross[k] = Double.longBitsToDouble(in.u64(where));
             }
             try {
-                out.add(new InputMoments(d, count, mean, second));
+                out.add(new AheadMoments(ffn.get(l), layer, cross));
             } catch (IllegalArgumentException e) {
                 throw new TraceFormatException(file, where, Problem.INCONSISTENT, e.getMessage(), e);
             }
@@ -292,7 +356,11 @@ public final class TraceFiles {
                 }
             }
             if (minor >= 2) {
-                trace.inputMoments(readMoments(file, in, layers, minBody));
+                List<InputMoments> moments = readMoments(file, in, layers, minBody);
+                trace.inputMoments(moments);
+                if (minor >= 3) {
+                    trace.aheadMoments(readAhead(file, in, moments, minBody));
+                }
             }
             byte[] buf = new byte[64];
             for (int l = 0; l < layers; l++) {

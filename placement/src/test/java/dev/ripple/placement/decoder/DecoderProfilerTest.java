@@ -1,5 +1,6 @@
 package dev.ripple.placement.decoder;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -7,14 +8,18 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.ripple.core.activity.ActivityRule;
 import dev.ripple.core.activity.PredictorKind;
 import dev.ripple.core.activity.TracePredictor;
+import dev.ripple.core.format.RippleFile;
 import dev.ripple.core.format.RippleFileWriter;
 import dev.ripple.core.model.decoder.DecoderModel;
 import dev.ripple.core.model.decoder.Session;
+import dev.ripple.core.runtime.MappedFfn;
 import dev.ripple.core.runtime.RippleModel;
 import dev.ripple.core.runtime.RuntimeOptions;
 import dev.ripple.core.tensor.DType;
 import dev.ripple.io.reader.ReaderKind;
 import dev.ripple.placement.importer.SafetensorsImporter;
+import dev.ripple.placement.predictor.AheadMoments;
+import dev.ripple.placement.predictor.InputMoments;
 import dev.ripple.placement.profile.DecoderProfiler;
 import dev.ripple.placement.profile.ProfileOptions;
 import dev.ripple.placement.profile.ProfileProgress;
@@ -131,6 +136,56 @@ class DecoderProfilerTest {
                 assertTrue(
                         r.meanActiveFraction()[l] > 0.1 && r.meanActiveFraction()[l] < 0.35,
                         "planted 20%: " + r.meanActiveFraction()[l]);
+            }
+        }
+    }
+
+    @Test
+    void layerInputsArePairedWithTheirFfnInputsForTheReadAhead() throws Exception {
+        for (SyntheticDecoder spec : List.of(
+                SyntheticDecoder.tinyOpt().withSeed(3),
+                SyntheticDecoder.tinyOptPostLn().withSeed(4))) {
+            Path file = imported(spec, spec.doLayerNormBefore() ? "pre" : "post");
+            Random rnd = new Random(7);
+            List<int[]> passages = List.of(
+                    rnd.ints(9, 0, spec.vocabSize()).toArray(),
+                    rnd.ints(14, 0, spec.vocabSize()).toArray());
+            ProfileResult r;
+            try (DecoderProfiler profiler =
+                    DecoderProfiler.open(file, ProfileOptions.defaults().withMaxTokens(23))) {
+                r = profiler.profile(passages, "random ids", ProfileProgress.NONE);
+            }
+            List<AheadMoments> ahead = r.trace().aheadMoments();
+            assertEquals(spec.numLayers(), ahead.size());
+            // what a listener on the model sees over the same tokens is the layer side (up to float
+            // rounding: the profiler's recording FFN sums a layer's output in another order)
+            List<InputMoments.Builder> heard = new ArrayList<>();
+            try (RippleFile f = RippleFile.open(file)) {
+                int d = f.layers().getFirst().spec().dModel();
+                for (int l = 0; l < spec.numLayers(); l++) {
+                    heard.add(InputMoments.builder(d));
+                }
+                DecoderModel m = DecoderModel.load(f, MappedFfn.of(f))
+                        .withLayerInputs((layer, x) -> heard.get(layer).add(x, 1));
+                for (int[] p : passages) {
+                    try (Session s = m.newSession(32)) {
+                        m.prefill(s, p);
+                    }
+                }
+            }
+            for (int l = 0; l < spec.numLayers(); l++) {
+                AheadMoments a = ahead.get(l);
+                assertEquals(r.inputMoments().get(l), a.ffn(), "layer " + l + ": the FFN side is the input moments");
+                InputMoments expected = heard.get(l).build();
+                assertEquals(23, a.layer().count());
+                assertArrayEquals(expected.mean(), a.layer().mean(), 1e-5, "layer " + l);
+                assertArrayEquals(expected.second(), a.layer().second(), 1e-5, "layer " + l);
+            }
+            try (DecoderProfiler profiler = DecoderProfiler.open(
+                    file, ProfileOptions.defaults().withMaxTokens(23).withAheadMoments(false))) {
+                ProfileResult without = profiler.profile(passages, "random ids", ProfileProgress.NONE);
+                assertTrue(without.trace().aheadMoments().isEmpty(), "turned off");
+                assertEquals(r.inputMoments(), without.inputMoments(), "the same input moments either way");
             }
         }
     }

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.ripple.placement.predictor.AheadMoments;
 import dev.ripple.placement.predictor.InputMoments;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -120,6 +121,26 @@ class ActivationTraceTest {
         assertEquals(moments, fitted.inputMoments());
         assertTrue(t.inputMoments().isEmpty());
         assertThrows(IllegalArgumentException.class, () -> t.withInputMoments(moments.subList(0, 1)));
+    }
+
+    @Test
+    void aheadMomentsGoWithTheInputMomentsTheyWereRecordedWith() {
+        ActivationTrace t = twoTokens(RoaringBitmap.bitmapOf(1)).build();
+        List<AheadMoments> ahead = List.of(TraceFilesTest.ahead(2, 1), TraceFilesTest.ahead(2, 2));
+        List<InputMoments> ffn = ahead.stream().map(AheadMoments::ffn).toList();
+        assertThrows(IllegalArgumentException.class, () -> t.withAheadMoments(ahead), "no input moments");
+        ActivationTrace both = t.withInputMoments(ffn).withAheadMoments(ahead);
+        assertEquals(ahead, both.aheadMoments());
+        assertEquals(ahead, both.withInfo(new TraceInfo("m", "c", "act > 0", 2)).aheadMoments());
+        assertThrows(
+                IllegalArgumentException.class,
+                () -> t.withInputMoments(List.of(ffn.get(1), ffn.get(0))).withAheadMoments(ahead),
+                "FFN sides that are another layer's");
+        assertTrue(both.withInputMoments(ffn).aheadMoments().isEmpty(), "new input moments drop them");
+        assertTrue(both.withAheadMoments(List.of()).aheadMoments().isEmpty());
+        ActivationTrace.Builder b = twoTokens(RoaringBitmap.bitmapOf(1)).aheadMoments(ahead);
+        assertThrows(IllegalArgumentException.class, b::build, "built without their input moments");
+        assertEquals(ahead, b.inputMoments(ffn).build().aheadMoments(), "the builder is still usable");
     }
 
     @Test

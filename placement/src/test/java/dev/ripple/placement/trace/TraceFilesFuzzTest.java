@@ -2,7 +2,7 @@ package dev.ripple.placement.trace;
 
 import com.code_intelligence.jazzer.junit.FuzzTest;
 import dev.ripple.core.testing.FuzzScratch;
-import dev.ripple.placement.predictor.InputMoments;
+import dev.ripple.placement.predictor.AheadMoments;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -30,14 +30,19 @@ class TraceFilesFuzzTest {
                 if (i == 1) {
                     t.meanInactive(new float[][] {new float[40]});
                 }
-                if (i == 2) { // a seed with the 1.2 input-moments block, so mutations reach its checks
+                if (i == 2) { // a seed with the input-moments (1.2) and ahead (1.3) blocks, so mutations reach their
+                    // checks
                     float[] rows = new float[4 * 3];
+                    float[] layerRows = new float[4 * 3];
                     for (int k = 0; k < rows.length; k++) {
                         rows[k] = k % 5 - 2;
+                        layerRows[k] = k % 3 - 1;
                     }
-                    t.inputMoments(List.of(
-                            InputMoments.builder(3).add(rows, 4).build(),
-                            InputMoments.builder(2).add(rows, 6).build()));
+                    List<AheadMoments> ahead = List.of(
+                            AheadMoments.builder(3).add(rows, layerRows, 4).build(),
+                            AheadMoments.builder(2).add(rows, layerRows, 6).build());
+                    t.inputMoments(ahead.stream().map(AheadMoments::ffn).toList())
+                            .aheadMoments(ahead);
                 }
                 TraceFiles.write(tmp, t.build());
                 seeds.add(Files.readAllBytes(tmp));
@@ -61,6 +66,7 @@ class TraceFilesFuzzTest {
             }
             t.passageStarts();
             t.meanInactive();
+            t.aheadMoments();
         } catch (TraceFormatException expected) {
             // the typed refusal is the contract
         } catch (IOException e) {

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.ripple.core.format.FileFormatException.Problem;
+import dev.ripple.placement.predictor.AheadMoments;
 import dev.ripple.placement.predictor.InputMoments;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -132,8 +133,9 @@ class TraceFilesTest {
     }
 
     @Test
-    void filesOfTheEarlierMinorVersionStillRead() throws Exception {
-        // A 1.1 file is a 1.2 file without the moments flag: drop it, set minor 1, re-checksum.
+    void filesOfTheEarlierMinorVersionsStillRead() throws Exception {
+        // A 1.1 file is a 1.3 file without the moments and ahead flags, a 1.2 one without the
+        // ahead flag: drop them, set the minor version, re-checksum.
         ActivationTrace t = randomBuilder(SEED, new int[] {5, 8}, 4)
                 .meanInactive(new float[][] {new float[5], new float[8]})
                 .build();
@@ -145,21 +147,122 @@ class TraceFilesTest {
         int passages = g.getInt(20 + infoLength + 4 + 2 * 8);
         int flagAt = 20 + infoLength + 4 + 2 * 8 + 4 + 4 * passages + 4 + 4 * (5 + 8);
         assertEquals(0, g.getInt(flagAt), "no moments");
-        int body = good.length - TraceFiles.FOOTER_BYTES;
-        ByteBuffer out = ByteBuffer.allocate(good.length - 4).order(ByteOrder.LITTLE_ENDIAN);
-        out.put(good, 0, flagAt).put(good, flagAt + 4, body - flagAt - 4);
-        out.putShort(10, (short) 1);
+        assertEquals(0, g.getInt(flagAt + 4), "no ahead moments");
+        for (int minor : new int[] {1, 2}) {
+            int dropped = 4 * (3 - minor);
+            ActivationTrace back = TraceFiles.read(olderVersion(good, flagAt + 4 * (minor - 1), dropped, minor));
+            assertEquals(t.layer(1), back.layer(1), "1." + minor);
+            assertArrayEquals(new float[8], back.meanInactive()[1]);
+            assertTrue(back.inputMoments().isEmpty());
+            assertTrue(back.aheadMoments().isEmpty());
+        }
+        // a 1.2 file with input moments: read, without ahead moments
+        List<InputMoments> moments = List.of(moments(3, 11), moments(5, 12));
+        TraceFiles.write(
+                file,
+                randomBuilder(SEED, new int[] {5, 8}, 4).inputMoments(moments).build());
+        byte[] withMoments = Files.readAllBytes(file);
+        int aheadFlagAt = withMoments.length - TraceFiles.FOOTER_BYTES - bitmapBytes(t) - 4;
+        assertEquals(
+                0, ByteBuffer.wrap(withMoments).order(ByteOrder.LITTLE_ENDIAN).getInt(aheadFlagAt));
+        ActivationTrace back = TraceFiles.read(olderVersion(withMoments, aheadFlagAt, 4, 2));
+        assertEquals(moments, back.inputMoments());
+        assertTrue(back.aheadMoments().isEmpty());
+    }
+
+    /** Bytes of {@code t}'s active sets as the writer stores them (they do not depend on the version). */
+    private int bitmapBytes(ActivationTrace t) {
+        int n = 0;
+        for (int l = 0; l < t.layers(); l++) {
+            for (int k = 0; k < t.tokens(l); k++) {
+                RoaringBitmap b = t.bitmap(l, k).clone();
+                b.runOptimize();
+                n += 4 + b.serializedSizeInBytes();
+            }
+        }
+        return n;
+    }
+
+    /** {@code file} without the {@code dropped} bytes at {@code at}, as minor version {@code minor}, re-checksummed. */
+    private Path olderVersion(byte[] file, int at, int dropped, int minor) throws Exception {
+        int body = file.length - TraceFiles.FOOTER_BYTES;
+        ByteBuffer out = ByteBuffer.allocate(file.length - dropped).order(ByteOrder.LITTLE_ENDIAN);
+        out.put(file, 0, at).put(file, at + dropped, body - at - dropped);
+        out.putShort(10, (short) minor);
         int content = out.position();
         out.putLong(content).put(TraceFiles.FOOTER_MAGIC);
         CRC32C crc = new CRC32C();
         crc.update(out.array(), 0, out.position());
         out.putInt((int) crc.getValue());
-        Path old = dir.resolve("old.rtrace");
+        Path old = dir.resolve("old-1." + minor + ".rtrace");
         Files.write(old, out.array());
-        ActivationTrace back = TraceFiles.read(old);
+        return old;
+    }
+
+    @Test
+    void aheadMomentsRoundTripBitExactlyAndDamageIsTyped() throws Exception {
+        List<AheadMoments> ahead = List.of(ahead(3, 21), ahead(5, 22));
+        ActivationTrace t = randomBuilder(SEED, new int[] {6, 9}, 5)
+                .inputMoments(ahead.stream().map(AheadMoments::ffn).toList())
+                .aheadMoments(ahead)
+                .build();
+        Path file = dir.resolve("ahead.rtrace");
+        TraceFiles.write(file, t);
+        ActivationTrace back = TraceFiles.read(file);
+        assertEquals(ahead, back.aheadMoments(), "seed " + SEED);
+        assertEquals(t.inputMoments(), back.inputMoments());
         assertEquals(t.layer(1), back.layer(1));
-        assertArrayEquals(new float[8], back.meanInactive()[1]);
-        assertTrue(back.inputMoments().isEmpty());
+
+        byte[] good = Files.readAllBytes(file);
+        ByteBuffer g = ByteBuffer.wrap(good).order(ByteOrder.LITTLE_ENDIAN);
+        int infoLength = g.getInt(16);
+        int passages = g.getInt(20 + infoLength + 4 + 2 * 8);
+        int momentsAt = 20 + infoLength + 4 + 2 * 8 + 4 + 4 * passages + 4;
+        int aheadAt = momentsAt + 4 + momentBytes(3) + momentBytes(5);
+        assertEquals(1, g.getInt(aheadAt), "ahead flag");
+        assertEquals(3, g.getInt(aheadAt + 4), "layer 0's width");
+        // cut inside the cross moments: truncated before anything is allocated
+        Path cut = dir.resolve("cut-ahead.rtrace");
+        Files.write(cut, Arrays.copyOf(good, aheadAt + 4 + momentBytes(3) + 16));
+        assertEquals(
+                Problem.TRUNCATED,
+                assertThrows(TraceFormatException.class, () -> TraceFiles.read(cut))
+                        .problem());
+        // a flag that is neither 0 nor 1, a width beyond the limit, another width or token count
+        // than the FFN side's: inconsistent
+        for (int[] edit : new int[][] {{aheadAt, 2}, {aheadAt + 4, Integer.MAX_VALUE}, {aheadAt + 4, 4}}) {
+            byte[] bad = good.clone();
+            ByteBuffer.wrap(bad).order(ByteOrder.LITTLE_ENDIAN).putInt(edit[0], edit[1]);
+            assertEquals(Problem.INCONSISTENT, readProblem(bad), "value " + edit[1] + " at " + edit[0]);
+        }
+        byte[] otherCount = good.clone();
+        ByteBuffer.wrap(otherCount).order(ByteOrder.LITTLE_ENDIAN).putLong(aheadAt + 8, 6);
+        assertEquals(Problem.INCONSISTENT, readProblem(otherCount), "token count");
+        byte[] nan = good.clone(); // the last cross moment of layer 0
+        ByteBuffer.wrap(nan).order(ByteOrder.LITTLE_ENDIAN).putDouble(aheadAt + 4 + momentBytes(3) + 8 * 8, Double.NaN);
+        assertEquals(Problem.INCONSISTENT, readProblem(nan), "a NaN cross moment");
+        // ahead moments without the FFN input moments they pair with
+        TraceFiles.write(file, randomTrace(SEED, new int[] {6, 9}, 5));
+        byte[] lone = Files.readAllBytes(file);
+        ByteBuffer.wrap(lone).order(ByteOrder.LITTLE_ENDIAN).putInt(momentsAt + 4, 1);
+        assertEquals(Problem.INCONSISTENT, readProblem(lone), "ahead moments without input moments");
+    }
+
+    /** Bytes of one input's stored moments of width {@code d}: width, tokens, mean, upper triangle. */
+    private static int momentBytes(int d) {
+        return 4 + 8 + 8 * d + 8 * d * (d + 1) / 2;
+    }
+
+    /** Ahead moments of 7 random tokens of width {@code d}, the layer input a noisy copy of the FFN input. */
+    static AheadMoments ahead(int d, long seed) {
+        Random rnd = new Random(seed);
+        float[] ffn = new float[7 * d];
+        float[] layer = new float[7 * d];
+        for (int i = 0; i < ffn.length; i++) {
+            ffn[i] = (float) rnd.nextGaussian();
+            layer[i] = ffn[i] + 0.3f * (float) rnd.nextGaussian();
+        }
+        return AheadMoments.builder(d).add(ffn, layer, 7).build();
     }
 
     private Path writeWithoutMeans() throws Exception {

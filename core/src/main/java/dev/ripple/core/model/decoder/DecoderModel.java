@@ -94,6 +94,27 @@ public final class DecoderModel {
     private final int embedDim;
     /** The mapping the weights are read from, checked at each step and new session. */
     private final MappedWeights weights;
+    /** Told each token's layer input ({@link #withLayerInputs}); null, the default: no one. */
+    private final LayerInputListener layerInputs;
+    /** Whether decode steps call {@link FeedForward#prefetch}: {@link #READ_AHEAD} unless a test says otherwise. */
+    private final boolean readAhead;
+
+    /**
+     * Sees every token's layer input as the FFN's read-ahead sees it: the residual stream before
+     * the layer's attention, through the layer's FFN norm for a pre-norm model (as the FFN input
+     * will be) and as it is for a post-norm one. The profiler pairs it with the token's FFN input
+     * to fit a predictor for the read-ahead ({@code AheadMoments}); the read-ahead itself is given
+     * the same vector, by the same code, at a decode step.
+     */
+    @FunctionalInterface
+    public interface LayerInputListener {
+        /**
+         * Layer {@code layer}'s input of one token, before that layer's FFN runs; per layer, tokens
+         * come in the order the model runs them. {@code layerInput} is the model's buffer: valid
+         * only during the call, not to be changed.
+         */
+        void onLayerInput(int layer, float[] layerInput);
+    }
 
     /** One layer's resident weights. */
     private record Block(
@@ -111,6 +132,8 @@ public final class DecoderModel {
         this.tensors = tensors;
         this.ffn = ffn;
         this.prefillChunk = prefillChunk;
+        this.layerInputs = null;
+        this.readAhead = READ_AHEAD;
         int h = config.hiddenSize();
         DecoderConfig.Tensors names = config.tensors();
         Tensor emb = tensors.tensor(names.embeddings())
@@ -168,10 +191,25 @@ public final class DecoderModel {
 
     /** The same model with another prefill chunk (tokens per FFN call while reading a prompt). */
     public DecoderModel withPrefillChunk(int tokens) {
-        return new DecoderModel(this, tokens);
+        return new DecoderModel(this, tokens, layerInputs, readAhead);
     }
 
-    private DecoderModel(DecoderModel m, int prefillChunk) {
+    /**
+     * The same model telling {@code listener} every token's layer input, in prefill and decode
+     * alike ({@link LayerInputListener}); null: no one, as by default. For offline recording (the
+     * profiler): the listener runs on the stepping thread, inside the step. A model without one
+     * pays a null check per layer and chunk.
+     */
+    public DecoderModel withLayerInputs(LayerInputListener listener) {
+        return new DecoderModel(this, prefillChunk, listener, readAhead);
+    }
+
+    /** The same model with decode's read-ahead on or off, whatever {@code ripple.readahead} says: for tests. */
+    DecoderModel withReadAhead(boolean on) {
+        return new DecoderModel(this, prefillChunk, layerInputs, on);
+    }
+
+    private DecoderModel(DecoderModel m, int prefillChunk, LayerInputListener layerInputs, boolean readAhead) {
         if (prefillChunk < 1) {
             throw new IllegalArgumentException("prefill chunk must be at least 1 token, got " + prefillChunk);
         }
@@ -189,6 +227,8 @@ public final class DecoderModel {
         this.prefillChunk = prefillChunk;
         this.embedDim = m.embedDim;
         this.weights = m.weights;
+        this.layerInputs = layerInputs;
+        this.readAhead = readAhead;
     }
 
     private static Linear linear(TensorSource tensors, Projection p, int out, int in) {
@@ -420,13 +460,17 @@ public final class DecoderModel {
         for (int l = 0; l < blocks.size(); l++) {
             Block block = blocks.get(l);
             float[][] x = b.x;
-            if (n == 1 && READ_AHEAD) {
+            if (n == 1 && readAhead) {
                 // Decode: let the FFN start reading what the layer input predicts while attention runs.
-                System.arraycopy(x[0], 0, b.ahead, 0, b.ahead.length);
-                if (config.preNorm()) {
-                    block.ffnNorm().apply(b.ahead);
+                float[] ahead = layerInput(block, x[0], b.ahead);
+                ffn.prefetch(l, ahead);
+                if (layerInputs != null) {
+                    layerInputs.onLayerInput(l, ahead); // the very vector, which must not change now
                 }
-                ffn.prefetch(l, b.ahead);
+            } else if (layerInputs != null) {
+                for (int t = 0; t < n; t++) {
+                    layerInputs.onLayerInput(l, layerInput(block, x[t], b.ahead));
+                }
             }
             if (config.preNorm()) {
                 copyRows(x, b.normed, n);
@@ -454,6 +498,20 @@ public final class DecoderModel {
                 }
             }
         }
+    }
+
+    /**
+     * A token's layer input as the read-ahead sees it, in {@code into}: {@code x} before the
+     * layer's attention, normalized as the FFN input will be when the model is pre-norm, as it is
+     * when post-norm (past the first layer, x is then the previous layer's normalized output).
+     * Returns {@code into}.
+     */
+    private float[] layerInput(Block block, float[] x, float[] into) {
+        System.arraycopy(x, 0, into, 0, into.length);
+        if (config.preNorm()) {
+            block.ffnNorm().apply(into);
+        }
+        return into;
     }
 
     private void embed(int[] tokens, int from, int n, int p0, Session.Buffers b) {
