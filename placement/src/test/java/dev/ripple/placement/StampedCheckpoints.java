@@ -9,7 +9,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.FileTime;
 import java.util.HexFormat;
 import java.util.List;
@@ -35,12 +35,13 @@ public final class StampedCheckpoints {
     }
 
     /**
-     * Copies {@code from} over {@code to} keeping {@code to}'s modification time, as {@code cp -p} of
-     * a file with that time would: other weights that times alone cannot tell.
+     * Copies {@code from} over {@code to} in place (the same file, truncated and written again, as
+     * {@code cp} does: a mapping of {@code to} sees the new bytes) keeping {@code to}'s modification
+     * time, as {@code cp -p} of a file with that time would: other weights that times alone cannot tell.
      */
     public static void copyKeepingTime(Path from, Path to) throws IOException {
         FileTime kept = Files.getLastModifiedTime(to);
-        Files.copy(from, to, StandardCopyOption.REPLACE_EXISTING);
+        Files.write(to, Files.readAllBytes(from), StandardOpenOption.TRUNCATE_EXISTING, StandardOpenOption.WRITE);
         Files.setLastModifiedTime(to, kept);
     }
 

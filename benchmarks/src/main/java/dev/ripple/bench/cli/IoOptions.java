@@ -62,9 +62,7 @@ final class IoOptions {
         @Override
         public String convert(String value) {
             if (!DevicePresets.isPreset(value) && !Files.exists(Path.of(value))) {
-                throw new TypeConversionException(RippleCommand.printable(value)
-                        + ": is neither a device preset (" + String.join(", ", DevicePresets.names())
-                        + ") nor an existing profile file (create one with 'ripple calibrate')");
+                throw new TypeConversionException(RippleCommand.printable(value) + ": " + DevicePresets.NEITHER);
             }
             return value;
         }

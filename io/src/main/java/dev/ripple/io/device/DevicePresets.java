@@ -57,6 +57,10 @@ public final class DevicePresets {
         return names().contains(nameOrFile.strip().toLowerCase(Locale.ROOT));
     }
 
+    /** Why a name is refused when it is no preset and no file exists by it; said after the name. */
+    public static final String NEITHER = "is neither a device preset (" + String.join(", ", names())
+            + ") nor an existing profile file (create one with 'ripple calibrate')";
+
     /**
      * A preset by name, else the profile in the file {@code nameOrFile}.
      *
@@ -69,11 +73,7 @@ public final class DevicePresets {
         }
         Path file = Path.of(nameOrFile);
         if (!Files.exists(file)) {
-            throw new DeviceProfileException(
-                    file,
-                    "is neither a device preset (" + String.join(", ", names())
-                            + ") nor an existing profile file (create one with `ripple calibrate`)",
-                    null);
+            throw new DeviceProfileException(file, NEITHER, null);
         }
         return DeviceProfile.read(file);
     }

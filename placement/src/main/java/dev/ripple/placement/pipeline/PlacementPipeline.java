@@ -700,6 +700,9 @@ public final class PlacementPipeline {
         listener.progress(writeStep, 0, layers);
         long size = RippleFileWriter.write(out, contents, (l, error) -> {
             errors.add(error);
+            if (l + 1 == layers) { // every bundle has been read from the checkpoint; the file is not in place yet
+                requireCheckpointUnchanged(model, out);
+            }
             listener.progress(writeStep, l + 1, layers);
         });
         String fit = rank == 0 ? "none" : calibration.inputMoments().isEmpty() ? "weights" : "inputs";
@@ -712,9 +715,27 @@ public final class PlacementPipeline {
     }
 
     /**
-     * The held-out trace must be of the calibration's shape and rule: under another rule it records
-     * other neurons as active, and its reads per token measure the rule, not the placement.
+     * Refuses, before the file being written replaces anything, a checkpoint whose files were
+     * written again since {@code model} was imported from them: an import maps the checkpoint and
+     * reads its bundles only as they are written out, so weights copied over it in place ({@code cp
+     * -p}) in between would be written under the import's stamp, and a trace checked against that
+     * stamp would pass for weights it never saw. Samples the checkpoint's content once more (about
+     * 256 KiB per weights file, CheckpointStamp); nothing for an import without a content stamp (ONNX).
+     *
+     * @throws IllegalStateException naming the checkpoint and the file not written
      */
+    private static void requireCheckpointUnchanged(ImportedModel model, Path out) {
+        String stamp = model.checkpointStamp();
+        if (!CheckpointStamp.hashesContent(stamp)) {
+            return;
+        }
+        Path checkpoint = PreparedModel.checkpointSource(Path.of(model.source()));
+        if (!stamp.equals(CheckpointStamp.of(checkpoint))) {
+            throw new IllegalStateException(checkpoint + ": its files were written again while " + out.getFileName()
+                    + " was made from them, so its weights may be of either; nothing was written: place again");
+        }
+    }
+
     /**
      * Whether two recorded rules select the same neurons on {@code layers} layers: {@code act > 0.1}
      * and {@code act > 0.1,0.1} do (a threshold per layer, the last repeated); texts that do not parse

@@ -79,8 +79,9 @@ final class TraceSource {
 
     /**
      * Whether a trace stamped {@code recorded} profiled the weights that an import stamped {@code
-     * imported} read from {@code checkpoint}; empty when that cannot be told (either stamp is empty,
-     * or an old stamp's checkpoint cannot be read). Stamps that hash content are compared with each
+     * imported} read from {@code checkpoint}; empty when that cannot be told (no stamp recorded, a
+     * content stamp beside an import without one, or an old stamp's checkpoint that cannot be read;
+     * an old stamp is judged by the checkpoint whatever the import's). Stamps that hash content are compared with each
      * other, and no file is read: the trace must be of the weights that get written, whatever the
      * checkpoint holds by now. A stamp from before content was hashed (2026-12-07) says nothing about
      * content, so it cannot be compared with the import's; it is judged by its own rule, the

@@ -115,7 +115,7 @@ public final class LowRankFactorizer {
      * ({@code FeedForward.prefetch}): the best rank-r linear map from x_l to z in mean square over inputs
      * with the given joint moments. Its full-rank form is the regression {@code W·Σ_fl·Σ_ll⁻¹};
      * with {@code Σ_ll = L·Lᵀ} the error of neuron i splits into what no map from x_l explains and
-     * {@code ‖(W·Σ_fl·L⁻ᵀ − B·Aᵀ·L)_i‖²}, so the truncated SVD of {@code M = W·Σ_fl·L⁻ᵀ} gives
+     * {@code ‖(W·Σ_fl·L⁻ᵀ − Bᵀ·Aᵀ·L)_i‖²}, so the truncated SVD of {@code M = W·Σ_fl·L⁻ᵀ} gives
      * the fit: {@code A = L⁻ᵀ·V_r}, {@code p_i = (M·V_r)_i}, bias {@code b + W·μ_f − Bᵀ·Aᵀ·μ_l}.
      * When x_l is x_f this is {@link #factor(FfnLayerWeights, int, long, InputMoments)}.
      *
@@ -123,7 +123,9 @@ public final class LowRankFactorizer {
      * the layer inputs' RMS coordinate, so the {@link LowRankPredictor} run on layer inputs widens
      * its intervals by the error it makes there, as the input-fitted factors do on FFN inputs. The
      * factors are of the same kind as those, evaluated by the same predictor. Costs {@code
-     * O(dFfn·dModel²)}.
+     * O(dFfn·dModel²)} and two single-threaded {@code O(dModel³)} steps (the layer inputs' Cholesky
+     * solve and the conditional covariance), which grow faster than {@code factor}'s work with the
+     * width; the profilers record the moments it needs only up to dModel 1,024, where they are small.
      */
     public static LowRankPredictor.Factors factorAhead(FfnLayerWeights w, int rank, long seed, AheadMoments moments) {
         int n = w.spec().dFfn();

@@ -49,9 +49,11 @@ class PlaceAgainstTheImportTest {
     }
 
     /**
-     * Weights copied over the checkpoint after its import was made are not the ones written: a trace
-     * of the imported weights is taken, and the file records their stamp; a trace of other weights
-     * than those imported is refused even when the checkpoint holds its weights again by then.
+     * A trace is judged by the weights imported: a trace of them is taken and the file records their
+     * stamp; weights copied over the checkpoint in place after the import (which maps it and reads
+     * the bundles only as it writes them) are refused before anything is written, whatever the trace;
+     * and a trace of other weights than those imported is refused even when the checkpoint holds its
+     * weights again by then.
      */
     @Test
     void aTraceIsOfTheWeightsImportedWhateverTheCheckpointHoldsNow() throws Exception {
@@ -60,16 +62,31 @@ class PlaceAgainstTheImportTest {
         SyntheticDecoderWriter.write(SPEC, seedA, "F32", 1);
         SyntheticDecoderWriter.write(SPEC.withSeed(2), seedB, "F32", 1);
 
-        ImportedModel importOfA = PlacementPipeline.importModel(ckpt, ImportOptions.defaults());
-        StampedCheckpoints.copyKeepingTime(seedB.resolve("model.safetensors"), weights);
         Path placed = dir.resolve("a.ripple");
-        PlacementPipeline.placeImported(PlacementRequest.of(ckpt, ofA, placed), importOfA, PipelineListener.NONE);
+        PlacementPipeline.placeImported(
+                PlacementRequest.of(ckpt, ofA, placed),
+                PlacementPipeline.importModel(ckpt, ImportOptions.defaults()),
+                PipelineListener.NONE);
         try (RippleFile f = RippleFile.open(placed)) {
             assertEquals(
                     Optional.of(ofA.info().checkpointStamp()),
                     PreparedModel.checkpointStampOf(f),
-                    "the file records the weights profiled, though B is in the checkpoint by now");
+                    "the file records the weights profiled");
         }
+
+        ImportedModel importOfA = PlacementPipeline.importModel(ckpt, ImportOptions.defaults());
+        StampedCheckpoints.copyKeepingTime(seedB.resolve("model.safetensors"), weights);
+        Path changed = dir.resolve("changed.ripple");
+        IllegalStateException whileWritten = assertThrows(
+                IllegalStateException.class,
+                () -> PlacementPipeline.placeImported(
+                        PlacementRequest.of(ckpt, ofA, changed), importOfA, PipelineListener.NONE));
+        assertTrue(
+                whileWritten
+                        .getMessage()
+                        .startsWith(ckpt + ": its files were written again while changed.ripple was made from them"),
+                whileWritten.getMessage());
+        assertFalse(Files.exists(changed), "nothing written");
 
         ImportedModel importOfB = PlacementPipeline.importModel(ckpt, ImportOptions.defaults());
         StampedCheckpoints.copyKeepingTime(seedA.resolve("model.safetensors"), weights);
