@@ -11,6 +11,8 @@ import dev.ripple.core.format.SectionEntry;
 import dev.ripple.core.model.decoder.DecoderModel;
 import dev.ripple.core.model.decoder.Session;
 import dev.ripple.core.runtime.MappedFfn;
+import dev.ripple.core.runtime.RippleModel;
+import dev.ripple.core.runtime.RuntimeOptions;
 import dev.ripple.core.tensor.DType;
 import dev.ripple.core.tensor.Tensor;
 import dev.ripple.placement.algorithm.PlacementAlgorithms;
@@ -109,6 +111,13 @@ class AheadPredictorPlacementTest {
                         recall.ahead[l] > recall.lowRank[l] + 0.05,
                         "layer " + l + ": ahead " + recall.ahead[l] + ", low-rank " + recall.lowRank[l]);
             }
+        }
+        // and the runtime's read-ahead runs what place wrote: the whole path, profile to prefetch
+        try (RippleModel m = RippleModel.open(with, RuntimeOptions.defaults());
+                RippleModel plainModel = RippleModel.open(without, RuntimeOptions.defaults())) {
+            assertEquals("lowrank-ahead", m.readAheadPredictor().orElseThrow().name());
+            assertEquals(
+                    "lowrank", plainModel.readAheadPredictor().orElseThrow().name());
         }
     }
 
