@@ -269,12 +269,11 @@ class ReadAheadPredictorTest {
     }
 
     /** Delegates to a real reader and keeps each request's extents, in the order the requests began. */
-    private static final class RecordingReader implements ExtentReader {
-        final ExtentReader real;
+    private static final class RecordingReader extends FaultInjectionTest.DelegatingReader {
         final List<List<Extent>> requests = Collections.synchronizedList(new ArrayList<>());
 
         RecordingReader(ExtentReader real) {
-            this.real = real;
+            super(real);
         }
 
         @Override
@@ -284,28 +283,8 @@ class ReadAheadPredictorTest {
         }
 
         @Override
-        public Path path() {
-            return real.path();
-        }
-
-        @Override
-        public long fileSize() {
-            return real.fileSize();
-        }
-
-        @Override
-        public int queueDepth() {
-            return real.queueDepth();
-        }
-
-        @Override
         public String describe() {
             return "recording " + real.describe();
-        }
-
-        @Override
-        public void close() throws IOException {
-            real.close();
         }
     }
 }
