@@ -281,13 +281,15 @@ public final class TraceFiles {
             int major = in.u16("header");
             int minor = in.u16("header");
             int flags = in.u32("header");
-            if (major != VERSION_MAJOR || flags != 0) {
+            // a newer minor version may add blocks this reader would take for what follows in its own
+            if (major != VERSION_MAJOR || minor > VERSION_MINOR || flags != 0) {
                 throw new TraceFormatException(
                         file,
                         "header",
                         Problem.UNSUPPORTED_VERSION,
                         "version " + major + "." + minor + " flags " + flags + "; this reader supports " + VERSION_MAJOR
-                                + ".x without flags");
+                                + ".0 to " + VERSION_MAJOR + "." + VERSION_MINOR
+                                + " without flags (a newer Ripple wrote it)");
             }
             int infoLength = in.u32("info");
             in.requireLength(infoLength, MAX_INFO_BYTES, "info");

@@ -363,6 +363,10 @@ class TraceFilesTest {
         byte[] version = good.clone();
         version[8] = 9;
         assertEquals(Problem.UNSUPPORTED_VERSION, readProblem(version));
+        byte[] newerMinor = good.clone(); // u16 major at 8, u16 minor at 10
+        ByteBuffer.wrap(newerMinor).order(ByteOrder.LITTLE_ENDIAN).putShort(10, (short) (TraceFiles.VERSION_MINOR + 1));
+        assertEquals(
+                Problem.UNSUPPORTED_VERSION, readProblem(newerMinor), "a newer minor version's blocks are unknown");
 
         // Declare an info JSON of 2 GiB: must fail on the check, not on allocation.
         byte[] hugeInfo = good.clone();
