@@ -81,7 +81,18 @@ class GenerateCommandTest {
     @Test
     void profilePlaceAndGenerateWithThePredictor() throws Exception {
         Path trace = dir.resolve("opt.rtrace");
-        RippleRun profile = DecoderSteps.profile(opt, trace, 1500, work);
+        RippleRun profile = RippleRun.succeeds(
+                "profile",
+                "--model",
+                opt.toString(),
+                "--out",
+                trace.toString(),
+                "--max-tokens",
+                "1500",
+                "--ahead-moments", // off by default, as the read-ahead is
+                "--work",
+                work.toString(),
+                "--quiet");
         assertTrue(profile.out().contains("under 'act > 0'"), profile.out());
         assertTrue(profile.out().contains("layer inputs recorded with the FFN inputs"), profile.out());
         Path file = dir.resolve("opt.ripple");

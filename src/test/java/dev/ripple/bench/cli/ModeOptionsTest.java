@@ -66,6 +66,8 @@ class ModeOptionsTest {
                         + " embedded all-MiniLM-L6-v2 runs with its own tokenizer",
                 "profile --out o.rtrace --tokenizer tk.json | --tokenizer: only with --model; the embedded"
                         + " all-MiniLM-L6-v2 runs with its own tokenizer",
+                "profile --out o.rtrace --ahead-moments | --ahead-moments: decoders only: an ONNX encoder has no"
+                        + " read-ahead",
                 // refused before the work directory is made, as every row here checks
                 "bench --tokenizer tk.json | --tokenizer: only with --model; the embedded all-MiniLM-L6-v2 runs with"
                         + " its own tokenizer",

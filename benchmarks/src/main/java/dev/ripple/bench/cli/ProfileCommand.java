@@ -2,6 +2,7 @@ package dev.ripple.bench.cli;
 
 import dev.ripple.bench.harness.Profiling;
 import dev.ripple.core.activity.ActivityRule;
+import dev.ripple.placement.profile.ProfileOptions;
 import dev.ripple.placement.profile.ProfileResult;
 import dev.ripple.placement.synthetic.GeneratedWeights;
 import dev.ripple.placement.trace.TraceFiles;
@@ -60,6 +61,13 @@ final class ProfileCommand implements Callable<Integer> {
             description = "trace file to write")
     Path out;
 
+    @Option(
+            names = "--ahead-moments",
+            description = "decoders: also record each layer input with its FFN input, so that 'ripple place' writes"
+                    + " a predictor for the read-ahead (-Dripple.readahead=true, PERFORMANCE.md §17(b)); on by default"
+                    + " when this run reads ahead")
+    boolean aheadMoments;
+
     @Spec
     CommandSpec spec;
 
@@ -67,6 +75,9 @@ final class ProfileCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         if (maxTokens <= 0) {
             throw new IllegalArgumentException("--max-tokens must be positive");
+        }
+        if (!inputs.decoder()) {
+            OptionValues.requireNotGiven(spec, "decoders only: an ONNX encoder has no read-ahead", "--ahead-moments");
         }
         ActivityRule r = rule();
         Corpus corpus = inputs.corpus(heldOutFraction);
@@ -76,7 +87,14 @@ final class ProfileCommand implements Callable<Integer> {
                 decoder ? DecoderText.prepare(inputs.model, run.work, run.quiet).file() : inputs.onnx(run.work);
         Path tokenizer = decoder ? inputs.tokenizer : inputs.tokenizer(run.work);
         ProfileResult result = Profiling.profile(
-                model, tokenizer, passages, corpus.name() + ", " + split, r, maxTokens, CliProgress.harness(run.quiet));
+                model,
+                tokenizer,
+                passages,
+                corpus.name() + ", " + split,
+                r,
+                maxTokens,
+                aheadMoments || ProfileOptions.defaults().aheadMoments(),
+                CliProgress.harness(run.quiet));
         if (result.tokens() == 0) {
             throw new IllegalArgumentException(corpus.name() + ": the " + passages.size() + " passages of the " + split
                     + " split gave no tokens to profile; nothing written to " + out);

@@ -31,7 +31,35 @@ public final class Profiling {
             long maxTokens,
             Progress progress)
             throws IOException {
-        ProfileOptions options = ProfileOptions.defaults().withRule(rule).withMaxTokens(maxTokens);
+        return profile(
+                model,
+                tokenizer,
+                passages,
+                corpus,
+                rule,
+                maxTokens,
+                ProfileOptions.defaults().aheadMoments(),
+                progress);
+    }
+
+    /**
+     * As {@link #profile(Path, Path, List, String, ActivityRule, long, Progress)}, a decoder's
+     * read-ahead moments recorded or not ({@link ProfileOptions#aheadMoments}).
+     */
+    public static ProfileResult profile(
+            Path model,
+            Path tokenizer,
+            List<String> passages,
+            String corpus,
+            ActivityRule rule,
+            long maxTokens,
+            boolean aheadMoments,
+            Progress progress)
+            throws IOException {
+        ProfileOptions options = ProfileOptions.defaults()
+                .withRule(rule)
+                .withMaxTokens(maxTokens)
+                .withAheadMoments(aheadMoments);
         try (ProgressSteps steps = new ProgressSteps(progress)) {
             return PlacementPipeline.profile(model, tokenizer, passages, corpus, options, steps);
         }

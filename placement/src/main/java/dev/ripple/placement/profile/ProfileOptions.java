@@ -1,6 +1,7 @@
 package dev.ripple.placement.profile;
 
 import dev.ripple.core.activity.ActivityRule;
+import dev.ripple.core.model.decoder.DecoderModel;
 import io.soabase.recordbuilder.core.RecordBuilder;
 
 /**
@@ -21,10 +22,14 @@ import io.soabase.recordbuilder.core.RecordBuilder;
  *                          on every 4th token of each layer, in Java)
  * @param threads           ONNX Runtime intra-op threads (0: all processors)
  * @param aheadMoments      decoders: also record each layer input's joint moments with the FFN input,
- *                          which the read-ahead's predictor is fitted to, whenever the FFN input
- *                          moments are recorded ({@link DecoderProfiler}); four times their size in
- *                          the trace. On by default: without them {@code ripple place} writes no
- *                          read-ahead predictor. ONNX models (encoders) have no read-ahead and ignore it
+ *                          which the read-ahead's predictor is fitted to, when the FFN input moments
+ *                          are recorded ({@link DecoderProfiler}); four times their size in the trace
+ *                          and about four times their arithmetic per token, and the factors {@code
+ *                          ripple place} fits to them are resident in every session of the file. By
+ *                          default as this JVM's read-ahead ({@link DecoderModel#readsAhead}, off
+ *                          unless {@code -Dripple.readahead=true}): the read-ahead does not pay off
+ *                          yet (PERFORMANCE.md §17(b)), so a default profile does not pay for it
+ *                          either. ONNX models (encoders) have no read-ahead and ignore it
  */
 @RecordBuilder
 public record ProfileOptions(
@@ -50,9 +55,9 @@ public record ProfileOptions(
 
     /**
      * 100,000 tokens, sequences of at most 128 tokens, the model's default rule, error measured, all
-     * cores, a decoder's read-ahead moments recorded.
+     * cores, a decoder's read-ahead moments recorded when this JVM reads ahead.
      */
     public static ProfileOptions defaults() {
-        return new ProfileOptions(100_000, 128, null, true, 0, true);
+        return new ProfileOptions(100_000, 128, null, true, 0, DecoderModel.readsAhead());
     }
 }

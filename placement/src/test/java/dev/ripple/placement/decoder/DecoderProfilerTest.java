@@ -151,8 +151,8 @@ class DecoderProfilerTest {
                     rnd.ints(9, 0, spec.vocabSize()).toArray(),
                     rnd.ints(14, 0, spec.vocabSize()).toArray());
             ProfileResult r;
-            try (DecoderProfiler profiler =
-                    DecoderProfiler.open(file, ProfileOptions.defaults().withMaxTokens(23))) {
+            try (DecoderProfiler profiler = DecoderProfiler.open(
+                    file, ProfileOptions.defaults().withMaxTokens(23).withAheadMoments(true))) {
                 r = profiler.profile(passages, "random ids", ProfileProgress.NONE);
             }
             List<AheadMoments> ahead = r.trace().aheadMoments();

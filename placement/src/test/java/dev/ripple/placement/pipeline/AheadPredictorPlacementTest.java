@@ -226,8 +226,8 @@ class AheadPredictorPlacementTest {
     }
 
     private static ActivationTrace profile(Path file, List<int[]> passages, int tokens) throws Exception {
-        try (DecoderProfiler profiler =
-                DecoderProfiler.open(file, ProfileOptions.defaults().withMaxTokens(tokens))) {
+        try (DecoderProfiler profiler = DecoderProfiler.open(
+                file, ProfileOptions.defaults().withMaxTokens(tokens).withAheadMoments(true))) {
             return profiler.profile(passages, "random ids", ProfileProgress.NONE)
                     .trace();
         }

@@ -67,6 +67,15 @@ public final class DecoderModel {
      * I/O and compute but added reads (naive order: 30.8 to 42.8 MiB per token), a net loss.
      */
     static final boolean READ_AHEAD = Boolean.getBoolean("ripple.readahead");
+
+    /**
+     * Whether this JVM's decode reads ahead ({@code -Dripple.readahead=true}): what a profile
+     * records the read-ahead's moments for by default, so that a run that reads ahead places the
+     * predictor it reads with, and one that does not pays nothing for it.
+     */
+    public static boolean readsAhead() {
+        return READ_AHEAD;
+    }
     /** Per-thread arrays of {@link #attendHead}, so that a decode step allocates none per head. */
     private static final ThreadScratch QUERY = new ThreadScratch();
 
