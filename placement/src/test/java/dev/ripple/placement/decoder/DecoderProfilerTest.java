@@ -19,7 +19,6 @@ import dev.ripple.core.tensor.DType;
 import dev.ripple.io.reader.ReaderKind;
 import dev.ripple.placement.importer.SafetensorsImporter;
 import dev.ripple.placement.predictor.AheadMoments;
-import dev.ripple.placement.predictor.InputMoments;
 import dev.ripple.placement.profile.DecoderProfiler;
 import dev.ripple.placement.profile.ProfileOptions;
 import dev.ripple.placement.profile.ProfileProgress;
@@ -29,6 +28,7 @@ import dev.ripple.placement.synthetic.SyntheticDecoderWriter;
 import dev.ripple.placement.trace.ActivationTrace;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
 import org.junit.jupiter.api.Assertions;
@@ -150,39 +150,64 @@ class DecoderProfilerTest {
             List<int[]> passages = List.of(
                     rnd.ints(9, 0, spec.vocabSize()).toArray(),
                     rnd.ints(14, 0, spec.vocabSize()).toArray());
+            // 20 tokens: the second passage is cut at 11, so the pairs must stop where the budget does
+            int budget = 20;
             ProfileResult r;
             try (DecoderProfiler profiler = DecoderProfiler.open(
-                    file, ProfileOptions.defaults().withMaxTokens(23).withAheadMoments(true))) {
+                    file, ProfileOptions.defaults().withMaxTokens(budget).withAheadMoments(true))) {
                 r = profiler.profile(passages, "random ids", ProfileProgress.NONE);
             }
             List<AheadMoments> ahead = r.trace().aheadMoments();
             assertEquals(spec.numLayers(), ahead.size());
-            // what a listener on the model sees over the same tokens is the layer side (up to float
-            // rounding: the profiler's recording FFN sums a layer's output in another order)
-            List<InputMoments.Builder> heard = new ArrayList<>();
+            // The same tokens replayed with a listener on the model (layer inputs) and a recording FFN
+            // (FFN inputs), paired token by token: the cross moment is the one figure that depends on
+            // the pairing (up to float rounding: the profiler's FFN sums a layer's output in another order)
+            List<AheadMoments.Builder> paired = new ArrayList<>();
             try (RippleFile f = RippleFile.open(file)) {
                 int d = f.layers().getFirst().spec().dModel();
                 for (int l = 0; l < spec.numLayers(); l++) {
-                    heard.add(InputMoments.builder(d));
+                    paired.add(AheadMoments.builder(d));
                 }
-                DecoderModel m = DecoderModel.load(f, MappedFfn.of(f))
-                        .withLayerInputs((layer, x) -> heard.get(layer).add(x, 1));
+                int left = budget;
                 for (int[] p : passages) {
+                    int[] cut = Arrays.copyOf(p, Math.min(p.length, left));
+                    left -= cut.length;
+                    List<List<float[]>> ffnRows = new ArrayList<>();
+                    List<List<float[]>> layerRows = new ArrayList<>();
+                    for (int l = 0; l < spec.numLayers(); l++) {
+                        ffnRows.add(new ArrayList<>());
+                        layerRows.add(new ArrayList<>());
+                    }
+                    DecoderModel m = DecoderModel.load(
+                                    f,
+                                    MappedFfn.recording(
+                                            f,
+                                            (layer, x, byNeuron) ->
+                                                    ffnRows.get(layer).add(x.clone())))
+                            .withLayerInputs((layer, x) -> layerRows.get(layer).add(x.clone()));
                     try (Session s = m.newSession(32)) {
-                        m.prefill(s, p);
+                        m.prefill(s, cut);
+                    }
+                    for (int l = 0; l < spec.numLayers(); l++) {
+                        assertEquals(cut.length, layerRows.get(l).size());
+                        for (int t = 0; t < cut.length; t++) {
+                            paired.get(l)
+                                    .add(ffnRows.get(l).get(t), layerRows.get(l).get(t), 1);
+                        }
                     }
                 }
             }
             for (int l = 0; l < spec.numLayers(); l++) {
                 AheadMoments a = ahead.get(l);
                 assertEquals(r.inputMoments().get(l), a.ffn(), "layer " + l + ": the FFN side is the input moments");
-                InputMoments expected = heard.get(l).build();
-                assertEquals(23, a.layer().count());
-                assertArrayEquals(expected.mean(), a.layer().mean(), 1e-5, "layer " + l);
-                assertArrayEquals(expected.second(), a.layer().second(), 1e-5, "layer " + l);
+                AheadMoments expected = paired.get(l).build();
+                assertEquals(budget, a.layer().count());
+                assertArrayEquals(expected.layer().mean(), a.layer().mean(), 1e-5, "layer " + l);
+                assertArrayEquals(expected.layer().second(), a.layer().second(), 1e-5, "layer " + l);
+                assertArrayEquals(expected.cross(), a.cross(), 1e-5, "layer " + l + ": each token's two inputs paired");
             }
             try (DecoderProfiler profiler = DecoderProfiler.open(
-                    file, ProfileOptions.defaults().withMaxTokens(23).withAheadMoments(false))) {
+                    file, ProfileOptions.defaults().withMaxTokens(budget).withAheadMoments(false))) {
                 ProfileResult without = profiler.profile(passages, "random ids", ProfileProgress.NONE);
                 assertTrue(without.trace().aheadMoments().isEmpty(), "turned off");
                 assertEquals(r.inputMoments(), without.inputMoments(), "the same input moments either way");
