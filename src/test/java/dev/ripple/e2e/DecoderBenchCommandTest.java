@@ -86,6 +86,8 @@ class DecoderBenchCommandTest {
             } else {
                 assertTrue(s.path("realReads").isNull(), s.toString());
             }
+            // this JVM does not read ahead (-Dripple.readahead): no read-ahead predictor is named
+            assertTrue(s.has("readAhead") && s.path("readAhead").isNull(), s.toString());
             assertEquals(
                     4 * 5, s.path("decode").path("tokens").asInt(), "4 prompts x 5 decode steps after the first token");
             assertTrue(s.path("prefill").path("tokensPerSecond").asDouble() > 0);

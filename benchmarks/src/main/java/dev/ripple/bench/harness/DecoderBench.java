@@ -102,7 +102,8 @@ public final class DecoderBench {
             double agreement,
             double logitError,
             MemoryPlan memory,
-            String realReads) {}
+            String realReads,
+            String readAhead) {}
 
     /** Greedy steps each setup decodes untimed before a bench ({@link #warmUp}). */
     public static final int WARM_UP_STEPS = 8;
@@ -177,12 +178,24 @@ public final class DecoderBench {
                         t.agreement(),
                         t.logitError(),
                         t.memory(context, kvType),
-                        models.get(i).reader() instanceof EmulatedReader e ? e.realReads() : null));
+                        models.get(i).reader() instanceof EmulatedReader e ? e.realReads() : null,
+                        readAhead(models.get(i))));
             }
             return out;
         } finally {
             OpenModels.closeAll(models);
         }
+    }
+
+    /**
+     * The predictor decode's read-ahead ran with ({@link RippleModel#readAheadPredictor}: {@code
+     * lowrank-ahead} for factors fitted to the layer input), "none" when it could not read ahead,
+     * or null when decode does not read ahead in this JVM ({@link DecoderModel#readsAhead}).
+     */
+    private static String readAhead(RippleModel m) {
+        return DecoderModel.readsAhead()
+                ? m.readAheadPredictor().map(ActivationPredictor::name).orElse("none")
+                : null;
     }
 
     /** What one setup's generations cost, summed over prompts. */

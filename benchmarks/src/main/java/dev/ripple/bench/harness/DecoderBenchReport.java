@@ -158,6 +158,11 @@ public record DecoderBenchReport(
                     MemoryPlan.mib(r.memory().cacheBytes()));
         }
         o.println();
+        if (strategies.stream().anyMatch(r -> r.readAhead() != null)) {
+            o.printf("read-ahead (-Dripple.readahead=true), predictor:");
+            strategies.forEach(r -> o.printf(" %s %s;", r.name(), r.readAhead()));
+            o.println();
+        }
         if (dtypes != null) {
             dtypes.print(o, generatedWeights);
         }
@@ -197,6 +202,7 @@ public record DecoderBenchReport(
             s.put("agreement", r.agreement());
             s.put("logitError", r.logitError());
             s.put("realReads", r.realReads()); // null without an emulated device
+            s.put("readAhead", r.readAhead()); // null when decode does not read ahead
             ObjectNode m = s.putObject("memory");
             m.put("residentBytes", r.memory().residentBytes());
             m.put("kvCacheBytes", r.memory().kvCacheBytes());
