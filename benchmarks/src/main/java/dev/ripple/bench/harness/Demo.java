@@ -227,7 +227,6 @@ public final class Demo {
         List<float[]> reference = ort.embeddings();
         List<FidelityRun> runs = new ArrayList<>();
         PassStarts starts = new PassStarts(s.reader(), false);
-        PassStart passStart = null;
         int warmUp = Math.max(passages.size(), FidelityRun.FIRST_WARM_UP_PASSAGES);
         for (Pass p : List.of(
                 new Pass(DENSE, base.withPredictor(PredictorKind.DENSE).withFillIn(false), false),
@@ -242,8 +241,7 @@ public final class Demo {
             warmUp = FidelityRun.WARM_UP_PASSAGES;
             // and then from where the bench's passes start: evicted for a page-cache reader, or the
             // warm-up (and the pass before) would have left the file cached for the timed pass
-            PassStart start = starts.before(file);
-            passStart = passStart == null || start.kind() == PassStart.Kind.WARM ? start : passStart;
+            starts.before(file);
             runs.add(StrategyBench.fidelity(
                     p.label(),
                     p.label(),
@@ -281,7 +279,7 @@ public final class Demo {
                 placements,
                 written,
                 runs,
-                passStart,
+                starts.overall(file), // a warm start if an eviction dropped nothing
                 ort.msPerSentence(),
                 ort.threads(),
                 bench);
