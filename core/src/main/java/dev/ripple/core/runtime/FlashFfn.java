@@ -175,15 +175,12 @@ public final class FlashFfn {
         ReadPlanBuffer plan = pf.plan;
         planner.planInto(pf.bundleOffsets, count, bundleBytes, plan);
         MemorySegment buffer = pf.buffer(plan.bytesRead());
-        for (int k = 0; k < count; k++) {
-            pf.segments[k] = plan.neededSlice(buffer, k);
-        }
         pf.readOps = plan.operations();
         pf.bytesRead = plan.bytesRead();
         long readStart = System.nanoTime();
         pf.planNanos = readStart - start;
         reader.read(plan, buffer);
-        pf.index();
+        pf.index(layer.bundleOffset(0), bundleBytes, dFfn);
         return System.nanoTime() - readStart;
     }
 
@@ -236,12 +233,12 @@ public final class FlashFfn {
         ReadPlanBuffer all = plan(s, c);
         MemorySegment hits = lookup(s, c, all);
         if (c.n > 0) {
-            boolean[] readHasMiss = readsWithAMiss(s, c, all);
-            int toRead = locateServed(s, c, all, readHasMiss, hits);
+            boolean[] readHasMiss = chooseReads(s, c, all);
+            int toRead = locateServed(s, c, hits);
             if (toRead > 0) {
                 read(s, c, all, readHasMiss, toRead, xs, tokens);
             }
-            admit(s, c, all, readHasMiss);
+            admit(s, c);
         }
         if (c.ahead) {
             c.ops += s.prefetch.readOps;
@@ -376,7 +373,7 @@ public final class FlashFfn {
         }
         if (c.ahead) {
             for (int i = 0; i < n; i++) {
-                s.fromAhead[i] = !s.hit[i] && s.prefetch.bundle(s.slots[i]) != null;
+                s.fromAhead[i] = !s.hit[i] && s.prefetch.holds(s.slots[i]);
                 if (s.fromAhead[i]) {
                     s.hit[i] = true;
                     c.fromAhead++;
@@ -388,13 +385,24 @@ public final class FlashFfn {
         return hits;
     }
 
-    /** By planned read: whether any of its bundles missed (it is issued then, its hits read through). */
-    private static boolean[] readsWithAMiss(Scratch s, LayerCall c, ReadPlanBuffer all) {
+    /**
+     * Marks in {@code s.inRead} the bundles this call reads; returns, by planned read, whether any of
+     * its bundles missed. Without bundles from a read-ahead, every bundle of a planned read that holds
+     * a miss is read, a hit inside it read through (the cache removes whole reads only). With them,
+     * only the bundles neither cached nor read ahead, planned anew ({@link #readsToIssue}): the
+     * planned reads would read the read-ahead's bundles a second time, which on co-activation
+     * placements, whose reads collapse long runs, doubled the bytes per token (PERFORMANCE.md §17(b)).
+     */
+    private static boolean[] chooseReads(Scratch s, LayerCall c, ReadPlanBuffer all) {
         boolean[] readHasMiss = s.readFlags(all.operations());
         for (int i = 0; i < c.n; i++) {
             if (!s.hit[i]) {
                 readHasMiss[all.readOf(i)] = true;
             }
+        }
+        boolean[] inRead = s.inRead;
+        for (int i = 0; i < c.n; i++) {
+            inRead[i] = c.fromAhead > 0 ? !s.hit[i] : readHasMiss[all.readOf(i)];
         }
         return readHasMiss;
     }
@@ -403,14 +411,14 @@ public final class FlashFfn {
      * Locates the bundles not read (cache hits, read-ahead) and lists those to read in
      * {@code s.readIndex}; returns how many are read.
      */
-    private int locateServed(Scratch s, LayerCall c, ReadPlanBuffer all, boolean[] readHasMiss, MemorySegment hits) {
+    private int locateServed(Scratch s, LayerCall c, MemorySegment hits) {
         int bundleBytes = layer.spec().bundleBytes();
         int toRead = 0;
         for (int i = 0; i < c.n; i++) {
-            if (readHasMiss[all.readOf(i)]) {
+            if (s.inRead[i]) {
                 s.readIndex[toRead++] = i;
             } else if (s.fromAhead[i]) {
-                s.located(i, s.prefetch.bundle(s.slots[i]), 0);
+                s.located(i, s.prefetch.data(), s.prefetch.placeOf(s.slots[i]));
             } else {
                 s.located(i, hits, (long) i * bundleBytes);
                 c.served++;
@@ -426,10 +434,10 @@ public final class FlashFfn {
      */
     private void read(
             Scratch s, LayerCall c, ReadPlanBuffer all, boolean[] readHasMiss, int toRead, float[][] xs, int tokens) {
-        ReadPlanBuffer plan = readsToIssue(s, all, readHasMiss);
+        ReadPlanBuffer plan = readsToIssue(s, c, all, readHasMiss, toRead);
         MemorySegment buffer = s.readBuffer(plan.bytesRead());
         if ((overlapHits || c.fromAhead > 0) && tokens == 1 && c.served + c.fromAhead > 0) {
-            readWhileComputingHits(s, c, all, readHasMiss, plan, buffer, xs[0]);
+            readWhileComputingHits(s, c, plan, buffer, xs[0]);
         } else {
             long readStart = System.nanoTime();
             try {
@@ -451,10 +459,21 @@ public final class FlashFfn {
     }
 
     /**
-     * The planned reads that hold a miss: the whole plan when every read does (a step with no whole
-     * read in the cache), otherwise that sub-plan, written into this thread's second plan buffer.
+     * What this call reads ({@link #chooseReads}): after a read-ahead served some bundles, a plan of
+     * the {@code toRead} bundles it marked; otherwise the planned reads that hold a miss, the whole
+     * plan when every read does (a step with no whole read in the cache). A plan other than the whole
+     * one is written into this thread's second plan buffer.
      */
-    private static ReadPlanBuffer readsToIssue(Scratch s, ReadPlanBuffer all, boolean[] readHasMiss) {
+    private ReadPlanBuffer readsToIssue(Scratch s, LayerCall c, ReadPlanBuffer all, boolean[] readHasMiss, int toRead) {
+        if (c.fromAhead > 0) {
+            long planStart = System.nanoTime();
+            for (int j = 0; j < toRead; j++) { // the union's offsets are planned already
+                s.bundleOffsets[j] = layer.bundleOffset(s.slots[s.readIndex[j]]);
+            }
+            planner.planInto(s.bundleOffsets, toRead, layer.spec().bundleBytes(), s.issued);
+            c.planNanos += System.nanoTime() - planStart;
+            return s.issued;
+        }
         for (int r = 0; r < all.operations(); r++) {
             if (!readHasMiss[r]) {
                 all.keep(readHasMiss, s.issued);
@@ -469,14 +488,7 @@ public final class FlashFfn {
      * the forward. Returns or throws only once the read has ended, as a read on this thread would:
      * it writes into this thread's scratch buffer.
      */
-    private void readWhileComputingHits(
-            Scratch s,
-            LayerCall c,
-            ReadPlanBuffer all,
-            boolean[] readHasMiss,
-            ReadPlanBuffer plan,
-            MemorySegment buffer,
-            float[] x) {
+    private void readWhileComputingHits(Scratch s, LayerCall c, ReadPlanBuffer plan, MemorySegment buffer, float[] x) {
         int index = layer.spec().index();
         Future<Long> pending = ReadAhead.pool().submit(() -> {
             long t0 = System.nanoTime();
@@ -484,7 +496,7 @@ public final class FlashFfn {
             return System.nanoTime() - t0;
         });
         try {
-            computeHitsThenAwait(s, c, all, readHasMiss, x, pending, index);
+            computeHitsThenAwait(s, c, x, pending, index);
         } finally {
             if (!pending.isDone()) {
                 awaitEnd(pending);
@@ -496,19 +508,12 @@ public final class FlashFfn {
      * The hits' activations, then the wait for {@code pending}; when either throws, the read may
      * still be running, and {@link #readWhileComputingHits} waits for it to end.
      */
-    private void computeHitsThenAwait(
-            Scratch s,
-            LayerCall c,
-            ReadPlanBuffer all,
-            boolean[] readHasMiss,
-            float[] x,
-            Future<Long> pending,
-            int index) {
+    private void computeHitsThenAwait(Scratch s, LayerCall c, float[] x, Future<Long> pending, int index) {
         long earlyStart = System.nanoTime();
         s.earlyCapacity(c.n);
         int e = 0;
         for (int i = 0; i < c.n; i++) {
-            if (!readHasMiss[all.readOf(i)]) {
+            if (!s.inRead[i]) {
                 s.early.add(s.slots[i], s.where(i), s.whereOffset(i));
                 s.earlyIndex[e++] = i;
             }
@@ -563,10 +568,9 @@ public final class FlashFfn {
     }
 
     /** Offers the cache every bundle that came from flash in this call or its read-ahead, ascending. */
-    private void admit(Scratch s, LayerCall c, ReadPlanBuffer all, boolean[] readHasMiss) {
+    private void admit(Scratch s, LayerCall c) {
         for (int i = 0; i < c.n; i++) {
-            boolean read = readHasMiss[all.readOf(i)];
-            if (read ? !s.hit[i] || s.fromAhead[i] : s.fromAhead[i]) {
+            if (s.fromAhead[i] || s.inRead[i] && !s.hit[i]) {
                 s.missSlots[c.misses] = s.slots[i];
                 s.missOffsets[c.misses] = s.whereOffset(i);
                 s.missSegments[c.misses++] = s.where(i);

@@ -3,7 +3,6 @@ package dev.ripple.core.runtime;
 import dev.ripple.io.ReadPlanBuffer;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
-import java.util.Arrays;
 import java.util.concurrent.Future;
 
 /**
@@ -12,24 +11,34 @@ import java.util.concurrent.Future;
  * bundles it holds that the FFN input's own prediction needs are not read again. The set the FFN
  * computes on is the FFN input's prediction either way, so outputs never change; only which
  * bytes are read and when. Bundles read but not needed are counted as read (wasted).
+ *
+ * <p>It holds every whole bundle inside its reads, not only the ones it asked for: where the planner
+ * collapsed a gap, the bundles of the gap were read too, and the FFN call takes them from here
+ * rather than reading them again (on co-activation placements, whose reads collapse long runs,
+ * those are most of what the FFN call still needed; PERFORMANCE.md §17(b)).
  */
 final class Prefetch {
     /** Layer of the pending read, or −1 when none. */
     int layer = -1;
 
     Future<Long> pending;
+    /** How many bundles the read-ahead asked for: predicted and not in the cache. */
     int count;
+
     int[] slots = new int[256];
     long[] bundleOffsets = new long[256];
-    MemorySegment[] segments = new MemorySegment[256];
     /** The read-ahead's plan, rewritten by each read-ahead (on its thread, before the read). */
     final ReadPlanBuffer plan = new ReadPlanBuffer();
 
     int readOps;
     long bytesRead;
     long planNanos;
-    /** By slot: index into {@link #slots} + 1, or 0 (cleared after each use). */
-    private int[] indexOfSlot = new int[0];
+    /** By slot: where its bundle starts in {@link #buffer} + 1, or 0 (cleared after each use). */
+    private long[] placeOfSlot = new long[0];
+    /** The slots with a place, to clear them. */
+    private int[] held = new int[0];
+
+    private int heldCount;
 
     private MemorySegment buffer = MemorySegment.NULL;
     private Arena arena;
@@ -38,10 +47,10 @@ final class Prefetch {
         if (slots.length < n) {
             slots = new int[Math.max(n, 2 * slots.length)];
             bundleOffsets = new long[slots.length];
-            segments = new MemorySegment[slots.length];
         }
-        if (indexOfSlot.length < dFfn) {
-            indexOfSlot = new int[dFfn];
+        if (placeOfSlot.length < dFfn) {
+            placeOfSlot = new long[dFfn];
+            held = new int[dFfn];
         }
     }
 
@@ -56,25 +65,46 @@ final class Prefetch {
         return buffer;
     }
 
-    /** Records where slot {@code slots[k]}'s bundle landed. */
-    void index() {
-        for (int k = 0; k < count; k++) {
-            indexOfSlot[slots[k]] = k + 1;
+    /**
+     * Records where each whole bundle of the layer's {@code dFfn} lies in the buffer after {@link
+     * #plan}'s reads: the bundles asked for and those of the gaps read through. Slot s's bundle
+     * starts at {@code first + s × bundleBytes} in the file.
+     */
+    void index(long first, int bundleBytes, int dFfn) {
+        for (int r = 0; r < plan.operations(); r++) {
+            long start = plan.readOffset(r);
+            long end = start + plan.readLength(r);
+            int from = (int) Math.max(0, Math.ceilDiv(start - first, bundleBytes));
+            int to = (int) Math.min(dFfn, Math.floorDiv(end - first, bundleBytes)); // exclusive
+            for (int slot = from; slot < to; slot++) {
+                long bundleStart = first + (long) slot * bundleBytes;
+                placeOfSlot[slot] = plan.readBufferOffset(r) + (bundleStart - start) + 1;
+                held[heldCount++] = slot;
+            }
         }
     }
 
-    /** The prefetched bundle of {@code slot}, or null. */
-    MemorySegment bundle(int slot) {
-        int k = slot < indexOfSlot.length ? indexOfSlot[slot] : 0;
-        return k == 0 ? null : segments[k - 1];
+    /** Whether slot {@code slot}'s bundle is in the buffer. */
+    boolean holds(int slot) {
+        return slot < placeOfSlot.length && placeOfSlot[slot] != 0;
+    }
+
+    /** Where slot {@code slot}'s bundle starts in {@link #data}; only for a slot it {@link #holds}. */
+    long placeOf(int slot) {
+        return placeOfSlot[slot] - 1;
+    }
+
+    /** The buffer the read-ahead read into. */
+    MemorySegment data() {
+        return buffer;
     }
 
     /** Forgets the read (after it completed or failed). */
     void clear() {
-        for (int k = 0; k < count; k++) {
-            indexOfSlot[slots[k]] = 0;
+        for (int k = 0; k < heldCount; k++) {
+            placeOfSlot[held[k]] = 0;
         }
-        Arrays.fill(segments, 0, count, null);
+        heldCount = 0;
         count = 0;
         layer = -1;
         pending = null;

@@ -39,6 +39,8 @@ final class Scratch {
     final Prefetch prefetch = new Prefetch();
     /** By union index: served from {@link #prefetch} (neither a cache hit nor in a read of this call). */
     boolean[] fromAhead = new boolean[256];
+    /** By union index: read by this call (a miss, or a hit read through inside a read with a miss). */
+    boolean[] inRead = new boolean[256];
     /** The bundles at hand while a token's reads are in flight (union index i of each in {@link #earlyIndex}). */
     final BundleRefs early = new BundleRefs();
 
@@ -229,6 +231,7 @@ final class Scratch {
             missSlots = new int[c];
             hit = new boolean[c];
             fromAhead = new boolean[c];
+            inRead = new boolean[c];
             missSegments = new MemorySegment[c];
             missOffsets = new long[c];
             readIndex = new int[c];

@@ -24,11 +24,8 @@ import dev.ripple.core.tensor.DType;
 import dev.ripple.core.testing.RandomModels;
 import dev.ripple.core.testing.StoredPredictors;
 import dev.ripple.io.Extent;
-import dev.ripple.io.ReadStats;
-import dev.ripple.io.reader.ExtentReader;
 import dev.ripple.io.reader.ReaderKind;
 import java.io.IOException;
-import java.lang.foreign.MemorySegment;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -266,25 +263,5 @@ class ReadAheadPredictorTest {
             }
         }
         return out;
-    }
-
-    /** Delegates to a real reader and keeps each request's extents, in the order the requests began. */
-    private static final class RecordingReader extends FaultInjectionTest.DelegatingReader {
-        final List<List<Extent>> requests = Collections.synchronizedList(new ArrayList<>());
-
-        RecordingReader(ExtentReader real) {
-            super(real);
-        }
-
-        @Override
-        public ReadStats read(List<Extent> extents, List<MemorySegment> targets) throws IOException {
-            requests.add(List.copyOf(extents));
-            return real.read(extents, targets);
-        }
-
-        @Override
-        public String describe() {
-            return "recording " + real.describe();
-        }
     }
 }

@@ -1,0 +1,139 @@
+package dev.ripple.core.runtime;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import dev.ripple.core.activity.ActivationPredictor;
+import dev.ripple.core.format.FfnLayerSection;
+import dev.ripple.core.model.TokenStats;
+import dev.ripple.core.tensor.Activation;
+import dev.ripple.core.tensor.DType;
+import dev.ripple.core.testing.RandomModelFile;
+import dev.ripple.core.testing.RandomModels;
+import dev.ripple.io.Extent;
+import dev.ripple.io.reader.ReaderKind;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Random;
+import org.eclipse.collections.api.list.primitive.MutableIntList;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/**
+ * What a decode step's FFN call reads after its read-ahead: nothing the read-ahead holds, whether
+ * the read-ahead asked for a bundle or read it through a collapsed gap, and its own misses planned
+ * alone rather than inside a planned read with the read-ahead's bundles. Before, both were read
+ * again, which on co-activation placements (long collapsed runs) doubled the bytes per token
+ * (PERFORMANCE.md §17(b)). The output is the same model's without read-ahead, bit for bit.
+ */
+class ReadAheadReadsTest {
+    private static final int D = 32;
+    private static final int N = 200;
+
+    @RegisterExtension
+    static final RandomModelFile MODEL = new RandomModelFile(2024, 1, D, N, Activation.GELU, true, DType.F32);
+
+    /** Slots the read-ahead asks for: one read when gaps of up to four bundles collapse. */
+    private static final int[] AHEAD = {10, 14, 18};
+
+    /** Needed slots inside the read-ahead's read, two of them in its gaps: the call reads nothing. */
+    @Test
+    void bundlesReadThroughTheReadAheadsGapsAreNotReadAgain() throws Exception {
+        Reads r = run(new int[] {12, 14, 16});
+        assertEquals(List.of(List.of(r.bundles(10, 9))), r.requests, "the read-ahead's one read, nothing after");
+        assertEquals(1, r.step.readOps());
+        assertEquals(9L * r.bundleBytes(), r.step.bytesRead());
+        assertEquals(3L * r.bundleBytes(), r.step.bytesNeeded());
+    }
+
+    /**
+     * A miss next to bundles the read-ahead holds is read alone, not in a read with them, though the
+     * plan over all needed bundles puts them in one read.
+     */
+    @Test
+    void aMissBesideTheReadAheadsBundlesIsReadAlone() throws Exception {
+        Reads r = run(new int[] {16, 18, 21});
+        assertEquals(List.of(List.of(r.bundles(10, 9)), List.of(r.bundles(21, 1))), r.requests);
+        assertEquals(2, r.step.readOps());
+        assertEquals(10L * r.bundleBytes(), r.step.bytesRead());
+    }
+
+    /** Misses far apart and beside each other are planned among themselves: collapsed where near. */
+    @Test
+    void theMissesArePlannedAmongThemselves() throws Exception {
+        Reads r = run(new int[] {18, 22, 25, 60});
+        assertEquals(List.of(List.of(r.bundles(10, 9)), List.of(r.bundles(22, 4), r.bundles(60, 1))), r.requests);
+        assertEquals(3, r.step.readOps());
+    }
+
+    /**
+     * The requests of one decode step (the read-ahead of {@link #AHEAD}, then the FFN call's), its
+     * figures, and where its layer's bundles start.
+     */
+    private record Reads(List<List<Extent>> requests, TokenStats step, FfnLayerSection section) {
+        /** {@code count} bundles from {@code slot} on, as one extent. */
+        Extent bundles(int slot, int count) {
+            return new Extent(
+                    section.bundleOffset(slot), (long) count * section.spec().bundleBytes());
+        }
+
+        long bundleBytes() {
+            return section.spec().bundleBytes();
+        }
+    }
+
+    private static Reads run(int[] needed) throws Exception {
+        Random rnd = new Random(3);
+        float[] x = RandomModels.randomFloats(rnd, D, 1f);
+        x[0] = 0f; // the FFN input: needed; the layer input below asks for AHEAD
+        float[] layerInput = x.clone();
+        layerInput[0] = 1f;
+        List<RecordingReader> readers = Collections.synchronizedList(new ArrayList<>());
+        FfnLayerSection section;
+        float[] expected = new float[D];
+        float[] out = new float[D];
+        TokenStats step;
+        RuntimeOptions options = RippleModelTest.predictedOnly(ReaderKind.POSITIONAL, "none", 0)
+                .withMaxGapBytes(4L
+                        * MODEL.contents().layers().getFirst().weights().spec().bundleBytes());
+        SlotPredictor predictor = new SlotPredictor(slotToNeuron(), AHEAD, needed);
+        try (RippleModel plain = RippleModel.open(MODEL.path(), options, predictor, null);
+                RippleModel m = RippleModel.open(MODEL.path(), options, predictor, null, (p, qd) -> {
+                    RecordingReader r = new RecordingReader(ReaderKind.POSITIONAL.open(p, qd));
+                    readers.add(r);
+                    return r;
+                })) {
+            section = m.ffn(0).section();
+            plain.ffn(0).forward(x, expected);
+            m.prefetch(0, layerInput);
+            step = m.ffn(0).forward(x, out);
+        }
+        assertArrayEquals(expected, out, "the read-ahead changes which bytes are read, never the output");
+        return new Reads(List.copyOf(readers.getFirst().requests), step, section);
+    }
+
+    private static int[] slotToNeuron() {
+        return MODEL.contents().layers().getFirst().slotToNeuron();
+    }
+
+    /** Predicts given slots: {@code ahead} for an input whose first value is 1, else {@code needed}. */
+    private record SlotPredictor(int[] slotToNeuron, int[] ahead, int[] needed) implements ActivationPredictor {
+        @Override
+        public String name() {
+            return "slots";
+        }
+
+        @Override
+        public void predict(int layer, float[] x, MutableIntList out) {
+            for (int slot : x[0] == 1f ? ahead : needed) {
+                out.add(slotToNeuron[slot]);
+            }
+        }
+
+        @Override
+        public boolean predictsAhead() {
+            return true;
+        }
+    }
+}
