@@ -31,7 +31,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code ripple bench}: one model, one run, the strategies of ARCHITECTURE.md side by side at the
+ * {@code ripple bench}: one model, one run, the strategies of {@link BenchStrategy#ALL} side by side at the
  * same DRAM budget on the same held-out passages — decode-like and prefill-like I/O with the true
  * active sets, then the Java encoder with the real predictor for fidelity and speed, ONNX Runtime
  * as the compute peer, phone-storage projections and plots.

@@ -5,8 +5,9 @@ import java.util.List;
 import java.util.Locale;
 
 /**
- * One strategy of ARCHITECTURE.md: which placement file, which cache policy, whether reads are
- * collapsed. The model bench and the workload bench run the same five, so the list lives here.
+ * One strategy the bench compares (the baselines of the papers and Ripple's own, docs/DESIGN.md,
+ * "Measurement"): which placement file, which cache policy, whether reads are collapsed. The model
+ * bench and the workload bench run the same five, so the list lives here.
  */
 public record BenchStrategy(String name, String placement, String cache, boolean collapse) {
 

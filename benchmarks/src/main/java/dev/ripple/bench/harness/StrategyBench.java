@@ -49,7 +49,7 @@ import java.util.Objects;
 import java.util.stream.Stream;
 
 /**
- * The strategies of ARCHITECTURE.md side by side on one model at the same DRAM budget, as values:
+ * The strategies of {@link BenchStrategy#ALL} side by side on one model at the same DRAM budget, as values:
  * what {@code ripple bench} prints and the demo's closing table. For an encoder: decode-like and
  * prefill-like I/O with the true active sets on held-out passages, the Java encoder with the run's
  * predictor for fidelity and speed, ONNX Runtime as the compute peer, the budget sweep; for a

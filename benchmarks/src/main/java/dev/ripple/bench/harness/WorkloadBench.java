@@ -24,7 +24,7 @@ import java.util.Set;
 import java.util.zip.CRC32C;
 
 /**
- * {@code ripple bench --workload DIR}: the strategies of ARCHITECTURE.md (all five unless fewer
+ * {@code ripple bench --workload DIR}: the strategies of {@link BenchStrategy#ALL} (all five unless fewer
  * are chosen) on a synthetic decoder workload at the papers' scale ({@link SyntheticWorkload}),
  * token by token with the true active sets of the held-out stream, strategies interleaved token by
  * token, then I/O time against the cache budget. Each token runs every layer's FFN from flash:

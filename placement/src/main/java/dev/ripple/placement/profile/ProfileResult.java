@@ -16,7 +16,8 @@ import java.util.List;
  * @param meanActivation     per layer and neuron, mean activation over all tokens
  * @param meanInactiveActivation per layer and neuron, mean activation over the tokens where the
  *                           neuron was inactive under the rule (0 if it never was): the fill-in
- *                           value that replaces a dropped neuron (ARCHITECTURE.md, mean fill-in)
+ *                           value that replaces a dropped neuron ({@link dev.ripple.core.activity.FillIn},
+ *                           docs/DESIGN.md, "One activity rule, fill-in and predictors")
  * @param inputMoments       per layer, moments of the FFN input (what the low-rank predictor is
  *                           fitted to); empty when the model does not expose its FFN inputs or
  *                           they are wider than {@link OnnxProfiler#MAX_MOMENT_WIDTH}

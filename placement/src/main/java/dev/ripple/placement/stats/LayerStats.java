@@ -7,7 +7,7 @@ import java.util.function.IntPredicate;
  * ({@code f(i)}) and how often two neurons fired in the same token ({@code f(i,j)}). These are the
  * only input placement needs, because the reads a token costs in a given order are
  * {@code |S_t| - #adjacent active pairs}, so the calibration total is
- * {@code sum f(i) - sum over adjacent slots of f(i,j)} (see ARCHITECTURE.md, "A useful identity").
+ * {@code sum f(i) - sum over adjacent slots of f(i,j)} (docs/PLACEMENT.md, "Why the objective is pairwise").
  *
  * <p>Two representations exist: {@link DenseLayerStats} holds every pair exactly (packed upper
  * triangle), {@link TopKLayerStats} holds each neuron's K best partners when the triangle

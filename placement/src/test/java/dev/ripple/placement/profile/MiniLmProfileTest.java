@@ -21,7 +21,9 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Profiles the real all-MiniLM-L6-v2 on English Europarl sentences, tokenised offline with the
- * model's own tokenizer.json, and checks the sparsity ARCHITECTURE.md reports for {@code act > 0}.
+ * model's own tokenizer.json, and checks the sparsity GELU gives under {@code act > 0}: an earlier
+ * ONNX Runtime measurement on 70k Europarl tokens found 17-25% of the neurons active per token and
+ * 50-60% relative FFN error; on these 1,000 tokens the bounds are wider (10-35%, 10-100%).
  */
 class MiniLmProfileTest {
 
