@@ -29,7 +29,14 @@ import org.eclipse.collections.impl.list.mutable.primitive.IntArrayList;
  *
  * <p>The session's context afterwards holds the prompt and every generated token but the last
  * (its logits were never needed); {@link Result#continuation()} is what to put in front of the
- * next prompt to continue the conversation.
+ * next prompt to continue the conversation on the same session, the next text encoded without
+ * special tokens:
+ *
+ * <pre>{@code
+ * int[] next = tokenizer.encode(" And then", false);   // encode(text) would add a BOS mid-conversation
+ * int[] prompt = IntStream.concat(IntStream.of(r.continuation()), IntStream.of(next)).toArray();
+ * Generator.Result r2 = Generator.generate(model, s, prompt, o, detokenizer, listener);
+ * }</pre>
  */
 public final class Generator {
     private Generator() {}
@@ -118,7 +125,14 @@ public final class Generator {
             steps = List.copyOf(steps);
         }
 
-        /** The generated token the session has not seen yet, to put before the next prompt (empty if none). */
+        /**
+         * The generated token the session has not seen yet, to put before the next prompt (empty if
+         * none). Prefilled on the same session, {@code continuation()} followed by the next text's ids
+         * continues the conversation exactly as one prompt of all its tokens would. Encode that text
+         * with {@code tokenizer.encode(text, false)}: {@code encode(text)} adds the post-processor's
+         * special tokens (Llama's BOS, OPT's {@code </s>}), which belong at the start of the
+         * conversation only.
+         */
         public int[] continuation() {
             return generatedIds.length == 0 ? new int[0] : new int[] {generatedIds[generatedIds.length - 1]};
         }

@@ -15,6 +15,8 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.stream.IntStream;
+import java.util.stream.Stream;
 import org.eclipse.collections.impl.factory.primitive.IntSets;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -77,6 +79,27 @@ class GeneratorTest {
         }
         assertEquals(r.steps().size(), r.generatedIds().length);
         assertEquals(3, r.prefill().tokens());
+    }
+
+    @Test
+    void theContinuationBeforeTheNextPromptGoesOnAsOnePromptOfAllTheTokens() {
+        int[] first = {1, 5, 9};
+        int[] next = {4, 7, 2}; // the next text's ids, encoded without special tokens
+        Generator.Options o = Generator.Options.greedy(6);
+        try (Session conversation = model.newSession(40);
+                Session whole = model.newSession(40)) {
+            Generator.Result r = Generator.generate(model, conversation, first, o, new Letters(), null);
+            int[] prompt = IntStream.concat(IntStream.of(r.continuation()), IntStream.of(next))
+                    .toArray();
+            Generator.Result continued = Generator.generate(model, conversation, prompt, o, new Letters(), null);
+
+            int[] all = Stream.of(first, r.generatedIds(), next)
+                    .flatMapToInt(IntStream::of)
+                    .toArray();
+            Generator.Result once = Generator.generate(model, whole, all, o, new Letters(), null);
+            assertArrayEquals(once.generatedIds(), continued.generatedIds());
+            assertEquals(whole.position(), conversation.position(), "both sessions hold every token but the last");
+        }
     }
 
     @Test
