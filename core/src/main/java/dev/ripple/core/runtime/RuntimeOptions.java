@@ -26,7 +26,9 @@ import java.util.Objects;
  * generated into {@link RuntimeOptionsBuilder.With} (RecordBuilder); the withers below set several
  * components together or parse their argument.
  *
- * @param reader        how bundles are read: DIRECT (O_DIRECT, default), MMAP or POSITIONAL
+ * @param reader        how bundles are read ({@link ReaderKind}): DIRECT (O_DIRECT, default), IO_URING
+ *                      (O_DIRECT through io_uring; the direct reader where io_uring is unavailable), MMAP
+ *                      or POSITIONAL (pread through the page cache)
  * @param queueDepth    reads of one request in flight at once
  * @param cache         the cache policy and its settings ({@link CacheSettings}: none, lru, s3fifo, lfu,
  *                      window, linking)
