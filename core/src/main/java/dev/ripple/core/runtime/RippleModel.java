@@ -47,12 +47,17 @@ import java.util.function.Supplier;
  *
  * <pre>{@code
  * try (RippleModel m = RippleModel.open(Path.of("minilm.ripple"), RuntimeOptions.defaults())) {
- *     float[] out = new float[384];
- *     m.ffn(0).forward(0, hidden, out);                  // one FFN layer, one token
- *     float[] embedding = m.encoder().orElseThrow().embed(tokenIds, 0);   // the whole BERT forward
+ *     int[] ids = m.tokenizer().orElseThrow().encode("Flash is slow to seek.");   // [CLS] ... [SEP]
+ *     EncoderModel encoder = m.encoder().orElseThrow();
+ *     float[] embedding = encoder.embed(ids);                     // the whole BERT forward
+ *     float[] hidden = encoder.hiddenStates(ids)[0];              // any input dModel floats wide
+ *     float[] out = new float[hidden.length];
+ *     TokenStats cost = m.ffn(0).forward(hidden, out);            // one FFN layer, one token
  *     System.out.println(m.stats().hitRate());
  * }
  * }</pre>
+ *
+ * <p>The README's encoder example, which a test compiles and runs, shows the same calls in full.
  *
  * <p>Thread-safe: many threads may run tokens through one model; the cache budget holds across
  * all of them. Each calling thread gets working memory of its own (megabytes off-heap for a large
