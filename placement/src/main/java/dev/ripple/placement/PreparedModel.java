@@ -1,12 +1,14 @@
 package dev.ripple.placement;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.ripple.core.format.FileKind;
 import dev.ripple.core.format.RippleContents;
 import dev.ripple.core.format.RippleFile;
 import dev.ripple.core.format.RippleFileWriter;
 import dev.ripple.core.tensor.DType;
 import dev.ripple.placement.importer.ImportedModel;
 import dev.ripple.placement.importer.SafetensorsImporter;
+import dev.ripple.placement.importer.UnsupportedModelException;
 import dev.ripple.placement.importer.gguf.GgufImporter;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -80,6 +82,7 @@ public record PreparedModel(Path file, Path source, boolean imported, boolean pl
             throw new NoSuchFileException(model.toString());
         }
         if (!isCheckpoint(model)) {
+            requireRippleFile(model);
             return new PreparedModel(model, model, false, false);
         }
         boolean gguf = isGguf(model);
@@ -98,6 +101,23 @@ public record PreparedModel(Path file, Path source, boolean imported, boolean pl
         provenance.put(STAMP, stamp);
         RippleFileWriter.write(target, contents.provenance(provenance), (layer, error) -> layerDone.accept(layer));
         return new PreparedModel(target, model, true, true);
+    }
+
+    /**
+     * Refuses at once a file that is plainly of another kind than {@code .ripple} (text, an ONNX
+     * model, a safetensors or GGUF file under another name), naming what it looks like: else it was
+     * handed on as the decoder and failed later, in whichever call first opened it. A file of no
+     * known kind is left to {@link RippleFile#open}, which tells a damaged {@code .ripple} file's
+     * problem precisely.
+     */
+    private static void requireRippleFile(Path model) throws IOException {
+        FileKind kind = FileKind.of(model);
+        if (kind != FileKind.RIPPLE && kind != FileKind.UNKNOWN) {
+            throw new UnsupportedModelException(
+                    model,
+                    kind.description() + ", not a .ripple file; a decoder is given as a .ripple file, a Hugging"
+                            + " Face checkpoint directory (config.json beside the weights) or a .gguf file");
+        }
     }
 
     /**

@@ -188,6 +188,8 @@ final class BenchCommand implements Callable<Integer> {
                     "--decode-tokens");
         }
         inputs.requireNoTokenizerWithoutModel();
+        json.requireNotInput(
+                inputs.files().with(calibrationText, "--calibration-text").withModel(workload, "--workload"));
         StrategyBench.Settings settings = settings();
         long calibrationTokens = calibration.tokens();
         BenchPredictor kind = BenchPredictor.parse(predictor);

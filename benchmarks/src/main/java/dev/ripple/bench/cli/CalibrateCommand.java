@@ -12,6 +12,7 @@ import dev.ripple.io.device.ReaderCalibration;
 import dev.ripple.io.device.ReaderCalibrator;
 import dev.ripple.io.device.ReaderPoint;
 import dev.ripple.io.reader.ReaderKind;
+import dev.ripple.placement.InputFiles;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -211,6 +212,9 @@ final class CalibrateCommand implements Callable<Integer> {
         List<String> engines = fioEngines == null ? List.of() : fioEngines;
         if (rounds < 1) {
             throw new IllegalArgumentException("--rounds must be >= 1");
+        }
+        if (file != null && out != null) {
+            InputFiles.none().with(file, "--file").requireNotOverwrittenBy("--out", out);
         }
         if (file != null) {
             OptionValues.requireNotGiven(

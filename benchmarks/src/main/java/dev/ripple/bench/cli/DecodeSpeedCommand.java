@@ -5,6 +5,7 @@ import dev.ripple.bench.harness.DecodeSpeedReport;
 import dev.ripple.core.format.RippleFile;
 import dev.ripple.core.model.decoder.DecoderConfig;
 import dev.ripple.core.tensor.DType;
+import dev.ripple.placement.InputFiles;
 import dev.ripple.placement.PreparedModel;
 import dev.ripple.placement.synthetic.DecoderOnnxExporter;
 import dev.ripple.placement.synthetic.GeneratedWeights;
@@ -106,6 +107,7 @@ final class DecodeSpeedCommand implements Callable<Integer> {
                     "--model " + model
                             + ": decode-speed needs a checkpoint directory (config.json and safetensors), to export it to ONNX");
         }
+        json.requireNotInput(InputFiles.none().withModel(model, "--model"));
         PreparedModel prepared = PreparedModel.of(model, work, DType.F32, layer -> {});
         Path ripple = prepared.file();
         Path onnx = ripple.resolveSibling(ripple.getFileName().toString().replaceFirst("\\.ripple$", ".onnx"));

@@ -9,6 +9,7 @@ import dev.ripple.core.runtime.RuntimeOptions;
 import dev.ripple.core.tensor.DType;
 import dev.ripple.core.tokenizer.ChatFormat;
 import dev.ripple.io.device.DeviceProfile;
+import dev.ripple.placement.InputFiles;
 import dev.ripple.placement.pipeline.Generation;
 import dev.ripple.placement.pipeline.GenerationRequest;
 import dev.ripple.placement.pipeline.GenerationResult;
@@ -180,6 +181,7 @@ final class GenerateCommand implements Callable<Integer> {
      * {@link Generation#prepare} has imported it.
      */
     private GenerationRequest request() throws IOException {
+        json.requireNotInput(InputFiles.none().withModel(model, "--model"));
         GenerationRequest.Prompt p = new GenerationRequest.Prompt(
                 prompt, promptIds, chat, chatFormat == null ? null : ChatFormat.parse(chatFormat), system);
         Generator.Options generation = OptionValues.checked("--max-tokens", () -> Generator.Options.greedy(maxTokens))

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.ripple.bench.harness.MachineFacts;
 import dev.ripple.core.format.AtomicFile;
+import dev.ripple.placement.InputFiles;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -38,6 +39,13 @@ final class JsonFileOptions {
     private final Instant created = Instant.now();
 
     private final double loadAtStart = MachineFacts.loadAverage();
+
+    /** Refuses a --json file that is one of the command's {@code inputs}, before any work. */
+    void requireNotInput(InputFiles inputs) throws IOException {
+        if (file != null) {
+            inputs.requireNotOverwrittenBy("--json", file);
+        }
+    }
 
     /** A report's JSON tree, rendered only when --json asks for it. */
     @FunctionalInterface

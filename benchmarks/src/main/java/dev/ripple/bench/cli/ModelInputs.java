@@ -1,6 +1,7 @@
 package dev.ripple.bench.cli;
 
 import dev.ripple.bench.harness.EncoderText;
+import dev.ripple.placement.InputFiles;
 import java.io.IOException;
 import java.nio.file.Path;
 import picocli.CommandLine.Option;
@@ -86,6 +87,17 @@ final class ModelInputs {
         }
         DefaultData.requireNoTokenizer(tokenizer);
         return DefaultData.tokenizer(work);
+    }
+
+    /**
+     * The files given: the model's (a checkpoint's weights, config and tokenizer files), the
+     * tokenizer and the text; what a file the command writes must not be ({@link InputFiles}).
+     */
+    InputFiles files() throws IOException {
+        return InputFiles.none()
+                .withModel(model, "--model")
+                .with(tokenizer, "--tokenizer")
+                .with(text, "--text");
     }
 
     /** How reports name the model: its path, or the embedded model's name and Maven coordinates. */

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.ripple.bench.harness.ProgressSteps;
 import dev.ripple.core.tensor.DType;
+import dev.ripple.placement.InputFiles;
 import dev.ripple.placement.PreparedModel;
 import dev.ripple.placement.algorithm.PlacementAlgorithm;
 import dev.ripple.placement.algorithm.PlacementAlgorithms;
@@ -235,6 +236,13 @@ final class PlaceCommand implements Callable<Integer> {
                     "--seed");
         }
         TrainingOptions training = train ? trainingOptions() : null;
+        InputFiles.none()
+                .withModel(model, "--model")
+                .with(trace, "--trace")
+                .with(eval, "--eval")
+                .with(tokenizer, "--tokenizer")
+                .with(trainText, "--train-text")
+                .requireNotOverwrittenBy("--out", out);
         if (model == null) {
             DefaultData.requireNoTokenizer(tokenizer); // before the embedded model is unpacked
         }

@@ -3,6 +3,7 @@ package dev.ripple.bench.cli;
 import dev.ripple.bench.harness.EncoderText;
 import dev.ripple.bench.harness.Tradeoff;
 import dev.ripple.bench.harness.TradeoffReport;
+import dev.ripple.placement.InputFiles;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -169,6 +170,11 @@ final class TradeoffCommand implements Callable<Integer> {
         Tradeoff.Settings settings = settings();
         requireUsed();
         inputs.requireNoTokenizerWithoutModel();
+        InputFiles given = inputs.files();
+        json.requireNotInput(given);
+        if (png != null) {
+            given.requireNotOverwrittenBy("--png", png);
+        }
         Files.createDirectories(run.work);
         EncoderText text = inputs.encoderText(run.work, 0.5);
         report = Tradeoff.run(settings, text, CliProgress.harness(run.quiet));

@@ -557,23 +557,12 @@ public final class RippleFile implements TensorSource, AutoCloseable {
      * model), so that the refusal says what was given rather than only two hex strings.
      */
     static String lookalike(ByteBuffer header) {
-        int n = header.limit();
-        byte[] b = new byte[Math.min(n, 16)];
-        header.get(0, b);
-        if (b.length >= 4 && b[0] == 'G' && b[1] == 'G' && b[2] == 'U' && b[3] == 'F') {
-            return " (it is a GGUF file: import it, or give it as a decoder's --model)";
-        }
-        if (b.length >= 9 && b[8] == '{') { // safetensors: u64 little-endian header length, then its JSON
-            return " (it looks like a safetensors file: give its checkpoint directory as --model)";
-        }
-        if (b.length >= 4 && b[0] == 0x08 && b[2] == 0x12) { // ONNX protobuf: ir_version (1), producer_name (2)
-            return " (it looks like an ONNX model)";
-        }
-        boolean text = b.length > 0;
-        for (byte c : b) {
-            text &= c == '\n' || c == '\r' || c == '\t' || (c >= 0x20 && c < 0x7f);
-        }
-        return text ? " (it looks like text)" : "";
+        return switch (FileKind.of(header)) {
+            case GGUF -> " (it is a GGUF file: import it, or give it as a decoder's --model)";
+            case SAFETENSORS -> " (it looks like a safetensors file: give its checkpoint directory as --model)";
+            case ONNX, TEXT -> " (" + FileKind.of(header).description() + ")";
+            case RIPPLE, UNKNOWN -> "";
+        };
     }
 
     private static String hex(byte[] b) {

@@ -37,6 +37,7 @@ import java.lang.ref.Cleaner;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
@@ -187,6 +188,12 @@ public final class RippleModel implements FeedForward, AutoCloseable {
         return open(path, options, null, null);
     }
 
+    /** Refuses a null path or options by name, before the reader is configured from them. */
+    private static void requireArguments(Path path, RuntimeOptions options) {
+        Objects.requireNonNull(path, "path");
+        Objects.requireNonNull(options, "options (RuntimeOptions.defaults() for the defaults)");
+    }
+
     /**
      * Opens {@code path}; {@code predictor} overrides the one named in the options (e.g. a
      * {@link dev.ripple.core.activity.TracePredictor}); {@code listener} receives every token's costs.
@@ -194,6 +201,7 @@ public final class RippleModel implements FeedForward, AutoCloseable {
     public static RippleModel open(
             Path path, RuntimeOptions options, ActivationPredictor predictor, Consumer<TokenStats> listener)
             throws IOException {
+        requireArguments(path, options);
         return openWith(path, options, predictor, listener, configuredReader(options));
     }
 
@@ -211,6 +219,8 @@ public final class RippleModel implements FeedForward, AutoCloseable {
             Consumer<TokenStats> listener,
             ReaderFactory readers)
             throws IOException {
+        requireArguments(path, options);
+        Objects.requireNonNull(readers, "readers");
         return openWith(path, options, predictor, listener, callersReader(options, readers));
     }
 

@@ -1,6 +1,7 @@
 package dev.ripple.core.runtime;
 
 import dev.ripple.core.model.TokenStats;
+import java.util.Locale;
 import java.util.concurrent.atomic.LongAdder;
 
 /** Running totals over all tokens and layers of a {@link RippleModel}; safe to read while it runs. */
@@ -86,5 +87,27 @@ public final class RuntimeStats {
     public double hitRate() {
         long p = predicted();
         return p == 0 ? 0 : cacheHits() / (double) p;
+    }
+
+    /**
+     * The totals a reader wants first: calls and tokens, bundles needed and the cache's share of
+     * them, reads and bytes, time in I/O and compute, failures.
+     */
+    @Override
+    public String toString() {
+        return String.format(
+                Locale.ROOT,
+                "RuntimeStats[calls=%d, tokens=%d, bundles=%d (cache hits %.1f%%), reads=%d, bytesRead=%d of"
+                        + " %d needed, io=%.1f ms, compute=%.1f ms, failures=%d]",
+                calls(),
+                tokenCalls(),
+                predicted(),
+                100 * hitRate(),
+                readOps(),
+                bytesRead(),
+                bytesNeeded(),
+                ioNanos() / 1e6,
+                computeNanos() / 1e6,
+                failures());
     }
 }

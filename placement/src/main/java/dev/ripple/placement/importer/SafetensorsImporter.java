@@ -25,6 +25,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.Supplier;
+import java.util.stream.Stream;
 
 /**
  * Imports decoder LLMs from Hugging Face safetensors checkpoints ({@link HfCheckpoint}: one file
@@ -63,6 +64,27 @@ public final class SafetensorsImporter {
             "generation_config.json");
 
     private SafetensorsImporter() {}
+
+    /**
+     * The files of the checkpoint directory {@code dir} that an import reads, those present: its
+     * config.json, its {@code .safetensors} weights (every shard) and their index, and the
+     * tokenizer and generation files stored with the model. What a file written from the import
+     * must not replace ({@code InputFiles}); other files of the directory (a {@code .ripple} file
+     * placed there before) are not inputs.
+     */
+    public static List<Path> filesRead(Path dir) throws IOException {
+        try (Stream<Path> files = Files.list(dir)) {
+            return files.filter(f -> {
+                        String name = f.getFileName().toString();
+                        return name.equals("config.json")
+                                || name.endsWith(".safetensors")
+                                || name.endsWith(".safetensors.index.json")
+                                || COMPANION_FILES.contains(name);
+                    })
+                    .sorted()
+                    .toList();
+        }
+    }
 
     /**
      * @param path    checkpoint directory, or one {@code .safetensors} file with config.json beside it

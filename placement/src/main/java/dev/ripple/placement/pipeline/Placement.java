@@ -1,5 +1,6 @@
 package dev.ripple.placement.pipeline;
 
+import dev.ripple.core.ArraySummary;
 import dev.ripple.placement.eval.PlacementEvaluation;
 
 /**
@@ -18,5 +19,13 @@ public record Placement(String algorithm, int[][] orders, PlacementEvaluation he
     @Override
     public int[][] orders() {
         return orders.clone();
+    }
+
+    /** The algorithm, the layers and the first layer's order begun ({@link ArraySummary}), and whether it was evaluated. */
+    @Override
+    public String toString() {
+        return "Placement[algorithm=" + algorithm + ", layers=" + orders.length
+                + (orders.length == 0 ? "" : ", layer 0 order=" + ArraySummary.of(orders[0]))
+                + ", heldOut=" + (heldOut == null ? "none" : heldOut.overall()) + "]";
     }
 }

@@ -9,6 +9,7 @@ import dev.ripple.core.activity.LowRankPredictor;
 import dev.ripple.core.activity.ThresholdRule;
 import dev.ripple.core.ffn.FfnLayerWeights;
 import dev.ripple.core.format.FfnLayerSpec;
+import dev.ripple.core.format.FileKind;
 import dev.ripple.core.format.RippleContents;
 import dev.ripple.core.format.RippleFile;
 import dev.ripple.core.format.RippleFileWriter;
@@ -17,7 +18,9 @@ import dev.ripple.core.runtime.RippleModel;
 import dev.ripple.core.tensor.DType;
 import dev.ripple.core.tokenizer.Tokenizer;
 import dev.ripple.placement.CheckpointStamp;
+import dev.ripple.placement.InputFiles;
 import dev.ripple.placement.LayoutBuilder;
+import dev.ripple.placement.OutputIsInputException;
 import dev.ripple.placement.PreparedModel;
 import dev.ripple.placement.algorithm.PlacementAlgorithm;
 import dev.ripple.placement.calibrate.ConditionalMeans;
@@ -25,6 +28,7 @@ import dev.ripple.placement.eval.PlacementEvaluator;
 import dev.ripple.placement.importer.ImportedModel;
 import dev.ripple.placement.importer.OnnxImporter;
 import dev.ripple.placement.importer.SafetensorsImporter;
+import dev.ripple.placement.importer.UnsupportedModelException;
 import dev.ripple.placement.importer.gguf.GgufImporter;
 import dev.ripple.placement.predictor.FittedPredictor;
 import dev.ripple.placement.predictor.InputMoments;
@@ -40,6 +44,7 @@ import dev.ripple.placement.profile.ProfileResult;
 import dev.ripple.placement.stats.CoActivationCounter;
 import dev.ripple.placement.stats.CountingOptions;
 import dev.ripple.placement.stats.LayerStats;
+import dev.ripple.placement.text.TextCorpus;
 import dev.ripple.placement.trace.ActivationTrace;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -49,6 +54,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.concurrent.CompletionService;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorCompletionService;
@@ -86,10 +92,18 @@ public final class PlacementPipeline {
     /**
      * Reads an ONNX model, a safetensors file or checkpoint directory (with config.json), or a GGUF
      * file, as bundles of {@code options.bundles()} (by default f16 for checkpoints, f32 for ONNX).
+     *
+     * @throws UnsupportedModelException for a file of any other kind (a {@code .ripple} file, text),
+     *     saying what it is and what is imported
      */
     public static ImportedModel importModel(Path model, ImportOptions options) throws IOException {
+        Objects.requireNonNull(model, "model");
+        Objects.requireNonNull(options, "options (ImportOptions.defaults() for the defaults)");
         if (!Files.exists(model)) {
             throw new NoSuchFileException(model.toString());
+        }
+        if (!isOnnx(model) && !PreparedModel.isCheckpoint(model)) {
+            throw new UnsupportedModelException(model, notImported(FileKind.of(model)));
         }
         DType bundles = options.bundles() != null ? options.bundles() : defaultBundleType(model);
         if (isOnnx(model)) {
@@ -101,6 +115,19 @@ public final class PlacementPipeline {
                 ? GgufImporter.importModel(model, bundles, options.residents())
                 : SafetensorsImporter.importModel(model, bundles);
         return imported.withCheckpointStamp(stamp);
+    }
+
+    /** Why a file of {@code kind} is not imported, and what is. */
+    private static String notImported(FileKind kind) {
+        String hint = switch (kind) {
+            case RIPPLE -> " (placed already: open or run it as it is)";
+            case GGUF -> " (name it .gguf)";
+            case ONNX -> " (name it .onnx)";
+            case SAFETENSORS -> " (name it .safetensors, config.json beside it)";
+            case TEXT, UNKNOWN -> "";
+        };
+        return kind.description() + hint + "; import takes an ONNX file (.onnx), a safetensors checkpoint directory"
+                + " (config.json beside the weights) or one of its .safetensors files, or a .gguf file";
     }
 
     /** f16 for checkpoints (decoders: half the bytes per token), f32 for ONNX models (the encoder's exact path). */
@@ -119,25 +146,40 @@ public final class PlacementPipeline {
      */
     public static PreparedModel prepareDecoder(Path model, Path work, DType bundles, PipelineListener listener)
             throws IOException {
+        Objects.requireNonNull(model, "model");
+        Objects.requireNonNull(work, "work");
+        Objects.requireNonNull(bundles, "bundles");
+        Objects.requireNonNull(listener, "listener (PipelineListener.NONE for none)");
         String step = "import " + model.getFileName();
         return PreparedModel.of(model, work, bundles, l -> listener.progress(step, l + 1, -1));
     }
 
     /**
-     * Profiles {@code passages} into an activation trace: an ONNX model with ONNX Runtime, a decoder
+     * Profiles {@code lines} into an activation trace: an ONNX model with ONNX Runtime, a decoder
      * {@code .ripple} file with the Java forward (teacher forcing). The rule is the options' rule, or the
      * model's default ({@link ActivityRule#defaultFor}) when it has none.
      *
+     * <p>The lines are made passages as {@code ripple profile} makes a text file's
+     * ({@link TextCorpus#passages}): each stripped, blank ones left out, so that the same text gives
+     * the same trace through the API and the command line; a blank line would be a passage of special
+     * tokens alone.
+     *
      * @param tokenizer a tokenizer.json; for a decoder null means the one stored in the file
+     * @param lines     the text, one passage per line
      */
     public static ProfileResult profile(
             Path model,
             Path tokenizer,
-            List<String> passages,
+            List<String> lines,
             String corpusName,
             ProfileOptions options,
             PipelineListener listener)
             throws IOException {
+        Objects.requireNonNull(model, "model");
+        Objects.requireNonNull(lines, "lines");
+        Objects.requireNonNull(options, "options (ProfileOptions.defaults() for the defaults)");
+        Objects.requireNonNull(listener, "listener (PipelineListener.NONE for none)");
+        List<String> passages = TextCorpus.passages(lines);
         if (!Files.exists(model)) {
             throw new NoSuchFileException(model.toString());
         }
@@ -451,7 +493,8 @@ public final class PlacementPipeline {
      * @param onnx        the ONNX model the calibration trace was profiled from (decoders: not supported,
      *                    their profiler does not hand over the FFN inputs)
      * @param tokenizer   its tokenizer.json
-     * @param passages    text to train on, one passage each; best the calibration text, not held-out text
+     * @param lines       text to train on, one passage per line, made passages as {@link #profile}
+     *                    makes them; best the calibration text, not held-out text
      * @param calibration the trace whose rule the predictor learns and whose shape it must fit
      * @throws IllegalArgumentException for a decoder, a rule other than a threshold or error rule, a model
      *     that does not expose its FFN inputs, or fewer than five passages
@@ -459,12 +502,13 @@ public final class PlacementPipeline {
     public static TrainedFit trainPredictor(
             Path onnx,
             Path tokenizer,
-            List<String> passages,
+            List<String> lines,
             ActivationTrace calibration,
             TrainingOptions options,
             PipelineListener listener)
             throws IOException, InterruptedException {
         ActivityRule rule = requireTrainable(onnx, tokenizer, calibration);
+        List<String> passages = TextCorpus.passages(lines);
         ProfileOptions profiling = ProfileOptions.defaults().withRule(rule);
         TrainingTokens data;
         List<FfnLayerWeights> layers;
@@ -560,6 +604,9 @@ public final class PlacementPipeline {
      */
     public static PlacedModel placeModel(PlacementRequest request, PipelineListener listener)
             throws IOException, InterruptedException {
+        Objects.requireNonNull(request, "request");
+        Objects.requireNonNull(listener, "listener (PipelineListener.NONE for none)");
+        requireNotInput(request.out(), request.model(), request.layout().tokenizer());
         requireTokens(request.calibration(), request.calibrationName()); // before the model is read
         if (request.training() != null) { // and before placing, which a refused training would waste
             requireTrainable(request.model(), request.layout().tokenizer(), request.calibration());
@@ -658,6 +705,8 @@ public final class PlacementPipeline {
      * on another checkpoint of the same shape is taken. {@link #placeModel} also checks that the trace
      * was recorded on this checkpoint ({@link TraceMatch}); call it, or check yourself, when traces
      * and checkpoints come from different places.
+     *
+     * @throws OutputIsInputException when {@code out} is a file of the model imported or the tokenizer
      */
     public static WrittenModel write(
             ImportedModel model,
@@ -667,6 +716,13 @@ public final class PlacementPipeline {
             Path out,
             PipelineListener listener)
             throws IOException {
+        Objects.requireNonNull(model, "model");
+        Objects.requireNonNull(placement, "placement");
+        Objects.requireNonNull(calibration, "calibration");
+        Objects.requireNonNull(options, "options (LayoutOptions.defaults() for the defaults)");
+        Objects.requireNonNull(out, "out");
+        Objects.requireNonNull(listener, "listener (PipelineListener.NONE for none)");
+        requireNotInput(out, Path.of(model.source()), options.tokenizer());
         requireMatches(model, calibration, "calibration trace");
         int layers = model.layers().size();
         int rank = options.fitted() != null
@@ -712,6 +768,17 @@ public final class PlacementPipeline {
                         ? options.fitted().hasAhead()
                         : !calibration.aheadMoments().isEmpty());
         return new WrittenModel(out, size, placement.algorithm(), bundles, errors, rank, fit, ahead);
+    }
+
+    /**
+     * Refuses an {@code out} that is a file the model is read from or the tokenizer ({@link
+     * InputFiles}): the {@code .ripple} file would replace the weights it is made from.
+     */
+    private static void requireNotInput(Path out, Path model, Path tokenizer) throws IOException {
+        InputFiles.none()
+                .withModel(model, "the model")
+                .with(tokenizer, "the tokenizer")
+                .requireNotOverwrittenBy("output", out);
     }
 
     /**

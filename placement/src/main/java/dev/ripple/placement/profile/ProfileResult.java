@@ -3,7 +3,9 @@ package dev.ripple.placement.profile;
 import dev.ripple.core.activity.ActivityRule;
 import dev.ripple.placement.predictor.InputMoments;
 import dev.ripple.placement.trace.ActivationTrace;
+import java.util.Arrays;
 import java.util.List;
+import java.util.Locale;
 
 /**
  * What a profiling run produced.
@@ -45,6 +47,21 @@ public record ProfileResult(
     /** The activity rule the trace was recorded under (resolved from the model's default when none was asked). */
     public ActivityRule rule() {
         return ActivityRule.parse(trace.info().rule());
+    }
+
+    /** The counts, the rule and the mean active share over layers; the per-neuron arrays are left out. */
+    @Override
+    public String toString() {
+        return String.format(
+                Locale.ROOT,
+                "ProfileResult[tokens=%d, passages=%d, layers=%d, rule=%s, meanActiveFraction=%.4f, inputMoments=%d"
+                        + " layers]",
+                tokens,
+                passages,
+                trace.layers(),
+                trace.info().rule(),
+                Arrays.stream(meanActiveFraction).average().orElse(0),
+                inputMoments.size());
     }
 
     @Override

@@ -13,13 +13,16 @@ import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.List;
 import java.util.zip.GZIPInputStream;
 import java.util.zip.ZipException;
 
 /**
  * Reads a calibration text: one passage per line, UTF-8, plain or gzip-compressed (recognised by
- * its magic bytes, not its name), blank lines skipped, surrounding white space trimmed.
+ * its magic bytes, not its name), blank lines skipped, surrounding white space trimmed. Lines handed
+ * to the pipeline as strings are made passages the same way ({@link #passages}): a blank line would
+ * otherwise be profiled as a passage of special tokens alone ([CLS][SEP], or a lone BOS).
  *
  * <pre>{@code
  * List<String> passages = TextCorpus.read(Path.of("calibration.txt.gz"), 10_000);
@@ -27,6 +30,21 @@ import java.util.zip.ZipException;
  */
 public final class TextCorpus {
     private TextCorpus() {}
+
+    /**
+     * The passages of {@code lines} as a text file's are read: each stripped of surrounding white
+     * space, blank ones left out. The one place that decides what a line makes.
+     */
+    public static List<String> passages(Collection<String> lines) {
+        List<String> out = new ArrayList<>(lines.size());
+        for (String line : lines) {
+            String s = line.strip();
+            if (!s.isEmpty()) {
+                out.add(s);
+            }
+        }
+        return out;
+    }
 
     /** Up to {@code maxPassages} non-blank lines of {@code file}. */
     public static List<String> read(Path file, int maxPassages) throws IOException {
@@ -62,10 +80,7 @@ public final class TextCorpus {
                     line = line.substring(1); // a byte-order mark, not text (strip() keeps it)
                 }
                 first = false;
-                String s = line.strip();
-                if (!s.isEmpty()) {
-                    out.add(s);
-                }
+                out.addAll(passages(List.of(line)));
             }
         } catch (CharacterCodingException e) {
             // the reader decodes ahead of the lines it hands out, so the line is not known

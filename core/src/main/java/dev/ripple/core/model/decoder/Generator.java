@@ -1,5 +1,6 @@
 package dev.ripple.core.model.decoder;
 
+import dev.ripple.core.ArraySummary;
 import dev.ripple.core.model.decoder.DecoderModel.Step;
 import java.util.ArrayList;
 import java.util.Iterator;
@@ -135,6 +136,13 @@ public final class Generator {
          */
         public int[] continuation() {
             return generatedIds.length == 0 ? new int[0] : new int[] {generatedIds[generatedIds.length - 1]};
+        }
+
+        /** The ids' counts and first few ({@link ArraySummary}), the stop reason and the text's length. */
+        @Override
+        public String toString() {
+            return "Result[promptIds=" + ArraySummary.of(promptIds) + ", generatedIds=" + ArraySummary.of(generatedIds)
+                    + ", text=" + text.length() + " chars, stopReason=" + stopReason + ", steps=" + steps.size() + "]";
         }
     }
 

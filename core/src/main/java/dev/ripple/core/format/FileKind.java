@@ -1,0 +1,67 @@
+package dev.ripple.core.format;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.ByteBuffer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+
+/**
+ * What a file is, by its first bytes: the model formats a user may hand a call that wants another
+ * (a {@code .ripple} file where a checkpoint is imported, text where a model is read), so that the
+ * refusal says what was given rather than failing later on a part of the wrong format.
+ */
+public enum FileKind {
+    RIPPLE("it is a .ripple file"),
+    GGUF("it is a GGUF file"),
+    SAFETENSORS("it looks like a safetensors file"),
+    ONNX("it looks like an ONNX model"),
+    TEXT("it looks like text"),
+    UNKNOWN("its kind is not recognised");
+
+    /** The bytes {@link #of(ByteBuffer)} looks at. */
+    static final int PREFIX_BYTES = 16;
+
+    private final String description;
+
+    FileKind(String description) {
+        this.description = description;
+    }
+
+    /** "it is a GGUF file", "it looks like text": what the first bytes say, for an error message. */
+    public String description() {
+        return description;
+    }
+
+    /** The kind of {@code file} by its first bytes ({@link #UNKNOWN} for an empty one). */
+    public static FileKind of(Path file) throws IOException {
+        try (InputStream in = Files.newInputStream(file)) {
+            return of(ByteBuffer.wrap(in.readNBytes(PREFIX_BYTES)));
+        }
+    }
+
+    /** The kind of a file whose first bytes are {@code header} (from 0 to its limit). */
+    public static FileKind of(ByteBuffer header) {
+        byte[] b = new byte[Math.min(header.limit(), PREFIX_BYTES)];
+        header.get(0, b);
+        if (b.length >= RippleFormat.MAGIC.length
+                && Arrays.equals(b, 0, RippleFormat.MAGIC.length, RippleFormat.MAGIC, 0, RippleFormat.MAGIC.length)) {
+            return RIPPLE;
+        }
+        if (b.length >= 4 && b[0] == 'G' && b[1] == 'G' && b[2] == 'U' && b[3] == 'F') {
+            return GGUF;
+        }
+        if (b.length >= 9 && b[8] == '{') { // safetensors: u64 little-endian header length, then its JSON
+            return SAFETENSORS;
+        }
+        if (b.length >= 4 && b[0] == 0x08 && b[2] == 0x12) { // ONNX protobuf: ir_version (1), producer_name (2)
+            return ONNX;
+        }
+        boolean text = b.length > 0;
+        for (byte c : b) {
+            text &= c == '\n' || c == '\r' || c == '\t' || (c >= 0x20 && c < 0x7f);
+        }
+        return text ? TEXT : UNKNOWN;
+    }
+}

@@ -1,0 +1,32 @@
+package dev.ripple.placement.pipeline;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import dev.ripple.placement.profile.ProfileResult;
+import dev.ripple.placement.trace.ActivationTrace;
+import dev.ripple.placement.trace.TraceInfo;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** Records holding arrays print a summary (counts, first ids), not {@code [I@...} nor every neuron. */
+class ResultSummariesTest {
+    @Test
+    void aPlacementShowsItsAlgorithmLayersAndTheStartOfAnOrder() {
+        Placement p = new Placement("ripple+", new int[][] {{4, 0, 3, 1, 2, 5, 6}, {0, 1}}, null);
+        assertEquals(
+                "Placement[algorithm=ripple+, layers=2, layer 0 order=7 [4, 0, 3, 1, 2, ...], heldOut=none]",
+                p.toString());
+    }
+
+    @Test
+    void aProfileResultShowsItsCountsAndRule() {
+        ActivationTrace trace = ActivationTrace.builder(new TraceInfo("m", "t", "act > 0", 0), new int[] {4, 4})
+                .build();
+        ProfileResult r = new ProfileResult(
+                trace, new double[] {0.25, 0.75}, new double[0], new float[2][4], new float[2][4], List.of(), 12, 3);
+        assertEquals(
+                "ProfileResult[tokens=12, passages=3, layers=2, rule=act > 0, meanActiveFraction=0.5000,"
+                        + " inputMoments=0 layers]",
+                r.toString());
+    }
+}

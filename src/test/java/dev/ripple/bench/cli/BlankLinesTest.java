@@ -1,0 +1,60 @@
+package dev.ripple.bench.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import dev.ripple.placement.pipeline.PipelineListener;
+import dev.ripple.placement.pipeline.PlacementPipeline;
+import dev.ripple.placement.profile.ProfileOptions;
+import dev.ripple.placement.profile.ProfileResult;
+import dev.ripple.placement.trace.ActivationTrace;
+import dev.ripple.placement.trace.TraceFiles;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The same text makes the same passages through the Java API and {@code ripple profile}: blank
+ * lines are left out by both. The API profiled each blank line as a passage of [CLS][SEP] alone.
+ */
+class BlankLinesTest {
+    @TempDir
+    Path dir;
+
+    @Test
+    void theApiAndTheCommandLineLeaveOutBlankLinesAlike() throws Exception {
+        Path work = dir.resolve("work");
+        Path text = Files.writeString(dir.resolve("t.txt"), "Hello world\n\n   \n\n");
+        Path out = dir.resolve("t.rtrace");
+        StringWriter err = new StringWriter();
+        int exit = RippleCommand.run(
+                new PrintWriter(new StringWriter()),
+                new PrintWriter(err),
+                "profile",
+                "--text",
+                text.toString(),
+                "--split",
+                "all",
+                "--out",
+                out.toString(),
+                "--work",
+                work.toString(),
+                "--quiet");
+        assertEquals(0, exit, err.toString());
+        ActivationTrace cli = TraceFiles.read(out);
+
+        ProfileResult api = PlacementPipeline.profile(
+                DefaultData.model(work),
+                DefaultData.tokenizer(work),
+                Files.readAllLines(text),
+                "t.txt",
+                ProfileOptions.defaults(),
+                PipelineListener.NONE);
+        assertEquals(1, cli.passageStarts().length, "the command line's passages");
+        assertEquals(1, api.passages(), "the API's passages: " + api);
+        assertEquals(cli.tokens(0), api.tokens(), "the same tokens");
+        assertEquals(cli.layer(0), api.trace().layer(0), "the same active sets");
+    }
+}
