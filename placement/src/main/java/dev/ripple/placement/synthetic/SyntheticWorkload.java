@@ -1,7 +1,9 @@
 package dev.ripple.placement.synthetic;
 
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
+import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.ObjectReader;
@@ -416,8 +418,14 @@ public final class SyntheticWorkload {
             throw new IOException(dir + ": not a synthetic workload (no " + SPEC_FILE
                     + "; write one with 'ripple synth --workload')");
         }
+        String text = Files.readString(file);
         try {
-            return SPEC_READER.readValue(file.toFile());
+            try (JsonParser p = SPEC_READER.createParser(text)) {
+                if (p.nextToken() != JsonToken.START_OBJECT) { // said plainly, not as a failed creator call
+                    throw new IOException(file + ": not a workload spec (not a JSON object)");
+                }
+            }
+            return SPEC_READER.readValue(text);
         } catch (JsonProcessingException e) {
             throw new IOException(file + ": not a valid workload spec: " + JsonFileProblem.describe(e), e);
         }
