@@ -7,6 +7,7 @@
 #
 #   benchmarks/scripts/fio-compare.sh [DIR] [extra 'ripple calibrate' options]
 #
+# An extra option replaces the script's own value for it (--file-mib 256, --rounds 1, --out FILE).
 # DIR (default ripple-work/fio) must be on the disk to measure; the JSON goes to DIR/fio-compare.json.
 set -euo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
@@ -31,6 +32,24 @@ fi
 echo "fio-compare: $(fio --version), kernel $(uname -r), $(nproc) CPUs" >&2
 
 mkdir -p "$dir"
-exec "$root/ripple" calibrate --dir "$dir" --reader direct,io_uring --fio io_uring,io_uring-fixed,psync \
-  --sizes 4096 --queue-depths 1,8,32 --rounds 3 --seconds-per-point 3 --file-mib 4096 \
-  --json --out "$dir/fio-compare.json" "$@"
+# The comparison's defaults, each left out when the user gives the option ("--rounds 5" or
+# "--rounds=5"): picocli refuses an option given twice, and the usage promises extra options.
+defaults=(--reader direct,io_uring --fio io_uring,io_uring-fixed,psync --sizes 4096 --queue-depths 1,8,32
+  --rounds 3 --seconds-per-point 3 --file-mib 4096 --out "$dir/fio-compare.json")
+given() {
+  local option=$1 a
+  for a in "${user[@]}"; do
+    if [ "$a" = "$option" ] || [[ "$a" == "$option="* ]]; then return 0; fi
+  done
+  return 1
+}
+user=("$@")
+args=(calibrate --dir "$dir")
+for ((i = 0; i < ${#defaults[@]}; i += 2)); do
+  option=${defaults[i]}
+  # --file reads an existing file whole: the test file's size does not go with it
+  if given "$option" || { [ "$option" = --file-mib ] && given --file; }; then continue; fi
+  args+=("$option" "${defaults[i + 1]}")
+done
+given --json || args+=(--json)
+exec "$root/ripple" "${args[@]}" "$@"

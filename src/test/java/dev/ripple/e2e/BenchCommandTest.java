@@ -36,7 +36,10 @@ class BenchCommandTest {
     static void bench() throws Exception {
         Path json = dir.resolve("bench.json");
         Path device = dir.resolve("ufs40.json");
-        UfsPresets.ufs40().write(device); // a fixed profile: collapse decisions do not depend on this machine's load
+        Files.writeString(
+                device,
+                UfsPresets.ufs40()
+                        .toJson()); // a fixed profile: collapse decisions do not depend on this machine's load
         UnpackedDefaultModel.linkInto(dir);
         run = RippleRun.succeeds(
                 "bench",

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.ripple.bench.cli.UnpackedDefaultModel;
 import dev.ripple.io.device.DevicePresets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.regex.Matcher;
@@ -45,7 +46,7 @@ class EncoderExampleTest {
                 work,
                 "--quiet");
         Path device = dir.resolve("device-profile.json");
-        DevicePresets.resolve("ufs-4.0").write(device);
+        Files.writeString(device, DevicePresets.resolve("ufs-4.0").toJson());
 
         String preamble = """
                 import dev.ripple.core.activity.PredictorKind;

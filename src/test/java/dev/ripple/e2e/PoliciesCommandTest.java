@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.ripple.io.device.UfsPresets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.List;
@@ -29,7 +30,10 @@ class PoliciesCommandTest {
     void everyPolicyReplaysTheSameTokensAndNoCacheAddsReads() throws Exception {
         Path json = dir.resolve("policies.json");
         Path device = dir.resolve("ufs40.json");
-        UfsPresets.ufs40().write(device); // a fixed profile: collapse decisions do not depend on this machine's load
+        Files.writeString(
+                device,
+                UfsPresets.ufs40()
+                        .toJson()); // a fixed profile: collapse decisions do not depend on this machine's load
         RippleRun run = RippleRun.succeeds(
                 "policies",
                 "--work",

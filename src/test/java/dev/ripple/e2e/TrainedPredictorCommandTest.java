@@ -137,7 +137,7 @@ class TrainedPredictorCommandTest {
     void benchRunsTheEncoderWithTheTrainedPredictorFromItsFiles() throws Exception {
         Path json = dir.resolve("bench.json");
         Path device = dir.resolve("ufs40.json");
-        UfsPresets.ufs40().write(device); // a fixed profile: no quick device calibration
+        Files.writeString(device, UfsPresets.ufs40().toJson()); // a fixed profile: no quick device calibration
         RippleRun.succeeds(
                 "bench",
                 "--device",

@@ -16,7 +16,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * {@code ripple calibrate --seconds-per-point} is held to one rule whether the device or the readers
- * are measured: a time that is not positive, not finite, or below a nanosecond is a one-line error
+ * are measured: a time that is not positive, not finite, or below 10 ms is a one-line error
  * naming the option, given before anything is measured or written.
  */
 class CalibrateOptionsTest {
@@ -31,7 +31,8 @@ class CalibrateOptionsTest {
             {"-1", "must be positive"},
             {"NaN", "must be positive"},
             {"Infinity", "must be finite"},
-            {"1e-12", "must be at least a nanosecond, got 1.0E-12"}
+            {"1e-12", "must be at least 0.01 (a shorter point measures the clock, not the storage), got 1.0E-12"},
+            {"1e-9", "must be at least 0.01 (a shorter point measures the clock, not the storage), got 1.0E-9"}
         }) {
             assertEquals("ripple: --seconds-per-point " + refused[1], refusal(mode, "--seconds-per-point", refused[0]));
         }

@@ -2,9 +2,12 @@ package dev.ripple.bench.cli;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.ripple.bench.harness.FioRun;
+import dev.ripple.bench.harness.MachineFacts;
 import dev.ripple.bench.harness.ReaderComparison;
 import dev.ripple.core.format.AtomicFile;
 import dev.ripple.io.device.CalibrationOptions;
+import dev.ripple.io.device.CostLine;
+import dev.ripple.io.device.CostModel;
 import dev.ripple.io.device.DeviceCalibrator;
 import dev.ripple.io.device.DeviceProfile;
 import dev.ripple.io.device.Measurement;
@@ -36,7 +39,8 @@ import picocli.CommandLine.Spec;
         description =
                 "Measure read latency and bandwidth of the storage under a directory (direct I/O, sizes 4 KiB..1 MiB, "
                         + "queue depths 1..32), fit the cost model the read planner uses, and save it as JSON. With --reader: measure "
-                        + "readers (IOPS and CPU time per read by size and queue depth), with --fio next to fio on the same file.")
+                        + "readers (IOPS and CPU time per read by size and queue depth); with --fio, fio on the same file "
+                        + "(beside the readers, or alone).")
 final class CalibrateCommand implements Callable<Integer> {
 
     @Option(
@@ -81,8 +85,8 @@ final class CalibrateCommand implements Callable<Integer> {
             names = "--fio",
             split = ",",
             paramLabel = "ENGINE",
-            description = "with --reader: also run fio on the same file "
-                    + "and points (engines: io_uring, io_uring-fixed = with --fixedbufs --registerfiles, psync);"
+            description = "run fio on the same file and points, beside the readers of --reader or, without "
+                    + "--reader, alone (engines: io_uring, io_uring-fixed = with --fixedbufs --registerfiles, psync);"
                     + " fio must be installed")
     List<String> fioEngines;
 
@@ -148,13 +152,15 @@ final class CalibrateCommand implements Callable<Integer> {
             });
         }
         Path target = out != null ? out : dir.resolve("device-profile.json");
-        profile.write(target);
+        AtomicFile.write(target, profile.toJson().getBytes(StandardCharsets.UTF_8));
         PrintWriter o = spec.commandLine().getOut();
         if (json) {
             o.println(new ObjectMapper().readTree(profile.toJson()).toPrettyString());
             return 0;
         }
-        o.printf("device profile of %s, saved to %s%n", dir, target);
+        o.printf(
+                "device profile of %s, measured %s, saved to %s%n",
+                dir, MachineFacts.utc(profile.measuredAt()), target);
         o.printf(
                 "sequential %d KiB reads at queue depth %d: %.0f MiB/s; random 4 KiB at queue depth 1: %.0f IOPS%n",
                 options.sequentialReadBytes() >> 10,
@@ -172,7 +178,26 @@ final class CalibrateCommand implements Callable<Integer> {
                     m.mibPerSecond(),
                     m.iops());
         }
+        printCostModel(o, profile.costModel());
         return 0;
+    }
+
+    /**
+     * The fitted cost model the read planner uses, t(n) = a + n/b per queue depth, with the fit's
+     * method and maximum relative error (in {@link CostModel#method()}) and each line's break-even
+     * gap: what the profile is for, so the table is not the whole story.
+     */
+    static void printCostModel(PrintWriter o, CostModel model) {
+        o.printf("cost model (%s):%n", model.method());
+        o.printf("%4s %12s %14s %18s%n", "qd", "a us/read", "b MB/s", "break-even gap B");
+        for (CostLine line : model.lines()) {
+            o.printf(
+                    "%4d %12.2f %14.1f %18.0f%n",
+                    line.queueDepth(),
+                    line.fixedMicros(),
+                    line.bytesPerMicro(), // bytes per microsecond are 10^6 bytes per second
+                    line.breakEvenGapBytes());
+        }
     }
 
     /** The largest --file-mib taken: 1 TiB, beyond which the shift to bytes is a typo's, not a test file's. */
@@ -187,6 +212,13 @@ final class CalibrateCommand implements Callable<Integer> {
         return m << 20;
     }
 
+    /**
+     * The shortest {@code --seconds-per-point} taken, 10 ms: a point must run long enough for many
+     * reads; a nanosecond's point times the clock and the first request, and printed as a normal
+     * measurement it looks like the device's.
+     */
+    static final double MIN_SECONDS_PER_POINT = 0.01;
+
     /** {@code --seconds-per-point}, given, as the time both the device and the readers measure each point. */
     private Duration timePerPoint() {
         if (!(secondsPerPoint > 0)) {
@@ -195,13 +227,12 @@ final class CalibrateCommand implements Callable<Integer> {
         if (Double.isInfinite(secondsPerPoint)) {
             throw new IllegalArgumentException("--seconds-per-point must be finite");
         }
-        // In nanoseconds: whole milliseconds would make 0.0004 a time of zero, which measures nothing.
-        Duration time = Duration.ofNanos(Math.round(secondsPerPoint * 1e9));
-        if (time.isZero()) {
-            throw new IllegalArgumentException(
-                    "--seconds-per-point must be at least a nanosecond, got " + secondsPerPoint);
+        if (secondsPerPoint < MIN_SECONDS_PER_POINT) {
+            throw new IllegalArgumentException("--seconds-per-point must be at least " + MIN_SECONDS_PER_POINT
+                    + " (a shorter point measures the clock, not the storage), got " + secondsPerPoint);
         }
-        return time;
+        // In nanoseconds: whole milliseconds would round 0.0125 to 12 ms.
+        return Duration.ofNanos(Math.round(secondsPerPoint * 1e9));
     }
 
     /** {@code --reader}: one reader's table, or readers and fio side by side. */
@@ -258,8 +289,13 @@ final class CalibrateCommand implements Callable<Integer> {
                 text = c.toJson();
                 if (!json) {
                     o.printf(
-                            "reader %s (asked: %s) on %s, %s; page cache %s%n",
-                            c.reader(), c.requested(), c.file(), c.description(), c.pageCache());
+                            "reader %s (asked: %s) on %s, %s; page cache %s; measured %s%n",
+                            c.reader(),
+                            c.requested(),
+                            c.file(),
+                            c.description(),
+                            c.pageCache(),
+                            MachineFacts.utc(c.measuredAt()));
                     if (c.warning() != null) {
                         o.println("WARNING: " + c.warning());
                     }
@@ -274,7 +310,8 @@ final class CalibrateCommand implements Callable<Integer> {
             } else {
                 ReaderComparison r;
                 int total = 1 + rounds * points * (kinds.size() + engines.size());
-                try (CliProgress bar = CliProgress.start("readers and fio", total, quiet)) {
+                String what = engines.isEmpty() ? "readers" : kinds.isEmpty() ? "fio" : "readers and fio";
+                try (CliProgress bar = CliProgress.start(what, total, quiet)) {
                     int[] done = {0};
                     r = ReaderComparison.run(
                             new ReaderComparison.Settings(testFile, kinds, engines, options, rounds), line -> {

@@ -1,12 +1,13 @@
 package dev.ripple.bench.cli;
 
+import dev.ripple.core.format.AtomicFile;
 import dev.ripple.placement.text.EuroparlCorpus;
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.channels.Channels;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 
 /**
  * The embedded default: all-MiniLM-L6-v2 and the Europarl sample, which Maven resolved into the
@@ -57,13 +58,8 @@ final class DefaultData {
         if (Files.isRegularFile(target) && Files.size(target) > 0) {
             return target;
         }
-        Files.createDirectories(target.toAbsolutePath().getParent());
-        Path tmp = Files.createTempFile(target.toAbsolutePath().getParent(), ".extract", ".tmp");
-        try (InputStream in = open(resource)) {
-            Files.copy(in, tmp, StandardCopyOption.REPLACE_EXISTING);
-            Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-        } finally {
-            Files.deleteIfExists(tmp);
+        try (InputStream in = open(resource)) { // AtomicFile: the permissions of every other output
+            AtomicFile.write(target, ch -> in.transferTo(Channels.newOutputStream(ch)));
         }
         return target;
     }

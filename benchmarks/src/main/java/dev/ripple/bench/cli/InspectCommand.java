@@ -10,6 +10,7 @@ import dev.ripple.core.format.FfnLayerSpec;
 import dev.ripple.core.format.RippleFile;
 import dev.ripple.core.format.SectionEntry;
 import dev.ripple.core.format.SectionKind;
+import dev.ripple.io.json.NonFiniteAsNull;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.Arrays;
@@ -28,7 +29,8 @@ import picocli.CommandLine.Spec;
         description =
                 "Describe a .ripple model file: layers, dims, activation, dtype, bundle bytes, sections, provenance.")
 final class InspectCommand implements Callable<Integer> {
-    private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+    private static final ObjectMapper JSON =
+            NonFiniteAsNull.mapper().enable(SerializationFeature.INDENT_OUTPUT); // unmeasured: null, not "NaN"
 
     /** How many values of a long array the table shows (a per-layer threshold of a 6-layer model fits). */
     static final int SHOWN = 8;

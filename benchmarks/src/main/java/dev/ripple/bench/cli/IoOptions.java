@@ -2,6 +2,7 @@ package dev.ripple.bench.cli;
 
 import dev.ripple.core.runtime.InvalidRuntimeOptionsException;
 import dev.ripple.core.runtime.RuntimeOptions;
+import dev.ripple.io.device.DeviceEmulator;
 import dev.ripple.io.device.DevicePresets;
 import dev.ripple.io.device.DeviceProfile;
 import dev.ripple.io.reader.ReaderKind;
@@ -68,8 +69,18 @@ final class IoOptions {
         }
     }
 
-    /** The emulated device, or null when none was asked for. */
+    /**
+     * The emulated device, or null when none was asked for; a profile file whose reads no device
+     * could take is refused naming the file.
+     */
     DeviceProfile deviceProfile() throws IOException {
-        return device == null ? null : DevicePresets.resolve(device);
+        if (device == null) {
+            return null;
+        }
+        DeviceProfile profile = DevicePresets.resolve(device);
+        if (!DevicePresets.isPreset(device)) {
+            DeviceEmulator.requireEmulable(profile, Path.of(device));
+        }
+        return profile;
     }
 }

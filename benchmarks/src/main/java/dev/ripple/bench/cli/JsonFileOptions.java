@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.ripple.bench.harness.MachineFacts;
 import dev.ripple.core.format.AtomicFile;
+import dev.ripple.io.json.NonFiniteAsNull;
 import dev.ripple.placement.InputFiles;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -23,7 +24,8 @@ import picocli.CommandLine.Spec;
  * added before the one serialization rather than by parsing the report back.
  */
 final class JsonFileOptions {
-    private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+    private static final ObjectMapper JSON =
+            NonFiniteAsNull.mapper().enable(SerializationFeature.INDENT_OUTPUT); // unmeasured: null, not "NaN"
 
     @Option(
             names = "--json",

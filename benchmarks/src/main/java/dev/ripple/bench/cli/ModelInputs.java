@@ -24,7 +24,7 @@ final class ModelInputs {
             converter = PathArguments.InputPath.class,
             paramLabel = "M",
             description = "an ONNX encoder, or a decoder: a Hugging Face model "
-                    + "directory or a decoder .ripple file (default: the embedded all-MiniLM-L6-v2)")
+                    + "directory, a GGUF file or a decoder .ripple file (default: the embedded all-MiniLM-L6-v2)")
     Path model;
 
     @Option(

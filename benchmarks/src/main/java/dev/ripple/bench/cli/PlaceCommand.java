@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.ripple.bench.harness.ProgressSteps;
 import dev.ripple.core.tensor.DType;
+import dev.ripple.io.json.NonFiniteAsNull;
 import dev.ripple.placement.InputFiles;
 import dev.ripple.placement.PreparedModel;
 import dev.ripple.placement.algorithm.PlacementAlgorithm;
@@ -50,7 +51,8 @@ final class PlaceCommand implements Callable<Integer> {
     @Mixin
     WorkOptions run;
 
-    private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+    private static final ObjectMapper JSON =
+            NonFiniteAsNull.mapper().enable(SerializationFeature.INDENT_OUTPUT); // unmeasured: null, not "NaN"
 
     @Option(
             names = "--model",

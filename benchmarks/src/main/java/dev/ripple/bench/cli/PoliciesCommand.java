@@ -31,8 +31,8 @@ import picocli.CommandLine.Spec;
         name = "policies",
         mixinStandardHelpOptions = true,
         description =
-                "Replay held-out tokens under each cache policy at the same DRAM budget and placement, with "
-                        + "direct I/O, repeated in rotating rounds; report I/O time, operations, bytes, hits and modelled time per token.")
+                "Replay held-out tokens under each cache policy at the same DRAM budget and placement, through "
+                        + "the reader of --reader (default direct), repeated in rotating rounds; report I/O time, operations, bytes, hits and modelled time per token.")
 final class PoliciesCommand implements Callable<Integer> {
     @Mixin
     IoOptions io;

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.ripple.io.device.DeviceProfile;
+import dev.ripple.io.json.NonFiniteAsNull;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -73,7 +74,7 @@ public record BenchReport(
         List<BudgetPoint> sweep,
         List<IoReplay> policies,
         DtypeComparison dtypes) {
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ObjectMapper JSON = NonFiniteAsNull.mapper(); // unmeasured figures: null, not "NaN"
 
     public StrategyRun strategy(String name) {
         return ReportText.named(strategies, StrategyRun::name, name);

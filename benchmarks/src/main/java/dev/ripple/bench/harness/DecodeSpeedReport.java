@@ -2,6 +2,7 @@ package dev.ripple.bench.harness;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.ripple.io.json.NonFiniteAsNull;
 import java.io.PrintWriter;
 
 /**
@@ -39,7 +40,7 @@ public record DecodeSpeedReport(
         int agreeingTokens,
         int[] javaTokens,
         int[] ortTokens) {
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ObjectMapper JSON = NonFiniteAsNull.mapper(); // unmeasured figures: null, not "NaN"
 
     /** The fastest decode the memory allows: every weight byte read once per token at the best measured bandwidth. */
     public double rooflineTokensPerSecond() {

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.ripple.core.runtime.MemoryPlan;
 import dev.ripple.io.device.DeviceProfile;
+import dev.ripple.io.json.NonFiniteAsNull;
 import dev.ripple.placement.synthetic.GeneratedWeights;
 import java.io.PrintWriter;
 import java.util.LinkedHashMap;
@@ -53,7 +54,7 @@ public record DecoderBenchReport(
         String kvType,
         List<DecoderBench.Result> strategies,
         DecoderDtypeComparison dtypes) {
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ObjectMapper JSON = NonFiniteAsNull.mapper(); // unmeasured figures: null, not "NaN"
 
     public DecoderBench.Result strategy(String name) {
         return ReportText.named(strategies, DecoderBench.Result::name, name);

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.ripple.core.format.StorageError;
+import dev.ripple.io.json.NonFiniteAsNull;
 
 /**
  * What the encoder's and the decoder's bundle-type comparisons ({@link DtypeComparison},
@@ -11,7 +12,7 @@ import dev.ripple.core.format.StorageError;
  * bundles and the error storing the weights in it adds. What each then measures differs.
  */
 final class DtypeColumns {
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ObjectMapper JSON = NonFiniteAsNull.mapper(); // unmeasured figures: null, not "NaN"
 
     /** How the error columns are read; a comparison's footnote goes on from here. */
     static final String ERROR_NOTE = "(err = relative RMS error of the stored weights against the source's; ";

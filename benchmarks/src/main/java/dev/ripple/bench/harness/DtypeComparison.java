@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.ripple.core.format.StorageError;
 import dev.ripple.core.runtime.MemoryPlan;
+import dev.ripple.io.json.NonFiniteAsNull;
 import java.io.PrintWriter;
 import java.util.List;
 
@@ -18,7 +19,7 @@ import java.util.List;
  * @param rows       one per type, in the order asked
  */
 public record DtypeComparison(long cacheBytes, List<Row> rows) {
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ObjectMapper JSON = NonFiniteAsNull.mapper(); // unmeasured figures: null, not "NaN"
 
     /**
      * @param dtype    the bundle type

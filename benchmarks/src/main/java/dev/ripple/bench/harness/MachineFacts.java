@@ -5,6 +5,9 @@ import java.lang.management.ManagementFactory;
 import java.lang.management.OperatingSystemMXBean;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
 import java.util.Locale;
 import java.util.OptionalLong;
 
@@ -22,6 +25,17 @@ import java.util.OptionalLong;
  */
 public final class MachineFacts {
     private MachineFacts() {}
+
+    /**
+     * An ISO-8601 instant (a report's {@code measuredAt}) as a date and time in UTC for text headers,
+     * "2026-12-07 18:09:34 UTC": a saved table says when it was measured whatever the reader's zone.
+     */
+    public static String utc(String isoInstant) {
+        return UTC.format(Instant.parse(isoInstant));
+    }
+
+    private static final DateTimeFormatter UTC =
+            DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss 'UTC'").withZone(ZoneOffset.UTC);
 
     /** The one-minute load average from {@code /proc/loadavg}, or -1 where there is none. */
     public static double loadAverage() {

@@ -9,6 +9,7 @@ import dev.ripple.core.format.RippleFileWriter;
 import dev.ripple.core.runtime.RuntimeOptions;
 import dev.ripple.core.tensor.DType;
 import dev.ripple.io.device.DeviceProfile;
+import dev.ripple.io.json.NonFiniteAsNull;
 import dev.ripple.io.reader.ReaderKind;
 import dev.ripple.placement.LayoutBuilder;
 import dev.ripple.placement.algorithm.PlacementAlgorithms;
@@ -55,7 +56,7 @@ public record ModelPolicies(
         PolicyReplay replay,
         List<PolicySummary> rows,
         PolicyVerdict verdict) {
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ObjectMapper JSON = NonFiniteAsNull.mapper(); // unmeasured figures: null, not "NaN"
 
     /**
      * What to compare.

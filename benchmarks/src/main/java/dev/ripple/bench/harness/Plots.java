@@ -1,10 +1,9 @@
 package dev.ripple.bench.harness;
 
+import dev.ripple.core.format.AtomicFile;
 import java.awt.Color;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -123,17 +122,11 @@ public final class Plots {
         save(chart, png);
     }
 
-    /** Writes {@code chart} as a PNG atomically (a temporary file in the same directory, then renamed). */
+    /**
+     * Writes {@code chart} as a PNG with {@link AtomicFile} (a temporary file in the same directory,
+     * then renamed), so it gets the permissions of every other output.
+     */
     static void save(Chart<?, ?> chart, Path png) throws IOException {
-        Path target = png.toAbsolutePath();
-        Files.createDirectories(target.getParent());
-        Path tmp = Files.createTempFile(target.getParent(), ".plot", ".png");
-        try {
-            String base = tmp.toString().substring(0, tmp.toString().length() - 4);
-            BitmapEncoder.saveBitmap(chart, base, BitmapEncoder.BitmapFormat.PNG);
-            Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-        } finally {
-            Files.deleteIfExists(tmp);
-        }
+        AtomicFile.write(png, BitmapEncoder.getBitmapBytes(chart, BitmapEncoder.BitmapFormat.PNG));
     }
 }

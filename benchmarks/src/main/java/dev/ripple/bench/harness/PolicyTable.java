@@ -3,13 +3,14 @@ package dev.ripple.bench.harness;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.ripple.io.json.NonFiniteAsNull;
 import java.io.PrintWriter;
 import java.util.List;
 import java.util.Locale;
 
 /** The table and the JSON rows both {@code ripple policies} reports share (a model, a synthetic workload). */
 final class PolicyTable {
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ObjectMapper JSON = NonFiniteAsNull.mapper(); // unmeasured figures: null, not "NaN"
 
     private PolicyTable() {}
 

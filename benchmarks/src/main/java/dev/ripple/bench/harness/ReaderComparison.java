@@ -2,11 +2,11 @@ package dev.ripple.bench.harness;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.ripple.io.device.PointPageCache;
 import dev.ripple.io.device.ReaderCalibrator;
 import dev.ripple.io.device.ReaderPoint;
+import dev.ripple.io.json.NonFiniteAsNull;
 import dev.ripple.io.reader.ReaderKind;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -215,24 +215,36 @@ public record ReaderComparison(
     }
 
     /**
-     * The issue's goals at one point, when the contestants they compare were measured.
+     * The issue's goals at one point, when the contestants they compare were measured; a ratio whose
+     * contestant did not run is null, and so is its verdict (JSON {@code null}: not measured, which
+     * is neither met nor missed).
      *
-     * @param uringOverFio     io_uring reader IOPS / fio io_uring IOPS (goal ≥ 0.9); NaN when either is missing
-     * @param uringCpuOverPool io_uring reader CPU per read / direct reader CPU per read (goal < 1)
+     * @param uringOverFio     io_uring reader IOPS / fio io_uring IOPS (goal ≥ 0.9); null without fio's io_uring
+     * @param uringCpuOverPool io_uring reader CPU per read / direct reader CPU per read (goal < 1); null
+     *                         without the direct reader or a CPU clock
      */
-    public record Goal(int sizeBytes, int queueDepth, double uringOverFio, double uringCpuOverPool) {
+    public record Goal(int sizeBytes, int queueDepth, Double uringOverFio, Double uringCpuOverPool) {
+        public Goal {
+            uringOverFio = measured(uringOverFio);
+            uringCpuOverPool = measured(uringCpuOverPool);
+        }
+
+        private static Double measured(Double ratio) {
+            return ratio == null || !Double.isFinite(ratio) ? null : ratio;
+        }
+
         @JsonProperty("iopsMet")
-        public boolean iopsMet() {
-            return uringOverFio >= 0.9;
+        public Boolean iopsMet() {
+            return uringOverFio == null ? null : uringOverFio >= 0.9;
         }
 
         @JsonProperty("cpuMet")
-        public boolean cpuMet() {
-            return uringCpuOverPool < 1;
+        public Boolean cpuMet() {
+            return uringCpuOverPool == null ? null : uringCpuOverPool < 1;
         }
     }
 
-    /** The goals at every point (NaN where a contestant is missing). */
+    /** The goals at every point (null ratios where a contestant is missing). */
     @JsonProperty("goals")
     public List<Goal> goals() {
         List<Goal> goals = new ArrayList<>();
@@ -243,11 +255,11 @@ public record ReaderComparison(
             return goals;
         }
         for (Point p : uring.entries()) {
-            double f = fio == null
-                    ? Double.NaN
+            Double f = fio == null
+                    ? null
                     : p.iops() / fio.at(p.sizeBytes(), p.queueDepth()).iops();
-            double c = pool == null
-                    ? Double.NaN
+            Double c = pool == null
+                    ? null
                     : p.cpuMicrosPerRead()
                             / pool.at(p.sizeBytes(), p.queueDepth()).cpuMicrosPerRead();
             goals.add(new Goal(p.sizeBytes(), p.queueDepth(), f, c));
@@ -265,6 +277,15 @@ public record ReaderComparison(
         return uring != null && uring.ran().equals("io_uring") ? uring : null;
     }
 
+    /** Whether any fio engine was among the contestants: the text names fio only then. */
+    private boolean fioRan() {
+        return contestants.stream().anyMatch(c -> c.ran().equals("fio"));
+    }
+
+    private boolean readersRan() {
+        return contestants.stream().anyMatch(c -> !c.ran().equals("fio"));
+    }
+
     private Contestant find(String name) {
         return contestants.stream()
                 .filter(c -> c.name().equals(name))
@@ -275,8 +296,13 @@ public record ReaderComparison(
     /** The table: one row per contestant and point, then the goals. */
     public void print(PrintWriter o) {
         o.printf(
-                "readers against fio on %s (%d MiB), random reads; %d round(s) of %.1f s per point, medians%n",
-                file, fileBytes >> 20, rounds, secondsPerPoint);
+                "%s on %s (%d MiB), random reads; %d round(s) of %.2f s per point, medians; measured %s%n",
+                fioRan() ? (readersRan() ? "readers against fio" : "fio") : "readers",
+                file,
+                fileBytes >> 20,
+                rounds,
+                secondsPerPoint,
+                MachineFacts.utc(measuredAt));
         o.printf("machine: %s%n", machine);
         for (Contestant c : contestants) {
             o.printf("%s: %s ran, page cache %s%n", c.name(), c.ran(), c.pageCache());
@@ -290,9 +316,23 @@ public record ReaderComparison(
                     "io_uring: the %s reader ran in its place (%s), so no io_uring goal is judged%n",
                     asked.ran(), ReaderKind.IO_URING.fallbackReason().orElse("io_uring unavailable"));
         }
+        // Columns as wide as their longest entry: "fio io_uring-fixed" is wider than any reader's name.
+        int nameWidth = Math.max(
+                "reader".length(),
+                contestants.stream().mapToInt(c -> c.name().length()).max().orElse(0));
+        int ranWidth = Math.max(
+                "ran".length(),
+                contestants.stream().mapToInt(c -> c.ran().length()).max().orElse(0));
+        String row = "%-" + nameWidth + "s %-" + ranWidth + "s ";
         o.printf(
-                "%-14s %-10s %6s %4s %12s %14s   %s%n",
-                "reader", "ran", "size", "qd", "IOPS", "CPU us/read", "IOPS per round");
+                row + "%6s %4s %12s %14s   %s%n",
+                "reader",
+                "ran",
+                "size",
+                "qd",
+                "IOPS",
+                "CPU us/read",
+                "IOPS per round");
         for (Contestant c : contestants) {
             for (Point p : c.entries()) {
                 StringBuilder perRound = new StringBuilder();
@@ -300,7 +340,7 @@ public record ReaderComparison(
                     perRound.append(String.format(" %.0f", v));
                 }
                 o.printf(
-                        "%-14s %-10s %5dK %4d %12.0f %14.2f  %s%n",
+                        row + "%5dK %4d %12.0f %14.2f  %s%n",
                         c.name(),
                         c.ran(),
                         p.sizeBytes() >> 10,
@@ -310,17 +350,25 @@ public record ReaderComparison(
                         perRound);
             }
         }
-        o.println("CPU: Ripple's readers, the whole JVM process over the interval; fio, its job threads' usr + sys");
+        List<String> cpu = new ArrayList<>();
+        if (readersRan()) {
+            cpu.add("Ripple's readers, the whole JVM process over the interval");
+        }
+        if (fioRan()) {
+            cpu.add("fio, its job threads' usr + sys");
+        }
+        o.println("CPU: " + String.join("; ", cpu));
         for (Goal g : goals()) {
-            o.printf(
-                    "%d KiB, queue depth %d: io_uring reader at %s of fio's io_uring IOPS (goal >= 90%%: %s); CPU per read %s of the"
-                            + " thread-pool reader's (goal < 100%%: %s)%n",
-                    g.sizeBytes() >> 10,
-                    g.queueDepth(),
-                    percent(g.uringOverFio()),
-                    Double.isNaN(g.uringOverFio()) ? "not measured" : g.iopsMet() ? "met" : "NOT met",
-                    percent(g.uringCpuOverPool()),
-                    Double.isNaN(g.uringCpuOverPool()) ? "not measured" : g.cpuMet() ? "met" : "NOT met");
+            List<String> judged = new ArrayList<>();
+            if (g.uringOverFio() != null) {
+                judged.add(String.format(
+                        "io_uring reader at %s of fio's io_uring IOPS (goal >= 90%%: %s)",
+                        percent(g.uringOverFio()), verdict(g.iopsMet())));
+            }
+            judged.add(String.format(
+                    "CPU per read %s of the thread-pool reader's (goal < 100%%: %s)",
+                    percent(g.uringCpuOverPool()), verdict(g.cpuMet())));
+            o.printf("%d KiB, queue depth %d: %s%n", g.sizeBytes() >> 10, g.queueDepth(), String.join("; ", judged));
         }
         Contestant uring = ranUring();
         Contestant fixed = find("fio io_uring-fixed");
@@ -336,13 +384,19 @@ public record ReaderComparison(
         }
     }
 
-    private static String percent(double ratio) {
-        return Double.isNaN(ratio) ? "-" : String.format("%.0f%%", 100 * ratio);
+    private static String percent(Double ratio) {
+        return ratio == null || !Double.isFinite(ratio) ? "-" : String.format("%.0f%%", 100 * ratio);
+    }
+
+    private static String verdict(Boolean met) {
+        return met == null ? "not measured" : met ? "met" : "NOT met";
     }
 
     public String toJson() {
         try {
-            return new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(this);
+            return NonFiniteAsNull.mapper()
+                    .enable(SerializationFeature.INDENT_OUTPUT)
+                    .writeValueAsString(this);
         } catch (JsonProcessingException e) {
             throw new IllegalStateException(e);
         }

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.ripple.io.json.NonFiniteAsNull;
 import dev.ripple.placement.calibrate.ThresholdCalibrator;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -30,7 +31,7 @@ public record TradeoffReport(
         List<CalibratedRule> calibrated,
         List<Training> trainings) {
 
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ObjectMapper JSON = NonFiniteAsNull.mapper(); // unmeasured figures: null, not "NaN"
 
     public TradeoffReport {
         points = List.copyOf(points);

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.ripple.io.device.DeviceProfile;
+import dev.ripple.io.json.NonFiniteAsNull;
 import dev.ripple.placement.synthetic.SyntheticWorkload;
 import java.io.PrintWriter;
 import java.util.LinkedHashMap;
@@ -44,7 +45,7 @@ public record WorkloadBenchReport(
         List<IoReplay> strategies,
         int sweepTokens,
         List<BudgetPoint> sweep) {
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ObjectMapper JSON = NonFiniteAsNull.mapper(); // unmeasured figures: null, not "NaN"
 
     public IoReplay strategy(String name) {
         return ReportText.named(strategies, IoReplay::name, name);

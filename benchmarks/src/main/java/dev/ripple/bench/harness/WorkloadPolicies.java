@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.ripple.core.runtime.RuntimeOptions;
 import dev.ripple.io.device.DeviceProfile;
+import dev.ripple.io.json.NonFiniteAsNull;
 import dev.ripple.io.reader.ReaderKind;
 import dev.ripple.placement.synthetic.SyntheticWorkload;
 import dev.ripple.placement.trace.ActivationTrace;
@@ -37,7 +38,7 @@ public record WorkloadPolicies(
         double neededShare,
         List<PolicySummary> rows,
         PolicyVerdict verdict) {
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ObjectMapper JSON = NonFiniteAsNull.mapper(); // unmeasured figures: null, not "NaN"
 
     /** What to replay. */
     public record Settings(

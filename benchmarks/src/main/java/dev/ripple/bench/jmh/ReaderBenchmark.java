@@ -30,9 +30,10 @@ import org.openjdk.jmh.annotations.Warmup;
  * One cold read request of {@code extents} random extents of {@code readBytes} bytes each, through
  * each reader at each queue depth. Time per request (one JMH operation = one request).
  *
- * <p>The test file ({@value #FILE_BYTES} bytes of seeded random bytes) is written once to
- * {@code benchmarks/target/jmh-data/} (next to the benchmarks jar, so on the project's disk, not
- * tmpfs) and reused by later trials. Each request draws new random extents, starting at multiples
+ * <p>The test file ({@value #FILE_BYTES} bytes of seeded random bytes) is written once to the
+ * directory {@code dataDir} names ({@code -p dataDir=/mnt/nvme/ripple}: the storage to measure),
+ * by default {@code benchmarks/target/jmh-data/} (next to the benchmarks jar, so on the project's
+ * disk, not tmpfs), and reused by later trials. Each request draws new random extents, starting at multiples
  * of a 3,076-byte bundle (a MiniLM f32 bundle), so, as in a real {@code .ripple} file, extents are
  * not 4 KiB-aligned and the direct reader goes through its bounce buffers.
  *
@@ -45,7 +46,11 @@ import org.openjdk.jmh.annotations.Warmup;
  * file, which no guest call can prevent. {@code POSITIONAL} is subject to kernel read-ahead, so it
  * fetches more from the device than it returns (see docs/IO.md).
  *
- * <pre>./ripple jmh ReaderBenchmark</pre>
+ * <p>{@code IO_URING} is among the default readers; where io_uring is unavailable it runs the
+ * direct reader (as {@link ReaderKind#IO_URING} does everywhere), so its row is then the direct
+ * reader's.
+ *
+ * <pre>./ripple jmh ReaderBenchmark -p dataDir=/mnt/nvme/ripple</pre>
  */
 @Warmup(iterations = 1, time = 1)
 @Measurement(iterations = 3, time = 1)
@@ -56,8 +61,15 @@ public class ReaderBenchmark extends ForkedBenchmark {
     /** Extents start at multiples of this (a 384-wide f32 bundle with its bias: 3,076 B). */
     static final int BUNDLE_BYTES = 3_076;
 
-    @Param({"MMAP", "POSITIONAL", "DIRECT"})
+    @Param({"MMAP", "POSITIONAL", "DIRECT", "IO_URING"})
     public ReaderKind reader;
+
+    /**
+     * Directory for the test file, on the storage to measure; empty: {@code benchmarks/target/jmh-data}.
+     * A JMH parameter, so it reaches the forked JVMs as the others do.
+     */
+    @Param({""})
+    public String dataDir;
 
     @Param({"1", "8", "32"})
     public int queueDepth;
@@ -79,7 +91,7 @@ public class ReaderBenchmark extends ForkedBenchmark {
 
     @Setup(Level.Trial)
     public void setUp() throws IOException {
-        file = testFile();
+        file = testFile(dataDir.isBlank() ? dataDirectory() : Path.of(dataDir));
         if (reader.usesPageCache()) {
             PageCache.Eviction e = PageCache.attempt(file);
             if (!e.evicted()) {
@@ -125,9 +137,8 @@ public class ReaderBenchmark extends ForkedBenchmark {
         arena.close();
     }
 
-    /** The shared test file, written once (to a temporary name, then moved) and reused. */
-    static Path testFile() throws IOException {
-        Path dir = dataDirectory();
+    /** The shared test file in {@code dir}, written once (to a temporary name, then moved) and reused. */
+    static Path testFile(Path dir) throws IOException {
         Files.createDirectories(dir);
         Path path = dir.resolve("reader-256m.bin");
         if (Files.isRegularFile(path) && Files.size(path) == FILE_BYTES) {

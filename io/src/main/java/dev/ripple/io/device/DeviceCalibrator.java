@@ -38,7 +38,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * <pre>{@code
  * DeviceProfile profile = DeviceCalibrator.calibrate(Path.of("/data/models"),
  *         CalibrationOptions.defaults(), p -> bar.stepTo(p.step(), p.totalSteps()));
- * profile.write(Path.of("device.json"));
+ * AtomicFile.write(Path.of("device.json"), profile.toJson().getBytes(StandardCharsets.UTF_8)); // core's
  * }</pre>
  */
 public final class DeviceCalibrator {

@@ -1,5 +1,7 @@
 package dev.ripple.io.device;
 
+import java.nio.file.Path;
+
 /**
  * A storage device as its {@link DeviceProfile}'s cost model describes it, so that reads on the
  * machine at hand can be made to take the time they would take on that device
@@ -37,7 +39,10 @@ public final class DeviceEmulator {
         if (commandQueueDepth < 1) {
             throw new IllegalArgumentException("command queue depth must be >= 1, got " + commandQueueDepth);
         }
-        requireEmulable(profile);
+        String problem = emulationProblem(profile);
+        if (problem != null) {
+            throw new IllegalArgumentException("device profile " + profile.name() + ": " + problem);
+        }
         this.profile = profile;
         this.commandQueueDepth = commandQueueDepth;
     }
@@ -49,26 +54,38 @@ public final class DeviceEmulator {
     static final double MAX_LARGE_READ_MICROS = 1e7;
 
     /**
-     * Refuses a profile whose reads would take longer than any device's. Such a profile is valid for
-     * planning (CostLine's bounds keep its arithmetic finite), but emulating it makes every read
-     * sleep for minutes or days: a run that looks hung, with no word why.
+     * Refuses, naming {@code file}, a profile read from it whose reads would take longer than any
+     * device's: for callers that read the profile from a file, so the one-line error names the file
+     * the user gave (the profile's {@code source} is where its figures came from, not where it is).
      */
-    private static void requireEmulable(DeviceProfile profile) {
+    public static void requireEmulable(DeviceProfile profile, Path file) {
+        String problem = emulationProblem(profile);
+        if (problem != null) {
+            throw new IllegalArgumentException(file + ": " + problem);
+        }
+    }
+
+    /**
+     * Why {@code profile} cannot be emulated, or null. Such a profile is valid for planning
+     * (CostLine's bounds keep its arithmetic finite), but emulating it makes every read sleep for
+     * minutes or days: a run that looks hung, with no word why.
+     */
+    private static String emulationProblem(DeviceProfile profile) {
         for (CostLine line : profile.costModel().lines()) {
             double small = line.costMicros(4096);
             double large = line.costMicros(1 << 20);
             if (small > MAX_SMALL_READ_MICROS || large > MAX_LARGE_READ_MICROS) {
-                throw new IllegalArgumentException(String.format(
-                        "device profile %s: at queue depth %d a 4 KiB read would take %.3g s and a 1 MiB read %.3g s;"
+                return String.format(
+                        "at queue depth %d a 4 KiB read would take %.3g s and a 1 MiB read %.3g s;"
                                 + " an emulated device may take at most %.0f s and %.0f s (no storage device is slower)",
-                        profile.source(),
                         line.queueDepth(),
                         small / 1e6,
                         large / 1e6,
                         MAX_SMALL_READ_MICROS / 1e6,
-                        MAX_LARGE_READ_MICROS / 1e6));
+                        MAX_LARGE_READ_MICROS / 1e6);
             }
         }
+        return null;
     }
 
     /** The device of {@code profile}, with the deepest modelled queue depth as its command queue. */

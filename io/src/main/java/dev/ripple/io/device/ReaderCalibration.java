@@ -3,7 +3,7 @@ package dev.ripple.io.device;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
-import com.fasterxml.jackson.databind.json.JsonMapper;
+import dev.ripple.io.json.NonFiniteAsNull;
 import java.util.List;
 
 /**
@@ -36,8 +36,9 @@ public record ReaderCalibration(
         String warning,
         List<ReaderPoint> entries) {
 
-    private static final ObjectMapper JSON =
-            JsonMapper.builder().enable(SerializationFeature.INDENT_OUTPUT).build();
+    private static final ObjectMapper JSON = NonFiniteAsNull.builder()
+            .enable(SerializationFeature.INDENT_OUTPUT)
+            .build(); // an unmeasured CPU time: null
 
     public ReaderCalibration {
         entries = List.copyOf(entries);

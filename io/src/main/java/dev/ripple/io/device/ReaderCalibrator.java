@@ -184,11 +184,13 @@ public final class ReaderCalibrator {
     public static ReaderPoint measurePoint(ExtentReader reader, int size, Duration warmup, Duration time, long seed)
             throws IOException {
         int q = reader.queueDepth();
-        long slots = (reader.fileSize() - size) / DirectReader.ALIGNMENT + 1;
-        if (slots < 1) {
+        // Compared before dividing: integer division rounds (4095 - 4096) / 4096 up to 0, one slot
+        // for a file that holds no whole read.
+        if (reader.fileSize() < size) {
             throw new IllegalArgumentException(reader.path() + ": the file (" + reader.fileSize()
                     + " bytes) is smaller than one " + size + "-byte read");
         }
+        long slots = (reader.fileSize() - size) / DirectReader.ALIGNMENT + 1;
         int perRequest = Math.max(64, 32 * q);
         SplittableRandom random = new SplittableRandom(seed);
         try (Arena arena = Arena.ofShared()) {

@@ -129,8 +129,10 @@ public interface ExtentReader extends AutoCloseable {
     String describe();
 
     /**
-     * The implementation that serves the reads, in a word or two ({@code direct}, {@code io_uring},
-     * {@code positional}, {@code mmap(RANDOM)}), for reports that must say which reader ran.
+     * The implementation that serves the reads, by the name the {@code ripple} command gives it
+     * ({@link ReaderKind#cliName()}: {@code direct}, {@code io_uring}, {@code pread}, {@code mmap}),
+     * for reports that must say which reader ran; details such as the mmap reader's madvise mode are
+     * in {@link #describe()}, so one reader has one name in every report.
      */
     default String kind() {
         return getClass().getSimpleName();

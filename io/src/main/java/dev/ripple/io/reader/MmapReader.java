@@ -143,6 +143,12 @@ public final class MmapReader extends BaseExtentReader {
 
     @Override
     public String kind() {
-        return "mmap(" + advice + (adviceApplied ? "" : ", not applied") + ")";
+        return ReaderKind.MMAP.cliName();
+    }
+
+    /** The base description and the madvise mode, which {@link #kind()} leaves out to stay one name. */
+    @Override
+    public String describe() {
+        return super.describe() + ", madvise " + advice + (adviceApplied ? "" : " (not applied)");
     }
 }

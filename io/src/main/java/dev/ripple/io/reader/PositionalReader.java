@@ -77,6 +77,6 @@ public final class PositionalReader extends BaseExtentReader {
 
     @Override
     public String kind() {
-        return "positional";
+        return ReaderKind.POSITIONAL.cliName();
     }
 }

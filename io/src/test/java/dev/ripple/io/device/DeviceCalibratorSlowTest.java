@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.ripple.io.TestFiles;
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
@@ -26,7 +27,7 @@ class DeviceCalibratorSlowTest {
                     CalibrationOptions.defaults(),
                     p -> System.out.printf("[%2d/%2d] %s%n", p.step(), p.totalSteps(), p.phase()));
             Path out = Path.of("target", "device-profile.json");
-            profile.write(out);
+            Files.writeString(out, profile.toJson());
             System.out.println(profile.costModel().method());
             for (CostLine line : profile.costModel().lines()) {
                 System.out.printf(

@@ -47,7 +47,7 @@ class DeviceCalibratorTest {
             assertTrue(profile.source().contains("O_DIRECT"), profile.source());
 
             Path json = dir.resolve("device.json");
-            profile.write(json);
+            Files.writeString(json, profile.toJson());
             assertEquals(profile, DeviceProfile.read(json));
             try (Stream<Path> left = Files.list(dir)) {
                 assertEquals(List.of(json), left.toList(), "the temporary test file is deleted");

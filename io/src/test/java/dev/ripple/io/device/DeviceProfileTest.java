@@ -61,8 +61,8 @@ class DeviceProfileTest {
     @Test
     void jsonRoundTripThroughAFile() throws IOException {
         DeviceProfile profile = sample();
-        Path file = dir.resolve("sub/device.json");
-        profile.write(file);
+        Path file = dir.resolve("device.json");
+        Files.writeString(file, profile.toJson());
         assertEquals(profile, DeviceProfile.read(file));
         String json = Files.readString(file);
         assertTrue(
@@ -80,7 +80,7 @@ class DeviceProfileTest {
         for (String name : UfsPresets.names()) {
             DeviceProfile preset = UfsPresets.byName(name);
             Path file = dir.resolve(name + ".json");
-            preset.write(file);
+            Files.writeString(file, preset.toJson());
             assertEquals(preset, DeviceProfile.read(file));
         }
     }
@@ -98,6 +98,14 @@ class DeviceProfileTest {
         assertBad(good.replace("\"name\" : \"test-disk\"", "\"name\" : \"test-disk\", \"colour\" : \"red\""), "colour");
         assertBad(good.replaceFirst("\"iops\" : [0-9.E]+", "\"iops\" : 0"), "iops must be");
         assertBad(good + " {}", "Trailing token");
+        assertBad(
+                good.replace("\"2026-11-23T10:00:00Z\"", "\"yesterday\""),
+                "measuredAt must be an ISO-8601 instant (2026-01-31T12:00:00Z) or date (2026-01-31), or empty for a"
+                        + " preset, got 'yesterday' (line ");
+        assertEquals(
+                "2026-11-23",
+                DeviceProfile.fromJson(good.replace("2026-11-23T10:00:00Z", "2026-11-23"), dir)
+                        .measuredAt());
         DeviceProfileException directory = assertThrows(DeviceProfileException.class, () -> DeviceProfile.read(dir));
         assertTrue(directory.getMessage().contains("cannot be read"), directory.getMessage());
         DeviceProfileException missing =

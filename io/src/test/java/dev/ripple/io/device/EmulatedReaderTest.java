@@ -79,7 +79,7 @@ class EmulatedReaderTest {
         assertEquals(1e6 / 1_000_000, nvme.costMicros(4096, 32), 1e-9);
         assertEquals(1e6 / 22_000, nvme.costMicros(4096, 1), 1e-9);
         Path profile = PATTERN.dir().resolve("phone.json");
-        UfsPresets.ufs31().write(profile);
+        Files.writeString(profile, UfsPresets.ufs31().toJson());
         assertEquals("ufs-3.1", DevicePresets.resolve(profile.toString()).name());
         DeviceProfileException e = assertThrows(DeviceProfileException.class, () -> DevicePresets.resolve("ufs-5.0"));
         assertTrue(e.getMessage().contains("nvme"), e.getMessage());
@@ -428,7 +428,7 @@ class EmulatedReaderTest {
                 Arena arena = Arena.ofShared()) {
             assertTrue(reader.realReads().startsWith("from DRAM (file of 8 MiB in the page cache"), reader.realReads());
             assertTrue(EmulatedReader.readsFromDram(PATTERN.path()), "open's own decision, told in advance");
-            assertTrue(reader.kind().equals("emulated ufs-4.0 over positional"), reader.kind());
+            assertTrue(reader.kind().equals("emulated ufs-4.0 over pread"), reader.kind());
             assertTrue(reader.describe().contains("real reads from DRAM"), reader.describe());
             assertEquals(32, reader.queueDepth(), "the device sees the configured queue depth");
             List<Extent> extents =
@@ -582,8 +582,13 @@ class EmulatedReaderTest {
         assertTrue(
                 e.getMessage().contains("queue depth 1") && e.getMessage().contains("4 KiB read would take"),
                 e.getMessage());
+        assertTrue(e.getMessage().startsWith("device profile glacial: at queue depth 1"), e.getMessage());
+        IllegalArgumentException fromFile = assertThrows(
+                IllegalArgumentException.class, () -> DeviceEmulator.requireEmulable(glacial, Path.of("hand.json")));
+        assertTrue(fromFile.getMessage().startsWith("hand.json: at queue depth 1"), fromFile.getMessage());
         DeviceProfile trickle = UfsPresets.preset("trickle", 0.01, 1, 0, "10 kB/s");
         assertThrows(IllegalArgumentException.class, () -> DeviceEmulator.of(trickle));
         DeviceEmulator.of(UfsPresets.ufs40()); // the presets pass
+        DeviceEmulator.requireEmulable(UfsPresets.ufs40(), Path.of("ufs.json"));
     }
 }

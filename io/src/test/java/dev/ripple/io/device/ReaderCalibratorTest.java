@@ -11,6 +11,7 @@ import dev.ripple.io.nativeio.PageCache;
 import dev.ripple.io.reader.ReaderKind;
 import dev.ripple.io.reader.UringReader;
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -32,6 +33,7 @@ class ReaderCalibratorTest {
                 List<CalibrationProgress> steps = new ArrayList<>();
                 ReaderCalibration c = ReaderCalibrator.measure(kind, file, options, steps::add);
                 assertEquals(kind.cliName(), c.requested());
+                assertEquals(kind.effective().cliName(), c.reader(), "the reader that ran, by the CLI's name");
                 String expectedKind = kind == ReaderKind.IO_URING && !UringReader.available() ? "direct" : null;
                 if (expectedKind != null) {
                     assertEquals(expectedKind, c.reader(), "io_uring falls back and says so");
@@ -63,6 +65,24 @@ class ReaderCalibratorTest {
         assertThrows(
                 IllegalArgumentException.class,
                 () -> ReaderCalibrator.Options.defaults().withGrid(List.of(1000), List.of(1)));
+    }
+
+    @Test
+    void aFileShorterThanOneReadIsRefusedAsSuch() throws IOException {
+        Path dir = TestFiles.newDirectory("reader-calibration-short");
+        try {
+            Path file = dir.resolve("f4095.bin");
+            Files.write(file, new byte[4095]);
+            ReaderCalibrator.Options options = ReaderCalibrator.Options.defaults()
+                    .withGrid(List.of(4096), List.of(1))
+                    .withTimes(Duration.ZERO, Duration.ofMillis(10));
+            IllegalArgumentException e = assertThrows(
+                    IllegalArgumentException.class,
+                    () -> ReaderCalibrator.measurePoint(ReaderKind.POSITIONAL, file, 4096, 1, options, 1));
+            assertTrue(e.getMessage().contains("(4095 bytes) is smaller than one 4096-byte read"), e.getMessage());
+        } finally {
+            TestFiles.deleteRecursively(dir);
+        }
     }
 
     @Test

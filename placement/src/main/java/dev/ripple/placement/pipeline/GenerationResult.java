@@ -10,6 +10,7 @@ import dev.ripple.core.model.decoder.StepCost;
 import dev.ripple.core.runtime.MemoryPlan;
 import dev.ripple.core.runtime.RuntimeOptions;
 import dev.ripple.io.device.DeviceProfile;
+import dev.ripple.io.json.NonFiniteAsNull;
 import dev.ripple.placement.synthetic.GeneratedWeights;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -32,7 +33,8 @@ public record GenerationResult(
         MemoryPlan memory,
         String realReads,
         boolean generatedWeights) {
-    private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+    private static final ObjectMapper JSON =
+            NonFiniteAsNull.mapper().enable(SerializationFeature.INDENT_OUTPUT); // unmeasured: null, not "NaN"
 
     /** The speed and I/O figures of {@link #result()}. */
     public GenerationStats stats() {

@@ -1,7 +1,14 @@
 package dev.ripple.placement.synthetic;
 
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.ObjectReader;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.ripple.core.format.AtomicFile;
@@ -12,6 +19,7 @@ import dev.ripple.core.format.RippleContents;
 import dev.ripple.core.format.RippleFileWriter;
 import dev.ripple.core.tensor.Activation;
 import dev.ripple.core.tensor.DType;
+import dev.ripple.io.json.JsonFileProblem;
 import dev.ripple.placement.algorithm.Permutations;
 import dev.ripple.placement.trace.ActivationTrace;
 import dev.ripple.placement.trace.TraceFiles;
@@ -102,6 +110,7 @@ public final class SyntheticWorkload {
      * @param seed              seed of structure, traces and weights
      */
     @RecordBuilder
+    @JsonIgnoreProperties({"label", "note"}) // what toJson adds for readers of the file, not part of the spec
     public record Spec(
             String name,
             int layers,
@@ -409,13 +418,30 @@ public final class SyntheticWorkload {
             throw new IOException(dir + ": not a synthetic workload (no " + SPEC_FILE
                     + "; write one with 'ripple synth --workload')");
         }
-        if (!(JSON.readTree(file.toFile()) instanceof ObjectNode o)) {
-            throw new IOException(file + ": not a workload spec (not a JSON object)");
+        String text = Files.readString(file);
+        try {
+            try (JsonParser p = SPEC_READER.createParser(text)) {
+                if (p.nextToken() != JsonToken.START_OBJECT) { // said plainly, not as a failed creator call
+                    throw new IOException(file + ": not a workload spec (not a JSON object)");
+                }
+            }
+            return SPEC_READER.readValue(text);
+        } catch (JsonProcessingException e) {
+            throw new IOException(file + ": not a valid workload spec: " + JsonFileProblem.describe(e), e);
         }
-        o.remove("label");
-        o.remove("note");
-        return JSON.treeToValue(o, Spec.class);
     }
+
+    /**
+     * Reads a spec straight from the file (not through a tree, which loses line and column): every
+     * field required, the label and note {@link #toJson} adds skipped, any other field refused.
+     */
+    private static final ObjectReader SPEC_READER = JsonMapper.builder()
+            .enable(DeserializationFeature.FAIL_ON_MISSING_CREATOR_PROPERTIES)
+            .enable(DeserializationFeature.FAIL_ON_NULL_CREATOR_PROPERTIES)
+            .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
+            .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+            .build()
+            .readerFor(Spec.class);
 
     /** True if {@code dir} holds a workload. */
     public static boolean isWorkload(Path dir) {

@@ -10,7 +10,9 @@ import dev.ripple.core.format.RippleFile;
 import dev.ripple.core.tensor.DType;
 import dev.ripple.placement.trace.ActivationTrace;
 import dev.ripple.placement.trace.TraceFiles;
+import java.io.IOException;
 import java.lang.foreign.ValueLayout;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -39,6 +41,23 @@ class SyntheticWorkloadTest {
         assertTrue(a.info().model().contains("synthetic workload"), a.info().model());
         assertThrows(
                 IllegalArgumentException.class, () -> spec.withActiveFraction(0.005)); // hot neurons alone exceed it
+    }
+
+    /** A damaged workload.json is one line naming the file and the problem, not Jackson's class names and sources. */
+    @Test
+    void aBrokenSpecFileIsNamedWithItsProblem() throws Exception {
+        Path file = Files.createDirectories(dir.resolve("broken")).resolve(SyntheticWorkload.SPEC_FILE);
+        for (String[] broken : new String[][] {
+            {"{", "the JSON ends before it is complete (a truncated file?) (line 1, column 2)"},
+            {"{\"x\":1}", "missing field 'name' (line 1, column 7)"},
+            {"{\"name\":\"w\"}", "missing field 'layers' (line 1, column 12)"},
+        }) {
+            Files.writeString(file, broken[0]);
+            IOException e = assertThrows(IOException.class, () -> SyntheticWorkload.read(file.getParent()));
+            String m = e.getMessage();
+            assertTrue(m.startsWith(file + ": not a valid workload spec: ") && m.contains(broken[1]), m);
+            assertTrue(!m.contains("Source:") && !m.contains("dev.ripple") && !m.contains("\n"), m);
+        }
     }
 
     @Test

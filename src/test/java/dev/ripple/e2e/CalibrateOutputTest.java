@@ -1,0 +1,109 @@
+package dev.ripple.e2e;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * What {@code ripple calibrate} prints and saves, on short settings: fio named only when it ran,
+ * "not measured" as JSON null, one name per reader, the cost model and the date in the text, and
+ * the device profile saved as every other output is.
+ */
+class CalibrateOutputTest {
+    @TempDir
+    Path dir;
+
+    @Test
+    void readersWithoutFioSayNothingOfFioAndLeaveItsGoalNull() throws Exception {
+        String[] args = {
+            "calibrate",
+            "--dir",
+            dir.toString(),
+            "--reader",
+            "direct,io_uring",
+            "--file-mib",
+            "4",
+            "--queue-depths",
+            "1",
+            "--quick",
+            "--seconds-per-point",
+            "0.02",
+            "--quiet"
+        };
+        RippleRun text = RippleRun.succeeds(args);
+        assertFalse(text.out().contains("fio"), text.out());
+        assertTrue(text.out().startsWith("readers on ") && text.out().contains(" UTC"), text.out());
+
+        Path out = dir.resolve("readers.json");
+        RippleRun json = RippleRun.succeeds(concat(args, "--json", "--out", out.toString()));
+        JsonNode goal = new ObjectMapper().readTree(out.toFile()).path("goals").get(0);
+        assertTrue(goal.get("uringOverFio").isNull() && goal.get("iopsMet").isNull(), goal.toString());
+        assertFalse(json.out().contains("\"NaN\""), json.out());
+    }
+
+    @Test
+    void aReaderHasTheCommandLinesNameInItsJson() throws Exception {
+        for (String reader : new String[] {"pread", "mmap"}) {
+            RippleRun run = RippleRun.succeeds(
+                    "calibrate",
+                    "--dir",
+                    dir.toString(),
+                    "--reader",
+                    reader,
+                    "--file-mib",
+                    "1",
+                    "--queue-depths",
+                    "1",
+                    "--quick",
+                    "--seconds-per-point",
+                    "0.02",
+                    "--json",
+                    "--quiet");
+            JsonNode doc = new ObjectMapper().readTree(run.out());
+            assertEquals(reader, doc.path("reader").asText(), run.out());
+            assertEquals(reader, doc.path("requested").asText(), run.out());
+        }
+    }
+
+    @Test
+    void theDeviceProfileIsSavedWithTheUsualPermissionsAndTheTextShowsTheCostModel() throws Exception {
+        RippleRun run = RippleRun.succeeds(
+                "calibrate", "--dir", dir.toString(), "--quick", "--seconds-per-point", "0.01", "--quiet");
+        assertTrue(run.out().contains("cost model (fitted:") && run.out().contains("max relative error"), run.out());
+        assertTrue(run.out().lines().findFirst().orElseThrow().contains(" UTC, saved to "), run.out());
+        Path usual = Files.writeString(dir.resolve("plain.txt"), "x"); // the umask's permissions
+        assertEquals(
+                PosixFilePermissions.toString(Files.getPosixFilePermissions(usual)),
+                PosixFilePermissions.toString(Files.getPosixFilePermissions(dir.resolve("device-profile.json"))));
+    }
+
+    @Test
+    void anUnwritableDestinationIsNamedWithoutTheTemporaryFile() {
+        RippleRun run = RippleRun.inProcess(
+                "calibrate",
+                "--dir",
+                dir.toString(),
+                "--quick",
+                "--seconds-per-point",
+                "0.01",
+                "--out",
+                "/proc/y.json",
+                "--quiet");
+        assertEquals(1, run.exit(), run.err());
+        assertTrue(run.err().startsWith("ripple: /proc/y.json") && !run.err().contains("tmp"), run.err());
+    }
+
+    private static String[] concat(String[] a, String... b) {
+        String[] all = java.util.Arrays.copyOf(a, a.length + b.length);
+        System.arraycopy(b, 0, all, a.length, b.length);
+        return all;
+    }
+}
