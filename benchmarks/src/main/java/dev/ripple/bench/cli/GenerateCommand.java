@@ -166,8 +166,11 @@ final class GenerateCommand implements Callable<Integer> {
         DeviceProfile emulated = g.emulatedDevice();
         if (emulated != null) {
             out.printf(
-                    "I/O EMULATED: every read took the time of %s (%s); %s%n",
-                    emulated.name(), emulated.source(), g.realReads());
+                    "I/O EMULATED: every read took the time of %s (%s); %s; reader: %s%n",
+                    emulated.name(),
+                    emulated.source(),
+                    g.realReads(),
+                    g.reader().describe());
         }
         json.write(g::toJson);
         return 0;

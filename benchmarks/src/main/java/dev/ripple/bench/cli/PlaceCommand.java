@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.ripple.bench.harness.ProgressSteps;
 import dev.ripple.core.tensor.DType;
+import dev.ripple.io.Sizes;
 import dev.ripple.placement.InputFiles;
 import dev.ripple.placement.PreparedModel;
 import dev.ripple.placement.algorithm.PlacementAlgorithm;
@@ -382,7 +383,7 @@ final class PlaceCommand implements Callable<Integer> {
         o.printf(
                 "wrote %s (%s, %s bundles) with %s placement%s%n",
                 written.file(),
-                PlacementText.bytes(written.sizeBytes()),
+                Sizes.bytes(written.sizeBytes()),
                 written.bundleType().label(),
                 written.algorithm(),
                 tag);

@@ -447,13 +447,14 @@ public final class StrategyBench {
                 : compareDtypes(
                         text.onnx(), in.calibration(), written, passages, ort.embeddings(), sets, heldTrace, replayed);
 
+        // the strategies' files differ only in order, so one decision speaks for all of them
+        PassStart start = passStarts.overall(representative);
         return new BenchReport(
                 text.modelName(),
                 text.corpusName(),
                 activity.describe(),
-                ReaderRan.of(readerKind),
-                // the strategies' files differ only in order, so one decision speaks for all of them
-                passStarts.overall(representative),
+                start.readerRan(readerKind),
+                start,
                 s.queueDepth(),
                 tables.mainFraction(written.imported()),
                 s.predictor().label(),
@@ -540,14 +541,15 @@ public final class StrategyBench {
                 ? null
                 : compareDecoderDtypes(in.checkpoint(), in.calibration(), used, written, prompts, context);
         double meanPrompt = prompts.stream().mapToInt(p -> p.length).average().orElse(0);
+        PassStart start = passStarts.overall(written.representative());
         return new DecoderBenchReport(
                 in.checkpoint().toString(),
                 GeneratedWeights.of(in.checkpoint()),
                 in.corpusName(),
                 used.describe(),
                 s.predictor().label(),
-                ReaderRan.of(readerKind),
-                passStarts.overall(written.representative()),
+                start.readerRan(readerKind),
+                start,
                 s.queueDepth(),
                 tables.mainFraction(imported),
                 profile,
