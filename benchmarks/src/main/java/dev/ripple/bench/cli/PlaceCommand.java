@@ -103,7 +103,8 @@ final class PlaceCommand implements Callable<Integer> {
     @Option(
             names = "--trust-trace",
             description = "accept traces recorded on another checkpoint of the model's shape (a copy of this one); "
-                    + "by default a trace must be of this checkpoint")
+                    + "by default a trace must be of this checkpoint. A trace of a model with another FFN activation is "
+                    + "refused either way")
     boolean trustTrace;
 
     @Option(names = "--json", description = "print the evaluation as JSON")
