@@ -184,7 +184,7 @@ final class GenerateCommand implements Callable<Integer> {
      * {@link Generation#prepare} has imported it.
      */
     private GenerationRequest request() throws IOException {
-        json.requireNotInput(InputFiles.none().withModel(model, "--model"));
+        json.requireUsable(InputFiles.none().withModel(model, "--model"));
         GenerationRequest.Prompt p = new GenerationRequest.Prompt(
                 prompt, promptIds, chat, chatFormat == null ? null : ChatFormat.parse(chatFormat), system);
         Generator.Options generation = OptionValues.checked("--max-tokens", () -> Generator.Options.greedy(maxTokens))

@@ -171,7 +171,7 @@ final class TradeoffCommand implements Callable<Integer> {
         requireUsed();
         inputs.requireNoTokenizerWithoutModel();
         InputFiles given = inputs.files();
-        json.requireNotInput(given);
+        json.requireUsable(given);
         if (png != null) {
             given.requireNotOverwrittenBy("--png", png);
         }

@@ -476,6 +476,29 @@ public final class StrategyBench {
     }
 
     /**
+     * The split of the --dram budget for one session of the decoder {@code file} at the settings'
+     * context, KV cache in f16.
+     *
+     * @throws IllegalArgumentException saying how much is needed when the budget is too small
+     */
+    private static MemoryPlan decoderDramPlan(Settings s, Path file) throws IOException {
+        try (RippleFile f = RippleFile.open(file)) {
+            return MemoryPlan.of(f, DecoderConfig.fromJson(f.architecture()), s.dramBytes(), s.context(), DType.F16, 1);
+        }
+    }
+
+    /**
+     * Refuses, before the profiling and placing, a --dram budget below what the decoder's import
+     * {@code identity} needs: the placed files hold the same tensors, bundles and KV cache and a
+     * predictor besides, so a budget refused here would be refused after the work, in the same words.
+     */
+    public static void requireDramFits(Settings s, Path identity) throws IOException {
+        if (s.dramBytes() > 0) {
+            decoderDramPlan(s, identity);
+        }
+    }
+
+    /**
      * A decoder: place with the algorithms the chosen strategies read, write one file per placement
      * (predictor and fill-in included), then generate from the held-out prompts with each chosen
      * strategy: the model's own predictions and reads.
@@ -507,13 +530,7 @@ public final class StrategyBench {
         }
         DeviceProfile profile = device();
         int context = s.context();
-        MemoryPlan dramPlan = null;
-        if (s.dramBytes() > 0) {
-            try (RippleFile f = RippleFile.open(written.representative())) {
-                dramPlan = MemoryPlan.of(
-                        f, DecoderConfig.fromJson(f.architecture()), s.dramBytes(), context, DType.F16, 1);
-            }
-        }
+        MemoryPlan dramPlan = s.dramBytes() > 0 ? decoderDramPlan(s, written.representative()) : null;
         tables = new TableOptions(s, dramPlan, profile);
         List<DecoderBench.Result> results;
         try (RippleFile reference = RippleFile.open(in.identity().file())) {
