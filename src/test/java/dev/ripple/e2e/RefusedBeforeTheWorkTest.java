@@ -46,6 +46,27 @@ class RefusedBeforeTheWorkTest {
         assertFalse(Files.exists(work), "refused before the bench made its work directory");
     }
 
+    /** The same for profile's --out: the trace is written after the profiling, the import before it. */
+    @Test
+    void aTraceItsDirectoryWillNotTakeIsRefusedBeforeTheImport() {
+        assumeTrue(Files.isDirectory(Path.of("/proc")), "Linux's /proc");
+        Path work = dir.resolve("profile-work");
+        RippleRun refused = RippleRun.inProcess(
+                "profile",
+                "--model",
+                TinyOpt.dir().toString(),
+                "--out",
+                "/proc/t.rtrace",
+                "--work",
+                work.toString(),
+                "--quiet");
+        assertEquals(1, refused.exit(), refused.err());
+        String err = refused.err().strip();
+        assertEquals(1, err.lines().count(), err);
+        assertTrue(err.startsWith("ripple: /proc/t.rtrace: cannot be written"), err);
+        assertFalse(Files.exists(work), "refused before the import into the work directory");
+    }
+
     @Test
     void aDramBudgetBelowTheImportsNeedsIsRefusedBeforeProfilingAndPlacing() throws IOException {
         Path work = dir.resolve("dram-work");

@@ -47,8 +47,7 @@ final class JsonFileOptions {
      */
     void requireUsable(InputFiles inputs) throws IOException {
         if (file != null) {
-            inputs.requireNotOverwrittenBy("--json", file);
-            AtomicFile.requireWritable(file);
+            PathArguments.requireUsableOutput(inputs, "--json", file);
         }
     }
 

@@ -238,13 +238,15 @@ final class PlaceCommand implements Callable<Integer> {
                     "--seed");
         }
         TrainingOptions training = train ? trainingOptions() : null;
-        InputFiles.none()
-                .withModel(model, "--model")
-                .with(trace, "--trace")
-                .with(eval, "--eval")
-                .with(tokenizer, "--tokenizer")
-                .with(trainText, "--train-text")
-                .requireNotOverwrittenBy("--out", out);
+        PathArguments.requireUsableOutput(
+                InputFiles.none()
+                        .withModel(model, "--model")
+                        .with(trace, "--trace")
+                        .with(eval, "--eval")
+                        .with(tokenizer, "--tokenizer")
+                        .with(trainText, "--train-text"),
+                "--out",
+                out);
         if (model == null) {
             DefaultData.requireNoTokenizer(tokenizer); // before the embedded model is unpacked
         }

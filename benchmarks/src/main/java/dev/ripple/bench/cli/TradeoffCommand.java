@@ -173,7 +173,7 @@ final class TradeoffCommand implements Callable<Integer> {
         InputFiles given = inputs.files();
         json.requireUsable(given);
         if (png != null) {
-            given.requireNotOverwrittenBy("--png", png);
+            PathArguments.requireUsableOutput(given, "--png", png);
         }
         Files.createDirectories(run.work);
         EncoderText text = inputs.encoderText(run.work, 0.5);
