@@ -82,9 +82,17 @@ class BenchCommandTest {
                 run.out()
                         .contains(
                                 start == PassStart.KEPT
-                                        ? "I/O: real reads from DRAM, pread through the page cache (the direct reader asked for did not run"
+                                        ? "I/O: pread (direct asked for; the file fits in memory, so the emulated"
+                                                + " device's real reads came from DRAM"
                                         : "I/O: direct reads (" + start.describe() + "), queue depth"),
                 "the output states the I/O mode: " + run.out());
+        assertTrue(
+                run.out().contains("(MiB/s = needed bytes (cache misses) / I/O time;"),
+                "the legend says what the MiB/s column divides: " + run.out());
+        if (start == PassStart.KEPT) {
+            assertEquals("pread", doc.path("reader").asText(), "the JSON names the reader that ran: " + doc);
+            assertEquals("direct", doc.path("readerAsked").asText(), doc.toString());
+        }
         assertTrue(
                 run.out()
                         .contains("emulated ufs-4.0: real reads "

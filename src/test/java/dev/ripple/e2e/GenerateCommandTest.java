@@ -71,11 +71,19 @@ class GenerateCommandTest {
         assertTrue(run.out().contains("decode") && run.out().contains("memory: resident"), run.out());
 
         // the same file read at an emulated phone's pace says so, and where its real bytes came from
-        RippleRun emulated = generateSucceeds("--prompt-ids", "1,2,3", "--max-tokens", "2", "--device", "ufs-4.0");
+        Path emulatedJson = dir.resolve("emulated.json");
+        RippleRun emulated = generateSucceeds(
+                "--prompt-ids", "1,2,3", "--max-tokens", "2", "--device", "ufs-4.0", "--json", emulatedJson.toString());
         assertTrue(
                 emulated.out().contains("I/O EMULATED: every read took the time of ufs-4.0")
                         && emulated.out().contains("real reads from DRAM"),
                 emulated.out());
+        // the JSON names the reader that made those reads, and the one asked for, as the text does
+        JsonNode e = JSON.readTree(emulatedJson.toFile());
+        assertEquals("pread", e.path("reader").asText(), e.toString());
+        assertEquals("direct", e.path("readerAsked").asText(), e.toString());
+        assertTrue(e.path("readerFallback").asText().startsWith("the file fits in memory"), e.toString());
+        assertTrue(emulated.out().contains("reader: pread (direct asked for; the file fits in memory"), emulated.out());
     }
 
     @Test

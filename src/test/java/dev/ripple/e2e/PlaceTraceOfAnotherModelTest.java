@@ -6,6 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -23,20 +25,25 @@ class PlaceTraceOfAnotherModelTest {
     static Path work;
     /** tiny-opt's trace, which both tests place on other checkpoints: profiled once. */
     static Path optTrace;
+    /** A generated tiny-llama GGUF of tiny-opt's shape, and its trace. */
+    static Path gguf;
+
+    static Path ggufTrace;
 
     @BeforeAll
-    static void profileTinyOpt() {
+    static void profileTinyOptAndALlamaOfItsShape() {
         work = dir.resolve("work");
         optTrace = dir.resolve("opt.rtrace");
         DecoderSteps.profile(TinyOpt.dir(), optTrace, 300, work);
+        gguf = dir.resolve("tiny.gguf");
+        RippleRun.succeeds(
+                "synth", "--preset", "tiny-llama", "--format", "gguf", "--vocab", "32000", "--out", gguf.toString());
+        ggufTrace = dir.resolve("gguf.rtrace");
+        DecoderSteps.profile(gguf, ggufTrace, 300, work);
     }
 
     @Test
     void aTraceOfAnotherCheckpointIsAOneLineErrorNamingBothFiles() throws Exception {
-        Path gguf = dir.resolve("tiny.gguf");
-        RippleRun.succeeds(
-                "synth", "--preset", "tiny-llama", "--format", "gguf", "--vocab", "32000", "--out", gguf.toString());
-
         Path out = dir.resolve("wrong.ripple");
         String err = refusedPlace(gguf, optTrace, out, work);
         assertTrue(err.contains(optTrace.toString()) && err.contains(gguf.toString()), err);
@@ -45,8 +52,6 @@ class PlaceTraceOfAnotherModelTest {
                 "names the checkpoint the trace was recorded on: " + err);
 
         // the GGUF's own trace places
-        Path ggufTrace = dir.resolve("gguf.rtrace");
-        DecoderSteps.profile(gguf, ggufTrace, 300, work);
         DecoderSteps.place(gguf, ggufTrace, out, "--work", work.toString());
         assertTrue(Files.isRegularFile(out));
     }
@@ -75,6 +80,22 @@ class PlaceTraceOfAnotherModelTest {
         assertTrue(Files.isRegularFile(trusted));
     }
 
+    /**
+     * --trust-trace takes a trace of a copy of the checkpoint, not of a model of another kind: the
+     * Llama's trace (SwiGLU, its rule and FFN inputs) is refused on the OPT (ReLU) of its shape, naming
+     * both, where it placed and fitted the predictor to the Llama's inputs before.
+     */
+    @Test
+    void trustTraceStillRefusesATraceOfAnotherActivation() {
+        String err = refusedPlace(TinyOpt.dir(), ggufTrace, dir.resolve("llama-on-opt.ripple"), work, "--trust-trace");
+        assertTrue(err.contains("gated silu FFN") && err.contains("has a relu FFN"), err);
+        assertTrue(
+                err.contains(ggufTrace.toString())
+                        && err.contains(TinyOpt.dir().getFileName().toString()),
+                err);
+        assertTrue(err.contains("--trust-trace accepts a copy"), err);
+    }
+
     /** A decoder's trace placed without --model meets the default MiniLM: the error says the default was used. */
     @Test
     void aForgottenModelIsNamedInTheRefusal() {
@@ -89,8 +110,8 @@ class PlaceTraceOfAnotherModelTest {
     }
 
     /** {@code ripple place} that must refuse: its one error line, having written nothing. */
-    private static String refusedPlace(Path model, Path trace, Path out, Path work) {
-        RippleRun refused = RippleRun.inProcess(
+    private static String refusedPlace(Path model, Path trace, Path out, Path work, String... options) {
+        List<String> args = new ArrayList<>(List.of(
                 "place",
                 "--model",
                 model.toString(),
@@ -100,7 +121,9 @@ class PlaceTraceOfAnotherModelTest {
                 out.toString(),
                 "--work",
                 work.toString(),
-                "--quiet");
+                "--quiet"));
+        args.addAll(List.of(options));
+        RippleRun refused = RippleRun.inProcess(args.toArray(String[]::new));
         assertEquals(1, refused.exit(), refused.err());
         String err = refused.err().strip();
         assertEquals(1, err.lines().count(), err);

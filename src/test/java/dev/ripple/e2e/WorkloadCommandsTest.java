@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.ripple.io.reader.ReaderKind;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
@@ -28,6 +29,8 @@ class WorkloadCommandsTest {
         Path w = dir.resolve("workload");
         RippleRun synth = DecoderSteps.synthTinyWorkload(w, 300, 60);
         assertTrue(synth.out().contains("synthetic workload") && synth.out().contains("mean read length"), synth.out());
+        // a tiny workload's size in a unit that fits it, not "0.00 GB"
+        assertTrue(synth.out().matches("(?s).*bundles of \\d+ B, \\d+\\.\\d (KiB|MiB) of FFN weights;.*"), synth.out());
 
         Path json = dir.resolve("bench.json");
         RippleRun bench = RippleRun.succeeds(
@@ -66,8 +69,16 @@ class WorkloadCommandsTest {
                                 + (kept.equals("kept") ? "from DRAM" : "from the disk")),
                 bench.out());
         assertTrue(
-                !kept.equals("kept") || bench.out().contains("(the io_uring reader asked for did not run"),
+                !kept.equals("kept") || bench.out().contains("I/O: pread (io_uring asked for; the file fits in memory"),
                 "the reader asked for is not credited with reads it did not make: " + bench.out());
+        assertEquals(
+                kept.equals("kept") ? "pread" : ReaderKind.IO_URING.effective().cliName(),
+                doc.path("reader").asText(),
+                "the JSON names the reader that ran, as the text does: " + doc);
+        if (kept.equals("kept")) {
+            assertEquals("io_uring", doc.path("readerAsked").asText(), doc.toString());
+            assertTrue(doc.path("readerFallback").asText().startsWith("the file fits in memory"), doc.toString());
+        }
         assertEquals("synthetic workload", doc.path("label").asText());
         assertTrue(doc.path("device").path("emulated").asBoolean());
         Map<String, JsonNode> byName = new HashMap<>();

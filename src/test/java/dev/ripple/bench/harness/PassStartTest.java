@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.ripple.io.device.EmulatedReader;
 import dev.ripple.io.reader.ReaderKind;
+import dev.ripple.io.reader.ReaderRan;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
@@ -44,6 +45,23 @@ class PassStartTest {
             assertEquals(PassStart.BYPASSED, PassStart.of(reader, true, false), reader.cliName());
             assertEquals(PassStart.KEPT, PassStart.of(reader, true, true), reader.cliName());
         }
+    }
+
+    @Test
+    void keptPassesNameTheDramReaderThatRanInTheHeaderAndTheJsonAlike() {
+        ReaderRan kept = PassStart.KEPT.readerRan(ReaderKind.DIRECT);
+        assertEquals("pread", kept.name());
+        assertEquals("direct", kept.asked().cliName());
+        ObjectNode doc = kept.putJson(JsonNodeFactory.instance.objectNode());
+        assertEquals("pread", doc.path("reader").asText(), doc.toString());
+        assertEquals("direct", doc.path("readerAsked").asText(), doc.toString());
+        assertEquals(kept.fallback(), doc.path("readerFallback").asText());
+        assertTrue(
+                ReportText.reads(kept, PassStart.KEPT).startsWith("pread (direct asked for; " + kept.fallback() + ")"),
+                ReportText.reads(kept, PassStart.KEPT));
+        // pread asked for and pread ran: nothing to explain
+        assertEquals("pread", PassStart.KEPT.readerRan(ReaderKind.POSITIONAL).describe());
+        assertEquals(ReaderRan.of(ReaderKind.DIRECT), PassStart.BYPASSED.readerRan(ReaderKind.DIRECT));
     }
 
     @Test

@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.ripple.io.device.UfsPresets;
 import dev.ripple.io.reader.ReaderKind;
+import dev.ripple.io.reader.ReaderRan;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import org.junit.jupiter.api.Test;

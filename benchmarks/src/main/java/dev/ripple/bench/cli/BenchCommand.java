@@ -188,7 +188,7 @@ final class BenchCommand implements Callable<Integer> {
                     "--decode-tokens");
         }
         inputs.requireNoTokenizerWithoutModel();
-        json.requireNotInput(
+        json.requireUsable(
                 inputs.files().with(calibrationText, "--calibration-text").withModel(workload, "--workload"));
         StrategyBench.Settings settings = settings();
         long calibrationTokens = calibration.tokens();
@@ -384,6 +384,7 @@ final class BenchCommand implements Callable<Integer> {
             settings.requireContextWithin(positions, inputs.model.toString());
             return null;
         });
+        StrategyBench.requireDramFits(settings, identity.file()); // before the profiling and placing
         Tokenizer tokenizer = DecoderText.tokenizer(identity.file(), inputs.tokenizer);
         ProfileResult calib = Profiling.profile(
                 identity.file(),

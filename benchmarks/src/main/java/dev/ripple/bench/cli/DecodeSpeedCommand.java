@@ -107,7 +107,7 @@ final class DecodeSpeedCommand implements Callable<Integer> {
                     "--model " + model
                             + ": decode-speed needs a checkpoint directory (config.json and safetensors), to export it to ONNX");
         }
-        json.requireNotInput(InputFiles.none().withModel(model, "--model"));
+        json.requireUsable(InputFiles.none().withModel(model, "--model"));
         PreparedModel prepared = PreparedModel.of(model, work, DType.F32, layer -> {});
         Path ripple = prepared.file();
         Path onnx = ripple.resolveSibling(ripple.getFileName().toString().replaceFirst("\\.ripple$", ".onnx"));

@@ -3,7 +3,7 @@ package dev.ripple.bench.cli;
 import dev.ripple.bench.harness.Demo;
 import dev.ripple.bench.harness.EncoderText;
 import dev.ripple.bench.harness.FidelityRun;
-import dev.ripple.bench.harness.ReaderRan;
+import dev.ripple.io.Sizes;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -156,13 +156,13 @@ final class DemoCommand implements Callable<Integer> {
         o.printf(
                 "3. wrote %s (%s): ripple+ placement, mean fill-in, rank-%d low-rank predictor; check it with "
                         + "'./ripple inspect --verify %s'%n%n",
-                file, PlacementText.bytes(r.file().sizeBytes()), r.file().predictorRank(), file);
+                file, Sizes.bytes(r.file().sizeBytes()), r.file().predictorRank(), file);
 
         o.printf(
                 "4. embed %d held-out passages from flash (%s reads, %s; %s cache on %.0f%% of FFN bytes) and compare "
                         + "with ONNX Runtime%n",
                 r.heldOutPassages(),
-                ReaderRan.of(s.reader()).describe(),
+                r.passStart().readerRan(s.reader()).describe(),
                 r.passStart().describe(),
                 s.cache(),
                 100 * s.cacheFraction());

@@ -166,8 +166,11 @@ final class GenerateCommand implements Callable<Integer> {
         DeviceProfile emulated = g.emulatedDevice();
         if (emulated != null) {
             out.printf(
-                    "I/O EMULATED: every read took the time of %s (%s); %s%n",
-                    emulated.name(), emulated.source(), g.realReads());
+                    "I/O EMULATED: every read took the time of %s (%s); %s; reader: %s%n",
+                    emulated.name(),
+                    emulated.source(),
+                    g.realReads(),
+                    g.reader().describe());
         }
         json.write(g::toJson);
         return 0;
@@ -181,7 +184,7 @@ final class GenerateCommand implements Callable<Integer> {
      * {@link Generation#prepare} has imported it.
      */
     private GenerationRequest request() throws IOException {
-        json.requireNotInput(InputFiles.none().withModel(model, "--model"));
+        json.requireUsable(InputFiles.none().withModel(model, "--model"));
         GenerationRequest.Prompt p = new GenerationRequest.Prompt(
                 prompt, promptIds, chat, chatFormat == null ? null : ChatFormat.parse(chatFormat), system);
         Generator.Options generation = OptionValues.checked("--max-tokens", () -> Generator.Options.greedy(maxTokens))

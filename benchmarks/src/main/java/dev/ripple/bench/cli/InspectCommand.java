@@ -10,6 +10,7 @@ import dev.ripple.core.format.FfnLayerSpec;
 import dev.ripple.core.format.RippleFile;
 import dev.ripple.core.format.SectionEntry;
 import dev.ripple.core.format.SectionKind;
+import dev.ripple.io.Sizes;
 import dev.ripple.io.json.NonFiniteAsNull;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -122,7 +123,7 @@ final class InspectCommand implements Callable<Integer> {
     }
 
     private void printTable(RippleFile f, PrintWriter out) {
-        out.printf("%s: .ripple %s, %s%n", f.path(), f.version(), PlacementText.bytes(f.size()));
+        out.printf("%s: .ripple %s, %s%n", f.path(), f.version(), Sizes.bytes(f.size()));
         out.printf("architecture: %s%n", flat(f.architecture(), 3));
         out.printf("provenance:   %s%n", flat(f.provenance(), 4));
         out.println();
@@ -159,9 +160,9 @@ final class InspectCommand implements Callable<Integer> {
         }
         out.printf(
                 "FFN bundles:      %s in %d layers (read from flash per token)%n",
-                PlacementText.bytes(ffnBytes), f.layers().size());
-        out.printf("resident tensors: %s in %d tensors (kept in DRAM)%n", PlacementText.bytes(resident), tensors);
-        out.printf("blobs:            %s %s%n", PlacementText.bytes(blobs), f.blobNames());
+                Sizes.bytes(ffnBytes), f.layers().size());
+        out.printf("resident tensors: %s in %d tensors (kept in DRAM)%n", Sizes.bytes(resident), tensors);
+        out.printf("blobs:            %s %s%n", Sizes.bytes(blobs), f.blobNames());
         out.printf("sections:         %d%n", f.sections().size());
         if (verify) {
             out.printf(

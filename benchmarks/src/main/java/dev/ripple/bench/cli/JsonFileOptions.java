@@ -42,10 +42,14 @@ final class JsonFileOptions {
 
     private final double loadAtStart = MachineFacts.loadAverage();
 
-    /** Refuses a --json file that is one of the command's {@code inputs}, before any work. */
-    void requireNotInput(InputFiles inputs) throws IOException {
+    /**
+     * Refuses, before any work, a --json file that is one of the command's {@code inputs} or that
+     * cannot be written ({@link AtomicFile#requireWritable}): the report is written after the work, and
+     * a refusal then would throw the work away.
+     */
+    void requireUsable(InputFiles inputs) throws IOException {
         if (file != null) {
-            inputs.requireNotOverwrittenBy("--json", file);
+            PathArguments.requireUsableOutput(inputs, "--json", file);
         }
     }
 

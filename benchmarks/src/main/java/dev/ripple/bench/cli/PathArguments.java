@@ -1,5 +1,8 @@
 package dev.ripple.bench.cli;
 
+import dev.ripple.core.format.AtomicFile;
+import dev.ripple.placement.InputFiles;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
@@ -97,6 +100,17 @@ final class PathArguments {
             }
             return p;
         }
+    }
+
+    /**
+     * Refuses, before any work, the output {@code out} of {@code option} when it is one of the
+     * command's {@code inputs} or cannot be written ({@link AtomicFile#requireWritable}): outputs are
+     * written after the work, and a refusal then would throw the work away. Its converter
+     * ({@link OutputFile}) checked only the directory's mode, which root passes in {@code /proc}.
+     */
+    static void requireUsableOutput(InputFiles inputs, String option, Path out) throws IOException {
+        inputs.requireNotOverwrittenBy(option, out);
+        AtomicFile.requireWritable(out);
     }
 
     private static Path parse(String value) {

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.ripple.bench.harness.ProgressSteps;
 import dev.ripple.core.tensor.DType;
+import dev.ripple.io.Sizes;
 import dev.ripple.io.json.NonFiniteAsNull;
 import dev.ripple.placement.InputFiles;
 import dev.ripple.placement.PreparedModel;
@@ -104,7 +105,8 @@ final class PlaceCommand implements Callable<Integer> {
     @Option(
             names = "--trust-trace",
             description = "accept traces recorded on another checkpoint of the model's shape (a copy of this one); "
-                    + "by default a trace must be of this checkpoint")
+                    + "by default a trace must be of this checkpoint. A trace of a model with another FFN activation is "
+                    + "refused either way")
     boolean trustTrace;
 
     @Option(names = "--json", description = "print the evaluation as JSON")
@@ -238,13 +240,15 @@ final class PlaceCommand implements Callable<Integer> {
                     "--seed");
         }
         TrainingOptions training = train ? trainingOptions() : null;
-        InputFiles.none()
-                .withModel(model, "--model")
-                .with(trace, "--trace")
-                .with(eval, "--eval")
-                .with(tokenizer, "--tokenizer")
-                .with(trainText, "--train-text")
-                .requireNotOverwrittenBy("--out", out);
+        PathArguments.requireUsableOutput(
+                InputFiles.none()
+                        .withModel(model, "--model")
+                        .with(trace, "--trace")
+                        .with(eval, "--eval")
+                        .with(tokenizer, "--tokenizer")
+                        .with(trainText, "--train-text"),
+                "--out",
+                out);
         if (model == null) {
             DefaultData.requireNoTokenizer(tokenizer); // before the embedded model is unpacked
         }
@@ -384,7 +388,7 @@ final class PlaceCommand implements Callable<Integer> {
         o.printf(
                 "wrote %s (%s, %s bundles) with %s placement%s%n",
                 written.file(),
-                PlacementText.bytes(written.sizeBytes()),
+                Sizes.bytes(written.sizeBytes()),
                 written.bundleType().label(),
                 written.algorithm(),
                 tag);

@@ -97,17 +97,4 @@ final class PlacementText {
             o.println();
         });
     }
-
-    static String bytes(long n) {
-        if (n < 1024) {
-            return n + " B";
-        }
-        if (n < 1L << 20) {
-            return String.format("%.1f KiB", n / 1024.0);
-        }
-        if (n < 1L << 30) {
-            return String.format("%.1f MiB", n / (double) (1L << 20));
-        }
-        return String.format("%.2f GiB", n / (double) (1L << 30));
-    }
 }

@@ -80,7 +80,7 @@ final class ProfileCommand implements Callable<Integer> {
             OptionValues.requireNotGiven(spec, "decoders only: an ONNX encoder has no read-ahead", "--ahead-moments");
         }
         ActivityRule r = rule();
-        inputs.files().requireNotOverwrittenBy("--out", out);
+        PathArguments.requireUsableOutput(inputs.files(), "--out", out);
         Corpus corpus = inputs.corpus(heldOutFraction);
         List<String> passages = corpus.part(split); // an empty split is refused before the model is prepared
         boolean decoder = inputs.decoder();

@@ -6,6 +6,7 @@ import dev.ripple.bench.harness.SyntheticGguf;
 import dev.ripple.bench.harness.SyntheticVocabulary;
 import dev.ripple.bench.harness.WrittenWorkload;
 import dev.ripple.core.Labels;
+import dev.ripple.io.Sizes;
 import dev.ripple.placement.importer.gguf.GgmlType;
 import dev.ripple.placement.synthetic.SyntheticDecoder;
 import dev.ripple.placement.synthetic.SyntheticWorkload;
@@ -338,7 +339,7 @@ final class SynthCommand implements Callable<Integer> {
                 "%s, GGUF %s matrices, %s%s%n",
                 wrote(s),
                 g.type(),
-                PlacementText.bytes(g.sizeBytes()),
+                Sizes.bytes(g.sizeBytes()),
                 g.vocabularySize() == 0
                         ? ", no vocabulary (run it with --prompt-ids)"
                         : ", vocabulary llama2 (" + g.vocabularySize() + " tokens)");
@@ -413,7 +414,7 @@ final class SynthCommand implements Callable<Integer> {
         o.printf(
                 Locale.ROOT,
                 "wrote %s: %s (generated weights and activity), %s-shaped FFN, %d layers x %d x %d, %s bundles of %d B, "
-                        + "%.2f GB; %d calibration and %d held-out tokens%n",
+                        + "%s of FFN weights; %d calibration and %d held-out tokens%n",
                 written.dir(),
                 SyntheticWorkload.LABEL,
                 w.name(),
@@ -422,7 +423,7 @@ final class SynthCommand implements Callable<Integer> {
                 w.dFfn(),
                 w.dtype().label(),
                 w.layer(0).bundleBytes(),
-                w.ffnBytes() / 1e9,
+                Sizes.bytes(w.ffnBytes()),
                 w.calibrationTokens(),
                 w.heldOutTokens());
         o.printf(

@@ -171,9 +171,9 @@ final class TradeoffCommand implements Callable<Integer> {
         requireUsed();
         inputs.requireNoTokenizerWithoutModel();
         InputFiles given = inputs.files();
-        json.requireNotInput(given);
+        json.requireUsable(given);
         if (png != null) {
-            given.requireNotOverwrittenBy("--png", png);
+            PathArguments.requireUsableOutput(given, "--png", png);
         }
         Files.createDirectories(run.work);
         EncoderText text = inputs.encoderText(run.work, 0.5);

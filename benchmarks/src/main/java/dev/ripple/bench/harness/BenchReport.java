@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.ripple.io.device.DeviceProfile;
 import dev.ripple.io.json.NonFiniteAsNull;
+import dev.ripple.io.reader.ReaderRan;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -158,7 +159,8 @@ public record BenchReport(
             }
             o.println();
         }
-        o.printf("(projection columns: the same operation stream priced by the phone presets' cost models)%n");
+        o.printf("(MiB/s = needed bytes (cache misses) / I/O time; of seq = that against the device's sequential"
+                + " MiB/s; projection columns: the same operation stream priced by the phone presets' cost models)%n");
 
         o.printf("%nPrefill-like: each passage at once, the union of its tokens' active sets read once per layer;"
                 + " strategies interleaved passage by passage%n");

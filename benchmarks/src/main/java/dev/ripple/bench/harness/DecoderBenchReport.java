@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.ripple.core.runtime.MemoryPlan;
 import dev.ripple.io.device.DeviceProfile;
 import dev.ripple.io.json.NonFiniteAsNull;
+import dev.ripple.io.reader.ReaderRan;
 import dev.ripple.placement.synthetic.GeneratedWeights;
 import java.io.PrintWriter;
 import java.util.LinkedHashMap;
@@ -134,13 +135,13 @@ public record DecoderBenchReport(
         for (DecoderBench.Result r : strategies) {
             DecoderBench.Phase d = r.decode();
             o.printf(
-                    "%-15s %9.3f %9.3f %9.3f %9.3f %8.0f%%%n",
+                    "%-15s %9.3f %9.3f %9.3f %9.3f %9s%n",
                     r.name(),
                     d.msPerToken(),
                     d.ioMs().mean(),
                     d.computeMsPerToken(),
                     Math.max(d.ioMs().mean(), d.computeMsPerToken()),
-                    100 * d.overlap());
+                    ReportText.wholePercent(d.overlap()));
         }
         o.printf(
                 "(compute = time per token less the time its thread planned reads or waited for them; overlap = (I/O + "

@@ -3,6 +3,7 @@ package dev.ripple.bench.harness;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.ripple.io.device.EmulatedReader;
 import dev.ripple.io.reader.ReaderKind;
+import dev.ripple.io.reader.ReaderRan;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.Locale;
@@ -94,6 +95,15 @@ public record PassStart(Kind kind, String reason) {
             doc.put("passStartReason", reason);
         }
         return doc;
+    }
+
+    /**
+     * The reader that ran for these passes when {@code asked} was asked for: under a {@link Kind#KEPT}
+     * start the emulated device's real reads came from DRAM by {@link ReaderRan#DRAM_READER}, not by
+     * {@code asked}.
+     */
+    public ReaderRan readerRan(ReaderKind asked) {
+        return ReaderRan.of(asked, kind == Kind.KEPT);
     }
 
     /** The name in the JSON report: {@code bypassed}, {@code evicted}, {@code kept} or {@code warm}. */

@@ -2,6 +2,7 @@ package dev.ripple.bench.harness;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.ripple.io.device.DeviceProfile;
+import dev.ripple.io.reader.ReaderRan;
 import java.io.PrintWriter;
 import java.util.Locale;
 

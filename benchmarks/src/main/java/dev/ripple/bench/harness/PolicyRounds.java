@@ -87,13 +87,14 @@ public record PolicyRounds(List<PolicySummary> rows, PolicyVerdict verdict, Poli
                 .orElse(0);
         // With the trace predictor, the neurons a replay reads per token are exactly those needed.
         double needed = runs.get(policies.getFirst()).getFirst().neuronsReadFraction();
+        PassStart start = starts.overall(file);
         PolicyReplay replay = new PolicyReplay(
                 replayed,
                 repeats,
                 cacheFraction,
                 budget,
-                ReaderRan.of(base.reader()),
-                starts.overall(file),
+                start.readerRan(base.reader()),
+                start,
                 base.queueDepth(),
                 device,
                 base.emulatedDevice() != null);

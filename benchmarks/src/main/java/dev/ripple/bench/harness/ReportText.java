@@ -3,6 +3,7 @@ package dev.ripple.bench.harness;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.ripple.io.device.DeviceProfile;
+import dev.ripple.io.reader.ReaderRan;
 import java.io.PrintWriter;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -22,16 +23,12 @@ final class ReportText {
     private ReportText() {}
 
     /**
-     * What a header says of the reads: "direct reads (O_DIRECT, page cache bypassed)", "pread reads
-     * (file evicted from the page cache before every pass)", or, under an emulated device whose real
-     * reads come from DRAM, that they did and that the reader asked for did not run.
+     * What a header says of the reads: the reader that ran ({@link ReaderRan#describe()}, with the one
+     * asked for and why when they differ) and how the passes met the page cache, e.g. "direct reads
+     * (O_DIRECT, page cache bypassed)", "pread (direct asked for; the file fits in memory, ...) reads
+     * (file kept in the page cache: ...)".
      */
     static String reads(ReaderRan reader, PassStart start) {
-        if (start.kind() == PassStart.Kind.KEPT) {
-            return "real reads from DRAM, pread through the page cache (the "
-                    + reader.asked().cliName()
-                    + " reader asked for did not run: the file fits in memory, docs/DEVICES.md)";
-        }
         return reader.describe() + " reads (" + start.describe() + ")";
     }
 
@@ -49,6 +46,14 @@ final class ReportText {
                 ? reads + "; naive and llm-in-a-flash share one file, so in the interleaved passes the second to"
                         + " read a bundle may find it cached"
                 : reads;
+    }
+
+    /**
+     * {@code share} as a whole percentage, "12%": rounded to a whole number first, so that a share
+     * just under zero (an overlap of -0.3%) prints "0%", not the "-0%" of {@code %.0f}.
+     */
+    static String wholePercent(double share) {
+        return Math.round(100 * share) + "%";
     }
 
     /**

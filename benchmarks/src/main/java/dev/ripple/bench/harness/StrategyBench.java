@@ -447,13 +447,14 @@ public final class StrategyBench {
                 : compareDtypes(
                         text.onnx(), in.calibration(), written, passages, ort.embeddings(), sets, heldTrace, replayed);
 
+        // the strategies' files differ only in order, so one decision speaks for all of them
+        PassStart start = passStarts.overall(representative);
         return new BenchReport(
                 text.modelName(),
                 text.corpusName(),
                 activity.describe(),
-                ReaderRan.of(readerKind),
-                // the strategies' files differ only in order, so one decision speaks for all of them
-                passStarts.overall(representative),
+                start.readerRan(readerKind),
+                start,
                 s.queueDepth(),
                 tables.mainFraction(written.imported()),
                 s.predictor().label(),
@@ -472,6 +473,29 @@ public final class StrategyBench {
                 sweep,
                 policies,
                 types);
+    }
+
+    /**
+     * The split of the --dram budget for one session of the decoder {@code file} at the settings'
+     * context, KV cache in f16.
+     *
+     * @throws IllegalArgumentException saying how much is needed when the budget is too small
+     */
+    private static MemoryPlan decoderDramPlan(Settings s, Path file) throws IOException {
+        try (RippleFile f = RippleFile.open(file)) {
+            return MemoryPlan.of(f, DecoderConfig.fromJson(f.architecture()), s.dramBytes(), s.context(), DType.F16, 1);
+        }
+    }
+
+    /**
+     * Refuses, before the profiling and placing, a --dram budget below what the decoder's import
+     * {@code identity} needs: the placed files hold the same tensors, bundles and KV cache and a
+     * predictor besides, so a budget refused here would be refused after the work, in the same words.
+     */
+    public static void requireDramFits(Settings s, Path identity) throws IOException {
+        if (s.dramBytes() > 0) {
+            decoderDramPlan(s, identity);
+        }
     }
 
     /**
@@ -506,13 +530,7 @@ public final class StrategyBench {
         }
         DeviceProfile profile = device();
         int context = s.context();
-        MemoryPlan dramPlan = null;
-        if (s.dramBytes() > 0) {
-            try (RippleFile f = RippleFile.open(written.representative())) {
-                dramPlan = MemoryPlan.of(
-                        f, DecoderConfig.fromJson(f.architecture()), s.dramBytes(), context, DType.F16, 1);
-            }
-        }
+        MemoryPlan dramPlan = s.dramBytes() > 0 ? decoderDramPlan(s, written.representative()) : null;
         tables = new TableOptions(s, dramPlan, profile);
         List<DecoderBench.Result> results;
         try (RippleFile reference = RippleFile.open(in.identity().file())) {
@@ -540,14 +558,15 @@ public final class StrategyBench {
                 ? null
                 : compareDecoderDtypes(in.checkpoint(), in.calibration(), used, written, prompts, context);
         double meanPrompt = prompts.stream().mapToInt(p -> p.length).average().orElse(0);
+        PassStart start = passStarts.overall(written.representative());
         return new DecoderBenchReport(
                 in.checkpoint().toString(),
                 GeneratedWeights.of(in.checkpoint()),
                 in.corpusName(),
                 used.describe(),
                 s.predictor().label(),
-                ReaderRan.of(readerKind),
-                passStarts.overall(written.representative()),
+                start.readerRan(readerKind),
+                start,
                 s.queueDepth(),
                 tables.mainFraction(imported),
                 profile,

@@ -7,6 +7,7 @@ import dev.ripple.core.format.RippleFile;
 import dev.ripple.core.runtime.RuntimeOptions;
 import dev.ripple.io.device.DeviceProfile;
 import dev.ripple.io.reader.ReaderKind;
+import dev.ripple.io.reader.ReaderRan;
 import dev.ripple.placement.algorithm.PlacementAlgorithms;
 import dev.ripple.placement.stats.CoActivationCounter;
 import dev.ripple.placement.synthetic.SyntheticWorkload;
@@ -210,12 +211,13 @@ public final class WorkloadBench {
                 }
             }
         }
+        // the strategies' files hold the same bundles in other orders: one decision speaks for all
+        PassStart start = starts.overall(files.values().iterator().next());
         return new WorkloadBenchReport(
                 spec,
                 s.dir().toString(),
-                ReaderRan.of(s.reader()),
-                // the strategies' files hold the same bundles in other orders: one decision speaks for all
-                starts.overall(files.values().iterator().next()),
+                start.readerRan(s.reader()),
+                start,
                 s.queueDepth(),
                 s.cacheFraction(),
                 s.device(),

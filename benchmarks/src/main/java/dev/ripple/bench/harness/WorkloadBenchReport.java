@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.ripple.io.device.DeviceProfile;
 import dev.ripple.io.json.NonFiniteAsNull;
+import dev.ripple.io.reader.ReaderRan;
 import dev.ripple.placement.synthetic.SyntheticWorkload;
 import java.io.PrintWriter;
 import java.util.LinkedHashMap;

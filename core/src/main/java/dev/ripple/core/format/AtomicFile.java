@@ -111,6 +111,17 @@ public final class AtomicFile {
     }
 
     /**
+     * Refuses, before any work, a destination that {@link #write} would refuse after it: stages an
+     * empty temporary file beside it and discards it, so that the refusal is the write's own
+     * ("cannot be written: its directory refused a new file (permission denied)"), where a check of
+     * the directory's mode would pass a root user in {@code /proc}. A missing directory is made, as the
+     * write would make it.
+     */
+    public static void requireWritable(Path destination) throws IOException {
+        stage(destination, ch -> 0).discard();
+    }
+
+    /**
      * A file written and forced under its temporary name, not yet renamed over its destination: a
      * writer of several files (a checkpoint's shards and its config) stages them all, then
      * publishes them in the order a reader must see them, or discards them all.

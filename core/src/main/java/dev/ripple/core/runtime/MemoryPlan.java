@@ -4,6 +4,7 @@ import dev.ripple.core.format.RippleFile;
 import dev.ripple.core.format.SectionEntry;
 import dev.ripple.core.model.decoder.DecoderConfig;
 import dev.ripple.core.tensor.DType;
+import dev.ripple.io.Sizes;
 import java.util.Locale;
 
 /**
@@ -51,7 +52,7 @@ public record MemoryPlan(long budgetBytes, long residentBytes, long kvCacheBytes
                     "a DRAM budget of %s is below what %s needs in "
                             + "memory: %s of resident tensors, %s of KV cache (%d tokens of context, %s) and %s of working "
                             + "buffers; give at least %s (more leaves room to cache FFN bundles), or a shorter context",
-                    mib(budgetBytes),
+                    Sizes.bytes(budgetBytes),
                     file.path(),
                     mib(resident),
                     mib(kv),
@@ -78,7 +79,7 @@ public record MemoryPlan(long budgetBytes, long residentBytes, long kvCacheBytes
                     "a DRAM budget of %s is below the %s of resident "
                             + "tensors and %s of working buffers %s keeps in memory; give at least %s (more leaves room to cache FFN "
                             + "bundles)",
-                    mib(budgetBytes),
+                    Sizes.bytes(budgetBytes),
                     mib(resident),
                     mib(working),
                     file.path(),

@@ -1,7 +1,8 @@
 package dev.ripple.io.device;
 
+import dev.ripple.io.Sizes;
 import dev.ripple.io.reader.ExtentReader;
-import dev.ripple.io.reader.ReaderKind;
+import dev.ripple.io.reader.ReaderRan;
 import java.io.IOException;
 import java.lang.foreign.Arena;
 import java.nio.ByteBuffer;
@@ -59,9 +60,9 @@ final class DramReads {
                     false,
                     String.format(
                             Locale.ROOT,
-                            "from the disk (file %d MiB, more than half the %d MiB of memory available)",
-                            fileBytes >> 20,
-                            availableBytes >> 20));
+                            "from the disk (file of %s, more than half the %s of memory available)",
+                            Sizes.bytes(fileBytes),
+                            Sizes.bytes(availableBytes)));
         }
         // the available memory and whether this open had to read the file are left out: they differ
         // from one open to the next, and reports group strategies by this text
@@ -69,8 +70,8 @@ final class DramReads {
                 true,
                 String.format(
                         Locale.ROOT,
-                        "from DRAM (file of %d MiB in the page cache, under half the memory available)",
-                        fileBytes >> 20));
+                        "from DRAM (file of %s in the page cache, under half the memory available)",
+                        Sizes.bytes(fileBytes)));
     }
 
     /** {@code MemAvailable} of {@code /proc/meminfo} in bytes, or -1 where it cannot be read. */
@@ -130,7 +131,7 @@ final class DramReads {
      * not a queue, and more threads than processors would only contend with the computation.
      */
     static ExtentReader open(Path path, int queueDepth) throws IOException {
-        return ReaderKind.POSITIONAL.open(
+        return ReaderRan.DRAM_READER.open(
                 path, Math.max(1, Math.min(queueDepth, Runtime.getRuntime().availableProcessors())));
     }
 }

@@ -5,6 +5,8 @@ import dev.ripple.io.ReadStats;
 import dev.ripple.io.concurrent.PerThread;
 import dev.ripple.io.reader.ExtentReader;
 import dev.ripple.io.reader.ReaderFactory;
+import dev.ripple.io.reader.ReaderKind;
+import dev.ripple.io.reader.ReaderRan;
 import java.io.IOException;
 import java.lang.foreign.MemorySegment;
 import java.nio.file.Path;
@@ -92,6 +94,7 @@ public final class EmulatedReader implements ExtentReader {
     private final DeviceEmulator device;
     private final int queueDepth;
     private final String realReads;
+    private final boolean fromDram;
     private final Clock clock;
     private final AtomicLong requests = new AtomicLong();
     private final AtomicLong modelled = new AtomicLong();
@@ -105,8 +108,15 @@ public final class EmulatedReader implements ExtentReader {
      */
     private final PerThread<long[]> pacing = PerThread.of(() -> new long[] {0, Long.MIN_VALUE});
 
-    private EmulatedReader(ExtentReader inner, DeviceEmulator device, int queueDepth, String realReads, Clock clock) {
+    private EmulatedReader(
+            ExtentReader inner,
+            DeviceEmulator device,
+            int queueDepth,
+            String realReads,
+            boolean fromDram,
+            Clock clock) {
         this.inner = inner;
+        this.fromDram = fromDram;
         this.device = device;
         this.queueDepth = queueDepth;
         this.realReads = realReads;
@@ -127,9 +137,9 @@ public final class EmulatedReader implements ExtentReader {
         if (d.dram()) {
             DramReads.warm(path);
             ExtentReader dram = DramReads.open(path, queueDepth);
-            return new EmulatedReader(dram, device, queueDepth, d.reason(), Clock.SYSTEM);
+            return new EmulatedReader(dram, device, queueDepth, d.reason(), true, Clock.SYSTEM);
         }
-        return new EmulatedReader(onDisk.open(path, queueDepth), device, queueDepth, d.reason(), Clock.SYSTEM);
+        return new EmulatedReader(onDisk.open(path, queueDepth), device, queueDepth, d.reason(), false, Clock.SYSTEM);
     }
 
     /**
@@ -161,7 +171,7 @@ public final class EmulatedReader implements ExtentReader {
 
     /** As {@link #wrap(ExtentReader, DeviceEmulator, int)}, paced by {@code clock}. */
     static EmulatedReader wrap(ExtentReader inner, DeviceEmulator device, int queueDepth, Clock clock) {
-        return new EmulatedReader(inner, device, queueDepth, "by " + inner.kind(), clock);
+        return new EmulatedReader(inner, device, queueDepth, "by " + inner.kind(), false, clock);
     }
 
     public DeviceEmulator device() {
@@ -180,6 +190,15 @@ public final class EmulatedReader implements ExtentReader {
      */
     public String realReads() {
         return realReads;
+    }
+
+    /**
+     * Whether {@link #open} served the real reads from DRAM, by {@link ReaderRan#DRAM_READER} in place
+     * of the disk reader asked for: what reports must name as the reader that ran ({@link ReaderRan#of(ReaderKind,
+     * boolean)}).
+     */
+    public boolean fromDram() {
+        return fromDram;
     }
 
     public Stats emulationStats() {

@@ -426,7 +426,9 @@ class EmulatedReaderTest {
         };
         try (EmulatedReader reader = EmulatedReader.open(PATTERN.path(), 32, DeviceEmulator.of(ufs40), disk);
                 Arena arena = Arena.ofShared()) {
-            assertTrue(reader.realReads().startsWith("from DRAM (file of 8 MiB in the page cache"), reader.realReads());
+            assertTrue(
+                    reader.realReads().startsWith("from DRAM (file of 8.0 MiB in the page cache"), reader.realReads());
+            assertTrue(reader.fromDram(), "reports name pread as the reader that ran");
             assertTrue(EmulatedReader.readsFromDram(PATTERN.path()), "open's own decision, told in advance");
             assertTrue(reader.kind().equals("emulated ufs-4.0 over pread"), reader.kind());
             assertTrue(reader.describe().contains("real reads from DRAM"), reader.describe());
@@ -516,8 +518,13 @@ class EmulatedReaderTest {
         assertTrue(DramReads.decide(100 << 20, 200L << 20).dram());
         DramReads.Decision big = DramReads.decide((100 << 20) + 1, 200L << 20);
         assertTrue(
-                !big.dram() && big.reason().startsWith("from the disk (file 100 MiB, more than half the 200 MiB"),
+                !big.dram()
+                        && big.reason().startsWith("from the disk (file of 100.0 MiB, more than half the 200.0 MiB"),
                 big.reason());
+        // 8,203,823 bytes are 7.82 MiB: the size is rounded to the nearest tenth, not shifted down to 7
+        assertTrue(
+                DramReads.decide(8_203_823, 200L << 20).reason().contains("file of 7.8 MiB in the page cache"),
+                DramReads.decide(8_203_823, 200L << 20).reason());
         DramReads.Decision unknown = DramReads.decide(1, -1);
         assertTrue(!unknown.dram() && unknown.reason().contains("unknown"), unknown.reason());
         assertTrue(DramReads.availableMemoryBytes() != 0);

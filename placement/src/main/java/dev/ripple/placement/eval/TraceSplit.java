@@ -45,6 +45,7 @@ public record TraceSplit(ActivationTrace calibration, ActivationTrace heldOut) {
                 info.rule(),
                 tokens,
                 info.checkpoint(),
-                info.checkpointStamp());
+                info.checkpointStamp(),
+                info.ffn());
     }
 }

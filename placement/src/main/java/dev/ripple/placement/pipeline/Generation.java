@@ -19,6 +19,7 @@ import dev.ripple.core.tokenizer.ChatMessage;
 import dev.ripple.core.tokenizer.Tokenizer;
 import dev.ripple.core.tokenizer.UnsupportedChatTemplateException;
 import dev.ripple.io.device.EmulatedReader;
+import dev.ripple.io.reader.ReaderRan;
 import dev.ripple.placement.PreparedModel;
 import dev.ripple.placement.pipeline.InvalidGenerationRequestException.Input;
 import dev.ripple.placement.synthetic.GeneratedWeights;
@@ -137,15 +138,17 @@ public final class Generation {
                 result = Generator.generate(
                         decoder, s, p.promptIds(), generatorOptions(p, decoder), detokenizer, tokens);
             }
+            ReaderRan reader = ReaderRan.of(options.reader(), m.reader() instanceof EmulatedReader e && e.fromDram());
             String realReads = m.reader() instanceof EmulatedReader e
                     ? "real reads " + e.realReads()
-                    : options.reader().cliName() + " reads from the disk";
+                    : reader.name() + " reads from the disk";
             MemoryPlan memory = p.budget().orElseGet(() -> held(m, p));
             return new GenerationResult(
                     p,
                     result,
                     memory,
                     realReads,
+                    reader,
                     GeneratedWeights.inArchitecture(m.file().architecture()));
         }
     }

@@ -11,6 +11,7 @@ import dev.ripple.core.runtime.MemoryPlan;
 import dev.ripple.core.runtime.RuntimeOptions;
 import dev.ripple.io.device.DeviceProfile;
 import dev.ripple.io.json.NonFiniteAsNull;
+import dev.ripple.io.reader.ReaderRan;
 import dev.ripple.placement.synthetic.GeneratedWeights;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -24,6 +25,7 @@ import java.util.Locale;
  * @param result    the generated ids, text, stop reason and per-step costs
  * @param memory    the DRAM split: the request's budget, or what the run held without one
  * @param realReads where the reads' bytes came from (an emulated device's: DRAM or the disk)
+ * @param reader    the reader that made them, and the one asked for when another ran
  * @param generatedWeights true when the model holds weights made by {@code ripple synth}: its
  *     figures must say so (read from the file's architecture while it was open)
  */
@@ -32,6 +34,7 @@ public record GenerationResult(
         Generator.Result result,
         MemoryPlan memory,
         String realReads,
+        ReaderRan reader,
         boolean generatedWeights) {
     private static final ObjectMapper JSON =
             NonFiniteAsNull.mapper().enable(SerializationFeature.INDENT_OUTPUT); // unmeasured: null, not "NaN"
@@ -108,7 +111,7 @@ public record GenerationResult(
         root.put("weights", generatedWeights() ? "generated" : "checkpoint");
         root.put("placedOnTheFly", prepared.model().imported());
         root.put("predictor", prepared.predictor().label());
-        root.put("reader", runtime.reader().cliName());
+        reader.putJson(root);
         root.put(
                 "emulatedDevice",
                 emulatedDevice() == null ? null : emulatedDevice().name());

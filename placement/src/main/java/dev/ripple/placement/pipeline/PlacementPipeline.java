@@ -46,6 +46,7 @@ import dev.ripple.placement.stats.CountingOptions;
 import dev.ripple.placement.stats.LayerStats;
 import dev.ripple.placement.text.TextCorpus;
 import dev.ripple.placement.trace.ActivationTrace;
+import dev.ripple.placement.trace.TraceInfo;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -670,9 +671,12 @@ public final class PlacementPipeline {
     }
 
     /**
-     * An exception naming {@code what} unless the trace has the model's layers, neurons and (when it
-     * recorded FFN input moments) hidden size: a trace of another model would fit a predictor to the
-     * wrong inputs.
+     * An exception naming {@code what} unless the trace has the model's layers, neurons, (when it
+     * recorded FFN input moments) hidden size and (when it recorded it, {@link TraceInfo#ffn}) FFN
+     * activation: a trace of another model would fit a predictor to the wrong inputs. Checked whatever
+     * the {@link TraceMatch}: two models of one shape but another activation (a Llama's SwiGLU, an
+     * OPT's ReLU) are not copies of each other, and the trace's rule and input moments are the other
+     * activation's.
      */
     public static void requireMatches(ImportedModel model, ActivationTrace trace, String what) {
         if (trace.layers() != model.layers().size()) {
@@ -693,6 +697,21 @@ public final class PlacementPipeline {
                 throw new IllegalArgumentException(what + ": layer " + l + " has FFN inputs of width "
                         + moments.get(l).dModel() + " in the trace, hidden size " + d + " in the model");
             }
+        }
+        if (model.layers().isEmpty()) {
+            return;
+        }
+        String recorded = trace.info().ffn();
+        String placing = TraceInfo.ffnOf(model.layers().getFirst().spec());
+        if (!recorded.isEmpty() && !recorded.equals(placing)) {
+            // the checkpoint the trace's model was imported from names it best, when the trace recorded it
+            String source = trace.info().checkpoint().isEmpty()
+                    ? trace.info().model()
+                    : trace.info().checkpoint();
+            throw new IllegalArgumentException(what + ": recorded on " + source + ", a model with a "
+                    + recorded + " FFN (rule '" + trace.info().rule() + "'), and " + model.source()
+                    + " has a " + placing + " FFN: profile it for a trace of it (--trust-trace accepts a copy of"
+                    + " the model, not a model of another kind)");
         }
     }
 

@@ -32,6 +32,9 @@ final class ProfileRecording {
     private final String model;
     private final String checkpoint;
     private final String checkpointStamp;
+    /** What the trace records of the profiled FFN ({@link TraceInfo#ffnOf}). */
+    private final String ffn;
+
     private final ActivityRule rule;
     private final ProfileOptions options;
     private final LayerRecorder[] recorders;
@@ -63,6 +66,7 @@ final class ProfileRecording {
         this.checkpointStamp = checkpointStamp;
         this.rule = rule;
         this.options = options;
+        this.ffn = specs.isEmpty() ? "" : TraceInfo.ffnOf(specs.getFirst());
         int layers = specs.size();
         if (rule instanceof ThresholdRule t && t.thresholds().length > layers) {
             throw new IllegalArgumentException("the rule '" + rule.describe() + "' gives " + t.thresholds().length
@@ -81,7 +85,7 @@ final class ProfileRecording {
             }
         }
         this.trace = ActivationTrace.builder(
-                new TraceInfo(model, "", rule.describe(), 0, checkpoint, checkpointStamp),
+                new TraceInfo(model, "", rule.describe(), 0, checkpoint, checkpointStamp, ffn),
                 specs.stream().mapToInt(FfnLayerSpec::dFfn).toArray());
     }
 
@@ -158,7 +162,7 @@ final class ProfileRecording {
                 .inputMoments(inputMoments)
                 .aheadMoments(aheadMoments)
                 .build()
-                .withInfo(new TraceInfo(model, corpus, rule.describe(), tokens, checkpoint, checkpointStamp));
+                .withInfo(new TraceInfo(model, corpus, rule.describe(), tokens, checkpoint, checkpointStamp, ffn));
         return new ProfileResult(done, meanActive, meanError, meanAct, meanInactive, inputMoments, tokens, passages);
     }
 }

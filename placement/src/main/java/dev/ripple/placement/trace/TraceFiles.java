@@ -98,6 +98,9 @@ public final class TraceFiles {
         if (!t.info().checkpointStamp().isEmpty()) {
             info.put("checkpointStamp", t.info().checkpointStamp());
         }
+        if (!t.info().ffn().isEmpty()) {
+            info.put("ffn", t.info().ffn());
+        }
         byte[] json = JSON.writeValueAsBytes(info);
         out.u32(json.length);
         out.bytes(json);
@@ -415,7 +418,8 @@ public final class TraceFiles {
                     n.path("rule").asText(""),
                     n.path("tokens").asLong(),
                     n.path("checkpoint").asText(""),
-                    n.path("checkpointStamp").asText(""));
+                    n.path("checkpointStamp").asText(""),
+                    n.path("ffn").asText(""));
         } catch (IOException e) {
             throw new TraceFormatException(file, "info", Problem.INCONSISTENT, "bad JSON: " + e.getMessage(), e);
         }

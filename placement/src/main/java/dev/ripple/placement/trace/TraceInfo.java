@@ -1,5 +1,7 @@
 package dev.ripple.placement.trace;
 
+import dev.ripple.core.format.FfnLayerSpec;
+
 /**
  * What a trace was recorded from, stored in the trace file header so a trace always says how it
  * was made.
@@ -15,13 +17,33 @@ package dev.ripple.placement.trace;
  * @param checkpointStamp what the checkpoint's files were when the trace was recorded
  *     ({@code CheckpointStamp}), or empty: a checkpoint written again in the same place since is
  *     another model, which the path alone cannot tell
+ * @param ffn    the profiled model's FFN ({@link #ffnOf}: "relu", "gated silu"), or empty when not
+ *     recorded (older traces, generated ones): a trace of a model of another kind with the same shape
+ *     is refused by it even when the checkpoint is not compared ({@code place --trust-trace}), for its
+ *     rule and FFN inputs are another activation's
  */
 public record TraceInfo(
-        String model, String corpus, String rule, long tokens, String checkpoint, String checkpointStamp) {
+        String model, String corpus, String rule, long tokens, String checkpoint, String checkpointStamp, String ffn) {
 
     public TraceInfo {
         checkpoint = checkpoint == null ? "" : checkpoint;
         checkpointStamp = checkpointStamp == null ? "" : checkpointStamp;
+        ffn = ffn == null ? "" : ffn;
+    }
+
+    /** A trace that does not record its model's FFN. */
+    public TraceInfo(String model, String corpus, String rule, long tokens, String checkpoint, String checkpointStamp) {
+        this(model, corpus, rule, tokens, checkpoint, checkpointStamp, "");
+    }
+
+    /** What {@link #ffn} records of a layer: its activation, "gated" before it for a GLU ("gated silu"). */
+    public static String ffnOf(FfnLayerSpec layer) {
+        return (layer.gated() ? "gated " : "") + layer.activation().label();
+    }
+
+    /** This trace's information with {@code ffn} recorded. */
+    public TraceInfo withFfn(String ffn) {
+        return new TraceInfo(model, corpus, rule, tokens, checkpoint, checkpointStamp, ffn);
     }
 
     /** A trace of a checkpoint whose files were not stamped (older traces). */

@@ -194,7 +194,7 @@ class GenerationTest {
                         request(GenerationRequest.Prompt.ids(PROMPT), 16, 1024), PipelineListener.NONE));
         assertEquals(List.of(Input.DRAM_BYTES, Input.CONTEXT), tiny.inputs());
         assertTrue(
-                tiny.getMessage().startsWith("dramBytes, context: a DRAM budget of 0.0 MiB")
+                tiny.getMessage().startsWith("dramBytes, context: a DRAM budget of 1.0 KiB")
                         && tiny.getMessage().contains("give at least")
                         && tiny.getMessage().endsWith("or a shorter context"),
                 tiny.getMessage());
