@@ -10,7 +10,8 @@ package dev.ripple.core.model;
  * @param predicted        bundles needed: the predicted neurons (their union over the tokens)
  * @param tokenPredictions sum over the tokens of each token's predicted neurons
  * @param cacheHits        of the needed bundles, served from the DRAM cache (a cached bundle inside
- *                         a read that happens anyway is read through, so hits never split a read)
+ *                         a read that happens anyway is read through, so hits never split a read;
+ *                         after a read-ahead only the misses are read, and there a hit may)
  * @param readOps          read operations issued (after collapsing)
  * @param bytesNeeded      bytes of the needed bundles that were read from flash
  * @param bytesRead        bytes actually read (including collapsed gaps and alignment)

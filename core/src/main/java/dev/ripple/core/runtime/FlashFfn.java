@@ -164,7 +164,6 @@ public final class FlashFfn {
             if (r < resident.length && resident[r] == slot) {
                 continue;
             }
-            pf.slots[count] = slot;
             pf.bundleOffsets[count++] = layer.bundleOffset(slot);
         }
         pf.count = count;
@@ -230,28 +229,32 @@ public final class FlashFfn {
         c.reset();
         predictUnion(s, c, xs, tokens);
         awaitReadAhead(s, c, tokens);
-        ReadPlanBuffer all = plan(s, c);
-        MemorySegment hits = lookup(s, c, all);
-        if (c.n > 0) {
-            boolean[] readHasMiss = chooseReads(s, c, all);
-            int toRead = locateServed(s, c, hits);
-            if (toRead > 0) {
-                read(s, c, all, readHasMiss, toRead, xs, tokens);
+        long computeNanos;
+        try {
+            ReadPlanBuffer all = plan(s, c);
+            MemorySegment hits = lookup(s, c, all);
+            if (c.n > 0) {
+                boolean[] readHasMiss = chooseReads(s, c, all);
+                int toRead = locateServed(s, c, hits);
+                if (toRead > 0) {
+                    read(s, c, all, readHasMiss, toRead, xs, tokens);
+                }
+                admit(s, c);
             }
-            admit(s, c);
-        }
-        if (c.ahead) {
-            c.ops += s.prefetch.readOps;
-            c.bytesRead += s.prefetch.bytesRead;
-            c.bytesNeeded += (long) c.fromAhead * layer.spec().bundleBytes();
-        }
-        long computeNanos = compute(s, c, xs, tokens, outs);
-        if (c.nonFinite > 0) {
-            poison(xs, tokens, outs);
-        }
-        s.release(c.misses);
-        if (c.ahead) {
-            s.prefetch.clear();
+            if (c.ahead) {
+                c.ops += s.prefetch.readOps;
+                c.bytesRead += s.prefetch.bytesRead;
+                c.bytesNeeded += (long) c.fromAhead * layer.spec().bundleBytes();
+            }
+            computeNanos = compute(s, c, xs, tokens, outs);
+            if (c.nonFinite > 0) {
+                poison(xs, tokens, outs);
+            }
+            s.release(c.misses);
+        } finally {
+            if (c.ahead) {
+                s.prefetch.clear(); // used once, even by a call that failed: a retry reads as usual
+            }
         }
         // I/O time is planning plus the reader: the cache's lookup and admission copies are DRAM
         // work, counted in the wall time of the caller but not charged to the storage.
@@ -325,6 +328,10 @@ public final class FlashFfn {
                 c.ahead = pf.count > 0;
             } catch (ExecutionException e) {
                 pf.clear();
+                if (!(e.getCause() instanceof IOException)) {
+                    throw TaskFailure.unwrap(e); // a fault in the read-ahead's own code is not hidden
+                }
+                // a failed read: dropped, everything is read as usual (and fails there if it must)
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 pf.discard();
@@ -344,7 +351,8 @@ public final class FlashFfn {
      * that hold at least one miss are issued later, a hit inside such a read being read through
      * rather than splitting it in two, so the cache can only remove whole reads, never add
      * operations. The cache is told these planned reads, so a read-aware policy ("linking") judges by
-     * exactly the reads this runtime makes.
+     * exactly the reads this runtime makes. The exception is a call a read-ahead served: it reads
+     * only its misses, planned anew ({@link #chooseReads}), so there a hit may split a planned read.
      */
     private ReadPlanBuffer plan(Scratch s, LayerCall c) {
         long planStart = System.nanoTime();

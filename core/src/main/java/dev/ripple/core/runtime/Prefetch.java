@@ -24,8 +24,7 @@ final class Prefetch {
     Future<Long> pending;
     /** How many bundles the read-ahead asked for: predicted and not in the cache. */
     int count;
-
-    int[] slots = new int[256];
+    /** Where each bundle asked for starts in the file, for the planner. */
     long[] bundleOffsets = new long[256];
     /** The read-ahead's plan, rewritten by each read-ahead (on its thread, before the read). */
     final ReadPlanBuffer plan = new ReadPlanBuffer();
@@ -44,9 +43,8 @@ final class Prefetch {
     private Arena arena;
 
     void ensure(int n, int dFfn) {
-        if (slots.length < n) {
-            slots = new int[Math.max(n, 2 * slots.length)];
-            bundleOffsets = new long[slots.length];
+        if (bundleOffsets.length < n) {
+            bundleOffsets = new long[Math.max(n, 2 * bundleOffsets.length)];
         }
         if (placeOfSlot.length < dFfn) {
             placeOfSlot = new long[dFfn];

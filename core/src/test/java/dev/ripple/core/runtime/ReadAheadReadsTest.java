@@ -2,6 +2,7 @@ package dev.ripple.core.runtime;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import dev.ripple.core.activity.ActivationPredictor;
 import dev.ripple.core.format.FfnLayerSection;
@@ -11,14 +12,21 @@ import dev.ripple.core.tensor.DType;
 import dev.ripple.core.testing.RandomModelFile;
 import dev.ripple.core.testing.RandomModels;
 import dev.ripple.io.Extent;
+import dev.ripple.io.ReadPlanner;
 import dev.ripple.io.reader.ReaderKind;
+import java.nio.file.Files;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.List;
 import java.util.Random;
+import java.util.SortedSet;
+import java.util.TreeSet;
 import org.eclipse.collections.api.list.primitive.MutableIntList;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 /**
  * What a decode step's FFN call reads after its read-ahead: nothing the read-ahead holds, whether
@@ -65,6 +73,115 @@ class ReadAheadReadsTest {
         Reads r = run(new int[] {18, 22, 25, 60});
         assertEquals(List.of(List.of(r.bundles(10, 9)), List.of(r.bundles(22, 4), r.bundles(60, 1))), r.requests);
         assertEquals(3, r.step.readOps());
+    }
+
+    /**
+     * Random read-ahead and needed sets, slot 0 and the layer's last slot often among them, through
+     * the positional reader and the direct one (whose reads are widened to 4 KiB blocks, so partial
+     * bundles sit at their edges: this model's bundles do not divide 4 KiB), gaps of 0 to 30
+     * bundles: the output is the model's without read-ahead, the step's operations and bytes are
+     * those of its requests, and the FFN call's requests are exactly the run's planner's plan of
+     * the needed bundles not whole inside the read-ahead's reads.
+     */
+    @ParameterizedTest(name = "{0}, gaps of {1} bundles")
+    @CsvSource({"POSITIONAL, 0", "POSITIONAL, 4", "DIRECT, 4", "DIRECT, 30"})
+    void theCallReadsThePlanOfWhatTheReadAheadDoesNotHold(ReaderKind reader, int gapBundles) throws Exception {
+        int bundleBytes = MODEL.contents().layers().getFirst().weights().spec().bundleBytes();
+        RuntimeOptions options =
+                RippleModelTest.predictedOnly(reader, "none", 0).withMaxGapBytes((long) gapBundles * bundleBytes);
+        SlotPredictor predictor = new SlotPredictor(slotToNeuron(), new int[0], new int[0]);
+        List<RecordingReader> readers = Collections.synchronizedList(new ArrayList<>());
+        Random rnd = new Random(gapBundles * 31L + reader.ordinal());
+        try (RippleModel plain = RippleModel.open(MODEL.path(), options, predictor, null);
+                RippleModel m = RippleModel.open(MODEL.path(), options, predictor, null, (p, qd) -> {
+                    RecordingReader r = new RecordingReader(reader.open(p, qd));
+                    readers.add(r);
+                    return r;
+                })) {
+            FfnLayerSection section = m.ffn(0).section();
+            ReadPlanner planner = RippleModel.plannerFor(options, Files.size(MODEL.path()));
+            RecordingReader recorded = readers.getFirst();
+            for (int t = 0; t < 60; t++) {
+                predictor.ahead = randomSlots(rnd);
+                predictor.needed = randomSlots(rnd);
+                float[] x = RandomModels.randomFloats(rnd, D, 1f);
+                x[0] = 0f;
+                float[] layerInput = x.clone();
+                layerInput[0] = 1f;
+                float[] expected = new float[D];
+                float[] out = new float[D];
+                plain.ffn(0).forward(x, expected);
+                recorded.requests.clear();
+                m.prefetch(0, layerInput);
+                TokenStats step = m.ffn(0).forward(x, out);
+                String what = "token " + t + ": ahead " + Arrays.toString(predictor.ahead) + ", needed "
+                        + Arrays.toString(predictor.needed);
+                assertArrayEquals(expected, out, what);
+                List<List<Extent>> requests = List.copyOf(recorded.requests);
+                assertEquals(requests.stream().mapToInt(List::size).sum(), step.readOps(), what);
+                assertEquals(
+                        requests.stream()
+                                .flatMap(List::stream)
+                                .mapToLong(Extent::length)
+                                .sum(),
+                        step.bytesRead(),
+                        what);
+                List<Extent> aheadReads = requests.getFirst();
+                List<Extent> left = new ArrayList<>();
+                for (int slot : predictor.needed) {
+                    long at = section.bundleOffset(slot);
+                    if (aheadReads.stream()
+                            .noneMatch(e -> e.offset() <= at && at + bundleBytes <= e.offset() + e.length())) {
+                        left.add(new Extent(at, bundleBytes));
+                    }
+                }
+                List<List<Extent>> expectedRequests = new ArrayList<>(List.of(aheadReads));
+                if (!left.isEmpty()) {
+                    expectedRequests.add(planner.plan(left).reads());
+                }
+                assertEquals(expectedRequests, requests, what);
+            }
+        }
+    }
+
+    /**
+     * A read-ahead whose own code fails (here its predictor) fails the FFN call that waited for it,
+     * rather than being dropped as a failed read is (the call then reads as usual); the next token,
+     * without a read-ahead, is exact.
+     */
+    @Test
+    void aFaultInTheReadAheadIsNotHidden() throws Exception {
+        SlotPredictor predictor = new SlotPredictor(slotToNeuron(), null, new int[] {3, 9}); // null: predict throws
+        RuntimeOptions options = RippleModelTest.predictedOnly(ReaderKind.POSITIONAL, "none", 0);
+        try (RippleModel m = RippleModel.open(MODEL.path(), options, predictor, null);
+                RippleModel plain = RippleModel.open(MODEL.path(), options, predictor, null)) {
+            float[] x = RandomModels.randomFloats(new Random(4), D, 1f);
+            x[0] = 0f;
+            float[] layerInput = x.clone();
+            layerInput[0] = 1f;
+            m.prefetch(0, layerInput);
+            assertThrows(NullPointerException.class, () -> m.ffn(0).forward(x, new float[D]));
+            float[] expected = new float[D];
+            float[] out = new float[D];
+            plain.ffn(0).forward(x, expected);
+            m.ffn(0).forward(x, out);
+            assertArrayEquals(expected, out);
+        }
+    }
+
+    /** 1 to 12 distinct ascending slots of the layer; slot 0 and the last slot each in a third of the sets. */
+    private static int[] randomSlots(Random rnd) {
+        SortedSet<Integer> slots = new TreeSet<>();
+        for (int i = 1 + rnd.nextInt(12); i > 0; i--) {
+            slots.add(rnd.nextInt(N));
+        }
+        if (rnd.nextInt(3) == 0) {
+            slots.add(0);
+        }
+        if (rnd.nextInt(3) == 0) {
+            slots.add(N - 1);
+        }
+        return slots.stream().mapToInt(Integer::intValue).toArray();
     }
 
     /**
@@ -117,8 +234,21 @@ class ReadAheadReadsTest {
         return MODEL.contents().layers().getFirst().slotToNeuron();
     }
 
-    /** Predicts given slots: {@code ahead} for an input whose first value is 1, else {@code needed}. */
-    private record SlotPredictor(int[] slotToNeuron, int[] ahead, int[] needed) implements ActivationPredictor {
+    /**
+     * Predicts given slots: {@code ahead} for an input whose first value is 1, else {@code needed}.
+     * A test sets both before each step (the read-ahead thread reads them after the submit).
+     */
+    private static final class SlotPredictor implements ActivationPredictor {
+        private final int[] slotToNeuron;
+        int[] ahead;
+        int[] needed;
+
+        SlotPredictor(int[] slotToNeuron, int[] ahead, int[] needed) {
+            this.slotToNeuron = slotToNeuron;
+            this.ahead = ahead;
+            this.needed = needed;
+        }
+
         @Override
         public String name() {
             return "slots";
