@@ -144,6 +144,8 @@ final class CalibrateCommand implements Callable<Integer> {
         if (fileMib != null) {
             options = options.withFileBytes(fileBytes(0));
         }
+        Path target = out != null ? out : dir.resolve("device-profile.json");
+        PathArguments.requireUsableOutput(InputFiles.none(), "--out", target); // saved after minutes of measuring
         DeviceProfile profile;
         try (CliProgress bar = CliProgress.start("calibrate", options.points(), quiet)) {
             profile = DeviceCalibrator.calibrate(dir, options, p -> {
@@ -151,7 +153,6 @@ final class CalibrateCommand implements Callable<Integer> {
                 bar.message(p.phase());
             });
         }
-        Path target = out != null ? out : dir.resolve("device-profile.json");
         AtomicFile.write(target, profile.toJson().getBytes(StandardCharsets.UTF_8));
         PrintWriter o = spec.commandLine().getOut();
         if (json) {
@@ -244,9 +245,6 @@ final class CalibrateCommand implements Callable<Integer> {
         if (rounds < 1) {
             throw new IllegalArgumentException("--rounds must be >= 1");
         }
-        if (file != null && out != null) {
-            InputFiles.none().with(file, "--file").requireNotOverwrittenBy("--out", out);
-        }
         if (file != null) {
             OptionValues.requireNotGiven(
                     spec,
@@ -262,6 +260,9 @@ final class CalibrateCommand implements Callable<Integer> {
         }
         if (!engines.isEmpty()) {
             FioRun.requireInstalled();
+        }
+        if (out != null) { // the report is written after the test file and the measuring
+            PathArguments.requireUsableOutput(InputFiles.none().with(file, "--file"), "--out", out);
         }
         Path testFile = file;
         boolean temporary = file == null;
