@@ -5,6 +5,7 @@ import dev.ripple.bench.harness.FioRun;
 import dev.ripple.bench.harness.MachineFacts;
 import dev.ripple.bench.harness.ReaderComparison;
 import dev.ripple.core.format.AtomicFile;
+import dev.ripple.io.Sizes;
 import dev.ripple.io.device.CalibrationOptions;
 import dev.ripple.io.device.CostLine;
 import dev.ripple.io.device.CostModel;
@@ -270,7 +271,7 @@ final class CalibrateCommand implements Callable<Integer> {
             long bytes = fileBytes(1024);
             testFile = Files.createTempFile(dir, "ripple-readers-", ".bin");
             testFile.toFile().deleteOnExit(); // a run ended by a signal runs no finally, but this
-            try (CliProgress _ = CliProgress.start("write a " + (bytes >> 20) + " MiB test file", -1, quiet)) {
+            try (CliProgress _ = CliProgress.start("write a " + Sizes.bytes(bytes) + " test file", -1, quiet)) {
                 DeviceCalibrator.writeTestFile(testFile, bytes, options.seed());
             }
         }
@@ -290,9 +291,8 @@ final class CalibrateCommand implements Callable<Integer> {
                 text = c.toJson();
                 if (!json) {
                     o.printf(
-                            "reader %s (asked: %s) on %s, %s; page cache %s; measured %s%n",
-                            c.reader(),
-                            c.requested(),
+                            "reader %s on %s, %s; page cache %s; measured %s%n",
+                            c.describeReader(),
                             c.file(),
                             c.description(),
                             c.pageCache(),
