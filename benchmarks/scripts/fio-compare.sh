@@ -11,6 +11,13 @@
 # DIR (default ripple-work/fio) must be on the disk to measure; the JSON goes to DIR/fio-compare.json.
 set -euo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
+usage="usage: benchmarks/scripts/fio-compare.sh [DIR] [extra 'ripple calibrate' options]"
+# An option first would be taken for DIR ("--rounds 1" measuring in a directory named --rounds).
+if [[ "${1:-}" == -* ]]; then
+  echo "fio-compare: DIR comes first, not the option $1 (give the default ripple-work/fio to use it)" >&2
+  echo "$usage" >&2
+  exit 2
+fi
 dir=${1:-"$root/ripple-work/fio"}
 shift || true
 

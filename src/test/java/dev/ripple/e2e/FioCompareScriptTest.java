@@ -1,6 +1,8 @@
 package dev.ripple.e2e;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -55,6 +57,21 @@ class FioCompareScriptTest {
         List<String> withFile = run(dir.toString(), "--file", "x.bin", "--json");
         assertEquals(1, withFile.stream().filter("--json"::equals).count(), withFile.toString());
         assertEquals(-1, withFile.indexOf("--file-mib"), "a given --file is read whole: " + withFile);
+    }
+
+    /** An option where DIR goes was taken for DIR: "fio-compare.sh --rounds 1" measured in "--rounds". */
+    @Test
+    void anOptionFirstIsRefusedWithTheUsage() throws Exception {
+        Path script = Path.of(System.getProperty("ripple.root", ".."), "benchmarks", "scripts", "fio-compare.sh");
+        ProcessBuilder pb = new ProcessBuilder("bash", script.toAbsolutePath().toString(), "--rounds", "1");
+        pb.directory(root.toFile());
+        pb.redirectOutput(ProcessBuilder.Redirect.DISCARD);
+        Process p = pb.start();
+        String err = new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(p.waitFor(30, TimeUnit.SECONDS));
+        assertEquals(2, p.exitValue(), err);
+        assertTrue(err.contains("usage: benchmarks/scripts/fio-compare.sh [DIR]"), err);
+        assertFalse(Files.exists(root.resolve("--rounds")), "no directory made of the option");
     }
 
     private List<String> run(String... args) throws Exception {

@@ -138,7 +138,7 @@ class HonestLabelsTest {
         assertFalse(calibrate.out().contains("O_DIRECT"), calibrate.out());
         // 0.1 s of 4 KiB reads is far more than a 1 MiB file: the point warms the cache it measures
         assertTrue(
-                calibrate.out().contains("WARNING: the file (1 MiB) is smaller than the data read per point"),
+                calibrate.out().contains("WARNING: the file (1.0 MiB) is smaller than the data read per point"),
                 calibrate.out());
     }
 

@@ -67,6 +67,28 @@ class RefusedBeforeTheWorkTest {
         assertFalse(Files.exists(work), "refused before the import into the work directory");
     }
 
+    /**
+     * The check of an output's directory made the missing directories and left them when the
+     * command was refused after it: {@code profile --text blank.txt --out nd/sub/t.rtrace} left
+     * {@code nd/sub}.
+     */
+    @Test
+    void aRefusedProfileLeavesNoDirectoryOfItsOut() throws IOException {
+        Path blank = Files.writeString(dir.resolve("blank.txt"), "\n\n");
+        Path nd = dir.resolve("nd");
+        RippleRun refused = RippleRun.inProcess(
+                "profile",
+                "--text",
+                blank.toString(),
+                "--out",
+                nd.resolve("sub").resolve("t.rtrace").toString(),
+                "--work",
+                dir.resolve("blank-work").toString(),
+                "--quiet");
+        assertEquals(1, refused.exit(), refused.err());
+        assertFalse(Files.exists(nd), "the check made " + nd + " and left it");
+    }
+
     @Test
     void aDramBudgetBelowTheImportsNeedsIsRefusedBeforeProfilingAndPlacing() throws IOException {
         Path work = dir.resolve("dram-work");

@@ -1,6 +1,7 @@
 package dev.ripple.placement;
 
 import dev.ripple.placement.importer.SafetensorsImporter;
+import dev.ripple.placement.synthetic.SyntheticWorkload;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -63,6 +64,30 @@ public record InputFiles(List<Input> files) {
             for (Path f : SafetensorsImporter.filesRead(dir)) {
                 out = out.with(f, "a file of " + what + " " + model);
             }
+        }
+        return out;
+    }
+
+    /**
+     * These inputs and the files of the synthetic workload in {@code dir}: its spec ({@value
+     * SyntheticWorkload#SPEC_FILE}), model ({@value SyntheticWorkload#MODEL_FILE}) and its
+     * calibration and held-out traces, whether or not they exist yet. {@link #withModel} does not
+     * serve a workload: it takes any directory for a checkpoint and so would list only
+     * checkpoint files. Unchanged for a null directory (no workload).
+     *
+     * @param what how an error names the workload ({@code "--workload"})
+     */
+    public InputFiles withWorkload(Path dir, String what) {
+        if (dir == null) {
+            return this;
+        }
+        InputFiles out = this;
+        for (String name : List.of(
+                SyntheticWorkload.SPEC_FILE,
+                SyntheticWorkload.MODEL_FILE,
+                SyntheticWorkload.CALIBRATION_TRACE,
+                SyntheticWorkload.HELD_OUT_TRACE)) {
+            out = out.with(dir.resolve(name), "a file of " + what + " " + dir);
         }
         return out;
     }

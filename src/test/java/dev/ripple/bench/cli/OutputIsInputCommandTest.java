@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 
 import dev.ripple.placement.synthetic.SyntheticDecoder;
 import dev.ripple.placement.synthetic.SyntheticDecoderWriter;
+import dev.ripple.placement.synthetic.SyntheticWorkload;
 import dev.ripple.placement.trace.ActivationTrace;
 import dev.ripple.placement.trace.TraceFiles;
 import dev.ripple.placement.trace.TraceInfo;
@@ -130,6 +131,43 @@ class OutputIsInputCommandTest {
                         "--quiet"));
         assertEquals("Hello world\n", Files.readString(text));
         assertFalse(Files.exists(work), "refused before the model is unpacked");
+    }
+
+    /**
+     * A workload directory's files are inputs too: {@code --workload} went through the checkpoint
+     * listing, which protected only checkpoint files, so {@code policies --workload w --json
+     * w/workload.json} replaced the spec with the report and exited 0.
+     */
+    @Test
+    void policiesAndBenchRefuseAReportOverAFileOfTheWorkload() throws IOException {
+        Path w = dir.resolve("w");
+        SyntheticWorkload.write(SyntheticWorkload.Spec.tiny(1).withTokens(50, 20), w, layer -> {});
+        Path work = dir.resolve("work");
+        for (String name : new String[] {
+            SyntheticWorkload.SPEC_FILE,
+            SyntheticWorkload.MODEL_FILE,
+            SyntheticWorkload.CALIBRATION_TRACE,
+            SyntheticWorkload.HELD_OUT_TRACE
+        }) {
+            Path file = w.resolve(name);
+            byte[] before = Files.readAllBytes(file);
+            for (String command : new String[] {"policies", "bench"}) {
+                assertEquals(
+                        "ripple: --json " + file + " is the input " + file + " (a file of --workload " + w
+                                + "); writing it would destroy the input: give another --json",
+                        CommandRuns.refusal(
+                                command,
+                                "--workload",
+                                w.toString(),
+                                "--json",
+                                file.toString(),
+                                "--work",
+                                work.toString(),
+                                "--quiet"),
+                        command + " --json " + name);
+            }
+            assertArrayEquals(before, Files.readAllBytes(file), name + " is as it was");
+        }
     }
 
     @Test

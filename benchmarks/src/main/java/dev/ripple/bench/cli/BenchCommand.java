@@ -189,7 +189,7 @@ final class BenchCommand implements Callable<Integer> {
         }
         inputs.requireNoTokenizerWithoutModel();
         json.requireUsable(
-                inputs.files().with(calibrationText, "--calibration-text").withModel(workload, "--workload"));
+                inputs.files().with(calibrationText, "--calibration-text").withWorkload(workload, "--workload"));
         StrategyBench.Settings settings = settings();
         long calibrationTokens = calibration.tokens();
         BenchPredictor kind = BenchPredictor.parse(predictor);

@@ -5,6 +5,7 @@ import dev.ripple.bench.harness.FioRun;
 import dev.ripple.bench.harness.MachineFacts;
 import dev.ripple.bench.harness.ReaderComparison;
 import dev.ripple.core.format.AtomicFile;
+import dev.ripple.io.Sizes;
 import dev.ripple.io.device.CalibrationOptions;
 import dev.ripple.io.device.CostLine;
 import dev.ripple.io.device.CostModel;
@@ -144,6 +145,8 @@ final class CalibrateCommand implements Callable<Integer> {
         if (fileMib != null) {
             options = options.withFileBytes(fileBytes(0));
         }
+        Path target = out != null ? out : dir.resolve("device-profile.json");
+        PathArguments.requireUsableOutput(InputFiles.none(), "--out", target); // saved after minutes of measuring
         DeviceProfile profile;
         try (CliProgress bar = CliProgress.start("calibrate", options.points(), quiet)) {
             profile = DeviceCalibrator.calibrate(dir, options, p -> {
@@ -151,7 +154,6 @@ final class CalibrateCommand implements Callable<Integer> {
                 bar.message(p.phase());
             });
         }
-        Path target = out != null ? out : dir.resolve("device-profile.json");
         AtomicFile.write(target, profile.toJson().getBytes(StandardCharsets.UTF_8));
         PrintWriter o = spec.commandLine().getOut();
         if (json) {
@@ -244,9 +246,6 @@ final class CalibrateCommand implements Callable<Integer> {
         if (rounds < 1) {
             throw new IllegalArgumentException("--rounds must be >= 1");
         }
-        if (file != null && out != null) {
-            InputFiles.none().with(file, "--file").requireNotOverwrittenBy("--out", out);
-        }
         if (file != null) {
             OptionValues.requireNotGiven(
                     spec,
@@ -263,13 +262,16 @@ final class CalibrateCommand implements Callable<Integer> {
         if (!engines.isEmpty()) {
             FioRun.requireInstalled();
         }
+        if (out != null) { // the report is written after the test file and the measuring
+            PathArguments.requireUsableOutput(InputFiles.none().with(file, "--file"), "--out", out);
+        }
         Path testFile = file;
         boolean temporary = file == null;
         if (temporary) {
             long bytes = fileBytes(1024);
             testFile = Files.createTempFile(dir, "ripple-readers-", ".bin");
             testFile.toFile().deleteOnExit(); // a run ended by a signal runs no finally, but this
-            try (CliProgress _ = CliProgress.start("write a " + (bytes >> 20) + " MiB test file", -1, quiet)) {
+            try (CliProgress _ = CliProgress.start("write a " + Sizes.bytes(bytes) + " test file", -1, quiet)) {
                 DeviceCalibrator.writeTestFile(testFile, bytes, options.seed());
             }
         }
@@ -289,9 +291,8 @@ final class CalibrateCommand implements Callable<Integer> {
                 text = c.toJson();
                 if (!json) {
                     o.printf(
-                            "reader %s (asked: %s) on %s, %s; page cache %s; measured %s%n",
-                            c.reader(),
-                            c.requested(),
+                            "reader %s on %s, %s; page cache %s; measured %s%n",
+                            c.describeReader(),
                             c.file(),
                             c.description(),
                             c.pageCache(),

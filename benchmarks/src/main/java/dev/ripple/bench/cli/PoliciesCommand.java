@@ -136,7 +136,7 @@ final class PoliciesCommand implements Callable<Integer> {
     }
 
     private int measure(PrintWriter o) throws IOException {
-        json.requireUsable(inputs.files().withModel(workload, "--workload"));
+        json.requireUsable(inputs.files().withWorkload(workload, "--workload"));
         if (workload != null) {
             return workload(o);
         }

@@ -3,7 +3,7 @@ package dev.ripple.bench.harness;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.ripple.core.runtime.MemoryPlan;
+import dev.ripple.io.Sizes;
 import dev.ripple.io.device.DeviceProfile;
 import dev.ripple.io.json.NonFiniteAsNull;
 import dev.ripple.io.reader.ReaderRan;
@@ -154,10 +154,10 @@ public record DecoderBenchReport(
             o.printf(
                     " %s: resident %s + KV cache %s + working buffers up to %s + bundle cache %s;",
                     r.name(),
-                    MemoryPlan.mib(r.memory().residentBytes()),
-                    MemoryPlan.mib(r.memory().kvCacheBytes()),
-                    MemoryPlan.mib(r.memory().workingBytes()),
-                    MemoryPlan.mib(r.memory().cacheBytes()));
+                    Sizes.bytes(r.memory().residentBytes()),
+                    Sizes.bytes(r.memory().kvCacheBytes()),
+                    Sizes.bytes(r.memory().workingBytes()),
+                    Sizes.bytes(r.memory().cacheBytes()));
         }
         o.println();
         if (strategies.stream().anyMatch(r -> r.readAhead() != null)) {

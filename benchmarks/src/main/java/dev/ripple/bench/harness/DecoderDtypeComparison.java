@@ -3,7 +3,7 @@ package dev.ripple.bench.harness;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.ripple.core.format.StorageError;
-import dev.ripple.core.runtime.MemoryPlan;
+import dev.ripple.io.Sizes;
 import dev.ripple.io.json.NonFiniteAsNull;
 import dev.ripple.placement.synthetic.GeneratedWeights;
 import java.io.PrintWriter;
@@ -39,7 +39,7 @@ public record DecoderDtypeComparison(long cacheBytes, List<Row> rows) {
         o.printf(
                 "%nBundle types%s (ripple+ placement, bundle cache %s for every type; logits against the f32 bundles' on the "
                         + "same tokens; dense = every neuron computed)%n",
-                GeneratedWeights.suffix(generatedWeights), MemoryPlan.mib(cacheBytes));
+                GeneratedWeights.suffix(generatedWeights), Sizes.bytes(cacheBytes));
         o.printf(
                 "%s %10s %7s %10s %7s %9s %9s %9s%n",
                 DtypeColumns.header(), "dense err", "agree", "sparse err", "agree", "KiB/tok", "io ms/tok", "tok/s");

@@ -3,7 +3,7 @@ package dev.ripple.bench.harness;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.ripple.core.format.StorageError;
-import dev.ripple.core.runtime.MemoryPlan;
+import dev.ripple.io.Sizes;
 import dev.ripple.io.json.NonFiniteAsNull;
 import java.io.PrintWriter;
 import java.util.List;
@@ -45,7 +45,7 @@ public record DtypeComparison(long cacheBytes, List<Row> rows) {
         o.printf(
                 "%nBundle types (ripple+ placement, bundle cache %s for every type; dense = every neuron computed; decode = "
                         + "true sets replayed token by token, types interleaved)%n",
-                MemoryPlan.mib(cacheBytes));
+                Sizes.bytes(cacheBytes));
         o.printf(
                 "%s %9s %9s %9s %9s %9s %9s %9s %9s%n",
                 DtypeColumns.header(),

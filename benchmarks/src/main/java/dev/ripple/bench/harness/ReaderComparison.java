@@ -3,6 +3,7 @@ package dev.ripple.bench.harness;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import dev.ripple.io.Sizes;
 import dev.ripple.io.device.PointPageCache;
 import dev.ripple.io.device.ReaderCalibrator;
 import dev.ripple.io.device.ReaderPoint;
@@ -296,10 +297,10 @@ public record ReaderComparison(
     /** The table: one row per contestant and point, then the goals. */
     public void print(PrintWriter o) {
         o.printf(
-                "%s on %s (%d MiB), random reads; %d round(s) of %.2f s per point, medians; measured %s%n",
+                "%s on %s (%s), random reads; %d round(s) of %.2f s per point, medians; measured %s%n",
                 fioRan() ? (readersRan() ? "readers against fio" : "fio") : "readers",
                 file,
-                fileBytes >> 20,
+                Sizes.bytes(fileBytes),
                 rounds,
                 secondsPerPoint,
                 MachineFacts.utc(measuredAt));

@@ -16,6 +16,8 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.FileTime;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
@@ -115,10 +117,31 @@ public final class AtomicFile {
      * empty temporary file beside it and discards it, so that the refusal is the write's own
      * ("cannot be written: its directory refused a new file (permission denied)"), where a check of
      * the directory's mode would pass a root user in {@code /proc}. A missing directory is made, as the
-     * write would make it.
+     * write would make it, to try it, and deleted again (deepest first) whether the check passes or
+     * not: a refused output must leave nothing behind, and the write makes it anew. Best effort: a
+     * directory another writer has put a file into meanwhile stays.
      */
     public static void requireWritable(Path destination) throws IOException {
-        stage(destination, ch -> 0).discard();
+        List<Path> missing = new ArrayList<>(); // deepest first
+        for (Path d = destination.toAbsolutePath().getParent(); d != null && !Files.exists(d); d = d.getParent()) {
+            missing.add(d);
+        }
+        try {
+            stage(destination, ch -> 0).discard();
+        } finally {
+            deleteEmpty(missing);
+        }
+    }
+
+    /** Deletes {@code dirs} in order while each is an empty directory; stops at the first that is not. */
+    private static void deleteEmpty(List<Path> dirs) {
+        for (Path d : dirs) {
+            try {
+                Files.deleteIfExists(d);
+            } catch (IOException e) {
+                return; // not empty (another writer's file) or not ours to delete: its parents are not empty either
+            }
+        }
     }
 
     /**

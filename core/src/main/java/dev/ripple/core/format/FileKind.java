@@ -52,7 +52,7 @@ public enum FileKind {
         if (b.length >= 4 && b[0] == 'G' && b[1] == 'G' && b[2] == 'U' && b[3] == 'F') {
             return GGUF;
         }
-        if (b.length >= 9 && b[8] == '{') { // safetensors: u64 little-endian header length, then its JSON
+        if (b.length >= 9 && b[8] == '{' && plausibleHeaderLength(b)) {
             return SAFETENSORS;
         }
         if (b.length >= 4 && b[0] == 0x08 && b[2] == 0x12) { // ONNX protobuf: ir_version (1), producer_name (2)
@@ -63,5 +63,18 @@ public enum FileKind {
             text &= c == '\n' || c == '\r' || c == '\t' || (c >= 0x20 && c < 0x7f);
         }
         return text ? TEXT : UNKNOWN;
+    }
+
+    /**
+     * Whether the first 8 bytes, a safetensors file's little-endian u64 header length, are one:
+     * under 4 GiB (bytes 4..7 zero, which no text has) and at least 2 (the JSON "{}"). A '{' at
+     * byte 8 alone called text such as "Section {1}: ..." safetensors.
+     */
+    private static boolean plausibleHeaderLength(byte[] b) {
+        long length = 0;
+        for (int i = 7; i >= 0; i--) {
+            length = (length << 8) | (b[i] & 0xff);
+        }
+        return length >= 2 && length < 1L << 32;
     }
 }

@@ -54,12 +54,12 @@ public record MemoryPlan(long budgetBytes, long residentBytes, long kvCacheBytes
                             + "buffers; give at least %s (more leaves room to cache FFN bundles), or a shorter context",
                     Sizes.bytes(budgetBytes),
                     file.path(),
-                    mib(resident),
-                    mib(kv),
+                    Sizes.bytes(resident),
+                    Sizes.bytes(kv),
                     context,
                     kvType.label(),
-                    mib(working),
-                    mib(resident + kv + working)));
+                    Sizes.bytes(working),
+                    Sizes.bytes(resident + kv + working)));
         }
         return new MemoryPlan(budgetBytes, resident, kv, working, left);
     }
@@ -80,10 +80,10 @@ public record MemoryPlan(long budgetBytes, long residentBytes, long kvCacheBytes
                             + "tensors and %s of working buffers %s keeps in memory; give at least %s (more leaves room to cache FFN "
                             + "bundles)",
                     Sizes.bytes(budgetBytes),
-                    mib(resident),
-                    mib(working),
+                    Sizes.bytes(resident),
+                    Sizes.bytes(working),
                     file.path(),
-                    mib(resident + working)));
+                    Sizes.bytes(resident + working)));
         }
         return new MemoryPlan(budgetBytes, resident, 0, working, budgetBytes - resident - working);
     }
@@ -123,14 +123,10 @@ public record MemoryPlan(long budgetBytes, long residentBytes, long kvCacheBytes
         return (long) threads * WORKING_BUFFERS * perBuffer;
     }
 
-    /** {@code 12.3 MiB}. */
-    public static String mib(long bytes) {
-        return String.format(Locale.ROOT, "%.1f MiB", bytes / (double) (1L << 20));
-    }
-
     @Override
     public String toString() {
-        return "resident " + mib(residentBytes) + ", KV cache " + mib(kvCacheBytes) + ", working buffers "
-                + mib(workingBytes) + ", bundle cache " + mib(cacheBytes) + " (of " + mib(budgetBytes) + ")";
+        return "resident " + Sizes.bytes(residentBytes) + ", KV cache " + Sizes.bytes(kvCacheBytes)
+                + ", working buffers " + Sizes.bytes(workingBytes) + ", bundle cache " + Sizes.bytes(cacheBytes)
+                + " (of " + Sizes.bytes(budgetBytes) + ")";
     }
 }

@@ -41,6 +41,26 @@ class AtomicFileTest {
         assertFalse(e.getMessage().contains(".tmp-"), e.getMessage());
     }
 
+    /**
+     * The up-front check makes the missing directories to try them, and deletes them again: a
+     * command refused after it ({@code profile --out nd/sub/t.rtrace} of a blank text) left {@code
+     * nd/sub} behind. Directories that were there stay.
+     */
+    @Test
+    void requireWritableLeavesNoDirectoryItMade() throws IOException {
+        Files.createDirectory(dir.resolve("there"));
+        AtomicFile.requireWritable(
+                dir.resolve("there").resolve("nd").resolve("sub").resolve("t.rtrace"));
+        assertEquals(List.of("there"), names(dir));
+        assertEquals(List.of(), names(dir.resolve("there")));
+
+        Path keep = Files.createDirectories(dir.resolve("a").resolve("b"));
+        Files.writeString(dir.resolve("a").resolve("other.txt"), "x");
+        AtomicFile.requireWritable(keep.resolve("c").resolve("t.json"));
+        assertEquals(List.of(), names(keep), "only what it made is deleted");
+        assertEquals(List.of("b", "other.txt"), names(dir.resolve("a")));
+    }
+
     @Test
     void aDirectoryAsTheDestinationIsRefusedBeforeAnythingIsWritten() throws IOException {
         Path outdir = Files.createDirectory(dir.resolve("outdir"));

@@ -1,6 +1,7 @@
 package dev.ripple.io.device;
 
 import dev.ripple.io.Extent;
+import dev.ripple.io.Sizes;
 import dev.ripple.io.nativeio.PageCache;
 import dev.ripple.io.reader.DirectReader;
 import java.io.IOException;
@@ -69,7 +70,7 @@ public final class DeviceCalibrator {
             progress.onProgress(new CalibrationProgress(
                     ++step,
                     total,
-                    "wrote " + (options.fileBytes() >> 20) + " MiB test file " + file.getFileName(),
+                    "wrote " + Sizes.bytes(options.fileBytes()) + " test file " + file.getFileName(),
                     null));
             String fsType = Files.getFileStore(file).type();
             List<Measurement> table = new ArrayList<>();

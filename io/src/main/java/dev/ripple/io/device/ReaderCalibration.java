@@ -1,18 +1,25 @@
 package dev.ripple.io.device;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.ripple.io.json.NonFiniteAsNull;
+import dev.ripple.io.reader.ReaderRan;
 import java.util.List;
 
 /**
  * What {@link ReaderCalibrator} measured for one reader on one file: one entry per read size and
  * queue depth. The JSON of {@code ripple calibrate --reader R --json}.
  *
+ * <p>The reader is told as every report tells it ({@link ReaderRan#putJson}): {@code reader} the one
+ * that ran, and only when it is not the one asked for {@code readerAsked} and {@code readerFallback}.
+ *
  * @param reader      the reader that ran ({@link dev.ripple.io.reader.ExtentReader#kind()}: with
- *                    {@code io_uring} requested on a machine without it, {@code direct})
- * @param requested   the reader asked for ({@code direct}, {@code io_uring}, {@code mmap}, {@code pread})
+ *                    {@code io_uring} asked for on a machine without it, {@code direct})
+ * @param readerAsked the reader asked for ({@code direct}, {@code io_uring}, {@code mmap}, {@code pread})
+ *                    when another one ran; else null, and left out of the JSON
+ * @param readerFallback why another reader ran; null, and left out of the JSON, when none did
  * @param description the reader's own description (file, queue depth, options)
  * @param file        the file read
  * @param fileBytes   its size
@@ -26,7 +33,8 @@ import java.util.List;
  */
 public record ReaderCalibration(
         String reader,
-        String requested,
+        @JsonInclude(JsonInclude.Include.NON_NULL) String readerAsked,
+        @JsonInclude(JsonInclude.Include.NON_NULL) String readerFallback,
         String description,
         String file,
         long fileBytes,
@@ -42,6 +50,14 @@ public record ReaderCalibration(
 
     public ReaderCalibration {
         entries = List.copyOf(entries);
+        if ((readerAsked == null) != (readerFallback == null)) {
+            throw new IllegalArgumentException("the reader asked for and why another ran are given together");
+        }
+    }
+
+    /** "direct", or "direct (io_uring asked for; io_uring unavailable: ...)": as {@link ReaderRan#describe()}. */
+    public String describeReader() {
+        return readerAsked == null ? reader : reader + " (" + readerAsked + " asked for; " + readerFallback + ")";
     }
 
     /** The point at {@code sizeBytes} and {@code queueDepth}. */

@@ -2,6 +2,7 @@ package dev.ripple.io.device;
 
 import com.sun.management.OperatingSystemMXBean;
 import dev.ripple.io.Extent;
+import dev.ripple.io.Sizes;
 import dev.ripple.io.nativeio.NativeAccess;
 import dev.ripple.io.nativeio.PageCache;
 import dev.ripple.io.reader.DirectReader;
@@ -121,9 +122,11 @@ public final class ReaderCalibrator {
                         null));
             }
         }
+        boolean asked = kind.cliName().equals(ran);
         return new ReaderCalibration(
                 ran,
-                kind.cliName(),
+                asked ? null : kind.cliName(),
+                asked ? null : kind.fallbackReason().orElse("the reader opened was " + ran),
                 description,
                 file.toAbsolutePath().toString(),
                 fileBytes,
@@ -152,11 +155,11 @@ public final class ReaderCalibrator {
         }
         return Optional.of(String.format(
                 Locale.ROOT,
-                "the file (%d MiB) is smaller than the data read per point (up to %d MiB): a point's later reads "
+                "the file (%s) is smaller than the data read per point (up to %s): a point's later reads "
                         + "hit the pages its earlier ones cached, so its IOPS are partly the page cache's "
                         + "(use a larger --file-mib or a shorter --seconds-per-point)",
-                fileBytes >> 20,
-                most >> 20));
+                Sizes.bytes(fileBytes),
+                Sizes.bytes(most)));
     }
 
     /**

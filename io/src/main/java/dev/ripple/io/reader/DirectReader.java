@@ -204,6 +204,6 @@ public final class DirectReader extends BaseExtentReader {
 
     @Override
     public String kind() {
-        return "direct";
+        return ReaderKind.DIRECT.cliName();
     }
 }

@@ -129,10 +129,12 @@ public interface ExtentReader extends AutoCloseable {
     String describe();
 
     /**
-     * The implementation that serves the reads, by the name the {@code ripple} command gives it
-     * ({@link ReaderKind#cliName()}: {@code direct}, {@code io_uring}, {@code pread}, {@code mmap}),
-     * for reports that must say which reader ran; details such as the mmap reader's madvise mode are
-     * in {@link #describe()}, so one reader has one name in every report.
+     * The implementation that serves the reads, for reports that must say which reader ran: the
+     * readers the {@code ripple} command offers give its name for them ({@link ReaderKind#cliName()}:
+     * {@code direct}, {@code io_uring}, {@code pread}, {@code mmap}), a reader wrapping another names
+     * both ({@code EmulatedReader}: "emulated ufs-4.0 over pread"), and any other implementation (a
+     * test's fault-injecting reader) has its class's simple name by default. Details such as the mmap
+     * reader's madvise mode are in {@link #describe()}, so one reader has one name in every report.
      */
     default String kind() {
         return getClass().getSimpleName();

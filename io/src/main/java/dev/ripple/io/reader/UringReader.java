@@ -190,7 +190,7 @@ public final class UringReader implements ExtentReader, InFlightGauge {
 
     @Override
     public String kind() {
-        return "io_uring";
+        return ReaderKind.IO_URING.cliName();
     }
 
     @Override

@@ -32,7 +32,10 @@ class ReaderCalibratorTest {
             for (ReaderKind kind : ReaderKind.values()) {
                 List<CalibrationProgress> steps = new ArrayList<>();
                 ReaderCalibration c = ReaderCalibrator.measure(kind, file, options, steps::add);
-                assertEquals(kind.cliName(), c.requested());
+                boolean fellBack = kind.effective() != kind;
+                assertEquals(fellBack ? kind.cliName() : null, c.readerAsked());
+                assertEquals(kind.fallbackReason().orElse(null), c.readerFallback());
+                assertEquals(!fellBack, !c.toJson().contains("readerAsked"), "asked only when another ran");
                 assertEquals(kind.effective().cliName(), c.reader(), "the reader that ran, by the CLI's name");
                 String expectedKind = kind == ReaderKind.IO_URING && !UringReader.available() ? "direct" : null;
                 if (expectedKind != null) {
@@ -92,7 +95,7 @@ class ReaderCalibratorTest {
                 .isEmpty());
         String w = ReaderCalibrator.selfWarming(ReaderKind.MMAP, 1L << 20, List.of(small))
                 .orElseThrow();
-        assertTrue(w.contains("smaller than the data read per point") && w.contains("(1 MiB)"), w);
+        assertTrue(w.contains("smaller than the data read per point") && w.contains("(1.0 MiB)"), w);
         assertTrue(
                 ReaderCalibrator.selfWarming(ReaderKind.DIRECT, 1L << 20, List.of(small))
                         .isEmpty(),

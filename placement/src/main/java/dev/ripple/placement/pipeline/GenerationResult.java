@@ -79,15 +79,6 @@ public record GenerationResult(
         return Double.isFinite(v) ? String.format(Locale.ROOT, format, v) : "-";
     }
 
-    /** {@code v} under {@code key}, or null when it was not measured: JSON has no NaN (Jackson would write a string). */
-    private static void putFigure(ObjectNode to, String key, double v) {
-        if (Double.isFinite(v)) {
-            to.put(key, v);
-        } else {
-            to.putNull(key);
-        }
-    }
-
     /** The device every read was made to take the time of, or null when the reads were the disk's own. */
     public DeviceProfile emulatedDevice() {
         return prepared.request().runtime().emulatedDevice();
@@ -102,7 +93,11 @@ public record GenerationResult(
         }
     }
 
-    /** As {@link #toJsonBytes}, as a tree: for a caller that adds its own fields before writing it once. */
+    /**
+     * As {@link #toJsonBytes}, as a tree: for a caller that adds its own fields before writing it
+     * once. A figure not measured is NaN in the tree; write it with a {@link NonFiniteAsNull} mapper
+     * (as {@link #toJsonBytes} and the {@code ripple} command do) to have it null.
+     */
     public ObjectNode toJson() {
         RuntimeOptions runtime = prepared.request().runtime();
         ObjectNode root = JSON.createObjectNode();
@@ -124,17 +119,17 @@ public record GenerationResult(
         root.put("promptTokens", s.promptTokens());
         root.put("generatedTokens", s.generatedTokens());
         root.put("decodeSteps", s.decodeSteps());
-        putFigure(root, "prefillTokensPerSecond", s.prefillTokensPerSecond());
-        putFigure(root, "decodeTokensPerSecond", s.decodeTokensPerSecond());
-        putFigure(root, "timeToFirstTokenMs", s.timeToFirstTokenMs());
-        putFigure(root, "prefillIoMs", s.prefillIoMs());
+        root.put("prefillTokensPerSecond", s.prefillTokensPerSecond());
+        root.put("decodeTokensPerSecond", s.decodeTokensPerSecond());
+        root.put("timeToFirstTokenMs", s.timeToFirstTokenMs());
+        root.put("prefillIoMs", s.prefillIoMs());
         ObjectNode ioMs = root.putObject("ioMsPerToken");
-        putFigure(ioMs, "mean", s.ioMsMean());
-        putFigure(ioMs, "p50", s.ioMsP50());
-        putFigure(ioMs, "p99", s.ioMsP99());
-        putFigure(root, "readsPerToken", s.readsPerToken());
-        putFigure(root, "bytesPerToken", s.bytesPerToken());
-        putFigure(root, "cacheHitRate", s.cacheHitRate());
+        ioMs.put("mean", s.ioMsMean());
+        ioMs.put("p50", s.ioMsP50());
+        ioMs.put("p99", s.ioMsP99());
+        root.put("readsPerToken", s.readsPerToken());
+        root.put("bytesPerToken", s.bytesPerToken());
+        root.put("cacheHitRate", s.cacheHitRate());
         root.set("memory", JSON.valueToTree(memory));
         ArrayNode steps = root.putArray("steps");
         for (StepCost c : result.steps()) {

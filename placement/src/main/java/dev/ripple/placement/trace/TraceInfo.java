@@ -41,11 +41,6 @@ public record TraceInfo(
         return (layer.gated() ? "gated " : "") + layer.activation().label();
     }
 
-    /** This trace's information with {@code ffn} recorded. */
-    public TraceInfo withFfn(String ffn) {
-        return new TraceInfo(model, corpus, rule, tokens, checkpoint, checkpointStamp, ffn);
-    }
-
     /** A trace of a checkpoint whose files were not stamped (older traces). */
     public TraceInfo(String model, String corpus, String rule, long tokens, String checkpoint) {
         this(model, corpus, rule, tokens, checkpoint, "");

@@ -2,6 +2,7 @@ package dev.ripple.placement.trace;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -10,6 +11,7 @@ import dev.ripple.placement.predictor.AheadMoments;
 import dev.ripple.placement.predictor.InputMoments;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
@@ -73,6 +75,37 @@ class TraceFilesTest {
             assertEquals(t.neurons(l), back.neurons(l));
             assertEquals(t.layer(l), back.layer(l), "seed " + SEED + " layer " + l);
         }
+    }
+
+    /**
+     * The profiled model's FFN ({@link TraceInfo#ffn}) is written to the trace's info and read back;
+     * a trace without it (written before it was recorded, or generated) has no "ffn" field and
+     * still reads, with an empty FFN.
+     */
+    @Test
+    void theFfnIsReadBackAndATraceWithoutItStillReads() throws Exception {
+        TraceInfo info = new TraceInfo("m", "c", "act > 0", 1, "", "", "gated silu");
+        Path withFfn = dir.resolve("ffn.rtrace");
+        TraceFiles.write(
+                withFfn,
+                ActivationTrace.builder(info, new int[] {8})
+                        .add(0, RoaringBitmap.bitmapOf(1, 5))
+                        .build());
+        assertEquals("gated silu", TraceFiles.read(withFfn).info().ffn());
+        assertTrue(new String(Files.readAllBytes(withFfn), StandardCharsets.ISO_8859_1).contains("\"ffn\""));
+
+        Path older = dir.resolve("older.rtrace");
+        TraceFiles.write(
+                older,
+                ActivationTrace.builder(new TraceInfo("m", "c", "act > 0", 1), new int[] {8})
+                        .add(0, RoaringBitmap.bitmapOf(1, 5))
+                        .build());
+        assertFalse(
+                new String(Files.readAllBytes(older), StandardCharsets.ISO_8859_1).contains("\"ffn\""),
+                "the info of a trace without an FFN has no ffn field, as an older trace's");
+        ActivationTrace back = TraceFiles.read(older);
+        assertEquals("", back.info().ffn());
+        assertArrayEquals(new int[] {1, 5}, back.layer(0).getFirst().toArray());
     }
 
     @Test

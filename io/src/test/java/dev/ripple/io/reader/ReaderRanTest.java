@@ -1,4 +1,4 @@
-package dev.ripple.bench.harness;
+package dev.ripple.io.reader;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -6,14 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.ripple.io.device.UfsPresets;
-import dev.ripple.io.reader.ReaderKind;
-import dev.ripple.io.reader.ReaderRan;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import org.junit.jupiter.api.Test;
 
-/** Reports name the reader that ran, and note a queue depth beyond the profile's deepest. */
+/** Reports name the reader that ran, and the one asked for only when another ran. */
 class ReaderRanTest {
 
     @Test
@@ -31,21 +26,5 @@ class ReaderRanTest {
         assertEquals(
                 ReaderKind.IO_URING.effective().cliName(),
                 ReaderRan.of(ReaderKind.IO_URING).name());
-    }
-
-    @Test
-    void aDepthBeyondTheProfilesDeepestIsNotedAndOneWithinItIsNot() {
-        var ufs = UfsPresets.ufs40();
-        int deepest = ufs.costModel().deepestQueueDepth();
-        assertTrue(DepthNote.of(ufs, deepest).isEmpty());
-        DepthNote n = DepthNote.of(ufs, deepest * 2).orElseThrow();
-        assertTrue(
-                n.text().startsWith("queue depth " + 2 * deepest + " is beyond the deepest " + ufs.name()), n.text());
-        StringWriter out = new StringWriter();
-        DepthNote.print(new PrintWriter(out, true), ufs, deepest * 2);
-        assertTrue(out.toString().startsWith("NOTE: queue depth"), out.toString());
-        ObjectNode doc = JsonNodeFactory.instance.objectNode();
-        DepthNote.putJson(doc, ufs, deepest * 2);
-        assertEquals(deepest, doc.path("queueDepthNote").path("deepestMeasured").asInt());
     }
 }
