@@ -25,10 +25,14 @@ final class ReportText {
     /**
      * What a header says of the reads: the reader that ran ({@link ReaderRan#describe()}, with the one
      * asked for and why when they differ) and how the passes met the page cache, e.g. "direct reads
-     * (O_DIRECT, page cache bypassed)", "pread (direct asked for; the file fits in memory, ...) reads
+     * (O_DIRECT, page cache bypassed)", "pread (direct asked for; the file fits in memory, ...) reads"
+     * (the reason says the reads came from DRAM, so the page cache is not named twice), "pread reads
      * (file kept in the page cache: ...)".
      */
     static String reads(ReaderRan reader, PassStart start) {
+        if (start.kind() == PassStart.Kind.KEPT && reader.forDramReads()) {
+            return reader.describe() + " reads"; // its reason already says the reads came from DRAM
+        }
         return reader.describe() + " reads (" + start.describe() + ")";
     }
 

@@ -49,6 +49,11 @@ public record ReaderRan(ReaderKind asked, ReaderKind ran, String fallback) {
         return new ReaderRan(asked, DRAM_READER, FROM_DRAM);
     }
 
+    /** Whether another reader than the one asked ran because an emulated device's real reads came from DRAM. */
+    public boolean forDramReads() {
+        return FROM_DRAM.equals(fallback);
+    }
+
     /** The name of the reader that ran: {@code direct}, {@code io_uring}, {@code mmap}, {@code pread}. */
     public String name() {
         return ran.cliName();
