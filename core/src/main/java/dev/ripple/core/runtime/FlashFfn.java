@@ -224,6 +224,13 @@ public final class FlashFfn {
                         + outs[t].length);
             }
         }
+        if (Thread.currentThread().isInterrupted()) {
+            // Refused as a read of an interrupted thread is, whether or not this call would read:
+            // a call served from the cache alone must not outlive its cancelled generation.
+            throw new FlashReadException(
+                    layer.spec().index(),
+                    new InterruptedIOException("call refused: the calling thread is interrupted"));
+        }
         Scratch s = scratch.get();
         LayerCall c = s.call;
         c.reset();

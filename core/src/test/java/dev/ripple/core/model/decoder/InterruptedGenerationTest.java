@@ -19,8 +19,9 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
-import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 /**
  * Cancelling a generation by interrupting its thread fails that generation only: with the direct
@@ -32,17 +33,24 @@ class InterruptedGenerationTest {
     @TempDir
     static Path dir;
 
-    @Test
-    void interruptingOneGeneratingThreadFailsItAloneAndAnotherSessionGeneratesExactly() throws Exception {
-        Path file = dir.resolve("interrupted.ripple");
+    /**
+     * With no cache every token reads every bundle from the file, so the interrupt meets a read; with
+     * a cache that holds every bundle, the tokens after the first read nothing, and the FFN call
+     * itself refuses the interrupted thread (before 2026-12-07 such a generation ran to its end).
+     */
+    @ParameterizedTest(name = "cache {0} of {1} of the FFN")
+    @CsvSource({"none, 0", "lru, 1.0"})
+    void interruptingOneGeneratingThreadFailsItAloneAndAnotherSessionGeneratesExactly(String policy, double fraction)
+            throws Exception {
+        Path file = dir.resolve("interrupted-" + policy + ".ripple");
         RippleFileWriter.write(
                 file, RandomDecoders.generate(Shape.llama(), 23, DType.F32).contents());
-        // every token reads every bundle from the file: nothing cached, nothing predicted away
+        // nothing predicted away: every token needs every bundle, from the file or the cache
         RuntimeOptions options = RuntimeOptions.defaults()
                 .withReader(ReaderKind.DIRECT)
                 .withQueueDepth(2)
                 .withPredictor(PredictorKind.DENSE)
-                .withCache("none", 0);
+                .withCache(policy, fraction);
         int[] prompt = new Random(3).ints(6, 0, Shape.llama().vocab()).toArray();
         try (RippleModel m = RippleModel.open(file, options)) {
             DecoderModel model = m.decoder().orElseThrow();
