@@ -1,6 +1,7 @@
 package dev.ripple.placement.importer;
 
 import com.fasterxml.jackson.core.JacksonException;
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -8,6 +9,7 @@ import com.fasterxml.jackson.databind.ObjectReader;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.ripple.core.tensor.Tensor;
 import dev.ripple.core.tensor.TensorSource;
+import dev.ripple.io.json.JsonFileProblem;
 import java.io.CharConversionException;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -179,7 +181,7 @@ public final class HfCheckpoint implements TensorSource {
         try {
             n = reader.readTree(bytes);
         } catch (JacksonException e) {
-            throw new ModelFormatException(file, "json", "does not parse: " + e.getOriginalMessage(), e);
+            throw new ModelFormatException(file, "json", "does not parse: " + parseProblem(e), e);
         } catch (CharConversionException e) {
             // Jackson guesses UTF-16/32 from the first bytes and reports bad characters this way, not as a
             // JacksonException
@@ -234,5 +236,10 @@ public final class HfCheckpoint implements TensorSource {
             throw new ModelFormatException(root, "tensor '" + name + "'", "not in the checkpoint");
         }
         return f.read(name);
+    }
+
+    /** Jackson's complaint in the file's terms, without its {@code [Source: ...]} notes ({@link JsonFileProblem}). */
+    private static String parseProblem(JacksonException e) {
+        return e instanceof JsonProcessingException p ? JsonFileProblem.describe(p) : e.getOriginalMessage();
     }
 }

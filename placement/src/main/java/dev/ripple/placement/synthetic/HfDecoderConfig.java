@@ -1,8 +1,10 @@
 package dev.ripple.placement.synthetic;
 
 import com.fasterxml.jackson.core.JacksonException;
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.ripple.io.json.JsonFileProblem;
 import dev.ripple.placement.importer.ModelFormatException;
 import dev.ripple.placement.importer.UnsupportedModelException;
 import java.io.IOException;
@@ -52,7 +54,7 @@ record HfDecoderConfig(
         try {
             c = new ObjectMapper().readTree(file.toFile());
         } catch (JacksonException e) {
-            throw new ModelFormatException(file, "json", "does not parse: " + e.getOriginalMessage(), e);
+            throw new ModelFormatException(file, "json", "does not parse: " + parseProblem(e), e);
         }
         if (c == null || !c.isObject()) {
             throw new ModelFormatException(file, "json", "is not a JSON object");
@@ -197,5 +199,10 @@ record HfDecoderConfig(
     /** Positions the graph may be run at: {@code max_position_embeddings}, or the sliding window when smaller. */
     int usablePositions() {
         return slidingWindow > 0 ? Math.min(maxPositions, slidingWindow) : maxPositions;
+    }
+
+    /** Jackson's complaint in the file's terms, without its {@code [Source: ...]} notes ({@link JsonFileProblem}). */
+    private static String parseProblem(JacksonException e) {
+        return e instanceof JsonProcessingException p ? JsonFileProblem.describe(p) : e.getOriginalMessage();
     }
 }

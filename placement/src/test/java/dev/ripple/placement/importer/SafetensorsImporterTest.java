@@ -2,6 +2,7 @@ package dev.ripple.placement.importer;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -348,6 +349,17 @@ class SafetensorsImporterTest {
                 HfCheckpoint.tensorFiles(dir).get(bias).file().toAbsolutePath());
         ImportedModel m = SafetensorsImporter.importModel(dir, DType.F32);
         assertArrayEquals(values, m.tensor(bias).values());
+    }
+
+    /** A config.json cut short is named with what is wrong, without Jackson's [Source: ...] notes. */
+    @Test
+    void aTruncatedConfigIsSaidInTheFilesTerms() throws Exception {
+        Path ck = shardedLlama(dir, "F16", i -> i);
+        Files.writeString(ck.resolve("config.json"), "{\"model_type\": \"llama\"");
+        ModelFormatException e = refused(ck);
+        assertEquals(ck.resolve("config.json"), e.file());
+        assertTrue(e.getMessage().contains("does not parse: the JSON ends before it is complete"), e.getMessage());
+        assertFalse(e.getMessage().contains("[Source"), e.getMessage());
     }
 
     /** Jackson alone keeps the last of two equal keys; a tensor mapped twice is ambiguous, so it is refused. */
