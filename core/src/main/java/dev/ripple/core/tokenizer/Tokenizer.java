@@ -668,8 +668,9 @@ public final class Tokenizer {
      */
     public ChatFormat chatFormat() throws UnsupportedChatTemplateException {
         if (chatTemplate == null) {
-            throw new UnsupportedChatTemplateException(source + ": no chat_template in tokenizer_config.json; name"
-                    + " the format explicitly (llama2, llama3 or chatml)");
+            throw new UnsupportedChatTemplateException(source + ": no chat template stored with this tokenizer (a"
+                    + " chat_template in tokenizer_config.json, or tokenizer.chat_template in a GGUF); name the format"
+                    + " explicitly (llama2, llama3 or chatml)");
         }
         return ChatFormat.require(chatTemplate);
     }

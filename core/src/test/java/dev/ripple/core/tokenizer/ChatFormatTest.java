@@ -65,7 +65,8 @@ class ChatFormatTest {
         UnsupportedChatTemplateException none = assertThrows(
                 UnsupportedChatTemplateException.class,
                 () -> Vocab.LLAMA2.tokenizer().chatFormat()); // its tokenizer_config.json has no chat_template
-        assertTrue(none.getMessage().contains("no chat_template"), none.getMessage());
+        assertTrue(none.getMessage().contains("no chat template stored with this tokenizer"), none.getMessage());
+        assertTrue(none.getMessage().contains("tokenizer.chat_template in a GGUF"), "says where a GGUF keeps one");
     }
 
     @Test
