@@ -315,6 +315,7 @@ class GenerateCommandTest {
         Path json = dir.resolve("one.json");
         RippleRun run = generateSucceeds("--prompt-ids", "2,10,11", "--max-tokens", "1", "--json", json.toString());
         assertTrue(run.out().contains("decode - tokens/s") && !run.out().contains("NaN"), run.out());
+        assertTrue(run.out().contains("(one cold run: the first tokens include the JVM's warm-up"), run.out());
         String text = Files.readString(json);
         assertTrue(
                 !text.contains("NaN")

@@ -163,6 +163,8 @@ final class GenerateCommand implements Callable<Integer> {
         });
         out.println();
         out.println(g.summary());
+        out.println("(one cold run: the first tokens include the JVM's warm-up, so a process that generates"
+                + " again runs faster; ripple bench and decode-speed measure after a warm-up)");
         DeviceProfile emulated = g.emulatedDevice();
         if (emulated != null) {
             out.printf(
