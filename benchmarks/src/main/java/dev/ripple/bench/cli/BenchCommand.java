@@ -15,6 +15,7 @@ import dev.ripple.core.tensor.DType;
 import dev.ripple.core.tokenizer.Tokenizer;
 import dev.ripple.io.device.DeviceProfile;
 import dev.ripple.placement.PreparedModel;
+import dev.ripple.placement.profile.ProfileOptions;
 import dev.ripple.placement.profile.ProfileResult;
 import dev.ripple.placement.synthetic.SyntheticWorkload;
 import java.io.IOException;
@@ -393,6 +394,7 @@ final class BenchCommand implements Callable<Integer> {
                 corpus.name() + ", calibration",
                 activity,
                 calibrationTokens,
+                ProfileOptions.defaults().aheadMoments(), // recorded in a JVM that reads ahead (DECODERS.md)
                 CliProgress.harness(run.quiet));
         return new StrategyBench(settings, CliProgress.harness(run.quiet))
                 .decoder(new StrategyBench.DecoderInput(

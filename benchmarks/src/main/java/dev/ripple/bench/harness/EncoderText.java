@@ -29,7 +29,8 @@ public record EncoderText(
      */
     public ProfileResult profile(List<String> lines, String part, ActivityRule rule, long maxTokens, Progress progress)
             throws IOException {
-        return Profiling.profile(onnx, tokenizer, lines, corpusName + ", " + part, rule, maxTokens, progress);
+        return Profiling.profile(
+                onnx, tokenizer, lines, corpusName + ", " + part, rule, maxTokens, false, progress); // no read-ahead
     }
 
     /** This text with only its first {@code n} held-out lines (all of them when it has fewer). */

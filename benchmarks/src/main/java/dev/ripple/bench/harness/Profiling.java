@@ -20,31 +20,9 @@ public final class Profiling {
     /**
      * The activations of {@code model} (ONNX, or a decoder's {@code .ripple} file) on {@code passages}
      * under {@code rule} (null: the model's default, {@link ActivityRule#defaultFor}), up to
-     * {@code maxTokens} tokens; {@code corpus} names the text in the trace.
-     */
-    public static ProfileResult profile(
-            Path model,
-            Path tokenizer,
-            List<String> passages,
-            String corpus,
-            ActivityRule rule,
-            long maxTokens,
-            Progress progress)
-            throws IOException {
-        return profile(
-                model,
-                tokenizer,
-                passages,
-                corpus,
-                rule,
-                maxTokens,
-                ProfileOptions.defaults().aheadMoments(),
-                progress);
-    }
-
-    /**
-     * As {@link #profile(Path, Path, List, String, ActivityRule, long, Progress)}, a decoder's
-     * read-ahead moments recorded or not ({@link ProfileOptions#aheadMoments}).
+     * {@code maxTokens} tokens, a decoder's read-ahead moments recorded or not ({@link
+     * ProfileOptions#aheadMoments}; an encoder has no read-ahead); {@code corpus} names the text in
+     * the trace.
      */
     public static ProfileResult profile(
             Path model,

@@ -557,10 +557,11 @@ public final class RippleFile implements TensorSource, AutoCloseable {
      * model), so that the refusal says what was given rather than only two hex strings.
      */
     static String lookalike(ByteBuffer header) {
-        return switch (FileKind.of(header)) {
+        FileKind kind = FileKind.of(header);
+        return switch (kind) {
             case GGUF -> " (it is a GGUF file: import it, or give it as a decoder's --model)";
             case SAFETENSORS -> " (it looks like a safetensors file: give its checkpoint directory as --model)";
-            case ONNX, TEXT -> " (" + FileKind.of(header).description() + ")";
+            case ONNX, TEXT -> " (" + kind.description() + ")";
             case RIPPLE, UNKNOWN -> "";
         };
     }
