@@ -18,8 +18,10 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * {@code ripple policies}, scaled down, on the real model. Timing is never asserted (the machine is
- * shared); what is asserted holds by construction: the runtime reads through cache hits inside reads
- * that happen anyway, so no cache can cost more operations or bytes than no cache.
+ * shared); what is asserted holds by construction: the runtime reads only the misses, planned among
+ * themselves, and every read of that plan lies inside a read of the plan over all needed bundles
+ * (its gaps are at least as wide), so no cache can cost more bytes than no cache. It may cost more
+ * operations: a run of hits splits a read where skipping it is cheaper on the device.
  */
 class PoliciesCommandTest {
     @TempDir
@@ -27,7 +29,7 @@ class PoliciesCommandTest {
 
     @Test
     @Tag("slow") // 31-45 s on the shared 2-core machine: five policies x two rounds plus profiling
-    void everyPolicyReplaysTheSameTokensAndNoCacheAddsReads() throws Exception {
+    void everyPolicyReplaysTheSameTokensAndNoCacheAddsBytes() throws Exception {
         Path json = dir.resolve("policies.json");
         Path device = dir.resolve("ufs40.json");
         Files.writeString(
@@ -79,9 +81,7 @@ class PoliciesCommandTest {
         assertEquals(0.0, none.path("hitRate").asDouble());
         for (JsonNode p : byName.values()) {
             assertTrue(
-                    p.path("opsPerToken").asDouble() <= none.path("opsPerToken").asDouble(), "read-through: " + p);
-            assertTrue(
-                    p.path("kibPerToken").asDouble() <= none.path("kibPerToken").asDouble(), "read-through: " + p);
+                    p.path("kibPerToken").asDouble() <= none.path("kibPerToken").asDouble(), "misses only: " + p);
         }
         JsonNode verdict = doc.path("verdict");
         assertTrue(

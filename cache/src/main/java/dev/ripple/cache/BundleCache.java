@@ -35,9 +35,9 @@ public final class BundleCache extends CacheReadouts implements AutoCloseable {
      * Like {@link #lookup(CacheAccess, int, int[], int, MemorySegment, boolean[])}, and tells the cache how the
      * caller's read planner groups the needed slots: {@code readOf[i]} is the index of the planned
      * read that fetches {@code slots[i]} (0, 1, ... in slot order; null: contiguous runs are reads).
-     * A read is issued when any of its slots misses, and a resident slot inside it is read through,
-     * so a policy that reasons on reads ("linking") judges by exactly the reads the caller will make
-     * (the flash runtime does so except after a read-ahead, when it reads its misses alone).
+     * A policy that reasons on reads ("linking") judges by this grouping, which does not depend on
+     * what the cache holds; the flash runtime then reads only the misses, planned among themselves,
+     * so a long run of hits may split one of these reads in two (docs/CACHE.md).
      *
      * @throws IllegalArgumentException if {@code readOf} does not number reads 0, 1, ... in slot order
      */

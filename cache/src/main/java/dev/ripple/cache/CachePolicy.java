@@ -59,8 +59,8 @@ public interface CachePolicy {
      *               which contains the offered slots; policies that reason on runs use it
      * @param readOf for each needed slot, the index of the planned read that fetches it (non-decreasing,
      *               from 0): the caller's read planner's grouping over the whole needed set, or, when
-     *               the caller planned nothing, contiguous runs of needed slots. A read is issued when
-     *               any of its slots misses; a cached slot inside it is read through.
+     *               the caller planned nothing, contiguous runs of needed slots. A read with no miss
+     *               costs nothing; the flash runtime reads a read's misses, planned among themselves.
      */
     void selectAdmissions(
             int layer, int[] needed, int neededCount, int[] readOf, int[] offered, int offeredCount, boolean[] admit);

@@ -29,9 +29,10 @@ abstract class CacheReadouts {
     }
 
     /**
-     * Planned reads issued so far: over all lookups, the reads (per the {@code readOf} grouping given
-     * to the lookup, else contiguous runs) that hold at least one miss. With read-through this is what
-     * the misses cost in operations.
+     * Planned reads holding a miss so far: over all lookups, the reads (per the {@code readOf} grouping
+     * given to the lookup, else contiguous runs) that hold at least one miss, what the misses cost a
+     * caller that issues those reads whole. The flash runtime, which reads the misses alone, issues
+     * as many when nothing hit and never fewer: a long run of hits splits a read.
      */
     public long readsIssued() {
         return engine.readsIssued();

@@ -11,10 +11,11 @@ import org.eclipse.collections.impl.map.mutable.primitive.LongIntHashMap;
  * ordinary eviction policy (S3-FIFO by default, as in Ripple's evaluation). Decisions are made on
  * runs in placement order, because a run is one read operation and operations, not bytes, dominate
  * flash cost. The unit is a read this token costs, as the caller's read planner made it over the
- * whole needed set (collapse included) and passed to the cache with the lookup: such a read is issued
- * when any of its slots misses and its resident slots are read through. Caching removes that read only
- * if every missed slot of it becomes resident, so the value of admitting is one operation per c
- * bundles:
+ * whole needed set (collapse included) and passed to the cache with the lookup: such a read costs an
+ * operation when any of its slots misses. Caching removes that read only if every missed slot of it
+ * becomes resident, so the value of admitting is one operation per c bundles (a resident part of a
+ * read saves its bytes only when the flash runtime, which reads the misses alone, skips it as a gap
+ * longer than the device's break-even one: docs/CACHE.md):
  * <ul>
  *   <li>c == 1 (an isolated needed slot, or the one missing piece of an otherwise cached run): one
  *       operation saved per bundle, the best ratio: admitted;</li>
@@ -107,8 +108,8 @@ final class LinkingPolicy extends AbstractPolicy {
 
     /**
      * Works on the reads this token actually costs: the caller's planned reads over the whole needed
-     * set ({@code readOf}), of which those holding a miss are issued. A read with c missed bundles is
-     * removed only if all c become resident (its cached slots are read through otherwise), so:
+     * set ({@code readOf}), of which those holding a miss cost an operation. A read with c missed
+     * bundles is removed only if all c become resident, so:
      * c == 1 admit; 2 <= c < L admit the c together as a group; c >= L admit none (each with the small
      * long-run probability). A mostly cached read therefore gets completed.
      */

@@ -241,10 +241,9 @@ public final class FlashFfn {
             ReadPlanBuffer all = plan(s, c);
             MemorySegment hits = lookup(s, c, all);
             if (c.n > 0) {
-                boolean[] readHasMiss = chooseReads(s, c, all);
                 int toRead = locateServed(s, c, hits);
                 if (toRead > 0) {
-                    read(s, c, all, readHasMiss, toRead, xs, tokens);
+                    read(s, c, all, toRead, xs, tokens);
                 }
                 admit(s, c);
             }
@@ -354,12 +353,9 @@ public final class FlashFfn {
     }
 
     /**
-     * Plans over every needed bundle first (the plan does not depend on the cache); only the reads
-     * that hold at least one miss are issued later, a hit inside such a read being read through
-     * rather than splitting it in two, so the cache can only remove whole reads, never add
-     * operations. The cache is told these planned reads, so a read-aware policy ("linking") judges by
-     * exactly the reads this runtime makes. The exception is a call a read-ahead served: it reads
-     * only its misses, planned anew ({@link #chooseReads}), so there a hit may split a planned read.
+     * Plans over every needed bundle first (the plan does not depend on the cache). The cache is
+     * told these planned reads, the grouping a read-aware policy ("linking") judges by; what is
+     * issued is planned again over the misses alone when anything was a hit ({@link #readsToIssue}).
      */
     private ReadPlanBuffer plan(Scratch s, LayerCall c) {
         long planStart = System.nanoTime();
@@ -401,28 +397,6 @@ public final class FlashFfn {
     }
 
     /**
-     * Marks in {@code s.inRead} the bundles this call reads; returns, by planned read, whether any of
-     * its bundles missed. Without bundles from a read-ahead, every bundle of a planned read that holds
-     * a miss is read, a hit inside it read through (the cache removes whole reads only). With them,
-     * only the bundles neither cached nor read ahead, planned anew ({@link #readsToIssue}): the
-     * planned reads would read the read-ahead's bundles a second time, which on co-activation
-     * placements, whose reads collapse long runs, doubled the bytes per token (PERFORMANCE.md §17(b)).
-     */
-    private static boolean[] chooseReads(Scratch s, LayerCall c, ReadPlanBuffer all) {
-        boolean[] readHasMiss = s.readFlags(all.operations());
-        for (int i = 0; i < c.n; i++) {
-            if (!s.hit[i]) {
-                readHasMiss[all.readOf(i)] = true;
-            }
-        }
-        boolean[] inRead = s.inRead;
-        for (int i = 0; i < c.n; i++) {
-            inRead[i] = c.fromAhead > 0 ? !s.hit[i] : readHasMiss[all.readOf(i)];
-        }
-        return readHasMiss;
-    }
-
-    /**
      * Locates the bundles not read (cache hits, read-ahead) and lists those to read in
      * {@code s.readIndex}; returns how many are read.
      */
@@ -430,7 +404,7 @@ public final class FlashFfn {
         int bundleBytes = layer.spec().bundleBytes();
         int toRead = 0;
         for (int i = 0; i < c.n; i++) {
-            if (s.inRead[i]) {
+            if (!s.hit[i]) {
                 s.readIndex[toRead++] = i;
             } else if (s.fromAhead[i]) {
                 s.located(i, s.prefetch.data(), s.prefetch.placeOf(s.slots[i]));
@@ -443,13 +417,12 @@ public final class FlashFfn {
     }
 
     /**
-     * Issues the reads that hold a miss and locates their bundles. One token with bundles at hand
+     * Reads the misses ({@link #readsToIssue}) and locates their bundles. One token with bundles at hand
      * (hits or read-ahead) reads on a read-ahead thread while this one computes those bundles'
      * activations, when overlap is on or a read-ahead served some.
      */
-    private void read(
-            Scratch s, LayerCall c, ReadPlanBuffer all, boolean[] readHasMiss, int toRead, float[][] xs, int tokens) {
-        ReadPlanBuffer plan = readsToIssue(s, c, all, readHasMiss, toRead);
+    private void read(Scratch s, LayerCall c, ReadPlanBuffer all, int toRead, float[][] xs, int tokens) {
+        ReadPlanBuffer plan = readsToIssue(s, c, all, toRead);
         MemorySegment buffer = s.readBuffer(plan.bytesRead());
         if ((overlapHits || c.fromAhead > 0) && tokens == 1 && c.served + c.fromAhead > 0) {
             readWhileComputingHits(s, c, plan, buffer, xs[0]);
@@ -474,28 +447,25 @@ public final class FlashFfn {
     }
 
     /**
-     * What this call reads ({@link #chooseReads}): after a read-ahead served some bundles, a plan of
-     * the {@code toRead} bundles it marked; otherwise the planned reads that hold a miss, the whole
-     * plan when every read does (a step with no whole read in the cache). A plan other than the whole
-     * one is written into this thread's second plan buffer.
+     * What this call reads: the bundles neither cached nor read ahead ({@code s.readIndex}), as the
+     * whole plan when that is every needed bundle, else planned anew among themselves into this
+     * thread's second plan buffer. A run of hits then splits a read exactly when the planner would
+     * not merge across a gap of that many bytes, i.e. when skipping it is cheaper on the device than
+     * reading it. Issuing every planned read that holds a miss, as this runtime did before, read the
+     * hits inside them again: the cache saved bytes only where it held a whole read (PERFORMANCE.md
+     * §18), and a read-ahead's bundles were read twice (§17(b)).
      */
-    private ReadPlanBuffer readsToIssue(Scratch s, LayerCall c, ReadPlanBuffer all, boolean[] readHasMiss, int toRead) {
-        if (c.fromAhead > 0) {
-            long planStart = System.nanoTime();
-            for (int j = 0; j < toRead; j++) { // the union's offsets are planned already
-                s.bundleOffsets[j] = layer.bundleOffset(s.slots[s.readIndex[j]]);
-            }
-            planner.planInto(s.bundleOffsets, toRead, layer.spec().bundleBytes(), s.issued);
-            c.planNanos += System.nanoTime() - planStart;
-            return s.issued;
+    private ReadPlanBuffer readsToIssue(Scratch s, LayerCall c, ReadPlanBuffer all, int toRead) {
+        if (toRead == c.n) {
+            return all;
         }
-        for (int r = 0; r < all.operations(); r++) {
-            if (!readHasMiss[r]) {
-                all.keep(readHasMiss, s.issued);
-                return s.issued;
-            }
+        long planStart = System.nanoTime();
+        for (int j = 0; j < toRead; j++) { // the union's offsets are planned already
+            s.bundleOffsets[j] = layer.bundleOffset(s.slots[s.readIndex[j]]);
         }
-        return all;
+        planner.planInto(s.bundleOffsets, toRead, layer.spec().bundleBytes(), s.issued);
+        c.planNanos += System.nanoTime() - planStart;
+        return s.issued;
     }
 
     /**
@@ -528,7 +498,7 @@ public final class FlashFfn {
         s.earlyCapacity(c.n);
         int e = 0;
         for (int i = 0; i < c.n; i++) {
-            if (!s.inRead[i]) {
+            if (s.hit[i]) {
                 s.early.add(s.slots[i], s.where(i), s.whereOffset(i));
                 s.earlyIndex[e++] = i;
             }
@@ -585,7 +555,7 @@ public final class FlashFfn {
     /** Offers the cache every bundle that came from flash in this call or its read-ahead, ascending. */
     private void admit(Scratch s, LayerCall c) {
         for (int i = 0; i < c.n; i++) {
-            if (s.fromAhead[i] || s.inRead[i] && !s.hit[i]) {
+            if (s.fromAhead[i] || !s.hit[i]) {
                 s.missSlots[c.misses] = s.slots[i];
                 s.missOffsets[c.misses] = s.whereOffset(i);
                 s.missSegments[c.misses++] = s.where(i);

@@ -37,10 +37,8 @@ final class Scratch {
     final ReadPlanBuffer issued = new ReadPlanBuffer();
     /** This thread's read-ahead of the next layer's bundles. */
     final Prefetch prefetch = new Prefetch();
-    /** By union index: served from {@link #prefetch} (neither a cache hit nor in a read of this call). */
+    /** By union index: served from {@link #prefetch} (not a cache hit; marked a hit too, so not read). */
     boolean[] fromAhead = new boolean[256];
-    /** By union index: read by this call (a miss, or a hit read through inside a read with a miss). */
-    boolean[] inRead = new boolean[256];
     /** The bundles at hand while a token's reads are in flight (union index i of each in {@link #earlyIndex}). */
     final BundleRefs early = new BundleRefs();
 
@@ -55,7 +53,9 @@ final class Scratch {
     long[] bundleOffsets = new long[256];
 
     int[] missSlots = new int[256];
+    /** By union index: not read by this call, a cache hit or a read-ahead's bundle; the rest are read. */
     boolean[] hit = new boolean[256];
+
     MemorySegment[] missSegments = new MemorySegment[256];
     /** Where each offered bundle starts in its {@link #missSegments} entry (a read buffer holds many). */
     long[] missOffsets = new long[256];
@@ -71,7 +71,6 @@ final class Scratch {
     private int[] unionIndex = new int[0];
 
     private boolean[] inUnion = new boolean[0];
-    private boolean[] readFlags = new boolean[64];
     private MemorySegment hitBuffer = MemorySegment.NULL;
     private MemorySegment readBuffer = MemorySegment.NULL;
     private Arena hitArena;
@@ -231,7 +230,6 @@ final class Scratch {
             missSlots = new int[c];
             hit = new boolean[c];
             fromAhead = new boolean[c];
-            inRead = new boolean[c];
             missSegments = new MemorySegment[c];
             missOffsets = new long[c];
             readIndex = new int[c];
@@ -239,15 +237,6 @@ final class Scratch {
             where = new MemorySegment[c];
             whereOffset = new long[c];
         }
-    }
-
-    /** A cleared flag per read of a plan. */
-    boolean[] readFlags(int reads) {
-        if (readFlags.length < reads) {
-            readFlags = new boolean[Math.max(reads, readFlags.length * 2)];
-        }
-        Arrays.fill(readFlags, 0, reads, false);
-        return readFlags;
     }
 
     MemorySegment hitBuffer(long bytes) {

@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
-import dev.ripple.core.activity.ActivationPredictor;
 import dev.ripple.core.format.FfnLayerSection;
 import dev.ripple.core.model.TokenStats;
 import dev.ripple.core.tensor.Activation;
@@ -20,9 +19,6 @@ import java.util.Arrays;
 import java.util.Collections;
 import java.util.List;
 import java.util.Random;
-import java.util.SortedSet;
-import java.util.TreeSet;
-import org.eclipse.collections.api.list.primitive.MutableIntList;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -102,8 +98,8 @@ class ReadAheadReadsTest {
             ReadPlanner planner = RippleModel.plannerFor(options, Files.size(MODEL.path()));
             RecordingReader recorded = readers.getFirst();
             for (int t = 0; t < 60; t++) {
-                predictor.ahead = randomSlots(rnd);
-                predictor.needed = randomSlots(rnd);
+                predictor.ahead = SlotPredictor.randomSlots(rnd, N);
+                predictor.needed = SlotPredictor.randomSlots(rnd, N);
                 float[] x = RandomModels.randomFloats(rnd, D, 1f);
                 x[0] = 0f;
                 float[] layerInput = x.clone();
@@ -169,21 +165,6 @@ class ReadAheadReadsTest {
         }
     }
 
-    /** 1 to 12 distinct ascending slots of the layer; slot 0 and the last slot each in a third of the sets. */
-    private static int[] randomSlots(Random rnd) {
-        SortedSet<Integer> slots = new TreeSet<>();
-        for (int i = 1 + rnd.nextInt(12); i > 0; i--) {
-            slots.add(rnd.nextInt(N));
-        }
-        if (rnd.nextInt(3) == 0) {
-            slots.add(0);
-        }
-        if (rnd.nextInt(3) == 0) {
-            slots.add(N - 1);
-        }
-        return slots.stream().mapToInt(Integer::intValue).toArray();
-    }
-
     /**
      * The requests of one decode step (the read-ahead of {@link #AHEAD}, then the FFN call's), its
      * figures, and where its layer's bundles start.
@@ -232,38 +213,5 @@ class ReadAheadReadsTest {
 
     private static int[] slotToNeuron() {
         return MODEL.contents().layers().getFirst().slotToNeuron();
-    }
-
-    /**
-     * Predicts given slots: {@code ahead} for an input whose first value is 1, else {@code needed}.
-     * A test sets both before each step (the read-ahead thread reads them after the submit).
-     */
-    private static final class SlotPredictor implements ActivationPredictor {
-        private final int[] slotToNeuron;
-        int[] ahead;
-        int[] needed;
-
-        SlotPredictor(int[] slotToNeuron, int[] ahead, int[] needed) {
-            this.slotToNeuron = slotToNeuron;
-            this.ahead = ahead;
-            this.needed = needed;
-        }
-
-        @Override
-        public String name() {
-            return "slots";
-        }
-
-        @Override
-        public void predict(int layer, float[] x, MutableIntList out) {
-            for (int slot : x[0] == 1f ? ahead : needed) {
-                out.add(slotToNeuron[slot]);
-            }
-        }
-
-        @Override
-        public boolean predictsAhead() {
-            return true;
-        }
     }
 }

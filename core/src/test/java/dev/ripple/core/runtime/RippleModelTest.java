@@ -226,10 +226,6 @@ class RippleModelTest {
         }
     }
 
-    /**
-     * The cache is told the runtime's own planned reads (collapse included): every read operation
-     * the runtime issues is a planned read holding a miss, exactly what the cache counts.
-     */
     @Test
     void settingTheMaxGapKeepsTheDeviceProfile() {
         DeviceProfile ufs = UfsPresets.ufs40();
@@ -239,8 +235,14 @@ class RippleModelTest {
         assertEquals(null, o.withDevice(null).device());
     }
 
+    /**
+     * The cache is told the runtime's planned reads of the whole needed set (collapse included) and
+     * counts those that hold a miss: what reading them whole would cost. The runtime reads only the
+     * misses, planned among themselves, so it issues exactly that many reads when nothing was a hit
+     * and never fewer: a run of hits may split a planned read in two, never join two.
+     */
     @Test
-    void cacheCountsExactlyTheReadsTheRuntimeIssues() throws Exception {
+    void theRuntimeIssuesAtLeastTheReadsTheCacheCountsAndExactlyThemWithoutHits() throws Exception {
         List<List<int[]>> sets = randomSets(new Random(11), 40, 20);
         int bundle = MODEL.contents().layers().get(0).weights().spec().bundleBytes();
         RuntimeOptions options = RuntimeOptions.defaults()
@@ -253,16 +255,24 @@ class RippleModelTest {
             var cache = m.cache().orElseThrow();
             float[] x = new float[32];
             float[] out = new float[32];
-            long runtimeOps = 0;
+            int exact = 0;
+            int split = 0;
             for (int t = 0; t < 40; t++) {
                 for (int l = 0; l < 2; l++) {
                     long before = cache.readsIssued();
                     TokenStats s = m.ffn(l).forward(x, out);
-                    assertEquals(cache.readsIssued() - before, s.readOps(), "layer " + l + " token " + t);
-                    runtimeOps += s.readOps();
+                    long counted = cache.readsIssued() - before;
+                    String what = "layer " + l + " token " + t;
+                    if (s.cacheHits() == 0) {
+                        assertEquals(counted, s.readOps(), what);
+                        exact++;
+                    } else {
+                        assertTrue(s.readOps() >= counted, what + ": " + s.readOps() + " < " + counted);
+                        split += s.readOps() > counted ? 1 : 0;
+                    }
                 }
             }
-            assertTrue(cache.stats().hits() > 0 && runtimeOps > 0, "the trace exercises both hits and reads");
+            assertTrue(exact > 0 && split > 0, "the trace exercises steps without hits and reads split by hits");
         }
     }
 
