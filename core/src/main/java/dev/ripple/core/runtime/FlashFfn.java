@@ -224,16 +224,19 @@ public final class FlashFfn {
                         + outs[t].length);
             }
         }
+        Scratch s = scratch.get();
+        LayerCall c = s.call;
+        c.reset();
         if (Thread.currentThread().isInterrupted()) {
             // Refused as a read of an interrupted thread is, whether or not this call would read:
-            // a call served from the cache alone must not outlive its cancelled generation.
+            // a call served from the cache alone must not outlive its cancelled generation. A
+            // read-ahead still writing into this thread's buffer ends first (awaitReadAhead waits
+            // for it and throws), as when the interrupt comes while the call waits for it.
+            awaitReadAhead(s, c, tokens);
             throw new FlashReadException(
                     layer.spec().index(),
                     new InterruptedIOException("call refused: the calling thread is interrupted"));
         }
-        Scratch s = scratch.get();
-        LayerCall c = s.call;
-        c.reset();
         predictUnion(s, c, xs, tokens);
         awaitReadAhead(s, c, tokens);
         long computeNanos;

@@ -36,6 +36,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * A reader that fails on a chosen request (I/O error, short read that leaves the target half
@@ -191,12 +192,15 @@ class FaultInjectionTest {
     }
 
     /**
-     * A caller interrupted while its token waits for the layer's read-ahead gets the typed error only
-     * once that read has ended: the read-ahead writes into the thread's prefetch buffer, which the
-     * thread's next read-ahead reuses. The next token, read the usual way, is exact.
+     * A caller interrupted while its token waits for the layer's read-ahead, or before its call
+     * begins (which refuses an interrupted thread), gets the typed error only once that read has
+     * ended: the read-ahead writes into the thread's prefetch buffer, which the thread's next
+     * read-ahead reuses. The next token, read the usual way, is exact. The second case once
+     * returned at once, the read-ahead still running, whenever the interrupt came first.
      */
-    @Test
-    void interruptedReadAheadEndsBeforeTheCallThrowsAndTheNextTokenIsExact() throws Exception {
+    @ParameterizedTest(name = "interrupted before the call: {0}")
+    @ValueSource(booleans = {false, true})
+    void interruptedReadAheadEndsBeforeTheCallThrowsAndTheNextTokenIsExact(boolean beforeTheCall) throws Exception {
         RuntimeOptions options = RuntimeOptions.defaults()
                 .withReader(ReaderKind.POSITIONAL)
                 .withCache("none", 0)
@@ -219,6 +223,9 @@ class FaultInjectionTest {
                     gated[0],
                     () -> {
                         m.ffn(0).prefetch(x);
+                        while (beforeTheCall && !Thread.currentThread().isInterrupted()) {
+                            Thread.onSpinWait(); // the interrupt comes once the read-ahead's read has started
+                        }
                         m.ffn(0).forward(x, new float[16]);
                     },
                     () -> m.ffn(0).forward(x, next),
