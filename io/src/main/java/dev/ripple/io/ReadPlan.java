@@ -26,7 +26,7 @@ import java.util.List;
  */
 public final class ReadPlan implements PlannedReads {
 
-    /** Filled by the planner (or by {@link #keep}) before this plan is made, never written after. */
+    /** Filled by the planner before this plan is made, never written after. */
     private final ReadPlanBuffer plan;
 
     ReadPlan(ReadPlanBuffer plan) {
@@ -127,29 +127,6 @@ public final class ReadPlan implements PlannedReads {
     /** Needed extent {@code neededIndex} as a slice of {@code buffer} filled according to this plan. */
     public MemorySegment neededSlice(MemorySegment buffer, int neededIndex) {
         return plan.neededSlice(buffer, neededIndex);
-    }
-
-    /**
-     * The sub-plan of the reads marked in {@code kept} ({@code kept[r]} for read r): those reads,
-     * unchanged, and the needed extents inside them, in their order. For a caller that issues only
-     * some of a plan's reads (those holding an extent no DRAM cache has): the reads it issues are
-     * exactly the ones planned, without planning again. Every read kept: this plan itself (it is
-     * immutable), not a copy. {@link ReadPlanBuffer#keep} does the same into a reused buffer.
-     */
-    public ReadPlan keep(boolean[] kept) {
-        if (kept.length < operations()) {
-            throw new IllegalArgumentException(kept.length + " flags for " + operations() + " reads");
-        }
-        int keptCount = 0;
-        for (int r = 0; r < operations(); r++) {
-            keptCount += kept[r] ? 1 : 0;
-        }
-        if (keptCount == operations()) {
-            return this;
-        }
-        ReadPlanBuffer sub = new ReadPlanBuffer();
-        plan.keep(kept, sub);
-        return new ReadPlan(sub);
     }
 
     @Override

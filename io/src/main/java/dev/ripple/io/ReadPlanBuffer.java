@@ -51,7 +51,7 @@ public final class ReadPlanBuffer implements PlannedReads {
     /** An empty plan; its arrays grow with the first plans written into it. */
     public ReadPlanBuffer() {}
 
-    // ---- filled by ReadPlanner (and by keep) ----
+    // ---- filled by ReadPlanner ----
 
     /**
      * Starts a plan of {@code count} extents of one {@code length} at the first {@code count} of
@@ -205,58 +205,6 @@ public final class ReadPlanBuffer implements PlannedReads {
     @Override
     public long bytesRead() {
         return bytesRead;
-    }
-
-    /**
-     * Writes into {@code into} the sub-plan of the reads marked in {@code kept} ({@code kept[r]}
-     * for read r; flags past the reads are ignored): those reads, unchanged, and the needed extents
-     * inside them, in their order. As {@link ReadPlan#keep}, without a new plan.
-     *
-     * @throws IllegalArgumentException if {@code kept} has fewer flags than there are reads, or
-     *     {@code into} is this buffer
-     */
-    public void keep(boolean[] kept, ReadPlanBuffer into) {
-        if (kept.length < readCount) {
-            throw new IllegalArgumentException(kept.length + " flags for " + readCount + " reads");
-        }
-        if (into == this) {
-            throw new IllegalArgumentException("a plan cannot keep its reads into itself");
-        }
-        into.startNeeded(keptNeededCount(kept), uniform, uniformLength);
-        int k = 0;
-        int lastRead = -1;
-        for (int i = 0; i < neededCount; i++) {
-            int r = readOfNeeded[i];
-            if (!kept[r]) {
-                continue;
-            }
-            if (r != lastRead) {
-                into.addRead(readOffsets[r], readOffsets[r] + readLength(r));
-                lastRead = r;
-            }
-            into.neededOffsets[k] = neededOffsets[i];
-            if (!uniform) {
-                into.neededLengths[k] = neededLengths[i];
-            }
-            into.readOfNeeded[k++] = into.readCount - 1;
-        }
-        into.bytesNeeded = uniform ? (long) k * uniformLength : sumOfLengths(into.neededLengths, k);
-    }
-
-    private int keptNeededCount(boolean[] kept) {
-        int count = 0;
-        for (int i = 0; i < neededCount; i++) {
-            count += kept[readOfNeeded[i]] ? 1 : 0;
-        }
-        return count;
-    }
-
-    private static long sumOfLengths(long[] lengths, int count) {
-        long sum = 0;
-        for (int i = 0; i < count; i++) {
-            sum += lengths[i];
-        }
-        return sum;
     }
 
     @Override

@@ -10,7 +10,6 @@ import java.io.IOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.management.ManagementFactory;
-import java.util.Arrays;
 import java.util.List;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
@@ -53,7 +52,6 @@ class ReadPlanBufferTest {
     void aReusedBufferHoldsThePlanOfEachCallAndNothingOfTheOnesBefore() {
         SplittableRandom random = new SplittableRandom(SEED);
         ReadPlanBuffer buffer = new ReadPlanBuffer();
-        ReadPlanBuffer kept = new ReadPlanBuffer();
         long[] offsets = new long[4_000];
         for (int call = 0; call < 200; call++) {
             ReadPlanner planner = PLANNERS.get(random.nextInt(PLANNERS.size()));
@@ -63,13 +61,6 @@ class ReadPlanBufferTest {
             ReadPlan value = planner.plan(offsets, count, BUNDLE);
             String what = "seed=" + SEED + " call " + call + " " + planner + " count " + count;
             assertSamePlan(value, buffer, what);
-
-            boolean[] flags = new boolean[value.operations()];
-            for (int r = 0; r < flags.length; r++) {
-                flags[r] = random.nextBoolean();
-            }
-            buffer.keep(flags, kept);
-            assertSamePlan(value.keep(flags), kept, what + " kept " + Arrays.toString(flags));
         }
     }
 
@@ -119,14 +110,6 @@ class ReadPlanBufferTest {
     }
 
     @Test
-    void keepRefusesTooFewFlagsAndItselfAsTheTarget() {
-        ReadPlanBuffer buffer = new ReadPlanBuffer();
-        ReadPlanner.fixedGap(0).planInto(new long[] {0, 8192}, 2, 100, buffer);
-        assertThrows(IllegalArgumentException.class, () -> buffer.keep(new boolean[1], new ReadPlanBuffer()));
-        assertThrows(IllegalArgumentException.class, () -> buffer.keep(new boolean[] {true, true}, buffer));
-    }
-
-    @Test
     void planningIntoAWarmBufferAllocatesNothing() {
         var threads = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
         ReadPlanner planner = ReadPlanner.costModel(ReadPlannerTest.MODEL, 4).withAlignedReads(4096, FILE_SIZE);
@@ -136,17 +119,12 @@ class ReadPlanBufferTest {
             offsets[count++] = (long) slot * BUNDLE;
         }
         ReadPlanBuffer buffer = new ReadPlanBuffer();
-        ReadPlanBuffer kept = new ReadPlanBuffer();
         planner.planInto(offsets, count, BUNDLE, buffer); // grows the arrays to this plan
-        boolean[] flags = new boolean[buffer.operations()];
-        Arrays.fill(flags, 0, flags.length / 2, true);
-        buffer.keep(flags, kept);
         long measuring = threads.getCurrentThreadAllocatedBytes();
         long base = threads.getCurrentThreadAllocatedBytes() - measuring; // what the measuring itself costs
         long before = threads.getCurrentThreadAllocatedBytes();
         for (int call = 0; call < 100; call++) {
             planner.planInto(offsets, count - call % 7, BUNDLE, buffer);
-            buffer.keep(flags, kept);
         }
         long allocated = threads.getCurrentThreadAllocatedBytes() - before - base;
         assertEquals(0, allocated, "bytes allocated by 100 plans of up to " + count + " bundles into warm buffers");

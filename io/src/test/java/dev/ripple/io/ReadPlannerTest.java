@@ -1,7 +1,6 @@
 package dev.ripple.io;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -36,30 +35,6 @@ class ReadPlannerTest {
 
     static List<Extent> twoWithGap(long gap) {
         return List.of(new Extent(1000, 3000), new Extent(4000 + gap, 3000));
-    }
-
-    @Test
-    void keepingSomeReadsKeepsThemAndTheirExtentsUnchanged() {
-        // Three reads of a fixed-gap planner: {0..1000, 1500..2000}, {10000..11000}, {20000..20500}.
-        List<Extent> needed =
-                List.of(new Extent(0, 1000), new Extent(1500, 500), new Extent(10_000, 1000), new Extent(20_000, 500));
-        ReadPlan all = ReadPlanner.fixedGap(1000).plan(needed);
-        assertEquals(3, all.operations());
-        ReadPlan kept = all.keep(new boolean[] {true, false, true});
-        assertEquals(List.of(all.reads().get(0), all.reads().get(2)), kept.reads());
-        assertEquals(List.of(needed.get(0), needed.get(1), needed.get(3)), kept.needed());
-        assertEquals(all.reads().get(0).length() + all.reads().get(2).length(), kept.bytesRead());
-        assertEquals(2000, kept.bytesNeeded());
-        assertEquals(1, kept.readOf(2));
-        assertEquals(
-                all.reads().get(0).length(), kept.bufferOffset(2), "the last extent starts its read, after read 0");
-        assertEquals(1500, kept.bufferOffset(1));
-        assertEquals(0, all.keep(new boolean[3]).operations());
-        assertThrows(IllegalArgumentException.class, () -> all.keep(new boolean[2]));
-        ReadPlan every = all.keep(new boolean[] {true, true, true, false});
-        assertSame(all, every, "every read kept (flags past the reads ignored): the plan itself");
-        assertEquals(needed, every.needed());
-        assertEquals(3, every.operations());
     }
 
     @Test
@@ -219,13 +194,6 @@ class ReadPlannerTest {
             for (int i = 0; i < count; i++) {
                 assertEquals(fromExtents.bufferOffset(i), fromOffsets.bufferOffset(i), "bundle " + i);
             }
-            boolean[] everyOther = new boolean[fromOffsets.operations()];
-            for (int r = 0; r < everyOther.length; r += 2) {
-                everyOther[r] = true;
-            }
-            ReadPlan kept = fromOffsets.keep(everyOther);
-            assertPlanInvariants(kept);
-            assertEquals(fromExtents.keep(everyOther).needed(), kept.needed());
             Arrays.fill(offsets, 0);
             assertEquals(extents, fromOffsets.needed(), "the plan owns a copy: the caller may reuse its array");
         }
