@@ -124,6 +124,28 @@ class BadInputFilesTest {
         }
     }
 
+    /**
+     * demo, tradeoff and policies (without --workload) run ONNX encoders only, though their --model
+     * read "or a decoder": a decoder directory was refused as having "no tokenizer.json beside the
+     * model" (it has one) and, given --tokenizer, as "architecture type is 'llama', not 'bert'".
+     */
+    @Test
+    void aDecoderGivenToAnEncoderOnlyCommandIsRefusedNamingIt() {
+        String[][] commands = {{"demo", "demo"}, {"tradeoff", "tradeoff"}, {"policies", "policies (without --workload)"}
+        };
+        for (String[] command : commands) {
+            Path work = dir.resolve(command[0] + "-decoder-work");
+            RippleRun refused = RippleRun.inProcess(
+                    command[0], "--model", TinyOpt.dir().toString(), "--work", work.toString(), "--quiet");
+            assertEquals(1, refused.exit(), refused.err());
+            assertEquals(
+                    "ripple: --model " + TinyOpt.dir() + ": " + command[1] + " runs ONNX encoders (a .onnx file); a"
+                            + " decoder runs with profile, place, bench and generate",
+                    refused.err().strip());
+            assertFalse(Files.exists(work), "refused before the work directory");
+        }
+    }
+
     private static String refusedPolicies(Path workload) {
         RippleRun refused = RippleRun.inProcess(
                 "policies",
