@@ -123,6 +123,48 @@ class DecodeSpeedCommandTest {
         assertTrue(run.err().strip().lines().count() == 1 && run.err().contains("checkpoint directory"), run.err());
     }
 
+    /**
+     * A step count past the model's context is refused naming the options, before the ONNX export:
+     * 2147483647 steps wrapped the int context past the session's check and ran out of heap on
+     * the token arrays ("out of memory ... -Xmx8g"); --threads 0 was refused by the bandwidth probe
+     * in its own terms ("threads and passes >= 1: 67108864, 0, 5").
+     */
+    @Test
+    void stepsPastTheContextAndNoThreadsAreRefusedNamingTheOptions() throws Exception {
+        Path model = dir.resolve("tiny-llama");
+        RippleRun.succeeds(
+                "synth", "--preset", "tiny-llama", "--dtype", "f32", "--tokenizer", "none", "--out", model.toString());
+        Path work = dir.resolve("refused-work");
+        for (String[] refused : new String[][] {
+            {
+                "--steps",
+                "2147483647",
+                "--prompt-tokens 8 and --steps 2147483647 need a context of 2147483655 tokens;"
+                        + " tiny-llama takes up to 128"
+            },
+            {
+                "--steps",
+                "121",
+                "--prompt-tokens 8 and --steps 121 need a context of 129 tokens; tiny-llama takes up to 128"
+            },
+            {"--threads", "0", "--threads must be at least 1, got 0"}
+        }) {
+            RippleRun run = RippleRun.inProcess(
+                    "decode-speed",
+                    "--model",
+                    model.toString(),
+                    "--work",
+                    work.toString(),
+                    "--prompt-tokens",
+                    "8",
+                    refused[0],
+                    refused[1]);
+            assertEquals(1, run.exit(), run.err());
+            assertEquals("ripple: " + refused[2], run.err().strip());
+        }
+        assertTrue(!Files.exists(work.resolve("tiny-llama-f32-identity.onnx")), "refused before the ONNX export");
+    }
+
     /** One round of {@code ripple decode-speed}, which must succeed. */
     private static RippleRun decodeSpeed(
             Path model, Path work, int promptTokens, int steps, int bandwidthMib, String... options) {

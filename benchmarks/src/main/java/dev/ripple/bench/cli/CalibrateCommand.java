@@ -221,13 +221,21 @@ final class CalibrateCommand implements Callable<Integer> {
      */
     static final double MIN_SECONDS_PER_POINT = 0.01;
 
+    /**
+     * The longest {@code --seconds-per-point} taken, an hour ({@link CalibrationOptions#MAX_DURATION}):
+     * 1e30 overflowed the deadline, so every point ended after one read and the profile was saved as
+     * measured ("9223372036854 ms per point").
+     */
+    static final double MAX_SECONDS_PER_POINT = CalibrationOptions.MAX_DURATION.toSeconds();
+
     /** {@code --seconds-per-point}, given, as the time both the device and the readers measure each point. */
     private Duration timePerPoint() {
         if (!(secondsPerPoint > 0)) {
             throw new IllegalArgumentException("--seconds-per-point must be positive");
         }
-        if (Double.isInfinite(secondsPerPoint)) {
-            throw new IllegalArgumentException("--seconds-per-point must be finite");
+        if (secondsPerPoint > MAX_SECONDS_PER_POINT) { // infinity too
+            throw new IllegalArgumentException("--seconds-per-point must be at most " + MAX_SECONDS_PER_POINT
+                    + " (an hour per point), got " + secondsPerPoint);
         }
         if (secondsPerPoint < MIN_SECONDS_PER_POINT) {
             throw new IllegalArgumentException("--seconds-per-point must be at least " + MIN_SECONDS_PER_POINT

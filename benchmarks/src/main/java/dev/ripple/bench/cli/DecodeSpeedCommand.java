@@ -102,6 +102,9 @@ final class DecodeSpeedCommand implements Callable<Integer> {
             throw new IllegalArgumentException(
                     "--prompt-tokens, --steps and --rounds must be at least 1, --bandwidth-mib 1..2047");
         }
+        if (threads != null && threads < 1) { // else the bandwidth probe's refusal, which names no option
+            throw new IllegalArgumentException("--threads must be at least 1, got " + threads);
+        }
         if (!Files.isDirectory(model)) {
             throw new IllegalArgumentException(
                     "--model " + model
@@ -110,17 +113,24 @@ final class DecodeSpeedCommand implements Callable<Integer> {
         json.requireUsable(InputFiles.none().withModel(model, "--model"));
         PreparedModel prepared = PreparedModel.of(model, work, DType.F32, layer -> {});
         Path ripple = prepared.file();
+        int vocab;
+        boolean generated;
+        try (var f = RippleFile.open(ripple)) {
+            DecoderConfig config = DecoderConfig.fromJson(f.architecture());
+            vocab = config.vocabSize();
+            if ((long) promptTokens + steps
+                    > config.maxPositions()) { // before the ONNX export, the bandwidth probe and ONNX Runtime
+                throw new IllegalArgumentException("--prompt-tokens " + promptTokens + " and --steps " + steps
+                        + " need a context of " + ((long) promptTokens + steps) + " tokens; " + model.getFileName()
+                        + " takes up to " + config.maxPositions());
+            }
+            generated = GeneratedWeights.inArchitecture(f.architecture());
+        }
         Path onnx = ripple.resolveSibling(ripple.getFileName().toString().replaceFirst("\\.ripple$", ".onnx"));
         if (prepared.placedNow()
                 || !Files.exists(onnx)
                 || Files.getLastModifiedTime(onnx).compareTo(Files.getLastModifiedTime(ripple)) < 0) {
             DecoderOnnxExporter.export(model, onnx);
-        }
-        int vocab;
-        boolean generated;
-        try (var f = RippleFile.open(ripple)) {
-            vocab = DecoderConfig.fromJson(f.architecture()).vocabSize();
-            generated = GeneratedWeights.inArchitecture(f.architecture());
         }
         int[] prompt = new Random(7).ints(promptTokens, 0, vocab).toArray();
         int t = threads == null ? Runtime.getRuntime().availableProcessors() : threads;

@@ -93,6 +93,7 @@ final class DemoCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         PrintWriter o = spec.commandLine().getOut();
         inputs.requireNoTokenizerWithoutModel();
+        inputs.requireEncoder("demo");
         Demo.Settings settings = settings();
         Files.createDirectories(run.work);
         EncoderText input = inputs.encoderText(run.work, 0.5);

@@ -3,7 +3,9 @@ package dev.ripple.bench.cli;
 import dev.ripple.bench.harness.EncoderText;
 import dev.ripple.placement.InputFiles;
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Locale;
 import picocli.CommandLine.Option;
 
 /**
@@ -23,7 +25,7 @@ final class ModelInputs {
             names = "--model",
             converter = PathArguments.InputPath.class,
             paramLabel = "M",
-            description = "an ONNX encoder, or a decoder: a Hugging Face model "
+            description = "an ONNX encoder, or (profile, bench) a decoder: a Hugging Face model "
                     + "directory, a GGUF file or a decoder .ripple file (default: the embedded all-MiniLM-L6-v2)")
     Path model;
 
@@ -48,6 +50,27 @@ final class ModelInputs {
      */
     boolean decoder() {
         return model != null && !model.getFileName().toString().endsWith(".onnx");
+    }
+
+    /**
+     * Refuses a decoder for a command that runs only ONNX encoders (demo, tradeoff, policies on a
+     * model), before it creates anything. Without it a decoder directory was refused as having "no
+     * tokenizer.json beside the model" (it had one) and, given --tokenizer, as "architecture type is
+     * 'llama', not 'bert'", naming no file.
+     */
+    void requireEncoder(String command) {
+        if (model == null) {
+            return;
+        }
+        String name = model.getFileName().toString().toLowerCase(Locale.ROOT);
+        // by what decoders are given as, not by a missing .onnx: an ONNX encoder may have any name
+        if (Files.isDirectory(model)
+                || name.endsWith(".gguf")
+                || name.endsWith(".ripple")
+                || name.endsWith(".safetensors")) {
+            throw new IllegalArgumentException("--model " + model + ": " + command
+                    + " runs ONNX encoders (a .onnx file); a decoder runs with profile, place, bench and generate");
+        }
     }
 
     /** True when the user named no model: the embedded one runs. */

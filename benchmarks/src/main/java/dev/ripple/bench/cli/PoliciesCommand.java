@@ -141,6 +141,7 @@ final class PoliciesCommand implements Callable<Integer> {
             return workload(o);
         }
         inputs.requireNoTokenizerWithoutModel();
+        inputs.requireEncoder("policies (without --workload)");
         ModelPolicies.Settings settings = new ModelPolicies.Settings(
                 run.work,
                 ActivityRule.parse(rule),

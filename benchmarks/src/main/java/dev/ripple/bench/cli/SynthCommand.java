@@ -403,9 +403,33 @@ final class SynthCommand implements Callable<Integer> {
         if (active != null) {
             w = w.withActiveFraction(activeShare());
         }
+        int most = maxWorkloadTokens(w);
+        if (calibrationTokens != null) {
+            requireIn("--calibration-tokens", calibrationTokens, 1, most, TOKENS_WHY);
+        }
+        if (heldOutTokens != null) {
+            requireIn("--heldout-tokens", heldOutTokens, 1, most, TOKENS_WHY);
+        }
         return w.withTokens(
                 calibrationTokens != null ? calibrationTokens : w.calibrationTokens(),
                 heldOutTokens != null ? heldOutTokens : w.heldOutTokens());
+    }
+
+    /**
+     * The most planted activations (tokens x layers x active neurons, expected) a --workload trace
+     * may hold: the traces are generated and held in memory, so their size must be bounded before
+     * they start; the default opt-6.7b workload's two traces expect about 29 M (4,400 tokens x 8
+     * layers x 5% of 16,384). Without it, {@code --calibration-tokens 2147483647} ran on until the
+     * heap or the disk gave out.
+     */
+    static final long MAX_TRACE_ACTIVATIONS = 1L << 28;
+
+    private static final String TOKENS_WHY = "the traces are generated in memory: at most 2^28 planted activations";
+
+    /** The most tokens a trace of {@code w} may have within {@link #MAX_TRACE_ACTIVATIONS}. */
+    private static int maxWorkloadTokens(SyntheticWorkload.Spec w) {
+        long perToken = Math.max(1, Math.round(w.layers() * (double) w.dFfn() * w.activeFraction()));
+        return (int) Math.min(Integer.MAX_VALUE, MAX_TRACE_ACTIVATIONS / perToken);
     }
 
     /** {@code --workload}: the files, then the first layer's activity against the papers' figures. */

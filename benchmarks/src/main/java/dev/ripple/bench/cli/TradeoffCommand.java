@@ -170,6 +170,7 @@ final class TradeoffCommand implements Callable<Integer> {
         Tradeoff.Settings settings = settings();
         requireUsed();
         inputs.requireNoTokenizerWithoutModel();
+        inputs.requireEncoder("tradeoff");
         InputFiles given = inputs.files();
         json.requireUsable(given);
         if (png != null) {

@@ -64,6 +64,14 @@ public final class DecodeSpeed {
         try (RippleFile file = RippleFile.open(ripple);
                 OrtDecoder ort = OrtDecoder.open(onnx, threads)) {
             DecoderModel java = DecoderModel.load(file, MappedFfn.of(file));
+            // in long: an int sum of a huge step count wrapped past the session's check, and the
+            // token arrays of that many steps ran out of heap first
+            long context = (long) prompt.length + steps;
+            if (context > java.config().maxPositions()) {
+                throw new IllegalArgumentException("a context of " + context + " tokens (a prompt of " + prompt.length
+                        + " and " + steps + " steps) is longer than this model's "
+                        + java.config().maxPositions());
+            }
             long ffnBytes = 0;
             for (FfnLayerSection l : file.layers()) {
                 ffnBytes += (long) l.spec().dFfn() * l.spec().bundleBytes();

@@ -173,9 +173,10 @@ public final class WorkloadBench {
 
     /** Places (once), replays every strategy, sweeps the budget. */
     public static WorkloadBenchReport run(Settings s, Progress progress) throws IOException {
-        SyntheticWorkload.Spec spec = SyntheticWorkload.read(s.dir());
-        ActivationTrace calibration = TraceFiles.read(s.dir().resolve(SyntheticWorkload.CALIBRATION_TRACE));
-        ActivationTrace heldOut = TraceFiles.read(s.dir().resolve(SyntheticWorkload.HELD_OUT_TRACE));
+        SyntheticWorkload.Contents workload = SyntheticWorkload.load(s.dir());
+        SyntheticWorkload.Spec spec = workload.spec();
+        ActivationTrace calibration = workload.calibration();
+        ActivationTrace heldOut = workload.heldOut();
         Map<String, Path> files =
                 placedFiles(s.dir(), s.work(), spec, calibration, BenchStrategy.placements(s.strategies()), progress);
         Map<String, long[][]> lfuSeeds = new LinkedHashMap<>();

@@ -8,7 +8,6 @@ import dev.ripple.io.json.NonFiniteAsNull;
 import dev.ripple.io.reader.ReaderKind;
 import dev.ripple.placement.synthetic.SyntheticWorkload;
 import dev.ripple.placement.trace.ActivationTrace;
-import dev.ripple.placement.trace.TraceFiles;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -64,9 +63,10 @@ public record WorkloadPolicies(
 
     /** Places (once, as the bench does), then replays every policy {@code repeats} times. */
     public static WorkloadPolicies run(Settings s, Progress progress) throws IOException {
-        SyntheticWorkload.Spec spec = SyntheticWorkload.read(s.dir());
-        ActivationTrace calibration = TraceFiles.read(s.dir().resolve(SyntheticWorkload.CALIBRATION_TRACE));
-        ActivationTrace heldOut = TraceFiles.read(s.dir().resolve(SyntheticWorkload.HELD_OUT_TRACE));
+        SyntheticWorkload.Contents workload = SyntheticWorkload.load(s.dir());
+        SyntheticWorkload.Spec spec = workload.spec();
+        ActivationTrace calibration = workload.calibration();
+        ActivationTrace heldOut = workload.heldOut();
         // the one placement replayed: the others are neither placed nor written
         Path file = WorkloadBench.placedFiles(s.dir(), s.work(), spec, calibration, List.of(s.placement()), progress)
                 .get(s.placement());

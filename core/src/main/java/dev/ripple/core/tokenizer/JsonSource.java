@@ -35,12 +35,16 @@ final class JsonSource {
     }
 
     JsonNode parse(byte[] bytes) throws TokenizerFormatException {
+        JsonNode root = readTree(bytes);
+        if (root == null || root.isMissingNode()) { // outside readTree's catch, which would wrap it in "cannot read"
+            throw fail("(document)", Problem.MALFORMED, "empty document");
+        }
+        return root;
+    }
+
+    private JsonNode readTree(byte[] bytes) throws TokenizerFormatException {
         try {
-            JsonNode root = MAPPER.readTree(bytes);
-            if (root == null || root.isMissingNode()) {
-                throw fail("(document)", Problem.MALFORMED, "empty document");
-            }
-            return root;
+            return MAPPER.readTree(bytes);
         } catch (StreamConstraintsException e) {
             throw new TokenizerFormatException(
                     source, "(document)", Problem.TOO_LARGE, firstLine(e.getOriginalMessage()), e);

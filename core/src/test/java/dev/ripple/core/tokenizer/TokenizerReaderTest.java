@@ -182,6 +182,15 @@ class TokenizerReaderTest {
         assertEquals(Problem.INCONSISTENT, e.problem());
     }
 
+    /** An empty file (or /dev/null) is said once: before, the refusal was wrapped in a second "cannot read" one. */
+    @Test
+    void anEmptyFileIsSaidOnceNamingTheFile(@TempDir Path dir) throws Exception {
+        Path empty = Files.createFile(dir.resolve("tokenizer.json"));
+        TokenizerFormatException e = assertThrows(TokenizerFormatException.class, () -> Tokenizer.fromJson(empty));
+        assertEquals(empty + ": (document): malformed: empty document", e.getMessage());
+        assertRefused(" \n", Problem.MALFORMED, "(document)", "empty document");
+    }
+
     @Test
     void aDirectoryWithoutTokenizerFilesIsRefused(@TempDir Path dir) {
         TokenizerFormatException e = assertThrows(TokenizerFormatException.class, () -> Tokenizer.fromDirectory(dir));

@@ -78,15 +78,27 @@ public record CalibrationOptions(
                             + fileBytes);
         }
         for (Duration d : List.of(timePerPoint, warmupPerPoint, sequentialTime)) {
-            if (d == null || d.isNegative()) {
-                throw new IllegalArgumentException("calibration durations must be non-negative, got " + d);
-            }
+            requireDuration(d);
         }
         if (timePerPoint.isZero() || sequentialTime.isZero()) {
             throw new IllegalArgumentException("timePerPoint and sequentialTime must be positive");
         }
         readSizes = List.copyOf(sizes);
         queueDepths = List.copyOf(depths);
+    }
+
+    /**
+     * The longest calibration duration taken, an hour per point (or per sequential measurement): a
+     * deadline of {@code System.nanoTime()} plus a longer one can overflow (the JVM's clock may start
+     * anywhere), which ended every point after one read and saved that as the device's profile.
+     */
+    public static final Duration MAX_DURATION = Duration.ofHours(1);
+
+    /** Refuses a null, negative or overlong calibration duration. */
+    static void requireDuration(Duration d) {
+        if (d == null || d.isNegative() || d.compareTo(MAX_DURATION) > 0) {
+            throw new IllegalArgumentException("calibration durations must be in 0.." + MAX_DURATION + ", got " + d);
+        }
     }
 
     /** 1 GiB file, 4 KiB..1 MiB by powers of two × queue depth 1..32, 1 s per point: about a minute and a half. */

@@ -74,8 +74,10 @@ public final class ReaderCalibrator {
                     throw new IllegalArgumentException("queue depths must be in 1..1024, got " + q);
                 }
             }
-            if (warmup.isNegative() || perPoint.isZero() || perPoint.isNegative()) {
-                throw new IllegalArgumentException("warm-up must be >= 0 and the time per point > 0");
+            CalibrationOptions.requireDuration(warmup);
+            CalibrationOptions.requireDuration(perPoint);
+            if (perPoint.isZero()) {
+                throw new IllegalArgumentException("the time per point must be > 0");
             }
         }
 

@@ -9,6 +9,7 @@ import dev.ripple.io.TestFiles;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
@@ -74,6 +75,34 @@ class DeviceCalibratorTest {
         assertThrows(
                 IllegalArgumentException.class, () -> CalibrationOptions.quick().withFileBytes(1 << 20));
         assertTrue(CalibrationOptions.defaults().estimatedDuration().toSeconds() < 180);
+    }
+
+    /**
+     * A duration past an hour is refused: {@code System.nanoTime()} plus one of centuries overflowed,
+     * so every point ended after one read and the profile looked measured.
+     */
+    @Test
+    void aCalibrationDurationPastAnHourIsRefused() {
+        Duration centuries = Duration.ofDays(365L * 300);
+        for (Duration d : List.of(centuries, CalibrationOptions.MAX_DURATION.plusNanos(1))) {
+            assertThrows(
+                    IllegalArgumentException.class,
+                    () -> CalibrationOptions.quick().withTimePerPoint(d));
+            assertThrows(
+                    IllegalArgumentException.class,
+                    () -> CalibrationOptions.quick().withSequentialTime(d));
+            assertThrows(
+                    IllegalArgumentException.class,
+                    () -> ReaderCalibrator.Options.defaults().withTimes(Duration.ZERO, d));
+            assertThrows(
+                    IllegalArgumentException.class,
+                    () -> ReaderCalibrator.Options.defaults().withTimes(d, Duration.ofSeconds(1)));
+        }
+        assertEquals(
+                CalibrationOptions.MAX_DURATION,
+                CalibrationOptions.quick()
+                        .withTimePerPoint(CalibrationOptions.MAX_DURATION)
+                        .timePerPoint());
     }
 
     @Test

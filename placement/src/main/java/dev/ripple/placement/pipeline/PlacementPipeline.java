@@ -17,6 +17,7 @@ import dev.ripple.core.format.StorageError;
 import dev.ripple.core.runtime.RippleModel;
 import dev.ripple.core.tensor.DType;
 import dev.ripple.core.tokenizer.Tokenizer;
+import dev.ripple.core.tokenizer.TokenizerFormatException;
 import dev.ripple.placement.CheckpointStamp;
 import dev.ripple.placement.InputFiles;
 import dev.ripple.placement.LayoutBuilder;
@@ -608,6 +609,7 @@ public final class PlacementPipeline {
         Objects.requireNonNull(request, "request");
         Objects.requireNonNull(listener, "listener (PipelineListener.NONE for none)");
         requireNotInput(request.out(), request.model(), request.layout().tokenizer());
+        requireTokenizer(request.layout().tokenizer()); // before the import's minutes, which write() would follow
         requireTokens(request.calibration(), request.calibrationName()); // before the model is read
         if (request.training() != null) { // and before placing, which a refused training would waste
             requireTrainable(request.model(), request.layout().tokenizer(), request.calibration());
@@ -726,6 +728,7 @@ public final class PlacementPipeline {
      * and checkpoints come from different places.
      *
      * @throws OutputIsInputException when {@code out} is a file of the model imported or the tokenizer
+     * @throws TokenizerFormatException when {@code options.tokenizer()} does not read as a tokenizer.json
      */
     public static WrittenModel write(
             ImportedModel model,
@@ -742,6 +745,7 @@ public final class PlacementPipeline {
         Objects.requireNonNull(out, "out");
         Objects.requireNonNull(listener, "listener (PipelineListener.NONE for none)");
         requireNotInput(out, Path.of(model.source()), options.tokenizer());
+        requireTokenizer(options.tokenizer());
         requireMatches(model, calibration, "calibration trace");
         int layers = model.layers().size();
         int rank = options.fitted() != null
@@ -793,6 +797,19 @@ public final class PlacementPipeline {
      * Refuses an {@code out} that is a file the model is read from or the tokenizer ({@link
      * InputFiles}): the {@code .ripple} file would replace the weights it is made from.
      */
+    /**
+     * Refuses a tokenizer file that does not read as a tokenizer.json (empty, text, another kind of
+     * file): it is stored as given, and a model file holding one makes every later {@code generate}
+     * fail on it, prompt ids or not, naming only "tokenizer.json".
+     *
+     * @throws TokenizerFormatException naming the file and the problem
+     */
+    private static void requireTokenizer(Path tokenizer) throws IOException {
+        if (tokenizer != null) {
+            Tokenizer.fromJson(tokenizer);
+        }
+    }
+
     private static void requireNotInput(Path out, Path model, Path tokenizer) throws IOException {
         InputFiles.none()
                 .withModel(model, "the model")

@@ -16,6 +16,7 @@ import dev.ripple.core.format.BundleSource;
 import dev.ripple.core.format.FfnLayerSpec;
 import dev.ripple.core.format.PlacedLayer;
 import dev.ripple.core.format.RippleContents;
+import dev.ripple.core.format.RippleFile;
 import dev.ripple.core.format.RippleFileWriter;
 import dev.ripple.core.tensor.Activation;
 import dev.ripple.core.tensor.DType;
@@ -139,19 +140,29 @@ public final class SyntheticWorkload {
             if (!(activeFraction > 0 && activeFraction < 1)) {
                 throw new IllegalArgumentException("activeFraction must be in (0, 1), got " + activeFraction);
             }
-            for (double p :
-                    new double[] {memberProbability, persistence, overlap, hotFraction, hotProbability, noiseShare}) {
-                if (!(p >= 0 && p <= 1)) {
-                    throw new IllegalArgumentException("probabilities and shares must be in [0, 1]: " + this);
+            // Each message names the values given: `this` in a compact constructor is not yet assigned,
+            // so printing it showed a spec of zeros and nulls.
+            double[] shares = {memberProbability, persistence, overlap, hotFraction, hotProbability, noiseShare};
+            String[] names = {
+                "memberProbability", "persistence", "overlap", "hotFraction", "hotProbability", "noiseShare"
+            };
+            for (int i = 0; i < shares.length; i++) {
+                if (!(shares[i] >= 0 && shares[i] <= 1)) {
+                    throw new IllegalArgumentException(names[i] + " must be in [0, 1], got " + shares[i]);
                 }
             }
-            if (memberProbability == 0 || clusterSkew < 0 || calibrationTokens < 1 || heldOutTokens < 1) {
-                throw new IllegalArgumentException(
-                        "memberProbability > 0, clusterSkew >= 0 and positive token counts needed: " + this);
+            if (memberProbability == 0 || !(clusterSkew >= 0)) {
+                throw new IllegalArgumentException("memberProbability must be > 0 and clusterSkew >= 0, got "
+                        + memberProbability + " and " + clusterSkew);
+            }
+            if (calibrationTokens < 1 || heldOutTokens < 1) {
+                throw new IllegalArgumentException("calibrationTokens and heldOutTokens must be positive, got "
+                        + calibrationTokens + " and " + heldOutTokens);
             }
             if (hotFraction * hotProbability + noiseShare * activeFraction >= activeFraction) {
-                throw new IllegalArgumentException(
-                        "hot neurons and noise alone exceed the activity " + activeFraction + ": " + this);
+                throw new IllegalArgumentException("hot neurons and noise alone exceed the activity " + activeFraction
+                        + ": hotFraction " + hotFraction + " x hotProbability " + hotProbability + " + noiseShare "
+                        + noiseShare + " x activeFraction");
             }
         }
 
@@ -411,7 +422,16 @@ public final class SyntheticWorkload {
         return o;
     }
 
-    /** Reads the spec of a workload directory. */
+    /**
+     * Reads the spec of a workload directory and checks it against the directory's model file
+     * ({@value #MODEL_FILE}, its header and layer table only): the placed files are generated from
+     * the spec, so a spec edited or copied from another workload would otherwise be placed and
+     * replayed in a shape the model and traces do not have (a wider {@code dModel} writes gigabytes
+     * before anything fails).
+     *
+     * @throws IOException naming the file, when the spec is missing or does not parse, the model file
+     *     does not open, or the two disagree
+     */
     public static Spec read(Path dir) throws IOException {
         Path file = dir.resolve(SPEC_FILE);
         if (!Files.exists(file)) {
@@ -419,15 +439,67 @@ public final class SyntheticWorkload {
                     + "; write one with 'ripple synth --workload')");
         }
         String text = Files.readString(file);
+        Spec spec;
         try {
             try (JsonParser p = SPEC_READER.createParser(text)) {
                 if (p.nextToken() != JsonToken.START_OBJECT) { // said plainly, not as a failed creator call
                     throw new IOException(file + ": not a workload spec (not a JSON object)");
                 }
             }
-            return SPEC_READER.readValue(text);
+            spec = SPEC_READER.readValue(text);
         } catch (JsonProcessingException e) {
             throw new IOException(file + ": not a valid workload spec: " + JsonFileProblem.describe(e), e);
+        }
+        requireModelFits(spec, file, dir.resolve(MODEL_FILE));
+        return spec;
+    }
+
+    /** A workload read whole: its spec and both traces, each trace checked against the spec. */
+    public record Contents(Spec spec, ActivationTrace calibration, ActivationTrace heldOut) {}
+
+    /**
+     * {@link #read} and both traces, refused when a trace's layers or neurons are not the spec's (a
+     * trace of another workload): else a layer count past the spec's failed as a bare index error
+     * and another width as "not a permutation", neither naming a file.
+     */
+    public static Contents load(Path dir) throws IOException {
+        Spec spec = read(dir);
+        return new Contents(spec, trace(spec, dir, CALIBRATION_TRACE), trace(spec, dir, HELD_OUT_TRACE));
+    }
+
+    private static ActivationTrace trace(Spec spec, Path dir, String name) throws IOException {
+        Path file = dir.resolve(name);
+        ActivationTrace trace = TraceFiles.read(file);
+        boolean fits = trace.layers() == spec.layers();
+        for (int l = 0; fits && l < trace.layers(); l++) {
+            fits = trace.neurons(l) == spec.dFfn();
+        }
+        if (!fits) {
+            throw new IOException(file + ": " + trace.layers() + " layers of "
+                    + (trace.layers() == 0 ? 0 : trace.neurons(0))
+                    + " neurons, where " + dir.resolve(SPEC_FILE) + " says " + spec.layers() + " of " + spec.dFfn()
+                    + ": not this workload's trace");
+        }
+        return trace;
+    }
+
+    private static void requireModelFits(Spec spec, Path specFile, Path modelFile) throws IOException {
+        try (RippleFile model = RippleFile.open(modelFile)) {
+            boolean fits = model.layers().size() == spec.layers();
+            for (int l = 0; fits && l < spec.layers(); l++) {
+                FfnLayerSpec layer = model.layers().get(l).spec();
+                fits = layer.dModel() == spec.dModel() && layer.dFfn() == spec.dFfn();
+            }
+            if (!fits) {
+                FfnLayerSpec first = model.layers().isEmpty()
+                        ? null
+                        : model.layers().getFirst().spec();
+                throw new IOException(specFile + ": " + spec.layers() + " layers of " + spec.dModel() + " x "
+                        + spec.dFfn() + ", where " + modelFile + " holds "
+                        + model.layers().size() + " layers"
+                        + (first == null ? "" : " of " + first.dModel() + " x " + first.dFfn())
+                        + ": the spec is not this workload's");
+            }
         }
     }
 
