@@ -23,7 +23,15 @@ class ResultSummariesTest {
         ActivationTrace trace = ActivationTrace.builder(new TraceInfo("m", "t", "act > 0", 0), new int[] {4, 4})
                 .build();
         ProfileResult r = new ProfileResult(
-                trace, new double[] {0.25, 0.75}, new double[0], new float[2][4], new float[2][4], List.of(), 12, 3);
+                trace,
+                new double[] {0.25, 0.75},
+                new double[0],
+                new float[2][4],
+                new float[2][4],
+                List.of(),
+                12,
+                3,
+                ProfileResult.Cut.NONE);
         assertEquals(
                 "ProfileResult[tokens=12, passages=3, layers=2, rule=act > 0, meanActiveFraction=0.5000,"
                         + " inputMoments=0 layers]",
