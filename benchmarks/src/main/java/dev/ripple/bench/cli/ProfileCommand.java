@@ -84,6 +84,9 @@ final class ProfileCommand implements Callable<Integer> {
         Corpus corpus = inputs.corpus(heldOutFraction);
         List<String> passages = corpus.part(split); // an empty split is refused before the model is prepared
         boolean decoder = inputs.decoder();
+        if (decoder) {
+            DecoderText.requireTokenizer(inputs.model, inputs.tokenizer);
+        }
         Path model =
                 decoder ? DecoderText.prepare(inputs.model, run.work, run.quiet).file() : inputs.onnx(run.work);
         Path tokenizer = decoder ? inputs.tokenizer : inputs.tokenizer(run.work);

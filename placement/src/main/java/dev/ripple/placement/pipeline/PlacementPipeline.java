@@ -230,7 +230,9 @@ public final class PlacementPipeline {
             return RippleModel.tokenizerOf(f)
                     .orElseThrow(
                             () -> new IllegalArgumentException(
-                                    rippleFile
+                                    PreparedModel.checkpointOf(f)
+                                                    .map(c -> rippleFile + " (imported from " + c + ")")
+                                                    .orElse(rippleFile.toString())
                                             + ": the model has no tokenizer (tokenizer.json, or vocab.json and merges.txt); give a tokenizer.json (--tokenizer FILE on the command line)"));
         }
     }
