@@ -109,6 +109,19 @@ final class ProfileCommand implements Callable<Integer> {
                 result,
                 out,
                 GeneratedWeights.suffix(decoder && GeneratedWeights.of(inputs.model)));
+        if (!split.equals("all") && result.tokens() < maxTokens) {
+            // a short text of one's own: say that only a part of its lines was run, and how to run all
+            spec.commandLine()
+                    .getOut()
+                    .printf(
+                            "the text ran out before --max-tokens %d: the %s split holds %d of the %d passages of %s"
+                                    + " (--split all profiles every line)%n",
+                            maxTokens,
+                            split,
+                            passages.size(),
+                            corpus.calibration().size() + corpus.heldOut().size(),
+                            corpus.name());
+        }
         return 0;
     }
 
