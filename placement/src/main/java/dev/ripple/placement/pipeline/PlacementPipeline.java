@@ -125,6 +125,7 @@ public final class PlacementPipeline {
             case GGUF -> " (name it .gguf)";
             case ONNX -> " (name it .onnx)";
             case SAFETENSORS -> " (name it .safetensors, config.json beside it)";
+            case TRACE -> " (the trace to place with, not the model)";
             case TEXT, UNKNOWN -> "";
         };
         return kind.description() + hint + "; import takes an ONNX file (.onnx), a safetensors checkpoint directory"
