@@ -1,10 +1,12 @@
 package dev.ripple.e2e;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -32,6 +34,25 @@ class ShortTextCommandTest {
         assertFalse(all.out().contains("ran out"), "every line was run: " + all.out());
         RippleRun budget = profile(text, "calibration", "4");
         assertFalse(budget.out().contains("ran out"), "the budget was reached: " + budget.out());
+    }
+
+    /** A decoder's bench refuses a one-line text before importing the checkpoint: it has no held-out prompt. */
+    @Test
+    void aDecoderBenchRefusesATextWithNoHeldOutLine() throws Exception {
+        Path one = Files.writeString(dir.resolve("one.txt"), "one line only\n");
+        Path work = dir.resolve("work");
+        RippleRun run = RippleRun.inProcess(
+                "bench", "--model", TinyOpt.dir().toString(), "--text", one.toString(), "--work", work.toString());
+        assertEquals(1, run.exit(), run.err());
+        assertEquals(
+                "ripple: one.txt: 1 calibration and 0 held-out passages; this command places on the one and measures"
+                        + " on the other, so it needs both (give more lines)",
+                run.err().strip());
+        if (Files.exists(work)) {
+            try (Stream<Path> made = Files.walk(work)) {
+                assertFalse(made.anyMatch(Files::isRegularFile), "nothing imported into " + work);
+            }
+        }
     }
 
     private RippleRun profile(Path text, String split, String maxTokens) {

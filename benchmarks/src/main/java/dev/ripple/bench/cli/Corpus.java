@@ -83,6 +83,20 @@ record Corpus(String name, List<String> calibration, List<String> heldOut) {
     }
 
     /**
+     * This corpus, refused unless both splits hold a passage: the commands that place on the
+     * calibration passages and measure on the held-out ones (demo, bench, policies, tradeoff) printed
+     * tables of NaN and Infinity for a one-line text, whose held-out split is empty.
+     */
+    Corpus requireBothSplits() {
+        if (calibration.isEmpty() || heldOut.isEmpty()) {
+            throw new IllegalArgumentException(name + ": " + calibration.size() + " calibration and " + heldOut.size()
+                    + " held-out passages; this command places on the one and measures on the other, so it needs"
+                    + " both (give more lines)");
+        }
+        return this;
+    }
+
+    /**
      * The passages of one split: calibration, heldout or all.
      *
      * @throws EmptySplitException when the split holds no passage (a one-line text split in half)
