@@ -2,8 +2,14 @@ package dev.ripple.e2e;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.ripple.placement.algorithm.PlacementAlgorithms;
+import dev.ripple.placement.pipeline.PipelineListener;
+import dev.ripple.placement.pipeline.PlacementPipeline;
+import dev.ripple.placement.trace.ActivationTrace;
+import dev.ripple.placement.trace.TraceFiles;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.stream.Stream;
@@ -53,6 +59,45 @@ class ShortTextCommandTest {
                 assertFalse(made.anyMatch(Files::isRegularFile), "nothing imported into " + work);
             }
         }
+    }
+
+    /**
+     * {@code place --eval} of the calibration trace itself is refused: it printed the placement's
+     * fit to its own tokens under the title "held-out"; the API refuses the same trace object too.
+     */
+    @Test
+    void placeRefusesTheCalibrationTraceAsItsHeldOutTrace() throws Exception {
+        Path text = Files.writeString(dir.resolve("few.txt"), "A first line.\nA second line.\nA third line.\n");
+        Path trace = dir.resolve("t.rtrace");
+        profile(text, "all", "200");
+        RippleRun run = RippleRun.inProcess(
+                "place",
+                "--model",
+                TinyOpt.dir().toString(),
+                "--trace",
+                trace.toString(),
+                "--eval",
+                dir.resolve(".").resolve("t.rtrace").toString(),
+                "--out",
+                dir.resolve("m.ripple").toString(),
+                "--work",
+                dir.resolve("work").toString(),
+                "--quiet");
+        assertEquals(1, run.exit(), run.err());
+        assertEquals(
+                "ripple: the held-out trace is the calibration trace itself, whose reads per token are the"
+                        + " placement's own fit, not held-out figures (--eval "
+                        + dir.resolve(".").resolve("t.rtrace")
+                        + " is --trace " + trace + "): profile held-out text for it (ripple profile --split heldout)",
+                run.err().strip());
+        assertFalse(Files.exists(dir.resolve("m.ripple")), "nothing written");
+
+        ActivationTrace calibration = TraceFiles.read(trace);
+        IllegalArgumentException api = assertThrows(
+                IllegalArgumentException.class,
+                () -> PlacementPipeline.place(
+                        calibration, calibration, PlacementAlgorithms.all(), PipelineListener.NONE));
+        assertTrue(api.getMessage().startsWith(PlacementPipeline.HELD_OUT_IS_CALIBRATION), api.getMessage());
     }
 
     private RippleRun profile(Path text, String split, String maxTokens) {

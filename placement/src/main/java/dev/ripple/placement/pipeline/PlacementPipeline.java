@@ -252,6 +252,14 @@ public final class PlacementPipeline {
                 calibration, heldOut, algorithms, listener, Runtime.getRuntime().availableProcessors());
     }
 
+    /**
+     * Why a held-out trace that is the calibration trace itself is refused: its figures would be
+     * labelled held-out but measure the tokens the placement was fitted to, which read fewer runs
+     * than new text does (docs/PLACEMENT.md, "Why it should hold on held-out data").
+     */
+    public static final String HELD_OUT_IS_CALIBRATION = "the held-out trace is the calibration trace itself, whose"
+            + " reads per token are the placement's own fit, not held-out figures";
+
     /** {@link #place} as if the machine had {@code cores} cores, for tests of layers at once. */
     static Placements place(
             ActivationTrace calibration,
@@ -263,6 +271,9 @@ public final class PlacementPipeline {
             throw new IllegalArgumentException("no placement algorithm given");
         }
         requireTokens(calibration, "calibration trace");
+        if (heldOut == calibration) {
+            throw new IllegalArgumentException(HELD_OUT_IS_CALIBRATION + ": profile held-out text for it");
+        }
         if (heldOut != null) {
             requireSameShape(calibration, heldOut);
         }
