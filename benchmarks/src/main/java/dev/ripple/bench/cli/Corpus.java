@@ -32,7 +32,8 @@ record Corpus(String name, List<String> calibration, List<String> heldOut) {
 
     static Corpus load(Path text, double heldOutFraction) throws IOException {
         if (!(heldOutFraction >= 0 && heldOutFraction < 1)) {
-            throw new IllegalArgumentException("held-out fraction must be in [0, 1), got " + heldOutFraction);
+            throw new IllegalArgumentException(
+                    "--heldout-fraction must be in [0, 1), got " + heldOutFraction); // the other commands split at 0.5
         }
         if (text == null) {
             try {
