@@ -724,8 +724,8 @@ public final class PlacementPipeline {
                     : trace.info().checkpoint();
             throw new IllegalArgumentException(what + ": recorded on " + source + ", a model with a "
                     + recorded + " FFN (rule '" + trace.info().rule() + "'), and " + model.source()
-                    + " has a " + placing + " FFN: profile it for a trace of it (--trust-trace accepts a copy of"
-                    + " the model, not a model of another kind)");
+                    + " has a " + placing + " FFN: profile it for a trace of it (place --trust-trace;"
+                    + " TraceMatch.SAME_SHAPE accepts a copy of the model, not a model of another kind)");
         }
     }
 
@@ -870,7 +870,7 @@ public final class PlacementPipeline {
             throw new IllegalArgumentException("held-out trace was recorded under the rule '"
                     + heldOut.info().rule()
                     + "', the calibration trace under '" + calibration.info().rule()
-                    + "': profile the held-out text with the calibration's rule (--rule)");
+                    + "': profile the held-out text with the calibration's rule (--rule; ProfileOptions.withRule)");
         }
         if (calibration.layers() != heldOut.layers()) {
             throw new IllegalArgumentException("held-out trace has " + heldOut.layers()
