@@ -66,8 +66,22 @@ class GeneratedWeightsLabelTest {
         Path work = at.resolve("work");
         Path trace = at.resolve("t.rtrace");
         String profile = DecoderSteps.profile(model, trace, 600, work).out();
+        Path heldOut = at.resolve("h.rtrace");
+        RippleRun.succeeds(
+                "profile",
+                "--model",
+                model.toString(),
+                "--split",
+                "heldout",
+                "--max-tokens",
+                "300",
+                "--out",
+                heldOut.toString(),
+                "--work",
+                work.toString(),
+                "--quiet");
         Path placed = at.resolve("m.ripple");
-        String place = DecoderSteps.place(model, trace, placed, "--eval", trace.toString(), "--work", work.toString())
+        String place = DecoderSteps.place(model, trace, placed, "--eval", heldOut.toString(), "--work", work.toString())
                 .out();
         String placeJson = DecoderSteps.place(
                         model, trace, at.resolve("m2.ripple"), "--json", "--work", work.toString())

@@ -93,7 +93,10 @@ class PlaceTraceOfAnotherModelTest {
                 err.contains(ggufTrace.toString())
                         && err.contains(TinyOpt.dir().getFileName().toString()),
                 err);
-        assertTrue(err.contains("--trust-trace accepts a copy"), err);
+        assertTrue(
+                err.contains("(place --trust-trace; TraceMatch.SAME_SHAPE accepts a copy of the model, not a model of"
+                        + " another kind)"),
+                err);
     }
 
     /** A decoder's trace placed without --model meets the default MiniLM: the error says the default was used. */

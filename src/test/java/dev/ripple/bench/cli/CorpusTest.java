@@ -60,6 +60,24 @@ class CorpusTest {
         }
     }
 
+    /** A held-out share out of range is refused naming the option that gave it. */
+    @Test
+    void aHeldOutFractionOutOfRangeIsRefusedByTheOptionsName() throws IOException {
+        Path text = Files.write(dir.resolve("t.txt"), List.of("a", "b"));
+        assertEquals(
+                "ripple: --heldout-fraction must be in [0, 1), got 1.5",
+                CommandRuns.refusal(
+                        "profile",
+                        "--text",
+                        text.toString(),
+                        "--heldout-fraction",
+                        "1.5",
+                        "--out",
+                        dir.resolve("t.rtrace").toString(),
+                        "--work",
+                        dir.resolve("work").toString()));
+    }
+
     @Test
     void aFileIsSplitByLineInterleaved() throws IOException {
         Path text = Files.write(dir.resolve("t.txt"), List.of("a", "b", "", "c", "d"));

@@ -10,6 +10,7 @@ import dev.ripple.placement.trace.TraceInfo;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -58,6 +59,24 @@ class EmptyProfileTest {
         assertFalse(Files.exists(work), "the model is not unpacked");
     }
 
+    /**
+     * The commands that place on the calibration half and measure on the held-out half refuse a
+     * text whose held-out half is empty before any work: they printed tables of NaN and Infinity.
+     */
+    @Test
+    void theCommandsThatMeasureOnHeldOutTextRefuseAOneLineTextBeforeAnyWork() throws IOException {
+        Path one = Files.writeString(dir.resolve("one.txt"), "one line only\n");
+        Path work = dir.resolve("work");
+        for (String command : new String[] {"demo", "bench", "policies", "tradeoff"}) {
+            assertEquals(
+                    "ripple: one.txt: 1 calibration and 0 held-out passages; this command places on the one and"
+                            + " measures on the other, so it needs both (give more lines)",
+                    CommandRuns.refusal(command, "--text", one.toString(), "--work", work.toString()),
+                    command);
+            assertFalse(holdsAFile(work), command + ": the model is not unpacked");
+        }
+    }
+
     @Test
     void placeRefusesATraceOfNoTokens() throws IOException {
         Path trace = dir.resolve("empty.rtrace");
@@ -80,5 +99,15 @@ class EmptyProfileTest {
                         "--quiet"));
         assertFalse(Files.exists(out), "no model written");
         assertFalse(Files.exists(work), "the default model is not unpacked");
+    }
+
+    /** Whether {@code dir} holds a file at any depth (a command may create the work directory itself first). */
+    static boolean holdsAFile(Path dir) throws IOException {
+        if (!Files.exists(dir)) {
+            return false;
+        }
+        try (Stream<Path> all = Files.walk(dir)) {
+            return all.anyMatch(Files::isRegularFile);
+        }
     }
 }

@@ -378,7 +378,7 @@ final class BenchCommand implements Callable<Integer> {
                     inputs.model + ": bench places the model with every algorithm, so it needs "
                             + "the Hugging Face model directory, not a .ripple file");
         }
-        Corpus corpus = inputs.corpus(calibrationText, 0.5);
+        Corpus corpus = inputs.corpus(calibrationText, 0.5).requireBothSplits();
         PreparedModel identity = DecoderText.prepare(inputs.model, run.work, run.quiet);
         int positions = DecoderText.maxPositions(identity.file());
         OptionValues.namingOptions(StrategyBench.Input.class, BenchCommand::option, () -> {

@@ -32,7 +32,8 @@ record Corpus(String name, List<String> calibration, List<String> heldOut) {
 
     static Corpus load(Path text, double heldOutFraction) throws IOException {
         if (!(heldOutFraction >= 0 && heldOutFraction < 1)) {
-            throw new IllegalArgumentException("held-out fraction must be in [0, 1), got " + heldOutFraction);
+            throw new IllegalArgumentException(
+                    "--heldout-fraction must be in [0, 1), got " + heldOutFraction); // the other commands split at 0.5
         }
         if (text == null) {
             try {
@@ -80,6 +81,20 @@ record Corpus(String name, List<String> calibration, List<String> heldOut) {
                     (cal.isEmpty() ? calibrationText : text) + ": no non-blank lines to run on");
         }
         return new Corpus(text.getFileName() + " (calibrated on " + calibrationText.getFileName() + ")", cal, held);
+    }
+
+    /**
+     * This corpus, refused unless both splits hold a passage: the commands that place on the
+     * calibration passages and measure on the held-out ones (demo, bench, policies, tradeoff) printed
+     * tables of NaN and Infinity for a one-line text, whose held-out split is empty.
+     */
+    Corpus requireBothSplits() {
+        if (calibration.isEmpty() || heldOut.isEmpty()) {
+            throw new IllegalArgumentException(name + ": " + calibration.size() + " calibration and " + heldOut.size()
+                    + " held-out passages; this command places on the one and measures on the other, so it needs"
+                    + " both (give more lines)");
+        }
+        return this;
     }
 
     /**

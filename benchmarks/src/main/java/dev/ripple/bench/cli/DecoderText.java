@@ -6,6 +6,7 @@ import dev.ripple.core.model.decoder.DecoderConfig;
 import dev.ripple.core.tensor.DType;
 import dev.ripple.core.tokenizer.Tokenizer;
 import dev.ripple.placement.PreparedModel;
+import dev.ripple.placement.importer.SafetensorsImporter;
 import dev.ripple.placement.pipeline.PlacementPipeline;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -23,6 +24,21 @@ final class DecoderText {
     static PreparedModel prepare(Path model, Path work, boolean quiet) throws IOException {
         try (ProgressSteps steps = CliProgress.steps(quiet)) {
             return PlacementPipeline.prepareDecoder(model, work, DType.F16, steps);
+        }
+    }
+
+    /**
+     * Refuses a checkpoint directory that stores no tokenizer, when none is {@code given}, before its
+     * import: importing a large checkpoint takes minutes, and its text could then not be encoded.
+     */
+    static void requireTokenizer(Path model, Path given) {
+        if (given != null || !PreparedModel.isCheckpoint(model) || PreparedModel.isGguf(model)) {
+            return;
+        }
+        Path dir = PreparedModel.checkpointSource(model);
+        if (!SafetensorsImporter.hasTokenizer(dir)) {
+            throw new IllegalArgumentException(dir + ": the checkpoint has no tokenizer (tokenizer.json, or vocab.json"
+                    + " and merges.txt); give a tokenizer.json with --tokenizer FILE");
         }
     }
 

@@ -133,14 +133,17 @@ final class ModelInputs {
         return Corpus.load(text, heldOutFraction);
     }
 
-    /** The model, its tokenizer and the text split by {@link #corpus(double)}, as the harness takes them. */
+    /**
+     * The model, its tokenizer and the text split by {@link #corpus(double)}, as the harness takes
+     * them; both splits must hold a passage ({@link Corpus#requireBothSplits}).
+     */
     EncoderText encoderText(Path work, double heldOutFraction) throws IOException {
         return encoderText(work, null, heldOutFraction);
     }
 
     /** As {@link #encoderText(Path, double)}, the text split by {@link #corpus(Path, double)}. */
     EncoderText encoderText(Path work, Path calibrationText, double heldOutFraction) throws IOException {
-        Corpus corpus = corpus(calibrationText, heldOutFraction);
+        Corpus corpus = corpus(calibrationText, heldOutFraction).requireBothSplits();
         return new EncoderText(
                 onnx(work), tokenizer(work), modelName(), corpus.name(), corpus.calibration(), corpus.heldOut());
     }

@@ -224,6 +224,10 @@ final class PlaceCommand implements Callable<Integer> {
         if (compare && eval == null) {
             throw new IllegalArgumentException("--compare needs --eval HELDOUT");
         }
+        if (eval != null && Files.isSameFile(eval, trace)) {
+            throw new IllegalArgumentException(PlacementPipeline.HELD_OUT_IS_CALIBRATION + " (--eval " + eval
+                    + " is --trace " + trace + "): profile held-out text for it (ripple profile --split heldout)");
+        }
         if (!predictor.equals("lowrank") && !predictor.equals("trained")) {
             throw new IllegalArgumentException("--predictor must be lowrank or trained, not '" + predictor + "'");
         }

@@ -28,6 +28,13 @@ final class PlacementText {
         o.printf(
                 "profiled %d tokens of %d passages under '%s' -> %s%s%n",
                 r.tokens(), r.passages(), r.trace().info().rule(), out, tag);
+        ProfileResult.Cut cut = r.cut();
+        if (cut.passages() > 0) {
+            o.printf(
+                    "%d of %d passages were longer than %d tokens and were cut to them: %,d tokens not profiled"
+                            + " (a line is one passage; break long lines into shorter ones)%n",
+                    cut.passages(), r.passages(), cut.length(), cut.tokensLeft());
+        }
         o.printf("%-5s %14s %18s%n", "layer", "active share", "FFN rel. error");
         for (int l = 0; l < r.meanActiveFraction().length; l++) {
             o.printf("%-5d %13.1f%% %18.3f%n", l, 100 * r.meanActiveFraction()[l], r.meanRelativeError()[l]);

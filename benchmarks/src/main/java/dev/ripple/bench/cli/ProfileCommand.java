@@ -84,6 +84,9 @@ final class ProfileCommand implements Callable<Integer> {
         Corpus corpus = inputs.corpus(heldOutFraction);
         List<String> passages = corpus.part(split); // an empty split is refused before the model is prepared
         boolean decoder = inputs.decoder();
+        if (decoder) {
+            DecoderText.requireTokenizer(inputs.model, inputs.tokenizer);
+        }
         Path model =
                 decoder ? DecoderText.prepare(inputs.model, run.work, run.quiet).file() : inputs.onnx(run.work);
         Path tokenizer = decoder ? inputs.tokenizer : inputs.tokenizer(run.work);
@@ -106,6 +109,19 @@ final class ProfileCommand implements Callable<Integer> {
                 result,
                 out,
                 GeneratedWeights.suffix(decoder && GeneratedWeights.of(inputs.model)));
+        if (!split.equals("all") && result.tokens() < maxTokens) {
+            // a short text of one's own: say that only a part of its lines was run, and how to run all
+            spec.commandLine()
+                    .getOut()
+                    .printf(
+                            "the text ran out before --max-tokens %d: the %s split holds %d of the %d passages of %s"
+                                    + " (--split all profiles every line)%n",
+                            maxTokens,
+                            split,
+                            passages.size(),
+                            corpus.calibration().size() + corpus.heldOut().size(),
+                            corpus.name());
+        }
         return 0;
     }
 

@@ -9,7 +9,8 @@ import java.util.Arrays;
 
 /**
  * What a file is, by its first bytes: the model formats a user may hand a call that wants another
- * (a {@code .ripple} file where a checkpoint is imported, text where a model is read), so that the
+ * (a {@code .ripple} file where a checkpoint is imported, text where a model is read, a trace
+ * where a model is given), so that the
  * refusal says what was given rather than failing later on a part of the wrong format.
  */
 public enum FileKind {
@@ -17,6 +18,8 @@ public enum FileKind {
     GGUF("it is a GGUF file"),
     SAFETENSORS("it looks like a safetensors file"),
     ONNX("it looks like an ONNX model"),
+    /** An activation trace, {@code ripple profile}'s output (magic {@code \x89RTR\r\n\x1a\n}). */
+    TRACE("it is an activation trace (ripple profile's output)"),
     TEXT("it looks like text"),
     UNKNOWN("its kind is not recognised");
 
@@ -54,6 +57,9 @@ public enum FileKind {
         }
         if (b.length >= 9 && b[8] == '{' && plausibleHeaderLength(b)) {
             return SAFETENSORS;
+        }
+        if (b.length >= 4 && b[0] == (byte) 0x89 && b[1] == 'R' && b[2] == 'T' && b[3] == 'R') {
+            return TRACE;
         }
         if (b.length >= 4 && b[0] == 0x08 && b[2] == 0x12) { // ONNX protobuf: ir_version (1), producer_name (2)
             return ONNX;

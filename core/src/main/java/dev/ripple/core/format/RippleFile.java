@@ -561,6 +561,7 @@ public final class RippleFile implements TensorSource, AutoCloseable {
         return switch (kind) {
             case GGUF -> " (it is a GGUF file: import it, or give it as a decoder's --model)";
             case SAFETENSORS -> " (it looks like a safetensors file: give its checkpoint directory as --model)";
+            case TRACE -> " (" + kind.description() + ": give it to ripple place as --trace or --eval)";
             case ONNX, TEXT -> " (" + kind.description() + ")";
             case RIPPLE, UNKNOWN -> "";
         };

@@ -136,6 +136,7 @@ class RippleFileCorruptionTest {
         byte[] safetensors = Arrays.copyOf(new byte[] {64, 0, 0, 0, 0, 0, 0, 0, '{', '"'}, 200);
         byte[] onnx = Arrays.copyOf(new byte[] {0x08, 0x07, 0x12, 0x07, 'p', 'y', 't', 'o', 'r', 'c', 'h'}, 200);
         byte[] text = "The cat sat on the mat, and it was a cat.\n".repeat(5).getBytes(StandardCharsets.UTF_8);
+        byte[] trace = Arrays.copyOf(new byte[] {(byte) 0x89, 'R', 'T', 'R', '\r', '\n', 0x1A, '\n', 1, 0}, 200);
         byte[] binary = new byte[200];
         binary[0] = (byte) 0xff;
         assertTrue(openAndVerifyFails(gguf)
@@ -144,6 +145,12 @@ class RippleFileCorruptionTest {
         assertTrue(openAndVerifyFails(safetensors).getMessage().contains("(it looks like a safetensors file"));
         assertTrue(openAndVerifyFails(onnx).getMessage().endsWith("(it looks like an ONNX model)"));
         assertTrue(openAndVerifyFails(text).getMessage().endsWith("(it looks like text)"));
+        String traceRefused = openAndVerifyFails(trace).getMessage();
+        assertTrue(
+                traceRefused.endsWith(
+                        "(it is an activation trace (ripple profile's output): give it to ripple place as --trace or"
+                                + " --eval)"),
+                traceRefused);
         String other = openAndVerifyFails(binary).getMessage();
         assertTrue(other.endsWith(", found ff00000000000000"), other);
     }

@@ -13,6 +13,12 @@ public final class FrequencyPlacement implements PlacementAlgorithm {
         return "frequency";
     }
 
+    /** Its name, as in a request's or a report's list of algorithms. */
+    @Override
+    public String toString() {
+        return name();
+    }
+
     @Override
     public int[] order(LayerStats stats) {
         int n = stats.neurons();

@@ -18,6 +18,12 @@ public final class GreedyPathPlacement implements PlacementAlgorithm {
         return "ripple";
     }
 
+    /** Its name, as in a request's or a report's list of algorithms. */
+    @Override
+    public String toString() {
+        return name();
+    }
+
     @Override
     public int[] order(LayerStats stats) {
         List<int[]> chains = GreedyChains.build(stats);

@@ -9,6 +9,12 @@ public final class IdentityPlacement implements PlacementAlgorithm {
         return "identity";
     }
 
+    /** Its name, as in a request's or a report's list of algorithms. */
+    @Override
+    public String toString() {
+        return name();
+    }
+
     @Override
     public int[] order(LayerStats stats) {
         int[] order = new int[stats.neurons()];

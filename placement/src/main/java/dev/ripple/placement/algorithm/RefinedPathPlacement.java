@@ -57,6 +57,12 @@ public final class RefinedPathPlacement implements PlacementAlgorithm {
         return "ripple+";
     }
 
+    /** Its name and options, as in a request's list of algorithms. */
+    @Override
+    public String toString() {
+        return name() + " " + options;
+    }
+
     public RefinedPathOptions options() {
         return options;
     }

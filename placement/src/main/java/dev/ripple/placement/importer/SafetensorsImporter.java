@@ -66,6 +66,16 @@ public final class SafetensorsImporter {
     private SafetensorsImporter() {}
 
     /**
+     * True when the checkpoint directory {@code dir} holds a tokenizer the import stores with the
+     * model: a {@code tokenizer.json}, or GPT-2's {@code vocab.json} with {@code merges.txt}. Known
+     * before the import, which for a large checkpoint takes minutes.
+     */
+    public static boolean hasTokenizer(Path dir) {
+        return Files.isRegularFile(dir.resolve("tokenizer.json"))
+                || (Files.isRegularFile(dir.resolve("vocab.json")) && Files.isRegularFile(dir.resolve("merges.txt")));
+    }
+
+    /**
      * The files of the checkpoint directory {@code dir} that an import reads, those present: its
      * config.json, its {@code .safetensors} weights (every shard) and their index, and the
      * tokenizer and generation files stored with the model. What a file written from the import

@@ -126,6 +126,7 @@ public final class PlacementPipeline {
             case GGUF -> " (name it .gguf)";
             case ONNX -> " (name it .onnx)";
             case SAFETENSORS -> " (name it .safetensors, config.json beside it)";
+            case TRACE -> " (the trace to place with, not the model)";
             case TEXT, UNKNOWN -> "";
         };
         return kind.description() + hint + "; import takes an ONNX file (.onnx), a safetensors checkpoint directory"
@@ -231,7 +232,9 @@ public final class PlacementPipeline {
             return RippleModel.tokenizerOf(f)
                     .orElseThrow(
                             () -> new IllegalArgumentException(
-                                    rippleFile
+                                    PreparedModel.checkpointOf(f)
+                                                    .map(c -> rippleFile + " (imported from " + c + ")")
+                                                    .orElse(rippleFile.toString())
                                             + ": the model has no tokenizer (tokenizer.json, or vocab.json and merges.txt); give a tokenizer.json (--tokenizer FILE on the command line)"));
         }
     }
@@ -250,6 +253,14 @@ public final class PlacementPipeline {
                 calibration, heldOut, algorithms, listener, Runtime.getRuntime().availableProcessors());
     }
 
+    /**
+     * Why a held-out trace that is the calibration trace itself is refused: its figures would be
+     * labelled held-out but measure the tokens the placement was fitted to, which read fewer runs
+     * than new text does (docs/PLACEMENT.md, "Why it should hold on held-out data").
+     */
+    public static final String HELD_OUT_IS_CALIBRATION = "the held-out trace is the calibration trace itself, whose"
+            + " reads per token are the placement's own fit, not held-out figures";
+
     /** {@link #place} as if the machine had {@code cores} cores, for tests of layers at once. */
     static Placements place(
             ActivationTrace calibration,
@@ -261,6 +272,9 @@ public final class PlacementPipeline {
             throw new IllegalArgumentException("no placement algorithm given");
         }
         requireTokens(calibration, "calibration trace");
+        if (heldOut == calibration) {
+            throw new IllegalArgumentException(HELD_OUT_IS_CALIBRATION + ": profile held-out text for it");
+        }
         if (heldOut != null) {
             requireSameShape(calibration, heldOut);
         }
@@ -712,8 +726,8 @@ public final class PlacementPipeline {
                     : trace.info().checkpoint();
             throw new IllegalArgumentException(what + ": recorded on " + source + ", a model with a "
                     + recorded + " FFN (rule '" + trace.info().rule() + "'), and " + model.source()
-                    + " has a " + placing + " FFN: profile it for a trace of it (--trust-trace accepts a copy of"
-                    + " the model, not a model of another kind)");
+                    + " has a " + placing + " FFN: profile it for a trace of it (place --trust-trace;"
+                    + " TraceMatch.SAME_SHAPE accepts a copy of the model, not a model of another kind)");
         }
     }
 
@@ -873,7 +887,7 @@ public final class PlacementPipeline {
             throw new IllegalArgumentException("held-out trace was recorded under the rule '"
                     + heldOut.info().rule()
                     + "', the calibration trace under '" + calibration.info().rule()
-                    + "': profile the held-out text with the calibration's rule (--rule)");
+                    + "': profile the held-out text with the calibration's rule (--rule; ProfileOptions.withRule)");
         }
         if (calibration.layers() != heldOut.layers()) {
             throw new IllegalArgumentException("held-out trace has " + heldOut.layers()

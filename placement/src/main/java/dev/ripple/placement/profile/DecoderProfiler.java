@@ -69,7 +69,8 @@ public final class DecoderProfiler implements AutoCloseable {
 
     /**
      * Profiles token-id passages (each as it would be given to the model, BOS included) until the
-     * token budget; passages longer than the options' maximum sequence length are cut.
+     * token budget; passages longer than the options' maximum sequence length (or the model's context,
+     * when shorter) are cut, and the result says how many ({@link ProfileResult#cut}).
      */
     public ProfileResult profile(Iterable<int[]> passages, String corpus, ProfileProgress progress) {
         List<FfnLayerSection> layers = file.layers();
@@ -133,7 +134,13 @@ public final class DecoderProfiler implements AutoCloseable {
                 Arrays.fill(layerRow, 0);
                 session.reset();
                 model.prefill(session, Arrays.copyOf(passage, length));
-                recording.addPassage(acts, inputs, layerInputs, (int) Math.min(length, recording.remaining()));
+                recording.addPassage(
+                        acts,
+                        inputs,
+                        layerInputs,
+                        (int) Math.min(length, recording.remaining()),
+                        passage.length,
+                        length);
                 progress.update(recording.tokens(), options.maxTokens(), recording.passages());
             }
         }

@@ -187,13 +187,17 @@ public final class OnnxProfiler implements AutoCloseable {
         return model;
     }
 
-    /** Tokenises and profiles {@code passages} until the token budget is reached. */
+    /**
+     * Tokenises and profiles {@code passages} until the token budget is reached; a passage longer
+     * than the maximum sequence length is cut to it, and the result says how many were
+     * ({@link ProfileResult#cut}).
+     */
     public ProfileResult profile(Iterable<String> passages, String corpus, ProfileProgress progress)
             throws IOException {
         if (tokenizer == null) {
             throw new IllegalStateException("opened without a tokenizer; use profileEncoded");
         }
-        Iterable<EncodedPassage> encoded = () -> new Iterator<>() {
+        Iterable<Sized> encoded = () -> new Iterator<>() {
             final Iterator<String> it = passages.iterator();
 
             @Override
@@ -202,15 +206,39 @@ public final class OnnxProfiler implements AutoCloseable {
             }
 
             @Override
-            public EncodedPassage next() {
-                return tokenizer.encode(it.next());
+            public Sized next() {
+                String text = it.next();
+                EncodedPassage e = tokenizer.encode(text);
+                return new Sized(e, tokenizer.fullLength(text, e));
             }
         };
-        return profileEncoded(encoded, corpus, progress);
+        return profileSized(encoded, corpus, progress);
     }
 
     /** Profiles already tokenised passages (each truncated to the maximum sequence length). */
     public ProfileResult profileEncoded(Iterable<EncodedPassage> passages, String corpus, ProfileProgress progress)
+            throws IOException {
+        Iterable<Sized> sized = () -> new Iterator<>() {
+            final Iterator<EncodedPassage> it = passages.iterator();
+
+            @Override
+            public boolean hasNext() {
+                return it.hasNext();
+            }
+
+            @Override
+            public Sized next() {
+                EncodedPassage e = it.next();
+                return new Sized(e, e.length());
+            }
+        };
+        return profileSized(sized, corpus, progress);
+    }
+
+    /** A passage as encoded (perhaps cut by the tokenizer) and the tokens its text makes uncut. */
+    private record Sized(EncodedPassage encoded, int fullLength) {}
+
+    private ProfileResult profileSized(Iterable<Sized> passages, String corpus, ProfileProgress progress)
             throws IOException {
         List<FfnLayerWeights> layers = model.weights();
         ProfileRecording recording = new ProfileRecording(
@@ -222,16 +250,22 @@ public final class OnnxProfiler implements AutoCloseable {
                 rule,
                 options,
                 recordsInputs(model) ? ProfileRecording.Moments.FFN : ProfileRecording.Moments.NONE);
-        for (EncodedPassage p : passages) {
+        for (Sized p : passages) {
             if (recording.remaining() <= 0) {
                 break;
             }
-            if (p.length() == 0) {
+            if (p.encoded().length() == 0) {
                 continue;
             }
-            EncodedPassage cut = truncate(p, options.maxSequenceLength());
+            EncodedPassage cut = truncate(p.encoded(), options.maxSequenceLength());
             PassageTensors out = run(cut);
-            recording.addPassage(out.activations(), out.inputs(), (int) Math.min(cut.length(), recording.remaining()));
+            recording.addPassage(
+                    out.activations(),
+                    out.inputs(),
+                    null,
+                    (int) Math.min(cut.length(), recording.remaining()),
+                    Math.max(p.fullLength(), p.encoded().length()),
+                    cut.length());
             progress.update(recording.tokens(), options.maxTokens(), recording.passages());
         }
         return recording.finish(corpus);

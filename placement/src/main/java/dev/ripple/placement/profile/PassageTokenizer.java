@@ -56,6 +56,15 @@ public final class PassageTokenizer implements AutoCloseable {
         return new EncodedPassage(longIds, mask, new long[ids.length]);
     }
 
+    /**
+     * The tokens {@code text} makes uncut, special tokens included: {@code encoded}'s length (its
+     * {@link #encode}) when that is below the cut, else the text encoded again without one (only the
+     * passages that reach the cut pay for a second encoding).
+     */
+    public int fullLength(String text, EncodedPassage encoded) {
+        return encoded.length() < maxLength ? encoded.length() : tokenizer.encode(text, true).length;
+    }
+
     /** The tokenizer behind this one. */
     public Tokenizer tokenizer() {
         return tokenizer;

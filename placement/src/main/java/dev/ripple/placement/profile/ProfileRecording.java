@@ -45,6 +45,7 @@ final class ProfileRecording {
     private final ActivationTrace.Builder trace;
     private long tokens;
     private int passages;
+    private ProfileResult.Cut cut = ProfileResult.Cut.NONE;
 
     /**
      * @param model         the model's name, for the trace
@@ -102,11 +103,6 @@ final class ProfileRecording {
         return passages;
     }
 
-    /** {@link #addPassage(float[][], float[][], float[][], int)} without layer inputs (no {@link Moments#AHEAD}). */
-    void addPassage(float[][] acts, float[][] inputs, int take) {
-        addPassage(acts, inputs, null, take);
-    }
-
     /**
      * Adds the first {@code take} tokens of one passage.
      *
@@ -115,7 +111,7 @@ final class ProfileRecording {
      * @param layerInputs per layer, the layer inputs [tokens × dModel], row t the same token as the
      *                    FFN inputs' (ignored unless {@link Moments#AHEAD})
      */
-    void addPassage(float[][] acts, float[][] inputs, float[][] layerInputs, int take) {
+    private void add(float[][] acts, float[][] inputs, float[][] layerInputs, int take) {
         int layers = recorders.length;
         RoaringBitmap[][] sets = new RoaringBitmap[layers][];
         // Layers are independent: spread them over the cores.
@@ -136,6 +132,18 @@ final class ProfileRecording {
         }
         tokens += take;
         passages++;
+    }
+
+    /**
+     * Adds the first {@code take} tokens of a passage of {@code length} tokens that the profiler ran
+     * cut to {@code cutTo} ({@code length} when it was not cut), as {@link #add}; the cut is counted
+     * unless the token budget ended the passage first.
+     */
+    void addPassage(float[][] acts, float[][] inputs, float[][] layerInputs, int take, int length, int cutTo) {
+        add(acts, inputs, layerInputs, take);
+        if (length > cutTo && take == cutTo) {
+            cut = cut.plus(length, cutTo);
+        }
     }
 
     ProfileResult finish(String corpus) {
@@ -163,6 +171,7 @@ final class ProfileRecording {
                 .aheadMoments(aheadMoments)
                 .build()
                 .withInfo(new TraceInfo(model, corpus, rule.describe(), tokens, checkpoint, checkpointStamp, ffn));
-        return new ProfileResult(done, meanActive, meanError, meanAct, meanInactive, inputMoments, tokens, passages);
+        return new ProfileResult(
+                done, meanActive, meanError, meanAct, meanInactive, inputMoments, tokens, passages, cut);
     }
 }

@@ -6,6 +6,7 @@ import dev.ripple.placement.trace.ActivationTrace;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
+import java.util.Objects;
 
 /**
  * What a profiling run produced.
@@ -25,6 +26,7 @@ import java.util.Locale;
  *                           they are wider than {@link OnnxProfiler#MAX_MOMENT_WIDTH}
  * @param tokens             tokens recorded
  * @param passages           passages run
+ * @param cut                the passages cut at the profiling length and the tokens left out of them
  */
 public record ProfileResult(
         ActivationTrace trace,
@@ -34,7 +36,33 @@ public record ProfileResult(
         float[][] meanInactiveActivation,
         List<InputMoments> inputMoments,
         long tokens,
-        int passages) {
+        int passages,
+        Cut cut) {
+
+    /**
+     * Passages longer than a profile runs ({@link ProfileOptions#maxSequenceLength}, or the model's
+     * context when shorter) are cut to that length and the rest of each is not profiled: a text of a
+     * few long lines would otherwise give far fewer tokens than asked without saying why.
+     *
+     * @param passages   passages cut (not counting the last one, when the token budget ended it first)
+     * @param tokensLeft tokens of those passages beyond the length, not profiled
+     * @param length     the length they were cut to (0 when none was)
+     */
+    public record Cut(int passages, long tokensLeft, int length) {
+        public static final Cut NONE = new Cut(0, 0, 0);
+
+        public Cut {
+            if (passages < 0 || tokensLeft < 0 || length < 0 || (passages == 0) != (tokensLeft == 0)) {
+                throw new IllegalArgumentException(
+                        "a cut of " + passages + " passages, " + tokensLeft + " tokens left out, at " + length);
+            }
+        }
+
+        /** One more passage of {@code length} tokens, cut to {@code cutTo}. */
+        Cut plus(int length, int cutTo) {
+            return new Cut(passages + 1, tokensLeft + (length - cutTo), cutTo);
+        }
+    }
 
     public ProfileResult {
         meanActiveFraction = meanActiveFraction.clone();
@@ -42,6 +70,7 @@ public record ProfileResult(
         meanActivation = deepCopy(meanActivation);
         meanInactiveActivation = deepCopy(meanInactiveActivation);
         inputMoments = List.copyOf(inputMoments);
+        Objects.requireNonNull(cut, "cut (Cut.NONE for none)");
     }
 
     /** The activity rule the trace was recorded under (resolved from the model's default when none was asked). */
@@ -54,10 +83,18 @@ public record ProfileResult(
     public String toString() {
         return String.format(
                 Locale.ROOT,
-                "ProfileResult[tokens=%d, passages=%d, layers=%d, rule=%s, meanActiveFraction=%.4f, inputMoments=%d"
+                "ProfileResult[tokens=%d, passages=%d%s, layers=%d, rule=%s, meanActiveFraction=%.4f, inputMoments=%d"
                         + " layers]",
                 tokens,
                 passages,
+                cut.passages() == 0
+                        ? ""
+                        : String.format(
+                                Locale.ROOT,
+                                " (%d cut at %d tokens, %d tokens left out)",
+                                cut.passages(),
+                                cut.length(),
+                                cut.tokensLeft()),
                 trace.layers(),
                 trace.info().rule(),
                 Arrays.stream(meanActiveFraction).average().orElse(0),

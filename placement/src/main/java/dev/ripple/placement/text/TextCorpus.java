@@ -33,12 +33,15 @@ public final class TextCorpus {
 
     /**
      * The passages of {@code lines} as a text file's are read: each stripped of surrounding white
-     * space, blank ones left out. The one place that decides what a line makes.
+     * space, blank ones left out, and a byte-order mark (U+FEFF) at the start of a line left out:
+     * lines read with {@code Files.readAllLines} keep a file's mark on the first, and files joined
+     * with {@code cat} keep each one's. The one place that decides what a line makes.
      */
     public static List<String> passages(Collection<String> lines) {
         List<String> out = new ArrayList<>(lines.size());
         for (String line : lines) {
-            String s = line.strip();
+            // strip() keeps a mark: it is not white space
+            String s = (line.startsWith("\uFEFF") ? line.substring(1) : line).strip();
             if (!s.isEmpty()) {
                 out.add(s);
             }
@@ -74,12 +77,7 @@ public final class TextCorpus {
         List<String> out = new ArrayList<>();
         try (BufferedReader r = reader(in)) {
             String line;
-            boolean first = true;
             while (out.size() < maxPassages && (line = r.readLine()) != null) {
-                if (first && line.startsWith("\uFEFF")) {
-                    line = line.substring(1); // a byte-order mark, not text (strip() keeps it)
-                }
-                first = false;
                 out.addAll(passages(List.of(line)));
             }
         } catch (CharacterCodingException e) {

@@ -127,6 +127,17 @@ public final class ActivationTrace {
         return info;
     }
 
+    /**
+     * What it was recorded on and how much: model, corpus, rule, layers, the first layer's neurons,
+     * tokens and passages; the sets themselves are left out.
+     */
+    @Override
+    public String toString() {
+        return "ActivationTrace[model=" + info.model() + ", corpus=" + info.corpus() + ", rule=" + info.rule()
+                + ", layers=" + layers() + ", neurons=" + (layers() == 0 ? 0 : neurons(0)) + ", tokens="
+                + (layers() == 0 ? 0 : tokens(0)) + ", passages=" + passageStarts.length + "]";
+    }
+
     public int layers() {
         return neurons.length;
     }

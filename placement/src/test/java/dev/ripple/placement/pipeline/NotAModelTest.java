@@ -10,6 +10,7 @@ import dev.ripple.placement.importer.UnsupportedModelException;
 import dev.ripple.placement.synthetic.SyntheticDecoder;
 import dev.ripple.placement.synthetic.SyntheticDecoderWriter;
 import dev.ripple.placement.trace.ActivationTrace;
+import dev.ripple.placement.trace.TraceFiles;
 import dev.ripple.placement.trace.TraceInfo;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -45,6 +46,19 @@ class NotAModelTest {
         UnsupportedModelException t = assertThrows(
                 UnsupportedModelException.class, () -> PlacementPipeline.importModel(text, ImportOptions.defaults()));
         assertTrue(t.getMessage().startsWith(text + ": unsupported model: it looks like text;"), t.getMessage());
+        Path trace = dir.resolve("calib.rtrace");
+        TraceFiles.write(
+                trace,
+                ActivationTrace.builder(new TraceInfo("m", "t", "act > 0", 0), new int[] {16})
+                        .add(0, RoaringBitmap.bitmapOf(1))
+                        .build());
+        UnsupportedModelException tr = assertThrows(
+                UnsupportedModelException.class, () -> PlacementPipeline.importModel(trace, ImportOptions.defaults()));
+        assertTrue(
+                tr.getMessage()
+                        .startsWith(trace + ": unsupported model: it is an activation trace (ripple profile's output)"
+                                + " (the trace to place with, not the model);"),
+                tr.getMessage());
 
         ActivationTrace oneToken = ActivationTrace.builder(new TraceInfo("m", "t", "act > 0", 0), new int[] {16})
                 .add(0, RoaringBitmap.bitmapOf(1))

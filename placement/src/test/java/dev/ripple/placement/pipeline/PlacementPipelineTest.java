@@ -225,7 +225,7 @@ class PlacementPipelineTest {
                         calibration, otherRule, PlacementAlgorithms.all(), PipelineListener.NONE));
         assertEquals(
                 "held-out trace was recorded under the rule '|act| > 0.1', the calibration trace under 'act > 0':"
-                        + " profile the held-out text with the calibration's rule (--rule)",
+                        + " profile the held-out text with the calibration's rule (--rule; ProfileOptions.withRule)",
                 e.getMessage());
         assertTrue(PlacementPipeline.sameRule("act > 0.1", "act>0.1,0.1", 2), "the same rule, written per layer");
         assertFalse(PlacementPipeline.sameRule("act > 0.1", "act > 0.1,0.2", 2), "another threshold on layer 1");

@@ -44,6 +44,18 @@ class CorpusTest {
         assertEquals(List.of("first passage", "second"), TextCorpus.read(bom, 100));
     }
 
+    /**
+     * Lines read by the caller ({@code Files.readAllLines}, as the README's Java examples do) keep a
+     * file's byte-order mark on the first; the pipeline's passages leave it out as {@code ripple
+     * profile} does, else the API profiled the mark as tokens of its own.
+     */
+    @Test
+    void aByteOrderMarkOnTheFirstOfTheCallersLinesIsNotText() throws Exception {
+        Path bom = Files.writeString(dir.resolve("bom.txt"), "\uFEFFfirst passage\r\nsecond\r\n");
+        assertEquals(List.of("first passage", "second"), TextCorpus.passages(Files.readAllLines(bom)));
+        assertEquals(List.of("first passage"), TextCorpus.passages(List.of("\uFEFF", "first passage")));
+    }
+
     /** Latin-1 text is refused naming the file, not profiled as U+FFFD; plain or gzipped. */
     @Test
     void textThatIsNotUtf8IsRefusedNamingTheFile() throws Exception {

@@ -1,0 +1,71 @@
+package dev.ripple.e2e;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.ripple.placement.trace.ActivationTrace;
+import dev.ripple.placement.trace.TraceFiles;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@code ripple profile} of a decoder on a text with a line longer than a passage is profiled says
+ * that the line was cut and how many of its tokens were left out, instead of printing fewer tokens
+ * than asked for with no reason; a budget that ends inside a passage is not called a cut.
+ */
+class LongPassagesCommandTest {
+    private static final Pattern CUT = Pattern.compile(
+            "1 of 2 passages were longer than (\\d+) tokens and were cut to them: ([\\d,]+) tokens not profiled");
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void aDecoderProfileSaysALongLineWasCutAndWhatItLeftOut() throws Exception {
+        String paragraph = "The committee discussed the budget of the agricultural fund at length. ".repeat(40);
+        Path text = Files.writeString(dir.resolve("t.txt"), paragraph + "\nA short line.\n");
+        Path trace = dir.resolve("t.rtrace");
+        RippleRun run = RippleRun.succeeds(
+                "profile",
+                "--model",
+                TinyOpt.dir().toString(),
+                "--text",
+                text.toString(),
+                "--split",
+                "all",
+                "--out",
+                trace.toString(),
+                "--work",
+                dir.resolve("work").toString(),
+                "--quiet");
+        Matcher m = CUT.matcher(run.out());
+        assertTrue(m.find(), run.out());
+        int length = Integer.parseInt(m.group(1));
+        ActivationTrace t = TraceFiles.read(trace);
+        assertEquals(2, t.passageStarts().length);
+        assertEquals(length, t.passageStarts()[1], "the long line's tokens recorded: the length it was cut to");
+        assertTrue(Long.parseLong(m.group(2).replace(",", "")) > 0, run.out());
+
+        RippleRun budget = RippleRun.succeeds(
+                "profile",
+                "--model",
+                TinyOpt.dir().toString(),
+                "--text",
+                text.toString(),
+                "--split",
+                "all",
+                "--max-tokens",
+                "20",
+                "--out",
+                trace.toString(),
+                "--work",
+                dir.resolve("work").toString(),
+                "--quiet");
+        assertFalse(budget.out().contains("were cut"), "the budget, not the length, ended it: " + budget.out());
+    }
+}
