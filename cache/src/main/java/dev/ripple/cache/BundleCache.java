@@ -36,8 +36,9 @@ public final class BundleCache extends CacheReadouts implements AutoCloseable {
      * caller's read planner groups the needed slots: {@code readOf[i]} is the index of the planned
      * read that fetches {@code slots[i]} (0, 1, ... in slot order; null: contiguous runs are reads).
      * A policy that reasons on reads ("linking") judges by this grouping, which does not depend on
-     * what the cache holds; the flash runtime then reads only the misses, planned among themselves,
-     * so a long run of hits may split one of these reads in two (docs/CACHE.md).
+     * what the cache holds; the flash runtime then reads, with a device's cost model, only the
+     * misses, planned among themselves, so a long run of hits may split one of these reads in two,
+     * and with a fixed gap these reads whole (docs/CACHE.md).
      *
      * @throws IllegalArgumentException if {@code readOf} does not number reads 0, 1, ... in slot order
      */

@@ -60,7 +60,7 @@ public interface CachePolicy {
      * @param readOf for each needed slot, the index of the planned read that fetches it (non-decreasing,
      *               from 0): the caller's read planner's grouping over the whole needed set, or, when
      *               the caller planned nothing, contiguous runs of needed slots. A read with no miss
-     *               costs nothing; the flash runtime reads a read's misses, planned among themselves.
+     *               costs nothing (docs/CACHE.md: what the flash runtime reads of the others).
      */
     void selectAdmissions(
             int layer, int[] needed, int neededCount, int[] readOf, int[] offered, int offeredCount, boolean[] admit);

@@ -31,8 +31,8 @@ abstract class CacheReadouts {
     /**
      * Planned reads holding a miss so far: over all lookups, the reads (per the {@code readOf} grouping
      * given to the lookup, else contiguous runs) that hold at least one miss, what the misses cost a
-     * caller that issues those reads whole. The flash runtime, which reads the misses alone, issues
-     * as many when nothing hit and never fewer: a long run of hits splits a read.
+     * caller that issues those reads whole, as the flash runtime does with a fixed gap. With a
+     * device's cost model it reads the misses alone: as many reads when nothing hit, never fewer.
      */
     public long readsIssued() {
         return engine.readsIssued();

@@ -14,8 +14,8 @@ import org.eclipse.collections.impl.map.mutable.primitive.LongIntHashMap;
  * whole needed set (collapse included) and passed to the cache with the lookup: such a read costs an
  * operation when any of its slots misses. Caching removes that read only if every missed slot of it
  * becomes resident, so the value of admitting is one operation per c bundles (a resident part of a
- * read saves its bytes only when the flash runtime, which reads the misses alone, skips it as a gap
- * longer than the device's break-even one: docs/CACHE.md):
+ * read saves its bytes only when the flash runtime, reading the misses alone by a device's cost
+ * model, skips it as a gap longer than the break-even one: docs/CACHE.md):
  * <ul>
  *   <li>c == 1 (an isolated needed slot, or the one missing piece of an otherwise cached run): one
  *       operation saved per bundle, the best ratio: admitted;</li>

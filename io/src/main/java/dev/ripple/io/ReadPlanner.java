@@ -136,6 +136,15 @@ public final class ReadPlanner {
                 + (maxReadBytes < Long.MAX_VALUE ? ", reads <= " + maxReadBytes + " B" : "");
     }
 
+    /**
+     * True when gaps are weighed by a device's cost model ({@link #costModel}), false for a
+     * {@linkplain #fixedGap fixed gap}. Only a weighed gap says whether skipping bytes a caller
+     * already holds (cached ones) is worth another operation; a fixed gap knows nothing of operations.
+     */
+    public boolean weighsGaps() {
+        return maxGapBytes < 0;
+    }
+
     /** True if a gap of {@code gapBytes} (after alignment) is read through rather than skipped. */
     public boolean mergesGap(long gapBytes) {
         if (gapBytes <= 0) {

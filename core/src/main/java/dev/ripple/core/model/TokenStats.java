@@ -9,9 +9,10 @@ package dev.ripple.core.model;
  * @param tokens           tokens computed by this call (1 for one token)
  * @param predicted        bundles needed: the predicted neurons (their union over the tokens)
  * @param tokenPredictions sum over the tokens of each token's predicted neurons
- * @param cacheHits        of the needed bundles, served from the DRAM cache: only the misses are
- *                         read, so a run of hits splits a read where the planner would not read
- *                         through a gap that long
+ * @param cacheHits        of the needed bundles, served from the DRAM cache: with a device's cost
+ *                         model only the misses are read, so a run of hits splits a read where that
+ *                         is cheaper; with a fixed gap a hit inside a read that holds a miss is read
+ *                         through and not counted here
  * @param readOps          read operations issued (after collapsing)
  * @param bytesNeeded      bytes of the needed bundles that were read from flash
  * @param bytesRead        bytes actually read (including collapsed gaps and alignment)

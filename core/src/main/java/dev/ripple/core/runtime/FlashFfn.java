@@ -231,8 +231,13 @@ public final class FlashFfn {
             // Refused as a read of an interrupted thread is, whether or not this call would read:
             // a call served from the cache alone must not outlive its cancelled generation. A
             // read-ahead still writing into this thread's buffer ends first (awaitReadAhead waits
-            // for it and throws), as when the interrupt comes while the call waits for it.
-            awaitReadAhead(s, c, tokens);
+            // for it and throws), as when the interrupt comes while the call waits for it; one
+            // already ended is dropped, so that a retry reads as usual.
+            try {
+                awaitReadAhead(s, c, tokens);
+            } finally {
+                s.prefetch.discard();
+            }
             throw new FlashReadException(
                     layer.spec().index(),
                     new InterruptedIOException("call refused: the calling thread is interrupted"));
@@ -244,6 +249,7 @@ public final class FlashFfn {
             ReadPlanBuffer all = plan(s, c);
             MemorySegment hits = lookup(s, c, all);
             if (c.n > 0) {
+                chooseReads(s, c, all);
                 int toRead = locateServed(s, c, hits);
                 if (toRead > 0) {
                     read(s, c, all, toRead, xs, tokens);
@@ -358,7 +364,7 @@ public final class FlashFfn {
     /**
      * Plans over every needed bundle first (the plan does not depend on the cache). The cache is
      * told these planned reads, the grouping a read-aware policy ("linking") judges by; what is
-     * issued is planned again over the misses alone when anything was a hit ({@link #readsToIssue}).
+     * issued is chosen by {@link #chooseReads}.
      */
     private ReadPlanBuffer plan(Scratch s, LayerCall c) {
         long planStart = System.nanoTime();
@@ -400,6 +406,36 @@ public final class FlashFfn {
     }
 
     /**
+     * Marks in {@code s.inRead} the bundles this call reads. With a planner that weighs gaps by the
+     * device's cost model, or after a read-ahead, those neither cached nor read ahead, planned anew
+     * among themselves ({@link #readsToIssue}): a run of hits then splits a read exactly when
+     * skipping it is cheaper on the device than reading it. Issuing the planned reads that hold a
+     * miss instead read the hits inside them again, so a cache saved bytes only where it held a
+     * whole read (PERFORMANCE.md §18), and a read-ahead's bundles were read twice (§17(b)). With a
+     * fixed gap, which knows nothing of what an operation costs, every bundle of a planned read that
+     * holds a miss is read, the hits inside it read through: the cache removes whole reads and
+     * never adds one (a hit in a contiguous run of a gap-0 plan would otherwise cost an operation
+     * to save a few KiB).
+     */
+    private void chooseReads(Scratch s, LayerCall c, ReadPlanBuffer all) {
+        if (planner.weighsGaps() || c.fromAhead > 0) {
+            for (int i = 0; i < c.n; i++) {
+                s.inRead[i] = !s.hit[i];
+            }
+            return;
+        }
+        boolean[] readHasMiss = s.readFlags(all.operations());
+        for (int i = 0; i < c.n; i++) {
+            if (!s.hit[i]) {
+                readHasMiss[all.readOf(i)] = true;
+            }
+        }
+        for (int i = 0; i < c.n; i++) {
+            s.inRead[i] = readHasMiss[all.readOf(i)];
+        }
+    }
+
+    /**
      * Locates the bundles not read (cache hits, read-ahead) and lists those to read in
      * {@code s.readIndex}; returns how many are read.
      */
@@ -407,7 +443,7 @@ public final class FlashFfn {
         int bundleBytes = layer.spec().bundleBytes();
         int toRead = 0;
         for (int i = 0; i < c.n; i++) {
-            if (!s.hit[i]) {
+            if (s.inRead[i]) {
                 s.readIndex[toRead++] = i;
             } else if (s.fromAhead[i]) {
                 s.located(i, s.prefetch.data(), s.prefetch.placeOf(s.slots[i]));
@@ -450,13 +486,10 @@ public final class FlashFfn {
     }
 
     /**
-     * What this call reads: the bundles neither cached nor read ahead ({@code s.readIndex}), as the
+     * What this call reads: the bundles {@link #chooseReads} marked ({@code s.readIndex}), as the
      * whole plan when that is every needed bundle, else planned anew among themselves into this
-     * thread's second plan buffer. A run of hits then splits a read exactly when the planner would
-     * not merge across a gap of that many bytes, i.e. when skipping it is cheaper on the device than
-     * reading it. Issuing every planned read that holds a miss, as this runtime did before, read the
-     * hits inside them again: the cache saved bytes only where it held a whole read (PERFORMANCE.md
-     * §18), and a read-ahead's bundles were read twice (§17(b)).
+     * thread's second plan buffer (whole planned reads, with a fixed gap, plan into the same reads:
+     * the gaps between them only widen).
      */
     private ReadPlanBuffer readsToIssue(Scratch s, LayerCall c, ReadPlanBuffer all, int toRead) {
         if (toRead == c.n) {
@@ -501,7 +534,7 @@ public final class FlashFfn {
         s.earlyCapacity(c.n);
         int e = 0;
         for (int i = 0; i < c.n; i++) {
-            if (s.hit[i]) {
+            if (!s.inRead[i]) {
                 s.early.add(s.slots[i], s.where(i), s.whereOffset(i));
                 s.earlyIndex[e++] = i;
             }
@@ -558,7 +591,7 @@ public final class FlashFfn {
     /** Offers the cache every bundle that came from flash in this call or its read-ahead, ascending. */
     private void admit(Scratch s, LayerCall c) {
         for (int i = 0; i < c.n; i++) {
-            if (s.fromAhead[i] || !s.hit[i]) {
+            if (s.fromAhead[i] || s.inRead[i] && !s.hit[i]) {
                 s.missSlots[c.misses] = s.slots[i];
                 s.missOffsets[c.misses] = s.whereOffset(i);
                 s.missSegments[c.misses++] = s.where(i);

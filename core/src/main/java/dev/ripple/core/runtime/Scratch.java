@@ -33,12 +33,14 @@ final class Scratch {
     final CacheAccess cacheAccess = new CacheAccess();
     /** The current call's plan over every needed bundle, rewritten per call ({@code ReadPlanner.planInto}). */
     final ReadPlanBuffer plan = new ReadPlanBuffer();
-    /** The sub-plan of {@link #plan}'s reads that hold a miss, when some reads hold none. */
+    /** The plan of what the call reads when that is not every needed bundle (FlashFfn.readsToIssue). */
     final ReadPlanBuffer issued = new ReadPlanBuffer();
     /** This thread's read-ahead of the next layer's bundles. */
     final Prefetch prefetch = new Prefetch();
-    /** By union index: served from {@link #prefetch} (not a cache hit; marked a hit too, so not read). */
+    /** By union index: served from {@link #prefetch} (not a cache hit; marked a hit too). */
     boolean[] fromAhead = new boolean[256];
+    /** By union index: read by this call (a miss, or with a fixed gap a hit inside a read with a miss). */
+    boolean[] inRead = new boolean[256];
     /** The bundles at hand while a token's reads are in flight (union index i of each in {@link #earlyIndex}). */
     final BundleRefs early = new BundleRefs();
 
@@ -53,7 +55,7 @@ final class Scratch {
     long[] bundleOffsets = new long[256];
 
     int[] missSlots = new int[256];
-    /** By union index: not read by this call, a cache hit or a read-ahead's bundle; the rest are read. */
+    /** By union index: at hand without this call's reads, a cache hit or a read-ahead's bundle. */
     boolean[] hit = new boolean[256];
 
     MemorySegment[] missSegments = new MemorySegment[256];
@@ -71,6 +73,7 @@ final class Scratch {
     private int[] unionIndex = new int[0];
 
     private boolean[] inUnion = new boolean[0];
+    private boolean[] readFlags = new boolean[64];
     private MemorySegment hitBuffer = MemorySegment.NULL;
     private MemorySegment readBuffer = MemorySegment.NULL;
     private Arena hitArena;
@@ -230,6 +233,7 @@ final class Scratch {
             missSlots = new int[c];
             hit = new boolean[c];
             fromAhead = new boolean[c];
+            inRead = new boolean[c];
             missSegments = new MemorySegment[c];
             missOffsets = new long[c];
             readIndex = new int[c];
@@ -237,6 +241,15 @@ final class Scratch {
             where = new MemorySegment[c];
             whereOffset = new long[c];
         }
+    }
+
+    /** A cleared flag per read of a plan. */
+    boolean[] readFlags(int reads) {
+        if (readFlags.length < reads) {
+            readFlags = new boolean[Math.max(reads, readFlags.length * 2)];
+        }
+        Arrays.fill(readFlags, 0, reads, false);
+        return readFlags;
     }
 
     MemorySegment hitBuffer(long bytes) {

@@ -237,42 +237,76 @@ class RippleModelTest {
 
     /**
      * The cache is told the runtime's planned reads of the whole needed set (collapse included) and
-     * counts those that hold a miss: what reading them whole would cost. The runtime reads only the
-     * misses, planned among themselves, so it issues exactly that many reads when nothing was a hit
-     * and never fewer: a run of hits may split a planned read in two, never join two.
+     * counts those that hold a miss. With a fixed gap the runtime issues exactly those reads.
      */
     @Test
-    void theRuntimeIssuesAtLeastTheReadsTheCacheCountsAndExactlyThemWithoutHits() throws Exception {
-        List<List<int[]>> sets = randomSets(new Random(11), 40, 20);
+    void withAFixedGapTheCacheCountsExactlyTheReadsTheRuntimeIssues() throws Exception {
         int bundle = MODEL.contents().layers().get(0).weights().spec().bundleBytes();
-        RuntimeOptions options = RuntimeOptions.defaults()
-                .withReader(ReaderKind.POSITIONAL)
+        Steps steps = replay(linkingOver(3L * bundle, RuntimeOptions.defaults()));
+        assertEquals(steps.counted, steps.issued);
+        assertTrue(
+                steps.hits > 0
+                        && steps.issued.stream().mapToLong(Long::longValue).sum() > 0,
+                "hits and reads");
+    }
+
+    /**
+     * With a device's cost model the runtime reads only the misses, planned among themselves, so it
+     * issues exactly the reads the cache counts when nothing was a hit and never fewer: a run of hits
+     * may split a planned read in two, never join two.
+     */
+    @Test
+    void withACostModelTheRuntimeIssuesAtLeastTheReadsTheCacheCounts() throws Exception {
+        int bundle = MODEL.contents().layers().get(0).weights().spec().bundleBytes();
+        Steps steps =
+                replay(linkingOver(0, RuntimeOptions.defaults().withDevice(TestDevices.breakingEvenAt(3.5 * bundle))));
+        int exact = 0;
+        int split = 0;
+        for (int k = 0; k < steps.issued.size(); k++) {
+            long counted = steps.counted.get(k);
+            long issued = steps.issued.get(k);
+            if (steps.hitSteps.get(k)) {
+                assertTrue(issued >= counted, "step " + k + ": " + issued + " < " + counted);
+                split += issued > counted ? 1 : 0;
+            } else {
+                assertEquals(counted, issued, "step " + k);
+                exact++;
+            }
+        }
+        assertTrue(exact > 0 && split > 0, "the trace exercises steps without hits and reads split by hits");
+    }
+
+    /** The reads the cache counted and the runtime issued, step by step, and whether each step hit. */
+    private record Steps(List<Long> counted, List<Long> issued, List<Boolean> hitSteps, long hits) {}
+
+    private static RuntimeOptions linkingOver(long maxGapBytes, RuntimeOptions base) {
+        RuntimeOptions o = base.withReader(ReaderKind.POSITIONAL)
                 .withQueueDepth(2)
                 .withCache("linking", 0.2)
-                .withFillIn(false)
-                .withMaxGapBytes(3L * bundle);
+                .withFillIn(false);
+        return maxGapBytes > 0 ? o.withMaxGapBytes(maxGapBytes) : o;
+    }
+
+    private static Steps replay(RuntimeOptions options) throws Exception {
+        List<List<int[]>> sets = randomSets(new Random(11), 40, 20);
+        List<Long> counted = new ArrayList<>();
+        List<Long> issued = new ArrayList<>();
+        List<Boolean> hitSteps = new ArrayList<>();
         try (RippleModel m = RippleModel.open(MODEL.path(), options, new TracePredictor(sets), null)) {
             var cache = m.cache().orElseThrow();
             float[] x = new float[32];
             float[] out = new float[32];
-            int exact = 0;
-            int split = 0;
             for (int t = 0; t < 40; t++) {
                 for (int l = 0; l < 2; l++) {
                     long before = cache.readsIssued();
+                    long hitsBefore = cache.stats().hits();
                     TokenStats s = m.ffn(l).forward(x, out);
-                    long counted = cache.readsIssued() - before;
-                    String what = "layer " + l + " token " + t;
-                    if (s.cacheHits() == 0) {
-                        assertEquals(counted, s.readOps(), what);
-                        exact++;
-                    } else {
-                        assertTrue(s.readOps() >= counted, what + ": " + s.readOps() + " < " + counted);
-                        split += s.readOps() > counted ? 1 : 0;
-                    }
+                    counted.add(cache.readsIssued() - before);
+                    issued.add((long) s.readOps());
+                    hitSteps.add(cache.stats().hits() > hitsBefore);
                 }
             }
-            assertTrue(exact > 0 && split > 0, "the trace exercises steps without hits and reads split by hits");
+            return new Steps(counted, issued, hitSteps, cache.stats().hits());
         }
     }
 
