@@ -235,6 +235,58 @@ class FaultInjectionTest {
     }
 
     /**
+     * A call refused because its thread is interrupted drops a read-ahead of its layer that had
+     * already ended: the retry reads its bundles itself, as a call without a read-ahead does. It
+     * was kept, and the retry served from it and charged its reads, against "used once, even by a
+     * call that failed".
+     */
+    @Test
+    void aRefusedCallDropsAnEndedReadAheadSoTheRetryReadsAsUsual() throws Exception {
+        RuntimeOptions options = RuntimeOptions.defaults()
+                .withReader(ReaderKind.POSITIONAL)
+                .withCache("none", 0)
+                .withFillIn(false);
+        float[] x = new float[16];
+        x[0] = 1f;
+        AtomicInteger ended = new AtomicInteger();
+        AtomicInteger requests = new AtomicInteger();
+        try (RippleModel m = RippleModel.open(
+                MODEL.path(),
+                options,
+                new EvenPredictor(120, true),
+                null,
+                (p, qd) -> new DelegatingReader(ReaderKind.POSITIONAL.open(p, qd)) {
+                    @Override
+                    public ReadStats read(List<Extent> extents, List<MemorySegment> targets) throws IOException {
+                        requests.incrementAndGet();
+                        ReadStats stats = real.read(extents, targets);
+                        ended.incrementAndGet();
+                        return stats;
+                    }
+
+                    @Override
+                    public String describe() {
+                        return "counting " + real.describe();
+                    }
+                })) {
+            m.ffn(0).prefetch(x);
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+            while (ended.get() == 0) {
+                assertTrue(System.nanoTime() < deadline, "the read-ahead's read ended");
+                Thread.onSpinWait();
+            }
+            Thread.sleep(200); // the read-ahead task's last steps after its read
+            Thread.currentThread().interrupt();
+            FlashReadException refused =
+                    assertThrows(FlashReadException.class, () -> m.ffn(0).forward(x, new float[16]));
+            assertTrue(refused.interrupted() && Thread.interrupted(), refused.toString());
+            int before = requests.get();
+            m.ffn(0).forward(x, new float[16]);
+            assertEquals(before + 1, requests.get(), "the retry read its bundles, not the dropped read-ahead's");
+        }
+    }
+
+    /**
      * Multiples of 4 for an input whose first value is positive, else multiples of 2: hits and misses
      * apart. With {@code predictsAhead}, {@code prefetch} reads what it proposes.
      */
