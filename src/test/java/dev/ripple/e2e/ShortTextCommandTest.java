@@ -12,6 +12,8 @@ import dev.ripple.placement.trace.ActivationTrace;
 import dev.ripple.placement.trace.TraceFiles;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -40,6 +42,8 @@ class ShortTextCommandTest {
         assertFalse(all.out().contains("ran out"), "every line was run: " + all.out());
         RippleRun budget = profile(text, "calibration", "4");
         assertFalse(budget.out().contains("ran out"), "the budget was reached: " + budget.out());
+        RippleRun whole = profile(text, "calibration", "20000", "--heldout-fraction", "0");
+        assertFalse(whole.out().contains("ran out"), "the calibration split held every line: " + whole.out());
     }
 
     /** A decoder's bench refuses a one-line text before importing the checkpoint: it has no held-out prompt. */
@@ -100,8 +104,8 @@ class ShortTextCommandTest {
         assertTrue(api.getMessage().startsWith(PlacementPipeline.HELD_OUT_IS_CALIBRATION), api.getMessage());
     }
 
-    private RippleRun profile(Path text, String split, String maxTokens) {
-        return RippleRun.succeeds(
+    private RippleRun profile(Path text, String split, String maxTokens, String... more) {
+        List<String> args = new ArrayList<>(List.of(
                 "profile",
                 "--model",
                 TinyOpt.dir().toString(),
@@ -115,6 +119,8 @@ class ShortTextCommandTest {
                 dir.resolve("t.rtrace").toString(),
                 "--work",
                 dir.resolve("work").toString(),
-                "--quiet");
+                "--quiet"));
+        args.addAll(List.of(more));
+        return RippleRun.succeeds(args.toArray(String[]::new));
     }
 }

@@ -30,10 +30,10 @@ class CalibrateOptionsTest {
             {"0", "must be positive"},
             {"-1", "must be positive"},
             {"NaN", "must be positive"},
-            {"Infinity", "must be at most 3600.0 (an hour per point), got Infinity"},
+            {"Infinity", "must be at most 3600 (an hour per point), got Infinity"},
             // 1e30 overflowed the deadline: every point ended after one read, and the profile was saved
-            {"1e30", "must be at most 3600.0 (an hour per point), got 1.0E30"},
-            {"3600.5", "must be at most 3600.0 (an hour per point), got 3600.5"},
+            {"1e30", "must be at most 3600 (an hour per point), got 1.0E30"},
+            {"3600.5", "must be at most 3600 (an hour per point), got 3600.5"},
             {"1e-12", "must be at least 0.01 (a shorter point measures the clock, not the storage), got 1.0E-12"},
             {"1e-9", "must be at least 0.01 (a shorter point measures the clock, not the storage), got 1.0E-9"}
         }) {

@@ -234,7 +234,7 @@ final class CalibrateCommand implements Callable<Integer> {
             throw new IllegalArgumentException("--seconds-per-point must be positive");
         }
         if (secondsPerPoint > MAX_SECONDS_PER_POINT) { // infinity too
-            throw new IllegalArgumentException("--seconds-per-point must be at most " + MAX_SECONDS_PER_POINT
+            throw new IllegalArgumentException("--seconds-per-point must be at most " + (long) MAX_SECONDS_PER_POINT
                     + " (an hour per point), got " + secondsPerPoint);
         }
         if (secondsPerPoint < MIN_SECONDS_PER_POINT) {

@@ -109,18 +109,15 @@ final class ProfileCommand implements Callable<Integer> {
                 result,
                 out,
                 GeneratedWeights.suffix(decoder && GeneratedWeights.of(inputs.model)));
-        if (!split.equals("all") && result.tokens() < maxTokens) {
+        int lines = corpus.calibration().size() + corpus.heldOut().size();
+        if (!split.equals("all") && result.tokens() < maxTokens && passages.size() < lines) {
             // a short text of one's own: say that only a part of its lines was run, and how to run all
             spec.commandLine()
                     .getOut()
                     .printf(
                             "the text ran out before --max-tokens %d: the %s split holds %d of the %d passages of %s"
                                     + " (--split all profiles every line)%n",
-                            maxTokens,
-                            split,
-                            passages.size(),
-                            corpus.calibration().size() + corpus.heldOut().size(),
-                            corpus.name());
+                            maxTokens, split, passages.size(), lines, corpus.name());
         }
         return 0;
     }

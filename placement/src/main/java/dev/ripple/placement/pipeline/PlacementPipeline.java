@@ -808,10 +808,6 @@ public final class PlacementPipeline {
     }
 
     /**
-     * Refuses an {@code out} that is a file the model is read from or the tokenizer ({@link
-     * InputFiles}): the {@code .ripple} file would replace the weights it is made from.
-     */
-    /**
      * Refuses a tokenizer file that does not read as a tokenizer.json (empty, text, another kind of
      * file): it is stored as given, and a model file holding one makes every later {@code generate}
      * fail on it, prompt ids or not, naming only "tokenizer.json".
@@ -824,6 +820,10 @@ public final class PlacementPipeline {
         }
     }
 
+    /**
+     * Refuses an {@code out} that is a file the model is read from or the tokenizer ({@link
+     * InputFiles}): the {@code .ripple} file would replace the weights it is made from.
+     */
     private static void requireNotInput(Path out, Path model, Path tokenizer) throws IOException {
         InputFiles.none()
                 .withModel(model, "the model")

@@ -73,6 +73,28 @@ public record ProfileResult(
         Objects.requireNonNull(cut, "cut (Cut.NONE for none)");
     }
 
+    /** A profile in which no passage was cut (the record's form before {@link Cut}, 2026-12-07). */
+    public ProfileResult(
+            ActivationTrace trace,
+            double[] meanActiveFraction,
+            double[] meanRelativeError,
+            float[][] meanActivation,
+            float[][] meanInactiveActivation,
+            List<InputMoments> inputMoments,
+            long tokens,
+            int passages) {
+        this(
+                trace,
+                meanActiveFraction,
+                meanRelativeError,
+                meanActivation,
+                meanInactiveActivation,
+                inputMoments,
+                tokens,
+                passages,
+                Cut.NONE);
+    }
+
     /** The activity rule the trace was recorded under (resolved from the model's default when none was asked). */
     public ActivityRule rule() {
         return ActivityRule.parse(trace.info().rule());
