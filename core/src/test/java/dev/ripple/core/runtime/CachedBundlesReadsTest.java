@@ -131,15 +131,7 @@ class CachedBundlesReadsTest {
                 TokenStats step = m.ffn(0).forward(x, out);
                 String what = "token " + t + ": needed " + Arrays.toString(predictor.needed) + ", cached " + resident;
                 assertArrayEquals(expected, out, what);
-                List<List<Extent>> requests = List.copyOf(recorded.requests);
-                assertEquals(requests.stream().mapToInt(List::size).sum(), step.readOps(), what);
-                assertEquals(
-                        requests.stream()
-                                .flatMap(List::stream)
-                                .mapToLong(Extent::length)
-                                .sum(),
-                        step.bytesRead(),
-                        what);
+                List<List<Extent>> requests = recorded.requestsOf(step, what);
                 List<Extent> needed = new ArrayList<>();
                 List<Extent> misses = new ArrayList<>();
                 for (int slot : predictor.needed) {

@@ -113,15 +113,7 @@ class ReadAheadReadsTest {
                 String what = "token " + t + ": ahead " + Arrays.toString(predictor.ahead) + ", needed "
                         + Arrays.toString(predictor.needed);
                 assertArrayEquals(expected, out, what);
-                List<List<Extent>> requests = List.copyOf(recorded.requests);
-                assertEquals(requests.stream().mapToInt(List::size).sum(), step.readOps(), what);
-                assertEquals(
-                        requests.stream()
-                                .flatMap(List::stream)
-                                .mapToLong(Extent::length)
-                                .sum(),
-                        step.bytesRead(),
-                        what);
+                List<List<Extent>> requests = recorded.requestsOf(step, what);
                 List<Extent> aheadReads = requests.getFirst();
                 List<Extent> left = new ArrayList<>();
                 for (int slot : predictor.needed) {

@@ -1,5 +1,8 @@
 package dev.ripple.core.runtime;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import dev.ripple.core.model.TokenStats;
 import dev.ripple.io.Extent;
 import dev.ripple.io.ReadStats;
 import dev.ripple.io.reader.ExtentReader;
@@ -24,6 +27,18 @@ final class RecordingReader extends FaultInjectionTest.DelegatingReader {
     public ReadStats read(List<Extent> extents, List<MemorySegment> targets) throws IOException {
         requests.add(List.copyOf(extents));
         return real.read(extents, targets);
+    }
+
+    /**
+     * The requests recorded so far, checked against the step that made them: its operations are
+     * their extents, its bytes read their lengths.
+     */
+    List<List<Extent>> requestsOf(TokenStats step, String what) {
+        List<List<Extent>> made = List.copyOf(requests);
+        assertEquals(made.stream().mapToInt(List::size).sum(), step.readOps(), what);
+        assertEquals(
+                made.stream().flatMap(List::stream).mapToLong(Extent::length).sum(), step.bytesRead(), what);
+        return made;
     }
 
     @Override
