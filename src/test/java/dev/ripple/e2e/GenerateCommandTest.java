@@ -9,9 +9,13 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.ripple.core.format.RippleFile;
 import dev.ripple.core.format.RippleFormat;
 import dev.ripple.core.tokenizer.Tokenizer;
+import dev.ripple.io.device.CostLine;
+import dev.ripple.io.device.CostModel;
+import dev.ripple.io.device.DeviceProfile;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Collections;
+import java.util.List;
 import java.util.stream.Stream;
 import java.util.stream.StreamSupport;
 import org.junit.jupiter.api.BeforeAll;
@@ -131,6 +135,64 @@ class GenerateCommandTest {
                         + m.path("cacheBytes").asLong(),
                 "the budget is split, not exceeded");
         assertTrue(m.path("workingBytes").asLong() >= 3L << 20, "three working buffers of at least a MiB each: " + m);
+    }
+
+    /**
+     * {@code --device-profile} plans the reads by a measured storage's cost model, at real speed:
+     * here one whose operations cost a second, so every gap is read through and each layer is about
+     * one read. Without it, each run of needed bundles is a read of its own. The tokens are the same.
+     */
+    @Test
+    void aDeviceProfilePlansTheReadsWithoutEmulatingThem() throws Exception {
+        Path trace = dir.resolve("plan.rtrace");
+        DecoderSteps.profile(opt, trace, 600, work);
+        Path file = dir.resolve("plan.ripple");
+        DecoderSteps.place(opt, trace, file);
+        Path profile = dir.resolve("slow-ops.json");
+        Files.writeString(
+                profile,
+                new DeviceProfile(
+                                DeviceProfile.FORMAT_VERSION,
+                                "slow-ops",
+                                "test: an operation costs a second",
+                                "2026-12-07T00:00:00Z",
+                                1000,
+                                1,
+                                List.of(),
+                                new CostModel("test", List.of(new CostLine(1, 1e6, 1000))))
+                        .toJson());
+        Path exact = dir.resolve("g-exact.json");
+        Path planned = dir.resolve("g-planned.json");
+        DecoderSteps.generate(file, "Mr President,", 8, exact);
+        DecoderSteps.generate(file, "Mr President,", 8, planned, "--device-profile", profile.toString());
+        JsonNode e = JSON.readTree(exact.toFile());
+        JsonNode p = JSON.readTree(planned.toFile());
+        assertEquals("exact runs", e.path("readPlanning").asText());
+        assertEquals("cost model of slow-ops", p.path("readPlanning").asText());
+        assertTrue(p.path("emulatedDevice").isNull(), "planned by the profile, not emulated: " + p);
+        assertEquals(e.path("generatedIds"), p.path("generatedIds"), "the plan changes the reads, never the tokens");
+        assertTrue(
+                p.path("readsPerToken").asDouble() < e.path("readsPerToken").asDouble()
+                        && p.path("bytesPerToken").asDouble()
+                                > e.path("bytesPerToken").asDouble(),
+                "gaps read through: " + p.path("readsPerToken") + " reads and " + p.path("bytesPerToken")
+                        + " bytes against " + e.path("readsPerToken") + " and " + e.path("bytesPerToken"));
+
+        RippleRun both = RippleRun.inProcess(
+                "generate",
+                "--model",
+                file.toString(),
+                "--prompt",
+                "Mr President,",
+                "--device",
+                "ufs-4.0",
+                "--device-profile",
+                profile.toString(),
+                "--quiet");
+        assertEquals(1, both.exit(), both.err());
+        assertEquals(
+                "ripple: --device-profile: not with --device, whose profile plans the reads it emulates",
+                both.err().strip());
     }
 
     /**

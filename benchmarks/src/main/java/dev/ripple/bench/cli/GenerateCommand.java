@@ -133,6 +133,15 @@ final class GenerateCommand implements Callable<Integer> {
                     + "(default: lowrank when the file has one, else dense)")
     String predictor;
 
+    @Option(
+            names = "--device-profile",
+            paramLabel = "PROFILE.json",
+            converter = PathArguments.InputFile.class,
+            description = "plan reads by this storage's cost model ('ripple calibrate --out PROFILE.json' on it):"
+                    + " near reads collapse where that is cheaper, at the storage's own speed; without it or"
+                    + " --device, each run of needed bundles is one read and no gap is read through")
+    Path deviceProfile;
+
     @Mixin
     JsonFileOptions json;
 
@@ -210,7 +219,11 @@ final class GenerateCommand implements Callable<Integer> {
         }
         DeviceProfile emulated = io.deviceProfile();
         if (emulated != null) {
+            OptionValues.requireNotGiven(
+                    spec, "not with --device, whose profile plans the reads it emulates", "--device-profile");
             runtime = runtime.emulating(emulated);
+        } else if (deviceProfile != null) {
+            runtime = runtime.withDevice(DeviceProfile.read(deviceProfile));
         }
         return new GenerationRequest(
                 model,

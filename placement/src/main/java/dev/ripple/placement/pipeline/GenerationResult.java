@@ -80,6 +80,19 @@ public record GenerationResult(
     }
 
     /** The device every read was made to take the time of, or null when the reads were the disk's own. */
+    /**
+     * How the reads were planned: by a device's cost model (collapsing gaps cheaper to read than to
+     * skip), or, without one, by a fixed gap ("exact runs": none read through).
+     */
+    static String readPlanning(RuntimeOptions runtime) {
+        if (runtime.device() != null) {
+            return "cost model of " + runtime.device().name();
+        }
+        return runtime.maxGapBytes() == 0
+                ? "exact runs"
+                : "gaps of at most " + runtime.maxGapBytes() + " B read through";
+    }
+
     public DeviceProfile emulatedDevice() {
         return prepared.request().runtime().emulatedDevice();
     }
@@ -110,6 +123,7 @@ public record GenerationResult(
         root.put(
                 "emulatedDevice",
                 emulatedDevice() == null ? null : emulatedDevice().name());
+        root.put("readPlanning", readPlanning(runtime));
         root.put("cachePolicy", runtime.cache().name());
         ints(root.putArray("promptIds"), prepared.promptIds());
         ints(root.putArray("generatedIds"), result.generatedIds());
