@@ -28,6 +28,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.OptionalLong;
 import java.util.Set;
+import java.util.function.Function;
 
 /**
  * Records which FFN neurons fire, token by token, by running an ONNX model in ONNX Runtime with
@@ -197,29 +198,24 @@ public final class OnnxProfiler implements AutoCloseable {
         if (tokenizer == null) {
             throw new IllegalStateException("opened without a tokenizer; use profileEncoded");
         }
-        Iterable<Sized> encoded = () -> new Iterator<>() {
-            final Iterator<String> it = passages.iterator();
-
-            @Override
-            public boolean hasNext() {
-                return it.hasNext();
-            }
-
-            @Override
-            public Sized next() {
-                String text = it.next();
-                EncodedPassage e = tokenizer.encode(text);
-                return new Sized(e, tokenizer.fullLength(text, e));
-            }
-        };
+        Iterable<Sized> encoded = sized(passages, text -> {
+            EncodedPassage e = tokenizer.encode(text);
+            return new Sized(e, tokenizer.fullLength(text, e));
+        });
         return profileSized(encoded, corpus, progress);
     }
 
     /** Profiles already tokenised passages (each truncated to the maximum sequence length). */
     public ProfileResult profileEncoded(Iterable<EncodedPassage> passages, String corpus, ProfileProgress progress)
             throws IOException {
-        Iterable<Sized> sized = () -> new Iterator<>() {
-            final Iterator<EncodedPassage> it = passages.iterator();
+        Iterable<Sized> sized = sized(passages, e -> new Sized(e, e.length()));
+        return profileSized(sized, corpus, progress);
+    }
+
+    /** {@code passages} as they are profiled, each measured by {@code size} when the profile reaches it. */
+    private static <T> Iterable<Sized> sized(Iterable<T> passages, Function<T, Sized> size) {
+        return () -> new Iterator<>() {
+            final Iterator<T> it = passages.iterator();
 
             @Override
             public boolean hasNext() {
@@ -228,11 +224,9 @@ public final class OnnxProfiler implements AutoCloseable {
 
             @Override
             public Sized next() {
-                EncodedPassage e = it.next();
-                return new Sized(e, e.length());
+                return size.apply(it.next());
             }
         };
-        return profileSized(sized, corpus, progress);
     }
 
     /** A passage as encoded (perhaps cut by the tokenizer) and the tokens its text makes uncut. */
