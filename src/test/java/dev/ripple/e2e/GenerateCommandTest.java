@@ -164,10 +164,13 @@ class GenerateCommandTest {
         Path exact = dir.resolve("g-exact.json");
         Path planned = dir.resolve("g-planned.json");
         DecoderSteps.generate(file, "Mr President,", 8, exact);
-        DecoderSteps.generate(file, "Mr President,", 8, planned, "--device-profile", profile.toString());
+        RippleRun plannedRun =
+                DecoderSteps.generate(file, "Mr President,", 8, planned, "--device-profile", profile.toString());
+        assertTrue(plannedRun.out().contains("reads planned by cost model of slow-ops\n"), plannedRun.out());
         JsonNode e = JSON.readTree(exact.toFile());
         JsonNode p = JSON.readTree(planned.toFile());
-        assertEquals("exact runs", e.path("readPlanning").asText());
+        assertEquals(
+                "exact runs, widened to 4 KiB blocks", e.path("readPlanning").asText());
         assertEquals("cost model of slow-ops", p.path("readPlanning").asText());
         assertTrue(p.path("emulatedDevice").isNull(), "planned by the profile, not emulated: " + p);
         assertEquals(e.path("generatedIds"), p.path("generatedIds"), "the plan changes the reads, never the tokens");

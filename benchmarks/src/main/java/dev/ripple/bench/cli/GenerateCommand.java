@@ -137,9 +137,9 @@ final class GenerateCommand implements Callable<Integer> {
             names = "--device-profile",
             paramLabel = "PROFILE.json",
             converter = PathArguments.InputFile.class,
-            description = "plan reads by this storage's cost model ('ripple calibrate --out PROFILE.json' on it):"
-                    + " near reads collapse where that is cheaper, at the storage's own speed; without it or"
-                    + " --device, each run of needed bundles is one read and no gap is read through")
+            description = "plan reads by this storage's measured cost model ('ripple calibrate --out PROFILE.json'"
+                    + " on it), not emulated: near reads collapse where that is cheaper, at the storage's own"
+                    + " speed; without it or --device, each run of needed bundles is one read")
     Path deviceProfile;
 
     @Mixin
@@ -174,6 +174,10 @@ final class GenerateCommand implements Callable<Integer> {
         out.println(g.summary());
         out.println("(one cold run: the first tokens include the JVM's warm-up, so a process that generates"
                 + " again runs faster; ripple bench and decode-speed measure after a warm-up)");
+        out.println("reads planned by " + g.readPlanning()
+                + (g.emulatedDevice() == null && deviceProfile == null
+                        ? " (--device-profile plans by your storage's measured cost model)"
+                        : ""));
         DeviceProfile emulated = g.emulatedDevice();
         if (emulated != null) {
             out.printf(

@@ -12,7 +12,8 @@ package dev.ripple.core.model;
  * @param cacheHits        of the needed bundles, served from the DRAM cache: with a device's cost
  *                         model only the misses are read, so a run of hits splits a read where that
  *                         is cheaper; with a fixed gap a hit inside a read that holds a miss is read
- *                         through and not counted here
+ *                         through and not counted here (except after a read-ahead, when only the
+ *                         misses are read in either mode)
  * @param readOps          read operations issued (after collapsing)
  * @param bytesNeeded      bytes of the needed bundles that were read from flash
  * @param bytesRead        bytes actually read (including collapsed gaps and alignment)

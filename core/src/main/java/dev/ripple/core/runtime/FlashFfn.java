@@ -183,6 +183,12 @@ public final class FlashFfn {
         return System.nanoTime() - readStart;
     }
 
+    /** Whether the calling thread's read-ahead, if it has one, has ended (for tests that must act after it). */
+    boolean readAheadEnded() {
+        Prefetch pf = scratch.get().prefetch;
+        return pf.pending == null || pf.pending.isDone();
+    }
+
     /** out = FFN(x) over the predicted neurons; returns what it cost. */
     public TokenStats forward(float[] x, float[] out) {
         return forwardAll(new float[][] {x}, 1, new float[][] {out});

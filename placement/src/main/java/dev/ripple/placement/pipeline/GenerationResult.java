@@ -11,6 +11,7 @@ import dev.ripple.core.runtime.MemoryPlan;
 import dev.ripple.core.runtime.RuntimeOptions;
 import dev.ripple.io.device.DeviceProfile;
 import dev.ripple.io.json.NonFiniteAsNull;
+import dev.ripple.io.reader.ReaderKind;
 import dev.ripple.io.reader.ReaderRan;
 import dev.ripple.placement.synthetic.GeneratedWeights;
 import java.io.IOException;
@@ -79,20 +80,26 @@ public record GenerationResult(
         return Double.isFinite(v) ? String.format(Locale.ROOT, format, v) : "-";
     }
 
-    /** The device every read was made to take the time of, or null when the reads were the disk's own. */
     /**
      * How the reads were planned: by a device's cost model (collapsing gaps cheaper to read than to
-     * skip), or, without one, by a fixed gap ("exact runs": none read through).
+     * skip), or, without one, by a fixed gap ("exact runs": no gap read through beyond the 4 KiB
+     * blocks a direct or io_uring reader widens reads to).
      */
-    static String readPlanning(RuntimeOptions runtime) {
+    public String readPlanning() {
+        RuntimeOptions runtime = prepared.request().runtime();
         if (runtime.device() != null) {
             return "cost model of " + runtime.device().name();
         }
-        return runtime.maxGapBytes() == 0
-                ? "exact runs"
-                : "gaps of at most " + runtime.maxGapBytes() + " B read through";
+        String aligned = runtime.reader() == ReaderKind.DIRECT || runtime.reader() == ReaderKind.IO_URING
+                ? ", widened to 4 KiB blocks"
+                : "";
+        return (runtime.maxGapBytes() == 0
+                        ? "exact runs"
+                        : "gaps of at most " + runtime.maxGapBytes() + " B read through")
+                + aligned;
     }
 
+    /** The device every read was made to take the time of, or null when the reads were the disk's own. */
     public DeviceProfile emulatedDevice() {
         return prepared.request().runtime().emulatedDevice();
     }
@@ -123,7 +130,7 @@ public record GenerationResult(
         root.put(
                 "emulatedDevice",
                 emulatedDevice() == null ? null : emulatedDevice().name());
-        root.put("readPlanning", readPlanning(runtime));
+        root.put("readPlanning", readPlanning());
         root.put("cachePolicy", runtime.cache().name());
         ints(root.putArray("promptIds"), prepared.promptIds());
         ints(root.putArray("generatedIds"), result.generatedIds());
