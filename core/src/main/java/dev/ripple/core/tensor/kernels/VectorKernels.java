@@ -804,7 +804,17 @@ final class VectorKernels implements Kernels {
         }
     }
 
-    /** The first {@code m} of the lanes of {@code lo} then {@code hi} into {@code out[at, at + m)}, nothing past it. */
+    /** Where a partial vector's lanes are staged before the copy of its first ones (one per thread). */
+    private static final ThreadLocal<float[]> PARTIAL = ThreadLocal.withInitial(() -> new float[S.length()]);
+
+    /**
+     * The first {@code m} of the lanes of {@code lo} then {@code hi} into {@code out[at, at + m)},
+     * nothing past it. Whole vectors are stored as they are; a partial one goes through this
+     * thread's staging array and a copy of its first lanes, which allocates nothing once the thread
+     * has its array. A masked store ({@code intoArray(out, at, S.indexInRange(...))}) did the same
+     * in one call and made the dense encoder forward about 1.7x slower on this machine (bisected,
+     * PERFORMANCE.md §15, "A regression found by bisection").
+     */
     private static void store(FloatVector lo, FloatVector hi, int m, float[] out, int at) {
         int len = S.length();
         if (m >= len) {
@@ -812,10 +822,16 @@ final class VectorKernels implements Kernels {
             if (m >= 2 * len) {
                 hi.intoArray(out, at + len);
             } else if (m > len) {
-                hi.intoArray(out, at + len, S.indexInRange(len, m));
+                partial(hi, m - len, out, at + len);
             }
         } else {
-            lo.intoArray(out, at, S.indexInRange(0, m));
+            partial(lo, m, out, at);
         }
+    }
+
+    private static void partial(FloatVector v, int m, float[] out, int at) {
+        float[] lanes = PARTIAL.get();
+        v.intoArray(lanes, 0);
+        System.arraycopy(lanes, 0, out, at, m);
     }
 }
