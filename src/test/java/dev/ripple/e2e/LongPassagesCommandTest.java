@@ -8,6 +8,8 @@ import dev.ripple.placement.trace.ActivationTrace;
 import dev.ripple.placement.trace.TraceFiles;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
@@ -30,19 +32,7 @@ class LongPassagesCommandTest {
         String paragraph = "The committee discussed the budget of the agricultural fund at length. ".repeat(40);
         Path text = Files.writeString(dir.resolve("t.txt"), paragraph + "\nA short line.\n");
         Path trace = dir.resolve("t.rtrace");
-        RippleRun run = RippleRun.succeeds(
-                "profile",
-                "--model",
-                TinyOpt.dir().toString(),
-                "--text",
-                text.toString(),
-                "--split",
-                "all",
-                "--out",
-                trace.toString(),
-                "--work",
-                dir.resolve("work").toString(),
-                "--quiet");
+        RippleRun run = profileAll(text, trace);
         Matcher m = CUT.matcher(run.out());
         assertTrue(m.find(), run.out());
         int length = Integer.parseInt(m.group(1));
@@ -51,7 +41,13 @@ class LongPassagesCommandTest {
         assertEquals(length, t.passageStarts()[1], "the long line's tokens recorded: the length it was cut to");
         assertTrue(Long.parseLong(m.group(2).replace(",", "")) > 0, run.out());
 
-        RippleRun budget = RippleRun.succeeds(
+        RippleRun budget = profileAll(text, trace, "--max-tokens", "20");
+        assertFalse(budget.out().contains("were cut"), "the budget, not the length, ended it: " + budget.out());
+    }
+
+    /** {@code ripple profile --split all} of the tiny decoder on {@code text} into {@code trace}, with more options. */
+    private RippleRun profileAll(Path text, Path trace, String... more) {
+        List<String> args = new ArrayList<>(List.of(
                 "profile",
                 "--model",
                 TinyOpt.dir().toString(),
@@ -59,13 +55,12 @@ class LongPassagesCommandTest {
                 text.toString(),
                 "--split",
                 "all",
-                "--max-tokens",
-                "20",
                 "--out",
                 trace.toString(),
                 "--work",
                 dir.resolve("work").toString(),
-                "--quiet");
-        assertFalse(budget.out().contains("were cut"), "the budget, not the length, ended it: " + budget.out());
+                "--quiet"));
+        args.addAll(List.of(more));
+        return RippleRun.succeeds(args.toArray(String[]::new));
     }
 }
