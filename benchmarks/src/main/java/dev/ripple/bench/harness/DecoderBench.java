@@ -53,7 +53,10 @@ public final class DecoderBench {
      * @param tokensPerSecond    tokens over the phase's wall time
      * @param ioMs               I/O time per token
      * @param readsPerToken      read operations per token
-     * @param bytesPerToken      bytes read per token
+     * @param bytesPerToken      bytes read per token, collapsed gaps included: where a cost model plans the
+     *                           reads, a narrower bundle type may read more of them (a gap of the same bytes spans
+     *                           more bundles), so compare types by {@code neededBytesPerToken}
+     * @param neededBytesPerToken bytes of the needed bundles read per token (the cache's misses)
      * @param hitRate            bundles served from the cache over bundles needed
      * @param neuronsReadFraction bundles needed per token and layer, as a share of the layer's neurons
      *                           (for a prefill: per chunk, so the union of its tokens)
@@ -67,6 +70,7 @@ public final class DecoderBench {
             Percentiles ioMs,
             double readsPerToken,
             double bytesPerToken,
+            double neededBytesPerToken,
             double hitRate,
             double neuronsReadFraction,
             double msPerToken,
@@ -289,6 +293,7 @@ public final class DecoderBench {
         private long nanos;
         private long reads;
         private long bytes;
+        private long neededBytes;
         private long hits;
         private long needed;
         private long calls;
@@ -299,6 +304,7 @@ public final class DecoderBench {
             nanos += c.totalNanos();
             reads += c.readOps();
             bytes += c.bytesRead();
+            neededBytes += c.bytesNeeded();
             hits += c.cacheHits();
             needed += c.predicted();
             calls += c.ffnCalls();
@@ -316,6 +322,7 @@ public final class DecoderBench {
                             .toArray()),
                     reads / (double) tokens,
                     bytes / (double) tokens,
+                    neededBytes / (double) tokens,
                     needed == 0 ? 0 : hits / (double) needed,
                     needed / (double) calls / neurons,
                     nanos / 1e6 / tokens,

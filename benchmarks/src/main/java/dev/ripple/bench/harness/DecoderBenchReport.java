@@ -228,6 +228,7 @@ public record DecoderBenchReport(
         io.put("p99", p.ioMs().p99());
         o.put("readsPerToken", p.readsPerToken());
         o.put("bytesPerToken", p.bytesPerToken());
+        o.put("neededBytesPerToken", p.neededBytesPerToken());
         o.put("cacheHitRate", p.hitRate());
         o.put("neuronsReadFraction", p.neuronsReadFraction());
         o.put("msPerToken", p.msPerToken());

@@ -71,6 +71,7 @@ public record DecoderDtypeComparison(long cacheBytes, List<Row> rows) {
             n.put("sparseAgreement", r.sparse().agreement());
             DecoderBench.Phase d = r.sparse().decode();
             n.put("decodeBytesPerToken", d.bytesPerToken());
+            n.put("decodeNeededBytesPerToken", d.neededBytesPerToken());
             n.put("decodeReadsPerToken", d.readsPerToken());
             n.set("decodeIoMsPerToken", JSON.valueToTree(d.ioMs()));
             n.put("decodeTokensPerSecond", d.tokensPerSecond());

@@ -83,6 +83,7 @@ public record DtypeComparison(long cacheBytes, List<Row> rows) {
             n.set("sparseCosine", JSON.valueToTree(r.sparse().cosine()));
             n.put("sparseBytesReadPerToken", r.sparse().bytesReadPerToken());
             n.put("decodeBytesPerToken", r.decode().bytesPerToken());
+            n.put("decodeNeededBytesPerToken", r.decode().neededPerToken());
             n.put("decodeOpsPerToken", r.decode().opsPerToken());
             n.set("decodeIoMsPerToken", JSON.valueToTree(r.decode().ioMsPerToken()));
             n.put("decodeCacheHitRate", r.decode().cacheHitRate());
