@@ -141,6 +141,7 @@ class GenerateCommandTest {
      * {@code --device-profile} plans the reads by a measured storage's cost model, at real speed:
      * here one whose operations cost a second, so every gap is read through and each layer is about
      * one read. Without it, each run of needed bundles is a read of its own. The tokens are the same.
+     * A profile saved in the model's directory plans it without the flag, unless {@code --exact-reads}.
      */
     @Test
     void aDeviceProfilePlansTheReadsWithoutEmulatingThem() throws Exception {
@@ -163,7 +164,10 @@ class GenerateCommandTest {
                         .toJson());
         Path exact = dir.resolve("g-exact.json");
         Path planned = dir.resolve("g-planned.json");
-        DecoderSteps.generate(file, "Mr President,", 8, exact);
+        RippleRun exactRun = DecoderSteps.generate(file, "Mr President,", 8, exact);
+        assertTrue(
+                exactRun.out().contains("'ripple calibrate --dir DIR' saves one"),
+                "how to plan better: " + exactRun.out());
         RippleRun plannedRun =
                 DecoderSteps.generate(file, "Mr President,", 8, planned, "--device-profile", profile.toString());
         assertTrue(plannedRun.out().contains("reads planned by cost model of slow-ops\n"), plannedRun.out());
@@ -180,6 +184,40 @@ class GenerateCommandTest {
                                 > e.path("bytesPerToken").asDouble(),
                 "gaps read through: " + p.path("readsPerToken") + " reads and " + p.path("bytesPerToken")
                         + " bytes against " + e.path("readsPerToken") + " and " + e.path("bytesPerToken"));
+
+        // The profile 'ripple calibrate --dir' saves in the model's directory plans it without a flag.
+        Path calibrated = Files.createDirectories(dir.resolve("calibrated"));
+        Path copy = Files.copy(file, calibrated.resolve("plan.ripple"));
+        Files.copy(profile, calibrated.resolve(DeviceProfile.FILE_NAME));
+        Path found = dir.resolve("g-found.json");
+        RippleRun foundRun = DecoderSteps.generate(copy, "Mr President,", 8, found);
+        assertTrue(
+                foundRun.out()
+                        .contains("reads planned by cost model of slow-ops ("
+                                + calibrated.resolve(DeviceProfile.FILE_NAME) + ", found in the model's directory"),
+                foundRun.out());
+        JsonNode f = JSON.readTree(found.toFile());
+        assertEquals(p.path("readsPerToken"), f.path("readsPerToken"), "planned as with --device-profile: " + f);
+        Path optedOut = dir.resolve("g-exact-reads.json");
+        DecoderSteps.generate(copy, "Mr President,", 8, optedOut, "--exact-reads");
+        assertEquals(
+                e.path("readsPerToken"),
+                JSON.readTree(optedOut.toFile()).path("readsPerToken"),
+                "--exact-reads plans without the profile found");
+        RippleRun exactAndProfile = RippleRun.inProcess(
+                "generate", "--model", copy.toString(), "--prompt", "Mr", "--exact-reads", "--device", "ufs-4.0");
+        assertEquals(1, exactAndProfile.exit(), exactAndProfile.err());
+        assertEquals(
+                "ripple: --device: not with --exact-reads, which plans without a device profile",
+                exactAndProfile.err().strip());
+        // A broken profile there is an error naming it, not exact runs in silence.
+        Files.writeString(calibrated.resolve(DeviceProfile.FILE_NAME), "{\"name\": ");
+        RippleRun broken = RippleRun.inProcess("generate", "--model", copy.toString(), "--prompt", "Mr", "--quiet");
+        assertEquals(1, broken.exit(), broken.err());
+        assertTrue(
+                broken.err().strip().lines().count() == 1
+                        && broken.err().contains(calibrated.resolve(DeviceProfile.FILE_NAME) + ": not a valid"),
+                broken.err());
 
         RippleRun both = RippleRun.inProcess(
                 "generate",

@@ -56,7 +56,8 @@ final class CalibrateCommand implements Callable<Integer> {
             names = "--out",
             converter = PathArguments.OutputFile.class,
             paramLabel = "FILE",
-            description = "where to save the profile (default: DIR/device-profile.json) "
+            description = "where to save the profile (default: DIR/" + DeviceProfile.FILE_NAME
+                    + ", where 'ripple generate' finds it for the models in DIR) "
                     + "or, with --reader, the JSON report (default: none)")
     Path out;
 
@@ -145,7 +146,7 @@ final class CalibrateCommand implements Callable<Integer> {
         if (fileMib != null) {
             options = options.withFileBytes(fileBytes(0));
         }
-        Path target = out != null ? out : dir.resolve("device-profile.json");
+        Path target = out != null ? out : dir.resolve(DeviceProfile.FILE_NAME);
         PathArguments.requireUsableOutput(InputFiles.none(), "--out", target); // saved after minutes of measuring
         DeviceProfile profile;
         try (CliProgress bar = CliProgress.start("calibrate", options.points(), quiet)) {

@@ -17,10 +17,12 @@ import dev.ripple.placement.pipeline.InvalidGenerationRequestException;
 import dev.ripple.placement.pipeline.PreparedGeneration;
 import java.io.IOException;
 import java.io.PrintWriter;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -139,8 +141,19 @@ final class GenerateCommand implements Callable<Integer> {
             converter = PathArguments.InputFile.class,
             description = "plan reads by this storage's measured cost model ('ripple calibrate --out PROFILE.json'"
                     + " on it), not emulated: near reads collapse where that is cheaper, at the storage's own"
-                    + " speed; without it or --device, each run of needed bundles is one read")
+                    + " speed; without it or --device, the profile 'ripple calibrate --dir' saved in the model's"
+                    + " directory (" + DeviceProfile.FILE_NAME + "), if any, else each run of needed bundles is one"
+                    + " read")
     Path deviceProfile;
+
+    @Option(
+            names = "--exact-reads",
+            description = "plan each run of needed bundles as one read, even where a device profile lies in the"
+                    + " model's directory")
+    boolean exactReads;
+
+    /** The profile found in the model's directory and planned by, for the closing line; null when none was. */
+    private Path savedProfile;
 
     @Mixin
     JsonFileOptions json;
@@ -174,10 +187,7 @@ final class GenerateCommand implements Callable<Integer> {
         out.println(g.summary());
         out.println("(one cold run: the first tokens include the JVM's warm-up, so a process that generates"
                 + " again runs faster; ripple bench and decode-speed measure after a warm-up)");
-        out.println("reads planned by " + g.readPlanning()
-                + (g.emulatedDevice() == null && deviceProfile == null
-                        ? " (--device-profile plans by your storage's measured cost model)"
-                        : ""));
+        out.println("reads planned by " + g.readPlanning() + planningNote(g));
         DeviceProfile emulated = g.emulatedDevice();
         if (emulated != null) {
             out.printf(
@@ -221,6 +231,13 @@ final class GenerateCommand implements Callable<Integer> {
                             + " cache do not take",
                     "--cache-fraction");
         }
+        if (exactReads) {
+            OptionValues.requireNotGiven(
+                    spec,
+                    "not with --exact-reads, which plans without a device profile",
+                    "--device",
+                    "--device-profile");
+        }
         DeviceProfile emulated = io.deviceProfile();
         if (emulated != null) {
             OptionValues.requireNotGiven(
@@ -228,6 +245,13 @@ final class GenerateCommand implements Callable<Integer> {
             runtime = runtime.emulating(emulated);
         } else if (deviceProfile != null) {
             runtime = runtime.withDevice(DeviceProfile.read(deviceProfile));
+        } else if (!exactReads) {
+            Path dir = Files.isDirectory(model) ? model : model.toAbsolutePath().getParent();
+            Optional<DeviceProfile> saved = DeviceProfile.savedIn(dir);
+            if (saved.isPresent()) {
+                runtime = runtime.withDevice(saved.get());
+                savedProfile = dir.resolve(DeviceProfile.FILE_NAME);
+            }
         }
         return new GenerationRequest(
                 model,
@@ -240,6 +264,21 @@ final class GenerateCommand implements Callable<Integer> {
                 dram.bytes(),
                 runtime,
                 predictor == null ? null : PredictorKind.parse(predictor));
+    }
+
+    /**
+     * Where the closing line's planning came from when the options did not name it: a profile found in
+     * the model's directory, or, for exact runs chosen by default, how to get a cost model.
+     */
+    private String planningNote(GenerationResult g) {
+        if (savedProfile != null) {
+            return " (" + savedProfile + ", found in the model's directory; --exact-reads plans without it)";
+        }
+        if (g.emulatedDevice() == null && deviceProfile == null && !exactReads) {
+            return " (a cost model collapses near reads where that is cheaper: 'ripple calibrate --dir DIR' saves"
+                    + " one that generate finds for the models in DIR, or give --device-profile)";
+        }
+        return "";
     }
 
     /**

@@ -15,6 +15,7 @@ import java.time.Instant;
 import java.time.LocalDate;
 import java.time.format.DateTimeParseException;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * What a storage device costs to read from: headline figures, the measured table, and the fitted
@@ -53,6 +54,13 @@ public record DeviceProfile(
 
     /** The JSON layout version this code reads and writes. */
     public static final int FORMAT_VERSION = 1;
+
+    /**
+     * The name {@code ripple calibrate --dir D} saves its profile under in {@code D}, and {@link
+     * #savedIn} looks for: a profile kept beside the model files of the storage it measured is found
+     * without a flag.
+     */
+    public static final String FILE_NAME = "device-profile.json";
 
     private static final ObjectMapper JSON = JsonMapper.builder()
             .enable(DeserializationFeature.FAIL_ON_MISSING_CREATOR_PROPERTIES)
@@ -132,6 +140,24 @@ public record DeviceProfile(
         } catch (JsonProcessingException e) {
             throw new DeviceProfileException(origin, JsonFileProblem.describe(e), e);
         }
+    }
+
+    /**
+     * The profile saved in {@code dir} under {@link #FILE_NAME}, if there is one: {@code ripple
+     * generate} plans a model's reads by the one in the model's directory. A file there that is not a
+     * valid profile is an error, not an absent profile, so that a broken calibration is not silently
+     * replaced by exact runs.
+     *
+     * <pre>{@code
+     * Optional<DeviceProfile> saved = DeviceProfile.savedIn(model.toAbsolutePath().getParent());
+     * RuntimeOptions options = saved.map(RuntimeOptions.defaults()::withDevice).orElse(RuntimeOptions.defaults());
+     * }</pre>
+     *
+     * @throws DeviceProfileException the file exists and is not a valid profile
+     */
+    public static Optional<DeviceProfile> savedIn(Path dir) throws IOException {
+        Path file = dir.resolve(FILE_NAME);
+        return Files.exists(file) ? Optional.of(read(file)) : Optional.empty();
     }
 
     /**

@@ -75,6 +75,18 @@ class DeviceProfileTest {
         }
     }
 
+    /** The file calibrate saves in a directory is found there; none is no profile; a broken one is an error. */
+    @Test
+    void aProfileSavedInADirectoryIsFoundThere() throws IOException {
+        assertTrue(DeviceProfile.savedIn(dir).isEmpty());
+        DeviceProfile profile = sample();
+        Files.writeString(dir.resolve(DeviceProfile.FILE_NAME), profile.toJson());
+        assertEquals(profile, DeviceProfile.savedIn(dir).orElseThrow());
+        Files.writeString(dir.resolve(DeviceProfile.FILE_NAME), "{");
+        DeviceProfileException e = assertThrows(DeviceProfileException.class, () -> DeviceProfile.savedIn(dir));
+        assertEquals(dir.resolve(DeviceProfile.FILE_NAME), e.file());
+    }
+
     @Test
     void presetsRoundTrip() throws IOException {
         for (String name : UfsPresets.names()) {
