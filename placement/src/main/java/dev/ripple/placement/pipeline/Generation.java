@@ -28,7 +28,6 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.Optional;
 import java.util.function.Consumer;
 import org.eclipse.collections.api.set.primitive.MutableIntSet;
@@ -155,22 +154,13 @@ public final class Generation {
 
     /**
      * The model as a {@code .ripple} file, reported as one step that ends when it does: "import NAME"
-     * for a checkpoint, "open NAME" for a {@code .ripple} file; a missing model fails before any step.
+     * for a checkpoint, "open NAME" for a {@code .ripple} file; a missing model fails before any step,
+     * and a file of another kind (an encoder's ONNX model, text) when it is opened, by its first bytes
+     * whatever its name ({@link PreparedModel#of}).
      */
     private static PreparedModel importModel(GenerationRequest request, PipelineListener progress) throws IOException {
         if (!Files.exists(request.model())) {
             throw new NoSuchFileException(request.model().toString());
-        }
-        if (!Files.isDirectory(request.model())
-                && request.model()
-                        .getFileName()
-                        .toString()
-                        .toLowerCase(Locale.ROOT)
-                        .endsWith(".onnx")) {
-            // an encoder's file (the demo's), which would otherwise be refused as "not a .ripple file"
-            throw new IllegalArgumentException(request.model()
-                    + ": an ONNX model; generation runs decoders, given as a .ripple file, a Hugging Face"
-                    + " checkpoint directory or a .gguf file");
         }
         String step = (PreparedModel.isCheckpoint(request.model()) ? "import " : "open ")
                 + request.model().getFileName();

@@ -19,6 +19,7 @@ import dev.ripple.core.tokenizer.ChatMessage;
 import dev.ripple.core.tokenizer.Tokenizer;
 import dev.ripple.core.tokenizer.TokenizerData;
 import dev.ripple.io.reader.ReaderKind;
+import dev.ripple.placement.importer.UnsupportedModelException;
 import dev.ripple.placement.pipeline.InvalidGenerationRequestException.Input;
 import dev.ripple.placement.synthetic.SyntheticDecoder;
 import dev.ripple.placement.synthetic.SyntheticDecoderWriter;
@@ -32,6 +33,8 @@ import java.util.stream.StreamSupport;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * Generation from a generated OPT checkpoint without a tokenizer: the import happens once and is
@@ -200,10 +203,14 @@ class GenerationTest {
                 tiny.getMessage());
     }
 
-    /** An encoder's ONNX file was refused as "not a .ripple file" with two hex strings. */
-    @Test
-    void anOnnxModelIsRefusedAsNoDecoder() throws Exception {
-        Path onnx = Files.write(dir.resolve("encoder.onnx"), new byte[] {0x08, 0x07, 0x12, 0x07});
+    /**
+     * An encoder's ONNX file was refused as "not a .ripple file" with two hex strings; it is told by
+     * its first bytes, under any name.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"encoder.onnx", "model.bin"})
+    void anOnnxModelIsRefusedAsNoDecoder(String name) throws Exception {
+        Path onnx = Files.write(dir.resolve(name), new byte[] {0x08, 0x07, 0x12, 0x07});
         GenerationRequest r = new GenerationRequest(
                 onnx,
                 dir.resolve("work-onnx"),
@@ -215,11 +222,12 @@ class GenerationTest {
                 0,
                 RuntimeOptions.defaults(),
                 null);
-        IllegalArgumentException e =
-                assertThrows(IllegalArgumentException.class, () -> Generation.prepare(r, PipelineListener.NONE));
+        UnsupportedModelException e =
+                assertThrows(UnsupportedModelException.class, () -> Generation.prepare(r, PipelineListener.NONE));
         assertEquals(
-                onnx + ": an ONNX model; generation runs decoders, given as a .ripple file, a Hugging Face checkpoint"
-                        + " directory or a .gguf file",
+                onnx + ": unsupported model: it looks like an ONNX model, not a .ripple file; a decoder is given as a"
+                        + " .ripple file, a Hugging Face checkpoint directory (config.json beside the weights) or a"
+                        + " .gguf file",
                 e.getMessage());
     }
 
