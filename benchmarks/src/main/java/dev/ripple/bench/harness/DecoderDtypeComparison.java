@@ -41,24 +41,33 @@ public record DecoderDtypeComparison(long cacheBytes, List<Row> rows) {
                         + "same tokens; dense = every neuron computed)%n",
                 GeneratedWeights.suffix(generatedWeights), Sizes.bytes(cacheBytes));
         o.printf(
-                "%s %10s %7s %10s %7s %9s %9s %9s%n",
-                DtypeColumns.header(), "dense err", "agree", "sparse err", "agree", "KiB/tok", "io ms/tok", "tok/s");
+                "%s %10s %7s %10s %7s %9s %9s %9s %9s%n",
+                DtypeColumns.header(),
+                "dense err",
+                "agree",
+                "sparse err",
+                "agree",
+                "KiB/tok",
+                "need KiB",
+                "io ms/tok",
+                "tok/s");
         for (Row r : rows) {
             DecoderBench.Phase d = r.sparse().decode();
             o.printf(
-                    "%s %10.2g %6.0f%% %10.2g %6.0f%% %9.1f %9.3f %9.2f%n",
+                    "%s %10.2g %6.0f%% %10.2g %6.0f%% %9.1f %9.1f %9.3f %9.2f%n",
                     DtypeColumns.cells(r.dtype(), r.ffnBytes(), r.error()),
                     r.dense().logitError(),
                     100 * r.dense().agreement(),
                     r.sparse().logitError(),
                     100 * r.sparse().agreement(),
                     d.bytesPerToken() / 1024,
+                    d.neededBytesPerToken() / 1024,
                     d.ioMs().mean(),
                     d.tokensPerSecond());
         }
-        o.println(
-                DtypeColumns.ERROR_NOTE
-                        + "logit err = relative error of the logits; agree = greedy choice equal to the f32 model's; KiB, I/O and tok/s of the sparse decode)");
+        o.println(DtypeColumns.ERROR_NOTE
+                + "logit err = relative error of the logits; agree = greedy choice equal to the f32 model's; KiB, I/O and tok/s of the sparse decode; "
+                + DtypeColumns.BYTES_NOTE + ")");
     }
 
     public ObjectNode toJson() {

@@ -17,6 +17,13 @@ final class DtypeColumns {
     /** How the error columns are read; a comparison's footnote goes on from here. */
     static final String ERROR_NOTE = "(err = relative RMS error of the stored weights against the source's; ";
 
+    /**
+     * What the two byte columns are: under a cost model a gap of the same bytes spans more of a narrower
+     * type's bundles, so its reads can hold more bytes than a wider type's while its needed bytes are fewer.
+     */
+    static final String BYTES_NOTE = "KiB/tok = bytes read, gaps read through included; need KiB = the missed"
+            + " bundles' own bytes (a narrower type may read through more of its smaller bundles)";
+
     private DtypeColumns() {}
 
     static String header() {

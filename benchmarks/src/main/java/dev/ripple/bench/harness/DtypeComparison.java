@@ -47,31 +47,34 @@ public record DtypeComparison(long cacheBytes, List<Row> rows) {
                         + "true sets replayed token by token, types interleaved)%n",
                 Sizes.bytes(cacheBytes));
         o.printf(
-                "%s %9s %9s %9s %9s %9s %9s %9s %9s%n",
+                "%s %9s %9s %9s %9s %9s %9s %9s %9s %9s%n",
                 DtypeColumns.header(),
                 "dense cos",
                 "dense p5",
                 "cos",
                 "cos p5",
                 "KiB/tok",
+                "need KiB",
                 "io ms/tok",
                 "hits",
                 "start");
         for (Row r : rows) {
             o.printf(
-                    "%s %9.6f %9.6f %9.6f %9.6f %9.1f %9.3f %8.1f%% %9s%n",
+                    "%s %9.6f %9.6f %9.6f %9.6f %9.1f %9.1f %9.3f %8.1f%% %9s%n",
                     DtypeColumns.cells(r.dtype(), r.ffnBytes(), r.error()),
                     r.dense().cosine().mean(),
                     r.dense().cosine().p5(),
                     r.sparse().cosine().mean(),
                     r.sparse().cosine().p5(),
                     r.decode().bytesPerToken() / 1024,
+                    r.decode().neededPerToken() / 1024,
                     r.decode().ioMsPerToken().mean(),
                     100 * r.decode().cacheHitRate(),
                     r.start().label());
         }
         o.println(DtypeColumns.ERROR_NOTE
-                + "cos = cosine against ONNX Runtime; start = each type's file evicted, kept or bypassed, "
+                + "cos = cosine against ONNX Runtime; " + DtypeColumns.BYTES_NOTE
+                + "; start = each type's file evicted, kept or bypassed, "
                 + "as the header explains)");
     }
 
