@@ -15,7 +15,7 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * What a bench would refuse after its work is refused before it, in the same words: a --json file
  * its directory will not take (the report is written last), and a --dram budget below what the
- * decoder's import already needs (the placed files need at least as much). Before, both were told
+ * model's import already needs (the placed files need at least as much). Before, both were told
  * only once the profiling and placing (or the whole bench) were done.
  */
 class RefusedBeforeTheWorkTest {
@@ -102,6 +102,29 @@ class RefusedBeforeTheWorkTest {
             assertTrue(
                     files.noneMatch(f -> f.getFileName().toString().startsWith("bench-")),
                     "nothing placed before the refusal");
+        }
+    }
+
+    /**
+     * An encoder's budget below what its import alone keeps in memory: refused once the ONNX model
+     * is imported, before the calibration profile; it was refused after the profiles and the five
+     * placed files.
+     */
+    @Test
+    void anEncodersDramBudgetBelowItsImportIsRefusedBeforeProfiling() throws IOException {
+        Path work = dir.resolve("encoder-dram-work");
+        RippleRun refused =
+                RippleRun.inProcess("bench", "--dram", "1MiB", "--work", work.toString(), "--no-plots", "--quiet");
+        assertEquals(1, refused.exit(), refused.err());
+        String err = refused.err().strip();
+        assertEquals(1, err.lines().count(), err);
+        assertTrue(err.startsWith("ripple: a DRAM budget of 1.0 MiB is below the "), err);
+        assertTrue(err.contains("give more than"), err);
+        try (Stream<Path> files = Files.exists(work) ? Files.walk(work) : Stream.empty()) {
+            assertTrue(
+                    files.map(f -> f.getFileName().toString())
+                            .noneMatch(f -> f.startsWith("bench-") || f.endsWith(".rtrace")),
+                    "nothing profiled or placed before the refusal");
         }
     }
 }

@@ -211,6 +211,7 @@ final class BenchCommand implements Callable<Integer> {
             return 0;
         }
         EncoderText text = inputs.encoderText(run.work, calibrationText, 0.5).heldOutFirst(sentences);
+        StrategyBench.requireEncoderDramFits(settings, text.onnx()); // before the profiling and placing
         ProfileResult calib = text.profile(
                 text.calibrationText(), "calibration", activity, calibrationTokens, CliProgress.harness(run.quiet));
         BenchReport report = new StrategyBench(settings, CliProgress.harness(run.quiet))

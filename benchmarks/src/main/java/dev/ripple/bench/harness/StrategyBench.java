@@ -14,6 +14,7 @@ import dev.ripple.core.runtime.MemoryPlan;
 import dev.ripple.core.runtime.RippleModel;
 import dev.ripple.core.runtime.RuntimeOptions;
 import dev.ripple.core.tensor.DType;
+import dev.ripple.io.Sizes;
 import dev.ripple.io.device.DeviceProfile;
 import dev.ripple.io.device.UfsPresets;
 import dev.ripple.io.nativeio.PageCache;
@@ -495,6 +496,27 @@ public final class StrategyBench {
     public static void requireDramFits(Settings s, Path identity) throws IOException {
         if (s.dramBytes() > 0) {
             decoderDramPlan(s, identity);
+        }
+    }
+
+    /**
+     * Refuses, before the profiling and placing, an encoder's --dram budget below what the import of
+     * {@code onnx} alone keeps in memory (its resident tensors and working buffers): the bench's files
+     * are written only after minutes of profiling, and used to be refused then. The files hold a
+     * predictor and fill-in besides, so a budget above this bound can still be refused by their plan.
+     */
+    public static void requireEncoderDramFits(Settings s, Path onnx) throws IOException {
+        if (s.dramBytes() <= 0) {
+            return;
+        }
+        ImportedModel imported =
+                PlacementPipeline.importModel(onnx, ImportOptions.defaults().withBundles(DType.F32));
+        long least = MemoryPlan.leastWithoutKvCache(imported.toContents());
+        if (s.dramBytes() < least) {
+            throw new IllegalArgumentException("a DRAM budget of " + Sizes.bytes(s.dramBytes()) + " is below the "
+                    + Sizes.bytes(least) + " of resident tensors and working buffers " + onnx
+                    + " keeps in memory before any predictor; give more than " + Sizes.bytes(least)
+                    + " (more leaves room to cache FFN bundles)");
         }
     }
 

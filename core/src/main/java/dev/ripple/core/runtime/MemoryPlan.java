@@ -1,9 +1,13 @@
 package dev.ripple.core.runtime;
 
+import dev.ripple.core.format.PlacedLayer;
+import dev.ripple.core.format.ResidentTensor;
+import dev.ripple.core.format.RippleContents;
 import dev.ripple.core.format.RippleFile;
 import dev.ripple.core.format.SectionEntry;
 import dev.ripple.core.model.decoder.DecoderConfig;
 import dev.ripple.core.tensor.DType;
+import dev.ripple.core.tensor.Tensor;
 import dev.ripple.io.Sizes;
 import java.util.Locale;
 
@@ -89,6 +93,24 @@ public record MemoryPlan(long budgetBytes, long residentBytes, long kvCacheBytes
     }
 
     /**
+     * The least an encoder's budget must hold for a file of {@code contents} and more, before any is
+     * written: its resident tensors and one thread's working buffers. A command that profiles and
+     * places for minutes before it writes refuses a budget below this at once; the files it writes
+     * hold more (a predictor, fill-in means), so {@link #withoutKvCache} still decides on them.
+     */
+    public static long leastWithoutKvCache(RippleContents contents) {
+        long resident = 0;
+        for (ResidentTensor t : contents.tensors()) {
+            resident += t.dtype().bytes(Tensor.elementCount(t.shape()));
+        }
+        long largestLayer = 0;
+        for (PlacedLayer layer : contents.layers()) {
+            largestLayer = Math.max(largestLayer, layer.weights().spec().sectionBytes());
+        }
+        return resident + workingBytes(largestLayer, 1);
+    }
+
+    /**
      * What one session of a run without a budget holds: the resident tensors, a KV cache of
      * {@code kvBytes}, its working buffers and the bundle cache the run was given; the budget is their sum.
      */
@@ -118,6 +140,11 @@ public record MemoryPlan(long budgetBytes, long residentBytes, long kvCacheBytes
         for (var layer : file.layers()) {
             largestLayer = Math.max(largestLayer, layer.bundles().length());
         }
+        return workingBytes(largestLayer, threads);
+    }
+
+    /** {@link #workingBytes(RippleFile, int)} of a file whose largest layer's bundles take {@code largestLayer} bytes. */
+    private static long workingBytes(long largestLayer, int threads) {
         long grown = largestLayer + largestLayer / 4;
         long perBuffer = (grown + (1 << 20) - 1) & -(1L << 20);
         return (long) threads * WORKING_BUFFERS * perBuffer;
