@@ -51,9 +51,14 @@ class PlaceTraceOfAnotherModelTest {
                 err.contains(TinyOpt.dir().toRealPath().toString()),
                 "names the checkpoint the trace was recorded on: " + err);
 
-        // the GGUF's own trace places
-        DecoderSteps.place(gguf, ggufTrace, out, "--work", work.toString());
+        // the GGUF's own trace places; a rank above the width is the full rank, said (it was silent)
+        RippleRun placed = DecoderSteps.place(gguf, ggufTrace, out, "--work", work.toString(), "--rank", "1000");
         assertTrue(Files.isRegularFile(out));
+        assertTrue(
+                placed.out()
+                        .contains("--rank 1000 is above the layers' smaller dimension: the predictor has the full rank,"
+                                + " 64\n"),
+                placed.out());
     }
 
     /**

@@ -415,6 +415,11 @@ final class PlaceCommand implements Callable<Integer> {
                             + "up to %.2e against the GGUF file's values%n",
                     conversions.size(), String.join(", ", types), worst);
         }
+        if (rank > written.predictorRank() && written.predictorRank() > 0) {
+            o.printf(
+                    "--rank %d is above the layers' smaller dimension: the predictor has the full rank, %d%n",
+                    rank, written.predictorRank());
+        }
         if (written.predictorFit().equals("weights")) {
             o.println(
                     "low-rank predictor fitted to the weights alone: " + trace + " holds no FFN input moments (they are"
