@@ -43,7 +43,7 @@ final class ProfileCommand implements Callable<Integer> {
 
     @Option(
             names = "--max-tokens",
-            defaultValue = "20000",
+            defaultValue = "" + ProfileOptions.DEFAULT_MAX_TOKENS,
             description = "stop after this many tokens (default: ${DEFAULT-VALUE})")
     long maxTokens;
 

@@ -16,6 +16,7 @@ import dev.ripple.placement.pipeline.Placements;
 import dev.ripple.placement.pipeline.WrittenModel;
 import dev.ripple.placement.predictor.FittedPredictor;
 import dev.ripple.placement.profile.EncodedPassage;
+import dev.ripple.placement.profile.ProfileOptions;
 import dev.ripple.placement.profile.ProfileResult;
 import dev.ripple.placement.trace.TraceFiles;
 import java.io.IOException;
@@ -90,7 +91,7 @@ public final class Demo {
         /** Held-out passages embedded and checked, and those of the closing comparison, unless set. */
         public static final int DEFAULT_SENTENCES = 100, DEFAULT_BENCH_SENTENCES = 16;
         /** Tokens profiled for placement unless set ({@code ripple bench}'s too: the option is shared). */
-        public static final long DEFAULT_CALIBRATION_TOKENS = 20_000;
+        public static final long DEFAULT_CALIBRATION_TOKENS = ProfileOptions.DEFAULT_MAX_TOKENS;
         /**
          * The reader and the cache policy unless set, as the command line spells them (compile-time
          * constants, so that picocli's option defaults can name them).

@@ -54,10 +54,17 @@ public record ProfileOptions(
     }
 
     /**
-     * 100,000 tokens, sequences of at most 128 tokens, the model's default rule, error measured, all
+     * Tokens profiled unless set: what {@code ripple profile}, {@code demo} and {@code bench} profile by
+     * default too, so that the API and the commands place from traces of one length. The API's default
+     * was 100,000 while the commands' was 20,000.
+     */
+    public static final long DEFAULT_MAX_TOKENS = 20_000;
+
+    /**
+     * {@value #DEFAULT_MAX_TOKENS} tokens, sequences of at most 128 tokens, the model's default rule, error measured, all
      * cores, a decoder's read-ahead moments recorded when this JVM reads ahead.
      */
     public static ProfileOptions defaults() {
-        return new ProfileOptions(100_000, 128, null, true, 0, DecoderModel.readsAhead());
+        return new ProfileOptions(DEFAULT_MAX_TOKENS, 128, null, true, 0, DecoderModel.readsAhead());
     }
 }
