@@ -12,6 +12,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
 import picocli.CommandLine;
 
@@ -79,5 +80,24 @@ class CommandLineBasicsTest {
         assertEquals(1, run.err().strip().lines().count(), run.err());
         assertFalse(run.err().contains("\tat "), run.err());
         assertTrue(run.err().startsWith("ripple: "), run.err());
+    }
+
+    /**
+     * A misspelt command or option beside {@code --help} is the usual refusal, exit 2: picocli let the
+     * help hide it, so {@code ripple genrate --help} printed ripple's usage and exited 0.
+     */
+    @ParameterizedTest
+    @CsvSource(
+            delimiterString = " | ",
+            value = {
+                "genrate --help | ripple: Unmatched argument at index 0: 'genrate' (see 'ripple --help')",
+                "generate --max-tokns 3 --help | ripple: Unknown options: '--max-tokns', '3' (see 'ripple generate"
+                        + " --help')"
+            })
+    void anUnknownArgumentBesideHelpIsRefused(String args, String error) {
+        RippleRun run = RippleRun.inProcess(args.split(" "));
+        assertEquals(2, run.exit(), run.out());
+        assertEquals(error, run.err().strip());
+        assertEquals("", run.out(), "no usage printed as if the line were right");
     }
 }

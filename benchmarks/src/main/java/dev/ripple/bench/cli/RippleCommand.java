@@ -3,6 +3,7 @@ package dev.ripple.bench.cli;
 import dev.ripple.core.format.AtomicFile;
 import java.io.PrintWriter;
 import java.nio.file.FileSystemException;
+import java.util.List;
 import java.util.function.Consumer;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -83,6 +84,7 @@ public final class RippleCommand implements Runnable {
                 }
                 return 1;
             });
+            cl.setExecutionStrategy(RippleCommand::refuseUnmatchedThenRun);
             return cl.execute(args);
         } catch (Throwable t) { // OutOfMemoryError and friends: still one line, still non-zero
             failed.accept(t);
@@ -92,6 +94,21 @@ public final class RippleCommand implements Runnable {
             err.flush();
             out.flush();
         }
+    }
+
+    /**
+     * Picocli lets {@code --help} hide arguments it cannot match, so {@code ripple genrate --help}
+     * printed ripple's usage and exited 0, as if the misspelt command were known: an unmatched
+     * argument anywhere on the line is the usual one-line error (exit 2), help or not.
+     */
+    private static int refuseUnmatchedThenRun(CommandLine.ParseResult parsed) {
+        for (CommandLine command : parsed.asCommandLineList()) {
+            List<String> unmatched = command.getParseResult().unmatched();
+            if (!unmatched.isEmpty()) {
+                throw new CommandLine.UnmatchedArgumentException(command, unmatched);
+            }
+        }
+        return new CommandLine.RunLast().execute(parsed);
     }
 
     /** One line that says what went wrong, without a stack trace. */
