@@ -141,7 +141,7 @@ class GenerateCommandTest {
      * {@code --device-profile} plans the reads by a measured storage's cost model, at real speed:
      * here one whose operations cost a second, so every gap is read through and each layer is about
      * one read. Without it, each run of needed bundles is a read of its own. The tokens are the same.
-     * A profile saved in the model's directory plans it without the flag, unless {@code --exact-reads}.
+     * A profile saved beside the .ripple file plans it without the flag, unless {@code --exact-reads}.
      */
     @Test
     void aDeviceProfilePlansTheReadsWithoutEmulatingThem() throws Exception {
@@ -185,7 +185,7 @@ class GenerateCommandTest {
                 "gaps read through: " + p.path("readsPerToken") + " reads and " + p.path("bytesPerToken")
                         + " bytes against " + e.path("readsPerToken") + " and " + e.path("bytesPerToken"));
 
-        // The profile 'ripple calibrate --dir' saves in the model's directory plans it without a flag.
+        // The profile 'ripple calibrate --dir' saves beside the .ripple file plans it without a flag.
         Path calibrated = Files.createDirectories(dir.resolve("calibrated"));
         Path copy = Files.copy(file, calibrated.resolve("plan.ripple"));
         Files.copy(profile, calibrated.resolve(DeviceProfile.FILE_NAME));
@@ -194,7 +194,8 @@ class GenerateCommandTest {
         assertTrue(
                 foundRun.out()
                         .contains("reads planned by cost model of slow-ops ("
-                                + calibrated.resolve(DeviceProfile.FILE_NAME) + ", found in the model's directory"),
+                                + calibrated.resolve(DeviceProfile.FILE_NAME)
+                                + ", found beside the model's .ripple file"),
                 foundRun.out());
         JsonNode f = JSON.readTree(found.toFile());
         assertEquals(p.path("readsPerToken"), f.path("readsPerToken"), "planned as with --device-profile: " + f);

@@ -10,6 +10,7 @@ import dev.ripple.core.tensor.DType;
 import dev.ripple.core.tokenizer.ChatFormat;
 import dev.ripple.io.device.DeviceProfile;
 import dev.ripple.placement.InputFiles;
+import dev.ripple.placement.PreparedModel;
 import dev.ripple.placement.pipeline.Generation;
 import dev.ripple.placement.pipeline.GenerationRequest;
 import dev.ripple.placement.pipeline.GenerationResult;
@@ -17,7 +18,6 @@ import dev.ripple.placement.pipeline.InvalidGenerationRequestException;
 import dev.ripple.placement.pipeline.PreparedGeneration;
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -141,18 +141,18 @@ final class GenerateCommand implements Callable<Integer> {
             converter = PathArguments.InputFile.class,
             description = "plan reads by this storage's measured cost model ('ripple calibrate --out PROFILE.json'"
                     + " on it), not emulated: near reads collapse where that is cheaper, at the storage's own"
-                    + " speed; without it or --device, the profile 'ripple calibrate --dir' saved in the model's"
-                    + " directory (" + DeviceProfile.FILE_NAME + "), if any, else each run of needed bundles is one"
-                    + " read")
+                    + " speed; without it or --device, the profile 'ripple calibrate --dir' saved as "
+                    + DeviceProfile.FILE_NAME + " beside the .ripple file read (a checkpoint's import: in --work), if"
+                    + " any, else each run of needed bundles is one read")
     Path deviceProfile;
 
     @Option(
             names = "--exact-reads",
-            description = "plan each run of needed bundles as one read, even where a device profile lies in the"
-                    + " model's directory")
+            description = "plan each run of needed bundles as one read, even where a device profile lies beside"
+                    + " the .ripple file read")
     boolean exactReads;
 
-    /** The profile found in the model's directory and planned by, for the closing line; null when none was. */
+    /** The profile found beside the .ripple file read and planned by, for the closing line; null when none was. */
     private Path savedProfile;
 
     @Mixin
@@ -246,7 +246,10 @@ final class GenerateCommand implements Callable<Integer> {
         } else if (deviceProfile != null) {
             runtime = runtime.withDevice(DeviceProfile.read(deviceProfile));
         } else if (!exactReads) {
-            Path dir = Files.isDirectory(model) ? model : model.toAbsolutePath().getParent();
+            // the storage the bundles are read from: the .ripple file's, or an import's in --work
+            Path dir = PreparedModel.isCheckpoint(model)
+                    ? run.work
+                    : model.toAbsolutePath().getParent();
             Optional<DeviceProfile> saved = DeviceProfile.savedIn(dir);
             if (saved.isPresent()) {
                 runtime = runtime.withDevice(saved.get());
@@ -267,16 +270,16 @@ final class GenerateCommand implements Callable<Integer> {
     }
 
     /**
-     * Where the closing line's planning came from when the options did not name it: a profile found in
-     * the model's directory, or, for exact runs chosen by default, how to get a cost model.
+     * Where the closing line's planning came from when the options did not name it: a profile found
+     * beside the .ripple file read, or, for exact runs chosen by default, how to get a cost model.
      */
     private String planningNote(GenerationResult g) {
         if (savedProfile != null) {
-            return " (" + savedProfile + ", found in the model's directory; --exact-reads plans without it)";
+            return " (" + savedProfile + ", found beside the model's .ripple file; --exact-reads plans without it)";
         }
         if (g.emulatedDevice() == null && deviceProfile == null && !exactReads) {
             return " (a cost model collapses near reads where that is cheaper: 'ripple calibrate --dir DIR' saves"
-                    + " one that generate finds for the models in DIR, or give --device-profile)";
+                    + " one that generate finds for the .ripple files in DIR, or give --device-profile)";
         }
         return "";
     }

@@ -144,12 +144,12 @@ public record DeviceProfile(
 
     /**
      * The profile saved in {@code dir} under {@link #FILE_NAME}, if there is one: {@code ripple
-     * generate} plans a model's reads by the one in the model's directory. A file there that is not a
+     * generate} plans a model's reads by the one beside the {@code .ripple} file it reads. A file there that is not a
      * valid profile is an error, not an absent profile, so that a broken calibration is not silently
      * replaced by exact runs.
      *
      * <pre>{@code
-     * Optional<DeviceProfile> saved = DeviceProfile.savedIn(model.toAbsolutePath().getParent());
+     * Optional<DeviceProfile> saved = DeviceProfile.savedIn(rippleFile.toAbsolutePath().getParent());
      * RuntimeOptions options = saved.map(RuntimeOptions.defaults()::withDevice).orElse(RuntimeOptions.defaults());
      * }</pre>
      *
