@@ -174,7 +174,12 @@ public final class Generator {
         return new TokenStream(model, session, prompt.clone(), options, detokenizer);
     }
 
-    /** Tokens pulled one at a time; {@link #result()} once {@link #hasNext()} is false. */
+    /**
+     * Tokens pulled one at a time; {@link #result()} once {@link #hasNext()} is false. When a step
+     * throws from {@code hasNext()} or {@code next()} (a failed or interrupted read), the session is
+     * left as it was before that step ({@link DecoderModel}), so asking again retries the step and
+     * the stream goes on as if it had not failed; or drop the stream and reset the session.
+     */
     public static final class TokenStream implements Iterator<Token> {
         private final DecoderModel model;
         private final Session session;
