@@ -38,6 +38,15 @@ import org.eclipse.collections.impl.list.mutable.primitive.IntArrayList;
  * int[] prompt = IntStream.concat(IntStream.of(r.continuation()), IntStream.of(next)).toArray();
  * Generator.Result r2 = Generator.generate(model, s, prompt, o, detokenizer, listener);
  * }</pre>
+ *
+ * <p>Cancelling: stop pulling a {@link TokenStream} (nothing is held open; {@link
+ * TokenStream#result()} is the generation so far, its stop reason null), throw from
+ * {@code generate}'s listener (the exception comes out of {@code generate}), or interrupt the
+ * generating thread, say by {@code Future.cancel(true)}: its next FFN call throws a
+ * {@link dev.ripple.core.runtime.FlashReadException} whose {@code interrupted()} is true, and the
+ * model is unharmed for every other session. In each case the session holds what the steps that
+ * completed put in it, so it can go on ({@link Result#continuation()} of the result so far) or be
+ * {@link Session#reset() reset}.
  */
 public final class Generator {
     private Generator() {}
