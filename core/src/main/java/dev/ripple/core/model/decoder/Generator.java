@@ -60,7 +60,9 @@ public final class Generator {
     }
 
     /**
-     * @param maxTokens   most tokens to generate
+     * @param maxTokens   most tokens to generate, at least 1 (to only read a prompt into a session,
+     *                    call {@link DecoderModel#prefill}); more than the session's context has room
+     *                    for is fine: the generation then ends with {@link StopReason#CONTEXT_FULL}
      * @param stopIds     token ids that end the generation (end-of-sequence); not part of the output
      * @param stopStrings texts that end the generation; the output ends before them
      * @param sampling    how each token is chosen
