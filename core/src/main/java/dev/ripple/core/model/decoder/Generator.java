@@ -110,7 +110,11 @@ public final class Generator {
      *             stop token or a full context (text that was held back until then)
      * @param text the text that became final with it (empty while a character or a possible stop
      *             string is incomplete; empty without a detokenizer)
-     * @param cost the step that computed the logits it was sampled from (the prefill for the first)
+     * @param cost the step that computed the logits it was sampled from (the prefill for the first);
+     *             for id -1, the last step run: after a stop token the one whose logits chose it,
+     *             after a full context the one the token before already carried, so a sum of costs
+     *             over the stream counts the tokens with an id of 0 or more ({@link Result#steps()}
+     *             holds exactly those)
      */
     public record Token(int id, String text, StepCost cost) {}
 
