@@ -587,8 +587,19 @@ public final class RippleFile implements TensorSource, AutoCloseable {
      * Checks every section's CRC32C, the directory and the whole-file checksum in the footer, which
      * also covers padding, so one flipped byte anywhere is reported. The first failing section is
      * named; a mismatch found only by the whole-file checksum lies in padding or the footer.
+     *
+     * @throws java.io.UncheckedIOException caused by a {@link FileShrankException} when the file
+     *     was truncated since it was opened (its mapped pages past the new end are gone)
      */
     public void verify() throws RippleFormatException {
+        try {
+            verifyMapped();
+        } catch (InternalError fault) {
+            throw uncheckedFault(fault);
+        }
+    }
+
+    private void verifyMapped() throws RippleFormatException {
         List<SectionEntry> ordered = new ArrayList<>(sections);
         ordered.sort(Comparator.comparingLong(SectionEntry::offset));
         for (SectionEntry e : ordered) {
@@ -607,12 +618,19 @@ public final class RippleFile implements TensorSource, AutoCloseable {
         }
     }
 
+    /**
+     * The CRC32C of mapped bytes, copied a MiB at a time into a heap array first: the checksum
+     * intrinsic over a mapped buffer is not guarded against a page that vanished (a file truncated
+     * while open) and kills the JVM with SIGBUS, where a copy faults as an {@link InternalError}
+     * that {@link #verify} explains. The copy costs little beside reading the whole file.
+     */
     private static int crc(MemorySegment segment) {
         CRC32C c = new CRC32C();
-        long chunk = 1 << 24;
-        for (long at = 0; at < segment.byteSize(); at += chunk) {
-            c.update(segment.asSlice(at, Math.min(chunk, segment.byteSize() - at))
-                    .asByteBuffer());
+        byte[] chunk = new byte[(int) Math.min(1 << 20, segment.byteSize())];
+        for (long at = 0; at < segment.byteSize(); at += chunk.length) {
+            int n = (int) Math.min(chunk.length, segment.byteSize() - at);
+            MemorySegment.copy(segment, ValueLayout.JAVA_BYTE, at, chunk, 0, n);
+            c.update(chunk, 0, n);
         }
         return (int) c.getValue();
     }
@@ -690,8 +708,21 @@ public final class RippleFile implements TensorSource, AutoCloseable {
                 .toList();
     }
 
-    /** A blob's bytes, checked against its CRC32C. */
+    /**
+     * A blob's bytes, checked against its CRC32C.
+     *
+     * @throws java.io.UncheckedIOException caused by a {@link FileShrankException} when the file
+     *     was truncated since it was opened
+     */
     public Optional<byte[]> blob(String name) throws RippleFormatException {
+        try {
+            return mappedBlob(name);
+        } catch (InternalError fault) {
+            throw uncheckedFault(fault);
+        }
+    }
+
+    private Optional<byte[]> mappedBlob(String name) throws RippleFormatException {
         SectionEntry e = byName.get("blob." + name);
         if (e == null || e.kind() != SectionKind.BLOB) {
             return Optional.empty();

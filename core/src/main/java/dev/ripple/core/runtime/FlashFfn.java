@@ -205,10 +205,18 @@ public final class FlashFfn {
      * @param tokens how many rows of {@code xs} to compute
      * @param outs   receive the outputs, one per token
      * @return what the sequence cost in this layer ({@code predicted} counts the union)
+     * @throws FlashReadException when a read fails or the calling thread is interrupted
+     * @throws java.io.UncheckedIOException caused by a {@link dev.ripple.io.FileShrankException}
+     *     when the model's file was truncated while open
      */
     public TokenStats forwardAll(float[][] xs, int tokens, float[][] outs) {
         try (ModelCall call = owner.begin()) {
             return serve(xs, tokens, outs);
+        } catch (InternalError fault) {
+            // A fault on a mapped page (the predictor's factors; the bundles with the mmap reader)
+            // of a file that shrank while open: the exception a decoder step throws for it, not an
+            // Error no caller expects. The try costs nothing.
+            throw owner.file().uncheckedFault(fault);
         } finally {
             // This layer, and through it its model, stays reachable until the call ends: the
             // model's Cleaner must not free the reader or buffers under it.

@@ -6,7 +6,8 @@ import java.io.UncheckedIOException;
 
 /**
  * Reading a token's bundles from flash failed. Nothing from the failed read was cached, so the
- * next token (or a retry) starts clean.
+ * next token (or a retry) starts clean; a decoder step that throws it leaves its session where the
+ * step began ({@link dev.ripple.core.model.decoder.DecoderModel}), so the step can be retried.
  */
 public final class FlashReadException extends UncheckedIOException {
     private final int layer;

@@ -4,7 +4,19 @@ import dev.ripple.core.model.TokenStats;
 import java.util.Locale;
 import java.util.concurrent.atomic.LongAdder;
 
-/** Running totals over all tokens and layers of a {@link RippleModel}; safe to read while it runs. */
+/**
+ * Running totals over all tokens and layers of a {@link RippleModel}, every session and thread
+ * together since it opened; safe to read while it runs. Never reset: a figure over some work is
+ * the difference of two readings, and one generation's own figures (speed, I/O per token) come
+ * from its steps, {@code GenerationStats.of(result)}, which other sessions do not mix into.
+ *
+ * <pre>{@code
+ * long reads = model.stats().readOps(), bytes = model.stats().bytesRead();
+ * float[] embedding = encoder.embed(ids);
+ * System.out.printf("%d reads, %d bytes, hit rate so far %.2f%n", model.stats().readOps() - reads,
+ *         model.stats().bytesRead() - bytes, model.stats().hitRate());
+ * }</pre>
+ */
 public final class RuntimeStats {
     private final LongAdder calls = new LongAdder();
     private final LongAdder tokenCalls = new LongAdder();

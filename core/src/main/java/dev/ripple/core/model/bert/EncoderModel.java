@@ -109,6 +109,10 @@ public final class EncoderModel {
      * The last hidden state, one row of {@code hiddenSize} per token.
      *
      * @param ids token ids, including [CLS] and [SEP]
+     * @throws IllegalArgumentException when there are no ids or more than the model's positions
+     *     ({@code config().maxPositions()}; {@code Tokenizer.encode(text, true, maxLength)} cuts a
+     *     long text to fit), or an id lies outside the vocabulary
+     * @throws IllegalStateException when the model is closed
      */
     public float[][] hiddenStates(int[] ids) {
         try (ModelCall call = ffn.begin()) { // a close from another thread waits for the pass
@@ -128,8 +132,12 @@ public final class EncoderModel {
         int n = ids.length;
         int h = config.hiddenSize();
         if (n == 0 || n > config.maxPositions()) {
-            throw new IllegalArgumentException(
-                    "sequence of " + n + " tokens; this model takes 1.." + config.maxPositions());
+            throw new IllegalArgumentException("sequence of " + n + " tokens; this model takes 1.."
+                    + config.maxPositions()
+                    + (n == 0
+                            ? ""
+                            : ": cut a long text as it is encoded, tokenizer.encode(text, true, "
+                                    + config.maxPositions() + ")"));
         }
         weights.requireOpen();
         float[][] x = new float[n][h];
@@ -170,7 +178,10 @@ public final class EncoderModel {
         return x;
     }
 
-    /** The sentence embedding: pooled (mean over tokens, or CLS) and L2-normalised if configured. */
+    /**
+     * The sentence embedding: pooled (mean over tokens, or CLS) and L2-normalised if configured.
+     * Refuses what {@link #hiddenStates} refuses.
+     */
     public float[] embed(int[] ids) {
         return pool(hiddenStates(ids));
     }

@@ -55,6 +55,11 @@ import java.util.stream.IntStream;
  * at a time: a step on a session another thread's step is running on is refused with an
  * {@link IllegalStateException}, as is a step on a closed session ("session closed") or after the
  * model's file is closed ("model FILE closed").
+ *
+ * <p>A step that throws (a {@link dev.ripple.core.runtime.FlashReadException} from a failed or
+ * interrupted read, a refused argument, a file that shrank) leaves its session at the position it
+ * had before the step, a long prompt's chunks already run included: the same call can be retried
+ * once the cause is gone, and continues exactly as if the failure had not happened.
  */
 public final class DecoderModel {
     /** Prompt tokens per FFN call during prefill, unless the caller chooses. */
@@ -425,19 +430,28 @@ public final class DecoderModel {
         long start = System.nanoTime();
         StepCost.Builder cost = session.cost();
         Session.Buffers b = session.buffers(Math.min(count, chunk));
-        int done = 0;
+        int position = session.position();
+        boolean done = false;
         try {
-            while (done < count) {
-                int n = Math.min(chunk, count - done);
-                forwardChunk(session, tokens, from + done, n, b, cost);
+            for (int at = 0; at < count; ) {
+                int n = Math.min(chunk, count - at);
+                forwardChunk(session, tokens, from + at, n, b, cost);
                 session.advance(n);
-                done += n;
+                at += n;
             }
             logits(b.x[lastRow(count, chunk)], b, logits);
+            done = true;
         } catch (InternalError fault) {
             // a fault on a page of the mapped weights (the file shrank while open): an exception
             // naming the file rather than an Error no caller expects; the try costs nothing
             throw tensors.uncheckedFault(fault);
+        } finally {
+            if (!done) {
+                // A step that throws (a failed read, an interrupt, a fault) leaves the session
+                // where it began, so the same call can be retried: a prefill's earlier chunks
+                // had advanced it. The cache rows written past it are overwritten before read.
+                session.rewind(position);
+            }
         }
         return cost.build(count, System.nanoTime() - start);
     }

@@ -38,6 +38,15 @@ import org.eclipse.collections.impl.list.mutable.primitive.IntArrayList;
  * int[] prompt = IntStream.concat(IntStream.of(r.continuation()), IntStream.of(next)).toArray();
  * Generator.Result r2 = Generator.generate(model, s, prompt, o, detokenizer, listener);
  * }</pre>
+ *
+ * <p>Cancelling: stop pulling a {@link TokenStream} (nothing is held open; {@link
+ * TokenStream#result()} is the generation so far, its stop reason null), throw from
+ * {@code generate}'s listener (the exception comes out of {@code generate}), or interrupt the
+ * generating thread, say by {@code Future.cancel(true)}: its next FFN call throws a
+ * {@link dev.ripple.core.runtime.FlashReadException} whose {@code interrupted()} is true, and the
+ * model is unharmed for every other session. In each case the session holds what the steps that
+ * completed put in it, so it can go on ({@link Result#continuation()} of the result so far) or be
+ * {@link Session#reset() reset}.
  */
 public final class Generator {
     private Generator() {}
@@ -51,7 +60,9 @@ public final class Generator {
     }
 
     /**
-     * @param maxTokens   most tokens to generate
+     * @param maxTokens   most tokens to generate, at least 1 (to only read a prompt into a session,
+     *                    call {@link DecoderModel#prefill}); more than the session's context has room
+     *                    for is fine: the generation then ends with {@link StopReason#CONTEXT_FULL}
      * @param stopIds     token ids that end the generation (end-of-sequence); not part of the output
      * @param stopStrings texts that end the generation; the output ends before them
      * @param sampling    how each token is chosen
@@ -99,7 +110,11 @@ public final class Generator {
      *             stop token or a full context (text that was held back until then)
      * @param text the text that became final with it (empty while a character or a possible stop
      *             string is incomplete; empty without a detokenizer)
-     * @param cost the step that computed the logits it was sampled from (the prefill for the first)
+     * @param cost the step that computed the logits it was sampled from (the prefill for the first);
+     *             for id -1, the last step run: after a stop token the one whose logits chose it,
+     *             after a full context the one the token before already carried, so a sum of costs
+     *             over the stream counts the tokens with an id of 0 or more ({@link Result#steps()}
+     *             holds exactly those)
      */
     public record Token(int id, String text, StepCost cost) {}
 
@@ -174,7 +189,12 @@ public final class Generator {
         return new TokenStream(model, session, prompt.clone(), options, detokenizer);
     }
 
-    /** Tokens pulled one at a time; {@link #result()} once {@link #hasNext()} is false. */
+    /**
+     * Tokens pulled one at a time; {@link #result()} once {@link #hasNext()} is false. When a step
+     * throws from {@code hasNext()} or {@code next()} (a failed or interrupted read), the session is
+     * left as it was before that step ({@link DecoderModel}), so asking again retries the step and
+     * the stream goes on as if it had not failed; or drop the stream and reset the session.
+     */
     public static final class TokenStream implements Iterator<Token> {
         private final DecoderModel model;
         private final Session session;

@@ -129,6 +129,18 @@ public final class Session implements AutoCloseable {
         position += tokens;
     }
 
+    /**
+     * Back to {@code position}, at most the current one: what a failed step does, so that the
+     * session holds what it held before the step. The cache's rows from there on are left as they
+     * are; attention reads a position's row only after the step that holds it has written it.
+     */
+    void rewind(int position) {
+        if (position < 0 || position > this.position) {
+            throw new IllegalArgumentException("rewind to " + position + " from " + this.position);
+        }
+        this.position = position;
+    }
+
     /** {@code id} as a run of one token, in an array of the session's. */
     int[] token(int id) {
         token[0] = id;

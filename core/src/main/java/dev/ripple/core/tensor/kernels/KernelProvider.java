@@ -1,11 +1,15 @@
 package dev.ripple.core.tensor.kernels;
 
+import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
  * Chooses the kernels once per JVM: the Vector API ones when the {@code jdk.incubator.vector}
  * module is present (run with {@code --add-modules jdk.incubator.vector}) and not disabled with
- * {@code -Dripple.kernels=scalar}; the scalar ones otherwise. Says why in the log, once.
+ * {@code -Dripple.kernels=scalar}; the scalar ones otherwise. Says why in the log, once: at
+ * {@code INFO} (shown by a default {@code java.util.logging} set-up) when the scalar kernels run
+ * because the module is missing or failed, which slows every step and is easy to miss in an app's
+ * launch script; at {@code FINE} when the Vector API ones run or the scalar ones were asked for.
  */
 public final class KernelProvider {
     private static final Logger LOG = Logger.getLogger(KernelProvider.class.getName());
@@ -36,7 +40,8 @@ public final class KernelProvider {
             String forced = System.getProperty("ripple.kernels", "auto");
             Kernels chosen = SCALAR;
             String why;
-            if ("scalar".equalsIgnoreCase(forced)) {
+            boolean asked = "scalar".equalsIgnoreCase(forced);
+            if (asked) {
                 why = "scalar kernels forced by -Dripple.kernels=scalar";
             } else if (ModuleLayer.boot().findModule("jdk.incubator.vector").isEmpty()) {
                 why = "scalar kernels: the Vector API module is not loaded (add --add-modules jdk.incubator.vector)";
@@ -50,7 +55,7 @@ public final class KernelProvider {
             }
             BEST = chosen;
             REASON = why;
-            LOG.fine(why);
+            LOG.log(chosen == SCALAR && !asked ? Level.INFO : Level.FINE, why);
         }
     }
 }

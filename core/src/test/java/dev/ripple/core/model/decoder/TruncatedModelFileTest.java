@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.ripple.core.activity.PredictorKind;
+import dev.ripple.core.format.RippleContents;
 import dev.ripple.core.format.RippleFile;
 import dev.ripple.core.format.RippleFileWriter;
 import dev.ripple.core.model.bert.EncoderModel;
@@ -16,15 +17,19 @@ import dev.ripple.core.tensor.DType;
 import dev.ripple.core.testing.RandomDecoders;
 import dev.ripple.core.testing.RandomDecoders.Shape;
 import dev.ripple.core.testing.RandomEncoders;
+import dev.ripple.core.testing.StoredPredictors;
 import dev.ripple.io.FileShrankException;
 import dev.ripple.io.reader.ReaderKind;
 import java.io.UncheckedIOException;
 import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.util.List;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.function.Executable;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -117,6 +122,48 @@ class TruncatedModelFileTest {
             }
             UncheckedIOException e = assertThrows(UncheckedIOException.class, () -> model.hiddenStates(ids));
             assertEquals(0, shrank(e, file).sizeNow());
+        }
+    }
+
+    /**
+     * What an app calls besides a step, on a file emptied while open, with the low-rank predictor
+     * read from it (its factors mapped): an FFN layer's own call and the stored tokenizer threw the
+     * JVM's {@code InternalError}, and {@link RippleFile#verify()} killed the JVM with SIGBUS (the
+     * checksum intrinsic over a vanished mapped page; 2026-12-07, a new user's walkthrough). Each
+     * now throws the typed exception.
+     */
+    @Test
+    void layerCallsTheTokenizerAndVerifyAfterTheFileShrankAreTypedErrors() throws Exception {
+        Path file = dir.resolve("truncated-calls.ripple");
+        RippleContents contents = StoredPredictors.withLowRank(
+                RandomDecoders.generate(Shape.llama(), 41, DType.F32).contents(), 3, 4);
+        contents.addBlob("tokenizer.json", "{}".getBytes(StandardCharsets.UTF_8));
+        RippleFileWriter.write(file, contents);
+        RuntimeOptions options = RuntimeOptions.defaults().withReader(ReaderKind.POSITIONAL);
+        try (RippleModel m = RippleModel.open(file, options)) {
+            int width = Shape.llama().hidden();
+            float[] x = new float[width];
+            Random random = new Random(6);
+            for (int i = 0; i < width; i++) {
+                x[i] = (float) random.nextGaussian();
+            }
+            m.ffn(0).forward(x, new float[width]);
+            m.file().verify();
+            try (FileChannel channel = FileChannel.open(file, StandardOpenOption.WRITE)) {
+                channel.truncate(0);
+            }
+            List<Executable> calls = List.of(
+                    () -> m.ffn(0).forward(x, new float[width]),
+                    () -> m.ffn(1).forwardAll(new float[][] {x}, 1, new float[][] {new float[width]}),
+                    m::tokenizer,
+                    () -> m.file().blob("tokenizer.json"),
+                    () -> m.file().verify());
+            for (Executable call : calls) {
+                assertEquals(
+                        0,
+                        shrank(assertThrows(UncheckedIOException.class, call), file)
+                                .sizeNow());
+            }
         }
     }
 
