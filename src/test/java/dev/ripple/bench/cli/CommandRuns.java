@@ -30,6 +30,15 @@ final class CommandRuns {
         return printed.toString();
     }
 
+    /** Runs {@code ripple} on {@code args}; what it printed, or a failed test showing its errors unless it exits 0. */
+    static String ripple(String... args) {
+        StringWriter printed = new StringWriter();
+        StringWriter err = new StringWriter();
+        int exit = RippleCommand.run(new PrintWriter(printed), new PrintWriter(err), args);
+        assertEquals(0, exit, err.toString());
+        return printed.toString();
+    }
+
     /**
      * A command line written as a row of a test's table, as {@code ripple} gets it: split at spaces,
      * '_' standing for a space within one argument; each argument among {@code files} resolved in
