@@ -50,9 +50,8 @@ class CrashSafetyTest {
     void killedPlaceLeavesTheOldFileOrTheNewOneNeverAMix() throws Exception {
         String work = dir.resolve("work").toString();
         UnpackedDefaultModel.linkInto(Path.of(work));
-        Path trace = dir.resolve("c.rtrace");
         // a trace to place from: what is killed is the write, whose length does not depend on the trace
-        RippleRun.succeeds("profile", "--out", trace.toString(), "--max-tokens", "500", "--work", work, "--quiet");
+        Path trace = DefaultModelTrace.path();
         Path dest = dir.resolve("model.ripple");
         RippleRun.succeeds(
                 "place",

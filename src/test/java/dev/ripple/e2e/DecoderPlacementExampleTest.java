@@ -38,25 +38,9 @@ class DecoderPlacementExampleTest {
         Path heldOut = Files.write(dir.resolve("heldout.txt"), text.heldOut().subList(0, 30));
         Path out = dir.resolve("opt.ripple");
 
-        String preamble = """
-                import dev.ripple.core.tensor.DType;
-                import dev.ripple.placement.PreparedModel;
-                import dev.ripple.placement.algorithm.PlacementAlgorithms;
-                import dev.ripple.placement.pipeline.*;
-                import dev.ripple.placement.profile.ProfileOptions;
-                import dev.ripple.placement.profile.ProfileResult;
-                import java.nio.file.Files;
-                import java.nio.file.Path;
-                import java.util.List;
-
-                public class ReadmeExample {
-                    public static void main(String[] args) throws Exception {
-                        List<String> calibrationLines = Files.readAllLines(Path.of(args[2]));
-                        List<String> heldOutLines = Files.readAllLines(Path.of(args[3]));
-                """;
         String printed = ReadmeExamples.run(
                 "place-decoder",
-                preamble,
+                ReadmeExamples.placementPreamble("dev.ripple.core.tensor.DType", "dev.ripple.placement.PreparedModel"),
                 Map.of(
                         "Path.of(\"opt-1.3b\")", "Path.of(args[0])",
                         "Path.of(\"ripple-work\")", "Path.of(args[1])",

@@ -27,10 +27,9 @@ class EncoderExampleTest {
     void theReadmeExampleCompilesAndEmbeds() throws Exception {
         String work = dir.resolve("work").toString();
         UnpackedDefaultModel.linkInto(Path.of(work));
-        Path trace = dir.resolve("c.rtrace");
         // the placement's trace only (its FFN input moments fit the low-rank predictor): no assertion
-        // looks at how well it places, so 500 tokens serve
-        RippleRun.succeeds("profile", "--out", trace.toString(), "--max-tokens", "500", "--work", work, "--quiet");
+        // looks at how well it places
+        Path trace = DefaultModelTrace.path();
         Path model = dir.resolve("model.ripple");
         RippleRun.succeeds(
                 "place",

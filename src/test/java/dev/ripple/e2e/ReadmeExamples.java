@@ -85,6 +85,33 @@ public final class ReadmeExamples {
     }
 
     /**
+     * The preamble of a placement example (README's {@code place} and {@code place-decoder}): the
+     * placement API's imports and {@code imports}, then {@code main} with the example's two texts,
+     * {@code calibrationLines} and {@code heldOutLines}, read from the files {@code args[2]} and
+     * {@code args[3]}.
+     */
+    public static String placementPreamble(String... imports) {
+        StringBuilder preamble = new StringBuilder();
+        for (String i : imports) {
+            preamble.append("import ").append(i).append(";\n");
+        }
+        return preamble.append("""
+                        import dev.ripple.placement.algorithm.PlacementAlgorithms;
+                        import dev.ripple.placement.pipeline.*;
+                        import dev.ripple.placement.profile.ProfileOptions;
+                        import dev.ripple.placement.profile.ProfileResult;
+                        import java.nio.file.Files;
+                        import java.nio.file.Path;
+                        import java.util.List;
+
+                        public class ReadmeExample {
+                            public static void main(String[] args) throws Exception {
+                                List<String> calibrationLines = Files.readAllLines(Path.of(args[2]));
+                                List<String> heldOutLines = Files.readAllLines(Path.of(args[3]));
+                        """).toString();
+    }
+
+    /**
      * The lines a placement example prints, {@code ALGORITHM  N reads per token and layer}, as each
      * algorithm's held-out reads.
      */

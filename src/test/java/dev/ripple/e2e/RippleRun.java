@@ -40,6 +40,17 @@ record RippleRun(int exit, String out, String err) {
         return run;
     }
 
+    /**
+     * The run's error line, after checking that it was refused (exit 1) in that one line: a refusal
+     * tells a user what to change in a sentence, not in a stack trace or a page of output.
+     */
+    String refusal() {
+        assertEquals(1, exit, err);
+        String line = err.strip();
+        assertEquals(1, line.lines().count(), line);
+        return line;
+    }
+
     static RippleRun childJvm(String... args) throws IOException, InterruptedException {
         return childJvmWith(List.of(), args);
     }

@@ -40,10 +40,9 @@ class TrainedPredictorCommandTest {
     static void profile() throws IOException {
         work = dir.resolve("work").toString();
         UnpackedDefaultModel.linkInto(Path.of(work));
-        trace = dir.resolve("c.rtrace");
         // the placements' trace only: the trained predictor profiles its own --train-tokens, and no
-        // assertion looks at the placements' reads, so 500 tokens serve
-        RippleRun.succeeds("profile", "--out", trace.toString(), "--max-tokens", "500", "--work", work, "--quiet");
+        // assertion looks at the placements' reads
+        trace = DefaultModelTrace.path();
     }
 
     @Test

@@ -8,8 +8,6 @@ import dev.ripple.placement.profile.ProfileOptions;
 import dev.ripple.placement.profile.ProfileResult;
 import dev.ripple.placement.trace.ActivationTrace;
 import dev.ripple.placement.trace.TraceFiles;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
@@ -28,10 +26,7 @@ class BlankLinesTest {
         Path work = dir.resolve("work");
         Path text = Files.writeString(dir.resolve("t.txt"), "Hello world\n\n   \n\n");
         Path out = dir.resolve("t.rtrace");
-        StringWriter err = new StringWriter();
-        int exit = RippleCommand.run(
-                new PrintWriter(new StringWriter()),
-                new PrintWriter(err),
+        CommandRuns.ripple(
                 "profile",
                 "--text",
                 text.toString(),
@@ -42,7 +37,6 @@ class BlankLinesTest {
                 "--work",
                 work.toString(),
                 "--quiet");
-        assertEquals(0, exit, err.toString());
         ActivationTrace cli = TraceFiles.read(out);
 
         ProfileResult api = PlacementPipeline.profile(

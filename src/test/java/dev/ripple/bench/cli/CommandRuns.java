@@ -4,6 +4,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
 import picocli.CommandLine;
 
 /**
@@ -24,6 +28,31 @@ final class CommandRuns {
         int exit = cl.execute(args);
         assertEquals(0, exit, printed + "\n" + errors);
         return printed.toString();
+    }
+
+    /** Runs {@code ripple} on {@code args}; what it printed, or a failed test showing its errors unless it exits 0. */
+    static String ripple(String... args) {
+        StringWriter printed = new StringWriter();
+        StringWriter err = new StringWriter();
+        int exit = RippleCommand.run(new PrintWriter(printed), new PrintWriter(err), args);
+        assertEquals(0, exit, err.toString());
+        return printed.toString();
+    }
+
+    /**
+     * A command line written as a row of a test's table, as {@code ripple} gets it: split at spaces,
+     * '_' standing for a space within one argument; each argument among {@code files} resolved in
+     * {@code dir} (files the test made there); and {@code --work work --quiet} appended, so that the
+     * test can check that a refused run made no work directory.
+     */
+    static String[] commandLine(String row, Path dir, Set<String> files, Path work) {
+        List<String> args = new ArrayList<>();
+        for (String a : row.split(" ")) {
+            String arg = a.replace('_', ' ');
+            args.add(files.contains(arg) ? dir.resolve(arg).toString() : arg);
+        }
+        args.addAll(List.of("--work", work.toString(), "--quiet"));
+        return args.toArray(String[]::new);
     }
 
     /** Runs {@code ripple} on {@code args}; its error line, or a failed test showing it unless it exits 1. */

@@ -8,8 +8,7 @@ import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
+import java.util.Set;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -43,14 +42,11 @@ class MalformedValueTest {
     void aMalformedValueExitsTwoNamingItsOption(String command, String option, String message) throws IOException {
         Path work = dir.resolve("work");
         Files.createFile(dir.resolve("m.ripple")); // exists, so that the malformed value is what is refused
-        List<String> args = new ArrayList<>();
-        for (String a : command.split(" ")) {
-            args.add(a.equals("m.ripple") ? dir.resolve(a).toString() : a);
-        }
-        args.addAll(List.of("--work", work.toString(), "--quiet"));
         StringWriter err = new StringWriter();
         int exit = RippleCommand.run(
-                new PrintWriter(new StringWriter()), new PrintWriter(err), args.toArray(String[]::new));
+                new PrintWriter(new StringWriter()),
+                new PrintWriter(err),
+                CommandRuns.commandLine(command, dir, Set.of("m.ripple"), work));
         assertEquals(2, exit, err.toString());
         assertEquals(
                 "ripple: Invalid value for option '" + option + "': " + message + " (see 'ripple "

@@ -10,7 +10,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.stream.Stream;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -104,15 +104,9 @@ class ModeOptionsTest {
         Files.createFile(dir.resolve("t.rtrace"));
         Files.createDirectory(dir.resolve("w"));
         Files.createFile(dir.resolve("tk.json"));
-        List<String> args = new ArrayList<>(Stream.of(command.split(" "))
-                .map(a -> a.replace('_', ' '))
-                .map(a -> List.of("d", "t.rtrace", "w", "tk.json", "o.ripple", "o.rtrace")
-                                .contains(a)
-                        ? dir.resolve(a).toString()
-                        : a)
-                .toList());
-        args.addAll(List.of("--work", work.toString(), "--quiet"));
-        assertEquals("ripple: " + line, CommandRuns.refusal(args.toArray(String[]::new)));
+        String[] args = CommandRuns.commandLine(
+                command, dir, Set.of("d", "t.rtrace", "w", "tk.json", "o.ripple", "o.rtrace"), work);
+        assertEquals("ripple: " + line, CommandRuns.refusal(args));
         assertFalse(Files.exists(work), "refused before any work");
         assertFalse(Files.exists(dir.resolve("o.ripple")), "nothing written");
         assertFalse(Files.exists(dir.resolve("o.rtrace")), "nothing written");

@@ -6,10 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Set;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -110,14 +107,8 @@ class OptionRangeErrorTest {
         Files.createFile(dir.resolve("m.ripple"));
         Files.createFile(dir.resolve("t.rtrace"));
         Files.createDirectory(dir.resolve("w"));
-        List<String> args = new ArrayList<>(Stream.of(command.split(" "))
-                .map(a -> a.replace('_', ' '))
-                .map(a -> Set.of("m.ripple", "t.rtrace", "w").contains(a)
-                        ? dir.resolve(a).toString()
-                        : a)
-                .toList());
-        args.addAll(List.of("--work", work.toString(), "--quiet"));
-        assertEquals("ripple: " + line, CommandRuns.refusal(args.toArray(String[]::new)));
+        String[] args = CommandRuns.commandLine(command, dir, Set.of("m.ripple", "t.rtrace", "w"), work);
+        assertEquals("ripple: " + line, CommandRuns.refusal(args));
         assertFalse(Files.exists(work), "the value is checked before any work");
     }
 }

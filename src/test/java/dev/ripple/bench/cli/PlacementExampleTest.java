@@ -42,24 +42,9 @@ class PlacementExampleTest {
         Files.write(heldOut, text.heldOut().subList(0, 30));
         Path out = dir.resolve("model.ripple");
 
-        String preamble = """
-                import dev.ripple.placement.algorithm.PlacementAlgorithms;
-                import dev.ripple.placement.importer.ImportedModel;
-                import dev.ripple.placement.pipeline.*;
-                import dev.ripple.placement.profile.ProfileOptions;
-                import dev.ripple.placement.profile.ProfileResult;
-                import java.nio.file.Files;
-                import java.nio.file.Path;
-                import java.util.List;
-
-                public class ReadmeExample {
-                    public static void main(String[] args) throws Exception {
-                        List<String> calibrationLines = Files.readAllLines(Path.of(args[2]));
-                        List<String> heldOutLines = Files.readAllLines(Path.of(args[3]));
-                """;
         String printed = ReadmeExamples.run(
                 "place",
-                preamble,
+                ReadmeExamples.placementPreamble("dev.ripple.placement.importer.ImportedModel"),
                 Map.of(
                         "Path.of(\"all-minilm-l6-v2.onnx\")", "Path.of(args[0])",
                         "Path.of(\"tokenizer.json\")", "Path.of(args[1])",

@@ -4,8 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -151,21 +149,11 @@ class SynthOptionsTest {
     void aTinyPresetWithItsDefaultsWritesACheckpointItsTokenizerFits() throws Exception {
         for (String[] preset : new String[][] {{"tiny-opt", "gpt2", "50257"}, {"tiny-llama", "llama2", "32000"}}) {
             Path out = dir.resolve(preset[0]);
-            StringWriter printed = new StringWriter();
-            StringWriter err = new StringWriter();
-            int exit = RippleCommand.run(
-                    new PrintWriter(printed),
-                    new PrintWriter(err),
-                    "synth",
-                    "--preset",
-                    preset[0],
-                    "--out",
-                    out.toString());
-            assertEquals(0, exit, err.toString());
+            String printed = CommandRuns.ripple("synth", "--preset", preset[0], "--out", out.toString());
             assertTrue(
-                    printed.toString().contains("with its tokenizer's vocabulary of " + preset[2])
-                            && printed.toString().contains("tokenizer " + preset[1] + " (" + preset[2] + " tokens)"),
-                    printed.toString());
+                    printed.contains("with its tokenizer's vocabulary of " + preset[2])
+                            && printed.contains("tokenizer " + preset[1] + " (" + preset[2] + " tokens)"),
+                    printed);
             assertTrue(Files.readString(out.resolve("config.json")).contains("\"vocab_size\" : " + preset[2]));
         }
     }
