@@ -103,6 +103,20 @@ class CalibrateOptionsTest {
                 refusal("", parts[0], parts[1]));
     }
 
+    /** A read size or queue depth the readers' grid refuses is named by its option (the message did not say which). */
+    @Test
+    void aGridValueOutOfRangeIsRefusedNamingItsOption() throws IOException {
+        assertEquals(
+                "ripple: --queue-depths: queue depths must be in 1..1024, got 0",
+                refusal("--reader direct --sizes 4096", "--queue-depths", "1,0"));
+        assertEquals(
+                "ripple: --queue-depths: queue depths must be in 1..1024, got 2000",
+                refusal("--reader direct --sizes 4096", "--queue-depths", "2000"));
+        assertEquals(
+                "ripple: --sizes: read sizes must be positive multiples of 4096, got 100",
+                refusal("--reader direct --queue-depths 0", "--sizes", "100"));
+    }
+
     /**
      * A given {@code --file} is read whole: {@code --file-mib}, the size of the test file written
      * without it, is refused beside it rather than ignored.

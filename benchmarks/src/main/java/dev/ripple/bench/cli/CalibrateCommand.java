@@ -245,6 +245,26 @@ final class CalibrateCommand implements Callable<Integer> {
         return Duration.ofNanos(Math.round(secondsPerPoint * 1e9));
     }
 
+    /**
+     * The readers' grid of {@code --sizes} and {@code --queue-depths}, a refusal naming the option
+     * whose value the options refused ("--queue-depths: queue depths must be in 1..1024, got 0"):
+     * the sizes are checked first, alone, so that a refusal of the pair is the depths'.
+     */
+    private ReaderCalibrator.Options grid() {
+        ReaderCalibrator.Options defaults = ReaderCalibrator.Options.defaults();
+        ReaderCalibrator.Options withSizes;
+        try {
+            withSizes = defaults.withGrid(sizes, defaults.queueDepths());
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("--sizes: " + e.getMessage(), e);
+        }
+        try {
+            return withSizes.withGrid(sizes, queueDepths);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("--queue-depths: " + e.getMessage(), e);
+        }
+    }
+
     /** {@code --reader}: one reader's table, or readers and fio side by side. */
     private int readers() throws Exception {
         List<ReaderKind> kinds = readers == null
@@ -260,7 +280,7 @@ final class CalibrateCommand implements Callable<Integer> {
                     "not with --file, which is read whole; it sizes the test file written without --file",
                     "--file-mib");
         }
-        ReaderCalibrator.Options options = ReaderCalibrator.Options.defaults().withGrid(sizes, queueDepths);
+        ReaderCalibrator.Options options = grid();
         if (quick) {
             options = options.withTimes(Duration.ofMillis(50), Duration.ofMillis(200));
         }
