@@ -1,5 +1,7 @@
 package dev.ripple.bench.cli;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.ripple.bench.harness.DepthNote;
 import dev.ripple.bench.harness.ProgressSteps;
 import dev.ripple.core.activity.PredictorKind;
 import dev.ripple.core.model.decoder.Generator;
@@ -153,8 +155,10 @@ final class GenerateCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         PreparedGeneration prepared;
+        GenerationRequest request;
         try (ProgressSteps steps = CliProgress.steps(run.quiet)) {
-            prepared = Generation.prepare(request(), steps);
+            request = request();
+            prepared = Generation.prepare(request, steps);
         } catch (InvalidGenerationRequestException e) {
             throw new IllegalArgumentException(e.describe(GenerateCommand::option), e);
         }
@@ -178,6 +182,11 @@ final class GenerateCommand implements Callable<Integer> {
                 + (g.emulatedDevice() == null && deviceProfile == null
                         ? " (--device-profile plans by your storage's measured cost model)"
                         : ""));
+        DeviceProfile planning = request.runtime().device();
+        int queueDepth = request.runtime().queueDepth();
+        if (planning != null) {
+            DepthNote.print(out, planning, queueDepth);
+        }
         DeviceProfile emulated = g.emulatedDevice();
         if (emulated != null) {
             out.printf(
@@ -187,7 +196,13 @@ final class GenerateCommand implements Callable<Integer> {
                     g.realReads(),
                     g.reader().describe());
         }
-        json.write(g::toJson);
+        json.write(() -> {
+            ObjectNode doc = g.toJson();
+            if (planning != null) {
+                DepthNote.putJson(doc, planning, queueDepth);
+            }
+            return doc;
+        });
         return 0;
     }
 
