@@ -163,6 +163,9 @@ final class CalibrateCommand implements Callable<Integer> {
         o.printf(
                 "device profile of %s, measured %s, saved to %s%n",
                 dir, MachineFacts.utc(profile.measuredAt()), target);
+        // how it was measured (O_DIRECT, the test file's size, the time per point), as the file's
+        // "source" says it: a small --quick file may sit in a device's or VM host's cache
+        o.println(profile.source());
         o.printf(
                 "sequential %d KiB reads at queue depth %d: %.0f MiB/s; random 4 KiB at queue depth 1: %.0f IOPS%n",
                 options.sequentialReadBytes() >> 10,
