@@ -50,6 +50,15 @@ class CalibrateOptionsTest {
         }
     }
 
+    /** A test file too small for the grid is refused naming the option and the smallest it takes (it said "fileBytes must be ..."). */
+    @Test
+    void aTestFileTooSmallForTheGridIsRefusedNamingTheOption() throws IOException {
+        String line = refusal("--quick", "--file-mib", "1");
+        assertTrue(
+                line.startsWith("ripple: --file-mib must be at least 2 for this grid (twice its largest read, "), line);
+        assertTrue(line.endsWith("got 1"), line);
+    }
+
     /** A {@code --dir} that is missing or a file is refused as the command line is read, naming the option. */
     @ParameterizedTest
     @ValueSource(strings = {"missing", "plain-file"})

@@ -143,7 +143,7 @@ final class CalibrateCommand implements Callable<Integer> {
             options = options.withTimePerPoint(timePerPoint());
         }
         if (fileMib != null) {
-            options = options.withFileBytes(fileBytes(0));
+            options = withTestFile(options, fileBytes(0));
         }
         Path target = out != null ? out : dir.resolve("device-profile.json");
         PathArguments.requireUsableOutput(InputFiles.none(), "--out", target); // saved after minutes of measuring
@@ -215,6 +215,23 @@ final class CalibrateCommand implements Callable<Integer> {
             throw new IllegalArgumentException("--file-mib must be in 1.." + MAX_FILE_MIB + ", got " + m);
         }
         return m << 20;
+    }
+
+    /**
+     * {@code options} with a test file of {@code bytes}, or a refusal in the option's terms: the
+     * options' own ("fileBytes must be ... at least twice the largest read (1048576)") named neither
+     * the option nor the smallest it takes.
+     */
+    private static CalibrationOptions withTestFile(CalibrationOptions options, long bytes) {
+        long largest = Math.max(
+                options.readSizes().stream().mapToLong(Integer::longValue).max().orElse(0),
+                options.sequentialReadBytes());
+        long smallestMib = Math.ceilDiv(2 * largest, 1L << 20);
+        if (bytes < 2 * largest) {
+            throw new IllegalArgumentException("--file-mib must be at least " + smallestMib + " for this grid (twice"
+                    + " its largest read, " + Sizes.bytes(largest) + "), got " + (bytes >> 20));
+        }
+        return options.withFileBytes(bytes);
     }
 
     /**
