@@ -59,6 +59,39 @@ class CalibrateOptionsTest {
         assertTrue(line.endsWith("got 1"), line);
     }
 
+    /**
+     * The readers measured on a given {@code --file} need no {@code --dir} (nothing is written);
+     * until 2026-12-07 it was required and unused. The device, and readers on a test file written,
+     * still need it, refused as the command line is read.
+     */
+    @Test
+    void aGivenFileNeedsNoDirectory() throws IOException {
+        Path file = Files.write(dir.resolve("given.bin"), new byte[64 << 10]);
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        int exit = RippleCommand.run(
+                new PrintWriter(out),
+                new PrintWriter(err),
+                "calibrate",
+                "--reader",
+                "pread",
+                "--file",
+                file.toString(),
+                "--queue-depths",
+                "1",
+                "--seconds-per-point",
+                "0.01",
+                "--quiet");
+        assertEquals(0, exit, err.toString());
+        assertTrue(out.toString().startsWith("reader pread on " + file), out.toString());
+        for (String[] args : new String[][] {{"calibrate", "--quick", "--quiet"}, {"calibrate", "--reader", "pread"}}) {
+            StringWriter refused = new StringWriter();
+            assertEquals(2, RippleCommand.run(new PrintWriter(new StringWriter()), new PrintWriter(refused), args));
+            assertTrue(
+                    refused.toString().startsWith("ripple: Missing required option: '--dir=DIR'"), refused.toString());
+        }
+    }
+
     /** A {@code --dir} that is missing or a file is refused as the command line is read, naming the option. */
     @ParameterizedTest
     @ValueSource(strings = {"missing", "plain-file"})

@@ -27,6 +27,7 @@ import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
 /**
@@ -47,9 +48,9 @@ final class CalibrateCommand implements Callable<Integer> {
     @Option(
             names = "--dir",
             converter = PathArguments.ExistingDirectory.class,
-            required = true,
             paramLabel = "DIR",
-            description = "directory on the storage to measure (test files are written there and deleted)")
+            description = "directory on the storage to measure (test files are written there and deleted);"
+                    + " required but with --reader and --file, which reads the file where it is")
     Path dir;
 
     @Option(
@@ -127,7 +128,13 @@ final class CalibrateCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        if (readers != null || fioEngines != null) {
+        boolean measureReaders = readers != null || fioEngines != null;
+        if (dir == null && !(measureReaders && file != null)) { // a given --file needs no directory to write in
+            throw new ParameterException(
+                    spec.commandLine(),
+                    "Missing required option: '--dir=DIR' (with --reader, '--file=FILE' may stand in for it)");
+        }
+        if (measureReaders) {
             return readers();
         }
         OptionValues.requireNotGiven(
