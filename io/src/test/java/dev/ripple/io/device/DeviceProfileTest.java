@@ -123,6 +123,7 @@ class DeviceProfileTest {
                         .measuredAt());
         DeviceProfileException directory = assertThrows(DeviceProfileException.class, () -> DeviceProfile.read(dir));
         assertTrue(directory.getMessage().contains("cannot be read"), directory.getMessage());
+        assertTrue(!directory.getMessage().contains("java.io"), "the reason, not its class: " + directory.getMessage());
         DeviceProfileException missing =
                 assertThrows(DeviceProfileException.class, () -> DeviceProfile.read(dir.resolve("absent.json")));
         assertTrue(
