@@ -120,6 +120,10 @@ class CalibrateOutputTest {
                 "calibrate", "--dir", dir.toString(), "--quick", "--seconds-per-point", "0.01", "--quiet");
         assertTrue(run.out().contains("cost model (fitted:") && run.out().contains("max relative error"), run.out());
         assertTrue(run.out().lines().findFirst().orElseThrow().contains(" UTC, saved to "), run.out());
+        String how = run.out().lines().skip(1).findFirst().orElseThrow();
+        assertTrue(
+                how.startsWith("calibrated with O_DIRECT reads on " + dir) && how.contains("16 MiB test file"),
+                "the text says how it measured, as the profile's source does: " + run.out());
         Path usual = Files.writeString(dir.resolve("plain.txt"), "x"); // the umask's permissions
         assertEquals(
                 PosixFilePermissions.toString(Files.getPosixFilePermissions(usual)),

@@ -8,9 +8,12 @@ import dev.ripple.bench.cli.RippleCommand;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -70,6 +73,53 @@ class CommandLineBasicsTest {
         assertFalse(run.out().contains("Usage: ripple jmh"), run.out());
         String jmh = printed.toString(StandardCharsets.UTF_8);
         assertTrue(jmh.contains("-prof") && jmh.contains("-wi"), "JMH's options: " + jmh);
+    }
+
+    /**
+     * A benchmark whose setup fails (here {@code ReaderBenchmark}'s data directory is a file) is
+     * reported by JMH and skipped; the run then ends with exit status 1 and one line naming it, not
+     * 0 as though it had measured (until 2026-12-07: every trial of a {@code -p dataDir=} on a tmpfs
+     * failed on O_DIRECT, and the run exited 0).
+     */
+    @Test
+    void aJmhRunWhoseBenchmarkFailedExitsOneNamingIt(@TempDir Path dir) throws Exception {
+        Path notADirectory = Files.writeString(dir.resolve("file"), "x");
+        PrintStream stdout = System.out;
+        ByteArrayOutputStream printed = new ByteArrayOutputStream();
+        RippleRun run;
+        System.setOut(new PrintStream(printed, true, StandardCharsets.UTF_8));
+        try {
+            run = RippleRun.inProcess(
+                    "jmh",
+                    "ReaderBenchmark.request",
+                    "-p",
+                    "dataDir=" + notADirectory,
+                    "-p",
+                    "reader=POSITIONAL",
+                    "-p",
+                    "queueDepth=1",
+                    "-p",
+                    "readBytes=4096",
+                    "-f",
+                    "0",
+                    "-wi",
+                    "0",
+                    "-i",
+                    "1",
+                    "-r",
+                    "100ms");
+        } finally {
+            System.setOut(stdout);
+        }
+        assertEquals(1, run.exit(), run.err() + printed);
+        String line = run.err().strip();
+        assertEquals(1, line.lines().count(), line);
+        assertTrue(
+                line.contains("1 benchmark run(s) failed")
+                        && line.contains("ReaderBenchmark.request")
+                        && line.contains("reader=POSITIONAL"),
+                line);
+        assertTrue(printed.toString(StandardCharsets.UTF_8).contains(notADirectory.toString()), "JMH printed why");
     }
 
     @ParameterizedTest

@@ -177,6 +177,12 @@ class GenerateCommandTest {
                 "exact runs, widened to 4 KiB blocks", e.path("readPlanning").asText());
         assertEquals("cost model of slow-ops", p.path("readPlanning").asText());
         assertTrue(p.path("emulatedDevice").isNull(), "planned by the profile, not emulated: " + p);
+        // the profile has a line at depth 1 alone, and generate reads at depth 8: said, as bench says it
+        assertTrue(
+                plannedRun.out().contains("NOTE: queue depth 8 is beyond the deepest slow-ops measured (1)"),
+                plannedRun.out());
+        assertEquals(1, p.path("queueDepthNote").path("deepestMeasured").asInt(), p.toString());
+        assertTrue(e.path("queueDepthNote").isMissingNode(), "no profile, no note: " + e);
         assertEquals(e.path("generatedIds"), p.path("generatedIds"), "the plan changes the reads, never the tokens");
         assertTrue(
                 p.path("readsPerToken").asDouble() < e.path("readsPerToken").asDouble()

@@ -50,6 +50,48 @@ class CalibrateOptionsTest {
         }
     }
 
+    /** A test file too small for the grid is refused naming the option and the smallest it takes (it said "fileBytes must be ..."). */
+    @Test
+    void aTestFileTooSmallForTheGridIsRefusedNamingTheOption() throws IOException {
+        String line = refusal("--quick", "--file-mib", "1");
+        assertTrue(
+                line.startsWith("ripple: --file-mib must be at least 2 for this grid (twice its largest read, "), line);
+        assertTrue(line.endsWith("got 1"), line);
+    }
+
+    /**
+     * The readers measured on a given {@code --file} need no {@code --dir} (nothing is written);
+     * until 2026-12-07 it was required and unused. The device, and readers on a test file written,
+     * still need it, refused as the command line is read.
+     */
+    @Test
+    void aGivenFileNeedsNoDirectory() throws IOException {
+        Path file = Files.write(dir.resolve("given.bin"), new byte[64 << 10]);
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        int exit = RippleCommand.run(
+                new PrintWriter(out),
+                new PrintWriter(err),
+                "calibrate",
+                "--reader",
+                "pread",
+                "--file",
+                file.toString(),
+                "--queue-depths",
+                "1",
+                "--seconds-per-point",
+                "0.01",
+                "--quiet");
+        assertEquals(0, exit, err.toString());
+        assertTrue(out.toString().startsWith("reader pread on " + file), out.toString());
+        for (String[] args : new String[][] {{"calibrate", "--quick", "--quiet"}, {"calibrate", "--reader", "pread"}}) {
+            StringWriter refused = new StringWriter();
+            assertEquals(2, RippleCommand.run(new PrintWriter(new StringWriter()), new PrintWriter(refused), args));
+            assertTrue(
+                    refused.toString().startsWith("ripple: Missing required option: '--dir=DIR'"), refused.toString());
+        }
+    }
+
     /** A {@code --dir} that is missing or a file is refused as the command line is read, naming the option. */
     @ParameterizedTest
     @ValueSource(strings = {"missing", "plain-file"})
@@ -101,6 +143,20 @@ class CalibrateOptionsTest {
                 "ripple: " + parts[0] + ": only with --reader; without it calibrate measures the device on its own grid"
                         + " (--quick for a coarse one)",
                 refusal("", parts[0], parts[1]));
+    }
+
+    /** A read size or queue depth the readers' grid refuses is named by its option (the message did not say which). */
+    @Test
+    void aGridValueOutOfRangeIsRefusedNamingItsOption() throws IOException {
+        assertEquals(
+                "ripple: --queue-depths: queue depths must be in 1..1024, got 0",
+                refusal("--reader direct --sizes 4096", "--queue-depths", "1,0"));
+        assertEquals(
+                "ripple: --queue-depths: queue depths must be in 1..1024, got 2000",
+                refusal("--reader direct --sizes 4096", "--queue-depths", "2000"));
+        assertEquals(
+                "ripple: --sizes: read sizes must be positive multiples of 4096, got 100",
+                refusal("--reader direct --queue-depths 0", "--sizes", "100"));
     }
 
     /**

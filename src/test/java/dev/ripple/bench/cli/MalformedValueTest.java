@@ -38,6 +38,9 @@ class MalformedValueTest {
                         + " calibrate')",
                 "bench --device ufs-5.0 | --device | ufs-5.0: is neither a device preset (ufs-3.1, ufs-4.0, nvme) nor an"
                         + " existing profile file (create one with 'ripple calibrate')",
+                // a directory was read as a profile: exit 1, "cannot be read (java.io.IOException: Is a directory)"
+                "policies --device . | --device | .: is a directory, not a profile file (a device preset: ufs-3.1,"
+                        + " ufs-4.0, nvme)",
             })
     void aMalformedValueExitsTwoNamingItsOption(String command, String option, String message) throws IOException {
         Path work = dir.resolve("work");

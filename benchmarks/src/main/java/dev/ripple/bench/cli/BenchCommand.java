@@ -283,7 +283,10 @@ final class BenchCommand implements Callable<Integer> {
         SyntheticWorkload.read(workload); // a wrong --workload is refused before the calibration's seconds of disk work
         Files.createDirectories(run.work);
         DeviceProfile profile = QuickCalibration.unlessGiven(
-                s.emulatedDevice(), run.work, s.queueDepth(), CliProgress.harness(run.quiet));
+                s.emulatedDevice(),
+                WorkloadBench.placedDir(workload, run.work),
+                s.queueDepth(),
+                CliProgress.harness(run.quiet));
         WorkloadBenchReport report = WorkloadBench.run(
                 new WorkloadBench.Settings(
                         workload,

@@ -27,6 +27,7 @@ import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
 /**
@@ -47,9 +48,9 @@ final class CalibrateCommand implements Callable<Integer> {
     @Option(
             names = "--dir",
             converter = PathArguments.ExistingDirectory.class,
-            required = true,
             paramLabel = "DIR",
-            description = "directory on the storage to measure (test files are written there and deleted)")
+            description = "directory on the storage to measure (test files are written there and deleted);"
+                    + " required but with --reader and --file, which reads the file where it is")
     Path dir;
 
     @Option(
@@ -128,7 +129,13 @@ final class CalibrateCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        if (readers != null || fioEngines != null) {
+        boolean measureReaders = readers != null || fioEngines != null;
+        if (dir == null && !(measureReaders && file != null)) { // a given --file needs no directory to write in
+            throw new ParameterException(
+                    spec.commandLine(),
+                    "Missing required option: '--dir=DIR' (with --reader, '--file=FILE' may stand in for it)");
+        }
+        if (measureReaders) {
             return readers();
         }
         OptionValues.requireNotGiven(
@@ -144,7 +151,7 @@ final class CalibrateCommand implements Callable<Integer> {
             options = options.withTimePerPoint(timePerPoint());
         }
         if (fileMib != null) {
-            options = options.withFileBytes(fileBytes(0));
+            options = withTestFile(options, fileBytes(0));
         }
         Path target = out != null ? out : dir.resolve(DeviceProfile.FILE_NAME);
         PathArguments.requireUsableOutput(InputFiles.none(), "--out", target); // saved after minutes of measuring
@@ -164,6 +171,9 @@ final class CalibrateCommand implements Callable<Integer> {
         o.printf(
                 "device profile of %s, measured %s, saved to %s%n",
                 dir, MachineFacts.utc(profile.measuredAt()), target);
+        // how it was measured (O_DIRECT, the test file's size, the time per point), as the file's
+        // "source" says it: a small --quick file may sit in a device's or VM host's cache
+        o.println(profile.source());
         o.printf(
                 "sequential %d KiB reads at queue depth %d: %.0f MiB/s; random 4 KiB at queue depth 1: %.0f IOPS%n",
                 options.sequentialReadBytes() >> 10,
@@ -216,6 +226,23 @@ final class CalibrateCommand implements Callable<Integer> {
     }
 
     /**
+     * {@code options} with a test file of {@code bytes}, or a refusal in the option's terms: the
+     * options' own ("fileBytes must be ... at least twice the largest read (1048576)") named neither
+     * the option nor the smallest it takes.
+     */
+    private static CalibrationOptions withTestFile(CalibrationOptions options, long bytes) {
+        long largest = Math.max(
+                options.readSizes().stream().mapToLong(Integer::longValue).max().orElse(0),
+                options.sequentialReadBytes());
+        long smallestMib = Math.ceilDiv(2 * largest, 1L << 20);
+        if (bytes < 2 * largest) {
+            throw new IllegalArgumentException("--file-mib must be at least " + smallestMib + " for this grid (twice"
+                    + " its largest read, " + Sizes.bytes(largest) + "), got " + (bytes >> 20));
+        }
+        return options.withFileBytes(bytes);
+    }
+
+    /**
      * The shortest {@code --seconds-per-point} taken, 10 ms: a point must run long enough for many
      * reads; a nanosecond's point times the clock and the first request, and printed as a normal
      * measurement it looks like the device's.
@@ -246,6 +273,26 @@ final class CalibrateCommand implements Callable<Integer> {
         return Duration.ofNanos(Math.round(secondsPerPoint * 1e9));
     }
 
+    /**
+     * The readers' grid of {@code --sizes} and {@code --queue-depths}, a refusal naming the option
+     * whose value the options refused ("--queue-depths: queue depths must be in 1..1024, got 0"):
+     * the sizes are checked first, alone, so that a refusal of the pair is the depths'.
+     */
+    private ReaderCalibrator.Options grid() {
+        ReaderCalibrator.Options defaults = ReaderCalibrator.Options.defaults();
+        ReaderCalibrator.Options withSizes;
+        try {
+            withSizes = defaults.withGrid(sizes, defaults.queueDepths());
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("--sizes: " + e.getMessage(), e);
+        }
+        try {
+            return withSizes.withGrid(sizes, queueDepths);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("--queue-depths: " + e.getMessage(), e);
+        }
+    }
+
     /** {@code --reader}: one reader's table, or readers and fio side by side. */
     private int readers() throws Exception {
         List<ReaderKind> kinds = readers == null
@@ -261,7 +308,7 @@ final class CalibrateCommand implements Callable<Integer> {
                     "not with --file, which is read whole; it sizes the test file written without --file",
                     "--file-mib");
         }
-        ReaderCalibrator.Options options = ReaderCalibrator.Options.defaults().withGrid(sizes, queueDepths);
+        ReaderCalibrator.Options options = grid();
         if (quick) {
             options = options.withTimes(Duration.ofMillis(50), Duration.ofMillis(200));
         }

@@ -1,5 +1,7 @@
 package dev.ripple.bench.cli;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.ripple.bench.harness.DepthNote;
 import dev.ripple.bench.harness.ProgressSteps;
 import dev.ripple.core.activity.PredictorKind;
 import dev.ripple.core.model.decoder.Generator;
@@ -166,8 +168,10 @@ final class GenerateCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         PreparedGeneration prepared;
+        GenerationRequest request;
         try (ProgressSteps steps = CliProgress.steps(run.quiet)) {
-            prepared = Generation.prepare(request(), steps);
+            request = request();
+            prepared = Generation.prepare(request, steps);
         } catch (InvalidGenerationRequestException e) {
             throw new IllegalArgumentException(e.describe(GenerateCommand::option), e);
         }
@@ -188,6 +192,11 @@ final class GenerateCommand implements Callable<Integer> {
         out.println("(one cold run: the first tokens include the JVM's warm-up, so a process that generates"
                 + " again runs faster; ripple bench and decode-speed measure after a warm-up)");
         out.println("reads planned by " + g.readPlanning() + planningNote(g));
+        DeviceProfile planning = request.runtime().device();
+        int queueDepth = request.runtime().queueDepth();
+        if (planning != null) {
+            DepthNote.print(out, planning, queueDepth);
+        }
         DeviceProfile emulated = g.emulatedDevice();
         if (emulated != null) {
             out.printf(
@@ -197,7 +206,13 @@ final class GenerateCommand implements Callable<Integer> {
                     g.realReads(),
                     g.reader().describe());
         }
-        json.write(g::toJson);
+        json.write(() -> {
+            ObjectNode doc = g.toJson();
+            if (planning != null) {
+                DepthNote.putJson(doc, planning, queueDepth);
+            }
+            return doc;
+        });
         return 0;
     }
 

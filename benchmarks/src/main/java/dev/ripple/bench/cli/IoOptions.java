@@ -8,6 +8,7 @@ import dev.ripple.io.device.DeviceProfile;
 import dev.ripple.io.reader.ReaderKind;
 import java.io.IOException;
 import java.nio.file.Files;
+import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import picocli.CommandLine.ITypeConverter;
 import picocli.CommandLine.Mixin;
@@ -62,8 +63,21 @@ final class IoOptions {
     static final class DeviceName implements ITypeConverter<String> {
         @Override
         public String convert(String value) {
-            if (!DevicePresets.isPreset(value) && !Files.exists(Path.of(value))) {
+            if (DevicePresets.isPreset(value)) {
+                return value;
+            }
+            Path file;
+            try {
+                file = value.isBlank() ? null : Path.of(value); // "" is the working directory
+            } catch (InvalidPathException e) {
+                file = null;
+            }
+            if (file == null || !Files.exists(file)) {
                 throw new TypeConversionException(RippleCommand.printable(value) + ": " + DevicePresets.NEITHER);
+            }
+            if (Files.isDirectory(file)) { // was read as a profile: "cannot be read (java.io.IOException: Is a ...)"
+                throw new TypeConversionException(RippleCommand.printable(value) + ": is a directory, not a profile"
+                        + " file (a device preset: " + String.join(", ", DevicePresets.names()) + ")");
             }
             return value;
         }

@@ -1,12 +1,20 @@
 package dev.ripple.bench.cli;
 
+import java.io.FileOutputStream;
 import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.List;
 import java.util.concurrent.Callable;
+import org.openjdk.jmh.results.RunResult;
+import org.openjdk.jmh.runner.Defaults;
 import org.openjdk.jmh.runner.NoBenchmarksException;
 import org.openjdk.jmh.runner.Runner;
 import org.openjdk.jmh.runner.RunnerException;
+import org.openjdk.jmh.runner.format.OutputFormat;
+import org.openjdk.jmh.runner.format.OutputFormatFactory;
 import org.openjdk.jmh.runner.options.CommandLineOptionException;
 import org.openjdk.jmh.runner.options.CommandLineOptions;
 import picocli.CommandLine.Command;
@@ -35,7 +43,8 @@ final class JmhCommand implements Callable<Integer> {
     @Override
     public Integer call() throws IOException, RunnerException {
         CommandLineOptions options = jmhOptions();
-        Runner runner = new Runner(options);
+        JmhFailures output = new JmhFailures(outputFormat(options));
+        Runner runner = new Runner(options, output);
         if (options.shouldHelp()) {
             options.showHelp();
         } else if (options.shouldList()) {
@@ -47,9 +56,29 @@ final class JmhCommand implements Callable<Integer> {
         } else if (options.shouldListResultFormats()) {
             options.listResultFormats();
         } else {
-            run(runner);
+            List<String> failed = output.failed(run(runner));
+            if (!failed.isEmpty()) {
+                throw new IllegalStateException(failed.size() + " benchmark run(s) failed, their errors printed above: "
+                        + String.join(", ", failed));
+            }
         }
         return 0;
+    }
+
+    /**
+     * JMH's human-readable output, where JMH itself would print it: the {@code -o} file, else
+     * standard output (which the run must not close).
+     */
+    private static OutputFormat outputFormat(CommandLineOptions options) throws IOException {
+        PrintStream to = options.getOutput().hasValue()
+                ? new PrintStream(new FileOutputStream(options.getOutput().get()), true, StandardCharsets.UTF_8)
+                : new PrintStream(System.out, true, System.out.charset()) {
+                    @Override
+                    public void close() {
+                        flush();
+                    }
+                };
+        return OutputFormatFactory.createFormatInstance(to, options.verbosity().orElse(Defaults.VERBOSITY));
     }
 
     private CommandLineOptions jmhOptions() {
@@ -62,9 +91,9 @@ final class JmhCommand implements Callable<Integer> {
         }
     }
 
-    private void run(Runner runner) throws RunnerException {
+    private Collection<RunResult> run(Runner runner) throws RunnerException {
         try {
-            runner.run();
+            return runner.run();
         } catch (NoBenchmarksException e) {
             throw new ParameterException(
                     spec.commandLine(),

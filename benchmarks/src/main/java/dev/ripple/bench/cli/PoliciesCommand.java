@@ -2,6 +2,7 @@ package dev.ripple.bench.cli;
 
 import dev.ripple.bench.harness.ModelPolicies;
 import dev.ripple.bench.harness.QuickCalibration;
+import dev.ripple.bench.harness.WorkloadBench;
 import dev.ripple.bench.harness.WorkloadPolicies;
 import dev.ripple.core.activity.ActivityRule;
 import dev.ripple.io.device.DeviceProfile;
@@ -194,8 +195,11 @@ final class PoliciesCommand implements Callable<Integer> {
         int queueDepth = io.queueDepth();
         SyntheticWorkload.read(workload); // a wrong --workload is refused before the calibration's seconds of disk work
         Files.createDirectories(run.work);
-        DeviceProfile profile =
-                QuickCalibration.unlessGiven(io.deviceProfile(), run.work, queueDepth, CliProgress.harness(run.quiet));
+        DeviceProfile profile = QuickCalibration.unlessGiven(
+                io.deviceProfile(),
+                WorkloadBench.placedDir(workload, run.work),
+                queueDepth,
+                CliProgress.harness(run.quiet));
         WorkloadPolicies result = WorkloadPolicies.run(
                 new WorkloadPolicies.Settings(
                         workload,

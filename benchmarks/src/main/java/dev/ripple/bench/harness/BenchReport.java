@@ -283,11 +283,15 @@ public record BenchReport(
         return strategies.stream().map(StrategyRun::name).toList();
     }
 
-    /** A device profile as the JSON reports give it: name, sequential MiB/s, 4 KiB random IOPS at queue depth 1. */
+    /**
+     * A device profile as the JSON reports give it: name, sequential MiB/s, 4 KiB random IOPS at
+     * queue depth 1, and its source (a preset's references, or where and how a calibration measured).
+     */
     public static ObjectNode putDevice(ObjectNode into, DeviceProfile p) {
         return into.put("name", p.name())
                 .put("sequentialMiBps", p.sequentialMiBps())
-                .put("random4kQd1Iops", p.random4kQd1Iops());
+                .put("random4kQd1Iops", p.random4kQd1Iops())
+                .put("source", p.source());
     }
 
     /** Every figure as a JSON tree, which the command line writes with its run once (its --json). */
@@ -309,7 +313,7 @@ public record BenchReport(
         putDevice(doc.putObject("device"), device).put("emulated", emulated);
         ArrayNode proj = doc.putArray("projections");
         for (DeviceProfile p : projections) {
-            putDevice(proj.addObject(), p).put("source", p.source());
+            putDevice(proj.addObject(), p);
         }
         doc.put("onnxRuntimeDenseMsPerSentence", ort.msPerSentence());
         doc.put("onnxRuntimeThreads", ort.threads());

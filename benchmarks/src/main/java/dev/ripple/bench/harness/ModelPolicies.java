@@ -230,9 +230,15 @@ public record ModelPolicies(
     public void print(PrintWriter o) {
         o.printf(
                 "ripple policies: %s, '%s' (%.1f%% of neurons needed per token on the replayed %s tokens), "
-                        + "%s placement from %d calibration tokens; linking over %s%n",
-                model, rule, 100 * neededShare, replayed, placement, calibrationTokens, linkingInner);
-        replay.print(o);
+                        + "%s placement from %d calibration tokens%s%n",
+                model,
+                rule,
+                100 * neededShare,
+                replayed,
+                placement,
+                calibrationTokens,
+                PolicyTable.linkingOver(rows, linkingInner));
+        replay.print(o, PolicyTable.ran(rows, "lfu"));
         PolicyTable.print(o, rows);
         o.println(PolicyTable.verdictLine(verdict));
     }

@@ -31,16 +31,18 @@ public record PolicyReplay(
         DeviceProfile device,
         boolean emulated) {
 
-    void print(PrintWriter o) {
+    /** The header's second line; {@code lfuRan}: say how lfu was seeded (only when it ran). */
+    void print(PrintWriter o, boolean lfuRan) {
         o.printf(
                 Locale.ROOT,
                 "%d tokens replayed per policy from a cold cache, %s (order rotated per round); DRAM %.0f%% "
-                        + "of FFN bytes (%d B; lfu seeded with calibration frequencies); %s, queue depth %d; "
+                        + "of FFN bytes (%d B%s); %s, queue depth %d; "
                         + "device %s%s: sequential %.0f MiB/s%n",
                 tokens,
                 repeats == 1 ? "1 round" : repeats + " rounds",
                 100 * cacheFraction,
                 budgetBytes,
+                lfuRan ? "; lfu seeded with calibration frequencies" : "",
                 ReportText.reads(reader, passStart),
                 queueDepth,
                 emulated ? "EMULATED " : "",

@@ -14,6 +14,19 @@ final class PolicyTable {
 
     private PolicyTable() {}
 
+    /** Whether {@code policy} ran: it has a row. */
+    static boolean ran(List<PolicySummary> rows, String policy) {
+        return rows.stream().anyMatch(r -> r.name().equals(policy));
+    }
+
+    /**
+     * The header's {@code "; linking over s3fifo"} when linking ran, else nothing: a header named
+     * linking's inner policy (and lfu's seeding) over a table of {@code --policies lru} alone.
+     */
+    static String linkingOver(List<PolicySummary> rows, String inner) {
+        return ran(rows, "linking") ? "; linking over " + inner : "";
+    }
+
     /** One row per policy, then what the columns mean. */
     static void print(PrintWriter o, List<PolicySummary> rows) {
         o.printf(

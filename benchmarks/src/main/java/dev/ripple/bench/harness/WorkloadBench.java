@@ -154,9 +154,12 @@ public final class WorkloadBench {
 
     /**
      * Where a workload's placed files are kept: the workload directory when this process may write
-     * it, else {@code work/<name>-<CRC32C of its spec>} (made when missing).
+     * it, else {@code work/<name>-<CRC32C of its spec>} (made when missing). A run given no device
+     * profiles the storage here ({@link QuickCalibration}): the reads of every placement but the
+     * identity one (always the workload's own file) reach it, while {@code work} may be another
+     * disk or a tmpfs.
      */
-    static Path placedDir(Path dir, Path work) throws IOException {
+    public static Path placedDir(Path dir, Path work) throws IOException {
         return placedDir(dir, work, Files.isWritable(dir));
     }
 

@@ -162,9 +162,7 @@ public record WorkloadBenchReport(
         root.put("queueDepth", queueDepth);
         DepthNote.putJson(root, device, queueDepth);
         root.put("cacheFraction", cacheFraction);
-        BenchReport.putDevice(root.putObject("device"), device)
-                .put("emulated", emulated)
-                .put("source", device.source());
+        BenchReport.putDevice(root.putObject("device"), device).put("emulated", emulated);
         root.put("tokens", tokens);
         ReportText.putChosen(root, names());
         ArrayNode arr = root.putArray("strategies");

@@ -103,15 +103,15 @@ public record WorkloadPolicies(
     public void print(PrintWriter o) {
         o.printf(
                 Locale.ROOT,
-                "ripple policies (%s): %s-shaped FFN, %d layers, %.1f%% of neurons needed per token; %s placement; "
-                        + "linking over %s%n",
+                "ripple policies (%s): %s-shaped FFN, %d layers, %.1f%% of neurons needed per token; %s placement"
+                        + "%s%n",
                 SyntheticWorkload.LABEL,
                 spec.name(),
                 spec.layers(),
                 100 * neededShare,
                 placement,
-                linkingInner);
-        replay.print(o);
+                PolicyTable.linkingOver(rows, linkingInner));
+        replay.print(o, PolicyTable.ran(rows, "lfu"));
         o.printf("[%s]%n", label());
         PolicyTable.print(o, rows);
         o.println(PolicyTable.verdictLine(verdict) + " [" + label() + "]");

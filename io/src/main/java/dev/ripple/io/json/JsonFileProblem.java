@@ -6,6 +6,7 @@ import com.fasterxml.jackson.core.io.JsonEOFException;
 import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import com.fasterxml.jackson.databind.exc.ValueInstantiationException;
+import java.util.Locale;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -36,18 +37,61 @@ public final class JsonFileProblem {
         if (e instanceof MismatchedInputException m) {
             Matcher missing = MISSING_PROPERTY.matcher(message);
             if (missing.find()) {
-                String path = fieldPath(m); // Jackson's path ends at the missing field, or stops at its object
-                return "missing field '"
-                        + (path.endsWith(missing.group(1))
-                                ? path
-                                : path.isEmpty() ? missing.group(1) : path + "." + missing.group(1))
-                        + "'";
+                // Jackson's path ends at the missing field, or stops at its object
+                return "missing field '" + within(fieldPath(m), missing.group(1)) + "'";
             }
         }
         if (e instanceof JsonEOFException) {
             return "the JSON ends before it is complete (a truncated file?)";
         }
+        if (e instanceof MismatchedInputException m) {
+            if (message.startsWith("No content to map due to end-of-input")) {
+                return "the file is empty";
+            }
+            Matcher nullValue = NULL_PROPERTY.matcher(message);
+            if (nullValue.find()) {
+                return "field '" + within(fieldPath(m), nullValue.group(1)) + "' must not be null";
+            }
+            Matcher wrongKind = WRONG_KIND.matcher(message);
+            if (wrongKind.find()) {
+                String path = fieldPath(m);
+                return (path.isEmpty() ? "the document" : "field '" + path + "'") + " must be "
+                        + expected(wrongKind.group(1)) + ", not " + found(wrongKind.group(2));
+            }
+        }
+        Matcher nonStandard = NON_STANDARD_NUMBER.matcher(message);
+        if (nonStandard.find()) {
+            return nonStandard.group(1) + " is not a number JSON allows (give a finite number)";
+        }
         return JACKSON_INTERNALS.matcher(message).replaceAll("");
+    }
+
+    /** {@code field} under {@code path}, where Jackson's path may or may not already end at it. */
+    private static String within(String path, String field) {
+        return path.endsWith(field) ? path : path.isEmpty() ? field : path + "." + field;
+    }
+
+    /** What a Java type reads from JSON, in JSON's words: {@code double} is a number, a list an array. */
+    private static String expected(String javaType) {
+        return switch (javaType) {
+            case "double", "float", "int", "long", "short", "java.lang.Double", "java.lang.Integer", "java.lang.Long" ->
+                "a number";
+            case "boolean", "java.lang.Boolean" -> "true or false";
+            case "java.lang.String" -> "a string";
+            default -> javaType.startsWith("java.util.") || javaType.endsWith("[]") ? "an array" : "an object";
+        };
+    }
+
+    /** The kind of JSON value Jackson found ({@code Array}, {@code String}, {@code Integer}, ...), in JSON's words. */
+    private static String found(String jacksonKind) {
+        return switch (jacksonKind) {
+            case "Array" -> "an array";
+            case "Object" -> "an object";
+            case "String" -> "a string";
+            case "Boolean" -> "true or false";
+            case "Integer", "Floating-point", "Double" -> "a number";
+            default -> jacksonKind.toLowerCase(Locale.ROOT);
+        };
     }
 
     /** The field path of a mapping error, {@code costModel.lines[0].iops}, without a trailing dot. */
@@ -65,6 +109,10 @@ public final class JsonFileProblem {
     }
 
     private static final Pattern MISSING_PROPERTY = Pattern.compile("Missing creator property '([^']+)'");
+    private static final Pattern NULL_PROPERTY = Pattern.compile("Null value for creator property '([^']+)'");
+    private static final Pattern WRONG_KIND =
+            Pattern.compile("Cannot deserialize value of type `([^`<]+)(?:<[^`]*>)?` from ([A-Za-z-]+)");
+    private static final Pattern NON_STANDARD_NUMBER = Pattern.compile("Non-standard token '([^']+)'");
 
     /** Parts of Jackson's messages that name its own switches, classes and sources rather than the file's problem. */
     private static final Pattern JACKSON_INTERNALS = Pattern.compile("\\s*\\(start marker at \\[Source:.*?\\]\\)"

@@ -18,11 +18,20 @@ public final class DirectIoUnsupportedException extends IOException {
         super(
                 file + ": the file system (" + fileSystemType
                         + ") does not support direct I/O (O_DIRECT) to a storage device: "
-                        + cause + ". Put the file on a disk-backed file system such as ext4 or xfs, or use the"
+                        + reason(cause) + ". Put the file on a disk-backed file system such as ext4 or xfs, or use the"
                         + " positional or mmap reader and evict the page cache before cold passes",
                 cause);
         this.file = file;
         this.fileSystemType = fileSystemType;
+    }
+
+    /**
+     * What the refusal said, without the exception's class name ("java.io.IOException: ..."), which
+     * means nothing to the user reading the one line; the class name only when there is no message.
+     */
+    private static String reason(Throwable cause) {
+        String message = cause.getMessage();
+        return message == null || message.isBlank() ? cause.getClass().getSimpleName() : message;
     }
 
     public Path file() {

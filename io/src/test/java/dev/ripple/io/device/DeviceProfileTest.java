@@ -110,6 +110,21 @@ class DeviceProfileTest {
         assertBad(good.replace("\"name\" : \"test-disk\"", "\"name\" : \"test-disk\", \"colour\" : \"red\""), "colour");
         assertBad(good.replaceFirst("\"iops\" : [0-9.E]+", "\"iops\" : 0"), "iops must be");
         assertBad(good + " {}", "Trailing token");
+        // Jackson's own words (types, tokens, feature switches) replaced by the file's terms
+        assertBad("", "the file is empty");
+        assertBad("[]", "the document must be an object, not an array");
+        assertBad(
+                good.replace("\"sequentialMiBps\" : 2500.5", "\"sequentialMiBps\" : NaN"),
+                "NaN is not a number JSON allows");
+        assertBad(
+                good.replace("\"sequentialMiBps\" : 2500.5", "\"sequentialMiBps\" : -Infinity"),
+                "-Infinity is not a number JSON allows");
+        assertBad(
+                good.replace("\"sequentialMiBps\" : 2500.5", "\"sequentialMiBps\" : \"fast\""),
+                "field 'sequentialMiBps' must be a number, not a string");
+        assertBad(
+                good.replace("\"lines\" : [", "\"lines\" : 5, \"x\" : ["), "field 'costModel.lines' must be an array");
+        assertBad(good.replace("\"name\" : \"test-disk\"", "\"name\" : null"), "field 'name' must not be null");
         assertBad(
                 good.replace("\"2026-11-23T10:00:00Z\"", "\"yesterday\""),
                 "measuredAt must be an ISO-8601 instant (2026-01-31T12:00:00Z) or date (2026-01-31), or empty for a"
@@ -120,6 +135,7 @@ class DeviceProfileTest {
                         .measuredAt());
         DeviceProfileException directory = assertThrows(DeviceProfileException.class, () -> DeviceProfile.read(dir));
         assertTrue(directory.getMessage().contains("cannot be read"), directory.getMessage());
+        assertTrue(!directory.getMessage().contains("java.io"), "the reason, not its class: " + directory.getMessage());
         DeviceProfileException missing =
                 assertThrows(DeviceProfileException.class, () -> DeviceProfile.read(dir.resolve("absent.json")));
         assertTrue(
@@ -137,8 +153,12 @@ class DeviceProfileTest {
         assertTrue(
                 e.getMessage().contains(expectedProblem), "expected '" + expectedProblem + "' in: " + e.getMessage());
         assertTrue(
-                !e.getMessage().contains("Feature") && !e.getMessage().contains("Source:"),
-                "the problem in the file's terms, not Jackson's switches: " + e.getMessage());
+                !e.getMessage().contains("Feature")
+                        && !e.getMessage().contains("Source:")
+                        && !e.getMessage().contains("`")
+                        && !e.getMessage().contains("JsonToken")
+                        && !e.getMessage().contains("dev.ripple"),
+                "the problem in the file's terms, not Jackson's switches, tokens or Java types: " + e.getMessage());
     }
 
     @Test

@@ -2,6 +2,7 @@ package dev.ripple.io.reader;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
@@ -83,6 +84,9 @@ class DirectReaderAlignmentTest {
                     e.getMessage().contains(onTmpfs.toString())
                             && e.getMessage().contains("O_DIRECT"),
                     e.getMessage());
+            assertFalse(
+                    e.getMessage().contains("java.io."),
+                    "the one-line error says why, not the cause's class name: " + e.getMessage());
         } finally {
             Files.deleteIfExists(onTmpfs);
         }
