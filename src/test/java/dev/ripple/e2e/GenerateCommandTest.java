@@ -205,6 +205,11 @@ class GenerateCommandTest {
                 foundRun.out());
         JsonNode f = JSON.readTree(found.toFile());
         assertEquals(p.path("readsPerToken"), f.path("readsPerToken"), "planned as with --device-profile: " + f);
+        // the profile found has its depth-1 line alone, as the one given: noted as with --device-profile
+        assertTrue(
+                foundRun.out().contains("NOTE: queue depth 8 is beyond the deepest slow-ops measured (1)"),
+                foundRun.out());
+        assertEquals(p.path("queueDepthNote"), f.path("queueDepthNote"), f.toString());
         Path optedOut = dir.resolve("g-exact-reads.json");
         DecoderSteps.generate(copy, "Mr President,", 8, optedOut, "--exact-reads");
         assertEquals(

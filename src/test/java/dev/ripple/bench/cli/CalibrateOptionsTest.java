@@ -92,6 +92,17 @@ class CalibrateOptionsTest {
         }
     }
 
+    /**
+     * The readers' test file must hold one read of the largest size: refused naming the option
+     * before the file is written (it was refused after, naming the deleted temporary file).
+     */
+    @Test
+    void aReadersTestFileSmallerThanTheLargestReadIsRefusedNamingTheOption() throws IOException {
+        assertEquals(
+                "ripple: --file-mib must be at least 2 for the largest of --sizes (2.0 MiB), got 1",
+                refusal("--reader pread --sizes 4096,2097152 --queue-depths 1", "--file-mib", "1"));
+    }
+
     /** A {@code --dir} that is missing or a file is refused as the command line is read, naming the option. */
     @ParameterizedTest
     @ValueSource(strings = {"missing", "plain-file"})

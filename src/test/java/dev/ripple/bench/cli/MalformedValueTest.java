@@ -2,6 +2,7 @@ package dev.ripple.bench.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -9,6 +10,7 @@ import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Set;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -55,6 +57,32 @@ class MalformedValueTest {
                 "ripple: Invalid value for option '" + option + "': " + message + " (see 'ripple "
                         + command.split(" ")[0] + " --help')",
                 err.toString().strip());
+        assertFalse(Files.exists(work), "refused before any work");
+    }
+
+    /**
+     * {@code --device ""} names no file: it was taken as the working directory, which exists, and
+     * read as a profile later (exit 1, "cannot be read").
+     */
+    @Test
+    void anEmptyDeviceIsNeitherAPresetNorAFile() {
+        Path work = dir.resolve("work");
+        StringWriter err = new StringWriter();
+        int exit = RippleCommand.run(
+                new PrintWriter(new StringWriter()),
+                new PrintWriter(err),
+                "policies",
+                "--device",
+                "",
+                "--work",
+                work.toString(),
+                "--quiet");
+        assertEquals(2, exit, err.toString());
+        String line = err.toString().strip();
+        assertTrue(
+                line.startsWith("ripple: Invalid value for option '--device': ")
+                        && line.contains("is neither a device preset (ufs-3.1, ufs-4.0, nvme)"),
+                line);
         assertFalse(Files.exists(work), "refused before any work");
     }
 }

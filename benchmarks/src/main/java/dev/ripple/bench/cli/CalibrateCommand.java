@@ -293,6 +293,19 @@ final class CalibrateCommand implements Callable<Integer> {
         }
     }
 
+    /**
+     * A readers' test file of {@code bytes} holds one read of the largest of {@code sizes}, or a
+     * refusal naming {@code --file-mib}: the readers refused it only after the file was written,
+     * naming the temporary file (deleted by then) rather than the option.
+     */
+    private static void requireHoldsLargestRead(long bytes, List<Integer> sizes) {
+        int largest = sizes.stream().mapToInt(Integer::intValue).max().orElse(0);
+        if (bytes < largest) {
+            throw new IllegalArgumentException("--file-mib must be at least " + Math.ceilDiv(largest, 1 << 20)
+                    + " for the largest of --sizes (" + Sizes.bytes(largest) + "), got " + (bytes >> 20));
+        }
+    }
+
     /** {@code --reader}: one reader's table, or readers and fio side by side. */
     private int readers() throws Exception {
         List<ReaderKind> kinds = readers == null
@@ -309,6 +322,9 @@ final class CalibrateCommand implements Callable<Integer> {
                     "--file-mib");
         }
         ReaderCalibrator.Options options = grid();
+        if (file == null) {
+            requireHoldsLargestRead(fileBytes(1024), options.sizes());
+        }
         if (quick) {
             options = options.withTimes(Duration.ofMillis(50), Duration.ofMillis(200));
         }

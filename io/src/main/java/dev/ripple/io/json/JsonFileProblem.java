@@ -4,11 +4,14 @@ import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.io.JsonEOFException;
 import com.fasterxml.jackson.databind.JsonMappingException;
+import com.fasterxml.jackson.databind.exc.InvalidFormatException;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import com.fasterxml.jackson.databind.exc.ValueInstantiationException;
+import java.util.Arrays;
 import java.util.Locale;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.Collectors;
 
 /**
  * A Jackson parse or mapping error told in the terms of the file being read: the field that is
@@ -55,8 +58,12 @@ public final class JsonFileProblem {
             Matcher wrongKind = WRONG_KIND.matcher(message);
             if (wrongKind.find()) {
                 String path = fieldPath(m);
-                return (path.isEmpty() ? "the document" : "field '" + path + "'") + " must be "
-                        + expected(wrongKind.group(1)) + ", not " + found(wrongKind.group(2));
+                String subject = path.isEmpty() ? "the document" : "field '" + path + "'";
+                Class<?> target = m.getTargetType();
+                if (target != null && target.isEnum()) { // a string, but not a name Jackson accepts
+                    return subject + " must be one of " + names(target) + ", not " + given(m, wrongKind.group(2));
+                }
+                return subject + " must be " + expected(wrongKind.group(1)) + ", not " + found(wrongKind.group(2));
             }
         }
         Matcher nonStandard = NON_STANDARD_NUMBER.matcher(message);
@@ -69,6 +76,24 @@ public final class JsonFileProblem {
     /** {@code field} under {@code path}, where Jackson's path may or may not already end at it. */
     private static String within(String path, String field) {
         return path.endsWith(field) ? path : path.isEmpty() ? field : path + "." + field;
+    }
+
+    /**
+     * The values an enum field takes, as Jackson reads them (by name): "must be an object, not a
+     * string" told someone who wrote {@code "dtype": "f99"} the wrong fix.
+     */
+    private static String names(Class<?> enumType) {
+        return Arrays.stream(enumType.getEnumConstants())
+                .map(c -> ((Enum<?>) c).name())
+                .collect(Collectors.joining(", "));
+    }
+
+    /** The value the file gave, {@code "f99"} or {@code 7}, when Jackson kept it; else its kind. */
+    private static String given(MismatchedInputException e, String jacksonKind) {
+        if (e instanceof InvalidFormatException f && f.getValue() != null) {
+            return f.getValue() instanceof String s ? '"' + s + '"' : String.valueOf(f.getValue());
+        }
+        return found(jacksonKind);
     }
 
     /** What a Java type reads from JSON, in JSON's words: {@code double} is a number, a list an array. */

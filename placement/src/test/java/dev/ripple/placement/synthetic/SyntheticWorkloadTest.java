@@ -51,6 +51,15 @@ class SyntheticWorkloadTest {
             {"{", "the JSON ends before it is complete (a truncated file?) (line 1, column 2)"},
             {"{\"x\":1}", "missing field 'name' (line 1, column 7)"},
             {"{\"name\":\"w\"}", "missing field 'layers' (line 1, column 12)"},
+            // an enum's value is named with the values it takes, not as "must be an object, not a string"
+            {
+                "{\"name\":\"w\",\"dtype\":\"f99\"}",
+                "field 'dtype' must be one of BYTES, F32, F16, BF16, I32, Q8_0, Q4_0, not \"f99\" (line 1, column 21)"
+            },
+            {
+                "{\"name\":\"w\",\"dtype\":99}",
+                "field 'dtype' must be one of BYTES, F32, F16, BF16, I32, Q8_0, Q4_0, not 99"
+            },
         }) {
             Files.writeString(file, broken[0]);
             IOException e = assertThrows(IOException.class, () -> SyntheticWorkload.read(file.getParent()));
