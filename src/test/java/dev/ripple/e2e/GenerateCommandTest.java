@@ -165,7 +165,9 @@ class GenerateCommandTest {
         Path planned = dir.resolve("g-planned.json");
         RippleRun exactRun = DecoderSteps.generate(file, "Mr President,", 8, exact);
         assertTrue(
-                exactRun.out().contains("'ripple calibrate --dir DIR' saves one"),
+                exactRun.out()
+                        .contains("'ripple calibrate --dir "
+                                + file.toAbsolutePath().getParent() + "' saves one"),
                 "how to plan better: " + exactRun.out());
         RippleRun plannedRun =
                 DecoderSteps.generate(file, "Mr President,", 8, planned, "--device-profile", profile.toString());
@@ -242,13 +244,18 @@ class GenerateCommandTest {
     /**
      * A checkpoint is read from its import in {@code --work}, so the profile saved there plans it,
      * named in the closing line: the lookup beside the {@code .ripple} file read must look in the
-     * work directory, not beside the checkpoint given.
+     * work directory, not beside the checkpoint given. Without one, the line names that directory as
+     * the one to calibrate (it said "the .ripple files in DIR", which a checkpoint's user has none of).
      */
     @Test
     void aCheckpointIsPlannedByTheProfileSavedInTheWorkDirectoryOfItsImport() throws Exception {
         Path profiled = Files.createDirectories(dir.resolve("profiled-work"));
-        Path saved = Files.writeString(profiled.resolve(DeviceProfile.FILE_NAME), SLOW_OPS.toJson());
         Path json = dir.resolve("g-checkpoint.json");
+        RippleRun exact = DecoderSteps.generate(opt, "Mr President,", 4, json, "--work", profiled.toString());
+        assertTrue(
+                exact.out().contains("'ripple calibrate --dir " + profiled + "' saves one where generate finds it"),
+                "the directory to calibrate is the import's, not the checkpoint's: " + exact.out());
+        Path saved = Files.writeString(profiled.resolve(DeviceProfile.FILE_NAME), SLOW_OPS.toJson());
         RippleRun run = DecoderSteps.generate(opt, "Mr President,", 4, json, "--work", profiled.toString());
         assertTrue(
                 run.out().contains("reads planned by cost model of slow-ops (" + saved + ", found beside"), run.out());
