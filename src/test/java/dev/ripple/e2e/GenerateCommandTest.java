@@ -31,6 +31,17 @@ import org.junit.jupiter.api.io.TempDir;
 class GenerateCommandTest {
     private static final ObjectMapper JSON = new ObjectMapper();
 
+    /** A storage whose every operation costs a second: a plan by it reads every gap through. */
+    private static final DeviceProfile SLOW_OPS = new DeviceProfile(
+            DeviceProfile.FORMAT_VERSION,
+            "slow-ops",
+            "test: an operation costs a second",
+            "2026-12-07T00:00:00Z",
+            1000,
+            1,
+            List.of(),
+            new CostModel("test", List.of(new CostLine(1, 1e6, 1000))));
+
     @TempDir
     static Path dir;
 
@@ -149,24 +160,14 @@ class GenerateCommandTest {
         DecoderSteps.profile(opt, trace, 600, work);
         Path file = dir.resolve("plan.ripple");
         DecoderSteps.place(opt, trace, file);
-        Path profile = dir.resolve("slow-ops.json");
-        Files.writeString(
-                profile,
-                new DeviceProfile(
-                                DeviceProfile.FORMAT_VERSION,
-                                "slow-ops",
-                                "test: an operation costs a second",
-                                "2026-12-07T00:00:00Z",
-                                1000,
-                                1,
-                                List.of(),
-                                new CostModel("test", List.of(new CostLine(1, 1e6, 1000))))
-                        .toJson());
+        Path profile = Files.writeString(dir.resolve("slow-ops.json"), SLOW_OPS.toJson());
         Path exact = dir.resolve("g-exact.json");
         Path planned = dir.resolve("g-planned.json");
         RippleRun exactRun = DecoderSteps.generate(file, "Mr President,", 8, exact);
         assertTrue(
-                exactRun.out().contains("'ripple calibrate --dir DIR' saves one"),
+                exactRun.out()
+                        .contains("'ripple calibrate --dir "
+                                + file.toAbsolutePath().getParent() + "' saves one"),
                 "how to plan better: " + exactRun.out());
         RippleRun plannedRun =
                 DecoderSteps.generate(file, "Mr President,", 8, planned, "--device-profile", profile.toString());
@@ -201,7 +202,7 @@ class GenerateCommandTest {
                 foundRun.out()
                         .contains("reads planned by cost model of slow-ops ("
                                 + calibrated.resolve(DeviceProfile.FILE_NAME)
-                                + ", found beside the model's .ripple file"),
+                                + ", found beside the .ripple file read"),
                 foundRun.out());
         JsonNode f = JSON.readTree(found.toFile());
         assertEquals(p.path("readsPerToken"), f.path("readsPerToken"), "planned as with --device-profile: " + f);
@@ -249,6 +250,29 @@ class GenerateCommandTest {
         assertEquals(
                 "ripple: --device-profile: not with --device, whose profile plans the reads it emulates",
                 both.err().strip());
+    }
+
+    /**
+     * A checkpoint is read from its import in {@code --work}, so the profile saved there plans it,
+     * named in the closing line: the lookup beside the {@code .ripple} file read must look in the
+     * work directory, not beside the checkpoint given. Without one, the line names that directory as
+     * the one to calibrate (it said "the .ripple files in DIR", which a checkpoint's user has none of).
+     */
+    @Test
+    void aCheckpointIsPlannedByTheProfileSavedInTheWorkDirectoryOfItsImport() throws Exception {
+        Path profiled = Files.createDirectories(dir.resolve("profiled-work"));
+        Path json = dir.resolve("g-checkpoint.json");
+        RippleRun exact = DecoderSteps.generate(opt, "Mr President,", 4, json, "--work", profiled.toString());
+        assertTrue(
+                exact.out().contains("'ripple calibrate --dir " + profiled + "' saves one where generate finds it"),
+                "the directory to calibrate is the import's, not the checkpoint's: " + exact.out());
+        Path saved = Files.writeString(profiled.resolve(DeviceProfile.FILE_NAME), SLOW_OPS.toJson());
+        RippleRun run = DecoderSteps.generate(opt, "Mr President,", 4, json, "--work", profiled.toString());
+        assertTrue(
+                run.out().contains("reads planned by cost model of slow-ops (" + saved + ", found beside"), run.out());
+        assertEquals(
+                "cost model of slow-ops",
+                JSON.readTree(json.toFile()).path("readPlanning").asText());
     }
 
     /**

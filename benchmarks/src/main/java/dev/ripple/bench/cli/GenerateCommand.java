@@ -154,8 +154,11 @@ final class GenerateCommand implements Callable<Integer> {
                     + " the .ripple file read")
     boolean exactReads;
 
-    /** The profile found beside the .ripple file read and planned by, for the closing line; null when none was. */
-    private Path savedProfile;
+    /**
+     * Where a saved profile was looked for (the directory of the .ripple file read), and the one found
+     * there and planned by, for the closing line; null when no profile was looked for, or none found.
+     */
+    private Path lookedIn, savedProfile;
 
     @Mixin
     JsonFileOptions json;
@@ -191,7 +194,7 @@ final class GenerateCommand implements Callable<Integer> {
         out.println(g.summary());
         out.println("(one cold run: the first tokens include the JVM's warm-up, so a process that generates"
                 + " again runs faster; ripple bench and decode-speed measure after a warm-up)");
-        out.println("reads planned by " + g.readPlanning() + planningNote(g));
+        out.println("reads planned by " + g.readPlanning() + planningNote());
         DeviceProfile planning = request.runtime().device();
         int queueDepth = request.runtime().queueDepth();
         if (planning != null) {
@@ -262,13 +265,13 @@ final class GenerateCommand implements Callable<Integer> {
             runtime = runtime.withDevice(DeviceProfile.read(deviceProfile));
         } else if (!exactReads) {
             // the storage the bundles are read from: the .ripple file's, or an import's in --work
-            Path dir = PreparedModel.isCheckpoint(model)
+            lookedIn = PreparedModel.isCheckpoint(model)
                     ? run.work
                     : model.toAbsolutePath().getParent();
-            Optional<DeviceProfile> saved = DeviceProfile.savedIn(dir);
+            Optional<DeviceProfile> saved = DeviceProfile.savedIn(lookedIn);
             if (saved.isPresent()) {
                 runtime = runtime.withDevice(saved.get());
-                savedProfile = dir.resolve(DeviceProfile.FILE_NAME);
+                savedProfile = lookedIn.resolve(DeviceProfile.FILE_NAME);
             }
         }
         return new GenerationRequest(
@@ -286,15 +289,16 @@ final class GenerateCommand implements Callable<Integer> {
 
     /**
      * Where the closing line's planning came from when the options did not name it: a profile found
-     * beside the .ripple file read, or, for exact runs chosen by default, how to get a cost model.
+     * beside the .ripple file read, or, for exact runs chosen by default, how to get a cost model, in
+     * the directory looked in (a checkpoint's is --work, where its import lies, not the checkpoint's).
      */
-    private String planningNote(GenerationResult g) {
+    private String planningNote() {
         if (savedProfile != null) {
-            return " (" + savedProfile + ", found beside the model's .ripple file; --exact-reads plans without it)";
+            return " (" + savedProfile + ", found beside the .ripple file read; --exact-reads plans without it)";
         }
-        if (g.emulatedDevice() == null && deviceProfile == null && !exactReads) {
-            return " (a cost model collapses near reads where that is cheaper: 'ripple calibrate --dir DIR' saves"
-                    + " one that generate finds for the .ripple files in DIR, or give --device-profile)";
+        if (lookedIn != null) {
+            return " (a cost model collapses near reads where that is cheaper: 'ripple calibrate --dir " + lookedIn
+                    + "' saves one where generate finds it, or give --device-profile)";
         }
         return "";
     }

@@ -61,7 +61,7 @@ public enum FileKind {
         if (b.length >= 4 && b[0] == (byte) 0x89 && b[1] == 'R' && b[2] == 'T' && b[3] == 'R') {
             return TRACE;
         }
-        if (b.length >= 4 && b[0] == 0x08 && b[2] == 0x12) { // ONNX protobuf: ir_version (1), producer_name (2)
+        if (b.length >= 4 && b[0] == 0x08 && b[1] > 0 && isModelProtoKey(b[2])) {
             return ONNX;
         }
         boolean text = b.length > 0;
@@ -69,6 +69,21 @@ public enum FileKind {
             text &= c == '\n' || c == '\r' || c == '\t' || (c >= 0x20 && c < 0x7f);
         }
         return text ? TEXT : UNKNOWN;
+    }
+
+    /**
+     * Whether {@code key} opens one of the fields an ONNX {@code ModelProto} can hold after its
+     * {@code ir_version} (field 1, a one-byte varint): producer name, version and domain, model
+     * version, doc string, graph, opset imports (2 to 8), metadata, training info, functions (14 to
+     * 16). A serialiser writes the fields in number order and leaves out an empty one, so a model
+     * exported without a producer name opens on its graph or opset: only the producer name's key
+     * (the test before) called those "not recognised".
+     */
+    private static boolean isModelProtoKey(byte key) {
+        return switch (key) {
+            case 0x12, 0x1a, 0x22, 0x28, 0x32, 0x3a, 0x42, 0x72, 0x7a, (byte) 0x82 -> true;
+            default -> false;
+        };
     }
 
     /**

@@ -32,6 +32,21 @@ class FileKindTest {
         assertEquals(FileKind.UNKNOWN, kind(safetensors(-1, "{}")));
     }
 
+    /**
+     * An ONNX model is told by the key after its ir_version, whichever field comes first: the
+     * producer name, or, in a model exported without one, its graph or opset imports. Only the
+     * producer name's key was known, and since generation no longer refuses a file by its '.onnx'
+     * name, such a model was "not a .ripple file" with two hex strings.
+     */
+    @Test
+    void anOnnxModelIsOnnxWithOrWithoutAProducerName() {
+        assertEquals(FileKind.ONNX, kind(new byte[] {0x08, 0x07, 0x12, 0x07, 'p', 'y', 't'}));
+        assertEquals(FileKind.ONNX, kind(new byte[] {0x08, 0x08, 0x3a, 0x10, 0x0a, 0x01}), "graph first");
+        assertEquals(FileKind.ONNX, kind(new byte[] {0x08, 0x07, 0x42, 0x04, 0x10, 0x0e}), "opset first");
+        assertEquals(FileKind.UNKNOWN, kind(new byte[] {0x08, 0x07, 0x0a, 0x07}), "field 1 twice is no model");
+        assertEquals(FileKind.UNKNOWN, kind(new byte[] {0x08, 0x00, 0x12, 0x07}), "ir_version 0 is none");
+    }
+
     private static byte[] safetensors(long headerLength, String json) {
         byte[] j = json.getBytes(StandardCharsets.US_ASCII);
         return ByteBuffer.allocate(8 + j.length)

@@ -90,7 +90,7 @@ class FailedStepTest {
                 model.config().numLayers() + 1, 3 * model.config().numLayers()
             }) {
                 try (Session s = model.newSession(32)) {
-                    ffn.failCall(failing); // in the prompt's second chunk, then in the second decode step
+                    ffn.failCall(failing); // the prompt's second chunk; the first decode step's last layer
                     Generator.TokenStream stream = Generator.stream(model, s, prompt, options, null);
                     List<Integer> ids = new ArrayList<>();
                     int failures = 0;
