@@ -22,9 +22,18 @@ import java.util.concurrent.TimeUnit;
  * launcher starts it (so exit codes and stderr are exactly what a user sees).
  */
 record RippleRun(int exit, String out, String err) {
-    /** The flags the launcher gives the JVM. */
-    private static final List<String> JVM_FLAGS =
-            List.of("--sun-misc-unsafe-memory-access=allow", "--enable-native-access=ALL-UNNAMED");
+    /**
+     * The flags the launcher gives the JVM: with the Vector API module, so that a child runs the
+     * kernels a user's run does (without it the scalar twins run, and say so on stderr).
+     */
+    private static final List<String> JVM_FLAGS = List.of(
+            "--add-modules",
+            "jdk.incubator.vector",
+            "--sun-misc-unsafe-memory-access=allow",
+            "--enable-native-access=ALL-UNNAMED");
+
+    /** The JVM's notice of the incubator module, which the launcher drops from stderr as this does. */
+    private static final String INCUBATOR_NOTICE = "WARNING: Using incubator modules";
 
     static RippleRun inProcess(String... args) {
         StringWriter out = new StringWriter();
@@ -114,6 +123,11 @@ record RippleRun(int exit, String out, String err) {
             throw new AssertionError("ripple " + String.join(" ", args) + " did not finish in 120 s");
         }
         drainErr.join();
-        return new RippleRun(p.exitValue(), out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+        String errText = err.toString(StandardCharsets.UTF_8);
+        if (errText.startsWith(INCUBATOR_NOTICE)) {
+            int end = errText.indexOf('\n');
+            errText = end < 0 ? "" : errText.substring(end + 1);
+        }
+        return new RippleRun(p.exitValue(), out.toString(StandardCharsets.UTF_8), errText);
     }
 }
