@@ -130,6 +130,23 @@ class CalibrateOutputTest {
                 PosixFilePermissions.toString(Files.getPosixFilePermissions(dir.resolve("device-profile.json"))));
     }
 
+    /**
+     * With {@code --json} the profile is printed and saved, and stderr says where: the saved file is
+     * what generate finds beside the models, and it was overwritten without a word.
+     */
+    @Test
+    void theJsonFormSaysWhereTheProfileWasSaved() throws Exception {
+        RippleRun run = RippleRun.succeeds(
+                "calibrate", "--dir", dir.toString(), "--quick", "--seconds-per-point", "0.01", "--json", "--quiet");
+        JsonNode printed = new ObjectMapper().readTree(run.out());
+        assertEquals(
+                printed,
+                new ObjectMapper().readTree(dir.resolve("device-profile.json").toFile()));
+        assertEquals(
+                "device profile saved to " + dir.resolve("device-profile.json"),
+                run.err().strip());
+    }
+
     @Test
     void anUnwritableDestinationIsNamedWithoutTheTemporaryFile() {
         RippleRun run = RippleRun.inProcess(

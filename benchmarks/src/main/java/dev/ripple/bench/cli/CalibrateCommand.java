@@ -166,6 +166,8 @@ final class CalibrateCommand implements Callable<Integer> {
         PrintWriter o = spec.commandLine().getOut();
         if (json) {
             o.println(new ObjectMapper().readTree(profile.toJson()).toPrettyString());
+            // on stderr, so that stdout stays the JSON: the file is also what generate plans by
+            spec.commandLine().getErr().println("device profile saved to " + target);
             return 0;
         }
         o.printf(
