@@ -80,8 +80,8 @@ class MalformedValueTest {
         assertEquals(2, exit, err.toString());
         String line = err.toString().strip();
         assertTrue(
-                line.startsWith("ripple: Invalid value for option '--device': ")
-                        && line.contains("is neither a device preset (ufs-3.1, ufs-4.0, nvme)"),
+                line.startsWith("ripple: Invalid value for option '--device': '': is neither a device preset (ufs-3.1,"
+                        + " ufs-4.0, nvme)"),
                 line);
         assertFalse(Files.exists(work), "refused before any work");
     }

@@ -73,7 +73,8 @@ final class IoOptions {
                 file = null;
             }
             if (file == null || !Files.exists(file)) {
-                throw new TypeConversionException(RippleCommand.printable(value) + ": " + DevicePresets.NEITHER);
+                String shown = value.isBlank() ? "'" + value + "'" : RippleCommand.printable(value); // not ": :"
+                throw new TypeConversionException(shown + ": " + DevicePresets.NEITHER);
             }
             if (Files.isDirectory(file)) { // was read as a profile: "cannot be read (java.io.IOException: Is a ...)"
                 throw new TypeConversionException(RippleCommand.printable(value) + ": is a directory, not a profile"
