@@ -1,13 +1,8 @@
 package dev.ripple.bench.cli;
 
-import java.nio.file.AccessDeniedException;
-import java.nio.file.DirectoryNotEmptyException;
+import dev.ripple.io.IoErrorReason;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.FileSystemException;
-import java.nio.file.FileSystemLoopException;
-import java.nio.file.NoSuchFileException;
-import java.nio.file.NotDirectoryException;
-import java.nio.file.NotLinkException;
 import java.util.Objects;
 
 /**
@@ -39,24 +34,7 @@ final class FileErrors {
         if (e.getOtherFile() != null) {
             where += " -> " + RippleCommand.printable(e.getOtherFile());
         }
-        return where.isEmpty() ? reason(e) : where + ": " + reason(e);
-    }
-
-    /** What the operating system said, or what the exception's type means. */
-    static String reason(FileSystemException e) {
-        if (e.getReason() != null && !e.getReason().isBlank()) {
-            return e.getReason();
-        }
-        return switch (e) {
-            case NoSuchFileException x -> "no such file or directory";
-            case FileAlreadyExistsException x -> "already exists";
-            case NotDirectoryException x -> "not a directory";
-            case AccessDeniedException x -> "permission denied";
-            case DirectoryNotEmptyException x -> "directory not empty";
-            case NotLinkException x -> "not a symbolic link";
-            case FileSystemLoopException x -> "a loop of symbolic links";
-            default -> "file system error (" + e.getClass().getSimpleName() + ")";
-        };
+        return where.isEmpty() ? IoErrorReason.of(e) : where + ": " + IoErrorReason.of(e);
     }
 
     private static boolean addsNothing(Throwable wrapper, Throwable cause) {

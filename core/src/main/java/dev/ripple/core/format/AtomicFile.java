@@ -1,16 +1,15 @@
 package dev.ripple.core.format;
 
+import dev.ripple.io.IoErrorReason;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
-import java.nio.file.AccessDeniedException;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.DirectoryIteratorException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.NotDirectoryException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -214,9 +213,7 @@ public final class AtomicFile {
         try {
             return FileChannel.open(tmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
         } catch (FileSystemException e) {
-            String why = e instanceof NoSuchFileException
-                    ? "no such file or directory"
-                    : e instanceof AccessDeniedException ? "permission denied" : e.getReason();
+            String why = IoErrorReason.of(e);
             FileSystemException told = new FileSystemException(
                     target.toString(), null, "cannot be written: its directory refused a new file (" + why + ")");
             told.initCause(e);

@@ -5,11 +5,10 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.json.JsonMapper;
+import dev.ripple.io.IoErrorReason;
 import dev.ripple.io.json.JsonFileProblem;
 import java.io.IOException;
 import java.nio.charset.MalformedInputException;
-import java.nio.file.AccessDeniedException;
-import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -178,23 +177,8 @@ public record DeviceProfile(
         } catch (MalformedInputException e) {
             throw new DeviceProfileException(file, "not UTF-8 text", e);
         } catch (IOException e) {
-            throw new DeviceProfileException(file, "cannot be read (" + why(e) + ")", e);
+            throw new DeviceProfileException(file, "cannot be read (" + IoErrorReason.of(e) + ")", e);
         }
         return fromJson(text, file);
-    }
-
-    /**
-     * What the operating system said ("Is a directory", "permission denied"), without the
-     * exception's class name, which said "java.io.IOException: Is a directory" to the user.
-     */
-    private static String why(IOException e) {
-        if (e instanceof AccessDeniedException) {
-            return "permission denied";
-        }
-        if (e instanceof FileSystemException f && f.getReason() != null) {
-            return f.getReason();
-        }
-        String message = e.getMessage();
-        return message == null || message.isBlank() ? e.getClass().getSimpleName() : message;
     }
 }

@@ -1,5 +1,6 @@
 package dev.ripple.io.reader;
 
+import dev.ripple.io.IoErrorReason;
 import java.io.IOException;
 import java.nio.file.Path;
 
@@ -18,20 +19,12 @@ public final class DirectIoUnsupportedException extends IOException {
         super(
                 file + ": the file system (" + fileSystemType
                         + ") does not support direct I/O (O_DIRECT) to a storage device: "
-                        + reason(cause) + ". Put the file on a disk-backed file system such as ext4 or xfs, or use the"
+                        + IoErrorReason.of(cause)
+                        + ". Put the file on a disk-backed file system such as ext4 or xfs, or use the"
                         + " positional or mmap reader and evict the page cache before cold passes",
                 cause);
         this.file = file;
         this.fileSystemType = fileSystemType;
-    }
-
-    /**
-     * What the refusal said, without the exception's class name ("java.io.IOException: ..."), which
-     * means nothing to the user reading the one line; the class name only when there is no message.
-     */
-    private static String reason(Throwable cause) {
-        String message = cause.getMessage();
-        return message == null || message.isBlank() ? cause.getClass().getSimpleName() : message;
     }
 
     public Path file() {
