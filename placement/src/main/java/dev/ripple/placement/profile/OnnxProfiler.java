@@ -22,13 +22,12 @@ import java.nio.FloatBuffer;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Iterator;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.OptionalLong;
 import java.util.Set;
-import java.util.function.Function;
+import org.eclipse.collections.impl.utility.LazyIterate;
 
 /**
  * Records which FFN neurons fire, token by token, by running an ONNX model in ONNX Runtime with
@@ -198,7 +197,8 @@ public final class OnnxProfiler implements AutoCloseable {
         if (tokenizer == null) {
             throw new IllegalStateException("opened without a tokenizer; use profileEncoded");
         }
-        Iterable<Sized> encoded = sized(passages, text -> {
+        // lazily: each passage is tokenised when the profile reaches it, which may stop early
+        Iterable<Sized> encoded = LazyIterate.collect(passages, text -> {
             EncodedPassage e = tokenizer.encode(text);
             return new Sized(e, tokenizer.fullLength(text, e));
         });
@@ -208,25 +208,8 @@ public final class OnnxProfiler implements AutoCloseable {
     /** Profiles already tokenised passages (each truncated to the maximum sequence length). */
     public ProfileResult profileEncoded(Iterable<EncodedPassage> passages, String corpus, ProfileProgress progress)
             throws IOException {
-        Iterable<Sized> sized = sized(passages, e -> new Sized(e, e.length()));
+        Iterable<Sized> sized = LazyIterate.collect(passages, e -> new Sized(e, e.length()));
         return profileSized(sized, corpus, progress);
-    }
-
-    /** {@code passages} as they are profiled, each measured by {@code size} when the profile reaches it. */
-    private static <T> Iterable<Sized> sized(Iterable<T> passages, Function<T, Sized> size) {
-        return () -> new Iterator<>() {
-            final Iterator<T> it = passages.iterator();
-
-            @Override
-            public boolean hasNext() {
-                return it.hasNext();
-            }
-
-            @Override
-            public Sized next() {
-                return size.apply(it.next());
-            }
-        };
     }
 
     /** A passage as encoded (perhaps cut by the tokenizer) and the tokens its text makes uncut. */
