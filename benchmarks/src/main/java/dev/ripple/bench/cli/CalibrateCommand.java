@@ -236,11 +236,7 @@ final class CalibrateCommand implements Callable<Integer> {
         long largest = Math.max(
                 options.readSizes().stream().mapToLong(Integer::longValue).max().orElse(0),
                 options.sequentialReadBytes());
-        long smallestMib = Math.ceilDiv(2 * largest, 1L << 20);
-        if (bytes < 2 * largest) {
-            throw new IllegalArgumentException("--file-mib must be at least " + smallestMib + " for this grid (twice"
-                    + " its largest read, " + Sizes.bytes(largest) + "), got " + (bytes >> 20));
-        }
+        requireFileMib(bytes, 2 * largest, "this grid (twice its largest read, " + Sizes.bytes(largest) + ")");
         return options.withFileBytes(bytes);
     }
 
@@ -302,9 +298,14 @@ final class CalibrateCommand implements Callable<Integer> {
      */
     private static void requireHoldsLargestRead(long bytes, List<Integer> sizes) {
         int largest = sizes.stream().mapToInt(Integer::intValue).max().orElse(0);
-        if (bytes < largest) {
-            throw new IllegalArgumentException("--file-mib must be at least " + Math.ceilDiv(largest, 1 << 20)
-                    + " for the largest of --sizes (" + Sizes.bytes(largest) + "), got " + (bytes >> 20));
+        requireFileMib(bytes, largest, "the largest of --sizes (" + Sizes.bytes(largest) + ")");
+    }
+
+    /** A test file of {@code bytes} of at least {@code least}, else a refusal naming --file-mib and {@code what} needs it. */
+    private static void requireFileMib(long bytes, long least, String what) {
+        if (bytes < least) {
+            throw new IllegalArgumentException("--file-mib must be at least " + Math.ceilDiv(least, 1L << 20) + " for "
+                    + what + ", got " + (bytes >> 20));
         }
     }
 
