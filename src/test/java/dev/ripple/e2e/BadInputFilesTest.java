@@ -1,5 +1,6 @@
 package dev.ripple.e2e;
 
+import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -128,7 +129,7 @@ class BadInputFilesTest {
      * model" (it has one) and, given --tokenizer, as "architecture type is 'llama', not 'bert'".
      */
     @Test
-    void aDecoderGivenToAnEncoderOnlyCommandIsRefusedNamingIt() {
+    void aDecoderGivenToAnEncoderOnlyCommandIsRefusedNamingIt() throws IOException {
         String[][] commands = {{"demo", "demo"}, {"tradeoff", "tradeoff"}, {"policies", "policies (without --workload)"}
         };
         for (String[] command : commands) {
@@ -142,6 +143,19 @@ class BadInputFilesTest {
                     refused.err().strip());
             assertFalse(Files.exists(work), "refused before the work directory");
         }
+        // told by its first bytes, not its name: a GGUF file under an encoder's name
+        Path gguf = Files.write(dir.resolve("named-like-an-encoder.onnx"), "GGUF\3\0\0\0".getBytes(UTF_8));
+        RippleRun misnamed = RippleRun.inProcess(
+                "demo",
+                "--model",
+                gguf.toString(),
+                "--work",
+                dir.resolve("gguf-work").toString());
+        assertTrue(
+                misnamed.refusal()
+                        .endsWith(": demo runs ONNX encoders (a .onnx file); a decoder runs with profile,"
+                                + " place, bench and generate"),
+                misnamed.err());
     }
 
     private static String refusedPolicies(Path workload) {

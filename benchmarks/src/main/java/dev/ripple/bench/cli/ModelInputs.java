@@ -1,11 +1,12 @@
 package dev.ripple.bench.cli;
 
 import dev.ripple.bench.harness.EncoderText;
+import dev.ripple.core.format.FileKind;
 import dev.ripple.placement.InputFiles;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Locale;
+import java.util.Set;
 import picocli.CommandLine.Option;
 
 /**
@@ -58,16 +59,13 @@ final class ModelInputs {
      * tokenizer.json beside the model" (it had one) and, given --tokenizer, as "architecture type is
      * 'llama', not 'bert'", naming no file.
      */
-    void requireEncoder(String command) {
+    void requireEncoder(String command) throws IOException {
         if (model == null) {
             return;
         }
-        String name = model.getFileName().toString().toLowerCase(Locale.ROOT);
-        // by what decoders are given as, not by a missing .onnx: an ONNX encoder may have any name
+        // by what decoders are given as, told by the first bytes: an ONNX encoder may have any name
         if (Files.isDirectory(model)
-                || name.endsWith(".gguf")
-                || name.endsWith(".ripple")
-                || name.endsWith(".safetensors")) {
+                || Set.of(FileKind.GGUF, FileKind.RIPPLE, FileKind.SAFETENSORS).contains(FileKind.of(model))) {
             throw new IllegalArgumentException("--model " + model + ": " + command
                     + " runs ONNX encoders (a .onnx file); a decoder runs with profile, place, bench and generate");
         }
