@@ -8,6 +8,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -29,22 +31,7 @@ class QuickProfileStorageTest {
         DecoderSteps.synthTinyWorkload(w, 200, 20);
         Path work = Files.createDirectories(dir.resolve("elsewhere"));
         Path json = dir.resolve("bench.json");
-        RippleRun.succeeds(
-                "bench",
-                "--workload",
-                w.toString(),
-                "--work",
-                work.toString(),
-                "--tokens",
-                "4",
-                "--budgets",
-                "none",
-                "--strategies",
-                "naive",
-                "--no-plots",
-                "--quiet",
-                "--json",
-                json.toString());
+        RippleRun.succeeds(benchNaive(w, work, "--json", json.toString()));
         assertProfiledIn(w, json);
 
         Path pjson = dir.resolve("policies.json");
@@ -73,20 +60,7 @@ class QuickProfileStorageTest {
         DecoderSteps.synthTinyWorkload(w, 200, 20);
         Path work = Files.createTempDirectory(shm, "ripple-quick-profile");
         try {
-            RippleRun.succeeds(
-                    "bench",
-                    "--workload",
-                    w.toString(),
-                    "--work",
-                    work.toString(),
-                    "--tokens",
-                    "4",
-                    "--budgets",
-                    "none",
-                    "--strategies",
-                    "naive",
-                    "--no-plots",
-                    "--quiet");
+            RippleRun.succeeds(benchNaive(w, work));
         } finally {
             Files.deleteIfExists(work);
         }
@@ -97,22 +71,7 @@ class QuickProfileStorageTest {
         Path w = Files.createTempDirectory(tmpfs(), "ripple-quick-profile");
         try {
             DecoderSteps.synthTinyWorkload(w, 200, 20);
-            RippleRun run = RippleRun.inProcess(
-                    "bench",
-                    "--workload",
-                    w.toString(),
-                    "--work",
-                    dir.toString(),
-                    "--tokens",
-                    "4",
-                    "--budgets",
-                    "none",
-                    "--strategies",
-                    "naive",
-                    "--reader",
-                    "pread",
-                    "--no-plots",
-                    "--quiet");
+            RippleRun run = RippleRun.inProcess(benchNaive(w, dir, "--reader", "pread"));
             assertEquals(1, run.exit(), run.err());
             String line = run.err().strip();
             assertFalse(line.contains("\n"), line);
@@ -127,6 +86,26 @@ class QuickProfileStorageTest {
             }
             Files.delete(w);
         }
+    }
+
+    /** {@code bench} of the naive strategy on 4 tokens of the workload {@code w}, with {@code more} options. */
+    private static String[] benchNaive(Path w, Path work, String... more) {
+        List<String> args = new ArrayList<>(List.of(
+                "bench",
+                "--workload",
+                w.toString(),
+                "--work",
+                work.toString(),
+                "--tokens",
+                "4",
+                "--budgets",
+                "none",
+                "--strategies",
+                "naive",
+                "--no-plots",
+                "--quiet"));
+        args.addAll(List.of(more));
+        return args.toArray(String[]::new);
     }
 
     /** The quick profile's source names the directory it measured: the workload's. */
