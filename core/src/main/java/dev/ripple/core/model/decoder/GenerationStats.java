@@ -7,11 +7,12 @@ import java.util.List;
  * The figures a user asks of a generation, computed from its per-step costs: prefill and decode
  * speed apart (they differ by an order of magnitude, and flash I/O decides the second), time to
  * first token, and per decoded token the I/O time (mean and percentiles), reads, bytes and cache
- * hits. Decode figures cover the steps after the prompt: the first generated token's logits come
- * from the prefill, whose cost is reported as such.
+ * hits. Decode figures cover the steps after the prompt, the one that chose a stop token included
+ * ({@link Generator.Result#steps()}): the first generated token's logits come from the prefill,
+ * whose cost is reported as such.
  *
- * <p>A figure that was not measured is NaN, never 0: a generation of one token (or one stopped at
- * its first) has no decode step, so {@code decodeSteps} is 0 and every decode figure (speed, I/O
+ * <p>A figure that was not measured is NaN, never 0: a generation that ended at its first token (a
+ * limit of one token, or a stop token chosen by the prefill's logits) has no decode step, so {@code decodeSteps} is 0 and every decode figure (speed, I/O
  * per token, reads, bytes, cache hit rate) is NaN ({@link #decoded()} says which case it is); the
  * prefill figures are NaN without a prefill. A report prints such a figure as "-" and writes it to
  * JSON as null, not as "NaN".

@@ -40,7 +40,7 @@ import org.eclipse.collections.impl.list.mutable.primitive.IntArrayList;
  * }</pre>
  *
  * <p>Cancelling: stop pulling a {@link TokenStream} (nothing is held open; {@link
- * TokenStream#result()} is the generation so far, its stop reason null), throw from
+ * TokenStream#result()} is the generation so far, its stop reason {@link StopReason#UNFINISHED}), throw from
  * {@code generate}'s listener (the exception comes out of {@code generate}), or interrupt the
  * generating thread, say by {@code Future.cancel(true)}: its next FFN call throws a
  * {@link dev.ripple.core.runtime.FlashReadException} whose {@code interrupted()} is true, and the
@@ -56,7 +56,12 @@ public final class Generator {
         STOP_TOKEN,
         STOP_STRING,
         MAX_TOKENS,
-        CONTEXT_FULL
+        CONTEXT_FULL,
+        /**
+         * Not ended: the result of a {@link TokenStream} taken before {@link TokenStream#hasNext()}
+         * returned false (a cancelled or abandoned generation, or one whose step failed).
+         */
+        UNFINISHED
     }
 
     /**
@@ -113,8 +118,8 @@ public final class Generator {
      * @param cost the step that computed the logits it was sampled from (the prefill for the first);
      *             for id -1, the last step run: after a stop token the one whose logits chose it,
      *             after a full context the one the token before already carried, so a sum of costs
-     *             over the stream counts the tokens with an id of 0 or more ({@link Result#steps()}
-     *             holds exactly those)
+     *             over the stream's tokens with an id of 0 or more counts each step once, but for the
+     *             step that chose a stop token, which only {@link Result#steps()} counts
      */
     public record Token(int id, String text, StepCost cost) {}
 
@@ -126,7 +131,10 @@ public final class Generator {
      * @param text         their text, cut before a stop string ("" without a detokenizer)
      * @param stopReason   why it ended
      * @param prefill      what the prompt cost
-     * @param steps        per generated token, the step its logits came from (the prefill first)
+     * @param steps        every step the generation ran, in order: the prefill, then the decode steps.
+     *                     That is one per generated token (the step its logits came from) and, when a
+     *                     stop token ended the generation, the step whose logits chose it: it ran and
+     *                     read its bundles like any other, so the decode figures count it
      */
     public record Result(
             int[] promptIds,
@@ -266,12 +274,12 @@ public final class Generator {
                 pending = -1;
             }
             int id = sampler.sample(logits, history);
+            steps.add(lastStep);
             if (options.stopIds().contains(id)) {
                 return end(StopReason.STOP_TOKEN);
             }
             history.add(id);
             generated.add(id);
-            steps.add(lastStep);
             pending = id;
             String text = detokenizer == null ? "" : stops.accept(detokenizer.push(id));
             Token t = new Token(id, text, lastStep);
@@ -303,9 +311,13 @@ public final class Generator {
             return null;
         }
 
-        /** The generation so far; complete once {@link #hasNext()} returned false. */
+        /**
+         * The generation so far; complete once {@link #hasNext()} returned false, {@link
+         * StopReason#UNFINISHED} before.
+         */
         public Result result() {
-            return new Result(prompt, generated.toArray(), stops.text(), stopped, prefill, steps);
+            StopReason reason = stopped == null ? StopReason.UNFINISHED : stopped;
+            return new Result(prompt, generated.toArray(), stops.text(), reason, prefill, steps);
         }
     }
 

@@ -114,6 +114,27 @@ class GeneratorTest {
                 generate(Generator.Options.greedy(8).withStopIds(IntSets.immutable.of(stop)), new ArrayList<>());
         assertEquals(Generator.StopReason.STOP_TOKEN, r.stopReason());
         assertArrayEquals(Arrays.copyOf(free, firstStop), r.generatedIds());
+        // the step whose logits chose the stop token ran (and read): the steps count it, after the prefill
+        assertEquals(firstStop + 1, r.steps().size());
+        assertEquals(r.prefill(), r.steps().getFirst());
+        if (firstStop > 0) {
+            assertEquals(1, r.steps().getLast().tokens(), "the stop token's step is a decode step");
+        }
+        assertEquals(firstStop, GenerationStats.of(r).decodeSteps(), "decode figures count the stop token's step");
+    }
+
+    @Test
+    void aStreamLeftBeforeItsEndIsUnfinished() {
+        try (Session s = model.newSession(40)) {
+            Generator.TokenStream it =
+                    Generator.stream(model, s, new int[] {1, 5, 9}, Generator.Options.greedy(6), new Letters());
+            it.next();
+            it.next();
+            Generator.Result r = it.result();
+            assertEquals(Generator.StopReason.UNFINISHED, r.stopReason());
+            assertEquals(2, r.generatedIds().length);
+            assertEquals(2, r.steps().size(), "the prefill and one decode step");
+        }
     }
 
     @Test
