@@ -559,9 +559,15 @@ public final class RippleFile implements TensorSource, AutoCloseable {
     static String lookalike(ByteBuffer header) {
         FileKind kind = FileKind.of(header);
         return switch (kind) {
-            case GGUF -> " (it is a GGUF file: import it, or give it as a decoder's --model)";
-            case SAFETENSORS -> " (it looks like a safetensors file: give its checkpoint directory as --model)";
-            case TRACE -> " (" + kind.description() + ": give it to ripple place as --trace or --eval)";
+            case GGUF ->
+                " (it is a GGUF file: import it into a .ripple file with PlacementPipeline.importModel or"
+                        + " 'ripple place --model', or give it to 'ripple generate --model')";
+            case SAFETENSORS ->
+                " (it looks like a safetensors file: import its checkpoint directory with"
+                        + " PlacementPipeline.importModel or 'ripple place --model')";
+            case TRACE ->
+                " (" + kind.description() + ": read it with TraceFiles.read, or give it to"
+                        + " 'ripple place --trace' or '--eval')";
             case ONNX, TEXT -> " (" + kind.description() + ")";
             case RIPPLE, UNKNOWN -> "";
         };

@@ -139,17 +139,20 @@ class RippleFileCorruptionTest {
         byte[] trace = Arrays.copyOf(new byte[] {(byte) 0x89, 'R', 'T', 'R', '\r', '\n', 0x1A, '\n', 1, 0}, 200);
         byte[] binary = new byte[200];
         binary[0] = (byte) 0xff;
-        assertTrue(openAndVerifyFails(gguf)
-                .getMessage()
-                .endsWith("(it is a GGUF file: import it, or give it as a" + " decoder's --model)"));
+        String ggufRefused = openAndVerifyFails(gguf).getMessage();
+        assertTrue(
+                ggufRefused.endsWith("(it is a GGUF file: import it into a .ripple file with"
+                        + " PlacementPipeline.importModel or 'ripple place --model', or give it to 'ripple generate"
+                        + " --model')"),
+                ggufRefused);
         assertTrue(openAndVerifyFails(safetensors).getMessage().contains("(it looks like a safetensors file"));
         assertTrue(openAndVerifyFails(onnx).getMessage().endsWith("(it looks like an ONNX model)"));
         assertTrue(openAndVerifyFails(text).getMessage().endsWith("(it looks like text)"));
         String traceRefused = openAndVerifyFails(trace).getMessage();
         assertTrue(
                 traceRefused.endsWith(
-                        "(it is an activation trace (ripple profile's output): give it to ripple place as --trace or"
-                                + " --eval)"),
+                        "(it is an activation trace (ripple profile's output): read it with TraceFiles.read, or"
+                                + " give it to 'ripple place --trace' or '--eval')"),
                 traceRefused);
         String other = openAndVerifyFails(binary).getMessage();
         assertTrue(other.endsWith(", found ff00000000000000"), other);
