@@ -45,6 +45,27 @@ class LongPassagesCommandTest {
         assertFalse(budget.out().contains("were cut"), "the budget, not the length, ended it: " + budget.out());
     }
 
+    @Test
+    void maxLengthSetsWherePassagesAreCutUpToTheModelsContext() throws Exception {
+        String paragraph = "The committee discussed the budget of the agricultural fund at length. ".repeat(3);
+        Path text = Files.writeString(dir.resolve("t.txt"), paragraph + "\nA short line.\n");
+        Path trace = dir.resolve("t.rtrace");
+        RippleRun cut = profileAll(text, trace, "--max-length", "16");
+        Matcher m = CUT.matcher(cut.out());
+        assertTrue(m.find(), cut.out());
+        assertEquals(16, Integer.parseInt(m.group(1)), cut.out());
+        assertEquals(16, TraceFiles.read(trace).passageStarts()[1], "the long line recorded up to --max-length");
+
+        RippleRun whole = profileAll(text, trace, "--max-length", "64"); // the tiny model's context
+        assertFalse(whole.out().contains("were cut"), "the line fits in 64 tokens: " + whole.out());
+        assertTrue(TraceFiles.read(trace).passageStarts()[1] > 16, "the whole line recorded");
+
+        Path longer = Files.writeString(dir.resolve("long.txt"), paragraph.repeat(4) + "\nA short line.\n");
+        RippleRun beyond = profileAll(longer, trace, "--max-length", "512");
+        assertTrue(
+                beyond.out().contains("--max-length 512 was lowered to the model's context, 64 tokens"), beyond.out());
+    }
+
     /** {@code ripple profile --split all} of the tiny decoder on {@code text} into {@code trace}, with more options. */
     private RippleRun profileAll(Path text, Path trace, String... more) {
         List<String> args = new ArrayList<>(List.of(

@@ -53,6 +53,10 @@ class OptionRangeErrorTest {
                 "place --trace t.rtrace --out o.ripple --margin NaN | --margin must be a number ≥ 0, got NaN",
                 "place --trace t.rtrace --out o.ripple --margin Infinity | --margin must be finite, got Infinity",
                 "place --trace t.rtrace --out o.ripple --rank -5 | --rank must not be negative (0: no predictor), got -5",
+                "profile --out t.rtrace --max-length 1 | --max-length must be at least 2 (a passage holds its special"
+                        + " tokens), got 1",
+                "profile --out t.rtrace --max-length 513 | --max-length 513: an ONNX encoder is profiled on at most 512"
+                        + " tokens per passage",
                 "generate --model m.ripple --prompt-ids 1 --kv f8 | --kv must be f16 or f32, got 'f8'",
                 "generate --model m.ripple --prompt-ids 1 --temperature NaN"
                         + " | --temperature must be a number ≥ 0, got NaN",

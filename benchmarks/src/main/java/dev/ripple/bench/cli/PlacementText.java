@@ -32,7 +32,8 @@ final class PlacementText {
         if (cut.passages() > 0) {
             o.printf(
                     "%d of %d passages were longer than %d tokens and were cut to them: %,d tokens not profiled"
-                            + " (a line is one passage; break long lines into shorter ones)%n",
+                            + " (a line is one passage; break long lines into shorter ones, or profile longer"
+                            + " passages with 'ripple profile --max-length')%n",
                     cut.passages(), r.passages(), cut.length(), cut.tokensLeft());
         }
         o.printf("%-5s %14s %18s%n", "layer", "active share", "FFN rel. error");

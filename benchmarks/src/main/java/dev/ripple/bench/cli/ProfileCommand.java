@@ -2,6 +2,7 @@ package dev.ripple.bench.cli;
 
 import dev.ripple.bench.harness.Profiling;
 import dev.ripple.core.activity.ActivityRule;
+import dev.ripple.placement.profile.PassageTokenizer;
 import dev.ripple.placement.profile.ProfileOptions;
 import dev.ripple.placement.profile.ProfileResult;
 import dev.ripple.placement.synthetic.GeneratedWeights;
@@ -47,6 +48,16 @@ final class ProfileCommand implements Callable<Integer> {
             description = "stop after this many tokens (default: ${DEFAULT-VALUE})")
     long maxTokens;
 
+    @Option(
+            names = "--max-length",
+            defaultValue = "" + ProfileOptions.DEFAULT_MAX_SEQUENCE_LENGTH,
+            paramLabel = "N",
+            description = "tokens per passage at most, special tokens included; a longer line is cut and the rest of"
+                    + " it not profiled (ONNX encoders: at most " + PassageTokenizer.MODEL_MAX_LENGTH
+                    + "; decoders: at most the"
+                    + " model's context) (default: ${DEFAULT-VALUE})")
+    int maxLength;
+
     @Mixin
     RuleOptions rule;
 
@@ -76,8 +87,16 @@ final class ProfileCommand implements Callable<Integer> {
         if (maxTokens <= 0) {
             throw new IllegalArgumentException("--max-tokens must be positive");
         }
+        if (maxLength < 2) {
+            throw new IllegalArgumentException(
+                    "--max-length must be at least 2 (a passage holds its special tokens), got " + maxLength);
+        }
         if (!inputs.decoder()) {
             OptionValues.requireNotGiven(spec, "decoders only: an ONNX encoder has no read-ahead", "--ahead-moments");
+            if (maxLength > PassageTokenizer.MODEL_MAX_LENGTH) {
+                throw new IllegalArgumentException("--max-length " + maxLength + ": an ONNX encoder is profiled on at"
+                        + " most " + PassageTokenizer.MODEL_MAX_LENGTH + " tokens per passage");
+            }
         }
         ActivityRule r = rule();
         PathArguments.requireUsableOutput(inputs.files(), "--out", out);
@@ -90,15 +109,13 @@ final class ProfileCommand implements Callable<Integer> {
         Path model =
                 decoder ? DecoderText.prepare(inputs.model, run.work, run.quiet).file() : inputs.onnx(run.work);
         Path tokenizer = decoder ? inputs.tokenizer : inputs.tokenizer(run.work);
+        ProfileOptions options = ProfileOptions.defaults()
+                .withRule(r)
+                .withMaxTokens(maxTokens)
+                .withMaxSequenceLength(maxLength)
+                .withAheadMoments(aheadMoments || ProfileOptions.defaults().aheadMoments());
         ProfileResult result = Profiling.profile(
-                model,
-                tokenizer,
-                passages,
-                corpus.name() + ", " + split,
-                r,
-                maxTokens,
-                aheadMoments || ProfileOptions.defaults().aheadMoments(),
-                CliProgress.harness(run.quiet));
+                model, tokenizer, passages, corpus.name() + ", " + split, options, CliProgress.harness(run.quiet));
         if (result.tokens() == 0) {
             throw new IllegalArgumentException(corpus.name() + ": the " + passages.size() + " passages of the " + split
                     + " split gave no tokens to profile; nothing written to " + out);
@@ -109,6 +126,12 @@ final class ProfileCommand implements Callable<Integer> {
                 result,
                 out,
                 GeneratedWeights.suffix(decoder && GeneratedWeights.of(inputs.model)));
+        ProfileResult.Cut cut = result.cut();
+        if (cut.passages() > 0 && cut.length() < maxLength) {
+            spec.commandLine()
+                    .getOut()
+                    .printf("--max-length %d was lowered to the model's context, %d tokens%n", maxLength, cut.length());
+        }
         int lines = corpus.calibration().size() + corpus.heldOut().size();
         if (!split.equals("all") && result.tokens() < maxTokens && passages.size() < lines) {
             // a short text of one's own: say that only a part of its lines was run, and how to run all

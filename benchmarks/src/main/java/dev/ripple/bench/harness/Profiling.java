@@ -38,6 +38,13 @@ public final class Profiling {
                 .withRule(rule)
                 .withMaxTokens(maxTokens)
                 .withAheadMoments(aheadMoments);
+        return profile(model, tokenizer, passages, corpus, options, progress);
+    }
+
+    /** As {@link #profile(Path, Path, List, String, ActivityRule, long, boolean, Progress)}, every setting given. */
+    public static ProfileResult profile(
+            Path model, Path tokenizer, List<String> passages, String corpus, ProfileOptions options, Progress progress)
+            throws IOException {
         try (ProgressSteps steps = new ProgressSteps(progress)) {
             return PlacementPipeline.profile(model, tokenizer, passages, corpus, options, steps);
         }

@@ -20,7 +20,7 @@ import java.util.Arrays;
  */
 public final class PassageTokenizer implements AutoCloseable {
     /** DJL's default model_max_length, which it capped every maxLength to; kept so passages stay the same. */
-    static final int MODEL_MAX_LENGTH = 512;
+    public static final int MODEL_MAX_LENGTH = 512;
 
     private final Tokenizer tokenizer;
     private final int maxLength;

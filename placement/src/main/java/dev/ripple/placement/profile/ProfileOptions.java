@@ -61,10 +61,18 @@ public record ProfileOptions(
     public static final long DEFAULT_MAX_TOKENS = 20_000;
 
     /**
-     * {@value #DEFAULT_MAX_TOKENS} tokens, sequences of at most 128 tokens, the model's default rule, error measured, all
+     * Tokens per passage unless set: a Europarl line is 30-40 tokens, so few are cut, and an encoder's
+     * attention stays cheap; {@code ripple profile --max-length} changes it for longer lines.
+     */
+    public static final int DEFAULT_MAX_SEQUENCE_LENGTH = 128;
+
+    /**
+     * {@value #DEFAULT_MAX_TOKENS} tokens, sequences of at most {@value #DEFAULT_MAX_SEQUENCE_LENGTH} tokens, the
+     * model's default rule, error measured, all
      * cores, a decoder's read-ahead moments recorded when this JVM reads ahead.
      */
     public static ProfileOptions defaults() {
-        return new ProfileOptions(DEFAULT_MAX_TOKENS, 128, null, true, 0, DecoderModel.readsAhead());
+        return new ProfileOptions(
+                DEFAULT_MAX_TOKENS, DEFAULT_MAX_SEQUENCE_LENGTH, null, true, 0, DecoderModel.readsAhead());
     }
 }
