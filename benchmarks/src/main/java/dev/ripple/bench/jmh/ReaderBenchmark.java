@@ -17,6 +17,7 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.SplittableRandom;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.Level;
@@ -48,7 +49,8 @@ import org.openjdk.jmh.annotations.Warmup;
  *
  * <p>{@code IO_URING} is among the default readers; where io_uring is unavailable it runs the
  * direct reader (as {@link ReaderKind#IO_URING} does everywhere), so its row is then the direct
- * reader's.
+ * reader's: the trial says so on its output ({@link #fallbackNote}), and {@code -p
+ * reader=MMAP,POSITIONAL,DIRECT} leaves the row out.
  *
  * <pre>./ripple jmh ReaderBenchmark -p dataDir=/mnt/nvme/ripple</pre>
  */
@@ -91,6 +93,7 @@ public class ReaderBenchmark extends ForkedBenchmark {
 
     @Setup(Level.Trial)
     public void setUp() throws IOException {
+        fallbackNote(reader, reader.fallbackReason()).ifPresent(System.err::println);
         file = testFile(dataDir.isBlank() ? dataDirectory() : Path.of(dataDir));
         if (reader.usesPageCache()) {
             PageCache.Eviction e = PageCache.attempt(file);
@@ -123,6 +126,15 @@ public class ReaderBenchmark extends ForkedBenchmark {
         if (reader == ReaderKind.MMAP) {
             extentReader = reader.open(file, queueDepth);
         }
+    }
+
+    /**
+     * What a row measures when it is not the reader it names (io_uring unavailable: the direct
+     * reader), so that the row is not read as io_uring's; empty when it is.
+     */
+    static Optional<String> fallbackNote(ReaderKind asked, Optional<String> fallbackReason) {
+        return fallbackReason.map(why -> "ReaderBenchmark: the reader=" + asked + " rows measure the "
+                + ReaderKind.DIRECT + " reader (" + why + ")");
     }
 
     @Benchmark
