@@ -5,7 +5,9 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 
 /**
  * Finds transformer FFNs in an ONNX graph: {@code MatMul (+Add) → activation → MatMul (+Add)}.
@@ -233,12 +235,41 @@ final class OnnxFfnMatcher {
         return null;
     }
 
+    /** Operators of quantized ONNX graphs (onnxruntime's quantization tools, Optimum's {@code --quantize}). */
+    private static final Set<String> QUANTIZED_OPS = Set.of(
+            "MatMulInteger",
+            "QLinearMatMul",
+            "MatMulNBits",
+            "DynamicQuantizeLinear",
+            "QuantizeLinear",
+            "DequantizeLinear",
+            "QAttention",
+            "DynamicQuantizeMatMul");
+
+    /**
+     * The cause when the graph is a quantized one (Hugging Face repositories often ship a {@code
+     * model_quantized.onnx} beside {@code model.onnx}): its projections are integer MatMuls, which
+     * the FFN pattern does not match, and the fix is another file, not another option. Empty for a
+     * float graph.
+     */
+    private String quantizedGraphNote() {
+        Map<String, Integer> quantized = new TreeMap<>(g.opHistogram());
+        quantized.keySet().retainAll(QUANTIZED_OPS);
+        if (quantized.isEmpty()) {
+            return "";
+        }
+        return "a quantized ONNX graph (" + quantized + "): the importer reads float graphs (MatMul with f32 or"
+                + " f16 weights); export the float model (e.g. 'optimum-cli export onnx' without quantizing) and"
+                + " quantize its bundles in the .ripple file instead (--dtype q8_0 or q4_0). ";
+    }
+
     /**
      * Explains a graph without recognisable FFNs: operator histogram and the MatMul chains with
      * constant weights (input → weight shape → consumers).
      */
     String describeFailure() {
-        StringBuilder sb = new StringBuilder("no transformer FFN (MatMul [+Add] -> Relu/Gelu/Erf-GELU/SiLU/gated"
+        StringBuilder sb = new StringBuilder(quantizedGraphNote())
+                .append("no transformer FFN (MatMul [+Add] -> Relu/Gelu/Erf-GELU/SiLU/gated"
                         + " -> MatMul [+Add]) found. Operators: ")
                 .append(g.opHistogram())
                 .append(". MatMuls with constant weights:");

@@ -2,6 +2,7 @@ package dev.ripple.placement.importer;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -103,6 +104,29 @@ class OnnxImporterTest {
         assertTrue(e.getMessage().contains("Softmax=1") && e.getMessage().contains("MatMul=2"), e.getMessage());
         assertTrue(e.getMessage().contains(file.toString()), e.getMessage());
         assertTrue(e.getMessage().contains("MatMul[4, 6]"), e.getMessage());
+        assertFalse(e.getMessage().contains("quantized"), e.getMessage());
+    }
+
+    /** A model_quantized.onnx (integer MatMuls) is named as such, with the file to use instead. */
+    @Test
+    void aQuantizedGraphIsRefusedAsOne() throws Exception {
+        OnnxTestWriter w = new OnnxTestWriter(17);
+        w.input("x", 1, "batch", "d");
+        String q = w.node("DynamicQuantizeLinear", "x");
+        String m = w.node("MatMulInteger", q, w.initializer("w1", new long[] {4, 6}, new float[24]));
+        String c = w.node("Cast", m);
+        w.output(w.node("Erf", c));
+        Path file = dir.resolve("model_quantized.onnx");
+        Files.write(file, w.build());
+        UnsupportedModelException e =
+                assertThrows(UnsupportedModelException.class, () -> OnnxImporter.importFfns(file, DType.F32));
+        assertTrue(
+                e.getMessage()
+                        .contains("a quantized ONNX graph ({DynamicQuantizeLinear=1, MatMulInteger=1}): the importer"
+                                + " reads float graphs"),
+                e.getMessage());
+        assertTrue(e.getMessage().contains("--dtype q8_0"), e.getMessage());
+        assertTrue(e.getMessage().contains(file.toString()), e.getMessage());
     }
 
     @Test
