@@ -18,6 +18,11 @@ import java.util.List;
  * appending is a valid encoding of "the same graph with more outputs"; nothing the decoder did
  * not understand is lost.
  *
+ * <p>The result's length is counted first and the fields are then written straight into an array
+ * of that length: the model is most of the bytes (87 MiB for all-MiniLM-L6-v2), and writing it
+ * through a growing stream allocated and copied it once more: 0.3-0.9 s of CPU per call, measured on
+ * a loaded 2-core machine, against 10 ms once warm now (2026-12-08).
+ *
  * <pre>{@code
  * byte[] bytes = OnnxOutputsRewriter.withOutputs(model, imported.activationOutputs());
  * try (OrtSession s = env.createSession(bytes, opts)) { ... }
@@ -25,43 +30,65 @@ import java.util.List;
  */
 public final class OnnxOutputsRewriter {
     private static final int FLOAT = 1;
+    private static final int GRAPH = 7;
 
     private OnnxOutputsRewriter() {}
 
     /** The model's bytes with {@code names} added as float graph outputs (names already outputs are skipped). */
     public static byte[] withOutputs(OnnxModel model, List<String> names) throws ModelFormatException {
-        byte[] src = model.bytes();
-        ByteArrayOutputStream bos = new ByteArrayOutputStream(src.length + 256 * names.size());
         try {
-            CodedInputStream in = CodedInputStream.newInstance(src);
-            CodedOutputStream out = CodedOutputStream.newInstance(bos, 1 << 16);
-            int tag;
-            while ((tag = in.readTag()) != 0) {
-                int start = in.getTotalBytesRead() - CodedOutputStream.computeUInt32SizeNoTag(tag);
-                if (WireFormat.getTagFieldNumber(tag) == 7
-                        && WireFormat.getTagWireType(tag) == WireFormat.WIRETYPE_LENGTH_DELIMITED) {
-                    int len = in.readRawVarint32();
-                    int from = in.getTotalBytesRead();
-                    if (len < 0 || len > src.length - from) {
-                        throw new ModelFormatException(
-                                model.source(), "ModelProto", "graph length " + len + " exceeds the file");
-                    }
-                    in.skipRawBytes(len);
-                    byte[] extra = extraOutputs(model, names);
-                    out.writeTag(7, WireFormat.WIRETYPE_LENGTH_DELIMITED);
-                    out.writeUInt32NoTag(len + extra.length);
-                    out.writeRawBytes(src, from, len);
-                    out.writeRawBytes(extra);
-                } else {
-                    in.skipField(tag);
-                    out.writeRawBytes(src, start, in.getTotalBytesRead() - start);
-                }
-            }
-            out.flush();
+            byte[] extra = extraOutputs(model, names);
+            byte[] rewritten = new byte[copy(model, extra, null)];
+            CodedOutputStream out = CodedOutputStream.newInstance(rewritten);
+            copy(model, extra, out);
+            out.checkNoSpaceLeft();
+            return rewritten;
         } catch (IOException e) {
             throw new ModelFormatException(model.source(), "ModelProto", "cannot rewrite: " + e.getMessage(), e);
         }
-        return bos.toByteArray();
+    }
+
+    /**
+     * Copies the model's top-level fields to {@code out}, each graph with {@code extra} appended, and
+     * returns the bytes that takes; with {@code out} null, only counts them.
+     */
+    private static int copy(OnnxModel model, byte[] extra, CodedOutputStream out)
+            throws IOException, ModelFormatException {
+        byte[] src = model.bytes();
+        CodedInputStream in = CodedInputStream.newInstance(src);
+        int size = 0;
+        int tag;
+        while ((tag = in.readTag()) != 0) {
+            int start = in.getTotalBytesRead() - CodedOutputStream.computeUInt32SizeNoTag(tag);
+            if (WireFormat.getTagFieldNumber(tag) == GRAPH
+                    && WireFormat.getTagWireType(tag) == WireFormat.WIRETYPE_LENGTH_DELIMITED) {
+                int len = in.readRawVarint32();
+                int from = in.getTotalBytesRead();
+                if (len < 0 || len > src.length - from) {
+                    throw new ModelFormatException(
+                            model.source(), "ModelProto", "graph length " + len + " exceeds the file");
+                }
+                in.skipRawBytes(len);
+                int graphLength = len + extra.length;
+                size += CodedOutputStream.computeTagSize(GRAPH)
+                        + CodedOutputStream.computeUInt32SizeNoTag(graphLength)
+                        + graphLength;
+                if (out != null) {
+                    out.writeTag(GRAPH, WireFormat.WIRETYPE_LENGTH_DELIMITED);
+                    out.writeUInt32NoTag(graphLength);
+                    out.writeRawBytes(src, from, len);
+                    out.writeRawBytes(extra);
+                }
+            } else {
+                in.skipField(tag);
+                int fieldLength = in.getTotalBytesRead() - start;
+                size += fieldLength;
+                if (out != null) {
+                    out.writeRawBytes(src, start, fieldLength);
+                }
+            }
+        }
+        return size;
     }
 
     private static byte[] extraOutputs(OnnxModel model, List<String> names) throws IOException {

@@ -359,8 +359,7 @@ public final class LowRankFactorizer {
         }
         // Within span(Q): W·Q = C [n × k]; the top right singular vectors of C give the rotation.
         double[][] c = multiplyW(rows, n, d, q);
-        RealMatrix cm = new Array2DRowRealMatrix(c, false);
-        EigenDecomposition eig = new EigenDecomposition(cm.transpose().multiply(cm));
+        EigenDecomposition eig = new EigenDecomposition(new Array2DRowRealMatrix(gram(c, k), false));
         int[] order = descending(eig.getRealEigenvalues());
         RealMatrix v = new Array2DRowRealMatrix(k, rank);
         for (int j = 0; j < rank; j++) {
@@ -383,6 +382,33 @@ public final class LowRankFactorizer {
             residual[i] = Math.sqrt(Math.max(0, total - kept));
         }
         return new Svd(vMatrix.getData(), proj, residual);
+    }
+
+    /**
+     * Cᵀ·C of C [n × k]: entry (a, b) is {@code c[0][a]·c[0][b] + c[1][a]·c[1][b] + ...}, summed
+     * from 0 in that order, as Commons Math's {@code cm.transpose().multiply(cm)} sums it, so the
+     * result is the same bit for bit (tested). That call took Commons Math's generic product (the
+     * argument's static type is {@code RealMatrix}), two virtual, bounds-checked look-ups per term,
+     * and was the slowest step of factoring at small ranks; here C's rows are walked in place, and
+     * the lower triangle is the upper one mirrored ({@code x·y == y·x} in floating point).
+     */
+    static double[][] gram(double[][] c, int k) {
+        double[][] g = new double[k][k];
+        for (double[] row : c) {
+            for (int a = 0; a < k; a++) {
+                double ra = row[a];
+                double[] ga = g[a];
+                for (int b = a; b < k; b++) {
+                    ga[b] += ra * row[b];
+                }
+            }
+        }
+        for (int a = 0; a < k; a++) {
+            for (int b = 0; b < a; b++) {
+                g[a][b] = g[b][a];
+            }
+        }
+        return g;
     }
 
     private static RealMatrix orthonormal(double[][] m) {
