@@ -34,7 +34,7 @@ public final class TextCorpus {
 
     /**
      * The passages of {@code lines} as a text file's are read: each stripped of surrounding white
-     * space, blank ones left out, and a byte-order mark (U+FEFF) at the start of a line left out:
+     * space, blank ones (white space alone, no-break spaces included) left out, and a byte-order mark (U+FEFF) at the start of a line left out:
      * lines read with {@code Files.readAllLines} keep a file's mark on the first, and files joined
      * with {@code cat} keep each one's. The one place that decides what a line makes.
      *
@@ -59,9 +59,17 @@ public final class TextCorpus {
     private static void addPassage(String line, List<String> out) {
         // strip() keeps a mark: it is not white space
         String s = (line.startsWith("\uFEFF") ? line.substring(1) : line).strip();
-        if (!s.isEmpty()) {
+        if (!s.codePoints().allMatch(TextCorpus::isSpace)) {
             out.add(s);
         }
+    }
+
+    /**
+     * White space as Unicode has it: {@code strip} keeps the no-break spaces (U+00A0, U+2007,
+     * U+202F), so a line of {@code &nbsp;} pasted from a web page was a passage.
+     */
+    private static boolean isSpace(int c) {
+        return Character.isWhitespace(c) || Character.isSpaceChar(c);
     }
 
     private static String nulMessage(String line, long number) {

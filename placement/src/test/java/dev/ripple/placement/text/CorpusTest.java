@@ -58,6 +58,14 @@ class CorpusTest {
         assertEquals(List.of("first passage"), TextCorpus.passages(List.of("\uFEFF", "first passage")));
     }
 
+    /** A line of no-break spaces (a web page's {@code &nbsp;}) is blank: {@code strip} keeps them. */
+    @Test
+    void noBreakSpacesAloneMakeABlankLine() {
+        assertEquals(
+                List.of("a\u00a0b"),
+                TextCorpus.passages(List.of("\u00a0\u00a0", " \u2007\u202f ", "\u3000", "a\u00a0b")));
+    }
+
     /** Latin-1 text is refused naming the file and the line, not profiled as U+FFFD; plain or gzipped. */
     @Test
     void textThatIsNotUtf8IsRefusedNamingTheFileAndLine() throws Exception {
