@@ -6,6 +6,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -65,7 +66,9 @@ record Corpus(String name, List<String> calibration, List<String> heldOut) {
 
     /**
      * Calibration from its own file when given ({@code text} is then all held out), otherwise the
-     * disjoint split of {@link #load}.
+     * disjoint split of {@link #load}. A {@code text} every passage of which is a calibration passage
+     * (the same file given twice, a copy, a part) is refused: bench, demo, policies and tradeoff
+     * printed its figures as held-out ones, as {@code place} refuses for a trace given as both.
      */
     static Corpus load(Path text, Path calibrationText, double heldOutFraction) throws IOException {
         if (calibrationText == null) {
@@ -79,6 +82,12 @@ record Corpus(String name, List<String> calibration, List<String> heldOut) {
         if (cal.isEmpty() || held.isEmpty()) {
             throw new IllegalArgumentException(
                     (cal.isEmpty() ? calibrationText : text) + ": no non-blank lines to run on");
+        }
+        if (new HashSet<>(cal).containsAll(held)) {
+            // the same file, a copy, or a part of it: the figures labelled held-out were the placement's own fit
+            throw new IllegalArgumentException("--text " + text + " holds no passage that --calibration-text "
+                    + calibrationText + " does not: its figures would be the placement's own fit, not held-out"
+                    + " figures; give text the calibration did not see, or --text alone to split it");
         }
         return new Corpus(text.getFileName() + " (calibrated on " + calibrationText.getFileName() + ")", cal, held);
     }

@@ -272,7 +272,8 @@ public final class PlacementPipeline {
             throw new IllegalArgumentException("no placement algorithm given");
         }
         requireTokens(calibration, "calibration trace");
-        if (heldOut == calibration) {
+        if (heldOut != null
+                && heldOut.sameActiveSets(calibration)) { // the same object, or the same text profiled twice
             throw new IllegalArgumentException(HELD_OUT_IS_CALIBRATION + ": profile held-out text for it");
         }
         if (heldOut != null) {
