@@ -59,17 +59,23 @@ public final class TextCorpus {
     private static void addPassage(String line, List<String> out) {
         // strip() keeps a mark: it is not white space
         String s = (line.startsWith("\uFEFF") ? line.substring(1) : line).strip();
-        if (!s.codePoints().allMatch(TextCorpus::isSpace)) {
+        if (!isBlank(s)) {
             out.add(s);
         }
     }
 
     /**
-     * White space as Unicode has it: {@code strip} keeps the no-break spaces (U+00A0, U+2007,
-     * U+202F), so a line of {@code &nbsp;} pasted from a web page was a passage.
+     * White space alone as Unicode has it: {@code strip} keeps the no-break spaces (U+00A0, U+2007,
+     * U+202F), so a line of {@code &nbsp;} pasted from a web page was a passage. (All are in the BMP.)
      */
-    private static boolean isSpace(int c) {
-        return Character.isWhitespace(c) || Character.isSpaceChar(c);
+    private static boolean isBlank(String s) {
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (!Character.isWhitespace(c) && !Character.isSpaceChar(c)) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private static String nulMessage(String line, long number) {

@@ -6,15 +6,21 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.ripple.placement.testdata.RealData;
+import java.io.BufferedReader;
+import java.io.ByteArrayInputStream;
+import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.io.StringReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Random;
 import java.util.Set;
 import java.util.zip.GZIPOutputStream;
 import org.junit.jupiter.api.Test;
@@ -152,6 +158,43 @@ class CorpusTest {
     void everyLineEndEndsALine() throws Exception {
         Path file = Files.writeString(dir.resolve("ends.txt"), "a\rb\r\nc\nd\r\r\ne");
         assertEquals(List.of("a", "b", "c", "d", "e"), TextCorpus.read(file, 100));
+    }
+
+    /**
+     * Lines split off as bytes are the lines {@code BufferedReader} reads, whatever the stream's reads
+     * return: random text of multi-byte characters and every kind of line end, handed over in reads
+     * of random short lengths so that ends and characters straddle the chunks, in UTF-8 and UTF-16.
+     */
+    @Test
+    void linesAreBufferedReadersLinesAcrossChunkBoundaries() throws Exception {
+        Random rnd = new Random(7);
+        String[] pieces = {"a", "b ", " ", "\u00e9", "\u8fd9", "\ud83d\ude00", "\r", "\n", "\r\n", "\u00a0"};
+        StringBuilder text = new StringBuilder();
+        for (int i = 0; i < 300_000; i++) {
+            text.append(pieces[rnd.nextInt(pieces.length)]);
+        }
+        List<String> expected = new ArrayList<>();
+        try (BufferedReader r = new BufferedReader(new StringReader(text.toString()))) {
+            for (String line; (line = r.readLine()) != null; ) {
+                expected.add(line);
+            }
+        }
+        expected = TextCorpus.passages(expected);
+        byte[] utf16 = concat(new byte[] {-2, -1}, text.toString().getBytes(StandardCharsets.UTF_16BE));
+        for (byte[] bytes : List.of(text.toString().getBytes(StandardCharsets.UTF_8), utf16)) {
+            InputStream shortReads = new FilterInputStream(new ByteArrayInputStream(bytes)) {
+                @Override
+                public int read(byte[] b, int off, int len) throws IOException {
+                    return super.read(b, off, Math.min(len, 1 + rnd.nextInt(9_000)));
+                }
+
+                @Override
+                public int available() {
+                    return 0; // else BufferedInputStream reads on until its buffer is full
+                }
+            };
+            assertEquals(expected, TextCorpus.read(shortReads, Integer.MAX_VALUE));
+        }
     }
 
     private static Path gzip(Path file, byte[] bytes) throws IOException {
