@@ -56,7 +56,15 @@ final class TextLines implements Closeable {
     /** Lines of {@code raw}, closed with them; its gzip header and byte-order mark read here. */
     static TextLines open(InputStream raw) throws IOException {
         BufferedInputStream b = new BufferedInputStream(raw, CHUNK);
-        boolean gzip = Arrays.equals(peek(b, 2), new byte[] {(byte) 0x1f, (byte) 0x8b});
+        byte[] magic = peek(b, 6);
+        boolean gzip = startsWith(magic, 0x1f, 0x8b);
+        for (Compression c : Compression.values()) {
+            if (c.matches(magic)) {
+                b.close();
+                throw new TextFormatException("is " + c.label + " data, and only gzip is read: decompress it (" + c.tool
+                        + ") or compress it with gzip");
+            }
+        }
         try {
             BufferedInputStream data = gzip ? new BufferedInputStream(new GZIPInputStream(b, CHUNK), CHUNK) : b;
             byte[] head = peek(data, 3);
@@ -73,6 +81,31 @@ final class TextLines implements Closeable {
         } catch (ZipException | EOFException e) {
             b.close();
             throw damagedGzip(e, 0);
+        }
+    }
+
+    /**
+     * Compressions other than gzip, told by their magic bytes: their data was refused as "not UTF-8
+     * text" with advice to convert it from Latin-1.
+     */
+    private enum Compression {
+        BZIP2("bzip2", "bunzip2", 'B', 'Z', 'h'), // and a block size digit
+        XZ("xz", "unxz", 0xFD, '7', 'z', 'X', 'Z', 0x00),
+        ZSTD("zstd", "unzstd", 0x28, 0xB5, 0x2F, 0xFD),
+        ZIP("zip", "unzip", 'P', 'K', 0x03, 0x04);
+
+        final String label;
+        final String tool;
+        final int[] magic;
+
+        Compression(String label, String tool, int... magic) {
+            this.label = label;
+            this.tool = tool;
+            this.magic = magic;
+        }
+
+        boolean matches(byte[] head) {
+            return startsWith(head, magic) && (this != BZIP2 || head.length > 3 && head[3] >= '1' && head[3] <= '9');
         }
     }
 

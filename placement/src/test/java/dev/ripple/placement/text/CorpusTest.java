@@ -20,6 +20,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Random;
 import java.util.Set;
 import java.util.zip.GZIPOutputStream;
@@ -151,6 +152,28 @@ class CorpusTest {
         assertTrue(
                 e.getMessage().startsWith(header + ": its gzip data ends early, before its first line"),
                 e.getMessage());
+    }
+
+    /**
+     * bzip2, xz, zstd and zip files are refused as what they are: they were "not UTF-8 text" with
+     * advice to convert from Latin-1. Text that merely starts with "BZh" is text.
+     */
+    @Test
+    void otherCompressionsAreNamed() throws Exception {
+        Map<String, byte[]> files = Map.of(
+                "bzip2", "BZh91AY&SY\u0001".getBytes(StandardCharsets.ISO_8859_1),
+                "xz", new byte[] {(byte) 0xFD, '7', 'z', 'X', 'Z', 0, 0, 4},
+                "zstd", new byte[] {0x28, (byte) 0xB5, 0x2F, (byte) 0xFD, 0x24, 0x05},
+                "zip", new byte[] {'P', 'K', 3, 4, 20, 0, 0, 0});
+        for (Map.Entry<String, byte[]> f : files.entrySet()) {
+            Path file = Files.write(dir.resolve("corpus.txt." + f.getKey()), f.getValue());
+            TextFormatException e = assertThrows(TextFormatException.class, () -> TextCorpus.read(file, 10));
+            assertTrue(
+                    e.getMessage().startsWith(file + ": is " + f.getKey() + " data, and only gzip is read"),
+                    e.getMessage());
+        }
+        Path text = Files.writeString(dir.resolve("bzh.txt"), "BZh is a word here\n");
+        assertEquals(List.of("BZh is a word here"), TextCorpus.read(text, 10));
     }
 
     /** Lone CR, CRLF and LF all end a line, mixed in one file, as {@code BufferedReader} ends them. */
