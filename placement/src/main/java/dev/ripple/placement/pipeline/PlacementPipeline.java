@@ -105,7 +105,8 @@ public final class PlacementPipeline {
             throw new NoSuchFileException(model.toString());
         }
         if (!isOnnx(model) && !PreparedModel.isCheckpoint(model)) {
-            throw new UnsupportedModelException(model, notImported(FileKind.of(model)));
+            throw new UnsupportedModelException(
+                    model, notImported(FileKind.of(model)) + PreparedModel.directoryOfItsCheckpoint(model));
         }
         DType bundles = options.bundles() != null ? options.bundles() : defaultBundleType(model);
         if (isOnnx(model)) {
