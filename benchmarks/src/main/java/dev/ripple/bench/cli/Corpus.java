@@ -32,6 +32,15 @@ record Corpus(String name, List<String> calibration, List<String> heldOut) {
     }
 
     static Corpus load(Path text, double heldOutFraction) throws IOException {
+        return load(text, heldOutFraction, Integer.MAX_VALUE);
+    }
+
+    /**
+     * As {@link #load(Path, double)}, of a text of one's own only the first {@code maxPassages}
+     * passages, split by the same rule (the embedded sample is split whole): a command that needs a
+     * few thousand passages of a corpus of millions read all of them first.
+     */
+    static Corpus load(Path text, double heldOutFraction, int maxPassages) throws IOException {
         if (!(heldOutFraction >= 0 && heldOutFraction < 1)) {
             throw new IllegalArgumentException(
                     "--heldout-fraction must be in [0, 1), got " + heldOutFraction); // the other commands split at 0.5
@@ -51,7 +60,7 @@ record Corpus(String name, List<String> calibration, List<String> heldOut) {
                 throw e.getCause(); // the reader's own exception, as callers saw it before the cache
             }
         }
-        List<String> lines = TextCorpus.read(text, Integer.MAX_VALUE);
+        List<String> lines = TextCorpus.read(text, maxPassages);
         if (lines.isEmpty()) {
             throw new IllegalArgumentException(text + ": no non-blank lines to run on");
         }
