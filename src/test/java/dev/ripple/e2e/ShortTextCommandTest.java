@@ -104,6 +104,44 @@ class ShortTextCommandTest {
         assertTrue(api.getMessage().startsWith(PlacementPipeline.HELD_OUT_IS_CALIBRATION), api.getMessage());
     }
 
+    /**
+     * The same text profiled twice, or a copy of the trace, is the calibration trace too: the API
+     * took it as held-out (the README's example with the same lines for both), and {@code place
+     * --eval} of a copy printed the fit as held-out figures.
+     */
+    @Test
+    void placeRefusesACopyOfTheCalibrationTraceAsItsHeldOutTrace() throws Exception {
+        Path text = Files.writeString(dir.resolve("few.txt"), "A first line.\nA second line.\nA third line.\n");
+        Path trace = dir.resolve("t.rtrace");
+        profile(text, "all", "200");
+        Path copy = Files.copy(trace, dir.resolve("copy.rtrace"));
+        RippleRun run = RippleRun.inProcess(
+                "place",
+                "--model",
+                TinyOpt.dir().toString(),
+                "--trace",
+                trace.toString(),
+                "--eval",
+                copy.toString(),
+                "--out",
+                dir.resolve("m.ripple").toString(),
+                "--work",
+                dir.resolve("work").toString(),
+                "--quiet");
+        assertEquals(1, run.exit(), run.err());
+        assertTrue(run.err().strip().startsWith("ripple: " + PlacementPipeline.HELD_OUT_IS_CALIBRATION), run.err());
+        assertFalse(Files.exists(dir.resolve("m.ripple")), "nothing written");
+
+        IllegalArgumentException api = assertThrows(
+                IllegalArgumentException.class,
+                () -> PlacementPipeline.place(
+                        TraceFiles.read(trace),
+                        TraceFiles.read(copy),
+                        PlacementAlgorithms.all(),
+                        PipelineListener.NONE));
+        assertTrue(api.getMessage().startsWith(PlacementPipeline.HELD_OUT_IS_CALIBRATION), api.getMessage());
+    }
+
     private RippleRun profile(Path text, String split, String maxTokens, String... more) {
         List<String> args = new ArrayList<>(List.of(
                 "profile",

@@ -116,8 +116,24 @@ public record PreparedModel(Path file, Path source, boolean imported, boolean pl
             throw new UnsupportedModelException(
                     model,
                     kind.description() + ", not a .ripple file; a decoder is given as a .ripple file, a Hugging"
-                            + " Face checkpoint directory (config.json beside the weights) or a .gguf file");
+                            + " Face checkpoint directory (config.json beside the weights) or a .gguf file"
+                            + directoryOfItsCheckpoint(model));
         }
+    }
+
+    /**
+     * For a file of a checkpoint directory given as the model (its config.json, tokenizer.json), the
+     * directory to give instead, to end a refusal with (else ""): the refusals said what is taken but
+     * not that the file's own directory is one.
+     */
+    public static String directoryOfItsCheckpoint(Path file) {
+        Path dir = file.toAbsolutePath().getParent();
+        return dir != null
+                        && Files.isRegularFile(dir.resolve("config.json"))
+                        && (Files.exists(dir.resolve("model.safetensors"))
+                                || Files.exists(dir.resolve("model.safetensors.index.json")))
+                ? ": give its directory, " + (file.getParent() != null ? file.getParent() : dir)
+                : "";
     }
 
     /**

@@ -23,8 +23,23 @@ class BlankLinesTest {
 
     @Test
     void theApiAndTheCommandLineLeaveOutBlankLinesAlike() throws Exception {
+        profilesOnePassageOf("Hello world\n\n   \n\n");
+    }
+
+    /**
+     * Lines that look blank but are not to Java's {@code strip} (no-break spaces) or that the BERT
+     * normalizer drops whole (a zero-width space, control characters) made passages of [CLS][SEP]
+     * alone, three more passages of special tokens than the text has: the same thing blank lines
+     * are left out for.
+     */
+    @Test
+    void linesOfNoTextAreLeftOutLikeBlankOnes() throws Exception {
+        profilesOnePassageOf("\u00a0\u00a0\nHello world\n\u200b\n\u0001\u0002\n \u202f\u2007\n");
+    }
+
+    private void profilesOnePassageOf(String content) throws Exception {
         Path work = dir.resolve("work");
-        Path text = Files.writeString(dir.resolve("t.txt"), "Hello world\n\n   \n\n");
+        Path text = Files.writeString(dir.resolve("t.txt"), content);
         Path out = dir.resolve("t.rtrace");
         CommandRuns.ripple(
                 "profile",

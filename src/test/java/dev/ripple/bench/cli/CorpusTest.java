@@ -3,6 +3,7 @@ package dev.ripple.bench.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
@@ -86,5 +87,25 @@ class CorpusTest {
         assertEquals(List.of("a", "c"), c.calibration());
         assertEquals(List.of("b", "d"), c.heldOut());
         assertEquals("t.txt", c.name());
+    }
+
+    /**
+     * Held-out text that is the calibration text (the same file, a copy, a part of it) is refused
+     * naming both: bench measured the placement on the passages it was fitted to and printed them as
+     * held-out figures. Text with a passage of its own is taken.
+     */
+    @Test
+    void heldOutTextThatTheCalibrationHoldsIsRefused(@TempDir Path dir) throws IOException {
+        Path cal = Files.writeString(dir.resolve("cal.txt"), "one\ntwo\nthree\n");
+        Path part = Files.writeString(dir.resolve("part.txt"), "three\n\none\n");
+        for (Path held : List.of(cal, part)) {
+            IllegalArgumentException e =
+                    assertThrows(IllegalArgumentException.class, () -> Corpus.load(held, cal, 0.5));
+            assertTrue(
+                    e.getMessage().startsWith("--text " + held + " holds no passage that --calibration-text " + cal),
+                    e.getMessage());
+        }
+        Path other = Files.writeString(dir.resolve("other.txt"), "three\nfour\n");
+        assertEquals(List.of("three", "four"), Corpus.load(other, cal, 0.5).heldOut());
     }
 }

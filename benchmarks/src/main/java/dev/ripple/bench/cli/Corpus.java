@@ -6,6 +6,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -31,6 +32,15 @@ record Corpus(String name, List<String> calibration, List<String> heldOut) {
     }
 
     static Corpus load(Path text, double heldOutFraction) throws IOException {
+        return load(text, heldOutFraction, Integer.MAX_VALUE);
+    }
+
+    /**
+     * As {@link #load(Path, double)}, of a text of one's own only the first {@code maxPassages}
+     * passages, split by the same rule (the embedded sample is split whole): a command that needs a
+     * few thousand passages of a corpus of millions read all of them first.
+     */
+    static Corpus load(Path text, double heldOutFraction, int maxPassages) throws IOException {
         if (!(heldOutFraction >= 0 && heldOutFraction < 1)) {
             throw new IllegalArgumentException(
                     "--heldout-fraction must be in [0, 1), got " + heldOutFraction); // the other commands split at 0.5
@@ -50,7 +60,7 @@ record Corpus(String name, List<String> calibration, List<String> heldOut) {
                 throw e.getCause(); // the reader's own exception, as callers saw it before the cache
             }
         }
-        List<String> lines = TextCorpus.read(text, Integer.MAX_VALUE);
+        List<String> lines = TextCorpus.read(text, maxPassages);
         if (lines.isEmpty()) {
             throw new IllegalArgumentException(text + ": no non-blank lines to run on");
         }
@@ -65,7 +75,9 @@ record Corpus(String name, List<String> calibration, List<String> heldOut) {
 
     /**
      * Calibration from its own file when given ({@code text} is then all held out), otherwise the
-     * disjoint split of {@link #load}.
+     * disjoint split of {@link #load}. A {@code text} every passage of which is a calibration passage
+     * (the same file given twice, a copy, a part) is refused: bench, demo, policies and tradeoff
+     * printed its figures as held-out ones, as {@code place} refuses for a trace given as both.
      */
     static Corpus load(Path text, Path calibrationText, double heldOutFraction) throws IOException {
         if (calibrationText == null) {
@@ -79,6 +91,12 @@ record Corpus(String name, List<String> calibration, List<String> heldOut) {
         if (cal.isEmpty() || held.isEmpty()) {
             throw new IllegalArgumentException(
                     (cal.isEmpty() ? calibrationText : text) + ": no non-blank lines to run on");
+        }
+        if (new HashSet<>(cal).containsAll(held)) {
+            // the same file, a copy, or a part of it: the figures labelled held-out were the placement's own fit
+            throw new IllegalArgumentException("--text " + text + " holds no passage that --calibration-text "
+                    + calibrationText + " does not: its figures would be the placement's own fit, not held-out"
+                    + " figures; give text the calibration did not see, or --text alone to split it");
         }
         return new Corpus(text.getFileName() + " (calibrated on " + calibrationText.getFileName() + ")", cal, held);
     }

@@ -131,6 +131,11 @@ final class ModelInputs {
         return Corpus.load(text, heldOutFraction);
     }
 
+    /** As {@link #corpus(double)}, of a text of one's own only its first {@code passages} passages. */
+    Corpus corpus(double heldOutFraction, int passages) throws IOException {
+        return Corpus.load(text, heldOutFraction, passages);
+    }
+
     /**
      * The model, its tokenizer and the text split by {@link #corpus(double)}, as the harness takes
      * them; both splits must hold a passage ({@link Corpus#requireBothSplits}).

@@ -100,7 +100,8 @@ final class ProfileCommand implements Callable<Integer> {
         }
         ActivityRule r = rule();
         PathArguments.requireUsableOutput(inputs.files(), "--out", out);
-        Corpus corpus = inputs.corpus(heldOutFraction);
+        int enough = passagesEnough(maxTokens, heldOutFraction, split);
+        Corpus corpus = inputs.corpus(heldOutFraction, enough);
         List<String> passages = corpus.part(split); // an empty split is refused before the model is prepared
         boolean decoder = inputs.decoder();
         if (decoder) {
@@ -116,6 +117,14 @@ final class ProfileCommand implements Callable<Integer> {
                 .withAheadMoments(aheadMoments || ProfileOptions.defaults().aheadMoments());
         ProfileResult result = Profiling.profile(
                 model, tokenizer, passages, corpus.name() + ", " + split, options, CliProgress.harness(run.quiet));
+        if (result.tokens() < maxTokens
+                && corpus.calibration().size() + corpus.heldOut().size() == enough) {
+            // passages that made no token (a line the tokenizer drops whole): the rest of the text is needed
+            corpus = inputs.corpus(heldOutFraction);
+            passages = corpus.part(split);
+            result = Profiling.profile(
+                    model, tokenizer, passages, corpus.name() + ", " + split, options, CliProgress.harness(run.quiet));
+        }
         if (result.tokens() == 0) {
             throw new IllegalArgumentException(corpus.name() + ": the " + passages.size() + " passages of the " + split
                     + " split gave no tokens to profile; nothing written to " + out);
@@ -143,6 +152,23 @@ final class ProfileCommand implements Callable<Integer> {
                             maxTokens, split, passages.size(), lines, corpus.name());
         }
         return 0;
+    }
+
+    /**
+     * Passages of the text whose {@code split} holds {@code maxTokens} passages, which give at least
+     * as many tokens (a profiled passage gives one at least): all that profiling can reach, read
+     * instead of the whole text, whose size set the time and heap however few tokens were asked for
+     * (1.3 GB resident for a 167 MB text and 300 tokens). The held-out split holds
+     * {@code floor(n·f)} of the first {@code n}.
+     */
+    static int passagesEnough(long maxTokens, double heldOutFraction, String split) {
+        double share = switch (split) {
+            case "all" -> 1;
+            case "calibration" -> 1 - heldOutFraction;
+            case "heldout" -> heldOutFraction;
+            default -> 0; // refused by Corpus.part, naming the choices
+        };
+        return share <= 0 ? Integer.MAX_VALUE : (int) Math.min(Integer.MAX_VALUE, Math.ceil(maxTokens / share) + 1);
     }
 
     /** The rule given by --rule or --threshold, or null for the model's default. */

@@ -13,10 +13,14 @@ import dev.ripple.io.json.JsonFileProblem;
 import java.io.CharConversionException;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
@@ -66,9 +70,42 @@ public final class HfCheckpoint implements TensorSource {
             tensors.putAll(shards(dir, dir.resolve("model.safetensors.index.json")));
         } else {
             throw new ModelFormatException(
-                    dir, "checkpoint", "has neither model.safetensors nor model.safetensors.index.json");
+                    dir,
+                    "checkpoint",
+                    "has neither model.safetensors nor model.safetensors.index.json" + whatItHolds(dir));
         }
         return tensors;
+    }
+
+    /**
+     * What a checkpoint directory without safetensors weights holds instead, and what to do: the
+     * refusal named only the two files it looked for, which left a user with PyTorch weights or a
+     * safetensors file of another name to guess why.
+     */
+    private static String whatItHolds(Path dir) throws IOException {
+        List<String> safetensors = new ArrayList<>();
+        List<String> pytorch = new ArrayList<>();
+        try (DirectoryStream<Path> files = Files.newDirectoryStream(dir)) {
+            for (Path f : files) {
+                String name = f.getFileName().toString();
+                if (name.endsWith(".safetensors")) {
+                    safetensors.add(name);
+                } else if (name.endsWith(".bin") || name.endsWith(".pt") || name.endsWith(".pth")) {
+                    pytorch.add(name);
+                }
+            }
+        }
+        Collections.sort(safetensors);
+        Collections.sort(pytorch);
+        if (!safetensors.isEmpty()) {
+            return "; it holds " + String.join(", ", safetensors) + ": give the one file as the model"
+                    + (safetensors.size() > 1 ? ", or shards with their model.safetensors.index.json" : "");
+        }
+        if (!pytorch.isEmpty()) {
+            return "; it holds PyTorch weights (" + String.join(", ", pytorch) + "), which are not read: save the"
+                    + " model as safetensors (transformers: save_pretrained(dir, safe_serialization=True))";
+        }
+        return "";
     }
 
     /**

@@ -105,7 +105,8 @@ public final class PlacementPipeline {
             throw new NoSuchFileException(model.toString());
         }
         if (!isOnnx(model) && !PreparedModel.isCheckpoint(model)) {
-            throw new UnsupportedModelException(model, notImported(FileKind.of(model)));
+            throw new UnsupportedModelException(
+                    model, notImported(FileKind.of(model)) + PreparedModel.directoryOfItsCheckpoint(model));
         }
         DType bundles = options.bundles() != null ? options.bundles() : defaultBundleType(model);
         if (isOnnx(model)) {
@@ -272,7 +273,8 @@ public final class PlacementPipeline {
             throw new IllegalArgumentException("no placement algorithm given");
         }
         requireTokens(calibration, "calibration trace");
-        if (heldOut == calibration) {
+        if (heldOut != null
+                && heldOut.sameActiveSets(calibration)) { // the same object, or the same text profiled twice
             throw new IllegalArgumentException(HELD_OUT_IS_CALIBRATION + ": profile held-out text for it");
         }
         if (heldOut != null) {

@@ -190,7 +190,8 @@ public final class OnnxProfiler implements AutoCloseable {
     /**
      * Tokenises and profiles {@code passages} until the token budget is reached; a passage longer
      * than the maximum sequence length is cut to it, and the result says how many were
-     * ({@link ProfileResult#cut}).
+     * ({@link ProfileResult#cut}). A passage the tokenizer makes no token of (a line of zero-width
+     * spaces or control characters, which its normalizer drops) is left out as a blank line is.
      */
     public ProfileResult profile(Iterable<String> passages, String corpus, ProfileProgress progress)
             throws IOException {
@@ -200,7 +201,7 @@ public final class OnnxProfiler implements AutoCloseable {
         // lazily: each passage is tokenised when the profile reaches it, which may stop early
         Iterable<Sized> encoded = LazyIterate.collect(passages, text -> {
             EncodedPassage e = tokenizer.encode(text);
-            return new Sized(e, tokenizer.fullLength(text, e));
+            return tokenizer.holdsText(text, e) ? new Sized(e, tokenizer.fullLength(text, e)) : NO_TEXT;
         });
         return profileSized(encoded, corpus, progress);
     }
@@ -214,6 +215,9 @@ public final class OnnxProfiler implements AutoCloseable {
 
     /** A passage as encoded (perhaps cut by the tokenizer) and the tokens its text makes uncut. */
     private record Sized(EncodedPassage encoded, int fullLength) {}
+
+    /** A passage of special tokens alone ({@link PassageTokenizer#holdsText}): left out as a blank line is. */
+    private static final Sized NO_TEXT = new Sized(new EncodedPassage(new long[0], new long[0], new long[0]), 0);
 
     private ProfileResult profileSized(Iterable<Sized> passages, String corpus, ProfileProgress progress)
             throws IOException {

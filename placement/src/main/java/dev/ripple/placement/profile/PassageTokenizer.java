@@ -57,6 +57,22 @@ public final class PassageTokenizer implements AutoCloseable {
     }
 
     /**
+     * Whether {@code encoded} (the {@link #encode} of {@code text}) holds a token of the text: not
+     * when the tokenizer's normalizer drops every character of the line (a zero-width space, control
+     * characters, white space Java's {@code strip} keeps), which leaves [CLS][SEP] alone, the passage
+     * of special tokens that blank lines are left out not to make. A passage of [UNK] holds one: the
+     * text's, which the model reads.
+     */
+    public boolean holdsText(String text, EncodedPassage encoded) {
+        for (long id : encoded.ids()) {
+            if (!tokenizer.isSpecial(Math.toIntExact(id))) {
+                return true;
+            }
+        }
+        return tokenizer.encode(text, false).length > 0;
+    }
+
+    /**
      * The tokens {@code text} makes uncut, special tokens included: {@code encoded}'s length (its
      * {@link #encode}) when that is below the cut, else the text encoded again without one (only the
      * passages that reach the cut pay for a second encoding).

@@ -174,6 +174,26 @@ public final class ActivationTrace {
     }
 
     /**
+     * Whether {@code other} records the same active sets: the same layers, neurons, passages and, for
+     * every token, the same set; info and moments aside. A held-out trace profiled from the
+     * calibration text itself is one ({@code PlacementPipeline.place} refuses it).
+     */
+    public boolean sameActiveSets(ActivationTrace other) {
+        if (other == this) {
+            return true;
+        }
+        if (!Arrays.equals(neurons, other.neurons) || !Arrays.equals(passageStarts, other.passageStarts)) {
+            return false;
+        }
+        for (int l = 0; l < neurons.length; l++) {
+            if (!perLayer.get(l).equals(other.perLayer.get(l))) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /**
      * First token of each passage (sentence), increasing; empty when boundaries were not recorded,
      * and the trace is then one stream of tokens. Passage boundaries let evaluations report
      * prefill-like (whole passage) figures beside per-token ones. A copy.

@@ -248,6 +248,31 @@ class SafetensorsImporterTest {
      * shard that is not there made {@code FileChannel.open} throw {@code NoSuchFileException}, an
      * untyped I/O error. Now the missing shard is named, with the tensor the index wants from it.
      */
+    /**
+     * A directory of PyTorch weights, or of a safetensors file of another name, is refused saying
+     * what it holds and what to do: the refusal named only the two files it looked for.
+     */
+    @Test
+    void aDirectoryWithoutSafetensorsWeightsSaysWhatItHolds() throws Exception {
+        Path pytorch = Files.createDirectories(dir.resolve("pytorch"));
+        config(pytorch, false);
+        Files.write(pytorch.resolve("pytorch_model.bin"), new byte[] {0x50, 0x4b});
+        ModelFormatException e = refused(pytorch);
+        assertTrue(
+                e.getMessage()
+                        .endsWith("has neither model.safetensors nor model.safetensors.index.json; it holds PyTorch"
+                                + " weights (pytorch_model.bin), which are not read: save the model as safetensors"
+                                + " (transformers: save_pretrained(dir, safe_serialization=True))"),
+                e.getMessage());
+        Path renamed = Files.createDirectories(dir.resolve("renamed"));
+        config(renamed, false);
+        llama(1).write(renamed.resolve("model-q.safetensors"), "F16");
+        e = refused(renamed);
+        assertTrue(
+                e.getMessage().endsWith("; it holds model-q.safetensors: give the one file as the model"),
+                e.getMessage());
+    }
+
     @Test
     void missingShardIsAFormatErrorNamingIt() throws Exception {
         Path ck = shardedLlama(dir, "F16", i -> i);

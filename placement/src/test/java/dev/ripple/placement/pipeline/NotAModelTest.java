@@ -96,6 +96,27 @@ class NotAModelTest {
         assertEquals(new PreparedModel(ripple, ripple, false, false), asItIs);
     }
 
+    /**
+     * A file of a checkpoint directory given as the decoder (its config.json, its tokenizer.json) is
+     * refused naming the directory to give: the message listed what is taken, not that the file's
+     * own directory is one.
+     */
+    @Test
+    void aFileOfACheckpointDirectoryNamesTheDirectory() throws Exception {
+        Path ck = dir.resolve("ck");
+        SyntheticDecoderWriter.write(SyntheticDecoder.tinyOpt().withSeed(3), ck, "F32", 1);
+        Path config = ck.resolve("config.json");
+        UnsupportedModelException e = assertThrows(
+                UnsupportedModelException.class,
+                () -> PlacementPipeline.prepareDecoder(config, dir.resolve("work"), DType.F16, PipelineListener.NONE));
+        assertTrue(e.getMessage().startsWith(config + ": unsupported model: it looks like text"), e.getMessage());
+        assertTrue(e.getMessage().endsWith(" or a .gguf file: give its directory, " + ck), e.getMessage());
+        UnsupportedModelException imported = assertThrows(
+                UnsupportedModelException.class, () -> PlacementPipeline.importModel(config, ImportOptions.defaults()));
+        assertTrue(
+                imported.getMessage().endsWith(" or a .gguf file: give its directory, " + ck), imported.getMessage());
+    }
+
     /** A null options was a bare NullPointerException thrown inside the import. */
     @Test
     void aNullArgumentIsNamed() {

@@ -1,0 +1,80 @@
+package dev.ripple.bench.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.ripple.placement.trace.ActivationTrace;
+import dev.ripple.placement.trace.TraceFiles;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@code ripple profile} reads of a long text of one's own the passages its token budget can reach,
+ * not the whole file: a 167 MB text took 1.3 GB resident to profile 300 tokens, and the time and
+ * heap grew with the file however few tokens were asked for.
+ */
+class LongTextProfileTest {
+    @TempDir
+    Path dir;
+
+    /** A damaged line far past the budget is never read: the text was read whole before profiling. */
+    @Test
+    void readsOnlyThePassagesTheBudgetReaches() throws Exception {
+        StringBuilder text = new StringBuilder();
+        for (int i = 0; i < 30_000; i++) {
+            text.append(i == 29_000 ? "a NUL \0 far past the budget" : "line " + i + " of a long text")
+                    .append('\n');
+        }
+        ActivationTrace trace = profile(Files.writeString(dir.resolve("long.txt"), text), "40", "calibration");
+        assertEquals(40, trace.tokens(0));
+    }
+
+    /**
+     * Passages the tokenizer makes no token of (zero-width spaces) leave the budget short: the rest
+     * of the text is read after all, and the profile reaches its budget as it did on the whole text.
+     */
+    @Test
+    void passagesOfNoTokenReadTheRest() throws Exception {
+        String text = "\u200b\n".repeat(8) + "Hello world\n".repeat(4);
+        ActivationTrace trace = profile(Files.writeString(dir.resolve("zw.txt"), text), "6", "all");
+        assertEquals(6, trace.tokens(0));
+        assertTrue(trace.passageStarts().length >= 2, "passages of the text past the zero-width ones");
+    }
+
+    @Test
+    void theBoundHoldsTheSplitsTokens() {
+        assertEquals(41, ProfileCommand.passagesEnough(40, 0.5, "all"));
+        assertEquals(81, ProfileCommand.passagesEnough(40, 0.5, "calibration"));
+        assertEquals(161, ProfileCommand.passagesEnough(40, 0.25, "heldout"));
+        assertEquals(Integer.MAX_VALUE, ProfileCommand.passagesEnough(40, 0, "heldout"));
+        assertEquals(Integer.MAX_VALUE, ProfileCommand.passagesEnough(Long.MAX_VALUE, 0.5, "all"));
+        for (double f : new double[] {0.1, 0.3, 0.5, 0.9}) {
+            for (long tokens : new long[] {1, 7, 1000}) {
+                int n = ProfileCommand.passagesEnough(tokens, f, "calibration");
+                int held = ProfileCommand.passagesEnough(tokens, f, "heldout");
+                assertTrue(n - Math.floor(n * f) >= tokens, f + " " + tokens);
+                assertTrue(Math.floor(held * f) >= tokens, f + " " + tokens);
+            }
+        }
+    }
+
+    private ActivationTrace profile(Path text, String maxTokens, String split) throws Exception {
+        Path out = dir.resolve(text.getFileName() + ".rtrace");
+        CommandRuns.ripple(
+                "profile",
+                "--text",
+                text.toString(),
+                "--split",
+                split,
+                "--max-tokens",
+                maxTokens,
+                "--out",
+                out.toString(),
+                "--work",
+                dir.resolve("work").toString(),
+                "--quiet");
+        return TraceFiles.read(out);
+    }
+}
