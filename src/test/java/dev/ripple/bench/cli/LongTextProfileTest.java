@@ -45,7 +45,8 @@ class LongTextProfileTest {
 
     @Test
     void theBoundHoldsTheSplitsTokens() {
-        assertEquals(41, ProfileCommand.passagesEnough(40, 0.5, "all"));
+        assertEquals(81, ProfileCommand.passagesEnough(40, 0.5, "all"));
+        assertEquals(41, ProfileCommand.passagesEnough(40, 0, "all"));
         assertEquals(81, ProfileCommand.passagesEnough(40, 0.5, "calibration"));
         assertEquals(161, ProfileCommand.passagesEnough(40, 0.25, "heldout"));
         assertEquals(Integer.MAX_VALUE, ProfileCommand.passagesEnough(40, 0, "heldout"));
@@ -56,6 +57,33 @@ class LongTextProfileTest {
                 int held = ProfileCommand.passagesEnough(tokens, f, "heldout");
                 assertTrue(n - Math.floor(n * f) >= tokens, f + " " + tokens);
                 assertTrue(Math.floor(held * f) >= tokens, f + " " + tokens);
+            }
+        }
+    }
+
+    /**
+     * The passages a profile of {@code tokens} tokens can reach (one token each at least) are the
+     * same in the part of the text read as in the whole, for every split: the all split lists the
+     * calibration passages first, and of {@code tokens + 1} lines held out at 0.9 it held two
+     * calibration passages and then held-out ones where the whole text's went on with calibration.
+     */
+    @Test
+    void thePartReadBeginsEverySplitAsTheWholeTextDoes() throws Exception {
+        StringBuilder text = new StringBuilder();
+        for (int i = 0; i < 500; i++) {
+            text.append("line ").append(i).append('\n');
+        }
+        Path file = Files.writeString(dir.resolve("lines.txt"), text);
+        int tokens = 10;
+        for (double f : new double[] {0, 0.25, 0.5, 0.9}) {
+            Corpus whole = Corpus.load(file, f);
+            for (String split : new String[] {"all", "calibration", "heldout"}) {
+                if (f == 0 && split.equals("heldout")) {
+                    continue; // empty
+                }
+                Corpus part = Corpus.load(file, f, ProfileCommand.passagesEnough(tokens, f, split));
+                assertEquals(
+                        whole.part(split).subList(0, tokens), part.part(split).subList(0, tokens), split + " at " + f);
             }
         }
     }

@@ -159,12 +159,14 @@ final class ProfileCommand implements Callable<Integer> {
      * as many tokens (a profiled passage gives one at least): all that profiling can reach, read
      * instead of the whole text, whose size set the time and heap however few tokens were asked for
      * (1.3 GB resident for a 167 MB text and 300 tokens). The held-out split holds
-     * {@code floor(n·f)} of the first {@code n}.
+     * {@code floor(n·f)} of the first {@code n}. The all split lists the calibration passages
+     * first, so it needs as many lines as the calibration split: with {@code n} lines alone it ran
+     * out of calibration passages (at a high fraction) and went on into held-out ones, profiling
+     * other passages than the whole text's all split.
      */
     static int passagesEnough(long maxTokens, double heldOutFraction, String split) {
         double share = switch (split) {
-            case "all" -> 1;
-            case "calibration" -> 1 - heldOutFraction;
+            case "all", "calibration" -> 1 - heldOutFraction;
             case "heldout" -> heldOutFraction;
             default -> 0; // refused by Corpus.part, naming the choices
         };
