@@ -7,7 +7,6 @@ import dev.ripple.placement.pipeline.PlacementPipeline;
 import dev.ripple.placement.profile.ProfileOptions;
 import dev.ripple.placement.profile.ProfileResult;
 import dev.ripple.placement.trace.ActivationTrace;
-import dev.ripple.placement.trace.TraceFiles;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
@@ -40,19 +39,7 @@ class BlankLinesTest {
     private void profilesOnePassageOf(String content) throws Exception {
         Path work = dir.resolve("work");
         Path text = Files.writeString(dir.resolve("t.txt"), content);
-        Path out = dir.resolve("t.rtrace");
-        CommandRuns.ripple(
-                "profile",
-                "--text",
-                text.toString(),
-                "--split",
-                "all",
-                "--out",
-                out.toString(),
-                "--work",
-                work.toString(),
-                "--quiet");
-        ActivationTrace cli = TraceFiles.read(out);
+        ActivationTrace cli = CommandRuns.profile(text, dir, "--split", "all");
 
         ProfileResult api = PlacementPipeline.profile(
                 DefaultData.model(work),

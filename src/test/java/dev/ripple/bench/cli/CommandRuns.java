@@ -2,6 +2,9 @@ package dev.ripple.bench.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import dev.ripple.placement.trace.ActivationTrace;
+import dev.ripple.placement.trace.TraceFiles;
+import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Path;
@@ -37,6 +40,20 @@ final class CommandRuns {
         int exit = RippleCommand.run(new PrintWriter(printed), new PrintWriter(err), args);
         assertEquals(0, exit, err.toString());
         return printed.toString();
+    }
+
+    /**
+     * Runs {@code ripple profile --text text} with {@code options} (a split, a budget), its trace
+     * written beside the text in {@code dir} and its work in {@code dir/work}, and reads the trace.
+     */
+    static ActivationTrace profile(Path text, Path dir, String... options) throws IOException {
+        Path out = dir.resolve(text.getFileName() + ".rtrace");
+        List<String> args = new ArrayList<>(List.of("profile", "--text", text.toString()));
+        args.addAll(List.of(options));
+        args.addAll(
+                List.of("--out", out.toString(), "--work", dir.resolve("work").toString(), "--quiet"));
+        ripple(args.toArray(String[]::new));
+        return TraceFiles.read(out);
     }
 
     /**

@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.ripple.placement.trace.ActivationTrace;
-import dev.ripple.placement.trace.TraceFiles;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
@@ -27,7 +26,8 @@ class LongTextProfileTest {
             text.append(i == 29_000 ? "a NUL \0 far past the budget" : "line " + i + " of a long text")
                     .append('\n');
         }
-        ActivationTrace trace = profile(Files.writeString(dir.resolve("long.txt"), text), "40", "calibration");
+        ActivationTrace trace = CommandRuns.profile(
+                Files.writeString(dir.resolve("long.txt"), text), dir, "--split", "calibration", "--max-tokens", "40");
         assertEquals(40, trace.tokens(0));
     }
 
@@ -37,8 +37,12 @@ class LongTextProfileTest {
      */
     @Test
     void passagesOfNoTokenReadTheRest() throws Exception {
-        String text = "\u200b\n".repeat(8) + "Hello world\n".repeat(4);
-        ActivationTrace trace = profile(Files.writeString(dir.resolve("zw.txt"), text), "6", "all");
+        int zeroWidth = 20;
+        // the lines read first are all zero-width ones, or the rest would not be needed
+        assertTrue(ProfileCommand.passagesEnough(6, 0.5, "all") <= zeroWidth);
+        String text = "\u200b\n".repeat(zeroWidth) + "Hello world\n".repeat(4);
+        ActivationTrace trace = CommandRuns.profile(
+                Files.writeString(dir.resolve("zw.txt"), text), dir, "--split", "all", "--max-tokens", "6");
         assertEquals(6, trace.tokens(0));
         assertTrue(trace.passageStarts().length >= 2, "passages of the text past the zero-width ones");
     }
@@ -86,23 +90,5 @@ class LongTextProfileTest {
                         whole.part(split).subList(0, tokens), part.part(split).subList(0, tokens), split + " at " + f);
             }
         }
-    }
-
-    private ActivationTrace profile(Path text, String maxTokens, String split) throws Exception {
-        Path out = dir.resolve(text.getFileName() + ".rtrace");
-        CommandRuns.ripple(
-                "profile",
-                "--text",
-                text.toString(),
-                "--split",
-                split,
-                "--max-tokens",
-                maxTokens,
-                "--out",
-                out.toString(),
-                "--work",
-                dir.resolve("work").toString(),
-                "--quiet");
-        return TraceFiles.read(out);
     }
 }

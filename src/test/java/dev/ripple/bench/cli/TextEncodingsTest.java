@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.ripple.placement.trace.ActivationTrace;
-import dev.ripple.placement.trace.TraceFiles;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -33,8 +32,8 @@ class TextEncodingsTest {
         Path utf8 = Files.writeString(dir.resolve("utf8.txt"), TEXT);
         byte[] utf16 = TEXT.getBytes(StandardCharsets.UTF_16); // big-endian, with its mark
         Path marked = Files.write(dir.resolve("utf16.txt"), utf16);
-        ActivationTrace a = profile(utf8);
-        ActivationTrace b = profile(marked);
+        ActivationTrace a = CommandRuns.profile(utf8, dir, "--split", "all");
+        ActivationTrace b = CommandRuns.profile(marked, dir, "--split", "all");
         assertArrayEquals(a.passageStarts(), b.passageStarts());
         assertEquals(a.layer(0), b.layer(0), "the same active sets");
     }
@@ -63,21 +62,5 @@ class TextEncodingsTest {
                         + " or download\\?\\)"),
                 error);
         assertFalse(Files.exists(out));
-    }
-
-    private ActivationTrace profile(Path text) throws Exception {
-        Path out = dir.resolve(text.getFileName() + ".rtrace");
-        CommandRuns.ripple(
-                "profile",
-                "--text",
-                text.toString(),
-                "--split",
-                "all",
-                "--out",
-                out.toString(),
-                "--work",
-                dir.resolve("work").toString(),
-                "--quiet");
-        return TraceFiles.read(out);
     }
 }
