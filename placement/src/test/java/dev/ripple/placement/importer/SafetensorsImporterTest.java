@@ -244,11 +244,6 @@ class SafetensorsImporterTest {
     }
 
     /**
-     * Found by SafetensorsImporterFuzzTest (input {@code finding-missing-shard}): an index naming a
-     * shard that is not there made {@code FileChannel.open} throw {@code NoSuchFileException}, an
-     * untyped I/O error. Now the missing shard is named, with the tensor the index wants from it.
-     */
-    /**
      * A directory of PyTorch weights, or of a safetensors file of another name, is refused saying
      * what it holds and what to do: the refusal named only the two files it looked for.
      */
@@ -273,6 +268,11 @@ class SafetensorsImporterTest {
                 e.getMessage());
     }
 
+    /**
+     * Found by SafetensorsImporterFuzzTest (input {@code finding-missing-shard}): an index naming a
+     * shard that is not there made {@code FileChannel.open} throw {@code NoSuchFileException}, an
+     * untyped I/O error. Now the missing shard is named, with the tensor the index wants from it.
+     */
     @Test
     void missingShardIsAFormatErrorNamingIt() throws Exception {
         Path ck = shardedLlama(dir, "F16", i -> i);
