@@ -64,6 +64,11 @@ class LongPassagesCommandTest {
         RippleRun beyond = profileAll(longer, trace, "--max-length", "512");
         assertTrue(
                 beyond.out().contains("--max-length 512 was lowered to the model's context, 64 tokens"), beyond.out());
+        // the buffers were sized by --max-length before it was lowered: an int overflow, or gigabytes
+        RippleRun huge = profileAll(longer, trace, "--max-length", "2000000000");
+        assertTrue(
+                huge.out().contains("--max-length 2000000000 was lowered to the model's context, 64 tokens"),
+                huge.out());
     }
 
     /** {@code ripple profile --split all} of the tiny decoder on {@code text} into {@code trace}, with more options. */

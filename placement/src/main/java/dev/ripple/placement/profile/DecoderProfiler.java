@@ -3,6 +3,8 @@ package dev.ripple.placement.profile;
 import dev.ripple.core.activity.ActivityRule;
 import dev.ripple.core.format.FfnLayerSection;
 import dev.ripple.core.format.RippleFile;
+import dev.ripple.core.model.ArchitectureFields;
+import dev.ripple.core.model.decoder.DecoderConfig;
 import dev.ripple.core.model.decoder.DecoderModel;
 import dev.ripple.core.model.decoder.Session;
 import dev.ripple.core.runtime.MappedFfn;
@@ -93,7 +95,10 @@ public final class DecoderProfiler implements AutoCloseable {
                 ahead
                         ? ProfileRecording.Moments.AHEAD
                         : moments ? ProfileRecording.Moments.FFN : ProfileRecording.Moments.NONE);
-        int maxLength = options.maxSequenceLength();
+        // the buffers hold a passage's rows, so a length past the context (ripple profile --max-length
+        // 100000) sized them for tokens never run: gigabytes, or an int overflow, before the first passage
+        int context = ArchitectureFields.config(file, DecoderConfig::fromJson).maxPositions();
+        int maxLength = Math.min(options.maxSequenceLength(), context);
         float[][] acts = new float[n][];
         float[][] inputs = new float[n][];
         float[][] layerInputs = new float[n][];
@@ -120,8 +125,7 @@ public final class DecoderProfiler implements AutoCloseable {
                 System.arraycopy(x, 0, layerInputs[layer], t * x.length, x.length);
             });
         }
-        try (Session session =
-                model.newSession(Math.min(maxLength, model.config().maxPositions()))) {
+        try (Session session = model.newSession(maxLength)) {
             for (int[] passage : passages) {
                 if (recording.remaining() <= 0) {
                     break;
