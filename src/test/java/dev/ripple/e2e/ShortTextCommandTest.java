@@ -74,19 +74,8 @@ class ShortTextCommandTest {
         Path text = Files.writeString(dir.resolve("few.txt"), "A first line.\nA second line.\nA third line.\n");
         Path trace = dir.resolve("t.rtrace");
         profile(text, "all", "200");
-        RippleRun run = RippleRun.inProcess(
-                "place",
-                "--model",
-                TinyOpt.dir().toString(),
-                "--trace",
-                trace.toString(),
-                "--eval",
-                dir.resolve(".").resolve("t.rtrace").toString(),
-                "--out",
-                dir.resolve("m.ripple").toString(),
-                "--work",
-                dir.resolve("work").toString(),
-                "--quiet");
+        RippleRun run =
+                placeEvaluating(trace, dir.resolve(".").resolve("t.rtrace").toString());
         assertEquals(1, run.exit(), run.err());
         assertEquals(
                 "ripple: the held-out trace is the calibration trace itself, whose reads per token are the"
@@ -115,19 +104,7 @@ class ShortTextCommandTest {
         Path trace = dir.resolve("t.rtrace");
         profile(text, "all", "200");
         Path copy = Files.copy(trace, dir.resolve("copy.rtrace"));
-        RippleRun run = RippleRun.inProcess(
-                "place",
-                "--model",
-                TinyOpt.dir().toString(),
-                "--trace",
-                trace.toString(),
-                "--eval",
-                copy.toString(),
-                "--out",
-                dir.resolve("m.ripple").toString(),
-                "--work",
-                dir.resolve("work").toString(),
-                "--quiet");
+        RippleRun run = placeEvaluating(trace, copy.toString());
         assertEquals(1, run.exit(), run.err());
         assertTrue(run.err().strip().startsWith("ripple: " + PlacementPipeline.HELD_OUT_IS_CALIBRATION), run.err());
         assertFalse(Files.exists(dir.resolve("m.ripple")), "nothing written");
@@ -140,6 +117,23 @@ class ShortTextCommandTest {
                         PlacementAlgorithms.all(),
                         PipelineListener.NONE));
         assertTrue(api.getMessage().startsWith(PlacementPipeline.HELD_OUT_IS_CALIBRATION), api.getMessage());
+    }
+
+    /** {@code ripple place} of the tiny decoder on {@code trace}, evaluated on {@code eval}, into m.ripple. */
+    private RippleRun placeEvaluating(Path trace, String eval) {
+        return RippleRun.inProcess(
+                "place",
+                "--model",
+                TinyOpt.dir().toString(),
+                "--trace",
+                trace.toString(),
+                "--eval",
+                eval,
+                "--out",
+                dir.resolve("m.ripple").toString(),
+                "--work",
+                dir.resolve("work").toString(),
+                "--quiet");
     }
 
     private RippleRun profile(Path text, String split, String maxTokens, String... more) {
