@@ -63,6 +63,10 @@ public class DecodeStepBenchmark extends ForkedBenchmark {
     @Param({"flash", "mapped"})
     public String ffn;
 
+    /** The FFN bundles' type ({@code Q8_0}, {@code Q4_0}: the kernels on ggml blocks); the rest stays f16. */
+    @Param({"F16"})
+    public DType bundles;
+
     private Path dir;
     private RippleModel runtime;
     private DecoderModel model;
@@ -82,7 +86,7 @@ public class DecodeStepBenchmark extends ForkedBenchmark {
         dir = Files.createTempDirectory("decode-step");
         Path checkpoint = dir.resolve("checkpoint");
         SyntheticDecoderWriter.write(shape, checkpoint, "F16", 1);
-        Path file = PreparedModel.of(checkpoint, dir.resolve("work"), DType.F16, l -> {})
+        Path file = PreparedModel.of(checkpoint, dir.resolve("work"), bundles, l -> {})
                 .file();
         runtime = RippleModel.open(
                 file,

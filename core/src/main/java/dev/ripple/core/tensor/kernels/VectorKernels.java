@@ -13,8 +13,11 @@ import jdk.incubator.vector.VectorSpecies;
 /**
  * Vector API kernels (with {@link QuantizedVectors}, the only classes that touch
  * {@code jdk.incubator.vector}). f32 bundles are read straight from the segment; f16/bf16 are
- * widened into a scratch array first (the widening is intrinsified on CPUs with F16C), Q8_0 and
- * Q4_0 blocks dequantized into it with vectors, then they share the f32 loops.
+ * widened into a scratch array first (the widening is intrinsified on CPUs with F16C), then they
+ * share the f32 loops. Q8_0 and Q4_0 blocks are dequantized into it with vectors, then share the
+ * f32 loops too; except that the one-token {@link #dot} and {@link #axpy} on Q4_0 at 256 and 512
+ * bits compute on the blocks in registers ({@link QuantizedVectors#dotQ4}, {@link QuantizedVectors#axpyQ4}: the scale
+ * applied once per block).
  */
 final class VectorKernels implements Kernels {
     private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
@@ -59,6 +62,14 @@ final class VectorKernels implements Kernels {
         return lanes[0];
     }
 
+    /**
+     * Whether the one-token Q4_0 kernels use the fused ones ({@link QuantizedVectors#dotQ4}): at 256
+     * and 512 bits, not at 128, where a probe ({@code -XX:MaxVectorSize=16} on AVX-512) found the
+     * fused dot 14x slower than dequantizing first, as if running the Vector API's fallback (not
+     * yet explained; PERFORMANCE.md §17, "Fused dequantize-dot"). The tests still check it at 128.
+     */
+    private static final boolean FUSED_Q4 = S.length() >= 8;
+
     /** Where {@link #dot} stores its lanes when the caller gave no scratch (f32 needs none to widen). */
     private static final ThreadScratch DOT_LANES = new ThreadScratch();
 
@@ -69,6 +80,9 @@ final class VectorKernels implements Kernels {
 
     @Override
     public float dot(DType dtype, MemorySegment segment, long byteOffset, float[] x, int n, float[] scratch) {
+        if (dtype == DType.Q4_0 && FUSED_Q4) {
+            return QuantizedVectors.PREFERRED.dotQ4(segment, byteOffset, x, n);
+        }
         if (dtype != DType.F32) {
             widen(dtype, segment, byteOffset, scratch, n);
             return dotArrays(scratch, x, n);
@@ -147,6 +161,10 @@ final class VectorKernels implements Kernels {
 
     @Override
     public void axpy(DType dtype, float a, MemorySegment segment, long byteOffset, float[] y, int n, float[] scratch) {
+        if (dtype == DType.Q4_0 && FUSED_Q4) {
+            QuantizedVectors.PREFERRED.axpyQ4(a, segment, byteOffset, y, n);
+            return;
+        }
         if (dtype != DType.F32) {
             widen(dtype, segment, byteOffset, scratch, n);
             axpyArrays(a, scratch, 0, y, n);

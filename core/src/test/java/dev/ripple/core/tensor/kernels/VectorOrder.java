@@ -51,6 +51,34 @@ final class VectorOrder {
         return tail(tree(acc), w, x, upper, n);
     }
 
+    /**
+     * The fused Q4_0 dot's order ({@code QuantizedVectors.dotQ4}): per 32-weight block, lane l's
+     * partial sum takes {@code q·x} of the block's weights l, l + lanes, ... in order (a multiply,
+     * then fused multiply-adds); even blocks go into one accumulator and odd ones into another,
+     * {@code acc = fma(partial, d_b, acc)}; the two are added lane by lane, then the halving tree.
+     *
+     * @param q the n weights' integer values (nibbles less 8)
+     * @param d the n / 32 blocks' scales
+     */
+    static float blockDot(int[] q, float[] d, float[] x, int n, int lanes) {
+        float[][] acc = new float[2][lanes];
+        for (int b = 0; b < n / 32; b++) {
+            for (int l = 0; l < lanes; l++) {
+                float partial = 0f;
+                for (int i = 0; i < 32 / lanes; i++) {
+                    int k = b * 32 + i * lanes + l;
+                    partial = i == 0 ? (float) q[k] * x[k] : Math.fma((float) q[k], x[k], partial);
+                }
+                acc[b % 2][l] = Math.fma(partial, d[b], acc[b % 2][l]);
+            }
+        }
+        float[] v = new float[lanes];
+        for (int l = 0; l < lanes; l++) {
+            v[l] = acc[0][l] + acc[1][l];
+        }
+        return tree(v);
+    }
+
     /** The lanes' sum, lane i adding lane i + half at each halving step; overwrites {@code v}. */
     private static float tree(float[] v) {
         for (int half = v.length / 2; half >= 1; half /= 2) {
