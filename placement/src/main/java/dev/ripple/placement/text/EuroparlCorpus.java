@@ -1,6 +1,5 @@
 package dev.ripple.placement.text;
 
-import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.ArrayList;
@@ -78,9 +77,9 @@ public final class EuroparlCorpus {
         List<String> held = new ArrayList<>();
         int j = 0;
         int heldLines = 0;
-        try (BufferedReader r = TextCorpus.reader(in)) {
+        try (TextLines lines = TextLines.open(in)) {
             String line;
-            while ((line = r.readLine()) != null) {
+            while ((line = lines.next()) != null) {
                 String body = body(line);
                 if (!isEnglish(body)) {
                     continue;

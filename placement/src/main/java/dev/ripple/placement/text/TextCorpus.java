@@ -1,20 +1,13 @@
 package dev.ripple.placement.text;
 
-import java.io.BufferedInputStream;
-import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.InputStreamReader;
-import java.nio.charset.CharsetDecoder;
-import java.nio.charset.CodingErrorAction;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
-import java.util.zip.GZIPInputStream;
 
 /**
  * Reads a calibration text: one passage per line, plain or gzip-compressed (recognised by its magic
@@ -131,23 +124,5 @@ public final class TextCorpus {
             }
         }
         return out;
-    }
-
-    /**
-     * A UTF-8 reader over {@code in}, decompressing when it starts with the gzip magic 1f 8b. Bytes
-     * that are not UTF-8 fail the read ({@link java.nio.charset.CharacterCodingException}) rather than becoming U+FFFD.
-     */
-    public static BufferedReader reader(InputStream in) throws IOException {
-        BufferedInputStream b = new BufferedInputStream(in, 1 << 16);
-        b.mark(2);
-        int m0 = b.read();
-        int m1 = b.read();
-        b.reset();
-        InputStream data = (m0 == 0x1f && m1 == 0x8b) ? new GZIPInputStream(b, 1 << 16) : b;
-        CharsetDecoder utf8 = StandardCharsets.UTF_8
-                .newDecoder()
-                .onMalformedInput(CodingErrorAction.REPORT)
-                .onUnmappableCharacter(CodingErrorAction.REPORT);
-        return new BufferedReader(new InputStreamReader(data, utf8));
     }
 }
