@@ -64,8 +64,8 @@ final class VectorKernels implements Kernels {
 
     /**
      * Whether the one-token Q4_0 kernels use the fused ones ({@link QuantizedVectors#dotQ4}): at 256
-     * and 512 bits, not at 128, where a probe ({@code -XX:MaxVectorSize=16} on AVX-512) found the
-     * fused dot 14x slower than dequantizing first, as if running the Vector API's fallback (not
+     * and 512 bits, not at 128, where an ad-hoc probe ({@code -XX:MaxVectorSize=16} on AVX-512) found
+     * the fused dot an order of magnitude slower than dequantizing first, as if running the Vector API's fallback (not
      * yet explained; PERFORMANCE.md §17, "Fused dequantize-dot"). The tests still check it at 128.
      */
     private static final boolean FUSED_Q4 = S.length() >= 8;
